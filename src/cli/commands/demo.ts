@@ -1,0 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../../engine/engine.js';
+import { readHumanInbox } from '../../engine/human-inbox.js';
+import { sendAsHuman } from '../../engine/send-as-human.js';
+import { outboxPath } from '../../mailbox/message-file.js';
+import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { bootstrapOrg } from '../../org/bootstrap-org.js';
+import { HUMAN } from '../../org/names.js';
+import type { Output } from '../cli-context.js';
+import { packageRoot } from '../package-root.js';
+import { printEvents, runSummary, type OutputMode } from '../print-events.js';
+import { stopOnSignal } from '../stop-signal.js';
+
+export const SEED_TASK = {
+  to: 'manager',
+  subject: 'Plan the first release',
+  body:
+    'Please plan the first release of our product and get the work done: break it into tasks, ' +
+    'build and test it, and tell me when it is finished.',
+};
+
+function humanHasWritten(root: string): boolean {
+  try {
+    return readdirSync(join(root, outboxPath(HUMAN))).some(isMessageFileName);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `lemming demo` (what `npm start` runs): make sure the org is in place, seed one
+ * task from the human if the human has never written, and run to idle.
+ */
+export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number }, output: Output): Promise<number> {
+  bootstrapOrg(root, packageRoot());
+  const engine = Engine.open({ root, command: 'demo' });
+  const stop = stopOnSignal(output);
+  try {
+    if (!humanHasWritten(root)) {
+      const { file } = sendAsHuman(root, engine.currentOrg, SEED_TASK);
+      output.out(`seeded a first task from human to manager: ${file}`);
+    }
+    const finished = await printEvents(engine.run({ maxTurns: options.turns, signal: stop.signal }), options.mode, output);
+    if (finished && options.mode === 'plain') {
+      for (const line of runSummary(finished, root)) output.out(line);
+      const replies = readHumanInbox(root, engine.currentOrg).messages.filter((message) => message.unread);
+      const last = replies.at(-1);
+      if (last) output.out(`Latest reply to the human: ${last.file} (from ${last.from}: ${last.subject ?? ''})`);
+      if (finished.turns === 0) output.out('Nothing to do: send the org a task with `lemming send manager "..."` and run again.');
+    }
+    return finished?.reason === 'stopped' ? 130 : 0;
+  } finally {
+    stop.dispose();
+    engine.close();
+  }
+}

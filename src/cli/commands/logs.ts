@@ -1,0 +1,24 @@
+import { readLogTail, type LogEntry } from '../../engine/agent-log.js';
+import { LemmingError } from '../../errors.js';
+import { loadOrg } from '../../org/load-org.js';
+import { quoteName } from '../../org/names.js';
+import type { Output } from '../cli-context.js';
+
+/** One log entry as a line: turn, time, event, and its fields. */
+export function formatLogEntry(entry: LogEntry): string {
+  const { turn, at, event, ...fields } = entry;
+  const details = Object.entries(fields)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? JSON.stringify(value.length > 200 ? `${value.slice(0, 197)}...` : value) : JSON.stringify(value)}`)
+    .join(' ');
+  return `[turn ${turn}] ${at} ${event}${details ? ` ${details}` : ''}`;
+}
+
+export function logsCommand(root: string, agent: string, options: { lines?: number; json?: boolean }, output: Output): number {
+  const { org } = loadOrg(root);
+  if (!org.agents.has(agent)) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(agent)}; agents: ${[...org.agents.keys()].join(', ')}`);
+  const entries = readLogTail(root, agent, options.lines ?? 20);
+  if (entries.length === 0) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
+  for (const entry of entries) output.out(options.json ? JSON.stringify(entry) : formatLogEntry(entry));
+  return 0;
+}

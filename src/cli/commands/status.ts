@@ -1,0 +1,35 @@
+import { orgStatus } from '../../engine/org-status.js';
+import { loadOrg } from '../../org/load-org.js';
+import type { Output } from '../cli-context.js';
+import { showCredits } from '../format-credits.js';
+
+/** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
+export function statusCommand(root: string, options: { json?: boolean }, output: Output): number {
+  const { org } = loadOrg(root);
+  const status = orgStatus(org);
+  if (options.json) {
+    output.out(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  const running = status.running ? `; running (\`lemming ${status.running.command}\`, process ${status.running.pid})` : '';
+  const unfinished = status.unfinishedTurn && !status.running ? '; a turn was interrupted and the next run finishes it' : '';
+  output.out(`${status.org} at turn ${status.turn}${running}${unfinished}`);
+  const rows = status.agents.map((agent) => [
+    agent.name,
+    agent.isHuman ? 'human' : agent.model,
+    agent.isHuman ? '-' : `${showCredits(agent.balance)} / ${showCredits(agent.budget + agent.toppedUp)}`,
+    agent.isHuman ? '-' : String(agent.unread),
+    agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : '-',
+    agent.lastError ? `turn ${agent.lastError.turn}: ${agent.lastError.message}` : '',
+  ]);
+  const header = ['agent', 'model', 'credits left', 'unread', 'last activity', 'last error'];
+  for (const line of table([header, ...rows])) output.out(line);
+  return 0;
+}
+
+/** Left-aligned columns, two spaces apart. */
+export function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0))).join('  ').trimEnd());
+}

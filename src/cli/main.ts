@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
+import { processOutput, resolveRoot } from './cli-context.js';
+
+const output = processOutput;
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more, for example 5');
+  return parsed;
+}
+
+function outputMode(options: { json?: boolean }): 'plain' | 'json' {
+  return options.json ? 'json' : 'plain';
+}
+
+/** Run a command body; turn what it throws into one line and an exit code. */
+async function execute(body: () => number | Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof InvalidOrgError) {
+    output.err(`lemming: ${error.message}`);
+    for (const problem of error.problems.slice(1, 10)) output.err(`  ${problem.severity}: ${formatProblem(problem)}`);
+    return error.exitCode;
+  }
+  if (error instanceof LemmingError) {
+    output.err(`lemming: ${error.message}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  output.err(`lemming: unexpected error: ${message}`);
+  if (process.env.LEMMING_DEBUG && error instanceof Error) output.err(error.stack ?? '');
+  return 1;
+}
+
+const program = new Command();
+program
+  .name('lemming')
+  .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
+  .option('--root <dir>', 'the org root (default: the current folder)')
+  .showHelpAfterError()
+  .exitOverride();
+
+const root = (): string => resolveRoot(program.opts<{ root?: string }>());
+
+program
+  .command('bootstrap')
+  .description('write the default org into the root; never overwrites a file you edited, repairs missing folders')
+  .action(() => execute(async () => (await import('./commands/bootstrap.js')).bootstrapCommand(root(), output)));
+
+program
+  .command('run')
+  .description('run turns until the org is idle (nobody has unread mail) or the turn cap; Ctrl-C stops cleanly')
+  .option('--turns <n>', 'run at most this many turns (default: org.yaml engine.max_turns)', positiveInteger)
+  .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
+  .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
+  .option('--json', 'print events as one JSON object per line')
+  .action((options: { turns?: number; keepGoing?: boolean; json?: boolean }) =>
+    execute(async () => {
+      const { runCommand } = await import('./commands/run.js');
+      return runCommand(root(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false }, output);
+    }),
+  );
+
+program
+  .command('run-once')
+  .description('run exactly one turn, then summarise what happened')
+  .option('--json', 'print events as one JSON object per line')
+  .action((options: { json?: boolean }) =>
+    execute(async () => (await import('./commands/run.js')).runCommand(root(), { mode: outputMode(options), once: true }, output)),
+  );
+
+program
+  .command('demo')
+  .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
+  .option('--turns <n>', 'run at most this many turns', positiveInteger)
+  .option('--json', 'print events as one JSON object per line')
+  .action((options: { turns?: number; json?: boolean }) =>
+    execute(async () => (await import('./commands/demo.js')).demoCommand(root(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}) }, output)),
+  );
+
+program
+  .command('send')
+  .description('send a message as the human; "-" as the text reads it from standard input')
+  .argument('<agent>', 'the recipient')
+  .argument('<text...>', 'the message')
+  .option('--subject <subject>', 'a subject line')
+  .addOption(new Option('--priority <priority>', 'how urgent it is').choices(['low', 'normal', 'high', 'urgent']))
+  .option('--reply-to <id>', 'the id of the message this answers')
+  .action((agent: string, text: string[], options: { subject?: string; priority?: string; replyTo?: string }) =>
+    execute(async () => (await import('./commands/send.js')).sendCommand(root(), agent, text, options, output)),
+  );
+
+program
+  .command('inbox')
+  .description("show the human's unread mail and mark it read")
+  .option('--all', 'show all mail, read or not')
+  .option('--json', 'print JSON')
+  .action((options: { all?: boolean; json?: boolean }) =>
+    execute(async () => (await import('./commands/inbox.js')).inboxCommand(root(), options, output)),
+  );
+
+program
+  .command('status')
+  .description("the turn, and each agent's credits left, unread mail, last activity and last error")
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => (await import('./commands/status.js')).statusCommand(root(), options, output)));
+
+program
+  .command('inspect')
+  .description("an agent's resume, permissions, credits, notes and recent mail in and out")
+  .argument('<agent>')
+  .option('-n, --count <n>', 'how many recent messages each way', positiveInteger)
+  .option('--json', 'print JSON')
+  .action((agent: string, options: { count?: number; json?: boolean }) =>
+    execute(async () => (await import('./commands/inspect.js')).inspectCommand(root(), agent, options, output)),
+  );
+
+program
+  .command('logs')
+  .description("the last entries of an agent's activity log")
+  .argument('<agent>')
+  .option('-n, --lines <n>', 'how many entries', positiveInteger, 20)
+  .option('--json', 'print each entry as JSON')
+  .action((agent: string, options: { lines?: number; json?: boolean }) =>
+    execute(async () => (await import('./commands/logs.js')).logsCommand(root(), agent, options, output)),
+  );
+
+program
+  .command('top-up')
+  .description("add credits to an agent's budget (a ledger entry)")
+  .argument('<agent>')
+  .argument('<credits>', 'how many credits, for example 0.5')
+  .action((agent: string, credits: string) => execute(async () => (await import('./commands/top-up.js')).topUpCommand(root(), agent, credits, output)));
+
+program
+  .command('validate')
+  .description('check every file of the org; each problem with file, field and a valid example; exit 1 on any error')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => (await import('./commands/validate.js')).validateCommand(root(), options, output)));
+
+program
+  .command('reset')
+  .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
+  .option('-y, --yes', 'do not ask')
+  .action((options: { yes?: boolean }) => execute(async () => (await import('./commands/reset.js')).resetCommand(root(), options, output)));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.exitCode = report(error);
+  }
+}

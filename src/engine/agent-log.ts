@@ -1,0 +1,68 @@
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { agentPaths } from './state-paths.js';
+
+/** One line of `agents/<name>/logs/activity.jsonl`. */
+export interface LogEntry {
+  turn: number;
+  at: string;
+  event: string;
+  [field: string]: unknown;
+}
+
+export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
+  if (entries.length === 0) return;
+  const path = agentPaths(root, agent).log;
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+}
+
+/**
+ * Remove the lines a crashed attempt at `turn` left at the end of the log, so the
+ * turn's replay logs each thing once. Only used when recovering.
+ */
+export function truncateLogFromTurn(root: string, agent: string, turn: number): void {
+  const path = agentPaths(root, agent).log;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  let keep = lines.length;
+  while (keep > 0) {
+    const line = lines[keep - 1] ?? '';
+    let entryTurn: number | undefined;
+    try {
+      entryTurn = (JSON.parse(line) as LogEntry).turn;
+    } catch {
+      entryTurn = turn; // A half-written line is from the crashed attempt.
+    }
+    if (entryTurn < turn) break;
+    keep -= 1;
+  }
+  if (keep === lines.length && text.endsWith('\n')) return;
+  writeFileSync(path, lines.slice(0, keep).map((line) => `${line}\n`).join(''));
+}
+
+/** The last `count` entries of an agent's log, oldest first. */
+export function readLogTail(root: string, agent: string, count: number): LogEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(agentPaths(root, agent).log, 'utf8');
+  } catch {
+    return [];
+  }
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const entries: LogEntry[] = [];
+  for (const line of lines.slice(-count)) {
+    try {
+      entries.push(JSON.parse(line) as LogEntry);
+    } catch {
+      // Skip a line cut short by a crash.
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { MEMORY_KEY_PATTERN } from './interpret-response.js';
+import { agentPaths } from './state-paths.js';
+
+/** An agent's notes, `agents/<name>/memory/<key>.md`, in key order. */
+export function readMemory(root: string, agent: string): Map<string, string> {
+  const directory = agentPaths(root, agent).memory;
+  const notes = new Map<string, string>();
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => name.endsWith('.md')).sort();
+  } catch {
+    return notes;
+  }
+  for (const name of names) {
+    const key = name.slice(0, -3);
+    if (!MEMORY_KEY_PATTERN.test(key)) continue;
+    try {
+      notes.set(key, readFileSync(join(directory, name), 'utf8').replace(/\n$/, ''));
+    } catch {
+      // Removed between listing and reading: it is simply gone.
+    }
+  }
+  return notes;
+}
+
+/** Write a note, or forget it when the text is empty. Idempotent, so a replayed turn writes the same. */
+export function writeMemory(root: string, agent: string, key: string, text: string): void {
+  const path = join(agentPaths(root, agent).memory, `${key}.md`);
+  if (text.trim() === '') {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Nothing to forget.
+    }
+    return;
+  }
+  writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -1,0 +1,213 @@
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { formatMessage } from '../mailbox/message-format.js';
+import { outboxPath } from '../mailbox/message-file.js';
+import { messageFileName, messageId, padTurn, type Message } from '../mailbox/message.js';
+import type { OutboxCursor } from '../mailbox/outbox-scan.js';
+import { HUMAN } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import type { ProviderResponse } from '../providers/provider.js';
+import { appendLog, truncateLogFromTurn, type LogEntry } from './agent-log.js';
+import { writeMemory } from './agent-memory.js';
+import type { PendingItem } from './engine-state.js';
+import type { EngineEvent } from './events.js';
+import { interpretResponse } from './interpret-response.js';
+import type { AgentOutcome } from './journal.js';
+import { priceCall } from './ledger.js';
+import { makeNotice, refusalNoticeBody } from './notices.js';
+import { summarise } from './summarise.js';
+
+export interface ApplyInput {
+  root: string;
+  org: Org;
+  turn: number;
+  agent: string;
+  /** Mail the agent was shown: read now. */
+  shown: string[];
+  response: ProviderResponse;
+  /** When the answer arrived: the `created` time of every message it wrote. */
+  receivedAt: string;
+  /** A crashed attempt at this turn may have left files: remove them first. */
+  recovering: boolean;
+  /** The agent's outbox as the engine last knew it. */
+  previousCursor: OutboxCursor | undefined;
+  /** The agent's inbox held only notices from the engine: do not answer a text reply with another notice. */
+  onlyNotices: boolean;
+  balanceBefore: number;
+}
+
+/**
+ * Carry out one agent's response: write its messages (temporary file, then rename,
+ * under names fixed by turn and order), its notes and its log, and say what changed.
+ * Running it twice for the same response leaves the same files.
+ */
+export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; events: EngineEvent[] } {
+  const { root, org, turn, agent: name, response } = input;
+  const agent = org.agents.get(name);
+  if (!agent) throw new Error(`applyResponse: unknown agent ${name}`);
+  const outbox = join(root, outboxPath(name));
+  if (input.recovering) {
+    removeTurnFiles(outbox, turn);
+    truncateLogFromTurn(root, name, turn);
+  }
+  const interpretation = interpretResponse(response, agent, org);
+  const events: EngineEvent[] = [];
+  const log: LogEntry[] = [];
+  const at = input.receivedAt;
+  const model = org.models[response.modelKey];
+  const credits = model ? priceCall(response.usage.inputTokens, response.usage.outputTokens, model) : 0;
+  const usage = {
+    inputTokens: response.usage.inputTokens,
+    outputTokens: response.usage.outputTokens,
+    credits,
+    ...(response.usage.estimated ? { estimated: true } : {}),
+  };
+  log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
+  for (const note of response.notes ?? []) {
+    log.push({ turn, at, event: 'note', message: note });
+    events.push({ type: 'agent-note', turn, agent: name, message: note });
+  }
+
+  const newMail: PendingItem[] = [];
+  let lastName = input.previousCursor?.lastName ?? '';
+  interpretation.messages.forEach((outgoing, index) => {
+    const seq = index + 1;
+    const fileName = messageFileName(turn, seq, outgoing.to);
+    const file = `${outboxPath(name)}/${fileName}`;
+    const message: Message = {
+      id: messageId(turn, name, seq),
+      from: name,
+      to: outgoing.to,
+      turn,
+      created: at,
+      priority: outgoing.priority,
+      model: response.modelKey,
+      usage,
+      body: outgoing.body,
+    };
+    if (outgoing.subject !== undefined) message.subject = outgoing.subject;
+    if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
+    writeFileAtomic(join(root, file), formatMessage(message));
+    if (fileName > lastName) lastName = fileName;
+    log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
+    events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
+    if (outgoing.to !== HUMAN) {
+      newMail.push({
+        kind: 'message',
+        id: message.id,
+        from: name,
+        to: outgoing.to,
+        turn,
+        file,
+        priority: outgoing.priority,
+        ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}),
+      });
+    }
+  });
+
+  for (const memory of interpretation.memories) {
+    writeMemory(root, name, memory.key, memory.text);
+    const forgotten = memory.text.trim() === '';
+    log.push({ turn, at, event: forgotten ? 'forgot' : 'remembered', key: memory.key });
+    events.push({ type: 'memory-written', turn, agent: name, key: memory.key, forgotten });
+  }
+
+  for (const refusal of interpretation.refusals) {
+    log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason });
+    events.push({ type: 'message-refused', turn, from: name, ...refusal });
+  }
+  if (interpretation.refusals.length > 0) {
+    newMail.push(makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals)));
+  }
+  for (const problem of interpretation.invalidCalls) {
+    log.push({ turn, at, event: 'invalid-tool-call', reason: problem });
+    events.push({ type: 'agent-note', turn, agent: name, message: `invalid tool call: ${problem}` });
+  }
+  if (interpretation.invalidCalls.length > 0) {
+    const lines = interpretation.invalidCalls.slice(0, 20).map((problem) => `- ${problem}`);
+    newMail.push(makeNotice(turn, name, 'invalid', 1, 'Tool calls not carried out', `Some of your tool calls could not be carried out:\n${lines.join('\n')}`));
+  }
+  if (interpretation.textOnly) {
+    log.push({ turn, at, event: 'text-reply', text: response.text.slice(0, 20_000) });
+    events.push({ type: 'agent-note', turn, agent: name, message: 'replied in text without calling a tool; nothing was sent' });
+    if (!input.onlyNotices) {
+      newMail.push(
+        makeNotice(
+          turn,
+          name,
+          'no-tool',
+          1,
+          'Nothing was sent',
+          'Your last reply was text and called no tool, so nothing was sent (your text is in your log). ' +
+            'To send a message, call send_message with "to" and "body"; to keep a note, call remember.',
+        ),
+      );
+    }
+  }
+  log.push({ turn, at, event: 'charged', model: response.modelKey, ...usage });
+  appendLog(root, name, log);
+
+  const sent = interpretation.messages.length;
+  events.push({
+    type: 'credits-charged',
+    turn,
+    agent: name,
+    model: response.modelKey,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    credits,
+    balance: input.balanceBefore - credits,
+    estimated: response.usage.estimated,
+  });
+  events.push({ type: 'agent-done', turn, agent: name, sent, refused: interpretation.refusals.length });
+
+  const outcome: AgentOutcome = {
+    agent: name,
+    read: input.shown,
+    newMail,
+    humanNotices: [],
+    charge: {
+      type: 'charge',
+      turn,
+      agent: name,
+      model: response.modelKey,
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
+      credits,
+      ...(response.usage.estimated ? { estimated: true } : {}),
+      at,
+    },
+    activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
+  };
+  if (sent > 0 || input.previousCursor) {
+    outcome.outbox = {
+      mtimeMs: sent > 0 ? statSync(outbox).mtimeMs : (input.previousCursor?.mtimeMs ?? 0),
+      lastName,
+      count: (input.previousCursor?.count ?? 0) + sent,
+      scannedAt: input.previousCursor?.scannedAt ?? 0,
+    };
+  }
+  return { outcome, events };
+}
+
+function describe(sent: number, refused: number, notes: number): string {
+  const parts = [`sent ${sent}`];
+  if (refused > 0) parts.push(`${refused} refused`);
+  if (notes > 0) parts.push(`${notes} note(s)`);
+  return parts.join(', ');
+}
+
+/** Remove the message files a crashed attempt at `turn` wrote, so the replay writes exactly its own. */
+function removeTurnFiles(outbox: string, turn: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(outbox);
+  } catch {
+    return;
+  }
+  const prefix = `${padTurn(turn)}-`;
+  for (const name of names) {
+    if (name.startsWith(prefix) || (name.startsWith(`.${prefix}`) && name.endsWith('.tmp'))) unlinkSync(join(outbox, name));
+  }
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { readMessageFile, outboxPath } from '../mailbox/message-file.js';
+import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import { checkEdge } from '../org/permissions.js';
+import type { EngineState, PendingItem } from './engine-state.js';
+import type { EngineEvent } from './events.js';
+import { makeNotice, refusalNoticeBody } from './notices.js';
+import { summarise } from './summarise.js';
+
+export interface Discovery {
+  outboxes: EngineState['outboxes'];
+  pending: PendingItem[];
+  humanNotices: EngineState['humanNotices'];
+  events: EngineEvent[];
+}
+
+/**
+ * Take in mail that appeared since the last turn without the engine writing it:
+ * the human's messages and files dropped into an outbox by hand. Only outboxes whose
+ * directory changed are listed. Each message is checked against the chart at both
+ * ends; a refused one earns its sender a notice. A broken file is skipped with a
+ * warning and the rest of the mail still arrives.
+ */
+export function discoverMail(root: string, org: Org, state: EngineState, turn: number): Discovery {
+  const result: Discovery = { outboxes: {}, pending: [], humanNotices: [], events: [] };
+  for (const sender of org.agents.keys()) {
+    const scan = scanOutbox(join(root, outboxPath(sender)), state.outboxes[sender]);
+    if (!scan) continue;
+    result.outboxes[sender] = scan.cursor;
+    const refusals: Array<{ to: string; subject?: string; reason: string }> = [];
+    for (const skipped of scan.skipped) {
+      result.events.push({ type: 'warning', turn, file: `${outboxPath(sender)}/${skipped.name}`, message: `${skipped.reason}; skipped` });
+    }
+    for (const name of scan.newFiles) {
+      const file = `${outboxPath(sender)}/${name}`;
+      const read = readMessageFile(root, sender, name, Math.max(0, turn - 1));
+      if ('error' in read) {
+        result.events.push({
+          type: 'warning',
+          turn,
+          file,
+          message: `${read.error}; this message was skipped and the rest of the mail is delivered (fix it and save it under a new name to send it)`,
+        });
+        continue;
+      }
+      const { message, notes } = read;
+      for (const note of notes) result.events.push({ type: 'warning', turn, file, message: note });
+      const verdict = isValidAgentName(message.to)
+        ? checkEdge(org, sender, message.to)
+        : { allowed: false as const, reason: `${quoteName(message.to)} is not an agent name` };
+      if (!verdict.allowed) {
+        const refusal = { to: message.to.slice(0, 64), reason: verdict.reason, ...(message.subject ? { subject: message.subject } : {}) };
+        refusals.push(refusal);
+        result.events.push({ type: 'message-refused', turn, from: sender, ...refusal });
+        continue;
+      }
+      result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
+      if (message.to === HUMAN) continue;
+      result.pending.push({
+        kind: 'message',
+        id: message.id,
+        from: sender,
+        to: message.to,
+        turn: message.turn,
+        file,
+        priority: message.priority,
+        ...(message.subject ? { subject: message.subject } : {}),
+      });
+    }
+    if (refusals.length > 0) {
+      const body = refusalNoticeBody(refusals);
+      const notice = makeNotice(turn, sender, 'scan', 1, 'Not delivered', body);
+      if (sender === HUMAN) result.humanNotices.push({ id: notice.id, turn, subject: 'Not delivered', body });
+      else result.pending.push(notice);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { LemmingError } from '../errors.js';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import type { Priority } from '../mailbox/message.js';
+import type { OutboxCursor } from '../mailbox/outbox-scan.js';
+import { emptySnapshot, type LedgerSnapshot } from './ledger.js';
+
+/** Mail waiting for an agent: a message file, or a notice from the engine itself. */
+export type PendingItem =
+  | {
+      kind: 'message';
+      id: string;
+      from: string;
+      to: string;
+      turn: number;
+      /** The message file, relative to the org root. */
+      file: string;
+      priority: Priority;
+      subject?: string;
+    }
+  | {
+      kind: 'notice';
+      id: string;
+      from: 'lemming';
+      to: string;
+      turn: number;
+      priority: Priority;
+      subject: string;
+      body: string;
+    };
+
+/** What an agent last did, for `status`. */
+export interface Activity {
+  turn: number;
+  summary: string;
+}
+
+/**
+ * Everything the engine must remember between turns, in `org/state/engine.json`.
+ * Its size follows the unread mail and the number of agents, never the history.
+ */
+export interface EngineState {
+  version: 1;
+  /** The last turn that finished (0: none yet). */
+  turn: number;
+  outboxes: Record<string, OutboxCursor>;
+  pending: PendingItem[];
+  /** The last turn each agent was called in. */
+  lastRan: Record<string, number>;
+  activity: Record<string, Activity>;
+  errors: Record<string, { turn: number; message: string }>;
+  /** Agents at zero whose manager has been told; cleared when they have credits again. */
+  outOfCredits: string[];
+  /** Notices for the person (refused sends from `human`, agents out of credits); the newest 100. */
+  humanNotices: Array<{ id: string; turn: number; subject: string; body: string }>;
+  ledger: LedgerSnapshot;
+}
+
+export function initialState(): EngineState {
+  return {
+    version: 1,
+    turn: 0,
+    outboxes: {},
+    pending: [],
+    lastRan: {},
+    activity: {},
+    errors: {},
+    outOfCredits: [],
+    humanNotices: [],
+    ledger: emptySnapshot(),
+  };
+}
+
+export function loadState(path: string): EngineState {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return initialState();
+  }
+  try {
+    const state = JSON.parse(text) as EngineState;
+    if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
+    return { ...initialState(), ...state };
+  } catch (error) {
+    throw new LemmingError(
+      'corrupt-state',
+      `${path} cannot be read (${error instanceof Error ? error.message : String(error)}); ` +
+        'it is written atomically, so this means it was edited by hand: restore it or run `lemming reset`',
+    );
+  }
+}
+
+export function saveState(path: string, state: EngineState): void {
+  writeFileAtomic(path, `${JSON.stringify(state)}\n`);
+}

@@ -1,0 +1,243 @@
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
+import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { OrgLoader } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { createProvider, type ProviderFactory } from '../providers/create-provider.js';
+import type { Provider } from '../providers/provider.js';
+import { loadState, saveState, type EngineState } from './engine-state.js';
+import type { EngineEvent, RunTotals, TurnStats } from './events.js';
+import { readJournal, removeJournal, type JournalRecord } from './journal.js';
+import { balanceOf, readLedgerFrom, addEntries, repairLedger } from './ledger.js';
+import { acquireLock, type OrgLock } from './lock.js';
+import { runTurn, type TurnResult } from './run-turn.js';
+import { agentPaths, statePaths } from './state-paths.js';
+
+export interface EngineOptions {
+  root: string;
+  /** Builds a provider for a registry entry; defaults to lemming's own providers. */
+  providerFactory?: ProviderFactory;
+  clock?: () => Date;
+  /** Shown to anyone who finds the lock taken. */
+  command?: string;
+}
+
+export interface RunOptions {
+  /** Stop after this many turns (default: org.yaml engine.max_turns). */
+  maxTurns?: number;
+  /** Stop as soon as no agent has unread mail (default true). */
+  stopWhenIdle?: boolean;
+  signal?: AbortSignal;
+}
+
+function emptyStats(): TurnStats {
+  return { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+}
+
+/**
+ * The engine for one org root. Opening it takes the org's lock (one writer at a
+ * time) and finishes any turn a crash left half-done; `run` yields events.
+ */
+export class Engine {
+  readonly root: string;
+  private readonly loader: OrgLoader;
+  private readonly lock: OrgLock;
+  private readonly factory: ProviderFactory;
+  private readonly providers = new Map<string, Provider>();
+  private readonly clock: () => Date;
+  private org: Org;
+  private state: EngineState;
+  private journal: JournalRecord[];
+  private firstTurn = true;
+
+  private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
+    this.root = options.root;
+    this.lock = lock;
+    this.loader = loader;
+    this.org = org;
+    this.factory = options.providerFactory ?? createProvider;
+    this.clock = options.clock ?? (() => new Date());
+    const paths = statePaths(this.root);
+    repairLedger(paths.ledger);
+    removeTemporaryFiles(paths.directory);
+    removeTemporaryFiles(agentPaths(this.root, 'human').outbox);
+    this.state = loadState(paths.state);
+    this.journal = readJournal(paths.journal);
+    if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
+      // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
+      removeJournal(paths.journal);
+      this.journal = [];
+    } else {
+      const plan = this.journal.find((record) => record.type === 'plan');
+      for (const call of plan?.type === 'plan' ? plan.calls : []) {
+        removeTemporaryFiles(agentPaths(this.root, call.agent).outbox);
+        removeTemporaryFiles(agentPaths(this.root, call.agent).memory);
+      }
+    }
+  }
+
+  /** Take the lock and load the org; throws LockedError or InvalidOrgError with every problem. */
+  static open(options: EngineOptions): Engine {
+    const lock = acquireLock(options.root, options.command ?? 'run');
+    try {
+      const loader = new OrgLoader(options.root);
+      const { org } = loader.loadOrThrow();
+      return new Engine(options, lock, loader, org as Org);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  get currentOrg(): Org {
+    return this.org;
+  }
+
+  get lastTurn(): number {
+    return this.state.turn;
+  }
+
+  /** True when a crash left a turn half-done that the next turn will finish. */
+  get hasUnfinishedTurn(): boolean {
+    return this.journal.length > 0;
+  }
+
+  /**
+   * Whether a turn would find work: an unfinished turn, unread mail for an agent that
+   * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
+   */
+  hasWork(): boolean {
+    if (this.hasUnfinishedTurn) return true;
+    const ledger = readLedgerFrom(statePaths(this.root).ledger, this.state.ledger.offset);
+    const totals = addEntries(this.state.ledger, ledger.entries, ledger.end).totals;
+    for (const item of this.state.pending) {
+      const agent = this.org.agents.get(item.to);
+      if (agent && !agent.isHuman && balanceOf(agent.credits, totals[item.to]) > 0) return true;
+    }
+    for (const name of this.org.agents.keys()) {
+      if (scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]) !== undefined) return true;
+    }
+    return false;
+  }
+
+  /** Run turns until the org is idle, the turn cap, or the signal. */
+  async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
+    const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
+    const stopWhenIdle = options.stopWhenIdle ?? true;
+    const totals: RunTotals = { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
+    let reason: 'idle' | 'turn-cap' | 'stopped' = 'turn-cap';
+    while (totals.turns < maxTurns) {
+      if (options.signal?.aborted) {
+        reason = 'stopped';
+        break;
+      }
+      for (const event of this.reloadOrg()) yield event;
+      if (stopWhenIdle && !this.hasWork()) {
+        reason = 'idle';
+        break;
+      }
+      const result: TurnResult = { stats: emptyStats() };
+      for await (const event of this.turnWithoutReload(result, options.signal)) yield event;
+      if (!result.state) {
+        reason = 'stopped';
+        break;
+      }
+      totals.turns += 1;
+      totals.delivered += result.stats.delivered;
+      totals.refused += result.stats.refused;
+      totals.errors += result.stats.errors;
+      totals.inputTokens += result.stats.inputTokens;
+      totals.outputTokens += result.stats.outputTokens;
+      totals.credits += result.stats.credits;
+      if (stopWhenIdle && totals.turns < maxTurns && !this.hasWork()) {
+        reason = 'idle';
+        break;
+      }
+    }
+    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals };
+  }
+
+  /** Exactly one turn. `result.state` is set when it committed. */
+  async *turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    for (const event of this.reloadOrg()) yield event;
+    yield* this.turnWithoutReload(result, signal);
+  }
+
+  private async *turnWithoutReload(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const context = {
+      root: this.root,
+      org: this.org,
+      state: this.state,
+      journal: this.journal,
+      providerFor: (modelKey: string) => this.providerFor(modelKey),
+      clock: this.clock,
+      ...(signal ? { signal } : {}),
+    };
+    for await (const event of runTurn(context, result)) yield event;
+    if (!result.state) return;
+    const paths = statePaths(this.root);
+    saveState(paths.state, result.state);
+    removeJournal(paths.journal);
+    this.state = result.state;
+    this.journal = [];
+    yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
+  }
+
+  /** Release the lock. The engine cannot be used after this. */
+  close(): void {
+    this.lock.release();
+  }
+
+  /** Pick up hand edits: they take effect from the next turn; a broken edit leaves the last valid org in force. */
+  private reloadOrg(): EngineEvent[] {
+    if (this.firstTurn) {
+      this.firstTurn = false;
+      return [];
+    }
+    const loaded = this.loader.load();
+    const turn = this.state.turn + 1;
+    const events: EngineEvent[] = [];
+    if (loaded.keptLastValid) {
+      events.push({ type: 'org-invalid', turn, problems: loaded.problems });
+    } else if (loaded.org) {
+      if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0) {
+        events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, joined: loaded.joined, left: loaded.left });
+        this.providers.clear();
+      }
+      this.org = loaded.org;
+    }
+    return events;
+  }
+
+  private providerFor(modelKey: string): Provider {
+    let provider = this.providers.get(modelKey);
+    if (!provider) {
+      const entry = this.org.models[modelKey];
+      if (!entry) throw new Error(`the model ${JSON.stringify(modelKey)} is not in org/org.yaml models`);
+      provider = this.factory(modelKey, entry);
+      this.providers.set(modelKey, provider);
+    }
+    return provider;
+  }
+}
+
+/** Remove temporary files a killed writer left behind (they start with "." and end with ".tmp"). */
+function removeTemporaryFiles(directory: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+      try {
+        unlinkSync(join(directory, name));
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { Problem } from '../errors.js';
+import type { Priority } from '../mailbox/message.js';
+
+/** A message as the event stream shows it: enough for a feed line, not the whole body. */
+export interface MessageSummary {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  subject?: string;
+  priority: Priority;
+  /** The first line of the body, cut to 120 characters. */
+  preview: string;
+  /** The file, relative to the org root. */
+  file: string;
+}
+
+export type SkipReason = 'out-of-credits' | 'insufficient-credits';
+
+/**
+ * Everything the engine does, as a stream of tagged events. The terminal UI, the
+ * plain and JSON output and the tests all read this same stream.
+ */
+export type EngineEvent =
+  | { type: 'run-started'; root: string; org: string; turn: number; resumed: boolean }
+  | { type: 'org-reloaded'; turn: number; files: string[]; joined: string[]; left: string[] }
+  | { type: 'org-invalid'; turn: number; problems: Problem[] }
+  | { type: 'warning'; turn: number; file?: string; message: string }
+  | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
+  | { type: 'agent-called'; turn: number; agent: string; model: string; reason: 'mail' | 'schedule'; inbox: number; deferred: number }
+  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number }
+  | { type: 'message-delivered'; turn: number; message: MessageSummary }
+  | { type: 'message-refused'; turn: number; from: string; to: string; reason: string; subject?: string }
+  | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
+  | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
+  | { type: 'agent-note'; turn: number; agent: string; message: string }
+  | { type: 'agent-error'; turn: number; agent: string; message: string }
+  | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
+  | { type: 'turn-finished'; turn: number; stats: TurnStats }
+  | { type: 'run-finished'; reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; totals: RunTotals };
+
+export interface TurnStats {
+  called: number;
+  skipped: number;
+  delivered: number;
+  refused: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  credits: number;
+  durationMs: number;
+}
+
+export interface RunTotals {
+  turns: number;
+  delivered: number;
+  refused: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  credits: number;
+}

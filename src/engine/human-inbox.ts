@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
+import { isMessageFileName } from '../mailbox/outbox-scan.js';
+import { parseMessageFileName, type Message } from '../mailbox/message.js';
+import { HUMAN } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import { checkEdge } from '../org/permissions.js';
+import { loadState } from './engine-state.js';
+import { statePaths } from './state-paths.js';
+
+export interface InboxMessage extends Message {
+  file: string;
+  unread: boolean;
+}
+
+export interface InboxNotice {
+  id: string;
+  turn: number;
+  subject: string;
+  body: string;
+  unread: boolean;
+}
+
+export interface HumanInbox {
+  messages: InboxMessage[];
+  notices: InboxNotice[];
+}
+
+/** Every message the chart lets reach the human, oldest first, each marked read or unread. */
+export function readHumanInbox(root: string, org: Org): HumanInbox {
+  const read = readMarks(root);
+  const messages: InboxMessage[] = [];
+  for (const sender of org.agents.keys()) {
+    if (sender === HUMAN || !checkEdge(org, sender, HUMAN).allowed) continue;
+    let names: string[];
+    try {
+      names = readdirSync(join(root, outboxPath(sender))).filter(isMessageFileName);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const parsedName = parseMessageFileName(name);
+      if (parsedName && parsedName.to !== HUMAN) continue;
+      const result = readMessageFile(root, sender, name, 0);
+      if ('error' in result || result.message.to !== HUMAN) continue;
+      messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id) });
+    }
+  }
+  messages.sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id));
+  const notices = loadState(statePaths(root).state).humanNotices.map((notice) => ({ ...notice, unread: !read.has(notice.id) }));
+  return { messages, notices };
+}
+
+/** Messages sent by the human, oldest first: the other half of each conversation. */
+export function readHumanSent(root: string): Message[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, outboxPath(HUMAN))).filter(isMessageFileName).sort();
+  } catch {
+    return [];
+  }
+  const sent: Message[] = [];
+  for (const name of names) {
+    const result = readMessageFile(root, HUMAN, name, 0);
+    if (!('error' in result)) sent.push(result.message);
+  }
+  return sent;
+}
+
+function readMarks(root: string): Set<string> {
+  try {
+    const data = JSON.parse(readFileSync(statePaths(root).humanRead, 'utf8')) as { read?: unknown };
+    return new Set(Array.isArray(data.read) ? data.read.filter((id): id is string => typeof id === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/** Mark messages and notices as read by the human. Kept apart from the engine's state, so it never races the engine. */
+export function markRead(root: string, ids: string[]): void {
+  if (ids.length === 0) return;
+  const read = readMarks(root);
+  for (const id of ids) read.add(id);
+  writeFileAtomic(statePaths(root).humanRead, `${JSON.stringify({ read: [...read].sort() })}\n`);
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { PRIORITIES, type Priority } from '../mailbox/message.js';
+import { isValidAgentName, quoteName } from '../org/names.js';
+import type { Agent, Org } from '../org/org.js';
+import { checkEdge } from '../org/permissions.js';
+import type { ProviderResponse } from '../providers/provider.js';
+
+/** A message the engine will write on an agent's behalf. */
+export interface OutgoingMessage {
+  to: string;
+  body: string;
+  subject?: string;
+  priority: Priority;
+  replyTo?: string;
+}
+
+/** A send that was not made, and why: the sender is told in a delivery notice. */
+export interface Refusal {
+  to: string;
+  subject?: string;
+  reason: string;
+}
+
+/** What a model's response means for the org, decided without touching a file. */
+export interface Interpretation {
+  messages: OutgoingMessage[];
+  memories: Array<{ key: string; text: string }>;
+  refusals: Refusal[];
+  /** Tool calls that could not be used (unknown tool, bad arguments), with the reason. */
+  invalidCalls: string[];
+  /** The model answered in text and called no tool. */
+  textOnly: boolean;
+}
+
+export const MEMORY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+const sendSchema = z.object({
+  to: z.string(),
+  body: z.string(),
+  subject: z.string().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  reply_to: z.string().optional(),
+});
+const rememberSchema = z.object({ key: z.string(), text: z.string() });
+
+function cut(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  return `${text.slice(0, limit)}\n\n[lemming: ${text.length - limit} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * Turn a model's tool calls into messages and notes, refusing what the chart,
+ * the tool list or the per-turn cap does not allow. Pure.
+ */
+export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
+  const settings = org.settings;
+  const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
+  for (const call of response.toolCalls) {
+    const name = String(call.name).slice(0, 64);
+    if (call.name !== 'send_message' && call.name !== 'remember') {
+      result.invalidCalls.push(`unknown tool ${quoteName(name)}; the tools are ${agent.tools.join(', ')}`);
+      continue;
+    }
+    if (!agent.tools.includes(call.name)) {
+      result.invalidCalls.push(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`);
+      continue;
+    }
+    if (call.argumentsError !== undefined) {
+      result.invalidCalls.push(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`);
+      continue;
+    }
+    if (call.name === 'remember') {
+      const parsed = rememberSchema.safeParse(call.arguments);
+      if (!parsed.success) {
+        result.invalidCalls.push(`remember: ${describeIssues(parsed.error)}; expected { key: string, text: string }`);
+      } else if (!MEMORY_KEY_PATTERN.test(parsed.data.key)) {
+        result.invalidCalls.push(`remember: the key ${quoteName(parsed.data.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
+      } else {
+        result.memories.push({ key: parsed.data.key, text: cut(parsed.data.text, settings.max_body_chars) });
+      }
+      continue;
+    }
+    const parsed = sendSchema.safeParse(call.arguments);
+    if (!parsed.success) {
+      result.invalidCalls.push(
+        `send_message: ${describeIssues(parsed.error)}; expected { to: string, body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
+      );
+      continue;
+    }
+    const { to, body, subject, priority, reply_to: replyTo } = parsed.data;
+    const shortSubject = subject === undefined ? undefined : subject.slice(0, 200);
+    const refuse = (reason: string): void => {
+      result.refusals.push({ to: to.slice(0, 64), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
+    };
+    if (!isValidAgentName(to)) {
+      refuse(`${quoteName(to)} is not an agent name; names are like "planner" or "coder_01", with no slashes or dots`);
+      continue;
+    }
+    const verdict = checkEdge(org, agent.name, to);
+    if (!verdict.allowed) {
+      refuse(verdict.reason);
+      continue;
+    }
+    if (result.messages.length >= settings.max_messages_per_turn) {
+      refuse(`over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
+      continue;
+    }
+    const message: OutgoingMessage = { to, body: cut(body, settings.max_body_chars), priority: priority ?? 'normal' };
+    if (shortSubject !== undefined && shortSubject.trim() !== '') message.subject = shortSubject.replace(/\s+/g, ' ').trim();
+    if (replyTo !== undefined && replyTo.trim() !== '') message.replyTo = replyTo.slice(0, 120);
+    result.messages.push(message);
+  }
+  result.textOnly = response.toolCalls.length === 0 && response.text.trim() !== '';
+  return result;
+}

@@ -1,0 +1,75 @@
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import type { ProviderResponse } from '../providers/provider.js';
+import type { EngineEvent } from './events.js';
+import type { PendingItem, EngineState } from './engine-state.js';
+import type { LedgerEntry } from './ledger.js';
+
+/** One agent's work in a turn, as planned before any model is called. */
+export interface PlannedCall {
+  agent: string;
+  modelKey: string;
+  reason: 'mail' | 'schedule';
+  /** Ids of the pending mail the agent will be shown. */
+  shown: string[];
+  deferred: number;
+}
+
+/** What applying one agent's response changed, recorded so the turn can be committed after a crash. */
+export interface AgentOutcome {
+  agent: string;
+  /** Mail that was shown and is now read. Empty when the call failed, so the mail waits. */
+  read: string[];
+  /** New mail for the next turn: messages it sent and notices for it. */
+  newMail: PendingItem[];
+  humanNotices: EngineState['humanNotices'];
+  charge?: Extract<LedgerEntry, { type: 'charge' }>;
+  activity: string;
+  error?: string;
+  /** The outbox cursor after its own writes, so the next scan need not list it. */
+  outbox?: EngineState['outboxes'][string];
+}
+
+/** The turn's journal, `org/state/journal.jsonl`: append-only while the turn runs, removed at commit. */
+export type JournalRecord =
+  | {
+      type: 'plan';
+      turn: number;
+      calls: PlannedCall[];
+      /** What the scan at the start of the turn found, committed with the turn. */
+      discovered: { outboxes: EngineState['outboxes']; pending: PendingItem[]; humanNotices: EngineState['humanNotices'] };
+      /** Events of the planning (skips, refusals found by the scan), replayed on recovery. */
+      events: EngineEvent[];
+      outOfCredits: string[];
+      /** Notices created while planning (out of credits), delivered at commit. */
+      notices: PendingItem[];
+    }
+  | { type: 'response'; turn: number; agent: string; response: ProviderResponse; receivedAt: string }
+  | { type: 'failure'; turn: number; agent: string; message: string }
+  | { type: 'done'; turn: number; outcome: AgentOutcome };
+
+export function appendJournal(path: string, record: JournalRecord): void {
+  appendFileSync(path, `${JSON.stringify(record)}\n`);
+}
+
+export function readJournal(path: string): JournalRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const records: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      break; // The last record was cut short by a crash; everything after it is unwritten.
+    }
+  }
+  return records;
+}
+
+export function removeJournal(path: string): void {
+  rmSync(path, { force: true });
+}

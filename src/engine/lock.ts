@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { LemmingError } from '../errors.js';
+import { statePaths } from './state-paths.js';
+
+interface LockContent {
+  pid: number;
+  host: string;
+  token: string;
+  command: string;
+  started: string;
+}
+
+/** Held while an engine works on an org root: one writer at a time. */
+export interface OrgLock {
+  release(): void;
+}
+
+export class LockedError extends LemmingError {
+  constructor(message: string) {
+    super('locked', message, { exitCode: 3 });
+    this.name = 'LockedError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readLock(path: string): LockContent | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockContent;
+  } catch {
+    return undefined;
+  }
+}
+
+function tryCreate(path: string, content: LockContent): boolean {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(descriptor, JSON.stringify(content));
+  } finally {
+    closeSync(descriptor);
+  }
+  return true;
+}
+
+/**
+ * Take the org's lock, or fail with a clear reason when a live engine holds it.
+ * A lock left by a process that is gone (on this host) is recovered.
+ */
+export function acquireLock(root: string, command: string): OrgLock {
+  const paths = statePaths(root);
+  mkdirSync(paths.directory, { recursive: true });
+  const content: LockContent = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomBytes(8).toString('hex'),
+    command,
+    started: new Date().toISOString(),
+  };
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (tryCreate(paths.lock, content)) return { release: () => releaseLock(paths.lock, content.token) };
+    const holder = readLock(paths.lock);
+    if (holder && (holder.host !== content.host || isAlive(holder.pid))) {
+      const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
+      throw new LockedError(
+        `another engine is working on this org (${where}, \`lemming ${holder.command}\`, since ${holder.started}); ` +
+          `wait for it to finish or stop it. If that process is gone, delete ${paths.lock}`,
+      );
+    }
+    // The holder is dead (or the file is unreadable): move its lock aside, atomically, and try again.
+    const aside = `${paths.lock}.stale-${content.token}`;
+    try {
+      renameSync(paths.lock, aside);
+      const moved = readLock(aside);
+      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved.pid)) {
+        // Another process recovered the lock between our read and our rename: give it back.
+        renameSync(aside, paths.lock);
+        continue;
+      }
+      unlinkSync(aside);
+    } catch {
+      // Someone else moved it first; try again.
+    }
+  }
+  throw new LockedError(`could not take the lock ${paths.lock}; another engine keeps taking it`);
+}
+
+function releaseLock(path: string, token: string): void {
+  const holder = readLock(path);
+  if (holder?.token !== token) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Who holds the lock right now, if anyone alive does. For `status`. */
+export function lockHolder(root: string): { pid: number; command: string; started: string } | undefined {
+  const holder = readLock(statePaths(root).lock);
+  if (!holder || (holder.host === hostname() && !isAlive(holder.pid))) return undefined;
+  return { pid: holder.pid, command: holder.command, started: holder.started };
+}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import type { Org } from '../org/org.js';
+import { loadState, type EngineState } from './engine-state.js';
+import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from './ledger.js';
+import { lockHolder } from './lock.js';
+import { mailByAgent } from './plan-turn.js';
+import { statePaths } from './state-paths.js';
+
+export interface AgentStatus {
+  name: string;
+  title: string;
+  model: string;
+  isHuman: boolean;
+  budget: number;
+  toppedUp: number;
+  spent: number;
+  balance: number;
+  inputTokens: number;
+  outputTokens: number;
+  unread: number;
+  lastRan?: number;
+  lastActivity?: { turn: number; summary: string };
+  lastError?: { turn: number; message: string };
+}
+
+export interface OrgStatus {
+  org: string;
+  root: string;
+  turn: number;
+  running?: { pid: number; command: string; started: string };
+  unfinishedTurn: boolean;
+  agents: AgentStatus[];
+}
+
+/** The org at a glance, from the engine's state and the ledger. Reads no message files. */
+export function orgStatus(org: Org): OrgStatus {
+  const paths = statePaths(org.root);
+  const state: EngineState = loadState(paths.state);
+  const tail = readLedgerFrom(paths.ledger, state.ledger.offset);
+  const totals = addEntries(state.ledger, tail.entries, tail.end).totals;
+  const mail = mailByAgent(state.pending);
+  const agents = [...org.agents.values()].map((agent): AgentStatus => {
+    const agentTotals: AgentTotals | undefined = totals[agent.name];
+    const status: AgentStatus = {
+      name: agent.name,
+      title: agent.title,
+      model: agent.models.join(' -> '),
+      isHuman: agent.isHuman,
+      budget: agent.credits,
+      toppedUp: agentTotals?.toppedUp ?? 0,
+      spent: agentTotals?.spent ?? 0,
+      balance: balanceOf(agent.credits, agentTotals),
+      inputTokens: agentTotals?.inputTokens ?? 0,
+      outputTokens: agentTotals?.outputTokens ?? 0,
+      unread: mail.get(agent.name)?.length ?? 0,
+    };
+    const lastRan = state.lastRan[agent.name];
+    if (lastRan !== undefined) status.lastRan = lastRan;
+    const activity = state.activity[agent.name];
+    if (activity) status.lastActivity = activity;
+    const error = state.errors[agent.name];
+    if (error) status.lastError = error;
+    return status;
+  });
+  const running = lockHolder(org.root);
+  const unfinishedTurn = existsSync(paths.journal);
+  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents };
+}

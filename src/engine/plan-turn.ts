@@ -1,0 +1,78 @@
+import { HUMAN } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import type { EngineState, PendingItem } from './engine-state.js';
+import type { EngineEvent } from './events.js';
+import { balanceOf, type LedgerSnapshot } from './ledger.js';
+import { makeNotice } from './notices.js';
+
+export interface TurnPlan {
+  /** Agents to call, in name order, with their waiting mail. */
+  calls: Array<{ agent: string; reason: 'mail' | 'schedule'; mail: PendingItem[] }>;
+  events: EngineEvent[];
+  /** Agents at zero after this plan (whose manager has been told). */
+  outOfCredits: string[];
+  notices: PendingItem[];
+  humanNotices: EngineState['humanNotices'];
+}
+
+/** True when the agent's schedule wakes it in `turn`, mail or not. */
+export function isScheduled(schedule: { every: number; offset: number }, turn: number): boolean {
+  return schedule.every > 0 && turn >= schedule.offset && (turn - schedule.offset) % schedule.every === 0;
+}
+
+/** Group waiting mail by recipient. */
+export function mailByAgent(pending: readonly PendingItem[]): Map<string, PendingItem[]> {
+  const byAgent = new Map<string, PendingItem[]>();
+  for (const item of pending) {
+    const list = byAgent.get(item.to);
+    if (list) list.push(item);
+    else byAgent.set(item.to, [item]);
+  }
+  return byAgent;
+}
+
+/**
+ * Decide who works in `turn`: every agent with mail or a schedule that says so,
+ * except those out of credits, whose manager is told once. Idle agents cost
+ * nothing: the work here follows the agents with mail. Pure.
+ */
+export function planTurn(org: Org, state: EngineState, pending: readonly PendingItem[], ledger: LedgerSnapshot, turn: number): TurnPlan {
+  const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [] };
+  const mail = mailByAgent(pending);
+  const candidates = new Set<string>(mail.keys());
+  for (const agent of org.agents.values()) if (isScheduled(agent.schedule, turn)) candidates.add(agent.name);
+  const alreadyTold = new Set(state.outOfCredits);
+  // Stay "told" while still at zero, so a manager hears once per time an agent runs dry.
+  const stillDry = state.outOfCredits.filter((name) => {
+    const agent = org.agents.get(name);
+    return agent !== undefined && balanceOf(agent.credits, ledger.totals[name]) <= 0;
+  });
+  for (const name of [...candidates].sort()) {
+    const agent = org.agents.get(name);
+    if (!agent || agent.isHuman) continue;
+    const balance = balanceOf(agent.credits, ledger.totals[name]);
+    if (balance <= 0) {
+      if (!stillDry.includes(name)) stillDry.push(name);
+      plan.events.push({ type: 'agent-skipped', turn, agent: name, reason: 'out-of-credits', balance });
+      if (!alreadyTold.has(name)) tellManager(plan, org, name, turn, balance);
+      continue;
+    }
+    const agentMail = mail.get(name) ?? [];
+    plan.calls.push({ agent: name, reason: agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail });
+  }
+  plan.outOfCredits = stillDry.sort();
+  return plan;
+}
+
+/** Tell an agent's manager, once, that it has run dry. */
+export function tellManager(plan: Pick<TurnPlan, 'notices' | 'humanNotices'>, org: Org, agent: string, turn: number, balance: number): void {
+  const manager = org.agents.get(agent)?.reportsTo;
+  if (!manager || !org.agents.has(manager)) return;
+  const subject = `${agent} is out of credits`;
+  const body =
+    `${agent} has ${balance} credits left and will not be called until it has more. ` +
+    `Its mail waits for it. A person can top it up with \`lemming top-up ${agent} <credits>\`.`;
+  const notice = makeNotice(turn, manager, `credits-${agent}`, 1, subject, body);
+  if (manager === HUMAN) plan.humanNotices.push({ id: notice.id, turn, subject, body });
+  else plan.notices.push(notice);
+}

@@ -1,0 +1,45 @@
+import { basename } from 'node:path';
+import { readMessageFile } from '../mailbox/message-file.js';
+import type { Org } from '../org/org.js';
+import { readMemory } from './agent-memory.js';
+import { buildPrompt, type BuiltPrompt, type InboxEntry } from './build-prompt.js';
+import type { PendingItem } from './engine-state.js';
+import type { EngineEvent } from './events.js';
+
+export interface PreparedCall {
+  agent: string;
+  modelKey: string;
+  reason: 'mail' | 'schedule';
+  prompt: BuiltPrompt;
+  /** Mail whose file has gone since it was taken in: counted as read, with a warning. */
+  lost: string[];
+  warnings: EngineEvent[];
+}
+
+/** Read an agent's waiting mail and notes and build its prompt. Reads only this agent's files. */
+export function prepareCall(root: string, org: Org, agentName: string, reason: 'mail' | 'schedule', mail: PendingItem[], turn: number): PreparedCall {
+  const agent = org.agents.get(agentName);
+  if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
+  const modelKey = agent.models[0] ?? '';
+  const inbox: InboxEntry[] = [];
+  const lost: string[] = [];
+  const warnings: EngineEvent[] = [];
+  for (const item of mail) {
+    if (item.kind === 'notice') {
+      inbox.push({ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body });
+      continue;
+    }
+    const read = readMessageFile(root, item.from, basename(item.file), item.turn);
+    if ('error' in read) {
+      lost.push(item.id);
+      warnings.push({ type: 'warning', turn, file: item.file, message: `${read.error} now; it cannot be shown to ${agentName}` });
+      continue;
+    }
+    const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
+    if (read.message.subject !== undefined) entry.subject = read.message.subject;
+    if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
+    inbox.push(entry);
+  }
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason });
+  return { agent: agentName, modelKey, reason, prompt, lost, warnings };
+}

@@ -1,0 +1,250 @@
+import { errorMessage } from '../errors.js';
+import type { Org } from '../org/org.js';
+import type { Provider, ProviderResponse } from '../providers/provider.js';
+import { estimateTokens } from '../providers/token-estimate.js';
+import { applyResponse } from './apply-response.js';
+import { commitTurn, workingPending } from './commit-turn.js';
+import { discoverMail } from './discover-mail.js';
+import type { EngineState } from './engine-state.js';
+import type { EngineEvent, TurnStats } from './events.js';
+import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from './journal.js';
+import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from './ledger.js';
+import { mapConcurrent } from './map-concurrent.js';
+import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
+import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { statePaths } from './state-paths.js';
+
+type Plan = Extract<JournalRecord, { type: 'plan' }>;
+
+/** What a turn needs from the engine that runs it. */
+export interface TurnContext {
+  root: string;
+  org: Org;
+  state: EngineState;
+  /** The journal of an unfinished turn found at start-up, if any. */
+  journal: JournalRecord[];
+  providerFor(modelKey: string): Provider;
+  clock(): Date;
+  signal?: AbortSignal;
+}
+
+export interface TurnResult {
+  /** The state after the turn, or undefined when it was stopped before it could commit. */
+  state?: EngineState;
+  stats: TurnStats;
+}
+
+type CallResult =
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; onlyNotices: boolean }
+  | { agent: string; error: string }
+  | { agent: string; aborted: true };
+
+/** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
+function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
+  const { entries, end } = readLedgerFrom(statePaths(root).ledger, snapshot.offset);
+  return entries.length === 0 && end === snapshot.offset ? snapshot : addEntries(snapshot, entries, end);
+}
+
+/**
+ * One turn, as a stream of events: take in new mail, plan who works, call the models
+ * in parallel (bounded), apply each answer as it arrives and journal it, then commit.
+ * A turn found half-done in the journal is finished, never repeated.
+ */
+export async function* runTurn(context: TurnContext, result: TurnResult): AsyncGenerator<EngineEvent> {
+  const { root, org, state } = context;
+  const paths = statePaths(root);
+  const turn = state.turn + 1;
+  const started = performance.now();
+  const stats = result.stats;
+  let ledger = readLedger(root, state.ledger);
+
+  const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
+  const recovering = journalPlan !== undefined;
+  const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
+  const finished = new Map<string, AgentOutcome>();
+  for (const record of context.journal) {
+    if (record.turn !== turn) continue;
+    if (record.type === 'response') responses.set(record.agent, record);
+    if (record.type === 'done') finished.set(record.outcome.agent, record.outcome);
+  }
+
+  let plan: Plan;
+  const prepared = new Map<string, PreparedCall>();
+  if (journalPlan) {
+    plan = journalPlan;
+  } else {
+    const discovery = discoverMail(root, org, state, turn);
+    const pending = [...state.pending, ...discovery.pending];
+    const decided = planTurn(org, state, pending, ledger, turn);
+    const calls: PlannedCall[] = [];
+    const events: EngineEvent[] = [...discovery.events, ...decided.events];
+    const outOfCredits = new Set(decided.outOfCredits);
+    for (const call of decided.calls) {
+      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn);
+      events.push(...preparedCall.warnings);
+      const agent = org.agents.get(call.agent);
+      const entry = org.models[preparedCall.modelKey];
+      const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
+      const request = preparedCall.prompt.request;
+      const inputTokens = estimateTokens(request.system) + request.messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
+      const needed = entry ? (inputTokens * entry.input_price) / 1_000_000 : 0;
+      if (needed > balance) {
+        events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
+        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
+        outOfCredits.add(call.agent);
+        continue;
+      }
+      prepared.set(call.agent, preparedCall);
+      calls.push({
+        agent: call.agent,
+        modelKey: preparedCall.modelKey,
+        reason: call.reason,
+        shown: [...preparedCall.prompt.shown, ...preparedCall.lost],
+        deferred: preparedCall.prompt.deferred.length,
+      });
+    }
+    plan = {
+      type: 'plan',
+      turn,
+      calls,
+      discovered: {
+        outboxes: discovery.outboxes,
+        pending: discovery.pending,
+        humanNotices: [...discovery.humanNotices, ...decided.humanNotices],
+      },
+      events,
+      outOfCredits: [...outOfCredits].sort(),
+      notices: decided.notices,
+    };
+    appendJournal(paths.journal, plan);
+  }
+
+  yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
+  for (const event of plan.events) {
+    if (event.type === 'agent-skipped') stats.skipped += 1;
+    if (event.type === 'message-refused') stats.refused += 1;
+    if (event.type === 'message-delivered') stats.delivered += 1;
+    yield event;
+  }
+
+  const mail = mailByAgent(workingPending(state, plan));
+  const outcomes: AgentOutcome[] = [...finished.values()];
+
+  const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], onlyNotices: boolean, replaying: boolean): EngineEvent[] => {
+    const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
+    const applied = applyResponse({
+      root,
+      org,
+      turn,
+      agent,
+      shown,
+      response,
+      receivedAt,
+      recovering: replaying,
+      previousCursor: plan.discovered.outboxes[agent] ?? state.outboxes[agent],
+      onlyNotices,
+      balanceBefore,
+    });
+    appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
+    recordCharge(applied.outcome);
+    outcomes.push(applied.outcome);
+    return applied.events;
+  };
+  const recordCharge = (outcome: AgentOutcome): void => {
+    if (!outcome.charge || (ledger.lastCharged[outcome.agent] ?? 0) >= turn) return;
+    appendLedger(paths.ledger, [outcome.charge]);
+    ledger = readLedger(root, ledger);
+  };
+
+  // Answers journaled before a crash are applied again, not asked for again.
+  for (const outcome of finished.values()) recordCharge(outcome);
+  const toCall: PlannedCall[] = [];
+  for (const call of plan.calls) {
+    if (finished.has(call.agent)) continue;
+    const journaled = responses.get(call.agent);
+    if (journaled) {
+      const onlyNotices = (mail.get(call.agent) ?? []).every((item) => item.kind === 'notice');
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, onlyNotices, true)) {
+        countEvent(stats, event);
+        yield event;
+      }
+      continue;
+    }
+    toCall.push(call);
+  }
+
+  const callOne = async (call: PlannedCall): Promise<CallResult> => {
+    let preparedCall = prepared.get(call.agent);
+    if (!preparedCall) {
+      const shownIds = new Set(call.shown);
+      const agentMail = (mail.get(call.agent) ?? []).filter((item) => shownIds.has(item.id));
+      preparedCall = prepareCall(root, org, call.agent, call.reason, agentMail, turn);
+    }
+    const shown = [...preparedCall.prompt.shown, ...preparedCall.lost];
+    const shownSet = new Set(preparedCall.prompt.shown);
+    const onlyNotices = (mail.get(call.agent) ?? []).filter((item) => shownSet.has(item.id)).every((item) => item.kind === 'notice');
+    try {
+      const provider = context.providerFor(preparedCall.modelKey);
+      const request = context.signal ? { ...preparedCall.prompt.request, signal: context.signal } : preparedCall.prompt.request;
+      const response = await provider.generate(request);
+      if (context.signal?.aborted) return { agent: call.agent, aborted: true };
+      const receivedAt = response.receivedAt ?? context.clock().toISOString();
+      return { agent: call.agent, response, receivedAt, shown, onlyNotices };
+    } catch (error) {
+      if (context.signal?.aborted) return { agent: call.agent, aborted: true };
+      return { agent: call.agent, error: errorMessage(error) };
+    }
+  };
+
+  for (const call of toCall) {
+    yield {
+      type: 'agent-called',
+      turn,
+      agent: call.agent,
+      model: call.modelKey,
+      reason: call.reason,
+      inbox: call.shown.length,
+      deferred: call.deferred,
+    };
+  }
+  stats.called += plan.calls.length;
+
+  let stopped = false;
+  for await (const called of mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal)) {
+    if ('aborted' in called) {
+      stopped = true;
+      continue;
+    }
+    if ('error' in called) {
+      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
+      appendJournal(paths.journal, { type: 'done', turn, outcome });
+      outcomes.push(outcome);
+      stats.errors += 1;
+      yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
+      continue;
+    }
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
+    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, called.onlyNotices, false)) {
+      countEvent(stats, event);
+      yield event;
+    }
+  }
+  if (stopped || context.signal?.aborted) {
+    stats.durationMs = performance.now() - started;
+    return;
+  }
+
+  ledger = readLedger(root, ledger);
+  result.state = commitTurn(state, plan, outcomes, ledger);
+  stats.durationMs = performance.now() - started;
+}
+
+function countEvent(stats: TurnStats, event: EngineEvent): void {
+  if (event.type === 'message-delivered') stats.delivered += 1;
+  if (event.type === 'message-refused') stats.refused += 1;
+  if (event.type === 'credits-charged') {
+    stats.inputTokens += event.inputTokens;
+    stats.outputTokens += event.outputTokens;
+    stats.credits += event.credits;
+  }
+}

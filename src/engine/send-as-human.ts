@@ -1,0 +1,73 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { createFileAtomic } from '../mailbox/atomic-write.js';
+import { formatMessage } from '../mailbox/message-format.js';
+import { outboxPath } from '../mailbox/message-file.js';
+import { messageFileName, messageId, padTurn, parseMessageFileName, type Message, type Priority } from '../mailbox/message.js';
+import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import { checkEdge } from '../org/permissions.js';
+import { loadState } from './engine-state.js';
+import { statePaths } from './state-paths.js';
+
+export interface HumanMessage {
+  to: string;
+  body: string;
+  subject?: string;
+  priority?: Priority;
+  replyTo?: string;
+}
+
+/**
+ * Write a message from the person (`human`) into their outbox, after checking both
+ * ends of the edge. It carries the last finished turn, so the next turn delivers it.
+ * Safe to call while an engine runs: the file appears whole, under a name no one else takes.
+ */
+export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = new Date()): { message: Message; file: string } {
+  if (!org.agents.has(HUMAN)) {
+    throw new LemmingError('no-human', 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml');
+  }
+  if (!isValidAgentName(input.to)) {
+    throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
+  }
+  const verdict = checkEdge(org, HUMAN, input.to);
+  if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
+  if (input.body.trim() === '') throw new LemmingError('empty-message', 'not sent: the message is empty');
+  const turn = loadState(statePaths(root).state).turn;
+  const directory = join(root, outboxPath(HUMAN));
+  let seq = nextSeq(directory, turn);
+  for (let attempt = 0; attempt < 1000; attempt += 1, seq += 1) {
+    const message: Message = {
+      id: messageId(turn, HUMAN, seq),
+      from: HUMAN,
+      to: input.to,
+      turn,
+      created: now.toISOString(),
+      priority: input.priority ?? 'normal',
+      body: input.body.trim(),
+    };
+    if (input.subject !== undefined && input.subject.trim() !== '') message.subject = input.subject.trim();
+    if (input.replyTo !== undefined) message.replyTo = input.replyTo;
+    const file = `${outboxPath(HUMAN)}/${messageFileName(turn, seq, input.to)}`;
+    if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file };
+  }
+  throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(HUMAN)}`);
+}
+
+function nextSeq(directory: string, turn: number): number {
+  let names: string[] = [];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return 1;
+  }
+  const prefix = `${padTurn(turn)}-`;
+  let highest = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const parsed = parseMessageFileName(name);
+    if (parsed) highest = Math.max(highest, parsed.seq);
+  }
+  return highest + 1;
+}

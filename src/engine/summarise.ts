@@ -1,0 +1,18 @@
+import type { Message } from '../mailbox/message.js';
+import type { MessageSummary } from './events.js';
+
+/** The short form of a message that events carry. */
+export function summarise(message: Message, file: string): MessageSummary {
+  const firstLine = message.body.trim().split('\n')[0] ?? '';
+  const summary: MessageSummary = {
+    id: message.id,
+    from: message.from,
+    to: message.to,
+    turn: message.turn,
+    priority: message.priority,
+    preview: firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine,
+    file,
+  };
+  if (message.subject !== undefined) summary.subject = message.subject;
+  return summary;
+}

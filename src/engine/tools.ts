@@ -1,0 +1,44 @@
+import type { ToolName } from '../org/schema.js';
+import type { ToolDefinition } from '../providers/provider.js';
+import { PRIORITIES } from '../mailbox/message.js';
+
+/** The tools the engine offers; an agent gets those its resume lists. */
+export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
+  send_message: {
+    name: 'send_message',
+    description:
+      'Send a message to another agent of the organisation. Call it once per message. ' +
+      'Only agents listed as ones you may send messages to can receive it.',
+    parameters: {
+      type: 'object',
+      properties: {
+        to: { type: 'string', description: 'The recipient: an agent name, for example "planner".' },
+        body: { type: 'string', description: 'The message, in markdown.' },
+        subject: { type: 'string', description: 'A short subject line.' },
+        priority: { type: 'string', enum: [...PRIORITIES], description: 'How urgent it is; "normal" if unsure.' },
+        reply_to: { type: 'string', description: 'The id of the message this answers, if it answers one.' },
+      },
+      required: ['to', 'body'],
+      additionalProperties: false,
+    },
+  },
+  remember: {
+    name: 'remember',
+    description:
+      'Keep a note for your later turns under a key; it is shown to you every turn. ' +
+      'Writing an existing key replaces it; an empty text forgets it.',
+    parameters: {
+      type: 'object',
+      properties: {
+        key: { type: 'string', description: 'A short name: letters, digits, "-" and "_", for example "release-plan".' },
+        text: { type: 'string', description: 'The note.' },
+      },
+      required: ['key', 'text'],
+      additionalProperties: false,
+    },
+  },
+};
+
+export function toolsFor(tools: readonly ToolName[]): ToolDefinition[] {
+  return tools.map((name) => TOOL_DEFINITIONS[name]);
+}

@@ -1,0 +1,53 @@
+/**
+ * One base error for everything lemming reports to a person. `code` is stable
+ * and machine-readable; `exitCode` is what the CLI exits with.
+ */
+export class LemmingError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+
+  constructor(code: string, message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LemmingError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** A problem found in one of the org's files: what a person needs to fix it. */
+export interface Problem {
+  /** Path of the file, relative to the org root. */
+  file: string;
+  /** Dotted path of the field inside the file, when there is one. */
+  field?: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+  /** What is wrong, and what a valid value looks like. */
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export function formatProblem(problem: Problem): string {
+  const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+  const field = problem.field ? ` ${problem.field}:` : '';
+  return `${where}:${field} ${problem.message}`;
+}
+
+/** Thrown when the org's files cannot be used; carries every problem found, not only the first. */
+export class InvalidOrgError extends LemmingError {
+  readonly problems: Problem[];
+
+  constructor(problems: Problem[]) {
+    const errors = problems.filter((problem) => problem.severity === 'error');
+    const first = errors[0];
+    const summary = first ? formatProblem(first) : 'the org is invalid';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem(s); run \`lemming validate\`)` : '';
+    super('invalid-org', `${summary}${more}`);
+    this.name = 'InvalidOrgError';
+    this.problems = problems;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

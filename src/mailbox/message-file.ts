@@ -1,0 +1,73 @@
+import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { join } from 'node:path';
+import { parseMessage } from './message-format.js';
+import { messageId, parseMessageFileName, padTurn, type Message } from './message.js';
+
+/** Where an agent's outbox sits, relative to the org root. */
+export function outboxPath(agent: string): string {
+  return `agents/${agent}/outbox`;
+}
+
+/** Files larger than this are read only up to it; the body is cut and says so. */
+export const MAX_MESSAGE_FILE_BYTES = 4 * 1024 * 1024;
+
+export type ReadMessageResult = { message: Message; notes: string[] } | { error: string };
+
+/**
+ * Read one message file from `sender`'s outbox. The sender is the outbox's owner,
+ * whatever the file claims; the id comes from the file name, so it is unique.
+ * Symbolic links are refused (O_NOFOLLOW): an outbox cannot point outside the org.
+ */
+export function readMessageFile(root: string, sender: string, name: string, fallbackTurn: number): ReadMessageResult {
+  let text: string;
+  let truncated = false;
+  try {
+    const descriptor = openSync(join(root, outboxPath(sender), name), constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const size = fstatSync(descriptor).size;
+      const length = Math.min(size, MAX_MESSAGE_FILE_BYTES);
+      const buffer = Buffer.alloc(length);
+      let offset = 0;
+      while (offset < length) {
+        const read = readSync(descriptor, buffer, offset, length - offset, offset);
+        if (read === 0) break;
+        offset += read;
+      }
+      text = buffer.subarray(0, offset).toString('utf8');
+      truncated = size > length;
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: code === 'ELOOP' ? 'is a symbolic link; lemming does not follow links in outboxes' : `cannot be read (${code ?? 'error'})` };
+  }
+  if (text.trim() === '') return { error: 'is empty' };
+  const parsed = parseMessage(text);
+  if ('error' in parsed) return parsed;
+  const fields = parsed.message;
+  const notes: string[] = [];
+  const fromName = parseMessageFileName(name);
+  const turn = fromName?.turn ?? fields.turn ?? fallbackTurn;
+  const id = fromName ? messageId(fromName.turn, sender, fromName.seq) : `${padTurn(turn)}-${sender}-${name.slice(0, -3)}`;
+  if (fields.claimedFrom !== undefined && fields.claimedFrom !== sender) {
+    notes.push(`claims to be from ${JSON.stringify(fields.claimedFrom)} but sits in ${sender}'s outbox, so it is from ${sender}`);
+  }
+  if (fromName && fromName.to !== fields.to) {
+    notes.push(`its file name says it is for ${fromName.to} but its front matter says ${fields.to}; the front matter wins`);
+  }
+  const message: Message = {
+    id,
+    from: sender,
+    to: fields.to,
+    turn,
+    created: fields.created ?? new Date(0).toISOString(),
+    priority: fields.priority,
+    body: truncated ? `${fields.body}\n\n[lemming: this file is larger than ${MAX_MESSAGE_FILE_BYTES} bytes; the rest was not read]` : fields.body,
+  };
+  if (fields.subject !== undefined) message.subject = fields.subject;
+  if (fields.replyTo !== undefined) message.replyTo = fields.replyTo;
+  if (fields.model !== undefined) message.model = fields.model;
+  if (fields.usage) message.usage = fields.usage;
+  return { message, notes };
+}

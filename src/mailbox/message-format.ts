@@ -1,0 +1,107 @@
+import { parse as parseYaml, stringify } from 'yaml';
+import { z } from 'zod';
+import { splitFrontMatter } from './front-matter.js';
+import { PRIORITIES, type Message } from './message.js';
+
+/**
+ * Serialise a message as markdown with front matter. Pure, and the inverse of
+ * `parseMessage`. Field order is fixed so the same message is always the same bytes.
+ */
+export function formatMessage(message: Message): string {
+  const lines = ['---', `id: ${scalar(message.id)}`, `from: ${scalar(message.from)}`, `to: ${scalar(message.to)}`];
+  lines.push(`turn: ${message.turn}`, `created: ${scalar(message.created)}`);
+  if (message.subject !== undefined) lines.push(`subject: ${scalar(message.subject)}`);
+  lines.push(`priority: ${message.priority}`);
+  if (message.replyTo !== undefined) lines.push(`reply_to: ${scalar(message.replyTo)}`);
+  if (message.model !== undefined) lines.push(`model: ${scalar(message.model)}`);
+  if (message.usage) {
+    const usage = message.usage;
+    const estimated = usage.estimated ? ', estimated: true' : '';
+    lines.push(
+      `usage: { input_tokens: ${usage.inputTokens}, output_tokens: ${usage.outputTokens}, credits: ${formatCredits(usage.credits)}${estimated} }`,
+    );
+  }
+  lines.push('---');
+  const body = message.body.endsWith('\n') ? message.body : `${message.body}\n`;
+  return `${lines.join('\n')}\n${body}`;
+}
+
+/** Credits as a plain decimal, never in exponent notation, without float noise. */
+export function formatCredits(credits: number): string {
+  if (credits === 0) return '0';
+  return Number(credits.toPrecision(6)).toFixed(10).replace(/\.?0+$/, '');
+}
+
+function scalar(value: string): string {
+  // One line of YAML for a string, quoted whenever plain style would change its meaning.
+  return stringify(value, { lineWidth: 0 }).trimEnd();
+}
+
+const frontMatterSchema = z.looseObject({
+  id: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string({ error: 'is required: the recipient, for example `to: planner`' }),
+  turn: z.number().int().min(0).optional(),
+  created: z.union([z.string(), z.date().transform((date) => date.toISOString())]).optional(),
+  subject: z.union([z.string(), z.number().transform(String)]).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  reply_to: z.string().optional(),
+  model: z.string().optional(),
+  usage: z
+    .looseObject({
+      input_tokens: z.number().min(0),
+      output_tokens: z.number().min(0),
+      credits: z.number().min(0),
+      estimated: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+/** The fields of a message file as written, before the engine decides who really sent it. */
+export type ParsedMessageFile = Omit<Message, 'id' | 'from' | 'turn' | 'created'> & {
+  id?: string;
+  claimedFrom?: string;
+  turn?: number;
+  created?: string;
+};
+
+/**
+ * Parse a message file. Pure: text in, fields or a reason out. The sender is not
+ * decided here: the outbox a file sits in says who sent it.
+ */
+export function parseMessage(text: string): { message: ParsedMessageFile } | { error: string } {
+  if (text.includes('\u0000')) return { error: 'is a binary file, not a markdown message' };
+  const parts = splitFrontMatter(text);
+  if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
+  let data: unknown;
+  try {
+    data = parseYaml(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return { error: `has broken front matter: ${reason}` };
+  }
+  const result = frontMatterSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') || 'front matter';
+    return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}` };
+  }
+  const fields = result.data;
+  const message: ParsedMessageFile = { to: fields.to, priority: fields.priority ?? 'normal', body: parts.body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
+  if (fields.id !== undefined) message.id = fields.id;
+  if (fields.from !== undefined) message.claimedFrom = fields.from;
+  if (fields.turn !== undefined) message.turn = fields.turn;
+  if (fields.created !== undefined) message.created = fields.created;
+  if (fields.subject !== undefined) message.subject = fields.subject;
+  if (fields.reply_to !== undefined) message.replyTo = fields.reply_to;
+  if (fields.model !== undefined) message.model = fields.model;
+  if (fields.usage) {
+    message.usage = {
+      inputTokens: fields.usage.input_tokens,
+      outputTokens: fields.usage.output_tokens,
+      credits: fields.usage.credits,
+      ...(fields.usage.estimated ? { estimated: true } : {}),
+    };
+  }
+  return { message };
+}

@@ -1,0 +1,56 @@
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Token usage of the model call that wrote a message, and what it cost. */
+export interface MessageUsage {
+  inputTokens: number;
+  outputTokens: number;
+  credits: number;
+  /** True when the provider reported no usage and lemming's estimate was used. */
+  estimated?: boolean;
+}
+
+/** One message: a markdown file with YAML front matter in its sender's outbox. */
+export interface Message {
+  id: string;
+  /** The agent whose outbox holds the file, whatever the file's front matter says. */
+  from: string;
+  to: string;
+  turn: number;
+  /** ISO 8601 time the message was written. */
+  created: string;
+  subject?: string;
+  priority: Priority;
+  replyTo?: string;
+  /** Registry key of the model whose call wrote the message. */
+  model?: string;
+  usage?: MessageUsage;
+  body: string;
+}
+
+export function padTurn(turn: number): string {
+  return String(turn).padStart(6, '0');
+}
+
+export function padSeq(seq: number): string {
+  return String(seq).padStart(3, '0');
+}
+
+/** `000012-001-planner.md`: sorts by time in any file browser. */
+export function messageFileName(turn: number, seq: number, to: string): string {
+  return `${padTurn(turn)}-${padSeq(seq)}-${to}.md`;
+}
+
+/** `000012-manager-001`. */
+export function messageId(turn: number, from: string, seq: number): string {
+  return `${padTurn(turn)}-${from}-${padSeq(seq)}`;
+}
+
+const FILE_NAME = /^(\d{6,})-(\d{3,})-([a-z][a-z0-9_-]{0,63})\.md$/;
+
+/** The turn, sequence and recipient encoded in a message file name, if it follows the pattern. */
+export function parseMessageFileName(name: string): { turn: number; seq: number; to: string } | undefined {
+  const match = FILE_NAME.exec(name);
+  if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined) return undefined;
+  return { turn: Number(match[1]), seq: Number(match[2]), to: match[3] };
+}

@@ -1,0 +1,106 @@
+import type { Problem } from '../errors.js';
+import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from './names.js';
+import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
+import type { ChartFile, ParsedResume } from './parse-files.js';
+import type { OrgFile } from './schema.js';
+
+export interface OrgParts {
+  root: string;
+  orgFile: OrgFile;
+  chart: ChartFile;
+  chartLineOf: (path: ReadonlyArray<string | number>) => number | undefined;
+  /** Resumes by agent name (folder name), already parsed. */
+  resumes: ReadonlyMap<string, ParsedResume>;
+}
+
+const CHART = 'org/chart.yaml';
+
+/** Cross-check the org's files against each other and build the org. Pure. */
+export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const { orgFile, chart, resumes } = parts;
+  const chartProblem = (path: Array<string | number>, message: string, severity: Problem['severity'] = 'error'): void => {
+    const line = parts.chartLineOf(path);
+    problems.push({ file: CHART, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity });
+  };
+
+  for (const name of Object.keys(chart.agents)) {
+    if (!isValidAgentName(name)) chartProblem(['agents', name], `is not a valid agent name; ${AGENT_NAME_HINT}`);
+    else if (!resumes.has(name)) {
+      chartProblem(['agents', name], `names an agent that does not exist: there is no agents/${name}/resume.md`);
+    }
+  }
+  for (const [name, entry] of Object.entries(chart.agents)) {
+    const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && resumes.has(other));
+    if (entry.reports_to !== null && !known(entry.reports_to)) {
+      chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org`);
+    }
+    for (const field of ['send_to', 'read_from'] as const) {
+      entry[field].forEach((other, index) => {
+        if (!known(other)) {
+          chartProblem(
+            ['agents', name, field, index],
+            `names ${JSON.stringify(other)}, which is not an agent of this org; use an agent's folder name or "*"`,
+          );
+        }
+      });
+    }
+  }
+
+  const agents = new Map<string, Agent>();
+  for (const name of [...resumes.keys()].sort()) {
+    const resume = resumes.get(name);
+    if (!resume) continue;
+    const file = `agents/${name}/resume.md`;
+    const front = resume.frontMatter;
+    const models = typeof front.model === 'string' ? [front.model] : front.model;
+    const isHuman = models.includes(HUMAN_MODEL);
+    const resumeProblem = (field: string, message: string): void => {
+      const line = resume.lines[field];
+      problems.push({ file, field, ...(line === undefined ? {} : { line }), message, severity: 'error' });
+    };
+    if (isHuman && models.length > 1) resumeProblem('model', 'the person is `model: human`, with no other model');
+    if (name === HUMAN && !isHuman) resumeProblem('model', 'the human agent must have `model: human`');
+    for (const model of models) {
+      if (model !== HUMAN_MODEL && !(model in orgFile.models)) {
+        const known = Object.keys(orgFile.models).join(', ');
+        resumeProblem('model', `names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${known})`);
+      }
+    }
+    if (!isHuman && front.credits === undefined) {
+      resumeProblem('credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
+    }
+    const entry = chart.agents[name];
+    if (!entry) {
+      problems.push({
+        file: CHART,
+        field: `agents.${name}`,
+        message: `is missing: agents/${name}/ has a resume but no place in the chart, so it can neither send nor receive`,
+        severity: 'warning',
+      });
+    }
+    agents.set(name, {
+      name,
+      title: front.title,
+      models,
+      isHuman,
+      credits: front.credits ?? 0,
+      schedule: front.schedule,
+      tools: front.tools,
+      instructions: resume.instructions,
+      reportsTo: entry?.reports_to ?? null,
+      sendTo: audience(entry?.send_to ?? []),
+      readFrom: audience(entry?.read_from ?? []),
+      resumeFile: file,
+    });
+  }
+  if (problems.some((problem) => problem.severity === 'error')) return { problems };
+  return {
+    problems,
+    org: { root: parts.root, name: orgFile.name, settings: orgFile.engine, models: orgFile.models, agents },
+  };
+}
+
+function audience(names: string[]): Audience {
+  return names.includes('*') ? '*' : new Set(names);
+}

@@ -1,0 +1,25 @@
+/**
+ * Agent names are folder names and appear in file names, so they are kept to a
+ * small safe alphabet: no slashes, no dots, nothing a path could escape with.
+ */
+export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** The person taking part in the org. Never called by the engine. */
+export const HUMAN = 'human';
+
+/** The sender name the engine uses for its own notices (refusals, out-of-credit alerts). */
+export const ENGINE_SENDER = 'lemming';
+
+export const AGENT_NAME_HINT =
+  'an agent name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example "coder_01")';
+
+export function isValidAgentName(name: unknown): name is string {
+  return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
+}
+
+/** Show an untrusted name in an error without letting it flood the screen. */
+export function quoteName(name: unknown): string {
+  const text = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return JSON.stringify(shown);
+}

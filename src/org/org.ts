@@ -1,0 +1,37 @@
+import type { EngineSettings, ModelEntry, ToolName } from './schema.js';
+
+/** Who an agent may send to or read from: everyone, or a set of names. */
+export type Audience = '*' | ReadonlySet<string>;
+
+/** One agent as the engine sees it: its resume merged with its place in the chart. */
+export interface Agent {
+  name: string;
+  title: string;
+  /** Registry keys in order of preference: the first answers, the rest are fallbacks. */
+  models: string[];
+  /** The person: model `human`, never called by the engine. */
+  isHuman: boolean;
+  /** Budget from the resume, before top-ups and charges. */
+  credits: number;
+  schedule: { every: number; offset: number };
+  tools: ToolName[];
+  /** The resume's markdown body. */
+  instructions: string;
+  reportsTo: string | null;
+  sendTo: Audience;
+  readFrom: Audience;
+  /** The resume's path, relative to the org root. */
+  resumeFile: string;
+}
+
+/** The whole org, loaded and checked. */
+export interface Org {
+  root: string;
+  name: string;
+  settings: EngineSettings;
+  models: Readonly<Record<string, ModelEntry>>;
+  /** Agents by name, in name order. */
+  agents: ReadonlyMap<string, Agent>;
+}
+
+export const HUMAN_MODEL = 'human';

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { Problem } from '../errors.js';
+import { splitFrontMatter } from '../mailbox/front-matter.js';
+import { chartFileSchema, orgFileSchema, resumeSchema, type OrgFile, type ResumeFrontMatter } from './schema.js';
+import { schemaProblems } from './schema-problems.js';
+import { parseYamlSource } from './yaml-source.js';
+
+export type ChartFile = z.infer<typeof chartFileSchema>;
+
+/** A resume as written: its front matter and its instructions. */
+export interface ParsedResume {
+  frontMatter: ResumeFrontMatter;
+  instructions: string;
+  /** Line of each top-level front matter field, for cross-file errors. */
+  lines: Record<string, number | undefined>;
+}
+
+export interface Parsed<T> {
+  value?: T;
+  problems: Problem[];
+  /** 1-based line of a dotted path in the file, when the YAML parsed. */
+  lineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
+}
+
+function parseYamlWith<T>(text: string, file: string, schema: z.ZodType<T>, lineOffset = 0): Parsed<T> {
+  const { source, problems } = parseYamlSource(text, file, lineOffset);
+  if (!source) return { problems };
+  const result = schema.safeParse(source.value ?? {});
+  if (!result.success) return { problems: schemaProblems(result.error, file, source), lineOf: source.lineOf };
+  return { value: result.data, problems: [], lineOf: source.lineOf };
+}
+
+/** Parse `org/org.yaml`. Pure. */
+export function parseOrgFile(text: string, file = 'org/org.yaml'): Parsed<OrgFile> {
+  return parseYamlWith(text, file, orgFileSchema);
+}
+
+/** Parse `org/chart.yaml`. Pure. */
+export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
+  return parseYamlWith(text, file, chartFileSchema);
+}
+
+/** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */
+export function parseResume(text: string, file: string): Parsed<ParsedResume> {
+  const parts = splitFrontMatter(text);
+  if (!parts) {
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          message:
+            'has no front matter; a resume starts with a block like\n---\ntitle: Engineering manager\nmodel: offline\ncredits: 1\n---',
+          severity: 'error',
+        },
+      ],
+    };
+  }
+  const parsed = parseYamlWith(parts.yaml, file, resumeSchema, 1);
+  if (!parsed.value) return { problems: parsed.problems };
+  const lineOf = parsed.lineOf ?? (() => undefined);
+  return {
+    problems: [],
+    lineOf,
+    value: {
+      frontMatter: parsed.value,
+      instructions: parts.body.trim(),
+      lines: { model: lineOf(['model']), credits: lineOf(['credits']) },
+    },
+  };
+}

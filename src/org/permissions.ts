@@ -1,0 +1,37 @@
+import { HUMAN } from './names.js';
+import type { Audience, Org } from './org.js';
+
+export type Verdict = { allowed: true } | { allowed: false; reason: string };
+
+function includes(audience: Audience, name: string): boolean {
+  return audience === '*' ? true : audience.has(name);
+}
+
+/**
+ * A message from `from` reaches `to` only if both ends of the edge agree:
+ * the sender may send to the recipient and the recipient may read from the sender.
+ */
+export function checkEdge(org: Org, from: string, to: string): Verdict {
+  const sender = org.agents.get(from);
+  const recipient = org.agents.get(to);
+  if (!sender) return { allowed: false, reason: `${from} is not an agent of this org` };
+  if (!recipient) return { allowed: false, reason: `there is no agent named ${to}` };
+  if (from === to) return { allowed: false, reason: `${from} cannot send a message to itself` };
+  if (!includes(sender.sendTo, to)) {
+    return { allowed: false, reason: `${from} may not send to ${to} (chart.yaml: agents.${from}.send_to)` };
+  }
+  if (!includes(recipient.readFrom, from)) {
+    return { allowed: false, reason: `${to} does not read from ${from} (chart.yaml: agents.${to}.read_from)` };
+  }
+  return { allowed: true };
+}
+
+/** Everyone `from` can actually reach: both ends of the edge agree. Sorted by name. */
+export function reachableFrom(org: Org, from: string): string[] {
+  return [...org.agents.keys()].filter((to) => checkEdge(org, from, to).allowed);
+}
+
+/** The agents that report to `manager`, in name order. */
+export function directReports(org: Org, manager: string): string[] {
+  return [...org.agents.values()].filter((agent) => agent.reportsTo === manager && agent.name !== HUMAN).map((agent) => agent.name);
+}

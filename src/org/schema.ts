@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+const nonNegativeInt = z.number().int().min(0);
+const positiveInt = z.number().int().min(1);
+
+/** Provider limits: the engine waits rather than bursting into rate-limit errors. */
+export const providerLimitsSchema = z.strictObject({
+  concurrency: positiveInt.optional(),
+  requests_per_minute: positiveInt.optional(),
+  tokens_per_minute: positiveInt.optional(),
+});
+
+/** One entry of the model registry in org.yaml. */
+export const modelEntrySchema = z.strictObject({
+  provider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']),
+  model: z.string().min(1),
+  input_price: z.number().min(0),
+  output_price: z.number().min(0),
+  context_window: positiveInt,
+  max_output_tokens: positiveInt.optional(),
+  base_url: z.string().url().optional(),
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  timeout_ms: positiveInt.optional(),
+  max_retries: nonNegativeInt.optional(),
+  tool_calling: z.boolean().optional(),
+  limits: providerLimitsSchema.optional(),
+});
+
+export const engineSettingsSchema = z.strictObject({
+  max_turns: positiveInt.default(50),
+  concurrency: positiveInt.default(8),
+  max_messages_per_turn: positiveInt.default(5),
+  max_body_chars: positiveInt.default(20_000),
+  context: z
+    .strictObject({
+      max_messages: positiveInt.default(20),
+      max_tokens: positiveInt.default(8_000),
+      max_memory_chars: positiveInt.default(4_000),
+    })
+    .prefault({}),
+});
+
+export const orgFileSchema = z.strictObject({
+  name: z.string().min(1),
+  engine: engineSettingsSchema.prefault({}),
+  models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
+});
+
+const nameList = z.array(z.string()).default([]);
+
+export const chartEntrySchema = z.strictObject({
+  reports_to: z.string().nullable().default(null),
+  send_to: nameList,
+  read_from: nameList,
+});
+
+export const chartFileSchema = z.strictObject({
+  agents: z.record(z.string(), chartEntrySchema),
+});
+
+export const TOOL_NAMES = ['send_message', 'remember'] as const;
+
+export const resumeSchema = z.strictObject({
+  title: z.string().min(1),
+  model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  credits: z.number().min(0).optional(),
+  schedule: z
+    .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
+    .prefault({}),
+  tools: z.array(z.enum(TOOL_NAMES)).default([...TOOL_NAMES]),
+});
+
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+export type EngineSettings = z.infer<typeof engineSettingsSchema>;
+export type OrgFile = z.infer<typeof orgFileSchema>;
+export type ChartEntry = z.infer<typeof chartEntrySchema>;
+export type ResumeFrontMatter = z.infer<typeof resumeSchema>;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** A valid example of each field, shown next to an error about it. */
+export const FIELD_EXAMPLES: Record<string, string> = {
+  name: 'name: my-org',
+  provider: 'provider: offline   # offline | openai | anthropic | openai-compatible',
+  model: 'model: gpt-4o-mini',
+  input_price: 'input_price: 0.15   # credits per million input tokens',
+  output_price: 'output_price: 0.6   # credits per million output tokens',
+  context_window: 'context_window: 128000',
+  base_url: 'base_url: http://localhost:11434/v1',
+  api_key_env: 'api_key_env: OPENAI_API_KEY',
+  max_turns: 'max_turns: 50',
+  concurrency: 'concurrency: 8',
+  max_messages_per_turn: 'max_messages_per_turn: 5',
+  reports_to: 'reports_to: manager   # or null for the top of the org',
+  send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
+  read_from: 'read_from: ["*"]',
+  title: 'title: Engineering manager',
+  credits: 'credits: 1.5   # a budget of 0 or more credits',
+  schedule: 'schedule: { every: 5, offset: 0 }   # every 0 = only when mail arrives',
+  every: 'every: 5   # whole turns; 0 = only when mail arrives',
+  offset: 'offset: 0',
+  tools: 'tools: [send_message, remember]',
+};

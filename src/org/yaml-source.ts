@@ -1,0 +1,54 @@
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Problem } from '../errors.js';
+
+/** A parsed YAML text that can say on which line a field sits. */
+export interface YamlSource {
+  value: unknown;
+  /** 1-based line of the field at `path`, or of its closest existing parent. */
+  lineOf(path: ReadonlyArray<string | number>): number | undefined;
+}
+
+/**
+ * Parse YAML, turning syntax errors into problems with file and line.
+ * `lineOffset` is added to every line (front matter starts after the opening `---`).
+ */
+export function parseYamlSource(
+  text: string,
+  file: string,
+  lineOffset = 0,
+): { source?: YamlSource; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((error) => ({
+        file,
+        line: lineCounter.linePos(error.pos[0]).line + lineOffset,
+        message: `is not valid YAML: ${firstLine(error.message)}`,
+        severity: 'error' as const,
+      })),
+    };
+  }
+  const value: unknown = document.toJS({ maxAliasCount: 100 });
+  return {
+    problems: [],
+    source: { value, lineOf: (path) => lineOfPath(document, lineCounter, path, lineOffset) },
+  };
+}
+
+function lineOfPath(
+  document: Document,
+  lineCounter: LineCounter,
+  path: ReadonlyArray<string | number>,
+  lineOffset: number,
+): number | undefined {
+  for (let length = path.length; length >= 0; length -= 1) {
+    const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + lineOffset;
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

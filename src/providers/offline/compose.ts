@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+
+/** Words that say little about who should do a task. */
+const STOP_WORDS = new Set(
+  'a an and are as at be by for from has have i in is it its of on or our please that the this to was we will with you your'.split(' '),
+);
+
+export function words(text: string): Set<string> {
+  return new Set(
+    text
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word.length > 2 && !STOP_WORDS.has(word)),
+  );
+}
+
+/** A stable number from text, for choices that must be the same on every run. */
+export function stableHash(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/** The subject a task goes by: its own, or its first line cut to 60 characters. */
+export function subjectOf(subject: string | undefined, body: string): string {
+  const given = subject?.trim();
+  if (given) return given;
+  const firstLine = body.trim().split('\n')[0]?.trim() ?? '';
+  if (firstLine === '') return 'A task';
+  return firstLine.length > 60 ? `${firstLine.slice(0, 57).trimEnd()}...` : firstLine;
+}
+
+export function stripReply(subject: string): string {
+  return subject.replace(/^(re:\s*)+/i, '').trim();
+}
+
+/** A memory key for a task, made of safe characters only. */
+export function taskKey(subject: string): string {
+  const slug = stripReply(subject)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 48);
+  return `task-${slug || 'untitled'}`;
+}
+
+const STEPS = [
+  'Read the request and listed what it needs',
+  'Broke it into small steps and did them in order',
+  'Checked the result against what was asked',
+  'Wrote down the open questions',
+  'Cleaned up after myself',
+  'Kept a note of what changed and why',
+  'Compared two ways of doing it and took the simpler one',
+  'Looked for anything that could break and tested it',
+];
+
+/** The report an agent that does the work itself sends back. Deterministic in its inputs. */
+export function composeWorkReport(self: string, title: string, subject: string, body: string): string {
+  const seed = stableHash(`${self}\n${subject}\n${body}`);
+  const picks = [0, 1, 2].map((offset) => STEPS[(seed + offset * 3) % STEPS.length] ?? '');
+  const unique = [...new Set(picks)];
+  const focus = [...words(stripDelegation(body))].slice(0, 4).join(', ');
+  return [
+    `Done: ${stripReply(subject)}.`,
+    '',
+    `What I did, as ${(title.split(':')[0] ?? title).trim()}:`,
+    ...unique.map((step) => `- ${step}`),
+    '',
+    focus ? `It touched on: ${focus}.` : 'Nothing else is needed from me on this.',
+  ].join('\n');
+}
+
+/**
+ * The note an agent that delegated sends up once the work comes back. It passes on
+ * the report of whoever did the work, unwrapped from any roll-ups on the way, so
+ * the person at the top reads the worker's own words.
+ */
+export function composeRollUp(delegate: string, subject: string, report: string): string {
+  const lines = report.trim().split('\n');
+  const quoted = lines.filter((line) => line.startsWith('>'));
+  const original = quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
+  const body = original.slice(0, 20).map((line) => (line === '' ? '>' : `> ${line}`));
+  const via = quoted.length > 0 ? ` (via ${delegate})` : '';
+  return `"${stripReply(subject)}" is done${via}. The report:\n\n${body.join('\n')}\n\nI have checked it against the request and consider it done.`;
+}
+
+const DELEGATION_PREAMBLE = 'asked for this. Please take it on and report back to me when it is done.';
+
+/** What an agent says when it hands work down. */
+export function composeDelegation(asker: string, body: string): string {
+  return `${asker} ${DELEGATION_PREAMBLE}\n\n${stripDelegation(body)}`;
+}
+
+/** The task itself, without the hand-over lines added on its way down. */
+export function stripDelegation(body: string): string {
+  let text = body.trim();
+  for (;;) {
+    const index = text.indexOf(DELEGATION_PREAMBLE);
+    if (index < 0 || index > 80) return text;
+    text = text.slice(index + DELEGATION_PREAMBLE.length).trim();
+  }
+}

@@ -1,0 +1,66 @@
+/** A JSON Schema object describing a tool's arguments. */
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool the engine offers to a model. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments (type: object). */
+  parameters: JsonSchema;
+}
+
+/** One turn of the conversation sent to a model, after the system prompt. */
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** Everything a provider needs for one call. Vendor types never appear here. */
+export interface ProviderRequest {
+  /** Registry key of the model (org.yaml `models.<key>`). */
+  modelKey: string;
+  /** The vendor's model name (org.yaml `models.<key>.model`). */
+  model: string;
+  system: string;
+  messages: ChatTurn[];
+  tools: ToolDefinition[];
+  maxOutputTokens?: number;
+  /** Who the call is for, so errors and recordings can say so. Not sent to the vendor. */
+  agent: string;
+  turn: number;
+  signal?: AbortSignal;
+}
+
+/** A tool call as the model made it. Arguments are parsed JSON when they parsed. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: unknown;
+  /** Set when the model's arguments were not valid JSON; `arguments` is then the raw text. */
+  argumentsError?: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** True when the provider reported no usage and lemming's estimate stands in. */
+  estimated: boolean;
+}
+
+/** What a model answered. Plain JSON, so it can be journaled and recorded. */
+export interface ProviderResponse {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+  /** Registry key of the model that actually answered (a fallback may have). */
+  modelKey: string;
+  /** Things the adapter wants in the agent's log (for example: fell back to the text format). */
+  notes?: string[];
+  /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
+  receivedAt?: string;
+}
+
+/** A model behind one small interface: lemming's only way to reach any vendor. */
+export interface Provider {
+  generate(request: ProviderRequest): Promise<ProviderResponse>;
+}
