@@ -9,6 +9,7 @@ import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import type { ProviderResponse } from '../providers/provider.js';
 import { appendLog, truncateLogFromTurn, type LogEntry } from './agent-log.js';
+import { crashPoint } from './crash-points.js';
 import { writeMemory } from './agent-memory.js';
 import type { PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
@@ -89,6 +90,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     if (outgoing.subject !== undefined) message.subject = outgoing.subject;
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
     writeFileAtomic(join(root, file), formatMessage(message));
+    crashPoint('mid-write');
     if (fileName > lastName) lastName = fileName;
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
     events.push({ type: 'message-delivered', turn, message: summarise(message, file) });

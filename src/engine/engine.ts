@@ -6,6 +6,7 @@ import { OrgLoader } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
 import { createProvider, type ProviderFactory } from '../providers/create-provider.js';
 import type { Provider } from '../providers/provider.js';
+import { crashPoint } from './crash-points.js';
 import { loadState, saveState, type EngineState } from './engine-state.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { readJournal, removeJournal, type JournalRecord } from './journal.js';
@@ -116,7 +117,8 @@ export class Engine {
       if (agent && !agent.isHuman && balanceOf(agent.credits, totals[item.to]) > 0) return true;
     }
     for (const name of this.org.agents.keys()) {
-      if (scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]) !== undefined) return true;
+      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]);
+      if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
   }
@@ -179,6 +181,7 @@ export class Engine {
     if (!result.state) return;
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);
+    crashPoint('after-commit');
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];

@@ -4,6 +4,7 @@ import type { Provider, ProviderResponse } from '../providers/provider.js';
 import { estimateTokens } from '../providers/token-estimate.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
+import { crashPoint } from './crash-points.js';
 import { discoverMail } from './discover-mail.js';
 import type { EngineState } from './engine-state.js';
 import type { EngineEvent, TurnStats } from './events.js';
@@ -146,6 +147,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
     });
     appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
+    crashPoint('after-apply');
     recordCharge(applied.outcome);
     outcomes.push(applied.outcome);
     return applied.events;
@@ -153,6 +155,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const recordCharge = (outcome: AgentOutcome): void => {
     if (!outcome.charge || (ledger.lastCharged[outcome.agent] ?? 0) >= turn) return;
     appendLedger(paths.ledger, [outcome.charge]);
+    crashPoint('after-ledger');
     ledger = readLedger(root, ledger);
   };
 
@@ -184,6 +187,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const shownSet = new Set(preparedCall.prompt.shown);
     const onlyNotices = (mail.get(call.agent) ?? []).filter((item) => shownSet.has(item.id)).every((item) => item.kind === 'notice');
     try {
+      crashPoint('before-call');
       const provider = context.providerFor(preparedCall.modelKey);
       const request = context.signal ? { ...preparedCall.prompt.request, signal: context.signal } : preparedCall.prompt.request;
       const response = await provider.generate(request);
@@ -224,6 +228,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
+    crashPoint('after-response');
     for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, called.onlyNotices, false)) {
       countEvent(stats, event);
       yield event;
@@ -234,6 +239,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
+  crashPoint('before-commit');
   ledger = readLedger(root, ledger);
   result.state = commitTurn(state, plan, outcomes, ledger);
   stats.durationMs = performance.now() - started;

@@ -11,6 +11,8 @@ export interface OrgParts {
   chartLineOf: (path: ReadonlyArray<string | number>) => number | undefined;
   /** Resumes by agent name (folder name), already parsed. */
   resumes: ReadonlyMap<string, ParsedResume>;
+  /** Agents whose resume exists but has errors of its own: they exist, for the chart's checks. */
+  brokenResumes?: ReadonlySet<string>;
 }
 
 const CHART = 'org/chart.yaml';
@@ -19,6 +21,7 @@ const CHART = 'org/chart.yaml';
 export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] } {
   const problems: Problem[] = [];
   const { orgFile, chart, resumes } = parts;
+  const exists = (name: string): boolean => resumes.has(name) || (parts.brokenResumes?.has(name) ?? false);
   const chartProblem = (path: Array<string | number>, message: string, severity: Problem['severity'] = 'error'): void => {
     const line = parts.chartLineOf(path);
     problems.push({ file: CHART, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity });
@@ -26,12 +29,12 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
 
   for (const name of Object.keys(chart.agents)) {
     if (!isValidAgentName(name)) chartProblem(['agents', name], `is not a valid agent name; ${AGENT_NAME_HINT}`);
-    else if (!resumes.has(name)) {
+    else if (!exists(name)) {
       chartProblem(['agents', name], `names an agent that does not exist: there is no agents/${name}/resume.md`);
     }
   }
   for (const [name, entry] of Object.entries(chart.agents)) {
-    const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && resumes.has(other));
+    const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && exists(other));
     if (entry.reports_to !== null && !known(entry.reports_to)) {
       chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org`);
     }

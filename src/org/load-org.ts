@@ -56,22 +56,26 @@ export class OrgLoader {
     const orgFile = this.readParsed(ORG_FILE, parseOrgFile, problems, stamps);
     const chart = this.readParsed(CHART_FILE, parseChartFile, problems, stamps);
     const resumes = new Map<string, ParsedResume>();
+    const brokenResumes = new Set<string>();
     for (const name of this.agentFolders(problems)) {
       const file = `agents/${name}/resume.md`;
       const resume = this.readParsed(file, (text) => parseResume(text, file), problems, stamps, 'agent');
       if (resume.value) resumes.set(name, resume.value);
+      else brokenResumes.add(name);
     }
     let org: Org | undefined;
-    if (orgFile.value && chart.value && problems.every((problem) => problem.severity !== 'error')) {
+    if (orgFile.value && chart.value) {
+      // Cross-check what did parse, so one run of `validate` reports every problem.
       const assembled = assembleOrg({
         root: this.root,
         orgFile: orgFile.value,
         chart: chart.value,
         chartLineOf: chart.lineOf ?? (() => undefined),
         resumes,
+        brokenResumes,
       });
       problems.push(...assembled.problems);
-      org = assembled.org;
+      if (problems.every((problem) => problem.severity !== 'error')) org = assembled.org;
     }
     if (!org) {
       return { ...(this.lastValid ? { org: this.lastValid } : {}), problems, reloaded: [], joined: [], left: [], keptLastValid: !!this.lastValid };

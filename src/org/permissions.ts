@@ -26,9 +26,15 @@ export function checkEdge(org: Org, from: string, to: string): Verdict {
   return { allowed: true };
 }
 
-/** Everyone `from` can actually reach: both ends of the edge agree. Sorted by name. */
+/**
+ * Everyone `from` can actually reach (both ends of the edge agree), in the order of
+ * its `send_to` list, which is the order a person wrote; for `"*"`, in name order.
+ */
 export function reachableFrom(org: Org, from: string): string[] {
-  return [...org.agents.keys()].filter((to) => checkEdge(org, from, to).allowed);
+  const sender = org.agents.get(from);
+  if (!sender) return [];
+  const candidates = sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
+  return candidates.filter((to) => checkEdge(org, from, to).allowed);
 }
 
 /** The agents that report to `manager`, in name order. */

@@ -76,18 +76,31 @@ function send(to: string, subject: string, body: string, replyTo?: string): Call
   return { name: 'send_message', arguments: args };
 }
 
-/** The member of the team whose name and title share most words with the task; ties go to the first. */
+/**
+ * The member of the team whose name and title share most words with the task (a
+ * word matches another that it starts, so "plan" matches "planner"). Ties go to the
+ * one listed first among those it may send to, the order its chart entry gives.
+ */
 function chooseDelegate(view: PromptView, asker: string, task: string): string | undefined {
-  const taskWords = words(task);
+  const taskWords = [...words(task)];
+  const order = [...view.sendTo];
+  const team = view.team
+    .filter((member) => member.name !== asker && view.sendTo.has(member.name))
+    .sort((left, right) => order.indexOf(left.name) - order.indexOf(right.name));
   let best: { name: string; score: number } | undefined;
-  for (const member of view.team) {
-    if (member.name === asker || !view.sendTo.has(member.name)) continue;
-    const memberWords = words(`${member.name} ${member.title}`);
+  for (const member of team) {
     let score = 0;
-    for (const word of memberWords) if (taskWords.has(word)) score += 1;
+    for (const word of words(`${member.name} ${member.title}`)) {
+      if (taskWords.some((taskWord) => related(taskWord, word))) score += 1;
+    }
     if (!best || score > best.score) best = { name: member.name, score };
   }
   return best?.name;
+}
+
+function related(left: string, right: string): boolean {
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left];
+  return short.length >= 4 ? long.startsWith(short) : short === long;
 }
 
 /** Answer whoever asked if the chart allows it, else one's manager, else no one. */

@@ -15,6 +15,7 @@ export interface PromptView {
   tools: Set<string>;
   manager?: string;
   team: Array<{ name: string; title: string }>;
+  /** Whom it may send to, in the order the prompt lists them (the order its chart entry gives). */
   sendTo: Set<string>;
   memory: Map<string, string>;
   inbox: InboxItemMarkup[];

@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
+import { Engine, type EngineOptions, type RunOptions } from '../../src/engine/engine.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+const made: string[] = [];
+afterEach(() => {
+  while (made.length > 0) rmSync(made.pop() as string, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test. */
+export function tempDir(prefix = 'lemming-test-'): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  made.push(directory);
+  return directory;
+}
+
+/** A temporary org root holding the default org. */
+export function defaultOrg(): string {
+  const root = tempDir();
+  bootstrapOrg(root, REPO_ROOT);
+  return root;
+}
+
+export function write(root: string, file: string, content: string): void {
+  mkdirSync(dirname(join(root, file)), { recursive: true });
+  writeFileSync(join(root, file), content);
+}
+
+export function read(root: string, file: string): string {
+  return readFileSync(join(root, file), 'utf8');
+}
+
+export function listOutbox(root: string, agent: string): string[] {
+  try {
+    return readdirSync(join(root, 'agents', agent, 'outbox')).sort();
+  } catch {
+    return [];
+  }
+}
+
+export function resume(front: Record<string, string>, body = 'Do your job.'): string {
+  return `---\n${Object.entries(front)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n')}\n---\n${body}\n`;
+}
+
+/** Open an engine, run it, close it; return every event. */
+export async function runEngine(root: string, run: RunOptions = {}, options: Partial<EngineOptions> = {}): Promise<EngineEvent[]> {
+  const engine = Engine.open({ root, ...options });
+  const events: EngineEvent[] = [];
+  try {
+    for await (const event of engine.run(run)) events.push(event);
+  } finally {
+    engine.close();
+  }
+  return events;
+}
+
+export function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Array<Extract<EngineEvent, { type: T }>> {
+  return events.filter((event): event is Extract<EngineEvent, { type: T }> => event.type === type);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, test } from 'vitest';
+import { interpretResponse } from '../../src/engine/interpret-response.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import type { ProviderResponse, ToolCall } from '../../src/providers/provider.js';
+import { sendCall } from '../helpers/scripted-provider.js';
+import { defaultOrg } from '../helpers/temp-org.js';
+
+const { org } = loadOrg(defaultOrg());
+const manager = org.agents.get('manager');
+if (!manager) throw new Error('no manager');
+
+function interpret(toolCalls: ToolCall[], text = '') {
+  const response: ProviderResponse = { text, toolCalls, usage: { inputTokens: 1, outputTokens: 1, estimated: false }, modelKey: 'offline' };
+  return interpretResponse(response, manager as NonNullable<typeof manager>, org);
+}
+
+describe('interpreting a model reply', () => {
+  test('an allowed send becomes a message; reply_to and priority are kept', () => {
+    const result = interpret([sendCall('planner', 'do it', { subject: 'Task', priority: 'high', reply_to: '000001-human-001' })]);
+    expect(result.messages).toEqual([{ to: 'planner', body: 'do it', subject: 'Task', priority: 'high', replyTo: '000001-human-001' }]);
+  });
+
+  test('path-like, empty, huge and forbidden recipients are refused with a reason each', () => {
+    const result = interpret(
+      ['../human', 'a/b', '/etc/passwd', 'human/../manager', '', 'x'.repeat(10_000), 'coder_01'].map((to) => sendCall(to, 'hi')),
+    );
+    expect(result.messages).toEqual([]);
+    expect(result.refusals).toHaveLength(7);
+    expect(result.refusals[0]?.reason).toMatch(/not an agent name/);
+    expect(result.refusals[5]?.to.length).toBeLessThanOrEqual(64);
+    expect(result.refusals[6]?.reason).toMatch(/manager may not send to coder_01/);
+  });
+
+  test('sends past the per-turn cap are refused', () => {
+    const calls = Array.from({ length: 1000 }, () => sendCall('planner', 'spam'));
+    const result = interpret(calls);
+    expect(result.messages).toHaveLength(org.settings.max_messages_per_turn);
+    expect(result.refusals).toHaveLength(1000 - org.settings.max_messages_per_turn);
+    expect(result.refusals[0]?.reason).toMatch(/cap of 5 messages per turn/);
+  });
+
+  test('wrong argument types, unknown tools and bad memory keys are reported, not thrown', () => {
+    const result = interpret([
+      { id: '1', name: 'send_message', arguments: { to: 42, body: ['x'] } },
+      { id: '2', name: 'delete_everything', arguments: {} },
+      { id: '3', name: 'remember', arguments: { key: '../../etc', text: 'x' } },
+      { id: '4', name: 'send_message', arguments: '{"to": "planner"', argumentsError: 'Unexpected end of JSON input' },
+    ]);
+    expect(result.messages).toEqual([]);
+    expect(result.invalidCalls).toHaveLength(4);
+    expect(result.invalidCalls[0]).toMatch(/send_message: to: .*expected/);
+    expect(result.invalidCalls[1]).toMatch(/unknown tool "delete_everything"/);
+    expect(result.invalidCalls[2]).toMatch(/key "..\/..\/etc" is not allowed/);
+    expect(result.invalidCalls[3]).toMatch(/not valid JSON/);
+  });
+
+  test('a body of several megabytes is capped and says so', () => {
+    const result = interpret([sendCall('planner', 'y'.repeat(5_000_000))]);
+    expect(result.messages[0]?.body.length).toBeLessThan(org.settings.max_body_chars + 200);
+    expect(result.messages[0]?.body).toMatch(/more characters were cut/);
+  });
+
+  test('text with no tool call is flagged', () => {
+    expect(interpret([], 'I would tell the planner to do it.').textOnly).toBe(true);
+    expect(interpret([], '').textOnly).toBe(false);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest';
+import { formatMessage, parseMessage } from '../../src/mailbox/message-format.js';
+import { messageFileName, parseMessageFileName, type Message } from '../../src/mailbox/message.js';
+
+const message: Message = {
+  id: '000012-manager-001',
+  from: 'manager',
+  to: 'planner',
+  turn: 12,
+  created: '2026-11-21T09:14:03.120Z',
+  subject: 'Break the release: into tasks',
+  priority: 'high',
+  replyTo: '000011-human-001',
+  model: 'gpt-4o-mini',
+  usage: { inputTokens: 812, outputTokens: 144, credits: 0.00021 },
+  body: 'Please split the plan.\n\n---\nA line that looks like a fence.',
+};
+
+describe('message files', () => {
+  test('format then parse gives the same message back', () => {
+    const parsed = parseMessage(formatMessage(message));
+    expect('message' in parsed).toBe(true);
+    if (!('message' in parsed)) return;
+    expect(parsed.message).toMatchObject({
+      id: message.id,
+      claimedFrom: 'manager',
+      to: 'planner',
+      turn: 12,
+      created: message.created,
+      subject: message.subject,
+      priority: 'high',
+      replyTo: message.replyTo,
+      model: 'gpt-4o-mini',
+      usage: message.usage,
+      body: message.body,
+    });
+  });
+
+  test('the front matter matches the documented layout, with usage on one line', () => {
+    const text = formatMessage(message);
+    expect(text).toContain('usage: { input_tokens: 812, output_tokens: 144, credits: 0.00021 }');
+    expect(text.startsWith('---\nid: 000012-manager-001\nfrom: manager\nto: planner\nturn: 12\n')).toBe(true);
+  });
+
+  test('credits never appear in exponent notation', () => {
+    const text = formatMessage({ ...message, usage: { inputTokens: 1, outputTokens: 0, credits: 0.0000025 } });
+    expect(text).toContain('credits: 0.0000025');
+  });
+
+  test('broken front matter, no front matter, binary and a missing recipient are errors, not crashes', () => {
+    expect(parseMessage('---\nto: [planner\n---\nhi')).toMatchObject({ error: expect.stringContaining('broken front matter') });
+    expect(parseMessage('just text')).toMatchObject({ error: expect.stringContaining('no front matter') });
+    expect(parseMessage('---\nto: a\n---\n\u0000\u0001')).toMatchObject({ error: expect.stringContaining('binary') });
+    expect(parseMessage('---\nsubject: hi\n---\nbody')).toMatchObject({ error: expect.stringContaining('to') });
+  });
+
+  test('file names sort by turn and sequence and carry the recipient', () => {
+    expect(messageFileName(12, 1, 'planner')).toBe('000012-001-planner.md');
+    expect(parseMessageFileName('000012-001-planner.md')).toEqual({ turn: 12, seq: 1, to: 'planner' });
+    expect(parseMessageFileName('../000012-001-planner.md')).toBeUndefined();
+    expect(messageFileName(9, 2, 'a') < messageFileName(10, 1, 'a')).toBe(true);
+  });
+});
