@@ -34,7 +34,12 @@ const REASONS = {
 export function runSummary(finished: Extract<EngineEvent, { type: 'run-finished' }>, root: string): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
+  const stranded =
+    finished.stranded.length > 0
+      ? [`Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`lemming top-up <agent> <credits>\`).`]
+      : [];
   return [
+    ...stranded,
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${REASONS[finished.reason]}.`,
     `${totals.delivered} message(s) delivered, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,

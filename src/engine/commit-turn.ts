@@ -52,7 +52,7 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
     lastRan,
     activity,
     errors,
-    outOfCredits: plan.outOfCredits,
+    outOfCredits: [...new Set([...plan.outOfCredits, ...outcomes.filter((outcome) => outcome.ranDry).map((outcome) => outcome.agent)])].sort(),
     humanNotices,
     ledger,
   };

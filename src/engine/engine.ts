@@ -110,17 +110,23 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
-    const ledger = readLedgerFrom(statePaths(this.root).ledger, this.state.ledger.offset);
-    const totals = addEntries(this.state.ledger, ledger.entries, ledger.end).totals;
-    for (const item of this.state.pending) {
-      const agent = this.org.agents.get(item.to);
-      if (agent && !agent.isHuman && balanceOf(agent.credits, totals[item.to]) > 0) return true;
-    }
+    if (this.agentsWithMail().some((agent) => agent.balance > 0)) return true;
     for (const name of this.org.agents.keys()) {
       const scan = scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]);
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
+  }
+
+  /** Agents (not the human) with unread mail, and their balance. */
+  private agentsWithMail(): Array<{ name: string; balance: number }> {
+    const ledger = readLedgerFrom(statePaths(this.root).ledger, this.state.ledger.offset);
+    const totals = addEntries(this.state.ledger, ledger.entries, ledger.end).totals;
+    const names = new Set(this.state.pending.map((item) => item.to));
+    return [...names].sort().flatMap((name) => {
+      const agent = this.org.agents.get(name);
+      return agent && !agent.isHuman ? [{ name, balance: balanceOf(agent.credits, totals[name]) }] : [];
+    });
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */
@@ -158,7 +164,10 @@ export class Engine {
         break;
       }
     }
-    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals };
+    const stranded = this.agentsWithMail()
+      .filter((agent) => agent.balance <= 0)
+      .map((agent) => agent.name);
+    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded };
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */

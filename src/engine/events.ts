@@ -37,7 +37,15 @@ export type EngineEvent =
   | { type: 'agent-error'; turn: number; agent: string; message: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
-  | { type: 'run-finished'; reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; totals: RunTotals };
+  | {
+      type: 'run-finished';
+      reason: 'idle' | 'turn-cap' | 'stopped';
+      turns: number;
+      lastTurn: number;
+      totals: RunTotals;
+      /** Agents with unread mail that wait for credits (`lemming top-up`). */
+      stranded: string[];
+    };
 
 export interface TurnStats {
   called: number;

@@ -25,6 +25,8 @@ export interface AgentOutcome {
   charge?: Extract<LedgerEntry, { type: 'charge' }>;
   activity: string;
   error?: string;
+  /** This call took the agent to zero credits or below: its manager has been told (in `newMail`/`humanNotices`). */
+  ranDry?: boolean;
   /** The outbox cursor after its own writes, so the next scan need not list it. */
   outbox?: EngineState['outboxes'][string];
 }

@@ -70,7 +70,7 @@ export function tellManager(plan: Pick<TurnPlan, 'notices' | 'humanNotices'>, or
   if (!manager || !org.agents.has(manager)) return;
   const subject = `${agent} is out of credits`;
   const body =
-    `${agent} has ${balance} credits left and will not be called until it has more. ` +
+    `${agent} has ${Math.round(balance * 1e6) / 1e6} credits left and will not be called until it has more. ` +
     `Its mail waits for it. A person can top it up with \`lemming top-up ${agent} <credits>\`.`;
   const notice = makeNotice(turn, manager, `credits-${agent}`, 1, subject, body);
   if (manager === HUMAN) plan.humanNotices.push({ id: notice.id, turn, subject, body });

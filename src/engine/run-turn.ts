@@ -146,6 +146,15 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       onlyNotices,
       balanceBefore,
     });
+    const charged = applied.outcome.charge?.credits ?? 0;
+    if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
+      // Tell the manager as the agent runs dry, not when mail next finds it broke.
+      const told: Pick<Plan, 'notices'> & { humanNotices: EngineState['humanNotices'] } = { notices: [], humanNotices: [] };
+      tellManager(told, org, agent, turn, balanceBefore - charged);
+      applied.outcome.newMail.push(...told.notices);
+      applied.outcome.humanNotices.push(...told.humanNotices);
+      applied.outcome.ranDry = true;
+    }
     appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
     crashPoint('after-apply');
     recordCharge(applied.outcome);
