@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { listOutbox, read, resume, tempDir, write } from '../helpers/temp-org.js';
+
+describe('the lemming binary', () => {
+  test('bootstrap, send, run, inbox and status work together', () => {
+    const root = tempDir();
+    const boot = lemming(root, ['bootstrap']);
+    expect(boot.status).toBe(0);
+    expect(boot.stdout).toContain('wrote agents/manager/resume.md');
+    expect(existsSync(join(root, 'agents/coder_01/outbox'))).toBe(true);
+
+    const send = lemming(root, ['send', 'manager', 'Write', 'the', 'release', 'notes', '--subject', 'Release notes', '--priority', 'high']);
+    expect(send.status).toBe(0);
+    expect(send.stdout).toContain('agents/human/outbox/000000-001-manager.md');
+    expect(read(root, 'agents/human/outbox/000000-001-manager.md')).toMatch(/subject: Release notes\npriority: high\n---\nWrite the release notes\n/);
+
+    const run = lemming(root, ['run']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('[turn 1] human -> manager: Release notes');
+    expect(run.stdout).toContain('[turn 5] manager -> human: Re: Release notes');
+    expect(run.stdout).toMatch(/5 turn\(s\) run, now at turn 5; the org is idle/);
+
+    const inbox = lemming(root, ['inbox']);
+    expect(inbox.stdout).toMatch(/\* \[turn 5\] 000005-manager-001 from manager \(reply to 000000-human-001\): Re: Release notes/);
+    expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
+    const all = JSON.parse(lemming(root, ['inbox', '--all', '--json']).stdout) as { messages: Array<{ unread: boolean }> };
+    expect(all.messages).toHaveLength(1);
+    expect(all.messages[0]?.unread).toBe(false);
+
+    const status = lemming(root, ['status']);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('lemming-default at turn 5');
+    expect(status.stdout).toMatch(/manager\s+offline\s+0\.49\d\d \/ 0\.5000\s+0\s+turn 5: sent 1/);
+    const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { turn: number; agents: Array<{ name: string; spent: number }> };
+    expect(json.turn).toBe(5);
+    expect(json.agents.find((agent) => agent.name === 'coder_01')?.spent).toBeGreaterThan(0);
+  });
+
+  test('run-once runs exactly one turn and says what happened', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    lemming(root, ['send', 'manager', 'hello']);
+    const once = lemming(root, ['run-once']);
+    expect(once.status).toBe(0);
+    expect(once.stdout).toContain('[turn 1] done: 1 called, 2 delivered');
+    expect(once.stdout).toContain('1 turn(s) run, now at turn 1; reached the turn cap');
+    expect(listOutbox(root, 'manager')).toEqual(['000001-001-planner.md']);
+  });
+
+  test('top-up adds a ledger entry that status shows', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
+    expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
+    const bad = lemming(root, ['top-up', 'hr', '-1']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/credits must be a number above 0/);
+  });
+
+  test('failures exit non-zero with a one-line reason', () => {
+    const root = tempDir();
+    const missing = lemming(root, ['status']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^lemming: org\/org\.yaml: is missing; run `lemming bootstrap`/);
+
+    lemming(root, ['bootstrap']);
+    const forbidden = lemming(root, ['send', 'coder_01', 'hi']);
+    expect(forbidden.status).toBe(1);
+    expect(forbidden.stderr.trim()).toBe('lemming: not sent: human may not send to coder_01 (chart.yaml: agents.human.send_to)');
+    expect(lemming(root, ['send', '../human', 'hi']).stderr).toMatch(/"..\/human" is not an agent name/);
+    expect(lemming(root, ['send', 'nobody', 'hi']).stderr).toMatch(/not sent: there is no agent named nobody/);
+    expect(lemming(root, ['run', '--turns', 'x']).status).toBe(2);
+    expect(lemming(root, ['frobnicate']).status).toBe(2);
+    expect(lemming(root, ['inspect', 'ghost']).stderr).toMatch(/there is no agent named "ghost"/);
+  });
+
+  test('validate lists every problem with file, line and field, and exits 1', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    expect(lemming(root, ['validate']).stdout).toContain('valid: 6 agent(s)');
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'gpt-9', credits: '1' }));
+    write(root, 'agents/janitor/resume.md', resume({ title: 'Janitor', model: 'offline', credits: '-1' }));
+    write(root, 'agents/manager/outbox/000001-001-planner.md', '---\nto: [\n---\n');
+    const result = lemming(root, ['validate']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:3: model: names the model "gpt-9"/);
+    expect(result.stdout).toMatch(/error: agents\/janitor\/resume\.md:4: credits: .*credits: 1\.5/);
+    expect(result.stderr).toContain('2 error(s)');
+    const run = lemming(root, ['run']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/agents\/hr\/resume\.md:3/);
+  });
+
+  test('bootstrap is idempotent, keeps edits and repairs folders; reset keeps resumes', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    write(root, 'agents/manager/resume.md', resume({ title: 'My manager', model: 'offline', credits: '3' }));
+    lemming(root, ['send', 'manager', 'hello']);
+    lemming(root, ['run']);
+    const again = lemming(root, ['bootstrap']);
+    expect(again.stdout).toContain('kept agents/manager/resume.md');
+    expect(read(root, 'agents/manager/resume.md')).toContain('My manager');
+    expect(lemming(root, ['reset']).status).toBe(1);
+    const reset = lemming(root, ['reset', '--yes']);
+    expect(reset.status).toBe(0);
+    expect(listOutbox(root, 'manager')).toEqual([]);
+    expect(listOutbox(root, 'human')).toEqual([]);
+    expect(read(root, 'agents/manager/resume.md')).toContain('My manager');
+    expect(lemming(root, ['status']).stdout).toContain('at turn 0');
+  });
+
+  test('inspect and logs show an agent at work', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    lemming(root, ['send', 'manager', 'Plan it', '--subject', 'Plan']);
+    lemming(root, ['run']);
+    const inspect = lemming(root, ['inspect', 'planner']);
+    expect(inspect.stdout).toContain('planner: Planner: breaks work into tasks');
+    expect(inspect.stdout).toMatch(/send_to\s+coder_01, manager\s+\(reaches: coder_01, manager\)/);
+    expect(inspect.stdout).toContain('[turn 2] to coder_01: Plan');
+    expect(inspect.stdout).toContain('[turn 3] from coder_01: Re: Plan');
+    const logs = lemming(root, ['logs', 'planner', '-n', '3']);
+    expect(logs.stdout.trim().split('\n')).toHaveLength(3);
+    expect(logs.stdout).toMatch(/\[turn 4\] \S+ charged model="offline"/);
+  });
+});

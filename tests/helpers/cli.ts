@@ -1,0 +1,28 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './temp-org.js';
+
+export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+export interface CliResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built `lemming` binary to completion. */
+export function lemming(root: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
+  const result = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    ...(input !== undefined ? { input } : {}),
+    timeout: 60_000,
+  });
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Start the built binary without waiting for it. */
+export function startLemming(root: string, args: string[], env: Record<string, string> = {}) {
+  return spawn(process.execPath, [CLI, '--root', root, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}

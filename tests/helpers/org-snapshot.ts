@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+function walk(directory: string, files: string[] = []): string[] {
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) walk(path, files);
+    else files.push(path);
+  }
+  return files;
+}
+
+/** Every file under the root, relative, sorted. */
+export function allFiles(root: string): string[] {
+  return walk(root)
+    .map((path) => relative(root, path))
+    .sort();
+}
+
+/** Every message file with its content, minus the `created:` time, which is wall-clock. */
+export function messageFiles(root: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const file of allFiles(root).filter((path) => /^agents\/[^/]+\/outbox\//.test(path))) {
+    result[file] = readFileSync(join(root, file), 'utf8').replace(/^created: .*$/m, 'created: -');
+  }
+  return result;
+}
+
+/** The ledger's charges as `turn:agent:credits`, sorted. */
+export function charges(root: string): string[] {
+  const path = join(root, 'org/state/ledger.jsonl');
+  try {
+    statSync(path);
+  } catch {
+    return [];
+  }
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { type: string; turn: number; agent: string; credits: number })
+    .filter((entry) => entry.type === 'charge')
+    .map((entry) => `${entry.turn}:${entry.agent}:${entry.credits}`)
+    .sort();
+}
