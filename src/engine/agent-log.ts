@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDirectory } from '../mailbox/atomic-write.js';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -13,7 +14,7 @@ export interface LogEntry {
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
   const path = agentPaths(root, agent).log;
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDirectory(dirname(path));
   appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
 }
 

@@ -1,12 +1,31 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { MEMORY_KEY_PATTERN } from './interpret-response.js';
 import { agentPaths } from './state-paths.js';
 
-/** An agent's notes, `agents/<name>/memory/<key>.md`, in key order. */
+const cache = new Map<string, { mtimeMs: number; notes: Map<string, string> }>();
+
+/**
+ * An agent's notes, `agents/<name>/memory/<key>.md`, in key order. Read again only
+ * when the folder changed (every write and every removal renames or unlinks in it).
+ */
 export function readMemory(root: string, agent: string): Map<string, string> {
   const directory = agentPaths(root, agent).memory;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(directory).mtimeMs;
+  } catch {
+    return new Map();
+  }
+  const cached = cache.get(directory);
+  if (cached && cached.mtimeMs === mtimeMs) return new Map(cached.notes);
+  const notes = readMemoryFiles(directory);
+  cache.set(directory, { mtimeMs, notes });
+  return new Map(notes);
+}
+
+function readMemoryFiles(directory: string): Map<string, string> {
   const notes = new Map<string, string>();
   let names: string[];
   try {

@@ -18,6 +18,7 @@ import type { AgentOutcome } from './journal.js';
 import { priceCall } from './ledger.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { summarise } from './summarise.js';
+import { rememberWritten } from './written-messages.js';
 
 export interface ApplyInput {
   root: string;
@@ -91,6 +92,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
     writeFileAtomic(join(root, file), formatMessage(message));
     crashPoint('mid-write');
+    if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
     if (fileName > lastName) lastName = fileName;
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
     events.push({ type: 'message-delivered', turn, message: summarise(message, file) });

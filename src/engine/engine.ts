@@ -9,7 +9,7 @@ import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './crash-points.js';
 import { loadState, saveState, type EngineState } from './engine-state.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
-import { readJournal, removeJournal, type JournalRecord } from './journal.js';
+import { closeJournal, readJournal, removeJournal, type JournalRecord } from './journal.js';
 import { balanceOf, readLedgerFrom, addEntries, repairLedger } from './ledger.js';
 import { acquireLock, type OrgLock } from './lock.js';
 import { runTurn, type TurnResult } from './run-turn.js';
@@ -199,6 +199,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
+    closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }
 

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { EngineEvent } from './events.js';
 import type { PendingItem, EngineState } from './engine-state.js';
@@ -49,8 +49,27 @@ export type JournalRecord =
   | { type: 'failure'; turn: number; agent: string; message: string }
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
+const openJournals = new Map<string, number>();
+
+/**
+ * Append a record. The journal stays open for the turn (one descriptor, one write
+ * per record) and is closed by removeJournal at commit.
+ */
 export function appendJournal(path: string, record: JournalRecord): void {
-  appendFileSync(path, `${JSON.stringify(record)}\n`);
+  let descriptor = openJournals.get(path);
+  if (descriptor === undefined) {
+    descriptor = openSync(path, 'a');
+    openJournals.set(path, descriptor);
+  }
+  writeSync(descriptor, `${JSON.stringify(record)}\n`);
+}
+
+/** Close the journal without removing it (a stopped turn stays journaled for the next run). */
+export function closeJournal(path: string): void {
+  const descriptor = openJournals.get(path);
+  if (descriptor === undefined) return;
+  openJournals.delete(path);
+  closeSync(descriptor);
 }
 
 export function readJournal(path: string): JournalRecord[] {
@@ -73,5 +92,10 @@ export function readJournal(path: string): JournalRecord[] {
 }
 
 export function removeJournal(path: string): void {
-  rmSync(path, { force: true });
+  closeJournal(path);
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

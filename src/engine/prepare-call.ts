@@ -5,6 +5,7 @@ import { readMemory } from './agent-memory.js';
 import { buildPrompt, type BuiltPrompt, type InboxEntry } from './build-prompt.js';
 import type { PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
+import { takeWritten } from './written-messages.js';
 
 export interface PreparedCall {
   agent: string;
@@ -29,7 +30,8 @@ export function prepareCall(root: string, org: Org, agentName: string, reason: '
       inbox.push({ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body });
       continue;
     }
-    const read = readMessageFile(root, item.from, basename(item.file), item.turn);
+    const cached = takeWritten(root, item.file);
+    const read = cached ? { message: cached, notes: [] } : readMessageFile(root, item.from, basename(item.file), item.turn);
     if ('error' in read) {
       lost.push(item.id);
       warnings.push({ type: 'warning', turn, file: item.file, message: `${read.error} now; it cannot be shown to ${agentName}` });

@@ -157,19 +157,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
     crashPoint('after-apply');
-    recordCharge(applied.outcome);
     outcomes.push(applied.outcome);
     return applied.events;
   };
-  const recordCharge = (outcome: AgentOutcome): void => {
-    if (!outcome.charge || (ledger.lastCharged[outcome.agent] ?? 0) >= turn) return;
-    appendLedger(paths.ledger, [outcome.charge]);
+  /**
+   * Charges go into the ledger in one append per turn. An outcome is journaled before
+   * it is charged, and an agent charged for this turn is never charged again, so a
+   * crash anywhere between the two leaves exactly one charge once the turn is finished.
+   */
+  const flushCharges = (): void => {
+    const due = outcomes.flatMap((outcome) => (outcome.charge && (ledger.lastCharged[outcome.agent] ?? 0) < turn ? [outcome.charge] : []));
+    if (due.length === 0) return;
+    appendLedger(paths.ledger, due);
     crashPoint('after-ledger');
     ledger = readLedger(root, ledger);
   };
 
   // Answers journaled before a crash are applied again, not asked for again.
-  for (const outcome of finished.values()) recordCharge(outcome);
   const toCall: PlannedCall[] = [];
   for (const call of plan.calls) {
     if (finished.has(call.agent)) continue;
@@ -243,6 +247,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield event;
     }
   }
+  flushCharges();
   if (stopped || context.signal?.aborted) {
     stats.durationMs = performance.now() - started;
     return;

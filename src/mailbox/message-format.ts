@@ -1,5 +1,6 @@
-import { parse as parseYaml, stringify } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseSimpleFrontMatter, yamlString } from './front-matter-fast.js';
 import { splitFrontMatter } from './front-matter.js';
 import { PRIORITIES, type Message } from './message.js';
 
@@ -33,8 +34,7 @@ export function formatCredits(credits: number): string {
 }
 
 function scalar(value: string): string {
-  // One line of YAML for a string, quoted whenever plain style would change its meaning.
-  return stringify(value, { lineWidth: 0 }).trimEnd();
+  return yamlString(value);
 }
 
 const frontMatterSchema = z.looseObject({
@@ -73,9 +73,9 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
   if (text.includes('\u0000')) return { error: 'is a binary file, not a markdown message' };
   const parts = splitFrontMatter(text);
   if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
-  let data: unknown;
+  let data: unknown = parseSimpleFrontMatter(parts.yaml);
   try {
-    data = parseYaml(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
+    data ??= parseYaml(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     return { error: `has broken front matter: ${reason}` };

@@ -31,13 +31,46 @@ export function checkEdge(org: Org, from: string, to: string): Verdict {
  * its `send_to` list, which is the order a person wrote; for `"*"`, in name order.
  */
 export function reachableFrom(org: Org, from: string): string[] {
-  const sender = org.agents.get(from);
-  if (!sender) return [];
-  const candidates = sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
-  return candidates.filter((to) => checkEdge(org, from, to).allowed);
+  return indexOf(org).reachable(from);
 }
 
 /** The agents that report to `manager`, in name order. */
 export function directReports(org: Org, manager: string): string[] {
-  return [...org.agents.values()].filter((agent) => agent.reportsTo === manager && agent.name !== HUMAN).map((agent) => agent.name);
+  return indexOf(org).reports.get(manager) ?? [];
+}
+
+interface OrgIndex {
+  reachable(from: string): string[];
+  reports: Map<string, string[]>;
+}
+
+/** Per-org answers, computed once per loaded org (an org never changes; an edit loads a new one). */
+const indexes = new WeakMap<Org, OrgIndex>();
+
+function indexOf(org: Org): OrgIndex {
+  let index = indexes.get(org);
+  if (index) return index;
+  const reports = new Map<string, string[]>();
+  for (const agent of org.agents.values()) {
+    if (agent.reportsTo === null || agent.name === HUMAN) continue;
+    const list = reports.get(agent.reportsTo);
+    if (list) list.push(agent.name);
+    else reports.set(agent.reportsTo, [agent.name]);
+  }
+  const reachable = new Map<string, string[]>();
+  index = {
+    reports,
+    reachable(from) {
+      let list = reachable.get(from);
+      if (!list) {
+        const sender = org.agents.get(from);
+        const candidates = !sender ? [] : sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
+        list = candidates.filter((to) => checkEdge(org, from, to).allowed);
+        reachable.set(from, list);
+      }
+      return list;
+    },
+  };
+  indexes.set(org, index);
+  return index;
 }

@@ -1,0 +1,114 @@
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineState, PendingItem } from '../src/engine/engine-state.js';
+import { initialState } from '../src/engine/engine-state.js';
+import { emptyTotals, type LedgerSnapshot } from '../src/engine/ledger.js';
+import { formatMessage } from '../src/mailbox/message-format.js';
+import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
+
+export interface OrgShape {
+  /** Agents in the org. */
+  agents: number;
+  /** Messages already in the outboxes, from earlier turns, read long ago. */
+  history: number;
+  /** How many agents have one unread message waiting (the first `withMail` agents). */
+  withMail: number;
+}
+
+export function agentName(index: number): string {
+  return `agent_${String(index).padStart(4, '0')}`;
+}
+
+function body(index: number): string {
+  return `Progress note ${index}: the task moved forward; details follow in the next message. `.repeat(3);
+}
+
+/**
+ * Write an org that has been running for a while: N agents who may all talk to each
+ * other, H old messages spread over their outboxes (already read, so the engine's
+ * state says so, as it would after a real run), a ledger with a charge per old
+ * message, and one fresh unread message for each of the first `withMail` agents.
+ */
+export function buildOrg(root: string, shape: OrgShape): void {
+  const names = Array.from({ length: shape.agents }, (_, index) => agentName(index));
+  mkdirSync(join(root, 'org', 'state'), { recursive: true });
+  writeFileSync(
+    join(root, 'org', 'org.yaml'),
+    [
+      'name: bench',
+      'engine:',
+      '  max_turns: 1000',
+      '  concurrency: 8',
+      'models:',
+      '  bench:',
+      '    provider: offline',
+      '    model: bench',
+      '    input_price: 1',
+      '    output_price: 2',
+      '    context_window: 1000000',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(root, 'org', 'chart.yaml'), `agents:\n${names.map((name) => `  ${name}:\n    send_to: ["*"]\n    read_from: ["*"]\n`).join('')}`);
+  for (const name of names) {
+    mkdirSync(join(root, 'agents', name, 'outbox'), { recursive: true });
+    writeFileSync(join(root, 'agents', name, 'resume.md'), `---\ntitle: Worker ${name}\nmodel: bench\ncredits: 1000000\n---\nPass work on to the next agent.\n`);
+  }
+
+  const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));
+  const ledgerLines: string[] = [];
+  const totals: LedgerSnapshot['totals'] = {};
+  const seqs = new Map<string, number>();
+  for (let index = 0; index < shape.history; index += 1) {
+    const from = names[index % names.length] as string;
+    const to = names[(index + 1) % names.length] as string;
+    const turn = 1 + Math.floor(index / names.length);
+    const key = `${from}:${turn}`;
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    const message: Message = {
+      id: messageId(turn, from, seq),
+      from,
+      to,
+      turn,
+      created: '2026-01-01T00:00:00.000Z',
+      priority: 'normal',
+      model: 'bench',
+      usage: { inputTokens: 300, outputTokens: 40, credits: 0.00038 },
+      body: body(index),
+    };
+    writeFileSync(join(root, 'agents', from, 'outbox', messageFileName(turn, seq, to)), formatMessage(message));
+    ledgerLines.push(JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created }));
+    const agentTotals = (totals[from] ??= emptyTotals());
+    agentTotals.spent += 0.00038;
+    agentTotals.inputTokens += 300;
+    agentTotals.outputTokens += 40;
+    agentTotals.calls += 1;
+  }
+
+  // The fresh mail, written in the last finished turn by each agent's neighbour.
+  const lastTurn = historyTurns + 1;
+  const pending: PendingItem[] = [];
+  for (let index = 0; index < shape.withMail; index += 1) {
+    const to = names[index] as string;
+    const from = names[(index + names.length - 1) % names.length] as string;
+    const seq = 1;
+    const message: Message = { id: messageId(lastTurn, from, seq), from, to, turn: lastTurn, created: '2026-01-01T00:00:00.000Z', priority: 'normal', body: 'Your turn: take the task on.' };
+    const fileName = messageFileName(lastTurn, seq, to);
+    writeFileSync(join(root, 'agents', from, 'outbox', fileName), formatMessage(message));
+    pending.push({ kind: 'message', id: message.id, from, to, turn: lastTurn, file: `agents/${from}/outbox/${fileName}`, priority: 'normal' });
+  }
+
+  const ledgerText = ledgerLines.map((line) => `${line}\n`).join('');
+  writeFileSync(join(root, 'org', 'state', 'ledger.jsonl'), ledgerText);
+  const state: EngineState = { ...initialState(), turn: lastTurn, pending };
+  for (const name of names) state.outboxes[name] = outboxCursor(join(root, 'agents', name, 'outbox'));
+  state.ledger = { offset: Buffer.byteLength(ledgerText), totals, lastCharged: {} };
+  writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
+}
+
+/** What the engine would have recorded for an outbox after its last turn. */
+function outboxCursor(outbox: string): EngineState['outboxes'][string] {
+  const names = readdirSync(outbox).sort();
+  return { mtimeMs: statSync(outbox).mtimeMs, lastName: names.at(-1) ?? '', count: names.length, scannedAt: Date.now() };
+}

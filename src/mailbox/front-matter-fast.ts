@@ -1,0 +1,64 @@
+/**
+ * The fast path for the front matter lemming writes itself: one `key: value` per
+ * line, values plain, double-quoted (JSON-style) or single-quoted, and the one-line
+ * usage map. Anything else returns undefined and the full YAML parser takes over,
+ * so hand-written files lose nothing. Pure.
+ */
+
+const LINE = /^([a-z_]+): (.*)$/;
+const USAGE = /^\{ input_tokens: (\d+), output_tokens: (\d+), credits: ([0-9.]+)(, estimated: true)? \}$/;
+const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_ .,;!?()/'+=@-]*$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const NUMBER_LIKE = /^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
+const KEYWORD = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+
+/** True when YAML reads `text`, written bare, back as the same string. */
+export function isPlainSafe(text: string): boolean {
+  if (ISO_TIME.test(text)) return true;
+  return PLAIN.test(text) && !text.endsWith(' ') && !NUMBER_LIKE.test(text) && !KEYWORD.test(text);
+}
+
+/** A string as one line of YAML: bare when that is safe, else double-quoted (JSON strings are valid YAML). */
+export function yamlString(text: string): string {
+  return isPlainSafe(text) ? text : JSON.stringify(text);
+}
+
+export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | undefined {
+  const result: Record<string, unknown> = {};
+  for (const line of yaml.split('\n')) {
+    if (line === '') continue;
+    const match = LINE.exec(line);
+    if (!match) return undefined;
+    const key = match[1] as string;
+    const value = match[2] as string;
+    if (key in result) return undefined;
+    if (key === 'usage') {
+      const usage = USAGE.exec(value);
+      if (!usage) return undefined;
+      result.usage = {
+        input_tokens: Number(usage[1]),
+        output_tokens: Number(usage[2]),
+        credits: Number(usage[3]),
+        ...(usage[4] ? { estimated: true } : {}),
+      };
+    } else if (key === 'turn') {
+      if (!/^\d+$/.test(value)) return undefined;
+      result.turn = Number(value);
+    } else if (value.startsWith('"')) {
+      try {
+        result[key] = JSON.parse(value) as unknown;
+      } catch {
+        return undefined;
+      }
+      if (typeof result[key] !== 'string') return undefined;
+    } else if (value.startsWith("'")) {
+      if (value.length < 2 || !value.endsWith("'") || /(^|[^'])'([^']|$)/.test(value.slice(1, -1))) return undefined;
+      result[key] = value.slice(1, -1).replace(/''/g, "'");
+    } else if (isPlainSafe(value)) {
+      result[key] = value;
+    } else {
+      return undefined;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,71 @@
+import { parse } from 'yaml';
+import { describe, expect, test } from 'vitest';
+import { isPlainSafe, parseSimpleFrontMatter, yamlString } from '../../src/mailbox/front-matter-fast.js';
+
+const samples = [
+  'Plan the first release',
+  '000012-manager-001',
+  '2026-11-21T09:14:03.120Z',
+  'Re: Plan it',
+  'a # not a comment',
+  'true',
+  'No',
+  '~',
+  '123',
+  '1e5',
+  '0x1F',
+  '.inf',
+  '- starts like a list',
+  '[not, a, list]',
+  "it's fine",
+  "'quoted'",
+  '"double"',
+  'ends with space ',
+  ' starts with space',
+  'tab\there',
+  'new\nline',
+  'unicode: café ✓',
+  '{ input_tokens: 1 }',
+  '@handle',
+  '%percent',
+  '*star',
+  '&anchor',
+  '!tag',
+  '|',
+  '>',
+  '',
+  'back\\slash',
+  '\u0000nul',
+  '\u2028separator',
+];
+
+describe('the fast front matter path', () => {
+  test.each(samples)('%j reads back through the full YAML parser as itself', (sample) => {
+    expect(parse(`key: ${yamlString(sample)}`)).toEqual({ key: sample });
+  });
+
+  test.each(samples)('%j reads back through the fast parser as itself, or defers to YAML', (sample) => {
+    const fast = parseSimpleFrontMatter(`subject: ${yamlString(sample)}`);
+    expect(fast === undefined || fast.subject === sample).toBe(true);
+  });
+
+  test('random strings survive the round trip', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const alphabet = 'ab Z09:#-\'"{}[],&*!|>%@`\\\n\t~.?é';
+    for (let index = 0; index < 2000; index += 1) {
+      const text = Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+      expect(parse(`key: ${yamlString(text)}`)).toEqual({ key: text });
+      const fast = parseSimpleFrontMatter(`key: ${yamlString(text)}`);
+      if (fast) expect(fast.key).toBe(text);
+    }
+  });
+
+  test('anything unusual defers to the full parser', () => {
+    expect(parseSimpleFrontMatter('to: planner\n# a comment')).toBeUndefined();
+    expect(parseSimpleFrontMatter('to: [planner]')).toBeUndefined();
+    expect(parseSimpleFrontMatter('turn: twelve')).toBeUndefined();
+    expect(parseSimpleFrontMatter('to: a\nto: b')).toBeUndefined();
+    expect(isPlainSafe('yes')).toBe(false);
+  });
+});
