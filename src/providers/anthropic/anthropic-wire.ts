@@ -29,7 +29,7 @@ const messageSchema = z.looseObject({
       text: z.string().nullish(),
       id: z.string().nullish(),
       name: z.string().nullish(),
-      input: z.unknown(),
+      input: z.unknown().optional(),
     }),
   ),
   stop_reason: z.string().nullish(),

@@ -42,7 +42,7 @@ const chatCompletionSchema = z.looseObject({
               z.looseObject({
                 id: z.string().nullish(),
                 type: z.string().nullish(),
-                function: z.looseObject({ name: z.string(), arguments: z.unknown() }).nullish(),
+                function: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }).nullish(),
               }),
             )
             .nullish(),
