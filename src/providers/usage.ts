@@ -37,7 +37,3 @@ export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): numbe
   }
   return tokens;
 }
-
-/** The line written to the agent's log when the estimate stood in. */
-export const ESTIMATED_USAGE_NOTE =
-  "the server reported no token usage; lemming's estimate (1 token per 4 characters) was charged and marked estimated";

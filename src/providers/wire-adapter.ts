@@ -3,7 +3,7 @@ import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from './pr
 import { parseTextReply } from './text-tools/parse-text-reply.js';
 import { textReplyInstructions } from './text-tools/text-reply-format.js';
 import { isToolsUnsupported } from './text-tools/tools-unsupported.js';
-import { ESTIMATED_USAGE_NOTE, usageFrom, type ReportedUsage } from './usage.js';
+import { usageFrom, type ReportedUsage } from './usage.js';
 
 /** What one vendor call returned, already out of the vendor's types. */
 export interface WireAnswer {
@@ -85,9 +85,8 @@ export class WireAdapter implements Provider {
     written?: string,
   ): ProviderResponse {
     const usage = written === undefined ? usageFrom(reported, request, text, toolCalls) : usageFrom(reported, request, written, []);
-    const allNotes = usage.estimated ? [...notes, ESTIMATED_USAGE_NOTE] : notes;
     const response: ProviderResponse = { text, toolCalls, usage, modelKey: this.options.modelKey };
-    if (allNotes.length > 0) response.notes = allNotes;
+    if (notes.length > 0) response.notes = notes;
     return response;
   }
 }
