@@ -26,6 +26,7 @@ export interface ProviderFactory {
   preflight?(org: Org): void;
 }
 
+/** What `lemming run` builds its providers from. */
 export interface ProviderFactoryOptions {
   /** The org root: its `.env` holds keys not in the environment. */
   root: string;
@@ -36,7 +37,7 @@ export interface ProviderFactoryOptions {
   replay?: string;
   /** Handed to the vendor SDKs instead of the global fetch (tests). */
   fetch?: typeof fetch;
-  /** Waits between retries and for rate limits (tests make them instant). */
+  /** Waits between retries (tests make them instant). Rate limits keep real time. */
   sleep?: Sleep;
   /** Stamps recorded answers. */
   clock?: () => Date;
@@ -105,14 +106,11 @@ function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, op
     return openAIProvider(createOpenAIClient(settings), settings, entry.provider === 'openai' ? 'openai' : 'openai-compatible');
   });
   const limits = entry.limits ?? {};
-  const limiter = new RateLimiter(
-    {
-      ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
-      ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
-      ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
-    },
-    options.sleep ? { sleep: options.sleep } : {},
-  );
+  const limiter = new RateLimiter({
+    ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
+    ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
+    ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
+  });
   return new RetryingProvider(
     new RateLimitedProvider(adapter, limiter),
     { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries },

@@ -8,6 +8,7 @@ export interface RateLimits {
   tokensPerMinute?: number;
 }
 
+/** The clock and the wait a limiter uses; injected so tests need not wait a minute. */
 export interface RateLimiterEnvironment {
   /** Milliseconds on a monotonic clock. */
   now?: () => number;

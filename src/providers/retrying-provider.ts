@@ -14,6 +14,7 @@ export interface RetryPolicy {
   maxRetryAfterMs?: number;
 }
 
+/** What a retrying provider waits with; injected so tests run instantly and predictably. */
 export interface RetryEnvironment {
   sleep?: Sleep;
   /** A number in [0, 1); injected so the jitter is predictable in tests. */

@@ -56,8 +56,7 @@ export function toProviderError(error: unknown, classes: SdkErrorClasses, contex
     });
   }
   if (error instanceof classes.APIConnectionError) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? `: ${scrub(cause.message, context)}` : '';
+    const detail = connectionDetail(error);
     return new ProviderError(`${prefix}: could not reach ${context.baseURL ?? "the vendor's API"}${detail}`, { retryable: true });
   }
   if (error instanceof classes.APIError) {
@@ -92,6 +91,17 @@ function serverMessage(body: unknown): string | undefined {
   if (typeof record.error === 'string') return record.error;
   if (typeof record.error === 'object' && record.error !== null) return serverMessage(record.error);
   return undefined;
+}
+
+/** The innermost reason a connection failed ("connect ECONNREFUSED 127.0.0.1:11434"), not fetch's bare "fetch failed". */
+function connectionDetail(error: Error): string {
+  let reason: unknown = error;
+  for (let depth = 0; depth < 4; depth += 1) {
+    const cause = (reason as { cause?: unknown }).cause;
+    if (!(cause instanceof Error)) break;
+    reason = cause;
+  }
+  return reason === error ? '' : `: ${scrub((reason as Error).message, {})}`;
 }
 
 /** Cut the key out of text a server or library wrote, and keep it short. */

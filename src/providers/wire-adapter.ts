@@ -19,6 +19,7 @@ export interface WireAnswer {
  */
 export type WireCall = (request: ProviderRequest) => Promise<WireAnswer>;
 
+/** How one registry entry's adapter behaves. */
 export interface WireAdapterOptions {
   modelKey: string;
   /** org.yaml `tool_calling`: true = always native, false = always the text format, unset = native until the server says no. */

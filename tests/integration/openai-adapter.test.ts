@@ -127,6 +127,16 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  test('a server that cannot be reached is a retryable connection error that says why', async () => {
+    const closed = await startWireServer(() => ({}));
+    await closed.close();
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${closed.url}/v1`, max_retries: 1 }), {});
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(`main: could not reach ${closed.url}/v1: connect ECONNREFUSED ${closed.url.replace('http://', '')} (gave up after 2 attempts)`);
+    expect(waits).toHaveLength(1);
+  });
+
   test('a malformed body is an error that says what came back, and is not retried', async () => {
     const wire = await serve((_request, index) => (index === 0 ? { body: '{"choices": [' } : { body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
@@ -183,6 +193,22 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(first.notes?.[0]).toMatch(/the server said the model cannot call tools \(.*does not support tools\)/);
     await provider.generate(engineRequest());
     expect(wire.requests.map((request) => Boolean(request.body.tools))).toEqual([true, false, false]);
+  });
+
+  test('limits.concurrency holds calls back instead of sending them all at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const wire = await serve(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight -= 1;
+      return { body: chatCompletion({ content: 'ok' }) };
+    });
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, limits: { concurrency: 2, requests_per_minute: 100 } }));
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((turn) => provider.generate(engineRequest({ turn }))));
+    expect(answers.map((answer) => answer.text)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(most).toBe(2);
   });
 
   test('the client is built from the registry entry and can be handed a fetch', async () => {

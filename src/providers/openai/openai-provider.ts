@@ -7,7 +7,9 @@ import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wir
 
 /** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
 export function createOpenAIClient(settings: ClientSettings): OpenAI {
-  return new OpenAI(sdkOptions(settings));
+  // OPENAI_ORG_ID and OPENAI_PROJECT in the environment belong to OpenAI: never send them to another server.
+  const foreign = settings.entry.provider !== 'openai';
+  return new OpenAI({ ...sdkOptions(settings), ...(foreign ? { organization: null, project: null } : {}) });
 }
 
 /**

@@ -7,7 +7,7 @@ import { ProviderError } from '../provider-error.js';
  */
 export function isToolsUnsupported(error: unknown): boolean {
   if (!(error instanceof ProviderError) || error.retryable) return false;
-  if (error.status !== undefined && ![400, 404, 422, 500, 501].includes(error.status)) return false;
+  if (error.status !== undefined && ![400, 404, 422, 501].includes(error.status)) return false;
   const message = error.message.toLowerCase();
   if (!message.includes('tool')) return false;
   return /not support|unsupported|does not have|requires --enable-auto-tool-choice|tool.?choice|tool-call-parser|no tools/.test(message);
