@@ -15,6 +15,16 @@ function outputMode(options: { json?: boolean }): 'plain' | 'json' {
   return options.json ? 'json' : 'plain';
 }
 
+/** `--record FILE` / `--replay FILE` of `run` and `run-once`. */
+interface CassetteOptions {
+  record?: string;
+  replay?: string;
+}
+
+function cassette(options: CassetteOptions): CassetteOptions {
+  return { ...(options.record ? { record: options.record } : {}), ...(options.replay ? { replay: options.replay } : {}) };
+}
+
 /** Run a command body; turn what it throws into one line and an exit code. */
 async function execute(body: () => number | Promise<number>): Promise<void> {
   try {
@@ -62,10 +72,16 @@ program
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
   .option('--json', 'print events as one JSON object per line')
-  .action((options: { turns?: number; keepGoing?: boolean; json?: boolean }) =>
+  .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
+  .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .action((options: { turns?: number; keepGoing?: boolean; json?: boolean } & CassetteOptions) =>
     execute(async () => {
       const { runCommand } = await import('./commands/run.js');
-      return runCommand(root(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false }, output);
+      return runCommand(
+        root(),
+        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, ...cassette(options) },
+        output,
+      );
     }),
   );
 
@@ -73,8 +89,10 @@ program
   .command('run-once')
   .description('run exactly one turn, then summarise what happened')
   .option('--json', 'print events as one JSON object per line')
-  .action((options: { json?: boolean }) =>
-    execute(async () => (await import('./commands/run.js')).runCommand(root(), { mode: outputMode(options), once: true }, output)),
+  .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
+  .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .action((options: { json?: boolean } & CassetteOptions) =>
+    execute(async () => (await import('./commands/run.js')).runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
   );
 
 program

@@ -4,7 +4,8 @@ import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { OrgLoader } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
-import { createProvider, type ProviderFactory } from '../providers/create-provider.js';
+import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
+import { FallbackProvider } from '../providers/fallback-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './crash-points.js';
 import { loadState, saveState, type EngineState } from './engine-state.js';
@@ -17,7 +18,10 @@ import { agentPaths, statePaths } from './state-paths.js';
 
 export interface EngineOptions {
   root: string;
-  /** Builds a provider for a registry entry; defaults to lemming's own providers. */
+  /**
+   * Builds a provider for a registry entry; defaults to lemming's own providers, with
+   * keys from the environment and the root's `.env`. Its `preflight` runs before the first turn.
+   */
   providerFactory?: ProviderFactory;
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
@@ -45,7 +49,9 @@ export class Engine {
   private readonly loader: OrgLoader;
   private readonly lock: OrgLock;
   private readonly factory: ProviderFactory;
+  /** One provider per registry entry (so its rate limits are shared), and one per agent's list of models. */
   private readonly providers = new Map<string, Provider>();
+  private readonly chains = new Map<string, Provider>();
   private readonly clock: () => Date;
   private org: Org;
   private state: EngineState;
@@ -57,7 +63,7 @@ export class Engine {
     this.lock = lock;
     this.loader = loader;
     this.org = org;
-    this.factory = options.providerFactory ?? createProvider;
+    this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
@@ -78,13 +84,18 @@ export class Engine {
     }
   }
 
-  /** Take the lock and load the org; throws LockedError or InvalidOrgError with every problem. */
+  /**
+   * Take the lock, load the org and check that its models can be reached (keys set);
+   * throws LockedError, InvalidOrgError with every problem, or the provider's error.
+   */
   static open(options: EngineOptions): Engine {
     const lock = acquireLock(options.root, options.command ?? 'run');
     try {
       const loader = new OrgLoader(options.root);
       const { org } = loader.loadOrThrow();
-      return new Engine(options, lock, loader, org as Org);
+      const providerFactory = options.providerFactory ?? defaultProviderFactory(options.root);
+      providerFactory.preflight?.(org as Org);
+      return new Engine({ ...options, providerFactory }, lock, loader, org as Org);
     } catch (error) {
       lock.release();
       throw error;
@@ -182,7 +193,7 @@ export class Engine {
       org: this.org,
       state: this.state,
       journal: this.journal,
-      providerFor: (modelKey: string) => this.providerFor(modelKey),
+      providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
       clock: this.clock,
       ...(signal ? { signal } : {}),
     };
@@ -218,21 +229,32 @@ export class Engine {
       if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0) {
         events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, joined: loaded.joined, left: loaded.left });
         this.providers.clear();
+        this.chains.clear();
       }
       this.org = loaded.org;
     }
     return events;
   }
 
-  private providerFor(modelKey: string): Provider {
-    let provider = this.providers.get(modelKey);
-    if (!provider) {
-      const entry = this.org.models[modelKey];
-      if (!entry) throw new Error(`the model ${JSON.stringify(modelKey)} is not in org/org.yaml models`);
-      provider = this.factory(modelKey, entry);
-      this.providers.set(modelKey, provider);
+  /** The provider for an agent's models: the first answers, the rest are its fallbacks in order. */
+  private providerFor(modelKeys: readonly string[]): Provider {
+    const chainKey = modelKeys.join('\n');
+    let chain = this.chains.get(chainKey);
+    if (!chain) {
+      const links = modelKeys.map((modelKey) => {
+        const entry = this.org.models[modelKey];
+        if (!entry) throw new Error(`the model ${JSON.stringify(modelKey)} is not in org/org.yaml models`);
+        let provider = this.providers.get(modelKey);
+        if (!provider) {
+          provider = this.factory(modelKey, entry);
+          this.providers.set(modelKey, provider);
+        }
+        return { modelKey, entry, provider };
+      });
+      chain = links.length === 1 && links[0] ? links[0].provider : new FallbackProvider(links);
+      this.chains.set(chainKey, chain);
     }
-    return provider;
+    return chain;
   }
 }
 

@@ -1,7 +1,8 @@
 import { errorMessage } from '../errors.js';
 import type { Org } from '../org/org.js';
 import type { Provider, ProviderResponse } from '../providers/provider.js';
-import { estimateTokens } from '../providers/token-estimate.js';
+import { estimateCallCost } from '../providers/estimate-cost.js';
+import { isFatalProviderError } from '../providers/provider-error.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from './crash-points.js';
@@ -24,7 +25,8 @@ export interface TurnContext {
   state: EngineState;
   /** The journal of an unfinished turn found at start-up, if any. */
   journal: JournalRecord[];
-  providerFor(modelKey: string): Provider;
+  /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
+  providerFor(modelKeys: readonly string[]): Provider;
   clock(): Date;
   signal?: AbortSignal;
 }
@@ -86,9 +88,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const agent = org.agents.get(call.agent);
       const entry = org.models[preparedCall.modelKey];
       const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const request = preparedCall.prompt.request;
-      const inputTokens = estimateTokens(request.system) + request.messages.reduce((sum, message) => sum + estimateTokens(message.content), 0);
-      const needed = entry ? (inputTokens * entry.input_price) / 1_000_000 : 0;
+      // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
+      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry) : 0;
       if (needed > balance) {
         events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
         if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
@@ -201,14 +202,18 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const onlyNotices = (mail.get(call.agent) ?? []).filter((item) => shownSet.has(item.id)).every((item) => item.kind === 'notice');
     try {
       crashPoint('before-call');
-      const provider = context.providerFor(preparedCall.modelKey);
-      const request = context.signal ? { ...preparedCall.prompt.request, signal: context.signal } : preparedCall.prompt.request;
+      const agent = org.agents.get(call.agent);
+      const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
+      const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
+      const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
       const response = await provider.generate(request);
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
       return { agent: call.agent, response, receivedAt, shown, onlyNotices };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
+      // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
+      if (isFatalProviderError(error)) throw error;
       return { agent: call.agent, error: errorMessage(error) };
     }
   };

@@ -1,20 +1,136 @@
 import { LemmingError } from '../errors.js';
+import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
+import { assertApiKeys, keyLookup, keyVariableFor, type KeyLookup } from './api-keys.js';
+import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
+import type { ClientSettings } from './client-settings.js';
+import { LazyProvider } from './lazy-provider.js';
+import { MODEL_DEFAULTS } from './model-defaults.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
+import { RateLimitedProvider } from './rate-limited-provider.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RecordingProvider } from './recording-provider.js';
+import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
+import { RetryingProvider } from './retrying-provider.js';
+import type { Sleep } from './sleep.js';
 
-/** Builds the provider for one registry entry. Injected into the engine, so tests and benchmarks can swap it. */
-export type ProviderFactory = (modelKey: string, entry: ModelEntry) => Provider;
+/**
+ * Builds the provider for one registry entry. Injected into the engine, so tests
+ * and benchmarks can swap it. `preflight`, when present, runs once the org is
+ * loaded and before the first turn, and throws a LemmingError for anything that
+ * would fail every call (a missing key).
+ */
+export interface ProviderFactory {
+  (modelKey: string, entry: ModelEntry): Provider;
+  preflight?(org: Org): void;
+}
 
-/** The factory `lemming` uses: one provider per registry entry. */
-export const createProvider: ProviderFactory = (modelKey, entry) => {
-  switch (entry.provider) {
-    case 'offline':
-      return new OfflineProvider();
-    default:
-      throw new LemmingError(
-        'provider-unavailable',
-        `org/org.yaml models.${modelKey}.provider: "${entry.provider}" is not available in this build; use provider: offline`,
-      );
+/** What `lemming run` builds its providers from. */
+export interface ProviderFactoryOptions {
+  /** The org root: its `.env` holds keys not in the environment. */
+  root: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** `--record FILE`: write every request and answer to this cassette. */
+  record?: string;
+  /** `--replay FILE`: answer from this cassette, with no network and no keys. */
+  replay?: string;
+  /** Handed to the vendor SDKs instead of the global fetch (tests). */
+  fetch?: typeof fetch;
+  /** Waits between retries (tests make them instant). Rate limits keep real time. */
+  sleep?: Sleep;
+  /** Stamps recorded answers. */
+  clock?: () => Date;
+}
+
+/**
+ * lemming's providers for each registry entry: the vendor adapter behind rate
+ * limits and retries, recorded to or replayed from a cassette when asked.
+ * Vendor SDKs are imported on the first call, not here.
+ */
+export function createProviderFactory(options: ProviderFactoryOptions): ProviderFactory {
+  if (options.record !== undefined && options.replay !== undefined) {
+    throw new LemmingError('bad-usage', 'use --record or --replay, not both', { exitCode: 2 });
   }
-};
+  if (options.replay !== undefined) {
+    const answers = new CassetteAnswers(options.replay, readCassette(options.replay));
+    const replay = new ReplayingProvider(answers);
+    // Every model answers from the cassette; no key is needed, nothing is reached.
+    return Object.assign((_modelKey: string, _entry: ModelEntry): Provider => replay, { preflight: (org: Org) => assertModelSettings(org) });
+  }
+  const lookup = keyLookup(options.root, options.env);
+  const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
+  const factory = (modelKey: string, entry: ModelEntry): Provider => {
+    const provider = liveProvider(modelKey, entry, lookup, options);
+    return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
+  };
+  return Object.assign(factory, {
+    preflight: (org: Org) => {
+      assertModelSettings(org);
+      assertApiKeys(org, lookup);
+    },
+  });
+}
+
+/** The factory the engine uses when given none: live models, keys from the environment and the root's `.env`. */
+export function defaultProviderFactory(root: string): ProviderFactory {
+  return createProviderFactory({ root });
+}
+
+function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: ProviderFactoryOptions): Provider {
+  if (entry.provider === 'offline') return new OfflineProvider();
+  const problem = settingsProblem(modelKey, entry);
+  if (problem) throw new LemmingError('invalid-model', problem);
+  const keyVariable = keyVariableFor(entry);
+  const apiKey = keyVariable === undefined ? undefined : lookup(keyVariable);
+  if (keyVariable !== undefined && apiKey === undefined) {
+    throw new LemmingError(
+      'missing-api-key',
+      `${keyVariable} is not set (needed for org/org.yaml models.${modelKey}); set it in the environment or in a .env file in the org root`,
+    );
+  }
+  const settings: ClientSettings = {
+    modelKey,
+    entry,
+    // A local server without keys still gets a placeholder: the OpenAI SDK insists on one.
+    apiKey: apiKey ?? 'no-key',
+    ...(keyVariable === undefined ? {} : { keyVariable }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  };
+  const adapter = new LazyProvider(async () => {
+    if (entry.provider === 'anthropic') {
+      const { anthropicProvider, createAnthropicClient } = await import('./anthropic/anthropic-provider.js');
+      return anthropicProvider(createAnthropicClient(settings), settings);
+    }
+    const { openAIProvider, createOpenAIClient } = await import('./openai/openai-provider.js');
+    return openAIProvider(createOpenAIClient(settings), settings, entry.provider === 'openai' ? 'openai' : 'openai-compatible');
+  });
+  const limits = entry.limits ?? {};
+  const limiter = new RateLimiter({
+    ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
+    ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
+    ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
+  });
+  return new RetryingProvider(
+    new RateLimitedProvider(adapter, limiter),
+    { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries },
+    options.sleep ? { sleep: options.sleep } : {},
+  );
+}
+
+/** A registry entry that cannot work whatever the network does, said with the file, field and a valid value. */
+function settingsProblem(modelKey: string, entry: ModelEntry): string | undefined {
+  if (entry.provider === 'openai-compatible' && entry.base_url === undefined) {
+    return `org/org.yaml models.${modelKey}.base_url: is required for provider openai-compatible; for example \`base_url: http://localhost:11434/v1\` (Ollama)`;
+  }
+  return undefined;
+}
+
+function assertModelSettings(org: Org): void {
+  const used = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models));
+  for (const modelKey of [...used].sort()) {
+    const entry = org.models[modelKey];
+    const problem = entry ? settingsProblem(modelKey, entry) : undefined;
+    if (problem) throw new LemmingError('invalid-model', problem);
+  }
+}

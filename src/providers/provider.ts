@@ -28,6 +28,12 @@ export interface ProviderRequest {
   /** Who the call is for, so errors and recordings can say so. Not sent to the vendor. */
   agent: string;
   turn: number;
+  /**
+   * Credits the agent has left when the call is made. A fallback model whose
+   * estimated cost is more than this is not called. Not sent to the vendor, and
+   * not part of a recording's key.
+   */
+  creditsLeft?: number;
   signal?: AbortSignal;
 }
 

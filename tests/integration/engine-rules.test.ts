@@ -78,11 +78,11 @@ describe('bad files in outboxes', () => {
 describe('credits', () => {
   test('an agent at zero is skipped, its mail waits, its manager is told once, and a top-up brings it back', async () => {
     const root = defaultOrg();
-    write(root, 'agents/planner/resume.md', resume({ title: 'Planner', model: 'offline', credits: '0.003' }));
+    write(root, 'agents/planner/resume.md', resume({ title: 'Planner', model: 'offline', credits: '0.02' }));
     humanSends(root, 'manager', 'first');
     const provider = new ScriptedProvider((request) => {
       if (request.agent === 'manager' && inboxOf(request).some((item) => item.from === 'human')) return { toolCalls: [sendCall('planner', 'plan it')] };
-      return { usage: { inputTokens: 1000, outputTokens: 100, estimated: false } };
+      return { usage: { inputTokens: 10_000, outputTokens: 1_000, estimated: false } };
     });
     const events = await runEngine(root, {}, withProvider(provider));
     // Turn 2: the planner can pay for its prompt, is called, and its answer takes it past zero.

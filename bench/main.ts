@@ -1,0 +1,121 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { figure, showMs, type Figure } from './stats.js';
+import type { Job, JobResult } from './worker.js';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const worker = join(repo, 'dist-bench', 'bench', 'worker.js');
+const cli = join(repo, 'dist', 'cli', 'main.js');
+// Orgs are built inside the repository, not in the system temp folder: on this machine
+// file creation under /tmp is often many times slower than elsewhere on the same disk.
+const scratch = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
+const WARM_UP_TURNS = 1;
+
+function runJob(job: Job, keep = false): JobResult {
+  const output = execFileSync(process.execPath, [worker, JSON.stringify(job), ...(keep ? ['--keep'] : [])], {
+    encoding: 'utf8',
+    env: { ...process.env, LEMMING_BENCH_DIR: scratch },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(output) as JobResult;
+}
+
+function measured(result: JobResult): Figure {
+  return figure(result.turnMs.slice(WARM_UP_TURNS));
+}
+
+function timeProcess(args: string[], runs: number): Figure {
+  const times: number[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const start = performance.now();
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    times.push(performance.now() - start);
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  }
+  return figure(times);
+}
+
+interface Results {
+  machine: { cores: number; node: string; platform: string; loadBefore: number[]; loadAfter: number[]; date: string };
+  overhead: Array<{ agents: number; history: number; turn: Figure; peakRssMb: number }>;
+  latency: Array<{ agents: number; concurrency: number; turn: Figure; serialMs: number; ratioToSerial: number; target: number }>;
+  startup: { nodeBaseline: Figure; status: Figure; runOnce: Figure; agents: number; history: number };
+  idle: { agents: number; withMail: number; turn: Figure; reference: Figure; referenceAgents: number };
+  offline: { agents: number; turn: Figure };
+  seconds: number;
+}
+
+const started = performance.now();
+mkdirSync(scratch, { recursive: true });
+const loadBefore = loadavg();
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+log('1/5 engine overhead: one turn, every agent with mail, an instant model');
+const overhead: Results['overhead'] = [];
+let bigOrg: string | undefined;
+for (const agents of [10, 50, 200, 1000]) {
+  for (const history of [0, 10_000, 100_000]) {
+    const keep = agents === 200 && history === 100_000;
+    const result = runJob({ agents, history, withMail: agents, provider: 'instant', turns: WARM_UP_TURNS + 5 }, keep);
+    if (keep) bigOrg = result.root;
+    overhead.push({ agents, history, turn: measured(result), peakRssMb: result.peakRssMb });
+    log(`  N=${agents} H=${history}: ${showMs(measured(result))}, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  }
+}
+
+log('2/5 latency hiding: a model that takes 200 ms, default concurrency');
+const latency: Results['latency'] = [];
+for (const agents of [5, 20, 100]) {
+  const concurrency = 8;
+  const result = runJob({ agents, history: 0, withMail: agents, provider: 'slow', delayMs: 200, turns: 3 });
+  const turn = figure(result.turnMs);
+  const serialMs = agents * 200;
+  latency.push({ agents, concurrency, turn, serialMs, ratioToSerial: turn.median / serialMs, target: 1.15 * Math.ceil(agents / concurrency) * 200 });
+  log(`  N=${agents}: ${showMs(turn)}; serial would be ${serialMs} ms`);
+}
+
+log('3/5 start-up of the built CLI on N=200, H=100,000');
+if (!bigOrg) throw new Error('the N=200, H=100,000 org was not kept');
+const startup: Results['startup'] = {
+  agents: 200,
+  history: 100_000,
+  nodeBaseline: timeProcess(['-e', '0'], 5),
+  status: timeProcess([cli, '--root', bigOrg, 'status'], 5),
+  runOnce: timeProcess([cli, '--root', bigOrg, 'run-once'], 3),
+};
+log(`  node -e 0: ${showMs(startup.nodeBaseline)}; status: ${showMs(startup.status)}; run-once: ${showMs(startup.runOnce)}`);
+rmSync(bigOrg, { recursive: true, force: true });
+
+log('4/5 idle cost: N=1,000 with 10 agents that have mail');
+const idleResult = runJob({ agents: 1000, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + 5 });
+const referenceResult = runJob({ agents: 10, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + 5 });
+const idle: Results['idle'] = { agents: 1000, withMail: 10, turn: measured(idleResult), reference: measured(referenceResult), referenceAgents: 10 };
+log(`  N=1000 with 10 busy: ${showMs(idle.turn)}; N=10 all busy: ${showMs(idle.reference)}`);
+
+log('5/5 the offline model at N=200');
+const offlineResult = runJob({ agents: 200, history: 0, withMail: 200, provider: 'offline', turns: WARM_UP_TURNS + 3 });
+const offline: Results['offline'] = { agents: 200, turn: measured(offlineResult) };
+log(`  ${showMs(offline.turn)}`);
+
+const results: Results = {
+  machine: { cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, loadBefore, loadAfter: loadavg(), date: new Date().toISOString() },
+  overhead,
+  latency,
+  startup,
+  idle,
+  offline,
+  seconds: (performance.now() - started) / 1000,
+};
+
+const { renderMarkdown } = await import('./report.js');
+const markdown = renderMarkdown(results);
+writeFileSync(join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(repo, 'bench', 'results.md'), markdown);
+log('');
+log(markdown);
+log(`written bench/results.json and bench/results.md in ${results.seconds.toFixed(0)} s`);
+
+export type { Results };

@@ -1,0 +1,78 @@
+import type { MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages/messages';
+import { z } from 'zod';
+import { MODEL_DEFAULTS } from '../model-defaults.js';
+import { ProviderError } from '../provider-error.js';
+import type { ProviderRequest, ToolCall } from '../provider.js';
+import type { WireAnswer } from '../wire-adapter.js';
+
+/** The Messages API request for an engine request. Anthropic requires an output cap, so one is always sent. Pure. */
+export function toMessageParams(request: ProviderRequest): MessageCreateParamsNonStreaming {
+  const params: MessageCreateParamsNonStreaming = {
+    model: request.model,
+    max_tokens: request.maxOutputTokens ?? MODEL_DEFAULTS.maxOutputTokens,
+    system: request.system,
+    messages: request.messages.map((turn) => ({ role: turn.role, content: turn.content })),
+  };
+  if (request.tools.length > 0) {
+    params.tools = request.tools.map(
+      (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Tool['input_schema'] }),
+    );
+  }
+  return params;
+}
+
+const count = z.number().nullish();
+const messageSchema = z.looseObject({
+  content: z.array(
+    z.looseObject({
+      type: z.string(),
+      text: z.string().nullish(),
+      id: z.string().nullish(),
+      name: z.string().nullish(),
+      input: z.unknown().optional(),
+    }),
+  ),
+  stop_reason: z.string().nullish(),
+  usage: z
+    .looseObject({
+      input_tokens: count,
+      output_tokens: count,
+      cache_creation_input_tokens: count,
+      cache_read_input_tokens: count,
+    })
+    .nullish(),
+});
+
+/**
+ * Read a Messages API answer: its text blocks, its tool_use blocks, the usage as
+ * reported (cached input counts as input), and notes for a refusal or an answer
+ * cut at the output cap. A body of any other shape is an error. Pure.
+ */
+export function fromMessage(body: unknown, modelKey: string): WireAnswer {
+  const parsed = messageSchema.safeParse(body);
+  if (!parsed.success) {
+    const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : 'JSON without a content list';
+    throw new ProviderError(`${modelKey}: the server's answer is not a message: it sent ${what}`, { retryable: false });
+  }
+  const texts: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of parsed.data.content) {
+    if (block.type === 'text' && block.text) texts.push(block.text);
+    if (block.type === 'tool_use' && block.name) {
+      toolCalls.push({ id: block.id ?? `toolu_${toolCalls.length + 1}`, name: block.name, arguments: block.input ?? {} });
+    }
+  }
+  const notes: string[] = [];
+  if (parsed.data.stop_reason === 'refusal') notes.push('the model declined to answer (stop_reason: refusal)');
+  if (parsed.data.stop_reason === 'max_tokens') notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens)`);
+  const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes };
+  const usage = parsed.data.usage;
+  if (usage) {
+    const input = usage.input_tokens;
+    answer.usage = {
+      inputTokens: typeof input === 'number' ? input + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) : input,
+      outputTokens: usage.output_tokens,
+    };
+  }
+  return answer;
+}

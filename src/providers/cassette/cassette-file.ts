@@ -1,0 +1,64 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { LemmingError } from '../../errors.js';
+import type { ProviderResponse } from '../provider.js';
+import type { NormalisedRequest } from './normalise-request.js';
+
+/** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
+export interface CassetteEntry {
+  version: 1;
+  /** sha256 of the normalised request (see `requestKey`). */
+  key: string;
+  request: NormalisedRequest;
+  /** The answer, with `receivedAt` fixed so a replay writes the same `created` times. */
+  response?: ProviderResponse;
+  /** The failure, when the call failed after its retries. */
+  error?: { message: string; retryable: boolean; status?: number };
+}
+
+/** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
+export class CassetteWriter {
+  constructor(readonly file: string) {
+    writeFileSync(file, '');
+  }
+
+  append(entry: CassetteEntry): void {
+    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+  }
+}
+
+/** Read every entry of a cassette; a missing file or a broken line is an error naming the file and line. */
+export function readCassette(file: string): CassetteEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
+  }
+  const entries: CassetteEntry[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not JSON; a cassette holds one JSON object per line, as \`lemming run --record\` writes them`);
+    }
+    if (!isEntry(entry)) {
+      throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not a cassette entry (expected {"version":1,"key":...,"request":...,"response" or "error":...})`);
+    }
+    entries.push(entry);
+  });
+  return entries;
+}
+
+function isEntry(value: unknown): value is CassetteEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<CassetteEntry>;
+  return (
+    entry.version === 1 &&
+    typeof entry.key === 'string' &&
+    typeof entry.request === 'object' &&
+    entry.request !== null &&
+    (typeof entry.response === 'object' || typeof entry.error === 'object')
+  );
+}

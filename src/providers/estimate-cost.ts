@@ -1,0 +1,28 @@
+import type { ModelEntry } from '../org/schema.js';
+import { MODEL_DEFAULTS } from './model-defaults.js';
+import type { ProviderRequest } from './provider.js';
+import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
+
+type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>;
+
+/** lemming's estimate of a request's input tokens: the system prompt, each message, and the tool definitions. */
+export function estimateInputTokens(request: PromptParts): number {
+  let tokens = estimateTokens(request.system) + TOKENS_PER_MESSAGE;
+  for (const message of request.messages) tokens += estimateTokens(message.content) + TOKENS_PER_MESSAGE;
+  if (request.tools.length > 0) tokens += estimateTokens(JSON.stringify(request.tools));
+  return tokens;
+}
+
+/** The output a call is assumed to write when judging whether an agent can afford it: its cap, or the documented default. */
+export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'>): number {
+  return entry.max_output_tokens ?? MODEL_DEFAULTS.maxOutputTokens;
+}
+
+/**
+ * The most a call is expected to cost, in credits: estimated input plus the expected
+ * output, at the entry's prices (credits per million tokens). A call whose estimate
+ * is more than the agent has left is not made.
+ */
+export function estimateCallCost(request: PromptParts, entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens'>): number {
+  return (estimateInputTokens(request) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
+}

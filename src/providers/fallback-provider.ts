@@ -1,0 +1,64 @@
+import { errorMessage } from '../errors.js';
+import type { ModelEntry } from '../org/schema.js';
+import { estimateCallCost } from './estimate-cost.js';
+import { isFatalProviderError, ProviderError } from './provider-error.js';
+import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
+
+/** One model of an agent's list (resume `model: [primary, fallback, ...]`). */
+export interface FallbackLink {
+  modelKey: string;
+  entry: ModelEntry;
+  provider: Provider;
+}
+
+/**
+ * An agent's models in order of preference. When one fails (after its own
+ * retries), the next is asked the same thing under its own registry key, model
+ * name and output cap; the answer says which model wrote it and the agent's log
+ * says why. A model the agent cannot afford (estimated cost above the credits it
+ * has left) is not called.
+ */
+export class FallbackProvider implements Provider {
+  constructor(private readonly links: readonly FallbackLink[]) {
+    if (links.length === 0) throw new Error('FallbackProvider needs at least one model');
+  }
+
+  async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    const failures: string[] = [];
+    let lastError: unknown;
+    for (const link of this.links) {
+      const attempt = retarget(request, link);
+      if (request.creditsLeft !== undefined) {
+        const cost = estimateCallCost(attempt, link.entry);
+        if (cost > request.creditsLeft) {
+          failures.push(`${link.modelKey} not called: its estimated cost (${round(cost)} credits) is more than the ${round(request.creditsLeft)} credits left`);
+          continue;
+        }
+      }
+      try {
+        const response = await link.provider.generate(attempt);
+        if (failures.length === 0) return { ...response, modelKey: link.modelKey };
+        const note = `answered by fallback model ${link.modelKey} after: ${failures.join('; ')}`;
+        return { ...response, modelKey: link.modelKey, notes: [...(response.notes ?? []), note] };
+      } catch (error) {
+        if (request.signal?.aborted || isFatalProviderError(error)) throw error;
+        lastError = error;
+        failures.push(`${link.modelKey} failed: ${errorMessage(error)}`);
+      }
+    }
+    if (this.links.length === 1 && lastError !== undefined) throw lastError;
+    throw new ProviderError(`every model failed: ${failures.join('; ')}`, { retryable: false });
+  }
+}
+
+/** The request as the given model should get it: its key, its vendor name, its output cap. */
+function retarget(request: ProviderRequest, link: FallbackLink): ProviderRequest {
+  const { maxOutputTokens: _previous, ...rest } = request;
+  const retargeted: ProviderRequest = { ...rest, modelKey: link.modelKey, model: link.entry.model };
+  if (link.entry.max_output_tokens !== undefined) retargeted.maxOutputTokens = link.entry.max_output_tokens;
+  return retargeted;
+}
+
+function round(credits: number): string {
+  return String(Math.round(credits * 1e6) / 1e6);
+}

@@ -1,0 +1,34 @@
+import OpenAI from 'openai';
+import { errorContext, sdkOptions, type ClientSettings } from '../client-settings.js';
+import type { Provider } from '../provider.js';
+import { toProviderError } from '../sdk-error.js';
+import { WireAdapter } from '../wire-adapter.js';
+import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
+
+/** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
+export function createOpenAIClient(settings: ClientSettings): OpenAI {
+  // OPENAI_ORG_ID and OPENAI_PROJECT in the environment belong to OpenAI: never send them to another server.
+  const foreign = settings.entry.provider !== 'openai';
+  return new OpenAI({ ...sdkOptions(settings), ...(foreign ? { organization: null, project: null } : {}) });
+}
+
+/**
+ * A model behind the OpenAI Chat Completions API: OpenAI itself, or any server
+ * that speaks it (Ollama, vLLM, LM Studio, OpenRouter) at the entry's `base_url`.
+ * The client is built by the caller and handed in.
+ */
+export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour: ChatFlavour): Provider {
+  const context = errorContext(settings, 'https://api.openai.com/v1');
+  return new WireAdapter(
+    async (request) => {
+      let body: unknown;
+      try {
+        body = await client.chat.completions.create(toChatParams(request, flavour), request.signal ? { signal: request.signal } : undefined);
+      } catch (error) {
+        throw toProviderError(error, OpenAI, context);
+      }
+      return fromChatCompletion(body, settings.modelKey);
+    },
+    { modelKey: settings.modelKey, ...(settings.entry.tool_calling === undefined ? {} : { toolCalling: settings.entry.tool_calling }) },
+  );
+}

@@ -1,0 +1,93 @@
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { ProviderError } from '../provider-error.js';
+import type { ProviderRequest, ToolCall } from '../provider.js';
+import type { WireAnswer } from '../wire-adapter.js';
+
+/**
+ * `openai` sends the output cap as `max_completion_tokens` (the only name newer
+ * OpenAI models accept); `openai-compatible` as `max_tokens`, the name Ollama,
+ * vLLM and LM Studio read.
+ */
+export type ChatFlavour = 'openai' | 'openai-compatible';
+
+/** The Chat Completions request for an engine request. Pure. */
+export function toChatParams(request: ProviderRequest, flavour: ChatFlavour): ChatCompletionCreateParamsNonStreaming {
+  const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: request.system }];
+  for (const turn of request.messages) messages.push({ role: turn.role, content: turn.content });
+  const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
+  if (request.tools.length > 0) {
+    params.tools = request.tools.map((tool) => ({
+      type: 'function',
+      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+    }));
+  }
+  if (request.maxOutputTokens !== undefined) {
+    if (flavour === 'openai') params.max_completion_tokens = request.maxOutputTokens;
+    else params.max_tokens = request.maxOutputTokens;
+  }
+  return params;
+}
+
+const count = z.number().nullish();
+const chatCompletionSchema = z.looseObject({
+  choices: z
+    .array(
+      z.looseObject({
+        message: z.looseObject({
+          content: z.string().nullish(),
+          refusal: z.string().nullish(),
+          tool_calls: z
+            .array(
+              z.looseObject({
+                id: z.string().nullish(),
+                type: z.string().nullish(),
+                function: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }).nullish(),
+              }),
+            )
+            .nullish(),
+        }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: z.looseObject({ prompt_tokens: count, completion_tokens: count }).nullish(),
+});
+
+/**
+ * Read a Chat Completions answer: the first choice's text and tool calls (their
+ * arguments parsed from JSON), the usage as reported, and notes for a refusal or
+ * an answer cut at the output cap. A body of any other shape is an error. Pure.
+ */
+export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer {
+  const parsed = chatCompletionSchema.safeParse(body);
+  if (!parsed.success) {
+    const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : 'JSON without a choices[0].message';
+    throw new ProviderError(`${modelKey}: the server's answer is not a chat completion: it sent ${what}`, { retryable: false });
+  }
+  const choice = parsed.data.choices[0];
+  const message = choice?.message;
+  const toolCalls: ToolCall[] = [];
+  (message?.tool_calls ?? []).forEach((call, index) => {
+    if (!call.function || (call.type != null && call.type !== 'function')) return;
+    toolCalls.push({ id: call.id ?? `call_${index + 1}`, name: call.function.name, ...parseArguments(call.function.arguments) });
+  });
+  const notes: string[] = [];
+  if (message?.refusal) notes.push(`the model refused: ${message.refusal.slice(0, 300)}`);
+  if (choice?.finish_reason === 'length') notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens)`);
+  const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes };
+  const usage = parsed.data.usage;
+  if (usage) answer.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  return answer;
+}
+
+/** Tool arguments arrive as a JSON string (some servers send the object itself). */
+function parseArguments(raw: unknown): Pick<ToolCall, 'arguments' | 'argumentsError'> {
+  if (raw === undefined || raw === null || raw === '') return { arguments: {} };
+  if (typeof raw !== 'string') return { arguments: raw };
+  try {
+    return { arguments: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return { arguments: raw, argumentsError: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -1,0 +1,117 @@
+import { ProviderError, isRetryableStatus } from './provider-error.js';
+import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
+
+/**
+ * The error classes of a Stainless-generated SDK (both `openai` and
+ * `@anthropic-ai/sdk` are): passed in by each adapter, so this file imports no SDK.
+ */
+export interface SdkErrorClasses {
+  APIError: abstract new (...args: never[]) => Error;
+  APIConnectionError: abstract new (...args: never[]) => Error;
+  APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
+  APIUserAbortError: abstract new (...args: never[]) => Error;
+}
+
+/** What an error message may name: never the key itself. */
+export interface ErrorContext {
+  modelKey: string;
+  /** The environment variable the key came from, to name in a refusal. */
+  keyVariable?: string;
+  /** The key, only so it can be cut out of any text a server echoes back. */
+  apiKey?: string;
+  baseURL?: string;
+  timeoutMs: number;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  529: 'Overloaded',
+};
+
+/**
+ * Turn whatever an SDK threw into a ProviderError that says what happened and
+ * whether retrying may help, and never contains the API key. An abort is
+ * passed through unchanged, so a stopped run stays a stopped run.
+ */
+export function toProviderError(error: unknown, classes: SdkErrorClasses, context: ErrorContext): unknown {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof classes.APIUserAbortError || (error instanceof Error && error.name === 'AbortError')) return error;
+  const prefix = context.modelKey;
+  if (error instanceof classes.APIConnectionTimeoutError) {
+    return new ProviderError(`${prefix}: no answer within ${context.timeoutMs} ms (org.yaml models.${context.modelKey}.timeout_ms)`, {
+      retryable: true,
+      cause: scrubbedCause(error, context),
+    });
+  }
+  if (error instanceof classes.APIConnectionError) {
+    const detail = connectionDetail(error);
+    return new ProviderError(`${prefix}: could not reach ${context.baseURL ?? "the vendor's API"}${detail}`, { retryable: true });
+  }
+  if (error instanceof classes.APIError) {
+    const status = (error as Error & { status?: number }).status;
+    if (typeof status === 'number') return statusError(error as Error & { headers?: HeaderLookup; error?: unknown }, status, context);
+  }
+  if (error instanceof SyntaxError) {
+    return new ProviderError(`${prefix}: the server's answer was not valid JSON (${scrub(error.message, context)})`, { retryable: false });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError(`${prefix}: ${scrub(message, context)}`, { retryable: false });
+}
+
+function statusError(error: Error & { headers?: HeaderLookup; error?: unknown }, status: number, context: ErrorContext): ProviderError {
+  const statusText = `${status}${STATUS_TEXT[status] ? ` ${STATUS_TEXT[status]}` : ''}`;
+  const retryAfterMs = parseRetryAfter(error.headers);
+  const options = { retryable: isRetryableStatus(status), status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  if (status === 401 || status === 403) {
+    // The server's own words are left out: some echo part of the key back.
+    const key = context.keyVariable ? `the API key in ${context.keyVariable}` : 'the request (no API key is configured: set models.<key>.api_key_env)';
+    return new ProviderError(`${context.modelKey}: the server refused ${key} (${statusText}); check that the key is valid and allowed to use this model`, options);
+  }
+  const detail = serverMessage(error.error) ?? error.message;
+  return new ProviderError(`${context.modelKey}: the server answered ${statusText}: ${scrub(detail, context)}`, options);
+}
+
+/** The human-readable message in a vendor's error body: `{error: {message}}` (OpenAI, Anthropic) or `{message}`. */
+function serverMessage(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return typeof body === 'string' && body !== '' ? body : undefined;
+  const record = body as { message?: unknown; error?: unknown };
+  if (typeof record.message === 'string') return record.message;
+  if (typeof record.error === 'string') return record.error;
+  if (typeof record.error === 'object' && record.error !== null) return serverMessage(record.error);
+  return undefined;
+}
+
+/** The innermost reason a connection failed ("connect ECONNREFUSED 127.0.0.1:11434"), not fetch's bare "fetch failed". */
+function connectionDetail(error: Error): string {
+  let reason: unknown = error;
+  for (let depth = 0; depth < 4; depth += 1) {
+    const cause = (reason as { cause?: unknown }).cause;
+    if (!(cause instanceof Error)) break;
+    reason = cause;
+  }
+  return reason === error ? '' : `: ${scrub((reason as Error).message, {})}`;
+}
+
+/** Cut the key out of text a server or library wrote, and keep it short. */
+export function scrub(text: string, context: Pick<ErrorContext, 'apiKey'>): string {
+  let clean = text;
+  if (context.apiKey && context.apiKey.length >= 4) clean = clean.split(context.apiKey).join('[api key]');
+  clean = clean.replace(/\s+/g, ' ').trim();
+  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
+}
+
+function scrubbedCause(error: Error, context: ErrorContext): Error {
+  return new Error(scrub(error.message, context));
+}

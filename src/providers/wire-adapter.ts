@@ -1,0 +1,93 @@
+import { ProviderError } from './provider-error.js';
+import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from './provider.js';
+import { parseTextReply } from './text-tools/parse-text-reply.js';
+import { textReplyInstructions } from './text-tools/text-reply-format.js';
+import { isToolsUnsupported } from './text-tools/tools-unsupported.js';
+import { usageFrom, type ReportedUsage } from './usage.js';
+
+/** What one vendor call returned, already out of the vendor's types. */
+export interface WireAnswer {
+  text: string;
+  toolCalls: ToolCall[];
+  usage?: ReportedUsage;
+  notes?: string[];
+}
+
+/**
+ * One call in a vendor's wire format. A request with no tools is sent without
+ * any; failures are thrown as ProviderError.
+ */
+export type WireCall = (request: ProviderRequest) => Promise<WireAnswer>;
+
+/** How one registry entry's adapter behaves. */
+export interface WireAdapterOptions {
+  modelKey: string;
+  /** org.yaml `tool_calling`: true = always native, false = always the text format, unset = native until the server says no. */
+  toolCalling?: boolean;
+}
+
+/**
+ * What every vendor adapter shares: native tool calling, or the documented
+ * plain-text action format for models that cannot call tools (chosen in the
+ * registry, or switched to when the server says the model has no tools), and
+ * usage as reported or, where it is not, estimated and marked so.
+ */
+export class WireAdapter implements Provider {
+  private textMode: boolean;
+  private switchedBecause?: string;
+
+  constructor(
+    private readonly call: WireCall,
+    private readonly options: WireAdapterOptions,
+  ) {
+    this.textMode = options.toolCalling === false;
+  }
+
+  async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    if (this.textMode || request.tools.length === 0) return this.generateAsText(request);
+    try {
+      const answer = await this.call(request);
+      return this.respond(request, answer.text, answer.toolCalls, answer.usage, answer.notes ?? []);
+    } catch (error) {
+      if (this.options.toolCalling === true || !isToolsUnsupported(error)) throw error;
+      this.textMode = true;
+      this.switchedBecause = (error as ProviderError).message;
+      return this.generateAsText(request);
+    }
+  }
+
+  private async generateAsText(request: ProviderRequest): Promise<ProviderResponse> {
+    if (request.tools.length === 0) {
+      const answer = await this.call(request);
+      return this.respond(request, answer.text, [], answer.usage, answer.notes ?? []);
+    }
+    const textRequest: ProviderRequest = {
+      ...request,
+      system: `${request.system}\n\n${textReplyInstructions(request.tools)}`,
+      tools: [],
+    };
+    const answer = await this.call(textRequest);
+    const reply = parseTextReply(answer.text, request.tools);
+    const why =
+      this.switchedBecause === undefined
+        ? `models.${this.options.modelKey}.tool_calling is false`
+        : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
+    const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length} action(s) from the reply`;
+    return this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text);
+  }
+
+  /** `written` is everything the model wrote, for the estimate when no usage was reported. */
+  private respond(
+    request: ProviderRequest,
+    text: string,
+    toolCalls: ToolCall[],
+    reported: ReportedUsage | undefined,
+    notes: string[],
+    written?: string,
+  ): ProviderResponse {
+    const usage = written === undefined ? usageFrom(reported, request, text, toolCalls) : usageFrom(reported, request, written, []);
+    const response: ProviderResponse = { text, toolCalls, usage, modelKey: this.options.modelKey };
+    if (notes.length > 0) response.notes = notes;
+    return response;
+  }
+}

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { createAnthropicClient, anthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
+import type { ClientSettings } from '../../src/providers/client-settings.js';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { ProviderError } from '../../src/providers/provider-error.js';
+import type { ModelEntry } from '../../src/org/schema.js';
+import { engineRequest, modelEntry, recordingSleep } from '../helpers/provider-requests.js';
+import { anthropicMessage, errorBody } from '../helpers/vendor-bodies.js';
+import { startWireServer, type WireHandler, type WireServer } from '../helpers/wire-server.js';
+
+const KEY = 'sk-ant-test-abcdef0123456789';
+let server: WireServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(handler: WireHandler): Promise<WireServer> {
+  server = await startWireServer(handler);
+  return server;
+}
+
+function providerFor(entry: ModelEntry, env: Record<string, string> = { ANTHROPIC_API_KEY: KEY }) {
+  const { waits, sleep } = recordingSleep();
+  const factory = createProviderFactory({ root: '/nonexistent', env, sleep });
+  return { provider: factory('claude', entry), waits };
+}
+
+describe('anthropic adapter (real SDK against a local server)', () => {
+  test('sends the Messages format with an output cap and maps tool_use blocks and usage back', async () => {
+    const wire = await serve(() => ({
+      body: anthropicMessage({
+        text: 'Handing this to the planner.',
+        toolUses: [{ name: 'send_message', arguments: { to: 'planner', body: 'Split it', priority: 'high' } }],
+        usage: { input_tokens: 500, output_tokens: 60, cache_read_input_tokens: 100 },
+      }),
+    }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const response = await provider.generate(engineRequest({ modelKey: 'claude' }));
+
+    expect(response.text).toBe('Handing this to the planner.');
+    expect(response.toolCalls).toEqual([{ id: 'toolu_1', name: 'send_message', arguments: { to: 'planner', body: 'Split it', priority: 'high' } }]);
+    expect(response.usage).toEqual({ inputTokens: 600, outputTokens: 60, estimated: false });
+
+    const sent = wire.requests[0];
+    expect(sent?.path).toBe('/v1/messages');
+    // The key travels only in a request header.
+    expect(`${sent?.headers['x-api-key'] ?? ''}${sent?.headers.authorization ?? ''}`).toContain(KEY);
+    expect(sent?.body.system).toBe(engineRequest().system);
+    expect(sent?.body.max_tokens).toBe(1024);
+    expect(sent?.body.messages).toEqual(engineRequest().messages);
+    expect(sent?.body.tools.map((tool: any) => tool.name)).toEqual(['send_message', 'remember']);
+    expect(sent?.body.tools[0].input_schema.required).toEqual(['to', 'body']);
+  });
+
+  test('max_output_tokens from the registry is the cap sent', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'ok' }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, max_output_tokens: 256 }));
+    await provider.generate(engineRequest({ maxOutputTokens: 256 }));
+    expect(wire.requests[0]?.body.max_tokens).toBe(256);
+  });
+
+  test('a 429 with Retry-After is honoured, a 529 overload is retried, then the answer is used', async () => {
+    const wire = await serve((_request, index) =>
+      index === 0
+        ? { status: 429, headers: { 'retry-after': '3' }, body: errorBody('Number of requests has exceeded your rate limit', 'rate_limit_error') }
+        : index === 1
+          ? { status: 529, body: errorBody('Overloaded', 'overloaded_error') }
+          : { body: anthropicMessage({ text: 'done' }) },
+    );
+    const { provider, waits } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const response = await provider.generate(engineRequest());
+    expect(response.text).toBe('done');
+    expect(waits[0]).toBe(3000);
+    expect(waits).toHaveLength(2);
+    expect(response.notes?.join('\n')).toMatch(/429 Too Many Requests: Number of requests has exceeded your rate limit.*529 Overloaded: Overloaded/);
+  });
+
+  test('a 500 then success', async () => {
+    const wire = await serve((_request, index) => (index === 0 ? { status: 500, body: errorBody('Internal error', 'api_error') } : { body: anthropicMessage({ text: 'ok' }) }));
+    const { provider, waits } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    expect((await provider.generate(engineRequest())).text).toBe('ok');
+    expect(waits).toHaveLength(1);
+  });
+
+  test('a timeout is retryable and says which setting to change', async () => {
+    const wire = await serve(() => ({ hang: true }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, timeout_ms: 120, max_retries: 0 }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe('claude: no answer within 120 ms (org.yaml models.claude.timeout_ms)');
+  });
+
+  test('a malformed body is a clear, non-retryable error', async () => {
+    const wire = await serve((_request, index) => (index === 0 ? { body: 'not json at all' } : { body: { id: 'msg', type: 'message' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const first = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(first.retryable).toBe(false);
+    expect(first.message).toMatch(/claude: the server's answer (was not valid JSON|is not a message)/);
+    const second = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(second.message).toBe("claude: the server's answer is not a message: it sent JSON without a content list");
+    expect(wire.requests).toHaveLength(2);
+  });
+
+  test('a refused key names the variable, never the key, and is not retried', async () => {
+    const wire = await serve(() => ({ status: 401, body: errorBody(`invalid x-api-key ${KEY}`, 'authentication_error') }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, api_key_env: 'MY_CLAUDE_KEY' }), { MY_CLAUDE_KEY: KEY });
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.message).toBe('claude: the server refused the API key in MY_CLAUDE_KEY (401 Unauthorized); check that the key is valid and allowed to use this model');
+    expect(error.message).not.toContain(KEY);
+    expect(wire.requests).toHaveLength(1);
+  });
+
+  test('a refusal stop reason and a cut answer are noted for the log', async () => {
+    const wire = await serve((_request, index) => ({ body: anthropicMessage({ text: 'I cannot help', stopReason: index === 0 ? 'refusal' : 'max_tokens' }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    expect((await provider.generate(engineRequest())).notes).toContain('the model declined to answer (stop_reason: refusal)');
+    expect((await provider.generate(engineRequest())).notes?.[0]).toMatch(/cut at the output cap \(org.yaml models.claude.max_output_tokens\)/);
+  });
+
+  test('no usage reported: the estimate is charged and marked', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'hello', usage: null }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
+    const response = await provider.generate(engineRequest());
+    expect(response.usage.estimated).toBe(true);
+    expect(response.usage.outputTokens).toBe(2);
+  });
+
+  test('tool_calling: false uses the plain-text format and sends no tools', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: '=== send_message\nto: human\nbody: All done.\n=== end' }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, tool_calling: false }));
+    const response = await provider.generate(engineRequest());
+    expect(wire.requests[0]?.body.tools).toBeUndefined();
+    expect(wire.requests[0]?.body.system).toMatch(/How to write your actions/);
+    expect(response.toolCalls).toEqual([{ id: 'text_1', name: 'send_message', arguments: { to: 'human', body: 'All done.' } }]);
+  });
+
+  test('the client takes an injected fetch', async () => {
+    const fakeFetch: typeof fetch = async () =>
+      new Response(JSON.stringify(anthropicMessage({ text: 'via fetch' })), { status: 200, headers: { 'content-type': 'application/json' } });
+    const settings: ClientSettings = { modelKey: 'claude', entry: modelEntry({ provider: 'anthropic', base_url: 'http://models.test' }), apiKey: KEY, fetch: fakeFetch };
+    expect((await anthropicProvider(createAnthropicClient(settings), settings).generate(engineRequest())).text).toBe('via fetch');
+  });
+});

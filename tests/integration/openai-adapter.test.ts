@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ClientSettings } from '../../src/providers/client-settings.js';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
+import { ProviderError } from '../../src/providers/provider-error.js';
+import type { ModelEntry } from '../../src/org/schema.js';
+import { engineRequest, modelEntry, recordingSleep } from '../helpers/provider-requests.js';
+import { chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
+import { startWireServer, type WireHandler, type WireServer } from '../helpers/wire-server.js';
+
+const KEY = 'sk-test-0123456789abcdef';
+let server: WireServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(handler: WireHandler): Promise<WireServer> {
+  server = await startWireServer(handler);
+  return server;
+}
+
+/** The provider `lemming run` builds for an entry: adapter, rate limits and retries, with instant sleeps. */
+function providerFor(entry: ModelEntry, env: Record<string, string> = { OPENAI_API_KEY: KEY }) {
+  const { waits, sleep } = recordingSleep();
+  const factory = createProviderFactory({ root: '/nonexistent', env, sleep });
+  return { provider: factory('main', entry), waits };
+}
+
+describe('openai adapter (real SDK against a local server)', () => {
+  test('sends the prompt and tools in the Chat Completions format and maps tool calls and usage back', async () => {
+    const wire = await serve(() => ({
+      body: chatCompletion({
+        toolCalls: [
+          { name: 'send_message', arguments: { to: 'planner', body: 'Split it into tasks', subject: 'Tasks' } },
+          { name: 'remember', arguments: '{"key": "plan", "text": "asked planner"}' },
+        ],
+        usage: { prompt_tokens: 812, completion_tokens: 144 },
+      }),
+    }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, max_output_tokens: 300 }));
+    const response = await provider.generate(engineRequest({ maxOutputTokens: 300 }));
+
+    expect(response.toolCalls).toEqual([
+      { id: 'call_1', name: 'send_message', arguments: { to: 'planner', body: 'Split it into tasks', subject: 'Tasks' } },
+      { id: 'call_2', name: 'remember', arguments: { key: 'plan', text: 'asked planner' } },
+    ]);
+    expect(response.usage).toEqual({ inputTokens: 812, outputTokens: 144, estimated: false });
+    expect(response.modelKey).toBe('main');
+
+    const sent = wire.requests[0];
+    expect(sent?.path).toBe('/v1/chat/completions');
+    expect(sent?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(sent?.body.model).toBe('test-model');
+    expect(sent?.body.messages[0]).toEqual({ role: 'system', content: engineRequest().system });
+    expect(sent?.body.messages[1].role).toBe('user');
+    expect(sent?.body.tools.map((tool: any) => tool.function.name)).toEqual(['send_message', 'remember']);
+    expect(sent?.body.tools[0].function.parameters.required).toEqual(['to', 'body']);
+    expect(sent?.body.max_completion_tokens).toBe(300);
+    expect(sent?.body.max_tokens).toBeUndefined();
+  });
+
+  test('openai-compatible sends max_tokens, needs no key, and a call with bad JSON arguments is reported, not dropped', async () => {
+    const wire = await serve(() => ({ body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: '{"to": "planner", body' }] }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, max_output_tokens: 64 }), {});
+    const response = await provider.generate(engineRequest({ maxOutputTokens: 64 }));
+    expect(wire.requests[0]?.body.max_tokens).toBe(64);
+    expect(wire.requests[0]?.body.max_completion_tokens).toBeUndefined();
+    expect(wire.requests[0]?.headers.authorization).toBe('Bearer no-key');
+    expect(response.toolCalls[0]?.argumentsError).toBeTruthy();
+    expect(response.toolCalls[0]?.arguments).toBe('{"to": "planner", body');
+  });
+
+  test('a server that reports no usage is charged by the documented estimate, marked estimated', async () => {
+    const wire = await serve(() => ({ body: chatCompletion({ content: 'Nothing to do.', usage: null }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }), {});
+    const response = await provider.generate(engineRequest());
+    expect(response.usage.estimated).toBe(true);
+    expect(response.usage.inputTokens).toBeGreaterThan(20);
+    expect(response.usage.outputTokens).toBe(Math.ceil('Nothing to do.'.length / 4));
+  });
+
+  test('a 429 with Retry-After is waited out for exactly that long, then the answer is used', async () => {
+    const wire = await serve((_request, index) =>
+      index === 0
+        ? { status: 429, headers: { 'retry-after': '7' }, body: errorBody('Rate limit reached', 'rate_limit_error') }
+        : { body: chatCompletion({ content: 'ok' }) },
+    );
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const response = await provider.generate(engineRequest());
+    expect(waits).toEqual([7000]);
+    expect(wire.requests).toHaveLength(2);
+    expect(response.text).toBe('ok');
+    expect(response.notes?.join('\n')).toMatch(/answered on attempt 2 of 4, after: main: the server answered 429 Too Many Requests: Rate limit reached/);
+  });
+
+  test('a 500 then success: one backoff wait, then the answer', async () => {
+    const wire = await serve((_request, index) => (index === 0 ? { status: 500, body: errorBody('boom') } : { body: chatCompletion({ content: 'fine' }) }));
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const response = await provider.generate(engineRequest());
+    expect(response.text).toBe('fine');
+    expect(waits).toHaveLength(1);
+    // First retry: between half and all of the 1 s base delay (equal jitter).
+    expect(waits[0]).toBeGreaterThanOrEqual(500);
+    expect(waits[0]).toBeLessThanOrEqual(1000);
+  });
+
+  test('a server that keeps failing is tried a bounded number of times, then the error says so', async () => {
+    const wire = await serve(() => ({ status: 503, body: errorBody('overloaded') }));
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, max_retries: 2 }));
+    const error = await provider.generate(engineRequest()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).message).toMatch(/503 Service Unavailable: overloaded \(gave up after 3 attempts\)/);
+    expect(wire.requests).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+  });
+
+  test('a server that does not answer in timeout_ms is a retryable timeout', async () => {
+    const wire = await serve(() => ({ hang: true }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, timeout_ms: 150, max_retries: 1 }));
+    const started = Date.now();
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/main: no answer within 150 ms \(org.yaml models.main.timeout_ms\) \(gave up after 2 attempts\)/);
+    expect(wire.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('a server that cannot be reached is a retryable connection error that says why', async () => {
+    const closed = await startWireServer(() => ({}));
+    await closed.close();
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${closed.url}/v1`, max_retries: 1 }), {});
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(`main: could not reach ${closed.url}/v1: connect ECONNREFUSED ${closed.url.replace('http://', '')} (gave up after 2 attempts)`);
+    expect(waits).toHaveLength(1);
+  });
+
+  test('a malformed body is an error that says what came back, and is not retried', async () => {
+    const wire = await serve((_request, index) => (index === 0 ? { body: '{"choices": [' } : { body: '<html>gateway</html>', headers: { 'content-type': 'text/html' } }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const broken = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(broken.retryable).toBe(false);
+    expect(broken.message).toMatch(/not valid JSON/);
+    const html = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(html.message).toMatch(/not a chat completion: it sent text \("<html>gateway<\/html>"\)/);
+    expect(wire.requests).toHaveLength(2);
+  });
+
+  test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {
+    const wire = await serve(() => ({ status: 401, body: errorBody(`Incorrect API key provided: ${KEY}.`, 'invalid_request_error') }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.retryable).toBe(false);
+    expect(error.status).toBe(401);
+    expect(error.message).toBe('main: the server refused the API key in OPENAI_API_KEY (401 Unauthorized); check that the key is valid and allowed to use this model');
+    expect(JSON.stringify(error)).not.toContain(KEY);
+    expect(String(error.stack)).not.toContain(KEY);
+    expect(wire.requests).toHaveLength(1);
+  });
+
+  test('a key a server echoes in another error is cut out of the message', async () => {
+    const wire = await serve(() => ({ status: 400, body: errorBody(`bad request for key ${KEY}`) }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.message).toBe('main: the server answered 400 Bad Request: bad request for key [api key]');
+  });
+
+  test('tool_calling: false asks for the plain-text format and reads actions from the reply, with a note', async () => {
+    const reply = ['I will hand this on.', '', '=== send_message', 'to: planner', 'subject: Tasks', 'body:', 'Please split the release.', 'Thanks.', '=== end'].join('\n');
+    const wire = await serve(() => ({ body: chatCompletion({ content: reply }) }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, tool_calling: false }), {});
+    const response = await provider.generate(engineRequest());
+    expect(wire.requests[0]?.body.tools).toBeUndefined();
+    expect(wire.requests[0]?.body.messages[0].content).toMatch(/=== send_message/);
+    expect(response.toolCalls).toEqual([
+      { id: 'text_1', name: 'send_message', arguments: { to: 'planner', subject: 'Tasks', body: 'Please split the release.\nThanks.' } },
+    ]);
+    expect(response.text).toBe('I will hand this on.');
+    expect(response.notes?.[0]).toMatch(/plain-text action format .*models.main.tool_calling is false.*read 1 action/);
+  });
+
+  test('a server that says the model cannot call tools is asked again in the text format, and stays switched', async () => {
+    const wire = await serve((request) =>
+      request.body.tools
+        ? { status: 400, body: { error: { message: 'registry.ollama.ai/library/gemma:2b does not support tools' } } }
+        : { body: chatCompletion({ content: '=== remember\nkey: plan\ntext: nothing yet\n=== end' }) },
+    );
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }), {});
+    const first = await provider.generate(engineRequest());
+    expect(first.toolCalls).toEqual([{ id: 'text_1', name: 'remember', arguments: { key: 'plan', text: 'nothing yet' } }]);
+    expect(first.notes?.[0]).toMatch(/the server said the model cannot call tools \(.*does not support tools\)/);
+    await provider.generate(engineRequest());
+    expect(wire.requests.map((request) => Boolean(request.body.tools))).toEqual([true, false, false]);
+  });
+
+  test('limits.concurrency holds calls back instead of sending them all at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const wire = await serve(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      inFlight -= 1;
+      return { body: chatCompletion({ content: 'ok' }) };
+    });
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, limits: { concurrency: 2, requests_per_minute: 100 } }));
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((turn) => provider.generate(engineRequest({ turn }))));
+    expect(answers.map((answer) => answer.text)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(most).toBe(2);
+  });
+
+  test('the client is built from the registry entry and can be handed a fetch', async () => {
+    const seen: string[] = [];
+    const fakeFetch: typeof fetch = async (input) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return new Response(JSON.stringify(chatCompletion({ content: 'via fetch' })), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const settings: ClientSettings = { modelKey: 'main', entry: modelEntry({ provider: 'openai', base_url: 'http://models.test/v1' }), apiKey: KEY, fetch: fakeFetch };
+    const response = await openAIProvider(createOpenAIClient(settings), settings, 'openai').generate(engineRequest());
+    expect(response.text).toBe('via fetch');
+    expect(seen).toEqual(['http://models.test/v1/chat/completions']);
+  });
+});
