@@ -66,6 +66,8 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     ...(response.usage.estimated ? { estimated: true } : {}),
   };
   log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
+  // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
+  if (input.shown.length > 0) log.push({ turn, at, event: 'read', ids: input.shown });
   for (const note of response.notes ?? []) {
     log.push({ turn, at, event: 'note', message: note });
     events.push({ type: 'agent-note', turn, agent: name, message: note });
@@ -117,12 +119,13 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     events.push({ type: 'memory-written', turn, agent: name, key: memory.key, forgotten });
   }
 
-  for (const refusal of interpretation.refusals) {
-    log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason });
-    events.push({ type: 'message-refused', turn, from: name, ...refusal });
-  }
   if (interpretation.refusals.length > 0) {
-    newMail.push(makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals)));
+    const notice = makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals));
+    for (const refusal of interpretation.refusals) {
+      log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: notice.id });
+      events.push({ type: 'message-refused', turn, from: name, ...refusal });
+    }
+    newMail.push(notice);
   }
   for (const problem of interpretation.invalidCalls) {
     log.push({ turn, at, event: 'invalid-tool-call', reason: problem });

@@ -2,13 +2,15 @@
  * Fault injection for the crash tests: with `LEMMING_CRASH_AT=<point>:<n>` set, the
  * process kills itself with SIGKILL the n-th time it reaches `<point>` (n defaults to 1).
  * Without the variable this is one property read. The points are the moments at which
- * a real crash would hurt most; see tests/crash-recovery.test.ts.
+ * a real crash would hurt most; see tests/faults/crash-points.test.ts.
  */
 export type CrashPoint =
   | 'before-call'
   | 'after-response'
   | 'mid-write'
+  | 'after-write'
   | 'after-apply'
+  | 'mid-ledger'
   | 'after-ledger'
   | 'before-commit'
   | 'after-commit';
@@ -17,8 +19,25 @@ const setting = process.env.LEMMING_CRASH_AT;
 const [target, countText] = setting ? setting.split(':') : [];
 let remaining = Number(countText ?? 1);
 
-export function crashPoint(point: CrashPoint): void {
-  if (target !== point) return;
+function reached(point: CrashPoint): boolean {
+  if (target !== point) return false;
   remaining -= 1;
-  if (remaining <= 0) process.kill(process.pid, 'SIGKILL');
+  return remaining <= 0;
+}
+
+export function crashPoint(point: CrashPoint): void {
+  if (reached(point)) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * Write `text` with `write`; at the chosen time, write only part of it (all but the
+ * second half of its last line) and die there, as a process killed inside a write would.
+ */
+export function writeWithCrashPoint(point: CrashPoint, text: string, write: (part: string) => void): void {
+  if (reached(point)) {
+    const lastLineStart = text.lastIndexOf('\n', text.length - 2) + 1;
+    write(text.slice(0, lastLineStart + Math.floor((text.length - lastLineStart) / 2)));
+    process.kill(process.pid, 'SIGKILL');
+  }
+  write(text);
 }

@@ -1,4 +1,5 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { writeWithCrashPoint } from './crash-points.js';
 
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
 export type LedgerEntry =
@@ -131,7 +132,8 @@ export function repairLedger(path: string): void {
 
 export function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
-  appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+  writeWithCrashPoint('mid-ledger', text, (part) => appendFileSync(path, part));
 }
 
 /** Tokens × the model's price per million tokens, rounded to a billionth of a credit. */

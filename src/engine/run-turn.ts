@@ -156,6 +156,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       applied.outcome.humanNotices.push(...told.humanNotices);
       applied.outcome.ranDry = true;
     }
+    crashPoint('after-write');
     appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
     crashPoint('after-apply');
     outcomes.push(applied.outcome);

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { LemmingError } from '../errors.js';
 import { quoteName } from '../org/names.js';
 import type { Org } from '../org/org.js';
-import { appendLedger } from './ledger.js';
+import { appendLedger, repairLedger } from './ledger.js';
+import { lockHolder } from './lock.js';
 import { statePaths } from './state-paths.js';
 
 /** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
@@ -15,5 +16,8 @@ export function topUp(org: Org, agent: string, credits: number, now = new Date()
   }
   const paths = statePaths(org.root);
   mkdirSync(paths.directory, { recursive: true });
+  // A run killed inside a ledger append leaves half a line: appended to it, this top-up
+  // would be lost with it. A live engine repaired the ledger when it started.
+  if (!lockHolder(org.root)) repairLedger(paths.ledger);
   appendLedger(paths.ledger, [{ type: 'top-up', agent, credits, at: now.toISOString() }]);
 }

@@ -42,3 +42,12 @@ export function charges(root: string): string[] {
     .map((entry) => `${entry.turn}:${entry.agent}:${entry.credits}`)
     .sort();
 }
+
+/** Every agent's activity log, with the wall-clock `at` of each line taken out. */
+export function activityLogs(root: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const file of allFiles(root).filter((path) => /^agents\/[^/]+\/logs\/activity\.jsonl$/.test(path))) {
+    result[file] = readFileSync(join(root, file), 'utf8').replace(/"at":"[^"]*",/g, '');
+  }
+  return result;
+}

@@ -1,0 +1,91 @@
+import type { LogEntry } from '../../src/engine/agent-log.js';
+import { priceCall, type LedgerEntry } from '../../src/engine/ledger.js';
+import { formatCredits } from '../../src/mailbox/message-format.js';
+import type { Org } from '../../src/org/org.js';
+import type { OrgRecord } from './org-record.js';
+
+type Charge = Extract<LedgerEntry, { type: 'charge' }>;
+
+/** Each agent's balance from the ledger as it stands: budget + top-ups − charges. */
+export function balances(record: OrgRecord, org: Org): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const agent of org.agents.values()) result.set(agent.name, agent.credits);
+  for (const entry of record.ledger) {
+    const before = result.get(entry.agent) ?? 0;
+    result.set(entry.agent, entry.type === 'charge' ? before - entry.credits : before + entry.credits);
+  }
+  return result;
+}
+
+function sameUsage(charge: Charge, entry: LogEntry): boolean {
+  return (
+    charge.model === entry.model &&
+    charge.input_tokens === entry.inputTokens &&
+    charge.output_tokens === entry.outputTokens &&
+    charge.credits === entry.credits &&
+    (charge.estimated ?? false) === (entry.estimated ?? false)
+  );
+}
+
+/**
+ * The ledger against everything else: one charge per agent and turn, each matching
+ * the `charged` line of the agent's log and the usage in the messages that call
+ * wrote, priced as the registry says; and no charge for a call made at zero.
+ */
+export function ledgerViolations(record: OrgRecord, org: Org, handDropped: ReadonlySet<string>): string[] {
+  const violations: string[] = [];
+  const charges = new Map<string, Charge>();
+  for (const entry of record.ledger) {
+    if (entry.type !== 'charge') continue;
+    const key = `${entry.turn}:${entry.agent}`;
+    if (charges.has(key)) violations.push(`ledger: ${entry.agent} is charged twice for turn ${entry.turn}`);
+    charges.set(key, entry);
+    const model = org.models[entry.model];
+    if (model && priceCall(entry.input_tokens, entry.output_tokens, model) !== entry.credits) {
+      violations.push(`ledger: ${entry.agent}'s charge for turn ${entry.turn} (${entry.credits}) is not its tokens at ${entry.model}'s prices`);
+    }
+  }
+
+  const logged = new Set<string>();
+  for (const [agent, entries] of record.logs) {
+    for (const entry of entries.filter((line) => line.event === 'charged')) {
+      const key = `${entry.turn}:${agent}`;
+      if (logged.has(key)) violations.push(`agents/${agent}/logs: charged twice in turn ${entry.turn}`);
+      logged.add(key);
+      const charge = charges.get(key);
+      if (!charge) violations.push(`agents/${agent}/logs: a charge in turn ${entry.turn} that the ledger does not hold`);
+      else if (!sameUsage(charge, entry)) violations.push(`agents/${agent}/logs: the charge in turn ${entry.turn} differs from the ledger's`);
+    }
+  }
+  for (const key of charges.keys()) if (!logged.has(key)) violations.push(`ledger: the charge ${key} has no charged line in the agent's log`);
+
+  for (const message of record.messages) {
+    if ('error' in message.read || handDropped.has(message.file)) continue;
+    const { usage, model, turn } = message.read.message;
+    if (!usage) continue;
+    const charge = charges.get(`${turn}:${message.sender}`);
+    if (!charge) {
+      violations.push(`${message.file}: its usage names no charge for ${message.sender} in turn ${turn}`);
+      continue;
+    }
+    const same =
+      charge.model === model &&
+      charge.input_tokens === usage.inputTokens &&
+      charge.output_tokens === usage.outputTokens &&
+      formatCredits(charge.credits) === formatCredits(usage.credits) &&
+      (charge.estimated ?? false) === (usage.estimated ?? false);
+    if (!same) violations.push(`${message.file}: its usage differs from the ledger's charge for turn ${turn}`);
+  }
+
+  // Walk the ledger in order: a charge is for a call made when the agent still had credits.
+  const running = new Map<string, number>();
+  for (const agent of org.agents.values()) running.set(agent.name, agent.credits);
+  for (const entry of record.ledger) {
+    const before = running.get(entry.agent) ?? 0;
+    if (entry.type === 'charge' && before <= 0) {
+      violations.push(`ledger: ${entry.agent} was called in turn ${entry.turn} with ${before} credits left`);
+    }
+    running.set(entry.agent, entry.type === 'charge' ? before - entry.credits : before + entry.credits);
+  }
+  return violations;
+}

@@ -1,0 +1,98 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { LogEntry } from '../../src/engine/agent-log.js';
+import { loadState, type EngineState } from '../../src/engine/engine-state.js';
+import type { LedgerEntry } from '../../src/engine/ledger.js';
+import { statePaths } from '../../src/engine/state-paths.js';
+import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
+import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
+import { parseMessage } from '../../src/mailbox/message-format.js';
+
+/**
+ * Everything an org root holds after a run, read the way a person (or `lemming`)
+ * would: the files, each outbox's messages, each agent's log, the ledger and the
+ * engine's state. Lines that do not parse are kept as problems, not dropped.
+ */
+export interface OrgRecord {
+  root: string;
+  /** Every regular file under the root, relative, sorted. */
+  files: string[];
+  /** Everything else that is not a folder (links, pipes): never followed or opened. */
+  special: string[];
+  messages: OutboxFile[];
+  logs: Map<string, LogEntry[]>;
+  ledger: LedgerEntry[];
+  state: EngineState;
+  /** Lines of logs and the ledger that are not whole JSON lines. */
+  problems: string[];
+}
+
+export interface OutboxFile {
+  /** Relative to the root: `agents/<sender>/outbox/<name>`. */
+  file: string;
+  sender: string;
+  name: string;
+  /** As the engine reads it: sender from the outbox, id from the file name. */
+  read: ReadMessageResult;
+  /** The `from:` the file itself claims, if it parses. */
+  claimedFrom?: string;
+}
+
+function walk(root: string, directory: string, files: string[], special: string[]): void {
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) walk(root, path, files, special);
+    else (entry.isFile() ? files : special).push(relative(root, path));
+  }
+}
+
+/** Whole JSON lines of a JSONL file; anything else (a cut line, a missing final newline) is a problem. */
+export function readJsonLines<T>(path: string, label: string, problems: string[]): T[] {
+  if (!existsSync(path)) return [];
+  const text = readFileSync(path, 'utf8');
+  if (text !== '' && !text.endsWith('\n')) problems.push(`${label}: the last line is not finished`);
+  const values: T[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line === '') return;
+    try {
+      values.push(JSON.parse(line) as T);
+    } catch {
+      problems.push(`${label}:${index + 1}: is not JSON: ${line.slice(0, 80)}`);
+    }
+  });
+  return values;
+}
+
+export function readOrgRecord(root: string): OrgRecord {
+  const files: string[] = [];
+  const special: string[] = [];
+  walk(root, root, files, special);
+  files.sort();
+  const problems: string[] = [];
+  const messages: OutboxFile[] = [];
+  const logs = new Map<string, LogEntry[]>();
+  const agents = existsSync(join(root, 'agents')) ? readdirSync(join(root, 'agents')).sort() : [];
+  for (const agent of agents) {
+    const outbox = join(root, 'agents', agent, 'outbox');
+    const names = existsSync(outbox) ? readdirSync(outbox, { withFileTypes: true }).filter((entry) => entry.isFile() && isMessageFileName(entry.name)).map((entry) => entry.name).sort() : [];
+    for (const name of names) {
+      const read = readMessageFile(root, agent, name, 0);
+      const outboxFile: OutboxFile = { file: `agents/${agent}/outbox/${name}`, sender: agent, name, read };
+      if (!('error' in read)) {
+        const parsed = parseMessage(readFileSync(join(outbox, name), 'utf8'));
+        if ('message' in parsed && parsed.message.claimedFrom !== undefined) outboxFile.claimedFrom = parsed.message.claimedFrom;
+      }
+      messages.push(outboxFile);
+    }
+    const logFile = `agents/${agent}/logs/activity.jsonl`;
+    logs.set(agent, readJsonLines<LogEntry>(join(root, logFile), logFile, problems));
+  }
+  const paths = statePaths(root);
+  const ledger = readJsonLines<LedgerEntry>(paths.ledger, 'org/state/ledger.jsonl', problems);
+  return { root, files, special, messages, logs, ledger, state: loadState(paths.state), problems };
+}
+
+/** The entries of one kind in an agent's log. */
+export function logEvents(record: OrgRecord, agent: string, event: string): LogEntry[] {
+  return (record.logs.get(agent) ?? []).filter((entry) => entry.event === event);
+}
