@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
+import { asMessageBody, sliceWhole } from '../mailbox/message-text.js';
 import { isValidAgentName, quoteName } from '../org/names.js';
 import type { Agent, Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
@@ -45,7 +46,8 @@ const rememberSchema = z.object({ key: z.string(), text: z.string() });
 
 function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}\n\n[lemming: ${text.length - limit} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
+  const kept = sliceWhole(text, limit);
+  return `${kept}\n\n[lemming: ${text.length - kept.length} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -109,7 +111,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       refuse(`over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
       continue;
     }
-    const message: OutgoingMessage = { to, body: cut(body, settings.max_body_chars), priority: priority ?? 'normal' };
+    const message: OutgoingMessage = { to, body: cut(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
     if (shortSubject !== undefined && shortSubject.trim() !== '') message.subject = shortSubject.replace(/\s+/g, ' ').trim();
     if (replyTo !== undefined && replyTo.trim() !== '') message.replyTo = replyTo.slice(0, 120);
     result.messages.push(message);

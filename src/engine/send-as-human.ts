@@ -5,6 +5,7 @@ import { createFileAtomic } from '../mailbox/atomic-write.js';
 import { formatMessage } from '../mailbox/message-format.js';
 import { outboxPath } from '../mailbox/message-file.js';
 import { messageFileName, messageId, padTurn, parseMessageFileName, type Message, type Priority } from '../mailbox/message.js';
+import { asMessageBody } from '../mailbox/message-text.js';
 import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
@@ -33,7 +34,8 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   }
   const verdict = checkEdge(org, HUMAN, input.to);
   if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
-  if (input.body.trim() === '') throw new LemmingError('empty-message', 'not sent: the message is empty');
+  const body = asMessageBody(input.body).trim();
+  if (body === '') throw new LemmingError('empty-message', 'not sent: the message is empty');
   const turn = loadState(statePaths(root).state).turn;
   const directory = join(root, outboxPath(HUMAN));
   let seq = nextSeq(directory, turn);
@@ -45,7 +47,7 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
       turn,
       created: now.toISOString(),
       priority: input.priority ?? 'normal',
-      body: input.body.trim(),
+      body,
     };
     if (input.subject !== undefined && input.subject.trim() !== '') message.subject = input.subject.trim();
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
