@@ -50,6 +50,11 @@ export function truncateLogFromTurn(root: string, agent: string, turn: number): 
 
 /** The last `count` entries of an agent's log, oldest first. */
 export function readLogTail(root: string, agent: string, count: number): LogEntry[] {
+  return readLog(root, agent, count);
+}
+
+/** An agent's log entries, oldest first (only the last `count`, when given). */
+export function readLog(root: string, agent: string, count?: number): LogEntry[] {
   let text: string;
   try {
     text = readFileSync(agentPaths(root, agent).log, 'utf8');
@@ -58,7 +63,7 @@ export function readLogTail(root: string, agent: string, count: number): LogEntr
   }
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   const entries: LogEntry[] = [];
-  for (const line of lines.slice(-count)) {
+  for (const line of count === undefined ? lines : lines.slice(-count)) {
     try {
       entries.push(JSON.parse(line) as LogEntry);
     } catch {

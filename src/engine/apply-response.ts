@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { formatMessage } from '../mailbox/message-format.js';
 import { outboxPath } from '../mailbox/message-file.js';
-import { messageFileName, messageId, padTurn, type Message } from '../mailbox/message.js';
+import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../mailbox/message.js';
 import type { OutboxCursor } from '../mailbox/outbox-scan.js';
 import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -123,7 +123,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     const notice = makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals));
     for (const refusal of interpretation.refusals) {
       log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: notice.id });
-      events.push({ type: 'message-refused', turn, from: name, ...refusal });
+      events.push({ type: 'message-refused', turn, from: name, ...refusal, notice: notice.id });
     }
     newMail.push(notice);
   }
@@ -213,8 +213,10 @@ function removeTurnFiles(outbox: string, turn: number): void {
   } catch {
     return;
   }
+  // Only names lemming gives a message of this turn: a file a person dropped in is never removed.
   const prefix = `${padTurn(turn)}-`;
   for (const name of names) {
-    if (name.startsWith(prefix) || (name.startsWith(`.${prefix}`) && name.endsWith('.tmp'))) unlinkSync(join(outbox, name));
+    const temporary = name.startsWith(`.${prefix}`) && name.endsWith('.tmp');
+    if (temporary || parseMessageFileName(name)?.turn === turn) unlinkSync(join(outbox, name));
   }
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readMessageFile, outboxPath } from '../mailbox/message-file.js';
+import { parseMessageFileName } from '../mailbox/message.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -7,6 +8,13 @@ import { checkEdge } from '../org/permissions.js';
 import type { EngineState, PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
+
+const SCAN_NOTICE_TAG = 'scan';
+
+/** The notice that tells a sender which of the files found in its outbox were refused. */
+function scanNoticeId(turn: number, sender: string): string {
+  return makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, '', '').id;
+}
 import { summarise } from './summarise.js';
 
 export interface Discovery {
@@ -29,12 +37,23 @@ export function discoverMail(root: string, org: Org, state: EngineState, turn: n
     const scan = scanOutbox(join(root, outboxPath(sender)), state.outboxes[sender]);
     if (!scan) continue;
     result.outboxes[sender] = scan.cursor;
-    const refusals: Array<{ to: string; subject?: string; reason: string }> = [];
+    const refusals: Array<{ to: string; subject?: string; reason: string; file: string }> = [];
     for (const skipped of scan.skipped) {
       result.events.push({ type: 'warning', turn, file: `${outboxPath(sender)}/${skipped.name}`, message: `${skipped.reason}; skipped` });
     }
     for (const name of scan.newFiles) {
       const file = `${outboxPath(sender)}/${name}`;
+      const named = parseMessageFileName(name);
+      if (sender !== HUMAN && named && named.turn >= turn) {
+        // lemming writes this name itself in that turn and would replace the file: it cannot be taken as sent.
+        result.events.push({
+          type: 'warning',
+          turn,
+          file,
+          message: `is named as lemming names a message of turn ${named.turn}, which has not run yet, and would be replaced by it; this message was skipped (rename it, for example to note.md, to send it)`,
+        });
+        continue;
+      }
       const read = readMessageFile(root, sender, name, Math.max(0, turn - 1));
       if ('error' in read) {
         result.events.push({
@@ -51,9 +70,9 @@ export function discoverMail(root: string, org: Org, state: EngineState, turn: n
         ? checkEdge(org, sender, message.to)
         : { allowed: false as const, reason: `${quoteName(message.to)} is not an agent name` };
       if (!verdict.allowed) {
-        const refusal = { to: message.to.slice(0, 64), reason: verdict.reason, ...(message.subject ? { subject: message.subject } : {}) };
+        const refusal = { to: message.to.slice(0, 64), reason: verdict.reason, ...(message.subject ? { subject: message.subject } : {}), file };
         refusals.push(refusal);
-        result.events.push({ type: 'message-refused', turn, from: sender, ...refusal });
+        result.events.push({ type: 'message-refused', turn, from: sender, ...refusal, notice: scanNoticeId(turn, sender) });
         continue;
       }
       result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
@@ -71,7 +90,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, turn: n
     }
     if (refusals.length > 0) {
       const body = refusalNoticeBody(refusals);
-      const notice = makeNotice(turn, sender, 'scan', 1, 'Not delivered', body);
+      const notice = makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, 'Not delivered', body);
       if (sender === HUMAN) result.humanNotices.push({ id: notice.id, turn, subject: 'Not delivered', body });
       else result.pending.push(notice);
     }

@@ -30,7 +30,18 @@ export type EngineEvent =
   | { type: 'agent-called'; turn: number; agent: string; model: string; reason: 'mail' | 'schedule'; inbox: number; deferred: number }
   | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number }
   | { type: 'message-delivered'; turn: number; message: MessageSummary }
-  | { type: 'message-refused'; turn: number; from: string; to: string; reason: string; subject?: string }
+  | {
+      type: 'message-refused';
+      turn: number;
+      from: string;
+      to: string;
+      reason: string;
+      subject?: string;
+      /** The id of the notice that tells the sender. */
+      notice?: string;
+      /** The message file, when a scan of an outbox refused one (relative to the org root). */
+      file?: string;
+    }
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   | { type: 'agent-note'; turn: number; agent: string; message: string }

@@ -36,6 +36,8 @@ export type JournalRecord =
   | {
       type: 'plan';
       turn: number;
+      /** When the turn was planned: the time of the log lines the plan itself causes. */
+      at?: string;
       calls: PlannedCall[];
       /** What the scan at the start of the turn found, committed with the turn. */
       discovered: { outboxes: EngineState['outboxes']; pending: PendingItem[]; humanNotices: EngineState['humanNotices'] };

@@ -11,6 +11,7 @@ import type { EngineState } from './engine-state.js';
 import type { EngineEvent, TurnStats } from './events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from './journal.js';
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from './ledger.js';
+import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
@@ -108,6 +109,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     plan = {
       type: 'plan',
       turn,
+      at: context.clock().toISOString(),
       calls,
       discovered: {
         outboxes: discovery.outboxes,
@@ -259,6 +261,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
+  logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   ledger = readLedger(root, ledger);
   result.state = commitTurn(state, plan, outcomes, ledger);

@@ -49,7 +49,8 @@ export function readMessageFile(root: string, sender: string, name: string, fall
   const notes: string[] = [];
   const fromName = parseMessageFileName(name);
   const turn = fromName?.turn ?? fields.turn ?? fallbackTurn;
-  const id = fromName ? messageId(fromName.turn, sender, fromName.seq) : `${padTurn(turn)}-${sender}-${name.slice(0, -3)}`;
+  // A name lemming did not make keeps its ".md" in the id: no id lemming makes has a dot, so the two never meet.
+  const id = fromName ? messageId(fromName.turn, sender, fromName.seq) : `${padTurn(turn)}-${sender}-${name}`;
   if (fields.claimedFrom !== undefined && fields.claimedFrom !== sender) {
     notes.push(`claims to be from ${JSON.stringify(fields.claimedFrom)} but sits in ${sender}'s outbox, so it is from ${sender}`);
   }

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { lemming, lemmingAsync } from '../helpers/cli.js';
+import { lemming, lemmingAsync, type CliResult } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from './scratch.js';
 import { checkInvariants } from './invariants.js';
@@ -16,13 +16,33 @@ function seededOrg(): string {
   return root;
 }
 
+/**
+ * The same, with two files a person dropped into outboxes: one the chart allows, named
+ * with the prefix of the manager's first turn (which a crash makes it finish again), and
+ * one the chart refuses.
+ */
+const DROPPED = 'agents/manager/outbox/000001-note.md';
+const REFUSED = 'agents/planner/outbox/000000-001-human.md';
+function withDroppedFiles(seed: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'lemming-seed-'));
+  cpSync(seed, root, { recursive: true });
+  writeFileSync(join(root, DROPPED), '---\nto: human\nsubject: Status\n---\nA note for the human, written by hand.\n');
+  writeFileSync(join(root, REFUSED), '---\nfrom: manager\nto: human\nsubject: Done\n---\nAll done.\n');
+  return root;
+}
+
+function referenceOf(seed: string): { root: string; run: CliResult } {
+  const root = mkdtempSync(join(tmpdir(), 'lemming-reference-'));
+  cpSync(seed, root, { recursive: true });
+  return { root, run: lemming(root, ['run']) };
+}
+
 const seed = seededOrg();
-const reference = mkdtempSync(join(tmpdir(), 'lemming-reference-'));
-cpSync(seed, reference, { recursive: true });
-const referenceRun = lemming(reference, ['run']);
+const reference = referenceOf(seed);
+const droppedSeed = withDroppedFiles(seed);
+const droppedReference = referenceOf(droppedSeed);
 afterAll(() => {
-  rmSync(seed, { recursive: true, force: true });
-  rmSync(reference, { recursive: true, force: true });
+  for (const root of [seed, reference.root, droppedSeed, droppedReference.root]) rmSync(root, { recursive: true, force: true });
 });
 
 /**
@@ -50,32 +70,49 @@ const POINTS = [
   'after-commit:4',
 ];
 
-function expectSameAsReference(root: string): void {
+function expectSameAs(root: string, reference: string): void {
   expect(messageFiles(root)).toEqual(messageFiles(reference));
   expect(charges(root)).toEqual(charges(reference));
   expect(activityLogs(root)).toEqual(activityLogs(reference));
 }
 
+/** Kill a run of a copy of `seed` at `point`, run it again to idle, and return the copy. */
+async function killAndResume(seed: string, point: string): Promise<string> {
+  const root = scratchDir();
+  cpSync(seed, root, { recursive: true });
+  const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point });
+  expect(killed.signal).toBe('SIGKILL');
+  const resumed = await lemmingAsync(root, ['run']);
+  expect(resumed.stderr).toBe('');
+  expect(resumed.status).toBe(0);
+  expect(resumed.stdout).toContain('the org is idle');
+  return root;
+}
+
 describe('a run killed with SIGKILL and started again', () => {
   test('the reference run reaches idle with several agents per turn, and keeps every promise', () => {
-    expect(referenceRun.status).toBe(0);
-    expect(referenceRun.stdout).toMatch(/agent\(s\) at work: hr, planner/);
-    expect(Object.keys(messageFiles(reference)).length).toBeGreaterThanOrEqual(10);
-    expect(checkInvariants(reference)).toEqual([]);
+    expect(reference.run.status).toBe(0);
+    expect(reference.run.stdout).toMatch(/agent\(s\) at work: hr, planner/);
+    expect(Object.keys(messageFiles(reference.root)).length).toBeGreaterThanOrEqual(10);
+    expect(checkInvariants(reference.root)).toEqual([]);
   });
 
   test.concurrent.each(POINTS)('killed at %s: no message lost or written twice, no charge lost or doubled', async (point) => {
-    const root = scratchDir();
-    cpSync(seed, root, { recursive: true });
-    const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: point });
-    expect(killed.signal).toBe('SIGKILL');
-    const resumed = await lemmingAsync(root, ['run']);
-    expect(resumed.stderr).toBe('');
-    expect(resumed.status).toBe(0);
-    expect(resumed.stdout).toContain('the org is idle');
-    expectSameAsReference(root);
+    const root = await killAndResume(seed, point);
+    expectSameAs(root, reference.root);
     expect(checkInvariants(root)).toEqual([]);
   });
+
+  test.concurrent.each(['mid-write:1', 'after-ledger:1', 'before-commit:1'])(
+    'with files dropped in by hand, killed at %s: the files stay, and each refusal is logged once',
+    async (point) => {
+      expect(droppedReference.run.status).toBe(0);
+      const root = await killAndResume(droppedSeed, point);
+      expectSameAs(root, droppedReference.root);
+      expect(readFileSync(join(root, DROPPED), 'utf8')).toContain('A note for the human, written by hand.');
+      expect(checkInvariants(root, { handDropped: [DROPPED, REFUSED] })).toEqual([]);
+    },
+  );
 
   test('a top-up made after a run died part-way through a ledger append is kept, and nothing is charged twice', async () => {
     const root = scratchDir();
@@ -86,7 +123,7 @@ describe('a run killed with SIGKILL and started again', () => {
     expect(toppedUp.status).toBe(0);
     const resumed = await lemmingAsync(root, ['run']);
     expect(resumed.status).toBe(0);
-    expectSameAsReference(root);
+    expectSameAs(root, reference.root);
     const status = JSON.parse((await lemmingAsync(root, ['status', '--json'])).stdout) as { agents: Array<{ name: string; toppedUp: number }> };
     expect(status.agents.find((agent) => agent.name === 'planner')?.toppedUp).toBe(1);
     expect(checkInvariants(root)).toEqual([]);

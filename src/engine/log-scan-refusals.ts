@@ -1,0 +1,30 @@
+import { appendLog, readLog, type LogEntry } from './agent-log.js';
+import type { EngineEvent } from './events.js';
+
+type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
+
+/**
+ * Write a `refused` line in the sender's log for each file a turn's scan refused, so a
+ * refused file is never silent in the log either. Done once per turn: a turn finished
+ * after a crash adds only the lines its first attempt did not get to write.
+ */
+export function logScanRefusals(root: string, turn: number, at: string, events: readonly EngineEvent[], recovering: boolean): void {
+  const bySender = new Map<string, Refused[]>();
+  for (const event of events) {
+    if (event.type !== 'message-refused' || event.file === undefined) continue;
+    bySender.set(event.from, [...(bySender.get(event.from) ?? []), event]);
+  }
+  for (const [sender, refusals] of bySender) {
+    const logged = new Set(
+      recovering
+        ? readLog(root, sender)
+            .filter((entry) => entry.turn === turn && entry.event === 'refused')
+            .map((entry) => entry.file)
+        : [],
+    );
+    const lines: LogEntry[] = refusals
+      .filter((refusal) => !logged.has(refusal.file))
+      .map((refusal) => ({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: refusal.notice, file: refusal.file }));
+    appendLog(root, sender, lines);
+  }
+}
