@@ -1,8 +1,12 @@
-import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { MEMORY_KEY_PATTERN } from './interpret-response.js';
 import { agentPaths } from './state-paths.js';
+
+/** Notes are shown capped (org.yaml context.max_memory_chars); a larger file is not read whole. */
+const MAX_NOTE_BYTES = 1024 * 1024;
 
 const cache = new Map<string, { mtimeMs: number; notes: Map<string, string> }>();
 
@@ -36,11 +40,9 @@ function readMemoryFiles(directory: string): Map<string, string> {
   for (const name of names) {
     const key = name.slice(0, -3);
     if (!MEMORY_KEY_PATTERN.test(key)) continue;
-    try {
-      notes.set(key, readFileSync(join(directory, name), 'utf8').replace(/\n$/, ''));
-    } catch {
-      // Removed between listing and reading: it is simply gone.
-    }
+    // A note that is a link or a pipe is not read: it could show the model a file from outside the org, or stall the turn.
+    const read = readRegularFile(join(directory, name), MAX_NOTE_BYTES);
+    if ('text' in read) notes.set(key, read.text.replace(/\n$/, ''));
   }
   return notes;
 }

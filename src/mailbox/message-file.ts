@@ -1,7 +1,7 @@
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { parseMessage } from './message-format.js';
 import { messageId, parseMessageFileName, padTurn, type Message } from './message.js';
+import { readRegularFile } from './read-regular-file.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {
@@ -16,32 +16,13 @@ export type ReadMessageResult = { message: Message; notes: string[] } | { error:
 /**
  * Read one message file from `sender`'s outbox. The sender is the outbox's owner,
  * whatever the file claims; the id comes from the file name, so it is unique.
- * Symbolic links are refused (O_NOFOLLOW): an outbox cannot point outside the org.
+ * Symbolic links and anything but a regular file are refused: an outbox cannot point
+ * outside the org, and a pipe cannot stall the engine.
  */
 export function readMessageFile(root: string, sender: string, name: string, fallbackTurn: number): ReadMessageResult {
-  let text: string;
-  let truncated = false;
-  try {
-    const descriptor = openSync(join(root, outboxPath(sender), name), constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const size = fstatSync(descriptor).size;
-      const length = Math.min(size, MAX_MESSAGE_FILE_BYTES);
-      const buffer = Buffer.alloc(length);
-      let offset = 0;
-      while (offset < length) {
-        const read = readSync(descriptor, buffer, offset, length - offset, offset);
-        if (read === 0) break;
-        offset += read;
-      }
-      text = buffer.subarray(0, offset).toString('utf8');
-      truncated = size > length;
-    } finally {
-      closeSync(descriptor);
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'ELOOP' ? 'is a symbolic link; lemming does not follow links in outboxes' : `cannot be read (${code ?? 'error'})` };
-  }
+  const read = readRegularFile(join(root, outboxPath(sender), name), MAX_MESSAGE_FILE_BYTES);
+  if ('error' in read) return read;
+  const { text, truncated } = read;
   if (text.trim() === '') return { error: 'is empty' };
   const parsed = parseMessage(text);
   if ('error' in parsed) return parsed;

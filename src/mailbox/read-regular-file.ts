@@ -1,0 +1,34 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+export type RegularFileRead = { text: string; truncated: boolean } | { error: string };
+
+/**
+ * Read a file a person may have replaced with something else: a symbolic link is not
+ * followed (it could point anywhere outside the org), and a pipe or device is refused
+ * without waiting on it (opening a pipe for reading blocks until someone writes).
+ * At most `maxBytes` are read.
+ */
+export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { error: code === 'ELOOP' ? 'is a symbolic link; lemming does not follow links in an agent folder' : `cannot be read (${code ?? 'error'})` };
+  }
+  try {
+    const stat = fstatSync(descriptor);
+    if (!stat.isFile()) return { error: 'is not a regular file' };
+    const length = Math.min(stat.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    let offset = 0;
+    while (offset < length) {
+      const read = readSync(descriptor, buffer, offset, length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return { text: buffer.subarray(0, offset).toString('utf8'), truncated: stat.size > length };
+  } finally {
+    closeSync(descriptor);
+  }
+}

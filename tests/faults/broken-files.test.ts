@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { defaultFaultOrg, eventsOf, humanSends, inboxOf, readText, requestsOf, runScripted, writeFile } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
+import { scratchDir } from './scratch.js';
+
+/** A file outside the org root, which no prompt may ever show. */
+function outsideFile(): string {
+  const path = join(scratchDir('lemming-outside-'), 'outside.md');
+  writeFile('/', path, '---\nto: manager\nsubject: Outside\n---\nOUTSIDE-THE-ORG secret text.\n');
+  return path;
+}
+
+const everything = (provider: ScriptedProvider): string => JSON.stringify(provider.requests);
+
+describe('files broken while a run is going', () => {
+  test('a broken resume and chart are reported and the last valid org stays in force until they are fixed', async () => {
+    const root = defaultFaultOrg();
+    const resume = readText(root, 'agents/manager/resume.md');
+    const chart = readText(root, 'org/chart.yaml');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) {
+        writeFile(root, 'agents/manager/resume.md', '---\ntitle: [unclosed\ncredits: lots\n---\nBroken.\n');
+        writeFile(root, 'org/chart.yaml', 'agents:\n  manager: [\n');
+        return { toolCalls: [sendCall('planner', 'Plan it.')] };
+      }
+      if (request.agent === 'planner' && request.turn === 2) {
+        writeFile(root, 'agents/manager/resume.md', resume);
+        writeFile(root, 'org/chart.yaml', chart);
+        return { toolCalls: [sendCall('manager', 'Planned.')] };
+      }
+      return {};
+    });
+    const events = await runScripted(root, provider);
+
+    const invalid = eventsOf(events, 'org-invalid');
+    expect(invalid.map((event) => event.turn)).toEqual([2]);
+    expect(invalid[0]?.problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file).sort()).toEqual(['agents/manager/resume.md', 'org/chart.yaml']);
+    expect(eventsOf(events, 'org-reloaded')).toMatchObject([{ turn: 3, files: expect.arrayContaining(['agents/manager/resume.md', 'org/chart.yaml']) }]);
+    // Turn 2 ran on the last valid org: the planner was called and its answer reached the manager.
+    expect(provider.requests.map((request) => `${request.turn}:${request.agent}`)).toEqual(['1:manager', '2:planner', '3:manager']);
+    expect(inboxOf(requestsOf(provider, 'manager')[1]).map((item) => item.body)).toEqual(['Planned.']);
+    expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  });
+
+  test('truncated, empty, binary and broken message files, and a link out of the org, are skipped with a warning; the rest arrives', async () => {
+    const root = defaultFaultOrg();
+    const outside = outsideFile();
+    humanSends(root, 'manager', 'go');
+    const broken = {
+      'agents/human/outbox/000000-003-manager.md': '---\nto: manager\nsubj',
+      'agents/human/outbox/000000-004-manager.md': '',
+      'agents/human/outbox/000000-005-manager.md': Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0x00, 0xff, 0xfe, 0x01]),
+      'agents/human/outbox/000000-006-manager.md': '---\nto: [manager\n---\nbroken front matter\n',
+      'agents/hr/outbox/notes.md': '---\nto: manager\n',
+    };
+    const link = 'agents/human/outbox/000000-007-manager.md';
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) {
+        // Written while the turn runs, as a person or another program would.
+        for (const [file, content] of Object.entries(broken)) writeFile(root, file, content);
+        symlinkSync(outside, join(root, link));
+        humanSends(root, 'manager', 'the good one');
+      }
+      return {};
+    });
+    const events = await runScripted(root, provider);
+
+    const warnings = eventsOf(events, 'warning').map((event) => `${event.file}: ${event.message}`);
+    expect(warnings).toHaveLength(6);
+    expect(warnings.join('\n')).toMatch(/000000-003-manager\.md: has no front matter/);
+    expect(warnings.join('\n')).toMatch(/000000-004-manager\.md: is empty/);
+    expect(warnings.join('\n')).toMatch(/000000-005-manager\.md: is a binary file/);
+    expect(warnings.join('\n')).toMatch(/000000-006-manager\.md: has broken front matter/);
+    expect(warnings.join('\n')).toMatch(/000000-007-manager\.md: is a symbolic link/);
+    expect(warnings.join('\n')).toMatch(/hr\/outbox\/notes\.md: has no front matter/);
+    expect(inboxOf(requestsOf(provider, 'manager')[1]).map((item) => item.body)).toEqual(['the good one']);
+    expect(everything(provider)).not.toContain('OUTSIDE-THE-ORG');
+    expect(checkInvariants(root, { requests: provider.requests, broken: Object.keys(broken) })).toEqual([]);
+  });
+
+  test('mail whose file became a pipe or a link before it was read is reported lost; the run neither hangs nor reads outside the org', async () => {
+    const root = defaultFaultOrg();
+    const outside = outsideFile();
+    humanSends(root, 'manager', 'first');
+    humanSends(root, 'manager', 'second');
+    const pipe = 'agents/human/outbox/000000-001-manager.md';
+    const link = 'agents/human/outbox/000000-002-manager.md';
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent !== 'manager' || request.turn !== 1) return {};
+      rmSync(join(root, pipe));
+      expect(spawnSync('mkfifo', [join(root, pipe)]).status).toBe(0);
+      rmSync(join(root, link));
+      symlinkSync(outside, join(root, link));
+      // A note replaced by a link out of the org is not shown either.
+      symlinkSync(outside, join(root, 'agents/manager/memory/plan.md'));
+      return new Error('the model is down'); // So the mail waits and is read again from its files next turn.
+    });
+    const events = await runScripted(root, provider);
+
+    const warnings = eventsOf(events, 'warning').map((event) => `${event.file}: ${event.message}`);
+    expect(warnings).toEqual([
+      `${pipe}: is not a regular file now; it cannot be shown to manager`,
+      `${link}: is a symbolic link; lemming does not follow links in an agent folder now; it cannot be shown to manager`,
+    ]);
+    expect(inboxOf(requestsOf(provider, 'manager')[1])).toEqual([]);
+    expect(everything(provider)).not.toContain('OUTSIDE-THE-ORG');
+    expect(checkInvariants(root, { requests: provider.requests, broken: [pipe, link] })).toEqual([]);
+  });
+});
