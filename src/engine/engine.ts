@@ -10,11 +10,12 @@ import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './crash-points.js';
 import { loadState, saveState, type EngineState } from './engine-state.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
-import { closeJournal, readJournal, removeJournal, type JournalRecord } from './journal.js';
-import { balanceOf, readLedgerFrom, addEntries, repairLedger } from './ledger.js';
+import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './journal.js';
+import { repairLedger } from './ledger.js';
 import { acquireLock, type OrgLock } from './lock.js';
 import { runTurn, type TurnResult } from './run-turn.js';
 import { agentPaths, statePaths } from './state-paths.js';
+import { agentsWithMail } from './waiting-mail.js';
 
 export interface EngineOptions {
   root: string;
@@ -70,7 +71,7 @@ export class Engine {
     removeTemporaryFiles(paths.directory);
     removeTemporaryFiles(agentPaths(this.root, 'human').outbox);
     this.state = loadState(paths.state);
-    this.journal = readJournal(paths.journal);
+    this.journal = repairJournal(paths.journal);
     if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
@@ -121,23 +122,12 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
-    if (this.agentsWithMail().some((agent) => agent.balance > 0)) return true;
+    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable)) return true;
     for (const name of this.org.agents.keys()) {
       const scan = scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]);
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
-  }
-
-  /** Agents (not the human) with unread mail, and their balance. */
-  private agentsWithMail(): Array<{ name: string; balance: number }> {
-    const ledger = readLedgerFrom(statePaths(this.root).ledger, this.state.ledger.offset);
-    const totals = addEntries(this.state.ledger, ledger.entries, ledger.end).totals;
-    const names = new Set(this.state.pending.map((item) => item.to));
-    return [...names].sort().flatMap((name) => {
-      const agent = this.org.agents.get(name);
-      return agent && !agent.isHuman ? [{ name, balance: balanceOf(agent.credits, totals[name]) }] : [];
-    });
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */
@@ -175,8 +165,8 @@ export class Engine {
         break;
       }
     }
-    const stranded = this.agentsWithMail()
-      .filter((agent) => agent.balance <= 0)
+    const stranded = agentsWithMail(this.root, this.org, this.state)
+      .filter((agent) => !agent.payable)
       .map((agent) => agent.name);
     yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded };
   }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import type { ProviderResponse } from '../providers/provider.js';
 import type { EngineEvent } from './events.js';
 import type { PendingItem, EngineState } from './engine-state.js';
@@ -74,23 +74,39 @@ export function closeJournal(path: string): void {
   closeSync(descriptor);
 }
 
-export function readJournal(path: string): JournalRecord[] {
-  let text: string;
+/**
+ * Read the journal at start-up and cut a record a crash left half-written, so the
+ * records this run appends are not glued to it (and lost with it at the next read).
+ */
+export function repairJournal(path: string): JournalRecord[] {
+  const { records, wholeBytes, totalBytes } = readWholeRecords(path);
+  if (wholeBytes < totalBytes) truncateSync(path, wholeBytes);
+  return records;
+}
+
+function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes: number; totalBytes: number } {
+  let buffer: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buffer = readFileSync(path);
   } catch {
-    return [];
+    return { records: [], wholeBytes: 0, totalBytes: 0 };
   }
   const records: JournalRecord[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      records.push(JSON.parse(line) as JournalRecord);
-    } catch {
-      break; // The last record was cut short by a crash; everything after it is unwritten.
+  let start = 0;
+  while (start < buffer.length) {
+    const end = buffer.indexOf(10, start);
+    if (end < 0) break; // The last record was cut short by a crash.
+    const line = buffer.subarray(start, end).toString('utf8');
+    if (line.trim() !== '') {
+      try {
+        records.push(JSON.parse(line) as JournalRecord);
+      } catch {
+        break; // A record cut short; everything after it is unwritten.
+      }
     }
+    start = end + 1;
   }
-  return records;
+  return { records, wholeBytes: start, totalBytes: buffer.length };
 }
 
 export function removeJournal(path: string): void {

@@ -3,6 +3,7 @@ import type { Org } from '../org/org.js';
 import type { Provider, ProviderResponse } from '../providers/provider.js';
 import { estimateCallCost } from '../providers/estimate-cost.js';
 import { isFatalProviderError } from '../providers/provider-error.js';
+import { appendLog, truncateLogFromTurn } from './agent-log.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from './crash-points.js';
@@ -190,6 +191,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       }
       continue;
     }
+    // A crashed attempt may have logged this agent's failure already: the call is made again, so is its line.
+    if (recovering) truncateLogFromTurn(root, call.agent, turn);
     toCall.push(call);
   }
 
@@ -242,6 +245,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
+      appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
       stats.errors += 1;

@@ -68,7 +68,8 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
     const balance = balances(record, org);
     for (const item of record.state.pending) {
       const agent = org.agents.get(item.to);
-      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0) {
+      const short = record.state.outOfCredits.includes(item.to); // found short of its next call's estimate
+      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0 && !short) {
         violations.push(`${item.id}: still waits for ${item.to}, who has credits, though the run is idle`);
       }
     }

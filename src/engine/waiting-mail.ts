@@ -1,0 +1,38 @@
+import type { Org } from '../org/org.js';
+import { estimateCallCost } from '../providers/estimate-cost.js';
+import type { EngineState } from './engine-state.js';
+import { addEntries, balanceOf, readLedgerFrom } from './ledger.js';
+import { prepareCall } from './prepare-call.js';
+import { statePaths } from './state-paths.js';
+
+/** An agent (not the human) with unread mail, its balance, and whether a turn would call it. */
+export interface WaitingAgent {
+  name: string;
+  balance: number;
+  /** It has credits for its next call, as the turn's plan will judge it. */
+  payable: boolean;
+}
+
+/**
+ * Agents with unread mail, by name. An agent the last turn found short of its call's
+ * estimated cost is payable again only when that estimate now fits its balance (a
+ * top-up, a bigger budget), so an agent that cannot pay never keeps a run going.
+ */
+export function agentsWithMail(root: string, org: Org, state: EngineState): WaitingAgent[] {
+  const ledger = readLedgerFrom(statePaths(root).ledger, state.ledger.offset);
+  const totals = addEntries(state.ledger, ledger.entries, ledger.end).totals;
+  const names = new Set(state.pending.map((item) => item.to));
+  return [...names].sort().flatMap((name) => {
+    const agent = org.agents.get(name);
+    if (!agent || agent.isHuman) return [];
+    const balance = balanceOf(agent.credits, totals[name]);
+    return [{ name, balance, payable: balance > 0 && (!state.outOfCredits.includes(name) || affordsNextCall(root, org, state, name, balance)) }];
+  });
+}
+
+function affordsNextCall(root: string, org: Org, state: EngineState, name: string, balance: number): boolean {
+  const mail = state.pending.filter((item) => item.to === name);
+  const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1);
+  const entry = org.models[call.modelKey];
+  return !entry || estimateCallCost(call.prompt.request, entry) <= balance;
+}
