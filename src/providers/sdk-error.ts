@@ -63,6 +63,12 @@ export function toProviderError(error: unknown, classes: SdkErrorClasses, contex
     const status = (error as Error & { status?: number }).status;
     if (typeof status === 'number') return statusError(error as Error & { headers?: HeaderLookup; error?: unknown }, status, context);
   }
+  const broken = brokenConnection(error);
+  if (broken) {
+    return new ProviderError(`${prefix}: the connection to ${context.baseURL ?? "the vendor's API"} broke while the answer arrived: ${scrub(broken, context)}`, {
+      retryable: true,
+    });
+  }
   if (error instanceof SyntaxError) {
     return new ProviderError(`${prefix}: the server's answer was not valid JSON (${scrub(error.message, context)})`, { retryable: false });
   }
@@ -90,6 +96,24 @@ function serverMessage(body: unknown): string | undefined {
   if (typeof record.message === 'string') return record.message;
   if (typeof record.error === 'string') return record.error;
   if (typeof record.error === 'object' && record.error !== null) return serverMessage(record.error);
+  return undefined;
+}
+
+/** Network failures below the SDK (Node's fetch, undici) that reading the body can throw: worth another attempt. */
+const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * The reason, when the error is a connection that broke after the response began
+ * (the SDK reads the body outside its own error handling, so fetch's bare
+ * "terminated" arrives here instead of a connection error).
+ */
+function brokenConnection(error: unknown): string | undefined {
+  let reason: unknown = error;
+  for (let depth = 0; depth < 5 && reason instanceof Error; depth += 1) {
+    const code = (reason as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && BROKEN_CONNECTION_CODES.has(code)) return reason.message;
+    reason = (reason as { cause?: unknown }).cause;
+  }
   return undefined;
 }
 

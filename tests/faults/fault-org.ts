@@ -41,8 +41,13 @@ export function requestsOf(provider: ScriptedProvider, agent: string): ProviderR
 }
 
 /** Open an engine on the scripted model, run it (to idle by default), close it; every event. */
-export async function runScripted(root: string, provider: ScriptedProvider, run: RunOptions = {}, options: Partial<EngineOptions> = {}): Promise<EngineEvent[]> {
-  const engine = Engine.open({ root, providerFactory: () => provider, clock: () => new Date('2026-01-01T00:00:00.000Z'), ...options });
+export function runScripted(root: string, provider: ScriptedProvider, run: RunOptions = {}, options: Partial<EngineOptions> = {}): Promise<EngineEvent[]> {
+  return runOrg(root, run, { providerFactory: () => provider, ...options });
+}
+
+/** Open an engine with these options, run it (to idle by default), close it; every event. */
+export async function runOrg(root: string, run: RunOptions = {}, options: Partial<EngineOptions> = {}): Promise<EngineEvent[]> {
+  const engine = Engine.open({ root, clock: () => new Date('2026-01-01T00:00:00.000Z'), ...options });
   const events: EngineEvent[] = [];
   try {
     for await (const event of engine.run(run)) events.push(event);

@@ -16,6 +16,8 @@ export interface WireReply {
   body?: unknown;
   /** Never answer (to test timeouts); the connection is dropped when the server closes. */
   hang?: boolean;
+  /** Send the status, headers and the first part of the body, then drop the connection. */
+  resetMidBody?: boolean;
 }
 
 export type WireHandler = (request: ReceivedRequest, index: number) => WireReply | Promise<WireReply>;
@@ -56,6 +58,11 @@ export async function startWireServer(handler: WireHandler): Promise<WireServer>
           return;
         }
         const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+        if (reply.resetMidBody) {
+          outgoing.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...reply.headers });
+          outgoing.write(payload.slice(0, Math.floor(payload.length / 2)), () => outgoing.socket?.destroy());
+          return;
+        }
         outgoing.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
         outgoing.end(payload);
       });

@@ -1,0 +1,74 @@
+import type { ReceivedRequest, WireReply } from '../helpers/wire-server.js';
+import { anthropicMessage, chatCompletion } from '../helpers/vendor-bodies.js';
+import { scratchDir } from './scratch.js';
+import { writeFile } from './fault-org.js';
+
+/** Keys shaped like real ones, handed to runs only through their environment or `.env`. */
+export const OPENAI_KEY = 'sk-test-faults-openai-5f2e8c1a9b7d';
+export const ANTHROPIC_KEY = 'sk-ant-test-faults-3c9d1e7f2a6b';
+export const KEYS = { FAULT_OPENAI_KEY: OPENAI_KEY, FAULT_ANTHROPIC_KEY: ANTHROPIC_KEY };
+
+/**
+ * A small org on "real" models at a local server: the manager on an OpenAI model,
+ * the coder on an Anthropic one, each with short timeouts and a few retries.
+ */
+export function wireOrg(serverUrl: string): string {
+  const root = scratchDir();
+  writeFile(
+    root,
+    'org/org.yaml',
+    `name: faults
+engine: { max_turns: 12, concurrency: 4 }
+models:
+  flaky-openai:
+    provider: openai
+    model: gpt-test
+    base_url: ${serverUrl}/v1
+    api_key_env: FAULT_OPENAI_KEY
+    max_retries: 3
+    timeout_ms: 1000
+    input_price: 1000
+    output_price: 4000
+    context_window: 32000
+  flaky-anthropic:
+    provider: anthropic
+    model: claude-test
+    base_url: ${serverUrl}
+    api_key_env: FAULT_ANTHROPIC_KEY
+    max_retries: 2
+    timeout_ms: 1000
+    max_output_tokens: 256
+    input_price: 2000
+    output_price: 8000
+    context_window: 32000
+`,
+  );
+  writeFile(
+    root,
+    'org/chart.yaml',
+    `agents:
+  human: { reports_to: null, send_to: [manager], read_from: ["*"] }
+  manager: { reports_to: human, send_to: [human, coder], read_from: ["*"] }
+  coder: { reports_to: manager, send_to: [manager], read_from: [manager] }
+`,
+  );
+  writeFile(root, 'agents/human/resume.md', '---\ntitle: The person\nmodel: human\n---\nThe person.\n');
+  writeFile(root, 'agents/manager/resume.md', '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\n---\nHand work to the coder; report to the human.\n');
+  writeFile(root, 'agents/coder/resume.md', '---\ntitle: Coder\nmodel: flaky-anthropic\ncredits: 10\n---\nDo the work; report to the manager.\n');
+  return root;
+}
+
+/** Which agent a request is for, read from the system prompt the engine wrote. */
+export function agentOf(request: ReceivedRequest): string {
+  const system = request.path === '/v1/messages' ? String(request.body.system) : String(request.body.messages?.[0]?.content);
+  return /^You are ([a-z0-9_-]+),/.exec(system)?.[1] ?? '?';
+}
+
+/** A well-formed answer in the request's own wire format: a send, or nothing; with usage or without. */
+export function answer(request: ReceivedRequest, send?: { to: string; body: string }, usage = true): WireReply {
+  const call = send ? [{ name: 'send_message', arguments: send }] : undefined;
+  if (request.path === '/v1/messages') {
+    return { body: anthropicMessage({ ...(call ? { toolUses: call } : { text: 'Nothing to do.' }), usage: usage ? { input_tokens: 300, output_tokens: 40 } : null }) };
+  }
+  return { body: chatCompletion({ ...(call ? { toolCalls: call } : { content: 'Nothing to do.' }), usage: usage ? { prompt_tokens: 200, completion_tokens: 30 } : null }) };
+}
