@@ -12,7 +12,8 @@ export const KEYS = { FAULT_OPENAI_KEY: OPENAI_KEY, FAULT_ANTHROPIC_KEY: ANTHROP
  * A small org on "real" models at a local server: the manager on an OpenAI model,
  * the coder on an Anthropic one, each with short timeouts and a few retries.
  */
-export function wireOrg(serverUrl: string): string {
+export function wireOrg(serverUrl: string, options: { timeoutMs?: number } = {}): string {
+  const timeout = options.timeoutMs ?? 1000;
   const root = scratchDir();
   writeFile(
     root,
@@ -26,7 +27,7 @@ models:
     base_url: ${serverUrl}/v1
     api_key_env: FAULT_OPENAI_KEY
     max_retries: 3
-    timeout_ms: 1000
+    timeout_ms: ${timeout}
     input_price: 1000
     output_price: 4000
     context_window: 32000
@@ -36,7 +37,7 @@ models:
     base_url: ${serverUrl}
     api_key_env: FAULT_ANTHROPIC_KEY
     max_retries: 2
-    timeout_ms: 1000
+    timeout_ms: ${timeout}
     max_output_tokens: 256
     input_price: 2000
     output_price: 8000

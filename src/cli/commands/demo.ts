@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { readHumanInbox } from '../../engine/human-inbox.js';
@@ -6,6 +6,7 @@ import { sendAsHuman } from '../../engine/send-as-human.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
+import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
@@ -29,11 +30,13 @@ function humanHasWritten(root: string): boolean {
 }
 
 /**
- * `lemming demo` (what `npm start` runs): make sure the org is in place, seed one
- * task from the human if the human has never written, and run to idle.
+ * `lemming demo` (what `npm start` runs): write the default org into a root that has
+ * none, seed one task from the human if the human has never written, and run to idle.
  */
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number }, output: Output): Promise<number> {
-  bootstrapOrg(root, packageRoot());
+  // Only a root without an org gets the default one: writing its agents into an existing
+  // org would change someone's org, maybe under the feet of an engine running on it.
+  if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
   const engine = Engine.open({ root, command: 'demo' });
   const stop = stopOnSignal(output);
   try {
