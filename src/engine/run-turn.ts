@@ -246,6 +246,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     if ('error' in called) {
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
       appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
       stats.errors += 1;
