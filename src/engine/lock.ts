@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LemmingError } from '../errors.js';
 import { statePaths } from './state-paths.js';
@@ -41,20 +41,27 @@ function readLock(path: string): LockContent | undefined {
   }
 }
 
+/**
+ * Create the lock with its content in one step (write a staging file, then link it into
+ * place): a lock created empty and written after could be read, empty, by an engine
+ * starting at the same moment, taken for a dead one's and removed, and both would run.
+ */
 function tryCreate(path: string, content: LockContent): boolean {
-  let descriptor: number;
+  const staging = `${path}.new-${content.token}`;
+  writeFileSync(staging, JSON.stringify(content));
   try {
-    descriptor = openSync(path, 'wx');
+    linkSync(staging, path);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
-  }
-  try {
-    writeSync(descriptor, JSON.stringify(content));
   } finally {
-    closeSync(descriptor);
+    try {
+      unlinkSync(staging);
+    } catch {
+      // Already gone.
+    }
   }
-  return true;
 }
 
 /**

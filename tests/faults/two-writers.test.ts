@@ -4,6 +4,7 @@ import { allFiles } from '../helpers/org-snapshot.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { humanSends, readText } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
+import { raceForLock } from './lock-race.js';
 import { agentOf, answer, KEYS, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
 
 /** Wait for a condition without a tight clock: poll until it holds or a generous deadline passes. */
@@ -55,6 +56,11 @@ describe('two writers on one org', () => {
     expect(next.stdout).toContain('finishing an interrupted turn');
     expect(readText(root, 'agents/manager/outbox/000001-001-human.md')).toContain('Done.');
     expect(checkInvariants(root, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+
+  test('engines that start at the same instant: exactly one takes the lock, every time', async () => {
+    const winners = await raceForLock(4, 500);
+    expect(winners.filter((count) => count !== 1)).toEqual([]);
   });
 
   // `chat --drive` is being built on another branch; once it lands, it must be refused the same way.
