@@ -110,3 +110,17 @@ describe('permission edges', () => {
     expect(checkEdge(edited, 'manager', 'manager').allowed).toBe(false);
   });
 });
+
+describe('the parse cache', () => {
+  test('a second load reads the cache, an edit is seen, and cross-file errors keep their lines', () => {
+    const root = defaultOrg();
+    loadOrg(root);
+    expect(read(root, 'org/state/parse-cache.json')).toContain('agents/planner/resume.md');
+    write(root, 'agents/hr/resume.md', resume({ title: 'Recruiter', model: 'offline', credits: '2' }));
+    expect(loadOrg(root).org.agents.get('hr')).toMatchObject({ title: 'Recruiter', credits: 2 });
+    rmSync(join(root, 'agents', 'coder_01'), { recursive: true });
+    const problem = problemsOf(root).find((entry) => entry.field === 'agents.coder_01');
+    expect(problem?.message).toMatch(/does not exist/);
+    expect(problem?.line).toBeGreaterThan(1);
+  });
+});
