@@ -15,6 +15,12 @@ function outputMode(options: { json?: boolean }): 'plain' | 'json' {
   return options.json ? 'json' : 'plain';
 }
 
+/** The live screen when stdout is a terminal and no line output was asked for. */
+function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
+  if (options.json) return 'json';
+  return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
+}
+
 /** Run a command body; turn what it throws into one line and an exit code. */
 async function execute(body: () => number | Promise<number>): Promise<void> {
   try {
@@ -62,10 +68,19 @@ program
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
   .option('--json', 'print events as one JSON object per line')
-  .action((options: { turns?: number; keepGoing?: boolean; json?: boolean }) =>
+  .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean }) =>
     execute(async () => {
+      const mode = screenMode(options);
+      if (options.paused && mode !== 'ui') {
+        throw new LemmingError('usage', '--paused needs the terminal screen: drop --plain and --json, and run in a terminal', { exitCode: 2 });
+      }
       const { runCommand } = await import('./commands/run.js');
-      return runCommand(root(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false }, output);
+      return runCommand(
+        root(),
+        { mode, ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, paused: options.paused ?? false },
+        output,
+      );
     }),
   );
 
