@@ -114,6 +114,17 @@ program
   );
 
 program
+  .command('chat')
+  .description('take part as the human: your conversations, an input line, new mail as soon as it is written')
+  .option('--drive', 'after each message, run turns until someone writes back (takes the org lock while it drives)')
+  .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
+  .option('--to <agent>', 'whom to write to first')
+  .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
+  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean }) =>
+    execute(async () => (await import('./commands/chat.js')).chatCommand(root(), options, output)),
+  );
+
+program
   .command('inbox')
   .description("show the human's unread mail and mark it read")
   .option('--all', 'show all mail, read or not')
