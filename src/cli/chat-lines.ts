@@ -6,7 +6,7 @@ import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';
 import type { ChatSession } from '../ui/chat/chat-session.js';
 import type { ChatMessage } from '../ui/chat/conversation.js';
 import { replyLines } from '../ui/chat/reply-lines.js';
-import { watchOrgFiles } from '../ui/watch/org-files-watcher.js';
+import { watchOrgFiles, type FileWatch } from '../ui/watch/org-files-watcher.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 import { paintEvent } from './paint-event.js';
@@ -28,6 +28,18 @@ export interface ChatLinesOptions {
  * arrives and marked read, as `lemming inbox` does. Ends at `/quit` or end of input.
  */
 export async function chatLines(options: ChatLinesOptions): Promise<number> {
+  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  try {
+    // Mail written from the first line on must be seen: say hello only once the watcher sees every outbox.
+    await watch.ready;
+    await converse(options, watch);
+  } finally {
+    await watch.close();
+  }
+  return 0;
+}
+
+async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<void> {
   const { backend, session, output } = options;
   const about = backend.describe();
   output.out(`chat as ${HUMAN} in ${about.org} (turn ${about.turn}), writing to ${session.correspondent ?? 'nobody'}; /help lists the commands`);
@@ -43,8 +55,6 @@ export async function chatLines(options: ChatLinesOptions): Promise<number> {
   // What was read before starting is not news; what is unread is printed first.
   for (const message of backend.messages()) if (!message.unread) seen.add(message.id);
   printNew();
-
-  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
   watch.subscribe((change) => {
     if (change.kind === 'mail') printNew();
     else for (const notice of change.notices) output.out(notice.text);
@@ -65,9 +75,7 @@ export async function chatLines(options: ChatLinesOptions): Promise<number> {
   } finally {
     lines.close();
     stop.dispose();
-    await watch.close();
   }
-  return 0;
 }
 
 async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions): Promise<void> {

@@ -40,7 +40,8 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   const [edits, setEdits] = useState<EditNotice[]>([]);
   const [leaving, setLeaving] = useState(false);
   const drive = useDrive(driver, (event) => {
-    if (event.type === 'message-delivered' || event.type === 'turn-finished') refreshSoon();
+    if (event === undefined) refresh();
+    else if (event.type === 'message-delivered' || event.type === 'turn-finished') refreshSoon();
   });
   useFileWatch(watch, (change) => {
     if (change.kind === 'mail') refreshSoon();

@@ -20,7 +20,8 @@ const ACTIVITY_LINES = 4;
  * `chat --drive`: after each message, advance turns until a reply reaches the human.
  * A message sent while a drive runs is picked up by another drive right after it.
  */
-export function useDrive(driver: ChatDriver | undefined, onEvent: (event: EngineEvent) => void): { state: DriveState; start: () => void; stop: () => Promise<void> } {
+/** `onEvent` hears every event of a drive, and `undefined` when a drive ends. */
+export function useDrive(driver: ChatDriver | undefined, onEvent: (event: EngineEvent | undefined) => void): { state: DriveState; start: () => void; stop: () => Promise<void> } {
   const [state, setState] = useState<DriveState>({ driving: false, activity: [] });
   const running = useRef<Promise<void> | undefined>(undefined);
   const again = useRef(false);
@@ -39,6 +40,8 @@ export function useDrive(driver: ChatDriver | undefined, onEvent: (event: Engine
         const next = await iterator.next();
         if (next.done) {
           const outcome: DriveOutcome = next.value;
+          // The conversation is read again before the outcome shows, so "manager wrote to you" never precedes the message.
+          handler.current(undefined);
           setState((previous) => ({ driving: false, activity: previous.activity, result: { text: describeOutcome(outcome, replier), tone: outcome.reason === 'replied' ? 'ok' : 'problem' } }));
           return;
         }
@@ -53,6 +56,7 @@ export function useDrive(driver: ChatDriver | undefined, onEvent: (event: Engine
         handler.current(event);
       }
     } catch (error) {
+      handler.current(undefined);
       setState((previous) => ({ driving: false, activity: previous.activity, result: { text: `not driving: ${errorMessage(error)}`, tone: 'problem' } }));
     }
   }, []);

@@ -16,7 +16,8 @@ export function TroubleArea({ items, counts, maxLines }: { items: TroubleItem[];
     <Box flexDirection="column" marginTop={1}>
       <Text bold>{`Refused and errors: ${summary.join(', ')}`}</Text>
       {items.slice(-maxLines).map((item) => (
-        <Text key={item.key} wrap="truncate-end">
+        // Reasons wrap: a refusal says which chart field to change, and that part comes last.
+        <Text key={item.key} wrap="wrap">
           <Text dimColor>{`[turn ${item.turn}] `}</Text>
           <Text color={COLORS[item.kind]}>{`${item.kind}: `}</Text>
           {item.text}
