@@ -72,8 +72,8 @@ program
   .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean }) =>
     execute(async () => {
       const mode = screenMode(options);
-      if (options.paused && mode !== 'ui') {
-        throw new LemmingError('usage', '--paused needs the terminal screen: drop --plain and --json, and run in a terminal', { exitCode: 2 });
+      if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
+        throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
       }
       const { runCommand } = await import('./commands/run.js');
       return runCommand(

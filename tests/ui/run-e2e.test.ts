@@ -96,6 +96,17 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   });
 });
 
+describe.skipIf(!HAS_SCRIPT)('lemming run with a terminal for output only', () => {
+  test('shows the screen without keys when standard input is a pipe', async () => {
+    const root = orgWithTask('Please write the release notes');
+    const screen = new TerminalSession(['run', '--root', root], { stdinFromPipe: true });
+    cleanups.push(() => screen.kill());
+    await screen.waitFor('Finished at turn 3: the org is idle');
+    expect(screen.text()).toContain('keys need a terminal on stdin; Ctrl-C stops');
+    expect(await screen.exited).toBe(0);
+  });
+});
+
 describe('lemming run without a terminal', () => {
   test('prints readable lines, or JSON with --json', () => {
     const root = orgWithTask('Please write the release notes');

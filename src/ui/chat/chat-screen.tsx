@@ -73,12 +73,13 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
     [session, leave, refresh, drive],
   );
 
-  const { isRawModeSupported } = useStdin();
+  // ink reports stdin.isTTY as is: undefined for a pipe, which useInput would take as "active".
+  const keys = useStdin().isRawModeSupported === true;
   useInput(
     (input, key) => {
       if (key.ctrl && input === 'c') leave();
     },
-    { isActive: isRawModeSupported && !leaving },
+    { isActive: keys && !leaving },
   );
 
   const rows = useTerminalRows();
@@ -106,7 +107,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         prompt={`${correspondent ?? 'nobody'} › `}
         onSubmit={submit}
         onComplete={(line) => session.complete(line)}
-        isActive={isRawModeSupported && !leaving}
+        isActive={keys && !leaving}
       />
       <Text dimColor wrap="truncate-end">
         {leaving ? 'leaving…' : 'Enter sends · /to <agent> · /inbox · /status · /help · /quit'}

@@ -49,8 +49,9 @@ export function RunScreen(props: RunScreenProps) {
     ...(props.onError ? { onError: props.onError } : {}),
   });
   const gateState = useGateState(gate);
-  const { isRawModeSupported } = useStdin();
-  useRunKeys(gate, props.onStop, isRawModeSupported && !state.finished);
+  // ink reports stdin.isTTY as is: undefined for a pipe, which useInput would take as "active".
+  const keys = useStdin().isRawModeSupported === true;
+  useRunKeys(gate, props.onStop, keys && !state.finished);
   const watching = useFileWatch(props.watch, (change) => {
     if (change.kind === 'edits') dispatch({ type: 'edits-seen', notices: change.notices });
   });
@@ -59,7 +60,7 @@ export function RunScreen(props: RunScreenProps) {
     <>
       <Static items={state.feed}>{(item) => <FeedLine key={item.key} item={item} />}</Static>
       <Box flexDirection="column">
-        <RunHeader state={state} gate={gateState} keys={isRawModeSupported} watching={watching && !state.finished} />
+        <RunHeader state={state} gate={gateState} keys={keys} watching={watching && !state.finished} />
         <Box marginTop={1}>
           <AgentTable rows={state.agents} maxRows={Math.max(3, rows - FIXED_LINES)} />
         </Box>

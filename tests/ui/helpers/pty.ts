@@ -18,12 +18,14 @@ export class TerminalSession {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[], options: { cols?: number; rows?: number; env?: Record<string, string> } = {}) {
+  constructor(args: string[], options: { cols?: number; rows?: number; env?: Record<string, string>; stdinFromPipe?: boolean } = {}) {
     const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', FORCE_COLOR: '0', ...options.env };
     // ink draws only the last frame when it believes it runs in CI; a person's terminal is what is tested here.
     delete env.CI;
     delete env.CONTINUOUS_INTEGRATION;
-    const command = `stty cols ${options.cols ?? 120} rows ${options.rows ?? 40}; exec node ${[CLI, ...args].map(shellQuote).join(' ')}`;
+    const node = `node ${[CLI, ...args].map(shellQuote).join(' ')}`;
+    // Standard output stays the terminal; standard input can be made a pipe, as in `echo | lemming run`.
+    const command = `stty cols ${options.cols ?? 120} rows ${options.rows ?? 40}; ${options.stdinFromPipe ? `echo | ${node}` : `exec ${node}`}`;
     this.child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (data: Buffer) => (this.raw += data.toString('utf8')));
     this.child.stderr?.on('data', (data: Buffer) => (this.raw += data.toString('utf8')));
