@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { sendAsHuman } from '../../src/engine/send-as-human.js';
+import { loadOrg } from '../../src/org/load-org.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
 import { editFile, REPO, tempOrg } from './helpers/temp-org.js';
 
@@ -16,10 +18,11 @@ function lemming(args: string[], env: Record<string, string> = {}): { status: nu
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A fresh default org with one task from the human to the manager (written in-process: a spawn costs a while). */
 function orgWithTask(task: string): string {
   const org = tempOrg();
   cleanups.push(org.remove);
-  expect(lemming(['send', 'manager', task, '--root', org.root]).status).toBe(0);
+  sendAsHuman(org.root, loadOrg(org.root).org, { to: 'manager', body: task });
   return org.root;
 }
 
@@ -46,7 +49,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     expect(screen.text().slice(mark)).toContain('turn 2 uses the edits: agents/hr/resume.md');
     expect(readFileSync(join(root, 'agents/hr/outbox/000002-001-manager.md'), 'utf8')).toContain('What I did, as Release writer');
 
-    expect(lemming(['send', 'manager', 'Write the changelog', '--root', root]).status).toBe(0);
+    sendAsHuman(root, loadOrg(root).org, { to: 'manager', body: 'Write the changelog' });
     mark = screen.mark();
     editFile(root, 'agents/hr/resume.md', /^credits: .*$/m, 'credits: -1');
     await screen.waitFor(/agents\/hr\/resume\.md:\d+: credits: [^\n]*\n?[^\n]*the last valid version stays/, mark);

@@ -74,8 +74,8 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
       onStop={stop}
       onFinished={(event) => {
         result.finished = event;
-        // Let the last frame (with how the run ended) reach the terminal before leaving.
-        setTimeout(() => instance.unmount(), 50);
+        // The finished frame is committed; unmounting writes it out as the screen's last.
+        setImmediate(() => instance.unmount());
       }}
       onError={(error) => {
         failure = error;

@@ -32,8 +32,19 @@ export interface RunScreenProps {
   onError?: (error: unknown) => void;
 }
 
-/** Lines the live area needs besides the agent rows: header, trouble, edits, totals and their margins. */
-const FIXED_LINES = 18;
+const TROUBLE_LINES = 4;
+const EDIT_LINES = 4;
+
+/**
+ * Rows the live area needs besides the agent rows (header, trouble, edits, totals,
+ * margins), with a little room for lines that wrap: a live area taller than the
+ * terminal makes ink redraw the whole screen at every frame.
+ */
+function otherRows(state: RunState): number {
+  const trouble = state.trouble.length > 0 ? 2 + Math.min(TROUBLE_LINES, state.trouble.length) : 0;
+  const edits = state.edits.length > 0 ? 2 + Math.min(EDIT_LINES, state.edits.length) : 0;
+  return 7 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + 2;
+}
 
 /**
  * The live screen of `lemming run`: delivered messages scroll by above (finished lines,
@@ -62,11 +73,11 @@ export function RunScreen(props: RunScreenProps) {
       <Box flexDirection="column">
         <RunHeader state={state} gate={gateState} keys={keys} watching={watching && !state.finished} />
         <Box marginTop={1}>
-          <AgentTable rows={state.agents} maxRows={Math.max(3, rows - FIXED_LINES)} />
+          <AgentTable rows={state.agents} maxRows={Math.max(3, rows - otherRows(state))} />
         </Box>
         {state.feed.length === 0 ? <Text dimColor>No messages delivered yet.</Text> : null}
-        <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={4} />
-        <EditNotices notices={state.edits} maxLines={4} />
+        <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={TROUBLE_LINES} />
+        <EditNotices notices={state.edits} maxLines={EDIT_LINES} />
         <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} />
       </Box>
     </>

@@ -25,6 +25,8 @@ export function useRunEvents(events: AsyncIterable<EngineEvent>, gate: RunGate, 
   const [state, setState] = useState(options.initial);
   const timer = useRef<NodeJS.Timeout | undefined>(undefined);
   const optionsRef = useRef(options);
+  const finished = useRef<RunFinished | undefined>(undefined);
+  const reported = useRef(false);
   optionsRef.current = options;
 
   const flush = useCallback(() => {
@@ -54,8 +56,8 @@ export function useRunEvents(events: AsyncIterable<EngineEvent>, gate: RunGate, 
           await gate.betweenTurns();
         }
         if (event.type === 'run-finished') {
+          finished.current = event;
           flush();
-          optionsRef.current.onFinished?.(event);
         }
         if (unmounted) break;
       }
@@ -67,6 +69,15 @@ export function useRunEvents(events: AsyncIterable<EngineEvent>, gate: RunGate, 
     };
     // The stream is read once, for the life of the screen.
   }, []);
+
+  // Told only once the finished state is on screen: React renders an update when its scheduler
+  // gets to it, and a screen closed before then would leave a stale last frame in the terminal.
+  useEffect(() => {
+    if (state.finished && finished.current && !reported.current) {
+      reported.current = true;
+      optionsRef.current.onFinished?.(finished.current);
+    }
+  }, [state.finished]);
 
   return { state, dispatch };
 }
