@@ -124,3 +124,16 @@ describe('the parse cache', () => {
     expect(problem?.line).toBeGreaterThan(1);
   });
 });
+
+describe('schema messages', () => {
+  test('a value of the wrong type says so; a missing one says it is missing', () => {
+    const root = defaultOrg();
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'offline', credits: 'lots' }));
+    write(root, 'agents/janitor/resume.md', resume({ model: 'offline', credits: '1' }));
+    const problems = problemsOf(root);
+    const credits = problems.find((problem) => problem.file === 'agents/hr/resume.md');
+    expect(credits?.message).toMatch(/expected number, received string; a valid value looks like `credits: 1\.5/);
+    const title = problems.find((problem) => problem.file === 'agents/janitor/resume.md');
+    expect(title).toMatchObject({ field: 'title', message: expect.stringMatching(/^is required but missing; a valid value looks like `title: /) });
+  });
+});
