@@ -5,6 +5,7 @@ import { initialState } from '../src/engine/engine-state.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/ledger.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
+import { OrgLoader } from '../src/org/load-org.js';
 
 export interface OrgShape {
   /** Agents in the org. */
@@ -105,6 +106,8 @@ export function buildOrg(root: string, shape: OrgShape): void {
   for (const name of names) state.outboxes[name] = outboxCursor(join(root, 'agents', name, 'outbox'));
   state.ledger = { offset: Buffer.byteLength(ledgerText), totals, lastCharged: {} };
   writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
+  // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
+  new OrgLoader(root).loadOrThrow();
 }
 
 /** What the engine would have recorded for an outbox after its last turn. */

@@ -14,13 +14,15 @@ const cli = join(repo, 'dist', 'cli', 'main.js');
 const scratch = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
 const WARM_UP_TURNS = 1;
 
+function runWorker(args: string[]): string {
+  return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: scratch }, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Build the org in one process and run the turns in another, so peak RSS is the engine's alone. */
 function runJob(job: Job, keep = false): JobResult {
-  const output = execFileSync(process.execPath, [worker, JSON.stringify(job), ...(keep ? ['--keep'] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, LEMMING_BENCH_DIR: scratch },
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(output) as JobResult;
+  const built = JSON.parse(runWorker(['build', JSON.stringify(job)])) as { root: string; buildMs: number };
+  const result = JSON.parse(runWorker(['run', JSON.stringify(job), built.root, ...(keep ? ['--keep'] : [])])) as JobResult;
+  return { ...result, buildMs: built.buildMs };
 }
 
 function measured(result: JobResult): Figure {

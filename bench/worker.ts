@@ -24,15 +24,18 @@ export interface JobResult {
   root?: string;
 }
 
-async function runJob(job: Job, keep: boolean): Promise<JobResult> {
+/** Build the job's org in a fresh folder and return it (its own process, so its memory is not counted). */
+function buildJob(job: Job): { root: string; buildMs: number } {
   const root = mkdtempSync(join(process.env.LEMMING_BENCH_DIR ?? tmpdir(), 'lemming-bench-'));
   const buildStart = performance.now();
   buildOrg(root, job);
-  const buildMs = performance.now() - buildStart;
+  return { root, buildMs: performance.now() - buildStart };
+}
+
+async function runJob(job: Job, root: string, keep: boolean): Promise<JobResult> {
+  const buildMs = 0;
   const names = Array.from({ length: job.agents }, (_, index) => agentName(index));
   const provider: Provider = job.provider === 'offline' ? new OfflineProvider() : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0);
-  const rssBefore = process.memoryUsage().rss;
-  void rssBefore;
   const openStart = performance.now();
   const engine = Engine.open({ root, providerFactory: () => provider, command: 'bench' });
   const openMs = performance.now() - openStart;
@@ -53,9 +56,10 @@ async function runJob(job: Job, keep: boolean): Promise<JobResult> {
   return { turnMs, called, buildMs, openMs, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(keep ? { root } : {}) };
 }
 
-const job = JSON.parse(process.argv[2] ?? '{}') as Job;
-const keep = process.argv[3] === '--keep';
-runJob(job, keep).then(
+const [mode, jobText, root, keepFlag] = process.argv.slice(2);
+const job = JSON.parse(jobText ?? '{}') as Job;
+const work = mode === 'build' ? Promise.resolve(buildJob(job)) : runJob(job, root ?? '', keepFlag === '--keep');
+work.then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

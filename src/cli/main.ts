@@ -25,6 +25,12 @@ function cassette(options: CassetteOptions): CassetteOptions {
   return { ...(options.record ? { record: options.record } : {}), ...(options.replay ? { replay: options.replay } : {}) };
 }
 
+/** The live screen when stdout is a terminal and no line output was asked for. */
+function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
+  if (options.json) return 'json';
+  return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
+}
+
 /** Run a command body; turn what it throws into one line and an exit code. */
 async function execute(body: () => number | Promise<number>): Promise<void> {
   try {
@@ -72,14 +78,19 @@ program
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
   .option('--json', 'print events as one JSON object per line')
+  .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
-  .action((options: { turns?: number; keepGoing?: boolean; json?: boolean } & CassetteOptions) =>
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean } & CassetteOptions) =>
     execute(async () => {
+      const mode = screenMode(options);
+      if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
+        throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
+      }
       const { runCommand } = await import('./commands/run.js');
       return runCommand(
         root(),
-        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, ...cassette(options) },
+        { mode, ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, paused: options.paused ?? false, ...cassette(options) },
         output,
       );
     }),
@@ -114,6 +125,17 @@ program
   .option('--reply-to <id>', 'the id of the message this answers')
   .action((agent: string, text: string[], options: { subject?: string; priority?: string; replyTo?: string }) =>
     execute(async () => (await import('./commands/send.js')).sendCommand(root(), agent, text, options, output)),
+  );
+
+program
+  .command('chat')
+  .description('take part as the human: your conversations, an input line, new mail as soon as it is written')
+  .option('--drive', 'after each message, run turns until someone writes back (takes the org lock while it drives)')
+  .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
+  .option('--to <agent>', 'whom to write to first')
+  .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
+  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean }) =>
+    execute(async () => (await import('./commands/chat.js')).chatCommand(root(), options, output)),
   );
 
 program

@@ -2,6 +2,7 @@ import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 import { showCredits } from './format-credits.js';
+import { paintEvent } from './paint-event.js';
 
 export type OutputMode = 'plain' | 'json';
 
@@ -10,6 +11,7 @@ export async function printEvents(
   events: AsyncIterable<EngineEvent>,
   mode: OutputMode,
   output: Output,
+  options: { colour?: boolean } = {},
 ): Promise<Extract<EngineEvent, { type: 'run-finished' }> | undefined> {
   let finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined;
   for await (const event of events) {
@@ -19,7 +21,7 @@ export async function printEvents(
       continue;
     }
     const line = formatEvent(event);
-    if (line !== undefined) output.out(line);
+    if (line !== undefined) output.out(options.colour ? paintEvent(event, line) : line);
   }
   return finished;
 }

@@ -57,7 +57,6 @@ export class Engine {
   private org: Org;
   private state: EngineState;
   private journal: JournalRecord[];
-  private firstTurn = true;
 
   private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
@@ -204,12 +203,12 @@ export class Engine {
     this.lock.release();
   }
 
-  /** Pick up hand edits: they take effect from the next turn; a broken edit leaves the last valid org in force. */
+  /**
+   * Pick up hand edits: they take effect from the next turn; a broken edit leaves the last valid org in force.
+   * The first turn reloads too (a stat per file when nothing changed): a screen can sit paused, or a chat idle,
+   * between opening the engine and its first turn while a person edits.
+   */
   private reloadOrg(): EngineEvent[] {
-    if (this.firstTurn) {
-      this.firstTurn = false;
-      return [];
-    }
     const loaded = this.loader.load();
     const turn = this.state.turn + 1;
     const events: EngineEvent[] = [];

@@ -39,6 +39,15 @@ export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
   },
 };
 
+const toolLists = new Map<string, ToolDefinition[]>();
+
+/** The definitions for a resume's tools; the same array for the same list, so its size is estimated once. */
 export function toolsFor(tools: readonly ToolName[]): ToolDefinition[] {
-  return tools.map((name) => TOOL_DEFINITIONS[name]);
+  const key = tools.join(',');
+  let list = toolLists.get(key);
+  if (!list) {
+    list = tools.map((name) => TOOL_DEFINITIONS[name]);
+    toolLists.set(key, list);
+  }
+  return list;
 }

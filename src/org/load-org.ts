@@ -4,6 +4,7 @@ import { InvalidOrgError, type Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { AGENT_NAME_HINT, isValidAgentName } from './names.js';
 import type { Org } from './org.js';
+import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 
 export const ORG_FILE = 'org/org.yaml';
@@ -13,6 +14,8 @@ interface CachedFile<T> {
   mtimeMs: number;
   size: number;
   parsed: Parsed<T>;
+  /** Taken from the on-disk cache: the value, but no line numbers for cross-file errors. */
+  fromDisk: boolean;
 }
 
 export interface OrgLoadResult {
@@ -38,9 +41,12 @@ export class OrgLoader {
   private readonly cache = new Map<string, CachedFile<unknown>>();
   private lastValid?: Org;
   private lastValidStamps = new Map<string, string>();
+  private readonly diskCache: ParsedFileCache;
+  private useDiskCache = true;
 
   constructor(root: string) {
     this.root = root;
+    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'parse-cache.json'));
   }
 
   /** Load the org, or throw InvalidOrgError when it has errors and there is no last valid version. */
@@ -51,6 +57,18 @@ export class OrgLoader {
   }
 
   load(): OrgLoadResult {
+    const result = this.loadOnce(true);
+    if ((result.org && !result.keptLastValid) || !this.usedDiskCache) return result;
+    // Something is wrong across files: parse everything afresh, so each problem has its line.
+    for (const [file, cached] of this.cache) if (cached.fromDisk) this.cache.delete(file);
+    return this.loadOnce(false);
+  }
+
+  private usedDiskCache = false;
+
+  private loadOnce(useDiskCache: boolean): OrgLoadResult {
+    this.usedDiskCache = false;
+    this.useDiskCache = useDiskCache;
     const problems: Problem[] = [];
     const stamps = new Map<string, string>();
     const orgFile = this.readParsed(ORG_FILE, parseOrgFile, problems, stamps);
@@ -86,6 +104,7 @@ export class OrgLoader {
     const left = previous ? [...previous.agents.keys()].filter((name) => !org.agents.has(name)) : [];
     this.lastValid = org;
     this.lastValidStamps = stamps;
+    this.diskCache.save(stamps.keys());
     return { org, problems, reloaded, joined, left, keptLastValid: false };
   }
 
@@ -132,14 +151,24 @@ export class OrgLoader {
       problems.push({ file, message, severity: 'error' });
       return { problems: [] };
     }
-    stamps.set(file, `${stat.mtimeMs}:${stat.size}`);
+    const stamp = `${stat.mtimeMs}:${stat.size}`;
+    stamps.set(file, stamp);
     const cached = this.cache.get(file) as CachedFile<T> | undefined;
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
+      this.usedDiskCache ||= cached.fromDisk;
       problems.push(...cached.parsed.problems);
       return cached.parsed;
     }
+    const fromDisk = this.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
+    if (fromDisk !== undefined) {
+      const parsed: Parsed<T> = { value: fromDisk, problems: [] };
+      this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: true });
+      this.usedDiskCache = true;
+      return parsed;
+    }
     const parsed = parse(readFileSync(path, 'utf8'), file);
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed });
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: false });
+    if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, parsed.value);
     problems.push(...parsed.problems);
     return parsed;
   }

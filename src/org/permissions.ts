@@ -65,7 +65,11 @@ function indexOf(org: Org): OrgIndex {
       if (!list) {
         const sender = org.agents.get(from);
         const candidates = !sender ? [] : sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
-        list = candidates.filter((to) => checkEdge(org, from, to).allowed);
+        // The same test as checkEdge, without building a reason for each of N candidates.
+        list = candidates.filter((to) => {
+          const recipient = org.agents.get(to);
+          return to !== from && recipient !== undefined && (recipient.readFrom === '*' || recipient.readFrom.has(from));
+        });
         reachable.set(from, list);
       }
       return list;

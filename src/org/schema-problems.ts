@@ -12,7 +12,7 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
       message = `unknown field(s) ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}; remove or rename them`;
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+    } else if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
       message = 'is required but missing';
     }
     const example = lastName === undefined ? undefined : FIELD_EXAMPLES[lastName];
@@ -26,4 +26,13 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     if (line !== undefined) problem.line = line;
     return problem;
   });
+}
+
+function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {
+  let current = value;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return current;
 }

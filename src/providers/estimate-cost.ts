@@ -9,7 +9,18 @@ type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>;
 export function estimateInputTokens(request: PromptParts): number {
   let tokens = estimateTokens(request.system) + TOKENS_PER_MESSAGE;
   for (const message of request.messages) tokens += estimateTokens(message.content) + TOKENS_PER_MESSAGE;
-  if (request.tools.length > 0) tokens += estimateTokens(JSON.stringify(request.tools));
+  if (request.tools.length > 0) tokens += toolTokens(request.tools);
+  return tokens;
+}
+
+const toolTokenCache = new WeakMap<object, number>();
+
+function toolTokens(tools: PromptParts['tools']): number {
+  let tokens = toolTokenCache.get(tools);
+  if (tokens === undefined) {
+    tokens = estimateTokens(JSON.stringify(tools));
+    toolTokenCache.set(tools, tokens);
+  }
   return tokens;
 }
 

@@ -110,3 +110,30 @@ describe('permission edges', () => {
     expect(checkEdge(edited, 'manager', 'manager').allowed).toBe(false);
   });
 });
+
+describe('the parse cache', () => {
+  test('a second load reads the cache, an edit is seen, and cross-file errors keep their lines', () => {
+    const root = defaultOrg();
+    loadOrg(root);
+    expect(read(root, 'org/state/parse-cache.json')).toContain('agents/planner/resume.md');
+    write(root, 'agents/hr/resume.md', resume({ title: 'Recruiter', model: 'offline', credits: '2' }));
+    expect(loadOrg(root).org.agents.get('hr')).toMatchObject({ title: 'Recruiter', credits: 2 });
+    rmSync(join(root, 'agents', 'coder_01'), { recursive: true });
+    const problem = problemsOf(root).find((entry) => entry.field === 'agents.coder_01');
+    expect(problem?.message).toMatch(/does not exist/);
+    expect(problem?.line).toBeGreaterThan(1);
+  });
+});
+
+describe('schema messages', () => {
+  test('a value of the wrong type says so; a missing one says it is missing', () => {
+    const root = defaultOrg();
+    write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'offline', credits: 'lots' }));
+    write(root, 'agents/janitor/resume.md', resume({ model: 'offline', credits: '1' }));
+    const problems = problemsOf(root);
+    const credits = problems.find((problem) => problem.file === 'agents/hr/resume.md');
+    expect(credits?.message).toMatch(/expected number, received string; a valid value looks like `credits: 1\.5/);
+    const title = problems.find((problem) => problem.file === 'agents/janitor/resume.md');
+    expect(title).toMatchObject({ field: 'title', message: expect.stringMatching(/^is required but missing; a valid value looks like `title: /) });
+  });
+});

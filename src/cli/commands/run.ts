@@ -2,22 +2,26 @@ import { resolve } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { createProviderFactory } from '../../providers/create-provider.js';
 import type { Output } from '../cli-context.js';
+import { colourWanted, prepareUiColour } from '../colour.js';
 import { printEvents, runSummary, type OutputMode } from '../print-events.js';
 import { stopOnSignal } from '../stop-signal.js';
 
 export interface RunCommandOptions {
   turns?: number;
   keepGoing?: boolean;
-  mode: OutputMode;
+  /** `ui`: the live terminal screen; `plain` and `json`: events as lines. */
+  mode: OutputMode | 'ui';
   /** `run-once`: exactly one turn, whether or not anyone has mail. */
   once?: boolean;
   /** `--record FILE`: write every model request and answer to this cassette (JSONL). */
   record?: string;
   /** `--replay FILE`: answer every model call from this cassette, with no network. */
   replay?: string;
+  /** Terminal UI only: open paused, so turns run one `s` at a time. */
+  paused?: boolean;
 }
 
-/** `lemming run` and `lemming run-once` without the terminal UI: events as lines or JSON. */
+/** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
   const providerFactory = createProviderFactory({
     root,
@@ -25,18 +29,34 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   });
   const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
-  const stop = stopOnSignal(output);
+  const maxTurns = options.once ? 1 : options.turns;
+  const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
-    const events = engine.run({
-      maxTurns: options.once ? 1 : options.turns,
-      stopWhenIdle: options.once ? false : !options.keepGoing,
-      signal: stop.signal,
-    });
-    const finished = await printEvents(events, options.mode, output);
-    if (finished && options.mode === 'plain') for (const line of runSummary(finished, root)) output.out(line);
-    return finished?.reason === 'stopped' ? 130 : 0;
+    if (options.mode === 'ui') {
+      prepareUiColour(process.stdout);
+      // Loaded only here, so that plain output, JSON and every other command never load ink or React.
+      const { runTerminalUi } = await import('../../ui/run/run-app.js');
+      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle, paused: options.paused ?? false });
+      const finished = result.finished;
+      // The screen's last frame already shows the totals and how the run ended; add where to look next.
+      if (finished) {
+        const summary = runSummary(finished, root);
+        for (const line of [...summary.filter((entry) => entry.startsWith('Out of credits')), ...summary.slice(-1)]) output.out(line);
+      }
+      if (finished?.reason !== 'stopped') return 0;
+      return result.stoppedBy === 'q' ? 0 : 130;
+    }
+    const stop = stopOnSignal(output);
+    try {
+      const events = engine.run({ maxTurns, stopWhenIdle, signal: stop.signal });
+      const colour = options.mode === 'plain' && colourWanted(process.stdout);
+      const finished = await printEvents(events, options.mode, output, { colour });
+      if (finished && options.mode === 'plain') for (const line of runSummary(finished, root)) output.out(line);
+      return finished?.reason === 'stopped' ? 130 : 0;
+    } finally {
+      stop.dispose();
+    }
   } finally {
-    stop.dispose();
     engine.close();
   }
 }

@@ -1,0 +1,109 @@
+import { createInterface } from 'node:readline';
+import type { DriveOutcome } from '../engine/drive-until-reply.js';
+import { HUMAN } from '../org/names.js';
+import type { ChatBackend } from '../ui/chat/chat-backend.js';
+import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';
+import type { ChatSession } from '../ui/chat/chat-session.js';
+import type { ChatMessage } from '../ui/chat/conversation.js';
+import { replyLines } from '../ui/chat/reply-lines.js';
+import { watchOrgFiles, type FileWatch } from '../ui/watch/org-files-watcher.js';
+import type { Output } from './cli-context.js';
+import { formatEvent } from './format-event.js';
+import { paintEvent } from './paint-event.js';
+import { stopOnSignal } from './stop-signal.js';
+
+export interface ChatLinesOptions {
+  root: string;
+  backend: ChatBackend;
+  session: ChatSession;
+  driver?: ChatDriver;
+  input: NodeJS.ReadableStream;
+  output: Output;
+  colour: boolean;
+}
+
+/**
+ * `lemming chat` without a terminal (or with `--plain`): each line read is a message
+ * or a command, answered in plain lines; mail to the human is printed in full as it
+ * arrives and marked read, as `lemming inbox` does. Ends at `/quit` or end of input.
+ */
+export async function chatLines(options: ChatLinesOptions): Promise<number> {
+  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  try {
+    // Mail written from the first line on must be seen: say hello only once the watcher sees every outbox.
+    await watch.ready;
+    await converse(options, watch);
+  } finally {
+    await watch.close();
+  }
+  return 0;
+}
+
+async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<void> {
+  const { backend, session, output } = options;
+  const about = backend.describe();
+  output.out(`chat as ${HUMAN} in ${about.org} (turn ${about.turn}), writing to ${session.correspondent ?? 'nobody'}; /help lists the commands`);
+  const seen = new Set<string>();
+  const printNew = (): void => {
+    const fresh = backend.messages().filter((message) => message.to === HUMAN && !seen.has(message.id));
+    for (const message of fresh.sort((left, right) => left.turn - right.turn || left.id.localeCompare(right.id))) {
+      seen.add(message.id);
+      for (const line of messageLines(message)) output.out(line);
+    }
+    backend.markRead(fresh.filter((message) => message.unread).map((message) => message.id));
+  };
+  // What was read before starting is not news; what is unread is printed first.
+  for (const message of backend.messages()) if (!message.unread) seen.add(message.id);
+  printNew();
+  watch.subscribe((change) => {
+    if (change.kind === 'mail') printNew();
+    else for (const notice of change.notices) output.out(notice.text);
+  });
+  // Ctrl-C stops a drive cleanly (the turn stays journaled for the next run) and ends the chat.
+  const stop = stopOnSignal(output);
+  const lines = createInterface({ input: options.input, crlfDelay: Infinity });
+  stop.signal.addEventListener('abort', () => lines.close());
+  try {
+    for await (const line of lines) {
+      const reply = session.handle(line);
+      if (reply.kind === 'quit') break;
+      for (const replyLine of replyLines(reply, options.driver !== undefined && reply.kind === 'sent')) output.out(replyLine.text);
+      if (reply.kind === 'sent' && options.driver) await drive(options.driver, stop.signal, options);
+      printNew();
+      if (stop.signal.aborted) break;
+    }
+  } finally {
+    lines.close();
+    stop.dispose();
+  }
+}
+
+async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions): Promise<void> {
+  const iterator = driver.drive(signal);
+  let replier: string | undefined;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) {
+        const outcome: DriveOutcome = next.value;
+        options.output.out(describeOutcome(outcome, replier));
+        return;
+      }
+      const event = next.value;
+      if (event.type === 'message-delivered' && event.message.to === HUMAN) replier ??= event.message.from;
+      const line = formatEvent(event);
+      if (line !== undefined) options.output.out(options.colour ? paintEvent(event, line) : line);
+    }
+  } catch (error) {
+    options.output.out(`not driving: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function messageLines(message: ChatMessage): string[] {
+  const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
+  return [
+    `${message.unread ? '●' : ' '} [turn ${message.turn}] ${message.from} → you${reply}: ${message.subject ?? '(no subject)'}`,
+    ...message.body.split('\n').map((line) => `    ${line}`),
+    `    -- ${message.file}`,
+  ];
+}

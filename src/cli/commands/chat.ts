@@ -1,0 +1,59 @@
+import { driveUntilReply } from '../../engine/drive-until-reply.js';
+import { Engine } from '../../engine/engine.js';
+import { fileChatBackend } from '../../ui/chat/chat-backend.js';
+import type { ChatDriver } from '../../ui/chat/chat-driver.js';
+import { ChatSession } from '../../ui/chat/chat-session.js';
+import { chatLines } from '../chat-lines.js';
+import type { Output } from '../cli-context.js';
+import { colourWanted, prepareUiColour } from '../colour.js';
+
+export interface ChatOptions {
+  /** Advance turns after each message until someone writes back. */
+  drive?: boolean;
+  /** The most turns one drive runs (default: org.yaml engine.max_turns). */
+  turns?: number;
+  /** Whom to write to first. */
+  to?: string;
+  /** Lines in, lines out, even in a terminal. */
+  plain?: boolean;
+}
+
+/**
+ * A driver that takes the org's lock only while it drives: between messages a
+ * `lemming run` in another terminal may work the org, and a drive that finds the
+ * lock taken says so instead of waiting.
+ */
+function engineDriver(root: string, turns: number | undefined): ChatDriver {
+  return {
+    async *drive(signal) {
+      const engine = Engine.open({ root, command: 'chat --drive' });
+      try {
+        return yield* driveUntilReply(engine, { maxTurns: turns ?? engine.currentOrg.settings.max_turns, signal });
+      } finally {
+        engine.close();
+      }
+    },
+  };
+}
+
+/** `lemming chat`: the person as `human`, on a screen in a terminal, or a line at a time when piped. */
+export async function chatCommand(root: string, options: ChatOptions, output: Output): Promise<number> {
+  const backend = fileChatBackend(root);
+  // Fail now, with every problem, if the org cannot be loaded at all.
+  backend.describe();
+  const session = new ChatSession(backend, options.to !== undefined ? { to: options.to } : {});
+  let driver: ChatDriver | undefined;
+  if (options.drive) {
+    // Refuse at once, rather than at the first message, when another engine holds the lock.
+    Engine.open({ root, command: 'chat --drive' }).close();
+    driver = engineDriver(root, options.turns);
+  }
+  if (!options.plain && process.stdin.isTTY && process.stdout.isTTY) {
+    prepareUiColour(process.stdout);
+    // Loaded only here: the line mode and every other command never load ink or React.
+    const { chatTerminalUi } = await import('../../ui/chat/chat-app.js');
+    await chatTerminalUi({ root, backend, session, ...(driver ? { driver } : {}) });
+    return 0;
+  }
+  return chatLines({ root, backend, session, ...(driver ? { driver } : {}), input: process.stdin, output, colour: colourWanted(process.stdout) });
+}

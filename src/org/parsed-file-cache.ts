@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+
+interface CacheFile {
+  version: 1;
+  entries: Record<string, { stamp: string; value: unknown }>;
+}
+
+/**
+ * The parsed, validated content of the org's files, kept in `org/state/parse-cache.json`
+ * and keyed by each file's mtime and size, so a command does not parse hundreds of
+ * YAML files it parsed before. Only files that parsed without a problem are kept.
+ */
+export class ParsedFileCache {
+  private entries?: CacheFile['entries'];
+  private dirty = false;
+
+  constructor(private readonly path: string) {}
+
+  get(file: string, stamp: string): unknown {
+    const entry = this.load()[file];
+    return entry && entry.stamp === stamp ? entry.value : undefined;
+  }
+
+  set(file: string, stamp: string, value: unknown): void {
+    this.load()[file] = { stamp, value };
+    this.dirty = true;
+  }
+
+  /** Keep only `files`, and write the cache if anything changed. A read-only org simply goes without. */
+  save(files: Iterable<string>): void {
+    const entries = this.load();
+    const keep = new Set(files);
+    for (const file of Object.keys(entries)) {
+      if (!keep.has(file)) {
+        delete entries[file];
+        this.dirty = true;
+      }
+    }
+    if (!this.dirty) return;
+    try {
+      writeFileAtomic(this.path, JSON.stringify({ version: 1, entries } satisfies CacheFile));
+      this.dirty = false;
+    } catch {
+      // The cache only saves time; without it every file is parsed.
+    }
+  }
+
+  private load(): CacheFile['entries'] {
+    if (this.entries) return this.entries;
+    try {
+      const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
+      this.entries = data.version === 1 && typeof data.entries === 'object' ? data.entries : {};
+    } catch {
+      this.entries = {};
+    }
+    return this.entries;
+  }
+}

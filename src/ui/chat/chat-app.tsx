@@ -1,0 +1,44 @@
+import { render } from 'ink';
+import { watchOrgFiles } from '../watch/org-files-watcher.js';
+import type { ChatBackend } from './chat-backend.js';
+import type { ChatDriver } from './chat-driver.js';
+import { ChatScreen } from './chat-screen.js';
+import type { ChatSession } from './chat-session.js';
+
+export interface ChatUiOptions {
+  root: string;
+  backend: ChatBackend;
+  session: ChatSession;
+  driver?: ChatDriver;
+}
+
+/**
+ * `lemming chat` in a terminal. Outboxes are watched so new mail shows as soon as
+ * it is written, by this chat's drive or by a `lemming run` in another terminal;
+ * when driving, the org's files are watched for hand edits too.
+ */
+export async function chatTerminalUi(options: ChatUiOptions): Promise<void> {
+  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  const quit = new AbortController();
+  const onSignal = (): void => quit.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const instance = render(
+    <ChatScreen
+      backend={options.backend}
+      session={options.session}
+      watch={watch}
+      {...(options.driver ? { driver: options.driver } : {})}
+      onQuit={() => instance.unmount()}
+      quitSignal={quit.signal}
+    />,
+    { exitOnCtrlC: false },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await watch.close();
+  }
+}

@@ -1,0 +1,50 @@
+import type { DriveOutcome } from '../../engine/drive-until-reply.js';
+import { formatProblem } from '../../errors.js';
+import type { EngineEvent } from '../../engine/events.js';
+
+/** Advances turns for `chat --drive`; tests pass a scripted one. The outcome is the generator's return value. */
+export interface ChatDriver {
+  drive(signal: AbortSignal): AsyncGenerator<EngineEvent, DriveOutcome>;
+}
+
+/** A short line for what a driven turn did, for the chat's activity area. Pure. */
+export function describeDriveEvent(event: EngineEvent): string | undefined {
+  switch (event.type) {
+    case 'turn-started':
+      return `turn ${event.turn}: ${event.agents.length > 0 ? event.agents.join(', ') : 'nobody'} at work`;
+    case 'message-delivered':
+      return `turn ${event.turn}: ${event.message.from} → ${event.message.to}: ${event.message.subject ?? event.message.preview}`;
+    case 'message-refused':
+      return `turn ${event.turn}: refused ${event.from} → ${event.to}: ${event.reason}`;
+    case 'agent-error':
+      return `turn ${event.turn}: ${event.agent} error: ${event.message}`;
+    case 'agent-skipped':
+      return `turn ${event.turn}: ${event.agent} skipped: out of credits`;
+    case 'warning':
+      return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
+    case 'org-reloaded':
+      return `turn ${event.turn} uses the edits: ${[...event.files, ...event.joined.map((name) => `${name} joined`), ...event.left.map((name) => `${name} left`)].join(', ')}`;
+    case 'org-invalid':
+      return `turn ${event.turn} runs with the last valid org: ${event.problems
+        .filter((problem) => problem.severity === 'error')
+        .map(formatProblem)
+        .join('; ')}`;
+    default:
+      return undefined;
+  }
+}
+
+/** How a drive ended, in words. `from` is who wrote to the human, when someone did. */
+export function describeOutcome(outcome: DriveOutcome, from?: string): string {
+  const turns = `${outcome.turns} turn${outcome.turns === 1 ? '' : 's'}`;
+  switch (outcome.reason) {
+    case 'replied':
+      return `${from ?? 'someone'} wrote to you after ${turns}`;
+    case 'idle':
+      return `the org is idle after ${turns} and nobody wrote to you`;
+    case 'turn-cap':
+      return `no reply after ${turns} (the cap); send again to go on, or use \`lemming run\``;
+    case 'stopped':
+      return `stopped after ${turns}; the next run finishes the turn in progress`;
+  }
+}

@@ -1,0 +1,64 @@
+import { formatCredits } from '../shared/format.js';
+import { CHAT_COMMANDS } from './chat-command.js';
+import type { ChatReply } from './chat-session.js';
+
+/** One line of what the chat answers; the screen colours it, the line mode prints its text. */
+export interface ReplyLine {
+  text: string;
+  color?: string;
+  dim?: boolean;
+  bold?: boolean;
+  /** Reasons wrap: they must be read whole. */
+  wrap?: boolean;
+}
+
+/** What the chat says back to a line, as lines. Pure. */
+export function replyLines(reply: ChatReply | undefined, driving: boolean): ReplyLine[] {
+  if (!reply) return [];
+  switch (reply.kind) {
+    case 'sent':
+      return [{ text: `sent to ${reply.to}: ${reply.file}${driving ? ' — running turns until someone writes back' : ''}`, color: 'green' }];
+    case 'problem':
+      return [{ text: reply.text, color: 'red', wrap: true }];
+    case 'switched':
+      return [{ text: `now writing to ${reply.to}`, color: 'green' }];
+    case 'recipients':
+      return [{ text: `${reply.current ? `writing to ${reply.current}; ` : ''}you can write to: ${reply.recipients.join(', ') || 'nobody'}`, wrap: true }];
+    case 'help':
+      return [
+        { text: 'Type a message and press Enter to send it to the agent you are writing to.', bold: true },
+        ...CHAT_COMMANDS.map((command) => ({ text: `${command.usage.padEnd(12)} ${command.says}` })),
+        { text: 'Tab completes /to names · Up/Down recall earlier lines · Esc clears · ● marks unread mail', dim: true },
+      ];
+    case 'inbox': {
+      if (reply.messages.length === 0 && reply.notices.length === 0) return [{ text: 'no unread mail', dim: true }];
+      const lines: ReplyLine[] = [{ text: `${reply.messages.length} unread message(s), ${reply.notices.length} notice(s) — now marked read`, bold: true }];
+      for (const notice of reply.notices) {
+        lines.push({ text: `● [turn ${notice.turn}] lemming: ${notice.subject}`, color: 'yellow' });
+        lines.push({ text: `    ${notice.body.split('\n')[0] ?? ''}`, dim: true });
+      }
+      for (const message of reply.messages) {
+        lines.push({ text: `● [turn ${message.turn}] ${message.from}: ${message.subject ?? message.body.split('\n')[0] ?? ''}` });
+        lines.push({ text: `    ${message.file}`, dim: true });
+      }
+      return lines;
+    }
+    case 'status': {
+      const status = reply.status;
+      const running = status.running ? ` · running (\`lemming ${status.running.command}\`, process ${status.running.pid})` : '';
+      const width = Math.max(5, ...status.agents.map((agent) => agent.name.length));
+      return [
+        { text: `${status.org} at turn ${status.turn}${running}`, bold: true },
+        ...status.agents.map((agent) => ({
+          text: `${agent.name.padEnd(width)}  ${
+            agent.isHuman ? 'you'.padEnd(20) : `${formatCredits(agent.balance)} / ${formatCredits(agent.budget + agent.toppedUp)}`.padEnd(20)
+          }  ${agent.isHuman ? '' : `${agent.unread} unread  `}${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
+          ...(agent.lastError ? { color: 'red' } : {}),
+        })),
+      ];
+    }
+    case 'quit':
+    case 'nothing':
+      return [];
+  }
+}

@@ -1,0 +1,86 @@
+import { useCallback, useRef, useState } from 'react';
+import type { DriveOutcome } from '../../engine/drive-until-reply.js';
+import type { EngineEvent } from '../../engine/events.js';
+import { errorMessage } from '../../errors.js';
+import { describeDriveEvent, describeOutcome, type ChatDriver } from './chat-driver.js';
+
+export interface DriveState {
+  driving: boolean;
+  /** The turn in progress. */
+  turn?: number;
+  /** The newest lines about what the driven turns did. */
+  activity: string[];
+  /** How the last drive ended, in words. */
+  result?: { text: string; tone: 'ok' | 'problem' };
+}
+
+const ACTIVITY_LINES = 4;
+
+/**
+ * `chat --drive`: after each message, advance turns until a reply reaches the human.
+ * A message sent while a drive runs is picked up by another drive right after it.
+ */
+/** `onEvent` hears every event of a drive, and `undefined` when a drive ends. */
+export function useDrive(driver: ChatDriver | undefined, onEvent: (event: EngineEvent | undefined) => void): { state: DriveState; start: () => void; stop: () => Promise<void> } {
+  const [state, setState] = useState<DriveState>({ driving: false, activity: [] });
+  const running = useRef<Promise<void> | undefined>(undefined);
+  const again = useRef(false);
+  const controller = useRef<AbortController | undefined>(undefined);
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+
+  const driveOnce = useCallback(async (active: ChatDriver): Promise<void> => {
+    const abort = new AbortController();
+    controller.current = abort;
+    setState((previous) => ({ driving: true, activity: previous.activity }));
+    let replier: string | undefined;
+    const iterator = active.drive(abort.signal);
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          const outcome: DriveOutcome = next.value;
+          // The conversation is read again before the outcome shows, so "manager wrote to you" never precedes the message.
+          handler.current(undefined);
+          setState((previous) => ({ driving: false, activity: previous.activity, result: { text: describeOutcome(outcome, replier), tone: outcome.reason === 'replied' ? 'ok' : 'problem' } }));
+          return;
+        }
+        const event = next.value;
+        if (event.type === 'message-delivered' && event.message.to === 'human') replier ??= event.message.from;
+        const line = describeDriveEvent(event);
+        setState((previous) => ({
+          driving: true,
+          turn: event.type === 'turn-started' ? event.turn : previous.turn,
+          activity: line === undefined ? previous.activity : [...previous.activity, line].slice(-ACTIVITY_LINES),
+        }));
+        handler.current(event);
+      }
+    } catch (error) {
+      handler.current(undefined);
+      setState((previous) => ({ driving: false, activity: previous.activity, result: { text: `not driving: ${errorMessage(error)}`, tone: 'problem' } }));
+    }
+  }, []);
+
+  const start = useCallback(() => {
+    if (!driver) return;
+    if (running.current) {
+      again.current = true;
+      return;
+    }
+    running.current = (async () => {
+      do {
+        again.current = false;
+        await driveOnce(driver);
+      } while (again.current && !controller.current?.signal.aborted);
+      running.current = undefined;
+    })();
+  }, [driver, driveOnce]);
+
+  const stop = useCallback(async () => {
+    again.current = false;
+    controller.current?.abort();
+    await running.current;
+  }, []);
+
+  return { state, start, stop };
+}

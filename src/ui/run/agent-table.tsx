@@ -1,0 +1,71 @@
+import { Box, Text } from 'ink';
+import { Bar, levelColor } from '../shared/bar.js';
+import { formatCredits } from '../shared/format.js';
+import type { AgentActivity, AgentRow } from './run-state.js';
+
+const STATE_WIDTH = 18;
+
+/** What the row says the agent is doing, and in which colour. */
+export function describeActivity(row: AgentRow): { text: string; color?: string; dim?: boolean } {
+  const activity: AgentActivity = row.activity;
+  switch (activity.kind) {
+    case 'idle':
+      return { text: 'idle', dim: true };
+    case 'has-mail':
+      return { text: row.unread > 0 ? `has mail (${row.unread})` : 'has mail', color: 'yellow' };
+    case 'thinking':
+      return { text: 'thinking…', color: 'cyan' };
+    case 'sent':
+      if (activity.sent === 0 && activity.refused > 0) return { text: `refused ${activity.refused}`, color: 'red' };
+      return { text: activity.refused > 0 ? `sent ${activity.sent}, ${activity.refused} refused` : `sent ${activity.sent}`, color: activity.refused > 0 ? 'red' : 'green' };
+    case 'out-of-credits':
+      return { text: 'out of credits', color: 'red' };
+    case 'error':
+      return { text: 'error', color: 'red' };
+  }
+}
+
+/**
+ * One row per agent: name, state, credits left as a bar. A large org does not fit a
+ * terminal, so past `maxRows` the busy agents are shown and the idle ones counted.
+ */
+export function AgentTable({ rows, maxRows }: { rows: AgentRow[]; maxRows: number }) {
+  let shown = rows;
+  let hidden = 0;
+  if (rows.length > maxRows) {
+    const busy = rows.filter((row) => row.activity.kind !== 'idle');
+    shown = busy.slice(0, Math.max(1, maxRows - 1));
+    hidden = rows.length - shown.length;
+  }
+  const nameWidth = Math.max(5, ...shown.map((row) => row.name.length));
+  return (
+    <Box flexDirection="column">
+      {shown.map((row) => (
+        <AgentLine key={row.name} row={row} nameWidth={nameWidth} />
+      ))}
+      {hidden > 0 ? <Text dimColor>{`… and ${hidden} more agent(s), idle or not shown`}</Text> : null}
+    </Box>
+  );
+}
+
+function AgentLine({ row, nameWidth }: { row: AgentRow; nameWidth: number }) {
+  const state = describeActivity(row);
+  const fraction = row.budget > 0 ? row.balance / row.budget : 0;
+  return (
+    <Text wrap="truncate-end">
+      <Text bold>{row.name.padEnd(nameWidth)}</Text>
+      {'  '}
+      <Text {...(state.color ? { color: state.color } : {})} dimColor={state.dim ?? false}>
+        {state.text.padEnd(STATE_WIDTH)}
+      </Text>
+      {row.isHuman ? (
+        <Text dimColor>you</Text>
+      ) : (
+        <Text>
+          <Bar fraction={fraction} color={levelColor(fraction)} /> {formatCredits(row.balance)}
+          <Text dimColor>{` / ${formatCredits(row.budget)} credits`}</Text>
+        </Text>
+      )}
+    </Text>
+  );
+}

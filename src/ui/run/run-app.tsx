@@ -1,0 +1,96 @@
+import { render } from 'ink';
+import type { Engine } from '../../engine/engine.js';
+import type { EngineEvent } from '../../engine/events.js';
+import { orgStatus } from '../../engine/org-status.js';
+import type { Org } from '../../org/org.js';
+import { watchOrgFiles } from '../watch/org-files-watcher.js';
+import { RunGate } from './run-gate.js';
+import { RunScreen } from './run-screen.js';
+import { initialRunState, type AgentSnapshot } from './run-state.js';
+
+type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
+
+export interface RunUiOptions {
+  maxTurns?: number;
+  stopWhenIdle: boolean;
+  /** Open the screen paused: nothing runs until `s` or `p`. */
+  paused?: boolean;
+}
+
+export interface RunUiResult {
+  finished?: RunFinished;
+  /** How a stop was asked for, if it was. */
+  stoppedBy?: 'q' | 'ctrl-c' | 'signal';
+}
+
+/** Budgets, balances and waiting mail per agent, from the engine's state and the ledger. */
+export function agentSnapshot(org: Org): AgentSnapshot[] {
+  return orgStatus(org).agents.map((agent) => ({
+    name: agent.name,
+    isHuman: agent.isHuman,
+    balance: agent.balance,
+    budget: agent.budget + agent.toppedUp,
+    unread: agent.unread,
+  }));
+}
+
+/**
+ * `lemming run` in a terminal: the live screen over the engine's run. `q` and Ctrl-C
+ * abort the engine's signal, exactly as Ctrl-C does in plain mode, so an unfinished
+ * turn stays journaled for the next run; a second Ctrl-C quits at once.
+ */
+export async function runTerminalUi(engine: Engine, options: RunUiOptions): Promise<RunUiResult> {
+  const controller = new AbortController();
+  const gate = new RunGate({ paused: options.paused ?? false });
+  const result: RunUiResult = {};
+  const stop = (how: NonNullable<RunUiResult['stoppedBy']>): void => {
+    if (controller.signal.aborted) {
+      if (how !== 'q') process.exit(130);
+      return;
+    }
+    result.stoppedBy = how;
+    controller.abort();
+    gate.stop();
+  };
+  // Ctrl-C from the keyboard arrives as a key in raw mode; these catch `kill` and a terminal without raw mode.
+  const onSignal = (): void => stop('signal');
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const watch = watchOrgFiles(engine.root, { edits: true, mail: false });
+  const events = engine.run({
+    ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
+    stopWhenIdle: options.stopWhenIdle,
+    signal: controller.signal,
+  });
+  let failure: unknown;
+  const instance = render(
+    <RunScreen
+      events={events}
+      gate={gate}
+      initial={initialRunState(agentSnapshot(engine.currentOrg), engine.currentOrg.name, engine.root)}
+      snapshot={() => agentSnapshot(engine.currentOrg)}
+      watch={watch}
+      onStop={stop}
+      onFinished={(event) => {
+        result.finished = event;
+        // The finished frame is committed; unmounting writes it out as the screen's last.
+        setImmediate(() => instance.unmount());
+      }}
+      onError={(error) => {
+        failure = error;
+        instance.unmount();
+      }}
+    />,
+    { exitOnCtrlC: false },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await watch.close();
+  }
+  if (failure !== undefined) throw failure;
+  return result;
+}

@@ -1,0 +1,85 @@
+import { Box, Static, Text, useStdin } from 'ink';
+import type { EngineEvent } from '../../engine/events.js';
+import { EditNotices } from '../shared/edit-notices.js';
+import { useTerminalRows } from '../shared/use-terminal-rows.js';
+import type { FileWatch } from '../watch/org-files-watcher.js';
+import { useFileWatch } from '../watch/use-file-watch.js';
+import { AgentTable } from './agent-table.js';
+import { FeedLine } from './feed-line.js';
+import type { RunGate } from './run-gate.js';
+import { RunHeader } from './run-header.js';
+import type { AgentSnapshot, RunState } from './run-state.js';
+import { TotalsLine } from './totals-line.js';
+import { TroubleArea } from './trouble-area.js';
+import { useGateState } from './use-gate-state.js';
+import { useRunEvents } from './use-run-events.js';
+import { useRunKeys } from './use-run-keys.js';
+
+type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
+
+export interface RunScreenProps {
+  /** The engine's run, or a scripted stream in tests. */
+  events: AsyncIterable<EngineEvent>;
+  gate: RunGate;
+  initial: RunState;
+  /** Fresh budgets and members after a reload. */
+  snapshot?: () => AgentSnapshot[];
+  /** Hand edits to the org's files, validated as they are saved. */
+  watch?: FileWatch;
+  /** `q` or Ctrl-C: stop the engine cleanly (abort its signal). */
+  onStop: (how: 'q' | 'ctrl-c') => void;
+  onFinished?: (event: RunFinished) => void;
+  onError?: (error: unknown) => void;
+}
+
+const TROUBLE_LINES = 4;
+const EDIT_LINES = 4;
+
+/**
+ * Rows the live area needs besides the agent rows (header, trouble, edits, totals,
+ * margins), with a little room for lines that wrap: a live area taller than the
+ * terminal makes ink redraw the whole screen at every frame.
+ */
+function otherRows(state: RunState): number {
+  const trouble = state.trouble.length > 0 ? 2 + Math.min(TROUBLE_LINES, state.trouble.length) : 0;
+  const edits = state.edits.length > 0 ? 2 + Math.min(EDIT_LINES, state.edits.length) : 0;
+  return 7 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + 2;
+}
+
+/**
+ * The live screen of `lemming run`: delivered messages scroll by above (finished lines,
+ * printed once), and below them the turn, one row per agent, refused sends and errors,
+ * hand edits and the totals are redrawn as events arrive.
+ */
+export function RunScreen(props: RunScreenProps) {
+  const { gate } = props;
+  const { state, dispatch } = useRunEvents(props.events, gate, {
+    initial: props.initial,
+    ...(props.snapshot ? { snapshot: props.snapshot } : {}),
+    ...(props.onFinished ? { onFinished: props.onFinished } : {}),
+    ...(props.onError ? { onError: props.onError } : {}),
+  });
+  const gateState = useGateState(gate);
+  // ink reports stdin.isTTY as is: undefined for a pipe, which useInput would take as "active".
+  const keys = useStdin().isRawModeSupported === true;
+  useRunKeys(gate, props.onStop, keys && !state.finished);
+  const watching = useFileWatch(props.watch, (change) => {
+    if (change.kind === 'edits') dispatch({ type: 'edits-seen', notices: change.notices });
+  });
+  const rows = useTerminalRows();
+  return (
+    <>
+      <Static items={state.feed}>{(item) => <FeedLine key={item.key} item={item} />}</Static>
+      <Box flexDirection="column">
+        <RunHeader state={state} gate={gateState} keys={keys} watching={watching && !state.finished} />
+        <Box marginTop={1}>
+          <AgentTable rows={state.agents} maxRows={Math.max(3, rows - otherRows(state))} />
+        </Box>
+        {state.feed.length === 0 ? <Text dimColor>No messages delivered yet.</Text> : null}
+        <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={TROUBLE_LINES} />
+        <EditNotices notices={state.edits} maxLines={EDIT_LINES} />
+        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} />
+      </Box>
+    </>
+  );
+}

@@ -1,0 +1,226 @@
+import { formatProblem } from '../../errors.js';
+import type { EngineEvent, RunTotals } from '../../engine/events.js';
+import type { Priority } from '../../mailbox/message.js';
+import type { EditNotice } from '../watch/describe-org-change.js';
+
+/** What the screen knows of an agent before any event: from `orgStatus`. */
+export interface AgentSnapshot {
+  name: string;
+  isHuman: boolean;
+  /** Credits left. */
+  balance: number;
+  /** Budget from the resume plus top-ups: the full length of the credit bar. */
+  budget: number;
+  /** Mail waiting for the agent. */
+  unread: number;
+}
+
+/** What an agent is doing, as its row says. */
+export type AgentActivity =
+  | { kind: 'idle' }
+  | { kind: 'has-mail' }
+  | { kind: 'thinking' }
+  | { kind: 'sent'; sent: number; refused: number }
+  | { kind: 'out-of-credits' }
+  | { kind: 'error'; message: string };
+
+export interface AgentRow extends AgentSnapshot {
+  activity: AgentActivity;
+}
+
+/** One delivered message in the feed. */
+export interface FeedItem {
+  key: string;
+  turn: number;
+  from: string;
+  to: string;
+  /** Subject, or the first line of the body. */
+  text: string;
+  priority: Priority;
+}
+
+/** A refused send, an error, a warning or a note: things a person should look at. */
+export interface TroubleItem {
+  key: string;
+  turn: number;
+  kind: 'refused' | 'error' | 'warning' | 'note';
+  text: string;
+}
+
+export interface RunState {
+  org: string;
+  root: string;
+  /** The last turn that finished. */
+  lastTurn: number;
+  /** The turn in progress, if one is. */
+  current?: { turn: number; agents: string[]; done: number; recovering: boolean };
+  agents: AgentRow[];
+  feed: FeedItem[];
+  /** The newest troubles (bounded); `troubleCounts` counts all of them. */
+  trouble: TroubleItem[];
+  troubleCounts: Record<TroubleItem['kind'], number>;
+  /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
+  edits: EditNotice[];
+  totals: RunTotals;
+  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number };
+  /** Source of unique keys for feed and trouble items. */
+  serial: number;
+}
+
+/** Besides engine events, the screen takes in fresh agent snapshots and what the file watcher saw. */
+export type RunAction = EngineEvent | { type: 'agents-snapshot'; agents: AgentSnapshot[] } | { type: 'edits-seen'; notices: EditNotice[] };
+
+const MAX_TROUBLE = 50;
+const MAX_EDITS = 20;
+
+export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): RunState {
+  return {
+    org,
+    root,
+    lastTurn: 0,
+    agents: sortRows(agents.map((agent) => ({ ...agent, activity: agent.unread > 0 ? { kind: 'has-mail' } : { kind: 'idle' } }))),
+    feed: [],
+    trouble: [],
+    troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
+    edits: [],
+    totals: { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    serial: 0,
+  };
+}
+
+/** Fold one event into the screen's state. Pure: returns a new state, shares what did not change. */
+export function reduceRun(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case 'agents-snapshot':
+      return { ...state, agents: mergeSnapshot(state.agents, action.agents) };
+    case 'edits-seen':
+      return { ...state, edits: bounded([...state.edits, ...action.notices], MAX_EDITS) };
+    case 'run-started':
+      return { ...state, org: action.org, root: action.root, lastTurn: action.turn };
+    case 'org-reloaded': {
+      const parts = [...action.files.map((file) => `${file}`), ...action.joined.map((name) => `${name} joined`), ...action.left.map((name) => `${name} left`)];
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: `turn ${action.turn} uses the edits: ${parts.join(', ')}` };
+      const agents = action.left.length > 0 ? state.agents.filter((row) => !action.left.includes(row.name)) : state.agents;
+      return { ...state, agents, serial: state.serial + 1, edits: bounded([...state.edits, notice], MAX_EDITS) };
+    }
+    case 'org-invalid': {
+      const errors = action.problems.filter((problem) => problem.severity === 'error');
+      const problems = errors.map(formatProblem).join('; ') || 'the files have errors';
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'problem', text: `turn ${action.turn} runs with the last valid org: ${problems}` };
+      // The engine says so at every turn while the files stay broken: keep one line, with the latest turn.
+      const earlier = state.edits.filter((edit) => !(edit.key.startsWith('engine-') && edit.text.endsWith(`runs with the last valid org: ${problems}`)));
+      return { ...state, serial: state.serial + 1, edits: bounded([...earlier, notice], MAX_EDITS) };
+    }
+    case 'warning':
+      return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
+    case 'turn-started': {
+      const working = new Set(action.agents);
+      const agents = state.agents.map((row): AgentRow => {
+        if (working.has(row.name)) return row;
+        const settled = row.activity.kind === 'out-of-credits' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
+        return settled === row.activity ? row : { ...row, activity: settled };
+      });
+      return { ...state, agents, current: { turn: action.turn, agents: action.agents, done: 0, recovering: action.recovering } };
+    }
+    case 'agent-called':
+      return updateRow(state, action.agent, (row) => ({ ...row, unread: action.deferred, activity: { kind: 'thinking' } }));
+    case 'agent-skipped':
+      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: { kind: 'out-of-credits' } }));
+    case 'message-delivered': {
+      const message = action.message;
+      const item: FeedItem = {
+        key: `feed-${state.serial}`,
+        turn: action.turn,
+        from: message.from,
+        to: message.to,
+        text: message.subject ?? message.preview,
+        priority: message.priority,
+      };
+      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: { ...state.totals, delivered: state.totals.delivered + 1 } };
+      return updateRow(next, message.to, (row) => ({
+        ...row,
+        unread: row.unread + 1,
+        activity: row.isHuman || row.activity.kind === 'idle' ? { kind: 'has-mail' } : row.activity,
+      }));
+    }
+    case 'message-refused': {
+      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + 1 } };
+      const about = action.subject ? ` ("${action.subject}")` : '';
+      return addTrouble(next, action.turn, 'refused', `${action.from} -> ${action.to}${about}: ${action.reason}`);
+    }
+    case 'memory-written':
+      return state;
+    case 'credits-charged': {
+      const totals = {
+        ...state.totals,
+        inputTokens: state.totals.inputTokens + action.inputTokens,
+        outputTokens: state.totals.outputTokens + action.outputTokens,
+        credits: state.totals.credits + action.credits,
+      };
+      return updateRow({ ...state, totals }, action.agent, (row) => ({ ...row, balance: action.balance }));
+    }
+    case 'agent-note':
+      return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-error': {
+      const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
+      const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
+      return addTrouble(marked, action.turn, 'error', `${action.agent}: ${action.message}`);
+    }
+    case 'agent-done':
+      return updateRow(finishOne(state), action.agent, (row) => ({ ...row, activity: { kind: 'sent', sent: action.sent, refused: action.refused } }));
+    case 'turn-finished': {
+      const { current: _finished, ...rest } = state;
+      return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1 } };
+    }
+    case 'run-finished': {
+      const { current: _unfinished, ...rest } = state;
+      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn } };
+    }
+  }
+}
+
+function finishOne(state: RunState): RunState {
+  return state.current ? { ...state, current: { ...state.current, done: state.current.done + 1 } } : state;
+}
+
+function addTrouble(state: RunState, turn: number, kind: TroubleItem['kind'], text: string): RunState {
+  const item: TroubleItem = { key: `trouble-${state.serial}`, turn, kind, text };
+  return {
+    ...state,
+    serial: state.serial + 1,
+    trouble: bounded([...state.trouble, item], MAX_TROUBLE),
+    troubleCounts: { ...state.troubleCounts, [kind]: state.troubleCounts[kind] + 1 },
+  };
+}
+
+/** Rows for an agent the screen has not heard of yet (it joined mid-run) are made on the fly. */
+function updateRow(state: RunState, name: string, change: (row: AgentRow) => AgentRow): RunState {
+  const index = state.agents.findIndex((row) => row.name === name);
+  if (index < 0) {
+    const fresh: AgentRow = { name, isHuman: false, balance: 0, budget: 0, unread: 0, activity: { kind: 'idle' } };
+    return { ...state, agents: sortRows([...state.agents, change(fresh)]) };
+  }
+  const agents = state.agents.slice();
+  agents[index] = change(state.agents[index] as AgentRow);
+  return { ...state, agents };
+}
+
+/** Budgets and membership come from the snapshot; what the agents are doing stays as the events said. */
+function mergeSnapshot(rows: AgentRow[], snapshot: AgentSnapshot[]): AgentRow[] {
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  return sortRows(
+    snapshot.map((agent): AgentRow => {
+      const row = byName.get(agent.name);
+      if (!row) return { ...agent, activity: agent.unread > 0 ? { kind: 'has-mail' } : { kind: 'idle' } };
+      return { ...row, isHuman: agent.isHuman, budget: agent.budget, balance: agent.balance };
+    }),
+  );
+}
+
+function sortRows(rows: AgentRow[]): AgentRow[] {
+  return rows.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
+}
+
+function bounded<T>(items: T[], limit: number): T[] {
+  return items.length > limit ? items.slice(items.length - limit) : items;
+}

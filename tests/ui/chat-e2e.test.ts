@@ -1,0 +1,98 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
+import { REPO, tempOrg } from './helpers/temp-org.js';
+
+const CLI = join(REPO, 'dist', 'cli', 'main.js');
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function freshOrg(): string {
+  const org = tempOrg();
+  cleanups.push(org.remove);
+  return org.root;
+}
+
+describe.skipIf(!HAS_SCRIPT)('lemming chat --drive in a terminal', () => {
+  test('a message to the manager drives the org until the manager replies, on screen', async () => {
+    const root = freshOrg();
+    const screen = new TerminalSession(['chat', '--drive', '--root', root]);
+    cleanups.push(() => screen.kill());
+    await screen.waitFor('No messages yet');
+    await screen.waitFor('manager ›');
+    screen.press('Please plan the first release');
+    await screen.waitFor('manager › Please plan the first release');
+    let mark = screen.mark();
+    screen.press('\r');
+    await screen.waitFor('manager wrote to you after', mark);
+    await screen.waitFor('"Please plan the first release" is done', mark);
+    const shown = screen.text().slice(mark);
+    expect(shown).toContain('── manager (writing to) ──');
+    expect(shown).toContain('[turn 0] you: Please plan the first release');
+    expect(shown).toMatch(/● \[turn \d+\] manager: Re: Please plan the first release ↩ your "Please plan the first release"/);
+    expect(shown).toContain('"Please plan the first release" is done');
+    expect(shown).toContain('● 1 unread');
+
+    mark = screen.mark();
+    screen.press('/quit');
+    await screen.waitFor('/quit', mark);
+    screen.press('\r');
+    expect(await screen.exited).toBe(0);
+    // The drive let go of the org's lock: a run can take it now.
+    expect(spawnSync('node', [CLI, 'run', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+  });
+});
+
+describe('lemming chat without a terminal', () => {
+  test('reads lines from standard input: --drive sends, runs turns, and prints the reply', () => {
+    const root = freshOrg();
+    const input = ['Please plan the first release', '/to coder_01', '/status', ''].join('\n');
+    const result = spawnSync('node', [CLI, 'chat', '--drive', '--root', root], { input, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('chat as human in lemming-default (turn 0), writing to manager');
+    expect(result.stdout).toContain('sent to manager: agents/human/outbox/000000-001-manager.md');
+    expect(result.stdout).toMatch(/manager wrote to you after \d+ turns/);
+    expect(result.stdout).toMatch(/● \[turn \d+\] manager → you \(reply to 000000-human-001\): Re: Please plan the first release/);
+    expect(result.stdout).toContain('cannot write to coder_01: human may not send to coder_01 (chart.yaml: agents.human.send_to). You can write to: manager.');
+    expect(result.stdout).toMatch(/lemming-default at turn \d+/);
+    // Printed in full, so marked read, as `lemming inbox` does.
+    expect(spawnSync('node', [CLI, 'inbox', '--root', root], { encoding: 'utf8' }).stdout).toContain('no unread mail');
+  });
+
+  test('--drive refuses while another engine holds the org', async () => {
+    const root = freshOrg();
+    // A live process holding the lock: this test's own.
+    writeFileSync(join(root, 'org', 'state', 'lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), token: 't', command: 'run', started: new Date().toISOString() }));
+    const result = spawnSync('node', [CLI, 'chat', '--drive', '--root', root], { input: 'hello\n', encoding: 'utf8' });
+    expect(result.status).toBe(3);
+    expect(result.stderr).toContain('another engine is working on this org');
+  });
+
+  test('without --drive, mail written by a run elsewhere is printed as it arrives', async () => {
+    const root = freshOrg();
+    const chat = spawn('node', [CLI, 'chat', '--root', root], { stdio: ['pipe', 'pipe', 'pipe'] });
+    cleanups.push(() => chat.kill('SIGKILL'));
+    let output = '';
+    chat.stdout.on('data', (data: Buffer) => (output += data.toString('utf8')));
+    const until = async (text: string): Promise<void> => {
+      const deadline = Date.now() + 8000;
+      while (!output.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`"${text}" not printed; got:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    await until('writing to manager');
+    chat.stdin.write('Please write the release notes\n');
+    await until('sent to manager');
+    expect(spawnSync('node', [CLI, 'run', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+    await until('manager → you');
+    chat.stdin.end();
+    const code = await new Promise((resolve) => chat.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('"Please write the release notes" is done');
+  });
+});

@@ -1,0 +1,149 @@
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { ChatScreen } from '../../src/ui/chat/chat-screen.js';
+import { ChatSession } from '../../src/ui/chat/chat-session.js';
+import { delivered, simpleTurn } from './helpers/events.js';
+import { chatMessage, FakeChatBackend, scriptedDriver } from './helpers/fake-chat.js';
+import { fakeWatch } from './helpers/fake-watch.js';
+import { flat, frameShows, plainText, settle } from './helpers/wait.js';
+
+const ASKED = chatMessage({ id: '000000-human-001', from: 'human', to: 'manager', turn: 0, body: 'Write the release notes' });
+const ANSWERED = chatMessage({
+  id: '000003-manager-001',
+  from: 'manager',
+  to: 'human',
+  turn: 3,
+  subject: 'Re: Write the release notes',
+  body: 'They are done.\nSee the outbox.',
+  replyTo: '000000-human-001',
+  unread: true,
+});
+
+function chat(backend: FakeChatBackend, extra: { driver?: ReturnType<typeof scriptedDriver>; watch?: ReturnType<typeof fakeWatch>; onQuit?: () => void } = {}) {
+  const session = new ChatSession(backend);
+  return render(
+    <ChatScreen
+      backend={backend}
+      session={session}
+      onQuit={extra.onQuit ?? (() => undefined)}
+      {...(extra.driver ? { driver: extra.driver } : {})}
+      {...(extra.watch ? { watch: extra.watch } : {})}
+    />,
+  );
+}
+
+/** Type a line and press Enter, as a person would (Enter is its own key press). */
+async function type(stdin: { write(data: string): void }, line: string): Promise<void> {
+  stdin.write(line);
+  await settle(20);
+  stdin.write('\r');
+  await settle(20);
+}
+
+afterEach(() => cleanup());
+
+describe('the chat screen', () => {
+  test('shows the conversation grouped by correspondent, newest at the bottom, unread mail marked', async () => {
+    const backend = new FakeChatBackend(['manager'], [ANSWERED, ASKED]);
+    const { lastFrame } = chat(backend);
+    const frame = await frameShows(lastFrame, 'manager');
+    expect(frame).toContain('lemming chat · acme · turn 3 · writing to manager · ● 1 unread');
+    expect(frame).toContain('── manager (writing to) ──');
+    const lines = frame.split('\n');
+    const asked = lines.findIndex((line) => line.includes('[turn 0] you: Write the release notes'));
+    const answered = lines.findIndex((line) => line.includes('[turn 3] manager: Re: Write the release notes'));
+    expect(asked).toBeGreaterThan(0);
+    expect(answered).toBeGreaterThan(asked);
+    expect(lines[answered]).toMatch(/^● \[turn 3\] manager: Re: Write the release notes ↩ your "Write the release notes"/);
+    expect(lines[asked]).toMatch(/^ {2}\[turn 0\] you/);
+    expect(frame).toContain('    They are done.');
+  });
+
+  test('a line is sent as human to the current correspondent, answering their last message; that marks it read', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED, ANSWERED]);
+    const { lastFrame, stdin } = chat(backend);
+    await frameShows(lastFrame, 'manager ›');
+    await type(stdin, 'Thanks, ship it');
+    const frame = await frameShows(lastFrame, 'sent to manager');
+    expect(backend.sent).toEqual([{ to: 'manager', body: 'Thanks, ship it', replyTo: '000003-manager-001' }]);
+    expect(frame).toContain('you: Thanks, ship it ↩ manager\'s "Re: Write the release notes"');
+    expect(frame).not.toContain('●');
+  });
+
+  test('/to offers only the agents the chart allows and refuses others with the reason', async () => {
+    const backend = new FakeChatBackend(['manager', 'planner'], [ASKED]);
+    const { lastFrame, stdin } = chat(backend);
+    await frameShows(lastFrame, 'manager ›');
+    await type(stdin, '/to');
+    await frameShows(lastFrame, 'writing to manager; you can write to: manager, planner');
+
+    await type(stdin, '/to coder_01');
+    let frame = await frameShows(lastFrame, 'cannot write to coder_01');
+    expect(flat(frame)).toContain('cannot write to coder_01: human may not send to coder_01 (chart.yaml: agents.human.send_to). You can write to: manager, planner.');
+    expect(frame).toContain('manager ›');
+
+    stdin.write('/to pl');
+    await settle(20);
+    stdin.write('\t');
+    await frameShows(lastFrame, 'manager › /to planner');
+    stdin.write('\r');
+    frame = await frameShows(lastFrame, 'now writing to planner');
+    expect(frame).toContain('planner ›');
+    await type(stdin, 'Can you plan it?');
+    expect(backend.sent.at(-1)).toEqual({ to: 'planner', body: 'Can you plan it?' });
+  });
+
+  test('/inbox, /status and /help say what they say; /quit leaves', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED, ANSWERED]);
+    backend.notes = [{ id: '000002-lemming-refused-human-1', turn: 2, subject: 'Not delivered', body: '1 message(s) you sent were not delivered', unread: true }];
+    const onQuit = vi.fn();
+    const { lastFrame, stdin } = chat(backend, { onQuit });
+    await frameShows(lastFrame, 'manager ›');
+    await type(stdin, '/inbox');
+    let frame = await frameShows(lastFrame, 'now marked read');
+    expect(frame).toContain('1 unread message(s), 1 notice(s)');
+    expect(frame).toContain('● [turn 2] lemming: Not delivered');
+    expect(frame).toContain('● [turn 3] manager: Re: Write the release notes');
+    expect(backend.read.has('000003-manager-001')).toBe(true);
+    expect(frame).not.toContain('● 1 unread');
+
+    await type(stdin, '/status');
+    frame = await frameShows(lastFrame, 'acme at turn 3');
+    expect(frame).toMatch(/manager\s+0\.4000 \/ 0\.5000\s+1 unread\s+turn 3: sent 1/);
+
+    await type(stdin, '/help');
+    frame = await frameShows(lastFrame, '/to <agent>');
+    for (const command of ['/inbox', '/status', '/help', '/quit']) expect(frame).toContain(command);
+
+    await type(stdin, '/nonsense');
+    await frameShows(lastFrame, 'there is no command /nonsense; /help lists them');
+
+    await type(stdin, '/quit');
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledTimes(1));
+  });
+
+  test('new mail appears as soon as the watcher sees the file', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED]);
+    const watch = fakeWatch();
+    const { lastFrame } = chat(backend, { watch });
+    await frameShows(lastFrame, 'you: Write the release notes');
+    expect(plainText(lastFrame())).not.toContain('They are done');
+    backend.mail.push(ANSWERED);
+    watch.emit({ kind: 'mail', file: 'agents/manager/outbox/000003-001-human.md' });
+    const frame = await frameShows(lastFrame, 'They are done');
+    expect(frame).toContain('● [turn 3] manager: Re: Write the release notes');
+  });
+
+  test('--drive runs turns after a message until the reply, showing what the turns do', async () => {
+    const backend = new FakeChatBackend(['manager'], []);
+    const events = [...simpleTurn(1, 'manager', 'planner', 'Plan it'), ...simpleTurn(2, 'manager', 'human', 'Re: Plan the release').slice(0, 2), delivered(2, 'manager', 'human', 'Re: Plan the release')];
+    const driver = scriptedDriver(events, { turns: 2, reason: 'replied', replies: ['000002-manager-001'] });
+    const { lastFrame, stdin } = chat(backend, { driver });
+    await frameShows(lastFrame, 'No messages yet');
+    await type(stdin, 'Plan the release');
+    const frame = await frameShows(lastFrame, 'manager wrote to you after 2 turns');
+    expect(frame).toContain('turn 2: manager → human: Re: Plan the release');
+    expect(driver.drives).toBe(1);
+    expect(backend.sent).toEqual([{ to: 'manager', body: 'Plan the release' }]);
+  });
+});

@@ -1,0 +1,40 @@
+import type { EngineEvent, MessageSummary, RunTotals } from '../../../src/engine/events.js';
+
+/** Small builders for scripted engine events. */
+export function message(turn: number, from: string, to: string, subject: string, seq = 1): MessageSummary {
+  return {
+    id: `${String(turn).padStart(6, '0')}-${from}-${String(seq).padStart(3, '0')}`,
+    from,
+    to,
+    turn,
+    subject,
+    priority: 'normal',
+    preview: subject,
+    file: `agents/${from}/outbox/${String(turn).padStart(6, '0')}-${String(seq).padStart(3, '0')}-${to}.md`,
+  };
+}
+
+export function delivered(turn: number, from: string, to: string, subject: string): EngineEvent {
+  return { type: 'message-delivered', turn, message: message(turn, from, to, subject) };
+}
+
+export function turnFinished(turn: number): EngineEvent {
+  return { type: 'turn-finished', turn, stats: { called: 1, skipped: 0, delivered: 1, refused: 0, errors: 0, inputTokens: 100, outputTokens: 20, credits: 0.001, durationMs: 3 } };
+}
+
+export function runFinished(turns: number, reason: 'idle' | 'turn-cap' | 'stopped' = 'idle'): EngineEvent {
+  const totals: RunTotals = { turns, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+  return { type: 'run-finished', reason, turns, lastTurn: turns, totals, stranded: [] };
+}
+
+/** One quiet turn in which `agent` reads its mail and sends one message. */
+export function simpleTurn(turn: number, agent: string, to: string, subject: string): EngineEvent[] {
+  return [
+    { type: 'turn-started', turn, agents: [agent], recovering: false },
+    { type: 'agent-called', turn, agent, model: 'offline', reason: 'mail', inbox: 1, deferred: 0 },
+    delivered(turn, agent, to, subject),
+    { type: 'credits-charged', turn, agent, model: 'offline', inputTokens: 100, outputTokens: 20, credits: 0.001, balance: 0.4, estimated: true },
+    { type: 'agent-done', turn, agent, sent: 1, refused: 0 },
+    turnFinished(turn),
+  ];
+}

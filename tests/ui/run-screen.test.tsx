@@ -1,0 +1,165 @@
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { RunGate } from '../../src/ui/run/run-gate.js';
+import { RunScreen } from '../../src/ui/run/run-screen.js';
+import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';
+import { delivered, runFinished, simpleTurn, turnFinished } from './helpers/events.js';
+import { EventFeed } from './helpers/event-feed.js';
+import { fakeWatch } from './helpers/fake-watch.js';
+import { flat, frameShows, plainText, settle } from './helpers/wait.js';
+
+const AGENTS: AgentSnapshot[] = [
+  { name: 'manager', isHuman: false, balance: 0.5, budget: 0.5, unread: 0 },
+  { name: 'planner', isHuman: false, balance: 0.5, budget: 0.5, unread: 0 },
+  { name: 'coder_01', isHuman: false, balance: 0, budget: 0.5, unread: 2 },
+  { name: 'human', isHuman: true, balance: 0, budget: 0, unread: 0 },
+];
+
+function screen(feed: EventFeed, gate = new RunGate(), extra: { onStop?: (how: 'q' | 'ctrl-c') => void; watch?: ReturnType<typeof fakeWatch> } = {}) {
+  return render(
+    <RunScreen
+      events={feed}
+      gate={gate}
+      initial={initialRunState(AGENTS, 'acme', '/tmp/acme')}
+      onStop={extra.onStop ?? (() => undefined)}
+      {...(extra.watch ? { watch: extra.watch } : {})}
+    />,
+  );
+}
+
+/** The row of one agent in the frame. */
+function row(frame: string, agent: string): string {
+  return frame.split('\n').find((line) => line.startsWith(`${agent} `)) ?? '';
+}
+
+afterEach(() => cleanup());
+
+describe('the run screen', () => {
+  test('shows one row per agent with its state and credits, and a feed of delivered messages', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      { type: 'turn-started', turn: 1, agents: ['manager', 'planner'], recovering: false },
+      delivered(1, 'human', 'manager', 'Plan the release'),
+      { type: 'agent-called', turn: 1, agent: 'manager', model: 'offline', reason: 'mail', inbox: 1, deferred: 0 },
+      { type: 'agent-called', turn: 1, agent: 'planner', model: 'offline', reason: 'schedule', inbox: 0, deferred: 0 },
+    );
+    let frame = await frameShows(lastFrame, 'thinking');
+    expect(row(frame, 'manager')).toContain('thinking…');
+    expect(row(frame, 'planner')).toContain('thinking…');
+    expect(row(frame, 'coder_01')).toContain('has mail (2)');
+    expect(frame).toContain('Turn 1');
+    expect(frame).toContain('0/2 agent(s) done');
+    expect(frame).toContain('[turn 1] human → manager: Plan the release');
+
+    feed.push(
+      delivered(1, 'manager', 'planner', 'Break the release into tasks'),
+      { type: 'credits-charged', turn: 1, agent: 'manager', model: 'offline', inputTokens: 800, outputTokens: 200, credits: 0.25, balance: 0.25, estimated: true },
+      { type: 'agent-done', turn: 1, agent: 'manager', sent: 1, refused: 0 },
+      { type: 'message-refused', turn: 1, from: 'planner', to: 'human', reason: 'planner may not send to human (chart.yaml: agents.planner.send_to)' },
+      { type: 'agent-error', turn: 1, agent: 'planner', message: 'the model timed out' },
+      { type: 'agent-skipped', turn: 1, agent: 'coder_01', reason: 'out-of-credits', balance: 0 },
+    );
+    frame = await frameShows(lastFrame, 'the model timed out');
+    expect(row(frame, 'manager')).toMatch(/sent 1\s+█████░░░░░ 0\.2500 \/ 0\.5000 credits/);
+    expect(row(frame, 'planner')).toContain('error');
+    expect(row(frame, 'coder_01')).toContain('out of credits');
+    expect(row(frame, 'human')).toContain('you');
+    expect(frame).toContain('[turn 1] manager → planner: Break the release into tasks');
+    expect(frame).toContain('Refused and errors: 1 refused, 1 error(s)');
+    expect(flat(frame)).toContain('refused: planner -> human: planner may not send to human (chart.yaml: agents.planner.send_to)');
+    expect(frame).toContain('error: planner: the model timed out');
+    expect(frame).toContain('2/2 agent(s) done');
+
+    feed.push(turnFinished(1), runFinished(1));
+    feed.end();
+    frame = await frameShows(lastFrame, 'Finished at turn 1');
+    expect(frame).toContain('Totals: 1 turn · 2 messages · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
+    expect(frame).toContain('the org is idle');
+  });
+
+  test('p pauses after the current turn, s runs exactly one more, p goes on', async () => {
+    const feed = new EventFeed();
+    const gate = new RunGate();
+    const { lastFrame, stdin } = screen(feed, gate);
+    feed.push({ type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false }, ...simpleTurn(1, 'manager', 'planner', 'First').slice(0, 2));
+    await frameShows(lastFrame, 'thinking');
+    stdin.write('p');
+    await frameShows(lastFrame, 'pausing after this turn');
+
+    // The rest of turn 1 and all of turn 2 are ready, but the screen stops at the end of turn 1.
+    feed.push(...simpleTurn(1, 'manager', 'planner', 'First').slice(2), ...simpleTurn(2, 'planner', 'manager', 'Second'));
+    let frame = await frameShows(lastFrame, 'paused after turn 1');
+    await settle(60);
+    expect(feed.waiting).toBe(6);
+    expect(plainText(lastFrame())).not.toContain('Second');
+    expect(frame).toContain('p go on · s one turn · q quit');
+
+    stdin.write('s');
+    frame = await frameShows(lastFrame, 'paused after turn 2');
+    expect(frame).toContain('[turn 2] planner → manager: Second');
+    feed.push(...simpleTurn(3, 'manager', 'human', 'Third'), runFinished(3));
+    feed.end();
+    await settle(60);
+    expect(plainText(lastFrame())).not.toContain('Third');
+
+    stdin.write('p');
+    frame = await frameShows(lastFrame, 'Finished at turn 3');
+    expect(frame).toContain('[turn 3] manager → human: Third');
+    expect(frame).toContain('Totals: 3 turns · 3 messages');
+  });
+
+  test('q and Ctrl-C ask the engine to stop, and the screen says it is stopping', async () => {
+    const feed = new EventFeed();
+    const gate = new RunGate({ paused: true });
+    const onStop = vi.fn();
+    const { lastFrame, stdin } = screen(feed, gate, { onStop: (how) => {
+      onStop(how);
+      gate.stop();
+    } });
+    feed.push({ type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false });
+    await frameShows(lastFrame, 'paused after turn 0');
+    stdin.write('q');
+    await frameShows(lastFrame, 'stopping');
+    stdin.write('\u0003');
+    expect(onStop.mock.calls).toEqual([['q'], ['ctrl-c']]);
+  });
+
+  test('hand edits: a valid one says it takes effect next turn, a broken one names file, field and reason', async () => {
+    const feed = new EventFeed();
+    const watch = fakeWatch();
+    const { lastFrame } = screen(feed, new RunGate(), { watch });
+    feed.push({ type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false });
+    await frameShows(lastFrame, 'watching hand edits');
+    watch.emit({ kind: 'edits', notices: [{ key: 'w1', tone: 'ok', text: 'manager: resume reloaded — takes effect next turn' }] });
+    await frameShows(lastFrame, 'manager: resume reloaded — takes effect next turn');
+    watch.emit({
+      kind: 'edits',
+      notices: [{ key: 'w2', tone: 'problem', text: 'agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force' }],
+    });
+    const problem: EngineEvent = {
+      type: 'org-invalid',
+      turn: 1,
+      problems: [{ file: 'agents/manager/resume.md', line: 4, field: 'credits', message: 'Expected number, received string', severity: 'error' }],
+    };
+    feed.push(problem);
+    const frame = await frameShows(lastFrame, 'turn 1 runs with the last valid org');
+    expect(frame).toContain('Hand edits');
+    expect(flat(frame)).toContain('agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force');
+    expect(flat(frame)).toContain('turn 1 runs with the last valid org: agents/manager/resume.md:4: credits: Expected number, received string');
+  });
+
+  test('a large org shows its busy agents and counts the rest', async () => {
+    const many: AgentSnapshot[] = Array.from({ length: 200 }, (_, index) => ({ name: `agent_${String(index).padStart(3, '0')}`, isHuman: false, balance: 1, budget: 1, unread: 0 }));
+    const feed = new EventFeed();
+    const { lastFrame } = render(<RunScreen events={feed} gate={new RunGate()} initial={initialRunState(many, 'big')} onStop={() => undefined} />);
+    feed.push({ type: 'turn-started', turn: 1, agents: ['agent_150'], recovering: false }, { type: 'agent-called', turn: 1, agent: 'agent_150', model: 'offline', reason: 'mail', inbox: 1, deferred: 0 });
+    const frame = await frameShows(lastFrame, 'thinking');
+    expect(row(frame, 'agent_150')).toContain('thinking…');
+    expect(frame).toContain('… and 199 more agent(s), idle or not shown');
+    expect(frame.split('\n').length).toBeLessThan(40);
+  });
+});
