@@ -31,7 +31,7 @@ describe('two writers on one org', () => {
   });
   afterAll(() => server.close());
 
-  test('run, run-once, demo and reset are refused and touch nothing while a run holds the org; once it is killed, the next run recovers the lock and the turn', async () => {
+  test('run, run-once, demo, reset and chat --drive are refused and touch nothing while a run holds the org; once it is killed, the next run recovers the lock and the turn', async () => {
     const root = wireOrg(server.url, { timeoutMs: 120_000 });
     humanSends(root, 'manager', 'Build the thing.');
     const first = startLemming(root, ['run'], KEYS);
@@ -39,7 +39,7 @@ describe('two writers on one org', () => {
     await eventually(() => server.requests.length > 0, 'the first run to call its model');
 
     const before = snapshot(root);
-    for (const args of [['run'], ['run-once'], ['demo'], ['reset', '--yes']]) {
+    for (const args of [['run'], ['run-once'], ['demo'], ['reset', '--yes'], ['chat', '--drive']]) {
       const refused = await lemmingAsync(root, args, KEYS);
       expect(refused.status, args.join(' ')).toBe(3);
       expect(refused.stderr).toContain(`another engine is working on this org (process ${first.pid}, \`lemming run\``);
@@ -63,6 +63,4 @@ describe('two writers on one org', () => {
     expect(winners.filter((count) => count !== 1)).toEqual([]);
   });
 
-  // `chat --drive` is being built on another branch; once it lands, it must be refused the same way.
-  test.todo('chat --drive is refused while run holds the lock');
 });
