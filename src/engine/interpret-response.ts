@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
+import { zod } from '../lazy-modules.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { asMessageBody, sliceWhole } from '../mailbox/message-text.js';
 import { isValidAgentName, quoteName } from '../org/names.js';
@@ -35,14 +36,20 @@ export interface Interpretation {
 
 export const MEMORY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-const sendSchema = z.object({
-  to: z.string(),
-  body: z.string(),
-  subject: z.string().optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  reply_to: z.string().optional(),
-});
-const rememberSchema = z.object({ key: z.string(), text: z.string() });
+function buildSchemas(z: typeof Zod) {
+  return {
+    send: z.object({
+      to: z.string(),
+      body: z.string(),
+      subject: z.string().optional(),
+      priority: z.enum(PRIORITIES).optional(),
+      reply_to: z.string().optional(),
+    }),
+    remember: z.object({ key: z.string(), text: z.string() }),
+  };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
 
 function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
@@ -50,7 +57,7 @@ function cut(text: string, limit: number): string {
   return `${kept}\n\n[lemming: ${text.length - kept.length} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: Zod.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
 }
 
@@ -60,6 +67,8 @@ function describeIssues(error: z.ZodError): string {
  */
 export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
   const settings = org.settings;
+  schemas ??= buildSchemas(zod().z);
+  const { send: sendSchema, remember: rememberSchema } = schemas;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
   for (const call of response.toolCalls) {
     const name = String(call.name).slice(0, 64);

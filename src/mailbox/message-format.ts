@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
+import { yaml, zod } from '../lazy-modules.js';
 import { parseSimpleFrontMatter, yamlString } from './front-matter-fast.js';
 import { splitFrontMatter } from './front-matter.js';
 import { PRIORITIES, type Message } from './message.js';
@@ -37,25 +37,29 @@ function scalar(value: string): string {
   return yamlString(value);
 }
 
-const frontMatterSchema = z.looseObject({
-  id: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string({ error: 'is required: the recipient, for example `to: planner`' }),
-  turn: z.number().int().min(0).optional(),
-  created: z.union([z.string(), z.date().transform((date) => date.toISOString())]).optional(),
-  subject: z.union([z.string(), z.number().transform(String)]).optional(),
-  priority: z.enum(PRIORITIES).optional(),
-  reply_to: z.string().optional(),
-  model: z.string().optional(),
-  usage: z
-    .looseObject({
-      input_tokens: z.number().min(0),
-      output_tokens: z.number().min(0),
-      credits: z.number().min(0),
-      estimated: z.boolean().optional(),
-    })
-    .optional(),
-});
+function buildFrontMatterSchema(z: typeof Zod) {
+  return z.looseObject({
+    id: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string({ error: 'is required: the recipient, for example `to: planner`' }),
+    turn: z.number().int().min(0).optional(),
+    created: z.union([z.string(), z.date().transform((date) => date.toISOString())]).optional(),
+    subject: z.union([z.string(), z.number().transform(String)]).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    reply_to: z.string().optional(),
+    model: z.string().optional(),
+    usage: z
+      .looseObject({
+        input_tokens: z.number().min(0),
+        output_tokens: z.number().min(0),
+        credits: z.number().min(0),
+        estimated: z.boolean().optional(),
+      })
+      .optional(),
+  });
+}
+
+let frontMatterSchema: ReturnType<typeof buildFrontMatterSchema> | undefined;
 
 /** The fields of a message file as written, before the engine decides who really sent it. */
 export type ParsedMessageFile = Omit<Message, 'id' | 'from' | 'turn' | 'created'> & {
@@ -75,11 +79,12 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
   if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
   let data: unknown = parseSimpleFrontMatter(parts.yaml);
   try {
-    data ??= parseYaml(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
+    data ??= yaml().parse(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
   } catch (error) {
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     return { error: `has broken front matter: ${reason}` };
   }
+  frontMatterSchema ??= buildFrontMatterSchema(zod().z);
   const result = frontMatterSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];

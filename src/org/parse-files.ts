@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
-import { chartFileSchema, orgFileSchema, resumeSchema, type OrgFile, type ResumeFrontMatter } from './schema.js';
+import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { parseYamlSource } from './yaml-source.js';
 
-export type ChartFile = z.infer<typeof chartFileSchema>;
+export type ChartFile = z.infer<ReturnType<typeof schemas>['chartFileSchema']>;
 
 /** A resume as written: its front matter and its instructions. */
 export interface ParsedResume {
@@ -32,12 +32,12 @@ function parseYamlWith<T>(text: string, file: string, schema: z.ZodType<T>, line
 
 /** Parse `org/org.yaml`. Pure. */
 export function parseOrgFile(text: string, file = 'org/org.yaml'): Parsed<OrgFile> {
-  return parseYamlWith(text, file, orgFileSchema);
+  return parseYamlWith(text, file, schemas().orgFileSchema);
 }
 
 /** Parse `org/chart.yaml`. Pure. */
 export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
-  return parseYamlWith(text, file, chartFileSchema);
+  return parseYamlWith(text, file, schemas().chartFileSchema);
 }
 
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */
@@ -56,7 +56,7 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
       ],
     };
   }
-  const parsed = parseYamlWith(parts.yaml, file, resumeSchema, 1);
+  const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema, 1);
   if (!parsed.value) return { problems: parsed.problems };
   const lineOf = parsed.lineOf ?? (() => undefined);
   return {

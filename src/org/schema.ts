@@ -1,80 +1,94 @@
-import { z } from 'zod';
-
-const nonNegativeInt = z.number().int().min(0);
-const positiveInt = z.number().int().min(1);
-
-/** Provider limits: the engine waits rather than bursting into rate-limit errors. */
-export const providerLimitsSchema = z.strictObject({
-  concurrency: positiveInt.optional(),
-  requests_per_minute: positiveInt.optional(),
-  tokens_per_minute: positiveInt.optional(),
-});
-
-/** One entry of the model registry in org.yaml. */
-export const modelEntrySchema = z.strictObject({
-  provider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']),
-  model: z.string().min(1),
-  input_price: z.number().min(0),
-  output_price: z.number().min(0),
-  context_window: positiveInt,
-  max_output_tokens: positiveInt.optional(),
-  base_url: z.string().url().optional(),
-  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-  timeout_ms: positiveInt.optional(),
-  max_retries: nonNegativeInt.optional(),
-  tool_calling: z.boolean().optional(),
-  limits: providerLimitsSchema.optional(),
-});
-
-export const engineSettingsSchema = z.strictObject({
-  max_turns: positiveInt.default(50),
-  concurrency: positiveInt.default(8),
-  max_messages_per_turn: positiveInt.default(5),
-  max_body_chars: positiveInt.default(20_000),
-  context: z
-    .strictObject({
-      max_messages: positiveInt.default(20),
-      max_tokens: positiveInt.default(8_000),
-      max_memory_chars: positiveInt.default(4_000),
-    })
-    .prefault({}),
-});
-
-export const orgFileSchema = z.strictObject({
-  name: z.string().min(1),
-  engine: engineSettingsSchema.prefault({}),
-  models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
-});
-
-const nameList = z.array(z.string()).default([]);
-
-export const chartEntrySchema = z.strictObject({
-  reports_to: z.string().nullable().default(null),
-  send_to: nameList,
-  read_from: nameList,
-});
-
-export const chartFileSchema = z.strictObject({
-  agents: z.record(z.string(), chartEntrySchema),
-});
+import type { z as Zod } from 'zod';
+import { zod } from '../lazy-modules.js';
 
 export const TOOL_NAMES = ['send_message', 'remember'] as const;
 
-export const resumeSchema = z.strictObject({
-  title: z.string().min(1),
-  model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  credits: z.number().min(0).optional(),
-  schedule: z
-    .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
-    .prefault({}),
-  tools: z.array(z.enum(TOOL_NAMES)).default([...TOOL_NAMES]),
-});
+/** Every schema of the org's files, built on first use (see lazy-modules.ts). */
+function buildSchemas(z: typeof Zod) {
+  const nonNegativeInt = z.number().int().min(0);
+  const positiveInt = z.number().int().min(1);
 
-export type ModelEntry = z.infer<typeof modelEntrySchema>;
-export type EngineSettings = z.infer<typeof engineSettingsSchema>;
-export type OrgFile = z.infer<typeof orgFileSchema>;
-export type ChartEntry = z.infer<typeof chartEntrySchema>;
-export type ResumeFrontMatter = z.infer<typeof resumeSchema>;
+  /** Provider limits: the engine waits rather than bursting into rate-limit errors. */
+  const providerLimitsSchema = z.strictObject({
+    concurrency: positiveInt.optional(),
+    requests_per_minute: positiveInt.optional(),
+    tokens_per_minute: positiveInt.optional(),
+  });
+
+  /** One entry of the model registry in org.yaml. */
+  const modelEntrySchema = z.strictObject({
+    provider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']),
+    model: z.string().min(1),
+    input_price: z.number().min(0),
+    output_price: z.number().min(0),
+    context_window: positiveInt,
+    max_output_tokens: positiveInt.optional(),
+    base_url: z.string().url().optional(),
+    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    timeout_ms: positiveInt.optional(),
+    max_retries: nonNegativeInt.optional(),
+    tool_calling: z.boolean().optional(),
+    limits: providerLimitsSchema.optional(),
+  });
+
+  const engineSettingsSchema = z.strictObject({
+    max_turns: positiveInt.default(50),
+    concurrency: positiveInt.default(8),
+    max_messages_per_turn: positiveInt.default(5),
+    max_body_chars: positiveInt.default(20_000),
+    context: z
+      .strictObject({
+        max_messages: positiveInt.default(20),
+        max_tokens: positiveInt.default(8_000),
+        max_memory_chars: positiveInt.default(4_000),
+      })
+      .prefault({}),
+  });
+
+  const orgFileSchema = z.strictObject({
+    name: z.string().min(1),
+    engine: engineSettingsSchema.prefault({}),
+    models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
+  });
+
+  const nameList = z.array(z.string()).default([]);
+
+  const chartEntrySchema = z.strictObject({
+    reports_to: z.string().nullable().default(null),
+    send_to: nameList,
+    read_from: nameList,
+  });
+
+  const chartFileSchema = z.strictObject({
+    agents: z.record(z.string(), chartEntrySchema),
+  });
+
+
+  const resumeSchema = z.strictObject({
+    title: z.string().min(1),
+    model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    credits: z.number().min(0).optional(),
+    schedule: z
+      .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
+      .prefault({}),
+    tools: z.array(z.enum(TOOL_NAMES)).default([...TOOL_NAMES]),
+  });
+
+  return { providerLimitsSchema, modelEntrySchema, engineSettingsSchema, orgFileSchema, chartEntrySchema, chartFileSchema, resumeSchema };
+}
+
+type Schemas = ReturnType<typeof buildSchemas>;
+let built: Schemas | undefined;
+
+export function schemas(): Schemas {
+  return (built ??= buildSchemas(zod().z));
+}
+
+export type ModelEntry = Zod.infer<Schemas['modelEntrySchema']>;
+export type EngineSettings = Zod.infer<Schemas['engineSettingsSchema']>;
+export type OrgFile = Zod.infer<Schemas['orgFileSchema']>;
+export type ChartEntry = Zod.infer<Schemas['chartEntrySchema']>;
+export type ResumeFrontMatter = Zod.infer<Schemas['resumeSchema']>;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** A valid example of each field, shown next to an error about it. */

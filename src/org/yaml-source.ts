@@ -1,4 +1,5 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from '../lazy-modules.js';
 import type { Problem } from '../errors.js';
 
 /** A parsed YAML text that can say on which line a field sits. */
@@ -17,6 +18,7 @@ export function parseYamlSource(
   file: string,
   lineOffset = 0,
 ): { source?: YamlSource; problems: Problem[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -38,13 +40,13 @@ export function parseYamlSource(
 
 function lineOfPath(
   document: Document,
-  lineCounter: LineCounter,
+  lineCounter: InstanceType<ReturnType<typeof yaml>['LineCounter']>,
   path: ReadonlyArray<string | number>,
   lineOffset: number,
 ): number | undefined {
   for (let length = path.length; length >= 0; length -= 1) {
     const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + lineOffset;
+    if (yaml().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + lineOffset;
   }
   return undefined;
 }

@@ -1,0 +1,21 @@
+import { createRequire } from 'node:module';
+
+/**
+ * zod and yaml, loaded the first time they are needed rather than at start-up:
+ * together they take longer to load than Node itself does to start, and a command
+ * that finds every org file in the parse cache (`status`, `inbox`) never needs them.
+ * Their CommonJS builds are what `require` loads; Node 20 cannot load ES modules
+ * synchronously.
+ */
+const require = createRequire(import.meta.url);
+
+let zodModule: typeof import('zod') | undefined;
+let yamlModule: typeof import('yaml') | undefined;
+
+export function zod(): typeof import('zod') {
+  return (zodModule ??= require('zod') as typeof import('zod'));
+}
+
+export function yaml(): typeof import('yaml') {
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}

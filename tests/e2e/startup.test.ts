@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+
+/** The packages under node_modules that a fresh process loaded while running one command. */
+function packagesLoadedBy(root: string, command: string): string[] {
+  const script = `
+    import { createRequire } from 'node:module';
+    const { ${command}Command } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'commands', `${command}.js`))});
+    ${command}Command(${JSON.stringify(root)}, {}, { out() {}, err() {} });
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    console.log(JSON.stringify([...new Set(loaded.filter((path) => path.includes('node_modules')).map((path) => path.split('node_modules/')[1].split('/')[0]))]));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: REPO_ROOT });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return JSON.parse(result.stdout.trim()) as string[];
+}
+
+test('status on an org it has seen before loads neither zod nor yaml: every file comes from the parse cache', () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  lemming(root, ['validate']);
+  expect(packagesLoadedBy(root, 'status')).toEqual([]);
+  expect(lemming(root, ['status']).status).toBe(0);
+});
