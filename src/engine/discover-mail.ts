@@ -8,6 +8,7 @@ import { checkEdge } from '../org/permissions.js';
 import type { EngineState, PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
+import { summarise } from './summarise.js';
 
 const SCAN_NOTICE_TAG = 'scan';
 
@@ -15,7 +16,6 @@ const SCAN_NOTICE_TAG = 'scan';
 function scanNoticeId(turn: number, sender: string): string {
   return makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, '', '').id;
 }
-import { summarise } from './summarise.js';
 
 export interface Discovery {
   outboxes: EngineState['outboxes'];
