@@ -5,15 +5,18 @@ import type { Provider, ProviderRequest, ProviderResponse } from '../src/provide
  * the next agent, so every turn keeps every agent busy; the slow one waits first.
  */
 export class NextAgentProvider implements Provider {
+  private readonly next = new Map<string, string>();
+
   constructor(
-    private readonly agents: readonly string[],
+    agents: readonly string[],
     private readonly delayMs = 0,
-  ) {}
+  ) {
+    agents.forEach((agent, index) => this.next.set(agent, agents[(index + 1) % agents.length] as string));
+  }
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    const index = this.agents.indexOf(request.agent);
-    const to = this.agents[(index + 1) % this.agents.length] as string;
+    const to = this.next.get(request.agent) as string;
     return {
       text: '',
       toolCalls: [{ id: 'call_1', name: 'send_message', arguments: { to, subject: `Turn ${request.turn}`, body: `Over to you, ${to}: the next step is yours.` } }],

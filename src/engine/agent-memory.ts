@@ -16,12 +16,10 @@ const cache = new Map<string, { mtimeMs: number; notes: Map<string, string> }>()
  */
 export function readMemory(root: string, agent: string): Map<string, string> {
   const directory = agentPaths(root, agent).memory;
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(directory).mtimeMs;
-  } catch {
-    return new Map();
-  }
+  // No exception for a missing folder: most agents never keep a note, and a throw costs more than the stat.
+  const stat = statSync(directory, { throwIfNoEntry: false });
+  if (!stat) return new Map();
+  const mtimeMs = stat.mtimeMs;
   const cached = cache.get(directory);
   if (cached && cached.mtimeMs === mtimeMs) return new Map(cached.notes);
   const notes = readMemoryFiles(directory);

@@ -61,7 +61,13 @@ function staticPart(org: Org, agent: Agent): string {
   if (cached !== undefined) return cached;
   const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
   const reachable = reachableFrom(org, agent.name);
-  const text = [
+  // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
+  // so N such prompts hold one list of N names rather than N lists.
+  const sendTo =
+    reachable.length === org.agents.size - 1 && reachable.length > 0
+      ? everyoneLine(org)
+      : `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`;
+  const head = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',
     agent.instructions || '(no further instructions)',
@@ -69,7 +75,8 @@ function staticPart(org: Org, agent: Agent): string {
     '## Your place in the organisation',
     `${PROMPT_LABELS.self} ${agent.name}`,
     `${PROMPT_LABELS.manager} ${agent.reportsTo ?? '(nobody)'}`,
-    `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`,
+  ].join('\n');
+  const tail = [
     '',
     PROMPT_LABELS.team,
     ...(team.length > 0 ? team : ['(nobody reports to you)']),
@@ -82,8 +89,20 @@ function staticPart(org: Org, agent: Agent): string {
     '',
     '## Your notes',
   ].join('\n');
+  const text = head + '\n' + sendTo + '\n' + tail;
   parts.set(agent.name, text);
   return text;
+}
+
+const everyoneLines = new WeakMap<Org, string>();
+
+function everyoneLine(org: Org): string {
+  let line = everyoneLines.get(org);
+  if (line === undefined) {
+    line = `You may write to everyone in the organisation but yourself.\n${PROMPT_LABELS.sendTo} ${[...org.agents.keys()].join(', ')}`;
+    everyoneLines.set(org, line);
+  }
+  return line;
 }
 
 function systemPrompt(input: PromptInput): string {

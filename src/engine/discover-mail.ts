@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { readMessageFile, outboxPath } from '../mailbox/message-file.js';
 import { parseMessageFileName } from '../mailbox/message.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
@@ -8,6 +7,7 @@ import { checkEdge } from '../org/permissions.js';
 import type { EngineState, PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
+import { agentPaths } from './state-paths.js';
 import { summarise } from './summarise.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -34,7 +34,7 @@ export interface Discovery {
 export function discoverMail(root: string, org: Org, state: EngineState, turn: number): Discovery {
   const result: Discovery = { outboxes: {}, pending: [], humanNotices: [], events: [] };
   for (const sender of org.agents.keys()) {
-    const scan = scanOutbox(join(root, outboxPath(sender)), state.outboxes[sender]);
+    const scan = scanOutbox(agentPaths(root, sender).outbox, state.outboxes[sender]);
     if (!scan) continue;
     result.outboxes[sender] = scan.cursor;
     const refusals: Array<{ to: string; subject?: string; reason: string; file: string }> = [];

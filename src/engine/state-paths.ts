@@ -13,14 +13,33 @@ export function statePaths(root: string) {
   };
 }
 
-export function agentPaths(root: string, agent: string) {
-  const directory = join(root, 'agents', agent);
-  return {
-    directory,
-    resume: join(directory, 'resume.md'),
-    outbox: join(directory, 'outbox'),
-    memory: join(directory, 'memory'),
-    logs: join(directory, 'logs'),
-    log: join(directory, 'logs', 'activity.jsonl'),
-  };
+export interface AgentPaths {
+  directory: string;
+  resume: string;
+  outbox: string;
+  memory: string;
+  logs: string;
+  log: string;
+}
+
+/** Paths are asked for several times per agent per turn; building them once saves thousands of joins a turn. */
+const agentPathCache = new Map<string, AgentPaths>();
+
+export function agentPaths(root: string, agent: string): AgentPaths {
+  const key = `${root}\n${agent}`;
+  let paths = agentPathCache.get(key);
+  if (!paths) {
+    const directory = join(root, 'agents', agent);
+    paths = {
+      directory,
+      resume: join(directory, 'resume.md'),
+      outbox: join(directory, 'outbox'),
+      memory: join(directory, 'memory'),
+      logs: join(directory, 'logs'),
+      log: join(directory, 'logs', 'activity.jsonl'),
+    };
+    if (agentPathCache.size > 100_000) agentPathCache.clear();
+    agentPathCache.set(key, paths);
+  }
+  return paths;
 }

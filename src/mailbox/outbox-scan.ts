@@ -33,12 +33,8 @@ export function isMessageFileName(name: string): boolean {
  * has not changed (one stat, no listing) or does not exist.
  */
 export function scanOutbox(directory: string, cursor: OutboxCursor | undefined, now = Date.now()): OutboxScan | undefined {
-  let directoryStat;
-  try {
-    directoryStat = statSync(directory);
-  } catch {
-    return undefined;
-  }
+  const directoryStat = statSync(directory, { throwIfNoEntry: false });
+  if (!directoryStat) return undefined;
   if (cursor && cursor.mtimeMs === directoryStat.mtimeMs) return undefined;
   const entries = readdirSync(directory, { withFileTypes: true }).filter((entry) => isMessageFileName(entry.name));
   entries.sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));

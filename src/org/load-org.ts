@@ -82,6 +82,10 @@ export class OrgLoader {
       else brokenResumes.add(name);
     }
     let org: Org | undefined;
+    if (this.lastValid && problems.length === 0 && sameStamps(stamps, this.lastValidStamps)) {
+      // Nothing changed since the last load: the same org object, so what was computed for it stays valid.
+      return { org: this.lastValid, problems, reloaded: [], joined: [], left: [], keptLastValid: false };
+    }
     if (orgFile.value && chart.value) {
       // Cross-check what did parse, so one run of `validate` reports every problem.
       const assembled = assembleOrg({
@@ -172,6 +176,12 @@ export class OrgLoader {
     problems.push(...parsed.problems);
     return parsed;
   }
+}
+
+function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string, string>): boolean {
+  if (left.size !== right.size) return false;
+  for (const [file, stamp] of left) if (right.get(file) !== stamp) return false;
+  return true;
 }
 
 /** Load an org once, throwing InvalidOrgError with every problem when it cannot be used. */

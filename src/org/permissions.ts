@@ -31,7 +31,13 @@ export function checkEdge(org: Org, from: string, to: string): Verdict {
  * its `send_to` list, which is the order a person wrote; for `"*"`, in name order.
  */
 export function reachableFrom(org: Org, from: string): string[] {
-  return indexOf(org).reachable(from);
+  const sender = org.agents.get(from);
+  const candidates = !sender ? [] : sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
+  // The same test as checkEdge, without building a reason for each of N candidates.
+  return candidates.filter((to) => {
+    const recipient = org.agents.get(to);
+    return to !== from && recipient !== undefined && (recipient.readFrom === '*' || recipient.readFrom.has(from));
+  });
 }
 
 /** The agents that report to `manager`, in name order. */
@@ -40,7 +46,6 @@ export function directReports(org: Org, manager: string): string[] {
 }
 
 interface OrgIndex {
-  reachable(from: string): string[];
   reports: Map<string, string[]>;
 }
 
@@ -57,24 +62,7 @@ function indexOf(org: Org): OrgIndex {
     if (list) list.push(agent.name);
     else reports.set(agent.reportsTo, [agent.name]);
   }
-  const reachable = new Map<string, string[]>();
-  index = {
-    reports,
-    reachable(from) {
-      let list = reachable.get(from);
-      if (!list) {
-        const sender = org.agents.get(from);
-        const candidates = !sender ? [] : sender.sendTo === '*' ? [...org.agents.keys()] : [...sender.sendTo];
-        // The same test as checkEdge, without building a reason for each of N candidates.
-        list = candidates.filter((to) => {
-          const recipient = org.agents.get(to);
-          return to !== from && recipient !== undefined && (recipient.readFrom === '*' || recipient.readFrom.has(from));
-        });
-        reachable.set(from, list);
-      }
-      return list;
-    },
-  };
+  index = { reports };
   indexes.set(org, index);
   return index;
 }

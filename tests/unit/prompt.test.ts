@@ -3,7 +3,8 @@ import { buildPrompt, type InboxEntry } from '../../src/engine/build-prompt.js';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { Org } from '../../src/org/org.js';
-import { defaultOrg } from '../helpers/temp-org.js';
+import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
+import { defaultOrg, write } from '../helpers/temp-org.js';
 
 function orgWith(settings: Partial<Org['settings']['context']> = {}): Org {
   const { org } = loadOrg(defaultOrg());
@@ -64,5 +65,20 @@ describe('the prompt', () => {
     const content = built.request.messages[0]?.content ?? '';
     expect(content.length).toBeLessThan(6_000);
     expect(content).toContain('only the first');
+  });
+});
+
+describe('an agent that may write to everyone', () => {
+  test('is shown the one shared list of the org, and told that it excludes itself', async () => {
+    const root = defaultOrg();
+    const everyone = ['human', 'manager', 'planner', 'hr', 'coder_01', 'janitor'];
+    write(root, 'org/chart.yaml', `agents:\n${everyone.map((name) => `  ${name}:\n    send_to: ["*"]\n    read_from: ["*"]\n`).join('')}`);
+    const { org } = loadOrg(root);
+    const agent = org.agents.get('planner');
+    if (!agent) throw new Error('no planner');
+    const built = buildPrompt({ org, agent, modelKey: 'offline', turn: 1, inbox: [entry('a', 'Please do the work', { from: 'hr' })], memory: new Map(), reason: 'mail' });
+    expect(built.request.system).toContain('You may write to everyone in the organisation but yourself.\nYou may send messages to: coder_01, hr, human, janitor, manager, planner');
+    const reply = await new OfflineProvider().generate(built.request);
+    expect(reply.toolCalls[0]?.arguments).toMatchObject({ to: 'hr', reply_to: 'a' });
   });
 });
