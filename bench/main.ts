@@ -3,6 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileSystemFloor } from './fs-floor.js';
 import { figure, showMs, type Figure } from './stats.js';
 import type { Job, JobResult } from './worker.js';
 
@@ -12,16 +14,19 @@ const cli = join(repo, 'dist', 'cli', 'main.js');
 // Orgs are built inside the repository, not in the system temp folder: on this machine
 // file creation under /tmp is often many times slower than elsewhere on the same disk.
 const scratch = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
-const WARM_UP_TURNS = 1;
+// The same workloads on a RAM-backed file system, where present, separate the engine's own cost from the disk's.
+const memoryScratch = existsSync('/dev/shm') ? join('/dev/shm', `lemming-bench-${process.pid}`) : undefined;
+const WARM_UP_TURNS = 3;
+const MEASURED_TURNS = 5;
 
-function runWorker(args: string[]): string {
-  return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: scratch }, maxBuffer: 16 * 1024 * 1024 });
+function runWorker(args: string[], base: string): string {
+  return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: base }, maxBuffer: 16 * 1024 * 1024 });
 }
 
 /** Build the org in one process and run the turns in another, so peak RSS is the engine's alone. */
-function runJob(job: Job, keep = false): JobResult {
-  const built = JSON.parse(runWorker(['build', JSON.stringify(job)])) as { root: string; buildMs: number };
-  const result = JSON.parse(runWorker(['run', JSON.stringify(job), built.root, ...(keep ? ['--keep'] : [])])) as JobResult;
+function runJob(job: Job, keep = false, base = scratch): JobResult {
+  const built = JSON.parse(runWorker(['build', JSON.stringify(job)], base)) as { root: string; buildMs: number };
+  const result = JSON.parse(runWorker(['run', JSON.stringify(job), built.root, ...(keep ? ['--keep'] : [])], base)) as JobResult;
   return { ...result, buildMs: built.buildMs };
 }
 
@@ -42,11 +47,12 @@ function timeProcess(args: string[], runs: number): Figure {
 
 interface Results {
   machine: { cores: number; node: string; platform: string; loadBefore: number[]; loadAfter: number[]; date: string };
-  overhead: Array<{ agents: number; history: number; turn: Figure; peakRssMb: number }>;
+  overhead: Array<{ agents: number; history: number; turn: Figure; peakRssMb: number; floor: Figure }>;
+  overheadInMemory: Array<{ agents: number; history: number; turn: Figure; peakRssMb: number }>;
   latency: Array<{ agents: number; concurrency: number; turn: Figure; serialMs: number; ratioToSerial: number; target: number }>;
   startup: { nodeBaseline: Figure; status: Figure; runOnce: Figure; agents: number; history: number };
   idle: { agents: number; withMail: number; turn: Figure; reference: Figure; referenceAgents: number };
-  offline: { agents: number; turn: Figure };
+  offline: { agents: number; turn: Figure; messages: number };
   seconds: number;
 }
 
@@ -57,16 +63,26 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 log('1/5 engine overhead: one turn, every agent with mail, an instant model');
 const overhead: Results['overhead'] = [];
+const overheadInMemory: Results['overheadInMemory'] = [];
 let bigOrg: string | undefined;
 for (const agents of [10, 50, 200, 1000]) {
+  const floor = fileSystemFloor(scratch, agents);
   for (const history of [0, 10_000, 100_000]) {
     const keep = agents === 200 && history === 100_000;
-    const result = runJob({ agents, history, withMail: agents, provider: 'instant', turns: WARM_UP_TURNS + 5 }, keep);
+    const result = runJob({ agents, history, withMail: agents, provider: 'instant', turns: WARM_UP_TURNS + MEASURED_TURNS }, keep);
     if (keep) bigOrg = result.root;
-    overhead.push({ agents, history, turn: measured(result), peakRssMb: result.peakRssMb });
-    log(`  N=${agents} H=${history}: ${showMs(measured(result))}, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+    overhead.push({ agents, history, turn: measured(result), peakRssMb: result.peakRssMb, floor });
+    log(`  disk   N=${agents} H=${history}: ${showMs(measured(result))}, peak RSS ${result.peakRssMb.toFixed(0)} MB (writing ${agents} files alone: ${showMs(floor)})`);
+  }
+  if (!memoryScratch) continue;
+  mkdirSync(memoryScratch, { recursive: true });
+  for (const history of [0, 100_000]) {
+    const result = runJob({ agents, history, withMail: agents, provider: 'instant', turns: WARM_UP_TURNS + MEASURED_TURNS }, false, memoryScratch);
+    overheadInMemory.push({ agents, history, turn: measured(result), peakRssMb: result.peakRssMb });
+    log(`  memory N=${agents} H=${history}: ${showMs(measured(result))}, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
   }
 }
+if (memoryScratch) rmSync(memoryScratch, { recursive: true, force: true });
 
 log('2/5 latency hiding: a model that takes 200 ms, default concurrency');
 const latency: Results['latency'] = [];
@@ -92,19 +108,20 @@ log(`  node -e 0: ${showMs(startup.nodeBaseline)}; status: ${showMs(startup.stat
 rmSync(bigOrg, { recursive: true, force: true });
 
 log('4/5 idle cost: N=1,000 with 10 agents that have mail');
-const idleResult = runJob({ agents: 1000, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + 5 });
-const referenceResult = runJob({ agents: 10, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + 5 });
+const idleResult = runJob({ agents: 1000, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + MEASURED_TURNS });
+const referenceResult = runJob({ agents: 10, history: 0, withMail: 10, provider: 'instant', turns: WARM_UP_TURNS + MEASURED_TURNS });
 const idle: Results['idle'] = { agents: 1000, withMail: 10, turn: measured(idleResult), reference: measured(referenceResult), referenceAgents: 10 };
 log(`  N=1000 with 10 busy: ${showMs(idle.turn)}; N=10 all busy: ${showMs(idle.reference)}`);
 
-log('5/5 the offline model at N=200');
-const offlineResult = runJob({ agents: 200, history: 0, withMail: 200, provider: 'offline', turns: WARM_UP_TURNS + 3 });
-const offline: Results['offline'] = { agents: 200, turn: measured(offlineResult) };
+log('5/5 the offline model at N=200: the turn in which all 200 answer their mail, in three fresh orgs');
+const offlineRuns = [0, 1, 2].map(() => runJob({ agents: 200, history: 0, withMail: 200, provider: 'offline', turns: 1 }));
+const offline: Results['offline'] = { agents: 200, turn: figure(offlineRuns.map((run) => run.turnMs[0] ?? 0)), messages: offlineRuns[0]?.called[0] ?? 0 };
 log(`  ${showMs(offline.turn)}`);
 
 const results: Results = {
   machine: { cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, loadBefore, loadAfter: loadavg(), date: new Date().toISOString() },
   overhead,
+  overheadInMemory,
   latency,
   startup,
   idle,

@@ -1,11 +1,10 @@
-import type { z as Zod } from 'zod';
-import { zod } from '../lazy-modules.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { asMessageBody, sliceWhole } from '../mailbox/message-text.js';
 import { isValidAgentName, quoteName } from '../org/names.js';
 import type { Agent, Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
 import type { ProviderResponse } from '../providers/provider.js';
+import { checkArguments, type ArgumentSpec } from './tool-arguments.js';
 
 /** A message the engine will write on an agent's behalf. */
 export interface OutgoingMessage {
@@ -36,29 +35,22 @@ export interface Interpretation {
 
 export const MEMORY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-function buildSchemas(z: typeof Zod) {
-  return {
-    send: z.object({
-      to: z.string(),
-      body: z.string(),
-      subject: z.string().optional(),
-      priority: z.enum(PRIORITIES).optional(),
-      reply_to: z.string().optional(),
-    }),
-    remember: z.object({ key: z.string(), text: z.string() }),
-  };
-}
-
-let schemas: ReturnType<typeof buildSchemas> | undefined;
+const SEND_ARGUMENTS: Record<string, ArgumentSpec> = {
+  to: { kind: 'string', required: true },
+  body: { kind: 'string', required: true },
+  subject: { kind: 'string', required: false },
+  priority: { kind: 'enum', values: PRIORITIES, required: false },
+  reply_to: { kind: 'string', required: false },
+};
+const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
+  key: { kind: 'string', required: true },
+  text: { kind: 'string', required: true },
+};
 
 function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const kept = sliceWhole(text, limit);
   return `${kept}\n\n[lemming: ${text.length - kept.length} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
-}
-
-function describeIssues(error: Zod.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`).join('; ');
 }
 
 /**
@@ -67,8 +59,6 @@ function describeIssues(error: Zod.ZodError): string {
  */
 export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
   const settings = org.settings;
-  schemas ??= buildSchemas(zod().z);
-  const { send: sendSchema, remember: rememberSchema } = schemas;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
   for (const call of response.toolCalls) {
     const name = String(call.name).slice(0, 64);
@@ -85,24 +75,24 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       continue;
     }
     if (call.name === 'remember') {
-      const parsed = rememberSchema.safeParse(call.arguments);
-      if (!parsed.success) {
-        result.invalidCalls.push(`remember: ${describeIssues(parsed.error)}; expected { key: string, text: string }`);
-      } else if (!MEMORY_KEY_PATTERN.test(parsed.data.key)) {
-        result.invalidCalls.push(`remember: the key ${quoteName(parsed.data.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
+      const parsed = checkArguments<{ key: string; text: string }>(call.arguments, REMEMBER_ARGUMENTS);
+      if ('problems' in parsed) {
+        result.invalidCalls.push(`remember: ${parsed.problems.join('; ')}; expected { key: string, text: string }`);
+      } else if (!MEMORY_KEY_PATTERN.test(parsed.value.key)) {
+        result.invalidCalls.push(`remember: the key ${quoteName(parsed.value.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
       } else {
-        result.memories.push({ key: parsed.data.key, text: cut(parsed.data.text, settings.max_body_chars) });
+        result.memories.push({ key: parsed.value.key, text: cut(parsed.value.text, settings.max_body_chars) });
       }
       continue;
     }
-    const parsed = sendSchema.safeParse(call.arguments);
-    if (!parsed.success) {
+    const parsed = checkArguments<{ to: string; body: string; subject?: string; priority?: Priority; reply_to?: string }>(call.arguments, SEND_ARGUMENTS);
+    if ('problems' in parsed) {
       result.invalidCalls.push(
-        `send_message: ${describeIssues(parsed.error)}; expected { to: string, body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
+        `send_message: ${parsed.problems.join('; ')}; expected { to: string, body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
       );
       continue;
     }
-    const { to, body, subject, priority, reply_to: replyTo } = parsed.data;
+    const { to, body, subject, priority, reply_to: replyTo } = parsed.value;
     const shortSubject = subject === undefined ? undefined : subject.slice(0, 200);
     const refuse = (reason: string): void => {
       result.refusals.push({ to: to.slice(0, 64), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });

@@ -60,6 +60,18 @@ function buildFrontMatterSchema(z: typeof Zod) {
 }
 
 let frontMatterSchema: ReturnType<typeof buildFrontMatterSchema> | undefined;
+type FrontMatterFields = Zod.infer<ReturnType<typeof buildFrontMatterSchema>>;
+
+/**
+ * The fast path's fields, when they are exactly what a valid message needs (every
+ * value the fast parser gives is already a string, a whole turn or a usage map);
+ * anything else goes through the full schema, which also words the error.
+ */
+function simpleFields(data: Record<string, unknown> | undefined): FrontMatterFields | undefined {
+  if (!data || typeof data.to !== 'string') return undefined;
+  if (data.priority !== undefined && !(PRIORITIES as readonly unknown[]).includes(data.priority)) return undefined;
+  return data as FrontMatterFields;
+}
 
 /** The fields of a message file as written, before the engine decides who really sent it. */
 export type ParsedMessageFile = Omit<Message, 'id' | 'from' | 'turn' | 'created'> & {
@@ -77,21 +89,24 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
   if (text.includes('\u0000')) return { error: 'is a binary file, not a markdown message' };
   const parts = splitFrontMatter(text);
   if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
-  let data: unknown = parseSimpleFrontMatter(parts.yaml);
-  try {
-    data ??= yaml().parse(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
-  } catch (error) {
-    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    return { error: `has broken front matter: ${reason}` };
+  let fields = simpleFields(parseSimpleFrontMatter(parts.yaml));
+  if (!fields) {
+    let data: unknown;
+    try {
+      data = yaml().parse(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
+    } catch (error) {
+      const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+      return { error: `has broken front matter: ${reason}` };
+    }
+    frontMatterSchema ??= buildFrontMatterSchema(zod().z);
+    const result = frontMatterSchema.safeParse(data);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const field = issue?.path.join('.') || 'front matter';
+      return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}` };
+    }
+    fields = result.data;
   }
-  frontMatterSchema ??= buildFrontMatterSchema(zod().z);
-  const result = frontMatterSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join('.') || 'front matter';
-    return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}` };
-  }
-  const fields = result.data;
   const message: ParsedMessageFile = { to: fields.to, priority: fields.priority ?? 'normal', body: parts.body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
   if (fields.id !== undefined) message.id = fields.id;
   if (fields.from !== undefined) message.claimedFrom = fields.from;

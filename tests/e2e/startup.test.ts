@@ -25,3 +25,21 @@ test('status on an org it has seen before loads neither zod nor yaml: every file
   expect(packagesLoadedBy(root, 'status')).toEqual([]);
   expect(lemming(root, ['status']).status).toBe(0);
 });
+
+test('a run of the offline org on files it has seen before loads neither zod nor yaml', async () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  lemming(root, ['send', 'manager', 'Plan the release']);
+  lemming(root, ['validate']);
+  const script = `
+    import { createRequire } from 'node:module';
+    const { runCommand } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'commands', 'run.js'))});
+    await runCommand(${JSON.stringify(root)}, { mode: 'json' }, { out() {}, err() {} });
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('node_modules'));
+    console.log(JSON.stringify([...new Set(loaded.map((path) => path.split('node_modules/')[1].split('/')[0]))]));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: REPO_ROOT });
+  expect(result.stderr).toBe('');
+  expect(JSON.parse(result.stdout.trim())).toEqual([]);
+  expect(lemming(root, ['inbox']).stdout).toContain('from manager');
+});

@@ -1,0 +1,38 @@
+/** What a tool's argument may be: a string, or one of a few strings. */
+export type ArgumentSpec = { kind: 'string'; required: boolean } | { kind: 'enum'; values: readonly string[]; required: boolean };
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * Check a model's tool arguments against a small spec. Pure, and cheap enough to run
+ * for every call without loading a validation library. Extra fields are ignored.
+ */
+export function checkArguments<T>(value: unknown, spec: Record<string, ArgumentSpec>): { value: T } | { problems: string[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { problems: [`arguments: expected an object, received ${describe(value)}`] };
+  }
+  const input = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const output: Record<string, unknown> = {};
+  for (const [field, rule] of Object.entries(spec)) {
+    const given = input[field];
+    if (given === undefined) {
+      if (rule.required) problems.push(`${field}: is required`);
+      continue;
+    }
+    if (typeof given !== 'string') {
+      problems.push(`${field}: expected ${rule.kind === 'enum' ? rule.values.join(' | ') : 'string'}, received ${describe(given)}`);
+      continue;
+    }
+    if (rule.kind === 'enum' && !rule.values.includes(given)) {
+      problems.push(`${field}: expected ${rule.values.join(' | ')}, received ${JSON.stringify(given.slice(0, 40))}`);
+      continue;
+    }
+    output[field] = given;
+  }
+  return problems.length > 0 ? { problems } : { value: output as T };
+}
