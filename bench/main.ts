@@ -16,7 +16,7 @@ const cli = join(repo, 'dist', 'cli', 'main.js');
 const scratch = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
 // The same workloads on a RAM-backed file system, where present, separate the engine's own cost from the disk's.
 const memoryScratch = existsSync('/dev/shm') ? join('/dev/shm', `lemming-bench-${process.pid}`) : undefined;
-const WARM_UP_TURNS = 3;
+const WARM_UP_TURNS = 10;
 const MEASURED_TURNS = 5;
 
 function runWorker(args: string[], base: string): string {
