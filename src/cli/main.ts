@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { processOutput, resolveRoot } from './cli-context.js';
+import { packageRoot } from './package-root.js';
 
 const output = processOutput;
 
@@ -56,9 +59,18 @@ function report(error: unknown): number {
   return 1;
 }
 
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 const program = new Command();
 program
   .name('lemming')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
   .option('--root <dir>', 'the org root (default: the current folder)')
   .showHelpAfterError()

@@ -159,10 +159,7 @@ export class Engine {
       totals.inputTokens += result.stats.inputTokens;
       totals.outputTokens += result.stats.outputTokens;
       totals.credits += result.stats.credits;
-      if (stopWhenIdle && totals.turns < maxTurns && !this.hasWork()) {
-        reason = 'idle';
-        break;
-      }
+      // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
     const stranded = agentsWithMail(this.root, this.org, this.state)
       .filter((agent) => !agent.payable)

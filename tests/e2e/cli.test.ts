@@ -127,3 +127,9 @@ describe('the lemming binary', () => {
     expect(logs.stdout).toMatch(/\[turn 4\] \S+ charged model="offline"/);
   });
 });
+
+test('--version prints the package version', () => {
+  const result = lemming(tempDir(), ['--version']);
+  expect(result.status).toBe(0);
+  expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+});
