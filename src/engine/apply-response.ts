@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { formatMessage } from '../mailbox/message-format.js';
 import { outboxPath } from '../mailbox/message-file.js';
+import { cursorAfterOwnWrites } from '../mailbox/outbox-scan.js';
 import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../mailbox/message.js';
 import type { OutboxCursor } from '../mailbox/outbox-scan.js';
 import { HUMAN } from '../org/names.js';
@@ -49,6 +50,8 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
   const agent = org.agents.get(name);
   if (!agent) throw new Error(`applyResponse: unknown agent ${name}`);
   const outbox = join(root, outboxPath(name));
+  // Taken before any write: if it differs from the cursor's, someone else changed the folder since the last listing.
+  const mtimeBefore = statSync(outbox, { throwIfNoEntry: false })?.mtimeMs;
   if (input.recovering) {
     removeTurnFiles(outbox, turn);
     truncateLogFromTurn(root, name, turn);
@@ -74,7 +77,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
   }
 
   const newMail: PendingItem[] = [];
-  let lastName = input.previousCursor?.lastName ?? '';
+  const written: string[] = [];
   interpretation.messages.forEach((outgoing, index) => {
     const seq = index + 1;
     const fileName = messageFileName(turn, seq, outgoing.to);
@@ -95,7 +98,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     writeFileAtomic(join(root, file), formatMessage(message));
     crashPoint('mid-write');
     if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
-    if (fileName > lastName) lastName = fileName;
+    written.push(fileName);
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
     events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
     if (outgoing.to !== HUMAN) {
@@ -187,14 +190,8 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     },
     activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
   };
-  if (sent > 0 || input.previousCursor) {
-    outcome.outbox = {
-      mtimeMs: sent > 0 ? statSync(outbox).mtimeMs : (input.previousCursor?.mtimeMs ?? 0),
-      lastName,
-      count: (input.previousCursor?.count ?? 0) + sent,
-      scannedAt: input.previousCursor?.scannedAt ?? 0,
-    };
-  }
+  const cursor = cursorAfterOwnWrites(input.previousCursor, written, input.recovering ? Number.NaN : mtimeBefore, sent > 0 ? statSync(outbox).mtimeMs : 0);
+  if (cursor) outcome.outbox = cursor;
   return { outcome, events };
 }
 
