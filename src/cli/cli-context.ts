@@ -1,10 +1,5 @@
 import { resolve } from 'node:path';
 
-/** Options every command takes. */
-export interface GlobalOptions {
-  root: string;
-}
-
 /** The org root a command works on: `--root`, or the current folder. */
 export function resolveRoot(options: { root?: string }): string {
   return resolve(options.root ?? process.cwd());

@@ -1,6 +1,6 @@
 import { formatProblem } from '../errors.js';
 import type { EngineEvent } from '../engine/events.js';
-import { showCredits } from './format-credits.js';
+import { showCredits } from '../ui/shared/format.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {

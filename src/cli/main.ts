@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
+import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
 
@@ -11,6 +12,15 @@ const output = processOutput;
 function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more, for example 5');
+  return parsed;
+}
+
+/** A plain decimal above zero: no hex, no exponents, nothing a typo could turn into a fortune. */
+function credits(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 1e9) {
+    throw new InvalidArgumentError('expected a plain number of credits above 0, for example 0.5');
+  }
   return parsed;
 }
 
@@ -73,7 +83,7 @@ program
   .version(packageVersion(), '-V, --version', 'print the version')
   .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
   .option('--root <dir>', 'the org root (default: the current folder)')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
 const root = (): string => resolveRoot(program.opts<{ root?: string }>());
@@ -133,9 +143,9 @@ program
   .argument('<agent>', 'the recipient')
   .argument('<text...>', 'the message')
   .option('--subject <subject>', 'a subject line')
-  .addOption(new Option('--priority <priority>', 'how urgent it is').choices(['low', 'normal', 'high', 'urgent']))
+  .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
   .option('--reply-to <id>', 'the id of the message this answers')
-  .action((agent: string, text: string[], options: { subject?: string; priority?: string; replyTo?: string }) =>
+  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string }) =>
     execute(async () => (await import('./commands/send.js')).sendCommand(root(), agent, text, options, output)),
   );
 
@@ -189,8 +199,8 @@ program
   .command('top-up')
   .description("add credits to an agent's budget (a ledger entry)")
   .argument('<agent>')
-  .argument('<credits>', 'how many credits, for example 0.5')
-  .action((agent: string, credits: string) => execute(async () => (await import('./commands/top-up.js')).topUpCommand(root(), agent, credits, output)));
+  .argument('<credits>', 'how many credits, for example 0.5', credits)
+  .action((agent: string, credits: number) => execute(async () => (await import('./commands/top-up.js')).topUpCommand(root(), agent, credits, output)));
 
 program
   .command('validate')
@@ -203,6 +213,13 @@ program
   .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
   .option('-y, --yes', 'do not ask')
   .action((options: { yes?: boolean }) => execute(async () => (await import('./commands/reset.js')).resetCommand(root(), options, output)));
+
+// A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
+// safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
-import { showCredits } from './format-credits.js';
+import { showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
 export type OutputMode = 'plain' | 'json';
@@ -34,6 +34,8 @@ const REASONS = {
 
 /** The short summary a run ends with. */
 export function runSummary(finished: Extract<EngineEvent, { type: 'run-finished' }>, root: string): string[] {
+  const reason =
+    finished.reason === 'idle' && finished.stranded.length > 0 ? 'the org is idle: no agent that can pay for a call has unread mail' : REASONS[finished.reason];
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
   const stranded =
@@ -42,7 +44,7 @@ export function runSummary(finished: Extract<EngineEvent, { type: 'run-finished'
       : [];
   return [
     ...stranded,
-    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${REASONS[finished.reason]}.`,
+    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${reason}.`,
     `${totals.delivered} message(s) delivered, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,
     `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`,

@@ -48,11 +48,6 @@ export function truncateLogFromTurn(root: string, agent: string, turn: number): 
   writeFileSync(path, lines.slice(0, keep).map((line) => `${line}\n`).join(''));
 }
 
-/** The last `count` entries of an agent's log, oldest first. */
-export function readLogTail(root: string, agent: string, count: number): LogEntry[] {
-  return readLog(root, agent, count);
-}
-
 /** An agent's log entries, oldest first (only the last `count`, when given). */
 export function readLog(root: string, agent: string, count?: number): LogEntry[] {
   let text: string;
@@ -61,14 +56,16 @@ export function readLog(root: string, agent: string, count?: number): LogEntry[]
   } catch {
     return [];
   }
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
   const entries: LogEntry[] = [];
-  for (const line of count === undefined ? lines : lines.slice(-count)) {
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
     try {
-      entries.push(JSON.parse(line) as LogEntry);
+      const entry = JSON.parse(line) as unknown;
+      // Lines a crash cut short, or a person wrote, that are not log entries are skipped.
+      if (entry !== null && typeof entry === 'object' && typeof (entry as LogEntry).turn === 'number') entries.push(entry as LogEntry);
     } catch {
-      // Skip a line cut short by a crash.
+      // A line cut short by a crash.
     }
   }
-  return entries;
+  return count === undefined ? entries : entries.slice(-count);
 }

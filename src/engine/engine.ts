@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { OrgLoader } from '../org/load-org.js';
+import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
@@ -89,6 +90,7 @@ export class Engine {
    * throws LockedError, InvalidOrgError with every problem, or the provider's error.
    */
   static open(options: EngineOptions): Engine {
+    requireOrgRoot(options.root);
     const lock = acquireLock(options.root, options.command ?? 'run');
     try {
       const loader = new OrgLoader(options.root);

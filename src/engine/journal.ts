@@ -48,7 +48,6 @@ export type JournalRecord =
       notices: PendingItem[];
     }
   | { type: 'response'; turn: number; agent: string; response: ProviderResponse; receivedAt: string }
-  | { type: 'failure'; turn: number; agent: string; message: string }
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidAgentName } from '../org/names.js';
+import { requireOrgRoot } from '../org/must-exist.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 
@@ -9,6 +10,7 @@ import { agentPaths, statePaths } from './state-paths.js';
  * Resumes, the chart and org.yaml stay. Refuses while an engine holds the lock.
  */
 export function resetOrg(root: string): { removed: number } {
+  requireOrgRoot(root);
   const lock = acquireLock(root, 'reset');
   let removed = 0;
   try {

@@ -182,6 +182,15 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const toCall: PlannedCall[] = [];
   for (const call of plan.calls) {
     if (finished.has(call.agent)) continue;
+    if (!org.agents.has(call.agent)) {
+      // Planned before a crash, removed from the org since: its turn ends here and its mail stays where it is.
+      const message = `${call.agent} is no longer in the org, so its part of this interrupted turn was dropped`;
+      const outcome: AgentOutcome = { agent: call.agent, read: [], newMail: [], humanNotices: [], activity: 'left the org', error: message };
+      appendJournal(paths.journal, { type: 'done', turn, outcome });
+      outcomes.push(outcome);
+      yield { type: 'warning', turn, message };
+      continue;
+    }
     const journaled = responses.get(call.agent);
     if (journaled) {
       const onlyNotices = (mail.get(call.agent) ?? []).every((item) => item.kind === 'notice');
@@ -212,8 +221,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
+      // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
+      // the next run applies it instead of paying for the same call again.
       const response = await provider.generate(request);
-      if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
       return { agent: call.agent, response, receivedAt, shown, onlyNotices };
     } catch (error) {
@@ -235,7 +245,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       deferred: call.deferred,
     };
   }
-  stats.called += plan.calls.length;
+  stats.called += toCall.length;
 
   let stopped = false;
   for await (const called of mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal)) {

@@ -35,7 +35,7 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   const verdict = checkEdge(org, HUMAN, input.to);
   if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
   const body = asMessageBody(input.body).trim();
-  if (body === '') throw new LemmingError('empty-message', 'not sent: the message is empty');
+  if (body === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
   const turn = loadState(statePaths(root).state).turn;
   const directory = join(root, outboxPath(HUMAN));
   let seq = nextSeq(directory, turn);

@@ -1,15 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { LemmingError } from '../errors.js';
-import { quoteName } from '../org/names.js';
 import type { Org } from '../org/org.js';
+import { requireAgent } from '../org/must-exist.js';
 import { appendLedger, repairLedger } from './ledger.js';
 import { lockHolder } from './lock.js';
 import { statePaths } from './state-paths.js';
 
 /** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
-  const target = org.agents.get(agent);
-  if (!target) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(agent)}; agents: ${[...org.agents.keys()].join(', ')}`);
+  const target = requireAgent(org, agent);
   if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up');
   if (!Number.isFinite(credits) || credits <= 0) {
     throw new LemmingError('bad-credits', `credits must be a number above 0, for example \`lemming top-up ${agent} 0.5\``);

@@ -19,7 +19,7 @@ export function formatMessage(message: Message): string {
     const usage = message.usage;
     const estimated = usage.estimated ? ', estimated: true' : '';
     lines.push(
-      `usage: { input_tokens: ${usage.inputTokens}, output_tokens: ${usage.outputTokens}, credits: ${formatCredits(usage.credits)}${estimated} }`,
+      `usage: { input_tokens: ${usage.inputTokens}, output_tokens: ${usage.outputTokens}, credits: ${frontMatterCredits(usage.credits)}${estimated} }`,
     );
   }
   lines.push('---');
@@ -27,8 +27,8 @@ export function formatMessage(message: Message): string {
   return `${lines.join('\n')}\n${body}`;
 }
 
-/** Credits as a plain decimal, never in exponent notation, without float noise. */
-export function formatCredits(credits: number): string {
+/** Credits as written into a message's front matter: a plain decimal, never in exponent notation, without float noise. */
+export function frontMatterCredits(credits: number): string {
   if (credits === 0) return '0';
   return Number(credits.toPrecision(6)).toFixed(10).replace(/\.?0+$/, '');
 }

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lemming } from '../helpers/cli.js';
+import { CLI, lemming } from '../helpers/cli.js';
 import { listOutbox, read, resume, tempDir, write } from '../helpers/temp-org.js';
 
 describe('the lemming binary', () => {
@@ -55,9 +56,12 @@ describe('the lemming binary', () => {
     lemming(root, ['bootstrap']);
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
-    const bad = lemming(root, ['top-up', 'hr', '-1']);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/credits must be a number above 0/);
+    for (const junk of ['-1', '0', '0x10', '1e300', 'lots']) {
+      const bad = lemming(root, ['top-up', 'hr', junk]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/expected a plain number of credits above 0, for example 0\.5/);
+    }
+    expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
   });
 
   test('failures exit non-zero with a one-line reason', () => {
@@ -132,4 +136,33 @@ test('--version prints the package version', () => {
   const result = lemming(tempDir(), ['--version']);
   expect(result.status).toBe(0);
   expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+test('a folder with no org is left as it was: run and reset refuse it and write nothing', () => {
+  const empty = tempDir();
+  for (const args of [['run'], ['run-once'], ['reset', '--yes'], ['status']]) {
+    const result = lemming(empty, args);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/org\/org\.yaml/);
+  }
+  expect(readdirSync(empty)).toEqual([]);
+});
+
+test('output piped into a reader that stops early is not an error', () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} --root ${JSON.stringify(root)} logs manager -n 1; node ${JSON.stringify(CLI)} --root ${JSON.stringify(root)} status | head -c 1`], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+});
+
+test('logs skips lines that are not log entries and still shows the last n', () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  lemming(root, ['send', 'manager', 'Plan it']);
+  lemming(root, ['run']);
+  appendFileSync(join(root, 'agents/manager/logs/activity.jsonl'), 'null\n"str"\n{"no":"turn"}\n');
+  const logs = lemming(root, ['logs', 'manager', '-n', '3']);
+  expect(logs.status).toBe(0);
+  expect(logs.stdout.trim().split('\n')).toHaveLength(3);
+  expect(logs.stdout).not.toMatch(/undefined|native code/);
 });

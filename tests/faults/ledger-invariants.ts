@@ -1,6 +1,6 @@
 import type { LogEntry } from '../../src/engine/agent-log.js';
 import { priceCall, type LedgerEntry } from '../../src/engine/ledger.js';
-import { formatCredits } from '../../src/mailbox/message-format.js';
+import { frontMatterCredits } from '../../src/mailbox/message-format.js';
 import type { Org } from '../../src/org/org.js';
 import type { OrgRecord } from './org-record.js';
 
@@ -72,7 +72,7 @@ export function ledgerViolations(record: OrgRecord, org: Org, handDropped: Reado
       charge.model === model &&
       charge.input_tokens === usage.inputTokens &&
       charge.output_tokens === usage.outputTokens &&
-      formatCredits(charge.credits) === formatCredits(usage.credits) &&
+      frontMatterCredits(charge.credits) === frontMatterCredits(usage.credits) &&
       (charge.estimated ?? false) === (usage.estimated ?? false);
     if (!same) violations.push(`${message.file}: its usage differs from the ledger's charge for turn ${turn}`);
   }

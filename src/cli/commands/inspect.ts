@@ -2,16 +2,15 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMemory } from '../../engine/agent-memory.js';
 import { orgStatus } from '../../engine/org-status.js';
-import { LemmingError } from '../../errors.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { loadOrg } from '../../org/load-org.js';
-import { quoteName } from '../../org/names.js';
+import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { Output } from '../cli-context.js';
-import { showCredits } from '../format-credits.js';
+import { showCredits } from '../../ui/shared/format.js';
 
 function audience(value: Audience): string {
   return value === '*' ? 'everyone (*)' : value.size === 0 ? 'nobody' : [...value].sort().join(', ');
@@ -44,8 +43,7 @@ function recent(root: string, org: Org, agent: string, count: number): { sent: M
 /** `lemming inspect <agent>`: resume, permissions, credits, notes, and recent mail in and out. */
 export function inspectCommand(root: string, agent: string, options: { json?: boolean; count?: number }, output: Output): number {
   const { org } = loadOrg(root);
-  const target = org.agents.get(agent);
-  if (!target) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(agent)}; agents: ${[...org.agents.keys()].join(', ')}`);
+  const target = requireAgent(org, agent);
   const status = orgStatus(org).agents.find((entry) => entry.name === agent);
   const others = [...org.agents.keys()].filter((name) => name !== agent);
   const reaches = others.filter((name) => checkEdge(org, agent, name).allowed);

@@ -1,7 +1,6 @@
-import { readLogTail, type LogEntry } from '../../engine/agent-log.js';
-import { LemmingError } from '../../errors.js';
+import { readLog, type LogEntry } from '../../engine/agent-log.js';
 import { loadOrg } from '../../org/load-org.js';
-import { quoteName } from '../../org/names.js';
+import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 
 /** One log entry as a line: turn, time, event, and its fields. */
@@ -16,8 +15,8 @@ export function formatLogEntry(entry: LogEntry): string {
 
 export function logsCommand(root: string, agent: string, options: { lines?: number; json?: boolean }, output: Output): number {
   const { org } = loadOrg(root);
-  if (!org.agents.has(agent)) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(agent)}; agents: ${[...org.agents.keys()].join(', ')}`);
-  const entries = readLogTail(root, agent, options.lines ?? 20);
+  requireAgent(org, agent);
+  const entries = readLog(root, agent, options.lines ?? 20);
   if (entries.length === 0) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
   for (const entry of entries) output.out(options.json ? JSON.stringify(entry) : formatLogEntry(entry));
   return 0;

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
-import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import type { Priority } from '../../mailbox/message.js';
 import { sendAsHuman } from '../../engine/send-as-human.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 
 export interface SendOptions {
   subject?: string;
-  priority?: string;
+  /** Already one of the priorities: commander's `.choices()` refuses anything else. */
+  priority?: Priority;
   replyTo?: string;
 }
 
@@ -15,14 +15,11 @@ export interface SendOptions {
 export function sendCommand(root: string, to: string, words: string[], options: SendOptions, output: Output): number {
   const { org } = loadOrg(root);
   const body = words.length === 1 && words[0] === '-' ? readFileSync(0, 'utf8') : words.join(' ');
-  if (options.priority !== undefined && !(PRIORITIES as readonly string[]).includes(options.priority)) {
-    throw new LemmingError('bad-priority', `--priority ${JSON.stringify(options.priority)} is not valid; use one of ${PRIORITIES.join(', ')}`);
-  }
   const { message, file } = sendAsHuman(root, org, {
     to,
     body,
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
-    ...(options.priority !== undefined ? { priority: options.priority as Priority } : {}),
+    ...(options.priority !== undefined ? { priority: options.priority } : {}),
     ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
   });
   output.out(`sent ${message.id} to ${to}: ${file}`);

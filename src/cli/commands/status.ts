@@ -1,7 +1,7 @@
 import { orgStatus } from '../../engine/org-status.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
-import { showCredits } from '../format-credits.js';
+import { showCredits } from '../../ui/shared/format.js';
 
 /** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
 export function statusCommand(root: string, options: { json?: boolean }, output: Output): number {

@@ -2,11 +2,11 @@ import { orgStatus } from '../../engine/org-status.js';
 import { topUp } from '../../engine/top-up.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
-import { showCredits } from '../format-credits.js';
+import { showCredits } from '../../ui/shared/format.js';
 
-export function topUpCommand(root: string, agent: string, amount: string, output: Output): number {
+export function topUpCommand(root: string, agent: string, amount: number, output: Output): number {
   const { org } = loadOrg(root);
-  topUp(org, agent, Number(amount));
+  topUp(org, agent, amount);
   const balance = orgStatus(org).agents.find((status) => status.name === agent)?.balance ?? 0;
   output.out(`topped up ${agent} by ${amount} credits; ${showCredits(balance)} left`);
   return 0;

@@ -1,4 +1,4 @@
-import { formatCredits } from '../shared/format.js';
+import { showCredits } from '../shared/format.js';
 import { CHAT_COMMANDS } from './chat-command.js';
 import type { ChatReply } from './chat-session.js';
 
@@ -51,7 +51,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
         { text: `${status.org} at turn ${status.turn}${running}`, bold: true },
         ...status.agents.map((agent) => ({
           text: `${agent.name.padEnd(width)}  ${
-            agent.isHuman ? 'you'.padEnd(20) : `${formatCredits(agent.balance)} / ${formatCredits(agent.budget + agent.toppedUp)}`.padEnd(20)
+            agent.isHuman ? 'you'.padEnd(20) : `${showCredits(agent.balance)} / ${showCredits(agent.budget + agent.toppedUp)}`.padEnd(20)
           }  ${agent.isHuman ? '' : `${agent.unread} unread  `}${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
           ...(agent.lastError ? { color: 'red' } : {}),
         })),

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { Bar, levelColor } from '../shared/bar.js';
-import { formatCredits } from '../shared/format.js';
+import { showCredits } from '../shared/format.js';
 import type { AgentActivity, AgentRow } from './run-state.js';
 
 const STATE_WIDTH = 18;
@@ -62,8 +62,8 @@ function AgentLine({ row, nameWidth }: { row: AgentRow; nameWidth: number }) {
         <Text dimColor>you</Text>
       ) : (
         <Text>
-          <Bar fraction={fraction} color={levelColor(fraction)} /> {formatCredits(row.balance)}
-          <Text dimColor>{` / ${formatCredits(row.budget)} credits`}</Text>
+          <Bar fraction={fraction} color={levelColor(fraction)} /> {showCredits(row.balance)}
+          <Text dimColor>{` / ${showCredits(row.budget)} credits`}</Text>
         </Text>
       )}
     </Text>

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { RunTotals } from '../../engine/events.js';
-import { formatCount, formatCredits, plural } from '../shared/format.js';
+import { formatCount, showCredits, plural } from '../shared/format.js';
 import type { RunState } from './run-state.js';
 
 const REASONS: Record<NonNullable<RunState['finished']>['reason'], string> = {
@@ -17,7 +17,7 @@ export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?:
       <Text wrap="truncate-end">
         <Text bold>Totals: </Text>
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')} · ${formatCount(totals.refused)} refused · `}
-        {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${formatCredits(totals.credits)} credits`}
+        {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
       {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${REASONS[finished.reason]}.`}</Text> : null}
     </Box>

@@ -1,5 +1,5 @@
 /** Credits for people: four decimals below 10, two above; never exponent notation. */
-export function formatCredits(credits: number): string {
+export function showCredits(credits: number): string {
   const rounded = Math.abs(credits) < 10 ? credits.toFixed(4) : credits.toFixed(2);
   return rounded === '-0.0000' ? '0.0000' : rounded;
 }

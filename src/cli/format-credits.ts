@@ -1,5 +1,0 @@
-/** Credits for people: four decimals below 10, two above; never exponent notation. */
-export function showCredits(credits: number): string {
-  const rounded = Math.abs(credits) < 10 ? credits.toFixed(4) : credits.toFixed(2);
-  return rounded === '-0.0000' ? '0.0000' : rounded;
-}
