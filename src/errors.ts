@@ -27,6 +27,7 @@ export interface Problem {
   severity: 'error' | 'warning';
 }
 
+/** `file:line: field: message`, leaving out what is not known. */
 export function formatProblem(problem: Problem): string {
   const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
   const field = problem.field ? ` ${problem.field}:` : '';
@@ -48,6 +49,7 @@ export class InvalidOrgError extends LemmingError {
   }
 }
 
+/** The message of anything thrown, whether an Error or not. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

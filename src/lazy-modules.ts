@@ -12,10 +12,12 @@ const require = createRequire(import.meta.url);
 let zodModule: typeof import('zod') | undefined;
 let yamlModule: typeof import('yaml') | undefined;
 
+/** The zod module, loaded on the first call. */
 export function zod(): typeof import('zod') {
   return (zodModule ??= require('zod') as typeof import('zod'));
 }
 
+/** The yaml module, loaded on the first call. */
 export function yaml(): typeof import('yaml') {
   return (yamlModule ??= require('yaml') as typeof import('yaml'));
 }

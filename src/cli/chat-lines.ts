@@ -12,6 +12,7 @@ import { formatEvent } from './format-event.js';
 import { paintEvent } from './paint-event.js';
 import { stopOnSignal } from './stop-signal.js';
 
+/** What `chatLines` needs; a `driver` is given only with `--drive`. */
 export interface ChatLinesOptions {
   root: string;
   backend: ChatBackend;
@@ -19,6 +20,7 @@ export interface ChatLinesOptions {
   driver?: ChatDriver;
   input: NodeJS.ReadableStream;
   output: Output;
+  /** Paint the lines about engine events shown while driving. */
   colour: boolean;
 }
 

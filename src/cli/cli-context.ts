@@ -11,6 +11,7 @@ export interface Output {
   err(line: string): void;
 }
 
+/** The real standard output and error, one line per call. */
 export const processOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),

@@ -4,6 +4,7 @@ import { formatEvent } from './format-event.js';
 import { showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
+/** Events without the terminal UI: readable lines, or one JSON object per line. */
 export type OutputMode = 'plain' | 'json';
 
 /** Print an engine event stream as readable lines or as one JSON object per line; return the last run summary. */

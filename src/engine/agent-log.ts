@@ -11,6 +11,7 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
+/** Append entries to the agent's activity log, creating its `logs/` folder when needed; writes nothing for none. */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
   const path = agentPaths(root, agent).log;

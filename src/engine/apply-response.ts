@@ -21,6 +21,7 @@ import { makeNotice, refusalNoticeBody } from './notices.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
 
+/** What `applyResponse` needs to carry out one agent's response. */
 export interface ApplyInput {
   root: string;
   org: Org;
@@ -37,6 +38,7 @@ export interface ApplyInput {
   previousCursor: OutboxCursor | undefined;
   /** The agent's inbox held only notices from the engine: do not answer a text reply with another notice. */
   onlyNotices: boolean;
+  /** The agent's credits before this call is charged; the charge event reports the balance after. */
   balanceBefore: number;
 }
 

@@ -17,16 +17,20 @@ export interface InboxEntry {
   body: string;
 }
 
+/** What `buildPrompt` needs to build one agent's call. */
 export interface PromptInput {
   org: Org;
   agent: Agent;
+  /** Key in the org's model registry: its window sizes the inbox, its name goes in the request. */
   modelKey: string;
   turn: number;
   inbox: InboxEntry[];
   memory: ReadonlyMap<string, string>;
+  /** Why the agent is called: it has mail, or its schedule woke it (possibly with an empty inbox). */
   reason: 'mail' | 'schedule';
 }
 
+/** One agent's provider request, and which of its mail made it in. */
 export interface BuiltPrompt {
   request: Omit<ProviderRequest, 'signal'>;
   /** Ids of the mail shown: read once the call succeeds. */

@@ -25,6 +25,10 @@ function reached(point: CrashPoint): boolean {
   return remaining <= 0;
 }
 
+/**
+ * Kill the process with SIGKILL when `LEMMING_CRASH_AT` names this point and its count is
+ * reached; otherwise it does nothing.
+ */
 export function crashPoint(point: CrashPoint): void {
   if (reached(point)) process.kill(process.pid, 'SIGKILL');
 }

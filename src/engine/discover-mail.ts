@@ -17,6 +17,7 @@ function scanNoticeId(turn: number, sender: string): string {
   return makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, '', '').id;
 }
 
+/** What `discoverMail` found: new outbox cursors (changed outboxes only), mail to deliver, notices and events. */
 export interface Discovery {
   outboxes: EngineState['outboxes'];
   pending: PendingItem[];

@@ -3,6 +3,7 @@ import type { Engine } from './engine.js';
 import type { EngineEvent } from './events.js';
 import type { TurnResult } from './run-turn.js';
 
+/** Limits for `driveUntilReply`; the signal stops it, leaving a turn in progress journaled. */
 export interface DriveOptions {
   /** Give up after this many turns without a reply. */
   maxTurns: number;

@@ -56,6 +56,7 @@ export interface EngineState {
   ledger: LedgerSnapshot;
 }
 
+/** The state of an org whose engine has never run: turn 0, no mail, an empty ledger snapshot. */
 export function initialState(): EngineState {
   return {
     version: 1,
@@ -71,6 +72,10 @@ export function initialState(): EngineState {
   };
 }
 
+/**
+ * Read `engine.json`; a file that cannot be read (usually: not there yet) gives the initial state.
+ * Throws LemmingError `corrupt-state` when it is not valid JSON or has an unknown version.
+ */
 export function loadState(path: string): EngineState {
   let text: string;
   try {
@@ -91,6 +96,7 @@ export function loadState(path: string): EngineState {
   }
 }
 
+/** Write the state atomically (temporary file, then rename): a crash leaves the old file or the new one. */
 export function saveState(path: string, state: EngineState): void {
   writeFileAtomic(path, `${JSON.stringify(state)}\n`);
 }

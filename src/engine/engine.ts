@@ -18,6 +18,7 @@ import { runTurn, type TurnResult } from './run-turn.js';
 import { agentPaths, statePaths } from './state-paths.js';
 import { agentsWithMail } from './waiting-mail.js';
 
+/** How to open an `Engine` on an org root. */
 export interface EngineOptions {
   root: string;
   /**
@@ -25,11 +26,16 @@ export interface EngineOptions {
    * keys from the environment and the root's `.env`. Its `preflight` runs before the first turn.
    */
   providerFactory?: ProviderFactory;
+  /**
+   * Times for log entries and the turn's plan, and for messages when the provider gives none;
+   * defaults to the system clock.
+   */
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
   command?: string;
 }
 
+/** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
 export interface RunOptions {
   /** Stop after this many turns (default: org.yaml engine.max_turns). */
   maxTurns?: number;

@@ -15,6 +15,10 @@ export interface MessageSummary {
   file: string;
 }
 
+/**
+ * Why an agent with work was not called: a balance at or below zero, or too few credits for
+ * the call's estimated cost.
+ */
 export type SkipReason = 'out-of-credits' | 'insufficient-credits';
 
 /**
@@ -58,6 +62,7 @@ export type EngineEvent =
       stranded: string[];
     };
 
+/** Counts for one turn, carried by `turn-finished`. */
 export interface TurnStats {
   called: number;
   skipped: number;
@@ -66,10 +71,13 @@ export interface TurnStats {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** Credits charged for all of the turn's calls. */
   credits: number;
+  /** Wall-clock time of the turn, in milliseconds. */
   durationMs: number;
 }
 
+/** Sums of the turn stats over a whole run, carried by `run-finished`. */
 export interface RunTotals {
   turns: number;
   delivered: number;

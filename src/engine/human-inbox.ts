@@ -10,11 +10,14 @@ import { checkEdge } from '../org/permissions.js';
 import { loadState } from './engine-state.js';
 import { statePaths } from './state-paths.js';
 
+/** A message to the human, with where it lies and whether they have read it. */
 export interface InboxMessage extends Message {
+  /** The message file, relative to the org root. */
   file: string;
   unread: boolean;
 }
 
+/** A notice from the engine to the human (a refused send, an agent out of credits), with its read mark. */
 export interface InboxNotice {
   id: string;
   turn: number;
@@ -23,6 +26,7 @@ export interface InboxNotice {
   unread: boolean;
 }
 
+/** What `readHumanInbox` returns: messages oldest first, and the engine's notices for the human. */
 export interface HumanInbox {
   messages: InboxMessage[];
   notices: InboxNotice[];

@@ -33,6 +33,7 @@ export interface Interpretation {
   textOnly: boolean;
 }
 
+/** A valid memory key, 1 to 64 characters; the key is also the note's file name (`<key>.md`), so no dots or slashes. */
 export const MEMORY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const SEND_ARGUMENTS: Record<string, ArgumentSpec> = {

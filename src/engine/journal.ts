@@ -108,6 +108,7 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   return { records, wholeBytes: start, totalBytes: buffer.length };
 }
 
+/** Close and delete the journal once its turn has committed (or has nothing to finish); a missing file is fine. */
 export function removeJournal(path: string): void {
   closeJournal(path);
   try {

@@ -37,10 +37,12 @@ export interface LedgerSnapshot {
   lastCharged: Record<string, number>;
 }
 
+/** The snapshot before any ledger line has been read: offset 0, no totals. */
 export function emptySnapshot(): LedgerSnapshot {
   return { offset: 0, totals: {}, lastCharged: {} };
 }
 
+/** Totals for an agent the ledger has no line for yet: all zero. */
 export function emptyTotals(): AgentTotals {
   return { spent: 0, toppedUp: 0, inputTokens: 0, outputTokens: 0, calls: 0 };
 }
@@ -130,6 +132,7 @@ export function repairLedger(path: string): void {
   }
 }
 
+/** Append entries as JSON lines; nothing is written for none. A `mid-ledger` crash point can cut the write short. */
 export function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
   const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');

@@ -17,6 +17,7 @@ export interface OrgLock {
   release(): void;
 }
 
+/** Thrown when a live engine holds the org's lock (or it cannot be taken); the CLI exits with code 3. */
 export class LockedError extends LemmingError {
   constructor(message: string) {
     super('locked', message, { exitCode: 3 });

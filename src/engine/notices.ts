@@ -16,6 +16,7 @@ export function makeNotice(turn: number, to: string, tag: string, index: number,
   };
 }
 
+/** The text of a notice about refused messages: the first 20 with their reasons, then how many more. */
 export function refusalNoticeBody(refusals: Array<{ to: string; subject?: string; reason: string }>): string {
   const shown = refusals.slice(0, 20).map((refusal) => {
     const about = refusal.subject ? ` ("${refusal.subject}")` : '';

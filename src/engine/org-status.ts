@@ -6,28 +6,36 @@ import { lockHolder } from './lock.js';
 import { mailByAgent } from './plan-turn.js';
 import { statePaths } from './state-paths.js';
 
+/** One agent's line in `lemming status`. */
 export interface AgentStatus {
   name: string;
   title: string;
+  /** The agent's models in order, joined with ` -> ` (the first answers, the rest are fallbacks). */
   model: string;
   isHuman: boolean;
+  /** Credits from the agent's resume, before top-ups and charges. */
   budget: number;
   toppedUp: number;
   spent: number;
   balance: number;
   inputTokens: number;
   outputTokens: number;
+  /** Mail waiting for the agent: messages and engine notices. */
   unread: number;
+  /** The last turn the agent was called in. */
   lastRan?: number;
   lastActivity?: { turn: number; summary: string };
   lastError?: { turn: number; message: string };
 }
 
+/** What `orgStatus` reports for `lemming status`. */
 export interface OrgStatus {
   org: string;
   root: string;
   turn: number;
+  /** The engine that holds the lock now, if one does. */
   running?: { pid: number; command: string; started: string };
+  /** A journal is on disk: a turn was cut short, and the next engine to open the org finishes (or discards) it. */
   unfinishedTurn: boolean;
   agents: AgentStatus[];
 }

@@ -5,13 +5,16 @@ import type { EngineEvent } from './events.js';
 import { balanceOf, type LedgerSnapshot } from './ledger.js';
 import { makeNotice } from './notices.js';
 
+/** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
 export interface TurnPlan {
   /** Agents to call, in name order, with their waiting mail. */
   calls: Array<{ agent: string; reason: 'mail' | 'schedule'; mail: PendingItem[] }>;
   events: EngineEvent[];
   /** Agents at zero after this plan (whose manager has been told). */
   outOfCredits: string[];
+  /** Notices for managers that are agents. */
   notices: PendingItem[];
+  /** Notices for a manager that is the human. */
   humanNotices: EngineState['humanNotices'];
 }
 

@@ -7,8 +7,10 @@ import type { PendingItem } from './engine-state.js';
 import type { EngineEvent } from './events.js';
 import { takeWritten } from './written-messages.js';
 
+/** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
   agent: string;
+  /** The agent's first model, for which the prompt was sized. */
   modelKey: string;
   reason: 'mail' | 'schedule';
   prompt: BuiltPrompt;

@@ -33,6 +33,7 @@ export interface TurnContext {
   signal?: AbortSignal;
 }
 
+/** Filled in by a turn as it runs: read it once its events have all been consumed. */
 export interface TurnResult {
   /** The state after the turn, or undefined when it was stopped before it could commit. */
   state?: EngineState;

@@ -12,11 +12,13 @@ import { checkEdge } from '../org/permissions.js';
 import { loadState } from './engine-state.js';
 import { statePaths } from './state-paths.js';
 
+/** A message the person sends with `sendAsHuman`. */
 export interface HumanMessage {
   to: string;
   body: string;
   subject?: string;
   priority?: Priority;
+  /** The id of the message this answers. */
   replyTo?: string;
 }
 

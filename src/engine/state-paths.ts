@@ -13,18 +13,22 @@ export function statePaths(root: string) {
   };
 }
 
+/** Where one agent's files lie, under `agents/<name>/`. */
 export interface AgentPaths {
   directory: string;
   resume: string;
   outbox: string;
+  /** Folder of the agent's notes, one `<key>.md` each. */
   memory: string;
   logs: string;
+  /** The activity log, `logs/activity.jsonl`. */
   log: string;
 }
 
 /** Paths are asked for several times per agent per turn; building them once saves thousands of joins a turn. */
 const agentPathCache = new Map<string, AgentPaths>();
 
+/** The paths of an agent's files. Cached: the object returned is shared, so do not change it. */
 export function agentPaths(root: string, agent: string): AgentPaths {
   const key = `${root}\n${agent}`;
   let paths = agentPathCache.get(key);

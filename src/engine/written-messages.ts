@@ -8,6 +8,10 @@ import type { Message } from '../mailbox/message.js';
 const written = new Map<string, Message>();
 const LIMIT = 50_000;
 
+/**
+ * Keep a message this process just wrote (`file` relative to the root) for `takeWritten`; all
+ * are forgotten past 50,000.
+ */
 export function rememberWritten(root: string, file: string, message: Message): void {
   if (written.size >= LIMIT) written.clear();
   written.set(`${root}\n${file}`, message);

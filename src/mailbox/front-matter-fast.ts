@@ -23,6 +23,10 @@ export function yamlString(text: string): string {
   return isPlainSafe(text) ? text : JSON.stringify(text);
 }
 
+/**
+ * Parse front matter in the one-key-a-line form lemming writes; undefined for anything else,
+ * so the caller uses the YAML parser.
+ */
 export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | undefined {
   const result: Record<string, unknown> = {};
   for (const line of yaml.split('\n')) {

@@ -11,6 +11,7 @@ export function outboxPath(agent: string): string {
 /** Files larger than this are read only up to it; the body is cut and says so. */
 export const MAX_MESSAGE_FILE_BYTES = 4 * 1024 * 1024;
 
+/** A message with notes on what in the file was overruled (sender, recipient), or why the file cannot be used. */
 export type ReadMessageResult = { message: Message; notes: string[] } | { error: string };
 
 /**

@@ -1,3 +1,4 @@
+/** Message priorities, lowest first; a message that gives none is `normal`. */
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
@@ -28,10 +29,12 @@ export interface Message {
   body: string;
 }
 
+/** A turn number zero-padded to six digits, so file names and ids sort by turn. */
 export function padTurn(turn: number): string {
   return String(turn).padStart(6, '0');
 }
 
+/** A message's place in its sender's turn, zero-padded to three digits. */
 export function padSeq(seq: number): string {
   return String(seq).padStart(3, '0');
 }

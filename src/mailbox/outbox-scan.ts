@@ -24,6 +24,7 @@ export interface OutboxCursor {
   ownSince?: string[];
 }
 
+/** What `scanOutbox` found in an outbox that changed since its cursor. */
 export interface OutboxScan {
   cursor: OutboxCursor;
   /** Names of message files not taken in before, in name order. */
@@ -32,6 +33,7 @@ export interface OutboxScan {
   skipped: Array<{ name: string; reason: string }>;
 }
 
+/** Any visible `.md` file counts as mail, not only names lemming makes; temporary files start with a dot. */
 export function isMessageFileName(name: string): boolean {
   return name.endsWith('.md') && !name.startsWith('.');
 }

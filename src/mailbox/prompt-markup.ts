@@ -6,6 +6,7 @@
  * can never pass for another message or another sender.
  */
 
+/** One message as the prompt shows it, and as `parseMessageMarkup` reads it back. */
 export interface InboxItemMarkup {
   id: string;
   from: string;
@@ -24,18 +25,22 @@ export const PROMPT_LABELS = {
   sendTo: 'You may send messages to:',
 } as const;
 
+/** Escape `&`, `<` and `>` so a body cannot close or open an element. */
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Escape text for a double-quoted attribute; newlines become spaces, so they do not survive a round trip. */
 export function escapeAttribute(text: string): string {
   return escapeText(text).replace(/"/g, '&quot;').replace(/\r?\n/g, ' ');
 }
 
+/** Undo `escapeText` and `escapeAttribute` (apart from the newlines made spaces). */
 export function unescapeText(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/** A `<message>` element with the metadata as escaped attributes and the body as escaped content. */
 export function renderMessageMarkup(item: InboxItemMarkup): string {
   const attributes: Array<[string, string]> = [
     ['id', item.id],
@@ -76,6 +81,7 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
   return items;
 }
 
+/** A `<memory key=...>` element holding one of the agent's notes, escaped like a message. */
 export function renderMemoryMarkup(key: string, text: string): string {
   return `<memory key="${escapeAttribute(key)}">\n${escapeText(text)}\n</memory>`;
 }

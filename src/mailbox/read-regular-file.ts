@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
+/** The text (cut at the byte limit when `truncated`), or why the file was refused. */
 export type RegularFileRead = { text: string; truncated: boolean } | { error: string };
 
 /**

@@ -4,10 +4,12 @@ import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
 
+/** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
 export interface OrgParts {
   root: string;
   orgFile: OrgFile;
   chart: ChartFile;
+  /** The line in org/chart.yaml of a dotted path, for error messages. */
   chartLineOf: (path: ReadonlyArray<string | number>) => number | undefined;
   /** Resumes by agent name (folder name), already parsed. */
   resumes: ReadonlyMap<string, ParsedResume>;

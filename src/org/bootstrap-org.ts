@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { isValidAgentName } from './names.js';
 
+/** What `lemming bootstrap` did; paths are relative to the org root. */
 export interface BootstrapReport {
   /** Files written because they were missing. */
   written: string[];

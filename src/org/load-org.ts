@@ -7,7 +7,9 @@ import type { Org } from './org.js';
 import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 
+/** The org's name, engine settings and model registry, relative to the root. */
 export const ORG_FILE = 'org/org.yaml';
+/** Who reports to whom and who may send to and read from whom, relative to the root. */
 export const CHART_FILE = 'org/chart.yaml';
 
 interface CachedFile<T> {
@@ -18,6 +20,7 @@ interface CachedFile<T> {
   fromDisk: boolean;
 }
 
+/** The outcome of one load: the org in force, its problems, and what changed since the last valid load. */
 export interface OrgLoadResult {
   /** The org in force: the freshly loaded one, or the last valid one when the files are now broken. */
   org?: Org;

@@ -10,9 +10,11 @@ export const HUMAN = 'human';
 /** The sender name the engine uses for its own notices (refusals, out-of-credit alerts). */
 export const ENGINE_SENDER = 'lemming';
 
+/** How a valid agent name looks, for error messages. */
 export const AGENT_NAME_HINT =
   'an agent name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example "coder_01")';
 
+/** A name that matches `AGENT_NAME_PATTERN` and is not the engine's own sender name (`lemming`). */
 export function isValidAgentName(name: unknown): name is string {
   return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
 }

@@ -34,4 +34,5 @@ export interface Org {
   agents: ReadonlyMap<string, Agent>;
 }
 
+/** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */
 export const HUMAN_MODEL = 'human';

@@ -5,6 +5,7 @@ import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { parseYamlSource } from './yaml-source.js';
 
+/** org/chart.yaml as parsed, before its names are checked against the resumes. */
 export type ChartFile = z.infer<ReturnType<typeof schemas>['chartFileSchema']>;
 
 /** A resume as written: its front matter and its instructions. */
@@ -15,6 +16,7 @@ export interface ParsedResume {
   lines: Record<string, number | undefined>;
 }
 
+/** One org file parsed: the value when it passed its schema, and every problem found. */
 export interface Parsed<T> {
   value?: T;
   problems: Problem[];

@@ -1,6 +1,7 @@
 import { HUMAN } from './names.js';
 import type { Audience, Org } from './org.js';
 
+/** Whether a message may pass along an edge of the chart, and if not, why. */
 export type Verdict = { allowed: true } | { allowed: false; reason: string };
 
 function includes(audience: Audience, name: string): boolean {

@@ -1,6 +1,7 @@
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 
+/** The tools an agent can be given; a resume without `tools` gets all of them. */
 export const TOOL_NAMES = ['send_message', 'remember'] as const;
 
 /** Every schema of the org's files, built on first use (see lazy-modules.ts). */
@@ -80,14 +81,20 @@ function buildSchemas(z: typeof Zod) {
 type Schemas = ReturnType<typeof buildSchemas>;
 let built: Schemas | undefined;
 
+/** The zod schemas of the org's files, built on the first call rather than at import (see lazy-modules.ts). */
 export function schemas(): Schemas {
   return (built ??= buildSchemas(zod().z));
 }
 
+/** One model in org.yaml's registry; prices are credits per million tokens. */
 export type ModelEntry = Zod.infer<Schemas['modelEntrySchema']>;
+/** org.yaml's `engine:` section, with its defaults filled in. */
 export type EngineSettings = Zod.infer<Schemas['engineSettingsSchema']>;
+/** org/org.yaml as parsed, before it is checked against the other files. */
 export type OrgFile = Zod.infer<Schemas['orgFileSchema']>;
+/** One agent's entry in org/chart.yaml; `send_to` and `read_from` may hold `"*"` for everyone. */
 export type ChartEntry = Zod.infer<Schemas['chartEntrySchema']>;
+/** The front matter of `agents/<name>/resume.md`; `model` is one registry key or a list, the first tried first. */
 export type ResumeFrontMatter = Zod.infer<Schemas['resumeSchema']>;
 export type ToolName = (typeof TOOL_NAMES)[number];
 

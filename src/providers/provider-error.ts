@@ -29,6 +29,7 @@ export class ProviderError extends LemmingError {
   }
 }
 
+/** HTTP statuses worth another attempt: timeout, conflict, rate limit and any server error. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }

@@ -46,6 +46,7 @@ export interface ToolCall {
   argumentsError?: string;
 }
 
+/** Tokens a call used, as the provider reported them or as lemming estimated. */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;

@@ -8,4 +8,5 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
+/** Framing tokens the estimate adds per message (and per tool call). */
 export const TOKENS_PER_MESSAGE = 4;

@@ -2,6 +2,10 @@ import { bootstrapOrg } from '../../org/bootstrap-org.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
 
+/**
+ * `lemming bootstrap`: write the default org's missing files and folders into `root`;
+ * files a person changed are kept.
+ */
 export function bootstrapCommand(root: string, output: Output): number {
   const report = bootstrapOrg(root, packageRoot());
   for (const file of report.written) output.out(`wrote ${file}`);

@@ -7,6 +7,7 @@ import { chatLines } from '../chat-lines.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 
+/** The flags of `lemming chat`. */
 export interface ChatOptions {
   /** Advance turns after each message until someone writes back. */
   drive?: boolean;

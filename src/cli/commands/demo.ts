@@ -13,6 +13,7 @@ import { packageRoot } from '../package-root.js';
 import { printEvents, runSummary, type OutputMode } from '../print-events.js';
 import { stopOnSignal } from '../stop-signal.js';
 
+/** The task the demo sends the manager as the human, when the human has never written. */
 export const SEED_TASK = {
   to: 'manager',
   subject: 'Plan the first release',

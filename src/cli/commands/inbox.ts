@@ -2,6 +2,7 @@ import { markRead, readHumanInbox } from '../../engine/human-inbox.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 
+/** The flags of `lemming inbox`: `all` shows read mail too, `json` prints JSON. */
 export interface InboxOptions {
   all?: boolean;
   json?: boolean;

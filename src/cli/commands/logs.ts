@@ -13,6 +13,10 @@ export function formatLogEntry(entry: LogEntry): string {
   return `[turn ${turn}] ${at} ${event}${details ? ` ${details}` : ''}`;
 }
 
+/**
+ * `lemming logs <agent>`: the last `lines` (default 20) entries of its activity log. Throws
+ * LemmingError for an unknown agent.
+ */
 export function logsCommand(root: string, agent: string, options: { lines?: number; json?: boolean }, output: Output): number {
   const { org } = loadOrg(root);
   requireAgent(org, agent);

@@ -6,8 +6,11 @@ import { colourWanted, prepareUiColour } from '../colour.js';
 import { printEvents, runSummary, type OutputMode } from '../print-events.js';
 import { stopOnSignal } from '../stop-signal.js';
 
+/** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
+  /** The most turns to run (default: org.yaml engine.max_turns). */
   turns?: number;
+  /** Do not stop when idle: run every turn up to the cap (for scheduled agents). */
   keepGoing?: boolean;
   /** `ui`: the live terminal screen; `plain` and `json`: events as lines. */
   mode: OutputMode | 'ui';

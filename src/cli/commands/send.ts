@@ -4,10 +4,12 @@ import { sendAsHuman } from '../../engine/send-as-human.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 
+/** The flags of `lemming send`. */
 export interface SendOptions {
   subject?: string;
   /** Already one of the priorities: commander's `.choices()` refuses anything else. */
   priority?: Priority;
+  /** The id of the message this answers. */
   replyTo?: string;
 }
 

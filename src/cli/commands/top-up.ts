@@ -4,6 +4,10 @@ import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../ui/shared/format.js';
 
+/**
+ * `lemming top-up`: append a top-up to the ledger and print the balance. Throws LemmingError
+ * for the human, an unknown agent or an amount not above 0.
+ */
 export function topUpCommand(root: string, agent: string, amount: number, output: Output): number {
   const { org } = loadOrg(root);
   topUp(org, agent, amount);

@@ -5,6 +5,10 @@ const STOP_WORDS = new Set(
   'a an and are as at be by for from has have i in is it its of on or our please that the this to was we will with you your'.split(' '),
 );
 
+/**
+ * The distinct lower-case words of text longer than two letters, stop words left out: what the
+ * offline model matches tasks on.
+ */
 export function words(text: string): Set<string> {
   return new Set(
     text
@@ -28,6 +32,7 @@ export function subjectOf(subject: string | undefined, body: string): string {
   return firstLine.length > 60 ? `${firstLine.slice(0, 57).trimEnd()}...` : firstLine;
 }
 
+/** A subject without its leading `Re:` prefixes, however many. */
 export function stripReply(subject: string): string {
   return subject.replace(/^(re:\s*)+/i, '').trim();
 }

@@ -5,6 +5,7 @@ import type { ChatDriver } from './chat-driver.js';
 import { ChatScreen } from './chat-screen.js';
 import type { ChatSession } from './chat-session.js';
 
+/** What `chatTerminalUi` needs; a `driver` is given only with `--drive`. */
 export interface ChatUiOptions {
   root: string;
   backend: ChatBackend;

@@ -15,6 +15,7 @@ import { TextInput } from './text-input.js';
 import { useConversation } from './use-conversation.js';
 import { useDrive, type DriveState } from './use-drive.js';
 
+/** Props of `ChatScreen`; `onQuit` is called once any drive in progress has stopped. */
 export interface ChatScreenProps {
   backend: ChatBackend;
   session: ChatSession;

@@ -34,6 +34,7 @@ export interface ConversationLine {
   fromHuman?: boolean;
 }
 
+/** The other party of a human's message: the recipient when the human sent it, else the sender. */
 export function correspondentOf(message: ChatMessage): string {
   return message.from === HUMAN ? message.to : message.from;
 }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { Text, useInput } from 'ink';
 
+/** Props of `TextInput`; keys are ignored while `isActive` is false. */
 export interface TextInputProps {
   prompt: string;
   onSubmit: (line: string) => void;

@@ -4,6 +4,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import { errorMessage } from '../../errors.js';
 import { describeDriveEvent, describeOutcome, type ChatDriver } from './chat-driver.js';
 
+/** What the chat screen shows about drives: whether one runs, its turn and its latest activity. */
 export interface DriveState {
   driving: boolean;
   /** The turn in progress. */

@@ -10,6 +10,7 @@ import { initialRunState, type AgentSnapshot } from './run-state.js';
 
 type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
+/** How `runTerminalUi` runs the engine; `maxTurns` defaults to org.yaml engine.max_turns. */
 export interface RunUiOptions {
   maxTurns?: number;
   stopWhenIdle: boolean;
@@ -17,6 +18,7 @@ export interface RunUiOptions {
   paused?: boolean;
 }
 
+/** How the terminal run ended: its `run-finished` event, if it got that far, and who stopped it. */
 export interface RunUiResult {
   finished?: RunFinished;
   /** How a stop was asked for, if it was. */

@@ -17,6 +17,7 @@ import { useRunKeys } from './use-run-keys.js';
 
 type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
+/** Props of `RunScreen`; `gate` pauses and steps the run between turns. */
 export interface RunScreenProps {
   /** The engine's run, or a scripted stream in tests. */
   events: AsyncIterable<EngineEvent>;

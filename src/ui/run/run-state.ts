@@ -24,6 +24,7 @@ export type AgentActivity =
   | { kind: 'out-of-credits' }
   | { kind: 'error'; message: string };
 
+/** An agent's line on the run screen: its credits and mail, and what it is doing now. */
 export interface AgentRow extends AgentSnapshot {
   activity: AgentActivity;
 }
@@ -47,6 +48,7 @@ export interface TroubleItem {
   text: string;
 }
 
+/** Everything the run screen shows, folded from engine events by `reduceRun`. */
 export interface RunState {
   org: string;
   root: string;
@@ -73,6 +75,7 @@ export type RunAction = EngineEvent | { type: 'agents-snapshot'; agents: AgentSn
 const MAX_TROUBLE = 50;
 const MAX_EDITS = 20;
 
+/** The screen before any event: agents with mail show `has-mail`, the others `idle`. */
 export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): RunState {
   return {
     org,

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RunGate } from './run-gate.js';
 
+/** The run gate's flags; `stepping` holds from `s` until the turn it let through has finished. */
 export interface GateState {
   paused: boolean;
   stepping: boolean;

@@ -5,6 +5,7 @@ import { reduceRun, type AgentSnapshot, type RunAction, type RunState } from './
 
 type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
+/** What `useRunEvents` starts from, and whom it tells when the run finishes or fails. */
 export interface RunEventsOptions {
   initial: RunState;
   /** Fresh budgets and members after the org was reloaded (an agent joined, a resume's credits changed). */

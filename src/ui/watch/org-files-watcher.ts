@@ -15,6 +15,7 @@ export interface FileWatch {
   close(): Promise<void>;
 }
 
+/** What `watchOrgFiles` watches: hand edits, new mail, or both. */
 export interface WatchOptions {
   /** Watch `org/*.yaml` and `agents/<name>/resume.md`, and validate each edit. */
   edits: boolean;
