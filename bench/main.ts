@@ -17,7 +17,7 @@ const scratch = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
 // The same workloads on a RAM-backed file system, where present, separate the engine's own cost from the disk's.
 const memoryScratch = existsSync('/dev/shm') ? join('/dev/shm', `lemming-bench-${process.pid}`) : undefined;
 const WARM_UP_TURNS = 10;
-const MEASURED_TURNS = 5;
+const MEASURED_TURNS = 9;
 
 function runWorker(args: string[], base: string): string {
   return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: base }, maxBuffer: 16 * 1024 * 1024 });

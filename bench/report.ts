@@ -10,7 +10,7 @@ export function renderMarkdown(results: Results): string {
   lines.push('# lemming benchmark results', '');
   lines.push(
     `Machine: ${machine.cores} cores, Node ${machine.node}, ${machine.platform}; load average ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after; ${machine.date}.`,
-    'Each figure: median (min–max); engine turns: 5 turns measured after 10 warm-up turns on the same org (a running org\'s steady state; the first turns of a fresh process also pay for compiling the code) (each turn is the same workload, since every agent answers and so gives the next one mail).',
+    'Each figure: median (min–max); engine turns: 9 turns measured after 10 warm-up turns on the same org (a running org\'s steady state; the first turns of a fresh process also pay for compiling the code) (each turn is the same workload, since every agent answers and so gives the next one mail).',
     '',
   );
   lines.push('## 1. Engine overhead: one turn, every agent with mail, an instant model', '');
