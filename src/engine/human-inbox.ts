@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
-import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
-import { isMessageFileName } from '../mailbox/outbox-scan.js';
+import { listMessageFiles, outboxPath, readMessageFile } from '../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../mailbox/message.js';
 import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -38,13 +36,7 @@ export function readHumanInbox(root: string, org: Org): HumanInbox {
   const messages: InboxMessage[] = [];
   for (const sender of org.agents.keys()) {
     if (sender === HUMAN || !checkEdge(org, sender, HUMAN).allowed) continue;
-    let names: string[];
-    try {
-      names = readdirSync(join(root, outboxPath(sender))).filter(isMessageFileName);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+    for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
       if (parsedName && parsedName.to !== HUMAN) continue;
       const result = readMessageFile(root, sender, name, 0);
@@ -53,24 +45,24 @@ export function readHumanInbox(root: string, org: Org): HumanInbox {
     }
   }
   messages.sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id));
-  const notices = loadState(statePaths(root).state).humanNotices.map((notice) => ({ ...notice, unread: !read.has(notice.id) }));
-  return { messages, notices };
+  return { messages, notices: noticesFor(root, read) };
 }
 
-/** Messages sent by the human, oldest first: the other half of each conversation. */
-export function readHumanSent(root: string): Message[] {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, outboxPath(HUMAN))).filter(isMessageFileName).sort();
-  } catch {
-    return [];
-  }
-  const sent: Message[] = [];
-  for (const name of names) {
+/** The engine's notices for the human, each marked read or unread; reads no message file. */
+export function readHumanNotices(root: string): InboxNotice[] {
+  return noticesFor(root, readMarks(root));
+}
+
+function noticesFor(root: string, read: ReadonlySet<string>): InboxNotice[] {
+  return loadState(statePaths(root).state).humanNotices.map((notice) => ({ ...notice, unread: !read.has(notice.id) }));
+}
+
+/** Messages sent by the human, oldest first, with their files: the other half of each conversation. Never unread. */
+export function readHumanSent(root: string): InboxMessage[] {
+  return listMessageFiles(root, HUMAN).flatMap((name) => {
     const result = readMessageFile(root, HUMAN, name, 0);
-    if (!('error' in result)) sent.push(result.message);
-  }
-  return sent;
+    return 'error' in result ? [] : [{ ...result.message, file: `${outboxPath(HUMAN)}/${name}`, unread: false }];
+  });
 }
 
 function readMarks(root: string): Set<string> {

@@ -1,11 +1,25 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMessage } from './message-format.js';
+import { isMessageFileName } from './outbox-scan.js';
 import { messageId, parseMessageFileName, padTurn, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {
   return `agents/${agent}/outbox`;
+}
+
+/**
+ * The message files in an agent's outbox, in name order (which is time order for the
+ * files lemming names); none when the outbox does not exist.
+ */
+export function listMessageFiles(root: string, agent: string): string[] {
+  try {
+    return readdirSync(join(root, outboxPath(agent))).filter(isMessageFileName).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Files larger than this are read only up to it; the body is cut and says so. */

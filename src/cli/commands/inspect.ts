@@ -1,9 +1,6 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { readMemory } from '../../engine/agent-memory.js';
 import { orgStatus } from '../../engine/org-status.js';
-import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
-import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
@@ -22,18 +19,11 @@ function recent(root: string, org: Org, agent: string, count: number): { sent: M
       const result = readMessageFile(root, sender, name, 0);
       return 'error' in result ? [] : [result.message];
     });
-  const list = (sender: string): string[] => {
-    try {
-      return readdirSync(join(root, outboxPath(sender))).filter(isMessageFileName).sort();
-    } catch {
-      return [];
-    }
-  };
-  const sent = read(agent, list(agent).slice(-count));
+  const sent = read(agent, listMessageFiles(root, agent).slice(-count));
   const received: Message[] = [];
   for (const sender of org.agents.keys()) {
     if (sender === agent) continue;
-    const names = list(sender).filter((name) => parseMessageFileName(name)?.to === agent);
+    const names = listMessageFiles(root, sender).filter((name) => parseMessageFileName(name)?.to === agent);
     received.push(...read(sender, names.slice(-count)));
   }
   received.sort((left, right) => left.turn - right.turn || left.id.localeCompare(right.id));

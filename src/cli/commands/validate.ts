@@ -1,8 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatProblem, type Problem } from '../../errors.js';
-import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
-import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 
@@ -10,13 +7,7 @@ import type { Output } from '../cli-context.js';
 function messageProblems(root: string, agents: string[]): Problem[] {
   const problems: Problem[] = [];
   for (const agent of agents) {
-    let names: string[];
-    try {
-      names = readdirSync(join(root, outboxPath(agent))).filter(isMessageFileName);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
+    for (const name of listMessageFiles(root, agent)) {
       const result = readMessageFile(root, agent, name, 0);
       if ('error' in result) {
         problems.push({ file: `${outboxPath(agent)}/${name}`, message: `${result.error}; the engine skips it`, severity: 'warning' });

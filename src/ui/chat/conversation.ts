@@ -1,21 +1,11 @@
+import type { InboxMessage } from '../../engine/human-inbox.js';
 import { HUMAN } from '../../org/names.js';
 
-/** A message to or from the human, as the chat shows it. */
-export interface ChatMessage {
-  id: string;
-  from: string;
-  to: string;
-  turn: number;
-  /** ISO 8601 time it was written. */
-  created: string;
-  subject?: string;
-  body: string;
-  replyTo?: string;
-  /** The file, relative to the org root. */
-  file: string;
-  /** Mail to the human the human has not read yet; the human's own messages are never unread. */
-  unread: boolean;
-}
+/**
+ * A message to or from the human, as the chat shows it: the parts of an inbox message
+ * it uses (the human's own messages are never unread).
+ */
+export type ChatMessage = Pick<InboxMessage, 'id' | 'from' | 'to' | 'turn' | 'created' | 'subject' | 'body' | 'replyTo' | 'file' | 'unread'>;
 
 /** Everything said between the human and one agent, oldest first. */
 export interface Conversation {
