@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
-import { showCredits } from '../ui/shared/format.js';
+import { finishReason, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
 /** Events without the terminal UI: readable lines, or one JSON object per line. */
@@ -27,27 +27,28 @@ export async function printEvents(
   return finished;
 }
 
-const REASONS = {
-  idle: 'the org is idle: nobody has unread mail',
-  'turn-cap': 'reached the turn cap',
-  stopped: 'stopped; the next `lemming run` picks up where this one left off',
-} as const;
+type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
+
+/** The line naming agents that wait for credits with mail, when there are any. */
+export function strandedLine(finished: RunFinished): string | undefined {
+  return finished.stranded.length > 0 ? `Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`lemming top-up <agent> <credits>\`).` : undefined;
+}
+
+/** Where a run's files are and what to look at next. */
+export function whereToLook(root: string): string {
+  return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`;
+}
 
 /** The short summary a run ends with. */
-export function runSummary(finished: Extract<EngineEvent, { type: 'run-finished' }>, root: string): string[] {
-  const reason =
-    finished.reason === 'idle' && finished.stranded.length > 0 ? 'the org is idle: no agent that can pay for a call has unread mail' : REASONS[finished.reason];
+export function runSummary(finished: RunFinished, root: string): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
-  const stranded =
-    finished.stranded.length > 0
-      ? [`Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`lemming top-up <agent> <credits>\`).`]
-      : [];
+  const stranded = strandedLine(finished);
   return [
-    ...stranded,
-    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${reason}.`,
+    ...(stranded ? [stranded] : []),
+    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished)}.`,
     `${totals.delivered} message(s) delivered, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,
-    `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`,
+    whereToLook(root),
   ];
 }

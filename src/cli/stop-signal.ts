@@ -1,3 +1,4 @@
+import { onStopSignals } from '../ui/shared/stop-signals.js';
 import type { Output } from './cli-context.js';
 
 /**
@@ -7,18 +8,10 @@ import type { Output } from './cli-context.js';
  */
 export function stopOnSignal(output: Output): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const onSignal = (): void => {
+  const dispose = onStopSignals(() => {
     if (controller.signal.aborted) process.exit(130);
     output.err('stopping: the next `lemming run` resumes where this one stops (Ctrl-C again to quit now)');
     controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
+  });
+  return { signal: controller.signal, dispose };
 }

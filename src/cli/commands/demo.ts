@@ -1,17 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { readHumanInbox } from '../../engine/human-inbox.js';
 import { sendAsHuman } from '../../engine/send-as-human.js';
-import { outboxPath } from '../../mailbox/message-file.js';
-import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { listMessageFiles } from '../../mailbox/message-file.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
-import { printEvents, runSummary, type OutputMode } from '../print-events.js';
-import { stopOnSignal } from '../stop-signal.js';
+import type { OutputMode } from '../print-events.js';
+import { runWithLines } from '../run-with-lines.js';
 
 /** The task the demo sends the manager as the human, when the human has never written. */
 export const SEED_TASK = {
@@ -23,11 +22,7 @@ export const SEED_TASK = {
 };
 
 function humanHasWritten(root: string): boolean {
-  try {
-    return readdirSync(join(root, outboxPath(HUMAN))).some(isMessageFileName);
-  } catch {
-    return false;
-  }
+  return listMessageFiles(root, HUMAN).length > 0;
 }
 
 /**
@@ -39,23 +34,20 @@ export async function demoCommand(root: string, options: { mode: OutputMode; tur
   // org would change someone's org, maybe under the feet of an engine running on it.
   if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
   const engine = Engine.open({ root, command: 'demo' });
-  const stop = stopOnSignal(output);
   try {
     if (!humanHasWritten(root)) {
       const { file } = sendAsHuman(root, engine.currentOrg, SEED_TASK);
       output.out(`seeded a first task from human to manager: ${file}`);
     }
-    const finished = await printEvents(engine.run({ maxTurns: options.turns, signal: stop.signal }), options.mode, output);
+    const { finished, exitCode } = await runWithLines(engine, options.turns !== undefined ? { maxTurns: options.turns } : {}, options.mode, output);
     if (finished && options.mode === 'plain') {
-      for (const line of runSummary(finished, root)) output.out(line);
       const replies = readHumanInbox(root, engine.currentOrg).messages.filter((message) => message.unread);
       const last = replies.at(-1);
       if (last) output.out(`Latest reply to the human: ${last.file} (from ${last.from}: ${last.subject ?? ''})`);
       if (finished.turns === 0) output.out('Nothing to do: send the org a task with `lemming send manager "..."` and run again.');
     }
-    return finished?.reason === 'stopped' ? 130 : 0;
+    return exitCode;
   } finally {
-    stop.dispose();
     engine.close();
   }
 }

@@ -3,8 +3,8 @@ import { Engine } from '../../engine/engine.js';
 import { createProviderFactory } from '../../providers/create-provider.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
-import { printEvents, runSummary, type OutputMode } from '../print-events.js';
-import { stopOnSignal } from '../stop-signal.js';
+import { strandedLine, whereToLook, type OutputMode } from '../print-events.js';
+import { runWithLines } from '../run-with-lines.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -43,22 +43,15 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.
       if (finished) {
-        const summary = runSummary(finished, root);
-        for (const line of [...summary.filter((entry) => entry.startsWith('Out of credits')), ...summary.slice(-1)]) output.out(line);
+        const stranded = strandedLine(finished);
+        if (stranded) output.out(stranded);
+        output.out(whereToLook(root));
       }
       if (finished?.reason !== 'stopped') return 0;
       return result.stoppedBy === 'q' ? 0 : 130;
     }
-    const stop = stopOnSignal(output);
-    try {
-      const events = engine.run({ maxTurns, stopWhenIdle, signal: stop.signal });
-      const colour = options.mode === 'plain' && colourWanted(process.stdout);
-      const finished = await printEvents(events, options.mode, output, { colour });
-      if (finished && options.mode === 'plain') for (const line of runSummary(finished, root)) output.out(line);
-      return finished?.reason === 'stopped' ? 130 : 0;
-    } finally {
-      stop.dispose();
-    }
+    const colour = options.mode === 'plain' && colourWanted(process.stdout);
+    return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
   } finally {
     engine.close();
   }

@@ -1,4 +1,5 @@
 import { render } from 'ink';
+import { onStopSignals } from '../shared/stop-signals.js';
 import { watchOrgFiles } from '../watch/org-files-watcher.js';
 import type { ChatBackend } from './chat-backend.js';
 import type { ChatDriver } from './chat-driver.js';
@@ -21,9 +22,7 @@ export interface ChatUiOptions {
 export async function chatTerminalUi(options: ChatUiOptions): Promise<void> {
   const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
   const quit = new AbortController();
-  const onSignal = (): void => quit.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(() => quit.abort());
   const instance = render(
     <ChatScreen
       backend={options.backend}
@@ -38,8 +37,7 @@ export async function chatTerminalUi(options: ChatUiOptions): Promise<void> {
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await watch.close();
   }
 }

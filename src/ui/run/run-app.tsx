@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { orgStatus } from '../../engine/org-status.js';
 import type { Org } from '../../org/org.js';
+import { onStopSignals } from '../shared/stop-signals.js';
 import { watchOrgFiles } from '../watch/org-files-watcher.js';
 import { RunGate } from './run-gate.js';
 import { RunScreen } from './run-screen.js';
@@ -55,9 +56,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
     gate.stop();
   };
   // Ctrl-C from the keyboard arrives as a key in raw mode; these catch `kill` and a terminal without raw mode.
-  const onSignal = (): void => stop('signal');
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stopListening = onStopSignals(() => stop('signal'));
 
   const watch = watchOrgFiles(engine.root, { edits: true, mail: false });
   const events = engine.run({
@@ -89,8 +88,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopListening();
     await watch.close();
   }
   if (failure !== undefined) throw failure;

@@ -64,7 +64,7 @@ export interface RunState {
   /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
   edits: EditNotice[];
   totals: RunTotals;
-  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number };
+  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; stranded: string[] };
   /** Source of unique keys for feed and trouble items. */
   serial: number;
 }
@@ -177,7 +177,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
-      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn } };
+      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded } };
     }
   }
 }

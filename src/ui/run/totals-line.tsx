@@ -1,13 +1,7 @@
 import { Box, Text } from 'ink';
 import type { RunTotals } from '../../engine/events.js';
-import { formatCount, showCredits, plural } from '../shared/format.js';
+import { finishReason, formatCount, showCredits, plural } from '../shared/format.js';
 import type { RunState } from './run-state.js';
-
-const REASONS: Record<NonNullable<RunState['finished']>['reason'], string> = {
-  idle: 'the org is idle: nobody has unread mail',
-  'turn-cap': 'reached the turn cap',
-  stopped: 'stopped; the next `lemming run` picks up where this one left off',
-};
 
 /** The run so far in one line, and how it ended once it has. */
 export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?: RunState['finished'] }) {
@@ -19,7 +13,7 @@ export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?:
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')} · ${formatCount(totals.refused)} refused · `}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${REASONS[finished.reason]}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
     </Box>
   );
 }

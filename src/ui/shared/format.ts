@@ -13,3 +13,15 @@ export function formatCount(count: number): string {
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
+
+const FINISH_REASONS = {
+  idle: 'the org is idle: nobody has unread mail',
+  'turn-cap': 'reached the turn cap',
+  stopped: 'stopped; the next `lemming run` picks up where this one left off',
+} as const;
+
+/** How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so. */
+export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[] }): string {
+  if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
+  return FINISH_REASONS[finished.reason];
+}

@@ -1,0 +1,27 @@
+import type { Engine, RunOptions } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import type { Output } from './cli-context.js';
+import { printEvents, runSummary, type OutputMode } from './print-events.js';
+import { stopOnSignal } from './stop-signal.js';
+
+/**
+ * Run the engine with its events printed as lines (or JSON), Ctrl-C stopping it
+ * cleanly; plain output ends with the run's summary. Returns how the run ended and
+ * the exit code: 130 when it was stopped.
+ */
+export async function runWithLines(
+  engine: Engine,
+  run: Omit<RunOptions, 'signal'>,
+  mode: OutputMode,
+  output: Output,
+  colour = false,
+): Promise<{ finished?: Extract<EngineEvent, { type: 'run-finished' }>; exitCode: number }> {
+  const stop = stopOnSignal(output);
+  try {
+    const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour });
+    if (finished && mode === 'plain') for (const line of runSummary(finished, engine.root)) output.out(line);
+    return { ...(finished ? { finished } : {}), exitCode: finished?.reason === 'stopped' ? 130 : 0 };
+  } finally {
+    stop.dispose();
+  }
+}
