@@ -176,7 +176,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     if (due.length === 0) return;
     appendLedger(paths.ledger, due);
     crashPoint('after-ledger');
-    ledger = readLedger(root, ledger);
   };
 
   // Answers journaled before a crash are applied again, not asked for again.
@@ -279,6 +278,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
+  // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
   result.state = commitTurn(state, plan, outcomes, ledger);
   stats.durationMs = performance.now() - started;
