@@ -1,3 +1,4 @@
+import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { TOOL_DEFINITIONS } from '../../src/engine/tools.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
@@ -25,4 +26,11 @@ export function modelEntry(overrides: Partial<ModelEntry> & Pick<ModelEntry, 'pr
 export function recordingSleep(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
   const waits: number[] = [];
   return { waits, sleep: async (ms) => void waits.push(ms) };
+}
+
+/** The provider `lemming run` builds for a registry entry (adapter, limits, retries), with instant, recorded sleeps. */
+export function providerFromFactory(modelKey: string, entry: ModelEntry, env: Record<string, string>) {
+  const { waits, sleep } = recordingSleep();
+  const factory = createProviderFactory({ root: '/nonexistent', env, sleep });
+  return { provider: factory(modelKey, entry), waits };
 }

@@ -4,7 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { Engine, type EngineOptions, type RunOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { sendAsHuman } from '../../src/engine/send-as-human.js';
+import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prompt-markup.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import type { ProviderRequest } from '../../src/providers/provider.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -27,7 +31,7 @@ export function defaultOrg(): string {
   return root;
 }
 
-export function write(root: string, file: string, content: string): void {
+export function write(root: string, file: string, content: string | Buffer): void {
   mkdirSync(dirname(join(root, file)), { recursive: true });
   writeFileSync(join(root, file), content);
 }
@@ -64,4 +68,14 @@ export async function runEngine(root: string, run: RunOptions = {}, options: Par
 
 export function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Array<Extract<EngineEvent, { type: T }>> {
   return events.filter((event): event is Extract<EngineEvent, { type: T }> => event.type === type);
+}
+
+/** The human writes to an agent, as `lemming send` does. */
+export function humanSends(root: string, to: string, body: string, subject?: string): void {
+  sendAsHuman(root, loadOrg(root).org, { to, body, ...(subject ? { subject } : {}) });
+}
+
+/** The mail an agent was shown in one request, as the engine rendered it. */
+export function inboxOf(request: ProviderRequest | undefined): InboxItemMarkup[] {
+  return parseMessageMarkup(request?.messages[0]?.content ?? '');
 }

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -82,5 +83,21 @@ export async function startWireServer(handler: WireHandler): Promise<WireServer>
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * For a test file: a function that starts a wire server, each one closed once its test
+ * is done, so a failing test never leaves a port open for the next.
+ */
+export function wireServerPerTest(): (handler: WireHandler) => Promise<WireServer> {
+  let server: WireServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return async (handler) => {
+    server = await startWireServer(handler);
+    return server;
   };
 }

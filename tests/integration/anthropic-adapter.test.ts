@@ -1,30 +1,18 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createAnthropicClient, anthropicProvider } from '../../src/providers/anthropic/anthropic-provider.js';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
-import { engineRequest, modelEntry, recordingSleep } from '../helpers/provider-requests.js';
+import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';
 import { anthropicMessage, errorBody } from '../helpers/vendor-bodies.js';
-import { startWireServer, type WireHandler, type WireServer } from '../helpers/wire-server.js';
+import { wireServerPerTest } from '../helpers/wire-server.js';
 
 const KEY = 'sk-ant-test-abcdef0123456789';
-let server: WireServer | undefined;
+const serve = wireServerPerTest();
 
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: WireHandler): Promise<WireServer> {
-  server = await startWireServer(handler);
-  return server;
-}
-
+/** The provider `lemming run` builds for an entry: adapter, rate limits and retries, with instant sleeps. */
 function providerFor(entry: ModelEntry, env: Record<string, string> = { ANTHROPIC_API_KEY: KEY }) {
-  const { waits, sleep } = recordingSleep();
-  const factory = createProviderFactory({ root: '/nonexistent', env, sleep });
-  return { provider: factory('claude', entry), waits };
+  return providerFromFactory('claude', entry, env);
 }
 
 describe('anthropic adapter (real SDK against a local server)', () => {

@@ -2,20 +2,13 @@ import { hostname } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { LockedError } from '../../src/engine/lock.js';
-import { sendAsHuman } from '../../src/engine/send-as-human.js';
 import { topUp } from '../../src/engine/top-up.js';
-import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { defaultOrg, listOutbox, ofType, read, resume, runEngine, write } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, inboxOf, listOutbox, ofType, read, resume, runEngine, write } from '../helpers/temp-org.js';
 
-const inboxOf = (request: ProviderRequest) => parseMessageMarkup(request.messages[0]?.content ?? '');
 const withProvider = (provider: ScriptedProvider) => ({ providerFactory: () => provider });
-
-function humanSends(root: string, to: string, body: string, subject?: string): void {
-  sendAsHuman(root, loadOrg(root).org, { to, body, ...(subject ? { subject } : {}) });
-}
 
 describe('permissions', () => {
   test('a send the chart forbids writes no file; the sender finds a notice in its next inbox and its log says why', async () => {

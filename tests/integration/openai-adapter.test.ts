@@ -1,31 +1,18 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
-import { engineRequest, modelEntry, recordingSleep } from '../helpers/provider-requests.js';
+import { engineRequest, modelEntry, providerFromFactory } from '../helpers/provider-requests.js';
 import { chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
-import { startWireServer, type WireHandler, type WireServer } from '../helpers/wire-server.js';
+import { startWireServer, wireServerPerTest } from '../helpers/wire-server.js';
 
 const KEY = 'sk-test-0123456789abcdef';
-let server: WireServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: WireHandler): Promise<WireServer> {
-  server = await startWireServer(handler);
-  return server;
-}
+const serve = wireServerPerTest();
 
 /** The provider `lemming run` builds for an entry: adapter, rate limits and retries, with instant sleeps. */
 function providerFor(entry: ModelEntry, env: Record<string, string> = { OPENAI_API_KEY: KEY }) {
-  const { waits, sleep } = recordingSleep();
-  const factory = createProviderFactory({ root: '/nonexistent', env, sleep });
-  return { provider: factory('main', entry), waits };
+  return providerFromFactory('main', entry, env);
 }
 
 describe('openai adapter (real SDK against a local server)', () => {

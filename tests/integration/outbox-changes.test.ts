@@ -2,13 +2,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/send-as-human.js';
-import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { defaultOrg, listOutbox, ofType, runEngine, write } from '../helpers/temp-org.js';
-
-const inboxOf = (request: ProviderRequest) => parseMessageMarkup(request.messages[0]?.content ?? '');
+import { defaultOrg, inboxOf, listOutbox, ofType, runEngine, write } from '../helpers/temp-org.js';
 
 describe('a person changing an outbox while the org runs', () => {
   test('deleting a delivered file delivers nothing again', async () => {
