@@ -30,12 +30,10 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
   unique.sort(byTurnThenId);
 
   const outboxes = { ...state.outboxes, ...plan.discovered.outboxes };
-  const lastRan = { ...state.lastRan };
   const activity = { ...state.activity };
   const errors = { ...state.errors };
   for (const outcome of [...outcomes].sort((left, right) => (left.agent < right.agent ? -1 : 1))) {
     if (outcome.outbox) outboxes[outcome.agent] = outcome.outbox;
-    lastRan[outcome.agent] = plan.turn;
     activity[outcome.agent] = { turn: plan.turn, summary: outcome.activity };
     if (outcome.error !== undefined) errors[outcome.agent] = { turn: plan.turn, message: outcome.error };
   }
@@ -49,7 +47,6 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
     turn: plan.turn,
     outboxes,
     pending: unique,
-    lastRan,
     activity,
     errors,
     outOfCredits: [...new Set([...plan.outOfCredits, ...outcomes.filter((outcome) => outcome.ranDry).map((outcome) => outcome.agent)])].sort(),

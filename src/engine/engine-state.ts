@@ -45,8 +45,6 @@ export interface EngineState {
   turn: number;
   outboxes: Record<string, OutboxCursor>;
   pending: PendingItem[];
-  /** The last turn each agent was called in. */
-  lastRan: Record<string, number>;
   activity: Record<string, Activity>;
   errors: Record<string, { turn: number; message: string }>;
   /** Agents at zero whose manager has been told; cleared when they have credits again. */
@@ -63,7 +61,6 @@ export function initialState(): EngineState {
     turn: 0,
     outboxes: {},
     pending: [],
-    lastRan: {},
     activity: {},
     errors: {},
     outOfCredits: [],

@@ -62,10 +62,11 @@ export function orgStatus(org: Org): OrgStatus {
       outputTokens: agentTotals?.outputTokens ?? 0,
       unread: mail.get(agent.name)?.length ?? 0,
     };
-    const lastRan = state.lastRan[agent.name];
-    if (lastRan !== undefined) status.lastRan = lastRan;
     const activity = state.activity[agent.name];
-    if (activity) status.lastActivity = activity;
+    if (activity) {
+      status.lastRan = activity.turn;
+      status.lastActivity = activity;
+    }
     const error = state.errors[agent.name];
     if (error) status.lastError = error;
     return status;
