@@ -1,5 +1,5 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
-import { estimateTokens, TOKENS_PER_MESSAGE } from '../token-estimate.js';
+import { usageFrom } from '../usage.js';
 import {
   composeDelegation,
   composeRollUp,
@@ -22,7 +22,7 @@ export class OfflineProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     const view = readPrompt(request);
     const calls = decide(view).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
-    return { text: '', toolCalls: calls, usage: usageOf(request, calls), modelKey: request.modelKey };
+    return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }
 
@@ -117,12 +117,4 @@ function parseTask(note: string | undefined): { asker: string; askerMessage: str
   const askerMessage = field('asker_message');
   const delegate = field('delegate');
   return asker && askerMessage && delegate ? { asker, askerMessage, delegate } : undefined;
-}
-
-function usageOf(request: ProviderRequest, calls: ToolCall[]): ProviderResponse['usage'] {
-  let input = estimateTokens(request.system) + TOKENS_PER_MESSAGE;
-  for (const turn of request.messages) input += estimateTokens(turn.content) + TOKENS_PER_MESSAGE;
-  input += estimateTokens(JSON.stringify(request.tools));
-  const output = calls.reduce((total, call) => total + estimateTokens(JSON.stringify(call.arguments)) + TOKENS_PER_MESSAGE, 0);
-  return { inputTokens: input, outputTokens: output, estimated: true };
 }
