@@ -41,7 +41,7 @@ export interface TurnResult {
 }
 
 type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; onlyNotices: boolean }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[] }
   | { agent: string; error: string }
   | { agent: string; aborted: true };
 
@@ -136,7 +136,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const mail = mailByAgent(workingPending(state, plan));
   const outcomes: AgentOutcome[] = [...finished.values()];
 
-  const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], onlyNotices: boolean, replaying: boolean): EngineEvent[] => {
+  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
+  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => {
+    const ids = new Set(shown);
+    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id)).every((item) => item.kind === 'notice');
+  };
+  const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], replaying: boolean): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
       root,
@@ -148,7 +153,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       receivedAt,
       recovering: replaying,
       previousCursor: plan.discovered.outboxes[agent] ?? state.outboxes[agent],
-      onlyNotices,
+      onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
     });
     const charged = applied.outcome.charge?.credits ?? 0;
@@ -193,8 +198,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const onlyNotices = (mail.get(call.agent) ?? []).every((item) => item.kind === 'notice');
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, onlyNotices, true)) {
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true)) {
         countEvent(stats, event);
         yield event;
       }
@@ -213,8 +217,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       preparedCall = prepareCall(root, org, call.agent, call.reason, agentMail, turn);
     }
     const shown = [...preparedCall.prompt.shown, ...preparedCall.lost];
-    const shownSet = new Set(preparedCall.prompt.shown);
-    const onlyNotices = (mail.get(call.agent) ?? []).filter((item) => shownSet.has(item.id)).every((item) => item.kind === 'notice');
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
@@ -225,7 +227,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       // the next run applies it instead of paying for the same call again.
       const response = await provider.generate(request);
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
-      return { agent: call.agent, response, receivedAt, shown, onlyNotices };
+      return { agent: call.agent, response, receivedAt, shown };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
@@ -265,7 +267,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
     crashPoint('after-response');
-    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, called.onlyNotices, false)) {
+    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false)) {
       countEvent(stats, event);
       yield event;
     }
