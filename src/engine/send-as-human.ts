@@ -1,10 +1,9 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { createFileAtomic } from '../mailbox/atomic-write.js';
 import { formatMessage } from '../mailbox/message-format.js';
-import { outboxPath } from '../mailbox/message-file.js';
-import { messageFileName, messageId, padTurn, parseMessageFileName, type Message, type Priority } from '../mailbox/message.js';
+import { listMessageFiles, outboxPath } from '../mailbox/message-file.js';
+import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../mailbox/message.js';
 import { asMessageBody } from '../mailbox/message-text.js';
 import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -39,8 +38,7 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   const body = asMessageBody(input.body).trim();
   if (body === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
   const turn = loadState(statePaths(root).state).turn;
-  const directory = join(root, outboxPath(HUMAN));
-  let seq = nextSeq(directory, turn);
+  let seq = nextSeq(root, turn);
   for (let attempt = 0; attempt < 1000; attempt += 1, seq += 1) {
     const message: Message = {
       id: messageId(turn, HUMAN, seq),
@@ -59,19 +57,12 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(HUMAN)}`);
 }
 
-function nextSeq(directory: string, turn: number): number {
-  let names: string[] = [];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    return 1;
-  }
-  const prefix = `${padTurn(turn)}-`;
+/** The sequence number after the highest the human used in `turn` (1 for a turn's first message). */
+function nextSeq(root: string, turn: number): number {
   let highest = 0;
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+  for (const name of listMessageFiles(root, HUMAN)) {
     const parsed = parseMessageFileName(name);
-    if (parsed) highest = Math.max(highest, parsed.seq);
+    if (parsed?.turn === turn) highest = Math.max(highest, parsed.seq);
   }
   return highest + 1;
 }
