@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineState, PendingItem } from '../src/engine/engine-state.js';
-import { initialState } from '../src/engine/engine-state.js';
-import { emptyTotals, type LedgerSnapshot } from '../src/engine/ledger.js';
+import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
+import { initialState } from '../src/engine/record/engine-state.js';
+import { emptyTotals, type LedgerSnapshot } from '../src/engine/record/ledger.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
 import { OrgLoader } from '../src/org/load-org.js';

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { DriveOutcome } from '../engine/drive-until-reply.js';
+import type { DriveOutcome } from '../engine/human/drive-until-reply.js';
 import { HUMAN } from '../org/names.js';
 import type { ChatBackend } from '../ui/chat/chat-backend.js';
 import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';

@@ -8,15 +8,15 @@ import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
 import type { Provider } from '../providers/provider.js';
-import { crashPoint } from './crash-points.js';
-import { loadState, saveState, type EngineState } from './engine-state.js';
+import { crashPoint } from './record/crash-points.js';
+import { loadState, saveState, type EngineState } from './record/engine-state.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
-import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './journal.js';
-import { repairLedger } from './ledger.js';
-import { acquireLock, type OrgLock } from './lock.js';
-import { runTurn, type TurnResult } from './run-turn.js';
-import { agentPaths, statePaths } from './state-paths.js';
-import { agentsWithMail } from './waiting-mail.js';
+import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
+import { repairLedger } from './record/ledger.js';
+import { acquireLock, type OrgLock } from './record/lock.js';
+import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { agentPaths, statePaths } from './record/state-paths.js';
+import { agentsWithMail } from './human/waiting-mail.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../src/engine/agent-log.js';
+import type { LogEntry } from '../../src/engine/record/agent-log.js';
 import { parseMessageFileName, messageId } from '../../src/mailbox/message.js';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { ENGINE_SENDER, HUMAN } from '../../src/org/names.js';

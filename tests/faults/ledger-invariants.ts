@@ -1,5 +1,5 @@
-import type { LogEntry } from '../../src/engine/agent-log.js';
-import { priceCall, type LedgerEntry } from '../../src/engine/ledger.js';
+import type { LogEntry } from '../../src/engine/record/agent-log.js';
+import { priceCall, type LedgerEntry } from '../../src/engine/record/ledger.js';
 import { frontMatterCredits } from '../../src/mailbox/message-format.js';
 import type { Org } from '../../src/org/org.js';
 import type { OrgRecord } from './org-record.js';

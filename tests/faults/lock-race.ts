@@ -37,7 +37,7 @@ import(workerData.lockModule).then(({ acquireLock }) => {
 /** Start `threads` engines at once on a fresh root, `rounds` times; how many winners each round had. */
 export async function raceForLock(threads: number, rounds: number): Promise<number[]> {
   const gate = new Int32Array(new SharedArrayBuffer(4));
-  const lockModule = pathToFileURL(join(REPO_ROOT, 'dist', 'engine', 'lock.js')).href;
+  const lockModule = pathToFileURL(join(REPO_ROOT, 'dist', 'engine', 'record', 'lock.js')).href;
   const workers = Array.from({ length: threads }, () => new Worker(THREAD, { eval: true, workerData: { gate: gate.buffer, lockModule } }));
   const next = (type: string): Promise<Array<{ won?: boolean }>> =>
     Promise.all(workers.map((worker) => new Promise<{ won?: boolean }>((resolve) => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readHumanInbox } from '../../src/engine/human-inbox.js';
+import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, requestsOf, runScripted, writeFile } from './fault-org.js';

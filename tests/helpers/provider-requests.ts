@@ -1,5 +1,5 @@
 import { createProviderFactory } from '../../src/providers/create-provider.js';
-import { TOOL_DEFINITIONS } from '../../src/engine/tools.js';
+import { TOOL_DEFINITIONS } from '../../src/engine/turn/tools.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach } from 'vitest';
 import { Engine, type EngineOptions, type RunOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { sendAsHuman } from '../../src/engine/send-as-human.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prompt-markup.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import { loadOrg } from '../../src/org/load-org.js';

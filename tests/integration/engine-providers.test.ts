@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { sendAsHuman } from '../../src/engine/send-as-human.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import type { ProviderFactory } from '../../src/providers/create-provider.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';

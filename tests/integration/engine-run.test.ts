@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readHumanInbox } from '../../src/engine/human-inbox.js';
-import { sendAsHuman } from '../../src/engine/send-as-human.js';
+import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { defaultOrg, listOutbox, ofType, read, runEngine } from '../helpers/temp-org.js';

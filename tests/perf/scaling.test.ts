@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { NextAgentProvider } from '../../bench/bench-providers.js';
 import { agentName, buildOrg, type OrgShape } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
-import type { TurnResult } from '../../src/engine/run-turn.js';
+import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { tempDir } from '../helpers/temp-org.js';
 
 function openOrg(shape: OrgShape): Engine {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { interpretResponse } from '../../src/engine/interpret-response.js';
+import { interpretResponse } from '../../src/engine/turn/interpret-response.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderResponse, ToolCall } from '../../src/providers/provider.js';
 import { sendCall } from '../helpers/scripted-provider.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildPrompt } from '../../src/engine/build-prompt.js';
+import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';

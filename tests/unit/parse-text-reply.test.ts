@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TOOL_DEFINITIONS } from '../../src/engine/tools.js';
+import { TOOL_DEFINITIONS } from '../../src/engine/turn/tools.js';
 import { parseTextReply } from '../../src/providers/text-tools/parse-text-reply.js';
 import { textReplyInstructions } from '../../src/providers/text-tools/text-reply-format.js';
 

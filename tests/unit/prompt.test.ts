@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildPrompt, type InboxEntry } from '../../src/engine/build-prompt.js';
+import { buildPrompt, type InboxEntry } from '../../src/engine/turn/build-prompt.js';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { Org } from '../../src/org/org.js';

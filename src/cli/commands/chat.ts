@@ -1,4 +1,4 @@
-import { driveUntilReply } from '../../engine/drive-until-reply.js';
+import { driveUntilReply } from '../../engine/human/drive-until-reply.js';
 import { Engine } from '../../engine/engine.js';
 import { fileChatBackend } from '../../ui/chat/chat-backend.js';
 import type { ChatDriver } from '../../ui/chat/chat-driver.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../engine/engine.js';
-import { readHumanInbox } from '../../engine/human-inbox.js';
-import { sendAsHuman } from '../../engine/send-as-human.js';
+import { readHumanInbox } from '../../engine/human/human-inbox.js';
+import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
 import { ORG_FILE } from '../../org/load-org.js';

@@ -1,4 +1,4 @@
-import { markRead, readHumanInbox } from '../../engine/human-inbox.js';
+import { markRead, readHumanInbox } from '../../engine/human/human-inbox.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 

@@ -1,5 +1,5 @@
-import { readMemory } from '../../engine/agent-memory.js';
-import { orgStatus } from '../../engine/org-status.js';
+import { readMemory } from '../../engine/record/agent-memory.js';
+import { orgStatus } from '../../engine/human/org-status.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { loadOrg } from '../../org/load-org.js';

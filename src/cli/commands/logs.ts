@@ -1,4 +1,4 @@
-import { readLog, type LogEntry } from '../../engine/agent-log.js';
+import { readLog, type LogEntry } from '../../engine/record/agent-log.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { LemmingError } from '../../errors.js';
-import { resetOrg } from '../../engine/reset-org.js';
+import { resetOrg } from '../../engine/record/reset-org.js';
 import type { Output } from '../cli-context.js';
 
 /** `lemming reset`: clear run state and outboxes, keep resumes and chart. Asks first unless `--yes`. */

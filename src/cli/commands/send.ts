@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Priority } from '../../mailbox/message.js';
-import { sendAsHuman } from '../../engine/send-as-human.js';
+import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 

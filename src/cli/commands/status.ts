@@ -1,4 +1,4 @@
-import { orgStatus } from '../../engine/org-status.js';
+import { orgStatus } from '../../engine/human/org-status.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../ui/shared/format.js';

@@ -1,8 +1,8 @@
-import { loadState } from '../../engine/engine-state.js';
-import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human-inbox.js';
-import { orgStatus, type OrgStatus } from '../../engine/org-status.js';
-import { sendAsHuman } from '../../engine/send-as-human.js';
-import { statePaths } from '../../engine/state-paths.js';
+import { loadState } from '../../engine/record/engine-state.js';
+import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human/human-inbox.js';
+import { orgStatus, type OrgStatus } from '../../engine/human/org-status.js';
+import { sendAsHuman } from '../../engine/human/send-as-human.js';
+import { statePaths } from '../../engine/record/state-paths.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';

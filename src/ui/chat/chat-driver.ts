@@ -1,4 +1,4 @@
-import type { DriveOutcome } from '../../engine/drive-until-reply.js';
+import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import { formatProblem } from '../../errors.js';
 import type { EngineEvent } from '../../engine/events.js';
 

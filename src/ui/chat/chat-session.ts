@@ -1,5 +1,5 @@
-import type { InboxNotice } from '../../engine/human-inbox.js';
-import type { OrgStatus } from '../../engine/org-status.js';
+import type { InboxNotice } from '../../engine/human/human-inbox.js';
+import type { OrgStatus } from '../../engine/human/org-status.js';
 import { errorMessage, LemmingError } from '../../errors.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';

@@ -1,4 +1,4 @@
-import type { InboxMessage } from '../../engine/human-inbox.js';
+import type { InboxMessage } from '../../engine/human/human-inbox.js';
 import { HUMAN } from '../../org/names.js';
 
 /**

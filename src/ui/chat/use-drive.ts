@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { DriveOutcome } from '../../engine/drive-until-reply.js';
+import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { errorMessage } from '../../errors.js';
 import { describeDriveEvent, describeOutcome, type ChatDriver } from './chat-driver.js';

@@ -1,7 +1,7 @@
 import { render } from 'ink';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent } from '../../engine/events.js';
-import { orgStatus } from '../../engine/org-status.js';
+import { orgStatus } from '../../engine/human/org-status.js';
 import type { Org } from '../../org/org.js';
 import { onStopSignals } from '../shared/stop-signals.js';
 import { watchOrgFiles } from '../watch/org-files-watcher.js';

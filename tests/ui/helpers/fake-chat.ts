@@ -1,7 +1,7 @@
-import type { DriveOutcome } from '../../../src/engine/drive-until-reply.js';
+import type { DriveOutcome } from '../../../src/engine/human/drive-until-reply.js';
 import type { EngineEvent } from '../../../src/engine/events.js';
-import type { InboxNotice } from '../../../src/engine/human-inbox.js';
-import type { OrgStatus } from '../../../src/engine/org-status.js';
+import type { InboxNotice } from '../../../src/engine/human/human-inbox.js';
+import type { OrgStatus } from '../../../src/engine/human/org-status.js';
 import { LemmingError } from '../../../src/errors.js';
 import type { ChatBackend } from '../../../src/ui/chat/chat-backend.js';
 import type { ChatDriver } from '../../../src/ui/chat/chat-driver.js';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { LemmingError } from '../errors.js';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
-import type { Priority } from '../mailbox/message.js';
-import type { OutboxCursor } from '../mailbox/outbox-scan.js';
+import { LemmingError } from '../../errors.js';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import type { Priority } from '../../mailbox/message.js';
+import type { OutboxCursor } from '../../mailbox/outbox-scan.js';
 import { emptySnapshot, type LedgerSnapshot } from './ledger.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */

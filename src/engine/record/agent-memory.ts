@@ -1,8 +1,8 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
-import { readRegularFile } from '../mailbox/read-regular-file.js';
-import { MEMORY_KEY_PATTERN } from './interpret-response.js';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import { MEMORY_KEY_PATTERN } from '../turn/interpret-response.js';
 import { agentPaths } from './state-paths.js';
 
 /** Notes are shown capped (org.yaml context.max_memory_chars); a larger file is not read whole. */

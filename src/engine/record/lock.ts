@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LemmingError } from '../errors.js';
+import { LemmingError } from '../../errors.js';
 import { statePaths } from './state-paths.js';
 
 interface LockContent {

@@ -1,6 +1,6 @@
-import type { EngineState, PendingItem } from './engine-state.js';
-import type { AgentOutcome, JournalRecord } from './journal.js';
-import type { LedgerSnapshot } from './ledger.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { AgentOutcome, JournalRecord } from '../record/journal.js';
+import type { LedgerSnapshot } from '../record/ledger.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 

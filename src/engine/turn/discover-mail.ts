@@ -1,13 +1,13 @@
-import { readMessageFile, outboxPath } from '../mailbox/message-file.js';
-import { parseMessageFileName } from '../mailbox/message.js';
-import { scanOutbox } from '../mailbox/outbox-scan.js';
-import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
-import type { Org } from '../org/org.js';
-import { checkEdge } from '../org/permissions.js';
-import type { EngineState, PendingItem } from './engine-state.js';
-import type { EngineEvent } from './events.js';
+import { readMessageFile, outboxPath } from '../../mailbox/message-file.js';
+import { parseMessageFileName } from '../../mailbox/message.js';
+import { scanOutbox } from '../../mailbox/outbox-scan.js';
+import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import { checkEdge } from '../../org/permissions.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
-import { agentPaths } from './state-paths.js';
+import { agentPaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
 
 const SCAN_NOTICE_TAG = 'scan';

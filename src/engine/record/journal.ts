@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
-import type { ProviderResponse } from '../providers/provider.js';
-import type { EngineEvent } from './events.js';
+import type { ProviderResponse } from '../../providers/provider.js';
+import type { EngineEvent } from '../events.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from './ledger.js';
 

@@ -1,5 +1,5 @@
-import type { Message } from '../mailbox/message.js';
-import type { MessageSummary } from './events.js';
+import type { Message } from '../../mailbox/message.js';
+import type { MessageSummary } from '../events.js';
 
 /** The short form of a message that events carry. */
 export function summarise(message: Message, file: string): MessageSummary {

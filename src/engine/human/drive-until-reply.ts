@@ -1,7 +1,7 @@
-import { HUMAN } from '../org/names.js';
-import type { Engine } from './engine.js';
-import type { EngineEvent } from './events.js';
-import type { TurnResult } from './run-turn.js';
+import { HUMAN } from '../../org/names.js';
+import type { Engine } from '../engine.js';
+import type { EngineEvent } from '../events.js';
+import type { TurnResult } from '../turn/run-turn.js';
 
 /** Limits for `driveUntilReply`; the signal stops it, leaving a turn in progress journaled. */
 export interface DriveOptions {

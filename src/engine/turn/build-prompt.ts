@@ -1,9 +1,9 @@
-import type { Priority } from '../mailbox/message.js';
-import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../mailbox/prompt-markup.js';
-import type { Agent, Org } from '../org/org.js';
-import { directReports, reachableFrom } from '../org/permissions.js';
-import type { ProviderRequest } from '../providers/provider.js';
-import { estimateTokens } from '../providers/token-estimate.js';
+import type { Priority } from '../../mailbox/message.js';
+import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import type { Agent, Org } from '../../org/org.js';
+import { directReports, reachableFrom } from '../../org/permissions.js';
+import type { ProviderRequest } from '../../providers/provider.js';
+import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
 
 /** A piece of mail with its body, ready to be shown to its recipient. */

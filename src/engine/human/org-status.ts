@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { Org } from '../org/org.js';
-import { loadState, type EngineState } from './engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from './ledger.js';
-import { lockHolder } from './lock.js';
-import { mailByAgent } from './plan-turn.js';
-import { statePaths } from './state-paths.js';
+import type { Org } from '../../org/org.js';
+import { loadState, type EngineState } from '../record/engine-state.js';
+import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../record/ledger.js';
+import { lockHolder } from '../record/lock.js';
+import { mailByAgent } from '../turn/plan-turn.js';
+import { statePaths } from '../record/state-paths.js';
 
 /** One agent's line in `lemming status`. */
 export interface AgentStatus {

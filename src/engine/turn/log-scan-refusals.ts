@@ -1,5 +1,5 @@
-import { appendLog, readLog, type LogEntry } from './agent-log.js';
-import type { EngineEvent } from './events.js';
+import { appendLog, readLog, type LogEntry } from '../record/agent-log.js';
+import type { EngineEvent } from '../events.js';
 
 type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
 

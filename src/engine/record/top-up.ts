@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { LemmingError } from '../errors.js';
-import type { Org } from '../org/org.js';
-import { requireAgent } from '../org/must-exist.js';
+import { LemmingError } from '../../errors.js';
+import type { Org } from '../../org/org.js';
+import { requireAgent } from '../../org/must-exist.js';
 import { appendLedger, repairLedger } from './ledger.js';
 import { lockHolder } from './lock.js';
 import { statePaths } from './state-paths.js';

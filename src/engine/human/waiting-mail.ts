@@ -1,9 +1,9 @@
-import type { Org } from '../org/org.js';
-import { estimateCallCost } from '../providers/estimate-cost.js';
-import type { EngineState } from './engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom } from './ledger.js';
-import { prepareCall } from './prepare-call.js';
-import { statePaths } from './state-paths.js';
+import type { Org } from '../../org/org.js';
+import { estimateCallCost } from '../../providers/estimate-cost.js';
+import type { EngineState } from '../record/engine-state.js';
+import { addEntries, balanceOf, readLedgerFrom } from '../record/ledger.js';
+import { prepareCall } from '../turn/prepare-call.js';
+import { statePaths } from '../record/state-paths.js';
 
 /** An agent (not the human) with unread mail, its balance, and whether a turn would call it. */
 export interface WaitingAgent {

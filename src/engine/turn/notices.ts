@@ -1,6 +1,6 @@
-import { padTurn } from '../mailbox/message.js';
-import { ENGINE_SENDER } from '../org/names.js';
-import type { PendingItem } from './engine-state.js';
+import { padTurn } from '../../mailbox/message.js';
+import { ENGINE_SENDER } from '../../org/names.js';
+import type { PendingItem } from '../record/engine-state.js';
 
 /** A notice from the engine to an agent, read in its next inbox like any message. */
 export function makeNotice(turn: number, to: string, tag: string, index: number, subject: string, body: string): PendingItem {

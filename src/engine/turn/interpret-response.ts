@@ -1,9 +1,9 @@
-import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { asMessageBody, sliceWhole } from '../mailbox/message-text.js';
-import { isValidAgentName, quoteName } from '../org/names.js';
-import type { Agent, Org } from '../org/org.js';
-import { checkEdge } from '../org/permissions.js';
-import type { ProviderResponse } from '../providers/provider.js';
+import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import { asMessageBody, sliceWhole } from '../../mailbox/message-text.js';
+import { isValidAgentName, quoteName } from '../../org/names.js';
+import type { Agent, Org } from '../../org/org.js';
+import { checkEdge } from '../../org/permissions.js';
+import type { ProviderResponse } from '../../providers/provider.js';
 import { checkArguments, type ArgumentSpec } from './tool-arguments.js';
 
 /** A message the engine will write on an agent's behalf. */

@@ -1,22 +1,22 @@
-import { errorMessage } from '../errors.js';
-import type { Org } from '../org/org.js';
-import type { Provider, ProviderResponse } from '../providers/provider.js';
-import { estimateCallCost } from '../providers/estimate-cost.js';
-import { isFatalProviderError } from '../providers/provider-error.js';
-import { appendLog, truncateLogFromTurn } from './agent-log.js';
+import { errorMessage } from '../../errors.js';
+import type { Org } from '../../org/org.js';
+import type { Provider, ProviderResponse } from '../../providers/provider.js';
+import { estimateCallCost } from '../../providers/estimate-cost.js';
+import { isFatalProviderError } from '../../providers/provider-error.js';
+import { appendLog, truncateLogFromTurn } from '../record/agent-log.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
-import { crashPoint } from './crash-points.js';
+import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
-import type { EngineState } from './engine-state.js';
-import type { EngineEvent, TurnStats } from './events.js';
-import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from './journal.js';
-import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from './ledger.js';
+import type { EngineState } from '../record/engine-state.js';
+import type { EngineEvent, TurnStats } from '../events.js';
+import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
-import { statePaths } from './state-paths.js';
+import { statePaths } from '../record/state-paths.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 

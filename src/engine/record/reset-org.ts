@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { isValidAgentName } from '../org/names.js';
-import { requireOrgRoot } from '../org/must-exist.js';
+import { isValidAgentName } from '../../org/names.js';
+import { requireOrgRoot } from '../../org/must-exist.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 

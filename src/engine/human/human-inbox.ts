@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
-import { listMessageFiles, outboxPath, readMessageFile } from '../mailbox/message-file.js';
-import { parseMessageFileName, type Message } from '../mailbox/message.js';
-import { HUMAN } from '../org/names.js';
-import type { Org } from '../org/org.js';
-import { checkEdge } from '../org/permissions.js';
-import { loadState } from './engine-state.js';
-import { statePaths } from './state-paths.js';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
+import { parseMessageFileName, type Message } from '../../mailbox/message.js';
+import { HUMAN } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import { checkEdge } from '../../org/permissions.js';
+import { loadState } from '../record/engine-state.js';
+import { statePaths } from '../record/state-paths.js';
 
 /** A message to the human, with where it lies and whether they have read it. */
 export interface InboxMessage extends Message {

@@ -1,6 +1,6 @@
-import type { ToolName } from '../org/schema.js';
-import type { ToolDefinition } from '../providers/provider.js';
-import { PRIORITIES } from '../mailbox/message.js';
+import type { ToolName } from '../../org/schema.js';
+import type { ToolDefinition } from '../../providers/provider.js';
+import { PRIORITIES } from '../../mailbox/message.js';
 
 /** The tools the engine offers; an agent gets those its resume lists. */
 export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {

@@ -1,10 +1,10 @@
 import { basename } from 'node:path';
-import { readMessageFile } from '../mailbox/message-file.js';
-import type { Org } from '../org/org.js';
-import { readMemory } from './agent-memory.js';
+import { readMessageFile } from '../../mailbox/message-file.js';
+import type { Org } from '../../org/org.js';
+import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, type BuiltPrompt, type InboxEntry } from './build-prompt.js';
-import type { PendingItem } from './engine-state.js';
-import type { EngineEvent } from './events.js';
+import type { PendingItem } from '../record/engine-state.js';
+import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */

@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import { LemmingError } from '../errors.js';
-import { createFileAtomic } from '../mailbox/atomic-write.js';
-import { formatMessage } from '../mailbox/message-format.js';
-import { listMessageFiles, outboxPath } from '../mailbox/message-file.js';
-import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../mailbox/message.js';
-import { asMessageBody } from '../mailbox/message-text.js';
-import { HUMAN, isValidAgentName, quoteName } from '../org/names.js';
-import type { Org } from '../org/org.js';
-import { checkEdge } from '../org/permissions.js';
-import { loadState } from './engine-state.js';
-import { statePaths } from './state-paths.js';
+import { LemmingError } from '../../errors.js';
+import { createFileAtomic } from '../../mailbox/atomic-write.js';
+import { formatMessage } from '../../mailbox/message-format.js';
+import { listMessageFiles, outboxPath } from '../../mailbox/message-file.js';
+import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../../mailbox/message.js';
+import { asMessageBody } from '../../mailbox/message-text.js';
+import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import { checkEdge } from '../../org/permissions.js';
+import { loadState } from '../record/engine-state.js';
+import { statePaths } from '../record/state-paths.js';
 
 /** A message the person sends with `sendAsHuman`. */
 export interface HumanMessage {

@@ -1,4 +1,4 @@
-import type { Message } from '../mailbox/message.js';
+import type { Message } from '../../mailbox/message.js';
 
 /**
  * Messages this process wrote and no one has read yet, by file (relative to the
