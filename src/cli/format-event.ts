@@ -39,6 +39,10 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent}: ${event.message}`;
     case 'agent-error':
       return `${turn}${event.agent} error: ${event.message}`;
+    case 'agent-retrying':
+      return `${turn}${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-held':
+      return `${turn}${event.agent} not called: its model ${event.model} failed in ${event.failedTurns} turns in a row (last: ${event.cause}); its mail waits (\`lemming retry ${event.agent}\`)`;
     case 'agent-done':
       return undefined;
     case 'turn-finished':

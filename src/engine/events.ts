@@ -50,16 +50,23 @@ export type EngineEvent =
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   | { type: 'agent-note'; turn: number; agent: string; message: string }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
+  /** A failed attempt will be tried again after `waitMs`: shown as it happens, not after the call. */
+  | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
+  /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
+  | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   | {
       type: 'run-finished';
-      reason: 'idle' | 'turn-cap' | 'stopped';
+      /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */
+      reason: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
       turns: number;
       lastTurn: number;
       totals: RunTotals;
       /** Agents with unread mail that wait for credits (`lemming top-up`). */
       stranded: string[];
+      /** Agents with unread mail held because their models keep failing (`lemming retry <agent>`). */
+      failing: string[];
     };
 
 /** Counts for one turn, carried by `turn-finished`. */

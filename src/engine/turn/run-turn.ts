@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { Provider, ProviderResponse } from '../../providers/provider.js';
+import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, truncateLogFromTurn } from '../record/agent-log.js';
@@ -8,6 +8,8 @@ import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
+import { FailingAgents } from './failing-agents.js';
+import { SideEvents, withSideEvents } from './side-events.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
@@ -42,7 +44,7 @@ export interface TurnResult {
 
 type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[] }
-  | { agent: string; error: string }
+  | { agent: string; modelKey: string; error: string }
   | { agent: string; aborted: true };
 
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
@@ -63,6 +65,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const started = performance.now();
   const stats = result.stats;
   let ledger = readLedger(root, state.ledger);
+  const failing = FailingAgents.load(root);
 
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
@@ -82,6 +85,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const discovery = discoverMail(root, org, state, turn);
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
+    const held = failing.holdBack(org, decided.calls, turn);
+    decided.calls = held.calls;
+    decided.events.push(...held.events);
     const calls: PlannedCall[] = [];
     const events: EngineEvent[] = [...discovery.events, ...decided.events];
     const outOfCredits = new Set(decided.outOfCredits);
@@ -156,6 +162,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
     });
+    failing.recordSuccess(agent);
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
       // Tell the manager as the agent runs dry, not when mail next finds it broke.
@@ -222,7 +229,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const agent = org.agents.get(call.agent);
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
+      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+      const request = { ...preparedCall.prompt.request, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) };
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
       const response = await provider.generate(request);
@@ -232,7 +240,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
       if (isFatalProviderError(error)) throw error;
-      return { agent: call.agent, error: errorMessage(error) };
+      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error) };
     }
   };
 
@@ -250,13 +258,20 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.called += toCall.length;
 
   let stopped = false;
-  for await (const called of mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal)) {
+  const retries = new SideEvents<EngineEvent>();
+  for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), retries)) {
+    if ('event' in item) {
+      yield item.event;
+      continue;
+    }
+    const called = item.result;
     if ('aborted' in called) {
       stopped = true;
       continue;
     }
     if ('error' in called) {
-      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
       appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
@@ -278,6 +293,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
+  failing.save();
   logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.

@@ -22,6 +22,8 @@ export type AgentActivity =
   | { kind: 'thinking' }
   | { kind: 'sent'; sent: number; refused: number }
   | { kind: 'out-of-credits' }
+  | { kind: 'retrying'; attempt: number; attempts: number; waitMs: number }
+  | { kind: 'held' }
   | { kind: 'error'; message: string };
 
 /** An agent's line on the run screen: its credits and mail, and what it is doing now. */
@@ -64,7 +66,7 @@ export interface RunState {
   /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
   edits: EditNotice[];
   totals: RunTotals;
-  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; stranded: string[] };
+  finished?: { reason: Extract<EngineEvent, { type: 'run-finished' }>['reason']; turns: number; lastTurn: number; stranded: string[]; failing: string[] };
   /** Source of unique keys for feed and trouble items. */
   serial: number;
 }
@@ -120,7 +122,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const working = new Set(action.agents);
       const agents = state.agents.map((row): AgentRow => {
         if (working.has(row.name)) return row;
-        const settled = row.activity.kind === 'out-of-credits' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
+        const settled = row.activity.kind === 'out-of-credits' || row.activity.kind === 'held' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
         return settled === row.activity ? row : { ...row, activity: settled };
       });
       return { ...state, agents, current: { turn: action.turn, agents: action.agents, done: 0, recovering: action.recovering } };
@@ -164,6 +166,15 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'agent-note':
       return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-retrying': {
+      const wait = `${(action.waitMs / 1000).toFixed(1)} s`;
+      const retrying = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'retrying', attempt: action.attempt, attempts: action.attempts, waitMs: action.waitMs } }));
+      return addTrouble(retrying, action.turn, 'note', `${action.agent}: ${action.model} failed, attempt ${action.attempt} of ${action.attempts} in ${wait}: ${action.cause}`);
+    }
+    case 'agent-held': {
+      const held = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'held' } }));
+      return addTrouble(held, action.turn, 'error', `${action.agent} not called: ${action.model} failed in ${action.failedTurns} turns in a row (\`lemming retry ${action.agent}\`)`);
+    }
     case 'agent-error': {
       const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
       const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
@@ -177,7 +188,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
-      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded } };
+      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
   }
 }

@@ -13,7 +13,7 @@ export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?:
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')} · ${formatCount(totals.refused)} refused · `}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
     </Box>
   );
 }
