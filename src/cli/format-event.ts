@@ -1,6 +1,7 @@
 import { formatProblem } from '../errors.js';
 import type { EngineEvent } from '../engine/events.js';
 import { showCredits } from '../ui/shared/format.js';
+import { describeRefusal } from '../engine/turn/refusal-text.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {
@@ -30,7 +31,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'message-delivered':
       return `${turn}${event.message.from} -> ${event.message.to}: ${event.message.subject ?? event.message.preview}`;
     case 'message-refused':
-      return `${turn}refused ${event.from} -> ${event.to}: ${event.reason}`;
+      return `${turn}refused ${describeRefusal(event)}`;
     case 'memory-written':
       return undefined;
     case 'credits-charged':
@@ -46,7 +47,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'agent-done':
       return undefined;
     case 'turn-finished':
-      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
     case 'run-finished':
       return undefined;
   }

@@ -53,7 +53,7 @@ export function runSummary(finished: RunFinished, root: string): string[] {
     ...(stranded ? [stranded] : []),
     ...(finished.failing.length > 0 ? [failingLine(finished)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished)}.`,
-    `${totals.delivered} message(s) delivered, ${totals.refused} refused, ${totals.errors} error(s); ` +
+    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,
     whereToLook(root),
   ];

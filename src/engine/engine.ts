@@ -48,7 +48,7 @@ export interface RunOptions {
 }
 
 function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
 }
 
 /**
@@ -161,7 +161,7 @@ export class Engine {
   async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
-    const totals: RunTotals = { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
@@ -182,6 +182,7 @@ export class Engine {
       }
       totals.turns += 1;
       totals.delivered += result.stats.delivered;
+      totals.fromHuman += result.stats.fromHuman;
       totals.refused += result.stats.refused;
       totals.errors += result.stats.errors;
       totals.inputTokens += result.stats.inputTokens;

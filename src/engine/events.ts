@@ -45,6 +45,10 @@ export type EngineEvent =
       notice?: string;
       /** The message file, when a scan of an outbox refused one (relative to the org root). */
       file?: string;
+      /** Several sends of one reply refused for the same reason, reported once: how many (`to` is the first). */
+      count?: number;
+      /** With `count`: the first few recipients. */
+      recipients?: string[];
     }
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
@@ -73,7 +77,10 @@ export type EngineEvent =
 export interface TurnStats {
   called: number;
   skipped: number;
+  /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
+  /** Messages the human wrote, taken in: the person's requests, not the org's work. */
+  fromHuman: number;
   refused: number;
   errors: number;
   inputTokens: number;
@@ -87,7 +94,10 @@ export interface TurnStats {
 /** Sums of the turn stats over a whole run, carried by `run-finished`. */
 export interface RunTotals {
   turns: number;
+  /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
+  /** Messages the human wrote, taken in. */
+  fromHuman: number;
   refused: number;
   errors: number;
   inputTokens: number;

@@ -78,6 +78,8 @@ export interface ProviderResponse {
   modelKey: string;
   /** Things the adapter wants in the agent's log (for example: fell back to the text format). */
   notes?: string[];
+  /** The vendor stopped the answer at the output cap: an action it cut short is not an invalid call, the note says so. */
+  truncated?: boolean;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
   receivedAt?: string;
 }

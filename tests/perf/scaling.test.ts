@@ -13,7 +13,7 @@ function openOrg(shape: OrgShape): Engine {
 }
 
 async function timeTurn(engine: Engine): Promise<{ ms: number; called: number }> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
   for await (const event of engine.turn(result)) void event;
   return { ms: performance.now() - start, called: result.stats.called };

@@ -77,7 +77,7 @@ describe('the run screen', () => {
     feed.push(turnFinished(1), runFinished(1));
     feed.end();
     frame = await frameShows(lastFrame, 'Finished at turn 1');
-    expect(frame).toContain('Totals: 1 turn · 2 messages · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
+    expect(frame).toContain('Totals: 1 turn · 1 message (+1 from you) · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
     expect(frame).toContain('the org is idle');
   });
 

@@ -10,6 +10,7 @@ import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
 import { FailingAgents } from './failing-agents.js';
 import { SideEvents, withSideEvents } from './side-events.js';
+import { countDelivered } from './refusal-text.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
@@ -134,8 +135,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
   for (const event of plan.events) {
     if (event.type === 'agent-skipped') stats.skipped += 1;
-    if (event.type === 'message-refused') stats.refused += 1;
-    if (event.type === 'message-delivered') stats.delivered += 1;
+    countEvent(stats, event);
     yield event;
   }
 
@@ -303,8 +303,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 }
 
 function countEvent(stats: TurnStats, event: EngineEvent): void {
-  if (event.type === 'message-delivered') stats.delivered += 1;
-  if (event.type === 'message-refused') stats.refused += 1;
+  if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
+  if (event.type === 'message-refused') stats.refused += event.count ?? 1;
   if (event.type === 'credits-charged') {
     stats.inputTokens += event.inputTokens;
     stats.outputTokens += event.outputTokens;

@@ -2,6 +2,7 @@ import { formatProblem } from '../../errors.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
 import type { EditNotice } from '../watch/describe-org-change.js';
+import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -88,7 +89,7 @@ export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): R
     trouble: [],
     troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
     edits: [],
-    totals: { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
     serial: 0,
   };
 }
@@ -141,7 +142,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         text: message.subject ?? message.preview,
         priority: message.priority,
       };
-      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: { ...state.totals, delivered: state.totals.delivered + 1 } };
+      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: countDelivered(state.totals, message.from) };
       return updateRow(next, message.to, (row) => ({
         ...row,
         unread: row.unread + 1,
@@ -149,9 +150,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       }));
     }
     case 'message-refused': {
-      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + 1 } };
-      const about = action.subject ? ` ("${action.subject}")` : '';
-      return addTrouble(next, action.turn, 'refused', `${action.from} -> ${action.to}${about}: ${action.reason}`);
+      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + (action.count ?? 1) } };
+      return addTrouble(next, action.turn, 'refused', describeRefusal(action));
     }
     case 'memory-written':
       return state;
