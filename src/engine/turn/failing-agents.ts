@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
+import { readAgentRecords, writeAgentRecords } from '../record/state-file.js';
 import { makeNotice } from './notices.js';
 
 /** `engine.max_failed_turns` when org.yaml leaves it out. */
@@ -25,11 +25,6 @@ export interface FailureStreak {
   fingerprint: string;
   /** Not called any more: its manager and the human have been told. */
   held: boolean;
-}
-
-interface FailingFile {
-  version: 1;
-  agents: Record<string, FailureStreak>;
 }
 
 /** What a failure adds to the agent's outcome: one notice for its manager and one for the human, when it is held. */
@@ -72,12 +67,7 @@ export class FailingAgents {
 
   /** Read the file; a missing or unreadable one means no agent is failing. */
   static load(root: string): FailingAgents {
-    try {
-      const data = JSON.parse(readFileSync(failingPaths(root).file, 'utf8')) as FailingFile;
-      return new FailingAgents(root, data.version === 1 && data.agents ? data.agents : {});
-    } catch {
-      return new FailingAgents(root, {});
-    }
+    return new FailingAgents(root, readAgentRecords<FailureStreak>(failingPaths(root).file));
   }
 
   /** The streak of an agent, if its calls are failing. */
@@ -166,7 +156,7 @@ export class FailingAgents {
     this.released.clear();
     if (!this.changed) return;
     this.changed = false;
-    writeFileAtomic(paths.file, `${JSON.stringify({ version: 1, agents: this.agents } satisfies FailingFile)}\n`);
+    writeAgentRecords(paths.file, this.agents);
   }
 
   private forget(name: string): void {

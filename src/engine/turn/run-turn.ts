@@ -9,9 +9,10 @@ import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
 import { FailingAgents } from './failing-agents.js';
+import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
 import { countDelivered } from './refusal-text.js';
-import type { EngineState } from '../record/engine-state.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
@@ -67,6 +68,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const stats = result.stats;
   let ledger = readLedger(root, state.ledger);
   const failing = FailingAgents.load(root);
+  const deadEnds = DeadEnds.load(root);
 
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
@@ -143,9 +145,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const outcomes: AgentOutcome[] = [...finished.values()];
 
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
-  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => {
+  const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
-    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id)).every((item) => item.kind === 'notice');
+    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
+  };
+  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
+  /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
+  const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
+    const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    outcome.newMail.push(...told.notices);
+    outcome.humanNotices.push(...told.humanNotices);
   };
   const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], replaying: boolean): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
@@ -163,6 +172,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
     });
     failing.recordSuccess(agent);
+    const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written');
+    recordDeadEnd(applied.outcome, acted, shown, response.text);
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
       // Tell the manager as the agent runs dry, not when mail next finds it broke.
@@ -272,6 +283,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     if ('error' in called) {
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
+      recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
       appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
@@ -294,6 +306,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   failing.save();
+  deadEnds.save();
   logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
