@@ -33,6 +33,7 @@ interface DeadEnd {
  * Mail an agent fails to act on: it answered in text without any action, or its call
  * failed. After `DEAD_END_CALLS` such calls in a row, the sender of each message it was
  * shown is told once, with the agent's last text, so a person never waits in silence.
+ * Reports from the agent's own direct reports are left out: they ask for nothing.
  * Kept in `org/state/dead-ends.json` until the agent acts.
  */
 export class DeadEnds {
@@ -65,6 +66,8 @@ export class DeadEnds {
     entry.calls += 1;
     for (const item of call.shown) {
       if (item.kind !== 'message' || item.from === agent || entry.messages.some((message) => message.id === item.id)) continue;
+      // A direct report's message is its report: reading it and doing nothing is an answer.
+      if (org.agents.get(item.from)?.reportsTo === agent) continue;
       entry.messages.push({ id: item.id, from: item.from, ...(item.subject === undefined ? {} : { subject: item.subject }), told: false });
     }
     this.agents[agent] = entry;

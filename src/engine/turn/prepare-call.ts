@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { readMemory } from '../record/agent-memory.js';
-import { buildPrompt, type BuiltPrompt, type InboxEntry } from './build-prompt.js';
+import { buildPrompt, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
@@ -20,7 +20,15 @@ export interface PreparedCall {
 }
 
 /** Read an agent's waiting mail and notes and build its prompt. Reads only this agent's files. */
-export function prepareCall(root: string, org: Org, agentName: string, reason: 'mail' | 'schedule', mail: PendingItem[], turn: number): PreparedCall {
+export function prepareCall(
+  root: string,
+  org: Org,
+  agentName: string,
+  reason: 'mail' | 'schedule',
+  mail: PendingItem[],
+  turn: number,
+  sizing: Pick<PromptInput, 'limit' | 'tokenScale'> = {},
+): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
   const modelKey = agent.models[0] ?? '';
@@ -44,6 +52,6 @@ export function prepareCall(root: string, org: Org, agentName: string, reason: '
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...sizing });
   return { agent: agentName, modelKey, reason, prompt, lost, warnings };
 }

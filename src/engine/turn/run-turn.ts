@@ -11,6 +11,7 @@ import { discoverMail } from './discover-mail.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
+import { askFitting } from './context-retry.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
@@ -216,7 +217,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true)) {
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true)) {
         countEvent(stats, event);
         yield event;
       }
@@ -228,25 +229,22 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
-    let preparedCall = prepared.get(call.agent);
-    if (!preparedCall) {
-      const shownIds = new Set(call.shown);
-      const agentMail = (mail.get(call.agent) ?? []).filter((item) => shownIds.has(item.id));
-      preparedCall = prepareCall(root, org, call.agent, call.reason, agentMail, turn);
-    }
-    const shown = [...preparedCall.prompt.shown, ...preparedCall.lost];
+    const agentMail = shownMail(call.agent, call.shown);
+    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn);
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
-      const request = { ...preparedCall.prompt.request, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) };
+      const ask = (prompt: PreparedCall['prompt']['request']) =>
+        provider.generate({ ...prompt, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const response = await provider.generate(request);
+      const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit }));
+      const response = fitted.response;
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
-      return { agent: call.agent, response, receivedAt, shown };
+      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost] };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
@@ -292,7 +290,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
       continue;
     }
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown });
     crashPoint('after-response');
     for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false)) {
       countEvent(stats, event);
