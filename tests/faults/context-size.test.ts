@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
@@ -42,5 +44,53 @@ describe('a server whose context is smaller than the registry says', () => {
     ]);
     expect(logEvents(record, 'manager', 'read').flatMap((entry) => entry.ids as string[])).toHaveLength(3);
     expect(checkInvariants(root, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+});
+
+describe('learning what a server counts', () => {
+  let server: WireServer;
+  let tokensPerCharacter = 0.25;
+  beforeAll(async () => {
+    // A tokenizer that counts `tokensPerCharacter` of what it is sent.
+    server = await startWireServer((request) => {
+      const sent = JSON.stringify(request.body.messages).length + JSON.stringify(request.body.tools ?? []).length;
+      const reply = agentOf(request) === 'manager' ? answer(request, { to: 'human', body: 'On it.' }) : answer(request);
+      const body = reply.body as { usage?: { prompt_tokens: number } };
+      if (body.usage) body.usage.prompt_tokens = Math.ceil(sent * tokensPerCharacter);
+      return reply;
+    });
+  });
+  afterAll(() => server.close());
+
+  /** Shown to the manager in its last call, after a first short message taught the ratio. */
+  async function shownAfterLearning(ratio: number): Promise<{ shown: number; root: string }> {
+    tokensPerCharacter = ratio;
+    const root = wireOrg(server.url);
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('context_window: 32000', 'context_window: 6000'));
+    const resume = join(root, 'agents/manager/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 10', 'credits: 1000'));
+    humanSends(root, 'manager', 'Hello.');
+    const factory = createProviderFactory({ root, env: KEYS });
+    await runOrg(root, { maxTurns: 1 }, { providerFactory: factory });
+    for (let index = 0; index < 6; index += 1) humanSends(root, 'manager', `Task ${index}: ${'details of the task. '.repeat(60)}`);
+    await runOrg(root, { maxTurns: 1 }, { providerFactory: factory });
+    const last = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
+    return { shown: last ? shownIn(last) : 0, root };
+  }
+
+  test("prompts are sized with the tokens per character the server reports, kept in org/state/token-ratios.json", async () => {
+    const asEstimated = await shownAfterLearning(0.25);
+    expect(asEstimated.shown).toBe(6);
+
+    const counted = await shownAfterLearning(1);
+    // About four times the estimate: the same window holds far fewer messages, and the prompt says the rest wait.
+    expect(counted.shown).toBeGreaterThan(0);
+    expect(counted.shown).toBeLessThan(3);
+    const last = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
+    expect(String(last?.body.messages.at(-1).content)).toMatch(/more message\(s\) are waiting and will be shown in a later turn/);
+    const ratios = JSON.parse(readFileSync(join(counted.root, 'org/state/token-ratios.json'), 'utf8'));
+    expect(ratios.models['flaky-openai'].tokens / ratios.models['flaky-openai'].characters).toBeGreaterThan(0.9);
+    expect(ratios.models['flaky-anthropic']).toBeUndefined();
   });
 });

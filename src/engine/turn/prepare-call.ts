@@ -6,6 +6,7 @@ import { buildPrompt, type BuiltPrompt, type InboxEntry, type PromptInput } from
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
+import type { TokenRatios } from '../record/token-ratios.js';
 
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
@@ -27,7 +28,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'tokenScale'> = {},
+  sizing: Pick<PromptInput, 'limit'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -52,6 +53,6 @@ export function prepareCall(
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...sizing });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
   return { agent: agentName, modelKey, reason, prompt, lost, warnings };
 }

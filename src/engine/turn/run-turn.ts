@@ -12,6 +12,7 @@ import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
 import { askFitting } from './context-retry.js';
+import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
@@ -70,6 +71,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   let ledger = readLedger(root, state.ledger);
   const failing = FailingAgents.load(root);
   const deadEnds = DeadEnds.load(root);
+  const ratios = TokenRatios.load(root);
 
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
@@ -96,13 +98,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const events: EngineEvent[] = [...discovery.events, ...decided.events];
     const outOfCredits = new Set(decided.outOfCredits);
     for (const call of decided.calls) {
-      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn);
+      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
       events.push(...preparedCall.warnings);
       const agent = org.agents.get(call.agent);
       const entry = org.models[preparedCall.modelKey];
       const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
-      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry) : 0;
+      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
       if (needed > balance) {
         events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
         if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
@@ -230,7 +232,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail(call.agent, call.shown);
-    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn);
+    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios });
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
@@ -241,8 +243,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         provider.generate({ ...prompt, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit }));
+      const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }));
       const response = fitted.response;
+      ratios.learn(fitted.prepared.prompt.request, response, turn);
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost] };
     } catch (error) {
@@ -305,6 +308,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   failing.save();
   deadEnds.save();
+  ratios.save(turn);
   logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
