@@ -282,7 +282,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
-      appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      try {
+        appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      } catch {
+        // Its log cannot be written either: the error is in the event below and in `status`.
+      }
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
@@ -303,7 +307,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
-  logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
