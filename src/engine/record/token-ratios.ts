@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { estimateInputTokens } from '../../providers/estimate-cost.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
@@ -25,11 +24,6 @@ interface RatiosFile {
 /** A server may count many more tokens than the estimate, but a scale past this is more likely a bad report. */
 const MAX_SCALE = 8;
 
-/** Where the ratios are kept, with the org's record: a clone sizes its prompts as the original did. */
-export function tokenRatiosPath(root: string): string {
-  return join(statePaths(root).directory, 'token-ratios.json');
-}
-
 /**
  * Each registry entry's real tokens per character, learned from the usage its server
  * reports (`org/state/token-ratios.json`). Prompts are sized and calls priced with it, so a
@@ -48,7 +42,8 @@ export class TokenRatios {
   ) {}
 
   static load(root: string): TokenRatios {
-    const path = tokenRatiosPath(root);
+    // Kept with the org's record: a clone sizes its prompts as the original did.
+    const path = statePaths(root).tokenRatios;
     let file: RatiosFile = { version: 1, turn: 0, models: {} };
     try {
       const data = JSON.parse(readFileSync(path, 'utf8')) as RatiosFile;

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -45,7 +44,7 @@ export class DeadEnds {
   ) {}
 
   static load(root: string): DeadEnds {
-    const path = join(statePaths(root).directory, 'dead-ends.json');
+    const path = statePaths(root).deadEnds;
     return new DeadEnds(path, readAgentRecords<DeadEnd>(path));
   }
 

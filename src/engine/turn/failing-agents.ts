@@ -34,8 +34,8 @@ export interface HoldNotices {
 }
 
 function failingPaths(root: string): { file: string; retries: string } {
-  const directory = statePaths(root).directory;
-  return { file: join(directory, 'failing-agents.json'), retries: join(directory, 'retry') };
+  const paths = statePaths(root);
+  return { file: paths.failingAgents, retries: paths.retryRequests };
 }
 
 /** The agent's resume and the registry entries of its models, as one short hash. */
@@ -51,7 +51,7 @@ export function agentFingerprint(org: Org, name: string): string {
 }
 
 /**
- * Agents whose models keep failing, kept in `org/state/failing-agents.json` (machine-local:
+ * Agents whose models keep failing, kept in `org/state/cache/failing-agents.json` (machine-local:
  * whether a server answers is a fact about this machine). After `engine.max_failed_turns`
  * turns in a row of failed calls an agent is held: not called again, its mail waiting,
  * until its resume or model entry changes or a person runs `lemming retry <agent>`.
