@@ -35,13 +35,15 @@ export class SideEvents<E> {
  */
 export async function* withSideEvents<R, E>(source: AsyncIterable<R>, side: SideEvents<E>): AsyncGenerator<{ event: E } | { result: R }> {
   const iterator = source[Symbol.asyncIterator]();
-  let pending = iterator.next();
+  // One promise per step, raced again until it settles, so a failure of the source is always handled.
+  const nextStep = () => iterator.next().then((step) => ({ step }));
+  let pending = nextStep();
   for (;;) {
-    const winner = await Promise.race([pending.then((step) => ({ step })), side.next().then(() => undefined)]);
+    const winner = await Promise.race([pending, side.next().then(() => undefined)]);
     for (const event of side.take()) yield { event };
     if (winner === undefined) continue;
     if (winner.step.done) return;
     yield { result: winner.step.value };
-    pending = iterator.next();
+    pending = nextStep();
   }
 }
