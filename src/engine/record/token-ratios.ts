@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { estimateInputTokens } from '../../providers/estimate-cost.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { statePaths } from './state-paths.js';
+import type { ModelEntry } from '../../org/schema.js';
 
 /** What the servers of one registry entry counted, summed over the calls that reported usage. */
 export interface ModelTokenCounts {
@@ -67,8 +68,12 @@ export class TokenRatios {
     return Math.min(MAX_SCALE, Math.max(1, counts.tokens / counts.estimated));
   }
 
-  /** Count an answered call whose server reported its usage. */
-  learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number): void {
+  /**
+   * Count an answered call whose server reported its usage. The offline model counts with
+   * the documented estimate by definition: there is nothing to learn from it.
+   */
+  learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number, entry: Pick<ModelEntry, 'provider'> | undefined): void {
+    if (!entry || entry.provider === 'offline') return;
     if (turn <= this.file.turn || response.usage.estimated || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return;
     const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
     const counts = this.file.models[request.modelKey] ?? { characters: 0, tokens: 0, estimated: 0 };

@@ -270,7 +270,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       // the next run applies it instead of paying for the same call again.
       const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }));
       const response = fitted.response;
-      ratios.learn(fitted.prepared.prompt.request, response, turn);
+      ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost] };
     } catch (error) {
