@@ -24,6 +24,10 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
   ]);
   const header = ['agent', 'model', 'credits left', 'unread', 'last activity', 'last error'];
   for (const line of table([header, ...rows])) output.out(line);
+  for (const agent of status.agents) {
+    if (!agent.held) continue;
+    output.out(`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`lemming retry ${agent.name}\` calls it again`);
+  }
   return 0;
 }
 
