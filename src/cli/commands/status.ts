@@ -18,7 +18,7 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
     agent.name,
     agent.isHuman ? 'human' : agent.model,
     agent.isHuman ? '-' : `${showCredits(agent.balance)} / ${showCredits(agent.budget + agent.toppedUp)}`,
-    agent.isHuman ? '-' : String(agent.unread),
+    String(agent.unread),
     agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : '-',
     agent.lastError ? `turn ${agent.lastError.turn}: ${agent.lastError.message}` : '',
   ]);

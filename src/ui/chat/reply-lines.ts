@@ -52,7 +52,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
         ...status.agents.map((agent) => ({
           text: `${agent.name.padEnd(width)}  ${
             agent.isHuman ? 'you'.padEnd(20) : `${showCredits(agent.balance)} / ${showCredits(agent.budget + agent.toppedUp)}`.padEnd(20)
-          }  ${agent.isHuman ? '' : `${agent.unread} unread  `}${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
+          }  ${agent.unread} unread  ${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
           ...(agent.lastError ? { color: 'red' } : {}),
         })),
       ];
