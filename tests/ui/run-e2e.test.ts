@@ -57,7 +57,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 3', mark);
-    expect(screen.text().slice(mark)).toContain('turn 3 runs with the last valid org: agents/hr/resume.md');
+    expect(screen.text().slice(mark)).toContain('turn 3 keeps the last valid version of agents/hr/resume.md: agents/hr/resume.md');
     mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 4', mark);

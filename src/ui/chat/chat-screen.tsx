@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import { EditNotices } from '../shared/edit-notices.js';
 import { useTerminalRows } from '../shared/use-terminal-rows.js';
-import type { EditNotice } from '../watch/describe-org-change.js';
+import { addEditNotices, type EditNotice } from '../watch/describe-org-change.js';
 import type { FileWatch } from '../watch/org-files-watcher.js';
 import { useFileWatch } from '../watch/use-file-watch.js';
 import type { ChatBackend } from './chat-backend.js';
@@ -46,7 +46,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   });
   useFileWatch(watch, (change) => {
     if (change.kind === 'mail') refreshSoon();
-    else if (driver) setEdits((previous) => [...previous, ...change.notices].slice(-20));
+    else if (driver) setEdits((previous) => addEditNotices(previous, change.notices, 20));
   });
 
   const leave = useCallback(() => {

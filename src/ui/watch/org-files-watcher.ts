@@ -38,13 +38,13 @@ export function watchOrgFiles(root: string, options: WatchOptions): FileWatch {
   const loader = new OrgLoader(root);
   // The baseline: edits are reported relative to the org as it is when the watch starts.
   if (options.edits) loader.load();
-  const seenWarnings = new Set<string>();
+  const seen = new Set<string>();
   let checks = 0;
   let timer: NodeJS.Timeout | undefined;
   const checkEdits = (): void => {
     timer = undefined;
     checks += 1;
-    const notices = describeOrgChange(loader.load(), seenWarnings, `watch-${checks}`);
+    const notices = describeOrgChange(loader.load(), seen, `watch-${checks}`);
     if (notices.length > 0) emit({ kind: 'edits', notices });
   };
 
