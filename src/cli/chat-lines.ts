@@ -8,6 +8,7 @@ import type { ChatMessage } from '../ui/chat/conversation.js';
 import { replyLines } from '../ui/chat/reply-lines.js';
 import { watchOrgFiles, type FileWatch } from '../ui/watch/org-files-watcher.js';
 import type { Output } from './cli-context.js';
+import { problemLines } from './org-for-reading.js';
 import { formatEvent } from './format-event.js';
 import { paintEvent } from './paint-event.js';
 import { stopOnSignal } from './stop-signal.js';
@@ -30,7 +31,8 @@ export interface ChatLinesOptions {
  * arrives and marked read, as `lemming inbox` does. Ends at `/quit` or end of input.
  */
 export async function chatLines(options: ChatLinesOptions): Promise<number> {
-  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  // Edits are watched without a drive too: a person mending a broken file sees it acknowledged.
+  const watch = watchOrgFiles(options.root, { edits: true, mail: true });
   try {
     // Mail written from the first line on must be seen: say hello only once the watcher sees every outbox.
     await watch.ready;
@@ -45,6 +47,7 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
   const { backend, session, output } = options;
   const about = backend.describe();
   output.out(`chat as ${HUMAN} in ${about.org} (turn ${about.turn}), writing to ${session.correspondent ?? 'nobody'}; /help lists the commands`);
+  for (const line of problemLines(backend.problems())) output.out(line);
   const seen = new Set<string>();
   const printNew = (): void => {
     const fresh = backend.messages().filter((message) => message.to === HUMAN && !seen.has(message.id));

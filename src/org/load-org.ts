@@ -172,7 +172,8 @@ export class OrgLoader {
   /** A file's versions: the one just parsed (if it passed its schema) and the one in force before. */
   private versions<T>(file: string, parsed: Parsed<T>, stamps: ReadonlyMap<string, string>): FileVersions<T> {
     const stamp = stamps.get(file);
-    const last = this.inForce.get(file) as Version<T> | undefined;
+    // A fresh loader falls back on the version this machine last loaded with the whole org valid.
+    const last = (this.last ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
     const current: Version<T> | undefined =
       parsed.value !== undefined && stamp !== undefined ? { stamp, value: parsed.value, ...(parsed.lineOf ? { lineOf: parsed.lineOf } : {}) } : undefined;
     return { ...(current ? { current } : {}), ...(last ? { last } : {}) };
@@ -281,7 +282,7 @@ export function loadOrg(root: string): { org: Org; problems: Problem[] } {
  * Load an org to show it, whatever state its files are in: every problem, and the org made of
  * what is valid (see OrgLoadResult.org). For commands that read, never for one that runs turns.
  */
-export function loadOrgForReading(root: string): { org: Org; problems: Problem[] } {
+export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
   const result = new OrgLoader(root).load();
-  return { org: result.org, problems: result.problems };
+  return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

@@ -24,7 +24,7 @@ describe('loading an org', () => {
     write(root, 'agents/planner/resume.md', '---\ntitle: Planner\nmodel: offline\ncredits: [1\n---\nbody\n');
     const problems = problemsOf(root);
     expect(problems[0]).toMatchObject({ file: 'agents/planner/resume.md', severity: 'error' });
-    expect(problems[0]?.line).toBeGreaterThanOrEqual(4);
+    expect(problems[0]?.line).toBe(4);
     expect(() => loadOrg(root)).toThrow(/agents\/planner\/resume\.md:\d+/);
   });
 
@@ -33,7 +33,7 @@ describe('loading an org', () => {
     write(root, 'org/chart.yaml', 'agents:\n  manager:\n    send_to: [human\n');
     const problem = problemsOf(root).find((entry) => entry.file === 'org/chart.yaml');
     expect(problem?.message).toMatch(/not valid YAML/);
-    expect(problem?.line).toBeGreaterThanOrEqual(3);
+    expect(problem?.line).toBe(3);
   });
 
   test('an unknown model and a negative budget name the field and show a valid value', () => {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import { EditNotices } from '../shared/edit-notices.js';
 import { useTerminalRows } from '../shared/use-terminal-rows.js';
-import { addEditNotices, type EditNotice } from '../watch/describe-org-change.js';
+import { addEditNotices, problemNotices, type EditNotice } from '../watch/describe-org-change.js';
 import type { FileWatch } from '../watch/org-files-watcher.js';
 import { useFileWatch } from '../watch/use-file-watch.js';
 import type { ChatBackend } from './chat-backend.js';
@@ -38,7 +38,8 @@ const MAX_EDIT_LINES = 3;
 export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal }: ChatScreenProps) {
   const { messages, about, refresh, refreshSoon } = useConversation(backend);
   const [reply, setReply] = useState<ChatReply | undefined>(undefined);
-  const [edits, setEdits] = useState<EditNotice[]>([]);
+  // Broken org files do not stop the chat: they are shown from the start, and cleared as they are mended.
+  const [edits, setEdits] = useState<EditNotice[]>(() => problemNotices(backend.problems(), 'open'));
   const [leaving, setLeaving] = useState(false);
   const drive = useDrive(driver, (event) => {
     if (event === undefined) refresh();
@@ -46,7 +47,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   });
   useFileWatch(watch, (change) => {
     if (change.kind === 'mail') refreshSoon();
-    else if (driver) setEdits((previous) => addEditNotices(previous, change.notices, 20));
+    else setEdits((previous) => addEditNotices(previous, change.notices, 20));
   });
 
   const leave = useCallback(() => {

@@ -1,4 +1,4 @@
-import { formatProblem } from '../../errors.js';
+import { formatProblem, type Problem } from '../../errors.js';
 import type { OrgLoadResult } from '../../org/load-org.js';
 import { CHART_FILE, ORG_FILE } from '../../org/load-org.js';
 
@@ -67,6 +67,16 @@ function keptText(result: OrgLoadResult, file: string): string {
   if (agent !== undefined && !result.org.agents.has(agent)) return `${agent} is not in the org until it is fixed`;
   if (result.standIns.includes(file)) return 'there is no valid version to use until it is fixed';
   return KEPT;
+}
+
+/** The org's problems as they stand when a screen opens: each with its file, so mending it clears it. Pure. */
+export function problemNotices(problems: readonly Problem[], keyPrefix: string): EditNotice[] {
+  return problems.map((problem, index) => ({
+    key: `${keyPrefix}-${index}`,
+    tone: problem.severity === 'error' ? 'problem' : 'info',
+    text: `${problem.severity === 'warning' ? 'warning: ' : ''}${formatProblem(problem)}`,
+    file: problem.file,
+  }));
 }
 
 /**
