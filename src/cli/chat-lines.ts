@@ -4,8 +4,7 @@ import { HUMAN } from '../org/names.js';
 import type { ChatBackend } from '../ui/chat/chat-backend.js';
 import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';
 import type { ChatSession } from '../ui/chat/chat-session.js';
-import type { ChatMessage } from '../ui/chat/conversation.js';
-import { replyLines } from '../ui/chat/reply-lines.js';
+import { messageLines, replyLines } from '../ui/chat/reply-lines.js';
 import { watchOrgFiles, type FileWatch } from '../ui/watch/org-files-watcher.js';
 import type { Output } from './cli-context.js';
 import { problemLines } from './org-for-reading.js';
@@ -53,7 +52,7 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
     const fresh = backend.messages().filter((message) => message.to === HUMAN && !seen.has(message.id));
     for (const message of fresh.sort((left, right) => left.turn - right.turn || left.id.localeCompare(right.id))) {
       seen.add(message.id);
-      for (const line of messageLines(message)) output.out(line);
+      for (const line of messageLines(message)) output.out(line.text);
     }
     backend.markRead(fresh.filter((message) => message.unread).map((message) => message.id));
   };
@@ -102,13 +101,4 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
   } catch (error) {
     options.output.out(`not driving: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function messageLines(message: ChatMessage): string[] {
-  const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
-  return [
-    `${message.unread ? '●' : ' '} [turn ${message.turn}] ${message.from} → you${reply}: ${message.subject ?? '(no subject)'}`,
-    ...message.body.split('\n').map((line) => `    ${line}`),
-    `    -- ${message.file}`,
-  ];
 }

@@ -86,7 +86,9 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
   const rows = useTerminalRows();
   const panel = replyLines(reply, drive.state.driving);
-  const panelHeight = Math.min(panel.length, Math.max(3, Math.floor(rows / 3)));
+  // A message asked for in full (/read, /inbox) may take most of the screen; other answers a third of it.
+  const reading = reply?.kind === 'read' || reply?.kind === 'inbox';
+  const panelHeight = Math.min(panel.length, Math.max(3, reading ? rows - 10 : Math.floor(rows / 3)));
   const driveHeight = driver ? driveLines(drive.state).length : 0;
   const editHeight = edits.length > 0 ? Math.min(edits.length, MAX_EDIT_LINES) + 2 : 0;
   const conversationHeight = Math.max(4, rows - 5 - (panelHeight > 0 ? panelHeight + 1 : 0) - driveHeight - editHeight);
@@ -112,7 +114,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         isActive={keys && !leaving}
       />
       <Text dimColor wrap="truncate-end">
-        {leaving ? 'leaving…' : 'Enter sends · /to <agent> · /inbox · /status · /help · /quit'}
+        {leaving ? 'leaving…' : 'Enter sends a new request · /reply answers · /read · /to · /inbox · /status · /help · /quit'}
       </Text>
     </Box>
   );
