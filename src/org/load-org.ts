@@ -70,7 +70,7 @@ export class OrgLoader {
 
   constructor(root: string) {
     this.root = root;
-    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'parse-cache.json'));
+    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
   }
 
   /**

@@ -211,7 +211,7 @@ describe('the parse cache', () => {
   test('a second load reads the cache, an edit is seen, and cross-file errors keep their lines', () => {
     const root = defaultOrg();
     loadOrg(root);
-    expect(read(root, 'org/state/parse-cache.json')).toContain('agents/planner/resume.md');
+    expect(read(root, 'org/state/cache/parse-cache.json')).toContain('agents/planner/resume.md');
     write(root, 'agents/hr/resume.md', resume({ title: 'Recruiter', model: 'offline', credits: '2' }));
     expect(loadOrg(root).org.agents.get('hr')).toMatchObject({ title: 'Recruiter', credits: 2 });
     rmSync(join(root, 'agents', 'coder_01'), { recursive: true });
