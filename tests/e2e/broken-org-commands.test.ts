@@ -58,7 +58,7 @@ describe('commands that read work while the org files have errors', () => {
   test('on a machine that never loaded the chart valid, status still shows the agents and says what stands in', () => {
     const root = ranOrg();
     breakChart(root);
-    rmSync(join(root, 'org', 'state', 'parse-cache.json'));
+    rmSync(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
     const status = lemming(root, ['status']);
     expect(status.status).toBe(0);
     expect(status.stderr).toContain('org/chart.yaml has had no valid version on this machine, so an empty one stands in');
