@@ -43,7 +43,7 @@ async function runJob(job: Job, root: string, keep: boolean): Promise<JobResult>
   const called: number[] = [];
   try {
     for (let index = 0; index < job.turns; index += 1) {
-      const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+      const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
       const start = performance.now();
       for await (const event of engine.turn(result)) void event;
       turnMs.push(performance.now() - start);

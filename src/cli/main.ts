@@ -206,6 +206,12 @@ program
   .action((agent: string, credits: number) => execute(async () => (await import('./commands/top-up.js')).topUpCommand(root(), agent, credits, output)));
 
 program
+  .command('retry')
+  .description('call an agent held because its models kept failing again, from the next turn')
+  .argument('<agent>')
+  .action((agent: string) => execute(async () => (await import('./commands/retry.js')).retryCommand(root(), agent, output)));
+
+program
   .command('validate')
   .description('check every file of the org; each problem with file, field and a valid example; exit 1 on any error')
   .option('--json', 'print JSON')

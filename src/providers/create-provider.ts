@@ -8,6 +8,7 @@ import { LazyProvider } from './lazy-provider.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
+import { findUnreachableModels, type UnreachableModel } from './reachability.js';
 import { RateLimitedProvider } from './rate-limited-provider.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RecordingProvider } from './recording-provider.js';
@@ -24,6 +25,11 @@ import type { Sleep } from './sleep.js';
 export interface ProviderFactory {
   (modelKey: string, entry: ModelEntry): Provider;
   preflight?(org: Org): void;
+  /**
+   * When present, runs before the first turn of a run: the entries whose servers nothing
+   * answers at (see reachability.ts). Replays and injected `fetch`es reach no server, so have none.
+   */
+  probe?(org: Org): Promise<UnreachableModel[]>;
 }
 
 /** What `lemming run` builds its providers from. */
@@ -69,6 +75,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertModelSettings(org);
       assertApiKeys(org, lookup);
     },
+    ...(options.fetch === undefined ? { probe: (org: Org) => findUnreachableModels(org) } : {}),
   });
 }
 

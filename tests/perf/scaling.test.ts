@@ -14,7 +14,7 @@ function openOrg(shape: OrgShape): Engine {
 }
 
 async function turnWork(engine: Engine): Promise<{ work: FsWork; called: number }> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const work = await countFsWork(async () => {
     for await (const event of engine.turn(result)) void event;
   });
