@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
+
+// commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
+// that `import` would cost every command at start-up.
+const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
 
 const output = processOutput;
 
