@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
-import { finishReason, showCredits } from '../ui/shared/format.js';
+import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
 /** Events without the terminal UI: readable lines, or one JSON object per line. */
@@ -54,7 +54,7 @@ export function runSummary(finished: RunFinished, root: string): string[] {
     ...(finished.failing.length > 0 ? [failingLine(finished)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
-      `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,
+      `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
     whereToLook(root),
   ];
 }

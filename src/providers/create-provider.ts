@@ -5,15 +5,11 @@ import { assertApiKeys, keyLookup, keyVariableFor, type KeyLookup } from './api-
 import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
 import { LazyProvider } from './lazy-provider.js';
-import { MODEL_DEFAULTS } from './model-defaults.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
 import { findUnreachableModels, type UnreachableModel } from './reachability.js';
-import { RateLimitedProvider } from './rate-limited-provider.js';
-import { RateLimiter } from './rate-limiter.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
-import { RetryingProvider } from './retrying-provider.js';
 import type { Sleep } from './sleep.js';
 
 /**
@@ -104,25 +100,8 @@ function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, op
     ...(keyVariable === undefined ? {} : { keyVariable }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   };
-  const adapter = new LazyProvider(async () => {
-    if (entry.provider === 'anthropic') {
-      const { anthropicProvider, createAnthropicClient } = await import('./anthropic/anthropic-provider.js');
-      return anthropicProvider(createAnthropicClient(settings), settings);
-    }
-    const { openAIProvider, createOpenAIClient } = await import('./openai/openai-provider.js');
-    return openAIProvider(createOpenAIClient(settings), settings, entry.provider === 'openai' ? 'openai' : 'openai-compatible');
-  });
-  const limits = entry.limits ?? {};
-  const limiter = new RateLimiter({
-    ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
-    ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
-    ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
-  });
-  return new RetryingProvider(
-    new RateLimitedProvider(adapter, limiter),
-    { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries },
-    options.sleep ? { sleep: options.sleep } : {},
-  );
+  // The rate limiter, retries and vendor adapter are loaded on the first call: one chain per registry entry.
+  return new LazyProvider(async () => (await import('./live-chain.js')).liveChain(settings, options.sleep));
 }
 
 /** A registry entry that cannot work whatever the network does, said with the file, field and a valid value. */

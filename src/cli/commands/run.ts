@@ -5,6 +5,7 @@ import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
+import { keepYoungGenerationSmall } from '../young-generation.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -31,6 +32,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   });
+  if (!options.once) await keepYoungGenerationSmall();
   const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;

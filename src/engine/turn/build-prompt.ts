@@ -1,7 +1,7 @@
 import type { Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
-import { directReports, reachableFrom } from '../../org/permissions.js';
+import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
@@ -74,13 +74,9 @@ function staticPart(org: Org, agent: Agent): string {
   const cached = parts.get(agent.name);
   if (cached !== undefined) return cached;
   const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
-  const reachable = reachableFrom(org, agent.name);
   // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
-  // so N such prompts hold one list of N names rather than N lists.
-  const sendTo =
-    reachable.length === org.agents.size - 1 && reachable.length > 0
-      ? everyoneLine(org)
-      : `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`;
+  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
+  const sendTo = reachesEveryone(org, agent.name) ? everyoneLine(org) : sendToLine(reachableFrom(org, agent.name));
   const head = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',
@@ -106,6 +102,10 @@ function staticPart(org: Org, agent: Agent): string {
   const text = head + '\n' + sendTo + '\n' + tail;
   parts.set(agent.name, text);
   return text;
+}
+
+function sendToLine(reachable: string[]): string {
+  return `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`;
 }
 
 const everyoneLines = new WeakMap<Org, string>();

@@ -1,5 +1,5 @@
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
-import { asMessageBody, sliceWhole } from '../../mailbox/message-text.js';
+import { asMessageBody, capBody } from '../../mailbox/message-text.js';
 import { isValidAgentName, quoteName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -48,12 +48,6 @@ const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
   text: { kind: 'string', required: true },
 };
 
-function cut(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const kept = sliceWhole(text, limit);
-  return `${kept}\n\n[lemming: ${text.length - kept.length} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
-}
-
 /**
  * Turn a model's tool calls into messages and notes, refusing what the chart,
  * the tool list or the per-turn cap does not allow. Pure.
@@ -85,7 +79,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       } else if (!MEMORY_KEY_PATTERN.test(parsed.value.key)) {
         invalidCalls.push(`remember: the key ${quoteName(parsed.value.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
       } else {
-        result.memories.push({ key: parsed.value.key, text: cut(parsed.value.text, settings.max_body_chars) });
+        result.memories.push({ key: parsed.value.key, text: capBody(parsed.value.text, settings.max_body_chars) });
       }
       continue;
     }
@@ -114,7 +108,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       refuse(`over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
       continue;
     }
-    const message: OutgoingMessage = { to, body: cut(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
+    const message: OutgoingMessage = { to, body: capBody(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
     if (shortSubject !== undefined && shortSubject.trim() !== '') message.subject = shortSubject.replace(/\s+/g, ' ').trim();
     if (replyTo !== undefined && replyTo.trim() !== '') message.replyTo = replyTo.slice(0, 120);
     result.messages.push(message);
