@@ -48,7 +48,7 @@ function openEngine(job: Job, root: string): Engine {
 }
 
 async function timeTurn(engine: Engine): Promise<{ ms: number; called: number }> {
-  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
   for await (const event of engine.turn(result)) void event;
   return { ms: performance.now() - start, called: result.stats.called };

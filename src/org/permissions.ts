@@ -1,4 +1,5 @@
 import { HUMAN } from './names.js';
+import { didYouMean } from './suggest-name.js';
 import type { Audience, Org } from './org.js';
 
 /** Whether a message may pass along an edge of the chart, and if not, why. */
@@ -16,7 +17,7 @@ export function checkEdge(org: Org, from: string, to: string): Verdict {
   const sender = org.agents.get(from);
   const recipient = org.agents.get(to);
   if (!sender) return { allowed: false, reason: `${from} is not an agent of this org` };
-  if (!recipient) return { allowed: false, reason: `there is no agent named ${to}` };
+  if (!recipient) return { allowed: false, reason: `there is no agent named ${to}${didYouMean(to, org.agents.keys())}` };
   if (from === to) return { allowed: false, reason: `${from} cannot send a message to itself` };
   if (!includes(sender.sendTo, to)) {
     return { allowed: false, reason: `${from} may not send to ${to} (chart.yaml: agents.${from}.send_to)` };

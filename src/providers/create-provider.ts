@@ -7,6 +7,7 @@ import type { ClientSettings } from './client-settings.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
+import { findUnreachableModels, type UnreachableModel } from './reachability.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
 import type { Sleep } from './sleep.js';
@@ -20,6 +21,11 @@ import type { Sleep } from './sleep.js';
 export interface ProviderFactory {
   (modelKey: string, entry: ModelEntry): Provider;
   preflight?(org: Org): void;
+  /**
+   * When present, runs before the first turn of a run: the entries whose servers nothing
+   * answers at (see reachability.ts). Replays and injected `fetch`es reach no server, so have none.
+   */
+  probe?(org: Org): Promise<UnreachableModel[]>;
 }
 
 /** What `lemming run` builds its providers from. */
@@ -65,6 +71,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertModelSettings(org);
       assertApiKeys(org, lookup);
     },
+    ...(options.fetch === undefined ? { probe: (org: Org) => findUnreachableModels(org) } : {}),
   });
 }
 

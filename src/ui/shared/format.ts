@@ -23,10 +23,12 @@ const FINISH_REASONS = {
   idle: 'the org is idle: nobody has unread mail',
   'turn-cap': 'reached the turn cap',
   stopped: 'stopped; the next `lemming run` picks up where this one left off',
+  'models-failing': 'nothing left to do but mail for agents whose models keep failing',
 } as const;
 
 /** How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so. */
-export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[] }): string {
+export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }): string {
+  if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   return FINISH_REASONS[finished.reason];
 }
