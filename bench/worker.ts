@@ -94,9 +94,9 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
 }
 
 const [mode, jobText, ...roots] = process.argv.slice(2);
-// Turns run in this process as `lemming run` runs them, with the same heap settings.
-if (mode !== 'build') await keepYoungGenerationSmall();
 const job = JSON.parse(jobText ?? '{}') as Job;
+// Turns run in this process as `lemming run` runs them, with the same heap settings.
+if (mode !== 'build') await keepYoungGenerationSmall(job.agents);
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))

@@ -32,11 +32,11 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   });
-  if (!options.once) await keepYoungGenerationSmall();
   const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
+    if (!options.once) await keepYoungGenerationSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {
