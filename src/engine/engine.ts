@@ -21,7 +21,7 @@ import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
-import { agentsWithMail } from './human/waiting-mail.js';
+import { agentsWithMail, hasUntoldTrouble } from './human/waiting-mail.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -154,6 +154,11 @@ export class Engine {
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
+  }
+
+  /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
+  hasUntoldTrouble(): boolean {
+    return !this.hasUnfinishedTurn && hasUntoldTrouble(this.root, this.org, this.state);
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
+import { driveUntilReply } from '../../src/engine/human/drive-until-reply.js';
 import { readHumanNotices } from '../../src/engine/human/human-inbox.js';
 import { readLog } from '../../src/engine/record/agent-log.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
@@ -46,5 +48,33 @@ describe('an agent stranded with mail waiting and too few credits', () => {
     expect(notices).toEqual([expect.stringMatching(/^planner is out of credits: planner has 0\.0000001 credits left.* planner reports to nobody in org\/chart\.yaml, so you are told/)]);
     expect(readLog(root, 'planner', 20).filter((entry) => entry.event === 'skipped')).toEqual([expect.objectContaining({ turn: 2, told: 'human' })]);
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  });
+
+  test('a chat drive that gets its reply runs on until the manager of an agent stranded in the meantime has been told', async () => {
+    const root = defaultFaultOrg();
+    shortPlanner(root);
+    humanSends(root, 'manager', 'go');
+    // The manager answers the human and hands the work on in the same turn: the reply would end the drive.
+    const provider = new ScriptedProvider((request) =>
+      request.agent === 'manager' && /from="human"/.test(request.messages[0]?.content ?? '') ? { toolCalls: [sendCall('human', 'On it.'), sendCall('planner', 'plan it')] } : {},
+    );
+    const engine = Engine.open({ root, providerFactory: () => provider, clock: () => new Date('2026-01-01T00:00:00.000Z') });
+    let outcome;
+    try {
+      const drive = driveUntilReply(engine, { maxTurns: 10 });
+      for (let next = await drive.next(); ; next = await drive.next()) {
+        if (next.done) {
+          outcome = next.value;
+          break;
+        }
+      }
+    } finally {
+      engine.close();
+    }
+
+    // Turn 1 replies; turn 2 finds the planner short and tells the manager; turn 3 the manager reads it.
+    expect(outcome).toMatchObject({ reason: 'replied', turns: 3, replies: ['000001-manager-001'] });
+    expect(inboxOf(requestsOf(provider, 'manager').at(-1)).map((item) => item.from)).toEqual(['lemming']);
+    expect(readLog(root, 'planner', 20).filter((entry) => entry.event === 'skipped')).toEqual([expect.objectContaining({ turn: 2, told: 'manager' })]);
   });
 });

@@ -36,3 +36,18 @@ function affordsNextCall(root: string, org: Org, state: EngineState, name: strin
   const entry = org.models[call.modelKey];
   return !entry || estimateCallCost(call.prompt.request, entry) <= balance;
 }
+
+/**
+ * Whether something the org owes a person's attention is still untold: an agent with mail it
+ * cannot pay for whose manager has not been told yet, or an engine notice (an agent out of
+ * credits, a refused send) that waits for an agent able to read it. A drive that got its
+ * reply runs on until there is none, so nobody is left without word of a stranded colleague.
+ */
+export function hasUntoldTrouble(root: string, org: Org, state: EngineState): boolean {
+  const waiting = agentsWithMail(root, org, state);
+  const payable = new Set(waiting.filter((agent) => agent.payable).map((agent) => agent.name));
+  if (state.pending.some((item) => item.kind === 'notice' && payable.has(item.to))) return true;
+  return waiting.some(
+    (agent) => agent.payable && !state.outOfCredits.includes(agent.name) && !affordsNextCall(root, org, state, agent.name, agent.balance),
+  );
+}
