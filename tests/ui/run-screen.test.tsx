@@ -37,6 +37,31 @@ function row(frame: string, agent: string): string {
 afterEach(() => cleanup());
 
 describe('the run screen', () => {
+  test('a retry shows on the agent row as it happens; a held agent and a run that ends on failing models say so', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false },
+      { type: 'turn-started', turn: 3, agents: ['manager'], recovering: false },
+      { type: 'agent-called', turn: 3, agent: 'manager', model: 'local', reason: 'mail', inbox: 1, deferred: 0 },
+      { type: 'agent-retrying', turn: 3, agent: 'manager', model: 'local', attempt: 2, attempts: 4, waitMs: 1500, cause: 'local: could not reach http://localhost:11434/v1' },
+    );
+    let frame = await frameShows(lastFrame, 'retry 2/4');
+    expect(row(frame, 'manager')).toContain('retry 2/4 in 2 s');
+    expect(flat(frame)).toContain('manager: local failed, attempt 2 of 4 in 1.5 s: local: could not reach http://localhost:11434/v1');
+
+    feed.push(
+      { type: 'agent-error', turn: 3, agent: 'manager', message: 'local: could not reach (gave up after 4 attempts)' },
+      turnFinished(3),
+      { type: 'turn-started', turn: 4, agents: [], recovering: false },
+      { type: 'agent-held', turn: 4, agent: 'manager', model: 'local', failedTurns: 3, cause: 'local: could not reach' },
+      { ...runFinished(1, 'models-failing'), failing: ['manager'] } as EngineEvent,
+    );
+    frame = await frameShows(lastFrame, 'Finished');
+    expect(row(frame, 'manager')).toContain('model failing');
+    expect(flat(frame)).toContain('nothing left to do but mail for agents whose models keep failing: manager (`lemming retry <agent>`)');
+  });
+
   test('shows one row per agent with its state and credits, and a feed of delivered messages', async () => {
     const feed = new EventFeed();
     const { lastFrame } = screen(feed);
@@ -77,7 +102,7 @@ describe('the run screen', () => {
     feed.push(turnFinished(1), runFinished(1));
     feed.end();
     frame = await frameShows(lastFrame, 'Finished at turn 1');
-    expect(frame).toContain('Totals: 1 turn · 2 messages · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
+    expect(frame).toContain('Totals: 1 turn · 1 message (+1 from you) · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
     expect(frame).toContain('the org is idle');
   });
 

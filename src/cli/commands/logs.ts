@@ -21,7 +21,7 @@ export function logsCommand(root: string, agent: string, options: { lines?: numb
   const { org } = orgForReading(root, output);
   requireAgent(org, agent);
   const entries = readLog(root, agent, options.lines ?? 20);
-  if (entries.length === 0) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
+  if (entries.length === 0 && !options.json) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
   for (const entry of entries) output.out(options.json ? JSON.stringify(entry) : formatLogEntry(entry));
   return 0;
 }

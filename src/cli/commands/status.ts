@@ -23,7 +23,8 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
     agent.lastError ? `turn ${agent.lastError.turn}: ${agent.lastError.message}` : '',
   ]);
   const header = ['agent', 'model', 'credits left', 'unread', 'last activity', 'last error'];
-  for (const line of table([header, ...rows])) output.out(line);
+  // One write for the whole table: at 10,000 agents, a write per line cost more than building it.
+  output.out(table([header, ...rows]).join('\n'));
   return 0;
 }
 

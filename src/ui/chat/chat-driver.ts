@@ -18,6 +18,10 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
       return `turn ${event.turn}: refused ${event.from} → ${event.to}: ${event.reason}`;
     case 'agent-error':
       return `turn ${event.turn}: ${event.agent} error: ${event.message}`;
+    case 'agent-retrying':
+      return `turn ${event.turn}: ${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-held':
+      return `turn ${event.turn}: ${event.agent} not called: its model ${event.model} keeps failing (\`lemming retry ${event.agent}\`)`;
     case 'agent-skipped':
       return `turn ${event.turn}: ${event.agent} skipped: out of credits`;
     case 'warning':

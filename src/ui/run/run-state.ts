@@ -2,6 +2,7 @@ import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
+import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -22,6 +23,8 @@ export type AgentActivity =
   | { kind: 'thinking' }
   | { kind: 'sent'; sent: number; refused: number }
   | { kind: 'out-of-credits' }
+  | { kind: 'retrying'; attempt: number; attempts: number; waitMs: number }
+  | { kind: 'held' }
   | { kind: 'error'; message: string };
 
 /** An agent's line on the run screen: its credits and mail, and what it is doing now. */
@@ -64,7 +67,7 @@ export interface RunState {
   /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
   edits: EditNotice[];
   totals: RunTotals;
-  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; stranded: string[] };
+  finished?: { reason: Extract<EngineEvent, { type: 'run-finished' }>['reason']; turns: number; lastTurn: number; stranded: string[]; failing: string[] };
   /** Source of unique keys for feed and trouble items. */
   serial: number;
 }
@@ -87,7 +90,7 @@ export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): R
     trouble: [],
     troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
     edits: [],
-    totals: { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
     serial: 0,
   };
 }
@@ -121,7 +124,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const working = new Set(action.agents);
       const agents = state.agents.map((row): AgentRow => {
         if (working.has(row.name)) return row;
-        const settled = row.activity.kind === 'out-of-credits' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
+        const settled = row.activity.kind === 'out-of-credits' || row.activity.kind === 'held' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
         return settled === row.activity ? row : { ...row, activity: settled };
       });
       return { ...state, agents, current: { turn: action.turn, agents: action.agents, done: 0, recovering: action.recovering } };
@@ -140,7 +143,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         text: message.subject ?? message.preview,
         priority: message.priority,
       };
-      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: { ...state.totals, delivered: state.totals.delivered + 1 } };
+      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: countDelivered(state.totals, message.from) };
       return updateRow(next, message.to, (row) => ({
         ...row,
         unread: row.unread + 1,
@@ -148,9 +151,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       }));
     }
     case 'message-refused': {
-      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + 1 } };
-      const about = action.subject ? ` ("${action.subject}")` : '';
-      return addTrouble(next, action.turn, 'refused', `${action.from} -> ${action.to}${about}: ${action.reason}`);
+      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + (action.count ?? 1) } };
+      return addTrouble(next, action.turn, 'refused', describeRefusal(action));
     }
     case 'memory-written':
       return state;
@@ -165,6 +167,15 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'agent-note':
       return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-retrying': {
+      const wait = `${(action.waitMs / 1000).toFixed(1)} s`;
+      const retrying = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'retrying', attempt: action.attempt, attempts: action.attempts, waitMs: action.waitMs } }));
+      return addTrouble(retrying, action.turn, 'note', `${action.agent}: ${action.model} failed, attempt ${action.attempt} of ${action.attempts} in ${wait}: ${action.cause}`);
+    }
+    case 'agent-held': {
+      const held = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'held' } }));
+      return addTrouble(held, action.turn, 'error', `${action.agent} not called: ${action.model} failed in ${action.failedTurns} turns in a row (\`lemming retry ${action.agent}\`)`);
+    }
     case 'agent-error': {
       const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
       const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
@@ -178,7 +189,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
-      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded } };
+      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
   }
 }
