@@ -73,4 +73,18 @@ describe('commands that read work while the org files have errors', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^lemming: org/chart\\.yaml:${line}: is not valid YAML`));
   });
+
+  test('validate lists a misspelt model together with the schema errors of the same files, in one pass', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    write(root, 'agents/hr/resume.md', '---\ntitle: HR\nmodel: gpt-4o-minni\ncredits: lots\nbudget: 3\n---\nHire people.\n');
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('max_turns: 50', 'max_turns: fifty'));
+    const result = lemming(root, ['validate']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/error: org\/org\.yaml:\d+: engine\.max_turns: /);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:3: model: names the model "gpt-4o-minni", which is not in org\/org\.yaml models/);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:4: credits: /);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:\d+: unknown field\(s\) "budget"/);
+    expect(result.stderr).toContain('4 error(s)');
+  });
 });
