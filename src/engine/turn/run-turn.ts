@@ -174,11 +174,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const mail = mailByAgent(workingPending(state, plan));
   const outcomes: AgentOutcome[] = [...finished.values()];
 
-  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
+  /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
     return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
   };
+  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
   const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
