@@ -59,10 +59,15 @@ describe('commands that read work while the org files have errors', () => {
     const root = ranOrg();
     breakChart(root);
     rmSync(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+    write(root, 'agents/hr/resume.md', '---\ntitle: [\n---\n');
     const status = lemming(root, ['status']);
     expect(status.status).toBe(0);
     expect(status.stderr).toContain('org/chart.yaml has had no valid version on this machine, so an empty one stands in');
     expect(status.stdout).toMatch(/manager\s+offline\s+0\.49\d\d \/ 0\.5000/);
+    // An agent whose resume never loaded valid is left out, and asking for it says why.
+    const inspect = lemming(root, ['inspect', 'hr']);
+    expect(inspect.status).toBe(1);
+    expect(inspect.stderr).toContain('lemming: agents/hr/resume.md has errors (`lemming validate` lists them), so hr is left out until it is fixed');
   });
 
   test('commands that run turns still refuse a broken org, naming every problem', () => {
