@@ -21,7 +21,7 @@ import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
-import { agentsWithMail, hasUntoldTrouble } from './human/waiting-mail.js';
+import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
@@ -173,12 +173,14 @@ export class Engine {
       const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints[name], (file) => (taken ??= takenNames(takenPath, name)).has(file));
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
-    return false;
+    // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
+    return strandedUntold(this.root, this.org, this.state).length > 0;
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
   hasUntoldTrouble(): boolean {
-    return !this.hasUnfinishedTurn && hasUntoldTrouble(this.root, this.org, this.state);
+    const failing = FailingAgents.load(this.root);
+    return !this.hasUnfinishedTurn && hasUntoldTrouble(this.root, this.org, this.state, (agent) => !failing.isHeld(this.org, agent));
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */

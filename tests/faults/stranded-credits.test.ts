@@ -36,6 +36,21 @@ describe('an agent stranded with mail waiting and too few credits', () => {
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
   });
 
+  test('an agent with no credits at all when its first mail arrives: the run does not end before its manager is told', async () => {
+    const root = defaultFaultOrg();
+    writeFile(root, 'agents/planner/resume.md', resume({ title: 'Planner', model: 'offline', credits: '0' }));
+    humanSends(root, 'manager', 'go');
+    const provider = delegating();
+    const events = await runScripted(root, provider);
+
+    // Turn 2 finds it at zero and tells the manager (the run used to end idle before that turn); turn 3 the manager reads it.
+    expect(eventsOf(events, 'agent-skipped').map((event) => `${event.turn}:${event.agent}:${event.reason}`)).toEqual(['2:planner:out-of-credits', '3:planner:out-of-credits']);
+    expect(eventsOf(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', stranded: ['planner'] });
+    expect(inboxOf(requestsOf(provider, 'manager').at(-1)).map((item) => `${item.from}: ${item.body}`)).toEqual([expect.stringMatching(/^lemming: planner has 0\.0000 credits left; it will not be called/)]);
+    expect(readLog(root, 'planner', 20).filter((entry) => entry.event === 'skipped')).toEqual([expect.objectContaining({ turn: 2, reason: 'out-of-credits', told: 'manager' })]);
+    expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  });
+
   test('with no manager in the chart, the human is told rather than nobody', async () => {
     const root = defaultFaultOrg();
     shortPlanner(root);
