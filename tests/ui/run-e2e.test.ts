@@ -26,20 +26,25 @@ function orgWithTask(task: string): string {
   return org.root;
 }
 
+/** `lemming run --paused` on a hiring task, stepped through turn 1 (the manager hands it to hr). */
+async function hiringTaskAfterTurnOne(): Promise<{ root: string; screen: TerminalSession }> {
+  const root = orgWithTask('Please sort out the onboarding and hiring');
+  const screen = new TerminalSession(['run', '--paused', '--root', root]);
+  cleanups.push(() => screen.kill());
+  await screen.waitFor('watching hand edits');
+  await screen.waitFor('paused after turn 0');
+  const mark = screen.mark();
+  screen.press('s');
+  await screen.waitFor('paused after turn 1', mark);
+  return { root, screen };
+}
+
 describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   test('a resume edited during the run is used from the next turn; a broken edit leaves the last valid one in force', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
-    const screen = new TerminalSession(['run', '--paused', '--root', root]);
-    cleanups.push(() => screen.kill());
-    await screen.waitFor('watching hand edits');
-    await screen.waitFor('paused after turn 0');
-
-    let mark = screen.mark();
-    screen.press('s');
-    await screen.waitFor('paused after turn 1', mark);
+    const { root, screen } = await hiringTaskAfterTurnOne();
     expect(screen.text()).toContain('[turn 1] manager → hr: Please sort out the onboarding and hiring');
 
-    mark = screen.mark();
+    let mark = screen.mark();
     editFile(root, 'agents/hr/resume.md', /^title: .*$/m, 'title: "Release writer: writes the release notes"');
     await screen.waitFor('hr: resume reloaded — takes effect next turn', mark);
 
@@ -71,16 +76,8 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   });
 
   test('each file stands on its own: a resume edit is used while the chart is broken; the mended chart is said fixed and its problem goes', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
-    const screen = new TerminalSession(['run', '--paused', '--root', root]);
-    cleanups.push(() => screen.kill());
-    await screen.waitFor('watching hand edits');
-    await screen.waitFor('paused after turn 0');
+    const { root, screen } = await hiringTaskAfterTurnOne();
     let mark = screen.mark();
-    screen.press('s');
-    await screen.waitFor('paused after turn 1', mark);
-
-    mark = screen.mark();
     editFile(root, 'org/chart.yaml', /send_to: \[manager, coder_01\]/, 'send_to: [manager, coder_01');
     await screen.waitFor(/org\/chart\.yaml:\d+: is not valid YAML: the \[ opened on this line is never closed/, mark);
     mark = screen.mark();
