@@ -1,4 +1,4 @@
-import { formatProblem } from '../errors.js';
+import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { showCredits } from '../ui/shared/format.js';
 
@@ -8,17 +8,10 @@ export function formatEvent(event: EngineEvent): string | undefined {
   switch (event.type) {
     case 'run-started':
       return `${event.resumed ? 'resuming an unfinished turn of' : 'running'} ${event.org} in ${event.root} (last finished turn: ${event.turn})`;
-    case 'org-reloaded': {
-      const parts = event.files.map((file) => `${file} reloaded`);
-      if (event.joined.length > 0) parts.push(`joined: ${event.joined.join(', ')}`);
-      if (event.left.length > 0) parts.push(`left: ${event.left.join(', ')}`);
-      return `${turn}${parts.join('; ')}`;
-    }
+    case 'org-reloaded':
+      return `${turn}${reloadText(event)}`;
     case 'org-invalid':
-      return `${turn}the org's files have errors; the last valid version stays in force:\n${event.problems
-        .filter((problem) => problem.severity === 'error')
-        .map((problem) => `  ${formatProblem(problem)}`)
-        .join('\n')}`;
+      return `${turn}${invalidText(event)}`;
     case 'warning':
       return `${turn}warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'turn-started':

@@ -2,6 +2,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { formatProblem } from '../errors.js';
 import { OrgLoader } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
@@ -69,6 +70,8 @@ export class Engine {
   private state: EngineState;
   private hints: OutboxHints;
   private journal: JournalRecord[];
+  /** Warnings about the org's files already told: every load finds them again until the file is edited. */
+  private readonly warnedAbout = new Set<string>();
 
   private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
@@ -236,16 +239,22 @@ export class Engine {
     const loaded = this.loader.load();
     const turn = this.state.turn + 1;
     const events: EngineEvent[] = [];
-    if (loaded.keptLastValid) {
-      events.push({ type: 'org-invalid', turn, problems: loaded.problems });
-    } else if (loaded.org) {
-      if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0) {
-        events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, joined: loaded.joined, left: loaded.left });
-        this.providers.clear();
-        this.chains.clear();
-      }
-      this.org = loaded.org;
+    if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0 || loaded.fixed.length > 0) {
+      events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, fixed: loaded.fixed, joined: loaded.joined, left: loaded.left });
+      this.providers.clear();
+      this.chains.clear();
     }
+    // Each file stands on its own: the valid edits above apply even while another file is broken.
+    if (loaded.keptLastValid) events.push({ type: 'org-invalid', turn, problems: loaded.problems });
+    for (const problem of loaded.problems) {
+      if (problem.severity !== 'warning') continue;
+      const text = formatProblem(problem);
+      if (this.warnedAbout.has(text)) continue;
+      this.warnedAbout.add(text);
+      const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+      events.push({ type: 'warning', turn, file: where, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` });
+    }
+    this.org = loaded.org;
     return events;
   }
 

@@ -27,7 +27,9 @@ export type SkipReason = 'out-of-credits' | 'insufficient-credits';
  */
 export type EngineEvent =
   | { type: 'run-started'; root: string; org: string; turn: number; resumed: boolean }
-  | { type: 'org-reloaded'; turn: number; files: string[]; joined: string[]; left: string[] }
+  /** Hand edits the turn uses: `files` took effect, `fixed` had errors and have none now, agents joined or left. */
+  | { type: 'org-reloaded'; turn: number; files: string[]; fixed: string[]; joined: string[]; left: string[] }
+  /** Some files have errors: each keeps its last valid version (a new agent's broken resume keeps it out) and the turn runs. */
   | { type: 'org-invalid'; turn: number; problems: Problem[] }
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }

@@ -138,7 +138,9 @@ describe('the run screen', () => {
     await frameShows(lastFrame, 'manager: resume reloaded — takes effect next turn');
     watch.emit({
       kind: 'edits',
-      notices: [{ key: 'w2', tone: 'problem', text: 'agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force' }],
+      notices: [
+        { key: 'w2', tone: 'problem', file: 'agents/manager/resume.md', text: 'agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force' },
+      ],
     });
     const problem: EngineEvent = {
       type: 'org-invalid',
@@ -146,10 +148,18 @@ describe('the run screen', () => {
       problems: [{ file: 'agents/manager/resume.md', line: 4, field: 'credits', message: 'Expected number, received string', severity: 'error' }],
     };
     feed.push(problem);
-    const frame = await frameShows(lastFrame, 'turn 1 runs with the last valid org');
+    const frame = await frameShows(lastFrame, 'turn 1 keeps the last valid version');
     expect(frame).toContain('Hand edits');
     expect(flat(frame)).toContain('agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force');
-    expect(flat(frame)).toContain('turn 1 runs with the last valid org: agents/manager/resume.md:4: credits: Expected number, received string');
+    expect(flat(frame)).toContain('turn 1 keeps the last valid version of agents/manager/resume.md: agents/manager/resume.md:4: credits: Expected number, received string');
+
+    // Mended: the watcher says so and its problem goes; the next turn says it takes the fix, and the engine's line goes.
+    watch.emit({ kind: 'edits', notices: [{ key: 'w3', tone: 'ok', file: 'agents/manager/resume.md', fixed: true, text: 'manager: resume fixed — takes effect next turn' }] });
+    const mended = flat(await frameShows(lastFrame, 'manager: resume fixed — takes effect next turn'));
+    expect(mended).not.toContain('received string — the last valid version stays in force');
+    feed.push({ type: 'org-reloaded', turn: 2, files: ['agents/manager/resume.md'], fixed: ['agents/manager/resume.md'], joined: [], left: [] });
+    const taken = flat(await frameShows(lastFrame, 'turn 2 uses the edits: agents/manager/resume.md (fixed)'));
+    expect(taken).not.toContain('keeps the last valid version');
   });
 
   test('a large org shows its busy agents and counts the rest', async () => {

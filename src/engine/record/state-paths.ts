@@ -31,9 +31,6 @@ export function statePaths(root: string) {
     outboxHints: join(cache, 'outbox-hints.json'),
     /** Machine-local: the org as the turn in progress was planned, for finishing it after a crash. */
     plannedOrg: join(cache, 'planned-org.json'),
-    /** Machine-local: parsed org files keyed by mtime and size. */
-    parseCache: join(cache, 'parse-cache.json'),
-    gitignore: join(directory, '.gitignore'),
   };
 }
 

@@ -1,3 +1,4 @@
+import { logSkips } from './skip-log.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse } from '../../providers/provider.js';
@@ -116,7 +117,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry) : 0;
       if (needed > balance) {
         events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
-        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
+        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
         outOfCredits.add(call.agent);
         continue;
       }
@@ -147,6 +148,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       notices: decided.notices,
     };
     appendJournal(paths.journal, plan);
+    logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };

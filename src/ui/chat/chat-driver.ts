@@ -1,5 +1,5 @@
 import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
-import { formatProblem } from '../../errors.js';
+import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 /** Advances turns for `chat --drive`; tests pass a scripted one. The outcome is the generator's return value. */
@@ -23,12 +23,9 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
     case 'warning':
       return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'org-reloaded':
-      return `turn ${event.turn} uses the edits: ${[...event.files, ...event.joined.map((name) => `${name} joined`), ...event.left.map((name) => `${name} left`)].join(', ')}`;
+      return reloadText(event);
     case 'org-invalid':
-      return `turn ${event.turn} runs with the last valid org: ${event.problems
-        .filter((problem) => problem.severity === 'error')
-        .map(formatProblem)
-        .join('; ')}`;
+      return invalidText(event);
     default:
       return undefined;
   }

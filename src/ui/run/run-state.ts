@@ -1,7 +1,7 @@
-import { formatProblem } from '../../errors.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
-import type { EditNotice } from '../watch/describe-org-change.js';
+import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
+import { invalidText, reloadText } from '../shared/org-edit-text.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -74,6 +74,7 @@ export type RunAction = EngineEvent | { type: 'agents-snapshot'; agents: AgentSn
 
 const MAX_TROUBLE = 50;
 const MAX_EDITS = 20;
+const INVALID_KEY = 'engine-invalid-';
 
 /** The screen before any event: agents with mail show `has-mail`, the others `idle`. */
 export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): RunState {
@@ -97,22 +98,22 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agents-snapshot':
       return { ...state, agents: mergeSnapshot(state.agents, action.agents) };
     case 'edits-seen':
-      return { ...state, edits: bounded([...state.edits, ...action.notices], MAX_EDITS) };
+      return { ...state, edits: addEditNotices(state.edits, action.notices, MAX_EDITS) };
     case 'run-started':
       return { ...state, org: action.org, root: action.root, lastTurn: action.turn };
     case 'org-reloaded': {
-      const parts = [...action.files.map((file) => `${file}`), ...action.joined.map((name) => `${name} joined`), ...action.left.map((name) => `${name} left`)];
-      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: `turn ${action.turn} uses the edits: ${parts.join(', ')}` };
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: reloadText(action) };
       const agents = action.left.length > 0 ? state.agents.filter((row) => !action.left.includes(row.name)) : state.agents;
-      return { ...state, agents, serial: state.serial + 1, edits: bounded([...state.edits, notice], MAX_EDITS) };
+      // A fixed file clears its problems; the engine's line about broken files is said again below if some still are.
+      const cleared = action.fixed.length > 0 ? clearFixed(state.edits, action.fixed).filter((edit) => !edit.key.startsWith(INVALID_KEY)) : state.edits;
+      const edits = addEditNotices(cleared, [notice], MAX_EDITS);
+      return { ...state, agents, serial: state.serial + 1, edits };
     }
     case 'org-invalid': {
-      const errors = action.problems.filter((problem) => problem.severity === 'error');
-      const problems = errors.map(formatProblem).join('; ') || 'the files have errors';
-      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'problem', text: `turn ${action.turn} runs with the last valid org: ${problems}` };
-      // The engine says so at every turn while the files stay broken: keep one line, with the latest turn.
-      const earlier = state.edits.filter((edit) => !(edit.key.startsWith('engine-') && edit.text.endsWith(`runs with the last valid org: ${problems}`)));
-      return { ...state, serial: state.serial + 1, edits: bounded([...earlier, notice], MAX_EDITS) };
+      const notice: EditNotice = { key: `${INVALID_KEY}${state.serial}`, tone: 'problem', text: invalidText(action) };
+      // The engine says so at every turn while files stay broken: keep one line, the latest.
+      const earlier = state.edits.filter((edit) => !edit.key.startsWith(INVALID_KEY));
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(earlier, [notice], MAX_EDITS) };
     }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
