@@ -39,7 +39,7 @@ export function addAgentToChart(text: string, addition: ChartAddition): string {
       }
     }
   }
-  return document.toString({ lineWidth: 0 });
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** Remove an agent from chart.yaml's text, and every mention of it in others' lists, keeping comments and order. Pure. */
@@ -58,5 +58,5 @@ export function removeAgentFromChart(text: string, name: string): string {
       list.items = list.items.filter((item) => String((item as { value?: unknown }).value ?? item) !== name);
     }
   }
-  return document.toString({ lineWidth: 0 });
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
