@@ -1,6 +1,6 @@
 import { formatProblem } from '../errors.js';
 import type { EngineEvent } from '../engine/events.js';
-import { showCredits } from '../ui/shared/format.js';
+import { formatStepTools, showCredits } from '../ui/shared/format.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {
@@ -39,6 +39,8 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent}: ${event.message}`;
     case 'agent-error':
       return `${turn}${event.agent} error: ${event.message}`;
+    case 'agent-step':
+      return `${turn}${event.agent} step ${event.step}: ${formatStepTools(event.tools)}`;
     case 'agent-done':
       return undefined;
     case 'turn-finished':

@@ -17,6 +17,7 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail } from './human/waiting-mail.js';
+import { ToolRunner } from '../tools/tool-runner.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -61,6 +62,8 @@ export class Engine {
   private readonly providers = new Map<string, Provider>();
   private readonly chains = new Map<string, Provider>();
   private readonly clock: () => Date;
+  /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
+  private readonly tools: ToolRunner;
   private org: Org;
   private state: EngineState;
   private journal: JournalRecord[];
@@ -72,6 +75,7 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
+    this.tools = new ToolRunner(this.root, () => this.org);
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
@@ -169,6 +173,8 @@ export class Engine {
       totals.credits += result.stats.credits;
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
+    // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
+    await this.tools.close();
     const stranded = agentsWithMail(this.root, this.org, this.state)
       .filter((agent) => !agent.payable)
       .map((agent) => agent.name);
@@ -188,6 +194,7 @@ export class Engine {
       state: this.state,
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
+      tools: this.tools,
       clock: this.clock,
       ...(signal ? { signal } : {}),
     };
@@ -204,6 +211,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
+    void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }

@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
+import type { StepToolSummary } from './turn/step-loop.js';
 
 /** A message as the event stream shows it: enough for a feed line, not the whole body. */
 export interface MessageSummary {
@@ -49,6 +50,8 @@ export type EngineEvent =
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   | { type: 'agent-note'; turn: number; agent: string; message: string }
+  /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
+  | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
+import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from './ledger.js';
 
@@ -47,7 +48,10 @@ export type JournalRecord =
       /** Notices created while planning (out of credits), delivered at commit. */
       notices: PendingItem[];
     }
-  | { type: 'response'; turn: number; agent: string; response: ProviderResponse; receivedAt: string }
+  /** An agent's whole answer for the turn (its steps folded into one), ready to apply. */
+  | { type: 'response'; turn: number; agent: string; response: ProviderResponse; receivedAt: string; steps?: StepSummary[]; cutShort?: string }
+  /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
+  | LoopRecord
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();

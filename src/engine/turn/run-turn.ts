@@ -11,12 +11,21 @@ import { discoverMail } from './discover-mail.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
-import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
+import { addEntries, appendLedger, balanceOf, priceCall, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
 import { statePaths } from '../record/state-paths.js';
+import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
+import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
+import type { Agent } from '../../org/org.js';
+
+/** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
+export interface TurnTools extends LoopTools {
+  /** The MCP tools to offer an agent this turn, starting its servers if needed. */
+  offer(agent: Agent): Promise<McpOffer>;
+}
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -29,6 +38,8 @@ export interface TurnContext {
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
   providerFor(modelKeys: readonly string[]): Provider;
+  /** Tools that return results; without it, a turn is one step and only send_message and remember act. */
+  tools?: TurnTools;
   clock(): Date;
   signal?: AbortSignal;
 }
@@ -41,7 +52,7 @@ export interface TurnResult {
 }
 
 type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[] }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
   | { agent: string; error: string }
   | { agent: string; aborted: true };
 
@@ -68,9 +79,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const recovering = journalPlan !== undefined;
   const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
   const finished = new Map<string, AgentOutcome>();
+  const loopRecords = new Map<string, LoopRecord[]>();
   for (const record of context.journal) {
     if (record.turn !== turn) continue;
     if (record.type === 'response') responses.set(record.agent, record);
+    if (record.type === 'step' || record.type === 'tool') loopRecords.set(record.agent, [...(loopRecords.get(record.agent) ?? []), record]);
     if (record.type === 'done') finished.set(record.outcome.agent, record.outcome);
   }
 
@@ -141,7 +154,14 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const ids = new Set(shown);
     return (mail.get(agent) ?? []).filter((item) => ids.has(item.id)).every((item) => item.kind === 'notice');
   };
-  const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], replaying: boolean): EngineEvent[] => {
+  const applyAndRecord = (
+    agent: string,
+    response: ProviderResponse,
+    receivedAt: string,
+    shown: string[],
+    replaying: boolean,
+    loop: { steps?: StepSummary[]; cutShort?: string } = {},
+  ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
       root,
@@ -155,6 +175,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       previousCursor: plan.discovered.outboxes[agent] ?? state.outboxes[agent],
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
+      ...(loop.steps ? { steps: loop.steps } : {}),
+      ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
     });
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
@@ -198,7 +220,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true)) {
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}) };
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
       }
@@ -225,9 +248,41 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const response = await provider.generate(request);
-      const receivedAt = response.receivedAt ?? context.clock().toISOString();
-      return { agent: call.agent, response, receivedAt, shown };
+      const tools = context.tools;
+      if (!tools || !agent) {
+        const response = await provider.generate(request);
+        const receivedAt = response.receivedAt ?? context.clock().toISOString();
+        return { agent: call.agent, response, receivedAt, shown, steps: [] };
+      }
+      const offer = await tools.offer(agent);
+      if (offer.definitions.length > 0) request.tools = [...request.tools, ...offer.definitions];
+      if (offer.problems.length > 0) {
+        const last = request.messages[request.messages.length - 1];
+        const note = offer.problems.map((problem) => `(lemming: ${problem})`).join('\n');
+        if (last) request.messages = [...request.messages.slice(0, -1), { ...last, content: `${last.content}\n\n${note}` }];
+      }
+      const outcome = await runStepLoop({
+        org,
+        agent,
+        turn,
+        request,
+        provider,
+        tools,
+        journaled: loopRecords.get(call.agent) ?? [],
+        journal: (record) => appendJournal(paths.journal, record),
+        balance: creditsLeft,
+        price: (response) => {
+          const entry = org.models[response.modelKey];
+          return entry ? priceCall(response.usage.inputTokens, response.usage.outputTokens, entry) : 0;
+        },
+        estimate: (next) => {
+          const entry = org.models[next.modelKey];
+          return entry ? estimateCallCost(next, entry) : 0;
+        },
+        maxSteps: org.settings.max_steps,
+        now: () => context.clock().toISOString(),
+      });
+      return { agent: call.agent, ...outcome, shown };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
@@ -265,9 +320,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
       continue;
     }
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
+    const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, ...loop });
     crashPoint('after-response');
-    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false)) {
+    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loop)) {
       countEvent(stats, event);
       yield event;
     }

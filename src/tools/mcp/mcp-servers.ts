@@ -12,6 +12,15 @@ export function mcpToolName(server: string, tool: string): string {
   return `${server}${MCP_NAME_SEPARATOR}${tool}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
 }
 
+/** The server and tool a model's tool name means (`files__read_text_file`), when it names a declared server. Pure. */
+export function resolveMcpName(servers: Readonly<Record<string, unknown>>, modelName: string): { server: string; tool: string } | undefined {
+  for (const server of Object.keys(servers)) {
+    const prefix = `${server}${MCP_NAME_SEPARATOR}`;
+    if (modelName.startsWith(prefix) && modelName.length > prefix.length) return { server, tool: modelName.slice(prefix.length) };
+  }
+  return undefined;
+}
+
 /** Does a resume's tools list grant this server's tool (`server/*` or `server/tool`)? */
 export function isGranted(grants: readonly string[], server: string, tool: string): boolean {
   return grants.includes(`${server}/*`) || grants.includes(`${server}/${tool}`);
@@ -79,11 +88,7 @@ export class McpServers {
 
   /** The server and tool a model's tool name means, when it names a declared server. */
   resolve(modelName: string): { server: string; tool: string } | undefined {
-    for (const server of Object.keys(this.servers())) {
-      const prefix = `${server}${MCP_NAME_SEPARATOR}`;
-      if (modelName.startsWith(prefix)) return { server, tool: modelName.slice(prefix.length) };
-    }
-    return undefined;
+    return resolveMcpName(this.servers(), modelName);
   }
 
   /** Is this server's tool safe to run twice (org.yaml `idempotent: true`)? */

@@ -1,6 +1,7 @@
 import { formatProblem } from '../../errors.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
+import { formatStepTools } from '../shared/format.js';
 import type { EditNotice } from '../watch/describe-org-change.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
@@ -29,9 +30,11 @@ export interface AgentRow extends AgentSnapshot {
   activity: AgentActivity;
 }
 
-/** One delivered message in the feed. */
+/** One delivered message in the feed, or one step of an agent's turn (the tools it ran). */
 export interface FeedItem {
   key: string;
+  /** A step shows `agent step N: tools`; a message (the default) shows `from → to: subject`. */
+  kind?: 'message' | 'step';
   turn: number;
   from: string;
   to: string;
@@ -164,6 +167,18 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'agent-note':
       return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-step': {
+      const item: FeedItem = {
+        key: `feed-${state.serial}`,
+        kind: 'step',
+        turn: action.turn,
+        from: action.agent,
+        to: `step ${action.step}`,
+        text: formatStepTools(action.tools),
+        priority: 'normal',
+      };
+      return { ...state, serial: state.serial + 1, feed: [...state.feed, item] };
+    }
     case 'agent-error': {
       const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
       const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
