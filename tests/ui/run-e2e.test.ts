@@ -28,7 +28,7 @@ function orgWithTask(task: string): string {
 
 describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   test('a resume edited during the run is used from the next turn; a broken edit leaves the last valid one in force', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
+    const root = orgWithTask('Please sort out the onboarding');
     const screen = new TerminalSession(['run', '--paused', '--root', root]);
     cleanups.push(() => screen.kill());
     await screen.waitFor('watching hand edits');
@@ -37,7 +37,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     let mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 1', mark);
-    expect(screen.text()).toContain('[turn 1] manager → hr: Please sort out the onboarding and hiring');
+    expect(screen.text()).toContain('[turn 1] manager → hr: Please sort out the onboarding');
 
     mark = screen.mark();
     editFile(root, 'agents/hr/resume.md', /^title: .*$/m, 'title: "Release writer: writes the release notes"');
@@ -101,7 +101,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
 
 describe.skipIf(!HAS_SCRIPT)('lemming run with a terminal for output only', () => {
   test('shows the screen without keys when standard input is a pipe', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
+    const root = orgWithTask('Please sort out the onboarding');
     const screen = new TerminalSession(['run', '--root', root], { stdinFromPipe: true });
     cleanups.push(() => screen.kill());
     await screen.waitFor('Finished at turn 3: the org is idle');

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
+import { stepTurns } from '../../src/engine/turn/step-conversation.js';
+import type { ToolCall } from '../../src/providers/provider.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';
@@ -23,10 +25,16 @@ describe('the offline model', () => {
     expect(response.toolCalls[1]?.arguments).toMatchObject({ key: 'task-plan-the-first-release', text: expect.stringContaining('asker: human') });
   });
 
-  test('does the work itself when it has no team, and replies to whoever asked', async () => {
-    const response = await new OfflineProvider().generate(requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }]));
-    expect(response.toolCalls).toHaveLength(1);
-    expect(response.toolCalls[0]?.arguments).toMatchObject({ to: 'planner', subject: 'Re: Plan the first release', reply_to: '000002-planner-001' });
+  test('does the work itself when it has no team, saves it in its workspace, and replies to whoever asked with the path', async () => {
+    const request = requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }]);
+    const first = await new OfflineProvider().generate(request);
+    expect(first.toolCalls.map((call) => call.name)).toEqual(['write_file']);
+    expect(first.toolCalls[0]?.arguments).toMatchObject({ path: 'work/plan-the-first-release.md', content: expect.stringContaining('Done: Plan the first release.') });
+    const results = [{ call: first.toolCalls[0] as ToolCall, result: { isError: false, content: 'wrote 300 bytes to work/plan-the-first-release.md' } }];
+    const second = await new OfflineProvider().generate({ ...request, messages: [...request.messages, ...stepTurns(first, results, 6)] });
+    expect(second.toolCalls).toHaveLength(1);
+    expect(second.toolCalls[0]?.arguments).toMatchObject({ to: 'planner', subject: 'Re: Plan the first release', reply_to: '000002-planner-001' });
+    expect(String((second.toolCalls[0]?.arguments as { body: string }).body)).toContain('The file: agents/coder_01/workspace/work/plan-the-first-release.md');
   });
 
   test('passes a report up to whoever asked, then forgets the task; an unexpected report gets silence', async () => {

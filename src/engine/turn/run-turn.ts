@@ -8,6 +8,7 @@ import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
+import { proposalNotices } from './proposal-notices.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
@@ -93,6 +94,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     plan = journalPlan;
   } else {
     const discovery = discoverMail(root, org, state, turn);
+    // Proposers hear of the human's decisions as mail of this turn, committed with it.
+    discovery.pending.push(...proposalNotices(root, org, turn));
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
     const calls: PlannedCall[] = [];

@@ -10,6 +10,7 @@ import {
   words,
 } from './compose.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
+import { actWithTools } from './tool-use.js';
 
 /**
  * The built-in deterministic model: no network, no key. It reads its prompt the
@@ -20,8 +21,9 @@ import { readPrompt, type PromptView } from './read-prompt.js';
  */
 export class OfflineProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
-    const view = readPrompt(request);
-    const calls = decide(view).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
+    // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
+    const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
+    const calls = actWithTools(request, view, decide(view)).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }

@@ -35,6 +35,8 @@ export interface Proposal {
   decided_at?: string;
   /** Why it was rejected, when the person said. */
   reason?: string;
+  /** The turn whose inbox told the proposer of the decision. */
+  told_turn?: number;
 }
 
 /** One line saying what a proposal asks for, for lists and notices. */
