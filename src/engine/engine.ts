@@ -34,6 +34,8 @@ export interface EngineOptions {
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
   command?: string;
+  /** `--record`/`--replay`: MCP offers and results go to, or come from, the tape beside this cassette. */
+  cassette?: { record?: string; replay?: string };
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -75,7 +77,7 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
-    this.tools = new ToolRunner(this.root, () => this.org);
+    this.tools = new ToolRunner(this.root, () => this.org, options.cassette ?? {});
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);

@@ -3,6 +3,7 @@ import type { ToolCall } from '../providers/provider.js';
 import { isResultTool } from './builtin-definitions.js';
 import { proposeToolCall, runBuiltinTool, type BuiltinOutcome, type BuiltinToolContext } from './builtin-tools.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
+import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
 import { capResult, toolError } from './tool-result.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
@@ -22,14 +23,20 @@ function needsApproval(org: Org, builtin: string | undefined, server?: string, t
  * never write mail; the engine journals and logs what comes back.
  */
 export class ToolRunner {
-  readonly mcp: McpServers;
+  readonly mcp: McpAccess;
 
+  /** With a cassette, MCP offers and results are recorded to (or replayed from) the tape beside it. */
   constructor(
     private readonly root: string,
     org: () => Org,
-    env: NodeJS.ProcessEnv = process.env,
+    options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string } = {},
   ) {
-    this.mcp = new McpServers(root, () => org().mcpServers, env);
+    const servers = () => org().mcpServers;
+    if (options.replay !== undefined) this.mcp = new ReplayingMcp(toolTapeFile(options.replay), servers);
+    else {
+      const live = new McpServers(root, servers, options.env ?? process.env);
+      this.mcp = options.record === undefined ? live : new RecordingMcp(live, toolTapeFile(options.record));
+    }
   }
 
   /** True for a call whose result goes back to the model: a built-in like read_file, or a declared MCP server's tool. */
