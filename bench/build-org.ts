@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/record/ledger.js';
+import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
 import { OrgLoader } from '../src/org/load-org.js';
@@ -57,9 +58,12 @@ export function buildOrg(root: string, shape: OrgShape): void {
   }
 
   const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));
-  const ledgerLines: string[] = [];
   const totals: LedgerSnapshot['totals'] = {};
   const seqs = new Map<string, number>();
+  // The ledger is streamed out in chunks: at a million messages it is some 150 MB.
+  const ledgerFile = openSync(join(root, 'org', 'state', 'ledger.jsonl'), 'w');
+  let ledgerBytes = 0;
+  let chunk = '';
   for (let index = 0; index < shape.history; index += 1) {
     const from = names[index % names.length] as string;
     const to = names[(index + 1) % names.length] as string;
@@ -79,13 +83,19 @@ export function buildOrg(root: string, shape: OrgShape): void {
       body: body(index),
     };
     writeFileSync(join(root, 'agents', from, 'outbox', messageFileName(turn, seq, to)), formatMessage(message));
-    ledgerLines.push(JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created }));
+    chunk += `${JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created })}\n`;
+    if (chunk.length > 1 << 20) {
+      ledgerBytes += writeSync(ledgerFile, chunk);
+      chunk = '';
+    }
     const agentTotals = (totals[from] ??= emptyTotals());
     agentTotals.spent += 0.00038;
     agentTotals.inputTokens += 300;
     agentTotals.outputTokens += 40;
     agentTotals.calls += 1;
   }
+  ledgerBytes += writeSync(ledgerFile, chunk);
+  closeSync(ledgerFile);
 
   // The fresh mail, written in the last finished turn by each agent's neighbour.
   const lastTurn = historyTurns + 1;
@@ -100,18 +110,22 @@ export function buildOrg(root: string, shape: OrgShape): void {
     pending.push({ kind: 'message', id: message.id, from, to, turn: lastTurn, file: `agents/${from}/outbox/${fileName}`, priority: 'normal' });
   }
 
-  const ledgerText = ledgerLines.map((line) => `${line}\n`).join('');
-  writeFileSync(join(root, 'org', 'state', 'ledger.jsonl'), ledgerText);
-  const state: EngineState = { ...initialState(), turn: lastTurn, pending };
-  for (const name of names) state.outboxes[name] = outboxCursor(join(root, 'agents', name, 'outbox'));
-  state.ledger = { offset: Buffer.byteLength(ledgerText), totals, lastCharged: {} };
+  // The org's record of files taken in (every file in every outbox), and the hints a run leaves behind.
+  const taken: Record<string, string[]> = {};
+  const hints: OutboxHints = {};
+  for (const name of names) {
+    const outbox = join(root, 'agents', name, 'outbox');
+    taken[name] = readdirSync(outbox).sort();
+    hints[name] = { mtimeMs: statSync(outbox).mtimeMs };
+  }
+  const takenText = `${JSON.stringify({ turn: lastTurn, files: taken })}\n`;
+  writeFileSync(join(root, 'org', 'state', 'taken.jsonl'), takenText);
+  mkdirSync(join(root, 'org', 'state', 'cache'), { recursive: true });
+  writeFileSync(join(root, 'org', 'state', 'cache', 'outbox-hints.json'), JSON.stringify({ version: 1, outboxes: hints }));
+  const members = existsSync(join(root, 'agents', 'human')) ? [...names, 'human'].sort() : names;
+  const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
+  state.ledger = { offset: ledgerBytes, totals, lastCharged: {} };
   writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
   new OrgLoader(root).loadOrThrow();
-}
-
-/** What the engine would have recorded for an outbox after its last turn. */
-function outboxCursor(outbox: string): EngineState['outboxes'][string] {
-  const names = readdirSync(outbox).sort();
-  return { mtimeMs: statSync(outbox).mtimeMs, lastName: names.at(-1) ?? '', count: names.length, scannedAt: Date.now() };
 }

@@ -2,14 +2,19 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { formatProblem } from '../errors.js';
 import { OrgLoader } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
+import { ensureStateGitignore } from '../org/state-gitignore.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
+import { loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
+import { checkRecord } from './record/record-check.js';
+import { repairTaken, takenNames } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './record/ledger.js';
@@ -18,6 +23,9 @@ import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail } from './human/waiting-mail.js';
 import { ToolRunner } from '../tools/tool-runner.js';
+import { FailingAgents } from './turn/failing-agents.js';
+import { unreachableNotice } from './turn/unreachable-notice.js';
+import { UnreachableModelError } from '../providers/reachability.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -48,7 +56,7 @@ export interface RunOptions {
 }
 
 function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
 }
 
 /**
@@ -68,7 +76,10 @@ export class Engine {
   private readonly tools: ToolRunner;
   private org: Org;
   private state: EngineState;
+  private hints: OutboxHints;
   private journal: JournalRecord[];
+  /** Warnings about the org's files already told: every load finds them again until the file is edited. */
+  private readonly warnedAbout = new Set<string>();
 
   private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
@@ -81,9 +92,15 @@ export class Engine {
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
+    removeTemporaryFiles(paths.cache);
     removeTemporaryFiles(agentPaths(this.root, 'human').outbox);
     this.state = loadState(paths.state);
     this.journal = repairJournal(paths.journal);
+    const unfinished = this.journal.find((record) => record.type === 'plan')?.turn;
+    // A line appended by a turn that crashed before it committed is cut: that turn appends it again.
+    checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
+    ensureStateGitignore(this.root);
+    this.hints = loadOutboxHints(paths.outboxHints);
     if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
@@ -116,6 +133,22 @@ export class Engine {
     }
   }
 
+  /**
+   * Before the first turn of a run: stop with UnreachableModelError, and a notice in the
+   * human's inbox, when an agent's every model is on a server nothing answers at.
+   */
+  async checkModelsReachable(): Promise<void> {
+    const unreachable = (await this.factory.probe?.(this.org)) ?? [];
+    if (unreachable.length === 0) return;
+    const notice = unreachableNotice(unreachable, this.state.turn);
+    if (!this.state.humanNotices.some((existing) => existing.id === notice.id)) {
+      // Only the human's notices change, and the file is replaced atomically: an unfinished turn's journal is untouched.
+      this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
+      saveState(statePaths(this.root).state, this.state);
+    }
+    throw new UnreachableModelError(unreachable);
+  }
+
   get currentOrg(): Org {
     return this.org;
   }
@@ -135,9 +168,15 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
-    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable)) return true;
+    const failing = FailingAgents.load(this.root);
+    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable && !failing.isHeld(this.org, agent.name))) return true;
+    const members = new Set(this.state.members);
+    const takenPath = statePaths(this.root).taken;
     for (const name of this.org.agents.keys()) {
-      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]);
+      // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
+      if (!members.has(name) && this.state.turn > 0) return true;
+      let taken: ReadonlySet<string> | undefined;
+      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints[name], (file) => (taken ??= takenNames(takenPath, name)).has(file));
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
@@ -147,9 +186,9 @@ export class Engine {
   async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
-    const totals: RunTotals = { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
-    let reason: 'idle' | 'turn-cap' | 'stopped' = 'turn-cap';
+    let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
       if (options.signal?.aborted) {
         reason = 'stopped';
@@ -168,6 +207,7 @@ export class Engine {
       }
       totals.turns += 1;
       totals.delivered += result.stats.delivered;
+      totals.fromHuman += result.stats.fromHuman;
       totals.refused += result.stats.refused;
       totals.errors += result.stats.errors;
       totals.inputTokens += result.stats.inputTokens;
@@ -177,10 +217,13 @@ export class Engine {
     }
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
     await this.tools.close();
-    const stranded = agentsWithMail(this.root, this.org, this.state)
-      .filter((agent) => !agent.payable)
-      .map((agent) => agent.name);
-    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded };
+    const waiting = agentsWithMail(this.root, this.org, this.state);
+    const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
+    const held = FailingAgents.load(this.root);
+    const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
+    // Idle only because the agents with mail wait for models that keep failing: the work is not done.
+    if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
+    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded, failing };
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */
@@ -194,6 +237,7 @@ export class Engine {
       root: this.root,
       org: this.org,
       state: this.state,
+      hints: this.hints,
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
       tools: this.tools,
@@ -205,6 +249,8 @@ export class Engine {
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);
     crashPoint('after-commit');
+    this.hints = result.hints ?? this.hints;
+    saveOutboxHints(paths.outboxHints, this.hints);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
@@ -227,16 +273,22 @@ export class Engine {
     const loaded = this.loader.load();
     const turn = this.state.turn + 1;
     const events: EngineEvent[] = [];
-    if (loaded.keptLastValid) {
-      events.push({ type: 'org-invalid', turn, problems: loaded.problems });
-    } else if (loaded.org) {
-      if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0) {
-        events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, joined: loaded.joined, left: loaded.left });
-        this.providers.clear();
-        this.chains.clear();
-      }
-      this.org = loaded.org;
+    if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0 || loaded.fixed.length > 0) {
+      events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, fixed: loaded.fixed, joined: loaded.joined, left: loaded.left });
+      this.providers.clear();
+      this.chains.clear();
     }
+    // Each file stands on its own: the valid edits above apply even while another file is broken.
+    if (loaded.keptLastValid) events.push({ type: 'org-invalid', turn, problems: loaded.problems });
+    for (const problem of loaded.problems) {
+      if (problem.severity !== 'warning') continue;
+      const text = formatProblem(problem);
+      if (this.warnedAbout.has(text)) continue;
+      this.warnedAbout.add(text);
+      const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+      events.push({ type: 'warning', turn, file: where, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` });
+    }
+    this.org = loaded.org;
     return events;
   }
 

@@ -63,6 +63,7 @@ function buildSchemas(z: typeof Zod) {
     max_messages_per_turn: positiveInt.default(5),
     max_body_chars: positiveInt.default(20_000),
     max_steps: positiveInt.default(8),
+    max_failed_turns: positiveInt.default(3),
     context: z
       .strictObject({
         max_messages: positiveInt.default(20),
@@ -186,6 +187,7 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_turns: 'max_turns: 50',
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
+  max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',

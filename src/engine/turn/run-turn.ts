@@ -1,32 +1,35 @@
+import { logSkips } from './skip-log.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { Provider, ProviderResponse } from '../../providers/provider.js';
+import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
-import { appendLog, truncateLogFromTurn } from '../record/agent-log.js';
+import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import { applyResponse } from './apply-response.js';
-import { commitTurn, workingPending } from './commit-turn.js';
+import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
 import { proposalNotices } from './proposal-notices.js';
-import type { EngineState } from '../record/engine-state.js';
+import { askWithTools, type TurnTools } from './ask-with-tools.js';
+import type { LoopRecord, StepSummary } from './step-loop.js';
+import { FailingAgents } from './failing-agents.js';
+import { DeadEnds } from './dead-ends.js';
+import { SideEvents, withSideEvents } from './side-events.js';
+import { askFitting } from './context-retry.js';
+import { TokenRatios } from '../record/token-ratios.js';
+import { countDelivered } from './refusal-text.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
-import { addEntries, appendLedger, balanceOf, priceCall, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
+import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
+import { loadOrgSnapshot, saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
-import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
-import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
-import type { Agent } from '../../org/org.js';
-
-/** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
-export interface TurnTools extends LoopTools {
-  /** The MCP tools to offer an agent this turn, starting its servers if needed. */
-  offer(agent: Agent): Promise<McpOffer>;
-}
+import { appendTaken } from '../record/taken-files.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -35,6 +38,8 @@ export interface TurnContext {
   root: string;
   org: Org;
   state: EngineState;
+  /** Machine-local hints: which outbox folders are known unchanged. */
+  hints: OutboxHints;
   /** The journal of an unfinished turn found at start-up, if any. */
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
@@ -49,12 +54,14 @@ export interface TurnContext {
 export interface TurnResult {
   /** The state after the turn, or undefined when it was stopped before it could commit. */
   state?: EngineState;
+  /** The outbox hints after the turn, with `state`. */
+  hints?: OutboxHints;
   stats: TurnStats;
 }
 
 type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
-  | { agent: string; error: string }
+  | { agent: string; modelKey: string; error: string }
   | { agent: string; aborted: true };
 
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
@@ -69,12 +76,16 @@ function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
  * A turn found half-done in the journal is finished, never repeated.
  */
 export async function* runTurn(context: TurnContext, result: TurnResult): AsyncGenerator<EngineEvent> {
-  const { root, org, state } = context;
+  const { root, state } = context;
+  let org = context.org;
   const paths = statePaths(root);
   const turn = state.turn + 1;
   const started = performance.now();
   const stats = result.stats;
   let ledger = readLedger(root, state.ledger);
+  const failing = FailingAgents.load(root);
+  const deadEnds = DeadEnds.load(root);
+  const ratios = TokenRatios.load(root);
 
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
@@ -90,28 +101,44 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   let plan: Plan;
   const prepared = new Map<string, PreparedCall>();
+  const recoveryEvents: EngineEvent[] = [];
   if (journalPlan) {
     plan = journalPlan;
+    // The turn is finished with the org it was planned with; edits made since apply from the next turn.
+    const planned = plan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, plan.orgSnapshot, root);
+    if (planned) org = planned;
+    else if (plan.orgSnapshot !== undefined) {
+      recoveryEvents.push({
+        type: 'warning',
+        turn,
+        file: 'org/state/cache/planned-org.json',
+        message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
+      });
+    }
   } else {
-    const discovery = discoverMail(root, org, state, turn);
+    const orgSnapshot = saveOrgSnapshot(paths.plannedOrg, org);
+    const discovery = discoverMail(root, org, state, context.hints, turn);
     // Proposers hear of the human's decisions as mail of this turn, committed with it.
     discovery.pending.push(...proposalNotices(root, org, turn));
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
+    const held = failing.holdBack(org, decided.calls, turn);
+    decided.calls = held.calls;
+    decided.events.push(...held.events);
     const calls: PlannedCall[] = [];
     const events: EngineEvent[] = [...discovery.events, ...decided.events];
     const outOfCredits = new Set(decided.outOfCredits);
     for (const call of decided.calls) {
-      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn);
+      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
       events.push(...preparedCall.warnings);
       const agent = org.agents.get(call.agent);
       const entry = org.models[preparedCall.modelKey];
       const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
-      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry) : 0;
+      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
       if (needed > balance) {
         events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
-        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
+        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
         outOfCredits.add(call.agent);
         continue;
       }
@@ -128,9 +155,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       type: 'plan',
       turn,
       at: context.clock().toISOString(),
+      orgSnapshot,
       calls,
       discovered: {
-        outboxes: discovery.outboxes,
+        hints: discovery.hints,
+        taken: discovery.taken,
+        joined: discovery.joined,
         pending: discovery.pending,
         humanNotices: [...discovery.humanNotices, ...decided.humanNotices],
       },
@@ -139,13 +169,14 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       notices: decided.notices,
     };
     appendJournal(paths.journal, plan);
+    logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
+  yield* recoveryEvents;
   for (const event of plan.events) {
     if (event.type === 'agent-skipped') stats.skipped += 1;
-    if (event.type === 'message-refused') stats.refused += 1;
-    if (event.type === 'message-delivered') stats.delivered += 1;
+    countEvent(stats, event);
     yield event;
   }
 
@@ -153,9 +184,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const outcomes: AgentOutcome[] = [...finished.values()];
 
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
-  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => {
+  const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
-    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id)).every((item) => item.kind === 'notice');
+    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
+  };
+  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
+  /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
+  const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
+    const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    outcome.newMail.push(...told.notices);
+    outcome.humanNotices.push(...told.humanNotices);
   };
   const applyAndRecord = (
     agent: string,
@@ -175,12 +213,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       response,
       receivedAt,
       recovering: replaying,
-      previousCursor: plan.discovered.outboxes[agent] ?? state.outboxes[agent],
+      previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints[agent],
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
     });
+    failing.recordSuccess(agent);
+    // Files written and tools used count as acting, as messages and notes do.
+    const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written' || event.type === 'agent-step');
+    recordDeadEnd(applied.outcome, acted, shown, response.text);
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
       // Tell the manager as the agent runs dry, not when mail next finds it broke.
@@ -212,7 +254,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const toCall: PlannedCall[] = [];
   for (const call of plan.calls) {
     if (finished.has(call.agent)) continue;
-    if (!org.agents.has(call.agent)) {
+    if (!context.org.agents.has(call.agent)) {
       // Planned before a crash, removed from the org since: its turn ends here and its mail stays where it is.
       const message = `${call.agent} is no longer in the org, so its part of this interrupted turn was dropped`;
       const outcome: AgentOutcome = { agent: call.agent, read: [], newMail: [], humanNotices: [], activity: 'left the org', error: message };
@@ -224,73 +266,54 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const journaled = responses.get(call.agent);
     if (journaled) {
       const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}) };
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true, loop)) {
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
       }
       continue;
     }
     // A crashed attempt may have logged this agent's failure already: the call is made again, so is its line.
-    if (recovering) truncateLogFromTurn(root, call.agent, turn);
+    if (recovering) cutLogFromTurn(root, call.agent, turn);
     toCall.push(call);
   }
 
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
-    let preparedCall = prepared.get(call.agent);
-    if (!preparedCall) {
-      const shownIds = new Set(call.shown);
-      const agentMail = (mail.get(call.agent) ?? []).filter((item) => shownIds.has(item.id));
-      preparedCall = prepareCall(root, org, call.agent, call.reason, agentMail, turn);
-    }
-    const shown = [...preparedCall.prompt.shown, ...preparedCall.lost];
+    const agentMail = shownMail(call.agent, call.shown);
+    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios });
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
+      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+      const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
+        provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
+      if (!agent) throw new Error(`${call.agent} is not in the org`);
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const tools = context.tools;
-      if (!tools || !agent) {
-        const response = await provider.generate(request);
-        const receivedAt = response.receivedAt ?? context.clock().toISOString();
-        return { agent: call.agent, response, receivedAt, shown, steps: [] };
-      }
-      const offer = await tools.offer(agent);
-      if (offer.definitions.length > 0) request.tools = [...request.tools, ...offer.definitions];
-      if (offer.problems.length > 0) {
-        const last = request.messages[request.messages.length - 1];
-        const note = offer.problems.map((problem) => `(lemming: ${problem})`).join('\n');
-        if (last) request.messages = [...request.messages.slice(0, -1), { ...last, content: `${last.content}\n\n${note}` }];
-      }
-      const outcome = await runStepLoop({
+      const fitted = await askWithTools({
         org,
         agent,
         turn,
-        request,
-        provider,
-        tools,
+        tools: context.tools,
+        prepared: preparedCall,
+        smaller: (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }),
+        ask,
         journaled: loopRecords.get(call.agent) ?? [],
         journal: (record) => appendJournal(paths.journal, record),
         balance: creditsLeft,
-        price: (response) => {
-          const entry = org.models[response.modelKey];
-          return entry ? priceCall(response.usage.inputTokens, response.usage.outputTokens, entry) : 0;
-        },
-        estimate: (next) => {
-          const entry = org.models[next.modelKey];
-          return entry ? estimateCallCost(next, entry) : 0;
-        },
-        maxSteps: org.settings.max_steps,
         now: () => context.clock().toISOString(),
       });
-      return { agent: call.agent, ...outcome, shown };
+      const response = fitted.response;
+      ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
+      const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
+      const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
+      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
       if (isFatalProviderError(error)) throw error;
-      return { agent: call.agent, error: errorMessage(error) };
+      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error) };
     }
   };
 
@@ -308,14 +331,26 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.called += toCall.length;
 
   let stopped = false;
-  for await (const called of mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal)) {
+  const retries = new SideEvents<EngineEvent>();
+  for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), retries)) {
+    if ('event' in item) {
+      yield item.event;
+      continue;
+    }
+    const called = item.result;
     if ('aborted' in called) {
       stopped = true;
       continue;
     }
     if ('error' in called) {
-      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
-      appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
+      recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
+      try {
+        appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      } catch {
+        // Its log cannot be written either: the error is in the event below and in `status`.
+      }
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
@@ -324,7 +359,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, ...loop });
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loop });
     crashPoint('after-response');
     for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loop)) {
       countEvent(stats, event);
@@ -337,17 +372,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
-  logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  failing.save();
+  deadEnds.save();
+  ratios.save(turn);
+  yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
-  result.state = commitTurn(state, plan, outcomes, ledger);
+  const takenBytes = appendTaken(paths.taken, { turn, files: takenInTurn(plan, outcomes) }, state.takenBytes);
+  crashPoint('after-taken');
+  result.state = { ...commitTurn(state, plan, outcomes, ledger), takenBytes };
+  result.hints = hintsAfterTurn(context.hints, plan, outcomes);
   stats.durationMs = performance.now() - started;
 }
 
 function countEvent(stats: TurnStats, event: EngineEvent): void {
-  if (event.type === 'message-delivered') stats.delivered += 1;
-  if (event.type === 'message-refused') stats.refused += 1;
+  if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
+  if (event.type === 'message-refused') stats.refused += event.count ?? 1;
   if (event.type === 'credits-charged') {
     stats.inputTokens += event.inputTokens;
     stats.outputTokens += event.outputTokens;

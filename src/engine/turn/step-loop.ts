@@ -1,5 +1,5 @@
 import type { Agent, Org } from '../../org/org.js';
-import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
+import type { ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import { crashPoint } from '../record/crash-points.js';
 import { shortArguments, stepTurns } from './step-conversation.js';
@@ -43,7 +43,10 @@ export interface LoopInput {
   agent: Agent;
   turn: number;
   request: ProviderRequest;
-  provider: Provider;
+  /** Ask the model, with the credits the agent has left for the call. */
+  ask(request: ProviderRequest, creditsLeft: number): Promise<ProviderResponse>;
+  /** The first step's answer when the caller asked already (to fit the prompt to the context). */
+  first?: ProviderResponse;
   tools: LoopTools;
   /** This agent's loop records from the journal of an interrupted attempt at this turn. */
   journaled: readonly LoopRecord[];
@@ -127,7 +130,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         }
         crashPoint('before-call');
       }
-      const response = await input.provider.generate({ ...request, creditsLeft: input.balance - spent });
+      const response = step === 1 && input.first ? input.first : await input.ask(request, input.balance - spent);
       answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
       // An answer that ends the loop is journaled once, as the turn's response, by the caller.
       if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
