@@ -57,19 +57,20 @@ export class ToolRunner {
   }
 
   /** Run a call that `returnsResult`. Every refusal and failure is a result the model reads. */
-  async run(call: ToolCall, context: ToolCallContext): Promise<ToolRun> {
+  async run(call: ToolCall, context: ToolCallContext, options: { approved?: boolean } = {}): Promise<ToolRun> {
     const { org, agent } = context;
+    const held = (builtin: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, builtin, server, tool);
     if (call.argumentsError !== undefined) return { result: toolError(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`) };
     const mcp = this.mcp.resolve(call.name);
     if (mcp) {
-      if (needsApproval(org, undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
+      if (held(undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
       return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments) };
     }
     if (!isResultTool(call.name)) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
     if (!agent.tools.includes(call.name)) {
       return { result: toolError(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`) };
     }
-    if (needsApproval(org, call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
+    if (held(call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
     const outcome = runBuiltinTool(call.name, call.arguments, { ...context, root: this.root });
     return { ...outcome, result: capResult(outcome.result) };
   }

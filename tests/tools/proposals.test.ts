@@ -132,3 +132,40 @@ describe('hiring with the human\'s approval, through the built CLI', () => {
     expect(lemming(root, ['add-agent', 'x', '--title', 'X', '--reports-to', 'nobody']).stderr).toContain('reports_to names "nobody"');
   });
 });
+
+describe('retirements and tool calls that wait for approval', () => {
+  test('a tool listed in needs_approval becomes a proposal; approving runs it as the proposer', async () => {
+    const root = defaultOrg();
+    write(root, 'org/org.yaml', `${read(root, 'org/org.yaml')}\nneeds_approval: [write_file]\n`);
+    const { org } = loadOrg(root);
+    const coder = org.agents.get('coder_01');
+    if (!coder) throw new Error('coder_01');
+    const { ToolRunner } = await import('../../src/tools/tool-runner.js');
+    const runner = new ToolRunner(root, () => org);
+    const held = await runner.run({ id: 'c1', name: 'write_file', arguments: { path: 'deploy.sh', content: 'echo deploy' } }, { org, agent: coder, turn: 5, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    expect(held.result.content).toContain("proposal 000005-coder_01-002 is waiting for the human's approval");
+    expect(existsSync(join(root, 'agents/coder_01/workspace/deploy.sh'))).toBe(false);
+    expect(lemming(root, ['approvals']).stdout).toContain('000005-coder_01-002  coder_01 proposes to call write_file {"path":"deploy.sh","content":"echo deploy"}');
+    expect(lemming(root, ['approve', '000005-coder_01-002']).stdout).toContain('result: wrote 11 bytes to deploy.sh');
+    expect(read(root, 'agents/coder_01/workspace/deploy.sh')).toBe('echo deploy');
+    expect(read(root, 'org/proposals/000005-coder_01-002.md')).toContain('status: done');
+  });
+
+  test('approving a retirement returns its credits to the proposer, takes it out of the chart and keeps its folder aside', () => {
+    const root = defaultOrg();
+    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
+    const { org } = loadOrg(root);
+    const manager = org.agents.get('manager');
+    if (!manager) throw new Error('manager');
+    const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'the workspace tidies itself' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    expect(proposed.proposal).toBe('000002-manager-001');
+    expect(lemming(root, ['approve', '000002-manager-001']).stdout).toContain('janitor leaves at the next turn');
+    expect(read(root, 'org/chart.yaml')).not.toContain('janitor');
+    expect(existsSync(join(root, 'agents/janitor'))).toBe(false);
+    expect(read(root, 'agents/.retired/janitor-000002-manager-001/resume.md')).toContain('Janitor');
+    const status = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: number }> };
+    expect(status.agents.find((agent) => agent.name === 'manager')?.balance).toBeCloseTo(0.6);
+    expect(status.agents.some((agent) => agent.name === 'janitor')).toBe(false);
+    expect(lemming(root, ['validate']).status).toBe(0);
+  });
+});

@@ -26,8 +26,8 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
 }
 
 /** `lemming approve <id>` and `lemming reject <id> [--reason]`. */
-export function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): number {
+export async function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): Promise<number> {
   const { org } = loadOrg(root);
-  output.out(decideProposal(org, id, verdict, reason).summary);
+  output.out((await decideProposal(org, id, verdict, reason)).summary);
   return 0;
 }

@@ -12,7 +12,10 @@ function noticeBody(proposal: Proposal): string {
   if (proposal.kind === 'hire' && proposal.hire) {
     return `The human approved your proposal ${proposal.id}: ${proposal.hire.name} (${proposal.hire.title}) has joined, reporting to ${proposal.hire.reports_to}; ${proposal.hire.credits} credits moved from your budget to theirs.`;
   }
-  return `The human approved your proposal ${proposal.id} (${what}).`;
+  if (proposal.kind === 'tool') {
+    return `The human approved your proposal ${proposal.id} (${what}); it ran${proposal.result_error ? ' and failed' : ''}. Its result:\n\n${proposal.result ?? '(none)'}`;
+  }
+  return `The human approved your proposal ${proposal.id} (${what}); it is done.`;
 }
 
 /**
@@ -24,7 +27,8 @@ function noticeBody(proposal: Proposal): string {
 export function proposalNotices(root: string, org: Org, turn: number): PendingItem[] {
   const notices: PendingItem[] = [];
   for (const proposal of listProposals(root).proposals) {
-    if (proposal.status === 'pending' || (proposal.status === 'approved' && proposal.kind === 'hire')) continue;
+    // Pending, or approved but not yet carried out (an approval cut short): nothing to tell yet.
+    if (proposal.status === 'pending' || proposal.status === 'approved') continue;
     if (proposal.told_turn !== undefined && proposal.told_turn < turn) continue;
     if (!org.agents.has(proposal.proposed_by)) continue;
     if (proposal.told_turn === undefined) saveProposal(root, { ...proposal, told_turn: turn });

@@ -35,6 +35,9 @@ export interface Proposal {
   decided_at?: string;
   /** Why it was rejected, when the person said. */
   reason?: string;
+  /** What an approved tool call returned (cut to 4,000 characters), for the proposer's notice. */
+  result?: string;
+  result_error?: boolean;
   /** The turn whose inbox told the proposer of the decision. */
   told_turn?: number;
 }
