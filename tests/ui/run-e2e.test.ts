@@ -71,7 +71,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   });
 
   test('each file stands on its own: a resume edit is used while the chart is broken; the mended chart is said fixed and its problem goes', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
+    const root = orgWithTask('Please sort out the onboarding');
     const screen = new TerminalSession(['run', '--paused', '--root', root]);
     cleanups.push(() => screen.kill());
     await screen.waitFor('watching hand edits');
