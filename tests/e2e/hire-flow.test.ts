@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
+import { checkInvariants } from '../faults/invariants.js';
 import { read, tempDir } from '../helpers/temp-org.js';
 
 describe('hire → approve → the new agent works, through the built CLI', () => {
@@ -36,5 +37,6 @@ describe('hire → approve → the new agent works, through the built CLI', () =
     const coder = status.agents.find((agent) => agent.name === 'coder_02');
     expect(coder?.balance).toBeGreaterThan(0);
     expect(coder?.balance).toBeLessThan(0.05);
+    expect(checkInvariants(root)).toEqual([]);
   });
 });

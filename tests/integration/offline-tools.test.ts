@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { checkInvariants } from '../faults/invariants.js';
 import { defaultOrg, humanSends, ofType, read, runEngine } from '../helpers/temp-org.js';
 
 const clock = () => new Date('2026-11-22T10:00:00.000Z');
@@ -43,6 +44,10 @@ describe('the offline model uses its tools', () => {
       '4:planner:write_file',
     ]);
     expect(ofType(events, 'message-delivered').at(-1)?.message.to).toBe('human');
+    expect(checkInvariants(root)).toEqual([]);
+    // The checker notices a file a step says it wrote that is not there.
+    rmSync(join(root, 'agents/coder_01/workspace/work/release-notes.md'));
+    expect(checkInvariants(root)).toEqual(['agents/coder_01: step of turn 3 wrote agents/coder_01/workspace/work/release-notes.md, which is missing']);
   });
 
   test('the same org and mail leave the same files, byte for byte', async () => {
