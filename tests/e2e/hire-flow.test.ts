@@ -9,10 +9,10 @@ describe('hire → approve → the new agent works, through the built CLI', () =
   test('hr proposes on the manager\'s request, the human approves, hr is told, and the new agent has its first turn', () => {
     const root = tempDir();
     expect(lemming(root, ['bootstrap']).status).toBe(0);
-    lemming(root, ['send', 'manager', 'Hiring: we need another coder for the release', '--subject', 'Hiring a coder']);
+    lemming(root, ['send', 'manager', 'Hiring: please hire another coder for the release', '--subject', 'Hiring: hire a coder']);
     const first = lemming(root, ['run']);
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('manager -> hr: Hiring a coder');
+    expect(first.stdout).toContain('manager -> hr: Hiring: hire a coder');
     expect(first.stdout).toMatch(/hr step 1: list_agents \{\} → \d+ chars/);
     expect(first.stdout).toMatch(/hr step 2: hire_agent .* → proposal 000002-hr-002/);
     expect(readdirSync(join(root, 'org/proposals'))).toEqual(['000002-hr-002.md']);

@@ -125,9 +125,9 @@ function hire(view: PromptView, item: InboxItemMarkup, results: SeenResult[]): O
   ];
 }
 
-/** True when a message asks for someone to be hired. */
+/** True when a message asks for someone to be hired ("hire a tester"), not for work about hiring ("a hiring plan"). */
 function asksToHire(item: InboxItemMarkup): boolean {
-  return /\b(hire|hiring|recruit)\b/i.test(`${item.subject ?? ''}\n${item.body}`);
+  return /\b(hire|recruit)\b/i.test(`${item.subject ?? ''}\n${item.body}`);
 }
 
 /**
