@@ -93,6 +93,8 @@ function fold(responses: ProviderResponse[]): ProviderResponse {
     },
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
+    // A step cut at the output cap: its cut action is reported as cut, not as an invalid call.
+    ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
 }
 
