@@ -39,6 +39,17 @@ function scripted(): ScriptedProvider {
 }
 
 describe('MCP tools in a turn', () => {
+  test('a server that cannot start: the model is told in its prompt, the log and the screen say so, the turn goes on', async () => {
+    const root = orgWithServer('/nonexistent/mcp-server');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('human', 'No kit today.')] } : {}));
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider, clock });
+    expect(provider.requests[0]?.tools.map((tool) => tool.name)).toEqual(['send_message', 'write_file']);
+    expect(provider.requests[0]?.messages[0]?.content).toContain('(lemming: the tools of the MCP server kit are unavailable this turn: the MCP server kit did not start');
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([expect.stringContaining('the MCP server kit did not start')]);
+    expect(read(root, 'agents/manager/logs/activity.jsonl')).toContain('the MCP server kit did not start');
+    expect(ofType(events, 'message-delivered').map((event) => `${event.message.from}->${event.message.to}`)).toEqual(['human->manager', 'manager->human']);
+  });
+
   test('only granted MCP tools are offered; results go back to the model; an ungranted one is refused with the reason', async () => {
     const root = orgWithServer();
     const provider = scripted();

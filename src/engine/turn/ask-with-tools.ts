@@ -95,5 +95,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     maxSteps: org.settings.max_steps,
     now: input.now,
   });
+  // What the model was told about missing MCP tools goes in the log and on the screen too.
+  if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };
   return { ...outcome, prepared };
 }
