@@ -169,3 +169,17 @@ describe('retirements and tool calls that wait for approval', () => {
     expect(lemming(root, ['validate']).status).toBe(0);
   });
 });
+
+describe('deciding in chat', () => {
+  test('/approvals lists what waits; /approve carries it out; /reject without an id says how', () => {
+    const root = defaultOrg();
+    const id = proposeHire(root);
+    const chat = lemming(root, ['chat', '--plain'], {}, `/approvals\n/reject\n/approve ${id}\n/approvals\n`);
+    expect(chat.status).toBe(0);
+    expect(chat.stdout).toContain(`${id}  hr proposes to hire coder_02 (Second engineer), reporting to planner, 0.1 credits from hr`);
+    expect(chat.stdout).toContain('say which proposal: /reject <id> (/approvals lists them)');
+    expect(chat.stdout).toContain(`approved ${id}: hire coder_02`);
+    expect(chat.stdout).toContain('nothing waits for your approval');
+    expect(read(root, 'agents/coder_02/resume.md')).toContain('title: Second engineer');
+  });
+});
