@@ -10,6 +10,7 @@ import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
 import { startUp } from './sections/startup.js';
 import { steadyTurns } from './sections/steady-turns.js';
+import { toolSteps } from './sections/tool-steps.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -43,6 +44,12 @@ const sections: Section[] = [
   },
   { title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
+  {
+    title: 'Agents that act: one tool step per agent',
+    about: 'Steady turns (9 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step.',
+    quick: true,
+    run: toolSteps,
+  },
   { title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
 ];
 

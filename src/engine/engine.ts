@@ -22,6 +22,7 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
+import { ToolRunner } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
   command?: string;
+  /** `--record`/`--replay`: MCP offers and results go to, or come from, the tape beside this cassette. */
+  cassette?: { record?: string; replay?: string };
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -69,6 +72,8 @@ export class Engine {
   private readonly providers = new Map<string, Provider>();
   private readonly chains = new Map<string, Provider>();
   private readonly clock: () => Date;
+  /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
+  private readonly tools: ToolRunner;
   private org: Org;
   private state: EngineState;
   private hints: OutboxHints;
@@ -83,6 +88,7 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
+    this.tools = new ToolRunner(this.root, () => this.org, options.cassette ?? {});
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
@@ -216,6 +222,8 @@ export class Engine {
       totals.credits += result.stats.credits;
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
+    // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
+    await this.tools.close();
     const waiting = agentsWithMail(this.root, this.org, this.state);
     const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
     const held = FailingAgents.load(this.root);
@@ -239,6 +247,7 @@ export class Engine {
       hints: this.hints,
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
+      tools: this.tools,
       clock: this.clock,
       ...(signal ? { signal } : {}),
     };
@@ -257,6 +266,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
+    void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }

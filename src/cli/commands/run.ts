@@ -27,12 +27,12 @@ export interface RunCommandOptions {
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
-  const providerFactory = createProviderFactory({
-    root,
+  const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
-  });
-  const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+  };
+  const providerFactory = createProviderFactory({ root, ...cassette });
+  const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
