@@ -44,6 +44,8 @@ function buildSchemas(z: typeof Zod) {
         max_memory_chars: positiveInt.default(4_000),
       })
       .prefault({}),
+    /** Call traces kept per agent under agents/<name>/logs/traces/ (the most recent turns); 0 keeps none. */
+    traces: z.strictObject({ keep: nonNegativeInt.default(50) }).prefault({}),
   });
 
   const orgFileSchema = z.strictObject({
@@ -118,6 +120,8 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_turns: 'max_turns: 50',
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
+  traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
+  keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',

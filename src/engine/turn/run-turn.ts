@@ -4,6 +4,7 @@ import type { Provider, ProviderResponse } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, truncateLogFromTurn } from '../record/agent-log.js';
+import { recordCallTrace } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -227,6 +228,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       // the next run applies it instead of paying for the same call again.
       const response = await provider.generate(request);
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
+      recordCallTrace(root, org.settings.traces.keep, request, response, receivedAt);
       return { agent: call.agent, response, receivedAt, shown };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
