@@ -14,6 +14,7 @@ export function pageHtml(orgName: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>lemming · ${escapeHtml(orgName)}</title>
 <style>${PAGE_STYLES}</style>
 <script type="module" src="/app/main.js"></script>

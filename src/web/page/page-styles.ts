@@ -33,7 +33,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .feed { max-height: 420px; overflow: auto; font-family: ui-monospace, monospace; font-size: 12.5px; }
 .feed div { padding: 1px 0; border-bottom: 1px dotted var(--line); }
 .feed .refused, .feed .error { color: var(--bad); }
-.chart svg { width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+.chart svg { max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
 .node rect { fill: #fff; stroke: #9aa3b5; rx: 8; }
 .node.has-mail rect { stroke: var(--accent); stroke-width: 2; } .node.error rect { stroke: var(--bad); stroke-width: 2; }
 .node.out-of-credits rect { fill: #fbecec; } .node.human rect { fill: #eef6ee; } .node.thinking rect { stroke: var(--hot); stroke-width: 3; }
@@ -42,7 +42,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .edge { stroke: #c3c9d6; stroke-width: 1.2; fill: none; } .edge.recent { stroke: var(--hot); stroke-width: 2.6; }
 .legend span { margin-right: 12px; }
 .bars svg { width: 100%; height: 140px; } .bars rect { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); }
-.unread { font-weight: 600; } .unread::before { content: "● "; color: var(--accent); }
+.unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
 .error-text { color: var(--bad); } .ok-text { color: var(--ok); }
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #eef0f5; font-size: 12px; }
 .tag.urgent, .tag.high { background: #fde9df; }

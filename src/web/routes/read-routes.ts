@@ -6,6 +6,7 @@ import { LemmingError } from '../../errors.js';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Dashboard } from '../dashboard.js';
+import { toIndexed } from '../search/indexed-message.js';
 import { BadQueryError, parseFilterQuery } from '../search/message-filter.js';
 import { agentView } from '../views/agent-view.js';
 import { chartView } from '../views/chart-view.js';
@@ -90,7 +91,11 @@ export function readRoutes(dashboard: Dashboard): Hono {
 
   api.get('/inbox', (context) => {
     const inbox = readHumanInbox(dashboard.root, dashboard.org());
-    return context.json({ ...inbox, sent: readHumanSent(dashboard.root) });
+    return context.json({
+      messages: inbox.messages.map((message) => ({ ...toIndexed(message, message.file), unread: message.unread, body: message.body })),
+      notices: inbox.notices,
+      sent: readHumanSent(dashboard.root).map((message) => toIndexed(message, message.file)),
+    });
   });
 
   return api;
