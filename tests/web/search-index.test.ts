@@ -50,7 +50,7 @@ describe('the search index', () => {
   test('a broken or foreign index file is rebuilt, never trusted', () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Count the penguins');
-    write(root, 'org/state/cache/search-index.json', '{"format":1,"outboxes":{},"messages":[],"search":{"nonsense":true}}');
+    write(root, 'org/state/cache/search-index.json', JSON.stringify({ format: 1, root, outboxes: {}, messages: [], search: { nonsense: true } }));
     expect(MessageIndex.open(root).find('penguins').map((hit) => hit.id)).toEqual(['000000-human-001']);
     writeFileSync(searchIndexPath(root), 'not json at all');
     expect(MessageIndex.open(root).size).toBe(1);

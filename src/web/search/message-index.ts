@@ -12,7 +12,7 @@ import { buildThread, type ThreadEntry } from './thread.js';
 
 /** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
 export function searchIndexPath(root: string): string {
-  return join(statePaths(root).directory, 'cache', 'search-index.json');
+  return join(statePaths(root).cache, 'search-index.json');
 }
 
 /** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
@@ -26,6 +26,8 @@ interface OutboxRecord {
 
 interface SavedIndex {
   format: number;
+  /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
+  root: string;
   outboxes: Record<string, OutboxRecord>;
   messages: IndexedMessage[];
   search: unknown;
@@ -79,7 +81,7 @@ export class MessageIndex {
 
   /** The saved index brought up to date, or a new one built from the outboxes (and saved). */
   static open(root: string): MessageIndex {
-    const saved = readSaved(searchIndexPath(root));
+    const saved = readSaved(searchIndexPath(root), root);
     let index: MessageIndex;
     try {
       index = new MessageIndex(root, saved);
@@ -138,7 +140,7 @@ export class MessageIndex {
   /** Write the index to disk when it changed since it was loaded or last saved. */
   save(): void {
     if (!this.dirty) return;
-    const saved: SavedIndex = { format: FORMAT, outboxes: Object.fromEntries(this.outboxes), messages: [...this.byId.values()], search: this.search.toJSON() };
+    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes: Object.fromEntries(this.outboxes), messages: [...this.byId.values()], search: this.search.toJSON() };
     writeFileAtomic(searchIndexPath(this.root), JSON.stringify(saved));
     this.dirty = false;
   }
@@ -220,10 +222,10 @@ function listAgentFolders(root: string): string[] {
 }
 
 /** The saved index, or undefined when there is none, or it is unreadable or of another format (it is rebuilt). */
-function readSaved(path: string): SavedIndex | undefined {
+function readSaved(path: string, root: string): SavedIndex | undefined {
   try {
     const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedIndex>;
-    if (saved.format !== FORMAT || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
+    if (saved.format !== FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
     return saved as SavedIndex;
   } catch {
     return undefined;
