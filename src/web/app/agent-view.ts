@@ -1,4 +1,4 @@
-import { getJson } from './api.js';
+import { ApiError, getJson, postJson } from './api.js';
 import { barChart } from './bar-chart.js';
 import { credits, el, show } from './dom.js';
 import { debounce, onLive } from './live.js';
@@ -59,6 +59,25 @@ async function showTrace(target: HTMLElement, agent: string, turn: number): Prom
   );
 }
 
+/** A form to add credits to the agent (`lemming top-up`): one ledger line, taken in at the next turn. */
+function topUpForm(agent: string, done: () => void): HTMLElement {
+  const amount = el('input', { name: 'credits', id: 'top-up-credits', placeholder: 'credits, e.g. 0.5', 'aria-label': 'credits to add' });
+  const result = el('span', { role: 'status' });
+  return el(
+    'form',
+    { class: 'filters', onsubmit: (event) => {
+      event.preventDefault();
+      void postJson('/top-up', { agent, credits: Number(amount.value) })
+        .then(done)
+        .catch((error: unknown) => show(result, el('span', { class: 'error-text' }, error instanceof ApiError ? error.message : String(error))));
+    } },
+    'Top up ',
+    amount,
+    el('button', { type: 'submit', id: 'top-up' }, 'Add credits'),
+    result,
+  );
+}
+
 /** An agent: resume, permissions (and whom it really reaches), credits over turns, log, notes, call traces; live. */
 export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
   const traceArea = el('div', { class: 'panel', id: 'trace' });
@@ -78,7 +97,8 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
             'div',
             { class: 'panel' },
             el('p', {}, `model ${agent.models.join(' → ')} · reports to ${agent.reportsTo ?? 'nobody'} · tools ${agent.tools.join(', ') || 'none'}`),
-            status && !agent.isHuman ? el('p', {}, `credits ${credits(status.balance)} left of ${credits(status.budget + status.toppedUp)} (${credits(status.spent)} spent) · ${status.unread} unread`) : '',
+            status && !agent.isHuman ? el('p', { id: 'agent-credits' }, `credits ${credits(status.balance)} left of ${credits(status.budget + status.toppedUp)} (${credits(status.spent)} spent) · ${status.unread} unread`) : '',
+            agent.isHuman ? '' : topUpForm(agent.name, () => void draw()),
             status?.lastError ? el('p', { class: 'error-text' }, `last error (turn ${status.lastError.turn}): ${status.lastError.message}`) : '',
             el('p', {}, `send_to: ${names(agent.sendTo)} — really reaches: ${agent.reaches.join(', ') || 'nobody'}`),
             el('p', {}, `read_from: ${names(agent.readFrom)} — really hears from: ${agent.hears.join(', ') || 'nobody'}`),

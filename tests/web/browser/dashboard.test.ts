@@ -93,6 +93,35 @@ describe('the dashboard in Chromium', () => {
     }
   }, 120_000);
 
+  test("an agent's page: resume, whom it reaches, credits by turn, its log, a call trace as the model saw it, and a top-up", async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
+    await runEngine(root);
+    const server = await serve(root);
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      await tab.goto(server.url);
+      await tab.locator('#chart-graph [data-agent="manager"]').click();
+      await tab.locator('h2', { hasText: 'manager · Engineering manager' }).waitFor();
+      expect(await tab.locator('pre', { hasText: 'title: Engineering manager' }).count()).toBe(1);
+      expect(await tab.locator('p', { hasText: 'really reaches: human, planner, hr, janitor' }).count()).toBe(1);
+      expect(await tab.locator('.bars rect').count()).toBeGreaterThan(0);
+      expect(await tab.locator('.feed div', { hasText: 'called' }).count()).toBeGreaterThan(0);
+      await tab.locator('a[data-turn]').first().click();
+      await tab.locator('#trace pre.trace-system', { hasText: 'You are manager, Engineering manager' }).waitFor();
+      expect(await tab.locator('#trace pre.trace-message', { hasText: '<message id=' }).count()).toBeGreaterThan(0);
+      expect(await tab.locator('#trace pre.trace-call', { hasText: 'send_message' }).count()).toBeGreaterThan(0);
+      await tab.screenshot({ path: screenshotPath('agent.png'), fullPage: true });
+      const before = (await tab.locator('#agent-credits').textContent()) ?? '';
+      await tab.fill('#top-up-credits', '0.25');
+      await tab.click('#top-up');
+      await tab.locator('#agent-credits', { hasNotText: before }).waitFor();
+      expect(await tab.locator('#agent-credits').textContent()).toMatch(/left of 0\.7500/);
+    } finally {
+      server.stop();
+    }
+  }, 60_000);
+
   test('a body holding <script> or <img onerror> is shown as text and runs nothing', async () => {
     const root = defaultOrg();
     const hostile = '<script>window.__pwned = "script"</script>\n\n<img src=x onerror="window.__pwned = \'img\'"> **bold** [link](javascript:alert(1))';
