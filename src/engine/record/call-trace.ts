@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { agentPaths } from './state-paths.js';
@@ -29,10 +28,15 @@ export function tracesDirectory(root: string, agent: string): string {
   return join(agentPaths(root, agent).logs, 'traces');
 }
 
+/** The turns each agent's traces folder holds, listed once per process and kept up to date by our own writes. */
+const knownTurns = new Map<string, number[]>();
+
 /**
  * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
- * A trace is a record for people, never read by the engine: a failure to write one must not fail the turn,
- * so it is swallowed. Written whole under the turn's name, so a turn finished after a crash rewrites it.
+ * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
+ * temporary file and rename: a trace cut short by a crash reads as missing) and, once the folder is
+ * full, one removal; a failure to write one is swallowed rather than failing the turn. It is named by
+ * the turn, so a turn finished after a crash writes it again whole.
  */
 export function recordCallTrace(root: string, keep: number, request: ProviderRequest, response: ProviderResponse, at: string): void {
   if (keep <= 0) return;
@@ -53,10 +57,22 @@ export function recordCallTrace(root: string, keep: number, request: ProviderReq
       response,
     };
     const directory = tracesDirectory(root, request.agent);
-    writeFileAtomic(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);
-    for (const turn of listTraceTurns(root, request.agent).slice(0, -keep)) unlinkSync(join(directory, `${padTurn(turn)}.json`));
+    let turns = knownTurns.get(directory);
+    if (!turns) {
+      turns = listTraceTurns(root, request.agent);
+      mkdirSync(directory, { recursive: true });
+      knownTurns.set(directory, turns);
+    }
+    writeFileSync(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);
+    if (!turns.includes(request.turn)) turns.push(request.turn);
+    while (turns.length > keep) {
+      const oldest = turns.shift() as number;
+      unlinkSync(join(directory, `${padTurn(oldest)}.json`));
+    }
   } catch {
-    // See above: the trace is a convenience; the journal and the log are the record.
+    // See above: the trace is a convenience; the journal and the log are the record. A folder changed
+    // behind our back (a reset, a person) is listed again next time.
+    knownTurns.delete(tracesDirectory(root, request.agent));
   }
 }
 
