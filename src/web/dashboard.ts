@@ -33,9 +33,17 @@ export class Dashboard {
     });
   }
 
-  /** The org as its files say now; a broken edit leaves the last valid org in force, as in a run. */
+  private loaded?: { org: Org; at: number };
+
+  /**
+   * The org as its files say now; a broken edit leaves the last valid org in force, as in a run.
+   * Looked at again at most every half second: a page asks several routes at once, and each look
+   * stats every resume.
+   */
   org(): Org {
-    return this.loader.loadOrThrow().org as Org;
+    const now = performance.now();
+    if (!this.loaded || now - this.loaded.at > 500) this.loaded = { org: this.loader.loadOrThrow().org as Org, at: now };
+    return this.loaded.org;
   }
 
   close(): void {

@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import { packageRoot } from '../../cli/package-root.js';
 import { pageHtml } from '../page/page-html.js';
 
-/** Where the built browser app lies: compiled by `npm run build` (tsconfig.app.json), shipped in the package. */
+/**
+ * Where the built browser app lies: `dist/web/app/` of the package (compiled by `npm run build`
+ * with tsconfig.app.json), found from this module whether it runs from `dist/`, from `src/`
+ * under the tests, or from the benchmark's build.
+ */
 function appDirectory(): string {
-  return join(packageRoot(), 'dist', 'web', 'app');
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) directory = dirname(directory);
+  return join(directory, 'dist', 'web', 'app');
 }
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;

@@ -16,7 +16,7 @@ export function searchIndexPath(root: string): string {
 }
 
 /** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
 interface OutboxRecord {
@@ -37,15 +37,21 @@ interface SearchDocument {
   id: string;
   subject: string;
   body: string;
-  from: string;
-  to: string;
 }
 
 const SEARCH_OPTIONS: Options<SearchDocument> = {
-  fields: ['subject', 'body', 'from', 'to'],
+  // Sender and recipient are filters (`from`, `to`), not words: indexed as words, every agent's name would
+  // match a share of all mail and make each search of a name score that share.
+  fields: ['subject', 'body'],
   storeFields: [],
-  // Ids hold dashes and digits: left whole, so a search for an id finds its message.
-  searchOptions: { boost: { subject: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'AND' },
+  searchOptions: {
+    boost: { subject: 2 },
+    // The last word may be unfinished (as typed); words of five letters or more forgive one typo.
+    prefix: (_term, index, terms) => index === terms.length - 1,
+    fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+    maxFuzzy: 1,
+    combineWith: 'AND',
+  },
 };
 
 /** A search hit: the message and how well it matched. */
@@ -68,6 +74,7 @@ export class MessageIndex {
   private sorted?: IndexedMessage[];
   private replies?: Map<string, IndexedMessage[]>;
   private dirty = false;
+  private changes = 0;
 
   private constructor(root: string, saved?: SavedIndex) {
     this.root = root;
@@ -145,6 +152,16 @@ export class MessageIndex {
     this.dirty = false;
   }
 
+  /** Goes up whenever a message is added or removed: what was computed from the index at one version holds until it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Every message, in no particular order. */
+  all(): IterableIterator<IndexedMessage> {
+    return this.byId.values();
+  }
+
   get(id: string): IndexedMessage | undefined {
     return this.byId.get(id);
   }
@@ -189,7 +206,7 @@ export class MessageIndex {
     const message = toIndexed(read.message, `${outboxPath(agent)}/${name}`);
     if (this.byId.has(message.id)) this.remove(message.id);
     this.byId.set(message.id, message);
-    this.search.add({ id: message.id, subject: message.subject ?? '', body: read.message.body, from: message.from, to: message.to });
+    this.search.add({ id: message.id, subject: message.subject ?? '', body: read.message.body });
     this.changed();
     return message;
   }
@@ -207,6 +224,7 @@ export class MessageIndex {
   }
 
   private changed(): void {
+    this.changes += 1;
     this.sorted = undefined;
     this.replies = undefined;
     this.dirty = true;

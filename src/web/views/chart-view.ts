@@ -81,11 +81,8 @@ export function chartView(org: Org, status: OrgStatus, index: MessageIndex): Cha
     }
     return found;
   };
-  for (const message of index.list({}, { offset: 0, limit: Number.MAX_SAFE_INTEGER }).messages) {
-    if (!org.agents.has(message.from) || !org.agents.has(message.to)) continue;
-    const used = edge(message.from, message.to);
-    used.total += 1;
-    if (message.turn > status.turn - RECENT_TURNS) used.recent += 1;
+  for (const used of edgeTraffic(index, status.turn)) {
+    if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
   }
   let allowed = 0;
   for (const agent of org.agents.keys()) allowed += reachableFrom(org, agent).length;
@@ -94,4 +91,25 @@ export function chartView(org: Org, status: OrgStatus, index: MessageIndex): Cha
     for (const from of org.agents.keys()) for (const to of reachableFrom(org, from)) edge(from, to);
   }
   return { turn: status.turn, nodes, edges: [...traffic.values()], edgesLimited };
+}
+
+/** The last traffic count, kept while the index and the turn stay as they were: a chart asked for again costs no pass over the mail. */
+let cached: { index: MessageIndex; version: number; turn: number; edges: ChartEdge[] } | undefined;
+
+/** Messages along each edge, in all and in the last `RECENT_TURNS` turns. */
+function edgeTraffic(index: MessageIndex, turn: number): ChartEdge[] {
+  if (cached && cached.index === index && cached.version === index.version && cached.turn === turn) return cached.edges;
+  const counts = new Map<string, ChartEdge>();
+  for (const message of index.all()) {
+    const key = `${message.from}\n${message.to}`;
+    let used = counts.get(key);
+    if (!used) {
+      used = { from: message.from, to: message.to, recent: 0, total: 0 };
+      counts.set(key, used);
+    }
+    used.total += 1;
+    if (message.turn > turn - RECENT_TURNS) used.recent += 1;
+  }
+  cached = { index, version: index.version, turn, edges: [...counts.values()] };
+  return cached.edges;
 }
