@@ -137,4 +137,8 @@ log('');
 log(markdown);
 log(`written bench/results.json and bench/results.md in ${results.seconds.toFixed(0)} s`);
 
+log('the dashboard at N=1,000, H=100,000 (bench/web-bench.ts)');
+execFileSync(process.execPath, [join(repo, 'dist-bench', 'bench', 'web-bench.js')], { stdio: 'inherit', env: { ...process.env, LEMMING_BENCH_DIR: memoryScratch ?? scratch } });
+log('written bench/web-results.json and bench/web-results.md');
+
 export type { Results };

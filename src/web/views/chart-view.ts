@@ -85,7 +85,11 @@ export function chartView(org: Org, status: OrgStatus, index: MessageIndex): Cha
     if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
   }
   let allowed = 0;
-  for (const agent of org.agents.keys()) allowed += reachableFrom(org, agent).length;
+  for (const agent of org.agents.keys()) {
+    allowed += reachableFrom(org, agent).length;
+    // Counting stops once the limit is passed: an org where everyone may write to everyone has N² edges.
+    if (allowed > MAX_EDGES) break;
+  }
   const edgesLimited = allowed > MAX_EDGES;
   if (!edgesLimited) {
     for (const from of org.agents.keys()) for (const to of reachableFrom(org, from)) edge(from, to);
