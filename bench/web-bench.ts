@@ -15,14 +15,14 @@ import { figure, showMs, type Figure } from './stats.js';
 /**
  * The dashboard at N = 1,000 agents and H = 100,000 messages: the first page, a search, a
  * thread, and what serving a browser costs a turn. Run by `npm run bench` (bench/main.ts) in a
- * process of its own; writes bench/web-results.json and bench/web-results.md.
+ * process of its own; prints its results as one JSON object (sections/dashboard.ts makes the rows).
  */
 const AGENTS = 1_000;
 const HISTORY = 100_000;
 const THREAD_LENGTH = 40;
-const repo = join(import.meta.dirname, '..', '..');
-const base = process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work');
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
+const base = process.env.LEMMING_BENCH_DIR ?? join(import.meta.dirname, '..', '..', 'bench', '.work');
+// Progress goes to standard error; standard output carries the results, one JSON object, for sections/dashboard.ts.
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** A conversation of `THREAD_LENGTH` replies between two agents, on top of the history, as files dropped in. */
 function addThread(root: string): string[] {
@@ -67,7 +67,7 @@ async function firstPage(server: WebServer, cookie: string): Promise<void> {
 async function turns(engine: Engine, count: number, hub?: EventHub): Promise<number[]> {
   const times: number[] = [];
   for (let index = 0; index < count; index += 1) {
-    const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+    const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
     const start = performance.now();
     for await (const event of engine.turn(result)) hub?.publish({ kind: 'engine', event });
     times.push(performance.now() - start);
@@ -167,18 +167,7 @@ try {
     servedRatio: comparison.ratio,
     date: new Date().toISOString(),
   };
-  writeFileSync(join(repo, 'bench', 'web-results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const rows = [
-    '| what | target | measured |',
-    '| --- | --- | --- |',
-    `| first page (HTML, app modules, status, chart), N=${AGENTS}, H=${HISTORY} | < 1 s | ${firstPageMs.toFixed(0)} ms the first time, ${showMs(firstPageWarm)} after; the server starts in ${serverStartMs.toFixed(0)} ms with its saved index |`,
-    `| a search | < 100 ms | ${showMs(results.search)} over HTTP; ${showMs(results.broadSearch)} for words that all ${HISTORY} messages hold |`,
-    `| a thread of ${THREAD_LENGTH} | < 100 ms | ${showMs(results.thread)} over HTTP |`,
-    `| a turn while serving a browser | < 5% more | ${((results.servedRatio - 1) * 100).toFixed(1)}% (${showMs(results.turnServed)} vs ${showMs(results.turnAlone)}) |`,
-    `| building the search index from the outboxes (once; then it is loaded) | — | ${(indexBuildMs / 1000).toFixed(1)} s |`,
-  ];
-  writeFileSync(join(repo, 'bench', 'web-results.md'), `${rows.join('\n')}\n`);
-  log(rows.join('\n'));
+  process.stdout.write(`${JSON.stringify(results)}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -37,6 +37,7 @@ function buildSchemas(z: typeof Zod) {
     concurrency: positiveInt.default(8),
     max_messages_per_turn: positiveInt.default(5),
     max_body_chars: positiveInt.default(20_000),
+    max_failed_turns: positiveInt.default(3),
     context: z
       .strictObject({
         max_messages: positiveInt.default(20),
@@ -120,6 +121,7 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_turns: 'max_turns: 50',
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
+  max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
   traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
   keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   reports_to: 'reports_to: manager   # or null for the top of the org',
