@@ -6,6 +6,7 @@ import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
+import type { SearchOptions } from './commands/search.js';
 
 // commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
 // that `import` would cost every command at start-up.
@@ -40,6 +41,23 @@ interface CassetteOptions {
 
 function cassette(options: CassetteOptions): CassetteOptions {
   return { ...(options.record ? { record: options.record } : {}), ...(options.replay ? { replay: options.replay } : {}) };
+}
+
+/** A TCP port: 0 (any free one) to 65535. */
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65535) throw new InvalidArgumentError('expected a port from 0 (any free port) to 65535, for example 4780');
+  return parsed;
+}
+
+/** `--port` / `--host` of `serve` and `run --serve`. */
+interface ServeFlags {
+  port?: number;
+  host?: string;
+}
+
+function serveFlags(options: ServeFlags): ServeFlags {
+  return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
 }
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
@@ -110,7 +128,10 @@ program
   .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean } & CassetteOptions) =>
+  .option('--serve', 'also serve the web dashboard on this run (see `lemming serve`); it stays up after the run until Ctrl-C')
+  .option('--port <n>', 'with --serve: the port', port)
+  .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
       const mode = screenMode(options);
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
@@ -119,7 +140,14 @@ program
       const { runCommand } = await import('./commands/run.js');
       return runCommand(
         root(),
-        { mode, ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, paused: options.paused ?? false, ...cassette(options) },
+        {
+          mode,
+          ...(options.turns ? { turns: options.turns } : {}),
+          keepGoing: options.keepGoing ?? false,
+          paused: options.paused ?? false,
+          ...cassette(options),
+          ...(options.serve ? { serve: serveFlags(options) } : {}),
+        },
         output,
       );
     }),
@@ -214,6 +242,46 @@ program
   .description('call an agent held because its models kept failing again, from the next turn')
   .argument('<agent>')
   .action((agent: string) => execute(async () => (await import('./commands/retry.js')).retryCommand(root(), agent, output)));
+
+program
+  .command('serve')
+  .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns')
+  .option('--port <n>', 'the port (default 4780; 0 for any free port)', port)
+  .option('--host <address>', 'the address to listen on; other than loopback, LEMMING_TOKEN must be set')
+  .action((options: ServeFlags) => execute(async () => (await import('./commands/serve.js')).serveCommand(root(), serveFlags(options), output)));
+
+program
+  .command('search')
+  .description('full-text search of every message (words, prefixes, small typos); exit 1 when nothing matches')
+  .argument('<query>', 'the words to find')
+  .option('--from <agent>', 'sent by this agent')
+  .option('--to <agent>', 'sent to this agent')
+  .option('--turn-from <n>', 'written in this turn or later')
+  .option('--turn-to <n>', 'written in this turn or earlier')
+  .addOption(new Option('--priority <priority>', 'of this priority').choices(PRIORITIES))
+  .option('--subject <text>', 'whose subject holds this text')
+  .option('-n, --limit <n>', 'at most this many (default 20)')
+  .option('--json', 'print JSON')
+  .action((query: string, options: SearchOptions) =>
+    execute(async () => (await import('./commands/search.js')).searchCommand(root(), query, options, output)),
+  );
+
+program
+  .command('thread')
+  .description('the conversation a message belongs to, built from reply_to')
+  .argument('<message-id>', 'for example 000012-manager-001')
+  .option('--json', 'print JSON')
+  .action((id: string, options: { json?: boolean }) => execute(async () => (await import('./commands/thread.js')).threadCommand(root(), id, options, output)));
+
+program
+  .command('trace')
+  .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
+  .argument('<agent>')
+  .option('--turn <n>', 'the call of this turn', positiveInteger)
+  .option('--json', 'print the trace as JSON')
+  .action((agent: string, options: { turn?: number; json?: boolean }) =>
+    execute(async () => (await import('./commands/trace.js')).traceCommand(root(), agent, options, output)),
+  );
 
 program
   .command('validate')

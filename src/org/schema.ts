@@ -71,6 +71,8 @@ function buildSchemas(z: typeof Zod) {
         max_memory_chars: positiveInt.default(4_000),
       })
       .prefault({}),
+    /** Call traces kept per agent under agents/<name>/logs/traces/ (the most recent turns); 0 keeps none. */
+    traces: z.strictObject({ keep: nonNegativeInt.default(50) }).prefault({}),
   });
 
   const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
@@ -188,6 +190,8 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
   max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
+  traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
+  keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',

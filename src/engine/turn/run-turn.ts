@@ -5,6 +5,7 @@ import type { Provider, ProviderResponse, RetryNotice } from '../../providers/pr
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
+import { recordCallTrace } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -311,6 +312,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const response = fitted.response;
       ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
       const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
+      recordCallTrace(root, org.settings.traces.keep, { ...fitted.prepared.prompt.request, creditsLeft }, response, receivedAt);
       const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
     } catch (error) {
