@@ -13,6 +13,8 @@ export interface FsWork {
   bytesRead: number;
   /** Names returned by `readdirSync`. */
   entriesListed: number;
+  /** The folders `readdirSync` listed, in order. */
+  listed: string[];
 }
 
 const COUNTED = [
@@ -34,7 +36,7 @@ function sizeOf(result: unknown): number {
  * and `syncBuiltinESMExports` makes the named imports see them; both are undone after.
  */
 export async function countFsWork(work: () => Promise<void>): Promise<FsWork> {
-  const counted: FsWork = { calls: {}, bytesRead: 0, entriesListed: 0 };
+  const counted: FsWork = { calls: {}, bytesRead: 0, entriesListed: 0, listed: [] };
   const module = fs as unknown as Record<string, AnyFunction>;
   const originals = new Map<string, AnyFunction>();
   for (const name of COUNTED) {
@@ -46,6 +48,7 @@ export async function countFsWork(work: () => Promise<void>): Promise<FsWork> {
       if (name === 'readFileSync') counted.bytesRead += sizeOf(result);
       if (name === 'readSync' && typeof result === 'number') counted.bytesRead += result;
       if (name === 'readdirSync' && Array.isArray(result)) counted.entriesListed += result.length;
+      if (name === 'readdirSync') counted.listed.push(String(args[0]));
       return result;
     };
   }

@@ -6,29 +6,34 @@ import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { callsTo, countFsWork, type FsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/temp-org.js';
 
-function openOrg(shape: OrgShape): Engine {
+function openOrg(shape: OrgShape): { engine: Engine; root: string } {
   const root = tempDir('lemming-scaling-');
   buildOrg(root, shape);
   const provider = new NextAgentProvider(Array.from({ length: shape.agents }, (_, index) => agentName(index)));
-  return Engine.open({ root, providerFactory: () => provider });
+  return { engine: Engine.open({ root, providerFactory: () => provider }), root };
 }
 
-async function turnWork(engine: Engine): Promise<{ work: FsWork; called: number }> {
+/** One turn's file work, with the folders it listed relative to the org root, and the agents it called. */
+async function turnWork(engine: Engine, root: string): Promise<{ work: FsWork; called: string[] }> {
   const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const called: string[] = [];
   const work = await countFsWork(async () => {
-    for await (const event of engine.turn(result)) void event;
+    for await (const event of engine.turn(result)) if (event.type === 'turn-started') called.push(...event.agents);
   });
-  return { work, called: result.stats.called };
+  work.listed = work.listed.map((folder) => folder.slice(root.length));
+  expect(called).toHaveLength(result.stats.called);
+  return { work, called };
 }
 
-/** The work of each of `turns` turns of an org of this shape. */
+/** The work of each of `turns` turns of an org of this shape, and whom each turn called. */
 async function workOfTurns(shape: OrgShape, turns = 3): Promise<FsWork[]> {
-  const engine = openOrg(shape);
+  const { engine, root } = openOrg(shape);
   try {
     const works: FsWork[] = [];
     for (let turn = 0; turn < turns; turn += 1) {
-      const { work, called } = await turnWork(engine);
-      expect(called).toBe(shape.withMail);
+      const { work, called } = await turnWork(engine, root);
+      expect(called).toHaveLength(shape.withMail);
+      calledIn.set(work, called);
       works.push(work);
     }
     return works;
@@ -36,6 +41,9 @@ async function workOfTurns(shape: OrgShape, turns = 3): Promise<FsWork[]> {
     engine.close();
   }
 }
+
+/** The agents each measured turn called. */
+const calledIn = new WeakMap<FsWork, string[]>();
 
 const READS = ['readFileSync', 'readSync', 'openSync'];
 const WRITES = ['writeFileSync', 'appendFileSync', 'writeSync', 'renameSync', 'linkSync', 'unlinkSync'];
@@ -63,8 +71,15 @@ describe('scaling', () => {
       expect(callsTo(big, ...READS)).toBe(callsTo(work, ...READS));
       expect(big.bytesRead).toBe(work.bytesRead);
       expect(callsTo(big, ...WRITES)).toBe(callsTo(work, ...WRITES));
-      // One listing of agents/ (to see who joined or left); no outbox is listed.
-      expect(callsTo(big, 'readdirSync')).toBe(callsTo(work, 'readdirSync'));
+      // One listing of agents/ (to see who joined or left), and of folders outside the agents;
+      // inside an agent's folder, only an agent called this turn has anything listed (its call
+      // traces, once per process). No idle agent's outbox or folder is listed.
+      const called = new Set(calledIn.get(big));
+      for (const folder of big.listed) {
+        const agent = /\/agents\/([^/]+)\//.exec(folder)?.[1];
+        if (agent !== undefined) expect({ folder, called: called.has(agent) }).toEqual({ folder, called: true });
+      }
+      expect(big.listed.filter((folder) => !/\/agents\/[^/]+\//.test(folder))).toEqual(work.listed.filter((folder) => !/\/agents\/[^/]+\//.test(folder)));
       expect(big.entriesListed).toBeLessThanOrEqual(400);
       // Each agent's resume and outbox is stat'ed once per turn, nothing more per idle agent.
       expect(callsTo(big, 'statSync', 'lstatSync', 'fstatSync') - callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThanOrEqual(392 * 2);
