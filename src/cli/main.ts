@@ -28,15 +28,28 @@ function outputMode(options: { json?: boolean }): 'plain' | 'json' {
   return options.json ? 'json' : 'plain';
 }
 
-/** `--record FILE` / `--replay FILE` of `run` and `run-once`. */
+/** `--record FILE` / `--replay FILE` / `--queue URL` of `run` and `run-once`. */
 interface CassetteOptions {
   record?: string;
   replay?: string;
+  queue?: string;
 }
 
 function cassette(options: CassetteOptions): CassetteOptions {
-  return { ...(options.record ? { record: options.record } : {}), ...(options.replay ? { replay: options.replay } : {}) };
+  return {
+    ...(options.record ? { record: options.record } : {}),
+    ...(options.replay ? { replay: options.replay } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  };
 }
+
+function modelList(value: string): string[] {
+  const keys = value.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (keys.length === 0) throw new InvalidArgumentError('expected registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
+  return keys;
+}
+
+const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -103,6 +116,7 @@ program
   .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .option('--queue <redis-url>', QUEUE_HELP)
   .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean } & CassetteOptions) =>
     execute(async () => {
       const mode = screenMode(options);
@@ -124,8 +138,20 @@ program
   .option('--json', 'print events as one JSON object per line')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .option('--queue <redis-url>', QUEUE_HELP)
   .action((options: { json?: boolean } & CassetteOptions) =>
     execute(async () => (await import('./commands/run.js')).runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
+  );
+
+program
+  .command('worker')
+  .description('make model calls for engines that run with --queue; keys come from this environment or the .env in --root')
+  .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
+  .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
+  .option('--concurrency <n>', 'calls in progress at once, per model', positiveInteger, 4)
+  .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
+  .action((options: { queue: string; models?: string[]; concurrency: number; lockSeconds?: number }) =>
+    execute(async () => (await import('./commands/worker.js')).workerCommand(root(), options, output)),
   );
 
 program

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Engine } from '../../engine/engine.js';
-import { createProviderFactory } from '../../providers/create-provider.js';
+import { createRunProviderFactory } from '../../queue/queue-provider-factory.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { strandedLine, whereToLook, type OutputMode } from '../print-events.js';
@@ -22,16 +22,26 @@ export interface RunCommandOptions {
   replay?: string;
   /** Terminal UI only: open paused, so turns run one `s` at a time. */
   paused?: boolean;
+  /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
+  queue?: string;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
-  const providerFactory = createProviderFactory({
+  const providerFactory = createRunProviderFactory({
     root,
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    onNotice: (line) => output.err(`queue: ${line}`),
   });
-  const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+  let engine: Engine;
+  try {
+    engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+  } catch (error) {
+    await providerFactory.close();
+    throw error;
+  }
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
@@ -54,5 +64,6 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
   } finally {
     engine.close();
+    await providerFactory.close();
   }
 }

@@ -1,0 +1,68 @@
+import type { ModelEntry } from '../org/schema.js';
+import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import { callJobData, callJobId, decodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
+import type { QueueClient } from './queue-client.js';
+import type { WorkerWatch } from './worker-watch.js';
+
+/**
+ * How long Redis keeps a finished call's result: long enough for an engine that crashed
+ * to come back and read it instead of paying for the call again.
+ */
+export const KEEP_RESULTS_SECONDS = 7 * 24 * 60 * 60;
+
+/** Who is asking: the org's name and folder make its calls' job ids its own. */
+export interface QueueCaller {
+  orgName: string;
+  root: string;
+}
+
+/**
+ * A registry entry's model, reached through the queue: each call becomes a job on the
+ * entry's queue and the answer is whatever a worker returns. The engine treats it as any
+ * provider: it journals the answer as it arrives and charges from the journal, once.
+ * A call sent again (after a crash) has the same job id, so it reads the answer already
+ * there, or waits for the job already queued, instead of asking twice.
+ */
+export class QueueProvider implements Provider {
+  constructor(
+    private readonly client: QueueClient,
+    private readonly watch: WorkerWatch,
+    private readonly caller: QueueCaller,
+    private readonly modelKey: string,
+    private readonly entry: ModelEntry,
+  ) {}
+
+  async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    const data = callJobData(this.modelKey, this.entry, request);
+    const jobId = callJobId(this.caller.orgName, this.caller.root, data);
+    const modelQueue = await this.client.modelQueue(this.modelKey, this.entry);
+    request.signal?.throwIfAborted();
+    const job = await modelQueue.queue.add('call', data satisfies CallJobData, {
+      jobId,
+      // The worker's provider retries; a job that fails has failed for good, like a local call.
+      attempts: 1,
+      removeOnComplete: { age: KEEP_RESULTS_SECONDS },
+      removeOnFail: { age: KEEP_RESULTS_SECONDS },
+    });
+    const leave = this.watch.enter(modelQueue.name, this.modelKey);
+    try {
+      return (await untilAborted(job.waitUntilFinished(modelQueue.events), request.signal)) as CallJobResult;
+    } catch (error) {
+      // A stopped run leaves its job queued: the next run reads its answer by the same id.
+      if (request.signal?.aborted) throw request.signal.reason;
+      throw decodeFailure(error instanceof Error ? error.message : String(error), this.modelKey);
+    } finally {
+      leave();
+    }
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
