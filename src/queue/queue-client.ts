@@ -69,6 +69,9 @@ export class QueueClient {
     const connection = connectionOptions(this.address);
     const queue = new Queue(name, { connection, prefix: KEY_PREFIX });
     const events = new QueueEvents(name, { connection, prefix: KEY_PREFIX });
+    // Every call waiting for its job listens on both: hundreds at once is normal here, not a leak.
+    queue.setMaxListeners(0);
+    events.setMaxListeners(0);
     const published: PublishedModel = { modelKey, entry };
     await this.client.hset(MODELS_KEY, name, JSON.stringify(published));
     // The entry's `concurrency` holds across all workers together, as it would in one process.

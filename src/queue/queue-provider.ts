@@ -57,12 +57,24 @@ export class QueueProvider implements Provider {
   }
 }
 
+/** One abort listener per signal, however many calls wait on it (a turn may have hundreds in flight). */
+const waitersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
+
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    let waiters = waitersBySignal.get(signal);
+    if (!waiters) {
+      const all = new Set<() => void>();
+      waiters = all;
+      waitersBySignal.set(signal, all);
+      signal.addEventListener('abort', () => {
+        for (const wake of all) wake();
+      }, { once: true });
+    }
     const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    waiters.add(onAbort);
+    promise.then(resolve, reject).finally(() => waiters.delete(onAbort));
   });
 }
