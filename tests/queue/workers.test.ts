@@ -7,8 +7,12 @@ import { loadOrg } from '../../src/org/load-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { humanSends, tempDir } from '../helpers/temp-org.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+import { checkInvariants } from '../faults/invariants.js';
+import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
+import { startWireServer } from '../helpers/wire-server.js';
+import { everythingInRedis } from './redis-contents.js';
 import { wideOrg } from './wide-org.js';
 
 let redis: RedisServer;
@@ -64,5 +68,81 @@ describe('model calls on workers', () => {
     expect(await completedJobs(queued, 'offline')).toBe(charges(local).length);
     // The work was shared: each worker served the model.
     for (const one of started) expect(one.output()).toMatch(/serving offline \(queue model-offline-/);
+  });
+
+  test('an engine killed mid-turn and started again ends with the same files and charges, and no call is made twice', { timeout: 120_000 }, async () => {
+    const local = tempDir();
+    wideOrg(local);
+    const queued = tempDir();
+    cpSync(local, queued, { recursive: true });
+    await Promise.all([worker(['--concurrency', '8']), worker(['--concurrency', '8'])].map((one) => one.waitFor(/serves every model/)));
+
+    const localRun = await lemmingAsync(local, ['run', '--plain']);
+    expect(localRun.status).toBe(0);
+    // Killed after the 30th answer is journaled: other jobs of the turn are queued, running or done on the workers.
+    const crashed = await lemmingAsync(queued, ['run', '--plain', '--queue', redis.url], { LEMMING_CRASH_AT: 'after-response:30' });
+    expect(crashed.signal).toBe('SIGKILL');
+    const finished = await lemmingAsync(queued, ['run', '--plain', '--queue', redis.url]);
+    expect(finished.status).toBe(0);
+
+    expect(messageFiles(queued)).toEqual(messageFiles(local));
+    expect(charges(queued)).toEqual(charges(local));
+    expect(activityLogs(queued)).toEqual(activityLogs(local));
+    // The restarted engine read the answers the workers had already given instead of asking again.
+    expect(await completedJobs(queued, 'offline')).toBe(charges(local).length);
+  });
+
+  test('a worker killed mid-job: another takes the job, and the org ends as a local run does; no key reaches the engine or Redis', { timeout: 120_000 }, async () => {
+    let hangFirstCoderCall = false;
+    let coderArrived: () => void = () => undefined;
+    const coderHung = new Promise<void>((resolve) => (coderArrived = resolve));
+    const server = await startWireServer((request) => {
+      const text = JSON.stringify(request.body);
+      if (agentOf(request) === 'coder') {
+        if (hangFirstCoderCall) {
+          hangFirstCoderCall = false;
+          coderArrived();
+          return { hang: true };
+        }
+        return answer(request, { to: 'manager', body: 'Built it.' });
+      }
+      if (text.includes('from=\\"coder\\"')) return answer(request, { to: 'human', body: 'All done.' });
+      if (text.includes('from=\\"human\\"')) return answer(request, { to: 'coder', body: 'Build it, please.' });
+      return answer(request);
+    });
+    try {
+      const local = wireOrg(server.url);
+      humanSends(local, 'manager', 'Build the thing.');
+      const queued = tempDir();
+      cpSync(local, queued, { recursive: true });
+      expect((await lemmingAsync(local, ['run', '--plain'], KEYS)).status).toBe(0);
+      const localRequests = server.requests.length;
+
+      hangFirstCoderCall = true;
+      const first = worker(['--lock-seconds', '1'], KEYS);
+      await first.waitFor(/serves every model/);
+      // The engine has no keys: they live with the workers.
+      const run = lemmingAsync(queued, ['run', '--plain', '--queue', redis.url]);
+      await coderHung;
+      await first.stop('SIGKILL');
+      const second = worker(['--lock-seconds', '1'], KEYS);
+      const finished = await run;
+      expect(finished.stderr).toBe('');
+      expect(finished.status).toBe(0);
+
+      expect(messageFiles(queued)).toEqual(messageFiles(local));
+      expect(charges(queued)).toEqual(charges(local));
+      expect(activityLogs(queued)).toEqual(activityLogs(local));
+      // The same calls as the local run, and the coder's once more: the attempt that died with its worker.
+      expect(server.requests.length - localRequests).toBe(localRequests + 1);
+      expect(second.output()).toMatch(/left by a worker that stopped answering; it runs again/);
+      expect(checkInvariants(queued, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+      const stored = await everythingInRedis(redis.url);
+      expect(stored).toContain('Built it.');
+      expect(stored).not.toContain(OPENAI_KEY);
+      expect(stored).not.toContain(ANTHROPIC_KEY);
+    } finally {
+      await server.close();
+    }
   });
 });
