@@ -85,13 +85,15 @@ export class QueueClient {
 /** Resolves once Redis at the address answers a PING; a ProviderError (fatal) says why not. */
 export async function checkReachable(address: string): Promise<void> {
   const probe = new Redis({ ...connectionOptions(address), lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
-  probe.on('error', () => undefined);
+  // The connection's own error (ECONNREFUSED, a DNS failure) says more than the rejected connect ("Connection is closed").
+  let cause: unknown;
+  probe.on('error', (error: unknown) => (cause ??= error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
     throw new ProviderError(
-      `cannot reach the queue at ${showAddress(address)}: ${errorMessage(error)}; start Redis there (for example \`redis-server --port 6379\`) or fix --queue / org/org.yaml engine.queue`,
+      `cannot reach the queue at ${showAddress(address)}: ${errorMessage(cause ?? error)}; start Redis there (for example \`redis-server --port 6379\`) or fix --queue / org/org.yaml engine.queue`,
       { retryable: false, fatal: true, code: 'queue-unreachable' },
     );
   } finally {

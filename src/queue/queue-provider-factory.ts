@@ -2,12 +2,12 @@ import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { CassetteWriter } from '../providers/cassette/cassette-file.js';
 import { assertModelSettings, createProviderFactory, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
+import { LazyProvider } from '../providers/lazy-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { RecordingProvider } from '../providers/recording-provider.js';
-import { QueueClient } from './queue-client.js';
-import { QueueProvider } from './queue-provider.js';
+import type { QueueClient } from './queue-client.js';
 import { parseRedisAddress } from './redis-address.js';
-import { WorkerWatch, type QueueNotice } from './worker-watch.js';
+import type { QueueNotice, WorkerWatch } from './worker-watch.js';
 
 /** What `lemming run` builds its providers from when calls may go to workers. */
 export interface RunProviderOptions extends ProviderFactoryOptions {
@@ -30,11 +30,13 @@ export interface ClosableProviderFactory extends ProviderFactory {
  * registry entry, so that workers make the calls. The choice is made once the org is
  * loaded (in `preflight`). Through the queue no key is needed here: keys live with the
  * workers. A recording is written here, by the engine, either way; a replay answers
- * here and never uses the queue.
+ * here and never uses the queue. BullMQ and ioredis take longer to load than Node takes
+ * to start, so they are imported on the first queued call, never by a local run.
  */
 export function createRunProviderFactory(options: RunProviderOptions): ClosableProviderFactory {
   let chosen: ProviderFactory | undefined;
-  let client: QueueClient | undefined;
+  let queueAddress: string | undefined;
+  let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
   const factory = (modelKey: string, entry: ModelEntry): Provider => {
     if (!chosen) throw new Error('createRunProviderFactory: preflight must run before the first provider is built');
     return chosen(modelKey, entry);
@@ -49,21 +51,28 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
       return;
     }
     assertModelSettings(org);
-    const queueClient = new QueueClient(address);
-    client = queueClient;
-    const watch = new WorkerWatch(queueClient, options.onNotice ?? (() => undefined));
+    queueAddress = address;
+    const openSession = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
+      (session ??= (async () => {
+        const [{ QueueClient }, { WorkerWatch }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js')]);
+        const client = new QueueClient(address);
+        return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined)) };
+      })());
     const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
     const caller = { orgName: org.name, root: options.root };
     chosen = (modelKey, entry) => {
-      const provider = new QueueProvider(queueClient, watch, caller, modelKey, entry);
+      const provider = new LazyProvider(async () => {
+        const [{ client, watch }, { QueueProvider }] = await Promise.all([openSession(), import('./queue-provider.js')]);
+        return new QueueProvider(client, watch, caller, modelKey, entry);
+      });
       return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
     };
   };
   return Object.assign(factory, {
     preflight,
-    queueAddress: () => client?.address,
+    queueAddress: () => queueAddress,
     close: async () => {
-      await client?.close();
+      if (session) await (await session).client.close();
     },
   });
 }

@@ -39,6 +39,8 @@ export class WorkerWatch {
       if (left) return;
       left = true;
       entry.calls -= 1;
+      // An answer came, so someone served it: say so even if it came between two checks.
+      if (this.reported.delete(queueName)) this.notify(servedNow(modelKey));
       if (entry.calls > 0) return;
       this.waiting.delete(queueName);
       if (this.waiting.size === 0 && this.timer) {
@@ -65,8 +67,12 @@ export class WorkerWatch {
             `start one with \`lemming worker --queue ${address} --models ${waiting.modelKey}\``,
         );
       } else if (served.has(queueName) && this.reported.delete(queueName)) {
-        this.notify(`a worker serves model "${waiting.modelKey}" now: its waiting calls go ahead`);
+        this.notify(servedNow(waiting.modelKey));
       }
     }
   }
+}
+
+function servedNow(modelKey: string): string {
+  return `a worker serves model "${modelKey}" now: its waiting calls go ahead`;
 }

@@ -3,11 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 /** A `redis-server` of the test's own: loopback, a free port, nothing written to disk. */
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
   url: string;
+  /** Empty it (FLUSHALL), so one test's jobs are not counted in the next. */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,14 @@ export async function startRedis(): Promise<RedisServer> {
     if (!child) continue;
     return {
       url: `redis://127.0.0.1:${port}`,
+      flush: async () => {
+        const client = new Redis(`redis://127.0.0.1:${port}`);
+        try {
+          await client.flushall();
+        } finally {
+          client.disconnect();
+        }
+      },
       stop: () =>
         new Promise<void>((resolve) => {
           child.once('exit', () => {

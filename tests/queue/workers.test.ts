@@ -8,7 +8,7 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { humanSends, tempDir } from '../helpers/temp-org.js';
-import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { startWireServer } from '../helpers/wire-server.js';
@@ -21,13 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
-const workers: WorkerProcess[] = [];
+const workers: WatchedProcess[] = [];
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
+  await redis.flush();
 });
 
-function worker(args: string[] = [], env: Record<string, string> = {}): WorkerProcess {
-  const started = startWorkerProcess(tempDir('lemming-worker-'), ['--queue', redis.url, ...args], env);
+/** A `lemming worker` on the test's Redis; its `--root` is a folder of its own (where a `.env` would be). */
+function worker(args: string[] = [], env: Record<string, string> = {}): WatchedProcess {
+  const started = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], env);
   workers.push(started);
   return started;
 }

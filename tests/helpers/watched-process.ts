@@ -1,18 +1,21 @@
 import { startLemming } from './cli.js';
 
-/** A `lemming worker` process started by a test, with what it has printed so far. */
-export interface WorkerProcess {
+/** A `lemming` process started by a test (a worker, a run), with what it has printed so far. */
+export interface WatchedProcess {
   child: ReturnType<typeof startLemming>;
   output(): string;
   /** Resolves when its output matches (rejects if it exits first). */
   waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves with the exit status once it has exited. */
+  exited(): Promise<number | null>;
   /** SIGTERM (a clean stop) or SIGKILL; resolves once it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Start `lemming worker --queue URL …` from the built CLI, in `root` (its `.env` holds the worker's keys). */
-export function startWorkerProcess(root: string, args: string[], env: Record<string, string> = {}): WorkerProcess {
-  const child = startLemming(root, ['worker', ...args], env);
+/** Start the built CLI with `--root root` and these arguments, printing into a buffer the test can wait on. */
+export function startWatched(root: string, args: string[], env: Record<string, string> = {}): WatchedProcess {
+  const child = startLemming(root, args, env);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
   let text = '';
   const waiters: Array<() => void> = [];
   const onData = (chunk: string): void => {
@@ -38,6 +41,7 @@ export function startWorkerProcess(root: string, args: string[], env: Record<str
         };
         check();
       }),
+    exited: () => exit,
     stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
