@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/record/ledger.js';
+import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
 import { OrgLoader } from '../src/org/load-org.js';
@@ -102,16 +103,22 @@ export function buildOrg(root: string, shape: OrgShape): void {
 
   const ledgerText = ledgerLines.map((line) => `${line}\n`).join('');
   writeFileSync(join(root, 'org', 'state', 'ledger.jsonl'), ledgerText);
-  const state: EngineState = { ...initialState(), turn: lastTurn, pending };
-  for (const name of names) state.outboxes[name] = outboxCursor(join(root, 'agents', name, 'outbox'));
+  // The org's record of files taken in (every file in every outbox), and the hints a run leaves behind.
+  const taken: Record<string, string[]> = {};
+  const hints: OutboxHints = {};
+  for (const name of names) {
+    const outbox = join(root, 'agents', name, 'outbox');
+    taken[name] = readdirSync(outbox).sort();
+    hints[name] = { mtimeMs: statSync(outbox).mtimeMs };
+  }
+  const takenText = `${JSON.stringify({ turn: lastTurn, files: taken })}\n`;
+  writeFileSync(join(root, 'org', 'state', 'taken.jsonl'), takenText);
+  mkdirSync(join(root, 'org', 'state', 'cache'), { recursive: true });
+  writeFileSync(join(root, 'org', 'state', 'cache', 'outbox-hints.json'), JSON.stringify({ version: 1, outboxes: hints }));
+  const members = existsSync(join(root, 'agents', 'human')) ? [...names, 'human'].sort() : names;
+  const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
   state.ledger = { offset: Buffer.byteLength(ledgerText), totals, lastCharged: {} };
   writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
   new OrgLoader(root).loadOrThrow();
-}
-
-/** What the engine would have recorded for an outbox after its last turn. */
-function outboxCursor(outbox: string): EngineState['outboxes'][string] {
-  const names = readdirSync(outbox).sort();
-  return { mtimeMs: statSync(outbox).mtimeMs, lastName: names.at(-1) ?? '', count: names.length, scannedAt: Date.now() };
 }

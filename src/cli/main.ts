@@ -235,6 +235,11 @@ program
   .action((options: { json?: boolean }) => execute(async () => (await import('./commands/validate.js')).validateCommand(root(), options, output)));
 
 program
+  .command('adopt')
+  .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
+  .action(() => execute(async () => (await import('./commands/adopt.js')).adoptCommand(root(), output)));
+
+program
   .command('reset')
   .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
   .option('-y, --yes', 'do not ask')

@@ -4,12 +4,16 @@ import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { OrgLoader } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
+import { ensureStateGitignore } from '../org/state-gitignore.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
+import { loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
+import { checkRecord } from './record/record-check.js';
+import { repairTaken, takenNames } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './record/ledger.js';
@@ -63,6 +67,7 @@ export class Engine {
   private readonly clock: () => Date;
   private org: Org;
   private state: EngineState;
+  private hints: OutboxHints;
   private journal: JournalRecord[];
 
   private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
@@ -75,9 +80,15 @@ export class Engine {
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
+    removeTemporaryFiles(paths.cache);
     removeTemporaryFiles(agentPaths(this.root, 'human').outbox);
     this.state = loadState(paths.state);
     this.journal = repairJournal(paths.journal);
+    const unfinished = this.journal.find((record) => record.type === 'plan')?.turn;
+    // A line appended by a turn that crashed before it committed is cut: that turn appends it again.
+    checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
+    ensureStateGitignore(this.root);
+    this.hints = loadOutboxHints(paths.outboxHints);
     if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
@@ -130,8 +141,13 @@ export class Engine {
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
     if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable)) return true;
+    const members = new Set(this.state.members);
+    const takenPath = statePaths(this.root).taken;
     for (const name of this.org.agents.keys()) {
-      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.state.outboxes[name]);
+      // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
+      if (!members.has(name) && this.state.turn > 0) return true;
+      let taken: ReadonlySet<string> | undefined;
+      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints[name], (file) => (taken ??= takenNames(takenPath, name)).has(file));
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     return false;
@@ -186,6 +202,7 @@ export class Engine {
       root: this.root,
       org: this.org,
       state: this.state,
+      hints: this.hints,
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
       clock: this.clock,
@@ -196,6 +213,8 @@ export class Engine {
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);
     crashPoint('after-commit');
+    this.hints = result.hints ?? this.hints;
+    saveOutboxHints(paths.outboxHints, this.hints);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { isValidAgentName } from './names.js';
+import { ensureStateGitignore } from './state-gitignore.js';
 
 /** What `lemming bootstrap` did; paths are relative to the org root. */
 export interface BootstrapReport {
@@ -47,11 +48,7 @@ export function bootstrapOrg(root: string, templateRoot: string): BootstrapRepor
     }
   };
   ensure('org/state');
-  const stateIgnore = join(root, 'org/state/.gitignore');
-  if (!existsSync(stateIgnore)) {
-    mkdirSync(dirname(stateIgnore), { recursive: true });
-    writeFileSync(stateIgnore, '# The engine\'s own files: not for hand edits or commits.\n*\n');
-  }
+  if (ensureStateGitignore(root)) report.written.push('org/state/.gitignore');
   for (const name of readdirSync(join(root, 'agents')).sort()) {
     if (!isValidAgentName(name) || !existsSync(join(root, 'agents', name, 'resume.md'))) continue;
     for (const folder of ['outbox', 'memory', 'logs']) ensure(`agents/${name}/${folder}`);

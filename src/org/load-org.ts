@@ -49,7 +49,7 @@ export class OrgLoader {
 
   constructor(root: string) {
     this.root = root;
-    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'parse-cache.json'));
+    this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
   }
 
   /** Load the org, or throw InvalidOrgError when it has errors and there is no last valid version. */

@@ -7,7 +7,7 @@ interface CacheFile {
 }
 
 /**
- * The parsed, validated content of the org's files, kept in `org/state/parse-cache.json`
+ * The parsed, validated content of the org's files, kept in `org/state/cache/parse-cache.json` (machine-local)
  * and keyed by each file's mtime and size, so a command does not parse hundreds of
  * YAML files it parsed before. Only files that parsed without a problem are kept.
  */

@@ -66,6 +66,7 @@ const POINTS = [
   'after-ledger:1',
   'after-ledger:5',
   'before-commit:2',
+  'after-taken:2',
   'after-commit:1',
   'after-commit:4',
 ];

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensureDirectory } from '../../mailbox/atomic-write.js';
 import { agentPaths } from './state-paths.js';
@@ -19,34 +19,81 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
 }
 
+/** How much of the log's end is read at a time while looking for where a crashed attempt's lines begin. */
+const CHUNK_BYTES = 64 * 1024;
+
 /**
- * Remove the lines a crashed attempt at `turn` left at the end of the log, so the
- * turn's replay logs each thing once. Only used when recovering.
+ * Remove the lines a crashed attempt at `turn` left at the end of the log, so the turn's
+ * replay logs each thing once. The log is never rewritten: it is read backwards from its
+ * end, a chunk at a time, to the last line of an earlier turn, and cut there with one
+ * truncate. So memory stays constant whatever the log's size, and a crash during recovery
+ * leaves either the whole log or the log without the crashed attempt's lines.
  */
-export function truncateLogFromTurn(root: string, agent: string, turn: number): void {
+export function cutLogFromTurn(root: string, agent: string, turn: number): void {
   const path = agentPaths(root, agent).log;
-  let text: string;
+  let descriptor: number;
   try {
-    text = readFileSync(path, 'utf8');
+    descriptor = openSync(path, 'r+');
   } catch {
     return;
   }
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  let keep = lines.length;
-  while (keep > 0) {
-    const line = lines[keep - 1] ?? '';
-    let entryTurn: number | undefined;
-    try {
-      entryTurn = (JSON.parse(line) as LogEntry).turn;
-    } catch {
-      entryTurn = turn; // A half-written line is from the crashed attempt.
-    }
-    if (entryTurn < turn) break;
-    keep -= 1;
+  try {
+    const size = fstatSync(descriptor).size;
+    const keep = keptLength(descriptor, size, turn);
+    if (keep < size) ftruncateSync(descriptor, keep);
+  } finally {
+    closeSync(descriptor);
   }
-  if (keep === lines.length && text.endsWith('\n')) return;
-  writeFileSync(path, lines.slice(0, keep).map((line) => `${line}\n`).join(''));
+}
+
+/** Lines longer than this are not parsed while cutting; no line lemming writes comes near it. */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
+/** The length of the log up to and including its last whole line from a turn before `turn`. */
+function keptLength(descriptor: number, size: number, turn: number): number {
+  let end = size;
+  // A last line without its newline was cut short by the crash: it goes whatever it says.
+  if (size > 0 && byteAt(descriptor, size - 1) !== 10) end = previousNewline(descriptor, size) + 1;
+  while (end > 0) {
+    const start = previousNewline(descriptor, end - 1) + 1;
+    const length = end - start;
+    if (length > MAX_LINE_BYTES) return end;
+    const line = Buffer.alloc(length);
+    readSync(descriptor, line, 0, length, start);
+    const text = line.toString('utf8');
+    if (text.trim() !== '' && lineTurn(text) < turn) return end;
+    end = start;
+  }
+  return 0;
+}
+
+function byteAt(descriptor: number, position: number): number | undefined {
+  const byte = Buffer.alloc(1);
+  return readSync(descriptor, byte, 0, 1, position) === 1 ? byte[0] : undefined;
+}
+
+/** The offset of the last newline before `position`, or -1; reads backwards a chunk at a time. */
+function previousNewline(descriptor: number, position: number): number {
+  let chunkEnd = position;
+  while (chunkEnd > 0) {
+    const chunkStart = Math.max(0, chunkEnd - CHUNK_BYTES);
+    const chunk = Buffer.alloc(chunkEnd - chunkStart);
+    readSync(descriptor, chunk, 0, chunk.length, chunkStart);
+    const index = chunk.lastIndexOf(10);
+    if (index >= 0) return chunkStart + index;
+    chunkEnd = chunkStart;
+  }
+  return -1;
+}
+
+function lineTurn(line: string): number {
+  try {
+    const turn = (JSON.parse(line) as LogEntry).turn;
+    return typeof turn === 'number' ? turn : Number.NEGATIVE_INFINITY;
+  } catch {
+    // A line a person wrote, or one cut short long ago: not the crashed attempt's, so it stays.
+    return Number.NEGATIVE_INFINITY;
+  }
 }
 
 /** An agent's log entries, oldest first (only the last `count`, when given). */

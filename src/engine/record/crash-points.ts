@@ -12,6 +12,7 @@ export type CrashPoint =
   | 'after-apply'
   | 'mid-ledger'
   | 'after-ledger'
+  | 'after-taken'
   | 'before-commit'
   | 'after-commit';
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import type { Priority } from '../../mailbox/message.js';
-import type { OutboxCursor } from '../../mailbox/outbox-scan.js';
 import { emptySnapshot, type LedgerSnapshot } from './ledger.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */
@@ -36,14 +35,21 @@ export interface Activity {
 }
 
 /**
- * Everything the engine must remember between turns, in `org/state/engine.json`.
- * Its size follows the unread mail and the number of agents, never the history.
+ * Everything the engine must remember between turns, in `org/state/engine.json`: part of
+ * the org's record, so a copy or a clone continues from it. Its size follows the unread
+ * mail and the number of agents, never the history.
  */
 export interface EngineState {
-  version: 1;
+  version: 2;
   /** The last turn that finished (0: none yet). */
   turn: number;
-  outboxes: Record<string, OutboxCursor>;
+  /**
+   * Every agent that has joined the org, in name order. An agent folder that appears with
+   * mail already in its outbox (copied, renamed) joins with that mail as history.
+   */
+  members: string[];
+  /** The size of `taken.jsonl` when this state was committed: a longer file ends in an uncommitted turn's line. */
+  takenBytes: number;
   pending: PendingItem[];
   activity: Record<string, Activity>;
   errors: Record<string, { turn: number; message: string }>;
@@ -57,9 +63,10 @@ export interface EngineState {
 /** The state of an org whose engine has never run: turn 0, no mail, an empty ledger snapshot. */
 export function initialState(): EngineState {
   return {
-    version: 1,
+    version: 2,
     turn: 0,
-    outboxes: {},
+    members: [],
+    takenBytes: 0,
     pending: [],
     activity: {},
     errors: {},
@@ -71,7 +78,8 @@ export function initialState(): EngineState {
 
 /**
  * Read `engine.json`; a file that cannot be read (usually: not there yet) gives the initial state.
- * Throws LemmingError `corrupt-state` when it is not valid JSON or has an unknown version.
+ * Throws LemmingError `corrupt-state` when it is not valid JSON or has an unknown version, and
+ * `old-state` for the state of a lemming that did not keep a record of files taken in.
  */
 export function loadState(path: string): EngineState {
   let text: string;
@@ -80,11 +88,21 @@ export function loadState(path: string): EngineState {
   } catch {
     return initialState();
   }
+  let state: EngineState;
   try {
-    const state = JSON.parse(text) as EngineState;
-    if (state.version !== 1) throw new Error(`unknown version ${String(state.version)}`);
+    state = JSON.parse(text) as EngineState;
+    if ((state.version as number) === 1) {
+      throw new LemmingError(
+        'old-state',
+        `${path} was written by an earlier lemming, which judged new mail by file times; ` +
+          'run `lemming adopt` once to take the mail now in the outboxes as history, then run again',
+        { exitCode: 4 },
+      );
+    }
+    if (state.version !== 2) throw new Error(`unknown version ${String(state.version)}`);
     return { ...initialState(), ...state };
   } catch (error) {
+    if (error instanceof LemmingError) throw error;
     throw new LemmingError(
       'corrupt-state',
       `${path} cannot be read (${error instanceof Error ? error.message : String(error)}); ` +

@@ -3,6 +3,8 @@ import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from './ledger.js';
+import type { OutboxHint } from '../../mailbox/outbox-scan.js';
+import type { OutboxHints } from './outbox-hints.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -27,8 +29,10 @@ export interface AgentOutcome {
   error?: string;
   /** This call took the agent to zero credits or below: its manager has been told (in `newMail`/`humanNotices`). */
   ranDry?: boolean;
-  /** The outbox cursor after its own writes, so the next scan need not list it. */
-  outbox?: EngineState['outboxes'][string];
+  /** Names of the message files it wrote: taken in at commit, so no scan takes them for new mail. */
+  wrote?: string[];
+  /** The hint for its outbox after its own writes; null when the folder must be listed next turn. */
+  hint?: OutboxHint | null;
 }
 
 /** The turn's journal, `org/state/journal.jsonl`: append-only while the turn runs, removed at commit. */
@@ -39,8 +43,17 @@ export type JournalRecord =
       /** When the turn was planned: the time of the log lines the plan itself causes. */
       at?: string;
       calls: PlannedCall[];
+      /** The org as this turn was planned (`org/state/cache/planned-org.json`): a recovered turn runs with it. */
+      orgSnapshot?: string;
       /** What the scan at the start of the turn found, committed with the turn. */
-      discovered: { outboxes: EngineState['outboxes']; pending: PendingItem[]; humanNotices: EngineState['humanNotices'] };
+      discovered: {
+        hints: OutboxHints;
+        /** Outbox files the scan took in (delivered, refused, skipped, history). */
+        taken: Record<string, string[]>;
+        joined: string[];
+        pending: PendingItem[];
+        humanNotices: EngineState['humanNotices'];
+      };
       /** Events of the planning (skips, refusals found by the scan), replayed on recovery. */
       events: EngineEvent[];
       outOfCredits: string[];

@@ -1,15 +1,39 @@
 import { join } from 'node:path';
 
-/** Where the engine keeps its own files, under `org/state/` (never hand-edited). */
+/**
+ * Where the engine keeps its own files, under `org/state/` (never hand-edited). Two kinds:
+ * the org's record, which travels with the org (commit it, copy it) so the next run anywhere
+ * continues exactly: `engine.json`, `ledger.jsonl`, `taken.jsonl`, `human-read.json`; and
+ * machine-local files, which a copy may carry but never needs: the lock, the journal of a
+ * turn in progress and `cache/` (hints about which folders changed, parsed files, the org as
+ * a turn was planned). `org/state/.gitignore` leaves the machine-local ones out of commits.
+ */
 export function statePaths(root: string) {
   const directory = join(root, 'org', 'state');
+  const cache = join(directory, 'cache');
   return {
     directory,
+    /** Machine-local: the one-writer lock. */
     lock: join(directory, 'lock'),
+    /** Record: the turn, unread mail, who has joined, what each agent last did. */
     state: join(directory, 'engine.json'),
+    /** Record: every charge and top-up, append-only. */
     ledger: join(directory, 'ledger.jsonl'),
+    /** Record: which outbox files the engine has taken in, one line per turn, append-only. */
+    taken: join(directory, 'taken.jsonl'),
+    /** Machine-local: the journal of the turn in progress. */
     journal: join(directory, 'journal.jsonl'),
+    /** Record: which messages the person has read. */
     humanRead: join(directory, 'human-read.json'),
+    /** Machine-local: caches, rebuilt when missing. */
+    cache,
+    /** Machine-local: each outbox folder's mtime when the engine last knew all of its files. */
+    outboxHints: join(cache, 'outbox-hints.json'),
+    /** Machine-local: the org as the turn in progress was planned, for finishing it after a crash. */
+    plannedOrg: join(cache, 'planned-org.json'),
+    /** Machine-local: parsed org files keyed by mtime and size. */
+    parseCache: join(cache, 'parse-cache.json'),
+    gitignore: join(directory, '.gitignore'),
   };
 }
 

@@ -1,15 +1,14 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
-import { cursorAfterOwnWrites } from '../../mailbox/outbox-scan.js';
+import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
 import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../../mailbox/message.js';
-import type { OutboxCursor } from '../../mailbox/outbox-scan.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
-import { appendLog, truncateLogFromTurn, type LogEntry } from '../record/agent-log.js';
+import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import { crashPoint } from '../record/crash-points.js';
 import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
@@ -34,8 +33,8 @@ export interface ApplyInput {
   receivedAt: string;
   /** A crashed attempt at this turn may have left files: remove them first. */
   recovering: boolean;
-  /** The agent's outbox as the engine last knew it. */
-  previousCursor: OutboxCursor | undefined;
+  /** The hint for the agent's outbox as the engine last knew it. */
+  previousHint: OutboxHint | undefined;
   /** The agent's inbox held only notices from the engine: do not answer a text reply with another notice. */
   onlyNotices: boolean;
   /** The agent's credits before this call is charged; the charge event reports the balance after. */
@@ -45,31 +44,37 @@ export interface ApplyInput {
 /**
  * Carry out one agent's response: write its messages (temporary file, then rename,
  * under names fixed by turn and order), its notes and its log, and say what changed.
- * Running it twice for the same response leaves the same files.
+ * Running it twice for the same response leaves the same files. When the agent's
+ * files cannot be written (permissions, a full disk), the call is still charged, the
+ * files of this turn are removed again, its mail waits, and the outcome is an error
+ * for this agent alone.
  */
 export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; events: EngineEvent[] } {
+  try {
+    return writeResponse(input);
+  } catch (error) {
+    return writeFailed(input, error);
+  }
+}
+
+function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: EngineEvent[] } {
   const { root, org, turn, agent: name, response } = input;
   const agent = org.agents.get(name);
   if (!agent) throw new Error(`applyResponse: unknown agent ${name}`);
   const outbox = join(root, outboxPath(name));
-  // Taken before any write: if it differs from the cursor's, someone else changed the folder since the last listing.
+  // Taken before any write: if it differs from the hint's, someone else changed the folder since the last listing.
   const mtimeBefore = statSync(outbox, { throwIfNoEntry: false })?.mtimeMs;
   if (input.recovering) {
     removeTurnFiles(outbox, turn);
-    truncateLogFromTurn(root, name, turn);
+    cutLogFromTurn(root, name, turn);
   }
   const interpretation = interpretResponse(response, agent, org);
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];
   const at = input.receivedAt;
   const model = org.models[response.modelKey];
-  const credits = model ? priceCall(response.usage.inputTokens, response.usage.outputTokens, model) : 0;
-  const usage = {
-    inputTokens: response.usage.inputTokens,
-    outputTokens: response.usage.outputTokens,
-    credits,
-    ...(response.usage.estimated ? { estimated: true } : {}),
-  };
+  const { usage, charge } = chargeFor(input);
+  const credits = usage.credits;
   log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
   // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
   if (input.shown.length > 0) log.push({ turn, at, event: 'read', ids: input.shown });
@@ -179,22 +184,86 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     read: input.shown,
     newMail,
     humanNotices: [],
-    charge: {
-      type: 'charge',
-      turn,
-      agent: name,
-      model: response.modelKey,
-      input_tokens: usage.inputTokens,
-      output_tokens: usage.outputTokens,
-      credits,
-      ...(response.usage.estimated ? { estimated: true } : {}),
-      at,
-    },
+    charge,
     activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
   };
-  const cursor = cursorAfterOwnWrites(input.previousCursor, written, input.recovering ? Number.NaN : mtimeBefore, sent > 0 ? statSync(outbox).mtimeMs : 0);
-  if (cursor) outcome.outbox = cursor;
+  if (written.length > 0) {
+    outcome.wrote = written;
+    // A recovered turn may have found files of its own crashed attempt: the folder is listed again next turn.
+    outcome.hint = hintAfterOwnWrites(input.previousHint, input.recovering ? Number.NaN : mtimeBefore, statSync(outbox).mtimeMs) ?? null;
+  }
   return { outcome, events };
+}
+
+/** What the call cost, as the charge event, the message files and the ledger give it. */
+function chargeFor(input: ApplyInput): { usage: { inputTokens: number; outputTokens: number; credits: number; estimated?: true }; charge: NonNullable<AgentOutcome['charge']> } {
+  const { response } = input;
+  const model = input.org.models[response.modelKey];
+  const credits = model ? priceCall(response.usage.inputTokens, response.usage.outputTokens, model) : 0;
+  const usage = {
+    inputTokens: response.usage.inputTokens,
+    outputTokens: response.usage.outputTokens,
+    credits,
+    ...(response.usage.estimated ? { estimated: true as const } : {}),
+  };
+  const charge: NonNullable<AgentOutcome['charge']> = {
+    type: 'charge',
+    turn: input.turn,
+    agent: input.agent,
+    model: response.modelKey,
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    credits,
+    ...(response.usage.estimated ? { estimated: true } : {}),
+    at: input.receivedAt,
+  };
+  return { usage, charge };
+}
+
+/**
+ * The agent's files could not be written. What this turn wrote for it is removed again (a
+ * person who mends the folder finds no half of a turn), the call is charged (it was made),
+ * and its mail waits for the next turn. The log line is written where the log can be.
+ */
+function writeFailed(input: ApplyInput, error: unknown): { outcome: AgentOutcome; events: EngineEvent[] } {
+  const { root, turn, agent: name } = input;
+  const reason = describeWriteError(root, error);
+  const message = `could not write its files, so this turn's work was set aside and its mail waits: ${reason}`;
+  try {
+    removeTurnFiles(join(root, outboxPath(name)), turn);
+  } catch {
+    // What cannot be listed cannot hold this turn's files either.
+  }
+  const { usage, charge } = chargeFor(input);
+  try {
+    appendLog(root, name, [
+      { turn, at: input.receivedAt, event: 'error', message },
+      { turn, at: input.receivedAt, event: 'charged', model: input.response.modelKey, ...usage },
+    ]);
+  } catch {
+    // The log is in the same trouble; the error is in the events and in `status`.
+  }
+  const events: EngineEvent[] = [
+    { type: 'agent-error', turn, agent: name, message },
+    {
+      type: 'credits-charged',
+      turn,
+      agent: name,
+      model: input.response.modelKey,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      credits: usage.credits,
+      balance: input.balanceBefore - usage.credits,
+      estimated: input.response.usage.estimated,
+    },
+  ];
+  return { outcome: { agent: name, read: [], newMail: [], humanNotices: [], charge, activity: 'error', error: message, hint: null }, events };
+}
+
+function describeWriteError(root: string, error: unknown): string {
+  const failure = error as NodeJS.ErrnoException;
+  if (typeof failure?.code === 'string' && typeof failure.path === 'string') return `${failure.code} on ${relative(root, failure.path)}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describe(sent: number, refused: number, notes: number): string {

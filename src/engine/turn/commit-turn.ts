@@ -1,6 +1,7 @@
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
 import type { LedgerSnapshot } from '../record/ledger.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -29,11 +30,9 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
   const unique = pending.filter((item) => (seen.has(item.id + item.to) ? false : (seen.add(item.id + item.to), true)));
   unique.sort(byTurnThenId);
 
-  const outboxes = { ...state.outboxes, ...plan.discovered.outboxes };
   const activity = { ...state.activity };
   const errors = { ...state.errors };
   for (const outcome of [...outcomes].sort((left, right) => (left.agent < right.agent ? -1 : 1))) {
-    if (outcome.outbox) outboxes[outcome.agent] = outcome.outbox;
     activity[outcome.agent] = { turn: plan.turn, summary: outcome.activity };
     if (outcome.error !== undefined) errors[outcome.agent] = { turn: plan.turn, message: outcome.error };
   }
@@ -45,7 +44,7 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
   return {
     ...state,
     turn: plan.turn,
-    outboxes,
+    members: plan.discovered.joined.length === 0 ? state.members : [...new Set([...state.members, ...plan.discovered.joined])].sort(),
     pending: unique,
     activity,
     errors,
@@ -53,4 +52,24 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
     humanNotices,
     ledger,
   };
+}
+
+/** The outbox files taken in by a turn, by outbox: those its scan found and those its agents wrote. */
+export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): Record<string, string[]> {
+  const files: Record<string, string[]> = {};
+  for (const [outbox, names] of Object.entries(plan.discovered.taken)) files[outbox] = [...names];
+  for (const outcome of outcomes) {
+    if (outcome.wrote && outcome.wrote.length > 0) files[outcome.agent] = [...(files[outcome.agent] ?? []), ...outcome.wrote];
+  }
+  return files;
+}
+
+/** The outbox hints after a turn: what its scan listed, then what its agents' own writes left. */
+export function hintsAfterTurn(hints: OutboxHints, plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): OutboxHints {
+  const next: OutboxHints = { ...hints, ...plan.discovered.hints };
+  for (const outcome of outcomes) {
+    if (outcome.hint === null) delete next[outcome.agent];
+    else if (outcome.hint !== undefined) next[outcome.agent] = outcome.hint;
+  }
+  return next;
 }

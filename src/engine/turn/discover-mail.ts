@@ -1,13 +1,15 @@
 import { readMessageFile, outboxPath } from '../../mailbox/message-file.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
-import { scanOutbox } from '../../mailbox/outbox-scan.js';
+import { scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
 import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
+import { takenNames } from '../record/taken-files.js';
 import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
-import { agentPaths } from '../record/state-paths.js';
+import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -17,9 +19,13 @@ function scanNoticeId(turn: number, sender: string): string {
   return makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, '', '').id;
 }
 
-/** What `discoverMail` found: new outbox cursors (changed outboxes only), mail to deliver, notices and events. */
+/** What `discoverMail` found: hints for the outboxes it listed, what it took in, mail to deliver, notices and events. */
 export interface Discovery {
-  outboxes: EngineState['outboxes'];
+  hints: OutboxHints;
+  /** Files taken in by this scan, by outbox: delivered, refused, skipped, or history of an agent that joined. */
+  taken: Record<string, string[]>;
+  /** Agents that joined the org with this turn. */
+  joined: string[];
   pending: PendingItem[];
   humanNotices: EngineState['humanNotices'];
   events: EngineEvent[];
@@ -27,17 +33,44 @@ export interface Discovery {
 
 /**
  * Take in mail that appeared since the last turn without the engine writing it:
- * the human's messages and files dropped into an outbox by hand. Only outboxes whose
- * directory changed are listed. Each message is checked against the chart at both
- * ends; a refused one earns its sender a notice. A broken file is skipped with a
- * warning and the rest of the mail still arrives.
+ * the human's messages and files dropped into an outbox by hand. An outbox is listed
+ * only when its folder changed (or nothing is known of it), and a file is new when the
+ * record of files taken in does not name it: copies, moves and touched files repeat
+ * and lose nothing. Each message is checked against the chart at both ends; a refused
+ * one earns its sender a notice. A broken file is skipped with a warning and the rest
+ * of the mail still arrives. An agent that joins an org that has run, with files
+ * already in its outbox, takes them as history.
  */
-export function discoverMail(root: string, org: Org, state: EngineState, turn: number): Discovery {
-  const result: Discovery = { outboxes: {}, pending: [], humanNotices: [], events: [] };
+export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHints, turn: number): Discovery {
+  const result: Discovery = { hints: {}, taken: {}, joined: [], pending: [], humanNotices: [], events: [] };
+  const members = new Set(state.members);
+  const takenPath = statePaths(root).taken;
   for (const sender of org.agents.keys()) {
-    const scan = scanOutbox(agentPaths(root, sender).outbox, state.outboxes[sender]);
+    const outbox = agentPaths(root, sender).outbox;
+    if (!members.has(sender)) {
+      if (state.turn > 0) {
+        const everything = scanOutbox(outbox, undefined, () => false);
+        if (everything?.error !== undefined) {
+          // It joins once its outbox can be read, so none of its history is ever taken for new mail.
+          result.events.push({ type: 'warning', turn, file: outboxPath(sender), message: `${everything.error}; ${sender} joins when it can be read` });
+          continue;
+        }
+        result.joined.push(sender);
+        joinWithHistory(result, sender, everything, turn);
+        continue;
+      }
+      result.joined.push(sender);
+    }
+    let taken: ReadonlySet<string> | undefined;
+    const scan = scanOutbox(outbox, hints[sender], (name) => (taken ??= takenNames(takenPath, sender)).has(name));
     if (!scan) continue;
-    result.outboxes[sender] = scan.cursor;
+    if (scan.hint) result.hints[sender] = scan.hint;
+    if (scan.error !== undefined) {
+      result.events.push({ type: 'warning', turn, file: outboxPath(sender), message: `${scan.error}; its new mail waits until it can be read` });
+      continue;
+    }
+    const takenNow = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
+    if (takenNow.length > 0) result.taken[sender] = takenNow;
     const refusals: Array<{ to: string; subject?: string; reason: string; file: string }> = [];
     for (const skipped of scan.skipped) {
       result.events.push({ type: 'warning', turn, file: `${outboxPath(sender)}/${skipped.name}`, message: `${skipped.reason}; skipped` });
@@ -97,4 +130,21 @@ export function discoverMail(root: string, org: Org, state: EngineState, turn: n
     }
   }
   return result;
+}
+
+/** An agent folder that arrives with mail in its outbox (copied, renamed) joins with that mail as history, said once. */
+function joinWithHistory(result: Discovery, sender: string, scan: OutboxScan | undefined, turn: number): void {
+  if (!scan) return;
+  if (scan.hint) result.hints[sender] = scan.hint;
+  const history = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
+  if (history.length === 0) return;
+  result.taken[sender] = history;
+  result.events.push({
+    type: 'warning',
+    turn,
+    file: outboxPath(sender),
+    message:
+      `${sender} joined the org with ${history.length} file(s) already in its outbox; they were taken as history, ` +
+      'not sent again (a file put there from now on is delivered as usual)',
+  });
 }

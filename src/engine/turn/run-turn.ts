@@ -3,9 +3,9 @@ import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
-import { appendLog, truncateLogFromTurn } from '../record/agent-log.js';
+import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import { applyResponse } from './apply-response.js';
-import { commitTurn, workingPending } from './commit-turn.js';
+import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
 import type { EngineState } from '../record/engine-state.js';
@@ -16,7 +16,10 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
+import { loadOrgSnapshot, saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
+import { appendTaken } from '../record/taken-files.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -25,6 +28,8 @@ export interface TurnContext {
   root: string;
   org: Org;
   state: EngineState;
+  /** Machine-local hints: which outbox folders are known unchanged. */
+  hints: OutboxHints;
   /** The journal of an unfinished turn found at start-up, if any. */
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
@@ -37,6 +42,8 @@ export interface TurnContext {
 export interface TurnResult {
   /** The state after the turn, or undefined when it was stopped before it could commit. */
   state?: EngineState;
+  /** The outbox hints after the turn, with `state`. */
+  hints?: OutboxHints;
   stats: TurnStats;
 }
 
@@ -57,7 +64,8 @@ function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
  * A turn found half-done in the journal is finished, never repeated.
  */
 export async function* runTurn(context: TurnContext, result: TurnResult): AsyncGenerator<EngineEvent> {
-  const { root, org, state } = context;
+  const { root, state } = context;
+  let org = context.org;
   const paths = statePaths(root);
   const turn = state.turn + 1;
   const started = performance.now();
@@ -76,10 +84,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   let plan: Plan;
   const prepared = new Map<string, PreparedCall>();
+  const recoveryEvents: EngineEvent[] = [];
   if (journalPlan) {
     plan = journalPlan;
+    // The turn is finished with the org it was planned with; edits made since apply from the next turn.
+    const planned = plan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, plan.orgSnapshot, root);
+    if (planned) org = planned;
+    else if (plan.orgSnapshot !== undefined) {
+      recoveryEvents.push({
+        type: 'warning',
+        turn,
+        file: 'org/state/cache/planned-org.json',
+        message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
+      });
+    }
   } else {
-    const discovery = discoverMail(root, org, state, turn);
+    const orgSnapshot = saveOrgSnapshot(paths.plannedOrg, org);
+    const discovery = discoverMail(root, org, state, context.hints, turn);
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
     const calls: PlannedCall[] = [];
@@ -112,9 +133,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       type: 'plan',
       turn,
       at: context.clock().toISOString(),
+      orgSnapshot,
       calls,
       discovered: {
-        outboxes: discovery.outboxes,
+        hints: discovery.hints,
+        taken: discovery.taken,
+        joined: discovery.joined,
         pending: discovery.pending,
         humanNotices: [...discovery.humanNotices, ...decided.humanNotices],
       },
@@ -126,6 +150,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
+  yield* recoveryEvents;
   for (const event of plan.events) {
     if (event.type === 'agent-skipped') stats.skipped += 1;
     if (event.type === 'message-refused') stats.refused += 1;
@@ -152,7 +177,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       response,
       receivedAt,
       recovering: replaying,
-      previousCursor: plan.discovered.outboxes[agent] ?? state.outboxes[agent],
+      previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints[agent],
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
     });
@@ -187,7 +212,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const toCall: PlannedCall[] = [];
   for (const call of plan.calls) {
     if (finished.has(call.agent)) continue;
-    if (!org.agents.has(call.agent)) {
+    if (!context.org.agents.has(call.agent)) {
       // Planned before a crash, removed from the org since: its turn ends here and its mail stays where it is.
       const message = `${call.agent} is no longer in the org, so its part of this interrupted turn was dropped`;
       const outcome: AgentOutcome = { agent: call.agent, read: [], newMail: [], humanNotices: [], activity: 'left the org', error: message };
@@ -205,7 +230,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     // A crashed attempt may have logged this agent's failure already: the call is made again, so is its line.
-    if (recovering) truncateLogFromTurn(root, call.agent, turn);
+    if (recovering) cutLogFromTurn(root, call.agent, turn);
     toCall.push(call);
   }
 
@@ -282,7 +307,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
-  result.state = commitTurn(state, plan, outcomes, ledger);
+  const takenBytes = appendTaken(paths.taken, { turn, files: takenInTurn(plan, outcomes) }, state.takenBytes);
+  crashPoint('after-taken');
+  result.state = { ...commitTurn(state, plan, outcomes, ledger), takenBytes };
+  result.hints = hintsAfterTurn(context.hints, plan, outcomes);
   stats.durationMs = performance.now() - started;
 }
 

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import type { Agent, Audience, Org } from '../../org/org.js';
+
+type StoredAudience = '*' | string[];
+type StoredAgent = Omit<Agent, 'sendTo' | 'readFrom'> & { sendTo: StoredAudience; readFrom: StoredAudience };
+interface StoredOrg {
+  name: string;
+  settings: Org['settings'];
+  models: Org['models'];
+  agents: StoredAgent[];
+}
+
+/** Snapshots this process wrote, by org object: an org whose files did not change is the same object, and is not written again. */
+const written = new WeakMap<Org, { path: string; id: string }>();
+
+function storeAudience(audience: Audience): StoredAudience {
+  return audience === '*' ? '*' : [...audience];
+}
+
+function loadAudience(audience: StoredAudience): Audience {
+  return audience === '*' ? '*' : new Set(audience);
+}
+
+/**
+ * Keep the org as a turn is planned (`org/state/cache/planned-org.json`) and return its id
+ * for the plan. A turn finished after a crash runs with this org, so edits made while the
+ * engine was down apply from the next turn, exactly as if made during an uninterrupted run.
+ * Written only when the org changed: a few milliseconds per edit, nothing per steady turn.
+ */
+export function saveOrgSnapshot(path: string, org: Org): string {
+  const known = written.get(org);
+  if (known && known.path === path) return known.id;
+  const stored: StoredOrg = {
+    name: org.name,
+    settings: org.settings,
+    models: org.models,
+    agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
+  };
+  const text = JSON.stringify(stored);
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  if (readId(path) !== id) writeFileAtomic(path, `{"id":${JSON.stringify(id)},"org":${text}}\n`);
+  written.set(org, { path, id });
+  return id;
+}
+
+/** The org a plan was made with, or undefined when its snapshot is gone (a cache a person cleared). */
+export function loadOrgSnapshot(path: string, id: string, root: string): Org | undefined {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { id?: string; org?: StoredOrg };
+    if (data.id !== id || !data.org) return undefined;
+    const stored = data.org;
+    const agents = new Map<string, Agent>();
+    for (const agent of stored.agents) agents.set(agent.name, { ...agent, sendTo: loadAudience(agent.sendTo), readFrom: loadAudience(agent.readFrom) });
+    return { root, name: stored.name, settings: stored.settings, models: stored.models, agents };
+  } catch {
+    return undefined;
+  }
+}
+
+function readId(path: string): string | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = Buffer.alloc(40);
+    const length = readSync(descriptor, head, 0, head.length, 0);
+    return /^\{"id":"([0-9a-f]+)"/.exec(head.subarray(0, length).toString('utf8'))?.[1];
+  } finally {
+    closeSync(descriptor);
+  }
+}

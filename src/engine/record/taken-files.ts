@@ -1,0 +1,139 @@
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+
+/**
+ * One turn's line of `org/state/taken.jsonl`: the outbox files the engine took in during
+ * that turn, by outbox. A file is taken in when the engine wrote it, delivered it, refused
+ * it, or skipped it with a warning, and when an agent joined with it already in its outbox.
+ * This is how the engine knows what is new in an outbox: by the files' names, never by
+ * their times or the order of their names, so copying, moving, touching or restoring files
+ * can neither lose nor repeat mail.
+ */
+export interface TakenLine {
+  turn: number;
+  files: Record<string, string[]>;
+}
+
+interface Index {
+  /** Bytes of the file read so far. */
+  offset: number;
+  /** The file's inode when it was read: a replaced file is read again from the start. */
+  inode: number;
+  byOutbox: Map<string, Set<string>>;
+}
+
+/** The taken files of each record this process has read, kept up to date by reading only what was appended. */
+const indexes = new Map<string, Index>();
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The names taken in from one outbox. The first call in a process reads the whole record
+ * (a few dozen bytes a message); later calls read only what was appended since. Asked only
+ * for an outbox whose folder changed in a way the engine did not make itself.
+ */
+export function takenNames(path: string, outbox: string): ReadonlySet<string> {
+  return refresh(path).byOutbox.get(outbox) ?? NONE;
+}
+
+function refresh(path: string): Index {
+  let index = indexes.get(path);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch {
+    const empty: Index = { offset: 0, inode: -1, byOutbox: new Map() };
+    indexes.set(path, empty);
+    return empty;
+  }
+  try {
+    const stat = fstatSync(descriptor);
+    if (!index || index.inode !== stat.ino || stat.size < index.offset) {
+      index = { offset: 0, inode: stat.ino, byOutbox: new Map() };
+      indexes.set(path, index);
+    }
+    if (stat.size === index.offset) return index;
+    const buffer = Buffer.alloc(stat.size - index.offset);
+    let read = 0;
+    while (read < buffer.length) {
+      const count = readSync(descriptor, buffer, read, buffer.length - read, index.offset + read);
+      if (count === 0) break;
+      read += count;
+    }
+    const lastNewline = buffer.lastIndexOf(10, read - 1);
+    if (lastNewline < 0) return index;
+    for (const text of buffer.subarray(0, lastNewline).toString('utf8').split('\n')) {
+      const line = parseLine(text);
+      if (line) addLine(index.byOutbox, line);
+    }
+    index.offset += lastNewline + 1;
+    return index;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+function parseLine(text: string): TakenLine | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    const line = JSON.parse(text) as TakenLine;
+    return line && typeof line === 'object' && line.files && typeof line.files === 'object' ? line : undefined;
+  } catch {
+    return undefined; // Not a line lemming wrote: it names no file.
+  }
+}
+
+function addLine(byOutbox: Map<string, Set<string>>, line: TakenLine): void {
+  for (const [outbox, names] of Object.entries(line.files)) {
+    if (!Array.isArray(names)) continue;
+    let set = byOutbox.get(outbox);
+    if (!set) byOutbox.set(outbox, (set = new Set()));
+    for (const name of names) if (typeof name === 'string') set.add(name);
+  }
+}
+
+/**
+ * Append a turn's line and return the record's size after it; nothing is written when no
+ * file was taken in. The engine keeps the size in `engine.json` in the same commit, so a
+ * line appended by a turn that then crashed before committing is cut off at the next start.
+ */
+export function appendTaken(path: string, line: TakenLine, sizeBefore: number): number {
+  const outboxes = Object.keys(line.files).filter((outbox) => (line.files[outbox]?.length ?? 0) > 0);
+  if (outboxes.length === 0) return sizeBefore;
+  const files: Record<string, string[]> = {};
+  for (const outbox of outboxes.sort()) files[outbox] = line.files[outbox] ?? [];
+  const descriptor = openSync(path, 'a');
+  try {
+    writeSync(descriptor, `${JSON.stringify({ turn: line.turn, files })}\n`);
+    return fstatSync(descriptor).size;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Cut the record back to the size the last committed turn left (a turn that crashed after
+ * appending its line, or a line cut short). Returns the size now. A record shorter than
+ * expected is left as it is: that is a file a person restored or cut, not one the engine is
+ * in the middle of writing.
+ */
+export function repairTaken(path: string, committedSize: number): number {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r+');
+  } catch {
+    return 0;
+  }
+  try {
+    const size = fstatSync(descriptor).size;
+    if (size <= committedSize) return size;
+    ftruncateSync(descriptor, committedSize);
+    indexes.delete(path);
+    return committedSize;
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Forget what this process read of a record (after `reset` or `adopt` rewrote it). */
+export function forgetTaken(path: string): void {
+  indexes.delete(path);
+}

@@ -1,0 +1,42 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** `org/state/.gitignore`: commit the org's record, leave out what belongs to one machine. */
+export const STATE_GITIGNORE = [
+  '# Written by lemming. The rest of org/state is the org\'s record: commit it with the org,',
+  '# and a clone or a copy continues exactly where the org was. These belong to one machine:',
+  'lock',
+  'lock.*',
+  'journal.jsonl',
+  'cache/',
+  '*.tmp',
+  '',
+].join('\n');
+
+/** What lemming wrote there before the record travelled with the org; replaced when found. */
+const OLD_STATE_GITIGNORE = "# The engine's own files: not for hand edits or commits.\n*\n";
+
+/**
+ * Write `org/state/.gitignore` when it is missing, or when it is the one earlier versions
+ * wrote (which left the whole record out of commits, so a clone started from nothing).
+ * A file a person changed is left alone. Returns true when it wrote the file.
+ */
+export function ensureStateGitignore(root: string): boolean {
+  const directory = join(root, 'org', 'state');
+  const path = join(directory, '.gitignore');
+  let current: string | undefined;
+  try {
+    current = readFileSync(path, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current !== undefined && current !== OLD_STATE_GITIGNORE) return false;
+  try {
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(path, STATE_GITIGNORE);
+    return true;
+  } catch {
+    // A read-only org runs without it; only commits are affected.
+    return false;
+  }
+}
