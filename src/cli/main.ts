@@ -155,6 +155,17 @@ program
   );
 
 program
+  .command('experiment')
+  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
+  .argument('<file>', 'the experiment, in YAML (see "Experiments" in the README)')
+  .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
+  .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
+  .option('--json', 'print the outcome as JSON')
+  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean }) =>
+    execute(async () => (await import('./commands/experiment.js')).experimentCommand(root(), file, options, output)),
+  );
+
+program
   .command('demo')
   .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
   .option('--turns <n>', 'run at most this many turns', positiveInteger)

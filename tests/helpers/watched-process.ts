@@ -36,7 +36,7 @@ export function startWatched(root: string, args: string[], env: Record<string, s
       new Promise<void>((resolve, reject) => {
         const check = (): void => {
           if (pattern.test(text)) return resolve();
-          if (exited) return reject(new Error(`the worker exited before printing ${pattern}:\n${text}`));
+          if (exited) return reject(new Error(`the process exited before printing ${pattern}:\n${text}`));
           waiters.push(check);
         };
         check();
