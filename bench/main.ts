@@ -53,6 +53,7 @@ interface Results {
   startup: { nodeBaseline: Figure; status: Figure; runOnce: Figure; agents: number; history: number };
   idle: { agents: number; withMail: number; turn: Figure; reference: Figure; referenceAgents: number };
   offline: { agents: number; turn: Figure; messages: number };
+  queue?: import('./queue-bench.js').QueueFigure;
   seconds: number;
 }
 
@@ -118,6 +119,13 @@ const offlineRuns = [0, 1, 2].map(() => runJob({ agents: 200, history: 0, withMa
 const offline: Results['offline'] = { agents: 200, turn: figure(offlineRuns.map((run) => run.turnMs[0] ?? 0)), messages: offlineRuns[0]?.called[0] ?? 0 };
 log(`  ${showMs(offline.turn)}`);
 
+// Workers over Redis (bench/queue-bench.ts): needs Debian's redis-server, as the tests do.
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+log(hasRedis ? '6 workers over Redis: N=1,000 on a 200 ms model, 4 workers × 16' : '6 workers over Redis: skipped, redis-server is not installed');
+const { queueBench, queueMarkdown } = await import('./queue-bench.js');
+const queue = hasRedis ? await queueBench(scratch, join(repo, 'dist-bench', 'bench', 'queue-worker.js')) : undefined;
+if (queue) log(`  ${showMs(queue.turn)}; target ${queue.target.toFixed(0)} ms`);
+
 const results: Results = {
   machine: { cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}`, loadBefore, loadAfter: loadavg(), date: new Date().toISOString() },
   overhead,
@@ -126,11 +134,12 @@ const results: Results = {
   startup,
   idle,
   offline,
+  ...(queue ? { queue } : {}),
   seconds: (performance.now() - started) / 1000,
 };
 
 const { renderMarkdown } = await import('./report.js');
-const markdown = renderMarkdown(results);
+const markdown = [renderMarkdown(results), ...(queue ? queueMarkdown(queue) : [])].join('\n');
 writeFileSync(join(repo, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(repo, 'bench', 'results.md'), markdown);
 log('');
