@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
-import { answer } from '../faults/wire-org.js';
+import { answer, wireOrg } from '../faults/wire-org.js';
 import { lemming } from '../helpers/cli.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { defaultOrg, humanSends, listOutbox, tempDir, write } from '../helpers/temp-org.js';
@@ -105,5 +105,15 @@ describe('the queue tells and limits', () => {
     const bad = lemming(root, ['run', '--plain', '--queue', 'localhost:6379']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--queue: "localhost:6379" is not a Redis address (redis://HOST:PORT); for example redis://127.0.0.1:6379');
+  });
+
+  test('a worker without the key a model needs does not serve it, says so, and the engine reports the model unserved', { timeout: 60_000 }, async () => {
+    const root = wireOrg('http://127.0.0.1:9');
+    humanSends(root, 'manager', 'Build the thing.');
+    const keyless = watched(tempDir(), ['worker', '--queue', redis.url]);
+    const run = watched(root, ['run', '--plain', '--queue', redis.url]);
+    await keyless.waitFor(/not serving flaky-openai: FAULT_OPENAI_KEY is not set here \(set it in this worker's environment or in .*\.env\)/);
+    await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    expect(listOutbox(root, 'manager')).toEqual([]);
   });
 });

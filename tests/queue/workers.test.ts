@@ -1,4 +1,5 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connectionOptions } from '../../src/queue/redis-address.js';
@@ -32,6 +33,11 @@ function worker(args: string[] = [], env: Record<string, string> = {}): WatchedP
   const started = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], env);
   workers.push(started);
   return started;
+}
+
+/** Message files byte for byte, `created:` times included: a replay fixes them from the cassette. */
+function outboxBytes(root: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(messageFiles(root)).map((file) => [file, readFileSync(join(root, file), 'latin1')]));
 }
 
 /** How many jobs the workers finished on the queue of one of the org's models. */
@@ -146,5 +152,22 @@ describe('model calls on workers', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('a run through workers recorded by the engine replays into a fresh copy with the same bytes, with no queue', { timeout: 120_000 }, async () => {
+    const pristine = tempDir();
+    wideOrg(pristine);
+    const recorded = tempDir();
+    cpSync(pristine, recorded, { recursive: true });
+    const replayed = tempDir();
+    cpSync(pristine, replayed, { recursive: true });
+    const cassette = join(tempDir(), 'run.jsonl');
+    await worker(['--concurrency', '8']).waitFor(/serves every model/);
+
+    expect((await lemmingAsync(recorded, ['run', '--plain', '--queue', redis.url, '--record', cassette])).status).toBe(0);
+    const replay = await lemmingAsync(replayed, ['run', '--plain', '--replay', cassette]);
+    expect(replay.status).toBe(0);
+    expect(outboxBytes(replayed)).toEqual(outboxBytes(recorded));
+    expect(charges(replayed)).toEqual(charges(recorded));
   });
 });
