@@ -22,7 +22,8 @@ export interface QueueFigure {
 const AGENTS = 1000;
 const WORKERS = 4;
 const CONCURRENCY = 16;
-const DELAY_MS = 200;
+// LEMMING_BENCH_QUEUE_DELAY_MS=0 leaves only the queue's own cost per turn (serialising ~14 KB prompts, Redis round trips).
+const DELAY_MS = Number(process.env.LEMMING_BENCH_QUEUE_DELAY_MS ?? 200);
 const MEASURED_TURNS = 3;
 
 function startWorkerProcess(script: string, url: string): Promise<ChildProcess> {

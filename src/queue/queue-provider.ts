@@ -1,4 +1,6 @@
+import type { Queue } from 'bullmq';
 import type { ModelEntry } from '../org/schema.js';
+import { sleep } from '../providers/sleep.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { callJobData, callJobId, decodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
 import type { QueueClient } from './queue-client.js';
@@ -45,14 +47,37 @@ export class QueueProvider implements Provider {
       removeOnFail: { age: KEEP_RESULTS_SECONDS },
     });
     const leave = this.watch.enter(modelQueue.name, this.modelKey);
+    const stopPolling = new AbortController();
     try {
-      return (await untilAborted(job.waitUntilFinished(modelQueue.events), request.signal)) as CallJobResult;
+      const announced = job.waitUntilFinished(modelQueue.events) as Promise<CallJobResult>;
+      return await untilAborted(Promise.race([announced, pollUntilFinished(modelQueue.queue, jobId, stopPolling.signal)]), request.signal);
     } catch (error) {
       // A stopped run leaves its job queued: the next run reads its answer by the same id.
       if (request.signal?.aborted) throw request.signal.reason;
       throw decodeFailure(error instanceof Error ? error.message : String(error), this.modelKey);
     } finally {
+      stopPolling.abort();
       leave();
+    }
+  }
+}
+
+/** How often a waiting call also asks Redis for its job's state, in case its event was missed. */
+const POLL_MS = 5_000;
+
+/**
+ * Wait for a job by asking Redis now and then. BullMQ's completion event is the fast path,
+ * but a QueueEvents reader that starts reading just after a job finishes can miss the event;
+ * this makes such a call late by a few seconds rather than stuck for ever.
+ */
+async function pollUntilFinished(queue: Queue, jobId: string, signal: AbortSignal): Promise<CallJobResult> {
+  for (;;) {
+    await sleep(POLL_MS, signal);
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed' || state === 'unknown') {
+      const job = await queue.getJob(jobId);
+      if (state === 'completed' && job) return job.returnvalue as CallJobResult;
+      throw new Error(job?.failedReason ?? `the job ${jobId} is gone from the queue (removed by hand, or Redis was emptied)`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -8,7 +8,7 @@ import { loadOrg } from '../../src/org/load-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { humanSends, tempDir } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, tempDir } from '../helpers/temp-org.js';
 import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
@@ -169,5 +169,20 @@ describe('model calls on workers', () => {
     expect(replay.status).toBe(0);
     expect(outboxBytes(replayed)).toEqual(outboxBytes(recorded));
     expect(charges(replayed)).toEqual(charges(recorded));
+  });
+
+  test('an experiment sends its runs through the queue: the workers make every call', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(
+      join(root, 'study.yaml'),
+      `name: queued\nqueue: ${redis.url}\nmessages:\n  - { to: manager, body: Please get the release notes written. }\nvariants:\n  - name: baseline\n  - name: no-planner\n    chart: { manager: { send_to: [human, hr, janitor] } }\n`,
+    );
+    await worker(['--concurrency', '4']).waitFor(/serves every model/);
+    const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
+    expect(result.stderr).toMatch(/baseline: idle after turn 5/);
+    expect(result.status).toBe(0);
+    const calls = ['baseline', 'no-planner'].map((run) => charges(join(root, 'experiments/queued', run)).length);
+    expect(calls[0]).toBeGreaterThan(0);
+    expect(await completedJobs(join(root, 'experiments/queued/baseline'), 'offline')).toBe((calls[0] ?? 0) + (calls[1] ?? 0));
   });
 });
