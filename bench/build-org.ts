@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
@@ -58,9 +58,12 @@ export function buildOrg(root: string, shape: OrgShape): void {
   }
 
   const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));
-  const ledgerLines: string[] = [];
   const totals: LedgerSnapshot['totals'] = {};
   const seqs = new Map<string, number>();
+  // The ledger is streamed out in chunks: at a million messages it is some 150 MB.
+  const ledgerFile = openSync(join(root, 'org', 'state', 'ledger.jsonl'), 'w');
+  let ledgerBytes = 0;
+  let chunk = '';
   for (let index = 0; index < shape.history; index += 1) {
     const from = names[index % names.length] as string;
     const to = names[(index + 1) % names.length] as string;
@@ -80,13 +83,19 @@ export function buildOrg(root: string, shape: OrgShape): void {
       body: body(index),
     };
     writeFileSync(join(root, 'agents', from, 'outbox', messageFileName(turn, seq, to)), formatMessage(message));
-    ledgerLines.push(JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created }));
+    chunk += `${JSON.stringify({ type: 'charge', turn, agent: from, model: 'bench', input_tokens: 300, output_tokens: 40, credits: 0.00038, at: message.created })}\n`;
+    if (chunk.length > 1 << 20) {
+      ledgerBytes += writeSync(ledgerFile, chunk);
+      chunk = '';
+    }
     const agentTotals = (totals[from] ??= emptyTotals());
     agentTotals.spent += 0.00038;
     agentTotals.inputTokens += 300;
     agentTotals.outputTokens += 40;
     agentTotals.calls += 1;
   }
+  ledgerBytes += writeSync(ledgerFile, chunk);
+  closeSync(ledgerFile);
 
   // The fresh mail, written in the last finished turn by each agent's neighbour.
   const lastTurn = historyTurns + 1;
@@ -101,8 +110,6 @@ export function buildOrg(root: string, shape: OrgShape): void {
     pending.push({ kind: 'message', id: message.id, from, to, turn: lastTurn, file: `agents/${from}/outbox/${fileName}`, priority: 'normal' });
   }
 
-  const ledgerText = ledgerLines.map((line) => `${line}\n`).join('');
-  writeFileSync(join(root, 'org', 'state', 'ledger.jsonl'), ledgerText);
   // The org's record of files taken in (every file in every outbox), and the hints a run leaves behind.
   const taken: Record<string, string[]> = {};
   const hints: OutboxHints = {};
@@ -117,7 +124,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
   writeFileSync(join(root, 'org', 'state', 'cache', 'outbox-hints.json'), JSON.stringify({ version: 1, outboxes: hints }));
   const members = existsSync(join(root, 'agents', 'human')) ? [...names, 'human'].sort() : names;
   const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
-  state.ledger = { offset: Buffer.byteLength(ledgerText), totals, lastCharged: {} };
+  state.ledger = { offset: ledgerBytes, totals, lastCharged: {} };
   writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
   new OrgLoader(root).loadOrThrow();

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Engine } from '../src/engine/engine.js';
-import type { TurnStats } from '../src/engine/events.js';
 import { createRunProviderFactory } from '../src/queue/queue-provider-factory.js';
 import { startRedis } from '../tests/helpers/redis-server.js';
 import { buildOrg } from './build-org.js';
-import { figure, showMs, type Figure } from './stats.js';
+import { figure, type Figure } from './stats.js';
 
 /** The queue row of `npm run bench`: a turn of N agents on a slow model, its calls made by worker processes. */
 export interface QueueFigure {
@@ -56,10 +56,14 @@ export async function queueBench(scratch: string, workerScript: string): Promise
     const turnMs: number[] = [];
     try {
       const turn = async (): Promise<number> => {
-        const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+        let called = 0;
+        let errors = 0;
         const start = performance.now();
-        for await (const event of engine.turn(result)) void event;
-        if (result.stats.called !== AGENTS || result.stats.errors > 0) throw new Error(`a queue turn called ${result.stats.called} agents with ${result.stats.errors} error(s)`);
+        for await (const event of engine.turn()) {
+          if (event.type === 'agent-called') called += 1;
+          if (event.type === 'agent-error') errors += 1;
+        }
+        if (called !== AGENTS || errors > 0) throw new Error(`a queue turn called ${called} agents with ${errors} error(s)`);
         return performance.now() - start;
       };
       const firstTurn = turn();
@@ -85,12 +89,8 @@ export async function queueBench(scratch: string, workerScript: string): Promise
   }
 }
 
-/** The row as the markdown of bench/results.md shows it. */
-export function queueMarkdown(row: QueueFigure): string[] {
-  return [
-    `## 6. Workers over Redis: ${row.agents.toLocaleString('en-US')} agents, a model that takes ${row.delayMs} ms`,
-    '',
-    `${row.workers} \`lemming worker\` processes with concurrency ${row.concurrency} each (one queue, a local redis-server): a turn took ${showMs(row.turn)} against a target of ${row.target.toFixed(0)} ms (1.3 × ⌈${row.agents}/${row.workers * row.concurrency}⌉ × ${row.delayMs} ms).`,
-    '',
-  ];
+// Run as a script (by bench/sections/queue-workers.ts): `queue-bench.js SCRATCH`, prints the figure as JSON.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const worker = join(fileURLToPath(new URL('.', import.meta.url)), 'queue-worker.js');
+  process.stdout.write(`${JSON.stringify(await queueBench(process.argv[2] ?? '.', worker))}\n`);
 }

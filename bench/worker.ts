@@ -5,6 +5,7 @@ import { Engine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
 import { OfflineProvider } from '../src/providers/offline/offline-provider.js';
 import type { Provider } from '../src/providers/provider.js';
+import { keepYoungGenerationSmall } from '../src/cli/young-generation.js';
 import { NextAgentProvider } from './bench-providers.js';
 import { agentName, buildOrg, type OrgShape } from './build-org.js';
 
@@ -15,13 +16,21 @@ export interface Job extends OrgShape {
   turns: number;
 }
 
+/** What a `run` job measured: every turn, the first one (a fresh process's) included. */
 export interface JobResult {
   turnMs: number[];
   called: number[];
-  buildMs: number;
+  /** Opening the engine: the lock, loading the org, repairing the record. */
   openMs: number;
   peakRssMb: number;
-  root?: string;
+}
+
+/** What an `alternate` job measured: the turns of two orgs, taken one after the other in one process. */
+export interface AlternateResult {
+  first: number[];
+  second: number[];
+  called: [number, number];
+  peakRssMb: number;
 }
 
 /** Build the job's org in a fresh folder and return it (its own process, so its memory is not counted). */
@@ -32,33 +41,68 @@ function buildJob(job: Job): { root: string; buildMs: number } {
   return { root, buildMs: performance.now() - buildStart };
 }
 
-async function runJob(job: Job, root: string, keep: boolean): Promise<JobResult> {
-  const buildMs = 0;
+function openEngine(job: Job, root: string): Engine {
   const names = Array.from({ length: job.agents }, (_, index) => agentName(index));
   const provider: Provider = job.provider === 'offline' ? new OfflineProvider() : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0);
+  return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
+}
+
+async function timeTurn(engine: Engine): Promise<{ ms: number; called: number }> {
+  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const start = performance.now();
+  for await (const event of engine.turn(result)) void event;
+  return { ms: performance.now() - start, called: result.stats.called };
+}
+
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function runJob(job: Job, root: string): Promise<JobResult> {
   const openStart = performance.now();
-  const engine = Engine.open({ root, providerFactory: () => provider, command: 'bench' });
+  const engine = openEngine(job, root);
   const openMs = performance.now() - openStart;
   const turnMs: number[] = [];
   const called: number[] = [];
   try {
     for (let index = 0; index < job.turns; index += 1) {
-      const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
-      const start = performance.now();
-      for await (const event of engine.turn(result)) void event;
-      turnMs.push(performance.now() - start);
-      called.push(result.stats.called);
+      const turn = await timeTurn(engine);
+      turnMs.push(turn.ms);
+      called.push(turn.called);
     }
   } finally {
     engine.close();
   }
-  if (!keep) rmSync(root, { recursive: true, force: true });
-  return { turnMs, called, buildMs, openMs, peakRssMb: process.resourceUsage().maxRSS / 1024, ...(keep ? { root } : {}) };
+  return { turnMs, called, openMs, peakRssMb: peakRssMb() };
 }
 
-const [mode, jobText, root, keepFlag] = process.argv.slice(2);
+/** Turns of two orgs in alternation, so whatever else the machine does weighs on both alike. */
+async function alternateJob(job: Job, roots: [string, string]): Promise<AlternateResult> {
+  const engines = [openEngine(job, roots[0]), openEngine(job, roots[1])] as const;
+  const times: [number[], number[]] = [[], []];
+  const called: [number, number] = [0, 0];
+  try {
+    for (let index = 0; index < job.turns; index += 1) {
+      for (const which of [0, 1] as const) {
+        const turn = await timeTurn(engines[which]);
+        times[which].push(turn.ms);
+        called[which] = turn.called;
+      }
+    }
+  } finally {
+    for (const engine of engines) engine.close();
+  }
+  return { first: times[0], second: times[1], called, peakRssMb: peakRssMb() };
+}
+
+const [mode, jobText, ...roots] = process.argv.slice(2);
+// Turns run in this process as `lemming run` runs them, with the same heap settings.
+if (mode !== 'build') await keepYoungGenerationSmall();
 const job = JSON.parse(jobText ?? '{}') as Job;
-const work = mode === 'build' ? Promise.resolve(buildJob(job)) : runJob(job, root ?? '', keepFlag === '--keep');
+const work =
+  mode === 'build'
+    ? Promise.resolve(buildJob(job))
+    : mode === 'alternate'
+      ? alternateJob(job, [roots[0] ?? '', roots[1] ?? ''])
+      : runJob(job, roots[0] ?? '');
 work.then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error: unknown) => {

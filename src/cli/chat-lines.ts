@@ -4,10 +4,10 @@ import { HUMAN } from '../org/names.js';
 import type { ChatBackend } from '../ui/chat/chat-backend.js';
 import { describeOutcome, type ChatDriver } from '../ui/chat/chat-driver.js';
 import type { ChatSession } from '../ui/chat/chat-session.js';
-import type { ChatMessage } from '../ui/chat/conversation.js';
-import { replyLines } from '../ui/chat/reply-lines.js';
+import { messageLines, replyLines } from '../ui/chat/reply-lines.js';
 import { watchOrgFiles, type FileWatch } from '../ui/watch/org-files-watcher.js';
 import type { Output } from './cli-context.js';
+import { problemLines } from './org-for-reading.js';
 import { formatEvent } from './format-event.js';
 import { paintEvent } from './paint-event.js';
 import { stopOnSignal } from './stop-signal.js';
@@ -30,7 +30,8 @@ export interface ChatLinesOptions {
  * arrives and marked read, as `lemming inbox` does. Ends at `/quit` or end of input.
  */
 export async function chatLines(options: ChatLinesOptions): Promise<number> {
-  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  // Edits are watched without a drive too: a person mending a broken file sees it acknowledged.
+  const watch = watchOrgFiles(options.root, { edits: true, mail: true });
   try {
     // Mail written from the first line on must be seen: say hello only once the watcher sees every outbox.
     await watch.ready;
@@ -45,12 +46,13 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
   const { backend, session, output } = options;
   const about = backend.describe();
   output.out(`chat as ${HUMAN} in ${about.org} (turn ${about.turn}), writing to ${session.correspondent ?? 'nobody'}; /help lists the commands`);
+  for (const line of problemLines(backend.problems())) output.out(line);
   const seen = new Set<string>();
   const printNew = (): void => {
     const fresh = backend.messages().filter((message) => message.to === HUMAN && !seen.has(message.id));
     for (const message of fresh.sort((left, right) => left.turn - right.turn || left.id.localeCompare(right.id))) {
       seen.add(message.id);
-      for (const line of messageLines(message)) output.out(line);
+      for (const line of messageLines(message)) output.out(line.text);
     }
     backend.markRead(fresh.filter((message) => message.unread).map((message) => message.id));
   };
@@ -99,13 +101,4 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
   } catch (error) {
     options.output.out(`not driving: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function messageLines(message: ChatMessage): string[] {
-  const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
-  return [
-    `${message.unread ? '●' : ' '} [turn ${message.turn}] ${message.from} → you${reply}: ${message.subject ?? '(no subject)'}`,
-    ...message.body.split('\n').map((line) => `    ${line}`),
-    `    -- ${message.file}`,
-  ];
 }

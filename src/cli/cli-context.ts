@@ -1,8 +1,22 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LemmingError } from '../errors.js';
 
 /** The org root a command works on: `--root`, or the current folder. */
 export function resolveRoot(options: { root?: string }): string {
   return resolve(options.root ?? process.cwd());
+}
+
+/**
+ * The root of a command that works on an org that exists: a missing folder is a mistyped
+ * `--root`, said as such rather than as a list of the org files it lacks.
+ */
+export function requireRootFolder(root: string): string {
+  if (!existsSync(root)) {
+    throw new LemmingError('no-root', `${root}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${root}\``, { exitCode: 2 });
+  }
+  if (!statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder that holds org/ and agents/`, { exitCode: 2 });
+  return root;
 }
 
 /** Where a command writes. Injected so tests can capture output without spawning a process. */

@@ -1,6 +1,7 @@
-import { formatProblem } from '../errors.js';
+import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { showCredits } from '../ui/shared/format.js';
+import { describeRefusal } from '../engine/turn/refusal-text.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {
@@ -8,17 +9,10 @@ export function formatEvent(event: EngineEvent): string | undefined {
   switch (event.type) {
     case 'run-started':
       return `${event.resumed ? 'resuming an unfinished turn of' : 'running'} ${event.org} in ${event.root} (last finished turn: ${event.turn})`;
-    case 'org-reloaded': {
-      const parts = event.files.map((file) => `${file} reloaded`);
-      if (event.joined.length > 0) parts.push(`joined: ${event.joined.join(', ')}`);
-      if (event.left.length > 0) parts.push(`left: ${event.left.join(', ')}`);
-      return `${turn}${parts.join('; ')}`;
-    }
+    case 'org-reloaded':
+      return `${turn}${reloadText(event)}`;
     case 'org-invalid':
-      return `${turn}the org's files have errors; the last valid version stays in force:\n${event.problems
-        .filter((problem) => problem.severity === 'error')
-        .map((problem) => `  ${formatProblem(problem)}`)
-        .join('\n')}`;
+      return `${turn}${invalidText(event)}`;
     case 'warning':
       return `${turn}warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'turn-started':
@@ -30,7 +24,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'message-delivered':
       return `${turn}${event.message.from} -> ${event.message.to}: ${event.message.subject ?? event.message.preview}`;
     case 'message-refused':
-      return `${turn}refused ${event.from} -> ${event.to}: ${event.reason}`;
+      return `${turn}refused ${describeRefusal(event)}`;
     case 'memory-written':
       return undefined;
     case 'credits-charged':
@@ -39,10 +33,14 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent}: ${event.message}`;
     case 'agent-error':
       return `${turn}${event.agent} error: ${event.message}`;
+    case 'agent-retrying':
+      return `${turn}${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-held':
+      return `${turn}${event.agent} not called: its model ${event.model} failed in ${event.failedTurns} turns in a row (last: ${event.cause}); its mail waits (\`lemming retry ${event.agent}\`)`;
     case 'agent-done':
       return undefined;
     case 'turn-finished':
-      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
     case 'run-finished':
       return undefined;
   }

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { processOutput, resolveRoot } from './cli-context.js';
+import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
+
+// commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
+// that `import` would cost every command at start-up.
+const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
 
 const output = processOutput;
 
@@ -99,12 +103,15 @@ program
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
-const root = (): string => resolveRoot(program.opts<{ root?: string }>());
+/** The root of a command that makes an org where there is none (`bootstrap`, `demo`). */
+const newRoot = (): string => resolveRoot(program.opts<{ root?: string }>());
+/** The root of every other command: the folder must exist. */
+const root = (): string => requireRootFolder(newRoot());
 
 program
   .command('bootstrap')
   .description('write the default org into the root; never overwrites a file you edited, repairs missing folders')
-  .action(() => execute(async () => (await import('./commands/bootstrap.js')).bootstrapCommand(root(), output)));
+  .action(() => execute(async () => (await import('./commands/bootstrap.js')).bootstrapCommand(newRoot(), output)));
 
 program
   .command('run')
@@ -112,7 +119,7 @@ program
   .option('--turns <n>', 'run at most this many turns (default: org.yaml engine.max_turns)', positiveInteger)
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
-  .option('--json', 'print events as one JSON object per line')
+  .addOption(new Option('--json', 'print events as one JSON object per line').conflicts('plain'))
   .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
@@ -171,7 +178,7 @@ program
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
   .option('--json', 'print events as one JSON object per line')
   .action((options: { turns?: number; json?: boolean }) =>
-    execute(async () => (await import('./commands/demo.js')).demoCommand(root(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}) }, output)),
+    execute(async () => (await import('./commands/demo.js')).demoCommand(newRoot(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}) }, output)),
   );
 
 program
@@ -238,6 +245,12 @@ program
   .argument('<agent>')
   .argument('<credits>', 'how many credits, for example 0.5', credits)
   .action((agent: string, credits: number) => execute(async () => (await import('./commands/top-up.js')).topUpCommand(root(), agent, credits, output)));
+
+program
+  .command('retry')
+  .description('call an agent held because its models kept failing again, from the next turn')
+  .argument('<agent>')
+  .action((agent: string) => execute(async () => (await import('./commands/retry.js')).retryCommand(root(), agent, output)));
 
 program
   .command('validate')

@@ -12,11 +12,13 @@ function styleOf(event: EngineEvent): Style | undefined {
   switch (event.type) {
     case 'message-refused':
     case 'agent-error':
+    case 'agent-held':
     case 'org-invalid':
       return 'red';
     case 'warning':
     case 'agent-skipped':
     case 'agent-note':
+    case 'agent-retrying':
       return 'yellow';
     case 'org-reloaded':
       return 'green';

@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
-import { finishReason, showCredits } from '../ui/shared/format.js';
+import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
 /** Events without the terminal UI: readable lines, or one JSON object per line. */
@@ -34,6 +34,11 @@ export function strandedLine(finished: RunFinished): string | undefined {
   return finished.stranded.length > 0 ? `Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`lemming top-up <agent> <credits>\`).` : undefined;
 }
 
+/** The line naming agents whose mail waits on models that keep failing. */
+export function failingLine(finished: RunFinished): string {
+  return `Mail waits for agents whose models keep failing: ${finished.failing.join(', ')}; the human's inbox says why (\`lemming inbox\`), and \`lemming retry <agent>\` tries again.`;
+}
+
 /** Where a run's files are and what to look at next. */
 export function whereToLook(root: string): string {
   return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`;
@@ -46,9 +51,10 @@ export function runSummary(finished: RunFinished, root: string): string[] {
   const stranded = strandedLine(finished);
   return [
     ...(stranded ? [stranded] : []),
+    ...(finished.failing.length > 0 ? [failingLine(finished)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished)}.`,
-    `${totals.delivered} message(s) delivered, ${totals.refused} refused, ${totals.errors} error(s); ` +
-      `${tokens.toLocaleString('en-US')} tokens, ${showCredits(totals.credits)} credits spent.`,
+    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
+      `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
     whereToLook(root),
   ];
 }

@@ -20,8 +20,14 @@ export async function runWithLines(
   try {
     const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour });
     if (finished && mode === 'plain') for (const line of runSummary(finished, engine.root)) output.out(line);
-    return { ...(finished ? { finished } : {}), exitCode: finished?.reason === 'stopped' ? 130 : 0 };
+    return { ...(finished ? { finished } : {}), exitCode: exitCodeOf(finished) };
   } finally {
     stop.dispose();
   }
+}
+
+/** 130 when the run was stopped; 1 when the work left waits on models that keep failing; otherwise 0. */
+export function exitCodeOf(finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined): number {
+  if (finished?.reason === 'stopped') return 130;
+  return finished?.reason === 'models-failing' ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { formatProblem } from '../errors.js';
 import { OrgLoader } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
@@ -21,6 +22,9 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail } from './human/waiting-mail.js';
+import { FailingAgents } from './turn/failing-agents.js';
+import { unreachableNotice } from './turn/unreachable-notice.js';
+import { UnreachableModelError } from '../providers/reachability.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -49,7 +53,7 @@ export interface RunOptions {
 }
 
 function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
 }
 
 /**
@@ -69,6 +73,8 @@ export class Engine {
   private state: EngineState;
   private hints: OutboxHints;
   private journal: JournalRecord[];
+  /** Warnings about the org's files already told: every load finds them again until the file is edited. */
+  private readonly warnedAbout = new Set<string>();
 
   private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
@@ -121,6 +127,22 @@ export class Engine {
     }
   }
 
+  /**
+   * Before the first turn of a run: stop with UnreachableModelError, and a notice in the
+   * human's inbox, when an agent's every model is on a server nothing answers at.
+   */
+  async checkModelsReachable(): Promise<void> {
+    const unreachable = (await this.factory.probe?.(this.org)) ?? [];
+    if (unreachable.length === 0) return;
+    const notice = unreachableNotice(unreachable, this.state.turn);
+    if (!this.state.humanNotices.some((existing) => existing.id === notice.id)) {
+      // Only the human's notices change, and the file is replaced atomically: an unfinished turn's journal is untouched.
+      this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
+      saveState(statePaths(this.root).state, this.state);
+    }
+    throw new UnreachableModelError(unreachable);
+  }
+
   get currentOrg(): Org {
     return this.org;
   }
@@ -140,7 +162,8 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
-    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable)) return true;
+    const failing = FailingAgents.load(this.root);
+    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable && !failing.isHeld(this.org, agent.name))) return true;
     const members = new Set(this.state.members);
     const takenPath = statePaths(this.root).taken;
     for (const name of this.org.agents.keys()) {
@@ -157,9 +180,9 @@ export class Engine {
   async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
-    const totals: RunTotals = { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
-    let reason: 'idle' | 'turn-cap' | 'stopped' = 'turn-cap';
+    let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
       if (options.signal?.aborted) {
         reason = 'stopped';
@@ -178,6 +201,7 @@ export class Engine {
       }
       totals.turns += 1;
       totals.delivered += result.stats.delivered;
+      totals.fromHuman += result.stats.fromHuman;
       totals.refused += result.stats.refused;
       totals.errors += result.stats.errors;
       totals.inputTokens += result.stats.inputTokens;
@@ -185,10 +209,13 @@ export class Engine {
       totals.credits += result.stats.credits;
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
-    const stranded = agentsWithMail(this.root, this.org, this.state)
-      .filter((agent) => !agent.payable)
-      .map((agent) => agent.name);
-    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded };
+    const waiting = agentsWithMail(this.root, this.org, this.state);
+    const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
+    const held = FailingAgents.load(this.root);
+    const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
+    // Idle only because the agents with mail wait for models that keep failing: the work is not done.
+    if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
+    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded, failing };
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */
@@ -236,16 +263,22 @@ export class Engine {
     const loaded = this.loader.load();
     const turn = this.state.turn + 1;
     const events: EngineEvent[] = [];
-    if (loaded.keptLastValid) {
-      events.push({ type: 'org-invalid', turn, problems: loaded.problems });
-    } else if (loaded.org) {
-      if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0) {
-        events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, joined: loaded.joined, left: loaded.left });
-        this.providers.clear();
-        this.chains.clear();
-      }
-      this.org = loaded.org;
+    if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0 || loaded.fixed.length > 0) {
+      events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, fixed: loaded.fixed, joined: loaded.joined, left: loaded.left });
+      this.providers.clear();
+      this.chains.clear();
     }
+    // Each file stands on its own: the valid edits above apply even while another file is broken.
+    if (loaded.keptLastValid) events.push({ type: 'org-invalid', turn, problems: loaded.problems });
+    for (const problem of loaded.problems) {
+      if (problem.severity !== 'warning') continue;
+      const text = formatProblem(problem);
+      if (this.warnedAbout.has(text)) continue;
+      this.warnedAbout.add(text);
+      const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
+      events.push({ type: 'warning', turn, file: where, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` });
+    }
+    this.org = loaded.org;
     return events;
   }
 

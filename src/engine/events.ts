@@ -27,7 +27,9 @@ export type SkipReason = 'out-of-credits' | 'insufficient-credits';
  */
 export type EngineEvent =
   | { type: 'run-started'; root: string; org: string; turn: number; resumed: boolean }
-  | { type: 'org-reloaded'; turn: number; files: string[]; joined: string[]; left: string[] }
+  /** Hand edits the turn uses: `files` took effect, `fixed` had errors and have none now, agents joined or left. */
+  | { type: 'org-reloaded'; turn: number; files: string[]; fixed: string[]; joined: string[]; left: string[] }
+  /** Some files have errors: each keeps its last valid version (a new agent's broken resume keeps it out) and the turn runs. */
   | { type: 'org-invalid'; turn: number; problems: Problem[] }
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
@@ -45,28 +47,42 @@ export type EngineEvent =
       notice?: string;
       /** The message file, when a scan of an outbox refused one (relative to the org root). */
       file?: string;
+      /** Several sends of one reply refused for the same reason, reported once: how many (`to` is the first). */
+      count?: number;
+      /** With `count`: the first few recipients. */
+      recipients?: string[];
     }
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   | { type: 'agent-note'; turn: number; agent: string; message: string }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
+  /** A failed attempt will be tried again after `waitMs`: shown as it happens, not after the call. */
+  | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
+  /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
+  | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   | {
       type: 'run-finished';
-      reason: 'idle' | 'turn-cap' | 'stopped';
+      /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */
+      reason: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
       turns: number;
       lastTurn: number;
       totals: RunTotals;
       /** Agents with unread mail that wait for credits (`lemming top-up`). */
       stranded: string[];
+      /** Agents with unread mail held because their models keep failing (`lemming retry <agent>`). */
+      failing: string[];
     };
 
 /** Counts for one turn, carried by `turn-finished`. */
 export interface TurnStats {
   called: number;
   skipped: number;
+  /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
+  /** Messages the human wrote, taken in: the person's requests, not the org's work. */
+  fromHuman: number;
   refused: number;
   errors: number;
   inputTokens: number;
@@ -80,7 +96,10 @@ export interface TurnStats {
 /** Sums of the turn stats over a whole run, carried by `run-finished`. */
 export interface RunTotals {
   turns: number;
+  /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
+  /** Messages the human wrote, taken in. */
+  fromHuman: number;
   refused: number;
   errors: number;
   inputTokens: number;

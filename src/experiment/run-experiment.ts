@@ -102,7 +102,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       return;
     }
     writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
-    options.log(`${run.run}: ${metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : `stopped at the turn cap (${metrics.turns})`}, ${metrics.messages} message(s), ${metrics.credits} credits`);
+    const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
+    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits`);
   });
 
   const runs = planned.flatMap((run) => {

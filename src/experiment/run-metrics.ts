@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineEvent } from '../engine/events.js';
 import { readLedgerFrom } from '../engine/record/ledger.js';
 import { agentPaths, statePaths } from '../engine/record/state-paths.js';
 import { HUMAN } from '../org/names.js';
@@ -9,8 +10,8 @@ import type { RunAttempt } from './run-process.js';
 export interface RunMetrics {
   run: string;
   variant: string;
-  /** How the last attempt ended: idle, the turn cap, stopped, or failed (the process exited with an error). */
-  ended: 'idle' | 'turn-cap' | 'stopped' | 'failed';
+  /** How the last attempt ended, as the engine said (idle, the turn cap, …), or failed: the process exited with an error. */
+  ended: Extract<EngineEvent, { type: 'run-finished' }>['reason'] | 'failed';
   /** The last finished turn. */
   turns: number;
   /** The turn at which the org fell idle; null when it did not. */
@@ -58,9 +59,9 @@ function round(credits: number): number {
 
 /** Measure a run from its files (logs, ledger) and its attempts. */
 export function measureRun(root: string, run: string, variant: string, attempts: RunAttempt[]): RunMetrics {
-  const last = attempts.at(-1);
-  const finished = last?.finished;
-  const ended: RunMetrics['ended'] = !finished || last?.exitCode !== 0 && finished.reason !== 'stopped' ? 'failed' : finished.reason;
+  const finished = attempts.at(-1)?.finished;
+  // A run that said how it ended has ended that way (models that keep failing are an outcome too); one that did not, failed.
+  const ended: RunMetrics['ended'] = finished ? finished.reason : 'failed';
   const metrics: RunMetrics = {
     run,
     variant,

@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMessage } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
-import { messageId, parseMessageFileName, padTurn, type Message } from './message.js';
+import { messageId, padSeq, padTurn, parseMessageFileName, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
@@ -20,6 +20,28 @@ export function listMessageFiles(root: string, agent: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * Whether a message with this id lies in an outbox. An id names its sender, turn and
+ * sequence (`000012-manager-001`), or, for a file someone dropped in under a name of
+ * their own, its sender and file name (`000012-manager-note.md`).
+ */
+export function messageExists(root: string, id: string): boolean {
+  const made = /^(\d{6,})-([a-z][a-z0-9_-]{0,63})-(\d{3,})$/.exec(id);
+  if (made?.[1] !== undefined && made[2] !== undefined && made[3] !== undefined) {
+    const prefix = `${padTurn(Number(made[1]))}-${padSeq(Number(made[3]))}-`;
+    if (listMessageFiles(root, made[2]).some((name) => name.startsWith(prefix))) return true;
+  }
+  const dropped = /^\d{6,}-(.+\.md)$/.exec(id)?.[1];
+  if (dropped === undefined) return false;
+  // The sender's name may itself hold "-": try each place the name could end.
+  for (let end = dropped.indexOf('-'); end > 0; end = dropped.indexOf('-', end + 1)) {
+    const sender = dropped.slice(0, end);
+    const file = dropped.slice(end + 1);
+    if (/^[a-z][a-z0-9_-]{0,63}$/.test(sender) && !file.includes('/') && existsSync(join(root, outboxPath(sender), file))) return true;
+  }
+  return false;
 }
 
 /** Files larger than this are read only up to it; the body is cut and says so. */

@@ -23,3 +23,18 @@ export function sliceWhole(text: string, limit: number): string {
   const last = text.charCodeAt(limit - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
 }
+
+/**
+ * A body cut to `limit` characters, ending with a line that says how much was cut and why,
+ * so the reader knows there was more. Pure.
+ */
+export function capBody(text: string, limit: number): string {
+  const over = charactersOverCap(text, limit);
+  if (over === 0) return text;
+  return `${text.slice(0, text.length - over)}\n\n[lemming: ${over} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
+}
+
+/** How many characters `capBody` cuts from `text`: 0 when it fits. */
+export function charactersOverCap(text: string, limit: number): number {
+  return text.length - sliceWhole(text, limit).length;
+}

@@ -15,6 +15,17 @@ export interface OrgParts {
   resumes: ReadonlyMap<string, ParsedResume>;
   /** Agents whose resume exists but has errors of its own: they exist, for the chart's checks. */
   brokenResumes?: ReadonlySet<string>;
+  /** False when org.yaml is a stand-in for a broken one: its problems are reported already, so resumes' models are not checked. */
+  checkModels?: boolean;
+  /** False when the chart is a stand-in for a broken one: no agent is reported as missing from it. */
+  chartUsable?: boolean;
+}
+
+/** What is wrong with the models a resume names, given the registry's keys: one message per unknown name. Pure. */
+export function unknownModels(models: readonly string[], registry: readonly string[]): string[] {
+  return models
+    .filter((model) => model !== HUMAN_MODEL && !registry.includes(model))
+    .map((model) => `names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${registry.join(', ') || 'none'})`);
 }
 
 const CHART = 'org/chart.yaml';
@@ -29,23 +40,30 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     problems.push({ file: CHART, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity });
   };
 
+  // A name the chart gives that has no agent (a folder deleted, a typo) is ignored with a warning until the
+  // chart is edited: one stale line must not stop the rest of the org.
+  const ignoredUntilEdited = 'ignored until you edit the chart';
   for (const name of Object.keys(chart.agents)) {
     if (!isValidAgentName(name)) chartProblem(['agents', name], `is not a valid agent name; ${AGENT_NAME_HINT}`);
     else if (!exists(name)) {
-      chartProblem(['agents', name], `names an agent that does not exist: there is no agents/${name}/resume.md`);
+      chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md); ${ignoredUntilEdited}`, 'warning');
     }
   }
+  const missing = new Set<string>();
   for (const [name, entry] of Object.entries(chart.agents)) {
+    if (!exists(name)) continue;
     const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && exists(other));
     if (entry.reports_to !== null && !known(entry.reports_to)) {
-      chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org`);
+      missing.add(entry.reports_to);
+      chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org; ${ignoredUntilEdited}`, 'warning');
     }
     for (const field of ['send_to', 'read_from'] as const) {
       entry[field].forEach((other, index) => {
         if (!known(other)) {
           chartProblem(
             ['agents', name, field, index],
-            `names ${JSON.stringify(other)}, which is not an agent of this org; use an agent's folder name or "*"`,
+            `names ${JSON.stringify(other)}, which is not an agent of this org; ${ignoredUntilEdited} (use an agent's folder name or "*")`,
+            'warning',
           );
         }
       });
@@ -66,17 +84,14 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     };
     if (isHuman && models.length > 1) resumeProblem('model', 'the person is `model: human`, with no other model');
     if (name === HUMAN && !isHuman) resumeProblem('model', 'the human agent must have `model: human`');
-    for (const model of models) {
-      if (model !== HUMAN_MODEL && !(model in orgFile.models)) {
-        const known = Object.keys(orgFile.models).join(', ');
-        resumeProblem('model', `names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${known})`);
-      }
+    if (parts.checkModels !== false) {
+      for (const message of unknownModels(models, Object.keys(orgFile.models))) resumeProblem('model', message);
     }
     if (!isHuman && front.credits === undefined) {
       resumeProblem('credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
     }
     const entry = chart.agents[name];
-    if (!entry) {
+    if (!entry && parts.chartUsable !== false) {
       problems.push({
         file: CHART,
         field: `agents.${name}`,
@@ -93,7 +108,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       schedule: front.schedule,
       tools: front.tools,
       instructions: resume.instructions,
-      reportsTo: entry?.reports_to ?? null,
+      reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),
       readFrom: audience(entry?.read_from ?? []),
       resumeFile: file,

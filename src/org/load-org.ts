@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
-import { assembleOrg } from './assemble-org.js';
+import { unknownModels } from './assemble-org.js';
 import { AGENT_NAME_HINT, isValidAgentName } from './names.js';
 import type { Org } from './org.js';
 import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
+import type { OrgFile } from './schema.js';
+import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 /** The org's name, engine settings and model registry, relative to the root. */
 export const ORG_FILE = 'org/org.yaml';
@@ -20,99 +22,161 @@ interface CachedFile<T> {
   fromDisk: boolean;
 }
 
-/** The outcome of one load: the org in force, its problems, and what changed since the last valid load. */
+/** The outcome of one load: the org in force, its problems, and what changed since the last load. */
 export interface OrgLoadResult {
-  /** The org in force: the freshly loaded one, or the last valid one when the files are now broken. */
-  org?: Org;
-  /** Errors (the files are unusable) and warnings (usable, but look). */
+  /**
+   * The org in force: each file's newest valid version, or its last valid one while it is broken.
+   * Before any valid load, a file that never was valid is left out (a resume) or stands in empty
+   * (org.yaml, the chart): enough to show a person their org while they mend it.
+   */
+  org: Org;
+  /** Errors (a file's edit is not used) and warnings (used, but look). */
   problems: Problem[];
   /** Files whose edits took effect with this load, relative to the root. */
   reloaded: string[];
-  /** Agents that joined or left since the last valid load. */
+  /** Files that had errors at the last load and have none now. */
+  fixed: string[];
+  /** Agents that joined or left since the last load. */
   joined: string[];
   left: string[];
-  /** True when the files are broken and `org` is the last valid version. */
+  /** True when some file on disk has errors, so an earlier version of it (or none) is in force. */
   keptLastValid: boolean;
+  /** org.yaml or the chart when neither now nor before did it have a valid version. */
+  standIns: string[];
+}
+
+interface Computed {
+  /** Undefined when no file changed since the last load. */
+  settled?: Settled;
+  problems: Problem[];
+  stamps: Map<string, string>;
+  usedDiskCache: boolean;
 }
 
 /**
  * Loads the org from its files, re-reading only files whose size or mtime changed,
  * so a turn can reload a large org cheaply and every hand edit takes effect next turn.
+ * Each file's last valid version is kept apart (see settle-org.ts).
  */
 export class OrgLoader {
   readonly root: string;
   private readonly cache = new Map<string, CachedFile<unknown>>();
-  private lastValid?: Org;
-  private lastValidStamps = new Map<string, string>();
   private readonly diskCache: ParsedFileCache;
-  private useDiskCache = true;
+  /** The version in force of each file, after the last load. */
+  private inForce = new Map<string, Version<unknown>>();
+  private last?: { result: OrgLoadResult; stamps: Map<string, string>; errorFiles: Set<string> };
+  /** True once a load had no errors: from then on a broken file always has a valid version to fall back on. */
+  private everValid = false;
 
   constructor(root: string) {
     this.root = root;
     this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
   }
 
-  /** Load the org, or throw InvalidOrgError when it has errors and there is no last valid version. */
+  /**
+   * Load the org, or throw InvalidOrgError with every problem when a file has errors and
+   * has never had a valid version (an engine starts only on a wholly valid org).
+   */
   loadOrThrow(): OrgLoadResult {
     const result = this.load();
-    if (!result.org) throw new InvalidOrgError(result.problems);
+    if (!this.everValid) throw new InvalidOrgError(result.problems);
     return result;
   }
 
   load(): OrgLoadResult {
-    const result = this.loadOnce(true);
-    if ((result.org && !result.keptLastValid) || !this.usedDiskCache) return result;
-    // Something is wrong across files: parse everything afresh, so each problem has its line.
-    for (const [file, cached] of this.cache) if (cached.fromDisk) this.cache.delete(file);
-    return this.loadOnce(false);
+    let computed = this.compute(true);
+    if (computed.usedDiskCache && computed.problems.length > 0) {
+      // Something is wrong across files: parse everything afresh, so each problem has its line.
+      for (const [file, cached] of this.cache) if (cached.fromDisk) this.cache.delete(file);
+      computed = this.compute(false);
+    }
+    return this.commit(computed);
   }
 
-  private usedDiskCache = false;
-
-  private loadOnce(useDiskCache: boolean): OrgLoadResult {
-    this.usedDiskCache = false;
-    this.useDiskCache = useDiskCache;
+  private compute(useDiskCache: boolean): Computed {
+    const reading = { useDiskCache, usedDiskCache: false };
     const problems: Problem[] = [];
     const stamps = new Map<string, string>();
-    const orgFile = this.readParsed(ORG_FILE, parseOrgFile, problems, stamps);
-    const chart = this.readParsed(CHART_FILE, parseChartFile, problems, stamps);
-    const resumes = new Map<string, ParsedResume>();
+    const orgFile = this.readParsed(ORG_FILE, parseOrgFile, problems, stamps, reading);
+    const chart = this.readParsed(CHART_FILE, parseChartFile, problems, stamps, reading);
+    const resumes = new Map<string, FileVersions<ParsedResume>>();
     const brokenResumes = new Set<string>();
+    const registry = modelKeys(orgFile);
     for (const name of this.agentFolders(problems)) {
       const file = `agents/${name}/resume.md`;
-      const resume = this.readParsed(file, (text) => parseResume(text, file), problems, stamps, 'agent');
-      if (resume.value) resumes.set(name, resume.value);
-      else brokenResumes.add(name);
+      const resume = this.readParsed(file, (text) => parseResume(text, file), problems, stamps, reading, 'agent');
+      const versions = this.versions(file, resume, stamps);
+      if (versions.current || versions.last) resumes.set(name, versions);
+      if (!resume.value) {
+        brokenResumes.add(name);
+        // Its other errors hold the model check back; report a misspelt model in the same pass.
+        if (registry) problems.push(...rawModelProblems(file, resume, registry));
+      }
     }
-    let org: Org | undefined;
-    if (this.lastValid && problems.length === 0 && sameStamps(stamps, this.lastValidStamps)) {
+    if (this.last && sameStamps(stamps, this.last.stamps)) return { problems: this.last.result.problems, stamps, usedDiskCache: false };
+    const settled = settleOrg({
+      root: this.root,
+      fallbackName: basename(this.root),
+      orgFile: this.versions(ORG_FILE, orgFile, stamps),
+      chart: this.versions(CHART_FILE, chart, stamps),
+      resumes,
+      brokenResumes,
+    });
+    problems.push(...settled.problems);
+    for (const name of this.last?.result.org.agents.keys() ?? []) {
+      if (!settled.org.agents.has(name)) {
+        problems.push({ file: `agents/${name}/`, message: `is gone, so ${name} leaves the org at the next turn`, severity: 'warning' });
+      }
+    }
+    return { settled, problems, stamps, usedDiskCache: reading.usedDiskCache };
+  }
+
+  private commit(computed: Computed): OrgLoadResult {
+    const { settled, problems, stamps } = computed;
+    const previous = this.last;
+    if (!settled && previous) {
       // Nothing changed since the last load: the same org object, so what was computed for it stays valid.
-      return { org: this.lastValid, problems, reloaded: [], joined: [], left: [], keptLastValid: false };
+      return { ...previous.result, reloaded: [], fixed: [], joined: [], left: [] };
     }
-    if (orgFile.value && chart.value) {
-      // Cross-check what did parse, so one run of `validate` reports every problem.
-      const assembled = assembleOrg({
-        root: this.root,
-        orgFile: orgFile.value,
-        chart: chart.value,
-        chartLineOf: chart.lineOf ?? (() => undefined),
-        resumes,
-        brokenResumes,
-      });
-      problems.push(...assembled.problems);
-      if (problems.every((problem) => problem.severity !== 'error')) org = assembled.org;
+    if (!settled) throw new Error('a first load always settles the org');
+    const errorFiles = new Set(problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
+    const before = previous?.result.org;
+    const reloaded = before
+      ? [...settled.inForce].filter(([file, version]) => this.inForce.has(file) && this.inForce.get(file)?.stamp !== version.stamp).map(([file]) => file)
+      : [];
+    const fixed = previous ? [...previous.errorFiles].filter((file) => !errorFiles.has(file)) : [];
+    const joined = before ? [...settled.org.agents.keys()].filter((name) => !before.agents.has(name)) : [];
+    const left = before ? [...before.agents.keys()].filter((name) => !settled.org.agents.has(name)) : [];
+    const unchanged = before && reloaded.length === 0 && joined.length === 0 && left.length === 0 && settled.standIns.length === previous.result.standIns.length;
+    const result: OrgLoadResult = {
+      org: unchanged ? before : settled.org,
+      problems,
+      reloaded,
+      fixed,
+      joined,
+      left,
+      keptLastValid: errorFiles.size > 0,
+      standIns: settled.standIns,
+    };
+    this.inForce = settled.inForce;
+    // A departure is told once; a later load with no change repeats the rest.
+    const steady = problems.filter((problem) => !left.some((name) => problem.file === `agents/${name}/`));
+    this.last = { result: { ...result, problems: steady }, stamps, errorFiles };
+    if (errorFiles.size === 0) {
+      this.everValid = true;
+      this.diskCache.save(stamps.keys());
     }
-    if (!org) {
-      return { ...(this.lastValid ? { org: this.lastValid } : {}), problems, reloaded: [], joined: [], left: [], keptLastValid: !!this.lastValid };
-    }
-    const previous = this.lastValid;
-    const reloaded = previous ? [...stamps].filter(([file, stamp]) => this.lastValidStamps.get(file) !== stamp).map(([file]) => file) : [];
-    const joined = previous ? [...org.agents.keys()].filter((name) => !previous.agents.has(name)) : [];
-    const left = previous ? [...previous.agents.keys()].filter((name) => !org.agents.has(name)) : [];
-    this.lastValid = org;
-    this.lastValidStamps = stamps;
-    this.diskCache.save(stamps.keys());
-    return { org, problems, reloaded, joined, left, keptLastValid: false };
+    return result;
+  }
+
+  /** A file's versions: the one just parsed (if it passed its schema) and the one in force before. */
+  private versions<T>(file: string, parsed: Parsed<T>, stamps: ReadonlyMap<string, string>): FileVersions<T> {
+    const stamp = stamps.get(file);
+    // A fresh loader falls back on the version this machine last loaded with the whole org valid.
+    const last = (this.last ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
+    const current: Version<T> | undefined =
+      parsed.value !== undefined && stamp !== undefined ? { stamp, value: parsed.value, ...(parsed.lineOf ? { lineOf: parsed.lineOf } : {}) } : undefined;
+    return { ...(current ? { current } : {}), ...(last ? { last } : {}) };
   }
 
   private agentFolders(problems: Problem[]): string[] {
@@ -144,6 +208,7 @@ export class OrgLoader {
     parse: (text: string, file: string) => Parsed<T>,
     problems: Problem[],
     stamps: Map<string, string>,
+    reading: { useDiskCache: boolean; usedDiskCache: boolean },
     kind: 'org' | 'agent' = 'org',
   ): Parsed<T> {
     const path = join(this.root, file);
@@ -162,15 +227,15 @@ export class OrgLoader {
     stamps.set(file, stamp);
     const cached = this.cache.get(file) as CachedFile<T> | undefined;
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
-      this.usedDiskCache ||= cached.fromDisk;
+      reading.usedDiskCache ||= cached.fromDisk;
       problems.push(...cached.parsed.problems);
       return cached.parsed;
     }
-    const fromDisk = this.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
+    const fromDisk = reading.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
     if (fromDisk !== undefined) {
       const parsed: Parsed<T> = { value: fromDisk, problems: [] };
       this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: true });
-      this.usedDiskCache = true;
+      reading.usedDiskCache = true;
       return parsed;
     }
     const parsed = parse(readFileSync(path, 'utf8'), file);
@@ -181,15 +246,43 @@ export class OrgLoader {
   }
 }
 
+/** The registry's keys, from org.yaml's value, or from its raw YAML when only other fields are wrong. */
+function modelKeys(orgFile: Parsed<OrgFile>): string[] | undefined {
+  if (orgFile.value) return Object.keys(orgFile.value.models);
+  const models = isRecord(orgFile.raw) ? orgFile.raw.models : undefined;
+  return isRecord(models) ? Object.keys(models) : undefined;
+}
+
+/** Unknown model names in a resume that failed its schema, read from its raw front matter. */
+function rawModelProblems(file: string, resume: Parsed<ParsedResume>, registry: string[]): Problem[] {
+  if (!isRecord(resume.raw) || resume.problems.some((problem) => problem.field === 'model')) return [];
+  const model = resume.raw.model;
+  const models = typeof model === 'string' ? [model] : Array.isArray(model) ? model.filter((name): name is string => typeof name === 'string') : [];
+  const line = resume.lineOf?.(['model']);
+  return unknownModels(models, registry).map((message) => ({ file, field: 'model', ...(line === undefined ? {} : { line }), message, severity: 'error' as const }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string, string>): boolean {
   if (left.size !== right.size) return false;
   for (const [file, stamp] of left) if (right.get(file) !== stamp) return false;
   return true;
 }
 
-/** Load an org once, throwing InvalidOrgError with every problem when it cannot be used. */
+/** Load an org once, throwing InvalidOrgError with every problem when any file has errors. */
 export function loadOrg(root: string): { org: Org; problems: Problem[] } {
   const result = new OrgLoader(root).loadOrThrow();
-  if (!result.org) throw new InvalidOrgError(result.problems);
   return { org: result.org, problems: result.problems };
+}
+
+/**
+ * Load an org to show it, whatever state its files are in: every problem, and the org made of
+ * what is valid (see OrgLoadResult.org). For commands that read, never for one that runs turns.
+ */
+export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
+  const result = new OrgLoader(root).load();
+  return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { quoteName } from './names.js';
+import { didYouMean } from './suggest-name.js';
 import type { Agent, Org } from './org.js';
 
 /** The agent named `name`, or an error that names it and lists the agents there are. */
 export function requireAgent(org: Org, name: string): Agent {
   const agent = org.agents.get(name);
-  if (!agent) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(name)}; agents: ${[...org.agents.keys()].join(', ')}`);
+  if (!agent) throw new LemmingError('unknown-agent', `there is no agent named ${quoteName(name)}${didYouMean(name, org.agents.keys())}; agents: ${[...org.agents.keys()].join(', ')}`);
   return agent;
 }
 

@@ -22,13 +22,15 @@ export interface Parsed<T> {
   problems: Problem[];
   /** 1-based line of a dotted path in the file, when the YAML parsed. */
   lineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
+  /** The YAML's value when it parsed but failed its schema: what can still be checked against other files. */
+  raw?: unknown;
 }
 
 function parseYamlWith<T>(text: string, file: string, schema: z.ZodType<T>, lineOffset = 0): Parsed<T> {
   const { source, problems } = parseYamlSource(text, file, lineOffset);
   if (!source) return { problems };
   const result = schema.safeParse(source.value ?? {});
-  if (!result.success) return { problems: schemaProblems(result.error, file, source), lineOf: source.lineOf };
+  if (!result.success) return { problems: schemaProblems(result.error, file, source), lineOf: source.lineOf, raw: source.value };
   return { value: result.data, problems: [], lineOf: source.lineOf };
 }
 
@@ -59,7 +61,7 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
     };
   }
   const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema, 1);
-  if (!parsed.value) return { problems: parsed.problems };
+  if (!parsed.value) return parsed.raw === undefined ? { problems: parsed.problems } : { problems: parsed.problems, raw: parsed.raw, ...(parsed.lineOf ? { lineOf: parsed.lineOf } : {}) };
   const lineOf = parsed.lineOf ?? (() => undefined);
   return {
     problems: [],

@@ -13,6 +13,7 @@ interface CacheFile {
  */
 export class ParsedFileCache {
   private entries?: CacheFile['entries'];
+  private onDisk?: CacheFile['entries'];
   private dirty = false;
 
   constructor(private readonly path: string) {}
@@ -20,6 +21,14 @@ export class ParsedFileCache {
   get(file: string, stamp: string): unknown {
     const entry = this.load()[file];
     return entry && entry.stamp === stamp ? entry.value : undefined;
+  }
+
+  /**
+   * The file's value as last saved, whatever its stamp: the cache is saved only when the whole
+   * org is valid, so this is the file's last valid version on this machine.
+   */
+  lastSaved(file: string): { stamp: string; value: unknown } | undefined {
+    return this.saved()[file];
   }
 
   set(file: string, stamp: string, value: unknown): void {
@@ -47,13 +56,19 @@ export class ParsedFileCache {
   }
 
   private load(): CacheFile['entries'] {
-    if (this.entries) return this.entries;
+    this.entries ??= { ...this.saved() };
+    return this.entries;
+  }
+
+  /** The entries as they are on disk, read once. */
+  private saved(): CacheFile['entries'] {
+    if (this.onDisk) return this.onDisk;
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.entries = data.version === 1 && typeof data.entries === 'object' ? data.entries : {};
+      this.onDisk = data.version === 1 && typeof data.entries === 'object' ? data.entries : {};
     } catch {
-      this.entries = {};
+      this.onDisk = {};
     }
-    return this.entries;
+    return this.onDisk;
   }
 }

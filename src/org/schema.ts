@@ -37,6 +37,7 @@ function buildSchemas(z: typeof Zod) {
     concurrency: positiveInt.default(8),
     max_messages_per_turn: positiveInt.default(5),
     max_body_chars: positiveInt.default(20_000),
+    max_failed_turns: positiveInt.default(3),
     /** A Redis address: model calls go to `lemming worker` processes instead of being made here. */
     queue: z.string().regex(/^rediss?:\/\/[^/\s]+/).optional(),
     context: z
@@ -120,6 +121,7 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_turns: 'max_turns: 50',
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
+  max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
   queue: 'queue: redis://127.0.0.1:6379   # model calls go to `lemming worker` processes',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',

@@ -1,6 +1,7 @@
 import type { Document } from 'yaml';
 import { yaml } from '../lazy-modules.js';
 import type { Problem } from '../errors.js';
+import { unclosedOpener } from './yaml-mistake.js';
 
 /** A parsed YAML text that can say on which line a field sits. */
 export interface YamlSource {
@@ -23,12 +24,18 @@ export function parseYamlSource(
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (document.errors.length > 0) {
     return {
-      problems: document.errors.map((error) => ({
-        file,
-        line: lineCounter.linePos(error.pos[0]).line + lineOffset,
-        message: `is not valid YAML: ${firstLine(error.message)}`,
-        severity: 'error' as const,
-      })),
+      problems: document.errors.map((error) => {
+        // An unclosed bracket or quote is noticed where the text goes on without it: point at where it opened.
+        const opener = /flow (sequence|map|collection)|missing closing/i.test(error.message) ? unclosedOpener(text, error.pos[0]) : undefined;
+        const char = opener === undefined ? undefined : text[opener];
+        const closer = char === '[' ? ']' : char === '{' ? '}' : char;
+        return {
+          file,
+          line: lineCounter.linePos(opener ?? error.pos[0]).line + lineOffset,
+          message: `is not valid YAML: ${char === undefined ? firstLine(error.message) : `the ${char} opened on this line is never closed with ${closer}`}`,
+          severity: 'error' as const,
+        };
+      }),
     };
   }
   const value: unknown = document.toJS({ maxAliasCount: 100 });

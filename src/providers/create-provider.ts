@@ -5,14 +5,11 @@ import { assertApiKeys, keyLookup, keyVariableFor, type KeyLookup } from './api-
 import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
 import { LazyProvider } from './lazy-provider.js';
-import { MODEL_DEFAULTS } from './model-defaults.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
-import { RateLimitedProvider } from './rate-limited-provider.js';
-import { RateLimiter } from './rate-limiter.js';
+import { findUnreachableModels, type UnreachableModel } from './reachability.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
-import { RetryingProvider } from './retrying-provider.js';
 import type { Sleep } from './sleep.js';
 
 /**
@@ -24,6 +21,11 @@ import type { Sleep } from './sleep.js';
 export interface ProviderFactory {
   (modelKey: string, entry: ModelEntry): Provider;
   preflight?(org: Org): void;
+  /**
+   * When present, runs before the first turn of a run: the entries whose servers nothing
+   * answers at (see reachability.ts). Replays and injected `fetch`es reach no server, so have none.
+   */
+  probe?(org: Org): Promise<UnreachableModel[]>;
 }
 
 /** What `lemming run` builds its providers from. */
@@ -69,6 +71,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertModelSettings(org);
       assertApiKeys(org, lookup);
     },
+    ...(options.fetch === undefined ? { probe: (org: Org) => findUnreachableModels(org) } : {}),
   });
 }
 
@@ -101,25 +104,8 @@ export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLoo
     ...(keyVariable === undefined ? {} : { keyVariable }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   };
-  const adapter = new LazyProvider(async () => {
-    if (entry.provider === 'anthropic') {
-      const { anthropicProvider, createAnthropicClient } = await import('./anthropic/anthropic-provider.js');
-      return anthropicProvider(createAnthropicClient(settings), settings);
-    }
-    const { openAIProvider, createOpenAIClient } = await import('./openai/openai-provider.js');
-    return openAIProvider(createOpenAIClient(settings), settings, entry.provider === 'openai' ? 'openai' : 'openai-compatible');
-  });
-  const limits = entry.limits ?? {};
-  const limiter = new RateLimiter({
-    ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
-    ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
-    ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
-  });
-  return new RetryingProvider(
-    new RateLimitedProvider(adapter, limiter),
-    { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries },
-    options.sleep ? { sleep: options.sleep } : {},
-  );
+  // The rate limiter, retries and vendor adapter are loaded on the first call: one chain per registry entry.
+  return new LazyProvider(async () => (await import('./live-chain.js')).liveChain(settings, options.sleep));
 }
 
 /** A registry entry that cannot work whatever the network does, said with the file, field and a valid value. */

@@ -34,6 +34,11 @@ export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'
  * output, at the entry's prices (credits per million tokens). A call whose estimate
  * is more than the agent has left is not made.
  */
-export function estimateCallCost(request: PromptParts, entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens'>): number {
-  return (estimateInputTokens(request) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
+export function estimateCallCost(
+  request: PromptParts,
+  entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens'>,
+  /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
+  inputScale = 1,
+): number {
+  return (Math.ceil(estimateInputTokens(request) * inputScale) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
 }

@@ -38,3 +38,23 @@ export function isRetryableStatus(status: number): boolean {
 export function isFatalProviderError(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.fatal;
 }
+
+/** The `code` of a ProviderError that says the prompt does not fit the model's context window. */
+export const CONTEXT_LENGTH_CODE = 'context-length';
+
+/**
+ * How servers say a prompt is too long for the model's window: llama.cpp ("exceeds the
+ * available context size"), OpenAI ("maximum context length", `context_length_exceeded`),
+ * Anthropic ("prompt is too long"), vLLM and others ("context length", "context window").
+ */
+const CONTEXT_LENGTH_TEXT = /exceeds the available context size|context_length_exceeded|maximum context length|prompt is too long|context length|context window|too many tokens/i;
+
+/** True when a server's error text says the prompt does not fit. */
+export function isContextLengthText(text: string): boolean {
+  return CONTEXT_LENGTH_TEXT.test(text);
+}
+
+/** True for a failed call whose prompt did not fit the model's context window: a smaller prompt may succeed. */
+export function isContextLengthError(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && error.code === CONTEXT_LENGTH_CODE;
+}

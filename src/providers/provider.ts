@@ -35,6 +35,21 @@ export interface ProviderRequest {
    */
   creditsLeft?: number;
   signal?: AbortSignal;
+  /**
+   * Told before each wait between attempts, so a screen can show a retry as it happens
+   * rather than a silent "thinking". Not sent to the vendor, not part of a recording's key.
+   */
+  onRetry?(retry: RetryNotice): void;
+}
+
+/** One retry about to happen: after `cause`, attempt `attempt` of `attempts` follows a wait of `waitMs`. */
+export interface RetryNotice {
+  modelKey: string;
+  /** The attempt about to be made, counting from 1 (so the first retry is attempt 2). */
+  attempt: number;
+  attempts: number;
+  waitMs: number;
+  cause: string;
 }
 
 /** A tool call as the model made it. Arguments are parsed JSON when they parsed. */
@@ -63,6 +78,8 @@ export interface ProviderResponse {
   modelKey: string;
   /** Things the adapter wants in the agent's log (for example: fell back to the text format). */
   notes?: string[];
+  /** The vendor stopped the answer at the output cap: an action it cut short is not an invalid call, the note says so. */
+  truncated?: boolean;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
   receivedAt?: string;
 }

@@ -76,6 +76,7 @@ export class RetryingProvider implements Provider {
           );
         }
         failures.push(`${message} (waited ${formatSeconds(wait)})`);
+        request.onRetry?.({ modelKey: request.modelKey, attempt: attempt + 2, attempts, waitMs: wait, cause: message });
         await this.sleep(wait, request.signal);
       }
     }

@@ -1,4 +1,4 @@
-import { ProviderError, isRetryableStatus } from './provider-error.js';
+import { CONTEXT_LENGTH_CODE, ProviderError, isContextLengthText, isRetryableStatus } from './provider-error.js';
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
 
 /**
@@ -86,7 +86,16 @@ function statusError(error: Error & { headers?: HeaderLookup; error?: unknown },
     return new ProviderError(`${context.modelKey}: the server refused ${key} (${statusText}); check that the key is valid and allowed to use this model`, options);
   }
   const detail = serverMessage(error.error) ?? error.message;
-  return new ProviderError(`${context.modelKey}: the server answered ${statusText}: ${scrub(detail, context)}`, options);
+  const code = isContextLengthText(detail) || serverCode(error.error) === 'context_length_exceeded' ? { code: CONTEXT_LENGTH_CODE } : {};
+  return new ProviderError(`${context.modelKey}: the server answered ${statusText}: ${scrub(detail, context)}`, { ...options, ...code });
+}
+
+/** The `code` of a vendor's error body (`{error: {code}}`), when it has one. */
+function serverCode(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as { code?: unknown; error?: unknown };
+  if (typeof record.code === 'string') return record.code;
+  return typeof record.error === 'object' && record.error !== null ? serverCode(record.error) : undefined;
 }
 
 /** The human-readable message in a vendor's error body: `{error: {message}}` (OpenAI, Anthropic) or `{message}`. */

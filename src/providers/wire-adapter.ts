@@ -11,6 +11,8 @@ export interface WireAnswer {
   toolCalls: ToolCall[];
   usage?: ReportedUsage;
   notes?: string[];
+  /** The answer stopped at the output cap: its last action may be cut short. */
+  truncated?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class WireAdapter implements Provider {
     if (this.textMode || request.tools.length === 0) return this.generateAsText(request);
     try {
       const answer = await this.call(request);
-      return this.respond(request, answer.text, answer.toolCalls, answer.usage, answer.notes ?? []);
+      return cutShort(answer, this.respond(request, answer.text, answer.toolCalls, answer.usage, answer.notes ?? []));
     } catch (error) {
       if (this.options.toolCalling === true || !isToolsUnsupported(error)) throw error;
       this.textMode = true;
@@ -59,7 +61,7 @@ export class WireAdapter implements Provider {
   private async generateAsText(request: ProviderRequest): Promise<ProviderResponse> {
     if (request.tools.length === 0) {
       const answer = await this.call(request);
-      return this.respond(request, answer.text, [], answer.usage, answer.notes ?? []);
+      return cutShort(answer, this.respond(request, answer.text, [], answer.usage, answer.notes ?? []));
     }
     const textRequest: ProviderRequest = {
       ...request,
@@ -73,7 +75,7 @@ export class WireAdapter implements Provider {
         ? `models.${this.options.modelKey}.tool_calling is false`
         : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
     const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length} action(s) from the reply`;
-    return this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text);
+    return cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text));
   }
 
   /** `written` is everything the model wrote, for the estimate when no usage was reported. */
@@ -90,4 +92,9 @@ export class WireAdapter implements Provider {
     if (notes.length > 0) response.notes = notes;
     return response;
   }
+}
+
+/** The response, marked when the vendor says the answer stopped at the output cap. */
+function cutShort(answer: WireAnswer, response: ProviderResponse): ProviderResponse {
+  return answer.truncated ? { ...response, truncated: true } : response;
 }

@@ -24,6 +24,10 @@ describe('the lemming binary', () => {
     expect(run.stdout).toContain('[turn 5] manager -> human: Re: Release notes');
     expect(run.stdout).toMatch(/5 turn\(s\) run, now at turn 5; the org is idle/);
 
+    // The person's own unread mail is counted, on the screen and in JSON, until they read it.
+    expect(lemming(root, ['status']).stdout).toMatch(/\nhuman\s+human\s+-\s+1\s/);
+    const before = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number }> };
+    expect(before.agents.find((agent) => agent.name === 'human')?.unread).toBe(1);
     const inbox = lemming(root, ['inbox']);
     expect(inbox.stdout).toMatch(/\* \[turn 5\] 000005-manager-001 from manager \(reply to 000000-human-001\): Re: Release notes/);
     expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
@@ -34,6 +38,7 @@ describe('the lemming binary', () => {
     const status = lemming(root, ['status']);
     expect(status.status).toBe(0);
     expect(status.stdout).toContain('lemming-default at turn 5');
+    expect(status.stdout).toMatch(/\nhuman\s+human\s+-\s+0\s/);
     expect(status.stdout).toMatch(/manager\s+offline\s+0\.49\d\d \/ 0\.5000\s+0\s+turn 5: sent 1/);
     const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { turn: number; agents: Array<{ name: string; spent: number }> };
     expect(json.turn).toBe(5);

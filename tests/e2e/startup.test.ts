@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
+import { buildOrg } from '../../bench/build-org.js';
 import { lemming } from '../helpers/cli.js';
+import { staticModules, staticPackages } from '../helpers/import-graph.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
 /** The packages under node_modules that a fresh process loaded while running one command. */
@@ -42,4 +44,40 @@ test('a run of the offline org on files it has seen before loads neither zod nor
   expect(result.stderr).toBe('');
   expect(JSON.parse(result.stdout.trim())).toEqual([]);
   expect(lemming(root, ['inbox']).stdout).toContain('from manager');
+});
+
+test('run-once on the offline model loads none of the live models\' machinery, and commander without its ES-module wrapper', () => {
+  const dist = join(REPO_ROOT, 'dist');
+  const modules = [...staticModules(join(dist, 'cli', 'commands', 'run.js'))].map((path) => relative(dist, path));
+  // Each module is a file read, resolved and compiled by every process that runs a turn.
+  for (const live of ['providers/live-chain.js', 'providers/rate-limiter.js', 'providers/rate-limited-provider.js', 'providers/retrying-provider.js']) {
+    expect(modules).not.toContain(live);
+  }
+  expect(modules).toContain('providers/offline/offline-provider.js');
+  expect([...staticPackages(join(dist, 'cli', 'main.js'))]).not.toContain('commander');
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  lemming(root, ['send', 'manager', 'Plan the release']);
+  const run = lemming(root, ['run-once']);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
+});
+
+test('a long run keeps V8\'s young generation small, so its peak memory follows the live heap', () => {
+  const root = tempDir();
+  // 300 agents who all have mail and answer it, on the offline model.
+  buildOrg(root, { agents: 300, history: 0, withMail: 300 });
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    const { runCommand } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'commands', 'run.js'))});
+    const code = await runCommand(${JSON.stringify(root)}, { mode: 'json', turns: 12, keepGoing: true }, { out() {}, err() {} });
+    const young = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    console.log(JSON.stringify({ code, youngMb: young.space_size / 1048576 }));
+  `;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: REPO_ROOT });
+  expect(result.stderr).toBe('');
+  const { code, youngMb } = JSON.parse(result.stdout.trim()) as { code: number; youngMb: number };
+  expect(code).toBe(0);
+  // V8's default lets it grow to 16 MB and more over such a run.
+  expect(youngMb).toBeLessThanOrEqual(4);
 });

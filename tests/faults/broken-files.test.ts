@@ -47,6 +47,60 @@ describe('files broken while a run is going', () => {
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
   });
 
+  test('a valid resume edit applies at the next turn while the chart is broken; the mended chart is acknowledged', async () => {
+    const root = defaultFaultOrg();
+    const chart = readText(root, 'org/chart.yaml');
+    const planner = readText(root, 'agents/planner/resume.md');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) {
+        writeFile(root, 'org/chart.yaml', chart.replace('send_to: [manager, coder_01]', 'send_to: [manager, coder_01'));
+        writeFile(root, 'agents/planner/resume.md', planner.replace(/^title: .*$/m, 'title: Chief planner'));
+        return { toolCalls: [sendCall('planner', 'Plan it.')] };
+      }
+      if (request.agent === 'planner' && request.turn === 2) {
+        writeFile(root, 'org/chart.yaml', chart);
+        return { toolCalls: [sendCall('manager', 'Planned.')] };
+      }
+      return {};
+    });
+    const events = await runScripted(root, provider);
+
+    expect(eventsOf(events, 'org-reloaded')).toEqual([
+      { type: 'org-reloaded', turn: 2, files: ['agents/planner/resume.md'], fixed: [], joined: [], left: [] },
+      { type: 'org-reloaded', turn: 3, files: ['org/chart.yaml'], fixed: ['org/chart.yaml'], joined: [], left: [] },
+    ]);
+    const invalid = eventsOf(events, 'org-invalid');
+    expect(invalid.map((event) => [event.turn, [...new Set(event.problems.map((problem) => problem.file))]])).toEqual([[2, ['org/chart.yaml']]]);
+    // Turn 2 ran with the new resume and the last valid chart: the planner's answer reached the manager.
+    expect(requestsOf(provider, 'planner')[0]?.system).toContain('You are planner, Chief planner');
+    expect(inboxOf(requestsOf(provider, 'manager')[1]).map((item) => item.body)).toEqual(['Planned.']);
+    expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  });
+
+  test('an agent folder deleted during a run leaves with a warning; the chart still naming it does not stop the org', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) {
+        rmSync(join(root, 'agents', 'hr'), { recursive: true });
+        return { toolCalls: [sendCall('planner', 'Plan it.')] };
+      }
+      if (request.agent === 'planner') return { toolCalls: [sendCall('manager', 'Planned.')] };
+      return {};
+    });
+    const events = await runScripted(root, provider);
+
+    expect(eventsOf(events, 'org-invalid')).toEqual([]);
+    expect(eventsOf(events, 'org-reloaded')).toEqual([{ type: 'org-reloaded', turn: 2, files: [], fixed: [], joined: [], left: ['hr'] }]);
+    const warnings = eventsOf(events, 'warning').map((event) => `${event.turn} ${event.file}: ${event.message}`);
+    expect(warnings).toContain('2 agents/hr/: is gone, so hr leaves the org at the next turn');
+    expect(warnings.some((text) => /^2 org\/chart\.yaml:\d+: agents\.hr: names an agent that does not exist .*ignored until you edit the chart$/.test(text))).toBe(true);
+    // Each warning is told once, not at every turn.
+    expect(new Set(warnings).size).toBe(warnings.length);
+    expect(provider.requests.map((request) => `${request.turn}:${request.agent}`)).toEqual(['1:manager', '2:planner', '3:manager']);
+  });
+
   test('truncated, empty, binary and broken message files, and a link out of the org, are skipped with a warning; the rest arrives', async () => {
     const root = defaultFaultOrg();
     const outside = outsideFile();

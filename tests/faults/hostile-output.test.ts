@@ -1,3 +1,5 @@
+import { formatEvent } from '../../src/cli/format-event.js';
+import type { EngineEvent } from '../../src/engine/events.js';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -65,17 +67,22 @@ describe('a model that misbehaves', () => {
     expect(eventsOf(events, 'run-finished')[0]?.reason).toBe('idle');
   });
 
-  test('a thousand sends in one reply: the per-turn cap delivers five, refuses the rest with one notice', async () => {
+  test('a thousand sends in one reply: the per-turn cap delivers five, refuses the rest with one notice and one line on screen and in the log', async () => {
     const root = defaultFaultOrg();
     humanSends(root, 'manager', 'go');
     const flood = Array.from({ length: 1000 }, (_, index) => ({ ...sendCall('planner', `message ${index}`), id: `call_${index}` }));
     const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: flood } : {}));
-    await runScripted(root, provider);
+    const events = await runScripted(root, provider);
 
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
     expect(listOutbox(root, 'manager')).toHaveLength(5);
+    const refused = eventsOf(events, 'message-refused');
+    expect(refused).toHaveLength(1);
+    expect(formatEvent(refused[0] as EngineEvent)).toBe('[turn 1] refused manager -> planner (995 messages): over the cap of 5 messages per turn (org.yaml engine.max_messages_per_turn)');
+    expect(eventsOf(events, 'turn-finished')[0]?.stats).toMatchObject({ delivered: 5, fromHuman: 1, refused: 995 });
+    expect(eventsOf(events, 'run-finished')[0]?.totals).toMatchObject({ fromHuman: 1, refused: 995 });
     expect(inboxOf(requestsOf(provider, 'planner')[0]).map((item) => item.body)).toEqual(['message 0', 'message 1', 'message 2', 'message 3', 'message 4']);
-    expect(logEvents(readOrgRecord(root), 'manager', 'refused')).toHaveLength(995);
+    expect(logEvents(readOrgRecord(root), 'manager', 'refused')).toMatchObject([{ turn: 1, to: 'planner', count: 995, recipients: ['planner'] }]);
     const notice = inboxOf(requestsOf(provider, 'manager')[1]);
     expect(notice).toHaveLength(1);
     expect(notice[0]?.body).toMatch(/^995 message\(s\) you sent were not delivered:/);

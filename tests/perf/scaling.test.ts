@@ -3,6 +3,7 @@ import { NextAgentProvider } from '../../bench/bench-providers.js';
 import { agentName, buildOrg, type OrgShape } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
+import { callsTo, countFsWork, type FsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/temp-org.js';
 
 function openOrg(shape: OrgShape): Engine {
@@ -12,53 +13,61 @@ function openOrg(shape: OrgShape): Engine {
   return Engine.open({ root, providerFactory: () => provider });
 }
 
-async function timeTurn(engine: Engine): Promise<{ ms: number; called: number }> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
-  const start = performance.now();
-  for await (const event of engine.turn(result)) void event;
-  return { ms: performance.now() - start, called: result.stats.called };
+async function turnWork(engine: Engine): Promise<{ work: FsWork; called: number }> {
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const work = await countFsWork(async () => {
+    for await (const event of engine.turn(result)) void event;
+  });
+  return { work, called: result.stats.called };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-/**
- * Turns of two orgs, taken in alternation so that whatever else the machine is doing
- * weighs on both alike; returns the ratio of their median turn times (second / first).
- */
-async function ratioOfTurns(first: OrgShape, second: OrgShape, turns = 9): Promise<{ ratio: number; called: [number, number] }> {
-  const engines = [openOrg(first), openOrg(second)] as const;
-  const times: [number[], number[]] = [[], []];
-  const called: [number, number] = [0, 0];
+/** The work of each of `turns` turns of an org of this shape. */
+async function workOfTurns(shape: OrgShape, turns = 3): Promise<FsWork[]> {
+  const engine = openOrg(shape);
   try {
-    for (let index = 0; index <= turns; index += 1) {
-      for (const which of [0, 1] as const) {
-        const turn = await timeTurn(engines[which]);
-        if (index > 0) times[which].push(turn.ms);
-        called[which] = turn.called;
-      }
+    const works: FsWork[] = [];
+    for (let turn = 0; turn < turns; turn += 1) {
+      const { work, called } = await turnWork(engine);
+      expect(called).toBe(shape.withMail);
+      works.push(work);
     }
+    return works;
   } finally {
-    for (const engine of engines) engine.close();
+    engine.close();
   }
-  return { ratio: median(times[1]) / median(times[0]), called };
 }
 
-// A guard on how the engine scales, not on absolute speed: `npm run bench` measures that.
+const READS = ['readFileSync', 'readSync', 'openSync'];
+const WRITES = ['writeFileSync', 'appendFileSync', 'writeSync', 'renameSync', 'linkSync', 'unlinkSync'];
+
+// A guard on how the engine scales, counted in file-system work so a busy machine cannot
+// fail it; `npm run bench` measures the time.
 describe('scaling', () => {
-  test('a turn costs about the same whatever the history', async () => {
-    const { ratio, called } = await ratioOfTurns({ agents: 40, history: 0, withMail: 40 }, { agents: 40, history: 4_000, withMail: 40 });
-    expect(called).toEqual([40, 40]);
-    expect(ratio).toBeLessThan(1.6);
+  test('a turn does the same file work whatever the history: 4,000 old messages are neither listed nor read', { timeout: 120_000 }, async () => {
+    const fresh = await workOfTurns({ agents: 40, history: 0, withMail: 40 });
+    const old = await workOfTurns({ agents: 40, history: 4_000, withMail: 40 });
+    fresh.forEach((work, turn) => {
+      const withHistory = old[turn] as FsWork;
+      for (const name of [...READS, ...WRITES, 'statSync', 'lstatSync', 'readdirSync']) expect({ turn, name, calls: callsTo(withHistory, name) }).toEqual({ turn, name, calls: callsTo(work, name) });
+      expect(withHistory.entriesListed).toBe(work.entriesListed);
+      // Ids and turn numbers are a few digits longer with history; the history itself is ~1 MB.
+      expect(withHistory.bytesRead).toBeLessThan(work.bytesRead * 1.1 + 1_000);
+    });
   });
 
-  test('idle agents cost next to nothing: 400 agents with 8 busy cost about what 8 busy agents cost', async () => {
-    const { ratio, called } = await ratioOfTurns({ agents: 8, history: 0, withMail: 8 }, { agents: 400, history: 0, withMail: 8 });
-    expect(called).toEqual([8, 8]);
-    // A turn still stats each agent's resume and outbox once, so a few times the small org's cost
-    // is expected; calling every agent, or reading every outbox, would cost fifty times as much.
-    expect(ratio).toBeLessThan(5);
+  test('idle agents cost next to nothing: 400 agents with 8 busy read and write what 8 busy agents do, plus a stat or two each', { timeout: 120_000 }, async () => {
+    const small = await workOfTurns({ agents: 8, history: 0, withMail: 8 });
+    const large = await workOfTurns({ agents: 400, history: 0, withMail: 8 });
+    small.forEach((work, turn) => {
+      const big = large[turn] as FsWork;
+      expect(callsTo(big, ...READS)).toBe(callsTo(work, ...READS));
+      expect(big.bytesRead).toBe(work.bytesRead);
+      expect(callsTo(big, ...WRITES)).toBe(callsTo(work, ...WRITES));
+      // One listing of agents/ (to see who joined or left); no outbox is listed.
+      expect(callsTo(big, 'readdirSync')).toBe(callsTo(work, 'readdirSync'));
+      expect(big.entriesListed).toBeLessThanOrEqual(400);
+      // Each agent's resume and outbox is stat'ed once per turn, nothing more per idle agent.
+      expect(callsTo(big, 'statSync', 'lstatSync', 'fstatSync') - callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThanOrEqual(392 * 2);
+    });
   });
 });

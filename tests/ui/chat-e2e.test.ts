@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
@@ -61,6 +61,30 @@ describe('lemming chat without a terminal', () => {
     expect(result.stdout).toMatch(/lemming-default at turn \d+/);
     // Printed in full, so marked read, as `lemming inbox` does.
     expect(spawnSync('node', [CLI, 'inbox', '--root', root], { encoding: 'utf8' }).stdout).toContain('no unread mail');
+  });
+
+  test('works while the org files have errors: the problems first, then the chat; /reply threads, plain text does not', () => {
+    const root = freshOrg();
+    expect(spawnSync('node', [CLI, 'validate', '--root', root], { encoding: 'utf8' }).status).toBe(0);
+    const chart = readFileSync(join(root, 'org', 'chart.yaml'), 'utf8');
+    writeFileSync(join(root, 'org', 'chart.yaml'), chart.replace('send_to: [manager, coder_01]', 'send_to: [manager, coder_01'));
+    writeFileSync(
+      join(root, 'agents', 'manager', 'outbox', '000001-001-human.md'),
+      '---\nid: 000001-manager-001\nfrom: manager\nto: human\nturn: 1\ncreated: 2026-01-01T00:00:00.000Z\nsubject: Which format?\n---\nMarkdown or HTML?\n',
+    );
+    const input = ['/status', '/reply Markdown', 'And add a changelog', ''].join('\n');
+    const result = spawnSync('node', [CLI, 'chat', '--root', root], { input, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toContain('chat as human in lemming-default (turn 0), writing to manager');
+    expect(lines[1]).toMatch(/^lemming: the org's files have 1 error\(s\)/);
+    expect(lines[2]).toMatch(/^ {2}error: org\/chart\.yaml:\d+: is not valid YAML: the \[ opened on this line is never closed with \]/);
+    expect(result.stdout).toContain('● [turn 1] manager → you: Which format?');
+    expect(result.stdout).toMatch(/lemming-default at turn 0/);
+    expect(result.stdout).toContain('sent to manager (a reply to 000001-manager-001): agents/human/outbox/000000-001-manager.md');
+    expect(result.stdout).toContain('sent to manager: agents/human/outbox/000000-002-manager.md');
+    expect(readFileSync(join(root, 'agents/human/outbox/000000-001-manager.md'), 'utf8')).toContain('reply_to: 000001-manager-001');
+    expect(readFileSync(join(root, 'agents/human/outbox/000000-002-manager.md'), 'utf8')).not.toContain('reply_to');
   });
 
   test('--drive refuses while another engine holds the org', async () => {

@@ -59,15 +59,59 @@ describe('the chat screen', () => {
     expect(frame).toContain('    They are done.');
   });
 
-  test('a line is sent as human to the current correspondent, answering their last message; that marks it read', async () => {
+  test('a line is sent as human to the current correspondent as a new request, not a reply; that marks their mail read', async () => {
     const backend = new FakeChatBackend(['manager'], [ASKED, ANSWERED]);
     const { lastFrame, stdin } = chat(backend);
     await frameShows(lastFrame, 'manager ›');
-    await type(stdin, 'Thanks, ship it');
+    await type(stdin, 'Now write the changelog');
     const frame = await frameShows(lastFrame, 'sent to manager');
+    expect(backend.sent).toEqual([{ to: 'manager', body: 'Now write the changelog' }]);
+    expect(frame).toMatch(/you: Now write the changelog\s*\n/);
+    expect(frame).not.toContain('●');
+  });
+
+  test('/reply answers the last thing the correspondent said, threaded to it', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED, ANSWERED]);
+    const { lastFrame, stdin } = chat(backend);
+    await frameShows(lastFrame, 'manager ›');
+    await type(stdin, '/reply Thanks, ship it');
+    const frame = await frameShows(lastFrame, 'sent to manager (a reply to 000003-manager-001)');
     expect(backend.sent).toEqual([{ to: 'manager', body: 'Thanks, ship it', replyTo: '000003-manager-001' }]);
     expect(frame).toContain('you: Thanks, ship it ↩ manager\'s "Re: Write the release notes"');
-    expect(frame).not.toContain('●');
+
+    const quiet = new FakeChatBackend(['planner'], []);
+    const second = chat(quiet);
+    await frameShows(second.lastFrame, 'planner ›');
+    await type(second.stdin, '/reply Sure');
+    await frameShows(second.lastFrame, 'planner has not written to you yet, so there is nothing to reply to');
+    expect(quiet.sent).toEqual([]);
+  });
+
+  test('a long message is cut in the conversation and /read shows it whole', async () => {
+    const body = Array.from({ length: 12 }, (_, index) => `line ${index + 1} of the report`).join('\n');
+    const report = chatMessage({ id: '000004-manager-001', from: 'manager', to: 'human', turn: 4, subject: 'Report', body, file: 'agents/manager/outbox/000004-001-human.md', unread: true });
+    const backend = new FakeChatBackend(['manager'], [ASKED, report]);
+    const { lastFrame, stdin } = chat(backend);
+    const cut = flat(await frameShows(lastFrame, 'more line(s)'));
+    expect(cut).toContain('… 6 more line(s): /read 000004-manager-001');
+    expect(cut).not.toContain('line 12 of the report');
+    await type(stdin, '/read');
+    const whole = flat(await frameShows(lastFrame, '-- agents/manager/outbox/000004-001-human.md'));
+    for (let line = 1; line <= 12; line += 1) expect(whole).toContain(`line ${line} of the report`);
+    expect(backend.read.has('000004-manager-001')).toBe(true);
+    await type(stdin, '/read manager-001');
+    await frameShows(lastFrame, 'line 12 of the report');
+    await type(stdin, '/read 9');
+    await frameShows(lastFrame, 'there is no message 9 back in this conversation (it has 2); /read 1 is the newest');
+  });
+
+  test('problems in the org files are shown when the chat opens', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED]);
+    backend.orgProblems = [{ file: 'org/chart.yaml', line: 14, message: 'is not valid YAML: the [ opened on this line is never closed with ]', severity: 'error' }];
+    const { lastFrame } = chat(backend);
+    const frame = flat(await frameShows(lastFrame, 'Hand edits'));
+    expect(frame).toContain('org/chart.yaml:14: is not valid YAML: the [ opened on this line is never closed with ]');
+    expect(frame).toContain('manager ›');
   });
 
   test('/to offers only the agents the chart allows and refuses others with the reason', async () => {
@@ -103,7 +147,10 @@ describe('the chat screen', () => {
     let frame = await frameShows(lastFrame, 'now marked read');
     expect(frame).toContain('1 unread message(s), 1 notice(s)');
     expect(frame).toContain('● [turn 2] lemming: Not delivered');
-    expect(frame).toContain('● [turn 3] manager: Re: Write the release notes');
+    expect(frame).toContain('● [turn 3] manager → you (reply to 000000-human-001): Re: Write the release notes');
+    // Bodies in full, not only subjects.
+    expect(frame).toContain('    1 message(s) you sent were not delivered');
+    expect(frame).toMatch(/ {4}They are done\.\n {4}See the outbox\.\n {4}-- /);
     expect(backend.read.has('000003-manager-001')).toBe(true);
     expect(frame).not.toContain('● 1 unread');
 

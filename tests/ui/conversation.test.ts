@@ -30,12 +30,12 @@ describe('conversations', () => {
     ]);
   });
 
-  test('a long body is cut and names its file; a cut conversation keeps its heading', () => {
+  test('a long body is cut and says how to read it whole; a cut conversation keeps its heading', () => {
     const long = chatMessage({ id: '000001-manager-001', from: 'manager', to: 'human', turn: 1, subject: 'Report', body: 'a\nb\nc\nd', file: 'agents/manager/outbox/000001-001-human.md' });
     const lines = conversationLines(groupConversations([long]), 2);
-    expect(lines.at(-1)?.text).toBe('… 2 more line(s) in agents/manager/outbox/000001-001-human.md');
+    expect(lines.at(-1)?.text).toBe('… 2 more line(s): /read 000001-manager-001');
     const shown = lastLines(lines, 3);
-    expect(shown.map((line) => line.text)).toEqual(['manager (earlier messages above)', 'b', '… 2 more line(s) in agents/manager/outbox/000001-001-human.md']);
+    expect(shown.map((line) => line.text)).toEqual(['manager (earlier messages above)', 'b', '… 2 more line(s): /read 000001-manager-001']);
   });
 });
 

@@ -57,7 +57,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 3', mark);
-    expect(screen.text().slice(mark)).toContain('turn 3 runs with the last valid org: agents/hr/resume.md');
+    expect(screen.text().slice(mark)).toContain('turn 3 keeps the last valid version of agents/hr/resume.md: agents/hr/resume.md');
     mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 4', mark);
@@ -67,6 +67,49 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     mark = screen.mark();
     screen.press('q');
     await screen.waitFor('Finished at turn 4: stopped', mark);
+    expect(await screen.exited).toBe(0);
+  });
+
+  test('each file stands on its own: a resume edit is used while the chart is broken; the mended chart is said fixed and its problem goes', async () => {
+    const root = orgWithTask('Please sort out the onboarding and hiring');
+    const screen = new TerminalSession(['run', '--paused', '--root', root]);
+    cleanups.push(() => screen.kill());
+    await screen.waitFor('watching hand edits');
+    await screen.waitFor('paused after turn 0');
+    let mark = screen.mark();
+    screen.press('s');
+    await screen.waitFor('paused after turn 1', mark);
+
+    mark = screen.mark();
+    editFile(root, 'org/chart.yaml', /send_to: \[manager, coder_01\]/, 'send_to: [manager, coder_01');
+    await screen.waitFor(/org\/chart\.yaml:\d+: is not valid YAML: the \[ opened on this line is never closed/, mark);
+    mark = screen.mark();
+    editFile(root, 'agents/hr/resume.md', /^title: .*$/m, 'title: "Release writer: writes the release notes"');
+    await screen.waitFor('hr: resume reloaded — takes effect next turn', mark);
+
+    mark = screen.mark();
+    screen.press('s');
+    await screen.waitFor('paused after turn 2', mark);
+    const turn2 = screen.text().slice(mark);
+    expect(turn2).toContain('turn 2 uses the edits: agents/hr/resume.md');
+    expect(turn2).toContain('turn 2 keeps the last valid version of org/chart.yaml');
+    expect(readFileSync(join(root, 'agents/hr/outbox/000002-001-manager.md'), 'utf8')).toContain('What I did, as Release writer');
+
+    mark = screen.mark();
+    editFile(root, 'org/chart.yaml', /send_to: \[manager, coder_01$/m, 'send_to: [manager, coder_01]');
+    await screen.waitFor('chart.yaml fixed — takes effect next turn', mark);
+    mark = screen.mark();
+    screen.press('s');
+    await screen.waitFor('paused after turn 3', mark);
+    await screen.waitFor('turn 3 uses the edits: org/chart.yaml (fixed)', mark);
+    // The last frame no longer shows the chart's problem.
+    const frame = screen.text().slice(screen.text().lastIndexOf('lemming run ·'));
+    expect(frame).not.toContain('is not valid YAML');
+    expect(frame).not.toContain('keeps the last valid version');
+
+    mark = screen.mark();
+    screen.press('q');
+    await screen.waitFor('Finished at turn 3: stopped', mark);
     expect(await screen.exited).toBe(0);
   });
 

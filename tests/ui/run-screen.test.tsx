@@ -37,6 +37,31 @@ function row(frame: string, agent: string): string {
 afterEach(() => cleanup());
 
 describe('the run screen', () => {
+  test('a retry shows on the agent row as it happens; a held agent and a run that ends on failing models say so', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false },
+      { type: 'turn-started', turn: 3, agents: ['manager'], recovering: false },
+      { type: 'agent-called', turn: 3, agent: 'manager', model: 'local', reason: 'mail', inbox: 1, deferred: 0 },
+      { type: 'agent-retrying', turn: 3, agent: 'manager', model: 'local', attempt: 2, attempts: 4, waitMs: 1500, cause: 'local: could not reach http://localhost:11434/v1' },
+    );
+    let frame = await frameShows(lastFrame, 'retry 2/4');
+    expect(row(frame, 'manager')).toContain('retry 2/4 in 2 s');
+    expect(flat(frame)).toContain('manager: local failed, attempt 2 of 4 in 1.5 s: local: could not reach http://localhost:11434/v1');
+
+    feed.push(
+      { type: 'agent-error', turn: 3, agent: 'manager', message: 'local: could not reach (gave up after 4 attempts)' },
+      turnFinished(3),
+      { type: 'turn-started', turn: 4, agents: [], recovering: false },
+      { type: 'agent-held', turn: 4, agent: 'manager', model: 'local', failedTurns: 3, cause: 'local: could not reach' },
+      { ...runFinished(1, 'models-failing'), failing: ['manager'] } as EngineEvent,
+    );
+    frame = await frameShows(lastFrame, 'Finished');
+    expect(row(frame, 'manager')).toContain('model failing');
+    expect(flat(frame)).toContain('nothing left to do but mail for agents whose models keep failing: manager (`lemming retry <agent>`)');
+  });
+
   test('shows one row per agent with its state and credits, and a feed of delivered messages', async () => {
     const feed = new EventFeed();
     const { lastFrame } = screen(feed);
@@ -77,7 +102,7 @@ describe('the run screen', () => {
     feed.push(turnFinished(1), runFinished(1));
     feed.end();
     frame = await frameShows(lastFrame, 'Finished at turn 1');
-    expect(frame).toContain('Totals: 1 turn · 2 messages · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
+    expect(frame).toContain('Totals: 1 turn · 1 message (+1 from you) · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
     expect(frame).toContain('the org is idle');
   });
 
@@ -138,7 +163,9 @@ describe('the run screen', () => {
     await frameShows(lastFrame, 'manager: resume reloaded — takes effect next turn');
     watch.emit({
       kind: 'edits',
-      notices: [{ key: 'w2', tone: 'problem', text: 'agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force' }],
+      notices: [
+        { key: 'w2', tone: 'problem', file: 'agents/manager/resume.md', text: 'agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force' },
+      ],
     });
     const problem: EngineEvent = {
       type: 'org-invalid',
@@ -146,10 +173,18 @@ describe('the run screen', () => {
       problems: [{ file: 'agents/manager/resume.md', line: 4, field: 'credits', message: 'Expected number, received string', severity: 'error' }],
     };
     feed.push(problem);
-    const frame = await frameShows(lastFrame, 'turn 1 runs with the last valid org');
+    const frame = await frameShows(lastFrame, 'turn 1 keeps the last valid version');
     expect(frame).toContain('Hand edits');
     expect(flat(frame)).toContain('agents/manager/resume.md:4: credits: Expected number, received string — the last valid version stays in force');
-    expect(flat(frame)).toContain('turn 1 runs with the last valid org: agents/manager/resume.md:4: credits: Expected number, received string');
+    expect(flat(frame)).toContain('turn 1 keeps the last valid version of agents/manager/resume.md: agents/manager/resume.md:4: credits: Expected number, received string');
+
+    // Mended: the watcher says so and its problem goes; the next turn says it takes the fix, and the engine's line goes.
+    watch.emit({ kind: 'edits', notices: [{ key: 'w3', tone: 'ok', file: 'agents/manager/resume.md', fixed: true, text: 'manager: resume fixed — takes effect next turn' }] });
+    const mended = flat(await frameShows(lastFrame, 'manager: resume fixed — takes effect next turn'));
+    expect(mended).not.toContain('received string — the last valid version stays in force');
+    feed.push({ type: 'org-reloaded', turn: 2, files: ['agents/manager/resume.md'], fixed: ['agents/manager/resume.md'], joined: [], left: [] });
+    const taken = flat(await frameShows(lastFrame, 'turn 2 uses the edits: agents/manager/resume.md (fixed)'));
+    expect(taken).not.toContain('keeps the last valid version');
   });
 
   test('a large org shows its busy agents and counts the rest', async () => {

@@ -14,7 +14,7 @@ describe('the run screen state', () => {
 
   test('an agent that joins gets a row from the fresh snapshot; one that leaves loses its row', () => {
     const state = fold(start, [
-      { type: 'org-reloaded', turn: 4, files: ['agents/tester/resume.md'], joined: ['tester'], left: ['janitor'] },
+      { type: 'org-reloaded', turn: 4, files: ['agents/tester/resume.md'], fixed: [], joined: ['tester'], left: ['janitor'] },
       {
         type: 'agents-snapshot',
         agents: [
@@ -37,7 +37,7 @@ describe('the run screen state', () => {
       ...simpleTurn(2, 'manager', 'janitor', 'Tidy up'),
       { type: 'org-invalid', turn: 3, problems },
     ]);
-    expect(state.edits.map((edit) => edit.text)).toEqual(['turn 3 runs with the last valid org: org/chart.yaml:3: agents: is wrong']);
+    expect(state.edits.map((edit) => edit.text)).toEqual(['turn 3 keeps the last valid version of org/chart.yaml: org/chart.yaml:3: agents: is wrong']);
     expect(state.agents.find((row) => row.name === 'janitor')?.activity.kind).toBe('has-mail');
   });
 });

@@ -54,3 +54,81 @@ describe('the offline model', () => {
     expect((await new OfflineProvider().generate(requestFor('manager', [notice]))).toolCalls).toEqual([]);
   });
 });
+
+describe('the offline model as a colleague', () => {
+  const fromHuman = (body: string, subject?: string) => ({ id: '000000-human-001', from: 'human', turn: 0, priority: 'normal' as const, body, ...(subject ? { subject } : {}) });
+  const sends = (response: { toolCalls: Array<{ name: string; arguments: unknown }> }) =>
+    response.toolCalls.filter((call) => call.name === 'send_message').map((call) => call.arguments as { to: string; subject: string; body: string; reply_to?: string });
+
+  test('routes by what a role does before names: a hiring plan goes to the people partner, not to the planner', async () => {
+    const hiring = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman('Please prepare a hiring plan for two backend engineers')])));
+    expect(hiring.map((send) => send.to)).toEqual(['hr']);
+    const onboarding = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman('Sort out onboarding for the new starters')])));
+    expect(onboarding.map((send) => send.to)).toEqual(['hr']);
+    const tidy = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman('Keep the workspace tidy this week')])));
+    expect(tidy.map((send) => send.to)).toEqual(['janitor']);
+    // Work no title speaks of goes to the first of the team in chart order, the planner.
+    const release = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman('Write the release notes for 1.2')])));
+    expect(release.map((send) => send.to)).toEqual(['planner']);
+  });
+
+  test('answers a question from its notes instead of handing it down as a task', async () => {
+    const notes = new Map([
+      ['task-plan-the-release', 'asker: human\nasker_message: 000000-human-001\ndelegate: planner\ntask: Plan the release\nsince: turn 1'],
+      ['recent-work', '- turn 2: "Hiring plan", done by hr, reported to human'],
+    ]);
+    const question = { ...fromHuman('What is the status of the team?'), id: '000002-human-001', turn: 2 };
+    const response = await new OfflineProvider().generate(requestFor('manager', [question], notes));
+    expect(response.toolCalls.map((call) => call.name)).toEqual(['send_message']);
+    const [answer] = sends(response);
+    expect(answer).toMatchObject({ to: 'human', subject: 'Re: What is the status of the team?', reply_to: '000002-human-001' });
+    expect(answer?.body).not.toContain('Done:');
+    expect(answer?.body).toContain('You asked: "What is the status of the team?"');
+    expect(answer?.body).toContain('- planner, Planner: breaks work into tasks: "Plan the release" (since turn 1, for human)');
+    expect(answer?.body).toContain('- hr, People partner: hiring and onboarding: nothing I handed over is open');
+    expect(answer?.body).toContain('Finished lately:\n- turn 2: "Hiring plan", done by hr, reported to human');
+  });
+
+  test('with empty notes, says so rather than inventing work', async () => {
+    const [answer] = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman('How is the team doing?')])));
+    expect(answer?.body).toContain('Nobody on my team has work from me in progress');
+    expect(answer?.body).toContain('Nothing has been finished and reported since my notes began.');
+  });
+
+  test('tells questions from polite requests', async () => {
+    for (const request of ['Could you prepare the hiring plan?', 'Please write the release notes.', 'Can you tidy the workspace?']) {
+      const [first] = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman(request)])));
+      expect(first?.to).not.toBe('human');
+    }
+    for (const question of ['What is the status of the team?', 'Who is working on the release?', 'Is the release on track?', 'Status update on the release?']) {
+      const [first] = sends(await new OfflineProvider().generate(requestFor('manager', [fromHuman(question)])));
+      expect(first?.to).toBe('human');
+    }
+  });
+
+  test('a finished task is remembered as recent work and shown when asked later', async () => {
+    const note = new Map([['task-hiring-plan', 'asker: human\nasker_message: 000000-human-001\ndelegate: hr\ntask: Hiring plan\nsince: turn 1']]);
+    const report = { id: '000002-hr-001', from: 'hr', turn: 2, priority: 'normal' as const, subject: 'Re: Hiring plan', body: 'Done: Hiring plan.' };
+    const response = await new OfflineProvider().generate(requestFor('manager', [report], note));
+    expect(response.toolCalls.map((call) => call.name)).toEqual(['send_message', 'remember', 'remember']);
+    expect(response.toolCalls[2]?.arguments).toEqual({ key: 'recent-work', text: '- turn 3: "Hiring plan", done by hr, reported to human' });
+  });
+
+  test('reports vary by role and by task', async () => {
+    const task = (subject: string) => ({ id: '000001-manager-001', from: 'manager', turn: 1, priority: 'normal' as const, subject, body: `manager asked for this.\n\n${subject}` });
+    const [hiring] = sends(await new OfflineProvider().generate(requestFor('hr', [task('Hiring plan for two backend engineers')])));
+    expect(hiring?.body).toMatch(/^Done: Hiring plan for two backend engineers\.\n\nWhat I did, as People partner:\n/);
+    expect(hiring?.body).toMatch(/role description|interview loop|onboarding checklist|who on the team can interview|timeline|budget question/);
+    const coderTask = { ...task('Fix the login bug'), from: 'planner', id: '000002-planner-001' };
+    const [fix] = sends(await new OfflineProvider().generate(requestFor('coder_01', [coderTask])));
+    expect(fix?.body).toContain('What I did, as Software engineer:');
+    expect(fix?.body).toMatch(/test|diff|edge cases|code|comment/);
+    // Different tasks get different steps: the steps are chosen by the task, not fixed per role.
+    const stepsOf = async (subject: string) => {
+      const [report] = sends(await new OfflineProvider().generate(requestFor('coder_01', [{ ...coderTask, subject }])));
+      return (report?.body ?? '').split('\n').filter((line) => line.startsWith('- ')).join('\n');
+    };
+    const variants = new Set(await Promise.all(['Fix the login bug', 'Add a search box', 'Speed up the build', 'Write the API docs'].map(stepsOf)));
+    expect(variants.size).toBeGreaterThan(1);
+  });
+});

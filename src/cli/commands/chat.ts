@@ -1,5 +1,7 @@
 import { driveUntilReply } from '../../engine/human/drive-until-reply.js';
 import { Engine } from '../../engine/engine.js';
+import { InvalidOrgError } from '../../errors.js';
+import { requireOrgRoot } from '../../org/must-exist.js';
 import { fileChatBackend } from '../../ui/chat/chat-backend.js';
 import type { ChatDriver } from '../../ui/chat/chat-driver.js';
 import { ChatSession } from '../../ui/chat/chat-session.js';
@@ -39,14 +41,18 @@ function engineDriver(root: string, turns: number | undefined): ChatDriver {
 
 /** `lemming chat`: the person as `human`, on a screen in a terminal, or a line at a time when piped. */
 export async function chatCommand(root: string, options: ChatOptions, output: Output): Promise<number> {
+  requireOrgRoot(root);
   const backend = fileChatBackend(root);
-  // Fail now, with every problem, if the org cannot be loaded at all.
-  backend.describe();
   const session = new ChatSession(backend, options.to !== undefined ? { to: options.to } : {});
   let driver: ChatDriver | undefined;
   if (options.drive) {
-    // Refuse at once, rather than at the first message, when another engine holds the lock.
-    Engine.open({ root, command: 'chat --drive' }).close();
+    // Refuse at once, rather than at the first message, when another engine holds the lock. Broken org files
+    // do not stop the chat: it shows them, and each drive says why it cannot run until they are mended.
+    try {
+      Engine.open({ root, command: 'chat --drive' }).close();
+    } catch (error) {
+      if (!(error instanceof InvalidOrgError)) throw error;
+    }
     driver = engineDriver(root, options.turns);
   }
   if (!options.plain && process.stdin.isTTY && process.stdout.isTTY) {

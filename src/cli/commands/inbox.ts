@@ -1,5 +1,5 @@
 import { markRead, readHumanInbox } from '../../engine/human/human-inbox.js';
-import { loadOrg } from '../../org/load-org.js';
+import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 
 /** The flags of `lemming inbox`: `all` shows read mail too, `json` prints JSON. */
@@ -10,12 +10,12 @@ export interface InboxOptions {
 
 /** `lemming inbox`: the human's unread mail (or all of it), then marks it read. */
 export function inboxCommand(root: string, options: InboxOptions, output: Output): number {
-  const { org } = loadOrg(root);
+  const { org, problems } = orgForReading(root, output);
   const inbox = readHumanInbox(root, org);
   const messages = options.all ? inbox.messages : inbox.messages.filter((message) => message.unread);
   const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
   if (options.json) {
-    output.out(JSON.stringify({ messages, notices }, null, 2));
+    output.out(JSON.stringify({ messages, notices, problems }, null, 2));
   } else if (messages.length === 0 && notices.length === 0) {
     output.out(options.all ? 'the human has no mail yet' : 'no unread mail (`lemming inbox --all` shows everything)');
   } else {

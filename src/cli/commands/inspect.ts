@@ -2,7 +2,7 @@ import { readMemory } from '../../engine/record/agent-memory.js';
 import { orgStatus } from '../../engine/human/org-status.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
-import { loadOrg } from '../../org/load-org.js';
+import { orgForReading } from '../org-for-reading.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -32,7 +32,7 @@ function recent(root: string, org: Org, agent: string, count: number): { sent: M
 
 /** `lemming inspect <agent>`: resume, permissions, credits, notes, and recent mail in and out. */
 export function inspectCommand(root: string, agent: string, options: { json?: boolean; count?: number }, output: Output): number {
-  const { org } = loadOrg(root);
+  const { org } = orgForReading(root, output);
   const target = requireAgent(org, agent);
   const status = orgStatus(org).agents.find((entry) => entry.name === agent);
   const others = [...org.agents.keys()].filter((name) => name !== agent);

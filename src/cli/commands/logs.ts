@@ -1,5 +1,5 @@
 import { readLog, type LogEntry } from '../../engine/record/agent-log.js';
-import { loadOrg } from '../../org/load-org.js';
+import { orgForReading } from '../org-for-reading.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 
@@ -18,10 +18,10 @@ export function formatLogEntry(entry: LogEntry): string {
  * LemmingError for an unknown agent.
  */
 export function logsCommand(root: string, agent: string, options: { lines?: number; json?: boolean }, output: Output): number {
-  const { org } = loadOrg(root);
+  const { org } = orgForReading(root, output);
   requireAgent(org, agent);
   const entries = readLog(root, agent, options.lines ?? 20);
-  if (entries.length === 0) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
+  if (entries.length === 0 && !options.json) output.out(`${agent} has no log yet (agents/${agent}/logs/activity.jsonl)`);
   for (const entry of entries) output.out(options.json ? JSON.stringify(entry) : formatLogEntry(entry));
   return 0;
 }

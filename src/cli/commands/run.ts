@@ -3,8 +3,9 @@ import { Engine } from '../../engine/engine.js';
 import { createRunProviderFactory } from '../../queue/queue-provider-factory.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
-import { strandedLine, whereToLook, type OutputMode } from '../print-events.js';
-import { runWithLines } from '../run-with-lines.js';
+import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
+import { exitCodeOf, runWithLines } from '../run-with-lines.js';
+import { keepYoungGenerationSmall } from '../young-generation.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -35,6 +36,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     onNotice: (line) => output.err(`queue: ${line}`),
   });
+  if (!options.once) await keepYoungGenerationSmall();
   let engine: Engine;
   try {
     engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
@@ -45,6 +47,8 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
+    // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
+    await engine.checkModelsReachable();
     if (options.mode === 'ui') {
       prepareUiColour(process.stdout);
       // Loaded only here, so that plain output, JSON and every other command never load ink or React.
@@ -55,9 +59,10 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
       if (finished) {
         const stranded = strandedLine(finished);
         if (stranded) output.out(stranded);
+        if (finished.failing.length > 0) output.out(failingLine(finished));
         output.out(whereToLook(root));
       }
-      if (finished?.reason !== 'stopped') return 0;
+      if (finished?.reason !== 'stopped') return exitCodeOf(finished);
       return result.stoppedBy === 'q' ? 0 : 130;
     }
     const colour = options.mode === 'plain' && colourWanted(process.stdout);

@@ -17,7 +17,7 @@ export interface SendOptions {
 export function sendCommand(root: string, to: string, words: string[], options: SendOptions, output: Output): number {
   const { org } = loadOrg(root);
   const body = words.length === 1 && words[0] === '-' ? readFileSync(0, 'utf8') : words.join(' ');
-  const { message, file } = sendAsHuman(root, org, {
+  const { message, file, cutCharacters } = sendAsHuman(root, org, {
     to,
     body,
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
@@ -25,6 +25,10 @@ export function sendCommand(root: string, to: string, words: string[], options: 
     ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
   });
   output.out(`sent ${message.id} to ${to}: ${file}`);
+  if (cutCharacters > 0) {
+    const limit = org.settings.max_body_chars;
+    output.err(`lemming: the text was ${body.length} characters; messages are capped at ${limit} (org.yaml engine.max_body_chars), so the last ${cutCharacters} were cut and the message says so`);
+  }
   output.out('the next turn delivers it (`lemming run` or `lemming run-once`)');
   return 0;
 }

@@ -31,7 +31,7 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
     if (options.signal?.aborted) return { turns, reason: 'stopped', replies };
     if (!engine.hasWork()) return { turns, reason: 'idle', replies };
     const result: TurnResult = {
-      stats: { called: 0, skipped: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
+      stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
     };
     for await (const event of engine.turn(result, options.signal)) {
       if (event.type === 'message-delivered' && event.message.to === HUMAN) replies.push(event.message.id);

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { loadState, type EngineState } from '../record/engine-state.js';
 import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../record/ledger.js';
 import { lockHolder } from '../record/lock.js';
 import { mailByAgent } from '../turn/plan-turn.js';
 import { statePaths } from '../record/state-paths.js';
+import { readHumanInbox } from './human-inbox.js';
 
 /** One agent's line in `lemming status`. */
 export interface AgentStatus {
@@ -20,7 +22,10 @@ export interface AgentStatus {
   balance: number;
   inputTokens: number;
   outputTokens: number;
-  /** Mail waiting for the agent: messages and engine notices. */
+  /**
+   * Mail waiting for the agent: messages and engine notices. For the person, what they
+   * have not read yet (as `lemming inbox` shows it), since the engine never calls them.
+   */
   unread: number;
   /** The last turn the agent was called in. */
   lastRan?: number;
@@ -40,13 +45,21 @@ export interface OrgStatus {
   agents: AgentStatus[];
 }
 
-/** The org at a glance, from the engine's state and the ledger. Reads no message files. */
+/** The org at a glance, from the engine's state and the ledger. Reads no message files but the person's mail. */
 export function orgStatus(org: Org): OrgStatus {
   const paths = statePaths(org.root);
   const state: EngineState = loadState(paths.state);
   const tail = readLedgerFrom(paths.ledger, state.ledger.offset);
   const totals = addEntries(state.ledger, tail.entries, tail.end).totals;
   const mail = mailByAgent(state.pending);
+  let humanUnreadCount: number | undefined;
+  const humanUnread = (): number => {
+    if (humanUnreadCount === undefined) {
+      const inbox = readHumanInbox(org.root, org);
+      humanUnreadCount = [...inbox.messages, ...inbox.notices].filter((item) => item.unread).length;
+    }
+    return humanUnreadCount;
+  };
   const agents = [...org.agents.values()].map((agent): AgentStatus => {
     const agentTotals: AgentTotals | undefined = totals[agent.name];
     const status: AgentStatus = {
@@ -60,7 +73,7 @@ export function orgStatus(org: Org): OrgStatus {
       balance: balanceOf(agent.credits, agentTotals),
       inputTokens: agentTotals?.inputTokens ?? 0,
       outputTokens: agentTotals?.outputTokens ?? 0,
-      unread: mail.get(agent.name)?.length ?? 0,
+      unread: agent.name === HUMAN ? humanUnread() : (mail.get(agent.name)?.length ?? 0),
     };
     const activity = state.activity[agent.name];
     if (activity) {

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../mailbox/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
-import { listMessageFiles, outboxPath } from '../../mailbox/message-file.js';
+import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
 import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../../mailbox/message.js';
-import { asMessageBody } from '../../mailbox/message-text.js';
+import { asMessageBody, capBody, charactersOverCap } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -21,12 +21,23 @@ export interface HumanMessage {
   replyTo?: string;
 }
 
+/** What `sendAsHuman` wrote. */
+export interface SentMessage {
+  message: Message;
+  /** The message file, relative to the org root. */
+  file: string;
+  /** Characters cut from the end of a body longer than `engine.max_body_chars`; 0 when it fitted. */
+  cutCharacters: number;
+}
+
 /**
  * Write a message from the person (`human`) into their outbox, after checking both
- * ends of the edge. It carries the last finished turn, so the next turn delivers it.
- * Safe to call while an engine runs: the file appears whole, under a name no one else takes.
+ * ends of the edge and that a `replyTo` names a message that exists. It carries the last
+ * finished turn, so the next turn delivers it. A body past `engine.max_body_chars` is cut
+ * as an agent's would be, and says so. Safe to call while an engine runs: the file appears
+ * whole, under a name no one else takes.
  */
-export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = new Date()): { message: Message; file: string } {
+export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = new Date()): SentMessage {
   if (!org.agents.has(HUMAN)) {
     throw new LemmingError('no-human', 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml');
   }
@@ -35,8 +46,17 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   }
   const verdict = checkEdge(org, HUMAN, input.to);
   if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
-  const body = asMessageBody(input.body).trim();
-  if (body === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
+  const whole = asMessageBody(input.body).trim();
+  if (whole === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
+  if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
+    throw new LemmingError(
+      'unknown-reply-to',
+      `not sent: --reply-to ${quoteName(input.replyTo)} names no message in any outbox; an id looks like 000012-manager-001 (\`lemming inbox --all\` shows the ids of your mail)`,
+      { exitCode: 2 },
+    );
+  }
+  const body = capBody(whole, org.settings.max_body_chars);
+  const cutCharacters = charactersOverCap(whole, org.settings.max_body_chars);
   const turn = loadState(statePaths(root).state).turn;
   let seq = nextSeq(root, turn);
   for (let attempt = 0; attempt < 1000; attempt += 1, seq += 1) {
@@ -52,7 +72,7 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
     if (input.subject !== undefined && input.subject.trim() !== '') message.subject = input.subject.trim();
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
     const file = `${outboxPath(HUMAN)}/${messageFileName(turn, seq, input.to)}`;
-    if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file };
+    if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file, cutCharacters };
   }
   throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(HUMAN)}`);
 }

@@ -4,6 +4,7 @@ import type { EngineState } from '../record/engine-state.js';
 import { addEntries, balanceOf, readLedgerFrom } from '../record/ledger.js';
 import { prepareCall } from '../turn/prepare-call.js';
 import { statePaths } from '../record/state-paths.js';
+import { TokenRatios } from '../record/token-ratios.js';
 
 /** An agent (not the human) with unread mail, its balance, and whether a turn would call it. */
 export interface WaitingAgent {
@@ -32,7 +33,9 @@ export function agentsWithMail(root: string, org: Org, state: EngineState): Wait
 
 function affordsNextCall(root: string, org: Org, state: EngineState, name: string, balance: number): boolean {
   const mail = state.pending.filter((item) => item.to === name);
-  const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1);
+  // Judged as the turn's plan judges it: with the token ratios its servers have taught.
+  const ratios = TokenRatios.load(root);
+  const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1, { ratios });
   const entry = org.models[call.modelKey];
-  return !entry || estimateCallCost(call.prompt.request, entry) <= balance;
+  return !entry || estimateCallCost(call.prompt.request, entry, ratios.scale(call.modelKey)) <= balance;
 }

@@ -51,8 +51,16 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
 /** The length of the log up to and including its last whole line from a turn before `turn`. */
 function keptLength(descriptor: number, size: number, turn: number): number {
+  return walkBack(descriptor, size, turn, () => undefined);
+}
+
+/**
+ * Visit the log's whole lines from its end backwards while they are of `turn` or later, and
+ * return where the first of them starts. A last line without its newline (cut short by a
+ * crash) is passed over. Reads a chunk at a time: memory does not grow with the log.
+ */
+function walkBack(descriptor: number, size: number, turn: number, visit: (line: string) => void): number {
   let end = size;
-  // A last line without its newline was cut short by the crash: it goes whatever it says.
   if (size > 0 && byteAt(descriptor, size - 1) !== 10) end = previousNewline(descriptor, size) + 1;
   while (end > 0) {
     const start = previousNewline(descriptor, end - 1) + 1;
@@ -62,9 +70,34 @@ function keptLength(descriptor: number, size: number, turn: number): number {
     readSync(descriptor, line, 0, length, start);
     const text = line.toString('utf8');
     if (text.trim() !== '' && lineTurn(text) < turn) return end;
+    visit(text);
     end = start;
   }
   return 0;
+}
+
+/** The log's entries of `turn` and later, oldest first, read from the end: no older line is read. */
+export function readLogSince(root: string, agent: string, turn: number): LogEntry[] {
+  let descriptor: number;
+  try {
+    descriptor = openSync(agentPaths(root, agent).log, 'r');
+  } catch {
+    return [];
+  }
+  const entries: LogEntry[] = [];
+  try {
+    walkBack(descriptor, fstatSync(descriptor).size, turn, (line) => {
+      try {
+        const entry = JSON.parse(line) as LogEntry;
+        if (entry && typeof entry === 'object' && typeof entry.turn === 'number') entries.push(entry);
+      } catch {
+        // A line cut short: not an entry.
+      }
+    });
+  } finally {
+    closeSync(descriptor);
+  }
+  return entries.reverse();
 }
 
 function byteAt(descriptor: number, position: number): number | undefined {

@@ -60,7 +60,15 @@ export type JournalRecord =
       /** Notices created while planning (out of credits), delivered at commit. */
       notices: PendingItem[];
     }
-  | { type: 'response'; turn: number; agent: string; response: ProviderResponse; receivedAt: string }
+  | {
+      type: 'response';
+      turn: number;
+      agent: string;
+      response: ProviderResponse;
+      receivedAt: string;
+      /** The mail the answered prompt showed, when a context-length retry showed less than the plan. */
+      shown?: string[];
+    }
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 /**
  * Where the engine keeps its own files, under `org/state/` (never hand-edited). Two kinds:
  * the org's record, which travels with the org (commit it, copy it) so the next run anywhere
- * continues exactly: `engine.json`, `ledger.jsonl`, `taken.jsonl`, `human-read.json`; and
+ * continues exactly: `engine.json`, `ledger.jsonl`, `taken.jsonl`, `human-read.json`,
+ * `token-ratios.json`, `dead-ends.json`; and
  * machine-local files, which a copy may carry but never needs: the lock, the journal of a
  * turn in progress and `cache/` (hints about which folders changed, parsed files, the org as
  * a turn was planned). `org/state/.gitignore` leaves the machine-local ones out of commits.
@@ -25,15 +26,20 @@ export function statePaths(root: string) {
     journal: join(directory, 'journal.jsonl'),
     /** Record: which messages the person has read. */
     humanRead: join(directory, 'human-read.json'),
+    /** Record: each model entry's tokens per character, as its server counts them. */
+    tokenRatios: join(directory, 'token-ratios.json'),
+    /** Record: mail agents have not acted on, and whether its senders were told. */
+    deadEnds: join(directory, 'dead-ends.json'),
+    /** Machine-local: agents whose models keep failing here, and which are held. */
+    failingAgents: join(cache, 'failing-agents.json'),
+    /** Machine-local: `lemming retry <agent>` requests, one empty file per agent. */
+    retryRequests: join(cache, 'retry'),
     /** Machine-local: caches, rebuilt when missing. */
     cache,
     /** Machine-local: each outbox folder's mtime when the engine last knew all of its files. */
     outboxHints: join(cache, 'outbox-hints.json'),
     /** Machine-local: the org as the turn in progress was planned, for finishing it after a crash. */
     plannedOrg: join(cache, 'planned-org.json'),
-    /** Machine-local: parsed org files keyed by mtime and size. */
-    parseCache: join(cache, 'parse-cache.json'),
-    gitignore: join(directory, '.gitignore'),
   };
 }
 

@@ -17,6 +17,7 @@ import { interpretResponse } from './interpret-response.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { priceCall } from '../record/ledger.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
+import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
 
@@ -131,9 +132,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
 
   if (interpretation.refusals.length > 0) {
     const notice = makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals));
-    for (const refusal of interpretation.refusals) {
-      log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: notice.id });
-      events.push({ type: 'message-refused', turn, from: name, ...refusal, notice: notice.id });
+    for (const { count, recipients, ...refusal } of groupRefusals(interpretation.refusals)) {
+      const many = count > 1 ? { count, recipients } : {};
+      log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: notice.id, ...many });
+      events.push({ type: 'message-refused', turn, from: name, ...refusal, notice: notice.id, ...many });
     }
     newMail.push(notice);
   }

@@ -1,7 +1,7 @@
 import type { Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
-import { directReports, reachableFrom } from '../../org/permissions.js';
+import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
@@ -28,6 +28,16 @@ export interface PromptInput {
   memory: ReadonlyMap<string, string>;
   /** Why the agent is called: it has mail, or its schedule woke it (possibly with an empty inbox). */
   reason: 'mail' | 'schedule';
+  /** Tighter than the settings: the server refused a prompt as too long, so less mail is shown (context-retry.ts). */
+  limit?: PromptLimit;
+  /** Real tokens per estimated token for this model, learned from the usage servers report (1: the estimate). */
+  tokenScale?: number;
+}
+
+/** The most mail a prompt shows: messages, and tokens of mail. */
+export interface PromptLimit {
+  messages: number;
+  tokens: number;
 }
 
 /** One agent's provider request, and which of its mail made it in. */
@@ -64,13 +74,9 @@ function staticPart(org: Org, agent: Agent): string {
   const cached = parts.get(agent.name);
   if (cached !== undefined) return cached;
   const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
-  const reachable = reachableFrom(org, agent.name);
   // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
-  // so N such prompts hold one list of N names rather than N lists.
-  const sendTo =
-    reachable.length === org.agents.size - 1 && reachable.length > 0
-      ? everyoneLine(org)
-      : `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`;
+  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
+  const sendTo = reachesEveryone(org, agent.name) ? everyoneLine(org) : sendToLine(reachableFrom(org, agent.name));
   const head = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',
@@ -96,6 +102,10 @@ function staticPart(org: Org, agent: Agent): string {
   const text = head + '\n' + sendTo + '\n' + tail;
   parts.set(agent.name, text);
   return text;
+}
+
+function sendToLine(reachable: string[]): string {
+  return `${PROMPT_LABELS.sendTo} ${reachable.length > 0 ? reachable.join(', ') : '(nobody)'}`;
 }
 
 const everyoneLines = new WeakMap<Org, string>();
@@ -138,13 +148,17 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const entry = org.models[input.modelKey];
   const system = systemPrompt(input);
   const window = entry ? entry.context_window : Number.POSITIVE_INFINITY;
-  const budget = Math.max(256, Math.min(org.settings.context.max_tokens, window - estimateTokens(system) - OUTPUT_RESERVE_TOKENS));
+  const scale = input.tokenScale ?? 1;
+  // The window and the reserve are the server's tokens; the estimate counts 4 characters a token: convert.
+  const fits = Math.floor((window - OUTPUT_RESERVE_TOKENS) / scale) - estimateTokens(system);
+  const maxMessages = Math.min(org.settings.context.max_messages, input.limit?.messages ?? Number.POSITIVE_INFINITY);
+  const budget = Math.max(256, Math.min(org.settings.context.max_tokens, input.limit?.tokens ?? Number.POSITIVE_INFINITY, fits));
   const shown: string[] = [];
   const blocks: string[] = [];
   let tokens = 0;
   const sorted = sortInbox(input.inbox);
   for (const item of sorted) {
-    if (shown.length >= org.settings.context.max_messages) break;
+    if (shown.length >= maxMessages) break;
     let rendered = renderMessageMarkup(item);
     let cost = estimateTokens(rendered);
     if (tokens + cost > budget) {
@@ -167,7 +181,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const parts = [header, '', ...blocks.flatMap((block) => [block, ''])];
   if (deferred.length > 0) {
     parts.push(
-      `(${deferred.length} more message(s) are waiting and will be shown in a later turn: your context holds ${org.settings.context.max_messages} messages and about ${budget} tokens of mail.)`,
+      `(${deferred.length} more message(s) are waiting and will be shown in a later turn: your context holds ${maxMessages} messages and about ${budget} tokens of mail.)`,
       '',
     );
   }

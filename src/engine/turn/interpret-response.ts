@@ -1,5 +1,5 @@
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
-import { asMessageBody, sliceWhole } from '../../mailbox/message-text.js';
+import { asMessageBody, capBody } from '../../mailbox/message-text.js';
 import { isValidAgentName, quoteName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -48,12 +48,6 @@ const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
   text: { kind: 'string', required: true },
 };
 
-function cut(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const kept = sliceWhole(text, limit);
-  return `${kept}\n\n[lemming: ${text.length - kept.length} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
-}
-
 /**
  * Turn a model's tool calls into messages and notes, refusing what the chart,
  * the tool list or the per-turn cap does not allow. Pure.
@@ -61,34 +55,37 @@ function cut(text: string, limit: number): string {
 export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
   const settings = org.settings;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
+  const last = response.toolCalls.at(-1);
   for (const call of response.toolCalls) {
+    // An action the output cap cut short is reported once, by the provider's note, not also as an invalid call.
+    const invalidCalls = response.truncated && call === last ? [] : result.invalidCalls;
     const name = String(call.name).slice(0, 64);
     if (call.name !== 'send_message' && call.name !== 'remember') {
-      result.invalidCalls.push(`unknown tool ${quoteName(name)}; the tools are ${agent.tools.join(', ')}`);
+      invalidCalls.push(`unknown tool ${quoteName(name)}; the tools are ${agent.tools.join(', ')}`);
       continue;
     }
     if (!agent.tools.includes(call.name)) {
-      result.invalidCalls.push(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`);
+      invalidCalls.push(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`);
       continue;
     }
     if (call.argumentsError !== undefined) {
-      result.invalidCalls.push(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`);
+      invalidCalls.push(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`);
       continue;
     }
     if (call.name === 'remember') {
       const parsed = checkArguments<{ key: string; text: string }>(call.arguments, REMEMBER_ARGUMENTS);
       if ('problems' in parsed) {
-        result.invalidCalls.push(`remember: ${parsed.problems.join('; ')}; expected { key: string, text: string }`);
+        invalidCalls.push(`remember: ${parsed.problems.join('; ')}; expected { key: string, text: string }`);
       } else if (!MEMORY_KEY_PATTERN.test(parsed.value.key)) {
-        result.invalidCalls.push(`remember: the key ${quoteName(parsed.value.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
+        invalidCalls.push(`remember: the key ${quoteName(parsed.value.key)} is not allowed; use 1-64 letters, digits, "-" or "_"`);
       } else {
-        result.memories.push({ key: parsed.value.key, text: cut(parsed.value.text, settings.max_body_chars) });
+        result.memories.push({ key: parsed.value.key, text: capBody(parsed.value.text, settings.max_body_chars) });
       }
       continue;
     }
     const parsed = checkArguments<{ to: string; body: string; subject?: string; priority?: Priority; reply_to?: string }>(call.arguments, SEND_ARGUMENTS);
     if ('problems' in parsed) {
-      result.invalidCalls.push(
+      invalidCalls.push(
         `send_message: ${parsed.problems.join('; ')}; expected { to: string, body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
       );
       continue;
@@ -111,7 +108,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       refuse(`over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
       continue;
     }
-    const message: OutgoingMessage = { to, body: cut(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
+    const message: OutgoingMessage = { to, body: capBody(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
     if (shortSubject !== undefined && shortSubject.trim() !== '') message.subject = shortSubject.replace(/\s+/g, ' ').trim();
     if (replyTo !== undefined && replyTo.trim() !== '') message.replyTo = replyTo.slice(0, 120);
     result.messages.push(message);

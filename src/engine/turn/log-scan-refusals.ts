@@ -1,4 +1,5 @@
-import { appendLog, readLog, type LogEntry } from '../record/agent-log.js';
+import { errorMessage } from '../../errors.js';
+import { appendLog, readLogSince, type LogEntry } from '../record/agent-log.js';
 import type { EngineEvent } from '../events.js';
 
 type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
@@ -6,9 +7,11 @@ type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
 /**
  * Write a `refused` line in the sender's log for each file a turn's scan refused, so a
  * refused file is never silent in the log either. Done once per turn: a turn finished
- * after a crash adds only the lines its first attempt did not get to write.
+ * after a crash adds only the lines its first attempt did not get to write. A log that
+ * cannot be written gives a warning, not a failed turn.
  */
-export function logScanRefusals(root: string, turn: number, at: string, events: readonly EngineEvent[], recovering: boolean): void {
+export function logScanRefusals(root: string, turn: number, at: string, events: readonly EngineEvent[], recovering: boolean): EngineEvent[] {
+  const warnings: EngineEvent[] = [];
   const bySender = new Map<string, Refused[]>();
   for (const event of events) {
     if (event.type !== 'message-refused' || event.file === undefined) continue;
@@ -17,7 +20,7 @@ export function logScanRefusals(root: string, turn: number, at: string, events: 
   for (const [sender, refusals] of bySender) {
     const logged = new Set(
       recovering
-        ? readLog(root, sender)
+        ? readLogSince(root, sender, turn)
             .filter((entry) => entry.turn === turn && entry.event === 'refused')
             .map((entry) => entry.file)
         : [],
@@ -25,6 +28,11 @@ export function logScanRefusals(root: string, turn: number, at: string, events: 
     const lines: LogEntry[] = refusals
       .filter((refusal) => !logged.has(refusal.file))
       .map((refusal) => ({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: refusal.notice, file: refusal.file }));
-    appendLog(root, sender, lines);
+    try {
+      appendLog(root, sender, lines);
+    } catch (error) {
+      warnings.push({ type: 'warning', turn, file: `agents/${sender}/logs/activity.jsonl`, message: `could not be written (${errorMessage(error)}); its refusals are in the events only` });
+    }
   }
+  return warnings;
 }

@@ -67,15 +67,27 @@ export function planTurn(org: Org, state: EngineState, pending: readonly Pending
   return plan;
 }
 
-/** Tell an agent's manager, once, that it has run dry. */
-export function tellManager(plan: Pick<TurnPlan, 'notices' | 'humanNotices'>, org: Org, agent: string, turn: number, balance: number): void {
-  const manager = org.agents.get(agent)?.reportsTo;
-  if (!manager || !org.agents.has(manager)) return;
+/**
+ * Tell an agent's manager, once, that it has run dry (or cannot pay for its next call, `needed`);
+ * an agent whose chart names no manager that is in the org tells the human, so someone always
+ * hears. Returns who was told.
+ */
+export function tellManager(plan: Pick<TurnPlan, 'notices' | 'humanNotices'>, org: Org, agent: string, turn: number, balance: number, needed?: number): string {
+  const reportsTo = org.agents.get(agent)?.reportsTo;
+  const manager = reportsTo && org.agents.has(reportsTo) ? reportsTo : HUMAN;
   const subject = `${agent} is out of credits`;
+  const cost = needed === undefined ? '' : `, and its next call would cost about ${creditsText(needed)}`;
+  const nobody = manager === reportsTo ? '' : ` ${agent} reports to nobody in org/chart.yaml, so you are told.`;
   const body =
-    `${agent} has ${Math.round(balance * 1e6) / 1e6} credits left and will not be called until it has more. ` +
-    `Its mail waits for it. A person can top it up with \`lemming top-up ${agent} <credits>\`.`;
+    `${agent} has ${creditsText(balance)} credits left${cost}; it will not be called until it has more. ` +
+    `Its mail waits for it. A person can top it up with \`lemming top-up ${agent} <credits>\`.${nobody}`;
   const notice = makeNotice(turn, manager, `credits-${agent}`, 1, subject, body);
   if (manager === HUMAN) plan.humanNotices.push({ id: notice.id, turn, subject, body });
   else plan.notices.push(notice);
+  return manager;
+}
+
+/** Credits in a notice: four decimals, or as many as a tiny balance needs to not read as 0. */
+function creditsText(credits: number): string {
+  return credits === 0 || Math.abs(credits) >= 0.0001 ? credits.toFixed(4) : credits.toFixed(10).replace(/0+$/, '');
 }

@@ -2,10 +2,11 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { readMemory } from '../record/agent-memory.js';
-import { buildPrompt, type BuiltPrompt, type InboxEntry } from './build-prompt.js';
+import { buildPrompt, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
+import type { TokenRatios } from '../record/token-ratios.js';
 
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
@@ -20,7 +21,15 @@ export interface PreparedCall {
 }
 
 /** Read an agent's waiting mail and notes and build its prompt. Reads only this agent's files. */
-export function prepareCall(root: string, org: Org, agentName: string, reason: 'mail' | 'schedule', mail: PendingItem[], turn: number): PreparedCall {
+export function prepareCall(
+  root: string,
+  org: Org,
+  agentName: string,
+  reason: 'mail' | 'schedule',
+  mail: PendingItem[],
+  turn: number,
+  sizing: Pick<PromptInput, 'limit'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
+): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
   const modelKey = agent.models[0] ?? '';
@@ -44,6 +53,6 @@ export function prepareCall(root: string, org: Org, agentName: string, reason: '
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
   return { agent: agentName, modelKey, reason, prompt, lost, warnings };
 }

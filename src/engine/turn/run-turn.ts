@@ -1,6 +1,7 @@
+import { logSkips } from './skip-log.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { Provider, ProviderResponse } from '../../providers/provider.js';
+import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
@@ -8,7 +9,13 @@ import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
-import type { EngineState } from '../record/engine-state.js';
+import { FailingAgents } from './failing-agents.js';
+import { DeadEnds } from './dead-ends.js';
+import { SideEvents, withSideEvents } from './side-events.js';
+import { askFitting } from './context-retry.js';
+import { TokenRatios } from '../record/token-ratios.js';
+import { countDelivered } from './refusal-text.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
@@ -49,7 +56,7 @@ export interface TurnResult {
 
 type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[] }
-  | { agent: string; error: string }
+  | { agent: string; modelKey: string; error: string }
   | { agent: string; aborted: true };
 
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
@@ -71,6 +78,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const started = performance.now();
   const stats = result.stats;
   let ledger = readLedger(root, state.ledger);
+  const failing = FailingAgents.load(root);
+  const deadEnds = DeadEnds.load(root);
+  const ratios = TokenRatios.load(root);
 
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
@@ -103,20 +113,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const discovery = discoverMail(root, org, state, context.hints, turn);
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
+    const held = failing.holdBack(org, decided.calls, turn);
+    decided.calls = held.calls;
+    decided.events.push(...held.events);
     const calls: PlannedCall[] = [];
     const events: EngineEvent[] = [...discovery.events, ...decided.events];
     const outOfCredits = new Set(decided.outOfCredits);
     for (const call of decided.calls) {
-      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn);
+      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
       events.push(...preparedCall.warnings);
       const agent = org.agents.get(call.agent);
       const entry = org.models[preparedCall.modelKey];
       const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
-      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry) : 0;
+      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
       if (needed > balance) {
         events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
-        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance);
+        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
         outOfCredits.add(call.agent);
         continue;
       }
@@ -147,14 +160,14 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       notices: decided.notices,
     };
     appendJournal(paths.journal, plan);
+    logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
   yield* recoveryEvents;
   for (const event of plan.events) {
     if (event.type === 'agent-skipped') stats.skipped += 1;
-    if (event.type === 'message-refused') stats.refused += 1;
-    if (event.type === 'message-delivered') stats.delivered += 1;
+    countEvent(stats, event);
     yield event;
   }
 
@@ -162,9 +175,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const outcomes: AgentOutcome[] = [...finished.values()];
 
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
-  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => {
+  const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
-    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id)).every((item) => item.kind === 'notice');
+    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
+  };
+  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
+  /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
+  const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
+    const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    outcome.newMail.push(...told.notices);
+    outcome.humanNotices.push(...told.humanNotices);
   };
   const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], replaying: boolean): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
@@ -181,6 +201,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
     });
+    failing.recordSuccess(agent);
+    const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written');
+    recordDeadEnd(applied.outcome, acted, shown, response.text);
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
       // Tell the manager as the agent runs dry, not when mail next finds it broke.
@@ -223,7 +246,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, call.shown, true)) {
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true)) {
         countEvent(stats, event);
         yield event;
       }
@@ -235,29 +258,28 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
-    let preparedCall = prepared.get(call.agent);
-    if (!preparedCall) {
-      const shownIds = new Set(call.shown);
-      const agentMail = (mail.get(call.agent) ?? []).filter((item) => shownIds.has(item.id));
-      preparedCall = prepareCall(root, org, call.agent, call.reason, agentMail, turn);
-    }
-    const shown = [...preparedCall.prompt.shown, ...preparedCall.lost];
+    const agentMail = shownMail(call.agent, call.shown);
+    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios });
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const request = { ...preparedCall.prompt.request, creditsLeft, ...(context.signal ? { signal: context.signal } : {}) };
+      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+      const ask = (prompt: PreparedCall['prompt']['request']) =>
+        provider.generate({ ...prompt, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const response = await provider.generate(request);
+      const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }));
+      const response = fitted.response;
+      ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
       const receivedAt = response.receivedAt ?? context.clock().toISOString();
-      return { agent: call.agent, response, receivedAt, shown };
+      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost] };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
       if (isFatalProviderError(error)) throw error;
-      return { agent: call.agent, error: errorMessage(error) };
+      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error) };
     }
   };
 
@@ -275,14 +297,26 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.called += toCall.length;
 
   let stopped = false;
-  for await (const called of mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal)) {
+  const retries = new SideEvents<EngineEvent>();
+  for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), retries)) {
+    if ('event' in item) {
+      yield item.event;
+      continue;
+    }
+    const called = item.result;
     if ('aborted' in called) {
       stopped = true;
       continue;
     }
     if ('error' in called) {
-      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: [], humanNotices: [], activity: 'error', error: called.error };
-      appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
+      recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
+      try {
+        appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+      } catch {
+        // Its log cannot be written either: the error is in the event below and in `status`.
+      }
       crashPoint('after-write');
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
@@ -290,7 +324,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
       continue;
     }
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt });
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown });
     crashPoint('after-response');
     for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false)) {
       countEvent(stats, event);
@@ -303,7 +337,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     return;
   }
 
-  logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  failing.save();
+  deadEnds.save();
+  ratios.save(turn);
+  yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
@@ -315,8 +352,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 }
 
 function countEvent(stats: TurnStats, event: EngineEvent): void {
-  if (event.type === 'message-delivered') stats.delivered += 1;
-  if (event.type === 'message-refused') stats.refused += 1;
+  if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
+  if (event.type === 'message-refused') stats.refused += event.count ?? 1;
   if (event.type === 'credits-charged') {
     stats.inputTokens += event.inputTokens;
     stats.outputTokens += event.outputTokens;

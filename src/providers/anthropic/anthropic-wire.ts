@@ -64,8 +64,9 @@ export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   }
   const notes: string[] = [];
   if (parsed.data.stop_reason === 'refusal') notes.push('the model declined to answer (stop_reason: refusal)');
-  if (parsed.data.stop_reason === 'max_tokens') notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens)`);
-  const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes };
+  const truncated = parsed.data.stop_reason === 'max_tokens';
+  if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
+  const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   if (usage) {
     const input = usage.input_tokens;

@@ -1,5 +1,6 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { LemmingError } from '../../errors.js';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { errorMessage, LemmingError } from '../../errors.js';
 import type { ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 
@@ -18,12 +19,26 @@ export interface CassetteEntry {
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
 export class CassetteWriter {
   constructor(readonly file: string) {
-    writeFileSync(file, '');
+    try {
+      writeFileSync(file, '');
+    } catch (error) {
+      throw new LemmingError('cassette-unwritable', `--record ${file}: ${whyUnwritable(file, error)}`, { exitCode: 2, cause: error });
+    }
   }
 
   append(entry: CassetteEntry): void {
     appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
+}
+
+/** Why a cassette cannot be written, in the words a person needs to fix it. */
+function whyUnwritable(file: string, error: unknown): string {
+  const folder = dirname(file);
+  if (!existsSync(folder)) return `the folder ${folder} does not exist; make it first (mkdir -p ${folder}) or record into a folder that exists`;
+  if (!statSync(folder).isDirectory()) return `${folder} is not a folder`;
+  if (existsSync(file) && statSync(file).isDirectory()) return 'is a folder; give a file name, for example runs/release.jsonl';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}` : `cannot be written (${errorMessage(error)})`;
 }
 
 /** Read every entry of a cassette; a missing file or a broken line is an error naming the file and line. */

@@ -47,33 +47,6 @@ export function taskKey(subject: string): string {
   return `task-${slug || 'untitled'}`;
 }
 
-const STEPS = [
-  'Read the request and listed what it needs',
-  'Broke it into small steps and did them in order',
-  'Checked the result against what was asked',
-  'Wrote down the open questions',
-  'Cleaned up after myself',
-  'Kept a note of what changed and why',
-  'Compared two ways of doing it and took the simpler one',
-  'Looked for anything that could break and tested it',
-];
-
-/** The report an agent that does the work itself sends back. Deterministic in its inputs. */
-export function composeWorkReport(self: string, title: string, subject: string, body: string): string {
-  const seed = stableHash(`${self}\n${subject}\n${body}`);
-  const picks = [0, 1, 2].map((offset) => STEPS[(seed + offset * 3) % STEPS.length] ?? '');
-  const unique = [...new Set(picks)];
-  const focus = [...words(stripDelegation(body))].slice(0, 4).join(', ');
-  return [
-    `Done: ${stripReply(subject)}.`,
-    '',
-    `What I did, as ${(title.split(':')[0] ?? title).trim()}:`,
-    ...unique.map((step) => `- ${step}`),
-    '',
-    focus ? `It touched on: ${focus}.` : 'Nothing else is needed from me on this.',
-  ].join('\n');
-}
-
 /**
  * The note an agent that delegated sends up once the work comes back. It passes on
  * the report of whoever did the work, unwrapped from any roll-ups on the way, so

@@ -1,22 +1,19 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
-import {
-  composeDelegation,
-  composeRollUp,
-  composeWorkReport,
-  stripReply,
-  subjectOf,
-  taskKey,
-  words,
-} from './compose.js';
+import { composeAnswer, isQuestion } from './answer-question.js';
+import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey } from './compose.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
+import { chooseDelegate } from './route-task.js';
+import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
+import { composeWorkReport } from './work-report.js';
 
 /**
  * The built-in deterministic model: no network, no key. It reads its prompt the
- * way a model would, hands tasks down to the best-matching member of its team,
- * does the work itself when it has no one to hand it to, reports results back up
- * to whoever asked, and stays quiet when nothing needs an answer, so an org
- * reaches idle. Same request, same response, byte for byte.
+ * way a model would, answers questions from what it knows (its notes and its mail),
+ * hands tasks down to the member of its team whose role fits best, does the work
+ * itself when it has no one to hand it to, reports results back up to whoever asked,
+ * and stays quiet when nothing needs an answer, so an org reaches idle. Same request,
+ * same response, byte for byte.
  */
 export class OfflineProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
@@ -40,21 +37,33 @@ function decide(view: PromptView): Call[] {
     }
     const subject = subjectOf(item.subject, item.body);
     const key = taskKey(subject);
-    if (/^re:/i.test(subject)) {
-      const task = parseTask(memory.get(key));
-      if (!task || task.delegate !== item.from) continue;
+    const task = /^re:/i.test(subject) ? parseTaskNote(memory.get(key)) : undefined;
+    if (task && task.delegate === item.from) {
       const to = replyTarget(view, task.asker);
       if (to && canSend) {
         calls.push(send(to, `Re: ${stripReply(subject)}`, composeRollUp(item.from, subject, item.body), task.askerMessage));
       }
-      if (canRemember) calls.push({ name: 'remember', arguments: { key, text: '' } });
+      const recent = addRecentWork(memory.get(RECENT_WORK_KEY), `- turn ${view.turn}: "${task.task}", done by ${item.from}, reported to ${task.asker}`);
+      if (canRemember) {
+        calls.push({ name: 'remember', arguments: { key, text: '' } });
+        calls.push({ name: 'remember', arguments: { key: RECENT_WORK_KEY, text: recent } });
+      }
       memory.delete(key);
+      memory.set(RECENT_WORK_KEY, recent);
       continue;
     }
+    if (isQuestion(item.body)) {
+      const to = replyTarget(view, item.from);
+      if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory), item.id));
+      continue;
+    }
+    // A reply that is neither a report it waits for nor a question (thanks, an answer to its own
+    // question) needs no answer: staying quiet is what lets the org reach idle.
+    if (/^re:/i.test(subject)) continue;
     const delegate = canSend ? chooseDelegate(view, item.from, `${subject}\n${item.body}`) : undefined;
     if (delegate) {
       calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body)));
-      const note = `asker: ${item.from}\nasker_message: ${item.id}\ndelegate: ${delegate}`;
+      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: stripReply(subject), since: view.turn });
       if (canRemember) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);
       continue;
@@ -76,45 +85,9 @@ function send(to: string, subject: string, body: string, replyTo?: string): Call
   return { name: 'send_message', arguments: args };
 }
 
-/**
- * The member of the team whose name and title share most words with the task (a
- * word matches another that it starts, so "plan" matches "planner"). Ties go to the
- * one listed first among those it may send to, the order its chart entry gives.
- */
-function chooseDelegate(view: PromptView, asker: string, task: string): string | undefined {
-  const taskWords = [...words(task)];
-  const order = [...view.sendTo];
-  const team = view.team
-    .filter((member) => member.name !== asker && view.sendTo.has(member.name))
-    .sort((left, right) => order.indexOf(left.name) - order.indexOf(right.name));
-  let best: { name: string; score: number } | undefined;
-  for (const member of team) {
-    let score = 0;
-    for (const word of words(`${member.name} ${member.title}`)) {
-      if (taskWords.some((taskWord) => related(taskWord, word))) score += 1;
-    }
-    if (!best || score > best.score) best = { name: member.name, score };
-  }
-  return best?.name;
-}
-
-function related(left: string, right: string): boolean {
-  const [short, long] = left.length <= right.length ? [left, right] : [right, left];
-  return short.length >= 4 ? long.startsWith(short) : short === long;
-}
-
 /** Answer whoever asked if the chart allows it, else one's manager, else no one. */
 function replyTarget(view: PromptView, asker: string): string | undefined {
   if (view.sendTo.has(asker)) return asker;
   if (view.manager && view.sendTo.has(view.manager)) return view.manager;
   return undefined;
-}
-
-function parseTask(note: string | undefined): { asker: string; askerMessage: string; delegate: string } | undefined {
-  if (!note) return undefined;
-  const field = (name: string): string | undefined => new RegExp(`^${name}: (.*)$`, 'm').exec(note)?.[1]?.trim();
-  const asker = field('asker');
-  const askerMessage = field('asker_message');
-  const delegate = field('delegate');
-  return asker && askerMessage && delegate ? { asker, askerMessage, delegate } : undefined;
 }

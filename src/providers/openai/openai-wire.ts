@@ -74,8 +74,9 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   });
   const notes: string[] = [];
   if (message?.refusal) notes.push(`the model refused: ${message.refusal.slice(0, 300)}`);
-  if (choice?.finish_reason === 'length') notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens)`);
-  const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes };
+  const truncated = choice?.finish_reason === 'length';
+  if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
+  const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   if (usage) answer.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
   return answer;

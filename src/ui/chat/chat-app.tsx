@@ -17,10 +17,11 @@ export interface ChatUiOptions {
 /**
  * `lemming chat` in a terminal. Outboxes are watched so new mail shows as soon as
  * it is written, by this chat's drive or by a `lemming run` in another terminal;
- * when driving, the org's files are watched for hand edits too.
+ * the org's files are watched for hand edits too.
  */
 export async function chatTerminalUi(options: ChatUiOptions): Promise<void> {
-  const watch = watchOrgFiles(options.root, { edits: options.driver !== undefined, mail: true });
+  // Edits are watched without a drive too: a person mending a broken file sees it acknowledged.
+  const watch = watchOrgFiles(options.root, { edits: true, mail: true });
   const quit = new AbortController();
   const stopListening = onStopSignals(() => quit.abort());
   const instance = render(

@@ -1,3 +1,4 @@
+import type { Problem } from '../../errors.js';
 import { loadState } from '../../engine/record/engine-state.js';
 import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human/human-inbox.js';
 import { orgStatus, type OrgStatus } from '../../engine/human/org-status.js';
@@ -13,6 +14,8 @@ import type { ChatMessage } from './conversation.js';
 export interface ChatBackend {
   /** The org's name and its last finished turn. */
   describe(): { org: string; turn: number };
+  /** What is wrong with the org's files now: the chat works on with each file's valid part. */
+  problems(): Problem[];
   /** The agents the chart lets the human write to (both ends of the edge agree). */
   recipients(): string[];
   check(to: string): Verdict;
@@ -28,12 +31,14 @@ export interface ChatBackend {
 /**
  * The chat over an org root. The org is reloaded on every look (a stat per file when
  * nothing changed), so a chart edited during the chat is obeyed at once; a broken
- * edit leaves the last valid version in force, as it does for the engine.
+ * edit leaves the last valid version in force, as it does for the engine, and a chat
+ * opened on broken files works with what is valid.
  */
 export function fileChatBackend(root: string): ChatBackend {
   const loader = new OrgLoader(root);
-  const org = (): Org => loader.loadOrThrow().org as Org;
+  const org = (): Org => loader.load().org;
   return {
+    problems: () => loader.load().problems,
     describe: () => ({ org: org().name, turn: loadState(statePaths(root).state).turn }),
     recipients: () => reachableFrom(org(), HUMAN),
     check: (to) => checkEdge(org(), HUMAN, to),

@@ -1,6 +1,8 @@
 /** What a line typed into the chat asks for. */
 export type ChatCommand =
   | { kind: 'message'; body: string }
+  | { kind: 'reply'; body: string }
+  | { kind: 'read'; which?: string }
   | { kind: 'to'; agent?: string }
   | { kind: 'inbox' }
   | { kind: 'status' }
@@ -11,8 +13,10 @@ export type ChatCommand =
 
 /** The chat's commands, for `/help` and for completion. */
 export const CHAT_COMMANDS: ReadonlyArray<{ name: string; usage: string; says: string }> = [
+  { name: 'reply', usage: '/reply <text>', says: 'answer the last message of the agent you are writing to (plain text starts a new request)' },
+  { name: 'read', usage: '/read [n|id]', says: 'a whole message: the newest of this conversation, the n-th newest, or the one with that id' },
   { name: 'to', usage: '/to <agent>', says: 'write to another agent (only those the chart lets you reach)' },
-  { name: 'inbox', usage: '/inbox', says: 'your unread mail and notices, then mark them read' },
+  { name: 'inbox', usage: '/inbox', says: 'your unread mail and notices in full, then mark them read' },
   { name: 'status', usage: '/status', says: 'the turn, and each agent’s credits left and unread mail' },
   { name: 'help', usage: '/help', says: 'this list' },
   { name: 'quit', usage: '/quit', says: 'leave the chat (Ctrl-C too)' },
@@ -29,6 +33,13 @@ export function parseChatInput(line: string): ChatCommand {
   if (!text.startsWith('/')) return { kind: 'message', body: text };
   const [name = '', ...rest] = text.slice(1).split(/\s+/);
   switch (name.toLowerCase()) {
+    case 'reply':
+    case 're':
+      return { kind: 'reply', body: text.slice(1 + name.length).trim() };
+    case 'read': {
+      const which = rest[0];
+      return which === undefined ? { kind: 'read' } : { kind: 'read', which };
+    }
     case 'to': {
       const agent = rest[0];
       return agent === undefined ? { kind: 'to' } : { kind: 'to', agent };

@@ -1,5 +1,5 @@
 import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
-import { formatProblem } from '../../errors.js';
+import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import type { EngineEvent } from '../../engine/events.js';
 
 /** Advances turns for `chat --drive`; tests pass a scripted one. The outcome is the generator's return value. */
@@ -18,17 +18,18 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
       return `turn ${event.turn}: refused ${event.from} → ${event.to}: ${event.reason}`;
     case 'agent-error':
       return `turn ${event.turn}: ${event.agent} error: ${event.message}`;
+    case 'agent-retrying':
+      return `turn ${event.turn}: ${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-held':
+      return `turn ${event.turn}: ${event.agent} not called: its model ${event.model} keeps failing (\`lemming retry ${event.agent}\`)`;
     case 'agent-skipped':
       return `turn ${event.turn}: ${event.agent} skipped: out of credits`;
     case 'warning':
       return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'org-reloaded':
-      return `turn ${event.turn} uses the edits: ${[...event.files, ...event.joined.map((name) => `${name} joined`), ...event.left.map((name) => `${name} left`)].join(', ')}`;
+      return reloadText(event);
     case 'org-invalid':
-      return `turn ${event.turn} runs with the last valid org: ${event.problems
-        .filter((problem) => problem.severity === 'error')
-        .map(formatProblem)
-        .join('; ')}`;
+      return invalidText(event);
     default:
       return undefined;
   }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Text, useInput, useStdin } from 'ink';
 import { EditNotices } from '../shared/edit-notices.js';
 import { useTerminalRows } from '../shared/use-terminal-rows.js';
-import type { EditNotice } from '../watch/describe-org-change.js';
+import { addEditNotices, problemNotices, type EditNotice } from '../watch/describe-org-change.js';
 import type { FileWatch } from '../watch/org-files-watcher.js';
 import { useFileWatch } from '../watch/use-file-watch.js';
 import type { ChatBackend } from './chat-backend.js';
@@ -38,7 +38,8 @@ const MAX_EDIT_LINES = 3;
 export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal }: ChatScreenProps) {
   const { messages, about, refresh, refreshSoon } = useConversation(backend);
   const [reply, setReply] = useState<ChatReply | undefined>(undefined);
-  const [edits, setEdits] = useState<EditNotice[]>([]);
+  // Broken org files do not stop the chat: they are shown from the start, and cleared as they are mended.
+  const [edits, setEdits] = useState<EditNotice[]>(() => problemNotices(backend.problems(), 'open'));
   const [leaving, setLeaving] = useState(false);
   const drive = useDrive(driver, (event) => {
     if (event === undefined) refresh();
@@ -46,7 +47,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   });
   useFileWatch(watch, (change) => {
     if (change.kind === 'mail') refreshSoon();
-    else if (driver) setEdits((previous) => [...previous, ...change.notices].slice(-20));
+    else setEdits((previous) => addEditNotices(previous, change.notices, 20));
   });
 
   const leave = useCallback(() => {
@@ -85,7 +86,9 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
   const rows = useTerminalRows();
   const panel = replyLines(reply, drive.state.driving);
-  const panelHeight = Math.min(panel.length, Math.max(3, Math.floor(rows / 3)));
+  // A message asked for in full (/read, /inbox) may take most of the screen; other answers a third of it.
+  const reading = reply?.kind === 'read' || reply?.kind === 'inbox';
+  const panelHeight = Math.min(panel.length, Math.max(3, reading ? rows - 10 : Math.floor(rows / 3)));
   const driveHeight = driver ? driveLines(drive.state).length : 0;
   const editHeight = edits.length > 0 ? Math.min(edits.length, MAX_EDIT_LINES) + 2 : 0;
   const conversationHeight = Math.max(4, rows - 5 - (panelHeight > 0 ? panelHeight + 1 : 0) - driveHeight - editHeight);
@@ -111,7 +114,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         isActive={keys && !leaving}
       />
       <Text dimColor wrap="truncate-end">
-        {leaving ? 'leaving…' : 'Enter sends · /to <agent> · /inbox · /status · /help · /quit'}
+        {leaving ? 'leaving…' : 'Enter sends a new request · /reply answers · /read · /to · /inbox · /status · /help · /quit'}
       </Text>
     </Box>
   );

@@ -3,16 +3,17 @@ import type { OrgStatus } from '../../engine/human/org-status.js';
 import { errorMessage, LemmingError } from '../../errors.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';
-import { correspondentOf, type ChatMessage } from './conversation.js';
+import { byTime, correspondentOf, type ChatMessage } from './conversation.js';
 
 /** What the chat answers a line with; the screen and the line mode each show it their way. */
 export type ChatReply =
-  | { kind: 'sent'; to: string; id: string; file: string }
+  | { kind: 'sent'; to: string; id: string; file: string; replyTo?: string }
   | { kind: 'problem'; text: string }
   | { kind: 'switched'; to: string }
   | { kind: 'recipients'; current?: string; recipients: string[] }
   | { kind: 'help' }
   | { kind: 'inbox'; messages: ChatMessage[]; notices: InboxNotice[] }
+  | { kind: 'read'; message: ChatMessage }
   | { kind: 'status'; status: OrgStatus }
   | { kind: 'quit' }
   | { kind: 'nothing' };
@@ -48,7 +49,12 @@ export class ChatSession {
       case 'empty':
         return { kind: 'nothing' };
       case 'message':
-        return this.send(command.body);
+        return this.send(command.body, false);
+      case 'reply':
+        if (command.body === '') return { kind: 'problem', text: 'type your answer after /reply, for example: /reply Yes, ship it' };
+        return this.send(command.body, true);
+      case 'read':
+        return this.read(command.which);
       case 'to': {
         if (command.agent === undefined) return { kind: 'recipients', ...(this.current ? { current: this.current } : {}), recipients: this.backend.recipients() };
         const verdict = this.backend.check(command.agent);
@@ -88,20 +94,48 @@ export class ChatSession {
     return line;
   }
 
-  private send(body: string): ChatReply {
+  /**
+   * Send as the human. A message starts a new request unless the person says it answers
+   * (`/reply`): then it is threaded to the last thing the correspondent said. Writing to
+   * them marks their messages read either way.
+   */
+  private send(body: string, answering: boolean): ChatReply {
     const to = this.current;
     if (to === undefined) return { kind: 'problem', text: `not sent: ${this.reachable()}` };
     const conversation = this.backend.messages().filter((message) => correspondentOf(message) === to);
-    // A message typed in a conversation answers the last thing the other side said.
-    const last = conversation.filter((message) => message.from === to).sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created)).at(-1);
+    const last = conversation.filter((message) => message.from === to).sort(byTime).at(-1);
+    if (answering && !last) return { kind: 'problem', text: `not sent: ${to} has not written to you yet, so there is nothing to reply to; type the message without /reply` };
     try {
-      const sent = this.backend.send({ to, body, ...(last ? { replyTo: last.id } : {}) });
-      // Answering them means their messages were read.
+      const sent = this.backend.send({ to, body, ...(answering && last ? { replyTo: last.id } : {}) });
       this.backend.markRead(conversation.filter((message) => message.unread).map((message) => message.id));
-      return { kind: 'sent', to, id: sent.id, file: sent.file };
+      return { kind: 'sent', to, id: sent.id, file: sent.file, ...(answering && last ? { replyTo: last.id } : {}) };
     } catch (error) {
       return { kind: 'problem', text: errorMessage(error) };
     }
+  }
+
+  /** One whole message: the newest of the conversation, the n-th newest, or the one whose id is or ends with `which`. */
+  private read(which: string | undefined): ChatReply {
+    const messages = this.backend.messages().sort(byTime);
+    const conversation = this.current === undefined ? messages : messages.filter((message) => correspondentOf(message) === this.current);
+    let found: ChatMessage | undefined;
+    if (which === undefined || /^\d+$/.test(which)) {
+      const back = which === undefined ? 1 : Number(which);
+      found = back >= 1 ? conversation.at(-back) : undefined;
+      if (!found) return { kind: 'problem', text: `there is no message ${back} back in this conversation (it has ${conversation.length}); /read 1 is the newest` };
+    } else {
+      const matches = messages.filter((message) => message.id.endsWith(which));
+      const exact = matches.find((message) => message.id === which);
+      found = exact ?? (matches.length === 1 ? matches[0] : undefined);
+      if (!found) {
+        return {
+          kind: 'problem',
+          text: matches.length > 1 ? `${which} matches ${matches.length} messages (${matches.map((message) => message.id).join(', ')}); give more of the id` : `there is no message with the id ${which}`,
+        };
+      }
+    }
+    if (found.unread) this.backend.markRead([found.id]);
+    return { kind: 'read', message: { ...found, unread: false } };
   }
 
   private reachable(): string {
@@ -117,7 +151,7 @@ function defaultCorrespondent(backend: ChatBackend): string | undefined {
   const recipients = backend.recipients();
   const recent = backend
     .messages()
-    .sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created))
+    .sort(byTime)
     .map(correspondentOf)
     .reverse()
     .find((name) => recipients.includes(name));

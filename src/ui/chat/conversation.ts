@@ -29,7 +29,8 @@ export function correspondentOf(message: ChatMessage): string {
   return message.from === HUMAN ? message.to : message.from;
 }
 
-function byTime(left: ChatMessage, right: ChatMessage): number {
+/** Oldest first: by turn, then by when it was written, then by id. */
+export function byTime(left: ChatMessage, right: ChatMessage): number {
   return left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id);
 }
 
@@ -81,7 +82,7 @@ export function conversationLines(groups: Conversation[], bodyLines: number): Co
       const shown = body.slice(0, bodyLines);
       shown.forEach((text, index) => lines.push({ key: `body-${message.id}-${index}`, kind: 'body', group: group.with, text, fromHuman }));
       if (body.length > shown.length) {
-        lines.push({ key: `more-${message.id}`, kind: 'more', group: group.with, text: `… ${body.length - shown.length} more line(s) in ${message.file}` });
+        lines.push({ key: `more-${message.id}`, kind: 'more', group: group.with, text: `… ${body.length - shown.length} more line(s): /read ${message.id}` });
       }
     }
   }

@@ -1,6 +1,8 @@
 import { showCredits } from '../shared/format.js';
 import { CHAT_COMMANDS } from './chat-command.js';
 import type { ChatReply } from './chat-session.js';
+import type { ChatMessage } from './conversation.js';
+import { HUMAN } from '../../org/names.js';
 
 /** One line of what the chat answers; the screen colours it, the line mode prints its text. */
 export interface ReplyLine {
@@ -12,12 +14,30 @@ export interface ReplyLine {
   wrap?: boolean;
 }
 
+/** A message in full: who wrote it to whom, what it answers, every line of its body, and its file. Pure. */
+export function messageLines(message: ChatMessage): ReplyLine[] {
+  const from = message.from === HUMAN ? 'you' : message.from;
+  const to = message.to === HUMAN ? 'you' : message.to;
+  const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
+  return [
+    { text: `${message.unread ? '●' : ' '} [turn ${message.turn}] ${from} → ${to}${reply}: ${message.subject ?? '(no subject)'}`, bold: true, wrap: true },
+    ...bodyLines(message.body),
+    { text: `    -- ${message.file}`, dim: true },
+  ];
+}
+
+function bodyLines(body: string): ReplyLine[] {
+  return body.replace(/\n+$/, '').split('\n').map((line) => ({ text: `    ${line}`, wrap: true }));
+}
+
 /** What the chat says back to a line, as lines. Pure. */
 export function replyLines(reply: ChatReply | undefined, driving: boolean): ReplyLine[] {
   if (!reply) return [];
   switch (reply.kind) {
-    case 'sent':
-      return [{ text: `sent to ${reply.to}: ${reply.file}${driving ? ' — running turns until someone writes back' : ''}`, color: 'green' }];
+    case 'sent': {
+      const answering = reply.replyTo ? ` (a reply to ${reply.replyTo})` : '';
+      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until someone writes back' : ''}`, color: 'green' }];
+    }
     case 'problem':
       return [{ text: reply.text, color: 'red', wrap: true }];
     case 'switched':
@@ -35,14 +55,13 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
       const lines: ReplyLine[] = [{ text: `${reply.messages.length} unread message(s), ${reply.notices.length} notice(s) — now marked read`, bold: true }];
       for (const notice of reply.notices) {
         lines.push({ text: `● [turn ${notice.turn}] lemming: ${notice.subject}`, color: 'yellow' });
-        lines.push({ text: `    ${notice.body.split('\n')[0] ?? ''}`, dim: true });
+        lines.push(...bodyLines(notice.body));
       }
-      for (const message of reply.messages) {
-        lines.push({ text: `● [turn ${message.turn}] ${message.from}: ${message.subject ?? message.body.split('\n')[0] ?? ''}` });
-        lines.push({ text: `    ${message.file}`, dim: true });
-      }
+      for (const message of reply.messages) lines.push(...messageLines(message));
       return lines;
     }
+    case 'read':
+      return messageLines(reply.message);
     case 'status': {
       const status = reply.status;
       const running = status.running ? ` · running (\`lemming ${status.running.command}\`, process ${status.running.pid})` : '';
@@ -52,7 +71,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
         ...status.agents.map((agent) => ({
           text: `${agent.name.padEnd(width)}  ${
             agent.isHuman ? 'you'.padEnd(20) : `${showCredits(agent.balance)} / ${showCredits(agent.budget + agent.toppedUp)}`.padEnd(20)
-          }  ${agent.isHuman ? '' : `${agent.unread} unread  `}${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
+          }  ${agent.unread} unread  ${agent.lastActivity ? `turn ${agent.lastActivity.turn}: ${agent.lastActivity.summary}` : ''}`.trimEnd(),
           ...(agent.lastError ? { color: 'red' } : {}),
         })),
       ];

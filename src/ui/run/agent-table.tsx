@@ -22,6 +22,10 @@ export function describeActivity(row: AgentRow): { text: string; color?: string;
       return { text: 'out of credits', color: 'red' };
     case 'error':
       return { text: 'error', color: 'red' };
+    case 'retrying':
+      return { text: `retry ${activity.attempt}/${activity.attempts} in ${Math.ceil(activity.waitMs / 1000)} s`, color: 'yellow' };
+    case 'held':
+      return { text: 'model failing', color: 'red' };
   }
 }
 

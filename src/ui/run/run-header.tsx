@@ -29,8 +29,9 @@ export function RunHeader({ state, gate, keys, watching }: { state: RunState; ga
         <Text bold>{`lemming run · ${state.org || 'org'}`}</Text>
         {' · '}
         <Text color={status.color}>{status.text}</Text>
-        {state.finished ? null : <Text dimColor>{` · ${keysHint(gate, keys)}${watching ? ' · watching hand edits' : ''}`}</Text>}
       </Text>
+      {/* On a line of their own, wrapped rather than cut: the keys must show in a narrow terminal. */}
+      {state.finished ? null : <Text dimColor>{`${keysHint(gate, keys)}${watching ? ' · watching hand edits' : ''}`}</Text>}
       {current ? (
         <Text wrap="truncate-end">
           <Text bold>{`Turn ${current.turn}${current.recovering ? ' (finishing an interrupted turn)' : ''} `}</Text>

@@ -44,7 +44,7 @@ const EDIT_LINES = 4;
 function otherRows(state: RunState): number {
   const trouble = state.trouble.length > 0 ? 2 + Math.min(TROUBLE_LINES, state.trouble.length) : 0;
   const edits = state.edits.length > 0 ? 2 + Math.min(EDIT_LINES, state.edits.length) : 0;
-  return 7 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + 2;
+  return 8 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + 2;
 }
 
 /**

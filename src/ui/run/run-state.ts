@@ -1,7 +1,8 @@
-import { formatProblem } from '../../errors.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
-import type { EditNotice } from '../watch/describe-org-change.js';
+import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
+import { invalidText, reloadText } from '../shared/org-edit-text.js';
+import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -22,6 +23,8 @@ export type AgentActivity =
   | { kind: 'thinking' }
   | { kind: 'sent'; sent: number; refused: number }
   | { kind: 'out-of-credits' }
+  | { kind: 'retrying'; attempt: number; attempts: number; waitMs: number }
+  | { kind: 'held' }
   | { kind: 'error'; message: string };
 
 /** An agent's line on the run screen: its credits and mail, and what it is doing now. */
@@ -64,7 +67,7 @@ export interface RunState {
   /** Hand edits: what the file watcher saw and what the engine took in, oldest first (bounded). */
   edits: EditNotice[];
   totals: RunTotals;
-  finished?: { reason: 'idle' | 'turn-cap' | 'stopped'; turns: number; lastTurn: number; stranded: string[] };
+  finished?: { reason: Extract<EngineEvent, { type: 'run-finished' }>['reason']; turns: number; lastTurn: number; stranded: string[]; failing: string[] };
   /** Source of unique keys for feed and trouble items. */
   serial: number;
 }
@@ -74,6 +77,7 @@ export type RunAction = EngineEvent | { type: 'agents-snapshot'; agents: AgentSn
 
 const MAX_TROUBLE = 50;
 const MAX_EDITS = 20;
+const INVALID_KEY = 'engine-invalid-';
 
 /** The screen before any event: agents with mail show `has-mail`, the others `idle`. */
 export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): RunState {
@@ -86,7 +90,7 @@ export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): R
     trouble: [],
     troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
     edits: [],
-    totals: { turns: 0, delivered: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
     serial: 0,
   };
 }
@@ -97,22 +101,22 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agents-snapshot':
       return { ...state, agents: mergeSnapshot(state.agents, action.agents) };
     case 'edits-seen':
-      return { ...state, edits: bounded([...state.edits, ...action.notices], MAX_EDITS) };
+      return { ...state, edits: addEditNotices(state.edits, action.notices, MAX_EDITS) };
     case 'run-started':
       return { ...state, org: action.org, root: action.root, lastTurn: action.turn };
     case 'org-reloaded': {
-      const parts = [...action.files.map((file) => `${file}`), ...action.joined.map((name) => `${name} joined`), ...action.left.map((name) => `${name} left`)];
-      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: `turn ${action.turn} uses the edits: ${parts.join(', ')}` };
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: reloadText(action) };
       const agents = action.left.length > 0 ? state.agents.filter((row) => !action.left.includes(row.name)) : state.agents;
-      return { ...state, agents, serial: state.serial + 1, edits: bounded([...state.edits, notice], MAX_EDITS) };
+      // A fixed file clears its problems; the engine's line about broken files is said again below if some still are.
+      const cleared = action.fixed.length > 0 ? clearFixed(state.edits, action.fixed).filter((edit) => !edit.key.startsWith(INVALID_KEY)) : state.edits;
+      const edits = addEditNotices(cleared, [notice], MAX_EDITS);
+      return { ...state, agents, serial: state.serial + 1, edits };
     }
     case 'org-invalid': {
-      const errors = action.problems.filter((problem) => problem.severity === 'error');
-      const problems = errors.map(formatProblem).join('; ') || 'the files have errors';
-      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'problem', text: `turn ${action.turn} runs with the last valid org: ${problems}` };
-      // The engine says so at every turn while the files stay broken: keep one line, with the latest turn.
-      const earlier = state.edits.filter((edit) => !(edit.key.startsWith('engine-') && edit.text.endsWith(`runs with the last valid org: ${problems}`)));
-      return { ...state, serial: state.serial + 1, edits: bounded([...earlier, notice], MAX_EDITS) };
+      const notice: EditNotice = { key: `${INVALID_KEY}${state.serial}`, tone: 'problem', text: invalidText(action) };
+      // The engine says so at every turn while files stay broken: keep one line, the latest.
+      const earlier = state.edits.filter((edit) => !edit.key.startsWith(INVALID_KEY));
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(earlier, [notice], MAX_EDITS) };
     }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
@@ -120,7 +124,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const working = new Set(action.agents);
       const agents = state.agents.map((row): AgentRow => {
         if (working.has(row.name)) return row;
-        const settled = row.activity.kind === 'out-of-credits' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
+        const settled = row.activity.kind === 'out-of-credits' || row.activity.kind === 'held' ? row.activity : row.unread > 0 ? { kind: 'has-mail' as const } : { kind: 'idle' as const };
         return settled === row.activity ? row : { ...row, activity: settled };
       });
       return { ...state, agents, current: { turn: action.turn, agents: action.agents, done: 0, recovering: action.recovering } };
@@ -139,7 +143,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         text: message.subject ?? message.preview,
         priority: message.priority,
       };
-      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: { ...state.totals, delivered: state.totals.delivered + 1 } };
+      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item], totals: countDelivered(state.totals, message.from) };
       return updateRow(next, message.to, (row) => ({
         ...row,
         unread: row.unread + 1,
@@ -147,9 +151,8 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       }));
     }
     case 'message-refused': {
-      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + 1 } };
-      const about = action.subject ? ` ("${action.subject}")` : '';
-      return addTrouble(next, action.turn, 'refused', `${action.from} -> ${action.to}${about}: ${action.reason}`);
+      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + (action.count ?? 1) } };
+      return addTrouble(next, action.turn, 'refused', describeRefusal(action));
     }
     case 'memory-written':
       return state;
@@ -164,6 +167,15 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'agent-note':
       return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-retrying': {
+      const wait = `${(action.waitMs / 1000).toFixed(1)} s`;
+      const retrying = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'retrying', attempt: action.attempt, attempts: action.attempts, waitMs: action.waitMs } }));
+      return addTrouble(retrying, action.turn, 'note', `${action.agent}: ${action.model} failed, attempt ${action.attempt} of ${action.attempts} in ${wait}: ${action.cause}`);
+    }
+    case 'agent-held': {
+      const held = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'held' } }));
+      return addTrouble(held, action.turn, 'error', `${action.agent} not called: ${action.model} failed in ${action.failedTurns} turns in a row (\`lemming retry ${action.agent}\`)`);
+    }
     case 'agent-error': {
       const next = finishOne({ ...state, totals: { ...state.totals, errors: state.totals.errors + 1 } });
       const marked = updateRow(next, action.agent, (row) => ({ ...row, activity: { kind: 'error', message: action.message } }));
@@ -177,7 +189,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
-      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded } };
+      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
   }
 }

@@ -10,10 +10,10 @@ export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?:
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="truncate-end">
         <Text bold>Totals: </Text>
-        {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')} · ${formatCount(totals.refused)} refused · `}
+        {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · `}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
     </Box>
   );
 }

@@ -4,9 +4,14 @@ export function showCredits(credits: number): string {
   return rounded === '-0.0000' ? '0.0000' : rounded;
 }
 
-/** A count with thousands separators (`12,345`), the same whatever the locale. */
+/**
+ * A count with thousands separators (`12,345`), the same whatever the locale. Written out
+ * rather than `toLocaleString`, whose first call loads ICU's locale data: tens of
+ * milliseconds that every `run-once` would pay to print its summary.
+ */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  if (!Number.isInteger(count)) return count.toLocaleString('en-US');
+  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** `1 turn`, `2 turns`: the formatted count with the singular or plural noun. */
@@ -18,10 +23,12 @@ const FINISH_REASONS = {
   idle: 'the org is idle: nobody has unread mail',
   'turn-cap': 'reached the turn cap',
   stopped: 'stopped; the next `lemming run` picks up where this one left off',
+  'models-failing': 'nothing left to do but mail for agents whose models keep failing',
 } as const;
 
 /** How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so. */
-export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[] }): string {
+export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }): string {
+  if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   return FINISH_REASONS[finished.reason];
 }

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { formatProblem } from '../../errors.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { describeOrgChange, type EditNotice } from './describe-org-change.js';
 
@@ -36,15 +37,16 @@ export function watchOrgFiles(root: string, options: WatchOptions): FileWatch {
     for (const listener of listeners) listener(change);
   };
   const loader = new OrgLoader(root);
-  // The baseline: edits are reported relative to the org as it is when the watch starts.
-  if (options.edits) loader.load();
-  const seenWarnings = new Set<string>();
+  const seen = new Set<string>();
+  // The baseline: edits are reported relative to the org as it is when the watch starts; the problems it
+  // has then are the screen's to show once (see problemNotices), not news at the first edit.
+  if (options.edits) for (const problem of loader.load().problems) seen.add(formatProblem(problem));
   let checks = 0;
   let timer: NodeJS.Timeout | undefined;
   const checkEdits = (): void => {
     timer = undefined;
     checks += 1;
-    const notices = describeOrgChange(loader.load(), seenWarnings, `watch-${checks}`);
+    const notices = describeOrgChange(loader.load(), seen, `watch-${checks}`);
     if (notices.length > 0) emit({ kind: 'edits', notices });
   };
 

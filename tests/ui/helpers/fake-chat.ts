@@ -2,7 +2,7 @@ import type { DriveOutcome } from '../../../src/engine/human/drive-until-reply.j
 import type { EngineEvent } from '../../../src/engine/events.js';
 import type { InboxNotice } from '../../../src/engine/human/human-inbox.js';
 import type { OrgStatus } from '../../../src/engine/human/org-status.js';
-import { LemmingError } from '../../../src/errors.js';
+import { LemmingError, type Problem } from '../../../src/errors.js';
 import type { ChatBackend } from '../../../src/ui/chat/chat-backend.js';
 import type { ChatDriver } from '../../../src/ui/chat/chat-driver.js';
 import type { ChatMessage } from '../../../src/ui/chat/conversation.js';
@@ -12,6 +12,7 @@ export class FakeChatBackend implements ChatBackend {
   readonly sent: Array<{ to: string; body: string; replyTo?: string }> = [];
   readonly read = new Set<string>();
   notes: InboxNotice[] = [];
+  orgProblems: Problem[] = [];
   turn = 3;
 
   constructor(
@@ -21,6 +22,9 @@ export class FakeChatBackend implements ChatBackend {
 
   describe() {
     return { org: 'acme', turn: this.turn };
+  }
+  problems() {
+    return this.orgProblems;
   }
   recipients() {
     return this.recipientNames;

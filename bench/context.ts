@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fileSystemFloor, type Floor } from './fs-floor.js';
+import type { AlternateResult, Job, JobResult } from './worker.js';
+
+export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cli = join(repo, 'dist', 'cli', 'main.js');
+const worker = join(repo, 'dist-bench', 'bench', 'worker.js');
+
+/** Where orgs are built: the project's disk, and a RAM disk where there is one. */
+export interface Storage {
+  name: 'RAM disk' | 'disk';
+  directory: string;
+}
+
+/** What every section of the benchmark is given. */
+export interface BenchContext {
+  /** `--quick`: the common rows only (up to 1,000 agents, no million-message orgs). */
+  quick: boolean;
+  /** The RAM disk first, when there is one: it leaves the engine's own cost. */
+  storages: Storage[];
+  /** The file system's floor for N folders on a storage, measured once per run and kept. */
+  floor(storage: Storage, folders: number): Floor;
+  log(line: string): void;
+}
+
+export function makeContext(quick: boolean, log: (line: string) => void): BenchContext {
+  // Orgs are built inside the repository, not in the system temp folder: on this machine
+  // file creation under /tmp is often many times slower than elsewhere on the same disk.
+  const disk: Storage = { name: 'disk', directory: process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work') };
+  const storages: Storage[] = existsSync('/dev/shm') ? [{ name: 'RAM disk', directory: join('/dev/shm', `lemming-bench-${process.pid}`) }, disk] : [disk];
+  for (const storage of storages) mkdirSync(storage.directory, { recursive: true });
+  const floors = new Map<string, Floor>();
+  return {
+    quick,
+    storages,
+    log,
+    floor(storage, folders) {
+      const key = `${storage.name}:${folders}`;
+      let floor = floors.get(key);
+      if (!floor) {
+        floor = fileSystemFloor(storage.directory, folders);
+        floors.set(key, floor);
+      }
+      return floor;
+    },
+  };
+}
+
+/** Remove the RAM disk's scratch folder (the disk's stays, gitignored, for a look after a run). */
+export function cleanUp(context: BenchContext): void {
+  for (const storage of context.storages) if (storage.name === 'RAM disk') rmSync(storage.directory, { recursive: true, force: true });
+}
+
+function runWorker(args: string[], storage: Storage): string {
+  return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: storage.directory }, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Build an org in a process of its own; returns its root. */
+export function buildJobOrg(job: Job, storage: Storage): string {
+  return (JSON.parse(runWorker(['build', JSON.stringify(job)], storage)) as { root: string }).root;
+}
+
+/** Run turns on a built org in a fresh process, so its peak RSS and first turn are its own. */
+export function runTurns(job: Job, root: string, storage: Storage): JobResult {
+  return JSON.parse(runWorker(['run', JSON.stringify(job), root], storage)) as JobResult;
+}
+
+/** Turns of two built orgs in alternation, in one fresh process. */
+export function alternateTurns(job: Job, roots: [string, string], storage: Storage): AlternateResult {
+  return JSON.parse(runWorker(['alternate', JSON.stringify(job), ...roots], storage)) as AlternateResult;
+}
+
+/** Build, run and remove an org. */
+export function runJob(job: Job, storage: Storage): JobResult {
+  const root = buildJobOrg(job, storage);
+  try {
+    return runTurns(job, root, storage);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

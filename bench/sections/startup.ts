@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, rmSync } from 'node:fs';
+import { buildJobOrg, cli, type BenchContext } from '../context.js';
+import type { Row } from '../row.js';
+import { figure, type Figure } from '../stats.js';
+import type { KeptOrg } from './history.js';
+
+const RUNS = 7;
+
+/** Wall time of a whole process, `runs` times; `before` prepares each run outside the timing. */
+function timeProcess(args: string[], runs: number, before?: (run: number) => string[]): Figure {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const runArgs = before ? [...args, ...before(run)] : args;
+    const start = performance.now();
+    const result = spawnSync(process.execPath, runArgs, { encoding: 'utf8' });
+    times.push(performance.now() - start);
+    if (result.status !== 0) throw new Error(`${runArgs.join(' ')} failed: ${result.stderr}`);
+  }
+  return figure(times);
+}
+
+/**
+ * Start-up of the built CLI, next to `node -e 0` (the floor: Node itself). `run-once`
+ * runs each time on a fresh copy of an org at N=50, H=10,000 where every agent has
+ * mail, so every run does the same turn; `status` reads the biggest org the history
+ * section kept.
+ */
+export function startUp(context: BenchContext, big: KeptOrg | undefined): Row[] {
+  const storage = context.storages[0];
+  if (!storage) return [];
+  const node = timeProcess(['-e', '0'], RUNS);
+  const pristine = buildJobOrg({ agents: 50, history: 10_000, withMail: 50, provider: 'offline', turns: 1 }, storage);
+  const copies: string[] = [];
+  const runOnce = timeProcess([cli, 'run-once'], RUNS, (run) => {
+    const copy = `${pristine}-run-${run}`;
+    cpSync(pristine, copy, { recursive: true });
+    copies.push(copy);
+    return ['--root', copy];
+  });
+  for (const root of [pristine, ...copies]) rmSync(root, { recursive: true, force: true });
+  const rows: Row[] = [
+    { what: '`node -e 0`', figure: { ms: node } },
+    { what: '`lemming run-once`, N=50, H=10,000, every agent with mail, the offline model', storage: storage.name, figure: { ms: runOnce }, target: { text: '≤ 160 ms', met: runOnce.median <= 160 }, floor: node },
+  ];
+  context.log(`  node -e 0: ${node.median.toFixed(0)} ms; run-once N=50 H=10,000: ${runOnce.median.toFixed(0)} ms`);
+  if (big) {
+    const status = timeProcess([cli, '--root', big.root, 'status'], RUNS);
+    rows.push({
+      what: `\`lemming status\`, N=${big.agents.toLocaleString('en-US')}, H=${big.history.toLocaleString('en-US')}`,
+      storage: storage.name,
+      figure: { ms: status },
+      target: { text: '< 300 ms', met: status.median < 300 },
+      floor: node,
+    });
+    context.log(`  status N=${big.agents} H=${big.history}: ${status.median.toFixed(0)} ms`);
+  }
+  return rows;
+}

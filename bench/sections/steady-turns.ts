@@ -1,0 +1,62 @@
+import { type BenchContext, runJob } from '../context.js';
+import { atMostMs, atMostTimes, underMb, type Row, type Target } from '../row.js';
+import { figure, type Figure } from '../stats.js';
+
+/** Warm-up and measured turns by org size: a big org's turn takes seconds, and its steady state comes sooner. */
+function turnsFor(agents: number): { warmUp: number; measured: number } {
+  return agents >= 5000 ? { warmUp: 3, measured: 5 } : { warmUp: 10, measured: 9 };
+}
+
+function steadyTarget(agents: number, storage: string, turn: Figure, floor: Figure): Target | undefined {
+  if (agents === 200) return atMostMs(turn, 50);
+  if (agents === 1000) return atMostMs(turn, 250);
+  if (agents >= 5000) return atMostTimes(turn, storage === 'disk' ? 2 : 3, floor, 'floor');
+  return undefined;
+}
+
+const RSS_TARGETS: Record<number, number> = { 200: 64, 10_000: 400 };
+
+/**
+ * A turn in which every agent has mail and answers it, with an instant model: the
+ * engine's whole overhead. Each org runs in a fresh process, so its first turn (which
+ * also compiles the code) and its peak RSS are measured apart from the steady turns.
+ */
+export function steadyTurns(context: BenchContext): Row[] {
+  const rows: Row[] = [];
+  const sizes = context.quick ? [10, 50, 200, 1000] : [10, 50, 200, 1000, 5000, 10_000];
+  for (const storage of context.storages) {
+    for (const agents of sizes) {
+      const floor = context.floor(storage, agents).total;
+      const { warmUp, measured } = turnsFor(agents);
+      const result = runJob({ agents, history: 0, withMail: agents, provider: 'instant', turns: warmUp + measured }, storage);
+      if (result.called.some((called) => called !== agents)) throw new Error(`N=${agents}: a turn called ${result.called.join(', ')} agents, not all ${agents}`);
+      const steady = figure(result.turnMs.slice(warmUp));
+      const first = figure(result.turnMs.slice(0, 1));
+      const target = steadyTarget(agents, storage.name, steady, floor);
+      rows.push({ what: `steady turn, N=${agents.toLocaleString('en-US')}`, storage: storage.name, figure: { ms: steady }, ...(target ? { target } : {}), floor });
+      rows.push({
+        what: `first turn of a fresh process, N=${agents.toLocaleString('en-US')} (opening the engine before it: ${result.openMs.toFixed(0)} ms)`,
+        storage: storage.name,
+        figure: { ms: first },
+        ...(agents >= 1000 ? { target: atMostTimes(first, 2, steady, 'steady turn') } : {}),
+        floor,
+      });
+      if (storage.name === context.storages[0]?.name) {
+        const limit = RSS_TARGETS[agents];
+        rows.push({ what: `peak RSS, N=${agents.toLocaleString('en-US')}`, figure: { mb: result.peakRssMb }, ...(limit ? { target: underMb(result.peakRssMb, limit) } : {}) });
+      }
+      context.log(`  ${storage.name} N=${agents}: steady ${steady.median.toFixed(1)} ms, first ${first.median.toFixed(1)} ms, floor ${floor.median.toFixed(1)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+    }
+  }
+  // The memory target with history: 1,000 agents whose outboxes hold 100,000 old messages.
+  const storage = context.storages[0];
+  if (storage) {
+    const { warmUp, measured } = turnsFor(1000);
+    const result = runJob({ agents: 1000, history: 100_000, withMail: 1000, provider: 'instant', turns: warmUp + measured }, storage);
+    const floor = context.floor(storage, 1000).total;
+    rows.push({ what: 'steady turn, N=1,000, H=100,000', storage: storage.name, figure: { ms: figure(result.turnMs.slice(warmUp)) }, target: atMostMs(figure(result.turnMs.slice(warmUp)), 250), floor });
+    rows.push({ what: 'peak RSS, N=1,000, H=100,000, no flags', figure: { mb: result.peakRssMb }, target: underMb(result.peakRssMb, 150) });
+    context.log(`  N=1000 H=100000: peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  }
+  return rows;
+}

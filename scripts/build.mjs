@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Builds dist/ from src/ (`npm run build`, `npm start`, `npm install` through `prepare`).
+ *
+ * Plain JavaScript because it runs before anything is compiled. Three things `tsc` alone
+ * does not do:
+ * - skip the compiler entirely when no input changed since the last build, so a repeated
+ *   `npm start` reaches its first turn in about the time Node takes to start, not the
+ *   ten-plus seconds even an incremental `tsc` needs to load the program;
+ * - remove outputs whose source was moved or deleted, so a stale `dist/` file can never be
+ *   imported in place of the real one;
+ * - rebuild when an output is missing, which `tsc --incremental` alone would not notice.
+ *
+ * Usage: node scripts/build.mjs [--force]   (run in the package folder)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const SOURCE_DIR = 'src';
+const OUT_DIR = 'dist';
+const STAMP = join(OUT_DIR, '.build-stamp.json');
+const BUILD_INFO = join(OUT_DIR, '.tsbuildinfo');
+/** Files besides the sources whose change can change the output. */
+const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+
+/** Every file under a folder, as paths relative to it, in a stable order. */
+function walk(folder, prefix = '') {
+  if (!existsSync(folder)) return [];
+  const files = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((left, right) => left.name.localeCompare(right.name))) {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) files.push(...walk(join(folder, entry.name), path));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+function isSource(path) {
+  return /\.(ts|tsx)$/.test(path) && !path.endsWith('.d.ts');
+}
+
+/** The output a source compiles to: `engine/turn/plan-turn.ts` → `engine/turn/plan-turn.js`. */
+function outputOf(source) {
+  return source.replace(/\.tsx?$/, '.js');
+}
+
+/** The source an output came from, or undefined for a file tsc does not write (kept). */
+function sourceStemOf(output) {
+  const match = /^(.*)\.js(\.map)?$/.exec(output);
+  return match?.[1];
+}
+
+function newestInputMtime(sources) {
+  let newest = 0;
+  for (const path of [...sources.map((source) => join(SOURCE_DIR, source)), ...CONFIG_INPUTS]) {
+    if (existsSync(path)) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Why dist/ must be rebuilt, or undefined when it is up to date. */
+function reasonToBuild(sources) {
+  if (!existsSync(STAMP)) return 'no previous build';
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
+  } catch {
+    return 'the last build did not finish';
+  }
+  if (JSON.stringify(stamp.sources) !== JSON.stringify(sources)) return 'source files were added, moved or removed';
+  if (newestInputMtime(sources) > stamp.startedAt) return 'sources changed';
+  const missing = sources.map(outputOf).find((output) => !existsSync(join(OUT_DIR, output)));
+  if (missing !== undefined) return `${OUT_DIR}/${missing} is missing`;
+  return undefined;
+}
+
+/** Deletes compiled files whose source no longer exists, then folders left empty. */
+function removeStaleOutputs(sources) {
+  const stems = new Set(sources.map((source) => source.replace(/\.tsx?$/, '')));
+  const removed = [];
+  for (const output of walk(OUT_DIR)) {
+    const stem = sourceStemOf(output);
+    if (stem === undefined || stems.has(stem)) continue;
+    rmSync(join(OUT_DIR, output));
+    removed.push(output);
+  }
+  removeEmptyFolders(OUT_DIR);
+  return removed;
+}
+
+function removeEmptyFolders(folder) {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const child = join(folder, entry.name);
+    removeEmptyFolders(child);
+    if (readdirSync(child).length === 0) rmdirSync(child);
+  }
+}
+
+function main() {
+  const force = process.argv.includes('--force');
+  const sources = walk(SOURCE_DIR).filter(isSource);
+  const reason = force ? 'asked to (--force)' : reasonToBuild(sources);
+  if (reason === undefined) {
+    console.log(`${OUT_DIR}/ is up to date with ${SOURCE_DIR}/ (${sources.length} files); nothing to build`);
+    return 0;
+  }
+  // Taken before compiling: a source saved during the build is newer and builds next time.
+  const startedAt = Date.now();
+  rmSync(STAMP, { force: true });
+  // tsc --incremental trusts its build info over the outputs on disk, so a deleted output
+  // would never come back: start the compiler afresh when any output is missing.
+  if (force || reason.endsWith('is missing')) rmSync(BUILD_INFO, { force: true });
+  console.log(`building ${OUT_DIR}/ (${reason})`);
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { stdio: 'inherit' });
+  if (compiled.status !== 0) return compiled.status ?? 1;
+  const removed = removeStaleOutputs(sources);
+  if (removed.length > 0) console.log(`removed ${removed.length} stale file(s) from ${OUT_DIR}/: ${removed.join(', ')}`);
+  writeFileSync(STAMP, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`);
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,23 @@
+import { requestRetry } from '../../engine/turn/failing-agents.js';
+import { LemmingError } from '../../errors.js';
+import { loadOrg } from '../../org/load-org.js';
+import { requireAgent } from '../../org/must-exist.js';
+import type { Output } from '../cli-context.js';
+
+/**
+ * `lemming retry <agent>`: call an agent held because its models kept failing again at the
+ * next turn (a running engine picks the request up; otherwise the next `lemming run` does).
+ */
+export function retryCommand(root: string, agent: string, output: Output): number {
+  const { org } = loadOrg(root);
+  if (requireAgent(org, agent).isHuman) throw new LemmingError('human-retry', 'the human is never called by the engine, so there is nothing to retry');
+  const streak = requestRetry(root, agent);
+  if (!streak) {
+    output.out(`${agent} is not held: its calls have not been failing, so it is called whenever it has mail.`);
+  } else if (!streak.held) {
+    output.out(`${agent} is not held yet (its calls failed in ${streak.turns} turn(s) in a row); it is called whenever it has mail.`);
+  } else {
+    output.out(`${agent} will be called again at the next turn (its model ${streak.model} had failed in ${streak.turns} turns in a row: ${streak.cause}).`);
+  }
+  return 0;
+}

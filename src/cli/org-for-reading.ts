@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatProblem, InvalidOrgError, type Problem } from '../errors.js';
+import { loadOrgForReading } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import type { Output } from './cli-context.js';
+
+const STAND_IN_MEANS: Record<string, string> = {
+  'org/chart.yaml': 'nobody may write to anyone, and mail is not shown, until it is mended',
+  'org/org.yaml': 'the model registry is empty and the engine settings are the defaults until it is mended',
+};
+
+/** Problems beyond these are counted, not listed: `lemming validate` lists them all. */
+const MAX_SHOWN = 10;
+
+/**
+ * The org for a command that only reads (status, inbox, inspect, logs, chat): whatever its
+ * files' state, the problems come first, on standard error (so `--json` output stays
+ * parseable), then the command shows what is valid. Only a folder with no org.yaml at all fails.
+ */
+export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
+  const loaded = loadOrgForReading(root);
+  if (!existsSync(join(root, 'org', 'org.yaml'))) throw new InvalidOrgError(loaded.problems);
+  for (const line of problemLines(loaded.problems)) output.err(line);
+  for (const file of loaded.standIns) {
+    output.err(`lemming: ${file} has had no valid version on this machine, so an empty one stands in: ${STAND_IN_MEANS[file] ?? 'its settings are unknown'}`);
+  }
+  return { org: loaded.org, problems: loaded.problems };
+}
+
+/** The lines that tell a person what is wrong with the org's files before the rest is shown. Pure. */
+export function problemLines(problems: readonly Problem[]): string[] {
+  if (problems.length === 0) return [];
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const head =
+    errors > 0
+      ? `lemming: the org's files have ${errors} error(s); what follows uses each file's valid part, and leaves out what is broken:`
+      : `lemming: the org's files have ${problems.length} warning(s):`;
+  const listed = problems.slice(0, MAX_SHOWN).map((problem) => `  ${problem.severity}: ${formatProblem(problem)}`);
+  const more = problems.length > MAX_SHOWN ? [`  and ${problems.length - MAX_SHOWN} more; \`lemming validate\` lists them all`] : [];
+  return [head, ...listed, ...more];
+}

@@ -1,0 +1,99 @@
+import { HUMAN } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import { readAgentRecords, writeAgentRecords } from '../record/state-file.js';
+import { statePaths } from '../record/state-paths.js';
+import type { HoldNotices } from './failing-agents.js';
+import { makeNotice } from './notices.js';
+
+/** Calls in a row that did nothing before the senders of the mail they were shown are told. */
+export const DEAD_END_CALLS = 2;
+
+/** How much of the agent's last text a notice quotes. */
+const QUOTED_CHARS = 2_000;
+
+/** A message an agent was shown and has not acted on. */
+interface Unanswered {
+  id: string;
+  from: string;
+  subject?: string;
+  /** Its sender has been told. */
+  told: boolean;
+}
+
+/** An agent whose calls did nothing: no message sent, no note kept. */
+interface DeadEnd {
+  /** Calls in a row (one per turn) that did nothing. */
+  calls: number;
+  messages: Unanswered[];
+}
+
+/**
+ * Mail an agent fails to act on: it answered in text without any action, or its call
+ * failed. After `DEAD_END_CALLS` such calls in a row, the sender of each message it was
+ * shown is told once, with the agent's last text, so a person never waits in silence.
+ * Reports from the agent's own direct reports are left out: they ask for nothing.
+ * Kept in `org/state/dead-ends.json` until the agent acts.
+ */
+export class DeadEnds {
+  private changed = false;
+
+  private constructor(
+    private readonly path: string,
+    private readonly agents: Record<string, DeadEnd>,
+  ) {}
+
+  static load(root: string): DeadEnds {
+    const path = statePaths(root).deadEnds;
+    return new DeadEnds(path, readAgentRecords<DeadEnd>(path));
+  }
+
+  /**
+   * One call of `agent` in `turn`: whether it acted, the mail it was shown, and its text
+   * (the reply, or the error). Returns the notices that tell senders, when it is time.
+   */
+  record(org: Org, agent: string, turn: number, call: { acted: boolean; shown: readonly PendingItem[]; lastText: string }): HoldNotices {
+    const told: HoldNotices = { notices: [], humanNotices: [] };
+    if (call.acted) {
+      if (this.agents[agent]) {
+        delete this.agents[agent];
+        this.changed = true;
+      }
+      return told;
+    }
+    const entry = this.agents[agent] ?? { calls: 0, messages: [] };
+    entry.calls += 1;
+    for (const item of call.shown) {
+      if (item.kind !== 'message' || item.from === agent || entry.messages.some((message) => message.id === item.id)) continue;
+      // A direct report's message is its report: reading it and doing nothing is an answer.
+      if (org.agents.get(item.from)?.reportsTo === agent) continue;
+      entry.messages.push({ id: item.id, from: item.from, ...(item.subject === undefined ? {} : { subject: item.subject }), told: false });
+    }
+    this.agents[agent] = entry;
+    this.changed = true;
+    if (entry.calls < DEAD_END_CALLS) return told;
+    const untold = entry.messages.filter((message) => !message.told);
+    for (const sender of new Set(untold.map((message) => message.from))) {
+      if (!org.agents.has(sender)) continue;
+      const theirs = untold.filter((message) => message.from === sender);
+      for (const message of theirs) message.told = true;
+      const subject = `${agent} has not acted on your message`;
+      const listed = theirs.map((message) => `- ${message.id}${message.subject ? ` ("${message.subject}")` : ''}`).join('\n');
+      const text = call.lastText.trim() === '' ? '(no text)' : call.lastText.trim().slice(0, QUOTED_CHARS);
+      const body =
+        `${agent} was shown your message(s) and in ${entry.calls} calls in a row did nothing with them (no message sent, no note kept):\n${listed}\n\n` +
+        `Its last words:\n${text}\n\nWrite to it again, ask someone else, or look at its resume and model.`;
+      const notice = makeNotice(turn, sender, `dead-end-${agent}`, 1, subject, body);
+      if (sender === HUMAN) told.humanNotices.push({ id: notice.id, turn, subject, body } satisfies EngineState['humanNotices'][number]);
+      else told.notices.push(notice);
+    }
+    return told;
+  }
+
+  /** Write the file when something changed. */
+  save(): void {
+    if (!this.changed) return;
+    this.changed = false;
+    writeAgentRecords(this.path, this.agents);
+  }
+}

@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HUMAN } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import type { EngineEvent } from '../events.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import { statePaths } from '../record/state-paths.js';
+import { readAgentRecords, writeAgentRecords } from '../record/state-file.js';
+import { makeNotice } from './notices.js';
+
+/** `engine.max_failed_turns` when org.yaml leaves it out. */
+export const DEFAULT_MAX_FAILED_TURNS = 3;
+
+/** An agent whose calls failed in the turns it was last called, counted until one succeeds. */
+export interface FailureStreak {
+  /** Turns in a row in which its call failed. */
+  turns: number;
+  firstTurn: number;
+  lastTurn: number;
+  /** The last failure, as the provider said it. */
+  cause: string;
+  model: string;
+  /** Its resume and model entries when the streak was last counted: an edit to either ends the hold. */
+  fingerprint: string;
+  /** Not called any more: its manager and the human have been told. */
+  held: boolean;
+}
+
+/** What a failure adds to the agent's outcome: one notice for its manager and one for the human, when it is held. */
+export interface HoldNotices {
+  notices: PendingItem[];
+  humanNotices: EngineState['humanNotices'];
+}
+
+function failingPaths(root: string): { file: string; retries: string } {
+  const paths = statePaths(root);
+  return { file: paths.failingAgents, retries: paths.retryRequests };
+}
+
+/** The agent's resume and the registry entries of its models, as one short hash. */
+export function agentFingerprint(org: Org, name: string): string {
+  const agent = org.agents.get(name);
+  if (!agent) return '';
+  const { title, models, credits, schedule, tools, instructions } = agent;
+  const entries = models.map((key) => org.models[key] ?? null);
+  return createHash('sha256')
+    .update(JSON.stringify({ title, models, credits, schedule, tools, instructions, entries }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * Agents whose models keep failing, kept in `org/state/cache/failing-agents.json` (machine-local:
+ * whether a server answers is a fact about this machine). After `engine.max_failed_turns`
+ * turns in a row of failed calls an agent is held: not called again, its mail waiting,
+ * until its resume or model entry changes or a person runs `lemming retry <agent>`.
+ */
+export class FailingAgents {
+  private changed = false;
+  private readonly released = new Set<string>();
+
+  private constructor(
+    private readonly root: string,
+    private readonly agents: Record<string, FailureStreak>,
+  ) {}
+
+  /** Read the file; a missing or unreadable one means no agent is failing. */
+  static load(root: string): FailingAgents {
+    return new FailingAgents(root, readAgentRecords<FailureStreak>(failingPaths(root).file));
+  }
+
+  /** The streak of an agent, if its calls are failing. */
+  streak(name: string): FailureStreak | undefined {
+    return this.agents[name];
+  }
+
+  /** Held and still so: nothing it depends on changed, and no person asked to try again. */
+  isHeld(org: Org, name: string): boolean {
+    const streak = this.agents[name];
+    if (!streak?.held) return false;
+    return streak.fingerprint === agentFingerprint(org, name) && !existsSync(join(failingPaths(this.root).retries, name));
+  }
+
+  /**
+   * Before planning a turn: let go of holds whose reason is gone (an edit, `lemming retry`),
+   * each with a note saying why; then take the held agents out of the turn's calls.
+   */
+  holdBack<Call extends { agent: string }>(org: Org, calls: Call[], turn: number): { calls: Call[]; events: EngineEvent[] } {
+    const events: EngineEvent[] = [];
+    for (const [name, streak] of Object.entries(this.agents)) {
+      if (!streak.held || this.isHeld(org, name)) continue;
+      const why = streak.fingerprint === agentFingerprint(org, name) ? 'a person asked to try again (`lemming retry`)' : 'its resume or model entry changed';
+      events.push({ type: 'agent-note', turn, agent: name, message: `called again: ${why}` });
+      this.forget(name);
+    }
+    const kept: Call[] = [];
+    for (const call of calls) {
+      const streak = this.agents[call.agent];
+      if (!streak?.held) {
+        kept.push(call);
+        continue;
+      }
+      events.push({ type: 'agent-held', turn, agent: call.agent, model: streak.model, failedTurns: streak.turns, cause: streak.cause });
+    }
+    return { calls: kept, events };
+  }
+
+  /** A call answered: the streak is over. */
+  recordSuccess(name: string): void {
+    if (this.agents[name]) this.forget(name);
+  }
+
+  /**
+   * A call failed after its retries. On the failure that makes the streak `max` turns long
+   * the agent is held, and its manager and the human are told why, once.
+   */
+  recordFailure(org: Org, name: string, model: string, cause: string, turn: number): HoldNotices {
+    const told: HoldNotices = { notices: [], humanNotices: [] };
+    const fingerprint = agentFingerprint(org, name);
+    // An edit since the last failure starts the count afresh: the new settings get their own chances.
+    const previous = this.agents[name]?.fingerprint === fingerprint ? this.agents[name] : undefined;
+    const turns = previous && previous.lastTurn < turn ? previous.turns + 1 : (previous?.turns ?? 1);
+    const max = org.settings.max_failed_turns ?? DEFAULT_MAX_FAILED_TURNS;
+    const streak: FailureStreak = {
+      turns,
+      firstTurn: previous?.firstTurn ?? turn,
+      lastTurn: turn,
+      cause,
+      model,
+      fingerprint,
+      held: previous?.held === true || turns >= max,
+    };
+    this.agents[name] = streak;
+    this.changed = true;
+    if (!streak.held || previous?.held) return told;
+    const subject = `${name} is not called: its model ${model} keeps failing`;
+    const body =
+      `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +
+      `${name} will not be called again, and its mail waits, until its resume or the entry models.${model} in org/org.yaml changes, ` +
+      `or a person runs \`lemming retry ${name}\`.`;
+    const manager = org.agents.get(name)?.reportsTo;
+    for (const to of new Set([manager, HUMAN])) {
+      if (!to || !org.agents.has(to)) continue;
+      const notice = makeNotice(turn, to, `failing-${name}`, 1, subject, body);
+      if (to === HUMAN) told.humanNotices.push({ id: notice.id, turn, subject, body });
+      else told.notices.push(notice);
+    }
+    return told;
+  }
+
+  /** Write the file when something changed, and clear the retry requests that were taken up. */
+  save(): void {
+    const paths = failingPaths(this.root);
+    for (const name of this.released) rmSync(join(paths.retries, name), { force: true });
+    this.released.clear();
+    if (!this.changed) return;
+    this.changed = false;
+    writeAgentRecords(paths.file, this.agents);
+  }
+
+  private forget(name: string): void {
+    delete this.agents[name];
+    this.released.add(name);
+    this.changed = true;
+  }
+}
+
+/**
+ * `lemming retry <agent>`: ask the engine to call a held agent again at its next turn.
+ * A file, not an edit of the engine's state, so it never races a running engine.
+ */
+export function requestRetry(root: string, name: string): FailureStreak | undefined {
+  const streak = FailingAgents.load(root).streak(name);
+  if (!streak?.held) return streak;
+  const { retries } = failingPaths(root);
+  mkdirSync(retries, { recursive: true });
+  writeFileSync(join(retries, name), `${new Date().toISOString()}\n`);
+  return streak;
+}

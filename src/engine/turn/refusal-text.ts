@@ -1,0 +1,19 @@
+import { HUMAN } from '../../org/names.js';
+import type { EngineEvent } from '../events.js';
+
+type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
+
+/** `manager -> planner ("Subject"): reason`, or for a group `manager -> planner, hr, … (995 messages): reason`. Pure. */
+export function describeRefusal(event: Refused): string {
+  if (event.count !== undefined && event.count > 1) {
+    const recipients = event.recipients ?? [event.to];
+    return `${event.from} -> ${recipients.join(', ')} (${event.count} messages): ${event.reason}`;
+  }
+  const about = event.subject ? ` ("${event.subject}")` : '';
+  return `${event.from} -> ${event.to}${about}: ${event.reason}`;
+}
+
+/** Counts with one more delivered message: the human's mail counted apart from the org's work. Pure. */
+export function countDelivered<Counts extends { delivered: number; fromHuman: number }>(counts: Counts, from: string): Counts {
+  return from === HUMAN ? { ...counts, fromHuman: counts.fromHuman + 1 } : { ...counts, delivered: counts.delivered + 1 };
+}

@@ -1,0 +1,32 @@
+import type { ClientSettings } from './client-settings.js';
+import { LazyProvider } from './lazy-provider.js';
+import { MODEL_DEFAULTS } from './model-defaults.js';
+import type { Provider } from './provider.js';
+import { RateLimitedProvider } from './rate-limited-provider.js';
+import { RateLimiter } from './rate-limiter.js';
+import { RetryingProvider } from './retrying-provider.js';
+import type { Sleep } from './sleep.js';
+
+/**
+ * A live model's provider: the vendor adapter (its SDK imported on the first call)
+ * behind the entry's rate limits and lemming's retries. This module is itself loaded
+ * on a live model's first call, so a run on the offline model never loads it.
+ */
+export function liveChain(settings: ClientSettings, sleep?: Sleep): Provider {
+  const { entry } = settings;
+  const adapter = new LazyProvider(async () => {
+    if (entry.provider === 'anthropic') {
+      const { anthropicProvider, createAnthropicClient } = await import('./anthropic/anthropic-provider.js');
+      return anthropicProvider(createAnthropicClient(settings), settings);
+    }
+    const { openAIProvider, createOpenAIClient } = await import('./openai/openai-provider.js');
+    return openAIProvider(createOpenAIClient(settings), settings, entry.provider === 'openai' ? 'openai' : 'openai-compatible');
+  });
+  const limits = entry.limits ?? {};
+  const limiter = new RateLimiter({
+    ...(limits.concurrency === undefined ? {} : { concurrency: limits.concurrency }),
+    ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
+    ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
+  });
+  return new RetryingProvider(new RateLimitedProvider(adapter, limiter), { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries }, sleep ? { sleep } : {});
+}

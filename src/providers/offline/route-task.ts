@@ -1,0 +1,54 @@
+import { words } from './compose.js';
+import type { PromptView } from './read-prompt.js';
+
+/**
+ * Whom the offline model hands a task to: the member of its team whose role fits the task
+ * best, as the prompt describes each one (`- hr: People partner: hiring and onboarding`).
+ * What a role does (the title after its colon) counts most, then its label (before the
+ * colon), then the agent's name; a word the task shares outright counts more than one that
+ * merely begins the same. So "Please prepare a hiring plan" goes to the people partner, whose
+ * title says "hiring", not to the planner, whose name only begins like "plan". Ties go to
+ * the one listed first among those it may send to, the order its chart entry gives. Pure.
+ */
+export function chooseDelegate(view: PromptView, asker: string, task: string): string | undefined {
+  const taskWords = [...words(task)];
+  const order = [...view.sendTo];
+  const team = view.team
+    .filter((member) => member.name !== asker && view.sendTo.has(member.name))
+    .sort((left, right) => order.indexOf(left.name) - order.indexOf(right.name));
+  let best: { name: string; score: number } | undefined;
+  for (const member of team) {
+    const score = roleFit(taskWords, member.name, member.title);
+    if (!best || score > best.score) best = { name: member.name, score };
+  }
+  return best?.name;
+}
+
+/** How well a task's words fit one team member: what the role does weighs three times its name. */
+export function roleFit(taskWords: readonly string[], name: string, title: string): number {
+  const colon = title.indexOf(':');
+  const label = colon >= 0 ? title.slice(0, colon) : '';
+  const duties = colon >= 0 ? title.slice(colon + 1) : title;
+  return 3 * overlap(taskWords, duties) + 2 * overlap(taskWords, label) + overlap(taskWords, name.replace(/[_\d]+/g, ' '));
+}
+
+/** Each word of `text` scores 2 when the task has the same word (or its stem), 1 when one only begins the other. */
+function overlap(taskWords: readonly string[], text: string): number {
+  let score = 0;
+  for (const word of words(text)) {
+    if (taskWords.some((taskWord) => stem(taskWord) === stem(word))) score += 2;
+    else if (taskWords.some((taskWord) => beginsAlike(taskWord, word))) score += 1;
+  }
+  return score;
+}
+
+/** A crude English stem: enough that "hiring", "hires" and "hire" meet, and "engineers" meets "engineer". */
+export function stem(word: string): string {
+  const stemmed = word.replace(/(ings?|ers?|ed|es|s|e)$/, '');
+  return stemmed.length >= 3 ? stemmed : word;
+}
+
+function beginsAlike(left: string, right: string): boolean {
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left];
+  return short.length >= 4 && long.startsWith(short);
+}

@@ -1,0 +1,53 @@
+/**
+ * The notes the offline model keeps about work it handed down, one per task, and a short
+ * list of what came back lately: what it knows when someone asks how things stand.
+ */
+
+/** A task handed to a member of the team, as its note records it. */
+export interface TaskNote {
+  /** Who asked for it, and the id of their message (the reply goes to it). */
+  asker: string;
+  askerMessage: string;
+  /** Who it was handed to. */
+  delegate: string;
+  /** The task's subject, and the turn it was handed over. */
+  task: string;
+  since: number;
+}
+
+/** The note of finished work: its last few lines, newest last. */
+export const RECENT_WORK_KEY = 'recent-work';
+const RECENT_WORK_LINES = 5;
+
+/** The text of a task's note. */
+export function formatTaskNote(note: TaskNote): string {
+  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}`;
+}
+
+/** A task's note read back, or undefined when it is not one (a note of another kind, or one it wrote before it kept `task:`). */
+export function parseTaskNote(text: string | undefined): TaskNote | undefined {
+  if (!text) return undefined;
+  const field = (name: string): string | undefined => new RegExp(`^${name}: (.*)$`, 'm').exec(text)?.[1]?.trim();
+  const asker = field('asker');
+  const askerMessage = field('asker_message');
+  const delegate = field('delegate');
+  if (!asker || !askerMessage || !delegate) return undefined;
+  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since: Number(/\d+/.exec(field('since') ?? '')?.[0] ?? 0) };
+}
+
+/** Every open task in the notes, oldest first. */
+export function openTasks(memory: ReadonlyMap<string, string>): TaskNote[] {
+  const tasks: TaskNote[] = [];
+  for (const [key, text] of memory) {
+    if (!key.startsWith('task-')) continue;
+    const note = parseTaskNote(text);
+    if (note) tasks.push(note);
+  }
+  return tasks.sort((left, right) => left.since - right.since);
+}
+
+/** The list of finished work with one more line, keeping the last few. */
+export function addRecentWork(previous: string | undefined, line: string): string {
+  const lines = (previous ?? '').split('\n').filter((existing) => existing.trim() !== '');
+  return [...lines, line].slice(-RECENT_WORK_LINES).join('\n');
+}

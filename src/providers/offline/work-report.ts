@@ -1,0 +1,92 @@
+import { stableHash, stripDelegation, stripReply, words } from './compose.js';
+import { stem } from './route-task.js';
+
+/** A kind of role, known by words of its title, and the steps such a person reports. `{task}` is the task's subject. */
+interface RoleSteps {
+  signs: string[];
+  steps: string[];
+}
+
+const ROLES: RoleSteps[] = [
+  {
+    signs: ['people', 'hiring', 'onboarding', 'recruiter', 'talent'],
+    steps: [
+      'Wrote the role description for "{task}": the skills it needs and the level',
+      'Proposed an interview loop: a screening call, a technical interview, a conversation with the team',
+      'Drafted an onboarding checklist for the first two weeks',
+      'Listed who on the team can interview, and when',
+      'Set out a timeline: about six weeks from posting to a start date',
+      'Noted the budget question for the person to decide',
+    ],
+  },
+  {
+    signs: ['software', 'engineer', 'developer', 'code', 'programmer'],
+    steps: [
+      'Wrote down what "{task}" must do before writing any code',
+      'Made the change in small steps, each with a test',
+      'Ran the whole test suite; it passes',
+      'Tried the edge cases: empty input, very large input, bad input',
+      'Read my own diff once more before reporting',
+      'Left a comment where a later decision is needed',
+    ],
+  },
+  {
+    signs: ['planner', 'planning', 'tasks', 'project', 'schedule'],
+    steps: [
+      'Split "{task}" into tasks, each with what "done" means',
+      'Ordered the tasks so that each one unblocks the next',
+      'Named the risks, and what would warn us of each early',
+      'Checked each finished task against its definition of done',
+    ],
+  },
+  {
+    signs: ['janitor', 'tidy', 'workspace', 'clean', 'housekeeping'],
+    steps: [
+      'Looked through the workspace for what "{task}" touches',
+      'Removed stale files and kept a list of what went',
+      'Wrote a short note of the state of the workspace',
+    ],
+  },
+];
+
+const ANY_ROLE = [
+  'Read the request and listed what it needs',
+  'Broke it into small steps and did them in order',
+  'Checked the result against what was asked',
+  'Wrote down the open questions',
+  'Kept a note of what changed and why',
+  'Compared two ways of doing it and took the simpler one',
+];
+
+/** The steps of the role whose signs the title shares most, or the general ones. */
+function stepsFor(title: string): string[] {
+  const titleStems = [...words(title)].map(stem);
+  let best: { steps: string[]; score: number } = { steps: ANY_ROLE, score: 0 };
+  for (const role of ROLES) {
+    const score = role.signs.filter((sign) => titleStems.includes(stem(sign))).length;
+    if (score > best.score) best = { steps: role.steps, score };
+  }
+  return best.steps;
+}
+
+/**
+ * The report an agent that does the work itself sends back: three steps of the kind its
+ * role does, chosen by the task, naming the task where a step is about it, and what the
+ * task touched on. Deterministic in its inputs.
+ */
+export function composeWorkReport(self: string, title: string, subject: string, body: string): string {
+  const task = stripReply(subject);
+  const steps = stepsFor(title);
+  const seed = stableHash(`${self}\n${subject}\n${body}`);
+  const picks = [0, 1, 2].map((offset) => steps[(seed + offset * 5) % steps.length] ?? '');
+  const unique = [...new Set(picks)].map((step) => step.replace('{task}', task));
+  const focus = [...words(stripDelegation(body))].slice(0, 4).join(', ');
+  return [
+    `Done: ${task}.`,
+    '',
+    `What I did, as ${(title.split(':')[0] ?? title).trim()}:`,
+    ...unique.map((step) => `- ${step}`),
+    '',
+    focus ? `It touched on: ${focus}.` : 'Nothing else is needed from me on this.',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { listOutbox, read, tempDir } from '../helpers/temp-org.js';
+
+function bootstrapped(): string {
+  const root = tempDir();
+  expect(lemming(root, ['bootstrap']).status).toBe(0);
+  return root;
+}
+
+// What a new user types in their first hour, and the one clear line each mistake earns.
+describe('mistakes a new user makes', () => {
+  test('--record into a folder that does not exist names the folder, exits 2 and runs nothing', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    const run = lemming(root, ['run', '--record', '/no/such/dir/x.jsonl']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'lemming: --record /no/such/dir/x.jsonl: the folder /no/such/dir does not exist; make it first (mkdir -p /no/such/dir) or record into a folder that exists\n',
+    );
+    expect(run.stderr).not.toContain('unexpected error');
+    expect(listOutbox(root, 'manager')).toEqual([]);
+    const intoFolder = lemming(root, ['run-once', '--record', root]);
+    expect(intoFolder.status).toBe(2);
+    expect(intoFolder.stderr).toContain(`--record ${root}: is a folder; give a file name`);
+  });
+
+  test('a misspelt recipient is refused with the name it probably meant', () => {
+    const root = bootstrapped();
+    const send = lemming(root, ['send', 'mangaer', 'hi']);
+    expect(send.status).toBe(1);
+    expect(send.stderr).toBe('lemming: not sent: there is no agent named mangaer; did you mean manager?\n');
+    expect(listOutbox(root, 'human')).toEqual([]);
+    // A name nothing resembles gets no guess.
+    expect(lemming(root, ['send', 'zz', 'hi']).stderr).toBe('lemming: not sent: there is no agent named zz\n');
+    expect(lemming(root, ['logs', 'planer']).stderr).toContain('there is no agent named "planer"; did you mean planner?');
+    expect(lemming(root, ['inspect', 'coder_1']).stderr).toContain('did you mean coder_01?');
+  });
+
+  test('--reply-to an id no message has is refused (exit 2); the id of a real message is kept', () => {
+    const root = bootstrapped();
+    const unknown = lemming(root, ['send', 'manager', 'hi', '--reply-to', '000099-bob-001']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('not sent: --reply-to "000099-bob-001" names no message in any outbox; an id looks like 000012-manager-001');
+    expect(listOutbox(root, 'human')).toEqual([]);
+
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    lemming(root, ['run']);
+    const reply = JSON.parse(lemming(root, ['inbox', '--all', '--json']).stdout) as { messages: Array<{ id: string }> };
+    const id = reply.messages[0]?.id as string;
+    const answer = lemming(root, ['send', 'manager', 'Thanks', '--reply-to', id]);
+    expect(answer.status).toBe(0);
+    const file = listOutbox(root, 'human').at(-1) as string;
+    expect(read(root, `agents/human/outbox/${file}`)).toContain(`reply_to: ${id}`);
+  });
+
+  test('--plain and --json together are a usage error (exit 2)', () => {
+    const root = bootstrapped();
+    const run = lemming(root, ['run', '--plain', '--json']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("option '--json' cannot be used with option '--plain'");
+    expect(run.stdout).toBe('');
+  });
+
+  test('send - cuts a body past engine.max_body_chars, says so, and the message says so too', () => {
+    const root = bootstrapped();
+    const send = lemming(root, ['send', 'manager', '-'], {}, 'a'.repeat(30_000));
+    expect(send.status).toBe(0);
+    expect(send.stderr).toBe(
+      'lemming: the text was 30000 characters; messages are capped at 20000 (org.yaml engine.max_body_chars), so the last 10000 were cut and the message says so\n',
+    );
+    const text = read(root, 'agents/human/outbox/000000-001-manager.md');
+    expect(text).toContain(`${'a'.repeat(100)}\n\n[lemming: 10000 more characters were cut; messages are capped at 20000 characters (org.yaml engine.max_body_chars)]`);
+    expect(text.length).toBeLessThan(20_500);
+    // A body within the cap is sent whole and quietly.
+    expect(lemming(root, ['send', 'manager', '-'], {}, 'short').stderr).toBe('');
+  });
+
+  test('--root naming a folder that does not exist says so, exits 2 and makes nothing', () => {
+    const missing = join(tempDir(), 'no', 'such', 'dir');
+    for (const command of [['status'], ['run'], ['send', 'manager', 'hi'], ['inbox'], ['validate']]) {
+      const result = lemming(missing, command);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`lemming: ${missing}: there is no such folder; check --root, or make an org there with \`lemming bootstrap --root ${missing}\`\n`);
+    }
+    expect(existsSync(missing)).toBe(false);
+    // bootstrap makes the folder it is asked to fill.
+    expect(lemming(missing, ['bootstrap']).status).toBe(0);
+    expect(existsSync(join(missing, 'org', 'org.yaml'))).toBe(true);
+  });
+});
+
+describe('--json output for programs', () => {
+  test('logs --json prints one JSON object per line, nothing but JSON; inspect --json one object', () => {
+    const root = bootstrapped();
+    expect(lemming(root, ['logs', 'manager', '--json']).stdout).toBe('');
+    lemming(root, ['send', 'manager', 'Plan the release']);
+    lemming(root, ['run-once']);
+    const lines = lemming(root, ['logs', 'manager', '--json']).stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(JSON.parse(line)).toHaveProperty('turn', 1);
+    const inspect = JSON.parse(lemming(root, ['inspect', 'manager', '--json']).stdout) as { name?: string; agent?: { name: string } };
+    expect(JSON.stringify(inspect)).toContain('"manager"');
+  });
+});

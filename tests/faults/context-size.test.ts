@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
+import { eventsOf, humanSends, runOrg } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
+import { logEvents, readOrgRecord } from './org-record.js';
+import { agentOf, answer, KEYS, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
+
+/** How many messages a request's prompt shows. */
+function shownIn(request: ReceivedRequest): number {
+  const user = String(request.body.messages?.at(-1)?.content ?? '');
+  return (user.match(/<message id=/g) ?? []).length;
+}
+
+describe('a server whose context is smaller than the registry says', () => {
+  let server: WireServer;
+  beforeAll(async () => {
+    // Like llama.cpp with a small context: a prompt showing more than one message does not fit.
+    server = await startWireServer((request) => {
+      if (agentOf(request) === 'manager' && shownIn(request) > 1) {
+        return { status: 400, body: { error: { code: 400, message: 'the request exceeds the available context size, try increasing it', type: 'exceed_context_size_error' } } };
+      }
+      return agentOf(request) === 'manager' ? answer(request, { to: 'human', body: 'On it.' }) : answer(request);
+    });
+  });
+  afterAll(() => server.close());
+
+  test('a context-length error is tried once more with fewer messages; the rest wait and the prompt says so; nothing counts as a failure', async () => {
+    const root = wireOrg(server.url);
+    for (const body of ['First task.', 'Second task.', 'Third task.']) humanSends(root, 'manager', body);
+    const events = await runOrg(root, {}, { providerFactory: createProviderFactory({ root, env: KEYS }) });
+
+    expect(eventsOf(events, 'agent-error')).toEqual([]);
+    const manager = server.requests.filter((request) => agentOf(request) === 'manager');
+    // Turn 1: three shown, refused; one shown, answered. Turn 2: two, refused; one, answered. Turn 3: one.
+    expect(manager.map(shownIn)).toEqual([3, 1, 2, 1, 1]);
+    expect(String(manager[1]?.body.messages.at(-1).content)).toMatch(/2 more message\(s\) are waiting and will be shown in a later turn: your context holds 1 messages/);
+    const record = readOrgRecord(root);
+    expect(logEvents(record, 'manager', 'note').map((entry) => entry.message)).toEqual([
+      expect.stringMatching(/^the server said the prompt did not fit its context \(.*exceeds the available context size.*\); asked again showing 1 of 3 message\(s\), the rest wait/),
+      expect.stringMatching(/asked again showing 1 of 2 message\(s\)/),
+    ]);
+    expect(logEvents(record, 'manager', 'read').flatMap((entry) => entry.ids as string[])).toHaveLength(3);
+    expect(checkInvariants(root, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+});
+
+describe('learning what a server counts', () => {
+  let server: WireServer;
+  let tokensPerCharacter = 0.25;
+  beforeAll(async () => {
+    // A tokenizer that counts `tokensPerCharacter` of what it is sent.
+    server = await startWireServer((request) => {
+      const sent = JSON.stringify(request.body.messages).length + JSON.stringify(request.body.tools ?? []).length;
+      const reply = agentOf(request) === 'manager' ? answer(request, { to: 'human', body: 'On it.' }) : answer(request);
+      const body = reply.body as { usage?: { prompt_tokens: number } };
+      if (body.usage) body.usage.prompt_tokens = Math.ceil(sent * tokensPerCharacter);
+      return reply;
+    });
+  });
+  afterAll(() => server.close());
+
+  /** Shown to the manager in its last call, after a first short message taught the ratio. */
+  async function shownAfterLearning(ratio: number): Promise<{ shown: number; root: string }> {
+    tokensPerCharacter = ratio;
+    const root = wireOrg(server.url);
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('context_window: 32000', 'context_window: 6000'));
+    const resume = join(root, 'agents/manager/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 10', 'credits: 1000'));
+    humanSends(root, 'manager', 'Hello.');
+    const factory = createProviderFactory({ root, env: KEYS });
+    await runOrg(root, { maxTurns: 1 }, { providerFactory: factory });
+    for (let index = 0; index < 6; index += 1) humanSends(root, 'manager', `Task ${index}: ${'details of the task. '.repeat(60)}`);
+    await runOrg(root, { maxTurns: 1 }, { providerFactory: factory });
+    const last = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
+    return { shown: last ? shownIn(last) : 0, root };
+  }
+
+  test("prompts are sized with the tokens per character the server reports, kept in org/state/token-ratios.json", async () => {
+    const asEstimated = await shownAfterLearning(0.25);
+    expect(asEstimated.shown).toBe(6);
+
+    const counted = await shownAfterLearning(1);
+    // About four times the estimate: the same window holds far fewer messages, and the prompt says the rest wait.
+    expect(counted.shown).toBeGreaterThan(0);
+    expect(counted.shown).toBeLessThan(3);
+    const last = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
+    expect(String(last?.body.messages.at(-1).content)).toMatch(/more message\(s\) are waiting and will be shown in a later turn/);
+    const ratios = JSON.parse(readFileSync(join(counted.root, 'org/state/token-ratios.json'), 'utf8'));
+    expect(ratios.models['flaky-openai'].tokens / ratios.models['flaky-openai'].characters).toBeGreaterThan(0.9);
+    expect(ratios.models['flaky-anthropic']).toBeUndefined();
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import { readHumanNotices } from '../../src/engine/human/human-inbox.js';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { defaultFaultOrg, eventsOf, humanSends, inboxOf, requestsOf, runScripted } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
+
+describe('an agent that never acts on its mail', () => {
+  test('text without any action, twice: the human who asked is told once, with the agent last words', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    let calls = 0;
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' ? { text: `Let me think about the release (${(calls += 1)}).` } : {}));
+    const events = await runScripted(root, provider);
+
+    expect(requestsOf(provider, 'manager')).toHaveLength(2);
+    const notices = readHumanNotices(root).filter((notice) => notice.subject === 'manager has not acted on your message');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body).toMatch(/in 2 calls in a row did nothing with them/);
+    expect(notices[0]?.body).toMatch(/000000-human-001/);
+    expect(notices[0]?.body).toMatch(/Its last words:\nLet me think about the release \(2\)\./);
+    expect(eventsOf(events, 'run-finished')[0]?.reason).toBe('idle');
+    expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  });
+
+  test('a call that fails twice: the agent that sent the mail is told, with the error', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'planner') return new Error('the model ran out of memory');
+      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('planner', 'Split the release into tasks.', { subject: 'Tasks' })] };
+      return {};
+    });
+    await runScripted(root, provider, { maxTurns: 4 });
+
+    // Turns 2 and 3 fail; in turn 4 the manager reads why.
+    const inbox = inboxOf(requestsOf(provider, 'manager').find((request) => request.turn === 4));
+    const notice = inbox.find((item) => item.subject === 'planner has not acted on your message');
+    expect(notice?.body).toMatch(/000001-manager-001 \("Tasks"\)/);
+    expect(notice?.body).toMatch(/Its last words:\nthe model ran out of memory/);
+    expect(readHumanNotices(root).filter((item) => item.subject.includes('has not acted'))).toEqual([]);
+  });
+
+  test('an agent that acts is never reported', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const provider = new ScriptedProvider((request) =>
+      request.agent === 'manager' && request.turn === 1 ? { text: 'Thinking.' } : request.agent === 'manager' && request.turn === 2 ? { toolCalls: [sendCall('human', 'Here is the plan.')] } : {},
+    );
+    await runScripted(root, provider);
+    expect(readHumanNotices(root).filter((item) => item.subject.includes('has not acted'))).toEqual([]);
+  });
+});

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
+import { REPO, tempOrg } from './helpers/temp-org.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+/** The README's sample of the run screen: the block that follows "The session above". */
+function readmeSample(): string {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const start = readme.indexOf('```\n', readme.indexOf('The session above, in a terminal 100 columns wide')) + 4;
+  return readme.slice(start, readme.indexOf('```', start)).trimEnd();
+}
+
+/** Token and credit figures move with every change to the prompts; what the screen shows around them must not. */
+function withoutFigures(text: string): string {
+  return text.replace(/\d[\d,]* tokens/g, 'N tokens').replace(/\d+\.\d{4}/g, 'C');
+}
+
+describe.skipIf(!HAS_SCRIPT)("the README's run screen", () => {
+  test('is what a real run of the session it describes shows', async () => {
+    const org = tempOrg();
+    cleanups.push(org.remove);
+    sendAsHuman(org.root, loadOrg(org.root).org, { to: 'manager', body: 'Write release notes for 1.2', subject: 'Release notes' });
+    const screen = new TerminalSession(['run', '--paused', '--root', org.root], { cols: 100, rows: 30 });
+    cleanups.push(() => screen.kill());
+    await screen.waitFor('paused after turn 0');
+    await screen.waitFor('watching hand edits');
+    const mark = screen.mark();
+    screen.press('s');
+    await screen.waitFor(/paused after turn 1[\s\S]*Totals: 1 turn/, mark);
+    screen.press('q');
+    await screen.exited;
+    const shown = screen.text().slice(mark);
+    const sample = readmeSample();
+    const frameStart = shown.indexOf(sample.split('\n')[0] as string);
+    expect(frameStart).toBeGreaterThanOrEqual(0);
+    const frame = shown.slice(frameStart, shown.indexOf('\n', shown.indexOf('Totals: 1 turn', frameStart)));
+    expect(withoutFigures(frame.trimEnd())).toBe(withoutFigures(sample));
+  });
+});
