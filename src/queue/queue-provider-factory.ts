@@ -35,6 +35,7 @@ export interface ClosableProviderFactory extends ProviderFactory {
  */
 export function createRunProviderFactory(options: RunProviderOptions): ClosableProviderFactory {
   let chosen: ProviderFactory | undefined;
+  let local: ProviderFactory | undefined;
   let queueAddress: string | undefined;
   let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
   const factory = (modelKey: string, entry: ModelEntry): Provider => {
@@ -45,7 +46,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     const flagged = options.queue === undefined ? undefined : parseRedisAddress(options.queue, '--queue');
     const address = flagged ?? (org.settings.queue === undefined ? undefined : parseRedisAddress(org.settings.queue, 'org/org.yaml engine.queue'));
     if (address === undefined || options.replay !== undefined) {
-      const local = createProviderFactory(options);
+      local = createProviderFactory(options);
       local.preflight?.(org);
       chosen = local;
       return;
@@ -70,6 +71,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
   };
   return Object.assign(factory, {
     preflight,
+    // Through the queue the servers are the workers' to reach, not this machine's: only a local run probes them.
+    probe: async (org: Org) => (await local?.probe?.(org)) ?? [],
     queueAddress: () => queueAddress,
     close: async () => {
       if (session) await (await session).client.close();
