@@ -1,3 +1,4 @@
+import { FailingAgents } from '../../src/engine/turn/failing-agents.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { HUMAN } from '../../src/org/names.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
@@ -66,10 +67,12 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
   if (options.requests) violations.push(...promptViolations(record, options.requests));
   if (idle) {
     const balance = balances(record, org);
+    const failing = FailingAgents.load(root);
     for (const item of record.state.pending) {
       const agent = org.agents.get(item.to);
       const short = record.state.outOfCredits.includes(item.to); // found short of its next call's estimate
-      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0 && !short) {
+      const held = failing.isHeld(org, item.to); // its model kept failing: its mail waits for a person
+      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0 && !short && !held) {
         violations.push(`${item.id}: still waits for ${item.to}, who has credits, though the run is idle`);
       }
     }

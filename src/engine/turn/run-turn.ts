@@ -174,15 +174,18 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const mail = mailByAgent(workingPending(state, plan));
   const outcomes: AgentOutcome[] = [...finished.values()];
 
-  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
+  /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
     return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
   };
+  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
   const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
     const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    // Saved before the outcome is journaled: a crash after this counts the call once (by turn), never loses it.
+    deadEnds.save();
     outcome.newMail.push(...told.notices);
     outcome.humanNotices.push(...told.humanNotices);
   };
@@ -202,6 +205,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
     });
     failing.recordSuccess(agent);
+    failing.save();
     const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written');
     recordDeadEnd(applied.outcome, acted, shown, response.text);
     const charged = applied.outcome.charge?.credits ?? 0;
@@ -310,6 +314,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      failing.save();
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
       recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
       try {
