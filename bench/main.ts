@@ -5,11 +5,14 @@ import { cleanUp, makeContext, repo, type BenchContext } from './context.js';
 import { renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
+import { dashboard } from './sections/dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
 import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
+import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
 import { steadyTurns } from './sections/steady-turns.js';
+import { toolSteps } from './sections/tool-steps.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -43,7 +46,20 @@ const sections: Section[] = [
   },
   { title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
+  {
+    title: 'Agents that act: one tool step per agent',
+    about: 'Steady turns (9 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step.',
+    quick: true,
+    run: toolSteps,
+  },
+  {
+    title: 'The dashboard: N=1,000 agents, H=100,000 messages',
+    about: 'In a process of its own (bench/web-bench.ts), on the first storage: the first page a browser loads, searches and a thread over HTTP, and steady turns with a dashboard and an open event stream on the engine against turns without, in one engine (7 served turns between 14 unserved).',
+    quick: false,
+    run: dashboard,
+  },
   { title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
+  { title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
 ];
 
 /** What `npm run bench` writes to bench/results.json. */

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { Engine } from '../../engine/engine.js';
-import { createProviderFactory } from '../../providers/create-provider.js';
+import { createRunProviderFactory } from '../../queue/queue-provider-factory.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepYoungGenerationSmall } from '../young-generation.js';
+import type { ServeOptions } from './serve.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -23,16 +24,38 @@ export interface RunCommandOptions {
   replay?: string;
   /** Terminal UI only: open paused, so turns run one `s` at a time. */
   paused?: boolean;
+  /** `--serve`: also serve the dashboard on the engine's own event stream, until Ctrl-C after the run. */
+  serve?: ServeOptions;
+  /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
+  queue?: string;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
-  const providerFactory = createProviderFactory({
-    root,
+  if (!options.serve) return runEngine(root, options, output);
+  // Loaded only here: the web server's modules cost start-up time no other run needs.
+  const { serveWhileRunning } = await import('./serve.js');
+  return serveWhileRunning(root, options.serve, output, (observe) => runEngine(root, options, output, observe));
+}
+
+async function runEngine(root: string, options: RunCommandOptions, output: Output, observe: (engine: Engine) => Engine = (engine) => engine): Promise<number> {
+  const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
+  };
+  const providerFactory = createRunProviderFactory({
+    root,
+    ...cassette,
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    onNotice: (line) => output.err(`queue: ${line}`),
   });
-  const engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+  let engine: Engine;
+  try {
+    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
+  } catch (error) {
+    await providerFactory.close();
+    throw error;
+  }
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
@@ -59,5 +82,6 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
   } finally {
     engine.close();
+    await providerFactory.close();
   }
 }
