@@ -51,6 +51,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   });
   let engine: Engine;
   try {
+    if (!options.once) await keepYoungGenerationSmall();
     engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
   } catch (error) {
     await providerFactory.close();
