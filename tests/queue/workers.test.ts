@@ -181,7 +181,12 @@ describe('model calls on workers', () => {
     const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
     expect(result.stderr).toMatch(/baseline: idle after turn 5/);
     expect(result.status).toBe(0);
-    const calls = ['baseline', 'no-planner'].map((run) => charges(join(root, 'experiments/queued', run)).length);
+    // One model call per charge, plus one per tool step (an agent that wrote a file was asked again with the result).
+    const calls = ['baseline', 'no-planner'].map((run) => {
+      const folder = join(root, 'experiments/queued', run);
+      const steps = Object.values(activityLogs(folder)).reduce((sum, log) => sum + log.split('"event":"step"').length - 1, 0);
+      return charges(folder).length + steps;
+    });
     expect(calls[0]).toBeGreaterThan(0);
     expect(await completedJobs(join(root, 'experiments/queued/baseline'), 'offline')).toBe((calls[0] ?? 0) + (calls[1] ?? 0));
   });
