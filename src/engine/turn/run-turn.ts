@@ -1,4 +1,5 @@
 import { logSkips } from './skip-log.js';
+import { returnDepartedMail } from './departed-mail.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
@@ -123,6 +124,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     discovery.pending.push(...proposalNotices(root, org, turn));
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
+    const departed = returnDepartedMail(org, pending, turn);
+    decided.events.push(...departed.events);
+    decided.notices.push(...departed.notices);
+    decided.humanNotices.push(...departed.humanNotices);
     const held = failing.holdBack(org, decided.calls, turn);
     decided.calls = held.calls;
     decided.events.push(...held.events);
@@ -168,6 +173,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       events,
       outOfCredits: [...outOfCredits].sort(),
       notices: decided.notices,
+      ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
     };
     appendJournal(paths.journal, plan);
     logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
