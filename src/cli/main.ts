@@ -6,6 +6,7 @@ import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
+import type { SearchOptions } from './commands/search.js';
 
 // commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
 // that `import` would cost every command at start-up.
@@ -54,6 +55,23 @@ function modelList(value: string): string[] {
 }
 
 const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
+
+/** A TCP port: 0 (any free one) to 65535. */
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65535) throw new InvalidArgumentError('expected a port from 0 (any free port) to 65535, for example 4780');
+  return parsed;
+}
+
+/** `--port` / `--host` of `serve` and `run --serve`. */
+interface ServeFlags {
+  port?: number;
+  host?: string;
+}
+
+function serveFlags(options: ServeFlags): ServeFlags {
+  return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
+}
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -124,7 +142,10 @@ program
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
   .option('--queue <redis-url>', QUEUE_HELP)
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean } & CassetteOptions) =>
+  .option('--serve', 'also serve the web dashboard on this run (see `lemming serve`); it stays up after the run until Ctrl-C')
+  .option('--port <n>', 'with --serve: the port', port)
+  .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
       const mode = screenMode(options);
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
@@ -133,7 +154,14 @@ program
       const { runCommand } = await import('./commands/run.js');
       return runCommand(
         root(),
-        { mode, ...(options.turns ? { turns: options.turns } : {}), keepGoing: options.keepGoing ?? false, paused: options.paused ?? false, ...cassette(options) },
+        {
+          mode,
+          ...(options.turns ? { turns: options.turns } : {}),
+          keepGoing: options.keepGoing ?? false,
+          paused: options.paused ?? false,
+          ...cassette(options),
+          ...(options.serve ? { serve: serveFlags(options) } : {}),
+        },
         output,
       );
     }),
@@ -253,6 +281,46 @@ program
   .action((agent: string) => execute(async () => (await import('./commands/retry.js')).retryCommand(root(), agent, output)));
 
 program
+  .command('serve')
+  .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns')
+  .option('--port <n>', 'the port (default 4780; 0 for any free port)', port)
+  .option('--host <address>', 'the address to listen on; other than loopback, LEMMING_TOKEN must be set')
+  .action((options: ServeFlags) => execute(async () => (await import('./commands/serve.js')).serveCommand(root(), serveFlags(options), output)));
+
+program
+  .command('search')
+  .description('full-text search of every message (words, prefixes, small typos); exit 1 when nothing matches')
+  .argument('<query>', 'the words to find')
+  .option('--from <agent>', 'sent by this agent')
+  .option('--to <agent>', 'sent to this agent')
+  .option('--turn-from <n>', 'written in this turn or later')
+  .option('--turn-to <n>', 'written in this turn or earlier')
+  .addOption(new Option('--priority <priority>', 'of this priority').choices(PRIORITIES))
+  .option('--subject <text>', 'whose subject holds this text')
+  .option('-n, --limit <n>', 'at most this many (default 20)')
+  .option('--json', 'print JSON')
+  .action((query: string, options: SearchOptions) =>
+    execute(async () => (await import('./commands/search.js')).searchCommand(root(), query, options, output)),
+  );
+
+program
+  .command('thread')
+  .description('the conversation a message belongs to, built from reply_to')
+  .argument('<message-id>', 'for example 000012-manager-001')
+  .option('--json', 'print JSON')
+  .action((id: string, options: { json?: boolean }) => execute(async () => (await import('./commands/thread.js')).threadCommand(root(), id, options, output)));
+
+program
+  .command('trace')
+  .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
+  .argument('<agent>')
+  .option('--turn <n>', 'the call of this turn', positiveInteger)
+  .option('--json', 'print the trace as JSON')
+  .action((agent: string, options: { turn?: number; json?: boolean }) =>
+    execute(async () => (await import('./commands/trace.js')).traceCommand(root(), agent, options, output)),
+  );
+
+program
   .command('validate')
   .description('check every file of the org; each problem with file, field and a valid example; exit 1 on any error')
   .option('--json', 'print JSON')
@@ -268,6 +336,44 @@ program
   .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
   .option('-y, --yes', 'do not ask')
   .action((options: { yes?: boolean }) => execute(async () => (await import('./commands/reset.js')).resetCommand(root(), options, output)));
+
+program
+  .command('approvals')
+  .description('proposals waiting for your decision: hires, retirements and tool calls (org/proposals/)')
+  .option('--all', 'include decided proposals')
+  .option('--json', 'print JSON')
+  .action((options: { all?: boolean; json?: boolean }) =>
+    execute(async () => (await import('./commands/approvals.js')).approvalsCommand(root(), options, output)),
+  );
+
+program
+  .command('approve')
+  .description('approve a proposal; a hire is carried out at once and the new agent joins at the next turn')
+  .argument('<id>', 'the proposal id, as `lemming approvals` shows it')
+  .action((id: string) => execute(async () => (await import('./commands/approvals.js')).decideCommand(root(), id, 'approve', undefined, output)));
+
+program
+  .command('reject')
+  .description('reject a proposal; the proposer is told why')
+  .argument('<id>', 'the proposal id')
+  .option('--reason <text>', 'why, for the proposer')
+  .action((id: string, options: { reason?: string }) =>
+    execute(async () => (await import('./commands/approvals.js')).decideCommand(root(), id, 'reject', options.reason, output)),
+  );
+
+program
+  .command('add-agent')
+  .description("add an agent: writes its resume and its chart entries (to and from its manager)")
+  .argument('<name>', 'folder name, like coder_02')
+  .requiredOption('--title <title>', 'job title')
+  .requiredOption('--reports-to <agent>', 'its manager')
+  .option('--model <key>', "a model key from org.yaml (default: the manager's)")
+  .option('--credits <n>', 'its budget (default 0.5)', credits)
+  .option('--instructions <text>', 'the body of its resume')
+  .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
+  .action((name: string, options: { title: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string }) =>
+    execute(async () => (await import('./commands/add-agent.js')).addAgentCommand(root(), name, options, output)),
+  );
 
 // A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
 // safe as a kill at any moment: every write is atomic and a half-done turn is journaled.

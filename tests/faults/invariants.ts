@@ -6,6 +6,7 @@ import { deliveryViolations, promptViolations } from './delivery-invariants.js';
 import { balances, ledgerViolations } from './ledger-invariants.js';
 import { readOrgRecord, type OrgRecord } from './org-record.js';
 import { environmentSecrets, secretViolations } from './secret-invariants.js';
+import { stepViolations } from './step-invariants.js';
 
 /** What a scenario tells the checker about itself. */
 export interface InvariantOptions {
@@ -64,6 +65,7 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
   const org = loaded.org;
   violations.push(...deliveryViolations(record, org, broken));
   violations.push(...ledgerViolations(record, org, handDropped));
+  violations.push(...stepViolations(record));
   if (options.requests) violations.push(...promptViolations(record, options.requests));
   if (idle) {
     const balance = balances(record, org);

@@ -6,6 +6,7 @@ import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepYoungGenerationSmall } from '../young-generation.js';
+import type { ServeOptions } from './serve.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -25,21 +26,32 @@ export interface RunCommandOptions {
   paused?: boolean;
   /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
   queue?: string;
+  /** `--serve`: also serve the dashboard on the engine's own event stream, until Ctrl-C after the run. */
+  serve?: ServeOptions;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
-  const providerFactory = createRunProviderFactory({
-    root,
+  if (!options.serve) return runEngine(root, options, output);
+  // Loaded only here: the web server's modules cost start-up time no other run needs.
+  const { serveWhileRunning } = await import('./serve.js');
+  return serveWhileRunning(root, options.serve, output, (observe) => runEngine(root, options, output, observe));
+}
+
+async function runEngine(root: string, options: RunCommandOptions, output: Output, observe: (engine: Engine) => Engine = (engine) => engine): Promise<number> {
+  const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
+  };
+  const providerFactory = createRunProviderFactory({
+    root,
+    ...cassette,
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     onNotice: (line) => output.err(`queue: ${line}`),
   });
-  if (!options.once) await keepYoungGenerationSmall();
   let engine: Engine;
   try {
-    engine = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
   } catch (error) {
     await providerFactory.close();
     throw error;
@@ -47,6 +59,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
+    if (!options.once) await keepYoungGenerationSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repo, type BenchContext } from '../context.js';
+import { atMostMs, type Row } from '../row.js';
+import type { Figure } from '../stats.js';
+
+/** What bench/web-bench.ts prints. */
+interface DashboardResults {
+  agents: number;
+  history: number;
+  indexBuildMs: number;
+  serverStartMs: number;
+  firstPageMs: number;
+  firstPageWarm: Figure;
+  search: Figure;
+  broadSearch: Figure;
+  thread: Figure;
+  threadLength: number;
+  turnAlone: Figure;
+  turnServed: Figure;
+  servedRatio: number;
+}
+
+const one = (ms: number): Figure => ({ median: ms, min: ms, max: ms, runs: 1 });
+
+/** The dashboard's rows: first page, search, thread, and what serving costs a turn (issue targets). */
+export function dashboard(context: BenchContext): Row[] {
+  const storage = context.storages[0];
+  if (!storage) return [];
+  const output = execFileSync(process.execPath, [join(repo, 'dist-bench', 'bench', 'web-bench.js')], {
+    encoding: 'utf8',
+    env: { ...process.env, LEMMING_BENCH_DIR: storage.directory },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const results = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as DashboardResults;
+  const storageName = storage.name;
+  return [
+    { what: 'first page: HTML, the app\'s modules, status and chart, on a server just started', storage: storageName, figure: { ms: one(results.firstPageMs) }, target: atMostMs(one(results.firstPageMs), 1000, '< 1 s') },
+    { what: 'the same page again', storage: storageName, figure: { ms: results.firstPageWarm }, target: atMostMs(results.firstPageWarm, 1000, '< 1 s') },
+    { what: 'a search (words a few messages hold, one with a typo), over HTTP', storage: storageName, figure: { ms: results.search }, target: atMostMs(results.search, 100, '< 100 ms') },
+    { what: 'a search for words every message holds, over HTTP', storage: storageName, figure: { ms: results.broadSearch } },
+    { what: `a thread of ${results.threadLength}, over HTTP`, storage: storageName, figure: { ms: results.thread }, target: atMostMs(results.thread, 100, '< 100 ms') },
+    { what: 'a turn, every agent with mail, with a dashboard and an open event stream, against the same engine\'s turns without', storage: storageName, figure: { ratio: results.servedRatio, of: `${results.turnServed.median.toFixed(0)} ms against ${results.turnAlone.median.toFixed(0)} ms` }, target: { text: '< 1.05×', met: results.servedRatio < 1.05 } },
+    { what: 'the dashboard\'s server start, its search index loaded from org/state/cache', storage: storageName, figure: { ms: one(results.serverStartMs) } },
+    { what: 'building the search index from the outboxes (once; then it is loaded and kept up to date)', storage: storageName, figure: { ms: one(results.indexBuildMs) } },
+  ];
+}

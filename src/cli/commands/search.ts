@@ -1,0 +1,48 @@
+import { requireOrgRoot } from '../../org/must-exist.js';
+import type { IndexedMessage } from '../../web/search/indexed-message.js';
+import { parseFilterQuery } from '../../web/search/message-filter.js';
+import { MessageIndex } from '../../web/search/message-index.js';
+import type { Output } from '../cli-context.js';
+
+/** The filters of `lemming search`, as given on the command line. */
+export interface SearchOptions {
+  from?: string;
+  to?: string;
+  turnFrom?: string;
+  turnTo?: string;
+  priority?: string;
+  subject?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+/** One message as a line: turn, id, sender and recipient, subject or the start of the body. */
+export function messageLine(message: IndexedMessage, indent = ''): string {
+  return `${indent}[turn ${message.turn}] ${message.id} ${message.from} -> ${message.to}: ${message.subject ?? message.preview.slice(0, 80)}`;
+}
+
+/**
+ * `lemming search "<query>"`: full-text search of every message, on the index the dashboard
+ * uses (`org/state/cache/search-index.json`, built or brought up to date first). Exit 1 when
+ * nothing matches.
+ */
+export function searchCommand(root: string, query: string, options: SearchOptions, output: Output): number {
+  requireOrgRoot(root);
+  const { filter, page } = parseFilterQuery({
+    from: options.from,
+    to: options.to,
+    turn_from: options.turnFrom,
+    turn_to: options.turnTo,
+    priority: options.priority,
+    subject: options.subject,
+    limit: options.limit ?? '20',
+  });
+  const hits = MessageIndex.open(root).find(query, filter, page.limit);
+  if (options.json) {
+    output.out(JSON.stringify({ query, hits }, null, 2));
+  } else {
+    if (hits.length === 0) output.out(`no message matches ${JSON.stringify(query)}`);
+    for (const hit of hits) output.out(`${messageLine(hit)}  (${hit.file})`);
+  }
+  return hits.length === 0 ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+import { requireOrgRoot } from '../../org/must-exist.js';
+import { LemmingError } from '../../errors.js';
+import { chooseToken } from '../../web/access/access-token.js';
+import type { Engine } from '../../engine/engine.js';
+import { EventHub } from '../../web/event-hub.js';
+import { observeEngine } from '../../web/observe-engine.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
+import type { Output } from '../cli-context.js';
+import { onStopSignals } from '../../ui/shared/stop-signals.js';
+
+/** `--port` and `--host` of `lemming serve` and `lemming run --serve`. */
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+}
+
+/** The port the dashboard listens on when none is given. */
+export const DEFAULT_PORT = 4780;
+
+/**
+ * Start the dashboard on the org and print its URL (token included). Throws LemmingError when
+ * the address is refused: a port taken, or a non-loopback host without LEMMING_TOKEN.
+ */
+export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub): Promise<WebServer> {
+  requireOrgRoot(root);
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? DEFAULT_PORT;
+  const { token, fromEnvironment } = chooseToken(host);
+  try {
+    const server = await startWebServer({ root, host, port, token, ...(hub ? { hub } : {}) });
+    output.out(`dashboard: ${server.url}`);
+    if (fromEnvironment) output.out('(the token is LEMMING_TOKEN from the environment)');
+    return server;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new LemmingError('port-taken', `port ${port} on ${host} is taken; pass another, for example --port ${port + 1}, or --port 0 for any free port`, { exitCode: 2 });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LemmingError('bad-host', `cannot listen on ${host}: it is not an address of this machine; the default is --host 127.0.0.1`, { exitCode: 2 });
+    throw error;
+  }
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const dispose = onStopSignals(() => {
+      dispose();
+      resolve();
+    });
+  });
+}
+
+/** `lemming serve`: the dashboard alone, until Ctrl-C. It never runs turns. */
+export async function serveCommand(root: string, options: ServeOptions, output: Output): Promise<number> {
+  const server = await openDashboard(root, options, output);
+  output.out('it runs no turns: use `lemming run` beside it (or `lemming run --serve` instead); Ctrl-C stops');
+  await untilStopped();
+  await server.close();
+  return 0;
+}
+
+/**
+ * `lemming run --serve`: the dashboard on the running engine's own events (one process, one
+ * engine), kept up after the run ends so the page stays readable, until Ctrl-C.
+ */
+export async function serveWhileRunning(
+  root: string,
+  options: ServeOptions,
+  output: Output,
+  run: (observe: (engine: Engine) => Engine) => Promise<number>,
+): Promise<number> {
+  const hub = new EventHub();
+  const server = await openDashboard(root, options, output, hub);
+  try {
+    const exitCode = await run((engine) => observeEngine(engine, hub));
+    if (exitCode !== 0) return exitCode;
+    output.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
+    await untilStopped();
+    return 0;
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { padTurn } from '../../mailbox/message.js';
+import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
+import { agentPaths } from './state-paths.js';
+
+/**
+ * One model call as it happened: the prompt exactly as the provider was given it and the
+ * answer exactly as the provider returned it. Kept as `agents/<name>/logs/traces/<turn>.json`.
+ */
+export interface CallTrace {
+  agent: string;
+  turn: number;
+  /** ISO time the answer arrived. */
+  at: string;
+  /** The registry key the call was made for (a fallback may have answered: see `response.modelKey`). */
+  modelKey: string;
+  /** The vendor's model name. */
+  model: string;
+  request: { system: string; messages: ChatTurn[]; tools: ToolDefinition[]; maxOutputTokens?: number; creditsLeft?: number };
+  response: ProviderResponse;
+}
+
+const TRACE_FILE = /^(\d{6,})\.json$/;
+
+/** The folder of an agent's call traces. */
+export function tracesDirectory(root: string, agent: string): string {
+  return join(agentPaths(root, agent).logs, 'traces');
+}
+
+/** The turns each agent's traces folder holds, listed once per process and kept up to date by our own writes. */
+const knownTurns = new Map<string, number[]>();
+
+/**
+ * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
+ * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
+ * temporary file and rename: a trace cut short by a crash reads as missing) and, once the folder is
+ * full, one removal; a failure to write one is swallowed rather than failing the turn. It is named by
+ * the turn, so a turn finished after a crash writes it again whole.
+ */
+export function recordCallTrace(root: string, keep: number, request: ProviderRequest, response: ProviderResponse, at: string): void {
+  if (keep <= 0) return;
+  try {
+    const trace: CallTrace = {
+      agent: request.agent,
+      turn: request.turn,
+      at,
+      modelKey: request.modelKey,
+      model: request.model,
+      request: {
+        system: request.system,
+        messages: request.messages,
+        tools: request.tools,
+        ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+        ...(request.creditsLeft === undefined ? {} : { creditsLeft: request.creditsLeft }),
+      },
+      response,
+    };
+    const directory = tracesDirectory(root, request.agent);
+    let turns = knownTurns.get(directory);
+    if (!turns) {
+      turns = listTraceTurns(root, request.agent);
+      mkdirSync(directory, { recursive: true });
+      knownTurns.set(directory, turns);
+    }
+    writeFileSync(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);
+    if (!turns.includes(request.turn)) turns.push(request.turn);
+    while (turns.length > keep) {
+      const oldest = turns.shift() as number;
+      unlinkSync(join(directory, `${padTurn(oldest)}.json`));
+    }
+  } catch {
+    // See above: the trace is a convenience; the journal and the log are the record. A folder changed
+    // behind our back (a reset, a person) is listed again next time.
+    knownTurns.delete(tracesDirectory(root, request.agent));
+  }
+}
+
+/** The turns an agent has a trace for, oldest first. */
+export function listTraceTurns(root: string, agent: string): number[] {
+  let names: string[];
+  try {
+    names = readdirSync(tracesDirectory(root, agent));
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => TRACE_FILE.exec(name)?.[1])
+    .filter((turn): turn is string => turn !== undefined)
+    .map(Number)
+    .sort((left, right) => left - right);
+}
+
+/** An agent's trace for one turn, or undefined when there is none (never kept, pruned, or unreadable). */
+export function readCallTrace(root: string, agent: string, turn: number): CallTrace | undefined {
+  try {
+    return JSON.parse(readFileSync(join(tracesDirectory(root, agent), `${padTurn(turn)}.json`), 'utf8')) as CallTrace;
+  } catch {
+    return undefined;
+  }
+}

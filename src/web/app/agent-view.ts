@@ -1,0 +1,128 @@
+import { ApiError, getJson, postJson } from './api.js';
+import { barChart } from './bar-chart.js';
+import { credits, el, show } from './dom.js';
+import { debounce, onLive } from './live.js';
+import type { AgentStatus } from './types.js';
+
+interface AgentPage {
+  name: string;
+  title: string;
+  models: string[];
+  isHuman: boolean;
+  reportsTo: string | null;
+  tools: string[];
+  resume: { file: string; text: string };
+  sendTo: string[] | '*';
+  readFrom: string[] | '*';
+  reaches: string[];
+  hears: string[];
+  status?: AgentStatus;
+  credits: Array<{ turn: number; spent: number; balance: number }>;
+  notes: Record<string, string>;
+  log: Array<{ turn: number; at: string; event: string; [field: string]: unknown }>;
+  traces: number[];
+}
+
+interface Trace {
+  turn: number;
+  at: string;
+  modelKey: string;
+  model: string;
+  request: { system: string; messages: Array<{ role: string; content: string }>; tools: Array<{ name: string }> };
+  response: { text: string; toolCalls: Array<{ name: string; arguments: unknown }>; usage: { inputTokens: number; outputTokens: number; estimated: boolean }; modelKey: string };
+}
+
+const names = (list: string[] | '*'): string => (list === '*' ? 'everyone (*)' : list.join(', ') || 'nobody');
+
+function logLine(entry: AgentPage['log'][number]): HTMLElement {
+  const { turn, at, event, ...rest } = entry;
+  const details = Object.entries(rest)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value.slice(0, 160) : JSON.stringify(value)}`)
+    .join(' ');
+  return el('div', { class: event === 'error' || event === 'refused' ? 'error' : undefined }, `[turn ${turn}] ${at.slice(11, 19)} ${event} ${details}`);
+}
+
+async function showTrace(target: HTMLElement, agent: string, turn: number): Promise<void> {
+  const trace = await getJson<Trace>(`/traces/${agent}/${turn}`);
+  show(
+    target,
+    el('h3', {}, `Call of turn ${trace.turn}: ${trace.modelKey} (${trace.model})`),
+    el('p', { class: 'muted' }, `answered ${trace.at} by ${trace.response.modelKey}: ${trace.response.usage.inputTokens} tokens in, ${trace.response.usage.outputTokens} out${trace.response.usage.estimated ? ' (estimated)' : ''}`),
+    el('h3', {}, 'System prompt'),
+    el('pre', { class: 'trace-system' }, trace.request.system),
+    ...trace.request.messages.flatMap((message) => [el('h3', {}, message.role), el('pre', { class: 'trace-message' }, message.content)]),
+    el('p', { class: 'muted' }, `tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`),
+    el('h3', {}, 'Answer, as the model gave it'),
+    trace.response.text ? el('pre', {}, trace.response.text) : '',
+    ...trace.response.toolCalls.map((call) => el('pre', { class: 'trace-call' }, `${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments, null, 2)}`)),
+  );
+}
+
+/** A form to add credits to the agent (`lemming top-up`): one ledger line, taken in at the next turn. */
+function topUpForm(agent: string, done: () => void): HTMLElement {
+  const amount = el('input', { name: 'credits', id: 'top-up-credits', placeholder: 'credits, e.g. 0.5', 'aria-label': 'credits to add' });
+  const result = el('span', { role: 'status' });
+  return el(
+    'form',
+    { class: 'filters', onsubmit: (event) => {
+      event.preventDefault();
+      void postJson('/top-up', { agent, credits: Number(amount.value) })
+        .then(done)
+        .catch((error: unknown) => show(result, el('span', { class: 'error-text' }, error instanceof ApiError ? error.message : String(error))));
+    } },
+    'Top up ',
+    amount,
+    el('button', { type: 'submit', id: 'top-up' }, 'Add credits'),
+    result,
+  );
+}
+
+/** An agent: resume, permissions (and whom it really reaches), credits over turns, log, notes, call traces; live. */
+export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
+  const traceArea = el('div', { class: 'panel', id: 'trace' });
+  const draw = async (): Promise<void> => {
+    const agent = await getJson<AgentPage>(`/agents/${encodeURIComponent(name)}`);
+    const status = agent.status;
+    show(
+      main,
+      el('h2', {}, `${agent.name} · ${agent.title}`),
+      el(
+        'div',
+        { class: 'columns' },
+        el(
+          'div',
+          {},
+          el(
+            'div',
+            { class: 'panel' },
+            el('p', {}, `model ${agent.models.join(' → ')} · reports to ${agent.reportsTo ?? 'nobody'} · tools ${agent.tools.join(', ') || 'none'}`),
+            status && !agent.isHuman ? el('p', { id: 'agent-credits' }, `credits ${credits(status.balance)} left of ${credits(status.budget + status.toppedUp)} (${credits(status.spent)} spent) · ${status.unread} unread`) : '',
+            agent.isHuman ? '' : topUpForm(agent.name, () => void draw()),
+            status?.lastError ? el('p', { class: 'error-text' }, `last error (turn ${status.lastError.turn}): ${status.lastError.message}`) : '',
+            el('p', {}, `send_to: ${names(agent.sendTo)} — really reaches: ${agent.reaches.join(', ') || 'nobody'}`),
+            el('p', {}, `read_from: ${names(agent.readFrom)} — really hears from: ${agent.hears.join(', ') || 'nobody'}`),
+            el('p', {}, el('a', { href: `#/messages?from=${agent.name}` }, 'mail sent'), ' · ', el('a', { href: `#/messages?to=${agent.name}` }, 'mail received')),
+          ),
+          agent.isHuman ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`)),
+          el('div', { class: 'panel' }, el('h3', {}, `Call traces (${agent.traces.length} kept)`), el('p', {}, ...agent.traces.slice().reverse().flatMap((turn) => [el('a', { href: '#', 'data-turn': turn, onclick: (event) => {
+            event.preventDefault();
+            void showTrace(traceArea, agent.name, turn);
+          } }, `turn ${turn}`), ' '])), traceArea),
+          el('div', { class: 'panel' }, el('h3', {}, 'Activity log (latest last)'), el('div', { class: 'feed' }, ...agent.log.map(logLine))),
+        ),
+        el(
+          'div',
+          {},
+          el('div', { class: 'panel' }, el('h3', {}, `Resume (${agent.resume.file})`), el('pre', {}, agent.resume.text)),
+          el('div', { class: 'panel' }, el('h3', {}, 'Notes'), ...(Object.keys(agent.notes).length === 0 ? [el('p', { class: 'muted' }, 'none')] : Object.entries(agent.notes).map(([key, text]) => el('div', {}, el('strong', {}, key), el('pre', {}, text))))),
+        ),
+      ),
+    );
+  };
+  await draw();
+  const redraw = debounce(() => void draw(), 800);
+  return onLive((event) => {
+    if (event.kind === 'turn' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
+  });
+}

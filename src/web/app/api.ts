@@ -1,0 +1,28 @@
+/** An error the server answered with: its message says what was wrong and what would be right. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function answer<T>(response: Response): Promise<T> {
+  const body = (await response.json().catch(() => ({}))) as { message?: string };
+  if (!response.ok) throw new ApiError(response.status, body.message ?? `the server answered ${response.status}`);
+  return body as T;
+}
+
+/** GET a JSON route of the dashboard's API (the cookie goes along; same origin). */
+export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+  const parameters = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') parameters.set(key, String(value));
+  const search = parameters.toString();
+  return answer<T>(await fetch(`/api${path}${search ? `?${search}` : ''}`, { credentials: 'same-origin' }));
+}
+
+/** POST JSON to the dashboard's API. */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return answer<T>(await fetch(`/api${path}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+}

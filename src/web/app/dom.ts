@@ -1,0 +1,52 @@
+/** What `el` accepts as children: nodes, text (set as text, never parsed as HTML), or nothing. */
+export type Child = Node | string | number | null | undefined | false;
+
+/** Attributes and event handlers of `el`; `on*` keys take functions, the rest are set as attributes. */
+export type Attributes = Record<string, string | number | boolean | undefined | ((event: Event) => void)>;
+
+/**
+ * Make an element. Text is always added as text nodes, so whatever a message or a file holds
+ * is shown, never run: the app has no `innerHTML` anywhere.
+ */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Make an SVG element (for the chart and the bar charts). */
+export function svg(tag: string, attributes: Attributes = {}, ...children: Child[]): SVGElement {
+  const element = document.createElementNS(SVG, tag);
+  setAttributes(element, attributes);
+  append(element, children);
+  return element;
+}
+
+function setAttributes(element: Element, attributes: Attributes): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+function append(element: Element, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(typeof child === 'object' ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace what `parent` shows. */
+export function show(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+/** Credits as the terminal shows them: four decimals. */
+export function credits(value: number): string {
+  return value.toFixed(4);
+}

@@ -1,0 +1,46 @@
+import type { WebEvent } from './types.js';
+
+type Listener = (event: WebEvent) => void;
+
+const listeners = new Set<Listener>();
+let source: EventSource | undefined;
+
+/**
+ * The one event stream of the page. EventSource reconnects by itself and sends the last id it
+ * saw as `Last-Event-ID`, so the server replays what was missed; a `reset` means it could not,
+ * and the views reload.
+ */
+export function connectLive(indicator: HTMLElement): void {
+  source = new EventSource('/api/events');
+  const deliver = (message: MessageEvent<string>): void => {
+    const event = JSON.parse(message.data) as WebEvent;
+    for (const listener of [...listeners]) listener(event);
+  };
+  for (const kind of ['engine', 'mail', 'turn', 'reset', 'hello']) source.addEventListener(kind, deliver as EventListener);
+  source.onopen = () => {
+    indicator.classList.add('on');
+    indicator.title = 'live: connected';
+  };
+  source.onerror = () => {
+    indicator.classList.remove('on');
+    indicator.title = 'live: reconnecting…';
+  };
+}
+
+/** Listen to the stream until the returned function is called (a view calls it when it is left). */
+export function onLive(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Call `action` at most once per `delay` ms, however often it is asked for (the views refetch on bursts of events). */
+export function debounce(action: () => void, delay = 300): () => void {
+  let timer: number | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    timer = window.setTimeout(() => {
+      timer = undefined;
+      action();
+    }, delay);
+  };
+}

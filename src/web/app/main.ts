@@ -1,0 +1,54 @@
+import { agentPage } from './agent-view.js';
+import { chartPage } from './chart-view.js';
+import { el, show } from './dom.js';
+import { humanPage } from './human-view.js';
+import { connectLive, onLive } from './live.js';
+import { messagePage, messagesPage } from './messages-view.js';
+import { recordFeed, runPage } from './run-view.js';
+
+/**
+ * The dashboard's entry: a router on the URL's hash (`#/chart`, `#/messages?...`, `#/message/<id>`,
+ * `#/agent/<name>`, `#/run`, `#/human`), one live event stream, and the turn in the header.
+ */
+const main = document.getElementById('view') as HTMLElement;
+let leave: () => void = () => undefined;
+let generation = 0;
+
+async function route(): Promise<void> {
+  leave();
+  leave = () => undefined;
+  const mine = (generation += 1);
+  const [path = '', argument = ''] = location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
+  for (const link of document.querySelectorAll('header nav a')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
+  try {
+    const name = decodeURIComponent(argument);
+    const cleanup =
+      path === 'messages' ? await messagesPage(main)
+      : path === 'message' ? await messagePage(main, name)
+      : path === 'agent' ? await agentPage(main, name)
+      : path === 'run' ? await runPage(main)
+      : path === 'human' ? await humanPage(main)
+      : await chartPage(main);
+    if (mine === generation) leave = cleanup;
+    else cleanup();
+  } catch (error) {
+    if (mine === generation) show(main, el('p', { class: 'error-text' }, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+async function showTurn(): Promise<void> {
+  const response = await fetch('/api/status', { credentials: 'same-origin' });
+  if (!response.ok) return;
+  const status = (await response.json()) as { turn: number };
+  show(document.getElementById('turn') as HTMLElement, `turn ${status.turn}`);
+}
+
+connectLive(document.getElementById('live') as HTMLElement);
+recordFeed();
+onLive((event) => {
+  if (event.kind === 'turn') show(document.getElementById('turn') as HTMLElement, `turn ${event.turn}`);
+  if (event.kind === 'engine' && event.event.type === 'turn-finished') show(document.getElementById('turn') as HTMLElement, `turn ${String(event.event.turn)}`);
+});
+window.addEventListener('hashchange', () => void route());
+void showTurn();
+void route();

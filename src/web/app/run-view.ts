@@ -1,0 +1,83 @@
+import { getJson } from './api.js';
+import { barChart } from './bar-chart.js';
+import { credits, el, show } from './dom.js';
+import { debounce, onLive } from './live.js';
+import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
+
+/** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
+const feed: Array<{ text: string; kind: string }> = [];
+
+/** One live event as a line of the feed, or nothing for events that only move counters. */
+function describe(event: WebEvent): { text: string; kind: string } | undefined {
+  if (event.kind === 'mail') return { text: `[turn ${event.message.turn}] ${event.message.from} → ${event.message.to}: ${event.message.subject ?? event.message.preview.slice(0, 80)}`, kind: 'mail' };
+  if (event.kind === 'turn') return { text: `turn ${event.turn} finished`, kind: 'turn' };
+  if (event.kind !== 'engine') return undefined;
+  const engine: EngineEvent = event.event;
+  const turn = `[turn ${engine.turn ?? '?'}]`;
+  switch (engine.type) {
+    case 'turn-started':
+      return { text: `${turn} started: ${(engine.agents as string[]).join(', ') || 'nobody to call'}`, kind: 'turn' };
+    case 'agent-called':
+      return { text: `${turn} ${engine.agent} thinking (${String(engine.model)}, ${String(engine.inbox)} in inbox)`, kind: 'call' };
+    case 'message-refused':
+      return { text: `${turn} refused ${String(engine.from)} → ${String(engine.to)}: ${String(engine.reason)}`, kind: 'refused' };
+    case 'agent-error':
+      return { text: `${turn} ${engine.agent} error: ${String(engine.message)}`, kind: 'error' };
+    case 'agent-skipped':
+      return { text: `${turn} ${engine.agent} skipped: ${String(engine.reason)}`, kind: 'refused' };
+    case 'credits-charged':
+      return { text: `${turn} ${engine.agent} charged ${credits(Number(engine.credits))} credits`, kind: 'charge' };
+    case 'run-finished':
+      return { text: `run finished: ${String(engine.reason)}`, kind: 'turn' };
+    default:
+      return undefined;
+  }
+}
+
+/** Keep feeding lines while the page is open, whichever view shows. */
+export function recordFeed(): void {
+  onLive((event) => {
+    const line = describe(event);
+    if (!line) return;
+    feed.push(line);
+    if (feed.length > 500) feed.splice(0, feed.length - 500);
+  });
+}
+
+/** The run: turn, live feed, totals, credits per turn, and the agents in trouble; live. */
+export async function runPage(main: HTMLElement): Promise<() => void> {
+  const feedBox = el('div', { class: 'feed', id: 'feed' });
+  const summary = el('div', { class: 'panel' });
+  const chart = el('div', { class: 'panel bars' });
+  const trouble = el('div', { class: 'panel' });
+  show(main, el('h2', {}, 'Run'), el('div', { class: 'columns' }, el('div', {}, summary, chart, trouble), el('div', { class: 'panel' }, el('h3', {}, 'Live feed'), feedBox)));
+  const drawFeed = (): void => show(feedBox, ...(feed.length === 0 ? [el('div', { class: 'muted' }, 'waiting for the next turn…')] : feed.map((line) => el('div', { class: line.kind }, line.text))));
+  const draw = async (): Promise<void> => {
+    const [status, ledger] = await Promise.all([getJson<Status>('/status'), getJson<{ byTurn: TurnSpend[] }>('/ledger', { limit: 1 })]);
+    const spent = ledger.byTurn.reduce((sum, turn) => sum + turn.credits, 0);
+    const calls = ledger.byTurn.reduce((sum, turn) => sum + turn.calls, 0);
+    const tokens = ledger.byTurn.reduce((sum, turn) => sum + turn.inputTokens + turn.outputTokens, 0);
+    show(
+      summary,
+      el('h3', {}, `Turn ${status.turn}`),
+      el('p', {}, status.running ? `an engine is running (${status.running.command}, pid ${status.running.pid})` : 'no engine is running now'),
+      el('p', { id: 'totals' }, `${status.messages} messages · ${calls} calls · ${tokens} tokens · ${credits(spent)} credits spent`),
+    );
+    show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
+    const inTrouble = status.agents.filter((agent) => agent.lastError || (!agent.isHuman && agent.balance <= 0));
+    show(
+      trouble,
+      el('h3', {}, 'Errors and refusals'),
+      ...(inTrouble.length === 0 ? [el('p', { class: 'muted' }, 'no agent has an error or is out of credits')] : inTrouble.map((agent) => el('p', { class: 'error-text' }, el('a', { href: `#/agent/${agent.name}` }, agent.name), agent.lastError ? ` (turn ${agent.lastError.turn}): ${agent.lastError.message}` : ' is out of credits'))),
+      ...feed.filter((line) => line.kind === 'refused' || line.kind === 'error').slice(-20).map((line) => el('p', { class: 'error-text' }, line.text)),
+    );
+  };
+  drawFeed();
+  await draw();
+  const redraw = debounce(() => void draw(), 500);
+  return onLive((event) => {
+    drawFeed();
+    feedBox.scrollTop = feedBox.scrollHeight;
+    if (event.kind === 'turn' || event.kind === 'reset' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
+  });
+}

@@ -1,0 +1,53 @@
+import { OrgLoader } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { EventHub } from './event-hub.js';
+import { OrgWatch } from './org-watch.js';
+import { ActivityCounter } from './views/activity-counts.js';
+import { LedgerTail } from './views/ledger-tail.js';
+import { Histogram } from './views/prometheus.js';
+
+/**
+ * What the web server reads the org through: the org's files (reloaded when edited), the
+ * message index, the ledger and the logs, and the event hub that feeds the browsers.
+ * Everything here reads; actions go through the engine's own functions (see action-routes.ts).
+ */
+export class Dashboard {
+  readonly hub: EventHub;
+  readonly watch: OrgWatch;
+  readonly ledger: LedgerTail;
+  readonly activity: ActivityCounter;
+  /** Turn durations seen by this process's engine (`lemming run --serve`). */
+  readonly turnDurations = new Histogram();
+  private readonly loader: OrgLoader;
+  private readonly unsubscribe: () => void;
+
+  constructor(readonly root: string, hub = new EventHub()) {
+    this.hub = hub;
+    this.loader = new OrgLoader(root);
+    this.loader.loadOrThrow();
+    this.watch = new OrgWatch(root, hub);
+    this.ledger = new LedgerTail(root);
+    this.activity = new ActivityCounter(root);
+    this.unsubscribe = hub.subscribe(({ event }) => {
+      if (event.kind === 'engine' && event.event.type === 'turn-finished') this.turnDurations.observe(event.event.stats.durationMs / 1000);
+    });
+  }
+
+  private loaded?: { org: Org; at: number };
+
+  /**
+   * The org as its files say now; a broken edit leaves the last valid org in force, as in a run.
+   * Looked at again at most every half second: a page asks several routes at once, and each look
+   * stats every resume.
+   */
+  org(): Org {
+    const now = performance.now();
+    if (!this.loaded || now - this.loaded.at > 500) this.loaded = { org: this.loader.loadOrThrow().org as Org, at: now };
+    return this.loaded.org;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.watch.stop();
+  }
+}

@@ -1,0 +1,38 @@
+import { PAGE_STYLES } from './page-styles.js';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/**
+ * The dashboard's one HTML page: a header with the views, an empty main area the app fills,
+ * and the app's entry module. No inline script (the content security policy forbids it).
+ */
+export function pageHtml(orgName: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>lemming · ${escapeHtml(orgName)}</title>
+<style>${PAGE_STYLES}</style>
+<script type="module" src="/app/main.js"></script>
+</head>
+<body>
+<header>
+  <strong class="brand">lemming</strong> <span class="org-name">${escapeHtml(orgName)}</span>
+  <nav>
+    <a href="#/chart" data-view="chart">Chart</a>
+    <a href="#/messages" data-view="messages">Messages</a>
+    <a href="#/run" data-view="run">Run</a>
+    <a href="#/human" data-view="human">You</a>
+  </nav>
+  <span id="turn" class="turn"></span>
+  <span id="live" class="live" title="live updates">●</span>
+</header>
+<main id="view"><p class="muted">Loading…</p></main>
+</body>
+</html>
+`;
+}

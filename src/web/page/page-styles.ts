@@ -1,0 +1,49 @@
+/** The dashboard's stylesheet, inlined into its page (no file to fetch, no CDN). */
+export const PAGE_STYLES = `
+:root { --ink: #1d2330; --muted: #6b7385; --line: #d9dde6; --accent: #2f6fde; --hot: #e0662f; --ok: #2c9a5a; --bad: #c23b3b; --bg: #f6f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
+header { display: flex; align-items: center; gap: 16px; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
+header nav { display: flex; gap: 4px; }
+header nav a { padding: 4px 10px; border-radius: 6px; color: var(--ink); text-decoration: none; }
+header nav a.active { background: var(--accent); color: #fff; }
+.brand { font-size: 16px; } .org-name { color: var(--muted); }
+.turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
+main { padding: 16px; max-width: 1400px; margin: 0 auto; }
+h2 { margin: 8px 0 12px; font-size: 18px; } h3 { margin: 16px 0 8px; font-size: 15px; }
+.muted { color: var(--muted); }
+.panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; }
+.columns { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 12px; }
+.columns > * { min-width: 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; color: var(--muted); }
+tr.clickable { cursor: pointer; } tr.clickable:hover { background: #eef3fd; }
+input, select, textarea, button { font: inherit; padding: 4px 8px; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
+button.secondary { background: #fff; color: var(--ink); border-color: var(--line); }
+textarea { width: 100%; min-height: 90px; }
+form.filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
+form.filters input { width: 110px; } form.filters input.wide { width: 220px; }
+pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; padding: 8px; border-radius: 6px; margin: 6px 0; font-size: 12.5px; }
+.body p { margin: 6px 0; } .body code { background: #f1f3f8; padding: 0 3px; border-radius: 3px; }
+.front { color: var(--muted); font-size: 12.5px; }
+.thread-entry { border-left: 3px solid var(--line); padding: 4px 10px; margin: 6px 0; }
+.thread-entry.current { border-left-color: var(--accent); background: #eef3fd; }
+.feed { max-height: 420px; overflow: auto; font-family: ui-monospace, monospace; font-size: 12.5px; }
+.feed div { padding: 1px 0; border-bottom: 1px dotted var(--line); }
+.feed .refused, .feed .error { color: var(--bad); }
+.chart svg { max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+.node rect { fill: #fff; stroke: #9aa3b5; rx: 8; }
+.node.has-mail rect { stroke: var(--accent); stroke-width: 2; } .node.error rect { stroke: var(--bad); stroke-width: 2; }
+.node.out-of-credits rect { fill: #fbecec; } .node.human rect { fill: #eef6ee; } .node.thinking rect { stroke: var(--hot); stroke-width: 3; }
+.node .title { font-size: 11px; fill: var(--muted); } .node .name { font-weight: 600; font-size: 13px; }
+.node .bar-bg { fill: #e6e9f0; } .node .bar { fill: var(--ok); } .node .bar.low { fill: var(--bad); }
+.edge { stroke: #c3c9d6; stroke-width: 1.2; fill: none; } .edge.recent { stroke: var(--hot); stroke-width: 2.6; }
+.legend span { margin-right: 12px; }
+.bars svg { width: 100%; height: 140px; } .bars rect { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); }
+.unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
+.error-text { color: var(--bad); } .ok-text { color: var(--ok); }
+.tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #eef0f5; font-size: 12px; }
+.tag.urgent, .tag.high { background: #fde9df; }
+`;

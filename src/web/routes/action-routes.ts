@@ -1,0 +1,78 @@
+import { Hono, type Context } from 'hono';
+import { markRead } from '../../engine/human/human-inbox.js';
+import { sendAsHuman } from '../../engine/human/send-as-human.js';
+import { topUp } from '../../engine/record/top-up.js';
+import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import type { Dashboard } from '../dashboard.js';
+import { BadQueryError } from '../search/message-filter.js';
+
+async function jsonBody(context: Context): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await context.req.json();
+  } catch {
+    throw new BadQueryError('body', 'the request body must be JSON, for example {"to": "manager", "body": "Please plan the release"}');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadQueryError('body', 'the request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function optionalText(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new BadQueryError(field, `${field} must be a string, for example "${field}": "..."`);
+  return value;
+}
+
+function requiredText(body: Record<string, unknown>, field: string, example: string): string {
+  const value = optionalText(body, field);
+  if (value === undefined) throw new BadQueryError(field, `${field} is required, for example "${field}": ${JSON.stringify(example)}`);
+  return value;
+}
+
+/**
+ * What a person does from the browser, through the very functions the CLI calls (`lemming send`,
+ * `top-up`, `inbox`): each writes one file atomically or appends one ledger line, so it is safe
+ * while an engine runs, and the engine picks it up at its next turn.
+ */
+export function actionRoutes(dashboard: Dashboard): Hono {
+  const api = new Hono();
+
+  api.post('/send', async (context) => {
+    const body = await jsonBody(context);
+    const priority = optionalText(body, 'priority');
+    if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) {
+      throw new BadQueryError('priority', `priority must be one of ${PRIORITIES.join(', ')}, for example "priority": "high"`);
+    }
+    const subject = optionalText(body, 'subject');
+    const replyTo = optionalText(body, 'reply_to');
+    const sent = sendAsHuman(dashboard.root, dashboard.org(), {
+      to: requiredText(body, 'to', 'manager'),
+      body: requiredText(body, 'body', 'Please plan the release'),
+      ...(subject === undefined ? {} : { subject }),
+      ...(priority === undefined ? {} : { priority: priority as Priority }),
+      ...(replyTo === undefined ? {} : { replyTo }),
+    });
+    dashboard.watch.fresh();
+    return context.json({ id: sent.message.id, file: sent.file, message: sent.message }, 201);
+  });
+
+  api.post('/top-up', async (context) => {
+    const body = await jsonBody(context);
+    const agent = requiredText(body, 'agent', 'planner');
+    const credits = body.credits;
+    if (typeof credits !== 'number') throw new BadQueryError('credits', 'credits must be a number above 0, for example "credits": 0.5');
+    topUp(dashboard.org(), agent, credits);
+    return context.json({ agent, credits }, 201);
+  });
+
+  api.post('/inbox/read', async (context) => {
+    const body = await jsonBody(context);
+    const ids = body.ids;
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new BadQueryError('ids', 'ids must be a list of message ids, for example "ids": ["000012-manager-001"]');
+    markRead(dashboard.root, ids as string[]);
+    return context.json({ read: ids.length });
+  });
+
+  return api;
+}

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { pageHtml } from '../page/page-html.js';
+
+/**
+ * Where the built browser app lies: `dist/web/app/` of the package (compiled by `npm run build`
+ * with tsconfig.app.json), found from this module whether it runs from `dist/`, from `src/`
+ * under the tests, or from the benchmark's build.
+ */
+function appDirectory(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) directory = dirname(directory);
+  return join(directory, 'dist', 'web', 'app');
+}
+
+const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
+
+/**
+ * The browser app: one HTML page for every view (the app routes by the URL's hash), and its
+ * ES modules, read from the package. Nothing comes from elsewhere: the dashboard works offline.
+ */
+export function appRoutes(orgName: () => string): Hono {
+  const app = new Hono();
+  const cache = new Map<string, string>();
+  app.get('/', (context) => context.html(pageHtml(orgName())));
+  app.get('/app/:file', (context) => {
+    const file = context.req.param('file');
+    if (!SCRIPT_NAME.test(file)) return context.notFound();
+    let source = cache.get(file);
+    if (source === undefined) {
+      try {
+        source = readFileSync(join(appDirectory(), file), 'utf8');
+      } catch {
+        return context.notFound();
+      }
+      cache.set(file, source);
+    }
+    return context.body(source, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  });
+  return app;
+}

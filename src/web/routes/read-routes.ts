@@ -1,0 +1,102 @@
+import { Hono } from 'hono';
+import { readCallTrace, listTraceTurns } from '../../engine/record/call-trace.js';
+import { readHumanInbox, readHumanSent } from '../../engine/human/human-inbox.js';
+import { orgStatus } from '../../engine/human/org-status.js';
+import { LemmingError } from '../../errors.js';
+import { readMessageFile } from '../../mailbox/message-file.js';
+import { requireAgent } from '../../org/must-exist.js';
+import type { Dashboard } from '../dashboard.js';
+import { toIndexed } from '../search/indexed-message.js';
+import { BadQueryError, parseFilterQuery } from '../search/message-filter.js';
+import { agentView } from '../views/agent-view.js';
+import { chartView } from '../views/chart-view.js';
+import { proposalsView } from '../views/proposals-view.js';
+
+/** A message file's own name, from its path relative to the root. */
+function fileName(file: string): string {
+  return file.slice(file.lastIndexOf('/') + 1);
+}
+
+/** The JSON API's read-only routes (documented in the README, "The dashboard's API"). */
+export function readRoutes(dashboard: Dashboard): Hono {
+  const api = new Hono();
+
+  api.get('/status', (context) => {
+    const status = orgStatus(dashboard.org());
+    return context.json({ ...status, messages: dashboard.watch.fresh().size });
+  });
+
+  api.get('/agents', (context) => context.json({ agents: orgStatus(dashboard.org()).agents }));
+
+  api.get('/agents/:name', (context) => context.json(agentView(dashboard.org(), context.req.param('name'), dashboard.ledger)));
+
+  api.get('/chart', (context) => {
+    const org = dashboard.org();
+    return context.json(chartView(org, orgStatus(org), dashboard.watch.fresh()));
+  });
+
+  api.get('/messages', (context) => {
+    const { filter, page } = parseFilterQuery(context.req.query());
+    return context.json({ ...page, ...dashboard.watch.fresh().list(filter, page) });
+  });
+
+  api.get('/messages/:id', (context) => {
+    const id = context.req.param('id');
+    const indexed = dashboard.watch.fresh().get(id);
+    if (!indexed) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
+    const read = readMessageFile(dashboard.root, indexed.from, fileName(indexed.file), indexed.turn);
+    if ('error' in read) throw new LemmingError('unreadable', `${indexed.file} ${read.error}`);
+    return context.json({ ...read.message, file: indexed.file, path: `${dashboard.root}/${indexed.file}`, notes: read.notes });
+  });
+
+  api.get('/threads/:id', (context) => {
+    const id = context.req.param('id');
+    const thread = dashboard.watch.fresh().thread(id);
+    if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
+    return context.json({ id, messages: thread });
+  });
+
+  api.get('/search', (context) => {
+    const query = context.req.query('q')?.trim() ?? '';
+    if (query === '') throw new BadQueryError('q', 'q is the text to search for, for example /api/search?q=release+notes');
+    const { filter, page } = parseFilterQuery(context.req.query());
+    return context.json({ query, hits: dashboard.watch.fresh().find(query, filter, page.limit) });
+  });
+
+  api.get('/ledger', (context) => {
+    const { page } = parseFilterQuery(context.req.query());
+    const agent = context.req.query('agent');
+    const entries = dashboard.ledger.all().filter((entry) => agent === undefined || entry.agent === agent);
+    const newest = entries.slice().reverse();
+    return context.json({ total: entries.length, ...page, entries: newest.slice(page.offset, page.offset + page.limit), byTurn: dashboard.ledger.spendByTurn(agent) });
+  });
+
+  api.get('/traces/:agent', (context) => {
+    const agent = requireAgent(dashboard.org(), context.req.param('agent')).name;
+    return context.json({ agent, turns: listTraceTurns(dashboard.root, agent) });
+  });
+
+  api.get('/traces/:agent/:turn', (context) => {
+    const agent = requireAgent(dashboard.org(), context.req.param('agent')).name;
+    const turn = Number(context.req.param('turn'));
+    const trace = Number.isInteger(turn) ? readCallTrace(dashboard.root, agent, turn) : undefined;
+    if (!trace) throw new LemmingError('not-found', `${agent} has no call trace for turn ${context.req.param('turn')} (kept: ${listTraceTurns(dashboard.root, agent).join(', ') || 'none'})`);
+    return context.json(trace);
+  });
+
+  api.get('/proposals', (context) => {
+    const proposals = proposalsView(dashboard.root);
+    return context.json({ folder: proposals !== undefined, proposals: proposals ?? [] });
+  });
+
+  api.get('/inbox', (context) => {
+    const inbox = readHumanInbox(dashboard.root, dashboard.org());
+    return context.json({
+      messages: inbox.messages.map((message) => ({ ...toIndexed(message, message.file), unread: message.unread, body: message.body })),
+      notices: inbox.notices,
+      sent: readHumanSent(dashboard.root).map((message) => toIndexed(message, message.file)),
+    });
+  });
+
+  return api;
+}

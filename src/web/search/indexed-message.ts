@@ -1,0 +1,44 @@
+import type { Message, Priority } from '../../mailbox/message.js';
+
+/** A message as the index keeps it: its front matter, where it lies, and the start of its body. */
+export interface IndexedMessage {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  created: string;
+  subject?: string;
+  priority: Priority;
+  replyTo?: string;
+  /** The message file, relative to the org root. */
+  file: string;
+  /** The body's first 160 characters, on one line. */
+  preview: string;
+}
+
+/** The index's entry for a message read from `file`. */
+export function toIndexed(message: Message, file: string): IndexedMessage {
+  const entry: IndexedMessage = {
+    id: message.id,
+    from: message.from,
+    to: message.to,
+    turn: message.turn,
+    created: message.created,
+    priority: message.priority,
+    file,
+    preview: message.body.replace(/\s+/g, ' ').trim().slice(0, 160),
+  };
+  if (message.subject !== undefined) entry.subject = message.subject;
+  if (message.replyTo !== undefined) entry.replyTo = message.replyTo;
+  return entry;
+}
+
+/** Newest first: by turn, then id (which holds the sender and its sequence). */
+export function newestFirst(left: IndexedMessage, right: IndexedMessage): number {
+  return right.turn - left.turn || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0);
+}
+
+/** Oldest first: the order of a conversation. */
+export function oldestFirst(left: IndexedMessage, right: IndexedMessage): number {
+  return -newestFirst(left, right);
+}

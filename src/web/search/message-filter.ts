@@ -1,0 +1,83 @@
+import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import type { IndexedMessage } from './indexed-message.js';
+
+/** What a list or a search of messages is narrowed to; every field is optional. */
+export interface MessageFilter {
+  from?: string;
+  to?: string;
+  /** Sent or received by this agent. */
+  agent?: string;
+  turnFrom?: number;
+  turnTo?: number;
+  priority?: Priority;
+  /** Part of the subject, any case. */
+  subject?: string;
+}
+
+/** A page of a longer list. */
+export interface Page {
+  offset: number;
+  limit: number;
+}
+
+/** The most a page may hold, so one request cannot ask for the whole history at once. */
+export const MAX_PAGE = 500;
+
+/** A filter as a predicate. Pure. */
+export function matches(filter: MessageFilter): (message: IndexedMessage) => boolean {
+  const subject = filter.subject?.toLowerCase();
+  return (message) =>
+    (filter.from === undefined || message.from === filter.from) &&
+    (filter.to === undefined || message.to === filter.to) &&
+    (filter.agent === undefined || message.from === filter.agent || message.to === filter.agent) &&
+    (filter.turnFrom === undefined || message.turn >= filter.turnFrom) &&
+    (filter.turnTo === undefined || message.turn <= filter.turnTo) &&
+    (filter.priority === undefined || message.priority === filter.priority) &&
+    (subject === undefined || (message.subject ?? '').toLowerCase().includes(subject));
+}
+
+/** Thrown for a query parameter that cannot be used; says which and what a valid value looks like. */
+export class BadQueryError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function whole(query: Record<string, string | undefined>, field: string, minimum: number): number | undefined {
+  const value = query[field];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < minimum) throw new BadQueryError(field, `${field} must be a whole number of ${minimum} or more, for example ${field}=${Math.max(minimum, 3)}`);
+  return Number(value);
+}
+
+function text(query: Record<string, string | undefined>, field: string): string | undefined {
+  const value = query[field]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The filter and page a request's query asks for: `from`, `to`, `agent`, `turn_from`, `turn_to`,
+ * `priority`, `subject`, `offset`, `limit` (default 50, at most 500). Throws BadQueryError.
+ */
+export function parseFilterQuery(query: Record<string, string | undefined>): { filter: MessageFilter; page: Page } {
+  const filter: MessageFilter = {};
+  for (const field of ['from', 'to', 'agent', 'subject'] as const) {
+    const value = text(query, field);
+    if (value !== undefined) filter[field] = value;
+  }
+  const turnFrom = whole(query, 'turn_from', 0);
+  const turnTo = whole(query, 'turn_to', 0);
+  if (turnFrom !== undefined) filter.turnFrom = turnFrom;
+  if (turnTo !== undefined) filter.turnTo = turnTo;
+  const priority = text(query, 'priority');
+  if (priority !== undefined) {
+    if (!(PRIORITIES as readonly string[]).includes(priority)) throw new BadQueryError('priority', `priority must be one of ${PRIORITIES.join(', ')}, for example priority=urgent`);
+    filter.priority = priority as Priority;
+  }
+  const limit = whole(query, 'limit', 1) ?? 50;
+  if (limit > MAX_PAGE) throw new BadQueryError('limit', `limit may be at most ${MAX_PAGE}, for example limit=100`);
+  return { filter, page: { offset: whole(query, 'offset', 0) ?? 0, limit } };
+}

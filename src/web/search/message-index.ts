@@ -1,0 +1,251 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import MiniSearch, { type Options } from 'minisearch';
+import { statePaths } from '../../engine/record/state-paths.js';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
+import { isMessageFileName } from '../../mailbox/outbox-scan.js';
+import { isValidAgentName } from '../../org/names.js';
+import { newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
+import { matches, type MessageFilter, type Page } from './message-filter.js';
+import { buildThread, type ThreadEntry } from './thread.js';
+
+/** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
+export function searchIndexPath(root: string): string {
+  return join(statePaths(root).cache, 'search-index.json');
+}
+
+/** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
+const FORMAT = 2;
+
+/** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
+interface OutboxRecord {
+  mtimeMs: number;
+  files: Record<string, string | null>;
+}
+
+interface SavedIndex {
+  format: number;
+  /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
+  root: string;
+  outboxes: Record<string, OutboxRecord>;
+  messages: IndexedMessage[];
+  search: unknown;
+}
+
+interface SearchDocument {
+  id: string;
+  subject: string;
+  body: string;
+}
+
+const SEARCH_OPTIONS: Options<SearchDocument> = {
+  // Sender and recipient are filters (`from`, `to`), not words: indexed as words, every agent's name would
+  // match a share of all mail and make each search of a name score that share.
+  fields: ['subject', 'body'],
+  storeFields: [],
+  searchOptions: {
+    boost: { subject: 2 },
+    // The last word may be unfinished (as typed); words of five letters or more forgive one typo.
+    prefix: (_term, index, terms) => index === terms.length - 1,
+    fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+    maxFuzzy: 1,
+    combineWith: 'AND',
+  },
+};
+
+/** A search hit: the message and how well it matched. */
+export interface SearchHit extends IndexedMessage {
+  score: number;
+}
+
+/**
+ * Every message in every outbox, with a full-text index over subject, body, sender and
+ * recipient. Derived, never the source of truth: loaded from `org/state/cache/search-index.json`
+ * when it is there, rebuilt from the outboxes when it is not, and brought up to date by
+ * `refresh`, which lists only the outboxes whose folder changed since (the engine's writes and
+ * files dropped by hand alike).
+ */
+export class MessageIndex {
+  readonly root: string;
+  private readonly outboxes = new Map<string, OutboxRecord>();
+  private readonly byId = new Map<string, IndexedMessage>();
+  private search: MiniSearch<SearchDocument>;
+  private sorted?: IndexedMessage[];
+  private replies?: Map<string, IndexedMessage[]>;
+  private dirty = false;
+  private changes = 0;
+
+  private constructor(root: string, saved?: SavedIndex) {
+    this.root = root;
+    this.search = new MiniSearch(SEARCH_OPTIONS);
+    if (saved) {
+      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, record);
+      for (const message of saved.messages) this.byId.set(message.id, message);
+      this.search = MiniSearch.loadJS(saved.search as Parameters<typeof MiniSearch.loadJS>[0], SEARCH_OPTIONS);
+    }
+  }
+
+  /** The saved index brought up to date, or a new one built from the outboxes (and saved). */
+  static open(root: string): MessageIndex {
+    const saved = readSaved(searchIndexPath(root), root);
+    let index: MessageIndex;
+    try {
+      index = new MessageIndex(root, saved);
+    } catch {
+      // A saved index that parses but does not load (cut short, edited): build it again.
+      index = new MessageIndex(root);
+    }
+    index.refresh();
+    index.save();
+    return index;
+  }
+
+  /** How many messages the index holds. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Take in what changed in the outboxes since the last refresh; returns the messages added, oldest first. */
+  refresh(): IndexedMessage[] {
+    const added: IndexedMessage[] = [];
+    const present = new Set(listAgentFolders(this.root));
+    for (const agent of [...this.outboxes.keys()]) if (!present.has(agent)) this.forgetOutbox(agent);
+    for (const agent of present) {
+      const stat = statSync(join(this.root, outboxPath(agent)), { throwIfNoEntry: false });
+      const known = this.outboxes.get(agent);
+      if (!stat?.isDirectory()) {
+        if (known) this.forgetOutbox(agent);
+        continue;
+      }
+      if (known?.mtimeMs === stat.mtimeMs) continue;
+      const record: OutboxRecord = { mtimeMs: stat.mtimeMs, files: {} };
+      let names: string[];
+      try {
+        names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName).sort();
+      } catch {
+        names = [];
+      }
+      const listed = new Set(names);
+      for (const [name, id] of Object.entries(known?.files ?? {})) if (!listed.has(name) && id) this.remove(id);
+      for (const name of names) {
+        const knownId = known?.files[name];
+        if (knownId !== undefined) {
+          record.files[name] = knownId;
+          continue;
+        }
+        const message = this.add(agent, name);
+        record.files[name] = message?.id ?? null;
+        if (message) added.push(message);
+      }
+      this.outboxes.set(agent, record);
+      this.dirty = true;
+    }
+    return added.sort((left, right) => -newestFirst(left, right));
+  }
+
+  /** Write the index to disk when it changed since it was loaded or last saved. */
+  save(): void {
+    if (!this.dirty) return;
+    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes: Object.fromEntries(this.outboxes), messages: [...this.byId.values()], search: this.search.toJSON() };
+    writeFileAtomic(searchIndexPath(this.root), JSON.stringify(saved));
+    this.dirty = false;
+  }
+
+  /** Goes up whenever a message is added or removed: what was computed from the index at one version holds until it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Every message, in no particular order. */
+  all(): IterableIterator<IndexedMessage> {
+    return this.byId.values();
+  }
+
+  get(id: string): IndexedMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Messages matching the filter, newest first, one page of them, and how many match in all. */
+  list(filter: MessageFilter, page: Page): { total: number; messages: IndexedMessage[] } {
+    const all = (this.sorted ??= [...this.byId.values()].sort(newestFirst));
+    const matching = Object.keys(filter).length === 0 ? all : all.filter(matches(filter));
+    return { total: matching.length, messages: matching.slice(page.offset, page.offset + page.limit) };
+  }
+
+  /** Full-text search (words in any order, prefixes, small typos), best first, narrowed by the filter. */
+  find(query: string, filter: MessageFilter = {}, limit = 50): SearchHit[] {
+    const test = matches(filter);
+    const hits: SearchHit[] = [];
+    for (const result of this.search.search(query)) {
+      const message = this.byId.get(String(result.id));
+      if (!message || !test(message)) continue;
+      hits.push({ ...message, score: Math.round(result.score * 1000) / 1000 });
+      if (hits.length >= limit) break;
+    }
+    return hits;
+  }
+
+  /** The conversation `id` belongs to (see buildThread); empty when the index does not know the message. */
+  thread(id: string): ThreadEntry[] {
+    if (!this.replies) {
+      this.replies = new Map();
+      for (const message of this.byId.values()) {
+        if (message.replyTo === undefined) continue;
+        const list = this.replies.get(message.replyTo);
+        if (list) list.push(message);
+        else this.replies.set(message.replyTo, [message]);
+      }
+    }
+    return buildThread(id, this.byId, this.replies);
+  }
+
+  private add(agent: string, name: string): IndexedMessage | undefined {
+    const read = readMessageFile(this.root, agent, name, 0);
+    if ('error' in read) return undefined;
+    const message = toIndexed(read.message, `${outboxPath(agent)}/${name}`);
+    if (this.byId.has(message.id)) this.remove(message.id);
+    this.byId.set(message.id, message);
+    this.search.add({ id: message.id, subject: message.subject ?? '', body: read.message.body });
+    this.changed();
+    return message;
+  }
+
+  private remove(id: string): void {
+    if (!this.byId.delete(id)) return;
+    this.search.discard(id);
+    this.changed();
+  }
+
+  private forgetOutbox(agent: string): void {
+    for (const id of Object.values(this.outboxes.get(agent)?.files ?? {})) if (id) this.remove(id);
+    this.outboxes.delete(agent);
+    this.dirty = true;
+  }
+
+  private changed(): void {
+    this.changes += 1;
+    this.sorted = undefined;
+    this.replies = undefined;
+    this.dirty = true;
+  }
+}
+
+function listAgentFolders(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'agents')).filter(isValidAgentName).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** The saved index, or undefined when there is none, or it is unreadable or of another format (it is rebuilt). */
+function readSaved(path: string, root: string): SavedIndex | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedIndex>;
+    if (saved.format !== FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
+    return saved as SavedIndex;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,99 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { LemmingError } from '../errors.js';
+import { requireToken } from './access/require-token.js';
+import { Dashboard } from './dashboard.js';
+import type { EventHub } from './event-hub.js';
+import { actionRoutes } from './routes/action-routes.js';
+import { appRoutes } from './routes/app-routes.js';
+import { eventStream } from './routes/event-stream.js';
+import { readRoutes } from './routes/read-routes.js';
+import { BadQueryError } from './search/message-filter.js';
+import { collectMetrics } from './views/metrics-view.js';
+import { formatPrometheus } from './views/prometheus.js';
+
+/** How to start the dashboard's server. */
+export interface WebServerOptions {
+  root: string;
+  /** The address to listen on; loopback unless the person asked otherwise. */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Every request must carry it (see require-token.ts). */
+  token: string;
+  /** The hub the engine's events go into, for `lemming run --serve`; a new one otherwise. */
+  hub?: EventHub;
+}
+
+/** A running dashboard. */
+export interface WebServer {
+  /** The address to open, token included. */
+  url: string;
+  port: number;
+  dashboard: Dashboard;
+  close(): Promise<void>;
+}
+
+/** Browsers load nothing but the dashboard's own files, and run no inline script: a body that smuggles HTML in runs nothing. */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** The HTTP status for an error a route threw: the person's mistake (4xx) or ours (500). */
+function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 {
+  if (error instanceof BadQueryError) return 400;
+  if (!(error instanceof LemmingError)) return 500;
+  if (error.code === 'not-found' || error.code === 'unknown-agent') return 404;
+  if (error.code === 'refused') return 403;
+  if (error.code === 'invalid-org') return 409;
+  return 400;
+}
+
+/** The Hono app: token first, then the API, the event stream, metrics and the browser app. */
+export function createWebApp(dashboard: Dashboard, token: string, port: () => number): Hono {
+  const app = new Hono();
+  app.use('*', async (context, next) => {
+    await next();
+    context.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    context.header('X-Content-Type-Options', 'nosniff');
+    context.header('Referrer-Policy', 'no-referrer');
+  });
+  app.use('*', requireToken(token, port));
+  app.onError((error, context) => {
+    const status = statusOf(error);
+    const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';
+    return context.json({ error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) }, status);
+  });
+  app.get('/api/events', eventStream(dashboard.hub));
+  app.route('/api', readRoutes(dashboard));
+  app.route('/api', actionRoutes(dashboard));
+  app.get('/metrics', (context) => context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.route('/', appRoutes(() => dashboard.org().name));
+  return app;
+}
+
+/** Start serving the org; resolves once the server listens. Reads the org's files; never starts an engine. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const dashboard = new Dashboard(options.root, options.hub);
+  let port = options.port;
+  const app = createWebApp(dashboard, options.token, () => port);
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
+      port = info.port;
+      resolve(started);
+    });
+    started.once('error', reject);
+  });
+  dashboard.watch.start();
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}/?token=${encodeURIComponent(options.token)}`,
+    port,
+    dashboard,
+    close: () =>
+      new Promise<void>((resolve) => {
+        dashboard.close();
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

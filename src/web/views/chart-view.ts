@@ -1,0 +1,119 @@
+import type { OrgStatus } from '../../engine/human/org-status.js';
+import type { Org } from '../../org/org.js';
+import { reachableFrom } from '../../org/permissions.js';
+import type { MessageIndex } from '../search/message-index.js';
+
+/** What a node of the chart shows about its agent. */
+export type NodeState = 'human' | 'idle' | 'has-mail' | 'out-of-credits' | 'error';
+
+/** One agent as a node of the chart graph. */
+export interface ChartNode {
+  name: string;
+  title: string;
+  model: string;
+  isHuman: boolean;
+  reportsTo: string | null;
+  /** Credits left, and the budget plus top-ups it is a part of (for the bar). */
+  balance: number;
+  budget: number;
+  unread: number;
+  state: NodeState;
+}
+
+/** A permission edge (both ends agree), with how much mail went along it. */
+export interface ChartEdge {
+  from: string;
+  to: string;
+  /** Messages along it in the last `RECENT_TURNS` turns. */
+  recent: number;
+  total: number;
+}
+
+/** The graph the dashboard draws. */
+export interface ChartView {
+  turn: number;
+  nodes: ChartNode[];
+  edges: ChartEdge[];
+  /** True when the org allows too many edges to draw: only those that carried mail, and reporting lines, are given. */
+  edgesLimited: boolean;
+}
+
+/** How far back an edge counts as used recently. */
+export const RECENT_TURNS = 3;
+
+/** Beyond this many permission edges, the graph shows only those in use. */
+const MAX_EDGES = 2_000;
+
+/** The org chart as nodes and edges, with each edge's traffic from the message index. */
+export function chartView(org: Org, status: OrgStatus, index: MessageIndex): ChartView {
+  const byName = new Map(status.agents.map((agent) => [agent.name, agent]));
+  const nodes = [...org.agents.values()].map((agent): ChartNode => {
+    const line = byName.get(agent.name);
+    const balance = line?.balance ?? 0;
+    const state: NodeState = agent.isHuman
+      ? 'human'
+      : line?.lastError && line.lastError.turn === status.turn
+        ? 'error'
+        : balance <= 0
+          ? 'out-of-credits'
+          : (line?.unread ?? 0) > 0
+            ? 'has-mail'
+            : 'idle';
+    return {
+      name: agent.name,
+      title: agent.title,
+      model: agent.models.join(' -> '),
+      isHuman: agent.isHuman,
+      reportsTo: agent.reportsTo,
+      balance,
+      budget: (line?.budget ?? agent.credits) + (line?.toppedUp ?? 0),
+      unread: line?.unread ?? 0,
+      state,
+    };
+  });
+  const traffic = new Map<string, ChartEdge>();
+  const key = (from: string, to: string): string => `${from}\n${to}`;
+  const edge = (from: string, to: string): ChartEdge => {
+    let found = traffic.get(key(from, to));
+    if (!found) {
+      found = { from, to, recent: 0, total: 0 };
+      traffic.set(key(from, to), found);
+    }
+    return found;
+  };
+  for (const used of edgeTraffic(index, status.turn)) {
+    if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
+  }
+  let allowed = 0;
+  for (const agent of org.agents.keys()) {
+    allowed += reachableFrom(org, agent).length;
+    // Counting stops once the limit is passed: an org where everyone may write to everyone has N² edges.
+    if (allowed > MAX_EDGES) break;
+  }
+  const edgesLimited = allowed > MAX_EDGES;
+  if (!edgesLimited) {
+    for (const from of org.agents.keys()) for (const to of reachableFrom(org, from)) edge(from, to);
+  }
+  return { turn: status.turn, nodes, edges: [...traffic.values()], edgesLimited };
+}
+
+/** The last traffic count, kept while the index and the turn stay as they were: a chart asked for again costs no pass over the mail. */
+let cached: { index: MessageIndex; version: number; turn: number; edges: ChartEdge[] } | undefined;
+
+/** Messages along each edge, in all and in the last `RECENT_TURNS` turns. */
+function edgeTraffic(index: MessageIndex, turn: number): ChartEdge[] {
+  if (cached && cached.index === index && cached.version === index.version && cached.turn === turn) return cached.edges;
+  const counts = new Map<string, ChartEdge>();
+  for (const message of index.all()) {
+    const key = `${message.from}\n${message.to}`;
+    let used = counts.get(key);
+    if (!used) {
+      used = { from: message.from, to: message.to, recent: 0, total: 0 };
+      counts.set(key, used);
+    }
+    used.total += 1;
+    if (message.turn > turn - RECENT_TURNS) used.recent += 1;
+  }
+  cached = { index, version: index.version, turn, edges: [...counts.values()] };
+  return cached.edges;
+}

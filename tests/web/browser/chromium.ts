@@ -1,0 +1,23 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { REPO_ROOT } from '../../helpers/temp-org.js';
+
+/** The system's Chromium (Debian's `chromium`; `.ci/run` installs it): nothing downloads a browser. */
+export function chromiumPath(): string {
+  const candidates = [process.env.LEMMING_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+  if (!found) throw new Error('no Chromium found: install Debian\'s chromium (`apt-get install -y --no-install-recommends chromium`, as .ci/run does) or set LEMMING_CHROMIUM');
+  return found;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+}
+
+/** Where the browser tests keep their screenshots (gitignored): test artifacts to look at. */
+export function screenshotPath(name: string): string {
+  const directory = join(REPO_ROOT, 'test-artifacts', 'screenshots');
+  mkdirSync(directory, { recursive: true });
+  return join(directory, name);
+}

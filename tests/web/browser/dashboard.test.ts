@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { lemmingAsync, startLemming } from '../../helpers/cli.js';
+import { defaultOrg, humanSends, runEngine, write } from '../../helpers/temp-org.js';
+import { launchChromium, screenshotPath } from './chromium.js';
+
+/** `lemming serve --port 0` in its own process; resolves with the URL it printed. */
+async function serve(root: string): Promise<{ url: string; stop(): void }> {
+  const child = startLemming(root, ['serve', '--port', '0']);
+  let text = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(text);
+      if (match) resolve(match[0]);
+    });
+    child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
+  });
+  return { url, stop: () => child.kill('SIGINT') };
+}
+
+describe('the dashboard in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('open the URL with its token, see the chart, search, open a thread, send as the human and watch the reply arrive live while `lemming run` works in another process', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
+    await runEngine(root);
+    const server = await serve(root);
+    try {
+      page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+
+      // The token in the URL becomes a cookie; the address bar no longer shows it.
+      await page.goto(server.url);
+      expect(page.url()).not.toContain('token=');
+      await page.locator('#chart-graph [data-agent="manager"]').waitFor();
+      expect(await page.locator('#chart-graph .node').count()).toBe(6);
+      expect(await page.locator('#chart-graph line.edge').count()).toBeGreaterThan(5);
+      expect(await page.locator('[data-edge="human->manager"]').count()).toBe(1);
+      await page.screenshot({ path: screenshotPath('chart.png') });
+
+      // Search, then open a message and its thread.
+      await page.click('a[data-view="messages"]');
+      await page.fill('input[name="q"]', 'release notes');
+      await page.fill('input[name="from"]', 'manager');
+      await page.click('form.filters button[type="submit"]');
+      await page.locator('#message-results tr[data-id]').first().waitFor();
+      const rows = page.locator('#message-results tr[data-id]');
+      const ids = await Promise.all(Array.from({ length: await rows.count() }, (_, index) => rows.nth(index).getAttribute('data-id')));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.every((id) => id?.includes('-manager-'))).toBe(true);
+      const toHuman = await page.locator('#message-results tr[data-id]', { hasText: 'manager → human' }).first();
+      await toHuman.click();
+      await page.locator('#thread .thread-entry.current').waitFor();
+      expect(await page.locator('#thread .thread-entry').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#thread .thread-entry').first().textContent()).toContain('human → manager');
+      await page.screenshot({ path: screenshotPath('thread.png') });
+
+      // Write as the human; the reply comes back while another process runs the org.
+      await page.goto(server.url.replace(/\/\?token=.*$/, '/#/human'));
+      await page.locator('#composer').waitFor();
+      const before = await page.locator('#inbox tr[data-id]').count();
+      await page.selectOption('#compose-to', 'manager');
+      await page.fill('#compose-subject', 'Changelog');
+      await page.fill('#compose-body', 'Please also write the changelog for 1.2.');
+      await page.click('#compose-send');
+      await page.locator('#compose-result', { hasText: 'sent ' }).waitFor();
+      const sentId = /sent (\S+)/.exec((await page.locator('#compose-result').textContent()) ?? '')?.[1];
+      expect(sentId).toMatch(/^\d{6}-human-001$/);
+      const run = lemmingAsync(root, ['run', '--plain']);
+      await page.locator('#inbox tr.unread[data-id]', { hasText: 'Changelog' }).first().waitFor({ timeout: 30_000 });
+      expect(await page.locator('#inbox tr[data-id]').count()).toBeGreaterThan(before);
+      expect((await run).status).toBe(0);
+      await page.screenshot({ path: screenshotPath('human.png') });
+
+      // The run page shows the turns that went by, and the credits per turn.
+      await page.click('a[data-view="run"]');
+      await page.locator('#feed div', { hasText: 'manager → human' }).first().waitFor();
+      await page.locator('.bars rect').first().waitFor();
+      await page.screenshot({ path: screenshotPath('run.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      server.stop();
+    }
+  }, 120_000);
+
+  test("an agent's page: resume, whom it reaches, credits by turn, its log, a call trace as the model saw it, and a top-up", async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
+    await runEngine(root);
+    const server = await serve(root);
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      await tab.goto(server.url);
+      await tab.locator('#chart-graph [data-agent="manager"]').click();
+      await tab.locator('h2', { hasText: 'manager · Engineering manager' }).waitFor();
+      expect(await tab.locator('pre', { hasText: 'title: Engineering manager' }).count()).toBe(1);
+      expect(await tab.locator('p', { hasText: 'really reaches: human, planner, hr, janitor' }).count()).toBe(1);
+      expect(await tab.locator('.bars rect').count()).toBeGreaterThan(0);
+      expect(await tab.locator('.feed div', { hasText: 'called' }).count()).toBeGreaterThan(0);
+      await tab.locator('a[data-turn]').first().click();
+      await tab.locator('#trace pre.trace-system', { hasText: 'You are manager, Engineering manager' }).waitFor();
+      expect(await tab.locator('#trace pre.trace-message', { hasText: '<message id=' }).count()).toBeGreaterThan(0);
+      expect(await tab.locator('#trace pre.trace-call', { hasText: 'send_message' }).count()).toBeGreaterThan(0);
+      await tab.screenshot({ path: screenshotPath('agent.png'), fullPage: true });
+      const before = (await tab.locator('#agent-credits').textContent()) ?? '';
+      await tab.fill('#top-up-credits', '0.25');
+      await tab.click('#top-up');
+      await tab.locator('#agent-credits', { hasNotText: before }).waitFor();
+      expect(await tab.locator('#agent-credits').textContent()).toMatch(/left of 0\.7500/);
+    } finally {
+      server.stop();
+    }
+  }, 60_000);
+
+  test('a body holding <script> or <img onerror> is shown as text and runs nothing', async () => {
+    const root = defaultOrg();
+    const hostile = '<script>window.__pwned = "script"</script>\n\n<img src=x onerror="window.__pwned = \'img\'"> **bold** [link](javascript:alert(1))';
+    write(root, 'agents/manager/outbox/000001-001-human.md', `---\nto: human\nsubject: "<img src=x onerror=alert(1)>"\n---\n${hostile}\n`);
+    const server = await serve(root);
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(server.url.replace(/\/\?token=(.*)$/, '/?token=$1#/message/000001-manager-001'));
+      await tab.locator('#message-body').waitFor();
+      expect(await tab.locator('#message-body').textContent()).toContain('<script>window.__pwned = "script"</script>');
+      expect(await tab.locator('#message-body img, #message-body script, h2 img').count()).toBe(0);
+      expect(await tab.locator('#message-body strong').textContent()).toBe('bold');
+      expect(await tab.locator('#message-body a').count()).toBe(0);
+      expect(await tab.locator('h2').textContent()).toBe('<img src=x onerror=alert(1)>');
+      // Evaluated as page source: this test's own types know no `window`.
+      expect(await tab.evaluate('typeof window.__pwned')).toBe('undefined');
+      await tab.screenshot({ path: screenshotPath('xss-inert.png') });
+    } finally {
+      server.stop();
+    }
+  }, 60_000);
+});

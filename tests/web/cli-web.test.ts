@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming, startLemming } from '../helpers/cli.js';
+import { defaultOrg, humanSends, runEngine } from '../helpers/temp-org.js';
+
+async function firstLine(child: ReturnType<typeof startLemming>, pattern: RegExp): Promise<string> {
+  let text = '';
+  return new Promise((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      const match = pattern.exec(text);
+      if (match) resolve(match[0]);
+    });
+    child.on('close', () => reject(new Error(`exited before printing ${pattern}: ${text}`)));
+  });
+}
+
+describe('lemming search, thread and trace', () => {
+  test('search finds a message by its words, with filters; exit 1 when nothing matches', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Please measure the giraffe enclosure', 'Giraffes');
+    await runEngine(root);
+    const found = lemming(root, ['search', 'giraffe', '--from', 'human']);
+    expect(found.status).toBe(0);
+    expect(found.stdout).toContain('[turn 0] 000000-human-001 human -> manager: Giraffes  (agents/human/outbox/000000-001-manager.md)');
+    const json = JSON.parse(lemming(root, ['search', 'giraffe', '--json']).stdout) as { hits: Array<{ id: string }> };
+    expect(json.hits.length).toBeGreaterThan(1);
+    const none = lemming(root, ['search', 'hippopotamus']);
+    expect(none.status).toBe(1);
+    expect(none.stdout).toContain('no message matches "hippopotamus"');
+    const bad = lemming(root, ['search', 'giraffe', '--turn-from', 'x']);
+    expect(bad.stderr).toMatch(/turn_from must be a whole number/);
+  });
+
+  test('thread prints the conversation indented by reply depth and marks the message asked for', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes');
+    await runEngine(root);
+    const reply = readdirSync(join(root, 'agents/manager/outbox')).find((name) => name.endsWith('-human.md')) ?? '';
+    const id = `${reply.slice(0, 6)}-manager-001`;
+    const thread = lemming(root, ['thread', id]);
+    expect(thread.status).toBe(0);
+    const lines = thread.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^\[turn 0\] 000000-human-001 human -> manager/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^\\s+\\[turn \\d+\\] ${id} manager -> human: .*<-$`));
+    const missing = lemming(root, ['thread', '000123-nobody-001']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no message has the id "000123-nobody-001"');
+  });
+
+  test('trace prints the prompt the model was shown and its answer; only the last `engine.traces.keep` turns are kept', async () => {
+    const root = defaultOrg();
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace(/^engine:\n/m, 'engine:\n  traces: { keep: 1 }\n'));
+    humanSends(root, 'manager', 'Write the release notes');
+    await runEngine(root);
+    const traces = readdirSync(join(root, 'agents/manager/logs/traces'));
+    expect(traces).toHaveLength(1);
+    const turn = Number(traces[0]?.slice(0, 6));
+    const trace = lemming(root, ['trace', 'manager']);
+    expect(trace.status).toBe(0);
+    expect(trace.stdout).toContain(`== manager, turn ${turn}, offline (offline-1)`);
+    expect(trace.stdout).toContain('-- system\nYou are manager, Engineering manager');
+    expect(trace.stdout).toMatch(/-- user\n[\s\S]*<message id="/);
+    expect(trace.stdout).toMatch(/tool call send_message \{"to":"human"/);
+    const old = lemming(root, ['trace', 'manager', '--turn', '1']);
+    expect(old.status).toBe(1);
+    expect(old.stderr).toContain(`manager has no call trace for turn 1 (kept: turns ${turn}; org.yaml engine.traces.keep sets how many)`);
+  });
+});
+
+describe('lemming serve', () => {
+  test('prints a loopback URL with a token; the token opens it and nothing else does', async () => {
+    const root = defaultOrg();
+    const child = startLemming(root, ['serve', '--port', '0']);
+    try {
+      const url = await firstLine(child, /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const base = url.slice(0, url.indexOf('/?'));
+      expect((await fetch(`${base}/api/status`)).status).toBe(401);
+      const opened = await fetch(url, { redirect: 'manual' });
+      expect(opened.status).toBe(302);
+      const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      expect((await fetch(`${base}/api/status`, { headers: { cookie } })).status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  test('another address needs LEMMING_TOKEN from the environment (exit 2, nothing served)', () => {
+    const root = defaultOrg();
+    const refused = lemming(root, ['serve', '--host', '0.0.0.0', '--port', '0'], { LEMMING_TOKEN: '' });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('serving on 0.0.0.0 lets other machines reach the org: set LEMMING_TOKEN');
+    const weak = lemming(root, ['serve', '--port', '0'], { LEMMING_TOKEN: 'short' });
+    expect(weak.status).toBe(2);
+    expect(weak.stderr).toContain('LEMMING_TOKEN is too short');
+  });
+});

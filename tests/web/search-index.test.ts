@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { MessageIndex, searchIndexPath } from '../../src/web/search/message-index.js';
+import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
+
+const dropped = (to: string, subject: string, body: string, replyTo?: string): string =>
+  `---\nto: ${to}\nsubject: ${JSON.stringify(subject)}\n${replyTo ? `reply_to: ${replyTo}\n` : ''}---\n${body}\n`;
+
+describe('the search index', () => {
+  test('is built when missing, saved under org/state/cache, and loaded (not rebuilt) next time', () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Measure the aardvark enclosure', 'Aardvark');
+    expect(existsSync(searchIndexPath(root))).toBe(false);
+    const built = MessageIndex.open(root);
+    expect(searchIndexPath(root)).toBe(join(root, 'org', 'state', 'cache', 'search-index.json'));
+    expect(existsSync(searchIndexPath(root))).toBe(true);
+    expect(built.find('aardvark').map((hit) => hit.id)).toEqual(['000000-human-001']);
+    // Rewritten in place, the file leaves its folder unchanged: an index loaded from disk still knows the old words,
+    // which shows the saved index was used rather than every outbox read again.
+    const file = join(root, 'agents/human/outbox/000000-001-manager.md');
+    const folderTime = statSync(join(root, 'agents/human/outbox')).mtime;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('aardvark', 'armadillo'));
+    utimesSync(join(root, 'agents/human/outbox'), folderTime, folderTime);
+    const loaded = MessageIndex.open(root);
+    expect(loaded.size).toBe(1);
+    expect(loaded.find('aardvark').map((hit) => hit.id)).toEqual(['000000-human-001']);
+    expect(loaded.find('armadillo')).toEqual([]);
+  });
+
+  test('takes in new files, forgets removed ones, and finds words by prefix and with a small typo', () => {
+    const root = defaultOrg();
+    const index = MessageIndex.open(root);
+    write(root, 'agents/planner/outbox/000003-001-manager.md', dropped('manager', 'Budget', 'The spreadsheet for the quarterly budget is attached.'));
+    write(root, 'agents/manager/outbox/000004-001-planner.md', dropped('planner', 'Re: Budget', 'Thanks, approved.', '000003-planner-001'));
+    expect(index.refresh().map((message) => message.id)).toEqual(['000003-planner-001', '000004-manager-001']);
+    expect(index.find('spreadsh').map((hit) => hit.id)).toEqual(['000003-planner-001']);
+    expect(index.find('quartely').map((hit) => hit.id)).toEqual(['000003-planner-001']);
+    expect(index.find('budget', { from: 'manager' }).map((hit) => hit.id)).toEqual(['000004-manager-001']);
+    expect(index.thread('000003-planner-001').map((entry) => [entry.id, entry.depth])).toEqual([
+      ['000003-planner-001', 0],
+      ['000004-manager-001', 1],
+    ]);
+    unlinkSync(join(root, 'agents/planner/outbox/000003-001-manager.md'));
+    expect(index.refresh()).toEqual([]);
+    expect(index.find('spreadsheet')).toEqual([]);
+    expect(index.size).toBe(1);
+  });
+
+  test('a broken or foreign index file is rebuilt, never trusted', () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Count the penguins');
+    write(root, 'org/state/cache/search-index.json', JSON.stringify({ format: 1, root, outboxes: {}, messages: [], search: { nonsense: true } }));
+    expect(MessageIndex.open(root).find('penguins').map((hit) => hit.id)).toEqual(['000000-human-001']);
+    writeFileSync(searchIndexPath(root), 'not json at all');
+    expect(MessageIndex.open(root).size).toBe(1);
+    rmSync(join(root, 'org', 'state', 'cache'), { recursive: true });
+    expect(MessageIndex.open(root).size).toBe(1);
+  });
+});
