@@ -48,14 +48,6 @@ function cassette(options: CassetteOptions): CassetteOptions {
   };
 }
 
-function modelList(value: string): string[] {
-  const keys = value.split(',').map((key) => key.trim()).filter((key) => key !== '');
-  if (keys.length === 0) throw new InvalidArgumentError('expected registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
-  return keys;
-}
-
-const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
-
 /** A TCP port: 0 (any free one) to 65535. */
 function port(value: string): number {
   const parsed = Number(value);
@@ -72,6 +64,14 @@ interface ServeFlags {
 function serveFlags(options: ServeFlags): ServeFlags {
   return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
 }
+
+function modelList(value: string): string[] {
+  const keys = value.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (keys.length === 0) throw new InvalidArgumentError('expected registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
+  return keys;
+}
+
+const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -141,10 +141,10 @@ program
   .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
-  .option('--queue <redis-url>', QUEUE_HELP)
   .option('--serve', 'also serve the web dashboard on this run (see `lemming serve`); it stays up after the run until Ctrl-C')
   .option('--port <n>', 'with --serve: the port', port)
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
+  .option('--queue <redis-url>', QUEUE_HELP)
   .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
       const mode = screenMode(options);

@@ -24,10 +24,10 @@ export interface RunCommandOptions {
   replay?: string;
   /** Terminal UI only: open paused, so turns run one `s` at a time. */
   paused?: boolean;
-  /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
-  queue?: string;
   /** `--serve`: also serve the dashboard on the engine's own event stream, until Ctrl-C after the run. */
   serve?: ServeOptions;
+  /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
+  queue?: string;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
