@@ -119,8 +119,10 @@ function main() {
   const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { stdio: 'inherit' });
   if (compiled.status !== 0) return compiled.status ?? 1;
   // The dashboard's browser app (src/web/app/) has its own config: DOM types, browser modules, dist/web/app/.
-  const app = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.app.json'], { stdio: 'inherit' });
-  if (app.status !== 0) return app.status ?? 1;
+  if (existsSync('tsconfig.app.json')) {
+    const app = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.app.json'], { stdio: 'inherit' });
+    if (app.status !== 0) return app.status ?? 1;
+  }
   const removed = removeStaleOutputs(sources);
   if (removed.length > 0) console.log(`removed ${removed.length} stale file(s) from ${OUT_DIR}/: ${removed.join(', ')}`);
   writeFileSync(STAMP, `${JSON.stringify({ startedAt, sources }, null, 1)}\n`);
