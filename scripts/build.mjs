@@ -23,6 +23,8 @@ const SOURCE_DIR = 'src';
 const OUT_DIR = 'dist';
 const STAMP = join(OUT_DIR, '.build-stamp.json');
 const BUILD_INFO = join(OUT_DIR, '.tsbuildinfo');
+const APP_CONFIG = 'tsconfig.app.json';
+const APP_BUILD_INFO = join(OUT_DIR, '.tsbuildinfo-app');
 /** Files besides the sources whose change can change the output. */
 const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json'];
 
@@ -113,14 +115,18 @@ function main() {
   rmSync(STAMP, { force: true });
   // tsc --incremental trusts its build info over the outputs on disk, so a deleted output
   // would never come back: start the compiler afresh when any output is missing.
-  if (force || reason.endsWith('is missing')) rmSync(BUILD_INFO, { force: true });
+  if (force || reason.endsWith('is missing')) {
+    rmSync(BUILD_INFO, { force: true });
+    rmSync(APP_BUILD_INFO, { force: true });
+  }
   console.log(`building ${OUT_DIR}/ (${reason})`);
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { stdio: 'inherit' });
   if (compiled.status !== 0) return compiled.status ?? 1;
   // The dashboard's browser app (src/web/app/) has its own config: DOM types, browser modules, dist/web/app/.
-  if (existsSync('tsconfig.app.json')) {
-    const app = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.app.json'], { stdio: 'inherit' });
+  // Incremental like the rest; a package without the app (a fork, the build's own test) has no such config.
+  if (existsSync(APP_CONFIG)) {
+    const app = spawnSync(process.execPath, [tsc, '-p', APP_CONFIG, '--incremental', '--tsBuildInfoFile', APP_BUILD_INFO], { stdio: 'inherit' });
     if (app.status !== 0) return app.status ?? 1;
   }
   const removed = removeStaleOutputs(sources);
