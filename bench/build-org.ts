@@ -11,6 +11,8 @@ import { OrgLoader } from '../src/org/load-org.js';
 export interface OrgShape {
   /** Agents in the org. */
   agents: number;
+  /** The resumes' tools, when not the default (send_message, remember). */
+  tools?: string[];
   /** Messages already in the outboxes, from earlier turns, read long ago. */
   history: number;
   /** How many agents have one unread message waiting (the first `withMail` agents). */
@@ -54,7 +56,8 @@ export function buildOrg(root: string, shape: OrgShape): void {
   writeFileSync(join(root, 'org', 'chart.yaml'), `agents:\n${names.map((name) => `  ${name}:\n    send_to: ["*"]\n    read_from: ["*"]\n`).join('')}`);
   for (const name of names) {
     mkdirSync(join(root, 'agents', name, 'outbox'), { recursive: true });
-    writeFileSync(join(root, 'agents', name, 'resume.md'), `---\ntitle: Worker ${name}\nmodel: bench\ncredits: 1000000\n---\nPass work on to the next agent.\n`);
+    const tools = shape.tools ? `tools: [${shape.tools.join(', ')}]\n` : '';
+    writeFileSync(join(root, 'agents', name, 'resume.md'), `---\ntitle: Worker ${name}\nmodel: bench\ncredits: 1000000\n${tools}---\nPass work on to the next agent.\n`);
   }
 
   const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));

@@ -11,7 +11,8 @@ import { agentName, buildOrg, type OrgShape } from './build-org.js';
 
 /** One benchmark job, run in a process of its own so its peak RSS is its own. */
 export interface Job extends OrgShape {
-  provider: 'instant' | 'slow' | 'offline';
+  /** `tool-step`: each agent writes a file in one step, then passes work on in a second. */
+  provider: 'instant' | 'slow' | 'offline' | 'tool-step';
   delayMs?: number;
   turns: number;
 }
@@ -43,7 +44,10 @@ function buildJob(job: Job): { root: string; buildMs: number } {
 
 function openEngine(job: Job, root: string): Engine {
   const names = Array.from({ length: job.agents }, (_, index) => agentName(index));
-  const provider: Provider = job.provider === 'offline' ? new OfflineProvider() : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0);
+  const provider: Provider =
+    job.provider === 'offline'
+      ? new OfflineProvider()
+      : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0, job.provider === 'tool-step');
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
@@ -94,9 +98,9 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
 }
 
 const [mode, jobText, ...roots] = process.argv.slice(2);
-// Turns run in this process as `lemming run` runs them, with the same heap settings.
-if (mode !== 'build') await keepYoungGenerationSmall();
 const job = JSON.parse(jobText ?? '{}') as Job;
+// Turns run in this process as `lemming run` runs them, with the same heap settings.
+if (mode !== 'build') await keepYoungGenerationSmall(job.agents);
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 
 /**
- * zod and yaml, loaded the first time they are needed rather than at start-up:
+ * zod, yaml and gray-matter, loaded the first time they are needed rather than at start-up:
  * together they take longer to load than Node itself does to start, and a command
  * that finds every org file in the parse cache (`status`, `inbox`) never needs them.
  * Their CommonJS builds are what `require` loads; Node 20 cannot load ES modules
@@ -11,6 +11,7 @@ const require = createRequire(import.meta.url);
 
 let zodModule: typeof import('zod') | undefined;
 let yamlModule: typeof import('yaml') | undefined;
+let grayMatterModule: typeof import('gray-matter') | undefined;
 
 /** The zod module, loaded on the first call. */
 export function zod(): typeof import('zod') {
@@ -20,4 +21,9 @@ export function zod(): typeof import('zod') {
 /** The yaml module, loaded on the first call. */
 export function yaml(): typeof import('yaml') {
   return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
+
+/** gray-matter, loaded on the first call: only files people wrote need it. */
+export function grayMatter(): typeof import('gray-matter') {
+  return (grayMatterModule ??= require('gray-matter') as typeof import('gray-matter'));
 }

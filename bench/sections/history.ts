@@ -22,7 +22,7 @@ export function historyFlatness(context: BenchContext, keep: (org: KeptOrg) => v
   const history = context.quick ? 100_000 : 1_000_000;
   const sizes = context.quick ? [200, 1000] : [200, 1000, 10_000];
   for (const agents of sizes) {
-    const turns = agents >= 10_000 ? 6 : 10;
+    const turns = agents >= 10_000 ? 4 : 10;
     const job = { agents, withMail: agents, provider: 'instant' as const, turns };
     const started = performance.now();
     const roots: [string, string] = [buildJobOrg({ ...job, history: 0 }, storage), buildJobOrg({ ...job, history }, storage)];

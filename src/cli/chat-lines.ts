@@ -69,7 +69,7 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
   stop.signal.addEventListener('abort', () => lines.close());
   try {
     for await (const line of lines) {
-      const reply = session.handle(line);
+      const reply = await session.handle(line);
       if (reply.kind === 'quit') break;
       for (const replyLine of replyLines(reply, options.driver !== undefined && reply.kind === 'sent')) output.out(replyLine.text);
       if (reply.kind === 'sent' && options.driver) await drive(options.driver, stop.signal, options);

@@ -1,6 +1,6 @@
 import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
-import { showCredits } from '../ui/shared/format.js';
+import { formatStepTools, showCredits } from '../ui/shared/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
@@ -33,6 +33,8 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent}: ${event.message}`;
     case 'agent-error':
       return `${turn}${event.agent} error: ${event.message}`;
+    case 'agent-step':
+      return `${turn}${event.agent} step ${event.step}: ${formatStepTools(event.tools)}`;
     case 'agent-retrying':
       return `${turn}${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
     case 'agent-held':

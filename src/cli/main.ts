@@ -300,6 +300,44 @@ program
   .option('-y, --yes', 'do not ask')
   .action((options: { yes?: boolean }) => execute(async () => (await import('./commands/reset.js')).resetCommand(root(), options, output)));
 
+program
+  .command('approvals')
+  .description('proposals waiting for your decision: hires, retirements and tool calls (org/proposals/)')
+  .option('--all', 'include decided proposals')
+  .option('--json', 'print JSON')
+  .action((options: { all?: boolean; json?: boolean }) =>
+    execute(async () => (await import('./commands/approvals.js')).approvalsCommand(root(), options, output)),
+  );
+
+program
+  .command('approve')
+  .description('approve a proposal; a hire is carried out at once and the new agent joins at the next turn')
+  .argument('<id>', 'the proposal id, as `lemming approvals` shows it')
+  .action((id: string) => execute(async () => (await import('./commands/approvals.js')).decideCommand(root(), id, 'approve', undefined, output)));
+
+program
+  .command('reject')
+  .description('reject a proposal; the proposer is told why')
+  .argument('<id>', 'the proposal id')
+  .option('--reason <text>', 'why, for the proposer')
+  .action((id: string, options: { reason?: string }) =>
+    execute(async () => (await import('./commands/approvals.js')).decideCommand(root(), id, 'reject', options.reason, output)),
+  );
+
+program
+  .command('add-agent')
+  .description("add an agent: writes its resume and its chart entries (to and from its manager)")
+  .argument('<name>', 'folder name, like coder_02')
+  .requiredOption('--title <title>', 'job title')
+  .requiredOption('--reports-to <agent>', 'its manager')
+  .option('--model <key>', "a model key from org.yaml (default: the manager's)")
+  .option('--credits <n>', 'its budget (default 0.5)', credits)
+  .option('--instructions <text>', 'the body of its resume')
+  .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
+  .action((name: string, options: { title: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string }) =>
+    execute(async () => (await import('./commands/add-agent.js')).addAgentCommand(root(), name, options, output)),
+  );
+
 // A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
 // safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

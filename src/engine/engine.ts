@@ -2,8 +2,8 @@ import { readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
-import { formatProblem } from '../errors.js';
 import { OrgLoader } from '../org/load-org.js';
+import { orgReloadEvents } from './org-reload-events.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
 import type { Org } from '../org/org.js';
@@ -21,7 +21,8 @@ import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
-import { agentsWithMail } from './human/waiting-mail.js';
+import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
+import { ToolRunner } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
@@ -41,6 +42,8 @@ export interface EngineOptions {
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
   command?: string;
+  /** `--record`/`--replay`: MCP offers and results go to, or come from, the tape beside this cassette. */
+  cassette?: { record?: string; replay?: string };
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -69,6 +72,8 @@ export class Engine {
   private readonly providers = new Map<string, Provider>();
   private readonly chains = new Map<string, Provider>();
   private readonly clock: () => Date;
+  /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
+  private readonly tools: ToolRunner;
   private org: Org;
   private state: EngineState;
   private hints: OutboxHints;
@@ -83,6 +88,7 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
+    this.tools = new ToolRunner(this.root, () => this.org, options.cassette ?? {});
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
@@ -173,7 +179,14 @@ export class Engine {
       const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints[name], (file) => (taken ??= takenNames(takenPath, name)).has(file));
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
-    return false;
+    // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
+    return strandedUntold(this.root, this.org, this.state).length > 0;
+  }
+
+  /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
+  hasUntoldTrouble(): boolean {
+    const failing = FailingAgents.load(this.root);
+    return !this.hasUnfinishedTurn && hasUntoldTrouble(this.root, this.org, this.state, (agent) => !failing.isHeld(this.org, agent));
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */
@@ -209,6 +222,8 @@ export class Engine {
       totals.credits += result.stats.credits;
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
+    // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
+    await this.tools.close();
     const waiting = agentsWithMail(this.root, this.org, this.state);
     const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
     const held = FailingAgents.load(this.root);
@@ -232,6 +247,7 @@ export class Engine {
       hints: this.hints,
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
+      tools: this.tools,
       clock: this.clock,
       ...(signal ? { signal } : {}),
     };
@@ -250,6 +266,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
+    void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }
@@ -261,22 +278,10 @@ export class Engine {
    */
   private reloadOrg(): EngineEvent[] {
     const loaded = this.loader.load();
-    const turn = this.state.turn + 1;
-    const events: EngineEvent[] = [];
-    if (loaded.reloaded.length > 0 || loaded.joined.length > 0 || loaded.left.length > 0 || loaded.fixed.length > 0) {
-      events.push({ type: 'org-reloaded', turn, files: loaded.reloaded, fixed: loaded.fixed, joined: loaded.joined, left: loaded.left });
+    const events = orgReloadEvents(loaded, this.state.turn + 1, this.warnedAbout);
+    if (events.some((event) => event.type === 'org-reloaded')) {
       this.providers.clear();
       this.chains.clear();
-    }
-    // Each file stands on its own: the valid edits above apply even while another file is broken.
-    if (loaded.keptLastValid) events.push({ type: 'org-invalid', turn, problems: loaded.problems });
-    for (const problem of loaded.problems) {
-      if (problem.severity !== 'warning') continue;
-      const text = formatProblem(problem);
-      if (this.warnedAbout.has(text)) continue;
-      this.warnedAbout.add(text);
-      const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-      events.push({ type: 'warning', turn, file: where, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` });
     }
     this.org = loaded.org;
     return events;

@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
+import type { StepToolSummary } from './turn/step-loop.js';
 
 /** A message as the event stream shows it: enough for a feed line, not the whole body. */
 export interface MessageSummary {
@@ -55,6 +56,8 @@ export type EngineEvent =
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   | { type: 'agent-note'; turn: number; agent: string; message: string }
+  /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
+  | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
   /** A failed attempt will be tried again after `waitMs`: shown as it happens, not after the call. */
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }

@@ -66,3 +66,17 @@ export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | 
   }
   return result;
 }
+
+/**
+ * Split a message file lemming wrote into its front matter and body, without loading
+ * gray-matter: the fast path for the engine's own files. Undefined when the text does not
+ * open with a `---` fence that is closed.
+ */
+export function splitOwnFrontMatter(text: string): { yaml: string; body: string } | undefined {
+  const opening = /^---[ \t]*\r?\n/.exec(text);
+  if (!opening) return undefined;
+  const rest = text.slice(opening[0].length);
+  const closing = /^---[ \t]*(\r?\n|$)/m.exec(rest);
+  if (!closing) return undefined;
+  return { yaml: rest.slice(0, closing.index), body: rest.slice(closing.index + closing[0].length) };
+}

@@ -1,6 +1,6 @@
 import type { z as Zod } from 'zod';
-import { yaml, zod } from '../lazy-modules.js';
-import { parseSimpleFrontMatter, yamlString } from './front-matter-fast.js';
+import { zod } from '../lazy-modules.js';
+import { parseSimpleFrontMatter, splitOwnFrontMatter, yamlString } from './front-matter-fast.js';
 import { splitFrontMatter } from './front-matter.js';
 import { PRIORITIES, type Message } from './message.js';
 
@@ -87,27 +87,26 @@ export type ParsedMessageFile = Omit<Message, 'id' | 'from' | 'turn' | 'created'
  */
 export function parseMessage(text: string): { message: ParsedMessageFile } | { error: string } {
   if (text.includes('\u0000')) return { error: 'is a binary file, not a markdown message' };
-  const parts = splitFrontMatter(text);
-  if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
-  let fields = simpleFields(parseSimpleFrontMatter(parts.yaml));
+  // Lemming's own files take the fast path; a file a person wrote goes through gray-matter and the yaml package.
+  const own = splitOwnFrontMatter(text);
+  let fields = own ? simpleFields(parseSimpleFrontMatter(own.yaml)) : undefined;
+  let body = own?.body ?? '';
   if (!fields) {
-    let data: unknown;
-    try {
-      data = yaml().parse(parts.yaml, { uniqueKeys: true, maxAliasCount: 10 }) ?? {};
-    } catch (error) {
-      const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-      return { error: `has broken front matter: ${reason}` };
-    }
+    const parts = splitFrontMatter(text);
+    if (!parts) return { error: 'has no front matter; a message starts with `---`, then `to: <agent>`, then `---` and the body' };
+    const [broken] = parts.parsed.errors;
+    if (broken) return { error: `has broken front matter at line ${broken.line}: ${broken.message}` };
     frontMatterSchema ??= buildFrontMatterSchema(zod().z);
-    const result = frontMatterSchema.safeParse(data);
+    const result = frontMatterSchema.safeParse(parts.parsed.value);
     if (!result.success) {
       const issue = result.error.issues[0];
       const field = issue?.path.join('.') || 'front matter';
       return { error: `has an invalid front matter field ${field}: ${issue?.message ?? 'invalid'}` };
     }
     fields = result.data;
+    body = parts.body;
   }
-  const message: ParsedMessageFile = { to: fields.to, priority: fields.priority ?? 'normal', body: parts.body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
+  const message: ParsedMessageFile = { to: fields.to, priority: fields.priority ?? 'normal', body: body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
   if (fields.id !== undefined) message.id = fields.id;
   if (fields.from !== undefined) message.claimedFrom = fields.from;
   if (fields.turn !== undefined) message.turn = fields.turn;

@@ -90,6 +90,20 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     if (!isHuman && front.credits === undefined) {
       resumeProblem('credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
     }
+    front.tools.forEach((grant, index) => {
+      const server = grant.includes('/') ? grant.slice(0, grant.indexOf('/')) : undefined;
+      if (server !== undefined && !(server in orgFile.mcp_servers)) {
+        const line = resume.lines.tools;
+        const known = Object.keys(orgFile.mcp_servers).join(', ') || 'none declared';
+        problems.push({
+          file,
+          field: `tools.${index}`,
+          ...(line === undefined ? {} : { line }),
+          message: `grants ${JSON.stringify(grant)}, but org/org.yaml mcp_servers has no server ${JSON.stringify(server)} (known: ${known})`,
+          severity: 'error',
+        });
+      }
+    });
     const entry = chart.agents[name];
     if (!entry && parts.chartUsable !== false) {
       problems.push({
@@ -107,6 +121,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       credits: front.credits ?? 0,
       schedule: front.schedule,
       tools: front.tools,
+      sharedWorkspace: front.shared_workspace,
       instructions: resume.instructions,
       reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),
@@ -117,7 +132,15 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   if (problems.some((problem) => problem.severity === 'error')) return { problems };
   return {
     problems,
-    org: { root: parts.root, name: orgFile.name, settings: orgFile.engine, models: orgFile.models, agents },
+    org: {
+      root: parts.root,
+      name: orgFile.name,
+      settings: orgFile.engine,
+      models: orgFile.models,
+      agents,
+      mcpServers: orgFile.mcp_servers,
+      needsApproval: orgFile.needs_approval,
+    },
   };
 }
 

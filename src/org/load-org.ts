@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
-import { unknownModels } from './assemble-org.js';
 import { AGENT_NAME_HINT, isValidAgentName } from './names.js';
 import type { Org } from './org.js';
 import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
-import type { OrgFile } from './schema.js';
+import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 /** The org's name, engine settings and model registry, relative to the root. */
@@ -85,9 +84,10 @@ export class OrgLoader {
 
   load(): OrgLoadResult {
     let computed = this.compute(true);
-    if (computed.usedDiskCache && computed.problems.length > 0) {
-      // Something is wrong across files: parse everything afresh, so each problem has its line.
-      for (const [file, cached] of this.cache) if (cached.fromDisk) this.cache.delete(file);
+    // A file taken from the on-disk cache has no line numbers: parse afresh the files whose problems need one.
+    const lineless = computed.problems.filter((problem) => problem.line === undefined && this.cache.get(problem.file)?.fromDisk);
+    if (computed.usedDiskCache && lineless.length > 0) {
+      for (const problem of lineless) this.cache.delete(problem.file);
       computed = this.compute(false);
     }
     return this.commit(computed);
@@ -244,26 +244,6 @@ export class OrgLoader {
     problems.push(...parsed.problems);
     return parsed;
   }
-}
-
-/** The registry's keys, from org.yaml's value, or from its raw YAML when only other fields are wrong. */
-function modelKeys(orgFile: Parsed<OrgFile>): string[] | undefined {
-  if (orgFile.value) return Object.keys(orgFile.value.models);
-  const models = isRecord(orgFile.raw) ? orgFile.raw.models : undefined;
-  return isRecord(models) ? Object.keys(models) : undefined;
-}
-
-/** Unknown model names in a resume that failed its schema, read from its raw front matter. */
-function rawModelProblems(file: string, resume: Parsed<ParsedResume>, registry: string[]): Problem[] {
-  if (!isRecord(resume.raw) || resume.problems.some((problem) => problem.field === 'model')) return [];
-  const model = resume.raw.model;
-  const models = typeof model === 'string' ? [model] : Array.isArray(model) ? model.filter((name): name is string => typeof name === 'string') : [];
-  const line = resume.lineOf?.(['model']);
-  return unknownModels(models, registry).map((message) => ({ file, field: 'model', ...(line === undefined ? {} : { line }), message, severity: 'error' as const }));
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string, string>): boolean {

@@ -1,4 +1,4 @@
-import type { EngineSettings, ModelEntry, ToolName } from './schema.js';
+import type { EngineSettings, McpServerConfig, ModelEntry } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -14,7 +14,10 @@ export interface Agent {
   /** Budget from the resume, before top-ups and charges. */
   credits: number;
   schedule: { every: number; offset: number };
-  tools: ToolName[];
+  /** Built-in tool names and MCP grants (`server/*`, `server/tool`), as the resume lists them. */
+  tools: string[];
+  /** May it write to the org's shared `workspace/` (everyone may read it)? */
+  sharedWorkspace: 'read' | 'write';
   /** The resume's markdown body. */
   instructions: string;
   reportsTo: string | null;
@@ -32,6 +35,10 @@ export interface Org {
   models: Readonly<Record<string, ModelEntry>>;
   /** Agents by name, in name order. */
   agents: ReadonlyMap<string, Agent>;
+  /** MCP servers by name, from org.yaml `mcp_servers`. */
+  mcpServers: Readonly<Record<string, McpServerConfig>>;
+  /** Tools whose calls become proposals for the human (org.yaml `needs_approval`). */
+  needsApproval: readonly string[];
 }
 
 /** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */

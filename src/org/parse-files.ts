@@ -69,7 +69,7 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
     value: {
       frontMatter: parsed.value,
       instructions: parts.body.trim(),
-      lines: { model: lineOf(['model']), credits: lineOf(['credits']) },
+      lines: { model: lineOf(['model']), credits: lineOf(['credits']), tools: lineOf(['tools']) },
     },
   };
 }

@@ -1,8 +1,33 @@
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 
-/** The tools an agent can be given; a resume without `tools` gets all of them. */
-export const TOOL_NAMES = ['send_message', 'remember'] as const;
+/** The built-in tools an agent can be given in its resume's `tools` list. */
+export const TOOL_NAMES = [
+  'send_message',
+  'remember',
+  'read_file',
+  'write_file',
+  'list_files',
+  'search_files',
+  'read_message',
+  'list_agents',
+  'hire_agent',
+  'retire_agent',
+] as const;
+
+/** What a resume without a `tools` list gets: talking and keeping notes, nothing that touches files. */
+export const DEFAULT_TOOLS: readonly ToolName[] = ['send_message', 'remember'];
+
+/** A grant of an MCP server's tools in a resume: `server/*` for all of them, `server/tool_name` for one. */
+export const MCP_GRANT_PATTERN = /^([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/(\*|[A-Za-z0-9_.-]{1,128})$/;
+
+/** An MCP server's name in org.yaml `mcp_servers`. */
+export const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** True for a built-in tool name or an MCP grant. */
+export function isToolGrant(value: string): boolean {
+  return (TOOL_NAMES as readonly string[]).includes(value) || MCP_GRANT_PATTERN.test(value);
+}
 
 /** Every schema of the org's files, built on first use (see lazy-modules.ts). */
 function buildSchemas(z: typeof Zod) {
@@ -37,6 +62,7 @@ function buildSchemas(z: typeof Zod) {
     concurrency: positiveInt.default(8),
     max_messages_per_turn: positiveInt.default(5),
     max_body_chars: positiveInt.default(20_000),
+    max_steps: positiveInt.default(8),
     max_failed_turns: positiveInt.default(3),
     context: z
       .strictObject({
@@ -49,10 +75,35 @@ function buildSchemas(z: typeof Zod) {
     traces: z.strictObject({ keep: nonNegativeInt.default(50) }).prefault({}),
   });
 
+  const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
+  const mcpCommon = {
+    /** Milliseconds for start-up and for each call. */
+    timeout_ms: positiveInt.default(30_000),
+    /** Its tools may safely run twice (a crash between running one and journaling its result runs it again). */
+    idempotent: z.boolean().default(false),
+  };
+  /** A server the engine starts as a child process and speaks to over stdin/stdout. */
+  const mcpStdioSchema = z.strictObject({
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    env: z.array(envName).default([]),
+    cwd: z.string().min(1).optional(),
+    ...mcpCommon,
+  });
+  /** A server reached over streamable HTTP; header values come from environment variables, never the file. */
+  const mcpHttpSchema = z.strictObject({
+    url: z.string().url(),
+    headers: z.record(z.string().min(1), envName).default({}),
+    ...mcpCommon,
+  });
+
   const orgFileSchema = z.strictObject({
     name: z.string().min(1),
     engine: engineSettingsSchema.prefault({}),
     models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
+    mcp_servers: z.record(z.string().regex(MCP_SERVER_NAME), z.union([mcpStdioSchema, mcpHttpSchema])).default({}),
+    /** Tools whose calls wait for the human's approval: built-in names, `server/tool` or `server/*`. */
+    needs_approval: z.array(z.string().refine(isToolGrant, 'must be a built-in tool name or "server/tool" or "server/*"')).default([]),
   });
 
   const nameList = z.array(z.string()).default([]);
@@ -75,10 +126,24 @@ function buildSchemas(z: typeof Zod) {
     schedule: z
       .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
       .prefault({}),
-    tools: z.array(z.enum(TOOL_NAMES)).default([...TOOL_NAMES]),
+    tools: z
+      .array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, or an MCP grant like "files/*" or "files/read_text_file"`))
+      .default([...DEFAULT_TOOLS]),
+    /** May this agent write to the org's shared `workspace/`? Everyone may read it. */
+    shared_workspace: z.enum(['read', 'write']).default('read'),
   });
 
-  return { providerLimitsSchema, modelEntrySchema, engineSettingsSchema, orgFileSchema, chartEntrySchema, chartFileSchema, resumeSchema };
+  return {
+    providerLimitsSchema,
+    modelEntrySchema,
+    engineSettingsSchema,
+    mcpStdioSchema,
+    mcpHttpSchema,
+    orgFileSchema,
+    chartEntrySchema,
+    chartFileSchema,
+    resumeSchema,
+  };
 }
 
 type Schemas = ReturnType<typeof buildSchemas>;
@@ -99,7 +164,10 @@ export type OrgFile = Zod.infer<Schemas['orgFileSchema']>;
 export type ChartEntry = Zod.infer<Schemas['chartEntrySchema']>;
 /** The front matter of `agents/<name>/resume.md`; `model` is one registry key or a list, the first tried first. */
 export type ResumeFrontMatter = Zod.infer<Schemas['resumeSchema']>;
+/** A built-in tool. */
 export type ToolName = (typeof TOOL_NAMES)[number];
+/** An MCP server as declared in org.yaml `mcp_servers`, with its defaults filled in. */
+export type McpServerConfig = Zod.infer<Schemas['mcpStdioSchema']> | Zod.infer<Schemas['mcpHttpSchema']>;
 
 /** A valid example of each field, shown next to an error about it. */
 export const FIELD_EXAMPLES: Record<string, string> = {
@@ -132,5 +200,13 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   schedule: 'schedule: { every: 5, offset: 0 }   # every 0 = only when mail arrives',
   every: 'every: 5   # whole turns; 0 = only when mail arrives',
   offset: 'offset: 0',
-  tools: 'tools: [send_message, remember]',
+  tools: 'tools: [send_message, remember, read_file, write_file, files/*]   # built-ins and MCP grants (server/* or server/tool)',
+  max_steps: 'max_steps: 8   # model answers per agent per turn (tool results go back between them)',
+  shared_workspace: 'shared_workspace: write   # read (default) | write: may change the org\'s shared workspace/',
+  mcp_servers: 'mcp_servers: { files: { command: npx, args: [-y, "@modelcontextprotocol/server-filesystem", "."] } }',
+  command: 'command: npx',
+  url: 'url: http://127.0.0.1:8931/mcp',
+  headers: 'headers: { Authorization: MY_SERVER_TOKEN }   # header name: environment variable holding its value',
+  env: 'env: [GITHUB_TOKEN]   # names of environment variables passed to the server',
+  needs_approval: 'needs_approval: [files/write_file, retire_agent]',
 };

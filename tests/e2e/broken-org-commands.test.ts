@@ -59,10 +59,15 @@ describe('commands that read work while the org files have errors', () => {
     const root = ranOrg();
     breakChart(root);
     rmSync(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+    write(root, 'agents/hr/resume.md', '---\ntitle: [\n---\n');
     const status = lemming(root, ['status']);
     expect(status.status).toBe(0);
     expect(status.stderr).toContain('org/chart.yaml has had no valid version on this machine, so an empty one stands in');
     expect(status.stdout).toMatch(/manager\s+offline\s+0\.49\d\d \/ 0\.5000/);
+    // An agent whose resume never loaded valid is left out, and asking for it says why.
+    const inspect = lemming(root, ['inspect', 'hr']);
+    expect(inspect.status).toBe(1);
+    expect(inspect.stderr).toContain('lemming: agents/hr/resume.md has errors (`lemming validate` lists them), so hr is left out until it is fixed');
   });
 
   test('commands that run turns still refuse a broken org, naming every problem', () => {
@@ -72,5 +77,19 @@ describe('commands that read work while the org files have errors', () => {
     const run = lemming(root, ['run']);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^lemming: org/chart\\.yaml:${line}: is not valid YAML`));
+  });
+
+  test('validate lists a misspelt model together with the schema errors of the same files, in one pass', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    write(root, 'agents/hr/resume.md', '---\ntitle: HR\nmodel: gpt-4o-minni\ncredits: lots\nbudget: 3\n---\nHire people.\n');
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('max_turns: 50', 'max_turns: fifty'));
+    const result = lemming(root, ['validate']);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/error: org\/org\.yaml:\d+: engine\.max_turns: /);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:3: model: names the model "gpt-4o-minni", which is not in org\/org\.yaml models/);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:4: credits: /);
+    expect(result.stdout).toMatch(/error: agents\/hr\/resume\.md:\d+: unknown field\(s\) "budget"/);
+    expect(result.stderr).toContain('4 error(s)');
   });
 });

@@ -52,6 +52,7 @@ describe('the lemming binary', () => {
     const once = lemming(root, ['run-once']);
     expect(once.status).toBe(0);
     expect(once.stdout).toContain('[turn 1] done: 1 called, 1 delivered (+1 from the human)');
+    expect(once.stdout).toContain('1 message(s) delivered by the org (besides 1 from the human)');
     expect(once.stdout).toContain('1 turn(s) run, now at turn 1; reached the turn cap');
     expect(listOutbox(root, 'manager')).toEqual(['000001-001-planner.md']);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync, type CliResult } from '../helpers/cli.js';
-import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
+import { activityLogs, charges, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from './scratch.js';
 import { checkInvariants } from './invariants.js';
 
@@ -69,12 +69,20 @@ const POINTS = [
   'after-taken:2',
   'after-commit:1',
   'after-commit:4',
+  // Inside an agent's multi-step turn (the planner and the coder write files before they report):
+  // after a step's answer is journaled, and after a tool's result is.
+  'after-step:1',
+  'after-step:2',
+  'after-tool:1',
+  'after-tool:3',
+  'before-call:2',
 ];
 
 function expectSameAs(root: string, reference: string): void {
   expect(messageFiles(root)).toEqual(messageFiles(reference));
   expect(charges(root)).toEqual(charges(reference));
   expect(activityLogs(root)).toEqual(activityLogs(reference));
+  expect(workspaceFiles(root)).toEqual(workspaceFiles(reference));
 }
 
 /** Kill a run of a copy of `seed` at `point`, run it again to idle, and return the copy. */
@@ -95,6 +103,8 @@ describe('a run killed with SIGKILL and started again', () => {
     expect(reference.run.status).toBe(0);
     expect(reference.run.stdout).toMatch(/agent\(s\) at work: hr, planner/);
     expect(Object.keys(messageFiles(reference.root)).length).toBeGreaterThanOrEqual(10);
+    expect(reference.run.stdout).toMatch(/coder_01 step 1: write_file/);
+    expect(Object.keys(workspaceFiles(reference.root)).length).toBeGreaterThanOrEqual(2);
     expect(checkInvariants(reference.root)).toEqual([]);
   });
 

@@ -50,3 +50,27 @@ describe('an agent that never acts on its mail', () => {
     expect(readHumanNotices(root).filter((item) => item.subject.includes('has not acted'))).toEqual([]);
   });
 });
+
+describe('dead ends across a crash', () => {
+  test('a turn finished after a crash counts its call once and makes the same notices again, not new ones', async () => {
+    const { DeadEnds } = await import('../../src/engine/turn/dead-ends.js');
+    const { loadOrg } = await import('../../src/org/load-org.js');
+    const root = defaultFaultOrg();
+    const { org } = loadOrg(root);
+    const shown = [{ kind: 'message' as const, id: '000000-human-001', from: 'human', to: 'manager', turn: 0, file: 'agents/human/outbox/000000-001-manager.md', priority: 'normal' as const }];
+    const call = { acted: false, shown, lastText: 'Thinking.' };
+    const first = DeadEnds.load(root);
+    expect(first.record(org, 'manager', 1, call).humanNotices).toEqual([]);
+    first.save();
+    const told = DeadEnds.load(root).record(org, 'manager', 2, call);
+    expect(told.humanNotices).toHaveLength(1);
+    // Saved, then killed before the turn committed: the turn is finished again by a new process.
+    const second = DeadEnds.load(root);
+    second.record(org, 'manager', 2, call);
+    second.save();
+    const again = DeadEnds.load(root);
+    const retold = again.record(org, 'manager', 2, call);
+    expect(retold).toEqual(told);
+    expect(retold.humanNotices[0]?.body).toMatch(/in 2 calls in a row/);
+  });
+});

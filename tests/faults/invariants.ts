@@ -1,3 +1,4 @@
+import { FailingAgents } from '../../src/engine/turn/failing-agents.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { HUMAN } from '../../src/org/names.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
@@ -5,6 +6,7 @@ import { deliveryViolations, promptViolations } from './delivery-invariants.js';
 import { balances, ledgerViolations } from './ledger-invariants.js';
 import { readOrgRecord, type OrgRecord } from './org-record.js';
 import { environmentSecrets, secretViolations } from './secret-invariants.js';
+import { stepViolations } from './step-invariants.js';
 
 /** What a scenario tells the checker about itself. */
 export interface InvariantOptions {
@@ -63,13 +65,16 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
   const org = loaded.org;
   violations.push(...deliveryViolations(record, org, broken));
   violations.push(...ledgerViolations(record, org, handDropped));
+  violations.push(...stepViolations(record));
   if (options.requests) violations.push(...promptViolations(record, options.requests));
   if (idle) {
     const balance = balances(record, org);
+    const failing = FailingAgents.load(root);
     for (const item of record.state.pending) {
       const agent = org.agents.get(item.to);
       const short = record.state.outOfCredits.includes(item.to); // found short of its next call's estimate
-      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0 && !short) {
+      const held = failing.isHeld(org, item.to); // its model kept failing: its mail waits for a person
+      if (agent && !agent.isHuman && item.to !== HUMAN && (balance.get(item.to) ?? 0) > 0 && !short && !held) {
         violations.push(`${item.id}: still waits for ${item.to}, who has credits, though the run is idle`);
       }
     }

@@ -51,3 +51,12 @@ export function activityLogs(root: string): Record<string, string> {
   }
   return result;
 }
+
+/** Every file agents wrote with their tools (their workspaces and the shared one), with its content. */
+export function workspaceFiles(root: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const file of allFiles(root).filter((path) => /^(workspace|agents\/[^/]+\/workspace)\//.test(path))) {
+    result[file] = readFileSync(join(root, file), 'utf8');
+  }
+  return result;
+}

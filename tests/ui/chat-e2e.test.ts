@@ -85,6 +85,12 @@ describe('lemming chat without a terminal', () => {
     expect(result.stdout).toContain('sent to manager: agents/human/outbox/000000-002-manager.md');
     expect(readFileSync(join(root, 'agents/human/outbox/000000-001-manager.md'), 'utf8')).toContain('reply_to: 000001-manager-001');
     expect(readFileSync(join(root, 'agents/human/outbox/000000-002-manager.md'), 'utf8')).not.toContain('reply_to');
+
+    // --drive opens too; each drive says why no turn can run until the chart is mended.
+    const driving = spawnSync('node', [CLI, 'chat', '--drive', '--root', root], { input: 'Anything else?\n', encoding: 'utf8' });
+    expect(driving.status).toBe(0);
+    expect(driving.stdout).toContain('sent to manager: agents/human/outbox/000000-003-manager.md');
+    expect(driving.stdout).toMatch(/not driving: org\/chart\.yaml:\d+: is not valid YAML/);
   });
 
   test('--drive refuses while another engine holds the org', async () => {

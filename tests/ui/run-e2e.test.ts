@@ -26,20 +26,25 @@ function orgWithTask(task: string): string {
   return org.root;
 }
 
+/** `lemming run --paused` on an onboarding task, stepped through turn 1 (the manager hands it to hr). */
+async function onboardingTaskAfterTurnOne(): Promise<{ root: string; screen: TerminalSession }> {
+  const root = orgWithTask('Please sort out the onboarding');
+  const screen = new TerminalSession(['run', '--paused', '--root', root]);
+  cleanups.push(() => screen.kill());
+  await screen.waitFor('watching hand edits');
+  await screen.waitFor('paused after turn 0');
+  const mark = screen.mark();
+  screen.press('s');
+  await screen.waitFor('paused after turn 1', mark);
+  return { root, screen };
+}
+
 describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   test('a resume edited during the run is used from the next turn; a broken edit leaves the last valid one in force', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
-    const screen = new TerminalSession(['run', '--paused', '--root', root]);
-    cleanups.push(() => screen.kill());
-    await screen.waitFor('watching hand edits');
-    await screen.waitFor('paused after turn 0');
+    const { root, screen } = await onboardingTaskAfterTurnOne();
+    expect(screen.text()).toContain('[turn 1] manager → hr: Please sort out the onboarding');
 
     let mark = screen.mark();
-    screen.press('s');
-    await screen.waitFor('paused after turn 1', mark);
-    expect(screen.text()).toContain('[turn 1] manager → hr: Please sort out the onboarding and hiring');
-
-    mark = screen.mark();
     editFile(root, 'agents/hr/resume.md', /^title: .*$/m, 'title: "Release writer: writes the release notes"');
     await screen.waitFor('hr: resume reloaded — takes effect next turn', mark);
 
@@ -71,16 +76,8 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
   });
 
   test('each file stands on its own: a resume edit is used while the chart is broken; the mended chart is said fixed and its problem goes', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
-    const screen = new TerminalSession(['run', '--paused', '--root', root]);
-    cleanups.push(() => screen.kill());
-    await screen.waitFor('watching hand edits');
-    await screen.waitFor('paused after turn 0');
+    const { root, screen } = await onboardingTaskAfterTurnOne();
     let mark = screen.mark();
-    screen.press('s');
-    await screen.waitFor('paused after turn 1', mark);
-
-    mark = screen.mark();
     editFile(root, 'org/chart.yaml', /send_to: \[manager, coder_01\]/, 'send_to: [manager, coder_01');
     await screen.waitFor(/org\/chart\.yaml:\d+: is not valid YAML: the \[ opened on this line is never closed/, mark);
     mark = screen.mark();
@@ -144,7 +141,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
 
 describe.skipIf(!HAS_SCRIPT)('lemming run with a terminal for output only', () => {
   test('shows the screen without keys when standard input is a pipe', async () => {
-    const root = orgWithTask('Please sort out the onboarding and hiring');
+    const root = orgWithTask('Please sort out the onboarding');
     const screen = new TerminalSession(['run', '--root', root], { stdinFromPipe: true });
     cleanups.push(() => screen.kill());
     await screen.waitFor('Finished at turn 3: the org is idle');

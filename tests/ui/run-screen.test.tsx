@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
+import { formatStepTools } from '../../src/ui/shared/format.js';
 import { RunScreen } from '../../src/ui/run/run-screen.js';
 import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';
 import { delivered, runFinished, simpleTurn, turnFinished } from './helpers/events.js';
@@ -37,6 +38,30 @@ function row(frame: string, agent: string): string {
 afterEach(() => cleanup());
 
 describe('the run screen', () => {
+  test("each step of an agent's turn shows in the feed: tool, arguments in short, result size or error", async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false },
+      { type: 'turn-started', turn: 3, agents: ['coder_01'], recovering: false },
+      { type: 'agent-called', turn: 3, agent: 'coder_01', model: 'offline', reason: 'mail', inbox: 1, deferred: 0 },
+      {
+        type: 'agent-step',
+        turn: 3,
+        agent: 'coder_01',
+        step: 1,
+        tools: [
+          { name: 'write_file', args: '{"path":"work/notes.md"}', size: 24, written: 'agents/coder_01/workspace/work/notes.md' },
+          { name: 'read_file', args: '{"path":"../x"}', error: '"../x" goes up with ".."; paths stay inside your workspace' },
+        ],
+      },
+    );
+    const frame = flat(await frameShows(lastFrame, 'coder_01 step 1'));
+    // One line per step, cut at the terminal's width.
+    expect(frame).toContain('[turn 3] coder_01 step 1: write_file {"path":"work/notes.md"} → 24 chars; read_file {"path":"../x"}');
+    expect(formatStepTools([{ name: 'read_file', args: '{"path":"../x"}', error: 'goes up with ".."\nmore' }])).toBe('read_file {"path":"../x"} → error: goes up with ".."');
+  });
+
   test('a retry shows on the agent row as it happens; a held agent and a run that ends on failing models say so', async () => {
     const feed = new EventFeed();
     const { lastFrame } = screen(feed);

@@ -16,6 +16,7 @@ function agent(name: string, models: string[]): Agent {
     credits: 1,
     schedule: { every: 0, offset: 0 },
     tools: ['send_message', 'remember'],
+    sharedWorkspace: 'read',
     instructions: '',
     reportsTo: null,
     sendTo: '*',
@@ -28,6 +29,8 @@ const org: Org = {
   root: '/org',
   name: 'test',
   settings: {} as Org['settings'],
+  mcpServers: {},
+  needsApproval: [],
   models: {
     gpt: modelEntry({ provider: 'openai' }),
     claude: modelEntry({ provider: 'anthropic', api_key_env: 'CLAUDE_KEY' }),

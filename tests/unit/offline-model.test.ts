@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
+import { stepTurns } from '../../src/engine/turn/step-conversation.js';
+import type { ToolCall } from '../../src/providers/provider.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';
@@ -7,11 +9,15 @@ import { defaultOrg } from '../helpers/temp-org.js';
 
 const { org } = loadOrg(defaultOrg());
 
-function requestFor(agentName: string, inbox: Parameters<typeof buildPrompt>[0]['inbox'], memory = new Map<string, string>()) {
-  const agent = org.agents.get(agentName);
-  if (!agent) throw new Error(agentName);
+function requestFor(agentName: string, inbox: Parameters<typeof buildPrompt>[0]['inbox'], memory = new Map<string, string>(), tools?: string[]) {
+  const found = org.agents.get(agentName);
+  if (!found) throw new Error(agentName);
+  const agent = tools ? { ...found, tools } : found;
   return buildPrompt({ org, agent, modelKey: 'offline', turn: 3, inbox, memory, reason: 'mail' }).request;
 }
+
+/** Only the talking tools: the first answer is then the reply itself (file and hiring tools add steps). */
+const TALK = ['send_message', 'remember'];
 
 describe('the offline model', () => {
   const task = { id: '000000-human-001', from: 'human', turn: 0, priority: 'normal' as const, subject: 'Plan the first release', body: 'Break the work into tasks and build it.' };
@@ -23,10 +29,16 @@ describe('the offline model', () => {
     expect(response.toolCalls[1]?.arguments).toMatchObject({ key: 'task-plan-the-first-release', text: expect.stringContaining('asker: human') });
   });
 
-  test('does the work itself when it has no team, and replies to whoever asked', async () => {
-    const response = await new OfflineProvider().generate(requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }]));
-    expect(response.toolCalls).toHaveLength(1);
-    expect(response.toolCalls[0]?.arguments).toMatchObject({ to: 'planner', subject: 'Re: Plan the first release', reply_to: '000002-planner-001' });
+  test('does the work itself when it has no team, saves it in its workspace, and replies to whoever asked with the path', async () => {
+    const request = requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }]);
+    const first = await new OfflineProvider().generate(request);
+    expect(first.toolCalls.map((call) => call.name)).toEqual(['write_file']);
+    expect(first.toolCalls[0]?.arguments).toMatchObject({ path: 'work/plan-the-first-release.md', content: expect.stringContaining('Done: Plan the first release.') });
+    const results = [{ call: first.toolCalls[0] as ToolCall, result: { isError: false, content: 'wrote 300 bytes to work/plan-the-first-release.md' } }];
+    const second = await new OfflineProvider().generate({ ...request, messages: [...request.messages, ...stepTurns(first, results, 6)] });
+    expect(second.toolCalls).toHaveLength(1);
+    expect(second.toolCalls[0]?.arguments).toMatchObject({ to: 'planner', subject: 'Re: Plan the first release', reply_to: '000002-planner-001' });
+    expect(String((second.toolCalls[0]?.arguments as { body: string }).body)).toContain('The file: agents/coder_01/workspace/work/plan-the-first-release.md');
   });
 
   test('passes a report up to whoever asked, then forgets the task; an unexpected report gets silence', async () => {
@@ -116,16 +128,16 @@ describe('the offline model as a colleague', () => {
 
   test('reports vary by role and by task', async () => {
     const task = (subject: string) => ({ id: '000001-manager-001', from: 'manager', turn: 1, priority: 'normal' as const, subject, body: `manager asked for this.\n\n${subject}` });
-    const [hiring] = sends(await new OfflineProvider().generate(requestFor('hr', [task('Hiring plan for two backend engineers')])));
+    const [hiring] = sends(await new OfflineProvider().generate(requestFor('hr', [task('Hiring plan for two backend engineers')], undefined, TALK)));
     expect(hiring?.body).toMatch(/^Done: Hiring plan for two backend engineers\.\n\nWhat I did, as People partner:\n/);
     expect(hiring?.body).toMatch(/role description|interview loop|onboarding checklist|who on the team can interview|timeline|budget question/);
     const coderTask = { ...task('Fix the login bug'), from: 'planner', id: '000002-planner-001' };
-    const [fix] = sends(await new OfflineProvider().generate(requestFor('coder_01', [coderTask])));
+    const [fix] = sends(await new OfflineProvider().generate(requestFor('coder_01', [coderTask], undefined, TALK)));
     expect(fix?.body).toContain('What I did, as Software engineer:');
     expect(fix?.body).toMatch(/test|diff|edge cases|code|comment/);
     // Different tasks get different steps: the steps are chosen by the task, not fixed per role.
     const stepsOf = async (subject: string) => {
-      const [report] = sends(await new OfflineProvider().generate(requestFor('coder_01', [{ ...coderTask, subject }])));
+      const [report] = sends(await new OfflineProvider().generate(requestFor('coder_01', [{ ...coderTask, subject }], undefined, TALK)));
       return (report?.body ?? '').split('\n').filter((line) => line.startsWith('- ')).join('\n');
     };
     const variants = new Set(await Promise.all(['Fix the login bug', 'Add a search box', 'Speed up the build', 'Write the API docs'].map(stepsOf)));

@@ -74,8 +74,10 @@ describe('an agent that may write to everyone', () => {
     const everyone = ['human', 'manager', 'planner', 'hr', 'coder_01', 'janitor'];
     write(root, 'org/chart.yaml', `agents:\n${everyone.map((name) => `  ${name}:\n    send_to: ["*"]\n    read_from: ["*"]\n`).join('')}`);
     const { org } = loadOrg(root);
-    const agent = org.agents.get('planner');
-    if (!agent) throw new Error('no planner');
+    const planner = org.agents.get('planner');
+    if (!planner) throw new Error('no planner');
+    // Without file tools, so its first answer is its reply.
+    const agent = { ...planner, tools: ['send_message', 'remember'] };
     const built = buildPrompt({ org, agent, modelKey: 'offline', turn: 1, inbox: [entry('a', 'Please do the work', { from: 'hr' })], memory: new Map(), reason: 'mail' });
     expect(built.request.system).toContain('You may write to everyone in the organisation but yourself.\nYou may send messages to: coder_01, hr, human, janitor, manager, planner');
     const reply = await new OfflineProvider().generate(built.request);

@@ -37,17 +37,17 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
 }
 
 async function runEngine(root: string, options: RunCommandOptions, output: Output, observe: (engine: Engine) => Engine = (engine) => engine): Promise<number> {
-  const providerFactory = createProviderFactory({
-    root,
+  const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
-  });
-  if (!options.once) await keepYoungGenerationSmall();
-  const opened = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory });
+  };
+  const providerFactory = createProviderFactory({ root, ...cassette });
+  const opened = Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette });
   const engine = observe(opened);
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
+    if (!options.once) await keepYoungGenerationSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {

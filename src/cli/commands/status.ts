@@ -25,6 +25,10 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
   const header = ['agent', 'model', 'credits left', 'unread', 'last activity', 'last error'];
   // One write for the whole table: at 10,000 agents, a write per line cost more than building it.
   output.out(table([header, ...rows]).join('\n'));
+  const held = status.agents.flatMap((agent) =>
+    agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`lemming retry ${agent.name}\` calls it again`] : [],
+  );
+  if (held.length > 0) output.out(held.join('\n'));
   return 0;
 }
 

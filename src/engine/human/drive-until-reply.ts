@@ -19,7 +19,8 @@ export interface DriveOutcome {
 }
 
 /**
- * Run turns until a message reaches the human, the org is idle, or the cap: what
+ * Run turns until a message reaches the human (and every agent stranded without credits
+ * has had its manager told), the org is idle, or the cap: what
  * `lemming chat --drive` does after each message, so one terminal is enough. Every
  * turn runs to its commit; only the signal leaves one unfinished, journaled for the
  * next run. The outcome is the generator's return value.
@@ -29,7 +30,7 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
   let turns = 0;
   while (turns < options.maxTurns) {
     if (options.signal?.aborted) return { turns, reason: 'stopped', replies };
-    if (!engine.hasWork()) return { turns, reason: 'idle', replies };
+    if (!engine.hasWork()) return { turns, reason: replies.length > 0 ? 'replied' : 'idle', replies };
     const result: TurnResult = {
       stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
     };
@@ -39,7 +40,8 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
     }
     if (!result.state) return { turns, reason: 'stopped', replies };
     turns += 1;
-    if (replies.length > 0) return { turns, reason: 'replied', replies };
+    // A reply ends the drive, but not before a stranded agent's manager has heard of it.
+    if (replies.length > 0 && !engine.hasUntoldTrouble()) return { turns, reason: 'replied', replies };
   }
-  return { turns, reason: 'turn-cap', replies };
+  return { turns, reason: replies.length > 0 ? 'replied' : 'turn-cap', replies };
 }

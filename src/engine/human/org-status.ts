@@ -6,6 +6,7 @@ import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../reco
 import { lockHolder } from '../record/lock.js';
 import { mailByAgent } from '../turn/plan-turn.js';
 import { statePaths } from '../record/state-paths.js';
+import { FailingAgents } from '../turn/failing-agents.js';
 import { readHumanInbox } from './human-inbox.js';
 
 /** One agent's line in `lemming status`. */
@@ -31,6 +32,8 @@ export interface AgentStatus {
   lastRan?: number;
   lastActivity?: { turn: number; summary: string };
   lastError?: { turn: number; message: string };
+  /** Not called because its models kept failing, until its resume or model entry changes or `lemming retry`. */
+  held?: { model: string; failedTurns: number; cause: string };
 }
 
 /** What `orgStatus` reports for `lemming status`. */
@@ -52,6 +55,7 @@ export function orgStatus(org: Org): OrgStatus {
   const tail = readLedgerFrom(paths.ledger, state.ledger.offset);
   const totals = addEntries(state.ledger, tail.entries, tail.end).totals;
   const mail = mailByAgent(state.pending);
+  const failing = FailingAgents.load(org.root);
   let humanUnreadCount: number | undefined;
   const humanUnread = (): number => {
     if (humanUnreadCount === undefined) {
@@ -82,6 +86,8 @@ export function orgStatus(org: Org): OrgStatus {
     }
     const error = state.errors[agent.name];
     if (error) status.lastError = error;
+    const streak = failing.isHeld(org, agent.name) ? failing.streak(agent.name) : undefined;
+    if (streak) status.held = { model: streak.model, failedTurns: streak.turns, cause: streak.cause };
     return status;
   });
   const running = lockHolder(org.root);

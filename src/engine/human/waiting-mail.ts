@@ -39,3 +39,27 @@ function affordsNextCall(root: string, org: Org, state: EngineState, name: strin
   const entry = org.models[call.modelKey];
   return !entry || estimateCallCost(call.prompt.request, entry, ratios.scale(call.modelKey)) <= balance;
 }
+
+/**
+ * Agents with mail they cannot pay for whose manager has not been told yet: the next turn's plan
+ * tells them, so a run or a drive must not end before it. Cheap for agents at zero; an agent with
+ * credits costs a prompt estimate.
+ */
+export function strandedUntold(root: string, org: Org, state: EngineState, waiting = agentsWithMail(root, org, state)): string[] {
+  return waiting
+    .filter((agent) => !state.outOfCredits.includes(agent.name) && (agent.balance <= 0 || !affordsNextCall(root, org, state, agent.name, agent.balance)))
+    .map((agent) => agent.name);
+}
+
+/**
+ * Whether something the org owes a person's attention is still untold: a stranded agent whose
+ * manager has not been told (see strandedUntold), or an engine notice (an agent out of credits,
+ * a refused send) waiting for an agent that will read it (`canRead`: payable and not held).
+ * A drive that got its reply runs on until there is none.
+ */
+export function hasUntoldTrouble(root: string, org: Org, state: EngineState, canRead: (agent: string) => boolean): boolean {
+  const waiting = agentsWithMail(root, org, state);
+  const readers = new Set(waiting.filter((agent) => agent.payable && canRead(agent.name)).map((agent) => agent.name));
+  if (state.pending.some((item) => item.kind === 'notice' && readers.has(item.to))) return true;
+  return strandedUntold(root, org, state, waiting).length > 0;
+}

@@ -7,6 +7,8 @@
 export type CrashPoint =
   | 'before-call'
   | 'after-response'
+  | 'after-step'
+  | 'after-tool'
   | 'mid-write'
   | 'after-write'
   | 'after-apply'

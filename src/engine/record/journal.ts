@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
+import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from './ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -68,7 +69,13 @@ export type JournalRecord =
       receivedAt: string;
       /** The mail the answered prompt showed, when a context-length retry showed less than the plan. */
       shown?: string[];
+      /** The steps of the agent's loop (its answers folded into one), for the log and the screen. */
+      steps?: StepSummary[];
+      /** Why the loop ended before the model was done, when it did. */
+      cutShort?: string;
     }
+  /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
+  | LoopRecord
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();

@@ -15,7 +15,12 @@ export type LedgerEntry =
       estimated?: boolean;
       at: string;
     }
-  | { type: 'top-up'; agent: string; credits: number; at: string };
+  | { type: 'top-up'; agent: string; credits: number; at: string }
+  /**
+   * Credits moved between agents by an approved proposal: one entry on each side
+   * (negative for the giver), so a hire or a retirement never creates money.
+   */
+  | { type: 'transfer'; agent: string; credits: number; proposal: string; at: string };
 
 /** What an agent has spent and been given, summed from the ledger. */
 export interface AgentTotals {
@@ -60,6 +65,7 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
       current.calls += 1;
       lastCharged[entry.agent] = Math.max(lastCharged[entry.agent] ?? 0, entry.turn);
     } else {
+      // A transfer counts with top-ups: what an agent was given (or gave, when negative) besides its budget.
       current.toppedUp += entry.credits;
     }
     totals[entry.agent] = current;

@@ -10,6 +10,8 @@ interface StoredOrg {
   settings: Org['settings'];
   models: Org['models'];
   agents: StoredAgent[];
+  mcpServers?: Org['mcpServers'];
+  needsApproval?: Org['needsApproval'];
 }
 
 /** Snapshots this process wrote, by org object: an org whose files did not change is the same object, and is not written again. */
@@ -36,6 +38,8 @@ export function saveOrgSnapshot(path: string, org: Org): string {
     name: org.name,
     settings: org.settings,
     models: org.models,
+    mcpServers: org.mcpServers,
+    needsApproval: org.needsApproval,
     agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
   };
   const text = JSON.stringify(stored);
@@ -53,7 +57,7 @@ export function loadOrgSnapshot(path: string, id: string, root: string): Org | u
     const stored = data.org;
     const agents = new Map<string, Agent>();
     for (const agent of stored.agents) agents.set(agent.name, { ...agent, sendTo: loadAudience(agent.sendTo), readFrom: loadAudience(agent.readFrom) });
-    return { root, name: stored.name, settings: stored.settings, models: stored.models, agents };
+    return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
   } catch {
     return undefined;
   }

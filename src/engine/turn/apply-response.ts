@@ -14,6 +14,7 @@ import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { interpretResponse } from './interpret-response.js';
+import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { priceCall } from '../record/ledger.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
@@ -40,6 +41,10 @@ export interface ApplyInput {
   onlyNotices: boolean;
   /** The agent's credits before this call is charged; the charge event reports the balance after. */
   balanceBefore: number;
+  /** The steps of the turn's loop, for the log and the screen; none for a one-step answer without tools. */
+  steps?: StepSummary[];
+  /** Why the loop ended before the model was done, when it did. */
+  cutShort?: string;
 }
 
 /**
@@ -79,6 +84,15 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
   // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
   if (input.shown.length > 0) log.push({ turn, at, event: 'read', ids: input.shown });
+  for (const step of input.steps ?? []) {
+    if (step.tools.length === 0) continue;
+    log.push({ turn, at, event: 'step', step: step.step, input_tokens: step.inputTokens, output_tokens: step.outputTokens, tools: step.tools });
+    events.push({ type: 'agent-step', turn, agent: name, step: step.step, tools: step.tools });
+  }
+  if (input.cutShort !== undefined) {
+    log.push({ turn, at, event: 'note', message: input.cutShort });
+    events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
+  }
   for (const note of response.notes ?? []) {
     log.push({ turn, at, event: 'note', message: note });
     events.push({ type: 'agent-note', turn, agent: name, message: note });

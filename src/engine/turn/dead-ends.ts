@@ -19,6 +19,8 @@ interface Unanswered {
   subject?: string;
   /** Its sender has been told. */
   told: boolean;
+  /** The turn in which the sender was told. */
+  toldTurn?: number;
 }
 
 /** An agent whose calls did nothing: no message sent, no note kept. */
@@ -26,6 +28,8 @@ interface DeadEnd {
   /** Calls in a row (one per turn) that did nothing. */
   calls: number;
   messages: Unanswered[];
+  /** The turn of the last call counted: a turn finished after a crash counts its call once. */
+  lastTurn?: number;
 }
 
 /**
@@ -61,8 +65,15 @@ export class DeadEnds {
       }
       return told;
     }
-    const entry = this.agents[agent] ?? { calls: 0, messages: [] };
+    const existing = this.agents[agent];
+    if (existing?.lastTurn === turn) {
+      // Counted before a crash: the notices of that attempt are made again (same ids), nothing is counted twice.
+      this.tell(org, agent, existing, existing.messages.filter((message) => message.toldTurn === turn), call.lastText, turn, told);
+      return told;
+    }
+    const entry = existing ?? { calls: 0, messages: [] };
     entry.calls += 1;
+    entry.lastTurn = turn;
     for (const item of call.shown) {
       if (item.kind !== 'message' || item.from === agent || entry.messages.some((message) => message.id === item.id)) continue;
       // A direct report's message is its report: reading it and doing nothing is an answer.
@@ -72,14 +83,23 @@ export class DeadEnds {
     this.agents[agent] = entry;
     this.changed = true;
     if (entry.calls < DEAD_END_CALLS) return told;
-    const untold = entry.messages.filter((message) => !message.told);
-    for (const sender of new Set(untold.map((message) => message.from))) {
+    const untold = entry.messages.filter((message) => !message.told && org.agents.has(message.from));
+    for (const message of untold) {
+      message.told = true;
+      message.toldTurn = turn;
+    }
+    this.tell(org, agent, entry, untold, call.lastText, turn, told);
+    return told;
+  }
+
+  /** One notice for each sender of `messages`, saying the agent did nothing with them. */
+  private tell(org: Org, agent: string, entry: DeadEnd, messages: readonly Unanswered[], lastText: string, turn: number, told: HoldNotices): void {
+    for (const sender of new Set(messages.map((message) => message.from))) {
       if (!org.agents.has(sender)) continue;
-      const theirs = untold.filter((message) => message.from === sender);
-      for (const message of theirs) message.told = true;
+      const theirs = messages.filter((message) => message.from === sender);
       const subject = `${agent} has not acted on your message`;
       const listed = theirs.map((message) => `- ${message.id}${message.subject ? ` ("${message.subject}")` : ''}`).join('\n');
-      const text = call.lastText.trim() === '' ? '(no text)' : call.lastText.trim().slice(0, QUOTED_CHARS);
+      const text = lastText.trim() === '' ? '(no text)' : lastText.trim().slice(0, QUOTED_CHARS);
       const body =
         `${agent} was shown your message(s) and in ${entry.calls} calls in a row did nothing with them (no message sent, no note kept):\n${listed}\n\n` +
         `Its last words:\n${text}\n\nWrite to it again, ask someone else, or look at its resume and model.`;
@@ -87,7 +107,6 @@ export class DeadEnds {
       if (sender === HUMAN) told.humanNotices.push({ id: notice.id, turn, subject, body } satisfies EngineState['humanNotices'][number]);
       else told.notices.push(notice);
     }
-    return told;
   }
 
   /** Write the file when something changed. */

@@ -25,6 +25,8 @@ export interface FailureStreak {
   fingerprint: string;
   /** Not called any more: its manager and the human have been told. */
   held: boolean;
+  /** The turn in which it was held (and they were told). */
+  heldTurn?: number;
 }
 
 /** What a failure adds to the agent's outcome: one notice for its manager and one for the human, when it is held. */
@@ -131,9 +133,12 @@ export class FailingAgents {
       fingerprint,
       held: previous?.held === true || turns >= max,
     };
+    const heldTurn = previous?.held ? previous.heldTurn : streak.held ? turn : undefined;
+    if (heldTurn !== undefined) streak.heldTurn = heldTurn;
     this.agents[name] = streak;
     this.changed = true;
-    if (!streak.held || previous?.held) return told;
+    // Told in the turn it is held; a turn finished after a crash makes the same notices again (same ids), never new ones.
+    if (!streak.held || heldTurn !== turn) return told;
     const subject = `${name} is not called: its model ${model} keeps failing`;
     const body =
       `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +

@@ -4,6 +4,8 @@ import { isValidAgentName, quoteName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { ProviderResponse } from '../../providers/provider.js';
+import { isResultTool } from '../../tools/builtin-definitions.js';
+import { resolveMcpName } from '../../tools/mcp/mcp-servers.js';
 import { checkArguments, type ArgumentSpec } from './tool-arguments.js';
 
 /** A message the engine will write on an agent's behalf. */
@@ -60,6 +62,8 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
     // An action the output cap cut short is reported once, by the provider's note, not also as an invalid call.
     const invalidCalls = response.truncated && call === last ? [] : result.invalidCalls;
     const name = String(call.name).slice(0, 64);
+    // Tools that return results ran inside the turn's loop; their results went back to the model.
+    if (isResultTool(call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
     if (call.name !== 'send_message' && call.name !== 'remember') {
       invalidCalls.push(`unknown tool ${quoteName(name)}; the tools are ${agent.tools.join(', ')}`);
       continue;

@@ -10,6 +10,9 @@ import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import { discoverMail } from './discover-mail.js';
+import { proposalNotices } from './proposal-notices.js';
+import { askWithTools, type TurnTools } from './ask-with-tools.js';
+import type { LoopRecord, StepSummary } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
@@ -42,6 +45,8 @@ export interface TurnContext {
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
   providerFor(modelKeys: readonly string[]): Provider;
+  /** Tools that return results; without it, a turn is one step and only send_message and remember act. */
+  tools?: TurnTools;
   clock(): Date;
   signal?: AbortSignal;
 }
@@ -56,7 +61,7 @@ export interface TurnResult {
 }
 
 type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[] }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
   | { agent: string; modelKey: string; error: string }
   | { agent: string; aborted: true };
 
@@ -87,9 +92,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const recovering = journalPlan !== undefined;
   const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
   const finished = new Map<string, AgentOutcome>();
+  const loopRecords = new Map<string, LoopRecord[]>();
   for (const record of context.journal) {
     if (record.turn !== turn) continue;
     if (record.type === 'response') responses.set(record.agent, record);
+    if (record.type === 'step' || record.type === 'tool') loopRecords.set(record.agent, [...(loopRecords.get(record.agent) ?? []), record]);
     if (record.type === 'done') finished.set(record.outcome.agent, record.outcome);
   }
 
@@ -112,6 +119,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   } else {
     const orgSnapshot = saveOrgSnapshot(paths.plannedOrg, org);
     const discovery = discoverMail(root, org, state, context.hints, turn);
+    // Proposers hear of the human's decisions as mail of this turn, committed with it.
+    discovery.pending.push(...proposalNotices(root, org, turn));
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
     const held = failing.holdBack(org, decided.calls, turn);
@@ -175,19 +184,29 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const mail = mailByAgent(workingPending(state, plan));
   const outcomes: AgentOutcome[] = [...finished.values()];
 
-  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
+  /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
     const ids = new Set(shown);
     return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
   };
+  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
   const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
     const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    // Saved before the outcome is journaled: a crash after this counts the call once (by turn), never loses it.
+    deadEnds.save();
     outcome.newMail.push(...told.notices);
     outcome.humanNotices.push(...told.humanNotices);
   };
-  const applyAndRecord = (agent: string, response: ProviderResponse, receivedAt: string, shown: string[], replaying: boolean): EngineEvent[] => {
+  const applyAndRecord = (
+    agent: string,
+    response: ProviderResponse,
+    receivedAt: string,
+    shown: string[],
+    replaying: boolean,
+    loop: { steps?: StepSummary[]; cutShort?: string } = {},
+  ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
       root,
@@ -201,9 +220,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints[agent],
       onlyNotices: onlyNoticesShown(agent, shown),
       balanceBefore,
+      ...(loop.steps ? { steps: loop.steps } : {}),
+      ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
     });
     failing.recordSuccess(agent);
-    const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written');
+    failing.save();
+    // Files written and tools used count as acting, as messages and notes do.
+    const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written' || event.type === 'agent-step');
     recordDeadEnd(applied.outcome, acted, shown, response.text);
     const charged = applied.outcome.charge?.credits ?? 0;
     if (balanceBefore - charged <= 0 && balanceBefore > 0 && !plan.outOfCredits.includes(agent)) {
@@ -247,7 +270,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true)) {
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}) };
+      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
       }
@@ -267,16 +291,33 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
-      const ask = (prompt: PreparedCall['prompt']['request']) =>
-        provider.generate({ ...prompt, creditsLeft, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
+      const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
+        provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+          // Each step's trace replaces the last: the final request carries every step before it.
+          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString());
+          return answer;
+        });
+      if (!agent) throw new Error(`${call.agent} is not in the org`);
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
-      const fitted = await askFitting(ask, preparedCall, (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }));
+      const fitted = await askWithTools({
+        org,
+        agent,
+        turn,
+        tools: context.tools,
+        prepared: preparedCall,
+        smaller: (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }),
+        ask,
+        journaled: loopRecords.get(call.agent) ?? [],
+        journal: (record) => appendJournal(paths.journal, record),
+        balance: creditsLeft,
+        now: () => context.clock().toISOString(),
+      });
       const response = fitted.response;
       ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
-      const receivedAt = response.receivedAt ?? context.clock().toISOString();
-      recordCallTrace(root, org.settings.traces.keep, { ...fitted.prepared.prompt.request, creditsLeft }, response, receivedAt);
-      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost] };
+      const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
+      const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
+      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
@@ -312,6 +353,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      failing.save();
       const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
       recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
       try {
@@ -326,9 +368,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
       continue;
     }
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown });
+    const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };
+    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loop });
     crashPoint('after-response');
-    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false)) {
+    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loop)) {
       countEvent(stats, event);
       yield event;
     }

@@ -1,9 +1,11 @@
 import type { ToolName } from '../../org/schema.js';
 import type { ToolDefinition } from '../../providers/provider.js';
 import { PRIORITIES } from '../../mailbox/message.js';
+import { RESULT_TOOL_DEFINITIONS } from '../../tools/builtin-definitions.js';
 
-/** The tools the engine offers; an agent gets those its resume lists. */
+/** The built-in tools the engine offers; an agent gets those its resume lists (MCP tools are added at call time). */
 export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
+  ...RESULT_TOOL_DEFINITIONS,
   send_message: {
     name: 'send_message',
     description:
@@ -42,11 +44,11 @@ export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
 const toolLists = new Map<string, ToolDefinition[]>();
 
 /** The definitions for a resume's tools; the same array for the same list, so its size is estimated once. */
-export function toolsFor(tools: readonly ToolName[]): ToolDefinition[] {
+export function toolsFor(tools: readonly string[]): ToolDefinition[] {
   const key = tools.join(',');
   let list = toolLists.get(key);
   if (!list) {
-    list = tools.map((name) => TOOL_DEFINITIONS[name]);
+    list = tools.flatMap((name) => (Object.hasOwn(TOOL_DEFINITIONS, name) ? [TOOL_DEFINITIONS[name as ToolName]] : []));
     toolLists.set(key, list);
   }
   return list;

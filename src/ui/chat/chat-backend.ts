@@ -1,3 +1,6 @@
+import { decideProposal } from '../../engine/human/decide-proposal.js';
+import type { Proposal } from '../../tools/proposals/proposal.js';
+import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Problem } from '../../errors.js';
 import { loadState } from '../../engine/record/engine-state.js';
 import { markRead, readHumanInbox, readHumanNotices, readHumanSent, type InboxNotice } from '../../engine/human/human-inbox.js';
@@ -26,6 +29,10 @@ export interface ChatBackend {
   send(message: { to: string; body: string; replyTo?: string }): { id: string; file: string };
   markRead(ids: string[]): void;
   status(): OrgStatus;
+  /** Proposals waiting for the human; absent where a backend has none to offer. */
+  proposals?(): Proposal[];
+  /** Approve or reject a proposal, as `lemming approve`/`reject` do; resolves to what was done. */
+  decide?(id: string, verdict: 'approve' | 'reject', reason?: string): Promise<string>;
 }
 
 /**
@@ -50,5 +57,7 @@ export function fileChatBackend(root: string): ChatBackend {
     },
     markRead: (ids) => markRead(root, ids),
     status: () => orgStatus(org()),
+    proposals: () => listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
+    decide: async (id, verdict, reason) => (await decideProposal(org(), id, verdict, reason)).summary,
   };
 }

@@ -6,6 +6,8 @@ export type ChatCommand =
   | { kind: 'to'; agent?: string }
   | { kind: 'inbox' }
   | { kind: 'status' }
+  | { kind: 'approvals' }
+  | { kind: 'decide'; verdict: 'approve' | 'reject'; id?: string; reason?: string }
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'unknown'; name: string }
@@ -18,6 +20,9 @@ export const CHAT_COMMANDS: ReadonlyArray<{ name: string; usage: string; says: s
   { name: 'to', usage: '/to <agent>', says: 'write to another agent (only those the chart lets you reach)' },
   { name: 'inbox', usage: '/inbox', says: 'your unread mail and notices in full, then mark them read' },
   { name: 'status', usage: '/status', says: 'the turn, and each agent’s credits left and unread mail' },
+  { name: 'approvals', usage: '/approvals', says: 'proposals waiting for your decision (hires, retirements, tool calls)' },
+  { name: 'approve', usage: '/approve <id>', says: 'approve a proposal; it is carried out at once' },
+  { name: 'reject', usage: '/reject <id> [reason]', says: 'reject a proposal; the proposer is told why' },
   { name: 'help', usage: '/help', says: 'this list' },
   { name: 'quit', usage: '/quit', says: 'leave the chat (Ctrl-C too)' },
 ];
@@ -48,6 +53,14 @@ export function parseChatInput(line: string): ChatCommand {
       return { kind: 'inbox' };
     case 'status':
       return { kind: 'status' };
+    case 'approvals':
+      return { kind: 'approvals' };
+    case 'approve':
+    case 'reject': {
+      const verdict = name.toLowerCase() as 'approve' | 'reject';
+      const reason = rest.slice(1).join(' ').trim();
+      return { kind: 'decide', verdict, ...(rest[0] !== undefined ? { id: rest[0] } : {}), ...(reason !== '' ? { reason } : {}) };
+    }
     case 'help':
     case '?':
       return { kind: 'help' };

@@ -65,11 +65,16 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
   const submit = useCallback(
     (line: string) => {
+      const show = (answer: ChatReply): void => {
+        if (answer.kind === 'quit') return leave();
+        setReply(answer);
+        if (answer.kind === 'sent' || answer.kind === 'inbox') refresh();
+        if (answer.kind === 'sent') drive.start();
+        return undefined;
+      };
       const answer = session.handle(line);
-      if (answer.kind === 'quit') return leave();
-      setReply(answer);
-      if (answer.kind === 'sent' || answer.kind === 'inbox') refresh();
-      if (answer.kind === 'sent') drive.start();
+      if (answer instanceof Promise) void answer.then(show);
+      else show(answer);
       return undefined;
     },
     [session, leave, refresh, drive],

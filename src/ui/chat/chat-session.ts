@@ -4,6 +4,7 @@ import { errorMessage, LemmingError } from '../../errors.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';
 import { byTime, correspondentOf, type ChatMessage } from './conversation.js';
+import type { Proposal } from '../../tools/proposals/proposal.js';
 
 /** What the chat answers a line with; the screen and the line mode each show it their way. */
 export type ChatReply =
@@ -15,6 +16,8 @@ export type ChatReply =
   | { kind: 'inbox'; messages: ChatMessage[]; notices: InboxNotice[] }
   | { kind: 'read'; message: ChatMessage }
   | { kind: 'status'; status: OrgStatus }
+  | { kind: 'approvals'; proposals: Proposal[] }
+  | { kind: 'decided'; summary: string }
   | { kind: 'quit' }
   | { kind: 'nothing' };
 
@@ -43,7 +46,8 @@ export class ChatSession {
     return this.current;
   }
 
-  handle(line: string): ChatReply {
+  /** The reply to a line; a decision on a proposal (which may run a tool) resolves later. */
+  handle(line: string): ChatReply | Promise<ChatReply> {
     const command = parseChatInput(line);
     switch (command.kind) {
       case 'empty':
@@ -70,6 +74,17 @@ export class ChatSession {
       }
       case 'status':
         return { kind: 'status', status: this.backend.status() };
+      case 'approvals':
+        if (!this.backend.proposals) return { kind: 'problem', text: 'this chat has no proposals to show' };
+        return { kind: 'approvals', proposals: this.backend.proposals() };
+      case 'decide': {
+        if (command.id === undefined) return { kind: 'problem', text: `say which proposal: /${command.verdict} <id> (/approvals lists them)` };
+        if (!this.backend.decide) return { kind: 'problem', text: 'this chat cannot decide proposals' };
+        return this.backend.decide(command.id, command.verdict, command.reason).then(
+          (summary): ChatReply => ({ kind: 'decided', summary }),
+          (error: unknown): ChatReply => ({ kind: 'problem', text: errorMessage(error) }),
+        );
+      }
       case 'help':
         return { kind: 'help' };
       case 'quit':

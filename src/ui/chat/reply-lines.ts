@@ -1,3 +1,4 @@
+import { describeProposal } from '../../tools/proposals/proposal.js';
 import { showCredits } from '../shared/format.js';
 import { CHAT_COMMANDS } from './chat-command.js';
 import type { ChatReply } from './chat-session.js';
@@ -79,5 +80,13 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
     case 'quit':
     case 'nothing':
       return [];
+    case 'approvals':
+      if (reply.proposals.length === 0) return [{ text: 'nothing waits for your approval', dim: true }];
+      return [
+        ...reply.proposals.map((proposal) => ({ text: `${proposal.id}  ${proposal.proposed_by} proposes to ${describeProposal(proposal)}`, wrap: true })),
+        { text: '/approve <id> or /reject <id> [reason]', dim: true },
+      ];
+    case 'decided':
+      return [{ text: reply.summary, wrap: true }];
   }
 }

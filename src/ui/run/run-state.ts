@@ -1,5 +1,6 @@
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
+import { formatStepTools } from '../shared/format.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
@@ -32,9 +33,11 @@ export interface AgentRow extends AgentSnapshot {
   activity: AgentActivity;
 }
 
-/** One delivered message in the feed. */
+/** One delivered message in the feed, or one step of an agent's turn (the tools it ran). */
 export interface FeedItem {
   key: string;
+  /** A step shows `agent step N: tools`; a message (the default) shows `from → to: subject`. */
+  kind?: 'message' | 'step';
   turn: number;
   from: string;
   to: string;
@@ -167,6 +170,18 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'agent-note':
       return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+    case 'agent-step': {
+      const item: FeedItem = {
+        key: `feed-${state.serial}`,
+        kind: 'step',
+        turn: action.turn,
+        from: action.agent,
+        to: `step ${action.step}`,
+        text: formatStepTools(action.tools),
+        priority: 'normal',
+      };
+      return { ...state, serial: state.serial + 1, feed: [...state.feed, item] };
+    }
     case 'agent-retrying': {
       const wait = `${(action.waitMs / 1000).toFixed(1)} s`;
       const retrying = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'retrying', attempt: action.attempt, attempts: action.attempts, waitMs: action.waitMs } }));

@@ -32,3 +32,14 @@ export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; st
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   return FINISH_REASONS[finished.reason];
 }
+
+/** A step's tools in one line: `read_file {"path":"a.md"} → 120 chars; write_file … → error: …`. Pure. */
+export function formatStepTools(tools: ReadonlyArray<{ name: string; args: string; size?: number; error?: string; proposal?: string }>): string {
+  if (tools.length === 0) return 'answered';
+  return tools
+    .map((tool) => {
+      const outcome = tool.error !== undefined ? `error: ${tool.error.split('\n')[0]}` : tool.proposal ? `proposal ${tool.proposal}` : `${tool.size ?? 0} chars`;
+      return `${tool.name} ${tool.args} → ${outcome}`;
+    })
+    .join('; ');
+}

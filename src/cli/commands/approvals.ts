@@ -1,0 +1,33 @@
+import { decideProposal } from '../../engine/human/decide-proposal.js';
+import { loadOrg } from '../../org/load-org.js';
+import { describeProposal } from '../../tools/proposals/proposal.js';
+import { listProposals } from '../../tools/proposals/proposal-store.js';
+import type { Output } from '../cli-context.js';
+
+/** `lemming approvals`: what waits for the human's decision (with --all, everything decided too). */
+export function approvalsCommand(root: string, options: { all?: boolean; json?: boolean }, output: Output): number {
+  const { proposals, problems } = listProposals(root);
+  const shown = options.all ? proposals : proposals.filter((proposal) => proposal.status === 'pending');
+  for (const problem of problems) output.err(`lemming: ${problem}`);
+  if (options.json) {
+    output.out(JSON.stringify(shown));
+    return 0;
+  }
+  if (shown.length === 0) {
+    output.out(options.all ? 'no proposals yet' : 'nothing waits for your approval');
+    return 0;
+  }
+  for (const proposal of shown) {
+    const status = options.all ? ` [${proposal.status}]` : '';
+    output.out(`${proposal.id}${status}  ${proposal.proposed_by} proposes to ${describeProposal(proposal)}  (org/proposals/${proposal.id}.md)`);
+  }
+  if (!options.all) output.out('decide with `lemming approve <id>` or `lemming reject <id> --reason "…"`');
+  return 0;
+}
+
+/** `lemming approve <id>` and `lemming reject <id> [--reason]`. */
+export async function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): Promise<number> {
+  const { org } = loadOrg(root);
+  output.out((await decideProposal(org, id, verdict, reason)).summary);
+  return 0;
+}

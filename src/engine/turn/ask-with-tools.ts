@@ -1,0 +1,101 @@
+import type { Agent, Org } from '../../org/org.js';
+import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
+import { estimateCallCost } from '../../providers/estimate-cost.js';
+import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
+import { priceCall } from '../record/ledger.js';
+import type { PromptLimit } from './build-prompt.js';
+import { askFitting } from './context-retry.js';
+import type { PreparedCall } from './prepare-call.js';
+import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
+
+/** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
+export interface TurnTools extends LoopTools {
+  /** The MCP tools to offer an agent this turn, starting its servers if needed. */
+  offer(agent: Agent): Promise<McpOffer>;
+}
+
+/** One agent's call in a turn, as `askWithTools` needs it. */
+export interface AgentCallInput {
+  org: Org;
+  agent: Agent;
+  turn: number;
+  tools: TurnTools | undefined;
+  prepared: PreparedCall;
+  /** The same call showing less mail, for a prompt the server says does not fit. */
+  smaller(limit: PromptLimit): PreparedCall;
+  ask(request: ProviderRequest, creditsLeft: number): Promise<ProviderResponse>;
+  /** The agent's loop records journaled by an interrupted attempt at this turn. */
+  journaled: readonly LoopRecord[];
+  journal(record: LoopRecord): void;
+  balance: number;
+  now(): string;
+}
+
+/** The answer to apply, the prompt it came from (which decides what mail is read), and the loop's steps. */
+export interface AgentCallOutcome {
+  response: ProviderResponse;
+  receivedAt?: string;
+  prepared: PreparedCall;
+  steps: StepSummary[];
+  cutShort?: string;
+}
+
+function withOffer(prepared: PreparedCall, offer: McpOffer): PreparedCall {
+  if (offer.definitions.length === 0 && offer.problems.length === 0) return prepared;
+  const request = { ...prepared.prompt.request, tools: [...prepared.prompt.request.tools, ...offer.definitions] };
+  const last = request.messages[request.messages.length - 1];
+  if (last && offer.problems.length > 0) {
+    // The model is told why tools it was granted are missing, rather than finding out by failing.
+    const note = offer.problems.map((problem) => `(lemming: ${problem})`).join('\n');
+    request.messages = [...request.messages.slice(0, -1), { ...last, content: `${last.content}\n\n${note}` }];
+  }
+  return { ...prepared, prompt: { ...prepared.prompt, request } };
+}
+
+/**
+ * Ask an agent's model for its turn: its MCP tools added to the prompt, the first
+ * answer fitted to the context window, then the loop of steps while it calls tools
+ * that return results.
+ */
+export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutcome> {
+  const { org, agent, tools } = input;
+  const askFirst = (request: ProviderRequest) => input.ask(request, input.balance);
+  if (!tools) {
+    const fitted = await askFitting(askFirst, input.prepared, input.smaller);
+    return { response: fitted.response, prepared: fitted.prepared, steps: [] };
+  }
+  const offer = await tools.offer(agent);
+  let prepared = withOffer(input.prepared, offer);
+  let first: ProviderResponse | undefined;
+  // A first answer journaled before a crash is used as it is; it is not asked for again.
+  if (!input.journaled.some((record) => record.type === 'step' && record.step === 1)) {
+    const fitted = await askFitting(askFirst, prepared, (limit) => withOffer(input.smaller(limit), offer));
+    prepared = fitted.prepared;
+    first = fitted.response;
+  }
+  const outcome = await runStepLoop({
+    org,
+    agent,
+    turn: input.turn,
+    request: prepared.prompt.request,
+    ask: input.ask,
+    ...(first ? { first } : {}),
+    tools,
+    journaled: input.journaled,
+    journal: input.journal,
+    balance: input.balance,
+    price: (response) => {
+      const entry = org.models[response.modelKey];
+      return entry ? priceCall(response.usage.inputTokens, response.usage.outputTokens, entry) : 0;
+    },
+    estimate: (request) => {
+      const entry = org.models[request.modelKey];
+      return entry ? estimateCallCost(request, entry) : 0;
+    },
+    maxSteps: org.settings.max_steps,
+    now: input.now,
+  });
+  // What the model was told about missing MCP tools goes in the log and on the screen too.
+  if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };
+  return { ...outcome, prepared };
+}

@@ -1,0 +1,174 @@
+import type { Agent, Org } from '../../org/org.js';
+import type { ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
+import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
+import { crashPoint } from '../record/crash-points.js';
+import { shortArguments, stepTurns } from './step-conversation.js';
+
+/** One tool call of a step as the screen, the plain output and the log show it. */
+export interface StepToolSummary {
+  name: string;
+  /** The arguments in short. */
+  args: string;
+  /** Characters of the result, when it succeeded. */
+  size?: number;
+  error?: string;
+  /** A file it wrote, relative to the org root. */
+  written?: string;
+  /** A proposal it made for the human. */
+  proposal?: string;
+}
+
+/** One step of an agent's turn: a model answer and the tools it ran. */
+export interface StepSummary {
+  step: number;
+  inputTokens: number;
+  outputTokens: number;
+  tools: StepToolSummary[];
+}
+
+/** What the loop journals, so a run killed mid-loop resumes where it was. */
+export type LoopRecord =
+  | { type: 'step'; turn: number; agent: string; step: number; response: ProviderResponse; receivedAt: string }
+  | { type: 'tool'; turn: number; agent: string; step: number; index: number; run: ToolRun };
+
+/** The tools side of the loop: which calls return results, and running one. */
+export interface LoopTools {
+  returnsResult(name: string): boolean;
+  run(call: ToolCall, context: ToolCallContext): Promise<ToolRun>;
+}
+
+/** Everything one agent's loop needs. */
+export interface LoopInput {
+  org: Org;
+  agent: Agent;
+  turn: number;
+  request: ProviderRequest;
+  /** Ask the model, with the credits the agent has left for the call. */
+  ask(request: ProviderRequest, creditsLeft: number): Promise<ProviderResponse>;
+  /** The first step's answer when the caller asked already (to fit the prompt to the context). */
+  first?: ProviderResponse;
+  tools: LoopTools;
+  /** This agent's loop records from the journal of an interrupted attempt at this turn. */
+  journaled: readonly LoopRecord[];
+  journal(record: LoopRecord): void;
+  /** Credits before the first step. */
+  balance: number;
+  /** What an answer costs, in credits. */
+  price(response: ProviderResponse): number;
+  /** What a request is expected to cost at most: a step that may not be affordable is not taken. */
+  estimate(request: ProviderRequest): number;
+  maxSteps: number;
+  now(): string;
+}
+
+/** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
+export interface LoopOutcome {
+  response: ProviderResponse;
+  receivedAt: string;
+  steps: StepSummary[];
+  /** Why the loop ended before the model was done, when it did. */
+  cutShort?: string;
+}
+
+function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
+  const summary: StepToolSummary = { name: call.name, args: shortArguments(call) };
+  if (run.result.isError) summary.error = run.result.content.slice(0, 200);
+  else summary.size = run.result.content.length;
+  if (run.written) summary.written = run.written.path;
+  if (run.proposal) summary.proposal = run.proposal;
+  return summary;
+}
+
+/** Fold the steps' answers into one: every call in order, usage summed, the last text and model. */
+function fold(responses: ProviderResponse[]): ProviderResponse {
+  const last = responses[responses.length - 1] as ProviderResponse;
+  const notes = responses.flatMap((response) => response.notes ?? []);
+  return {
+    text: last.text,
+    toolCalls: responses.flatMap((response) => response.toolCalls),
+    usage: {
+      inputTokens: responses.reduce((sum, response) => sum + response.usage.inputTokens, 0),
+      outputTokens: responses.reduce((sum, response) => sum + response.usage.outputTokens, 0),
+      estimated: responses.some((response) => response.usage.estimated),
+    },
+    modelKey: last.modelKey,
+    ...(notes.length > 0 ? { notes } : {}),
+    // A step cut at the output cap: its cut action is reported as cut, not as an invalid call.
+    ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
+  };
+}
+
+/**
+ * An agent's turn as a bounded loop: ask the model; run the calls that return
+ * results; give the results back; until it calls none, `maxSteps`, or it cannot pay
+ * for another step. Each answer is journaled before its tools run, and each result
+ * before the next, so a run killed anywhere resumes at that point: a journaled answer
+ * is not asked for again and a journaled result is not run again.
+ */
+export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
+  const { turn, agent } = input;
+  const answers = new Map<number, Extract<LoopRecord, { type: 'step' }>>();
+  const results = new Map<string, ToolRun>();
+  for (const record of input.journaled) {
+    if (record.type === 'step') answers.set(record.step, record);
+    else results.set(`${record.step}:${record.index}`, record.run);
+  }
+  const responses: ProviderResponse[] = [];
+  const steps: StepSummary[] = [];
+  let request = input.request;
+  let spent = 0;
+  let sequence = 0;
+  let receivedAt = '';
+  let cutShort: string | undefined;
+  for (let step = 1; step <= input.maxSteps; step += 1) {
+    let answer = answers.get(step);
+    if (!answer) {
+      if (step > 1) {
+        const left = input.balance - spent;
+        const needed = input.estimate(request);
+        if (needed > left) {
+          cutShort = `stopped after step ${step - 1}: another step may cost ${needed.toFixed(6)} credits and ${left.toFixed(6)} are left`;
+          break;
+        }
+        crashPoint('before-call');
+      }
+      const response = step === 1 && input.first ? input.first : await input.ask(request, input.balance - spent);
+      answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
+      // An answer that ends the loop is journaled once, as the turn's response, by the caller.
+      if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
+        input.journal(answer);
+        crashPoint('after-step');
+      }
+    }
+    const response = answer.response;
+    receivedAt = answer.receivedAt;
+    responses.push(response);
+    spent += input.price(response);
+    const summary: StepSummary = { step, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens, tools: [] };
+    steps.push(summary);
+    const ran: Array<{ call: ToolCall; result: ToolRun['result'] }> = [];
+    for (const [index, call] of response.toolCalls.entries()) {
+      if (!input.tools.returnsResult(call.name)) continue;
+      sequence += 1;
+      let run = results.get(`${step}:${index}`);
+      if (!run) {
+        if (step >= input.maxSteps) {
+          run = { result: { isError: true, content: `not run: the last step (engine.max_steps ${input.maxSteps}) was reached` } };
+        } else {
+          run = await input.tools.run(call, { org: input.org, agent, turn, sequence, at: receivedAt, balance: input.balance - spent });
+        }
+        input.journal({ type: 'tool', turn, agent: agent.name, step, index, run });
+        crashPoint('after-tool');
+      }
+      summary.tools.push(summarise(call, run));
+      ran.push({ call, result: run.result });
+    }
+    if (ran.length === 0) break;
+    if (step >= input.maxSteps) {
+      cutShort = `stopped at engine.max_steps (${input.maxSteps}) with tool results the model did not see`;
+      break;
+    }
+    request = { ...request, messages: [...request.messages, ...stepTurns(response, ran, input.maxSteps - step - 1)] };
+  }
+  return { response: fold(responses), receivedAt, steps, ...(cutShort ? { cutShort } : {}) };
+}

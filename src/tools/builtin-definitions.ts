@@ -1,0 +1,98 @@
+import type { ToolDefinition } from '../providers/provider.js';
+
+const path = (description: string) => ({ type: 'string', description });
+const PATH_HELP = 'A path in your workspace, like "notes.md" or "src/app.ts"; "shared/…" is the org\'s shared workspace.';
+
+/** The built-in tools that return a result to the model (the loop goes on after them). */
+export const RESULT_TOOL_DEFINITIONS = {
+  read_file: {
+    name: 'read_file',
+    description: 'Read a text file from your workspace or the shared one. Large files are cut, and say so.',
+    parameters: { type: 'object', properties: { path: path(PATH_HELP) }, required: ['path'], additionalProperties: false },
+  },
+  write_file: {
+    name: 'write_file',
+    description: 'Create or replace a text file in your workspace (or the shared one, if your resume allows). Folders are made as needed.',
+    parameters: {
+      type: 'object',
+      properties: { path: path(PATH_HELP), content: { type: 'string', description: 'The whole new content of the file.' } },
+      required: ['path', 'content'],
+      additionalProperties: false,
+    },
+  },
+  list_files: {
+    name: 'list_files',
+    description: 'List the files and folders under a path of your workspace ("." for all of it, "shared" for the shared workspace).',
+    parameters: {
+      type: 'object',
+      properties: { path: path(PATH_HELP), recursive: { type: 'boolean', description: 'Include sub-folders (default true).' } },
+      additionalProperties: false,
+    },
+  },
+  search_files: {
+    name: 'search_files',
+    description: 'Find the lines containing a text (case-insensitive) in the files under a path.',
+    parameters: {
+      type: 'object',
+      properties: { query: { type: 'string', description: 'The text to look for.' }, path: path(PATH_HELP) },
+      required: ['query'],
+      additionalProperties: false,
+    },
+  },
+  read_message: {
+    name: 'read_message',
+    description: 'Read a message you sent or received in full, by its id (your inbox shows a capped number of messages).',
+    parameters: {
+      type: 'object',
+      properties: { id: { type: 'string', description: 'The message id, like "000012-manager-001".' } },
+      required: ['id'],
+      additionalProperties: false,
+    },
+  },
+  list_agents: {
+    name: 'list_agents',
+    description: 'Who is in the organisation: names, titles, managers, and whom you may write to.',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  },
+  hire_agent: {
+    name: 'hire_agent',
+    description:
+      'Propose a new colleague. Nothing changes until the person running the organisation approves; ' +
+      'the budget comes out of your own credits when they do.',
+    parameters: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'Folder name: lower case letters, digits, "_" or "-", like "coder_02".' },
+        title: { type: 'string', description: 'Their job title.' },
+        instructions: { type: 'string', description: 'What they do: the body of their resume.' },
+        reports_to: { type: 'string', description: 'Their manager (an agent name).' },
+        model: { type: 'string', description: 'A model key from the registry; yours if left out.' },
+        credits: { type: 'number', description: 'Their budget, moved from your credits on approval.' },
+        send_to: { type: 'array', items: { type: 'string' }, description: 'Whom they may write to (default: their manager).' },
+        read_from: { type: 'array', items: { type: 'string' }, description: 'Whom they read (default: their manager).' },
+        tools: { type: 'array', items: { type: 'string' }, description: 'Their tools (default: send_message, remember).' },
+      },
+      required: ['name', 'title', 'instructions', 'reports_to', 'credits'],
+      additionalProperties: false,
+    },
+  },
+  retire_agent: {
+    name: 'retire_agent',
+    description:
+      'Propose that an agent leaves the organisation. On approval its unread mail goes back to the senders and its credits to you.',
+    parameters: {
+      type: 'object',
+      properties: { name: { type: 'string', description: 'The agent to retire.' }, reason: { type: 'string', description: 'Why.' } },
+      required: ['name', 'reason'],
+      additionalProperties: false,
+    },
+  },
+} satisfies Record<string, ToolDefinition>;
+
+/** A built-in tool that returns a result. */
+export type ResultToolName = keyof typeof RESULT_TOOL_DEFINITIONS;
+
+/** True for a built-in tool whose result goes back to the model. */
+export function isResultTool(name: string): name is ResultToolName {
+  return Object.hasOwn(RESULT_TOOL_DEFINITIONS, name);
+}

@@ -1,0 +1,110 @@
+import { padSeq, padTurn } from '../mailbox/message.js';
+import type { Agent, Org } from '../org/org.js';
+import { DEFAULT_TOOLS } from '../org/schema.js';
+import type { ResultToolName } from './builtin-definitions.js';
+import { listAgentsTool, readMessageTool } from './messages/message-tools.js';
+import { checkNewAgent } from './proposals/new-agent.js';
+import type { Proposal } from './proposals/proposal.js';
+import { createProposal } from './proposals/proposal-store.js';
+import { toolError, toolOk, type ToolResult } from './tool-result.js';
+import { listFilesTool, readFileTool, searchFilesTool, writeFileTool, type WrittenFile } from './workspace/file-tools.js';
+
+/** Who calls a built-in tool, and where in the turn: proposals take their id from it. */
+export interface BuiltinToolContext {
+  root: string;
+  org: Org;
+  agent: Agent;
+  turn: number;
+  /** The call's place among this agent's calls in the turn (1, 2, …): fixes a proposal's id. */
+  sequence: number;
+  /** When the answer that made the call arrived: a proposal's `created`. */
+  at: string;
+  /** The agent's credits now: a hire may not promise more. */
+  balance: number;
+}
+
+/** A built-in tool's result, and what it changed that the engine logs. */
+export interface BuiltinOutcome {
+  result: ToolResult;
+  written?: WrittenFile;
+  proposal?: string;
+}
+
+function field(args: unknown, name: string): unknown {
+  return args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>)[name] : undefined;
+}
+
+function stringList(value: unknown, fallback: string[]): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : fallback;
+}
+
+/** The id of a proposal made by a call: like a message id, fixed by the turn, the proposer and the call. */
+export function proposalId(turn: number, agent: string, sequence: number): string {
+  return `${padTurn(turn)}-${agent}-${padSeq(sequence)}`;
+}
+
+function propose(context: BuiltinToolContext, proposal: Omit<Proposal, 'id' | 'status' | 'proposed_by' | 'turn' | 'created'>): BuiltinOutcome {
+  const id = proposalId(context.turn, context.agent.name, context.sequence);
+  createProposal(context.root, { id, status: 'pending', proposed_by: context.agent.name, turn: context.turn, created: context.at, ...proposal });
+  return {
+    result: toolOk(`proposal ${id} is waiting for the human's approval (org/proposals/${id}.md); you will be told when it is decided`),
+    proposal: id,
+  };
+}
+
+function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
+  const text = (name: string): string => (typeof field(args, name) === 'string' ? (field(args, name) as string) : '');
+  const manager = text('reports_to');
+  const credits = field(args, 'credits');
+  const details = {
+    name: text('name'),
+    title: text('title'),
+    instructions: text('instructions'),
+    reports_to: manager,
+    model: text('model') || context.agent.models[0] || '',
+    credits: typeof credits === 'number' ? credits : Number.NaN,
+    send_to: stringList(field(args, 'send_to'), manager ? [manager] : []),
+    read_from: stringList(field(args, 'read_from'), manager ? [manager] : []),
+    tools: stringList(field(args, 'tools'), [...DEFAULT_TOOLS]),
+  };
+  const problems = checkNewAgent(context.org, details);
+  if (details.credits > context.balance) problems.push(`credits ${details.credits} is more than the ${context.balance} you have; the budget comes out of yours`);
+  if (problems.length > 0) return { result: toolError(`hire_agent: ${problems.join('; ')}`) };
+  return propose(context, { kind: 'hire', hire: details });
+}
+
+function retire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
+  const name = field(args, 'name');
+  const reason = field(args, 'reason');
+  if (typeof name !== 'string' || !context.org.agents.has(name)) return { result: toolError(`retire_agent: ${JSON.stringify(name)} is not an agent of this org`) };
+  if (context.org.agents.get(name)?.isHuman || name === context.agent.name) return { result: toolError(`retire_agent: ${name} cannot be retired`) };
+  return propose(context, { kind: 'retire', retire: { name, reason: typeof reason === 'string' ? reason : '' } });
+}
+
+/** A tool call held for the human's approval (org.yaml `needs_approval`): the model is told it waits. */
+export function proposeToolCall(context: BuiltinToolContext, name: string, args: unknown): BuiltinOutcome {
+  return propose(context, { kind: 'tool', tool: { name, arguments: args ?? {} } });
+}
+
+/** Run one built-in tool that returns a result. Never throws for the model's mistakes: they are error results. */
+export function runBuiltinTool(name: ResultToolName, args: unknown, context: BuiltinToolContext): BuiltinOutcome {
+  const files = { root: context.root, agent: context.agent };
+  switch (name) {
+    case 'read_file':
+      return { result: readFileTool(files, field(args, 'path')) };
+    case 'write_file':
+      return writeFileTool(files, field(args, 'path'), field(args, 'content'));
+    case 'list_files':
+      return { result: listFilesTool(files, field(args, 'path'), field(args, 'recursive')) };
+    case 'search_files':
+      return { result: searchFilesTool(files, field(args, 'query'), field(args, 'path')) };
+    case 'read_message':
+      return { result: readMessageTool(context.root, context.agent, field(args, 'id')) };
+    case 'list_agents':
+      return { result: listAgentsTool(context.org, context.agent) };
+    case 'hire_agent':
+      return hire(context, args);
+    case 'retire_agent':
+      return retire(context, args);
+  }
+}

@@ -1,0 +1,131 @@
+import { isAbsolute, join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { McpServerConfig } from '../../org/schema.js';
+import type { JsonSchema } from '../../providers/provider.js';
+
+/** One tool a server offers, as it described it. */
+export interface McpTool {
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+}
+
+/** What a server answered to a call: its content blocks flattened to text, and whether it is an error. */
+export interface McpCallResult {
+  text: string;
+  isError: boolean;
+}
+
+/** A started server: list its tools, call them, close it. */
+export interface McpConnection {
+  tools(): Promise<McpTool[]>;
+  call(name: string, args: Record<string, unknown>): Promise<McpCallResult>;
+  /** True once the server went away (its process exited, the connection closed): the next use starts it again. */
+  readonly closed: boolean;
+  close(): Promise<void>;
+}
+
+/** Environment variables passed to a stdio server: the SDK's safe defaults plus the names org.yaml lists. */
+function serverEnvironment(names: readonly string[], defaults: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = { ...defaults };
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
+/** HTTP headers from environment variables; a missing variable is an error that names it, never an empty header. */
+function headersFrom(headers: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv, server: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [header, variable] of Object.entries(headers)) {
+    const value = env[variable];
+    if (value === undefined || value === '') {
+      throw new Error(`the MCP server ${server} needs the environment variable ${variable} (for its ${header} header); set it in the environment or .env`);
+    }
+    result[header] = value;
+  }
+  return result;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms (org.yaml mcp_servers timeout_ms)`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The text of an MCP result's content blocks; images and binary resources are named, not inlined. */
+function contentText(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((block: Record<string, unknown>) => {
+      if (block.type === 'text' && typeof block.text === 'string') return block.text;
+      if (block.type === 'image' || block.type === 'audio') return `[${String(block.type)}: ${String(block.mimeType)}, ${String(block.data ?? '').length} base64 characters not shown]`;
+      if (block.type === 'resource' && block.resource && typeof block.resource === 'object') {
+        const resource = block.resource as Record<string, unknown>;
+        return typeof resource.text === 'string' ? resource.text : `[resource ${String(resource.uri)} not shown]`;
+      }
+      if (block.type === 'resource_link') return `[resource link ${String(block.uri)}]`;
+      return `[${String(block.type)} content not shown]`;
+    })
+    .join('\n');
+}
+
+/**
+ * Start a server declared in org.yaml and connect to it with the official MCP client.
+ * Start-up is bounded by `timeout_ms`; so is every call. The SDK is loaded here, on
+ * first use, so commands that use no MCP server never load it.
+ */
+export async function connectMcpServer(name: string, config: McpServerConfig, root: string, env: NodeJS.ProcessEnv = process.env): Promise<McpConnection> {
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
+  const client: Client = new Client({ name: 'lemming', version: '1' });
+  let closed = false;
+  let stderrTail = '';
+  let transport;
+  if ('command' in config) {
+    const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+    const cwd = config.cwd === undefined ? root : isAbsolute(config.cwd) ? config.cwd : join(root, config.cwd);
+    const stdio = new StdioClientTransport({ command: config.command, args: config.args, env: serverEnvironment(config.env, getDefaultEnvironment(), env), cwd, stderr: 'pipe' });
+    // Its last words explain a failed start better than "connection closed".
+    stdio.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-1_000);
+    });
+    transport = stdio;
+  } else {
+    const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, env, name) } });
+  }
+  client.onclose = () => {
+    closed = true;
+  };
+  try {
+    await withTimeout(client.connect(transport), config.timeout_ms, `starting the MCP server ${name}`);
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    const said = stderrTail.trim() === '' ? '' : `; it said: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`;
+    throw new Error(`the MCP server ${name} did not start: ${(error as Error).message}${said}`);
+  }
+  let listed: Promise<McpTool[]> | undefined;
+  return {
+    get closed() {
+      return closed;
+    },
+    tools() {
+      listed ??= client.listTools(undefined, { timeout: config.timeout_ms }).then((answer) =>
+        answer.tools.map((tool) => ({ name: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema as JsonSchema })),
+      );
+      return listed;
+    },
+    async call(tool, args) {
+      const answer = await client.callTool({ name: tool, arguments: args }, undefined, { timeout: config.timeout_ms });
+      const text = contentText(answer.content) || (answer.structuredContent === undefined ? '' : JSON.stringify(answer.structuredContent));
+      return { text, isError: answer.isError === true };
+    },
+    async close() {
+      closed = true;
+      await client.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { errorMessage } from '../../errors.js';
+import type { McpServerConfig } from '../../org/schema.js';
+import type { ToolDefinition } from '../../providers/provider.js';
+import { capResult, toolError, type ToolResult } from '../tool-result.js';
+import { connectMcpServer, type McpConnection } from './mcp-connection.js';
+
+/** Joins a server's name and its tool's in the name the model sees: `files__read_text_file`. */
+export const MCP_NAME_SEPARATOR = '__';
+
+/** The name a model calls an MCP tool by: letters, digits, `_` and `-`, at most 64 characters (what every vendor accepts). */
+export function mcpToolName(server: string, tool: string): string {
+  return `${server}${MCP_NAME_SEPARATOR}${tool}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+}
+
+/** The server and tool a model's tool name means (`files__read_text_file`), when it names a declared server. Pure. */
+export function resolveMcpName(servers: Readonly<Record<string, unknown>>, modelName: string): { server: string; tool: string } | undefined {
+  for (const server of Object.keys(servers)) {
+    const prefix = `${server}${MCP_NAME_SEPARATOR}`;
+    if (modelName.startsWith(prefix) && modelName.length > prefix.length) return { server, tool: modelName.slice(prefix.length) };
+  }
+  return undefined;
+}
+
+/** Does a resume's tools list grant this server's tool (`server/*` or `server/tool`)? */
+export function isGranted(grants: readonly string[], server: string, tool: string): boolean {
+  return grants.includes(`${server}/*`) || grants.includes(`${server}/${tool}`);
+}
+
+/** The servers a resume grants anything of, in the order it lists them. */
+export function grantedServers(grants: readonly string[]): string[] {
+  return [...new Set(grants.filter((grant) => grant.includes('/')).map((grant) => grant.slice(0, grant.indexOf('/'))))];
+}
+
+/** Offered MCP tools, and why some server's tools could not be offered. */
+export interface McpOffer {
+  definitions: ToolDefinition[];
+  problems: string[];
+}
+
+/**
+ * The org's MCP servers for one run: each starts when an agent first needs it, is
+ * reused across turns, restarts if it died, and is stopped by `close` when the run
+ * ends. Every failure becomes text for the model (and the log), never a thrown error.
+ */
+export class McpServers {
+  private readonly connections = new Map<string, Promise<McpConnection>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly servers: () => Readonly<Record<string, McpServerConfig>>,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  private connection(name: string): Promise<McpConnection> {
+    const config = this.servers()[name];
+    if (!config) return Promise.reject(new Error(`there is no MCP server ${name} in org/org.yaml mcp_servers`));
+    let pending = this.connections.get(name);
+    if (!pending) {
+      pending = connectMcpServer(name, config, this.root, this.env);
+      this.connections.set(name, pending);
+      // A failed start is tried again at the next use, not remembered as failed for the whole run.
+      pending.catch(() => this.connections.delete(name));
+    }
+    return pending.then((connection) => {
+      if (!connection.closed) return connection;
+      this.connections.delete(name);
+      return this.connection(name);
+    });
+  }
+
+  /** The definitions of the MCP tools a resume grants, starting the servers it names. */
+  async offer(grants: readonly string[]): Promise<McpOffer> {
+    const definitions: ToolDefinition[] = [];
+    const problems: string[] = [];
+    for (const server of grantedServers(grants)) {
+      try {
+        const tools = await (await this.connection(server)).tools();
+        for (const tool of tools) {
+          if (!isGranted(grants, server, tool.name)) continue;
+          definitions.push({ name: mcpToolName(server, tool.name), description: tool.description || `${tool.name} (MCP server ${server})`, parameters: tool.inputSchema });
+        }
+      } catch (error) {
+        problems.push(`the tools of the MCP server ${server} are unavailable this turn: ${errorMessage(error)}`);
+      }
+    }
+    return { definitions, problems };
+  }
+
+  /** The server and tool a model's tool name means, when it names a declared server. */
+  resolve(modelName: string): { server: string; tool: string } | undefined {
+    return resolveMcpName(this.servers(), modelName);
+  }
+
+  /** Is this server's tool safe to run twice (org.yaml `idempotent: true`)? */
+  idempotent(server: string): boolean {
+    return this.servers()[server]?.idempotent ?? false;
+  }
+
+  /** Call a granted tool. A refusal, a failed start, a timeout, a dead server or the tool's own error is an error result. */
+  async call(grants: readonly string[], server: string, tool: string, args: unknown): Promise<ToolResult> {
+    if (!isGranted(grants, server, tool)) {
+      return toolError(`the tool ${tool} of the MCP server ${server} is not granted to you (your resume's tools would need "${server}/${tool}" or "${server}/*")`);
+    }
+    const argumentsObject = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
+    try {
+      const connection = await this.connection(server);
+      const answer = await connection.call(tool, argumentsObject);
+      return capResult({ content: answer.text, isError: answer.isError });
+    } catch (error) {
+      return toolError(`${server}/${tool} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Stop every server this run started. */
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((pending) => pending.then((connection) => connection.close()).catch(() => undefined)));
+  }
+}

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LemmingError } from '../../errors.js';
+import { createFileAtomic, writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { formatProposal, parseProposal, type Proposal } from './proposal.js';
+
+/** Where proposals wait, relative to the org root: one markdown file each. */
+export const PROPOSALS_DIRECTORY = 'org/proposals';
+
+const PROPOSAL_ID = /^\d{6,}-[a-z][a-z0-9_-]{0,63}-\d{3,}$/;
+
+function fileOf(root: string, id: string): string {
+  return join(root, PROPOSALS_DIRECTORY, `${id}.md`);
+}
+
+/**
+ * Write a new proposal under its id. The id is fixed by the turn and the call, so a
+ * turn finished after a crash finds the file it wrote before and writes nothing:
+ * returns false then.
+ */
+export function createProposal(root: string, proposal: Proposal): boolean {
+  return createFileAtomic(fileOf(root, proposal.id), formatProposal(proposal));
+}
+
+/** Replace a proposal's file with its new state (decided, carried out), atomically. */
+export function saveProposal(root: string, proposal: Proposal): void {
+  writeFileAtomic(fileOf(root, proposal.id), formatProposal(proposal));
+}
+
+/** Every readable proposal, oldest first, and the files that could not be read. */
+export function listProposals(root: string): { proposals: Proposal[]; problems: string[] } {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, PROPOSALS_DIRECTORY)).filter((name) => name.endsWith('.md') && !name.startsWith('.')).sort();
+  } catch {
+    return { proposals: [], problems: [] };
+  }
+  const proposals: Proposal[] = [];
+  const problems: string[] = [];
+  for (const name of names) {
+    const parsed = parseProposal(readFileSync(join(root, PROPOSALS_DIRECTORY, name), 'utf8'), `${PROPOSALS_DIRECTORY}/${name}`);
+    if ('error' in parsed) problems.push(parsed.error);
+    else proposals.push(parsed);
+  }
+  return { proposals, problems };
+}
+
+/** One proposal by id, or an error naming the ids that wait. */
+export function readProposal(root: string, id: string): Proposal {
+  if (!PROPOSAL_ID.test(id)) throw new LemmingError('bad-proposal-id', `${JSON.stringify(id)} is not a proposal id; ids look like 000012-hr-001 (see \`lemming approvals\`)`);
+  let text: string;
+  try {
+    text = readFileSync(fileOf(root, id), 'utf8');
+  } catch {
+    const waiting = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending').map((proposal) => proposal.id);
+    throw new LemmingError('unknown-proposal', `there is no proposal ${id}; waiting: ${waiting.join(', ') || 'none'}`);
+  }
+  const parsed = parseProposal(text, `${PROPOSALS_DIRECTORY}/${id}.md`);
+  if ('error' in parsed) throw new LemmingError('bad-proposal', parsed.error);
+  return parsed;
+}

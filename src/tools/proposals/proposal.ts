@@ -1,0 +1,85 @@
+import { yaml } from '../../lazy-modules.js';
+import { splitFrontMatter } from '../../mailbox/front-matter.js';
+
+/** What a proposal asks for. */
+export type ProposalKind = 'hire' | 'retire' | 'tool';
+/** Where a proposal stands: waiting, decided by the human, or carried out by the engine. */
+export type ProposalStatus = 'pending' | 'approved' | 'rejected' | 'done';
+
+/** A new colleague, as proposed with `hire_agent` (or `lemming add-agent`). */
+export interface HireDetails {
+  name: string;
+  title: string;
+  instructions: string;
+  reports_to: string;
+  model: string;
+  credits: number;
+  send_to: string[];
+  read_from: string[];
+  tools: string[];
+}
+
+/** One file of `org/proposals/`: what an agent asked for that a person must agree to. */
+export interface Proposal {
+  /** `000012-hr-001`: the turn, the proposer and the call's place in its turn; also the file name. */
+  id: string;
+  kind: ProposalKind;
+  status: ProposalStatus;
+  proposed_by: string;
+  turn: number;
+  created: string;
+  hire?: HireDetails;
+  retire?: { name: string; reason: string };
+  /** A tool call marked as needing approval (org.yaml `needs_approval`). */
+  tool?: { name: string; arguments: unknown };
+  decided_at?: string;
+  /** Why it was rejected, when the person said. */
+  reason?: string;
+  /** What an approved tool call returned (cut to 4,000 characters), for the proposer's notice. */
+  result?: string;
+  result_error?: boolean;
+  /** The turn whose inbox told the proposer of the decision. */
+  told_turn?: number;
+}
+
+/** One line saying what a proposal asks for, for lists and notices. */
+export function describeProposal(proposal: Proposal): string {
+  if (proposal.hire) {
+    const hire = proposal.hire;
+    return `hire ${hire.name} (${hire.title}), reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
+  }
+  if (proposal.retire) return `retire ${proposal.retire.name}: ${proposal.retire.reason}`;
+  if (proposal.tool) return `call ${proposal.tool.name} ${JSON.stringify(proposal.tool.arguments).slice(0, 120)}`;
+  return proposal.kind;
+}
+
+/** The proposal as a markdown file: the fields as front matter, then a paragraph a person reads. Pure. */
+export function formatProposal(proposal: Proposal): string {
+  const front = yaml().stringify(proposal, { lineWidth: 0 }).trimEnd();
+  const decide =
+    proposal.status === 'pending'
+      ? `Decide with \`lemming approve ${proposal.id}\` or \`lemming reject ${proposal.id} --reason "…"\`.`
+      : `Status: ${proposal.status}${proposal.reason ? ` (${proposal.reason})` : ''}.`;
+  const instructions = proposal.hire ? `\n\n## Instructions for ${proposal.hire.name}\n\n${proposal.hire.instructions}` : '';
+  return `---\n${front}\n---\n${proposal.proposed_by} proposes to ${describeProposal(proposal)}.\n\n${decide}${instructions}\n`;
+}
+
+/** Read a proposal file back, or say what is wrong with it. Pure. */
+export function parseProposal(text: string, file: string): Proposal | { error: string } {
+  const parts = splitFrontMatter(text);
+  if (!parts) return { error: `${file} has no front matter` };
+  let value: unknown;
+  try {
+    value = yaml().parse(parts.yaml);
+  } catch (error) {
+    return { error: `${file}: ${(error as Error).message}` };
+  }
+  const proposal = value as Partial<Proposal> | null;
+  if (!proposal || typeof proposal.id !== 'string' || typeof proposal.proposed_by !== 'string') {
+    return { error: `${file} lacks an id or proposed_by` };
+  }
+  if (!['hire', 'retire', 'tool'].includes(String(proposal.kind)) || !['pending', 'approved', 'rejected', 'done'].includes(String(proposal.status))) {
+    return { error: `${file}: kind must be hire | retire | tool and status pending | approved | rejected | done` };
+  }
+  return proposal as Proposal;
+}

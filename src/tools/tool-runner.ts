@@ -1,0 +1,82 @@
+import type { Agent, Org } from '../org/org.js';
+import type { ToolCall } from '../providers/provider.js';
+import { isResultTool } from './builtin-definitions.js';
+import { proposeToolCall, runBuiltinTool, type BuiltinOutcome, type BuiltinToolContext } from './builtin-tools.js';
+import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
+import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
+import { capResult, toolError } from './tool-result.js';
+
+/** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
+export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
+
+/** The result of one call, and what it changed (a file written, a proposal made) for the log. */
+export type ToolRun = BuiltinOutcome;
+
+/** Does `name` need the human's approval by org.yaml `needs_approval` (a built-in name, `server/tool` or `server/*`)? */
+function needsApproval(org: Org, builtin: string | undefined, server?: string, tool?: string): boolean {
+  return org.needsApproval.some((entry) => entry === builtin || (server !== undefined && (entry === `${server}/*` || entry === `${server}/${tool}`)));
+}
+
+/**
+ * The engine's one door to tools: given a call the model made, check it is granted,
+ * hold it for approval if the registry says so, run it, and return its result. Tools
+ * never write mail; the engine journals and logs what comes back.
+ */
+export class ToolRunner {
+  readonly mcp: McpAccess;
+
+  /** With a cassette, MCP offers and results are recorded to (or replayed from) the tape beside it. */
+  constructor(
+    private readonly root: string,
+    org: () => Org,
+    options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string } = {},
+  ) {
+    const servers = () => org().mcpServers;
+    if (options.replay !== undefined) this.mcp = new ReplayingMcp(toolTapeFile(options.replay), servers);
+    else {
+      const live = new McpServers(root, servers, options.env ?? process.env);
+      this.mcp = options.record === undefined ? live : new RecordingMcp(live, toolTapeFile(options.record));
+    }
+  }
+
+  /** True for a call whose result goes back to the model: a built-in like read_file, or a declared MCP server's tool. */
+  returnsResult(name: string): boolean {
+    return isResultTool(name) || this.mcp.resolve(name) !== undefined;
+  }
+
+  /** The MCP tools to offer an agent this turn (its servers start now, if they are not running). */
+  offer(agent: Agent): Promise<McpOffer> {
+    if (!agent.tools.some((grant) => grant.includes('/'))) return Promise.resolve({ definitions: [], problems: [] });
+    return this.mcp.offer(agent.tools);
+  }
+
+  /** Is a repeated run of this call harmless? Built-ins are (writes replace whole files); MCP tools when their server says so. */
+  idempotent(name: string): boolean {
+    const mcp = this.mcp.resolve(name);
+    return mcp === undefined || this.mcp.idempotent(mcp.server);
+  }
+
+  /** Run a call that `returnsResult`. Every refusal and failure is a result the model reads. */
+  async run(call: ToolCall, context: ToolCallContext, options: { approved?: boolean } = {}): Promise<ToolRun> {
+    const { org, agent } = context;
+    const held = (builtin: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, builtin, server, tool);
+    if (call.argumentsError !== undefined) return { result: toolError(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`) };
+    const mcp = this.mcp.resolve(call.name);
+    if (mcp) {
+      if (held(undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
+      return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments) };
+    }
+    if (!isResultTool(call.name)) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
+    if (!agent.tools.includes(call.name)) {
+      return { result: toolError(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`) };
+    }
+    if (held(call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
+    const outcome = runBuiltinTool(call.name, call.arguments, { ...context, root: this.root });
+    return { ...outcome, result: capResult(outcome.result) };
+  }
+
+  /** Stop every MCP server this run started. */
+  close(): Promise<void> {
+    return this.mcp.close();
+  }
+}

@@ -1,0 +1,163 @@
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { readRegularFile } from '../../mailbox/read-regular-file.js';
+import type { Agent } from '../../org/org.js';
+import { toolError, toolOk, type ToolResult } from '../tool-result.js';
+import { resolveWorkspacePath, type WorkspacePath } from './workspace-path.js';
+
+/** Caps on what one call may read, write, list or search; each result says when it hit one. */
+export const FILE_LIMITS = {
+  readBytes: 100_000,
+  writeChars: 1_000_000,
+  listEntries: 200,
+  searchMatches: 50,
+  /** Files larger than this are skipped by a search, and the result says how many were. */
+  searchFileBytes: 1_000_000,
+  /** Files a search opens at most. */
+  searchFiles: 2_000,
+};
+
+/** Where a file tool runs: the org root and the agent calling it. */
+export interface FileToolContext {
+  root: string;
+  agent: Agent;
+}
+
+/** The outcome of a write, for the engine's log: which file, how large. */
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+}
+
+function resolved(context: FileToolContext, path: unknown, access: 'read' | 'write'): WorkspacePath | ToolResult {
+  if (typeof path !== 'string' || path.trim() === '') return toolError('path: expected a path like "notes.md" or "shared/plan.md"');
+  const place = resolveWorkspacePath(context.root, context.agent, path, access);
+  return 'error' in place ? toolError(place.error) : place;
+}
+
+/** read_file: a text file from the agent's workspace or the shared one, cut at the read cap. */
+export function readFileTool(context: FileToolContext, path: unknown): ToolResult {
+  const place = resolved(context, path, 'read');
+  if ('isError' in place) return place;
+  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
+  if (!stat) return toolError(`${place.display} does not exist; list_files shows what there is`);
+  if (stat.isDirectory()) return toolError(`${place.display} is a folder; use list_files`);
+  const read = readRegularFile(place.absolute, FILE_LIMITS.readBytes);
+  if ('error' in read) return toolError(`${place.display} ${read.error}`);
+  const note = read.truncated ? `\n[lemming: the file is ${stat.size} bytes; only the first ${FILE_LIMITS.readBytes} are shown]` : '';
+  return toolOk(read.text + note);
+}
+
+/**
+ * write_file: replace (or create) a file atomically, making folders as needed. A
+ * link or anything but a regular file at the path is refused rather than written through.
+ */
+export function writeFileTool(context: FileToolContext, path: unknown, content: unknown): { result: ToolResult; written?: WrittenFile } {
+  const place = resolved(context, path, 'write');
+  if ('isError' in place) return { result: place };
+  if (typeof content !== 'string') return { result: toolError('content: expected the file\'s text') };
+  if (content.length > FILE_LIMITS.writeChars) {
+    return { result: toolError(`content is ${content.length} characters; a file written in one call is capped at ${FILE_LIMITS.writeChars}`) };
+  }
+  if (place.display === '.' || place.display === 'shared') return { result: toolError('give a file name, like "notes.md"') };
+  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
+  if (stat && !stat.isFile()) {
+    const kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'not a regular file';
+    return { result: toolError(`${place.display} is ${kind}; only regular files are written`) };
+  }
+  try {
+    writeFileAtomic(place.absolute, content);
+  } catch (error) {
+    return { result: toolError(`${place.display} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`) };
+  }
+  const bytes = Buffer.byteLength(content);
+  return { result: toolOk(`wrote ${bytes} bytes to ${place.display}`), written: { path: place.fromRoot, bytes } };
+}
+
+interface Entry {
+  path: string;
+  absolute: string;
+  kind: 'file' | 'folder';
+  size: number;
+}
+
+/** Walk a folder without following links, skipping temporary files, in name order, up to `limit` entries. */
+function walk(absolute: string, display: string, recursive: boolean, limit: number): { entries: Entry[]; more: boolean } {
+  const entries: Entry[] = [];
+  const queue: Array<[string, string]> = [[absolute, display]];
+  while (queue.length > 0) {
+    const [folder, name] = queue.shift() as [string, string];
+    let children: string[];
+    try {
+      children = readdirSync(folder).sort();
+    } catch {
+      continue;
+    }
+    for (const child of children) {
+      if (child.startsWith('.') && child.endsWith('.tmp')) continue;
+      const childAbsolute = join(folder, child);
+      const stat = lstatSync(childAbsolute, { throwIfNoEntry: false });
+      if (!stat || (!stat.isFile() && !stat.isDirectory())) continue;
+      if (entries.length >= limit) return { entries, more: true };
+      const path = name === '.' ? child : `${name}/${child}`;
+      entries.push({ path, absolute: childAbsolute, kind: stat.isDirectory() ? 'folder' : 'file', size: stat.size });
+      if (recursive && stat.isDirectory()) queue.push([childAbsolute, path]);
+    }
+  }
+  return { entries, more: false };
+}
+
+/** list_files: files and folders under a path (default: the agent's workspace), capped. */
+export function listFilesTool(context: FileToolContext, path: unknown, recursive: unknown): ToolResult {
+  const place = resolved(context, path ?? '.', 'read');
+  if ('isError' in place) return place;
+  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
+  if (!stat) return toolOk(place.display === '.' ? 'your workspace is empty' : `${place.display} is empty or does not exist yet`);
+  if (!stat.isDirectory()) return toolError(`${place.display} is not a folder`);
+  const { entries, more } = walk(place.absolute, place.display, recursive !== false, FILE_LIMITS.listEntries);
+  if (entries.length === 0) return toolOk(`${place.display} is empty`);
+  const lines = entries.map((entry) => (entry.kind === 'folder' ? `${entry.path}/` : `${entry.path} (${entry.size} bytes)`));
+  if (more) lines.push(`[lemming: more entries were left out; a listing is capped at ${FILE_LIMITS.listEntries}]`);
+  return toolOk(lines.join('\n'));
+}
+
+/** search_files: lines containing a text (case-insensitive) in the files under a path, capped. */
+export function searchFilesTool(context: FileToolContext, query: unknown, path: unknown): ToolResult {
+  if (typeof query !== 'string' || query.trim() === '') return toolError('query: expected the text to look for');
+  const place = resolved(context, path ?? '.', 'read');
+  if ('isError' in place) return place;
+  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
+  if (!stat) return toolOk(`no matches: ${place.display} does not exist yet`);
+  const files = stat.isDirectory()
+    ? walk(place.absolute, place.display, true, FILE_LIMITS.searchFiles).entries.filter((entry) => entry.kind === 'file')
+    : [{ path: place.display, absolute: place.absolute, kind: 'file' as const, size: stat.size }];
+  const needle = query.toLowerCase();
+  const matches: string[] = [];
+  let skipped = 0;
+  let more = false;
+  for (const file of files) {
+    if (file.size > FILE_LIMITS.searchFileBytes) {
+      skipped += 1;
+      continue;
+    }
+    const read = readRegularFile(file.absolute, FILE_LIMITS.searchFileBytes);
+    if ('error' in read) continue;
+    const lines = read.text.split('\n');
+    for (let index = 0; index < lines.length; index += 1) {
+      const line = lines[index] ?? '';
+      if (!line.toLowerCase().includes(needle)) continue;
+      if (matches.length >= FILE_LIMITS.searchMatches) {
+        more = true;
+        break;
+      }
+      matches.push(`${file.path}:${index + 1}: ${line.slice(0, 200)}`);
+    }
+    if (more) break;
+  }
+  const notes: string[] = [];
+  if (more) notes.push(`[lemming: more matches were left out; a search shows at most ${FILE_LIMITS.searchMatches}]`);
+  if (skipped > 0) notes.push(`[lemming: ${skipped} file(s) larger than ${FILE_LIMITS.searchFileBytes} bytes were not searched]`);
+  if (matches.length === 0) return toolOk([`no matches for ${JSON.stringify(query)} in ${place.display}`, ...notes].join('\n'));
+  return toolOk([...matches, ...notes].join('\n'));
+}

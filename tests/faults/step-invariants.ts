@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrgRecord } from './org-record.js';
+
+/**
+ * Multi-step turns: each agent's steps of a turn are logged once each, numbered 1, 2, …
+ * in order; every file a step says it wrote exists in a workspace; every step line
+ * belongs to a turn the agent was charged for (it was called).
+ */
+export function stepViolations(record: OrgRecord): string[] {
+  const violations: string[] = [];
+  for (const [agent, entries] of record.logs) {
+    const steps = new Map<number, number[]>();
+    const charged = new Set(entries.filter((entry) => entry.event === 'charged').map((entry) => entry.turn));
+    for (const entry of entries) {
+      if (entry.event !== 'step') continue;
+      const list = steps.get(entry.turn) ?? [];
+      list.push(Number(entry.step));
+      steps.set(entry.turn, list);
+      if (!charged.has(entry.turn)) violations.push(`agents/${agent}: a step of turn ${entry.turn} is logged but the turn was not charged`);
+      for (const tool of (entry.tools as Array<{ written?: string }> | undefined) ?? []) {
+        if (tool.written === undefined) continue;
+        if (!/^(workspace|agents\/[^/]+\/workspace)\//.test(tool.written)) violations.push(`agents/${agent}: step wrote ${tool.written}, outside every workspace`);
+        else if (!existsSync(join(record.root, tool.written))) violations.push(`agents/${agent}: step of turn ${entry.turn} wrote ${tool.written}, which is missing`);
+      }
+    }
+    for (const [turn, numbers] of steps) {
+      const sorted = [...numbers].sort((left, right) => left - right);
+      if (new Set(numbers).size !== numbers.length) violations.push(`agents/${agent}: turn ${turn} logs step(s) ${numbers.join(', ')}: a step twice`);
+      else if (sorted.join(',') !== numbers.join(',')) violations.push(`agents/${agent}: turn ${turn} logs steps out of order (${numbers.join(', ')})`);
+    }
+  }
+  return violations;
+}

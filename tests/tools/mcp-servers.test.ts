@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { McpServerConfig } from '../../src/org/schema.js';
+import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
+import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
+import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+// @ts-expect-error a plain ES module fixture without types
+import { startHttpServer } from '../fixtures/mcp/test-server.mjs';
+
+const EVERYTHING = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const TEST_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/test-server.mjs');
+
+const stdio = (args: string[], extra: Partial<McpServerConfig> = {}): McpServerConfig =>
+  ({ command: process.execPath, args, env: [], timeout_ms: 10_000, idempotent: false, ...extra }) as McpServerConfig;
+
+const open: McpServers[] = [];
+function serversFor(config: Record<string, McpServerConfig>, env: NodeJS.ProcessEnv = process.env): McpServers {
+  const servers = new McpServers(tempDir(), () => config, env);
+  open.push(servers);
+  return servers;
+}
+afterEach(async () => {
+  while (open.length > 0) await open.pop()?.close();
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('MCP servers over stdio', () => {
+  test('the reference "everything" server: only granted tools are offered and run; env passes only the names listed', async () => {
+    const servers = serversFor({ everything: stdio([EVERYTHING, 'stdio'], { env: ['LEMMING_TEST_PASSED'] }) }, {
+      ...process.env,
+      LEMMING_TEST_PASSED: 'yes-passed',
+      LEMMING_TEST_HIDDEN: 'must-not-leak',
+    });
+    const grants = ['everything/echo', 'everything/get-env'];
+    const offer = await servers.offer(grants);
+    expect(offer.problems).toEqual([]);
+    expect(offer.definitions.map((definition) => definition.name).sort()).toEqual(['everything__echo', 'everything__get-env']);
+    expect(offer.definitions.find((definition) => definition.name === 'everything__echo')?.parameters).toMatchObject({ type: 'object' });
+    const echoed = await servers.call(grants, 'everything', 'echo', { message: 'hello lemming' });
+    expect(echoed).toEqual({ isError: false, content: 'Echo: hello lemming' });
+    const env = await servers.call(grants, 'everything', 'get-env', {});
+    expect(env.content).toContain('yes-passed');
+    expect(env.content).not.toContain('must-not-leak');
+    const refused = await servers.call(grants, 'everything', 'get-sum', { a: 1, b: 2 });
+    expect(refused).toMatchObject({ isError: true, content: expect.stringContaining('not granted to you') });
+    expect(servers.resolve('everything__get-sum')).toEqual({ server: 'everything', tool: 'get-sum' });
+  });
+
+  test('a server is started once and reused, restarted after it dies mid-call, and stopped by close', async () => {
+    const servers = serversFor({ test: stdio([TEST_SERVER]) });
+    const grants = ['test/*'];
+    const first = Number((await servers.call(grants, 'test', 'pid', {})).content);
+    expect(Number((await servers.call(grants, 'test', 'pid', {})).content)).toBe(first);
+    const died = await servers.call(grants, 'test', 'die', {});
+    expect(died.isError).toBe(true);
+    expect(died.content).toContain('test/die failed');
+    const second = Number((await servers.call(grants, 'test', 'pid', {})).content);
+    expect(second).not.toBe(first);
+    expect(alive(second)).toBe(true);
+    await servers.close();
+    for (let tries = 0; tries < 100 && alive(second); tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(alive(second)).toBe(false);
+  });
+
+  test('a hanging tool times out, a huge answer is cut and says so, a tool error is an error result', async () => {
+    const servers = serversFor({ test: stdio([TEST_SERVER], { timeout_ms: 1_500 }) });
+    const grants = ['test/*'];
+    const hung = await servers.call(grants, 'test', 'hang', {});
+    expect(hung.isError).toBe(true);
+    expect(hung.content).toMatch(/timed out/i);
+    const huge = await servers.call(grants, 'test', 'huge', {});
+    expect(huge.content.length).toBeLessThan(MAX_RESULT_CHARS + 200);
+    expect(huge.content).toContain(`${200_000 - MAX_RESULT_CHARS} more characters were cut`);
+    expect(await servers.call(grants, 'test', 'fail', {})).toEqual({ isError: true, content: 'disk on fire' });
+    // The server survives its hanging call: the next one answers.
+    expect((await servers.call(grants, 'test', 'shout', { text: 'still here' })).content).toBe('STILL HERE');
+  });
+
+  test('a server that cannot start is a problem the model is told, with what it said', async () => {
+    const servers = serversFor({ broken: stdio(['-e', 'console.error("no config file"); process.exit(3)']), missing: stdio([], { command: '/nonexistent/server' }) });
+    const offer = await servers.offer(['broken/*', 'missing/*']);
+    expect(offer.definitions).toEqual([]);
+    expect(offer.problems[0]).toContain('the MCP server broken did not start');
+    expect(offer.problems[0]).toContain('no config file');
+    expect(offer.problems[1]).toContain('the MCP server missing did not start');
+    expect((await servers.call(['broken/*'], 'broken', 'x', {})).content).toContain('did not start');
+  });
+});
+
+describe('MCP servers over streamable HTTP', () => {
+  test('headers come from environment variables; a missing variable is named', async () => {
+    const http = await startHttpServer('s3cret');
+    try {
+      const config = { url: http.url, headers: { authorization: 'TEST_MCP_AUTH' }, timeout_ms: 10_000, idempotent: true } as McpServerConfig;
+      const servers = serversFor({ remote: config }, { TEST_MCP_AUTH: 'Bearer s3cret' });
+      const offer = await servers.offer(['remote/shout']);
+      expect(offer.definitions.map((definition) => definition.name)).toEqual(['remote__shout']);
+      expect(await servers.call(['remote/shout'], 'remote', 'shout', { text: 'over http' })).toEqual({ isError: false, content: 'OVER HTTP' });
+      expect(servers.idempotent('remote')).toBe(true);
+      const unset = serversFor({ remote: config }, {});
+      const result = await unset.call(['remote/shout'], 'remote', 'shout', { text: 'x' });
+      expect(result).toMatchObject({ isError: true, content: expect.stringContaining('needs the environment variable TEST_MCP_AUTH') });
+      const wrong = serversFor({ remote: config }, { TEST_MCP_AUTH: 'Bearer wrong' });
+      expect((await wrong.call(['remote/shout'], 'remote', 'shout', { text: 'x' })).isError).toBe(true);
+    } finally {
+      await http.close();
+    }
+  });
+});
