@@ -62,7 +62,8 @@ export function recordCallTrace(root: string, keep: number, request: ProviderReq
       mkdirSync(directory, { recursive: true });
       madeDirectories.add(directory);
     }
-    writeFileSync(join(directory, `slot-${String(request.turn % keep).padStart(3, '0')}.json`), `${JSON.stringify(trace, null, 2)}\n`);
+    // Compact: a call's trace is written every turn, and `lemming trace` and the dashboard lay it out for reading.
+    writeFileSync(join(directory, `slot-${String(request.turn % keep).padStart(3, '0')}.json`), `${JSON.stringify(trace)}\n`);
   } catch {
     // See above: the trace is a convenience; the journal and the log are the record. A folder removed
     // behind our back (a reset, a person) is made again next time.
