@@ -23,10 +23,8 @@ const SOURCE_DIR = 'src';
 const OUT_DIR = 'dist';
 const STAMP = join(OUT_DIR, '.build-stamp.json');
 const BUILD_INFO = join(OUT_DIR, '.tsbuildinfo');
-/** The browser app's compiler config, when the package has one. */
-const APP_CONFIG = 'tsconfig.app.json';
 /** Files besides the sources whose change can change the output. */
-const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', APP_CONFIG, 'package.json', 'package-lock.json'];
+const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json'];
 
 /** Every file under a folder, as paths relative to it, in a stable order. */
 function walk(folder, prefix = '') {
@@ -121,8 +119,8 @@ function main() {
   const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { stdio: 'inherit' });
   if (compiled.status !== 0) return compiled.status ?? 1;
   // The dashboard's browser app (src/web/app/) has its own config: DOM types, browser modules, dist/web/app/.
-  if (existsSync(APP_CONFIG)) {
-    const app = spawnSync(process.execPath, [tsc, '-p', APP_CONFIG], { stdio: 'inherit' });
+  if (existsSync('tsconfig.app.json')) {
+    const app = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.app.json'], { stdio: 'inherit' });
     if (app.status !== 0) return app.status ?? 1;
   }
   const removed = removeStaleOutputs(sources);

@@ -71,8 +71,8 @@ describe('lemming search, thread and trace', () => {
     humanSends(root, 'manager', 'Write the release notes');
     await runEngine(root);
     const traces = readdirSync(join(root, 'agents/manager/logs/traces'));
-    expect(traces).toEqual(['slot-000.json']);
-    const turn = (JSON.parse(readFileSync(join(root, 'agents/manager/logs/traces/slot-000.json'), 'utf8')) as { turn: number }).turn;
+    expect(traces).toHaveLength(1);
+    const turn = Number(traces[0]?.slice(0, 6));
     expect(turn).toBeGreaterThan(1);
     const trace = lemming(root, ['trace', 'manager']);
     expect(trace.status).toBe(0);

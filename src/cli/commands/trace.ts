@@ -1,4 +1,4 @@
-import { readCallTraces, type CallTrace } from '../../engine/record/call-trace.js';
+import { listTraceTurns, readCallTrace, type CallTrace } from '../../engine/record/call-trace.js';
 import { LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
@@ -22,9 +22,9 @@ export function formatTrace(trace: CallTrace): string[] {
 export function traceCommand(root: string, agent: string, options: { turn?: number; json?: boolean }, output: Output): number {
   const { org } = loadOrg(root);
   requireAgent(org, agent);
-  const traces = readCallTraces(root, agent);
-  const turns = traces.map((kept) => kept.turn);
-  const trace = options.turn === undefined ? traces.at(-1) : traces.find((kept) => kept.turn === options.turn);
+  const turns = listTraceTurns(root, agent);
+  const turn = options.turn ?? turns.at(-1);
+  const trace = turn === undefined ? undefined : readCallTrace(root, agent, turn);
   if (!trace) {
     const kept = turns.length === 0 ? 'none yet' : `turns ${turns.join(', ')}`;
     throw new LemmingError('not-found', `${agent} has no call trace${options.turn === undefined ? '' : ` for turn ${options.turn}`} (kept: ${kept}; org.yaml engine.traces.keep sets how many)`);

@@ -1,11 +1,12 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { agentPaths } from './state-paths.js';
 
 /**
  * One model call as it happened: the prompt exactly as the provider was given it and the
- * answer exactly as the provider returned it. Kept in `agents/<name>/logs/traces/slot-<n>.json`.
+ * answer exactly as the provider returned it. Kept as `agents/<name>/logs/traces/<turn>.json`.
  */
 export interface CallTrace {
   agent: string;
@@ -20,28 +21,25 @@ export interface CallTrace {
   response: ProviderResponse;
 }
 
-/** A trace file: one of `keep` slots, `slot-007.json`; the turn it holds is inside. */
-const TRACE_FILE = /^slot-\d{3,}\.json$/;
+const TRACE_FILE = /^(\d{6,})\.json$/;
 
 /** The folder of an agent's call traces. */
 export function tracesDirectory(root: string, agent: string): string {
   return join(agentPaths(root, agent).logs, 'traces');
 }
 
-/** Folders made by this process, so a turn does not ask for them again. */
-const madeDirectories = new Set<string>();
+/** The turns each agent's traces folder holds, listed once per process and kept up to date by our own writes. */
+const knownTurns = new Map<string, number[]>();
 
 /**
- * Keep one call's trace. Retention needs no listing: the call of turn t goes into slot t mod `keep`
- * (org.yaml `engine.traces.keep`; 0 keeps none), so the folder never holds more than `keep` files and
- * every call of the last `keep` turns is there, each slot holding the newest call of its turns. A
- * trace is a record for people, never read by the engine, so it costs a turn one plain write (no
- * temporary file and rename: a trace cut short by a crash reads as missing); a failure to write one is
- * swallowed rather than failing the turn. A turn finished after a crash writes its slot again whole.
+ * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
+ * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
+ * temporary file and rename: a trace cut short by a crash reads as missing) and, once the folder is
+ * full, one removal; a failure to write one is swallowed rather than failing the turn. It is named by
+ * the turn, so a turn finished after a crash writes it again whole.
  */
 export function recordCallTrace(root: string, keep: number, request: ProviderRequest, response: ProviderResponse, at: string): void {
   if (keep <= 0) return;
-  const directory = tracesDirectory(root, request.agent);
   try {
     const trace: CallTrace = {
       agent: request.agent,
@@ -58,45 +56,46 @@ export function recordCallTrace(root: string, keep: number, request: ProviderReq
       },
       response,
     };
-    if (!madeDirectories.has(directory)) {
-      mkdirSync(directory, { recursive: true });
-      madeDirectories.add(directory);
+    const directory = tracesDirectory(root, request.agent);
+    let turns = knownTurns.get(directory);
+    if (!turns) {
+      // A folder made just now holds no trace: only one that was there already is listed.
+      turns = mkdirSync(directory, { recursive: true }) === undefined ? listTraceTurns(root, request.agent) : [];
+      knownTurns.set(directory, turns);
     }
-    // Compact: a call's trace is written every turn, and `lemming trace` and the dashboard lay it out for reading.
-    writeFileSync(join(directory, `slot-${String(request.turn % keep).padStart(3, '0')}.json`), `${JSON.stringify(trace)}\n`);
-  } catch {
-    // See above: the trace is a convenience; the journal and the log are the record. A folder removed
-    // behind our back (a reset, a person) is made again next time.
-    madeDirectories.delete(directory);
-  }
-}
-
-/** An agent's kept traces, oldest first (each slot read; a slot cut short by a crash is left out). */
-export function readCallTraces(root: string, agent: string): CallTrace[] {
-  let names: string[];
-  try {
-    names = readdirSync(tracesDirectory(root, agent)).filter((name) => TRACE_FILE.test(name));
-  } catch {
-    return [];
-  }
-  const traces: CallTrace[] = [];
-  for (const name of names) {
-    try {
-      const trace = JSON.parse(readFileSync(join(tracesDirectory(root, agent), name), 'utf8')) as CallTrace;
-      if (typeof trace.turn === 'number') traces.push(trace);
-    } catch {
-      // Cut short by a crash, or not a trace.
+    writeFileSync(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);
+    if (!turns.includes(request.turn)) turns.push(request.turn);
+    while (turns.length > keep) {
+      const oldest = turns.shift() as number;
+      unlinkSync(join(directory, `${padTurn(oldest)}.json`));
     }
+  } catch {
+    // See above: the trace is a convenience; the journal and the log are the record. A folder changed
+    // behind our back (a reset, a person) is listed again next time.
+    knownTurns.delete(tracesDirectory(root, request.agent));
   }
-  return traces.sort((left, right) => left.turn - right.turn);
 }
 
 /** The turns an agent has a trace for, oldest first. */
 export function listTraceTurns(root: string, agent: string): number[] {
-  return readCallTraces(root, agent).map((trace) => trace.turn);
+  let names: string[];
+  try {
+    names = readdirSync(tracesDirectory(root, agent));
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => TRACE_FILE.exec(name)?.[1])
+    .filter((turn): turn is string => turn !== undefined)
+    .map(Number)
+    .sort((left, right) => left - right);
 }
 
-/** An agent's trace for one turn, or undefined when there is none (never kept, overwritten, or unreadable). */
+/** An agent's trace for one turn, or undefined when there is none (never kept, pruned, or unreadable). */
 export function readCallTrace(root: string, agent: string, turn: number): CallTrace | undefined {
-  return readCallTraces(root, agent).find((trace) => trace.turn === turn);
+  try {
+    return JSON.parse(readFileSync(join(tracesDirectory(root, agent), `${padTurn(turn)}.json`), 'utf8')) as CallTrace;
+  } catch {
+    return undefined;
+  }
 }
