@@ -9,6 +9,7 @@ import { dashboard } from './sections/dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
 import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
+import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
 import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
@@ -58,6 +59,7 @@ const sections: Section[] = [
     run: dashboard,
   },
   { title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
+  { title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
 ];
 
 /** What `npm run bench` writes to bench/results.json. */

@@ -33,14 +33,19 @@ function outputMode(options: { json?: boolean }): 'plain' | 'json' {
   return options.json ? 'json' : 'plain';
 }
 
-/** `--record FILE` / `--replay FILE` of `run` and `run-once`. */
+/** `--record FILE` / `--replay FILE` / `--queue URL` of `run` and `run-once`. */
 interface CassetteOptions {
   record?: string;
   replay?: string;
+  queue?: string;
 }
 
 function cassette(options: CassetteOptions): CassetteOptions {
-  return { ...(options.record ? { record: options.record } : {}), ...(options.replay ? { replay: options.replay } : {}) };
+  return {
+    ...(options.record ? { record: options.record } : {}),
+    ...(options.replay ? { replay: options.replay } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  };
 }
 
 /** A TCP port: 0 (any free one) to 65535. */
@@ -59,6 +64,14 @@ interface ServeFlags {
 function serveFlags(options: ServeFlags): ServeFlags {
   return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
 }
+
+function modelList(value: string): string[] {
+  const keys = value.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  if (keys.length === 0) throw new InvalidArgumentError('expected registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
+  return keys;
+}
+
+const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -131,6 +144,7 @@ program
   .option('--serve', 'also serve the web dashboard on this run (see `lemming serve`); it stays up after the run until Ctrl-C')
   .option('--port <n>', 'with --serve: the port', port)
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
+  .option('--queue <redis-url>', QUEUE_HELP)
   .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
       const mode = screenMode(options);
@@ -159,8 +173,31 @@ program
   .option('--json', 'print events as one JSON object per line')
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .option('--queue <redis-url>', QUEUE_HELP)
   .action((options: { json?: boolean } & CassetteOptions) =>
     execute(async () => (await import('./commands/run.js')).runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
+  );
+
+program
+  .command('worker')
+  .description('make model calls for engines that run with --queue; keys come from this environment or the .env in --root')
+  .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
+  .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
+  .option('--concurrency <n>', 'calls in progress at once, per model', positiveInteger, 4)
+  .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
+  .action((options: { queue: string; models?: string[]; concurrency: number; lockSeconds?: number }) =>
+    execute(async () => (await import('./commands/worker.js')).workerCommand(root(), options, output)),
+  );
+
+program
+  .command('experiment')
+  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
+  .argument('<file>', 'the experiment, in YAML (see "Experiments" in the README)')
+  .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
+  .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
+  .option('--json', 'print the outcome as JSON')
+  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean }) =>
+    execute(async () => (await import('./commands/experiment.js')).experimentCommand(root(), file, options, output)),
   );
 
 program

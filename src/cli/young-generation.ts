@@ -12,8 +12,8 @@ const SMALL_ORG_AGENTS = 2_000;
  * price is more frequent scavenges, about a tenth more CPU in a turn. `node:v8` is loaded
  * only here, so a single turn (`run-once`) does not pay for it.
  */
-export async function keepYoungGenerationSmall(agents: number): Promise<void> {
-  if (agents > SMALL_ORG_AGENTS) return;
+export async function keepYoungGenerationSmall(agents?: number): Promise<void> {
   const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--semi-space-growth-factor=1');
+  // Called before the org is opened (opening it allocates too) and again once its size is known; 2 is V8's default.
+  setFlagsFromString(`--semi-space-growth-factor=${agents !== undefined && agents > SMALL_ORG_AGENTS ? 2 : 1}`);
 }

@@ -6,6 +6,7 @@ import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
+import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
@@ -168,6 +169,8 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
+    // Mail waiting for an agent that has left goes back to its senders with a turn.
+    if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);
     if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable && !failing.isHeld(this.org, agent.name))) return true;
     const members = new Set(this.state.members);

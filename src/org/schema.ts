@@ -64,6 +64,8 @@ function buildSchemas(z: typeof Zod) {
     max_body_chars: positiveInt.default(20_000),
     max_steps: positiveInt.default(8),
     max_failed_turns: positiveInt.default(3),
+    /** A Redis address: model calls go to `lemming worker` processes instead of being made here. */
+    queue: z.string().regex(/^rediss?:\/\/[^/\s]+/).optional(),
     context: z
       .strictObject({
         max_messages: positiveInt.default(20),
@@ -192,6 +194,7 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
   traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
   keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
+  queue: 'queue: redis://127.0.0.1:6379   # model calls go to `lemming worker` processes',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',

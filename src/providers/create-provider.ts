@@ -80,7 +80,11 @@ export function defaultProviderFactory(root: string): ProviderFactory {
   return createProviderFactory({ root });
 }
 
-function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: ProviderFactoryOptions): Provider {
+/**
+ * One registry entry's live provider: the vendor adapter (or the offline model) behind
+ * its rate limits and retries. Used by the engine for local calls and by `lemming worker`.
+ */
+export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Pick<ProviderFactoryOptions, 'fetch' | 'sleep'> = {}): Provider {
   if (entry.provider === 'offline') return new OfflineProvider();
   const problem = settingsProblem(modelKey, entry);
   if (problem) throw new LemmingError('invalid-model', problem);
@@ -112,7 +116,8 @@ function settingsProblem(modelKey: string, entry: ModelEntry): string | undefine
   return undefined;
 }
 
-function assertModelSettings(org: Org): void {
+/** Throws for the first registry entry the org's agents use that cannot work whatever the network does. */
+export function assertModelSettings(org: Org): void {
   const used = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models));
   for (const modelKey of [...used].sort()) {
     const entry = org.models[modelKey];

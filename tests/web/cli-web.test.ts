@@ -4,16 +4,31 @@ import { describe, expect, test } from 'vitest';
 import { lemming, startLemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine } from '../helpers/temp-org.js';
 
-async function firstLine(child: ReturnType<typeof startLemming>, pattern: RegExp): Promise<string> {
+/** Everything a child prints, and a wait for the first match of a pattern in all of it so far or to come. */
+function watchOutput(child: ReturnType<typeof startLemming>): (pattern: RegExp) => Promise<string> {
   let text = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const match = pattern.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.on('close', () => reject(new Error(`exited before printing ${pattern}: ${text}`)));
+  const waiting: Array<{ pattern: RegExp; resolve(match: string): void; reject(error: Error): void }> = [];
+  const check = (): void => {
+    for (const wait of [...waiting]) {
+      const match = wait.pattern.exec(text);
+      if (match) {
+        waiting.splice(waiting.indexOf(wait), 1);
+        wait.resolve(match[0]);
+      }
+    }
+  };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+    check();
   });
+  child.on('close', () => {
+    for (const wait of waiting.splice(0)) wait.reject(new Error(`exited before printing ${wait.pattern}: ${text}`));
+  });
+  return (pattern) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ pattern, resolve, reject });
+      check();
+    });
 }
 
 describe('lemming search, thread and trace', () => {
@@ -58,6 +73,7 @@ describe('lemming search, thread and trace', () => {
     const traces = readdirSync(join(root, 'agents/manager/logs/traces'));
     expect(traces).toHaveLength(1);
     const turn = Number(traces[0]?.slice(0, 6));
+    expect(turn).toBeGreaterThan(1);
     const trace = lemming(root, ['trace', 'manager']);
     expect(trace.status).toBe(0);
     expect(trace.stdout).toContain(`== manager, turn ${turn}, offline (offline-1)`);
@@ -74,8 +90,9 @@ describe('lemming serve', () => {
   test('prints a loopback URL with a token; the token opens it and nothing else does', async () => {
     const root = defaultOrg();
     const child = startLemming(root, ['serve', '--port', '0']);
+    const printed = watchOutput(child);
     try {
-      const url = await firstLine(child, /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
       const base = url.slice(0, url.indexOf('/?'));
       expect((await fetch(`${base}/api/status`)).status).toBe(401);
       const opened = await fetch(url, { redirect: 'manual' });
@@ -85,6 +102,27 @@ describe('lemming serve', () => {
     } finally {
       child.kill('SIGINT');
     }
+  });
+
+  test('run --serve runs the org and serves it from the same process; the page stays up after the run until Ctrl-C', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes');
+    const child = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const printed = watchOutput(child);
+    try {
+      const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      await printed(/the run is over; the dashboard stays up/);
+      const base = url.slice(0, url.indexOf('/?'));
+      const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
+      const status = (await (await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { turn: number; running?: unknown };
+      expect(status.turn).toBeGreaterThan(1);
+      const replies = (await (await fetch(`${base}/api/messages?to=human`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number };
+      expect(replies.total).toBe(1);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
   });
 
   test('another address needs LEMMING_TOKEN from the environment (exit 2, nothing served)', () => {

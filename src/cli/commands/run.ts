@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Engine } from '../../engine/engine.js';
-import { createProviderFactory } from '../../providers/create-provider.js';
+import { createRunProviderFactory } from '../../queue/queue-provider-factory.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
@@ -26,6 +26,8 @@ export interface RunCommandOptions {
   paused?: boolean;
   /** `--serve`: also serve the dashboard on the engine's own event stream, until Ctrl-C after the run. */
   serve?: ServeOptions;
+  /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
+  queue?: string;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
@@ -41,8 +43,20 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
-  const providerFactory = createProviderFactory({ root, ...cassette });
-  const engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
+  const providerFactory = createRunProviderFactory({
+    root,
+    ...cassette,
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    onNotice: (line) => output.err(`queue: ${line}`),
+  });
+  let engine: Engine;
+  try {
+    if (!options.once) await keepYoungGenerationSmall();
+    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
+  } catch (error) {
+    await providerFactory.close();
+    throw error;
+  }
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
@@ -69,5 +83,6 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
   } finally {
     engine.close();
+    await providerFactory.close();
   }
 }

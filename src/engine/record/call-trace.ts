@@ -59,8 +59,8 @@ export function recordCallTrace(root: string, keep: number, request: ProviderReq
     const directory = tracesDirectory(root, request.agent);
     let turns = knownTurns.get(directory);
     if (!turns) {
-      turns = listTraceTurns(root, request.agent);
-      mkdirSync(directory, { recursive: true });
+      // A folder made just now holds no trace: only one that was there already is listed.
+      turns = mkdirSync(directory, { recursive: true }) === undefined ? listTraceTurns(root, request.agent) : [];
       knownTurns.set(directory, turns);
     }
     writeFileSync(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);

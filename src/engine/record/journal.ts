@@ -60,6 +60,8 @@ export type JournalRecord =
       outOfCredits: string[];
       /** Notices created while planning (out of credits), delivered at commit. */
       notices: PendingItem[];
+      /** Ids of waiting mail taken back from agents that left the org: dropped at commit. */
+      returned?: string[];
     }
   | {
       type: 'response';

@@ -22,7 +22,7 @@ function byTurnThenId(left: PendingItem, right: PendingItem): number {
  * exactly the same state as one that never crashed.
  */
 export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcome[], ledger: LedgerSnapshot): EngineState {
-  const read = new Set(outcomes.flatMap((outcome) => outcome.read));
+  const read = new Set([...outcomes.flatMap((outcome) => outcome.read), ...(plan.returned ?? [])]);
   const pending = workingPending(state, plan)
     .filter((item) => !read.has(item.id))
     .concat(outcomes.flatMap((outcome) => outcome.newMail));

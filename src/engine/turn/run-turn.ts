@@ -1,4 +1,5 @@
 import { logSkips } from './skip-log.js';
+import { returnDepartedMail } from './departed-mail.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
@@ -123,6 +124,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     discovery.pending.push(...proposalNotices(root, org, turn));
     const pending = [...state.pending, ...discovery.pending];
     const decided = planTurn(org, state, pending, ledger, turn);
+    const departed = returnDepartedMail(org, pending, turn);
+    decided.events.push(...departed.events);
+    decided.notices.push(...departed.notices);
+    decided.humanNotices.push(...departed.humanNotices);
     const held = failing.holdBack(org, decided.calls, turn);
     decided.calls = held.calls;
     decided.events.push(...held.events);
@@ -168,6 +173,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       events,
       outOfCredits: [...outOfCredits].sort(),
       notices: decided.notices,
+      ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
     };
     appendJournal(paths.journal, plan);
     logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
@@ -292,7 +298,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
       const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
-        provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) });
+        provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+          // Each step's trace replaces the last: the final request carries every step before it.
+          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString());
+          return answer;
+        });
       if (!agent) throw new Error(`${call.agent} is not in the org`);
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
@@ -312,7 +322,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const response = fitted.response;
       ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
       const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
-      recordCallTrace(root, org.settings.traces.keep, { ...fitted.prepared.prompt.request, creditsLeft }, response, receivedAt);
       const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
     } catch (error) {

@@ -1,0 +1,33 @@
+import { join, relative } from 'node:path';
+import { runExperiment } from '../../experiment/run-experiment.js';
+import type { Output } from '../cli-context.js';
+import { packageRoot } from '../package-root.js';
+
+/** The flags of `lemming experiment`. */
+export interface ExperimentCommandOptions {
+  parallel?: number;
+  queue?: string;
+  json?: boolean;
+}
+
+/**
+ * `lemming experiment FILE`: run every variant in its own copy of the org, then write the
+ * comparison report. Exit 0 when every run finished, 1 when some did not (run it again to resume).
+ */
+export async function experimentCommand(root: string, file: string, options: ExperimentCommandOptions, output: Output): Promise<number> {
+  const outcome = await runExperiment({
+    file,
+    root,
+    cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
+    ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    log: (line) => output.err(line),
+  });
+  if (options.json) {
+    output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
+  } else {
+    output.out(`${outcome.runs.length} run(s) complete${outcome.failed.length > 0 ? `, ${outcome.failed.length} unfinished` : ''}; report: ${relative(process.cwd(), outcome.report.markdown) || outcome.report.markdown}`);
+    output.out(`also ${relative(process.cwd(), outcome.report.json)} and ${relative(process.cwd(), outcome.report.chart)}; each run's org is under ${relative(process.cwd(), outcome.folder)}/`);
+  }
+  return outcome.failed.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+import { HUMAN } from '../../org/names.js';
+import type { Org } from '../../org/org.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { EngineEvent } from '../events.js';
+import { makeNotice } from './notices.js';
+
+/** What `returnDepartedMail` decided: the unread mail it takes back, and who is told. */
+export interface ReturnedMail {
+  /** Ids of the waiting mail addressed to agents no longer in the org: dropped at commit. */
+  ids: string[];
+  notices: PendingItem[];
+  humanNotices: EngineState['humanNotices'];
+  events: EngineEvent[];
+}
+
+/**
+ * Mail waiting for an agent that has left the org (retired, or its folder removed) would
+ * wait for ever: it is taken back, and each sender is told which of its messages were never
+ * read, once. Notices from the engine to the agent are simply dropped. Pure.
+ */
+export function returnDepartedMail(org: Org, pending: readonly PendingItem[], turn: number): ReturnedMail {
+  const returned: ReturnedMail = { ids: [], notices: [], humanNotices: [], events: [] };
+  const unread = new Map<string, Map<string, PendingItem[]>>();
+  for (const item of pending) {
+    if (item.to === HUMAN || org.agents.has(item.to)) continue;
+    returned.ids.push(item.id);
+    if (item.kind !== 'message' || !org.agents.has(item.from)) continue;
+    const bySender = unread.get(item.to) ?? new Map<string, PendingItem[]>();
+    bySender.set(item.from, [...(bySender.get(item.from) ?? []), item]);
+    unread.set(item.to, bySender);
+  }
+  for (const [departed, bySender] of [...unread].sort(([left], [right]) => (left < right ? -1 : 1))) {
+    for (const [sender, items] of [...bySender].sort(([left], [right]) => (left < right ? -1 : 1))) {
+      const subject = `${departed} has left the org`;
+      const listed = items.map((item) => `- ${item.id}${item.kind === 'message' && item.subject ? ` ("${item.subject}")` : ''}`).join('\n');
+      const body = `${departed} is no longer in the org, so these message(s) you sent it were never read:\n${listed}\n\nSend them to someone else if they still matter.`;
+      const notice = makeNotice(turn, sender, `departed-${departed}`, 1, subject, body);
+      if (sender === HUMAN) returned.humanNotices.push({ id: notice.id, turn, subject, body });
+      else returned.notices.push(notice);
+      returned.events.push({ type: 'warning', turn, message: `${items.length} unread message(s) from ${sender} to ${departed}, who has left the org, were returned to ${sender}` });
+    }
+  }
+  return returned;
+}

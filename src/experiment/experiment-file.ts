@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import type { z as Zod } from 'zod';
+import { InvalidOrgError, LemmingError, type Problem } from '../errors.js';
+import { zod } from '../lazy-modules.js';
+import { schemaProblems } from '../org/schema-problems.js';
+import { parseYamlSource } from '../org/yaml-source.js';
+
+/** A message from the human that opens a run. */
+export interface OpeningMessage {
+  to: string;
+  body: string;
+  subject?: string;
+}
+
+/** One variant: what it changes in the base org, and how many times it runs. */
+export interface Variant {
+  name: string;
+  /** Merged into org/org.yaml (objects merge, everything else replaces): engine settings, the model registry. */
+  org?: Record<string, unknown>;
+  /** Merged into org/chart.yaml `agents`, per agent and field (for example a `send_to` list). */
+  chart?: Record<string, Record<string, unknown>>;
+  /** Front matter fields set in resumes, per agent; `"*"` is every agent but the human. */
+  resumes?: Record<string, Record<string, unknown>>;
+  /** Registry keys swapped in every resume: `{ offline: gpt-4o-mini }`. */
+  swapModels?: Record<string, string>;
+  /** The human's opening messages (default: the experiment's). */
+  messages: OpeningMessage[];
+  repeats: number;
+}
+
+/** An experiment file (`lemming experiment FILE`), validated and normalised. */
+export interface Experiment {
+  /** The file, as given. */
+  file: string;
+  name: string;
+  /** The org root every variant copies, absolute. */
+  base?: string;
+  /** The most turns a run takes (default: the org's `engine.max_turns`). */
+  turns?: number;
+  /** Runs at once, each its own process. */
+  parallel: number;
+  /** A Redis address: the runs' model calls go to workers. */
+  queue?: string;
+  variants: Variant[];
+}
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const NAME_HINT = 'lowercase letters, digits, "_" or "-", for example "tight-budget"';
+
+function buildSchema(z: typeof Zod) {
+  const message = z.strictObject({ to: z.string().min(1), body: z.string().min(1), subject: z.string().min(1).optional() });
+  const fields = z.record(z.string(), z.unknown());
+  const variant = z.strictObject({
+    name: z.string().regex(NAME, `a variant name is ${NAME_HINT}`),
+    org: fields.optional(),
+    chart: z.record(z.string(), fields).optional(),
+    resumes: z.record(z.string(), fields).optional(),
+    swap_models: z.record(z.string(), z.string().min(1)).optional(),
+    messages: z.array(message).min(1).optional(),
+    repeats: z.number().int().min(1).max(100).optional(),
+  });
+  return z.strictObject({
+    name: z.string().regex(NAME, `an experiment name is ${NAME_HINT}`),
+    base: z.string().min(1).optional(),
+    turns: z.number().int().min(1).optional(),
+    parallel: z.number().int().min(1).max(64).default(2),
+    queue: z.string().regex(/^rediss?:\/\/[^/\s]+/, 'is not a Redis address; for example redis://127.0.0.1:6379').optional(),
+    repeats: z.number().int().min(1).max(100).default(1),
+    messages: z.array(message).min(1).optional(),
+    variants: z.array(variant).min(1),
+  });
+}
+
+let schema: ReturnType<typeof buildSchema> | undefined;
+
+/**
+ * Read and check an experiment file. Every problem is reported at once, with the file, the
+ * field, its line and what a valid value looks like; names must be unique, and every variant
+ * needs opening messages (its own or the experiment's), or nobody would have anything to do.
+ */
+export function readExperiment(file: string, resolveBase: (base: string) => string): Experiment {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see "Experiments" in the README`, { exitCode: 2 });
+  }
+  const { source, problems } = parseYamlSource(text, file);
+  if (!source) throw new InvalidOrgError(problems);
+  schema ??= buildSchema(zod().z);
+  const parsed = schema.safeParse(source.value ?? {});
+  if (!parsed.success) throw new InvalidOrgError(schemaProblems(parsed.error, file, source));
+  const value = parsed.data;
+  const found: Problem[] = [];
+  const seen = new Set<string>();
+  value.variants.forEach((variant, index) => {
+    const line = source.lineOf(['variants', index, 'name']);
+    if (seen.has(variant.name)) found.push({ file, field: `variants.${index}.name`, message: `${JSON.stringify(variant.name)} is used twice; give each variant its own name`, severity: 'error', ...(line ? { line } : {}) });
+    seen.add(variant.name);
+    if (!variant.messages && !value.messages) {
+      found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
+    }
+  });
+  if (found.length > 0) throw new InvalidOrgError(found);
+  return {
+    file,
+    name: value.name,
+    ...(value.base === undefined ? {} : { base: resolveBase(value.base) }),
+    ...(value.turns === undefined ? {} : { turns: value.turns }),
+    parallel: value.parallel,
+    ...(value.queue === undefined ? {} : { queue: value.queue }),
+    variants: value.variants.map((variant) => ({
+      name: variant.name,
+      ...(variant.org ? { org: variant.org } : {}),
+      ...(variant.chart ? { chart: variant.chart } : {}),
+      ...(variant.resumes ? { resumes: variant.resumes } : {}),
+      ...(variant.swap_models ? { swapModels: variant.swap_models } : {}),
+      messages: (variant.messages ?? value.messages ?? []).map((message) => ({ to: message.to, body: message.body, ...(message.subject ? { subject: message.subject } : {}) })),
+      repeats: variant.repeats ?? value.repeats,
+    })),
+  };
+}
+
+/** The runs of a variant: its name once, or `<name>-r1`… when it repeats. */
+export function runNames(variant: Variant): string[] {
+  if (variant.repeats === 1) return [variant.name];
+  return Array.from({ length: variant.repeats }, (_, index) => `${variant.name}-r${index + 1}`);
+}

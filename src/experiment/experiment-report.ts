@@ -1,0 +1,95 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Experiment } from './experiment-file.js';
+import { renderChart } from './report-chart.js';
+import type { RunMetrics } from './run-metrics.js';
+import { summariseVariants, type VariantSummary } from './variant-summary.js';
+
+/** Where the report was written. */
+export interface ReportFiles {
+  markdown: string;
+  json: string;
+  chart: string;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function orDash(value: number | null): string {
+  return value === null ? '–' : String(value);
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+function breakdown(title: string, summaries: readonly VariantSummary[], pick: (summary: VariantSummary) => Record<string, number>): string[] {
+  const keys = [...new Set(summaries.flatMap((summary) => Object.keys(pick(summary))))].sort();
+  if (keys.length === 0) return [];
+  return [`## ${title}`, '', ...table(['variant', ...keys], summaries.map((summary) => [summary.variant, ...keys.map((key) => String(pick(summary)[key] ?? 0))])), ''];
+}
+
+/** The report as markdown: variants side by side, credits by model and by agent, then every run. Pure. */
+export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[]): string {
+  const lines = [
+    `# Experiment ${experiment.name}`,
+    '',
+    `Base org: \`${base}\`. ${runs.length} run(s) complete${failed.length > 0 ? `, ${failed.length} not finished (${failed.join(', ')}): run the experiment again to resume them` : ''}. Figures are means over each variant's repeats.`,
+    '',
+    '![credits, messages and turns to idle by variant](report.svg)',
+    '',
+    '## Variants',
+    '',
+    ...table(
+      ['variant', 'runs', 'idle', 'turns to idle', 'messages', 'refusals', 'errors', 'credits', 'human answered', 'answer in turn', 'wall time'],
+      summaries.map((summary) => [
+        summary.variant,
+        String(summary.runs),
+        `${summary.idle}/${summary.runs}`,
+        orDash(summary.turnsToIdle),
+        String(summary.messages),
+        String(summary.refusals),
+        String(summary.errors),
+        String(summary.credits),
+        `${summary.humanAnswered}/${summary.runs}`,
+        orDash(summary.humanAnswerTurn),
+        seconds(summary.wallMs),
+      ]),
+    ),
+    '',
+    ...breakdown('Credits by model', summaries, (summary) => summary.creditsByModel),
+    ...breakdown('Credits by agent', summaries, (summary) => summary.creditsByAgent),
+    '## Runs',
+    '',
+    ...table(
+      ['run', 'ended', 'turns', 'messages', 'refusals', 'errors', 'calls', 'credits', 'human answer', 'wall time', 'attempts'],
+      runs.map((run) => [
+        run.run,
+        run.ended,
+        String(run.turns),
+        String(run.messages),
+        String(run.refusals),
+        String(run.errors),
+        String(run.calls),
+        String(run.credits),
+        run.humanAnswer ? `turn ${run.humanAnswer.turn} from ${run.humanAnswer.from}, after ${seconds(run.humanAnswer.afterMs)}` : 'none',
+        seconds(run.wallMs),
+        String(run.attempts),
+      ]),
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Write `report.md`, `report.json` and `report.svg` in the experiment's folder. */
+export function writeReport(folder: string, experiment: Experiment, base: string, runs: readonly RunMetrics[], failed: readonly string[]): ReportFiles {
+  const summaries = summariseVariants(experiment, runs);
+  mkdirSync(folder, { recursive: true });
+  const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg') };
+  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed));
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.chart, renderChart(`Experiment ${experiment.name}`, summaries));
+  return files;
+}

@@ -1,0 +1,103 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
+import { sendAsHuman } from '../engine/human/send-as-human.js';
+import { yaml } from '../lazy-modules.js';
+import { splitFrontMatter } from '../mailbox/front-matter.js';
+import { loadOrg } from '../org/load-org.js';
+import { HUMAN } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import type { Experiment, Variant } from './experiment-file.js';
+
+/** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
+export const PREPARED_FILE = 'experiment-prepared.json';
+
+type Fields = Record<string, unknown>;
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Objects merge key by key; anything else (lists included) replaces. Pure. */
+export function mergeFields(base: unknown, change: unknown): unknown {
+  if (!isObject(base) || !isObject(change)) return change;
+  const merged: Fields = { ...base };
+  for (const [key, value] of Object.entries(change)) merged[key] = mergeFields(base[key], value);
+  return merged;
+}
+
+/** The org's definition, as a person writes it: settings, chart and resumes; never its run output. */
+function definitionFiles(base: string): string[] {
+  const files = ['org/org.yaml', 'org/chart.yaml'];
+  for (const agent of readdirSync(join(base, 'agents')).sort()) {
+    if (existsSync(join(base, 'agents', agent, 'resume.md'))) files.push(`agents/${agent}/resume.md`);
+  }
+  return files;
+}
+
+function editYaml(path: string, edit: (value: Fields) => Fields): void {
+  const value = yaml().parse(readFileSync(path, 'utf8')) as unknown;
+  writeFileSync(path, yaml().stringify(edit(isObject(value) ? value : {})));
+}
+
+function editResume(path: string, edit: (front: Fields) => Fields): void {
+  const parts = splitFrontMatter(readFileSync(path, 'utf8'));
+  if (!parts) return;
+  const front = yaml().parse(parts.yaml) as unknown;
+  writeFileSync(path, `---\n${yaml().stringify(edit(isObject(front) ? front : {}))}---\n${parts.body}`);
+}
+
+/** Apply a variant's changes to a copy of the base org. */
+function applyVariant(root: string, variant: Variant, agents: string[]): void {
+  if (variant.org) editYaml(join(root, 'org/org.yaml'), (value) => mergeFields(value, variant.org) as Fields);
+  if (variant.chart) editYaml(join(root, 'org/chart.yaml'), (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
+  for (const agent of agents) {
+    if (agent === HUMAN) continue;
+    const fields = { ...(variant.resumes?.['*'] ?? {}), ...(variant.resumes?.[agent] ?? {}) };
+    const swap = variant.swapModels;
+    if (Object.keys(fields).length === 0 && !swap) continue;
+    editResume(join(root, 'agents', agent, 'resume.md'), (front) => {
+      const edited: Fields = { ...front, ...fields };
+      if (swap) {
+        const models = edited.model;
+        if (typeof models === 'string') edited.model = swap[models] ?? models;
+        if (Array.isArray(models)) edited.model = models.map((model) => (typeof model === 'string' ? (swap[model] ?? model) : model));
+      }
+      return edited;
+    });
+  }
+}
+
+/**
+ * Make a run's own org: a copy of the base org's definition with the variant's changes,
+ * checked as `lemming validate` would, and the human's opening messages sent. A copy that
+ * a kill left unfinished is made again from scratch; a finished one is kept as it is.
+ */
+export function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string): void {
+  if (existsSync(join(root, PREPARED_FILE))) return;
+  rmSync(root, { recursive: true, force: true });
+  const files = definitionFiles(base);
+  for (const file of files) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(join(base, file), join(root, file));
+  }
+  const agents = files.filter((file) => file.startsWith('agents/')).map((file) => file.split('/')[1] as string);
+  applyVariant(root, variant, agents);
+  const where = `${experiment.file}: variant ${JSON.stringify(variant.name)}`;
+  let org: Org;
+  try {
+    org = loadOrg(root).org;
+  } catch (error) {
+    if (!(error instanceof InvalidOrgError)) throw error;
+    const errors = error.problems.filter((problem) => problem.severity === 'error');
+    throw new LemmingError('experiment-invalid', `${where} makes an invalid org: ${errors.map(formatProblem).join('; ')}`, { exitCode: 2 });
+  }
+  for (const message of variant.messages) {
+    try {
+      sendAsHuman(root, org, message);
+    } catch (error) {
+      throw new LemmingError('experiment-invalid', `${where}: the opening message to ${JSON.stringify(message.to)}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
+    }
+  }
+  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, preparedAt: new Date().toISOString() })}\n`);
+}

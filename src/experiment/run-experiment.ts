@@ -1,0 +1,115 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { requireOrgRoot } from '../org/must-exist.js';
+import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
+import { prepareRun } from './prepare-run.js';
+import { writeReport, type ReportFiles } from './experiment-report.js';
+import { measureRun, type RunMetrics } from './run-metrics.js';
+import { runProcess, type RunAttempt } from './run-process.js';
+
+/** Holds a run's metrics once it has ended: a run with this file is complete and is not run again. */
+export const RESULT_FILE = 'experiment-result.json';
+/** Every attempt at a run so far (a killed experiment's included). */
+const ATTEMPTS_FILE = 'experiment-attempts.json';
+
+/** How to run an experiment (`lemming experiment FILE`). */
+export interface ExperimentOptions {
+  file: string;
+  /** The org root: experiments are written under its `experiments/`, and it is the base org unless the file names another. */
+  root: string;
+  /** The built CLI that runs each variant (dist/cli/main.js). */
+  cli: string;
+  /** `--parallel`: overrides the file's `parallel`. */
+  parallel?: number;
+  /** `--queue`: overrides the file's `queue`. */
+  queue?: string;
+  log(line: string): void;
+}
+
+/** What an experiment came to. */
+export interface ExperimentOutcome {
+  experiment: Experiment;
+  folder: string;
+  runs: RunMetrics[];
+  /** Runs found complete from an earlier invocation, and not run again. */
+  skipped: string[];
+  /** Runs whose process failed: they run again next time. */
+  failed: string[];
+  report: ReportFiles;
+}
+
+interface PlannedRun {
+  variant: Variant;
+  run: string;
+  root: string;
+}
+
+function readJson<T>(path: string, fallback: T): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Run `work` over the items, at most `limit` at once. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * Run every variant (times its repeats) in its own copy of the base org under
+ * `experiments/<name>/<run>/`, each in a process of its own, a bounded number at once,
+ * locally or through the queue; then write the comparison report. Runs already complete
+ * are skipped; a run a kill interrupted is finished by the engine, as any killed run is.
+ */
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentOutcome> {
+  const file = resolve(options.file);
+  const experiment = readExperiment(options.file, (base) => resolve(dirname(file), base));
+  const base = experiment.base ?? options.root;
+  requireOrgRoot(base);
+  const folder = join(options.root, 'experiments', experiment.name);
+  const planned: PlannedRun[] = experiment.variants.flatMap((variant) => runNames(variant).map((run) => ({ variant, run, root: join(folder, run) })));
+  const skipped = planned.filter((run) => existsSync(join(run.root, RESULT_FILE))).map((run) => run.run);
+  const pending = planned.filter((run) => !skipped.includes(run.run));
+  // Every copy is made (and checked) before any run starts, so a broken variant costs nothing.
+  for (const run of pending) prepareRun(experiment, base, run.variant, run.root);
+  if (skipped.length > 0) options.log(`already complete, not run again: ${skipped.join(', ')}`);
+
+  const parallel = options.parallel ?? experiment.parallel;
+  const queue = options.queue ?? experiment.queue;
+  const failed: string[] = [];
+  await inPool(pending, parallel, async (run) => {
+    const attemptsPath = join(run.root, ATTEMPTS_FILE);
+    const attempts = readJson<RunAttempt[]>(attemptsPath, []);
+    options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);
+    const attempt = await runProcess(options.cli, run.root, { ...(experiment.turns ? { turns: experiment.turns } : {}), ...(queue ? { queue } : {}) });
+    attempts.push(attempt);
+    writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
+    const metrics = measureRun(run.root, run.run, run.variant.name, attempts);
+    if (metrics.ended === 'failed' || metrics.ended === 'stopped') {
+      failed.push(run.run);
+      const why = attempt.stderr.trim().split('\n').at(-1) ?? `exit code ${attempt.exitCode}`;
+      options.log(`${run.run}: did not finish (${why}); run the experiment again to resume it`);
+      return;
+    }
+    writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
+    const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
+    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits`);
+  });
+
+  const runs = planned.flatMap((run) => {
+    const result = readJson<RunMetrics | undefined>(join(run.root, RESULT_FILE), undefined);
+    return result ? [result] : [];
+  });
+  const report = writeReport(folder, experiment, base, runs, failed);
+  return { experiment, folder, runs, skipped, failed, report };
+}

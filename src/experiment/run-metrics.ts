@@ -1,0 +1,101 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineEvent } from '../engine/events.js';
+import { readLedgerFrom } from '../engine/record/ledger.js';
+import { agentPaths, statePaths } from '../engine/record/state-paths.js';
+import { HUMAN } from '../org/names.js';
+import type { RunAttempt } from './run-process.js';
+
+/** What one run of a variant came to, read from its org's files once it has ended. */
+export interface RunMetrics {
+  run: string;
+  variant: string;
+  /** How the last attempt ended, as the engine said (idle, the turn cap, …), or failed: the process exited with an error. */
+  ended: Extract<EngineEvent, { type: 'run-finished' }>['reason'] | 'failed';
+  /** The last finished turn. */
+  turns: number;
+  /** The turn at which the org fell idle; null when it did not. */
+  turnsToIdle: number | null;
+  /** Messages the agents sent (delivered). */
+  messages: number;
+  refusals: number;
+  errors: number;
+  calls: number;
+  credits: number;
+  creditsByAgent: Record<string, number>;
+  creditsByModel: Record<string, number>;
+  /** The first message an agent wrote to the human: in which turn, by whom, and how long after the run started. */
+  humanAnswer: { turn: number; from: string; afterMs: number } | null;
+  /** Wall time of every attempt together. */
+  wallMs: number;
+  attempts: number;
+}
+
+interface LogLine {
+  turn: number;
+  at: string;
+  event: string;
+  to?: string;
+}
+
+function readLog(path: string): LogLine[] {
+  if (!existsSync(path)) return [];
+  const lines: LogLine[] = [];
+  for (const text of readFileSync(path, 'utf8').split('\n')) {
+    if (text.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(text) as LogLine);
+    } catch {
+      // A torn last line from a kill: the engine cuts it on its next run.
+    }
+  }
+  return lines;
+}
+
+/** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
+function round(credits: number): number {
+  return Math.round(credits * 1e9) / 1e9;
+}
+
+/** Measure a run from its files (logs, ledger) and its attempts. */
+export function measureRun(root: string, run: string, variant: string, attempts: RunAttempt[]): RunMetrics {
+  const finished = attempts.at(-1)?.finished;
+  // A run that said how it ended has ended that way (models that keep failing are an outcome too); one that did not, failed.
+  const ended: RunMetrics['ended'] = finished ? finished.reason : 'failed';
+  const metrics: RunMetrics = {
+    run,
+    variant,
+    ended,
+    turns: finished?.lastTurn ?? 0,
+    turnsToIdle: ended === 'idle' ? (finished?.lastTurn ?? 0) : null,
+    messages: 0,
+    refusals: 0,
+    errors: 0,
+    calls: 0,
+    credits: 0,
+    creditsByAgent: {},
+    creditsByModel: {},
+    humanAnswer: null,
+    wallMs: attempts.reduce((sum, attempt) => sum + attempt.wallMs, 0),
+    attempts: attempts.length,
+  };
+  const startedAt = Date.parse(attempts[0]?.startedAt ?? '');
+  for (const agent of readdirSync(join(root, 'agents')).sort()) {
+    for (const line of readLog(agentPaths(root, agent).log)) {
+      if (line.event === 'sent') metrics.messages += 1;
+      if (line.event === 'refused') metrics.refusals += 1;
+      if (line.event === 'error') metrics.errors += 1;
+      if (line.event === 'sent' && line.to === HUMAN && (metrics.humanAnswer === null || line.turn < metrics.humanAnswer.turn)) {
+        metrics.humanAnswer = { turn: line.turn, from: agent, afterMs: Math.max(0, Date.parse(line.at) - startedAt) };
+      }
+    }
+  }
+  for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
+    if (entry.type !== 'charge') continue;
+    metrics.calls += 1;
+    metrics.credits = round(metrics.credits + entry.credits);
+    metrics.creditsByAgent[entry.agent] = round((metrics.creditsByAgent[entry.agent] ?? 0) + entry.credits);
+    metrics.creditsByModel[entry.model] = round((metrics.creditsByModel[entry.model] ?? 0) + entry.credits);
+  }
+  return metrics;
+}

@@ -1,0 +1,59 @@
+import type { Experiment } from './experiment-file.js';
+import type { RunMetrics } from './run-metrics.js';
+
+/** One variant's runs, summed up: means over its repeats, and how many ended each way. */
+export interface VariantSummary {
+  variant: string;
+  runs: number;
+  /** Runs that fell idle (the rest hit the turn cap). */
+  idle: number;
+  /** Mean turn at which the runs that fell idle did; null when none did. */
+  turnsToIdle: number | null;
+  messages: number;
+  refusals: number;
+  errors: number;
+  credits: number;
+  creditsByAgent: Record<string, number>;
+  creditsByModel: Record<string, number>;
+  /** Runs in which the human got an answer, and the mean turn of that answer. */
+  humanAnswered: number;
+  humanAnswerTurn: number | null;
+  wallMs: number;
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+function meanByKey(records: Array<Record<string, number>>): Record<string, number> {
+  const keys = [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
+  return Object.fromEntries(keys.map((key) => [key, tidy(mean(records.map((record) => record[key] ?? 0)))]));
+}
+
+/** Sum up each variant's complete runs, in the file's order. Pure. */
+export function summariseVariants(experiment: Experiment, runs: readonly RunMetrics[]): VariantSummary[] {
+  return experiment.variants.map((variant) => {
+    const own = runs.filter((run) => run.variant === variant.name);
+    const idle = own.filter((run) => run.turnsToIdle !== null);
+    const answered = own.filter((run) => run.humanAnswer !== null);
+    return {
+      variant: variant.name,
+      runs: own.length,
+      idle: idle.length,
+      turnsToIdle: idle.length === 0 ? null : tidy(mean(idle.map((run) => run.turnsToIdle ?? 0))),
+      messages: tidy(mean(own.map((run) => run.messages))),
+      refusals: tidy(mean(own.map((run) => run.refusals))),
+      errors: tidy(mean(own.map((run) => run.errors))),
+      credits: tidy(mean(own.map((run) => run.credits))),
+      creditsByAgent: meanByKey(own.map((run) => run.creditsByAgent)),
+      creditsByModel: meanByKey(own.map((run) => run.creditsByModel)),
+      humanAnswered: answered.length,
+      humanAnswerTurn: answered.length === 0 ? null : tidy(mean(answered.map((run) => run.humanAnswer?.turn ?? 0))),
+      wallMs: Math.round(mean(own.map((run) => run.wallMs))),
+    };
+  });
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { ModelEntry } from '../org/schema.js';
+import { ProviderError } from '../providers/provider-error.js';
+import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+
+/**
+ * What a job carries to a worker: the request as the engine built it and the registry
+ * entry to answer it with. Never a key: a worker finds the key its entry names
+ * (`api_key_env`, or the vendor's usual variable) in its own environment or `.env`.
+ */
+export interface CallJobData {
+  modelKey: string;
+  entry: ModelEntry;
+  request: Omit<ProviderRequest, 'signal' | 'creditsLeft'>;
+}
+
+/** What a job answers: the provider's response as the engine journals it. */
+export type CallJobResult = ProviderResponse;
+
+/** A failed call as a worker reports it in the job's failed reason, so the engine can rebuild the ProviderError. */
+interface CallFailure {
+  message: string;
+  retryable: boolean;
+  status?: number;
+}
+
+/** The job for one request: the abort signal stays with the engine, and the fallback's budget is the engine's business. */
+export function callJobData(modelKey: string, entry: ModelEntry, request: ProviderRequest): CallJobData {
+  const { signal: _signal, creditsLeft: _creditsLeft, ...rest } = request;
+  return { modelKey, entry, request: rest };
+}
+
+/**
+ * The job id of one call: the org (its name and folder), the turn, the agent, the step
+ * (assistant turns already in the conversation) and a digest of the request. The same
+ * call sent again (an engine that crashed and finished its turn, a retried submission)
+ * has the same id, and BullMQ does not add a job whose id it holds: one call, one effect.
+ * The digest keeps an edited prompt, or another org with the same name, from reading
+ * someone else's answer. BullMQ ids may not hold ':'.
+ */
+export function callJobId(orgName: string, root: string, data: CallJobData): string {
+  const request = data.request;
+  const step = request.messages.filter((message) => message.role === 'assistant').length;
+  const org = orgName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'org';
+  const digest = createHash('sha256').update(root).update('\0').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+  return `${org}.t${request.turn}.${request.agent}.s${step}.${digest}`;
+}
+
+/** A worker's failure, as the text of a failed job. */
+export function encodeFailure(error: unknown): string {
+  const failure: CallFailure = {
+    message: error instanceof Error ? error.message : String(error),
+    retryable: error instanceof ProviderError ? error.retryable : false,
+    ...(error instanceof ProviderError && error.status !== undefined ? { status: error.status } : {}),
+  };
+  return JSON.stringify(failure);
+}
+
+/** A failed job's reason as the ProviderError the engine records for the agent (BullMQ's own reasons, such as a stalled job, included). */
+export function decodeFailure(reason: string, modelKey: string): ProviderError {
+  try {
+    const failure = JSON.parse(reason) as CallFailure;
+    if (typeof failure.message === 'string') {
+      return new ProviderError(failure.message, { retryable: failure.retryable === true, ...(failure.status === undefined ? {} : { status: failure.status }) });
+    }
+  } catch {
+    // Not one of ours: say what BullMQ said.
+  }
+  return new ProviderError(`the worker's job for ${modelKey} failed: ${reason}`, { retryable: false });
+}

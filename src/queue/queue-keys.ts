@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { ModelEntry } from '../org/schema.js';
+
+/** Every key lemming keeps in Redis starts with this; BullMQ's queues too. */
+export const KEY_PREFIX = 'lemming';
+
+/** Redis hash: queue name → the registry entry it serves, published by engines so workers can find their queues. */
+export const MODELS_KEY = `${KEY_PREFIX}:models`;
+
+/** A registry entry as published in MODELS_KEY. */
+export interface PublishedModel {
+  modelKey: string;
+  entry: ModelEntry;
+}
+
+/**
+ * The queue of one registry entry. Its rate limits are enforced by BullMQ on the queue, so
+ * they hold across every worker; the digest of the entry keeps two orgs that give the same
+ * key different models (or different limits) apart. Queue names may not hold ':'.
+ */
+export function queueNameFor(modelKey: string, entry: ModelEntry): string {
+  const digest = createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 8);
+  return `model-${encodeURIComponent(modelKey)}-${digest}`;
+}
+
+/** The heartbeat key of one worker process; it expires when the worker stops refreshing it. */
+export function workerKey(workerId: string): string {
+  return `${KEY_PREFIX}:worker:${workerId}`;
+}
+
+/** The pattern that finds every live worker's heartbeat. */
+export const WORKER_KEY_PATTERN = `${KEY_PREFIX}:worker:*`;

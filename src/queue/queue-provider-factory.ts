@@ -1,0 +1,81 @@
+import type { Org } from '../org/org.js';
+import type { ModelEntry } from '../org/schema.js';
+import { CassetteWriter } from '../providers/cassette/cassette-file.js';
+import { assertModelSettings, createProviderFactory, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
+import { LazyProvider } from '../providers/lazy-provider.js';
+import type { Provider } from '../providers/provider.js';
+import { RecordingProvider } from '../providers/recording-provider.js';
+import type { QueueClient } from './queue-client.js';
+import { parseRedisAddress } from './redis-address.js';
+import type { QueueNotice, WorkerWatch } from './worker-watch.js';
+
+/** What `lemming run` builds its providers from when calls may go to workers. */
+export interface RunProviderOptions extends ProviderFactoryOptions {
+  /** `--queue redis://…`; without it, org.yaml `engine.queue` decides. */
+  queue?: string;
+  /** Where the queue's notices go (no worker serves a model, one does now). */
+  onNotice?: QueueNotice;
+}
+
+/** A provider factory that holds connections: close it when the run is over. */
+export interface ClosableProviderFactory extends ProviderFactory {
+  /** Where calls go, once `preflight` has decided: `undefined` for local calls. */
+  readonly queueAddress: () => string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The providers of `lemming run`: local, as `createProviderFactory` builds them, or,
+ * when a queue is given (`--queue`, or org.yaml `engine.queue`), one QueueProvider per
+ * registry entry, so that workers make the calls. The choice is made once the org is
+ * loaded (in `preflight`). Through the queue no key is needed here: keys live with the
+ * workers. A recording is written here, by the engine, either way; a replay answers
+ * here and never uses the queue. BullMQ and ioredis take longer to load than Node takes
+ * to start, so they are imported on the first queued call, never by a local run.
+ */
+export function createRunProviderFactory(options: RunProviderOptions): ClosableProviderFactory {
+  let chosen: ProviderFactory | undefined;
+  let local: ProviderFactory | undefined;
+  let queueAddress: string | undefined;
+  let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
+  const factory = (modelKey: string, entry: ModelEntry): Provider => {
+    if (!chosen) throw new Error('createRunProviderFactory: preflight must run before the first provider is built');
+    return chosen(modelKey, entry);
+  };
+  const preflight = (org: Org): void => {
+    const flagged = options.queue === undefined ? undefined : parseRedisAddress(options.queue, '--queue');
+    const address = flagged ?? (org.settings.queue === undefined ? undefined : parseRedisAddress(org.settings.queue, 'org/org.yaml engine.queue'));
+    if (address === undefined || options.replay !== undefined) {
+      local = createProviderFactory(options);
+      local.preflight?.(org);
+      chosen = local;
+      return;
+    }
+    assertModelSettings(org);
+    queueAddress = address;
+    const openSession = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
+      (session ??= (async () => {
+        const [{ QueueClient }, { WorkerWatch }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js')]);
+        const client = new QueueClient(address);
+        return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined)) };
+      })());
+    const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
+    const caller = { orgName: org.name, root: options.root };
+    chosen = (modelKey, entry) => {
+      const provider = new LazyProvider(async () => {
+        const [{ client, watch }, { QueueProvider }] = await Promise.all([openSession(), import('./queue-provider.js')]);
+        return new QueueProvider(client, watch, caller, modelKey, entry);
+      });
+      return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
+    };
+  };
+  return Object.assign(factory, {
+    preflight,
+    // Through the queue the servers are the workers' to reach, not this machine's: only a local run probes them.
+    probe: async (org: Org) => (await local?.probe?.(org)) ?? [],
+    queueAddress: () => queueAddress,
+    close: async () => {
+      if (session) await (await session).client.close();
+    },
+  });
+}

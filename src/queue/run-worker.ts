@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { errorMessage } from '../errors.js';
+import type { ModelEntry } from '../org/schema.js';
+import { keyLookup, keyVariableFor } from '../providers/api-keys.js';
+import { liveProvider } from '../providers/create-provider.js';
+import type { Provider } from '../providers/provider.js';
+import { encodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
+import { checkReachable } from './queue-client.js';
+import { KEY_PREFIX, MODELS_KEY, type PublishedModel } from './queue-keys.js';
+import { connectionOptions, parseRedisAddress, showAddress } from './redis-address.js';
+import { announce, HEARTBEAT_TTL_MS, withdraw } from './worker-presence.js';
+
+/** How to start a worker (`lemming worker`). */
+export interface WorkerOptions {
+  /** `--queue redis://HOST:PORT`. */
+  address: string;
+  /** `--models a,b`: the registry keys to serve; empty serves every model an engine publishes. */
+  models: string[];
+  /** `--concurrency N`: calls in progress at once, per model served. */
+  concurrency: number;
+  /** `--lock-seconds`, in ms: how long a job stays with a worker that has gone silent before another takes it. */
+  lockMs?: number;
+  /** Where `.env` is read from (the global `--root`, or the current folder). */
+  root: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  log(line: string): void;
+  /** Builds the model for a registry entry; lemming's live providers by default (benchmarks inject a slow one). */
+  providerFor?(modelKey: string, entry: ModelEntry): Provider;
+  /** How often to look for queues that engines have published since (ms). */
+  discoverEveryMs?: number;
+}
+
+/** A worker that is taking jobs; `close` lets the calls in progress finish, then stops. */
+export interface RunningWorker {
+  id: string;
+  close(): Promise<void>;
+}
+
+/** How many times a job may be taken from a worker that went silent before it fails for good. */
+const MAX_STALLS = 5;
+
+/**
+ * A worker process: finds the queues engines have published, serves those of its models
+ * it holds keys for, and announces what it serves with a heartbeat. Each call is made with
+ * lemming's own provider for the entry (retries and this process's limits included); the
+ * entry's `requests_per_minute` and `concurrency` are enforced on the queue, across workers.
+ */
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const address = parseRedisAddress(options.address, '--queue');
+  await checkReachable(address);
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const client = new Redis(connectionOptions(address));
+  client.on('error', (error) => options.log(`redis: ${errorMessage(error)}`));
+  const lookup = keyLookup(options.root, options.env);
+  const serving = new Map<string, Worker<CallJobData, CallJobResult>>();
+  const declined = new Set<string>();
+  const providers = new Map<string, Provider>();
+
+  const providerFor = (queueName: string, modelKey: string, entry: ModelEntry): Provider => {
+    let provider = providers.get(queueName);
+    if (!provider) {
+      provider = options.providerFor?.(modelKey, entry) ?? liveProvider(modelKey, entry, lookup);
+      providers.set(queueName, provider);
+    }
+    return provider;
+  };
+
+  const answer = async (queueName: string, job: Job<CallJobData, CallJobResult>): Promise<CallJobResult> => {
+    const { modelKey, entry, request } = job.data;
+    try {
+      return await providerFor(queueName, modelKey, entry).generate(request);
+    } catch (error) {
+      options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
+      throw new Error(encodeFailure(error));
+    }
+  };
+
+  const serve = (queueName: string, published: PublishedModel): void => {
+    const { modelKey, entry } = published;
+    const variable = keyVariableFor(entry);
+    if (entry.provider !== 'offline' && variable !== undefined && lookup(variable) === undefined && !options.providerFor) {
+      declined.add(queueName);
+      options.log(`not serving ${modelKey}: ${variable} is not set here (set it in this worker's environment or in ${options.root}/.env)`);
+      return;
+    }
+    const rpm = entry.limits?.requests_per_minute;
+    const lockMs = options.lockMs ?? 30_000;
+    const worker = new Worker<CallJobData, CallJobResult>(queueName, (job) => answer(queueName, job), {
+      connection: connectionOptions(address),
+      prefix: KEY_PREFIX,
+      concurrency: options.concurrency,
+      // BullMQ keeps this limit in Redis, per queue: every worker of the entry shares it.
+      ...(rpm === undefined ? {} : { limiter: { max: rpm, duration: 60_000 } }),
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      maxStalledCount: MAX_STALLS,
+    });
+    worker.on('error', (error) => options.log(`${modelKey}: ${errorMessage(error)}`));
+    worker.on('stalled', (jobId) => options.log(`${modelKey}: job ${jobId} was left by a worker that stopped answering; it runs again`));
+    serving.set(queueName, worker);
+    const limits = rpm === undefined ? '' : `, at most ${rpm} requests a minute across all workers`;
+    options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
+  };
+
+  const discover = async (): Promise<void> => {
+    const published = await client.hgetall(MODELS_KEY);
+    for (const [queueName, text] of Object.entries(published)) {
+      if (serving.has(queueName) || declined.has(queueName)) continue;
+      let model: PublishedModel;
+      try {
+        model = JSON.parse(text) as PublishedModel;
+      } catch {
+        continue;
+      }
+      if (options.models.length > 0 && !options.models.includes(model.modelKey)) continue;
+      serve(queueName, model);
+    }
+  };
+
+  const heartbeat = (): Promise<void> =>
+    announce(client, { id, host: hostname(), pid: process.pid, models: options.models, queues: [...serving.keys()], concurrency: options.concurrency });
+
+  let tick = Promise.resolve();
+  const step = (): void => {
+    tick = tick
+      .then(discover)
+      .then(heartbeat)
+      .catch((error: unknown) => options.log(`cannot reach ${showAddress(address)}: ${errorMessage(error)}`));
+  };
+  step();
+  await tick;
+  const discovery = setInterval(step, options.discoverEveryMs ?? 1_000);
+  const beat = setInterval(step, HEARTBEAT_TTL_MS / 3);
+  const models = options.models.length > 0 ? options.models.join(', ') : 'every model an engine asks for';
+  options.log(`worker ${id} on ${showAddress(address)}: serves ${models}`);
+
+  return {
+    id,
+    close: async () => {
+      clearInterval(discovery);
+      clearInterval(beat);
+      await tick;
+      await withdraw(client, id).catch(() => undefined);
+      await Promise.all([...serving.values()].map((worker) => worker.close()));
+      client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming, lemmingAsync } from '../helpers/cli.js';
+import { messageFiles } from '../helpers/org-snapshot.js';
+import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
+import { startWatched } from '../helpers/watched-process.js';
+
+const STUDY = `name: study
+turns: 20
+parallel: 2
+repeats: 2
+messages:
+  - to: manager
+    subject: Release notes
+    body: Please get the release notes for version 2 written and checked.
+variants:
+  - name: baseline
+  - name: tight-manager
+    resumes:
+      manager: { credits: 0.004 }
+  - name: no-planner
+    chart:
+      manager: { send_to: [human, hr, janitor] }
+`;
+
+interface Report {
+  variants: Array<{ variant: string; runs: number; idle: number; turnsToIdle: number | null; messages: number; credits: number; humanAnswered: number; humanAnswerTurn: number | null; creditsByAgent: Record<string, number> }>;
+  runs: Array<{ run: string; ended: string; messages: number; credits: number; creditsByModel: Record<string, number> }>;
+}
+
+function readReport(root: string): Report {
+  return JSON.parse(readFileSync(join(root, 'experiments/study/report.json'), 'utf8')) as Report;
+}
+
+describe('lemming experiment', () => {
+  test('3 variants × 2 repeats on the default org: each run in its own copy, and a report that compares them', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'study.yaml'), STUDY);
+    const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
+    expect(result.stderr).toMatch(/baseline-r1: idle after turn 5, 5 message\(s\)/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('6 run(s) complete; report: ');
+
+    const runs = ['baseline-r1', 'baseline-r2', 'tight-manager-r1', 'tight-manager-r2', 'no-planner-r1', 'no-planner-r2'];
+    for (const run of runs) expect(existsSync(join(root, 'experiments/study', run, 'org/org.yaml'))).toBe(true);
+    // The base org is untouched: the runs wrote only into their copies.
+    expect(listOutbox(root, 'manager')).toEqual([]);
+    // The variants changed what they said they would, in their copies only.
+    expect(readFileSync(join(root, 'experiments/study/tight-manager-r1/agents/manager/resume.md'), 'utf8')).toMatch(/^credits: 0\.004$/m);
+    expect(readFileSync(join(root, 'experiments/study/no-planner-r1/org/chart.yaml'), 'utf8')).toMatch(/send_to:\n\s+- human\n\s+- hr\n\s+- janitor/);
+    // Repeats of a deterministic model write the same messages.
+    const first = messageFiles(join(root, 'experiments/study/baseline-r1'));
+    expect(Object.keys(first).length).toBeGreaterThan(0);
+    expect(messageFiles(join(root, 'experiments/study/baseline-r2'))).toEqual(first);
+
+    const report = readReport(root);
+    expect(report.runs.map((run) => run.run)).toEqual(runs);
+    const byName = Object.fromEntries(report.variants.map((variant) => [variant.variant, variant]));
+    // The manager hands the work to the planner and, five turns later, answers the human.
+    expect(byName.baseline).toMatchObject({ runs: 2, idle: 2, turnsToIdle: 5, messages: 5, humanAnswered: 2, humanAnswerTurn: 5 });
+    expect(byName.baseline?.creditsByAgent.planner).toBeGreaterThan(0);
+    // Without credits for the call, the manager is never called: nothing is spent and the human hears nothing.
+    expect(byName['tight-manager']).toMatchObject({ runs: 2, messages: 0, credits: 0, humanAnswered: 0, humanAnswerTurn: null });
+    // Without the planner the manager hands the work elsewhere, the planner spends nothing, and the answer comes sooner.
+    expect(byName['no-planner']?.creditsByAgent.planner ?? 0).toBe(0);
+    expect(byName['no-planner']?.humanAnswerTurn).toBeLessThan(5);
+    expect(byName['no-planner']?.credits).toBeLessThan(byName.baseline?.credits ?? 0);
+    for (const run of report.runs) expect(Object.keys(run.creditsByModel).every((model) => model === 'offline')).toBe(true);
+
+    const markdown = readFileSync(join(root, 'experiments/study/report.md'), 'utf8');
+    expect(markdown).toContain('| variant | runs | idle | turns to idle | messages | refusals | errors | credits | human answered | answer in turn | wall time |');
+    expect(markdown).toMatch(/\| baseline \| 2 \| 2\/2 \| 5 \| 5 \| 0 \| 0 \| [\d.]+ \| 2\/2 \| 5 \| [\d.]+ s \|/);
+    expect(markdown).toContain('![credits, messages and turns to idle by variant](report.svg)');
+    const chart = readFileSync(join(root, 'experiments/study/report.svg'), 'utf8');
+    expect(chart).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    for (const variant of ['baseline', 'tight-manager', 'no-planner']) expect(chart).toContain(`>${variant}</text>`);
+
+    // Run again: everything is complete, nothing runs, the report is the same.
+    const again = lemming(root, ['experiment', join(root, 'study.yaml')]);
+    expect(again.status).toBe(0);
+    expect(again.stderr).toContain(`already complete, not run again: ${runs.join(', ')}`);
+    expect(again.stderr).not.toMatch(/running/);
+    expect(readReport(root).runs).toEqual(report.runs);
+  });
+
+  test('a killed experiment resumes: complete runs are skipped, the rest run, and the report has them all', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'study.yaml'), STUDY.replace('parallel: 2', 'parallel: 1'));
+    const killed = startWatched(root, ['experiment', join(root, 'study.yaml')]);
+    await killed.waitFor(/baseline-r1: idle after turn/);
+    await killed.stop('SIGKILL');
+    expect(existsSync(join(root, 'experiments/study/report.json'))).toBe(false);
+
+    const resumed = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(/already complete, not run again: baseline-r1/);
+    const report = readReport(root);
+    expect(report.runs).toHaveLength(6);
+    // A run the kill cut off (if it had started) was finished by its engine: it ends as its repeat did.
+    expect(report.runs.find((run) => run.run === 'baseline-r2')).toMatchObject({ ended: 'idle', messages: 5 });
+    expect(messageFiles(join(root, 'experiments/study/baseline-r2'))).toEqual(messageFiles(join(root, 'experiments/study/baseline-r1')));
+  });
+
+  test('a broken experiment file is refused before anything runs, naming the file, the field and a valid value', () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'bad.yaml'), 'name: Bad Name\nvariants:\n  - name: a\n    repeats: 0\n');
+    const result = lemming(root, ['experiment', join(root, 'bad.yaml')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/bad\.yaml:1: name: an experiment name is lowercase letters, digits, "_" or "-"/);
+    expect(result.stderr).toMatch(/bad\.yaml:4: variants\.0\.repeats: /);
+    writeFileSync(join(root, 'wrong.yaml'), 'name: wrong\nmessages: [{ to: nobody, body: hi }]\nvariants:\n  - name: a\n');
+    const wrong = lemming(root, ['experiment', join(root, 'wrong.yaml')]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/wrong\.yaml: variant "a": the opening message to "nobody": /);
+    expect(existsSync(join(root, 'experiments/wrong/report.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,194 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { connectionOptions } from '../../src/queue/redis-address.js';
+import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { lemmingAsync } from '../helpers/cli.js';
+import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { defaultOrg, humanSends, tempDir } from '../helpers/temp-org.js';
+import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
+import { checkInvariants } from '../faults/invariants.js';
+import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
+import { startWireServer } from '../helpers/wire-server.js';
+import { everythingInRedis } from './redis-contents.js';
+import { wideOrg } from './wide-org.js';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+const workers: WatchedProcess[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
+  await redis.flush();
+});
+
+/** A `lemming worker` on the test's Redis; its `--root` is a folder of its own (where a `.env` would be). */
+function worker(args: string[] = [], env: Record<string, string> = {}): WatchedProcess {
+  const started = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], env);
+  workers.push(started);
+  return started;
+}
+
+/** Message files byte for byte, `created:` times included: a replay fixes them from the cassette. */
+function outboxBytes(root: string): Record<string, string> {
+  return Object.fromEntries(Object.keys(messageFiles(root)).map((file) => [file, readFileSync(join(root, file), 'latin1')]));
+}
+
+/** How many jobs the workers finished on the queue of one of the org's models. */
+async function completedJobs(root: string, modelKey: string): Promise<number> {
+  const entry = loadOrg(root).org?.models[modelKey];
+  if (!entry) throw new Error(`no model ${modelKey}`);
+  const queue = new Queue(queueNameFor(modelKey, entry), { connection: connectionOptions(redis.url), prefix: KEY_PREFIX });
+  try {
+    return (await queue.getJobCounts('completed')).completed ?? 0;
+  } finally {
+    await queue.close();
+  }
+}
+
+describe('model calls on workers', () => {
+  test('three workers and an engine on a 50-agent org write the same messages, logs and charges as a local run', { timeout: 120_000 }, async () => {
+    const local = tempDir();
+    wideOrg(local);
+    const queued = tempDir();
+    cpSync(local, queued, { recursive: true });
+    const started = [worker(['--concurrency', '4']), worker(['--concurrency', '4']), worker(['--concurrency', '4'])];
+    await Promise.all(started.map((one) => one.waitFor(/serves every model/)));
+
+    const [localRun, queuedRun] = await Promise.all([lemmingAsync(local, ['run', '--plain']), lemmingAsync(queued, ['run', '--plain', '--queue', redis.url])]);
+    expect(localRun.status).toBe(0);
+    expect(queuedRun.stderr).toBe('');
+    expect(queuedRun.status).toBe(0);
+    expect(queuedRun.stdout).toMatch(/the org is idle/);
+
+    const messages = messageFiles(local);
+    expect(Object.keys(messages).length).toBeGreaterThan(200);
+    expect(messageFiles(queued)).toEqual(messages);
+    expect(charges(queued)).toEqual(charges(local));
+    expect(activityLogs(queued)).toEqual(activityLogs(local));
+    // Every call went through the queue, once: one finished job per charge.
+    expect(await completedJobs(queued, 'offline')).toBe(charges(local).length);
+    // The work was shared: each worker served the model.
+    for (const one of started) expect(one.output()).toMatch(/serving offline \(queue model-offline-/);
+  });
+
+  test('an engine killed mid-turn and started again ends with the same files and charges, and no call is made twice', { timeout: 120_000 }, async () => {
+    const local = tempDir();
+    wideOrg(local);
+    const queued = tempDir();
+    cpSync(local, queued, { recursive: true });
+    await Promise.all([worker(['--concurrency', '8']), worker(['--concurrency', '8'])].map((one) => one.waitFor(/serves every model/)));
+
+    const localRun = await lemmingAsync(local, ['run', '--plain']);
+    expect(localRun.status).toBe(0);
+    // Killed after the 30th answer is journaled: other jobs of the turn are queued, running or done on the workers.
+    const crashed = await lemmingAsync(queued, ['run', '--plain', '--queue', redis.url], { LEMMING_CRASH_AT: 'after-response:30' });
+    expect(crashed.signal).toBe('SIGKILL');
+    const finished = await lemmingAsync(queued, ['run', '--plain', '--queue', redis.url]);
+    expect(finished.status).toBe(0);
+
+    expect(messageFiles(queued)).toEqual(messageFiles(local));
+    expect(charges(queued)).toEqual(charges(local));
+    expect(activityLogs(queued)).toEqual(activityLogs(local));
+    // The restarted engine read the answers the workers had already given instead of asking again.
+    expect(await completedJobs(queued, 'offline')).toBe(charges(local).length);
+  });
+
+  test('a worker killed mid-job: another takes the job, and the org ends as a local run does; no key reaches the engine or Redis', { timeout: 120_000 }, async () => {
+    let hangFirstCoderCall = false;
+    let coderArrived: () => void = () => undefined;
+    const coderHung = new Promise<void>((resolve) => (coderArrived = resolve));
+    const server = await startWireServer((request) => {
+      const text = JSON.stringify(request.body);
+      if (agentOf(request) === 'coder') {
+        if (hangFirstCoderCall) {
+          hangFirstCoderCall = false;
+          coderArrived();
+          return { hang: true };
+        }
+        return answer(request, { to: 'manager', body: 'Built it.' });
+      }
+      if (text.includes('from=\\"coder\\"')) return answer(request, { to: 'human', body: 'All done.' });
+      if (text.includes('from=\\"human\\"')) return answer(request, { to: 'coder', body: 'Build it, please.' });
+      return answer(request);
+    });
+    try {
+      const local = wireOrg(server.url);
+      humanSends(local, 'manager', 'Build the thing.');
+      const queued = tempDir();
+      cpSync(local, queued, { recursive: true });
+      expect((await lemmingAsync(local, ['run', '--plain'], KEYS)).status).toBe(0);
+      const localRequests = server.requests.length;
+
+      hangFirstCoderCall = true;
+      const first = worker(['--lock-seconds', '1'], KEYS);
+      await first.waitFor(/serves every model/);
+      // The engine has no keys: they live with the workers.
+      const run = lemmingAsync(queued, ['run', '--plain', '--queue', redis.url]);
+      await coderHung;
+      await first.stop('SIGKILL');
+      const second = worker(['--lock-seconds', '1'], KEYS);
+      const finished = await run;
+      expect(finished.stderr).toBe('');
+      expect(finished.status).toBe(0);
+
+      expect(messageFiles(queued)).toEqual(messageFiles(local));
+      expect(charges(queued)).toEqual(charges(local));
+      expect(activityLogs(queued)).toEqual(activityLogs(local));
+      // The same calls as the local run, and the coder's once more: the attempt that died with its worker.
+      expect(server.requests.length - localRequests).toBe(localRequests + 1);
+      expect(second.output()).toMatch(/left by a worker that stopped answering; it runs again/);
+      expect(checkInvariants(queued, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+      const stored = await everythingInRedis(redis.url);
+      expect(stored).toContain('Built it.');
+      expect(stored).not.toContain(OPENAI_KEY);
+      expect(stored).not.toContain(ANTHROPIC_KEY);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a run through workers recorded by the engine replays into a fresh copy with the same bytes, with no queue', { timeout: 120_000 }, async () => {
+    const pristine = tempDir();
+    wideOrg(pristine);
+    const recorded = tempDir();
+    cpSync(pristine, recorded, { recursive: true });
+    const replayed = tempDir();
+    cpSync(pristine, replayed, { recursive: true });
+    const cassette = join(tempDir(), 'run.jsonl');
+    await worker(['--concurrency', '8']).waitFor(/serves every model/);
+
+    expect((await lemmingAsync(recorded, ['run', '--plain', '--queue', redis.url, '--record', cassette])).status).toBe(0);
+    const replay = await lemmingAsync(replayed, ['run', '--plain', '--replay', cassette]);
+    expect(replay.status).toBe(0);
+    expect(outboxBytes(replayed)).toEqual(outboxBytes(recorded));
+    expect(charges(replayed)).toEqual(charges(recorded));
+  });
+
+  test('an experiment sends its runs through the queue: the workers make every call', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(
+      join(root, 'study.yaml'),
+      `name: queued\nqueue: ${redis.url}\nmessages:\n  - { to: manager, body: Please get the release notes written. }\nvariants:\n  - name: baseline\n  - name: no-planner\n    chart: { manager: { send_to: [human, hr, janitor] } }\n`,
+    );
+    await worker(['--concurrency', '4']).waitFor(/serves every model/);
+    const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
+    expect(result.stderr).toMatch(/baseline: idle after turn 5/);
+    expect(result.status).toBe(0);
+    // One model call per charge, plus one per tool step (an agent that wrote a file was asked again with the result).
+    const calls = ['baseline', 'no-planner'].map((run) => {
+      const folder = join(root, 'experiments/queued', run);
+      const steps = Object.values(activityLogs(folder)).reduce((sum, log) => sum + log.split('"event":"step"').length - 1, 0);
+      return charges(folder).length + steps;
+    });
+    expect(calls[0]).toBeGreaterThan(0);
+    // At least one job per charge: an agent's call may take several steps (a tool's result goes back), each a job.
+    expect(await completedJobs(join(root, 'experiments/queued/baseline'), 'offline')).toBeGreaterThanOrEqual((calls[0] ?? 0) + (calls[1] ?? 0));
+  });
+});
