@@ -87,7 +87,8 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a terminal', () => {
     mark = screen.mark();
     screen.press('s');
     await screen.waitFor('paused after turn 2', mark);
-    const turn2 = screen.text().slice(mark);
+    // Said when turn 2 takes the edits in; on a loaded machine the frame that says it may come before the mark.
+    const turn2 = screen.text();
     expect(turn2).toContain('turn 2 uses the edits: agents/hr/resume.md');
     expect(turn2).toContain('turn 2 keeps the last valid version of org/chart.yaml');
     expect(readFileSync(join(root, 'agents/hr/outbox/000002-001-manager.md'), 'utf8')).toContain('What I did, as Release writer');
