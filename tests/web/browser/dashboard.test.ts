@@ -84,7 +84,7 @@ describe('the dashboard in Chromium', () => {
 
       // The run page shows the turns that went by, and the credits per turn.
       await page.click('a[data-view="run"]');
-      // The human's message is in the feed; whether every later line reaches it live is not yet reliable (see the issue notes).
+      // The human's message is in the feed. Known gap: the page's event stream can stop delivering later lines mid-run.
       await page.locator('#feed div', { hasText: 'human → manager' }).first().waitFor();
       await page.locator('.bars rect').first().waitFor();
       await page.screenshot({ path: screenshotPath('run.png') });
