@@ -9,10 +9,26 @@ import { join } from 'node:path';
  * turn in progress and `cache/` (hints about which folders changed, parsed files, the org as
  * a turn was planned). `org/state/.gitignore` leaves the machine-local ones out of commits.
  */
-export function statePaths(root: string) {
+export function statePaths(root: string): StatePaths {
+  let paths = statePathCache.get(root);
+  if (!paths) {
+    paths = buildStatePaths(root);
+    if (statePathCache.size > 1_000) statePathCache.clear();
+    statePathCache.set(root, paths);
+  }
+  return paths;
+}
+
+/** The paths of the engine's files for one root. */
+export type StatePaths = ReturnType<typeof buildStatePaths>;
+
+/** Asked for many times a turn (per agent, by the failing-agent and dead-end records): built once per root. */
+const statePathCache = new Map<string, ReturnType<typeof buildStatePaths>>();
+
+function buildStatePaths(root: string) {
   const directory = join(root, 'org', 'state');
   const cache = join(directory, 'cache');
-  return {
+  return Object.freeze({
     directory,
     /** Machine-local: the one-writer lock. */
     lock: join(directory, 'lock'),
@@ -40,7 +56,7 @@ export function statePaths(root: string) {
     outboxHints: join(cache, 'outbox-hints.json'),
     /** Machine-local: the org as the turn in progress was planned, for finishing it after a crash. */
     plannedOrg: join(cache, 'planned-org.json'),
-  };
+  });
 }
 
 /** Where one agent's files lie, under `agents/<name>/`. */

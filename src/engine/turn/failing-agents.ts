@@ -156,6 +156,7 @@ export class FailingAgents {
 
   /** Write the file when something changed, and clear the retry requests that were taken up. */
   save(): void {
+    if (!this.changed && this.released.size === 0) return;
     const paths = failingPaths(this.root);
     for (const name of this.released) rmSync(join(paths.retries, name), { force: true });
     this.released.clear();
