@@ -73,8 +73,12 @@ function buildSchemas(z: typeof Zod) {
         max_memory_chars: positiveInt.default(4_000),
       })
       .prefault({}),
-    /** Call traces kept per agent under agents/<name>/logs/traces/ (the most recent turns); 0 keeps none. */
-    traces: z.strictObject({ keep: nonNegativeInt.default(50) }).prefault({}),
+    /**
+     * Call traces kept per agent under agents/<name>/logs/traces/ (the most recent turns); 0 keeps none.
+     * Off unless set: a trace is a file per call holding the whole prompt, which at thousands of agents
+     * costs more than the turn itself. The default org sets it.
+     */
+    traces: z.strictObject({ keep: nonNegativeInt.default(0) }).prefault({}),
   });
 
   const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');

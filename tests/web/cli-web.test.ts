@@ -67,7 +67,7 @@ describe('lemming search, thread and trace', () => {
   test('trace prints the prompt the model was shown and its answer; only the last `engine.traces.keep` turns are kept', async () => {
     const root = defaultOrg();
     const orgFile = join(root, 'org/org.yaml');
-    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace(/^engine:\n/m, 'engine:\n  traces: { keep: 1 }\n'));
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace(/^ {2}traces: \{ keep: 50 \}/m, '  traces: { keep: 1 }'));
     humanSends(root, 'manager', 'Write the release notes');
     await runEngine(root);
     const traces = readdirSync(join(root, 'agents/manager/logs/traces'));
