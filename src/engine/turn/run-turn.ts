@@ -1,23 +1,18 @@
-import { logSkips } from './skip-log.js';
-import { returnDepartedMail } from './departed-mail.js';
+import { makePlan } from './make-plan.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
-import { estimateCallCost } from '../../providers/estimate-cost.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import { recordCallTrace } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
-import { discoverMail } from './discover-mail.js';
-import { proposalNotices } from './proposal-notices.js';
 import { askWithTools, type TurnTools } from './ask-with-tools.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
-import { askFitting } from './context-retry.js';
 import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -26,10 +21,10 @@ import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall 
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
-import { mailByAgent, planTurn, tellManager } from './plan-turn.js';
+import { mailByAgent, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
-import { loadOrgSnapshot, saveOrgSnapshot } from '../record/planned-org.js';
+import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
 
@@ -118,65 +113,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       });
     }
   } else {
-    const orgSnapshot = saveOrgSnapshot(paths.plannedOrg, org);
-    const discovery = discoverMail(root, org, state, context.hints, turn);
-    // Proposers hear of the human's decisions as mail of this turn, committed with it.
-    discovery.pending.push(...proposalNotices(root, org, turn));
-    const pending = [...state.pending, ...discovery.pending];
-    const decided = planTurn(org, state, pending, ledger, turn);
-    const departed = returnDepartedMail(org, pending, turn);
-    decided.events.push(...departed.events);
-    decided.notices.push(...departed.notices);
-    decided.humanNotices.push(...departed.humanNotices);
-    const held = failing.holdBack(org, decided.calls, turn);
-    decided.calls = held.calls;
-    decided.events.push(...held.events);
-    const calls: PlannedCall[] = [];
-    const events: EngineEvent[] = [...discovery.events, ...decided.events];
-    const outOfCredits = new Set(decided.outOfCredits);
-    for (const call of decided.calls) {
-      const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
-      events.push(...preparedCall.warnings);
-      const agent = org.agents.get(call.agent);
-      const entry = org.models[preparedCall.modelKey];
-      const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
-      const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
-      if (needed > balance) {
-        events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
-        if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
-        outOfCredits.add(call.agent);
-        continue;
-      }
-      prepared.set(call.agent, preparedCall);
-      calls.push({
-        agent: call.agent,
-        modelKey: preparedCall.modelKey,
-        reason: call.reason,
-        shown: [...preparedCall.prompt.shown, ...preparedCall.lost],
-        deferred: preparedCall.prompt.deferred.length,
-      });
-    }
-    plan = {
-      type: 'plan',
-      turn,
-      at: context.clock().toISOString(),
-      orgSnapshot,
-      calls,
-      discovered: {
-        hints: discovery.hints,
-        taken: discovery.taken,
-        joined: discovery.joined,
-        pending: discovery.pending,
-        humanNotices: [...discovery.humanNotices, ...decided.humanNotices],
-      },
-      events,
-      outOfCredits: [...outOfCredits].sort(),
-      notices: decided.notices,
-      ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
-    };
-    appendJournal(paths.journal, plan);
-    logSkips(root, turn, plan.at ?? context.clock().toISOString(), plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
+    plan = makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString() }, prepared);
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };

@@ -1,0 +1,102 @@
+import type { Org } from '../../org/org.js';
+import { estimateCallCost } from '../../providers/estimate-cost.js';
+import type { EngineState } from '../record/engine-state.js';
+import type { EngineEvent } from '../events.js';
+import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { balanceOf, type LedgerSnapshot } from '../record/ledger.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
+import { saveOrgSnapshot } from '../record/planned-org.js';
+import { statePaths } from '../record/state-paths.js';
+import type { TokenRatios } from '../record/token-ratios.js';
+import { returnDepartedMail } from './departed-mail.js';
+import { discoverMail } from './discover-mail.js';
+import type { FailingAgents } from './failing-agents.js';
+import { planTurn, tellManager } from './plan-turn.js';
+import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { proposalNotices } from './proposal-notices.js';
+import { logSkips } from './skip-log.js';
+
+type Plan = Extract<JournalRecord, { type: 'plan' }>;
+
+/** What planning a turn reads. */
+export interface PlanInput {
+  root: string;
+  org: Org;
+  state: EngineState;
+  hints: OutboxHints;
+  turn: number;
+  ledger: LedgerSnapshot;
+  failing: FailingAgents;
+  ratios: TokenRatios;
+  /** When the turn is planned: the time of the log lines the plan itself causes. */
+  at: string;
+}
+
+/**
+ * Plan a new turn and journal the plan: keep the org as planned, take in new mail, decide who
+ * is called (mail, schedules, credits, held agents, mail for agents that left), and build each
+ * call's prompt, which goes into `prepared`. Everything a recovered turn needs is in the plan.
+ */
+export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>): Plan {
+  const { root, org, state, hints, turn, ledger, failing, ratios, at } = input;
+  const orgSnapshot = saveOrgSnapshot(statePaths(root).plannedOrg, org);
+  const discovery = discoverMail(root, org, state, hints, turn);
+  // Proposers hear of the human's decisions as mail of this turn, committed with it.
+  discovery.pending.push(...proposalNotices(root, org, turn));
+  const pending = [...state.pending, ...discovery.pending];
+  const decided = planTurn(org, state, pending, ledger, turn);
+  const departed = returnDepartedMail(org, pending, turn);
+  decided.events.push(...departed.events);
+  decided.notices.push(...departed.notices);
+  decided.humanNotices.push(...departed.humanNotices);
+  const held = failing.holdBack(org, decided.calls, turn);
+  decided.calls = held.calls;
+  decided.events.push(...held.events);
+  const calls: PlannedCall[] = [];
+  const events: EngineEvent[] = [...discovery.events, ...decided.events];
+  const outOfCredits = new Set(decided.outOfCredits);
+  for (const call of decided.calls) {
+    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
+    events.push(...preparedCall.warnings);
+    const agent = org.agents.get(call.agent);
+    const entry = org.models[preparedCall.modelKey];
+    const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
+    // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
+    const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
+    if (needed > balance) {
+      events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
+      if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
+      outOfCredits.add(call.agent);
+      continue;
+    }
+    prepared.set(call.agent, preparedCall);
+    calls.push({
+      agent: call.agent,
+      modelKey: preparedCall.modelKey,
+      reason: call.reason,
+      shown: [...preparedCall.prompt.shown, ...preparedCall.lost],
+      deferred: preparedCall.prompt.deferred.length,
+    });
+  }
+  const plan: Plan = {
+    type: 'plan',
+    turn,
+    at,
+    orgSnapshot,
+    calls,
+    discovered: {
+      hints: discovery.hints,
+      taken: discovery.taken,
+      joined: discovery.joined,
+      pending: discovery.pending,
+      humanNotices: [...discovery.humanNotices, ...decided.humanNotices],
+    },
+    events,
+    outOfCredits: [...outOfCredits].sort(),
+    notices: decided.notices,
+    ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
+  };
+  appendJournal(statePaths(root).journal, plan);
+  logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
+  return plan;
+}
