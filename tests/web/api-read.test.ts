@@ -1,3 +1,5 @@
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EventHub } from '../../src/web/event-hub.js';
 import { observeEngine } from '../../src/web/observe-engine.js';
@@ -133,6 +135,41 @@ describe('the event stream', () => {
     expect(missed.map((event) => (event.data as { message: { id: string } }).message.id)).toEqual(['000000-human-002', '000000-human-003']);
     const stale = await fetch(`${server.base}/api/events`, { headers: { ...headers, 'last-event-id': 'deadbeef-7' } });
     expect((await readEvents(stale, (events) => events.length >= 1))[0]?.event).toBe('reset');
+  });
+
+  test('every message written to an outbox arrives as a mail event, even one written in the same clock tick as the server last looked', async () => {
+    const root = defaultOrg();
+    const server = await serveOrg(root);
+    const headers = { authorization: `Bearer ${server.token}` };
+    const ids = (events: Array<{ event: string; data: unknown }>): string[] => events.filter((event) => event.event === 'mail').map((event) => (event.data as { message: { id: string } }).message.id);
+    const stream = await fetch(`${server.base}/api/events`, { headers });
+    let seen: Array<{ event: string; data: unknown }> = [];
+    let heard: () => void = () => undefined;
+    const reading = readEvents(stream, (events) => {
+      seen = events;
+      heard();
+      return ids(events).includes('000000-human-001');
+    });
+    const mailCount = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        heard = () => ids(seen).length >= count && resolve();
+        heard();
+      });
+    const outbox = join(root, 'agents/manager/outbox');
+    // File times tick every few milliseconds: writes in the tick of the server's look leave the folder's mtime where it saw it.
+    const tick = Math.floor(Date.now() / 1000);
+    write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: One\n---\nFirst reply\n');
+    utimesSync(outbox, tick, tick);
+    await getJson(server, '/api/status');
+    await mailCount(1);
+    write(root, 'agents/manager/outbox/000001-002-human.md', '---\nto: human\nsubject: Two\n---\nSecond reply\n');
+    write(root, 'agents/manager/outbox/000001-003-planner.md', '---\nto: planner\nsubject: Three\n---\nThird\n');
+    utimesSync(outbox, tick, tick);
+    await getJson(server, '/api/status');
+    // A message in another folder marks the end, so a missed one fails the test rather than hanging it.
+    humanSends(root, 'manager', 'Done');
+    await getJson(server, '/api/status');
+    expect(ids(await reading)).toEqual(['000001-manager-001', '000001-manager-002', '000001-manager-003', '000000-human-001']);
   });
 
   test('with run --serve, the engine’s own events reach the browser as the run goes', async () => {

@@ -47,6 +47,28 @@ describe('the search index', () => {
     expect(index.size).toBe(1);
   });
 
+  test('a message written in the same clock tick as the last look (the folder mtime did not move) is still taken in', () => {
+    const root = defaultOrg();
+    const index = MessageIndex.open(root);
+    const outbox = join(root, 'agents/manager/outbox');
+    // File times tick every few milliseconds: a write right after a look can leave the folder's mtime as it was.
+    const tick = Math.floor(Date.now() / 1000);
+    write(root, 'agents/manager/outbox/000001-001-human.md', dropped('human', 'First', 'one'));
+    utimesSync(outbox, tick, tick);
+    expect(index.refresh().map((message) => message.id)).toEqual(['000001-manager-001']);
+    write(root, 'agents/manager/outbox/000001-002-human.md', dropped('human', 'Second', 'two'));
+    utimesSync(outbox, tick, tick);
+    expect(index.refresh().map((message) => message.id)).toEqual(['000001-manager-002']);
+    expect(index.refresh()).toEqual([]);
+    // A folder untouched for long is trusted: not listed again, so an in-place edit is not seen.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(outbox, old, old);
+    expect(index.refresh()).toEqual([]);
+    write(root, 'agents/manager/outbox/000001-003-human.md', dropped('human', 'Third', 'three'));
+    utimesSync(outbox, old, old);
+    expect(index.refresh()).toEqual([]);
+  });
+
   test('a broken or foreign index file is rebuilt, never trusted', () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Count the penguins');

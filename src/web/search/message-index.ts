@@ -20,9 +20,19 @@ const FORMAT = 2;
 
 /** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
 interface OutboxRecord {
+  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see RACY_MS). */
   mtimeMs: number;
   files: Record<string, string | null>;
 }
+
+/**
+ * A folder changed less than this long before it was listed may change again without its mtime
+ * moving: file times come from a clock that ticks every few milliseconds (and every second or two
+ * on some file systems), so a message written in the same tick as the listing leaves the mtime as
+ * it was. Such a listing is marked untrusted and the folder is listed again next time (git calls
+ * these entries "racily clean"). Missing this lost the live feed's later lines mid-run.
+ */
+const RACY_MS = 2_000;
 
 interface SavedIndex {
   format: number;
@@ -110,6 +120,7 @@ export class MessageIndex {
   refresh(): IndexedMessage[] {
     const added: IndexedMessage[] = [];
     const present = new Set(listAgentFolders(this.root));
+    const listedAt = Date.now();
     for (const agent of [...this.outboxes.keys()]) if (!present.has(agent)) this.forgetOutbox(agent);
     for (const agent of present) {
       const stat = statSync(join(this.root, outboxPath(agent)), { throwIfNoEntry: false });
@@ -119,7 +130,7 @@ export class MessageIndex {
         continue;
       }
       if (known?.mtimeMs === stat.mtimeMs) continue;
-      const record: OutboxRecord = { mtimeMs: stat.mtimeMs, files: {} };
+      const record: OutboxRecord = { mtimeMs: listedAt - stat.mtimeMs < RACY_MS ? -1 : stat.mtimeMs, files: {} };
       let names: string[];
       try {
         names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName).sort();
@@ -139,7 +150,8 @@ export class MessageIndex {
         if (message) added.push(message);
       }
       this.outboxes.set(agent, record);
-      this.dirty = true;
+      // Listing a racy folder again and finding nothing new is no change worth saving.
+      if (known?.mtimeMs !== record.mtimeMs) this.dirty = true;
     }
     return added.sort((left, right) => -newestFirst(left, right));
   }

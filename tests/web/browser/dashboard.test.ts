@@ -84,8 +84,9 @@ describe('the dashboard in Chromium', () => {
 
       // The run page shows the turns that went by, and the credits per turn.
       await page.click('a[data-view="run"]');
-      // The human's message is in the feed. Known gap: the page's event stream can stop delivering later lines mid-run.
+      // The feed saw it all live: the human's message, and the manager's reply written by the other process.
       await page.locator('#feed div', { hasText: 'human → manager' }).first().waitFor();
+      await page.locator('#feed div', { hasText: /manager → human: .*Changelog/ }).first().waitFor();
       await page.locator('.bars rect').first().waitFor();
       await page.screenshot({ path: screenshotPath('run.png') });
       expect(errors).toEqual([]);
