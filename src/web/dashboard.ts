@@ -46,6 +46,11 @@ export class Dashboard {
     return this.loaded.org;
   }
 
+  /** Forget the org as last read: an action here just changed its files (a hire approved). */
+  orgChanged(): void {
+    this.loaded = undefined;
+  }
+
   close(): void {
     this.unsubscribe();
     this.watch.stop();

@@ -4,13 +4,15 @@ import type { IndexedMessage } from './search/indexed-message.js';
 
 /**
  * What the dashboard's event stream carries: the engine's own events (when this process
- * runs the engine), mail found in the outboxes (whoever wrote it), and the turn moving on
- * (whichever process ran it).
+ * runs the engine), mail found in the outboxes (whoever wrote it), the turn moving on
+ * (whichever process ran it), and the proposals changing.
  */
 export type WebEvent =
   | { kind: 'engine'; event: EngineEvent }
   | { kind: 'mail'; message: IndexedMessage }
-  | { kind: 'turn'; turn: number };
+  | { kind: 'turn'; turn: number }
+  /** A proposal appeared or was decided; `pending` is how many now wait for the human. */
+  | { kind: 'proposals'; pending: number };
 
 /** A web event with its place in the stream, the SSE `id:` a client resumes from. */
 export interface NumberedEvent {

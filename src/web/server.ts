@@ -42,9 +42,9 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
 function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 {
   if (error instanceof BadQueryError) return 400;
   if (!(error instanceof LemmingError)) return 500;
-  if (error.code === 'not-found' || error.code === 'unknown-agent') return 404;
+  if (error.code === 'not-found' || error.code === 'unknown-agent' || error.code === 'unknown-proposal') return 404;
   if (error.code === 'refused') return 403;
-  if (error.code === 'invalid-org') return 409;
+  if (error.code === 'invalid-org' || error.code === 'already-decided') return 409;
   return 400;
 }
 

@@ -101,8 +101,9 @@ describe('the JSON API', () => {
     expect(ledger.entries.every((entry) => entry.agent === 'manager')).toBe(true);
     expect(ledger.byTurn.length).toBe(ledger.total);
 
-    const proposals = (await getJson<{ folder: boolean; proposals: Array<{ file: string; fields: Record<string, unknown> }> }>(server, '/api/proposals')).body;
-    expect(proposals).toMatchObject({ folder: true, proposals: [{ file: 'org/proposals/hire-tester.md', fields: { kind: 'hire', agent: 'tester' } }] });
+    // A file that is not a proposal is named with what is wrong with it (proposals proper: api-proposals.test.ts).
+    const proposals = (await getJson<{ pending: unknown[]; decided: unknown[]; problems: string[] }>(server, '/api/proposals')).body;
+    expect(proposals).toEqual({ pending: [], decided: [], problems: ['org/proposals/hire-tester.md lacks an id or proposed_by'] });
 
     const metrics = await (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${server.token}` } })).text();
     expect(metrics).toMatch(/^# TYPE lemming_calls_total counter$/m);

@@ -16,7 +16,7 @@ export function connectLive(indicator: HTMLElement): void {
     const event = JSON.parse(message.data) as WebEvent;
     for (const listener of [...listeners]) listener(event);
   };
-  for (const kind of ['engine', 'mail', 'turn', 'reset', 'hello']) source.addEventListener(kind, deliver as EventListener);
+  for (const kind of ['engine', 'mail', 'turn', 'proposals', 'reset', 'hello']) source.addEventListener(kind, deliver as EventListener);
   source.onopen = () => {
     indicator.classList.add('on');
     indicator.title = 'live: connected';

@@ -4,11 +4,12 @@ import { el, show } from './dom.js';
 import { humanPage } from './human-view.js';
 import { connectLive, onLive } from './live.js';
 import { messagePage, messagesPage } from './messages-view.js';
+import { proposalsPage, showPendingCount } from './proposals-view.js';
 import { recordFeed, runPage } from './run-view.js';
 
 /**
  * The dashboard's entry: a router on the URL's hash (`#/chart`, `#/messages?...`, `#/message/<id>`,
- * `#/agent/<name>`, `#/run`, `#/human`), one live event stream, and the turn in the header.
+ * `#/agent/<name>`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
  */
 const main = document.getElementById('view') as HTMLElement;
 let leave: () => void = () => undefined;
@@ -28,6 +29,7 @@ async function route(): Promise<void> {
       : path === 'agent' ? await agentPage(main, name)
       : path === 'run' ? await runPage(main)
       : path === 'human' ? await humanPage(main)
+      : path === 'proposals' ? await proposalsPage(main)
       : await chartPage(main);
     if (mine === generation) leave = cleanup;
     else cleanup();
@@ -45,6 +47,7 @@ async function showTurn(): Promise<void> {
 
 connectLive(document.getElementById('live') as HTMLElement);
 recordFeed();
+showPendingCount(document.querySelector('a[data-view="proposals"]') as HTMLElement);
 onLive((event) => {
   if (event.kind === 'turn') show(document.getElementById('turn') as HTMLElement, `turn ${event.turn}`);
   if (event.kind === 'engine' && event.event.type === 'turn-finished') show(document.getElementById('turn') as HTMLElement, `turn ${String(event.event.turn)}`);

@@ -11,6 +11,7 @@ const feed: Array<{ text: string; kind: string }> = [];
 function describe(event: WebEvent): { text: string; kind: string } | undefined {
   if (event.kind === 'mail') return { text: `[turn ${event.message.turn}] ${event.message.from} → ${event.message.to}: ${event.message.subject ?? event.message.preview.slice(0, 80)}`, kind: 'mail' };
   if (event.kind === 'turn') return { text: `turn ${event.turn} finished`, kind: 'turn' };
+  if (event.kind === 'proposals') return { text: `${event.pending} proposal(s) wait for your decision`, kind: 'turn' };
   if (event.kind !== 'engine') return undefined;
   const engine: EngineEvent = event.event;
   const turn = `[turn ${engine.turn ?? '?'}]`;

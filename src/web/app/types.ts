@@ -74,7 +74,7 @@ export interface EngineEvent {
 }
 
 /** What the event stream carries (see src/web/event-hub.ts). */
-export type WebEvent = { kind: 'engine'; event: EngineEvent } | { kind: 'mail'; message: MessageSummary } | { kind: 'turn'; turn: number } | { kind: 'reset' } | { kind: 'hello' };
+export type WebEvent = { kind: 'engine'; event: EngineEvent } | { kind: 'mail'; message: MessageSummary } | { kind: 'turn'; turn: number } | { kind: 'proposals'; pending: number } | { kind: 'reset' } | { kind: 'hello' };
 
 export interface TurnSpend {
   turn: number;
@@ -82,4 +82,25 @@ export interface TurnSpend {
   calls: number;
   inputTokens: number;
   outputTokens: number;
+}
+
+export interface ProposalEntry {
+  id: string;
+  kind: 'hire' | 'retire' | 'tool';
+  status: 'pending' | 'approved' | 'rejected' | 'done';
+  proposed_by: string;
+  turn: number;
+  created: string;
+  hire?: { name: string; title: string; instructions: string; reports_to: string; model: string; credits: number; send_to: string[]; read_from: string[]; tools: string[] };
+  retire?: { name: string; reason: string };
+  tool?: { name: string; arguments: unknown };
+  reason?: string;
+  description: string;
+  file: string;
+}
+
+export interface ProposalsView {
+  pending: ProposalEntry[];
+  decided: ProposalEntry[];
+  problems: string[];
 }

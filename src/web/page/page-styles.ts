@@ -44,6 +44,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .bars svg { width: 100%; height: 140px; } .bars rect { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); }
 .unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
 .error-text { color: var(--bad); } .ok-text { color: var(--ok); }
+.proposal input.reason { min-width: 28em; } .proposal table.fields th { width: 10em; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #eef0f5; font-size: 12px; }
 .tag.urgent, .tag.high { background: #fde9df; }
 `;

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { topUp } from '../../engine/record/top-up.js';
@@ -32,7 +33,7 @@ function requiredText(body: Record<string, unknown>, field: string, example: str
 
 /**
  * What a person does from the browser, through the very functions the CLI calls (`lemming send`,
- * `top-up`, `inbox`): each writes one file atomically or appends one ledger line, so it is safe
+ * `top-up`, `approve`, `reject`, `inbox`): each writes one file atomically or appends one ledger line, so it is safe
  * while an engine runs, and the engine picks it up at its next turn.
  */
 export function actionRoutes(dashboard: Dashboard): Hono {
@@ -65,6 +66,19 @@ export function actionRoutes(dashboard: Dashboard): Hono {
     topUp(dashboard.org(), agent, credits);
     return context.json({ agent, credits }, 201);
   });
+
+  // `lemming approve` / `lemming reject`: the same function decides, so a hire is carried out the same way.
+  for (const verdict of ['approve', 'reject'] as const) {
+    api.post(`/proposals/:id/${verdict}`, async (context) => {
+      const body = await jsonBody(context);
+      const reason = optionalText(body, 'reason');
+      const decision = await decideProposal(dashboard.org(), context.req.param('id'), verdict, reason);
+      // A hire or a retirement changed the chart and the resumes: the next read must not see the org as it was.
+      dashboard.orgChanged();
+      dashboard.watch.fresh();
+      return context.json({ id: decision.proposal.id, status: decision.proposal.status, summary: decision.summary });
+    });
+  }
 
   api.post('/inbox/read', async (context) => {
     const body = await jsonBody(context);

@@ -84,10 +84,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
     return context.json(trace);
   });
 
-  api.get('/proposals', (context) => {
-    const proposals = proposalsView(dashboard.root);
-    return context.json({ folder: proposals !== undefined, proposals: proposals ?? [] });
-  });
+  api.get('/proposals', (context) => context.json(proposalsView(dashboard.root)));
 
   api.get('/inbox', (context) => {
     const inbox = readHumanInbox(dashboard.root, dashboard.org());

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
+import { trustedMtime } from '../folder-stamp.js';
 import { newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
 import { buildThread, type ThreadEntry } from './thread.js';
@@ -20,19 +21,10 @@ const FORMAT = 2;
 
 /** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
 interface OutboxRecord {
-  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see RACY_MS). */
+  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
   mtimeMs: number;
   files: Record<string, string | null>;
 }
-
-/**
- * A folder changed less than this long before it was listed may change again without its mtime
- * moving: file times come from a clock that ticks every few milliseconds (and every second or two
- * on some file systems), so a message written in the same tick as the listing leaves the mtime as
- * it was. Such a listing is marked untrusted and the folder is listed again next time (git calls
- * these entries "racily clean"). Missing this lost the live feed's later lines mid-run.
- */
-const RACY_MS = 2_000;
 
 interface SavedIndex {
   format: number;
@@ -130,7 +122,7 @@ export class MessageIndex {
         continue;
       }
       if (known?.mtimeMs === stat.mtimeMs) continue;
-      const record: OutboxRecord = { mtimeMs: listedAt - stat.mtimeMs < RACY_MS ? -1 : stat.mtimeMs, files: {} };
+      const record: OutboxRecord = { mtimeMs: trustedMtime(stat.mtimeMs, listedAt), files: {} };
       let names: string[];
       try {
         names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName).sort();

@@ -1,40 +1,24 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { splitFrontMatter } from '../../mailbox/front-matter.js';
-import { yaml } from '../../lazy-modules.js';
+import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
+import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 
-/** A proposal waiting in `org/proposals/`, as its file says. */
-export interface ProposalView {
-  file: string;
-  /** The front matter's fields, when it parses. */
-  fields: Record<string, unknown>;
-  body: string;
+/** A proposal as the dashboard lists it: its fields, the line `lemming approvals` prints, and its file. */
+export type ProposalEntry = Proposal & { description: string; file: string };
+
+/** `GET /api/proposals`: what waits for the human (oldest first), what was decided (newest first), and unreadable files. */
+export interface ProposalsView {
+  pending: ProposalEntry[];
+  decided: ProposalEntry[];
+  /** Files of `org/proposals/` that do not parse, each with what is wrong. */
+  problems: string[];
 }
 
-/** The proposals folder's files, in name order, or undefined when the org has no such folder. */
-export function proposalsView(root: string): ProposalView[] | undefined {
-  const directory = join(root, 'org', 'proposals');
-  let names: string[];
-  try {
-    names = readdirSync(directory).filter((name) => !name.startsWith('.') && /\.(md|ya?ml|json)$/.test(name)).sort();
-  } catch {
-    return undefined;
-  }
-  return names.map((name) => {
-    let text = '';
-    try {
-      text = readFileSync(join(directory, name), 'utf8');
-    } catch {
-      text = '';
-    }
-    const split = splitFrontMatter(text);
-    let fields: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = split ? yaml().parse(split.yaml) : undefined;
-      if (parsed && typeof parsed === 'object') fields = parsed as Record<string, unknown>;
-    } catch {
-      fields = {};
-    }
-    return { file: `org/proposals/${name}`, fields, body: split ? split.body : text };
-  });
+/** The proposals of `org/proposals/`, read as `lemming approvals` reads them. */
+export function proposalsView(root: string, decidedLimit = 50): ProposalsView {
+  const { proposals, problems } = listProposals(root);
+  const entries = proposals.map((proposal) => ({ ...proposal, description: describeProposal(proposal), file: `${PROPOSALS_DIRECTORY}/${proposal.id}.md` }));
+  return {
+    pending: entries.filter((entry) => entry.status === 'pending'),
+    decided: entries.filter((entry) => entry.status !== 'pending').reverse().slice(0, decidedLimit),
+    problems,
+  };
 }

@@ -124,6 +124,39 @@ describe('the dashboard in Chromium', () => {
     }
   }, 60_000);
 
+  test('a hire hr proposed waits on the proposals page with what it would do; Approve hires the agent and the chart shows it', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Hiring: please hire another coder for the release', 'Hiring: hire a coder');
+    await runEngine(root);
+    const server = await serve(root);
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(server.url);
+      await tab.locator('a[data-view="proposals"]', { hasText: 'Proposals (1)' }).waitFor();
+      expect(await tab.locator('#chart-graph [data-agent="coder_02"]').count()).toBe(0);
+      await tab.click('a[data-view="proposals"]');
+      const card = tab.locator('[data-proposal="000002-hr-002"]');
+      await card.waitFor();
+      expect(await card.textContent()).toContain('hr proposes to hire coder_02 (Software engineer');
+      expect(await card.locator('table.fields').textContent()).toContain('reports tomanager');
+      await tab.screenshot({ path: screenshotPath('proposals.png') });
+      await card.locator('button.approve').click();
+      await card.locator('.decision', { hasText: 'coder_02 joins at the next turn' }).waitFor();
+      // The decision reaches every open page through the event stream: the count, then the list.
+      await tab.locator('a[data-view="proposals"]', { hasText: /^Proposals$/ }).waitFor();
+      await tab.locator('#decided-proposals [data-proposal="000002-hr-002"]', { hasText: 'done' }).waitFor();
+      expect(await tab.locator('#pending-proposals').textContent()).toContain('nothing waits for your approval');
+      await tab.click('a[data-view="chart"]');
+      await tab.locator('#chart-graph [data-agent="coder_02"]').waitFor();
+      expect(await tab.locator('[data-edge="manager->coder_02"]').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      server.stop();
+    }
+  }, 60_000);
+
   test('a body holding <script> or <img onerror> is shown as text and runs nothing', async () => {
     const root = defaultOrg();
     const hostile = '<script>window.__pwned = "script"</script>\n\n<img src=x onerror="window.__pwned = \'img\'"> **bold** [link](javascript:alert(1))';

@@ -1,0 +1,91 @@
+import { ApiError, getJson, postJson } from './api.js';
+import { el, show, type Child } from './dom.js';
+import { debounce, onLive } from './live.js';
+import type { ProposalEntry, ProposalsView } from './types.js';
+
+/** What a proposal would do, spelled out: the hire's whole card, whom a retirement removes, a tool call's arguments. */
+function details(proposal: ProposalEntry): Child[] {
+  if (proposal.hire) {
+    const hire = proposal.hire;
+    const rows: Array<[string, string]> = [
+      ['name', hire.name],
+      ['title', hire.title],
+      ['reports to', hire.reports_to],
+      ['model', hire.model],
+      ['credits', `${hire.credits} (from ${proposal.proposed_by}'s budget)`],
+      ['may send to', hire.send_to.join(', ') || 'nobody'],
+      ['reads from', hire.read_from.join(', ') || 'nobody'],
+      ['tools', hire.tools.join(', ') || 'none'],
+    ];
+    return [el('table', { class: 'fields' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value))))), el('pre', { class: 'instructions' }, hire.instructions)];
+  }
+  if (proposal.retire) return [el('p', {}, `retire ${proposal.retire.name}: ${proposal.retire.reason}`)];
+  if (proposal.tool) return [el('p', {}, `call ${proposal.tool.name} with`), el('pre', {}, JSON.stringify(proposal.tool.arguments, null, 2))];
+  return [];
+}
+
+/** One waiting proposal with its Approve and Reject (with a reason) buttons. */
+function pendingCard(proposal: ProposalEntry, decided: () => void): HTMLElement {
+  const reason = el('input', { class: 'reason', placeholder: 'reason (told to the proposer)', 'aria-label': `reason for ${proposal.id}` });
+  const result = el('p', { class: 'decision', role: 'status' });
+  const decide = (verdict: 'approve' | 'reject'): void => {
+    void (async () => {
+      for (const button of card.querySelectorAll('button')) button.disabled = true;
+      try {
+        const answer = await postJson<{ summary: string }>(`/proposals/${encodeURIComponent(proposal.id)}/${verdict}`, { reason: reason.value });
+        show(result, el('span', { class: 'ok-text' }, answer.summary));
+        decided();
+      } catch (error) {
+        show(result, el('span', { class: 'error-text' }, error instanceof ApiError ? error.message : String(error)));
+        for (const button of card.querySelectorAll('button')) button.disabled = false;
+      }
+    })();
+  };
+  const card = el(
+    'div',
+    { class: 'panel proposal', 'data-proposal': proposal.id },
+    el('h3', {}, `${proposal.id} · ${proposal.kind}`),
+    el('p', {}, `[turn ${proposal.turn}] `, el('a', { href: `#/agent/${proposal.proposed_by}` }, proposal.proposed_by), ` proposes to ${proposal.description}`),
+    ...details(proposal),
+    el('p', { class: 'muted' }, proposal.file),
+    el('p', {}, el('button', { class: 'approve', onclick: () => decide('approve') }, 'Approve'), ' ', el('button', { class: 'reject secondary', onclick: () => decide('reject') }, 'Reject'), ' ', reason),
+    result,
+  );
+  return card;
+}
+
+function decidedRow(proposal: ProposalEntry): HTMLElement {
+  const outcome = proposal.status === 'rejected' ? `rejected${proposal.reason ? `: ${proposal.reason}` : ''}` : proposal.status;
+  return el('tr', { 'data-proposal': proposal.id }, el('td', {}, proposal.id), el('td', {}, `${proposal.proposed_by} proposed to ${proposal.description}`), el('td', { class: proposal.status === 'rejected' ? 'error-text' : 'ok-text' }, outcome));
+}
+
+/** Proposals: hires, retirements and tool calls waiting for the human, with Approve and Reject; live. */
+export async function proposalsPage(main: HTMLElement): Promise<() => void> {
+  const pendingBox = el('div', { id: 'pending-proposals' });
+  const decidedBox = el('div', { class: 'panel', id: 'decided-proposals' });
+  show(main, el('h2', {}, 'Proposals'), pendingBox, decidedBox);
+  const load = async (): Promise<void> => {
+    const view = await getJson<ProposalsView>('/proposals');
+    // A card being decided keeps its result line until the list is redrawn by the event that decision causes.
+    show(
+      pendingBox,
+      ...view.problems.map((problem) => el('p', { class: 'error-text' }, problem)),
+      ...(view.pending.length === 0 ? [el('p', { class: 'muted panel' }, 'nothing waits for your approval')] : view.pending.map((proposal) => pendingCard(proposal, () => reload()))),
+    );
+    show(decidedBox, el('h3', {}, 'Decided'), view.decided.length === 0 ? el('p', { class: 'muted' }, 'nothing decided yet') : el('table', {}, el('tbody', {}, ...view.decided.map(decidedRow))));
+  };
+  await load();
+  const reload = debounce(() => void load(), 800);
+  return onLive((event) => {
+    if (event.kind === 'proposals' || event.kind === 'reset') reload();
+  });
+}
+
+/** The nav link shows how many proposals wait, from the start and as they change. */
+export function showPendingCount(link: HTMLElement): void {
+  const draw = (pending: number): void => show(link, pending > 0 ? `Proposals (${pending})` : 'Proposals');
+  void getJson<ProposalsView>('/proposals').then((view) => draw(view.pending.length), () => undefined);
+  onLive((event) => {
+    if (event.kind === 'proposals') draw(event.pending);
+  });
+}

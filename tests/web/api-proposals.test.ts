@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { defaultOrg, humanSends, read, runEngine } from '../helpers/temp-org.js';
+import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
+
+interface Proposals {
+  pending: Array<{ id: string; kind: string; proposed_by: string; description: string; file: string; hire?: { name: string } }>;
+  decided: Array<{ id: string; status: string; reason?: string }>;
+  problems: string[];
+}
+
+/** The default org after the human asked for a hire: hr has proposed coder_02 (offline model). */
+async function orgWithHireProposal(): Promise<string> {
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Hiring: please hire another coder for the release', 'Hiring: hire a coder');
+  await runEngine(root);
+  return root;
+}
+
+describe('proposals through the API', () => {
+  test('pending proposals are listed with what they would do; approving one as `lemming approve` does hires the agent, and the stream says so', async () => {
+    const root = await orgWithHireProposal();
+    const server = await serveOrg(root);
+    const listed = (await getJson<Proposals>(server, '/api/proposals')).body;
+    expect(listed.pending).toMatchObject([{ id: '000002-hr-002', kind: 'hire', proposed_by: 'hr', file: 'org/proposals/000002-hr-002.md', hire: { name: 'coder_02' } }]);
+    expect(listed.pending[0]?.description).toContain('hire coder_02 (Software engineer');
+    expect(listed.decided).toEqual([]);
+
+    const cookie = await loginCookie(server);
+    const stream = await fetch(`${server.base}/api/events`, { headers: { cookie } });
+    const reading = readEvents(stream, (events) => events.some((event) => event.event === 'proposals'));
+    const approve = (headers: Record<string, string>, id = '000002-hr-002') =>
+      fetch(`${server.base}/api/proposals/${id}/approve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: '{}' });
+    // From another site: refused, nothing carried out.
+    expect((await approve({ origin: 'http://evil.example' })).status).toBe(403);
+    expect((await fetch(`${server.base}/api/proposals/000002-hr-002/approve`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect(existsSync(join(root, 'agents/coder_02'))).toBe(false);
+
+    const approved = await approve({ origin: server.base });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ id: '000002-hr-002', status: 'done', summary: expect.stringContaining('coder_02 joins at the next turn') });
+    expect(read(root, 'org/chart.yaml')).toContain('  coder_02:\n    reports_to: manager\n');
+    expect((await reading).find((event) => event.event === 'proposals')?.data).toEqual({ kind: 'proposals', pending: 0 });
+    // The chart and the agents list show the new agent at once.
+    const chart = (await getJson<{ nodes: Array<{ name: string }> }>(server, '/api/chart')).body;
+    expect(chart.nodes.map((node) => node.name)).toContain('coder_02');
+    const after = (await getJson<Proposals>(server, '/api/proposals')).body;
+    expect(after.pending).toEqual([]);
+    expect(after.decided).toMatchObject([{ id: '000002-hr-002', status: 'done' }]);
+
+    // A decision cannot be changed; an unknown id names what waits.
+    const again = await fetch(`${server.base}/api/proposals/000002-hr-002/reject`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: '{}' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { message: string }).message).toContain('000002-hr-002 was already done');
+    const unknown = await approve({ origin: server.base }, '000009-hr-001');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { message: string }).message).toContain('there is no proposal 000009-hr-001; waiting: none');
+  });
+
+  test('rejecting with a reason keeps the org as it was and records the reason for the proposer', async () => {
+    const root = await orgWithHireProposal();
+    const server = await serveOrg(root);
+    const rejected = await fetch(`${server.base}/api/proposals/000002-hr-002/reject`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'no budget this quarter' }),
+    });
+    expect(rejected.status).toBe(200);
+    expect(await rejected.json()).toMatchObject({ status: 'rejected' });
+    expect(existsSync(join(root, 'agents/coder_02'))).toBe(false);
+    expect(read(root, 'org/proposals/000002-hr-002.md')).toContain('reason: no budget this quarter');
+    expect((await getJson<Proposals>(server, '/api/proposals')).body.decided).toMatchObject([{ id: '000002-hr-002', status: 'rejected', reason: 'no budget this quarter' }]);
+    const badReason = await fetch(`${server.base}/api/proposals/000002-hr-002/reject`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: JSON.stringify({ reason: 7 }) });
+    expect(badReason.status).toBe(400);
+    expect(((await badReason.json()) as { field: string }).field).toBe('reason');
+  });
+});
