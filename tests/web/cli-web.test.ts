@@ -84,6 +84,26 @@ describe('lemming search, thread and trace', () => {
     expect(old.status).toBe(1);
     expect(old.stderr).toContain(`manager has no call trace for turn 1 (kept: turns ${turn}; org.yaml engine.traces.keep sets how many)`);
   });
+
+  test('with tools, trace prints each step: what the model saw new (its inbox, then its calls and the results) and its answer then', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Hiring: please hire another coder for the release', 'Hiring: hire a coder');
+    await runEngine(root);
+    const trace = lemming(root, ['trace', 'hr', '--turn', '2']);
+    expect(trace.status).toBe(0);
+    const steps = trace.stdout.split(/^== step /m).slice(1);
+    expect(steps.map((step) => step.slice(0, 6))).toEqual(['1 of 3', '2 of 3', '3 of 3']);
+    expect(steps[0]).toMatch(/the model saw the system prompt and\n-- user\n[^]*<message id="000001-manager-001"[^]*-- answer at step 1/);
+    expect(steps[0]).toMatch(/-- answer at step 1 .*\ntool call list_agents \{\}/);
+    // Step 2 shows the list_agents result the model was given, then the hire it proposed.
+    expect(steps[1]).toMatch(/-- assistant\n\[called list_agents \{\}\]\n-- user\n<tool_result name="list_agents"[^>]*>\n- coder_01: Software engineer/);
+    expect(steps[1]).toMatch(/-- answer at step 2 .*\ntool call hire_agent \{"name":"coder_02"/);
+    expect(steps[2]).toContain('<tool_result name="hire_agent"');
+    expect(steps[2]).toMatch(/tool call send_message \{"to":"manager"/);
+    const json = JSON.parse(lemming(root, ['trace', 'hr', '--turn', '2', '--json']).stdout) as { steps: Array<{ step: number; messages: number }>; request: { messages: unknown[] } };
+    expect(json.steps.map((step) => step.messages)).toEqual([1, 3, 5]);
+    expect(json.request.messages).toHaveLength(5);
+  });
 });
 
 describe('lemming serve', () => {

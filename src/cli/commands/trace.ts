@@ -4,14 +4,30 @@ import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 
-/** A trace as a person reads it: the system prompt, each message, the tools offered, then the answer as given. */
+function answerLines(response: CallTrace['response'], heading: string): string[] {
+  const lines = [`-- ${heading} (from ${response.modelKey}; ${response.usage.inputTokens} in, ${response.usage.outputTokens} out${response.usage.estimated ? ', estimated' : ''})`];
+  if (response.text !== '') lines.push(response.text);
+  for (const call of response.toolCalls) lines.push(`tool call ${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)}`);
+  return lines;
+}
+
+/**
+ * A trace as a person reads it: the system prompt, each message, the tools offered, then the answer
+ * as given. With tools, step by step: what the model saw new at each step (at first its inbox, then its
+ * own calls and the tools' results) and what it answered then.
+ */
 export function formatTrace(trace: CallTrace): string[] {
-  const lines = [`== ${trace.agent}, turn ${trace.turn}, ${trace.modelKey} (${trace.model}), answered ${trace.at}`, '-- system', trace.request.system];
-  for (const message of trace.request.messages) lines.push(`-- ${message.role}`, message.content);
-  lines.push(`-- tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`);
-  lines.push(`-- answer (from ${trace.response.modelKey}; ${trace.response.usage.inputTokens} in, ${trace.response.usage.outputTokens} out${trace.response.usage.estimated ? ', estimated' : ''})`);
-  if (trace.response.text !== '') lines.push(trace.response.text);
-  for (const call of trace.response.toolCalls) lines.push(`tool call ${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)}`);
+  const head = [`== ${trace.agent}, turn ${trace.turn}, ${trace.modelKey} (${trace.model}), answered ${trace.at}`, '-- system', trace.request.system];
+  const tools = `-- tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`;
+  const messages = (from: number, to: number): string[] => trace.request.messages.slice(from, to).flatMap((message) => [`-- ${message.role}`, message.content]);
+  if (!trace.steps) return [...head, ...messages(0, trace.request.messages.length), tools, ...answerLines(trace.response, 'answer')];
+  const lines = [...head, tools];
+  let seen = 0;
+  for (const step of trace.steps) {
+    lines.push(`== step ${step.step} of ${trace.steps.length}, answered ${step.at}: the model saw ${seen === 0 ? 'the system prompt and' : 'all of the above and'}`, ...messages(seen, step.messages));
+    lines.push(...answerLines(step.response, `answer at step ${step.step}`));
+    seen = step.messages;
+  }
   return lines;
 }
 

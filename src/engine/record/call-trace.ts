@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { agentPaths } from './state-paths.js';
+import { stepsSoFar, type TraceStep } from './trace-steps.js';
 
 /**
  * One model call as it happened: the prompt exactly as the provider was given it and the
@@ -19,6 +20,11 @@ export interface CallTrace {
   model: string;
   request: { system: string; messages: ChatTurn[]; tools: ToolDefinition[]; maxOutputTokens?: number; creditsLeft?: number };
   response: ProviderResponse;
+  /**
+   * With tools, each step of the call (see trace-steps.ts); `request` and `response` are then the
+   * last step's, whose messages hold every step's exchange. Absent for a call of one step.
+   */
+  steps?: TraceStep[];
 }
 
 const TRACE_FILE = /^(\d{6,})\.json$/;
@@ -63,7 +69,9 @@ export function recordCallTrace(root: string, keep: number, request: ProviderReq
       turns = mkdirSync(directory, { recursive: true }) === undefined ? listTraceTurns(root, request.agent) : [];
       knownTurns.set(directory, turns);
     }
-    writeFileSync(join(directory, `${padTurn(request.turn)}.json`), `${JSON.stringify(trace, null, 2)}\n`);
+    const file = join(directory, `${padTurn(request.turn)}.json`);
+    const steps = stepsSoFar(file, trace);
+    writeFileSync(file, `${JSON.stringify(steps ? { ...trace, steps } : trace, null, 2)}\n`);
     if (!turns.includes(request.turn)) turns.push(request.turn);
     while (turns.length > keep) {
       const oldest = turns.shift() as number;

@@ -2,6 +2,7 @@ import { ApiError, getJson, postJson } from './api.js';
 import { barChart } from './bar-chart.js';
 import { credits, el, show } from './dom.js';
 import { debounce, onLive } from './live.js';
+import { showTrace } from './trace-view.js';
 import type { AgentStatus } from './types.js';
 
 interface AgentPage {
@@ -23,15 +24,6 @@ interface AgentPage {
   traces: number[];
 }
 
-interface Trace {
-  turn: number;
-  at: string;
-  modelKey: string;
-  model: string;
-  request: { system: string; messages: Array<{ role: string; content: string }>; tools: Array<{ name: string }> };
-  response: { text: string; toolCalls: Array<{ name: string; arguments: unknown }>; usage: { inputTokens: number; outputTokens: number; estimated: boolean }; modelKey: string };
-}
-
 const names = (list: string[] | '*'): string => (list === '*' ? 'everyone (*)' : list.join(', ') || 'nobody');
 
 function logLine(entry: AgentPage['log'][number]): HTMLElement {
@@ -41,22 +33,6 @@ function logLine(entry: AgentPage['log'][number]): HTMLElement {
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value.slice(0, 160) : JSON.stringify(value)}`)
     .join(' ');
   return el('div', { class: event === 'error' || event === 'refused' ? 'error' : undefined }, `[turn ${turn}] ${at.slice(11, 19)} ${event} ${details}`);
-}
-
-async function showTrace(target: HTMLElement, agent: string, turn: number): Promise<void> {
-  const trace = await getJson<Trace>(`/traces/${agent}/${turn}`);
-  show(
-    target,
-    el('h3', {}, `Call of turn ${trace.turn}: ${trace.modelKey} (${trace.model})`),
-    el('p', { class: 'muted' }, `answered ${trace.at} by ${trace.response.modelKey}: ${trace.response.usage.inputTokens} tokens in, ${trace.response.usage.outputTokens} out${trace.response.usage.estimated ? ' (estimated)' : ''}`),
-    el('h3', {}, 'System prompt'),
-    el('pre', { class: 'trace-system' }, trace.request.system),
-    ...trace.request.messages.flatMap((message) => [el('h3', {}, message.role), el('pre', { class: 'trace-message' }, message.content)]),
-    el('p', { class: 'muted' }, `tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`),
-    el('h3', {}, 'Answer, as the model gave it'),
-    trace.response.text ? el('pre', {}, trace.response.text) : '',
-    ...trace.response.toolCalls.map((call) => el('pre', { class: 'trace-call' }, `${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments, null, 2)}`)),
-  );
 }
 
 /** A form to add credits to the agent (`lemming top-up`): one ledger line, taken in at the next turn. */

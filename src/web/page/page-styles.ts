@@ -45,6 +45,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
 .error-text { color: var(--bad); } .ok-text { color: var(--ok); }
 .proposal input.reason { min-width: 28em; } .proposal table.fields th { width: 10em; }
+.trace-step { border-left: 3px solid var(--line); padding-left: 10px; margin: 14px 0; } #trace h4 { margin: 6px 0 2px; font-size: 0.9em; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #eef0f5; font-size: 12px; }
 .tag.urgent, .tag.high { background: #fde9df; }
 `;

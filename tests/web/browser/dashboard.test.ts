@@ -151,6 +151,14 @@ describe('the dashboard in Chromium', () => {
       await tab.click('a[data-view="chart"]');
       await tab.locator('#chart-graph [data-agent="coder_02"]').waitFor();
       expect(await tab.locator('[data-edge="manager->coder_02"]').count()).toBe(1);
+      // hr's call of that turn, step by step: the list it asked for, then the hire it proposed.
+      await tab.locator('#chart-graph [data-agent="hr"]').click();
+      await tab.locator('a[data-turn="2"]').click();
+      await tab.locator('#trace .trace-step[data-step="2"] pre.trace-message', { hasText: '<tool_result name="list_agents"' }).waitFor();
+      expect(await tab.locator('#trace .trace-step').count()).toBe(3);
+      expect(await tab.locator('#trace .trace-step[data-step="2"] pre.trace-call').textContent()).toContain('hire_agent');
+      await tab.locator('#trace .trace-step[data-step="2"]').scrollIntoViewIfNeeded();
+      await tab.screenshot({ path: screenshotPath('trace-steps.png') });
       expect(errors).toEqual([]);
     } finally {
       server.stop();
