@@ -59,8 +59,12 @@ describe('the JSON API', () => {
     expect(thread.messages[0]?.id).toBe('000000-human-001');
     expect(thread.messages.map((entry) => entry.id)).toContain(reply?.id);
     expect(thread.messages.every((entry, index) => index === 0 || entry.replyTo !== undefined)).toBe(true);
-    const hits = (await getJson<{ hits: Array<{ id: string }> }>(server, '/api/search?q=release%20notes&from=human')).body.hits;
-    expect(hits.map((hit) => hit.id)).toEqual(['000000-human-001']);
+    const found = (await getJson<{ total: number; ranked: boolean; hits: Array<{ id: string }> }>(server, '/api/search?q=release%20notes&from=human')).body;
+    expect(found).toMatchObject({ total: 1, ranked: true });
+    expect(found.hits.map((hit) => hit.id)).toEqual(['000000-human-001']);
+    const paged = (await getJson<{ total: number; hits: unknown[] }>(server, '/api/search?q=release&limit=1')).body;
+    expect(paged.hits).toHaveLength(1);
+    expect(paged.total).toBeGreaterThan(1);
     expect((await getJson(server, '/api/messages/000999-nobody-001')).status).toBe(404);
     expect((await getJson(server, '/api/search?q=')).status).toBe(400);
   });

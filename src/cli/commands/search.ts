@@ -37,12 +37,14 @@ export function searchCommand(root: string, query: string, options: SearchOption
     subject: options.subject,
     limit: options.limit ?? '20',
   });
-  const hits = MessageIndex.open(root).find(query, filter, page.limit);
+  const found = MessageIndex.open(root).findPage(query, filter, page.limit);
+  const hits = found.hits;
   if (options.json) {
-    output.out(JSON.stringify({ query, hits }, null, 2));
+    output.out(JSON.stringify({ query, ...found }, null, 2));
   } else {
     if (hits.length === 0) output.out(`no message matches ${JSON.stringify(query)}`);
     for (const hit of hits) output.out(`${messageLine(hit)}  (${hit.file})`);
+    if (found.total > hits.length) output.out(`${hits.length} of ${found.total} shown${found.ranked ? '' : ' (newest first: these words are in nearly every message)'}; --limit shows more`);
   }
   return hits.length === 0 ? 1 : 0;
 }

@@ -70,8 +70,9 @@ export async function messagesPage(main: HTMLElement): Promise<() => void> {
   const load = async (): Promise<void> => {
     const words = query.get('q');
     if (words) {
-      const found = await getJson<{ hits: MessageSummary[] }>('/search', { q: words, ...filters, limit: 200 });
-      show(results, el('p', { class: 'muted' }, `${found.hits.length} message(s) match “${words}”, best first`), messageTable(found.hits));
+      const found = await getJson<{ total: number; ranked: boolean; hits: MessageSummary[] }>('/search', { q: words, ...filters, limit: 200 });
+      const order = found.ranked ? 'best first' : 'newest first (these words are in nearly every message)';
+      show(results, el('p', { class: 'muted' }, `${found.total} message(s) match “${words}”, ${order}${found.total > found.hits.length ? `; the first ${found.hits.length} shown` : ''}`), messageTable(found.hits));
       return;
     }
     const page = await getJson<{ total: number; messages: MessageSummary[] }>('/messages', { ...filters, offset, limit: PAGE });

@@ -60,7 +60,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
     const query = context.req.query('q')?.trim() ?? '';
     if (query === '') throw new BadQueryError('q', 'q is the text to search for, for example /api/search?q=release+notes');
     const { filter, page } = parseFilterQuery(context.req.query());
-    return context.json({ query, hits: dashboard.watch.fresh().find(query, filter, page.limit) });
+    return context.json({ query, ...dashboard.watch.fresh().findPage(query, filter, page.limit) });
   });
 
   api.get('/ledger', (context) => {

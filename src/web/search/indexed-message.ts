@@ -42,3 +42,13 @@ export function newestFirst(left: IndexedMessage, right: IndexedMessage): number
 export function oldestFirst(left: IndexedMessage, right: IndexedMessage): number {
   return -newestFirst(left, right);
 }
+
+/** Keep `newest` the `limit` newest messages seen so far, newest first: one pass, no sort of every match. */
+export function keepNewest(newest: IndexedMessage[], message: IndexedMessage, limit: number): void {
+  const last = newest.at(-1);
+  if (newest.length >= limit && last && newestFirst(message, last) >= 0) return;
+  let at = newest.length;
+  while (at > 0 && newestFirst(message, newest[at - 1] as IndexedMessage) < 0) at -= 1;
+  newest.splice(at, 0, message);
+  if (newest.length > limit) newest.pop();
+}

@@ -7,8 +7,9 @@ import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
 import { trustedMtime } from '../folder-stamp.js';
-import { newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
+import { keepNewest, newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
+import { planQuery, termIsFuzzy, termIsPrefix } from './query-plan.js';
 import { buildThread, type ThreadEntry } from './thread.js';
 
 /** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
@@ -48,18 +49,27 @@ const SEARCH_OPTIONS: Options<SearchDocument> = {
   storeFields: [],
   searchOptions: {
     boost: { subject: 2 },
-    // The last word may be unfinished (as typed); words of five letters or more forgive one typo.
-    prefix: (_term, index, terms) => index === terms.length - 1,
-    fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+    prefix: termIsPrefix,
+    fuzzy: termIsFuzzy,
     maxFuzzy: 1,
     combineWith: 'AND',
   },
 };
 
-/** A search hit: the message and how well it matched. */
+/** A search hit: the message and how well it matched (0 when the hits are newest first). */
 export interface SearchHit extends IndexedMessage {
   score: number;
 }
+
+/** One page of a search's hits. */
+export interface SearchResults {
+  /** How many messages match in all (past the page). */
+  total: number;
+  /** True: best first; false: every word is in nearly every message, so newest first. */
+  ranked: boolean;
+  hits: SearchHit[];
+}
+
 
 /**
  * Every message in every outbox, with a full-text index over subject, body, sender and
@@ -179,15 +189,37 @@ export class MessageIndex {
 
   /** Full-text search (words in any order, prefixes, small typos), best first, narrowed by the filter. */
   find(query: string, filter: MessageFilter = {}, limit = 50): SearchHit[] {
+    return this.findPage(query, filter, limit).hits;
+  }
+
+  /**
+   * The first `limit` hits of a search and how many match in all. Ranked best first by the words that
+   * are not in nearly every message; when every word is that common, newest first (`ranked: false`)
+   * (see query-plan.ts: a common word must not make a search score the whole history).
+   */
+  findPage(query: string, filter: MessageFilter = {}, limit = 50): SearchResults {
     const test = matches(filter);
+    const plan = planQuery(this.search, query);
+    if (!plan.ranking) {
+      const newest: IndexedMessage[] = [];
+      let total = 0;
+      for (const id of plan.matching) {
+        const message = this.byId.get(id);
+        if (!message || !test(message)) continue;
+        total += 1;
+        keepNewest(newest, message, limit);
+      }
+      return { total, ranked: false, hits: newest.map((message) => ({ ...message, score: 0 })) };
+    }
     const hits: SearchHit[] = [];
-    for (const result of this.search.search(query)) {
+    let total = 0;
+    for (const result of this.search.search(plan.ranking, { filter: (result) => plan.matching.has(String(result.id)) })) {
       const message = this.byId.get(String(result.id));
       if (!message || !test(message)) continue;
-      hits.push({ ...message, score: Math.round(result.score * 1000) / 1000 });
-      if (hits.length >= limit) break;
+      total += 1;
+      if (hits.length < limit) hits.push({ ...message, score: Math.round(result.score * 1000) / 1000 });
     }
-    return hits;
+    return { total, ranked: true, hits };
   }
 
   /** The conversation `id` belongs to (see buildThread); empty when the index does not know the message. */
