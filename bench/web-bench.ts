@@ -59,7 +59,7 @@ async function firstPage(server: WebServer, cookie: string): Promise<void> {
     await response.arrayBuffer();
   };
   await get('/');
-  await Promise.all(['main.js', 'api.js', 'dom.js', 'live.js', 'chart-view.js', 'messages-view.js', 'agent-view.js', 'run-view.js', 'human-view.js', 'markdown.js', 'bar-chart.js'].map((file) => get(`/app/${file}`)));
+  await Promise.all(['main.js', 'api.js', 'dom.js', 'live.js', 'chart-view.js', 'messages-view.js', 'agent-view.js', 'run-view.js', 'human-view.js', 'markdown.js', 'bar-chart.js', 'proposals-view.js', 'trace-view.js'].map((file) => get(`/app/${file}`)));
   await Promise.all([get('/api/status'), get('/api/chart')]);
 }
 

@@ -1,18 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineEvent } from '../engine/events.js';
-import type { IndexedMessage } from './search/indexed-message.js';
+import type { WebEvent as ApiWebEvent } from './api-types.js';
 
-/**
- * What the dashboard's event stream carries: the engine's own events (when this process
- * runs the engine), mail found in the outboxes (whoever wrote it), the turn moving on
- * (whichever process ran it), and the proposals changing.
- */
-export type WebEvent =
-  | { kind: 'engine'; event: EngineEvent }
-  | { kind: 'mail'; message: IndexedMessage }
-  | { kind: 'turn'; turn: number }
-  /** A proposal appeared or was decided; `pending` is how many now wait for the human. */
-  | { kind: 'proposals'; pending: number };
+/** What the dashboard's event stream carries, with the engine's own event type (see api-types.ts). */
+export type WebEvent = ApiWebEvent<EngineEvent>;
 
 /** A web event with its place in the stream, the SSE `id:` a client resumes from. */
 export interface NumberedEvent {

@@ -3,30 +3,11 @@ import { barChart } from './bar-chart.js';
 import { credits, el, show } from './dom.js';
 import { debounce, onLive } from './live.js';
 import { showTrace } from './trace-view.js';
-import type { AgentStatus } from './types.js';
-
-interface AgentPage {
-  name: string;
-  title: string;
-  models: string[];
-  isHuman: boolean;
-  reportsTo: string | null;
-  tools: string[];
-  resume: { file: string; text: string };
-  sendTo: string[] | '*';
-  readFrom: string[] | '*';
-  reaches: string[];
-  hears: string[];
-  status?: AgentStatus;
-  credits: Array<{ turn: number; spent: number; balance: number }>;
-  notes: Record<string, string>;
-  log: Array<{ turn: number; at: string; event: string; [field: string]: unknown }>;
-  traces: number[];
-}
+import type { AgentView } from './types.js';
 
 const names = (list: string[] | '*'): string => (list === '*' ? 'everyone (*)' : list.join(', ') || 'nobody');
 
-function logLine(entry: AgentPage['log'][number]): HTMLElement {
+function logLine(entry: AgentView['log'][number]): HTMLElement {
   const { turn, at, event, ...rest } = entry;
   const details = Object.entries(rest)
     .filter(([, value]) => value !== null && value !== undefined)
@@ -58,7 +39,7 @@ function topUpForm(agent: string, done: () => void): HTMLElement {
 export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
   const traceArea = el('div', { class: 'panel', id: 'trace' });
   const draw = async (): Promise<void> => {
-    const agent = await getJson<AgentPage>(`/agents/${encodeURIComponent(name)}`);
+    const agent = await getJson<AgentView>(`/agents/${encodeURIComponent(name)}`);
     const status = agent.status;
     show(
       main,

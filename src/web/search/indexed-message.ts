@@ -1,20 +1,7 @@
-import type { Message, Priority } from '../../mailbox/message.js';
+import type { Message } from '../../mailbox/message.js';
+import type { IndexedMessage } from '../api-types.js';
 
-/** A message as the index keeps it: its front matter, where it lies, and the start of its body. */
-export interface IndexedMessage {
-  id: string;
-  from: string;
-  to: string;
-  turn: number;
-  created: string;
-  subject?: string;
-  priority: Priority;
-  replyTo?: string;
-  /** The message file, relative to the org root. */
-  file: string;
-  /** The body's first 160 characters, on one line. */
-  preview: string;
-}
+export type { IndexedMessage };
 
 /** The index's entry for a message read from `file`. */
 export function toIndexed(message: Message, file: string): IndexedMessage {

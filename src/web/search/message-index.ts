@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
+import type { SearchHit, SearchResults } from '../api-types.js';
 import { trustedMtime } from '../folder-stamp.js';
 import { keepNewest, newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
@@ -56,20 +57,7 @@ const SEARCH_OPTIONS: Options<SearchDocument> = {
   },
 };
 
-/** A search hit: the message and how well it matched (0 when the hits are newest first). */
-export interface SearchHit extends IndexedMessage {
-  score: number;
-}
-
-/** One page of a search's hits. */
-export interface SearchResults {
-  /** How many messages match in all (past the page). */
-  total: number;
-  /** True: best first; false: every word is in nearly every message, so newest first. */
-  ranked: boolean;
-  hits: SearchHit[];
-}
-
+export type { SearchHit, SearchResults };
 
 /**
  * Every message in every outbox, with a full-text index over subject, body, sender and

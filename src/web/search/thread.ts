@@ -1,9 +1,7 @@
+import type { ThreadEntry } from '../api-types.js';
 import { oldestFirst, type IndexedMessage } from './indexed-message.js';
 
-/** One message of a thread, with how deep its reply sits under the thread's first message. */
-export interface ThreadEntry extends IndexedMessage {
-  depth: number;
-}
+export type { ThreadEntry };
 
 /**
  * The conversation a message belongs to, built from `reply_to`: up to the first message

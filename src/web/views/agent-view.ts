@@ -1,40 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLog, type LogEntry } from '../../engine/record/agent-log.js';
+import { readLog } from '../../engine/record/agent-log.js';
 import { readMemory } from '../../engine/record/agent-memory.js';
 import { listTraceTurns } from '../../engine/record/call-trace.js';
-import { orgStatus, type AgentStatus } from '../../engine/human/org-status.js';
+import { orgStatus } from '../../engine/human/org-status.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
 import { checkEdge, reachableFrom } from '../../org/permissions.js';
+import type { AgentView } from '../api-types.js';
 import type { LedgerTail } from './ledger-tail.js';
 
-/** Everything the agent page shows. */
-export interface AgentView {
-  name: string;
-  title: string;
-  models: string[];
-  isHuman: boolean;
-  reportsTo: string | null;
-  schedule: { every: number; offset: number };
-  tools: string[];
-  /** The resume file as a person wrote it, front matter and all. */
-  resume: { file: string; text: string };
-  /** As the chart says: `*` or the names listed. */
-  sendTo: string[] | '*';
-  readFrom: string[] | '*';
-  /** Whom its mail really reaches, and who can really reach it (both ends agree). */
-  reaches: string[];
-  hears: string[];
-  status?: AgentStatus;
-  /** Balance after each turn it was charged in, oldest first. */
-  credits: Array<{ turn: number; spent: number; balance: number }>;
-  notes: Record<string, string>;
-  /** The last entries of its activity log, oldest first. */
-  log: LogEntry[];
-  /** Turns that have a call trace, oldest first. */
-  traces: number[];
-}
+export type { AgentView };
 
 function audience(value: Audience): string[] | '*' {
   return value === '*' ? '*' : [...value].sort();

@@ -1,42 +1,10 @@
 import type { OrgStatus } from '../../engine/human/org-status.js';
 import type { Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
+import type { ChartEdge, ChartNode, ChartView, NodeState } from '../api-types.js';
 import type { MessageIndex } from '../search/message-index.js';
 
-/** What a node of the chart shows about its agent. */
-export type NodeState = 'human' | 'idle' | 'has-mail' | 'out-of-credits' | 'error';
-
-/** One agent as a node of the chart graph. */
-export interface ChartNode {
-  name: string;
-  title: string;
-  model: string;
-  isHuman: boolean;
-  reportsTo: string | null;
-  /** Credits left, and the budget plus top-ups it is a part of (for the bar). */
-  balance: number;
-  budget: number;
-  unread: number;
-  state: NodeState;
-}
-
-/** A permission edge (both ends agree), with how much mail went along it. */
-export interface ChartEdge {
-  from: string;
-  to: string;
-  /** Messages along it in the last `RECENT_TURNS` turns. */
-  recent: number;
-  total: number;
-}
-
-/** The graph the dashboard draws. */
-export interface ChartView {
-  turn: number;
-  nodes: ChartNode[];
-  edges: ChartEdge[];
-  /** True when the org allows too many edges to draw: only those that carried mail, and reporting lines, are given. */
-  edgesLimited: boolean;
-}
+export type { ChartEdge, ChartNode, ChartView, NodeState };
 
 /** How far back an edge counts as used recently. */
 export const RECENT_TURNS = 3;

@@ -1,15 +1,9 @@
 import { statSync } from 'node:fs';
 import { readLedgerFrom, type LedgerEntry } from '../../engine/record/ledger.js';
 import { statePaths } from '../../engine/record/state-paths.js';
+import type { TurnSpend } from '../api-types.js';
 
-/** One turn's spending across the org (or one agent): what the run page charts. */
-export interface TurnSpend {
-  turn: number;
-  credits: number;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-}
+export type { TurnSpend };
 
 /**
  * The credit ledger as the dashboard reads it: every line, read once, then only what was

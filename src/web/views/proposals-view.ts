@@ -1,16 +1,8 @@
-import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
+import { describeProposal } from '../../tools/proposals/proposal.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
+import type { ProposalEntry, ProposalsView } from '../api-types.js';
 
-/** A proposal as the dashboard lists it: its fields, the line `lemming approvals` prints, and its file. */
-export type ProposalEntry = Proposal & { description: string; file: string };
-
-/** `GET /api/proposals`: what waits for the human (oldest first), what was decided (newest first), and unreadable files. */
-export interface ProposalsView {
-  pending: ProposalEntry[];
-  decided: ProposalEntry[];
-  /** Files of `org/proposals/` that do not parse, each with what is wrong. */
-  problems: string[];
-}
+export type { ProposalEntry, ProposalsView };
 
 /** The proposals of `org/proposals/`, read as `lemming approvals` reads them. */
 export function proposalsView(root: string, decidedLimit = 50): ProposalsView {

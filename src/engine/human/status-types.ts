@@ -1,0 +1,43 @@
+/*
+ * The shapes of \`lemming status\` (and of the dashboard's /api/status): types only, importing nothing,
+ * so the dashboard's browser app compiles against them too (see src/web/api-types.ts).
+ */
+
+/** One agent's line in `lemming status`. */
+export interface AgentStatus {
+  name: string;
+  title: string;
+  /** The agent's models in order, joined with ` -> ` (the first answers, the rest are fallbacks). */
+  model: string;
+  isHuman: boolean;
+  /** Credits from the agent's resume, before top-ups and charges. */
+  budget: number;
+  toppedUp: number;
+  spent: number;
+  balance: number;
+  inputTokens: number;
+  outputTokens: number;
+  /**
+   * Mail waiting for the agent: messages and engine notices. For the person, what they
+   * have not read yet (as `lemming inbox` shows it), since the engine never calls them.
+   */
+  unread: number;
+  /** The last turn the agent was called in. */
+  lastRan?: number;
+  lastActivity?: { turn: number; summary: string };
+  lastError?: { turn: number; message: string };
+  /** Not called because its models kept failing, until its resume or model entry changes or `lemming retry`. */
+  held?: { model: string; failedTurns: number; cause: string };
+}
+
+/** What `orgStatus` reports for `lemming status`. */
+export interface OrgStatus {
+  org: string;
+  root: string;
+  turn: number;
+  /** The engine that holds the lock now, if one does. */
+  running?: { pid: number; command: string; started: string };
+  /** A journal is on disk: a turn was cut short, and the next engine to open the org finishes (or discards) it. */
+  unfinishedTurn: boolean;
+  agents: AgentStatus[];
+}

@@ -1,0 +1,156 @@
+/*
+ * The JSON the dashboard's API answers with (the README's API section): one set of types that the
+ * server builds its answers with and the browser app reads them with. Types only; nothing here may
+ * import Node's or the DOM's types, since the app compiles this file with its own config
+ * (tsconfig.app.json) and the server with its.
+ */
+import type { AgentStatus, OrgStatus } from '../engine/human/status-types.js';
+
+export type { AgentStatus, OrgStatus };
+
+/** A message as the index keeps it (and as lists, searches and the event stream give it): its front matter, where it lies, and the start of its body. */
+export interface IndexedMessage {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  created: string;
+  subject?: string;
+  /** As mailbox/message.ts's PRIORITIES (toIndexed would not compile if they parted). */
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  replyTo?: string;
+  /** The message file, relative to the org root. */
+  file: string;
+  /** The body's first 160 characters, on one line. */
+  preview: string;
+}
+
+/** One message of a thread, with how deep its reply sits under the thread's first message. */
+export interface ThreadEntry extends IndexedMessage {
+  depth: number;
+}
+
+/** A search hit: the message and how well it matched (0 when the hits are newest first). */
+export interface SearchHit extends IndexedMessage {
+  score: number;
+}
+
+/** `GET /api/search`: one page of hits and how many match in all. */
+export interface SearchResults {
+  /** How many messages match in all (past the page). */
+  total: number;
+  /** True: best first; false: every word is in nearly every message, so newest first. */
+  ranked: boolean;
+  hits: SearchHit[];
+}
+
+/** `GET /api/status`: `lemming status --json` and how many messages the index holds. */
+export type StatusView = OrgStatus & { messages: number };
+
+/** What a node of the chart shows about its agent. */
+export type NodeState = 'human' | 'idle' | 'has-mail' | 'out-of-credits' | 'error';
+
+/** One agent as a node of the chart graph. */
+export interface ChartNode {
+  name: string;
+  title: string;
+  model: string;
+  isHuman: boolean;
+  reportsTo: string | null;
+  /** Credits left, and the budget plus top-ups it is a part of (for the bar). */
+  balance: number;
+  budget: number;
+  unread: number;
+  state: NodeState;
+}
+
+/** A permission edge (both ends agree), with how much mail went along it. */
+export interface ChartEdge {
+  from: string;
+  to: string;
+  /** Messages along it in the last few turns (RECENT_TURNS in views/chart-view.ts). */
+  recent: number;
+  total: number;
+}
+
+/** `GET /api/chart`: the graph the dashboard draws. */
+export interface ChartView {
+  turn: number;
+  nodes: ChartNode[];
+  edges: ChartEdge[];
+  /** True when the org allows too many edges to draw: only those that carried mail, and reporting lines, are given. */
+  edgesLimited: boolean;
+}
+
+/** One turn's spending across the org (or one agent): what the run page charts. */
+export interface TurnSpend {
+  turn: number;
+  credits: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** `GET /api/agents/:name`: everything the agent page shows. */
+export interface AgentView {
+  name: string;
+  title: string;
+  models: string[];
+  isHuman: boolean;
+  reportsTo: string | null;
+  schedule: { every: number; offset: number };
+  tools: string[];
+  /** The resume file as a person wrote it, front matter and all. */
+  resume: { file: string; text: string };
+  /** As the chart says: `*` or the names listed. */
+  sendTo: string[] | '*';
+  readFrom: string[] | '*';
+  /** Whom its mail really reaches, and who can really reach it (both ends agree). */
+  reaches: string[];
+  hears: string[];
+  status?: AgentStatus;
+  /** Balance after each turn it was charged in, oldest first. */
+  credits: Array<{ turn: number; spent: number; balance: number }>;
+  notes: Record<string, string>;
+  /** The last entries of its activity log (agents/<name>/logs/activity.jsonl), oldest first. */
+  log: Array<{ turn: number; at: string; event: string; [field: string]: unknown }>;
+  /** Turns that have a call trace, oldest first. */
+  traces: number[];
+}
+
+/** A proposal as `GET /api/proposals` lists it: its file's fields, the line `lemming approvals` prints, and its file. */
+export interface ProposalEntry {
+  id: string;
+  kind: 'hire' | 'retire' | 'tool';
+  status: 'pending' | 'approved' | 'rejected' | 'done';
+  proposed_by: string;
+  turn: number;
+  created: string;
+  hire?: { name: string; title: string; instructions: string; reports_to: string; model: string; credits: number; send_to: string[]; read_from: string[]; tools: string[] };
+  retire?: { name: string; reason: string };
+  tool?: { name: string; arguments: unknown };
+  /** Why it was rejected, when the person said. */
+  reason?: string;
+  description: string;
+  file: string;
+}
+
+/** `GET /api/proposals`: what waits for the human (oldest first), what was decided (newest first), and unreadable files. */
+export interface ProposalsView {
+  pending: ProposalEntry[];
+  decided: ProposalEntry[];
+  /** Files of `org/proposals/` that do not parse, each with what is wrong. */
+  problems: string[];
+}
+
+/**
+ * What the event stream (`GET /api/events`) carries: the engine's own events (when the serving process
+ * runs the engine), mail found in the outboxes (whoever wrote it), the turn moving on (whichever process
+ * ran it), and the proposals changing. `Event` is the engine's event type on the server.
+ */
+export type WebEvent<Event = { type: string; turn?: number; agent?: string; [field: string]: unknown }> =
+  | { kind: 'engine'; event: Event }
+  | { kind: 'mail'; message: IndexedMessage }
+  | { kind: 'turn'; turn: number }
+  /** A proposal appeared or was decided; `pending` is how many now wait for the human. */
+  | { kind: 'proposals'; pending: number };
