@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { MessageIndex, searchIndexPath } from '../../src/web/search/message-index.js';
@@ -67,6 +67,32 @@ describe('the search index', () => {
     write(root, 'agents/manager/outbox/000001-003-human.md', dropped('human', 'Third', 'three'));
     utimesSync(outbox, old, old);
     expect(index.refresh()).toEqual([]);
+  });
+
+  test('a word in nearly every message: the newest page and the count, with and without a filter', () => {
+    const root = defaultOrg();
+    // Past 10,000 postings a word ranks nothing (query-plan.ts): 10,200 messages all say "progress".
+    for (const [agent, turns] of [['planner', 6_000], ['manager', 4_200]] as const) {
+      const outbox = join(root, 'agents', agent, 'outbox');
+      mkdirSync(outbox, { recursive: true });
+      for (let turn = 1; turn <= turns; turn += 1) writeFileSync(join(outbox, `${String(turn).padStart(6, '0')}-001-human.md`), dropped('human', `Note ${turn}`, `Progress on item ${turn}.`));
+    }
+    const index = MessageIndex.open(root);
+    const all = index.findPage('progress', {}, 3);
+    expect(all.ranked).toBe(false);
+    expect(all.total).toBe(10_200);
+    expect(all.hits.map((hit) => hit.id)).toEqual(['006000-planner-001', '005999-planner-001', '005998-planner-001']);
+    const fromManager = index.findPage('progress', { from: 'manager' }, 2);
+    expect(fromManager.total).toBe(4_200);
+    expect(fromManager.hits.map((hit) => hit.id)).toEqual(['004200-manager-001', '004199-manager-001']);
+    // With a rarer word, ranked by it among the messages holding both.
+    const both = index.findPage('progress item 4242', {}, 5);
+    expect(both.ranked).toBe(true);
+    expect(both.hits[0]?.id).toBe('004242-planner-001');
+    // A message written later is on the first page at once.
+    write(root, 'agents/manager/outbox/007000-001-human.md', dropped('human', 'Late', 'Progress, late.'));
+    index.refresh();
+    expect(index.findPage('progress', {}, 1).hits.map((hit) => hit.id)).toEqual(['007000-manager-001']);
   });
 
   test('a broken or foreign index file is rebuilt, never trusted', () => {

@@ -30,12 +30,25 @@ export function oldestFirst(left: IndexedMessage, right: IndexedMessage): number
   return -newestFirst(left, right);
 }
 
-/** Keep `newest` the `limit` newest messages seen so far, newest first: one pass, no sort of every match. */
-export function keepNewest(newest: IndexedMessage[], message: IndexedMessage, limit: number): void {
-  const last = newest.at(-1);
-  if (newest.length >= limit && last && newestFirst(message, last) >= 0) return;
-  let at = newest.length;
-  while (at > 0 && newestFirst(message, newest[at - 1] as IndexedMessage) < 0) at -= 1;
-  newest.splice(at, 0, message);
-  if (newest.length > limit) newest.pop();
+/** Where `message` goes in a list kept newest first: the first place holding an older one. */
+function placeOf(list: readonly IndexedMessage[], message: IndexedMessage): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (newestFirst(list[middle] as IndexedMessage, message) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Put a message into a list kept newest first (a binary search and one move, not a sort). */
+export function insertNewestFirst(list: IndexedMessage[], message: IndexedMessage): void {
+  list.splice(placeOf(list, message), 0, message);
+}
+
+/** Take a message out of a list kept newest first, when it is there. */
+export function removeNewestFirst(list: IndexedMessage[], message: IndexedMessage): void {
+  const at = placeOf(list, message);
+  if (list[at]?.id === message.id) list.splice(at, 1);
 }

@@ -8,7 +8,7 @@ import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
 import type { SearchHit, SearchResults } from '../api-types.js';
 import { trustedMtime } from '../folder-stamp.js';
-import { keepNewest, newestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
+import { insertNewestFirst, newestFirst, removeNewestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
 import { planQuery, termIsFuzzy, termIsPrefix } from './query-plan.js';
 import { buildThread, type ThreadEntry } from './thread.js';
@@ -170,7 +170,7 @@ export class MessageIndex {
 
   /** Messages matching the filter, newest first, one page of them, and how many match in all. */
   list(filter: MessageFilter, page: Page): { total: number; messages: IndexedMessage[] } {
-    const all = (this.sorted ??= [...this.byId.values()].sort(newestFirst));
+    const all = this.newest();
     const matching = Object.keys(filter).length === 0 ? all : all.filter(matches(filter));
     return { total: matching.length, messages: matching.slice(page.offset, page.offset + page.limit) };
   }
@@ -187,21 +187,23 @@ export class MessageIndex {
    */
   findPage(query: string, filter: MessageFilter = {}, limit = 50): SearchResults {
     const test = matches(filter);
+    const filtered = Object.keys(filter).length > 0;
     const plan = planQuery(this.search, query);
     if (!plan.ranking) {
-      const newest: IndexedMessage[] = [];
+      const hits: SearchHit[] = [];
       let total = 0;
-      for (const id of plan.matching) {
-        const message = this.byId.get(id);
-        if (!message || !test(message)) continue;
+      for (const message of this.newest()) {
+        if (!plan.matches(message.id) || !test(message)) continue;
         total += 1;
-        keepNewest(newest, message, limit);
+        if (hits.length < limit) hits.push({ ...message, score: 0 });
+        // Unfiltered, the plan has counted the matches already: the page is all that is left to find.
+        else if (!filtered) break;
       }
-      return { total, ranked: false, hits: newest.map((message) => ({ ...message, score: 0 })) };
+      return { total: filtered ? total : plan.count, ranked: false, hits };
     }
     const hits: SearchHit[] = [];
     let total = 0;
-    for (const result of this.search.search(plan.ranking, { filter: (result) => plan.matching.has(String(result.id)) })) {
+    for (const result of this.search.search(plan.ranking, { filter: (result) => plan.matches(String(result.id)) })) {
       const message = this.byId.get(String(result.id));
       if (!message || !test(message)) continue;
       total += 1;
@@ -224,19 +226,28 @@ export class MessageIndex {
     return buildThread(id, this.byId, this.replies);
   }
 
+  /** Every message, newest first: sorted once, then kept in order as messages come and go (a run adds them one by one). */
+  private newest(): IndexedMessage[] {
+    return (this.sorted ??= [...this.byId.values()].sort(newestFirst));
+  }
+
   private add(agent: string, name: string): IndexedMessage | undefined {
     const read = readMessageFile(this.root, agent, name, 0);
     if ('error' in read) return undefined;
     const message = toIndexed(read.message, `${outboxPath(agent)}/${name}`);
     if (this.byId.has(message.id)) this.remove(message.id);
     this.byId.set(message.id, message);
+    if (this.sorted) insertNewestFirst(this.sorted, message);
     this.search.add({ id: message.id, subject: message.subject ?? '', body: read.message.body });
     this.changed();
     return message;
   }
 
   private remove(id: string): void {
-    if (!this.byId.delete(id)) return;
+    const message = this.byId.get(id);
+    if (!message) return;
+    this.byId.delete(id);
+    if (this.sorted) removeNewestFirst(this.sorted, message);
     this.search.discard(id);
     this.changed();
   }
@@ -249,7 +260,6 @@ export class MessageIndex {
 
   private changed(): void {
     this.changes += 1;
-    this.sorted = undefined;
     this.replies = undefined;
     this.dirty = true;
   }

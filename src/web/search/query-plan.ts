@@ -10,6 +10,9 @@ type Postings = Map<number, Map<number, number>>;
 interface MiniSearchInternals {
   _index: { get(word: string): Postings | undefined; atPrefix(prefix: string): Iterable<[string, Postings]>; fuzzyGet(word: string, distance: number): Map<string, [Postings, number]> };
   _documentIds: Map<number, string>;
+  _idToShortId: Map<string, number>;
+  /** One more than the highest short id given so far. */
+  _nextId: number;
 }
 
 /** One word of a query as it is looked up: exactly, by prefix (the last word, maybe unfinished), with one typo (five letters or more). */
@@ -32,8 +35,10 @@ const COMMON_POSTINGS = 10_000;
 
 /** How a query is answered: the messages holding every word, and the words worth ranking them by. */
 export interface QueryPlan {
-  /** Ids of the messages that hold every word (in one of its forms). */
-  matching: Set<string>;
+  /** How many messages hold every word (in one of its forms). */
+  count: number;
+  /** Whether the message with this id holds every word. */
+  matches(id: string): boolean;
   /** The words that are not common, as a minisearch query; undefined when every word is common (then: newest first). */
   ranking?: Query;
 }
@@ -72,19 +77,23 @@ export function planQuery<T>(search: MiniSearch<T>, query: string): QueryPlan {
     const lists = postingLists(internals, term);
     return { term, lists, size: lists.reduce((sum, list) => sum + list.size, 0) };
   });
-  const matching = new Set<string>();
-  if (terms.length === 0) return { matching };
+  // One byte per document, by minisearch's dense short ids: marking 100,000 matches costs a few ms, a set of their ids far more.
+  const marked = new Uint8Array(internals._nextId);
+  let count = 0;
+  const matches = (id: string): boolean => marked[internals._idToShortId.get(id) ?? -1] === 1;
+  if (terms.length === 0) return { count, matches };
   terms.sort((left, right) => left.size - right.size);
   const [rarest, ...others] = terms;
   for (const list of rarest?.lists ?? []) {
     for (const document of list.keys()) {
-      const id = internals._documentIds.get(document);
       // A discarded message stays in the postings until minisearch vacuums them.
-      if (id === undefined || matching.has(id)) continue;
-      if (others.every((other) => other.lists.some((candidate) => candidate.has(document)))) matching.add(id);
+      if (marked[document] === 1 || !internals._documentIds.has(document)) continue;
+      if (!others.every((other) => other.lists.some((candidate) => candidate.has(document)))) continue;
+      marked[document] = 1;
+      count += 1;
     }
   }
   const rare = terms.filter((entry) => entry.size <= COMMON_POSTINGS).map(({ term }) => term);
-  if (rare.length === 0) return { matching };
-  return { matching, ranking: { combineWith: 'AND', queries: rare.map((term) => ({ queries: [term.word], prefix: term.prefix, fuzzy: term.fuzzy ? 0.2 : false })) } };
+  if (rare.length === 0) return { count, matches };
+  return { count, matches, ranking: { combineWith: 'AND', queries: rare.map((term) => ({ queries: [term.word], prefix: term.prefix, fuzzy: term.fuzzy ? 0.2 : false })) } };
 }
