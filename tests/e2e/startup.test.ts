@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
@@ -26,6 +27,22 @@ test('status on an org it has seen before loads neither zod nor yaml: every file
   lemming(root, ['validate']);
   expect(packagesLoadedBy(root, 'status')).toEqual([]);
   expect(lemming(root, ['status']).status).toBe(0);
+});
+
+test('an org copied with new mtimes (cp -r, a checkout) still loads neither zod nor yaml; an edit in the copy is still read', () => {
+  const original = tempDir();
+  lemming(original, ['bootstrap']);
+  lemming(original, ['validate']);
+  const copy = join(tempDir(), 'copy');
+  // cpSync, like `cp -r`, gives every file a new mtime: the parse cache's stamps no longer match.
+  cpSync(original, copy, { recursive: true });
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(copy, 'agents', 'manager', 'resume.md'), later, later);
+  expect(packagesLoadedBy(copy, 'status')).toEqual([]);
+  const resume = join(copy, 'agents', 'coder_01', 'resume.md');
+  writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^credits: .*$/m, 'credits: 0.75'));
+  expect(packagesLoadedBy(copy, 'status')).toContain('zod');
+  expect(lemming(copy, ['status']).stdout).toMatch(/coder_01 +offline +0\.7500 \/ 0\.7500/);
 });
 
 test('a run of the offline org on files it has seen before loads neither zod nor yaml', async () => {
