@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -83,4 +85,21 @@ test('the prompt says where the list of everyone sits in it, so its trace need n
   expect(shared?.text).toContain('agent_0000, agent_0001');
   expect(request.system.slice(shared?.at, (shared?.at ?? 0) + (shared?.text.length ?? 0))).toBe(shared?.text);
   expect(sharedPromptPart(org, 'agent_0013')).toBeUndefined();
+});
+
+test('writing traces leaves the prompts as they were: no request ends up holding its own copy of the list of everyone', () => {
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  const list = `You may send messages to: ${Array.from({ length: 4000 }, (_, index) => `agent_${index}`).join(', ')}`;
+  // As build-prompt makes them: each agent's prompt joins its own head to the one shared list.
+  const heads = Array.from({ length: 1500 }, (_, index) => `You are agent_${index}.\n`);
+  const traces = heads.map((head) => traceWith(`${head}${list}\n## Your notes\n(none yet)`));
+  collect();
+  const before = process.memoryUsage().heapUsed;
+  traces.forEach((trace, index) => traceBytes(trace, { text: list, at: heads[index]?.length ?? 0 }));
+  collect();
+  const grown = process.memoryUsage().heapUsed - before;
+  // A copy of the list in each of the 1,500 live requests would be some 70 MB.
+  expect(grown).toBeLessThan(10 * 1024 * 1024);
+  expect(traces).toHaveLength(1500);
 });
