@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lemming, startLemming } from '../helpers/cli.js';
+import { lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine } from '../helpers/temp-org.js';
+import { readEvents } from './web-server.js';
 
 /** Everything a child prints, and a wait for the first match of a pattern in all of it so far or to come. */
 function watchOutput(child: ReturnType<typeof startLemming>): (pattern: RegExp) => Promise<string> {
@@ -29,6 +30,17 @@ function watchOutput(child: ReturnType<typeof startLemming>): (pattern: RegExp) 
       waiting.push({ pattern, resolve, reject });
       check();
     });
+}
+
+/** How many message files the outboxes hold. */
+function messageFiles(root: string): number {
+  return readdirSync(join(root, 'agents')).reduce((count, agent) => {
+    try {
+      return count + readdirSync(join(root, 'agents', agent, 'outbox')).filter((name) => name.endsWith('.md')).length;
+    } catch {
+      return count;
+    }
+  }, 0);
 }
 
 describe('lemming search, thread and trace', () => {
@@ -119,6 +131,33 @@ describe('lemming serve', () => {
       expect(opened.status).toBe(302);
       const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       expect((await fetch(`${base}/api/status`, { headers: { cookie } })).status).toBe(200);
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+
+  test('while `lemming run` works in another process, an event stream client gets every message as it is written, the reply to the human included', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
+    await runEngine(root);
+    const child = startLemming(root, ['serve', '--port', '0']);
+    try {
+      const url = await watchOutput(child)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const base = url.slice(0, url.indexOf('/?'));
+      const headers = { authorization: `Bearer ${decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length))}` };
+      const stream = await fetch(`${base}/api/events`, { headers });
+      const mail = (events: Array<{ event: string; data: unknown }>) => events.filter((event) => event.event === 'mail').map((event) => (event.data as { message: { from: string; to: string; subject?: string } }).message);
+      const reading = readEvents(stream, (events) => mail(events).some((message) => message.from === 'manager' && message.to === 'human' && message.subject === 'Re: Changelog'));
+      const before = messageFiles(root);
+      const sent = await fetch(`${base}/api/send`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', subject: 'Changelog', body: 'Please also write the changelog for 1.2.' }) });
+      expect(sent.status).toBe(201);
+      const run = await lemmingAsync(root, ['run', '--plain']);
+      expect(run.status).toBe(0);
+      // Every message the run wrote came down the stream, in the order of its turns.
+      const seen = mail(await reading).map((message) => `${message.from}->${message.to}`);
+      expect(seen[0]).toBe('human->manager');
+      expect(seen.at(-1)).toBe('manager->human');
+      expect(seen).toHaveLength(messageFiles(root) - before);
     } finally {
       child.kill('SIGINT');
     }
