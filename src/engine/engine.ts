@@ -23,7 +23,7 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
-import { ToolRunner } from '../tools/tool-runner.js';
+import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
@@ -45,6 +45,8 @@ export interface EngineOptions {
   command?: string;
   /** `--record`/`--replay`: MCP offers and results go to, or come from, the tape beside this cassette. */
   cassette?: { record?: string; replay?: string };
+  /** Where live MCP calls run: the queue's workers when a run uses one (see McpPlacement); this process by default. */
+  mcp?: McpPlacement;
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -89,7 +91,7 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
-    this.tools = new ToolRunner(this.root, () => this.org, options.cassette ?? {});
+    this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);

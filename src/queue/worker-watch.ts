@@ -5,9 +5,25 @@ import { showAddress } from './redis-address.js';
 /** Something the engine's side of the queue wants a person to know (printed as a line by the CLI). */
 export type QueueNotice = (message: string) => void;
 
+/** What a queue serves, as its notices name it: a registry entry's model, or one of the org's MCP servers. */
+export interface QueueTarget {
+  kind: 'model' | 'mcp-server';
+  name: string;
+}
+
 interface Waiting {
-  modelKey: string;
+  target: QueueTarget;
   calls: number;
+}
+
+/** "model "fast"" or "MCP server "files"", for a notice. */
+export function describeTarget(target: QueueTarget): string {
+  return `${target.kind === 'model' ? 'model' : 'MCP server'} "${target.name}"`;
+}
+
+/** The `lemming worker` flag that makes a worker serve this. */
+function serveFlag(target: QueueTarget): string {
+  return `${target.kind === 'model' ? '--models' : '--mcp-servers'} ${target.name}`;
 }
 
 /**
@@ -29,8 +45,8 @@ export class WorkerWatch {
   ) {}
 
   /** A call starts waiting on a queue; the returned function says it is done. */
-  enter(queueName: string, modelKey: string): () => void {
-    const entry = this.waiting.get(queueName) ?? { modelKey, calls: 0 };
+  enter(queueName: string, target: QueueTarget): () => void {
+    const entry = this.waiting.get(queueName) ?? { target, calls: 0 };
     entry.calls += 1;
     this.waiting.set(queueName, entry);
     this.timer ??= setInterval(() => void this.check(), this.intervalMs);
@@ -40,7 +56,7 @@ export class WorkerWatch {
       left = true;
       entry.calls -= 1;
       // An answer came, so someone served it: say so even if it came between two checks.
-      if (this.reported.delete(queueName)) this.notify(servedNow(modelKey));
+      if (this.reported.delete(queueName)) this.notify(servedNow(target));
       if (entry.calls > 0) return;
       this.waiting.delete(queueName);
       if (this.waiting.size === 0 && this.timer) {
@@ -63,16 +79,16 @@ export class WorkerWatch {
         this.reported.add(queueName);
         const address = showAddress(this.client.address);
         this.notify(
-          `no worker serves model "${waiting.modelKey}": ${waiting.calls} call(s) wait in queue ${queueName} on ${address}; ` +
-            `start one with \`lemming worker --queue ${address} --models ${waiting.modelKey}\``,
+          `no worker serves ${describeTarget(waiting.target)}: ${waiting.calls} call(s) wait in queue ${queueName} on ${address}; ` +
+            `start one with \`lemming worker --queue ${address} ${serveFlag(waiting.target)}\``,
         );
       } else if (served.has(queueName) && this.reported.delete(queueName)) {
-        this.notify(servedNow(waiting.modelKey));
+        this.notify(servedNow(waiting.target));
       }
     }
   }
 }
 
-function servedNow(modelKey: string): string {
-  return `a worker serves model "${modelKey}" now: its waiting calls go ahead`;
+function servedNow(target: QueueTarget): string {
+  return `a worker serves ${describeTarget(target)} now: its waiting calls go ahead`;
 }

@@ -52,7 +52,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   let engine: Engine;
   try {
     if (!options.once) await keepYoungGenerationSmall();
-    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
+    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette, mcp: providerFactory.mcp }));
   } catch (error) {
     await providerFactory.close();
     throw error;
