@@ -77,7 +77,7 @@ function commaList(expected: string): (value: string) => string[] {
 const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
 const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
 
-const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
+const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -212,8 +212,15 @@ program
   .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
   .option('--json', 'print events as one JSON object per line')
-  .action((options: { turns?: number; json?: boolean }) =>
-    execute(async () => (await import('./commands/demo.js')).demoCommand(newRoot(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}) }, output)),
+  .option('--queue <redis-url>', QUEUE_HELP)
+  .action((options: { turns?: number; json?: boolean; queue?: string }) =>
+    execute(async () =>
+      (await import('./commands/demo.js')).demoCommand(
+        newRoot(),
+        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+        output,
+      ),
+    ),
   );
 
 program
@@ -235,7 +242,8 @@ program
   .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
   .option('--to <agent>', 'whom to write to first')
   .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
-  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean }) =>
+  .option('--queue <redis-url>', `with --drive: ${QUEUE_HELP}`)
+  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean; queue?: string }) =>
     execute(async () => (await import('./commands/chat.js')).chatCommand(root(), options, output)),
   );
 

@@ -134,28 +134,27 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     options.log(`serving ${label} (queue ${queueName}): ${options.concurrency} at a time`);
   };
 
-  const discover = async (): Promise<void> => {
-    const published = await client.hgetall(MODELS_KEY);
-    for (const [queueName, text] of Object.entries(published)) {
+  /** The queues engines have published under a key that this worker does not serve yet (and has not declined). */
+  const newlyPublished = async <T>(key: string): Promise<Array<[string, T]>> => {
+    const found: Array<[string, T]> = [];
+    for (const [queueName, text] of Object.entries(await client.hgetall(key))) {
       if (serving.has(queueName) || declined.has(queueName)) continue;
-      let model: PublishedModel;
       try {
-        model = JSON.parse(text) as PublishedModel;
+        found.push([queueName, JSON.parse(text) as T]);
       } catch {
-        continue;
+        // Not one of ours.
       }
+    }
+    return found;
+  };
+
+  const discover = async (): Promise<void> => {
+    for (const [queueName, model] of await newlyPublished<PublishedModel>(MODELS_KEY)) {
       if (options.models.length > 0 && !options.models.includes(model.modelKey)) continue;
       serve(queueName, model);
     }
     const mcpServers = options.mcpServers ?? [];
-    for (const [queueName, text] of Object.entries(await client.hgetall(MCP_SERVERS_KEY))) {
-      if (serving.has(queueName) || declined.has(queueName)) continue;
-      let server: PublishedMcpServer;
-      try {
-        server = JSON.parse(text) as PublishedMcpServer;
-      } catch {
-        continue;
-      }
+    for (const [queueName, server] of await newlyPublished<PublishedMcpServer>(MCP_SERVERS_KEY)) {
       if (mcpServers.length > 0 && !mcpServers.includes(server.server)) continue;
       serveMcp(queueName, server);
     }
