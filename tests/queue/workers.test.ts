@@ -1,10 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { connectionOptions } from '../../src/queue/redis-address.js';
-import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
-import { loadOrg } from '../../src/org/load-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -13,7 +9,7 @@ import { startWatched, type WatchedProcess } from '../helpers/watched-process.js
 import { checkInvariants } from '../faults/invariants.js';
 import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { startWireServer } from '../helpers/wire-server.js';
-import { everythingInRedis } from './redis-contents.js';
+import { completedJobs as completedJobsOn, everythingInRedis } from './redis-contents.js';
 import { wideOrg } from './wide-org.js';
 
 let redis: RedisServer;
@@ -41,16 +37,7 @@ function outboxBytes(root: string): Record<string, string> {
 }
 
 /** How many jobs the workers finished on the queue of one of the org's models. */
-async function completedJobs(root: string, modelKey: string): Promise<number> {
-  const entry = loadOrg(root).org?.models[modelKey];
-  if (!entry) throw new Error(`no model ${modelKey}`);
-  const queue = new Queue(queueNameFor(modelKey, entry), { connection: connectionOptions(redis.url), prefix: KEY_PREFIX });
-  try {
-    return (await queue.getJobCounts('completed')).completed ?? 0;
-  } finally {
-    await queue.close();
-  }
-}
+const completedJobs = (root: string, modelKey: string): Promise<number> => completedJobsOn(redis.url, root, modelKey);
 
 describe('model calls on workers', () => {
   test('three workers and an engine on a 50-agent org write the same messages, logs and charges as a local run', { timeout: 120_000 }, async () => {
