@@ -43,6 +43,8 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return undefined;
     case 'turn-finished':
       return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+    case 'queue-notice':
+      return `queue: ${event.message}`;
     case 'run-finished':
       return undefined;
   }

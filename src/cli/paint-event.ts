@@ -20,6 +20,8 @@ function styleOf(event: EngineEvent): Style | undefined {
     case 'agent-note':
     case 'agent-retrying':
       return 'yellow';
+    case 'queue-notice':
+      return event.notice === 'unserved' || event.notice === 'workers-unseen' ? 'yellow' : undefined;
     case 'org-reloaded':
       return 'green';
     case 'message-delivered':

@@ -21,6 +21,7 @@ import { closeJournal, removeJournal, repairJournal, type JournalRecord } from '
 import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
@@ -47,6 +48,8 @@ export interface EngineOptions {
   cassette?: { record?: string; replay?: string };
   /** Where live MCP calls run: the queue's workers when a run uses one (see McpPlacement); this process by default. */
   mcp?: McpPlacement;
+  /** Events from outside a turn's own work (the job queue's notices), merged into the stream as they are pushed. */
+  notices?: SideEvents<EngineEvent>;
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -77,6 +80,7 @@ export class Engine {
   private readonly clock: () => Date;
   /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
   private readonly tools: ToolRunner;
+  private readonly notices: SideEvents<EngineEvent> | undefined;
   private org: Org;
   private state: EngineState;
   private hints: OutboxHints;
@@ -92,6 +96,7 @@ export class Engine {
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
+    this.notices = options.notices;
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
@@ -195,7 +200,17 @@ export class Engine {
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */
-  async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
+  run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
+    return this.withNotices(this.runTurns(options));
+  }
+
+  /** The events of `source` with the notices pushed meanwhile between them, each as soon as it comes. */
+  private async *withNotices(source: AsyncGenerator<EngineEvent>): AsyncGenerator<EngineEvent> {
+    if (!this.notices) return yield* source;
+    for await (const item of withSideEvents(source, this.notices)) yield 'event' in item ? item.event : item.result;
+  }
+
+  private async *runTurns(options: RunOptions): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
@@ -239,7 +254,11 @@ export class Engine {
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */
-  async *turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+  turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    return this.withNotices(this.oneTurn(result, signal));
+  }
+
+  private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     for (const event of this.reloadOrg()) yield event;
     yield* this.turnWithoutReload(result, signal);
   }

@@ -9,14 +9,14 @@ import type { McpPlacement } from '../tools/tool-runner.js';
 import type { QueueClient } from './queue-client.js';
 import { QueuedMcp } from './queued-mcp.js';
 import { parseRedisAddress } from './redis-address.js';
-import type { QueueNotice, WorkerWatch } from './worker-watch.js';
+import type { QueueNoticeListener, WorkerWatch } from './worker-watch.js';
 
 /** What `lemming run` builds its providers from when calls may go to workers. */
 export interface RunProviderOptions extends ProviderFactoryOptions {
   /** `--queue redis://…`; without it, org.yaml `engine.queue` decides. */
   queue?: string;
   /** Where the queue's notices go (no worker serves a model, one does now). */
-  onNotice?: QueueNotice;
+  onNotice?: QueueNoticeListener;
 }
 
 /** A provider factory that holds connections: close it when the run is over. */

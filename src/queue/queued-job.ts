@@ -43,6 +43,11 @@ export async function runQueuedJob<D, R>(watch: WorkerWatch, job: JobToRun<D>): 
   const jobId = added.id ?? '';
   const leave = watch.enter(queue.name, job.target);
   const stopPolling = new AbortController();
+  // BullMQ moves a job whose worker stopped renewing its lock back to wait: say so, it runs again.
+  const onStalled = ({ jobId: stalled }: { jobId: string }): void => {
+    if (stalled === jobId) watch.retried(job.target, jobId);
+  };
+  queue.events.on('stalled', onStalled);
   try {
     const announced = added.waitUntilFinished(queue.events) as Promise<R>;
     return await untilAborted(Promise.race([announced, pollUntilFinished<R>(queue.queue, jobId, stopPolling.signal)]), signal);
@@ -50,6 +55,7 @@ export async function runQueuedJob<D, R>(watch: WorkerWatch, job: JobToRun<D>): 
     if (signal?.aborted) throw signal.reason;
     throw error instanceof Error ? error : new Error(String(error));
   } finally {
+    queue.events.off('stalled', onStalled);
     stopPolling.abort();
     leave();
   }

@@ -1,7 +1,7 @@
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { KEY_PREFIX, mcpQueueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
@@ -9,11 +9,11 @@ import { agentOf, answer, KEYS, wireOrg } from '../faults/wire-org.js';
 import { writeFile } from '../faults/fault-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { humanSends, read, REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
+import type { WatchedProcess } from '../helpers/watched-process.js';
 import { startWireServer, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
+import { queueTestKit } from './queue-test-kit.js';
 import { everythingInRedis } from './redis-contents.js';
 
 /** The reference MCP server from npm, run over stdio. */
@@ -21,22 +21,10 @@ const EVERYTHING = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-ev
 /** A value only the workers hold: the org names the variable, a job must never carry its value. */
 const TOKEN = 'mcp-token-7d1f3a9c-only-on-workers';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const started: WatchedProcess[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((process) => process.stop('SIGKILL')));
-  await redis.flush();
-});
+const redis = queueTestKit();
 
 function worker(args: string[]): WatchedProcess {
-  const process = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN });
-  started.push(process);
-  return process;
+  return redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN });
 }
 
 /** The manager asks the MCP server to echo, then tells the human what came back; the coder has nothing to do. */
@@ -93,8 +81,7 @@ describe('MCP tool calls on workers', () => {
       const modelsOnly = worker(['--mcp-servers', 'some-other-server']);
       await modelsOnly.waitFor(/runs MCP servers some-other-server/);
       // The engine has neither the model's key nor the MCP server's variable: both live with the workers.
-      const run = startWatched(queued, ['run', '--plain', '--queue', redis.url]);
-      started.push(run);
+      const run = redis.watched(queued, ['run', '--plain', '--queue', redis.url]);
       await run.waitFor(/queue: no worker serves MCP server "everything"/);
       const runsMcp = worker(['--models', 'flaky-anthropic']);
       await runsMcp.waitFor(/serving MCP server everything \(queue mcp-everything-\w+\): 4 at a time/);

@@ -1,27 +1,15 @@
 import { cpSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
-import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
+import { queueTestKit } from './queue-test-kit.js';
 import { completedJobs } from './redis-contents.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const workers: WatchedProcess[] = [];
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
-  await redis.flush();
-});
+const redis = queueTestKit();
 
 async function startWorker(): Promise<void> {
-  const worker = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url]);
-  workers.push(worker);
+  const worker = redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url]);
   await worker.waitFor(/serves every model/);
 }
 

@@ -28,10 +28,10 @@ export interface ChatOptions {
  * `lemming run` in another terminal may work the org, and a drive that finds the
  * lock taken says so instead of waiting.
  */
-function engineDriver(root: string, options: ChatOptions, output: Output): ChatDriver {
+function engineDriver(root: string, options: ChatOptions): ChatDriver {
   return {
     async *drive(signal) {
-      const opened = openEngine(root, drivenEngine(options), output);
+      const opened = openEngine(root, drivenEngine(options));
       try {
         return yield* driveUntilReply(opened.engine, { maxTurns: options.turns ?? opened.engine.currentOrg.settings.max_turns, signal });
       } finally {
@@ -56,11 +56,11 @@ export async function chatCommand(root: string, options: ChatOptions, output: Ou
     // Refuse at once, rather than at the first message, when another engine holds the lock. Broken org files
     // do not stop the chat: it shows them, and each drive says why it cannot run until they are mended.
     try {
-      await openEngine(root, drivenEngine(options), output).close();
+      await openEngine(root, drivenEngine(options)).close();
     } catch (error) {
       if (!(error instanceof InvalidOrgError)) throw error;
     }
-    driver = engineDriver(root, options, output);
+    driver = engineDriver(root, options);
   }
   if (!options.plain && process.stdin.isTTY && process.stdout.isTTY) {
     prepareUiColour(process.stdout);

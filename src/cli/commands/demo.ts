@@ -34,7 +34,7 @@ export async function demoCommand(root: string, options: { mode: OutputMode; tur
   // org would change someone's org, maybe under the feet of an engine running on it.
   if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
-  const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) }, output);
+  const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const engine = opened.engine;
   try {
     if (!humanHasWritten(root)) {

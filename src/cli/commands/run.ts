@@ -44,7 +44,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
   if (!options.once) await keepYoungGenerationSmall();
-  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) }, output);
+  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {

@@ -30,6 +30,8 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
       return reloadText(event);
     case 'org-invalid':
       return invalidText(event);
+    case 'queue-notice':
+      return `queue: ${event.message}`;
     default:
       return undefined;
   }

@@ -202,6 +202,11 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const { current: _finished, ...rest } = state;
       return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1 } };
     }
+    case 'queue-notice': {
+      // Waiting calls nobody serves want a person's attention; the rest (a worker came, a job ran again) is news.
+      const kind = action.notice === 'unserved' || action.notice === 'workers-unseen' ? 'warning' : 'note';
+      return addTrouble(state, state.current?.turn ?? state.lastTurn + 1, kind, `queue: ${action.message}`);
+    }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
       return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
