@@ -104,4 +104,28 @@ describe('MCP tool calls on workers', () => {
       await server.close();
     }
   });
+
+  test('a run through workers, MCP calls included, recorded by the engine, replays into a fresh copy with neither queue nor server', { timeout: 120_000 }, async () => {
+    const server = await startWireServer(model);
+    try {
+      const recorded = mcpOrg(server.url);
+      const replayed = tempDir();
+      cpSync(recorded, replayed, { recursive: true });
+      const cassette = join(tempDir(), 'run.jsonl');
+      await worker([]).waitFor(/serves every model/);
+      const run = await lemmingAsync(recorded, ['run', '--plain', '--queue', redis.url, '--record', cassette]);
+      expect(run.status).toBe(0);
+      expect(read(recorded, 'agents/manager/logs/activity.jsonl')).toContain('everything__echo');
+      // The copy cannot start the server, and has no queue and no key: the replay needs none of them.
+      writeFile(replayed, 'org/org.yaml', read(replayed, 'org/org.yaml').replace(JSON.stringify(process.execPath), '"/nonexistent/mcp-server"'));
+      const replay = await lemmingAsync(replayed, ['run', '--plain', '--replay', cassette]);
+      expect(replay.status).toBe(0);
+      expect(messageFiles(replayed)).toEqual(messageFiles(recorded));
+      expect(activityLogs(replayed)).toEqual(activityLogs(recorded));
+      expect(charges(replayed)).toEqual(charges(recorded));
+      expect(Object.values(messageFiles(replayed)).join('\n')).toContain('The server said: ship it on Friday');
+    } finally {
+      await server.close();
+    }
+  });
 });
