@@ -22,6 +22,8 @@ function styleOf(event: EngineEvent): Style | undefined {
       return 'yellow';
     case 'org-reloaded':
       return 'green';
+    case 'proposal-carried-out':
+      return event.failed ? 'red' : 'green';
     case 'message-delivered':
       return event.message.to === 'human' ? 'cyan' : undefined;
     case 'turn-finished':

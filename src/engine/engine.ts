@@ -23,6 +23,8 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
+import { carryOutApprovals, hasApprovalsToCarryOut } from './human/finish-approval.js';
+import { hasUntoldDecisions } from './turn/proposal-notices.js';
 import { ToolRunner } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -169,6 +171,8 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
+    // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
+    if (hasApprovalsToCarryOut(this.root) || hasUntoldDecisions(this.root, this.org)) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);
@@ -204,7 +208,7 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      for (const event of this.reloadOrg()) yield event;
+      for (const event of await this.takeUpOrg()) yield event;
       if (stopWhenIdle && !this.hasWork()) {
         reason = 'idle';
         break;
@@ -238,7 +242,7 @@ export class Engine {
 
   /** Exactly one turn. `result.state` is set when it committed. */
   async *turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    for (const event of this.reloadOrg()) yield event;
+    for (const event of await this.takeUpOrg()) yield event;
     yield* this.turnWithoutReload(result, signal);
   }
 
@@ -272,6 +276,17 @@ export class Engine {
     void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
+  }
+
+  /**
+   * Before a turn: carry out what the human approved while this engine held the lock (a
+   * hire's resume and chart entries, a retirement), then reload the org, so the change is in
+   * force from this turn. A turn left unfinished by a crash is finished first, with its
+   * planned org; the approvals wait for the turn after it.
+   */
+  private async takeUpOrg(): Promise<EngineEvent[]> {
+    const carried = this.hasUnfinishedTurn ? [] : await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
+    return [...carried, ...this.reloadOrg()];
   }
 
   /**
