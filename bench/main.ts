@@ -54,7 +54,7 @@ const sections: Section[] = [
   {
     id: 'tool-step',
     title: 'Agents that act: one tool step per agent',
-    about: 'Steady turns (9 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step.',
+    about: 'Steady turns (15 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step; the two orgs\' turns taken in alternation in one process, on each storage.',
     quick: true,
     run: toolSteps,
   },

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Agent } from '../../org/org.js';
 
@@ -54,17 +54,31 @@ export function resolveWorkspacePath(root: string, agent: Agent, given: string, 
 }
 
 /**
+ * The real paths of org roots and workspace folders, found once per process: a tool step
+ * checks a path on every call, and resolving the whole chain each time cost more than the
+ * write itself. A folder swapped for a link later only makes the check stricter: what it
+ * leads to is compared with the folder as it was.
+ */
+const realFolders = new Map<string, string>();
+
+function realFolder(path: string, fallback: () => string | undefined): string | undefined {
+  const known = realFolders.get(path);
+  if (known !== undefined) return known;
+  const real = realOrMissing(path) ?? fallback();
+  // A folder not made yet is resolved again next time, once it exists.
+  if (real !== undefined && existsSync(path)) realFolders.set(path, real);
+  return real;
+}
+
+/**
  * Follow the links on the way to `target` (its deepest existing ancestor, or the
  * target itself when it exists) and refuse when they lead outside `base`.
  */
 function escapesThroughLink(root: string, base: string, target: string): string | undefined {
-  let realRoot: string;
-  try {
-    realRoot = realpathSync(root);
-  } catch {
-    return 'cannot be resolved: the org folder is missing';
-  }
-  const realBase = realOrMissing(base) ?? join(realRoot, relative(root, base));
+  const realRoot = realFolder(root, () => undefined);
+  if (realRoot === undefined) return 'cannot be resolved: the org folder is missing';
+  const realBase = realFolder(base, () => join(realRoot, relative(root, base)));
+  if (realBase === undefined) return 'cannot be resolved: the org folder is missing';
   let existing = target;
   while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);
   const real = realOrMissing(existing);
@@ -73,9 +87,10 @@ function escapesThroughLink(root: string, base: string, target: string): string 
   return undefined;
 }
 
+/** One realpath(3) call: the JavaScript realpathSync asks the disk about every folder on the way. */
 function realOrMissing(path: string): string | undefined {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return undefined;
   }
