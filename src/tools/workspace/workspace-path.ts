@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Agent } from '../../org/org.js';
 
@@ -54,34 +54,21 @@ export function resolveWorkspacePath(root: string, agent: Agent, given: string, 
 }
 
 /**
- * The real paths of org roots and workspace folders, found once per process: a tool step
- * checks a path on every call, and resolving the whole chain each time cost more than the
- * write itself. A folder swapped for a link later only makes the check stricter: what it
- * leads to is compared with the folder as it was.
- */
-const realFolders = new Map<string, string>();
-
-function realFolder(path: string, fallback: () => string | undefined): string | undefined {
-  const known = realFolders.get(path);
-  if (known !== undefined) return known;
-  const real = realOrMissing(path) ?? fallback();
-  // A folder not made yet is resolved again next time, once it exists.
-  if (real !== undefined && existsSync(path)) realFolders.set(path, real);
-  return real;
-}
-
-/**
  * Follow the links on the way to `target` (its deepest existing ancestor, or the
  * target itself when it exists) and refuse when they lead outside `base`.
  */
 function escapesThroughLink(root: string, base: string, target: string): string | undefined {
-  const realRoot = realFolder(root, () => undefined);
+  const realRoot = realOrMissing(root);
   if (realRoot === undefined) return 'cannot be resolved: the org folder is missing';
-  const realBase = realFolder(base, () => join(realRoot, relative(root, base)));
-  if (realBase === undefined) return 'cannot be resolved: the org folder is missing';
-  let existing = target;
-  while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);
-  const real = realOrMissing(existing);
+  // A workspace that is itself a link (to a project folder, say) is the agent's to use.
+  const realBase = realOrMissing(base) ?? join(realRoot, relative(root, base));
+  // Most calls name a file that exists (or one in a folder that does): one realpath answers.
+  let real = realOrMissing(target);
+  if (real === undefined) {
+    let existing = dirname(target);
+    while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);
+    real = realOrMissing(existing);
+  }
   if (real === undefined) return undefined;
   if (real !== realBase && !real.startsWith(realBase + sep)) return 'leads out of the workspace through a symbolic link';
   return undefined;
