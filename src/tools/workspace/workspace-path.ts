@@ -54,30 +54,44 @@ export function resolveWorkspacePath(root: string, agent: Agent, given: string, 
 }
 
 /**
+ * Whether a part of the path below the workspace folder is a symbolic link (stopping
+ * at the first part that does not exist yet: there is nothing further to follow). A
+ * path without one stays inside the workspace, whatever the workspace folder itself
+ * is: a lstat per part, where resolving the real paths cost more than the write.
+ */
+function linkBelow(base: string, target: string): boolean {
+  let path = base;
+  for (const part of relative(base, target).split(sep)) {
+    if (part === '') continue;
+    path = join(path, part);
+    const stat = lstatOrUndefined(path);
+    if (stat === undefined) return false;
+    if (stat.isSymbolicLink()) return true;
+  }
+  return false;
+}
+
+/**
  * Follow the links on the way to `target` (its deepest existing ancestor, or the
  * target itself when it exists) and refuse when they lead outside `base`.
  */
 function escapesThroughLink(root: string, base: string, target: string): string | undefined {
+  if (!linkBelow(base, target)) return undefined;
   const realRoot = realOrMissing(root);
   if (realRoot === undefined) return 'cannot be resolved: the org folder is missing';
   // A workspace that is itself a link (to a project folder, say) is the agent's to use.
   const realBase = realOrMissing(base) ?? join(realRoot, relative(root, base));
-  // Most calls name a file that exists (or one in a folder that does): one realpath answers.
-  let real = realOrMissing(target);
-  if (real === undefined) {
-    let existing = dirname(target);
-    while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);
-    real = realOrMissing(existing);
-  }
+  let existing = target;
+  while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);
+  const real = realOrMissing(existing);
   if (real === undefined) return undefined;
   if (real !== realBase && !real.startsWith(realBase + sep)) return 'leads out of the workspace through a symbolic link';
   return undefined;
 }
 
-/** One realpath(3) call: the JavaScript realpathSync asks the disk about every folder on the way. */
 function realOrMissing(path: string): string | undefined {
   try {
-    return realpathSync.native(path);
+    return realpathSync(path);
   } catch {
     return undefined;
   }
