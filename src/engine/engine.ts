@@ -23,8 +23,8 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
-import { carryOutApprovals, hasApprovalsToCarryOut } from './human/finish-approval.js';
-import { hasUntoldDecisions } from './turn/proposal-notices.js';
+import { carryOutApprovals } from './human/finish-approval.js';
+import { hasDecisionsToTakeUp } from './turn/proposal-notices.js';
 import { ToolRunner } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -172,7 +172,7 @@ export class Engine {
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
     // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
-    if (hasApprovalsToCarryOut(this.root) || hasUntoldDecisions(this.root, this.org)) return true;
+    if (hasDecisionsToTakeUp(this.root, this.org)) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);

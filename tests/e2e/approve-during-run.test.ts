@@ -146,4 +146,37 @@ describe('an approval cut short by SIGKILL is finished exactly once', () => {
     expect(lemming(root, ['approve', id]).stdout).toContain(`${id} was already done`);
     expect(transfers(root, id)).toHaveLength(2);
   });
+
+  test('an approval that can no longer be carried out when the engine takes it up is closed with the reason, and nothing moves', () => {
+    const { root, id } = hireOrg();
+    const held = acquireLock(root, 'run');
+    try {
+      lemming(root, ['approve', id]);
+    } finally {
+      held.release();
+    }
+    // Meanwhile a person adds an agent of the same name by hand.
+    expect(lemming(root, ['add-agent', 'coder_02', '--title', 'Hand-made', '--reports-to', 'manager']).status).toBe(0);
+    const next = lemming(root, ['run']);
+    expect(next.status).toBe(0);
+    expect(next.stdout).toContain(`[turn 1] ${id} cannot be carried out: there is already an agent named coder_02 (hr is told this turn)`);
+    expect(statusOf(root, id)).toBe('rejected');
+    expect(transfers(root, id)).toEqual([]);
+    expect(read(root, 'agents/coder_02/resume.md')).toContain('title: Hand-made');
+    expect(checkInvariants(root)).toEqual([]);
+    // Approving it again fails and says it was closed.
+    const again = lemming(root, ['approve', id]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`${id} was already rejected; a decision cannot be changed`);
+  });
+
+  test('approving at once, with no engine running, fails the command when the hire cannot be carried out', () => {
+    const { root, id } = hireOrg();
+    expect(lemming(root, ['add-agent', 'coder_02', '--title', 'Hand-made', '--reports-to', 'manager']).status).toBe(0);
+    const approved = lemming(root, ['approve', id]);
+    expect(approved.status).toBe(1);
+    expect(approved.stderr).toContain(`approved ${id}, but ${id} cannot be carried out: there is already an agent named coder_02`);
+    expect(statusOf(root, id)).toBe('rejected');
+    expect(transfers(root, id)).toEqual([]);
+  });
 });

@@ -191,12 +191,12 @@ describe('the run screen', () => {
         summary: 'hire coder_02 (Software engineer), reporting to manager, 0.05 credits from hr; coder_02 joins from this turn',
         failed: false,
       },
-      { type: 'proposal-carried-out', turn: 3, id: '000002-hr-003', proposer: 'hr', summary: '000002-hr-003 could not be carried out: there is already an agent named tester', failed: true },
+      { type: 'proposal-carried-out', turn: 3, id: '000002-hr-003', proposer: 'hr', summary: '000002-hr-003 cannot be carried out: there is already an agent named tester', failed: true },
     );
-    const frame = flat(await frameShows(lastFrame, 'could not be carried out'));
+    const frame = flat(await frameShows(lastFrame, 'cannot be carried out'));
     // Among the changes to the org, cut to the screen's width like the other lines there.
     expect(frame).toContain('Hand edits approved 000002-hr-002: hire coder_02 (Software engineer), reporting to manager');
-    expect(frame).toContain('000002-hr-003 could not be carried out: there is already an agent named tester (hr is told this turn)');
+    expect(frame).toContain('000002-hr-003 cannot be carried out: there is already an agent named tester (hr is told this turn)');
   });
 
   test('hand edits: a valid one says it takes effect next turn, a broken one names file, field and reason', async () => {

@@ -40,16 +40,11 @@ export async function finishApproval(org: Org, proposal: Proposal, now: Date, wh
     if (!(error instanceof LemmingError) || error.code !== 'bad-proposal') throw error;
     const closed: Proposal = { ...proposal, status: 'rejected', reason: `approved, but it could not be carried out: ${error.message}` };
     saveProposal(org.root, closed);
-    return { proposal: closed, summary: `${proposal.id} could not be carried out: ${error.message}`, failed: true };
+    return { proposal: closed, summary: error.message, failed: true };
   }
   crashPoint('after-carry-out');
   saveProposal(org.root, done);
   return { proposal: done, summary: `${describeProposal(proposal)}; ${carriedOut(done, when)}`, failed: false };
-}
-
-/** Whether some decision waits for an engine: an approval to carry out. */
-export function hasApprovalsToCarryOut(root: string): boolean {
-  return listProposals(root).proposals.some((proposal) => proposal.status === 'approved');
 }
 
 /**

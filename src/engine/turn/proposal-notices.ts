@@ -23,9 +23,9 @@ function untold(proposal: Proposal, org: Org): boolean {
   return (proposal.status === 'rejected' || proposal.status === 'done') && proposal.told_turn === undefined && org.agents.has(proposal.proposed_by);
 }
 
-/** Whether some proposer still has to hear the human's decision: a turn is due to tell it. */
-export function hasUntoldDecisions(root: string, org: Org): boolean {
-  return listProposals(root).proposals.some((proposal) => untold(proposal, org));
+/** Whether a decision of the human's waits for a turn: an approval to carry out, or a proposer to tell. */
+export function hasDecisionsToTakeUp(root: string, org: Org): boolean {
+  return listProposals(root).proposals.some((proposal) => proposal.status === 'approved' || untold(proposal, org));
 }
 
 /**
