@@ -279,14 +279,16 @@ export class Engine {
   }
 
   /**
-   * Before a turn: carry out what the human approved while this engine held the lock (a
-   * hire's resume and chart entries, a retirement), then reload the org, so the change is in
-   * force from this turn. A turn left unfinished by a crash is finished first, with its
-   * planned org; the approvals wait for the turn after it.
+   * Before a turn: pick up hand edits, then carry out what the human approved while this
+   * engine held the lock (a hire's resume and chart entries, a retirement) against that org,
+   * and reload again, so the change is in force from this turn. A turn left unfinished by a
+   * crash is finished first, with its planned org; the approvals wait for the turn after it.
    */
   private async takeUpOrg(): Promise<EngineEvent[]> {
-    const carried = this.hasUnfinishedTurn ? [] : await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
-    return [...carried, ...this.reloadOrg()];
+    const events = this.reloadOrg();
+    if (this.hasUnfinishedTurn) return events;
+    const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
+    return carried.length === 0 ? events : [...events, ...carried, ...this.reloadOrg()];
   }
 
   /**
