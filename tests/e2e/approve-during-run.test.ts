@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { acquireLock } from '../../src/engine/record/lock.js';
@@ -178,5 +178,20 @@ describe('an approval cut short by SIGKILL is finished exactly once', () => {
     expect(approved.stderr).toContain(`approved ${id}, but ${id} cannot be carried out: there is already an agent named coder_02`);
     expect(statusOf(root, id)).toBe('rejected');
     expect(transfers(root, id)).toEqual([]);
+  });
+
+  test('approving under the lock after an engine died mid-ledger cuts the torn line before the transfer', () => {
+    const { root, id } = hireOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    expect(lemming(root, ['run', '--turns', '1']).status).toBe(0);
+    // An engine killed in the middle of its ledger append leaves half a line.
+    appendFileSync(join(root, 'org/state/ledger.jsonl'), '{"type":"charge","agent":"manager","tur');
+    const approved = lemming(root, ['approve', id]);
+    expect(approved.status).toBe(0);
+    expect(transfers(root, id)).toHaveLength(2);
+    // Every line is whole again: the torn one is gone, the transfer is two lines of its own.
+    const lines = readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8').trimEnd().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    expect(lines.some((line) => line.includes('"tur') && !line.includes('"turn"'))).toBe(false);
   });
 });

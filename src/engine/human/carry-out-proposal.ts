@@ -8,7 +8,6 @@ import { checkNewAgent, formatResume, writeNewAgent } from '../../tools/proposal
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
 import { addEntries, appendLedger, balanceOf, emptySnapshot, readLedgerFrom, repairLedger, type LedgerEntry } from '../record/ledger.js';
-import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
@@ -20,7 +19,8 @@ function transferOnce(root: string, proposal: string, from: string, to: string, 
   if (credits <= 0 || ledgerEntries(root).some((entry) => entry.type === 'transfer' && entry.proposal === proposal)) return;
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
-  if (!lockHolder(root)) repairLedger(paths.ledger);
+  // Whoever carries a proposal out holds the lock (approve takes it; an engine has it): a line torn by a crash is ours to cut.
+  repairLedger(paths.ledger);
   appendLedger(paths.ledger, [
     { type: 'transfer', agent: from, credits: -credits, proposal, at },
     { type: 'transfer', agent: to, credits, proposal, at },
