@@ -17,6 +17,8 @@ export interface OrgShape {
   history: number;
   /** How many agents have one unread message waiting (the first `withMail` agents). */
   withMail: number;
+  /** org.yaml `engine.traces.keep`: call traces kept per agent (none when absent). */
+  traces?: number;
 }
 
 export function agentName(index: number): string {
@@ -43,6 +45,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       'engine:',
       '  max_turns: 1000',
       '  concurrency: 8',
+      ...(shape.traces === undefined ? [] : ['  traces:', `    keep: ${shape.traces}`]),
       'models:',
       '  bench:',
       '    provider: offline',

@@ -45,7 +45,7 @@ const sections: Section[] = [
   {
     id: 'startup',
     title: 'Start-up of the built CLI',
-    about: 'Wall time of whole processes (7 runs); the floor is `node -e 0`.',
+    about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`).',
     quick: true,
     run: (context) => startUp(context, kept),
   },

@@ -51,6 +51,7 @@ export function steadyTurns(context: BenchContext): Row[] {
   }
   // The memory target with history: 1,000 agents whose outboxes hold 100,000 old messages.
   const storage = context.storages[0];
+  if (storage) rows.push(...tracesKept(context, storage));
   if (storage) {
     const { warmUp, measured } = turnsFor(1000);
     const result = runJob({ agents: 1000, history: 100_000, withMail: 1000, provider: 'instant', turns: warmUp + measured }, storage);
@@ -60,4 +61,26 @@ export function steadyTurns(context: BenchContext): Row[] {
     context.log(`  N=1000 H=100000: peak RSS ${result.peakRssMb.toFixed(0)} MB`);
   }
   return rows;
+}
+
+/**
+ * Call traces kept (org.yaml `engine.traces.keep: 50`, as the default org sets) against none, at
+ * 1,000 agents where everyone may write to everyone, so every prompt and every trace holds the
+ * list of all 1,000 agents. Both orgs run in the same way in fresh processes, one after the other.
+ */
+function tracesKept(context: BenchContext, storage: BenchContext['storages'][number]): Row[] {
+  const { warmUp, measured } = turnsFor(1000);
+  const job = { agents: 1000, history: 0, withMail: 1000, provider: 'instant' as const, turns: warmUp + measured };
+  const without = runJob(job, storage);
+  const kept = runJob({ ...job, traces: 50 }, storage);
+  const steadyWithout = figure(without.turnMs.slice(warmUp));
+  const steadyKept = figure(kept.turnMs.slice(warmUp));
+  const floor = context.floor(storage, 1000).total;
+  context.log(`  N=1000 traces kept: ${steadyKept.median.toFixed(1)} ms against ${steadyWithout.median.toFixed(1)} ms without; peak RSS ${kept.peakRssMb.toFixed(0)} MB against ${without.peakRssMb.toFixed(0)} MB`);
+  return [
+    { what: 'steady turn, N=1,000, no call traces', storage: storage.name, figure: { ms: steadyWithout }, floor },
+    { what: 'steady turn, N=1,000, call traces kept (engine.traces.keep: 50)', storage: storage.name, figure: { ms: steadyKept }, target: atMostTimes(steadyKept, 1.15, steadyWithout, 'the turn without'), floor },
+    { what: 'peak RSS, N=1,000, no call traces', figure: { mb: without.peakRssMb } },
+    { what: 'peak RSS, N=1,000, call traces kept', figure: { mb: kept.peakRssMb } },
+  ];
 }

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, isValidAgentName } from './names.js';
 import type { Org } from './org.js';
-import { ParsedFileCache } from './parsed-file-cache.js';
+import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
@@ -232,16 +232,27 @@ export class OrgLoader {
       return cached.parsed;
     }
     const fromDisk = reading.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
-    if (fromDisk !== undefined) {
-      const parsed: Parsed<T> = { value: fromDisk, problems: [] };
-      this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: true });
-      reading.usedDiskCache = true;
-      return parsed;
+    if (fromDisk !== undefined) return this.takeFromDisk(file, stat, fromDisk, reading);
+    const text = readFileSync(path, 'utf8');
+    const digest = contentDigest(text);
+    const sameText = reading.useDiskCache ? (this.diskCache.getByContent(file, digest) as T | undefined) : undefined;
+    if (sameText !== undefined) {
+      // Only the mtime moved: keep the value under the new stamp so the next command takes the quick way.
+      this.diskCache.set(file, stamp, digest, sameText);
+      return this.takeFromDisk(file, stat, sameText, reading);
     }
-    const parsed = parse(readFileSync(path, 'utf8'), file);
+    const parsed = parse(text, file);
     this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: false });
-    if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, parsed.value);
+    if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, digest, parsed.value);
     problems.push(...parsed.problems);
+    return parsed;
+  }
+
+  /** A value from the on-disk cache, kept in memory against the file's stamp. */
+  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
+    const parsed: Parsed<T> = { value, problems: [] };
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: true });
+    reading.usedDiskCache = true;
     return parsed;
   }
 }

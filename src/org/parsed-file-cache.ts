@@ -1,15 +1,31 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 
 interface CacheFile {
   version: 1;
-  entries: Record<string, { stamp: string; value: unknown }>;
+  entries: Record<string, CacheEntry>;
+}
+
+interface CacheEntry {
+  stamp: string;
+  /** SHA-256 of the file's text: a copied, checked-out or touched file has a new mtime but the same content. */
+  digest?: string;
+  value: unknown;
+}
+
+/** The digest a cache entry keeps of a file's text. */
+export function contentDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 /**
  * The parsed, validated content of the org's files, kept in `org/state/cache/parse-cache.json` (machine-local)
  * and keyed by each file's mtime and size, so a command does not parse hundreds of
- * YAML files it parsed before. Only files that parsed without a problem are kept.
+ * YAML files it parsed before. A file whose mtime changed but whose text did not (an org
+ * copied with `cp -r`, a fresh checkout, a `touch`) is found again by its content digest:
+ * reading a small file costs far less than loading the YAML parser and schemas.
+ * Only files that parsed without a problem are kept.
  */
 export class ParsedFileCache {
   private entries?: CacheFile['entries'];
@@ -23,6 +39,12 @@ export class ParsedFileCache {
     return entry && entry.stamp === stamp ? entry.value : undefined;
   }
 
+  /** The value kept for a file with this text, whatever its stamp; undefined when the text changed. */
+  getByContent(file: string, digest: string): unknown {
+    const entry = this.load()[file];
+    return entry && entry.digest === digest ? entry.value : undefined;
+  }
+
   /**
    * The file's value as last saved, whatever its stamp: the cache is saved only when the whole
    * org is valid, so this is the file's last valid version on this machine.
@@ -31,8 +53,8 @@ export class ParsedFileCache {
     return this.saved()[file];
   }
 
-  set(file: string, stamp: string, value: unknown): void {
-    this.load()[file] = { stamp, value };
+  set(file: string, stamp: string, digest: string, value: unknown): void {
+    this.load()[file] = { stamp, digest, value };
     this.dirty = true;
   }
 

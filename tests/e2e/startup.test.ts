@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
@@ -7,11 +8,11 @@ import { staticModules, staticPackages } from '../helpers/import-graph.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
 /** The packages under node_modules that a fresh process loaded while running one command. */
-function packagesLoadedBy(root: string, command: string): string[] {
+function packagesLoadedBy(root: string, command: string, options: Record<string, unknown> = {}): string[] {
   const script = `
     import { createRequire } from 'node:module';
     const { ${command}Command } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'commands', `${command}.js`))});
-    ${command}Command(${JSON.stringify(root)}, {}, { out() {}, err() {} });
+    await ${command}Command(${JSON.stringify(root)}, ${JSON.stringify(options)}, { out() {}, err() {} });
     const loaded = Object.keys(createRequire(import.meta.url).cache);
     console.log(JSON.stringify([...new Set(loaded.filter((path) => path.includes('node_modules')).map((path) => path.split('node_modules/')[1].split('/')[0]))]));
   `;
@@ -26,6 +27,27 @@ test('status on an org it has seen before loads neither zod nor yaml: every file
   lemming(root, ['validate']);
   expect(packagesLoadedBy(root, 'status')).toEqual([]);
   expect(lemming(root, ['status']).status).toBe(0);
+});
+
+test('an org copied with new mtimes (cp -r, a checkout) still loads neither zod nor yaml for status or run-once; an edit in the copy is still read', () => {
+  const original = tempDir();
+  lemming(original, ['bootstrap']);
+  lemming(original, ['validate']);
+  const copy = join(tempDir(), 'copy');
+  // cpSync, like `cp -r`, gives every file a new mtime: the parse cache's stamps no longer match.
+  cpSync(original, copy, { recursive: true });
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(copy, 'agents', 'manager', 'resume.md'), later, later);
+  expect(packagesLoadedBy(copy, 'status')).toEqual([]);
+  const runCopy = join(tempDir(), 'run-copy');
+  cpSync(original, runCopy, { recursive: true });
+  lemming(runCopy, ['send', 'manager', 'Plan the release']);
+  expect(packagesLoadedBy(runCopy, 'run', { mode: 'json', once: true })).toEqual([]);
+  expect(lemming(runCopy, ['status']).stdout).toMatch(/at turn 1\n/);
+  const resume = join(copy, 'agents', 'coder_01', 'resume.md');
+  writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^credits: .*$/m, 'credits: 0.75'));
+  expect(packagesLoadedBy(copy, 'status')).toContain('zod');
+  expect(lemming(copy, ['status']).stdout).toMatch(/coder_01 +offline +0\.7500 \/ 0\.7500/);
 });
 
 test('a run of the offline org on files it has seen before loads neither zod nor yaml', async () => {

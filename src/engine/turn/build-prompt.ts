@@ -2,6 +2,7 @@ import type { Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
+import type { SharedText } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
@@ -101,6 +102,7 @@ function staticPart(org: Org, agent: Agent): string {
   ].join('\n');
   const text = head + '\n' + sendTo + '\n' + tail;
   parts.set(agent.name, text);
+  if (sendTo === everyoneLines.get(org)) sharedAt(org).set(agent.name, head.length + 1);
   return text;
 }
 
@@ -109,6 +111,25 @@ function sendToLine(reachable: string[]): string {
 }
 
 const everyoneLines = new WeakMap<Org, string>();
+
+/** Where the list of everyone starts in each prompt that holds it, by agent. */
+const sharedOffsets = new WeakMap<Org, Map<string, number>>();
+
+function sharedAt(org: Org): Map<string, number> {
+  let offsets = sharedOffsets.get(org);
+  if (!offsets) sharedOffsets.set(org, (offsets = new Map()));
+  return offsets;
+}
+
+/**
+ * The piece of an agent's system prompt that the prompts of every agent who may write to everyone
+ * share (the list of all agents), and where it starts: what a call trace writes from one buffer.
+ */
+export function sharedPromptPart(org: Org, agent: string): SharedText | undefined {
+  const text = everyoneLines.get(org);
+  const at = sharedOffsets.get(org)?.get(agent);
+  return text === undefined || at === undefined ? undefined : { text, at };
+}
 
 function everyoneLine(org: Org): string {
   let line = everyoneLines.get(org);

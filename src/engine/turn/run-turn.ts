@@ -23,6 +23,7 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { sharedPromptPart } from './build-prompt.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -237,7 +238,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
         provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
           // Each step's trace replaces the last: the final request carries every step before it.
-          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString());
+          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
           return answer;
         });
       if (!agent) throw new Error(`${call.agent} is not in the org`);
