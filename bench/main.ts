@@ -80,7 +80,7 @@ export interface Results {
 const quick = process.argv.includes('--quick');
 // `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.
 const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((id) => id !== '') : undefined;
 const unknown = only?.filter((id) => !sections.some((section) => section.id === id)) ?? [];
 if (only && (only.length === 0 || unknown.length > 0)) {
   process.stderr.write(`--only takes section ids, comma-separated: ${sections.map((section) => section.id).join(', ')}${unknown.length ? ` (not one: ${unknown.join(', ')})` : ''}\n`);
