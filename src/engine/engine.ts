@@ -24,6 +24,8 @@ import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
+import { carryOutApprovals } from './human/finish-approval.js';
+import { hasDecisionsToTakeUp } from './turn/proposal-notices.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -176,6 +178,8 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
+    // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
+    if (hasDecisionsToTakeUp(this.root, this.org)) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);
@@ -221,7 +225,7 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      for (const event of this.reloadOrg()) yield event;
+      for (const event of await this.takeUpOrg()) yield event;
       if (stopWhenIdle && !this.hasWork()) {
         reason = 'idle';
         break;
@@ -259,7 +263,7 @@ export class Engine {
   }
 
   private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    for (const event of this.reloadOrg()) yield event;
+    for (const event of await this.takeUpOrg()) yield event;
     yield* this.turnWithoutReload(result, signal);
   }
 
@@ -293,6 +297,19 @@ export class Engine {
     void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
+  }
+
+  /**
+   * Before a turn: pick up hand edits, then carry out what the human approved while this
+   * engine held the lock (a hire's resume and chart entries, a retirement) against that org,
+   * and reload again, so the change is in force from this turn. A turn left unfinished by a
+   * crash is finished first, with its planned org; the approvals wait for the turn after it.
+   */
+  private async takeUpOrg(): Promise<EngineEvent[]> {
+    const events = this.reloadOrg();
+    if (this.hasUnfinishedTurn) return events;
+    const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
+    return carried.length === 0 ? events : [...events, ...carried, ...this.reloadOrg()];
   }
 
   /**

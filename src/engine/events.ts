@@ -64,6 +64,8 @@ export type EngineEvent =
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
   /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
   | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
+  /** An approval the human made while this engine ran, carried out at the start of the turn (`failed`: closed instead, with the reason). */
+  | { type: 'proposal-carried-out'; turn: number; id: string; proposer: string; summary: string; failed: boolean }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */

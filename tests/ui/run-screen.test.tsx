@@ -200,6 +200,27 @@ describe('the run screen', () => {
     expect(onStop.mock.calls).toEqual([['q'], ['ctrl-c']]);
   });
 
+  test('an approval the engine carried out at the start of a turn is said on the screen; one it could not, as a problem', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      {
+        type: 'proposal-carried-out',
+        turn: 3,
+        id: '000002-hr-002',
+        proposer: 'hr',
+        summary: 'hire coder_02 (Software engineer), reporting to manager, 0.05 credits from hr; coder_02 joins from this turn',
+        failed: false,
+      },
+      { type: 'proposal-carried-out', turn: 3, id: '000002-hr-003', proposer: 'hr', summary: '000002-hr-003 cannot be carried out: there is already an agent named tester', failed: true },
+    );
+    const frame = flat(await frameShows(lastFrame, 'cannot be carried out'));
+    // Among the changes to the org, cut to the screen's width like the other lines there.
+    expect(frame).toContain('Hand edits approved 000002-hr-002: hire coder_02 (Software engineer), reporting to manager');
+    expect(frame).toContain('000002-hr-003 cannot be carried out: there is already an agent named tester (hr is told this turn)');
+  });
+
   test('hand edits: a valid one says it takes effect next turn, a broken one names file, field and reason', async () => {
     const feed = new EventFeed();
     const watch = fakeWatch();

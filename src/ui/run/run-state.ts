@@ -1,3 +1,4 @@
+import { carriedOutText } from '../shared/proposal-text.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
 import { formatStepTools } from '../shared/format.js';
@@ -120,6 +121,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       // The engine says so at every turn while files stay broken: keep one line, the latest.
       const earlier = state.edits.filter((edit) => !edit.key.startsWith(INVALID_KEY));
       return { ...state, serial: state.serial + 1, edits: addEditNotices(earlier, [notice], MAX_EDITS) };
+    }
+    case 'proposal-carried-out': {
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: action.failed ? 'problem' : 'ok', text: carriedOutText(action) };
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
     }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
