@@ -16,6 +16,8 @@ import { toolSteps } from './sections/tool-steps.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
+  /** What `--only <id>` picks it by. */
+  id: string;
   title: string;
   about: string;
   /** Run in `--quick` mode too. */
@@ -26,6 +28,7 @@ interface Section {
 let kept: KeptOrg | undefined;
 const sections: Section[] = [
   {
+    id: 'steady-turns',
     title: 'Engine overhead: one turn, every agent with mail, an instant model',
     about:
       'Each org in a fresh process: its first turn (which also compiles the code and builds every prompt\'s static part) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine.',
@@ -33,33 +36,37 @@ const sections: Section[] = [
     run: steadyTurns,
   },
   {
+    id: 'history',
     title: 'History flatness: old messages must not slow a turn',
     about: 'Turns of an org with no history and of one with H old messages, taken in alternation in one process, compared by median (the first turn of each left out; 9 turns each, 3 at 10,000 agents). Orgs with history are written directly, without the engine.',
     quick: true,
     run: (context) => historyFlatness(context, (org) => (kept = org)),
   },
   {
+    id: 'startup',
     title: 'Start-up of the built CLI',
     about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`).',
     quick: true,
     run: (context) => startUp(context, kept),
   },
-  { title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
-  { title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
+  { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
+  { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
   {
+    id: 'tool-step',
     title: 'Agents that act: one tool step per agent',
-    about: 'Steady turns (9 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step.',
+    about: 'Steady turns (15 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step; the two orgs\' turns taken in alternation in one process, on each storage.',
     quick: true,
     run: toolSteps,
   },
   {
+    id: 'dashboard',
     title: 'The dashboard: N=1,000 agents, H=100,000 messages',
     about: 'In a process of its own (bench/web-bench.ts), on the first storage: the first page a browser loads, searches and a thread over HTTP, and steady turns with a dashboard and an open event stream on the engine against turns without, in one engine (7 served turns between 14 unserved).',
     quick: false,
     run: dashboard,
   },
-  { title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
-  { title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
+  { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
+  { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
 ];
 
 /** What `npm run bench` writes to bench/results.json. */
@@ -71,13 +78,21 @@ export interface Results {
 }
 
 const quick = process.argv.includes('--quick');
+// `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((id) => id !== '') : undefined;
+const unknown = only?.filter((id) => !sections.some((section) => section.id === id)) ?? [];
+if (only && (only.length === 0 || unknown.length > 0)) {
+  process.stderr.write(`--only takes section ids, comma-separated: ${sections.map((section) => section.id).join(', ')}${unknown.length ? ` (not one: ${unknown.join(', ')})` : ''}\n`);
+  process.exit(2);
+}
 const started = performance.now();
 const loadBefore = loadavg();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const context = makeContext(quick, log);
 const results: SectionResult[] = [];
 try {
-  const chosen = sections.filter((section) => !quick || section.quick);
+  const chosen = sections.filter((section) => (only ? only.includes(section.id) : !quick || section.quick));
   for (const [index, section] of chosen.entries()) {
     log(`${index + 1}/${chosen.length} ${section.title}`);
     const sectionStart = performance.now();
@@ -95,9 +110,10 @@ const output: Results = {
   seconds: (performance.now() - started) / 1000,
 };
 const markdown = renderMarkdown(output);
-// A quick run is for a look while working: it leaves the committed full results alone.
-const directory = quick ? join(repo, 'bench', '.work') : join(repo, 'bench');
-const name = quick ? 'results-quick' : 'results';
+// A quick or partial run is for a look while working: it leaves the committed full results alone.
+const partial = quick || only !== undefined;
+const directory = partial ? join(repo, 'bench', '.work') : join(repo, 'bench');
+const name = only ? `results-${only.join('-')}` : quick ? 'results-quick' : 'results';
 mkdirSync(directory, { recursive: true });
 writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(output, null, 2)}\n`);
 writeFileSync(join(directory, `${name}.md`), markdown);

@@ -15,6 +15,8 @@ export interface Job extends OrgShape {
   provider: 'instant' | 'slow' | 'offline' | 'tool-step';
   delayMs?: number;
   turns: number;
+  /** In an `alternate` job: the second org's model, when not the first's (the tool-step row). */
+  secondProvider?: Job['provider'];
 }
 
 /** What a `run` job measured: every turn, the first one (a fresh process's) included. */
@@ -80,7 +82,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
 
 /** Turns of two orgs in alternation, so whatever else the machine does weighs on both alike. */
 async function alternateJob(job: Job, roots: [string, string]): Promise<AlternateResult> {
-  const engines = [openEngine(job, roots[0]), openEngine(job, roots[1])] as const;
+  const engines = [openEngine(job, roots[0]), openEngine({ ...job, provider: job.secondProvider ?? job.provider }, roots[1])] as const;
   const times: [number[], number[]] = [[], []];
   const called: [number, number] = [0, 0];
   try {

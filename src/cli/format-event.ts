@@ -1,3 +1,4 @@
+import { carriedOutText } from '../ui/shared/proposal-text.js';
 import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { formatStepTools, showCredits } from '../ui/shared/format.js';
@@ -39,10 +40,14 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
     case 'agent-held':
       return `${turn}${event.agent} not called: its model ${event.model} failed in ${event.failedTurns} turns in a row (last: ${event.cause}); its mail waits (\`lemming retry ${event.agent}\`)`;
+    case 'proposal-carried-out':
+      return `${turn}${carriedOutText(event)}`;
     case 'agent-done':
       return undefined;
     case 'turn-finished':
       return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+    case 'queue-notice':
+      return `queue: ${event.message}`;
     case 'run-finished':
       return undefined;
   }

@@ -65,13 +65,19 @@ function serveFlags(options: ServeFlags): ServeFlags {
   return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
 }
 
-function modelList(value: string): string[] {
-  const keys = value.split(',').map((key) => key.trim()).filter((key) => key !== '');
-  if (keys.length === 0) throw new InvalidArgumentError('expected registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
-  return keys;
+/** A comma-separated list of names; an empty one is refused with what a valid one looks like. */
+function commaList(expected: string): (value: string) => string[] {
+  return (value) => {
+    const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (names.length === 0) throw new InvalidArgumentError(`expected ${expected}`);
+    return names;
+  };
 }
 
-const QUEUE_HELP = 'send model calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
+const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
+const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
+
+const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 
 /** The live screen when stdout is a terminal and no line output was asked for. */
 function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
@@ -180,12 +186,13 @@ program
 
 program
   .command('worker')
-  .description('make model calls for engines that run with --queue; keys come from this environment or the .env in --root')
+  .description('make model and MCP tool calls for engines that run with --queue; keys come from this environment or the .env in --root')
   .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
   .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
-  .option('--concurrency <n>', 'calls in progress at once, per model', positiveInteger, 4)
+  .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated (default: every one an engine declares)', mcpServerList)
+  .option('--concurrency <n>', 'calls in progress at once, per model and per MCP server', positiveInteger, 4)
   .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
-  .action((options: { queue: string; models?: string[]; concurrency: number; lockSeconds?: number }) =>
+  .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number }) =>
     execute(async () => (await import('./commands/worker.js')).workerCommand(root(), options, output)),
   );
 
@@ -205,8 +212,15 @@ program
   .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
   .option('--json', 'print events as one JSON object per line')
-  .action((options: { turns?: number; json?: boolean }) =>
-    execute(async () => (await import('./commands/demo.js')).demoCommand(newRoot(), { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}) }, output)),
+  .option('--queue <redis-url>', QUEUE_HELP)
+  .action((options: { turns?: number; json?: boolean; queue?: string }) =>
+    execute(async () =>
+      (await import('./commands/demo.js')).demoCommand(
+        newRoot(),
+        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+        output,
+      ),
+    ),
   );
 
 program
@@ -228,7 +242,8 @@ program
   .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
   .option('--to <agent>', 'whom to write to first')
   .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
-  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean }) =>
+  .option('--queue <redis-url>', `with --drive: ${QUEUE_HELP}`)
+  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean; queue?: string }) =>
     execute(async () => (await import('./commands/chat.js')).chatCommand(root(), options, output)),
   );
 

@@ -20,8 +20,12 @@ function styleOf(event: EngineEvent): Style | undefined {
     case 'agent-note':
     case 'agent-retrying':
       return 'yellow';
+    case 'queue-notice':
+      return event.notice === 'unserved' || event.notice === 'workers-unseen' ? 'yellow' : undefined;
     case 'org-reloaded':
       return 'green';
+    case 'proposal-carried-out':
+      return event.failed ? 'red' : 'green';
     case 'message-delivered':
       return event.message.to === 'human' ? 'cyan' : undefined;
     case 'turn-finished':

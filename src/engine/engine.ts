@@ -21,9 +21,12 @@ import { closeJournal, removeJournal, repairJournal, type JournalRecord } from '
 import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
-import { ToolRunner } from '../tools/tool-runner.js';
+import { carryOutApprovals } from './human/finish-approval.js';
+import { hasDecisionsToTakeUp } from './turn/proposal-notices.js';
+import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
@@ -45,6 +48,10 @@ export interface EngineOptions {
   command?: string;
   /** `--record`/`--replay`: MCP offers and results go to, or come from, the tape beside this cassette. */
   cassette?: { record?: string; replay?: string };
+  /** Where live MCP calls run: the queue's workers when a run uses one (see McpPlacement); this process by default. */
+  mcp?: McpPlacement;
+  /** Events from outside a turn's own work (the job queue's notices), merged into the stream as they are pushed. */
+  notices?: SideEvents<EngineEvent>;
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -75,6 +82,7 @@ export class Engine {
   private readonly clock: () => Date;
   /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
   private readonly tools: ToolRunner;
+  private readonly notices: SideEvents<EngineEvent> | undefined;
   private org: Org;
   private state: EngineState;
   private hints: OutboxHints;
@@ -89,7 +97,8 @@ export class Engine {
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.clock = options.clock ?? (() => new Date());
-    this.tools = new ToolRunner(this.root, () => this.org, options.cassette ?? {});
+    this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
+    this.notices = options.notices;
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     removeTemporaryFiles(paths.directory);
@@ -169,6 +178,8 @@ export class Engine {
    */
   hasWork(): boolean {
     if (this.hasUnfinishedTurn) return true;
+    // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
+    if (hasDecisionsToTakeUp(this.root, this.org)) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);
@@ -193,7 +204,17 @@ export class Engine {
   }
 
   /** Run turns until the org is idle, the turn cap, or the signal. */
-  async *run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
+  run(options: RunOptions = {}): AsyncGenerator<EngineEvent> {
+    return this.withNotices(this.runTurns(options));
+  }
+
+  /** The events of `source` with the notices pushed meanwhile between them, each as soon as it comes. */
+  private async *withNotices(source: AsyncGenerator<EngineEvent>): AsyncGenerator<EngineEvent> {
+    if (!this.notices) return yield* source;
+    for await (const item of withSideEvents(source, this.notices)) yield 'event' in item ? item.event : item.result;
+  }
+
+  private async *runTurns(options: RunOptions): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
@@ -204,7 +225,7 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      for (const event of this.reloadOrg()) yield event;
+      for (const event of await this.takeUpOrg()) yield event;
       if (stopWhenIdle && !this.hasWork()) {
         reason = 'idle';
         break;
@@ -237,8 +258,12 @@ export class Engine {
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */
-  async *turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    for (const event of this.reloadOrg()) yield event;
+  turn(result: TurnResult = { stats: emptyStats() }, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    return this.withNotices(this.oneTurn(result, signal));
+  }
+
+  private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    for (const event of await this.takeUpOrg()) yield event;
     yield* this.turnWithoutReload(result, signal);
   }
 
@@ -272,6 +297,19 @@ export class Engine {
     void this.tools.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
+  }
+
+  /**
+   * Before a turn: pick up hand edits, then carry out what the human approved while this
+   * engine held the lock (a hire's resume and chart entries, a retirement) against that org,
+   * and reload again, so the change is in force from this turn. A turn left unfinished by a
+   * crash is finished first, with its planned org; the approvals wait for the turn after it.
+   */
+  private async takeUpOrg(): Promise<EngineEvent[]> {
+    const events = this.reloadOrg();
+    if (this.hasUnfinishedTurn) return events;
+    const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
+    return carried.length === 0 ? events : [...events, ...carried, ...this.reloadOrg()];
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import type { StepToolSummary } from './turn/step-loop.js';
+import type { QueueNotice } from '../queue/worker-watch.js';
 
 /** A message as the event stream shows it: enough for a feed line, not the whole body. */
 export interface MessageSummary {
@@ -63,8 +64,12 @@ export type EngineEvent =
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
   /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
   | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
+  /** An approval the human made while this engine ran, carried out at the start of the turn (`failed`: closed instead, with the reason). */
+  | { type: 'proposal-carried-out'; turn: number; id: string; proposer: string; summary: string; failed: boolean }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
+  /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
+  | ({ type: 'queue-notice' } & QueueNotice)
   | {
       type: 'run-finished';
       /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */

@@ -41,9 +41,17 @@ export function callJobData(modelKey: string, entry: ModelEntry, request: Provid
 export function callJobId(orgName: string, root: string, data: CallJobData): string {
   const request = data.request;
   const step = request.messages.filter((message) => message.role === 'assistant').length;
-  const org = orgName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'org';
-  const digest = createHash('sha256').update(root).update('\0').update(JSON.stringify(data)).digest('hex').slice(0, 16);
-  return `${org}.t${request.turn}.${request.agent}.s${step}.${digest}`;
+  return `${orgSlug(orgName)}.t${request.turn}.${request.agent}.s${step}.${jobDigest(root, data)}`;
+}
+
+/** The org's name as the start of a job id (BullMQ ids may not hold ':'). */
+export function orgSlug(orgName: string): string {
+  return orgName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 40) || 'org';
+}
+
+/** A digest of the org's folder and a job's data: another org, or an edited call, gets another job. */
+export function jobDigest(root: string, data: unknown): string {
+  return createHash('sha256').update(root).update('\0').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 }
 
 /** A worker's failure, as the text of a failed job. */

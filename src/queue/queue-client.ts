@@ -1,14 +1,14 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../errors.js';
-import type { ModelEntry } from '../org/schema.js';
+import type { McpServerConfig, ModelEntry } from '../org/schema.js';
 import { ProviderError } from '../providers/provider-error.js';
-import { KEY_PREFIX, MODELS_KEY, queueNameFor, type PublishedModel } from './queue-keys.js';
+import { KEY_PREFIX, MCP_SERVERS_KEY, mcpQueueNameFor, MODELS_KEY, queueNameFor, type PublishedMcpServer, type PublishedModel } from './queue-keys.js';
 import { connectionOptions, showAddress } from './redis-address.js';
 import { liveWorkers, type WorkerAnnouncement } from './worker-presence.js';
 
-/** One registry entry's queue, as the engine uses it: where to add jobs and where their results are announced. */
-export interface ModelQueue {
+/** One queue (a registry entry's, or an MCP server's), as the engine uses it: where to add jobs and where their results are announced. */
+export interface OpenQueue {
   name: string;
   queue: Queue;
   events: QueueEvents;
@@ -21,7 +21,7 @@ export interface ModelQueue {
  * with a clear error rather than leaving it waiting on reconnects.
  */
 export class QueueClient {
-  private readonly queues = new Map<string, Promise<ModelQueue>>();
+  private readonly queues = new Map<string, Promise<OpenQueue>>();
   private readonly client: Redis;
   private reachable?: Promise<void>;
 
@@ -38,11 +38,22 @@ export class QueueClient {
   }
 
   /** The queue of one registry entry, published so workers can find it, with the entry's concurrency limit set on it. */
-  modelQueue(modelKey: string, entry: ModelEntry): Promise<ModelQueue> {
-    const name = queueNameFor(modelKey, entry);
+  modelQueue(modelKey: string, entry: ModelEntry): Promise<OpenQueue> {
+    const published: PublishedModel = { modelKey, entry };
+    // The entry's `concurrency` holds across all workers together, as it would in one process.
+    return this.queueFor(queueNameFor(modelKey, entry), MODELS_KEY, published, entry.limits?.concurrency);
+  }
+
+  /** The queue of one of the org's MCP servers, published (its declaration, never a key) so workers can serve it. */
+  mcpQueue(server: string, config: McpServerConfig): Promise<OpenQueue> {
+    const published: PublishedMcpServer = { server, config };
+    return this.queueFor(mcpQueueNameFor(server, config), MCP_SERVERS_KEY, published);
+  }
+
+  private queueFor(name: string, registry: string, published: object, concurrency?: number): Promise<OpenQueue> {
     let opened = this.queues.get(name);
     if (!opened) {
-      opened = this.open(name, modelKey, entry);
+      opened = this.open(name, registry, published, concurrency);
       this.queues.set(name, opened);
       opened.catch(() => this.queues.delete(name));
     }
@@ -64,7 +75,7 @@ export class QueueClient {
     this.client.disconnect();
   }
 
-  private async open(name: string, modelKey: string, entry: ModelEntry): Promise<ModelQueue> {
+  private async open(name: string, registry: string, published: object, concurrency: number | undefined): Promise<OpenQueue> {
     await this.ready();
     const connection = connectionOptions(this.address);
     const queue = new Queue(name, { connection, prefix: KEY_PREFIX });
@@ -72,10 +83,7 @@ export class QueueClient {
     // Every call waiting for its job listens on both: hundreds at once is normal here, not a leak.
     queue.setMaxListeners(0);
     events.setMaxListeners(0);
-    const published: PublishedModel = { modelKey, entry };
-    await this.client.hset(MODELS_KEY, name, JSON.stringify(published));
-    // The entry's `concurrency` holds across all workers together, as it would in one process.
-    const concurrency = entry.limits?.concurrency;
+    await this.client.hset(registry, name, JSON.stringify(published));
     if (concurrency !== undefined) await queue.setGlobalConcurrency(concurrency);
     await events.waitUntilReady();
     return { name, queue, events };

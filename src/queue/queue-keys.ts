@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ModelEntry } from '../org/schema.js';
+import type { McpServerConfig, ModelEntry } from '../org/schema.js';
 
 /** Every key lemming keeps in Redis starts with this; BullMQ's queues too. */
 export const KEY_PREFIX = 'lemming';
@@ -30,3 +30,22 @@ export function workerKey(workerId: string): string {
 
 /** The pattern that finds every live worker's heartbeat. */
 export const WORKER_KEY_PATTERN = `${KEY_PREFIX}:worker:*`;
+
+/** Redis hash: queue name → the MCP server it serves, published by engines so workers can find their queues. */
+export const MCP_SERVERS_KEY = `${KEY_PREFIX}:mcp-servers`;
+
+/** An org's MCP server as published in MCP_SERVERS_KEY: its declaration, which names environment variables but never holds their values. */
+export interface PublishedMcpServer {
+  server: string;
+  config: McpServerConfig;
+}
+
+/**
+ * The queue of one MCP server: every call to it goes through this one queue, so a worker's
+ * `--concurrency` for it holds per server. The digest of the declaration keeps two orgs that
+ * give one name different servers apart.
+ */
+export function mcpQueueNameFor(server: string, config: McpServerConfig): string {
+  const digest = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 8);
+  return `mcp-${encodeURIComponent(server)}-${digest}`;
+}

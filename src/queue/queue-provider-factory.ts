@@ -5,22 +5,26 @@ import { assertModelSettings, createProviderFactory, type ProviderFactory, type 
 import { LazyProvider } from '../providers/lazy-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { RecordingProvider } from '../providers/recording-provider.js';
+import type { McpPlacement } from '../tools/tool-runner.js';
 import type { QueueClient } from './queue-client.js';
+import { QueuedMcp } from './queued-mcp.js';
 import { parseRedisAddress } from './redis-address.js';
-import type { QueueNotice, WorkerWatch } from './worker-watch.js';
+import type { QueueNoticeListener, WorkerWatch } from './worker-watch.js';
 
 /** What `lemming run` builds its providers from when calls may go to workers. */
 export interface RunProviderOptions extends ProviderFactoryOptions {
   /** `--queue redis://…`; without it, org.yaml `engine.queue` decides. */
   queue?: string;
   /** Where the queue's notices go (no worker serves a model, one does now). */
-  onNotice?: QueueNotice;
+  onNotice?: QueueNoticeListener;
 }
 
 /** A provider factory that holds connections: close it when the run is over. */
 export interface ClosableProviderFactory extends ProviderFactory {
   /** Where calls go, once `preflight` has decided: `undefined` for local calls. */
   readonly queueAddress: () => string | undefined;
+  /** For the engine's tools (EngineOptions.mcp): through a queue, the org's MCP servers run on the workers too. */
+  readonly mcp: McpPlacement;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
   let local: ProviderFactory | undefined;
   let queueAddress: string | undefined;
   let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
+  let openSession: (() => Promise<{ client: QueueClient; watch: WorkerWatch }>) | undefined;
+  let caller: { orgName: string; root: string } | undefined;
   const factory = (modelKey: string, entry: ModelEntry): Provider => {
     if (!chosen) throw new Error('createRunProviderFactory: preflight must run before the first provider is built');
     return chosen(modelKey, entry);
@@ -53,18 +59,20 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     }
     assertModelSettings(org);
     queueAddress = address;
-    const openSession = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
+    const open = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
       (session ??= (async () => {
         const [{ QueueClient }, { WorkerWatch }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js')]);
         const client = new QueueClient(address);
         return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined)) };
       })());
     const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
-    const caller = { orgName: org.name, root: options.root };
+    openSession = open;
+    const who = { orgName: org.name, root: options.root };
+    caller = who;
     chosen = (modelKey, entry) => {
       const provider = new LazyProvider(async () => {
-        const [{ client, watch }, { QueueProvider }] = await Promise.all([openSession(), import('./queue-provider.js')]);
-        return new QueueProvider(client, watch, caller, modelKey, entry);
+        const [{ client, watch }, { QueueProvider }] = await Promise.all([open(), import('./queue-provider.js')]);
+        return new QueueProvider(client, watch, who, modelKey, entry);
       });
       return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
     };
@@ -74,6 +82,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     // Through the queue the servers are the workers' to reach, not this machine's: only a local run probes them.
     probe: async (org: Org) => (await local?.probe?.(org)) ?? [],
     queueAddress: () => queueAddress,
+    // Asked when the engine opens, after preflight: only a queued run places its MCP calls on the workers.
+    mcp: ((servers) => (openSession && caller ? new QueuedMcp(openSession, caller, servers) : undefined)) satisfies McpPlacement,
     close: async () => {
       if (session) await (await session).client.close();
     },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -9,9 +9,11 @@ import { liveProvider } from '../providers/create-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { encodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
 import { checkReachable } from './queue-client.js';
-import { KEY_PREFIX, MODELS_KEY, type PublishedModel } from './queue-keys.js';
+import type { McpJobData, McpJobResult } from './mcp-job.js';
+import { KEY_PREFIX, MCP_SERVERS_KEY, MODELS_KEY, type PublishedMcpServer, type PublishedModel } from './queue-keys.js';
 import { connectionOptions, parseRedisAddress, showAddress } from './redis-address.js';
 import { announce, HEARTBEAT_TTL_MS, withdraw } from './worker-presence.js';
+import { WorkerMcp } from './worker-mcp.js';
 
 /** How to start a worker (`lemming worker`). */
 export interface WorkerOptions {
@@ -19,7 +21,9 @@ export interface WorkerOptions {
   address: string;
   /** `--models a,b`: the registry keys to serve; empty serves every model an engine publishes. */
   models: string[];
-  /** `--concurrency N`: calls in progress at once, per model served. */
+  /** `--mcp-servers a,b`: the org MCP servers to run; empty runs every server an engine publishes. */
+  mcpServers?: string[];
+  /** `--concurrency N`: calls in progress at once, per model (and per MCP server) served. */
   concurrency: number;
   /** `--lock-seconds`, in ms: how long a job stays with a worker that has gone silent before another takes it. */
   lockMs?: number;
@@ -55,7 +59,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const client = new Redis(connectionOptions(address));
   client.on('error', (error) => options.log(`redis: ${errorMessage(error)}`));
   const lookup = keyLookup(options.root, options.env);
-  const serving = new Map<string, Worker<CallJobData, CallJobResult>>();
+  const serving = new Map<string, Worker>();
+  const mcp = new WorkerMcp(options.root, lookup);
   const declined = new Set<string>();
   const providers = new Map<string, Provider>();
 
@@ -87,8 +92,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return;
     }
     const rpm = entry.limits?.requests_per_minute;
+    take(queueName, modelKey, (job: Job<CallJobData, CallJobResult>) => answer(queueName, job), rpm);
+    const limits = rpm === undefined ? '' : `, at most ${rpm} requests a minute across all workers`;
+    options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
+  };
+
+  /** Take jobs from a queue: a model's, or an MCP server's. */
+  const take = <D, R>(queueName: string, label: string, processor: Processor<D, R>, rpm?: number): void => {
     const lockMs = options.lockMs ?? 30_000;
-    const worker = new Worker<CallJobData, CallJobResult>(queueName, (job) => answer(queueName, job), {
+    const worker = new Worker<D, R>(queueName, processor, {
       connection: connectionOptions(address),
       prefix: KEY_PREFIX,
       concurrency: options.concurrency,
@@ -98,30 +110,66 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       stalledInterval: lockMs,
       maxStalledCount: MAX_STALLS,
     });
-    worker.on('error', (error) => options.log(`${modelKey}: ${errorMessage(error)}`));
-    worker.on('stalled', (jobId) => options.log(`${modelKey}: job ${jobId} was left by a worker that stopped answering; it runs again`));
+    worker.on('error', (error) => options.log(`${label}: ${errorMessage(error)}`));
+    worker.on('stalled', (jobId) => options.log(`${label}: job ${jobId} was left by a worker that stopped answering; it runs again`));
     serving.set(queueName, worker);
-    const limits = rpm === undefined ? '' : `, at most ${rpm} requests a minute across all workers`;
-    options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
+  };
+
+  const serveMcp = (queueName: string, published: PublishedMcpServer): void => {
+    const label = `MCP server ${published.server}`;
+    const reason = mcp.declines(published);
+    if (reason !== undefined) {
+      declined.add(queueName);
+      options.log(`not serving ${label}: ${reason} (set it in this worker's environment or in ${options.root}/.env)`);
+      return;
+    }
+    take(queueName, label, async (job: Job<McpJobData, McpJobResult>) => {
+      try {
+        return await mcp.answer(queueName, job.data);
+      } catch (error) {
+        options.log(`${label}: the ${job.data.kind} job ${job.id ?? ''} failed: ${errorMessage(error)}`);
+        throw error;
+      }
+    });
+    options.log(`serving ${label} (queue ${queueName}): ${options.concurrency} at a time`);
+  };
+
+  /** The queues engines have published under a key that this worker does not serve yet (and has not declined). */
+  const newlyPublished = async <T>(key: string): Promise<Array<[string, T]>> => {
+    const found: Array<[string, T]> = [];
+    for (const [queueName, text] of Object.entries(await client.hgetall(key))) {
+      if (serving.has(queueName) || declined.has(queueName)) continue;
+      try {
+        found.push([queueName, JSON.parse(text) as T]);
+      } catch {
+        // Not one of ours.
+      }
+    }
+    return found;
   };
 
   const discover = async (): Promise<void> => {
-    const published = await client.hgetall(MODELS_KEY);
-    for (const [queueName, text] of Object.entries(published)) {
-      if (serving.has(queueName) || declined.has(queueName)) continue;
-      let model: PublishedModel;
-      try {
-        model = JSON.parse(text) as PublishedModel;
-      } catch {
-        continue;
-      }
+    for (const [queueName, model] of await newlyPublished<PublishedModel>(MODELS_KEY)) {
       if (options.models.length > 0 && !options.models.includes(model.modelKey)) continue;
       serve(queueName, model);
+    }
+    const mcpServers = options.mcpServers ?? [];
+    for (const [queueName, server] of await newlyPublished<PublishedMcpServer>(MCP_SERVERS_KEY)) {
+      if (mcpServers.length > 0 && !mcpServers.includes(server.server)) continue;
+      serveMcp(queueName, server);
     }
   };
 
   const heartbeat = (): Promise<void> =>
-    announce(client, { id, host: hostname(), pid: process.pid, models: options.models, queues: [...serving.keys()], concurrency: options.concurrency });
+    announce(client, {
+      id,
+      host: hostname(),
+      pid: process.pid,
+      models: options.models,
+      mcpServers: options.mcpServers ?? [],
+      queues: [...serving.keys()],
+      concurrency: options.concurrency,
+    });
 
   let tick = Promise.resolve();
   const step = (): void => {
@@ -135,7 +183,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const discovery = setInterval(step, options.discoverEveryMs ?? 1_000);
   const beat = setInterval(step, HEARTBEAT_TTL_MS / 3);
   const models = options.models.length > 0 ? options.models.join(', ') : 'every model an engine asks for';
-  options.log(`worker ${id} on ${showAddress(address)}: serves ${models}`);
+  const mcpServers = (options.mcpServers ?? []).length > 0 ? `MCP servers ${(options.mcpServers ?? []).join(', ')}` : 'every MCP server an engine declares';
+  options.log(`worker ${id} on ${showAddress(address)}: serves ${models}; runs ${mcpServers}`);
 
   return {
     id,
@@ -145,6 +194,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       await tick;
       await withdraw(client, id).catch(() => undefined);
       await Promise.all([...serving.values()].map((worker) => worker.close()));
+      await mcp.close();
       client.disconnect();
     },
   };

@@ -8,6 +8,8 @@ export interface WorkerAnnouncement {
   pid: number;
   /** Registry keys it serves; empty means every model an engine publishes (and it has keys for). */
   models: string[];
+  /** The org MCP servers it runs; empty means every one an engine publishes. */
+  mcpServers: string[];
   /** The queues it is taking jobs from right now. */
   queues: string[];
   concurrency: number;

@@ -2,12 +2,19 @@ import type { Agent, Org } from '../org/org.js';
 import type { ToolCall } from '../providers/provider.js';
 import { isResultTool } from './builtin-definitions.js';
 import { proposeToolCall, runBuiltinTool, type BuiltinOutcome, type BuiltinToolContext } from './builtin-tools.js';
+import type { McpServerConfig } from '../org/schema.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
 import { capResult, toolError } from './tool-result.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
 export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
+
+/**
+ * Where MCP calls run when not in this process: given the org's declared servers, an
+ * McpAccess that runs them elsewhere (the queue's workers), or undefined to run them here.
+ */
+export type McpPlacement = (servers: () => Readonly<Record<string, McpServerConfig>>) => McpAccess | undefined;
 
 /** The result of one call, and what it changed (a file written, a proposal made) for the log. */
 export type ToolRun = BuiltinOutcome;
@@ -25,16 +32,19 @@ function needsApproval(org: Org, builtin: string | undefined, server?: string, t
 export class ToolRunner {
   readonly mcp: McpAccess;
 
-  /** With a cassette, MCP offers and results are recorded to (or replayed from) the tape beside it. */
+  /**
+   * With a cassette, MCP offers and results are recorded to (or replayed from) the tape beside it.
+   * `mcp` may place live MCP calls elsewhere (on the queue's workers); built-in tools always run here.
+   */
   constructor(
     private readonly root: string,
     org: () => Org,
-    options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string } = {},
+    options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string; mcp?: McpPlacement } = {},
   ) {
     const servers = () => org().mcpServers;
     if (options.replay !== undefined) this.mcp = new ReplayingMcp(toolTapeFile(options.replay), servers);
     else {
-      const live = new McpServers(root, servers, options.env ?? process.env);
+      const live = options.mcp?.(servers) ?? new McpServers(root, servers, options.env ?? process.env);
       this.mcp = options.record === undefined ? live : new RecordingMcp(live, toolTapeFile(options.record));
     }
   }
@@ -64,7 +74,8 @@ export class ToolRunner {
     const mcp = this.mcp.resolve(call.name);
     if (mcp) {
       if (held(undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
-      return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments) };
+      const place = { turn: context.turn, agent: agent.name, sequence: context.sequence };
+      return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments, place) };
     }
     if (!isResultTool(call.name)) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
     if (!agent.tools.includes(call.name)) {

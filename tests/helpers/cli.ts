@@ -31,13 +31,17 @@ export function startLemming(root: string, args: string[], env: Record<string, s
  * Run the built binary without blocking this process, so a server in the test
  * (a wire-format model) can answer it, and several runs can go at once.
  */
-export function lemmingAsync(root: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function lemmingAsync(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '--root', root, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, '--root', root, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (status, signal) => {
       clearTimeout(timer);

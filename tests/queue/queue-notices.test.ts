@@ -1,31 +1,16 @@
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
 import { answer, wireOrg } from '../faults/wire-org.js';
 import { lemming } from '../helpers/cli.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { defaultOrg, humanSends, listOutbox, tempDir, write } from '../helpers/temp-org.js';
-import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 import { startWireServer } from '../helpers/wire-server.js';
+import { queueTestKit } from './queue-test-kit.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const started: WatchedProcess[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((process) => process.stop('SIGKILL')));
-});
-
-function watched(root: string, args: string[]): WatchedProcess {
-  const process = startWatched(root, args);
-  started.push(process);
-  return process;
-}
+const redis = queueTestKit();
+const watched = (root: string, args: string[]) => redis.watched(root, args);
 
 /** Eight agents, each with a message from the human, on one model limited to 3 requests a minute. */
 function limitedOrg(serverUrl: string): string {
@@ -94,6 +79,33 @@ describe('the queue tells and limits', () => {
     expect(listOutbox(root, 'manager').length).toBeGreaterThan(0);
     // The worker that serves another model took no part.
     expect(other.output()).not.toMatch(/serving offline/);
+  });
+
+  test('--json: the queue notices are events of the stream (no worker serves the model, then one does), not stray lines', { timeout: 60_000 }, async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const run = watched(root, ['run', '--json', '--queue', redis.url]);
+    await run.waitFor(/"type":"queue-notice","notice":"unserved"/);
+    watched(tempDir(), ['worker', '--queue', redis.url, '--models', 'offline']);
+    expect(await run.exited()).toBe(0);
+
+    // Standard output and error together: every line is an event, nothing printed beside the stream.
+    const events = run
+      .output()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; notice?: string; target?: unknown; waiting?: number; message?: string });
+    const unserved = events.findIndex((event) => event.type === 'queue-notice' && event.notice === 'unserved');
+    expect(events[unserved]).toMatchObject({ target: { kind: 'model', name: 'offline' }, waiting: 1, message: expect.stringContaining('--models offline') });
+    // Told while the manager's call waited, before anything came of it.
+    const before = events.slice(0, unserved).map((event) => event.type);
+    expect(before).toContain('agent-called');
+    expect(before).not.toContain('agent-done');
+    expect(before).not.toContain('credits-charged');
+    const later = events.slice(unserved + 1).filter((event) => event.type === 'queue-notice').map((event) => event.notice);
+    expect(later).toContain('served');
+    expect(events.at(-1)?.type).toBe('run-finished');
+    expect(listOutbox(root, 'manager').length).toBeGreaterThan(0);
   });
 
   test('a queue that cannot be reached stops the run at once, saying where and how to fix it', () => {

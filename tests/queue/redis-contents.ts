@@ -1,4 +1,20 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { loadOrg } from '../../src/org/load-org.js';
+import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
+import { connectionOptions } from '../../src/queue/redis-address.js';
+
+/** How many jobs the workers finished on the queue of one of the org's models. */
+export async function completedJobs(url: string, root: string, modelKey: string): Promise<number> {
+  const entry = loadOrg(root).org?.models[modelKey];
+  if (!entry) throw new Error(`no model ${modelKey}`);
+  const queue = new Queue(queueNameFor(modelKey, entry), { connection: connectionOptions(url), prefix: KEY_PREFIX });
+  try {
+    return (await queue.getJobCounts('completed')).completed ?? 0;
+  } finally {
+    await queue.close();
+  }
+}
 
 /** Every key and value in a Redis, as one text to search (for keys that must never be there). */
 export async function everythingInRedis(url: string): Promise<string> {

@@ -1,38 +1,22 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { connectionOptions } from '../../src/queue/redis-address.js';
-import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
-import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { defaultOrg, humanSends, tempDir } from '../helpers/temp-org.js';
-import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
+import type { WatchedProcess } from '../helpers/watched-process.js';
+import { queueTestKit } from './queue-test-kit.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { startWireServer } from '../helpers/wire-server.js';
-import { everythingInRedis } from './redis-contents.js';
+import { completedJobs as completedJobsOn, everythingInRedis } from './redis-contents.js';
 import { wideOrg } from './wide-org.js';
 
-let redis: RedisServer;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const workers: WatchedProcess[] = [];
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop('SIGKILL')));
-  await redis.flush();
-});
+const redis = queueTestKit();
 
 /** A `lemming worker` on the test's Redis; its `--root` is a folder of its own (where a `.env` would be). */
 function worker(args: string[] = [], env: Record<string, string> = {}): WatchedProcess {
-  const started = startWatched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], env);
-  workers.push(started);
-  return started;
+  return redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], env);
 }
 
 /** Message files byte for byte, `created:` times included: a replay fixes them from the cassette. */
@@ -41,16 +25,7 @@ function outboxBytes(root: string): Record<string, string> {
 }
 
 /** How many jobs the workers finished on the queue of one of the org's models. */
-async function completedJobs(root: string, modelKey: string): Promise<number> {
-  const entry = loadOrg(root).org?.models[modelKey];
-  if (!entry) throw new Error(`no model ${modelKey}`);
-  const queue = new Queue(queueNameFor(modelKey, entry), { connection: connectionOptions(redis.url), prefix: KEY_PREFIX });
-  try {
-    return (await queue.getJobCounts('completed')).completed ?? 0;
-  } finally {
-    await queue.close();
-  }
-}
+const completedJobs = (root: string, modelKey: string): Promise<number> => completedJobsOn(redis.url, root, modelKey);
 
 describe('model calls on workers', () => {
   test('three workers and an engine on a 50-agent org write the same messages, logs and charges as a local run', { timeout: 120_000 }, async () => {
@@ -144,6 +119,8 @@ describe('model calls on workers', () => {
       // The same calls as the local run, and the coder's once more: the attempt that died with its worker.
       expect(server.requests.length - localRequests).toBe(localRequests + 1);
       expect(second.output()).toMatch(/left by a worker that stopped answering; it runs again/);
+      // The engine told it too, as an event of its stream.
+      expect(finished.stdout).toMatch(/queue: the job faults\.t\d+\.coder\.s0\.\w+ \(model "flaky-anthropic"\) was left by a worker that stopped answering; another worker runs it again/);
       expect(checkInvariants(queued, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
       const stored = await everythingInRedis(redis.url);
       expect(stored).toContain('Built it.');

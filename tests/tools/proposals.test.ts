@@ -5,6 +5,7 @@ import { loadOrg } from '../../src/org/load-org.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { addAgentToChart, removeAgentFromChart } from '../../src/tools/proposals/chart-edit.js';
 import { lemming } from '../helpers/cli.js';
+import { proposeHire as proposeHireAs } from '../helpers/propose-hire.js';
 import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 const CHART = `# Who talks to whom.
@@ -48,16 +49,7 @@ describe('chart edits', () => {
 
 function proposeHire(root: string, credits = 0.1): string {
   write(root, 'agents/hr/resume.md', '---\ntitle: HR\nmodel: offline\ncredits: 0.25\ntools: [send_message, hire_agent]\n---\nHire.\n');
-  const { org } = loadOrg(root);
-  const hr = org.agents.get('hr');
-  if (!hr) throw new Error('hr');
-  const outcome = runBuiltinTool(
-    'hire_agent',
-    { name: 'coder_02', title: 'Second engineer', instructions: 'Write tests.', reports_to: 'planner', credits },
-    { root, org, agent: hr, turn: 4, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.25 },
-  );
-  expect(outcome.result.isError).toBe(false);
-  return outcome.proposal ?? '';
+  return proposeHireAs(root, { proposer: 'hr', name: 'coder_02', reportsTo: 'planner', credits });
 }
 
 describe('hiring with the human\'s approval, through the built CLI', () => {

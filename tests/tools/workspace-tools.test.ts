@@ -28,6 +28,20 @@ describe('workspace paths', () => {
     expect(resolveWorkspacePath(root, coder, 'shared/plan.md', 'write')).toEqual({ error: expect.stringContaining('shared_workspace: write') });
   });
 
+  test('a link below the workspace is followed while it stays inside, and refused deep down when it leads out', () => {
+    const root = defaultOrg();
+    const outside = tempDir();
+    write(root, 'agents/coder_01/workspace/docs/real/plan.md', 'the plan');
+    symlinkSync(join(root, 'agents/coder_01/workspace/docs/real'), join(root, 'agents/coder_01/workspace/docs/alias'));
+    mkdirSync(join(root, 'agents/coder_01/workspace/a/b'), { recursive: true });
+    symlinkSync(outside, join(root, 'agents/coder_01/workspace/a/b/c'));
+    const context = contextFor(root, 'coder_01');
+    expect(runBuiltinTool('read_file', { path: 'docs/alias/plan.md' }, context).result).toEqual({ isError: false, content: 'the plan' });
+    const deep = runBuiltinTool('write_file', { path: 'a/b/c/d/new.txt', content: 'x' }, context).result;
+    expect(deep).toMatchObject({ isError: true, content: expect.stringContaining('symbolic link') });
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
   test('a symbolic link that leads out of the workspace is refused, for reading and for writing beneath it', () => {
     const root = defaultOrg();
     const outside = tempDir();

@@ -87,6 +87,28 @@ describe('the run screen', () => {
     expect(flat(frame)).toContain('nothing left to do but mail for agents whose models keep failing: manager (`lemming retry <agent>`)');
   });
 
+  test('the queue says on screen, as it happens, that no worker serves a model and then that one does', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      { type: 'turn-started', turn: 1, agents: ['manager'], recovering: false },
+      { type: 'agent-called', turn: 1, agent: 'manager', model: 'fast', reason: 'mail', inbox: 1, deferred: 0 },
+      {
+        type: 'queue-notice',
+        notice: 'unserved',
+        target: { kind: 'model', name: 'fast' },
+        waiting: 1,
+        message: 'no worker serves model "fast": 1 call(s) wait in queue model-fast-1 on redis://127.0.0.1:6379; start one with `lemming worker --queue redis://127.0.0.1:6379 --models fast`',
+      },
+    );
+    let frame = await frameShows(lastFrame, 'no worker serves');
+    expect(flat(frame)).toContain('queue: no worker serves model "fast": 1 call(s) wait');
+    feed.push({ type: 'queue-notice', notice: 'served', target: { kind: 'model', name: 'fast' }, message: 'a worker serves model "fast" now: its waiting calls go ahead' });
+    frame = await frameShows(lastFrame, 'serves model "fast" now');
+    expect(flat(frame)).toContain('queue: a worker serves model "fast" now: its waiting calls go ahead');
+  });
+
   test('shows one row per agent with its state and credits, and a feed of delivered messages', async () => {
     const feed = new EventFeed();
     const { lastFrame } = screen(feed);
@@ -176,6 +198,27 @@ describe('the run screen', () => {
     await frameShows(lastFrame, 'stopping');
     stdin.write('\u0003');
     expect(onStop.mock.calls).toEqual([['q'], ['ctrl-c']]);
+  });
+
+  test('an approval the engine carried out at the start of a turn is said on the screen; one it could not, as a problem', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      {
+        type: 'proposal-carried-out',
+        turn: 3,
+        id: '000002-hr-002',
+        proposer: 'hr',
+        summary: 'hire coder_02 (Software engineer), reporting to manager, 0.05 credits from hr; coder_02 joins from this turn',
+        failed: false,
+      },
+      { type: 'proposal-carried-out', turn: 3, id: '000002-hr-003', proposer: 'hr', summary: '000002-hr-003 cannot be carried out: there is already an agent named tester', failed: true },
+    );
+    const frame = flat(await frameShows(lastFrame, 'cannot be carried out'));
+    // Among the changes to the org, cut to the screen's width like the other lines there.
+    expect(frame).toContain('Hand edits approved 000002-hr-002: hire coder_02 (Software engineer), reporting to manager');
+    expect(frame).toContain('000002-hr-003 cannot be carried out: there is already an agent named tester (hr is told this turn)');
   });
 
   test('hand edits: a valid one says it takes effect next turn, a broken one names file, field and reason', async () => {

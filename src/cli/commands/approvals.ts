@@ -28,6 +28,12 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
 /** `lemming approve <id>` and `lemming reject <id> [--reason]`. */
 export async function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): Promise<number> {
   const { org } = loadOrg(root);
-  output.out((await decideProposal(org, id, verdict, reason)).summary);
+  const decision = await decideProposal(org, id, verdict, reason);
+  // An approval that could not be carried out (closed, with the reason) is a failure to the shell.
+  if (verdict === 'approve' && decision.proposal.status === 'rejected') {
+    output.err(`lemming: ${decision.summary}`);
+    return 1;
+  }
+  output.out(decision.summary);
   return 0;
 }

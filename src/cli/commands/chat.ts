@@ -1,5 +1,4 @@
 import { driveUntilReply } from '../../engine/human/drive-until-reply.js';
-import { Engine } from '../../engine/engine.js';
 import { InvalidOrgError } from '../../errors.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { fileChatBackend } from '../../ui/chat/chat-backend.js';
@@ -8,6 +7,7 @@ import { ChatSession } from '../../ui/chat/chat-session.js';
 import { chatLines } from '../chat-lines.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
+import { openEngine } from '../open-engine.js';
 
 /** The flags of `lemming chat`. */
 export interface ChatOptions {
@@ -19,6 +19,8 @@ export interface ChatOptions {
   to?: string;
   /** Lines in, lines out, even in a terminal. */
   plain?: boolean;
+  /** With --drive: `--queue redis://…`, model and MCP calls go to workers (default: org.yaml engine.queue). */
+  queue?: string;
 }
 
 /**
@@ -26,17 +28,22 @@ export interface ChatOptions {
  * `lemming run` in another terminal may work the org, and a drive that finds the
  * lock taken says so instead of waiting.
  */
-function engineDriver(root: string, turns: number | undefined): ChatDriver {
+function engineDriver(root: string, options: ChatOptions): ChatDriver {
   return {
     async *drive(signal) {
-      const engine = Engine.open({ root, command: 'chat --drive' });
+      const opened = openEngine(root, drivenEngine(options));
       try {
-        return yield* driveUntilReply(engine, { maxTurns: turns ?? engine.currentOrg.settings.max_turns, signal });
+        return yield* driveUntilReply(opened.engine, { maxTurns: options.turns ?? opened.engine.currentOrg.settings.max_turns, signal });
       } finally {
-        engine.close();
+        await opened.close();
       }
     },
   };
+}
+
+/** How `chat --drive` opens its engine: as `run` does, through the queue when one is given. */
+function drivenEngine(options: ChatOptions): { command: string; queue?: string } {
+  return { command: 'chat --drive', ...(options.queue === undefined ? {} : { queue: options.queue }) };
 }
 
 /** `lemming chat`: the person as `human`, on a screen in a terminal, or a line at a time when piped. */
@@ -49,11 +56,11 @@ export async function chatCommand(root: string, options: ChatOptions, output: Ou
     // Refuse at once, rather than at the first message, when another engine holds the lock. Broken org files
     // do not stop the chat: it shows them, and each drive says why it cannot run until they are mended.
     try {
-      Engine.open({ root, command: 'chat --drive' }).close();
+      await openEngine(root, drivenEngine(options)).close();
     } catch (error) {
       if (!(error instanceof InvalidOrgError)) throw error;
     }
-    driver = engineDriver(root, options.turns);
+    driver = engineDriver(root, options);
   }
   if (!options.plain && process.stdin.isTTY && process.stdout.isTTY) {
     prepareUiColour(process.stdout);

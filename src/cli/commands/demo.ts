@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine } from '../../engine/engine.js';
 import { readHumanInbox } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
@@ -11,6 +10,7 @@ import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
 import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
+import { openEngine } from '../open-engine.js';
 
 /** The task the demo sends the manager as the human, when the human has never written. */
 export const SEED_TASK = {
@@ -29,11 +29,13 @@ function humanHasWritten(root: string): boolean {
  * `lemming demo` (what `npm start` runs): write the default org into a root that has
  * none, seed one task from the human if the human has never written, and run to idle.
  */
-export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number }, output: Output): Promise<number> {
+export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string }, output: Output): Promise<number> {
   // Only a root without an org gets the default one: writing its agents into an existing
   // org would change someone's org, maybe under the feet of an engine running on it.
   if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
-  const engine = Engine.open({ root, command: 'demo' });
+  // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
+  const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
+  const engine = opened.engine;
   try {
     if (!humanHasWritten(root)) {
       const { file } = sendAsHuman(root, engine.currentOrg, SEED_TASK);
@@ -48,6 +50,6 @@ export async function demoCommand(root: string, options: { mode: OutputMode; tur
     }
     return exitCode;
   } finally {
-    engine.close();
+    await opened.close();
   }
 }

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { Engine } from '../../engine/engine.js';
-import { createRunProviderFactory } from '../../queue/queue-provider-factory.js';
+import type { Engine } from '../../engine/engine.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepYoungGenerationSmall } from '../young-generation.js';
+import { openEngine } from '../open-engine.js';
 import type { ServeOptions } from './serve.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
@@ -43,23 +43,12 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
-  const providerFactory = createRunProviderFactory({
-    root,
-    ...cassette,
-    ...(options.queue === undefined ? {} : { queue: options.queue }),
-    onNotice: (line) => output.err(`queue: ${line}`),
-  });
-  let engine: Engine;
-  try {
-    if (!options.once) await keepYoungGenerationSmall();
-    engine = observe(Engine.open({ root, command: options.once ? 'run-once' : 'run', providerFactory, cassette }));
-  } catch (error) {
-    await providerFactory.close();
-    throw error;
-  }
+  if (!options.once) await keepYoungGenerationSmall();
+  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
+    const engine = observe(opened.engine);
     if (!options.once) await keepYoungGenerationSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
@@ -82,7 +71,6 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     const colour = options.mode === 'plain' && colourWanted(process.stdout);
     return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
   } finally {
-    engine.close();
-    await providerFactory.close();
+    await opened.close();
   }
 }

@@ -7,13 +7,15 @@ export interface WorkerCommandOptions {
   queue: string;
   /** `--models a,b`: the registry keys to serve (default: every one an engine asks for). */
   models?: string[];
+  /** `--mcp-servers a,b`: the org MCP servers to run (default: every one an engine declares). */
+  mcpServers?: string[];
   concurrency: number;
   /** `--lock-seconds`: how long a job stays with a worker that went silent. */
   lockSeconds?: number;
 }
 
 /**
- * `lemming worker`: make model calls for any engine on the same queue until Ctrl-C or
+ * `lemming worker`: make model calls (and MCP tool calls) for any engine on the same queue until Ctrl-C or
  * SIGTERM, which lets the calls in progress finish (a second one quits at once: a job
  * left behind is taken by another worker once its lock runs out).
  */
@@ -21,6 +23,7 @@ export async function workerCommand(root: string, options: WorkerCommandOptions,
   const worker = await startWorker({
     address: options.queue,
     models: options.models ?? [],
+    mcpServers: options.mcpServers ?? [],
     concurrency: options.concurrency,
     ...(options.lockSeconds === undefined ? {} : { lockMs: options.lockSeconds * 1000 }),
     root,

@@ -4,11 +4,10 @@ import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import type { Org } from '../../org/org.js';
 import { removeAgentFromChart } from '../../tools/proposals/chart-edit.js';
-import { checkNewAgent, writeNewAgent } from '../../tools/proposals/new-agent.js';
+import { checkNewAgent, formatResume, writeNewAgent } from '../../tools/proposals/new-agent.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
 import { addEntries, appendLedger, balanceOf, emptySnapshot, readLedgerFrom, repairLedger, type LedgerEntry } from '../record/ledger.js';
-import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
@@ -20,7 +19,8 @@ function transferOnce(root: string, proposal: string, from: string, to: string, 
   if (credits <= 0 || ledgerEntries(root).some((entry) => entry.type === 'transfer' && entry.proposal === proposal)) return;
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
-  if (!lockHolder(root)) repairLedger(paths.ledger);
+  // Whoever carries a proposal out holds the lock (approve takes it; an engine has it): a line torn by a crash is ours to cut.
+  repairLedger(paths.ledger);
   appendLedger(paths.ledger, [
     { type: 'transfer', agent: from, credits: -credits, proposal, at },
     { type: 'transfer', agent: to, credits, proposal, at },
@@ -31,7 +31,10 @@ function transferOnce(root: string, proposal: string, from: string, to: string, 
 function hire(org: Org, proposal: Proposal, at: string): Proposal {
   const details = proposal.hire;
   if (!details) throw new LemmingError('bad-proposal', `${proposal.id} is a hire without details`);
-  if (!org.agents.has(details.name)) {
+  // An agent of that name whose resume is the one this hire writes was written by an attempt a crash cut short.
+  const resumeFile = join(org.root, 'agents', details.name, 'resume.md');
+  const ours = existsSync(resumeFile) && readFileSync(resumeFile, 'utf8') === formatResume(details, 0);
+  if (!ours) {
     const problems = checkNewAgent(org, details);
     if (problems.length > 0) throw new LemmingError('bad-proposal', `${proposal.id} cannot be carried out: ${problems.join('; ')}`);
   }

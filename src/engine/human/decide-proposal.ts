@@ -2,24 +2,43 @@ import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
 import { readProposal, saveProposal } from '../../tools/proposals/proposal-store.js';
-import { carryOutProposal } from './carry-out-proposal.js';
+import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
+import { finishApproval } from './finish-approval.js';
 
 /** What deciding a proposal did, for the command to print. */
 export interface Decision {
   proposal: Proposal;
   summary: string;
+  /**
+   * An approval made while an engine held the org's lock: recorded, and carried out by
+   * that engine at the start of its next turn (absent when it was carried out at once).
+   */
+  deferred?: true;
 }
 
-function carriedOut(proposal: Proposal): string {
-  if (proposal.hire) return `${proposal.hire.name} joins at the next turn`;
-  if (proposal.retire) return `${proposal.retire.name} leaves at the next turn; its folder is in agents/.retired/`;
-  return `result${proposal.result_error ? ' (an error)' : ''}: ${(proposal.result ?? '').split('\n')[0]?.slice(0, 200)}`;
+/** The org's lock for carrying a decision out, or undefined when a live engine holds it. */
+function lockForDecision(root: string): OrgLock | undefined {
+  try {
+    return acquireLock(root, 'approve');
+  } catch (error) {
+    if (error instanceof LockedError) return undefined;
+    throw error;
+  }
+}
+
+function willHappen(proposal: Proposal): string {
+  if (proposal.hire) return `${proposal.hire.name} joins then`;
+  if (proposal.retire) return `${proposal.retire.name} leaves then`;
+  return 'the call runs then';
 }
 
 /**
- * The human's decision on a proposal. Approving carries it out at once; the proposer
- * is told in its next inbox either way. Approving one already approved finishes what a
- * crash cut short; a decision cannot be changed.
+ * The human's decision on a proposal, as `lemming approve`/`reject`, chat and the dashboard
+ * make it. The decision is recorded first (the proposal file, atomically); the proposer is
+ * told in its next inbox. An approval is carried out at once under the org's lock when no
+ * engine is running; when one is, it holds the lock and carries the approval out at the
+ * start of its next turn, so the org is only ever changed by the lock's holder. Approving
+ * one already approved finishes what a crash cut short; a decision cannot be changed.
  */
 export async function decideProposal(org: Org, id: string, verdict: 'approve' | 'reject', reason: string | undefined, now = new Date()): Promise<Decision> {
   const proposal = readProposal(org.root, id);
@@ -29,11 +48,26 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
   if (proposal.status !== 'pending' && !(verdict === 'approve' && proposal.status === 'approved')) {
     throw new LemmingError('already-decided', `${id} was already ${proposal.status}; a decision cannot be changed`);
   }
-  const decided: Proposal = { ...proposal, status: wanted, decided_at: now.toISOString(), ...(reason ? { reason } : {}) };
-  saveProposal(org.root, decided);
-  if (verdict === 'reject') return { proposal: decided, summary: `rejected ${id}: ${describeProposal(proposal)}` };
-  // Marked approved first: a crash after this is finished by approving again.
-  const done = await carryOutProposal(org, decided, now);
-  saveProposal(org.root, done);
-  return { proposal: done, summary: `approved ${id}: ${describeProposal(proposal)}; ${carriedOut(done)}` };
+  const decided: Proposal = proposal.status === 'pending' ? { ...proposal, status: wanted, decided_at: now.toISOString(), ...(reason ? { reason } : {}) } : proposal;
+  if (decided !== proposal) saveProposal(org.root, decided);
+  if (verdict === 'reject') return { proposal: decided, summary: `rejected ${id}: ${describeProposal(proposal)}; ${proposal.proposed_by} is told at the next turn` };
+  const lock = lockForDecision(org.root);
+  if (!lock) {
+    const holder = lockHolder(org.root);
+    const engine = holder ? `the running engine (process ${holder.pid}, \`lemming ${holder.command}\`)` : 'the engine';
+    return {
+      proposal: decided,
+      summary: `approved ${id}: ${describeProposal(proposal)}; ${engine} carries it out at the start of its next turn: ${willHappen(proposal)}`,
+      deferred: true,
+    };
+  }
+  try {
+    // Read again under the lock: an engine that held it until a moment ago may have carried it out.
+    const current = readProposal(org.root, id);
+    if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(proposal)}; the engine has carried it out` };
+    const finished = await finishApproval(org, current, now);
+    return { proposal: finished.proposal, summary: finished.failed ? `approved ${id}, but ${finished.summary}` : `approved ${id}: ${finished.summary}` };
+  } finally {
+    lock.release();
+  }
 }

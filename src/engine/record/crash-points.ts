@@ -16,7 +16,9 @@ export type CrashPoint =
   | 'after-ledger'
   | 'after-taken'
   | 'before-commit'
-  | 'after-commit';
+  | 'after-commit'
+  /** An approved proposal's effects are in place, and the file does not say `done` yet. */
+  | 'after-carry-out';
 
 const setting = process.env.LEMMING_CRASH_AT;
 const [target, countText] = setting ? setting.split(':') : [];

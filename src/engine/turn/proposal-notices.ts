@@ -18,6 +18,16 @@ function noticeBody(proposal: Proposal): string {
   return `The human approved your proposal ${proposal.id} (${what}); it is done.`;
 }
 
+/** A decision its proposer has not been told of yet (the next turn tells it). */
+function untold(proposal: Proposal, org: Org): boolean {
+  return (proposal.status === 'rejected' || proposal.status === 'done') && proposal.told_turn === undefined && org.agents.has(proposal.proposed_by);
+}
+
+/** Whether a decision of the human's waits for a turn: an approval to carry out, or a proposer to tell. */
+export function hasDecisionsToTakeUp(root: string, org: Org): boolean {
+  return listProposals(root).proposals.some((proposal) => proposal.status === 'approved' || untold(proposal, org));
+}
+
 /**
  * Notices telling proposers that the human decided, one per decided proposal, in the
  * first turn planned after the decision. The proposal file records the turn it was

@@ -31,6 +31,17 @@ export function grantedServers(grants: readonly string[]): string[] {
   return [...new Set(grants.filter((grant) => grant.includes('/')).map((grant) => grant.slice(0, grant.indexOf('/'))))];
 }
 
+/** The refusal of a call to a tool the resume does not grant, or undefined when it is granted. */
+export function refusedCall(grants: readonly string[], server: string, tool: string): ToolResult | undefined {
+  if (isGranted(grants, server, tool)) return undefined;
+  return toolError(`the tool ${tool} of the MCP server ${server} is not granted to you (your resume's tools would need "${server}/${tool}" or "${server}/*")`);
+}
+
+/** What the model is told when a server's tools cannot be offered. */
+export function unavailableTools(server: string, error: unknown): string {
+  return `the tools of the MCP server ${server} are unavailable this turn: ${errorMessage(error)}`;
+}
+
 /** Offered MCP tools, and why some server's tools could not be offered. */
 export interface McpOffer {
   definitions: ToolDefinition[];
@@ -80,7 +91,7 @@ export class McpServers {
           definitions.push({ name: mcpToolName(server, tool.name), description: tool.description || `${tool.name} (MCP server ${server})`, parameters: tool.inputSchema });
         }
       } catch (error) {
-        problems.push(`the tools of the MCP server ${server} are unavailable this turn: ${errorMessage(error)}`);
+        problems.push(unavailableTools(server, error));
       }
     }
     return { definitions, problems };
@@ -98,9 +109,8 @@ export class McpServers {
 
   /** Call a granted tool. A refusal, a failed start, a timeout, a dead server or the tool's own error is an error result. */
   async call(grants: readonly string[], server: string, tool: string, args: unknown): Promise<ToolResult> {
-    if (!isGranted(grants, server, tool)) {
-      return toolError(`the tool ${tool} of the MCP server ${server} is not granted to you (your resume's tools would need "${server}/${tool}" or "${server}/*")`);
-    }
+    const refused = refusedCall(grants, server, tool);
+    if (refused) return refused;
     const argumentsObject = args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
     try {
       const connection = await this.connection(server);

@@ -3,8 +3,18 @@ import { LemmingError } from '../../errors.js';
 import { toolError, type ToolResult } from '../tool-result.js';
 import { resolveMcpName, type McpOffer, type McpServers } from './mcp-servers.js';
 
-/** What the engine uses of the org's MCP servers: live (McpServers), recorded or replayed. */
-export type McpAccess = Pick<McpServers, 'offer' | 'call' | 'resolve' | 'idempotent' | 'close'>;
+/** Where a call is made: its place in the turn names it (a worker's job for it is one job however often it is sent). */
+export interface McpCallPlace {
+  turn: number;
+  agent: string;
+  /** The call's place among the agent's calls in the turn (1, 2, …). */
+  sequence: number;
+}
+
+/** What the engine uses of the org's MCP servers: live (McpServers, or QueuedMcp on workers), recorded or replayed. */
+export interface McpAccess extends Pick<McpServers, 'offer' | 'resolve' | 'idempotent' | 'close'> {
+  call(grants: readonly string[], server: string, tool: string, args: unknown, place?: McpCallPlace): Promise<ToolResult>;
+}
 
 /** One line of a tool tape: the tools offered for a set of grants, or a call and its result. */
 type TapeEntry = { kind: 'offer'; key: string; offer: McpOffer } | { kind: 'call'; key: string; result: ToolResult };
@@ -19,7 +29,7 @@ const callKey = (server: string, tool: string, args: unknown): string => JSON.st
 /** Live MCP servers whose offers and results are written to a tape, for `lemming run --record`. */
 export class RecordingMcp implements McpAccess {
   constructor(
-    private readonly inner: McpServers,
+    private readonly inner: McpAccess,
     private readonly file: string,
   ) {
     writeFileSync(file, '');
@@ -35,8 +45,8 @@ export class RecordingMcp implements McpAccess {
     return offer;
   }
 
-  async call(grants: readonly string[], server: string, tool: string, args: unknown): Promise<ToolResult> {
-    const result = await this.inner.call(grants, server, tool, args);
+  async call(grants: readonly string[], server: string, tool: string, args: unknown, place?: McpCallPlace): Promise<ToolResult> {
+    const result = await this.inner.call(grants, server, tool, args, place);
     this.append({ kind: 'call', key: callKey(server, tool, args), result });
     return result;
   }

@@ -54,16 +54,32 @@ export function resolveWorkspacePath(root: string, agent: Agent, given: string, 
 }
 
 /**
+ * Whether a part of the path below the workspace folder is a symbolic link (stopping
+ * at the first part that does not exist yet: there is nothing further to follow). A
+ * path without one stays inside the workspace, whatever the workspace folder itself
+ * is: a lstat per part, where resolving the real paths cost more than the write.
+ */
+function linkBelow(base: string, target: string): boolean {
+  let path = base;
+  for (const part of relative(base, target).split(sep)) {
+    if (part === '') continue;
+    path = join(path, part);
+    const stat = lstatOrUndefined(path);
+    if (stat === undefined) return false;
+    if (stat.isSymbolicLink()) return true;
+  }
+  return false;
+}
+
+/**
  * Follow the links on the way to `target` (its deepest existing ancestor, or the
  * target itself when it exists) and refuse when they lead outside `base`.
  */
 function escapesThroughLink(root: string, base: string, target: string): string | undefined {
-  let realRoot: string;
-  try {
-    realRoot = realpathSync(root);
-  } catch {
-    return 'cannot be resolved: the org folder is missing';
-  }
+  if (!linkBelow(base, target)) return undefined;
+  const realRoot = realOrMissing(root);
+  if (realRoot === undefined) return 'cannot be resolved: the org folder is missing';
+  // A workspace that is itself a link (to a project folder, say) is the agent's to use.
   const realBase = realOrMissing(base) ?? join(realRoot, relative(root, base));
   let existing = target;
   while (lstatOrUndefined(existing) === undefined && existing !== base && existing !== dirname(existing)) existing = dirname(existing);

@@ -1,3 +1,4 @@
+import { carriedOutText } from '../shared/proposal-text.js';
 import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import type { EngineEvent } from '../../engine/events.js';
@@ -28,8 +29,12 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
       return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'org-reloaded':
       return reloadText(event);
+    case 'proposal-carried-out':
+      return `turn ${event.turn}: ${carriedOutText(event)}`;
     case 'org-invalid':
       return invalidText(event);
+    case 'queue-notice':
+      return `queue: ${event.message}`;
     default:
       return undefined;
   }

@@ -1,3 +1,4 @@
+import { carriedOutText } from '../shared/proposal-text.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
 import { formatStepTools } from '../shared/format.js';
@@ -121,6 +122,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const earlier = state.edits.filter((edit) => !edit.key.startsWith(INVALID_KEY));
       return { ...state, serial: state.serial + 1, edits: addEditNotices(earlier, [notice], MAX_EDITS) };
     }
+    case 'proposal-carried-out': {
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: action.failed ? 'problem' : 'ok', text: carriedOutText(action) };
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
+    }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
     case 'turn-started': {
@@ -201,6 +206,11 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'turn-finished': {
       const { current: _finished, ...rest } = state;
       return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1 } };
+    }
+    case 'queue-notice': {
+      // Waiting calls nobody serves want a person's attention; the rest (a worker came, a job ran again) is news.
+      const kind = action.notice === 'unserved' || action.notice === 'workers-unseen' ? 'warning' : 'note';
+      return addTrouble(state, state.current?.turn ?? state.lastTurn + 1, kind, `queue: ${action.message}`);
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;

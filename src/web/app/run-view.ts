@@ -28,6 +28,8 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
       return { text: `${turn} ${engine.agent} skipped: ${String(engine.reason)}`, kind: 'refused' };
     case 'credits-charged':
       return { text: `${turn} ${engine.agent} charged ${credits(Number(engine.credits))} credits`, kind: 'charge' };
+    case 'queue-notice':
+      return { text: `queue: ${String(engine.message)}`, kind: engine.notice === 'unserved' || engine.notice === 'workers-unseen' ? 'error' : 'turn' };
     case 'run-finished':
       return { text: `run finished: ${String(engine.reason)}`, kind: 'turn' };
     default:

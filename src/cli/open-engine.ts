@@ -1,0 +1,54 @@
+import { Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import { SideEvents } from '../engine/turn/side-events.js';
+import { createRunProviderFactory, type ClosableProviderFactory } from '../queue/queue-provider-factory.js';
+
+/** How a command that runs turns opens its engine. */
+export interface OpenEngineOptions {
+  /** Shown to anyone who finds the lock taken. */
+  command: string;
+  /** `--queue redis://…`; without it, org.yaml `engine.queue` decides. */
+  queue?: string;
+  /** `--record`/`--replay` cassettes (absolute paths). */
+  cassette?: { record?: string; replay?: string };
+}
+
+/** An engine and the providers it calls through: `close` releases the lock and the queue's connections. */
+export interface OpenedEngine {
+  engine: Engine;
+  providers: ClosableProviderFactory;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the engine of `run`, `demo` and `chat --drive` alike: its model calls and MCP tool
+ * calls go to `lemming worker` processes when `--queue` or org.yaml `engine.queue` names a
+ * queue, and are made here otherwise. The queue's notices (no worker serves a model, a
+ * worker joined or left, a job runs again) are events of the engine's stream.
+ */
+export function openEngine(root: string, options: OpenEngineOptions): OpenedEngine {
+  const cassette = options.cassette ?? {};
+  // The queue's notices join the engine's event stream: the screen, the plain and JSON output and the dashboard show them.
+  const notices = new SideEvents<EngineEvent>();
+  const providers = createRunProviderFactory({
+    root,
+    ...cassette,
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    onNotice: (notice) => notices.push({ type: 'queue-notice', ...notice }),
+  });
+  let engine: Engine;
+  try {
+    engine = Engine.open({ root, command: options.command, providerFactory: providers, cassette, mcp: providers.mcp, notices });
+  } catch (error) {
+    void providers.close();
+    throw error;
+  }
+  return {
+    engine,
+    providers,
+    close: async () => {
+      engine.close();
+      await providers.close();
+    },
+  };
+}

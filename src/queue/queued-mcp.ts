@@ -1,0 +1,91 @@
+import { errorMessage } from '../errors.js';
+import type { McpServerConfig } from '../org/schema.js';
+import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
+import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
+import { toolError, type ToolResult } from '../tools/tool-result.js';
+import { mcpJobId, type McpJobData } from './mcp-job.js';
+import type { QueueClient } from './queue-client.js';
+import type { QueueCaller } from './queue-provider.js';
+import { runQueuedJob } from './queued-job.js';
+import type { WorkerWatch } from './worker-watch.js';
+
+/** How long an offer's answer stays in Redis: it is asked for afresh by each run, so an hour is plenty. */
+const KEEP_OFFERS_SECONDS = 60 * 60;
+
+/**
+ * The org's MCP servers run by workers: the engine asks a worker for a server's tools and
+ * hands each call to the server's queue as a job, then journals the result as it would a
+ * local one. Grants are checked here, before anything is queued. Every failure (the server
+ * would not start on the worker, the job failed) is a result the model reads, as it is locally.
+ */
+export class QueuedMcp implements McpAccess {
+  /** Offers already answered this run, by server and grants: the tools of a running server do not change between turns. */
+  private readonly offers = new Map<string, McpOffer>();
+
+  constructor(
+    private readonly session: () => Promise<{ client: QueueClient; watch: WorkerWatch }>,
+    private readonly caller: QueueCaller,
+    private readonly servers: () => Readonly<Record<string, McpServerConfig>>,
+  ) {}
+
+  async offer(grants: readonly string[]): Promise<McpOffer> {
+    const offers = await Promise.all(grantedServers(grants).map((server) => this.offerOf(server, grants)));
+    return { definitions: offers.flatMap((offer) => offer.definitions), problems: offers.flatMap((offer) => offer.problems) };
+  }
+
+  private async offerOf(server: string, allGrants: readonly string[]): Promise<McpOffer> {
+    const config = this.servers()[server];
+    if (!config) return { definitions: [], problems: [unavailableTools(server, `there is no MCP server ${server} in org/org.yaml mcp_servers`)] };
+    const grants = allGrants.filter((grant) => grant.startsWith(`${server}/`));
+    const key = JSON.stringify([server, config, grants]);
+    const known = this.offers.get(key);
+    if (known) return known;
+    try {
+      const offer = (await this.run({ kind: 'offer', server, config, grants })) as McpOffer;
+      // A server that failed to start is asked again next time, as a local one is started again.
+      if (offer.problems.length === 0) this.offers.set(key, offer);
+      return offer;
+    } catch (error) {
+      return { definitions: [], problems: [unavailableTools(server, `its worker failed: ${errorMessage(error)}`)] };
+    }
+  }
+
+  async call(grants: readonly string[], server: string, tool: string, args: unknown, place?: McpCallPlace): Promise<ToolResult> {
+    const refused = refusedCall(grants, server, tool);
+    if (refused) return refused;
+    const config = this.servers()[server];
+    if (!config) return toolError(`${server}/${tool} failed: there is no MCP server ${server} in org/org.yaml mcp_servers`);
+    const serverGrants = grants.filter((grant) => grant.startsWith(`${server}/`));
+    const data: McpJobData = { kind: 'call', server, config, grants: serverGrants, tool, args: args ?? {}, place: place ?? { turn: 0, agent: '', sequence: 0 } };
+    try {
+      return (await this.run(data, place === undefined ? undefined : mcpJobId(this.caller.orgName, this.caller.root, data))) as ToolResult;
+    } catch (error) {
+      return toolError(`${server}/${tool} failed on a worker: ${errorMessage(error)}`);
+    }
+  }
+
+  private async run(data: McpJobData, jobId?: string): Promise<unknown> {
+    const { client, watch } = await this.session();
+    const queue = await client.mcpQueue(data.server, data.config);
+    return runQueuedJob(watch, {
+      queue,
+      target: { kind: 'mcp-server', name: data.server },
+      name: data.kind,
+      data,
+      ...(jobId === undefined ? { keepSeconds: KEEP_OFFERS_SECONDS } : { jobId }),
+    });
+  }
+
+  resolve(name: string) {
+    return resolveMcpName(this.servers(), name);
+  }
+
+  idempotent(server: string): boolean {
+    return this.servers()[server]?.idempotent ?? false;
+  }
+
+  /** The run is over: its offers are asked for afresh by the next (servers on the workers stay up, theirs to stop). */
+  async close(): Promise<void> {
+    this.offers.clear();
+  }
+}

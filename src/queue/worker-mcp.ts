@@ -1,0 +1,64 @@
+import type { McpServerConfig } from '../org/schema.js';
+import type { KeyLookup } from '../providers/api-keys.js';
+import { McpServers } from '../tools/mcp/mcp-servers.js';
+import type { McpJobData, McpJobResult } from './mcp-job.js';
+import type { PublishedMcpServer } from './queue-keys.js';
+
+/** The environment variables a declaration names: passed to a stdio server, or sent as an HTTP server's headers. */
+function variablesOf(config: McpServerConfig): string[] {
+  return 'command' in config ? config.env : Object.values(config.headers);
+}
+
+/**
+ * A worker's side of the org's MCP servers: each published server runs here, started by
+ * the first job that needs it and kept for the next, with the values of the variables its
+ * declaration names read from this worker's environment or `.env` (a job names them, never
+ * holds them). Results are what the engine's own McpServers would give, so a run through
+ * workers journals the same bytes as a local one.
+ */
+export class WorkerMcp {
+  private readonly running = new Map<string, McpServers>();
+
+  constructor(
+    private readonly root: string,
+    private readonly lookup: KeyLookup,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Why this worker cannot serve a published server (an HTTP header's variable it does not have), or undefined. */
+  declines(published: PublishedMcpServer): string | undefined {
+    const { config } = published;
+    if ('command' in config) return undefined;
+    const missing = Object.values(config.headers).filter((variable) => this.lookup(variable) === undefined);
+    return missing.length === 0 ? undefined : `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set here`;
+  }
+
+  /** Answer one job of a server's queue. */
+  async answer(queueName: string, data: McpJobData): Promise<McpJobResult> {
+    const servers = this.serversFor(queueName, data.server, data.config);
+    if (data.kind === 'offer') return servers.offer(data.grants);
+    return servers.call(data.grants, data.server, data.tool, data.args);
+  }
+
+  private serversFor(queueName: string, server: string, config: McpServerConfig): McpServers {
+    let servers = this.running.get(queueName);
+    if (!servers) {
+      const env: NodeJS.ProcessEnv = { ...this.env };
+      for (const variable of variablesOf(config)) {
+        const value = this.lookup(variable);
+        if (value !== undefined) env[variable] = value;
+      }
+      const declared = { [server]: config };
+      servers = new McpServers(this.root, () => declared, env);
+      this.running.set(queueName, servers);
+    }
+    return servers;
+  }
+
+  /** Stop every server this worker started. */
+  async close(): Promise<void> {
+    const all = [...this.running.values()];
+    this.running.clear();
+    await Promise.all(all.map((servers) => servers.close()));
+  }
+}

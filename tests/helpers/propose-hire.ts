@@ -1,0 +1,26 @@
+import { loadOrg } from '../../src/org/load-org.js';
+import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
+
+/** What a test's hire asks for; the rest (model, edges, tools) is what `hire_agent` defaults to. */
+export interface TestHire {
+  proposer: string;
+  name: string;
+  reportsTo: string;
+  credits: number;
+  /** The proposer's balance as the tool sees it. */
+  balance?: number;
+}
+
+/** Make a hire proposal the way an agent's `hire_agent` call makes one, at turn 4; returns its id. */
+export function proposeHire(root: string, hire: TestHire): string {
+  const { org } = loadOrg(root);
+  const agent = org.agents.get(hire.proposer);
+  if (!agent) throw new Error(`no agent ${hire.proposer} in the test org`);
+  const outcome = runBuiltinTool(
+    'hire_agent',
+    { name: hire.name, title: 'Second engineer', instructions: 'Write tests.', reports_to: hire.reportsTo, credits: hire.credits },
+    { root, org, agent, turn: 4, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: hire.balance ?? 0.25 },
+  );
+  if (outcome.result.isError || !outcome.proposal) throw new Error(`hire_agent refused: ${outcome.result.content}`);
+  return outcome.proposal;
+}

@@ -1,0 +1,39 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
+
+/** A test file's own `redis-server`, and the lemming processes (workers, runs) its tests start. */
+export interface QueueTestKit {
+  /** `redis://127.0.0.1:<port>`, once the file's tests have started. */
+  readonly url: string;
+  /** Start the built CLI; it is killed after the test. */
+  watched(root: string, args: string[], env?: Record<string, string>): WatchedProcess;
+}
+
+/**
+ * Start Redis before the file's tests and stop it after; after each test, kill the processes
+ * it started and empty Redis, so the next test sees none of its jobs and no worker heartbeat.
+ */
+export function queueTestKit(): QueueTestKit {
+  let redis: RedisServer | undefined;
+  const started: WatchedProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((process) => process.stop('SIGKILL')));
+    await redis?.flush();
+  });
+  return {
+    get url() {
+      if (!redis) throw new Error('queueTestKit: Redis starts in beforeAll; use the url inside a test');
+      return redis.url;
+    },
+    watched(root, args, env = {}) {
+      const process = startWatched(root, args, env);
+      started.push(process);
+      return process;
+    },
+  };
+}
