@@ -69,6 +69,27 @@ describe('the search index', () => {
     expect(index.refresh()).toEqual([]);
   });
 
+  test('a file dropped by hand that does not read as a message is taken in once it is mended in place, and kept across a reload', () => {
+    const root = defaultOrg();
+    const index = MessageIndex.open(root);
+    const outbox = join(root, 'agents/planner/outbox');
+    const file = join(outbox, '000003-001-manager.md');
+    write(root, 'agents/planner/outbox/000003-001-manager.md', '---\nto: manager\nsubject: "Unclosed\n---\nThe gazebo plan.\n');
+    expect(index.refresh()).toEqual([]);
+    expect(index.size).toBe(0);
+    index.save();
+    // Mended in place, as most editors save: the folder's mtime stays as it was, long ago.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(outbox, old, old);
+    expect(index.refresh()).toEqual([]);
+    writeFileSync(file, dropped('manager', 'Gazebo', 'The gazebo plan.'));
+    utimesSync(outbox, old, old);
+    expect(index.refresh().map((message) => message.id)).toEqual(['000003-planner-001']);
+    expect(index.find('gazebo').map((hit) => hit.id)).toEqual(['000003-planner-001']);
+    index.save();
+    expect(MessageIndex.open(root).find('gazebo').map((hit) => hit.id)).toEqual(['000003-planner-001']);
+  });
+
   test('a word in nearly every message: the newest page and the count, with and without a filter', () => {
     const root = defaultOrg();
     // Past 10,000 postings a word ranks nothing (query-plan.ts): 10,200 messages all say "progress".

@@ -26,6 +26,8 @@ interface OutboxRecord {
   /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
   mtimeMs: number;
   files: Record<string, string | null>;
+  /** For each file that did not read as a message: its mtime and size then, so a file mended in place is read again. */
+  unreadable?: Record<string, string>;
 }
 
 interface SavedIndex {
@@ -119,7 +121,10 @@ export class MessageIndex {
         if (known) this.forgetOutbox(agent);
         continue;
       }
-      if (known?.mtimeMs === stat.mtimeMs) continue;
+      if (known?.mtimeMs === stat.mtimeMs) {
+        if (known.unreadable) this.retryUnreadable(agent, known, Object.keys(known.unreadable), added);
+        continue;
+      }
       const record: OutboxRecord = { mtimeMs: trustedMtime(stat.mtimeMs, listedAt), files: {} };
       let names: string[];
       try {
@@ -129,8 +134,10 @@ export class MessageIndex {
       }
       const listed = new Set(names);
       for (const [name, id] of Object.entries(known?.files ?? {})) if (!listed.has(name) && id) this.remove(id);
+      const unread: string[] = [];
       for (const name of names) {
         const knownId = known?.files[name];
+        if (knownId === null) unread.push(name);
         if (knownId !== undefined) {
           record.files[name] = knownId;
           continue;
@@ -138,7 +145,10 @@ export class MessageIndex {
         const message = this.add(agent, name);
         record.files[name] = message?.id ?? null;
         if (message) added.push(message);
+        else this.markUnreadable(agent, record, name);
       }
+      for (const name of unread) if (known?.unreadable?.[name] !== undefined) (record.unreadable ??= {})[name] = known.unreadable[name];
+      this.retryUnreadable(agent, record, unread, added);
       this.outboxes.set(agent, record);
       // Listing a racy folder again and finding nothing new is no change worth saving.
       if (known?.mtimeMs !== record.mtimeMs) this.dirty = true;
@@ -243,6 +253,33 @@ export class MessageIndex {
     return message;
   }
 
+  /**
+   * Read again the files of an outbox that did not read as messages and have changed since (a
+   * person mending a file in place leaves its folder's mtime as it was); a stat per such file.
+   */
+  private retryUnreadable(agent: string, record: OutboxRecord, names: string[], added: IndexedMessage[]): void {
+    for (const name of names) {
+      const stamp = fileStamp(join(this.root, outboxPath(agent), name));
+      if (stamp === record.unreadable?.[name]) continue;
+      delete record.unreadable?.[name];
+      if (stamp === undefined) {
+        delete record.files[name];
+      } else {
+        const message = this.add(agent, name);
+        record.files[name] = message?.id ?? null;
+        if (message) added.push(message);
+        else (record.unreadable ??= {})[name] = stamp;
+      }
+      this.dirty = true;
+    }
+    if (record.unreadable && Object.keys(record.unreadable).length === 0) delete record.unreadable;
+  }
+
+  private markUnreadable(agent: string, record: OutboxRecord, name: string): void {
+    const stamp = fileStamp(join(this.root, outboxPath(agent), name));
+    if (stamp !== undefined) (record.unreadable ??= {})[name] = stamp;
+  }
+
   private remove(id: string): void {
     const message = this.byId.get(id);
     if (!message) return;
@@ -263,6 +300,12 @@ export class MessageIndex {
     this.replies = undefined;
     this.dirty = true;
   }
+}
+
+/** A file's mtime and size, or undefined when it is gone. */
+function fileStamp(path: string): string | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? `${stat.mtimeMs}:${stat.size}` : undefined;
 }
 
 function listAgentFolders(root: string): string[] {
