@@ -2,113 +2,32 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
+import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
+import { execute, report } from './execute.js';
+import {
+  cassette,
+  credits,
+  mcpServerList,
+  modelList,
+  outputMode,
+  port,
+  positiveInteger,
+  QUEUE_HELP,
+  screenMode,
+  serveFlags,
+  type CassetteOptions,
+  type ServeFlags,
+} from './option-values.js';
 import { packageRoot } from './package-root.js';
 import type { SearchOptions } from './commands/search.js';
 
 // commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
 // that `import` would cost every command at start-up.
-const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
+const { Command, CommanderError, Option } = createRequire(import.meta.url)('commander') as typeof import('commander');
 
 const output = processOutput;
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more, for example 5');
-  return parsed;
-}
-
-/** A plain decimal above zero: no hex, no exponents, nothing a typo could turn into a fortune. */
-function credits(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 1e9) {
-    throw new InvalidArgumentError('expected a plain number of credits above 0, for example 0.5');
-  }
-  return parsed;
-}
-
-function outputMode(options: { json?: boolean }): 'plain' | 'json' {
-  return options.json ? 'json' : 'plain';
-}
-
-/** `--record FILE` / `--replay FILE` / `--queue URL` of `run` and `run-once`. */
-interface CassetteOptions {
-  record?: string;
-  replay?: string;
-  queue?: string;
-}
-
-function cassette(options: CassetteOptions): CassetteOptions {
-  return {
-    ...(options.record ? { record: options.record } : {}),
-    ...(options.replay ? { replay: options.replay } : {}),
-    ...(options.queue ? { queue: options.queue } : {}),
-  };
-}
-
-/** A TCP port: 0 (any free one) to 65535. */
-function port(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed > 65535) throw new InvalidArgumentError('expected a port from 0 (any free port) to 65535, for example 4780');
-  return parsed;
-}
-
-/** `--port` / `--host` of `serve` and `run --serve`. */
-interface ServeFlags {
-  port?: number;
-  host?: string;
-}
-
-function serveFlags(options: ServeFlags): ServeFlags {
-  return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
-}
-
-/** A comma-separated list of names; an empty one is refused with what a valid one looks like. */
-function commaList(expected: string): (value: string) => string[] {
-  return (value) => {
-    const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-    if (names.length === 0) throw new InvalidArgumentError(`expected ${expected}`);
-    return names;
-  };
-}
-
-const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
-const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
-
-const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
-
-/** The live screen when stdout is a terminal and no line output was asked for. */
-function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
-  if (options.json) return 'json';
-  return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
-}
-
-/** Run a command body; turn what it throws into one line and an exit code. */
-async function execute(body: () => number | Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await body();
-  } catch (error) {
-    process.exitCode = report(error);
-  }
-}
-
-function report(error: unknown): number {
-  if (error instanceof InvalidOrgError) {
-    output.err(`lemming: ${error.message}`);
-    for (const problem of error.problems.slice(1, 10)) output.err(`  ${problem.severity}: ${formatProblem(problem)}`);
-    return error.exitCode;
-  }
-  if (error instanceof LemmingError) {
-    output.err(`lemming: ${error.message}`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  output.err(`lemming: unexpected error: ${message}`);
-  if (process.env.LEMMING_DEBUG && error instanceof Error) output.err(error.stack ?? '');
-  return 1;
-}
 
 function packageVersion(): string {
   try {

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+
+// Required as main.ts requires it (see there): the same CommonJS module, already loaded.
+const { InvalidArgumentError } = createRequire(import.meta.url)('commander') as typeof import('commander');
+
+/*
+ * The values of the CLI's options: each parser refuses a bad value with what a valid one
+ * looks like (commander prints it and exits 2), and each helper turns parsed flags into a
+ * command's options.
+ */
+
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of 1 or more, for example 5');
+  return parsed;
+}
+
+/** A plain decimal above zero: no hex, no exponents, nothing a typo could turn into a fortune. */
+export function credits(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 1e9) {
+    throw new InvalidArgumentError('expected a plain number of credits above 0, for example 0.5');
+  }
+  return parsed;
+}
+
+export function outputMode(options: { json?: boolean }): 'plain' | 'json' {
+  return options.json ? 'json' : 'plain';
+}
+
+/** `--record FILE` / `--replay FILE` / `--queue URL` of `run` and `run-once`. */
+export interface CassetteOptions {
+  record?: string;
+  replay?: string;
+  queue?: string;
+}
+
+export function cassette(options: CassetteOptions): CassetteOptions {
+  return {
+    ...(options.record ? { record: options.record } : {}),
+    ...(options.replay ? { replay: options.replay } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
+  };
+}
+
+/** A TCP port: 0 (any free one) to 65535. */
+export function port(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65535) throw new InvalidArgumentError('expected a port from 0 (any free port) to 65535, for example 4780');
+  return parsed;
+}
+
+/** `--port` / `--host` of `serve` and `run --serve`. */
+export interface ServeFlags {
+  port?: number;
+  host?: string;
+}
+
+export function serveFlags(options: ServeFlags): ServeFlags {
+  return { ...(options.port === undefined ? {} : { port: options.port }), ...(options.host === undefined ? {} : { host: options.host }) };
+}
+
+/** A comma-separated list of names; an empty one is refused with what a valid one looks like. */
+function commaList(expected: string): (value: string) => string[] {
+  return (value) => {
+    const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+    if (names.length === 0) throw new InvalidArgumentError(`expected ${expected}`);
+    return names;
+  };
+}
+
+export const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
+export const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
+
+export const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
+
+/** The live screen when stdout is a terminal and no line output was asked for. */
+export function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
+  if (options.json) return 'json';
+  return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
+}
