@@ -1,7 +1,7 @@
 import { ApiError, getJson, postJson } from './api.js';
 import { barChart } from './bar-chart.js';
 import { credits, el, show } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad } from './live.js';
 import { showTrace } from './trace-view.js';
 import type { AgentView } from './types.js';
 
@@ -77,9 +77,8 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
       ),
     );
   };
-  await draw();
   const redraw = debounce(() => void draw(), 800);
-  return onLive((event) => {
-    if (event.kind === 'turn' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
-  });
+  return listenThenLoad((event) => {
+    if (event.kind === 'turn' || event.kind === 'reset' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
+  }, draw);
 }

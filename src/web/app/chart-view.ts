@@ -1,6 +1,6 @@
 import { getJson } from './api.js';
 import { credits, el, show, svg } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad } from './live.js';
 import type { Chart, ChartNode } from './types.js';
 
 const BOX = { width: 160, height: 58 };
@@ -116,9 +116,8 @@ export async function chartPage(main: HTMLElement): Promise<() => void> {
     show(picture, graph);
     show(caption, `Turn ${chart.turn} · ${chart.nodes.length} agents · `, el('span', {}, 'orange arrows carried mail in the last 3 turns'), chart.edgesLimited ? ' · too many permission edges to draw: only those that carried mail' : '');
   };
-  await draw();
   const redraw = debounce(() => void draw(), 400);
-  return onLive((event) => {
+  return listenThenLoad((event) => {
     if (event.kind === 'engine') {
       const { type, agent } = event.event;
       if (type === 'agent-called' && agent) thinking.add(agent);
@@ -130,5 +129,5 @@ export async function chartPage(main: HTMLElement): Promise<() => void> {
       document.querySelector(`[data-edge="${CSS.escape(`${event.message.from}->${event.message.to}`)}"]`)?.classList.add('recent');
     }
     if (event.kind !== 'hello') redraw();
-  });
+  }, draw);
 }

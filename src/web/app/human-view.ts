@@ -1,6 +1,6 @@
 import { ApiError, getJson, postJson } from './api.js';
 import { el, show } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad } from './live.js';
 import { hashQuery, messageRow } from './messages-view.js';
 import type { MessageSummary } from './types.js';
 
@@ -61,9 +61,8 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
       el('table', {}, el('tbody', {}, ...inbox.sent.slice().reverse().slice(0, 50).map((message) => messageRow(message)))),
     );
   };
-  await load();
   const reload = debounce(() => void load(), 300);
-  return onLive((event) => {
+  return listenThenLoad((event) => {
     if (event.kind === 'mail' || event.kind === 'turn' || event.kind === 'reset') reload();
-  });
+  }, load);
 }

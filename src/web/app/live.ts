@@ -14,6 +14,9 @@ export function connectLive(indicator: HTMLElement): void {
   source = new EventSource('/api/events');
   const deliver = (message: MessageEvent<string>): void => {
     const event = JSON.parse(message.data) as WebEvent;
+    // The last event's id shows on the indicator (its title, and data-last-event for tests and scripts).
+    indicator.dataset.lastEvent = message.lastEventId;
+    indicator.title = `live: connected, last event ${message.lastEventId}`;
     for (const listener of [...listeners]) listener(event);
   };
   for (const kind of ['engine', 'mail', 'turn', 'proposals', 'reset', 'hello']) source.addEventListener(kind, deliver as EventListener);
@@ -31,6 +34,23 @@ export function connectLive(indicator: HTMLElement): void {
 export function onLive(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/**
+ * A view's live part: listen first, then load what the view shows, so an event that arrives while
+ * that first load is in flight still reaches the view (it would be lost if the view listened only
+ * once the load was done, and what was loaded may predate it). Resolves with the function that
+ * stops listening; a load that fails stops it too.
+ */
+export async function listenThenLoad(listener: Listener, load: () => Promise<void>): Promise<() => void> {
+  const stop = onLive(listener);
+  try {
+    await load();
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return stop;
 }
 
 /** Call `action` at most once per `delay` ms, however often it is asked for (the views refetch on bursts of events). */

@@ -1,6 +1,6 @@
 import { getJson } from './api.js';
 import { el, show } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad } from './live.js';
 import { renderMarkdown } from './markdown.js';
 import type { FullMessage, MessageSummary } from './types.js';
 
@@ -87,11 +87,10 @@ export async function messagesPage(main: HTMLElement): Promise<() => void> {
       messageTable(page.messages),
     );
   };
-  await load();
   const reload = debounce(() => void load(), 500);
-  return onLive((event) => {
+  return listenThenLoad((event) => {
     if (event.kind === 'mail' || event.kind === 'reset') reload();
-  });
+  }, load);
 }
 
 /** One message: its front matter, its rendered body, where its file lies, and its thread. */

@@ -1,6 +1,6 @@
 import { ApiError, getJson, postJson } from './api.js';
 import { el, show, type Child } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad, onLive } from './live.js';
 import type { ProposalEntry, ProposalsView } from './types.js';
 
 /** What a proposal would do, spelled out: the hire's whole card, whom a retirement removes, a tool call's arguments. */
@@ -74,18 +74,21 @@ export async function proposalsPage(main: HTMLElement): Promise<() => void> {
     );
     show(decidedBox, el('h3', {}, 'Decided'), view.decided.length === 0 ? el('p', { class: 'muted' }, 'nothing decided yet') : el('table', {}, el('tbody', {}, ...view.decided.map(decidedRow))));
   };
-  await load();
   const reload = debounce(() => void load(), 800);
-  return onLive((event) => {
+  return listenThenLoad((event) => {
     if (event.kind === 'proposals' || event.kind === 'reset') reload();
-  });
+  }, load);
 }
 
 /** The nav link shows how many proposals wait, from the start and as they change. */
 export function showPendingCount(link: HTMLElement): void {
   const draw = (pending: number): void => show(link, pending > 0 ? `Proposals (${pending})` : 'Proposals');
-  void getJson<ProposalsView>('/proposals').then((view) => draw(view.pending.length), () => undefined);
+  // An event that comes before the first count's answer is newer than that answer.
+  let counted = false;
   onLive((event) => {
-    if (event.kind === 'proposals') draw(event.pending);
+    if (event.kind !== 'proposals') return;
+    counted = true;
+    draw(event.pending);
   });
+  void getJson<ProposalsView>('/proposals').then((view) => counted || draw(view.pending.length), () => undefined);
 }

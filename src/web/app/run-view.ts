@@ -1,7 +1,7 @@
 import { getJson } from './api.js';
 import { barChart } from './bar-chart.js';
 import { credits, el, show } from './dom.js';
-import { debounce, onLive } from './live.js';
+import { debounce, listenThenLoad, onLive } from './live.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 
 /** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
@@ -76,11 +76,10 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
     );
   };
   drawFeed();
-  await draw();
   const redraw = debounce(() => void draw(), 500);
-  return onLive((event) => {
+  return listenThenLoad((event) => {
     drawFeed();
     feedBox.scrollTop = feedBox.scrollHeight;
     if (event.kind === 'turn' || event.kind === 'reset' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
-  });
+  }, draw);
 }

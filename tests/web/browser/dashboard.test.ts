@@ -84,10 +84,9 @@ describe('the dashboard in Chromium', () => {
 
       // The run page shows the turns that went by, and the credits per turn.
       await page.click('a[data-view="run"]');
-      // The human's message is in the feed. Known gap: under a loaded machine (about one full `npm test` in
-      // three) the page's EventSource stops delivering after this line, while the server publishes every later
-      // event and a plain SSE client on the same server receives them all (cli-web.test.ts checks that path).
-      await page.locator('#feed div', { hasText: 'human → manager' }).first().waitFor();
+      // The feed has the human's message and the manager's reply, which the other process wrote.
+      await page.locator('#feed div', { hasText: 'human → manager: Changelog' }).first().waitFor();
+      await page.locator('#feed div', { hasText: 'manager → human' }).first().waitFor();
       await page.locator('.bars rect').first().waitFor();
       await page.screenshot({ path: screenshotPath('run.png') });
       expect(errors).toEqual([]);
@@ -160,6 +159,43 @@ describe('the dashboard in Chromium', () => {
       expect(await tab.locator('#trace .trace-step[data-step="2"] pre.trace-call').textContent()).toContain('hire_agent');
       await tab.locator('#trace .trace-step[data-step="2"]').scrollIntoViewIfNeeded();
       await tab.screenshot({ path: screenshotPath('trace-steps.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      server.stop();
+    }
+  }, 60_000);
+
+  test('an event that reaches the page while a view loads its first data is shown: the run feed gets the message sent meanwhile', async () => {
+    const root = defaultOrg();
+    const server = await serve(root);
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(server.url);
+      await tab.locator('#chart-graph [data-agent="manager"]').waitFor();
+      await tab.locator('#live[data-last-event]').waitFor({ state: 'attached' });
+      // The run page's ledger request is held until a mail event has reached the page.
+      let ledgerAsked!: () => void;
+      const asked = new Promise<void>((resolve) => (ledgerAsked = resolve));
+      let releaseLedger!: () => void;
+      const released = new Promise<void>((resolve) => (releaseLedger = resolve));
+      await tab.route(/\/api\/ledger/, async (route) => {
+        ledgerAsked();
+        await released;
+        await route.continue();
+      });
+      const before = await tab.locator('#live').getAttribute('data-last-event');
+      await tab.click('a[data-view="run"]');
+      await asked;
+      const status = await tab.evaluate(
+        `fetch('/api/send', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', subject: 'Sent while the page loads', body: 'Is this in the feed?' }) }).then((response) => response.status)`,
+      );
+      expect(status).toBe(201);
+      await tab.locator(`#live:not([data-last-event="${before}"])`).waitFor({ state: 'attached' });
+      releaseLedger();
+      await tab.locator('.bars').waitFor();
+      await tab.locator('#feed div', { hasText: 'human → manager: Sent while the page loads' }).waitFor();
       expect(errors).toEqual([]);
     } finally {
       server.stop();
