@@ -1,7 +1,7 @@
 import type { Agent, Org } from '../org/org.js';
 import type { ToolCall } from '../providers/provider.js';
 import { isResultTool } from './builtin-definitions.js';
-import { proposeToolCall, runBuiltinTool, type BuiltinOutcome, type BuiltinToolContext } from './builtin-tools.js';
+import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
@@ -68,6 +68,8 @@ export class ToolRunner {
 
   /** Run a call that `returnsResult`. Every refusal and failure is a result the model reads. */
   async run(call: ToolCall, context: ToolCallContext, options: { approved?: boolean } = {}): Promise<ToolRun> {
+    // The built-in tools (files, messages, proposals) are loaded by the first call: a turn in which nobody calls a tool loads none of them.
+    const { proposeToolCall, runBuiltinTool } = await import('./builtin-tools.js');
     const { org, agent } = context;
     const held = (builtin: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, builtin, server, tool);
     if (call.argumentsError !== undefined) return { result: toolError(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`) };

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
-import { lemming } from '../helpers/cli.js';
-import { staticModules, staticPackages } from '../helpers/import-graph.js';
+import { CLI, lemming } from '../helpers/cli.js';
+import { modulesLoadedBy, staticModules, staticPackages } from '../helpers/import-graph.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
 /** The packages under node_modules that a fresh process loaded while running one command. */
@@ -102,4 +102,38 @@ test('a long run keeps V8\'s young generation small, so its peak memory follows 
   expect(code).toBe(0);
   // V8's default lets it grow to 16 MB and more over such a run.
   expect(youngMb).toBeLessThanOrEqual(4);
+});
+
+test('run-once loads only what its turn uses: no other command, and no tool, approval or MCP code when nobody calls a tool', () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  lemming(root, ['send', 'manager', 'Plan the release']);
+  const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
+  expect(run.modules).toContain('cli/program.js');
+  expect(run.modules).toContain('engine/engine.js');
+  expect(run.modules.filter((module) => module.startsWith('cli/commands/'))).toEqual(['cli/commands/run.js']);
+  // Loaded by the first tool call, the first approval carried out, the first MCP server started.
+  for (const unused of ['tools/builtin-tools.js', 'tools/workspace/file-tools.js', 'tools/proposals/new-agent.js', 'engine/human/carry-out-proposal.js', 'tools/mcp/mcp-connection.js']) {
+    expect(run.modules).not.toContain(unused);
+  }
+  // Each module is a file read, resolved and compiled by every run-once: 141 before these were put off.
+  expect(run.modules.length).toBeLessThanOrEqual(134);
+  // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
+  lemming(root, ['send', 'manager', 'Please ask the coder to write the release notes file']);
+  expect(lemming(root, ['run-once']).status).toBe(0);
+  const withTools = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  expect(withTools.status).toBe(0);
+  expect(withTools.modules).toContain('tools/builtin-tools.js');
+  expect(readdirSync(join(root, 'agents', 'coder_01', 'workspace', 'work'))).toEqual([expect.stringMatching(/\.md$/)]);
+});
+
+test('every command module loads with require(), as the CLI loads it: nothing in its imports awaits at the top level', () => {
+  const commands = readdirSync(join(REPO_ROOT, 'dist', 'cli', 'commands')).filter((name) => name.endsWith('.js'));
+  expect(commands.length).toBeGreaterThan(20);
+  const script = `for (const name of ${JSON.stringify(commands)}) require(${JSON.stringify(join(REPO_ROOT, 'dist', 'cli', 'commands'))} + '/' + name);`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
 });

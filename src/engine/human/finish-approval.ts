@@ -4,7 +4,6 @@ import { describeProposal, type Proposal } from '../../tools/proposals/proposal.
 import { listProposals, saveProposal } from '../../tools/proposals/proposal-store.js';
 import type { EngineEvent } from '../events.js';
 import { crashPoint } from '../record/crash-points.js';
-import { carryOutProposal } from './carry-out-proposal.js';
 
 /** What carrying out one approved proposal did. */
 export interface Finished {
@@ -35,6 +34,8 @@ function carriedOut(proposal: Proposal, when: Effective): string {
 export async function finishApproval(org: Org, proposal: Proposal, now: Date, when: Effective = 'at the next turn'): Promise<Finished> {
   let done: Proposal;
   try {
+    // Loaded only when there is an approval to carry out: most turns have none.
+    const { carryOutProposal } = await import('./carry-out-proposal.js');
     done = await carryOutProposal(org, proposal, now);
   } catch (error) {
     if (!(error instanceof LemmingError) || error.code !== 'bad-proposal') throw error;

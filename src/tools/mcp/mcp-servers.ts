@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import type { McpServerConfig } from '../../org/schema.js';
 import type { ToolDefinition } from '../../providers/provider.js';
 import { capResult, toolError, type ToolResult } from '../tool-result.js';
-import { connectMcpServer, type McpConnection } from './mcp-connection.js';
+import type { McpConnection } from './mcp-connection.js';
 
 /** Joins a server's name and its tool's in the name the model sees: `files__read_text_file`. */
 export const MCP_NAME_SEPARATOR = '__';
@@ -67,7 +67,8 @@ export class McpServers {
     if (!config) return Promise.reject(new Error(`there is no MCP server ${name} in org/org.yaml mcp_servers`));
     let pending = this.connections.get(name);
     if (!pending) {
-      pending = connectMcpServer(name, config, this.root, this.env);
+      // The connection's module (and through it the MCP SDK) is loaded by the first server started, not by every run.
+      pending = import('./mcp-connection.js').then(({ connectMcpServer }) => connectMcpServer(name, config, this.root, this.env));
       this.connections.set(name, pending);
       // A failed start is tried again at the next use, not remembered as failed for the whole run.
       pending.catch(() => this.connections.delete(name));

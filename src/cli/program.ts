@@ -1,0 +1,363 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { PRIORITIES, type Priority } from '../mailbox/message.js';
+import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
+import { execute, report } from './execute.js';
+import {
+  cassette,
+  credits,
+  mcpServerList,
+  modelList,
+  outputMode,
+  port,
+  positiveInteger,
+  QUEUE_HELP,
+  screenMode,
+  serveFlags,
+  type CassetteOptions,
+  type ServeFlags,
+} from './option-values.js';
+import { packageRoot } from './package-root.js';
+import type { SearchOptions } from './commands/search.js';
+
+const requireModule = createRequire(import.meta.url);
+
+// commander is CommonJS: required directly, it skips the ES-module wrapper and the scan of its exports
+// that `import` would cost every command at start-up.
+const { Command, CommanderError, Option } = requireModule('commander') as typeof import('commander');
+
+const output = processOutput;
+
+/** The command modules, by name: `command('run')` is `./commands/run.js`. */
+interface Commands {
+  'add-agent': typeof import('./commands/add-agent.js');
+  adopt: typeof import('./commands/adopt.js');
+  approvals: typeof import('./commands/approvals.js');
+  bootstrap: typeof import('./commands/bootstrap.js');
+  chat: typeof import('./commands/chat.js');
+  demo: typeof import('./commands/demo.js');
+  experiment: typeof import('./commands/experiment.js');
+  inbox: typeof import('./commands/inbox.js');
+  inspect: typeof import('./commands/inspect.js');
+  logs: typeof import('./commands/logs.js');
+  reset: typeof import('./commands/reset.js');
+  retry: typeof import('./commands/retry.js');
+  run: typeof import('./commands/run.js');
+  search: typeof import('./commands/search.js');
+  send: typeof import('./commands/send.js');
+  serve: typeof import('./commands/serve.js');
+  status: typeof import('./commands/status.js');
+  thread: typeof import('./commands/thread.js');
+  'top-up': typeof import('./commands/top-up.js');
+  trace: typeof import('./commands/trace.js');
+  validate: typeof import('./commands/validate.js');
+  worker: typeof import('./commands/worker.js');
+}
+
+/**
+ * The module of the one command being run, loaded when it runs (so a command never loads
+ * another's code), synchronously, like this module (see main.ts): with its own imports, some
+ * hundred files for `run-once`. Packages that must be imported (ink and React, with their
+ * top-level await) are imported by the commands that draw a screen.
+ */
+function command<Name extends keyof Commands>(name: Name): Commands[Name] {
+  return requireModule(`./commands/${name}.js`) as Commands[Name];
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const program = new Command();
+program
+  .name('lemming')
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
+  .option('--root <dir>', 'the org root (default: the current folder)')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+
+/** The root of a command that makes an org where there is none (`bootstrap`, `demo`). */
+const newRoot = (): string => resolveRoot(program.opts<{ root?: string }>());
+/** The root of every other command: the folder must exist. */
+const root = (): string => requireRootFolder(newRoot());
+
+program
+  .command('bootstrap')
+  .description('write the default org into the root; never overwrites a file you edited, repairs missing folders')
+  .action(() => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output)));
+
+program
+  .command('run')
+  .description('run turns until the org is idle (nobody has unread mail) or the turn cap; Ctrl-C stops cleanly')
+  .option('--turns <n>', 'run at most this many turns (default: org.yaml engine.max_turns)', positiveInteger)
+  .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
+  .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
+  .addOption(new Option('--json', 'print events as one JSON object per line').conflicts('plain'))
+  .option('--paused', 'open the terminal screen paused: `s` runs one turn, `p` goes on')
+  .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
+  .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .option('--serve', 'also serve the web dashboard on this run (see `lemming serve`); it stays up after the run until Ctrl-C')
+  .option('--port <n>', 'with --serve: the port', port)
+  .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
+  .option('--queue <redis-url>', QUEUE_HELP)
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
+    execute(async () => {
+      const mode = screenMode(options);
+      if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
+        throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
+      }
+      const { runCommand } = command('run');
+      return runCommand(
+        root(),
+        {
+          mode,
+          ...(options.turns ? { turns: options.turns } : {}),
+          keepGoing: options.keepGoing ?? false,
+          paused: options.paused ?? false,
+          ...cassette(options),
+          ...(options.serve ? { serve: serveFlags(options) } : {}),
+        },
+        output,
+      );
+    }),
+  );
+
+program
+  .command('run-once')
+  .description('run exactly one turn, then summarise what happened')
+  .option('--json', 'print events as one JSON object per line')
+  .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
+  .option('--replay <file>', 'answer every model call from this cassette, with no network')
+  .option('--queue <redis-url>', QUEUE_HELP)
+  .action((options: { json?: boolean } & CassetteOptions) =>
+    execute(async () => command('run').runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
+  );
+
+program
+  .command('worker')
+  .description('make model and MCP tool calls for engines that run with --queue; keys come from this environment or the .env in --root')
+  .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
+  .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
+  .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated (default: every one an engine declares)', mcpServerList)
+  .option('--concurrency <n>', 'calls in progress at once, per model and per MCP server', positiveInteger, 4)
+  .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
+  .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number }) =>
+    execute(async () => command('worker').workerCommand(root(), options, output)),
+  );
+
+program
+  .command('experiment')
+  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
+  .argument('<file>', 'the experiment, in YAML (see "Experiments" in the README)')
+  .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
+  .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
+  .option('--json', 'print the outcome as JSON')
+  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean }) =>
+    execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
+  );
+
+program
+  .command('demo')
+  .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
+  .option('--turns <n>', 'run at most this many turns', positiveInteger)
+  .option('--json', 'print events as one JSON object per line')
+  .option('--queue <redis-url>', QUEUE_HELP)
+  .action((options: { turns?: number; json?: boolean; queue?: string }) =>
+    execute(async () =>
+      command('demo').demoCommand(
+        newRoot(),
+        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+        output,
+      ),
+    ),
+  );
+
+program
+  .command('send')
+  .description('send a message as the human; "-" as the text reads it from standard input')
+  .argument('<agent>', 'the recipient')
+  .argument('<text...>', 'the message')
+  .option('--subject <subject>', 'a subject line')
+  .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
+  .option('--reply-to <id>', 'the id of the message this answers')
+  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string }) =>
+    execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
+  );
+
+program
+  .command('chat')
+  .description('take part as the human: your conversations, an input line, new mail as soon as it is written')
+  .option('--drive', 'after each message, run turns until someone writes back (takes the org lock while it drives)')
+  .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
+  .option('--to <agent>', 'whom to write to first')
+  .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
+  .option('--queue <redis-url>', `with --drive: ${QUEUE_HELP}`)
+  .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean; queue?: string }) =>
+    execute(async () => command('chat').chatCommand(root(), options, output)),
+  );
+
+program
+  .command('inbox')
+  .description("show the human's unread mail and mark it read")
+  .option('--all', 'show all mail, read or not')
+  .option('--json', 'print JSON')
+  .action((options: { all?: boolean; json?: boolean }) =>
+    execute(async () => command('inbox').inboxCommand(root(), options, output)),
+  );
+
+program
+  .command('status')
+  .description("the turn, and each agent's credits left, unread mail, last activity and last error")
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('status').statusCommand(root(), options, output)));
+
+program
+  .command('inspect')
+  .description("an agent's resume, permissions, credits, notes and recent mail in and out")
+  .argument('<agent>')
+  .option('-n, --count <n>', 'how many recent messages each way', positiveInteger)
+  .option('--json', 'print JSON')
+  .action((agent: string, options: { count?: number; json?: boolean }) =>
+    execute(async () => command('inspect').inspectCommand(root(), agent, options, output)),
+  );
+
+program
+  .command('logs')
+  .description("the last entries of an agent's activity log")
+  .argument('<agent>')
+  .option('-n, --lines <n>', 'how many entries', positiveInteger, 20)
+  .option('--json', 'print each entry as JSON')
+  .action((agent: string, options: { lines?: number; json?: boolean }) =>
+    execute(async () => command('logs').logsCommand(root(), agent, options, output)),
+  );
+
+program
+  .command('top-up')
+  .description("add credits to an agent's budget (a ledger entry)")
+  .argument('<agent>')
+  .argument('<credits>', 'how many credits, for example 0.5', credits)
+  .action((agent: string, credits: number) => execute(async () => command('top-up').topUpCommand(root(), agent, credits, output)));
+
+program
+  .command('retry')
+  .description('call an agent held because its models kept failing again, from the next turn')
+  .argument('<agent>')
+  .action((agent: string) => execute(async () => command('retry').retryCommand(root(), agent, output)));
+
+program
+  .command('serve')
+  .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns')
+  .option('--port <n>', 'the port (default 4780; 0 for any free port)', port)
+  .option('--host <address>', 'the address to listen on; other than loopback, LEMMING_TOKEN must be set')
+  .action((options: ServeFlags) => execute(async () => command('serve').serveCommand(root(), serveFlags(options), output)));
+
+program
+  .command('search')
+  .description('full-text search of every message (words, prefixes, small typos); exit 1 when nothing matches')
+  .argument('<query>', 'the words to find')
+  .option('--from <agent>', 'sent by this agent')
+  .option('--to <agent>', 'sent to this agent')
+  .option('--turn-from <n>', 'written in this turn or later')
+  .option('--turn-to <n>', 'written in this turn or earlier')
+  .addOption(new Option('--priority <priority>', 'of this priority').choices(PRIORITIES))
+  .option('--subject <text>', 'whose subject holds this text')
+  .option('-n, --limit <n>', 'at most this many (default 20)')
+  .option('--json', 'print JSON')
+  .action((query: string, options: SearchOptions) =>
+    execute(async () => command('search').searchCommand(root(), query, options, output)),
+  );
+
+program
+  .command('thread')
+  .description('the conversation a message belongs to, built from reply_to')
+  .argument('<message-id>', 'for example 000012-manager-001')
+  .option('--json', 'print JSON')
+  .action((id: string, options: { json?: boolean }) => execute(async () => command('thread').threadCommand(root(), id, options, output)));
+
+program
+  .command('trace')
+  .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
+  .argument('<agent>')
+  .option('--turn <n>', 'the call of this turn', positiveInteger)
+  .option('--json', 'print the trace as JSON')
+  .action((agent: string, options: { turn?: number; json?: boolean }) =>
+    execute(async () => command('trace').traceCommand(root(), agent, options, output)),
+  );
+
+program
+  .command('validate')
+  .description('check every file of the org; each problem with file, field and a valid example; exit 1 on any error')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('validate').validateCommand(root(), options, output)));
+
+program
+  .command('adopt')
+  .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
+  .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));
+
+program
+  .command('reset')
+  .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
+  .option('-y, --yes', 'do not ask')
+  .action((options: { yes?: boolean }) => execute(async () => command('reset').resetCommand(root(), options, output)));
+
+program
+  .command('approvals')
+  .description('proposals waiting for your decision: hires, retirements and tool calls (org/proposals/)')
+  .option('--all', 'include decided proposals')
+  .option('--json', 'print JSON')
+  .action((options: { all?: boolean; json?: boolean }) =>
+    execute(async () => command('approvals').approvalsCommand(root(), options, output)),
+  );
+
+program
+  .command('approve')
+  .description('approve a proposal; a hire is carried out at once and the new agent joins at the next turn')
+  .argument('<id>', 'the proposal id, as `lemming approvals` shows it')
+  .action((id: string) => execute(async () => command('approvals').decideCommand(root(), id, 'approve', undefined, output)));
+
+program
+  .command('reject')
+  .description('reject a proposal; the proposer is told why')
+  .argument('<id>', 'the proposal id')
+  .option('--reason <text>', 'why, for the proposer')
+  .action((id: string, options: { reason?: string }) =>
+    execute(async () => command('approvals').decideCommand(root(), id, 'reject', options.reason, output)),
+  );
+
+program
+  .command('add-agent')
+  .description("add an agent: writes its resume and its chart entries (to and from its manager)")
+  .argument('<name>', 'folder name, like coder_02')
+  .requiredOption('--title <title>', 'job title')
+  .requiredOption('--reports-to <agent>', 'its manager')
+  .option('--model <key>', "a model key from org.yaml (default: the manager's)")
+  .option('--credits <n>', 'its budget (default 0.5)', credits)
+  .option('--instructions <text>', 'the body of its resume')
+  .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
+  .action((name: string, options: { title: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string }) =>
+    execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
+  );
+
+// A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
+// safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
+// No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.exitCode = report(error);
+  }
+});
