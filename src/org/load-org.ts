@@ -174,9 +174,15 @@ export class OrgLoader {
     const stamp = stamps.get(file);
     // A fresh loader falls back on the version this machine last loaded with the whole org valid.
     const last = (this.last ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
-    const current: Version<T> | undefined =
-      parsed.value !== undefined && stamp !== undefined ? { stamp, value: parsed.value, ...(parsed.lineOf ? { lineOf: parsed.lineOf } : {}) } : undefined;
-    return { ...(current ? { current } : {}), ...(last ? { last } : {}) };
+    // Plain assignments, not spreads: this runs once per agent, in code a fresh process has not yet optimised.
+    const versions: FileVersions<T> = {};
+    if (parsed.value !== undefined && stamp !== undefined) {
+      const current: Version<T> = { stamp, value: parsed.value };
+      if (parsed.lineOf) current.lineOf = parsed.lineOf;
+      versions.current = current;
+    }
+    if (last) versions.last = last;
+    return versions;
   }
 
   private agentFolders(problems: Problem[]): string[] {

@@ -35,13 +35,13 @@ export class ParsedFileCache {
   constructor(private readonly path: string) {}
 
   get(file: string, stamp: string): unknown {
-    const entry = this.load()[file];
+    const entry = this.current()[file];
     return entry && entry.stamp === stamp ? entry.value : undefined;
   }
 
   /** The value kept for a file with this text, whatever its stamp; undefined when the text changed. */
   getByContent(file: string, digest: string): unknown {
-    const entry = this.load()[file];
+    const entry = this.current()[file];
     return entry && entry.digest === digest ? entry.value : undefined;
   }
 
@@ -60,15 +60,16 @@ export class ParsedFileCache {
 
   /** Keep only `files`, and write the cache if anything changed. A read-only org simply goes without. */
   save(files: Iterable<string>): void {
-    const entries = this.load();
     const keep = new Set(files);
-    for (const file of Object.keys(entries)) {
-      if (!keep.has(file)) {
-        delete entries[file];
-        this.dirty = true;
-      }
+    // Copied only when a file is dropped: a load that changed nothing writes nothing and copies nothing.
+    const gone = Object.keys(this.current()).filter((file) => !keep.has(file));
+    if (gone.length > 0) {
+      const entries = this.load();
+      for (const file of gone) delete entries[file];
+      this.dirty = true;
     }
     if (!this.dirty) return;
+    const entries = this.load();
     try {
       writeFileAtomic(this.path, JSON.stringify({ version: 1, entries } satisfies CacheFile));
       this.dirty = false;
@@ -77,6 +78,12 @@ export class ParsedFileCache {
     }
   }
 
+  /** The entries as they are now: those on disk until something is set or dropped. */
+  private current(): CacheFile['entries'] {
+    return this.entries ?? this.saved();
+  }
+
+  /** The entries to change: a copy of those on disk, made once (`lastSaved` keeps answering from the disk's). */
   private load(): CacheFile['entries'] {
     this.entries ??= { ...this.saved() };
     return this.entries;

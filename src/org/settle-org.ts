@@ -62,8 +62,8 @@ export function settleOrg(input: SettleInput): Settled {
   const versions = new Map<string, FileVersions<unknown>>([
     [ORG, input.orgFile],
     [CHART, input.chart],
-    ...[...input.resumes].map(([name, resume]): [string, FileVersions<unknown>] => [resumeFile(name), resume]),
   ]);
+  for (const [name, resume] of input.resumes) versions.set(resumeFile(name), resume);
   const pick = new Map<string, Pick>();
   for (const [file, version] of versions) pick.set(file, version.current ? 'current' : version.last ? 'last' : 'none');
   const versionOf = <T>(file: string): Version<T> | undefined => {
