@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
-import { AGENT_NAME_HINT, isValidAgentName } from './names.js';
+import { AGENT_NAME_HINT } from './names.js';
 import type { Org } from './org.js';
 import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
+import { agentFolders, fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 /** The org's name, engine settings and model registry, relative to the root. */
@@ -49,6 +50,8 @@ interface Computed {
   settled?: Settled;
   problems: Problem[];
   stamps: Map<string, string>;
+  /** Folders under agents/ ignored for their names: with the stamps, what the org was made from. */
+  ignored: string[];
   usedDiskCache: boolean;
 }
 
@@ -66,6 +69,8 @@ export class OrgLoader {
   private last?: { result: OrgLoadResult; stamps: Map<string, string>; errorFiles: Set<string> };
   /** True once a load had no errors: from then on a broken file always has a valid version to fall back on. */
   private everValid = false;
+  /** The key the settled org was last kept under by this loader (see settled-org-cache.ts). */
+  private settledKey?: string;
 
   constructor(root: string) {
     this.root = root;
@@ -102,7 +107,8 @@ export class OrgLoader {
     const resumes = new Map<string, FileVersions<ParsedResume>>();
     const brokenResumes = new Set<string>();
     const registry = modelKeys(orgFile);
-    for (const name of this.agentFolders(problems)) {
+    const folders = this.agentFolders(problems);
+    for (const name of folders.names) {
       const file = `agents/${name}/resume.md`;
       const resume = this.readParsed(file, (text) => parseResume(text, file), problems, stamps, reading, 'agent');
       const versions = this.versions(file, resume, stamps);
@@ -113,7 +119,7 @@ export class OrgLoader {
         if (registry) problems.push(...rawModelProblems(file, resume, registry));
       }
     }
-    if (this.last && sameStamps(stamps, this.last.stamps)) return { problems: this.last.result.problems, stamps, usedDiskCache: false };
+    if (this.last && sameStamps(stamps, this.last.stamps)) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
     const settled = settleOrg({
       root: this.root,
       fallbackName: basename(this.root),
@@ -128,7 +134,7 @@ export class OrgLoader {
         problems.push({ file: `agents/${name}/`, message: `is gone, so ${name} leaves the org at the next turn`, severity: 'warning' });
       }
     }
-    return { settled, problems, stamps, usedDiskCache: reading.usedDiskCache };
+    return { settled, problems, stamps, ignored: folders.ignored, usedDiskCache: reading.usedDiskCache };
   }
 
   private commit(computed: Computed): OrgLoadResult {
@@ -165,6 +171,10 @@ export class OrgLoader {
     if (errorFiles.size === 0) {
       this.everValid = true;
       this.diskCache.save(stamps.keys());
+      // For the commands that only read (status, inbox): the whole org, kept under its files' stamps.
+      const key = settledKey(stamps, computed.ignored);
+      if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady);
+      this.settledKey = key;
     }
     return result;
   }
@@ -185,24 +195,16 @@ export class OrgLoader {
     return versions;
   }
 
-  private agentFolders(problems: Problem[]): string[] {
-    let entries;
-    try {
-      entries = readdirSync(join(this.root, 'agents'), { withFileTypes: true });
-    } catch {
+  private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
+    const folders = agentFolders(this.root);
+    if (!folders) {
       problems.push({ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' });
-      return [];
+      return { names: [], ignored: [] };
     }
-    const names: string[] = [];
-    for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      if (!isValidAgentName(entry.name)) {
-        problems.push({ file: `agents/${entry.name}/`, message: `is not a valid agent name, so this folder is ignored; ${AGENT_NAME_HINT}`, severity: 'warning' });
-        continue;
-      }
-      names.push(entry.name);
+    for (const name of folders.ignored) {
+      problems.push({ file: `agents/${name}/`, message: `is not a valid agent name, so this folder is ignored; ${AGENT_NAME_HINT}`, severity: 'warning' });
     }
-    return names.sort();
+    return folders;
   }
 
   /**
@@ -229,7 +231,7 @@ export class OrgLoader {
       problems.push({ file, message, severity: 'error' });
       return { problems: [] };
     }
-    const stamp = `${stat.mtimeMs}:${stat.size}`;
+    const stamp = fileStamp(stat);
     stamps.set(file, stamp);
     const cached = this.cache.get(file) as CachedFile<T> | undefined;
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
@@ -280,6 +282,9 @@ export function loadOrg(root: string): { org: Org; problems: Problem[] } {
  * what is valid (see OrgLoadResult.org). For commands that read, never for one that runs turns.
  */
 export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
+  // Unchanged files (each one stat-ed): the org as the last error-free load settled it, not parsed and checked again.
+  const kept = readSettledOrg(root, [ORG_FILE, CHART_FILE]);
+  if (kept) return { ...kept, standIns: [] };
   const result = new OrgLoader(root).load();
   return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

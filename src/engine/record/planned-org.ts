@@ -1,29 +1,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
-import type { Agent, Audience, Org } from '../../org/org.js';
-
-type StoredAudience = '*' | string[];
-type StoredAgent = Omit<Agent, 'sendTo' | 'readFrom'> & { sendTo: StoredAudience; readFrom: StoredAudience };
-interface StoredOrg {
-  name: string;
-  settings: Org['settings'];
-  models: Org['models'];
-  agents: StoredAgent[];
-  mcpServers?: Org['mcpServers'];
-  needsApproval?: Org['needsApproval'];
-}
+import type { Org } from '../../org/org.js';
+import { restoreOrg, storeOrg, type StoredOrg } from '../../org/stored-org.js';
 
 /** Snapshots this process wrote, by org object: an org whose files did not change is the same object, and is not written again. */
 const written = new WeakMap<Org, { path: string; id: string }>();
-
-function storeAudience(audience: Audience): StoredAudience {
-  return audience === '*' ? '*' : [...audience];
-}
-
-function loadAudience(audience: StoredAudience): Audience {
-  return audience === '*' ? '*' : new Set(audience);
-}
 
 /**
  * Keep the org as a turn is planned (`org/state/cache/planned-org.json`) and return its id
@@ -34,15 +16,7 @@ function loadAudience(audience: StoredAudience): Audience {
 export function saveOrgSnapshot(path: string, org: Org): string {
   const known = written.get(org);
   if (known && known.path === path) return known.id;
-  const stored: StoredOrg = {
-    name: org.name,
-    settings: org.settings,
-    models: org.models,
-    mcpServers: org.mcpServers,
-    needsApproval: org.needsApproval,
-    agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
-  };
-  const text = JSON.stringify(stored);
+  const text = JSON.stringify(storeOrg(org));
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   if (readId(path) !== id) writeFileAtomic(path, `{"id":${JSON.stringify(id)},"org":${text}}\n`);
   written.set(org, { path, id });
@@ -54,10 +28,7 @@ export function loadOrgSnapshot(path: string, id: string, root: string): Org | u
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { id?: string; org?: StoredOrg };
     if (data.id !== id || !data.org) return undefined;
-    const stored = data.org;
-    const agents = new Map<string, Agent>();
-    for (const agent of stored.agents) agents.set(agent.name, { ...agent, sendTo: loadAudience(agent.sendTo), readFrom: loadAudience(agent.readFrom) });
-    return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
+    return restoreOrg(data.org, root);
   } catch {
     return undefined;
   }

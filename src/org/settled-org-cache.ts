@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../errors.js';
+import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { isValidAgentName } from './names.js';
+import type { Org } from './org.js';
+import { restoreOrg, storeOrg, type StoredOrg } from './stored-org.js';
+
+/** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
+export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';
+
+/** How the loader knows a file has not changed: its mtime (to the fraction of a millisecond) and its size. */
+export function fileStamp(stat: { mtimeMs: number; size: number }): string {
+  return `${stat.mtimeMs}:${stat.size}`;
+}
+
+/** The folders under `agents/`: agents (valid names, sorted) and folders ignored for their names; undefined when there is no `agents/`. */
+export function agentFolders(root: string): { names: string[]; ignored: string[] } | undefined {
+  let entries;
+  try {
+    entries = readdirSync(join(root, 'agents'), { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  const names: string[] = [];
+  const ignored: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    (isValidAgentName(entry.name) ? names : ignored).push(entry.name);
+  }
+  return { names: names.sort(), ignored: ignored.sort() };
+}
+
+/**
+ * One key for every input of a load: each org file's path and stamp (org.yaml, the chart, then
+ * each agent's resume in name order) and each folder ignored for its name. The same key means
+ * the same files, so the same org and the same warnings.
+ */
+export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const [file, stamp] of stamps) hash.update(`${file}\t${stamp}\n`);
+  for (const name of ignored) hash.update(`ignored\t${name}\n`);
+  return hash.digest('hex');
+}
+
+/** The key of the org's files as they are now, or undefined when one is missing (a load will say which). */
+function currentKey(root: string, orgFiles: readonly string[]): string | undefined {
+  const folders = agentFolders(root);
+  if (!folders) return undefined;
+  const files = [...orgFiles, ...folders.names.map((name) => `agents/${name}/resume.md`)];
+  const stamps: Array<[string, string]> = [];
+  for (const file of files) {
+    try {
+      stamps.push([file, fileStamp(statSync(join(root, file)))]);
+    } catch {
+      return undefined;
+    }
+  }
+  return settledKey(stamps, folders.ignored);
+}
+
+const head = (key: string): string => `{"key":${JSON.stringify(key)},`;
+
+/**
+ * Keep the org a load settled with no errors, under the key of its files. Written only when the
+ * key changed: an edit, a new agent. A read-only org simply goes without.
+ */
+export function saveSettledOrg(root: string, key: string, org: Org, problems: readonly Problem[]): void {
+  const path = join(root, SETTLED_ORG_FILE);
+  try {
+    if (readFileSync(path, 'utf8').startsWith(head(key))) return;
+  } catch {
+    // Not written yet.
+  }
+  try {
+    writeFileAtomic(path, `${head(key)}"problems":${JSON.stringify(problems)},"org":${JSON.stringify(storeOrg(org))}}\n`);
+  } catch {
+    // Only a command that reads goes slower without it.
+  }
+}
+
+/**
+ * The org and its warnings as the last error-free load settled them, when every file it was made
+ * of is as it was then (each one `stat`ed now, so a hand edit shows at once); otherwise undefined.
+ * A command that only reads takes the org from here rather than parse, check and assemble it again.
+ */
+export function readSettledOrg(root: string, orgFiles: readonly string[]): { org: Org; problems: Problem[] } | undefined {
+  const key = currentKey(root, orgFiles);
+  if (key === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(join(root, SETTLED_ORG_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (!text.startsWith(head(key))) return undefined;
+  try {
+    const data = JSON.parse(text) as { problems: Problem[]; org: StoredOrg };
+    return { org: restoreOrg(data.org, root), problems: data.problems };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,41 @@
+import type { Agent, Audience, Org } from './org.js';
+
+type StoredAudience = '*' | string[];
+type StoredAgent = Omit<Agent, 'sendTo' | 'readFrom'> & { sendTo: StoredAudience; readFrom: StoredAudience };
+
+/** An org as JSON keeps it: audiences as lists, agents in name order, without its root (a moved org keeps its files). */
+export interface StoredOrg {
+  name: string;
+  settings: Org['settings'];
+  models: Org['models'];
+  agents: StoredAgent[];
+  mcpServers?: Org['mcpServers'];
+  needsApproval?: Org['needsApproval'];
+}
+
+function storeAudience(audience: Audience): StoredAudience {
+  return audience === '*' ? '*' : [...audience];
+}
+
+function restoreAudience(audience: StoredAudience): Audience {
+  return audience === '*' ? '*' : new Set(audience);
+}
+
+/** The org as JSON can keep it. Pure. */
+export function storeOrg(org: Org): StoredOrg {
+  return {
+    name: org.name,
+    settings: org.settings,
+    models: org.models,
+    mcpServers: org.mcpServers,
+    needsApproval: org.needsApproval,
+    agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
+  };
+}
+
+/** The org `storeOrg` kept, at `root`. Pure. */
+export function restoreOrg(stored: StoredOrg, root: string): Org {
+  const agents = new Map<string, Agent>();
+  for (const agent of stored.agents) agents.set(agent.name, { ...agent, sendTo: restoreAudience(agent.sendTo), readFrom: restoreAudience(agent.readFrom) });
+  return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadOrgForReading, OrgLoader } from '../../src/org/load-org.js';
+import { SETTLED_ORG_FILE } from '../../src/org/settled-org-cache.js';
+import { lemming } from '../helpers/cli.js';
+import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
+
+const PARSE_CACHE = 'org/state/cache/parse-cache.json';
+
+/** A whole millisecond, so a file's mtime can be put back exactly (a stamp holds fractions of one). */
+const STAMPED = new Date('2026-01-02T03:04:05.006Z');
+const RESUME = 'agents/coder_01/resume.md';
+
+/** Rewrite a file with text of the same size, its mtime `moveMs` after STAMPED. */
+function rewriteSameSize(root: string, file: string, from: string, to: string, moveMs: number): void {
+  const text = read(root, file);
+  expect(to.length).toBe(from.length);
+  expect(text).toContain(from);
+  write(root, file, text.replace(from, to));
+  const mtime = new Date(STAMPED.getTime() + moveMs);
+  utimesSync(join(root, file), mtime, mtime);
+}
+
+/** The default org (coder_01's resume stamped at STAMPED), loaded once as an engine loads it: its settled org is kept. */
+function loadedOrg(): string {
+  const root = defaultOrg();
+  utimesSync(join(root, RESUME), STAMPED, STAMPED);
+  new OrgLoader(root).loadOrThrow();
+  expect(existsSync(join(root, SETTLED_ORG_FILE))).toBe(true);
+  return root;
+}
+
+describe('a command that reads takes the org as the last error-free load settled it', () => {
+  test('when no file changed it parses nothing: with the parse cache gone, a resume overwritten with garbage of the same size and mtime still reads as before', () => {
+    const root = loadedOrg();
+    rmSync(join(root, PARSE_CACHE));
+    // The stamp (mtime and size) is what says a file has not changed, as for the parse cache.
+    rewriteSameSize(root, RESUME, 'title:', 'tit[e:', 0);
+    const { org, problems } = loadOrgForReading(root);
+    expect(problems).toEqual([]);
+    expect(org.root).toBe(root);
+    expect(org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
+    // Parsed afresh, the same files are broken: what the engine's loader, which parses, says.
+    expect(new OrgLoader(root).load().problems.map((problem) => problem.file)).toContain('agents/coder_01/resume.md');
+  });
+
+  test('a resume edited by hand one millisecond later, with the same size, shows at once', () => {
+    const root = loadedOrg();
+    rewriteSameSize(root, RESUME, 'Software engineer', 'Software engineex', 1);
+    expect(loadOrgForReading(root).org.agents.get('coder_01')?.title).toBe('Software engineex: writes and tests code');
+  });
+
+  test('a new agent folder, a folder with a bad name and a folder without a resume each show at once', () => {
+    const root = loadedOrg();
+    write(root, 'agents/coder_02/resume.md', read(root, 'agents/coder_01/resume.md'));
+    expect(loadOrgForReading(root).org.agents.has('coder_02')).toBe(true);
+    new OrgLoader(root).loadOrThrow();
+    mkdirSync(join(root, 'agents', 'Bad Name'));
+    expect(loadOrgForReading(root).problems.map((problem) => problem.file)).toContain('agents/Bad Name/');
+    mkdirSync(join(root, 'agents', 'tester'));
+    const problems = loadOrgForReading(root).problems;
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'agents/tester/resume.md', severity: 'error' }));
+  });
+
+  test('the warnings of the org as settled are shown again, and an org never loaded without errors is not kept', () => {
+    const root = defaultOrg();
+    write(root, 'org/chart.yaml', `${read(root, 'org/chart.yaml')}\n  ghost:\n    reports_to: manager\n`);
+    const settled = new OrgLoader(root).load().problems;
+    expect(settled).toContainEqual(expect.objectContaining({ file: 'org/chart.yaml', severity: 'warning' }));
+    expect(loadOrgForReading(root).problems).toEqual(settled);
+    const broken = defaultOrg();
+    write(broken, 'agents/hr/resume.md', '---\ntitle: [\n---\n');
+    new OrgLoader(broken).load();
+    expect(existsSync(join(broken, SETTLED_ORG_FILE))).toBe(false);
+  });
+
+  test('lemming status on the built CLI shows a hand edit of the same size made a millisecond after the last load', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    utimesSync(join(root, RESUME), STAMPED, STAMPED);
+    expect(lemming(root, ['status']).stdout).toMatch(/coder_01 +offline +0\.5000/);
+    expect(existsSync(join(root, SETTLED_ORG_FILE))).toBe(true);
+    rewriteSameSize(root, RESUME, 'credits: 0.5', 'credits: 0.7', 1);
+    expect(lemming(root, ['status']).stdout).toMatch(/coder_01 +offline +0\.7000 \/ 0\.7000/);
+  });
+});
