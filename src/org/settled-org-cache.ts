@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
 import { isValidAgentName } from './names.js';
@@ -50,9 +50,11 @@ function currentKey(root: string, orgFiles: readonly string[]): string | undefin
   if (!folders) return undefined;
   const files = [...orgFiles, ...folders.names.map((name) => `agents/${name}/resume.md`)];
   const stamps: Array<[string, string]> = [];
+  // Joined once: path.join's normalising, 10,000 times, cost a tenth of the stats themselves.
+  const base = resolve(root);
   for (const file of files) {
     try {
-      stamps.push([file, fileStamp(statSync(join(root, file)))]);
+      stamps.push([file, fileStamp(statSync(`${base}/${file}`))]);
     } catch {
       return undefined;
     }
