@@ -62,7 +62,9 @@ function currentKey(root: string, orgFiles: readonly string[]): string | undefin
   return settledKey(stamps, folders.ignored);
 }
 
-const head = (key: string): string => `{"key":${JSON.stringify(key)},`;
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's. */
+const FORMAT = 1;
+const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
 /**
  * Keep the org a load settled with no errors, under the key of its files. Written only when the
