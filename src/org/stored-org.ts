@@ -33,9 +33,14 @@ export function storeOrg(org: Org): StoredOrg {
   };
 }
 
-/** The org `storeOrg` kept, at `root`. Pure. */
+/** The org `storeOrg` kept, at `root`. Takes `stored` over: its agents become the org's (no copy of 10,000 agents). */
 export function restoreOrg(stored: StoredOrg, root: string): Org {
   const agents = new Map<string, Agent>();
-  for (const agent of stored.agents) agents.set(agent.name, { ...agent, sendTo: restoreAudience(agent.sendTo), readFrom: restoreAudience(agent.readFrom) });
+  for (const agent of stored.agents) {
+    const restored = agent as unknown as Agent;
+    restored.sendTo = restoreAudience(agent.sendTo);
+    restored.readFrom = restoreAudience(agent.readFrom);
+    agents.set(agent.name, restored);
+  }
   return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
 }
