@@ -1,9 +1,15 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { formatProblem, InvalidOrgError, type Problem } from '../errors.js';
-import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
+import { readSettledOrg } from '../org/settled-org-cache.js';
 import type { Output } from './cli-context.js';
+
+// The loader, with the parsers, schemas and settling code behind it, is loaded only when some org
+// file changed since the org was last settled (see src/cli/main.ts on require()).
+const load = createRequire(import.meta.url);
+const loadOrgFromFiles = (root: string) => (load('../org/load-org.js') as typeof import('../org/load-org.js')).loadOrgFromFiles(root);
 
 const STAND_IN_MEANS: Record<string, string> = {
   'org/chart.yaml': 'nobody may write to anyone, and mail is not shown, until it is mended',
@@ -19,7 +25,9 @@ const MAX_SHOWN = 10;
  * parseable), then the command shows what is valid. Only a folder with no org.yaml at all fails.
  */
 export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
-  const loaded = loadOrgForReading(root);
+  // As loadOrgForReading: the settled org when no file changed, else the files.
+  const kept = readSettledOrg(root);
+  const loaded = kept ? { ...kept, standIns: [] } : loadOrgFromFiles(root);
   if (!existsSync(join(root, 'org', 'org.yaml'))) throw new InvalidOrgError(loaded.problems);
   for (const line of problemLines(loaded.problems)) output.err(line);
   for (const file of loaded.standIns) {

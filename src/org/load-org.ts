@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
-import { AGENT_NAME_HINT } from './names.js';
+import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
@@ -9,10 +9,7 @@ import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { agentFolders, fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
-/** The org's name, engine settings and model registry, relative to the root. */
-export const ORG_FILE = 'org/org.yaml';
-/** Who reports to whom and who may send to and read from whom, relative to the root. */
-export const CHART_FILE = 'org/chart.yaml';
+export { CHART_FILE, ORG_FILE } from './names.js';
 
 interface CachedFile<T> {
   mtimeMs: number;
@@ -283,8 +280,12 @@ export function loadOrg(root: string): { org: Org; problems: Problem[] } {
  */
 export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
   // Unchanged files (each one stat-ed): the org as the last error-free load settled it, not parsed and checked again.
-  const kept = readSettledOrg(root, [ORG_FILE, CHART_FILE]);
-  if (kept) return { ...kept, standIns: [] };
+  const kept = readSettledOrg(root);
+  return kept ? { ...kept, standIns: [] } : loadOrgFromFiles(root);
+}
+
+/** `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and assembled. */
+export function loadOrgFromFiles(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
   const result = new OrgLoader(root).load();
   return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

@@ -25,3 +25,8 @@ export function quoteName(name: unknown): string {
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   return JSON.stringify(shown);
 }
+
+/** The org's name, engine settings and model registry, relative to the root. */
+export const ORG_FILE = 'org/org.yaml';
+/** Who reports to whom and who may send to and read from whom, relative to the root. */
+export const CHART_FILE = 'org/chart.yaml';

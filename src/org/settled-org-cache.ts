@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
-import { isValidAgentName } from './names.js';
+import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { restoreOrg, storeOrg, type StoredOrg } from './stored-org.js';
 
@@ -34,7 +34,7 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
 
 /**
  * One key for every input of a load: each org file's path and stamp (org.yaml, the chart, then
- * each agent's resume in name order) and each folder ignored for its name. The same key means
+ * each agent's resume in name order, as OrgLoader reads them) and each folder ignored for its name. The same key means
  * the same files, so the same org and the same warnings.
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
@@ -45,10 +45,10 @@ export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly
 }
 
 /** The key of the org's files as they are now, or undefined when one is missing (a load will say which). */
-function currentKey(root: string, orgFiles: readonly string[]): string | undefined {
+function currentKey(root: string): string | undefined {
   const folders = agentFolders(root);
   if (!folders) return undefined;
-  const files = [...orgFiles, ...folders.names.map((name) => `agents/${name}/resume.md`)];
+  const files = [ORG_FILE, CHART_FILE, ...folders.names.map((name) => `agents/${name}/resume.md`)];
   const stamps: Array<[string, string]> = [];
   // Joined once: path.join's normalising, 10,000 times, cost a tenth of the stats themselves.
   const base = resolve(root);
@@ -89,8 +89,8 @@ export function saveSettledOrg(root: string, key: string, org: Org, problems: re
  * of is as it was then (each one `stat`ed now, so a hand edit shows at once); otherwise undefined.
  * A command that only reads takes the org from here rather than parse, check and assemble it again.
  */
-export function readSettledOrg(root: string, orgFiles: readonly string[]): { org: Org; problems: Problem[] } | undefined {
-  const key = currentKey(root, orgFiles);
+export function readSettledOrg(root: string): { org: Org; problems: Problem[] } | undefined {
+  const key = currentKey(root);
   if (key === undefined) return undefined;
   let text: string;
   try {

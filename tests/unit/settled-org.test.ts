@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadOrgForReading, OrgLoader } from '../../src/org/load-org.js';
 import { SETTLED_ORG_FILE } from '../../src/org/settled-org-cache.js';
-import { lemming } from '../helpers/cli.js';
+import { CLI, lemming } from '../helpers/cli.js';
+import { modulesLoadedBy } from '../helpers/import-graph.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
 
 const PARSE_CACHE = 'org/state/cache/parse-cache.json';
@@ -73,6 +74,21 @@ describe('a command that reads takes the org as the last error-free load settled
     write(broken, 'agents/hr/resume.md', '---\ntitle: [\n---\n');
     new OrgLoader(broken).load();
     expect(existsSync(join(broken, SETTLED_ORG_FILE))).toBe(false);
+  });
+
+  test('lemming status on unchanged files loads neither the parsers nor the code that checks and assembles the org; after an edit it does', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    expect(lemming(root, ['status']).status).toBe(0);
+    const loader = ['org/load-org.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js'];
+    const unchanged = modulesLoadedBy(CLI, ['--root', root, 'status']);
+    expect(unchanged.status).toBe(0);
+    expect(unchanged.stdout).toMatch(/coder_01 +offline +0\.5000/);
+    expect(unchanged.modules.filter((module) => loader.includes(module))).toEqual([]);
+    write(root, RESUME, read(root, RESUME).replace('credits: 0.5', 'credits: 0.25'));
+    const edited = modulesLoadedBy(CLI, ['--root', root, 'status']);
+    expect(edited.stdout).toMatch(/coder_01 +offline +0\.2500/);
+    expect(edited.modules).toEqual(expect.arrayContaining(['org/load-org.js', 'org/settle-org.js']));
   });
 
   test('lemming status on the built CLI shows a hand edit of the same size made a millisecond after the last load', () => {
