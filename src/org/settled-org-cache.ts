@@ -38,10 +38,11 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  * the same files, so the same org and the same warnings.
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const [file, stamp] of stamps) hash.update(`${file}\t${stamp}\n`);
-  for (const name of ignored) hash.update(`ignored\t${name}\n`);
-  return hash.digest('hex');
+  const lines: string[] = [];
+  for (const [file, stamp] of stamps) lines.push(file, '\t', stamp, '\n');
+  for (const name of ignored) lines.push('ignored\t', name, '\n');
+  // One update with the whole text: 10,000 small ones cost more than the hashing.
+  return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
 /** The key of the org's files as they are now, or undefined when one is missing (a load will say which). */
