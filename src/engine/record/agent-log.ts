@@ -1,6 +1,4 @@
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ensureDirectory } from '../../mailbox/atomic-write.js';
+import { appendFileSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -11,12 +9,23 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
-/** Append entries to the agent's activity log, creating its `logs/` folder when needed; writes nothing for none. */
+/**
+ * Append entries to the agent's activity log; writes nothing for none. Its `logs/` folder is
+ * made when the append finds it missing (a new agent, or a folder a person removed), so an
+ * append costs no `mkdir` while the folder is there.
+ */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
-  const path = agentPaths(root, agent).log;
-  ensureDirectory(dirname(path));
-  appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  const paths = agentPaths(root, agent);
+  let text = '';
+  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  try {
+    appendFileSync(paths.log, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(paths.logs, { recursive: true });
+    appendFileSync(paths.log, text);
+  }
 }
 
 /** How much of the log's end is read at a time while looking for where a crashed attempt's lines begin. */
