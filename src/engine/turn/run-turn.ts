@@ -17,7 +17,7 @@ import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
-import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -182,7 +182,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       applied.outcome.ranDry = true;
     }
     crashPoint('after-write');
-    appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
+    // Its response is journaled: a crash that loses this line applies that response again.
+    appendJournalLater(paths.journal, { type: 'done', turn, outcome: applied.outcome });
     crashPoint('after-apply');
     outcomes.push(applied.outcome);
     return applied.events;
@@ -193,6 +194,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
    * crash anywhere between the two leaves exactly one charge once the turn is finished.
    */
   const flushCharges = (): void => {
+    flushJournal(paths.journal);
     const due = outcomes.flatMap((outcome) => (outcome.charge && (ledger.lastCharged[outcome.agent] ?? 0) < turn ? [outcome.charge] : []));
     if (due.length === 0) return;
     appendLedger(paths.ledger, due);
