@@ -240,7 +240,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
         provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
           // Each step of a loop extends the turn's trace (record/trace-steps.ts): the file keeps every step's answer.
-          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
+          if (org.settings.traces.keep > 0) {
+            recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
+          }
           return answer;
         });
       if (!agent) throw new Error(`${call.agent} is not in the org`);
