@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -9,16 +9,28 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
+/** Logs this process has appended to: their folder was there, so the next append just tries. */
+const appendedLogs = new Set<string>();
+
 /**
- * Append entries to the agent's activity log; writes nothing for none. Its `logs/` folder is
- * made when the append finds it missing (a new agent, or a folder a person removed), so an
- * append costs no `mkdir` while the folder is there.
+ * Append entries to the agent's activity log; writes nothing for none. The first append
+ * of a process looks for the `logs/` folder (one `access`, no exception) and makes it when
+ * missing; later ones just append, and make it again only when the append finds it gone
+ * (a person removed it). So a steady turn costs no `mkdir` or check per agent, and a new
+ * org's first turn no failed open and exception per agent.
  */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
   const paths = agentPaths(root, agent);
   let text = '';
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  if (!appendedLogs.has(paths.log)) {
+    if (!existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
+    appendFileSync(paths.log, text);
+    if (appendedLogs.size >= 200_000) appendedLogs.clear();
+    appendedLogs.add(paths.log);
+    return;
+  }
   try {
     appendFileSync(paths.log, text);
   } catch (error) {
