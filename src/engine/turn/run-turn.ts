@@ -130,8 +130,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
+    const waiting = mail.get(agent) ?? [];
+    // Most agents are shown all their mail, in order: no set to build (this is asked three times an agent).
+    if (waiting.length === shown.length && waiting.every((item, index) => item.id === shown[index])) return waiting;
     const ids = new Set(shown);
-    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
+    return waiting.filter((item) => ids.has(item.id));
   };
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
