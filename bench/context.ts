@@ -59,6 +59,16 @@ function runWorker(args: string[], storage: Storage): string {
   return execFileSync(process.execPath, [worker, ...args], { encoding: 'utf8', env: { ...process.env, LEMMING_BENCH_DIR: storage.directory }, maxBuffer: 16 * 1024 * 1024 });
 }
 
+/**
+ * The floor of a turn's peak RSS: a fresh Node process alone, and one that has loaded the
+ * engine's modules (as the turn jobs do) but opened no org. Measured once per run.
+ */
+export function memoryFloor(storage: Storage): { nodeMb: number; modulesMb: number } {
+  const node = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS / 1024))'], { encoding: 'utf8' });
+  const modules = JSON.parse(runWorker(['modules', '{}'], storage)) as { peakRssMb: number };
+  return { nodeMb: Number(node), modulesMb: modules.peakRssMb };
+}
+
 /** Build an org in a process of its own; returns its root. */
 export function buildJobOrg(job: Job, storage: Storage): string {
   return (JSON.parse(runWorker(['build', JSON.stringify(job)], storage)) as { root: string }).root;

@@ -106,6 +106,9 @@ if (mode !== 'build') await keepYoungGenerationSmall(job.agents);
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))
+    : mode === 'modules'
+      ? // The memory floor: this process with the engine's modules loaded, and no org opened.
+        Promise.resolve({ peakRssMb: peakRssMb() })
     : mode === 'alternate'
       ? alternateJob(job, [roots[0] ?? '', roots[1] ?? ''])
       : runJob(job, roots[0] ?? '');

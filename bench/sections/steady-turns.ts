@@ -1,4 +1,4 @@
-import { type BenchContext, runJob } from '../context.js';
+import { type BenchContext, memoryFloor, runJob } from '../context.js';
 import { atMostMs, atMostTimes, underMb, type Row, type Target } from '../row.js';
 import { figure, type Figure } from '../stats.js';
 
@@ -24,6 +24,8 @@ const RSS_TARGETS: Record<number, number> = { 200: 64, 10_000: 400 };
 export function steadyTurns(context: BenchContext): Row[] {
   const rows: Row[] = [];
   const sizes = context.quick ? [10, 50, 200, 1000] : [10, 50, 200, 1000, 5000, 10_000];
+  const memory = context.storages[0] ? memoryFloor(context.storages[0]) : undefined;
+  const memoryNote = memory ? ` (floor: Node alone ${memory.nodeMb.toFixed(0)} MB, with the engine's modules loaded ${memory.modulesMb.toFixed(0)} MB)` : '';
   for (const storage of context.storages) {
     // 5,000 agents only on the RAM disk: on the disk, building and timing it took minutes and adds no target.
     for (const agents of sizes.filter((size) => size !== 5000 || storage.name === 'RAM disk')) {
@@ -44,7 +46,7 @@ export function steadyTurns(context: BenchContext): Row[] {
       });
       if (storage.name === context.storages[0]?.name) {
         const limit = RSS_TARGETS[agents];
-        rows.push({ what: `peak RSS, N=${agents.toLocaleString('en-US')}`, figure: { mb: result.peakRssMb }, ...(limit ? { target: underMb(result.peakRssMb, limit) } : {}) });
+        rows.push({ what: `peak RSS, N=${agents.toLocaleString('en-US')}${limit ? memoryNote : ''}`, figure: { mb: result.peakRssMb }, ...(limit ? { target: underMb(result.peakRssMb, limit) } : {}) });
       }
       context.log(`  ${storage.name} N=${agents}: steady ${steady.median.toFixed(1)} ms, first ${first.median.toFixed(1)} ms, floor ${floor.median.toFixed(1)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
     }
