@@ -279,7 +279,7 @@ export class Engine {
       clock: this.clock,
       ...(signal ? { signal } : {}),
     };
-    for await (const event of runTurn(context, result)) yield event;
+    yield* runTurn(context, result);
     if (!result.state) return;
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);

@@ -1,33 +1,31 @@
 import { linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, sep } from 'node:path';
 
 /** Temporary files end with this; outbox scans and invariant checks ignore them. */
 export const TEMP_SUFFIX = '.tmp';
 
 let counter = 0;
-const madeDirectories = new Set<string>();
+const suffix = `.${process.pid}.`;
 
+/** `<folder>/.<name>.<pid>.<n>.tmp`: the paths given here are already whole, so no join is needed. */
 function tempPathFor(path: string): string {
   counter += 1;
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${counter}${TEMP_SUFFIX}`);
+  const slash = path.lastIndexOf(sep);
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}${suffix}${counter}${TEMP_SUFFIX}`;
 }
 
-/** mkdir -p, remembered, so a turn's many writes into the same folders do not each ask the file system. */
-export function ensureDirectory(directory: string): void {
-  if (madeDirectories.has(directory)) return;
-  mkdirSync(directory, { recursive: true });
-  madeDirectories.add(directory);
-}
-
+/**
+ * Write the temporary file. Its folder is made only when the write finds it missing (a new
+ * agent, or a folder a reset or a person removed): asking first would cost every write of a
+ * turn a `mkdir` for the few that need one.
+ */
 function writeTemp(path: string, content: string): string {
   const temp = tempPathFor(path);
   try {
     writeFileSync(temp, content);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    // The folder was removed since we made it (a reset, a person): make it again.
-    madeDirectories.delete(dirname(path));
-    ensureDirectory(dirname(path));
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(temp, content);
   }
   return temp;
@@ -38,7 +36,6 @@ function writeTemp(path: string, content: string): string {
  * old content or the new, never half of it: write a temporary file, then rename.
  */
 export function writeFileAtomic(path: string, content: string): void {
-  ensureDirectory(dirname(path));
   const temp = writeTemp(path, content);
   try {
     renameSync(temp, path);
@@ -57,7 +54,6 @@ export function writeFileAtomic(path: string, content: string): void {
  * `path` already exists. Two writers racing for one name cannot both win.
  */
 export function createFileAtomic(path: string, content: string): boolean {
-  ensureDirectory(dirname(path));
   const temp = writeTemp(path, content);
   try {
     linkSync(temp, path);

@@ -30,8 +30,14 @@ export function formatMessage(message: Message): string {
 /** Credits as written into a message's front matter: a plain decimal, never in exponent notation, without float noise. */
 export function frontMatterCredits(credits: number): string {
   if (credits === 0) return '0';
-  return Number(credits.toPrecision(6)).toFixed(10).replace(/\.?0+$/, '');
+  // Most calls of a turn cost the same (same model, similar prompts): the last text is kept.
+  if (credits === lastCredits) return lastCreditsText;
+  lastCreditsText = Number(credits.toPrecision(6)).toFixed(10).replace(/\.?0+$/, '');
+  lastCredits = credits;
+  return lastCreditsText;
 }
+let lastCredits = 0;
+let lastCreditsText = '0';
 
 function scalar(value: string): string {
   return yamlString(value);

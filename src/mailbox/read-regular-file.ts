@@ -21,7 +21,8 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
     const stat = fstatSync(descriptor);
     if (!stat.isFile()) return { error: 'is not a regular file' };
     const length = Math.min(stat.size, maxBytes);
-    const buffer = Buffer.alloc(length);
+    // Not zeroed: only the bytes read are used.
+    const buffer = Buffer.allocUnsafe(length);
     let offset = 0;
     while (offset < length) {
       const read = readSync(descriptor, buffer, offset, length - offset, offset);

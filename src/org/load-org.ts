@@ -14,6 +14,8 @@ export { CHART_FILE, ORG_FILE } from './names.js';
 interface CachedFile<T> {
   mtimeMs: number;
   size: number;
+  /** `mtimeMs:size`, as the load's stamps hold it: kept, so an unchanged file's stamp is not formatted again each turn. */
+  stamp: string;
   parsed: Parsed<T>;
   /** Taken from the on-disk cache: the value, but no line numbers for cross-file errors. */
   fromDisk: boolean;
@@ -216,11 +218,15 @@ export class OrgLoader {
     reading: { useDiskCache: boolean; usedDiskCache: boolean },
     kind: 'org' | 'agent' = 'org',
   ): Parsed<T> {
-    const path = join(this.root, file);
+    // Every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
+    const path = `${this.root}/${file}`;
     let stat;
     try {
-      stat = statSync(path);
+      stat = statSync(path, { throwIfNoEntry: false });
     } catch {
+      // Not readable as a file (a folder in the way, no permission): as good as missing.
+    }
+    if (!stat) {
       const message =
         kind === 'agent'
           ? `is missing: every folder under agents/ needs a resume.md (front matter with title, model and credits, then instructions)`
@@ -228,35 +234,36 @@ export class OrgLoader {
       problems.push({ file, message, severity: 'error' });
       return { problems: [] };
     }
-    const stamp = fileStamp(stat);
-    stamps.set(file, stamp);
     const cached = this.cache.get(file) as CachedFile<T> | undefined;
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
+      stamps.set(file, cached.stamp);
       reading.usedDiskCache ||= cached.fromDisk;
       problems.push(...cached.parsed.problems);
       return cached.parsed;
     }
+    const stamp = fileStamp(stat);
+    stamps.set(file, stamp);
     const fromDisk = reading.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
-    if (fromDisk !== undefined) return this.takeFromDisk(file, stat, fromDisk, reading);
+    if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
     const text = readFileSync(path, 'utf8');
     const digest = contentDigest(text);
     const sameText = reading.useDiskCache ? (this.diskCache.getByContent(file, digest) as T | undefined) : undefined;
     if (sameText !== undefined) {
       // Only the mtime moved: keep the value under the new stamp so the next command takes the quick way.
       this.diskCache.set(file, stamp, digest, sameText);
-      return this.takeFromDisk(file, stat, sameText, reading);
+      return this.takeFromDisk(file, stat, stamp, sameText, reading);
     }
     const parsed = parse(text, file);
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: false });
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: false });
     if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, digest, parsed.value);
     problems.push(...parsed.problems);
     return parsed;
   }
 
   /** A value from the on-disk cache, kept in memory against the file's stamp. */
-  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
+  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, stamp: string, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
     const parsed: Parsed<T> = { value, problems: [] };
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, parsed, fromDisk: true });
+    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: true });
     reading.usedDiskCache = true;
     return parsed;
   }

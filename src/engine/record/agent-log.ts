@@ -1,6 +1,4 @@
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { ensureDirectory } from '../../mailbox/atomic-write.js';
+import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -11,12 +9,35 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
-/** Append entries to the agent's activity log, creating its `logs/` folder when needed; writes nothing for none. */
+/** Logs this process has appended to: their folder was there, so the next append just tries. */
+const appendedLogs = new Set<string>();
+
+/**
+ * Append entries to the agent's activity log; writes nothing for none. The first append
+ * of a process looks for the `logs/` folder (one `access`, no exception) and makes it when
+ * missing; later ones just append, and make it again only when the append finds it gone
+ * (a person removed it). So a steady turn costs no `mkdir` or check per agent, and a new
+ * org's first turn no failed open and exception per agent.
+ */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
   if (entries.length === 0) return;
-  const path = agentPaths(root, agent).log;
-  ensureDirectory(dirname(path));
-  appendFileSync(path, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  const paths = agentPaths(root, agent);
+  let text = '';
+  for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  if (!appendedLogs.has(paths.log)) {
+    if (!existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
+    appendFileSync(paths.log, text);
+    if (appendedLogs.size >= 200_000) appendedLogs.clear();
+    appendedLogs.add(paths.log);
+    return;
+  }
+  try {
+    appendFileSync(paths.log, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(paths.logs, { recursive: true });
+    appendFileSync(paths.log, text);
+  }
 }
 
 /** How much of the log's end is read at a time while looking for where a crashed attempt's lines begin. */

@@ -81,22 +81,56 @@ export type JournalRecord =
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();
+/** Records a crash may lose, waiting to go out with the journal's next write (see appendJournalLater). */
+const laterLines = new Map<string, string>();
 
-/**
- * Append a record. The journal stays open for the turn (one descriptor, one write
- * per record) and is closed by removeJournal at commit.
- */
-export function appendJournal(path: string, record: JournalRecord): void {
+function write(path: string, text: string): void {
   let descriptor = openJournals.get(path);
   if (descriptor === undefined) {
     descriptor = openSync(path, 'a');
     openJournals.set(path, descriptor);
   }
-  writeSync(descriptor, `${JSON.stringify(record)}\n`);
+  writeSync(descriptor, text);
+}
+
+/**
+ * Append a record now. The journal stays open for the turn (one descriptor, one write
+ * per record) and is closed by removeJournal at commit. Records queued by
+ * appendJournalLater go out before it, in the same write.
+ */
+export function appendJournal(path: string, record: JournalRecord): void {
+  const line = `${JSON.stringify(record)}\n`;
+  const queued = laterLines.get(path);
+  if (queued === undefined) {
+    write(path, line);
+    return;
+  }
+  laterLines.delete(path);
+  write(path, queued + line);
+}
+
+/**
+ * Queue a record that a crash may lose without harm, to go out with the next record
+ * written now or at flushJournal: an agent's `done` after its journaled response was
+ * applied. Lost, the turn's recovery applies that response again (its files of the turn
+ * removed first), so the turn still ends exactly once; kept back, a turn of N agents
+ * costs N journal writes rather than 2N.
+ */
+export function appendJournalLater(path: string, record: JournalRecord): void {
+  laterLines.set(path, `${laterLines.get(path) ?? ''}${JSON.stringify(record)}\n`);
+}
+
+/** Write the records queued by appendJournalLater: before the turn's charges go into the ledger, and before the journal is closed. */
+export function flushJournal(path: string): void {
+  const queued = laterLines.get(path);
+  if (queued === undefined) return;
+  laterLines.delete(path);
+  write(path, queued);
 }
 
 /** Close the journal without removing it (a stopped turn stays journaled for the next run). */
 export function closeJournal(path: string): void {
+  flushJournal(path);
   const descriptor = openJournals.get(path);
   if (descriptor === undefined) return;
   openJournals.delete(path);
@@ -140,6 +174,8 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
 
 /** Close and delete the journal once its turn has committed (or has nothing to finish); a missing file is fine. */
 export function removeJournal(path: string): void {
+  // What is still queued belongs to a turn now committed (or to none): it is not needed.
+  laterLines.delete(path);
   closeJournal(path);
   try {
     unlinkSync(path);

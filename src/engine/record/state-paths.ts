@@ -72,12 +72,16 @@ export interface AgentPaths {
 }
 
 /** Paths are asked for several times per agent per turn; building them once saves thousands of joins a turn. */
-const agentPathCache = new Map<string, AgentPaths>();
+const agentPathCache = new Map<string, Map<string, AgentPaths>>();
 
-/** The paths of an agent's files. Cached: the object returned is shared, so do not change it. */
+/** The paths of an agent's files. Cached (by root, then name: no key string is built per call): the object returned is shared, so do not change it. */
 export function agentPaths(root: string, agent: string): AgentPaths {
-  const key = `${root}\n${agent}`;
-  let paths = agentPathCache.get(key);
+  let byAgent = agentPathCache.get(root);
+  if (!byAgent) {
+    byAgent = new Map();
+    agentPathCache.set(root, byAgent);
+  }
+  let paths = byAgent.get(agent);
   if (!paths) {
     const directory = join(root, 'agents', agent);
     paths = {
@@ -88,8 +92,9 @@ export function agentPaths(root: string, agent: string): AgentPaths {
       logs: join(directory, 'logs'),
       log: join(directory, 'logs', 'activity.jsonl'),
     };
-    if (agentPathCache.size > 100_000) agentPathCache.clear();
-    agentPathCache.set(key, paths);
+    if (byAgent.size > 100_000) byAgent.clear();
+    if (agentPathCache.size > 1_000) agentPathCache.clear();
+    byAgent.set(agent, paths);
   }
   return paths;
 }

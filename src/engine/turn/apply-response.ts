@@ -10,6 +10,7 @@ import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import { crashPoint } from '../record/crash-points.js';
+import { agentPaths } from '../record/state-paths.js';
 import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
@@ -67,7 +68,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   const { root, org, turn, agent: name, response } = input;
   const agent = org.agents.get(name);
   if (!agent) throw new Error(`applyResponse: unknown agent ${name}`);
-  const outbox = join(root, outboxPath(name));
+  const outbox = agentPaths(root, name).outbox;
   // Taken before any write: if it differs from the hint's, someone else changed the folder since the last listing.
   const mtimeBefore = statSync(outbox, { throwIfNoEntry: false })?.mtimeMs;
   if (input.recovering) {
@@ -117,7 +118,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     };
     if (outgoing.subject !== undefined) message.subject = outgoing.subject;
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
-    writeFileAtomic(join(root, file), formatMessage(message));
+    writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message));
     crashPoint('mid-write');
     if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
     written.push(fileName);

@@ -17,7 +17,7 @@ import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
-import { appendJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../record/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
@@ -130,8 +130,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
+    const waiting = mail.get(agent) ?? [];
+    // Most agents are shown all their mail, in order: no set to build (this is asked three times an agent).
+    if (waiting.length === shown.length && waiting.every((item, index) => item.id === shown[index])) return waiting;
     const ids = new Set(shown);
-    return (mail.get(agent) ?? []).filter((item) => ids.has(item.id));
+    return waiting.filter((item) => ids.has(item.id));
   };
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
@@ -182,7 +185,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       applied.outcome.ranDry = true;
     }
     crashPoint('after-write');
-    appendJournal(paths.journal, { type: 'done', turn, outcome: applied.outcome });
+    // Its response is journaled: a crash that loses this line applies that response again.
+    appendJournalLater(paths.journal, { type: 'done', turn, outcome: applied.outcome });
     crashPoint('after-apply');
     outcomes.push(applied.outcome);
     return applied.events;
@@ -193,6 +197,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
    * crash anywhere between the two leaves exactly one charge once the turn is finished.
    */
   const flushCharges = (): void => {
+    flushJournal(paths.journal);
     const due = outcomes.flatMap((outcome) => (outcome.charge && (ledger.lastCharged[outcome.agent] ?? 0) < turn ? [outcome.charge] : []));
     if (due.length === 0) return;
     appendLedger(paths.ledger, due);
@@ -238,7 +243,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
         provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
           // Each step of a loop extends the turn's trace (record/trace-steps.ts): the file keeps every step's answer.
-          recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
+          if (org.settings.traces.keep > 0) {
+            recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
+          }
           return answer;
         });
       if (!agent) throw new Error(`${call.agent} is not in the org`);

@@ -13,37 +13,62 @@ export class SideEvents<E> {
 
   /** Everything pushed so far, in order; the queue is left empty. */
   take(): E[] {
-    return this.queued.splice(0, this.queued.length);
+    return this.queued.length === 0 ? [] : this.queued.splice(0, this.queued.length);
   }
 
-  /** Resolves at the next push (at once if something waits already). */
-  next(): Promise<void> {
-    if (this.queued.length > 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
+  /** Whether something was pushed and not taken yet. */
+  get waiting(): boolean {
+    return this.queued.length > 0;
+  }
+
+  /** Call `wake` at the next push (only the last function given is called). */
+  onPush(wake: () => void): void {
+    this.wake = wake;
   }
 }
+
+type Step<R> = { result: IteratorResult<R> } | { error: unknown };
 
 /**
  * The results of `source` with the side events between them, each as soon as it is
  * there: `{ event }` for a side event, `{ result }` for a result. Side events pushed
  * before a result arrives come before it.
+ *
+ * Every event of a turn passes through here (twice: the calls' results, and the engine's
+ * notices), so a step costs one promise for the source's next value and, only when that
+ * is not there yet, one to wait on; no race of fresh promises per step.
  */
 export async function* withSideEvents<R, E>(source: AsyncIterable<R>, side: SideEvents<E>): AsyncGenerator<{ event: E } | { result: R }> {
   const iterator = source[Symbol.asyncIterator]();
-  // One promise per step, raced again until it settles, so a failure of the source is always handled.
-  const nextStep = () => iterator.next().then((step) => ({ step }));
-  let pending = nextStep();
+  let step: Step<R> | undefined;
+  let wake: (() => void) | undefined;
+  const arrived = (value: Step<R>): void => {
+    step = value;
+    wake?.();
+  };
+  // Both outcomes are handled here, so a failure of the source is never an unhandled rejection.
+  const requestStep = (): void => {
+    iterator.next().then(
+      (result) => arrived({ result }),
+      (error: unknown) => arrived({ error }),
+    );
+  };
+  requestStep();
   for (;;) {
-    const winner = await Promise.race([pending, side.next().then(() => undefined)]);
+    if (step === undefined && !side.waiting) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        side.onPush(resolve);
+      });
+      wake = undefined;
+    }
     for (const event of side.take()) yield { event };
-    if (winner === undefined) continue;
-    if (winner.step.done) return;
-    yield { result: winner.step.value };
-    pending = nextStep();
+    const current = step;
+    if (current === undefined) continue;
+    step = undefined;
+    if ('error' in current) throw current.error;
+    if (current.result.done) return;
+    yield { result: current.result.value };
+    requestStep();
   }
 }
