@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
 import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
@@ -19,7 +17,8 @@ import {
   type CassetteOptions,
   type ServeFlags,
 } from './option-values.js';
-import { packageRoot } from './package-root.js';
+import { command } from './command-modules.js';
+import { packageVersion } from './package-root.js';
 import type { SearchOptions } from './commands/search.js';
 
 const requireModule = createRequire(import.meta.url);
@@ -29,50 +28,6 @@ const requireModule = createRequire(import.meta.url);
 const { Command, CommanderError, Option } = requireModule('commander') as typeof import('commander');
 
 const output = processOutput;
-
-/** The command modules, by name: `command('run')` is `./commands/run.js`. */
-interface Commands {
-  'add-agent': typeof import('./commands/add-agent.js');
-  adopt: typeof import('./commands/adopt.js');
-  approvals: typeof import('./commands/approvals.js');
-  bootstrap: typeof import('./commands/bootstrap.js');
-  chat: typeof import('./commands/chat.js');
-  demo: typeof import('./commands/demo.js');
-  experiment: typeof import('./commands/experiment.js');
-  inbox: typeof import('./commands/inbox.js');
-  inspect: typeof import('./commands/inspect.js');
-  logs: typeof import('./commands/logs.js');
-  reset: typeof import('./commands/reset.js');
-  retry: typeof import('./commands/retry.js');
-  run: typeof import('./commands/run.js');
-  search: typeof import('./commands/search.js');
-  send: typeof import('./commands/send.js');
-  serve: typeof import('./commands/serve.js');
-  status: typeof import('./commands/status.js');
-  thread: typeof import('./commands/thread.js');
-  'top-up': typeof import('./commands/top-up.js');
-  trace: typeof import('./commands/trace.js');
-  validate: typeof import('./commands/validate.js');
-  worker: typeof import('./commands/worker.js');
-}
-
-/**
- * The module of the one command being run, loaded when it runs (so a command never loads
- * another's code), synchronously, like this module (see main.ts): with its own imports, some
- * hundred files for `run-once`. Packages that must be imported (ink and React, with their
- * top-level await) are imported by the commands that draw a screen.
- */
-function command<Name extends keyof Commands>(name: Name): Commands[Name] {
-  return requireModule(`./commands/${name}.js`) as Commands[Name];
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 const program = new Command();
 program

@@ -1,0 +1,39 @@
+import { createRequire } from 'node:module';
+
+const requireModule = createRequire(import.meta.url);
+
+/** The command modules, by name: `command('run')` is `./commands/run.js`. */
+interface Commands {
+  'add-agent': typeof import('./commands/add-agent.js');
+  adopt: typeof import('./commands/adopt.js');
+  approvals: typeof import('./commands/approvals.js');
+  bootstrap: typeof import('./commands/bootstrap.js');
+  chat: typeof import('./commands/chat.js');
+  demo: typeof import('./commands/demo.js');
+  experiment: typeof import('./commands/experiment.js');
+  inbox: typeof import('./commands/inbox.js');
+  inspect: typeof import('./commands/inspect.js');
+  logs: typeof import('./commands/logs.js');
+  reset: typeof import('./commands/reset.js');
+  retry: typeof import('./commands/retry.js');
+  run: typeof import('./commands/run.js');
+  search: typeof import('./commands/search.js');
+  send: typeof import('./commands/send.js');
+  serve: typeof import('./commands/serve.js');
+  status: typeof import('./commands/status.js');
+  thread: typeof import('./commands/thread.js');
+  'top-up': typeof import('./commands/top-up.js');
+  trace: typeof import('./commands/trace.js');
+  validate: typeof import('./commands/validate.js');
+  worker: typeof import('./commands/worker.js');
+}
+
+/**
+ * The module of the one command being run, loaded when it runs (so a command never loads
+ * another's code), synchronously, like this module (see main.ts): with its own imports, some
+ * hundred files for `run-once`. Packages that must be imported (ink and React, with their
+ * top-level await) are imported by the commands that draw a screen.
+ */
+export function command<Name extends keyof Commands>(name: Name): Commands[Name] {
+  return requireModule(`./commands/${name}.js`) as Commands[Name];
+}
