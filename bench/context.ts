@@ -84,6 +84,20 @@ export function alternateTurns(job: Job, roots: [string, string], storage: Stora
   return JSON.parse(runWorker(['alternate', JSON.stringify(job), ...roots], storage)) as AlternateResult;
 }
 
+/**
+ * Build an org, run its first turn ever in one process, then `job` in a fresh process, and
+ * remove it: the second process starts as a `run-once` or a new `run` does on an org in use.
+ */
+export function runJobAfterFirstTurn(job: Job, storage: Storage): { firstEver: JobResult; result: JobResult } {
+  const root = buildJobOrg(job, storage);
+  try {
+    const firstEver = runTurns({ ...job, turns: 1 }, root, storage);
+    return { firstEver, result: runTurns(job, root, storage) };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** Build, run and remove an org. */
 export function runJob(job: Job, storage: Storage): JobResult {
   const root = buildJobOrg(job, storage);

@@ -31,7 +31,7 @@ const sections: Section[] = [
     id: 'steady-turns',
     title: 'Engine overhead: one turn, every agent with mail, an instant model',
     about:
-      'Each org in a fresh process: its first turn (which also compiles the code and builds every prompt\'s static part) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine.',
+      'Each org runs its first turn ever in one process, then its turns in a fresh process, as a `run-once` or a new `run` takes up an org in use: that process\'s first turn (which also compiles the code, builds every prompt\'s static part and reads each waiting message from its file) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine.',
     quick: true,
     run: steadyTurns,
   },
