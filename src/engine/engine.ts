@@ -1,16 +1,13 @@
-import { readdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { TEMP_SUFFIX } from '../mailbox/atomic-write.js';
+import { removeTemporaryFiles } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
+import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
 import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
-import { FallbackProvider } from '../providers/fallback-provider.js';
-import type { Provider } from '../providers/provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
 import { loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
@@ -77,8 +74,7 @@ export class Engine {
   private readonly lock: OrgLock;
   private readonly factory: ProviderFactory;
   /** One provider per registry entry (so its rate limits are shared), and one per agent's list of models. */
-  private readonly providers = new Map<string, Provider>();
-  private readonly chains = new Map<string, Provider>();
+  private readonly chains: ProviderChains;
   private readonly clock: () => Date;
   /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
   private readonly tools: ToolRunner;
@@ -96,6 +92,7 @@ export class Engine {
     this.loader = loader;
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
+    this.chains = new ProviderChains(this.factory);
     this.clock = options.clock ?? (() => new Date());
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
@@ -274,7 +271,7 @@ export class Engine {
       state: this.state,
       hints: this.hints,
       journal: this.journal,
-      providerFor: (modelKeys: readonly string[]) => this.providerFor(modelKeys),
+      providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
       tools: this.tools,
       clock: this.clock,
       ...(signal ? { signal } : {}),
@@ -321,50 +318,9 @@ export class Engine {
     const loaded = this.loader.load();
     const events = orgReloadEvents(loaded, this.state.turn + 1, this.warnedAbout);
     if (events.some((event) => event.type === 'org-reloaded')) {
-      this.providers.clear();
       this.chains.clear();
     }
     this.org = loaded.org;
     return events;
-  }
-
-  /** The provider for an agent's models: the first answers, the rest are its fallbacks in order. */
-  private providerFor(modelKeys: readonly string[]): Provider {
-    const chainKey = modelKeys.join('\n');
-    let chain = this.chains.get(chainKey);
-    if (!chain) {
-      const links = modelKeys.map((modelKey) => {
-        const entry = this.org.models[modelKey];
-        if (!entry) throw new Error(`the model ${JSON.stringify(modelKey)} is not in org/org.yaml models`);
-        let provider = this.providers.get(modelKey);
-        if (!provider) {
-          provider = this.factory(modelKey, entry);
-          this.providers.set(modelKey, provider);
-        }
-        return { modelKey, entry, provider };
-      });
-      chain = links.length === 1 && links[0] ? links[0].provider : new FallbackProvider(links);
-      this.chains.set(chainKey, chain);
-    }
-    return chain;
-  }
-}
-
-/** Remove temporary files a killed writer left behind (they start with "." and end with ".tmp"). */
-function removeTemporaryFiles(directory: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
-      try {
-        unlinkSync(join(directory, name));
-      } catch {
-        // Gone already.
-      }
-    }
   }
 }

@@ -1,5 +1,5 @@
-import { linkSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, sep } from 'node:path';
+import { linkSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 
 /** Temporary files end with this; outbox scans and invariant checks ignore them. */
 export const TEMP_SUFFIX = '.tmp';
@@ -63,5 +63,24 @@ export function createFileAtomic(path: string, content: string): boolean {
     throw error;
   } finally {
     unlinkSync(temp);
+  }
+}
+
+/** Remove temporary files a killed writer left behind (they start with "." and end with ".tmp"). */
+export function removeTemporaryFiles(directory: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+      try {
+        unlinkSync(join(directory, name));
+      } catch {
+        // Gone already.
+      }
+    }
   }
 }
