@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
@@ -67,17 +67,30 @@ function currentKey(root: string): string | undefined {
 const FORMAT = 1;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
+/** Whether the kept org's file begins with `text`: only that many bytes are read, not the whole org (3 MB at 10,000 agents). */
+function keptUnder(path: string, text: string): boolean {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const expected = Buffer.from(text);
+    const start = Buffer.alloc(expected.length);
+    return readSync(descriptor, start, 0, start.length, 0) === start.length && start.equals(expected);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 /**
  * Keep the org a load settled with no errors, under the key of its files. Written only when the
  * key changed: an edit, a new agent. A read-only org simply goes without.
  */
 export function saveSettledOrg(root: string, key: string, org: Org, problems: readonly Problem[]): void {
   const path = join(root, SETTLED_ORG_FILE);
-  try {
-    if (readFileSync(path, 'utf8').startsWith(head(key))) return;
-  } catch {
-    // Not written yet.
-  }
+  if (keptUnder(path, head(key))) return;
   try {
     writeFileAtomic(path, `${head(key)}"problems":${JSON.stringify(problems)},"org":${JSON.stringify(storeOrg(org))}}\n`);
   } catch {
@@ -92,10 +105,12 @@ export function saveSettledOrg(root: string, key: string, org: Org, problems: re
  */
 export function readSettledOrg(root: string): { org: Org; problems: Problem[] } | undefined {
   const key = currentKey(root);
-  if (key === undefined) return undefined;
+  const path = join(root, SETTLED_ORG_FILE);
+  // Kept under other stamps (an edit since): the whole file is not read for nothing.
+  if (key === undefined || !keptUnder(path, head(key))) return undefined;
   let text: string;
   try {
-    text = readFileSync(join(root, SETTLED_ORG_FILE), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

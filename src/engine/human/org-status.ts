@@ -17,8 +17,7 @@ export function orgStatus(org: Org): OrgStatus {
   const paths = statePaths(org.root);
   const state: EngineState = loadState(paths.state);
   const tail = readLedgerFrom(paths.ledger, state.ledger.offset);
-  // Nothing appended since the snapshot (as after every committed turn): its totals as they are, not a copy of N agents' totals.
-  const totals = tail.entries.length === 0 ? state.ledger.totals : addEntries(state.ledger, tail.entries, tail.end).totals;
+  const totals = addEntries(state.ledger, tail.entries, tail.end).totals;
   const mail = mailByAgent(state.pending);
   const failing = FailingAgents.load(org.root);
   let humanUnreadCount: number | undefined;

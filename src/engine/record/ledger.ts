@@ -52,8 +52,13 @@ export function emptyTotals(): AgentTotals {
   return { spent: 0, toppedUp: 0, inputTokens: 0, outputTokens: 0, calls: 0 };
 }
 
-/** Add entries to a snapshot. Pure. */
+/**
+ * Add entries to a snapshot. Pure: the snapshot is never changed, and with no entries the result
+ * shares its totals (no copy of every agent's, which status and each turn's look for work would
+ * otherwise pay at every call), so neither may be changed in place.
+ */
 export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], offset: number): LedgerSnapshot {
+  if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged };
   const totals = { ...snapshot.totals };
   const lastCharged = { ...snapshot.lastCharged };
   for (const entry of entries) {

@@ -65,7 +65,7 @@ type CallResult =
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
 function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
   const { entries, end } = readLedgerFrom(statePaths(root).ledger, snapshot.offset);
-  return entries.length === 0 && end === snapshot.offset ? snapshot : addEntries(snapshot, entries, end);
+  return addEntries(snapshot, entries, end);
 }
 
 /**
