@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
-import { restoreOrg, storeOrg, type StoredOrg } from './stored-org.js';
+import { restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
 export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';
@@ -69,19 +70,8 @@ const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringif
 
 /** Whether the kept org's file begins with `text`: only that many bytes are read, not the whole org (3 MB at 10,000 agents). */
 function keptUnder(path: string, text: string): boolean {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const expected = Buffer.from(text);
-    const start = Buffer.alloc(expected.length);
-    return readSync(descriptor, start, 0, start.length, 0) === start.length && start.equals(expected);
-  } finally {
-    closeSync(descriptor);
-  }
+  const start = readRegularFile(path, Buffer.byteLength(text));
+  return 'text' in start && start.text === text;
 }
 
 /**
@@ -92,7 +82,7 @@ export function saveSettledOrg(root: string, key: string, org: Org, problems: re
   const path = join(root, SETTLED_ORG_FILE);
   if (keptUnder(path, head(key))) return;
   try {
-    writeFileAtomic(path, `${head(key)}"problems":${JSON.stringify(problems)},"org":${JSON.stringify(storeOrg(org))}}\n`);
+    writeFileAtomic(path, `${head(key)}"problems":${JSON.stringify(problems)},"org":${storedOrgText(org)}}\n`);
   } catch {
     // Only a command that reads goes slower without it.
   }

@@ -33,6 +33,19 @@ export function storeOrg(org: Org): StoredOrg {
   };
 }
 
+/** Each org's JSON, made once: the settled org (org/state/cache/settled-org.json) and the planned one (planned-org.json) keep the same org object. */
+const texts = new WeakMap<Org, string>();
+
+/** `storeOrg(org)` as JSON text, made once per org object. */
+export function storedOrgText(org: Org): string {
+  let text = texts.get(org);
+  if (text === undefined) {
+    text = JSON.stringify(storeOrg(org));
+    texts.set(org, text);
+  }
+  return text;
+}
+
 /** The org `storeOrg` kept, at `root`. Takes `stored` over: its agents become the org's (no copy of 10,000 agents). */
 export function restoreOrg(stored: StoredOrg, root: string): Org {
   const agents = new Map<string, Agent>();

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import type { Org } from '../../org/org.js';
-import { restoreOrg, storeOrg, type StoredOrg } from '../../org/stored-org.js';
+import { restoreOrg, storedOrgText, type StoredOrg } from '../../org/stored-org.js';
 
 /** Snapshots this process wrote, by org object: an org whose files did not change is the same object, and is not written again. */
 const written = new WeakMap<Org, { path: string; id: string }>();
@@ -16,7 +17,7 @@ const written = new WeakMap<Org, { path: string; id: string }>();
 export function saveOrgSnapshot(path: string, org: Org): string {
   const known = written.get(org);
   if (known && known.path === path) return known.id;
-  const text = JSON.stringify(storeOrg(org));
+  const text = storedOrgText(org);
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   if (readId(path) !== id) writeFileAtomic(path, `{"id":${JSON.stringify(id)},"org":${text}}\n`);
   written.set(org, { path, id });
@@ -34,18 +35,8 @@ export function loadOrgSnapshot(path: string, id: string, root: string): Org | u
   }
 }
 
+/** The id a snapshot file was written under, from its first bytes (the whole org is not read). */
 function readId(path: string): string | undefined {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const head = Buffer.alloc(40);
-    const length = readSync(descriptor, head, 0, head.length, 0);
-    return /^\{"id":"([0-9a-f]+)"/.exec(head.subarray(0, length).toString('utf8'))?.[1];
-  } finally {
-    closeSync(descriptor);
-  }
+  const start = readRegularFile(path, 40);
+  return 'text' in start ? /^\{"id":"([0-9a-f]+)"/.exec(start.text)?.[1] : undefined;
 }
