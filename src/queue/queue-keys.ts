@@ -19,8 +19,13 @@ export interface PublishedModel {
  * key different models (or different limits) apart. Queue names may not hold ':'.
  */
 export function queueNameFor(modelKey: string, entry: ModelEntry): string {
-  const digest = createHash('sha256').update(JSON.stringify(entry)).digest('hex').slice(0, 8);
-  return `model-${encodeURIComponent(modelKey)}-${digest}`;
+  return digestedQueueName('model', modelKey, entry);
+}
+
+/** `<kind>-<name>-<8 hex of the declaration's digest>`: one name per declaration, whichever org gives it. */
+function digestedQueueName(kind: 'model' | 'mcp', name: string, declaration: ModelEntry | McpServerConfig): string {
+  const digest = createHash('sha256').update(JSON.stringify(declaration)).digest('hex').slice(0, 8);
+  return `${kind}-${encodeURIComponent(name)}-${digest}`;
 }
 
 /** The heartbeat key of one worker process; it expires when the worker stops refreshing it. */
@@ -46,6 +51,5 @@ export interface PublishedMcpServer {
  * give one name different servers apart.
  */
 export function mcpQueueNameFor(server: string, config: McpServerConfig): string {
-  const digest = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 8);
-  return `mcp-${encodeURIComponent(server)}-${digest}`;
+  return digestedQueueName('mcp', server, config);
 }
