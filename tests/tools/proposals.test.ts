@@ -175,3 +175,22 @@ describe('deciding in chat', () => {
     expect(read(root, 'agents/coder_02/resume.md')).toContain('title: Second engineer');
   });
 });
+
+describe('listing proposals', () => {
+  test('a proposal file edited by hand is read again, also when it no longer parses', async () => {
+    const { listProposals, PROPOSALS_DIRECTORY } = await import('../../src/tools/proposals/proposal-store.js');
+    const root = defaultOrg();
+    const id = proposeHireAs(root, { proposer: 'hr', name: 'coder_02', reportsTo: 'planner', credits: 0.1 });
+    const file = `${PROPOSALS_DIRECTORY}/${id}.md`;
+    expect(listProposals(root).proposals.map((proposal) => proposal.status)).toEqual(['pending']);
+    // Listed again with nothing changed: the same proposal (from the parse kept for the file).
+    expect(listProposals(root).proposals[0]?.id).toBe(id);
+    write(root, file, read(root, file).replace('status: pending', 'status: rejected\nreason: not now'));
+    const edited = listProposals(root).proposals[0];
+    expect(edited?.status).toBe('rejected');
+    expect(edited?.reason).toBe('not now');
+    write(root, file, 'no front matter here\n');
+    expect(listProposals(root).proposals).toEqual([]);
+    expect(listProposals(root).problems[0]).toContain(file);
+  });
+});

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import { createFileAtomic, writeFileAtomic } from '../../mailbox/atomic-write.js';
@@ -38,11 +38,38 @@ export function listProposals(root: string): { proposals: Proposal[]; problems: 
   const proposals: Proposal[] = [];
   const problems: string[] = [];
   for (const name of names) {
-    const parsed = parseProposal(readFileSync(join(root, PROPOSALS_DIRECTORY, name), 'utf8'), `${PROPOSALS_DIRECTORY}/${name}`);
+    const parsed = parsedProposal(join(root, PROPOSALS_DIRECTORY, name), `${PROPOSALS_DIRECTORY}/${name}`);
+    if (parsed === undefined) continue;
     if ('error' in parsed) problems.push(parsed.error);
     else proposals.push(parsed);
   }
   return { proposals, problems };
+}
+
+/** Proposal files as last parsed, by path, with the mtime and size they were parsed at. */
+const parsedFiles = new Map<string, { mtimeMs: number; size: number; parsed: Proposal | { error: string } }>();
+
+/**
+ * A proposal file, parsed again only when its mtime or size changed: a turn lists the proposals
+ * several times (notices, carrying out, whether a decision waits), and done ones stay, so a
+ * `stat` each rather than a YAML parse each. Undefined when the file went away meanwhile.
+ * The objects are shared: callers copy before changing one (as saveProposal's callers do).
+ */
+function parsedProposal(path: string, file: string): Proposal | { error: string } | undefined {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const known = parsedFiles.get(path);
+  if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.parsed;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseProposal(text, file);
+  if (parsedFiles.size >= 10_000) parsedFiles.clear();
+  parsedFiles.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, parsed });
+  return parsed;
 }
 
 /** One proposal by id, or an error naming the ids that wait. */
