@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lockHolder } from '../engine/record/lock.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
@@ -65,6 +67,22 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
+/** How often a run still held by an earlier engine is looked at again. */
+const HOLDER_POLL_MS = 100;
+
+/**
+ * A killed experiment can leave a run's engine at work (a kill of the experiment's process
+ * does not reach the processes it started): starting another on the same copy would be
+ * refused, so wait, saying for what, until that engine has stopped. A lock held from
+ * another host cannot be watched; the run then fails with the lock's own message.
+ */
+async function waitForEarlierEngine(run: PlannedRun, log: (line: string) => void): Promise<void> {
+  const holder = lockHolder(run.root);
+  if (!holder?.onThisHost) return;
+  log(`${run.run}: waiting for process ${holder.pid} (\`lemming ${holder.command}\`, since ${holder.started}), still at work on it from an earlier start, to stop`);
+  while (lockHolder(run.root)) await sleep(HOLDER_POLL_MS);
+}
+
 /**
  * Run every variant (times its repeats) in its own copy of the base org under
  * `experiments/<name>/<run>/`, each in a process of its own, a bounded number at once,
@@ -88,6 +106,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const queue = options.queue ?? experiment.queue;
   const failed: string[] = [];
   await inPool(pending, parallel, async (run) => {
+    await waitForEarlierEngine(run, options.log);
     const attemptsPath = join(run.root, ATTEMPTS_FILE);
     const attempts = readJson<RunAttempt[]>(attemptsPath, []);
     options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);

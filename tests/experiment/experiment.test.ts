@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { acquireLock } from '../../src/engine/record/lock.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
@@ -29,8 +30,8 @@ interface Report {
   runs: Array<{ run: string; ended: string; messages: number; credits: number; creditsByModel: Record<string, number> }>;
 }
 
-function readReport(root: string): Report {
-  return JSON.parse(readFileSync(join(root, 'experiments/study/report.json'), 'utf8')) as Report;
+function readReport(root: string, experiment = 'study'): Report {
+  return JSON.parse(readFileSync(join(root, 'experiments', experiment, 'report.json'), 'utf8')) as Report;
 }
 
 describe('lemming experiment', () => {
@@ -100,6 +101,26 @@ describe('lemming experiment', () => {
     // A run the kill cut off (if it had started) was finished by its engine: it ends as its repeat did.
     expect(report.runs.find((run) => run.run === 'baseline-r2')).toMatchObject({ ended: 'idle', messages: 5 });
     expect(messageFiles(join(root, 'experiments/study/baseline-r2'))).toEqual(messageFiles(join(root, 'experiments/study/baseline-r1')));
+  });
+
+  test('a run still held by an engine from an earlier start is waited for, not failed', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'small.yaml'), 'name: small\nmessages:\n  - to: manager\n    body: Please plan the release.\nvariants:\n  - name: baseline\n');
+    expect(lemming(root, ['experiment', join(root, 'small.yaml')]).status).toBe(0);
+    const run = join(root, 'experiments/small/baseline');
+    // As a killed experiment leaves it: the run not yet complete, and its engine still at work on it.
+    rmSync(join(run, 'experiment-result.json'));
+    const earlier = acquireLock(run, 'run');
+    const resumed = startWatched(root, ['experiment', join(root, 'small.yaml')]);
+    try {
+      await resumed.waitFor(new RegExp(`baseline: waiting for process ${process.pid} \\(\`lemming run\`, since [^)]+\\), still at work on it from an earlier start, to stop`));
+      expect(resumed.output()).not.toMatch(/did not finish|another engine/);
+    } finally {
+      earlier.release();
+    }
+    expect(await resumed.exited()).toBe(0);
+    expect(resumed.output()).toMatch(/baseline: idle after turn 5, 5 message\(s\)/);
+    expect(readReport(root, 'small').runs.map((each) => each.run)).toEqual(['baseline']);
   });
 
   test('a broken experiment file is refused before anything runs, naming the file, the field and a valid value', () => {

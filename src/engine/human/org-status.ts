@@ -54,7 +54,8 @@ export function orgStatus(org: Org): OrgStatus {
     if (streak) status.held = { model: streak.model, failedTurns: streak.turns, cause: streak.cause };
     return status;
   });
-  const running = lockHolder(org.root);
+  const holder = lockHolder(org.root);
+  const running = holder ? { pid: holder.pid, command: holder.command, started: holder.started } : undefined;
   const unfinishedTurn = existsSync(paths.journal);
   return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents };
 }

@@ -117,9 +117,10 @@ function releaseLock(path: string, token: string): void {
   }
 }
 
-/** Who holds the lock right now, if anyone alive does. For `status`. */
-export function lockHolder(root: string): { pid: number; command: string; started: string } | undefined {
+/** Who holds the lock right now, if anyone alive does (one on another host counts as alive). For `status`. */
+export function lockHolder(root: string): { pid: number; command: string; started: string; onThisHost: boolean } | undefined {
   const holder = readLock(statePaths(root).lock);
-  if (!holder || (holder.host === hostname() && !isAlive(holder.pid))) return undefined;
-  return { pid: holder.pid, command: holder.command, started: holder.started };
+  const onThisHost = holder?.host === hostname();
+  if (!holder || (onThisHost && !isAlive(holder.pid))) return undefined;
+  return { pid: holder.pid, command: holder.command, started: holder.started, onThisHost };
 }
