@@ -32,7 +32,9 @@ export function eventStream(hub: EventHub) {
       let wake: (() => void) | undefined;
       const unsubscribe = hub.subscribe((event) => {
         queue.push(event);
+        // Woken once however many events come before the loop runs: not a resolved promise per event.
         wake?.();
+        wake = undefined;
       });
       let closed = false;
       stream.onAbort(() => {
@@ -56,8 +58,11 @@ export function eventStream(hub: EventHub) {
             continue;
           }
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 15_000).unref();
+            const quiet = setTimeout(resolve, 15_000).unref();
+            wake = () => {
+              clearTimeout(quiet);
+              resolve();
+            };
           });
           wake = undefined;
           if (queue.length === 0 && !closed) await stream.write(': keep-alive\n\n');

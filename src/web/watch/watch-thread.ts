@@ -13,10 +13,14 @@ import type { WatchAnswers, WatchMessage, WatchRequest, WatchThreadData } from '
 const port = parentPort;
 if (!port) throw new Error('watch-thread.js runs as a worker thread, started by the dashboard');
 const data = workerData as WatchThreadData;
+/**
+ * A lower priority for this thread alone (Linux gives each thread its own): when the cores are
+ * busy, a running engine's turn goes first. Not the lowest: on a machine kept busy by other
+ * work the lowest would leave the browsers waiting seconds for mail; this still gets a tenth.
+ */
+const PRIORITY = 10;
 try {
-  // The lowest priority, for this thread alone (Linux gives each thread its own): when the cores
-  // are busy, a running engine's turn goes first and the index catches up after.
-  setPriority(19);
+  setPriority(PRIORITY);
 } catch {
   // Not allowed here: the thread runs at the process's priority.
 }
