@@ -25,16 +25,19 @@ const FORMAT = 2;
 interface OutboxRecord {
   /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
   mtimeMs: number;
-  files: Record<string, string | null>;
+  files: Map<string, string | null>;
   /** For each file that did not read as a message: its mtime and size then, so a file mended in place is read again. */
   unreadable?: Record<string, string>;
 }
+
+/** An outbox's record as saved: the same, with its files as an object. */
+type SavedOutbox = Omit<OutboxRecord, 'files'> & { files: Record<string, string | null> };
 
 interface SavedIndex {
   format: number;
   /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
   root: string;
-  outboxes: Record<string, OutboxRecord>;
+  outboxes: Record<string, SavedOutbox>;
   messages: IndexedMessage[];
   search: unknown;
 }
@@ -82,7 +85,7 @@ export class MessageIndex {
     this.root = root;
     this.search = new MiniSearch(SEARCH_OPTIONS);
     if (saved) {
-      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, record);
+      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, { ...record, files: new Map(Object.entries(record.files)) });
       for (const message of saved.messages) this.byId.set(message.id, message);
       this.search = MiniSearch.loadJS(saved.search as Parameters<typeof MiniSearch.loadJS>[0], SEARCH_OPTIONS);
     }
@@ -125,41 +128,62 @@ export class MessageIndex {
         if (known.unreadable) this.retryUnreadable(agent, known, Object.keys(known.unreadable), added);
         continue;
       }
-      const record: OutboxRecord = { mtimeMs: trustedMtime(stat.mtimeMs, listedAt), files: {} };
-      let names: string[];
-      try {
-        names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName).sort();
-      } catch {
-        names = [];
-      }
-      const listed = new Set(names);
-      for (const [name, id] of Object.entries(known?.files ?? {})) if (!listed.has(name) && id) this.remove(id);
-      const unread: string[] = [];
-      for (const name of names) {
-        const knownId = known?.files[name];
-        if (knownId === null) unread.push(name);
-        if (knownId !== undefined) {
-          record.files[name] = knownId;
-          continue;
-        }
-        const message = this.add(agent, name);
-        record.files[name] = message?.id ?? null;
-        if (message) added.push(message);
-        else this.markUnreadable(agent, record, name);
-      }
-      for (const name of unread) if (known?.unreadable?.[name] !== undefined) (record.unreadable ??= {})[name] = known.unreadable[name];
-      this.retryUnreadable(agent, record, unread, added);
+      const record: OutboxRecord = known ?? { mtimeMs: -1, files: new Map() };
+      const listedBefore = record.mtimeMs;
+      record.mtimeMs = trustedMtime(stat.mtimeMs, listedAt);
+      this.takeListing(agent, record, added);
       this.outboxes.set(agent, record);
       // Listing a racy folder again and finding nothing new is no change worth saving.
-      if (known?.mtimeMs !== record.mtimeMs) this.dirty = true;
+      if (listedBefore !== record.mtimeMs) this.dirty = true;
     }
     return added.sort((left, right) => -newestFirst(left, right));
+  }
+
+  /**
+   * List an outbox whose folder changed and bring its record up to date in place: a lookup per
+   * name, the new files read and indexed in name order, and the known ones gone (rare) found
+   * only when fewer known names were listed than the record holds. An outbox of a long run
+   * holds thousands of names, and most looks find a handful new.
+   */
+  private takeListing(agent: string, record: OutboxRecord, added: IndexedMessage[]): void {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName);
+    } catch {
+      names = [];
+    }
+    const fresh: string[] = [];
+    let stillThere = 0;
+    for (const name of names) {
+      if (record.files.has(name)) stillThere += 1;
+      else fresh.push(name);
+    }
+    if (stillThere < record.files.size) {
+      const listed = new Set(names);
+      for (const [name, id] of [...record.files]) {
+        if (listed.has(name)) continue;
+        if (id) this.remove(id);
+        record.files.delete(name);
+        if (record.unreadable) delete record.unreadable[name];
+      }
+    }
+    for (const name of fresh.sort()) {
+      const message = this.add(agent, name);
+      record.files.set(name, message?.id ?? null);
+      if (message) added.push(message);
+      else this.markUnreadable(agent, record, name);
+    }
+    if (record.unreadable) {
+      const readNow = new Set(fresh);
+      this.retryUnreadable(agent, record, Object.keys(record.unreadable).filter((name) => !readNow.has(name)), added);
+    }
   }
 
   /** Write the index to disk when it changed since it was loaded or last saved. */
   save(): void {
     if (!this.dirty) return;
-    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes: Object.fromEntries(this.outboxes), messages: [...this.byId.values()], search: this.search.toJSON() };
+    const outboxes = Object.fromEntries([...this.outboxes].map(([agent, record]) => [agent, { ...record, files: Object.fromEntries(record.files) }]));
+    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes, messages: [...this.byId.values()], search: this.search.toJSON() };
     writeFileAtomic(searchIndexPath(this.root), JSON.stringify(saved));
     this.dirty = false;
   }
@@ -263,10 +287,10 @@ export class MessageIndex {
       if (stamp === record.unreadable?.[name]) continue;
       delete record.unreadable?.[name];
       if (stamp === undefined) {
-        delete record.files[name];
+        record.files.delete(name);
       } else {
         const message = this.add(agent, name);
-        record.files[name] = message?.id ?? null;
+        record.files.set(name, message?.id ?? null);
         if (message) added.push(message);
         else (record.unreadable ??= {})[name] = stamp;
       }
@@ -290,7 +314,7 @@ export class MessageIndex {
   }
 
   private forgetOutbox(agent: string): void {
-    for (const id of Object.values(this.outboxes.get(agent)?.files ?? {})) if (id) this.remove(id);
+    for (const id of this.outboxes.get(agent)?.files.values() ?? []) if (id) this.remove(id);
     this.outboxes.delete(agent);
     this.dirty = true;
   }
