@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { MessageIndex, searchIndexPath } from '../../src/web/search/message-index.js';
+import { MessageIndex } from '../../src/web/search/message-index.js';
+import { searchIndexPath } from '../../src/web/search/saved-index.js';
 import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 
 const dropped = (to: string, subject: string, body: string, replyTo?: string): string =>

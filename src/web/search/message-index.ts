@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
-import { statePaths } from '../../engine/record/state-paths.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
@@ -11,36 +9,8 @@ import { trustedMtime } from '../folder-stamp.js';
 import { insertNewestFirst, newestFirst, removeNewestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
 import { planQuery, termIsFuzzy, termIsPrefix } from './query-plan.js';
+import { fromSaved, readSaved, SAVED_FORMAT, toSaved, writeSaved, type OutboxRecord, type SavedIndex } from './saved-index.js';
 import { buildThread, type ThreadEntry } from './thread.js';
-
-/** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
-export function searchIndexPath(root: string): string {
-  return join(statePaths(root).cache, 'search-index.json');
-}
-
-/** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
-const FORMAT = 2;
-
-/** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
-interface OutboxRecord {
-  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
-  mtimeMs: number;
-  files: Map<string, string | null>;
-  /** For each file that did not read as a message: its mtime and size then, so a file mended in place is read again. */
-  unreadable?: Record<string, string>;
-}
-
-/** An outbox's record as saved: the same, with its files as an object. */
-type SavedOutbox = Omit<OutboxRecord, 'files'> & { files: Record<string, string | null> };
-
-interface SavedIndex {
-  format: number;
-  /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
-  root: string;
-  outboxes: Record<string, SavedOutbox>;
-  messages: IndexedMessage[];
-  search: unknown;
-}
 
 interface SearchDocument {
   id: string;
@@ -85,7 +55,7 @@ export class MessageIndex {
     this.root = root;
     this.search = new MiniSearch(SEARCH_OPTIONS);
     if (saved) {
-      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, { ...record, files: new Map(Object.entries(record.files)) });
+      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, fromSaved(record));
       for (const message of saved.messages) this.byId.set(message.id, message);
       this.search = MiniSearch.loadJS(saved.search as Parameters<typeof MiniSearch.loadJS>[0], SEARCH_OPTIONS);
     }
@@ -93,7 +63,7 @@ export class MessageIndex {
 
   /** The saved index brought up to date, or a new one built from the outboxes (and saved). */
   static open(root: string): MessageIndex {
-    const saved = readSaved(searchIndexPath(root), root);
+    const saved = readSaved(root);
     let index: MessageIndex;
     try {
       index = new MessageIndex(root, saved);
@@ -182,9 +152,8 @@ export class MessageIndex {
   /** Write the index to disk when it changed since it was loaded or last saved. */
   save(): void {
     if (!this.dirty) return;
-    const outboxes = Object.fromEntries([...this.outboxes].map(([agent, record]) => [agent, { ...record, files: Object.fromEntries(record.files) }]));
-    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes, messages: [...this.byId.values()], search: this.search.toJSON() };
-    writeFileAtomic(searchIndexPath(this.root), JSON.stringify(saved));
+    const outboxes = Object.fromEntries([...this.outboxes].map(([agent, record]) => [agent, toSaved(record)]));
+    writeSaved(this.root, { format: SAVED_FORMAT, root: this.root, outboxes, messages: [...this.byId.values()], search: this.search.toJSON() });
     this.dirty = false;
   }
 
@@ -337,16 +306,5 @@ function listAgentFolders(root: string): string[] {
     return readdirSync(join(root, 'agents')).filter(isValidAgentName).sort();
   } catch {
     return [];
-  }
-}
-
-/** The saved index, or undefined when there is none, or it is unreadable or of another format (it is rebuilt). */
-function readSaved(path: string, root: string): SavedIndex | undefined {
-  try {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedIndex>;
-    if (saved.format !== FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
-    return saved as SavedIndex;
-  } catch {
-    return undefined;
   }
 }

@@ -13,6 +13,11 @@ function threadScript(): URL {
   return new URL(script.href.replace(/\/src\/web\/watch\/watch-thread\.js$/, '/dist/web/watch/watch-thread.js'));
 }
 
+/** How often the thread looks unasked: a browser sees mail within this of its being written. */
+const LOOK_EVERY_MS = 400;
+/** How often, at the least, it saves the index when it changed (see watch-thread.ts). */
+const SAVE_EVERY_MS = 30_000;
+
 interface Waiting {
   resolve(result: unknown): void;
   reject(error: Error): void;
@@ -38,7 +43,6 @@ export class OrgWatch {
   constructor(
     readonly root: string,
     private readonly hub: EventHub,
-    private readonly options: { intervalMs?: number; saveEveryMs?: number } = {},
   ) {
     this.thread();
   }
@@ -104,7 +108,7 @@ export class OrgWatch {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const data: WatchThreadData = { root: this.root, intervalMs: this.options.intervalMs ?? 400, saveEveryMs: this.options.saveEveryMs ?? 30_000 };
+    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS };
     const worker = new Worker(threadScript(), { workerData: data });
     this.started = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
     // Nobody need wait on a restarted thread's start: its questions wait in its queue.
