@@ -4,8 +4,8 @@ import { lemmingAsync, startLemming } from '../../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine, write } from '../../helpers/temp-org.js';
 import { launchChromium, screenshotPath } from './chromium.js';
 
-/** `lemming serve --port 0` in its own process; resolves with the URL it printed. */
-async function serve(root: string): Promise<{ url: string; stop(): void }> {
+/** `lemming serve --port 0` in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
+async function serve(root: string): Promise<{ url: string; stop(): Promise<void> }> {
   const child = startLemming(root, ['serve', '--port', '0']);
   let text = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -16,7 +16,14 @@ async function serve(root: string): Promise<{ url: string; stop(): void }> {
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
-  return { url, stop: () => child.kill('SIGINT') };
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
 }
 
 describe('the dashboard in Chromium', () => {
@@ -91,7 +98,7 @@ describe('the dashboard in Chromium', () => {
       await page.screenshot({ path: screenshotPath('run.png') });
       expect(errors).toEqual([]);
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 120_000);
 
@@ -120,7 +127,7 @@ describe('the dashboard in Chromium', () => {
       await tab.locator('#agent-credits', { hasNotText: before }).waitFor();
       expect(await tab.locator('#agent-credits').textContent()).toMatch(/left of 0\.7500/);
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 60_000);
 
@@ -161,7 +168,7 @@ describe('the dashboard in Chromium', () => {
       await tab.screenshot({ path: screenshotPath('trace-steps.png') });
       expect(errors).toEqual([]);
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 60_000);
 
@@ -198,7 +205,7 @@ describe('the dashboard in Chromium', () => {
       await tab.locator('#feed div', { hasText: 'human → manager: Sent while the page loads' }).waitFor();
       expect(errors).toEqual([]);
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 60_000);
 
@@ -220,7 +227,7 @@ describe('the dashboard in Chromium', () => {
       expect(await tab.evaluate('typeof window.__pwned')).toBe('undefined');
       await tab.screenshot({ path: screenshotPath('xss-inert.png') });
     } finally {
-      server.stop();
+      await server.stop();
     }
   }, 60_000);
 });
