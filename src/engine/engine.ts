@@ -280,7 +280,12 @@ export class Engine {
       traces: this.traces,
       ...(signal ? { signal } : {}),
     };
-    yield* runTurn(context, result);
+    try {
+      yield* runTurn(context, result);
+    } finally {
+      // A big turn's traces are written by a thread while it runs (record/trace-writer.ts): a finished turn's are on disk.
+      await this.traces.flush();
+    }
     if (!result.state) return;
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);
@@ -296,6 +301,7 @@ export class Engine {
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
     void this.tools.close();
+    this.traces.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }

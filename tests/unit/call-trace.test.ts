@@ -8,6 +8,7 @@ import { agentName, buildOrg } from '../../bench/build-org.js';
 import { formatTrace } from '../../src/cli/commands/trace.js';
 import { Engine } from '../../src/engine/engine.js';
 import { listTraceTurns, readCallTrace, storedTrace, type CallTrace } from '../../src/engine/record/call-trace.js';
+import { THREAD_AFTER } from '../../src/engine/record/trace-writer.js';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
 import { LemmingError } from '../../src/errors.js';
 import { loadOrg } from '../../src/org/load-org.js';
@@ -100,30 +101,41 @@ describe('call traces with the list of everyone kept once', () => {
   });
 
   test('the list is written once for all N agents: every agent’s parts/ holds the same file, and each trace file is smaller than the list', async () => {
-    const agents = 300;
-    const root = tracedOrg(agents, 5);
-    await runTurns(root, new KeepingProvider(agents), 2);
+    // More calls in a turn than THREAD_AFTER: the rest of the turn's traces are written by a thread, and are all there when the turn ends.
+    const agents = THREAD_AFTER + 44;
+    const root = tracedOrg(agents, 2);
+    const provider = new KeepingProvider(agents);
+    const engine = Engine.open({ root, providerFactory: () => provider, command: 'test' });
+    const traceFiles = () => Array.from({ length: agents }, (_, index) => listTraceTurns(root, agentName(index)).length).reduce((sum, count) => sum + count, 0);
+    try {
+      for (const expected of [agents, agents * 2, agents * 2]) {
+        for await (const event of engine.turn()) void event;
+        expect(traceFiles()).toBe(expected);
+      }
+    } finally {
+      engine.close();
+    }
     const inodes = new Map<string, Set<number>>();
     let traceBytes = 0;
-    let traces = 0;
     for (let index = 0; index < agents; index += 1) {
       const agent = agentName(index);
       for (const name of partsOf(root, agent)) {
         if (!inodes.has(name)) inodes.set(name, new Set());
         inodes.get(name)?.add(statSync(join(tracesFolder(root, agent), 'parts', name)).ino);
       }
-      for (const turn of listTraceTurns(root, agent)) {
-        traceBytes += statSync(traceFile(root, agent, turn)).size;
-        traces += 1;
-      }
+      for (const turn of listTraceTurns(root, agent)) traceBytes += statSync(traceFile(root, agent, turn)).size;
     }
-    expect(traces).toBe(agents * 2);
     // Two parts (the list of everyone, the tools), each one file on disk shared by every agent's folder.
     expect([...inodes.values()].map((set) => set.size)).toEqual([1, 1]);
     const list = [...inodes.keys()].find((name) => name.endsWith('.txt')) as string;
     const listBytes = statSync(join(tracesFolder(root, 'agent_0000'), 'parts', list)).size;
     expect(listBytes).toBeGreaterThan(agents * 12);
-    expect(traceBytes / traces).toBeLessThan(listBytes);
+    expect(traceBytes / (agents * 2)).toBeLessThan(listBytes);
+    // The last agents' traces went through the thread: they read back as the model was asked.
+    const last = agentName(agents - 1);
+    const turn = listTraceTurns(root, last)[1] as number;
+    const trace = readCallTrace(root, last, turn) as CallTrace;
+    expect(trace).toEqual(wholeTrace(provider.calls.get(`${last}:${turn}`) as { request: ProviderRequest; response: ProviderResponse }, trace.at));
   });
 
   test('a part no kept trace refers to is removed, also when the traces that used it were written by an earlier run', async () => {

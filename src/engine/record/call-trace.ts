@@ -6,6 +6,7 @@ import { agentPaths } from './state-paths.js';
 import { TraceFolder, traceTurnsIn } from './trace-folder.js';
 import { PARTS_FOLDER, readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
 import { stepsSoFar, type TraceStep } from './trace-steps.js';
+import { TraceWriter } from './trace-writer.js';
 
 /**
  * One model call as it happened: the prompt exactly as the provider was given it and the
@@ -117,23 +118,28 @@ export function tracesDirectory(root: string, agent: string): string {
  * kept up to date by its own writes, and the part files it has placed (trace-parts.ts).
  */
 export class CallTraces {
+  /** By agent. */
   private readonly folders = new Map<string, TraceFolder>();
   private readonly sources: PartSources = new Map();
+  private readonly writer = new TraceWriter((files) => {
+    // A folder changed behind our back (a reset, a person) is listed again next time.
+    for (const file of files) for (const [agent, folder] of this.folders) if (file.startsWith(folder.directory)) this.folders.delete(agent);
+  });
 
   constructor(private readonly root: string) {}
 
   /**
    * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
    * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
-   * temporary file and rename: a trace cut short by a crash reads as missing) and, once the folder is
-   * full, one removal; a failure to write one is swallowed rather than failing the turn. It is named by
-   * the turn, so a turn finished after a crash writes it again whole. `pieces` cut the system prompt
-   * around the org's list of everyone, which goes to a part file beside the traces (storedTrace),
-   * as do the tools: written once, and linked into each agent's `parts/` folder.
+   * temporary file and rename: a trace cut short by a crash reads as missing), by a thread of its own
+   * in a big turn (trace-writer.ts), and, once the folder is full, one removal; a failure to write one
+   * is swallowed rather than failing the turn. It is named by the turn, so a turn finished after a
+   * crash writes it again whole. `pieces` cut the system prompt around the org's list of everyone,
+   * which goes to a part file beside the traces (storedTrace), as do the tools: written once, and
+   * linked into each agent's `parts/` folder.
    */
   record(keep: number, request: ProviderRequest, response: ProviderResponse, at: string, pieces?: SystemPieces): void {
     if (keep <= 0) return;
-    const directory = tracesDirectory(this.root, request.agent);
     try {
       const trace: CallTrace = {
         agent: request.agent,
@@ -150,22 +156,31 @@ export class CallTraces {
         },
         response,
       };
-      let folder = this.folders.get(directory);
+      let folder = this.folders.get(request.agent);
       if (!folder) {
-        folder = new TraceFolder(directory, this.sources);
-        this.folders.set(directory, folder);
+        folder = new TraceFolder(tracesDirectory(this.root, request.agent), this.sources, (file) => this.writer.remove(file));
+        this.folders.set(request.agent, folder);
       }
-      const file = join(directory, `${padTurn(request.turn)}.json`);
-      const steps = stepsSoFar(file, trace);
+      const file = folder.file(request.turn);
+      const steps = stepsSoFar(() => this.writer.read(file), trace);
       const { stored, parts } = storedTrace(steps ? { ...trace, steps } : trace, pieces);
       folder.place(parts);
-      writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
+      this.writer.write(file, `${JSON.stringify(stored, null, 2)}\n`, request.turn);
       folder.kept(request.turn, parts.map((part) => part.name), keep);
     } catch {
-      // See above: the trace is a convenience; the journal and the log are the record. A folder changed
-      // behind our back (a reset, a person) is listed again next time.
-      this.folders.delete(directory);
+      // See above: the trace is a convenience; the journal and the log are the record.
+      this.folders.delete(request.agent);
     }
+  }
+
+  /** Resolves once every trace recorded so far is on disk: the engine waits for it at the end of each turn. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Stop the writing thread, if one was started (after `flush`). */
+  close(): void {
+    this.writer.close();
   }
 }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { padTurn } from '../../mailbox/message.js';
 import { isPartName, PARTS_FOLDER, placePart, removePart, type PartSources, type TracePart } from './trace-parts.js';
 
@@ -42,8 +42,11 @@ export class TraceFolder {
   private readonly partsFolder: string;
 
   constructor(
-    private readonly directory: string,
+    /** The agent's traces folder. */
+    readonly directory: string,
     private readonly sources: PartSources,
+    /** Removes a file, in order with the trace files written (trace-writer.ts). */
+    private readonly remove: (file: string) => void,
   ) {
     this.partsFolder = join(directory, PARTS_FOLDER);
     // A folder made just now holds nothing: only one that was there already is listed.
@@ -52,6 +55,11 @@ export class TraceFolder {
     this.references = this.turns.map(() => undefined);
     this.unknown = this.turns.length;
     this.found = new Set(made ? [] : listParts(this.partsFolder));
+  }
+
+  /** The trace file of a turn (joined by hand: a path join per call costs more than the rest of keeping it). */
+  file(turn: number): string {
+    return `${this.directory}${sep}${padTurn(turn)}.json`;
   }
 
   /** Put each part in `parts/` before a trace refers to it. */
@@ -79,7 +87,7 @@ export class TraceFolder {
     while (this.turns.length > keep) {
       const oldest = this.turns.shift() as number;
       const references = this.references.shift();
-      unlinkSync(join(this.directory, `${padTurn(oldest)}.json`));
+      this.remove(this.file(oldest));
       this.release(references);
     }
   }
@@ -101,7 +109,7 @@ export class TraceFolder {
     this.counts.delete(name);
     this.found.delete(name);
     this.placed.delete(name);
-    removePart(this.partsFolder, name, this.sources);
+    removePart(this.partsFolder, name, this.sources, this.remove);
   }
 }
 

@@ -91,11 +91,11 @@ function removeFile(file: string): void {
   }
 }
 
-/** Remove a part no kept trace refers to any more. */
-export function removePart(partsFolder: string, name: string, sources: PartSources): void {
+/** Remove a part no kept trace refers to any more (by `remove`, so after the trace files handed over before it). */
+export function removePart(partsFolder: string, name: string, sources: PartSources, remove: (file: string) => void): void {
   const file = join(partsFolder, name);
   if (sources.get(name) === file) sources.delete(name);
-  removeFile(file);
+  remove(file);
 }
 
 /** Whether a file in `parts/` is named as a part is. */

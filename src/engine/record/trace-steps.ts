@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ChatTurn, ProviderResponse } from '../../providers/provider.js';
 import type { CallTrace } from './call-trace.js';
 
@@ -22,15 +21,16 @@ function startsWith(later: ChatTurn[], earlier: ChatTurn[]): boolean {
 /**
  * The steps of a call that `trace` continues, or undefined when it is a call of its own. A step of the
  * loop asks again with the earlier exchange plus the tool results, so a request that extends the one
- * already traced for this turn (in `file`) is the next step of the same call: the earlier steps are
- * kept and this one added, rather than the trace of the last step replacing them. Only a request with
- * more than one message can continue one, so a call without tools reads nothing.
+ * already traced for this turn (the text `read` gives, written or on its way) is the next step of the
+ * same call: the earlier steps are kept and this one added, rather than the trace of the last step
+ * replacing them. Only a request with more than one message can continue one, so a call without
+ * tools reads nothing.
  */
-export function stepsSoFar(file: string, trace: CallTrace): TraceStep[] | undefined {
+export function stepsSoFar(read: () => string | undefined, trace: CallTrace): TraceStep[] | undefined {
   if (trace.request.messages.length <= 1) return undefined;
   let earlier: CallTrace;
   try {
-    earlier = JSON.parse(readFileSync(file, 'utf8')) as CallTrace;
+    earlier = JSON.parse(read() ?? '') as CallTrace;
   } catch {
     return undefined;
   }
