@@ -64,6 +64,8 @@ function wholeTrace(call: { request: ProviderRequest; response: ProviderResponse
 
 const tracesFolder = (root: string, agent: string) => join(root, 'agents', agent, 'logs', 'traces');
 const partsOf = (root: string, agent: string) => readdirSync(join(tracesFolder(root, agent), 'parts')).sort();
+/** The part holding the org's list of everyone, in an agent's parts/. */
+const listPart = (root: string, agent: string) => partsOf(root, agent).find((name) => readFileSync(join(tracesFolder(root, agent), 'parts', name), 'utf8').startsWith('You may write to everyone'));
 const traceFile = (root: string, agent: string, turn: number) => join(tracesFolder(root, agent), `${String(turn).padStart(6, '0')}.json`);
 
 function readError(root: string, agent: string, turn: number): string {
@@ -92,9 +94,10 @@ describe('call traces with the list of everyone kept once', () => {
       expect(trace).toEqual(whole);
       expect(trace.request.system).toContain('agent_0000, agent_0001, agent_0002');
       expect(formatTrace(trace)).toEqual(formatTrace(whole));
-      // The file itself holds neither the list nor the tools: it points at them.
+      // The file itself holds neither the list, nor the closing instructions, nor the tools: it points at them.
       const file = readFileSync(traceFile(root, agent, turn), 'utf8');
       expect(file).not.toContain('agent_0000, agent_0001');
+      expect(file).not.toContain('You act only through your tools');
       expect(file).not.toContain('Send a message to another agent');
       expect(file).toMatch(/"file": "parts\/[0-9a-f]{32}\.txt"/);
     }
@@ -125,9 +128,9 @@ describe('call traces with the list of everyone kept once', () => {
       }
       for (const turn of listTraceTurns(root, agent)) traceBytes += statSync(traceFile(root, agent, turn)).size;
     }
-    // Two parts (the list of everyone, the tools), each one file on disk shared by every agent's folder.
-    expect([...inodes.values()].map((set) => set.size)).toEqual([1, 1]);
-    const list = [...inodes.keys()].find((name) => name.endsWith('.txt')) as string;
+    // Three parts (the list of everyone, the closing instructions, the tools), each one file on disk shared by every agent's folder.
+    expect([...inodes.values()].map((set) => set.size)).toEqual([1, 1, 1]);
+    const list = listPart(root, 'agent_0000') as string;
     const listBytes = statSync(join(tracesFolder(root, 'agent_0000'), 'parts', list)).size;
     expect(listBytes).toBeGreaterThan(agents * 12);
     expect(traceBytes / (agents * 2)).toBeLessThan(listBytes);
@@ -141,7 +144,7 @@ describe('call traces with the list of everyone kept once', () => {
   test('a part no kept trace refers to is removed, also when the traces that used it were written by an earlier run', async () => {
     const root = tracedOrg(12, 2);
     await runTurns(root, new KeepingProvider(12), 1);
-    const [oldList] = partsOf(root, 'agent_0003').filter((name) => name.endsWith('.txt'));
+    const oldList = listPart(root, 'agent_0003') as string;
     // A hire: the list of everyone changes, so the next prompts hold a new one.
     write(root, 'org/chart.yaml', `${readFileSync(join(root, 'org', 'chart.yaml'), 'utf8')}  newcomer:\n    send_to: ["*"]\n    read_from: ["*"]\n`);
     write(root, 'agents/newcomer/resume.md', '---\ntitle: Newcomer\nmodel: bench\ncredits: 100\n---\nHelp out.\n');
@@ -157,7 +160,8 @@ describe('call traces with the list of everyone kept once', () => {
     for (const agent of ['agent_0000', 'agent_0003', 'agent_0011']) {
       const parts = partsOf(root, agent);
       expect(parts).not.toContain(oldList);
-      expect(parts.filter((name) => name.endsWith('.txt'))).toHaveLength(1);
+      expect(parts).toHaveLength(3);
+      expect(listPart(root, agent)).not.toBe(oldList);
       const turns = listTraceTurns(root, agent);
       expect(turns).toHaveLength(2);
       for (const turn of turns) expect(readCallTrace(root, agent, turn)?.request.system).toContain('newcomer');
@@ -182,7 +186,7 @@ describe('call traces with the list of everyone kept once', () => {
     const root = tracedOrg(8, 3);
     await runTurns(root, new KeepingProvider(8), 1);
     const [turn] = listTraceTurns(root, 'agent_0004');
-    const [list] = partsOf(root, 'agent_0004').filter((name) => name.endsWith('.txt'));
+    const list = listPart(root, 'agent_0004');
     if (turn === undefined || list === undefined) throw new Error('agent_0004 has no trace with a part');
     unlinkSync(join(tracesFolder(root, 'agent_0004'), 'parts', list));
     const expected = `agents/agent_0004/logs/traces/parts/${list} is missing: agents/agent_0004/logs/traces/${String(turn).padStart(6, '0')}.json refers to it`;
@@ -200,7 +204,7 @@ describe('call traces with the list of everyone kept once', () => {
     const provider = new KeepingProvider(8);
     await runTurns(root, provider, 1);
     const [turn] = listTraceTurns(root, 'agent_0001');
-    const [list] = partsOf(root, 'agent_0001').filter((name) => name.endsWith('.txt'));
+    const list = listPart(root, 'agent_0001');
     if (turn === undefined || list === undefined) throw new Error('agent_0001 has no trace with a part');
     const file = join(tracesFolder(root, 'agent_0001'), 'parts', list);
     writeFileSync(file, readFileSync(file, 'utf8').replace('agent_0003', 'agent_9999'));

@@ -32,14 +32,13 @@ export interface CallTrace {
 }
 
 /**
- * A system prompt cut around the piece that many agents' prompts share (the org's list of
- * everyone), as build-prompt joined it: `system` is `before + shared + after`.
+ * A system prompt in the pieces build-prompt joined it from: `system` is the pieces joined in order,
+ * each a text of this prompt's own or, as `{ shared }`, one that many prompts hold (the org's list
+ * of everyone, the closing instructions), kept once in a part file by the traces.
  */
 export interface SystemPieces {
   system: string;
-  before: string;
-  shared: string;
-  after: string;
+  pieces: ReadonlyArray<string | { shared: string }>;
 }
 
 /** In a trace file: this piece is the file at `file`, relative to the traces folder (`parts/<digest>.txt`). */
@@ -62,9 +61,9 @@ export type StoredTrace = Omit<CallTrace, 'request'> & {
 const reference = (part: TracePart): PartReference => ({ file: `${PARTS_FOLDER}/${part.name}` });
 
 /**
- * The trace as its file will hold it, and the parts it refers to. The list of everyone (when
- * `pieces` is this very prompt's) and the tools go to parts: at 1,000 agents who may all write to
- * each other they were 14 KB of each 16 KB trace, the same in every one.
+ * The trace as its file will hold it, and the parts it refers to. The shared pieces of the system
+ * prompt (when `pieces` are this very prompt's) and the tools go to parts: at 1,000 agents who may
+ * all write to each other they were 15 KB of each 16 KB trace, the same in every one.
  */
 export function storedTrace(trace: CallTrace, pieces?: SystemPieces): { stored: StoredTrace; parts: TracePart[] } {
   const parts: TracePart[] = [];
@@ -72,9 +71,12 @@ export function storedTrace(trace: CallTrace, pieces?: SystemPieces): { stored: 
   let system: StoredTrace['request']['system'] = request.system;
   // Identity first (the prompt asked is the one built); only a prompt built again compares by content.
   if (pieces !== undefined && pieces.system === request.system) {
-    const shared = textPart(pieces.shared);
-    parts.push(shared);
-    system = [pieces.before, reference(shared), pieces.after];
+    system = pieces.pieces.map((piece) => {
+      if (typeof piece === 'string') return piece;
+      const part = textPart(piece.shared);
+      parts.push(part);
+      return reference(part);
+    });
   }
   let tools: StoredTrace['request']['tools'] = request.tools;
   if (request.tools.length > 0) {
@@ -134,9 +136,9 @@ export class CallTraces {
    * temporary file and rename: a trace cut short by a crash reads as missing), by a thread of its own
    * in a big turn (trace-writer.ts), and, once the folder is full, one removal; a failure to write one
    * is swallowed rather than failing the turn. It is named by the turn, so a turn finished after a
-   * crash writes it again whole. `pieces` cut the system prompt around the org's list of everyone,
-   * which goes to a part file beside the traces (storedTrace), as do the tools: written once, and
-   * linked into each agent's `parts/` folder.
+   * crash writes it again whole. `pieces` say which pieces of the system prompt many prompts share
+   * (the org's list of everyone): those go to part files beside the traces (storedTrace), as do the
+   * tools, written once and linked into each agent's `parts/` folder.
    */
   record(keep: number, request: ProviderRequest, response: ProviderResponse, at: string, pieces?: SystemPieces): void {
     if (keep <= 0) return;

@@ -28,13 +28,19 @@ function partOf(bytes: Buffer, extension: 'txt' | 'json'): TracePart {
   return { name: `${digestOf(bytes)}.${extension}`, bytes };
 }
 
-/** The last text made a part: the same list serves every trace of a turn, so it is digested once. */
-let lastText: { text: string; part: TracePart } | undefined;
+/** Texts made parts, by content: the same few pieces serve every trace of a turn, so each is digested once. */
+const textParts = new Map<string, TracePart>();
 
-/** A piece of a prompt as a part (compared by identity first: the same string object is the common case). */
+/** A piece of a prompt as a part. */
 export function textPart(text: string): TracePart {
-  if (lastText?.text !== text) lastText = { text, part: partOf(Buffer.from(text), 'txt') };
-  return lastText.part;
+  let part = textParts.get(text);
+  if (!part) {
+    part = partOf(Buffer.from(text), 'txt');
+    // Pieces change only with the org's files; a long run that changes them often starts afresh.
+    if (textParts.size >= 1_000) textParts.clear();
+    textParts.set(text, part);
+  }
+  return part;
 }
 
 /** The tools offered, by array: an agent's built-in tools are one array per resume list (turn/tools.ts). */

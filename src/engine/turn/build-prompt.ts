@@ -48,8 +48,8 @@ export interface BuiltPrompt {
   shown: string[];
   /** Ids left for a later turn because the context is full. */
   deferred: string[];
-  /** When the system prompt holds the org's list of everyone: the prompt cut around it, for its call trace. */
-  systemPieces?: SystemPieces;
+  /** The system prompt in the pieces it was joined from, for its call trace. */
+  systemPieces: SystemPieces;
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -66,13 +66,13 @@ function sortInbox(entries: InboxEntry[]): InboxEntry[] {
 }
 
 /**
- * The part of an agent's system prompt that only changes when the org's files do. When it holds the
- * org's list of everyone, `around` is the text before and after that list, so a call trace can
- * keep the list apart without searching the prompt for it.
+ * The part of an agent's system prompt that only changes when the org's files do, and the pieces it
+ * was joined from (see SystemPieces), so a call trace can keep the shared ones apart without
+ * searching the prompt for them.
  */
 interface StaticPart {
   text: string;
-  around?: { before: string; after: string };
+  pieces: SystemPieces['pieces'];
 }
 
 /** Built once per loaded org and agent. */
@@ -113,10 +113,11 @@ function staticPart(org: Org, agent: Agent): StaticPart {
   ].join('\n');
   // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
   // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
-  const everyone = reachesEveryone(org, agent.name);
+  // Many agents' closing instructions are alike (all who have no team), so they are kept once too.
+  const sendTo = reachesEveryone(org, agent.name) ? { shared: everyoneLine(org) } : sendToLine(reachableFrom(org, agent.name));
   const part: StaticPart = {
-    text: before + (everyone ? everyoneLine(org) : sendToLine(reachableFrom(org, agent.name))) + after,
-    ...(everyone ? { around: { before, after } } : {}),
+    text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after,
+    pieces: [before, sendTo, { shared: after }],
   };
   parts.set(agent.name, part);
   return part;
@@ -137,7 +138,7 @@ function everyoneLine(org: Org): string {
   return line;
 }
 
-function systemPrompt(input: PromptInput): { system: string; pieces?: SystemPieces } {
+function systemPrompt(input: PromptInput): SystemPieces {
   const { org, agent } = input;
   let used = 0;
   const shownNotes: string[] = [];
@@ -154,10 +155,7 @@ function systemPrompt(input: PromptInput): { system: string; pieces?: SystemPiec
   let notes = shownNotes.length > 0 ? shownNotes.join('\n') : '(none yet)';
   if (hiddenNotes > 0) notes += `\n(${hiddenNotes} more note(s) are kept but not shown: the notes shown are capped at ${org.settings.context.max_memory_chars} characters)`;
   const part = staticPart(org, agent);
-  const system = `${part.text}\n${notes}`;
-  if (!part.around) return { system };
-  const shared = everyoneLine(org);
-  return { system, pieces: { system, before: part.around.before, shared, after: `${part.around.after}\n${notes}` } };
+  return { system: `${part.text}\n${notes}`, pieces: [...part.pieces, `\n${notes}`] };
 }
 
 /**
@@ -168,7 +166,8 @@ function systemPrompt(input: PromptInput): { system: string; pieces?: SystemPiec
 export function buildPrompt(input: PromptInput): BuiltPrompt {
   const { org, agent } = input;
   const entry = org.models[input.modelKey];
-  const { system, pieces } = systemPrompt(input);
+  const systemPieces = systemPrompt(input);
+  const { system } = systemPieces;
   const window = entry ? entry.context_window : Number.POSITIVE_INFINITY;
   const scale = input.tokenScale ?? 1;
   // The window and the reserve are the server's tokens; the estimate counts 4 characters a token: convert.
@@ -218,5 +217,5 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     turn: input.turn,
   };
   if (entry?.max_output_tokens !== undefined) request.maxOutputTokens = entry.max_output_tokens;
-  return { request, shown, deferred, ...(pieces ? { systemPieces: pieces } : {}) };
+  return { request, shown, deferred, systemPieces };
 }
