@@ -37,7 +37,8 @@ class Batch {
   readonly files: string[] = [];
   readonly texts: Array<string | null> = [];
   readonly ends: number[] = [];
-  bytes = Buffer.allocUnsafeSlow(BATCH_BYTES * 2);
+  /** Room past BATCH_BYTES for the text that fills it: a trace of 1,000 agents' org is some 1.5 KB. */
+  bytes = Buffer.allocUnsafeSlow(BATCH_BYTES + 16 * 1024);
   used = 0;
 
   /** Whether `text` fitted (a batch takes at least one file, however long). */

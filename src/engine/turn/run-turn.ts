@@ -245,7 +245,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
         provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
-          // Each step of a loop extends the turn's trace (record/trace-steps.ts): the file keeps every step's answer.
+          // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
           if (org.settings.traces.keep > 0) {
             context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
           }
