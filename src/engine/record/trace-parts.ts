@@ -69,10 +69,15 @@ export type PartSources = Map<string, string>;
 export function placePart(partsFolder: string, part: TracePart, sources: PartSources): void {
   const file = join(partsFolder, part.name);
   const temporary = `${file}.${process.pid}.tmp`;
-  mkdirSync(partsFolder, { recursive: true });
-  // Never written into: a temporary left by a crash may be a link to a part other traces use.
-  removeFile(temporary);
-  if (!linked(sources.get(part.name), temporary)) writeFileSync(temporary, part.bytes, { flag: 'wx' });
+  const source = sources.get(part.name);
+  // Two system calls in the common case (a link, a rename): this runs for every agent in a run's first turn.
+  if (!linked(source, temporary)) {
+    // No copy to link to, or the link failed: the folder may be missing, or a temporary left by a
+    // crash in the way (removed, never written into: it may be a link to a part other traces use).
+    mkdirSync(partsFolder, { recursive: true });
+    removeFile(temporary);
+    if (!linked(source, temporary)) writeFileSync(temporary, part.bytes, { flag: 'wx' });
+  }
   renameSync(temporary, file);
   if (sources.size > 64) sources.clear();
   sources.set(part.name, file);
