@@ -1,14 +1,18 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { keepYoungGenerationAsSet } from '../../young-generation.js';
 
 /**
  * The thread's whole program (CommonJS, so it needs no file of its own to be found): each message is
  * a batch of files, done in order, each written with its bytes of `bytes` (up to its end in `ends`)
- * or removed (an end of -1); it answers with the files it could not write or remove.
+ * or removed (an end of -1). It counts the batches done in `done` (so the engine can wait for them
+ * without going back to its event loop), answers with the files it could not write or remove, and
+ * gives the bytes back for the next batch (its own heap is too quiet for its collector to free them soon).
  */
 const THREAD_PROGRAM = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { unlinkSync, writeFileSync } = require('node:fs');
+const done = new Int32Array(workerData);
 parentPort.on('message', ({ files, ends, bytes }) => {
   const failed = [];
   const buffer = Buffer.from(bytes);
@@ -23,7 +27,9 @@ parentPort.on('message', ({ files, ends, bytes }) => {
     }
     if (end >= 0) start = end;
   }
-  parentPort.postMessage(failed);
+  Atomics.add(done, 0, 1);
+  Atomics.notify(done, 0);
+  parentPort.postMessage({ failed, bytes }, [bytes]);
 });
 `;
 
@@ -31,15 +37,22 @@ parentPort.on('message', ({ files, ends, bytes }) => {
 export const THREAD_AFTER = 256;
 /** Bytes handed to the thread at a time, in one buffer it is given rather than sent a copy of. */
 const BATCH_BYTES = 64 * 1024;
+/** Room past BATCH_BYTES for the text that fills a batch: a trace of 1,000 agents' org is some 1.5 KB. */
+const BUFFER_BYTES = BATCH_BYTES + 16 * 1024;
+/** How long `read` waits for the thread before reading what the disk has. */
+const READ_WAIT_MS = 5_000;
 
-/** Files on their way to the thread: their texts encoded one after another into one buffer. */
+/**
+ * Files on their way to the thread: their texts encoded one after another into one buffer. Only the
+ * bytes are kept, outside the JavaScript heap: texts held until the thread had written them lived
+ * long enough to be moved to the old generation, and grew the engine's heap by tens of MB.
+ */
 class Batch {
   readonly files: string[] = [];
-  readonly texts: Array<string | null> = [];
   readonly ends: number[] = [];
-  /** Room past BATCH_BYTES for the text that fills it: a trace of 1,000 agents' org is some 1.5 KB. */
-  bytes = Buffer.allocUnsafeSlow(BATCH_BYTES + 16 * 1024);
   used = 0;
+
+  constructor(public bytes: Buffer) {}
 
   /** Whether `text` fitted (a batch takes at least one file, however long). */
   add(file: string, text: string | null): boolean {
@@ -52,7 +65,6 @@ class Batch {
       this.used += this.bytes.write(text, this.used);
     }
     this.files.push(file);
-    this.texts.push(text);
     this.ends.push(text === null ? -1 : this.used);
     return true;
   }
@@ -60,13 +72,30 @@ class Batch {
   get full(): boolean {
     return this.used >= BATCH_BYTES;
   }
+
+  /** Write or remove each file here, in order; the files that failed. */
+  writeHere(): string[] {
+    const failed: string[] = [];
+    let start = 0;
+    this.files.forEach((file, index) => {
+      const end = this.ends[index] ?? -1;
+      try {
+        if (end < 0) unlinkSync(file);
+        else writeFileSync(file, this.bytes.subarray(start, end));
+      } catch {
+        failed.push(file);
+      }
+      if (end >= 0) start = end;
+    });
+    return failed;
+  }
 }
 
 /**
- * Writes and removes call-trace files. Each costs some 10 µs of system calls, as much as the rest of
- * an agent's turn at 1,000 agents, and nothing in the turn waits for a trace: so once a turn has
+ * Writes and removes call-trace files. Each costs some 10 µs of system calls, about a tenth of an
+ * agent's whole turn at 1,000 agents, and nothing in the turn waits for a trace: so once a turn has
  * written THREAD_AFTER of them (a small org never gets there, and does not pay for the thread's
- * start, some 25 ms and 14 MB), the run's trace files go to a worker thread, in order, while the turn
+ * start, some 25 ms and 12 MB), the run's trace files go to a worker thread, in order, while the turn
  * goes on. `flush` waits for every file handed over; the engine calls it at the end of each turn, so
  * a finished turn's traces are on disk, as before. A failure only calls `failed`: a trace is a
  * convenience, never a reason to fail a turn.
@@ -75,11 +104,14 @@ export class TraceWriter {
   private thread: Worker | undefined;
   /** The thread failed: what is left is written here, as before it started. */
   private broken = false;
-  private batch = new Batch();
-  /** Batches handed to the thread, not yet answered for. */
+  /** Batches the thread has done, counted by the thread itself. */
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private batch = new Batch(Buffer.allocUnsafeSlow(BUFFER_BYTES));
+  /** Batches handed to the thread, oldest first, not yet answered for. */
   private readonly sent: Batch[] = [];
-  /** Texts handed to the thread and not yet written, by file, so the next step of a call reads its own trace. */
-  private readonly unwritten = new Map<string, string>();
+  private sentCount = 0;
+  /** Buffers the thread gave back, for the next batches. */
+  private readonly spare: ArrayBuffer[] = [];
   private waiting: Array<() => void> = [];
   private turn = -1;
   private writesThisTurn = 0;
@@ -93,28 +125,29 @@ export class TraceWriter {
       this.writesThisTurn = 0;
     }
     this.writesThisTurn += 1;
-    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) {
-      writeFileSync(file, text);
-      return;
-    }
-    this.unwritten.set(file, text);
-    this.hand(file, text);
+    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) writeFileSync(file, text);
+    else this.hand(file, text);
   }
 
   /** Remove a file, after whatever was handed over before (throws when removed here and it cannot be). */
   remove(file: string): void {
-    if (!this.handing()) {
-      unlinkSync(file);
-      return;
-    }
-    this.unwritten.delete(file);
-    this.hand(file, null);
+    if (!this.handing()) unlinkSync(file);
+    else this.hand(file, null);
   }
 
-  /** A file's text, written or still on its way; undefined when there is none. */
+  /**
+   * A file's text as last written, or undefined when there is none. Waits (without going back to
+   * the event loop, up to READ_WAIT_MS) for what was handed to the thread: only the next step of a
+   * call with tools reads its own trace.
+   */
   read(file: string): string | undefined {
-    const text = this.unwritten.get(file);
-    if (text !== undefined) return text;
+    if (this.handing()) {
+      this.send();
+      const deadline = Date.now() + READ_WAIT_MS;
+      for (let done = Atomics.load(this.done, 0); done < this.sentCount && this.thread && Date.now() < deadline; done = Atomics.load(this.done, 0)) {
+        Atomics.wait(this.done, 0, done, READ_WAIT_MS);
+      }
+    }
     try {
       return readFileSync(file, 'utf8');
     } catch {
@@ -151,33 +184,35 @@ export class TraceWriter {
   private send(): void {
     const batch = this.batch;
     if (batch.files.length === 0) return;
-    this.batch = new Batch();
-    if (this.broken) return this.writeHere(batch);
+    const spare = this.spare.pop();
+    this.batch = new Batch(spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(BUFFER_BYTES));
+    if (this.broken) {
+      const failed = batch.writeHere();
+      if (failed.length > 0) this.failed(failed);
+      return;
+    }
     const thread = (this.thread ??= this.start());
     // Held while it has work, so that a process waiting on `flush` is not left to exit.
     if (this.sent.length === 0) thread.ref();
-    // The bytes are given to the thread, not copied: this side writes into a new batch.
-    const bytes = batch.bytes.buffer;
+    // The bytes are given to the thread, not copied, and come back with its answer.
+    const bytes = batch.bytes.buffer as ArrayBuffer;
     thread.postMessage({ files: batch.files, ends: batch.ends, bytes }, [bytes]);
     this.sent.push(batch);
+    this.sentCount += 1;
   }
 
   private start(): Worker {
-    const thread = new Worker(THREAD_PROGRAM, { eval: true });
-    thread.on('message', (failed: string[]) => this.answered(failed));
+    const thread = new Worker(THREAD_PROGRAM, { eval: true, workerData: this.done.buffer });
+    thread.on('message', ({ failed, bytes }: { failed: string[]; bytes: ArrayBuffer }) => {
+      if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
+      this.sent.shift();
+      if (failed.length > 0) this.failed(failed);
+      if (this.sent.length === 0) this.idle();
+    });
+    thread.once('online', () => void keepYoungGenerationAsSet());
     thread.on('error', () => this.lost(thread));
     thread.on('exit', () => this.lost(thread));
     return thread;
-  }
-
-  private answered(failed: string[]): void {
-    const batch = this.sent.shift();
-    batch?.files.forEach((file, index) => {
-      // Only if not written again since: that text is still on its way.
-      if (this.unwritten.get(file) === batch.texts[index]) this.unwritten.delete(file);
-    });
-    if (failed.length > 0) this.failed(failed);
-    if (this.sent.length === 0) this.idle();
   }
 
   /** The thread stopped: what it had not answered for is taken as failed, and the rest is written here. */
@@ -186,24 +221,8 @@ export class TraceWriter {
     this.thread = undefined;
     this.broken = true;
     const files = this.sent.splice(0).flatMap((batch) => batch.files);
-    this.unwritten.clear();
     if (files.length > 0) this.failed(files);
     this.idle();
-  }
-
-  /** A batch left when the thread stopped, done here. */
-  private writeHere(batch: Batch): void {
-    const failed: string[] = [];
-    batch.files.forEach((file, index) => {
-      const text = batch.texts[index];
-      try {
-        if (text === null || text === undefined) unlinkSync(file);
-        else writeFileSync(file, text);
-      } catch {
-        failed.push(file);
-      }
-    });
-    if (failed.length > 0) this.failed(failed);
   }
 
   private idle(): void {

@@ -15,5 +15,20 @@ const SMALL_ORG_AGENTS = 2_000;
 export async function keepYoungGenerationSmall(agents?: number): Promise<void> {
   const { setFlagsFromString } = await import('node:v8');
   // Called before the org is opened (opening it allocates too) and again once its size is known; 2 is V8's default.
-  setFlagsFromString(`--semi-space-growth-factor=${agents !== undefined && agents > SMALL_ORG_AGENTS ? 2 : 1}`);
+  applied = `--semi-space-growth-factor=${agents !== undefined && agents > SMALL_ORG_AGENTS ? 2 : 1}`;
+  setFlagsFromString(applied);
+}
+
+/** The flag last set by keepYoungGenerationSmall. */
+let applied: string | undefined;
+
+/**
+ * Starting a worker thread puts V8's flags back as the command line had them, and the process's own
+ * young generation then grows as by default (to some 34 MB at 1,000 agents): the thread's owner
+ * calls this once the thread runs, to set ours again.
+ */
+export async function keepYoungGenerationAsSet(): Promise<void> {
+  if (applied === undefined) return;
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString(applied);
 }
