@@ -68,7 +68,7 @@ export interface ChartNode {
 export interface ChartEdge {
   from: string;
   to: string;
-  /** Messages along it in the last few turns (RECENT_TURNS in views/chart-view.ts). */
+  /** Messages along it in the last few turns (RECENT_TURNS in search/edge-traffic.ts). */
   recent: number;
   total: number;
 }

@@ -1,7 +1,7 @@
 import { OrgLoader } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
 import { EventHub } from './event-hub.js';
-import { OrgWatch } from './org-watch.js';
+import { OrgWatch } from './watch/org-watch.js';
 import { ActivityCounter } from './views/activity-counts.js';
 import { LedgerTail } from './views/ledger-tail.js';
 import { Histogram } from './views/prometheus.js';
@@ -51,8 +51,8 @@ export class Dashboard {
     this.loaded = undefined;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.unsubscribe();
-    this.watch.stop();
+    await this.watch.stop();
   }
 }

@@ -66,7 +66,10 @@ export function createWebApp(dashboard: Dashboard, token: string, port: () => nu
   app.get('/api/events', eventStream(dashboard.hub));
   app.route('/api', readRoutes(dashboard));
   app.route('/api', actionRoutes(dashboard));
-  app.get('/metrics', (context) => context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  app.get('/metrics', async (context) => {
+    await dashboard.watch.look();
+    return context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
   app.route('/', appRoutes(() => dashboard.org().name));
   return app;
 }
@@ -76,24 +79,31 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const dashboard = new Dashboard(options.root, options.hub);
   let port = options.port;
   const app = createWebApp(dashboard, options.token, () => port);
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
-      port = info.port;
-      resolve(started);
+  let server: ServerType;
+  try {
+    await dashboard.watch.ready();
+    server = await new Promise<ServerType>((resolve, reject) => {
+      const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
+        port = info.port;
+        resolve(started);
+      });
+      started.once('error', reject);
     });
-    started.once('error', reject);
-  });
-  dashboard.watch.start();
+  } catch (error) {
+    await dashboard.close();
+    throw error;
+  }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}/?token=${encodeURIComponent(options.token)}`,
     port,
     dashboard,
-    close: () =>
-      new Promise<void>((resolve) => {
-        dashboard.close();
+    close: async () => {
+      await dashboard.close();
+      await new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { MessageIndex, searchIndexPath } from '../../src/web/search/message-index.js';
+import { MessageIndex } from '../../src/web/search/message-index.js';
+import { searchIndexPath } from '../../src/web/search/saved-index.js';
 import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 
 const dropped = (to: string, subject: string, body: string, replyTo?: string): string =>
@@ -45,6 +46,14 @@ describe('the search index', () => {
     expect(index.refresh()).toEqual([]);
     expect(index.find('spreadsheet')).toEqual([]);
     expect(index.size).toBe(1);
+    // One file gone and another come in the same look: the outbox holds as many files as before.
+    write(root, 'agents/planner/outbox/000005-001-manager.md', dropped('manager', 'Ledger', 'The ledger for the quarter.'));
+    expect(index.refresh().map((message) => message.id)).toEqual(['000005-planner-001']);
+    unlinkSync(join(root, 'agents/planner/outbox/000005-001-manager.md'));
+    write(root, 'agents/planner/outbox/000006-001-manager.md', dropped('manager', 'Forecast', 'The forecast for the quarter.'));
+    expect(index.refresh().map((message) => message.id)).toEqual(['000006-planner-001']);
+    expect(index.find('quarter').map((hit) => hit.id)).toEqual(['000006-planner-001']);
+    expect(index.size).toBe(2);
   });
 
   test('a message written in the same clock tick as the last look (the folder mtime did not move) is still taken in', () => {

@@ -54,7 +54,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       ...(priority === undefined ? {} : { priority: priority as Priority }),
       ...(replyTo === undefined ? {} : { replyTo }),
     });
-    dashboard.watch.fresh();
+    await dashboard.watch.look();
     return context.json({ id: sent.message.id, file: sent.file, message: sent.message }, 201);
   });
 
@@ -75,7 +75,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       const decision = await decideProposal(dashboard.org(), context.req.param('id'), verdict, reason);
       // A hire or a retirement changed the chart and the resumes: the next read must not see the org as it was.
       dashboard.orgChanged();
-      dashboard.watch.fresh();
+      await dashboard.watch.look();
       return context.json({ id: decision.proposal.id, status: decision.proposal.status, summary: decision.summary });
     });
   }

@@ -21,46 +21,48 @@ function fileName(file: string): string {
 export function readRoutes(dashboard: Dashboard): Hono {
   const api = new Hono();
 
-  api.get('/status', (context) => {
+  api.get('/status', async (context) => {
     const status = orgStatus(dashboard.org());
-    return context.json({ ...status, messages: dashboard.watch.fresh().size });
+    await dashboard.watch.look();
+    return context.json({ ...status, messages: dashboard.watch.size });
   });
 
   api.get('/agents', (context) => context.json({ agents: orgStatus(dashboard.org()).agents }));
 
   api.get('/agents/:name', (context) => context.json(agentView(dashboard.org(), context.req.param('name'), dashboard.ledger)));
 
-  api.get('/chart', (context) => {
+  api.get('/chart', async (context) => {
     const org = dashboard.org();
-    return context.json(chartView(org, orgStatus(org), dashboard.watch.fresh()));
+    const status = orgStatus(org);
+    return context.json(chartView(org, status, await dashboard.watch.traffic(status.turn)));
   });
 
-  api.get('/messages', (context) => {
+  api.get('/messages', async (context) => {
     const { filter, page } = parseFilterQuery(context.req.query());
-    return context.json({ ...page, ...dashboard.watch.fresh().list(filter, page) });
+    return context.json({ ...page, ...(await dashboard.watch.list(filter, page)) });
   });
 
-  api.get('/messages/:id', (context) => {
+  api.get('/messages/:id', async (context) => {
     const id = context.req.param('id');
-    const indexed = dashboard.watch.fresh().get(id);
+    const indexed = await dashboard.watch.get(id);
     if (!indexed) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
     const read = readMessageFile(dashboard.root, indexed.from, fileName(indexed.file), indexed.turn);
     if ('error' in read) throw new LemmingError('unreadable', `${indexed.file} ${read.error}`);
     return context.json({ ...read.message, file: indexed.file, path: `${dashboard.root}/${indexed.file}`, notes: read.notes });
   });
 
-  api.get('/threads/:id', (context) => {
+  api.get('/threads/:id', async (context) => {
     const id = context.req.param('id');
-    const thread = dashboard.watch.fresh().thread(id);
+    const thread = await dashboard.watch.threadOf(id);
     if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
     return context.json({ id, messages: thread });
   });
 
-  api.get('/search', (context) => {
+  api.get('/search', async (context) => {
     const query = context.req.query('q')?.trim() ?? '';
     if (query === '') throw new BadQueryError('q', 'q is the text to search for, for example /api/search?q=release+notes');
     const { filter, page } = parseFilterQuery(context.req.query());
-    return context.json({ query, ...dashboard.watch.fresh().findPage(query, filter, page.limit) });
+    return context.json({ query, ...(await dashboard.watch.find(query, filter, page.limit)) });
   });
 
   api.get('/ledger', (context) => {

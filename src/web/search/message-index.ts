@@ -1,8 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
-import { statePaths } from '../../engine/record/state-paths.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { isValidAgentName } from '../../org/names.js';
@@ -11,33 +9,8 @@ import { trustedMtime } from '../folder-stamp.js';
 import { insertNewestFirst, newestFirst, removeNewestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
 import { matches, type MessageFilter, type Page } from './message-filter.js';
 import { planQuery, termIsFuzzy, termIsPrefix } from './query-plan.js';
+import { fromSaved, readSaved, SAVED_FORMAT, toSaved, writeSaved, type OutboxRecord, type SavedIndex } from './saved-index.js';
 import { buildThread, type ThreadEntry } from './thread.js';
-
-/** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
-export function searchIndexPath(root: string): string {
-  return join(statePaths(root).cache, 'search-index.json');
-}
-
-/** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
-const FORMAT = 2;
-
-/** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
-interface OutboxRecord {
-  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
-  mtimeMs: number;
-  files: Record<string, string | null>;
-  /** For each file that did not read as a message: its mtime and size then, so a file mended in place is read again. */
-  unreadable?: Record<string, string>;
-}
-
-interface SavedIndex {
-  format: number;
-  /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
-  root: string;
-  outboxes: Record<string, OutboxRecord>;
-  messages: IndexedMessage[];
-  search: unknown;
-}
 
 interface SearchDocument {
   id: string;
@@ -82,7 +55,7 @@ export class MessageIndex {
     this.root = root;
     this.search = new MiniSearch(SEARCH_OPTIONS);
     if (saved) {
-      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, record);
+      for (const [agent, record] of Object.entries(saved.outboxes)) this.outboxes.set(agent, fromSaved(record));
       for (const message of saved.messages) this.byId.set(message.id, message);
       this.search = MiniSearch.loadJS(saved.search as Parameters<typeof MiniSearch.loadJS>[0], SEARCH_OPTIONS);
     }
@@ -90,7 +63,7 @@ export class MessageIndex {
 
   /** The saved index brought up to date, or a new one built from the outboxes (and saved). */
   static open(root: string): MessageIndex {
-    const saved = readSaved(searchIndexPath(root), root);
+    const saved = readSaved(root);
     let index: MessageIndex;
     try {
       index = new MessageIndex(root, saved);
@@ -125,42 +98,62 @@ export class MessageIndex {
         if (known.unreadable) this.retryUnreadable(agent, known, Object.keys(known.unreadable), added);
         continue;
       }
-      const record: OutboxRecord = { mtimeMs: trustedMtime(stat.mtimeMs, listedAt), files: {} };
-      let names: string[];
-      try {
-        names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName).sort();
-      } catch {
-        names = [];
-      }
-      const listed = new Set(names);
-      for (const [name, id] of Object.entries(known?.files ?? {})) if (!listed.has(name) && id) this.remove(id);
-      const unread: string[] = [];
-      for (const name of names) {
-        const knownId = known?.files[name];
-        if (knownId === null) unread.push(name);
-        if (knownId !== undefined) {
-          record.files[name] = knownId;
-          continue;
-        }
-        const message = this.add(agent, name);
-        record.files[name] = message?.id ?? null;
-        if (message) added.push(message);
-        else this.markUnreadable(agent, record, name);
-      }
-      for (const name of unread) if (known?.unreadable?.[name] !== undefined) (record.unreadable ??= {})[name] = known.unreadable[name];
-      this.retryUnreadable(agent, record, unread, added);
+      const record: OutboxRecord = known ?? { mtimeMs: -1, files: new Map() };
+      const listedBefore = record.mtimeMs;
+      record.mtimeMs = trustedMtime(stat.mtimeMs, listedAt);
+      this.takeListing(agent, record, added);
       this.outboxes.set(agent, record);
       // Listing a racy folder again and finding nothing new is no change worth saving.
-      if (known?.mtimeMs !== record.mtimeMs) this.dirty = true;
+      if (listedBefore !== record.mtimeMs) this.dirty = true;
     }
     return added.sort((left, right) => -newestFirst(left, right));
+  }
+
+  /**
+   * List an outbox whose folder changed and bring its record up to date in place: a lookup per
+   * name, the new files read and indexed in name order, and the known ones gone (rare) found
+   * only when fewer known names were listed than the record holds. An outbox of a long run
+   * holds thousands of names, and most looks find a handful new.
+   */
+  private takeListing(agent: string, record: OutboxRecord, added: IndexedMessage[]): void {
+    let names: string[];
+    try {
+      names = readdirSync(join(this.root, outboxPath(agent))).filter(isMessageFileName);
+    } catch {
+      names = [];
+    }
+    const fresh: string[] = [];
+    let stillThere = 0;
+    for (const name of names) {
+      if (record.files.has(name)) stillThere += 1;
+      else fresh.push(name);
+    }
+    if (stillThere < record.files.size) {
+      const listed = new Set(names);
+      for (const [name, id] of [...record.files]) {
+        if (listed.has(name)) continue;
+        if (id) this.remove(id);
+        record.files.delete(name);
+        if (record.unreadable) delete record.unreadable[name];
+      }
+    }
+    for (const name of fresh.sort()) {
+      const message = this.add(agent, name);
+      record.files.set(name, message?.id ?? null);
+      if (message) added.push(message);
+      else this.markUnreadable(agent, record, name);
+    }
+    if (record.unreadable) {
+      const readNow = new Set(fresh);
+      this.retryUnreadable(agent, record, Object.keys(record.unreadable).filter((name) => !readNow.has(name)), added);
+    }
   }
 
   /** Write the index to disk when it changed since it was loaded or last saved. */
   save(): void {
     if (!this.dirty) return;
-    const saved: SavedIndex = { format: FORMAT, root: this.root, outboxes: Object.fromEntries(this.outboxes), messages: [...this.byId.values()], search: this.search.toJSON() };
-    writeFileAtomic(searchIndexPath(this.root), JSON.stringify(saved));
+    const outboxes = Object.fromEntries([...this.outboxes].map(([agent, record]) => [agent, toSaved(record)]));
+    writeSaved(this.root, { format: SAVED_FORMAT, root: this.root, outboxes, messages: [...this.byId.values()], search: this.search.toJSON() });
     this.dirty = false;
   }
 
@@ -263,10 +256,10 @@ export class MessageIndex {
       if (stamp === record.unreadable?.[name]) continue;
       delete record.unreadable?.[name];
       if (stamp === undefined) {
-        delete record.files[name];
+        record.files.delete(name);
       } else {
         const message = this.add(agent, name);
-        record.files[name] = message?.id ?? null;
+        record.files.set(name, message?.id ?? null);
         if (message) added.push(message);
         else (record.unreadable ??= {})[name] = stamp;
       }
@@ -290,7 +283,7 @@ export class MessageIndex {
   }
 
   private forgetOutbox(agent: string): void {
-    for (const id of Object.values(this.outboxes.get(agent)?.files ?? {})) if (id) this.remove(id);
+    for (const id of this.outboxes.get(agent)?.files.values() ?? []) if (id) this.remove(id);
     this.outboxes.delete(agent);
     this.dirty = true;
   }
@@ -313,16 +306,5 @@ function listAgentFolders(root: string): string[] {
     return readdirSync(join(root, 'agents')).filter(isValidAgentName).sort();
   } catch {
     return [];
-  }
-}
-
-/** The saved index, or undefined when there is none, or it is unreadable or of another format (it is rebuilt). */
-function readSaved(path: string, root: string): SavedIndex | undefined {
-  try {
-    const saved = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedIndex>;
-    if (saved.format !== FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
-    return saved as SavedIndex;
-  } catch {
-    return undefined;
   }
 }

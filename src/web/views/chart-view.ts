@@ -2,18 +2,14 @@ import type { OrgStatus } from '../../engine/human/org-status.js';
 import type { Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
 import type { ChartEdge, ChartNode, ChartView, NodeState } from '../api-types.js';
-import type { MessageIndex } from '../search/message-index.js';
 
 export type { ChartEdge, ChartNode, ChartView, NodeState };
-
-/** How far back an edge counts as used recently. */
-export const RECENT_TURNS = 3;
 
 /** Beyond this many permission edges, the graph shows only those in use. */
 const MAX_EDGES = 2_000;
 
-/** The org chart as nodes and edges, with each edge's traffic from the message index. */
-export function chartView(org: Org, status: OrgStatus, index: MessageIndex): ChartView {
+/** The org chart as nodes and edges, with each edge's traffic (from the message index: see edge-traffic.ts). */
+export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly ChartEdge[]): ChartView {
   const byName = new Map(status.agents.map((agent) => [agent.name, agent]));
   const nodes = [...org.agents.values()].map((agent): ChartNode => {
     const line = byName.get(agent.name);
@@ -49,7 +45,7 @@ export function chartView(org: Org, status: OrgStatus, index: MessageIndex): Cha
     }
     return found;
   };
-  for (const used of edgeTraffic(index, status.turn)) {
+  for (const used of edgesUsed) {
     if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
   }
   let allowed = 0;
@@ -63,25 +59,4 @@ export function chartView(org: Org, status: OrgStatus, index: MessageIndex): Cha
     for (const from of org.agents.keys()) for (const to of reachableFrom(org, from)) edge(from, to);
   }
   return { turn: status.turn, nodes, edges: [...traffic.values()], edgesLimited };
-}
-
-/** The last traffic count, kept while the index and the turn stay as they were: a chart asked for again costs no pass over the mail. */
-let cached: { index: MessageIndex; version: number; turn: number; edges: ChartEdge[] } | undefined;
-
-/** Messages along each edge, in all and in the last `RECENT_TURNS` turns. */
-function edgeTraffic(index: MessageIndex, turn: number): ChartEdge[] {
-  if (cached && cached.index === index && cached.version === index.version && cached.turn === turn) return cached.edges;
-  const counts = new Map<string, ChartEdge>();
-  for (const message of index.all()) {
-    const key = `${message.from}\n${message.to}`;
-    let used = counts.get(key);
-    if (!used) {
-      used = { from: message.from, to: message.to, recent: 0, total: 0 };
-      counts.set(key, used);
-    }
-    used.total += 1;
-    if (message.turn > turn - RECENT_TURNS) used.recent += 1;
-  }
-  cached = { index, version: index.version, turn, edges: [...counts.values()] };
-  return cached.edges;
 }

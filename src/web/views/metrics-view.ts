@@ -47,6 +47,6 @@ export function collectMetrics(dashboard: Dashboard): Metric[] {
     { name: 'lemming_refusals_total', help: 'Refused sends in the activity logs, by the rule that refused them.', type: 'counter', samples: byKind(activity.refusals) },
     { name: 'lemming_turn_duration_seconds', help: 'How long turns run by this process took.', type: 'histogram', samples: dashboard.turnDurations.samples() },
     { name: 'lemming_agents_with_mail', help: 'Agents with mail waiting to be read.', type: 'gauge', samples: [{ value: waiting.size }] },
-    { name: 'lemming_messages', help: 'Message files in all outboxes.', type: 'gauge', samples: [{ value: dashboard.watch.index.size }] },
+    { name: 'lemming_messages', help: 'Message files in all outboxes.', type: 'gauge', samples: [{ value: dashboard.watch.size }] },
   ];
 }

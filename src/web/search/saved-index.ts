@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statePaths } from '../../engine/record/state-paths.js';
+import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import type { IndexedMessage } from './indexed-message.js';
+
+/** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */
+export function searchIndexPath(root: string): string {
+  return join(statePaths(root).cache, 'search-index.json');
+}
+
+/** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
+export const SAVED_FORMAT = 2;
+
+/** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
+export interface OutboxRecord {
+  /** The folder's mtime when it was listed, or -1 when that listing cannot be trusted to be the last (see trustedMtime). */
+  mtimeMs: number;
+  files: Map<string, string | null>;
+  /** For each file that did not read as a message: its mtime and size then, so a file mended in place is read again. */
+  unreadable?: Record<string, string>;
+}
+
+/** An outbox's record as saved: the same, with its files as an object. */
+type SavedOutbox = Omit<OutboxRecord, 'files'> & { files: Record<string, string | null> };
+
+/** `search-index.json`. */
+export interface SavedIndex {
+  format: number;
+  /** The root it was built for: an org copied elsewhere with its cache gets a fresh index. */
+  root: string;
+  outboxes: Record<string, SavedOutbox>;
+  messages: IndexedMessage[];
+  /** The full-text index, as minisearch saves it. */
+  search: unknown;
+}
+
+export function toSaved(record: OutboxRecord): SavedOutbox {
+  return { ...record, files: Object.fromEntries(record.files) };
+}
+
+export function fromSaved(saved: SavedOutbox): OutboxRecord {
+  return { ...saved, files: new Map(Object.entries(saved.files)) };
+}
+
+/** The saved index, or undefined when there is none, or it is unreadable, of another format or of another root (it is rebuilt). */
+export function readSaved(root: string): SavedIndex | undefined {
+  try {
+    const saved = JSON.parse(readFileSync(searchIndexPath(root), 'utf8')) as Partial<SavedIndex>;
+    if (saved.format !== SAVED_FORMAT || saved.root !== root || !saved.outboxes || !Array.isArray(saved.messages) || !saved.search) return undefined;
+    return saved as SavedIndex;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSaved(root: string, saved: SavedIndex): void {
+  writeFileAtomic(searchIndexPath(root), JSON.stringify(saved));
+}

@@ -1,0 +1,84 @@
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { edgeTraffic } from '../search/edge-traffic.js';
+import { OrgLook } from './org-look.js';
+import type { WatchAnswers, WatchMessage, WatchRequest, WatchThreadData } from './watch-protocol.js';
+
+/*
+ * The dashboard's watch thread (started by org-watch.ts): it keeps the message index and
+ * looks at the org every `intervalMs`, so the work of taking in each new message (reading
+ * its file, indexing its words) is done beside the engine's turn, not in its way. Every
+ * question is answered after a look, and what that look found is posted before the answer.
+ */
+const port = parentPort;
+if (!port) throw new Error('watch-thread.js runs as a worker thread, started by the dashboard');
+const data = workerData as WatchThreadData;
+/**
+ * A lower priority for this thread alone (Linux gives each thread its own): when the cores are
+ * busy, a running engine's turn goes first. Not the lowest: on a machine kept busy by other
+ * work the lowest would leave the browsers waiting seconds for mail; this still gets a tenth.
+ */
+const PRIORITY = 10;
+try {
+  setPriority(PRIORITY);
+} catch {
+  // Not allowed here: the thread runs at the process's priority.
+}
+const org = new OrgLook(data.root);
+
+function post(message: WatchMessage): void {
+  port?.postMessage(message);
+}
+
+function lookAndTell(): void {
+  const events = org.look();
+  if (events.length > 0) post({ type: 'changed', events, size: org.index.size });
+}
+
+function answer(request: WatchRequest): WatchAnswers[WatchRequest['op']] {
+  const index = org.index;
+  switch (request.op) {
+    case 'look':
+      return null;
+    case 'list':
+      return index.list(request.filter, request.page);
+    case 'get':
+      return index.get(request.id) ?? null;
+    case 'find':
+      return index.findPage(request.query, request.filter, request.limit);
+    case 'thread':
+      return index.thread(request.id);
+    case 'traffic':
+      return edgeTraffic(index, request.turn);
+    case 'save':
+      org.save();
+      return null;
+  }
+}
+
+post({ type: 'ready', size: org.index.size });
+port.on('message', (request: WatchRequest) => {
+  try {
+    lookAndTell();
+    post({ type: 'answer', seq: request.seq, result: answer(request), size: org.index.size });
+  } catch (error) {
+    post({ type: 'failed', seq: request.seq, message: error instanceof Error ? error.message : String(error) });
+  }
+});
+setInterval(() => {
+  try {
+    lookAndTell();
+  } catch {
+    // Looked at again next time; a question in between looks too, and answers with what failed.
+  }
+}, data.intervalMs);
+/** Saving a large index takes a while (over a second at 100,000 messages): never more than a fiftieth of the time. */
+const SAVE_SHARE = 50;
+function saveIn(delayMs: number): void {
+  setTimeout(() => {
+    const started = performance.now();
+    org.save();
+    saveIn(Math.max(data.saveEveryMs, SAVE_SHARE * (performance.now() - started)));
+  }, delayMs);
+}
+saveIn(data.saveEveryMs);
