@@ -5,9 +5,9 @@ import { LemmingError } from '../../errors.js';
 import type { ToolDefinition } from '../../providers/provider.js';
 
 /**
- * A piece of many call traces kept once: the org's list of everyone that each prompt holds, or
- * the tools offered. Named by a digest of its bytes, so equal content is one file and a file
- * changed by hand no longer matches its name.
+ * A piece of many call traces kept once: a piece of the system prompt that many prompts hold (the
+ * org's list of everyone, the closing instructions) or the tools offered. Named by a digest of its
+ * bytes, so equal content is one file and a file changed by hand no longer matches its name.
  */
 export interface TracePart {
   /** `<digest>.txt` (text) or `<digest>.json` (the tools, as JSON). */
