@@ -4,7 +4,7 @@ import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { agentPaths } from './state-paths.js';
 import { TraceFolder, traceTurnsIn } from './trace-folder.js';
-import { PARTS_FOLDER, readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
+import { readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
 import { TraceWriter } from './trace-writer.js';
 
 /**
@@ -95,8 +95,6 @@ export type StoredTrace = Omit<CallTrace, 'request'> & {
   };
 };
 
-const reference = (part: TracePart): PartReference => ({ file: `${PARTS_FOLDER}/${part.name}` });
-
 /**
  * The trace as its file will hold it, and the parts it refers to. The shared pieces of the system
  * prompt (when `pieces` are this very prompt's) and the tools go to parts: at 1,000 agents who may
@@ -112,14 +110,14 @@ export function storedTrace(trace: CallTrace, pieces?: SystemPieces): { stored: 
       if (typeof piece === 'string') return piece;
       const part = textPart(piece.shared);
       parts.push(part);
-      return reference(part);
+      return part.reference;
     });
   }
   let tools: StoredTrace['request']['tools'] = request.tools;
   if (request.tools.length > 0) {
     const part = toolsPart(request.tools);
     parts.push(part);
-    tools = reference(part);
+    tools = part.reference;
   }
   // Written out field by field, in the trace's order: spreading objects costs more than the rest of this, per call.
   const stored: StoredTrace = { agent: trace.agent, turn: trace.turn, at: trace.at, modelKey: trace.modelKey, model: trace.model, request: { system, messages: request.messages, tools }, response: trace.response };
@@ -195,7 +193,7 @@ export class CallTraces {
       const steps = stepsSoFar(() => this.writer.read(file), trace);
       const { stored, parts } = storedTrace(steps ? { ...trace, steps } : trace, pieces);
       folder.place(parts);
-      this.writer.write(file, `${JSON.stringify(stored, null, 2)}\n`, request.turn);
+      this.writer.write(file, JSON.stringify(stored, null, 2), request.turn);
       folder.kept(request.turn, parts.map((part) => part.name), keep);
     } catch {
       // See above: the trace is a convenience; the journal and the log are the record.

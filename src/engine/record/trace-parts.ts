@@ -13,6 +13,8 @@ export interface TracePart {
   /** `<digest>.txt` (text) or `<digest>.json` (the tools, as JSON). */
   name: string;
   bytes: Buffer;
+  /** How a trace refers to it: `parts/<name>`, relative to the trace. One object, shared by every trace's JSON. */
+  reference: { readonly file: string };
 }
 
 /** The folder beside an agent's traces that holds the parts they refer to, as `parts/<name>`. */
@@ -25,7 +27,8 @@ function digestOf(bytes: Buffer): string {
 }
 
 function partOf(bytes: Buffer, extension: 'txt' | 'json'): TracePart {
-  return { name: `${digestOf(bytes)}.${extension}`, bytes };
+  const name = `${digestOf(bytes)}.${extension}`;
+  return { name, bytes, reference: { file: `${PARTS_FOLDER}/${name}` } };
 }
 
 /** Texts made parts, by content: the same few pieces serve every trace of a turn, so each is digested once. */

@@ -39,6 +39,7 @@ export const THREAD_AFTER = 256;
 const BATCH_BYTES = 64 * 1024;
 /** Room past BATCH_BYTES for the text that fills a batch: a trace of 1,000 agents' org is some 1.5 KB. */
 const BUFFER_BYTES = BATCH_BYTES + 16 * 1024;
+const NEWLINE = 0x0a;
 /** How long `read` waits for the thread before reading what the disk has. */
 const READ_WAIT_MS = 5_000;
 
@@ -54,15 +55,16 @@ class Batch {
 
   constructor(public bytes: Buffer) {}
 
-  /** Whether `text` fitted (a batch takes at least one file, however long). */
+  /** Whether `text` and its newline fitted (a batch takes at least one file, however long). */
   add(file: string, text: string | null): boolean {
     if (text !== null) {
       const room = this.bytes.length - this.used;
-      if (text.length * 3 > room) {
+      if (text.length * 3 + 1 > room) {
         if (this.files.length > 0) return false;
-        this.bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+        this.bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text) + 1);
       }
       this.used += this.bytes.write(text, this.used);
+      this.bytes[this.used++] = NEWLINE;
     }
     this.files.push(file);
     this.ends.push(text === null ? -1 : this.used);
@@ -118,14 +120,14 @@ export class TraceWriter {
 
   constructor(private readonly failed: (files: string[]) => void) {}
 
-  /** Write a whole file (throws when written here and it cannot be). */
+  /** Write a whole file: `text` and a newline (throws when written here and it cannot be). */
   write(file: string, text: string, turn: number): void {
     if (turn !== this.turn) {
       this.turn = turn;
       this.writesThisTurn = 0;
     }
     this.writesThisTurn += 1;
-    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) writeFileSync(file, text);
+    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) writeFileSync(file, `${text}\n`);
     else this.hand(file, text);
   }
 
