@@ -5,14 +5,16 @@ import { keepYoungGenerationAsSet } from '../../young-generation.js';
 /**
  * The thread's whole program (CommonJS, so it needs no file of its own to be found): each message is
  * a batch of files, done in order, each written with its bytes of `bytes` (up to its end in `ends`)
- * or removed (an end of -1). It counts the batches done in `done` (so the engine can wait for them
- * without going back to its event loop), answers with the files it could not write or remove, and
+ * or removed (an end of -1). It says it runs in `done[1]`, counts the batches done in `done[0]` (so
+ * the engine can wait for them without going back to its event loop), answers with the files it could not write or remove, and
  * gives the bytes back for the next batch (its own heap is too quiet for its collector to free them soon).
  */
 const THREAD_PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { unlinkSync, writeFileSync } = require('node:fs');
 const done = new Int32Array(workerData);
+Atomics.store(done, 1, 1);
+Atomics.notify(done, 1);
+const { unlinkSync, writeFileSync } = require('node:fs');
 parentPort.on('message', ({ files, ends, bytes }) => {
   const failed = [];
   const buffer = Buffer.from(bytes);
@@ -106,8 +108,8 @@ export class TraceWriter {
   private thread: Worker | undefined;
   /** The thread failed: what is left is written here, as before it started. */
   private broken = false;
-  /** Batches the thread has done, counted by the thread itself. */
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  /** Batches the thread has done, counted by the thread itself; then whether it runs. */
+  private readonly done = new Int32Array(new SharedArrayBuffer(8));
   private batch = new Batch(Buffer.allocUnsafeSlow(BUFFER_BYTES));
   /** Batches handed to the thread, oldest first, not yet answered for. */
   private readonly sent: Batch[] = [];
@@ -205,13 +207,16 @@ export class TraceWriter {
 
   private start(): Worker {
     const thread = new Worker(THREAD_PROGRAM, { eval: true, workerData: this.done.buffer });
+    // Its start undoes our V8 flags; waiting for it (some 25 ms, once a run) and setting them again
+    // at once keeps the engine's young generation small, where a busy turn would have grown it meanwhile.
+    Atomics.wait(this.done, 1, 0, 2_000);
+    keepYoungGenerationAsSet();
     thread.on('message', ({ failed, bytes }: { failed: string[]; bytes: ArrayBuffer }) => {
       if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
       this.sent.shift();
       if (failed.length > 0) this.failed(failed);
       if (this.sent.length === 0) this.idle();
     });
-    thread.once('online', () => void keepYoungGenerationAsSet());
     thread.on('error', () => this.lost(thread));
     thread.on('exit', () => this.lost(thread));
     return thread;
