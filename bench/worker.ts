@@ -5,7 +5,7 @@ import { Engine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
 import { OfflineProvider } from '../src/providers/offline/offline-provider.js';
 import type { Provider } from '../src/providers/provider.js';
-import { keepYoungGenerationSmall } from '../src/cli/young-generation.js';
+import { keepYoungGenerationSmall } from '../src/young-generation.js';
 import { NextAgentProvider } from './bench-providers.js';
 import { agentName, buildOrg, type OrgShape } from './build-org.js';
 

@@ -18,6 +18,7 @@ import { closeJournal, removeJournal, repairJournal, type JournalRecord } from '
 import { repairLedger } from './record/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
@@ -76,6 +77,7 @@ export class Engine {
   /** One provider per registry entry (so its rate limits are shared), and one per agent's list of models. */
   private readonly chains: ProviderChains;
   private readonly clock: () => Date;
+  private readonly traces: CallTraces;
   /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
   private readonly tools: ToolRunner;
   private readonly notices: SideEvents<EngineEvent> | undefined;
@@ -94,6 +96,7 @@ export class Engine {
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.chains = new ProviderChains(this.factory);
     this.clock = options.clock ?? (() => new Date());
+    this.traces = new CallTraces(this.root);
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
     const paths = statePaths(this.root);
@@ -274,9 +277,15 @@ export class Engine {
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
       tools: this.tools,
       clock: this.clock,
+      traces: this.traces,
       ...(signal ? { signal } : {}),
     };
-    yield* runTurn(context, result);
+    try {
+      yield* runTurn(context, result);
+    } finally {
+      // A big turn's traces are written by a thread while it runs (record/trace-writer.ts): a finished turn's are on disk.
+      await this.traces.flush();
+    }
     if (!result.state) return;
     const paths = statePaths(this.root);
     saveState(paths.state, result.state);
@@ -292,6 +301,7 @@ export class Engine {
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
     void this.tools.close();
+    this.traces.close();
     closeJournal(statePaths(this.root).journal);
     this.lock.release();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readCallTrace, recordCallTrace } from '../../src/engine/record/call-trace.js';
+import { CallTraces, readCallTrace } from '../../src/engine/record/call-trace.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { tempDir } from '../helpers/temp-org.js';
 
@@ -11,9 +11,10 @@ const step2: ChatTurn[] = [inbox, { role: 'assistant', content: '[called look]' 
 describe('call traces with steps', () => {
   test('a request that extends the turn’s traced one is its next step; the earlier answers are kept', () => {
     const root = tempDir();
-    recordCallTrace(root, 5, request([inbox]), answer('one'), 't1');
+    const traces = new CallTraces(root);
+    traces.record(5, request([inbox]), answer('one'), 't1');
     expect(readCallTrace(root, 'a', 4)?.steps).toBeUndefined();
-    recordCallTrace(root, 5, request(step2), answer('two'), 't2');
+    traces.record(5, request(step2), answer('two'), 't2');
     const trace = readCallTrace(root, 'a', 4);
     expect(trace?.steps?.map((step) => [step.step, step.at, step.messages, step.response.text])).toEqual([
       [1, 't1', 1, 'one'],
@@ -25,8 +26,9 @@ describe('call traces with steps', () => {
 
   test('a request that does not extend it (a smaller prompt asked again, another turn) starts over', () => {
     const root = tempDir();
-    recordCallTrace(root, 5, request(step2), answer('two'), 't2');
-    recordCallTrace(root, 5, request([{ role: 'user', content: 'shorter' }, { role: 'assistant', content: 'x' }, { role: 'user', content: 'y' }]), answer('again'), 't3');
+    const traces = new CallTraces(root);
+    traces.record(5, request(step2), answer('two'), 't2');
+    traces.record(5, request([{ role: 'user', content: 'shorter' }, { role: 'assistant', content: 'x' }, { role: 'user', content: 'y' }]), answer('again'), 't3');
     expect(readCallTrace(root, 'a', 4)?.steps).toBeUndefined();
     expect(readCallTrace(root, 'a', 4)?.response.text).toBe('again');
   });

@@ -1,9 +1,10 @@
-import { utimesSync } from 'node:fs';
+import { readdirSync, unlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { EventHub } from '../../src/web/event-hub.js';
 import { observeEngine } from '../../src/web/observe-engine.js';
 import { Engine } from '../../src/engine/engine.js';
+import { readCallTrace } from '../../src/engine/record/call-trace.js';
 import { defaultOrg, humanSends, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, readEvents, serveOrg } from './web-server.js';
 
@@ -94,6 +95,15 @@ describe('the JSON API', () => {
     expect(trace.request.system).toContain('You are manager');
     expect(trace.request.messages[0]?.content).toContain('<message id="000000-human-001"');
     expect(trace.response.toolCalls.length).toBeGreaterThan(0);
+    // The pieces kept once in parts/ are put back: the trace as the model was given it.
+    expect(trace).toEqual(readCallTrace(root, 'manager', manager.traces[0] as number));
+    expect((trace as unknown as { request: { tools: Array<{ name: string }> } }).request.tools.map((tool) => tool.name)).toContain('send_message');
+    const parts = join(root, 'agents/manager/logs/traces/parts');
+    const tools = readdirSync(parts).find((name) => name.endsWith('.json')) as string;
+    unlinkSync(join(parts, tools));
+    const broken = await getJson<{ error: string; message: string }>(server, `/api/traces/manager/${manager.traces[0]}`);
+    expect(broken.status).toBe(400);
+    expect(broken.body.message).toContain(`agents/manager/logs/traces/parts/${tools} is missing`);
 
     const chart = (await getJson<{ nodes: Array<{ name: string; model: string; balance: number; state: string }>; edges: Array<{ from: string; to: string; total: number }> }>(server, '/api/chart')).body;
     expect(chart.nodes.map((node) => node.name)).toContain('coder_01');

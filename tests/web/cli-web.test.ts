@@ -82,8 +82,10 @@ describe('lemming search, thread and trace', () => {
     writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace(/^ {2}traces: \{ keep: 50 \}/m, '  traces: { keep: 1 }'));
     humanSends(root, 'manager', 'Write the release notes');
     await runEngine(root);
-    const traces = readdirSync(join(root, 'agents/manager/logs/traces'));
+    // One trace file; beside it, parts/ holds what traces share (the closing instructions, the tools offered), once.
+    const traces = readdirSync(join(root, 'agents/manager/logs/traces')).filter((name) => name.endsWith('.json'));
     expect(traces).toHaveLength(1);
+    expect(readdirSync(join(root, 'agents/manager/logs/traces/parts')).map((name) => name.replace(/^[0-9a-f]{32}/, '<digest>')).sort()).toEqual(['<digest>.json', '<digest>.txt']);
     const turn = Number(traces[0]?.slice(0, 6));
     expect(turn).toBeGreaterThan(1);
     const trace = lemming(root, ['trace', 'manager']);

@@ -4,7 +4,7 @@ import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
-import { keepYoungGenerationSmall } from '../young-generation.js';
+import { keepYoungGenerationSmall } from '../../young-generation.js';
 import { openEngine } from '../open-engine.js';
 import type { ServeOptions } from './serve.js';
 

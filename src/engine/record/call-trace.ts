@@ -1,13 +1,16 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writevSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { agentPaths } from './state-paths.js';
-import { stepsSoFar, type TraceStep } from './trace-steps.js';
+import { TraceFolder, traceTurnsIn } from './trace-folder.js';
+import { readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
+import { TraceWriter } from './trace-writer.js';
 
 /**
  * One model call as it happened: the prompt exactly as the provider was given it and the
- * answer exactly as the provider returned it. Kept as `agents/<name>/logs/traces/<turn>.json`.
+ * answer exactly as the provider returned it. Kept as `agents/<name>/logs/traces/<turn>.json`,
+ * with the pieces many traces share in `parts/` beside it (see StoredTrace).
  */
 export interface CallTrace {
   agent: string;
@@ -21,134 +24,212 @@ export interface CallTrace {
   request: { system: string; messages: ChatTurn[]; tools: ToolDefinition[]; maxOutputTokens?: number; creditsLeft?: number };
   response: ProviderResponse;
   /**
-   * With tools, each step of the call (see trace-steps.ts); `request` and `response` are then the
+   * With tools, each step of the call (see stepsSoFar); `request` and `response` are then the
    * last step's, whose messages hold every step's exchange. Absent for a call of one step.
    */
   steps?: TraceStep[];
 }
 
-const TRACE_FILE = /^(\d{6,})\.json$/;
+/** One step of a call with tools: what the model had seen by then, and its answer, as given. */
+export interface TraceStep {
+  step: number;
+  /** ISO time the answer arrived. */
+  at: string;
+  /**
+   * The model saw the system prompt and the trace's `request.messages[0 .. messages)` at this step. What
+   * follows, up to the next step's count, is its own tool calls and the tools' results it was shown next.
+   */
+  messages: number;
+  response: ProviderResponse;
+}
+
+function startsWith(later: ChatTurn[], earlier: ChatTurn[]): boolean {
+  return earlier.length < later.length && earlier.every((turn, index) => turn.role === later[index]?.role && turn.content === later[index]?.content);
+}
+
+/**
+ * The steps of a call that `trace` continues, or undefined when it is a call of its own. A step of the
+ * loop asks again with the earlier exchange plus the tool results, so a request that extends the one
+ * already traced for this turn (the text `read` gives, written or on its way) is the next step of the
+ * same call: the earlier steps are kept and this one added, rather than the trace of the last step
+ * replacing them. Only a request with more than one message can continue one, so a call without
+ * tools reads nothing.
+ */
+export function stepsSoFar(read: () => string | undefined, trace: CallTrace): TraceStep[] | undefined {
+  if (trace.request.messages.length <= 1) return undefined;
+  let earlier: CallTrace;
+  try {
+    earlier = JSON.parse(read() ?? '') as CallTrace;
+  } catch {
+    return undefined;
+  }
+  if (earlier.agent !== trace.agent || earlier.turn !== trace.turn || !startsWith(trace.request.messages, earlier.request.messages)) return undefined;
+  const before = earlier.steps ?? [{ step: 1, at: earlier.at, messages: earlier.request.messages.length, response: earlier.response }];
+  return [...before, { step: before.length + 1, at: trace.at, messages: trace.request.messages.length, response: trace.response }];
+}
+
+/**
+ * A system prompt in the pieces build-prompt joined it from: `system` is the pieces joined in order,
+ * each a text of this prompt's own or, as `{ shared }`, one that many prompts hold (the org's list
+ * of everyone, the closing instructions), kept once in a part file by the traces.
+ */
+export interface SystemPieces {
+  system: string;
+  pieces: ReadonlyArray<string | { shared: string }>;
+}
+
+/** In a trace file: this piece is the file at `file`, relative to the traces folder (`parts/<digest>.txt`). */
+export interface PartReference {
+  file: string;
+}
+
+/**
+ * A trace as its file holds it: a CallTrace whose system prompt may be a list of texts and part
+ * references, joined in order, and whose tools may be a part. Traces written before parts
+ * existed hold both whole, and read the same.
+ */
+export type StoredTrace = Omit<CallTrace, 'request'> & {
+  request: Omit<CallTrace['request'], 'system' | 'tools'> & {
+    system: string | Array<string | PartReference>;
+    tools: ToolDefinition[] | PartReference;
+  };
+};
+
+/**
+ * The trace as its file will hold it, and the parts it refers to. The shared pieces of the system
+ * prompt (when `pieces` are this very prompt's) and the tools go to parts: at 1,000 agents who may
+ * all write to each other they were 15 KB of each 16 KB trace, the same in every one.
+ */
+export function storedTrace(trace: CallTrace, pieces?: SystemPieces): { stored: StoredTrace; parts: TracePart[] } {
+  const parts: TracePart[] = [];
+  const { request } = trace;
+  let system: StoredTrace['request']['system'] = request.system;
+  // Identity first (the prompt asked is the one built); only a prompt built again compares by content.
+  if (pieces !== undefined && pieces.system === request.system) {
+    system = pieces.pieces.map((piece) => {
+      if (typeof piece === 'string') return piece;
+      const part = textPart(piece.shared);
+      parts.push(part);
+      return part.reference;
+    });
+  }
+  let tools: StoredTrace['request']['tools'] = request.tools;
+  if (request.tools.length > 0) {
+    const part = toolsPart(request.tools);
+    parts.push(part);
+    tools = part.reference;
+  }
+  // Written out field by field, in the trace's order: spreading objects costs more than the rest of this, per call.
+  const stored: StoredTrace = { agent: trace.agent, turn: trace.turn, at: trace.at, modelKey: trace.modelKey, model: trace.model, request: { system, messages: request.messages, tools }, response: trace.response };
+  if (request.maxOutputTokens !== undefined) stored.request.maxOutputTokens = request.maxOutputTokens;
+  if (request.creditsLeft !== undefined) stored.request.creditsLeft = request.creditsLeft;
+  if (trace.steps) stored.steps = trace.steps;
+  return { stored, parts };
+}
+
+/** Where a stored trace lies, for resolving its parts and naming files in errors. */
+export interface TraceLocation {
+  root: string;
+  /** The agent's traces folder. */
+  folder: string;
+  /** The trace file. */
+  file: string;
+}
+
+/** The trace as the model saw it: parts read back in (checked against their names; see readPart for the errors). */
+export function resolveTrace(stored: StoredTrace, where: TraceLocation): CallTrace {
+  const read = (part: PartReference): string => readPart(where.root, where.folder, part.file, where.file);
+  const { system, tools } = stored.request;
+  return {
+    ...stored,
+    request: {
+      ...stored.request,
+      system: typeof system === 'string' ? system : system.map((piece) => (typeof piece === 'string' ? piece : read(piece))).join(''),
+      tools: Array.isArray(tools) ? tools : (JSON.parse(read(tools)) as ToolDefinition[]),
+    },
+  };
+}
 
 /** The folder of an agent's call traces. */
 export function tracesDirectory(root: string, agent: string): string {
   return join(agentPaths(root, agent).logs, 'traces');
 }
 
-/** The turns each agent's traces folder holds, listed once per process and kept up to date by our own writes. */
-const knownTurns = new Map<string, number[]>();
-
 /**
- * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
- * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
- * temporary file and rename: a trace cut short by a crash reads as missing) and, once the folder is
- * full, one removal; a failure to write one is swallowed rather than failing the turn. It is named by
- * the turn, so a turn finished after a crash writes it again whole. `shared` is a long piece of
- * the system prompt that many agents' prompts hold (the org's list of everyone): see `traceBytes`.
+ * An engine's call traces: each agent's traces folder, listed when the engine first writes there and
+ * kept up to date by its own writes, and the part files it has placed (trace-parts.ts).
  */
-export function recordCallTrace(root: string, keep: number, request: ProviderRequest, response: ProviderResponse, at: string, shared?: SharedText): void {
-  if (keep <= 0) return;
-  try {
-    const trace: CallTrace = {
-      agent: request.agent,
-      turn: request.turn,
-      at,
-      modelKey: request.modelKey,
-      model: request.model,
-      request: {
-        system: request.system,
-        messages: request.messages,
-        tools: request.tools,
-        ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
-        ...(request.creditsLeft === undefined ? {} : { creditsLeft: request.creditsLeft }),
-      },
-      response,
-    };
-    const directory = tracesDirectory(root, request.agent);
-    let turns = knownTurns.get(directory);
-    if (!turns) {
-      // A folder made just now holds no trace: only one that was there already is listed.
-      turns = mkdirSync(directory, { recursive: true }) === undefined ? listTraceTurns(root, request.agent) : [];
-      knownTurns.set(directory, turns);
-    }
-    const file = join(directory, `${padTurn(request.turn)}.json`);
-    const steps = stepsSoFar(file, trace);
-    const descriptor = openSync(file, 'w');
+export class CallTraces {
+  /** By agent. */
+  private readonly folders = new Map<string, TraceFolder>();
+  private readonly sources: PartSources = new Map();
+  private readonly writer = new TraceWriter((files) => {
+    // A folder changed behind our back (a reset, a person) is listed again next time.
+    for (const file of files) for (const [agent, folder] of this.folders) if (file.startsWith(folder.directory)) this.folders.delete(agent);
+  });
+
+  constructor(private readonly root: string) {}
+
+  /**
+   * Keep one call's trace and drop the oldest beyond `keep` (org.yaml `engine.traces.keep`; 0 keeps none).
+   * A trace is a record for people, never read by the engine, so it costs a turn one plain write (no
+   * temporary file and rename: a trace cut short by a crash reads as missing), by a thread of its own
+   * in a big turn (trace-writer.ts), and, once the folder is full, one removal; a failure to write one
+   * is swallowed rather than failing the turn. It is named by the turn, so a turn finished after a
+   * crash writes it again whole. `pieces` say which pieces of the system prompt many prompts share
+   * (the org's list of everyone): those go to part files beside the traces (storedTrace), as do the
+   * tools, written once and linked into each agent's `parts/` folder.
+   */
+  record(keep: number, request: ProviderRequest, response: ProviderResponse, at: string, pieces?: SystemPieces): void {
+    if (keep <= 0) return;
     try {
-      writevSync(descriptor, traceBytes(steps ? { ...trace, steps } : trace, shared));
-    } finally {
-      closeSync(descriptor);
+      const trace: CallTrace = { agent: request.agent, turn: request.turn, at, modelKey: request.modelKey, model: request.model, request, response };
+      let folder = this.folders.get(request.agent);
+      if (!folder) {
+        folder = new TraceFolder(tracesDirectory(this.root, request.agent), this.sources, (file) => this.writer.remove(file));
+        this.folders.set(request.agent, folder);
+      }
+      const file = folder.file(request.turn);
+      const steps = stepsSoFar(() => this.writer.read(file), trace);
+      const { stored, parts } = storedTrace(steps ? { ...trace, steps } : trace, pieces);
+      folder.place(parts);
+      this.writer.write(file, JSON.stringify(stored, null, 2), request.turn);
+      folder.kept(request.turn, parts.map((part) => part.name), keep);
+    } catch {
+      // See above: the trace is a convenience; the journal and the log are the record.
+      this.folders.delete(request.agent);
     }
-    if (!turns.includes(request.turn)) turns.push(request.turn);
-    while (turns.length > keep) {
-      const oldest = turns.shift() as number;
-      unlinkSync(join(directory, `${padTurn(oldest)}.json`));
-    }
-  } catch {
-    // See above: the trace is a convenience; the journal and the log are the record. A folder changed
-    // behind our back (a reset, a person) is listed again next time.
-    knownTurns.delete(tracesDirectory(root, request.agent));
   }
-}
 
-/** A long piece of text many traces' system prompts hold, and where it starts in this one. */
-export interface SharedText {
-  text: string;
-  at: number;
-}
+  /** Resolves once every trace recorded so far is on disk: the engine waits for it at the end of each turn. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
 
-/** Stands for the shared piece while the rest of a trace is turned into JSON; JSON writes the NULs as `\u0000`. */
-const SHARED_MARK = '\u0000lemming-shared-prompt-part\u0000';
-const ESCAPED_MARK = JSON.stringify(SHARED_MARK).slice(1, -1);
-/** The shared piece as JSON string content, escaped and encoded once rather than once per trace. */
-let escapedShared: { text: string; bytes: Buffer } | undefined;
-
-/**
- * A trace as the bytes of `JSON.stringify(trace, null, 2)` and a newline. When the system prompt
- * holds `shared` where it says, that piece is escaped and encoded once and written from the same buffer into
- * every trace: with a chart where everyone may write to everyone, each prompt lists all N agents,
- * and escaping that list afresh for each of N traces was most of what traces cost a turn. Only
- * the prompt's own copy is read to find the piece; the prompt part kept for later turns is left as
- * it is, so it keeps sharing the one list rather than each agent holding a copy.
- */
-export function traceBytes(trace: CallTrace, shared?: SharedText): Buffer[] {
-  // Read through a string of its own: reading a joined string makes V8 copy it flat inside that very
-  // string, and the request's prompt lives until the turn ends, so each would keep a copy of the list.
-  const system = `\n${trace.request.system}`.slice(1);
-  const copied = { ...trace, request: { ...trace.request, system } };
-  const whole = (): Buffer[] => [Buffer.from(`${JSON.stringify(copied, null, 2)}\n`)];
-  // Compared as a slice: `startsWith` walks a joined string character by character.
-  if (shared === undefined || system.slice(shared.at, shared.at + shared.text.length) !== shared.text) return whole();
-  const before = system.slice(0, shared.at);
-  // Only the fields before the prompt's first piece could hold the mark ahead of ours: names, times, keys.
-  if (before.includes(SHARED_MARK)) return whole();
-  const marked = { ...copied, request: { ...copied.request, system: `${before}${SHARED_MARK}${system.slice(shared.at + shared.text.length)}` } };
-  const text = `${JSON.stringify(marked, null, 2)}\n`;
-  const split = text.indexOf(ESCAPED_MARK);
-  if (split < 0) return whole();
-  if (escapedShared?.text !== shared.text) escapedShared = { text: shared.text, bytes: Buffer.from(JSON.stringify(shared.text).slice(1, -1)) };
-  return [Buffer.from(text.slice(0, split)), escapedShared.bytes, Buffer.from(text.slice(split + ESCAPED_MARK.length))];
+  /** Stop the writing thread, if one was started (after `flush`). */
+  close(): void {
+    this.writer.close();
+  }
 }
 
 /** The turns an agent has a trace for, oldest first. */
 export function listTraceTurns(root: string, agent: string): number[] {
-  let names: string[];
-  try {
-    names = readdirSync(tracesDirectory(root, agent));
-  } catch {
-    return [];
-  }
-  return names
-    .map((name) => TRACE_FILE.exec(name)?.[1])
-    .filter((turn): turn is string => turn !== undefined)
-    .map(Number)
-    .sort((left, right) => left - right);
+  return traceTurnsIn(tracesDirectory(root, agent));
 }
 
-/** An agent's trace for one turn, or undefined when there is none (never kept, pruned, or unreadable). */
+/**
+ * An agent's trace for one turn, as the model saw it, or undefined when there is none (never kept,
+ * pruned, or unreadable). A part it refers to that is missing or was changed is a LemmingError
+ * naming the file: the trace cannot be shown as it was, and is not shown otherwise.
+ */
 export function readCallTrace(root: string, agent: string, turn: number): CallTrace | undefined {
+  const folder = tracesDirectory(root, agent);
+  const file = join(folder, `${padTurn(turn)}.json`);
+  let stored: StoredTrace;
   try {
-    return JSON.parse(readFileSync(join(tracesDirectory(root, agent), `${padTurn(turn)}.json`), 'utf8')) as CallTrace;
+    stored = JSON.parse(readFileSync(file, 'utf8')) as StoredTrace;
   } catch {
     return undefined;
   }
+  return resolveTrace(stored, { root, folder, file });
 }

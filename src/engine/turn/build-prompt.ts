@@ -2,7 +2,7 @@ import type { Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
-import type { SharedText } from '../record/call-trace.js';
+import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
@@ -48,6 +48,8 @@ export interface BuiltPrompt {
   shown: string[];
   /** Ids left for a later turn because the context is full. */
   deferred: string[];
+  /** The system prompt in the pieces it was joined from, for its call trace. */
+  systemPieces: SystemPieces;
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -63,10 +65,20 @@ function sortInbox(entries: InboxEntry[]): InboxEntry[] {
   );
 }
 
-/** The part of an agent's system prompt that only changes when the org's files do, built once per loaded org. */
-const staticParts = new WeakMap<Org, Map<string, string>>();
+/**
+ * The part of an agent's system prompt that only changes when the org's files do, and the pieces it
+ * was joined from (see SystemPieces), so a call trace can keep the shared ones apart without
+ * searching the prompt for them.
+ */
+interface StaticPart {
+  text: string;
+  pieces: SystemPieces['pieces'];
+}
 
-function staticPart(org: Org, agent: Agent): string {
+/** Built once per loaded org and agent. */
+const staticParts = new WeakMap<Org, Map<string, StaticPart>>();
+
+function staticPart(org: Org, agent: Agent): StaticPart {
   let parts = staticParts.get(org);
   if (!parts) {
     parts = new Map();
@@ -75,10 +87,7 @@ function staticPart(org: Org, agent: Agent): string {
   const cached = parts.get(agent.name);
   if (cached !== undefined) return cached;
   const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
-  // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
-  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
-  const sendTo = reachesEveryone(org, agent.name) ? everyoneLine(org) : sendToLine(reachableFrom(org, agent.name));
-  const head = [
+  const before = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',
     agent.instructions || '(no further instructions)',
@@ -86,8 +95,10 @@ function staticPart(org: Org, agent: Agent): string {
     '## Your place in the organisation',
     `${PROMPT_LABELS.self} ${agent.name}`,
     `${PROMPT_LABELS.manager} ${agent.reportsTo ?? '(nobody)'}`,
+    '',
   ].join('\n');
-  const tail = [
+  const after = [
+    '',
     '',
     PROMPT_LABELS.team,
     ...(team.length > 0 ? team : ['(nobody reports to you)']),
@@ -100,10 +111,16 @@ function staticPart(org: Org, agent: Agent): string {
     '',
     '## Your notes',
   ].join('\n');
-  const text = head + '\n' + sendTo + '\n' + tail;
-  parts.set(agent.name, text);
-  if (sendTo === everyoneLines.get(org)) sharedAt(org).set(agent.name, head.length + 1);
-  return text;
+  // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
+  // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
+  // Many agents' closing instructions are alike (all who have no team), so they are kept once too.
+  const sendTo = reachesEveryone(org, agent.name) ? { shared: everyoneLine(org) } : sendToLine(reachableFrom(org, agent.name));
+  const part: StaticPart = {
+    text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after,
+    pieces: [before, sendTo, { shared: after }],
+  };
+  parts.set(agent.name, part);
+  return part;
 }
 
 function sendToLine(reachable: string[]): string {
@@ -111,25 +128,6 @@ function sendToLine(reachable: string[]): string {
 }
 
 const everyoneLines = new WeakMap<Org, string>();
-
-/** Where the list of everyone starts in each prompt that holds it, by agent. */
-const sharedOffsets = new WeakMap<Org, Map<string, number>>();
-
-function sharedAt(org: Org): Map<string, number> {
-  let offsets = sharedOffsets.get(org);
-  if (!offsets) sharedOffsets.set(org, (offsets = new Map()));
-  return offsets;
-}
-
-/**
- * The piece of an agent's system prompt that the prompts of every agent who may write to everyone
- * share (the list of all agents), and where it starts: what a call trace writes from one buffer.
- */
-export function sharedPromptPart(org: Org, agent: string): SharedText | undefined {
-  const text = everyoneLines.get(org);
-  const at = sharedOffsets.get(org)?.get(agent);
-  return text === undefined || at === undefined ? undefined : { text, at };
-}
 
 function everyoneLine(org: Org): string {
   let line = everyoneLines.get(org);
@@ -140,7 +138,7 @@ function everyoneLine(org: Org): string {
   return line;
 }
 
-function systemPrompt(input: PromptInput): string {
+function systemPrompt(input: PromptInput): SystemPieces {
   const { org, agent } = input;
   let used = 0;
   const shownNotes: string[] = [];
@@ -156,7 +154,8 @@ function systemPrompt(input: PromptInput): string {
   }
   let notes = shownNotes.length > 0 ? shownNotes.join('\n') : '(none yet)';
   if (hiddenNotes > 0) notes += `\n(${hiddenNotes} more note(s) are kept but not shown: the notes shown are capped at ${org.settings.context.max_memory_chars} characters)`;
-  return `${staticPart(org, agent)}\n${notes}`;
+  const part = staticPart(org, agent);
+  return { system: `${part.text}\n${notes}`, pieces: [...part.pieces, `\n${notes}`] };
 }
 
 /**
@@ -167,7 +166,8 @@ function systemPrompt(input: PromptInput): string {
 export function buildPrompt(input: PromptInput): BuiltPrompt {
   const { org, agent } = input;
   const entry = org.models[input.modelKey];
-  const system = systemPrompt(input);
+  const systemPieces = systemPrompt(input);
+  const { system } = systemPieces;
   const window = entry ? entry.context_window : Number.POSITIVE_INFINITY;
   const scale = input.tokenScale ?? 1;
   // The window and the reserve are the server's tokens; the estimate counts 4 characters a token: convert.
@@ -217,5 +217,5 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     turn: input.turn,
   };
   if (entry?.max_output_tokens !== undefined) request.maxOutputTokens = entry.max_output_tokens;
-  return { request, shown, deferred };
+  return { request, shown, deferred, systemPieces };
 }

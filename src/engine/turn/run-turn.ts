@@ -4,7 +4,7 @@ import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
-import { recordCallTrace } from '../record/call-trace.js';
+import type { CallTraces } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -23,7 +23,6 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
-import { sharedPromptPart } from './build-prompt.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -46,6 +45,8 @@ export interface TurnContext {
   tools?: TurnTools;
   clock(): Date;
   signal?: AbortSignal;
+  /** Where each call's trace is kept, when org.yaml `engine.traces.keep` asks for them. */
+  traces: CallTraces;
 }
 
 /** Filled in by a turn as it runs: read it once its events have all been consumed. */
@@ -234,6 +235,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail(call.agent, call.shown);
     const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios });
+    // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
+    let built = preparedCall.prompt;
     try {
       crashPoint('before-call');
       const agent = org.agents.get(call.agent);
@@ -242,9 +245,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
         provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
-          // Each step of a loop extends the turn's trace (record/trace-steps.ts): the file keeps every step's answer.
+          // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
           if (org.settings.traces.keep > 0) {
-            recordCallTrace(root, org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), sharedPromptPart(org, call.agent));
+            context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
           }
           return answer;
         });
@@ -257,7 +260,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         turn,
         tools: context.tools,
         prepared: preparedCall,
-        smaller: (limit) => prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios }),
+        smaller: (limit) => {
+          const smaller = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios });
+          built = smaller.prompt;
+          return smaller;
+        },
         ask,
         journaled: loopRecords.get(call.agent) ?? [],
         journal: (record) => appendJournal(paths.journal, record),

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+
 /** Above this many agents a small young generation costs memory instead of saving it (measured at 4,000 and 10,000). */
 const SMALL_ORG_AGENTS = 2_000;
 
@@ -15,5 +17,20 @@ const SMALL_ORG_AGENTS = 2_000;
 export async function keepYoungGenerationSmall(agents?: number): Promise<void> {
   const { setFlagsFromString } = await import('node:v8');
   // Called before the org is opened (opening it allocates too) and again once its size is known; 2 is V8's default.
-  setFlagsFromString(`--semi-space-growth-factor=${agents !== undefined && agents > SMALL_ORG_AGENTS ? 2 : 1}`);
+  applied = `--semi-space-growth-factor=${agents !== undefined && agents > SMALL_ORG_AGENTS ? 2 : 1}`;
+  setFlagsFromString(applied);
+}
+
+/** The flag last set by keepYoungGenerationSmall. */
+let applied: string | undefined;
+
+/**
+ * Starting a worker thread puts V8's flags back as the command line had them, and the process's own
+ * young generation then grows as by default (to some 34 MB at 1,000 agents): the thread's owner
+ * calls this as soon as the thread runs, to set ours again. Synchronous, so it can be called before
+ * the engine allocates any further.
+ */
+export function keepYoungGenerationAsSet(): void {
+  if (applied === undefined) return;
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString(applied);
 }
