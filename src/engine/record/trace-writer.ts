@@ -2,33 +2,51 @@ import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keepYoungGenerationAsSet } from '../../young-generation.js';
 
+/** The file functions a batch is done with (passed in: see doBatch). */
+interface BatchFs {
+  unlinkSync(file: string): void;
+  writeFileSync(file: string, bytes: Uint8Array): void;
+}
+
+/**
+ * Do a batch of files, in order: each is written with its bytes of `bytes` (from the end of the
+ * file before it up to its own end in `ends`) or removed (an end of -1). Returns the files that
+ * could not be written or removed. The thread runs this very function from its source text, so it
+ * uses nothing but its arguments.
+ */
+function doBatch(fs: BatchFs, files: readonly string[], ends: readonly number[], bytes: Uint8Array): string[] {
+  const failed: string[] = [];
+  let start = 0;
+  for (let index = 0; index < files.length; index += 1) {
+    const file = files[index] as string;
+    const end = ends[index] ?? -1;
+    try {
+      if (end < 0) fs.unlinkSync(file);
+      else fs.writeFileSync(file, bytes.subarray(start, end));
+    } catch {
+      failed.push(file);
+    }
+    if (end >= 0) start = end;
+  }
+  return failed;
+}
+
 /**
  * The thread's whole program (CommonJS, so it needs no file of its own to be found): each message is
- * a batch of files, done in order, each written with its bytes of `bytes` (up to its end in `ends`)
- * or removed (an end of -1). It says it runs in `done[1]`, counts the batches done in `done[0]` (so
- * the engine can wait for them without going back to its event loop), answers with the files it could not write or remove, and
- * gives the bytes back for the next batch (its own heap is too quiet for its collector to free them soon).
+ * a batch (doBatch). It says it runs in `done[1]`, counts the batches done in `done[0]` (so the
+ * engine can wait for them without going back to its event loop), answers with the files it could
+ * not write or remove, and gives the bytes back for the next batch (its own heap is too quiet for
+ * its collector to free them soon).
  */
 const THREAD_PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
 const done = new Int32Array(workerData);
 Atomics.store(done, 1, 1);
 Atomics.notify(done, 1);
-const { unlinkSync, writeFileSync } = require('node:fs');
+const doBatch = ${doBatch.toString()};
+const fs = require('node:fs');
 parentPort.on('message', ({ files, ends, bytes }) => {
-  const failed = [];
-  const buffer = Buffer.from(bytes);
-  let start = 0;
-  for (let index = 0; index < files.length; index += 1) {
-    const end = ends[index];
-    try {
-      if (end < 0) unlinkSync(files[index]);
-      else writeFileSync(files[index], buffer.subarray(start, end));
-    } catch {
-      failed.push(files[index]);
-    }
-    if (end >= 0) start = end;
-  }
+  const failed = doBatch(fs, files, ends, Buffer.from(bytes));
   Atomics.add(done, 0, 1);
   Atomics.notify(done, 0);
   parentPort.postMessage({ failed, bytes }, [bytes]);
@@ -79,19 +97,7 @@ class Batch {
 
   /** Write or remove each file here, in order; the files that failed. */
   writeHere(): string[] {
-    const failed: string[] = [];
-    let start = 0;
-    this.files.forEach((file, index) => {
-      const end = this.ends[index] ?? -1;
-      try {
-        if (end < 0) unlinkSync(file);
-        else writeFileSync(file, this.bytes.subarray(start, end));
-      } catch {
-        failed.push(file);
-      }
-      if (end >= 0) start = end;
-    });
-    return failed;
+    return doBatch({ unlinkSync, writeFileSync }, this.files, this.ends, this.bytes);
   }
 }
 
