@@ -28,6 +28,17 @@ export function startLemming(root: string, args: string[], env: Record<string, s
 }
 
 /**
+ * Ctrl-C for a started binary, resolving once it has exited: a dashboard saves its index as it
+ * stops, and the test's temporary org must not be removed under it.
+ */
+export function interruptAndWait(child: ReturnType<typeof startLemming>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGINT');
+  return exited;
+}
+
+/**
  * Run the built binary without blocking this process, so a server in the test
  * (a wire-format model) can answer it, and several runs can go at once.
  */

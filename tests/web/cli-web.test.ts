@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
+import { interruptAndWait, lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine } from '../helpers/temp-org.js';
 import { readEvents } from './web-server.js';
 
@@ -134,7 +134,7 @@ describe('lemming serve', () => {
       const cookie = (opened.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       expect((await fetch(`${base}/api/status`, { headers: { cookie } })).status).toBe(200);
     } finally {
-      child.kill('SIGINT');
+      await interruptAndWait(child);
     }
   });
 
@@ -161,7 +161,7 @@ describe('lemming serve', () => {
       expect(seen.at(-1)).toBe('manager->human');
       expect(seen).toHaveLength(messageFiles(root) - before);
     } finally {
-      child.kill('SIGINT');
+      await interruptAndWait(child);
     }
   });
 
@@ -181,7 +181,7 @@ describe('lemming serve', () => {
       const replies = (await (await fetch(`${base}/api/messages?to=human`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number };
       expect(replies.total).toBe(1);
     } finally {
-      child.kill('SIGINT');
+      await interruptAndWait(child);
     }
     expect(await exited).toBe(0);
   });

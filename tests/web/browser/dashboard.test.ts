@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { lemmingAsync, startLemming } from '../../helpers/cli.js';
+import { interruptAndWait, lemmingAsync, startLemming } from '../../helpers/cli.js';
 import { defaultOrg, humanSends, runEngine, write } from '../../helpers/temp-org.js';
 import { launchChromium, screenshotPath } from './chromium.js';
 
@@ -16,14 +16,7 @@ async function serve(root: string): Promise<{ url: string; stop(): Promise<void>
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  return {
-    url,
-    stop: () => {
-      child.kill('SIGINT');
-      return exited;
-    },
-  };
+  return { url, stop: () => interruptAndWait(child) };
 }
 
 describe('the dashboard in Chromium', () => {
