@@ -40,6 +40,20 @@ export function steadyTurns(context: BenchContext): Row[] {
       const target = steadyTarget(agents, storage.name, steady, floor);
       const size = agents.toLocaleString('en-US');
       rows.push({ what: `steady turn, N=${size}`, storage: storage.name, figure: { ms: steady }, ...(target ? { target } : {}), floor });
+      if (agents >= 1000 && storage.name === context.storages[0]?.name) {
+        // How much of the turn is the engine's own file work, which no code on top can go below
+        // (on the RAM disk, where the ≤ 3× target leaves the engine's own cost).
+        const record = context.recordFloor(storage, agents);
+        rows.push(
+          {
+            what: `the same file operations as the engine's steady turn, with no engine (record-floor.ts: per agent, 5 stats, the message written and renamed, a line appended to its activity log, a line to the journal), N=${size}`,
+            storage: storage.name,
+            figure: { ms: record },
+            floor,
+          },
+          { what: `steady turn / its own file operations with no engine, N=${size}`, storage: storage.name, figure: { ratio: steady.median / record.median, of: 'medians' } },
+        );
+      }
       rows.push({
         what: `first turn of a fresh process on an org that has run, N=${size} (opening the engine before it: ${result.openMs.toFixed(0)} ms)`,
         storage: storage.name,
