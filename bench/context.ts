@@ -99,14 +99,15 @@ export function alternateTurns(job: Job, roots: [string, string], storage: Stora
 }
 
 /**
- * Build an org, run its first turn ever in one process, then `job` in a fresh process, and
- * remove it: the second process starts as a `run-once` or a new `run` does on an org in use.
+ * Build an org, run its first turn ever in one process, then `job` in `processes` fresh processes
+ * one after the other, and remove it: each starts as a `run-once` or a new `run` does on an org in
+ * use (one that has run more turns before it changes nothing: history costs a turn nothing).
  */
-export function runJobAfterFirstTurn(job: Job, storage: Storage): { firstEver: JobResult; result: JobResult } {
+export function runJobAfterFirstTurn(job: Job, storage: Storage, processes = 1): { firstEver: JobResult; results: JobResult[] } {
   const root = buildJobOrg(job, storage);
   try {
     const firstEver = runTurns({ ...job, turns: 1 }, root, storage);
-    return { firstEver, result: runTurns(job, root, storage) };
+    return { firstEver, results: Array.from({ length: processes }, () => runTurns(job, root, storage)) };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

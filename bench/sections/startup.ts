@@ -9,14 +9,14 @@ import type { KeptOrg } from './history.js';
 const RUNS = 7;
 
 /** Wall times of a whole process, `runs` times; `before` prepares each run outside the timing. */
-function processTimes(args: string[], runs: number, before?: (run: number) => string[]): number[] {
+function processTimes(args: string[], runs: number, before?: (run: number) => string[], exitCode = 0): number[] {
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
     const runArgs = before ? [...args, ...before(run)] : args;
     const start = performance.now();
     const result = spawnSync(process.execPath, runArgs, { encoding: 'utf8' });
     times.push(performance.now() - start);
-    if (result.status !== 0) throw new Error(`${runArgs.join(' ')} failed: ${result.stderr}`);
+    if (result.status !== exitCode) throw new Error(`${runArgs.join(' ')} exited ${String(result.status)}, not ${exitCode}: ${result.stderr}`);
   }
   return times;
 }
@@ -44,6 +44,9 @@ export function startUp(context: BenchContext, big: KeptOrg | undefined): Row[] 
   };
   const runOnce = timeProcess([cli, 'run-once', '--root'], RUNS, freshCopy('run'));
   const readOrg = timeProcess([join(repo, 'dist-bench', 'bench', 'read-org-floor.js')], RUNS, freshCopy('floor'));
+  // What loading the code costs: the run command loads every module a turn uses before it looks
+  // at --root, so a root that does not exist stops it (exit 2) right after, with no file work.
+  const loadOnly = figure(processTimes([cli, 'run-once', '--root', join(storage.directory, 'no-such-org')], RUNS, undefined, 2));
   for (const root of [pristine, ...copies]) rmSync(root, { recursive: true, force: true });
   const rows: Row[] = [
     { what: '`node -e 0`', figure: { ms: node } },
@@ -53,9 +56,10 @@ export function startUp(context: BenchContext, big: KeptOrg | undefined): Row[] 
       figure: { ms: readOrg },
       floor: node,
     },
+    { what: '`lemming run-once --root` a folder that does not exist: Node and the modules a turn uses loaded, no file work (exit 2)', figure: { ms: loadOnly }, floor: node },
     { what: '`lemming run-once`, N=50, H=10,000, every agent with mail, the offline model', storage: storage.name, figure: { ms: runOnce }, target: { text: '≤ 160 ms', met: runOnce.median <= 160 }, floor: readOrg },
   ];
-  context.log(`  node -e 0: ${node.median.toFixed(0)} ms; reading the org with no lemming module: ${readOrg.median.toFixed(0)} ms; run-once N=50 H=10,000: ${runOnce.median.toFixed(0)} ms`);
+  context.log(`  node -e 0: ${node.median.toFixed(0)} ms; reading the org with no lemming module: ${readOrg.median.toFixed(0)} ms; lemming's modules loaded: ${loadOnly.median.toFixed(0)} ms; run-once N=50 H=10,000: ${runOnce.median.toFixed(0)} ms`);
   if (big) {
     // Taken in alternation, so whatever else the machine does weighs on both alike.
     const statusTimes: number[] = [];
