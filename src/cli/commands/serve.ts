@@ -70,20 +70,25 @@ export async function serveCommand(root: string, options: ServeOptions, output: 
 
 /**
  * `lemming run --serve`: the dashboard on the running engine's own events (one process, one
- * engine), kept up after the run ends so the page stays readable, until Ctrl-C.
+ * engine), kept up after the run ends so the page stays readable, until Ctrl-C. With `--json`,
+ * standard output stays one JSON object a line: the address comes as `{"type":"dashboard","url":…}`
+ * before the run's events, and the lines for a person go to standard error.
  */
 export async function serveWhileRunning(
   root: string,
   options: ServeOptions,
   output: Output,
   run: (observe: (engine: Engine) => Engine) => Promise<number>,
+  json = false,
 ): Promise<number> {
   const hub = new EventHub();
-  const server = await openDashboard(root, options, output, hub);
+  const person: Output = json ? { out: (line) => output.err(line), err: (line) => output.err(line) } : output;
+  const server = await openDashboard(root, options, person, hub);
+  if (json) output.out(JSON.stringify({ type: 'dashboard', url: server.url }));
   try {
     const exitCode = await run((engine) => observeEngine(engine, hub));
     if (exitCode !== 0) return exitCode;
-    output.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
+    person.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
     await untilStopped();
     return 0;
   } finally {
