@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSystemFloor, type Floor } from './fs-floor.js';
+import { recordFloor } from './record-floor.js';
 import type { AlternateResult, Job, JobResult } from './worker.js';
+import type { Figure } from './stats.js';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cli = join(repo, 'dist', 'cli', 'main.js');
@@ -23,6 +25,8 @@ export interface BenchContext {
   storages: Storage[];
   /** The file system's floor for N folders on a storage, measured once per run and kept. */
   floor(storage: Storage, folders: number): Floor;
+  /** The engine's own file operations for a steady turn of N agents, with no engine (record-floor.ts), measured once per run and kept. */
+  recordFloor(storage: Storage, agents: number): Figure;
   log(line: string): void;
 }
 
@@ -33,6 +37,7 @@ export function makeContext(quick: boolean, log: (line: string) => void): BenchC
   const storages: Storage[] = existsSync('/dev/shm') ? [{ name: 'RAM disk', directory: join('/dev/shm', `lemming-bench-${process.pid}`) }, disk] : [disk];
   for (const storage of storages) mkdirSync(storage.directory, { recursive: true });
   const floors = new Map<string, Floor>();
+  const recordFloors = new Map<string, Figure>();
   return {
     quick,
     storages,
@@ -44,6 +49,15 @@ export function makeContext(quick: boolean, log: (line: string) => void): BenchC
         // Fewer runs for big N: on a busy disk 10,000 files can take many seconds a run.
         floor = fileSystemFloor(storage.directory, folders, folders >= 5000 ? 3 : 5);
         floors.set(key, floor);
+      }
+      return floor;
+    },
+    recordFloor(storage, agents) {
+      const key = `${storage.name}:${agents}`;
+      let floor = recordFloors.get(key);
+      if (!floor) {
+        floor = recordFloor(storage.directory, agents, agents >= 5000 ? 3 : 5);
+        recordFloors.set(key, floor);
       }
       return floor;
     },
@@ -85,14 +99,15 @@ export function alternateTurns(job: Job, roots: [string, string], storage: Stora
 }
 
 /**
- * Build an org, run its first turn ever in one process, then `job` in a fresh process, and
- * remove it: the second process starts as a `run-once` or a new `run` does on an org in use.
+ * Build an org, run its first turn ever in one process, then `job` in `processes` fresh processes
+ * one after the other, and remove it: each starts as a `run-once` or a new `run` does on an org in
+ * use (one that has run more turns before it changes nothing: history costs a turn nothing).
  */
-export function runJobAfterFirstTurn(job: Job, storage: Storage): { firstEver: JobResult; result: JobResult } {
+export function runJobAfterFirstTurn(job: Job, storage: Storage, processes = 1): { firstEver: JobResult; results: JobResult[] } {
   const root = buildJobOrg(job, storage);
   try {
     const firstEver = runTurns({ ...job, turns: 1 }, root, storage);
-    return { firstEver, result: runTurns(job, root, storage) };
+    return { firstEver, results: Array.from({ length: processes }, () => runTurns(job, root, storage)) };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -31,7 +31,7 @@ const sections: Section[] = [
     id: 'steady-turns',
     title: 'Engine overhead: one turn, every agent with mail, an instant model',
     about:
-      'Each org runs its first turn ever in one process, then its turns in a fresh process, as a `run-once` or a new `run` takes up an org in use: that process\'s first turn (which also compiles the code, builds every prompt\'s static part and reads each waiting message from its file) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine.',
+      'Each org runs its first turn ever in one process, then its turns in a fresh process, as a `run-once` or a new `run` takes up an org in use: that process\'s first turn (which also compiles the code, builds every prompt\'s static part and reads each waiting message from its file) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). Up to 1,000 agents, three such processes run one after the other: the first-turn row is the median of their three first turns, the steady row the median of all their measured turns, and opening the engine and the peak RSS are their medians. The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine. From 1,000 agents on the RAM disk, a second floor: the file operations the engine itself makes in a steady turn for each agent (13 system calls against the first floor\'s 5; `bench/record-floor.ts`), done by plain Node with no engine, so the rest of the turn is the engine\'s code.',
     quick: true,
     run: steadyTurns,
   },
@@ -45,7 +45,7 @@ const sections: Section[] = [
   {
     id: 'startup',
     title: 'Start-up of the built CLI',
-    about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`).',
+    about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; `run-once` on a folder that does not exist is Node with the modules a turn uses loaded and nothing else; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`); the floor of `status` is Node making the reads `status` makes, with no module of lemming\'s (`bench/status-floor.ts`), in alternation with it.',
     quick: true,
     run: (context) => startUp(context, kept),
   },

@@ -33,15 +33,33 @@ export function steadyTurns(context: BenchContext): Row[] {
     for (const agents of sizes.filter((size) => size !== 5000 || storage.name === 'RAM disk')) {
       const floor = context.floor(storage, agents).total;
       const { warmUp, measured } = turnsFor(agents);
-      const { firstEver, result } = runJobAfterFirstTurn({ agents, history: 0, withMail: agents, provider: 'instant', turns: warmUp + measured }, storage);
-      if ([...firstEver.called, ...result.called].some((called) => called !== agents)) throw new Error(`N=${agents}: a turn called ${result.called.join(', ')} agents, not all ${agents}`);
-      const steady = figure(result.turnMs.slice(warmUp));
-      const first = figure(result.turnMs.slice(0, 1));
+      // Up to 1,000 agents, three fresh processes: a process's first turn is one figure each, and a
+      // single one moved by a fifth between runs on this machine.
+      const { firstEver, results } = runJobAfterFirstTurn({ agents, history: 0, withMail: agents, provider: 'instant', turns: warmUp + measured }, storage, agents <= 1000 ? 3 : 1);
+      const called = [...firstEver.called, ...results.flatMap((result) => result.called)];
+      if (called.some((count) => count !== agents)) throw new Error(`N=${agents}: a turn called ${called.join(', ')} agents, not all ${agents}`);
+      const steady = figure(results.flatMap((result) => result.turnMs.slice(warmUp)));
+      const first = figure(results.map((result) => result.turnMs[0] ?? 0));
+      const medians = { openMs: figure(results.map((one) => one.openMs)).median, peakRssMb: figure(results.map((one) => one.peakRssMb)).median };
       const target = steadyTarget(agents, storage.name, steady, floor);
       const size = agents.toLocaleString('en-US');
       rows.push({ what: `steady turn, N=${size}`, storage: storage.name, figure: { ms: steady }, ...(target ? { target } : {}), floor });
+      if (agents >= 1000 && storage.name === context.storages[0]?.name) {
+        // How much of the turn is the engine's own file work, which no code on top can go below
+        // (on the RAM disk, where the ≤ 3× target leaves the engine's own cost).
+        const record = context.recordFloor(storage, agents);
+        rows.push(
+          {
+            what: `the same file operations as the engine's steady turn, with no engine (record-floor.ts: per agent, 5 stats, the message written and renamed, a line appended to its activity log, a line to the journal), N=${size}`,
+            storage: storage.name,
+            figure: { ms: record },
+            floor,
+          },
+          { what: `steady turn / its own file operations with no engine, N=${size}`, storage: storage.name, figure: { ratio: steady.median / record.median, of: 'medians' } },
+        );
+      }
       rows.push({
-        what: `first turn of a fresh process on an org that has run, N=${size} (opening the engine before it: ${result.openMs.toFixed(0)} ms)`,
+        what: `first turn of a fresh process on an org that has run, N=${size} (opening the engine before it: ${medians.openMs.toFixed(0)} ms)`,
         storage: storage.name,
         figure: { ms: first },
         ...(agents >= 1000 ? { target: atMostTimes(first, 2, steady, 'steady turn') } : {}),
@@ -55,9 +73,9 @@ export function steadyTurns(context: BenchContext): Row[] {
       });
       if (storage.name === context.storages[0]?.name) {
         const limit = RSS_TARGETS[agents];
-        rows.push({ what: `peak RSS, N=${agents.toLocaleString('en-US')}${limit ? memoryNote : ''}`, figure: { mb: result.peakRssMb }, ...(limit ? { target: underMb(result.peakRssMb, limit) } : {}) });
+        rows.push({ what: `peak RSS, N=${agents.toLocaleString('en-US')}${limit ? memoryNote : ''}`, figure: { mb: medians.peakRssMb }, ...(limit ? { target: underMb(medians.peakRssMb, limit) } : {}) });
       }
-      context.log(`  ${storage.name} N=${agents}: steady ${steady.median.toFixed(1)} ms, first of a process ${first.median.toFixed(1)} ms, first ever ${firstEver.turnMs[0]?.toFixed(1) ?? '-'} ms, floor ${floor.median.toFixed(1)} ms, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+      context.log(`  ${storage.name} N=${agents}: steady ${steady.median.toFixed(1)} ms, first of a process ${first.median.toFixed(1)} ms, first ever ${firstEver.turnMs[0]?.toFixed(1) ?? '-'} ms, floor ${floor.median.toFixed(1)} ms, peak RSS ${medians.peakRssMb.toFixed(0)} MB`);
     }
   }
   // The memory target with history: 1,000 agents whose outboxes hold 100,000 old messages.

@@ -186,6 +186,37 @@ describe('lemming serve', () => {
     expect(await exited).toBe(0);
   });
 
+  test('run --serve --json keeps standard output one JSON object a line: the address first, then the run\'s events; the lines for a person go to standard error', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes');
+    const child = startLemming(root, ['run', '--serve', '--port', '0', '--json']);
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const printed = watchOutput(child);
+    let stdout = '';
+    child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    try {
+      await printed(/"type":"run-finished"/);
+      const lines = stdout.trimEnd().split('\n');
+      const events = lines.map((line) => JSON.parse(line) as { type: string; url?: string });
+      expect(events[0]?.type).toBe('dashboard');
+      expect(events[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
+      expect(events[1]?.type).toBe('run-started');
+      expect(events.at(-1)?.type).toBe('run-finished');
+      const page = await fetch(events[0]?.url ?? '', { redirect: 'manual' });
+      expect(page.status).toBe(302);
+      await new Promise<void>((resolve) => {
+        const look = (): void => (stderr.includes('the run is over; the dashboard stays up') ? resolve() : void setTimeout(look, 50));
+        look();
+      });
+      expect(stderr).toContain(`dashboard: ${events[0]?.url ?? ''}`);
+    } finally {
+      await interruptAndWait(child);
+    }
+    expect(await exited).toBe(0);
+  });
+
   test('another address needs LEMMING_TOKEN from the environment (exit 2, nothing served)', () => {
     const root = defaultOrg();
     const refused = lemming(root, ['serve', '--host', '0.0.0.0', '--port', '0'], { LEMMING_TOKEN: '' });

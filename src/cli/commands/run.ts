@@ -35,7 +35,7 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   if (!options.serve) return runEngine(root, options, output);
   // Loaded only here: the web server's modules cost start-up time no other run needs.
   const { serveWhileRunning } = await import('./serve.js');
-  return serveWhileRunning(root, options.serve, output, (observe) => runEngine(root, options, output, observe));
+  return serveWhileRunning(root, options.serve, output, (observe) => runEngine(root, options, output, observe), options.mode === 'json');
 }
 
 async function runEngine(root: string, options: RunCommandOptions, output: Output, observe: (engine: Engine) => Engine = (engine) => engine): Promise<number> {

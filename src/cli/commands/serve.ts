@@ -18,14 +18,23 @@ export interface ServeOptions {
 export const DEFAULT_PORT = 4780;
 
 /**
- * Start the dashboard on the org and print its URL (token included). Throws LemmingError when
- * the address is refused: a port taken, or a non-loopback host without LEMMING_TOKEN.
+ * How long the dashboard may start in silence. Before it listens it takes in every message for
+ * search and threads (from its saved index, or from the outboxes the first time): some 3 s at
+ * 100,000 messages, longer for a first build.
  */
-export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub): Promise<WebServer> {
+export const QUIET_START_MS = 1000;
+
+/**
+ * Start the dashboard on the org and print its URL (token included); if that takes longer than
+ * `quietMs`, say on standard error what it is waiting for. Throws LemmingError when the address is
+ * refused: a port taken, or a non-loopback host without LEMMING_TOKEN.
+ */
+export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub, quietMs = QUIET_START_MS): Promise<WebServer> {
   requireOrgRoot(root);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_PORT;
   const { token, fromEnvironment } = chooseToken(host);
+  const slow = setTimeout(() => output.err(`dashboard: taking in the org's messages for search and threads; the address follows once they are in`), quietMs);
   try {
     const server = await startWebServer({ root, host, port, token, ...(hub ? { hub } : {}) });
     output.out(`dashboard: ${server.url}`);
@@ -36,6 +45,8 @@ export async function openDashboard(root: string, options: ServeOptions, output:
     if (code === 'EADDRINUSE') throw new LemmingError('port-taken', `port ${port} on ${host} is taken; pass another, for example --port ${port + 1}, or --port 0 for any free port`, { exitCode: 2 });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LemmingError('bad-host', `cannot listen on ${host}: it is not an address of this machine; the default is --host 127.0.0.1`, { exitCode: 2 });
     throw error;
+  } finally {
+    clearTimeout(slow);
   }
 }
 
@@ -59,20 +70,25 @@ export async function serveCommand(root: string, options: ServeOptions, output: 
 
 /**
  * `lemming run --serve`: the dashboard on the running engine's own events (one process, one
- * engine), kept up after the run ends so the page stays readable, until Ctrl-C.
+ * engine), kept up after the run ends so the page stays readable, until Ctrl-C. With `--json`,
+ * standard output stays one JSON object a line: the address comes as `{"type":"dashboard","url":…}`
+ * before the run's events, and the lines for a person go to standard error.
  */
 export async function serveWhileRunning(
   root: string,
   options: ServeOptions,
   output: Output,
   run: (observe: (engine: Engine) => Engine) => Promise<number>,
+  json = false,
 ): Promise<number> {
   const hub = new EventHub();
-  const server = await openDashboard(root, options, output, hub);
+  const person: Output = json ? { out: (line) => output.err(line), err: (line) => output.err(line) } : output;
+  const server = await openDashboard(root, options, person, hub);
+  if (json) output.out(JSON.stringify({ type: 'dashboard', url: server.url }));
   try {
     const exitCode = await run((engine) => observeEngine(engine, hub));
     if (exitCode !== 0) return exitCode;
-    output.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
+    person.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
     await untilStopped();
     return 0;
   } finally {
