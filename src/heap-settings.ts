@@ -10,15 +10,16 @@ const SMALL_ORG_AGENTS = 2_000;
  * How far V8 lets the old generation of a big org's run grow past what a full collection left
  * alive, in percent. V8 picks a factor of its own, up to 4× on a machine with a gigabyte or more,
  * when collecting is quick next to the program's work: 10,000 agents, 5 turns, kept some 80 MB
- * alive and grew the old generation to about 230 MB (peak RSS 365 to 380 MB; 258 to 282 MB with
- * this cap, 281 to 285 MB with 2×). The steady turn took the same time (1,378 against 1,403 ms,
- * CPU 1,600 against 1,605 ms a turn, fresh processes alternated). At 1,000 agents the cap saved
- * 30 MB (89 against 125 MB) but cost a tenth of the turn: with the young generation kept small,
- * a turn promotes most of its data and V8, growing by at least 8 MB past the live heap whatever
- * the factor, collected fully every other turn (10 times in 19 turns against 3). So small and
- * middling orgs keep V8's factor, as they keep their young generation small.
+ * alive and peaked at 365 to 388 MB of RSS. Capped at 2×: 294 to 309 MB, the full collections
+ * taking some 19 ms more a turn on the engine's thread (of 1.3 to 1.5 s; the steady turn was
+ * 1,299 against 1,398 ms by median of fresh processes alternated). At 1.5×, 250 to 282 MB but
+ * 49 ms more a turn. At 1,000 agents a 1.5× cap saved 30 MB (89 against 125 MB) but cost a
+ * tenth of the turn: with the young generation kept small, a turn promotes most of its data
+ * and V8, growing by at least 8 MB past the live heap whatever the factor, collected fully every
+ * other turn (10 times in 19 turns against 3). So small and middling orgs keep V8's factor, as
+ * they keep their young generation small.
  */
-const BIG_ORG_OLD_GENERATION_GROWTH_PERCENT = 50;
+const BIG_ORG_OLD_GENERATION_GROWTH_PERCENT = 100;
 
 /**
  * Keep V8's heap close to what a run of turns keeps alive, for a process that runs many turns.

@@ -6,7 +6,7 @@ import { agentName, buildOrg } from '../../bench/build-org.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
 const AGENTS = 2500;
-const TURNS = 8;
+const TURNS = 16;
 
 /**
  * Turns of an org of 2,500 agents, each passing a message on to the next at once, in a fresh
@@ -55,6 +55,6 @@ test('a long run of a big org keeps V8\'s old generation near what its turns kee
   // Every agent wrote one message a turn: its outbox holds the one it was built with and those.
   const short = [0, 1, AGENTS - 1].map(agentName).filter((name) => readdirSync(join(root, 'agents', name, 'outbox')).length !== 1 + TURNS);
   expect(short).toEqual([]);
-  // With V8's own growth factor (up to 4× here) the old space reached 72 to 74 MB; capped at 1.5×, 52 to 53 MB.
-  expect(peakOldMb).toBeLessThan(63);
+  // With V8's own growth factor (up to 4× here) the old space reached 116 to 121 MB; capped at 2×, 75 to 78 MB.
+  expect(peakOldMb).toBeLessThan(97);
 });
