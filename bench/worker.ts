@@ -5,7 +5,7 @@ import { Engine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
 import { OfflineProvider } from '../src/providers/offline/offline-provider.js';
 import type { Provider } from '../src/providers/provider.js';
-import { keepYoungGenerationSmall } from '../src/young-generation.js';
+import { keepHeapSmall } from '../src/heap-settings.js';
 import { NextAgentProvider } from './bench-providers.js';
 import { agentName, buildOrg, type OrgShape } from './build-org.js';
 
@@ -102,7 +102,7 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
 const [mode, jobText, ...roots] = process.argv.slice(2);
 const job = JSON.parse(jobText ?? '{}') as Job;
 // Turns run in this process as `lemming run` runs them, with the same heap settings.
-if (mode !== 'build') await keepYoungGenerationSmall(job.agents);
+if (mode !== 'build') await keepHeapSmall(job.agents);
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))

@@ -4,7 +4,7 @@ import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
-import { keepYoungGenerationSmall } from '../../young-generation.js';
+import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../open-engine.js';
 import type { ServeOptions } from './serve.js';
 
@@ -43,13 +43,13 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
-  if (!options.once) await keepYoungGenerationSmall();
+  if (!options.once) await keepHeapSmall();
   const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
     const engine = observe(opened.engine);
-    if (!options.once) await keepYoungGenerationSmall(engine.currentOrg.agents.size);
+    if (!options.once) await keepHeapSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {

@@ -1,6 +1,6 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { keepYoungGenerationAsSet } from '../../young-generation.js';
+import { keepHeapAsSet } from '../../heap-settings.js';
 
 /** The file functions a batch is done with (passed in: see doBatch). */
 interface BatchFs {
@@ -214,9 +214,9 @@ export class TraceWriter {
   private start(): Worker {
     const thread = new Worker(THREAD_PROGRAM, { eval: true, workerData: this.done.buffer });
     // Its start undoes our V8 flags; waiting for it (some 25 ms, once a run) and setting them again
-    // at once keeps the engine's young generation small, where a busy turn would have grown it meanwhile.
+    // at once keeps the engine's heap small (heap-settings.ts), where a busy turn would have grown it meanwhile.
     Atomics.wait(this.done, 1, 0, 2_000);
-    keepYoungGenerationAsSet();
+    keepHeapAsSet();
     thread.on('message', ({ failed, bytes }: { failed: string[]; bytes: ArrayBuffer }) => {
       if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
       this.sent.shift();

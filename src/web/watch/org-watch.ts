@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { keepYoungGenerationAsSet } from '../../young-generation.js';
+import { keepHeapAsSet } from '../../heap-settings.js';
 import type { EventHub } from '../event-hub.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
@@ -117,8 +117,8 @@ export class OrgWatch {
     // The server keeps the process alive while it serves; the thread alone must not.
     worker.unref();
     // A thread's start puts V8's flags back as the command line had them: `lemming run --serve` sets
-    // its young generation small again (see young-generation.ts).
-    worker.once('online', keepYoungGenerationAsSet);
+    // its heap small again (see heap-settings.ts).
+    worker.once('online', keepHeapAsSet);
     worker.on('message', (message: WatchMessage) => this.received(message));
     worker.on('error', (error) => this.failed(worker, error.message));
     worker.on('exit', (code) => this.failed(worker, `it ended (exit code ${code})`));
