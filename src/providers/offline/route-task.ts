@@ -12,10 +12,8 @@ import type { PromptView } from './read-prompt.js';
  */
 export function chooseDelegate(view: PromptView, asker: string, task: string): string | undefined {
   const taskWords = [...words(task)];
-  const order = [...view.sendTo];
-  const team = view.team
-    .filter((member) => member.name !== asker && view.sendTo.has(member.name))
-    .sort((left, right) => order.indexOf(left.name) - order.indexOf(right.name));
+  const place = (name: string): number => view.sendTo.get(name) ?? 0;
+  const team = view.team.filter((member) => member.name !== asker && view.sendTo.has(member.name)).sort((left, right) => place(left.name) - place(right.name));
   let best: { name: string; score: number } | undefined;
   for (const member of team) {
     const score = roleFit(taskWords, member.name, member.title);
