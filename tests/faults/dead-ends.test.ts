@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanNotices } from '../../src/engine/human/human-inbox.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
@@ -52,6 +54,35 @@ describe('an agent that never acts on its mail', () => {
 });
 
 describe('dead ends across a crash', () => {
+  test('a turn stopped once its calls were answered keeps each count in its journal: the next run finishes it, counting once and telling the human once', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const stop = new AbortController();
+    const thinking = (request: { agent: string; turn: number }) => {
+      // The stop comes while the manager's second call is in flight: its answer is journaled and applied, the turn is not committed.
+      if (request.agent === 'manager' && request.turn === 2) stop.abort();
+      return request.agent === 'manager' ? { text: `Thinking (turn ${request.turn}).` } : {};
+    };
+    const first = new ScriptedProvider(thinking);
+    await runScripted(root, first, { signal: stop.signal });
+    expect(requestsOf(first, 'manager').map((request) => request.turn)).toEqual([1, 2]);
+    // The file is written at a turn's end: it still holds turn 1's count, and the journal holds turn 2's.
+    const saved = JSON.parse(readFileSync(join(root, 'org/state/dead-ends.json'), 'utf8')) as { agents: Record<string, { calls: number }> };
+    expect(saved.agents.manager?.calls).toBe(1);
+    expect(readHumanNotices(root).filter((notice) => notice.subject === 'manager has not acted on your message')).toEqual([]);
+
+    const second = new ScriptedProvider(thinking);
+    await runScripted(root, second);
+    // Turn 2 is finished from its journal, not asked again; its count is taken once.
+    expect(requestsOf(second, 'manager')).toEqual([]);
+    const after = JSON.parse(readFileSync(join(root, 'org/state/dead-ends.json'), 'utf8')) as { agents: Record<string, { calls: number; lastTurn: number }> };
+    expect(after.agents.manager).toMatchObject({ calls: 2, lastTurn: 2 });
+    const notices = readHumanNotices(root).filter((notice) => notice.subject === 'manager has not acted on your message');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.body).toMatch(/in 2 calls in a row did nothing with them/);
+    expect(checkInvariants(root, { requests: [...first.requests, ...second.requests] })).toEqual([]);
+  });
+
   test('a turn finished after a crash counts its call once and makes the same notices again, not new ones', async () => {
     const { DeadEnds } = await import('../../src/engine/turn/dead-ends.js');
     const { loadOrg } = await import('../../src/org/load-org.js');

@@ -2,6 +2,8 @@ import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync 
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
+import type { DeadEnd } from '../turn/dead-ends.js';
+import type { FailureStreak } from '../turn/failing-agents.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from './ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -34,6 +36,13 @@ export interface AgentOutcome {
   wrote?: string[];
   /** The hint for its outbox after its own writes; null when the folder must be listed next turn. */
   hint?: OutboxHint | null;
+  /**
+   * Its entries in the engine's per-agent records after this call, where the call changed them
+   * (null: removed): mail it has not acted on (`dead-ends.json`) and its failure streak
+   * (`failing-agents.json`). Those files are written once, at the turn's end; a turn finished
+   * after a crash takes the entries of the agents already done from here.
+   */
+  records?: { deadEnd?: DeadEnd | null; failing?: FailureStreak | null };
 }
 
 /** The turn's journal, `org/state/journal.jsonl`: append-only while the turn runs, removed at commit. */

@@ -24,7 +24,7 @@ interface Unanswered {
 }
 
 /** An agent whose calls did nothing: no message sent, no note kept. */
-interface DeadEnd {
+export interface DeadEnd {
   /** Calls in a row (one per turn) that did nothing. */
   calls: number;
   messages: Unanswered[];
@@ -109,7 +109,25 @@ export class DeadEnds {
     }
   }
 
-  /** Write the file when something changed. */
+  /** Whether the agent has an entry: mail it has not acted on. */
+  has(agent: string): boolean {
+    return this.agents[agent] !== undefined;
+  }
+
+  /** The agent's entry as it stands (a copy, for the turn's journal), or null. */
+  entryOf(agent: string): DeadEnd | null {
+    const entry = this.agents[agent];
+    return entry ? structuredClone(entry) : null;
+  }
+
+  /** Put back the entry an agent's journaled outcome carries (null: none), for a turn finished after a crash. */
+  restore(agent: string, entry: DeadEnd | null): void {
+    if (entry) this.agents[agent] = structuredClone(entry);
+    else delete this.agents[agent];
+    this.changed = true;
+  }
+
+  /** Write the file when something changed: once a turn, at its end (each agent's entry is in its journaled outcome). */
   save(): void {
     if (!this.changed) return;
     this.changed = false;

@@ -154,6 +154,22 @@ export class FailingAgents {
     return told;
   }
 
+  /** The agent's streak as it stands (a copy, for the turn's journal), or null. */
+  entryOf(name: string): FailureStreak | null {
+    const streak = this.agents[name];
+    return streak ? { ...streak } : null;
+  }
+
+  /** Put back the streak an agent's journaled outcome carries (null: none), for a turn finished after a crash. */
+  restore(name: string, streak: FailureStreak | null): void {
+    if (streak) {
+      this.agents[name] = { ...streak };
+      this.changed = true;
+    } else if (this.agents[name]) {
+      this.forget(name);
+    }
+  }
+
   /** Write the file when something changed, and clear the retry requests that were taken up. */
   save(): void {
     if (!this.changed && this.released.size === 0) return;

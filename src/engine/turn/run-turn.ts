@@ -116,6 +116,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
   } else {
     plan = makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString() }, prepared);
+    // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
+    failing.save();
   }
 
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
@@ -128,6 +130,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   const mail = mailByAgent(workingPending(state, plan));
   const outcomes: AgentOutcome[] = [...finished.values()];
+  // The records of the agents done before a crash are as their outcomes left them (see AgentOutcome.records).
+  for (const outcome of finished.values()) {
+    if (outcome.records?.deadEnd !== undefined) deadEnds.restore(outcome.agent, outcome.records.deadEnd);
+    if (outcome.records?.failing !== undefined) failing.restore(outcome.agent, outcome.records.failing);
+  }
 
   /** The waiting mail with these ids: what the agent was shown. */
   const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
@@ -141,9 +148,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
   const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
+    const had = deadEnds.has(outcome.agent);
     const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
-    // Saved before the outcome is journaled: a crash after this counts the call once (by turn), never loses it.
-    deadEnds.save();
+    // The entry goes into the journal with the outcome, and the file is written once at the turn's end:
+    // written here for each agent, it cost N writes of a file as long as the org (2,500 idle replies: 3.8 s).
+    if (had || deadEnds.has(outcome.agent)) outcome.records = { ...outcome.records, deadEnd: deadEnds.entryOf(outcome.agent) };
     outcome.newMail.push(...told.notices);
     outcome.humanNotices.push(...told.humanNotices);
   };
@@ -171,8 +180,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
     });
-    failing.recordSuccess(agent);
-    failing.save();
+    if (failing.streak(agent)) {
+      failing.recordSuccess(agent);
+      applied.outcome.records = { ...applied.outcome.records, failing: null };
+    }
     // Files written and tools used count as acting, as messages and notes do.
     const acted = applied.events.some((event) => event.type === 'message-delivered' || event.type === 'memory-written' || event.type === 'agent-step');
     recordDeadEnd(applied.outcome, acted, shown, response.text);
@@ -311,8 +322,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
-      failing.save();
-      const outcome: AgentOutcome = { agent: called.agent, read: [], newMail: told.notices, humanNotices: told.humanNotices, activity: 'error', error: called.error };
+      const outcome: AgentOutcome = {
+        agent: called.agent,
+        read: [],
+        newMail: told.notices,
+        humanNotices: told.humanNotices,
+        activity: 'error',
+        error: called.error,
+        // As for dead ends: the streak goes into the journal, the file is written at the turn's end.
+        records: { failing: failing.entryOf(called.agent) },
+      };
       recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
       try {
         appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
