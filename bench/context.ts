@@ -36,31 +36,20 @@ export function makeContext(quick: boolean, log: (line: string) => void): BenchC
   const disk: Storage = { name: 'disk', directory: process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work') };
   const storages: Storage[] = existsSync('/dev/shm') ? [{ name: 'RAM disk', directory: join('/dev/shm', `lemming-bench-${process.pid}`) }, disk] : [disk];
   for (const storage of storages) mkdirSync(storage.directory, { recursive: true });
-  const floors = new Map<string, Floor>();
-  const recordFloors = new Map<string, Figure>();
+  // Each floor is measured once per run for a storage and a size, and kept. Fewer runs for big N:
+  // on a busy disk 10,000 files can take many seconds a run.
+  const kept = new Map<string, unknown>();
+  const once = <T>(what: string, storage: Storage, size: number, measure: (runs: number) => T): T => {
+    const key = `${what}:${storage.name}:${size}`;
+    if (!kept.has(key)) kept.set(key, measure(size >= 5000 ? 3 : 5));
+    return kept.get(key) as T;
+  };
   return {
     quick,
     storages,
     log,
-    floor(storage, folders) {
-      const key = `${storage.name}:${folders}`;
-      let floor = floors.get(key);
-      if (!floor) {
-        // Fewer runs for big N: on a busy disk 10,000 files can take many seconds a run.
-        floor = fileSystemFloor(storage.directory, folders, folders >= 5000 ? 3 : 5);
-        floors.set(key, floor);
-      }
-      return floor;
-    },
-    recordFloor(storage, agents) {
-      const key = `${storage.name}:${agents}`;
-      let floor = recordFloors.get(key);
-      if (!floor) {
-        floor = recordFloor(storage.directory, agents, agents >= 5000 ? 3 : 5);
-        recordFloors.set(key, floor);
-      }
-      return floor;
-    },
+    floor: (storage, folders) => once('files', storage, folders, (runs) => fileSystemFloor(storage.directory, folders, runs)),
+    recordFloor: (storage, agents) => once('record', storage, agents, (runs) => recordFloor(storage.directory, agents, runs)),
   };
 }
 
