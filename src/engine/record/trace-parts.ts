@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import type { ToolDefinition } from '../../providers/provider.js';
@@ -78,7 +78,7 @@ export function placePart(partsFolder: string, part: TracePart, sources: PartSou
     // No copy to link to, or the link failed: the folder may be missing, or a temporary left by a
     // crash in the way (removed, never written into: it may be a link to a part other traces use).
     mkdirSync(partsFolder, { recursive: true });
-    removeFile(temporary);
+    rmSync(temporary, { force: true });
     if (!linked(source, temporary)) writeFileSync(temporary, part.bytes, { flag: 'wx' });
   }
   renameSync(temporary, file);
@@ -94,14 +94,6 @@ function linked(source: string | undefined, file: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function removeFile(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Not there.
   }
 }
 

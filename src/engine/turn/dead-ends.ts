@@ -1,7 +1,7 @@
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
-import { readAgentRecords, writeAgentRecords } from '../record/state-file.js';
+import { AgentRecords } from '../record/state-file.js';
 import { statePaths } from '../record/state-paths.js';
 import type { HoldNotices } from './failing-agents.js';
 import { makeNotice } from './notices.js';
@@ -40,16 +40,10 @@ export interface DeadEnd {
  * Kept in `org/state/dead-ends.json` until the agent acts.
  */
 export class DeadEnds {
-  private changed = false;
-
-  private constructor(
-    private readonly path: string,
-    private readonly agents: Record<string, DeadEnd>,
-  ) {}
+  private constructor(private readonly agents: AgentRecords<DeadEnd>) {}
 
   static load(root: string): DeadEnds {
-    const path = statePaths(root).deadEnds;
-    return new DeadEnds(path, readAgentRecords<DeadEnd>(path));
+    return new DeadEnds(AgentRecords.read<DeadEnd>(statePaths(root).deadEnds));
   }
 
   /**
@@ -59,13 +53,10 @@ export class DeadEnds {
   record(org: Org, agent: string, turn: number, call: { acted: boolean; shown: readonly PendingItem[]; lastText: string }): HoldNotices {
     const told: HoldNotices = { notices: [], humanNotices: [] };
     if (call.acted) {
-      if (this.agents[agent]) {
-        delete this.agents[agent];
-        this.changed = true;
-      }
+      this.agents.delete(agent);
       return told;
     }
-    const existing = this.agents[agent];
+    const existing = this.agents.get(agent);
     if (existing?.lastTurn === turn) {
       // Counted before a crash: the notices of that attempt are made again (same ids), nothing is counted twice.
       this.tell(org, agent, existing, existing.messages.filter((message) => message.toldTurn === turn), call.lastText, turn, told);
@@ -80,8 +71,7 @@ export class DeadEnds {
       if (org.agents.get(item.from)?.reportsTo === agent) continue;
       entry.messages.push({ id: item.id, from: item.from, ...(item.subject === undefined ? {} : { subject: item.subject }), told: false });
     }
-    this.agents[agent] = entry;
-    this.changed = true;
+    this.agents.set(agent, entry);
     if (entry.calls < DEAD_END_CALLS) return told;
     const untold = entry.messages.filter((message) => !message.told && org.agents.has(message.from));
     for (const message of untold) {
@@ -111,26 +101,21 @@ export class DeadEnds {
 
   /** Whether the agent has an entry: mail it has not acted on. */
   has(agent: string): boolean {
-    return this.agents[agent] !== undefined;
+    return this.agents.get(agent) !== undefined;
   }
 
   /** The agent's entry as it stands (a copy, for the turn's journal), or null. */
   entryOf(agent: string): DeadEnd | null {
-    const entry = this.agents[agent];
-    return entry ? structuredClone(entry) : null;
+    return this.agents.copyOf(agent);
   }
 
   /** Put back the entry an agent's journaled outcome carries (null: none), for a turn finished after a crash. */
   restore(agent: string, entry: DeadEnd | null): void {
-    if (entry) this.agents[agent] = structuredClone(entry);
-    else delete this.agents[agent];
-    this.changed = true;
+    this.agents.restore(agent, entry);
   }
 
   /** Write the file when something changed: once a turn, at its end (each agent's entry is in its journaled outcome). */
   save(): void {
-    if (!this.changed) return;
-    this.changed = false;
-    writeAgentRecords(this.path, this.agents);
+    this.agents.save();
   }
 }

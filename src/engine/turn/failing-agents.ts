@@ -6,7 +6,7 @@ import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
-import { readAgentRecords, writeAgentRecords } from '../record/state-file.js';
+import { AgentRecords } from '../record/state-file.js';
 import { makeNotice } from './notices.js';
 
 /** `engine.max_failed_turns` when org.yaml leaves it out. */
@@ -59,27 +59,26 @@ export function agentFingerprint(org: Org, name: string): string {
  * until its resume or model entry changes or a person runs `lemming retry <agent>`.
  */
 export class FailingAgents {
-  private changed = false;
   private readonly released = new Set<string>();
 
   private constructor(
     private readonly root: string,
-    private readonly agents: Record<string, FailureStreak>,
+    private readonly agents: AgentRecords<FailureStreak>,
   ) {}
 
   /** Read the file; a missing or unreadable one means no agent is failing. */
   static load(root: string): FailingAgents {
-    return new FailingAgents(root, readAgentRecords<FailureStreak>(failingPaths(root).file));
+    return new FailingAgents(root, AgentRecords.read<FailureStreak>(failingPaths(root).file));
   }
 
   /** The streak of an agent, if its calls are failing. */
   streak(name: string): FailureStreak | undefined {
-    return this.agents[name];
+    return this.agents.get(name);
   }
 
   /** Held and still so: nothing it depends on changed, and no person asked to try again. */
   isHeld(org: Org, name: string): boolean {
-    const streak = this.agents[name];
+    const streak = this.agents.get(name);
     if (!streak?.held) return false;
     return streak.fingerprint === agentFingerprint(org, name) && !existsSync(join(failingPaths(this.root).retries, name));
   }
@@ -90,7 +89,7 @@ export class FailingAgents {
    */
   holdBack<Call extends { agent: string }>(org: Org, calls: Call[], turn: number): { calls: Call[]; events: EngineEvent[] } {
     const events: EngineEvent[] = [];
-    for (const [name, streak] of Object.entries(this.agents)) {
+    for (const [name, streak] of this.agents.all()) {
       if (!streak.held || this.isHeld(org, name)) continue;
       const why = streak.fingerprint === agentFingerprint(org, name) ? 'a person asked to try again (`lemming retry`)' : 'its resume or model entry changed';
       events.push({ type: 'agent-note', turn, agent: name, message: `called again: ${why}` });
@@ -98,7 +97,7 @@ export class FailingAgents {
     }
     const kept: Call[] = [];
     for (const call of calls) {
-      const streak = this.agents[call.agent];
+      const streak = this.agents.get(call.agent);
       if (!streak?.held) {
         kept.push(call);
         continue;
@@ -110,7 +109,7 @@ export class FailingAgents {
 
   /** A call answered: the streak is over. */
   recordSuccess(name: string): void {
-    if (this.agents[name]) this.forget(name);
+    if (this.agents.get(name)) this.forget(name);
   }
 
   /**
@@ -121,7 +120,8 @@ export class FailingAgents {
     const told: HoldNotices = { notices: [], humanNotices: [] };
     const fingerprint = agentFingerprint(org, name);
     // An edit since the last failure starts the count afresh: the new settings get their own chances.
-    const previous = this.agents[name]?.fingerprint === fingerprint ? this.agents[name] : undefined;
+    const known = this.agents.get(name);
+    const previous = known?.fingerprint === fingerprint ? known : undefined;
     const turns = previous && previous.lastTurn < turn ? previous.turns + 1 : (previous?.turns ?? 1);
     const max = org.settings.max_failed_turns ?? DEFAULT_MAX_FAILED_TURNS;
     const streak: FailureStreak = {
@@ -135,8 +135,7 @@ export class FailingAgents {
     };
     const heldTurn = previous?.held ? previous.heldTurn : streak.held ? turn : undefined;
     if (heldTurn !== undefined) streak.heldTurn = heldTurn;
-    this.agents[name] = streak;
-    this.changed = true;
+    this.agents.set(name, streak);
     // Told in the turn it is held; a turn finished after a crash makes the same notices again (same ids), never new ones.
     if (!streak.held || heldTurn !== turn) return told;
     const subject = `${name} is not called: its model ${model} keeps failing`;
@@ -156,35 +155,27 @@ export class FailingAgents {
 
   /** The agent's streak as it stands (a copy, for the turn's journal), or null. */
   entryOf(name: string): FailureStreak | null {
-    const streak = this.agents[name];
-    return streak ? { ...streak } : null;
+    return this.agents.copyOf(name);
   }
 
   /** Put back the streak an agent's journaled outcome carries (null: none), for a turn finished after a crash. */
   restore(name: string, streak: FailureStreak | null): void {
-    if (streak) {
-      this.agents[name] = { ...streak };
-      this.changed = true;
-    } else if (this.agents[name]) {
-      this.forget(name);
-    }
+    // A streak that ended ends as recordSuccess ends it: its retry request, if any, taken up.
+    if (streak === null) this.recordSuccess(name);
+    else this.agents.restore(name, streak);
   }
 
   /** Write the file when something changed, and clear the retry requests that were taken up. */
   save(): void {
-    if (!this.changed && this.released.size === 0) return;
-    const paths = failingPaths(this.root);
-    for (const name of this.released) rmSync(join(paths.retries, name), { force: true });
+    const { retries } = failingPaths(this.root);
+    for (const name of this.released) rmSync(join(retries, name), { force: true });
     this.released.clear();
-    if (!this.changed) return;
-    this.changed = false;
-    writeAgentRecords(paths.file, this.agents);
+    this.agents.save();
   }
 
   private forget(name: string): void {
-    delete this.agents[name];
+    this.agents.delete(name);
     this.released.add(name);
-    this.changed = true;
   }
 }
 
