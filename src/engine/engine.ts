@@ -15,7 +15,7 @@ import { checkRecord } from './record/record-check.js';
 import { repairTaken, takenNames } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
-import { repairLedger } from './record/ledger.js';
+import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { CallTraces } from './record/call-trace.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
-import { readLedgerFrom } from '../engine/record/ledger.js';
+import { readLedgerFrom } from '../engine/money/ledger.js';
 import { agentPaths, statePaths } from '../engine/record/state-paths.js';
 import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';

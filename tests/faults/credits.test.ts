@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { topUp } from '../../src/engine/record/top-up.js';
+import { topUp } from '../../src/engine/money/top-up.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { resume } from '../helpers/temp-org.js';

@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
-import { priceCall, type LedgerEntry } from '../../src/engine/record/ledger.js';
+import type { LedgerEntry } from '../../src/engine/money/ledger.js';
+import { priceCall } from '../../src/engine/money/prices.js';
 import { frontMatterCredits } from '../../src/mailbox/message-format.js';
 import type { Org } from '../../src/org/org.js';
 import type { OrgRecord } from './org-record.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
 import { loadState, type EngineState } from '../../src/engine/record/engine-state.js';
-import type { LedgerEntry } from '../../src/engine/record/ledger.js';
+import type { LedgerEntry } from '../../src/engine/money/ledger.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';

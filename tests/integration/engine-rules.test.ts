@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { LockedError } from '../../src/engine/record/lock.js';
-import { topUp } from '../../src/engine/record/top-up.js';
+import { topUp } from '../../src/engine/money/top-up.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { addEntries, balanceOf, emptySnapshot, type LedgerEntry, type LedgerSnapshot } from '../../src/engine/record/ledger.js';
+import { addEntries, balanceOf, emptySnapshot, type LedgerEntry, type LedgerSnapshot } from '../../src/engine/money/ledger.js';
 
 const at = '2026-11-22T18:00:00.000Z';
 const charge = (agent: string, turn: number, credits: number): LedgerEntry => ({ type: 'charge', turn, agent, model: 'm', input_tokens: 100, output_tokens: 10, credits, at });

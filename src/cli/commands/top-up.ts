@@ -1,5 +1,5 @@
 import { orgStatus } from '../../engine/human/org-status.js';
-import { topUp } from '../../engine/record/top-up.js';
+import { topUp } from '../../engine/money/top-up.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../ui/shared/format.js';

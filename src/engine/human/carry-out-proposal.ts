@@ -7,24 +7,12 @@ import { removeAgentFromChart } from '../../tools/proposals/chart-edit.js';
 import { checkNewAgent, formatResume, writeNewAgent } from '../../tools/proposals/new-agent.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
-import { addEntries, appendLedger, balanceOf, emptySnapshot, readLedgerFrom, repairLedger, type LedgerEntry } from '../record/ledger.js';
+import { addEntries, balanceOf, emptySnapshot, readLedgerFrom, type LedgerEntry } from '../money/ledger.js';
+import { transferOnce } from '../money/transfer.js';
 import { statePaths } from '../record/state-paths.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
   return readLedgerFrom(statePaths(root).ledger, 0).entries;
-}
-
-/** Move credits between two agents for a proposal, once: a repeated approval finds the transfer and moves nothing. */
-function transferOnce(root: string, proposal: string, from: string, to: string, credits: number, at: string): void {
-  if (credits <= 0 || ledgerEntries(root).some((entry) => entry.type === 'transfer' && entry.proposal === proposal)) return;
-  const paths = statePaths(root);
-  mkdirSync(paths.directory, { recursive: true });
-  // Whoever carries a proposal out holds the lock (approve takes it; an engine has it): a line torn by a crash is ours to cut.
-  repairLedger(paths.ledger);
-  appendLedger(paths.ledger, [
-    { type: 'transfer', agent: from, credits: -credits, proposal, at },
-    { type: 'transfer', agent: to, credits, proposal, at },
-  ]);
 }
 
 /** A hire: the resume and chart entries (each skipped when already there), then the budget from the proposer. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { loadState, type EngineState } from '../record/engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../record/ledger.js';
+import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../money/ledger.js';
 import { lockHolder } from '../record/lock.js';
 import { mailByAgent } from '../turn/plan-turn.js';
 import { statePaths } from '../record/state-paths.js';

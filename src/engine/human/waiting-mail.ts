@@ -1,7 +1,7 @@
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import type { EngineState } from '../record/engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom } from '../record/ledger.js';
+import { addEntries, balanceOf, readLedgerFrom } from '../money/ledger.js';
 import { prepareCall } from '../turn/prepare-call.js';
 import { statePaths } from '../record/state-paths.js';
 import { TokenRatios } from '../record/token-ratios.js';

@@ -6,7 +6,7 @@ import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { initialState, loadState, saveState, type EngineState } from './engine-state.js';
-import { addEntries, emptySnapshot, readLedgerFrom } from './ledger.js';
+import { addEntries, emptySnapshot, readLedgerFrom } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 import { forgetTaken, repairTaken } from './taken-files.js';

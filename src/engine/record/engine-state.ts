@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import type { Priority } from '../../mailbox/message.js';
-import { emptySnapshot, type LedgerSnapshot } from './ledger.js';
+import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */
 export type PendingItem =

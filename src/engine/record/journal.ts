@@ -5,7 +5,7 @@ import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
 import type { PendingItem, EngineState } from './engine-state.js';
-import type { LedgerEntry } from './ledger.js';
+import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
 

@@ -17,7 +17,7 @@ import type { EngineEvent } from '../events.js';
 import { interpretResponse } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
-import { priceCall } from '../record/ledger.js';
+import { priceCall } from '../money/prices.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';

@@ -2,7 +2,7 @@ import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
-import { priceCall } from '../record/ledger.js';
+import { priceCall } from '../money/prices.js';
 import type { PromptLimit } from './build-prompt.js';
 import { askFitting } from './context-retry.js';
 import type { PreparedCall } from './prepare-call.js';

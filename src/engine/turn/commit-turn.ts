@@ -1,6 +1,6 @@
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
-import type { LedgerSnapshot } from '../record/ledger.js';
+import type { LedgerSnapshot } from '../money/ledger.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;

@@ -3,7 +3,7 @@ import { estimateCallCost } from '../../providers/estimate-cost.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
-import { balanceOf, type LedgerSnapshot } from '../record/ledger.js';
+import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 import { saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';

@@ -2,7 +2,7 @@ import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
-import { balanceOf, type LedgerSnapshot } from '../record/ledger.js';
+import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import { makeNotice } from './notices.js';
 
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
-import { topUp } from '../../engine/record/top-up.js';
+import { topUp } from '../../engine/money/top-up.js';
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';

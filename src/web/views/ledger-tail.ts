@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { readLedgerFrom, type LedgerEntry } from '../../engine/record/ledger.js';
+import { readLedgerFrom, type LedgerEntry } from '../../engine/money/ledger.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import type { TurnSpend } from '../api-types.js';
 

@@ -1,5 +1,5 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
-import { writeWithCrashPoint } from './crash-points.js';
+import { writeWithCrashPoint } from '../record/crash-points.js';
 
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
 export type LedgerEntry =
@@ -155,10 +155,4 @@ export function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
   const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
   writeWithCrashPoint('mid-ledger', text, (part) => appendFileSync(path, part));
-}
-
-/** Tokens × the model's price per million tokens, rounded to a billionth of a credit. */
-export function priceCall(inputTokens: number, outputTokens: number, price: { input_price: number; output_price: number }): number {
-  const credits = (inputTokens * price.input_price + outputTokens * price.output_price) / 1_000_000;
-  return Math.round(credits * 1e9) / 1e9;
 }

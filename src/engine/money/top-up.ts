@@ -3,8 +3,8 @@ import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import { appendLedger, repairLedger } from './ledger.js';
-import { lockHolder } from './lock.js';
-import { statePaths } from './state-paths.js';
+import { lockHolder } from '../record/lock.js';
+import { statePaths } from '../record/state-paths.js';
 
 /** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
