@@ -6,6 +6,7 @@ import type { McpServerConfig } from '../org/schema.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
 import { capResult, toolError } from './tool-result.js';
+import { toolFailure } from './tool-failure.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
 export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
@@ -66,8 +67,20 @@ export class ToolRunner {
     return mcp === undefined || this.mcp.idempotent(mcp.server);
   }
 
-  /** Run a call that `returnsResult`. Every refusal and failure is a result the model reads. */
+  /**
+   * Run a call that `returnsResult`. Every refusal and failure is a result the model reads: an
+   * unexpected throw inside a tool (any errno, any bug) too, so a tool never fails a turn and the
+   * answers that made the call are charged like any other.
+   */
   async run(call: ToolCall, context: ToolCallContext, options: { approved?: boolean } = {}): Promise<ToolRun> {
+    try {
+      return await this.runUnguarded(call, context, options);
+    } catch (error) {
+      return { result: toolFailure(call.name, error, { root: this.root, agent: context.agent }) };
+    }
+  }
+
+  private async runUnguarded(call: ToolCall, context: ToolCallContext, options: { approved?: boolean }): Promise<ToolRun> {
     // The built-in tools (files, messages, proposals) are loaded by the first call: a turn in which nobody calls a tool loads none of them.
     const { proposeToolCall, runBuiltinTool } = await import('./builtin-tools.js');
     const { org, agent } = context;

@@ -85,8 +85,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
   // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
   if (input.shown.length > 0) log.push({ turn, at, event: 'read', ids: input.shown });
-  for (const step of input.steps ?? []) {
-    if (step.tools.length === 0) continue;
+  // A turn of several steps logs each of them, the last included, so the step lines add up to the charge.
+  const steps = input.steps ?? [];
+  for (const step of steps) {
+    if (steps.length === 1 && step.tools.length === 0) continue;
     log.push({ turn, at, event: 'step', step: step.step, input_tokens: step.inputTokens, output_tokens: step.outputTokens, tools: step.tools });
     events.push({ type: 'agent-step', turn, agent: name, step: step.step, tools: step.tools });
   }

@@ -82,16 +82,23 @@ interface Entry {
   size: number;
 }
 
-/** Walk a folder without following links, skipping temporary files, in name order, up to `limit` entries. */
-function walk(absolute: string, display: string, recursive: boolean, limit: number): { entries: Entry[]; more: boolean } {
+/**
+ * Walk a folder without following links, skipping temporary files, in name order, up to `limit`
+ * entries. The folder asked for must be readable (its error is the tool's result); a folder below
+ * it that cannot be read is counted in `unreadable`, so no listing claims to be whole when it is not.
+ */
+function walk(absolute: string, display: string, recursive: boolean, limit: number): { entries: Entry[]; more: boolean; unreadable: string[] } {
   const entries: Entry[] = [];
+  const unreadable: string[] = [];
   const queue: Array<[string, string]> = [[absolute, display]];
   while (queue.length > 0) {
     const [folder, name] = queue.shift() as [string, string];
     let children: string[];
     try {
       children = readdirSync(folder).sort();
-    } catch {
+    } catch (error) {
+      if (folder === absolute) throw error;
+      unreadable.push(`${name} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
       continue;
     }
     for (const child of children) {
@@ -99,13 +106,20 @@ function walk(absolute: string, display: string, recursive: boolean, limit: numb
       const childAbsolute = join(folder, child);
       const stat = lstatSync(childAbsolute, { throwIfNoEntry: false });
       if (!stat || (!stat.isFile() && !stat.isDirectory())) continue;
-      if (entries.length >= limit) return { entries, more: true };
+      if (entries.length >= limit) return { entries, more: true, unreadable };
       const path = name === '.' ? child : `${name}/${child}`;
       entries.push({ path, absolute: childAbsolute, kind: stat.isDirectory() ? 'folder' : 'file', size: stat.size });
       if (recursive && stat.isDirectory()) queue.push([childAbsolute, path]);
     }
   }
-  return { entries, more: false };
+  return { entries, more: false, unreadable };
+}
+
+/** The line that says which folders a listing or a search could not look into. */
+function unreadableNote(unreadable: readonly string[]): string[] {
+  if (unreadable.length === 0) return [];
+  const shown = unreadable.slice(0, 5).join(', ');
+  return [`[lemming: ${unreadable.length} folder(s) could not be read and are not included: ${shown}${unreadable.length > 5 ? ', …' : ''}]`];
 }
 
 /** list_files: files and folders under a path (default: the agent's workspace), capped. */
@@ -115,10 +129,11 @@ export function listFilesTool(context: FileToolContext, path: unknown, recursive
   const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
   if (!stat) return toolOk(place.display === '.' ? 'your workspace is empty' : `${place.display} is empty or does not exist yet`);
   if (!stat.isDirectory()) return toolError(`${place.display} is not a folder`);
-  const { entries, more } = walk(place.absolute, place.display, recursive !== false, FILE_LIMITS.listEntries);
-  if (entries.length === 0) return toolOk(`${place.display} is empty`);
+  const { entries, more, unreadable } = walk(place.absolute, place.display, recursive !== false, FILE_LIMITS.listEntries);
+  if (entries.length === 0 && unreadable.length === 0) return toolOk(`${place.display} is empty`);
   const lines = entries.map((entry) => (entry.kind === 'folder' ? `${entry.path}/` : `${entry.path} (${entry.size} bytes)`));
   if (more) lines.push(`[lemming: more entries were left out; a listing is capped at ${FILE_LIMITS.listEntries}]`);
+  lines.push(...unreadableNote(unreadable));
   return toolOk(lines.join('\n'));
 }
 
@@ -129,9 +144,9 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
   if ('isError' in place) return place;
   const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
   if (!stat) return toolOk(`no matches: ${place.display} does not exist yet`);
-  const files = stat.isDirectory()
-    ? walk(place.absolute, place.display, true, FILE_LIMITS.searchFiles).entries.filter((entry) => entry.kind === 'file')
-    : [{ path: place.display, absolute: place.absolute, kind: 'file' as const, size: stat.size }];
+  const walked = stat.isDirectory() ? walk(place.absolute, place.display, true, FILE_LIMITS.searchFiles) : undefined;
+  const files = walked ? walked.entries.filter((entry) => entry.kind === 'file') : [{ path: place.display, absolute: place.absolute, kind: 'file' as const, size: stat.size }];
+  const unsearched: string[] = [...(walked?.unreadable ?? [])];
   const needle = query.toLowerCase();
   const matches: string[] = [];
   let skipped = 0;
@@ -142,7 +157,10 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
       continue;
     }
     const read = readRegularFile(file.absolute, FILE_LIMITS.searchFileBytes);
-    if ('error' in read) continue;
+    if ('error' in read) {
+      unsearched.push(`${file.path} (${read.error})`);
+      continue;
+    }
     const lines = read.text.split('\n');
     for (let index = 0; index < lines.length; index += 1) {
       const line = lines[index] ?? '';
@@ -158,6 +176,7 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
   const notes: string[] = [];
   if (more) notes.push(`[lemming: more matches were left out; a search shows at most ${FILE_LIMITS.searchMatches}]`);
   if (skipped > 0) notes.push(`[lemming: ${skipped} file(s) larger than ${FILE_LIMITS.searchFileBytes} bytes were not searched]`);
+  if (unsearched.length > 0) notes.push(`[lemming: ${unsearched.length} file(s) or folder(s) could not be read and were not searched: ${unsearched.slice(0, 5).join(', ')}${unsearched.length > 5 ? ', …' : ''}]`);
   if (matches.length === 0) return toolOk([`no matches for ${JSON.stringify(query)} in ${place.display}`, ...notes].join('\n'));
   return toolOk([...matches, ...notes].join('\n'));
 }
