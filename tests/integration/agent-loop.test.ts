@@ -50,9 +50,11 @@ describe('a turn is a short loop', () => {
     expect(read(root, 'agents/human/outbox/../../manager/outbox/000001-001-human.md')).toContain('The plan is in plan.md');
 
     const steps = ofType(events, 'agent-step');
+    // Every step has its line, the last (which only sent) included: the lines add up to the charge.
     expect(steps.map((step) => [step.step, step.tools.map((tool) => tool.name)])).toEqual([
       [1, ['write_file', 'read_file']],
       [2, ['read_file']],
+      [3, []],
     ]);
     expect(steps[0]?.tools[0]).toEqual({ name: 'write_file', args: '{"path":"plan.md","content":"# Plan\\n1. ship\\n"}', size: 25, written: 'agents/manager/workspace/plan.md' });
     expect(steps[0]?.tools[1]?.error).toContain('does not exist');
@@ -60,7 +62,7 @@ describe('a turn is a short loop', () => {
     const charged = ofType(events, 'credits-charged').find((event) => event.agent === 'manager');
     expect(charged).toMatchObject({ inputTokens: 300, outputTokens: 30, credits: 0.00105 });
     const log = logLines(root, 'manager');
-    expect(log.filter((line) => line.event === 'step').map((line) => line.step)).toEqual([1, 2]);
+    expect(log.filter((line) => line.event === 'step').map((line) => line.step)).toEqual([1, 2, 3]);
     expect(log.find((line) => line.event === 'step')).toMatchObject({ tools: [{ name: 'write_file', written: 'agents/manager/workspace/plan.md' }, { name: 'read_file' }] });
     // Tools that ran in the loop are not "invalid calls": no notice comes back for them.
     expect(ofType(events, 'agent-note').filter((note) => note.agent === 'manager')).toEqual([]);

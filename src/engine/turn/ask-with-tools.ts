@@ -29,6 +29,7 @@ export interface AgentCallInput {
   journal(record: LoopRecord): void;
   balance: number;
   now(): string;
+  signal?: AbortSignal;
 }
 
 /** The answer to apply, the prompt it came from (which decides what mail is read), and the loop's steps. */
@@ -94,6 +95,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     },
     maxSteps: org.settings.max_steps,
     now: input.now,
+    ...(input.signal ? { signal: input.signal } : {}),
   });
   // What the model was told about missing MCP tools goes in the log and on the screen too.
   if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };

@@ -281,6 +281,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         journal: (record) => appendJournal(paths.journal, record),
         balance: creditsLeft,
         now: () => context.clock().toISOString(),
+        ...(context.signal ? { signal: context.signal } : {}),
       });
       const response = fitted.response;
       ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);

@@ -1,6 +1,8 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
+import { errorMessage } from '../../errors.js';
+import { isFatalProviderError } from '../../providers/provider-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { shortArguments, stepTurns } from './step-conversation.js';
 
@@ -59,6 +61,8 @@ export interface LoopInput {
   estimate(request: ProviderRequest): number;
   maxSteps: number;
   now(): string;
+  /** The run's stop: a step that fails because of it stops the turn (it resumes later), rather than ending the loop. */
+  signal?: AbortSignal;
 }
 
 /** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
@@ -132,7 +136,16 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         }
         crashPoint('before-call');
       }
-      const response = step === 1 && input.first ? input.first : await input.ask(request, input.balance - spent);
+      let response: ProviderResponse;
+      try {
+        response = step === 1 && input.first ? input.first : await input.ask(request, input.balance - spent);
+      } catch (error) {
+        // The first step's failure is the call's. A later one ends the loop: the answers that came
+        // back stand, with what their tools did, and are charged; the model did not see the last results.
+        if (step === 1 || input.signal?.aborted || isFatalProviderError(error)) throw error;
+        cutShort = `step ${step} failed (${errorMessage(error)}); the ${step - 1} step(s) before it stand and are charged, and the last tool results were not seen`;
+        break;
+      }
       answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
       // An answer that ends the loop is journaled once, as the turn's response, by the caller.
       if (response.toolCalls.some((call) => input.tools.returnsResult(call.name))) {
