@@ -4,6 +4,7 @@ import { parseMessage } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
 import { messageId, padSeq, padTurn, parseMessageFileName, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
+import { retiredMessagePath } from './retired-outbox.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {
@@ -59,8 +60,13 @@ export type ReadMessageResult = { message: Message; notes: string[] } | { error:
 export function readMessageFile(root: string, sender: string, name: string, fallbackTurn: number): ReadMessageResult {
   // A plain name needs no join: normalising each path was a tenth of reading a fresh process's waiting mail.
   const path = name.includes('/') ? join(root, outboxPath(sender), name) : `${root}/${outboxPath(sender)}/${name}`;
-  const read = readRegularFile(path, MAX_MESSAGE_FILE_BYTES);
-  if ('error' in read) return read;
+  let read = readRegularFile(path, MAX_MESSAGE_FILE_BYTES);
+  if ('error' in read && read.code === 'ENOENT' && !name.includes('/')) {
+    // Mail of an agent retired since it was sent is read from where its folder went.
+    const retired = retiredMessagePath(root, sender, name);
+    if (retired !== undefined) read = readRegularFile(retired, MAX_MESSAGE_FILE_BYTES);
+  }
+  if ('error' in read) return { error: read.error };
   const { text, truncated } = read;
   if (text.trim() === '') return { error: 'is empty' };
   const parsed = parseMessage(text);

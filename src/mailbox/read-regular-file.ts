@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /** The text (cut at the byte limit when `truncated`), or why the file was refused. */
-export type RegularFileRead = { text: string; truncated: boolean } | { error: string };
+export type RegularFileRead = { text: string; truncated: boolean } | { error: string; code?: string };
 
 /**
  * Read a file a person may have replaced with something else: a symbolic link is not
@@ -15,7 +15,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'ELOOP' ? 'is a symbolic link; lemming does not follow links in an agent folder' : `cannot be read (${code ?? 'error'})` };
+    return { error: code === 'ELOOP' ? 'is a symbolic link; lemming does not follow links in an agent folder' : `cannot be read (${code ?? 'error'})`, ...(code ? { code } : {}) };
   }
   try {
     const stat = fstatSync(descriptor);

@@ -28,6 +28,16 @@ export function unknownModels(models: readonly string[], registry: readonly stri
     .map((model) => `names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${registry.join(', ') || 'none'})`);
 }
 
+/** Why an MCP grant (`server/tool`, `server/*`) names a server org.yaml does not declare; undefined for one it does, or a built-in. Pure. */
+export function undeclaredServer(grant: string, servers: Readonly<Record<string, unknown>>): string | undefined {
+  const slash = grant.indexOf('/');
+  if (slash < 0) return undefined;
+  const server = grant.slice(0, slash);
+  if (server in servers) return undefined;
+  const known = Object.keys(servers).join(', ') || 'none declared';
+  return `grants ${JSON.stringify(grant)}, but org/org.yaml mcp_servers has no server ${JSON.stringify(server)} (known: ${known})`;
+}
+
 const CHART = 'org/chart.yaml';
 const CHART_LISTS = ['send_to', 'read_from'] as const;
 
@@ -99,20 +109,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       resumeProblem(resume, file, 'credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
     }
     for (let index = 0; index < front.tools.length; index += 1) {
-      const grant = front.tools[index] ?? '';
-      const slash = grant.indexOf('/');
-      if (slash < 0) continue;
-      const server = grant.slice(0, slash);
-      if (server in orgFile.mcp_servers) continue;
+      const message = undeclaredServer(front.tools[index] ?? '', orgFile.mcp_servers);
+      if (message === undefined) continue;
       const line = resume.lines.tools;
-      const known = Object.keys(orgFile.mcp_servers).join(', ') || 'none declared';
-      problems.push({
-        file,
-        field: `tools.${index}`,
-        ...(line === undefined ? {} : { line }),
-        message: `grants ${JSON.stringify(grant)}, but org/org.yaml mcp_servers has no server ${JSON.stringify(server)} (known: ${known})`,
-        severity: 'error',
-      });
+      problems.push({ file, field: `tools.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
     }
     const entry = chart.agents[name];
     if (!entry && parts.chartUsable !== false) {

@@ -3,7 +3,8 @@ import type { Agent, Org } from '../org/org.js';
 import { DEFAULT_TOOLS } from '../org/schema.js';
 import type { ResultToolName } from './builtin-definitions.js';
 import { listAgentsTool, readMessageTool } from './messages/message-tools.js';
-import { checkNewAgent } from './proposals/new-agent.js';
+import { promisedToHires } from './proposals/hire-budget.js';
+import { checkHireScope, checkNewAgent } from './proposals/new-agent.js';
 import type { Proposal } from './proposals/proposal.js';
 import { createProposal } from './proposals/proposal-store.js';
 import { toolError, toolOk, type ToolResult } from './tool-result.js';
@@ -67,8 +68,14 @@ function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
     read_from: stringList(field(args, 'read_from'), manager ? [manager] : []),
     tools: stringList(field(args, 'tools'), [...DEFAULT_TOOLS]),
   };
-  const problems = checkNewAgent(context.org, details);
-  if (details.credits > context.balance) problems.push(`credits ${details.credits} is more than the ${context.balance} you have; the budget comes out of yours`);
+  const problems = [...checkNewAgent(context.org, details), ...checkHireScope(context.org, context.agent.name, details)];
+  // What waiting hires were promised is not there to promise again (see proposals/hire-budget.ts).
+  const promised = promisedToHires(context.root, context.agent.name);
+  const free = Math.round((context.balance - promised) * 1e9) / 1e9;
+  if (details.credits > free) {
+    const left = promised > 0 ? `${free} you have left to promise (you have ${context.balance}, and ${promised} are promised to hires that wait for the human)` : `${context.balance} you have`;
+    problems.push(`credits ${details.credits} is more than the ${left}; the budget comes out of yours`);
+  }
   if (problems.length > 0) return { result: toolError(`hire_agent: ${problems.join('; ')}`) };
   return propose(context, { kind: 'hire', hire: details });
 }

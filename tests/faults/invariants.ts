@@ -4,6 +4,7 @@ import { HUMAN } from '../../src/org/names.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { deliveryViolations, promptViolations } from './delivery-invariants.js';
 import { balances, ledgerViolations } from './ledger-invariants.js';
+import { moneyViolations } from './money-invariants.js';
 import { readOrgRecord, type OrgRecord } from './org-record.js';
 import { environmentSecrets, secretViolations } from './secret-invariants.js';
 import { stepViolations } from './step-invariants.js';
@@ -65,6 +66,7 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
   const org = loaded.org;
   violations.push(...deliveryViolations(record, org, broken));
   violations.push(...ledgerViolations(record, org, handDropped));
+  violations.push(...moneyViolations(record, org));
   violations.push(...stepViolations(record));
   if (options.requests) violations.push(...promptViolations(record, options.requests));
   if (idle) {

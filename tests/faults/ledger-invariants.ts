@@ -10,6 +10,7 @@ type Charge = Extract<LedgerEntry, { type: 'charge' }>;
 /** Each agent's balance from the ledger as it stands: budget + top-ups − charges. */
 export function balances(record: OrgRecord, org: Org): Map<string, number> {
   const result = new Map<string, number>();
+  for (const [agent, budget] of record.retiredBudgets) result.set(agent, budget);
   for (const agent of org.agents.values()) result.set(agent.name, agent.credits);
   for (const entry of record.ledger) {
     const before = result.get(entry.agent) ?? 0;
@@ -80,6 +81,7 @@ export function ledgerViolations(record: OrgRecord, org: Org, handDropped: Reado
 
   // Walk the ledger in order: a charge is for a call made when the agent still had credits.
   const running = new Map<string, number>();
+  for (const [agent, budget] of record.retiredBudgets) running.set(agent, budget);
   for (const agent of org.agents.values()) running.set(agent.name, agent.credits);
   for (const entry of record.ledger) {
     const before = running.get(entry.agent) ?? 0;

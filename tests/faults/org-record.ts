@@ -7,6 +7,9 @@ import { statePaths } from '../../src/engine/record/state-paths.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
+import { RETIRED_FOLDER } from '../../src/mailbox/retired-outbox.js';
+import { parseResume } from '../../src/org/parse-files.js';
+
 
 /**
  * Everything an org root holds after a run, read the way a person (or `lemming`)
@@ -22,6 +25,8 @@ export interface OrgRecord {
   messages: OutboxFile[];
   logs: Map<string, LogEntry[]>;
   ledger: LedgerEntry[];
+  /** Budgets of agents retired so far, from the resumes that went with their folders to agents/.retired/. */
+  retiredBudgets: Map<string, number>;
   state: EngineState;
   /** Lines of logs and the ledger that are not whole JSON lines. */
   problems: string[];
@@ -71,25 +76,34 @@ export function readOrgRecord(root: string): OrgRecord {
   const problems: string[] = [];
   const messages: OutboxFile[] = [];
   const logs = new Map<string, LogEntry[]>();
-  const agents = existsSync(join(root, 'agents')) ? readdirSync(join(root, 'agents')).sort() : [];
-  for (const agent of agents) {
-    const outbox = join(root, 'agents', agent, 'outbox');
+  const agents = existsSync(join(root, 'agents')) ? readdirSync(join(root, 'agents')).filter((name) => name !== RETIRED_FOLDER).sort() : [];
+  // A retired agent's folder keeps its outbox and log: its messages and lines count as its own.
+  const retired = existsSync(join(root, 'agents', RETIRED_FOLDER)) ? readdirSync(join(root, 'agents', RETIRED_FOLDER)).sort() : [];
+  const folders = [...retired.map((folder) => ({ agent: folder.replace(/-\d{6,}-.*$/, ''), path: `agents/${RETIRED_FOLDER}/${folder}` })), ...agents.map((agent) => ({ agent, path: `agents/${agent}` }))];
+  const retiredBudgets = new Map<string, number>();
+  for (const { agent, path } of folders) {
+    const outbox = join(root, path, 'outbox');
     const names = existsSync(outbox) ? readdirSync(outbox, { withFileTypes: true }).filter((entry) => entry.isFile() && isMessageFileName(entry.name)).map((entry) => entry.name).sort() : [];
     for (const name of names) {
+      // Read as the engine reads it: a retired agent's from where its folder went.
       const read = readMessageFile(root, agent, name, 0);
-      const outboxFile: OutboxFile = { file: `agents/${agent}/outbox/${name}`, sender: agent, name, read };
+      const outboxFile: OutboxFile = { file: `${path}/outbox/${name}`, sender: agent, name, read };
       if (!('error' in read)) {
         const parsed = parseMessage(readFileSync(join(outbox, name), 'utf8'));
         if ('message' in parsed && parsed.message.claimedFrom !== undefined) outboxFile.claimedFrom = parsed.message.claimedFrom;
       }
       messages.push(outboxFile);
     }
-    const logFile = `agents/${agent}/logs/activity.jsonl`;
-    logs.set(agent, readJsonLines<LogEntry>(join(root, logFile), logFile, problems));
+    const logFile = `${path}/logs/activity.jsonl`;
+    logs.set(agent, [...(logs.get(agent) ?? []), ...readJsonLines<LogEntry>(join(root, logFile), logFile, problems)]);
+    if (path.startsWith(`agents/${RETIRED_FOLDER}/`) && existsSync(join(root, path, 'resume.md'))) {
+      const credits = parseResume(readFileSync(join(root, path, 'resume.md'), 'utf8'), `${path}/resume.md`).value?.frontMatter.credits;
+      if (credits !== undefined) retiredBudgets.set(agent, credits);
+    }
   }
   const paths = statePaths(root);
   const ledger = readJsonLines<LedgerEntry>(paths.ledger, 'org/state/ledger.jsonl', problems);
-  return { root, files, special, messages, logs, ledger, state: loadState(paths.state), problems };
+  return { root, files, special, messages, logs, ledger, retiredBudgets, state: loadState(paths.state), problems };
 }
 
 /** The entries of one kind in an agent's log. */

@@ -40,8 +40,11 @@ describe('the offline model uses its tools', () => {
     const steps = ofType(events, 'agent-step');
     expect(steps.map((step) => `${step.turn}:${step.agent}:${step.tools.map((tool) => tool.name).join(',')}`)).toEqual([
       '2:planner:write_file',
+      '2:planner:',
       '3:coder_01:write_file',
+      '3:coder_01:',
       '4:planner:write_file',
+      '4:planner:',
     ]);
     expect(ofType(events, 'message-delivered').at(-1)?.message.to).toBe('human');
     expect(checkInvariants(root)).toEqual([]);

@@ -6,6 +6,9 @@ import { appendLedger, repairLedger } from './ledger.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 
+/** The most credits one top-up may add: far above any real budget, and far from where sums lose exactness. */
+export const MAX_TOP_UP_CREDITS = 1_000_000;
+
 /** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
   const target = requireAgent(org, agent);

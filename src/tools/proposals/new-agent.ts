@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFileAtomic, writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { yaml } from '../../lazy-modules.js';
-import { AGENT_NAME_HINT, isValidAgentName } from '../../org/names.js';
-import type { Org } from '../../org/org.js';
+import { undeclaredServer } from '../../org/assemble-org.js';
+import { AGENT_NAME_HINT, HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
+import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isToolGrant } from '../../org/schema.js';
 import { addAgentToChart } from './chart-edit.js';
 import type { HireDetails } from './proposal.js';
@@ -11,19 +12,77 @@ import type { HireDetails } from './proposal.js';
 /** Why a new agent cannot be made as described, or nothing when it can. Pure. */
 export function checkNewAgent(org: Org, details: HireDetails): string[] {
   const problems: string[] = [];
-  if (!isValidAgentName(details.name)) problems.push(`name ${JSON.stringify(details.name)} is not valid; ${AGENT_NAME_HINT}`);
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  if (!isValidAgentName(details.name) || details.name === HUMAN) problems.push(`name ${quoteName(details.name)} is not valid; ${AGENT_NAME_HINT}`);
   else if (org.agents.has(details.name)) problems.push(`there is already an agent named ${details.name}`);
-  if (details.title.trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
-  if (!org.agents.has(details.reports_to)) problems.push(`reports_to names ${JSON.stringify(details.reports_to)}, which is not an agent of this org`);
-  if (!(details.model in org.models)) problems.push(`model ${JSON.stringify(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
-  if (!Number.isFinite(details.credits) || details.credits < 0) problems.push('credits must be a number of 0 or more, for example 0.5');
+  if (text(details.title).trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
+  if (!org.agents.has(text(details.reports_to))) problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org`);
+  if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !(details.model in org.models)) {
+    problems.push(`model ${quoteName(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
+  }
+  if (typeof details.credits !== 'number' || !Number.isFinite(details.credits) || details.credits < 0) problems.push('credits must be a number of 0 or more, for example 0.5');
   for (const field of ['send_to', 'read_from'] as const) {
+    if (!Array.isArray(details[field])) {
+      problems.push(`${field} must be a list of agent names, for example ["manager"]`);
+      continue;
+    }
     for (const other of details[field]) {
-      if (other !== '*' && other !== details.name && !org.agents.has(other)) problems.push(`${field} names ${JSON.stringify(other)}, which is not an agent of this org`);
+      if (other !== '*' && other !== details.name && !org.agents.has(other)) problems.push(`${field} names ${quoteName(other)}, which is not an agent of this org`);
     }
   }
-  for (const tool of details.tools) if (!isToolGrant(tool)) problems.push(`tools: ${JSON.stringify(tool)} is not a tool`);
+  for (const tool of Array.isArray(details.tools) ? details.tools : []) {
+    if (typeof tool !== 'string' || !isToolGrant(tool)) problems.push(`tools: ${quoteName(tool)} is not a tool`);
+    else {
+      const undeclared = undeclaredServer(tool, org.mcpServers);
+      if (undeclared !== undefined) problems.push(`tools: ${undeclared}`);
+    }
+  }
   return problems;
+}
+
+/** Tools a hire may hold only if its proposer does: other servers' tools, and the powers that need the human's approval. */
+function needsProposersGrant(tool: string): boolean {
+  return tool.includes('/') || tool === 'hire_agent' || tool === 'retire_agent';
+}
+
+/**
+ * Why a hire reaches further than its proposer, or nothing. The rule: a hire gets no edge and no
+ * power its proposer does not have, beyond its own manager. Each name in its `send_to` is its
+ * manager, its proposer or one the proposer may send to; each in its `read_from` its manager, its
+ * proposer or one the proposer may read from; `"*"` only where the proposer's own list is `"*"`.
+ * It may report to any agent, and to the human only when the proposer may write to the human. An
+ * MCP grant, `hire_agent` or `retire_agent` only if the proposer's resume grants it (`server/*`
+ * covers each tool of that server). Pure.
+ */
+export function checkHireScope(org: Org, proposer: string, details: HireDetails): string[] {
+  const giver = org.agents.get(proposer);
+  if (!giver) return [`${proposer} is no longer in the org, so nobody pays for this hire`];
+  const problems: string[] = [];
+  const manager = typeof details.reports_to === 'string' ? details.reports_to : undefined;
+  const within = (audience: Audience, name: string): boolean => name === proposer || name === details.name || (audience === '*' ? true : audience.has(name));
+  if (manager === HUMAN && !within(giver.sendTo, HUMAN)) problems.push(`reports_to human: ${proposer} may not write to the human itself, so its hire may not report to the human`);
+  const lists = [
+    ['send_to', giver.sendTo, 'send to'],
+    ['read_from', giver.readFrom, 'read from'],
+  ] as const;
+  for (const [field, audience, verb] of lists) {
+    for (const name of Array.isArray(details[field]) ? details[field] : []) {
+      if (name === '*' ? audience === '*' : name === manager || within(audience, name)) continue;
+      const whom = name === '*' ? 'everyone' : name;
+      problems.push(`${field} names ${quoteName(name)}, but ${proposer} may not ${verb} ${whom} itself, and a hire gets no edge its proposer does not have besides its manager (${proposer} may ${verb}: ${describe(audience)})`);
+    }
+  }
+  for (const tool of Array.isArray(details.tools) ? details.tools : []) {
+    if (typeof tool !== 'string' || !needsProposersGrant(tool)) continue;
+    const server = tool.includes('/') ? tool.slice(0, tool.indexOf('/')) : undefined;
+    const held = giver.tools.includes(tool) || (server !== undefined && giver.tools.includes(`${server}/*`));
+    if (!held) problems.push(`tools: ${quoteName(tool)} is not in ${proposer}'s own tools; a hire gets no tool of a server, nor the power to hire or retire, that its proposer does not have`);
+  }
+  return problems;
+}
+
+function describe(audience: Audience): string {
+  return audience === '*' ? 'everyone' : [...audience].join(', ') || 'nobody';
 }
 
 /** The resume of a new agent, as a person would write it. Pure. */
