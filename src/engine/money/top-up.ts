@@ -9,13 +9,24 @@ import { statePaths } from '../record/state-paths.js';
 /** The most credits one top-up may add: far above any real budget, and far from where sums lose exactness. */
 export const MAX_TOP_UP_CREDITS = 1_000_000;
 
+/**
+ * Why an amount cannot be a top-up, or nothing: credits enter only as finite amounts above 0, at
+ * most MAX_TOP_UP_CREDITS at a time, in whole billionths (what charges are rounded to), so every
+ * sum of the ledger is exact. Every route in (the CLI, the dashboard's API, chat) comes here.
+ */
+export function topUpProblem(credits: unknown): string | undefined {
+  if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return 'credits must be a number above 0';
+  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} in one top-up`;
+  if (Math.abs(credits * 1e9 - Math.round(credits * 1e9)) > 1e-3) return 'credits have at most 9 decimals';
+  return undefined;
+}
+
 /** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
   const target = requireAgent(org, agent);
   if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up');
-  if (!Number.isFinite(credits) || credits <= 0) {
-    throw new LemmingError('bad-credits', `credits must be a number above 0, for example \`lemming top-up ${agent} 0.5\``);
-  }
+  const problem = topUpProblem(credits);
+  if (problem !== undefined) throw new LemmingError('bad-credits', `${problem}, for example \`lemming top-up ${agent} 0.5\``);
   const paths = statePaths(org.root);
   mkdirSync(paths.directory, { recursive: true });
   // A run killed inside a ledger append leaves half a line: appended to it, this top-up

@@ -14,9 +14,32 @@ export function balanceNow(org: Org, agent: string): number {
   return balanceOf(org.agents.get(agent)?.credits ?? 0, totals);
 }
 
-/** True once a proposal's transfer is in the ledger. */
+type Transfer = Extract<LedgerEntry, { type: 'transfer' }>;
+
+function transfersOf(entries: readonly LedgerEntry[], proposal: string): Transfer[] {
+  return entries.filter((entry): entry is Transfer => entry.type === 'transfer' && entry.proposal === proposal);
+}
+
+/** True once a proposal's transfer is in the ledger (its first line, at least: see moveOnce). */
 export function transferred(root: string, proposal: string): boolean {
-  return ledgerEntries(root).some((entry) => entry.type === 'transfer' && entry.proposal === proposal);
+  return transfersOf(ledgerEntries(root), proposal).length > 0;
+}
+
+/**
+ * Append the two lines of a transfer, or the one a crash cut off: both go in one append, so a kill
+ * can only tear the second, which repairLedger then removes; the next attempt finds the first
+ * alone and writes the second, so money that left one agent always reaches the other.
+ */
+function moveOnce(root: string, proposal: string, from: string, to: string, credits: number, at: string): void {
+  const paths = statePaths(root);
+  mkdirSync(paths.directory, { recursive: true });
+  // Whoever moves money holds the lock: a line torn by a crash is ours to cut.
+  repairLedger(paths.ledger);
+  const done = transfersOf(ledgerEntries(root), proposal);
+  const out: Transfer = { type: 'transfer', agent: from, credits: -credits, proposal, at };
+  const into: Transfer = { type: 'transfer', agent: to, credits, proposal, at };
+  if (done.length === 0) appendLedger(paths.ledger, [out, into]);
+  else if (done.length === 1 && done[0]?.credits === -credits) appendLedger(paths.ledger, [{ ...into, at: done[0].at }]);
 }
 
 /**
@@ -29,36 +52,28 @@ export function transferred(root: string, proposal: string): boolean {
  */
 export function transferOnce(org: Org, proposal: string, from: string, to: string, credits: number, at: string): void {
   const root = org.root;
-  if (credits <= 0 || transferred(root, proposal)) return;
+  if (credits <= 0) return;
+  if (transferred(root, proposal)) {
+    moveOnce(root, proposal, from, to, credits, at);
+    return;
+  }
   if (!org.agents.has(from)) throw new LemmingError('bad-proposal', `${from} is no longer in the org, so nobody pays the ${credits} credits`);
   const balance = balanceNow(org, from);
   if (credits > balance) {
     throw new LemmingError('bad-proposal', `${from} has ${balance} credits now, less than the ${credits} to move (a top-up of ${from} first would cover it)`);
   }
-  const paths = statePaths(root);
-  mkdirSync(paths.directory, { recursive: true });
-  // Whoever carries a proposal out holds the lock: a line torn by a crash is ours to cut.
-  repairLedger(paths.ledger);
-  appendLedger(paths.ledger, [
-    { type: 'transfer', agent: from, credits: -credits, proposal, at },
-    { type: 'transfer', agent: to, credits, proposal, at },
-  ]);
+  moveOnce(root, proposal, from, to, credits, at);
 }
 
 /**
  * Give back what a proposal paid when it cannot be carried out after all (a hire paid before a
  * crash whose name was taken meanwhile), once: the refund is a transfer of its own, keyed
- * `<proposal>:refund`, so money never stays with an agent that was never made.
+ * `<proposal>:refund`, so money never stays with an agent that was never made. A payment a crash
+ * tore is completed first, so what left the proposer is exactly what comes back.
  */
 export function refundOnce(root: string, proposal: string, from: string, to: string, at: string): void {
-  const entries = ledgerEntries(root);
-  const paid = entries.find((entry) => entry.type === 'transfer' && entry.proposal === proposal && entry.agent === from && entry.credits > 0);
-  const refund = `${proposal}:refund`;
-  if (!paid || entries.some((entry) => entry.type === 'transfer' && entry.proposal === refund)) return;
-  const paths = statePaths(root);
-  repairLedger(paths.ledger);
-  appendLedger(paths.ledger, [
-    { type: 'transfer', agent: from, credits: -paid.credits, proposal: refund, at },
-    { type: 'transfer', agent: to, credits: paid.credits, proposal: refund, at },
-  ]);
+  const paid = transfersOf(ledgerEntries(root), proposal).find((entry) => entry.agent === to && entry.credits < 0);
+  if (!paid) return;
+  moveOnce(root, proposal, to, from, -paid.credits, paid.at);
+  moveOnce(root, `${proposal}:refund`, from, to, -paid.credits, at);
 }
