@@ -1,12 +1,12 @@
 /**
  * The fast path for the front matter lemming writes itself: one `key: value` per
  * line, values plain, double-quoted (JSON-style) or single-quoted, and the one-line
- * usage map. Anything else returns undefined and the full YAML parser takes over,
- * so hand-written files lose nothing. Pure.
+ * usage map (its cache counts there only when a call had some). Anything else returns
+ * undefined and the full YAML parser takes over, so hand-written files lose nothing. Pure.
  */
 
 const LINE = /^([a-z_]+): (.*)$/;
-const USAGE = /^\{ input_tokens: (\d+), output_tokens: (\d+), credits: ([0-9.]+)(, estimated: true)? \}$/;
+const USAGE = /^\{ input_tokens: (\d+), output_tokens: (\d+)(?:, cached_input_tokens: (\d+))?(?:, cache_write_tokens: (\d+))?, credits: ([0-9.]+)(, estimated: true)? \}$/;
 const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_ .,;!?()/'+=@-]*$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NUMBER_LIKE = /^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
@@ -42,8 +42,10 @@ export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | 
       result.usage = {
         input_tokens: Number(usage[1]),
         output_tokens: Number(usage[2]),
-        credits: Number(usage[3]),
-        ...(usage[4] ? { estimated: true } : {}),
+        ...(usage[3] ? { cached_input_tokens: Number(usage[3]) } : {}),
+        ...(usage[4] ? { cache_write_tokens: Number(usage[4]) } : {}),
+        credits: Number(usage[5]),
+        ...(usage[6] ? { estimated: true } : {}),
       };
     } else if (key === 'turn') {
       if (!/^\d+$/.test(value)) return undefined;

@@ -18,8 +18,11 @@ export function formatMessage(message: Message): string {
   if (message.usage) {
     const usage = message.usage;
     const estimated = usage.estimated ? ', estimated: true' : '';
+    // The cache counts only when there are some: a message of an org without caching reads as it always did.
+    const cached = usage.cachedInputTokens ? `, cached_input_tokens: ${usage.cachedInputTokens}` : '';
+    const written = usage.cacheWriteTokens ? `, cache_write_tokens: ${usage.cacheWriteTokens}` : '';
     lines.push(
-      `usage: { input_tokens: ${usage.inputTokens}, output_tokens: ${usage.outputTokens}, credits: ${frontMatterCredits(usage.credits)}${estimated} }`,
+      `usage: { input_tokens: ${usage.inputTokens}, output_tokens: ${usage.outputTokens}${cached}${written}, credits: ${frontMatterCredits(usage.credits)}${estimated} }`,
     );
   }
   lines.push('---');
@@ -58,6 +61,8 @@ function buildFrontMatterSchema(z: typeof Zod) {
       .looseObject({
         input_tokens: z.number().min(0),
         output_tokens: z.number().min(0),
+        cached_input_tokens: z.number().min(0).optional(),
+        cache_write_tokens: z.number().min(0).optional(),
         credits: z.number().min(0),
         estimated: z.boolean().optional(),
       })
@@ -124,6 +129,8 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
     message.usage = {
       inputTokens: fields.usage.input_tokens,
       outputTokens: fields.usage.output_tokens,
+      ...(fields.usage.cached_input_tokens ? { cachedInputTokens: fields.usage.cached_input_tokens } : {}),
+      ...(fields.usage.cache_write_tokens ? { cacheWriteTokens: fields.usage.cache_write_tokens } : {}),
       credits: fields.usage.credits,
       ...(fields.usage.estimated ? { estimated: true } : {}),
     };

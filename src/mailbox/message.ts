@@ -4,8 +4,13 @@ export type Priority = (typeof PRIORITIES)[number];
 
 /** Token usage of the model call that wrote a message, and what it cost. */
 export interface MessageUsage {
+  /** Every prompt token, the cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those the vendor's prompt cache served; absent when none. */
+  cachedInputTokens?: number;
+  /** Of inputTokens, those written to the vendor's prompt cache; absent when none. */
+  cacheWriteTokens?: number;
   credits: number;
   /** True when the provider reported no usage and lemming's estimate was used. */
   estimated?: boolean;

@@ -47,6 +47,10 @@ function buildSchemas(z: typeof Zod) {
     model: z.string().min(1),
     input_price: z.number().min(0),
     output_price: z.number().min(0),
+    /** Prompt tokens the vendor's cache served (OpenAI cached tokens, Anthropic cache reads); input_price when absent. */
+    cached_input_price: z.number().min(0).optional(),
+    /** Prompt tokens written to the vendor's cache (Anthropic cache creation); input_price when absent. */
+    cache_write_price: z.number().min(0).optional(),
     context_window: positiveInt,
     max_output_tokens: positiveInt.optional(),
     base_url: z.string().url().optional(),
@@ -182,6 +186,8 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   model: 'model: gpt-4o-mini',
   input_price: 'input_price: 0.15   # credits per million input tokens',
   output_price: 'output_price: 0.6   # credits per million output tokens',
+  cached_input_price: 'cached_input_price: 0.075   # credits per million input tokens read from the prompt cache; input_price when absent',
+  cache_write_price: 'cache_write_price: 1   # credits per million input tokens written to the prompt cache; input_price when absent',
   context_window: 'context_window: 128000',
   base_url: 'base_url: http://localhost:11434/v1',
   api_key_env: 'api_key_env: OPENAI_API_KEY',

@@ -61,10 +61,20 @@ export interface ToolCall {
   argumentsError?: string;
 }
 
-/** Tokens a call used, as the provider reported them or as lemming estimated. */
+/**
+ * Tokens a call used, as the provider reported them or as lemming estimated. `inputTokens` means
+ * the same for every provider: every token of the prompt, cached or not (OpenAI's prompt_tokens
+ * counts cached tokens already; Anthropic's input_tokens leaves cache reads and writes out, so its
+ * adapter adds them back). Context sizing and estimates read it so; only pricing reads the split.
+ */
 export interface Usage {
+  /** Every prompt token, the cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`, those the vendor read from its prompt cache; absent when none. */
+  cachedInputTokens?: number;
+  /** Of `inputTokens`, those the vendor wrote to its prompt cache (Anthropic's cache creation); absent when none. */
+  cacheWriteTokens?: number;
   /** True when the provider reported no usage and lemming's estimate stands in. */
   estimated: boolean;
 }

@@ -87,8 +87,13 @@ export interface TurnSpend {
   turn: number;
   credits: number;
   calls: number;
+  /** Every prompt token, the cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those a prompt cache served; absent when none were. */
+  cachedInputTokens?: number;
+  /** Of inputTokens, those written to a prompt cache; absent when none were. */
+  cacheWriteTokens?: number;
 }
 
 /** `GET /api/agents/:name`: everything the agent page shows. */

@@ -1,7 +1,8 @@
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
-import type { LedgerEntry } from '../../src/engine/money/ledger.js';
+import { chargedTokens, type LedgerEntry } from '../../src/engine/money/ledger.js';
 import { priceCall } from '../../src/engine/money/prices.js';
 import { frontMatterCredits } from '../../src/mailbox/message-format.js';
+import type { MessageUsage } from '../../src/mailbox/message.js';
 import type { Org } from '../../src/org/org.js';
 import type { OrgRecord } from './org-record.js';
 
@@ -19,11 +20,20 @@ export function balances(record: OrgRecord, org: Org): Map<string, number> {
   return result;
 }
 
+/** The same tokens on a charge line and in a log line or a message's usage: cache counts included, absent meaning none. */
+function sameTokens(charge: Charge, usage: MessageUsage | LogEntry): boolean {
+  return (
+    charge.input_tokens === usage.inputTokens &&
+    charge.output_tokens === usage.outputTokens &&
+    (charge.cached_input_tokens ?? 0) === (usage.cachedInputTokens ?? 0) &&
+    (charge.cache_write_tokens ?? 0) === (usage.cacheWriteTokens ?? 0)
+  );
+}
+
 function sameUsage(charge: Charge, entry: LogEntry): boolean {
   return (
     charge.model === entry.model &&
-    charge.input_tokens === entry.inputTokens &&
-    charge.output_tokens === entry.outputTokens &&
+    sameTokens(charge, entry) &&
     charge.credits === entry.credits &&
     (charge.estimated ?? false) === (entry.estimated ?? false)
   );
@@ -32,7 +42,8 @@ function sameUsage(charge: Charge, entry: LogEntry): boolean {
 /**
  * The ledger against everything else: one charge per agent and turn, each matching
  * the `charged` line of the agent's log and the usage in the messages that call
- * wrote, priced as the registry says; and no charge for a call made at zero.
+ * wrote (the cached tokens too), priced by the engine's own `priceCall` as the
+ * registry says; and no charge for a call made at zero.
  */
 export function ledgerViolations(record: OrgRecord, org: Org, handDropped: ReadonlySet<string>): string[] {
   const violations: string[] = [];
@@ -43,8 +54,8 @@ export function ledgerViolations(record: OrgRecord, org: Org, handDropped: Reado
     if (charges.has(key)) violations.push(`ledger: ${entry.agent} is charged twice for turn ${entry.turn}`);
     charges.set(key, entry);
     const model = org.models[entry.model];
-    if (model && priceCall(entry.input_tokens, entry.output_tokens, model) !== entry.credits) {
-      violations.push(`ledger: ${entry.agent}'s charge for turn ${entry.turn} (${entry.credits}) is not its tokens at ${entry.model}'s prices`);
+    if (model && priceCall(chargedTokens(entry), model) !== entry.credits) {
+      violations.push(`ledger: ${entry.agent}'s charge for turn ${entry.turn} (${entry.credits}) is not its tokens (cached ones included) at ${entry.model}'s prices`);
     }
   }
 
@@ -72,8 +83,7 @@ export function ledgerViolations(record: OrgRecord, org: Org, handDropped: Reado
     }
     const same =
       charge.model === model &&
-      charge.input_tokens === usage.inputTokens &&
-      charge.output_tokens === usage.outputTokens &&
+      sameTokens(charge, usage) &&
       frontMatterCredits(charge.credits) === frontMatterCredits(usage.credits) &&
       (charge.estimated ?? false) === (usage.estimated ?? false);
     if (!same) violations.push(`${message.file}: its usage differs from the ledger's charge for turn ${turn}`);

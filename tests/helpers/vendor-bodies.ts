@@ -6,11 +6,14 @@ export interface ToolUse {
   id?: string;
 }
 
-/** An OpenAI Chat Completions answer. `usage: null` leaves usage out, as many local servers do. */
+/**
+ * An OpenAI Chat Completions answer. `usage: null` leaves usage out, as many local servers do;
+ * `prompt_tokens_details.cached_tokens` is the part of `prompt_tokens` read from OpenAI's prompt cache.
+ */
 export function chatCompletion(options: {
   content?: string | null;
   toolCalls?: ToolUse[];
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens: number; audio_tokens?: number } } | null;
   finishReason?: string;
   refusal?: string;
 }): Record<string, unknown> {
@@ -44,11 +47,14 @@ export function chatCompletion(options: {
   return body;
 }
 
-/** An Anthropic Messages answer. */
+/**
+ * An Anthropic Messages answer. Its `input_tokens` leaves out the prompt tokens read from the
+ * cache (`cache_read_input_tokens`) and written to it (`cache_creation_input_tokens`).
+ */
 export function anthropicMessage(options: {
   text?: string;
   toolUses?: ToolUse[];
-  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number } | null;
+  usage?: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number } | null;
   stopReason?: string;
 }): Record<string, unknown> {
   const content: unknown[] = [];

@@ -21,7 +21,7 @@ describe('anthropic adapter (real SDK against a local server)', () => {
       body: anthropicMessage({
         text: 'Handing this to the planner.',
         toolUses: [{ name: 'send_message', arguments: { to: 'planner', body: 'Split it', priority: 'high' } }],
-        usage: { input_tokens: 500, output_tokens: 60, cache_read_input_tokens: 100 },
+        usage: { input_tokens: 500, output_tokens: 60, cache_read_input_tokens: 100, cache_creation_input_tokens: 300 },
       }),
     }));
     const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
@@ -29,7 +29,8 @@ describe('anthropic adapter (real SDK against a local server)', () => {
 
     expect(response.text).toBe('Handing this to the planner.');
     expect(response.toolCalls).toEqual([{ id: 'toolu_1', name: 'send_message', arguments: { to: 'planner', body: 'Split it', priority: 'high' } }]);
-    expect(response.usage).toEqual({ inputTokens: 600, outputTokens: 60, estimated: false });
+    // Anthropic's input_tokens leaves the cache out; lemming's input counts every prompt token, and says which were cached.
+    expect(response.usage).toEqual({ inputTokens: 900, cachedInputTokens: 100, cacheWriteTokens: 300, outputTokens: 60, estimated: false });
 
     const sent = wire.requests[0];
     expect(sent?.path).toBe('/v1/messages');

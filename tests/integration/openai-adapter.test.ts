@@ -48,6 +48,19 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(sent?.body.max_tokens).toBeUndefined();
   });
 
+  test('cached prompt tokens are reported apart, as part of the input; a cache that read nothing adds no field', async () => {
+    const wire = await serve((_request, index) => ({
+      body: chatCompletion({
+        content: 'ok',
+        usage: { prompt_tokens: 2000, completion_tokens: 100, prompt_tokens_details: { cached_tokens: index === 0 ? 1536 : 0, audio_tokens: 0 } },
+      }),
+    }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    // OpenAI's prompt_tokens already counts the cached tokens: the input stays 2000, of which 1536 came from the cache.
+    expect((await provider.generate(engineRequest())).usage).toEqual({ inputTokens: 2000, cachedInputTokens: 1536, outputTokens: 100, estimated: false });
+    expect((await provider.generate(engineRequest())).usage).toEqual({ inputTokens: 2000, outputTokens: 100, estimated: false });
+  });
+
   test('openai-compatible sends max_tokens, needs no key, and a call with bad JSON arguments is reported, not dropped', async () => {
     const wire = await serve(() => ({ body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: '{"to": "planner", body' }] }) }));
     const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, max_output_tokens: 64 }), {});

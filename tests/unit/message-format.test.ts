@@ -1,4 +1,6 @@
+import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { parseSimpleFrontMatter, splitOwnFrontMatter } from '../../src/mailbox/front-matter-fast.js';
 import { formatMessage, parseMessage } from '../../src/mailbox/message-format.js';
 import { messageFileName, parseMessageFileName, type Message } from '../../src/mailbox/message.js';
 
@@ -40,6 +42,21 @@ describe('message files', () => {
     const text = formatMessage(message);
     expect(text).toContain('usage: { input_tokens: 812, output_tokens: 144, credits: 0.00021 }');
     expect(text.startsWith('---\nid: 000012-manager-001\nfrom: manager\nto: planner\nturn: 12\n')).toBe(true);
+  });
+
+  test('cache counts are written only when a call had some, and read back the same by the fast path and by YAML', () => {
+    const cached = { ...message, usage: { inputTokens: 2400, outputTokens: 80, cachedInputTokens: 1800, cacheWriteTokens: 400, credits: 0.00384, estimated: true } };
+    const text = formatMessage(cached);
+    expect(text).toContain('usage: { input_tokens: 2400, output_tokens: 80, cached_input_tokens: 1800, cache_write_tokens: 400, credits: 0.00384, estimated: true }');
+    const yaml = splitOwnFrontMatter(text)?.yaml ?? '';
+    expect(parseSimpleFrontMatter(yaml)?.usage).toEqual(parse(yaml).usage);
+    expect(parseMessage(text)).toMatchObject({ message: { usage: cached.usage } });
+    // A hand-written file in another key order takes the YAML path and means the same.
+    const reordered = text.replace(/^usage: .*$/m, 'usage: { credits: 0.00384, cache_write_tokens: 400, input_tokens: 2400, cached_input_tokens: 1800, output_tokens: 80, estimated: true }');
+    expect(parseMessage(reordered)).toMatchObject({ message: { usage: cached.usage } });
+    const readOnly = formatMessage({ ...message, usage: { inputTokens: 2000, outputTokens: 100, cachedInputTokens: 1536, credits: 0.00408 } });
+    expect(readOnly).toContain('usage: { input_tokens: 2000, output_tokens: 100, cached_input_tokens: 1536, credits: 0.00408 }');
+    expect(formatMessage({ ...message, usage: { inputTokens: 812, outputTokens: 144, cachedInputTokens: 0, cacheWriteTokens: 0, credits: 0.00021 } })).toContain('usage: { input_tokens: 812, output_tokens: 144, credits: 0.00021 }');
   });
 
   test('credits never appear in exponent notation', () => {

@@ -232,4 +232,21 @@ describe('schema messages', () => {
     const title = problems.find((problem) => problem.file === 'agents/janitor/resume.md');
     expect(title).toMatchObject({ field: 'title', message: expect.stringMatching(/^is required but missing; a valid value looks like `title: /) });
   });
+
+  test('a negative or non-number cached price names the field, its line and a valid value', () => {
+    const root = defaultOrg();
+    const orgYaml = read(root, 'org/org.yaml');
+    write(
+      root,
+      'org/org.yaml',
+      orgYaml.replace(/^ {4}cached_input_price: 0\.075\b/m, '    cached_input_price: -0.075').replace(/^ {4}cache_write_price: 1\b/m, '    cache_write_price: cheap'),
+    );
+    const problems = problemsOf(root).filter((problem) => problem.file === 'org/org.yaml');
+    const negative = problems.find((problem) => problem.field === 'models.gpt-4o-mini.cached_input_price');
+    expect(negative?.message).toMatch(/>=0; a valid value looks like `cached_input_price: 0\.075 +# credits per million input tokens read from the prompt cache; input_price when absent`$/);
+    expect(negative?.line).toBe(orgYaml.split('\n').findIndex((line) => line.startsWith('    cached_input_price: 0.075')) + 1);
+    const word = problems.find((problem) => problem.field === 'models.claude-haiku.cache_write_price');
+    expect(word?.message).toMatch(/^Invalid input: expected number, received string; a valid value looks like `cache_write_price: 1 +# credits per million input tokens written to the prompt cache/);
+    expect(problems).toHaveLength(2);
+  });
 });

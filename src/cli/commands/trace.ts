@@ -3,9 +3,10 @@ import { LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
+import { formatInputTokens } from '../../ui/shared/format.js';
 
 function answerLines(response: CallTrace['response'], heading: string): string[] {
-  const lines = [`-- ${heading} (from ${response.modelKey}; ${response.usage.inputTokens} in, ${response.usage.outputTokens} out${response.usage.estimated ? ', estimated' : ''})`];
+  const lines = [`-- ${heading} (from ${response.modelKey}; ${formatInputTokens(response.usage)}, ${response.usage.outputTokens} out${response.usage.estimated ? ', estimated' : ''})`];
   if (response.text !== '') lines.push(response.text);
   for (const call of response.toolCalls) lines.push(`tool call ${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)}`);
   return lines;

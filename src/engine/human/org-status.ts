@@ -41,6 +41,8 @@ export function orgStatus(org: Org): OrgStatus {
       balance: balanceOf(agent.credits, agentTotals),
       inputTokens: agentTotals?.inputTokens ?? 0,
       outputTokens: agentTotals?.outputTokens ?? 0,
+      ...(agentTotals?.cachedInputTokens ? { cachedInputTokens: agentTotals.cachedInputTokens } : {}),
+      ...(agentTotals?.cacheWriteTokens ? { cacheWriteTokens: agentTotals.cacheWriteTokens } : {}),
       unread: agent.name === HUMAN ? humanUnread() : (mail.get(agent.name)?.length ?? 0),
     };
     const activity = state.activity[agent.name];

@@ -15,8 +15,13 @@ export interface AgentStatus {
   toppedUp: number;
   spent: number;
   balance: number;
+  /** Every prompt token charged, the cached ones included. */
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those a vendor's prompt cache served; absent when none were. */
+  cachedInputTokens?: number;
+  /** Of inputTokens, those written to a vendor's prompt cache; absent when none were. */
+  cacheWriteTokens?: number;
   /**
    * Mail waiting for the agent: messages and engine notices. For the person, what they
    * have not read yet (as `lemming inbox` shows it), since the engine never calls them.

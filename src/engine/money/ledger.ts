@@ -1,5 +1,6 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { writeWithCrashPoint } from '../record/crash-points.js';
+import type { PricedTokens } from './prices.js';
 
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
 export type LedgerEntry =
@@ -8,8 +9,13 @@ export type LedgerEntry =
       turn: number;
       agent: string;
       model: string;
+      /** Every prompt token, the cached ones included. */
       input_tokens: number;
       output_tokens: number;
+      /** Of input_tokens, those the vendor's prompt cache served; only on a line that had some. */
+      cached_input_tokens?: number;
+      /** Of input_tokens, those written to the vendor's prompt cache; only on a line that had some. */
+      cache_write_tokens?: number;
       credits: number;
       /** The provider reported no usage; lemming's estimate was charged. */
       estimated?: boolean;
@@ -28,7 +34,33 @@ export interface AgentTotals {
   toppedUp: number;
   inputTokens: number;
   outputTokens: number;
+  /** Of inputTokens, those served by a prompt cache; absent while there were none, so an org without caching keeps the same state file. */
+  cachedInputTokens?: number;
+  /** Of inputTokens, those written to a prompt cache; absent while there were none. */
+  cacheWriteTokens?: number;
   calls: number;
+}
+
+type Charge = Extract<LedgerEntry, { type: 'charge' }>;
+
+/** A call's tokens as a charge line holds them: the cache counts only when not zero, so a ledger without caching reads as it always did. */
+export function chargeTokens(usage: PricedTokens): Pick<Charge, 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens'> {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    ...(usage.cachedInputTokens ? { cached_input_tokens: usage.cachedInputTokens } : {}),
+    ...(usage.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+  };
+}
+
+/** The tokens a charge line was priced by: the inverse of `chargeTokens`. */
+export function chargedTokens(charge: Charge): PricedTokens {
+  return {
+    inputTokens: charge.input_tokens,
+    outputTokens: charge.output_tokens,
+    ...(charge.cached_input_tokens ? { cachedInputTokens: charge.cached_input_tokens } : {}),
+    ...(charge.cache_write_tokens ? { cacheWriteTokens: charge.cache_write_tokens } : {}),
+  };
 }
 
 /**
@@ -69,10 +101,14 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
       previous === undefined
         ? emptyTotals()
         : { spent: previous.spent, toppedUp: previous.toppedUp, inputTokens: previous.inputTokens, outputTokens: previous.outputTokens, calls: previous.calls };
+    if (previous?.cachedInputTokens !== undefined) current.cachedInputTokens = previous.cachedInputTokens;
+    if (previous?.cacheWriteTokens !== undefined) current.cacheWriteTokens = previous.cacheWriteTokens;
     if (entry.type === 'charge') {
       current.spent += entry.credits;
       current.inputTokens += entry.input_tokens;
       current.outputTokens += entry.output_tokens;
+      if (entry.cached_input_tokens) current.cachedInputTokens = (current.cachedInputTokens ?? 0) + entry.cached_input_tokens;
+      if (entry.cache_write_tokens) current.cacheWriteTokens = (current.cacheWriteTokens ?? 0) + entry.cache_write_tokens;
       current.calls += 1;
       const last = lastCharged[entry.agent];
       if (last === undefined || last < entry.turn) lastCharged[entry.agent] = entry.turn;

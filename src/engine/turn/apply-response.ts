@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
-import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../../mailbox/message.js';
+import { messageFileName, messageId, padTurn, parseMessageFileName, type Message, type MessageUsage } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -18,6 +18,7 @@ import { interpretResponse } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { priceCall } from '../money/prices.js';
+import { chargeTokens } from '../money/ledger.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
@@ -215,13 +216,15 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
 }
 
 /** What the call cost, as the charge event, the message files and the ledger give it. */
-function chargeFor(input: ApplyInput): { usage: { inputTokens: number; outputTokens: number; credits: number; estimated?: true }; charge: NonNullable<AgentOutcome['charge']> } {
+function chargeFor(input: ApplyInput): { usage: MessageUsage & { estimated?: true }; charge: NonNullable<AgentOutcome['charge']> } {
   const { response } = input;
   const model = input.org.models[response.modelKey];
-  const credits = model ? priceCall(response.usage.inputTokens, response.usage.outputTokens, model) : 0;
+  const credits = model ? priceCall(response.usage, model) : 0;
   const usage = {
     inputTokens: response.usage.inputTokens,
     outputTokens: response.usage.outputTokens,
+    ...(response.usage.cachedInputTokens ? { cachedInputTokens: response.usage.cachedInputTokens } : {}),
+    ...(response.usage.cacheWriteTokens ? { cacheWriteTokens: response.usage.cacheWriteTokens } : {}),
     credits,
     ...(response.usage.estimated ? { estimated: true as const } : {}),
   };
@@ -230,8 +233,7 @@ function chargeFor(input: ApplyInput): { usage: { inputTokens: number; outputTok
     turn: input.turn,
     agent: input.agent,
     model: response.modelKey,
-    input_tokens: usage.inputTokens,
-    output_tokens: usage.outputTokens,
+    ...chargeTokens(response.usage),
     credits,
     ...(response.usage.estimated ? { estimated: true } : {}),
     at: input.receivedAt,

@@ -87,7 +87,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     balance: input.balance,
     price: (response) => {
       const entry = org.models[response.modelKey];
-      return entry ? priceCall(response.usage.inputTokens, response.usage.outputTokens, entry) : 0;
+      return entry ? priceCall(response.usage, entry) : 0;
     },
     estimate: (request) => {
       const entry = org.models[request.modelKey];

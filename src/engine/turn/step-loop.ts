@@ -1,5 +1,6 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
+import { sumUsage } from '../../providers/usage.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import { errorMessage } from '../../errors.js';
 import { isFatalProviderError } from '../../providers/provider-error.js';
@@ -90,11 +91,7 @@ function fold(responses: ProviderResponse[]): ProviderResponse {
   return {
     text: last.text,
     toolCalls: responses.flatMap((response) => response.toolCalls),
-    usage: {
-      inputTokens: responses.reduce((sum, response) => sum + response.usage.inputTokens, 0),
-      outputTokens: responses.reduce((sum, response) => sum + response.usage.outputTokens, 0),
-      estimated: responses.some((response) => response.usage.estimated),
-    },
+    usage: sumUsage(responses.map((response) => response.usage)),
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
     // A step cut at the output cap: its cut action is reported as cut, not as an invalid call.

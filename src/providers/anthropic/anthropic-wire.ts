@@ -45,7 +45,7 @@ const messageSchema = z.looseObject({
 
 /**
  * Read a Messages API answer: its text blocks, its tool_use blocks, the usage as
- * reported (cached input counts as input), and notes for a refusal or an answer
+ * reported (cache reads and writes count as input, and are told apart), and notes for a refusal or an answer
  * cut at the output cap. A body of any other shape is an error. Pure.
  */
 export function fromMessage(body: unknown, modelKey: string): WireAnswer {
@@ -69,10 +69,13 @@ export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   if (usage) {
+    // Anthropic's input_tokens leaves out what was read from and written to the prompt cache: lemming's input counts every prompt token.
     const input = usage.input_tokens;
     answer.usage = {
       inputTokens: typeof input === 'number' ? input + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) : input,
       outputTokens: usage.output_tokens,
+      cachedInputTokens: usage.cache_read_input_tokens,
+      cacheWriteTokens: usage.cache_creation_input_tokens,
     };
   }
   return answer;

@@ -51,13 +51,16 @@ const chatCompletionSchema = z.looseObject({
       }),
     )
     .min(1),
-  usage: z.looseObject({ prompt_tokens: count, completion_tokens: count }).nullish(),
+  usage: z
+    .looseObject({ prompt_tokens: count, completion_tokens: count, prompt_tokens_details: z.looseObject({ cached_tokens: count }).nullish() })
+    .nullish(),
 });
 
 /**
  * Read a Chat Completions answer: the first choice's text and tool calls (their
- * arguments parsed from JSON), the usage as reported, and notes for a refusal or
- * an answer cut at the output cap. A body of any other shape is an error. Pure.
+ * arguments parsed from JSON), the usage as reported (with the part of the prompt
+ * the cache served), and notes for a refusal or an answer cut at the output cap.
+ * A body of any other shape is an error. Pure.
  */
 export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer {
   const parsed = chatCompletionSchema.safeParse(body);
@@ -78,7 +81,8 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
   const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
-  if (usage) answer.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+  // prompt_tokens counts the cached tokens too; cached_tokens says how many of them the prompt cache served.
+  if (usage) answer.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedInputTokens: usage.prompt_tokens_details?.cached_tokens };
   return answer;
 }
 

@@ -14,6 +14,14 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
+/** Input tokens with the cached part, when there is one: `2400 in (1800 cached, 400 written to the cache)`. */
+export function formatInputTokens(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
+  const parts: string[] = [];
+  if (usage.cachedInputTokens) parts.push(`${usage.cachedInputTokens} cached`);
+  if (usage.cacheWriteTokens) parts.push(`${usage.cacheWriteTokens} written to the cache`);
+  return `${usage.inputTokens} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
 /** `1 turn`, `2 turns`: the formatted count with the singular or plural noun. */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;

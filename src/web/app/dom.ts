@@ -50,3 +50,11 @@ export function show(parent: Element, ...children: Child[]): void {
 export function credits(value: number): string {
   return value.toFixed(4);
 }
+
+/** Input tokens with the cached part, when there is one: `2400 in (1800 cached, 400 written to the cache)`. */
+export function tokensIn(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
+  const parts: string[] = [];
+  if (usage.cachedInputTokens) parts.push(`${usage.cachedInputTokens} cached`);
+  if (usage.cacheWriteTokens) parts.push(`${usage.cacheWriteTokens} written to the cache`);
+  return `${usage.inputTokens} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+}

@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { el, show } from './dom.js';
+import { el, show, tokensIn } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import { renderMarkdown } from './markdown.js';
 import type { FullMessage, MessageSummary } from './types.js';
@@ -107,7 +107,7 @@ export async function messagePage(main: HTMLElement, id: string): Promise<() => 
   if (message.subject !== undefined) fields.push(['subject', message.subject]);
   if (message.replyTo !== undefined) fields.push(['reply_to', el('a', { href: `#/message/${message.replyTo}` }, message.replyTo)]);
   if (message.model !== undefined) fields.push(['model', message.model]);
-  if (message.usage) fields.push(['usage', `${message.usage.inputTokens} in, ${message.usage.outputTokens} out, ${message.usage.credits} credits${message.usage.estimated ? ' (estimated)' : ''}`]);
+  if (message.usage) fields.push(['usage', `${tokensIn(message.usage)}, ${message.usage.outputTokens} out, ${message.usage.credits} credits${message.usage.estimated ? ' (estimated)' : ''}`]);
   fields.push(['file', el('code', { title: message.path }, message.file)]);
   show(
     main,

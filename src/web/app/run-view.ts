@@ -60,11 +60,14 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
     const spent = ledger.byTurn.reduce((sum, turn) => sum + turn.credits, 0);
     const calls = ledger.byTurn.reduce((sum, turn) => sum + turn.calls, 0);
     const tokens = ledger.byTurn.reduce((sum, turn) => sum + turn.inputTokens + turn.outputTokens, 0);
+    const cached = ledger.byTurn.reduce((sum, turn) => sum + (turn.cachedInputTokens ?? 0), 0);
+    const written = ledger.byTurn.reduce((sum, turn) => sum + (turn.cacheWriteTokens ?? 0), 0);
+    const cache = [cached > 0 ? `${cached} cached` : '', written > 0 ? `${written} written to the cache` : ''].filter(Boolean).join(', ');
     show(
       summary,
       el('h3', {}, `Turn ${status.turn}`),
       el('p', {}, status.running ? `an engine is running (${status.running.command}, pid ${status.running.pid})` : 'no engine is running now'),
-      el('p', { id: 'totals' }, `${status.messages} messages · ${calls} calls · ${tokens} tokens · ${credits(spent)} credits spent`),
+      el('p', { id: 'totals' }, `${status.messages} messages · ${calls} calls · ${tokens} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent`),
     );
     show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
     const inTrouble = status.agents.filter((agent) => agent.lastError || (!agent.isHuman && agent.balance <= 0));

@@ -14,7 +14,7 @@ export interface FullMessage extends MessageSummary {
   body: string;
   path: string;
   model?: string;
-  usage?: { inputTokens: number; outputTokens: number; credits: number; estimated?: boolean };
+  usage?: { inputTokens: number; outputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number; credits: number; estimated?: boolean };
   notes: string[];
 }
 

@@ -45,6 +45,8 @@ export class LedgerTail {
       spend.calls += 1;
       spend.inputTokens += entry.input_tokens;
       spend.outputTokens += entry.output_tokens;
+      if (entry.cached_input_tokens) spend.cachedInputTokens = (spend.cachedInputTokens ?? 0) + entry.cached_input_tokens;
+      if (entry.cache_write_tokens) spend.cacheWriteTokens = (spend.cacheWriteTokens ?? 0) + entry.cache_write_tokens;
     }
     return [...turns.values()].sort((left, right) => left.turn - right.turn);
   }
