@@ -58,7 +58,7 @@ test('builds only when something changed, never leaves a stale or missing output
   expect(moved.output).toContain('source files were added, moved or removed');
   expect(moved.output).toContain('removed 2 stale file(s) from dist/: engine/ledger.js, engine/ledger.js.map');
   expect(existsSync(join(root, 'dist/engine/ledger.js'))).toBe(false);
-  expect(existsSync(join(root, 'dist/engine/money/ledger.js'))).toBe(true);
+  expect(existsSync(join(root, 'dist/engine/record/ledger.js'))).toBe(true);
 
   // An output deleted by hand is built again, although no source changed.
   rmSync(join(root, 'dist/engine/turn.js'));
