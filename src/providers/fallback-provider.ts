@@ -1,8 +1,9 @@
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
 import { estimateCallCost } from './estimate-cost.js';
-import { isFatalProviderError, ProviderError } from './provider-error.js';
-import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
+import { isFatalProviderError, ProviderError, unusableAnswers } from './provider-error.js';
+import type { AnsweredUsage, Provider, ProviderRequest, ProviderResponse } from './provider.js';
+import { chargedAnswers, chargedTogether } from './usage.js';
 
 /** One model of an agent's list (resume `model: [primary, fallback, ...]`). */
 export interface FallbackLink {
@@ -25,6 +26,8 @@ export class FallbackProvider implements Provider {
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     const failures: string[] = [];
+    // Answers a model gave that could not be used: charged with whatever answers, or carried by the failure.
+    const unusable: AnsweredUsage[] = [];
     let lastError: unknown;
     for (const link of this.links) {
       const attempt = retarget(request, link);
@@ -36,18 +39,20 @@ export class FallbackProvider implements Provider {
         }
       }
       try {
-        const response = await link.provider.generate(attempt);
-        if (failures.length === 0) return { ...response, modelKey: link.modelKey };
+        const answered = { ...(await link.provider.generate(attempt)), modelKey: link.modelKey };
+        const response = unusable.length === 0 ? answered : chargedTogether(answered, [...unusable, ...chargedAnswers(answered)]);
+        if (failures.length === 0) return response;
         const note = `answered by fallback model ${link.modelKey} after: ${failures.join('; ')}`;
-        return { ...response, modelKey: link.modelKey, notes: [...(response.notes ?? []), note] };
+        return { ...response, notes: [...(response.notes ?? []), note] };
       } catch (error) {
         if (request.signal?.aborted || isFatalProviderError(error)) throw error;
         lastError = error;
+        unusable.push(...unusableAnswers(error));
         failures.push(`${link.modelKey} failed: ${errorMessage(error)}`);
       }
     }
     if (this.links.length === 1 && lastError !== undefined) throw lastError;
-    throw new ProviderError(`every model failed: ${failures.join('; ')}`, { retryable: false });
+    throw new ProviderError(`every model failed: ${failures.join('; ')}`, { retryable: false, unusable });
   }
 }
 

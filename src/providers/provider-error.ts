@@ -1,4 +1,5 @@
 import { LemmingError } from '../errors.js';
+import type { AnsweredUsage } from './provider.js';
 
 /**
  * A failed model call. `retryable` says whether trying again may help
@@ -15,10 +16,15 @@ export class ProviderError extends LemmingError {
    * agent, and no fallback model is tried.
    */
   readonly fatal: boolean;
+  /**
+   * Answers that came back but could not be used (a body of the wrong shape with its usage):
+   * the server counted their tokens, so the engine charges them though the call failed.
+   */
+  readonly unusable?: AnsweredUsage[];
 
   constructor(
     message: string,
-    options: { retryable: boolean; status?: number; retryAfterMs?: number; fatal?: boolean; code?: string; cause?: unknown },
+    options: { retryable: boolean; status?: number; retryAfterMs?: number; fatal?: boolean; code?: string; cause?: unknown; unusable?: AnsweredUsage[] },
   ) {
     super(options.code ?? 'provider-error', message, { cause: options.cause });
     this.name = 'ProviderError';
@@ -26,6 +32,7 @@ export class ProviderError extends LemmingError {
     this.fatal = options.fatal ?? false;
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.unusable !== undefined && options.unusable.length > 0) this.unusable = options.unusable;
   }
 }
 
@@ -57,4 +64,9 @@ export function isContextLengthText(text: string): boolean {
 /** True for a failed call whose prompt did not fit the model's context window: a smaller prompt may succeed. */
 export function isContextLengthError(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.code === CONTEXT_LENGTH_CODE;
+}
+
+/** The unusable answers a failure carries (see ProviderError.unusable): none for any other error. */
+export function unusableAnswers(error: unknown): AnsweredUsage[] {
+  return error instanceof ProviderError ? (error.unusable ?? []) : [];
 }

@@ -79,11 +79,25 @@ export interface Usage {
   estimated: boolean;
 }
 
+/** An answer that came back, as the tokens it used and the model that used them: what a charge is made of. */
+export interface AnsweredUsage {
+  modelKey: string;
+  usage: Usage;
+}
+
 /** What a model answered. Plain JSON, so it can be journaled and recorded. */
 export interface ProviderResponse {
   text: string;
   toolCalls: ToolCall[];
+  /** Every token this response is charged for (see `charged`). */
   usage: Usage;
+  /**
+   * When `usage` is not all this answer's own at `modelKey`: every answer it sums, each priced at its
+   * own model's prices. An answer a provider could not use (a malformed one before a fallback
+   * answered) and a loop's steps answered by different models are charged this way. Absent: all of
+   * `usage` is `modelKey`'s.
+   */
+  charged?: AnsweredUsage[];
   /** Registry key of the model that actually answered (a fallback may have). */
   modelKey: string;
   /** Things the adapter wants in the agent's log (for example: fell back to the text format). */

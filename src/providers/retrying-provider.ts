@@ -1,7 +1,8 @@
 import { errorMessage } from '../errors.js';
 import { RETRY_TIMING } from './model-defaults.js';
-import { ProviderError } from './provider-error.js';
-import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
+import { ProviderError, unusableAnswers } from './provider-error.js';
+import type { AnsweredUsage, Provider, ProviderRequest, ProviderResponse } from './provider.js';
+import { chargedAnswers, chargedTogether } from './usage.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 
 /** How a provider retries. Every field has a documented default. */
@@ -54,25 +55,30 @@ export class RetryingProvider implements Provider {
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     const failures: string[] = [];
+    // Answers of failed attempts that came back unusable are charged with the one that answers, or carried by the failure.
+    const unusable: AnsweredUsage[] = [];
     const attempts = this.policy.maxRetries + 1;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const response = await this.inner.generate(request);
+        const answered = await this.inner.generate(request);
+        const response = unusable.length === 0 ? answered : chargedTogether(answered, [...unusable, ...chargedAnswers(answered)]);
         if (failures.length === 0) return response;
         const note = `answered on attempt ${attempt + 1} of ${attempts}, after: ${failures.join('; ')}`;
         return { ...response, notes: [...(response.notes ?? []), note] };
       } catch (error) {
-        if (request.signal?.aborted || !(error instanceof ProviderError) || !error.retryable || error.fatal) throw error;
+        if (request.signal?.aborted || !(error instanceof ProviderError) || error.fatal) throw error;
+        if (!error.retryable) throw unusable.length === 0 ? error : new ProviderError(errorMessage(error), retained(error, unusable));
+        unusable.push(...unusableAnswers(error));
         const message = errorMessage(error);
         if (attempt + 1 >= attempts) {
-          throw new ProviderError(attempts > 1 ? `${message} (gave up after ${attempts} attempts)` : message, retained(error));
+          throw new ProviderError(attempts > 1 ? `${message} (gave up after ${attempts} attempts)` : message, retained(error, unusable));
         }
         const wait = this.waitBefore(attempt, error);
         if (wait === undefined) {
           const limit = Math.round((this.policy.maxRetryAfterMs ?? RETRY_TIMING.maxRetryAfterMs) / 1000);
           throw new ProviderError(
             `${message} (the server asked to wait ${Math.ceil((error.retryAfterMs ?? 0) / 1000)} s, longer than lemming waits within a turn: ${limit} s)`,
-            retained(error),
+            retained(error, unusable),
           );
         }
         failures.push(`${message} (waited ${formatSeconds(wait)})`);
@@ -91,12 +97,15 @@ export class RetryingProvider implements Provider {
   }
 }
 
-function retained(error: ProviderError): ConstructorParameters<typeof ProviderError>[1] {
+/** The failure's kind, kept on the error that replaces it, with every unusable answer so far (its own included). */
+function retained(error: ProviderError, unusable: readonly AnsweredUsage[]): ConstructorParameters<typeof ProviderError>[1] {
+  const answers = [...unusable, ...unusableAnswers(error).filter((answer) => !unusable.includes(answer))];
   return {
     retryable: error.retryable,
     ...(error.status === undefined ? {} : { status: error.status }),
     code: error.code,
     cause: error,
+    ...(answers.length > 0 ? { unusable: answers } : {}),
   };
 }
 

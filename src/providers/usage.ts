@@ -1,5 +1,5 @@
 import { estimateInputTokens } from './estimate-cost.js';
-import type { ProviderRequest, ToolCall, Usage } from './provider.js';
+import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
 import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
 
 /**
@@ -74,4 +74,32 @@ export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): numbe
     tokens += estimateTokens(`${call.name}${args}`) + TOKENS_PER_MESSAGE;
   }
   return tokens;
+}
+
+/** The tokens a server reported for an answer lemming could not use: what it is charged for (missing counts as none). */
+export function reportedOnly(reported: ReportedUsage | undefined): Usage | undefined {
+  const input = isCount(reported?.inputTokens) ? (reported?.inputTokens as number) : 0;
+  const output = isCount(reported?.outputTokens) ? (reported?.outputTokens as number) : 0;
+  if (input === 0 && output === 0) return undefined;
+  return { inputTokens: input, outputTokens: output, ...cacheSplit(reported, input), estimated: false };
+}
+
+/** Every answer a response is charged for, each with its model (see ProviderResponse.charged). */
+export function chargedAnswers(response: Pick<ProviderResponse, 'charged' | 'usage' | 'modelKey'>): AnsweredUsage[] {
+  return response.charged ?? [{ modelKey: response.modelKey, usage: response.usage }];
+}
+
+/**
+ * A response charged for these answers together, in order: `usage` sums them, and `charged` lists
+ * them by model (one entry a model, summed) when more than one model is among them, so each is
+ * priced at its own prices. All of one model: no `charged`, as for a plain answer.
+ */
+export function chargedTogether<T extends Omit<ProviderResponse, 'usage' | 'charged'>>(response: T, answers: readonly AnsweredUsage[]): T & Pick<ProviderResponse, 'usage' | 'charged'> {
+  const byModel = new Map<string, Usage[]>();
+  for (const answer of answers) byModel.set(answer.modelKey, [...(byModel.get(answer.modelKey) ?? []), answer.usage]);
+  const { charged: _old, usage: _total, ...rest } = response as T & Partial<Pick<ProviderResponse, 'usage' | 'charged'>>;
+  const usage = sumUsage(answers.map((answer) => answer.usage));
+  const single = byModel.size === 1 && byModel.has(response.modelKey);
+  if (single) return { ...(rest as T), usage };
+  return { ...(rest as T), usage, charged: [...byModel].map(([modelKey, usages]) => ({ modelKey, usage: sumUsage(usages) })) };
 }

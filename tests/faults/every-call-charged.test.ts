@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { chatCompletion } from '../helpers/vendor-bodies.js';
+import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
+import { agentOf, answer, KEYS, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { defaultFaultOrg, eventsOf, humanSends, readText, runScripted, writeFile } from './fault-org.js';
+import { defaultFaultOrg, eventsOf, humanSends, readText, runOrg, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
 
 const stepOf = (request: ProviderRequest): number => (request.messages.length + 1) / 2;
@@ -56,5 +60,63 @@ describe('every call whose answer came back is charged', () => {
     expect(eventsOf(events, 'agent-error').map((error) => error.agent)).toEqual(['manager']);
     expect(ledgerCharges(root)).toEqual([]);
     expect(checkInvariants(root, { idle: false })).toEqual([]);
+  });
+});
+
+describe('an answer the server counted but lemming cannot use is charged', () => {
+  let server: WireServer;
+  const script = new Map<string, Array<(request: ReceivedRequest) => WireReply>>();
+  beforeAll(async () => {
+    server = await startWireServer((request) => (script.get(agentOf(request))?.shift() ?? ((quiet: ReceivedRequest) => answer(quiet)))(request));
+  });
+  afterAll(() => server.close());
+  /** `choices: []` with the usage the server counted, as a real server sent it. */
+  const empty = (prompt: number, completion: number) => (): WireReply => ({ body: { id: 'x', object: 'chat.completion', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion } } });
+  const run = (root: string) => runOrg(root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root, env: KEYS }) });
+
+  test('as the failed second step of a loop: both steps are charged, the first step\'s file stands', async () => {
+    const root = wireOrg(server.url);
+    writeFile(root, 'agents/manager/resume.md', '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, write_file]\n---\nWrite, then report.\n');
+    humanSends(root, 'manager', 'Write the plan.');
+    script.set('manager', [
+      () => ({ body: chatCompletion({ toolCalls: [{ name: 'write_file', arguments: { path: 'plan.md', content: '# Plan\n' } }], usage: { prompt_tokens: 4000, completion_tokens: 169 } }) }),
+      empty(4200, 0),
+    ]);
+    const events = await run(root);
+    expect(existsSync(join(root, 'agents/manager/workspace/plan.md'))).toBe(true);
+    // 8,200 in at 1,000 and 169 out at 4,000 per million.
+    expect(ledgerCharges(root)).toMatchObject([{ agent: 'manager', input_tokens: 8200, output_tokens: 169, credits: 8.876 }]);
+    expect(eventsOf(events, 'agent-note').map((note) => note.message)).toContainEqual(expect.stringContaining('step 2 failed (flaky-openai: the server\'s answer is not a chat completion'));
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+
+  test('as a call that fails: charged, its mail waits, and the error says why', async () => {
+    const root = wireOrg(server.url);
+    humanSends(root, 'manager', 'Plan it.');
+    script.set('manager', [empty(500, 7)]);
+    const events = await run(root);
+    expect(eventsOf(events, 'agent-error').map((error) => error.agent)).toEqual(['manager']);
+    expect(ledgerCharges(root)).toMatchObject([{ agent: 'manager', model: 'flaky-openai', input_tokens: 500, output_tokens: 7, credits: 0.528 }]);
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+
+  test('before a fallback answers: each model\'s answer at its own prices, in one charge', async () => {
+    const root = wireOrg(server.url);
+    writeFile(root, 'agents/manager/resume.md', '---\ntitle: Manager\nmodel: [flaky-openai, flaky-anthropic]\ncredits: 10\n---\nReport.\n');
+    humanSends(root, 'manager', 'Plan it.');
+    script.set('manager', [empty(500, 7), (request) => answer(request, { to: 'human', body: 'Planned.' })]);
+    await run(root);
+    // 500 in and 7 out at 1,000/4,000, then 300 in and 40 out at 2,000/8,000 per million.
+    expect(ledgerCharges(root)).toMatchObject([
+      {
+        agent: 'manager',
+        model: 'flaky-anthropic',
+        input_tokens: 800,
+        output_tokens: 47,
+        credits: 1.448,
+        models: { 'flaky-openai': { input_tokens: 500, output_tokens: 7, credits: 0.528 }, 'flaky-anthropic': { input_tokens: 300, output_tokens: 40, credits: 0.92 } },
+      },
+    ]);
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
   });
 });

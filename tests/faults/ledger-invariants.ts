@@ -30,6 +30,28 @@ function sameTokens(charge: Charge, usage: MessageUsage | LogEntry): boolean {
   );
 }
 
+/**
+ * A charge is its tokens at its model's prices; a charge of answers from several models (`models`)
+ * is each model's tokens at that model's prices, and the shares add up to the line exactly.
+ */
+function priceViolations(entry: Charge, org: Org): string[] {
+  const where = `ledger: ${entry.agent}'s charge for turn ${entry.turn}`;
+  if (entry.models === undefined) {
+    const model = org.models[entry.model];
+    return model && priceCall(chargedTokens(entry), model) !== entry.credits ? [`${where} (${entry.credits}) is not its tokens (cached ones included) at ${entry.model}'s prices`] : [];
+  }
+  const violations: string[] = [];
+  const shares = Object.entries(entry.models);
+  for (const [key, share] of shares) {
+    const model = org.models[key];
+    if (model && priceCall(chargedTokens({ ...entry, ...share }), model) !== share.credits) violations.push(`${where}: ${key}'s share (${share.credits}) is not its tokens at ${key}'s prices`);
+  }
+  const sum = (pick: (share: (typeof shares)[number][1]) => number): number => shares.reduce((total, [, share]) => total + pick(share), 0);
+  if (Math.round(sum((share) => share.credits) * 1e9) !== Math.round(entry.credits * 1e9)) violations.push(`${where}: the models' shares do not add up to its ${entry.credits} credits`);
+  if (sum((share) => share.input_tokens) !== entry.input_tokens || sum((share) => share.output_tokens) !== entry.output_tokens) violations.push(`${where}: the models' shares do not add up to its tokens`);
+  return violations;
+}
+
 function sameUsage(charge: Charge, entry: LogEntry): boolean {
   return (
     charge.model === entry.model &&
@@ -53,10 +75,7 @@ export function ledgerViolations(record: OrgRecord, org: Org, handDropped: Reado
     const key = `${entry.turn}:${entry.agent}`;
     if (charges.has(key)) violations.push(`ledger: ${entry.agent} is charged twice for turn ${entry.turn}`);
     charges.set(key, entry);
-    const model = org.models[entry.model];
-    if (model && priceCall(chargedTokens(entry), model) !== entry.credits) {
-      violations.push(`ledger: ${entry.agent}'s charge for turn ${entry.turn} (${entry.credits}) is not its tokens (cached ones included) at ${entry.model}'s prices`);
-    }
+    violations.push(...priceViolations(entry, org));
   }
 
   const logged = new Set<string>();

@@ -2,6 +2,15 @@ import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync
 import { writeWithCrashPoint } from '../record/crash-points.js';
 import type { PricedTokens } from './prices.js';
 
+/** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
+export interface ModelShare {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens?: number;
+  cache_write_tokens?: number;
+  credits: number;
+}
+
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
 export type LedgerEntry =
   | {
@@ -19,6 +28,12 @@ export type LedgerEntry =
       credits: number;
       /** The provider reported no usage; lemming's estimate was charged. */
       estimated?: boolean;
+      /**
+       * When answers of more than one model make up the charge (a step answered by a fallback, an
+       * unusable answer before another model's): each model's tokens and credits, which sum to the
+       * line's. Absent: all of it is `model`'s.
+       */
+      models?: Record<string, ModelShare>;
       at: string;
     }
   | { type: 'top-up'; agent: string; credits: number; at: string }

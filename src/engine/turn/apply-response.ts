@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../mailbox/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
-import { messageFileName, messageId, padTurn, parseMessageFileName, type Message, type MessageUsage } from '../../mailbox/message.js';
+import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -17,8 +17,7 @@ import type { EngineEvent } from '../events.js';
 import { interpretResponse } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
-import { priceCall } from '../money/prices.js';
-import { chargeTokens } from '../money/ledger.js';
+import { chargeFor, type Charged } from '../money/charge.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
@@ -80,8 +79,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];
   const at = input.receivedAt;
-  const model = org.models[response.modelKey];
-  const { usage, charge } = chargeFor(input);
+  const { usage, charge } = chargeOf(input);
   const credits = usage.credits;
   log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
   // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
@@ -215,30 +213,9 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   return { outcome, events };
 }
 
-/** What the call cost, as the charge event, the message files and the ledger give it. */
-function chargeFor(input: ApplyInput): { usage: MessageUsage & { estimated?: true }; charge: NonNullable<AgentOutcome['charge']> } {
-  const { response } = input;
-  const model = input.org.models[response.modelKey];
-  const credits = model ? priceCall(response.usage, model) : 0;
-  const usage = {
-    inputTokens: response.usage.inputTokens,
-    outputTokens: response.usage.outputTokens,
-    ...(response.usage.cachedInputTokens ? { cachedInputTokens: response.usage.cachedInputTokens } : {}),
-    ...(response.usage.cacheWriteTokens ? { cacheWriteTokens: response.usage.cacheWriteTokens } : {}),
-    credits,
-    ...(response.usage.estimated ? { estimated: true as const } : {}),
-  };
-  const charge: NonNullable<AgentOutcome['charge']> = {
-    type: 'charge',
-    turn: input.turn,
-    agent: input.agent,
-    model: response.modelKey,
-    ...chargeTokens(response.usage),
-    credits,
-    ...(response.usage.estimated ? { estimated: true } : {}),
-    at: input.receivedAt,
-  };
-  return { usage, charge };
+/** What the call cost, as the charge event, the message files and the ledger give it (money/charge.ts). */
+function chargeOf(input: ApplyInput): Charged {
+  return chargeFor(input.turn, input.agent, input.response, input.org.models, input.receivedAt);
 }
 
 /**
@@ -255,7 +232,7 @@ function writeFailed(input: ApplyInput, error: unknown): { outcome: AgentOutcome
   } catch {
     // What cannot be listed cannot hold this turn's files either.
   }
-  const { usage, charge } = chargeFor(input);
+  const { usage, charge } = chargeOf(input);
   try {
     appendLog(root, name, [
       { turn, at: input.receivedAt, event: 'error', message },

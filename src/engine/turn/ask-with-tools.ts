@@ -2,7 +2,7 @@ import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateCallCost } from '../../providers/estimate-cost.js';
 import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
-import { priceCall } from '../money/prices.js';
+import { costOf } from '../money/charge.js';
 import type { PromptLimit } from './build-prompt.js';
 import { askFitting } from './context-retry.js';
 import type { PreparedCall } from './prepare-call.js';
@@ -85,10 +85,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     journaled: input.journaled,
     journal: input.journal,
     balance: input.balance,
-    price: (response) => {
-      const entry = org.models[response.modelKey];
-      return entry ? priceCall(response.usage, entry) : 0;
-    },
+    price: (response) => costOf(response, org.models).credits,
     estimate: (request) => {
       const entry = org.models[request.modelKey];
       return entry ? estimateCallCost(request, entry) : 0;

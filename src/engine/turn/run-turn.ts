@@ -1,9 +1,11 @@
 import { makePlan } from './make-plan.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
-import { isFatalProviderError } from '../../providers/provider-error.js';
-import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
+import type { AnsweredUsage, Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
+import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
+import { chargedTogether } from '../../providers/usage.js';
+import { chargeFor, type Charged } from '../money/charge.js';
+import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import type { CallTraces } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
@@ -60,7 +62,7 @@ export interface TurnResult {
 
 type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
-  | { agent: string; modelKey: string; error: string }
+  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[] }
   | { agent: string; aborted: true };
 
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
@@ -292,7 +294,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
       if (isFatalProviderError(error)) throw error;
-      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error) };
+      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error) };
     }
   };
 
@@ -334,8 +336,16 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         records: { failing: failing.entryOf(called.agent) },
       };
       recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
+      const at = context.clock().toISOString();
+      const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error }];
+      // The call failed, but answers that came back unusable were counted by their server: charged all the same.
+      const paid = unusableCharge(called, turn, org, at, balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
+      if (paid) {
+        outcome.charge = paid.charge;
+        log.push({ turn, at, event: 'charged', model: paid.charge.model, ...paid.usage });
+      }
       try {
-        appendLog(root, called.agent, [{ turn, at: context.clock().toISOString(), event: 'error', message: called.error }]);
+        appendLog(root, called.agent, log);
       } catch {
         // Its log cannot be written either: the error is in the event below and in `status`.
       }
@@ -344,6 +354,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       outcomes.push(outcome);
       stats.errors += 1;
       yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
+      if (paid) {
+        countEvent(stats, paid.event);
+        yield paid.event;
+      }
       continue;
     }
     const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };
@@ -382,4 +396,24 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
     stats.outputTokens += event.outputTokens;
     stats.credits += event.credits;
   }
+}
+
+/** The charge for a failed call's unusable answers, with its event; none when no answer came back. */
+function unusableCharge(called: { agent: string; unusable: AnsweredUsage[] }, turn: number, org: Org, at: string, balance: number): (Charged & { event: EngineEvent }) | undefined {
+  const last = called.unusable.at(-1);
+  if (!last) return undefined;
+  const charged = chargeFor(turn, called.agent, chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable), org.models, at);
+  const { usage } = charged;
+  const event: EngineEvent = {
+    type: 'credits-charged',
+    turn,
+    agent: called.agent,
+    model: last.modelKey,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    credits: usage.credits,
+    balance: balance - usage.credits,
+    estimated: usage.estimated === true,
+  };
+  return { ...charged, event };
 }

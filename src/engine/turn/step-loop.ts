@@ -1,9 +1,9 @@
 import type { Agent, Org } from '../../org/org.js';
-import type { ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
-import { sumUsage } from '../../providers/usage.js';
+import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
+import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import { errorMessage } from '../../errors.js';
-import { isFatalProviderError } from '../../providers/provider-error.js';
+import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { shortArguments, stepTurns } from './step-conversation.js';
 
@@ -84,19 +84,23 @@ function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
   return summary;
 }
 
-/** Fold the steps' answers into one: every call in order, usage summed, the last text and model. */
-function fold(responses: ProviderResponse[]): ProviderResponse {
+/**
+ * Fold the steps' answers into one: every call in order, the last text and model, and every
+ * answer that came back charged together (each at its own model's prices), with `unusable`: the
+ * answers a failed last step could not use.
+ */
+function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] = []): ProviderResponse {
   const last = responses[responses.length - 1] as ProviderResponse;
   const notes = responses.flatMap((response) => response.notes ?? []);
-  return {
+  const folded = {
     text: last.text,
     toolCalls: responses.flatMap((response) => response.toolCalls),
-    usage: sumUsage(responses.map((response) => response.usage)),
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
     // A step cut at the output cap: its cut action is reported as cut, not as an invalid call.
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
+  return chargedTogether(folded, [...responses.flatMap((response) => chargedAnswers(response)), ...unusable]);
 }
 
 /**
@@ -121,6 +125,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   let sequence = 0;
   let receivedAt = '';
   let cutShort: string | undefined;
+  const unusable: AnsweredUsage[] = [];
   for (let step = 1; step <= input.maxSteps; step += 1) {
     let answer = answers.get(step);
     if (!answer) {
@@ -141,6 +146,13 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         // back stand, with what their tools did, and are charged; the model did not see the last results.
         if (step === 1 || input.signal?.aborted || isFatalProviderError(error)) throw error;
         cutShort = `step ${step} failed (${errorMessage(error)}); the ${step - 1} step(s) before it stand and are charged, and the last tool results were not seen`;
+        const wasted = unusableAnswers(error);
+        if (wasted.length > 0) {
+          // The failed step's answer came back unusable: charged, so it has its step line too.
+          const usage = sumUsage(wasted.map((answer) => answer.usage));
+          steps.push({ step, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, tools: [] });
+          unusable.push(...wasted);
+        }
         break;
       }
       answer = { type: 'step', turn, agent: agent.name, step, response, receivedAt: response.receivedAt ?? input.now() };
@@ -180,5 +192,5 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     }
     request = { ...request, messages: [...request.messages, ...stepTurns(response, ran, input.maxSteps - step - 1)] };
   }
-  return { response: fold(responses), receivedAt, steps, ...(cutShort ? { cutShort } : {}) };
+  return { response: fold(responses, unusable), receivedAt, steps, ...(cutShort ? { cutShort } : {}) };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { ProviderError } from '../provider-error.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
+import { reportedOnly, type ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
 
 /** The Messages API request for an engine request. Anthropic requires an output cap, so one is always sent. Pure. */
@@ -43,6 +44,18 @@ const messageSchema = z.looseObject({
     .nullish(),
 });
 
+/** Messages API usage as lemming counts it: Anthropic's input_tokens leaves out what was read from and written to the prompt cache; lemming's input counts every prompt token. */
+function messageUsage(usage: z.infer<typeof messageSchema>['usage'] | undefined): ReportedUsage | undefined {
+  if (!usage) return undefined;
+  const input = usage.input_tokens;
+  return {
+    inputTokens: typeof input === 'number' ? input + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) : input,
+    outputTokens: usage.output_tokens,
+    cachedInputTokens: usage.cache_read_input_tokens,
+    cacheWriteTokens: usage.cache_creation_input_tokens,
+  };
+}
+
 /**
  * Read a Messages API answer: its text blocks, its tool_use blocks, the usage as
  * reported (cache reads and writes count as input, and are told apart), and notes for a refusal or an answer
@@ -52,7 +65,9 @@ export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   const parsed = messageSchema.safeParse(body);
   if (!parsed.success) {
     const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : 'JSON without a content list';
-    throw new ProviderError(`${modelKey}: the server's answer is not a message: it sent ${what}`, { retryable: false });
+    // An answer lemming cannot use is still one the server counted: it is charged.
+    const usage = reportedOnly(messageUsage(messageSchema.shape.usage.safeParse((body as { usage?: unknown } | null)?.usage).data));
+    throw new ProviderError(`${modelKey}: the server's answer is not a message: it sent ${what}`, { retryable: false, ...(usage ? { unusable: [{ modelKey, usage }] } : {}) });
   }
   const texts: string[] = [];
   const toolCalls: ToolCall[] = [];
@@ -67,16 +82,7 @@ export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   const truncated = parsed.data.stop_reason === 'max_tokens';
   if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
   const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes, ...(truncated ? { truncated } : {}) };
-  const usage = parsed.data.usage;
-  if (usage) {
-    // Anthropic's input_tokens leaves out what was read from and written to the prompt cache: lemming's input counts every prompt token.
-    const input = usage.input_tokens;
-    answer.usage = {
-      inputTokens: typeof input === 'number' ? input + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) : input,
-      outputTokens: usage.output_tokens,
-      cachedInputTokens: usage.cache_read_input_tokens,
-      cacheWriteTokens: usage.cache_creation_input_tokens,
-    };
-  }
+  const usage = messageUsage(parsed.data.usage);
+  if (usage) answer.usage = usage;
   return answer;
 }

@@ -2,6 +2,7 @@ import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam
 import { z } from 'zod';
 import { ProviderError } from '../provider-error.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
+import { reportedOnly, type ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
 
 /**
@@ -55,6 +56,12 @@ const chatCompletionSchema = z.looseObject({
     .looseObject({ prompt_tokens: count, completion_tokens: count, prompt_tokens_details: z.looseObject({ cached_tokens: count }).nullish() })
     .nullish(),
 });
+const usageSchema = chatCompletionSchema.shape.usage;
+
+/** Chat Completions usage as lemming counts it. */
+function chatUsage(usage: z.infer<typeof usageSchema> | undefined): ReportedUsage | undefined {
+  return usage ? { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedInputTokens: usage.prompt_tokens_details?.cached_tokens } : undefined;
+}
 
 /**
  * Read a Chat Completions answer: the first choice's text and tool calls (their
@@ -66,7 +73,9 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   const parsed = chatCompletionSchema.safeParse(body);
   if (!parsed.success) {
     const what = typeof body === 'string' ? `text (${JSON.stringify(body.slice(0, 60))})` : 'JSON without a choices[0].message';
-    throw new ProviderError(`${modelKey}: the server's answer is not a chat completion: it sent ${what}`, { retryable: false });
+    // An answer lemming cannot use is still one the server counted (`choices: []` with its usage): it is charged.
+    const usage = reportedOnly(chatUsage(usageSchema.safeParse((body as { usage?: unknown } | null)?.usage).data));
+    throw new ProviderError(`${modelKey}: the server's answer is not a chat completion: it sent ${what}`, { retryable: false, ...(usage ? { unusable: [{ modelKey, usage }] } : {}) });
   }
   const choice = parsed.data.choices[0];
   const message = choice?.message;
@@ -82,7 +91,8 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   // prompt_tokens counts the cached tokens too; cached_tokens says how many of them the prompt cache served.
-  if (usage) answer.usage = { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedInputTokens: usage.prompt_tokens_details?.cached_tokens };
+  const reported = chatUsage(usage);
+  if (reported) answer.usage = reported;
   return answer;
 }
 

@@ -1,0 +1,80 @@
+import type { MessageUsage } from '../../mailbox/message.js';
+import type { ModelEntry } from '../../org/schema.js';
+import type { ProviderResponse } from '../../providers/provider.js';
+import { chargedAnswers } from '../../providers/usage.js';
+import { chargeTokens, type LedgerEntry, type ModelShare } from './ledger.js';
+import { priceCall } from './prices.js';
+
+/** What an agent's call in a turn costs: the credits, and each model's share when more than one answered. */
+export interface CallCost {
+  credits: number;
+  models?: Record<string, ModelShare>;
+}
+
+/**
+ * The one charging rule: every answer that came back is charged, each at its own model's prices
+ * (an entry gone from the registry charges 0), rounded to a billionth of a credit per model, so
+ * the line's credits are exactly the sum of its shares. Pure.
+ */
+export function costOf(response: Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'>, models: Readonly<Record<string, ModelEntry>>): CallCost {
+  const answers = chargedAnswers(response);
+  const shares: Record<string, ModelShare> = {};
+  let nano = 0;
+  for (const answer of answers) {
+    const entry = models[answer.modelKey];
+    const credits = entry ? priceCall(answer.usage, entry) : 0;
+    nano += Math.round(credits * 1e9);
+    const before = shares[answer.modelKey];
+    shares[answer.modelKey] = before ? addShares(before, { ...chargeTokens(answer.usage), credits }) : { ...chargeTokens(answer.usage), credits };
+  }
+  const credits = nano / 1e9;
+  return response.charged === undefined ? { credits } : { credits, models: shares };
+}
+
+function addShares(left: ModelShare, right: ModelShare): ModelShare {
+  const read = (left.cached_input_tokens ?? 0) + (right.cached_input_tokens ?? 0);
+  const written = (left.cache_write_tokens ?? 0) + (right.cache_write_tokens ?? 0);
+  return {
+    input_tokens: left.input_tokens + right.input_tokens,
+    output_tokens: left.output_tokens + right.output_tokens,
+    ...(read > 0 ? { cached_input_tokens: read } : {}),
+    ...(written > 0 ? { cache_write_tokens: written } : {}),
+    credits: Math.round((left.credits + right.credits) * 1e9) / 1e9,
+  };
+}
+
+/** A call's charge as the ledger keeps it, and its usage as messages, logs and events show it. */
+export interface Charged {
+  charge: Extract<LedgerEntry, { type: 'charge' }>;
+  usage: MessageUsage & { estimated?: true };
+}
+
+/**
+ * What an agent's call in a turn is charged, in the ledger's terms and in the messages': every
+ * answer in `response` (see costOf), for `agent` in `turn`, at the time the answer arrived. The
+ * engine's one way to charge a call, whether the call then acted, failed to write, or failed. Pure.
+ */
+export function chargeFor(turn: number, agent: string, response: Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'>, models: Readonly<Record<string, ModelEntry>>, at: string): Charged {
+  const { credits, models: shares } = costOf(response, models);
+  const tokens = response.usage;
+  const usage = {
+    inputTokens: tokens.inputTokens,
+    outputTokens: tokens.outputTokens,
+    ...(tokens.cachedInputTokens ? { cachedInputTokens: tokens.cachedInputTokens } : {}),
+    ...(tokens.cacheWriteTokens ? { cacheWriteTokens: tokens.cacheWriteTokens } : {}),
+    credits,
+    ...(tokens.estimated ? { estimated: true as const } : {}),
+  };
+  const charge: Charged['charge'] = {
+    type: 'charge',
+    turn,
+    agent,
+    model: response.modelKey,
+    ...chargeTokens(tokens),
+    credits,
+    ...(tokens.estimated ? { estimated: true } : {}),
+    ...(shares ? { models: shares } : {}),
+    at,
+  };
+  return { usage, charge };
+}
