@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 
+const requireModule = createRequire(import.meta.url);
+
 // Required as main.ts requires it (see there): the same CommonJS module, already loaded.
-const { InvalidArgumentError } = createRequire(import.meta.url)('commander') as typeof import('commander');
+const { InvalidArgumentError } = requireModule('commander') as typeof import('commander');
 
 /*
  * The values of the CLI's options: each parser refuses a bad value with what a valid one
@@ -15,12 +17,18 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
-/** A plain decimal above zero: no hex, no exponents, nothing a typo could turn into a fortune. */
+/**
+ * A plain decimal above zero and at most MAX_TOP_UP_CREDITS (the rule of top-up.ts, for a
+ * top-up and for a new agent's budget alike): no hex, no exponents, nothing a typo could turn
+ * into a fortune.
+ */
 export function credits(value: string): number {
+  // Loaded when an amount is parsed, as a command module is (command-modules.ts): every other command starts without it.
+  const { topUpProblem, MAX_TOP_UP_CREDITS } = requireModule('../engine/money/top-up.js') as typeof import('../engine/money/top-up.js');
   const parsed = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !(parsed > 0) || parsed > 1e9) {
-    throw new InvalidArgumentError('expected a plain number of credits above 0, for example 0.5');
-  }
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidArgumentError(`expected a plain number of credits above 0 and at most ${MAX_TOP_UP_CREDITS}, for example 0.5`);
+  const problem = topUpProblem(parsed);
+  if (problem !== undefined) throw new InvalidArgumentError(`${problem}, for example 0.5`);
   return parsed;
 }
 

@@ -2,6 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { LemmingError } from '../errors.js';
+import { checkToken } from './access/access-token.js';
+import { requireOwnHost } from './access/allowed-hosts.js';
+import { capBodies } from './access/body-cap.js';
 import { requireToken } from './access/require-token.js';
 import { Dashboard } from './dashboard.js';
 import type { EventHub } from './event-hub.js';
@@ -16,11 +19,11 @@ import { formatPrometheus } from './views/prometheus.js';
 /** How to start the dashboard's server. */
 export interface WebServerOptions {
   root: string;
-  /** The address to listen on; loopback unless the person asked otherwise. */
+  /** The address to listen on; loopback unless the person asked otherwise. Requests must name it or loopback (see allowed-hosts.ts). */
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** Every request must carry it (see require-token.ts). */
+  /** Every request must carry it or a session it was traded for (see require-token.ts); 16 characters or more, no whitespace. */
   token: string;
   /** The hub the engine's events go into, for `lemming run --serve`; a new one otherwise. */
   hub?: EventHub;
@@ -48,8 +51,23 @@ function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 {
   return 400;
 }
 
-/** The Hono app: token first, then the API, the event stream, metrics and the browser app. */
-export function createWebApp(dashboard: Dashboard, token: string, port: () => number): Hono {
+/** Where a server is reached, for the app's checks: the address it listens on and the port it got. */
+export interface WebAddress {
+  host: string;
+  port: () => number;
+}
+
+/** `http://host:port`, IPv6 in brackets. */
+function baseUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * The Hono app: the Host header first (a name that is not this machine's gets nothing), then the
+ * token or its session, then the body's size, then the API, the event stream, metrics and the
+ * browser app.
+ */
+export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress): Hono {
   const app = new Hono();
   app.use('*', async (context, next) => {
     await next();
@@ -57,7 +75,9 @@ export function createWebApp(dashboard: Dashboard, token: string, port: () => nu
     context.header('X-Content-Type-Options', 'nosniff');
     context.header('Referrer-Policy', 'no-referrer');
   });
-  app.use('*', requireToken(token, port));
+  app.use('*', requireOwnHost(address.host, () => `${baseUrl(address.host, address.port())}/?token=...`));
+  app.use('*', requireToken(token, address.port));
+  app.use('*', capBodies());
   app.onError((error, context) => {
     const status = statusOf(error);
     const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';
@@ -76,9 +96,10 @@ export function createWebApp(dashboard: Dashboard, token: string, port: () => nu
 
 /** Start serving the org; resolves once the server listens. Reads the org's files; never starts an engine. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  checkToken(options.token, 'the token');
   const dashboard = new Dashboard(options.root, options.hub);
   let port = options.port;
-  const app = createWebApp(dashboard, options.token, () => port);
+  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port });
   let server: ServerType;
   try {
     await dashboard.watch.ready();
@@ -93,9 +114,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     await dashboard.close();
     throw error;
   }
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${host}:${port}/?token=${encodeURIComponent(options.token)}`,
+    url: `${baseUrl(options.host, port)}/?token=${encodeURIComponent(options.token)}`,
     port,
     dashboard,
     close: async () => {

@@ -62,12 +62,40 @@ describe('the lemming binary', () => {
     lemming(root, ['bootstrap']);
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
-    for (const junk of ['-1', '0', '0x10', '1e300', 'lots']) {
+    for (const junk of ['-1', '0', '0x10', '1e300', 'lots', '1000000.5', '99999999999']) {
       const bad = lemming(root, ['top-up', 'hr', junk]);
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toMatch(/expected a plain number of credits above 0, for example 0\.5/);
+      expect(bad.stderr).toMatch(/expected a plain number of credits above 0 and at most 1000000, for example 0\.5/);
     }
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
+    expect(lemming(root, ['top-up', 'hr', '1000000']).status).toBe(0);
+  });
+
+  test('ledger lines with amounts lemming never writes (1e999 is Infinity to JSON, null, text, 1e308 twice) are skipped: status never shows Infinity or null', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    expect(lemming(root, ['top-up', 'planner', '0.25']).status).toBe(0);
+    const at = '2026-11-22T18:00:00.000Z';
+    appendFileSync(
+      join(root, 'org/state/ledger.jsonl'),
+      [
+        `{"type":"top-up","agent":"planner","credits":1e999,"at":"${at}"}`,
+        `{"type":"top-up","agent":"planner","credits":null,"at":"${at}"}`,
+        `{"type":"top-up","agent":"planner","credits":"5","at":"${at}"}`,
+        `{"type":"top-up","agent":"planner","credits":1e308,"at":"${at}"}`,
+        `{"type":"top-up","agent":"planner","credits":1e308,"at":"${at}"}`,
+        `{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":1e999,"output_tokens":1,"credits":1e999,"at":"${at}"}`,
+        '',
+      ].join('\n'),
+    );
+    // A budget as large as a resume may promise stays what it is, too.
+    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 1e300'));
+    const status = lemming(root, ['status']);
+    expect(status.stdout).not.toMatch(/Infinity|NaN/);
+    expect(status.stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
+    expect(status.stdout).toMatch(/coder_01\s+offline\s+1e\+300 \/ 1e\+300/);
+    const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: unknown; toppedUp: unknown; spent: unknown }> };
+    expect(json.agents.find((agent) => agent.name === 'planner')).toMatchObject({ balance: 0.75, toppedUp: 0.25, spent: 0 });
   });
 
   test('failures exit non-zero with a one-line reason', () => {

@@ -224,6 +224,6 @@ describe('lemming serve', () => {
     expect(refused.stderr).toContain('serving on 0.0.0.0 lets other machines reach the org: set LEMMING_TOKEN');
     const weak = lemming(root, ['serve', '--port', '0'], { LEMMING_TOKEN: 'short' });
     expect(weak.status).toBe(2);
-    expect(weak.stderr).toContain('LEMMING_TOKEN is too short');
+    expect(weak.stderr).toContain('LEMMING_TOKEN has 5 character(s): a token needs 16 or more characters and no spaces');
   });
 });

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach } from 'vitest';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { newToken } from '../../src/web/access/access-token.js';
@@ -8,12 +9,57 @@ afterEach(async () => {
   while (running.length > 0) await running.pop()?.close();
 });
 
-/** A dashboard on a free loopback port, closed after the test. */
-export async function serveOrg(root: string, hub?: EventHub): Promise<WebServer & { token: string; base: string }> {
-  const token = newToken();
-  const server = await startWebServer({ root, host: '127.0.0.1', port: 0, token, ...(hub ? { hub } : {}) });
+/** A dashboard on a free loopback port (or the port and token given: a restart), closed after the test. */
+export async function serveOrg(root: string, hub?: EventHub, given: { port?: number; token?: string } = {}): Promise<WebServer & { token: string; base: string }> {
+  const token = given.token ?? newToken();
+  const server = await startWebServer({ root, host: '127.0.0.1', port: given.port ?? 0, token, ...(hub ? { hub } : {}) });
   running.push(server);
   return { ...server, token, base: `http://127.0.0.1:${server.port}` };
+}
+
+/** A server's answer to `rawRequest`. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/**
+ * One HTTP request with the headers exactly as given, Host included (fetch always sends its own),
+ * or none at all with `host: null`. `body` may be a list of chunks: sent chunked, with no length.
+ * With `end: false` the body is never finished: the answer must come while the client still sends.
+ */
+export function rawRequest(
+  server: { port: number },
+  options: { method?: string; path?: string; host?: string | null; headers?: Record<string, string>; body?: string | Buffer | Array<string | Buffer>; end?: boolean },
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...(options.host ? { host: options.host } : {}), ...options.headers };
+    if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) headers['content-length'] = String(Buffer.byteLength(options.body));
+    let answered = false;
+    let failure: Error | undefined;
+    // A connection of its own (no keep-alive): a refused body may leave the last one closing.
+    const outgoing = request(
+      { host: '127.0.0.1', port: server.port, method: options.method ?? 'GET', path: options.path ?? '/', headers, setHost: options.host === undefined, agent: false },
+      (response) => {
+        answered = true;
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
+          outgoing.destroy();
+        });
+      },
+    );
+    // The server may answer and close before a big body is all sent: that answer is what counts.
+    outgoing.on('error', (error) => (failure = error));
+    outgoing.on('close', () => {
+      if (!answered) reject(failure ?? new Error('the connection closed without an answer'));
+    });
+    const chunks = options.body === undefined ? [] : Array.isArray(options.body) ? options.body : [options.body];
+    for (const chunk of chunks) outgoing.write(chunk);
+    if (options.end !== false) outgoing.end();
+  });
 }
 
 /** The cookie a browser keeps after opening the printed URL. */

@@ -32,7 +32,7 @@ export function inboxCommand(root: string, options: InboxOptions, output: Output
       output.out('');
     }
   }
-  markRead(root, [...messages.map((message) => message.id), ...notices.map((notice) => notice.id)]);
+  markRead(root, org, [...messages.map((message) => message.id), ...notices.map((notice) => notice.id)]);
   return 0;
 }
 

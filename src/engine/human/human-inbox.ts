@@ -74,10 +74,31 @@ function readMarks(root: string): Set<string> {
   }
 }
 
-/** Mark messages and notices as read by the human. Kept apart from the engine's state, so it never races the engine. */
-export function markRead(root: string, ids: string[]): void {
-  if (ids.length === 0) return;
-  const read = readMarks(root);
-  for (const id of ids) read.add(id);
-  writeFileAtomic(statePaths(root).humanRead, `${JSON.stringify({ read: [...read].sort() })}\n`);
+/** What `markRead` did: the ids it recorded, and those it left out because no message or notice of the human's has them. */
+export interface MarkedRead {
+  read: string[];
+  unknown: string[];
+}
+
+/**
+ * Mark messages and notices as read by the human. Only ids of the human's own inbox (the messages
+ * the chart lets reach them, the engine's notices) are recorded: the file is committed with the
+ * org, so a made-up id, from a typo or from anyone who can reach the dashboard's API, must never
+ * be kept. Kept apart from the engine's state, so it never races the engine; nothing is written
+ * when nothing new is marked.
+ */
+export function markRead(root: string, org: Org, ids: readonly string[]): MarkedRead {
+  if (ids.length === 0) return { read: [], unknown: [] };
+  const inbox = readHumanInbox(root, org);
+  const known = new Set<string>([...inbox.messages.map((message) => message.id), ...inbox.notices.map((notice) => notice.id)]);
+  const wanted = [...new Set(ids)];
+  const read = wanted.filter((id) => known.has(id));
+  const unknown = wanted.filter((id) => !known.has(id));
+  const marks = readMarks(root);
+  const fresh = read.filter((id) => !marks.has(id));
+  if (fresh.length > 0) {
+    for (const id of fresh) marks.add(id);
+    writeFileAtomic(statePaths(root).humanRead, `${JSON.stringify({ read: [...marks].sort() })}\n`);
+  }
+  return { read, unknown };
 }

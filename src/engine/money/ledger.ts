@@ -136,15 +136,44 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
   return { offset, totals, lastCharged };
 }
 
-/** budget + top-ups − charges. */
+/** budget + top-ups − charges, rounded to a trillionth of a credit (sums of decimals leave dust). */
 export function balanceOf(budget: number, totals: AgentTotals | undefined): number {
   const value = budget + (totals?.toppedUp ?? 0) - (totals?.spent ?? 0);
-  return Math.round(value * 1e12) / 1e12;
+  const rounded = Math.round(value * 1e12) / 1e12;
+  // Past 1e296 the scaling itself overflows to Infinity (a resume may promise 1e300); such a value has no dust to round.
+  return Number.isFinite(rounded) ? rounded : value;
+}
+
+/**
+ * The largest amount one ledger line may move: a trillion credits. No line lemming writes comes
+ * near it (a top-up is at most a million, MAX_TOP_UP_CREDITS in top-up.ts, and the CLI never took
+ * more than 1e9), so the sums of any ledger a disk can hold stay finite: a balance is never
+ * Infinity, which JSON would write as null.
+ */
+const MAX_LINE_CREDITS = 1e12;
+
+function isAmount(value: unknown, limit: number): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
+}
+
+/**
+ * Whether a parsed line is one lemming writes: a known type, an agent, and amounts that are
+ * numbers within bounds. Any other line (edited by hand, or `1e999`, which JSON reads as
+ * Infinity, or a 1e308 top-up from before top-ups had a ceiling) carries nothing and is skipped,
+ * as a line that is not JSON is.
+ */
+function isLedgerEntry(value: unknown): value is LedgerEntry {
+  if (value === null || typeof value !== 'object') return false;
+  const entry = value as Record<string, unknown>;
+  if (typeof entry.agent !== 'string' || !isAmount(entry.credits, MAX_LINE_CREDITS)) return false;
+  if (entry.type === 'top-up' || entry.type === 'transfer') return true;
+  return entry.type === 'charge' && Number.isSafeInteger(entry.turn) && isAmount(entry.input_tokens, Number.MAX_SAFE_INTEGER) && isAmount(entry.output_tokens, Number.MAX_SAFE_INTEGER);
 }
 
 /**
  * Read complete lines appended after `offset`. A last line without its newline is
- * a write cut short by a crash: it is not counted (and `repairLedger` removes it).
+ * a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line
+ * lemming does not write (see isLedgerEntry) is skipped.
  */
 export function readLedgerFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number } {
   let descriptor: number;
@@ -168,11 +197,14 @@ export function readLedgerFrom(path: string, offset: number): { entries: LedgerE
     const entries: LedgerEntry[] = [];
     for (const line of buffer.subarray(0, lastNewline).toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
+      let entry: unknown;
       try {
-        entries.push(JSON.parse(line) as LedgerEntry);
+        entry = JSON.parse(line);
       } catch {
         // A line that is not JSON was not written by lemming; it carries no charge.
+        continue;
       }
+      if (isLedgerEntry(entry)) entries.push(entry);
     }
     return { entries, end: offset + lastNewline + 1 };
   } finally {

@@ -6,7 +6,12 @@ import { appendLedger, repairLedger } from './ledger.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 
-/** The most credits one top-up may add: far above any real budget, and far from where sums lose exactness. */
+/**
+ * The most one top-up may add: a million credits. Credits stand for money spent on models, and a
+ * budget past this is a typo or an attack (1e308 twice is Infinity, and JSON writes Infinity as
+ * null); two top-ups are the way to more. `lemming top-up`, the dashboard and the CLI's parser of
+ * amounts all answer to this one number.
+ */
 export const MAX_TOP_UP_CREDITS = 1_000_000;
 
 /**
@@ -16,17 +21,20 @@ export const MAX_TOP_UP_CREDITS = 1_000_000;
  */
 export function topUpProblem(credits: unknown): string | undefined {
   if (typeof credits !== 'number' || !Number.isFinite(credits) || credits <= 0) return 'credits must be a number above 0';
-  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} in one top-up`;
+  if (credits > MAX_TOP_UP_CREDITS) return `credits must be at most ${MAX_TOP_UP_CREDITS} for one top-up`;
   if (Math.abs(credits * 1e9 - Math.round(credits * 1e9)) > 1e-3) return 'credits have at most 9 decimals';
   return undefined;
 }
 
-/** Give an agent more credits: one ledger line, picked up by a running engine at its next turn. */
+/**
+ * Give an agent more credits: one ledger line, picked up by a running engine at its next turn.
+ * Throws LemmingError for the human, an unknown agent, or an amount topUpProblem refuses.
+ */
 export function topUp(org: Org, agent: string, credits: number, now = new Date()): void {
   const target = requireAgent(org, agent);
   if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up');
   const problem = topUpProblem(credits);
-  if (problem !== undefined) throw new LemmingError('bad-credits', `${problem}, for example \`lemming top-up ${agent} 0.5\``);
+  if (problem !== undefined) throw new LemmingError('bad-credits', `${problem} (got ${credits}), for example \`lemming top-up ${agent} 0.5\``);
   const paths = statePaths(org.root);
   mkdirSync(paths.directory, { recursive: true });
   // A run killed inside a ledger append leaves half a line: appended to it, this top-up

@@ -55,7 +55,7 @@ export function fileChatBackend(root: string): ChatBackend {
       const sent = sendAsHuman(root, org(), { to: message.to, body: message.body, ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}) });
       return { id: sent.message.id, file: sent.file };
     },
-    markRead: (ids) => markRead(root, ids),
+    markRead: (ids) => markRead(root, org(), ids),
     status: () => orgStatus(org()),
     proposals: () => listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
     decide: async (id, verdict, reason) => (await decideProposal(org(), id, verdict, reason)).summary,

@@ -9,26 +9,48 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Whether `host` only accepts connections from this machine. */
+/** Whether `host` (a name or an address, IPv6 with or without brackets) only means this machine: localhost, 127.0.0.0/8, ::1. */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost' || name === '::1' || name === '0:0:0:0:0:0:0:1') return true;
+  const octets = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return octets !== null && octets.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+/** The fewest characters a token the person chooses may have. */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Refuse a token that would not keep anyone out: shorter than 16 characters, or holding
+ * whitespace (sixteen spaces are sixteen characters, and a token with a space or a line break
+ * in it is a pasting accident that would not survive a URL or a header either).
+ */
+export function checkToken(token: string, source = TOKEN_VARIABLE): void {
+  if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+    const what = /\s/.test(token) ? 'holds whitespace' : `has ${token.length} character(s)`;
+    throw new LemmingError(
+      'weak-token',
+      `${source} ${what}: a token needs ${MIN_TOKEN_LENGTH} or more characters and no spaces to keep anyone out, for example \`export ${TOKEN_VARIABLE}=$(openssl rand -hex 16)\``,
+      { exitCode: 2 },
+    );
+  }
 }
 
 /**
- * The token a server on `host` will ask for: the environment's `LEMMING_TOKEN` when set,
- * else a fresh random one, which only a loopback address may use: anyone who can reach
- * another address must be kept out by a token the person chose and keeps.
+ * The token a server on `host` will ask for: the environment's `LEMMING_TOKEN` when set
+ * (see `checkToken`), else a fresh random one, which only a loopback address may use: anyone
+ * who can reach another address must be kept out by a token the person chose and keeps.
  */
 export function chooseToken(host: string, env: NodeJS.ProcessEnv = process.env): { token: string; fromEnvironment: boolean } {
   const given = env[TOKEN_VARIABLE];
   if (given !== undefined && given !== '') {
-    if (given.length < 16) throw new LemmingError('weak-token', `${TOKEN_VARIABLE} is too short to keep anyone out: use 16 or more characters, for example \`export ${TOKEN_VARIABLE}=$(openssl rand -hex 16)\``, { exitCode: 2 });
+    checkToken(given);
     return { token: given, fromEnvironment: true };
   }
   if (!isLoopback(host)) {
     throw new LemmingError(
       'token-required',
-      `serving on ${host} lets other machines reach the org: set ${TOKEN_VARIABLE} to a secret of 16 or more characters first, for example \`${TOKEN_VARIABLE}=$(openssl rand -hex 16) lemming serve --host ${host}\``,
+      `serving on ${host} lets other machines reach the org: set ${TOKEN_VARIABLE} to a secret of ${MIN_TOKEN_LENGTH} or more characters first, for example \`${TOKEN_VARIABLE}=$(openssl rand -hex 16) lemming serve --host ${host}\``,
       { exitCode: 2 },
     );
   }

@@ -4,6 +4,14 @@ import { debounce, listenThenLoad } from './live.js';
 import { hashQuery, messageRow } from './messages-view.js';
 import type { MessageSummary } from './types.js';
 
+/** The most ids one `POST /api/inbox/read` takes (MAX_READ_IDS of the server's action-routes.ts). */
+const READ_BATCH = 1000;
+
+/** Mark mail read, a batch of ids per request. */
+async function markRead(ids: string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += READ_BATCH) await postJson('/inbox/read', { ids: ids.slice(start, start + READ_BATCH) });
+}
+
 interface Inbox {
   messages: Array<MessageSummary & { unread: boolean; body: string }>;
   notices: Array<{ id: string; turn: number; subject: string; body: string; unread: boolean }>;
@@ -46,7 +54,7 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
   const load = async (): Promise<void> => {
     const inbox = await getJson<Inbox>('/inbox');
     const unread = [...inbox.messages.filter((message) => message.unread).map((message) => message.id), ...inbox.notices.filter((notice) => notice.unread).map((notice) => notice.id)];
-    const markAll = el('button', { class: 'secondary', onclick: () => void postJson('/inbox/read', { ids: unread }).then(load) }, 'Mark all read');
+    const markAll = el('button', { class: 'secondary', onclick: () => void markRead(unread).then(load) }, 'Mark all read');
     const rows = inbox.messages.slice().reverse().map((message) => {
       const row = messageRow(message);
       if (message.unread) row.classList.add('unread');

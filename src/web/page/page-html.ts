@@ -1,6 +1,7 @@
 import { PAGE_STYLES } from './page-styles.js';
 
-function escapeHtml(text: string): string {
+/** Text made safe to place in HTML: the five characters that could open markup become references. */
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 

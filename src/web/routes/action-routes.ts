@@ -2,10 +2,14 @@ import { Hono, type Context } from 'hono';
 import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
-import { topUp } from '../../engine/money/top-up.js';
+import { MAX_TOP_UP_CREDITS, topUp } from '../../engine/money/top-up.js';
+import { LemmingError } from '../../errors.js';
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
+
+/** The most ids one request may mark read: a page shows far fewer, and each is looked up. */
+export const MAX_READ_IDS = 1000;
 
 async function jsonBody(context: Context): Promise<Record<string, unknown>> {
   let body: unknown;
@@ -62,8 +66,15 @@ export function actionRoutes(dashboard: Dashboard): Hono {
     const body = await jsonBody(context);
     const agent = requiredText(body, 'agent', 'planner');
     const credits = body.credits;
-    if (typeof credits !== 'number') throw new BadQueryError('credits', 'credits must be a number above 0, for example "credits": 0.5');
-    topUp(dashboard.org(), agent, credits);
+    const rule = `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, for example "credits": 0.5`;
+    if (typeof credits !== 'number') throw new BadQueryError('credits', rule);
+    try {
+      topUp(dashboard.org(), agent, credits);
+    } catch (error) {
+      // topUp holds the rule (one for `lemming top-up` and the API); here it is an answer about this field.
+      if (error instanceof LemmingError && error.code === 'bad-credits') throw new BadQueryError('credits', `${rule} (got ${credits})`);
+      throw error;
+    }
     return context.json({ agent, credits }, 201);
   });
 
@@ -80,12 +91,15 @@ export function actionRoutes(dashboard: Dashboard): Hono {
     });
   }
 
+  // Ids that are not the human's mail are left out by markRead and named in the answer, never stored.
   api.post('/inbox/read', async (context) => {
     const body = await jsonBody(context);
     const ids = body.ids;
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new BadQueryError('ids', 'ids must be a list of message ids, for example "ids": ["000012-manager-001"]');
-    markRead(dashboard.root, ids as string[]);
-    return context.json({ read: ids.length });
+    const example = 'for example "ids": ["000012-manager-001"]';
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new BadQueryError('ids', `ids must be a list of message ids, ${example}`);
+    if (ids.length > MAX_READ_IDS) throw new BadQueryError('ids', `ids may hold at most ${MAX_READ_IDS} ids (it held ${ids.length}); send them in several requests, ${example}`);
+    const marked = markRead(dashboard.root, dashboard.org(), ids as string[]);
+    return context.json({ read: marked.read.length, unknown: marked.unknown });
   });
 
   return api;

@@ -7,7 +7,7 @@ import { readMessageFile } from '../../mailbox/message-file.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Dashboard } from '../dashboard.js';
 import { toIndexed } from '../search/indexed-message.js';
-import { BadQueryError, parseFilterQuery } from '../search/message-filter.js';
+import { parseFilterQuery, searchText, wholeNumber } from '../search/message-filter.js';
 import { agentView } from '../views/agent-view.js';
 import { chartView } from '../views/chart-view.js';
 import { proposalsView } from '../views/proposals-view.js';
@@ -59,8 +59,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
   });
 
   api.get('/search', async (context) => {
-    const query = context.req.query('q')?.trim() ?? '';
-    if (query === '') throw new BadQueryError('q', 'q is the text to search for, for example /api/search?q=release+notes');
+    const query = searchText(context.req.query());
     const { filter, page } = parseFilterQuery(context.req.query());
     return context.json({ query, ...(await dashboard.watch.find(query, filter, page.limit)) });
   });
@@ -80,8 +79,8 @@ export function readRoutes(dashboard: Dashboard): Hono {
 
   api.get('/traces/:agent/:turn', (context) => {
     const agent = requireAgent(dashboard.org(), context.req.param('agent')).name;
-    const turn = Number(context.req.param('turn'));
-    const trace = Number.isInteger(turn) ? readCallTrace(dashboard.root, agent, turn) : undefined;
+    const turn = wholeNumber(context.req.param('turn'), 'turn', 0);
+    const trace = readCallTrace(dashboard.root, agent, turn);
     if (!trace) throw new LemmingError('not-found', `${agent} has no call trace for turn ${context.req.param('turn')} (kept: ${listTraceTurns(dashboard.root, agent).join(', ') || 'none'})`);
     return context.json(trace);
   });

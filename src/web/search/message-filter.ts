@@ -46,11 +46,31 @@ export class BadQueryError extends Error {
   }
 }
 
+/** The longest text a search may look for: a search box's worth; each word is looked up with its prefixes and typos. */
+export const MAX_QUERY_CHARS = 500;
+
+/**
+ * A whole number from `minimum` up to the largest a double holds exactly: past that, 10^20 and
+ * 10^20 + 1 are the same number, and a turn or an offset means nothing. Throws BadQueryError.
+ */
+export function wholeNumber(value: string, field: string, minimum: number): number {
+  if (!/^\d{1,16}$/.test(value) || Number(value) < minimum || !Number.isSafeInteger(Number(value))) {
+    throw new BadQueryError(field, `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`);
+  }
+  return Number(value);
+}
+
 function whole(query: Record<string, string | undefined>, field: string, minimum: number): number | undefined {
   const value = query[field];
-  if (value === undefined || value === '') return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < minimum) throw new BadQueryError(field, `${field} must be a whole number of ${minimum} or more, for example ${field}=${Math.max(minimum, 3)}`);
-  return Number(value);
+  return value === undefined || value === '' ? undefined : wholeNumber(value, field, minimum);
+}
+
+/** The `q` of a search: trimmed, not empty, at most MAX_QUERY_CHARS. Throws BadQueryError. */
+export function searchText(query: Record<string, string | undefined>): string {
+  const text = query.q?.trim() ?? '';
+  if (text === '') throw new BadQueryError('q', 'q is the text to search for, for example /api/search?q=release+notes');
+  if (text.length > MAX_QUERY_CHARS) throw new BadQueryError('q', `q may be at most ${MAX_QUERY_CHARS} characters (it had ${text.length}); search for the words that matter, for example q=release+notes`);
+  return text;
 }
 
 function text(query: Record<string, string | undefined>, field: string): string | undefined {

@@ -11,8 +11,9 @@ export function chromiumPath(): string {
   return found;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+/** Chromium headless; `args` adds switches (`--host-resolver-rules` to point a name at this machine). */
+export function launchChromium(args: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', ...args] });
 }
 
 /** Where the browser tests keep their screenshots (gitignored): test artifacts to look at. */

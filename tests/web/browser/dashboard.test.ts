@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { interruptAndWait, lemmingAsync, startLemming } from '../../helpers/cli.js';
-import { defaultOrg, humanSends, runEngine, write } from '../../helpers/temp-org.js';
+import { defaultOrg, humanSends, listOutbox, runEngine, write } from '../../helpers/temp-org.js';
 import { launchChromium, screenshotPath } from './chromium.js';
 
-/** `lemming serve --port 0` in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
-async function serve(root: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = startLemming(root, ['serve', '--port', '0']);
+/** `lemming serve --port 0` (or the port given) in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
+async function serve(root: string, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = startLemming(root, ['serve', '--port', String(port)]);
   let text = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -39,9 +39,15 @@ describe('the dashboard in Chromium', () => {
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
 
-      // The token in the URL becomes a cookie; the address bar no longer shows it.
+      // The token in the URL is traded for a session: the cookie holds a random id, never the token; the address bar no longer shows it.
       await page.goto(server.url);
       expect(page.url()).not.toContain('token=');
+      const token = decodeURIComponent(server.url.slice(server.url.indexOf('token=') + 'token='.length));
+      const cookies = await page.context().cookies();
+      expect(cookies).toHaveLength(1);
+      expect(cookies[0]).toMatchObject({ name: `lemming_${new URL(server.url).port}`, httpOnly: true, sameSite: 'Strict' });
+      expect(cookies[0]?.value).not.toBe(token);
+      expect(cookies[0]?.value).not.toContain(token);
       await page.locator('#chart-graph [data-agent="manager"]').waitFor();
       expect(await page.locator('#chart-graph .node').count()).toBe(6);
       expect(await page.locator('#chart-graph line.edge').count()).toBeGreaterThan(5);
@@ -220,6 +226,49 @@ describe('the dashboard in Chromium', () => {
       expect(await tab.evaluate('typeof window.__pwned')).toBe('undefined');
       await tab.screenshot({ path: screenshotPath('xss-inert.png') });
     } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  test('after the server restarts, the page says its session is unknown and to open the printed URL again; the new URL opens it', async () => {
+    const root = defaultOrg();
+    const first = await serve(root);
+    const port = Number(new URL(first.url).port);
+    const tab = await browser.newPage();
+    await tab.goto(first.url);
+    await tab.locator('#chart-graph [data-agent="manager"]').waitFor();
+    await first.stop();
+    const second = await serve(root, port);
+    try {
+      const answer = await tab.goto(first.url.replace(/\?token=.*$/, ''));
+      expect(answer?.status()).toBe(401);
+      expect(await tab.locator('p').textContent()).toMatch(/not known to this server: it was restarted.*open the URL it printed/);
+      // The old URL's token was the old server's: it opens nothing; the new URL does.
+      expect((await tab.goto(first.url))?.status()).toBe(401);
+      await tab.goto(second.url);
+      await tab.locator('#chart-graph [data-agent="manager"]').waitFor();
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  test('a page under another name that points at this machine (DNS rebinding) gets a refusal, not the dashboard, and cannot send', async () => {
+    const root = defaultOrg();
+    const server = await serve(root);
+    const port = new URL(server.url).port;
+    // This browser resolves rebind.test to 127.0.0.1, as a rebinding attacker's DNS would.
+    const rebinding = await launchChromium(['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
+    try {
+      const tab = await rebinding.newPage();
+      const answer = await tab.goto(`http://rebind.test:${port}/?token=${server.url.slice(server.url.indexOf('token=') + 'token='.length)}`);
+      expect(answer?.status()).toBe(421);
+      expect(await tab.locator('p').textContent()).toContain('answers only to the names of this machine');
+      expect(await tab.context().cookies()).toEqual([]);
+      const status = await tab.evaluate(`fetch('/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', body: 'from the attacker' }) }).then((response) => response.status)`);
+      expect(status).toBe(421);
+      expect(listOutbox(root, 'human')).toEqual([]);
+    } finally {
+      await rebinding.close();
       await server.stop();
     }
   }, 60_000);
