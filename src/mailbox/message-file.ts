@@ -4,7 +4,6 @@ import { parseMessage } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
 import { messageId, padSeq, padTurn, parseMessageFileName, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
-import { retiredMessagePath } from './retired-outbox.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
 export function outboxPath(agent: string): string {
@@ -43,6 +42,28 @@ export function messageExists(root: string, id: string): boolean {
     if (/^[a-z][a-z0-9_-]{0,63}$/.test(sender) && !file.includes('/') && existsSync(join(root, outboxPath(sender), file))) return true;
   }
   return false;
+}
+
+/** Where a retired agent's folder goes, under agents/: a dot folder, so it is no agent of the org. */
+export const RETIRED_FOLDER = '.retired';
+
+/**
+ * Where a message file of a retired agent's outbox is now: `agents/.retired/<name>-<proposal>/outbox/<file>`.
+ * Its mail that waited to be read is still delivered from there, so a retirement loses none. Only
+ * asked when the file is not in the agent's own outbox, which is rare: no cost to a steady turn.
+ */
+export function retiredMessagePath(root: string, sender: string, name: string): string | undefined {
+  let folders: string[];
+  try {
+    folders = readdirSync(join(root, 'agents', RETIRED_FOLDER));
+  } catch {
+    return undefined;
+  }
+  for (const folder of folders.filter((entry) => entry.startsWith(`${sender}-`)).sort().reverse()) {
+    const path = join(root, 'agents', RETIRED_FOLDER, folder, 'outbox', name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
 }
 
 /** Files larger than this are read only up to it; the body is cut and says so. */

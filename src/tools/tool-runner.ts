@@ -6,7 +6,6 @@ import type { McpServerConfig } from '../org/schema.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
 import { capResult, toolError } from './tool-result.js';
-import { toolFailure } from './tool-failure.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
 export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
@@ -76,6 +75,8 @@ export class ToolRunner {
     try {
       return await this.runUnguarded(call, context, options);
     } catch (error) {
+      // Loaded by the first failure: a turn whose tools all work loads none of it.
+      const { toolFailure } = await import('./tool-failure.js');
       return { result: toolFailure(call.name, error, { root: this.root, agent: context.agent }) };
     }
   }

@@ -62,10 +62,20 @@ describe('the lemming binary', () => {
     lemming(root, ['bootstrap']);
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
-    for (const junk of ['-1', '0', '0x10', '1e300', 'lots', '1000000.5', '99999999999']) {
+    const plain = /expected a plain number of credits above 0 and at most 1000000, for example 0\.5/;
+    for (const [junk, reason] of [
+      ['-1', plain],
+      ['0x10', plain],
+      ['1e300', plain],
+      ['lots', plain],
+      ['0', /credits must be a number above 0, for example 0\.5/],
+      ['1000000.5', /credits must be at most 1000000 for one top-up/],
+      ['99999999999', /credits must be at most 1000000 for one top-up/],
+      ['0.1234567891', /credits have at most 9 decimals/],
+    ] as const) {
       const bad = lemming(root, ['top-up', 'hr', junk]);
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toMatch(/expected a plain number of credits above 0 and at most 1000000, for example 0\.5/);
+      expect(bad.stderr).toMatch(reason);
     }
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
     expect(lemming(root, ['top-up', 'hr', '1000000']).status).toBe(0);

@@ -1,6 +1,6 @@
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
 import { chargedTokens, type LedgerEntry } from '../../src/engine/money/ledger.js';
-import { priceCall } from '../../src/engine/money/prices.js';
+import { priceCall } from '../../src/engine/money/charge.js';
 import { frontMatterCredits } from '../../src/mailbox/message-format.js';
 import type { MessageUsage } from '../../src/mailbox/message.js';
 import type { Org } from '../../src/org/org.js';

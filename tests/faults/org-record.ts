@@ -7,7 +7,7 @@ import { statePaths } from '../../src/engine/record/state-paths.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
-import { RETIRED_FOLDER } from '../../src/mailbox/retired-outbox.js';
+import { RETIRED_FOLDER } from '../../src/mailbox/message-file.js';
 import { parseResume } from '../../src/org/parse-files.js';
 
 

@@ -9,7 +9,7 @@ import { addAgentToChart, removeAgentFromChart, type ChartAddition } from '../..
 import { checkHireScope, checkNewAgent, formatResume, writeNewAgent } from '../../tools/proposals/new-agent.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
-import { RETIRED_FOLDER } from '../../mailbox/retired-outbox.js';
+import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
 import { balanceNow, refundOnce, transferOnce } from '../money/transfer.js';
 
 /** Refuse a change that would leave the org invalid: checked as `lemming validate` checks the files, before anything is written. */

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { writeWithCrashPoint } from '../record/crash-points.js';
-import type { PricedTokens } from './prices.js';
+import type { PricedTokens } from './charge.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
 export interface ModelShare {
