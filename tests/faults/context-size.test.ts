@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { toolsFor } from '../../src/engine/turn/tools.js';
+import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { eventsOf, humanSends, runOrg } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
@@ -92,5 +94,38 @@ describe('learning what a server counts', () => {
     const ratios = JSON.parse(readFileSync(join(counted.root, 'org/state/token-ratios.json'), 'utf8'));
     expect(ratios.models['flaky-openai'].tokens / ratios.models['flaky-openai'].characters).toBeGreaterThan(0.9);
     expect(ratios.models['flaky-anthropic']).toBeUndefined();
+  });
+});
+
+describe('each call teaches its own ratio', () => {
+  let server: WireServer;
+  beforeAll(async () => {
+    // A tokenizer that counts one token for every two characters of the messages it is sent, and a
+    // manager that writes a file twice before it reports: a turn of three calls of growing prompts.
+    server = await startWireServer((request) => {
+      const messages = request.body.messages as Array<{ role: string; content: string }>;
+      const characters = messages.reduce((sum, message) => sum + String(message.content).length, 0);
+      const step = messages.filter((message) => message.role === 'assistant').length + 1;
+      const call = step < 3 ? { name: 'write_file', arguments: { path: `draft-${step}.md`, content: 'x'.repeat(400) } } : { name: 'send_message', arguments: { to: 'human', body: 'Drafted.' } };
+      return { body: chatCompletion({ toolCalls: [call], usage: { prompt_tokens: Math.ceil(characters / 2), completion_tokens: 20 } }) };
+    });
+  });
+  afterAll(() => server.close());
+
+  test('a three-step turn learns each step\'s tokens against that step\'s own prompt', async () => {
+    const root = wireOrg(server.url);
+    writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 1000\ntools: [send_message, write_file]\n---\nDraft, then report.\n');
+    humanSends(root, 'manager', 'Draft the plan.');
+    await runOrg(root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root, env: KEYS }) });
+    const calls = server.requests.filter((request) => agentOf(request) === 'manager');
+    expect(calls).toHaveLength(3);
+    // What lemming counts of each prompt: its system prompt and messages, and its tools' definitions (the same in each).
+    const contents = calls.map((request) => (request.body.messages as Array<{ content: string }>).reduce((sum, message) => sum + String(message.content).length, 0));
+    const tools = JSON.stringify(toolsFor(['send_message', 'write_file'])).length;
+    const learned = JSON.parse(readFileSync(join(root, 'org/state/token-ratios.json'), 'utf8')).models['flaky-openai'];
+    expect(learned.tokens).toBe(contents.reduce((sum, characters) => sum + Math.ceil(characters / 2), 0));
+    expect(learned.characters).toBe(contents.reduce((sum, characters) => sum + characters + tools, 0));
+    // About the half a token a character the server counts, less for the tools it is not sent as such; never 3× that.
+    expect(learned.tokens / learned.characters).toBeLessThan(0.5);
   });
 });

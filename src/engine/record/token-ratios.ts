@@ -69,12 +69,14 @@ export class TokenRatios {
   }
 
   /**
-   * Count an answered call whose server reported its usage. The offline model counts with
+   * Count an answered call whose server reported its usage: the call's own prompt against the
+   * tokens its server counted for it (each step of a loop is a call of its own). The offline model counts with
    * the documented estimate by definition: there is nothing to learn from it.
    */
   learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number, entry: Pick<ModelEntry, 'provider'> | undefined): void {
     if (!entry || entry.provider === 'offline') return;
-    if (turn <= this.file.turn || response.usage.estimated || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return;
+    // One answer to one request: not one whose usage also counts other answers (an unusable one, another model's).
+    if (turn <= this.file.turn || response.usage.estimated || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return;
     const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
     const counts = this.file.models[request.modelKey] ?? { characters: 0, tokens: 0, estimated: 0 };
     this.file.models[request.modelKey] = {

@@ -30,6 +30,8 @@ export interface AgentCallInput {
   balance: number;
   now(): string;
   signal?: AbortSignal;
+  /** Told of each answer with the request it answered (see LoopInput.answered). */
+  answered?(request: ProviderRequest, response: ProviderResponse): void;
 }
 
 /** The answer to apply, the prompt it came from (which decides what mail is read), and the loop's steps. */
@@ -63,6 +65,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
   const askFirst = (request: ProviderRequest) => input.ask(request, input.balance);
   if (!tools) {
     const fitted = await askFitting(askFirst, input.prepared, input.smaller);
+    input.answered?.(fitted.prepared.prompt.request, fitted.response);
     return { response: fitted.response, prepared: fitted.prepared, steps: [] };
   }
   const offer = await tools.offer(agent);
@@ -93,6 +96,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     maxSteps: org.settings.max_steps,
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
+    ...(input.answered ? { answered: input.answered } : {}),
   });
   // What the model was told about missing MCP tools goes in the log and on the screen too.
   if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };

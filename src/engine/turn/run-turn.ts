@@ -284,9 +284,10 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         balance: creditsLeft,
         now: () => context.clock().toISOString(),
         ...(context.signal ? { signal: context.signal } : {}),
+        // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
+        answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
       });
       const response = fitted.response;
-      ratios.learn(fitted.prepared.prompt.request, response, turn, org.models[response.modelKey]);
       const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
       const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };

@@ -64,6 +64,8 @@ export interface LoopInput {
   now(): string;
   /** The run's stop: a step that fails because of it stops the turn (it resumes later), rather than ending the loop. */
   signal?: AbortSignal;
+  /** Told of each step's answer with the very request it answered: what token ratios are learned from (one call at a time). */
+  answered?(request: ProviderRequest, response: ProviderResponse): void;
 }
 
 /** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
@@ -163,6 +165,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       }
     }
     const response = answer.response;
+    input.answered?.(request, response);
     receivedAt = answer.receivedAt;
     responses.push(response);
     spent += input.price(response);
