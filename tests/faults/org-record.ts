@@ -7,6 +7,7 @@ import { statePaths } from '../../src/engine/record/state-paths.js';
 import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/message-file.js';
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
+import { OrgLoader } from '../../src/org/load-org.js';
 
 /**
  * Everything an org root holds after a run, read the way a person (or `lemming`)
@@ -72,11 +73,13 @@ export function readOrgRecord(root: string): OrgRecord {
   const messages: OutboxFile[] = [];
   const logs = new Map<string, LogEntry[]>();
   const agents = existsSync(join(root, 'agents')) ? readdirSync(join(root, 'agents')).sort() : [];
+  // Messages are read as the engine reads them: capped at the org's engine.max_body_chars.
+  const maxBodyChars = new OrgLoader(root).load().org.settings.max_body_chars;
   for (const agent of agents) {
     const outbox = join(root, 'agents', agent, 'outbox');
     const names = existsSync(outbox) ? readdirSync(outbox, { withFileTypes: true }).filter((entry) => entry.isFile() && isMessageFileName(entry.name)).map((entry) => entry.name).sort() : [];
     for (const name of names) {
-      const read = readMessageFile(root, agent, name, 0);
+      const read = readMessageFile(root, agent, name, 0, maxBodyChars);
       const outboxFile: OutboxFile = { file: `agents/${agent}/outbox/${name}`, sender: agent, name, read };
       if (!('error' in read)) {
         const parsed = parseMessage(readFileSync(join(outbox, name), 'utf8'));

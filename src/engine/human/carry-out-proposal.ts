@@ -10,6 +10,7 @@ import { ToolRunner } from '../../tools/tool-runner.js';
 import { addEntries, balanceOf, emptySnapshot, readLedgerFrom, type LedgerEntry } from '../money/ledger.js';
 import { transferOnce } from '../money/transfer.js';
 import { statePaths } from '../record/state-paths.js';
+import { deliveredMail } from '../record/taken-files.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
   return readLedgerFrom(statePaths(root).ledger, 0).entries;
@@ -67,7 +68,7 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
     const totals = addEntries(emptySnapshot(), ledgerEntries(org.root), 0).totals[agent.name];
     const run = await runner.run(
       { id: proposal.id, name, arguments: tool.arguments },
-      { org, agent, turn: proposal.turn, sequence: 0, at, balance: balanceOf(agent.credits, totals) },
+      { org, agent, turn: proposal.turn, sequence: 0, at, balance: balanceOf(agent.credits, totals), delivered: deliveredMail(statePaths(org.root).taken, []) },
       { approved: true },
     );
     return { ...proposal, status: 'done', result: run.result.content.slice(0, 4_000), ...(run.result.isError ? { result_error: true } : {}) };
