@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMessage } from './message-format.js';
+import { capBody, capSubject, idProblem, labelProblem, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, quoteName } from './message-text.js';
+import { parseMessage, type ParsedMessageFile } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
 import { messageId, padSeq, padTurn, parseMessageFileName, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
@@ -22,28 +23,46 @@ export function listMessageFiles(root: string, agent: string): string[] {
   }
 }
 
+/** A message file in an outbox: its sender (the outbox's owner) and its name. */
+export interface MessageFileRef {
+  sender: string;
+  name: string;
+}
+
 /**
- * Whether a message with this id lies in an outbox. An id names its sender, turn and
+ * The files that may hold the message with this id. An id names its sender, turn and
  * sequence (`000012-manager-001`), or, for a file someone dropped in under a name of
- * their own, its sender and file name (`000012-manager-note.md`).
+ * their own, its sender and file name (`000012-manager-note.md`). Candidates only: the id
+ * a file has is known once it is read (a dropped file's turn is not in its name).
  */
-export function messageExists(root: string, id: string): boolean {
+export function messageFilesFor(root: string, id: string): MessageFileRef[] {
+  const found: MessageFileRef[] = [];
   const made = /^(\d{6,})-([a-z][a-z0-9_-]{0,63})-(\d{3,})$/.exec(id);
   if (made?.[1] !== undefined && made[2] !== undefined && made[3] !== undefined) {
+    const sender = made[2];
     const prefix = `${padTurn(Number(made[1]))}-${padSeq(Number(made[3]))}-`;
-    if (listMessageFiles(root, made[2]).some((name) => name.startsWith(prefix))) return true;
+    for (const name of listMessageFiles(root, sender)) if (name.startsWith(prefix) && parseMessageFileName(name)) found.push({ sender, name });
   }
   const dropped = /^\d{6,}-(.+\.md)$/.exec(id)?.[1];
-  if (dropped === undefined) return false;
+  if (dropped === undefined) return found;
   // The sender's name may itself hold "-": try each place the name could end.
   for (let end = dropped.indexOf('-'); end > 0; end = dropped.indexOf('-', end + 1)) {
     const sender = dropped.slice(0, end);
-    const file = dropped.slice(end + 1);
-    if (/^[a-z][a-z0-9_-]{0,63}$/.test(sender) && !file.includes('/') && existsSync(join(root, outboxPath(sender), file))) return true;
+    const name = dropped.slice(end + 1);
+    if (/^[a-z][a-z0-9_-]{0,63}$/.test(sender) && !name.includes('/') && existsSync(join(root, outboxPath(sender), name))) found.push({ sender, name });
   }
-  return false;
+  return found;
 }
 
+/** Whether a message with this id lies in an outbox (see `messageFilesFor`). */
+export function messageExists(root: string, id: string): boolean {
+  return messageFilesFor(root, id).length > 0;
+}
+
+/**
+ * What is read of a message file, at most: a larger file is read only up to it (so a
+ * gigabyte dropped into an outbox costs 4 MB of memory, once), and its body says so.
+ */
 /** Where a retired agent's folder goes, under agents/: a dot folder, so it is no agent of the org. */
 export const RETIRED_FOLDER = '.retired';
 
@@ -69,16 +88,18 @@ export function retiredMessagePath(root: string, sender: string, name: string): 
 /** Files larger than this are read only up to it; the body is cut and says so. */
 export const MAX_MESSAGE_FILE_BYTES = 4 * 1024 * 1024;
 
-/** A message with notes on what in the file was overruled (sender, recipient), or why the file cannot be used. */
+/** A message with notes on what in the file was overruled (sender, recipient) or cut, or why the file cannot be used. */
 export type ReadMessageResult = { message: Message; notes: string[] } | { error: string };
 
 /**
  * Read one message file from `sender`'s outbox. The sender is the outbox's owner,
  * whatever the file claims; the id comes from the file name, so it is unique.
  * Symbolic links and anything but a regular file are refused: an outbox cannot point
- * outside the org, and a pipe cannot stall the engine.
+ * outside the org, and a pipe cannot stall the engine. The fields are capped as a
+ * model's are (message-text.ts), the body at `maxBodyChars` (org.yaml
+ * `engine.max_body_chars`), so every reader sees the same message, never more.
  */
-export function readMessageFile(root: string, sender: string, name: string, fallbackTurn: number): ReadMessageResult {
+export function readMessageFile(root: string, sender: string, name: string, fallbackTurn: number, maxBodyChars: number): ReadMessageResult {
   // A plain name needs no join: normalising each path was a tenth of reading a fresh process's waiting mail.
   const path = name.includes('/') ? join(root, outboxPath(sender), name) : `${root}/${outboxPath(sender)}/${name}`;
   let read = readRegularFile(path, MAX_MESSAGE_FILE_BYTES);
@@ -88,21 +109,24 @@ export function readMessageFile(root: string, sender: string, name: string, fall
     if (retired !== undefined) read = readRegularFile(retired, MAX_MESSAGE_FILE_BYTES);
   }
   if ('error' in read) return { error: read.error };
-  const { text, truncated } = read;
+  const { text, truncated, size } = read;
   if (text.trim() === '') return { error: 'is empty' };
   const parsed = parseMessage(text);
-  if ('error' in parsed) return parsed;
-  const fields = parsed.message;
-  const notes: string[] = [];
+  if ('error' in parsed) {
+    return truncated ? { error: `${parsed.error} (the file is ${size} bytes, and only its first ${MAX_MESSAGE_FILE_BYTES} are read)` } : parsed;
+  }
+  const capped = capFileFields(parsed.message, maxBodyChars);
+  if ('error' in capped) return capped;
+  const { fields, notes } = capped;
   const fromName = parseMessageFileName(name);
   const turn = fromName?.turn ?? fields.turn ?? fallbackTurn;
   // A name lemming did not make keeps its ".md" in the id: no id lemming makes has a dot, so the two never meet.
   const id = fromName ? messageId(fromName.turn, sender, fromName.seq) : `${padTurn(turn)}-${sender}-${name}`;
   if (fields.claimedFrom !== undefined && fields.claimedFrom !== sender) {
-    notes.push(`claims to be from ${JSON.stringify(fields.claimedFrom)} but sits in ${sender}'s outbox, so it is from ${sender}`);
+    notes.push(`claims to be from ${quoteName(fields.claimedFrom)} but sits in ${sender}'s outbox, so it is from ${sender}`);
   }
   if (fromName && fromName.to !== fields.to) {
-    notes.push(`its file name says it is for ${fromName.to} but its front matter says ${fields.to}; the front matter wins`);
+    notes.push(`its file name says it is for ${fromName.to} but its front matter says ${quoteName(fields.to)}; the front matter wins`);
   }
   const message: Message = {
     id,
@@ -118,4 +142,43 @@ export function readMessageFile(root: string, sender: string, name: string, fall
   if (fields.model !== undefined) message.model = fields.model;
   if (fields.usage) message.usage = fields.usage;
   return { message, notes };
+}
+
+/** The fields of a message file after the caps, with a note for each one cut or dropped; or why the file cannot be a message. */
+type CappedFields = { fields: ParsedMessageFile; notes: string[] } | { error: string };
+
+/**
+ * Apply the caps to the fields of a message file, as a model's send_message is capped: the
+ * subject and the body (at `maxBodyChars`, org.yaml `engine.max_body_chars`) are cut and say
+ * so; an id, reply_to, model or time that cannot be one is dropped; a recipient longer than
+ * any agent name refuses the file. The notes name what changed, for a warning. Pure.
+ */
+function capFileFields(parsed: ParsedMessageFile, maxBodyChars: number): CappedFields {
+  if (parsed.to.length > MAX_NAME_CHARS) {
+    return { error: `has a \`to:\` of ${parsed.to.length} characters; a recipient is an agent name of at most ${MAX_NAME_CHARS} characters, for example \`to: planner\`` };
+  }
+  const notes: string[] = [];
+  const fields: ParsedMessageFile = { ...parsed, body: capBody(parsed.body, maxBodyChars) };
+  if (fields.body !== parsed.body) notes.push(`its body is ${parsed.body.length} characters; it was cut to ${maxBodyChars} (org.yaml engine.max_body_chars)`);
+  delete fields.subject;
+  if (parsed.subject !== undefined) {
+    const capped = capSubject(parsed.subject);
+    if (capped.subject !== undefined) fields.subject = capped.subject;
+    if (capped.cut > 0) notes.push(`its \`subject:\` is ${capped.length} characters; it was cut to ${MAX_SUBJECT_CHARS} (subjects are capped at ${MAX_SUBJECT_CHARS} characters)`);
+  }
+  const drop = (key: 'replyTo' | 'model' | 'created', label: string, problem: string | undefined): void => {
+    if (problem === undefined) return;
+    delete fields[key];
+    notes.push(`its \`${label}:\` ${problem}; it was dropped`);
+  };
+  if (parsed.replyTo !== undefined) drop('replyTo', 'reply_to', idProblem(parsed.replyTo));
+  if (parsed.model !== undefined) drop('model', 'model', labelProblem(parsed.model, 'a model name'));
+  if (parsed.created !== undefined) drop('created', 'created', labelProblem(parsed.created, 'a time'));
+  if (parsed.id !== undefined) {
+    const problem = idProblem(parsed.id);
+    delete fields.id;
+    // The id always comes from the file's name: the field is only ever a claim.
+    if (problem !== undefined) notes.push(`its \`id:\` ${problem}; it was ignored (a message's id comes from its file name)`);
+  }
+  return { fields, notes };
 }

@@ -1,3 +1,9 @@
+// The text a message may hold, one rule a field, wherever the message comes from: a model's
+// send_message, the person's `lemming send`, or a file dropped into an outbox (read with
+// message-file.ts). The body and the subject are free text: they are cut and say so. Fields
+// that name something (an id, a reply_to, a model, a time) are kept whole or not at all, since a
+// name cut short names something else. All pure.
+
 /**
  * Text as it will read back from a message file. What the engine writes must be what
  * any process parses later, or a recipient's prompt would depend on whether the
@@ -24,9 +30,13 @@ export function sliceWhole(text: string, limit: number): string {
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
 }
 
+/** The line `capBody` ends a cut body with; a body that already ends with one (and fits before it) was cut already. */
+const CUT_LINE = /\n\n\[lemming: \d{1,15} more characters were cut; messages are capped at \d{1,15} characters \(org\.yaml engine\.max_body_chars\)\]$/;
+
 /**
  * A body cut to `limit` characters, ending with a line that says how much was cut and why,
- * so the reader knows there was more. Pure.
+ * so the reader knows there was more. Cutting a body that was cut already at this limit (a
+ * message file lemming wrote, read back) changes nothing. Pure.
  */
 export function capBody(text: string, limit: number): string {
   const over = charactersOverCap(text, limit);
@@ -34,7 +44,77 @@ export function capBody(text: string, limit: number): string {
   return `${text.slice(0, text.length - over)}\n\n[lemming: ${over} more characters were cut; messages are capped at ${limit} characters (org.yaml engine.max_body_chars)]`;
 }
 
-/** How many characters `capBody` cuts from `text`: 0 when it fits. */
+/** How many characters `capBody` cuts from `text`: 0 when it fits, or when it was cut to `limit` already. */
 export function charactersOverCap(text: string, limit: number): number {
+  if (text.length <= limit) return 0;
+  // The line is at most about 140 characters: only the end of the text is searched.
+  const tailStart = Math.max(0, text.length - 200);
+  const cutLine = CUT_LINE.exec(text.slice(tailStart));
+  if (cutLine && tailStart + cutLine.index <= limit) return 0;
   return text.length - sliceWhole(text, limit).length;
+}
+
+/** Longest subject kept, marker included; a longer one is cut and ends by saying how much was left out. */
+export const MAX_SUBJECT_CHARS = 200;
+
+/** Longest message id (or `reply_to`): no id lemming gives comes near it. */
+export const MAX_ID_CHARS = 120;
+
+/** Longest agent name: names are folder names (see org/names.ts, AGENT_NAME_PATTERN). */
+export const MAX_NAME_CHARS = 64;
+
+/** Longest `model:` or `created:` kept: a registry key or an ISO time. */
+export const MAX_LABEL_CHARS = 120;
+
+/**
+ * A message id: a turn, the sender's name, then a sequence (`000012-manager-001`), a file
+ * name for a file dropped by hand (`000012-manager-note.md`), or the engine's notice tag
+ * (`000012-lemming-scan-planner-1`). One line, no slashes.
+ */
+const ID_PATTERN = /^\d{6,}-[a-z][a-z0-9_-]{0,63}-[^/\\\p{Cc}]+$/u;
+const CONTROL = /\p{Cc}/u;
+
+/** Show an untrusted value in a message or an error without letting it flood the screen. */
+export function quoteName(name: unknown): string {
+  const text = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return JSON.stringify(shown);
+}
+
+/** A subject as kept, and how many characters of it were cut (0 when it fitted). */
+export interface CappedSubject {
+  /** On one line and trimmed; undefined when nothing is left. */
+  subject?: string;
+  /** The subject's length on one line, before the cut. */
+  length: number;
+  cut: number;
+}
+
+/**
+ * A subject on one line, at most MAX_SUBJECT_CHARS: a longer one keeps its start and ends
+ * with `[lemming: N more characters cut]`, within the cap, so cutting it again changes nothing.
+ */
+export function capSubject(text: string): CappedSubject {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line === '') return { length: 0, cut: 0 };
+  if (line.length <= MAX_SUBJECT_CHARS) return { subject: line, length: line.length, cut: 0 };
+  // The marker's length depends on the count it holds: a count of up to 9 digits is room enough.
+  const room = MAX_SUBJECT_CHARS - ` [lemming: ${'9'.repeat(9)} more characters cut]`.length;
+  const kept = sliceWhole(line, room).trimEnd();
+  const cut = line.length - kept.length;
+  return { subject: `${kept} [lemming: ${cut} more characters cut]`, length: line.length, cut };
+}
+
+/** Why `value` cannot be a message id (too long, or not shaped like one), or undefined when it can. */
+export function idProblem(value: string): string | undefined {
+  if (value.length > MAX_ID_CHARS) return `is ${value.length} characters, more than an id can be (at most ${MAX_ID_CHARS})`;
+  if (!ID_PATTERN.test(value)) return `${quoteName(value)} is not a message id (ids look like "000012-manager-001")`;
+  return undefined;
+}
+
+/** Why `value` cannot be `what` (a model key, a time): too long, or not one line; undefined when it can. */
+export function labelProblem(value: string, what: string): string | undefined {
+  if (value.length > MAX_LABEL_CHARS) return `is ${value.length} characters, more than ${what} can be (at most ${MAX_LABEL_CHARS})`;
+  if (value.trim() === '' || CONTROL.test(value)) return `${quoteName(value)} is not ${what} (one line of text)`;
+  return undefined;
 }

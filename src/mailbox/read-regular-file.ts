@@ -1,13 +1,13 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
-/** The text (cut at the byte limit when `truncated`), or why the file was refused. */
-export type RegularFileRead = { text: string; truncated: boolean } | { error: string; code?: string };
+/** The text (cut at the byte limit when `truncated`) and the file's size in bytes, or why the file was refused (with its errno). */
+export type RegularFileRead = { text: string; truncated: boolean; size: number } | { error: string; code?: string };
 
 /**
  * Read a file a person may have replaced with something else: a symbolic link is not
  * followed (it could point anywhere outside the org), and a pipe or device is refused
  * without waiting on it (opening a pipe for reading blocks until someone writes).
- * At most `maxBytes` are read.
+ * At most `maxBytes` are read, whatever the file's size: memory does not grow with it.
  */
 export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
   let descriptor: number;
@@ -29,7 +29,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
       if (read === 0) break;
       offset += read;
     }
-    return { text: buffer.subarray(0, offset).toString('utf8'), truncated: stat.size > length };
+    return { text: buffer.subarray(0, offset).toString('utf8'), truncated: stat.size > length, size: stat.size };
   } finally {
     closeSync(descriptor);
   }

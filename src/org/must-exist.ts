@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { isValidAgentName, quoteName } from './names.js';
+import { quoteName } from '../mailbox/message-text.js';
+import { isValidAgentName } from './names.js';
 import { didYouMean } from './suggest-name.js';
 import type { Agent, Org } from './org.js';
 

@@ -19,13 +19,6 @@ export function isValidAgentName(name: unknown): name is string {
   return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
 }
 
-/** Show an untrusted name in an error without letting it flood the screen. */
-export function quoteName(name: unknown): string {
-  const text = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
-  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return JSON.stringify(shown);
-}
-
 /** The org's name, engine settings and model registry, relative to the root. */
 export const ORG_FILE = 'org/org.yaml';
 /** Who reports to whom and who may send to and read from whom, relative to the root. */

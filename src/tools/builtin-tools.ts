@@ -2,7 +2,7 @@ import { padSeq, padTurn } from '../mailbox/message.js';
 import type { Agent, Org } from '../org/org.js';
 import { DEFAULT_TOOLS } from '../org/schema.js';
 import type { ResultToolName } from './builtin-definitions.js';
-import { listAgentsTool, readMessageTool } from './messages/message-tools.js';
+import { listAgentsTool, readMessageTool, type MessageToolContext } from './messages/message-tools.js';
 import { promisedToHires } from './proposals/hire-budget.js';
 import { checkHireScope, checkNewAgent } from './proposals/new-agent.js';
 import type { Proposal } from './proposals/proposal.js';
@@ -22,6 +22,8 @@ export interface BuiltinToolContext {
   at: string;
   /** The agent's credits now: a hire may not promise more. */
   balance: number;
+  /** Whether a message file was delivered as mail (see MessageToolContext): what read_message may open. */
+  delivered: MessageToolContext['delivered'];
 }
 
 /** A built-in tool's result, and what it changed that the engine logs. */
@@ -106,7 +108,7 @@ export function runBuiltinTool(name: ResultToolName, args: unknown, context: Bui
     case 'search_files':
       return { result: searchFilesTool(files, field(args, 'query'), field(args, 'path')) };
     case 'read_message':
-      return { result: readMessageTool(context.root, context.agent, field(args, 'id')) };
+      return { result: readMessageTool(context, field(args, 'id')) };
     case 'list_agents':
       return { result: listAgentsTool(context.org, context.agent) };
     case 'hire_agent':

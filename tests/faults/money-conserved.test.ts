@@ -25,7 +25,7 @@ function hireCall(root: string, proposer: string, args: Record<string, unknown>,
   const agent = org.agents.get(proposer);
   if (!agent) throw new Error(proposer);
   const hire = { name: 'tester', title: 'Tester', instructions: 'Test.', reports_to: 'manager', credits: 0.1, ...args };
-  return runBuiltinTool('hire_agent', hire, { root, org, agent, turn: 4, sequence, at: '2026-11-22T10:00:00.000Z', balance: 0.49 });
+  return runBuiltinTool('hire_agent', hire, { root, org, agent, turn: 4, sequence, at: '2026-11-22T10:00:00.000Z', balance: 0.49, delivered: () => false });
 }
 
 /** A proposal file as a person (or a bug) could leave it, bypassing hire_agent's checks. */
@@ -79,7 +79,7 @@ describe('money is conserved', () => {
     const { org } = loadOrg(root);
     const manager = org.agents.get('manager');
     if (!manager) throw new Error('manager');
-    const retirement = runBuiltinTool('retire_agent', { name: 'hr', reason: 'reorganised' }, { root, org, agent: manager, turn: 4, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    const retirement = runBuiltinTool('retire_agent', { name: 'hr', reason: 'reorganised' }, { root, org, agent: manager, turn: 4, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
     expect(lemming(root, ['approve', retirement.proposal ?? '']).status).toBe(0);
     const approved = lemming(root, ['approve', hire]);
     expect(approved.status).toBe(1);
@@ -150,7 +150,7 @@ describe('a retirement loses no mail', () => {
     const { org } = loadOrg(root);
     const manager = org.agents.get('manager');
     if (!manager) throw new Error('manager');
-    const retirement = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'done' }, { root, org, agent: manager, turn: 1, sequence: 9, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    const retirement = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'done' }, { root, org, agent: manager, turn: 1, sequence: 9, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
     expect(lemming(root, ['approve', retirement.proposal ?? '']).status).toBe(0);
     // As a fresh process would, the next turn reads the message from its file, not from this process's memory.
     expect(takeWritten(root, 'agents/janitor/outbox/000001-001-manager.md')).toBeDefined();

@@ -47,7 +47,7 @@ describe('money is conserved through any sequence of decisions and kills', () =>
           const proposer = org.agents.get(action === 'hire' ? pick(['hr', 'manager']) : 'manager');
           if (!proposer) continue;
           sequence += 1;
-          const context = { root, org, agent: proposer, turn: 90, sequence, at: '2026-11-22T10:00:00.000Z', balance: 0.6 };
+          const context = { root, org, agent: proposer, turn: 90, sequence, at: '2026-11-22T10:00:00.000Z', balance: 0.6, delivered: () => false };
           if (action === 'hire') {
             runBuiltinTool('hire_agent', { name: `hire_${sequence}`, title: 'Helper', instructions: 'Help.', reports_to: proposer.name, credits: pick([0.05, 0.2, 0.4]) }, context);
           } else {

@@ -8,8 +8,8 @@ import { readMessageFile, type ReadMessageResult } from '../../src/mailbox/messa
 import { isMessageFileName } from '../../src/mailbox/outbox-scan.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
 import { RETIRED_FOLDER } from '../../src/mailbox/message-file.js';
+import { OrgLoader } from '../../src/org/load-org.js';
 import { parseResume } from '../../src/org/parse-files.js';
-
 
 /**
  * Everything an org root holds after a run, read the way a person (or `lemming`)
@@ -81,12 +81,14 @@ export function readOrgRecord(root: string): OrgRecord {
   const retired = existsSync(join(root, 'agents', RETIRED_FOLDER)) ? readdirSync(join(root, 'agents', RETIRED_FOLDER)).sort() : [];
   const folders = [...retired.map((folder) => ({ agent: folder.replace(/-\d{6,}-.*$/, ''), path: `agents/${RETIRED_FOLDER}/${folder}` })), ...agents.map((agent) => ({ agent, path: `agents/${agent}` }))];
   const retiredBudgets = new Map<string, number>();
+  // Messages are read as the engine reads them: capped at the org's engine.max_body_chars.
+  const maxBodyChars = new OrgLoader(root).load().org.settings.max_body_chars;
   for (const { agent, path } of folders) {
     const outbox = join(root, path, 'outbox');
     const names = existsSync(outbox) ? readdirSync(outbox, { withFileTypes: true }).filter((entry) => entry.isFile() && isMessageFileName(entry.name)).map((entry) => entry.name).sort() : [];
     for (const name of names) {
       // Read as the engine reads it: a retired agent's from where its folder went.
-      const read = readMessageFile(root, agent, name, 0);
+      const read = readMessageFile(root, agent, name, 0, maxBodyChars);
       const outboxFile: OutboxFile = { file: `${path}/outbox/${name}`, sender: agent, name, read };
       if (!('error' in read)) {
         const parsed = parseMessage(readFileSync(join(outbox, name), 'utf8'));

@@ -19,7 +19,7 @@ export function proposeHire(root: string, hire: TestHire): string {
   const outcome = runBuiltinTool(
     'hire_agent',
     { name: hire.name, title: 'Second engineer', instructions: 'Write tests.', reports_to: hire.reportsTo, credits: hire.credits },
-    { root, org, agent, turn: 4, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: hire.balance ?? 0.25 },
+    { root, org, agent, turn: 4, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: hire.balance ?? 0.25, delivered: () => false },
   );
   if (outcome.result.isError || !outcome.proposal) throw new Error(`hire_agent refused: ${outcome.result.content}`);
   return outcome.proposal;

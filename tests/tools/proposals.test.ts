@@ -101,7 +101,7 @@ describe('hiring with the human\'s approval, through the built CLI', () => {
     const { org } = loadOrg(root);
     const hr = org.agents.get('hr');
     if (!hr) throw new Error('hr');
-    const context = { root, org, agent: hr, turn: 1, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.25 };
+    const context = { root, org, agent: hr, turn: 1, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.25, delivered: () => false };
     const greedy = runBuiltinTool('hire_agent', { name: 'x', title: 'X', instructions: '', reports_to: 'hr', credits: 5 }, context).result;
     expect(greedy).toMatchObject({ isError: true, content: expect.stringContaining('more than the 0.25 you have') });
     const taken = runBuiltinTool('hire_agent', { name: 'planner', title: 'X', instructions: '', reports_to: 'hr', credits: 0 }, context).result;
@@ -134,7 +134,7 @@ describe('retirements and tool calls that wait for approval', () => {
     if (!coder) throw new Error('coder_01');
     const { ToolRunner } = await import('../../src/tools/tool-runner.js');
     const runner = new ToolRunner(root, () => org);
-    const held = await runner.run({ id: 'c1', name: 'write_file', arguments: { path: 'deploy.sh', content: 'echo deploy' } }, { org, agent: coder, turn: 5, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    const held = await runner.run({ id: 'c1', name: 'write_file', arguments: { path: 'deploy.sh', content: 'echo deploy' } }, { org, agent: coder, turn: 5, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
     expect(held.result.content).toContain("proposal 000005-coder_01-002 is waiting for the human's approval");
     expect(existsSync(join(root, 'agents/coder_01/workspace/deploy.sh'))).toBe(false);
     expect(lemming(root, ['approvals']).stdout).toContain('000005-coder_01-002  coder_01 proposes to call write_file {"path":"deploy.sh","content":"echo deploy"}');
@@ -149,7 +149,7 @@ describe('retirements and tool calls that wait for approval', () => {
     const { org } = loadOrg(root);
     const manager = org.agents.get('manager');
     if (!manager) throw new Error('manager');
-    const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'the workspace tidies itself' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5 });
+    const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'the workspace tidies itself' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
     expect(proposed.proposal).toBe('000002-manager-001');
     expect(lemming(root, ['approve', '000002-manager-001']).stdout).toContain('janitor leaves at the next turn');
     expect(read(root, 'org/chart.yaml')).not.toContain('janitor');

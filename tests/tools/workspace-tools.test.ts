@@ -12,7 +12,8 @@ function contextFor(root: string, agent: string): BuiltinToolContext {
   const { org } = loadOrg(root);
   const found = org.agents.get(agent);
   if (!found) throw new Error(agent);
-  return { root, org, agent: found, turn: 3, sequence: 1, at: '2026-11-22T00:00:00.000Z', balance: 0.5 };
+  // Every file counts as delivered here: which files were is the engine's record (tests/integration/read-message.test.ts).
+  return { root, org, agent: found, turn: 3, sequence: 1, at: '2026-11-22T00:00:00.000Z', balance: 0.5, delivered: () => true };
 }
 
 describe('workspace paths', () => {
@@ -124,7 +125,7 @@ describe('message tools', () => {
     humanSends(root, 'manager', 'Write the release notes, all of them.', 'Notes');
     const id = '000000-human-001';
     expect(runBuiltinTool('read_message', { id }, contextFor(root, 'manager')).result.content).toContain('Write the release notes, all of them.');
-    expect(runBuiltinTool('read_message', { id }, contextFor(root, 'coder_01')).result).toMatchObject({ isError: true, content: expect.stringContaining('neither sent by you nor to you') });
+    expect(runBuiltinTool('read_message', { id }, contextFor(root, 'coder_01')).result).toMatchObject({ isError: true, content: '000000-human-001 was not delivered to you' });
     expect(runBuiltinTool('read_message', { id: '../../etc' }, contextFor(root, 'manager')).result.isError).toBe(true);
   });
 

@@ -54,6 +54,21 @@ describe('interpreting a model reply', () => {
     expect(result.invalidCalls[3]).toMatch(/not valid JSON/);
   });
 
+  test('a subject of megabytes is cut as a dropped file\'s is; a reply_to that is no id is dropped, and the model told', () => {
+    const result = interpret([
+      sendCall('planner', 'one', { subject: `Plan ${'x'.repeat(3_000_000)}`, reply_to: 'x'.repeat(5_000) }),
+      sendCall('hr', 'two', { subject: 'Hiring', reply_to: 'your last message' }),
+    ]);
+    expect(result.messages.map((message) => message.to)).toEqual(['planner', 'hr']);
+    expect(result.messages[0]?.subject).toMatch(/^Plan x+ \[lemming: 2999\d{3} more characters cut\]$/);
+    expect(result.messages[0]?.subject?.length).toBeLessThanOrEqual(200);
+    expect(result.messages.map((message) => message.replyTo)).toEqual([undefined, undefined]);
+    expect(result.invalidCalls).toEqual([
+      'send_message to planner: reply_to is 5000 characters, more than an id can be (at most 120); the message was sent without it',
+      'send_message to hr: reply_to "your last message" is not a message id (ids look like "000012-manager-001"); the message was sent without it',
+    ]);
+  });
+
   test('a body of several megabytes is capped and says so', () => {
     const result = interpret([sendCall('planner', 'y'.repeat(5_000_000))]);
     expect(result.messages[0]?.body.length).toBeLessThan(org.settings.max_body_chars + 200);

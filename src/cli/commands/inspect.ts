@@ -16,7 +16,7 @@ function audience(value: Audience): string {
 function recent(root: string, org: Org, agent: string, count: number): { sent: Message[]; received: Message[] } {
   const read = (sender: string, names: string[]): Message[] =>
     names.flatMap((name) => {
-      const result = readMessageFile(root, sender, name, 0);
+      const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
       return 'error' in result ? [] : [result.message];
     });
   const sent = read(agent, listMessageFiles(root, agent).slice(-count));

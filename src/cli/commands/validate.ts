@@ -4,11 +4,11 @@ import { OrgLoader } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
-function messageProblems(root: string, agents: string[]): Problem[] {
+function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
   const problems: Problem[] = [];
   for (const agent of agents) {
     for (const name of listMessageFiles(root, agent)) {
-      const result = readMessageFile(root, agent, name, 0);
+      const result = readMessageFile(root, agent, name, 0, maxBodyChars);
       if ('error' in result) {
         problems.push({ file: `${outboxPath(agent)}/${name}`, message: `${result.error}; the engine skips it`, severity: 'warning' });
       }
@@ -20,7 +20,7 @@ function messageProblems(root: string, agents: string[]): Problem[] {
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export function validateCommand(root: string, options: { json?: boolean }, output: Output): number {
   const loaded = new OrgLoader(root).load();
-  const problems = [...loaded.problems, ...(loaded.org ? messageProblems(root, [...loaded.org.agents.keys()]) : [])];
+  const problems = [...loaded.problems, ...(loaded.org ? messageProblems(root, [...loaded.org.agents.keys()], loaded.org.settings.max_body_chars) : [])];
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {
     output.out(JSON.stringify({ valid: errors.length === 0, problems }, null, 2));

@@ -11,6 +11,8 @@ import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
 import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
 import { balanceNow, refundOnce, transferOnce } from '../money/transfer.js';
+import { statePaths } from '../record/state-paths.js';
+import { deliveredMail } from '../record/taken-files.js';
 
 /** Refuse a change that would leave the org invalid: checked as `lemming validate` checks the files, before anything is written. */
 function refuseIfInvalid(org: Org, proposal: Proposal, changes: FileChanges): void {
@@ -94,7 +96,7 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
     const name = tool.name.includes('/') ? tool.name.replace('/', '__') : tool.name;
     const run = await runner.run(
       { id: proposal.id, name, arguments: tool.arguments },
-      { org, agent, turn: proposal.turn, sequence: 0, at, balance: balanceNow(org, agent.name) },
+      { org, agent, turn: proposal.turn, sequence: 0, at, balance: balanceNow(org, agent.name), delivered: deliveredMail(statePaths(org.root).taken, []) },
       { approved: true },
     );
     return { ...proposal, status: 'done', result: run.result.content.slice(0, 4_000), ...(run.result.isError ? { result_error: true } : {}) };

@@ -39,7 +39,7 @@ export function readHumanInbox(root: string, org: Org): HumanInbox {
     for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
       if (parsedName && parsedName.to !== HUMAN) continue;
-      const result = readMessageFile(root, sender, name, 0);
+      const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
       if ('error' in result || result.message.to !== HUMAN) continue;
       messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id) });
     }
@@ -58,9 +58,9 @@ function noticesFor(root: string, read: ReadonlySet<string>): InboxNotice[] {
 }
 
 /** Messages sent by the human, oldest first, with their files: the other half of each conversation. Never unread. */
-export function readHumanSent(root: string): InboxMessage[] {
+export function readHumanSent(root: string, org: Org): InboxMessage[] {
   return listMessageFiles(root, HUMAN).flatMap((name) => {
-    const result = readMessageFile(root, HUMAN, name, 0);
+    const result = readMessageFile(root, HUMAN, name, 0, org.settings.max_body_chars);
     return 'error' in result ? [] : [{ ...result.message, file: `${outboxPath(HUMAN)}/${name}`, unread: false }];
   });
 }

@@ -4,8 +4,8 @@ import { createFileAtomic } from '../../mailbox/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
 import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../../mailbox/message.js';
-import { asMessageBody, capBody, charactersOverCap } from '../../mailbox/message-text.js';
-import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
+import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
+import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import { loadState } from '../record/engine-state.js';
@@ -33,9 +33,9 @@ export interface SentMessage {
 /**
  * Write a message from the person (`human`) into their outbox, after checking both
  * ends of the edge and that a `replyTo` names a message that exists. It carries the last
- * finished turn, so the next turn delivers it. A body past `engine.max_body_chars` is cut
- * as an agent's would be, and says so. Safe to call while an engine runs: the file appears
- * whole, under a name no one else takes.
+ * finished turn, so the next turn delivers it. A body past `engine.max_body_chars` and a
+ * subject past its cap (mailbox/message-text.ts) are cut as an agent's would be, and say so.
+ * Safe to call while an engine runs: the file appears whole, under a name no one else takes.
  */
 export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = new Date()): SentMessage {
   if (!org.agents.has(HUMAN)) {
@@ -69,7 +69,8 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
       priority: input.priority ?? 'normal',
       body,
     };
-    if (input.subject !== undefined && input.subject.trim() !== '') message.subject = input.subject.trim();
+    const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
+    if (subject !== undefined) message.subject = subject;
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
     const file = `${outboxPath(HUMAN)}/${messageFileName(turn, seq, input.to)}`;
     if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file, cutCharacters };

@@ -60,6 +60,8 @@ export type JournalRecord =
         hints: OutboxHints;
         /** Outbox files the scan took in (delivered, refused, skipped, history). */
         taken: Record<string, string[]>;
+        /** Of those, the files not delivered (refused, skipped, history); absent in journals of older versions. */
+        undelivered?: Record<string, string[]>;
         joined: string[];
         pending: PendingItem[];
         humanNotices: EngineState['humanNotices'];

@@ -6,12 +6,22 @@ import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } fr
  * it, or skipped it with a warning, and when an agent joined with it already in its outbox.
  * This is how the engine knows what is new in an outbox: by the files' names, never by
  * their times or the order of their names, so copying, moving, touching or restoring files
- * can neither lose nor repeat mail.
+ * can neither lose nor repeat mail. The line also says which of them were not delivered, so
+ * `read_message` knows, without scanning anything, whether a file in an outbox ever arrived.
  */
 export interface TakenLine {
   turn: number;
   files: Record<string, string[]>;
+  /**
+   * The files of `files` taken in without being delivered: refused by the chart, skipped (broken,
+   * named for a turn to come, not a regular file), or history of an agent that joined. Absent
+   * when every file was delivered (and in lines written before lemming kept it).
+   */
+  undelivered?: Record<string, string[]>;
 }
+
+/** What the record says of one outbox file: never taken in, taken in and delivered, or taken in without delivery. */
+export type TakenStatus = 'not taken' | 'delivered' | 'undelivered';
 
 interface Index {
   /** Bytes of the file read so far. */
@@ -19,6 +29,8 @@ interface Index {
   /** The file's inode when it was read: a replaced file is read again from the start. */
   inode: number;
   byOutbox: Map<string, Set<string>>;
+  /** By outbox, the taken files whose latest line says they were not delivered. */
+  undelivered: Map<string, Set<string>>;
 }
 
 /** The taken files of each record this process has read, kept up to date by reading only what was appended. */
@@ -34,20 +46,42 @@ export function takenNames(path: string, outbox: string): ReadonlySet<string> {
   return refresh(path).byOutbox.get(outbox) ?? NONE;
 }
 
+/**
+ * Whether one outbox file was taken in, and delivered. Costs what `takenNames` costs: the
+ * record is read once a process, then only what was appended. A file taken again later
+ * (a file skipped as named for a turn to come, then written by the engine in that turn)
+ * has the status its latest line gives.
+ */
+export function takenStatus(path: string, outbox: string, name: string): TakenStatus {
+  const index = refresh(path);
+  if (!index.byOutbox.get(outbox)?.has(name)) return 'not taken';
+  return index.undelivered.get(outbox)?.has(name) ? 'undelivered' : 'delivered';
+}
+
+/**
+ * Which message files a call's read_message may open: those this record says were delivered,
+ * and those in `shown`, the call's own inbox (mail this turn's scan took in reaches the record
+ * only when the turn commits). No scan: the record answers as `takenStatus` does.
+ */
+export function deliveredMail(path: string, shown: readonly string[]): (id: string, sender: string, name: string) => boolean {
+  const ids = new Set(shown);
+  return (id, sender, name) => ids.has(id) || takenStatus(path, sender, name) === 'delivered';
+}
+
 function refresh(path: string): Index {
   let index = indexes.get(path);
   let descriptor: number;
   try {
     descriptor = openSync(path, 'r');
   } catch {
-    const empty: Index = { offset: 0, inode: -1, byOutbox: new Map() };
+    const empty: Index = { offset: 0, inode: -1, byOutbox: new Map(), undelivered: new Map() };
     indexes.set(path, empty);
     return empty;
   }
   try {
     const stat = fstatSync(descriptor);
     if (!index || index.inode !== stat.ino || stat.size < index.offset) {
-      index = { offset: 0, inode: stat.ino, byOutbox: new Map() };
+      index = { offset: 0, inode: stat.ino, byOutbox: new Map(), undelivered: new Map() };
       indexes.set(path, index);
     }
     if (stat.size === index.offset) return index;
@@ -62,7 +96,7 @@ function refresh(path: string): Index {
     if (lastNewline < 0) return index;
     for (const text of buffer.subarray(0, lastNewline).toString('utf8').split('\n')) {
       const line = parseLine(text);
-      if (line) addLine(index.byOutbox, line);
+      if (line) addLine(index, line);
     }
     index.offset += lastNewline + 1;
     return index;
@@ -81,12 +115,24 @@ function parseLine(text: string): TakenLine | undefined {
   }
 }
 
-function addLine(byOutbox: Map<string, Set<string>>, line: TakenLine): void {
+function addLine(index: Index, line: TakenLine): void {
   for (const [outbox, names] of Object.entries(line.files)) {
     if (!Array.isArray(names)) continue;
-    let set = byOutbox.get(outbox);
-    if (!set) byOutbox.set(outbox, (set = new Set()));
-    for (const name of names) if (typeof name === 'string') set.add(name);
+    let set = index.byOutbox.get(outbox);
+    if (!set) index.byOutbox.set(outbox, (set = new Set()));
+    const listed = line.undelivered?.[outbox];
+    const undelivered = Array.isArray(listed) && listed.length > 0 ? new Set(listed) : undefined;
+    let notDelivered = index.undelivered.get(outbox);
+    for (const name of names) {
+      if (typeof name !== 'string') continue;
+      set.add(name);
+      if (undelivered?.has(name)) {
+        if (!notDelivered) index.undelivered.set(outbox, (notDelivered = new Set()));
+        notDelivered.add(name);
+      } else {
+        notDelivered?.delete(name);
+      }
+    }
   }
 }
 
@@ -100,9 +146,15 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
   if (outboxes.length === 0) return sizeBefore;
   const files: Record<string, string[]> = {};
   for (const outbox of outboxes.sort()) files[outbox] = line.files[outbox] ?? [];
+  const undelivered: Record<string, string[]> = {};
+  for (const outbox of Object.keys(line.undelivered ?? {}).sort()) {
+    const names = line.undelivered?.[outbox] ?? [];
+    if (names.length > 0) undelivered[outbox] = names;
+  }
+  const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}) };
   const descriptor = openSync(path, 'a');
   try {
-    writeSync(descriptor, `${JSON.stringify({ turn: line.turn, files })}\n`);
+    writeSync(descriptor, `${JSON.stringify(written)}\n`);
     return fstatSync(descriptor).size;
   } finally {
     closeSync(descriptor);

@@ -4,6 +4,8 @@ import { estimateCallCost } from '../../providers/estimate-cost.js';
 import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
 import { costOf } from '../money/charge.js';
 import type { PromptLimit } from './build-prompt.js';
+import { statePaths } from '../record/state-paths.js';
+import { deliveredMail } from '../record/taken-files.js';
 import { askFitting } from './context-retry.js';
 import type { PreparedCall } from './prepare-call.js';
 import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from './step-loop.js';
@@ -16,6 +18,7 @@ export interface TurnTools extends LoopTools {
 
 /** One agent's call in a turn, as `askWithTools` needs it. */
 export interface AgentCallInput {
+  root: string;
   org: Org;
   agent: Agent;
   turn: number;
@@ -97,6 +100,8 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
+    // The mail of the prompt that was asked (a smaller one, when the first did not fit) is what the agent was shown.
+    delivered: deliveredMail(statePaths(input.root).taken, prepared.prompt.shown),
   });
   // What the model was told about missing MCP tools goes in the log and on the screen too.
   if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };

@@ -2,6 +2,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
 import type { LedgerSnapshot } from '../money/ledger.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
+import type { TakenLine } from '../record/taken-files.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -54,14 +55,23 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
   };
 }
 
-/** The outbox files taken in by a turn, by outbox: those its scan found and those its agents wrote. */
-export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): Record<string, string[]> {
+/**
+ * The outbox files taken in by a turn, by outbox: those its scan found and those its agents
+ * wrote, and of them the ones not delivered: the scan's refusals and skips, unless an agent
+ * then wrote that name itself (a file skipped as named for this turn, replaced by the engine's).
+ */
+export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): Omit<TakenLine, 'turn'> {
   const files: Record<string, string[]> = {};
+  const undelivered: Record<string, string[]> = {};
   for (const [outbox, names] of Object.entries(plan.discovered.taken)) files[outbox] = [...names];
+  for (const [outbox, names] of Object.entries(plan.discovered.undelivered ?? {})) undelivered[outbox] = [...names];
   for (const outcome of outcomes) {
-    if (outcome.wrote && outcome.wrote.length > 0) files[outcome.agent] = [...(files[outcome.agent] ?? []), ...outcome.wrote];
+    if (!outcome.wrote || outcome.wrote.length === 0) continue;
+    files[outcome.agent] = [...(files[outcome.agent] ?? []), ...outcome.wrote];
+    const written = new Set(outcome.wrote);
+    if (undelivered[outcome.agent]) undelivered[outcome.agent] = (undelivered[outcome.agent] ?? []).filter((name) => !written.has(name));
   }
-  return files;
+  return { files, undelivered };
 }
 
 /** The outbox hints after a turn: what its scan listed, then what its agents' own writes left. */

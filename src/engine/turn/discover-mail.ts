@@ -1,7 +1,8 @@
 import { readMessageFile, outboxPath } from '../../mailbox/message-file.js';
+import { quoteName } from '../../mailbox/message-text.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
-import { HUMAN, isValidAgentName, quoteName } from '../../org/names.js';
+import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -24,6 +25,8 @@ export interface Discovery {
   hints: OutboxHints;
   /** Files taken in by this scan, by outbox: delivered, refused, skipped, or history of an agent that joined. */
   taken: Record<string, string[]>;
+  /** The files of `taken` that were not delivered (refused, skipped, history), by outbox. */
+  undelivered: Record<string, string[]>;
   /** Agents that joined the org with this turn. */
   joined: string[];
   pending: PendingItem[];
@@ -36,13 +39,14 @@ export interface Discovery {
  * the human's messages and files dropped into an outbox by hand. An outbox is listed
  * only when its folder changed (or nothing is known of it), and a file is new when the
  * record of files taken in does not name it: copies, moves and touched files repeat
- * and lose nothing. Each message is checked against the chart at both ends; a refused
- * one earns its sender a notice. A broken file is skipped with a warning and the rest
+ * and lose nothing. A file is read with the caps a model's message meets (message-file.ts),
+ * each cut or dropped field a warning. Each message is checked against the chart at both
+ * ends; a refused one earns its sender a notice. A broken file is skipped with a warning and the rest
  * of the mail still arrives. An agent that joins an org that has run, with files
  * already in its outbox, takes them as history.
  */
 export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHints, turn: number): Discovery {
-  const result: Discovery = { hints: {}, taken: {}, joined: [], pending: [], humanNotices: [], events: [] };
+  const result: Discovery = { hints: {}, taken: {}, undelivered: {}, joined: [], pending: [], humanNotices: [], events: [] };
   const members = new Set(state.members);
   const takenPath = statePaths(root).taken;
   for (const sender of org.agents.keys()) {
@@ -71,6 +75,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     }
     const takenNow = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
     if (takenNow.length > 0) result.taken[sender] = takenNow;
+    const undelivered = scan.skipped.map((skipped) => skipped.name);
     const refusals: Array<{ to: string; subject?: string; reason: string; file: string }> = [];
     for (const skipped of scan.skipped) {
       result.events.push({ type: 'warning', turn, file: `${outboxPath(sender)}/${skipped.name}`, message: `${skipped.reason}; skipped` });
@@ -86,9 +91,10 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
           file,
           message: `is named as lemming names a message of turn ${named.turn}, which has not run yet, and would be replaced by it; this message was skipped (rename it, for example to note.md, to send it)`,
         });
+        undelivered.push(name);
         continue;
       }
-      const read = readMessageFile(root, sender, name, Math.max(0, turn - 1));
+      const read = readMessageFile(root, sender, name, Math.max(0, turn - 1), org.settings.max_body_chars);
       if ('error' in read) {
         result.events.push({
           type: 'warning',
@@ -96,6 +102,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
           file,
           message: `${read.error}; this message was skipped and the rest of the mail is delivered (fix it and save it under a new name to send it)`,
         });
+        undelivered.push(name);
         continue;
       }
       const { message, notes } = read;
@@ -107,6 +114,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
         const refusal = { to: message.to.slice(0, 64), reason: verdict.reason, ...(message.subject ? { subject: message.subject } : {}), file };
         refusals.push(refusal);
         result.events.push({ type: 'message-refused', turn, from: sender, ...refusal, notice: scanNoticeId(turn, sender) });
+        undelivered.push(name);
         continue;
       }
       result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
@@ -122,6 +130,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
         ...(message.subject ? { subject: message.subject } : {}),
       });
     }
+    if (undelivered.length > 0) result.undelivered[sender] = undelivered;
     if (refusals.length > 0) {
       const body = refusalNoticeBody(refusals);
       const notice = makeNotice(turn, sender, SCAN_NOTICE_TAG, 1, 'Not delivered', body);
@@ -139,6 +148,7 @@ function joinWithHistory(result: Discovery, sender: string, scan: OutboxScan | u
   const history = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
   if (history.length === 0) return;
   result.taken[sender] = history;
+  result.undelivered[sender] = history;
   result.events.push({
     type: 'warning',
     turn,

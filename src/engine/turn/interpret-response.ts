@@ -1,6 +1,6 @@
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
-import { asMessageBody, capBody } from '../../mailbox/message-text.js';
-import { isValidAgentName, quoteName } from '../../org/names.js';
+import { asMessageBody, capBody, capSubject, idProblem, MAX_NAME_CHARS, quoteName } from '../../mailbox/message-text.js';
+import { isValidAgentName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -61,7 +61,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
   for (const call of response.toolCalls) {
     // An action the output cap cut short is reported once, by the provider's note, not also as an invalid call.
     const invalidCalls = response.truncated && call === last ? [] : result.invalidCalls;
-    const name = String(call.name).slice(0, 64);
+    const name = String(call.name).slice(0, MAX_NAME_CHARS);
     // Tools that return results ran inside the turn's loop; their results went back to the model.
     if (isResultTool(call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
     if (call.name !== 'send_message' && call.name !== 'remember') {
@@ -95,9 +95,9 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       continue;
     }
     const { to, body, subject, priority, reply_to: replyTo } = parsed.value;
-    const shortSubject = subject === undefined ? undefined : subject.slice(0, 200);
+    const shortSubject = subject === undefined ? undefined : capSubject(subject).subject;
     const refuse = (reason: string): void => {
-      result.refusals.push({ to: to.slice(0, 64), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
+      result.refusals.push({ to: to.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
     };
     if (!isValidAgentName(to)) {
       refuse(`${quoteName(to)} is not an agent name; names are like "planner" or "coder_01", with no slashes or dots`);
@@ -113,8 +113,13 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       continue;
     }
     const message: OutgoingMessage = { to, body: capBody(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
-    if (shortSubject !== undefined && shortSubject.trim() !== '') message.subject = shortSubject.replace(/\s+/g, ' ').trim();
-    if (replyTo !== undefined && replyTo.trim() !== '') message.replyTo = replyTo.slice(0, 120);
+    if (shortSubject !== undefined) message.subject = shortSubject;
+    if (replyTo !== undefined && replyTo.trim() !== '') {
+      // An id cut short would name another message, or none: it is kept whole or not at all.
+      const problem = idProblem(replyTo);
+      if (problem === undefined) message.replyTo = replyTo;
+      else invalidCalls.push(`send_message to ${to}: reply_to ${problem}; the message was sent without it`);
+    }
     result.messages.push(message);
   }
   result.textOnly = response.toolCalls.length === 0 && response.text.trim() !== '';

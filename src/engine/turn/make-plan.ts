@@ -87,6 +87,7 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
     discovered: {
       hints: discovery.hints,
       taken: discovery.taken,
+      undelivered: discovery.undelivered,
       joined: discovery.joined,
       pending: discovery.pending,
       humanNotices: [...discovery.humanNotices, ...decided.humanNotices],

@@ -42,7 +42,7 @@ export function prepareCall(
       continue;
     }
     const cached = takeWritten(root, item.file);
-    const read = cached ? { message: cached, notes: [] } : readMessageFile(root, item.from, basename(item.file), item.turn);
+    const read = cached ? { message: cached, notes: [] } : readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
     if ('error' in read) {
       lost.push(item.id);
       warnings.push({ type: 'warning', turn, file: item.file, message: `${read.error} now; it cannot be shown to ${agentName}` });

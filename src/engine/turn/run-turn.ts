@@ -268,6 +268,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
       // the next run applies it instead of paying for the same call again.
       const fitted = await askWithTools({
+        root,
         org,
         agent,
         turn,
@@ -382,7 +383,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
-  const takenBytes = appendTaken(paths.taken, { turn, files: takenInTurn(plan, outcomes) }, state.takenBytes);
+  const takenBytes = appendTaken(paths.taken, { turn, ...takenInTurn(plan, outcomes) }, state.takenBytes);
   crashPoint('after-taken');
   result.state = { ...commitTurn(state, plan, outcomes, ledger), takenBytes };
   result.hints = hintsAfterTurn(context.hints, plan, outcomes);

@@ -66,6 +66,8 @@ export interface LoopInput {
   signal?: AbortSignal;
   /** Told of each step's answer with the very request it answered: what token ratios are learned from (one call at a time). */
   answered?(request: ProviderRequest, response: ProviderResponse): void;
+  /** Which message files the agent's read_message may open (record/taken-files.ts, `deliveredMail`). */
+  delivered: ToolCallContext['delivered'];
 }
 
 /** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
@@ -180,7 +182,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         if (step >= input.maxSteps) {
           run = { result: { isError: true, content: `not run: the last step (engine.max_steps ${input.maxSteps}) was reached` } };
         } else {
-          run = await input.tools.run(call, { org: input.org, agent, turn, sequence, at: receivedAt, balance: input.balance - spent });
+          run = await input.tools.run(call, { org: input.org, agent, turn, sequence, at: receivedAt, balance: input.balance - spent, delivered: input.delivered });
         }
         input.journal({ type: 'tool', turn, agent: agent.name, step, index, run });
         crashPoint('after-tool');

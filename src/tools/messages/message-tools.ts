@@ -1,32 +1,50 @@
-import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
+import { messageFilesFor, readMessageFile } from '../../mailbox/message-file.js';
+import { idProblem } from '../../mailbox/message-text.js';
 import { renderMessageMarkup } from '../../mailbox/prompt-markup.js';
-import { padSeq, padTurn, parseMessageFileName } from '../../mailbox/message.js';
-import { isValidAgentName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
 import { toolError, toolOk, type ToolResult } from '../tool-result.js';
 
-const MESSAGE_ID = /^(\d{6,})-([a-z][a-z0-9_-]{0,63})-(\d{3,})$/;
+/** What read_message needs to know of the call: who asks, and which files reached someone as mail. */
+export interface MessageToolContext {
+  root: string;
+  org: Org;
+  agent: Agent;
+  /**
+   * Whether the file `name` in `sender`'s outbox, holding the message `id`, was delivered: the
+   * engine wrote it or took it in and let it through, or it is in this call's inbox. Given by
+   * the engine (its record of the files taken in), so a tool never reads the engine's state.
+   */
+  delivered(id: string, sender: string, name: string): boolean;
+}
 
 /**
- * read_message: a message in full by id (the inbox shown is capped). Only a message
- * the agent sent or was sent can be read; anyone else's mail is refused.
+ * read_message: a message in full by id (the inbox shown is capped). Only mail that reached
+ * its recipient opens, and only for its sender or its recipient: a file the engine refused,
+ * skipped or has not taken in yet is not mail, whatever it says, and neither is anyone
+ * else's. Cheap: the outbox the id names is listed, and the record answers from memory.
  */
-export function readMessageTool(root: string, agent: Agent, id: unknown): ToolResult {
+export function readMessageTool(context: MessageToolContext, id: unknown): ToolResult {
+  const { root, org, agent } = context;
   if (typeof id !== 'string') return toolError('id: expected a message id like "000012-manager-001"');
-  const match = MESSAGE_ID.exec(id.trim());
-  if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined || !isValidAgentName(match[2])) {
-    return toolError(`${JSON.stringify(id.slice(0, 80))} is not a message id; ids look like "000012-manager-001"`);
+  const wanted = id.trim();
+  const problem = idProblem(wanted);
+  if (problem !== undefined) return toolError(`the id ${problem}`);
+  const files = messageFilesFor(root, wanted);
+  if (files.length === 0) return toolError(`there is no message ${wanted}`);
+  const turn = Number(/^\d+/.exec(wanted)?.[0] ?? 0);
+  for (const file of files) {
+    if (!context.delivered(wanted, file.sender, file.name)) continue;
+    const read = readMessageFile(root, file.sender, file.name, turn, org.settings.max_body_chars);
+    if ('error' in read) return toolError(`message ${wanted} cannot be read now: it ${read.error}`);
+    const { message } = read;
+    if (message.id !== wanted) continue;
+    if (message.from === agent.name || message.to === agent.name) return toolOk(renderMessageMarkup(message));
   }
-  const sender = match[2];
-  const prefix = `${padTurn(Number(match[1]))}-${padSeq(Number(match[3]))}-`;
-  const file = listMessageFiles(root, sender).find((name) => name.startsWith(prefix) && parseMessageFileName(name) !== undefined);
-  if (file === undefined) return toolError(`there is no message ${id}`);
-  const read = readMessageFile(root, sender, file, Number(match[1]));
-  if ('error' in read) return toolError(`message ${id} cannot be read: it ${read.error}`);
-  const { message } = read;
-  if (message.from !== agent.name && message.to !== agent.name) return toolError(`message ${id} was neither sent by you nor to you`);
-  return toolOk(renderMessageMarkup(message));
+  if (files.some((file) => file.sender === agent.name)) {
+    return toolError(`${wanted} was never delivered: lemming refused or skipped it (you were told why), or has not taken it in yet`);
+  }
+  return toolError(`${wanted} was not delivered to you`);
 }
 
 /** list_agents: who is in the org, their titles and managers, and whom this agent may write to. */

@@ -49,7 +49,7 @@ export function fileChatBackend(root: string): ChatBackend {
     describe: () => ({ org: org().name, turn: loadState(statePaths(root).state).turn }),
     recipients: () => reachableFrom(org(), HUMAN),
     check: (to) => checkEdge(org(), HUMAN, to),
-    messages: () => [...readHumanSent(root), ...readHumanInbox(root, org()).messages],
+    messages: () => [...readHumanSent(root, org()), ...readHumanInbox(root, org()).messages],
     notices: () => readHumanNotices(root),
     send(message) {
       const sent = sendAsHuman(root, org(), { to: message.to, body: message.body, ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}) });

@@ -46,7 +46,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
     const id = context.req.param('id');
     const indexed = await dashboard.watch.get(id);
     if (!indexed) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
-    const read = readMessageFile(dashboard.root, indexed.from, fileName(indexed.file), indexed.turn);
+    const read = readMessageFile(dashboard.root, indexed.from, fileName(indexed.file), indexed.turn, dashboard.org().settings.max_body_chars);
     if ('error' in read) throw new LemmingError('unreadable', `${indexed.file} ${read.error}`);
     return context.json({ ...read.message, file: indexed.file, path: `${dashboard.root}/${indexed.file}`, notes: read.notes });
   });
@@ -92,7 +92,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
     return context.json({
       messages: inbox.messages.map((message) => ({ ...toIndexed(message, message.file), unread: message.unread, body: message.body })),
       notices: inbox.notices,
-      sent: readHumanSent(dashboard.root).map((message) => toIndexed(message, message.file)),
+      sent: readHumanSent(dashboard.root, dashboard.org()).map((message) => toIndexed(message, message.file)),
     });
   });
 

@@ -235,7 +235,8 @@ export class MessageIndex {
   }
 
   private add(agent: string, name: string): IndexedMessage | undefined {
-    const read = readMessageFile(this.root, agent, name, 0);
+    // The index only finds messages (a page shows one through read-routes, capped as the org says): bodies are searched whole.
+    const read = readMessageFile(this.root, agent, name, 0, Number.POSITIVE_INFINITY);
     if ('error' in read) return undefined;
     const message = toIndexed(read.message, `${outboxPath(agent)}/${name}`);
     if (this.byId.has(message.id)) this.remove(message.id);
