@@ -1,5 +1,5 @@
-import { removeTemporaryFiles } from '../mailbox/atomic-write.js';
 import { scanOutbox } from '../mailbox/outbox-scan.js';
+import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
 import { ProviderChains } from './provider-chains.js';
@@ -21,6 +21,7 @@ import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
+import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
 import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
 import { carryOutApprovals } from './human/finish-approval.js';
 import { hasDecisionsToTakeUp } from './turn/proposal-notices.js';
@@ -101,9 +102,8 @@ export class Engine {
     this.notices = options.notices;
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
-    removeTemporaryFiles(paths.directory);
-    removeTemporaryFiles(paths.cache);
-    removeTemporaryFiles(agentPaths(this.root, 'human').outbox);
+    // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
+    sweepAtStart(this.root);
     this.state = loadState(paths.state);
     this.journal = repairJournal(paths.journal);
     const unfinished = this.journal.find((record) => record.type === 'plan')?.turn;
@@ -117,10 +117,7 @@ export class Engine {
       this.journal = [];
     } else {
       const plan = this.journal.find((record) => record.type === 'plan');
-      for (const call of plan?.type === 'plan' ? plan.calls : []) {
-        removeTemporaryFiles(agentPaths(this.root, call.agent).outbox);
-        removeTemporaryFiles(agentPaths(this.root, call.agent).memory);
-      }
+      sweepUnfinishedTurn(this.root, plan?.type === 'plan' ? plan.calls.map((call) => call.agent) : []);
     }
   }
 
@@ -130,6 +127,8 @@ export class Engine {
    */
   static open(options: EngineOptions): Engine {
     requireOrgRoot(options.root);
+    // A disk that was full for an earlier engine of this process may have room now: its writes will say.
+    forgetStorageFailure();
     const lock = acquireLock(options.root, options.command ?? 'run');
     try {
       const loader = new OrgLoader(options.root);
@@ -268,6 +267,12 @@ export class Engine {
   }
 
   private async *turnWithoutReload(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    // Stopped by the caller's signal, or by a full disk: then the calls still on their way are dropped
+    // (the turn is journaled; the next run asks what was not) rather than kept waiting for.
+    const stop = new AbortController();
+    const stopNow = (): void => stop.abort();
+    if (signal?.aborted) stop.abort();
+    signal?.addEventListener('abort', stopNow);
     const context = {
       root: this.root,
       org: this.org,
@@ -278,17 +283,29 @@ export class Engine {
       tools: this.tools,
       clock: this.clock,
       traces: this.traces,
-      ...(signal ? { signal } : {}),
+      signal: stop.signal,
     };
     try {
       yield* runTurn(context, result);
+    } catch (error) {
+      if (!isStorageError(error)) throw error;
+      stop.abort();
+      throw error.duringTurn();
     } finally {
+      signal?.removeEventListener('abort', stopNow);
       // A big turn's traces are written by a thread while it runs (record/trace-writer.ts): a finished turn's are on disk.
       await this.traces.flush();
     }
+    // A failure of the disk that a writer swallowed (a trace, a cache): the turn is not committed on it.
+    const failed = storageFailure();
+    if (failed) throw failed.duringTurn();
     if (!result.state) return;
     const paths = statePaths(this.root);
-    saveState(paths.state, result.state);
+    try {
+      saveState(paths.state, result.state);
+    } catch (error) {
+      throw isStorageError(error) ? error.duringTurn() : error;
+    }
     crashPoint('after-commit');
     this.hints = result.hints ?? this.hints;
     saveOutboxHints(paths.outboxHints, this.hints);
@@ -302,8 +319,14 @@ export class Engine {
   close(): void {
     void this.tools.close();
     this.traces.close();
-    closeJournal(statePaths(this.root).journal);
-    this.lock.release();
+    try {
+      closeJournal(statePaths(this.root).journal);
+    } catch (error) {
+      // A disk that stopped the run refuses the records still queued: they are ones a crash may lose (appendJournalLater).
+      if (!isStorageError(error)) throw error;
+    } finally {
+      this.lock.release();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { sweepTemporaries } from '../storage/temporary-files.js';
 import { isValidAgentName } from './names.js';
 import { ensureStateGitignore } from './state-gitignore.js';
 
@@ -33,6 +34,8 @@ export function bootstrapOrg(root: string, templateRoot: string): BootstrapRepor
   for (const file of templateFiles(templateRoot)) {
     const target = join(root, file);
     const content = readFileSync(join(templateRoot, file), 'utf8');
+    // A bootstrap killed part-way may have left a temporary here; it is run again to finish.
+    sweepTemporaries(dirname(target));
     if (!existsSync(target)) {
       writeFileAtomic(target, content);
       report.written.push(file);

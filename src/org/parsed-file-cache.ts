@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 
 interface CacheFile {
   version: 1;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
-import { writeFileAtomic } from '../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';

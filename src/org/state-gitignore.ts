@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { join } from 'node:path';
 
 /** `org/state/.gitignore`: commit the org's record, leave out what belongs to one machine. */
@@ -32,8 +33,7 @@ export function ensureStateGitignore(root: string): boolean {
   }
   if (current !== undefined && current !== OLD_STATE_GITIGNORE) return false;
   try {
-    mkdirSync(directory, { recursive: true });
-    writeFileSync(path, STATE_GITIGNORE);
+    writeFileAtomic(path, STATE_GITIGNORE);
     return true;
   } catch {
     // A read-only org runs without it; only commits are affected.

@@ -5,6 +5,7 @@ import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
+import { throwIfStorageFailure } from '../storage/storage-error.js';
 import { capResult, toolError } from './tool-result.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
@@ -75,6 +76,8 @@ export class ToolRunner {
     try {
       return await this.runUnguarded(call, context, options);
     } catch (error) {
+      // A full or read-only disk is the org's failure, not the tool's: it stops the run (storage/storage-error.ts).
+      throwIfStorageFailure(error);
       // Loaded by the first failure: a turn whose tools all work loads none of it.
       const { toolFailure } = await import('./tool-failure.js');
       return { result: toolFailure(call.name, error, { root: this.root, agent: context.agent }) };

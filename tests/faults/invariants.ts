@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import { FailingAgents } from '../../src/engine/turn/failing-agents.js';
+import { isTemporaryName } from '../../src/storage/temporary-files.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { HUMAN } from '../../src/org/names.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
@@ -29,7 +31,9 @@ export interface InvariantOptions {
 function fileViolations(record: OrgRecord, broken: ReadonlySet<string>, handDropped: ReadonlySet<string>, idle: boolean): string[] {
   const violations = [...record.problems];
   for (const file of record.files) {
-    if (file.endsWith('.tmp')) violations.push(`${file}: a temporary file was left behind`);
+    // lemming's own temporaries anywhere; any other `.tmp` outside the workspaces, where models name files as they like.
+    const temporary = isTemporaryName(basename(file)) || (file.endsWith('.tmp') && !/^(workspace|agents\/[^/]+\/workspace)\//.test(file));
+    if (temporary) violations.push(`${file}: a temporary file was left behind`);
   }
   if (idle && record.files.includes('org/state/journal.jsonl')) violations.push('org/state/journal.jsonl: a turn is unfinished');
   if (idle && record.files.includes('org/state/lock')) violations.push('org/state/lock: the lock was not released');

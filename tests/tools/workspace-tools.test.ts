@@ -88,6 +88,22 @@ describe('file tools', () => {
     expect(runBuiltinTool('read_file', { path: 'missing.md' }, context).result).toMatchObject({ isError: true, content: expect.stringContaining('does not exist') });
   });
 
+  test("lemming's temporary names are not the model's: write_file refuses them, listings and searches skip them; the model's own .tmp files are its files", () => {
+    const root = defaultOrg();
+    const context = contextFor(root, 'coder_01');
+    const refused = runBuiltinTool('write_file', { path: 'notes/.plan.md.lemming-4242-7.tmp', content: 'x' }, context).result;
+    expect(refused).toEqual({ isError: true, content: "notes/.plan.md.lemming-4242-7.tmp: names shaped like .<name>.lemming-<pid>-<n>.tmp are lemming's own temporary files; choose another name" });
+    expect(existsSync(join(root, 'agents/coder_01/workspace/notes'))).toBe(false);
+    for (const name of ['build.tmp', '.cache.tmp', '.plan.md.1234.5.tmp']) {
+      expect(runBuiltinTool('write_file', { path: `notes/${name}`, content: 'find me' }, context).result.isError, name).toBe(false);
+    }
+    write(root, 'agents/coder_01/workspace/notes/.plan.md.lemming-4242-7.tmp', 'find me, half-written');
+    expect(runBuiltinTool('list_files', { path: 'notes' }, context).result.content).toBe(
+      'notes/.cache.tmp (7 bytes)\nnotes/.plan.md.1234.5.tmp (7 bytes)\nnotes/build.tmp (7 bytes)',
+    );
+    expect(runBuiltinTool('search_files', { query: 'find me' }, context).result.content).not.toContain('lemming-4242');
+  });
+
   test('the shared workspace is readable by all and writable only with shared_workspace: write', () => {
     const root = defaultOrg();
     write(root, 'agents/planner/resume.md', '---\ntitle: Planner\nmodel: offline\ncredits: 1\nshared_workspace: write\ntools: [send_message, write_file]\n---\nPlan.\n');

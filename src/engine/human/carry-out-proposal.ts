@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { sweepTemporaries } from '../../storage/temporary-files.js';
 import type { Org } from '../../org/org.js';
 import { candidateProblems, type FileChanges } from '../../org/check-candidate.js';
 import { CHART_FILE } from '../../org/names.js';
@@ -92,6 +93,11 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
   const agent = org.agents.get(proposal.proposed_by);
   if (!tool || !agent) throw new LemmingError('bad-proposal', `${proposal.id} names no tool, or its proposer has left`);
   const runner = new ToolRunner(org.root, () => org);
+  if (tool.name === 'write_file') {
+    // Run again when an earlier attempt was cut short, which may have left the file's temporary (not inside a turn: no recovery sweeps it).
+    sweepTemporaries(join(org.root, 'agents', agent.name, 'workspace'), { recursive: true });
+    sweepTemporaries(join(org.root, 'workspace'), { recursive: true });
+  }
   try {
     const name = tool.name.includes('/') ? tool.name.replace('/', '__') : tool.name;
     const run = await runner.run(

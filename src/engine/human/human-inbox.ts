@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';

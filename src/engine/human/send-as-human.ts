@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
-import { createFileAtomic } from '../../mailbox/atomic-write.js';
+import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
 import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../../mailbox/message.js';

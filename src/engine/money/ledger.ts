@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { appendText } from '../../storage/write-bytes.js';
 import { writeWithCrashPoint } from '../record/crash-points.js';
 import type { PricedTokens } from './charge.js';
 
@@ -233,9 +234,12 @@ export function repairLedger(path: string): void {
   }
 }
 
-/** Append entries as JSON lines; nothing is written for none. A `mid-ledger` crash point can cut the write short. */
+/**
+ * Append entries as JSON lines; nothing is written for none. A write the disk fails leaves the ledger as it was
+ * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
+ */
 export function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
   const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
-  writeWithCrashPoint('mid-ledger', text, (part) => appendFileSync(path, part));
+  writeWithCrashPoint('mid-ledger', text, (part) => appendText(path, part));
 }

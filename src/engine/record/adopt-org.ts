@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org.js';

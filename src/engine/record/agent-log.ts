@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -26,17 +27,17 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
   if (!appendedLogs.has(paths.log)) {
     if (!existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
-    appendFileSync(paths.log, text);
+    appendText(paths.log, text);
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.add(paths.log);
     return;
   }
   try {
-    appendFileSync(paths.log, text);
+    appendText(paths.log, text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(paths.logs, { recursive: true });
-    appendFileSync(paths.log, text);
+    appendText(paths.log, text);
   }
 }
 

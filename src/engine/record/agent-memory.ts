@@ -1,6 +1,6 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import { MEMORY_KEY_PATTERN } from '../turn/interpret-response.js';
 import { agentPaths } from './state-paths.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
+import { asStorageError } from '../../storage/storage-error.js';
 import { agentPaths } from './state-paths.js';
 import { TraceFolder, traceTurnsIn } from './trace-folder.js';
 import { readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
@@ -163,9 +164,13 @@ export class CallTraces {
   /** By agent. */
   private readonly folders = new Map<string, TraceFolder>();
   private readonly sources: PartSources = new Map();
-  private readonly writer = new TraceWriter((files) => {
-    // A folder changed behind our back (a reset, a person) is listed again next time.
-    for (const file of files) for (const [agent, folder] of this.folders) if (file.startsWith(folder.directory)) this.folders.delete(agent);
+  private readonly writer = new TraceWriter((failures) => {
+    for (const { file, code } of failures) {
+      // A full or failing disk: noted (storage/storage-error.ts), and the engine stops the run (see record).
+      asStorageError({ code }, file);
+      // A folder changed behind our back (a reset, a person) is listed again next time.
+      for (const [agent, folder] of this.folders) if (file.startsWith(folder.directory)) this.folders.delete(agent);
+    }
   });
 
   constructor(private readonly root: string) {}
@@ -179,6 +184,12 @@ export class CallTraces {
    * crash writes it again whole. `pieces` say which pieces of the system prompt many prompts share
    * (the org's list of everyone): those go to part files beside the traces (storedTrace), as do the
    * tools, written once and linked into each agent's `parts/` folder.
+   *
+   * A trace the disk has no room for (or a read-only or failing disk) is not swallowed like other
+   * failures: the failure is noted (storage/storage-error.ts, storageFailure), the journal takes
+   * no more records, and the engine stops the run with the one line at the latest when the turn's
+   * traces are flushed. Everything after it would fail the same way, and a run that went on would
+   * lose its traces for nothing. The trace that could not be written is removed, not left cut short.
    */
   record(keep: number, request: ProviderRequest, response: ProviderResponse, at: string, pieces?: SystemPieces): void {
     if (keep <= 0) return;
@@ -195,8 +206,9 @@ export class CallTraces {
       folder.place(parts);
       this.writer.write(file, JSON.stringify(stored, null, 2), request.turn);
       folder.kept(request.turn, parts.map((part) => part.name), keep);
-    } catch {
-      // See above: the trace is a convenience; the journal and the log are the record.
+    } catch (error) {
+      // See above: the trace is a convenience; the journal and the log are the record. A failure of the disk is noted.
+      asStorageError(error);
       this.folders.delete(request.agent);
     }
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { Priority } from '../../mailbox/message.js';
 import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
 

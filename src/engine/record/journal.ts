@@ -1,4 +1,7 @@
-import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
+import { classified, storageFailure } from '../../storage/storage-error.js';
+import { storageFault } from '../../storage/storage-faults.js';
+import { writeAll } from '../../storage/write-bytes.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
@@ -95,13 +98,25 @@ const openJournals = new Map<string, number>();
 /** Records a crash may lose, waiting to go out with the journal's next write (see appendJournalLater). */
 const laterLines = new Map<string, string>();
 
+/**
+ * Append to the journal; a write that fails leaves it as it was (write-bytes.ts). After any failure
+ * of storage in this process (storage-error.ts), nothing more is journaled: whatever caught that
+ * failure on its way (a tool's catch, a cache), the step it stopped is not recorded as done, and
+ * the next run does it again.
+ */
 function write(path: string, text: string): void {
+  const failed = storageFailure();
+  if (failed) throw failed;
   let descriptor = openJournals.get(path);
   if (descriptor === undefined) {
-    descriptor = openSync(path, 'a');
+    try {
+      descriptor = openSync(path, 'a');
+    } catch (error) {
+      throw classified(error, path);
+    }
     openJournals.set(path, descriptor);
   }
-  writeSync(descriptor, text);
+  writeAll(descriptor, text, path, storageFault(path));
 }
 
 /**
@@ -141,11 +156,15 @@ export function flushJournal(path: string): void {
 
 /** Close the journal without removing it (a stopped turn stays journaled for the next run). */
 export function closeJournal(path: string): void {
-  flushJournal(path);
-  const descriptor = openJournals.get(path);
-  if (descriptor === undefined) return;
-  openJournals.delete(path);
-  closeSync(descriptor);
+  try {
+    flushJournal(path);
+  } finally {
+    const descriptor = openJournals.get(path);
+    if (descriptor !== undefined) {
+      openJournals.delete(path);
+      closeSync(descriptor);
+    }
+  }
 }
 
 /**

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LemmingError } from '../../errors.js';
+import { createFileAtomic } from '../../storage/atomic-write.js';
+import { classified } from '../../storage/storage-error.js';
 import { statePaths } from './state-paths.js';
 
 interface LockContent {
@@ -43,35 +45,16 @@ function readLock(path: string): LockContent | undefined {
 }
 
 /**
- * Create the lock with its content in one step (write a staging file, then link it into
- * place): a lock created empty and written after could be read, empty, by an engine
- * starting at the same moment, taken for a dead one's and removed, and both would run.
- */
-function tryCreate(path: string, content: LockContent): boolean {
-  const staging = `${path}.new-${content.token}`;
-  writeFileSync(staging, JSON.stringify(content));
-  try {
-    linkSync(staging, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    try {
-      unlinkSync(staging);
-    } catch {
-      // Already gone.
-    }
-  }
-}
-
-/**
  * Take the org's lock, or fail with a clear reason when a live engine holds it.
  * A lock left by a process that is gone (on this host) is recovered.
  */
 export function acquireLock(root: string, command: string): OrgLock {
   const paths = statePaths(root);
-  mkdirSync(paths.directory, { recursive: true });
+  try {
+    mkdirSync(paths.directory, { recursive: true });
+  } catch (error) {
+    throw classified(error, paths.lock);
+  }
   const content: LockContent = {
     pid: process.pid,
     host: hostname(),
@@ -80,7 +63,10 @@ export function acquireLock(root: string, command: string): OrgLock {
     started: new Date().toISOString(),
   };
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    if (tryCreate(paths.lock, content)) return { release: () => releaseLock(paths.lock, content.token) };
+    // The lock is made with its content in one step (a temporary, linked into place): a lock created empty and
+    // written after could be read, empty, by an engine starting at the same moment, taken for a dead one's and
+    // removed, and both would run.
+    if (createFileAtomic(paths.lock, JSON.stringify(content))) return { release: () => releaseLock(paths.lock, content.token) };
     const holder = readLock(paths.lock);
     if (holder && (holder.host !== content.host || isAlive(holder.pid))) {
       const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 
 /** Hints by outbox owner. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 
 /**
  * A small JSON file of the engine's under `org/state/`, `{ version: 1, agents: {...} }`:

@@ -1,4 +1,7 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { classified } from '../../storage/storage-error.js';
+import { storageFault } from '../../storage/storage-faults.js';
+import { writeAll } from '../../storage/write-bytes.js';
 
 /**
  * One turn's line of `org/state/taken.jsonl`: the outbox files the engine took in during
@@ -152,9 +155,15 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
     if (names.length > 0) undelivered[outbox] = names;
   }
   const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}) };
-  const descriptor = openSync(path, 'a');
+  const fault = storageFault(path);
+  let descriptor: number;
   try {
-    writeSync(descriptor, `${JSON.stringify(written)}\n`);
+    descriptor = openSync(path, 'a');
+  } catch (error) {
+    throw classified(error, path);
+  }
+  try {
+    writeAll(descriptor, `${JSON.stringify(written)}\n`, path, fault);
     return fstatSync(descriptor).size;
   } finally {
     closeSync(descriptor);

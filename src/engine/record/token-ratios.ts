@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { estimateInputTokens } from '../../providers/estimate-cost.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { statePaths } from './state-paths.js';

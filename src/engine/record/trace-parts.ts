@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import type { ToolDefinition } from '../../providers/provider.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { classified } from '../../storage/storage-error.js';
+import { temporaryPathFor } from '../../storage/temporary-files.js';
 
 /**
  * A piece of many call traces kept once: a piece of the system prompt that many prompts hold (the
@@ -67,28 +70,44 @@ export type PartSources = Map<string, string>;
  * is there under its name is replaced (a part left half-written by a crash, or edited by hand, is
  * made right again for the traces that refer to it), by a hard link to a copy this process already
  * placed when there is one, so N agents' folders share one file's bytes, else by writing it. Put in
- * place by a rename, so a trace read meanwhile finds the part whole.
+ * place by a rename from a temporary of its own (storage/temporary-files.ts), so a trace read
+ * meanwhile finds the part whole and a crash leaves only a temporary the next start sweeps.
  */
 export function placePart(partsFolder: string, part: TracePart, sources: PartSources): void {
   const file = join(partsFolder, part.name);
-  const temporary = `${file}.${process.pid}.tmp`;
-  const source = sources.get(part.name);
-  // Two system calls in the common case (a link, a rename): this runs for every agent in a run's first turn.
-  if (!linked(source, temporary)) {
-    // No copy to link to, or the link failed: the folder may be missing, or a temporary left by a
-    // crash in the way (removed, never written into: it may be a link to a part other traces use).
-    mkdirSync(partsFolder, { recursive: true });
-    rmSync(temporary, { force: true });
-    if (!linked(source, temporary)) writeFileSync(temporary, part.bytes, { flag: 'wx' });
-  }
-  renameSync(temporary, file);
+  if (!linkedInto(sources.get(part.name), partsFolder, file)) writeFileAtomic(file, part.bytes);
   if (sources.size > 64) sources.clear();
   sources.set(part.name, file);
 }
 
-/** A hard link to `source` at `file`; false when there is no source or the file system says no (pruned, no links, too many). */
-function linked(source: string | undefined, file: string): boolean {
+/**
+ * Put a hard link to `source` at `file`, by a temporary and a rename: two system calls in the common
+ * case, for every agent in a run's first turn. False when there is no source or the file system says
+ * no (pruned, no links, too many): the part is then written.
+ */
+function linkedInto(source: string | undefined, folder: string, file: string): boolean {
   if (source === undefined) return false;
+  const temporary = temporaryPathFor(file);
+  if (!linked(source, temporary)) {
+    // The folder may be missing: an agent's first trace of the run.
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch (error) {
+      throw classified(error, file);
+    }
+    if (!linked(source, temporary)) return false;
+  }
+  try {
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw classified(error, file);
+  }
+  return true;
+}
+
+/** A hard link to `source` at `file`; false when the file system says no. */
+function linked(source: string, file: string): boolean {
   try {
     linkSync(source, file);
     return true;

@@ -1,6 +1,7 @@
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
+import { writeFileInPlace } from '../../storage/write-bytes.js';
 
 /** The file functions a batch is done with (passed in: see doBatch). */
 interface BatchFs {
@@ -8,14 +9,20 @@ interface BatchFs {
   writeFileSync(file: string, bytes: Uint8Array): void;
 }
 
+/** A trace file that could not be written or removed, and the system's code for why (ENOSPC: the disk is full). */
+export interface TraceFailure {
+  file: string;
+  code: string | undefined;
+}
+
 /**
  * Do a batch of files, in order: each is written with its bytes of `bytes` (from the end of the
  * file before it up to its own end in `ends`) or removed (an end of -1). Returns the files that
- * could not be written or removed. The thread runs this very function from its source text, so it
- * uses nothing but its arguments.
+ * could not be written or removed; a file whose write failed is removed, not left cut short. The
+ * thread runs this very function from its source text, so it uses nothing but its arguments.
  */
-function doBatch(fs: BatchFs, files: readonly string[], ends: readonly number[], bytes: Uint8Array): string[] {
-  const failed: string[] = [];
+function doBatch(fs: BatchFs, files: readonly string[], ends: readonly number[], bytes: Uint8Array): TraceFailure[] {
+  const failed: TraceFailure[] = [];
   let start = 0;
   for (let index = 0; index < files.length; index += 1) {
     const file = files[index] as string;
@@ -23,8 +30,15 @@ function doBatch(fs: BatchFs, files: readonly string[], ends: readonly number[],
     try {
       if (end < 0) fs.unlinkSync(file);
       else fs.writeFileSync(file, bytes.subarray(start, end));
-    } catch {
-      failed.push(file);
+    } catch (error) {
+      if (end >= 0) {
+        try {
+          fs.unlinkSync(file);
+        } catch {
+          // Never made.
+        }
+      }
+      failed.push({ file, code: (error as { code?: string } | null)?.code });
     }
     if (end >= 0) start = end;
   }
@@ -96,7 +110,7 @@ class Batch {
   }
 
   /** Write or remove each file here, in order; the files that failed. */
-  writeHere(): string[] {
+  writeHere(): TraceFailure[] {
     return doBatch({ unlinkSync, writeFileSync }, this.files, this.ends, this.bytes);
   }
 }
@@ -107,8 +121,9 @@ class Batch {
  * written THREAD_AFTER of them (a small org never gets there, and does not pay for the thread's
  * start, some 25 ms and 12 MB), the run's trace files go to a worker thread, in order, while the turn
  * goes on. `flush` waits for every file handed over; the engine calls it at the end of each turn, so
- * a finished turn's traces are on disk, as before. A failure only calls `failed`: a trace is a
- * convenience, never a reason to fail a turn.
+ * a finished turn's traces are on disk, as before. A failure only calls `failed`, with the system's
+ * code: a trace is a convenience, never a reason to fail a turn (though a disk too full for one
+ * stops the run: call-trace.ts).
  */
 export class TraceWriter {
   private thread: Worker | undefined;
@@ -126,16 +141,16 @@ export class TraceWriter {
   private turn = -1;
   private writesThisTurn = 0;
 
-  constructor(private readonly failed: (files: string[]) => void) {}
+  constructor(private readonly failed: (failures: TraceFailure[]) => void) {}
 
-  /** Write a whole file: `text` and a newline (throws when written here and it cannot be). */
+  /** Write a whole file: `text` and a newline (throws when written here and it cannot be, and leaves no file cut short). */
   write(file: string, text: string, turn: number): void {
     if (turn !== this.turn) {
       this.turn = turn;
       this.writesThisTurn = 0;
     }
     this.writesThisTurn += 1;
-    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) writeFileSync(file, `${text}\n`);
+    if (!this.handing() && (this.broken || this.writesThisTurn <= THREAD_AFTER)) writeFileInPlace(file, `${text}\n`);
     else this.hand(file, text);
   }
 
@@ -217,7 +232,7 @@ export class TraceWriter {
     // at once keeps the engine's heap small (heap-settings.ts), where a busy turn would have grown it meanwhile.
     Atomics.wait(this.done, 1, 0, 2_000);
     keepHeapAsSet();
-    thread.on('message', ({ failed, bytes }: { failed: string[]; bytes: ArrayBuffer }) => {
+    thread.on('message', ({ failed, bytes }: { failed: TraceFailure[]; bytes: ArrayBuffer }) => {
       if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
       this.sent.shift();
       if (failed.length > 0) this.failed(failed);
@@ -234,7 +249,7 @@ export class TraceWriter {
     this.thread = undefined;
     this.broken = true;
     const files = this.sent.splice(0).flatMap((batch) => batch.files);
-    if (files.length > 0) this.failed(files);
+    if (files.length > 0) this.failed(files.map((file) => ({ file, code: undefined })));
     this.idle();
   }
 

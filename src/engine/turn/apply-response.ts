@@ -1,6 +1,8 @@
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { asStorageError } from '../../storage/storage-error.js';
+import { isTemporaryName } from '../../storage/temporary-files.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -52,15 +54,21 @@ export interface ApplyInput {
  * Carry out one agent's response: write its messages (temporary file, then rename,
  * under names fixed by turn and order), its notes and its log, and say what changed.
  * Running it twice for the same response leaves the same files. When the agent's
- * files cannot be written (permissions, a full disk), the call is still charged, the
- * files of this turn are removed again, its mail waits, and the outcome is an error
- * for this agent alone.
+ * files cannot be written (permissions, an outbox that is not a folder), the call is still
+ * charged, the files of this turn are removed again, its mail waits, and the outcome is an
+ * error for this agent alone; when the disk is full, read-only or failing, the run stops.
  */
 export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; events: EngineEvent[] } {
   try {
     return writeResponse(input);
   } catch (error) {
-    return writeFailed(input, error);
+    const storage = asStorageError(error);
+    if (!storage) return writeFailed(input, error);
+    // A full, read-only or failing disk is the org's trouble, not this agent's: the run stops
+    // (storage/storage-error.ts) and the next run applies this journaled response again. What
+    // this turn wrote for the agent goes now, so no half of the turn waits in its outbox meanwhile.
+    removeTurnFilesQuietly(input.root, input.agent, input.turn);
+    throw storage;
   }
 }
 
@@ -227,11 +235,7 @@ function writeFailed(input: ApplyInput, error: unknown): { outcome: AgentOutcome
   const { root, turn, agent: name } = input;
   const reason = describeWriteError(root, error);
   const message = `could not write its files, so this turn's work was set aside and its mail waits: ${reason}`;
-  try {
-    removeTurnFiles(join(root, outboxPath(name)), turn);
-  } catch {
-    // What cannot be listed cannot hold this turn's files either.
-  }
+  removeTurnFilesQuietly(root, name, turn);
   const { usage, charge } = chargeOf(input);
   try {
     appendLog(root, name, [
@@ -271,6 +275,15 @@ function describe(sent: number, refused: number, notes: number): string {
   return parts.join(', ');
 }
 
+/** Remove this turn's files from an outbox that could not be written to. */
+function removeTurnFilesQuietly(root: string, agent: string, turn: number): void {
+  try {
+    removeTurnFiles(join(root, outboxPath(agent)), turn);
+  } catch {
+    // What cannot be listed or changed cannot be tidied: the turn's replay removes them first.
+  }
+}
+
 /** Remove the message files a crashed attempt at `turn` wrote, so the replay writes exactly its own. */
 function removeTurnFiles(outbox: string, turn: number): void {
   let names: string[];
@@ -282,7 +295,7 @@ function removeTurnFiles(outbox: string, turn: number): void {
   // Only names lemming gives a message of this turn: a file a person dropped in is never removed.
   const prefix = `${padTurn(turn)}-`;
   for (const name of names) {
-    const temporary = name.startsWith(`.${prefix}`) && name.endsWith('.tmp');
+    const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
     if (temporary || parseMessageFileName(name)?.turn === turn) unlinkSync(join(outbox, name));
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
@@ -8,6 +8,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 import { AgentRecords } from '../record/state-file.js';
 import { makeNotice } from './notices.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 
 /** `engine.max_failed_turns` when org.yaml leaves it out. */
 export const DEFAULT_MAX_FAILED_TURNS = 3;
@@ -187,7 +188,6 @@ export function requestRetry(root: string, name: string): FailureStreak | undefi
   const streak = FailingAgents.load(root).streak(name);
   if (!streak?.held) return streak;
   const { retries } = failingPaths(root);
-  mkdirSync(retries, { recursive: true });
-  writeFileSync(join(retries, name), `${new Date().toISOString()}\n`);
+  writeFileAtomic(join(retries, name), `${new Date().toISOString()}\n`);
   return streak;
 }

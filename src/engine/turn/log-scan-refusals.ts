@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { appendLog, readLogSince, type LogEntry } from '../record/agent-log.js';
 import type { EngineEvent } from '../events.js';
 
@@ -8,7 +9,7 @@ type Refused = Extract<EngineEvent, { type: 'message-refused' }>;
  * Write a `refused` line in the sender's log for each file a turn's scan refused, so a
  * refused file is never silent in the log either. Done once per turn: a turn finished
  * after a crash adds only the lines its first attempt did not get to write. A log that
- * cannot be written gives a warning, not a failed turn.
+ * cannot be written gives a warning, not a failed turn (unless the disk is full: storage-error.ts).
  */
 export function logScanRefusals(root: string, turn: number, at: string, events: readonly EngineEvent[], recovering: boolean): EngineEvent[] {
   const warnings: EngineEvent[] = [];
@@ -31,6 +32,8 @@ export function logScanRefusals(root: string, turn: number, at: string, events: 
     try {
       appendLog(root, sender, lines);
     } catch (error) {
+      // A full or read-only disk stops the run instead: the turn is not committed without these lines.
+      throwIfStorageFailure(error);
       warnings.push({ type: 'warning', turn, file: `agents/${sender}/logs/activity.jsonl`, message: `could not be written (${errorMessage(error)}); its refusals are in the events only` });
     }
   }

@@ -4,6 +4,7 @@ import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { chargedTogether } from '../../providers/usage.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { chargeFor, type Charged } from '../money/charge.js';
 import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
 import type { CallTraces } from '../record/call-trace.js';
@@ -294,6 +295,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
     } catch (error) {
       if (context.signal?.aborted) return { agent: call.agent, aborted: true };
+      // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.
+      throwIfStorageFailure(error);
       // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
       if (isFatalProviderError(error)) throw error;
       return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error) };

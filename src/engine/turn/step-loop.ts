@@ -4,6 +4,7 @@ import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import { errorMessage } from '../../errors.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { shortArguments, stepTurns } from './step-conversation.js';
 
@@ -146,6 +147,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       try {
         response = step === 1 && input.first ? input.first : await input.ask(request, input.balance - spent);
       } catch (error) {
+        throwIfStorageFailure(error);
         // The first step's failure is the call's. A later one ends the loop: the answers that came
         // back stand, with what their tools did, and are charged; the model did not see the last results.
         if (step === 1 || input.signal?.aborted || isFatalProviderError(error)) throw error;

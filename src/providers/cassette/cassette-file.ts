@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorMessage, LemmingError } from '../../errors.js';
 import type { ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
+import { appendText } from '../../storage/write-bytes.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
 export interface CassetteEntry {
@@ -27,7 +28,7 @@ export class CassetteWriter {
   }
 
   append(entry: CassetteEntry): void {
-    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    appendText(this.file, `${JSON.stringify(entry)}\n`);
   }
 }
 

@@ -1,7 +1,8 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { toolError, type ToolResult } from '../tool-result.js';
 import { resolveMcpName, type McpOffer, type McpServers } from './mcp-servers.js';
+import { appendText } from '../../storage/write-bytes.js';
 
 /** Where a call is made: its place in the turn names it (a worker's job for it is one job however often it is sent). */
 export interface McpCallPlace {
@@ -36,7 +37,7 @@ export class RecordingMcp implements McpAccess {
   }
 
   private append(entry: TapeEntry): void {
-    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    appendText(this.file, `${JSON.stringify(entry)}\n`);
   }
 
   async offer(grants: readonly string[]): Promise<McpOffer> {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFileAtomic, writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
+import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { yaml } from '../../lazy-modules.js';
 import { undeclaredServer } from '../../org/assemble-org.js';
 import { quoteName } from '../../mailbox/message-text.js';
@@ -98,6 +99,8 @@ export function formatResume(details: HireDetails, credits: number): string {
  * a crash finishes the job without doubling anything.
  */
 export function writeNewAgent(root: string, details: HireDetails, resumeCredits: number): void {
+  // An attempt a kill cut short (an approval, finished by the next run) may have left the resume's temporary.
+  sweepTemporaries(join(root, 'agents', details.name));
   createFileAtomic(join(root, 'agents', details.name, 'resume.md'), formatResume(details, resumeCredits));
   const chartFile = join(root, 'org', 'chart.yaml');
   const before = readFileSync(chartFile, 'utf8');

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
-import { createFileAtomic, writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { formatProposal, parseProposal, type Proposal } from './proposal.js';
 
 /** Where proposals wait, relative to the org root: one markdown file each. */

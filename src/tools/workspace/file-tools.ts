@@ -1,6 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
+import { isTemporaryName, TEMPORARY_NAME_SHAPE } from '../../storage/temporary-files.js';
 import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import type { Agent } from '../../org/org.js';
 import { toolError, toolOk, type ToolResult } from '../tool-result.js';
@@ -51,7 +53,8 @@ export function readFileTool(context: FileToolContext, path: unknown): ToolResul
 
 /**
  * write_file: replace (or create) a file atomically, making folders as needed. A
- * link or anything but a regular file at the path is refused rather than written through.
+ * link or anything but a regular file at the path is refused rather than written through,
+ * and so is a name shaped like lemming's temporaries (a start-up sweep would remove it).
  */
 export function writeFileTool(context: FileToolContext, path: unknown, content: unknown): { result: ToolResult; written?: WrittenFile } {
   const place = resolved(context, path, 'write');
@@ -61,6 +64,9 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
     return { result: toolError(`content is ${content.length} characters; a file written in one call is capped at ${FILE_LIMITS.writeChars}`) };
   }
   if (place.display === '.' || place.display === 'shared') return { result: toolError('give a file name, like "notes.md"') };
+  if (isTemporaryName(basename(place.absolute))) {
+    return { result: toolError(`${place.display}: names shaped like ${TEMPORARY_NAME_SHAPE} are lemming's own temporary files; choose another name`) };
+  }
   const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
   if (stat && !stat.isFile()) {
     const kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'not a regular file';
@@ -69,6 +75,8 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
   try {
     writeFileAtomic(place.absolute, content);
   } catch (error) {
+    // A full or read-only disk is not the model's to hear of (it would take the work as done): it stops the run.
+    throwIfStorageFailure(error);
     return { result: toolError(`${place.display} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`) };
   }
   const bytes = Buffer.byteLength(content);
@@ -83,7 +91,7 @@ interface Entry {
 }
 
 /**
- * Walk a folder without following links, skipping temporary files, in name order, up to `limit`
+ * Walk a folder without following links, skipping lemming's temporary files, in name order, up to `limit`
  * entries. The folder asked for must be readable (its error is the tool's result); a folder below
  * it that cannot be read is counted in `unreadable`, so no listing claims to be whole when it is not.
  */
@@ -102,7 +110,7 @@ function walk(absolute: string, display: string, recursive: boolean, limit: numb
       continue;
     }
     for (const child of children) {
-      if (child.startsWith('.') && child.endsWith('.tmp')) continue;
+      if (isTemporaryName(child)) continue;
       const childAbsolute = join(folder, child);
       const stat = lstatSync(childAbsolute, { throwIfNoEntry: false });
       if (!stat || (!stat.isFile() && !stat.isDirectory())) continue;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../engine/record/state-paths.js';
-import { writeFileAtomic } from '../../mailbox/atomic-write.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { IndexedMessage } from './indexed-message.js';
 
 /** Where the index lives: machine-local state, derived from the outboxes, safe to delete. */

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { HUMAN } from '../../org/names.js';
+import { sweepTemporaries } from '../../storage/temporary-files.js';
+import { agentPaths, statePaths } from './state-paths.js';
+
+/*
+ * Where a killed lemming can leave a temporary (storage/temporary-files.ts), and which start
+ * removes it. Every atomic write puts its temporary beside the file it becomes, and a write that
+ * fails removes its own: only a kill (or a power cut) leaves one. So a place needs sweeping only
+ * after a process that writes there may have been killed, and the sweep is sized to that:
+ *
+ * - At every start (a few small folders, whatever the org's size): `org/` (the chart, written by
+ *   approvals and `add-agent`), `org/proposals/` (proposals made by tools, decisions by `approve`,
+ *   `reject` and the dashboard), `org/state/` and everything under it (the engine's state, its
+ *   caches, the lock's temporary, `lemming retry`'s requests, the dashboard's index) and the
+ *   human's outbox (`send`, chat, the dashboard).
+ * - When the engine finds a turn unfinished (recovery): for each agent in that turn's plan, its
+ *   outbox, notes, workspace (all of it: `write_file` makes folders) and traces with their parts;
+ *   and the shared workspace. Everything an agent's turn writes is written inside a journaled turn
+ *   in which it was planned (a kill during `write_file` happens inside one), and that turn is
+ *   unfinished until it commits, so its next run always comes here first.
+ * - Elsewhere, by the writer that is run again: an approval cut short writes the new agent's resume
+ *   again (tools/proposals/new-agent.ts sweeps that agent's folder), an approved `write_file` runs
+ *   again (human/carry-out-proposal.ts sweeps the proposer's workspace), and `bootstrap` sweeps the
+ *   folders it writes into.
+ *
+ * Not at every start: every agent's workspace, outbox and traces. An org of 10,000 agents would list
+ * 10,000 folders (and walk 10,000 workspaces) before each run's first turn, to find temporaries
+ * that only an interrupted turn can have left, and the turn's plan names its agents.
+ */
+
+/** At every start, before the engine reads its state. */
+export function sweepAtStart(root: string): void {
+  const state = statePaths(root);
+  sweepTemporaries(join(root, 'org'));
+  sweepTemporaries(join(root, 'org', 'proposals'));
+  sweepTemporaries(state.directory, { recursive: true });
+  sweepTemporaries(agentPaths(root, HUMAN).outbox);
+}
+
+/** When a turn was left unfinished: the folders its planned agents' work writes to, and the shared workspace. */
+export function sweepUnfinishedTurn(root: string, agents: readonly string[]): void {
+  for (const agent of agents) {
+    const paths = agentPaths(root, agent);
+    sweepTemporaries(paths.outbox);
+    sweepTemporaries(paths.memory);
+    sweepTemporaries(join(paths.directory, 'workspace'), { recursive: true });
+    sweepTemporaries(join(paths.logs, 'traces'), { recursive: true });
+  }
+  sweepTemporaries(join(root, 'workspace'), { recursive: true });
+}

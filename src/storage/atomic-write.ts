@@ -1,0 +1,73 @@
+import { closeSync, linkSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { classified } from './storage-error.js';
+import { storageFault, type InjectedFault } from './storage-faults.js';
+import { temporaryPathFor } from './temporary-files.js';
+import { closeQuietly, removeQuietly, writeAll } from './write-bytes.js';
+
+/** Create `temp` holding `content`; a failure removes it again and throws what it met (ENOENT when the folder is missing). */
+function writeNew(temp: string, content: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
+  const descriptor = openSync(temp, 'w');
+  try {
+    writeAll(descriptor, content, target, fault);
+    closeSync(descriptor);
+  } catch (error) {
+    closeQuietly(descriptor);
+    removeQuietly(temp);
+    throw error;
+  }
+}
+
+/**
+ * Write the temporary file (temporary-files.ts names it). Its folder is made only when the
+ * write finds it missing (a new agent, or a folder a reset or a person removed): asking first
+ * would cost every write of a turn a `mkdir` for the few that need one. Whatever fails, no
+ * temporary is left, and a failure of the disk is a StorageError.
+ */
+function writeTemp(path: string, content: string | Uint8Array): string {
+  const temp = temporaryPathFor(path);
+  const fault = storageFault(path);
+  try {
+    writeNew(temp, content, path, fault);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw classified(error, path);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeNew(temp, content, path, fault);
+    } catch (again) {
+      throw classified(again, path);
+    }
+  }
+  return temp;
+}
+
+/**
+ * Write a file so that a reader, or a process killed at any moment, sees either the
+ * old content or the new, never half of it: write a temporary file, then rename.
+ */
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const temp = writeTemp(path, content);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    removeQuietly(temp);
+    throw classified(error, path);
+  }
+}
+
+/**
+ * Like writeFileAtomic, but never replaces an existing file: returns false when
+ * `path` already exists. Two writers racing for one name cannot both win.
+ */
+export function createFileAtomic(path: string, content: string): boolean {
+  const temp = writeTemp(path, content);
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw classified(error, path);
+  } finally {
+    removeQuietly(temp);
+  }
+}

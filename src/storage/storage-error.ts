@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { LemmingError } from '../errors.js';
+
+/** The exit code of a command stopped by its storage (README, Commands). */
+export const STORAGE_EXIT_CODE = 5;
+
+/** What a StorageError is about: no room (a full disk or quota), a read-only file system, or a disk that fails. */
+export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-failed';
+
+/** The system's codes that mean the org's storage, not the file or the caller, is at fault; what each says and asks. */
+const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => string; todo: string }> = {
+  ENOSPC: { code: 'storage-full', what: (place) => `the disk holding ${place} is full`, todo: 'free some space and run again' },
+  EDQUOT: { code: 'storage-full', what: (place) => `the disk quota for ${place} is used up`, todo: 'free some space or raise the quota and run again' },
+  EROFS: { code: 'storage-read-only', what: (place) => `the file system holding ${place} is read-only`, todo: 'make it writable and run again' },
+  EIO: { code: 'storage-failed', what: (place) => `the disk holding ${place} could not write`, todo: 'check the disk, then run again' },
+};
+
+/**
+ * A write failed because of the org's storage: the disk is full (ENOSPC, EDQUOT), read-only
+ * (EROFS) or failing (EIO). Not any one agent's fault, nor a model's: the run stops with this
+ * one line and exit code 5, and the next run, once the disk is mended, finishes what was stopped.
+ * Made only by `asStorageError`, where writes fail (the write layer in this folder).
+ */
+export class StorageError extends LemmingError {
+  /** The system's code: ENOSPC, EDQUOT, EROFS or EIO. */
+  readonly errno: string;
+  /** The org root the file is in (the file's folder when it is in none), and the file, relative to it. */
+  readonly place: string;
+  readonly file: string | undefined;
+
+  constructor(errno: string, place: string, file: string | undefined, options: { duringTurn?: boolean; cause?: unknown } = {}) {
+    const fault = FAULTS[errno] ?? (FAULTS.EIO as (typeof FAULTS)[string]);
+    const writing = file === undefined ? errno : `${errno} writing ${file}`;
+    const then = options.duringTurn ? ': the turn resumes where it stopped' : '';
+    super(fault.code, `${fault.what(place)} (${writing}); ${fault.todo}${then}`, { exitCode: STORAGE_EXIT_CODE, cause: options.cause });
+    this.name = 'StorageError';
+    this.errno = errno;
+    this.place = place;
+    this.file = file;
+  }
+
+  /** The same failure, told as a turn's: the turn stays journaled, and the next run resumes it. */
+  duringTurn(): StorageError {
+    return new StorageError(this.errno, this.place, this.file, { duringTurn: true, cause: this.cause });
+  }
+}
+
+/** The org root a file lies in: the nearest folder above it that holds `org/org.yaml` (asked only when a write failed). */
+function orgRootOf(path: string): string | undefined {
+  for (let folder = dirname(path); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'org', 'org.yaml'))) return folder;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/** The last failure of storage in this process: see storageFailure. */
+let latest: StorageError | undefined;
+
+/**
+ * The StorageError for what a write threw, or undefined when the error is something else (a
+ * missing folder, permissions, a name that is a folder: those stay the caller's to handle).
+ * `target` is the file as the caller named it (not its temporary), for the one line.
+ */
+export function asStorageError(error: unknown, target?: string): StorageError | undefined {
+  if (error instanceof StorageError) return error;
+  const failure = error as NodeJS.ErrnoException | undefined;
+  const errno = failure?.code;
+  if (typeof errno !== 'string' || FAULTS[errno] === undefined) return undefined;
+  const path = target ?? failure?.path;
+  const root = path === undefined ? undefined : orgRootOf(path);
+  const place = root ?? (path === undefined ? 'the org' : dirname(path));
+  latest = new StorageError(errno, place, path === undefined ? undefined : relative(root ?? dirname(path), path), { cause: error });
+  return latest;
+}
+
+/** What a write threw, as it goes on: a StorageError for a failure of storage, otherwise the error itself. */
+export function classified(error: unknown, target: string): unknown {
+  return asStorageError(error, target) ?? error;
+}
+
+/**
+ * At a place that turns a failed write into something gentler (an error for one agent, a tool's
+ * result, a warning): a failure of storage is not gentled, it goes on up and stops the run.
+ */
+export function throwIfStorageFailure(error: unknown): void {
+  const storage = asStorageError(error);
+  if (storage) throw storage;
+}
+
+export function isStorageError(error: unknown): error is StorageError {
+  return error instanceof StorageError;
+}
+
+/**
+ * The last failure of storage this process met since `forgetStorageFailure`, even one a caller
+ * swallowed (a cache, a trace). The journal takes no record after one (record/journal.ts), so a
+ * step whose tool met a full disk is never journaled as done, whatever caught the error on the way.
+ */
+export function storageFailure(): StorageError | undefined {
+  return latest;
+}
+
+/** A new engine starts afresh: whether the disk has room now, its first write will tell. */
+export function forgetStorageFailure(): void {
+  latest = undefined;
+}

@@ -1,0 +1,69 @@
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join, sep } from 'node:path';
+
+/**
+ * lemming's temporary files, and only they, are named `.<name>.lemming-<pid>-<n>.tmp`, beside the
+ * file they become: a name no person or model gives a file by chance (`write_file` refuses it,
+ * listings skip it), so a sweep that removes this pattern never removes anyone's work. The pid
+ * says whose it is: a sweep leaves the temporary of a process still running (an `approve` or a
+ * `send` at that moment) to it.
+ */
+const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-\d+\.tmp$/;
+
+/** Shown to a model that tries to write such a name. */
+export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<n>.tmp';
+
+const marker = `.lemming-${process.pid}-`;
+let counter = 0;
+
+/** A new temporary for `path` (a whole path, so no join is needed). */
+export function temporaryPathFor(path: string): string {
+  counter += 1;
+  const slash = path.lastIndexOf(sep);
+  return `${path.slice(0, slash + 1)}.${path.slice(slash + 1)}${marker}${counter}.tmp`;
+}
+
+/** Whether a file name is one of lemming's temporaries. */
+export function isTemporaryName(name: string): boolean {
+  return name.endsWith('.tmp') && TEMPORARY_NAME.test(name);
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false; // an earlier process of the same number: this one writes none while it sweeps
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the temporaries that processes now gone left in `folder` (and, with `recursive`, in
+ * every folder under it, never following a link). A folder that is missing or cannot be read
+ * has none to remove. Returns how many were removed.
+ */
+export function sweepTemporaries(folder: string, options: { recursive?: boolean } = {}): number {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      if (options.recursive) removed += sweepTemporaries(join(folder, entry.name), options);
+      continue;
+    }
+    const match = entry.name.endsWith('.tmp') ? TEMPORARY_NAME.exec(entry.name) : null;
+    if (!match || isRunning(Number(match[1]))) continue;
+    try {
+      unlinkSync(join(folder, entry.name));
+      removed += 1;
+    } catch {
+      // Gone already, or the folder cannot be changed: the next start tries again.
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,92 @@
+import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { classified } from './storage-error.js';
+import { actOut, storageFault, type InjectedFault } from './storage-faults.js';
+
+/**
+ * Write all of `data` at a descriptor's end. Every byte lemming writes goes through here: a disk
+ * that fills part-way takes a short write and then an error, so a failed write takes back what
+ * it added (the file is as it was: no half line in a log, the ledger or the journal) and throws
+ * what it met, a StorageError when it is the disk's fault (storage-error.ts). `target` is the
+ * file as its writer names it; `fault` is what the tests inject for it (storage-faults.ts).
+ */
+export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  let written = 0;
+  try {
+    if (fault) actOut(fault, target, () => (written += writeSync(descriptor, bytes, 0, bytes.length >> 1)));
+    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+  } catch (error) {
+    if (written > 0) takeBack(descriptor, written);
+    throw classified(error, target);
+  }
+}
+
+/** Cut the last `written` bytes off the file again; if even that fails, the next start's repair cuts the half line. */
+function takeBack(descriptor: number, written: number): void {
+  try {
+    ftruncateSync(descriptor, fstatSync(descriptor).size - written);
+  } catch {
+    // See above.
+  }
+}
+
+/**
+ * Append `text` to a file (made when missing, its folder not): the same system calls as
+ * appendFileSync, and a failure leaves the file as it was. A missing folder throws the system's
+ * ENOENT, for the caller to make it.
+ */
+export function appendText(path: string, text: string): void {
+  const fault = storageFault(path);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'a');
+  } catch (error) {
+    throw classified(error, path);
+  }
+  try {
+    writeAll(descriptor, text, path, fault);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Write a whole file in place, with no temporary: for a file that is only ever a record for
+ * people (a call trace), where a reader that finds it cut short takes it as missing. A write that
+ * fails removes the file rather than leave it cut.
+ */
+export function writeFileInPlace(path: string, text: string): void {
+  const fault = storageFault(path);
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, 'w');
+  } catch (error) {
+    throw classified(error, path);
+  }
+  try {
+    writeAll(descriptor, text, path, fault);
+    closeSync(descriptor);
+  } catch (error) {
+    closeQuietly(descriptor);
+    removeQuietly(path);
+    throw classified(error, path);
+  }
+}
+
+/** Close a descriptor that failed a write; its failure then tells nothing more. */
+export function closeQuietly(descriptor: number): void {
+  try {
+    closeSync(descriptor);
+  } catch {
+    // Already closed, or the disk that failed the write fails this too.
+  }
+}
+
+/** Remove a file a failed write left; missing already is fine. */
+export function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Never made, or the file system no longer lets it go: the next start's sweep removes a temporary.
+  }
+}

@@ -1,0 +1,112 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { appendJournal, closeJournal } from '../../src/engine/record/journal.js';
+import { THREAD_AFTER, TraceWriter, type TraceFailure } from '../../src/engine/record/trace-writer.js';
+import { writeFileAtomic } from '../../src/storage/atomic-write.js';
+import { asStorageError, forgetStorageFailure, StorageError } from '../../src/storage/storage-error.js';
+import { appendText } from '../../src/storage/write-bytes.js';
+import { mountSmallDisk, smallDisksRefused, type SmallDisk } from '../helpers/small-disk.js';
+import { tempDir } from '../helpers/temp-org.js';
+
+const refused = smallDisksRefused();
+const disks: SmallDisk[] = [];
+afterAll(() => {
+  for (const disk of disks.splice(0)) disk.unmount();
+});
+
+/** A small disk with an org root on it (`org/org.yaml`, so the one line names the root), not yet full. */
+function orgOnSmallDisk(): { disk: SmallDisk; root: string } {
+  const disk = mountSmallDisk(512);
+  if ('refused' in disk) throw new Error(disk.refused);
+  disks.push(disk);
+  const root = join(disk.folder, 'org-root');
+  spawnSync('mkdir', ['-p', join(root, 'org'), join(root, 'agents/coder_01/workspace'), join(root, 'agents/coder_01/logs')]);
+  writeFileSync(join(root, 'org/org.yaml'), 'name: small\n');
+  return { disk, root };
+}
+
+function fill(disk: SmallDisk): void {
+  spawnSync('sh', ['-c', disk.fillCommand]);
+}
+
+describe.skipIf(refused !== undefined)(`on a disk that is full (a tmpfs${refused ? `; skipped: ${refused}` : ''})`, () => {
+  test('an atomic write fails with the one StorageError naming the file, leaves the old content, and no temporary', () => {
+    const { disk, root } = orgOnSmallDisk();
+    const file = join(root, 'agents/coder_01/workspace/report.md');
+    writeFileAtomic(file, 'the old report\n');
+    fill(disk);
+    let thrown: unknown;
+    try {
+      writeFileAtomic(file, 'x'.repeat(200_000));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StorageError);
+    expect((thrown as StorageError).code).toBe('storage-full');
+    expect((thrown as StorageError).message).toBe(`the disk holding ${root} is full (ENOSPC writing agents/coder_01/workspace/report.md); free some space and run again`);
+    expect(readFileSync(file, 'utf8')).toBe('the old report\n');
+    expect(readdirSync(join(root, 'agents/coder_01/workspace'))).toEqual(['report.md']);
+    forgetStorageFailure();
+  });
+
+  test('an append the disk cuts short is taken back: the log is as it was, with no half line', () => {
+    const { disk, root } = orgOnSmallDisk();
+    const log = join(root, 'agents/coder_01/logs/activity.jsonl');
+    appendText(log, '{"turn":1,"event":"called"}\n');
+    fill(disk);
+    // The log's last page still has room for some of this line: the kernel writes that much, then says ENOSPC.
+    const line = `{"turn":2,"event":"note","message":"${'y'.repeat(20_000)}"}\n`;
+    expect(() => appendText(log, line)).toThrow(StorageError);
+    expect(readFileSync(log, 'utf8')).toBe('{"turn":1,"event":"called"}\n');
+    disk.free();
+    appendText(log, '{"turn":2,"event":"called"}\n');
+    expect(readFileSync(log, 'utf8')).toBe('{"turn":1,"event":"called"}\n{"turn":2,"event":"called"}\n');
+    forgetStorageFailure();
+  });
+
+  test('trace files the disk has no room for, written here or by the thread, are told with ENOSPC and removed, not left cut short', async () => {
+    const { disk, root } = orgOnSmallDisk();
+    const folder = join(root, 'agents/coder_01/logs');
+    fill(disk);
+    const failed: TraceFailure[] = [];
+    const writer = new TraceWriter((failures) => failed.push(...failures));
+    let thrownHere = 0;
+    try {
+      for (let index = 0; index < THREAD_AFTER + 20; index += 1) {
+        try {
+          writer.write(join(folder, `${String(index).padStart(6, '0')}.json`), `{"trace":${index},"text":"${'z'.repeat(5_000)}"}`, 1);
+        } catch (error) {
+          expect(error).toBeInstanceOf(StorageError);
+          thrownHere += 1;
+        }
+      }
+      await writer.flush();
+    } finally {
+      writer.close();
+    }
+    expect(thrownHere).toBe(THREAD_AFTER);
+    expect(failed).toHaveLength(20);
+    expect(failed.every((failure) => failure.code === 'ENOSPC')).toBe(true);
+    expect(readdirSync(folder)).toEqual([]);
+    forgetStorageFailure();
+  });
+});
+
+test('after a failure of storage that something swallowed, the journal takes no record: a step is never journaled as done on a full disk', () => {
+  const folder = tempDir();
+  const journal = join(folder, 'journal.jsonl');
+  appendJournal(journal, { type: 'done', turn: 1, outcome: { agent: 'coder_01', read: [], newMail: [], humanNotices: [], activity: 'sent 0' } });
+  // A writer met a full disk, and whoever called it caught the error (a tool's catch, a cache).
+  asStorageError(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }), join(folder, 'workspace', 'report.md'));
+  expect(() => appendJournal(journal, { type: 'done', turn: 1, outcome: { agent: 'planner', read: [], newMail: [], humanNotices: [], activity: 'sent 1' } })).toThrow(StorageError);
+  closeJournal(journal);
+  expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(1);
+  // A new engine starts afresh.
+  forgetStorageFailure();
+  appendJournal(journal, { type: 'done', turn: 2, outcome: { agent: 'planner', read: [], newMail: [], humanNotices: [], activity: 'sent 1' } });
+  closeJournal(journal);
+  expect(readFileSync(journal, 'utf8').trim().split('\n')).toHaveLength(2);
+  expect(existsSync(journal)).toBe(true);
+});
