@@ -2,10 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { LemmingError } from '../../errors.js';
+import { isRunning, processStat } from './process-liveness.js';
 import { statePaths } from './state-paths.js';
 
 interface LockContent {
   pid: number;
+  /**
+   * When the holder started, in clock ticks since boot (Linux), so a process that is later
+   * given the same pid is not taken for the holder. Absent where there is no /proc, and in
+   * locks written before it was kept.
+   */
+  pidStart?: number;
   host: string;
   token: string;
   command: string;
@@ -25,13 +32,9 @@ export class LockedError extends LemmingError {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** Whether the process that wrote the lock still runs (on this host: another host's cannot be asked). */
+function isAlive(holder: LockContent): boolean {
+  return isRunning(holder.pid, holder.pidStart);
 }
 
 function readLock(path: string): LockContent | undefined {
@@ -67,13 +70,16 @@ function tryCreate(path: string, content: LockContent): boolean {
 
 /**
  * Take the org's lock, or fail with a clear reason when a live engine holds it.
- * A lock left by a process that is gone (on this host) is recovered.
+ * A lock left by a process that is gone (on this host) is recovered: one that exited, one
+ * that exited but was never reaped (a zombie), and one whose pid now names another process.
  */
 export function acquireLock(root: string, command: string): OrgLock {
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
+  const pidStart = processStat(process.pid)?.startTicks;
   const content: LockContent = {
     pid: process.pid,
+    ...(pidStart === undefined ? {} : { pidStart }),
     host: hostname(),
     token: randomBytes(8).toString('hex'),
     command,
@@ -82,7 +88,7 @@ export function acquireLock(root: string, command: string): OrgLock {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     if (tryCreate(paths.lock, content)) return { release: () => releaseLock(paths.lock, content.token) };
     const holder = readLock(paths.lock);
-    if (holder && (holder.host !== content.host || isAlive(holder.pid))) {
+    if (holder && (holder.host !== content.host || isAlive(holder))) {
       const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
       throw new LockedError(
         `another engine is working on this org (${where}, \`lemming ${holder.command}\`, since ${holder.started}); ` +
@@ -94,7 +100,7 @@ export function acquireLock(root: string, command: string): OrgLock {
     try {
       renameSync(paths.lock, aside);
       const moved = readLock(aside);
-      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved.pid)) {
+      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved)) {
         // Another process recovered the lock between our read and our rename: give it back.
         renameSync(aside, paths.lock);
         continue;
@@ -121,6 +127,6 @@ function releaseLock(path: string, token: string): void {
 export function lockHolder(root: string): { pid: number; command: string; started: string; onThisHost: boolean } | undefined {
   const holder = readLock(statePaths(root).lock);
   const onThisHost = holder?.host === hostname();
-  if (!holder || (onThisHost && !isAlive(holder.pid))) return undefined;
+  if (!holder || (onThisHost && !isAlive(holder))) return undefined;
   return { pid: holder.pid, command: holder.command, started: holder.started, onThisHost };
 }
