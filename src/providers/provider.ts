@@ -40,6 +40,17 @@ export interface ProviderRequest {
    * rather than a silent "thinking". Not sent to the vendor, not part of a recording's key.
    */
   onRetry?(retry: RetryNotice): void;
+  /**
+   * Told while the call has waited long for its model (see waiting-notices.ts), so a server
+   * that stopped answering is seen before the timeout. Not sent to the vendor, not part of a recording's key.
+   */
+  onWaiting?(waiting: WaitingNotice): void;
+}
+
+/** A call to `modelKey` has been in flight `waitedMs` or a little more (counted from the start of its current attempt). */
+export interface WaitingNotice {
+  modelKey: string;
+  waitedMs: number;
 }
 
 /** One retry about to happen: after `cause`, attempt `attempt` of `attempts` follows a wait of `waitMs`. */
