@@ -57,10 +57,10 @@ const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
 export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
   const settings = org.settings;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
-  const last = response.toolCalls.at(-1);
+  const { invalidCalls } = result;
   for (const call of response.toolCalls) {
-    // An action the output cap cut short is reported once, by the provider's note, not also as an invalid call.
-    const invalidCalls = response.truncated && call === last ? [] : result.invalidCalls;
+    // A call the output cap cut short is not carried out, and is reported once, by the cap's note (output-cap-note.ts).
+    if (call.cut) continue;
     const name = String(call.name).slice(0, 64);
     // Tools that return results ran inside the turn's loop; their results went back to the model.
     if (isResultTool(call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
