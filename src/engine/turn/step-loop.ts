@@ -93,7 +93,7 @@ function fold(responses: ProviderResponse[]): ProviderResponse {
     },
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
-    // A step cut at the output cap: the turn's note says so (output-cap-note.ts), naming the calls marked cut.
+    // A step cut at the output cap: the turn's note says so (interpret-response.ts, outputCapNote), naming the calls marked cut.
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
 }
