@@ -38,6 +38,8 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent} step ${event.step}: ${formatStepTools(event.tools)}`;
     case 'agent-retrying':
       return `${turn}${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-waiting':
+      return `${turn}${event.agent}: still waiting for ${event.model} after ${event.seconds} s`;
     case 'agent-held':
       return `${turn}${event.agent} not called: its model ${event.model} failed in ${event.failedTurns} turns in a row (last: ${event.cause}); its mail waits (\`lemming retry ${event.agent}\`)`;
     case 'proposal-carried-out':

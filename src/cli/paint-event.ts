@@ -19,6 +19,7 @@ function styleOf(event: EngineEvent): Style | undefined {
     case 'agent-skipped':
     case 'agent-note':
     case 'agent-retrying':
+    case 'agent-waiting':
       return 'yellow';
     case 'queue-notice':
       return event.notice === 'unserved' || event.notice === 'workers-unseen' ? 'yellow' : undefined;

@@ -62,6 +62,8 @@ export type EngineEvent =
   | { type: 'agent-error'; turn: number; agent: string; message: string }
   /** A failed attempt will be tried again after `waitMs`: shown as it happens, not after the call. */
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
+  /** A call has waited `seconds` for `model` (in flight, no answer yet): said as it happens, again while it goes on. */
+  | { type: 'agent-waiting'; turn: number; agent: string; model: string; seconds: number }
   /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
   | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
   /** An approval the human made while this engine ran, carried out at the start of the turn (`failed`: closed instead, with the reason). */

@@ -2,6 +2,7 @@ import type { Org } from '../org/org.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
 import type { Provider } from '../providers/provider.js';
+import { WAITING_NOTICE_MS, WaitingNoticeProvider } from '../providers/waiting-notices.js';
 
 /**
  * The engine's providers, one per model key, and the chains built of them for agents with
@@ -24,7 +25,8 @@ export class ProviderChains {
         if (!entry) throw new Error(`the model ${JSON.stringify(modelKey)} is not in org/org.yaml models`);
         let provider = this.providers.get(modelKey);
         if (!provider) {
-          provider = this.factory(modelKey, entry);
+          // Each model of a chain says for itself that it keeps a call waiting (the first may have failed over to it).
+          provider = new WaitingNoticeProvider(this.factory(modelKey, entry), org.settings.waiting_notice_ms ?? WAITING_NOTICE_MS);
           this.providers.set(modelKey, provider);
         }
         return { modelKey, entry, provider };

@@ -68,6 +68,8 @@ function buildSchemas(z: typeof Zod) {
     max_body_chars: positiveInt.default(20_000),
     max_steps: positiveInt.default(8),
     max_failed_turns: positiveInt.default(3),
+    /** A call in flight this long says so (and again later, at most 30 s apart), long before its model's `timeout_ms`. */
+    waiting_notice_ms: positiveInt.default(10_000),
     /** A Redis address: model calls go to `lemming worker` processes instead of being made here. */
     queue: z.string().regex(/^rediss?:\/\/[^/\s]+/).optional(),
     context: z
@@ -202,6 +204,7 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   concurrency: 'concurrency: 8',
   max_messages_per_turn: 'max_messages_per_turn: 5',
   max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
+  waiting_notice_ms: 'waiting_notice_ms: 10000   # a call in flight this long is shown as waiting',
   traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
   keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   queue: 'queue: redis://127.0.0.1:6379   # model calls go to `lemming worker` processes',

@@ -40,6 +40,17 @@ export interface ProviderRequest {
    * rather than a silent "thinking". Not sent to the vendor, not part of a recording's key.
    */
   onRetry?(retry: RetryNotice): void;
+  /**
+   * Told while the call has waited long for its model (see waiting-notices.ts), so a server
+   * that stopped answering is seen before the timeout. Not sent to the vendor, not part of a recording's key.
+   */
+  onWaiting?(waiting: WaitingNotice): void;
+}
+
+/** A call to `modelKey` has been in flight `waitedMs` or a little more (counted from the start of its current attempt). */
+export interface WaitingNotice {
+  modelKey: string;
+  waitedMs: number;
 }
 
 /** One retry about to happen: after `cause`, attempt `attempt` of `attempts` follows a wait of `waitMs`. */
@@ -59,6 +70,12 @@ export interface ToolCall {
   arguments: unknown;
   /** Set when the model's arguments were not valid JSON; `arguments` is then the raw text. */
   argumentsError?: string;
+  /**
+   * The output cap stopped the answer inside this call: its arguments are incomplete
+   * (whether or not they parse). It is not carried out, and the engine's note says so
+   * instead of reporting it as an invalid call.
+   */
+  cut?: boolean;
 }
 
 /**
@@ -102,7 +119,7 @@ export interface ProviderResponse {
   modelKey: string;
   /** Things the adapter wants in the agent's log (for example: fell back to the text format). */
   notes?: string[];
-  /** The vendor stopped the answer at the output cap: an action it cut short is not an invalid call, the note says so. */
+  /** The vendor stopped the answer at the output cap; a call it stopped inside is marked `cut`. The engine's note says which. */
   truncated?: boolean;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
   receivedAt?: string;

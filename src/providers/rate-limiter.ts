@@ -1,3 +1,4 @@
+import { onAbort } from './abort-listeners.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 
 /** The limits of one registry entry (org.yaml `models.<key>.limits`). */
@@ -113,10 +114,9 @@ export class RateLimiter {
 
   private nextRelease(signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = signal ? onAbort(signal, () => reject(signal.reason)) : () => undefined;
       this.released.push(() => {
-        signal?.removeEventListener('abort', onAbort);
+        stopListening();
         resolve();
       });
     });

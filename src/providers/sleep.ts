@@ -1,3 +1,5 @@
+import { onAbort } from './abort-listeners.js';
+
 /** Waits `ms` milliseconds; injected into retries and rate limits so tests need not wait. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -8,13 +10,14 @@ export const sleep: Sleep = (ms, signal) =>
       reject(signal.reason);
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stopListening();
       resolve();
     }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        })
+      : () => undefined;
   });

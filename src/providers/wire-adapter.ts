@@ -11,7 +11,7 @@ export interface WireAnswer {
   toolCalls: ToolCall[];
   usage?: ReportedUsage;
   notes?: string[];
-  /** The answer stopped at the output cap: its last action may be cut short. */
+  /** The answer stopped at the output cap (a call it stopped inside is marked `cut`). */
   truncated?: boolean;
 }
 
@@ -70,6 +70,9 @@ export class WireAdapter implements Provider {
     };
     const answer = await this.call(textRequest);
     const reply = parseTextReply(answer.text, request.tools);
+    // A block the cap stopped before it closed is a call cut short, however much of it reads well.
+    const lastCall = reply.calls.at(-1);
+    if (answer.truncated && reply.lastBlockOpen && lastCall) lastCall.cut = true;
     const why =
       this.switchedBecause === undefined
         ? `models.${this.options.modelKey}.tool_calling is false`

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { onAbort } from '../providers/abort-listeners.js';
 import { sleep } from '../providers/sleep.js';
 import type { OpenQueue } from './queue-client.js';
 import type { QueueTarget, WorkerWatch } from './worker-watch.js';
@@ -81,24 +82,12 @@ async function pollUntilFinished<R>(queue: Queue, jobId: string, signal: AbortSi
   }
 }
 
-/** One abort listener per signal, however many calls wait on it (a turn may have hundreds in flight). */
-const waitersBySignal = new WeakMap<AbortSignal, Set<() => void>>();
-
+/** The job's answer, or the signal's reason as soon as it aborts (the job stays queued). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    let waiters = waitersBySignal.get(signal);
-    if (!waiters) {
-      const all = new Set<() => void>();
-      waiters = all;
-      waitersBySignal.set(signal, all);
-      signal.addEventListener('abort', () => {
-        for (const wake of all) wake();
-      }, { once: true });
-    }
-    const onAbort = (): void => reject(signal.reason);
-    waiters.add(onAbort);
-    promise.then(resolve, reject).finally(() => waiters.delete(onAbort));
+    // Through onAbort: a turn may have hundreds of calls waiting on the run's one signal.
+    const stopListening = onAbort(signal, () => reject(signal.reason));
+    promise.then(resolve, reject).finally(stopListening);
   });
 }

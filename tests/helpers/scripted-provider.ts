@@ -20,6 +20,8 @@ export class ScriptedProvider implements Provider {
       usage: answer.usage ?? { inputTokens: 100, outputTokens: 10, estimated: false },
       modelKey: request.modelKey,
       ...(answer.receivedAt ? { receivedAt: answer.receivedAt } : {}),
+      ...(answer.notes ? { notes: answer.notes } : {}),
+      ...(answer.truncated ? { truncated: true } : {}),
     };
   }
 }

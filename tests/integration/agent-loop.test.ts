@@ -99,6 +99,21 @@ describe('a turn is a short loop', () => {
     expect(charged?.balance).toBeGreaterThanOrEqual(0);
   });
 
+  test('a write_file the output cap cut short is not run: no half file, the model is told, the turn note names it', async () => {
+    const root = actingManager();
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent !== 'manager' || request.turn !== 1) return {};
+      if (stepOf(request) === 1) return { toolCalls: [{ ...call('write_file', { path: 'plan.md', content: '# Plan\n1. ship the' }), cut: true }], truncated: true };
+      return { toolCalls: [sendCall('human', 'The plan did not fit; I will write it in parts.')] };
+    });
+    const events = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    expect(existsSync(join(root, 'agents/manager/workspace/plan.md'))).toBe(false);
+    const second = provider.requests.find((request) => request.agent === 'manager' && stepOf(request) === 2);
+    expect(JSON.stringify(second?.messages)).toMatch(/not run: your answer reached the output cap inside this call/);
+    const notes = ofType(events, 'agent-note').filter((event) => event.agent === 'manager').map((event) => event.message);
+    expect(notes).toEqual([expect.stringMatching(/^the answer was cut at the output cap .*; the write_file call it cut short was not carried out$/)]);
+  });
+
   test('a tool the resume does not grant is refused to the model with the reason; nothing is written', async () => {
     const root = actingManager('[send_message, read_file]');
     const provider = new ScriptedProvider((request) =>

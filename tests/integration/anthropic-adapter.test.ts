@@ -102,11 +102,21 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(wire.requests).toHaveLength(1);
   });
 
-  test('a refusal stop reason and a cut answer are noted for the log', async () => {
-    const wire = await serve((_request, index) => ({ body: anthropicMessage({ text: 'I cannot help', stopReason: index === 0 ? 'refusal' : 'max_tokens' }) }));
+  test('a refusal stop reason is noted; an answer cut at the cap is marked, and its last call cut only when the cap stopped inside it', async () => {
+    const bodies = [
+      anthropicMessage({ text: 'I cannot help', stopReason: 'refusal' }),
+      anthropicMessage({ text: 'The plan has three parts. The first', stopReason: 'max_tokens' }),
+      anthropicMessage({ text: 'Sending it.', toolUses: [{ name: 'send_message', arguments: { to: 'planner' } }], stopReason: 'max_tokens' }),
+    ];
+    const wire = await serve((_request, index) => ({ body: bodies[index] }));
     const { provider } = providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url }));
     expect((await provider.generate(engineRequest())).notes).toContain('the model declined to answer (stop_reason: refusal)');
-    expect((await provider.generate(engineRequest())).notes?.[0]).toMatch(/cut at the output cap \(org.yaml models.claude.max_output_tokens\)/);
+    const prose = await provider.generate(engineRequest());
+    expect(prose).toMatchObject({ truncated: true, toolCalls: [] });
+    expect(prose.notes ?? []).toEqual([]);
+    const cut = await provider.generate(engineRequest());
+    expect(cut.truncated).toBe(true);
+    expect(cut.toolCalls).toEqual([{ id: 'toolu_1', name: 'send_message', arguments: { to: 'planner' }, cut: true }]);
   });
 
   test('no usage reported: the estimate is charged and marked', async () => {

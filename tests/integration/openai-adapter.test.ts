@@ -181,6 +181,29 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(response.notes?.[0]).toMatch(/plain-text action format .*models.main.tool_calling is false.*read 1 action/);
   });
 
+  test('an answer cut at the cap: a call is marked cut only when the cap stopped inside it, in tool calls and in the text format', async () => {
+    const bodies = [
+      chatCompletion({ content: 'The plan has three parts. The first', finishReason: 'length' }),
+      chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'planner', body: 'Split it.' } }, { name: 'remember', arguments: '{"key": "plan", "te' }], finishReason: 'length' }),
+      chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'planner', body: 'Split it.' } }], finishReason: 'length' }),
+      chatCompletion({ content: '=== send_message\nto: planner\nbody:\nSplit the release into', finishReason: 'length' }),
+      chatCompletion({ content: '=== send_message\nto: planner\nbody:\nSplit it.\n=== end\nThat is all I', finishReason: 'length' }),
+    ];
+    const wire = await serve((_request, index) => ({ body: bodies[index] }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }), {});
+    const prose = await provider.generate(engineRequest());
+    expect(prose).toMatchObject({ truncated: true, toolCalls: [] });
+    const cutCalls = (await provider.generate(engineRequest())).toolCalls;
+    expect(cutCalls.map((call) => call.cut)).toEqual([undefined, true]);
+    expect((await provider.generate(engineRequest())).toolCalls.map((call) => call.cut)).toEqual([undefined]);
+    const { provider: textModel } = providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, tool_calling: false }), {});
+    const openBlock = await textModel.generate(engineRequest());
+    expect(openBlock.toolCalls).toEqual([{ id: 'text_1', name: 'send_message', arguments: { to: 'planner', body: 'Split the release into' }, cut: true }]);
+    const closedBlock = await textModel.generate(engineRequest());
+    expect(closedBlock).toMatchObject({ truncated: true, text: 'That is all I' });
+    expect(closedBlock.toolCalls.map((call) => call.cut)).toEqual([undefined]);
+  });
+
   test('a server that says the model cannot call tools is asked again in the text format, and stays switched', async () => {
     const wire = await serve((request) =>
       request.body.tools

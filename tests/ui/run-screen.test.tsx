@@ -87,6 +87,23 @@ describe('the run screen', () => {
     expect(flat(frame)).toContain('nothing left to do but mail for agents whose models keep failing: manager (`lemming retry <agent>`)');
   });
 
+  test('a call that waits long shows on the agent row with its model and the seconds, and the row goes back to thinking when the step comes back', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false },
+      { type: 'turn-started', turn: 3, agents: ['coder_01'], recovering: false },
+      { type: 'agent-called', turn: 3, agent: 'coder_01', model: 'llama-local', reason: 'mail', inbox: 1, deferred: 0 },
+      { type: 'agent-waiting', turn: 3, agent: 'coder_01', model: 'llama-local', seconds: 10 },
+      { type: 'agent-waiting', turn: 3, agent: 'coder_01', model: 'llama-local', seconds: 40 },
+    );
+    let frame = await frameShows(lastFrame, 'waiting 40 s');
+    expect(row(frame, 'coder_01')).toContain('waiting 40 s for llama-local');
+    feed.push({ type: 'agent-step', turn: 3, agent: 'coder_01', step: 1, tools: [{ name: 'list_files', args: '{}', size: 10 }] });
+    frame = await frameShows(lastFrame, 'coder_01 step 1');
+    expect(row(frame, 'coder_01')).toContain('thinking');
+  });
+
   test('the queue says on screen, as it happens, that no worker serves a model and then that one does', async () => {
     const feed = new EventFeed();
     const { lastFrame } = screen(feed);

@@ -51,7 +51,7 @@ describe('the plain-text action format', () => {
   });
 
   test('a reply with no blocks is text only; an unknown tool is passed on for the engine to refuse', () => {
-    expect(parseTextReply('Nothing needs an answer.', tools)).toEqual({ calls: [], text: 'Nothing needs an answer.' });
+    expect(parseTextReply('Nothing needs an answer.', tools)).toEqual({ calls: [], text: 'Nothing needs an answer.', lastBlockOpen: false });
     expect(parseTextReply('=== delete_everything\ntarget: all\n=== end', tools).calls).toEqual([
       { id: 'text_1', name: 'delete_everything', arguments: { target: 'all' } },
     ]);

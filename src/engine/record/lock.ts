@@ -8,6 +8,12 @@ import { statePaths } from './state-paths.js';
 
 interface LockContent {
   pid: number;
+  /**
+   * When the holder started, in clock ticks since boot (Linux), so a process that is later
+   * given the same pid is not taken for the holder. Absent where there is no /proc, and in
+   * locks written before it was kept.
+   */
+  pidStart?: number;
   host: string;
   token: string;
   command: string;
@@ -27,13 +33,68 @@ export class LockedError extends LemmingError {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** What /proc says about a process: its state letter and when it started. */
+export interface ProcessStat {
+  /** `R`, `S`, `D`, `Z` (zombie), `X` (dead), … */
+  state: string;
+  /** When it started, in clock ticks since boot: with the pid, names one process even after the pid is reused. */
+  startTicks: number;
+}
+
+/**
+ * Parse a line of /proc/<pid>/stat. The second field is the program's name in
+ * parentheses and may itself hold spaces and parentheses, so the fields after it
+ * are counted from the last `)`. Pure.
+ */
+export function parseProcStat(line: string): ProcessStat | undefined {
+  const nameEnd = line.lastIndexOf(')');
+  if (nameEnd < 0) return undefined;
+  // Fields from the third (state) on; field n is at index n - 3.
+  const fields = line.slice(nameEnd + 1).trim().split(/\s+/);
+  const state = fields[0];
+  const startTicks = Number(fields[22 - 3]);
+  if (state === undefined || state === '' || !Number.isInteger(startTicks)) return undefined;
+  return { state, startTicks };
+}
+
+/** /proc's view of a process; undefined where there is no /proc (macOS) or the process is not there. */
+export function processStat(pid: number): ProcessStat | undefined {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function answersSignals(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Whether the process that wrote `startTicks` (see ProcessStat) under `pid` still runs.
+ * `kill(pid, 0)` alone says yes to a zombie (a process that exited but that its parent
+ * has not reaped, as happens in a container without an init) and to another program
+ * that was given the same pid; where /proc can tell, neither counts. Where it cannot
+ * (no /proc, as on macOS, or the process hidden from it) the answer is `kill(pid, 0)`'s;
+ * without a recorded start (a lock written before starts were kept) a zombie still counts
+ * as gone, and any running process under the pid as the holder.
+ */
+export function isRunning(pid: number, startTicks?: number): boolean {
+  if (!answersSignals(pid)) return false;
+  const stat = processStat(pid);
+  if (stat === undefined) return true;
+  if (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
+  return startTicks === undefined || stat.startTicks === startTicks;
+}
+
+/** Whether the process that wrote the lock still runs (on this host: another host's cannot be asked). */
+function isAlive(holder: LockContent): boolean {
+  return isRunning(holder.pid, holder.pidStart);
 }
 
 function readLock(path: string): LockContent | undefined {
@@ -46,7 +107,8 @@ function readLock(path: string): LockContent | undefined {
 
 /**
  * Take the org's lock, or fail with a clear reason when a live engine holds it.
- * A lock left by a process that is gone (on this host) is recovered.
+ * A lock left by a process that is gone (on this host) is recovered: one that exited, one
+ * that exited but was never reaped (a zombie), and one whose pid now names another process.
  */
 export function acquireLock(root: string, command: string): OrgLock {
   const paths = statePaths(root);
@@ -55,8 +117,10 @@ export function acquireLock(root: string, command: string): OrgLock {
   } catch (error) {
     throw classified(error, paths.lock);
   }
+  const pidStart = processStat(process.pid)?.startTicks;
   const content: LockContent = {
     pid: process.pid,
+    ...(pidStart === undefined ? {} : { pidStart }),
     host: hostname(),
     token: randomBytes(8).toString('hex'),
     command,
@@ -68,7 +132,7 @@ export function acquireLock(root: string, command: string): OrgLock {
     // removed, and both would run.
     if (createFileAtomic(paths.lock, JSON.stringify(content))) return { release: () => releaseLock(paths.lock, content.token) };
     const holder = readLock(paths.lock);
-    if (holder && (holder.host !== content.host || isAlive(holder.pid))) {
+    if (holder && (holder.host !== content.host || isAlive(holder))) {
       const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
       throw new LockedError(
         `another engine is working on this org (${where}, \`lemming ${holder.command}\`, since ${holder.started}); ` +
@@ -80,7 +144,7 @@ export function acquireLock(root: string, command: string): OrgLock {
     try {
       renameSync(paths.lock, aside);
       const moved = readLock(aside);
-      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved.pid)) {
+      if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved)) {
         // Another process recovered the lock between our read and our rename: give it back.
         renameSync(aside, paths.lock);
         continue;
@@ -107,6 +171,6 @@ function releaseLock(path: string, token: string): void {
 export function lockHolder(root: string): { pid: number; command: string; started: string; onThisHost: boolean } | undefined {
   const holder = readLock(statePaths(root).lock);
   const onThisHost = holder?.host === hostname();
-  if (!holder || (onThisHost && !isAlive(holder.pid))) return undefined;
+  if (!holder || (onThisHost && !isAlive(holder))) return undefined;
   return { pid: holder.pid, command: holder.command, started: holder.started, onThisHost };
 }

@@ -16,7 +16,7 @@ import { agentPaths } from '../record/state-paths.js';
 import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
-import { interpretResponse } from './interpret-response.js';
+import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
@@ -103,7 +103,8 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     log.push({ turn, at, event: 'note', message: input.cutShort });
     events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
   }
-  for (const note of response.notes ?? []) {
+  const capNote = outputCapNote(response, org);
+  for (const note of capNote === undefined ? (response.notes ?? []) : [capNote, ...(response.notes ?? [])]) {
     log.push({ turn, at, event: 'note', message: note });
     events.push({ type: 'agent-note', turn, agent: name, message: note });
   }

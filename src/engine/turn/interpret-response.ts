@@ -57,10 +57,10 @@ const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
 export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
   const settings = org.settings;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
-  const last = response.toolCalls.at(-1);
+  const { invalidCalls } = result;
   for (const call of response.toolCalls) {
-    // An action the output cap cut short is reported once, by the provider's note, not also as an invalid call.
-    const invalidCalls = response.truncated && call === last ? [] : result.invalidCalls;
+    // A call the output cap cut short is not carried out, and is reported once, by the cap's note (outputCapNote below).
+    if (call.cut) continue;
     const name = String(call.name).slice(0, MAX_NAME_CHARS);
     // Tools that return results ran inside the turn's loop; their results went back to the model.
     if (isResultTool(call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
@@ -124,4 +124,21 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
   }
   result.textOnly = response.toolCalls.length === 0 && response.text.trim() !== '';
   return result;
+}
+
+/**
+ * The note for an answer the output cap stopped, or undefined for one it did not. It
+ * names the calls the cap stopped inside (`cut`), which are not carried out; an answer
+ * stopped in its prose is said to be cut and nothing more, since no action was lost that
+ * anyone can see. One note, so a cut call is not also reported as an invalid one. Pure.
+ */
+export function outputCapNote(response: ProviderResponse, org: Org): string | undefined {
+  if (!response.truncated) return undefined;
+  const setting = `org.yaml models.${response.modelKey}.max_output_tokens`;
+  const cap = org.models[response.modelKey]?.max_output_tokens;
+  const note = `the answer was cut at the output cap (${cap === undefined ? `${setting} is not set, so a default applied` : `${setting}: ${cap}`})`;
+  const cut = response.toolCalls.filter((call) => call.cut).map((call) => String(call.name).slice(0, 64));
+  if (cut.length === 0) return note;
+  if (cut.length === 1) return `${note}; the ${cut[0]} call it cut short was not carried out`;
+  return `${note}; the calls it cut short (${cut.join(', ')}) were not carried out`;
 }

@@ -1,7 +1,7 @@
 import { makePlan } from './make-plan.js';
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { AnsweredUsage, Provider, ProviderResponse, RetryNotice } from '../../providers/provider.js';
+import type { AnsweredUsage, Provider, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { chargedTogether } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
@@ -256,9 +256,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       const agent = org.agents.get(call.agent);
       const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
       const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => retries.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => duringCalls.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+      const onWaiting = ({ modelKey, waitedMs }: WaitingNotice): void =>
+        duringCalls.push({ type: 'agent-waiting', turn, agent: call.agent, model: modelKey, seconds: waitedMs / 1000 });
       const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
-        provider.generate({ ...prompt, creditsLeft: left, onRetry, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+        provider.generate({ ...prompt, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
           // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
           if (org.settings.traces.keep > 0) {
             context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
@@ -317,8 +319,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   stats.called += toCall.length;
 
   let stopped = false;
-  const retries = new SideEvents<EngineEvent>();
-  for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), retries)) {
+  // Retries and long waits, told from inside the calls as they happen.
+  const duringCalls = new SideEvents<EngineEvent>();
+  for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), duringCalls)) {
     if ('event' in item) {
       yield item.event;
       continue;

@@ -102,7 +102,7 @@ function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] 
     toolCalls: responses.flatMap((response) => response.toolCalls),
     modelKey: last.modelKey,
     ...(notes.length > 0 ? { notes } : {}),
-    // A step cut at the output cap: its cut action is reported as cut, not as an invalid call.
+    // A step cut at the output cap: the turn's note says so (interpret-response.ts, outputCapNote), naming the calls marked cut.
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
   return chargedTogether(folded, [...responses.flatMap((response) => chargedAnswers(response)), ...unusable]);
@@ -183,6 +183,9 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       if (!run) {
         if (step >= input.maxSteps) {
           run = { result: { isError: true, content: `not run: the last step (engine.max_steps ${input.maxSteps}) was reached` } };
+        } else if (call.cut) {
+          // Its arguments are what the cap left of them: running it could write half a file.
+          run = { result: { isError: true, content: 'not run: your answer reached the output cap inside this call, so its arguments are incomplete; make it again, shorter' } };
         } else {
           run = await input.tools.run(call, { org: input.org, agent, turn, sequence, at: receivedAt, balance: input.balance - spent, delivered: input.delivered });
         }

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { errorContext, sdkOptions, type ClientSettings } from '../client-settings.js';
+import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
@@ -18,7 +19,8 @@ export function anthropicProvider(client: Anthropic, settings: ClientSettings): 
     async (request) => {
       let body: unknown;
       try {
-        body = await client.messages.create(toMessageParams(request), request.signal ? { signal: request.signal } : undefined);
+        // As for OpenAI's: the SDK listens on a signal of the call's own, not on the run's.
+        body = await withOwnSignal(request.signal, (signal) => client.messages.create(toMessageParams(request), signal ? { signal } : undefined));
       } catch (error) {
         throw toProviderError(error, Anthropic, context);
       }

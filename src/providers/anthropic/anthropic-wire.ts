@@ -58,8 +58,9 @@ function messageUsage(usage: z.infer<typeof messageSchema>['usage'] | undefined)
 
 /**
  * Read a Messages API answer: its text blocks, its tool_use blocks, the usage as
- * reported (cache reads and writes count as input, and are told apart), and notes for a refusal or an answer
- * cut at the output cap. A body of any other shape is an error. Pure.
+ * reported (cache reads and writes count as input, and are told apart), a note for a refusal,
+ * and whether the output cap cut the answer (and its last call) short. A body of any other
+ * shape is an error. Pure.
  */
 export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   const parsed = messageSchema.safeParse(body);
@@ -80,7 +81,11 @@ export function fromMessage(body: unknown, modelKey: string): WireAnswer {
   const notes: string[] = [];
   if (parsed.data.stop_reason === 'refusal') notes.push('the model declined to answer (stop_reason: refusal)');
   const truncated = parsed.data.stop_reason === 'max_tokens';
-  if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
+  // Blocks come in the order written: an answer stopped at the cap while its last block was a
+  // tool_use was stopped inside that call, whatever part of its input came through.
+  const lastBlock = parsed.data.content.at(-1);
+  const lastCall = toolCalls.at(-1);
+  if (truncated && lastBlock?.type === 'tool_use' && lastCall) lastCall.cut = true;
   const answer: WireAnswer = { text: texts.join('\n\n'), toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = messageUsage(parsed.data.usage);
   if (usage) answer.usage = usage;

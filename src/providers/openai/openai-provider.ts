@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { errorContext, sdkOptions, type ClientSettings } from '../client-settings.js';
+import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
@@ -24,7 +25,8 @@ export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour
     async (request) => {
       let body: unknown;
       try {
-        body = await client.chat.completions.create(toChatParams(request, flavour), request.signal ? { signal: request.signal } : undefined);
+        // The SDK leaves a listener on the signal it is given: it gets one of its own per call.
+        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(toChatParams(request, flavour), signal ? { signal } : undefined));
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }

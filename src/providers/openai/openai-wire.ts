@@ -65,9 +65,9 @@ function chatUsage(usage: z.infer<typeof usageSchema> | undefined): ReportedUsag
 
 /**
  * Read a Chat Completions answer: the first choice's text and tool calls (their
- * arguments parsed from JSON), the usage as reported (with the part of the prompt
- * the cache served), and notes for a refusal or an answer cut at the output cap.
- * A body of any other shape is an error. Pure.
+ * arguments parsed from JSON), the usage as reported (with the part of the prompt the
+ * cache served), a note for a refusal, and whether the output cap cut the answer (and its
+ * last call) short. A body of any other shape is an error. Pure.
  */
 export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer {
   const parsed = chatCompletionSchema.safeParse(body);
@@ -87,7 +87,9 @@ export function fromChatCompletion(body: unknown, modelKey: string): WireAnswer 
   const notes: string[] = [];
   if (message?.refusal) notes.push(`the model refused: ${message.refusal.slice(0, 300)}`);
   const truncated = choice?.finish_reason === 'length';
-  if (truncated) notes.push(`the answer was cut at the output cap (org.yaml models.${modelKey}.max_output_tokens); an action it cut short was not carried out`);
+  // Stopped at the cap in the middle of a call: its JSON does not close. A last call that parses was complete.
+  const last = toolCalls.at(-1);
+  if (truncated && last?.argumentsError !== undefined) last.cut = true;
   const answer: WireAnswer = { text: message?.content ?? '', toolCalls, notes, ...(truncated ? { truncated } : {}) };
   const usage = parsed.data.usage;
   // prompt_tokens counts the cached tokens too; cached_tokens says how many of them the prompt cache served.

@@ -5,6 +5,8 @@ import { toolFields } from './text-reply-format.js';
 export interface TextReply {
   calls: ToolCall[];
   text: string;
+  /** The last block ran to the end of the reply, unclosed: in an answer cut at the output cap, the cap cut it. */
+  lastBlockOpen: boolean;
 }
 
 const OPEN = /^\s*===\s*([A-Za-z_][A-Za-z0-9_-]*)\s*(?:===)?\s*$/;
@@ -30,6 +32,7 @@ export function parseTextReply(reply: string, tools: readonly ToolDefinition[]):
   const lines = reply.replace(/\r\n?/g, '\n').split('\n');
   const outside: string[] = [];
   const calls: ToolCall[] = [];
+  let lastBlockOpen = false;
   let index = 0;
   while (index < lines.length) {
     const line = lines[index] ?? '';
@@ -42,11 +45,13 @@ export function parseTextReply(reply: string, tools: readonly ToolDefinition[]):
     const name = open[1] ?? '';
     const body: string[] = [];
     index += 1;
+    lastBlockOpen = true;
     while (index < lines.length) {
       const inner = lines[index] ?? '';
       const next = OPEN.exec(inner);
       if (next) {
         if (next[1]?.toLowerCase() === 'end') index += 1;
+        lastBlockOpen = false;
         break;
       }
       body.push(inner);
@@ -55,7 +60,7 @@ export function parseTextReply(reply: string, tools: readonly ToolDefinition[]):
     const tool = tools.find((candidate) => candidate.name === name);
     calls.push({ id: `text_${calls.length + 1}`, name, arguments: readFields(body, tool) });
   }
-  return { calls, text: outside.join('\n').trim() };
+  return { calls, text: outside.join('\n').trim(), lastBlockOpen };
 }
 
 function readFields(body: string[], tool: ToolDefinition | undefined): Record<string, unknown> {

@@ -21,6 +21,8 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
       return `turn ${event.turn}: ${event.agent} error: ${event.message}`;
     case 'agent-retrying':
       return `turn ${event.turn}: ${event.agent}: ${event.model} failed (${event.cause}); attempt ${event.attempt} of ${event.attempts} in ${(event.waitMs / 1000).toFixed(1)} s`;
+    case 'agent-waiting':
+      return `turn ${event.turn}: ${event.agent}: still waiting for ${event.model} after ${event.seconds} s`;
     case 'agent-held':
       return `turn ${event.turn}: ${event.agent} not called: its model ${event.model} keeps failing (\`lemming retry ${event.agent}\`)`;
     case 'agent-skipped':

@@ -24,6 +24,8 @@ export function describeActivity(row: AgentRow): { text: string; color?: string;
       return { text: 'error', color: 'red' };
     case 'retrying':
       return { text: `retry ${activity.attempt}/${activity.attempts} in ${Math.ceil(activity.waitMs / 1000)} s`, color: 'yellow' };
+    case 'waiting':
+      return { text: `waiting ${activity.seconds} s for ${activity.model}`, color: 'yellow' };
     case 'held':
       return { text: 'model failing', color: 'red' };
   }

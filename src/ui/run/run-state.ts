@@ -26,6 +26,7 @@ export type AgentActivity =
   | { kind: 'sent'; sent: number; refused: number }
   | { kind: 'out-of-credits' }
   | { kind: 'retrying'; attempt: number; attempts: number; waitMs: number }
+  | { kind: 'waiting'; model: string; seconds: number }
   | { kind: 'held' }
   | { kind: 'error'; message: string };
 
@@ -185,13 +186,17 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
         text: formatStepTools(action.tools),
         priority: 'normal',
       };
-      return { ...state, serial: state.serial + 1, feed: [...state.feed, item] };
+      const next = { ...state, serial: state.serial + 1, feed: [...state.feed, item] };
+      // The step came back: the agent is no longer waiting on it.
+      return updateRow(next, action.agent, (row) => (row.activity.kind === 'waiting' ? { ...row, activity: { kind: 'thinking' } } : row));
     }
     case 'agent-retrying': {
       const wait = `${(action.waitMs / 1000).toFixed(1)} s`;
       const retrying = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'retrying', attempt: action.attempt, attempts: action.attempts, waitMs: action.waitMs } }));
       return addTrouble(retrying, action.turn, 'note', `${action.agent}: ${action.model} failed, attempt ${action.attempt} of ${action.attempts} in ${wait}: ${action.cause}`);
     }
+    case 'agent-waiting':
+      return updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'waiting', model: action.model, seconds: action.seconds } }));
     case 'agent-held': {
       const held = updateRow(state, action.agent, (row) => ({ ...row, activity: { kind: 'held' } }));
       return addTrouble(held, action.turn, 'error', `${action.agent} not called: ${action.model} failed in ${action.failedTurns} turns in a row (\`lemming retry ${action.agent}\`)`);

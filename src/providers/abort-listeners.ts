@@ -1,0 +1,65 @@
+/**
+ * A run has one abort signal and makes thousands of calls on it, up to `concurrency` at
+ * once, each of which may wait on it in several places (a retry's backoff, a rate limit,
+ * the SDK's request). A listener per wait, even one removed when the wait ends, puts more
+ * than ten on the signal at once, and Node warns of a leak (MaxListenersExceededWarning);
+ * one left behind per call (as the OpenAI SDK leaves on the signal it is given) is a leak.
+ * So every wait on a signal goes through here: the signal gets one listener, whoever waits,
+ * and none once nobody does.
+ */
+
+interface Waiters {
+  handlers: Set<() => void>;
+  listener: () => void;
+}
+
+const waitersBySignal = new WeakMap<AbortSignal, Waiters>();
+
+/**
+ * Call `handler` when `signal` aborts (at once when it already has); the function returned
+ * stops listening, and must be called when the wait ends.
+ */
+export function onAbort(signal: AbortSignal, handler: () => void): () => void {
+  if (signal.aborted) {
+    handler();
+    return () => undefined;
+  }
+  let waiters = waitersBySignal.get(signal);
+  if (!waiters) {
+    const handlers = new Set<() => void>();
+    const listener = (): void => {
+      waitersBySignal.delete(signal);
+      for (const each of [...handlers]) each();
+      handlers.clear();
+    };
+    waiters = { handlers, listener };
+    waitersBySignal.set(signal, waiters);
+    signal.addEventListener('abort', listener, { once: true });
+  }
+  const { handlers, listener } = waiters;
+  // A handler given twice is called once, and each wait owns its entry: wrap it.
+  const entry = (): void => handler();
+  handlers.add(entry);
+  return () => {
+    if (!handlers.delete(entry) || handlers.size > 0 || waitersBySignal.get(signal) !== waiters) return;
+    waitersBySignal.delete(signal);
+    signal.removeEventListener('abort', listener);
+  };
+}
+
+/**
+ * Run `work` with a signal of its own that aborts, with the same reason, when `parent`
+ * does: for code that listens on the signal it is given and does not always stop (a
+ * vendor SDK). Whatever it leaves on its own signal goes with it; the link to `parent`
+ * is undone when `work` settles.
+ */
+export async function withOwnSignal<T>(parent: AbortSignal | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!parent) return work(undefined);
+  const own = new AbortController();
+  const stop = onAbort(parent, () => own.abort(parent.reason));
+  try {
+    return await work(own.signal);
+  } finally {
+    stop();
+  }
+}
