@@ -1,19 +1,21 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /**
- * lemming's temporary files, and only they, are named `.<name>.lemming-<pid>-<n>.tmp`, beside the
+ * lemming's temporary files, and only they, are named `.<name>.lemming-<pid>-<thread>-<n>.tmp`, beside the
  * file they become: a name no person or model gives a file by chance (`write_file` refuses it,
  * listings skip it), so a sweep that removes this pattern never removes anyone's work. The pid
  * says whose it is: a sweep leaves the temporary of a process still running (an `approve` or a
- * `send` at that moment) to it.
+ * `send` at that moment) to it. The thread's number keeps two threads of one process (the trace
+ * writer, engines racing for a lock in a test) from writing one temporary: each counts on its own.
  */
-const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-\d+\.tmp$/;
+const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-\d+(?:-\d+)?\.tmp$/;
 
 /** Shown to a model that tries to write such a name. */
-export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<n>.tmp';
+export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<thread>-<n>.tmp';
 
-const marker = `.lemming-${process.pid}-`;
+const marker = `.lemming-${process.pid}-${threadId}-`;
 let counter = 0;
 
 /** A new temporary for `path` (a whole path, so no join is needed). */

@@ -11,8 +11,8 @@ import { checkInvariants } from './invariants.js';
 import { scratchDir } from './scratch.js';
 import { KEYS } from './wire-org.js';
 
-/** lemming's temporary files: `.<name>.lemming-<pid>-<n>.tmp`. */
-const TEMPORARY = /(^|\/)\.[^/]+\.lemming-\d+-\d+\.tmp$/;
+/** lemming's temporary files: `.<name>.lemming-<pid>-<thread>-<n>.tmp`. */
+const TEMPORARY = /(^|\/)\.[^/]+\.lemming-\d+-\d+-\d+\.tmp$/;
 
 function temporaries(root: string): string[] {
   return allFiles(root).filter((file) => file.endsWith('.tmp'));

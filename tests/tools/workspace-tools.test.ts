@@ -92,7 +92,7 @@ describe('file tools', () => {
     const root = defaultOrg();
     const context = contextFor(root, 'coder_01');
     const refused = runBuiltinTool('write_file', { path: 'notes/.plan.md.lemming-4242-7.tmp', content: 'x' }, context).result;
-    expect(refused).toEqual({ isError: true, content: "notes/.plan.md.lemming-4242-7.tmp: names shaped like .<name>.lemming-<pid>-<n>.tmp are lemming's own temporary files; choose another name" });
+    expect(refused).toEqual({ isError: true, content: "notes/.plan.md.lemming-4242-7.tmp: names shaped like .<name>.lemming-<pid>-<thread>-<n>.tmp are lemming's own temporary files; choose another name" });
     expect(existsSync(join(root, 'agents/coder_01/workspace/notes'))).toBe(false);
     for (const name of ['build.tmp', '.cache.tmp', '.plan.md.1234.5.tmp']) {
       expect(runBuiltinTool('write_file', { path: `notes/${name}`, content: 'find me' }, context).result.isError, name).toBe(false);
