@@ -1,5 +1,6 @@
 import { linkSync, mkdirSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { cutSecrets } from '../secrets/secrets.js';
 
 /** Temporary files end with this; outbox scans and invariant checks ignore them. */
 export const TEMP_SUFFIX = '.tmp';
@@ -15,12 +16,14 @@ function tempPathFor(path: string): string {
 }
 
 /**
- * Write the temporary file. Its folder is made only when the write finds it missing (a new
- * agent, or a folder a reset or a person removed): asking first would cost every write of a
- * turn a `mkdir` for the few that need one.
+ * Write the temporary file, with the org's secrets cut out (every whole-file write of lemming's
+ * comes here: messages, memory, proposals, workspace files, the engine's state). Its folder is
+ * made only when the write finds it missing (a new agent, or a folder a reset or a person
+ * removed): asking first would cost every write of a turn a `mkdir` for the few that need one.
  */
-function writeTemp(path: string, content: string): string {
+function writeTemp(path: string, text: string): string {
   const temp = tempPathFor(path);
+  const content = cutSecrets(text);
   try {
     writeFileSync(temp, content);
   } catch (error) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { LemmingError } from '../errors.js';
+import { cutSecretsFromAnswers } from './access/cut-secrets.js';
 import { requireToken } from './access/require-token.js';
 import { Dashboard } from './dashboard.js';
 import type { EventHub } from './event-hub.js';
@@ -58,6 +59,7 @@ export function createWebApp(dashboard: Dashboard, token: string, port: () => nu
     context.header('Referrer-Policy', 'no-referrer');
   });
   app.use('*', requireToken(token, port));
+  app.use('/api/*', cutSecretsFromAnswers());
   app.onError((error, context) => {
     const status = statusOf(error);
     const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';

@@ -1,4 +1,5 @@
 import { appendFileSync, closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { cutSecrets } from '../../secrets/secrets.js';
 import { writeWithCrashPoint } from '../record/crash-points.js';
 
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
@@ -153,6 +154,6 @@ export function repairLedger(path: string): void {
 /** Append entries as JSON lines; nothing is written for none. A `mid-ledger` crash point can cut the write short. */
 export function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
-  const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+  const text = cutSecrets(entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
   writeWithCrashPoint('mid-ledger', text, (part) => appendFileSync(path, part));
 }

@@ -1,4 +1,5 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { cutSecrets } from '../../secrets/secrets.js';
 import { agentPaths } from './state-paths.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
@@ -24,6 +25,7 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   const paths = agentPaths(root, agent);
   let text = '';
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+  text = cutSecrets(text);
   if (!appendedLogs.has(paths.log)) {
     if (!existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
     appendFileSync(paths.log, text);

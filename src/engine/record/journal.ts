@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { cutSecrets } from '../../secrets/secrets.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
@@ -99,7 +100,7 @@ function write(path: string, text: string): void {
     descriptor = openSync(path, 'a');
     openJournals.set(path, descriptor);
   }
-  writeSync(descriptor, text);
+  writeSync(descriptor, cutSecrets(text));
 }
 
 /**

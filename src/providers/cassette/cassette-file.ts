@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorMessage, LemmingError } from '../../errors.js';
+import { cutSecrets } from '../../secrets/secrets.js';
 import type { ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 
@@ -27,7 +28,7 @@ export class CassetteWriter {
   }
 
   append(entry: CassetteEntry): void {
-    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    appendFileSync(this.file, cutSecrets(`${JSON.stringify(entry)}\n`));
   }
 }
 

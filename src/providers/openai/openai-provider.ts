@@ -3,7 +3,6 @@ import { errorContext, sdkOptions, type ClientSettings } from '../client-setting
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
-import { withoutKey } from '../without-key.js';
 import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
 
 /** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
@@ -28,7 +27,7 @@ export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }
-      return withoutKey(fromChatCompletion(body, settings.modelKey), settings);
+      return fromChatCompletion(body, settings.modelKey);
     },
     { modelKey: settings.modelKey, ...(settings.entry.tool_calling === undefined ? {} : { toolCalling: settings.entry.tool_calling }) },
   );

@@ -1,5 +1,6 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
+import { cutSecrets } from '../../secrets/secrets.js';
 import { toolError, type ToolResult } from '../tool-result.js';
 import { resolveMcpName, type McpOffer, type McpServers } from './mcp-servers.js';
 
@@ -36,7 +37,7 @@ export class RecordingMcp implements McpAccess {
   }
 
   private append(entry: TapeEntry): void {
-    appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    appendFileSync(this.file, cutSecrets(`${JSON.stringify(entry)}\n`));
   }
 
   async offer(grants: readonly string[]): Promise<McpOffer> {
