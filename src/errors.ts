@@ -1,3 +1,5 @@
+import { cutSecrets } from './secrets/secrets.js';
+
 /**
  * One base error for everything lemming reports to a person. `code` is stable
  * and machine-readable; `exitCode` is what the CLI exits with.
@@ -49,7 +51,7 @@ export class InvalidOrgError extends LemmingError {
   }
 }
 
-/** The message of anything thrown, whether an Error or not. */
+/** The message of anything thrown, whether an Error or not, with the org's secrets cut out: a server's or a library's words may quote one. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return cutSecrets(error instanceof Error ? error.message : String(error));
 }

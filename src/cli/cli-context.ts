@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { cutSecrets } from '../secrets/secrets.js';
 
 /** The org root a command works on: `--root`, or the current folder. */
 export function resolveRoot(options: { root?: string }): string {
@@ -25,8 +26,8 @@ export interface Output {
   err(line: string): void;
 }
 
-/** The real standard output and error, one line per call. */
+/** The real standard output and error, one line per call, with the org's secrets cut out (errors, events, a worker's log). */
 export const processOutput: Output = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${cutSecrets(line)}\n`),
+  err: (line) => process.stderr.write(`${cutSecrets(line)}\n`),
 };

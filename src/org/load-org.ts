@@ -5,6 +5,7 @@ import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
+import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { agentFolders, fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
@@ -144,6 +145,8 @@ export class OrgLoader {
       return { ...previous.result, reloaded: [], fixed: [], joined: [], left: [] };
     }
     if (!settled) throw new Error('a first load always settles the org');
+    // Its secrets are known before anything of it is written or shown.
+    registerOrgSecrets(settled.org);
     const errorFiles = new Set(problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
     const before = previous?.result.org;
     const reloaded = before

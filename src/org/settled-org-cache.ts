@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
+import { registerOrgSecrets } from './org-secrets.js';
 import { restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
@@ -107,7 +108,9 @@ export function readSettledOrg(root: string): { org: Org; problems: Problem[] } 
   if (!text.startsWith(head(key))) return undefined;
   try {
     const data = JSON.parse(text) as { problems: Problem[]; org: StoredOrg };
-    return { org: restoreOrg(data.org, root), problems: data.problems };
+    const org = restoreOrg(data.org, root);
+    registerOrgSecrets(org);
+    return { org, problems: data.problems };
   } catch {
     return undefined;
   }

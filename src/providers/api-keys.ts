@@ -1,34 +1,7 @@
 import { LemmingError } from '../errors.js';
 import { HUMAN_MODEL, type Org } from '../org/org.js';
-import type { ModelEntry } from '../org/schema.js';
-import { readDotEnv } from './dot-env.js';
-
-/** Where keys are looked up: the environment first, then the org root's `.env`. */
-export type KeyLookup = (variable: string) => string | undefined;
-
-/** A lookup over the process environment and the root's `.env` (read once). */
-export function keyLookup(root: string, env: Readonly<Record<string, string | undefined>> = process.env): KeyLookup {
-  let dotEnv: Map<string, string> | undefined;
-  return (variable) => {
-    const fromEnv = env[variable];
-    if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-    dotEnv ??= readDotEnv(root);
-    const fromFile = dotEnv.get(variable);
-    return fromFile === '' ? undefined : fromFile;
-  };
-}
-
-/**
- * The environment variable that holds an entry's key: `api_key_env`, else the
- * vendor's usual name. An `openai-compatible` server needs no key unless the entry
- * names one, so that a local server is never sent an OpenAI key by accident.
- */
-export function keyVariableFor(entry: ModelEntry): string | undefined {
-  if (entry.api_key_env !== undefined) return entry.api_key_env;
-  if (entry.provider === 'openai') return 'OPENAI_API_KEY';
-  if (entry.provider === 'anthropic') return 'ANTHROPIC_API_KEY';
-  return undefined;
-}
+import { keyVariableFor } from '../org/org-secrets.js';
+import type { KeyLookup } from '../secrets/key-lookup.js';
 
 /** A variable that is needed and not set, with the agents whose models need it. */
 export interface MissingKey {

@@ -35,7 +35,6 @@ export function sdkOptions(settings: ClientSettings) {
 export function errorContext(settings: ClientSettings, defaultBaseURL: string): ErrorContext {
   return {
     modelKey: settings.modelKey,
-    apiKey: settings.apiKey,
     baseURL: settings.entry.base_url ?? defaultBaseURL,
     timeoutMs: settings.entry.timeout_ms ?? MODEL_DEFAULTS.timeoutMs,
     ...(settings.keyVariable === undefined ? {} : { keyVariable: settings.keyVariable }),

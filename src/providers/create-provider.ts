@@ -1,7 +1,9 @@
 import { LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
-import { assertApiKeys, keyLookup, keyVariableFor, type KeyLookup } from './api-keys.js';
+import { keyVariableFor } from '../org/org-secrets.js';
+import { keyLookup, type KeyLookup } from '../secrets/key-lookup.js';
+import { assertApiKeys } from './api-keys.js';
 import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
 import { LazyProvider } from './lazy-provider.js';

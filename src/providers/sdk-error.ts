@@ -1,3 +1,4 @@
+import { cutSecrets } from '../secrets/secrets.js';
 import { CONTEXT_LENGTH_CODE, ProviderError, isContextLengthText, isRetryableStatus } from './provider-error.js';
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
 
@@ -12,13 +13,11 @@ export interface SdkErrorClasses {
   APIUserAbortError: abstract new (...args: never[]) => Error;
 }
 
-/** What an error message may name: never the key itself. */
+/** What an error message may name: never the key itself (it is one of the org's secrets, cut out of any text a server echoes back). */
 export interface ErrorContext {
   modelKey: string;
   /** The environment variable the key came from, to name in a refusal. */
   keyVariable?: string;
-  /** The key, only so it can be cut out of any text a server echoes back. */
-  apiKey?: string;
   baseURL?: string;
   timeoutMs: number;
 }
@@ -52,7 +51,7 @@ export function toProviderError(error: unknown, classes: SdkErrorClasses, contex
   if (error instanceof classes.APIConnectionTimeoutError) {
     return new ProviderError(`${prefix}: no answer within ${context.timeoutMs} ms (org.yaml models.${context.modelKey}.timeout_ms)`, {
       retryable: true,
-      cause: scrubbedCause(error, context),
+      cause: new Error(scrub(error.message)),
     });
   }
   if (error instanceof classes.APIConnectionError) {
@@ -65,15 +64,15 @@ export function toProviderError(error: unknown, classes: SdkErrorClasses, contex
   }
   const broken = brokenConnection(error);
   if (broken) {
-    return new ProviderError(`${prefix}: the connection to ${context.baseURL ?? "the vendor's API"} broke while the answer arrived: ${scrub(broken, context)}`, {
+    return new ProviderError(`${prefix}: the connection to ${context.baseURL ?? "the vendor's API"} broke while the answer arrived: ${scrub(broken)}`, {
       retryable: true,
     });
   }
   if (error instanceof SyntaxError) {
-    return new ProviderError(`${prefix}: the server's answer was not valid JSON (${scrub(error.message, context)})`, { retryable: false });
+    return new ProviderError(`${prefix}: the server's answer was not valid JSON (${scrub(error.message)})`, { retryable: false });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(`${prefix}: ${scrub(message, context)}`, { retryable: false });
+  return new ProviderError(`${prefix}: ${scrub(message)}`, { retryable: false });
 }
 
 function statusError(error: Error & { headers?: HeaderLookup; error?: unknown }, status: number, context: ErrorContext): ProviderError {
@@ -87,7 +86,7 @@ function statusError(error: Error & { headers?: HeaderLookup; error?: unknown },
   }
   const detail = serverMessage(error.error) ?? error.message;
   const code = isContextLengthText(detail) || serverCode(error.error) === 'context_length_exceeded' ? { code: CONTEXT_LENGTH_CODE } : {};
-  return new ProviderError(`${context.modelKey}: the server answered ${statusText}: ${scrub(detail, context)}`, { ...options, ...code });
+  return new ProviderError(`${context.modelKey}: the server answered ${statusText}: ${scrub(detail)}`, { ...options, ...code });
 }
 
 /** The `code` of a vendor's error body (`{error: {code}}`), when it has one. */
@@ -134,17 +133,11 @@ function connectionDetail(error: Error): string {
     if (!(cause instanceof Error)) break;
     reason = cause;
   }
-  return reason === error ? '' : `: ${scrub((reason as Error).message, {})}`;
+  return reason === error ? '' : `: ${scrub((reason as Error).message)}`;
 }
 
-/** Cut the key out of text a server or library wrote, and keep it short. */
-export function scrub(text: string, context: Pick<ErrorContext, 'apiKey'>): string {
-  let clean = text;
-  if (context.apiKey && context.apiKey.length >= 4) clean = clean.split(context.apiKey).join('[api key]');
-  clean = clean.replace(/\s+/g, ' ').trim();
+/** Text a server or library wrote, with the org's secrets cut out, on one line and short. */
+export function scrub(text: string): string {
+  const clean = cutSecrets(text).replace(/\s+/g, ' ').trim();
   return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
-}
-
-function scrubbedCause(error: Error, context: ErrorContext): Error {
-  return new Error(scrub(error.message, context));
 }

@@ -1,3 +1,4 @@
+import { withoutSecrets } from '../secrets/secrets.js';
 import { ProviderError } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from './provider.js';
 import { parseTextReply } from './text-tools/parse-text-reply.js';
@@ -45,7 +46,17 @@ export class WireAdapter implements Provider {
     this.textMode = options.toolCalling === false;
   }
 
+  /**
+   * The vendor is sent the request with the org's secrets cut out (a tool's result that quoted a
+   * token, a file a person pasted one into), and its answer comes back cut: a server that repeats
+   * a key it was sent, in text or a tool call's arguments, cannot get it into a message, a log or
+   * a cassette.
+   */
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    return withoutSecrets(await this.answer(withoutSecrets(request)));
+  }
+
+  private async answer(request: ProviderRequest): Promise<ProviderResponse> {
     if (this.textMode || request.tools.length === 0) return this.generateAsText(request);
     try {
       const answer = await this.call(request);

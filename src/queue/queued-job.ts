@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { onAbort } from '../providers/abort-listeners.js';
 import { sleep } from '../providers/sleep.js';
+import { withoutSecrets } from '../secrets/secrets.js';
 import type { OpenQueue } from './queue-client.js';
 import type { QueueTarget, WorkerWatch } from './worker-watch.js';
 
@@ -34,7 +35,8 @@ export async function runQueuedJob<D, R>(watch: WorkerWatch, job: JobToRun<D>): 
   const { queue, signal } = job;
   signal?.throwIfAborted();
   const keep = job.keepSeconds ?? KEEP_RESULTS_SECONDS;
-  const added = await queue.queue.add(job.name, job.data, {
+  // A job names the variables a worker needs, never their values; text in it that quotes a secret this engine knows goes cut.
+  const added = await queue.queue.add(job.name, withoutSecrets(job.data), {
     ...(job.jobId === undefined ? {} : { jobId: job.jobId }),
     // The worker's own code retries what can be retried; a job that fails has failed for good, like a local call.
     attempts: 1,

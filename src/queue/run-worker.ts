@@ -4,7 +4,9 @@ import { Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
-import { keyLookup, keyVariableFor } from '../providers/api-keys.js';
+import { keyVariableFor } from '../org/org-secrets.js';
+import { keyLookup, registerDotEnv } from '../secrets/key-lookup.js';
+import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { encodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
@@ -58,7 +60,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const client = new Redis(connectionOptions(address));
   client.on('error', (error) => options.log(`redis: ${errorMessage(error)}`));
-  const lookup = keyLookup(options.root, options.env);
+  // Every value in the worker's `.env` is a secret, and so is each value the lookup finds for a variable a job names.
+  const lookup = keyLookup(options.root, options.env, registerDotEnv(options.root));
   const serving = new Map<string, Worker>();
   const mcp = new WorkerMcp(options.root, lookup);
   const declined = new Set<string>();
@@ -97,10 +100,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
   };
 
-  /** Take jobs from a queue: a model's, or an MCP server's. */
+  /**
+   * Take jobs from a queue: a model's, or an MCP server's. What goes back to Redis, a result or
+   * a failure's reason and stack, has this worker's secrets cut out (a job names variables; the
+   * worker alone holds their values, so the engine could not cut them).
+   */
   const take = <D, R>(queueName: string, label: string, processor: Processor<D, R>, rpm?: number): void => {
     const lockMs = options.lockMs ?? 30_000;
-    const worker = new Worker<D, R>(queueName, processor, {
+    const answerCut: Processor<D, R> = async (job, token, signal) => {
+      try {
+        return withoutSecrets(await processor(job, token, signal));
+      } catch (error) {
+        throw errorWithoutSecrets(error);
+      }
+    };
+    const worker = new Worker<D, R>(queueName, answerCut, {
       connection: connectionOptions(address),
       prefix: KEY_PREFIX,
       concurrency: options.concurrency,

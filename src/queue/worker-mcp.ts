@@ -1,13 +1,8 @@
 import type { McpServerConfig } from '../org/schema.js';
-import type { KeyLookup } from '../providers/api-keys.js';
+import type { KeyLookup } from '../secrets/key-lookup.js';
 import { McpServers } from '../tools/mcp/mcp-servers.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
 import type { PublishedMcpServer } from './queue-keys.js';
-
-/** The environment variables a declaration names: passed to a stdio server, or sent as an HTTP server's headers. */
-function variablesOf(config: McpServerConfig): string[] {
-  return 'command' in config ? config.env : Object.values(config.headers);
-}
 
 /**
  * A worker's side of the org's MCP servers: each published server runs here, started by
@@ -22,7 +17,6 @@ export class WorkerMcp {
   constructor(
     private readonly root: string,
     private readonly lookup: KeyLookup,
-    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   /** Why this worker cannot serve a published server (an HTTP header's variable it does not have), or undefined. */
@@ -43,13 +37,8 @@ export class WorkerMcp {
   private serversFor(queueName: string, server: string, config: McpServerConfig): McpServers {
     let servers = this.running.get(queueName);
     if (!servers) {
-      const env: NodeJS.ProcessEnv = { ...this.env };
-      for (const variable of variablesOf(config)) {
-        const value = this.lookup(variable);
-        if (value !== undefined) env[variable] = value;
-      }
       const declared = { [server]: config };
-      servers = new McpServers(this.root, () => declared, env);
+      servers = new McpServers(this.root, () => declared, this.lookup);
       this.running.set(queueName, servers);
     }
     return servers;

@@ -1,16 +1,19 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { cutSecrets } from '../secrets/secrets.js';
 import { classified } from './storage-error.js';
 import { actOut, storageFault, type InjectedFault } from './storage-faults.js';
 
 /**
- * Write all of `data` at a descriptor's end. Every byte lemming writes goes through here: a disk
- * that fills part-way takes a short write and then an error, so a failed write takes back what
- * it added (the file is as it was: no half line in a log, the ledger or the journal) and throws
- * what it met, a StorageError when it is the disk's fault (storage-error.ts). `target` is the
- * file as its writer names it; `fault` is what the tests inject for it (storage-faults.ts).
+ * Write all of `data` at a descriptor's end. Every byte lemming writes goes through here, so it is
+ * where text loses the org's secrets (secrets/secrets.ts: nothing to do when none are registered),
+ * whatever file it is bound for. A disk that fills part-way takes a short write and then an error,
+ * so a failed write takes back what it added (the file is as it was: no half line in a log, the
+ * ledger or the journal) and throws what it met, a StorageError when it is the disk's fault
+ * (storage-error.ts). `target` is the file as its writer names it; `fault` is what the tests
+ * inject for it (storage-faults.ts).
  */
 export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const bytes = typeof data === 'string' ? Buffer.from(cutSecrets(data)) : data;
   let written = 0;
   try {
     if (fault) actOut(fault, target, () => (written += writeSync(descriptor, bytes, 0, bytes.length >> 1)));

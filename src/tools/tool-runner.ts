@@ -3,6 +3,8 @@ import type { ToolCall } from '../providers/provider.js';
 import { isResultTool } from './builtin-definitions.js';
 import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
+import { keyLookup } from '../secrets/key-lookup.js';
+import { withoutSecrets } from '../secrets/secrets.js';
 import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
 import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
 import { throwIfStorageFailure } from '../storage/storage-error.js';
@@ -45,7 +47,7 @@ export class ToolRunner {
     const servers = () => org().mcpServers;
     if (options.replay !== undefined) this.mcp = new ReplayingMcp(toolTapeFile(options.replay), servers);
     else {
-      const live = options.mcp?.(servers) ?? new McpServers(root, servers, options.env ?? process.env);
+      const live = options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env));
       this.mcp = options.record === undefined ? live : new RecordingMcp(live, toolTapeFile(options.record));
     }
   }
@@ -102,7 +104,8 @@ export class ToolRunner {
     }
     if (held(call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
     const outcome = runBuiltinTool(call.name, call.arguments, { ...context, root: this.root });
-    return { ...outcome, result: capResult(outcome.result) };
+    // A workspace file may hold a secret a person put there: the model reads it cut, as MCP results are (mcp-servers.ts).
+    return { ...outcome, result: capResult(withoutSecrets(outcome.result)) };
   }
 
   /** Stop every MCP server this run started. */

@@ -5,6 +5,7 @@ import { LemmingError } from '../errors.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
 import { capBodies } from './access/body-cap.js';
+import { cutSecretsFromAnswers } from './access/cut-secrets.js';
 import { requireToken } from './access/require-token.js';
 import { Dashboard } from './dashboard.js';
 import type { EventHub } from './event-hub.js';
@@ -78,6 +79,7 @@ export function createWebApp(dashboard: Dashboard, token: string, address: WebAd
   app.use('*', requireOwnHost(address.host, () => `${baseUrl(address.host, address.port())}/?token=...`));
   app.use('*', requireToken(token, address.port));
   app.use('*', capBodies());
+  app.use('/api/*', cutSecretsFromAnswers());
   app.onError((error, context) => {
     const status = statusOf(error);
     const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';

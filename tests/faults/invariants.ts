@@ -8,7 +8,7 @@ import { deliveryViolations, promptViolations } from './delivery-invariants.js';
 import { balances, ledgerViolations } from './ledger-invariants.js';
 import { moneyViolations } from './money-invariants.js';
 import { readOrgRecord, type OrgRecord } from './org-record.js';
-import { environmentSecrets, secretViolations } from './secret-invariants.js';
+import { environmentSecrets, orgSecrets, secretViolations } from './secret-invariants.js';
 import { stepViolations } from './step-invariants.js';
 
 /** What a scenario tells the checker about itself. */
@@ -19,7 +19,13 @@ export interface InvariantOptions {
   handDropped?: string[];
   /** Keys the run was given; the environment's key-like values are always searched for too. */
   secrets?: string[];
-  /** Files outside the root to search for keys (a cassette). */
+  /**
+   * The environment the run was given (default: this process's): the values of the variables the
+   * org names (model keys, MCP `env:` and `headers:`) are taken from it, else from the root's `.env`,
+   * and searched for with every value of that `.env`.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Files outside the root to search for secrets (a cassette; the tool tape beside it is searched too). */
   alsoSearch?: string[];
   /** Every request a scripted model received: what each agent was shown is checked against the files. */
   requests?: readonly ProviderRequest[];
@@ -85,7 +91,7 @@ export function checkInvariants(root: string, options: InvariantOptions = {}): s
       }
     }
   }
-  const secrets = [...(options.secrets ?? []), ...environmentSecrets()];
+  const secrets = [...new Set([...(options.secrets ?? []), ...environmentSecrets(), ...orgSecrets(root, org, options.env)])];
   violations.push(...secretViolations(root, record.files, secrets, options.alsoSearch ?? []));
   return violations;
 }

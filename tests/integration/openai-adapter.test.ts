@@ -164,7 +164,7 @@ describe('openai adapter (real SDK against a local server)', () => {
     const wire = await serve(() => ({ status: 400, body: errorBody(`bad request for key ${KEY}`) }));
     const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
     const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
-    expect(error.message).toBe('main: the server answered 400 Bad Request: bad request for key [api key]');
+    expect(error.message).toBe('main: the server answered 400 Bad Request: bad request for key [secret OPENAI_API_KEY]');
   });
 
   test('tool_calling: false asks for the plain-text format and reads actions from the reply, with a note', async () => {

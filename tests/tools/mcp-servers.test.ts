@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { McpServerConfig } from '../../src/org/schema.js';
+import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
@@ -15,7 +16,8 @@ const stdio = (args: string[], extra: Partial<McpServerConfig> = {}): McpServerC
 
 const open: McpServers[] = [];
 function serversFor(config: Record<string, McpServerConfig>, env: NodeJS.ProcessEnv = process.env): McpServers {
-  const servers = new McpServers(tempDir(), () => config, env);
+  const root = tempDir();
+  const servers = new McpServers(root, () => config, keyLookup(root, env));
   open.push(servers);
   return servers;
 }
@@ -47,7 +49,9 @@ describe('MCP servers over stdio', () => {
     const echoed = await servers.call(grants, 'everything', 'echo', { message: 'hello lemming' });
     expect(echoed).toEqual({ isError: false, content: 'Echo: hello lemming' });
     const env = await servers.call(grants, 'everything', 'get-env', {});
-    expect(env.content).toContain('yes-passed');
+    // The value was passed (the server printed it) and comes back cut, as one of the org's secrets.
+    expect(env.content).toContain('"LEMMING_TEST_PASSED": "[secret LEMMING_TEST_PASSED]"');
+    expect(env.content).not.toContain('yes-passed');
     expect(env.content).not.toContain('must-not-leak');
     const refused = await servers.call(grants, 'everything', 'get-sum', { a: 1, b: 2 });
     expect(refused).toMatchObject({ isError: true, content: expect.stringContaining('not granted to you') });

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Agent, Org } from '../../src/org/org.js';
-import { findMissingKeys, keyLookup, keyVariableFor, MissingApiKeyError } from '../../src/providers/api-keys.js';
-import { parseDotEnv } from '../../src/providers/dot-env.js';
+import { keyVariableFor } from '../../src/org/org-secrets.js';
+import { findMissingKeys, MissingApiKeyError } from '../../src/providers/api-keys.js';
+import { parseDotEnv } from '../../src/secrets/dot-env.js';
+import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { modelEntry } from '../helpers/provider-requests.js';
 
 function agent(name: string, models: string[]): Agent {

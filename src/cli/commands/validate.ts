@@ -1,6 +1,7 @@
 import { formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
+import { shortSecretWarnings } from '../../org/org-secrets.js';
 import type { Output } from '../cli-context.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
@@ -20,7 +21,7 @@ function messageProblems(root: string, agents: string[], maxBodyChars: number): 
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export function validateCommand(root: string, options: { json?: boolean }, output: Output): number {
   const loaded = new OrgLoader(root).load();
-  const problems = [...loaded.problems, ...(loaded.org ? messageProblems(root, [...loaded.org.agents.keys()], loaded.org.settings.max_body_chars) : [])];
+  const problems = [...loaded.problems, ...(loaded.org ? [...shortSecretWarnings(loaded.org), ...messageProblems(root, [...loaded.org.agents.keys()], loaded.org.settings.max_body_chars)] : [])];
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {
     output.out(JSON.stringify({ valid: errors.length === 0, problems }, null, 2));

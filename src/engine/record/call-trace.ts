@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { padTurn } from '../../mailbox/message.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse, ToolDefinition } from '../../providers/provider.js';
 import { asStorageError } from '../../storage/storage-error.js';
+import { withoutSecrets } from '../../secrets/secrets.js';
 import { agentPaths } from './state-paths.js';
 import { TraceFolder, traceTurnsIn } from './trace-folder.js';
 import { readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
@@ -194,7 +195,8 @@ export class CallTraces {
   record(keep: number, request: ProviderRequest, response: ProviderResponse, at: string, pieces?: SystemPieces): void {
     if (keep <= 0) return;
     try {
-      const trace: CallTrace = { agent: request.agent, turn: request.turn, at, modelKey: request.modelKey, model: request.model, request, response };
+      // Cut before it is compared with the step before (as written, cut) and stored: parts and all are clean.
+      const trace = withoutSecrets<CallTrace>({ agent: request.agent, turn: request.turn, at, modelKey: request.modelKey, model: request.model, request, response });
       let folder = this.folders.get(request.agent);
       if (!folder) {
         folder = new TraceFolder(tracesDirectory(this.root, request.agent), this.sources, (file) => this.writer.remove(file));

@@ -4,7 +4,6 @@ import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
-import { withoutKey } from '../without-key.js';
 import { fromMessage, toMessageParams } from './anthropic-wire.js';
 
 /** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
@@ -24,7 +23,7 @@ export function anthropicProvider(client: Anthropic, settings: ClientSettings): 
       } catch (error) {
         throw toProviderError(error, Anthropic, context);
       }
-      return withoutKey(fromMessage(body, settings.modelKey), settings);
+      return fromMessage(body, settings.modelKey);
     },
     { modelKey: settings.modelKey, ...(settings.entry.tool_calling === undefined ? {} : { toolCalling: settings.entry.tool_calling }) },
   );

@@ -4,7 +4,6 @@ import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
-import { withoutKey } from '../without-key.js';
 import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
 
 /** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
@@ -30,7 +29,7 @@ export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }
-      return withoutKey(fromChatCompletion(body, settings.modelKey), settings);
+      return fromChatCompletion(body, settings.modelKey);
     },
     { modelKey: settings.modelKey, ...(settings.entry.tool_calling === undefined ? {} : { toolCalling: settings.entry.tool_calling }) },
   );

@@ -2,6 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServerConfig } from '../../org/schema.js';
 import type { JsonSchema } from '../../providers/provider.js';
+import type { KeyLookup } from '../../secrets/key-lookup.js';
 
 /** One tool a server offers, as it described it. */
 export interface McpTool {
@@ -26,21 +27,21 @@ export interface McpConnection {
 }
 
 /** Environment variables passed to a stdio server: the SDK's safe defaults plus the names org.yaml lists. */
-function serverEnvironment(names: readonly string[], defaults: Record<string, string>, env: NodeJS.ProcessEnv): Record<string, string> {
+function serverEnvironment(names: readonly string[], defaults: Record<string, string>, lookup: KeyLookup): Record<string, string> {
   const picked: Record<string, string> = { ...defaults };
   for (const name of names) {
-    const value = env[name];
+    const value = lookup(name);
     if (value !== undefined) picked[name] = value;
   }
   return picked;
 }
 
 /** HTTP headers from environment variables; a missing variable is an error that names it, never an empty header. */
-function headersFrom(headers: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv, server: string): Record<string, string> {
+function headersFrom(headers: Readonly<Record<string, string>>, lookup: KeyLookup, server: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [header, variable] of Object.entries(headers)) {
-    const value = env[variable];
-    if (value === undefined || value === '') {
+    const value = lookup(variable);
+    if (value === undefined) {
       throw new Error(`the MCP server ${server} needs the environment variable ${variable} (for its ${header} header); set it in the environment or .env`);
     }
     result[header] = value;
@@ -74,11 +75,12 @@ function contentText(content: unknown): string {
 }
 
 /**
- * Start a server declared in org.yaml and connect to it with the official MCP client.
- * Start-up is bounded by `timeout_ms`; so is every call. The SDK is loaded here, on
- * first use, so commands that use no MCP server never load it.
+ * Start a server declared in org.yaml and connect to it with the official MCP client, with the
+ * values of the variables it names found by `lookup` (the environment, then the root's `.env`;
+ * each one registered as a secret). Start-up is bounded by `timeout_ms`; so is every call. The
+ * SDK is loaded here, on first use, so commands that use no MCP server never load it.
  */
-export async function connectMcpServer(name: string, config: McpServerConfig, root: string, env: NodeJS.ProcessEnv = process.env): Promise<McpConnection> {
+export async function connectMcpServer(name: string, config: McpServerConfig, root: string, lookup: KeyLookup): Promise<McpConnection> {
   const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
   const client: Client = new Client({ name: 'lemming', version: '1' });
   let closed = false;
@@ -87,7 +89,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const cwd = config.cwd === undefined ? root : isAbsolute(config.cwd) ? config.cwd : join(root, config.cwd);
-    const stdio = new StdioClientTransport({ command: config.command, args: config.args, env: serverEnvironment(config.env, getDefaultEnvironment(), env), cwd, stderr: 'pipe' });
+    const stdio = new StdioClientTransport({ command: config.command, args: config.args, env: serverEnvironment(config.env, getDefaultEnvironment(), lookup), cwd, stderr: 'pipe' });
     // Its last words explain a failed start better than "connection closed".
     stdio.stderr?.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-1_000);
@@ -95,7 +97,7 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
     transport = stdio;
   } else {
     const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
-    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, env, name) } });
+    transport = new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: headersFrom(config.headers, lookup, name) } });
   }
   client.onclose = () => {
     closed = true;

@@ -1,6 +1,8 @@
 import { errorMessage } from '../../errors.js';
 import type { McpServerConfig } from '../../org/schema.js';
 import type { ToolDefinition } from '../../providers/provider.js';
+import type { KeyLookup } from '../../secrets/key-lookup.js';
+import { cutSecrets, withoutSecrets } from '../../secrets/secrets.js';
 import { capResult, toolError, type ToolResult } from '../tool-result.js';
 import type { McpConnection } from './mcp-connection.js';
 
@@ -52,6 +54,9 @@ export interface McpOffer {
  * The org's MCP servers for one run: each starts when an agent first needs it, is
  * reused across turns, restarts if it died, and is stopped by `close` when the run
  * ends. Every failure becomes text for the model (and the log), never a thrown error.
+ * What a server says (its tools, its results, its last words) comes back with the org's
+ * secrets cut out: a server that prints its environment or quotes its headers gets
+ * `[secret VARIABLE]` to the model, the journal, the tape and a worker's job.
  */
 export class McpServers {
   private readonly connections = new Map<string, Promise<McpConnection>>();
@@ -59,7 +64,8 @@ export class McpServers {
   constructor(
     private readonly root: string,
     private readonly servers: () => Readonly<Record<string, McpServerConfig>>,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The values of the variables a server's `env:` and `headers:` name. */
+    private readonly lookup: KeyLookup,
   ) {}
 
   private connection(name: string): Promise<McpConnection> {
@@ -68,7 +74,7 @@ export class McpServers {
     let pending = this.connections.get(name);
     if (!pending) {
       // The connection's module (and through it the MCP SDK) is loaded by the first server started, not by every run.
-      pending = import('./mcp-connection.js').then(({ connectMcpServer }) => connectMcpServer(name, config, this.root, this.env));
+      pending = import('./mcp-connection.js').then(({ connectMcpServer }) => connectMcpServer(name, config, this.root, this.lookup));
       this.connections.set(name, pending);
       // A failed start is tried again at the next use, not remembered as failed for the whole run.
       pending.catch(() => this.connections.delete(name));
@@ -95,7 +101,7 @@ export class McpServers {
         problems.push(unavailableTools(server, error));
       }
     }
-    return { definitions, problems };
+    return withoutSecrets({ definitions, problems });
   }
 
   /** The server and tool a model's tool name means, when it names a declared server. */
@@ -116,7 +122,8 @@ export class McpServers {
     try {
       const connection = await this.connection(server);
       const answer = await connection.call(tool, argumentsObject);
-      return capResult({ content: answer.text, isError: answer.isError });
+      // Cut before capped: a cap could leave half of a secret, which no cut would find.
+      return capResult({ content: cutSecrets(answer.text), isError: answer.isError });
     } catch (error) {
       return toolError(`${server}/${tool} failed: ${errorMessage(error)}`);
     }

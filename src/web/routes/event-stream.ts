@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { cutSecrets } from '../../secrets/secrets.js';
 import type { EventHub, NumberedEvent } from '../event-hub.js';
 
 /** An SSE id: the hub's boot mark and the event's number, so a restarted server is told apart. */
@@ -54,7 +55,7 @@ export function eventStream(hub: EventHub) {
           if (queue.length > 0) {
             // Everything queued goes in one write: a turn of 1,000 agents publishes some 5,000 events.
             const blocks = queue.splice(0).map((next) => sseBlock(next.event.kind, JSON.stringify(next.event), eventId(hub, next.id)));
-            await stream.write(blocks.join(''));
+            await stream.write(cutSecrets(blocks.join('')));
             continue;
           }
           await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
+import { knownSecrets } from '../../secrets/secrets.js';
 import type { EventHub } from '../event-hub.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
@@ -109,7 +110,7 @@ export class OrgWatch {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS };
+    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, secrets: knownSecrets() };
     const worker = new Worker(threadScript(), { workerData: data });
     this.started = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
     // Nobody need wait on a restarted thread's start: its questions wait in its queue.

@@ -11,6 +11,8 @@ export interface WatchThreadData {
   intervalMs: number;
   /** How often it saves the index (when it changed). */
   saveEveryMs: number;
+  /** The org's secrets as this process knows them: the thread cuts them from the index it saves. */
+  secrets: Array<[variable: string, value: string]>;
 }
 
 /** A question to the watch thread; it looks at the org before it answers, so the answer is fresh. */

@@ -1,5 +1,6 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { registerSecret } from '../../secrets/secrets.js';
 import { edgeTraffic } from '../search/edge-traffic.js';
 import { OrgLook } from './org-look.js';
 import type { WatchAnswers, WatchMessage, WatchRequest, WatchThreadData } from './watch-protocol.js';
@@ -13,6 +14,7 @@ import type { WatchAnswers, WatchMessage, WatchRequest, WatchThreadData } from '
 const port = parentPort;
 if (!port) throw new Error('watch-thread.js runs as a worker thread, started by the dashboard');
 const data = workerData as WatchThreadData;
+for (const [variable, value] of data.secrets) registerSecret(variable, value);
 /**
  * A lower priority for this thread alone (Linux gives each thread its own): when the cores are
  * busy, a running engine's turn goes first. Not the lowest: on a machine kept busy by other
