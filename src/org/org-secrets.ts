@@ -1,6 +1,6 @@
 import type { Problem } from '../errors.js';
 import { keyLookup, registerDotEnv } from '../secrets/key-lookup.js';
-import { MIN_SECRET_LENGTH } from '../secrets/secret-set.js';
+import { MIN_SECRET_LENGTH } from '../secrets/secrets.js';
 import type { Org } from './org.js';
 import type { ModelEntry } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { classified } from './storage-error.js';
-import { storageFault, type InjectedFault } from './storage-faults.js';
+import { storageFault, type InjectedFault } from './write-bytes.js';
 import { temporaryPathFor } from './temporary-files.js';
 import { closeQuietly, removeQuietly, writeAll } from './write-bytes.js';
 

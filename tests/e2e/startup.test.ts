@@ -122,9 +122,9 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // (and before the settled org kept for the reading commands added two, and the command loader's and the
   // engine's provider chains' own files one each; call traces, which the default org keeps, two more for the
   // pieces many traces share, kept once in part files; the one charging rule, money/charge.ts, one more; the one
-  // write layer, storage/, four more for its classifier of full disks, its temporaries, its bytes and its test
-  // faults, and the engine's sweep of temporaries one; the org's secrets four: the set and its cut, the
-  // process's set, where values are looked up, which variables the org names).
+  // write layer, storage/, three more for its classifier of full disks, its temporaries and its bytes, and the
+  // engine's sweep of temporaries one; the org's secrets three: the set and its cut, where values are looked up,
+  // which variables the org names; an abort listener per call and the notice of a call that waits long, two).
   expect(run.modules.length).toBeLessThanOrEqual(150);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
   lemming(root, ['send', 'manager', 'Please ask the coder to write the release notes file']);

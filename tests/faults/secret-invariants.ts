@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Org } from '../../src/org/org.js';
 import { parseDotEnv } from '../../src/secrets/dot-env.js';
-import { MIN_SECRET_LENGTH } from '../../src/secrets/secret-set.js';
+import { MIN_SECRET_LENGTH } from '../../src/secrets/secrets.js';
 
 /** Text shaped like a vendor key: `sk-...`, `sk-ant-...`, `sk-proj-...`. */
 const KEY_SHAPE = /\bsk-[A-Za-z0-9_-]{16,}/;

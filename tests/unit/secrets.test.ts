@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MIN_SECRET_LENGTH, SecretSet } from '../../src/secrets/secret-set.js';
+import { MIN_SECRET_LENGTH, SecretSet } from '../../src/secrets/secrets.js';
 import { cutSecrets, errorWithoutSecrets, hasSecrets, registerSecret, withoutSecrets } from '../../src/secrets/secrets.js';
 
 describe('the process set of secrets', () => {

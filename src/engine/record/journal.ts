@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
 import { classified, storageFailure } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/storage-faults.js';
+import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import type { EngineEvent } from '../events.js';

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { classified } from '../../storage/storage-error.js';
-import { storageFault } from '../../storage/storage-faults.js';
+import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 
 /**
