@@ -54,6 +54,9 @@ afterAll(() => {
 const POINTS = [
   'before-call:1',
   'before-call:4',
+  // After an answer came back, before it is journaled: the next run asks the same question again.
+  'after-answer:1',
+  'after-answer:3',
   'after-response:1',
   'after-response:3',
   'mid-write:1',

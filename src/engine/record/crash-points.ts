@@ -6,6 +6,8 @@
  */
 export type CrashPoint =
   | 'before-call'
+  /** A model's answer has arrived and is not journaled yet: the next run asks again, the same question. */
+  | 'after-answer'
   | 'after-response'
   | 'after-step'
   | 'after-tool'

@@ -20,6 +20,14 @@ export interface PlannedCall {
   /** Ids of the pending mail the agent will be shown. */
   shown: string[];
   deferred: number;
+  /**
+   * A digest of the prompt built for the call (turn/prompt-digest.ts), journaled before it is
+   * made: a turn finished after a crash builds the prompt again from the journal and the files,
+   * and says so if it no longer comes out the same.
+   */
+  prompt?: string;
+  /** The limits the mail was sized with, when they show in the prompt (mail left waiting, or a message cut to fit). */
+  limit?: { messages: number; tokens: number };
 }
 
 /** What applying one agent's response changed, recorded so the turn can be committed after a crash. */

@@ -33,6 +33,13 @@ export interface PromptInput {
   limit?: PromptLimit;
   /** Real tokens per estimated token for this model, learned from the usage servers report (1: the estimate). */
   tokenScale?: number;
+  /**
+   * The limits a turn's plan sized this prompt with (PlannedCall.limit): a turn finished after a
+   * crash builds it again with them, so it comes out exactly as it was asked.
+   */
+  planned?: PromptLimit;
+  /** Mail waiting for the agent that `inbox` leaves out (a call is given only the mail its plan showed): counted as waiting. */
+  alsoWaiting?: number;
 }
 
 /** The most mail a prompt shows: messages, and tokens of mail. */
@@ -50,6 +57,10 @@ export interface BuiltPrompt {
   deferred: string[];
   /** The system prompt in the pieces it was joined from, for its call trace. */
   systemPieces: SystemPieces;
+  /** The limits the mail was sized with: what a recovered turn needs to build the prompt again when they showed. */
+  limit: PromptLimit;
+  /** The first message was larger than the whole budget and is shown cut (so `limit` decides where). */
+  cut?: true;
 }
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -172,11 +183,12 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const scale = input.tokenScale ?? 1;
   // The window and the reserve are the server's tokens; the estimate counts 4 characters a token: convert.
   const fits = Math.floor((window - OUTPUT_RESERVE_TOKENS) / scale) - estimateTokens(system);
-  const maxMessages = Math.min(org.settings.context.max_messages, input.limit?.messages ?? Number.POSITIVE_INFINITY);
-  const budget = Math.max(256, Math.min(org.settings.context.max_tokens, input.limit?.tokens ?? Number.POSITIVE_INFINITY, fits));
+  const maxMessages = input.planned?.messages ?? Math.min(org.settings.context.max_messages, input.limit?.messages ?? Number.POSITIVE_INFINITY);
+  const budget = input.planned?.tokens ?? Math.max(256, Math.min(org.settings.context.max_tokens, input.limit?.tokens ?? Number.POSITIVE_INFINITY, fits));
   const shown: string[] = [];
   const blocks: string[] = [];
   let tokens = 0;
+  let cut = false;
   const sorted = sortInbox(input.inbox);
   for (const item of sorted) {
     if (shown.length >= maxMessages) break;
@@ -189,20 +201,22 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
       const body = `${item.body.slice(0, room)}\n[lemming: this message is ${item.body.length} characters; only the first ${room} fit in your context]`;
       rendered = renderMessageMarkup({ ...item, body });
       cost = estimateTokens(rendered);
+      cut = true;
     }
     shown.push(item.id);
     blocks.push(rendered);
     tokens += cost;
   }
   const deferred = sorted.slice(shown.length).map((item) => item.id);
+  const waiting = deferred.length + (input.alsoWaiting ?? 0);
   const header =
     input.reason === 'schedule' && shown.length === 0
       ? `Turn ${input.turn}. You have no new messages; your schedule woke you (every ${agent.schedule.every} turns).`
       : `Turn ${input.turn}. You have ${shown.length} new message(s).`;
   const parts = [header, '', ...blocks.flatMap((block) => [block, ''])];
-  if (deferred.length > 0) {
+  if (waiting > 0) {
     parts.push(
-      `(${deferred.length} more message(s) are waiting and will be shown in a later turn: your context holds ${maxMessages} messages and about ${budget} tokens of mail.)`,
+      `(${waiting} more message(s) are waiting and will be shown in a later turn: your context holds ${maxMessages} messages and about ${budget} tokens of mail.)`,
       '',
     );
   }
@@ -217,5 +231,5 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     turn: input.turn,
   };
   if (entry?.max_output_tokens !== undefined) request.maxOutputTokens = entry.max_output_tokens;
-  return { request, shown, deferred, systemPieces };
+  return { request, shown, deferred, systemPieces, limit: { messages: maxMessages, tokens: budget }, ...(cut ? { cut: true as const } : {}) };
 }

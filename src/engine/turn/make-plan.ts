@@ -13,6 +13,7 @@ import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
 
@@ -70,12 +71,16 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
       continue;
     }
     prepared.set(call.agent, preparedCall);
+    const { prompt } = preparedCall;
     calls.push({
       agent: call.agent,
       modelKey: preparedCall.modelKey,
       reason: call.reason,
-      shown: [...preparedCall.prompt.shown, ...preparedCall.lost],
-      deferred: preparedCall.prompt.deferred.length,
+      shown: [...prompt.shown, ...preparedCall.lost],
+      deferred: prompt.deferred.length,
+      prompt: promptDigest(prompt),
+      // Only where the limits show in the prompt (the count of mail left waiting, a message cut to fit): a recovered turn sizes with them.
+      ...(prompt.deferred.length > 0 || prompt.cut ? { limit: prompt.limit } : {}),
     });
   }
   const plan: Plan = {

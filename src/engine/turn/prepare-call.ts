@@ -28,7 +28,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -53,6 +53,6 @@ export function prepareCall(
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
   return { agent: agentName, modelKey, reason, prompt, lost, warnings };
 }

@@ -26,6 +26,7 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { promptDigest } from './prompt-digest.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -246,9 +247,25 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     toCall.push(call);
   }
 
+  /**
+   * A call planned before a crash, prepared again: from its plan (the mail it showed, the limits it
+   * was sized with, the mail it left waiting) and the files, so it asks what it asked before. Its
+   * digest says whether it does; when not (a note or a message edited meanwhile), the run says so.
+   */
+  const recoveredCall = (call: PlannedCall, agentMail: PendingItem[]): PreparedCall => {
+    const planned = call.limit ?? { messages: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
+    const again = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios, planned, alsoWaiting: call.deferred });
+    if (call.prompt !== undefined && promptDigest(again.prompt) !== call.prompt) {
+      duringCalls.push({ type: 'warning', turn, message: `${call.agent}'s prompt for this interrupted turn is not the one planned (its notes or a message file changed meanwhile): it is asked as it is now` });
+    }
+    return again;
+  };
+
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail(call.agent, call.shown);
-    const preparedCall = prepared.get(call.agent) ?? prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios });
+    // The mail the plan left waiting is not in `agentMail`: every prompt of this call counts it as waiting.
+    const sizing = { ratios, alsoWaiting: call.deferred };
+    const preparedCall = prepared.get(call.agent) ?? recoveredCall(call, agentMail);
     // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
     let built = preparedCall.prompt;
     try {
@@ -265,6 +282,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
           if (org.settings.traces.keep > 0) {
             context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
           }
+          crashPoint('after-answer');
           return answer;
         });
       if (!agent) throw new Error(`${call.agent} is not in the org`);
@@ -278,7 +296,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         tools: context.tools,
         prepared: preparedCall,
         smaller: (limit) => {
-          const smaller = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { limit, ratios });
+          const smaller = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ...sizing, limit });
           built = smaller.prompt;
           return smaller;
         },
