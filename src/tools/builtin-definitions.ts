@@ -7,8 +7,17 @@ const PATH_HELP = 'A path in your workspace, like "notes.md" or "src/app.ts"; "s
 export const RESULT_TOOL_DEFINITIONS = {
   read_file: {
     name: 'read_file',
-    description: 'Read a text file from your workspace or the shared one. Large files are cut, and say so.',
-    parameters: { type: 'object', properties: { path: path(PATH_HELP) }, required: ['path'], additionalProperties: false },
+    description: 'Read a text file from your workspace or the shared one, whole or a range of its lines. Large files are cut, and say how to read on.',
+    parameters: {
+      type: 'object',
+      properties: {
+        path: path(PATH_HELP),
+        start_line: { type: 'integer', minimum: 1, description: 'The first line to read (1 is the first); default 1.' },
+        end_line: { type: 'integer', minimum: 1, description: 'The last line to read; default: as far as the read cap allows.' },
+      },
+      required: ['path'],
+      additionalProperties: false,
+    },
   },
   write_file: {
     name: 'write_file',

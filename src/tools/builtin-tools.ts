@@ -100,7 +100,7 @@ export function runBuiltinTool(name: ResultToolName, args: unknown, context: Bui
   const files = { root: context.root, agent: context.agent };
   switch (name) {
     case 'read_file':
-      return { result: readFileTool(files, field(args, 'path')) };
+      return { result: readFileTool(files, field(args, 'path'), { start: field(args, 'start_line'), end: field(args, 'end_line') }) };
     case 'write_file':
       return writeFileTool(files, field(args, 'path'), field(args, 'content'));
     case 'list_files':

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
@@ -127,5 +127,62 @@ describe('each call teaches its own ratio', () => {
     expect(learned.characters).toBe(contents.reduce((sum, characters) => sum + characters + tools, 0));
     // About the half a token a character the server counts, less for the tools it is not sent as such; never 3× that.
     expect(learned.tokens / learned.characters).toBeLessThan(0.5);
+  });
+});
+
+describe('a tool result larger than the context window has room for', () => {
+  let server: WireServer;
+  /** Like llama.cpp with a context of `window` tokens, counting one token for every four characters it is sent. */
+  let window = 6000;
+  beforeAll(async () => {
+    server = await startWireServer((request) => {
+      const messages = request.body.messages as Array<{ role: string; content: string }>;
+      const sent = messages.reduce((sum, message) => sum + String(message.content).length, 0) + JSON.stringify(request.body.tools ?? []).length;
+      const tokens = Math.ceil(sent / 4);
+      if (tokens + 1024 > window) return { status: 400, body: { error: { code: 400, message: `the request exceeds the available context size (${tokens} tokens), try increasing it`, type: 'exceed_context_size_error' } } };
+      const step = messages.filter((message) => message.role === 'assistant').length + 1;
+      const call = step === 1 ? { name: 'read_file', arguments: { path: 'big.md' } } : { name: 'send_message', arguments: { to: 'human', body: 'Read it.' } };
+      return { body: chatCompletion({ toolCalls: [call], usage: { prompt_tokens: tokens, completion_tokens: 20 } }) };
+    });
+  });
+  afterAll(() => server.close());
+
+  function readsABigFile(contextWindow: number): string {
+    window = contextWindow;
+    const root = wireOrg(server.url);
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('context_window: 32000', `context_window: ${contextWindow}`));
+    writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 1000\ntools: [send_message, read_file]\n---\nRead, then report.\n');
+    mkdirSync(join(root, 'agents/manager/workspace'), { recursive: true });
+    writeFileSync(join(root, 'agents/manager/workspace/big.md'), Array.from({ length: 2000 }, (_, index) => `line ${index + 1}: ${'words of the file '.repeat(2)}`).join('\n'));
+    humanSends(root, 'manager', 'Read big.md and tell me.');
+    return root;
+  }
+
+  test('is cut to fit, saying how much and where to read on: the next step is answered, both are charged, and the agent is not held', async () => {
+    const root = readsABigFile(6000);
+    const events = await runOrg(root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root, env: KEYS }) });
+    expect(eventsOf(events, 'agent-error')).toEqual([]);
+    const second = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
+    const shown = String(second?.body.messages.at(-1).content);
+    expect(shown).toMatch(/\[lemming: cut to fit your context window: \d+ of \d+ characters shown; read on with read_file \{"path":"big.md","start_line":\d+\}\]/);
+    expect(readFileSync(join(root, 'agents/manager/outbox/000001-001-human.md'), 'utf8')).toContain('Read it.');
+    const record = readOrgRecord(root);
+    expect(logEvents(record, 'manager', 'charged')).toHaveLength(1);
+    expect(logEvents(record, 'manager', 'step').map((entry) => entry.step)).toEqual([1, 2]);
+    expect(logEvents(record, 'manager', 'note').map((entry) => entry.message)).toContainEqual(expect.stringContaining('1 tool result(s) were cut to fit the context window of flaky-openai'));
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
+  });
+
+  test('that cannot fit even cut ends the loop with a note; the step that was answered is charged', async () => {
+    // The first prompt fits, with hardly a token to spare for anything more.
+    const root = readsABigFile(1650);
+    const events = await runOrg(root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root, env: KEYS }) });
+    expect(eventsOf(events, 'agent-error')).toEqual([]);
+    expect(server.requests.filter((request) => agentOf(request) === 'manager').length).toBeGreaterThan(0);
+    const record = readOrgRecord(root);
+    expect(logEvents(record, 'manager', 'note').map((entry) => entry.message)).toContainEqual(expect.stringContaining('the results of its tools do not fit what the context window of flaky-openai has left'));
+    expect(logEvents(record, 'manager', 'charged')).toHaveLength(1);
+    expect(checkInvariants(root, { idle: false, secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
   });
 });

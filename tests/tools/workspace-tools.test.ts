@@ -115,6 +115,23 @@ describe('file tools', () => {
     expect(read(root, 'workspace/plan.md')).toBe('# Plan');
   });
 
+  test('read_file reads a range of lines, and a file past the read cap says which lines it showed and how to read on', () => {
+    const root = defaultOrg();
+    const context = contextFor(root, 'coder_01');
+    const lines = Array.from({ length: 30_000 }, (_, index) => `line ${index + 1}`);
+    write(root, 'agents/coder_01/workspace/long.txt', `${lines.join('\n')}\n`);
+    const whole = runBuiltinTool('read_file', { path: 'long.txt' }, context).result.content;
+    const shownLines = whole.slice(0, whole.lastIndexOf('[lemming:')).split('\n').length - 1;
+    expect(whole).toContain(`only lines 1-${shownLines} are shown (a read shows at most ${FILE_LIMITS.readBytes} bytes); read on with read_file {"path":"long.txt","start_line":${shownLines + 1}}]`);
+    const range = runBuiltinTool('read_file', { path: 'long.txt', start_line: 120, end_line: 122 }, context).result;
+    expect(range).toEqual({ isError: false, content: 'line 120\nline 121\nline 122\n[lemming: lines 120-122 of 30000 of long.txt]' });
+    const onward = runBuiltinTool('read_file', { path: 'long.txt', start_line: 29_999 }, context).result.content;
+    expect(onward).toBe('line 29999\nline 30000\n[lemming: lines 29999-30000 of 30000 of long.txt]');
+    expect(runBuiltinTool('read_file', { path: 'long.txt', start_line: 40_000 }, context).result.content).toBe('[lemming: long.txt has 30000 line(s); there is no line 40000]');
+    expect(runBuiltinTool('read_file', { path: 'long.txt', start_line: 0 }, context).result).toMatchObject({ isError: true, content: expect.stringContaining('start_line: expected a line number of 1 or more') });
+    expect(runBuiltinTool('read_file', { path: 'long.txt', start_line: 9, end_line: 3 }, context).result).toMatchObject({ isError: true, content: 'end_line 3 is before start_line 9' });
+  });
+
   test('sizes and listing lengths are capped and the result says so', () => {
     const root = defaultOrg();
     const context = contextFor(root, 'coder_01');

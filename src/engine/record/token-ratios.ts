@@ -20,6 +20,12 @@ interface RatiosFile {
   /** The last turn whose calls were counted: a turn finished after a crash is not counted twice. */
   turn: number;
   models: Record<string, ModelTokenCounts>;
+  /**
+   * The counts `turn`'s prompts were sized with, before it taught anything: a turn finished after
+   * a crash that came after this file was written sizes its prompts (and cuts its tool results) as
+   * the interrupted attempt did.
+   */
+  sizedWith?: Record<string, ModelTokenCounts>;
 }
 
 /** A server may count many more tokens than the estimate, but a scale past this is more likely a bad report. */
@@ -42,7 +48,8 @@ export class TokenRatios {
     private readonly frozen: Readonly<Record<string, ModelTokenCounts>>,
   ) {}
 
-  static load(root: string): TokenRatios {
+  /** The ratios for a turn; `recovering` is the turn a crash left unfinished, which sizes as it did before. */
+  static load(root: string, recovering?: number): TokenRatios {
     // Kept with the org's record: a clone sizes its prompts as the original did.
     const path = statePaths(root).tokenRatios;
     let file: RatiosFile = { version: 1, turn: 0, models: {} };
@@ -52,7 +59,8 @@ export class TokenRatios {
     } catch {
       // None learned yet.
     }
-    return new TokenRatios(path, file, structuredClone(file.models));
+    const sizing = recovering !== undefined && file.turn === recovering && file.sizedWith ? file.sizedWith : file.models;
+    return new TokenRatios(path, file, structuredClone(sizing));
   }
 
   /** The server's tokens per character for an entry, once it has reported any. */
@@ -91,6 +99,6 @@ export class TokenRatios {
   save(turn: number): void {
     if (!this.changed) return;
     this.changed = false;
-    writeFileAtomic(this.path, `${JSON.stringify({ ...this.file, turn } satisfies RatiosFile)}\n`);
+    writeFileAtomic(this.path, `${JSON.stringify({ ...this.file, turn, sizedWith: this.frozen } satisfies RatiosFile)}\n`);
   }
 }

@@ -1,9 +1,9 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
-import { estimateCallCost } from '../../providers/estimate-cost.js';
+import { estimateCallCost, estimateInputTokens } from '../../providers/estimate-cost.js';
 import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
 import { costOf } from '../money/charge.js';
-import type { PromptLimit } from './build-prompt.js';
+import { OUTPUT_RESERVE_TOKENS, type PromptLimit } from './build-prompt.js';
 import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';
 import { askFitting } from './context-retry.js';
@@ -35,6 +35,21 @@ export interface AgentCallInput {
   signal?: AbortSignal;
   /** Told of each answer with the request it answered (see LoopInput.answered). */
   answered?(request: ProviderRequest, response: ProviderResponse): void;
+  /** Real tokens per estimated token for a registry entry, as this turn sizes prompts (record/token-ratios.ts). */
+  tokenScale?(modelKey: string): number;
+}
+
+/**
+ * Characters a request leaves of its model's context window, as lemming estimates them (4 a
+ * token) with what the entry's server counts: the window, less room for the answer (the entry's
+ * output cap, or the usual reserve), less the request. Infinite for an entry not in the registry.
+ */
+function roomLeft(org: Org, request: ProviderRequest, scale: number): number {
+  const entry = org.models[request.modelKey];
+  if (!entry) return Number.POSITIVE_INFINITY;
+  const reserve = Math.max(OUTPUT_RESERVE_TOKENS, entry.max_output_tokens ?? 0);
+  const tokens = entry.context_window - reserve - Math.ceil(estimateInputTokens(request) * scale);
+  return Math.floor((tokens / scale) * 4);
 }
 
 /** The answer to apply, the prompt it came from (which decides what mail is read), and the loop's steps. */
@@ -100,6 +115,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
+    room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1),
     // The mail of the prompt that was asked (a smaller one, when the first did not fit) is what the agent was shown.
     delivered: deliveredMail(statePaths(input.root).taken, prepared.prompt.shown),
   });

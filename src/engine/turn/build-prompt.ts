@@ -65,7 +65,7 @@ export interface BuiltPrompt {
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 /** Room kept free in the model's window for its answer. */
-const OUTPUT_RESERVE_TOKENS = 1_024;
+export const OUTPUT_RESERVE_TOKENS = 1_024;
 
 function sortInbox(entries: InboxEntry[]): InboxEntry[] {
   return [...entries].sort(

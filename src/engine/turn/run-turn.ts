@@ -88,10 +88,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   let ledger = readLedger(root, state.ledger);
   const failing = FailingAgents.load(root);
   const deadEnds = DeadEnds.load(root);
-  const ratios = TokenRatios.load(root);
-
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
+  const ratios = TokenRatios.load(root, recovering ? turn : undefined);
   const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
   const finished = new Map<string, AgentOutcome>();
   const loopRecords = new Map<string, LoopRecord[]>();
@@ -308,6 +307,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         ...(context.signal ? { signal: context.signal } : {}),
         // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
         answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
+        tokenScale: (modelKey) => ratios.scale(modelKey),
       });
       const response = fitted.response;
       const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();

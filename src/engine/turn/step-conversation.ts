@@ -13,6 +13,13 @@ export function shortArguments(call: Pick<ToolCall, 'arguments'>, limit = 80): s
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
+/** What the model answered in a step, as the next prompt shows it: its text and the calls it made. Pure. */
+export function assistantTurn(response: ProviderResponse): string {
+  const said = response.text.trim();
+  const calls = response.toolCalls.map((call) => `[called ${call.name} ${shortArguments(call, 2_000)}]`);
+  return [said, ...calls].filter((part) => part !== '').join('\n');
+}
+
 /**
  * The two chat turns that carry one step into the next: what the model answered (its
  * text and the calls it made), then the results, each inside a `<tool_result>` element
@@ -20,9 +27,7 @@ export function shortArguments(call: Pick<ToolCall, 'arguments'>, limit = 80): s
  * Built from plain text so every provider carries it, tool calling or not. Pure.
  */
 export function stepTurns(response: ProviderResponse, results: ReadonlyArray<{ call: ToolCall; result: ToolResult }>, stepsLeft: number): ChatTurn[] {
-  const said = response.text.trim();
-  const calls = response.toolCalls.map((call) => `[called ${call.name} ${shortArguments(call, 2_000)}]`);
-  const assistant = [said, ...calls].filter((part) => part !== '').join('\n');
+  const assistant = assistantTurn(response);
   const blocks = results.map(
     ({ call, result }) =>
       `<tool_result name="${escapeAttribute(call.name)}" call="${escapeAttribute(call.id)}"${result.isError ? ' error="true"' : ''}>\n${escapeText(result.content)}\n</tool_result>`,

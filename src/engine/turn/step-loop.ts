@@ -6,7 +6,8 @@ import { errorMessage } from '../../errors.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
-import { shortArguments, stepTurns } from './step-conversation.js';
+import { fitResults } from './fit-results.js';
+import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
 
 /** One tool call of a step as the screen, the plain output and the log show it. */
 export interface StepToolSummary {
@@ -69,6 +70,8 @@ export interface LoopInput {
   answered?(request: ProviderRequest, response: ProviderResponse): void;
   /** Which message files the agent's read_message may open (record/taken-files.ts, `deliveredMail`). */
   delivered: ToolCallContext['delivered'];
+  /** Characters the model's context window has left after `request`: tool results are cut to fit it (fit-results.ts). */
+  room?(request: ProviderRequest): number;
 }
 
 /** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
@@ -131,6 +134,7 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   let receivedAt = '';
   let cutShort: string | undefined;
   const unusable: AnsweredUsage[] = [];
+  const fitNotes: string[] = [];
   for (let step = 1; step <= input.maxSteps; step += 1) {
     let answer = answers.get(step);
     if (!answer) {
@@ -200,7 +204,20 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       cutShort = `stopped at engine.max_steps (${input.maxSteps}) with tool results the model did not see`;
       break;
     }
-    request = { ...request, messages: [...request.messages, ...stepTurns(response, ran, input.maxSteps - step - 1)] };
+    // What the model is shown of the results fits what its context window has left: cut, and said so, when it would not.
+    let shown = ran;
+    if (input.room) {
+      const fitted = fitResults(ran, assistantTurn(response), input.room(request));
+      if ('tooLarge' in fitted) {
+        cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut`;
+        break;
+      }
+      shown = fitted.ran;
+      if (fitted.cut > 0) fitNotes.push(`step ${step}: ${fitted.cut} tool result(s) were cut to fit the context window of ${request.modelKey}`);
+    }
+    request = { ...request, messages: [...request.messages, ...stepTurns(response, shown, input.maxSteps - step - 1)] };
   }
-  return { response: fold(responses, unusable), receivedAt, steps, ...(cutShort ? { cutShort } : {}) };
+  const folded = fold(responses, unusable);
+  const notes = [...(folded.notes ?? []), ...fitNotes];
+  return { response: notes.length > 0 ? { ...folded, notes } : folded, receivedAt, steps, ...(cutShort ? { cutShort } : {}) };
 }

@@ -11,6 +11,8 @@ import { resolveWorkspacePath, type WorkspacePath } from './workspace-path.js';
 /** Caps on what one call may read, write, list or search; each result says when it hit one. */
 export const FILE_LIMITS = {
   readBytes: 100_000,
+  /** How far into a file a read of a range of lines may look for it. */
+  rangeBytes: 10_000_000,
   writeChars: 1_000_000,
   listEntries: 200,
   searchMatches: 50,
@@ -38,17 +40,63 @@ function resolved(context: FileToolContext, path: unknown, access: 'read' | 'wri
   return 'error' in place ? toolError(place.error) : place;
 }
 
-/** read_file: a text file from the agent's workspace or the shared one, cut at the read cap. */
-export function readFileTool(context: FileToolContext, path: unknown): ToolResult {
+/** A line number a model gave: a whole number of 1 or more, or undefined when it gave none. */
+function lineNumber(value: unknown, name: string): number | undefined | { error: string } {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return { error: `${name}: expected a line number of 1 or more, for example 120` };
+  return value;
+}
+
+/**
+ * read_file: a text file from the agent's workspace or the shared one, whole or a range of its
+ * lines, cut at the read cap; a cut read says which lines it holds and how to read on.
+ */
+export function readFileTool(context: FileToolContext, path: unknown, lines: { start?: unknown; end?: unknown } = {}): ToolResult {
   const place = resolved(context, path, 'read');
   if ('isError' in place) return place;
+  const start = lineNumber(lines.start, 'start_line');
+  const end = lineNumber(lines.end, 'end_line');
+  if (typeof start === 'object') return toolError(start.error);
+  if (typeof end === 'object') return toolError(end.error);
+  if (start !== undefined && end !== undefined && end < start) return toolError(`end_line ${end} is before start_line ${start}`);
   const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
   if (!stat) return toolError(`${place.display} does not exist; list_files shows what there is`);
   if (stat.isDirectory()) return toolError(`${place.display} is a folder; use list_files`);
-  const read = readRegularFile(place.absolute, FILE_LIMITS.readBytes);
+  const ranged = start !== undefined || end !== undefined;
+  const read = readRegularFile(place.absolute, ranged ? FILE_LIMITS.rangeBytes : FILE_LIMITS.readBytes);
   if ('error' in read) return toolError(`${place.display} ${read.error}`);
-  const note = read.truncated ? `\n[lemming: the file is ${stat.size} bytes; only the first ${FILE_LIMITS.readBytes} are shown]` : '';
-  return toolOk(read.text + note);
+  if (!ranged) {
+    if (!read.truncated) return toolOk(read.text);
+    const lineEnd = read.text.lastIndexOf('\n');
+    // A first line longer than the cap: what fits is shown, and there is no line to read on from.
+    if (lineEnd < 0) return toolOk(`${read.text}\n[lemming: the file is ${stat.size} bytes; only the first ${FILE_LIMITS.readBytes} are shown]`);
+    const whole = read.text.slice(0, lineEnd + 1);
+    const shown = whole.match(/\n/g)?.length ?? 0;
+    return toolOk(
+      `${whole}[lemming: the file is ${stat.size} bytes; only lines 1-${shown} are shown (a read shows at most ${FILE_LIMITS.readBytes} bytes); read on with read_file ${JSON.stringify({ path: place.display, start_line: shown + 1 })}]`,
+    );
+  }
+  return toolOk(lineRange(read.text, place.display, start ?? 1, end, read.truncated));
+}
+
+/** Lines `start` to `end` of a file's text, cut at the read cap, with a note saying which lines these are of how many. */
+function lineRange(text: string, display: string, start: number, end: number | undefined, truncated: boolean): string {
+  const all = text.split('\n');
+  if (all.at(-1) === '') all.pop();
+  const total = truncated ? `at least ${all.length}` : String(all.length);
+  if (start > all.length) return `[lemming: ${display} has ${total} line(s); there is no line ${start}]`;
+  const picked: string[] = [];
+  let size = 0;
+  let last = start - 1;
+  for (let index = start - 1; index < Math.min(all.length, end ?? all.length); index += 1) {
+    const line = all[index] ?? '';
+    if (size + line.length + 1 > FILE_LIMITS.readBytes && picked.length > 0) break;
+    picked.push(line);
+    size += line.length + 1;
+    last = index + 1;
+  }
+  const more = last < Math.min(all.length, end ?? all.length) ? `; read on with read_file ${JSON.stringify({ path: display, start_line: last + 1, ...(end === undefined ? {} : { end_line: end }) })}` : '';
+  return `${picked.join('\n')}\n[lemming: lines ${start}-${last} of ${total} of ${display}${more}]`;
 }
 
 /**
