@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import type { StepToolSummary } from './turn/step-loop.js';
-import type { QueueNotice } from '../queue/worker-watch.js';
+import type { QueueNotice } from '../queue/queue-notice.js';
 
 /** A message as the event stream shows it: enough for a feed line, not the whole body. */
 export interface MessageSummary {

@@ -72,6 +72,17 @@ function buildSchemas(z: typeof Zod) {
     waiting_notice_ms: positiveInt.default(10_000),
     /** A Redis address: model calls go to `lemming worker` processes instead of being made here. */
     queue: z.string().regex(/^rediss?:\/\/[^/\s]+/).optional(),
+    /** How the engine watches the jobs it has queued (seconds; fractions allowed). */
+    queue_checks: z
+      .strictObject({
+        /** How often a waiting call asks Redis where its job is. */
+        every_seconds: z.number().positive().default(5),
+        /** A job left waiting this long while workers that serve its queue have free slots is queued again. */
+        unclaimed_seconds: z.number().positive().default(120),
+        /** A Redis that answers nothing for this long stops the run. */
+        unreachable_seconds: z.number().positive().default(60),
+      })
+      .prefault({}),
     context: z
       .strictObject({
         max_messages: positiveInt.default(20),
@@ -208,6 +219,10 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
   keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   queue: 'queue: redis://127.0.0.1:6379   # model calls go to `lemming worker` processes',
+  queue_checks: 'queue_checks: { every_seconds: 5, unclaimed_seconds: 120, unreachable_seconds: 60 }',
+  every_seconds: 'every_seconds: 5   # how often a waiting call asks Redis where its job is',
+  unclaimed_seconds: 'unclaimed_seconds: 120   # a job left waiting this long by workers with free slots is queued again',
+  unreachable_seconds: 'unreachable_seconds: 60   # a Redis silent this long stops the run',
   reports_to: 'reports_to: manager   # or null for the top of the org',
   send_to: 'send_to: [planner, coder_01]   # or ["*"] for everyone',
   read_from: 'read_from: ["*"]',

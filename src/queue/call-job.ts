@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelEntry } from '../org/schema.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import type { ProviderRequest, ProviderResponse, RetryNotice } from '../providers/provider.js';
 
 /**
  * What a job carries to a worker: the request as the engine built it and the registry
@@ -16,6 +16,20 @@ export interface CallJobData {
 
 /** What a job answers: the provider's response as the engine journals it. */
 export type CallJobResult = ProviderResponse;
+
+/** What a worker reports while it makes a call (BullMQ's job progress): a retry its provider is about to wait for. */
+export interface CallProgress {
+  retry: RetryNotice;
+}
+
+/** The retry a job's progress reports, or undefined for anything else (progress someone else wrote). */
+export function retryOf(progress: unknown): RetryNotice | undefined {
+  const retry = (progress as Partial<CallProgress> | null)?.retry as Partial<RetryNotice> | undefined;
+  if (!retry || typeof retry !== 'object') return undefined;
+  const { modelKey, attempt, attempts, waitMs, cause } = retry;
+  if (typeof modelKey !== 'string' || typeof attempt !== 'number' || typeof attempts !== 'number' || typeof waitMs !== 'number' || typeof cause !== 'string') return undefined;
+  return { modelKey, attempt, attempts, waitMs, cause };
+}
 
 /** A failed call as a worker reports it in the job's failed reason, so the engine can rebuild the ProviderError. */
 interface CallFailure {

@@ -8,8 +8,9 @@ import { RecordingProvider } from '../providers/recording-provider.js';
 import type { McpPlacement } from '../tools/tool-runner.js';
 import type { QueueClient } from './queue-client.js';
 import { QueuedMcp } from './queued-mcp.js';
+import type { QueueNoticeListener } from './queue-notice.js';
 import { parseRedisAddress } from './redis-address.js';
-import type { QueueNoticeListener, WorkerWatch } from './worker-watch.js';
+import type { WorkerWatch } from './worker-watch.js';
 
 /** What `lemming run` builds its providers from when calls may go to workers. */
 export interface RunProviderOptions extends ProviderFactoryOptions {
@@ -59,11 +60,12 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     }
     assertModelSettings(org);
     queueAddress = address;
+    const checks = org.settings.queue_checks;
     const open = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
       (session ??= (async () => {
-        const [{ QueueClient }, { WorkerWatch }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js')]);
+        const [{ QueueClient }, { WorkerWatch }, { queueChecksOf }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js'), import('./queue-checks.js')]);
         const client = new QueueClient(address);
-        return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined)) };
+        return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined), queueChecksOf(checks)) };
       })());
     const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
     openSession = open;

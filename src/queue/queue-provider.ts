@@ -1,8 +1,12 @@
+import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
+import { ProviderError } from '../providers/provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
-import { callJobData, callJobId, decodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
+import { callJobData, callJobId, decodeFailure, retryOf, type CallJobData, type CallJobResult } from './call-job.js';
 import type { QueueClient } from './queue-client.js';
-import { runQueuedJob } from './queued-job.js';
+import { queueNameFor } from './queue-keys.js';
+import { JobFailed, runQueuedJob } from './queued-job.js';
+import { showAddress } from './redis-address.js';
 import type { WorkerWatch } from './worker-watch.js';
 
 /** Who is asking: the org's name and folder make its calls' job ids its own. */
@@ -16,7 +20,8 @@ export interface QueueCaller {
  * entry's queue and the answer is whatever a worker returns. The engine treats it as any
  * provider: it journals the answer as it arrives and charges from the journal, once.
  * A call sent again (after a crash) has the same job id, so it reads the answer already
- * there, or waits for the job already queued, instead of asking twice.
+ * there, or waits for the job already queued, instead of asking twice. A retry the worker's
+ * provider makes is told to the engine as it happens, as a local one is.
  */
 export class QueueProvider implements Provider {
   constructor(
@@ -29,20 +34,27 @@ export class QueueProvider implements Provider {
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     const data = callJobData(this.modelKey, this.entry, request);
-    const queue = await this.client.modelQueue(this.modelKey, this.entry);
     try {
       return await runQueuedJob<CallJobData, CallJobResult>(this.watch, {
-        queue,
+        queueName: queueNameFor(this.modelKey, this.entry),
+        openQueue: () => this.client.modelQueue(this.modelKey, this.entry),
         target: { kind: 'model', name: this.modelKey },
         name: 'call',
         data,
         jobId: callJobId(this.caller.orgName, this.caller.root, data),
         ...(request.signal ? { signal: request.signal } : {}),
+        onProgress: (progress) => {
+          const retry = retryOf(progress);
+          if (retry) request.onRetry?.(retry);
+        },
       });
     } catch (error) {
       // A stopped run leaves its job queued: the next run reads its answer by the same id.
       if (request.signal?.aborted) throw request.signal.reason;
-      throw decodeFailure(error instanceof Error ? error.message : String(error), this.modelKey);
+      if (error instanceof JobFailed) throw decodeFailure(error.message, this.modelKey);
+      // The queue itself failed (Redis silent too long, or losing jobs): that stops the run, as it says.
+      if (error instanceof ProviderError) throw error;
+      throw new ProviderError(`the queue at ${showAddress(this.client.address)} did not take the call for ${this.modelKey}: ${errorMessage(error)}`, { retryable: false });
     }
   }
 }

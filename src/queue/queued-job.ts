@@ -1,9 +1,11 @@
-import type { Queue } from 'bullmq';
 import { onAbort } from '../providers/abort-listeners.js';
-import { sleep } from '../providers/sleep.js';
 import { withoutSecrets } from '../secrets/secrets.js';
+import { JobFailed, waitForJob } from './job-wait.js';
 import type { OpenQueue } from './queue-client.js';
-import type { QueueTarget, WorkerWatch } from './worker-watch.js';
+import type { QueueTarget } from './queue-notice.js';
+import type { WorkerWatch } from './worker-watch.js';
+
+export { JobFailed } from './job-wait.js';
 
 /**
  * How long Redis keeps a finished job's result: long enough for an engine that crashed
@@ -13,7 +15,10 @@ export const KEEP_RESULTS_SECONDS = 7 * 24 * 60 * 60;
 
 /** One job to hand to the workers and wait for. */
 export interface JobToRun<D> {
-  queue: OpenQueue;
+  /** The queue's name, known before it is open. */
+  queueName: string;
+  /** The queue, opened on first use (which waits on Redis like the rest of the wait). */
+  openQueue(): Promise<OpenQueue>;
   /** What the queue serves, for the watch's notices when no worker serves it. */
   target: QueueTarget;
   /** The job's name (BullMQ's), which tells a worker what kind of job it is. */
@@ -24,63 +29,49 @@ export interface JobToRun<D> {
   /** How long its result stays in Redis (default KEEP_RESULTS_SECONDS). */
   keepSeconds?: number;
   signal?: AbortSignal;
+  /** Told what the worker reports while it works on the job (a retry about to wait). */
+  onProgress?(data: unknown): void;
 }
 
 /**
- * Add a job (or find the one already there under its id) and wait for a worker's answer.
- * A failed job throws an Error whose message is the job's failed reason; an aborted wait
- * throws the signal's reason and leaves the job queued, so the next run reads its answer.
+ * Add a job (or find the one already there under its id) and wait for a worker's answer
+ * (job-wait.ts: a job lost from Redis is added again). A job a worker failed throws a
+ * JobFailed whose message is its failed reason; a Redis that stays silent, or keeps losing
+ * the job, throws a fatal ProviderError that stops the run; an aborted wait throws the
+ * signal's reason and leaves the job queued, so the next run reads its answer.
  */
 export async function runQueuedJob<D, R>(watch: WorkerWatch, job: JobToRun<D>): Promise<R> {
-  const { queue, signal } = job;
+  const { signal } = job;
   signal?.throwIfAborted();
   const keep = job.keepSeconds ?? KEEP_RESULTS_SECONDS;
-  // A job names the variables a worker needs, never their values; text in it that quotes a secret this engine knows goes cut.
-  const added = await queue.queue.add(job.name, withoutSecrets(job.data), {
+  const options = {
     ...(job.jobId === undefined ? {} : { jobId: job.jobId }),
     // The worker's own code retries what can be retried; a job that fails has failed for good, like a local call.
     attempts: 1,
     removeOnComplete: { age: keep },
     removeOnFail: { age: keep },
-  });
-  const jobId = added.id ?? '';
-  const leave = watch.enter(queue.name, job.target);
-  const stopPolling = new AbortController();
-  // BullMQ moves a job whose worker stopped renewing its lock back to wait: say so, it runs again.
-  const onStalled = ({ jobId: stalled }: { jobId: string }): void => {
-    if (stalled === jobId) watch.retried(job.target, jobId);
   };
-  queue.events.on('stalled', onStalled);
+  // Entered before the queue is opened: a Redis that goes silent meanwhile is watched, and said.
+  const leave = watch.enter(job.queueName, job.target);
+  const done = new AbortController();
+  let answered = false;
   try {
-    const announced = added.waitUntilFinished(queue.events) as Promise<R>;
-    return await untilAborted(Promise.race([announced, pollUntilFinished<R>(queue.queue, jobId, stopPolling.signal)]), signal);
+    const wait = job.openQueue().then((queue) => {
+      // A job names the variables a worker needs, never their values; text in it that quotes a secret this engine knows goes cut.
+      const spec = { queue, target: job.target, job: { name: job.name, data: withoutSecrets(job.data), options }, ...(job.onProgress ? { onProgress: job.onProgress } : {}) };
+      return waitForJob<R>(watch, spec, done.signal);
+    });
+    const result = await untilAborted(watch.reach.guard(wait), signal);
+    answered = true;
+    return result;
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    // A failure a worker reported is an answer too: someone serves the queue.
+    if (error instanceof JobFailed) answered = true;
     throw error instanceof Error ? error : new Error(String(error));
   } finally {
-    queue.events.off('stalled', onStalled);
-    stopPolling.abort();
-    leave();
-  }
-}
-
-/** How often a waiting call also asks Redis for its job's state, in case its event was missed. */
-const POLL_MS = 5_000;
-
-/**
- * Wait for a job by asking Redis now and then. BullMQ's completion event is the fast path,
- * but a QueueEvents reader that starts reading just after a job finishes can miss the event;
- * this makes such a call late by a few seconds rather than stuck for ever.
- */
-async function pollUntilFinished<R>(queue: Queue, jobId: string, signal: AbortSignal): Promise<R> {
-  for (;;) {
-    await sleep(POLL_MS, signal);
-    const state = await queue.getJobState(jobId);
-    if (state === 'completed' || state === 'failed' || state === 'unknown') {
-      const job = await queue.getJob(jobId);
-      if (state === 'completed' && job) return job.returnvalue as R;
-      throw new Error(job?.failedReason ?? `the job ${jobId} is gone from the queue (removed by hand, or Redis was emptied)`);
-    }
+    done.abort();
+    leave(answered);
   }
 }
 

@@ -1,12 +1,13 @@
 import { errorMessage } from '../errors.js';
 import type { McpServerConfig } from '../org/schema.js';
+import { isFatalProviderError } from '../providers/provider-error.js';
 import { grantedServers, refusedCall, resolveMcpName, unavailableTools, type McpOffer } from '../tools/mcp/mcp-servers.js';
 import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
 import { toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
 import type { QueueClient } from './queue-client.js';
+import { mcpQueueNameFor } from './queue-keys.js';
 import type { QueueCaller } from './queue-provider.js';
-import { runQueuedJob } from './queued-job.js';
 import type { WorkerWatch } from './worker-watch.js';
 
 /** How long an offer's answer stays in Redis: it is asked for afresh by each run, so an hour is plenty. */
@@ -16,7 +17,8 @@ const KEEP_OFFERS_SECONDS = 60 * 60;
  * The org's MCP servers run by workers: the engine asks a worker for a server's tools and
  * hands each call to the server's queue as a job, then journals the result as it would a
  * local one. Grants are checked here, before anything is queued. Every failure (the server
- * would not start on the worker, the job failed) is a result the model reads, as it is locally.
+ * would not start on the worker, the job failed) is a result the model reads, as it is locally;
+ * a failure of the queue itself (Redis silent too long, or losing jobs) stops the run instead.
  */
 export class QueuedMcp implements McpAccess {
   /** Offers already answered this run, by server and grants: the tools of a running server do not change between turns. */
@@ -46,6 +48,7 @@ export class QueuedMcp implements McpAccess {
       if (offer.problems.length === 0) this.offers.set(key, offer);
       return offer;
     } catch (error) {
+      if (isFatalProviderError(error)) throw error;
       return { definitions: [], problems: [unavailableTools(server, `its worker failed: ${errorMessage(error)}`)] };
     }
   }
@@ -60,15 +63,17 @@ export class QueuedMcp implements McpAccess {
     try {
       return (await this.run(data, place === undefined ? undefined : mcpJobId(this.caller.orgName, this.caller.root, data))) as ToolResult;
     } catch (error) {
+      if (isFatalProviderError(error)) throw error;
       return toolError(`${server}/${tool} failed on a worker: ${errorMessage(error)}`);
     }
   }
 
   private async run(data: McpJobData, jobId?: string): Promise<unknown> {
-    const { client, watch } = await this.session();
-    const queue = await client.mcpQueue(data.server, data.config);
+    // Loaded with the session, on the first MCP call through the queue: a local run never loads the queue's waiting.
+    const [{ client, watch }, { runQueuedJob }] = await Promise.all([this.session(), import('./queued-job.js')]);
     return runQueuedJob(watch, {
-      queue,
+      queueName: mcpQueueNameFor(data.server, data.config),
+      openQueue: () => client.mcpQueue(data.server, data.config),
       target: { kind: 'mcp-server', name: data.server },
       name: data.kind,
       data,

@@ -9,12 +9,13 @@ import { keyLookup, registerDotEnv } from '../secrets/key-lookup.js';
 import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
 import type { Provider } from '../providers/provider.js';
-import { encodeFailure, type CallJobData, type CallJobResult } from './call-job.js';
+import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
 import type { McpJobData, McpJobResult } from './mcp-job.js';
 import { KEY_PREFIX, MCP_SERVERS_KEY, MODELS_KEY, type PublishedMcpServer, type PublishedModel } from './queue-keys.js';
 import { connectionOptions, parseRedisAddress, showAddress } from './redis-address.js';
 import { announce, HEARTBEAT_TTL_MS, withdraw } from './worker-presence.js';
+import { describeWorkerError, jobDataGone } from './worker-errors.js';
 import { WorkerMcp } from './worker-mcp.js';
 
 /** How to start a worker (`lemming worker`). */
@@ -48,6 +49,9 @@ export interface RunningWorker {
 /** How many times a job may be taken from a worker that went silent before it fails for good. */
 const MAX_STALLS = 5;
 
+/** How soon a worker tries again to take jobs after Redis failed it (BullMQ waits 15 s by default: long, after a restart). */
+const RETRY_TAKING_MS = 1_000;
+
 /**
  * A worker process: finds the queues engines have published, serves those of its models
  * it holds keys for, and announces what it serves with a heartbeat. Each call is made with
@@ -66,6 +70,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const mcp = new WorkerMcp(options.root, lookup);
   const declined = new Set<string>();
   const providers = new Map<string, Provider>();
+  /** Set by `close`: the heartbeat says the worker is stopping, and no queue is served afresh. */
+  let closing = false;
 
   const providerFor = (queueName: string, modelKey: string, entry: ModelEntry): Provider => {
     let provider = providers.get(queueName);
@@ -77,9 +83,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   const answer = async (queueName: string, job: Job<CallJobData, CallJobResult>): Promise<CallJobResult> => {
+    jobDataGone(job);
     const { modelKey, entry, request } = job.data;
+    // Each retry is told to the engine as it happens (the job's progress), as a local retry is shown.
+    const onRetry = (retry: CallProgress['retry']): void => {
+      const progress: CallProgress = { retry };
+      job.updateProgress(progress).catch(() => undefined);
+    };
     try {
-      return await providerFor(queueName, modelKey, entry).generate(request);
+      return await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry });
     } catch (error) {
       options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
       throw new Error(encodeFailure(error));
@@ -123,8 +135,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       lockDuration: lockMs,
       stalledInterval: lockMs,
       maxStalledCount: MAX_STALLS,
+      runRetryDelay: RETRY_TAKING_MS,
     });
-    worker.on('error', (error) => options.log(`${label}: ${errorMessage(error)}`));
+    // BullMQ reports a job it could not finish more than once (the lock's renewal, then the finish): one line is enough.
+    let lastError = '';
+    worker.on('error', (error) => {
+      const line = `${label}: ${describeWorkerError(error)}`;
+      if (line !== lastError) options.log(line);
+      lastError = line;
+    });
     worker.on('stalled', (jobId) => options.log(`${label}: job ${jobId} was left by a worker that stopped answering; it runs again`));
     serving.set(queueName, worker);
   };
@@ -138,6 +157,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return;
     }
     take(queueName, label, async (job: Job<McpJobData, McpJobResult>) => {
+      jobDataGone(job);
       try {
         return await mcp.answer(queueName, job.data);
       } catch (error) {
@@ -162,7 +182,22 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return found;
   };
 
+  /**
+   * A BullMQ worker whose loop ended while this process goes on (its first connection failed)
+   * takes no more jobs, though the heartbeat would still announce its queue: drop it, and the
+   * discovery that follows serves the queue afresh.
+   */
+  const dropStopped = (): void => {
+    for (const [queueName, worker] of serving) {
+      if (worker.isRunning() || closing) continue;
+      serving.delete(queueName);
+      worker.close().catch(() => undefined);
+      options.log(`${queueName}: took no more jobs; serving it again`);
+    }
+  };
+
   const discover = async (): Promise<void> => {
+    dropStopped();
     for (const [queueName, model] of await newlyPublished<PublishedModel>(MODELS_KEY)) {
       if (options.models.length > 0 && !options.models.includes(model.modelKey)) continue;
       serve(queueName, model);
@@ -176,6 +211,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const heartbeat = (): Promise<void> =>
     announce(client, {
+      ...(closing ? { stopping: true } : {}),
       id,
       host: hostname(),
       pid: process.pid,
@@ -206,9 +242,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       clearInterval(discovery);
       clearInterval(beat);
       await tick;
+      // Engines are told this worker is stopping (it takes no more jobs), and that it left only once its calls are done.
+      closing = true;
+      const stopping = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_TTL_MS / 3);
+      await heartbeat().catch(() => undefined);
+      try {
+        await Promise.all([...serving.values()].map((worker) => worker.close()));
+        await mcp.close();
+      } finally {
+        clearInterval(stopping);
+      }
       await withdraw(client, id).catch(() => undefined);
-      await Promise.all([...serving.values()].map((worker) => worker.close()));
-      await mcp.close();
       client.disconnect();
     },
   };

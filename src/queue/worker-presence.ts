@@ -13,6 +13,8 @@ export interface WorkerAnnouncement {
   /** The queues it is taking jobs from right now. */
   queues: string[];
   concurrency: number;
+  /** Set by a worker told to stop: it finishes the calls it has, takes no more, then withdraws its heartbeat. */
+  stopping?: boolean;
 }
 
 /** How long a heartbeat lives; a worker refreshes it three times as often, so one missed beat is harmless. */

@@ -1,50 +1,21 @@
 import { errorMessage } from '../errors.js';
+import { DEFAULT_QUEUE_CHECKS, type QueueChecks } from './queue-checks.js';
 import type { QueueClient } from './queue-client.js';
+import { notices, type QueueNoticeListener, type QueueTarget } from './queue-notice.js';
+import { QueueReach } from './queue-reach.js';
 import { showAddress } from './redis-address.js';
-import type { WorkerAnnouncement } from './worker-presence.js';
+import { HEARTBEAT_TTL_MS, type WorkerAnnouncement } from './worker-presence.js';
 
-/** What a queue serves, as its notices name it: a registry entry's model, or one of the org's MCP servers. */
-export interface QueueTarget {
-  kind: 'model' | 'mcp-server';
-  name: string;
-}
-
-/**
- * Something the engine's side of the queue wants a person to know, while calls wait on it:
- * `unserved`, no live worker serves a queue that calls wait on; `served`, one does now;
- * `workers-unseen`, Redis did not say which workers live; `worker-joined` and `worker-left`,
- * a worker's heartbeat appeared or stopped; `job-retried`, a worker stopped answering
- * mid-job and the job runs again on another.
- */
-export interface QueueNotice {
-  notice: 'unserved' | 'served' | 'workers-unseen' | 'worker-joined' | 'worker-left' | 'job-retried';
-  /** The whole notice as a sentence, with what to do about it where there is something to do. */
-  message: string;
-  /** The model or MCP server it is about. */
-  target?: QueueTarget;
-  /** With `unserved`: the calls that wait. */
-  waiting?: number;
-  /** With `worker-joined`/`worker-left`: the worker's id (host-pid-random). */
-  worker?: string;
-}
-
-/** Where the queue's notices go (the engine's event stream). */
-export type QueueNoticeListener = (notice: QueueNotice) => void;
+export type { QueueNotice, QueueNoticeListener, QueueTarget } from './queue-notice.js';
+export { describeTarget } from './queue-notice.js';
 
 interface Waiting {
   target: QueueTarget;
   calls: number;
 }
 
-/** "model "fast"" or "MCP server "files"", for a notice. */
-export function describeTarget(target: QueueTarget): string {
-  return `${target.kind === 'model' ? 'model' : 'MCP server'} "${target.name}"`;
-}
-
-/** The `lemming worker` flag that makes a worker serve this. */
-function serveFlag(target: QueueTarget): string {
-  return `${target.kind === 'model' ? '--models' : '--mcp-servers'} ${target.name}`;
-}
+/** How often the watch looks at the workers while calls wait, at most (a shorter `every_seconds` looks more often). */
+const WATCH_EVERY_MS = 2_000;
 
 /**
  * Watches, while calls wait on a queue, whether any live worker serves it, and says so
@@ -52,35 +23,53 @@ function serveFlag(target: QueueTarget): string {
  * waits with a clear message rather than in silence. Workers that join or leave while
  * calls wait are told too. A queue is checked a first time one interval after its first
  * call, so a worker that is just discovering it is not reported missing.
+ *
+ * Each look also publishes the engine's queues again (a Redis emptied or restarted lost
+ * them, and a worker started since would never find them) and tells `reach` whether Redis
+ * answered. After Redis was found emptied, the workers' heartbeats were lost with it: they
+ * write them again within a beat, so for one heartbeat's life nobody is said to have left
+ * and no queue is said to be unserved.
  */
 export class WorkerWatch {
+  /** Whether Redis answers; every wait on Redis goes through its `guard`. */
+  readonly reach: QueueReach;
   private readonly waiting = new Map<string, Waiting>();
   private readonly reported = new Set<string>();
   /** The workers seen at the last check; undefined before the first (those already there are not news). */
   private known: Map<string, WorkerAnnouncement> | undefined;
+  private quietUntil = 0;
   private timer: NodeJS.Timeout | undefined;
+  private checking = false;
+  private readonly intervalMs: number;
 
   constructor(
     private readonly client: QueueClient,
     private readonly notify: QueueNoticeListener,
-    private readonly intervalMs = 2_000,
-  ) {}
+    /** The bounds of the run's waits on its jobs (org.yaml `engine.queue_checks`). */
+    readonly checks: QueueChecks = DEFAULT_QUEUE_CHECKS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.intervalMs = Math.min(WATCH_EVERY_MS, checks.everyMs);
+    this.reach = new QueueReach(showAddress(client.address), checks.unreachableMs, notify, now);
+  }
 
-  /** A call starts waiting on a queue; the returned function says it is done. */
-  enter(queueName: string, target: QueueTarget): () => void {
+  /** A call starts waiting on a queue; the returned function says it is done, and whether a worker answered it. */
+  enter(queueName: string, target: QueueTarget): (answered: boolean) => void {
     const entry = this.waiting.get(queueName) ?? { target, calls: 0 };
     entry.calls += 1;
     this.waiting.set(queueName, entry);
     this.timer ??= setInterval(() => void this.check(), this.intervalMs);
     let left = false;
-    return () => {
+    return (answered) => {
       if (left) return;
       left = true;
       entry.calls -= 1;
-      // An answer came, so someone served it: say so even if it came between two checks.
-      if (this.reported.delete(queueName)) this.notify(servedNow(target));
+      // A worker answered, so one served it: say so even if it came between two checks. A wait that
+      // ended otherwise (the run stopped, the job was lost) says nothing about the workers.
+      if (answered && this.reported.delete(queueName)) this.notify(notices.served(target));
       if (entry.calls > 0) return;
       this.waiting.delete(queueName);
+      this.reported.delete(queueName);
       if (this.waiting.size === 0 && this.timer) {
         clearInterval(this.timer);
         this.timer = undefined;
@@ -88,40 +77,61 @@ export class WorkerWatch {
     };
   }
 
-  /** A job of ours was left by a worker that stopped answering and runs again on another. */
+  /** BullMQ put a job of ours back in its queue: the worker that had it stopped answering. */
   retried(target: QueueTarget, jobId: string): void {
-    this.notify({
-      notice: 'job-retried',
-      target,
-      message: `the job ${jobId} (${describeTarget(target)}) was left by a worker that stopped answering; another worker runs it again`,
-    });
+    this.notify(notices.retried(target, jobId));
+  }
+
+  /** A job of ours was gone from Redis, and is queued again (under its id, when it has a fixed one). */
+  lost(target: QueueTarget, jobId: string, sameId: boolean): void {
+    this.notify(notices.lost(target, jobId, sameId));
+  }
+
+  /** A job of ours waited unclaimed while workers had room for it, and is queued again. */
+  unclaimed(target: QueueTarget, jobId: string, waitedMs: number, workers: readonly string[], sameId: boolean): void {
+    this.notify(notices.unclaimed(target, jobId, waitedMs, workers, sameId));
+  }
+
+  /** The live workers that take jobs from a queue (not stopping), as the last check saw them. */
+  servers(queueName: string): WorkerAnnouncement[] {
+    return [...(this.known?.values() ?? [])].filter((worker) => !worker.stopping && worker.queues.includes(queueName));
   }
 
   /** One look at the live workers (the timer's, while calls wait): tells what changed since the last. */
   async check(): Promise<void> {
-    let workers: WorkerAnnouncement[];
+    // A look that takes longer than the interval (a Redis that does not answer) is not joined by another.
+    if (this.checking) return;
+    this.checking = true;
+    const startedAt = this.now();
     try {
-      workers = await this.client.workers();
-    } catch (error) {
-      this.notify({ notice: 'workers-unseen', message: `cannot see the workers on ${showAddress(this.client.address)}: ${errorMessage(error)}` });
-      return;
+      let emptied: boolean;
+      let workers: WorkerAnnouncement[];
+      try {
+        emptied = await this.client.republish();
+        workers = await this.client.workers();
+      } catch (error) {
+        this.reach.silent(errorMessage(error), startedAt);
+        return;
+      }
+      this.reach.answered();
+      if (emptied) this.quietUntil = this.now() + HEARTBEAT_TTL_MS;
+      if (this.now() < this.quietUntil) return;
+      this.tellJoinedAndLeft(workers);
+      this.tellUnserved(workers);
+    } finally {
+      this.checking = false;
     }
-    this.tellJoinedAndLeft(workers);
-    const served = new Set(workers.flatMap((worker) => worker.queues));
+  }
+
+  private tellUnserved(workers: WorkerAnnouncement[]): void {
+    const served = new Set(workers.filter((worker) => !worker.stopping).flatMap((worker) => worker.queues));
+    const address = showAddress(this.client.address);
     for (const [queueName, waiting] of this.waiting) {
       if (!served.has(queueName) && !this.reported.has(queueName)) {
         this.reported.add(queueName);
-        const address = showAddress(this.client.address);
-        this.notify({
-          notice: 'unserved',
-          target: waiting.target,
-          waiting: waiting.calls,
-          message:
-            `no worker serves ${describeTarget(waiting.target)}: ${waiting.calls} call(s) wait in queue ${queueName} on ${address}; ` +
-            `start one with \`lemming worker --queue ${address} ${serveFlag(waiting.target)}\``,
-        });
+        this.notify(notices.unserved(waiting.target, waiting.calls, queueName, address));
       } else if (served.has(queueName) && this.reported.delete(queueName)) {
-        this.notify(servedNow(waiting.target));
+        this.notify(notices.served(waiting.target));
       }
     }
   }
@@ -132,16 +142,11 @@ export class WorkerWatch {
     this.known = now;
     if (!before) return;
     for (const [id, worker] of now) {
-      if (!before.has(id)) this.notify({ notice: 'worker-joined', worker: id, message: `worker ${id} joined: ${worker.concurrency} call(s) at a time on ${worker.host}` });
+      if (!before.has(id)) this.notify(notices.joined(id, worker.concurrency, worker.host));
     }
-    for (const id of before.keys()) {
-      if (!now.has(id)) {
-        this.notify({ notice: 'worker-left', worker: id, message: `worker ${id} left; a job it held runs on another worker once its lock runs out` });
-      }
+    for (const [id, worker] of before) {
+      // A worker that said it was stopping withdrew its heartbeat after its calls; one that did not say so went silent.
+      if (!now.has(id)) this.notify(notices.left(id, worker.stopping === true));
     }
   }
-}
-
-function servedNow(target: QueueTarget): QueueNotice {
-  return { notice: 'served', target, message: `a worker serves ${describeTarget(target)} now: its waiting calls go ahead` };
 }

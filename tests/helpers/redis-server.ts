@@ -11,6 +11,12 @@ export interface RedisServer {
   url: string;
   /** Empty it (FLUSHALL), so one test's jobs are not counted in the next. */
   flush(): Promise<void>;
+  /** Kill it (SIGKILL) and leave it down, as a crashed Redis is, until `start`. */
+  kill(): Promise<void>;
+  /** Start it again on the same port after `kill`: with no persistence it comes back empty. */
+  start(): Promise<void>;
+  /** `kill` then `start`: a Redis restarted without persistence, every job and key gone. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,31 +46,56 @@ function launch(port: number, directory: string): Promise<ChildProcess | undefin
   });
 }
 
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 /** Start Debian's `redis-server` on a free loopback port with no persistence (`.ci/run` installs it). */
 export async function startRedis(): Promise<RedisServer> {
   const directory = mkdtempSync(join(tmpdir(), 'lemming-redis-'));
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const port = await freePort();
-    const child = await launch(port, directory);
-    if (!child) continue;
+    const first = await launch(port, directory);
+    if (!first) continue;
+    let child: ChildProcess | undefined = first;
+    const url = `redis://127.0.0.1:${port}`;
+    const kill = async (): Promise<void> => {
+      if (child) await killed(child);
+      child = undefined;
+    };
+    const start = async (): Promise<void> => {
+      if (child) return;
+      // The port was ours a moment ago; lemming's clients keep knocking on it, nobody else takes it.
+      for (let tries = 0; tries < 20 && !child; tries += 1) {
+        child = await launch(port, directory);
+        if (!child) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (!child) throw new Error(`redis-server did not start again on port ${port}`);
+    };
     return {
-      url: `redis://127.0.0.1:${port}`,
+      url,
       flush: async () => {
-        const client = new Redis(`redis://127.0.0.1:${port}`);
+        const client = new Redis(url);
         try {
           await client.flushall();
         } finally {
           client.disconnect();
         }
       },
-      stop: () =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => {
-            rmSync(directory, { recursive: true, force: true });
-            resolve();
-          });
-          child.kill('SIGKILL');
-        }),
+      kill,
+      start,
+      restart: async () => {
+        await kill();
+        await start();
+      },
+      stop: async () => {
+        await kill();
+        rmSync(directory, { recursive: true, force: true });
+      },
     };
   }
   throw new Error('redis-server did not start on a free port after 5 attempts; is it installed (apt-get install redis-server)?');

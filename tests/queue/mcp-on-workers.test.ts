@@ -5,50 +5,21 @@ import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { KEY_PREFIX, mcpQueueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
-import { agentOf, answer, KEYS, wireOrg } from '../faults/wire-org.js';
+import { KEYS } from '../faults/wire-org.js';
 import { writeFile } from '../faults/fault-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
-import { humanSends, read, REPO_ROOT, tempDir } from '../helpers/temp-org.js';
-import { chatCompletion } from '../helpers/vendor-bodies.js';
+import { read, tempDir } from '../helpers/temp-org.js';
 import type { WatchedProcess } from '../helpers/watched-process.js';
-import { startWireServer, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
+import { startWireServer } from '../helpers/wire-server.js';
+import { mcpModel, mcpOrg, TOKEN } from './mcp-org.js';
 import { queueTestKit } from './queue-test-kit.js';
 import { everythingInRedis } from './redis-contents.js';
-
-/** The reference MCP server from npm, run over stdio. */
-const EVERYTHING = join(REPO_ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-/** A value only the workers hold: the org names the variable, a job must never carry its value. */
-const TOKEN = 'mcp-token-7d1f3a9c-only-on-workers';
 
 const redis = queueTestKit();
 
 function worker(args: string[]): WatchedProcess {
   return redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN });
-}
-
-/** The manager asks the MCP server to echo, then tells the human what came back; the coder has nothing to do. */
-function model(request: ReceivedRequest): WireReply {
-  if (agentOf(request) !== 'manager') return answer(request);
-  const echoed = /Echo: ([^\\<]*)/.exec(JSON.stringify(request.body))?.[1];
-  if (echoed === undefined) {
-    return { body: chatCompletion({ toolCalls: [{ name: 'everything__echo', arguments: { message: 'ship it on Friday' } }], usage: { prompt_tokens: 250, completion_tokens: 20 } }) };
-  }
-  return answer(request, { to: 'human', body: `The server said: ${echoed.trim()}` });
-}
-
-/** The wire org with the "everything" server declared (naming the variable LEMMING_MCP_TOKEN) and its echo tool granted to the manager. */
-function mcpOrg(serverUrl: string): string {
-  const root = wireOrg(serverUrl);
-  const orgYaml = read(root, 'org/org.yaml');
-  writeFile(
-    root,
-    'org/org.yaml',
-    `${orgYaml}mcp_servers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(EVERYTHING)}, stdio]\n    env: [LEMMING_MCP_TOKEN]\n    timeout_ms: 20000\n`,
-  );
-  writeFile(root, 'agents/manager/resume.md', '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, everything/echo]\n---\nUse the echo tool; report to the human.\n');
-  humanSends(root, 'manager', 'Ask the server to echo our plan.');
-  return root;
 }
 
 /** Jobs the workers finished on the queue of the org's "everything" server, by name (offer, call). */
@@ -67,7 +38,7 @@ async function mcpJobs(root: string): Promise<Record<string, number>> {
 
 describe('MCP tool calls on workers', () => {
   test('a worker runs the org MCP server: same messages, logs and charges as a local run; a call no worker serves is reported, then goes ahead', { timeout: 120_000 }, async () => {
-    const server = await startWireServer(model);
+    const server = await startWireServer(mcpModel());
     try {
       const local = mcpOrg(server.url);
       const queued = tempDir();
@@ -106,7 +77,7 @@ describe('MCP tool calls on workers', () => {
   });
 
   test('a run through workers, MCP calls included, recorded by the engine, replays into a fresh copy with neither queue nor server', { timeout: 120_000 }, async () => {
-    const server = await startWireServer(model);
+    const server = await startWireServer(mcpModel());
     try {
       const recorded = mcpOrg(server.url);
       const replayed = tempDir();

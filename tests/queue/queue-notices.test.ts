@@ -81,6 +81,26 @@ describe('the queue tells and limits', () => {
     expect(other.output()).not.toMatch(/serving offline/);
   });
 
+  test('a run stopped by SIGTERM while no worker serves its model says it stopped, exits 130, and never says a worker serves the model', { timeout: 60_000 }, async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const run = watched(root, ['run', '--plain', '--queue', redis.url]);
+    await run.waitFor(/queue: no worker serves model "offline"/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited()).toBe(130);
+    expect(run.output()).toMatch(/stopping: the next `lemming run` resumes where this one stops/);
+    // The wait ended because the run stopped, not because a worker came.
+    expect(run.output()).not.toMatch(/a worker serves/);
+    expect(run.output()).not.toMatch(/worker .* (joined|left|stopped)/);
+    expect(listOutbox(root, 'manager')).toEqual([]);
+
+    // The call stayed queued: a worker started now answers it for the next run.
+    watched(tempDir(), ['worker', '--queue', redis.url, '--models', 'offline']);
+    const again = watched(root, ['run', '--plain', '--queue', redis.url]);
+    expect(await again.exited()).toBe(0);
+    expect(listOutbox(root, 'manager').length).toBeGreaterThan(0);
+  });
+
   test('--json: the queue notices are events of the stream (no worker serves the model, then one does), not stray lines', { timeout: 60_000 }, async () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Plan the release.');

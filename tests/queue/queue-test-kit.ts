@@ -6,6 +6,8 @@ import { startWatched, type WatchedProcess } from '../helpers/watched-process.js
 export interface QueueTestKit {
   /** `redis://127.0.0.1:<port>`, once the file's tests have started. */
   readonly url: string;
+  /** The `redis-server` itself, to empty, kill or restart in the middle of a test. */
+  readonly server: RedisServer;
   /** Start the built CLI; it is killed after the test. */
   watched(root: string, args: string[], env?: Record<string, string>): WatchedProcess;
 }
@@ -23,12 +25,18 @@ export function queueTestKit(): QueueTestKit {
   afterAll(() => redis?.stop());
   afterEach(async () => {
     await Promise.all(started.splice(0).map((process) => process.stop('SIGKILL')));
+    // A test that killed Redis leaves it down: the next one starts with it up and empty.
+    await redis?.start();
     await redis?.flush();
   });
   return {
     get url() {
       if (!redis) throw new Error('queueTestKit: Redis starts in beforeAll; use the url inside a test');
       return redis.url;
+    },
+    get server() {
+      if (!redis) throw new Error('queueTestKit: Redis starts in beforeAll; use the server inside a test');
+      return redis;
     },
     watched(root, args, env = {}) {
       const process = startWatched(root, args, env);

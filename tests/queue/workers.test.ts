@@ -121,7 +121,7 @@ describe('model calls on workers', () => {
       expect(server.requests.length - localRequests).toBe(localRequests + 1);
       expect(second.output()).toMatch(/left by a worker that stopped answering; it runs again/);
       // The engine told it too, as an event of its stream.
-      expect(finished.stdout).toMatch(/queue: the job faults\.t\d+\.coder\.s0\.\w+ \(model "flaky-anthropic"\) was left by a worker that stopped answering; another worker runs it again/);
+      expect(finished.stdout).toMatch(/queue: the job faults\.t\d+\.coder\.s0\.\w+ \(model "flaky-anthropic"\) was left by a worker that stopped answering; it is back in the queue for the next free worker/);
       expect(checkInvariants(queued, { secrets: [OPENAI_KEY, ANTHROPIC_KEY] })).toEqual([]);
       const stored = await everythingInRedis(redis.url);
       expect(stored).toContain('Built it.');

@@ -1,0 +1,116 @@
+import { describe, expect, test } from 'vitest';
+import { expectSameAsLocal, lostJobKit, RAW_BULLMQ, requeued } from './lost-job-kit.js';
+
+const kit = lostJobKit();
+
+describe('jobs lost from Redis are asked again under the same id', () => {
+  test('FLUSHALL while calls wait for a worker: the job is queued again, and the org ends as a local run does', { timeout: 120_000 }, async () => {
+    const { local, queued } = await kit.localAndQueued();
+    const run = kit.queuedRun(queued);
+    await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    await kit.redis.server.flush();
+    await run.waitFor(requeued('manager', 'flaky-openai'));
+    kit.worker();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    // No answer came while the queue was emptied: nobody said a worker served it.
+    expect(run.output().split(requeued('manager', 'flaky-openai'))[0]).not.toMatch(/a worker serves/);
+    expectSameAsLocal(queued, local);
+  });
+
+  test('Redis restarted without persistence while calls wait: the job is queued again once it answers', { timeout: 120_000 }, async () => {
+    const { local, queued } = await kit.localAndQueued();
+    const run = kit.queuedRun(queued);
+    await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    await kit.redis.server.restart();
+    await run.waitFor(requeued('manager', 'flaky-openai'));
+    kit.worker();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+  });
+
+  test('Redis restarted without persistence while a worker makes the call: the job runs again, the org sees one answer', { timeout: 120_000 }, async () => {
+    const { held, local, queued, localRequests } = await kit.localAndQueued();
+    const hold = held.holdNext('coder');
+    const one = kit.worker();
+    await one.waitFor(/serves every model/);
+    const run = kit.queuedRun(queued);
+    await hold.arrived;
+    await kit.redis.server.restart();
+    await run.waitFor(requeued('coder', 'flaky-anthropic'));
+    hold.release();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+    // The coder's call was made twice (the answer to the first was lost with Redis); every other call once.
+    expect(held.server.requests.length - localRequests).toBe(localRequests + 1);
+  });
+
+  test('FLUSHALL while a worker makes the call: the job runs again, the org sees one answer', { timeout: 120_000 }, async () => {
+    const { held, local, queued, localRequests } = await kit.localAndQueued();
+    const hold = held.holdNext('coder');
+    const one = kit.worker();
+    await one.waitFor(/serves every model/);
+    const run = kit.queuedRun(queued);
+    await hold.arrived;
+    await kit.redis.server.flush();
+    await run.waitFor(requeued('coder', 'flaky-anthropic'));
+    hold.release();
+    expect(await run.exited()).toBe(0);
+    // The worker's answer to the job it had was dropped, and its log says so in words, once.
+    await one.waitFor(/the job faults\.t\d+\.coder\.s0\.\w+ is no longer this worker's \(its lock ran out, or Redis lost it\), so this worker's answer to it was dropped/);
+    expect(one.output()).not.toMatch(RAW_BULLMQ);
+    expect(one.output().match(/is no longer this worker's/g)).toHaveLength(1);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+    expect(held.server.requests.length - localRequests).toBe(localRequests + 1);
+  });
+
+  test('a worker killed after taking a job while Redis also loses it: another worker runs it, the org ends as a local run does', { timeout: 120_000 }, async () => {
+    const { held, local, queued } = await kit.localAndQueued();
+    const hold = held.holdNext('coder');
+    const first = kit.worker();
+    await first.waitFor(/serves every model/);
+    const run = kit.queuedRun(queued);
+    await hold.arrived;
+    await first.stop('SIGKILL');
+    await kit.redis.server.flush();
+    await run.waitFor(requeued('coder', 'flaky-anthropic'));
+    kit.worker();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+    hold.release();
+  });
+
+  test("a job's keys evicted while it waits (its hash gone, its id still listed): it is queued again", { timeout: 120_000 }, async () => {
+    const { local, queued } = await kit.localAndQueued();
+    const run = kit.queuedRun(queued);
+    await run.waitFor(/queue: no worker serves model "flaky-openai"/);
+    const evicted = await kit.onRedis(async (client) => {
+      const keys = await client.keys('lemming:model-flaky-openai-*:faults.t1.manager.s0.*');
+      if (keys.length > 0) await client.del(...keys);
+      return keys.length;
+    });
+    expect(evicted).toBeGreaterThan(0);
+    await run.waitFor(requeued('manager', 'flaky-openai'));
+    kit.worker();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+  });
+
+  test("the engine's and the workers' connections cut while a call is made: they come back, and the org ends as a local run does", { timeout: 120_000 }, async () => {
+    const { held, local, queued } = await kit.localAndQueued();
+    const hold = held.holdNext('coder');
+    await kit.worker().waitFor(/serves every model/);
+    const run = kit.queuedRun(queued);
+    await hold.arrived;
+    expect(await kit.onRedis((client) => client.client('KILL', 'TYPE', 'normal'))).toBeGreaterThan(0);
+    hold.release();
+    expect(await run.exited()).toBe(0);
+    expect(run.output()).not.toMatch(RAW_BULLMQ);
+    expectSameAsLocal(queued, local);
+  });
+});
