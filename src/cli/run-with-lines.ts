@@ -29,5 +29,6 @@ export async function runWithLines(
 /** 130 when the run was stopped; 1 when the work left waits on models that keep failing; otherwise 0. */
 export function exitCodeOf(finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined): number {
   if (finished?.reason === 'stopped') return 130;
-  return finished?.reason === 'models-failing' ? 1 : 0;
+  // Mail left waiting for agents held for failing models is work not done, whether the run went idle or hit its cap.
+  return finished?.reason === 'models-failing' || (finished?.failing.length ?? 0) > 0 ? 1 : 0;
 }

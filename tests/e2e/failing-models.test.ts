@@ -121,6 +121,18 @@ describe('when a model server fails', () => {
     expect(recovered.stdout).toMatch(/\[turn 4\] manager -> human: The plan is ready\./);
   });
 
+  test('held in the last turn --turns allows: the run still exits 1 and says whose mail waits', async () => {
+    server = await startWireServer(() => ({ status: 503, headers: { 'retry-after-ms': '5' }, body: errorBody('model is loading') }));
+    const root = localModelOrg(`${server.url}/v1`);
+    await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+    const run = await lemmingAsync(root, ['run', '--plain', '--turns', '3']);
+    expect(run.stdout).toMatch(/\[turn 3\] manager error: .*gave up after 2 attempts/);
+    expect(run.stdout).toMatch(/reached the turn cap; mail waits for agents whose models keep failing: manager/);
+    expect(run.status).toBe(1);
+    const json = await lemmingAsync(root, ['run', '--json', '--turns', '1']);
+    expect(json.status).toBe(1);
+  });
+
   test('an edit to the resume ends the hold', async () => {
     let healthy = false;
     server = await startWireServer(() =>

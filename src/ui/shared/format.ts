@@ -38,6 +38,9 @@ const FINISH_REASONS = {
 export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }): string {
   if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
+  if (finished.reason === 'turn-cap' && (finished.failing?.length ?? 0) > 0) {
+    return `${FINISH_REASONS['turn-cap']}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
+  }
   return FINISH_REASONS[finished.reason];
 }
 
