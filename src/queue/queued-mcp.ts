@@ -6,7 +6,6 @@ import type { McpAccess, McpCallPlace } from '../tools/mcp/mcp-tape.js';
 import { toolError, type ToolResult } from '../tools/tool-result.js';
 import { mcpJobId, type McpJobData } from './mcp-job.js';
 import type { QueueClient } from './queue-client.js';
-import { mcpQueueNameFor } from './queue-keys.js';
 import type { QueueCaller } from './queue-provider.js';
 import type { WorkerWatch } from './worker-watch.js';
 
@@ -70,7 +69,7 @@ export class QueuedMcp implements McpAccess {
 
   private async run(data: McpJobData, jobId?: string): Promise<unknown> {
     // Loaded with the session, on the first MCP call through the queue: a local run never loads the queue's waiting.
-    const [{ client, watch }, { runQueuedJob }] = await Promise.all([this.session(), import('./queued-job.js')]);
+    const [{ client, watch }, { runQueuedJob }, { mcpQueueNameFor }] = await Promise.all([this.session(), import('./queued-job.js'), import('./queue-keys.js')]);
     return runQueuedJob(watch, {
       queueName: mcpQueueNameFor(data.server, data.config),
       openQueue: () => client.mcpQueue(data.server, data.config),

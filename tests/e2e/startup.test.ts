@@ -121,10 +121,11 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // Each module is a file read, resolved and compiled by every run-once: 141 before these were put off
   // (and before the settled org kept for the reading commands added two, and the command loader's and the
   // engine's provider chains' own files one each; call traces, which the default org keeps, two more for the
-  // pieces many traces share, kept once in part files; the one charging rule, money/charge.ts, one more; the one
-  // write layer, storage/, three more for its classifier of full disks, its temporaries and its bytes, and the
-  // engine's sweep of temporaries one; the org's secrets three: the set and its cut, where values are looked up,
-  // which variables the org names; an abort listener per call and the notice of a call that waits long, two).
+  // pieces many traces share, kept once in part files; then the one charging rule, money/charge.ts; the one write
+  // layer, storage/, three for its classifier of full disks, its temporaries and its bytes, and the engine's sweep
+  // of temporaries one; the org's secrets three: the set and its cut, where values are looked up, which variables
+  // the org names; the notice of a call that waits long; the digest of each prompt journaled with the plan; and one
+  // agent's call, split out of the turn: 149).
   expect(run.modules.length).toBeLessThanOrEqual(150);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
   lemming(root, ['send', 'manager', 'Please ask the coder to write the release notes file']);

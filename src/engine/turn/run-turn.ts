@@ -1,17 +1,13 @@
 import { makePlan } from './make-plan.js';
-import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { AnsweredUsage, Provider, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
-import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
-import { chargedTogether } from '../../providers/usage.js';
-import { throwIfStorageFailure } from '../../storage/storage-error.js';
-import { chargeFor, type Charged } from '../money/charge.js';
-import { appendLog, cutLogFromTurn, type LogEntry } from '../record/agent-log.js';
+import type { Provider, ProviderResponse } from '../../providers/provider.js';
+import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import type { CallTraces } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
 import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
-import { askWithTools, type TurnTools } from './ask-with-tools.js';
+import type { TurnTools } from './ask-with-tools.js';
+import { callAgent, type CallResult } from './call-agent.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 import { FailingAgents } from './failing-agents.js';
 import { DeadEnds } from './dead-ends.js';
@@ -25,8 +21,7 @@ import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapsho
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
-import { prepareCall, type PreparedCall } from './prepare-call.js';
-import { promptDigest } from './prompt-digest.js';
+import type { PreparedCall } from './prepare-call.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -61,11 +56,6 @@ export interface TurnResult {
   hints?: OutboxHints;
   stats: TurnStats;
 }
-
-type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
-  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[] }
-  | { agent: string; aborted: true };
 
 /** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
 function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
@@ -246,81 +236,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     toCall.push(call);
   }
 
-  /**
-   * A call planned before a crash, prepared again: from its plan (the mail it showed, the limits it
-   * was sized with, the mail it left waiting) and the files, so it asks what it asked before. Its
-   * digest says whether it does; when not (a note or a message edited meanwhile), the run says so.
-   */
-  const recoveredCall = (call: PlannedCall, agentMail: PendingItem[]): PreparedCall => {
-    const planned = call.limit ?? { messages: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
-    const again = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ratios, planned, alsoWaiting: call.deferred });
-    if (call.prompt !== undefined && promptDigest(again.prompt) !== call.prompt) {
-      duringCalls.push({ type: 'warning', turn, message: `${call.agent}'s prompt for this interrupted turn is not the one planned (its notes or a message file changed meanwhile): it is asked as it is now` });
-    }
-    return again;
-  };
-
-  const callOne = async (call: PlannedCall): Promise<CallResult> => {
+  const callOne = (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail(call.agent, call.shown);
-    // The mail the plan left waiting is not in `agentMail`: every prompt of this call counts it as waiting.
-    const sizing = { ratios, alsoWaiting: call.deferred };
-    const preparedCall = prepared.get(call.agent) ?? recoveredCall(call, agentMail);
-    // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
-    let built = preparedCall.prompt;
-    try {
-      crashPoint('before-call');
-      const agent = org.agents.get(call.agent);
-      const provider = context.providerFor(agent?.models ?? [preparedCall.modelKey]);
-      const creditsLeft = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
-      const onRetry = ({ modelKey, ...retry }: RetryNotice): void => duringCalls.push({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
-      const onWaiting = ({ modelKey, waitedMs }: WaitingNotice): void =>
-        duringCalls.push({ type: 'agent-waiting', turn, agent: call.agent, model: modelKey, seconds: waitedMs / 1000 });
-      const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
-        provider.generate({ ...prompt, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
-          // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
-          if (org.settings.traces.keep > 0) {
-            context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
-          }
-          crashPoint('after-answer');
-          return answer;
-        });
-      if (!agent) throw new Error(`${call.agent} is not in the org`);
-      // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
-      // the next run applies it instead of paying for the same call again.
-      const fitted = await askWithTools({
-        root,
-        org,
-        agent,
-        turn,
-        tools: context.tools,
-        prepared: preparedCall,
-        smaller: (limit) => {
-          const smaller = prepareCall(root, org, call.agent, call.reason, agentMail, turn, { ...sizing, limit });
-          built = smaller.prompt;
-          return smaller;
-        },
-        ask,
-        journaled: loopRecords.get(call.agent) ?? [],
-        journal: (record) => appendJournal(paths.journal, record),
-        balance: creditsLeft,
-        now: () => context.clock().toISOString(),
-        ...(context.signal ? { signal: context.signal } : {}),
-        // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
-        answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
-        tokenScale: (modelKey) => ratios.scale(modelKey),
-      });
-      const response = fitted.response;
-      const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
-      const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
-      return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
-    } catch (error) {
-      if (context.signal?.aborted) return { agent: call.agent, aborted: true };
-      // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.
-      throwIfStorageFailure(error);
-      // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
-      if (isFatalProviderError(error)) throw error;
-      return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error) };
-    }
+    return callAgent({
+      root,
+      org,
+      turn,
+      call,
+      mail: agentMail,
+      // Prepared with the plan; a call planned before a crash is prepared again from its plan (call-agent.ts).
+      prepared: prepared.get(call.agent),
+      ratios,
+      context,
+      creditsLeft: balanceOf(org.agents.get(call.agent)?.credits ?? 0, ledger.totals[call.agent]),
+      journaled: loopRecords.get(call.agent) ?? [],
+      journal: (record) => appendJournal(paths.journal, record),
+      tell: (event) => duringCalls.push(event),
+    });
   };
 
   for (const call of toCall) {
@@ -351,6 +283,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     if ('error' in called) {
       const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      // Loaded by the first failed call: most turns have none.
+      const { failedCall } = await import('./failed-call.js');
+      const failed = failedCall(called, turn, org, context.clock().toISOString(), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
       const outcome: AgentOutcome = {
         agent: called.agent,
         read: [],
@@ -360,18 +295,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         error: called.error,
         // As for dead ends: the streak goes into the journal, the file is written at the turn's end.
         records: { failing: failing.entryOf(called.agent) },
+        ...(failed.charge ? { charge: failed.charge } : {}),
       };
       recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
-      const at = context.clock().toISOString();
-      const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error }];
-      // The call failed, but answers that came back unusable were counted by their server: charged all the same.
-      const paid = unusableCharge(called, turn, org, at, balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
-      if (paid) {
-        outcome.charge = paid.charge;
-        log.push({ turn, at, event: 'charged', model: paid.charge.model, ...paid.usage });
-      }
       try {
-        appendLog(root, called.agent, log);
+        appendLog(root, called.agent, failed.log);
       } catch {
         // Its log cannot be written either: the error is in the event below and in `status`.
       }
@@ -379,10 +307,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       appendJournal(paths.journal, { type: 'done', turn, outcome });
       outcomes.push(outcome);
       stats.errors += 1;
-      yield { type: 'agent-error', turn, agent: called.agent, message: called.error };
-      if (paid) {
-        countEvent(stats, paid.event);
-        yield paid.event;
+      for (const event of failed.events) {
+        countEvent(stats, event);
+        yield event;
       }
       continue;
     }
@@ -422,24 +349,4 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
     stats.outputTokens += event.outputTokens;
     stats.credits += event.credits;
   }
-}
-
-/** The charge for a failed call's unusable answers, with its event; none when no answer came back. */
-function unusableCharge(called: { agent: string; unusable: AnsweredUsage[] }, turn: number, org: Org, at: string, balance: number): (Charged & { event: EngineEvent }) | undefined {
-  const last = called.unusable.at(-1);
-  if (!last) return undefined;
-  const charged = chargeFor(turn, called.agent, chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable), org.models, at);
-  const { usage } = charged;
-  const event: EngineEvent = {
-    type: 'credits-charged',
-    turn,
-    agent: called.agent,
-    model: last.modelKey,
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    credits: usage.credits,
-    balance: balance - usage.credits,
-    estimated: usage.estimated === true,
-  };
-  return { ...charged, event };
 }

@@ -6,7 +6,6 @@ import { errorMessage } from '../../errors.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
-import { fitResults } from './fit-results.js';
 import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
 
 /** One tool call of a step as the screen, the plain output and the log show it. */
@@ -207,6 +206,8 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     // What the model is shown of the results fits what its context window has left: cut, and said so, when it would not.
     let shown = ran;
     if (input.room) {
+      // Loaded with the first results, as the tools themselves are: a turn in which nobody calls a tool loads neither.
+      const { fitResults } = await import('./fit-results.js');
       const fitted = fitResults(ran, assistantTurn(response), input.room(request));
       if ('tooLarge' in fitted) {
         cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut`;

@@ -1,0 +1,122 @@
+import { errorMessage } from '../../errors.js';
+import type { Org } from '../../org/org.js';
+import type { AnsweredUsage, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
+import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
+import type { EngineEvent } from '../events.js';
+import { crashPoint } from '../record/crash-points.js';
+import type { PendingItem } from '../record/engine-state.js';
+import type { PlannedCall } from '../record/journal.js';
+import type { TokenRatios } from '../record/token-ratios.js';
+import { askWithTools } from './ask-with-tools.js';
+import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { promptDigest } from './prompt-digest.js';
+import type { TurnContext } from './run-turn.js';
+import type { LoopRecord, StepSummary } from './step-loop.js';
+
+/** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
+export type CallResult =
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
+  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[] }
+  | { agent: string; aborted: true };
+
+/** What one agent's call needs from its turn. */
+export interface AgentCall {
+  root: string;
+  org: Org;
+  turn: number;
+  call: PlannedCall;
+  /** The waiting mail the plan showed it. */
+  mail: PendingItem[];
+  /** Its prompt as the plan built it; undefined for a call planned before a crash. */
+  prepared: PreparedCall | undefined;
+  ratios: TokenRatios;
+  context: Pick<TurnContext, 'providerFor' | 'tools' | 'traces' | 'clock' | 'signal'>;
+  creditsLeft: number;
+  /** Its loop's records journaled by an interrupted attempt at this turn. */
+  journaled: readonly LoopRecord[];
+  journal(record: LoopRecord): void;
+  /** Events from inside the call as they happen (a retry, a long wait, a prompt that changed). */
+  tell(event: EngineEvent): void;
+}
+
+/**
+ * A call planned before a crash, prepared again: from its plan (the mail it showed, the limits it
+ * was sized with, the mail it left waiting) and the files, so it asks what it asked before. Its
+ * digest says whether it does; when not (a note or a message edited meanwhile), the run says so.
+ */
+function preparedAgain(input: AgentCall): PreparedCall {
+  const { call } = input;
+  const planned = call.limit ?? { messages: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
+  const again = prepareCall(input.root, input.org, call.agent, call.reason, input.mail, input.turn, { ratios: input.ratios, planned, alsoWaiting: call.deferred });
+  if (call.prompt !== undefined && promptDigest(again.prompt) !== call.prompt) {
+    input.tell({ type: 'warning', turn: input.turn, message: `${call.agent}'s prompt for this interrupted turn is not the one planned (its notes or a message file changed meanwhile): it is asked as it is now` });
+  }
+  return again;
+}
+
+/**
+ * Ask one agent's models for its turn: the prompt (fitted to the context), the loop of steps while
+ * it calls tools, each answer traced and taught to the token ratios. A failure is the call's result;
+ * only a stop, a full disk or a replay that meets an unrecorded request goes further.
+ */
+export async function callAgent(input: AgentCall): Promise<CallResult> {
+  const { root, org, turn, call, ratios, context } = input;
+  // The mail the plan left waiting is not in `mail`: every prompt of this call counts it as waiting.
+  const sizing = { ratios, alsoWaiting: call.deferred };
+  const prepared = input.prepared ?? preparedAgain(input);
+  // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
+  let built = prepared.prompt;
+  try {
+    crashPoint('before-call');
+    const agent = org.agents.get(call.agent);
+    const provider = context.providerFor(agent?.models ?? [prepared.modelKey]);
+    const onRetry = ({ modelKey, ...retry }: RetryNotice): void => input.tell({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
+    const onWaiting = ({ modelKey, waitedMs }: WaitingNotice): void => input.tell({ type: 'agent-waiting', turn, agent: call.agent, model: modelKey, seconds: waitedMs / 1000 });
+    const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
+      provider.generate({ ...prompt, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+        // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
+        if (org.settings.traces.keep > 0) {
+          context.traces.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
+        }
+        crashPoint('after-answer');
+        return answer;
+      });
+    if (!agent) throw new Error(`${call.agent} is not in the org`);
+    // An answer that arrives after a stop was asked for is kept: it is journaled like any other, so
+    // the next run applies it instead of paying for the same call again.
+    const fitted = await askWithTools({
+      root,
+      org,
+      agent,
+      turn,
+      tools: context.tools,
+      prepared,
+      smaller: (limit) => {
+        const smaller = prepareCall(root, org, call.agent, call.reason, input.mail, turn, { ...sizing, limit });
+        built = smaller.prompt;
+        return smaller;
+      },
+      ask,
+      journaled: input.journaled,
+      journal: input.journal,
+      balance: input.creditsLeft,
+      now: () => context.clock().toISOString(),
+      ...(context.signal ? { signal: context.signal } : {}),
+      // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
+      answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
+      tokenScale: (modelKey) => ratios.scale(modelKey),
+    });
+    const response = fitted.response;
+    const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
+    const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
+    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
+  } catch (error) {
+    if (context.signal?.aborted) return { agent: call.agent, aborted: true };
+    // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.
+    throwIfStorageFailure(error);
+    // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
+    if (isFatalProviderError(error)) throw error;
+    return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error) };
+  }
+}

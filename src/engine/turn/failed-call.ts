@@ -1,0 +1,38 @@
+import type { Org } from '../../org/org.js';
+import type { AnsweredUsage } from '../../providers/provider.js';
+import { chargedTogether } from '../../providers/usage.js';
+import type { EngineEvent } from '../events.js';
+import { chargeFor } from '../money/charge.js';
+import type { LogEntry } from '../record/agent-log.js';
+import type { AgentOutcome } from '../record/journal.js';
+
+/**
+ * What a failed call leaves: its log lines and events, and a charge when answers came back that
+ * could not be used (the server counted them: money/charge.ts charges them all the same). Pure.
+ */
+export function failedCall(
+  called: { agent: string; error: string; unusable: readonly AnsweredUsage[] },
+  turn: number,
+  org: Org,
+  at: string,
+  balance: number,
+): { log: LogEntry[]; events: EngineEvent[]; charge?: NonNullable<AgentOutcome['charge']> } {
+  const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error }];
+  const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error }];
+  const last = called.unusable.at(-1);
+  if (!last) return { log, events };
+  const { charge, usage } = chargeFor(turn, called.agent, chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable), org.models, at);
+  log.push({ turn, at, event: 'charged', model: charge.model, ...usage });
+  events.push({
+    type: 'credits-charged',
+    turn,
+    agent: called.agent,
+    model: last.modelKey,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    credits: usage.credits,
+    balance: balance - usage.credits,
+    estimated: usage.estimated === true,
+  });
+  return { log, events, charge };
+}
