@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
+import type { McpAccess } from '../../src/tools/mcp/mcp-tape.js';
+import { toolFailure } from '../../src/tools/tool-failure.js';
+import { ToolRunner } from '../../src/tools/tool-runner.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, listOutbox, ofType, read, REPO_ROOT, runEngine, write } from '../helpers/temp-org.js';
@@ -90,6 +94,42 @@ describe('a tool that fails inside is a result, never a failed turn', () => {
     expect(results).toContain('notes.md is a file, not a folder');
     expect(listOutbox(root, 'manager')).toEqual(['000001-001-human.md']);
     expect(checkInvariants(root)).toEqual([]);
+  });
+
+  test('a folder where a file is meant is said so by every path tool, and EISDIR, where the file system says it, reads the same', async () => {
+    const root = hostileWorkspace();
+    mkdirSync(join(root, 'agents/manager/workspace/drafts'));
+    const { org } = loadOrg(root);
+    const agent = org.agents.get('manager');
+    if (!agent) throw new Error('manager');
+    const runner = new ToolRunner(root, () => org);
+    const context = { org, agent, turn: 1, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false };
+    expect((await runner.run(call('read_file', { path: 'drafts' }, 1), context)).result).toEqual({ isError: true, content: 'drafts is a folder; use list_files' });
+    expect((await runner.run(call('write_file', { path: 'drafts', content: 'x' }, 2), context)).result).toEqual({ isError: true, content: 'drafts is a folder; only regular files are written' });
+    // The reason the file system gives, as a tool meets it: in the agent's terms, with no host path.
+    const eisdir = Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${join(root, 'agents/manager/workspace/drafts')}'`), { code: 'EISDIR', path: join(root, 'agents/manager/workspace/drafts') });
+    expect(toolFailure('write_file', eisdir, { root, agent })).toEqual({ isError: true, content: 'write_file: drafts is a folder, not a file' });
+    await runner.close();
+  });
+
+  test('a throw inside an MCP tool (its client, its tape, a worker) is the call\'s result', async () => {
+    const root = hostileWorkspace();
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('models:', 'mcp_servers:\n  github:\n    command: node\n    args: [server.mjs]\nmodels:'));
+    write(root, 'agents/manager/resume.md', read(root, 'agents/manager/resume.md').replace('retire_agent]', 'retire_agent, github/*]'));
+    const { org } = loadOrg(root);
+    const agent = org.agents.get('manager');
+    if (!agent) throw new Error('manager');
+    const throwing: McpAccess = {
+      resolve: (name) => (name.startsWith('github__') ? { server: 'github', tool: name.slice('github__'.length) } : undefined),
+      idempotent: () => false,
+      offer: () => Promise.resolve({ definitions: [], problems: [] }),
+      call: () => Promise.reject(Object.assign(new Error(`EPIPE: broken pipe, write ${root}/x`), { code: 'EPIPE' })),
+      close: () => Promise.resolve(),
+    };
+    const runner = new ToolRunner(root, () => org, { mcp: () => throwing });
+    const run = await runner.run(call('github__create_issue', { title: 'x' }, 1), { org, agent, turn: 1, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
+    expect(run.result.isError).toBe(true);
+    expect(run.result.content).toBe('github__create_issue failed (EPIPE): EPIPE: broken pipe, write <org>/x');
   });
 
   test('EACCES on a folder of mode 000: a result naming the path, as the user lemming runs as (nobody when the test runs as root)', () => {
