@@ -16,11 +16,60 @@ export function nextNoticeAt(waitedMs: number, firstMs: number): number {
   return waitedMs + Math.min(waitedMs, Math.max(firstMs, LONGEST_GAP_MS));
 }
 
+/** A call in flight, watched for how long it has waited. */
+interface Watched {
+  /** When the attempt began (performance.now()), or begins, after a retry's backoff. */
+  start: number;
+  /** The wait at which the next notice is due. */
+  dueMs: number;
+  firstMs: number;
+  tell(waitedMs: number): void;
+}
+
+/** Every call in flight that says when it waits long: one timer looks at them all. */
+const watched = new Set<Watched>();
+let ticker: NodeJS.Timeout | undefined;
+let tickMs = 0;
+
+function tick(): void {
+  const now = performance.now();
+  for (const call of watched) {
+    // The wait it was due at: a look that comes late must not make the numbers ragged (10.3 s, 20.7 s).
+    while (now - call.start >= call.dueMs) {
+      call.tell(call.dueMs);
+      call.dueMs = nextNoticeAt(call.dueMs, call.firstMs);
+    }
+  }
+}
+
+/**
+ * Watch a call. One timer serves every call in flight (a turn may have hundreds), looking often
+ * enough for the shortest first notice; it is made with the first call and cleared with the last,
+ * so an idle process keeps none and an instant model costs a set's add and delete.
+ */
+function watch(call: Watched): () => void {
+  watched.add(call);
+  const every = Math.max(1, Math.min(1_000, Math.floor(call.firstMs / 4)));
+  if (ticker === undefined || every < tickMs) {
+    clearInterval(ticker);
+    tickMs = every;
+    ticker = setInterval(tick, every);
+    ticker.unref();
+  }
+  return () => {
+    watched.delete(call);
+    if (watched.size === 0) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
+}
+
 /**
  * Tells `request.onWaiting` while a call to one model is in flight long: a server that
  * accepted the request and stopped answering is seen long before `timeout_ms` ends the
- * attempt. The clock starts again at each retry, once its backoff is over. Every timer is
- * cleared when the call ends, however it ends.
+ * attempt. The clock starts again at each retry, once its backoff is over. The call stops
+ * being watched when it ends, however it ends.
  */
 export class WaitingNoticeProvider implements Provider {
   constructor(
@@ -31,33 +80,20 @@ export class WaitingNoticeProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     const { onWaiting } = request;
     if (!onWaiting) return this.inner.generate(request);
-    let timer: NodeJS.Timeout | undefined;
-    /** Start the clock for an attempt that begins in `delayMs`. */
-    const watch = (delayMs: number): void => {
-      clearTimeout(timer);
-      const start = performance.now() + delayMs;
-      /** Say so once the attempt has waited `dueMs`, and schedule the next notice. */
-      const noticeAt = (dueMs: number): void => {
-        timer = setTimeout(() => {
-          // The wait it was due at: a timer that fires late must not make the numbers ragged (10.3 s, 20.7 s).
-          onWaiting({ modelKey: request.modelKey, waitedMs: dueMs });
-          noticeAt(nextNoticeAt(dueMs, this.firstMs));
-        }, Math.max(0, start + dueMs - performance.now()));
-      };
-      noticeAt(this.firstMs);
-    };
-    watch(0);
+    const call: Watched = { start: performance.now(), dueMs: this.firstMs, firstMs: this.firstMs, tell: (waitedMs) => onWaiting({ modelKey: request.modelKey, waitedMs }) };
+    const unwatch = watch(call);
     try {
       return await this.inner.generate({
         ...request,
         onRetry: (retry) => {
           // The backoff is lemming's own wait, not the server's: the clock starts when the next attempt does.
-          watch(retry.waitMs);
+          call.start = performance.now() + retry.waitMs;
+          call.dueMs = this.firstMs;
           request.onRetry?.(retry);
         },
       });
     } finally {
-      clearTimeout(timer);
+      unwatch();
     }
   }
 }

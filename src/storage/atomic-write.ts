@@ -1,12 +1,23 @@
-import { closeSync, linkSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { cutSecrets } from '../secrets/secrets.js';
 import { classified } from './storage-error.js';
-import { storageFault, type InjectedFault } from './write-bytes.js';
 import { temporaryPathFor } from './temporary-files.js';
-import { closeQuietly, removeQuietly, writeAll } from './write-bytes.js';
+import { closeQuietly, removeQuietly, storageFault, writeAll, type InjectedFault } from './write-bytes.js';
 
 /** Create `temp` holding `content`; a failure removes it again and throws what it met (ENOENT when the folder is missing). */
 function writeNew(temp: string, content: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
+  if (fault === undefined) {
+    // One call for the whole file (a turn writes a message each for thousands of agents): a temporary
+    // that fails part-way is removed whole, so there is nothing to take back, and secrets are cut as in writeAll.
+    try {
+      writeFileSync(temp, typeof content === 'string' ? cutSecrets(content) : content);
+    } catch (error) {
+      removeQuietly(temp);
+      throw error;
+    }
+    return;
+  }
   const descriptor = openSync(temp, 'w');
   try {
     writeAll(descriptor, content, target, fault);

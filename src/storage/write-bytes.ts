@@ -75,11 +75,22 @@ export function actOut(fault: InjectedFault, target: string, writeHalf: () => vo
  * inject for it (storage-faults.ts).
  */
 export function writeAll(descriptor: number, data: string | Uint8Array, target: string, fault: InjectedFault | undefined): void {
-  const bytes = typeof data === 'string' ? Buffer.from(cutSecrets(data)) : data;
+  const text = typeof data === 'string' ? cutSecrets(data) : undefined;
+  let bytes = typeof data === 'string' ? undefined : data;
   let written = 0;
   try {
-    if (fault) actOut(fault, target, () => (written += writeSync(descriptor, bytes, 0, bytes.length >> 1)));
-    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
+    if (text !== undefined && fault === undefined) {
+      // A string goes down in one call, with no buffer made for it (a turn writes thousands); only a
+      // short write, which a filling disk makes, needs its bytes to finish or take back.
+      written = writeSync(descriptor, text);
+      const total = Buffer.byteLength(text);
+      if (written === total) return;
+      bytes = Buffer.from(text);
+    }
+    bytes ??= Buffer.from(text ?? '');
+    const whole = bytes;
+    if (fault) actOut(fault, target, () => (written += writeSync(descriptor, whole, 0, whole.length >> 1)));
+    while (written < whole.length) written += writeSync(descriptor, whole, written, whole.length - written);
   } catch (error) {
     if (written > 0) takeBack(descriptor, written);
     throw classified(error, target);

@@ -23,7 +23,7 @@ function heldModel(): Provider & { request?: ProviderRequest; answer(): void; fa
 
 // The clock here is vitest's, moved by hand: nothing waits, and nothing depends on the machine's speed.
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
 });
 afterEach(() => {
   vi.useRealTimers();

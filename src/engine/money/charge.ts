@@ -42,6 +42,11 @@ export interface CallCost {
  * the line's credits are exactly the sum of its shares. Pure.
  */
 export function costOf(response: Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'>, models: Readonly<Record<string, ModelEntry>>): CallCost {
+  if (response.charged === undefined) {
+    // The usual call: one model's answers, priced as one (what the loop below does, with nothing to gather).
+    const entry = models[response.modelKey];
+    return { credits: entry ? priceCall(response.usage, entry) : 0 };
+  }
   const answers = chargedAnswers(response);
   const shares: Record<string, ModelShare> = {};
   let nano = 0;

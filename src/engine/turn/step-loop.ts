@@ -107,6 +107,10 @@ function fold(responses: ProviderResponse[], unusable: readonly AnsweredUsage[] 
     // A step cut at the output cap: the turn's note says so (interpret-response.ts, outputCapNote), naming the calls marked cut.
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
+  // The usual loop: every step answered by one model, nothing unusable; its usage is the steps' summed.
+  if (unusable.length === 0 && responses.every((response) => response.charged === undefined && response.modelKey === last.modelKey)) {
+    return { ...folded, usage: responses.length === 1 ? last.usage : sumUsage(responses.map((response) => response.usage)) };
+  }
   return chargedTogether(folded, [...responses.flatMap((response) => chargedAnswers(response)), ...unusable]);
 }
 
