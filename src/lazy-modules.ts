@@ -27,3 +27,10 @@ export function yaml(): typeof import('yaml') {
 export function grayMatter(): typeof import('gray-matter') {
   return (grayMatterModule ??= require('gray-matter') as typeof import('gray-matter'));
 }
+
+let ajvModule: typeof import('ajv') | undefined;
+
+/** Ajv, the JSON Schema validator, loaded on the first call: only orgs that declare command tools need it. */
+export function ajv(): typeof import('ajv') {
+  return (ajvModule ??= require('ajv') as typeof import('ajv'));
+}

@@ -1,14 +1,17 @@
+import { createRequire } from 'node:module';
 import type { Problem } from '../errors.js';
 import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from './names.js';
 import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
-import type { OrgFile } from './schema.js';
+import { isBuiltinTool, MCP_GRANT_PATTERN, type OrgFile } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
 export interface OrgParts {
   root: string;
   orgFile: OrgFile;
   chart: ChartFile;
+  /** The line in org/org.yaml of a dotted path, for error messages. */
+  orgLineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
   /** The line in org/chart.yaml of a dotted path, for error messages. */
   chartLineOf: (path: ReadonlyArray<string | number>) => number | undefined;
   /** Resumes by agent name (folder name), already parsed. */
@@ -39,6 +42,7 @@ export function undeclaredServer(grant: string, servers: Readonly<Record<string,
 }
 
 const CHART = 'org/chart.yaml';
+const requireModule = createRequire(import.meta.url);
 const CHART_LISTS = ['send_to', 'read_from'] as const;
 
 /** Cross-check the org's files against each other and build the org. Pure. */
@@ -89,6 +93,15 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
 
   const agents = new Map<string, Agent>();
   const registry = Object.keys(orgFile.models);
+  // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
+  const commandChecks = needsCommandChecks(orgFile, resumes) ? commandToolChecks() : undefined;
+  if (commandChecks) problems.push(...commandChecks.commandToolProblems(orgFile.command_tools, (path) => parts.orgLineOf?.(path)));
+  for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
+    const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', orgFile.command_tools);
+    if (message === undefined) continue;
+    const line = parts.orgLineOf?.(['needs_approval', index]);
+    problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
+  }
   const resumeProblem = (resume: ParsedResume, file: string, field: string, message: string): void => {
     const line = resume.lines[field];
     problems.push({ file, field, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -109,7 +122,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       resumeProblem(resume, file, 'credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
     }
     for (let index = 0; index < front.tools.length; index += 1) {
-      const message = undeclaredServer(front.tools[index] ?? '', orgFile.mcp_servers);
+      const tool = front.tools[index] ?? '';
+      const message = undeclaredServer(tool, orgFile.mcp_servers) ?? commandChecks?.undeclaredTool(tool, orgFile.command_tools);
       if (message === undefined) continue;
       const line = resume.lines.tools;
       problems.push({ file, field: `tools.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -132,6 +146,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       schedule: front.schedule,
       tools: front.tools,
       sharedWorkspace: front.shared_workspace,
+      ...(front.sandbox ? { sandbox: front.sandbox } : {}),
+      ...(front.web_allow.length > 0 ? { webAllow: front.web_allow } : {}),
       instructions: resume.instructions,
       reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),
@@ -150,8 +166,23 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       agents,
       mcpServers: orgFile.mcp_servers,
       needsApproval: orgFile.needs_approval,
+      commandTools: orgFile.command_tools,
+      web: orgFile.web,
     },
   };
+}
+
+/** A plain name that is not a built-in's (a command tool's, or a mistake) anywhere a tool is named, or command tools to check. */
+function needsCommandChecks(orgFile: OrgFile, resumes: ReadonlyMap<string, ParsedResume>): boolean {
+  const plain = (name: string): boolean => !isBuiltinTool(name) && !MCP_GRANT_PATTERN.test(name);
+  if (Object.keys(orgFile.command_tools).length > 0 || orgFile.needs_approval.some(plain)) return true;
+  for (const resume of resumes.values()) if (resume.frontMatter.tools.some(plain)) return true;
+  return false;
+}
+
+/** The checks of command tools, loaded by the first org that needs them (they bring the JSON Schema validator). */
+function commandToolChecks(): typeof import('./command-tool-check.js') {
+  return requireModule('./command-tool-check.js') as typeof import('./command-tool-check.js');
 }
 
 function audience(names: string[]): Audience {

@@ -1,12 +1,15 @@
 import type { Agent, Org } from '../org/org.js';
 import type { ToolCall } from '../providers/provider.js';
-import { isResultTool } from './builtin-definitions.js';
+import { isOutsideTool, isResultTool } from './builtin-definitions.js';
 import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { withoutSecrets } from '../secrets/secrets.js';
-import { McpServers, type McpOffer } from './mcp/mcp-servers.js';
-import { RecordingMcp, ReplayingMcp, toolTapeFile, type McpAccess } from './mcp/mcp-tape.js';
+import { McpServers } from './mcp/mcp-servers.js';
+import { RecordingMcp, ReplayingMcp, type McpAccess } from './mcp/mcp-tape.js';
+import { commandTool, LiveOutsideTools, NO_OFFER, type OutsideTools, type ToolOffer } from './outside-tools.js';
+import { RecordingOutsideTools, ReplayingOutsideTools } from './outside-tape.js';
+import { TapeReader, TapeWriter, toolTapeFile } from './tool-tape.js';
 import { throwIfStorageFailure } from '../storage/storage-error.js';
 import { capResult, toolError } from './tool-result.js';
 
@@ -19,12 +22,12 @@ export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
  */
 export type McpPlacement = (servers: () => Readonly<Record<string, McpServerConfig>>) => McpAccess | undefined;
 
-/** The result of one call, and what it changed (a file written, a proposal made) for the log. */
+/** The result of one call, and what it changed (a file written, a proposal made, a command run) for the log. */
 export type ToolRun = BuiltinOutcome;
 
-/** Does `name` need the human's approval by org.yaml `needs_approval` (a built-in name, `server/tool` or `server/*`)? */
-function needsApproval(org: Org, builtin: string | undefined, server?: string, tool?: string): boolean {
-  return org.needsApproval.some((entry) => entry === builtin || (server !== undefined && (entry === `${server}/*` || entry === `${server}/${tool}`)));
+/** Does `name` need the human's approval by org.yaml `needs_approval` (a built-in or command tool's name, `server/tool` or `server/*`)? */
+function needsApproval(org: Org, name: string | undefined, server?: string, tool?: string): boolean {
+  return org.needsApproval.some((entry) => entry === name || (server !== undefined && (entry === `${server}/*` || entry === `${server}/${tool}`)));
 }
 
 /**
@@ -34,37 +37,57 @@ function needsApproval(org: Org, builtin: string | undefined, server?: string, t
  */
 export class ToolRunner {
   readonly mcp: McpAccess;
+  private readonly outside: OutsideTools;
 
   /**
-   * With a cassette, MCP offers and results are recorded to (or replayed from) the tape beside it.
-   * `mcp` may place live MCP calls elsewhere (on the queue's workers); built-in tools always run here.
+   * With a cassette, MCP offers and results, commands' and fetches' results are recorded to (or
+   * replayed from) the tape beside it. `mcp` may place live MCP calls elsewhere (on the queue's
+   * workers); built-in tools, commands and fetches always run here (see README "Beyond one machine").
    */
   constructor(
     private readonly root: string,
-    org: () => Org,
+    private readonly org: () => Org,
     options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string; mcp?: McpPlacement } = {},
   ) {
     const servers = () => org().mcpServers;
-    if (options.replay !== undefined) this.mcp = new ReplayingMcp(toolTapeFile(options.replay), servers);
-    else {
+    if (options.replay !== undefined) {
+      const tape = new TapeReader(toolTapeFile(options.replay));
+      this.mcp = new ReplayingMcp(tape, servers);
+      this.outside = new ReplayingOutsideTools(tape, new LiveOutsideTools());
+    } else {
       const live = options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env));
-      this.mcp = options.record === undefined ? live : new RecordingMcp(live, toolTapeFile(options.record));
+      const tape = options.record === undefined ? undefined : new TapeWriter(toolTapeFile(options.record));
+      this.mcp = tape ? new RecordingMcp(live, tape) : live;
+      this.outside = tape ? new RecordingOutsideTools(new LiveOutsideTools(), tape) : new LiveOutsideTools();
     }
   }
 
-  /** True for a call whose result goes back to the model: a built-in like read_file, or a declared MCP server's tool. */
+  /** True for a call whose result goes back to the model: a built-in like read_file, a command tool of the org, or a declared MCP server's tool. */
   returnsResult(name: string): boolean {
-    return isResultTool(name) || this.mcp.resolve(name) !== undefined;
+    return isResultTool(name) || commandTool(this.org(), name) !== undefined || this.mcp.resolve(name) !== undefined;
   }
 
-  /** The MCP tools to offer an agent this turn (its servers start now, if they are not running). */
-  offer(agent: Agent): Promise<McpOffer> {
-    if (!agent.tools.some((grant) => grant.includes('/'))) return Promise.resolve({ definitions: [], problems: [] });
-    return this.mcp.offer(agent.tools);
+  /**
+   * The tools to offer an agent this turn beyond its built-ins: MCP tools (its servers start now, if
+   * they are not running) and the org's command tools; and the granted ones withheld on this machine.
+   */
+  async offer(agent: Agent): Promise<ToolOffer> {
+    const org = this.org();
+    const mcp = agent.tools.some((grant) => grant.includes('/')) ? await this.mcp.offer(agent.tools) : undefined;
+    const outside = await this.outside.offer(org, agent);
+    if (!mcp) return outside;
+    if (outside === NO_OFFER) return { ...mcp, withheld: [] };
+    return { definitions: [...mcp.definitions, ...outside.definitions], problems: [...mcp.problems, ...outside.problems], withheld: outside.withheld };
   }
 
-  /** Is a repeated run of this call harmless? Built-ins are (writes replace whole files); MCP tools when their server says so. */
+  /**
+   * Is a repeated run of this call harmless? Built-ins are (writes replace whole files; a fetch is a
+   * GET); run_command is not; a command tool or an MCP server's tool when org.yaml says so.
+   */
   idempotent(name: string): boolean {
+    if (name === 'run_command') return false;
+    const tool = commandTool(this.org(), name);
+    if (tool) return tool.idempotent;
     const mcp = this.mcp.resolve(name);
     return mcp === undefined || this.mcp.idempotent(mcp.server);
   }
@@ -90,7 +113,7 @@ export class ToolRunner {
     // The built-in tools (files, messages, proposals) are loaded by the first call: a turn in which nobody calls a tool loads none of them.
     const { proposeToolCall, runBuiltinTool } = await import('./builtin-tools.js');
     const { org, agent } = context;
-    const held = (builtin: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, builtin, server, tool);
+    const held = (name: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, name, server, tool);
     if (call.argumentsError !== undefined) return { result: toolError(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`) };
     const mcp = this.mcp.resolve(call.name);
     if (mcp) {
@@ -98,12 +121,20 @@ export class ToolRunner {
       const place = { turn: context.turn, agent: agent.name, sequence: context.sequence };
       return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments, place) };
     }
-    if (!isResultTool(call.name)) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
+    const ownTool = commandTool(org, call.name) !== undefined;
+    if (!isResultTool(call.name) && !ownTool) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
     if (!agent.tools.includes(call.name)) {
       return { result: toolError(`the tool ${call.name} is not in your resume's tools (${agent.tools.join(', ') || 'none'})`) };
     }
     if (held(call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
-    const outcome = runBuiltinTool(call.name, call.arguments, { ...context, root: this.root });
+    if (ownTool || isOutsideTool(call.name)) {
+      // Commands, fetches and arithmetic: their code (and the sandbox's, mathjs, html-to-text) is loaded by the first such call.
+      const outcome = await this.outside.run(call.name, call.arguments, context);
+      return { ...outcome, result: capResult(outcome.result) };
+    }
+    const name = call.name;
+    if (!isResultTool(name) || isOutsideTool(name)) return { result: toolError(`there is no tool ${JSON.stringify(name.slice(0, 64))}`) };
+    const outcome = runBuiltinTool(name, call.arguments, { ...context, root: this.root });
     // A workspace file may hold a secret a person put there: the model reads it cut, as MCP results are (mcp-servers.ts).
     return { ...outcome, result: capResult(withoutSecrets(outcome.result)) };
   }
