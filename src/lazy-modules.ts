@@ -28,9 +28,15 @@ export function grayMatter(): typeof import('gray-matter') {
   return (grayMatterModule ??= require('gray-matter') as typeof import('gray-matter'));
 }
 
-let ajvModule: typeof import('ajv') | undefined;
+type Ajv = InstanceType<(typeof import('ajv'))['Ajv']>;
+let validator: Ajv | undefined;
 
-/** Ajv, the JSON Schema validator, loaded on the first call: only orgs that declare command tools need it. */
-export function ajv(): typeof import('ajv') {
-  return (ajvModule ??= require('ajv') as typeof import('ajv'));
+/**
+ * The one JSON Schema validator of the process (Ajv), loaded on the first call: only orgs that
+ * declare command tools need it. Strict about schemas, so a misspelt keyword is an error rather
+ * than a check silently skipped.
+ */
+export function schemaValidator(): Ajv {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return (validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
 }

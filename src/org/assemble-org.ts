@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Problem } from '../errors.js';
 import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from './names.js';
 import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
+import { commandToolProblems, undeclaredTool } from './command-tool-check.js';
 import { isBuiltinTool, MCP_GRANT_PATTERN, type OrgFile } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
@@ -42,7 +42,6 @@ export function undeclaredServer(grant: string, servers: Readonly<Record<string,
 }
 
 const CHART = 'org/chart.yaml';
-const requireModule = createRequire(import.meta.url);
 const CHART_LISTS = ['send_to', 'read_from'] as const;
 
 /** Cross-check the org's files against each other and build the org. Pure. */
@@ -94,7 +93,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const agents = new Map<string, Agent>();
   const registry = Object.keys(orgFile.models);
   // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
-  const commandChecks = needsCommandChecks(orgFile, resumes) ? commandToolChecks() : undefined;
+  const commandChecks = needsCommandChecks(orgFile, resumes) ? { undeclaredTool, commandToolProblems } : undefined;
   if (commandChecks) problems.push(...commandChecks.commandToolProblems(orgFile.command_tools, (path) => parts.orgLineOf?.(path)));
   for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
     const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', orgFile.command_tools);
@@ -180,10 +179,6 @@ function needsCommandChecks(orgFile: OrgFile, resumes: ReadonlyMap<string, Parse
   return false;
 }
 
-/** The checks of command tools, loaded by the first org that needs them (they bring the JSON Schema validator). */
-function commandToolChecks(): typeof import('./command-tool-check.js') {
-  return requireModule('./command-tool-check.js') as typeof import('./command-tool-check.js');
-}
 
 function audience(names: string[]): Audience {
   return names.includes('*') ? '*' : new Set(names);

@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { ajv } from '../lazy-modules.js';
+import { schemaValidator } from '../lazy-modules.js';
 import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig } from './schema.js';
 
 const ORG_FILE = 'org/org.yaml';
@@ -12,18 +12,11 @@ export function undeclaredTool(grant: string, commandTools: Readonly<Record<stri
   if (isBuiltinTool(grant) || MCP_GRANT_PATTERN.test(grant) || Object.hasOwn(commandTools, grant)) return undefined;
   const declared = Object.keys(commandTools);
   return (
-    `names the tool ${JSON.stringify(grant)}, which is not one of ${TOOL_NAMES.join(', ')}, ` +
-    `nor a command tool of org/org.yaml command_tools (${declared.length > 0 ? declared.join(', ') : 'none declared'}), nor an MCP grant like "files/*"`
+    `names the tool ${JSON.stringify(grant)}, which is not a tool: it must be one of ${TOOL_NAMES.join(', ')}, ` +
+    `a command tool of org/org.yaml command_tools (${declared.length > 0 ? declared.join(', ') : 'none declared'}), or an MCP grant like "files/*"`
   );
 }
 
-let validator: InstanceType<ReturnType<typeof ajv>['Ajv']> | undefined;
-
-/** The one Ajv of the process: strict about schemas, so a misspelt keyword is an error rather than ignored. */
-export function schemaValidator(): InstanceType<ReturnType<typeof ajv>['Ajv']> {
-  const { Ajv } = ajv();
-  return (validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
-}
 
 /** What is wrong with org.yaml's command tools: a built-in's name taken, or parameters that are no JSON Schema of an object. */
 export function commandToolProblems(tools: Readonly<Record<string, CommandToolConfig>>, lineOf: (path: Array<string | number>) => number | undefined): Problem[] {

@@ -1,3 +1,4 @@
+import type { Problem } from '../errors.js';
 import type { Agent, Org } from '../org/org.js';
 import type { ToolCall } from '../providers/provider.js';
 import { isOutsideTool, isResultTool } from './builtin-definitions.js';
@@ -5,11 +6,10 @@ import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { withoutSecrets } from '../secrets/secrets.js';
-import { McpServers } from './mcp/mcp-servers.js';
-import { RecordingMcp, ReplayingMcp, type McpAccess } from './mcp/mcp-tape.js';
-import { commandTool, LiveOutsideTools, NO_OFFER, type OutsideTools, type ToolOffer } from './outside-tools.js';
-import { RecordingOutsideTools, ReplayingOutsideTools } from './outside-tape.js';
+import { McpServers, resolveMcpName } from './mcp/mcp-servers.js';
 import { TapeReader, TapeWriter, toolTapeFile } from './tool-tape.js';
+import type { McpAccess } from './mcp/mcp-tape.js';
+import type { OutsideTools, ToolOffer } from './outside-tools.js';
 import { throwIfStorageFailure } from '../storage/storage-error.js';
 import { capResult, toolError } from './tool-result.js';
 
@@ -25,6 +25,14 @@ export type McpPlacement = (servers: () => Readonly<Record<string, McpServerConf
 /** The result of one call, and what it changed (a file written, a proposal made, a command run) for the log. */
 export type ToolRun = BuiltinOutcome;
 
+/** No tools beyond the built-ins, none withheld. */
+const NOTHING_MORE: ToolOffer = { definitions: [], problems: [], withheld: [] };
+
+/** An org's command tool by name, when it declares one. */
+function commandTool(org: Org, name: string) {
+  return Object.hasOwn(org.commandTools, name) ? org.commandTools[name] : undefined;
+}
+
 /** Does `name` need the human's approval by org.yaml `needs_approval` (a built-in or command tool's name, `server/tool` or `server/*`)? */
 function needsApproval(org: Org, name: string | undefined, server?: string, tool?: string): boolean {
   return org.needsApproval.some((entry) => entry === name || (server !== undefined && (entry === `${server}/*` || entry === `${server}/${tool}`)));
@@ -36,11 +44,16 @@ function needsApproval(org: Org, name: string | undefined, server?: string, tool
  * never write mail; the engine journals and logs what comes back.
  */
 export class ToolRunner {
-  readonly mcp: McpAccess;
-  private readonly outside: OutsideTools;
+  /** The MCP servers as this run reaches them: live (here, or on the queue's workers), or none when it replays. */
+  private readonly liveMcp: McpAccess | undefined;
+  /** The tools tape, when the run records (`--record`) or replays (`--replay`). */
+  private readonly tape: TapeWriter | TapeReader | undefined;
+  /** MCP and the outside tools as the run uses them, wrapped for the tape if there is one: built by first use. */
+  private mcpAccess: Promise<McpAccess> | undefined;
+  private outside: Promise<OutsideTools> | undefined;
 
   /**
-   * With a cassette, MCP offers and results, commands' and fetches' results are recorded to (or
+   * With a cassette, MCP offers and results and commands' and fetches' results are recorded to (or
    * replayed from) the tape beside it. `mcp` may place live MCP calls elsewhere (on the queue's
    * workers); built-in tools, commands and fetches always run here (see README "Beyond one machine").
    */
@@ -50,21 +63,41 @@ export class ToolRunner {
     options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string; mcp?: McpPlacement } = {},
   ) {
     const servers = () => org().mcpServers;
-    if (options.replay !== undefined) {
-      const tape = new TapeReader(toolTapeFile(options.replay));
-      this.mcp = new ReplayingMcp(tape, servers);
-      this.outside = new ReplayingOutsideTools(tape, new LiveOutsideTools());
-    } else {
-      const live = options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env));
-      const tape = options.record === undefined ? undefined : new TapeWriter(toolTapeFile(options.record));
-      this.mcp = tape ? new RecordingMcp(live, tape) : live;
-      this.outside = tape ? new RecordingOutsideTools(new LiveOutsideTools(), tape) : new LiveOutsideTools();
-    }
+    // The tape is started afresh (or read) now; what wraps the tools for it is loaded by the first tool used.
+    this.tape = options.replay !== undefined ? new TapeReader(toolTapeFile(options.replay)) : options.record !== undefined ? new TapeWriter(toolTapeFile(options.record)) : undefined;
+    this.liveMcp = options.replay !== undefined ? undefined : (options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env)));
+  }
+
+  private get replaying(): boolean {
+    return this.tape instanceof TapeReader;
+  }
+
+  /** The org's MCP servers as this run uses them. */
+  private mcp(): Promise<McpAccess> {
+    this.mcpAccess ??= (async () => {
+      const tape = this.tape;
+      if (!tape) return this.liveMcp as McpAccess;
+      const { RecordingMcp, ReplayingMcp } = await import('./mcp/mcp-tape.js');
+      return tape instanceof TapeReader ? new ReplayingMcp(tape, () => this.org().mcpServers) : new RecordingMcp(this.liveMcp as McpAccess, tape);
+    })();
+    return this.mcpAccess;
+  }
+
+  /** Commands, command tools, fetches and arithmetic as this run uses them: their code is loaded by the first call or offer that needs it. */
+  private outsideTools(): Promise<OutsideTools> {
+    this.outside ??= (async () => {
+      const { LiveOutsideTools } = await import('./outside-tools.js');
+      const tape = this.tape;
+      if (!tape) return new LiveOutsideTools();
+      const { RecordingOutsideTools, ReplayingOutsideTools } = await import('./outside-tape.js');
+      return tape instanceof TapeReader ? new ReplayingOutsideTools(tape, new LiveOutsideTools()) : new RecordingOutsideTools(new LiveOutsideTools(), tape);
+    })();
+    return this.outside;
   }
 
   /** True for a call whose result goes back to the model: a built-in like read_file, a command tool of the org, or a declared MCP server's tool. */
   returnsResult(name: string): boolean {
-    return isResultTool(name) || commandTool(this.org(), name) !== undefined || this.mcp.resolve(name) !== undefined;
+    return isResultTool(name) || commandTool(this.org(), name) !== undefined || resolveMcpName(this.org().mcpServers, name) !== undefined;
   }
 
   /**
@@ -73,10 +106,11 @@ export class ToolRunner {
    */
   async offer(agent: Agent): Promise<ToolOffer> {
     const org = this.org();
-    const mcp = agent.tools.some((grant) => grant.includes('/')) ? await this.mcp.offer(agent.tools) : undefined;
-    const outside = await this.outside.offer(org, agent);
+    const mcp = agent.tools.some((grant) => grant.includes('/')) ? await (await this.mcp()).offer(agent.tools) : undefined;
+    const sandboxed = agent.tools.some((name) => name === 'run_command' || commandTool(org, name) !== undefined);
+    const outside = sandboxed ? await (await this.outsideTools()).offer(org, agent) : NOTHING_MORE;
     if (!mcp) return outside;
-    if (outside === NO_OFFER) return { ...mcp, withheld: [] };
+    if (!sandboxed) return { ...mcp, withheld: [] };
     return { definitions: [...mcp.definitions, ...outside.definitions], problems: [...mcp.problems, ...outside.problems], withheld: outside.withheld };
   }
 
@@ -88,8 +122,8 @@ export class ToolRunner {
     if (name === 'run_command') return false;
     const tool = commandTool(this.org(), name);
     if (tool) return tool.idempotent;
-    const mcp = this.mcp.resolve(name);
-    return mcp === undefined || this.mcp.idempotent(mcp.server);
+    const mcp = resolveMcpName(this.org().mcpServers, name);
+    return mcp === undefined || (this.org().mcpServers[mcp.server]?.idempotent ?? false);
   }
 
   /**
@@ -115,11 +149,11 @@ export class ToolRunner {
     const { org, agent } = context;
     const held = (name: string | undefined, server?: string, tool?: string): boolean => !options.approved && needsApproval(org, name, server, tool);
     if (call.argumentsError !== undefined) return { result: toolError(`${call.name}: the arguments are not valid JSON (${call.argumentsError})`) };
-    const mcp = this.mcp.resolve(call.name);
+    const mcp = resolveMcpName(org.mcpServers, call.name);
     if (mcp) {
       if (held(undefined, mcp.server, mcp.tool)) return proposeToolCall({ ...context, root: this.root }, `${mcp.server}/${mcp.tool}`, call.arguments);
       const place = { turn: context.turn, agent: agent.name, sequence: context.sequence };
-      return { result: await this.mcp.call(agent.tools, mcp.server, mcp.tool, call.arguments, place) };
+      return { result: await (await this.mcp()).call(agent.tools, mcp.server, mcp.tool, call.arguments, place) };
     }
     const ownTool = commandTool(org, call.name) !== undefined;
     if (!isResultTool(call.name) && !ownTool) return { result: toolError(`there is no tool ${JSON.stringify(call.name.slice(0, 64))}`) };
@@ -129,7 +163,7 @@ export class ToolRunner {
     if (held(call.name)) return proposeToolCall({ ...context, root: this.root }, call.name, call.arguments);
     if (ownTool || isOutsideTool(call.name)) {
       // Commands, fetches and arithmetic: their code (and the sandbox's, mathjs, html-to-text) is loaded by the first such call.
-      const outcome = await this.outside.run(call.name, call.arguments, context);
+      const outcome = await (await this.outsideTools()).run(call.name, call.arguments, context);
       return { ...outcome, result: capResult(outcome.result) };
     }
     const name = call.name;
@@ -139,8 +173,22 @@ export class ToolRunner {
     return { ...outcome, result: capResult(withoutSecrets(outcome.result)) };
   }
 
+  /**
+   * What a run says at its start about the tools that reach outside lemming's files (see
+   * outside-warnings.ts): nothing is loaded or probed for an org that grants none of them.
+   */
+  async warnings(): Promise<Problem[]> {
+    const org = this.org();
+    const outside = (name: string): boolean => name === 'run_command' || name === 'fetch_url' || commandTool(org, name) !== undefined;
+    if (org.settings.sandbox.isolation !== 'none' && ![...org.agents.values()].some((agent) => agent.tools.some(outside))) return [];
+    // A replay runs no command: whether commands could run here does not matter to it.
+    if (this.replaying) return [];
+    const { outsideToolWarnings } = await import('./outside-warnings.js');
+    return outsideToolWarnings(org);
+  }
+
   /** Stop every MCP server this run started. */
-  close(): Promise<void> {
-    return this.mcp.close();
+  async close(): Promise<void> {
+    await (this.mcpAccess ? (await this.mcpAccess).close() : this.liveMcp?.close());
   }
 }

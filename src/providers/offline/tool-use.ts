@@ -2,7 +2,13 @@ import { unescapeText, type InboxItemMarkup } from '../../mailbox/prompt-markup.
 import type { ProviderRequest } from '../provider.js';
 import { stripReply, subjectOf, taskKey, words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
-import { testFor, testOutcome, testSource } from './work-tests.js';
+
+let workTests: typeof import('./work-tests.js') | undefined;
+
+/** Load what this request's tools need beyond the common ones: the tests an engineer writes with its work, for an agent that can run them. */
+export async function prepareTools(view: PromptView): Promise<void> {
+  if (view.tools.has('run_command')) workTests ??= await import('./work-tests.js');
+}
 
 /** A tool call as the offline model makes it. */
 export type OfflineCall = { name: string; arguments: Record<string, unknown> };
@@ -72,6 +78,7 @@ function writeThenSend(request: ProviderRequest, view: PromptView, planned: Offl
   const paths = sends.map((send) => fileFor(request, send));
   // The reports of work done, tested when the agent can run what it wrote.
   const tested = view.tools.has('run_command') ? sends.flatMap((send, index) => (argument(send, 'body').startsWith('Done:') ? [{ send, report: paths[index] ?? '' }] : [])) : [];
+  const { testFor, testOutcome, testSource } = tested.length > 0 && workTests ? workTests : UNTESTED;
   if (results.length === 0) {
     return [
       ...sends.map((send, index) => ({ name: 'write_file', arguments: { path: paths[index] ?? '', content: fileContent(view, send) } })),
@@ -91,6 +98,9 @@ function writeThenSend(request: ProviderRequest, view: PromptView, planned: Offl
     return { ...send, arguments: { ...send.arguments, body: `${argument(send, 'body')}\n\n${where}${outcome}` } };
   });
 }
+
+/** Stand-ins for work nobody tests (no run_command): never called, as `tested` is empty. */
+const UNTESTED = { testFor: () => ({ path: '', command: '' }), testOutcome: () => '', testSource: () => '' };
 
 const ROLES: Array<[RegExp, string, string]> = [
   [/\b(code|coder|coding|engineer|developer|programmer)s?\b/i, 'coder', 'Software engineer: writes and tests code'],

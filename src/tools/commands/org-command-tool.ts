@@ -1,4 +1,4 @@
-import { schemaValidator } from '../../org/command-tool-check.js';
+import { schemaValidator } from '../../lazy-modules.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { CommandToolConfig } from '../../org/schema.js';
 import type { ToolDefinition } from '../../providers/provider.js';
