@@ -40,7 +40,7 @@ export function commandResultText(label: string, result: CommandResult, limits: 
   const lines = [`${label}: ${ended}, ran ${(result.durationMs / 1000).toFixed(2)} s`];
   const stopped = stopLine(result, limits);
   if (stopped) lines.push(stopped);
-  if (result.exitCode !== 0 || stopped) lines.push(`(limits: ${describeLimits(limits)})`);
+  lines.push(`(limits: ${describeLimits(limits)})`);
   lines.push(shown('stdout', cutSecrets(result.stdout), result.stdoutBytes), shown('stderr', cutSecrets(result.stderr), result.stderrBytes));
   const command: CommandSummary = { exit: result.exitCode, stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes };
   if (result.signal) command.signal = result.signal;
