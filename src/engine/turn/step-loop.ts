@@ -97,7 +97,8 @@ export interface LoopOutcome {
 function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
   const summary: StepToolSummary = { name: call.name, args: shortArguments(call) };
   if (run.result.isError) summary.error = run.result.content.slice(0, 200);
-  else summary.size = run.result.content.length;
+  // A command's result holds how long it ran, different at each run: its line keeps the exit and sizes instead.
+  else if (!run.command) summary.size = run.result.content.length;
   if (run.written) summary.written = run.written.path;
   if (run.proposal) summary.proposal = run.proposal;
   if (run.command) summary.command = run.command;
