@@ -3,6 +3,17 @@ import type { Org } from '../org/org.js';
 import { sandboxReadiness } from '../sandbox/sandbox-probe.js';
 import { sandboxedGrants } from './outside-tools.js';
 
+/** The warning every run and `validate` give while an org runs commands unisolated. */
+export function isolationOffWarning(): Problem {
+  return {
+    file: 'org/org.yaml',
+    field: 'engine.sandbox.isolation',
+    message:
+      'is none: commands run unisolated, as the user running lemming, with its files, its network and its other processes in reach (the limits and the clean environment still hold); remove the setting to run them under bwrap',
+    severity: 'warning',
+  };
+}
+
 /**
  * What `lemming validate` and every `lemming run` say about the tools that reach outside lemming's
  * files, one line each: isolation switched off (on every run, as long as it is), commands that
@@ -11,15 +22,7 @@ import { sandboxedGrants } from './outside-tools.js';
 export async function outsideToolWarnings(org: Org): Promise<Problem[]> {
   const problems: Problem[] = [];
   const isolation = org.settings.sandbox.isolation;
-  if (isolation === 'none') {
-    problems.push({
-      file: 'org/org.yaml',
-      field: 'engine.sandbox.isolation',
-      message:
-        'is none: commands run unisolated, as the user running lemming, with its files, its network and its other processes in reach (the limits and the clean environment still hold); remove the setting to run them under bwrap',
-      severity: 'warning',
-    });
-  }
+  if (isolation === 'none') problems.push(isolationOffWarning());
   const granting = [...org.agents.values()].filter((agent) => sandboxedGrants(org, agent).length > 0).map((agent) => agent.name);
   if (granting.length > 0) {
     const readiness = await sandboxReadiness(isolation);

@@ -7,7 +7,8 @@ import type { McpServerConfig } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { withoutSecrets } from '../secrets/secrets.js';
 import { McpServers, resolveMcpName } from './mcp/mcp-servers.js';
-import { TapeReader, TapeWriter, toolTapeFile } from './tool-tape.js';
+import type { TapeReader, TapeWriter } from './tool-tape.js';
+import { writeFileSync } from 'node:fs';
 import type { McpAccess } from './mcp/mcp-tape.js';
 import type { OutsideTools, ToolOffer } from './outside-tools.js';
 import { throwIfStorageFailure } from '../storage/storage-error.js';
@@ -24,6 +25,11 @@ export type McpPlacement = (servers: () => Readonly<Record<string, McpServerConf
 
 /** The result of one call, and what it changed (a file written, a proposal made, a command run) for the log. */
 export type ToolRun = BuiltinOutcome;
+
+/** The tools tape beside a cassette: `run.jsonl` → `run.jsonl.tools.jsonl` (see tool-tape.ts). */
+export function toolTapeFile(cassette: string): string {
+  return `${cassette}.tools.jsonl`;
+}
 
 /** No tools beyond the built-ins, none withheld. */
 const NOTHING_MORE: ToolOffer = { definitions: [], problems: [], withheld: [] };
@@ -46,8 +52,9 @@ function needsApproval(org: Org, name: string | undefined, server?: string, tool
 export class ToolRunner {
   /** The MCP servers as this run reaches them: live (here, or on the queue's workers), or none when it replays. */
   private readonly liveMcp: McpAccess | undefined;
-  /** The tools tape, when the run records (`--record`) or replays (`--replay`). */
-  private readonly tape: TapeWriter | TapeReader | undefined;
+  /** The tools tape, when the run records (`--record`) or replays (`--replay`): opened by the first tool used. */
+  private readonly cassette: { record?: string; replay?: string };
+  private tapeOpened: Promise<TapeWriter | TapeReader | undefined> | undefined;
   /** MCP and the outside tools as the run uses them, wrapped for the tape if there is one: built by first use. */
   private mcpAccess: Promise<McpAccess> | undefined;
   private outside: Promise<OutsideTools> | undefined;
@@ -63,22 +70,34 @@ export class ToolRunner {
     options: { env?: NodeJS.ProcessEnv; record?: string; replay?: string; mcp?: McpPlacement } = {},
   ) {
     const servers = () => org().mcpServers;
-    // The tape is started afresh (or read) now; what wraps the tools for it is loaded by the first tool used.
-    this.tape = options.replay !== undefined ? new TapeReader(toolTapeFile(options.replay)) : options.record !== undefined ? new TapeWriter(toolTapeFile(options.record)) : undefined;
+    this.cassette = { ...(options.record !== undefined ? { record: options.record } : {}), ...(options.replay !== undefined ? { replay: options.replay } : {}) };
+    // A recording's tape starts afresh now, used or not; its code is loaded by the first tool used.
+    if (options.record !== undefined && options.replay === undefined) writeFileSync(toolTapeFile(options.record), '');
     this.liveMcp = options.replay !== undefined ? undefined : (options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env)));
   }
 
   private get replaying(): boolean {
-    return this.tape instanceof TapeReader;
+    return this.cassette.replay !== undefined;
+  }
+
+  /** The tape, read (replay) or ready to append to (record); none for a plain run. */
+  private tape(): Promise<TapeWriter | TapeReader | undefined> {
+    this.tapeOpened ??= (async () => {
+      const { replay, record } = this.cassette;
+      if (replay === undefined && record === undefined) return undefined;
+      const { TapeReader, TapeWriter } = await import('./tool-tape.js');
+      return replay !== undefined ? new TapeReader(toolTapeFile(replay)) : new TapeWriter(toolTapeFile(record as string));
+    })();
+    return this.tapeOpened;
   }
 
   /** The org's MCP servers as this run uses them. */
   private mcp(): Promise<McpAccess> {
     this.mcpAccess ??= (async () => {
-      const tape = this.tape;
+      const tape = await this.tape();
       if (!tape) return this.liveMcp as McpAccess;
       const { RecordingMcp, ReplayingMcp } = await import('./mcp/mcp-tape.js');
-      return tape instanceof TapeReader ? new ReplayingMcp(tape, () => this.org().mcpServers) : new RecordingMcp(this.liveMcp as McpAccess, tape);
+      return 'take' in tape ? new ReplayingMcp(tape, () => this.org().mcpServers) : new RecordingMcp(this.liveMcp as McpAccess, tape);
     })();
     return this.mcpAccess;
   }
@@ -87,10 +106,10 @@ export class ToolRunner {
   private outsideTools(): Promise<OutsideTools> {
     this.outside ??= (async () => {
       const { LiveOutsideTools } = await import('./outside-tools.js');
-      const tape = this.tape;
+      const tape = await this.tape();
       if (!tape) return new LiveOutsideTools();
       const { RecordingOutsideTools, ReplayingOutsideTools } = await import('./outside-tape.js');
-      return tape instanceof TapeReader ? new ReplayingOutsideTools(tape, new LiveOutsideTools()) : new RecordingOutsideTools(new LiveOutsideTools(), tape);
+      return 'take' in tape ? new ReplayingOutsideTools(tape, new LiveOutsideTools()) : new RecordingOutsideTools(new LiveOutsideTools(), tape);
     })();
     return this.outside;
   }
@@ -178,13 +197,11 @@ export class ToolRunner {
    * outside-warnings.ts): nothing is loaded or probed for an org that grants none of them.
    */
   async warnings(): Promise<Problem[]> {
-    const org = this.org();
-    const outside = (name: string): boolean => name === 'run_command' || name === 'fetch_url' || commandTool(org, name) !== undefined;
-    if (org.settings.sandbox.isolation !== 'none' && ![...org.agents.values()].some((agent) => agent.tools.some(outside))) return [];
-    // A replay runs no command: whether commands could run here does not matter to it.
-    if (this.replaying) return [];
-    const { outsideToolWarnings } = await import('./outside-warnings.js');
-    return outsideToolWarnings(org);
+    // Isolation switched off is said at every run. Whether commands can run here is found out (and
+    // said, in one line) when an agent granted them is first called: a turn without one probes nothing.
+    if (this.org().settings.sandbox.isolation !== 'none' || this.replaying) return [];
+    const { isolationOffWarning } = await import('./outside-warnings.js');
+    return [isolationOffWarning()];
   }
 
   /** Stop every MCP server this run started. */

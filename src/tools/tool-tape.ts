@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { LemmingError } from '../errors.js';
 import { appendText } from '../storage/write-bytes.js';
 
@@ -14,16 +14,11 @@ export interface TapeEntry {
   [field: string]: unknown;
 }
 
-/** The tape beside a cassette. */
-export function toolTapeFile(cassette: string): string {
-  return `${cassette}.tools.jsonl`;
-}
+export { toolTapeFile } from './tool-runner.js';
 
-/** A tape being recorded: started afresh, appended a line at a time through the write layer. */
+/** A tape being recorded (ToolRunner started it afresh), appended a line at a time through the write layer. */
 export class TapeWriter {
-  constructor(private readonly file: string) {
-    writeFileSync(file, '');
-  }
+  constructor(private readonly file: string) {}
 
   append(entry: TapeEntry): void {
     appendText(this.file, `${JSON.stringify(entry)}\n`);

@@ -162,14 +162,15 @@ describe('where commands cannot run, or are not isolated', () => {
       const first = provider.requests.find((request) => request.agent === 'coder_01');
       expect(first?.tools.map((tool) => tool.name)).toEqual(['send_message']);
       expect(first?.messages[0]?.content).toContain("(lemming: bwrap is not installed, so run_command and the org's command tools are not offered; install bubblewrap");
-      expect(ofType(events, 'warning').map((event) => event.message)).toContainEqual(expect.stringMatching(/^engine\.sandbox bwrap is not installed.*\(granted to coder_01\)$/));
+      expect(ofType(events, 'agent-note').filter((event) => event.agent === 'coder_01').map((event) => event.message)).toContainEqual(expect.stringMatching(/^bwrap is not installed, so run_command and the org's command tools are not offered; install bubblewrap/));
       // Called all the same, it is refused with the same line.
       expect(shownResults(provider)).toContain('run_command: bwrap is not installed');
       const validate = lemming(root, ['validate'], { LEMMING_BWRAP: '/nonexistent/bwrap' });
       expect(validate.status).toBe(0);
       expect(validate.stdout.split('\n').filter((line) => line.includes('bwrap'))).toEqual([expect.stringMatching(/^warning: org\/org\.yaml: engine\.sandbox: bwrap is not installed.*install bubblewrap \(apt-get install bubblewrap, dnf install bubblewrap\) \(granted to coder_01\)$/)]);
+      expect(lemming(root, ['send', 'coder_01', 'Once more, please.']).status).toBe(0);
       const run = lemming(root, ['run', '--plain', '--turns', '1'], { LEMMING_BWRAP: '/nonexistent/bwrap' });
-      expect(run.stdout.split('\n').filter((line) => line.includes('not installed'))[0]).toMatch(/^\[turn 2\] warning: org\/org\.yaml: engine\.sandbox bwrap is not installed/);
+      expect(run.stdout.split('\n').filter((line) => line.includes('not installed'))).toEqual([expect.stringMatching(/^\[turn 2\] coder_01: bwrap is not installed, so run_command and the org's command tools are not offered; install bubblewrap/)]);
     } finally {
       if (previous === undefined) delete process.env.LEMMING_BWRAP;
       else process.env.LEMMING_BWRAP = previous;
