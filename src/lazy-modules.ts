@@ -34,9 +34,9 @@ let validator: Ajv | undefined;
 /**
  * The one JSON Schema validator of the process (Ajv), loaded on the first call: only orgs that
  * declare command tools need it. Strict about schemas, so a misspelt keyword is an error rather
- * than a check silently skipped.
+ * than a check silently skipped; `format` is allowed and not checked (no format is known to it).
  */
 export function schemaValidator(): Ajv {
   const { Ajv } = require('ajv') as typeof import('ajv');
-  return (validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }));
+  return (validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false }));
 }

@@ -152,6 +152,26 @@ for host in ['127.0.0.1', '1.1.1.1']:
   });
 });
 
+describe('isolation: none, the org\'s explicit opt-out', () => {
+  test('the command runs unisolated in the workspace, with the same clean environment and limits', async () => {
+    const root = defaultOrg();
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  sandbox: { isolation: none, timeout_ms: 2000 }\n'));
+    const org = new OrgLoader(root).load().org;
+    const coder = org.agents.get('coder_01');
+    if (!coder) throw new Error('no coder');
+    process.env.LEMMING_TEST_SANDBOX_KEY = 'sk-engine-env-secret-987654321';
+    try {
+      const ran = await runSandboxed(commandSpecFor(org, coder, { argv: ['/bin/sh', '-c', 'pwd; env; sleep 5'] }));
+      expect(ran.stdout.split('\n')[0]).toBe(join(root, 'agents/coder_01/workspace'));
+      expect(ran.stdout).toContain(`WORKSPACE=${join(root, 'agents/coder_01/workspace')}`);
+      expect(ran.stdout).not.toContain('sk-engine-env-secret');
+      expect(ran.stoppedBy).toBe('timeout');
+    } finally {
+      delete process.env.LEMMING_TEST_SANDBOX_KEY;
+    }
+  });
+});
+
 describe('where commands cannot run', () => {
   test('without bwrap the probe says in one line what to install', async () => {
     const { sandboxReadiness } = await import('../../src/sandbox/sandbox-probe.js');

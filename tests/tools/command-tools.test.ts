@@ -212,6 +212,16 @@ command_tools:
     expect(again).toMatch(/command_tools\.read_file: is the name of a built-in tool; give the command tool another name, like my_read_file/);
   });
 
+  test('a hire gets no command, command tool or web tool that its proposer does not have', async () => {
+    const root = coderOrg('[send_message, run_python]');
+    const { checkHireScope } = await import('../../src/tools/proposals/new-agent.js');
+    const { OrgLoader } = await import('../../src/org/load-org.js');
+    const org = new OrgLoader(root).load().org;
+    const hire = (tools: string[]) => ({ name: 'helper', title: 'Helper', instructions: 'Help.', reports_to: 'manager', model: 'offline', credits: 0, send_to: ['manager'], read_from: ['manager'], tools });
+    expect(checkHireScope(org, 'hr', hire(['send_message', 'run_command', 'fetch_url', 'run_python'])).join('\n')).toMatch(/tools: "run_command" is not in hr's own tools[\s\S]*"fetch_url"[\s\S]*"run_python"/);
+    expect(checkHireScope(org, 'coder_01', hire(['send_message', 'run_python', 'calculate']))).toEqual([]);
+  });
+
   test('lemming tools lists the built-ins, the org\'s command tools and who has each, and whether commands can run here', () => {
     const root = coderOrg('[send_message, run_python, count_words]');
     const listed = lemming(root, ['tools']);
