@@ -1,3 +1,4 @@
+import type { Org } from '../org/org.js';
 import type { ToolDefinition } from '../providers/provider.js';
 
 const path = (description: string) => ({ type: 'string', description });
@@ -144,4 +145,14 @@ export type OutsideToolName = (typeof OUTSIDE_TOOLS)[number];
 /** True for a built-in tool outside-tools.ts runs. */
 export function isOutsideTool(name: string): name is OutsideToolName {
   return (OUTSIDE_TOOLS as readonly string[]).includes(name);
+}
+
+/** An org's command tool by name (org.yaml `command_tools`), when it declares one. */
+export function commandTool(org: Org, name: string) {
+  return Object.hasOwn(org.commandTools, name) ? org.commandTools[name] : undefined;
+}
+
+/** Does this tool run in the sandbox: run_command, or a command tool the org declares? */
+export function runsInSandbox(org: Org, name: string): boolean {
+  return name === 'run_command' || commandTool(org, name) !== undefined;
 }

@@ -3,6 +3,7 @@ import type { Agent, Org } from '../org/org.js';
 import type { ToolDefinition } from '../providers/provider.js';
 import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpOffer } from './mcp/mcp-servers.js';
+import { commandTool, runsInSandbox } from './builtin-definitions.js';
 import { toolError } from './tool-result.js';
 
 /** The tools offered to an agent beyond the built-ins its resume lists, and built-ins withheld on this machine, with why. */
@@ -24,14 +25,9 @@ export interface OutsideTools {
   run(name: string, args: unknown, context: OutsideCallContext): Promise<BuiltinOutcome>;
 }
 
-/** An org's command tool by name, when it declares one. */
-export function commandTool(org: Org, name: string) {
-  return Object.hasOwn(org.commandTools, name) ? org.commandTools[name] : undefined;
-}
-
 /** The tools of a resume that run in the sandbox: run_command and the org's command tools it grants. */
 export function sandboxedGrants(org: Org, agent: Agent): string[] {
-  return agent.tools.filter((name) => name === 'run_command' || commandTool(org, name) !== undefined);
+  return agent.tools.filter((name) => runsInSandbox(org, name));
 }
 
 /** The definitions of the org's command tools a resume grants, as org.yaml gives them. */

@@ -1,7 +1,7 @@
 import type { Problem } from '../errors.js';
 import type { Agent, Org } from '../org/org.js';
 import type { ToolCall } from '../providers/provider.js';
-import { isOutsideTool, isResultTool } from './builtin-definitions.js';
+import { commandTool, isOutsideTool, isResultTool, runsInSandbox } from './builtin-definitions.js';
 import type { BuiltinOutcome, BuiltinToolContext } from './builtin-tools.js';
 import type { McpServerConfig } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
@@ -33,11 +33,6 @@ export function toolTapeFile(cassette: string): string {
 
 /** No tools beyond the built-ins, none withheld. */
 const NOTHING_MORE: ToolOffer = { definitions: [], problems: [], withheld: [] };
-
-/** An org's command tool by name, when it declares one. */
-function commandTool(org: Org, name: string) {
-  return Object.hasOwn(org.commandTools, name) ? org.commandTools[name] : undefined;
-}
 
 /** Does `name` need the human's approval by org.yaml `needs_approval` (a built-in or command tool's name, `server/tool` or `server/*`)? */
 function needsApproval(org: Org, name: string | undefined, server?: string, tool?: string): boolean {
@@ -126,7 +121,7 @@ export class ToolRunner {
   async offer(agent: Agent): Promise<ToolOffer> {
     const org = this.org();
     const mcp = agent.tools.some((grant) => grant.includes('/')) ? await (await this.mcp()).offer(agent.tools) : undefined;
-    const sandboxed = agent.tools.some((name) => name === 'run_command' || commandTool(org, name) !== undefined);
+    const sandboxed = agent.tools.some((name) => runsInSandbox(org, name));
     const outside = sandboxed ? await (await this.outsideTools()).offer(org, agent) : NOTHING_MORE;
     if (!mcp) return outside;
     if (!sandboxed) return { ...mcp, withheld: [] };

@@ -1,14 +1,8 @@
 import { schemaValidator } from '../../lazy-modules.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { CommandToolConfig } from '../../org/schema.js';
-import type { ToolDefinition } from '../../providers/provider.js';
 import { toolError } from '../tool-result.js';
 import { runForAgent, type CommandOutcome } from './run-command-tool.js';
-
-/** The definition the model is offered for an org's command tool: its name, description and argument schema as org.yaml gives them. */
-export function commandToolDefinition(name: string, config: CommandToolConfig): ToolDefinition {
-  return { name, description: config.description, parameters: config.parameters };
-}
 
 /** The variable an argument reaches a command in (`arguments: env`): `path` → `TOOL_PATH`, `maxLines` → `TOOL_MAXLINES`. */
 export function argumentVariable(name: string): string {
