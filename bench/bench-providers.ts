@@ -10,8 +10,8 @@ export class NextAgentProvider implements Provider {
   constructor(
     agents: readonly string[],
     private readonly delayMs = 0,
-    /** First write a file with write_file (one tool step), then send. */
-    private readonly toolStep = false,
+    /** First one tool step (write a file, read one, or run a command in the sandbox), then send. */
+    private readonly stepTool?: 'write_file' | 'read_file' | 'run_command',
   ) {
     agents.forEach((agent, index) => this.next.set(agent, agents[(index + 1) % agents.length] as string));
   }
@@ -19,11 +19,17 @@ export class NextAgentProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const to = this.next.get(request.agent) as string;
-    if (this.toolStep && request.messages.length === 1) {
+    if (this.stepTool && request.messages.length === 1) {
       const content = `Turn ${request.turn}: notes of ${request.agent} before passing the work to ${to}.\n`;
+      const args =
+        this.stepTool === 'write_file'
+          ? { path: `notes/turn-${request.turn}.md`, content }
+          : this.stepTool === 'read_file'
+            ? { path: 'notes.md' }
+            : { command: 'cat notes.md' };
       return {
         text: '',
-        toolCalls: [{ id: 'call_1', name: 'write_file', arguments: { path: `notes/turn-${request.turn}.md`, content } }],
+        toolCalls: [{ id: 'call_1', name: this.stepTool, arguments: args }],
         usage: { inputTokens: 500, outputTokens: 40, estimated: false },
         modelKey: request.modelKey,
       };

@@ -13,6 +13,7 @@ import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
 import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
+import { commandStep } from './sections/command-step.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -57,6 +58,13 @@ const sections: Section[] = [
     about: 'Steady turns (15 after 10 warm-up) of 200 agents that all have mail: each writes a file with write_file, gets the result back and then sends, against the same org answering in one step; the two orgs\' turns taken in alternation in one process, on each storage.',
     quick: true,
     run: toolSteps,
+  },
+  {
+    id: 'command-step',
+    title: 'Agents that run things: one run_command step next to one read_file step',
+    about: 'Steady turns (15 after 5 warm-up) of 4 agents that all have mail: each reads a small file with read_file, or prints it with `cat` through run_command in a fresh bwrap sandbox, gets the result back and then sends; the two orgs\' turns taken in alternation in one process. The floor is Node starting `/bin/true` with no sandbox.',
+    quick: true,
+    run: commandStep,
   },
   {
     id: 'dashboard',

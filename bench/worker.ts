@@ -11,8 +11,11 @@ import { agentName, buildOrg, type OrgShape } from './build-org.js';
 
 /** One benchmark job, run in a process of its own so its peak RSS is its own. */
 export interface Job extends OrgShape {
-  /** `tool-step`: each agent writes a file in one step, then passes work on in a second. */
-  provider: 'instant' | 'slow' | 'offline' | 'tool-step';
+  /**
+   * `tool-step`: each agent writes a file in one step, then passes work on in a second;
+   * `read-step` reads one, `command-step` runs `cat` on it in the sandbox (run_command).
+   */
+  provider: 'instant' | 'slow' | 'offline' | 'tool-step' | 'read-step' | 'command-step';
   delayMs?: number;
   turns: number;
   /** In an `alternate` job: the second org's model, when not the first's (the tool-step row). */
@@ -44,12 +47,18 @@ function buildJob(job: Job): { root: string; buildMs: number } {
   return { root, buildMs: performance.now() - buildStart };
 }
 
+const STEP_TOOLS: Partial<Record<Job['provider'], 'write_file' | 'read_file' | 'run_command'>> = {
+  'tool-step': 'write_file',
+  'read-step': 'read_file',
+  'command-step': 'run_command',
+};
+
 function openEngine(job: Job, root: string): Engine {
   const names = Array.from({ length: job.agents }, (_, index) => agentName(index));
   const provider: Provider =
     job.provider === 'offline'
       ? new OfflineProvider()
-      : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0, job.provider === 'tool-step');
+      : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0, STEP_TOOLS[job.provider]);
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 

@@ -27,3 +27,16 @@ export function yaml(): typeof import('yaml') {
 export function grayMatter(): typeof import('gray-matter') {
   return (grayMatterModule ??= require('gray-matter') as typeof import('gray-matter'));
 }
+
+type Ajv = InstanceType<(typeof import('ajv'))['Ajv']>;
+let validator: Ajv | undefined;
+
+/**
+ * The one JSON Schema validator of the process (Ajv), loaded on the first call: only orgs that
+ * declare command tools need it. Strict about schemas, so a misspelt keyword is an error rather
+ * than a check silently skipped; `format` is allowed and not checked (no format is known to it).
+ */
+export function schemaValidator(): Ajv {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return (validator ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false }));
+}

@@ -22,6 +22,7 @@ interface Commands {
   serve: typeof import('./commands/serve.js');
   status: typeof import('./commands/status.js');
   thread: typeof import('./commands/thread.js');
+  tools: typeof import('./commands/tools.js');
   'top-up': typeof import('./commands/top-up.js');
   trace: typeof import('./commands/trace.js');
   validate: typeof import('./commands/validate.js');

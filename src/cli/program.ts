@@ -253,6 +253,12 @@ program
   .action((options: { json?: boolean }) => execute(async () => command('validate').validateCommand(root(), options, output)));
 
 program
+  .command('tools')
+  .description('every tool an agent can be given: built-ins, the org\'s command tools, MCP servers; who has each; whether commands can run here')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('tools').toolsCommand(root(), options, output)));
+
+program
   .command('adopt')
   .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
   .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));

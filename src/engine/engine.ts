@@ -218,6 +218,8 @@ export class Engine {
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
+    // Said at every run: commands that cannot run here (and what to install), isolation switched off.
+    for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
       if (options.signal?.aborted) {

@@ -2,13 +2,16 @@ import type { Problem } from '../errors.js';
 import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from './names.js';
 import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
-import type { OrgFile } from './schema.js';
+import { schemaValidator } from '../lazy-modules.js';
+import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
 export interface OrgParts {
   root: string;
   orgFile: OrgFile;
   chart: ChartFile;
+  /** The line in org/org.yaml of a dotted path, for error messages. */
+  orgLineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
   /** The line in org/chart.yaml of a dotted path, for error messages. */
   chartLineOf: (path: ReadonlyArray<string | number>) => number | undefined;
   /** Resumes by agent name (folder name), already parsed. */
@@ -89,6 +92,15 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
 
   const agents = new Map<string, Agent>();
   const registry = Object.keys(orgFile.models);
+  // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
+  const commandChecks = needsCommandChecks(orgFile, resumes) ? { undeclaredTool, commandToolProblems } : undefined;
+  if (commandChecks) problems.push(...commandChecks.commandToolProblems(orgFile.command_tools, (path) => parts.orgLineOf?.(path)));
+  for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
+    const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', orgFile.command_tools);
+    if (message === undefined) continue;
+    const line = parts.orgLineOf?.(['needs_approval', index]);
+    problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
+  }
   const resumeProblem = (resume: ParsedResume, file: string, field: string, message: string): void => {
     const line = resume.lines[field];
     problems.push({ file, field, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -109,7 +121,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       resumeProblem(resume, file, 'credits', 'is required: a budget of 0 or more credits, for example `credits: 1.5`');
     }
     for (let index = 0; index < front.tools.length; index += 1) {
-      const message = undeclaredServer(front.tools[index] ?? '', orgFile.mcp_servers);
+      const tool = front.tools[index] ?? '';
+      const message = undeclaredServer(tool, orgFile.mcp_servers) ?? commandChecks?.undeclaredTool(tool, orgFile.command_tools);
       if (message === undefined) continue;
       const line = resume.lines.tools;
       problems.push({ file, field: `tools.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -132,6 +145,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       schedule: front.schedule,
       tools: front.tools,
       sharedWorkspace: front.shared_workspace,
+      ...(front.sandbox ? { sandbox: front.sandbox } : {}),
+      ...(front.web_allow.length > 0 ? { webAllow: front.web_allow } : {}),
       instructions: resume.instructions,
       reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),
@@ -150,10 +165,57 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       agents,
       mcpServers: orgFile.mcp_servers,
       needsApproval: orgFile.needs_approval,
+      commandTools: orgFile.command_tools,
+      web: orgFile.web,
     },
   };
 }
 
+/** A plain name that is not a built-in's (a command tool's, or a mistake) anywhere a tool is named, or command tools to check. */
+function needsCommandChecks(orgFile: OrgFile, resumes: ReadonlyMap<string, ParsedResume>): boolean {
+  const plain = (name: string): boolean => !isBuiltinTool(name) && !MCP_GRANT_PATTERN.test(name);
+  if (Object.keys(orgFile.command_tools).length > 0 || orgFile.needs_approval.some(plain)) return true;
+  for (const resume of resumes.values()) if (resume.frontMatter.tools.some(plain)) return true;
+  return false;
+}
+
+
 function audience(names: string[]): Audience {
   return names.includes('*') ? '*' : new Set(names);
+}
+
+/**
+ * Why a resume's tool names neither a built-in, an MCP grant nor a command tool org.yaml declares;
+ * undefined when it names one of them. Pure.
+ */
+export function undeclaredTool(grant: string, commandTools: Readonly<Record<string, unknown>>): string | undefined {
+  if (isBuiltinTool(grant) || MCP_GRANT_PATTERN.test(grant) || Object.hasOwn(commandTools, grant)) return undefined;
+  const declared = Object.keys(commandTools);
+  return (
+    `names the tool ${JSON.stringify(grant)}, which is not a tool: it must be one of ${TOOL_NAMES.join(', ')}, ` +
+    `a command tool of org/org.yaml command_tools (${declared.length > 0 ? declared.join(', ') : 'none declared'}), or an MCP grant like "files/*"`
+  );
+}
+
+
+/** What is wrong with org.yaml's command tools: a built-in's name taken, or parameters that are no JSON Schema of an object. */
+export function commandToolProblems(tools: Readonly<Record<string, CommandToolConfig>>, lineOf: (path: Array<string | number>) => number | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (path: Array<string | number>, message: string): void => {
+    const line = lineOf(path);
+    problems.push({ file: 'org/org.yaml', field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity: 'error' });
+  };
+  for (const [name, tool] of Object.entries(tools)) {
+    if (isBuiltinTool(name)) problem(['command_tools', name], `is the name of a built-in tool; give the command tool another name, like my_${name}`);
+    if (tool.parameters.type !== 'object') {
+      problem(['command_tools', name, 'parameters'], 'must be a JSON Schema of an object, like `parameters: { type: object, properties: { code: { type: string } }, required: [code] }`');
+      continue;
+    }
+    try {
+      schemaValidator().compile(tool.parameters);
+    } catch (error) {
+      problem(['command_tools', name, 'parameters'], `is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return problems;
 }

@@ -1,4 +1,4 @@
-import type { EngineSettings, McpServerConfig, ModelEntry } from './schema.js';
+import type { CommandToolConfig, EngineSettings, McpServerConfig, ModelEntry, SandboxLimitOverrides, WebSettings } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -18,6 +18,10 @@ export interface Agent {
   tools: string[];
   /** May it write to the org's shared `workspace/` (everyone may read it)? */
   sharedWorkspace: 'read' | 'write';
+  /** Its own command limits, over org.yaml engine.sandbox's (resume `sandbox:`). */
+  sandbox?: SandboxLimitOverrides;
+  /** Hosts or URL prefixes it may fetch besides org.yaml web.allow (resume `web_allow:`). */
+  webAllow?: string[];
   /** The resume's markdown body. */
   instructions: string;
   reportsTo: string | null;
@@ -39,6 +43,10 @@ export interface Org {
   mcpServers: Readonly<Record<string, McpServerConfig>>;
   /** Tools whose calls become proposals for the human (org.yaml `needs_approval`). */
   needsApproval: readonly string[];
+  /** Tools the org defines as sandboxed commands (org.yaml `command_tools`), by name. */
+  commandTools: Readonly<Record<string, CommandToolConfig>>;
+  /** What fetch_url may reach (org.yaml `web`). */
+  web: WebSettings;
 }
 
 /** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 
 interface CacheFile {
-  version: 1;
+  /** Raised when what a parsed file holds changes shape (2: engine.sandbox, web, command_tools), so older entries are not used. */
+  version: 2;
   entries: Record<string, CacheEntry>;
 }
 
@@ -71,7 +72,7 @@ export class ParsedFileCache {
     if (!this.dirty) return;
     const entries = this.load();
     try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 1, entries } satisfies CacheFile));
+      writeFileAtomic(this.path, JSON.stringify({ version: 2, entries } satisfies CacheFile));
       this.dirty = false;
     } catch {
       // The cache only saves time; without it every file is parsed.
@@ -94,7 +95,7 @@ export class ParsedFileCache {
     if (this.onDisk) return this.onDisk;
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.onDisk = data.version === 1 && typeof data.entries === 'object' ? data.entries : {};
+      this.onDisk = data.version === 2 && typeof data.entries === 'object' ? data.entries : {};
     } catch {
       this.onDisk = {};
     }

@@ -15,7 +15,9 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     } else if (issue.code === 'invalid_type' && valueAt(source.value, path) === undefined) {
       message = 'is required but missing';
     }
-    const example = lastName === undefined ? undefined : FIELD_EXAMPLES[lastName];
+    // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
+    const placed = typeof path[0] === 'string' && lastName !== undefined ? FIELD_EXAMPLES[`${path[0]}.${lastName}`] : undefined;
+    const example = placed ?? (lastName === undefined ? undefined : FIELD_EXAMPLES[lastName]);
     const problem: Problem = {
       file,
       message: example && issue.code !== 'unrecognized_keys' ? `${message}; a valid value looks like \`${example}\`` : message,

@@ -13,6 +13,9 @@ export const TOOL_NAMES = [
   'list_agents',
   'hire_agent',
   'retire_agent',
+  'run_command',
+  'fetch_url',
+  'calculate',
 ] as const;
 
 /** What a resume without a `tools` list gets: talking and keeping notes, nothing that touches files. */
@@ -24,9 +27,17 @@ export const MCP_GRANT_PATTERN = /^([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/(\*|[A-Za-z
 /** An MCP server's name in org.yaml `mcp_servers`. */
 export const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-/** True for a built-in tool name or an MCP grant. */
+/** The name of a command tool an org declares in org.yaml `command_tools`: lower case, digits and single underscores. */
+export const COMMAND_TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/** True for a built-in tool name, an MCP grant, or a name an org's command tool may have (org.yaml says whether it does). */
 export function isToolGrant(value: string): boolean {
-  return (TOOL_NAMES as readonly string[]).includes(value) || MCP_GRANT_PATTERN.test(value);
+  return (TOOL_NAMES as readonly string[]).includes(value) || MCP_GRANT_PATTERN.test(value) || (COMMAND_TOOL_NAME.test(value) && value.length <= 64);
+}
+
+/** True for a built-in tool. */
+export function isBuiltinTool(value: string): value is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(value);
 }
 
 /** Every schema of the org's files, built on first use (see lazy-modules.ts). */
@@ -59,6 +70,38 @@ function buildSchemas(z: typeof Zod) {
     max_retries: nonNegativeInt.optional(),
     tool_calling: z.boolean().optional(),
     limits: providerLimitsSchema.optional(),
+  });
+
+  /** Limits of one command (see sandbox/command-spec.ts), each optional where a resume or a tool overrides the engine's. */
+  const sandboxLimitFields = {
+    timeout_ms: positiveInt.max(3_600_000),
+    max_output_bytes: positiveInt.max(100 * 1024 * 1024),
+    memory_mb: positiveInt.min(16).max(1024 * 1024),
+    max_processes: positiveInt.min(4).max(100_000),
+    tmp_mb: positiveInt.max(1024 * 1024),
+    max_file_mb: positiveInt.max(1024 * 1024),
+  };
+  const sandboxLimitsSchema = z.strictObject({
+    timeout_ms: sandboxLimitFields.timeout_ms.optional(),
+    max_output_bytes: sandboxLimitFields.max_output_bytes.optional(),
+    memory_mb: sandboxLimitFields.memory_mb.optional(),
+    max_processes: sandboxLimitFields.max_processes.optional(),
+    tmp_mb: sandboxLimitFields.tmp_mb.optional(),
+    max_file_mb: sandboxLimitFields.max_file_mb.optional(),
+  });
+  const absolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path, like /opt/node');
+  /** Where and how commands run (run_command, the org's command tools): the defaults of every limit. */
+  const sandboxSettingsSchema = z.strictObject({
+    /** `bwrap` (the default) isolates each command; `none` runs it unisolated on this machine, and every run says so. */
+    isolation: z.enum(['bwrap', 'none']).default('bwrap'),
+    timeout_ms: sandboxLimitFields.timeout_ms.default(60_000),
+    max_output_bytes: sandboxLimitFields.max_output_bytes.default(1024 * 1024),
+    memory_mb: sandboxLimitFields.memory_mb.default(1024),
+    max_processes: sandboxLimitFields.max_processes.default(256),
+    tmp_mb: sandboxLimitFields.tmp_mb.default(256),
+    max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
+    /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */
+    read_only: z.array(absolutePath).default([]),
   });
 
   const engineSettingsSchema = z.strictObject({
@@ -96,6 +139,31 @@ function buildSchemas(z: typeof Zod) {
      * costs more than the turn itself. The default org sets it.
      */
     traces: z.strictObject({ keep: nonNegativeInt.default(0) }).prefault({}),
+    sandbox: sandboxSettingsSchema.prefault({}),
+  });
+
+  /** A host an agent may fetch (`docs.python.org`, `*.python.org`, `127.0.0.1:8080`) or a URL prefix (`https://api.github.com/repos/`). */
+  const webEntry = z.string().min(1).max(2048).regex(/^(https?:\/\/\S+|[A-Za-z0-9*.:[\]-]+)$/, 'must be a host like docs.python.org (or *.python.org, 127.0.0.1:8080) or a URL prefix like https://api.github.com/repos/');
+  /** What fetch_url may reach: nothing unless listed. */
+  const webSettingsSchema = z.strictObject({
+    allow: z.array(webEntry).default([]),
+    max_bytes: positiveInt.max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+    timeout_ms: positiveInt.max(600_000).default(20_000),
+  });
+
+  /** A tool an org defines with no code: a command run in the sandbox with the call's arguments. */
+  const commandToolSchema = z.strictObject({
+    description: z.string().min(1),
+    /** A JSON schema of the arguments (an object schema); calls whose arguments do not match are refused with the reason. */
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+    /** The program and its arguments, as a list; never a shell line built from the call. */
+    command: z.array(z.string().min(1)).min(1),
+    /** How the call's arguments reach the command: JSON on standard input (default), or each top-level one as TOOL_<NAME>. */
+    arguments: z.enum(['stdin', 'env']).default('stdin'),
+    /** Safe to run twice (a run interrupted by a crash is run again on recovery; see the README). */
+    idempotent: z.boolean().default(false),
+    /** This tool's limits, over engine.sandbox's (a resume's own limits come last). */
+    limits: sandboxLimitsSchema.optional(),
   });
 
   const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
@@ -125,8 +193,11 @@ function buildSchemas(z: typeof Zod) {
     engine: engineSettingsSchema.prefault({}),
     models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
     mcp_servers: z.record(z.string().regex(MCP_SERVER_NAME), z.union([mcpStdioSchema, mcpHttpSchema])).default({}),
-    /** Tools whose calls wait for the human's approval: built-in names, `server/tool` or `server/*`. */
-    needs_approval: z.array(z.string().refine(isToolGrant, 'must be a built-in tool name or "server/tool" or "server/*"')).default([]),
+    /** Tools whose calls wait for the human's approval: built-in names, command tools, `server/tool` or `server/*`. */
+    needs_approval: z.array(z.string().refine(isToolGrant, 'must be a built-in tool name, a command tool, or "server/tool" or "server/*"')).default([]),
+    /** Tools the org defines as commands, granted by name in resumes like built-ins. */
+    command_tools: z.record(z.string().regex(COMMAND_TOOL_NAME, 'must be lower case letters and digits joined by single underscores, like run_python').max(64), commandToolSchema).default({}),
+    web: webSettingsSchema.prefault({}),
   });
 
   const nameList = z.array(z.string()).default([]);
@@ -150,10 +221,14 @@ function buildSchemas(z: typeof Zod) {
       .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
       .prefault({}),
     tools: z
-      .array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, or an MCP grant like "files/*" or "files/read_text_file"`))
+      .array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, a command tool of org/org.yaml, or an MCP grant like "files/*" or "files/read_text_file"`))
       .default([...DEFAULT_TOOLS]),
     /** May this agent write to the org's shared `workspace/`? Everyone may read it. */
     shared_workspace: z.enum(['read', 'write']).default('read'),
+    /** This agent's command limits, over org.yaml engine.sandbox's. */
+    sandbox: sandboxLimitsSchema.optional(),
+    /** Hosts or URL prefixes this agent may fetch besides org.yaml web.allow. */
+    web_allow: z.array(webEntry).default([]),
   });
 
   return {
@@ -163,6 +238,10 @@ function buildSchemas(z: typeof Zod) {
     mcpStdioSchema,
     mcpHttpSchema,
     orgFileSchema,
+    sandboxLimitsSchema,
+    sandboxSettingsSchema,
+    webSettingsSchema,
+    commandToolSchema,
     chartEntrySchema,
     chartFileSchema,
     resumeSchema,
@@ -187,6 +266,14 @@ export type OrgFile = Zod.infer<Schemas['orgFileSchema']>;
 export type ChartEntry = Zod.infer<Schemas['chartEntrySchema']>;
 /** The front matter of `agents/<name>/resume.md`; `model` is one registry key or a list, the first tried first. */
 export type ResumeFrontMatter = Zod.infer<Schemas['resumeSchema']>;
+/** org.yaml `engine.sandbox`, with its defaults filled in. */
+export type SandboxSettings = Zod.infer<Schemas['sandboxSettingsSchema']>;
+/** Limits a resume or a command tool sets over engine.sandbox's. */
+export type SandboxLimitOverrides = Zod.infer<Schemas['sandboxLimitsSchema']>;
+/** org.yaml `web`: what fetch_url may reach. */
+export type WebSettings = Zod.infer<Schemas['webSettingsSchema']>;
+/** One tool of org.yaml `command_tools`, with its defaults filled in. */
+export type CommandToolConfig = Zod.infer<Schemas['commandToolSchema']>;
 /** A built-in tool. */
 export type ToolName = (typeof TOOL_NAMES)[number];
 /** An MCP server as declared in org.yaml `mcp_servers`, with its defaults filled in. */
@@ -239,5 +326,25 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   url: 'url: http://127.0.0.1:8931/mcp',
   headers: 'headers: { Authorization: MY_SERVER_TOKEN }   # header name: environment variable holding its value',
   env: 'env: [GITHUB_TOKEN]   # names of environment variables passed to the server',
-  needs_approval: 'needs_approval: [files/write_file, retire_agent]',
+  needs_approval: 'needs_approval: [files/write_file, retire_agent, run_command]',
+  sandbox: 'sandbox: { timeout_ms: 120000, memory_mb: 2048 }   # command limits (engine.sandbox in org.yaml: also isolation, read_only)',
+  isolation: 'isolation: bwrap   # bwrap (default) | none: commands run unisolated, and every run warns',
+  max_output_bytes: 'max_output_bytes: 1048576   # bytes kept of stdout and of stderr; more stops the command',
+  memory_mb: 'memory_mb: 1024   # MiB one process may allocate',
+  max_processes: 'max_processes: 256   # processes and threads at once in the sandbox',
+  tmp_mb: 'tmp_mb: 256   # size of the private /tmp',
+  max_file_mb: 'max_file_mb: 1024   # the largest file a command may write',
+  read_only: 'read_only: [/opt/node]   # host folders seen read-only at the same path',
+  command_tools: 'command_tools: { run_python: { description: Run a Python program, parameters: { type: object, properties: { code: { type: string } }, required: [code] }, command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"] } }',
+  'command_tools.command': 'command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"]   # the program and its arguments, as a list',
+  'command_tools.timeout_ms': 'timeout_ms: 30000   # under limits: of this tool\'s commands',
+  'web.timeout_ms': 'timeout_ms: 20000   # milliseconds for a whole fetch',
+  description: 'description: Run a Python program and see what it prints',
+  parameters: 'parameters: { type: object, properties: { code: { type: string } }, required: [code] }',
+  arguments: 'arguments: stdin   # stdin (JSON, default) | env (each argument as TOOL_<NAME>)',
+  idempotent: 'idempotent: true   # safe to run twice',
+  web: 'web: { allow: [docs.python.org, "https://api.github.com/repos/"], max_bytes: 2097152, timeout_ms: 20000 }',
+  allow: 'allow: [docs.python.org, "*.python.org", "https://api.github.com/repos/"]',
+  web_allow: 'web_allow: [registry.npmjs.org]   # hosts or URL prefixes this agent may fetch besides org.yaml web.allow',
+  max_bytes: 'max_bytes: 2097152   # the most bytes of a page fetched',
 };

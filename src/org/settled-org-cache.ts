@@ -40,7 +40,8 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  * the same files, so the same org and the same warnings.
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
-  const lines: string[] = [];
+  // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools): an older one is not used.
+  const lines: string[] = ['org shape 2\n'];
   for (const [file, stamp] of stamps) lines.push(file, '\t', stamp, '\n');
   for (const name of ignored) lines.push('ignored\t', name, '\n');
   // One update with the whole text: 10,000 small ones cost more than the hashing.

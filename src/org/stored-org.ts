@@ -3,6 +3,9 @@ import type { Agent, Audience, Org } from './org.js';
 type StoredAudience = '*' | string[];
 type StoredAgent = Omit<Agent, 'sendTo' | 'readFrom'> & { sendTo: StoredAudience; readFrom: StoredAudience };
 
+/** What fetch_url may reach in an org kept before `web` existed: nothing. */
+const NO_WEB: Org['web'] = { allow: [], max_bytes: 2 * 1024 * 1024, timeout_ms: 20_000 };
+
 /** An org as JSON keeps it: audiences as lists, agents in name order, without its root (a moved org keeps its files). */
 export interface StoredOrg {
   name: string;
@@ -11,6 +14,8 @@ export interface StoredOrg {
   agents: StoredAgent[];
   mcpServers?: Org['mcpServers'];
   needsApproval?: Org['needsApproval'];
+  commandTools?: Org['commandTools'];
+  web?: Org['web'];
 }
 
 function storeAudience(audience: Audience): StoredAudience {
@@ -29,6 +34,8 @@ export function storeOrg(org: Org): StoredOrg {
     models: org.models,
     mcpServers: org.mcpServers,
     needsApproval: org.needsApproval,
+    commandTools: org.commandTools,
+    web: org.web,
     agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
   };
 }
@@ -55,5 +62,15 @@ export function restoreOrg(stored: StoredOrg, root: string): Org {
     restored.readFrom = restoreAudience(agent.readFrom);
     agents.set(agent.name, restored);
   }
-  return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
+  return {
+    root,
+    name: stored.name,
+    settings: stored.settings,
+    models: stored.models,
+    agents,
+    mcpServers: stored.mcpServers ?? {},
+    needsApproval: stored.needsApproval ?? [],
+    commandTools: stored.commandTools ?? {},
+    web: stored.web ?? NO_WEB,
+  };
 }

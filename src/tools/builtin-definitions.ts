@@ -1,3 +1,4 @@
+import type { Org } from '../org/org.js';
 import type { ToolDefinition } from '../providers/provider.js';
 
 const path = (description: string) => ({ type: 'string', description });
@@ -96,6 +97,44 @@ export const RESULT_TOOL_DEFINITIONS = {
       additionalProperties: false,
     },
   },
+  run_command: {
+    name: 'run_command',
+    description:
+      'Run a shell command (sh -c) in a sandbox: your workspace is the current folder (/workspace), the shared workspace is /shared, ' +
+      'there is no network, and time, output, memory and processes are limited. Interpreters such as python3 and node work as usual. ' +
+      'The result gives the exit code, what it printed (long output is cut, and says so) and how long it ran.',
+    parameters: {
+      type: 'object',
+      properties: {
+        command: { type: 'string', description: 'The command line, for example "python3 -m unittest" or "ls -la src".' },
+        stdin: { type: 'string', description: 'Text given to the command on its standard input (optional).' },
+      },
+      required: ['command'],
+      additionalProperties: false,
+    },
+  },
+  fetch_url: {
+    name: 'fetch_url',
+    description:
+      'Fetch a web page or file over HTTP(S) from the hosts your organisation allows; HTML comes back as readable text. ' +
+      'Other hosts, redirects to them and large pages are refused or cut, with the reason.',
+    parameters: {
+      type: 'object',
+      properties: { url: { type: 'string', description: 'The full URL, like "https://docs.python.org/3/library/json.html".' } },
+      required: ['url'],
+      additionalProperties: false,
+    },
+  },
+  calculate: {
+    name: 'calculate',
+    description: 'Work out an arithmetic expression exactly as written: + - * / ^ %, parentheses, and functions like sqrt, log, sin, round, min, max.',
+    parameters: {
+      type: 'object',
+      properties: { expression: { type: 'string', description: 'For example "(1200 * 1.2 - 300) / 7" or "sqrt(2) * 10^3".' } },
+      required: ['expression'],
+      additionalProperties: false,
+    },
+  },
 } satisfies Record<string, ToolDefinition>;
 
 /** A built-in tool that returns a result. */
@@ -104,4 +143,25 @@ export type ResultToolName = keyof typeof RESULT_TOOL_DEFINITIONS;
 /** True for a built-in tool whose result goes back to the model. */
 export function isResultTool(name: string): name is ResultToolName {
   return Object.hasOwn(RESULT_TOOL_DEFINITIONS, name);
+}
+
+/** Built-in tools whose work reaches outside lemming's files (a command, the web) or needs a library (arithmetic): outside-tools.ts runs them, loaded at first use. */
+export const OUTSIDE_TOOLS = ['run_command', 'fetch_url', 'calculate'] as const;
+
+/** One of OUTSIDE_TOOLS. */
+export type OutsideToolName = (typeof OUTSIDE_TOOLS)[number];
+
+/** True for a built-in tool outside-tools.ts runs. */
+export function isOutsideTool(name: string): name is OutsideToolName {
+  return (OUTSIDE_TOOLS as readonly string[]).includes(name);
+}
+
+/** An org's command tool by name (org.yaml `command_tools`), when it declares one. */
+export function commandTool(org: Org, name: string) {
+  return Object.hasOwn(org.commandTools, name) ? org.commandTools[name] : undefined;
+}
+
+/** Does this tool run in the sandbox: run_command, or a command tool the org declares? */
+export function runsInSandbox(org: Org, name: string): boolean {
+  return name === 'run_command' || commandTool(org, name) !== undefined;
 }

@@ -1,13 +1,14 @@
 import { padSeq, padTurn } from '../mailbox/message.js';
 import type { Agent, Org } from '../org/org.js';
 import { DEFAULT_TOOLS } from '../org/schema.js';
-import type { ResultToolName } from './builtin-definitions.js';
+import type { OutsideToolName, ResultToolName } from './builtin-definitions.js';
 import { listAgentsTool, readMessageTool, type MessageToolContext } from './messages/message-tools.js';
 import { promisedToHires } from './proposals/hire-budget.js';
 import { checkHireScope, checkNewAgent } from './proposals/new-agent.js';
 import type { Proposal } from './proposals/proposal.js';
 import { createProposal } from './proposals/proposal-store.js';
 import { toolError, toolOk, type ToolResult } from './tool-result.js';
+import type { CommandSummary } from './commands/command-summary.js';
 import { listFilesTool, readFileTool, searchFilesTool, writeFileTool, type WrittenFile } from './workspace/file-tools.js';
 
 /** Who calls a built-in tool, and where in the turn: proposals take their id from it. */
@@ -24,6 +25,8 @@ export interface BuiltinToolContext {
   balance: number;
   /** Whether a message file was delivered as mail (see MessageToolContext): what read_message may open. */
   delivered: MessageToolContext['delivered'];
+  /** The run's stop: a command still running when it fires is killed, and made again by the next run. */
+  signal?: AbortSignal;
 }
 
 /** A built-in tool's result, and what it changed that the engine logs. */
@@ -31,6 +34,10 @@ export interface BuiltinOutcome {
   result: ToolResult;
   written?: WrittenFile;
   proposal?: string;
+  /** A command it ran: its exit and output sizes, for the step line and the log. */
+  command?: CommandSummary;
+  /** The run was stopping and cut it short: no result to keep; the next run makes the call again. */
+  interrupted?: boolean;
 }
 
 function field(args: unknown, name: string): unknown {
@@ -96,7 +103,7 @@ export function proposeToolCall(context: BuiltinToolContext, name: string, args:
 }
 
 /** Run one built-in tool that returns a result. Never throws for the model's mistakes: they are error results. */
-export function runBuiltinTool(name: ResultToolName, args: unknown, context: BuiltinToolContext): BuiltinOutcome {
+export function runBuiltinTool(name: Exclude<ResultToolName, OutsideToolName>, args: unknown, context: BuiltinToolContext): BuiltinOutcome {
   const files = { root: context.root, agent: context.agent };
   switch (name) {
     case 'read_file':

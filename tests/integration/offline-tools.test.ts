@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { defaultOrg, humanSends, ofType, read, runEngine } from '../helpers/temp-org.js';
 
@@ -27,21 +28,27 @@ function filesUnder(root: string, folder: string): Record<string, string> {
 }
 
 describe('the offline model uses its tools', () => {
-  test('the coder saves its work in its workspace and reports the path; the planner keeps the plan in the shared workspace', async () => {
+  test('the coder saves its work in its workspace, tests it with run_command and reports the path and the outcome; the planner keeps the plan in the shared workspace', async () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Write the release notes for 1.2', 'Release notes');
     const events = await runEngine(root, {}, { clock });
-    expect(Object.keys(filesUnder(root, 'agents/coder_01/workspace'))).toEqual(['agents/coder_01/workspace/work/release-notes.md']);
+    // Where commands can run, the coder also writes a test of its work and runs it.
+    const tested = SANDBOX_PROBLEM === undefined;
+    expect(Object.keys(filesUnder(root, 'agents/coder_01/workspace'))).toEqual([
+      'agents/coder_01/workspace/work/release-notes.md',
+      ...(tested ? ['agents/coder_01/workspace/work/tests/test_release_notes.py'] : []),
+    ]);
     expect(read(root, 'agents/coder_01/workspace/work/release-notes.md')).toMatch(/^# Release notes\n\nDone: Release notes\./);
     expect(read(root, 'workspace/plans/release-notes.md')).toContain('Kept by planner. Turn 4: done.');
     const report = read(root, 'agents/coder_01/outbox/000003-001-planner.md');
     expect(report).toContain('The file: agents/coder_01/workspace/work/release-notes.md');
+    if (tested) expect(report).toContain('Tests: I ran `python3 -m unittest -v work/tests/test_release_notes.py`; 3 test(s) pass (exit code 0).');
     expect(read(root, 'agents/planner/outbox/000002-001-coder_01.md')).toContain('The file: workspace/plans/release-notes.md');
     const steps = ofType(events, 'agent-step');
     expect(steps.map((step) => `${step.turn}:${step.agent}:${step.tools.map((tool) => tool.name).join(',')}`)).toEqual([
       '2:planner:write_file',
       '2:planner:',
-      '3:coder_01:write_file',
+      ...(tested ? ['3:coder_01:write_file,write_file', '3:coder_01:run_command'] : ['3:coder_01:write_file']),
       '3:coder_01:',
       '4:planner:write_file',
       '4:planner:',

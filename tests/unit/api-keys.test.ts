@@ -33,6 +33,8 @@ const org: Org = {
   settings: {} as Org['settings'],
   mcpServers: {},
   needsApproval: [],
+  commandTools: {},
+  web: { allow: [], max_bytes: 1, timeout_ms: 1 },
   models: {
     gpt: modelEntry({ provider: 'openai' }),
     claude: modelEntry({ provider: 'anthropic', api_key_env: 'CLAUDE_KEY' }),

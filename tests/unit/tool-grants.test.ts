@@ -27,9 +27,9 @@ describe('tools in resumes and MCP servers in org.yaml', () => {
     expect(problems).toContain('mcp_servers.broken');
   });
 
-  test('the default org grants the coder workspace tools, the planner the shared workspace and hr hiring', () => {
+  test('the default org grants the coder workspace tools and run_command, the planner the shared workspace and hr hiring', () => {
     const org = new OrgLoader(defaultOrg()).load().org;
-    expect(org?.agents.get('coder_01')?.tools).toEqual(['send_message', 'remember', 'read_file', 'write_file', 'list_files', 'search_files']);
+    expect(org?.agents.get('coder_01')?.tools).toEqual(['send_message', 'remember', 'read_file', 'write_file', 'list_files', 'search_files', 'run_command']);
     expect(org?.agents.get('planner')?.sharedWorkspace).toBe('write');
     expect(org?.agents.get('hr')?.tools).toContain('hire_agent');
     expect(org?.settings.max_steps).toBe(8);

@@ -19,9 +19,14 @@ function messageProblems(root: string, agents: string[], maxBodyChars: number): 
 }
 
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
-export function validateCommand(root: string, options: { json?: boolean }, output: Output): number {
+export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
   const loaded = new OrgLoader(root).load();
   const problems = [...loaded.problems, ...(loaded.org ? [...shortSecretWarnings(loaded.org), ...messageProblems(root, [...loaded.org.agents.keys()], loaded.org.settings.max_body_chars)] : [])];
+  if (loaded.org) {
+    // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
+    const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');
+    problems.push(...(await outsideToolWarnings(loaded.org)));
+  }
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {
     output.out(JSON.stringify({ valid: errors.length === 0, problems }, null, 2));

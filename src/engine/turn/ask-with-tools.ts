@@ -1,7 +1,7 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateCallCost, estimateInputTokens } from '../../providers/estimate-cost.js';
-import type { McpOffer } from '../../tools/mcp/mcp-servers.js';
+import type { ToolOffer } from '../../tools/outside-tools.js';
 import { costOf } from '../money/charge.js';
 import { OUTPUT_RESERVE_TOKENS, type PromptLimit } from './build-prompt.js';
 import { statePaths } from '../record/state-paths.js';
@@ -12,8 +12,8 @@ import { runStepLoop, type LoopRecord, type LoopTools, type StepSummary } from '
 
 /** The tools a turn's loops run: built-ins and MCP tools (see src/tools/tool-runner.ts). */
 export interface TurnTools extends LoopTools {
-  /** The MCP tools to offer an agent this turn, starting its servers if needed. */
-  offer(agent: Agent): Promise<McpOffer>;
+  /** The MCP and command tools to offer an agent this turn (starting its servers if needed), and the granted ones withheld. */
+  offer(agent: Agent): Promise<ToolOffer>;
 }
 
 /** One agent's call in a turn, as `askWithTools` needs it. */
@@ -61,9 +61,10 @@ export interface AgentCallOutcome {
   cutShort?: string;
 }
 
-function withOffer(prepared: PreparedCall, offer: McpOffer): PreparedCall {
-  if (offer.definitions.length === 0 && offer.problems.length === 0) return prepared;
-  const request = { ...prepared.prompt.request, tools: [...prepared.prompt.request.tools, ...offer.definitions] };
+function withOffer(prepared: PreparedCall, offer: ToolOffer): PreparedCall {
+  if (offer.definitions.length === 0 && offer.problems.length === 0 && offer.withheld.length === 0) return prepared;
+  const kept = offer.withheld.length === 0 ? prepared.prompt.request.tools : prepared.prompt.request.tools.filter((tool) => !offer.withheld.includes(tool.name));
+  const request = { ...prepared.prompt.request, tools: [...kept, ...offer.definitions] };
   const last = request.messages[request.messages.length - 1];
   if (last && offer.problems.length > 0) {
     // The model is told why tools it was granted are missing, rather than finding out by failing.

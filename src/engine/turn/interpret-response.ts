@@ -63,7 +63,7 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
     if (call.cut) continue;
     const name = String(call.name).slice(0, MAX_NAME_CHARS);
     // Tools that return results ran inside the turn's loop; their results went back to the model.
-    if (isResultTool(call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
+    if (isResultTool(call.name) || Object.hasOwn(org.commandTools, call.name) || resolveMcpName(org.mcpServers, call.name)) continue;
     if (call.name !== 'send_message' && call.name !== 'remember') {
       invalidCalls.push(`unknown tool ${quoteName(name)}; the tools are ${agent.tools.join(', ')}`);
       continue;

@@ -87,7 +87,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   for (const record of context.journal) {
     if (record.turn !== turn) continue;
     if (record.type === 'response') responses.set(record.agent, record);
-    if (record.type === 'step' || record.type === 'tool') loopRecords.set(record.agent, [...(loopRecords.get(record.agent) ?? []), record]);
+    if (record.type === 'step' || record.type === 'tool' || record.type === 'tool-started') loopRecords.set(record.agent, [...(loopRecords.get(record.agent) ?? []), record]);
     if (record.type === 'done') finished.set(record.outcome.agent, record.outcome);
   }
 

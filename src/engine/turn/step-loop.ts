@@ -2,6 +2,7 @@ import type { Agent, Org } from '../../org/org.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage.js';
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
+import type { CommandSummary } from '../../tools/commands/command-summary.js';
 import { errorMessage } from '../../errors.js';
 import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
@@ -20,6 +21,8 @@ export interface StepToolSummary {
   written?: string;
   /** A proposal it made for the human. */
   proposal?: string;
+  /** A command it ran: exit and output sizes (the output itself is the result, in the trace). */
+  command?: CommandSummary;
 }
 
 /** One step of an agent's turn: a model answer and the tools it ran. */
@@ -33,13 +36,24 @@ export interface StepSummary {
 /** What the loop journals, so a run killed mid-loop resumes where it was. */
 export type LoopRecord =
   | { type: 'step'; turn: number; agent: string; step: number; response: ProviderResponse; receivedAt: string }
-  | { type: 'tool'; turn: number; agent: string; step: number; index: number; run: ToolRun };
+  | { type: 'tool'; turn: number; agent: string; step: number; index: number; run: ToolRun }
+  /** A call whose repeat is not harmless is about to run: found without its `tool` record, it was cut short by a crash. */
+  | { type: 'tool-started'; turn: number; agent: string; step: number; index: number };
 
 /** The tools side of the loop: which calls return results, and running one. */
 export interface LoopTools {
   returnsResult(name: string): boolean;
   run(call: ToolCall, context: ToolCallContext): Promise<ToolRun>;
+  /** Is a repeat of this call harmless? Calls that are not are journaled as started before they run. Harmless when not said. */
+  idempotent?(name: string): boolean;
 }
+
+/** What the model is told of a call run again because the engine stopped while it ran. */
+export const RUN_AGAIN_NOTE =
+  '[lemming: this call had started when lemming was stopped, and was run again from the start; whatever it did before the stop (files changed, messages sent elsewhere) may have happened twice]';
+
+/** A command the stopping run killed: the turn stops, and the next run makes the call again. */
+class InterruptedTool extends Error {}
 
 /** Everything one agent's loop needs. */
 export interface LoopInput {
@@ -85,9 +99,11 @@ export interface LoopOutcome {
 function summarise(call: ToolCall, run: ToolRun): StepToolSummary {
   const summary: StepToolSummary = { name: call.name, args: shortArguments(call) };
   if (run.result.isError) summary.error = run.result.content.slice(0, 200);
-  else summary.size = run.result.content.length;
+  // A command's result holds how long it ran, different at each run: its line keeps the exit and sizes instead.
+  else if (!run.command) summary.size = run.result.content.length;
   if (run.written) summary.written = run.written.path;
   if (run.proposal) summary.proposal = run.proposal;
+  if (run.command) summary.command = run.command;
   return summary;
 }
 
@@ -125,8 +141,10 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   const { turn, agent } = input;
   const answers = new Map<number, Extract<LoopRecord, { type: 'step' }>>();
   const results = new Map<string, ToolRun>();
+  const started = new Set<string>();
   for (const record of input.journaled) {
     if (record.type === 'step') answers.set(record.step, record);
+    else if (record.type === 'tool-started') started.add(`${record.step}:${record.index}`);
     else results.set(`${record.step}:${record.index}`, record.run);
   }
   const responses: ProviderResponse[] = [];
@@ -194,7 +212,22 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
           // Its arguments are what the cap left of them: running it could write half a file.
           run = { result: { isError: true, content: 'not run: your answer reached the output cap inside this call, so its arguments are incomplete; make it again, shorter' } };
         } else {
-          run = await input.tools.run(call, { org: input.org, agent, turn, sequence, at: receivedAt, balance: input.balance - spent, delivered: input.delivered });
+          const place = `${step}:${index}`;
+          const harmless = input.tools.idempotent?.(call.name) ?? true;
+          if (!harmless) input.journal({ type: 'tool-started', turn, agent: agent.name, step, index });
+          run = await input.tools.run(call, {
+            org: input.org,
+            agent,
+            turn,
+            sequence,
+            at: receivedAt,
+            balance: input.balance - spent,
+            delivered: input.delivered,
+            ...(input.signal ? { signal: input.signal } : {}),
+          });
+          if (run.interrupted) throw new InterruptedTool(`${call.name} was stopped with the run`);
+          // Started before a crash and run again: the model knows its effects may be doubled (at least once).
+          if (!harmless && started.has(place)) run = { ...run, result: { ...run.result, content: `${RUN_AGAIN_NOTE}\n${run.result.content}` } };
         }
         input.journal({ type: 'tool', turn, agent: agent.name, step, index, run });
         crashPoint('after-tool');

@@ -3,7 +3,7 @@ import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
 import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey } from './compose.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
-import { actWithTools } from './tool-use.js';
+import { actWithTools, prepareTools } from './tool-use.js';
 import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
 import { composeWorkReport } from './work-report.js';
@@ -20,6 +20,7 @@ export class OfflineProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
+    await prepareTools(view);
     const calls = actWithTools(request, view, decide(view)).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }

@@ -3,6 +3,13 @@ import type { ProviderRequest } from '../provider.js';
 import { stripReply, subjectOf, taskKey, words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
 
+let workTests: typeof import('./work-tests.js') | undefined;
+
+/** Load what this request's tools need beyond the common ones: the tests an engineer writes with its work, for an agent that can run them. */
+export async function prepareTools(view: PromptView): Promise<void> {
+  if (view.tools.has('run_command')) workTests ??= await import('./work-tests.js');
+}
+
 /** A tool call as the offline model makes it. */
 export type OfflineCall = { name: string; arguments: Record<string, unknown> };
 
@@ -18,8 +25,16 @@ const RESULT = /<tool_result name="([^"]*)" call="[^"]*"( error="true")?>\n([\s\
 /** The results shown in the request's last turn, in the order the calls were made. */
 function resultsOf(request: ProviderRequest): SeenResult[] {
   if (request.messages.length < 3) return [];
-  const last = request.messages[request.messages.length - 1]?.content ?? '';
-  return [...last.matchAll(RESULT)].map((match) => ({ name: match[1] ?? '', error: match[2] !== undefined, content: unescapeText(match[3] ?? '') }));
+  return resultsIn(request.messages[request.messages.length - 1]?.content ?? '');
+}
+
+function resultsIn(text: string): SeenResult[] {
+  return [...text.matchAll(RESULT)].map((match) => ({ name: match[1] ?? '', error: match[2] !== undefined, content: unescapeText(match[3] ?? '') }));
+}
+
+/** Every result the engine gave back in this turn's steps, in order. */
+function allResultsOf(request: ProviderRequest): SeenResult[] {
+  return request.messages.slice(1).flatMap((turn) => (turn.role === 'user' ? resultsIn(turn.content) : []));
 }
 
 const isSend = (call: OfflineCall): boolean => call.name === 'send_message';
@@ -53,24 +68,39 @@ function shownPath(view: PromptView, path: string): string {
 /**
  * Work that leaves a file behind: before its messages go out, an agent that may write
  * files saves the work (a report in its workspace, a plan in the shared one), then
- * says where it is in the message. Two steps: write, then send with the path.
+ * says where it is in the message. Two steps: write, then send with the path. An agent
+ * that may also run commands writes a test of each report with it, runs the tests in a
+ * step of their own, and says in the report how they went: three steps.
  */
 function writeThenSend(request: ProviderRequest, view: PromptView, planned: OfflineCall[], results: SeenResult[]): OfflineCall[] {
   const sends = planned.filter(isSend);
   if (sends.length === 0) return planned;
   const paths = sends.map((send) => fileFor(request, send));
+  // The reports of work done, tested when the agent can run what it wrote.
+  const tested = view.tools.has('run_command') ? sends.flatMap((send, index) => (argument(send, 'body').startsWith('Done:') ? [{ send, report: paths[index] ?? '' }] : [])) : [];
+  const { testFor, testOutcome, testSource } = tested.length > 0 && workTests ? workTests : UNTESTED;
   if (results.length === 0) {
     return [
       ...sends.map((send, index) => ({ name: 'write_file', arguments: { path: paths[index] ?? '', content: fileContent(view, send) } })),
+      ...tested.map(({ send, report }) => ({ name: 'write_file', arguments: { path: testFor(report).path, content: testSource(report, argument(send, 'subject'), view.self) } })),
       ...planned.filter((call) => !isSend(call)),
     ];
   }
+  const all = allResultsOf(request);
+  const runs = all.filter((result) => result.name === 'run_command');
+  if (tested.length > 0 && runs.length === 0) return tested.map(({ report }) => ({ name: 'run_command', arguments: { command: testFor(report).command } }));
+  const writes = all.filter((result) => result.name === 'write_file');
   return sends.map((send, index) => {
-    const result = results[index];
+    const result = writes[index];
     const where = result && !result.error ? `The file: ${shownPath(view, paths[index] ?? '')}` : `(I could not save it as a file: ${result?.content.split('\n')[0] ?? 'no result'})`;
-    return { ...send, arguments: { ...send.arguments, body: `${argument(send, 'body')}\n\n${where}` } };
+    const test = tested.findIndex((entry) => entry.send === send);
+    const outcome = test < 0 ? '' : `\n${testOutcome(testFor(tested[test]?.report ?? '').command, runs[test])}`;
+    return { ...send, arguments: { ...send.arguments, body: `${argument(send, 'body')}\n\n${where}${outcome}` } };
   });
 }
+
+/** Stand-ins for work nobody tests (no run_command): never called, as `tested` is empty. */
+const UNTESTED = { testFor: () => ({ path: '', command: '' }), testOutcome: () => '', testSource: () => '' };
 
 const ROLES: Array<[RegExp, string, string]> = [
   [/\b(code|coder|coding|engineer|developer|programmer)s?\b/i, 'coder', 'Software engineer: writes and tests code'],

@@ -7,7 +7,7 @@ import { undeclaredServer } from '../../org/assemble-org.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
-import { isToolGrant } from '../../org/schema.js';
+import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
 import { addAgentToChart } from './chart-edit.js';
 import type { HireDetails } from './proposal.js';
 
@@ -35,16 +35,19 @@ export function checkNewAgent(org: Org, details: HireDetails): string[] {
   for (const tool of Array.isArray(details.tools) ? details.tools : []) {
     if (typeof tool !== 'string' || !isToolGrant(tool)) problems.push(`tools: ${quoteName(tool)} is not a tool`);
     else {
-      const undeclared = undeclaredServer(tool, org.mcpServers);
+      const undeclared = undeclaredServer(tool, org.mcpServers) ?? (tool.includes('/') || isBuiltinTool(tool) || Object.hasOwn(org.commandTools, tool) ? undefined : `${quoteName(tool)} is neither a built-in tool nor one of org/org.yaml command_tools`);
       if (undeclared !== undefined) problems.push(`tools: ${undeclared}`);
     }
   }
   return problems;
 }
 
-/** Tools a hire may hold only if its proposer does: other servers' tools, and the powers that need the human's approval. */
+/**
+ * Tools a hire may hold only if its proposer does: other servers' tools, the powers that need the
+ * human's approval, and what reaches outside the org's files (commands, the org's command tools, the web).
+ */
 function needsProposersGrant(tool: string): boolean {
-  return tool.includes('/') || tool === 'hire_agent' || tool === 'retire_agent';
+  return tool.includes('/') || tool === 'hire_agent' || tool === 'retire_agent' || tool === 'run_command' || tool === 'fetch_url' || !isBuiltinTool(tool);
 }
 
 /**
@@ -78,7 +81,7 @@ export function checkHireScope(org: Org, proposer: string, details: HireDetails)
     if (typeof tool !== 'string' || !needsProposersGrant(tool)) continue;
     const server = tool.includes('/') ? tool.slice(0, tool.indexOf('/')) : undefined;
     const held = giver.tools.includes(tool) || (server !== undefined && giver.tools.includes(`${server}/*`));
-    if (!held) problems.push(`tools: ${quoteName(tool)} is not in ${proposer}'s own tools; a hire gets no tool of a server, nor the power to hire or retire, that its proposer does not have`);
+    if (!held) problems.push(`tools: ${quoteName(tool)} is not in ${proposer}'s own tools; a hire gets no tool of a server, no command or web tool, nor the power to hire or retire, that its proposer does not have`);
   }
   return problems;
 }

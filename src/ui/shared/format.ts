@@ -44,12 +44,26 @@ export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; st
   return FINISH_REASONS[finished.reason];
 }
 
-/** A step's tools in one line: `read_file {"path":"a.md"} → 120 chars; write_file … → error: …`. Pure. */
-export function formatStepTools(tools: ReadonlyArray<{ name: string; args: string; size?: number; error?: string; proposal?: string }>): string {
+/** A command's exit and output sizes in a few words: `exit 0, stdout 1,204 B, stderr 0 B`. Pure. */
+export function formatCommand(command: { exit: number | null; signal?: string; stdoutBytes: number; stderrBytes: number; stoppedBy?: string }): string {
+  const ended = command.stoppedBy !== undefined ? `stopped (${command.stoppedBy} limit)` : command.exit !== null && command.signal === undefined ? `exit ${command.exit}` : `ended by ${command.signal ?? 'a signal'}`;
+  return `${ended}, stdout ${formatCount(command.stdoutBytes)} B, stderr ${formatCount(command.stderrBytes)} B`;
+}
+
+/** A step's tools in one line: `read_file {"path":"a.md"} → 120 chars; run_command … → exit 0, stdout 12 B, stderr 0 B`. Pure. */
+export function formatStepTools(
+  tools: ReadonlyArray<{ name: string; args: string; size?: number; error?: string; proposal?: string; command?: Parameters<typeof formatCommand>[0] }>,
+): string {
   if (tools.length === 0) return 'answered';
   return tools
     .map((tool) => {
-      const outcome = tool.error !== undefined ? `error: ${tool.error.split('\n')[0]}` : tool.proposal ? `proposal ${tool.proposal}` : `${tool.size ?? 0} chars`;
+      const outcome = tool.command
+        ? formatCommand(tool.command)
+        : tool.error !== undefined
+          ? `error: ${tool.error.split('\n')[0]}`
+          : tool.proposal
+            ? `proposal ${tool.proposal}`
+            : `${tool.size ?? 0} chars`;
       return `${tool.name} ${tool.args} → ${outcome}`;
     })
     .join('; ');

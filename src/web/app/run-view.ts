@@ -7,6 +7,28 @@ import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 /** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
 const feed: Array<{ text: string; kind: string }> = [];
 
+/** A tool of a step as the engine's `agent-step` event gives it. */
+interface StepTool {
+  name: string;
+  args: string;
+  size?: number;
+  error?: string;
+  command?: { exit: number | null; signal?: string; stdoutBytes: number; stderrBytes: number; stoppedBy?: string };
+}
+
+/** A step's tools in one line, as the terminal shows them: a command with its exit and output sizes. */
+function stepTools(tools: StepTool[]): string {
+  if (tools.length === 0) return 'answered';
+  return tools
+    .map((tool) => {
+      const command = tool.command;
+      const ended = command ? (command.stoppedBy ? `stopped (${command.stoppedBy} limit)` : command.exit !== null ? `exit ${command.exit}` : `ended by ${command.signal ?? 'a signal'}`) : '';
+      const outcome = command ? `${ended}, stdout ${command.stdoutBytes} B, stderr ${command.stderrBytes} B` : tool.error !== undefined ? `error: ${tool.error.split('\n')[0] ?? ''}` : `${tool.size ?? 0} chars`;
+      return `${tool.name} ${tool.args} → ${outcome}`;
+    })
+    .join('; ');
+}
+
 /** One live event as a line of the feed, or nothing for events that only move counters. */
 function describe(event: WebEvent): { text: string; kind: string } | undefined {
   if (event.kind === 'mail') return { text: `[turn ${event.message.turn}] ${event.message.from} → ${event.message.to}: ${event.message.subject ?? event.message.preview.slice(0, 80)}`, kind: 'mail' };
@@ -26,6 +48,8 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
       return { text: `${turn} ${engine.agent} error: ${String(engine.message)}`, kind: 'error' };
     case 'agent-skipped':
       return { text: `${turn} ${engine.agent} skipped: ${String(engine.reason)}`, kind: 'refused' };
+    case 'agent-step':
+      return { text: `${turn} ${engine.agent} step ${String(engine.step)}: ${stepTools(engine.tools as StepTool[])}`, kind: 'call' };
     case 'credits-charged':
       return { text: `${turn} ${engine.agent} charged ${credits(Number(engine.credits))} credits`, kind: 'charge' };
     case 'queue-notice':

@@ -1,0 +1,101 @@
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import type { CommandSpec, SandboxLimits } from './command-spec.js';
+
+/**
+ * Everything bubblewrap is told, in one place. The sandbox is built from nothing: an empty root
+ * (read-only once built), the system's programs and libraries bound read-only, a few files of
+ * /etc, a fresh /proc and /dev, a private /tmp of a fixed size, the agent's workspace read-write
+ * at /workspace and the org's shared one at /shared. Every namespace is new (user, pid, network,
+ * IPC, UTS, cgroup), so the command sees no network, no other process and no host user; inside
+ * it is uid 1000 with no capabilities, and it may not make namespaces of its own.
+ */
+
+/** The user a command runs as, inside its user namespace. */
+export const SANDBOX_UID = 1000;
+/** Where the agent's workspace is seen, and where a command starts. */
+export const WORKSPACE_PATH = '/workspace';
+/** Where the org's shared workspace is seen. */
+export const SHARED_PATH = '/shared';
+
+/** Top-level folders of the system's programs and libraries; each a folder or (merged /usr) a link into /usr. */
+const SYSTEM_FOLDERS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
+
+/**
+ * The files of /etc a program needs to start and behave (the dynamic linker's cache, Debian's
+ * alternatives, the time zone, MIME types, certificates, Python's site files). Nothing else of
+ * /etc is there: not shadow, not the host's users, not its network set-up.
+ */
+const ETC_ENTRIES = ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'alternatives', 'localtime', 'timezone', 'mime.types', 'ssl', 'ca-certificates', 'nsswitch.conf'];
+
+/** Files written for the sandbox instead of the host's: who the user is, and that localhost is itself. */
+export const SANDBOX_FILES: ReadonlyArray<{ path: string; content: string }> = [
+  { path: '/etc/passwd', content: `agent:x:${SANDBOX_UID}:${SANDBOX_UID}:lemming agent:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n` },
+  { path: '/etc/group', content: `agent:x:${SANDBOX_UID}:\nnogroup:x:65534:\n` },
+  { path: '/etc/hosts', content: '127.0.0.1 localhost\n::1 localhost\n' },
+];
+
+/** What the host's system folders are: a folder to bind, a link to recreate, or absent. */
+export type HostLayout = ReadonlyArray<{ path: string; kind: 'folder' | 'link'; target?: string }>;
+
+/** The host's system folders and the /etc entries that exist, read once per process. */
+export function readHostLayout(): { system: HostLayout; etc: string[] } {
+  const system = SYSTEM_FOLDERS.flatMap((path): HostLayout[number][] => {
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) return [];
+    if (stat.isSymbolicLink()) return [{ path, kind: 'link', target: readlinkSync(path) }];
+    return stat.isDirectory() ? [{ path, kind: 'folder' }] : [];
+  });
+  let etcNames: string[] = [];
+  try {
+    etcNames = readdirSync('/etc');
+  } catch {
+    // No /etc to speak of: the sandbox gets only the files written for it.
+  }
+  const etc = etcNames.filter((name) => ETC_ENTRIES.includes(name) || /^python3(\.\d+)?$/.test(name)).map((name) => `/etc/${name}`);
+  return { system, etc };
+}
+
+/** The program prlimit sets a command's limits with, inside the sandbox, before it runs the command. */
+export function limitArguments(prlimit: string, limits: SandboxLimits): string[] {
+  const mib = 1024 * 1024;
+  return [
+    prlimit,
+    `--nproc=${limits.max_processes}`,
+    `--data=${limits.memory_mb * mib}`,
+    `--fsize=${limits.max_file_mb * mib}`,
+    '--core=0',
+    '--',
+  ];
+}
+
+/**
+ * bwrap's options for a spec, and the command after them. The options are handed over on a file
+ * descriptor (`--args`), so the sandbox's own process list does not show the host paths they name;
+ * the command must follow on bwrap's command line. `fileFds` are the descriptors SANDBOX_FILES are
+ * read from, in order; `env` is the whole environment inside.
+ */
+export function bwrapArguments(
+  spec: CommandSpec,
+  host: { system: HostLayout; etc: readonly string[] },
+  options: { prlimit: string; env: Readonly<Record<string, string>>; fileFds: readonly number[] },
+): { options: string[]; command: string[] } {
+  const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
+  args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox');
+  args.push('--clearenv');
+  for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);
+  for (const folder of host.system) {
+    if (folder.kind === 'folder') args.push('--ro-bind', folder.path, folder.path);
+    else args.push('--symlink', folder.target ?? '', folder.path);
+  }
+  for (const entry of host.etc) args.push('--ro-bind-try', entry, entry);
+  SANDBOX_FILES.forEach((file, index) => args.push('--ro-bind-data', String(options.fileFds[index]), file.path));
+  args.push('--proc', '/proc', '--dev', '/dev');
+  args.push('--size', String(spec.limits.tmp_mb * 1024 * 1024), '--tmpfs', '/tmp');
+  args.push('--bind', spec.workspace, WORKSPACE_PATH);
+  if (spec.shared) args.push(spec.shared.writable ? '--bind' : '--ro-bind', spec.shared.path, SHARED_PATH);
+  for (const path of spec.readOnly ?? []) args.push('--ro-bind-try', path, path);
+  // Built: the root itself (a tmpfs of bwrap's) becomes read-only, so nothing can be written beside the binds.
+  args.push('--remount-ro', '/');
+  args.push('--chdir', WORKSPACE_PATH);
+  return { options: args, command: [...limitArguments(options.prlimit, spec.limits), ...spec.argv] };
+}

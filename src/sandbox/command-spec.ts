@@ -1,0 +1,64 @@
+/**
+ * The sandbox's one interface: a command spec in, a result out (run-sandboxed.ts). Nothing here
+ * knows about agents, tools or the org; the tools that run commands (tools/commands/) make a spec
+ * from a call and read its result.
+ */
+
+/** The limits one command runs under. Every field is required here; org.yaml and resumes give them (engine.sandbox). */
+export interface SandboxLimits {
+  /** Wall time, from start to the last process gone. */
+  timeout_ms: number;
+  /** The most bytes kept of stdout, and of stderr; a command that writes more on either is stopped there. */
+  max_output_bytes: number;
+  /** The most memory one process may allocate (its data segment: heap and private mappings), in MiB. */
+  memory_mb: number;
+  /** The most processes and threads at once inside the sandbox. */
+  max_processes: number;
+  /** The size of the sandbox's private /tmp, in MiB. */
+  tmp_mb: number;
+  /** The largest file a process may write, in MiB. */
+  max_file_mb: number;
+}
+
+/** How a command is isolated: `bwrap` (the default), or `none` when an org opted out in org.yaml. */
+export type Isolation = 'bwrap' | 'none';
+
+/** One command to run. */
+export interface CommandSpec {
+  /** The program and its arguments, run as they are: a shell line is `['/bin/sh', '-c', line]`. */
+  argv: string[];
+  /** Given on standard input, then closed; nothing when absent. */
+  stdin?: string;
+  /** The host folder seen read-write at /workspace (it must exist); the command starts there. */
+  workspace: string;
+  /** The host folder seen at /shared, and whether the command may change it. */
+  shared?: { path: string; writable: boolean };
+  /** Further host folders seen read-only at the same path (org.yaml engine.sandbox.read_only). */
+  readOnly?: readonly string[];
+  /** Variables added to the clean environment (sandbox-environment.ts); they never come from lemming's own. */
+  env?: Readonly<Record<string, string>>;
+  limits: SandboxLimits;
+  isolation: Isolation;
+  /** Stops the command early (the run is stopping): killed like a timeout, and said so. */
+  signal?: AbortSignal;
+}
+
+/** Which limit stopped a command, when one did. */
+export type StoppedBy = 'timeout' | 'stdout' | 'stderr' | 'stopped';
+
+/** What came back: exactly what happened, for the tool to word for the model. */
+export interface CommandResult {
+  /** The exit code, or null when a signal ended it. */
+  exitCode: number | null;
+  /** The signal that ended it (SIGKILL for a limit lemming enforced), when one did. */
+  signal: string | null;
+  /** The first max_output_bytes of each stream, as text. */
+  stdout: string;
+  stderr: string;
+  /** How many bytes each stream had in all (more than kept when a cap was reached). */
+  stdoutBytes: number;
+  stderrBytes: number;
+  durationMs: number;
+  /** Set when lemming stopped it at a limit, or because the run was stopping. */
+  stoppedBy?: StoppedBy;
+}

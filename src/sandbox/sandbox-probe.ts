@@ -1,0 +1,94 @@
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { readHostLayout } from './bwrap-arguments.js';
+import type { Isolation, SandboxLimits } from './command-spec.js';
+import { launch, type SandboxTools } from './launch-command.js';
+import { makePidsCgroup } from './pids-cgroup.js';
+
+/** What the sandbox runs with on this machine, or the one line that says why commands cannot run here. */
+export type SandboxReadiness = ({ ready: true } & SandboxTools) | { ready: false; problem: string };
+
+/** What every "cannot run" line ends with: the tools it concerns. */
+const NOT_OFFERED = 'so run_command and the org\'s command tools are not offered';
+
+/** A program on the PATH (or in /usr/bin), as an absolute path. `LEMMING_BWRAP` names bwrap itself, for a bwrap elsewhere. */
+function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (name === 'bwrap' && env.LEMMING_BWRAP !== undefined) return executable(env.LEMMING_BWRAP) ? env.LEMMING_BWRAP : undefined;
+  const folders = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'];
+  for (const folder of folders) {
+    const path = join(folder, name);
+    if (executable(path)) return path;
+  }
+  return undefined;
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const TRIAL_LIMITS: SandboxLimits = { timeout_ms: 10_000, max_output_bytes: 4096, memory_mb: 256, max_processes: 64, tmp_mb: 1, max_file_mb: 1 };
+
+/** Run `/bin/true` in a sandbox made as real ones are: the one way to know that namespaces can be made here. */
+async function trial(tools: SandboxTools): Promise<string | undefined> {
+  const workspace = mkdtempSync(join(tmpdir(), 'lemming-sandbox-probe-'));
+  try {
+    const result = await launch(tools, { argv: ['/bin/true'], workspace, limits: TRIAL_LIMITS, isolation: 'bwrap' });
+    if (result.exitCode === 0) return undefined;
+    return (result.stderr.trim().split('\n')[0] ?? '') || `bwrap exited with ${result.exitCode ?? result.signal}`;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}
+
+let cached: { key: string; readiness: Promise<SandboxReadiness> } | undefined;
+
+/**
+ * Can commands run here, and with what? Checked once per process (a trial sandbox, some
+ * milliseconds): bwrap and prlimit are found, bwrap makes its namespaces, and, for root, a pids
+ * cgroup can be made. With `isolation: none` only prlimit is needed.
+ */
+export function sandboxReadiness(isolation: Isolation, env: NodeJS.ProcessEnv = process.env): Promise<SandboxReadiness> {
+  const key = `${isolation}\n${env.LEMMING_BWRAP ?? ''}\n${env.PATH ?? ''}`;
+  if (cached?.key === key) return cached.readiness;
+  const readiness = check(isolation, env);
+  cached = { key, readiness };
+  return readiness;
+}
+
+async function check(isolation: Isolation, env: NodeJS.ProcessEnv): Promise<SandboxReadiness> {
+  if (process.platform !== 'linux') return { ready: false, problem: `commands run only on Linux (this is ${process.platform}), ${NOT_OFFERED}` };
+  const prlimit = findProgram('prlimit', env);
+  if (!prlimit) return { ready: false, problem: `prlimit is not installed, ${NOT_OFFERED}; install util-linux (apt-get install util-linux)` };
+  const asRoot = process.getuid?.() === 0;
+  const host = readHostLayout();
+  if (isolation === 'none') return { ready: true, bwrap: '', prlimit, asRoot, host, isolation };
+  const bwrap = findProgram('bwrap', env);
+  if (!bwrap) return { ready: false, problem: `bwrap is not installed, ${NOT_OFFERED}; install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap)` };
+  if (asRoot) {
+    const cgroup = makePidsCgroup(TRIAL_LIMITS.max_processes);
+    if ('problem' in cgroup) {
+      return {
+        ready: false,
+        problem: `lemming runs as root, whom the kernel holds to no process limit, and ${cgroup.problem}, ${NOT_OFFERED}; run lemming as an ordinary user, or give it a writable pids cgroup`,
+      };
+    }
+    await cgroup.remove();
+  }
+  const tools: SandboxTools = { bwrap, prlimit, asRoot, host, isolation };
+  const failed = await trial(tools);
+  if (failed !== undefined) {
+    return {
+      ready: false,
+      problem: `bwrap cannot make its namespaces here (${failed}), ${NOT_OFFERED}; allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 an AppArmor profile for bwrap)`,
+    };
+  }
+  return { ready: true, ...tools };
+}

@@ -1,0 +1,42 @@
+import { lstatSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandSpec } from '../../sandbox/command-spec.js';
+import type { Agent, Org } from '../../org/org.js';
+import type { SandboxLimitOverrides } from '../../org/schema.js';
+import { ownWorkspace, SHARED_WORKSPACE } from '../workspace/workspace-path.js';
+import { commandLimits } from './command-limits.js';
+
+/** A folder a command may be given: made when missing, refused when it is a link or a file (it could lead anywhere on the host). */
+function folder(path: string, named: string): string {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) mkdirSync(path, { recursive: true });
+  else if (!stat.isDirectory()) throw new Error(`${named} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, so no command can be given it; make it a plain folder`);
+  return path;
+}
+
+/**
+ * Where an agent's command runs and under what: its own workspace read-write, the org's shared
+ * workspace as its resume says (`shared_workspace`), the org's extra read-only folders, and the
+ * limits of engine.sandbox, the resume and the tool. Nothing else of the org is given to it.
+ */
+export function commandSpecFor(
+  org: Org,
+  agent: Agent,
+  command: Pick<CommandSpec, 'argv' | 'stdin' | 'env'>,
+  options: { limits?: SandboxLimitOverrides; signal?: AbortSignal } = {},
+): CommandSpec {
+  const workspace = folder(join(org.root, ownWorkspace(agent.name)), `${ownWorkspace(agent.name)}/`);
+  const writable = agent.sharedWorkspace === 'write';
+  const sharedPath = join(org.root, SHARED_WORKSPACE);
+  const sharedStat = lstatSync(sharedPath, { throwIfNoEntry: false });
+  const shared = writable || sharedStat?.isDirectory() ? { path: folder(sharedPath, `${SHARED_WORKSPACE}/`), writable } : undefined;
+  return {
+    ...command,
+    workspace,
+    ...(shared ? { shared } : {}),
+    readOnly: org.settings.sandbox.read_only,
+    limits: commandLimits(org, agent, options.limits),
+    isolation: org.settings.sandbox.isolation,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}

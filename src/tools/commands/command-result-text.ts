@@ -1,0 +1,49 @@
+import type { CommandResult, SandboxLimits } from '../../sandbox/command-spec.js';
+import { cutSecrets } from '../../secrets/secrets.js';
+import type { ToolResult } from '../tool-result.js';
+import type { CommandSummary } from './command-summary.js';
+import { describeLimits } from './command-limits.js';
+
+/** Characters shown of each stream: its beginning and its end, where what a command says last (a test summary) is. */
+const HEAD_CHARS = 12_000;
+const TAIL_CHARS = 8_000;
+
+function shown(name: string, text: string, bytes: number): string {
+  if (bytes === 0) return `--- ${name}: empty ---`;
+  const body = text.length <= HEAD_CHARS + TAIL_CHARS ? text : `${text.slice(0, HEAD_CHARS)}\n[lemming: ${(text.length - HEAD_CHARS - TAIL_CHARS).toLocaleString('en-US')} characters left out here]\n${text.slice(-TAIL_CHARS)}`;
+  const kept = Buffer.byteLength(text);
+  const note = kept < bytes ? `, of which the first ${kept.toLocaleString('en-US')} were kept` : '';
+  return `--- ${name} (${bytes.toLocaleString('en-US')} bytes${note}) ---\n${body}${body.endsWith('\n') ? '' : '\n'}--- end of ${name} ---`;
+}
+
+function stopLine(result: CommandResult, limits: SandboxLimits): string | undefined {
+  switch (result.stoppedBy) {
+    case 'timeout':
+      return `stopped: it was still running after ${limits.timeout_ms / 1000} s, the time limit (engine.sandbox.timeout_ms)`;
+    case 'stdout':
+    case 'stderr':
+      return `stopped: it wrote more than ${limits.max_output_bytes.toLocaleString('en-US')} bytes on ${result.stoppedBy}, the output limit (engine.sandbox.max_output_bytes)`;
+    case 'stopped':
+      return 'stopped: the run was stopping';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A command's result as the model reads it: the exit code and how long it ran, why lemming stopped
+ * it if it did, then each stream (long ones cut in the middle, saying so). The org's secrets are cut
+ * from the output before it goes anywhere, as from an MCP server's. Pure.
+ */
+export function commandResultText(label: string, result: CommandResult, limits: SandboxLimits): { result: ToolResult; command: CommandSummary } {
+  const ended = result.exitCode !== null && result.signal === null ? `exit code ${result.exitCode}` : `ended by ${result.signal ?? 'a signal'}${result.exitCode !== null ? ` (exit code ${result.exitCode})` : ''}`;
+  const lines = [`${label}: ${ended}, ran ${(result.durationMs / 1000).toFixed(2)} s`];
+  const stopped = stopLine(result, limits);
+  if (stopped) lines.push(stopped);
+  lines.push(`(limits: ${describeLimits(limits)})`);
+  lines.push(shown('stdout', cutSecrets(result.stdout), result.stdoutBytes), shown('stderr', cutSecrets(result.stderr), result.stderrBytes));
+  const command: CommandSummary = { exit: result.exitCode, stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes };
+  if (result.signal) command.signal = result.signal;
+  if (result.stoppedBy) command.stoppedBy = result.stoppedBy;
+  return { result: { content: lines.join('\n'), isError: stopped !== undefined }, command };
+}

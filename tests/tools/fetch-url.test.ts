@@ -1,0 +1,111 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fetchUrl } from '../../src/tools/web/fetch-url.js';
+
+const SETTINGS = { allow: [], max_bytes: 64 * 1024, timeout_ms: 5_000 };
+let server: Server;
+let other: Server;
+let base = '';
+let otherBase = '';
+let requests: string[] = [];
+
+const PAGE = `<!doctype html><html><head><title>Release notes</title><style>body { color: red }</style><script>alert("x")</script></head>
+<body><nav><a href="/">Home</a></nav><h1>Release 2.0</h1><p>Faster <b>turns</b>, and a <a href="/docs">manual</a>.</p>
+<ul><li>sandboxed commands</li><li>fetch by allow-list</li></ul><img src="x.png" alt="chart"></body></html>`;
+
+function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const made = createServer(handler);
+  return new Promise((resolve) => made.listen(0, '127.0.0.1', () => resolve({ server: made, url: `http://127.0.0.1:${(made.address() as AddressInfo).port}` })));
+}
+
+beforeAll(async () => {
+  ({ server: other, url: otherBase } = await listen((request, response) => {
+    requests.push(`other ${request.url}`);
+    response.end('you should never see this');
+  }));
+  ({ server, url: base } = await listen((request, response) => {
+    requests.push(request.url ?? '');
+    if (request.url === '/page') return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(PAGE);
+    if (request.url === '/plain') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('just text\n');
+    if (request.url === '/inside') return void response.writeHead(302, { location: '/plain' }).end();
+    if (request.url === '/outside') return void response.writeHead(302, { location: `${otherBase}/secret` }).end();
+    if (request.url === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('y'.repeat(1024 * 1024));
+    if (request.url === '/missing') return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
+    if (request.url === '/binary') return void response.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(100));
+    response.writeHead(500).end();
+  }));
+});
+afterAll(() => {
+  server.close();
+  other.close();
+});
+
+const allow = (): string[] => [`${base.replace('http://', '')}`];
+
+describe('fetch_url fetches only what the allow-list names', () => {
+  test('an HTML page on an allowed host comes back as readable text: headings, links, lists; no scripts, styles, images or menus', async () => {
+    const result = await fetchUrl(`${base}/page`, SETTINGS, allow());
+    expect(result.isError).toBe(false);
+    expect(result.content).toContain(`GET ${base}/page: 200 OK (text/html; charset=utf-8, `);
+    expect(result.content).toContain('RELEASE 2.0');
+    expect(result.content).toContain('Faster turns, and a manual [/docs].');
+    expect(result.content).toMatch(/\* sandboxed commands\n \* fetch by allow-list/);
+    expect(result.content).not.toMatch(/alert|color: red|x\.png|Home/);
+  });
+
+  test('a host not on the list is refused with the reason, and never contacted', async () => {
+    requests = [];
+    const result = await fetchUrl(`${otherBase}/secret`, SETTINGS, allow());
+    expect(result).toEqual({ isError: true, content: `fetch_url: refused: ${otherBase.replace('http://', '')} is not on the list of hosts this agent may fetch (allowed: ${allow()[0]})` });
+    expect(requests).toEqual([]);
+    expect((await fetchUrl(`${base}/page`, SETTINGS, [])).content).toContain('nothing is allowed: org.yaml web.allow is empty');
+  });
+
+  test('a redirect inside the list is followed; one to a host outside it is refused, and that host is never contacted', async () => {
+    expect((await fetchUrl(`${base}/inside`, SETTINGS, allow())).content).toMatch(/redirected \(302\) to .*\/plain\nGET .*\/plain: 200 OK[\s\S]*just text/);
+    requests = [];
+    const refused = await fetchUrl(`${base}/outside`, SETTINGS, allow());
+    expect(refused.isError).toBe(true);
+    expect(refused.content).toContain(`refused: ${otherBase.replace('http://', '')} is not on the list`);
+    expect(refused.content).toContain(`(after ${base}/outside redirected (302) to ${otherBase}/secret)`);
+    expect(requests).toEqual(['/outside']);
+  });
+
+  test('a page past web.max_bytes is cut and says so; a 404 is an error result; a binary file is described, not shown', async () => {
+    const big = await fetchUrl(`${base}/big`, SETTINGS, allow());
+    expect(big.content).toContain('more than 65,536 bytes; the first 65,536 were read (web.max_bytes)');
+    expect(big.content.length).toBeLessThan(66_000);
+    const missing = await fetchUrl(`${base}/missing`, SETTINGS, allow());
+    expect(missing).toMatchObject({ isError: true, content: expect.stringContaining('404 Not Found') });
+    expect((await fetchUrl(`${base}/binary`, SETTINGS, allow())).content).toContain('(a image/png file is not shown as text)');
+  });
+
+  test('other schemes, credentials in the URL and non-URLs are refused', async () => {
+    expect((await fetchUrl('file:///etc/passwd', SETTINGS, ['*'])).content).toBe('fetch_url: refused: file: URLs are not fetched; only http and https');
+    expect((await fetchUrl('ftp://example.com/x', SETTINGS, ['example.com'])).content).toContain('ftp: URLs are not fetched');
+    expect((await fetchUrl(`http://user:pw@${base.slice(7)}/page`, SETTINGS, allow())).content).toContain('with a user name or password are not fetched');
+    expect((await fetchUrl('not a url', SETTINGS, allow())).content).toContain('is not a URL');
+  });
+
+  test('a listed name that resolves to a loopback or private address is refused unless the list names the address itself', async () => {
+    const port = base.split(':')[2];
+    const toLoopback = async (): Promise<string[]> => ['127.0.0.1'];
+    const byName = await fetchUrl(`http://intranet.example:${port}/plain`, SETTINGS, [`intranet.example:${port}`], toLoopback);
+    expect(byName.content).toContain(`refused: intranet.example:${port} is at 127.0.0.1, a loopback address; an address like that is fetched only when web.allow names it (for example "127.0.0.1:${port}")`);
+    const toPrivate = async (): Promise<string[]> => ['10.1.2.3'];
+    expect((await fetchUrl('http://docs.example/x', SETTINGS, ['docs.example'], toPrivate)).content).toContain('is at 10.1.2.3, a private address');
+    // Named as an address, the same server is reached.
+    expect((await fetchUrl(`${base}/plain`, SETTINGS, [`127.0.0.1:${port}`])).content).toContain('just text');
+    expect((await fetchUrl(`${base}/plain`, SETTINGS, [`${base}/pl`])).content).toContain('just text');
+  });
+
+  test('entries: a bare host means its usual port, *.host its sub-domains, a URL prefix its paths', async () => {
+    const port = base.split(':')[2];
+    expect((await fetchUrl(`${base}/plain`, SETTINGS, ['127.0.0.1'])).content).toContain('is not on the list');
+    expect((await fetchUrl(`${base}/page`, SETTINGS, [`${base}/plain`])).content).toContain('is not on the list');
+    const resolveAll = async (): Promise<string[]> => ['127.0.0.1'];
+    expect((await fetchUrl(`http://a.lemming.test:${port}/plain`, SETTINGS, [`*.lemming.test:${port}`, '127.0.0.1'], resolveAll)).content).toContain('is at 127.0.0.1');
+    expect((await fetchUrl(`http://lemming.test:${port}/plain`, SETTINGS, [`*.lemming.test:${port}`], resolveAll)).content).toContain('is not on the list');
+  });
+});
