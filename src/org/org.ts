@@ -1,4 +1,4 @@
-import type { EngineSettings, McpServerConfig, ModelEntry } from './schema.js';
+import type { EngineSettings, McpServerConfig, ModelEntry, NotifyTarget } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -39,6 +39,10 @@ export interface Org {
   mcpServers: Readonly<Record<string, McpServerConfig>>;
   /** Tools whose calls become proposals for the human (org.yaml `needs_approval`). */
   needsApproval: readonly string[];
+  /** Webhooks that tell people what needs them (org.yaml `notify`); absent: none. */
+  notify?: readonly NotifyTarget[];
+  /** Person seats besides the human's that `lemming mcp --as <name>` may take (org.yaml `outside_seats`); absent: none. */
+  outsideSeats?: readonly string[];
 }
 
 /** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */

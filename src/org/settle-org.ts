@@ -139,7 +139,7 @@ function assemble(
   const standIns = [...(orgFile ? [] : [ORG]), ...(chart ? [] : [CHART])];
   const assembled = assembleOrg({
     root: input.root,
-    orgFile: orgFile?.value ?? { name: input.fallbackName, engine: schemas().engineSettingsSchema.parse({}), models: {}, mcp_servers: {}, needs_approval: [] },
+    orgFile: orgFile?.value ?? { name: input.fallbackName, engine: schemas().engineSettingsSchema.parse({}), models: {}, mcp_servers: {}, needs_approval: [], notify: [], outside_seats: [] },
     chart: chart?.value ?? { agents: {} },
     chartLineOf: chart?.lineOf ?? (() => undefined),
     resumes,

@@ -11,6 +11,8 @@ export interface StoredOrg {
   agents: StoredAgent[];
   mcpServers?: Org['mcpServers'];
   needsApproval?: Org['needsApproval'];
+  notify?: Org['notify'];
+  outsideSeats?: Org['outsideSeats'];
 }
 
 function storeAudience(audience: Audience): StoredAudience {
@@ -29,6 +31,8 @@ export function storeOrg(org: Org): StoredOrg {
     models: org.models,
     mcpServers: org.mcpServers,
     needsApproval: org.needsApproval,
+    ...(org.notify && org.notify.length > 0 ? { notify: org.notify } : {}),
+    ...(org.outsideSeats && org.outsideSeats.length > 0 ? { outsideSeats: org.outsideSeats } : {}),
     agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
   };
 }
@@ -55,5 +59,15 @@ export function restoreOrg(stored: StoredOrg, root: string): Org {
     restored.readFrom = restoreAudience(agent.readFrom);
     agents.set(agent.name, restored);
   }
-  return { root, name: stored.name, settings: stored.settings, models: stored.models, agents, mcpServers: stored.mcpServers ?? {}, needsApproval: stored.needsApproval ?? [] };
+  return {
+    root,
+    name: stored.name,
+    settings: stored.settings,
+    models: stored.models,
+    agents,
+    mcpServers: stored.mcpServers ?? {},
+    needsApproval: stored.needsApproval ?? [],
+    ...(stored.notify ? { notify: stored.notify } : {}),
+    ...(stored.outsideSeats ? { outsideSeats: stored.outsideSeats } : {}),
+  };
 }
