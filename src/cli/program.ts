@@ -253,6 +253,13 @@ program
   .action((options: { json?: boolean }) => execute(async () => command('validate').validateCommand(root(), options, output)));
 
 program
+  .command('doctor')
+  .description('whether each model the agents use can answer here: keys and headers set, agent programs installed, servers reachable')
+  .option('--call', 'also ask each one a short question (paid APIs and programs bill it; no agent is charged)')
+  .option('--json', 'print JSON')
+  .action((options: { call?: boolean; json?: boolean }) => execute(async () => command('doctor').doctorCommand(root(), options, output)));
+
+program
   .command('adopt')
   .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
   .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));

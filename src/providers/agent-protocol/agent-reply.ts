@@ -117,12 +117,13 @@ function usageOf(usage: Record<string, unknown>): ReportedUsage {
   const anthropicRead = count(usage.cache_read_input_tokens);
   const anthropicWrite = count(usage.cache_creation_input_tokens);
   const split = anthropicRead !== undefined || anthropicWrite !== undefined;
-  return {
+  const counts: ReportedUsage = {
     inputTokens: input === undefined ? undefined : input + (split ? (anthropicRead ?? 0) + (anthropicWrite ?? 0) : 0),
     outputTokens: count(usage.output_tokens),
     cachedInputTokens: split ? anthropicRead : count(usage.cached_input_tokens),
     cacheWriteTokens: split ? anthropicWrite : count(usage.cache_write_tokens),
   };
+  return Object.fromEntries(Object.entries(counts).filter(([, value]) => value !== undefined)) as ReportedUsage;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
