@@ -23,8 +23,8 @@ describe('lemming doctor', () => {
           '',
         ].join('\n')}`,
       );
-      for (const [name, model] of [['hooker', 'hooked'], ['localist', 'local'], ['writer', 'claude']]) {
-        write(org.root, `agents/${name}/resume.md`, resume({ title: name, model: model ?? '', credits: '1' }));
+      for (const [name, model] of [['hooker', 'hooked'], ['localist', 'local'], ['writer', 'claude']] as const) {
+        write(org.root, `agents/${name}/resume.md`, resume({ title: name, model, credits: '1' }));
       }
       const env = { HOOK_TOKEN: 'Bearer hook-token-0123456789' };
       const checked = await lemmingAsync(org.root, ['doctor'], env);
