@@ -214,6 +214,12 @@ program
   .action((options: ServeFlags) => execute(async () => command('serve').serveCommand(root(), serveFlags(options), output)));
 
 program
+  .command('mcp')
+  .description('the org as an MCP server on stdio, for a coding agent in an editor: inbox, send, search, threads, status, approvals; it runs no turns')
+  .option('--as <seat>', 'take this seat instead of the human\'s: one org.yaml `outside_seats` grants (an agent with model: human)')
+  .action((options: { as?: string }) => execute(async () => command('mcp').mcpCommand(root(), options, output)));
+
+program
   .command('search')
   .description('full-text search of every message (words, prefixes, small typos); exit 1 when nothing matches')
   .argument('<query>', 'the words to find')
