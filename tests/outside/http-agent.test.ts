@@ -4,13 +4,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
-import { lemming } from '../helpers/cli.js';
+import { lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
 import { allFiles } from '../helpers/org-snapshot.js';
 import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, ofType, runEngine, tempDir } from '../helpers/temp-org.js';
 import { startWireServer, type WireReply, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { chargeLines, outsideOrg } from './outside-org.js';
+import { chargeLines, eventually, outsideOrg } from './outside-org.js';
 
 const TOKEN = 'Bearer agent-token-5f8e2a91c4';
 const ENV = { AGENT_TOKEN: TOKEN };
@@ -118,6 +118,34 @@ describe('an agent behind a webhook (provider: http)', () => {
     const bytes = (root: string) => Object.fromEntries(allFiles(root).filter((file) => file.includes('/outbox/') || file.endsWith('ledger.jsonl')).map((file) => [file, readFileSync(join(root, file), 'latin1')]));
     expect(bytes(copy)).toEqual(bytes(org.root));
     expect(readFileSync(cassette, 'utf8')).not.toContain('agent-token');
+  });
+
+  test('prompt: text sends the system prompt with the text format and no tools, for an endpoint in front of a model that cannot call tools', async () => {
+    const agent = await agentServer([answer({ text: `Here it is.\n=== send_message\nto: human\nbody:\nIn plain text.\n=== end` })]);
+    const org = outsideOrg({ provider: 'http', url: agent.url, prompt: 'text' });
+    humanSends(org.root, 'manager', 'Hi.');
+    await runWith(org.root).events;
+    expect(agent.requests[0]?.body).toMatchObject({ tools: [], system: expect.stringContaining('## How to write your actions') });
+    expect(inbox(org.root)).toMatchObject([{ body: 'In plain text.' }]);
+  });
+
+  test('Ctrl-C while the endpoint thinks: the run stops, and the next run asks once more and delivers once', async () => {
+    let calls = 0;
+    server = await startWireServer(() => (++calls === 1 ? { hang: true } : answer({ tool_calls: [send('human', 'Answered the second time.')] })));
+    const org = outsideOrg({ provider: 'http', url: server.url });
+    humanSends(org.root, 'manager', 'Think hard.');
+    const run = startLemming(org.root, ['run', '--plain']);
+    const exited = new Promise<number | null>((resolve) => run.once('close', (code) => resolve(code)));
+    expect(await eventually(() => server?.requests.length === 1)).toBe(true);
+    run.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(inbox(org.root)).toEqual([]);
+    const again = await lemmingAsync(org.root, ['run', '--plain']);
+    expect(again.status).toBe(0);
+    expect(server.requests).toHaveLength(2);
+    expect(inbox(org.root)).toMatchObject([{ body: 'Answered the second time.' }]);
+    expect(chargeLines(org.root)).toHaveLength(1);
+    expect(checkInvariants(org.root)).toEqual([]);
   });
 
   test('a URL nothing listens at stops run before turn 1; a header variable that is not set stops it too; a URL that does not parse fails validate', async () => {
