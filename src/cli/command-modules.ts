@@ -10,10 +10,12 @@ interface Commands {
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
+  doctor: typeof import('./commands/doctor.js');
   experiment: typeof import('./commands/experiment.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');
+  mcp: typeof import('./commands/mcp.js');
   reset: typeof import('./commands/reset.js');
   retry: typeof import('./commands/retry.js');
   run: typeof import('./commands/run.js');

@@ -43,12 +43,47 @@ export function openEngine(root: string, options: OpenEngineOptions): OpenedEngi
     void providers.close();
     throw error;
   }
+  const told = withNotifications(engine, root);
   return {
-    engine,
+    engine: told.engine,
     providers,
     close: async () => {
       engine.close();
       await providers.close();
+      // Deliveries still being tried after the run: waited for a while, never for ever.
+      await told.settle();
     },
   };
+}
+
+/**
+ * The engine whose runs and turns also tell people what needs them (org.yaml `notify:`, see
+ * notify/notifier.ts), from the same events the screen shows and without ever making a turn wait.
+ * The notifier is loaded by the first event of an org that has `notify:` entries: a run of any
+ * other org loads none of it.
+ */
+function withNotifications(engine: Engine, root: string): { engine: Engine; settle(): Promise<void> } {
+  let loaded: Promise<import('../notify/notifier.js').Notifier> | undefined;
+  const notifier = () => (loaded ??= import('../notify/notifier.js').then(({ Notifier }) => new Notifier(root, () => engine.currentOrg)));
+  const wanted = (): boolean => (engine.currentOrg.notify ?? []).length > 0;
+  const told = async function* (source: AsyncGenerator<EngineEvent>): AsyncGenerator<EngineEvent> {
+    try {
+      for await (const event of source) {
+        if (wanted()) (await notifier()).observe(event);
+        yield event;
+      }
+    } catch (error) {
+      if (wanted()) (await notifier()).runFailed(error, engine.lastTurn);
+      throw error;
+    }
+  };
+  const wrapped = new Proxy(engine, {
+    get(target, property) {
+      if (property === 'run') return (...args: Parameters<Engine['run']>) => told(target.run(...args));
+      if (property === 'turn') return (...args: Parameters<Engine['turn']>) => told(target.turn(...args));
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { engine: wrapped, settle: async () => (loaded ? (await loaded).settle() : undefined) };
 }

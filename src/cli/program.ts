@@ -214,6 +214,12 @@ program
   .action((options: ServeFlags) => execute(async () => command('serve').serveCommand(root(), serveFlags(options), output)));
 
 program
+  .command('mcp')
+  .description('the org as an MCP server on stdio, for a coding agent in an editor: inbox, send, search, threads, status, approvals; it runs no turns')
+  .option('--as <seat>', 'take this seat instead of the human\'s: one org.yaml `outside_seats` grants (an agent with model: human)')
+  .action((options: { as?: string }) => execute(async () => command('mcp').mcpCommand(root(), options, output)));
+
+program
   .command('search')
   .description('full-text search of every message (words, prefixes, small typos); exit 1 when nothing matches')
   .argument('<query>', 'the words to find')
@@ -257,6 +263,13 @@ program
   .description('every tool an agent can be given: built-ins, the org\'s command tools, MCP servers; who has each; whether commands can run here')
   .option('--json', 'print JSON')
   .action((options: { json?: boolean }) => execute(async () => command('tools').toolsCommand(root(), options, output)));
+
+program
+  .command('doctor')
+  .description('whether each model the agents use can answer here: keys and headers set, agent programs installed, servers reachable')
+  .option('--call', 'also ask each one a short question (paid APIs and programs bill it; no agent is charged)')
+  .option('--json', 'print JSON')
+  .action((options: { call?: boolean; json?: boolean }) => execute(async () => command('doctor').doctorCommand(root(), options, output)));
 
 program
   .command('adopt')

@@ -64,7 +64,7 @@ export type EngineEvent =
   | { type: 'agent-retrying'; turn: number; agent: string; model: string; attempt: number; attempts: number; waitMs: number; cause: string }
   /** A call has waited `seconds` for `model` (in flight, no answer yet): said as it happens, again while it goes on. */
   | { type: 'agent-waiting'; turn: number; agent: string; model: string; seconds: number }
-  /** Not called: its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
+  /** Not called (from this turn, or from now when it is the turn that held it): its model failed in `failedTurns` turns in a row; its mail waits (`lemming retry <agent>`). */
   | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
   /** An approval the human made while this engine ran, carried out at the start of the turn (`failed`: closed instead, with the reason). */
   | { type: 'proposal-carried-out'; turn: number; id: string; proposer: string; summary: string; failed: boolean }

@@ -154,6 +154,12 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       resumeFile: file,
     });
   }
+  orgFile.outside_seats.forEach((seat, index) => {
+    const agent = agents.get(seat);
+    if (agent?.isHuman) return;
+    const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
+    problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
+  });
   if (problems.some((problem) => problem.severity === 'error')) return { problems };
   return {
     problems,
@@ -167,6 +173,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       needsApproval: orgFile.needs_approval,
       commandTools: orgFile.command_tools,
       web: orgFile.web,
+      ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
+      ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
     },
   };
 }

@@ -23,13 +23,23 @@ export interface NamedVariable {
   field: string;
 }
 
-/** What an org says holds secrets: each registry entry's key variable, and the variables each MCP server's `env:` and `headers:` name. Pure. */
-export function namedVariables(org: Pick<Org, 'models' | 'mcpServers'>): NamedVariable[] {
+/**
+ * What an org says holds secrets: each registry entry's key variable (an agent program's `env:`, an
+ * HTTP agent's `headers:`), the variables each MCP server's `env:` and `headers:` name, and each
+ * `notify:` entry's URL and headers. Pure.
+ */
+export function namedVariables(org: Pick<Org, 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>): NamedVariable[] {
   const named: NamedVariable[] = [];
   for (const [key, entry] of Object.entries(org.models)) {
     const variable = keyVariableFor(entry);
     if (variable !== undefined) named.push({ variable, field: `models.${key}.api_key_env` });
+    for (const passed of entry.env ?? []) named.push({ variable: passed, field: `models.${key}.env` });
+    for (const [header, value] of Object.entries(entry.headers ?? {})) named.push({ variable: value, field: `models.${key}.headers.${header}` });
   }
+  (org.notify ?? []).forEach((target, index) => {
+    named.push({ variable: target.url_env, field: `notify.${index}.url_env` });
+    for (const [header, value] of Object.entries(target.headers)) named.push({ variable: value, field: `notify.${index}.headers.${header}` });
+  });
   for (const [name, config] of Object.entries(org.mcpServers)) {
     if ('command' in config) for (const variable of config.env) named.push({ variable, field: `mcp_servers.${name}.env` });
     else for (const [header, variable] of Object.entries(config.headers)) named.push({ variable, field: `mcp_servers.${name}.headers.${header}` });
@@ -43,7 +53,7 @@ export function namedVariables(org: Pick<Org, 'models' | 'mcpServers'>): NamedVa
  * Called whenever an org is loaded (load-org.ts, settled-org-cache.ts), so the engine, `serve`
  * and every command cut them from what they write and print.
  */
-export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServers'>, env: Readonly<Record<string, string | undefined>> = process.env): void {
+export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = process.env): void {
   const lookup = keyLookup(org.root, env, registerDotEnv(org.root));
   for (const { variable } of namedVariables(org)) lookup(variable);
 }
@@ -52,7 +62,7 @@ export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServer
  * A warning for each variable the org names whose value is set but shorter than MIN_SECRET_LENGTH:
  * lemming cannot tell it from ordinary text, so it is not cut from what lemming writes.
  */
-export function shortSecretWarnings(org: Pick<Org, 'root' | 'models' | 'mcpServers'>, env: Readonly<Record<string, string | undefined>> = process.env): Problem[] {
+export function shortSecretWarnings(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = process.env): Problem[] {
   const lookup = keyLookup(org.root, env);
   const warned = new Set<string>();
   const problems: Problem[] = [];

@@ -1,4 +1,4 @@
-import type { CommandToolConfig, EngineSettings, McpServerConfig, ModelEntry, SandboxLimitOverrides, WebSettings } from './schema.js';
+import type { CommandToolConfig, EngineSettings, McpServerConfig, ModelEntry, NotifyTarget, SandboxLimitOverrides, WebSettings } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -47,6 +47,10 @@ export interface Org {
   commandTools: Readonly<Record<string, CommandToolConfig>>;
   /** What fetch_url may reach (org.yaml `web`). */
   web: WebSettings;
+  /** Webhooks that tell people what needs them (org.yaml `notify`); absent: none. */
+  notify?: readonly NotifyTarget[];
+  /** Person seats besides the human's that `lemming mcp --as <name>` may take (org.yaml `outside_seats`); absent: none. */
+  outsideSeats?: readonly string[];
 }
 
 /** The `model:` of a person's resume: no registry entry, never called; it must be the agent's only model. */

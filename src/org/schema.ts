@@ -40,6 +40,42 @@ export function isBuiltinTool(value: string): value is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(value);
 }
 
+/** Who answers a registry entry's calls: a vendor's API, the offline model, an agent program, or an HTTP endpoint. */
+export const MODEL_PROVIDERS = ['offline', 'openai', 'anthropic', 'openai-compatible', 'command', 'http'] as const;
+
+/** Registry fields that belong to one kind of provider only, and the providers they belong to. */
+const FIELDS_OF: Record<string, readonly string[]> = {
+  command: ['command'],
+  args: ['command'],
+  env: ['command'],
+  reply: ['command'],
+  prompt: ['command', 'http'],
+  max_output_bytes: ['command', 'http'],
+  url: ['http'],
+  headers: ['http'],
+  base_url: ['openai', 'anthropic', 'openai-compatible'],
+  api_key_env: ['openai', 'anthropic', 'openai-compatible'],
+  tool_calling: ['openai', 'anthropic', 'openai-compatible'],
+};
+
+/**
+ * What is wrong with a registry entry beyond each field's own type: the field its provider needs
+ * and is missing, and fields that belong to another kind of provider. Pure.
+ */
+export function entryProblems(entry: { provider: string } & Partial<Record<string, unknown>>): Array<{ field: string; message: string }> {
+  const problems: Array<{ field: string; message: string }> = [];
+  const required = entry.provider === 'command' ? 'command' : entry.provider === 'http' ? 'url' : 'model';
+  if (entry[required] === undefined) problems.push({ field: required, message: `is required for provider ${entry.provider}` });
+  for (const [field, providers] of Object.entries(FIELDS_OF)) {
+    if (entry[field] === undefined || providers.includes(entry.provider)) continue;
+    problems.push({ field, message: `is not a setting of provider ${entry.provider} (it is for provider ${providers.join(' or ')}); remove it` });
+  }
+  return problems;
+}
+
+/** What `org.yaml` `notify:` entries can be told of. */
+export const NOTIFY_EVENTS = ['human-message', 'proposal', 'agent-held', 'run-error'] as const;
+
 /** Every schema of the org's files, built on first use (see lazy-modules.ts). */
 function buildSchemas(z: typeof Zod) {
   const nonNegativeInt = z.number().int().min(0);
@@ -52,25 +88,51 @@ function buildSchemas(z: typeof Zod) {
     tokens_per_minute: positiveInt.optional(),
   });
 
-  /** One entry of the model registry in org.yaml. */
-  const modelEntrySchema = z.strictObject({
-    provider: z.enum(['offline', 'openai', 'anthropic', 'openai-compatible']),
-    model: z.string().min(1),
-    input_price: z.number().min(0),
-    output_price: z.number().min(0),
-    /** Prompt tokens the vendor's cache served (OpenAI cached tokens, Anthropic cache reads); input_price when absent. */
-    cached_input_price: z.number().min(0).optional(),
-    /** Prompt tokens written to the vendor's cache (Anthropic cache creation); input_price when absent. */
-    cache_write_price: z.number().min(0).optional(),
-    context_window: positiveInt,
-    max_output_tokens: positiveInt.optional(),
-    base_url: z.string().url().optional(),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-    timeout_ms: positiveInt.optional(),
-    max_retries: nonNegativeInt.optional(),
-    tool_calling: z.boolean().optional(),
-    limits: providerLimitsSchema.optional(),
-  });
+  const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
+
+  /** One entry of the model registry in org.yaml: a vendor's model, the offline model, an agent program or an HTTP agent. */
+  const modelEntrySchema = z
+    .strictObject({
+      provider: z.enum(MODEL_PROVIDERS),
+      /** The vendor's model name; for `command` and `http`, a name the agent is told (the provider's name when absent). */
+      model: z.string().min(1).optional(),
+      input_price: z.number().min(0),
+      output_price: z.number().min(0),
+      /** Prompt tokens the vendor's cache served (OpenAI cached tokens, Anthropic cache reads); input_price when absent. */
+      cached_input_price: z.number().min(0).optional(),
+      /** Prompt tokens written to the vendor's cache (Anthropic cache creation); input_price when absent. */
+      cache_write_price: z.number().min(0).optional(),
+      /** Credits for each answer that came back, on top of its tokens (an agent program billed by the run). */
+      price_per_call: z.number().min(0).optional(),
+      context_window: positiveInt,
+      max_output_tokens: positiveInt.optional(),
+      base_url: z.string().url().optional(),
+      api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+      timeout_ms: positiveInt.optional(),
+      max_retries: nonNegativeInt.optional(),
+      tool_calling: z.boolean().optional(),
+      limits: providerLimitsSchema.optional(),
+      /** `command`: the program, found on PATH, or a path (relative to the org root) when it holds a "/". */
+      command: z.string().min(1).optional(),
+      /** `command`: its arguments. */
+      args: z.array(z.string()).optional(),
+      /** `command`: variables passed on to the program besides the safe few (their values are secrets). */
+      env: z.array(envName).optional(),
+      /** `command` and `http`: how the call is written (see providers/agent-protocol). */
+      prompt: z.enum(['text', 'json']).optional(),
+      /** `command`: how the program answers on stdout. */
+      reply: z.enum(['text', 'json']).optional(),
+      /** `http`: where the call is POSTed. */
+      url: z.string().url().optional(),
+      /** `http`: header name to the environment variable holding its value. */
+      headers: z.record(z.string().min(1), envName).optional(),
+      /** `command` and `http`: the most bytes an answer may have. */
+      max_output_bytes: positiveInt.optional(),
+    })
+    .superRefine((entry, context) => {
+      for (const problem of entryProblems(entry)) context.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+    })
+    .transform((entry) => ({ ...entry, model: entry.model ?? entry.provider }));
 
   /** Limits of one command (see sandbox/command-spec.ts), each optional where a resume or a tool overrides the engine's. */
   const sandboxLimitFields = {
@@ -166,7 +228,6 @@ function buildSchemas(z: typeof Zod) {
     limits: sandboxLimitsSchema.optional(),
   });
 
-  const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
   const mcpCommon = {
     /** Milliseconds for start-up and for each call. */
     timeout_ms: positiveInt.default(30_000),
@@ -188,6 +249,19 @@ function buildSchemas(z: typeof Zod) {
     ...mcpCommon,
   });
 
+  /** A person told of what needs them, by a webhook: its URL (and headers) come from environment variables, never the file. */
+  const notifySchema = z.strictObject({
+    /** The environment variable holding the URL (a Slack webhook's URL is itself a secret). */
+    url_env: envName,
+    /** `json`: lemming's own payload; `slack`: `{text, blocks}`, as Slack's incoming webhooks take it. */
+    format: z.enum(['json', 'slack']).default('json'),
+    on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default([...NOTIFY_EVENTS]),
+    headers: z.record(z.string().min(1), envName).default({}),
+    /** Attempts after the first, with backoff (1 s, 2 s, 4 s ...). */
+    retries: nonNegativeInt.default(3),
+    timeout_ms: positiveInt.default(10_000),
+  });
+
   const orgFileSchema = z.strictObject({
     name: z.string().min(1),
     engine: engineSettingsSchema.prefault({}),
@@ -198,6 +272,10 @@ function buildSchemas(z: typeof Zod) {
     /** Tools the org defines as commands, granted by name in resumes like built-ins. */
     command_tools: z.record(z.string().regex(COMMAND_TOOL_NAME, 'must be lower case letters and digits joined by single underscores, like run_python').max(64), commandToolSchema).default({}),
     web: webSettingsSchema.prefault({}),
+    /** People told by webhook when something needs them. */
+    notify: z.array(notifySchema).default([]),
+    /** Seats besides the human's that an outside program may take through `lemming mcp --as <name>`: each a person's (`model: human`). */
+    outside_seats: z.array(z.string()).default([]),
   });
 
   const nameList = z.array(z.string()).default([]);
@@ -237,6 +315,7 @@ function buildSchemas(z: typeof Zod) {
     engineSettingsSchema,
     mcpStdioSchema,
     mcpHttpSchema,
+    notifySchema,
     orgFileSchema,
     sandboxLimitsSchema,
     sandboxSettingsSchema,
@@ -274,6 +353,10 @@ export type SandboxLimitOverrides = Zod.infer<Schemas['sandboxLimitsSchema']>;
 export type WebSettings = Zod.infer<Schemas['webSettingsSchema']>;
 /** One tool of org.yaml `command_tools`, with its defaults filled in. */
 export type CommandToolConfig = Zod.infer<Schemas['commandToolSchema']>;
+/** One `notify:` entry of org.yaml, with its defaults filled in. */
+export type NotifyTarget = Zod.infer<Schemas['notifySchema']>;
+/** What a `notify:` entry can be told of. */
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 /** A built-in tool. */
 export type ToolName = (typeof TOOL_NAMES)[number];
 /** An MCP server as declared in org.yaml `mcp_servers`, with its defaults filled in. */
@@ -282,7 +365,7 @@ export type McpServerConfig = Zod.infer<Schemas['mcpStdioSchema']> | Zod.infer<S
 /** A valid example of each field, shown next to an error about it. */
 export const FIELD_EXAMPLES: Record<string, string> = {
   name: 'name: my-org',
-  provider: 'provider: offline   # offline | openai | anthropic | openai-compatible',
+  provider: 'provider: offline   # offline | openai | anthropic | openai-compatible | command | http',
   model: 'model: gpt-4o-mini',
   input_price: 'input_price: 0.15   # credits per million input tokens',
   output_price: 'output_price: 0.6   # credits per million output tokens',
@@ -322,14 +405,13 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_steps: 'max_steps: 8   # model answers per agent per turn (tool results go back between them)',
   shared_workspace: 'shared_workspace: write   # read (default) | write: may change the org\'s shared workspace/',
   mcp_servers: 'mcp_servers: { files: { command: npx, args: [-y, "@modelcontextprotocol/server-filesystem", "."] } }',
-  command: 'command: npx',
-  url: 'url: http://127.0.0.1:8931/mcp',
+  command: 'command: ./agents/bin/reviewer.sh   # a program on PATH, or a path from the org root',
+  args: 'args: [-p, --output-format, json]',
+  url: 'url: http://127.0.0.1:8931/agent',
   headers: 'headers: { Authorization: MY_SERVER_TOKEN }   # header name: environment variable holding its value',
-  env: 'env: [GITHUB_TOKEN]   # names of environment variables passed to the server',
   needs_approval: 'needs_approval: [files/write_file, retire_agent, run_command]',
   sandbox: 'sandbox: { timeout_ms: 120000, memory_mb: 2048 }   # command limits (engine.sandbox in org.yaml: also isolation, read_only)',
   isolation: 'isolation: bwrap   # bwrap (default) | none: commands run unisolated, and every run warns',
-  max_output_bytes: 'max_output_bytes: 1048576   # bytes kept of stdout and of stderr; more stops the command',
   memory_mb: 'memory_mb: 1024   # MiB one process may allocate',
   max_processes: 'max_processes: 256   # processes and threads at once in the sandbox',
   tmp_mb: 'tmp_mb: 256   # size of the private /tmp',
@@ -347,4 +429,15 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   allow: 'allow: [docs.python.org, "*.python.org", "https://api.github.com/repos/"]',
   web_allow: 'web_allow: [registry.npmjs.org]   # hosts or URL prefixes this agent may fetch besides org.yaml web.allow',
   max_bytes: 'max_bytes: 2097152   # the most bytes of a page fetched',
+  env: 'env: [GITHUB_TOKEN]   # names of environment variables passed on',
+  prompt: 'prompt: text   # text (the plain-text form) | json (messages and tool definitions)',
+  reply: 'reply: text   # text (action blocks) | json ({"text", "tool_calls", "usage"})',
+  price_per_call: 'price_per_call: 0.05   # credits for each answer, on top of its tokens',
+  notify: 'notify: [{ url_env: SLACK_WEBHOOK_URL, format: slack, on: [human-message, agent-held] }]',
+  url_env: 'url_env: SLACK_WEBHOOK_URL   # the environment variable holding the URL',
+  format: 'format: slack   # json | slack',
+  on: 'on: [human-message, proposal, agent-held, run-error]',
+  retries: 'retries: 3   # attempts after the first',
+  outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
+  max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
 };

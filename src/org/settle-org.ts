@@ -147,6 +147,8 @@ function assemble(
       needs_approval: [],
       command_tools: {},
       web: schemas().webSettingsSchema.parse({}),
+      notify: [],
+      outside_seats: [],
     },
     orgLineOf: orgFile?.lineOf ?? (() => undefined),
     chart: chart?.value ?? { agents: {} },

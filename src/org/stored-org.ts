@@ -16,6 +16,8 @@ export interface StoredOrg {
   needsApproval?: Org['needsApproval'];
   commandTools?: Org['commandTools'];
   web?: Org['web'];
+  notify?: Org['notify'];
+  outsideSeats?: Org['outsideSeats'];
 }
 
 function storeAudience(audience: Audience): StoredAudience {
@@ -36,6 +38,8 @@ export function storeOrg(org: Org): StoredOrg {
     needsApproval: org.needsApproval,
     commandTools: org.commandTools,
     web: org.web,
+    ...(org.notify && org.notify.length > 0 ? { notify: org.notify } : {}),
+    ...(org.outsideSeats && org.outsideSeats.length > 0 ? { outsideSeats: org.outsideSeats } : {}),
     agents: [...org.agents.values()].map((agent) => ({ ...agent, sendTo: storeAudience(agent.sendTo), readFrom: storeAudience(agent.readFrom) })),
   };
 }
@@ -72,5 +76,7 @@ export function restoreOrg(stored: StoredOrg, root: string): Org {
     needsApproval: stored.needsApproval ?? [],
     commandTools: stored.commandTools ?? {},
     web: stored.web ?? NO_WEB,
+    ...(stored.notify ? { notify: stored.notify } : {}),
+    ...(stored.outsideSeats ? { outsideSeats: stored.outsideSeats } : {}),
   };
 }

@@ -10,7 +10,7 @@ export interface MissingKey {
   agents: string[];
 }
 
-/** Every key the org's agents need and the lookup cannot find, in variable order. Pure, given the lookup. */
+/** Every key (and HTTP agent's header) the org's agents need and the lookup cannot find, in variable order. Pure, given the lookup. */
 export function findMissingKeys(org: Org, lookup: KeyLookup): MissingKey[] {
   const missing = new Map<string, MissingKey>();
   for (const agent of org.agents.values()) {
@@ -18,12 +18,15 @@ export function findMissingKeys(org: Org, lookup: KeyLookup): MissingKey[] {
     for (const modelKey of agent.models) {
       if (modelKey === HUMAN_MODEL) continue;
       const entry = org.models[modelKey];
-      const variable = entry ? keyVariableFor(entry) : undefined;
-      if (variable === undefined || lookup(variable) !== undefined) continue;
-      const found = missing.get(variable) ?? { variable, models: [], agents: [] };
-      if (!found.models.includes(modelKey)) found.models.push(modelKey);
-      if (!found.agents.includes(agent.name)) found.agents.push(agent.name);
-      missing.set(variable, found);
+      // An HTTP agent's headers are needed as a key is: without one the endpoint refuses every call.
+      const needed = entry ? [keyVariableFor(entry), ...Object.values(entry.headers ?? {})] : [];
+      for (const variable of needed) {
+        if (variable === undefined || lookup(variable) !== undefined) continue;
+        const found = missing.get(variable) ?? { variable, models: [], agents: [] };
+        if (!found.models.includes(modelKey)) found.models.push(modelKey);
+        if (!found.agents.includes(agent.name)) found.agents.push(agent.name);
+        missing.set(variable, found);
+      }
     }
   }
   return [...missing.values()].sort((left, right) => (left.variable < right.variable ? -1 : 1));

@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../org/schema.js';
+import type { KeyLookup } from '../secrets/key-lookup.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { ErrorContext } from './sdk-error.js';
 
@@ -12,6 +13,10 @@ export interface ClientSettings {
   keyVariable?: string;
   /** A `fetch` for the SDK to use instead of the global one (tests). */
   fetch?: typeof fetch;
+  /** The org root, where an agent program runs (in the agent's workspace) and a relative `command` is found. */
+  root?: string;
+  /** Where an agent program's `env:` and an HTTP agent's `headers:` values are looked up. */
+  lookup?: KeyLookup;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ClientSettings } from './client-settings.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
-import { findUnreachableModels, type UnreachableModel } from './reachability.js';
+import { findUnreachableModels, probeServer, type ProgramCheck, type UnreachableModel } from './reachability.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
 import type { Sleep } from './sleep.js';
@@ -73,7 +73,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertModelSettings(org);
       assertApiKeys(org, lookup);
     },
-    ...(options.fetch === undefined ? { probe: (org: Org) => findUnreachableModels(org) } : {}),
+    ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
   });
 }
 
@@ -86,7 +86,7 @@ export function defaultProviderFactory(root: string): ProviderFactory {
  * One registry entry's live provider: the vendor adapter (or the offline model) behind
  * its rate limits and retries. Used by the engine for local calls and by `lemming worker`.
  */
-export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Pick<ProviderFactoryOptions, 'fetch' | 'sleep'> = {}): Provider {
+export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Partial<Pick<ProviderFactoryOptions, 'fetch' | 'sleep' | 'root'>> = {}): Provider {
   if (entry.provider === 'offline') return new OfflineProvider();
   const problem = settingsProblem(modelKey, entry);
   if (problem) throw new LemmingError('invalid-model', problem);
@@ -105,6 +105,8 @@ export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLoo
     apiKey: apiKey ?? 'no-key',
     ...(keyVariable === undefined ? {} : { keyVariable }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.root === undefined ? {} : { root: options.root }),
+    lookup,
   };
   // The rate limiter, retries and vendor adapter are loaded on the first call: one chain per registry entry.
   return new LazyProvider(async () => (await import('./live-chain.js')).liveChain(settings, options.sleep));
@@ -118,10 +120,28 @@ function settingsProblem(modelKey: string, entry: ModelEntry): string | undefine
   return undefined;
 }
 
+/** The registry keys the org's agents use (the human's `model: human` is none), in name order. */
+function usedModels(org: Org): string[] {
+  return [...new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models))].sort();
+}
+
+/**
+ * How to tell whether an agent program is installed here, for `run`'s check before turn 1: loaded
+ * only for an org whose agents use one. (Through a queue the programs run on the workers, which
+ * each decline an entry whose program they lack, and nothing is checked here.)
+ */
+async function programCheck(org: Org, root: string): Promise<ProgramCheck | undefined> {
+  if (!usedModels(org).some((modelKey) => org.models[modelKey]?.provider === 'command')) return undefined;
+  const { findProgram } = await import('./command/find-program.js');
+  return (command) => {
+    const found = findProgram(command, root);
+    return 'problem' in found ? found.problem : undefined;
+  };
+}
+
 /** Throws for the first registry entry the org's agents use that cannot work whatever the network does. */
 export function assertModelSettings(org: Org): void {
-  const used = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models));
-  for (const modelKey of [...used].sort()) {
+  for (const modelKey of usedModels(org)) {
     const entry = org.models[modelKey];
     const problem = entry ? settingsProblem(modelKey, entry) : undefined;
     if (problem) throw new LemmingError('invalid-model', problem);

@@ -31,14 +31,15 @@ export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'
 
 /**
  * The most a call is expected to cost, in credits: estimated input plus the expected
- * output, at the entry's prices (credits per million tokens). A call whose estimate
- * is more than the agent has left is not made.
+ * output, at the entry's prices (credits per million tokens), plus its price per call.
+ * A call whose estimate is more than the agent has left is not made.
  */
 export function estimateCallCost(
   request: PromptParts,
-  entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens'>,
+  entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens' | 'price_per_call'>,
   /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
   inputScale = 1,
 ): number {
-  return (Math.ceil(estimateInputTokens(request) * inputScale) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
+  const tokens = (Math.ceil(estimateInputTokens(request) * inputScale) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
+  return tokens + (entry.price_per_call ?? 0);
 }

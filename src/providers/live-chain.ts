@@ -8,13 +8,23 @@ import { RetryingProvider } from './retrying-provider.js';
 import type { Sleep } from './sleep.js';
 
 /**
- * A live model's provider: the vendor adapter (its SDK imported on the first call)
- * behind the entry's rate limits and lemming's retries. This module is itself loaded
+ * A live model's provider: the vendor adapter (its SDK imported on the first call), or
+ * the adapter of an agent program or an HTTP agent, behind the entry's rate limits and
+ * lemming's retries. This module is itself loaded
  * on a live model's first call, so a run on the offline model never loads it.
  */
 export function liveChain(settings: ClientSettings, sleep?: Sleep): Provider {
   const { entry } = settings;
   const adapter = new LazyProvider(async () => {
+    const lookup = settings.lookup ?? (() => undefined);
+    if (entry.provider === 'command') {
+      const { commandProvider } = await import('./command/command-provider.js');
+      return commandProvider({ modelKey: settings.modelKey, entry, root: settings.root ?? process.cwd(), lookup });
+    }
+    if (entry.provider === 'http') {
+      const { httpAgentProvider } = await import('./http/http-provider.js');
+      return httpAgentProvider({ modelKey: settings.modelKey, entry, lookup, ...(settings.fetch ? { fetch: settings.fetch } : {}) });
+    }
     if (entry.provider === 'anthropic') {
       const { anthropicProvider, createAnthropicClient } = await import('./anthropic/anthropic-provider.js');
       return anthropicProvider(createAnthropicClient(settings), settings);

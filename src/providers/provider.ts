@@ -94,6 +94,11 @@ export interface Usage {
   cacheWriteTokens?: number;
   /** True when the provider reported no usage and lemming's estimate stands in. */
   estimated: boolean;
+  /**
+   * How many answers this usage sums (the steps of a turn, an unusable answer and the one after it);
+   * absent: one. What a registry entry's `price_per_call` is charged by.
+   */
+  calls?: number;
 }
 
 /** An answer that came back, as the tokens it used and the model that used them: what a charge is made of. */

@@ -45,17 +45,19 @@ function cacheSplit(reported: ReportedUsage | undefined, input: number): Pick<Us
   return { ...(read > 0 ? { cachedInputTokens: read } : {}), ...(written > 0 ? { cacheWriteTokens: written } : {}) };
 }
 
-/** The usage of several calls (the steps of a turn) as one: every count summed, estimated if any was. */
+/** The usage of several calls (the steps of a turn) as one: every count summed (the answers too), estimated if any was. */
 export function sumUsage(usages: readonly Usage[]): Usage {
   let inputTokens = 0;
   let outputTokens = 0;
   let read = 0;
   let written = 0;
+  let calls = 0;
   for (const usage of usages) {
     inputTokens += usage.inputTokens;
     outputTokens += usage.outputTokens;
     read += usage.cachedInputTokens ?? 0;
     written += usage.cacheWriteTokens ?? 0;
+    calls += usage.calls ?? 1;
   }
   return {
     inputTokens,
@@ -63,6 +65,8 @@ export function sumUsage(usages: readonly Usage[]): Usage {
     ...(read > 0 ? { cachedInputTokens: read } : {}),
     ...(written > 0 ? { cacheWriteTokens: written } : {}),
     estimated: usages.some((usage) => usage.estimated),
+    // One answer is the default; a sum of several says how many, for a price per call.
+    ...(calls > 1 ? { calls } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { keyVariableFor } from '../org/org-secrets.js';
 import { keyLookup, registerDotEnv } from '../secrets/key-lookup.js';
 import { errorWithoutSecrets, withoutSecrets } from '../secrets/secrets.js';
 import { liveProvider } from '../providers/create-provider.js';
+import { findProgram } from '../providers/command/find-program.js';
 import type { Provider } from '../providers/provider.js';
 import { encodeFailure, type CallJobData, type CallJobResult, type CallProgress } from './call-job.js';
 import { checkReachable } from './queue-client.js';
@@ -76,7 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const providerFor = (queueName: string, modelKey: string, entry: ModelEntry): Provider => {
     let provider = providers.get(queueName);
     if (!provider) {
-      provider = options.providerFor?.(modelKey, entry) ?? liveProvider(modelKey, entry, lookup);
+      provider = options.providerFor?.(modelKey, entry) ?? liveProvider(modelKey, entry, lookup, { root: options.root });
       providers.set(queueName, provider);
     }
     return provider;
@@ -100,10 +101,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   const serve = (queueName: string, published: PublishedModel): void => {
     const { modelKey, entry } = published;
-    const variable = keyVariableFor(entry);
-    if (entry.provider !== 'offline' && variable !== undefined && lookup(variable) === undefined && !options.providerFor) {
+    const reason = options.providerFor ? undefined : cannotServe(entry, lookup, options.root);
+    if (reason !== undefined) {
       declined.add(queueName);
-      options.log(`not serving ${modelKey}: ${variable} is not set here (set it in this worker's environment or in ${options.root}/.env)`);
+      options.log(`not serving ${modelKey}: ${reason}`);
       return;
     }
     const rpm = entry.limits?.requests_per_minute;
@@ -256,4 +257,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       client.disconnect();
     },
   };
+}
+
+/**
+ * Why this worker cannot make an entry's calls, or undefined when it can: a key or an HTTP agent's
+ * header that is not set here, or an agent program that is not installed here. Another worker may.
+ */
+function cannotServe(entry: ModelEntry, lookup: ReturnType<typeof keyLookup>, root: string): string | undefined {
+  const where = `set it in this worker's environment or in ${root}/.env`;
+  for (const variable of [keyVariableFor(entry), ...Object.values(entry.headers ?? {})]) {
+    if (entry.provider !== 'offline' && variable !== undefined && lookup(variable) === undefined) return `${variable} is not set here (${where})`;
+  }
+  if (entry.provider === 'command' && entry.command !== undefined) {
+    const found = findProgram(entry.command, root);
+    if ('problem' in found) return `its program is not here: ${found.problem}`;
+  }
+  return undefined;
 }

@@ -28,6 +28,8 @@ export interface WebServerOptions {
   token: string;
   /** The hub the engine's events go into, for `lemming run --serve`; a new one otherwise. */
   hub?: EventHub;
+  /** Answers `/mcp` (the org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
+  mcp?: (request: Request) => Promise<Response>;
 }
 
 /** A running dashboard. */
@@ -65,10 +67,10 @@ function baseUrl(host: string, port: number): string {
 
 /**
  * The Hono app: the Host header first (a name that is not this machine's gets nothing), then the
- * token or its session, then the body's size, then the API, the event stream, metrics and the
- * browser app.
+ * token or its session, then the body's size, then the API, the event stream, the MCP endpoint,
+ * metrics and the browser app.
  */
-export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress): Hono {
+export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress, mcp?: WebServerOptions['mcp']): Hono {
   const app = new Hono();
   app.use('*', async (context, next) => {
     await next();
@@ -88,6 +90,7 @@ export function createWebApp(dashboard: Dashboard, token: string, address: WebAd
   app.get('/api/events', eventStream(dashboard.hub));
   app.route('/api', readRoutes(dashboard));
   app.route('/api', actionRoutes(dashboard));
+  if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
   app.get('/metrics', async (context) => {
     await dashboard.watch.look();
     return context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
@@ -101,7 +104,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   checkToken(options.token, 'the token');
   const dashboard = new Dashboard(options.root, options.hub);
   let port = options.port;
-  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port });
+  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port }, options.mcp);
   let server: ServerType;
   try {
     await dashboard.watch.ready();

@@ -36,7 +36,9 @@ export async function openDashboard(root: string, options: ServeOptions, output:
   const { token, fromEnvironment } = chooseToken(host);
   const slow = setTimeout(() => output.err(`dashboard: taking in the org's messages for search and threads; the address follows once they are in`), quietMs);
   try {
-    const server = await startWebServer({ root, host, port, token, ...(hub ? { hub } : {}) });
+    // The org as an MCP server at /mcp, behind the same token; its SDK is loaded by the first request.
+    const mcp = async (request: Request): Promise<Response> => (await import('../../mcp-server/mcp-http.js')).handleMcpHttp(root, request);
+    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}) });
     output.out(`dashboard: ${server.url}`);
     if (fromEnvironment) output.out('(the token is LEMMING_TOKEN from the environment)');
     return server;

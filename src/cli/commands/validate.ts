@@ -2,6 +2,8 @@ import { formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { shortSecretWarnings } from '../../org/org-secrets.js';
+import type { Org } from '../../org/org.js';
+import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
@@ -18,14 +20,32 @@ function messageProblems(root: string, agents: string[], maxBodyChars: number): 
   return problems;
 }
 
+/**
+ * Each agent program of the registry that cannot be run from here (not installed, not executable):
+ * an error, or a warning when the org sends its calls to workers (`engine.queue`), which need it instead.
+ */
+function programProblems(org: Org): Problem[] {
+  const problems: Problem[] = [];
+  for (const [modelKey, entry] of Object.entries(org.models)) {
+    if (entry.provider !== 'command' || entry.command === undefined) continue;
+    const found = findProgram(entry.command, org.root);
+    if (!('problem' in found)) continue;
+    const queued = org.settings.queue !== undefined;
+    const message = queued ? `${found.problem}; the workers that serve it need it (engine.queue sends its calls to them)` : found.problem;
+    problems.push({ file: 'org/org.yaml', field: `models.${modelKey}.command`, message, severity: queued ? 'warning' : 'error' });
+  }
+  return problems;
+}
+
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
   const loaded = new OrgLoader(root).load();
-  const problems = [...loaded.problems, ...(loaded.org ? [...shortSecretWarnings(loaded.org), ...messageProblems(root, [...loaded.org.agents.keys()], loaded.org.settings.max_body_chars)] : [])];
-  if (loaded.org) {
+  const org = loaded.org;
+  const problems = [...loaded.problems, ...(org ? [...programProblems(org), ...shortSecretWarnings(org), ...messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)] : [])];
+  if (org) {
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
     const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');
-    problems.push(...(await outsideToolWarnings(loaded.org)));
+    problems.push(...(await outsideToolWarnings(org)));
   }
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {

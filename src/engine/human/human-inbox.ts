@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { parseMessageFileName, type Message } from '../../mailbox/message.js';
@@ -30,44 +31,59 @@ export interface HumanInbox {
   notices: InboxNotice[];
 }
 
-/** Every message the chart lets reach the human, oldest first, each marked read or unread. */
-export function readHumanInbox(root: string, org: Org): HumanInbox {
-  const read = readMarks(root);
+/**
+ * Every message the chart lets reach the human, oldest first, each marked read or unread. `seat` names
+ * another person's seat (an agent with `model: human`, which an outside program may take through
+ * `lemming mcp --as`): its mail, the engine's notices to it, and its own read marks.
+ */
+export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox {
+  const read = readMarks(root, seat);
   const messages: InboxMessage[] = [];
   for (const sender of org.agents.keys()) {
-    if (sender === HUMAN || !checkEdge(org, sender, HUMAN).allowed) continue;
+    if (sender === seat || !checkEdge(org, sender, seat).allowed) continue;
     for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
-      if (parsedName && parsedName.to !== HUMAN) continue;
+      if (parsedName && parsedName.to !== seat) continue;
       const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
-      if ('error' in result || result.message.to !== HUMAN) continue;
+      if ('error' in result || result.message.to !== seat) continue;
       messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id) });
     }
   }
   messages.sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id));
-  return { messages, notices: noticesFor(root, read) };
+  return { messages, notices: noticesFor(root, read, seat) };
 }
 
 /** The engine's notices for the human, each marked read or unread; reads no message file. */
 export function readHumanNotices(root: string): InboxNotice[] {
-  return noticesFor(root, readMarks(root));
+  return noticesFor(root, readMarks(root, HUMAN), HUMAN);
 }
 
-function noticesFor(root: string, read: ReadonlySet<string>): InboxNotice[] {
-  return loadState(statePaths(root).state).humanNotices.map((notice) => ({ ...notice, unread: !read.has(notice.id) }));
+/** The human's notices are kept apart; another person seat's wait among the mail no one calls it for. */
+function noticesFor(root: string, read: ReadonlySet<string>, seat: string): InboxNotice[] {
+  const state = loadState(statePaths(root).state);
+  if (seat === HUMAN) return state.humanNotices.map((notice) => ({ ...notice, unread: !read.has(notice.id) }));
+  return state.pending.flatMap((item) =>
+    item.kind === 'notice' && item.to === seat ? [{ id: item.id, turn: item.turn, subject: item.subject, body: item.body, unread: !read.has(item.id) }] : [],
+  );
 }
 
-/** Messages sent by the human, oldest first, with their files: the other half of each conversation. Never unread. */
-export function readHumanSent(root: string, org: Org): InboxMessage[] {
-  return listMessageFiles(root, HUMAN).flatMap((name) => {
-    const result = readMessageFile(root, HUMAN, name, 0, org.settings.max_body_chars);
-    return 'error' in result ? [] : [{ ...result.message, file: `${outboxPath(HUMAN)}/${name}`, unread: false }];
+/** Messages sent by the human (or `seat`), oldest first, with their files: the other half of each conversation. Never unread. */
+export function readHumanSent(root: string, org: Org, seat = HUMAN): InboxMessage[] {
+  return listMessageFiles(root, seat).flatMap((name) => {
+    const result = readMessageFile(root, seat, name, 0, org.settings.max_body_chars);
+    return 'error' in result ? [] : [{ ...result.message, file: `${outboxPath(seat)}/${name}`, unread: false }];
   });
 }
 
-function readMarks(root: string): Set<string> {
+/** Where a seat's read marks are kept: `human-read.json` for the human, `seat-read/<seat>.json` for another person seat. */
+function readMarksPath(root: string, seat: string): string {
+  const paths = statePaths(root);
+  return seat === HUMAN ? paths.humanRead : join(paths.directory, 'seat-read', `${seat}.json`);
+}
+
+function readMarks(root: string, seat: string): Set<string> {
   try {
-    const data = JSON.parse(readFileSync(statePaths(root).humanRead, 'utf8')) as { read?: unknown };
+    const data = JSON.parse(readFileSync(readMarksPath(root, seat), 'utf8')) as { read?: unknown };
     return new Set(Array.isArray(data.read) ? data.read.filter((id): id is string => typeof id === 'string') : []);
   } catch {
     return new Set();
@@ -87,18 +103,20 @@ export interface MarkedRead {
  * be kept. Kept apart from the engine's state, so it never races the engine; nothing is written
  * when nothing new is marked.
  */
-export function markRead(root: string, org: Org, ids: readonly string[]): MarkedRead {
+export function markRead(root: string, org: Org, ids: readonly string[], seat = HUMAN): MarkedRead {
   if (ids.length === 0) return { read: [], unknown: [] };
-  const inbox = readHumanInbox(root, org);
+  const inbox = readHumanInbox(root, org, seat);
   const known = new Set<string>([...inbox.messages.map((message) => message.id), ...inbox.notices.map((notice) => notice.id)]);
   const wanted = [...new Set(ids)];
   const read = wanted.filter((id) => known.has(id));
   const unknown = wanted.filter((id) => !known.has(id));
-  const marks = readMarks(root);
+  const marks = readMarks(root, seat);
   const fresh = read.filter((id) => !marks.has(id));
   if (fresh.length > 0) {
     for (const id of fresh) marks.add(id);
-    writeFileAtomic(statePaths(root).humanRead, `${JSON.stringify({ read: [...marks].sort() })}\n`);
+    const path = readMarksPath(root, seat);
+    if (seat !== HUMAN) mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, `${JSON.stringify({ read: [...marks].sort() })}\n`);
   }
   return { read, unknown };
 }

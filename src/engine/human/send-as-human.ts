@@ -38,13 +38,36 @@ export interface SentMessage {
  * Safe to call while an engine runs: the file appears whole, under a name no one else takes.
  */
 export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = new Date()): SentMessage {
-  if (!org.agents.has(HUMAN)) {
-    throw new LemmingError('no-human', 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml');
+  return sendFromSeat(root, org, HUMAN, input, {}, now);
+}
+
+/** How a person's send is held to the rules an agent's is: for sends from outside programs (`lemming mcp`). */
+export interface SeatRules {
+  /**
+   * At most `engine.max_messages_per_turn` messages between two turns, as an agent may send in one:
+   * an outside program in a loop cannot flood the org.
+   */
+  perTurnCap?: boolean;
+}
+
+/**
+ * `sendAsHuman` from any person's seat (an agent with `model: human`: the human's, or one org.yaml
+ * `outside_seats` grants to outside programs): the same checks of both ends of the edge, the same
+ * caps, and a file in that seat's outbox that the engine delivers at its next turn like any send.
+ */
+export function sendFromSeat(root: string, org: Org, seat: string, input: HumanMessage, rules: SeatRules = {}, now = new Date()): SentMessage {
+  const sender = org.agents.get(seat);
+  if (!sender) {
+    throw new LemmingError(
+      seat === HUMAN ? 'no-human' : 'unknown-agent',
+      seat === HUMAN ? 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml' : `this org has no agent ${quoteName(seat)}`,
+    );
   }
+  if (!sender.isHuman) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
   if (!isValidAgentName(input.to)) {
     throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
   }
-  const verdict = checkEdge(org, HUMAN, input.to);
+  const verdict = checkEdge(org, seat, input.to);
   if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
   const whole = asMessageBody(input.body).trim();
   if (whole === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
@@ -58,11 +81,18 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
   const body = capBody(whole, org.settings.max_body_chars);
   const cutCharacters = charactersOverCap(whole, org.settings.max_body_chars);
   const turn = loadState(statePaths(root).state).turn;
-  let seq = nextSeq(root, turn);
+  let seq = nextSeq(root, seat, turn);
+  const cap = org.settings.max_messages_per_turn;
+  if (rules.perTurnCap && sentIn(root, seat, turn) >= cap) {
+    throw new LemmingError(
+      'refused',
+      `not sent: ${seat} has sent ${cap} message(s) since turn ${turn}, the cap per turn (org/org.yaml engine.max_messages_per_turn: ${cap}); send again after the next turn`,
+    );
+  }
   for (let attempt = 0; attempt < 1000; attempt += 1, seq += 1) {
     const message: Message = {
-      id: messageId(turn, HUMAN, seq),
-      from: HUMAN,
+      id: messageId(turn, seat, seq),
+      from: seat,
       to: input.to,
       turn,
       created: now.toISOString(),
@@ -72,18 +102,23 @@ export function sendAsHuman(root: string, org: Org, input: HumanMessage, now = n
     const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
     if (subject !== undefined) message.subject = subject;
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
-    const file = `${outboxPath(HUMAN)}/${messageFileName(turn, seq, input.to)}`;
+    const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to)}`;
     if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file, cutCharacters };
   }
-  throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(HUMAN)}`);
+  throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
 }
 
-/** The sequence number after the highest the human used in `turn` (1 for a turn's first message). */
-function nextSeq(root: string, turn: number): number {
+/** The sequence number after the highest the seat used in `turn` (1 for a turn's first message). */
+function nextSeq(root: string, seat: string, turn: number): number {
   let highest = 0;
-  for (const name of listMessageFiles(root, HUMAN)) {
+  for (const name of listMessageFiles(root, seat)) {
     const parsed = parseMessageFileName(name);
     if (parsed?.turn === turn) highest = Math.max(highest, parsed.seq);
   }
   return highest + 1;
+}
+
+/** How many messages the seat has written since `turn` finished. */
+function sentIn(root: string, seat: string, turn: number): number {
+  return listMessageFiles(root, seat).filter((name) => parseMessageFileName(name)?.turn === turn).length;
 }

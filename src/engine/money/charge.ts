@@ -4,16 +4,17 @@ import type { ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { chargeTokens, type LedgerEntry, type ModelShare } from './ledger.js';
 
-/** What a call is priced by: all its input (cached included), the cached parts of it, and its output. */
-export type PricedTokens = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens'>;
+/** What a call is priced by: all its input (cached included), the cached parts of it, its output, and how many answers it sums. */
+export type PricedTokens = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'calls'>;
 
-/** A registry entry's prices, in credits per million tokens. */
-export type ModelPrices = Pick<ModelEntry, 'input_price' | 'output_price' | 'cached_input_price' | 'cache_write_price'>;
+/** A registry entry's prices: credits per million tokens, and credits per answer. */
+export type ModelPrices = Pick<ModelEntry, 'input_price' | 'output_price' | 'cached_input_price' | 'cache_write_price' | 'price_per_call'>;
 
 /**
  * Each part of a call's tokens × its price per million, rounded to a billionth of a credit:
  * the input the cache did not serve at `input_price`, cache reads at `cached_input_price`,
- * cache writes at `cache_write_price`, the output at `output_price`. A cached price left out
+ * cache writes at `cache_write_price`, the output at `output_price`; plus `price_per_call` for
+ * each answer the tokens sum (an agent program billed by the run). A cached price left out
  * of the registry is the input price, so no call gets cheaper (or dearer) by accident, and a
  * call without cached tokens costs what it always did.
  */
@@ -26,7 +27,8 @@ export function priceCall(tokens: PricedTokens, price: ModelPrices): number {
       read * (price.cached_input_price ?? price.input_price) +
       written * (price.cache_write_price ?? price.input_price) +
       tokens.outputTokens * price.output_price) /
-    1_000_000;
+      1_000_000 +
+    (tokens.calls ?? 1) * (price.price_per_call ?? 0);
   return Math.round(credits * 1e9) / 1e9;
 }
 
@@ -55,13 +57,20 @@ export function costOf(response: Pick<ProviderResponse, 'usage' | 'charged' | 'm
     const credits = entry ? priceCall(answer.usage, entry) : 0;
     nano += Math.round(credits * 1e9);
     const before = shares[answer.modelKey];
-    shares[answer.modelKey] = before ? addShares(before, { ...chargeTokens(answer.usage), credits }) : { ...chargeTokens(answer.usage), credits };
+    const perCall = pricedPerCall(entry);
+    const share = { ...chargeTokens(answer.usage, perCall), credits };
+    shares[answer.modelKey] = before ? addShares(before, share, perCall) : share;
   }
   const credits = nano / 1e9;
   return response.charged === undefined ? { credits } : { credits, models: shares };
 }
 
-function addShares(left: ModelShare, right: ModelShare): ModelShare {
+/** Whether a model's charge lines say how many answers they sum: only one with a price per call needs to. */
+function pricedPerCall(entry: ModelEntry | undefined): boolean {
+  return (entry?.price_per_call ?? 0) > 0;
+}
+
+function addShares(left: ModelShare, right: ModelShare, perCall: boolean): ModelShare {
   const read = (left.cached_input_tokens ?? 0) + (right.cached_input_tokens ?? 0);
   const written = (left.cache_write_tokens ?? 0) + (right.cache_write_tokens ?? 0);
   return {
@@ -69,6 +78,7 @@ function addShares(left: ModelShare, right: ModelShare): ModelShare {
     output_tokens: left.output_tokens + right.output_tokens,
     ...(read > 0 ? { cached_input_tokens: read } : {}),
     ...(written > 0 ? { cache_write_tokens: written } : {}),
+    ...(perCall ? { calls: (left.calls ?? 1) + (right.calls ?? 1) } : {}),
     credits: Math.round((left.credits + right.credits) * 1e9) / 1e9,
   };
 }
@@ -100,7 +110,7 @@ export function chargeFor(turn: number, agent: string, response: Pick<ProviderRe
     turn,
     agent,
     model: response.modelKey,
-    ...chargeTokens(tokens),
+    ...chargeTokens(tokens, pricedPerCall(models[response.modelKey])),
     credits,
     ...(tokens.estimated ? { estimated: true } : {}),
     ...(shares ? { models: shares } : {}),

@@ -9,6 +9,8 @@ export interface ModelShare {
   output_tokens: number;
   cached_input_tokens?: number;
   cache_write_tokens?: number;
+  /** Answers, when more than one and the model has a price per call. */
+  calls?: number;
   credits: number;
 }
 
@@ -26,6 +28,8 @@ export type LedgerEntry =
       cached_input_tokens?: number;
       /** Of input_tokens, those written to the vendor's prompt cache; only on a line that had some. */
       cache_write_tokens?: number;
+      /** The answers the line sums, when more than one and its model has a `price_per_call` (absent: one). */
+      calls?: number;
       credits: number;
       /** The provider reported no usage; lemming's estimate was charged. */
       estimated?: boolean;
@@ -59,13 +63,18 @@ export interface AgentTotals {
 
 type Charge = Extract<LedgerEntry, { type: 'charge' }>;
 
-/** A call's tokens as a charge line holds them: the cache counts only when not zero, so a ledger without caching reads as it always did. */
-export function chargeTokens(usage: PricedTokens): Pick<Charge, 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens'> {
+/**
+ * A call's tokens as a charge line holds them: the cache counts only when not zero, so a ledger without
+ * caching reads as it always did; the answers only when more than one were made of a model priced per
+ * call (`perCall`), so the line can be priced again from what it says.
+ */
+export function chargeTokens(usage: PricedTokens, perCall = false): Pick<Charge, 'input_tokens' | 'output_tokens' | 'cached_input_tokens' | 'cache_write_tokens' | 'calls'> {
   return {
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
     ...(usage.cachedInputTokens ? { cached_input_tokens: usage.cachedInputTokens } : {}),
     ...(usage.cacheWriteTokens ? { cache_write_tokens: usage.cacheWriteTokens } : {}),
+    ...(perCall && (usage.calls ?? 1) > 1 ? { calls: usage.calls } : {}),
   };
 }
 
@@ -76,6 +85,7 @@ export function chargedTokens(charge: Charge): PricedTokens {
     outputTokens: charge.output_tokens,
     ...(charge.cached_input_tokens ? { cachedInputTokens: charge.cached_input_tokens } : {}),
     ...(charge.cache_write_tokens ? { cacheWriteTokens: charge.cache_write_tokens } : {}),
+    ...(charge.calls ? { calls: charge.calls } : {}),
   };
 }
 

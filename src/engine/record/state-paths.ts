@@ -3,7 +3,7 @@ import { join } from 'node:path';
 /**
  * Where the engine keeps its own files, under `org/state/` (never hand-edited). Two kinds:
  * the org's record, which travels with the org (commit it, copy it) so the next run anywhere
- * continues exactly: `engine.json`, `ledger.jsonl`, `taken.jsonl`, `human-read.json`,
+ * continues exactly: `engine.json`, `ledger.jsonl`, `taken.jsonl`, `human-read.json` (and `seat-read/<seat>.json` for other person seats),
  * `token-ratios.json`, `dead-ends.json`; and
  * machine-local files, which a copy may carry but never needs: the lock, the journal of a
  * turn in progress and `cache/` (hints about which folders changed, parsed files, the org as

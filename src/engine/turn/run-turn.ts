@@ -311,6 +311,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         countEvent(stats, event);
         yield event;
       }
+      // Held by this failure: said now, as the notices are written, not only when a later turn leaves it out.
+      const streak = failing.streak(called.agent);
+      if (streak?.held && streak.heldTurn === turn) {
+        yield { type: 'agent-held', turn, agent: called.agent, model: streak.model, failedTurns: streak.turns, cause: streak.cause };
+      }
       continue;
     }
     const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };

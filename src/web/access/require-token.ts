@@ -42,7 +42,7 @@ export function requireToken(token: string, port: () => number, sessions = new S
     if (sameToken(bearer, token)) return next();
     const session = getCookie(context, cookieName(port()));
     if (session === undefined) {
-      return refuse(context, 401, 'unauthorized', 'lemming serve needs its token: open the URL it printed when it started (it carries ?token=...).');
+      return refuse(context, 401, 'unauthorized', 'lemming serve needs its token: open the URL it printed when it started (it carries ?token=...); a program (an MCP client, curl) sends it as `Authorization: Bearer <token>`.');
     }
     if (!sessions.has(session)) {
       return refuse(

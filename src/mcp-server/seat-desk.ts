@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { decideProposal } from '../engine/human/decide-proposal.js';
+import { markRead, readHumanInbox, type InboxMessage, type InboxNotice } from '../engine/human/human-inbox.js';
+import { orgStatus } from '../engine/human/org-status.js';
+import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
+import { LemmingError } from '../errors.js';
+import { readMessageFile } from '../mailbox/message-file.js';
+import type { Message } from '../mailbox/message.js';
+import { HUMAN } from '../org/names.js';
+import { loadOrgForReading } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { describeProposal } from '../tools/proposals/proposal.js';
+import { listProposals } from '../tools/proposals/proposal-store.js';
+import type { IndexedMessage } from '../web/search/indexed-message.js';
+import { MessageIndex } from '../web/search/message-index.js';
+import { checkSeat } from './seat.js';
+
+/** A message as an outside program reads it: its header, its body, and where it lies. */
+export type ReadMessage = Omit<Message, 'usage'> & { file: string };
+
+/**
+ * What an outside program can do from one seat, the same way the person can from the CLI: read
+ * its inbox, read a message, send (to whom the chart lets it, within the cap of a turn; the engine
+ * delivers it at its next turn), search, follow a thread, see where the org stands; and, from
+ * the human's seat only, decide proposals. Every call reads the org's files afresh. A seat other
+ * than the human's sees only the mail it sent or received, as an agent does.
+ */
+export class SeatDesk {
+  constructor(
+    readonly root: string,
+    /** The seat asked for (undefined: the human's), checked at every call. */
+    private readonly asked?: string,
+  ) {}
+
+  /** The org now, and the seat, still granted. */
+  private open(): { org: Org; seat: string } {
+    const { org } = loadOrgForReading(this.root);
+    return { org, seat: checkSeat(org, this.asked) };
+  }
+
+  /** The seat's name (checked). */
+  seat(): string {
+    return this.open().seat;
+  }
+
+  /** Unread mail and notices (or all of them), oldest first, marked read unless asked not to. */
+  inbox(options: { all?: boolean; markRead?: boolean; limit?: number } = {}): { seat: string; messages: InboxMessage[]; notices: InboxNotice[]; more: number } {
+    const { org, seat } = this.open();
+    const inbox = readHumanInbox(this.root, org, seat);
+    const messages = options.all ? inbox.messages : inbox.messages.filter((message) => message.unread);
+    const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
+    const limit = options.limit ?? 20;
+    // The oldest first: what is not shown now is shown at the next look, since it stays unread.
+    const shown = messages.slice(0, limit);
+    if (options.markRead !== false) markRead(this.root, org, [...shown.map((message) => message.id), ...notices.map((notice) => notice.id)], seat);
+    return { seat, messages: shown, notices, more: messages.length - shown.length };
+  }
+
+  /** One message in full, by id: any message from the human's seat, one the seat sent or received from another. */
+  message(id: string): ReadMessage {
+    const { org, seat } = this.open();
+    const indexed = this.visible(MessageIndex.open(this.root).get(id), seat);
+    if (!indexed) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
+    const name = indexed.file.slice(indexed.file.lastIndexOf('/') + 1);
+    const read = readMessageFile(this.root, indexed.from, name, indexed.turn, org.settings.max_body_chars);
+    if ('error' in read) throw new LemmingError('unreadable', `${indexed.file} ${read.error}`);
+    const { usage: _usage, ...message } = read.message;
+    return { ...message, file: indexed.file };
+  }
+
+  /** Send from the seat: its edges, the cap of a turn, delivered by the engine's next turn. */
+  send(input: HumanMessage): { id: string; file: string; to: string; cutCharacters: number } {
+    const { org, seat } = this.open();
+    const sent = sendFromSeat(this.root, org, seat, input, { perTurnCap: true });
+    return { id: sent.message.id, file: sent.file, to: sent.message.to, cutCharacters: sent.cutCharacters };
+  }
+
+  /** Full-text search, best first, of the messages the seat may read. */
+  search(query: string, filter: { from?: string; to?: string; limit?: number } = {}): { total: number; hits: IndexedMessage[] } {
+    const { seat } = this.open();
+    const limit = Math.min(filter.limit ?? 20, 100);
+    const found = MessageIndex.open(this.root).findPage(query, { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(seat === HUMAN ? {} : { agent: seat }) }, limit);
+    return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
+  }
+
+  /** The conversation a message belongs to, oldest first, as far as the seat may read it. */
+  thread(id: string): Array<IndexedMessage & { depth: number }> {
+    const { seat } = this.open();
+    const thread = MessageIndex.open(this.root).thread(id).filter((message) => this.visible(message, seat));
+    if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
+    return thread;
+  }
+
+  /** Where the org stands: the human's seat sees every agent, as `lemming status` does; another seat its own place. */
+  status(): unknown {
+    const { org, seat } = this.open();
+    const status = orgStatus(org);
+    if (seat === HUMAN) return status;
+    const agent = org.agents.get(seat);
+    const audience = (names: '*' | ReadonlySet<string>) => (names === '*' ? ['*'] : [...names].sort());
+    return {
+      org: status.org,
+      turn: status.turn,
+      running: status.running !== undefined,
+      seat,
+      title: agent?.title,
+      reportsTo: agent?.reportsTo,
+      sendTo: agent ? audience(agent.sendTo) : [],
+      readFrom: agent ? audience(agent.readFrom) : [],
+      agents: status.agents.map(({ name, title }) => ({ name, title })),
+    };
+  }
+
+  /** Proposals waiting for the human (with `all`, decided ones too). The human's seat only. */
+  approvals(all = false): Array<{ id: string; status: string; proposedBy: string; turn: number; what: string; file: string }> {
+    this.humanOnly('see proposals');
+    const { proposals } = listProposals(this.root);
+    return proposals
+      .filter((proposal) => all || proposal.status === 'pending')
+      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal), file: join('org', 'proposals', `${proposal.id}.md`) }));
+  }
+
+  /** Approve or reject a proposal, as `lemming approve`/`reject` do. The human's seat only. */
+  async decide(id: string, verdict: 'approve' | 'reject', reason?: string): Promise<string> {
+    const { org } = this.humanOnly('decide proposals');
+    return (await decideProposal(org, id, verdict, reason)).summary;
+  }
+
+  private humanOnly(what: string): { org: Org } {
+    const { org, seat } = this.open();
+    if (seat !== HUMAN) throw new LemmingError('refused', `only the human's seat may ${what}; this is ${seat}'s`);
+    return { org };
+  }
+
+  private visible<T extends Pick<IndexedMessage, 'from' | 'to'>>(message: T | undefined, seat: string): T | undefined {
+    if (!message) return undefined;
+    return seat === HUMAN || message.from === seat || message.to === seat ? message : undefined;
+  }
+}

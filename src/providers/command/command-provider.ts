@@ -1,0 +1,131 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isValidAgentName } from '../../org/names.js';
+import type { ModelEntry } from '../../org/schema.js';
+import type { KeyLookup } from '../../secrets/key-lookup.js';
+import { agentCall, agentPromptText, stepOf } from '../agent-protocol/agent-call.js';
+import { readAgentReply, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { ProviderError } from '../provider-error.js';
+import type { Provider, ProviderRequest } from '../provider.js';
+import { scrub } from '../sdk-error.js';
+import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
+import { findProgram } from './find-program.js';
+import { runProgram, type ProgramOutcome, type ProgramSpec } from './run-program.js';
+
+/** What a `provider: command` entry's calls need besides the request. */
+export interface CommandSettings {
+  modelKey: string;
+  entry: ModelEntry;
+  /** The org root: the program runs in `agents/<agent>/workspace/` under it, and a relative `command` is found from it. */
+  root: string;
+  /** Values of the variables the entry's `env:` names (each one a secret). */
+  lookup: KeyLookup;
+}
+
+/** Defaults of an agent program's limits (README, "Outside agents"). */
+export const COMMAND_DEFAULTS = {
+  /** An agent program reads, thinks and edits files: ten minutes, where a model's API gets two. */
+  timeoutMs: 600_000,
+  maxOutputBytes: 1_000_000,
+} as const;
+
+/** Variables every program gets, as sudo passes them on: what it needs to find its tools and its home, nothing that is a secret. */
+const SAFE_VARIABLES = ['HOME', 'LOGNAME', 'USER', 'PATH', 'SHELL', 'TERM', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
+
+/**
+ * An agent program as a provider: for each call the program is started in the agent's workspace
+ * with the call on stdin (the plain-text form, or JSON with `prompt: json`), and its stdout is the
+ * answer (action blocks, or JSON with `reply: json`). Failures speak the providers' vocabulary: a
+ * non-zero exit or a timeout may be retried, an unusable answer is not and is charged what it
+ * reported and its price per call. Behind lemming's rate limits and retries, like any adapter.
+ */
+export function commandProvider(settings: CommandSettings): Provider {
+  const { modelKey, entry } = settings;
+  const command = entry.command ?? '';
+  let program: string | undefined;
+  const call = async (request: ProviderRequest): Promise<WireAnswer> => {
+    if (!isValidAgentName(request.agent)) throw new ProviderError(`${modelKey}: ${JSON.stringify(request.agent)} is not an agent name`, { retryable: false });
+    if (program === undefined) {
+      const found = findProgram(command, settings.root);
+      if ('problem' in found) throw new ProviderError(`${modelKey}: org/org.yaml models.${modelKey}.command: ${found.problem}`, { retryable: false });
+      program = found.path;
+    }
+    const workspace = join(settings.root, 'agents', request.agent, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    const spec: ProgramSpec = {
+      program,
+      args: entry.args ?? [],
+      cwd: workspace,
+      env: environment(settings, request, workspace),
+      input: entry.prompt === 'json' ? `${JSON.stringify(agentCall(request))}\n` : agentPromptText(request),
+    };
+    const timeoutMs = entry.timeout_ms ?? COMMAND_DEFAULTS.timeoutMs;
+    const outcome = await runProgram(spec, { timeoutMs, maxOutputBytes: entry.max_output_bytes ?? COMMAND_DEFAULTS.maxOutputBytes, ...(request.signal ? { signal: request.signal } : {}) });
+    const stdout = answered(outcome, settings, timeoutMs);
+    try {
+      return readAgentReply(decode(stdout), entry.reply ?? 'text', request.tools);
+    } catch (error) {
+      if (!(error instanceof UnusableReply)) throw error;
+      throw unusableAnswerError(modelKey, command, error, (entry.price_per_call ?? 0) > 0);
+    }
+  };
+  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt === 'json' });
+}
+
+/** The safe variables, the ones the entry names, and where the call is: `LEMMING_AGENT`, `LEMMING_TURN`, `LEMMING_STEP` ... */
+function environment(settings: CommandSettings, request: ProviderRequest, workspace: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of SAFE_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined && !value.startsWith('()')) env[name] = value;
+  }
+  for (const name of settings.entry.env ?? []) {
+    const value = settings.lookup(name);
+    if (value !== undefined) env[name] = value;
+  }
+  env.LEMMING_AGENT = request.agent;
+  env.LEMMING_TURN = String(request.turn);
+  env.LEMMING_STEP = String(stepOf(request));
+  env.LEMMING_MODEL_KEY = settings.modelKey;
+  env.LEMMING_ORG_ROOT = settings.root;
+  env.LEMMING_WORKSPACE = workspace;
+  return env;
+}
+
+/** The program's stdout when it exited 0; every other ending as the ProviderError it is. */
+function answered(outcome: ProgramOutcome, settings: CommandSettings, timeoutMs: number): Buffer {
+  const { modelKey } = settings;
+  const command = settings.entry.command ?? '';
+  const said = (stderr: string): string => (stderr.trim() === '' ? '' : `; it said: ${scrub(stderr.trim().split('\n').slice(-3).join(' | '))}`);
+  switch (outcome.kind) {
+    case 'exited':
+      if (outcome.code === 0) return outcome.stdout;
+      // 126 and 127: the shell could not run what the program asked it to; that will not change.
+      throw new ProviderError(`${modelKey}: ${command} exited with code ${outcome.code}${said(outcome.stderr)}`, { retryable: outcome.code !== 126 && outcome.code !== 127 });
+    case 'killed':
+      throw new ProviderError(`${modelKey}: ${command} was killed by ${outcome.signal}${said(outcome.stderr)}`, { retryable: true });
+    case 'timeout':
+      throw new ProviderError(`${modelKey}: ${command} gave no answer within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms); its processes were stopped${said(outcome.stderr)}`, { retryable: true });
+    case 'output-cap':
+      throw new ProviderError(
+        `${modelKey}: ${command} wrote more than ${settings.entry.max_output_bytes ?? COMMAND_DEFAULTS.maxOutputBytes} bytes on stdout (org.yaml models.${modelKey}.max_output_bytes); its processes were stopped`,
+        { retryable: false },
+      );
+    case 'aborted': {
+      const error = new Error(`${modelKey}: the call was stopped`);
+      error.name = 'AbortError';
+      throw error;
+    }
+    case 'not-started':
+      throw new ProviderError(`${modelKey}: could not start ${command}: ${outcome.reason} (org.yaml models.${modelKey}.command)`, { retryable: false });
+  }
+}
+
+/** stdout as text; bytes that are not UTF-8 make the answer unusable (a binary, a wrong encoding). */
+function decode(stdout: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(stdout);
+  } catch {
+    throw new UnusableReply(`answered ${stdout.length} bytes that are not UTF-8 text`);
+  }
+}

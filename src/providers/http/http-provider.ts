@@ -1,0 +1,102 @@
+import type { ModelEntry } from '../../org/schema.js';
+import type { KeyLookup } from '../../secrets/key-lookup.js';
+import { agentCall } from '../agent-protocol/agent-call.js';
+import { readAgentReply, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { withOwnSignal } from '../abort-listeners.js';
+import { MODEL_DEFAULTS } from '../model-defaults.js';
+import { isRetryableStatus, ProviderError } from '../provider-error.js';
+import type { Provider, ProviderRequest } from '../provider.js';
+import { parseRetryAfter } from '../retry-after.js';
+import { scrub } from '../sdk-error.js';
+import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
+
+/** What a `provider: http` entry's calls need besides the request. */
+export interface HttpAgentSettings {
+  modelKey: string;
+  entry: ModelEntry;
+  /** Values of the variables the entry's `headers:` name (each one a secret). */
+  lookup: KeyLookup;
+  /** Instead of the global fetch (tests). */
+  fetch?: typeof fetch;
+}
+
+/** The most bytes an HTTP agent's answer may have when its entry sets no `max_output_bytes`. */
+export const HTTP_MAX_OUTPUT_BYTES = 1_000_000;
+
+/**
+ * An agent behind a webhook as a provider: each call is POSTed as JSON (agent, turn, step,
+ * system, messages, tools) to the entry's `url` with its headers, and the answer is read as JSON
+ * (`text`, `tool_calls`, `usage`). 408, 409, 429, 5xx, a connection that fails and a timeout may be
+ * retried (honouring Retry-After); another status, or an answer lemming cannot use, is not.
+ */
+export function httpAgentProvider(settings: HttpAgentSettings): Provider {
+  const { modelKey, entry } = settings;
+  const url = entry.url ?? '';
+  const timeoutMs = entry.timeout_ms ?? MODEL_DEFAULTS.timeoutMs;
+  const maxBytes = entry.max_output_bytes ?? HTTP_MAX_OUTPUT_BYTES;
+  const send = settings.fetch ?? fetch;
+  const call = (request: ProviderRequest): Promise<WireAnswer> =>
+    withOwnSignal(request.signal, async (signal) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      for (const [name, variable] of Object.entries(entry.headers ?? {})) {
+        const value = settings.lookup(variable);
+        if (value === undefined) throw new ProviderError(`${modelKey}: ${variable} is not set (needed for the ${name} header of org.yaml models.${modelKey})`, { retryable: false });
+        headers[name] = value;
+      }
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const either = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      let response: Response;
+      let body: string;
+      try {
+        response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: either });
+        body = await readCapped(response, maxBytes, modelKey);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        if (error instanceof ProviderError) throw error;
+        if (timeout.aborted) throw new ProviderError(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
+        throw new ProviderError(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
+      }
+      if (!response.ok) {
+        const retryAfterMs = parseRetryAfter(response.headers);
+        const refused = response.status === 401 || response.status === 403 ? ' (check the headers org.yaml names for it)' : `: ${scrub(body)}`;
+        throw new ProviderError(`${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`, {
+          retryable: isRetryableStatus(response.status),
+          status: response.status,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
+      }
+      try {
+        return readAgentReply(body, 'json', request.tools);
+      } catch (error) {
+        if (!(error instanceof UnusableReply)) throw error;
+        throw unusableAnswerError(modelKey, url, error, (entry.price_per_call ?? 0) > 0);
+      }
+    });
+  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text' });
+}
+
+/** The body as text, refused past `maxBytes` (a runaway endpoint must not fill the memory). */
+async function readCapped(response: Response, maxBytes: number, modelKey: string): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ProviderError(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The innermost reason a request failed ("connect ECONNREFUSED 127.0.0.1:8931"), not fetch's bare "fetch failed". */
+function innermost(error: unknown): string {
+  let reason: unknown = error;
+  for (let depth = 0; depth < 4 && reason instanceof Error && reason.cause instanceof Error; depth += 1) reason = reason.cause;
+  return reason instanceof Error ? reason.message : String(reason);
+}

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { CLI, lemming, lemmingAsync } from '../helpers/cli.js';
+import { proposeHire } from '../helpers/propose-hire.js';
+import { defaultOrg, resume, write } from '../helpers/temp-org.js';
+import { startWatched } from '../helpers/watched-process.js';
+
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+
+/** The official MCP client, connected to `lemming mcp` over stdio. */
+async function mcpClient(root: string, args: string[] = []): Promise<Client> {
+  const client = new Client({ name: 'lemming-test', version: '1' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, '--root', root, 'mcp', ...args], stderr: 'pipe' }));
+  clients.push(client);
+  return client;
+}
+
+/** Call a tool; its text, parsed from JSON when it is JSON, and whether it is an error. */
+async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ value: any; isError: boolean }> {
+  const result = (await client.callTool({ name, arguments: args })) as { content: Array<{ type: string; text: string }>; isError?: boolean };
+  const text = result.content.map((block) => block.text).join('\n');
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Plain text.
+  }
+  return { value, isError: result.isError === true };
+}
+
+/** The default org with a `reviewer` seat an outside program may take: it writes to the manager and reads from it. */
+function orgWithReviewerSeat(): string {
+  const root = defaultOrg();
+  write(root, 'agents/reviewer/resume.md', resume({ title: 'Outside reviewer', model: 'human' }, 'An outside program.'));
+  const chart = readFileSync(join(root, 'org', 'chart.yaml'), 'utf8')
+    .replace('  manager:\n    reports_to: human\n    send_to: [human, planner, hr, janitor]', '  manager:\n    reports_to: human\n    send_to: [human, planner, hr, janitor, reviewer]')
+    .concat('  reviewer:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]\n');
+  write(root, 'org/chart.yaml', chart);
+  write(root, 'org/org.yaml', `${readFileSync(join(root, 'org', 'org.yaml'), 'utf8')}\noutside_seats: [reviewer]\n`);
+  return root;
+}
+
+describe('lemming mcp: the org as an MCP server', () => {
+  test('as the human over stdio: send to the manager, a run answers, and the answer is in the inbox, its thread and the search; a send the chart forbids is refused', async () => {
+    const root = defaultOrg();
+    const client = await mcpClient(root);
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['decide_approval', 'list_approvals', 'org_status', 'read_inbox', 'read_message', 'read_thread', 'search_messages', 'send_message', 'wait_for_mail']);
+
+    const sent = await call(client, 'send_message', { to: 'manager', subject: 'Release notes', body: 'Write the release notes for 1.2' });
+    expect(sent).toMatchObject({ isError: false, value: { id: '000000-human-001', to: 'manager', file: 'agents/human/outbox/000000-001-manager.md', delivery: 'no engine is running: the next `lemming run` delivers it' } });
+    const refused = await call(client, 'send_message', { to: 'planner', body: 'Skip the manager.' });
+    expect(refused.isError).toBe(true);
+    expect(refused.value).toMatch(/^not sent: .*planner/);
+    expect(await call(client, 'read_inbox')).toMatchObject({ value: { seat: 'human', messages: [], notices: [] } });
+
+    const run = await lemmingAsync(root, ['run', '--plain']);
+    expect(run.status).toBe(0);
+    const inbox = await call(client, 'read_inbox');
+    const [reply] = inbox.value.messages as Array<{ id: string; from: string; body: string; replyTo?: string }>;
+    expect(reply).toMatchObject({ from: 'manager', replyTo: '000000-human-001' });
+    // Read once: the next look finds nothing new, and `lemming inbox` agrees.
+    expect((await call(client, 'read_inbox')).value.messages).toEqual([]);
+    expect(lemming(root, ['inbox']).stdout).toContain('no unread mail');
+
+    expect(await call(client, 'read_message', { id: reply?.id })).toMatchObject({ value: { id: reply?.id, from: 'manager', to: 'human', body: reply?.body } });
+    const thread = await call(client, 'read_thread', { id: reply?.id ?? '' });
+    expect((thread.value as Array<{ id: string }>).map((message) => message.id)).toEqual(expect.arrayContaining(['000000-human-001', reply?.id]));
+    const found = await call(client, 'search_messages', { query: 'release notes', to: 'human' });
+    expect(found.value.hits.map((hit: { id: string }) => hit.id)).toContain(reply?.id);
+    expect((await call(client, 'org_status')).value).toMatchObject({ org: 'lemming-default', turn: expect.any(Number) });
+    expect((await call(client, 'read_message', { id: '999999-nobody-001' })).isError).toBe(true);
+  });
+
+  test('sends are held to the cap of a turn, and wait_for_mail returns the answer a running engine delivers', async () => {
+    const root = defaultOrg();
+    const client = await mcpClient(root);
+    for (let index = 1; index <= 5; index += 1) expect((await call(client, 'send_message', { to: 'manager', body: `Task ${index}` })).isError).toBe(false);
+    const sixth = await call(client, 'send_message', { to: 'manager', body: 'Task 6' });
+    expect(sixth).toMatchObject({ isError: true, value: 'not sent: human has sent 5 message(s) since turn 0, the cap per turn (org/org.yaml engine.max_messages_per_turn: 5); send again after the next turn' });
+
+    const waiting = call(client, 'wait_for_mail', { timeout_seconds: 300 });
+    const run = await lemmingAsync(root, ['run', '--plain']);
+    expect(run.status).toBe(0);
+    const arrived = await waiting;
+    expect(arrived.value.messages.length).toBeGreaterThan(0);
+    expect(arrived.value.messages[0]).toMatchObject({ from: 'manager', to: 'human' });
+    // After a turn the cap starts again.
+    expect((await call(client, 'send_message', { to: 'manager', body: 'Task 6' })).isError).toBe(false);
+  });
+
+  test('approvals: the human lists a proposal and approves it through MCP', async () => {
+    const root = defaultOrg();
+    const id = proposeHire(root, { proposer: 'hr', name: 'coder_02', reportsTo: 'planner', credits: 0.1 });
+    const client = await mcpClient(root);
+    expect((await call(client, 'list_approvals')).value).toEqual([{ id, status: 'pending', proposedBy: 'hr', turn: 4, what: expect.stringContaining('hire coder_02'), file: `org/proposals/${id}.md` }]);
+    const decided = await call(client, 'decide_approval', { id, decision: 'approve' });
+    expect(decided).toMatchObject({ isError: false, value: expect.stringContaining(`approved ${id}`) });
+    expect(readFileSync(join(root, 'agents', 'coder_02', 'resume.md'), 'utf8')).toContain('title: Second engineer');
+    expect((await call(client, 'list_approvals')).value).toEqual([]);
+  });
+
+  test('as a seat org.yaml grants: its edges, its own mail only, no approvals; a seat not granted is refused', async () => {
+    const root = orgWithReviewerSeat();
+    expect(lemming(root, ['validate']).status).toBe(0);
+    const client = await mcpClient(root, ['--as', 'reviewer']);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('decide_approval');
+    const sent = await call(client, 'send_message', { to: 'manager', subject: 'Review', body: 'The release branch looks good to me.' });
+    expect(sent.value).toMatchObject({ id: '000000-reviewer-001', file: 'agents/reviewer/outbox/000000-001-manager.md' });
+    const refused = await call(client, 'send_message', { to: 'human', body: 'Psst.' });
+    expect(refused).toMatchObject({ isError: true, value: expect.stringMatching(/^not sent: /) });
+    expect((await call(client, 'org_status')).value).toMatchObject({ seat: 'reviewer', reportsTo: 'manager', sendTo: ['manager'], readFrom: ['manager'] });
+
+    // The engine delivers it like any send: the manager reads the reviewer's message in its next turn.
+    expect((await lemmingAsync(root, ['run', '--plain'])).status).toBe(0);
+    const log = readFileSync(join(root, 'agents', 'manager', 'logs', 'activity.jsonl'), 'utf8');
+    expect(log).toContain('000000-reviewer-001');
+    // The human's message is not the reviewer's to read.
+    lemming(root, ['send', 'manager', 'A private note for the manager.']);
+    expect((await call(client, 'search_messages', { query: 'private note' })).value).toEqual({ total: 0, hits: [] });
+    expect((await call(client, 'read_message', { id: '000000-human-001' })).isError).toBe(true);
+
+    const planner = await lemmingAsync(root, ['mcp', '--as', 'planner'], {}, '');
+    expect(planner.status).toBe(2);
+    expect(planner.stderr).toContain('"planner" is not a seat org/org.yaml grants to outside programs (outside_seats: [reviewer])');
+  });
+
+  test('over streamable HTTP at /mcp of `lemming serve`, behind the dashboard token', async () => {
+    const root = orgWithReviewerSeat();
+    const serve = startWatched(root, ['serve', '--port', '0']);
+    try {
+      await serve.waitFor(/dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
+      const url = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\/\?token=(\S+)/.exec(serve.output());
+      const base = url?.[1] ?? '';
+      const token = decodeURIComponent(url?.[2] ?? '');
+      const refusedClient = new Client({ name: 'no-token', version: '1' });
+      await expect(refusedClient.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)))).rejects.toThrow(/"error":"unauthorized"/);
+
+      const client = new Client({ name: 'lemming-test', version: '1' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp?as=reviewer`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+      clients.push(client);
+      expect(await call(client, 'send_message', { to: 'manager', body: 'Over HTTP.' })).toMatchObject({ isError: false, value: { id: '000000-reviewer-001' } });
+      const asHuman = new Client({ name: 'lemming-test', version: '1' });
+      await asHuman.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+      clients.push(asHuman);
+      expect((await asHuman.listTools()).tools.map((tool) => tool.name)).toContain('decide_approval');
+    } finally {
+      await serve.stop('SIGINT');
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { checkInvariants } from '../faults/invariants.js';
+import { chargeLines } from './outside-org.js';
+
+/** The first fenced block of `language` after `heading` in the README. */
+function readmeBlock(heading: string, language: string): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.indexOf(heading);
+  expect(section).toBeGreaterThanOrEqual(0);
+  const start = readme.indexOf(`\`\`\`${language}\n`, section) + language.length + 4;
+  return readme.slice(start, readme.indexOf('\n```\n', start) + 1);
+}
+
+test("the README's worked example: a shell script fills coder_01's seat in the default org, reports to the planner, and the org goes idle", () => {
+  const heading = '### A worked example: a shell script in the default org';
+  const root = tempDir();
+  expect(lemming(root, ['bootstrap']).status).toBe(0);
+  const script = readmeBlock(heading, 'sh');
+  expect(script).toMatch(/^#!\/bin\/sh\n/);
+  mkdirSync(join(root, 'bin'));
+  writeFileSync(join(root, 'bin', 'coder.sh'), script);
+  chmodSync(join(root, 'bin', 'coder.sh'), 0o755);
+  appendFileSync(join(root, 'org', 'org.yaml'), readmeBlock(heading, 'yaml'));
+  const resume = join(root, 'agents', 'coder_01', 'resume.md');
+  writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^model: offline$/m, 'model: coder-script'));
+
+  expect(lemming(root, ['validate']).status).toBe(0);
+  expect(lemming(root, ['doctor']).stdout).toContain(`ok   coder-script (command, for coder_01): runs ${root}/bin/coder.sh`);
+  expect(lemming(root, ['send', 'manager', 'Plan the release']).status).toBe(0);
+  const run = lemming(root, ['run', '--plain']);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain('the org is idle');
+  expect(run.stdout).toMatch(/coder_01 -> planner: Done \(turn \d+\)/);
+
+  const notes = readdirSync(join(root, 'agents', 'coder_01', 'workspace', 'notes'));
+  expect(notes.length).toBeGreaterThanOrEqual(2);
+  const reports = readdirSync(join(root, 'agents', 'coder_01', 'outbox')).map((name) => readFileSync(join(root, 'agents', 'coder_01', 'outbox', name), 'utf8'));
+  expect(reports).toHaveLength(1);
+  expect(reports[0]).toMatch(/I read the task and kept it as notes\/turn-\d+\.md in my workspace\./);
+  // Every answer of the script cost its price per call; its tokens were estimated, at 0.
+  const charges = chargeLines(root).filter((charge) => charge.agent === 'coder_01');
+  expect(charges.length).toBe(notes.length);
+  expect(charges.every((charge) => charge.credits === 0.001 && charge.estimated === true)).toBe(true);
+  expect(checkInvariants(root)).toEqual([]);
+});
