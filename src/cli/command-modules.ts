@@ -14,6 +14,7 @@ interface Commands {
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');
+  requests: typeof import('./commands/requests.js');
   reset: typeof import('./commands/reset.js');
   retry: typeof import('./commands/retry.js');
   run: typeof import('./commands/run.js');

@@ -23,11 +23,39 @@ export interface IndexedMessage {
   file: string;
   /** The body's first 160 characters, on one line. */
   preview: string;
+  /** What the call that wrote it cost (its front matter's `usage`), when a model wrote it. A call that wrote several messages gives each the whole call's figures. */
+  credits?: number;
+  /** That call's tokens, in and out. */
+  tokens?: number;
 }
 
 /** One message of a thread, with how deep its reply sits under the thread's first message. */
 export interface ThreadEntry extends IndexedMessage {
   depth: number;
+}
+
+/** Where one of the human's requests stands (`lemming requests`, `GET /api/requests`), derived from its thread. */
+export interface RequestView {
+  /** The request: the human's message that answers no other. */
+  id: string;
+  turn: number;
+  created: string;
+  to: string;
+  subject?: string;
+  preview: string;
+  /** Answered: the org wrote back to the human; stuck: it waits on an agent held for a failing model or out of credits. */
+  state: 'answered' | 'open' | 'stuck';
+  /** The org's newest message of the thread to the human. */
+  answer?: { id: string; from: string; turn: number };
+  /** Every agent a message of the thread reached, in the order it first did. */
+  handedTo: string[];
+  /** The agents it waits on: each received a message of the thread (`message`, written in turn `since`) and has sent nothing in it since. */
+  waitingOn: Array<{ agent: string; since: number; message: string; stuck?: string }>;
+  /** How many messages the thread holds, the request included. */
+  messages: number;
+  /** What the calls that wrote the thread's messages cost, each call counted once. */
+  credits: number;
+  tokens: number;
 }
 
 /** A search hit: the message and how well it matched (0 when the hits are newest first). */

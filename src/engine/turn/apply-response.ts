@@ -20,7 +20,7 @@ import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
-import { makeNotice, refusalNoticeBody } from './notices.js';
+import { isNoticeId, makeNotice, refusalNoticeBody } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
@@ -83,7 +83,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     removeTurnFiles(outbox, turn);
     cutLogFromTurn(root, name, turn);
   }
-  const interpretation = interpretResponse(response, agent, org);
+  const interpretation = interpretResponse(response, agent, org, input.shown.filter((id) => !isNoticeId(id)));
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];
   const at = input.receivedAt;

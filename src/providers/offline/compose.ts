@@ -61,16 +61,25 @@ export function composeRollUp(delegate: string, subject: string, report: string)
   return `"${stripReply(subject)}" is done${via}. The report:\n\n${body.join('\n')}\n\nI have checked it against the request and consider it done.`;
 }
 
+/** The line an agent adds to a task it hands on: who asked, and that the report comes back to it. */
+const HANDED_ON = / asked for this\. Please take it on and report back to me when it is done\.\)?/;
+/** The same line as earlier versions put it, before the task. */
 const DELEGATION_PREAMBLE = 'asked for this. Please take it on and report back to me when it is done.';
 
-/** What an agent says when it hands work down. */
+/**
+ * What an agent says when it hands work down: the task first, in the asker's words (so the start
+ * of the message, which a prompt shows beside a report that answers it, is the task), then who
+ * asked and that the report comes back to it.
+ */
 export function composeDelegation(asker: string, body: string): string {
-  return `${asker} ${DELEGATION_PREAMBLE}\n\n${stripDelegation(body)}`;
+  return `${stripDelegation(body)}\n\n(${asker} asked for this. Please take it on and report back to me when it is done.)`;
 }
 
-/** The task itself, without the hand-over lines added on its way down. */
+/** The task itself, without the hand-over lines added on its way down (and what was added after them: a file's path). */
 export function stripDelegation(body: string): string {
   let text = body.trim();
+  const handedOn = /\n\n\([a-z][a-z0-9_-]* asked for this\. /.exec(text);
+  if (handedOn && HANDED_ON.test(text.slice(handedOn.index))) text = text.slice(0, handedOn.index).trim();
   for (;;) {
     const index = text.indexOf(DELEGATION_PREAMBLE);
     if (index < 0 || index > 80) return text;

@@ -64,7 +64,7 @@ function decide(view: PromptView): Call[] {
     if (/^re:/i.test(subject)) continue;
     const delegate = canSend ? chooseDelegate(view, item.from, `${subject}\n${item.body}`) : undefined;
     if (delegate) {
-      calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body)));
+      calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body), item.id));
       const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: stripReply(subject), since: view.turn });
       if (canRemember) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);

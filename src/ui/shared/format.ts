@@ -1,26 +1,6 @@
-/** Credits for people: four decimals below 10, two above; never exponent notation. */
-export function showCredits(credits: number): string {
-  const rounded = Math.abs(credits) < 10 ? credits.toFixed(4) : credits.toFixed(2);
-  return rounded === '-0.0000' ? '0.0000' : rounded;
-}
+import { formatCount } from './numbers.js';
 
-/**
- * A count with thousands separators (`12,345`), the same whatever the locale. Written out
- * rather than `toLocaleString`, whose first call loads ICU's locale data: tens of
- * milliseconds that every `run-once` would pay to print its summary.
- */
-export function formatCount(count: number): string {
-  if (!Number.isInteger(count)) return count.toLocaleString('en-US');
-  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-
-/** Input tokens with the cached part, when there is one: `2400 in (1800 cached, 400 written to the cache)`. */
-export function formatInputTokens(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
-  const parts: string[] = [];
-  if (usage.cachedInputTokens) parts.push(`${usage.cachedInputTokens} cached`);
-  if (usage.cacheWriteTokens) parts.push(`${usage.cacheWriteTokens} written to the cache`);
-  return `${usage.inputTokens} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
-}
+export { formatCount, formatInputTokens, showCredits } from './numbers.js';
 
 /** `1 turn`, `2 turns`: the formatted count with the singular or plural noun. */
 export function plural(count: number, one: string, many = `${one}s`): string {

@@ -1,6 +1,6 @@
 import { getJson } from './api.js';
 import { barChart } from './bar-chart.js';
-import { credits, el, show } from './dom.js';
+import { credits, el, show, tokens as showTokens } from './dom.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 
@@ -62,12 +62,12 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
     const tokens = ledger.byTurn.reduce((sum, turn) => sum + turn.inputTokens + turn.outputTokens, 0);
     const cached = ledger.byTurn.reduce((sum, turn) => sum + (turn.cachedInputTokens ?? 0), 0);
     const written = ledger.byTurn.reduce((sum, turn) => sum + (turn.cacheWriteTokens ?? 0), 0);
-    const cache = [cached > 0 ? `${cached} cached` : '', written > 0 ? `${written} written to the cache` : ''].filter(Boolean).join(', ');
+    const cache = [cached > 0 ? `${showTokens(cached)} cached` : '', written > 0 ? `${showTokens(written)} written to the cache` : ''].filter(Boolean).join(', ');
     show(
       summary,
       el('h3', {}, `Turn ${status.turn}`),
       el('p', {}, status.running ? `an engine is running (${status.running.command}, pid ${status.running.pid})` : 'no engine is running now'),
-      el('p', { id: 'totals' }, `${status.messages} messages · ${calls} calls · ${tokens} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent`),
+      el('p', { id: 'totals' }, `${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent`),
     );
     show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
     const inTrouble = status.agents.filter((agent) => agent.lastError || (!agent.isHuman && agent.balance <= 0));

@@ -58,6 +58,8 @@ export function readRoutes(dashboard: Dashboard): Hono {
     return context.json({ id, messages: thread });
   });
 
+  api.get('/requests', async (context) => context.json({ requests: await dashboard.watch.requests(orgStatus(dashboard.org()).agents) }));
+
   api.get('/search', async (context) => {
     const query = searchText(context.req.query());
     const { filter, page } = parseFilterQuery(context.req.query());

@@ -1,23 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { interruptAndWait, lemmingAsync, startLemming } from '../../helpers/cli.js';
+import { lemmingAsync } from '../../helpers/cli.js';
 import { defaultOrg, humanSends, listOutbox, runEngine, write } from '../../helpers/temp-org.js';
 import { launchChromium, screenshotPath } from './chromium.js';
-
-/** `lemming serve --port 0` (or the port given) in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
-async function serve(root: string, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = startLemming(root, ['serve', '--port', String(port)]);
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
-  });
-  return { url, stop: () => interruptAndWait(child) };
-}
+import { serve } from './serve-org.js';
 
 describe('the dashboard in Chromium', () => {
   let browser: Browser;
