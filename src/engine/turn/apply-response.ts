@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { asStorageError } from '../../storage/storage-error.js';
 import { isTemporaryName } from '../../storage/temporary-files.js';
+import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -44,6 +45,11 @@ export interface ApplyInput {
   onlyNotices: boolean;
   /** The agent's credits before this call is charged; the charge event reports the balance after. */
   balanceBefore: number;
+  /**
+   * The start of a message the agent was shown, by id, when it is one (see AnsweredStart): a message it
+   * sends in answer to it carries that start to its recipient's prompt.
+   */
+  answered?: (id: string) => AnsweredStart | undefined;
   /** The steps of the turn's loop, for the log and the screen; none for a one-step answer without tools. */
   steps?: StepSummary[];
   /** Why the loop ended before the model was done, when it did. */
@@ -144,6 +150,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
         file,
         priority: outgoing.priority,
         ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}),
+        ...answersOf(input, outgoing.replyTo),
       });
     }
   });
@@ -220,6 +227,13 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     outcome.hint = hintAfterOwnWrites(input.previousHint, input.recovering ? Number.NaN : mtimeBefore, statSync(outbox).mtimeMs) ?? null;
   }
   return { outcome, events };
+}
+
+/** The start of the message a send answers, for its pending item, when the agent was shown that message. */
+function answersOf(input: ApplyInput, replyTo: string | undefined): { answers?: AnsweredStart } {
+  if (replyTo === undefined || !input.shown.includes(replyTo)) return {};
+  const answers = input.answered?.(replyTo);
+  return answers ? { answers } : {};
 }
 
 /** What the call cost, as the charge event, the message files and the ledger give it (money/charge.ts). */

@@ -1,5 +1,5 @@
 import type { Priority } from '../../mailbox/message.js';
-import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { SystemPieces } from '../record/call-trace.js';
@@ -15,6 +15,8 @@ export interface InboxEntry {
   priority: Priority;
   subject?: string;
   replyTo?: string;
+  /** The start of the message it answers (PendingItem.answers), shown with it. */
+  answers?: AnsweredStart;
   body: string;
 }
 

@@ -80,7 +80,7 @@ describe('message bodies rendered as written, in Chromium', () => {
       expect(await body.locator('table tbody tr').count()).toBe(2);
       expect(await body.locator('table td').nth(1).getAttribute('style')).toBe('text-align:right');
       const links = body.locator('a');
-      expect(await links.evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')))).toEqual(['https://example.com/docs', 'mailto:team@example.com']);
+      expect(await links.evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { getAttribute(name: string): string | null }).getAttribute('href')))).toEqual(['https://example.com/docs', 'mailto:team@example.com']);
       expect(await links.first().getAttribute('rel')).toBe('noopener noreferrer');
       await tab.screenshot({ path: screenshotPath('markdown.png') });
     } finally {
@@ -109,7 +109,7 @@ describe('message bodies rendered as written, in Chromium', () => {
       expect(text).toContain('<svg onload=alert(1)>');
       expect(await body.locator('script, img, iframe, svg, div, object, embed, [onclick], [onerror], [onload]').count()).toBe(0);
       // Only the image with an https address is a link (to it, not loaded); no link has another scheme.
-      const hrefs = await body.locator('a').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
+      const hrefs = await body.locator('a').evaluateAll((anchors) => anchors.map((anchor) => (anchor as unknown as { getAttribute(name: string): string | null }).getAttribute('href')));
       expect(hrefs).toEqual(['https://example.com/x.png']);
       expect(await body.locator('code').first().textContent()).toBe('<script>in code</script>');
       expect(await tab.locator('h2').textContent()).toBe('<img src=x onerror=alert(1)>');
