@@ -56,7 +56,8 @@ export type EngineEvent =
     }
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
-  | { type: 'agent-note'; turn: number; agent: string; message: string }
+  /** Something the agent's log notes; `error` when it is a failure of the run's own (an MCP server that did not start), counted in its errors. */
+  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true }
   /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
   | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string }

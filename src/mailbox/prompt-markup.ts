@@ -25,6 +25,8 @@ export const PROMPT_LABELS = {
   manager: 'You report to:',
   team: 'Your team:',
   sendTo: 'You may send messages to:',
+  /** After a team member's title: it holds hire_agent, so requests to hire go to it. */
+  canHire: '(proposes hires)',
 } as const;
 
 /** Escape `&`, `<` and `>` so a body cannot close or open an element. */

@@ -15,20 +15,20 @@ function shown(root: string, agent: string, turn: number) {
   return parseMessageMarkup(trace.request.messages[0]?.content ?? '');
 }
 
-const REQUEST = 'Please plan the first release of our product and get the work done: break it into tasks, build and test it, and tell me when it is finished.';
+const REQUEST = 'Please plan the first release of our product and get the work done: break it into tasks, build and test it, list the files in the shared workspace, and tell me when it is finished.';
 
 describe('a message shown with the start of the message it answers', () => {
   test('a hand-off shows the request it carries on, a report the hand-off it answers; capped at two lines', () => {
     const root = tempDir();
     expect(lemming(root, ['demo']).status).toBe(0);
     const [handOff] = shown(root, 'coder_01', 3);
-    expect(handOff?.answers).toEqual({ id: '000001-manager-001', from: 'manager', subject: 'Plan the first release', start: `${REQUEST}\n(human asked for this. Please take it on and report back to me when it is done.)` });
+    expect(handOff?.answers).toEqual({ id: '000001-manager-001', from: 'manager', subject: 'Plan the first release', start: `${REQUEST}\n(human asked for this. Please take it on and report back t…` });
     const [report] = shown(root, 'planner', 4);
     expect(report?.replyTo).toBe('000002-planner-001');
     expect(report?.answers?.id).toBe('000002-planner-001');
     expect(report?.answers?.start.startsWith(`${REQUEST}\n(manager asked for this.`)).toBe(true);
-    // The planner's hand-off had a third line (where its plan is): the start says there is more.
-    expect(report?.answers?.start.endsWith(' …')).toBe(true);
+    expect(report?.answers?.start).toHaveLength(240);
+    expect(report?.answers?.start.endsWith('…')).toBe(true);
     expect(report?.body.startsWith('Done: Plan the first release.')).toBe(true);
   });
 

@@ -109,6 +109,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     log.push({ turn, at, event: 'note', message: input.cutShort });
     events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
   }
+  for (const problem of response.unavailable ?? []) {
+    log.push({ turn, at, event: 'note', message: problem });
+    events.push({ type: 'agent-note', turn, agent: name, message: problem, error: true });
+  }
   const capNote = outputCapNote(response, org);
   for (const note of capNote === undefined ? (response.notes ?? []) : [capNote, ...(response.notes ?? [])]) {
     log.push({ turn, at, event: 'note', message: note });

@@ -99,7 +99,10 @@ function staticPart(org: Org, agent: Agent): StaticPart {
   }
   const cached = parts.get(agent.name);
   if (cached !== undefined) return cached;
-  const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
+  const team = directReports(org, agent.name).map((name) => {
+    const member = org.agents.get(name);
+    return `- ${name}: ${member?.title ?? name}${member?.tools.includes('hire_agent') ? ` ${PROMPT_LABELS.canHire}` : ''}`;
+  });
   const before = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',

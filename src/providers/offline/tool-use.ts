@@ -1,13 +1,14 @@
-import { unescapeText, type InboxItemMarkup } from '../../mailbox/prompt-markup.js';
+import { unescapeText } from '../../mailbox/prompt-markup.js';
 import type { ProviderRequest } from '../provider.js';
-import { stripReply, subjectOf, taskKey, words } from './compose.js';
+import { slugOf, stripReply } from './compose.js';
+import { asksToHire, hire } from './hiring.js';
 import type { PromptView } from './read-prompt.js';
 
 /** A tool call as the offline model makes it. */
 export type OfflineCall = { name: string; arguments: Record<string, unknown> };
 
 /** A result the engine gave back after an earlier step. */
-interface SeenResult {
+export interface SeenResult {
   name: string;
   error: boolean;
   content: string;
@@ -15,11 +16,12 @@ interface SeenResult {
 
 const RESULT = /<tool_result name="([^"]*)" call="[^"]*"( error="true")?>\n([\s\S]*?)\n<\/tool_result>/g;
 
-/** The results shown in the request's last turn, in the order the calls were made. */
-function resultsOf(request: ProviderRequest): SeenResult[] {
-  if (request.messages.length < 3) return [];
-  const last = request.messages[request.messages.length - 1]?.content ?? '';
-  return [...last.matchAll(RESULT)].map((match) => ({ name: match[1] ?? '', error: match[2] !== undefined, content: unescapeText(match[3] ?? '') }));
+/** Every result the engine gave back in the turn's earlier steps, in the order the calls were made. */
+export function resultsOf(request: ProviderRequest): SeenResult[] {
+  return request.messages
+    .slice(1)
+    .filter((message) => message.role === 'user')
+    .flatMap((message) => [...message.content.matchAll(RESULT)].map((match) => ({ name: match[1] ?? '', error: match[2] !== undefined, content: unescapeText(match[3] ?? '') })));
 }
 
 const isSend = (call: OfflineCall): boolean => call.name === 'send_message';
@@ -31,7 +33,7 @@ const argument = (call: OfflineCall, name: string): string => String(call.argume
  * its instructions say to keep plans there.
  */
 function fileFor(request: ProviderRequest, send: OfflineCall): string {
-  const slug = taskKey(argument(send, 'subject')).replace(/^task-/, '');
+  const slug = slugOf(stripReply(argument(send, 'subject')).replace(/…$/, ''), 60) || 'untitled';
   const isReport = argument(send, 'body').startsWith('Done:');
   if (!isReport && /shared workspace/i.test(request.system)) return `shared/plans/${slug}.md`;
   return `${isReport ? 'work' : 'plans'}/${slug}.md`;
@@ -55,10 +57,11 @@ function shownPath(view: PromptView, path: string): string {
  * files saves the work (a report in its workspace, a plan in the shared one), then
  * says where it is in the message. Two steps: write, then send with the path.
  */
-function writeThenSend(request: ProviderRequest, view: PromptView, planned: OfflineCall[], results: SeenResult[]): OfflineCall[] {
+function writeThenSend(request: ProviderRequest, view: PromptView, planned: OfflineCall[], seen: SeenResult[]): OfflineCall[] {
   const sends = planned.filter(isSend);
   if (sends.length === 0) return planned;
   const paths = sends.map((send) => fileFor(request, send));
+  const results = seen.filter((result) => result.name === 'write_file');
   if (results.length === 0) {
     return [
       ...sends.map((send, index) => ({ name: 'write_file', arguments: { path: paths[index] ?? '', content: fileContent(view, send) } })),
@@ -72,70 +75,13 @@ function writeThenSend(request: ProviderRequest, view: PromptView, planned: Offl
   });
 }
 
-const ROLES: Array<[RegExp, string, string]> = [
-  [/\b(code|coder|coding|engineer|developer|programmer)s?\b/i, 'coder', 'Software engineer: writes and tests code'],
-  [/\b(test|tester|qa|quality)\b/i, 'tester', 'Tester: checks the work before it ships'],
-  [/\b(write|writer|docs|documentation)\b/i, 'writer', 'Technical writer'],
-];
-
-/** The role a hiring request asks for: a folder-name stem and a title. */
-function roleOf(text: string): { stem: string; title: string } {
-  for (const [pattern, stem, title] of ROLES) if (pattern.test(text)) return { stem, title };
-  return { stem: 'assistant', title: 'Assistant' };
-}
-
-/** The first `<stem>_NN` not in a list_agents answer, from 02 (the default org has coder_01). */
-function freeName(stem: string, listing: string): string {
-  const taken = new Set([...listing.matchAll(/^- ([a-z][a-z0-9_-]*):/gm)].map((match) => match[1]));
-  for (let number = 2; ; number += 1) {
-    const name = `${stem}_${String(number).padStart(2, '0')}`;
-    if (!taken.has(name)) return name;
-  }
-}
-
-/**
- * Asked to hire, an agent with `hire_agent` looks at who is there, proposes a
- * colleague for the role asked for (reporting to its own manager, with a small
- * budget from its own credits), and tells the asker the proposal waits for the human.
- */
-function hire(view: PromptView, item: InboxItemMarkup, results: SeenResult[]): OfflineCall[] {
-  const text = `${item.subject ?? ''}\n${item.body}`;
-  const role = roleOf(text);
-  const listed = results.find((result) => result.name === 'list_agents');
-  const proposed = results.find((result) => result.name === 'hire_agent');
-  const subject = `Re: ${stripReply(subjectOf(item.subject, item.body))}`;
-  if (proposed) {
-    const body = proposed.error ? `I could not propose the hire: ${proposed.content}` : `I proposed the hire. ${proposed.content.split(';')[0]}.`;
-    return view.sendTo.has(item.from) ? [{ name: 'send_message', arguments: { to: item.from, subject, body, reply_to: item.id } }] : [];
-  }
-  if (!listed && view.tools.has('list_agents')) return [{ name: 'list_agents', arguments: {} }];
-  const name = freeName(role.stem, listed?.content ?? '');
-  const focus = [...words(text)].slice(0, 6).join(', ');
-  return [
-    {
-      name: 'hire_agent',
-      arguments: {
-        name,
-        title: role.title,
-        instructions: `You joined because ${item.from} asked: "${subjectOf(item.subject, item.body)}". Do the work your manager gives you${focus ? ` (it touched on: ${focus})` : ''} and report back when it is done.`,
-        reports_to: view.manager ?? item.from,
-        credits: 0.05,
-      },
-    },
-  ];
-}
-
-/** True when a message asks for someone to be hired ("hire a tester"), not for work about hiring ("a hiring plan"). */
-function asksToHire(item: InboxItemMarkup): boolean {
-  return /\b(hire|recruit)\b/i.test(`${item.subject ?? ''}\n${item.body}`);
-}
-
 /**
  * The offline model's use of its tools, on top of what it decided to say (`planned`,
  * the calls of a one-step model). Deterministic: the same request gives the same calls.
  */
-export function actWithTools(request: ProviderRequest, view: PromptView, planned: OfflineCall[]): OfflineCall[] {
-  const results = resultsOf(request);
+export function actWithTools(request: ProviderRequest, view: PromptView, planned: OfflineCall[], results: SeenResult[] = resultsOf(request)): OfflineCall[] {
+  // A call of a tool a task named comes before anything is said or saved (named-tools.ts).
+  if (planned.some((call) => !isSend(call) && call.name !== 'remember')) return planned.filter((call) => !isSend(call) && call.name !== 'remember');
   if (view.tools.has('hire_agent')) {
     const item = view.inbox.find((candidate) => asksToHire(candidate) && candidate.from !== 'lemming');
     if (item) return hire(view, item, results);

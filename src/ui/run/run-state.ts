@@ -175,7 +175,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return updateRow({ ...state, totals }, action.agent, (row) => ({ ...row, balance: action.balance }));
     }
     case 'agent-note':
-      return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+      return addTrouble(state, action.turn, action.error ? 'error' : 'note', `${action.agent}: ${action.message}`);
     case 'agent-step': {
       const item: FeedItem = {
         key: `feed-${state.serial}`,

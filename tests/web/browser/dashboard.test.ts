@@ -131,7 +131,7 @@ describe('the dashboard in Chromium', () => {
       await tab.click('a[data-view="proposals"]');
       const card = tab.locator('[data-proposal="000002-hr-002"]');
       await card.waitFor();
-      expect(await card.textContent()).toContain('hr proposes to hire coder_02 (Software engineer');
+      expect(await card.textContent()).toContain('hr proposes to hire coder_02 (Coder: writes and tests code');
       expect(await card.locator('table.fields').textContent()).toContain('reports tomanager');
       await tab.screenshot({ path: screenshotPath('proposals.png') });
       await card.locator('button.approve').click();
