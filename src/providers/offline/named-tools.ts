@@ -2,10 +2,8 @@ import type { InboxItemMarkup } from '../../mailbox/prompt-markup.js';
 import type { ProviderRequest, ToolDefinition } from '../provider.js';
 import { stripDelegation, words } from './compose.js';
 import { stem } from './route-task.js';
-import type { OfflineCall, SeenResult } from './tool-use.js';
+import { OWN_TERMS, type OfflineCall, type SeenResult } from './tool-use.js';
 
-/** Tools the offline model uses on its own terms (sending, notes, saving its work, hiring), never because a task names them. */
-const OWN_TERMS = new Set(['send_message', 'remember', 'write_file', 'hire_agent', 'retire_agent']);
 /** A description names a tool when the task shares this many of its words, and half of them at the least. */
 const DESCRIPTION_WORDS = 3;
 

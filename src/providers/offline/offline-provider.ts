@@ -3,9 +3,8 @@ import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
 import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
 import { asksToHire } from './hiring.js';
-import { useNamedTool } from './named-tools.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
-import { actWithTools, resultsOf, type SeenResult } from './tool-use.js';
+import { actWithTools, OWN_TERMS, resultsOf, type SeenResult } from './tool-use.js';
 import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
 import { composeWorkReport } from './work-report.js';
@@ -23,14 +22,17 @@ export class OfflineProvider implements Provider {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
     const results = resultsOf(request);
-    const calls = actWithTools(request, view, decide(view, request, results), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
+    // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
+    const named = request.tools.some((tool) => !OWN_TERMS.has(tool.name)) ? (await import('./named-tools.js')).useNamedTool : undefined;
+    const calls = actWithTools(request, view, decide(view, request, results, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }
 
 type Call = { name: string; arguments: Record<string, unknown> };
+type UseNamedTool = typeof import('./named-tools.js').useNamedTool;
 
-function decide(view: PromptView, request: ProviderRequest, results: SeenResult[]): Call[] {
+function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], useNamedTool?: UseNamedTool): Call[] {
   const calls: Call[] = [];
   const memory = new Map(view.memory);
   const canSend = view.tools.has('send_message');
@@ -74,7 +76,7 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       continue;
     }
     // Work it does itself. With a granted tool the task names: first the call, then the report of what it returned.
-    const tool = useNamedTool(request, item, results);
+    const tool = useNamedTool?.(request, item, results);
     if (tool && 'call' in tool) {
       calls.push(tool.call);
       continue;

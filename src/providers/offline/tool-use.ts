@@ -14,6 +14,9 @@ export interface SeenResult {
   content: string;
 }
 
+/** Tools the offline model uses on its own terms (sending, notes, saving its work, hiring), never because a task names them (named-tools.ts). */
+export const OWN_TERMS: ReadonlySet<string> = new Set(['send_message', 'remember', 'write_file', 'hire_agent', 'retire_agent']);
+
 const RESULT = /<tool_result name="([^"]*)" call="[^"]*"( error="true")?>\n([\s\S]*?)\n<\/tool_result>/g;
 
 /** Every result the engine gave back in the turn's earlier steps, in the order the calls were made. */

@@ -1,4 +1,4 @@
-import { formatCount, formatInputTokens, showCredits } from '../../ui/shared/numbers.js';
+import { formatCount, formatInputTokens, showCredits } from '../../ui/shared/format.js';
 
 /** What `el` accepts as children: nodes, text (set as text, never parsed as HTML), or nothing. */
 export type Child = Node | string | number | null | undefined | false;
@@ -48,7 +48,7 @@ export function show(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** Credits as the terminal shows them: four decimals (ui/shared/numbers.ts, the CLI's own module). */
+/** Credits as the terminal shows them: four decimals (ui/shared/format.ts, the CLI's own module). */
 export const credits = showCredits;
 
 /** Tokens as the terminal shows them: `12,345`. */

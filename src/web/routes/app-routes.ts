@@ -17,9 +17,9 @@ function distDirectory(): string {
 
 /**
  * Modules the app shares with the CLI and the terminal UI, by the path the browser asks for (the
- * app's `../../ui/shared/numbers.js`): one number format for the page and the terminal.
+ * app's `../../ui/shared/format.js`): one number format for the page and the terminal.
  */
-const SHARED_MODULES: Record<string, string> = { '/ui/shared/numbers.js': 'ui/shared/numbers.js' };
+const SHARED_MODULES: Record<string, string> = { '/ui/shared/format.js': 'ui/shared/format.js' };
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 
