@@ -73,6 +73,12 @@ export type EngineEvent =
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
+  /**
+   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle and the
+   * process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
+   * runs until the person starts one; the dashboard stays up either way until Ctrl-C.
+   */
+  | { type: 'run-waiting'; turn: number; state: 'waiting' | 'ended' }
   | {
       type: 'run-finished';
       /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */

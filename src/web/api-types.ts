@@ -72,8 +72,22 @@ export interface SearchResults {
   hits: SearchHit[];
 }
 
-/** `GET /api/status`: `lemming status --json` and how many messages the index holds. */
-export type StatusView = OrgStatus & { messages: number };
+/** What the engine of `lemming run --serve` is doing: running turns, waiting for mail (idle), or ended (it runs no more turns). */
+export type ServedState = 'turns' | 'waiting' | 'ended';
+
+/**
+ * `GET /api/status`: `lemming status --json`, how many messages the index holds, and, when this
+ * process runs the engine (`lemming run --serve`), what it is doing.
+ */
+export type StatusView = OrgStatus & { messages: number; served?: ServedState };
+
+/** `POST /api/send`: the message written, and when it will be delivered, as true now. */
+export interface SentView {
+  id: string;
+  file: string;
+  /** When a turn will deliver it: this process's engine now, another's next turn, or none until a run starts. */
+  delivery: string;
+}
 
 /** What a node of the chart shows about its agent. */
 export type NodeState = 'human' | 'idle' | 'has-mail' | 'out-of-credits' | 'error';

@@ -221,6 +221,9 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const { current: _unfinished, ...rest } = state;
       return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
+    case 'run-waiting':
+      // `run --serve` between runs prints its lines itself: the screen has closed by then.
+      return state;
   }
 }
 

@@ -24,7 +24,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
   api.get('/status', async (context) => {
     const status = orgStatus(dashboard.org());
     await dashboard.watch.look();
-    return context.json({ ...status, messages: dashboard.watch.size });
+    return context.json({ ...status, messages: dashboard.watch.size, ...(dashboard.served ? { served: dashboard.served } : {}) });
   });
 
   api.get('/agents', (context) => context.json({ agents: orgStatus(dashboard.org()).agents }));
