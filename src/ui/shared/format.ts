@@ -34,14 +34,20 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 const FINISH_REASONS = {
-  idle: 'the org is idle: nobody has unread mail',
+  idle: 'the org is idle: no agent has mail to act on',
   'turn-cap': 'reached the turn cap',
   stopped: 'stopped; the next `lemming run` picks up where this one left off',
   'models-failing': 'nothing left to do but mail for agents whose models keep failing',
 } as const;
 
-/** How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so. */
-export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }): string {
+/**
+ * How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so,
+ * and one whose mail waits for the person (`forYou`: unread messages to the human) says how much.
+ */
+export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }, forYou = 0): string {
+  if (finished.reason === 'idle' && forYou > 0 && (finished.stranded?.length ?? 0) === 0) {
+    return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`lemming inbox\`)`;
+  }
   if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   if (finished.reason === 'turn-cap' && (finished.failing?.length ?? 0) > 0) {

@@ -48,6 +48,11 @@ export function show(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
+/** Text cut to `max` characters with "…" when longer (the whole text belongs in a title, shown on hover). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
 /** Credits as the terminal shows them: four decimals (ui/shared/format.ts, the CLI's own module). */
 export const credits = showCredits;
 

@@ -53,6 +53,21 @@ describe('a request followed on the page', () => {
       expect(await row.textContent()).toContain('via planner, coder_01');
       await row.click();
       await tab.locator('#thread .thread-entry.current[data-id="000005-manager-001"]').waitFor();
+
+      // The chart: a title too long for its node is cut with "…", and the whole of it is the node's hover text.
+      await tab.click('a[data-view="chart"]');
+      const coder = tab.locator('#chart-graph [data-agent="coder_01"]');
+      await coder.waitFor();
+      expect(await coder.locator('text.title').first().textContent()).toBe('Software engineer: writes…');
+      expect(await coder.locator('title').textContent()).toContain('coder_01: Software engineer: writes and tests code');
+      // An agent's page: its credits chart scaled to its data, and no empty trace box until a trace is picked.
+      await coder.click();
+      await tab.locator('h2', { hasText: 'coder_01 · Software engineer' }).waitFor();
+      expect(Number(await tab.locator('.bars svg').getAttribute('data-from'))).toBeGreaterThan(0.4);
+      expect(await tab.locator('#trace').isVisible()).toBe(false);
+      await tab.locator('a[data-turn="3"]').click();
+      await tab.locator('#trace pre.trace-system').first().waitFor();
+      expect(await tab.locator('#trace').isVisible()).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await server.stop();
