@@ -10,6 +10,7 @@ interface Commands {
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
+  'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
