@@ -51,6 +51,8 @@ describe('lemming search, thread and trace', () => {
     const found = lemming(root, ['search', 'giraffe', '--from', 'human']);
     expect(found.status).toBe(0);
     expect(found.stdout).toContain('[turn 0] 000000-human-001 human -> manager: Giraffes  (agents/human/outbox/000000-001-manager.md)');
+    // An agent's message says what the call that wrote it cost.
+    expect(lemming(root, ['search', 'giraffe', '--from', 'manager']).stdout).toMatch(/\] 000001-manager-001 manager -> planner: Giraffes · [\d,]+ tokens · 0\.\d{4} credits {2}\(agents\/manager\/outbox\/000001-001-planner\.md\)/);
     const json = JSON.parse(lemming(root, ['search', 'giraffe', '--json']).stdout) as { hits: Array<{ id: string }> };
     expect(json.hits.length).toBeGreaterThan(1);
     const none = lemming(root, ['search', 'hippopotamus']);

@@ -49,7 +49,7 @@ export function searchCommand(root: string, query: string, options: SearchOption
     output.out(JSON.stringify({ query, ...found }, null, 2));
   } else {
     if (hits.length === 0) output.out(`no message matches ${JSON.stringify(query)}`);
-    for (const hit of hits) output.out(`${messageLine(hit)}  (${hit.file})`);
+    for (const hit of hits) output.out(`${messageLine(hit)}${costOf(hit)}  (${hit.file})`);
     if (found.total > hits.length) output.out(`${hits.length} of ${found.total} shown${found.ranked ? '' : ' (newest first: these words are in nearly every message)'}; --limit shows more`);
   }
   return hits.length === 0 ? 1 : 0;

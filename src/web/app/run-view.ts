@@ -79,7 +79,7 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
       summary,
       el('h3', {}, `Turn ${status.turn}`),
       el('p', { id: 'engine-state' }, (engine = engineState(status))),
-      el('p', { id: 'totals' }, `${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent`),
+      el('p', { id: 'totals' }, `in all turns: ${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent (as the ledger has them; a run's summary counts that run's)`),
     );
     drawFeed();
     show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
