@@ -15,9 +15,9 @@
  * Usage: node scripts/build.mjs [--force]   (run in the package folder)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const SOURCE_DIR = 'src';
 const OUT_DIR = 'dist';
@@ -25,6 +25,12 @@ const STAMP = join(OUT_DIR, '.build-stamp.json');
 const BUILD_INFO = join(OUT_DIR, '.tsbuildinfo');
 const APP_CONFIG = 'tsconfig.app.json';
 const APP_BUILD_INFO = join(OUT_DIR, '.tsbuildinfo-app');
+/**
+ * Browser builds of packages the dashboard's app loads, copied into dist/ beside the app (which
+ * is served as ES modules with no bundler): markdown-it's own self-contained ES module build.
+ * Only with the app (APP_CONFIG).
+ */
+const VENDORED = [{ from: 'markdown-it/dist/browser/markdown-it.esm.min.mjs', to: 'web/app/markdown-it.js' }];
 /** Files besides the sources whose change can change the output. */
 const CONFIG_INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'tsconfig.app.json', 'package.json', 'package-lock.json'];
 
@@ -74,7 +80,8 @@ function reasonToBuild(sources) {
   }
   if (JSON.stringify(stamp.sources) !== JSON.stringify(sources)) return 'source files were added, moved or removed';
   if (newestInputMtime(sources) > stamp.startedAt) return 'sources changed';
-  const missing = sources.map(outputOf).find((output) => !existsSync(join(OUT_DIR, output)));
+  const vendored = existsSync(APP_CONFIG) ? VENDORED.map((file) => file.to) : [];
+  const missing = [...sources.map(outputOf), ...vendored].find((output) => !existsSync(join(OUT_DIR, output)));
   if (missing !== undefined) return `${OUT_DIR}/${missing} is missing`;
   return undefined;
 }
@@ -82,8 +89,10 @@ function reasonToBuild(sources) {
 /** Deletes compiled files whose source no longer exists, then folders left empty. */
 function removeStaleOutputs(sources) {
   const stems = new Set(sources.map((source) => source.replace(/\.tsx?$/, '')));
+  const vendored = new Set(existsSync(APP_CONFIG) ? VENDORED.map((file) => file.to) : []);
   const removed = [];
   for (const output of walk(OUT_DIR)) {
+    if (vendored.has(output)) continue;
     const stem = sourceStemOf(output);
     if (stem === undefined || stems.has(stem)) continue;
     rmSync(join(OUT_DIR, output));
@@ -99,6 +108,18 @@ function removeEmptyFolders(folder) {
     const child = join(folder, entry.name);
     removeEmptyFolders(child);
     if (readdirSync(child).length === 0) rmdirSync(child);
+  }
+}
+
+/** Copy the vendored browser modules into dist/, without their source-map comment (the map is not shipped). */
+function copyVendored() {
+  const require = createRequire(import.meta.url);
+  for (const file of VENDORED) {
+    const [name, ...rest] = file.from.split('/');
+    const source = join(dirname(require.resolve(`${name}/package.json`)), ...rest);
+    const text = readFileSync(source, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+    mkdirSync(dirname(join(OUT_DIR, file.to)), { recursive: true });
+    writeFileSync(join(OUT_DIR, file.to), text);
   }
 }
 
@@ -128,6 +149,7 @@ function main() {
   if (existsSync(APP_CONFIG)) {
     const app = spawnSync(process.execPath, [tsc, '-p', APP_CONFIG, '--incremental', '--tsBuildInfoFile', APP_BUILD_INFO], { stdio: 'inherit' });
     if (app.status !== 0) return app.status ?? 1;
+    copyVendored();
   }
   const removed = removeStaleOutputs(sources);
   if (removed.length > 0) console.log(`removed ${removed.length} stale file(s) from ${OUT_DIR}/: ${removed.join(', ')}`);

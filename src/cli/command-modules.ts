@@ -11,11 +11,13 @@ interface Commands {
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
   doctor: typeof import('./commands/doctor.js');
+  'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');
   mcp: typeof import('./commands/mcp.js');
+  requests: typeof import('./commands/requests.js');
   reset: typeof import('./commands/reset.js');
   retry: typeof import('./commands/retry.js');
   run: typeof import('./commands/run.js');

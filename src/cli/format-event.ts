@@ -52,5 +52,9 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `queue: ${event.message}`;
     case 'run-finished':
       return undefined;
+    case 'run-waiting':
+      return event.state === 'waiting'
+        ? 'idle: waiting for mail; a message sent with `lemming send`, from the dashboard or dropped into an outbox starts the next turn (Ctrl-C stops)'
+        : 'the run has ended and runs no more turns; the dashboard stays up until Ctrl-C';
   }
 }

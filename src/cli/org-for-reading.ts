@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { formatProblem, InvalidOrgError, type Problem } from '../errors.js';
 import type { Org } from '../org/org.js';
+import { requireOrgRoot } from '../org/must-exist.js';
 import { readSettledOrg } from '../org/settled-org-cache.js';
 import type { Output } from './cli-context.js';
 
@@ -25,6 +26,8 @@ const MAX_SHOWN = 10;
  * parseable), then the command shows what is valid. Only a folder with no org.yaml at all fails.
  */
 export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
+  // A folder with no org at all gets one line saying how to start one, not a list of missing files.
+  if (!existsSync(join(root, 'org')) && !existsSync(join(root, 'agents'))) requireOrgRoot(root);
   // As loadOrgForReading: the settled org when no file changed, else the files.
   const kept = readSettledOrg(root);
   const loaded = kept ? { ...kept, standIns: [] } : loadOrgFromFiles(root);

@@ -15,9 +15,10 @@ function styleOf(event: EngineEvent): Style | undefined {
     case 'agent-held':
     case 'org-invalid':
       return 'red';
+    case 'agent-note':
+      return event.error ? 'red' : 'yellow';
     case 'warning':
     case 'agent-skipped':
-    case 'agent-note':
     case 'agent-retrying':
     case 'agent-waiting':
       return 'yellow';

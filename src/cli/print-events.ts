@@ -13,10 +13,13 @@ export async function printEvents(
   mode: OutputMode,
   output: Output,
   options: { colour?: boolean } = {},
+  /** Counts the messages the run delivered to the human: they wait for the person (see finishReason). */
+  delivered?: { toHuman: number },
 ): Promise<Extract<EngineEvent, { type: 'run-finished' }> | undefined> {
   let finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined;
   for await (const event of events) {
     if (event.type === 'run-finished') finished = event;
+    if (delivered && event.type === 'message-delivered' && event.message.to === 'human') delivered.toHuman += 1;
     if (mode === 'json') {
       output.out(JSON.stringify(event));
       continue;
@@ -44,15 +47,15 @@ export function whereToLook(root: string): string {
   return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`;
 }
 
-/** The short summary a run ends with. */
-export function runSummary(finished: RunFinished, root: string): string[] {
+/** The short summary a run ends with; `forYou`: messages the run delivered to the human. */
+export function runSummary(finished: RunFinished, root: string, forYou = 0): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
   const stranded = strandedLine(finished);
   return [
     ...(stranded ? [stranded] : []),
     ...(finished.failing.length > 0 ? [failingLine(finished)] : []),
-    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished)}.`,
+    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
     whereToLook(root),

@@ -243,6 +243,17 @@ program
   .action((id: string, options: { json?: boolean }) => execute(async () => command('thread').threadCommand(root(), id, options, output)));
 
 program
+  .command('example-tools')
+  .description("lemming's example MCP server over stdio (word_count, checklist), for an org's mcp_servers: `command: lemming, args: [example-tools]`")
+  .action(() => execute(async () => command('example-tools').exampleToolsCommand(packageVersion())));
+
+program
+  .command('requests')
+  .description("every request the human made and where it stands: answered, or waiting on whom since which turn, and what it cost")
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('requests').requestsCommand(root(), options, output)));
+
+program
   .command('trace')
   .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
   .argument('<agent>')

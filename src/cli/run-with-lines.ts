@@ -18,8 +18,9 @@ export async function runWithLines(
 ): Promise<{ finished?: Extract<EngineEvent, { type: 'run-finished' }>; exitCode: number }> {
   const stop = stopOnSignal(output);
   try {
-    const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour });
-    if (finished && mode === 'plain') for (const line of runSummary(finished, engine.root)) output.out(line);
+    const delivered = { toHuman: 0 };
+    const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour }, delivered);
+    if (finished && mode === 'plain') for (const line of runSummary(finished, engine.root, delivered.toHuman)) output.out(line);
     return { ...(finished ? { finished } : {}), exitCode: exitCodeOf(finished) };
   } finally {
     stop.dispose();

@@ -56,7 +56,8 @@ export type EngineEvent =
     }
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
-  | { type: 'agent-note'; turn: number; agent: string; message: string }
+  /** Something the agent's log notes; `error` when it is a failure of the run's own (an MCP server that did not start), counted in its errors. */
+  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true }
   /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
   | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
@@ -72,6 +73,12 @@ export type EngineEvent =
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
+  /**
+   * Not the engine's own: `lemming run --serve` between runs. `waiting`: the org went idle and the
+   * process waits for mail to run again; `ended`: the run ended otherwise (the turn cap) and no turn
+   * runs until the person starts one; the dashboard stays up either way until Ctrl-C.
+   */
+  | { type: 'run-waiting'; turn: number; state: 'waiting' | 'ended' }
   | {
       type: 'run-finished';
       /** `models-failing`: nothing is left to do but mail for agents held because their models keep failing. */

@@ -14,6 +14,8 @@ export interface InboxItemMarkup {
   priority: string;
   subject?: string;
   replyTo?: string;
+  /** The start of the message it answers, shown in an `<in_reply_to>` element before its body. */
+  answers?: AnsweredStart;
   body: string;
 }
 
@@ -23,6 +25,8 @@ export const PROMPT_LABELS = {
   manager: 'You report to:',
   team: 'Your team:',
   sendTo: 'You may send messages to:',
+  /** After a team member's title: it holds hire_agent, so requests to hire go to it. */
+  canHire: '(proposes hires)',
 } as const;
 
 /** Escape `&`, `<` and `>` so a body cannot close or open an element. */
@@ -51,8 +55,19 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
   if (item.subject !== undefined) attributes.push(['subject', item.subject]);
   if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
   const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
-  return `<message ${head}>\n${escapeText(item.body)}\n</message>`;
+  return `<message ${head}>\n${item.answers ? `${renderAnsweredMarkup(item.answers)}\n` : ''}${escapeText(item.body)}\n</message>`;
 }
+
+/**
+ * The start of the message a message answers, inside it and before its body: written by the
+ * engine, its content escaped like a body's, so a body cannot make one (its `<` is escaped).
+ */
+function renderAnsweredMarkup(answers: AnsweredStart): string {
+  const subject = answers.subject !== undefined ? ` subject="${escapeAttribute(answers.subject)}"` : '';
+  return `<in_reply_to id="${escapeAttribute(answers.id)}" from="${escapeAttribute(answers.from)}"${subject}>\n${escapeText(answers.start)}\n</in_reply_to>`;
+}
+
+const ANSWERED_ELEMENT = /^<in_reply_to ([^>]*)>\n([\s\S]*?)\n<\/in_reply_to>\n/;
 
 const MESSAGE_ELEMENT = /<message ([^>]*)>\n([\s\S]*?)\n<\/message>/g;
 const ATTRIBUTE = /([a-z_]+)="([^"]*)"/g;
@@ -65,13 +80,22 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
     for (const attribute of (match[1] ?? '').matchAll(ATTRIBUTE)) {
       attributes.set(attribute[1] ?? '', unescapeText(attribute[2] ?? ''));
     }
+    let content = match[2] ?? '';
+    const answered = ANSWERED_ELEMENT.exec(content);
     const item: InboxItemMarkup = {
       id: attributes.get('id') ?? '',
       from: attributes.get('from') ?? '',
       turn: Number(attributes.get('turn') ?? 0),
       priority: attributes.get('priority') ?? 'normal',
-      body: unescapeText(match[2] ?? ''),
+      body: '',
     };
+    if (answered) {
+      content = content.slice(answered[0].length);
+      const of = new Map([...(answered[1] ?? '').matchAll(ATTRIBUTE)].map((attribute) => [attribute[1] ?? '', unescapeText(attribute[2] ?? '')]));
+      const subject = of.get('subject');
+      item.answers = { id: of.get('id') ?? '', from: of.get('from') ?? '', ...(subject !== undefined ? { subject } : {}), start: unescapeText(answered[2] ?? '') };
+    }
+    item.body = unescapeText(content);
     const subject = attributes.get('subject');
     if (subject !== undefined) item.subject = subject;
     const replyTo = attributes.get('reply_to');
@@ -98,4 +122,34 @@ export function parseMemoryMarkup(text: string): Map<string, string> {
 /** The line that opens every user prompt: `Turn 12.` */
 export function parseTurnLine(text: string): number {
   return Number(/^Turn (\d+)\./m.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * The start of a message that another one answers: what a prompt shows beside the answer, so
+ * an agent reading a report knows the request it answers without opening it.
+ */
+export interface AnsweredStart {
+  /** The answered message's id (the answer's `reply_to`). */
+  id: string;
+  from: string;
+  subject?: string;
+  /** Its body's first lines, at most ANSWERED_START_LINES of them and ANSWERED_START_CHARS characters, cut with "…". */
+  start: string;
+}
+
+/** At most this many of the answered message's lines are shown. */
+export const ANSWERED_START_LINES = 2;
+/** And at most this many characters of them. */
+export const ANSWERED_START_CHARS = 240;
+
+/** The start of `message` as a prompt shows it beside an answer to it (see AnsweredStart). Pure. */
+export function answeredStart(message: { id: string; from: string; subject?: string; body: string }): AnsweredStart {
+  // Only the head of a long body is looked at: a message of megabytes costs no more than a short one.
+  const head = message.body.slice(0, ANSWERED_START_CHARS * 4);
+  const lines = head.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  let start = lines.slice(0, ANSWERED_START_LINES).join('\n');
+  const more = lines.length > ANSWERED_START_LINES || head.length < message.body.length;
+  if (start.length > ANSWERED_START_CHARS) start = `${start.slice(0, ANSWERED_START_CHARS - 1).trimEnd()}…`;
+  else if (more) start = `${start} …`;
+  return { id: message.id, from: message.from, ...(message.subject !== undefined ? { subject: message.subject } : {}), start };
 }

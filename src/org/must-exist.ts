@@ -24,6 +24,6 @@ export function requireAgent(org: Org, name: string): Agent {
  */
 export function requireOrgRoot(root: string): void {
   if (!existsSync(join(root, 'org', 'org.yaml'))) {
-    throw new LemmingError('no-org', `${root} holds no org (org/org.yaml is missing); run \`lemming bootstrap\` there first, or pass --root`);
+    throw new LemmingError('no-org', `${root} holds no org (org/org.yaml is missing): \`lemming bootstrap\` writes the default org there, \`lemming demo\` writes it and runs a first task, or pass --root`);
   }
 }

@@ -46,6 +46,17 @@ export function isFatalProviderError(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.fatal;
 }
 
+/**
+ * The `code` of a ProviderError that says the server refused the key (401, 403): no retry helps,
+ * and no later turn will either until a person changes the key or the entry.
+ */
+export const KEY_REFUSED_CODE = 'key-refused';
+
+/** True for a refused key (see KEY_REFUSED_CODE). */
+export function isKeyRefused(error: unknown): boolean {
+  return error instanceof ProviderError && error.code === KEY_REFUSED_CODE;
+}
+
 /** The `code` of a ProviderError that says the prompt does not fit the model's context window. */
 export const CONTEXT_LENGTH_CODE = 'context-length';
 

@@ -124,6 +124,11 @@ export interface ProviderResponse {
   modelKey: string;
   /** Things the adapter wants in the agent's log (for example: fell back to the text format). */
   notes?: string[];
+  /**
+   * Set by the engine, not a provider: why a granted MCP server's tools could not be offered to
+   * this call (it did not start, it died). Each is in the agent's log and counts as an error of the run.
+   */
+  unavailable?: string[];
   /** The vendor stopped the answer at the output cap; a call it stopped inside is marked `cut`. The engine's note says which. */
   truncated?: boolean;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */

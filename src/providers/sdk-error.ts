@@ -1,5 +1,5 @@
 import { cutSecrets } from '../secrets/secrets.js';
-import { CONTEXT_LENGTH_CODE, ProviderError, isContextLengthText, isRetryableStatus } from './provider-error.js';
+import { CONTEXT_LENGTH_CODE, KEY_REFUSED_CODE, ProviderError, isContextLengthText, isRetryableStatus } from './provider-error.js';
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
 
 /**
@@ -82,7 +82,7 @@ function statusError(error: Error & { headers?: HeaderLookup; error?: unknown },
   if (status === 401 || status === 403) {
     // The server's own words are left out: some echo part of the key back.
     const key = context.keyVariable ? `the API key in ${context.keyVariable}` : 'the request (no API key is configured: set models.<key>.api_key_env)';
-    return new ProviderError(`${context.modelKey}: the server refused ${key} (${statusText}); check that the key is valid and allowed to use this model`, options);
+    return new ProviderError(`${context.modelKey}: the server refused ${key} (${statusText}); check that the key is valid and allowed to use this model`, { ...options, code: KEY_REFUSED_CODE });
   }
   const detail = serverMessage(error.error) ?? error.message;
   const code = isContextLengthText(detail) || serverCode(error.error) === 'context_length_exceeded' ? { code: CONTEXT_LENGTH_CODE } : {};

@@ -23,11 +23,39 @@ export interface IndexedMessage {
   file: string;
   /** The body's first 160 characters, on one line. */
   preview: string;
+  /** What the call that wrote it cost (its front matter's `usage`), when a model wrote it. A call that wrote several messages gives each the whole call's figures. */
+  credits?: number;
+  /** That call's tokens, in and out. */
+  tokens?: number;
 }
 
 /** One message of a thread, with how deep its reply sits under the thread's first message. */
 export interface ThreadEntry extends IndexedMessage {
   depth: number;
+}
+
+/** Where one of the human's requests stands (`lemming requests`, `GET /api/requests`), derived from its thread. */
+export interface RequestView {
+  /** The request: the human's message that answers no other. */
+  id: string;
+  turn: number;
+  created: string;
+  to: string;
+  subject?: string;
+  preview: string;
+  /** Answered: the org wrote back to the human; stuck: it waits on an agent held for a failing model or out of credits. */
+  state: 'answered' | 'open' | 'stuck';
+  /** The org's newest message of the thread to the human. */
+  answer?: { id: string; from: string; turn: number };
+  /** Every agent a message of the thread reached, in the order it first did. */
+  handedTo: string[];
+  /** The agents it waits on: each received a message of the thread (`message`, written in turn `since`) and has sent nothing in it since. */
+  waitingOn: Array<{ agent: string; since: number; message: string; stuck?: string }>;
+  /** How many messages the thread holds, the request included. */
+  messages: number;
+  /** What the calls that wrote the thread's messages cost, each call counted once. */
+  credits: number;
+  tokens: number;
 }
 
 /** A search hit: the message and how well it matched (0 when the hits are newest first). */
@@ -44,8 +72,22 @@ export interface SearchResults {
   hits: SearchHit[];
 }
 
-/** `GET /api/status`: `lemming status --json` and how many messages the index holds. */
-export type StatusView = OrgStatus & { messages: number };
+/** What the engine of `lemming run --serve` is doing: running turns, waiting for mail (idle), or ended (it runs no more turns). */
+export type ServedState = 'turns' | 'waiting' | 'ended';
+
+/**
+ * `GET /api/status`: `lemming status --json`, how many messages the index holds, and, when this
+ * process runs the engine (`lemming run --serve`), what it is doing.
+ */
+export type StatusView = OrgStatus & { messages: number; served?: ServedState };
+
+/** `POST /api/send`: the message written, and when it will be delivered, as true now. */
+export interface SentView {
+  id: string;
+  file: string;
+  /** When a turn will deliver it: this process's engine now, another's next turn, or none until a run starts. */
+  delivery: string;
+}
 
 /** What a node of the chart shows about its agent. */
 export type NodeState = 'human' | 'idle' | 'has-mail' | 'out-of-credits' | 'error';

@@ -5,6 +5,7 @@ import { OrgWatch } from './watch/org-watch.js';
 import { ActivityCounter } from './views/activity-counts.js';
 import { LedgerTail } from './views/ledger-tail.js';
 import { Histogram } from './views/prometheus.js';
+import type { ServedState } from './api-types.js';
 
 /**
  * What the web server reads the org through: the org's files (reloaded when edited), the
@@ -18,6 +19,11 @@ export class Dashboard {
   readonly activity: ActivityCounter;
   /** Turn durations seen by this process's engine (`lemming run --serve`). */
   readonly turnDurations = new Histogram();
+  /**
+   * What this process's own engine is doing (`lemming run --serve`), from its events: running turns,
+   * waiting for mail, or ended. Undefined for `lemming serve`, which runs none.
+   */
+  served?: ServedState;
   private readonly loader: OrgLoader;
   private readonly unsubscribe: () => void;
 
@@ -29,7 +35,10 @@ export class Dashboard {
     this.ledger = new LedgerTail(root);
     this.activity = new ActivityCounter(root);
     this.unsubscribe = hub.subscribe(({ event }) => {
-      if (event.kind === 'engine' && event.event.type === 'turn-finished') this.turnDurations.observe(event.event.stats.durationMs / 1000);
+      if (event.kind !== 'engine') return;
+      if (event.event.type === 'turn-finished') this.turnDurations.observe(event.event.stats.durationMs / 1000);
+      if (event.event.type === 'run-started') this.served = 'turns';
+      if (event.event.type === 'run-waiting') this.served = event.event.state;
     });
   }
 

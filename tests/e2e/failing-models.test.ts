@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
@@ -119,6 +119,30 @@ describe('when a model server fails', () => {
     expect(recovered.status).toBe(0);
     expect(recovered.stdout).toMatch(/\[turn 4\] manager: called again: a person asked to try again/);
     expect(recovered.stdout).toMatch(/\[turn 4\] manager -> human: The plan is ready\./);
+  });
+
+  test('a refused key (401, 403) cannot heal by itself: no retry, the agent held in the turn it was refused, and the notice names the variable', async () => {
+    for (const status of [401, 403]) {
+      const refusing = await startWireServer(() => ({ status, body: errorBody('Incorrect API key provided: sk-wr...ong') }));
+      try {
+        const root = localModelOrg(`${refusing.url}/v1`);
+        write(root, 'org/org.yaml', `${readFileSync(join(root, 'org/org.yaml'), 'utf8')}    api_key_env: LOCAL_MODEL_KEY\n`);
+        await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+        const run = await lemmingAsync(root, ['run', '--plain'], { LOCAL_MODEL_KEY: 'sk-wrong-key-for-this-test' });
+        expect(run.status).toBe(1);
+        expect(refusing.requests).toHaveLength(1);
+        expect(run.stdout).not.toMatch(/attempt 2 of/);
+        expect(run.stdout).toMatch(new RegExp(`\\[turn 1\\] manager error: local: the server refused the API key in LOCAL_MODEL_KEY \\(${status}`));
+        expect(run.stdout).toMatch(/\[turn 1\] manager not called|Mail waits for agents whose models keep failing: manager/);
+        expect(run.stdout).not.toMatch(/\[turn 2\]/);
+        const inbox = await lemmingAsync(root, ['inbox']);
+        expect(inbox.stdout).toMatch(/manager is not called: its model local refused the key in LOCAL_MODEL_KEY/);
+        expect(inbox.stdout).toMatch(/Set LOCAL_MODEL_KEY to a key the server accepts/);
+        expect(inbox.stdout).not.toContain('sk-wrong-key-for-this-test');
+      } finally {
+        await refusing.close();
+      }
+    }
   });
 
   test('held in the last turn --turns allows: the run still exits 1 and says whose mail waits', async () => {

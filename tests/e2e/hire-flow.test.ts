@@ -22,7 +22,7 @@ describe('hire → approve → the new agent works, through the built CLI', () =
     expect(inbox).toContain('000002-hr-002');
 
     const waiting = lemming(root, ['approvals']).stdout;
-    expect(waiting).toContain('000002-hr-002  hr proposes to hire coder_02 (Software engineer: writes and tests code), reporting to manager, 0.05 credits from hr');
+    expect(waiting).toContain('000002-hr-002  hr proposes to hire coder_02 (Coder: writes and tests code), reporting to manager, 0.05 credits from hr');
     expect(lemming(root, ['approve', '000002-hr-002']).stdout).toContain('coder_02 joins at the next turn');
     expect(read(root, 'org/chart.yaml')).toContain('  coder_02:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]\n');
 

@@ -27,6 +27,16 @@ describe('mistakes a new user makes', () => {
     expect(intoFolder.stderr).toContain(`--record ${root}: is a folder; give a file name`);
   });
 
+  test('a command that reads, in a folder holding no org, says in one line how to start one', () => {
+    const root = tempDir();
+    for (const command of [['status'], ['inbox'], ['requests'], ['thread', '000001-manager-001']]) {
+      const result = lemming(root, command);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`lemming: ${root} holds no org (org/org.yaml is missing): \`lemming bootstrap\` writes the default org there, \`lemming demo\` writes it and runs a first task, or pass --root\n`);
+    }
+  });
+
   test('a misspelt recipient is refused with the name it probably meant', () => {
     const root = bootstrapped();
     const send = lemming(root, ['send', 'mangaer', 'hi']);

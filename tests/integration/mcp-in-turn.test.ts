@@ -48,6 +48,10 @@ describe('MCP tools in a turn', () => {
     expect(ofType(events, 'agent-note').map((note) => note.message)).toEqual([expect.stringContaining('the MCP server kit did not start')]);
     expect(read(root, 'agents/manager/logs/activity.jsonl')).toContain('the MCP server kit did not start');
     expect(ofType(events, 'message-delivered').map((event) => `${event.message.from}->${event.message.to}`)).toEqual(['human->manager', 'manager->human']);
+    // Counted as an error of the run, not `0 error(s)`.
+    expect(ofType(events, 'agent-note')[0]?.error).toBe(true);
+    expect(ofType(events, 'turn-finished')[0]?.stats.errors).toBe(1);
+    expect(ofType(events, 'run-finished')[0]?.totals.errors).toBe(1);
   });
 
   test('only granted MCP tools are offered; results go back to the model; an ungranted one is refused with the reason', async () => {

@@ -24,3 +24,30 @@ describe.skipIf(!HAS_SCRIPT)('lemming run in a 60-column terminal', () => {
     for (const line of header) expect(line).not.toContain('…');
   });
 });
+
+describe.skipIf(!HAS_SCRIPT)('lemming chat in an 80×24 terminal', () => {
+  test('the key hints and every line of /help are shown whole', async () => {
+    const org = tempOrg();
+    cleanups.push(org.remove);
+    const screen = new TerminalSession(['chat', '--root', org.root], { cols: 80, rows: 24 });
+    cleanups.push(() => screen.kill());
+    await screen.waitFor('Enter sends · /reply answers · /read · /to · /inbox · /status · /help · /quit');
+    const mark = screen.mark();
+    screen.press('/help\r');
+    await screen.waitFor('Type a message and press Enter', mark);
+    for (const line of [
+      '/reply <text>         answer their last message (plain text: a new request)',
+      '/read [n|id]          a whole message: the newest, the n-th newest, or by id',
+      '/reject <id> [reason] reject a proposal; the proposer is told why',
+      '/quit                 leave the chat (Ctrl-C too)',
+      'Tab completes /to names · Up/Down recall lines · Esc clears · ● marks unread',
+    ]) {
+      await screen.waitFor(line, mark);
+    }
+    // The hints stay on the screen under the list.
+    const after = screen.text().slice(mark);
+    expect(after.lastIndexOf('/status · /help · /quit')).toBeGreaterThan(after.indexOf('leave the chat (Ctrl-C too)'));
+    screen.press('/quit\r');
+    expect(await screen.exited).toBe(0);
+  });
+});

@@ -20,6 +20,17 @@ describe('interpreting a model reply', () => {
     expect(result.messages).toEqual([{ to: 'planner', body: 'do it', subject: 'Task', priority: 'high', replyTo: '000001-human-001' }]);
   });
 
+  test('a send without reply_to answers the one message the agent was shown; with several shown, or a reply_to given, nothing is guessed', () => {
+    const response = (calls: ToolCall[]): ProviderResponse => ({ text: '', toolCalls: calls, usage: { inputTokens: 1, outputTokens: 1, estimated: false }, modelKey: 'offline' });
+    const one = interpretResponse(response([sendCall('planner', 'hand-off'), sendCall('human', 'on it')]), manager as NonNullable<typeof manager>, org, ['000001-human-001']);
+    expect(one.messages.map((message) => message.replyTo)).toEqual(['000001-human-001', '000001-human-001']);
+    const given = interpretResponse(response([sendCall('planner', 'x', { reply_to: '000000-human-002' })]), manager as NonNullable<typeof manager>, org, ['000001-human-001']);
+    expect(given.messages[0]?.replyTo).toBe('000000-human-002');
+    const two = interpretResponse(response([sendCall('planner', 'x')]), manager as NonNullable<typeof manager>, org, ['000001-human-001', '000001-human-002']);
+    expect(two.messages[0]?.replyTo).toBeUndefined();
+    expect(interpret([sendCall('planner', 'x')]).messages[0]?.replyTo).toBeUndefined();
+  });
+
   test('path-like, empty, huge and forbidden recipients are refused with a reason each', () => {
     const result = interpret(
       ['../human', 'a/b', '/etc/passwd', 'human/../manager', '', 'x'.repeat(10_000), 'coder_01'].map((to) => sendCall(to, 'hi')),

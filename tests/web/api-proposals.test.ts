@@ -24,7 +24,7 @@ describe('proposals through the API', () => {
     const server = await serveOrg(root);
     const listed = (await getJson<Proposals>(server, '/api/proposals')).body;
     expect(listed.pending).toMatchObject([{ id: '000002-hr-002', kind: 'hire', proposed_by: 'hr', file: 'org/proposals/000002-hr-002.md', hire: { name: 'coder_02' } }]);
-    expect(listed.pending[0]?.description).toContain('hire coder_02 (Software engineer');
+    expect(listed.pending[0]?.description).toContain('hire coder_02 (Coder: writes and tests code');
     expect(listed.decided).toEqual([]);
 
     const cookie = await loginCookie(server);

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { interruptAndWait, lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
-import { defaultOrg, humanSends, runEngine } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, runEngine, write } from '../helpers/temp-org.js';
 import { readEvents } from './web-server.js';
 
 /** Everything a child prints, and a wait for the first match of a pattern in all of it so far or to come. */
@@ -51,6 +51,8 @@ describe('lemming search, thread and trace', () => {
     const found = lemming(root, ['search', 'giraffe', '--from', 'human']);
     expect(found.status).toBe(0);
     expect(found.stdout).toContain('[turn 0] 000000-human-001 human -> manager: Giraffes  (agents/human/outbox/000000-001-manager.md)');
+    // An agent's message says what the call that wrote it cost.
+    expect(lemming(root, ['search', 'giraffe', '--from', 'manager']).stdout).toMatch(/\] 000001-manager-001 manager -> planner: Giraffes · [\d,]+ tokens · 0\.\d{4} credits {2}\(agents\/manager\/outbox\/000001-001-planner\.md\)/);
     const json = JSON.parse(lemming(root, ['search', 'giraffe', '--json']).stdout) as { hits: Array<{ id: string }> };
     expect(json.hits.length).toBeGreaterThan(1);
     const none = lemming(root, ['search', 'hippopotamus']);
@@ -173,7 +175,7 @@ describe('lemming serve', () => {
     const printed = watchOutput(child);
     try {
       const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
-      await printed(/the run is over; the dashboard stays up/);
+      await printed(/the org is idle: waiting for mail; the dashboard stays up/);
       const base = url.slice(0, url.indexOf('/?'));
       const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
       const status = (await (await fetch(`${base}/api/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { turn: number; running?: unknown };
@@ -184,6 +186,52 @@ describe('lemming serve', () => {
       await interruptAndWait(child);
     }
     expect(await exited).toBe(0);
+  });
+
+  test('run --serve stays after the org goes idle: mail from `lemming send`, the page and a file dropped by hand each wake it, and the page says what is true', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Write the release notes', 'Release notes');
+    const child = startLemming(root, ['run', '--serve', '--port', '0', '--plain']);
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const printed = watchOutput(child);
+    try {
+      const url = await printed(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const base = url.slice(0, url.indexOf('/?'));
+      const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const status = async () => (await (await fetch(`${base}/api/status`, { headers })).json()) as { turn: number; served?: string };
+      await printed(/\[turn 5\] manager -> human: Re: Release notes[\s\S]*the org is idle: waiting for mail/);
+      expect(await status()).toMatchObject({ turn: 5, served: 'waiting' });
+
+      // `lemming send` from another process, made after the org went idle, wakes the run.
+      expect(lemming(root, ['send', 'manager', 'Also the changelog, please.', '--subject', 'Changelog']).status).toBe(0);
+      await printed(/manager -> human: Re: Changelog[\s\S]*the org is idle: waiting for mail/);
+
+      // A send from the page says the engine here delivers it now, and it does.
+      const sent = await fetch(`${base}/api/send`, { method: 'POST', headers, body: JSON.stringify({ to: 'manager', subject: 'Docs', body: 'And the docs.' }) });
+      expect(sent.status).toBe(201);
+      expect(((await sent.json()) as { delivery: string }).delivery).toBe('the engine here was waiting for mail: it starts the turn that delivers it now');
+      await printed(/manager -> human: Re: Docs[\s\S]*the org is idle: waiting for mail/);
+
+      // A file dropped into the human's outbox by hand wakes it too.
+      write(root, 'agents/human/outbox/note.md', '---\nto: manager\nsubject: Dropped\n---\nA note dropped in by hand.\n');
+      await printed(/manager -> human: Re: Dropped[\s\S]*the org is idle: waiting for mail/);
+      expect((await status()).served).toBe('waiting');
+    } finally {
+      await interruptAndWait(child);
+    }
+    expect(await exited).toBe(0);
+    // Outside a run, a send from the page says no engine will deliver it yet.
+    const served = startLemming(root, ['serve', '--port', '0']);
+    try {
+      const url = await watchOutput(served)(/http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/);
+      const base = url.slice(0, url.indexOf('/?'));
+      const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
+      const sent = await fetch(`${base}/api/send`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: 'manager', body: 'Anyone?' }) });
+      expect(((await sent.json()) as { delivery: string }).delivery).toBe('no engine is running: `lemming run` (or `lemming run --serve`) delivers it at its next turn');
+    } finally {
+      await interruptAndWait(served);
+    }
   });
 
   test('run --serve --json keeps standard output one JSON object a line: the address first, then the run\'s events; the lines for a person go to standard error', async () => {
@@ -204,10 +252,11 @@ describe('lemming serve', () => {
       expect(events[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
       expect(events[1]?.type).toBe('run-started');
       expect(events.at(-1)?.type).toBe('run-finished');
+      await printed(/"type":"run-waiting","turn":\d+,"state":"waiting"/);
       const page = await fetch(events[0]?.url ?? '', { redirect: 'manual' });
       expect(page.status).toBe(302);
       await new Promise<void>((resolve) => {
-        const look = (): void => (stderr.includes('the run is over; the dashboard stays up') ? resolve() : void setTimeout(look, 50));
+        const look = (): void => (stderr.includes('the org is idle: waiting for mail; the dashboard stays up') ? resolve() : void setTimeout(look, 50));
         look();
       });
       expect(stderr).toContain(`dashboard: ${events[0]?.url ?? ''}`);

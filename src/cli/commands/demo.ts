@@ -18,7 +18,7 @@ export const SEED_TASK = {
   subject: 'Plan the first release',
   body:
     'Please plan the first release of our product and get the work done: break it into tasks, ' +
-    'build and test it, and tell me when it is finished.',
+    'build and test it, list the files in the shared workspace, and tell me when it is finished.',
 };
 
 function humanHasWritten(root: string): boolean {

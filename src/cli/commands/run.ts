@@ -7,6 +7,7 @@ import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../open-engine.js';
 import type { ServeOptions } from './serve.js';
+import type { ServedRun } from '../stay-serving.js';
 
 /** The flags of `lemming run` and `lemming run-once`. */
 export interface RunCommandOptions {
@@ -24,7 +25,7 @@ export interface RunCommandOptions {
   replay?: string;
   /** Terminal UI only: open paused, so turns run one `s` at a time. */
   paused?: boolean;
-  /** `--serve`: also serve the dashboard on the engine's own event stream, until Ctrl-C after the run. */
+  /** `--serve`: also serve the dashboard on the engine's own event stream; after the run it waits for mail and runs again, until Ctrl-C. */
   serve?: ServeOptions;
   /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
   queue?: string;
@@ -35,10 +36,10 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   if (!options.serve) return runEngine(root, options, output);
   // Loaded only here: the web server's modules cost start-up time no other run needs.
   const { serveWhileRunning } = await import('./serve.js');
-  return serveWhileRunning(root, options.serve, output, (observe) => runEngine(root, options, output, observe), options.mode === 'json');
+  return serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served), options.mode === 'json');
 }
 
-async function runEngine(root: string, options: RunCommandOptions, output: Output, observe: (engine: Engine) => Engine = (engine) => engine): Promise<number> {
+async function runEngine(root: string, options: RunCommandOptions, output: Output, served?: ServedRun): Promise<number> {
   const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
@@ -48,7 +49,13 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
-    const engine = observe(opened.engine);
+    const engine: Engine = served ? served.observe(opened.engine) : opened.engine;
+    // With --serve, the engine stays open after the run: waiting for mail, running again (stay-serving.ts).
+    const stay = async (finished: Parameters<typeof exitCodeOf>[0], code: number, mode: OutputMode, colour = false): Promise<number> => {
+      if (!served || options.once) return code;
+      const { stayServing } = await import('../stay-serving.js');
+      return stayServing(engine, finished, code, mode, output, served, colour);
+    };
     if (!options.once) await keepHeapSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
@@ -65,11 +72,12 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
         if (finished.failing.length > 0) output.out(failingLine(finished));
         output.out(whereToLook(root));
       }
-      if (finished?.reason !== 'stopped') return exitCodeOf(finished);
+      if (finished?.reason !== 'stopped') return stay(finished, exitCodeOf(finished), 'plain');
       return result.stoppedBy === 'q' ? 0 : 130;
     }
     const colour = options.mode === 'plain' && colourWanted(process.stdout);
-    return (await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour)).exitCode;
+    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour);
+    return stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
     await opened.close();
   }

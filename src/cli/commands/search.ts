@@ -3,6 +3,7 @@ import type { IndexedMessage } from '../../web/search/indexed-message.js';
 import { parseFilterQuery } from '../../web/search/message-filter.js';
 import { MessageIndex } from '../../web/search/message-index.js';
 import type { Output } from '../cli-context.js';
+import { formatCount, showCredits } from '../../ui/shared/format.js';
 
 /** The filters of `lemming search`, as given on the command line. */
 export interface SearchOptions {
@@ -19,6 +20,11 @@ export interface SearchOptions {
 /** One message as a line: turn, id, sender and recipient, subject or the start of the body. */
 export function messageLine(message: IndexedMessage, indent = ''): string {
   return `${indent}[turn ${message.turn}] ${message.id} ${message.from} -> ${message.to}: ${message.subject ?? message.preview.slice(0, 80)}`;
+}
+
+/** What the call that wrote a message cost, for a line: ` · 1,234 tokens · 0.0030 credits`; nothing for the human's. */
+export function costOf(message: Pick<IndexedMessage, 'credits' | 'tokens'>): string {
+  return message.credits === undefined ? '' : ` · ${formatCount(message.tokens ?? 0)} tokens · ${showCredits(message.credits)} credits`;
 }
 
 /**
@@ -43,7 +49,7 @@ export function searchCommand(root: string, query: string, options: SearchOption
     output.out(JSON.stringify({ query, ...found }, null, 2));
   } else {
     if (hits.length === 0) output.out(`no message matches ${JSON.stringify(query)}`);
-    for (const hit of hits) output.out(`${messageLine(hit)}  (${hit.file})`);
+    for (const hit of hits) output.out(`${messageLine(hit)}${costOf(hit)}  (${hit.file})`);
     if (found.total > hits.length) output.out(`${hits.length} of ${found.total} shown${found.ranked ? '' : ' (newest first: these words are in nearly every message)'}; --limit shows more`);
   }
   return hits.length === 0 ? 1 : 0;

@@ -1,7 +1,7 @@
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { LemmingError } from '../../errors.js';
 import { chooseToken } from '../../web/access/access-token.js';
-import type { Engine } from '../../engine/engine.js';
+import type { ServedRun } from '../stay-serving.js';
 import { EventHub } from '../../web/event-hub.js';
 import { observeEngine } from '../../web/observe-engine.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
@@ -72,27 +72,18 @@ export async function serveCommand(root: string, options: ServeOptions, output: 
 
 /**
  * `lemming run --serve`: the dashboard on the running engine's own events (one process, one
- * engine), kept up after the run ends so the page stays readable, until Ctrl-C. With `--json`,
- * standard output stays one JSON object a line: the address comes as `{"type":"dashboard","url":…}`
- * before the run's events, and the lines for a person go to standard error.
+ * engine), kept up after the run until Ctrl-C, the engine with it: an idle org waits for mail and
+ * runs again (stay-serving.ts). With `--json`, standard output stays one JSON object a line: the
+ * address comes as `{"type":"dashboard","url":…}` before the run's events, and the lines for a
+ * person go to standard error.
  */
-export async function serveWhileRunning(
-  root: string,
-  options: ServeOptions,
-  output: Output,
-  run: (observe: (engine: Engine) => Engine) => Promise<number>,
-  json = false,
-): Promise<number> {
+export async function serveWhileRunning(root: string, options: ServeOptions, output: Output, run: (served: ServedRun) => Promise<number>, json = false): Promise<number> {
   const hub = new EventHub();
   const person: Output = json ? { out: (line) => output.err(line), err: (line) => output.err(line) } : output;
   const server = await openDashboard(root, options, person, hub);
   if (json) output.out(JSON.stringify({ type: 'dashboard', url: server.url }));
   try {
-    const exitCode = await run((engine) => observeEngine(engine, hub));
-    if (exitCode !== 0) return exitCode;
-    person.out(`the run is over; the dashboard stays up at ${server.url} until Ctrl-C`);
-    await untilStopped();
-    return 0;
+    return await run({ observe: (engine) => observeEngine(engine, hub), publish: (event) => hub.publish({ kind: 'engine', event }), person, url: server.url });
   } finally {
     await server.close();
   }

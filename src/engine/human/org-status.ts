@@ -50,6 +50,7 @@ export function orgStatus(org: Org): OrgStatus {
       status.lastRan = activity.turn;
       status.lastActivity = activity;
     }
+    if (state.outOfCredits.includes(agent.name)) status.outOfCredits = true;
     const error = state.errors[agent.name];
     if (error) status.lastError = error;
     const streak = failing.isHeld(org, agent.name) ? failing.streak(agent.name) : undefined;

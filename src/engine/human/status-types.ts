@@ -31,6 +31,8 @@ export interface AgentStatus {
   lastRan?: number;
   lastActivity?: { turn: number; summary: string };
   lastError?: { turn: number; message: string };
+  /** A turn found it could not pay for its next call, and its manager was told; cleared when it can again. */
+  outOfCredits?: true;
   /** Not called because its models kept failing, until its resume or model entry changes or `lemming retry`. */
   held?: { model: string; failedTurns: number; cause: string };
 }

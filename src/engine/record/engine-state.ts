@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Priority } from '../../mailbox/message.js';
 import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
 
@@ -16,6 +17,13 @@ export type PendingItem =
       file: string;
       priority: Priority;
       subject?: string;
+      /**
+       * The start of the message it answers, taken when it was sent from what its sender was shown
+       * (or, for a file the human wrote, from the answered file when the scan found it): the prompt
+       * shows it beside the message. Kept here, not read again, so a prompt is built from this state
+       * and the message files, whatever became of the answered file since.
+       */
+      answers?: AnsweredStart;
     }
   | {
       kind: 'notice';

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { asStorageError } from '../../storage/storage-error.js';
 import { isTemporaryName } from '../../storage/temporary-files.js';
+import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -20,7 +21,7 @@ import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
-import { makeNotice, refusalNoticeBody } from './notices.js';
+import { isNoticeId, makeNotice, refusalNoticeBody } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
@@ -44,6 +45,11 @@ export interface ApplyInput {
   onlyNotices: boolean;
   /** The agent's credits before this call is charged; the charge event reports the balance after. */
   balanceBefore: number;
+  /**
+   * The start of a message the agent was shown, by id, when it is one (see AnsweredStart): a message it
+   * sends in answer to it carries that start to its recipient's prompt.
+   */
+  answered?: (id: string) => AnsweredStart | undefined;
   /** The steps of the turn's loop, for the log and the screen; none for a one-step answer without tools. */
   steps?: StepSummary[];
   /** Why the loop ended before the model was done, when it did. */
@@ -83,7 +89,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     removeTurnFiles(outbox, turn);
     cutLogFromTurn(root, name, turn);
   }
-  const interpretation = interpretResponse(response, agent, org);
+  const interpretation = interpretResponse(response, agent, org, input.shown.filter((id) => !isNoticeId(id)));
   const events: EngineEvent[] = [];
   const log: LogEntry[] = [];
   const at = input.receivedAt;
@@ -102,6 +108,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   if (input.cutShort !== undefined) {
     log.push({ turn, at, event: 'note', message: input.cutShort });
     events.push({ type: 'agent-note', turn, agent: name, message: input.cutShort });
+  }
+  for (const problem of response.unavailable ?? []) {
+    log.push({ turn, at, event: 'note', message: problem });
+    events.push({ type: 'agent-note', turn, agent: name, message: problem, error: true });
   }
   const capNote = outputCapNote(response, org);
   for (const note of capNote === undefined ? (response.notes ?? []) : [capNote, ...(response.notes ?? [])]) {
@@ -144,6 +154,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
         file,
         priority: outgoing.priority,
         ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}),
+        ...answersOf(input, outgoing.replyTo),
       });
     }
   });
@@ -220,6 +231,13 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     outcome.hint = hintAfterOwnWrites(input.previousHint, input.recovering ? Number.NaN : mtimeBefore, statSync(outbox).mtimeMs) ?? null;
   }
   return { outcome, events };
+}
+
+/** The start of the message a send answers, for its pending item, when the agent was shown that message. */
+function answersOf(input: ApplyInput, replyTo: string | undefined): { answers?: AnsweredStart } {
+  if (replyTo === undefined || !input.shown.includes(replyTo)) return {};
+  const answers = input.answered?.(replyTo);
+  return answers ? { answers } : {};
 }
 
 /** What the call cost, as the charge event, the message files and the ledger give it (money/charge.ts). */

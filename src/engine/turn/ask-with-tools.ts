@@ -120,7 +120,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     // The mail of the prompt that was asked (a smaller one, when the first did not fit) is what the agent was shown.
     delivered: deliveredMail(statePaths(input.root).taken, prepared.prompt.shown),
   });
-  // What the model was told about missing MCP tools goes in the log and on the screen too.
-  if (offer.problems.length > 0) outcome.response = { ...outcome.response, notes: [...offer.problems, ...(outcome.response.notes ?? [])] };
+  // What the model was told about missing MCP tools goes in the log and on the screen too, as an error of the run.
+  if (offer.problems.length > 0) outcome.response = { ...outcome.response, unavailable: offer.problems };
   return { ...outcome, prepared };
 }

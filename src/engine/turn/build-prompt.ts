@@ -1,5 +1,5 @@
 import type { Priority } from '../../mailbox/message.js';
-import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { SystemPieces } from '../record/call-trace.js';
@@ -15,6 +15,8 @@ export interface InboxEntry {
   priority: Priority;
   subject?: string;
   replyTo?: string;
+  /** The start of the message it answers (PendingItem.answers), shown with it. */
+  answers?: AnsweredStart;
   body: string;
 }
 
@@ -97,7 +99,10 @@ function staticPart(org: Org, agent: Agent): StaticPart {
   }
   const cached = parts.get(agent.name);
   if (cached !== undefined) return cached;
-  const team = directReports(org, agent.name).map((name) => `- ${name}: ${org.agents.get(name)?.title ?? name}`);
+  const team = directReports(org, agent.name).map((name) => {
+    const member = org.agents.get(name);
+    return `- ${name}: ${member?.title ?? name}${member?.tools.includes('hire_agent') ? ` ${PROMPT_LABELS.canHire}` : ''}`;
+  });
   const before = [
     `You are ${agent.name}, ${agent.title}, in the organisation "${org.name}".`,
     '',

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
-import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
+import { isFatalProviderError, isKeyRefused, unusableAnswers } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { EngineEvent } from '../events.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -17,7 +17,7 @@ import type { LoopRecord, StepSummary } from './step-loop.js';
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
-  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[] }
+  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[]; keyRefused?: true }
   | { agent: string; aborted: true };
 
 /** What one agent's call needs from its turn. */
@@ -117,6 +117,6 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     throwIfStorageFailure(error);
     // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
     if (isFatalProviderError(error)) throw error;
-    return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error) };
+    return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error), ...(isKeyRefused(error) ? { keyRefused: true as const } : {}) };
   }
 }

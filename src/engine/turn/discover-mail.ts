@@ -1,4 +1,5 @@
-import { readMessageFile, outboxPath } from '../../mailbox/message-file.js';
+import { messageFilesFor, readMessageFile, outboxPath } from '../../mailbox/message-file.js';
+import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
@@ -128,6 +129,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
         file,
         priority: message.priority,
         ...(message.subject ? { subject: message.subject } : {}),
+        ...(message.replyTo !== undefined ? answeredFile(root, org, message.replyTo, sender) : {}),
       });
     }
     if (undelivered.length > 0) result.undelivered[sender] = undelivered;
@@ -139,6 +141,20 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     }
   }
   return result;
+}
+
+/**
+ * The start of the message a file found by the scan answers (the human's `--reply-to`, a file
+ * dropped by hand): read from the answered file now, once, and kept with the pending mail, which
+ * the turn's plan journals. Only a message to the file's sender counts: it is one they were shown.
+ */
+function answeredFile(root: string, org: Org, id: string, sender: string): { answers?: AnsweredStart } {
+  for (const ref of messageFilesFor(root, id)) {
+    const read = readMessageFile(root, ref.sender, ref.name, 0, org.settings.max_body_chars);
+    if ('error' in read || read.message.id !== id || read.message.to !== sender) continue;
+    return { answers: answeredStart(read.message) };
+  }
+  return {};
 }
 
 /** An agent folder that arrives with mail in its outbox (copied, renamed) joins with that mail as history, said once. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { HUMAN } from '../../org/names.js';
+import { keyVariableFor } from '../../org/org-secrets.js';
 import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -115,9 +116,11 @@ export class FailingAgents {
 
   /**
    * A call failed after its retries. On the failure that makes the streak `max` turns long
-   * the agent is held, and its manager and the human are told why, once.
+   * the agent is held, and its manager and the human are told why, once. A refused key
+   * (`keyRefused`: 401, 403) cannot heal by itself, so it holds the agent at once, and the
+   * notice names the variable to set.
    */
-  recordFailure(org: Org, name: string, model: string, cause: string, turn: number): HoldNotices {
+  recordFailure(org: Org, name: string, model: string, cause: string, turn: number, keyRefused = false): HoldNotices {
     const told: HoldNotices = { notices: [], humanNotices: [] };
     const fingerprint = agentFingerprint(org, name);
     // An edit since the last failure starts the count afresh: the new settings get their own chances.
@@ -132,18 +135,25 @@ export class FailingAgents {
       cause,
       model,
       fingerprint,
-      held: previous?.held === true || turns >= max,
+      held: previous?.held === true || turns >= max || keyRefused,
     };
     const heldTurn = previous?.held ? previous.heldTurn : streak.held ? turn : undefined;
     if (heldTurn !== undefined) streak.heldTurn = heldTurn;
     this.agents.set(name, streak);
     // Told in the turn it is held; a turn finished after a crash makes the same notices again (same ids), never new ones.
     if (!streak.held || heldTurn !== turn) return told;
-    const subject = `${name} is not called: its model ${model} keeps failing`;
-    const body =
-      `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +
-      `${name} will not be called again, and its mail waits, until its resume or the entry models.${model} in org/org.yaml changes, ` +
-      `or a person runs \`lemming retry ${name}\`.`;
+    const until = `until its resume or the entry models.${model} in org/org.yaml changes, or a person runs \`lemming retry ${name}\`.`;
+    const entry = org.models[model];
+    const variable = entry ? keyVariableFor(entry) : undefined;
+    const subject = keyRefused
+      ? `${name} is not called: its model ${model} refused the key${variable ? ` in ${variable}` : ''}`
+      : `${name} is not called: its model ${model} keeps failing`;
+    const body = keyRefused
+      ? `${name}'s call to model ${model} was refused in turn ${turn}: ${cause}\n\n` +
+        `A refused key is not tried again: ${name} will not be called, and its mail waits, ${until}\n` +
+        (variable ? `Set ${variable} to a key the server accepts (in the environment or the org root's .env), then run \`lemming retry ${name}\`.` : 'Give the entry a key (api_key_env), then run `lemming retry ' + name + '`.')
+      : `${name}'s calls to model ${model} failed in ${turns} turns in a row (turns ${streak.firstTurn} to ${turn}); the last failure: ${cause}\n\n` +
+        `${name} will not be called again, and its mail waits, ${until}`;
     const manager = org.agents.get(name)?.reportsTo;
     for (const to of new Set([manager, HUMAN])) {
       if (!to || !org.agents.has(to)) continue;

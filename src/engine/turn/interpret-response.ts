@@ -52,9 +52,13 @@ const REMEMBER_ARGUMENTS: Record<string, ArgumentSpec> = {
 
 /**
  * Turn a model's tool calls into messages and notes, refusing what the chart,
- * the tool list or the per-turn cap does not allow. Pure.
+ * the tool list or the per-turn cap does not allow. A send without `reply_to` from an
+ * agent that was shown exactly one message (`shownMessages`: ids of messages, not the
+ * engine's notices) answers that message, so a hand-off carries the thread of the request
+ * it hands on and a report the thread of the hand-off. Pure.
  */
-export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org): Interpretation {
+export function interpretResponse(response: ProviderResponse, agent: Agent, org: Org, shownMessages: readonly string[] = []): Interpretation {
+  const onlyShown = shownMessages.length === 1 ? shownMessages[0] : undefined;
   const settings = org.settings;
   const result: Interpretation = { messages: [], memories: [], refusals: [], invalidCalls: [], textOnly: false };
   const { invalidCalls } = result;
@@ -119,6 +123,8 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       const problem = idProblem(replyTo);
       if (problem === undefined) message.replyTo = replyTo;
       else invalidCalls.push(`send_message to ${to}: reply_to ${problem}; the message was sent without it`);
+    } else if (onlyShown !== undefined) {
+      message.replyTo = onlyShown;
     }
     result.messages.push(message);
   }

@@ -16,6 +16,11 @@ export function makeNotice(turn: number, to: string, tag: string, index: number,
   };
 }
 
+/** Whether a piece of mail is one of the engine's notices (`000003-lemming-refused-coder_01-1`), not a message file. */
+export function isNoticeId(id: string): boolean {
+  return id.startsWith(`-${ENGINE_SENDER}-`, id.indexOf('-'));
+}
+
 /** The text of a notice about refused messages: the first 20 with their reasons, then how many more. */
 export function refusalNoticeBody(refusals: Array<{ to: string; subject?: string; reason: string }>): string {
   const shown = refusals.slice(0, 20).map((refusal) => {

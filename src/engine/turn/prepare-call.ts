@@ -15,6 +15,8 @@ export interface PreparedCall {
   modelKey: string;
   reason: 'mail' | 'schedule';
   prompt: BuiltPrompt;
+  /** The mail read for the prompt, with its bodies (the prompt shows those of `prompt.shown`). */
+  inbox: InboxEntry[];
   /** Mail whose file has gone since it was taken in: counted as read, with a warning. */
   lost: string[];
   warnings: EngineEvent[];
@@ -51,8 +53,9 @@ export function prepareCall(
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
     if (read.message.subject !== undefined) entry.subject = read.message.subject;
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
+    if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
     inbox.push(entry);
   }
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
-  return { agent: agentName, modelKey, reason, prompt, lost, warnings };
+  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
 }

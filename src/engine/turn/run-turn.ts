@@ -1,3 +1,6 @@
+import { basename } from 'node:path';
+import { readMessageFile } from '../../mailbox/message-file.js';
+import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { makePlan } from './make-plan.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse } from '../../providers/provider.js';
@@ -137,6 +140,18 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const ids = new Set(shown);
     return waiting.filter((item) => ids.has(item.id));
   };
+  /**
+   * The start of a message the agent was shown (for a message it sends in answer): from the mail its
+   * prompt was built with, or, for a turn finished after a crash that built no prompt, its file.
+   */
+  const shownStart = (agent: string, shown: readonly string[], id: string): AnsweredStart | undefined => {
+    const entry = prepared.get(agent)?.inbox.find((candidate) => candidate.id === id);
+    if (entry) return answeredStart(entry);
+    const item = shownMail(agent, shown).find((candidate) => candidate.id === id);
+    if (item?.kind !== 'message') return undefined;
+    const read = readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
+    return 'error' in read ? undefined : answeredStart({ ...read.message, id: item.id, from: item.from });
+  };
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
@@ -169,6 +184,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       recovering: replaying,
       previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints[agent],
       onlyNotices: onlyNoticesShown(agent, shown),
+      answered: (id) => shownStart(agent, shown, id),
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
@@ -282,7 +298,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       continue;
     }
     if ('error' in called) {
-      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn);
+      const told = failing.recordFailure(org, called.agent, called.modelKey, called.error, turn, called.keyRefused === true);
       // Loaded by the first failed call: most turns have none.
       const { failedCall } = await import('./failed-call.js');
       const failed = failedCall(called, turn, org, context.clock().toISOString(), balanceOf(org.agents.get(called.agent)?.credits ?? 0, ledger.totals[called.agent]));
@@ -349,6 +365,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 function countEvent(stats: TurnStats, event: EngineEvent): void {
   if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
   if (event.type === 'message-refused') stats.refused += event.count ?? 1;
+  // A tool server that failed the agent is the run's error, though the agent's turn went on.
+  if (event.type === 'agent-note' && event.error) stats.errors += 1;
   if (event.type === 'credits-charged') {
     stats.inputTokens += event.inputTokens;
     stats.outputTokens += event.outputTokens;

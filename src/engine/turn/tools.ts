@@ -18,7 +18,12 @@ export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
         body: { type: 'string', description: 'The message, in markdown.' },
         subject: { type: 'string', description: 'A short subject line.' },
         priority: { type: 'string', enum: [...PRIORITIES], description: 'How urgent it is; "normal" if unsure.' },
-        reply_to: { type: 'string', description: 'The id of the message this answers, if it answers one.' },
+        reply_to: {
+          type: 'string',
+          description:
+            'The id of a message you were shown that this answers or carries on (a task you hand on, a report of work asked for). ' +
+            'Left out when you were shown exactly one message, the send answers that one.',
+        },
       },
       required: ['to', 'body'],
       additionalProperties: false,

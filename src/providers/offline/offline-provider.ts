@@ -1,9 +1,10 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
-import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey } from './compose.js';
+import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
+import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
-import { actWithTools, prepareTools } from './tool-use.js';
+import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
 import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
 import { composeWorkReport } from './work-report.js';
@@ -21,14 +22,18 @@ export class OfflineProvider implements Provider {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
     await prepareTools(view);
-    const calls = actWithTools(request, view, decide(view)).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
+    const results = resultsOf(request);
+    // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
+    const named = request.tools.some((tool) => !OWN_TERMS.has(tool.name)) ? (await import('./named-tools.js')).useNamedTool : undefined;
+    const calls = actWithTools(request, view, decide(view, request, results, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }
 
-type Call = { name: string; arguments: Record<string, string> };
+type Call = { name: string; arguments: Record<string, unknown> };
+type UseNamedTool = typeof import('./named-tools.js').useNamedTool;
 
-function decide(view: PromptView): Call[] {
+function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], useNamedTool?: UseNamedTool): Call[] {
   const calls: Call[] = [];
   const memory = new Map(view.memory);
   const canSend = view.tools.has('send_message');
@@ -63,23 +68,35 @@ function decide(view: PromptView): Call[] {
     // A reply that is neither a report it waits for nor a question (thanks, an answer to its own
     // question) needs no answer: staying quiet is what lets the org reach idle.
     if (/^re:/i.test(subject)) continue;
-    const delegate = canSend ? chooseDelegate(view, item.from, `${subject}\n${item.body}`) : undefined;
+    const delegate = canSend ? ((asksToHire(item) ? hirerFor(view, item.from) : undefined) ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`)) : undefined;
     if (delegate) {
-      calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body)));
-      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: stripReply(subject), since: view.turn });
+      calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body), item.id));
+      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: wholeTask(item.subject, item.body), since: view.turn });
       if (canRemember) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);
       continue;
     }
+    // Work it does itself. With a granted tool the task names: first the call, then the report of what it returned.
+    const tool = useNamedTool?.(request, item, results);
+    if (tool && 'call' in tool) {
+      calls.push(tool.call);
+      continue;
+    }
     const to = replyTarget(view, item.from);
     if (to && canSend) {
-      calls.push(send(to, `Re: ${stripReply(subject)}`, composeWorkReport(view.self, view.title, subject, item.body), item.id));
+      const report = composeWorkReport(view, subject, item.body, tool?.said);
+      calls.push(send(to, `Re: ${stripReply(subject)}`, report, item.id));
     }
   }
   if (view.inbox.length === 0 && canRemember) {
     calls.push({ name: 'remember', arguments: { key: 'last-check', text: `Turn ${view.turn}: checked in on schedule; nothing was waiting.` } });
   }
   return calls;
+}
+
+/** Who takes a request to hire: the member of its team who may propose hires (the prompt marks them). */
+function hirerFor(view: PromptView, asker: string): string | undefined {
+  return view.team.find((member) => member.canHire && member.name !== asker && view.sendTo.has(member.name))?.name;
 }
 
 function send(to: string, subject: string, body: string, replyTo?: string): Call {

@@ -14,7 +14,8 @@ export interface PromptView {
   /** The tools the request offers. */
   tools: Set<string>;
   manager?: string;
-  team: Array<{ name: string; title: string }>;
+  /** Its team as the prompt lists them; `canHire` for those marked as proposing hires (PROMPT_LABELS.canHire). */
+  team: Array<{ name: string; title: string; canHire?: boolean }>;
   /** Whom it may send to, each with its place in the prompt's list (the order its chart entry gives). Shared: not to be changed. */
   sendTo: ReadonlyMap<string, number>;
   memory: Map<string, string>;
@@ -72,7 +73,9 @@ export function readPrompt(request: ProviderRequest): PromptView {
     for (const line of system.slice(teamStart + PROMPT_LABELS.team.length + 2).split('\n')) {
       const match = /^- ([a-z][a-z0-9_-]*): (.*)$/.exec(line);
       if (!match) break;
-      team.push({ name: match[1] ?? '', title: match[2] ?? '' });
+      const title = match[2] ?? '';
+      const canHire = title.endsWith(` ${PROMPT_LABELS.canHire}`);
+      team.push({ name: match[1] ?? '', title: canHire ? title.slice(0, -PROMPT_LABELS.canHire.length - 1) : title, ...(canHire ? { canHire } : {}) });
     }
   }
   const self = labelledLine(system, PROMPT_LABELS.self) ?? request.agent;

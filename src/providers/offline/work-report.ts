@@ -1,4 +1,5 @@
-import { stableHash, stripDelegation, stripReply, words } from './compose.js';
+import { stableHash, stripDelegation, wholeTask, words } from './compose.js';
+import type { PromptView } from './read-prompt.js';
 import { stem } from './route-task.js';
 
 /** A kind of role, known by words of its title, and the steps such a person reports. `{task}` is the task's subject. */
@@ -70,23 +71,26 @@ function stepsFor(title: string): string[] {
 }
 
 /**
- * The report an agent that does the work itself sends back: three steps of the kind its
- * role does, chosen by the task, naming the task where a step is about it, and what the
- * task touched on. Deterministic in its inputs.
+ * The report an agent that does the work itself sends back: the task in its own words, whole;
+ * three steps of the kind its role does, chosen by the task, naming the task where a step is
+ * about it; what a tool the task named returned (`said`), when one did; and the words the task
+ * touched on (the names of colleagues left out). Deterministic in its inputs.
  */
-export function composeWorkReport(self: string, title: string, subject: string, body: string): string {
-  const task = stripReply(subject);
-  const steps = stepsFor(title);
-  const seed = stableHash(`${self}\n${subject}\n${body}`);
+export function composeWorkReport(view: Pick<PromptView, 'self' | 'title' | 'sendTo' | 'team' | 'manager'>, subject: string, body: string, said?: string): string {
+  const task = wholeTask(subject, body).replace(/[.!?…]+$/, '');
+  const steps = stepsFor(view.title);
+  const seed = stableHash(`${view.self}\n${subject}\n${body}`);
   const picks = [0, 1, 2].map((offset) => steps[(seed + offset * 5) % steps.length] ?? '');
   const unique = [...new Set(picks)].map((step) => step.replace('{task}', task));
-  const focus = [...words(stripDelegation(body))].slice(0, 4).join(', ');
+  const names = new Set([view.self, ...view.sendTo.keys(), ...view.team.map((member) => member.name), ...(view.manager ? [view.manager] : [])]);
+  const focus = [...words(stripDelegation(body))].filter((word) => !names.has(word)).slice(0, 4).join(', ');
   return [
     `Done: ${task}.`,
     '',
-    `What I did, as ${(title.split(':')[0] ?? title).trim()}:`,
+    `What I did, as ${(view.title.split(':')[0] ?? view.title).trim()}:`,
     ...unique.map((step) => `- ${step}`),
     '',
+    ...(said !== undefined ? [said, ''] : []),
     focus ? `It touched on: ${focus}.` : 'Nothing else is needed from me on this.',
   ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { isAbsolute, join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServerConfig } from '../../org/schema.js';
@@ -74,6 +75,21 @@ function contentText(content: unknown): string {
     .join('\n');
 }
 
+/** lemming's own entry point, `dist/cli/main.js` (from the built module beside it, or, under the tests, from the build). */
+function lemmingMain(): string {
+  const main = new URL('../../cli/main.js', import.meta.url);
+  return fileURLToPath(import.meta.url.endsWith('.ts') ? main.href.replace(/\/src\/cli\/main\.js$/, '/dist/cli/main.js') : main);
+}
+
+/**
+ * The program to start for a server's `command`: `lemming` is this lemming (this Node and its own
+ * entry point, whatever PATH holds), so `command: lemming, args: [example-tools]` runs anywhere lemming does.
+ */
+function serverCommand(command: string, args: readonly string[] | undefined): { command: string; args: string[] } {
+  if (command === 'lemming') return { command: process.execPath, args: [lemmingMain(), ...(args ?? [])] };
+  return { command, args: [...(args ?? [])] };
+}
+
 /**
  * Start a server declared in org.yaml and connect to it with the official MCP client, with the
  * values of the variables it names found by `lookup` (the environment, then the root's `.env`;
@@ -89,7 +105,8 @@ export async function connectMcpServer(name: string, config: McpServerConfig, ro
   if ('command' in config) {
     const { StdioClientTransport, getDefaultEnvironment } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     const cwd = config.cwd === undefined ? root : isAbsolute(config.cwd) ? config.cwd : join(root, config.cwd);
-    const stdio = new StdioClientTransport({ command: config.command, args: config.args, env: serverEnvironment(config.env, getDefaultEnvironment(), lookup), cwd, stderr: 'pipe' });
+    const { command, args } = serverCommand(config.command, config.args);
+    const stdio = new StdioClientTransport({ command, args, env: serverEnvironment(config.env, getDefaultEnvironment(), lookup), cwd, stderr: 'pipe' });
     // Its last words explain a failed start better than "connection closed".
     stdio.stderr?.on('data', (chunk: Buffer) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-1_000);

@@ -15,12 +15,13 @@ export type ChatCommand =
 
 /** The chat's commands, for `/help` and for completion. */
 export const CHAT_COMMANDS: ReadonlyArray<{ name: string; usage: string; says: string }> = [
-  { name: 'reply', usage: '/reply <text>', says: 'answer the last message of the agent you are writing to (plain text starts a new request)' },
-  { name: 'read', usage: '/read [n|id]', says: 'a whole message: the newest of this conversation, the n-th newest, or the one with that id' },
-  { name: 'to', usage: '/to <agent>', says: 'write to another agent (only those the chart lets you reach)' },
-  { name: 'inbox', usage: '/inbox', says: 'your unread mail and notices in full, then mark them read' },
-  { name: 'status', usage: '/status', says: 'the turn, and each agent’s credits left and unread mail' },
-  { name: 'approvals', usage: '/approvals', says: 'proposals waiting for your decision (hires, retirements, tool calls)' },
+  // Each line of /help fits an 80-column terminal: the usage padded to 22 columns, then at most 56.
+  { name: 'reply', usage: '/reply <text>', says: 'answer their last message (plain text: a new request)' },
+  { name: 'read', usage: '/read [n|id]', says: 'a whole message: the newest, the n-th newest, or by id' },
+  { name: 'to', usage: '/to <agent>', says: 'write to another agent the chart lets you reach' },
+  { name: 'inbox', usage: '/inbox', says: 'your unread mail and notices in full; marks them read' },
+  { name: 'status', usage: '/status', says: 'the turn, and each agent’s credits and unread mail' },
+  { name: 'approvals', usage: '/approvals', says: 'proposals waiting for your decision' },
   { name: 'approve', usage: '/approve <id>', says: 'approve a proposal; it is carried out at once' },
   { name: 'reject', usage: '/reject <id> [reason]', says: 'reject a proposal; the proposer is told why' },
   { name: 'help', usage: '/help', says: 'this list' },

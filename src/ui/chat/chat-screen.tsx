@@ -91,8 +91,8 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
   const rows = useTerminalRows();
   const panel = replyLines(reply, drive.state.driving);
-  // A message asked for in full (/read, /inbox) may take most of the screen; other answers a third of it.
-  const reading = reply?.kind === 'read' || reply?.kind === 'inbox';
+  // A message asked for in full (/read, /inbox) and the command list (/help) may take most of the screen; other answers a third of it.
+  const reading = reply?.kind === 'read' || reply?.kind === 'inbox' || reply?.kind === 'help';
   const panelHeight = Math.min(panel.length, Math.max(3, reading ? rows - 10 : Math.floor(rows / 3)));
   const driveHeight = driver ? driveLines(drive.state).length : 0;
   const editHeight = edits.length > 0 ? Math.min(edits.length, MAX_EDIT_LINES) + 2 : 0;
@@ -119,7 +119,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         isActive={keys && !leaving}
       />
       <Text dimColor wrap="truncate-end">
-        {leaving ? 'leaving…' : 'Enter sends a new request · /reply answers · /read · /to · /inbox · /status · /help · /quit'}
+        {leaving ? 'leaving…' : 'Enter sends · /reply answers · /read · /to · /inbox · /status · /help · /quit'}
       </Text>
     </Box>
   );

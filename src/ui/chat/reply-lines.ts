@@ -48,8 +48,8 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
     case 'help':
       return [
         { text: 'Type a message and press Enter to send it to the agent you are writing to.', bold: true },
-        ...CHAT_COMMANDS.map((command) => ({ text: `${command.usage.padEnd(12)} ${command.says}` })),
-        { text: 'Tab completes /to names · Up/Down recall earlier lines · Esc clears · ● marks unread mail', dim: true },
+        ...CHAT_COMMANDS.map((command) => ({ text: `${command.usage.padEnd(22)}${command.says}` })),
+        { text: 'Tab completes /to names · Up/Down recall lines · Esc clears · ● marks unread', dim: true },
       ];
     case 'inbox': {
       if (reply.messages.length === 0 && reply.notices.length === 0) return [{ text: 'no unread mail', dim: true }];

@@ -79,7 +79,7 @@ export function RunScreen(props: RunScreenProps) {
         {state.feed.length === 0 ? <Text dimColor>No messages delivered yet.</Text> : null}
         <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={TROUBLE_LINES} />
         <EditNotices notices={state.edits} maxLines={EDIT_LINES} />
-        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} />
+        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} forYou={state.agents.find((row) => row.isHuman)?.unread ?? 0} />
       </Box>
     </>
   );

@@ -175,7 +175,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return updateRow({ ...state, totals }, action.agent, (row) => ({ ...row, balance: action.balance }));
     }
     case 'agent-note':
-      return addTrouble(state, action.turn, 'note', `${action.agent}: ${action.message}`);
+      return addTrouble(state, action.turn, action.error ? 'error' : 'note', `${action.agent}: ${action.message}`);
     case 'agent-step': {
       const item: FeedItem = {
         key: `feed-${state.serial}`,
@@ -221,6 +221,9 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const { current: _unfinished, ...rest } = state;
       return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
+    case 'run-waiting':
+      // `run --serve` between runs prints its lines itself: the screen has closed by then.
+      return state;
   }
 }
 

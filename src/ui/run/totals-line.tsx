@@ -3,8 +3,8 @@ import type { RunTotals } from '../../engine/events.js';
 import { finishReason, formatCount, showCredits, plural } from '../shared/format.js';
 import type { RunState } from './run-state.js';
 
-/** The run so far in one line, and how it ended once it has. */
-export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?: RunState['finished'] }) {
+/** The run so far in one line, and how it ended once it has (`forYou`: the human's unread mail, as the human's row counts it). */
+export function TotalsLine({ totals, finished, forYou = 0 }: { totals: RunTotals; finished?: RunState['finished']; forYou?: number }) {
   const tokens = totals.inputTokens + totals.outputTokens;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -13,7 +13,7 @@ export function TotalsLine({ totals, finished }: { totals: RunTotals; finished?:
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · `}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished)}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou)}.`}</Text> : null}
     </Box>
   );
 }

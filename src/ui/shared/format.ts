@@ -1,3 +1,9 @@
+/*
+ * How lemming writes numbers and run outcomes for people: the one format of the CLI, the terminal
+ * UI and the dashboard's page. Imports nothing and touches no Node or DOM API: the browser app
+ * loads this very module (served as /ui/shared/format.js), so the page and the terminal cannot part.
+ */
+
 /** Credits for people: four decimals below 10, two above; never exponent notation. */
 export function showCredits(credits: number): string {
   const rounded = Math.abs(credits) < 10 ? credits.toFixed(4) : credits.toFixed(2);
@@ -14,12 +20,12 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
-/** Input tokens with the cached part, when there is one: `2400 in (1800 cached, 400 written to the cache)`. */
+/** Input tokens with the cached part, when there is one: `2,400 in (1,800 cached, 400 written to the cache)`. */
 export function formatInputTokens(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
   const parts: string[] = [];
-  if (usage.cachedInputTokens) parts.push(`${usage.cachedInputTokens} cached`);
-  if (usage.cacheWriteTokens) parts.push(`${usage.cacheWriteTokens} written to the cache`);
-  return `${usage.inputTokens} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
+  if (usage.cachedInputTokens) parts.push(`${formatCount(usage.cachedInputTokens)} cached`);
+  if (usage.cacheWriteTokens) parts.push(`${formatCount(usage.cacheWriteTokens)} written to the cache`);
+  return `${formatCount(usage.inputTokens)} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 /** `1 turn`, `2 turns`: the formatted count with the singular or plural noun. */
@@ -28,14 +34,20 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 }
 
 const FINISH_REASONS = {
-  idle: 'the org is idle: nobody has unread mail',
+  idle: 'the org is idle: no agent has mail to act on',
   'turn-cap': 'reached the turn cap',
   stopped: 'stopped; the next `lemming run` picks up where this one left off',
   'models-failing': 'nothing left to do but mail for agents whose models keep failing',
 } as const;
 
-/** How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so. */
-export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }): string {
+/**
+ * How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so,
+ * and one whose mail waits for the person (`forYou`: unread messages to the human) says how much.
+ */
+export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }, forYou = 0): string {
+  if (finished.reason === 'idle' && forYou > 0 && (finished.stranded?.length ?? 0) === 0) {
+    return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`lemming inbox\`)`;
+  }
   if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   if (finished.reason === 'turn-cap' && (finished.failing?.length ?? 0) > 0) {

@@ -37,7 +37,8 @@ function topUpForm(agent: string, done: () => void): HTMLElement {
 
 /** An agent: resume, permissions (and whom it really reaches), credits over turns, log, notes, call traces; live. */
 export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
-  const traceArea = el('div', { class: 'panel', id: 'trace' });
+  // Shown once a trace is picked: an empty box says nothing.
+  const traceArea = el('div', { class: 'panel', id: 'trace', hidden: true });
   const draw = async (): Promise<void> => {
     const agent = await getJson<AgentView>(`/agents/${encodeURIComponent(name)}`);
     const status = agent.status;
@@ -61,12 +62,15 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
             el('p', {}, `read_from: ${names(agent.readFrom)} — really hears from: ${agent.hears.join(', ') || 'nobody'}`),
             el('p', {}, el('a', { href: `#/messages?from=${agent.name}` }, 'mail sent'), ' · ', el('a', { href: `#/messages?to=${agent.name}` }, 'mail received')),
           ),
-          agent.isHuman ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`)),
-          el('div', { class: 'panel' }, el('h3', {}, `Call traces (${agent.traces.length} kept)`), el('p', {}, ...agent.traces.slice().reverse().flatMap((turn) => [el('a', { href: '#', 'data-turn': turn, onclick: (event) => {
-            event.preventDefault();
-            void showTrace(traceArea, agent.name, turn);
-          } }, `turn ${turn}`), ' '])), traceArea),
-          el('div', { class: 'panel' }, el('h3', {}, 'Activity log (latest last)'), el('div', { class: 'feed' }, ...agent.log.map(logLine))),
+          agent.isHuman || agent.credits.length === 0 ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`, 'data')),
+          agent.traces.length === 0
+            ? ''
+            : el('div', { class: 'panel', id: 'traces' }, el('h3', {}, `Call traces (${agent.traces.length} kept)`), el('p', {}, ...agent.traces.slice().reverse().flatMap((turn) => [el('a', { href: '#', 'data-turn': turn, onclick: (event) => {
+                event.preventDefault();
+                traceArea.hidden = false;
+                void showTrace(traceArea, agent.name, turn);
+              } }, `turn ${turn}`), ' '])), traceArea),
+          agent.log.length === 0 ? '' : el('div', { class: 'panel' }, el('h3', {}, 'Activity log (latest last)'), el('div', { class: 'feed' }, ...agent.log.map(logLine))),
         ),
         el(
           'div',

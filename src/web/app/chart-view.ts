@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { credits, el, show, svg } from './dom.js';
+import { clip, credits, el, show, svg } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import type { Chart, ChartNode } from './types.js';
 
@@ -70,8 +70,8 @@ function drawNode(node: Placed): SVGElement {
     svg('title', {}, `${node.name}: ${node.title} · ${node.model}${node.isHuman ? '' : ` · ${credits(node.balance)} of ${credits(node.budget)} credits`} · ${node.state}`),
     svg('rect', { width: BOX.width, height: BOX.height, rx: 8 }),
     svg('text', { class: 'name', x: 8, y: 17 }, node.name),
-    svg('text', { class: 'title', x: 8, y: 31 }, `${node.title}`.slice(0, 26)),
-    svg('text', { class: 'title', x: 8, y: 44 }, node.isHuman ? 'you' : `${node.model}`.slice(0, 18) + (node.unread > 0 ? ` · ${node.unread} unread` : '')),
+    svg('text', { class: 'title', x: 8, y: 31 }, clip(node.title, 26)),
+    svg('text', { class: 'title', x: 8, y: 44 }, node.isHuman ? (node.unread > 0 ? `you · ${node.unread} unread` : 'you') : clip(node.model, 18) + (node.unread > 0 ? ` · ${node.unread} unread` : '')),
   );
   if (!node.isHuman) {
     group.append(svg('rect', { class: 'bar-bg', x: 8, y: 49, width: BOX.width - 16, height: 4 }), svg('rect', { class: share < 0.2 ? 'bar low' : 'bar', x: 8, y: 49, width: (BOX.width - 16) * share, height: 4 }));

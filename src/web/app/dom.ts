@@ -1,3 +1,5 @@
+import { formatCount, formatInputTokens, showCredits } from '../../ui/shared/format.js';
+
 /** What `el` accepts as children: nodes, text (set as text, never parsed as HTML), or nothing. */
 export type Child = Node | string | number | null | undefined | false;
 
@@ -46,15 +48,16 @@ export function show(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** Credits as the terminal shows them: four decimals. */
-export function credits(value: number): string {
-  return value.toFixed(4);
+/** Text cut to `max` characters with "…" when longer (the whole text belongs in a title, shown on hover). */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** Input tokens with the cached part, when there is one: `2400 in (1800 cached, 400 written to the cache)`. */
-export function tokensIn(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
-  const parts: string[] = [];
-  if (usage.cachedInputTokens) parts.push(`${usage.cachedInputTokens} cached`);
-  if (usage.cacheWriteTokens) parts.push(`${usage.cacheWriteTokens} written to the cache`);
-  return `${usage.inputTokens} in${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
-}
+/** Credits as the terminal shows them: four decimals (ui/shared/format.ts, the CLI's own module). */
+export const credits = showCredits;
+
+/** Tokens as the terminal shows them: `12,345`. */
+export const tokens = formatCount;
+
+/** Input tokens with the cached part, when there is one: `2,400 in (1,800 cached, 400 written to the cache)`. */
+export const tokensIn = formatInputTokens;

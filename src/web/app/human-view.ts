@@ -2,7 +2,7 @@ import { ApiError, getJson, postJson } from './api.js';
 import { el, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import { hashQuery, messageRow } from './messages-view.js';
-import type { MessageSummary } from './types.js';
+import type { MessageSummary, SentView } from './types.js';
 
 /** The most ids one `POST /api/inbox/read` takes (MAX_READ_IDS of the server's action-routes.ts). */
 const READ_BATCH = 1000;
@@ -34,8 +34,8 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
       event.preventDefault();
       void (async () => {
         try {
-          const sent = await postJson<{ id: string; file: string }>('/send', { to: to.value, body: body.value, subject: subject.value, priority: priority.value, reply_to: replyTo.value });
-          show(result, el('span', { class: 'ok-text' }, `sent ${sent.id} to ${to.value} (${sent.file}); the next turn delivers it`));
+          const sent = await postJson<SentView>('/send', { to: to.value, body: body.value, subject: subject.value, priority: priority.value, reply_to: replyTo.value });
+          show(result, el('span', { class: 'ok-text' }, `sent ${sent.id} to ${to.value} (${sent.file}); ${sent.delivery}`));
           body.value = '';
           subject.value = '';
           replyTo.value = '';

@@ -5,11 +5,12 @@ import { humanPage } from './human-view.js';
 import { connectLive, onLive } from './live.js';
 import { messagePage, messagesPage } from './messages-view.js';
 import { proposalsPage, showPendingCount } from './proposals-view.js';
+import { requestsPage } from './requests-view.js';
 import { recordFeed, runPage } from './run-view.js';
 
 /**
  * The dashboard's entry: a router on the URL's hash (`#/chart`, `#/messages?...`, `#/message/<id>`,
- * `#/agent/<name>`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
+ * `#/agent/<name>`, `#/requests`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
  */
 const main = document.getElementById('view') as HTMLElement;
 let leave: () => void = () => undefined;
@@ -27,6 +28,7 @@ async function route(): Promise<void> {
       path === 'messages' ? await messagesPage(main)
       : path === 'message' ? await messagePage(main, name)
       : path === 'agent' ? await agentPage(main, name)
+      : path === 'requests' ? await requestsPage(main)
       : path === 'run' ? await runPage(main)
       : path === 'human' ? await humanPage(main)
       : path === 'proposals' ? await proposalsPage(main)

@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { el, show, tokensIn } from './dom.js';
+import { credits, el, show, tokens, tokensIn } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import { renderMarkdown } from './markdown.js';
 import type { FullMessage, MessageSummary } from './types.js';
@@ -93,6 +93,11 @@ export async function messagesPage(main: HTMLElement): Promise<() => void> {
   }, load);
 }
 
+/** When a message was written, as a person reads it: `2026-11-21 09:14:03`. */
+function when(created: string): string {
+  return created.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
+}
+
 /** One message: its front matter, its rendered body, where its file lies, and its thread. */
 export async function messagePage(main: HTMLElement, id: string): Promise<() => void> {
   const [message, thread] = await Promise.all([getJson<FullMessage>(`/messages/${encodeURIComponent(id)}`), getJson<{ messages: MessageSummary[] }>(`/threads/${encodeURIComponent(id)}`)]);
@@ -107,7 +112,7 @@ export async function messagePage(main: HTMLElement, id: string): Promise<() => 
   if (message.subject !== undefined) fields.push(['subject', message.subject]);
   if (message.replyTo !== undefined) fields.push(['reply_to', el('a', { href: `#/message/${message.replyTo}` }, message.replyTo)]);
   if (message.model !== undefined) fields.push(['model', message.model]);
-  if (message.usage) fields.push(['usage', `${tokensIn(message.usage)}, ${message.usage.outputTokens} out, ${message.usage.credits} credits${message.usage.estimated ? ' (estimated)' : ''}`]);
+  if (message.usage) fields.push(['usage', `${tokensIn(message.usage)}, ${tokens(message.usage.outputTokens)} out, ${credits(message.usage.credits)} credits${message.usage.estimated ? ' (estimated)' : ''}`]);
   fields.push(['file', el('code', { title: message.path }, message.file)]);
   show(
     main,
@@ -119,7 +124,7 @@ export async function messagePage(main: HTMLElement, id: string): Promise<() => 
         'div',
         {},
         el('div', { class: 'panel' }, el('table', { class: 'front' }, ...fields.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value)))), ...message.notes.map((note) => el('p', { class: 'muted' }, note))),
-        el('div', { class: 'panel', id: 'message-body' }, renderMarkdown(message.body)),
+        el('div', { class: 'panel', id: 'message-body' }, await renderMarkdown(message.body)),
         message.to === 'human' ? el('p', {}, el('a', { href: `#/human?to=${message.from}&reply_to=${message.id}` }, `Reply to ${message.from}`)) : '',
       ),
       el(
@@ -129,9 +134,10 @@ export async function messagePage(main: HTMLElement, id: string): Promise<() => 
         ...thread.messages.map((entry) =>
           el(
             'div',
-            { class: `thread-entry${entry.id === id ? ' current' : ''}`, style: `margin-left:${Math.min(entry.depth ?? 0, 8) * 14}px` },
+            { class: `thread-entry${entry.id === id ? ' current' : ''}`, style: `margin-left:${Math.min(entry.depth ?? 0, 8) * 14}px`, 'data-id': entry.id },
             el('a', { href: `#/message/${entry.id}` }, `turn ${entry.turn} · ${entry.from} → ${entry.to}`),
-            el('div', { class: 'muted' }, entry.subject ?? entry.preview.slice(0, 80)),
+            el('div', { class: 'clip', title: entry.subject ?? entry.preview }, entry.subject ?? entry.preview),
+            el('div', { class: 'muted thread-cost' }, `${when(entry.created)}${entry.credits === undefined ? '' : ` · ${tokens(entry.tokens ?? 0)} tokens · ${credits(entry.credits)} credits`}`),
           ),
         ),
       ),

@@ -1,6 +1,6 @@
 import { getJson } from './api.js';
 import { barChart } from './bar-chart.js';
-import { credits, el, show } from './dom.js';
+import { credits, el, show, tokens as showTokens } from './dom.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 
@@ -56,9 +56,20 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
       return { text: `queue: ${String(engine.message)}`, kind: engine.notice === 'unserved' || engine.notice === 'workers-unseen' ? 'error' : 'turn' };
     case 'run-finished':
       return { text: `run finished: ${String(engine.reason)}`, kind: 'turn' };
+    case 'run-waiting':
+      return { text: engine.state === 'waiting' ? 'idle: waiting for mail' : 'the run has ended; no more turns run', kind: 'turn' };
     default:
       return undefined;
   }
+}
+
+/** What the engine is doing, in words that are true now: the page's own engine's state, another engine's lock, or none. */
+function engineState(status: Status): string {
+  if (status.served === 'waiting') return 'idle: waiting for mail; the engine here starts the next turn when a message arrives';
+  if (status.served === 'turns') return 'running turns';
+  if (status.served === 'ended') return 'the run here has ended and runs no more turns';
+  if (status.running) return `an engine is running (lemming ${status.running.command}, process ${status.running.pid})`;
+  return 'no engine is running: turns show here while `lemming run` (or `lemming run --serve`) works the org';
 }
 
 /** Keep feeding lines while the page is open, whichever view shows. */
@@ -78,7 +89,8 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
   const chart = el('div', { class: 'panel bars' });
   const trouble = el('div', { class: 'panel' });
   show(main, el('h2', {}, 'Run'), el('div', { class: 'columns' }, el('div', {}, summary, chart, trouble), el('div', { class: 'panel' }, el('h3', {}, 'Live feed'), feedBox)));
-  const drawFeed = (): void => show(feedBox, ...(feed.length === 0 ? [el('div', { class: 'muted' }, 'waiting for the next turn…')] : feed.map((line) => el('div', { class: line.kind }, line.text))));
+  let engine = 'looking…';
+  const drawFeed = (): void => show(feedBox, ...(feed.length === 0 ? [el('div', { class: 'muted' }, engine)] : feed.map((line) => el('div', { class: line.kind }, line.text))));
   const draw = async (): Promise<void> => {
     const [status, ledger] = await Promise.all([getJson<Status>('/status'), getJson<{ byTurn: TurnSpend[] }>('/ledger', { limit: 1 })]);
     const spent = ledger.byTurn.reduce((sum, turn) => sum + turn.credits, 0);
@@ -86,13 +98,14 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
     const tokens = ledger.byTurn.reduce((sum, turn) => sum + turn.inputTokens + turn.outputTokens, 0);
     const cached = ledger.byTurn.reduce((sum, turn) => sum + (turn.cachedInputTokens ?? 0), 0);
     const written = ledger.byTurn.reduce((sum, turn) => sum + (turn.cacheWriteTokens ?? 0), 0);
-    const cache = [cached > 0 ? `${cached} cached` : '', written > 0 ? `${written} written to the cache` : ''].filter(Boolean).join(', ');
+    const cache = [cached > 0 ? `${showTokens(cached)} cached` : '', written > 0 ? `${showTokens(written)} written to the cache` : ''].filter(Boolean).join(', ');
     show(
       summary,
       el('h3', {}, `Turn ${status.turn}`),
-      el('p', {}, status.running ? `an engine is running (${status.running.command}, pid ${status.running.pid})` : 'no engine is running now'),
-      el('p', { id: 'totals' }, `${status.messages} messages · ${calls} calls · ${tokens} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent`),
+      el('p', { id: 'engine-state' }, (engine = engineState(status))),
+      el('p', { id: 'totals' }, `in all turns: ${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent (as the ledger has them; a run's summary counts that run's)`),
     );
+    drawFeed();
     show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
     const inTrouble = status.agents.filter((agent) => agent.lastError || (!agent.isHuman && agent.balance <= 0));
     show(
@@ -107,6 +120,6 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
   return listenThenLoad((event) => {
     drawFeed();
     feedBox.scrollTop = feedBox.scrollHeight;
-    if (event.kind === 'turn' || event.kind === 'reset' || (event.kind === 'engine' && event.event.type === 'turn-finished')) redraw();
+    if (event.kind === 'turn' || event.kind === 'reset' || (event.kind === 'engine' && ['turn-finished', 'run-started', 'run-waiting', 'run-finished'].includes(event.event.type))) redraw();
   }, draw);
 }

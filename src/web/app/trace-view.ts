@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { el, show, tokensIn, type Child } from './dom.js';
+import { el, show, tokens, tokensIn, type Child } from './dom.js';
 
 interface TraceResponse {
   text: string;
@@ -26,7 +26,7 @@ function messages(trace: Trace, from: number, to: number): Child[] {
 function answer(response: TraceResponse, heading: string, at: string): Child[] {
   return [
     el('h3', {}, heading),
-    el('p', { class: 'muted' }, `answered ${at} by ${response.modelKey}: tokens ${tokensIn(response.usage)}, ${response.usage.outputTokens} out${response.usage.estimated ? ' (estimated)' : ''}`),
+    el('p', { class: 'muted' }, `answered ${at} by ${response.modelKey}: tokens ${tokensIn(response.usage)}, ${tokens(response.usage.outputTokens)} out${response.usage.estimated ? ' (estimated)' : ''}`),
     response.text ? el('pre', {}, response.text) : '',
     ...response.toolCalls.map((call) => el('pre', { class: 'trace-call' }, `${call.name} ${typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments, null, 2)}`)),
   ];

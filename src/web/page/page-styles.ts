@@ -26,7 +26,10 @@ textarea { width: 100%; min-height: 90px; }
 form.filters { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-bottom: 8px; }
 form.filters input { width: 110px; } form.filters input.wide { width: 220px; }
 pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; padding: 8px; border-radius: 6px; margin: 6px 0; font-size: 12.5px; }
-.body p { margin: 6px 0; } .body code { background: #f1f3f8; padding: 0 3px; border-radius: 3px; }
+.body p { margin: 6px 0; } .body code { background: #f1f3f8; padding: 0 3px; border-radius: 3px; } .body pre code { padding: 0; }
+.body blockquote { margin: 8px 0; padding: 2px 12px; border-left: 3px solid var(--line); color: #3a4254; }
+.body ul, .body ol { margin: 6px 0; padding-left: 24px; } .body li > ul, .body li > ol { margin: 2px 0; }
+.body table { width: auto; margin: 8px 0; } .body th, .body td { border: 1px solid var(--line); }
 .front { color: var(--muted); font-size: 12.5px; }
 .thread-entry { border-left: 3px solid var(--line); padding: 4px 10px; margin: 6px 0; }
 .thread-entry.current { border-left-color: var(--accent); background: #eef3fd; }
@@ -48,4 +51,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .trace-step { border-left: 3px solid var(--line); padding-left: 10px; margin: 14px 0; } #trace h4 { margin: 6px 0 2px; font-size: 0.9em; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; background: #eef0f5; font-size: 12px; }
 .tag.urgent, .tag.high { background: #fde9df; }
+.tag.answered { background: #e3f4e9; } .tag.stuck { background: #fbecec; } .tag.open { background: #eef3fd; }
+.clip { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; }
+td .clip { display: block; max-width: 36em; } td.number { white-space: nowrap; }
 `;

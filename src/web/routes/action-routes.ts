@@ -2,11 +2,23 @@ import { Hono, type Context } from 'hono';
 import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
+import { lockHolder } from '../../engine/record/lock.js';
 import { MAX_TOP_UP_CREDITS, topUp } from '../../engine/money/top-up.js';
 import { LemmingError } from '../../errors.js';
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
+
+/** When a message the human just sent will be delivered, as true as this server can know it. */
+function deliveryOf(dashboard: Dashboard): string {
+  if (dashboard.served === 'waiting') return 'the engine here was waiting for mail: it starts the turn that delivers it now';
+  if (dashboard.served === 'turns') return 'the engine here delivers it at its next turn';
+  // This process's own engine holds the lock while it serves: it is not another engine's.
+  if (dashboard.served === 'ended') return 'the run here has ended and runs no more turns: stop it (Ctrl-C) and a new `lemming run` delivers it';
+  const holder = lockHolder(dashboard.root);
+  if (holder) return `\`lemming ${holder.command}\` (process ${holder.pid}) delivers it at its next turn`;
+  return 'no engine is running: `lemming run` (or `lemming run --serve`) delivers it at its next turn';
+}
 
 /** The most ids one request may mark read: a page shows far fewer, and each is looked up. */
 export const MAX_READ_IDS = 1000;
@@ -59,7 +71,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       ...(replyTo === undefined ? {} : { replyTo }),
     });
     await dashboard.watch.look();
-    return context.json({ id: sent.message.id, file: sent.file, message: sent.message }, 201);
+    return context.json({ id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) }, 201);
   });
 
   api.post('/top-up', async (context) => {

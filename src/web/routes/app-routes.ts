@@ -9,11 +9,17 @@ import { pageHtml } from '../page/page-html.js';
  * with tsconfig.app.json), found from this module whether it runs from `dist/`, from `src/`
  * under the tests, or from the benchmark's build.
  */
-function appDirectory(): string {
+function distDirectory(): string {
   let directory = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) directory = dirname(directory);
-  return join(directory, 'dist', 'web', 'app');
+  return join(directory, 'dist');
 }
+
+/**
+ * Modules the app shares with the CLI and the terminal UI, by the path the browser asks for (the
+ * app's `../../ui/shared/format.js`): one number format for the page and the terminal.
+ */
+const SHARED_MODULES: Record<string, string> = { '/ui/shared/format.js': 'ui/shared/format.js' };
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 
@@ -25,19 +31,23 @@ export function appRoutes(orgName: () => string): Hono {
   const app = new Hono();
   const cache = new Map<string, string>();
   app.get('/', (context) => context.html(pageHtml(orgName())));
-  app.get('/app/:file', (context) => {
-    const file = context.req.param('file');
-    if (!SCRIPT_NAME.test(file)) return context.notFound();
+  const serve = (file: string): Response | undefined => {
     let source = cache.get(file);
     if (source === undefined) {
       try {
-        source = readFileSync(join(appDirectory(), file), 'utf8');
+        source = readFileSync(join(distDirectory(), file), 'utf8');
       } catch {
-        return context.notFound();
+        return undefined;
       }
       cache.set(file, source);
     }
-    return context.body(source, 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+    return new Response(source, { status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+  };
+  app.get('/app/:file', (context) => {
+    const file = context.req.param('file');
+    if (!SCRIPT_NAME.test(file)) return context.notFound();
+    return serve(`web/app/${file}`) ?? context.notFound();
   });
+  for (const [path, file] of Object.entries(SHARED_MODULES)) app.get(path, (context) => serve(file) ?? context.notFound());
   return app;
 }

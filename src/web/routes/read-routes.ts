@@ -24,7 +24,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
   api.get('/status', async (context) => {
     const status = orgStatus(dashboard.org());
     await dashboard.watch.look();
-    return context.json({ ...status, messages: dashboard.watch.size });
+    return context.json({ ...status, messages: dashboard.watch.size, ...(dashboard.served ? { served: dashboard.served } : {}) });
   });
 
   api.get('/agents', (context) => context.json({ agents: orgStatus(dashboard.org()).agents }));
@@ -57,6 +57,8 @@ export function readRoutes(dashboard: Dashboard): Hono {
     if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
     return context.json({ id, messages: thread });
   });
+
+  api.get('/requests', async (context) => context.json({ requests: await dashboard.watch.requests(orgStatus(dashboard.org()).agents) }));
 
   api.get('/search', async (context) => {
     const query = searchText(context.req.query());

@@ -17,6 +17,10 @@ export function toIndexed(message: Message, file: string): IndexedMessage {
   };
   if (message.subject !== undefined) entry.subject = message.subject;
   if (message.replyTo !== undefined) entry.replyTo = message.replyTo;
+  if (message.usage) {
+    entry.credits = message.usage.credits;
+    entry.tokens = message.usage.inputTokens + message.usage.outputTokens;
+  }
   return entry;
 }
 

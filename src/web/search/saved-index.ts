@@ -10,7 +10,7 @@ export function searchIndexPath(root: string): string {
 }
 
 /** Bumped whenever the saved shape changes: an index of another version is rebuilt. */
-export const SAVED_FORMAT = 2;
+export const SAVED_FORMAT = 3;
 
 /** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
 export interface OutboxRecord {

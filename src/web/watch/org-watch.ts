@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
 import { knownSecrets } from '../../secrets/secrets.js';
+import type { AgentStatus } from '../api-types.js';
 import type { EventHub } from '../event-hub.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
@@ -81,6 +82,11 @@ export class OrgWatch {
 
   threadOf(id: string): Promise<WatchAnswers['thread']> {
     return this.ask({ op: 'thread', id });
+  }
+
+  /** The human's requests and where each stands, given the agents' status (search/requests.ts). */
+  requests(agents: AgentStatus[]): Promise<WatchAnswers['requests']> {
+    return this.ask({ op: 'requests', agents });
   }
 
   /** Messages along each edge, in all and recently (up to `turn`). */

@@ -1,4 +1,4 @@
-import type { ChartEdge, IndexedMessage, SearchResults, ThreadEntry, WebEvent } from '../api-types.js';
+import type { AgentStatus, ChartEdge, IndexedMessage, RequestView, SearchResults, ThreadEntry, WebEvent } from '../api-types.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 
 /** What the watch thread finds changed in the org: the events it hands to the browsers. */
@@ -22,6 +22,7 @@ export type WatchQuestion =
   | { op: 'get'; id: string }
   | { op: 'find'; query: string; filter: MessageFilter; limit: number }
   | { op: 'thread'; id: string }
+  | { op: 'requests'; agents: AgentStatus[] }
   | { op: 'traffic'; turn: number }
   | { op: 'save' };
 
@@ -32,6 +33,7 @@ export interface WatchAnswers {
   get: IndexedMessage | null;
   find: SearchResults;
   thread: ThreadEntry[];
+  requests: RequestView[];
   traffic: ChartEdge[];
   save: null;
 }

@@ -50,6 +50,8 @@ function answer(request: WatchRequest): WatchAnswers[WatchRequest['op']] {
       return index.findPage(request.query, request.filter, request.limit);
     case 'thread':
       return index.thread(request.id);
+    case 'requests':
+      return index.requests(request.agents);
     case 'traffic':
       return edgeTraffic(index, request.turn);
     case 'save':

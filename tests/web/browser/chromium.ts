@@ -16,8 +16,13 @@ export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', ...args] });
 }
 
-/** Where the browser tests keep their screenshots (gitignored): test artifacts to look at. */
-export function screenshotPath(name: string): string {
+/**
+ * Where the browser tests keep their screenshots (gitignored): test artifacts to look at. A
+ * screenshot the README shows (`docs` set) is written to docs/ instead when LEMMING_DOCS_SCREENSHOTS=1:
+ * `LEMMING_DOCS_SCREENSHOTS=1 npx vitest run tests/web/browser` takes the README's pictures afresh.
+ */
+export function screenshotPath(name: string, docs?: string): string {
+  if (docs !== undefined && process.env.LEMMING_DOCS_SCREENSHOTS === '1') return join(REPO_ROOT, 'docs', docs);
   const directory = join(REPO_ROOT, 'test-artifacts', 'screenshots');
   mkdirSync(directory, { recursive: true });
   return join(directory, name);

@@ -1,23 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { interruptAndWait, lemmingAsync, startLemming } from '../../helpers/cli.js';
+import { lemmingAsync } from '../../helpers/cli.js';
 import { defaultOrg, humanSends, listOutbox, runEngine, write } from '../../helpers/temp-org.js';
 import { launchChromium, screenshotPath } from './chromium.js';
-
-/** `lemming serve --port 0` (or the port given) in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
-async function serve(root: string, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = startLemming(root, ['serve', '--port', String(port)]);
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      text += chunk;
-      const match = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(text);
-      if (match) resolve(match[0]);
-    });
-    child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
-  });
-  return { url, stop: () => interruptAndWait(child) };
-}
+import { serve } from './serve-org.js';
 
 describe('the dashboard in Chromium', () => {
   let browser: Browser;
@@ -145,7 +131,7 @@ describe('the dashboard in Chromium', () => {
       await tab.click('a[data-view="proposals"]');
       const card = tab.locator('[data-proposal="000002-hr-002"]');
       await card.waitFor();
-      expect(await card.textContent()).toContain('hr proposes to hire coder_02 (Software engineer');
+      expect(await card.textContent()).toContain('hr proposes to hire coder_02 (Coder: writes and tests code');
       expect(await card.locator('table.fields').textContent()).toContain('reports tomanager');
       await tab.screenshot({ path: screenshotPath('proposals.png') });
       await card.locator('button.approve').click();

@@ -1,0 +1,88 @@
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import { onStopSignals } from '../ui/shared/stop-signals.js';
+import type { Output } from './cli-context.js';
+import type { OutputMode } from './print-events.js';
+import { runWithLines } from './run-with-lines.js';
+
+type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
+
+/** What `lemming run --serve` gives the run: the engine watched by the dashboard, a way to tell it more, and its address. */
+export interface ServedRun {
+  observe(engine: Engine): Engine;
+  /** An event for the dashboard's stream that is not the engine's own (`run-waiting`). */
+  publish(event: EngineEvent): void;
+  /** Lines for a person: standard error with --json. */
+  person: Output;
+  url: string;
+}
+
+/** How often an idle served org is looked at for mail; a big org's look stats every outbox, so less often. */
+function lookEveryMs(agents: number): number {
+  return agents > 1_000 ? 2_000 : 500;
+}
+
+/**
+ * Resolves true once a turn would find work (mail from the page, `lemming send`, a file dropped
+ * into an outbox, an approval), false on Ctrl-C. Looks as `run` does before each turn (Engine.hasWork).
+ */
+function untilWork(engine: Engine): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const dispose = onStopSignals(() => {
+      clearTimeout(timer);
+      dispose();
+      resolve(false);
+    });
+    const look = (): void => {
+      if (engine.hasWork()) {
+        dispose();
+        resolve(true);
+      } else {
+        timer = setTimeout(look, lookEveryMs(engine.currentOrg.agents.size));
+      }
+    };
+    look();
+  });
+}
+
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const dispose = onStopSignals(() => {
+      dispose();
+      resolve();
+    });
+  });
+}
+
+/**
+ * `lemming run --serve` after a run: the dashboard stays up until Ctrl-C, and the engine with it.
+ * An org that went idle waits for mail and runs again when some arrives, as many times as it
+ * comes; a run that ended otherwise (the turn cap) runs no more turns. Each state is said to the
+ * person, as an event (`run-waiting`) to the page and to `--json`. A run stopped by Ctrl-C, or
+ * one that leaves mail for agents whose models keep failing, ends the command with its exit code.
+ */
+export async function stayServing(engine: Engine, first: RunFinished | undefined, exitCode: number, mode: OutputMode, output: Output, served: ServedRun, colour = false): Promise<number> {
+  let finished = first;
+  let code = exitCode;
+  for (;;) {
+    if (code !== 0 || !finished) return code;
+    const state = finished.reason === 'idle' ? 'waiting' : 'ended';
+    const event: EngineEvent = { type: 'run-waiting', turn: engine.lastTurn, state };
+    served.publish(event);
+    if (mode === 'json') output.out(JSON.stringify(event));
+    served.person.out(
+      state === 'waiting'
+        ? `the org is idle: waiting for mail; the dashboard stays up at ${served.url}, and a message sent from it, with \`lemming send\` or dropped into an outbox starts the next turn (Ctrl-C stops)`
+        : `the run has ended (${finished.reason}) and runs no more turns; the dashboard stays up at ${served.url} until Ctrl-C`,
+    );
+    if (state === 'ended') {
+      await untilStopped();
+      return 0;
+    }
+    if (!(await untilWork(engine))) return 0;
+    const again = await runWithLines(engine, { stopWhenIdle: true }, mode, output, colour);
+    finished = again.finished;
+    code = again.exitCode;
+  }
+}

@@ -1,0 +1,255 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+
+/** A fenced block of the README: its language, its text, the line it starts at, and its first line (how it is named here). */
+interface Block {
+  lang: string;
+  text: string;
+  line: number;
+  first: string;
+}
+
+const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+function fencedBlocks(markdown: string): Block[] {
+  const blocks: Block[] = [];
+  const lines = markdown.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const open = /^```(\S*)\s*$/.exec(lines[index] ?? '');
+    if (!open) continue;
+    const start = index;
+    const body: string[] = [];
+    for (index += 1; index < lines.length && !/^```\s*$/.test(lines[index] ?? ''); index += 1) body.push(lines[index] ?? '');
+    blocks.push({ lang: open[1] ?? '', text: `${body.join('\n')}\n`, line: start + 1, first: body.find((line) => line.trim() !== '')?.trim() ?? '' });
+  }
+  return blocks;
+}
+
+/** The README's command and configuration examples: what a person types or writes (output and screens are checked elsewhere). */
+const EXAMPLES = fencedBlocks(README).filter((block) => ['sh', 'console', 'yaml', 'markdown', 'json'].includes(block.lang));
+
+/** The example whose first line starts so, as the README has it now. */
+function example(start: string): Block {
+  const found = EXAMPLES.filter((block) => block.text.trimStart().startsWith(start));
+  if (found.length !== 1) throw new Error(`README.md has ${found.length} examples starting ${JSON.stringify(start)}`);
+  return found[0] as Block;
+}
+
+/** Each example this file runs or checks, by the start of its first line, and how. */
+const CHECKED: Record<string, string> = {
+  'npm install && npm start': '`npm start` in a fresh clone (npm install is what made this checkout)',
+  'lemming bootstrap                       # write the default org': 'the session, run as written',
+  'lemming chat                 # take part': 'run with standard input closed',
+  'echo "Write release notes for 1.2" | lemming chat --drive': 'run as written',
+  'lemming serve                 # http://127.0.0.1:4780': 'each command started, its URL checked, then Ctrl-C',
+  'lemming search "release notes"': 'run after the session',
+  'cd my-org && git init': 'run beside an org that has run',
+  'name: my-org': 'as org/org.yaml, then `lemming validate`',
+  'agents:': 'as org/chart.yaml, then `lemming validate`',
+  '---\ntitle: Engineering manager': 'as the manager\'s resume, then `lemming validate`',
+  '---\nid: 000012-manager-001': 'dropped into the manager\'s outbox, then read back by `lemming thread`',
+  'mcp_servers:': 'appended to org/org.yaml, then the commands after it',
+  'lemming add-agent writer': 'run with the servers above: the writer calls text__word_count',
+  'lemming approvals': 'each line from the same org, where hr proposed a hire',
+  'models:': 'as the registry of org/org.yaml, then `lemming validate`',
+  'model: [gpt-4o-mini, claude-haiku, llama-local]': 'in the manager\'s resume, then `lemming validate`',
+  'mkdir -p runs': 'run after the session',
+  'engine:': 'as the engine settings of org/org.yaml, then `lemming validate`',
+  '# study.yaml': 'written as study.yaml and run by the console example after it',
+  '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the README\'s',
+};
+
+/** Examples not run here, each with the reason. */
+const NOT_RUN: Record<string, string> = {
+  'npm test': 'the test suite itself',
+  '"system": [': 'an excerpt of a call trace lemming writes, not something a person writes or types',
+  'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
+};
+
+function keyOf(block: Block): string | undefined {
+  const text = block.text.trimStart();
+  return [...Object.keys(CHECKED), ...Object.keys(NOT_RUN)].find((key) => text.startsWith(key));
+}
+
+/** A folder on PATH whose `lemming` is the built CLI, as `npm install -g .` links it. */
+function pathWithLemming(): string {
+  // Made once for the file (tempDir's folders go after each test); removed after the last one.
+  const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+  writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+  chmodSync(join(bin, 'lemming'), 0o755);
+  return `${bin}:${process.env.PATH ?? ''}`;
+}
+
+const ENV = { ...process.env, PATH: pathWithLemming(), NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+
+/** Run a block's commands in `cwd` with bash, stopping at the first that fails; standard input closed. */
+function sh(cwd: string, text: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, env: ENV, encoding: 'utf8', input: '', timeout: 110_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectRuns(cwd: string, text: string): string {
+  const result = sh(cwd, text);
+  expect({ status: result.status, stderr: result.stderr }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: expect.any(String) });
+  return result.stdout;
+}
+
+/** A folder outside the repository holding an org that `lemming bootstrap` wrote. */
+function bootstrapped(): string {
+  const folder = tempDir('lemming-readme-');
+  expectRuns(folder, 'lemming bootstrap');
+  return folder;
+}
+
+/** The lines of a block as separate commands (comments kept: bash ignores them). */
+function commands(block: Block): string[] {
+  return block.text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+}
+
+/** `lemming validate` in an org: exit 0 and no error (warnings are allowed). */
+function expectValid(folder: string): void {
+  const result = sh(folder, 'lemming validate');
+  expect(result.stdout + result.stderr).not.toMatch(/^error/m);
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+}
+
+describe("the README's examples, run as written from a folder outside the repository", () => {
+  test('every command and configuration example is run or checked here, or says why not', () => {
+    const unclaimed = EXAMPLES.filter((block) => keyOf(block) === undefined).map((block) => `line ${block.line}: ${block.first}`);
+    expect(unclaimed).toEqual([]);
+    const claimed = new Set(EXAMPLES.map(keyOf));
+    expect([...Object.keys(CHECKED), ...Object.keys(NOT_RUN)].filter((key) => !claimed.has(key))).toEqual([]);
+  });
+
+  test('`npm start` in a fresh clone runs the demo to an answered request and leaves the working tree clean', () => {
+    const clone = join(tempDir('lemming-clone-'), 'lemming');
+    expect(spawnSync('git', ['clone', '-q', REPO_ROOT, clone], { env: ENV }).status).toBe(0);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    // The link stands for what `npm install` made; the repository's own .gitignore must cover the rest.
+    writeFileSync(join(clone, '.git/info/exclude'), 'node_modules\n');
+    const setUp = commands(example('npm install && npm start'))[0]?.replace('npm install && ', '') ?? '';
+    const started = expectRuns(clone, setUp);
+    expect(started).toMatch(/the org is idle/);
+    expect(started).toMatch(/Latest reply to the human: agents\/manager\/outbox\/000005-001-human\.md/);
+    expect(spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout).toBe('');
+    expect(expectRuns(clone, 'npx lemming requests')).toMatch(/answered by manager in turn 5/);
+  });
+
+  test('a session, chat, search, threads and traces, record and replay, serving', async () => {
+    const folder = tempDir('lemming-readme-');
+    const session = expectRuns(folder, example('lemming bootstrap                       # write the default org').text);
+    expect(session).toMatch(/manager -> human: Re: Release notes/);
+    expectRuns(folder, example('lemming chat                 # take part').text);
+    expect(expectRuns(folder, example('echo "Write release notes for 1.2" | lemming chat --drive').text)).toMatch(/manager → you \(reply to/);
+    const found = expectRuns(folder, example('lemming search "release notes"').text);
+    expect(found).toMatch(/000005-manager-001 manager -> planner|000005-manager-001 manager -> human/);
+    expect(found).toMatch(/You are manager, Engineering manager/);
+    expectRuns(folder, example('mkdir -p runs').text);
+    for (const line of commands(example('lemming serve                 # http://127.0.0.1:4780'))) {
+      const command = line.replace(/\s+#.*$/, '');
+      const port = command.includes('run --serve') ? '--port 0 --plain' : '--port 0';
+      await startedAndStopped(folder, `${command} ${port}`);
+    }
+  });
+
+  test('committing and cloning an org', () => {
+    const parent = tempDir('lemming-readme-');
+    mkdirSync(join(parent, 'my-org'));
+    expectRuns(join(parent, 'my-org'), 'lemming bootstrap && lemming send manager "First task" && lemming run');
+    const output = expectRuns(parent, example('cd my-org && git init').text);
+    expect(output).toMatch(/\[turn 6\] human -> manager/);
+  });
+
+  test('configuration: org.yaml, the chart, a resume, a message, the model registry, fallbacks and engine settings are valid as written', () => {
+    const orgYaml = bootstrapped();
+    writeFileSync(join(orgYaml, 'org/org.yaml'), example('name: my-org').text);
+    expectValid(orgYaml);
+
+    const chart = bootstrapped();
+    writeFileSync(join(chart, 'org/chart.yaml'), example('agents:').text);
+    expectValid(chart);
+
+    const resume = bootstrapped();
+    writeFileSync(join(resume, 'agents/manager/resume.md'), example('---\ntitle: Engineering manager').text);
+    expectValid(resume);
+
+    const message = bootstrapped();
+    mkdirSync(join(message, 'agents/manager/outbox'), { recursive: true });
+    writeFileSync(join(message, 'agents/manager/outbox/000012-001-planner.md'), example('---\nid: 000012-manager-001').text);
+    const thread = JSON.parse(expectRuns(message, 'lemming thread 000012-manager-001 --json')) as { messages: Array<{ subject?: string; replyTo?: string }> };
+    expect(thread.messages[0]).toMatchObject({ subject: 'Break the release into tasks', replyTo: '000011-human-001' });
+
+    const registry = bootstrapped();
+    const defaults = readFileSync(join(registry, 'org/org.yaml'), 'utf8');
+    const offline = /\n {2}offline:\n(?: {4}.*\n)+/.exec(defaults)?.[0] ?? '';
+    writeFileSync(join(registry, 'org/org.yaml'), `${defaults.slice(0, defaults.indexOf('\nmodels:'))}\n${example('models:').text}${offline.slice(1)}`);
+    expectValid(registry);
+    const fallbacks = readFileSync(join(registry, 'agents/manager/resume.md'), 'utf8').replace(/^model: .*$/m, example('model: [gpt-4o-mini').text.trim());
+    writeFileSync(join(registry, 'agents/manager/resume.md'), fallbacks);
+    expectValid(registry);
+
+    const engine = bootstrapped();
+    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# The model registry|\nmodels:)/, `\n${example('engine:').text}`);
+    expect(withEngine).toContain('queue_checks:');
+    writeFileSync(join(engine, 'org/org.yaml'), withEngine);
+    expectValid(engine);
+  });
+
+  test('MCP servers: the example server starts after install, and the writer granted its tool calls it and reports what it returned', () => {
+    const folder = bootstrapped();
+    writeFileSync(join(folder, 'org/org.yaml'), `${readFileSync(join(folder, 'org/org.yaml'), 'utf8')}\n${example('mcp_servers:').text}`);
+    expectValid(folder);
+    const output = expectRuns(folder, example('lemming add-agent writer').text);
+    expect(output).toMatch(/writer step 1: text__word_count \{"text":"Release notes for version 2\.0"\} → \d+ chars/);
+    expect(output).toMatch(/0 error\(s\)/);
+    expect(output).toContain('5 word(s), 1 line(s), 29 character(s)');
+  });
+
+  test('hiring: approvals, approve and reject, each from an org where hr proposed a hire', () => {
+    const base = bootstrapped();
+    expectRuns(base, 'lemming send manager "Hiring: please hire another coder for the release" && lemming run');
+    for (const line of commands(example('lemming approvals'))) {
+      const copy = tempDir('lemming-readme-');
+      cpSync(base, copy, { recursive: true });
+      expectRuns(copy, line);
+    }
+  });
+
+  test('the experiment: run as written, its table as the README shows it (all but the wall time)', () => {
+    const folder = bootstrapped();
+    writeFileSync(join(folder, 'study.yaml'), example('# study.yaml').text);
+    const console = example('$ lemming experiment study.yaml');
+    const command = console.text.split('\n')[0]?.replace(/^\$ /, '') ?? '';
+    const printed = expectRuns(folder, command);
+    expect(printed).toContain(console.text.split('\n')[1] ?? '-');
+    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|tight-manager|no-planner) \|/.test(line)).map((line) => line.replace(/\| [\d.]+ s \|$/, '|'));
+    const report = readFileSync(join(folder, 'experiments/study/report.md'), 'utf8');
+    expect(rows(README)).toEqual(rows(report).slice(0, 3));
+  });
+});
+
+/** Start a command that serves until Ctrl-C, see it print its URL, stop it, and see it exit 0. */
+function startedAndStopped(cwd: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `exec ${command}`], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    let killed = false;
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString('utf8');
+      // Its URL, then the line it prints as it starts waiting for Ctrl-C.
+      // Once: a second Ctrl-C quits at once, as it does for a person.
+      if (killed || !/http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(text) || !/it runs no turns|waiting for mail/.test(text)) return;
+      killed = true;
+      child.kill('SIGINT');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code} (${signal}, killed here: ${killed}): ${text}`))));
+  });
+}

@@ -1,0 +1,60 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
+import { lemming } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp-org.js';
+
+interface TraceJson {
+  request: { messages: Array<{ role: string; content: string }> };
+}
+
+/** The mail an agent's call of a turn was shown, read back from its trace as the model read it. */
+function shown(root: string, agent: string, turn: number) {
+  const trace = JSON.parse(lemming(root, ['trace', agent, '--turn', String(turn), '--json']).stdout) as TraceJson;
+  return parseMessageMarkup(trace.request.messages[0]?.content ?? '');
+}
+
+const REQUEST = 'Please plan the first release of our product and get the work done: break it into tasks, build and test it, list the files in the shared workspace, and tell me when it is finished.';
+
+describe('a message shown with the start of the message it answers', () => {
+  test('a hand-off shows the request it carries on, a report the hand-off it answers; capped at two lines', () => {
+    const root = tempDir();
+    expect(lemming(root, ['demo']).status).toBe(0);
+    const [handOff] = shown(root, 'coder_01', 3);
+    expect(handOff?.answers).toEqual({ id: '000001-manager-001', from: 'manager', subject: 'Plan the first release', start: `${REQUEST}\n(human asked for this. Please take it on and report back t…` });
+    const [report] = shown(root, 'planner', 4);
+    expect(report?.replyTo).toBe('000002-planner-001');
+    expect(report?.answers?.id).toBe('000002-planner-001');
+    expect(report?.answers?.start.startsWith(`${REQUEST}\n(manager asked for this.`)).toBe(true);
+    expect(report?.answers?.start).toHaveLength(240);
+    expect(report?.answers?.start.endsWith('…')).toBe(true);
+    expect(report?.body.startsWith('Done: Plan the first release.')).toBe(true);
+  });
+
+  test("the human's reply shows what it answers, taken when the scan took it in: a turn finished after a crash asks the same, though the answered file went meanwhile", () => {
+    const root = tempDir();
+    expect(lemming(root, ['demo']).status).toBe(0);
+    expect(lemming(root, ['send', 'manager', 'Thanks. Please also list the open questions.', '--reply-to', '000005-manager-001']).status).toBe(0);
+    const killed = lemming(root, ['run-once'], { LEMMING_CRASH_AT: 'before-call:1' });
+    expect(killed.signal).toBe('SIGKILL');
+    rmSync(join(root, 'agents/manager/outbox/000005-001-human.md'));
+    const recovered = lemming(root, ['run-once']);
+    expect(recovered.status).toBe(0);
+    expect(recovered.stdout).not.toContain('is not the one planned');
+    const [reply] = shown(root, 'manager', 6);
+    expect(reply?.answers).toEqual({ id: '000005-manager-001', from: 'manager', subject: 'Re: Plan the first release', start: '"Plan the first release" is done (via planner). The report:\n> Done: Plan the first release. …' });
+  });
+
+  test('a long message is shown by its first 240 characters, cut with "…"', () => {
+    const root = tempDir();
+    lemming(root, ['bootstrap']);
+    expect(lemming(root, ['send', 'manager', 'A very long request line. '.repeat(30), '--subject', 'Long']).status).toBe(0);
+    expect(lemming(root, ['run', '--turns', '2']).status).toBe(0);
+    const [handOff] = shown(root, 'planner', 2);
+    expect(handOff?.answers?.start).toHaveLength(240);
+    expect(handOff?.answers?.start).toMatch(/^A very long request line\. A very .*…$/);
+    const state = readFileSync(join(root, 'org/state/engine.json'), 'utf8');
+    expect(state).toContain('"answers":{"id":"000001-manager-001"');
+  });
+});
