@@ -24,19 +24,20 @@ function lookEveryMs(agents: number): number {
 
 /**
  * Resolves true once a turn would find work (mail from the page, `lemming send`, a file dropped
- * into an outbox, an approval), false on Ctrl-C. Looks as `run` does before each turn (Engine.hasWork).
+ * into an outbox, an approval), false once `stop` aborts. Looks as `run` does before each turn (Engine.hasWork).
  */
-function untilWork(engine: Engine): Promise<boolean> {
+function untilWork(engine: Engine, stop: AbortSignal): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     let timer: NodeJS.Timeout | undefined;
-    const dispose = onStopSignals(() => {
+    const stopped = (): void => {
       clearTimeout(timer);
-      dispose();
       resolve(false);
-    });
+    };
+    if (stop.aborted) return stopped();
+    stop.addEventListener('abort', stopped, { once: true });
     const look = (): void => {
       if (engine.hasWork()) {
-        dispose();
+        stop.removeEventListener('abort', stopped);
         resolve(true);
       } else {
         timer = setTimeout(look, lookEveryMs(engine.currentOrg.agents.size));
@@ -46,12 +47,10 @@ function untilWork(engine: Engine): Promise<boolean> {
   });
 }
 
-function untilStopped(): Promise<void> {
+function untilStopped(stop: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => {
-    const dispose = onStopSignals(() => {
-      dispose();
-      resolve();
-    });
+    if (stop.aborted) resolve();
+    else stop.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 
@@ -63,10 +62,22 @@ function untilStopped(): Promise<void> {
  * one that leaves mail for agents whose models keep failing, ends the command with its exit code.
  */
 export async function stayServing(engine: Engine, first: RunFinished | undefined, exitCode: number, mode: OutputMode, output: Output, served: ServedRun, colour = false): Promise<number> {
+  // Ctrl-C is listened for before any line says it stops the wait: a signal that came between
+  // the line and the listener would end the process unanswered (killed by the signal, not exit 0).
+  const stop = new AbortController();
+  const dispose = onStopSignals(() => stop.abort());
+  try {
+    return await serveUntilStopped(engine, first, exitCode, mode, output, served, stop.signal, colour);
+  } finally {
+    dispose();
+  }
+}
+
+async function serveUntilStopped(engine: Engine, first: RunFinished | undefined, exitCode: number, mode: OutputMode, output: Output, served: ServedRun, stop: AbortSignal, colour: boolean): Promise<number> {
   let finished = first;
   let code = exitCode;
   for (;;) {
-    if (code !== 0 || !finished) return code;
+    if (code !== 0 || !finished || stop.aborted) return code;
     const state = finished.reason === 'idle' ? 'waiting' : 'ended';
     const event: EngineEvent = { type: 'run-waiting', turn: engine.lastTurn, state };
     served.publish(event);
@@ -77,10 +88,10 @@ export async function stayServing(engine: Engine, first: RunFinished | undefined
         : `the run has ended (${finished.reason}) and runs no more turns; the dashboard stays up at ${served.url} until Ctrl-C`,
     );
     if (state === 'ended') {
-      await untilStopped();
+      await untilStopped(stop);
       return 0;
     }
-    if (!(await untilWork(engine))) return 0;
+    if (!(await untilWork(engine, stop))) return 0;
     const again = await runWithLines(engine, { stopWhenIdle: true }, mode, output, colour);
     finished = again.finished;
     code = again.exitCode;

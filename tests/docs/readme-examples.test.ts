@@ -53,13 +53,24 @@ const CHECKED: Record<string, string> = {
   'agents:': 'as org/chart.yaml, then `lemming validate`',
   '---\ntitle: Engineering manager': 'as the manager\'s resume, then `lemming validate`',
   '---\nid: 000012-manager-001': 'dropped into the manager\'s outbox, then read back by `lemming thread`',
-  'mcp_servers:': 'appended to org/org.yaml, then the commands after it',
+  'mcp_servers:\n  text:': 'appended to org/org.yaml, then the commands after it',
+  'mcp_servers:\n  search:': 'appended to org/org.yaml, then `lemming validate`',
+  'command_tools:\n  run_python:': 'appended to org/org.yaml, then `lemming validate`',
+  'command_tools:\n  count_words:': 'appended to org/org.yaml, then `lemming validate`',
+  'engine:\n  sandbox:': 'into the engine settings of org/org.yaml, then `lemming validate`',
+  'models:\n  reviewer-script:': 'as the registry of org/org.yaml with an executable bin/reviewer.sh, then `lemming validate`',
+  'models:\n  triage-bot:': 'as the registry of org/org.yaml, then `lemming validate`',
+  'claude-code:': 'under models: in org/org.yaml with a stand-in `claude` on PATH (the real one needs an account), then `lemming validate`',
+  'codex:': 'under models: in org/org.yaml with a stand-in `codex` on PATH (the real one needs an account), then `lemming validate`',
+  '#!/bin/sh\nprompt=$(mktemp)': 'written as bin/aider-agent.sh for the aider entry, then `lemming validate`',
+  'aider:': 'under models: in org/org.yaml with the script above as bin/aider-agent.sh, then `lemming validate`',
+  'notify:': 'appended to org/org.yaml, then `lemming validate`',
   'lemming add-agent writer': 'run with the servers above: the writer calls text__word_count',
   'lemming approvals': 'each line from the same org, where hr proposed a hire',
-  'models:': 'as the registry of org/org.yaml, then `lemming validate`',
+  'models:\n  gpt-4o-mini:': 'as the registry of org/org.yaml, then `lemming validate`',
   'model: [gpt-4o-mini, claude-haiku, llama-local]': 'in the manager\'s resume, then `lemming validate`',
   'mkdir -p runs': 'run after the session',
-  'engine:': 'as the engine settings of org/org.yaml, then `lemming validate`',
+  'engine:\n  queue:': 'as the engine settings of org/org.yaml, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the README\'s',
 };
@@ -68,6 +79,16 @@ const CHECKED: Record<string, string> = {
 const NOT_RUN: Record<string, string> = {
   'npm test': 'the test suite itself',
   '"system": [': 'an excerpt of a call trace lemming writes, not something a person writes or types',
+  '{"lemming": 1,': 'what lemming writes on an agent program\'s standard input (prompt: json); tests/outside/command-agent.test.ts reads it from a program',
+  '{"text": "What I did': 'an agent program\'s answer (reply: json); tests/outside/command-faults.test.ts answers in it',
+  "#!/bin/sh\n# coder_01's seat": 'the worked example: tests/outside/readme-agent.test.ts runs it from the README as written',
+  'coder-script:': 'the worked example: tests/outside/readme-agent.test.ts runs it from the README as written',
+  'lemming validate                     # the program is found': 'the worked example: tests/outside/readme-agent.test.ts runs these commands',
+  'lemming mcp                      # the human': 'serves MCP on standard input until its client leaves; tests/outside/mcp-server.test.ts runs it under the SDK\'s client',
+  'outside_seats:': 'tests/outside/mcp-server.test.ts appends it to org/org.yaml with a reviewer seat and serves it',
+  '{ "mcpServers": { "lemming": { "command"': 'an editor\'s configuration file, read by the editor',
+  '{ "servers": { "lemming"': 'an editor\'s configuration file, read by the editor',
+  '{ "mcpServers": { "lemming": { "url"': 'an editor\'s configuration file, read by the editor',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
@@ -188,22 +209,61 @@ describe("the README's examples, run as written from a folder outside the reposi
     const registry = bootstrapped();
     const defaults = readFileSync(join(registry, 'org/org.yaml'), 'utf8');
     const offline = /\n {2}offline:\n(?: {4}.*\n)+/.exec(defaults)?.[0] ?? '';
-    writeFileSync(join(registry, 'org/org.yaml'), `${defaults.slice(0, defaults.indexOf('\nmodels:'))}\n${example('models:').text}${offline.slice(1)}`);
+    writeFileSync(join(registry, 'org/org.yaml'), `${defaults.slice(0, defaults.indexOf('\nmodels:'))}\n${example('models:\n  gpt-4o-mini:').text}${offline.slice(1)}`);
     expectValid(registry);
     const fallbacks = readFileSync(join(registry, 'agents/manager/resume.md'), 'utf8').replace(/^model: .*$/m, example('model: [gpt-4o-mini').text.trim());
     writeFileSync(join(registry, 'agents/manager/resume.md'), fallbacks);
     expectValid(registry);
 
     const engine = bootstrapped();
-    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# The model registry|\nmodels:)/, `\n${example('engine:').text}`);
+    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# The model registry|\nmodels:)/, `\n${example('engine:\n  queue:').text}`);
     expect(withEngine).toContain('queue_checks:');
     writeFileSync(join(engine, 'org/org.yaml'), withEngine);
     expectValid(engine);
   });
 
+  test('commands in a sandbox, outside agents and notifications: configuration valid as written', () => {
+    for (const start of ['command_tools:\n  run_python:', 'command_tools:\n  count_words:', 'mcp_servers:\n  search:', 'notify:']) {
+      const folder = bootstrapped();
+      writeFileSync(join(folder, 'org/org.yaml'), `${readFileSync(join(folder, 'org/org.yaml'), 'utf8')}\n${example(start).text}`);
+      expectValid(folder);
+    }
+
+    const sandbox = bootstrapped();
+    const settings = example('engine:\n  sandbox:').text.split('\n').slice(1).join('\n');
+    writeFileSync(join(sandbox, 'org/org.yaml'), readFileSync(join(sandbox, 'org/org.yaml'), 'utf8').replace(/\nengine:\n/, `\nengine:\n${settings}`));
+    expectValid(sandbox);
+
+    // Each model entry as the registry, beside the offline model the agents use; its program stood in for where it needs an account.
+    const entries: Array<[string, string]> = [
+      ['models:\n  reviewer-script:', 'bin/reviewer.sh'],
+      ['models:\n  triage-bot:', ''],
+      ['claude-code:', 'tools/claude'],
+      ['codex:', 'tools/codex'],
+      ['aider:', 'bin/aider-agent.sh'],
+    ];
+    for (const [start, program] of entries) {
+      const folder = bootstrapped();
+      if (program !== '') {
+        mkdirSync(join(folder, program, '..'), { recursive: true });
+        const script = start === 'aider:' ? example('#!/bin/sh\nprompt=$(mktemp)').text : '#!/bin/sh\necho "Nothing new for me."\n';
+        writeFileSync(join(folder, program), script);
+        chmodSync(join(folder, program), 0o755);
+      }
+      const defaults = readFileSync(join(folder, 'org/org.yaml'), 'utf8');
+      const offline = /\n {2}offline:\n(?: {4}.*\n)+/.exec(defaults)?.[0] ?? '';
+      const entry = example(start).text.trimStart().startsWith('models:') ? example(start).text : `models:\n${example(start).text}`;
+      writeFileSync(join(folder, 'org/org.yaml'), `${defaults.slice(0, defaults.indexOf('\nmodels:'))}\n${entry}${offline.slice(1)}`);
+      const onPath = program.startsWith('tools/') ? `PATH=${join(folder, 'tools')}:$PATH ` : '';
+      const result = sh(folder, `${onPath}lemming validate`);
+      expect(result.stdout + result.stderr).not.toMatch(/^error/m);
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+    }
+  });
+
   test('MCP servers: the example server starts after install, and the writer granted its tool calls it and reports what it returned', () => {
     const folder = bootstrapped();
-    writeFileSync(join(folder, 'org/org.yaml'), `${readFileSync(join(folder, 'org/org.yaml'), 'utf8')}\n${example('mcp_servers:').text}`);
+    writeFileSync(join(folder, 'org/org.yaml'), `${readFileSync(join(folder, 'org/org.yaml'), 'utf8')}\n${example('mcp_servers:\n  text:').text}`);
     expectValid(folder);
     const output = expectRuns(folder, example('lemming add-agent writer').text);
     expect(output).toMatch(/writer step 1: text__word_count \{"text":"Release notes for version 2\.0"\} → \d+ chars/);

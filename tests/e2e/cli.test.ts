@@ -112,7 +112,8 @@ describe('the lemming binary', () => {
     const root = tempDir();
     const missing = lemming(root, ['status']);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toMatch(/^lemming: org\/org\.yaml: is missing; run `lemming bootstrap`/);
+    expect(missing.stderr).toMatch(/^lemming: \S+ holds no org \(org\/org\.yaml is missing\): `lemming bootstrap` writes the default org there/);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
 
     lemming(root, ['bootstrap']);
     const forbidden = lemming(root, ['send', 'coder_01', 'hi']);

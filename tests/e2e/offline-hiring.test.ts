@@ -72,7 +72,8 @@ describe("the offline model carries a task's words whole", () => {
     const report = readFileSync(join(root, 'agents/coder_01/outbox/000003-001-planner.md'), 'utf8');
     expect(report).toContain(`Done: ${task}.`);
     expect(report).not.toContain('...');
-    const files = readdirSync(join(root, 'agents/coder_01/workspace/work'));
+    // The report beside the tests the coder writes of it (work/tests/), where commands can run.
+    const files = readdirSync(join(root, 'agents/coder_01/workspace/work')).filter((name) => name.endsWith('.md'));
     expect(files).toEqual(['write-the-release-notes-for-the-2-0-launch-and-have-them.md']);
     expect(readdirSync(join(root, 'workspace/plans'))).toEqual(files);
   });
