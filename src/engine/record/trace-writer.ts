@@ -232,6 +232,8 @@ export class TraceWriter {
     // at once keeps the engine's heap small (heap-settings.ts), where a busy turn would have grown it meanwhile.
     Atomics.wait(this.done, 1, 0, 2_000);
     keepHeapAsSet();
+    // And once more when it is seen running: on a loaded machine its start can outlast the wait.
+    thread.once('online', keepHeapAsSet);
     thread.on('message', ({ failed, bytes }: { failed: TraceFailure[]; bytes: ArrayBuffer }) => {
       if (bytes.byteLength === BUFFER_BYTES && this.spare.length < 4) this.spare.push(bytes);
       this.sent.shift();
