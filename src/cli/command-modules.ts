@@ -25,6 +25,7 @@ interface Commands {
   send: typeof import('./commands/send.js');
   serve: typeof import('./commands/serve.js');
   status: typeof import('./commands/status.js');
+  templates: typeof import('./commands/templates.js');
   thread: typeof import('./commands/thread.js');
   tools: typeof import('./commands/tools.js');
   'top-up': typeof import('./commands/top-up.js');

@@ -45,8 +45,15 @@ const root = (): string => requireRootFolder(newRoot());
 
 program
   .command('bootstrap')
-  .description('write the default org into the root; never overwrites a file you edited, repairs missing folders')
-  .action(() => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output)));
+  .description('write the default org (or a template) into the root; never overwrites a file you edited, repairs missing folders')
+  .option('--template <name-or-folder>', 'start from this org template (see `lemming templates`) or a folder of your own, like ./my-template')
+  .action((options: { template?: string }) => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output, options)));
+
+program
+  .command('templates')
+  .description('the org templates bootstrap and demo start from, and the agent templates hires start from, a line each')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('templates').templatesCommand(newRoot(), options, output)));
 
 program
   .command('run')
@@ -124,11 +131,17 @@ program
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
   .option('--json', 'print events as one JSON object per line')
   .option('--queue <redis-url>', QUEUE_HELP)
-  .action((options: { turns?: number; json?: boolean; queue?: string }) =>
+  .option('--template <name-or-folder>', 'start from this org template and send its seed task (see `lemming templates`)')
+  .action((options: { turns?: number; json?: boolean; queue?: string; template?: string }) =>
     execute(async () =>
       command('demo').demoCommand(
         newRoot(),
-        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+        {
+          mode: outputMode(options),
+          ...(options.turns ? { turns: options.turns } : {}),
+          ...(options.queue === undefined ? {} : { queue: options.queue }),
+          ...(options.template === undefined ? {} : { template: options.template }),
+        },
         output,
       ),
     ),
