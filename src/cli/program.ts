@@ -334,13 +334,14 @@ program
   .command('add-agent')
   .description("add an agent: writes its resume and its chart entries (to and from its manager)")
   .argument('<name>', 'folder name, like coder_02')
-  .requiredOption('--title <title>', 'job title')
+  .option('--title <title>', 'job title (required without --template)')
   .requiredOption('--reports-to <agent>', 'its manager')
+  .option('--template <name>', 'start from an agent template of org/templates/ (see `lemming templates`); the other options override it')
   .option('--model <key>', "a model key from org.yaml (default: the manager's)")
   .option('--credits <n>', 'its budget (default 0.5)', credits)
   .option('--instructions <text>', 'the body of its resume')
   .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
-  .action((name: string, options: { title: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string }) =>
+  .action((name: string, options: { title?: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string; template?: string }) =>
     execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
   );
 
