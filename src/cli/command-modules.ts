@@ -11,6 +11,7 @@ interface Commands {
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
   doctor: typeof import('./commands/doctor.js');
+  'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   inbox: typeof import('./commands/inbox.js');

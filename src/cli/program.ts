@@ -69,8 +69,10 @@ program
   .option('--port <n>', 'with --serve: the port', port)
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
   .option('--queue <redis-url>', QUEUE_HELP)
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
+  .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
+      if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
       const mode = screenMode(options);
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
