@@ -11,6 +11,7 @@ interface Commands {
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
   doctor: typeof import('./commands/doctor.js');
+  'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   inbox: typeof import('./commands/inbox.js');
@@ -25,6 +26,7 @@ interface Commands {
   send: typeof import('./commands/send.js');
   serve: typeof import('./commands/serve.js');
   status: typeof import('./commands/status.js');
+  templates: typeof import('./commands/templates.js');
   thread: typeof import('./commands/thread.js');
   tools: typeof import('./commands/tools.js');
   'top-up': typeof import('./commands/top-up.js');

@@ -45,8 +45,15 @@ const root = (): string => requireRootFolder(newRoot());
 
 program
   .command('bootstrap')
-  .description('write the default org into the root; never overwrites a file you edited, repairs missing folders')
-  .action(() => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output)));
+  .description('write the default org (or a template) into the root; never overwrites a file you edited, repairs missing folders')
+  .option('--template <name-or-folder>', 'start from this org template (see `lemming templates`) or a folder of your own, like ./my-template')
+  .action((options: { template?: string }) => execute(async () => command('bootstrap').bootstrapCommand(newRoot(), output, options)));
+
+program
+  .command('templates')
+  .description('the org templates bootstrap and demo start from, and the agent templates hires start from, a line each')
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('templates').templatesCommand(newRoot(), options, output)));
 
 program
   .command('run')
@@ -62,8 +69,10 @@ program
   .option('--port <n>', 'with --serve: the port', port)
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
   .option('--queue <redis-url>', QUEUE_HELP)
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean } & ServeFlags & CassetteOptions) =>
+  .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServeFlags & CassetteOptions) =>
     execute(async () => {
+      if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
       const mode = screenMode(options);
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
@@ -124,11 +133,17 @@ program
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
   .option('--json', 'print events as one JSON object per line')
   .option('--queue <redis-url>', QUEUE_HELP)
-  .action((options: { turns?: number; json?: boolean; queue?: string }) =>
+  .option('--template <name-or-folder>', 'start from this org template and send its seed task (see `lemming templates`)')
+  .action((options: { turns?: number; json?: boolean; queue?: string; template?: string }) =>
     execute(async () =>
       command('demo').demoCommand(
         newRoot(),
-        { mode: outputMode(options), ...(options.turns ? { turns: options.turns } : {}), ...(options.queue === undefined ? {} : { queue: options.queue }) },
+        {
+          mode: outputMode(options),
+          ...(options.turns ? { turns: options.turns } : {}),
+          ...(options.queue === undefined ? {} : { queue: options.queue }),
+          ...(options.template === undefined ? {} : { template: options.template }),
+        },
         output,
       ),
     ),
@@ -321,13 +336,14 @@ program
   .command('add-agent')
   .description("add an agent: writes its resume and its chart entries (to and from its manager)")
   .argument('<name>', 'folder name, like coder_02')
-  .requiredOption('--title <title>', 'job title')
+  .option('--title <title>', 'job title (required without --template)')
   .requiredOption('--reports-to <agent>', 'its manager')
+  .option('--template <name>', 'start from an agent template of org/templates/ (see `lemming templates`); the other options override it')
   .option('--model <key>', "a model key from org.yaml (default: the manager's)")
   .option('--credits <n>', 'its budget (default 0.5)', credits)
   .option('--instructions <text>', 'the body of its resume')
   .option('--tools <list>', 'comma-separated tools, like send_message,remember,read_file,write_file')
-  .action((name: string, options: { title: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string }) =>
+  .action((name: string, options: { title?: string; reportsTo: string; model?: string; credits?: number; instructions?: string; tools?: string; template?: string }) =>
     execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
   );
 

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { sweepTemporaries } from '../storage/temporary-files.js';
 import { isValidAgentName } from './names.js';
 import { ensureStateGitignore } from './state-gitignore.js';
+import { AGENT_TEMPLATES_FOLDER } from './templates/agent-templates.js';
 
 /** What `lemming bootstrap` did; paths are relative to the org root. */
 export interface BootstrapReport {
@@ -15,25 +16,40 @@ export interface BootstrapReport {
   folders: string[];
 }
 
-/** The default org's files inside a template root (the lemming package itself). */
+/** An org template's files (org.yaml, chart.yaml, each resume, each agent template), relative to its folder. */
 export function templateFiles(templateRoot: string): string[] {
   const files = ['org/org.yaml', 'org/chart.yaml'];
-  for (const name of readdirSync(join(templateRoot, 'agents')).sort()) {
-    if (isValidAgentName(name) && existsSync(join(templateRoot, 'agents', name, 'resume.md'))) files.push(`agents/${name}/resume.md`);
+  const agents = join(templateRoot, 'agents');
+  for (const name of existsSync(agents) ? readdirSync(agents).sort() : []) {
+    if (isValidAgentName(name) && existsSync(join(agents, name, 'resume.md'))) files.push(`agents/${name}/resume.md`);
   }
-  return files;
+  return [...files, ...agentTemplateFiles(templateRoot)];
+}
+
+/** The agent templates (`org/templates/*.md`) in a folder, relative to it. */
+function agentTemplateFiles(templateRoot: string): string[] {
+  const folder = join(templateRoot, AGENT_TEMPLATES_FOLDER);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((entry) => entry.endsWith('.md'))
+    .sort()
+    .map((entry) => `${AGENT_TEMPLATES_FOLDER}/${entry}`);
 }
 
 /**
- * Write the default org into `root`. Idempotent: a missing file is written, an
- * existing one is never overwritten (whether a person edited it or not), and missing
- * folders are made again, for every agent that has a resume.
+ * Write an org template (the default org: the lemming package itself) into `root`. Idempotent: a
+ * missing file is written, an existing one is never overwritten (whether a person edited it or
+ * not), and missing folders are made again, for every agent that has a resume. A template without
+ * agent templates of its own gets those of `agentTemplatesFrom` (the package's), so every org can
+ * hire from them.
  */
-export function bootstrapOrg(root: string, templateRoot: string): BootstrapReport {
+export function bootstrapOrg(root: string, templateRoot: string, agentTemplatesFrom: string = templateRoot): BootstrapReport {
   const report: BootstrapReport = { written: [], kept: [], folders: [] };
-  for (const file of templateFiles(templateRoot)) {
+  const sources = new Map(templateFiles(templateRoot).map((file) => [file, templateRoot]));
+  if (agentTemplateFiles(templateRoot).length === 0) for (const file of agentTemplateFiles(agentTemplatesFrom)) sources.set(file, agentTemplatesFrom);
+  for (const [file, source] of sources) {
     const target = join(root, file);
-    const content = readFileSync(join(templateRoot, file), 'utf8');
+    const content = readFileSync(join(source, file), 'utf8');
     // A bootstrap killed part-way may have left a temporary here; it is run again to finish.
     sweepTemporaries(dirname(target));
     if (!existsSync(target)) {

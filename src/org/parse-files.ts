@@ -73,3 +73,21 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
     },
   };
 }
+
+/** An agent template of `org/templates/` as written: a resume whose model may be left out (the hire takes its proposer's). */
+export interface ParsedAgentTemplate {
+  frontMatter: Omit<ResumeFrontMatter, 'model'> & { model?: ResumeFrontMatter['model'] };
+  instructions: string;
+}
+
+/** Parse an agent template (`org/templates/tester.md`): a resume's front matter, `model` optional, then the instructions. Pure. */
+export function parseAgentTemplate(text: string, file: string): Parsed<ParsedAgentTemplate> {
+  const parts = splitFrontMatter(text);
+  if (!parts) {
+    const example = '---\ntitle: "Tester: checks the work before it ships"\ncredits: 0.1\ntools: [send_message, remember, read_file]\n---';
+    return { problems: [{ file, line: 1, message: `has no front matter; an agent template starts with a block like\n${example}`, severity: 'error' }] };
+  }
+  const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema.partial({ model: true }), 1);
+  if (!parsed.value) return { problems: parsed.problems };
+  return { problems: [], value: { frontMatter: parsed.value, instructions: parts.body.trim() } };
+}

@@ -68,21 +68,23 @@ export const RESULT_TOOL_DEFINITIONS = {
     name: 'hire_agent',
     description:
       'Propose a new colleague. Nothing changes until the person running the organisation approves; ' +
-      'the budget comes out of your own credits when they do.',
+      'the budget comes out of your own credits when they do. A hire may start from one of the org\'s agent templates ' +
+      '(list_agents names them): its title, budget, tools and instructions, each overridden by what you give.',
     parameters: {
       type: 'object',
       properties: {
         name: { type: 'string', description: 'Folder name: lower case letters, digits, "_" or "-", like "coder_02".' },
-        title: { type: 'string', description: 'Their job title.' },
-        instructions: { type: 'string', description: 'What they do: the body of their resume.' },
+        template: { type: 'string', description: 'An agent template to start from, like "tester" (org/templates/tester.md).' },
+        title: { type: 'string', description: 'Their job title (required without a template).' },
+        instructions: { type: 'string', description: 'What they do: the body of their resume (after the template\'s, with one).' },
         reports_to: { type: 'string', description: 'Their manager (an agent name).' },
         model: { type: 'string', description: 'A model key from the registry; yours if left out.' },
-        credits: { type: 'number', description: 'Their budget, moved from your credits on approval.' },
+        credits: { type: 'number', description: 'Their budget, moved from your credits on approval (required without a template).' },
         send_to: { type: 'array', items: { type: 'string' }, description: 'Whom they may write to (default: their manager).' },
         read_from: { type: 'array', items: { type: 'string' }, description: 'Whom they read (default: their manager).' },
-        tools: { type: 'array', items: { type: 'string' }, description: 'Their tools (default: send_message, remember).' },
+        tools: { type: 'array', items: { type: 'string' }, description: 'Their tools (default: the template\'s, else send_message, remember).' },
       },
-      required: ['name', 'title', 'instructions', 'reports_to', 'credits'],
+      required: ['name', 'reports_to'],
       additionalProperties: false,
     },
   },

@@ -5,6 +5,7 @@ import type { OutsideToolName, ResultToolName } from './builtin-definitions.js';
 import { listAgentsTool, readMessageTool, type MessageToolContext } from './messages/message-tools.js';
 import { promisedToHires } from './proposals/hire-budget.js';
 import { checkHireScope, checkNewAgent } from './proposals/new-agent.js';
+import { findAgentTemplate, hireDetails, type GivenHire } from './proposals/hire-template.js';
 import type { Proposal } from './proposals/proposal.js';
 import { createProposal } from './proposals/proposal-store.js';
 import { toolError, toolOk, type ToolResult } from './tool-result.js';
@@ -44,6 +45,11 @@ function field(args: unknown, name: string): unknown {
   return args !== null && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>)[name] : undefined;
 }
 
+/** `{ [key]: value }`, or nothing when the value was left out. */
+function optional<Key extends string, Value>(key: Key, value: Value | undefined): Partial<Record<Key, Value>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<Key, Value>);
+}
+
 function stringList(value: unknown, fallback: string[]): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : fallback;
 }
@@ -63,20 +69,24 @@ function propose(context: BuiltinToolContext, proposal: Omit<Proposal, 'id' | 's
 }
 
 function hire(context: BuiltinToolContext, args: unknown): BuiltinOutcome {
-  const text = (name: string): string => (typeof field(args, name) === 'string' ? (field(args, name) as string) : '');
-  const manager = text('reports_to');
+  const text = (name: string): string | undefined => (typeof field(args, name) === 'string' && field(args, name) !== '' ? (field(args, name) as string) : undefined);
+  const list = (name: string): string[] | undefined => (Array.isArray(field(args, name)) ? stringList(field(args, name), []) : undefined);
   const credits = field(args, 'credits');
-  const details = {
-    name: text('name'),
-    title: text('title'),
-    instructions: text('instructions'),
-    reports_to: manager,
-    model: text('model') || context.agent.models[0] || '',
-    credits: typeof credits === 'number' ? credits : Number.NaN,
-    send_to: stringList(field(args, 'send_to'), manager ? [manager] : []),
-    read_from: stringList(field(args, 'read_from'), manager ? [manager] : []),
-    tools: stringList(field(args, 'tools'), [...DEFAULT_TOOLS]),
+  const templateName = text('template');
+  const template = templateName === undefined ? undefined : findAgentTemplate(context.root, templateName);
+  if (template && 'problem' in template) return { result: toolError(`hire_agent: ${template.problem}`) };
+  const given: GivenHire = {
+    name: text('name') ?? '',
+    reports_to: text('reports_to') ?? '',
+    ...optional('title', text('title')),
+    ...optional('instructions', text('instructions')),
+    ...optional('model', text('model')),
+    ...optional('credits', credits === undefined ? undefined : typeof credits === 'number' ? credits : Number.NaN),
+    ...optional('send_to', list('send_to')),
+    ...optional('read_from', list('read_from')),
+    ...optional('tools', list('tools')),
   };
+  const details = hireDetails(given, template, { model: context.agent.models[0] ?? '', tools: [...DEFAULT_TOOLS], instructions: '' });
   const problems = [...checkNewAgent(context.org, details), ...checkHireScope(context.org, context.agent.name, details)];
   // What waiting hires were promised is not there to promise again (see proposals/hire-budget.ts).
   const promised = promisedToHires(context.root, context.agent.name);

@@ -28,11 +28,12 @@ function outboxText(root: string, agent: string): string {
 }
 
 // The default org on the offline model: whatever the wording, a request to hire reaches hr (who holds hire_agent).
+// A role an agent template names (org/templates/) takes that template's title.
 const WORDINGS: Array<[string, string, string]> = [
   ['Please hire a backend engineer to help coder_01', 'backend_engineer_01', 'Backend engineer: writes and tests code'],
-  ['Recruit a technical writer for the user guide.', 'technical_writer_01', 'Technical writer: writes the documentation'],
+  ['Recruit a technical writer for the user guide.', 'technical_writer_01', 'Technical writer: writes the documentation, guides and release notes'],
   ['Can we bring on a data analyst for the Q3 report?', 'data_analyst_01', 'Data analyst: looks into the data and says what it shows'],
-  ['We need another tester before the release.', 'tester_01', 'Tester: checks the work before it ships'],
+  ['We need another tester before the release.', 'tester_01', 'Tester: tests the work and reports the bugs it finds'],
   ['Please staff up the support team.', 'support_01', 'Support: answers the questions of the people we serve'],
   ['Hiring: please hire another coder for the release', 'coder_02', 'Coder: writes and tests code'],
 ];

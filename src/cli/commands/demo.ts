@@ -4,6 +4,7 @@ import { readHumanInbox } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
+import { bootstrapTemplate, findTemplate, type SeedTask } from '../../org/templates/org-templates.js';
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
@@ -12,8 +13,8 @@ import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
 import { openEngine } from '../open-engine.js';
 
-/** The task the demo sends the manager as the human, when the human has never written. */
-export const SEED_TASK = {
+/** The task the demo sends the manager as the human, when the human has never written (the default org's seed, in template.yaml). */
+export const SEED_TASK: SeedTask = {
   to: 'manager',
   subject: 'Plan the first release',
   body:
@@ -29,24 +30,27 @@ function humanHasWritten(root: string): boolean {
  * `lemming demo` (what `npm start` runs): write the default org into a root that has
  * none, seed one task from the human if the human has never written, and run to idle.
  */
-export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string }, output: Output): Promise<number> {
-  // Only a root without an org gets the default one: writing its agents into an existing
-  // org would change someone's org, maybe under the feet of an engine running on it.
-  if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
+export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
+  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
+  // Only a root without an org gets one: writing its agents into an existing org would change
+  // someone's org, maybe under the feet of an engine running on it (a template checks the same).
+  if (template) bootstrapTemplate(root, template, packageRoot());
+  else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
+  const seed = template ? template.seed : SEED_TASK;
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
   const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const engine = opened.engine;
   try {
-    if (!humanHasWritten(root)) {
-      const { file } = sendAsHuman(root, engine.currentOrg, SEED_TASK);
-      output.out(`seeded a first task from human to manager: ${file}`);
+    if (!humanHasWritten(root) && seed) {
+      const { file } = sendAsHuman(root, engine.currentOrg, seed);
+      output.out(`seeded a first task from human to ${seed.to}: ${file}`);
     }
     const { finished, exitCode } = await runWithLines(engine, options.turns !== undefined ? { maxTurns: options.turns } : {}, options.mode, output);
     if (finished && options.mode === 'plain') {
       const replies = readHumanInbox(root, engine.currentOrg).messages.filter((message) => message.unread);
       const last = replies.at(-1);
       if (last) output.out(`Latest reply to the human: ${last.file} (from ${last.from}: ${last.subject ?? ''})`);
-      if (finished.turns === 0) output.out('Nothing to do: send the org a task with `lemming send manager "..."` and run again.');
+      if (finished.turns === 0) output.out(`Nothing to do: send the org a task with \`lemming send ${seed?.to ?? 'manager'} "..."\` and run again.`);
     }
     return exitCode;
   } finally {

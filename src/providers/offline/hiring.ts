@@ -1,6 +1,7 @@
 import type { InboxItemMarkup } from '../../mailbox/prompt-markup.js';
 import { stripDelegation, stripReply, subjectOf, wholeTask, words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
+import { roleFit, stem } from './route-task.js';
 import type { OfflineCall, SeenResult } from './tool-use.js';
 
 /**
@@ -12,6 +13,8 @@ const OPENERS: RegExp[] = [
   /\b(?:hire|recruit|onboard)\b/i,
   /\bbring (?:on|in)\b/i,
   /\bwe need(?= (?:another|a new|an extra|an additional|more|one more|two more|\d+ more)\b)/i,
+  // "We need a tester": a/an before a word that names a role (not "we need a plan", nor "a lead on this").
+  /\bwe need(?= an? (?:[a-z-]+ ){0,2}(?:engineer|developer|programmer|coder|tester|qa|writer|analyst|scientist|designer|reviewer|recruiter)s?\b)/i,
   /\badd(?= (?:a|an|another|one|two|\d+) [a-z -]+ to (?:the|our|my) team\b)/i,
   /\bstaff up\b/i,
 ];
@@ -109,16 +112,30 @@ export function hire(view: PromptView, item: InboxItemMarkup, results: readonly 
   if (!listed && view.tools.has('list_agents')) return [{ name: 'list_agents', arguments: {} }];
   const names = new Set([view.self, ...view.sendTo.keys(), ...view.team.map((member) => member.name), item.from]);
   const focus = [...words(text)].filter((word) => !names.has(word)).slice(0, 6).join(', ');
-  return [
-    {
-      name: 'hire_agent',
-      arguments: {
-        name: freeName(role, listed?.content ?? ''),
-        title: roleTitle(role),
-        instructions: `You joined because ${item.from} asked: "${request}". Do the work your manager gives you${focus ? ` (it touched on: ${focus})` : ''} and report back when it is done.`,
-        reports_to: view.manager ?? item.from,
-        credits: 0.05,
-      },
-    },
-  ];
+  const instructions = `You joined because ${item.from} asked: "${request}". Do the work your manager gives you${focus ? ` (it touched on: ${focus})` : ''} and report back when it is done.`;
+  const name = freeName(role, listed?.content ?? '');
+  const reportsTo = view.manager ?? item.from;
+  const template = fittingTemplate(role, listed?.content ?? '');
+  // From a template: its title, budget and tools; the request's own words follow its instructions.
+  if (template) return [{ name: 'hire_agent', arguments: { name, template, instructions, reports_to: reportsTo } }];
+  return [{ name: 'hire_agent', arguments: { name, title: roleTitle(role), instructions, reports_to: reportsTo, credits: 0.05 } }];
+}
+
+/**
+ * The agent template (as list_agents lists them: `- template tester: Tester: …`) whose name is a
+ * word of the role asked for, "tester" for "a tester", "technical-writer" for "a writer"; among
+ * several, the one whose title fits the role best (see roleFit). None when no name fits: a
+ * "backend engineer" is not made a QA engineer because both are engineers. Pure.
+ */
+export function fittingTemplate(role: string, listing: string): string | undefined {
+  const roleWords = [...words(role)];
+  let best: { name: string; score: number } | undefined;
+  for (const match of listing.matchAll(/^- template ([a-z][a-z0-9_-]*): (.*)$/gm)) {
+    const name = match[1] ?? '';
+    const named = name.split(/[_-]+/).some((part) => roleWords.some((word) => stem(word) === stem(part)));
+    if (!named) continue;
+    const score = roleFit(roleWords, name, match[2] ?? '');
+    if (!best || score > best.score) best = { name, score };
+  }
+  return best?.name;
 }

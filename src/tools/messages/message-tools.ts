@@ -3,6 +3,7 @@ import { idProblem } from '../../mailbox/message-text.js';
 import { renderMessageMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
+import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { toolError, toolOk, type ToolResult } from '../tool-result.js';
 
 /** What read_message needs to know of the call: who asks, and which files reached someone as mail. */
@@ -55,5 +56,8 @@ export function listAgentsTool(org: Org, agent: Agent): ToolResult {
     const reach = other.name === agent.name ? ' (you)' : reachable.has(other.name) ? ' (you may write to them)' : '';
     return `- ${other.name}: ${other.title}${manager}${reach}`;
   });
+  // A hire may start from one of these (hire_agent's `template`): said here, where one who hires looks first.
+  const templates = agent.tools.includes('hire_agent') ? describeAgentTemplates(readAgentTemplates(org.root).templates) : [];
+  if (templates.length > 0) lines.push('', 'Agent templates a hire may start from (hire_agent template):', ...templates);
   return toolOk(lines.join('\n'));
 }

@@ -17,6 +17,8 @@ export interface HireDetails {
   send_to: string[];
   read_from: string[];
   tools: string[];
+  /** The agent template of `org/templates/` the hire started from, when it did. */
+  template?: string;
 }
 
 /** One file of `org/proposals/`: what an agent asked for that a person must agree to. */
@@ -46,7 +48,8 @@ export interface Proposal {
 export function describeProposal(proposal: Proposal): string {
   if (proposal.hire) {
     const hire = proposal.hire;
-    return `hire ${hire.name} (${hire.title}), reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
+    const from = hire.template ? `, from the template ${hire.template}` : '';
+    return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
   }
   if (proposal.retire) return `retire ${proposal.retire.name}: ${proposal.retire.reason}`;
   if (proposal.tool) return `call ${proposal.tool.name} ${JSON.stringify(proposal.tool.arguments).slice(0, 120)}`;

@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ORG_FILE } from '../../org/names.js';
+import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
+import { builtinTemplates } from '../../org/templates/org-templates.js';
+import type { Output } from '../cli-context.js';
+import { packageRoot } from '../package-root.js';
+
+/**
+ * `lemming templates`: the org templates `bootstrap --template` and `demo --template` start from,
+ * a line each, and the agent templates hires start from (the org's own `org/templates/` when the
+ * root is an org, else the package's).
+ */
+export function templatesCommand(root: string, options: { json?: boolean }, output: Output): number {
+  const orgs = builtinTemplates(packageRoot());
+  const agentsFrom = existsSync(join(root, ORG_FILE)) ? root : packageRoot();
+  const { templates: agents, problems } = readAgentTemplates(agentsFrom);
+  if (options.json) {
+    output.out(
+      JSON.stringify(
+        {
+          org_templates: orgs.map((template) => ({ name: template.name, description: template.description, ...(template.seed ? { seed: template.seed } : {}) })),
+          agent_templates: agents.map((template) => ({ name: template.name, file: template.file, title: template.frontMatter.title, tools: template.frontMatter.tools })),
+          agent_templates_from: agentsFrom,
+          problems,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const width = Math.max(...orgs.map((template) => template.name.length));
+  output.out('Org templates (lemming bootstrap --template NAME, or a folder of your own: --template ./my-org):');
+  for (const template of orgs) output.out(`  ${template.name.padEnd(width)}  ${template.description}`);
+  output.out(`Agent templates for hiring (hire_agent's template, lemming add-agent --template), in ${join(agentsFrom, 'org', 'templates')}:`);
+  for (const line of describeAgentTemplates(agents)) output.out(`  ${line.replace(/^- template /, '')}`);
+  if (agents.length === 0) output.out('  (none)');
+  for (const problem of problems) output.out(`${problem.severity}: ${problem.file}: ${problem.message}`);
+  return 0;
+}

@@ -1,0 +1,127 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { requireOrgRoot } from '../../org/must-exist.js';
+import type { ProviderFactory } from '../../providers/create-provider.js';
+import { estimateInputTokens } from '../../providers/estimate-cost.js';
+import { OfflineProvider } from '../../providers/offline/offline-provider.js';
+import type { Provider } from '../../providers/provider.js';
+import { Engine } from '../engine.js';
+import { statePaths } from '../record/state-paths.js';
+
+/** One agent's call in a planned turn: who, on which model, the prompt's size and what it would be charged. */
+export interface PlannedCallEstimate {
+  agent: string;
+  /** The registry key of the agent's first model, and its provider. */
+  model: string;
+  provider: string;
+  reason: 'mail' | 'schedule';
+  /** Messages its prompt shows. */
+  inbox: number;
+  /** The first prompt as the engine builds it, in lemming's estimated tokens. */
+  promptTokens: number;
+  /** What the call's steps would be charged for, on the offline model's behaviour. */
+  inputTokens: number;
+  outputTokens: number;
+  /** At the agent's own model's prices, by the engine's one charging rule. */
+  credits: number;
+}
+
+/** One turn of the plan. */
+export interface PlannedTurn {
+  turn: number;
+  calls: PlannedCallEstimate[];
+  /** Agents passed over (out of credits, held), with why. */
+  skipped: Array<{ agent: string; reason: string }>;
+  credits: number;
+}
+
+/** What `lemming run --dry-run` found. */
+export interface DryRunPlan {
+  /** The last finished turn of the real org: the plan starts with the next. */
+  fromTurn: number;
+  turns: PlannedTurn[];
+  /** Why the estimate stopped: the org would be idle, or the turns asked for ran out. */
+  ended: 'idle' | 'turn-cap' | 'stopped' | 'models-failing';
+  totals: { calls: number; inputTokens: number; outputTokens: number; credits: number };
+  /** Agents whose models are not the offline one: their costs assume answers as long as the offline model's. */
+  estimatedModels: string[];
+}
+
+/** Files a scratch copy leaves out: the one-writer lock (an engine may hold the real one) and secrets, which offline needs none of. */
+function copied(root: string, source: string): boolean {
+  const path = relative(root, source);
+  return path !== relative(root, statePaths(root).lock) && basename(path) !== '.env' && path !== '.git';
+}
+
+/**
+ * Plan `turns` turns of the org at `root` without touching it or calling a model: the org is
+ * copied to a scratch folder, and the real engine runs there with every model answered by the
+ * offline model's behaviour. So who is called, each prompt and each charge come from the engine's
+ * own planning, prompt building and charging rule; only the answers are the offline model's
+ * (exact for agents on it, an estimate for the rest). The scratch folder is removed afterwards.
+ */
+export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
+  requireOrgRoot(root);
+  const scratch = mkdtempSync(join(tmpdir(), 'lemming-dry-run-'));
+  const copy = join(scratch, 'org-root');
+  try {
+    cpSync(root, copy, { recursive: true, filter: (source) => copied(root, source) });
+    const firstPrompts = new Map<string, number>();
+    const offline = new OfflineProvider();
+    const provider: Provider = {
+      generate: async (request) => {
+        const key = `${request.turn}/${request.agent}`;
+        if (!firstPrompts.has(key)) firstPrompts.set(key, estimateInputTokens(request));
+        return offline.generate(request);
+      },
+    };
+    const factory: ProviderFactory = () => provider;
+    const engine = Engine.open({ root: copy, providerFactory: factory, command: 'run --dry-run' });
+    const plan: DryRunPlan = { fromTurn: engine.lastTurn, turns: [], ended: 'idle', totals: { calls: 0, inputTokens: 0, outputTokens: 0, credits: 0 }, estimatedModels: [] };
+    const providerOf = (model: string): string => engine.currentOrg.models[model]?.provider ?? 'unknown';
+    try {
+      let current: PlannedTurn | undefined;
+      for await (const event of engine.run({ maxTurns: turns })) {
+        if (event.type === 'turn-started') {
+          current = { turn: event.turn, calls: [], skipped: [], credits: 0 };
+          plan.turns.push(current);
+        } else if (event.type === 'agent-called' && current) {
+          current.calls.push({ agent: event.agent, model: event.model, provider: providerOf(event.model), reason: event.reason, inbox: event.inbox, promptTokens: 0, inputTokens: 0, outputTokens: 0, credits: 0 });
+        } else if (event.type === 'agent-skipped' && current) {
+          current.skipped.push({ agent: event.agent, reason: event.reason });
+        } else if (event.type === 'credits-charged' && current) {
+          const call = current.calls.find((entry) => entry.agent === event.agent);
+          if (call) {
+            call.inputTokens += event.inputTokens;
+            call.outputTokens += event.outputTokens;
+            call.credits = round(call.credits + event.credits);
+          }
+          current.credits = round(current.credits + event.credits);
+        } else if (event.type === 'run-finished') {
+          plan.ended = event.reason;
+        }
+      }
+    } finally {
+      engine.close();
+    }
+    for (const turn of plan.turns) {
+      for (const call of turn.calls) {
+        call.promptTokens = firstPrompts.get(`${turn.turn}/${call.agent}`) ?? 0;
+        plan.totals.calls += 1;
+        plan.totals.inputTokens += call.inputTokens;
+        plan.totals.outputTokens += call.outputTokens;
+        plan.totals.credits = round(plan.totals.credits + call.credits);
+        if (call.provider !== 'offline' && !plan.estimatedModels.includes(call.model)) plan.estimatedModels.push(call.model);
+      }
+    }
+    return plan;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Sums of charges kept to a billionth of a credit, as the ledger keeps each. */
+function round(credits: number): number {
+  return Math.round(credits * 1e9) / 1e9;
+}

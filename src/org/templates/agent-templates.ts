@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Problem } from '../../errors.js';
+import { parseAgentTemplate, type ParsedAgentTemplate } from '../parse-files.js';
+
+/** Where an org keeps the resumes its hires may start from, relative to the root. */
+export const AGENT_TEMPLATES_FOLDER = 'org/templates';
+
+/** A template name: the file's name without `.md`, in the alphabet of agent names. */
+const TEMPLATE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** One resume template of `org/templates/`: a role a hire can start from. */
+export interface AgentTemplate extends ParsedAgentTemplate {
+  /** `tester` for `org/templates/tester.md`. */
+  name: string;
+  /** The file, relative to the root. */
+  file: string;
+}
+
+/** The org's agent templates in name order, and what is wrong with any that cannot be used. */
+export function readAgentTemplates(root: string): { templates: AgentTemplate[]; problems: Problem[] } {
+  const folder = join(root, AGENT_TEMPLATES_FOLDER);
+  const templates: AgentTemplate[] = [];
+  const problems: Problem[] = [];
+  if (!existsSync(folder)) return { templates, problems };
+  for (const entry of readdirSync(folder).sort()) {
+    if (!entry.endsWith('.md')) continue;
+    const name = entry.slice(0, -3);
+    const file = `${AGENT_TEMPLATES_FOLDER}/${entry}`;
+    if (!TEMPLATE_NAME.test(name)) {
+      problems.push({ file, message: 'is not a usable template name: lowercase letters, digits, "_" or "-", like org/templates/tester.md', severity: 'warning' });
+      continue;
+    }
+    const parsed = parseAgentTemplate(readFileSync(join(folder, entry), 'utf8'), file);
+    problems.push(...parsed.problems);
+    if (parsed.value) templates.push({ name, file, ...parsed.value });
+  }
+  return { templates, problems };
+}
+
+/** The lines that tell a model (and `lemming templates`) which agent templates a hire may start from. */
+export function describeAgentTemplates(templates: readonly AgentTemplate[]): string[] {
+  return templates.map((template) => `- template ${template.name}: ${template.frontMatter.title}`);
+}

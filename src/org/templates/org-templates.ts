@@ -1,0 +1,159 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { formatProblem, LemmingError } from '../../errors.js';
+import { yaml } from '../../lazy-modules.js';
+import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
+import { OrgLoader } from '../load-org.js';
+import { CHART_FILE, ORG_FILE } from '../names.js';
+
+/** The description file beside a template's `org/` and `agents/`. */
+export const TEMPLATE_FILE = 'template.yaml';
+/** The built-in template that is the lemming package itself: the default org. */
+export const DEFAULT_TEMPLATE = 'software-team';
+/** Where the package keeps its other built-in org templates, one folder each. */
+const BUILTIN_FOLDER = 'templates';
+
+/** A first task from the human, for `lemming demo --template`. */
+export interface SeedTask {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** An org template: an ordinary org folder, and what its `template.yaml` says of it. */
+export interface OrgTemplate {
+  /** `research-lab` for a built-in one; the folder's path as given for one of the user's. */
+  name: string;
+  folder: string;
+  builtin: boolean;
+  description: string;
+  seed?: SeedTask;
+}
+
+const EXAMPLE = 'description: "Research lab: a lead, two researchers and a reviewer"\nseed: { to: lead, subject: A first question, body: "Please find out ..." }';
+
+/** Read a template folder's `template.yaml` (optional for a user's folder); a broken one is an error naming the field. */
+function readTemplateFile(folder: string): { description?: string; seed?: SeedTask } {
+  const file = join(folder, TEMPLATE_FILE);
+  if (!existsSync(file)) return {};
+  const bad = (field: string, message: string): LemmingError =>
+    new LemmingError('bad-template', `${file}: ${field}: ${message}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
+  let value: unknown;
+  try {
+    value = yaml().parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw bad('(the file)', `is not YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+  const record = (value ?? {}) as Record<string, unknown>;
+  if (typeof record !== 'object' || Array.isArray(record)) throw bad('(the file)', 'must be a mapping');
+  if (record.description !== undefined && typeof record.description !== 'string') throw bad('description', 'must be one line of text');
+  const result: { description?: string; seed?: SeedTask } = {};
+  if (typeof record.description === 'string') result.description = record.description.trim();
+  if (record.seed !== undefined) {
+    const seed = record.seed as Record<string, unknown> | null;
+    for (const field of ['to', 'subject', 'body'] as const) {
+      if (!seed || typeof seed[field] !== 'string' || (seed[field] as string).trim() === '') throw bad(`seed.${field}`, 'must be text');
+    }
+    result.seed = { to: String(seed?.to), subject: String(seed?.subject), body: String(seed?.body).trim() };
+  }
+  return result;
+}
+
+function templateAt(name: string, folder: string, builtin: boolean): OrgTemplate {
+  const info = readTemplateFile(folder);
+  return { name, folder, builtin, description: info.description ?? `the org in ${folder}`, ...(info.seed ? { seed: info.seed } : {}) };
+}
+
+/** The built-in org templates: the default org first, then the package's `templates/` in name order. */
+export function builtinTemplates(packageRoot: string): OrgTemplate[] {
+  const found = [templateAt(DEFAULT_TEMPLATE, packageRoot, true)];
+  const folder = join(packageRoot, BUILTIN_FOLDER);
+  for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
+    if (existsSync(join(folder, name, TEMPLATE_FILE))) found.push(templateAt(name, join(folder, name), true));
+  }
+  return found;
+}
+
+/** True when `--template` names a folder rather than a built-in template: it has a slash or starts with a dot. */
+function namesFolder(given: string): boolean {
+  return given.includes('/') || given.includes('\\') || given.startsWith('.');
+}
+
+/**
+ * The template `--template` names: a built-in one by name, or a folder of the user's (`./mine`,
+ * `../clone-of-a-repo`), resolved from `cwd`. An unknown name lists the built-in ones.
+ */
+export function findTemplate(packageRoot: string, given: string, cwd: string): OrgTemplate {
+  if (namesFolder(given)) {
+    const folder = resolve(cwd, given);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      throw new LemmingError('bad-template', `--template ${given}: there is no folder ${folder}; a template is an org folder with org/org.yaml, org/chart.yaml and agents/<name>/resume.md`, { exitCode: 2 });
+    }
+    return templateAt(given, folder, false);
+  }
+  const builtins = builtinTemplates(packageRoot);
+  const found = builtins.find((template) => template.name === given);
+  if (!found) {
+    const names = builtins.map((template) => template.name).join(', ');
+    throw new LemmingError('bad-template', `--template ${given}: there is no built-in template of that name (there are: ${names}); a folder of your own is given as a path, like --template ./my-template`, { exitCode: 2 });
+  }
+  return found;
+}
+
+/**
+ * Check that a template is an org lemming can run, by writing it into a scratch folder and
+ * loading that the way every engine start does: each problem names the template's file and
+ * field. Nothing is written into the template's folder.
+ */
+export function checkTemplate(template: OrgTemplate): void {
+  for (const file of [ORG_FILE, CHART_FILE]) {
+    if (!existsSync(join(template.folder, file))) {
+      throw new LemmingError('bad-template', `${join(template.folder, file)} is missing: ${template.name} is not an org folder (it needs org/org.yaml, org/chart.yaml and agents/<name>/resume.md)`, { exitCode: 2 });
+    }
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'lemming-template-'));
+  try {
+    bootstrapOrg(scratch, template.folder);
+    const { problems } = new OrgLoader(scratch).load();
+    const errors = problems.filter((problem) => problem.severity === 'error');
+    if (errors.length > 0) {
+      const lines = errors.map((problem) => `  ${formatProblem({ ...problem, file: join(template.folder, problem.file) })}`);
+      throw new LemmingError('bad-template', `the template ${template.name} is not a valid org:\n${lines.join('\n')}`, { exitCode: 2 });
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The org name an `org/org.yaml` gives, if it parses. */
+function orgName(file: string): string | undefined {
+  try {
+    const value = yaml().parse(readFileSync(file, 'utf8')) as { name?: unknown } | null;
+    return typeof value?.name === 'string' ? value.name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write a checked template into `root` (see bootstrapOrg: idempotent, a person's edits kept). A
+ * root that already holds a different org is refused: mixing a newsroom's agents into a software
+ * team would change someone's org, maybe under a running engine.
+ */
+export function bootstrapTemplate(root: string, template: OrgTemplate, packageRoot: string): BootstrapReport {
+  checkTemplate(template);
+  const existing = join(root, ORG_FILE);
+  if (existsSync(existing)) {
+    const here = orgName(existing);
+    const wanted = orgName(join(template.folder, ORG_FILE));
+    if (here !== wanted) {
+      throw new LemmingError(
+        'org-exists',
+        `${existing} already holds the org ${JSON.stringify(here ?? '(unnamed)')}, not the template ${template.name} (${JSON.stringify(wanted ?? '(unnamed)')}); bootstrap a template into an empty folder, like --root ./${template.name.replace(/[^a-z0-9-]+/gi, '-').replace(/^-+|-+$/g, '') || 'new-org'}`,
+        { exitCode: 2 },
+      );
+    }
+  }
+  return bootstrapOrg(root, template.folder, packageRoot);
+}

@@ -1,0 +1,59 @@
+import { quoteName } from '../../mailbox/message-text.js';
+import { readAgentTemplates, type AgentTemplate } from '../../org/templates/agent-templates.js';
+import type { HireDetails } from './proposal.js';
+
+/** A hire's fields as given (hire_agent's arguments, `lemming add-agent`'s options); each left out is undefined. */
+export interface GivenHire {
+  name: string;
+  reports_to: string;
+  title?: string;
+  instructions?: string;
+  model?: string;
+  credits?: number;
+  send_to?: string[];
+  read_from?: string[];
+  tools?: string[];
+}
+
+/** What a hire takes when neither the request nor a template says. */
+export interface HireDefaults {
+  model: string;
+  credits?: number;
+  tools: string[];
+  instructions: string;
+}
+
+/** The agent template of this org named `name`, or why there is none (with the names there are). */
+export function findAgentTemplate(root: string, name: string): AgentTemplate | { problem: string } {
+  const { templates, problems } = readAgentTemplates(root);
+  const found = templates.find((template) => template.name === name);
+  if (found) return found;
+  const broken = problems.find((problem) => problem.file === `org/templates/${name}.md`);
+  if (broken) return { problem: `template ${quoteName(name)} cannot be used: ${broken.file}: ${broken.message}` };
+  const names = templates.map((template) => template.name).join(', ') || 'none: add resumes to org/templates/, like org/templates/tester.md';
+  return { problem: `template ${quoteName(name)} is not in org/templates/ (there are: ${names})` };
+}
+
+/**
+ * The hire's details: what was given wins; what was left out comes from the template when there
+ * is one (its title, model, budget and tools; its instructions come first, and given instructions
+ * follow them), else from the defaults. The proposal keeps the template's name. Pure.
+ */
+export function hireDetails(given: GivenHire, template: AgentTemplate | undefined, defaults: HireDefaults): HireDetails {
+  const front = template?.frontMatter;
+  const templateModel = Array.isArray(front?.model) ? front?.model[0] : front?.model;
+  const instructions = [template?.instructions, given.instructions].filter((part): part is string => typeof part === 'string' && part.trim() !== '').join('\n\n');
+  const manager = given.reports_to;
+  return {
+    name: given.name,
+    title: given.title ?? front?.title ?? '',
+    instructions: instructions || defaults.instructions,
+    reports_to: manager,
+    model: given.model ?? templateModel ?? defaults.model,
+    credits: given.credits ?? front?.credits ?? defaults.credits ?? Number.NaN,
+    send_to: given.send_to ?? (manager ? [manager] : []),
+    read_from: given.read_from ?? (manager ? [manager] : []),
+    tools: given.tools ?? (front ? [...front.tools] : defaults.tools),
+    ...(template ? { template: template.name } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../helpers/cli.js';
+import { read, tempDir, write } from '../helpers/temp-org.js';
+
+interface ProposalJson {
+  id: string;
+  proposed_by: string;
+  hire?: { name: string; title: string; instructions: string; credits: number; tools: string[]; template?: string };
+}
+
+function bootstrapped(): string {
+  const root = tempDir();
+  expect(lemming(root, ['bootstrap']).status).toBe(0);
+  return root;
+}
+
+describe('hiring from agent templates, through the built CLI', () => {
+  test('"we need a tester": the offline hr starts the hire from org/templates/tester.md, the proposal says so, and approval makes that resume', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'We need a tester before the release.']);
+    expect(lemming(root, ['run']).status).toBe(0);
+    const [proposal] = JSON.parse(lemming(root, ['approvals', '--json']).stdout) as ProposalJson[];
+    expect(proposal?.proposed_by).toBe('hr');
+    expect(proposal?.hire).toMatchObject({
+      name: 'tester_01',
+      template: 'tester',
+      title: 'Tester: tests the work and reports the bugs it finds',
+      credits: 0.1,
+      tools: ['send_message', 'remember', 'read_file', 'list_files', 'search_files'],
+    });
+    // The template's instructions first, then the request's own words.
+    expect(proposal?.hire?.instructions).toMatch(/^You test what the team builds before it ships\./);
+    expect(proposal?.hire?.instructions).toContain('"We need a tester before the release."');
+    const file = read(root, `org/proposals/${proposal?.id}.md`);
+    expect(file).toMatch(/^ {2}template: tester$/m);
+    expect(file).toContain('hr proposes to hire tester_01 (Tester: tests the work and reports the bugs it finds), from the template tester');
+    expect(lemming(root, ['approve', proposal?.id ?? '']).status).toBe(0);
+    const resume = read(root, 'agents/tester_01/resume.md');
+    expect(resume).toContain('title: "Tester: tests the work and reports the bugs it finds"');
+    expect(resume).toMatch(/tools:\n {2}- send_message\n {2}- remember\n {2}- read_file\n {2}- list_files\n {2}- search_files/);
+  });
+
+  test('a role no template names is hired as before, without a template: a backend engineer is not made a QA engineer', () => {
+    const root = bootstrapped();
+    lemming(root, ['send', 'manager', 'Please hire a backend engineer to help coder_01']);
+    expect(lemming(root, ['run']).status).toBe(0);
+    const [proposal] = JSON.parse(lemming(root, ['approvals', '--json']).stdout) as ProposalJson[];
+    expect(proposal?.hire?.title).toBe('Backend engineer: writes and tests code');
+    expect(proposal?.hire?.template).toBeUndefined();
+  });
+
+  test('lemming add-agent --template: the template fills what the options leave out; an unknown or broken template is refused by name', () => {
+    const root = bootstrapped();
+    const added = lemming(root, ['add-agent', 'docs_01', '--template', 'technical-writer', '--reports-to', 'planner', '--credits', '0.3']);
+    expect(added.status).toBe(0);
+    expect(added.stdout).toContain('from the template technical-writer');
+    const resume = read(root, 'agents/docs_01/resume.md');
+    expect(resume).toContain('title: "Technical writer: writes the documentation, guides and release notes"');
+    expect(resume).toContain('credits: 0.3');
+    expect(resume).toContain('You write what people read to use the team');
+    expect(lemming(root, ['validate']).status).toBe(0);
+
+    const unknown = lemming(root, ['add-agent', 'x_01', '--template', 'astronaut', '--reports-to', 'manager']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('template "astronaut" is not in org/templates/ (there are: analyst, qa, reviewer, technical-writer, tester)');
+
+    write(root, 'org/templates/broken.md', '---\ntitle: Broken\ncredits: -1\n---\nNo.\n');
+    const broken = lemming(root, ['add-agent', 'x_02', '--template', 'broken', '--reports-to', 'manager']);
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toMatch(/org\/templates\/broken\.md: .*credits/);
+    expect(lemming(root, ['add-agent', 'x_03', '--reports-to', 'manager']).stderr).toContain('give --title');
+    expect(readFileSync(join(root, 'org/chart.yaml'), 'utf8')).not.toMatch(/x_0\d/);
+  });
+});
