@@ -69,6 +69,9 @@ const CHECKED: Record<string, string> = {
   'lemming approvals': 'each line from the same org, where hr proposed a hire',
   'models:\n  gpt-4o-mini:': 'as the registry of org/org.yaml, then `lemming validate`',
   'model: [gpt-4o-mini, claude-haiku, llama-local]': 'in the manager\'s resume, then `lemming validate`',
+  '$ lemming templates': 'run in an org, and its lines compared with the README\'s (the org\'s folder read as /home/me/my-org)',
+  'lemming bootstrap --template newsroom': 'run as written with HOME a scratch folder and ./my-template an org written there',
+  '---\ntitle: "Tester: tests the work': 'written as org/templates/tester.md, then `lemming add-agent --template tester` and `lemming validate`',
   'mkdir -p runs': 'run after the session',
   'engine:\n  queue:': 'as the engine settings of org/org.yaml, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
@@ -259,6 +262,26 @@ describe("the README's examples, run as written from a folder outside the reposi
       expect(result.stdout + result.stderr).not.toMatch(/^error/m);
       expect(result.status, result.stdout + result.stderr).toBe(0);
     }
+  });
+
+  test('templates: the list as the README shows it, bootstrapping and a demo from templates, and a hire from an agent template', () => {
+    const folder = bootstrapped();
+    const listed = example('$ lemming templates');
+    const printed = expectRuns(folder, listed.text.split('\n')[0]?.replace(/^\$ /, '') ?? '').replaceAll(folder, '/home/me/my-org');
+    expect(printed.trimEnd()).toBe(listed.text.split('\n').slice(1).join('\n').trimEnd());
+
+    const home = tempDir('lemming-home-');
+    expectRuns(folder, 'lemming bootstrap --root my-template');
+    const ran = sh(folder, `export HOME=${JSON.stringify(home)}\n${example('lemming bootstrap --template newsroom').text}`);
+    expect(ran.status, ran.stdout + ran.stderr).toBe(0);
+    expect(ran.stdout).toMatch(/the org is idle/);
+    for (const org of ['newsroom', 'desk', 'mine']) expectValid(join(home, org));
+
+    const hiring = bootstrapped();
+    writeFileSync(join(hiring, 'org/templates/tester.md'), example('---\ntitle: "Tester: tests the work').text);
+    expectRuns(hiring, 'lemming add-agent tester_01 --template tester --reports-to manager');
+    expect(readFileSync(join(hiring, 'agents/tester_01/resume.md'), 'utf8')).toMatch(/^title: "?Tester: tests the work and reports the bugs it finds/m);
+    expectValid(hiring);
   });
 
   test('MCP servers: the example server starts after install, and the writer granted its tool calls it and reports what it returned', () => {
