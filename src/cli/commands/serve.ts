@@ -64,8 +64,10 @@ function untilStopped(): Promise<void> {
 /** `lemming serve`: the dashboard alone, until Ctrl-C. It never runs turns. */
 export async function serveCommand(root: string, options: ServeOptions, output: Output): Promise<number> {
   const server = await openDashboard(root, options, output);
+  // Listening before the line that says Ctrl-C stops: a signal between the two would kill the process unanswered.
+  const stopped = untilStopped();
   output.out('it runs no turns: use `lemming run` beside it (or `lemming run --serve` instead); Ctrl-C stops');
-  await untilStopped();
+  await stopped;
   await server.close();
   return 0;
 }
