@@ -30,7 +30,9 @@ describe('the offline model', () => {
   });
 
   test('does the work itself when it has no team, saves it in its workspace, and replies to whoever asked with the path', async () => {
-    const request = requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }]);
+    // Without run_command: an engineer that can run commands also writes and runs a test of its work (tests/sandbox).
+    const tools = (org.agents.get('coder_01')?.tools ?? []).filter((tool) => tool !== 'run_command');
+    const request = requestFor('coder_01', [{ ...task, from: 'planner', id: '000002-planner-001' }], new Map(), tools);
     const first = await new OfflineProvider().generate(request);
     expect(first.toolCalls.map((call) => call.name)).toEqual(['write_file']);
     expect(first.toolCalls[0]?.arguments).toMatchObject({ path: 'work/plan-the-first-release.md', content: expect.stringContaining('Done: Plan the first release.') });
