@@ -154,9 +154,20 @@ describe('scheduling and parallel calls', () => {
       for (const agent of ['manager', 'planner', 'hr', 'coder_01', 'janitor']) humanSends(root, agent, `task for ${agent}`);
       let inFlight = 0;
       let peak = 0;
+      let started = 0;
+      // Each call waits until three are in flight (or all five have started), so the peak counts what the
+      // engine allows at once, not how quickly this machine builds prompts; two seconds are the fallback, should it never allow three.
+      let release: () => void = () => {};
+      const three = new Promise<void>((resolve) => {
+        release = resolve;
+        setTimeout(resolve, 2_000).unref();
+      });
       const provider = new ScriptedProvider(async (request) => {
         inFlight += 1;
+        started += 1;
         peak = Math.max(peak, inFlight);
+        if (inFlight === 3 || started === 5) release();
+        await three;
         await new Promise((resolve) => setTimeout(resolve, delays[request.agent] ?? 1));
         inFlight -= 1;
         const to = request.agent === 'coder_01' ? 'planner' : 'human';

@@ -67,7 +67,7 @@ describe('notifications to people (org.yaml notify:)', () => {
     expect(accepted.map((body) => body.event).sort()).toEqual(['human-message', 'proposal']);
     expect(accepted.find((body) => body.event === 'proposal')).toMatchObject({
       org: 'lemming-default',
-      title: 'hr asks for your approval: hire coder_02 (Software engineer: writes and tests code), reporting to manager, 0.05 credits from hr',
+      title: 'hr asks for your approval: hire coder_02 (Coder: writes and tests code), reporting to manager, 0.05 credits from hr',
       details: { proposal: '000002-hr-002', agent: 'hr', tool: 'hire_agent' },
     });
     expect(accepted.find((body) => body.event === 'human-message')).toMatchObject({ title: expect.stringMatching(/^manager wrote to you/), details: { from: 'manager' } });
