@@ -77,6 +77,8 @@ program
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
       }
+      // Before the run's modules load: compiling them grows V8's young generation past what keepHeapSmall keeps, and it never shrinks.
+      if (!options.dryRun) await (await import('../heap-settings.js')).keepHeapSmall();
       const { runCommand } = command('run');
       return runCommand(
         root(),
