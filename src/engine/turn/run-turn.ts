@@ -29,6 +29,8 @@ import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
+import { routeTurn } from '../routing/route-turn.js';
+import { routedHints, withRoutedFiles, withRouting } from '../routing/commit-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -352,13 +354,18 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   deadEnds.save();
   ratios.save(turn);
   yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  const routed = routeTurn({ root, org, turn, rules: plan.routing, at: plan.at ?? context.clock().toISOString(), state, discovered: plan.discovered.pending, outcomes });
+  for (const event of routed.events) {
+    countEvent(stats, event);
+    yield event;
+  }
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
-  const takenBytes = appendTaken(paths.taken, { turn, ...takenInTurn(plan, outcomes) }, state.takenBytes);
+  const takenBytes = appendTaken(paths.taken, { turn, ...withRoutedFiles(takenInTurn(plan, outcomes), routed) }, state.takenBytes);
   crashPoint('after-taken');
-  result.state = { ...commitTurn(state, plan, outcomes, ledger), takenBytes };
-  result.hints = hintsAfterTurn(context.hints, plan, outcomes);
+  result.state = { ...withRouting(commitTurn(state, plan, outcomes, ledger), routed), takenBytes };
+  result.hints = routedHints(hintsAfterTurn(context.hints, plan, outcomes), routed);
   stats.durationMs = performance.now() - started;
 }
 
