@@ -179,6 +179,8 @@ export class Engine {
     if (this.hasUnfinishedTurn) return true;
     // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
     if (hasDecisionsToTakeUp(this.root, this.org)) return true;
+    // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
+    if (this.state.awaiting !== undefined && this.state.awaiting.length > 0) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);

@@ -48,8 +48,6 @@ export interface AgentOutcome {
   wrote?: string[];
   /** The `reply_to` of each message it sent: mail it answered, which stops waiting for an answer (engine/routing/escalation.ts). */
   replies?: string[];
-  /** Ids of the messages it sent to agents that answer nothing: mail that waits for an answer, when org/routing.yaml escalates. */
-  asking?: string[];
   /** The hint for its outbox after its own writes; null when the folder must be listed next turn. */
   hint?: OutboxHint | null;
   /**

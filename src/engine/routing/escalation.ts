@@ -4,7 +4,7 @@ import type { EscalationRule } from '../../org/routing/routing-rules.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { makeNotice } from '../turn/notices.js';
 
-/** A message that asks (it answers nothing) and waits for its recipient's answer, kept in `engine.json` until answered or escalated. */
+/** A message to an agent that waits for its recipient's answer, kept in `engine.json` until answered or escalated. */
 export interface AwaitingAnswer {
   id: string;
   from: string;
@@ -27,8 +27,8 @@ export interface Escalation {
  * Raise mail its recipient has not answered (sent a message with `reply_to` to it) within
  * `rule.afterTurns` turns to the recipient's manager, or to the human when the recipient reports
  * to the human or to nobody, and tell the sender; once, since a message raised stops waiting.
- * `answered` holds `recipient id` pairs of this turn's replies; `asked` is this turn's new mail
- * that asks. Without a rule nothing waits. Pure: a turn finished after a crash decides the same.
+ * `answered` holds `recipient id` pairs of this turn's replies (a hand-off in the thread counts:
+ * the recipient acted on it); `asked` is this turn's new mail to agents. Without a rule nothing waits. Pure: a turn finished after a crash decides the same.
  */
 export function escalate(
   org: Org,

@@ -61,9 +61,7 @@ export function routeTurn(input: RouteInput): RoutedTurn {
   const replies = new Set<string>();
   for (const outcome of outcomes) for (const reply of outcome.replies ?? []) replies.add(`${outcome.agent} ${reply}`);
   for (const item of input.discovered) if (item.kind === 'message' && item.answers) replies.add(`${item.from} ${item.answers.id}`);
-  const asking = new Set(outcomes.flatMap((outcome) => outcome.asking ?? []));
   const asked: AwaitingAnswer[] = newMail
-    .filter((item) => (input.discovered.includes(item) ? item.answers === undefined : asking.has(item.id)))
     .filter((item) => item.to !== HUMAN && !org.agents.get(item.to)?.isHuman)
     .filter((item) => rules?.escalate?.priorities === undefined || rules.escalate.priorities.includes(item.priority))
     .map((item) => ({ id: item.id, from: item.from, to: item.to, turn: item.turn, ...(item.subject ? { subject: item.subject } : {}) }));
