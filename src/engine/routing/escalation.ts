@@ -4,7 +4,7 @@ import type { EscalationRule } from '../../org/routing/routing-rules.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { makeNotice } from '../turn/notices.js';
 
-/** A message to an agent that waits for its recipient's answer, kept in `engine.json` until answered or escalated. */
+/** A message to an agent (not a report up the chart) that waits for its recipient's answer, kept in `engine.json` until answered or escalated. */
 export interface AwaitingAnswer {
   id: string;
   from: string;

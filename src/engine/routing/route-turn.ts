@@ -27,6 +27,16 @@ export interface RoutedTurn {
   events: EngineEvent[];
 }
 
+/** Whether `upper` is `agent`'s manager, or its manager's, and so on: a report up the chart awaits no answer. */
+function isAbove(org: Org, upper: string, agent: string): boolean {
+  const seen = new Set<string>();
+  for (let at = org.agents.get(agent)?.reportsTo; at && !seen.has(at); at = org.agents.get(at)?.reportsTo) {
+    if (at === upper) return true;
+    seen.add(at);
+  }
+  return false;
+}
+
 /** What routing a turn reads: the plan's rules and new mail, and what each agent did. */
 export interface RouteInput {
   root: string;
@@ -62,7 +72,7 @@ export function routeTurn(input: RouteInput): RoutedTurn {
   for (const outcome of outcomes) for (const reply of outcome.replies ?? []) replies.add(`${outcome.agent} ${reply}`);
   for (const item of input.discovered) if (item.kind === 'message' && item.answers) replies.add(`${item.from} ${item.answers.id}`);
   const asked: AwaitingAnswer[] = newMail
-    .filter((item) => item.to !== HUMAN && !org.agents.get(item.to)?.isHuman)
+    .filter((item) => item.to !== HUMAN && !org.agents.get(item.to)?.isHuman && !isAbove(org, item.to, item.from))
     .filter((item) => rules?.escalate?.priorities === undefined || rules.escalate.priorities.includes(item.priority))
     .map((item) => ({ id: item.id, from: item.from, to: item.to, turn: item.turn, ...(item.subject ? { subject: item.subject } : {}) }));
   const escalation = escalate(org, rules?.escalate, input.state.awaiting ?? [], asked, replies, turn);
