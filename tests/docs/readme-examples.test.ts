@@ -60,6 +60,7 @@ const CHECKED: Record<string, string> = {
   'model: [gpt-4o-mini, claude-haiku, llama-local]': 'in the manager\'s resume, then `lemming validate`',
   'mkdir -p runs': 'run after the session',
   'engine:': 'as the engine settings of org/org.yaml, then `lemming validate`',
+  '# org/routing.yaml': 'as org/routing.yaml of the default org, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the README\'s',
 };
@@ -199,6 +200,10 @@ describe("the README's examples, run as written from a folder outside the reposi
     expect(withEngine).toContain('queue_checks:');
     writeFileSync(join(engine, 'org/org.yaml'), withEngine);
     expectValid(engine);
+
+    const routing = bootstrapped();
+    writeFileSync(join(routing, 'org/routing.yaml'), example('# org/routing.yaml').text);
+    expectValid(routing);
   });
 
   test('MCP servers: the example server starts after install, and the writer granted its tool calls it and reports what it returned', () => {

@@ -73,7 +73,7 @@ describe('forwarding', () => {
 });
 
 describe('escalation', () => {
-  test('mail unanswered for N turns is raised to the recipient’s manager once, and its sender is told', async () => {
+  test('mail unanswered for N turns is raised to the recipient’s manager once, after N turns', async () => {
     const root = orgWithRules('escalate:\n  after_turns: 2\n');
     // The manager hands the human's question on to planner (in its thread: that answers it); planner never answers.
     humanSends(root, 'manager', 'Are we on track?', 'Status');
@@ -96,16 +96,29 @@ describe('escalation', () => {
     expect(readHumanInbox(root, loadOrg(root).org).notices.filter((notice) => notice.subject.startsWith('Escalated'))).toEqual([]);
   });
 
-  test('mail to an agent who reports to the human is raised to the human, and the sender is told', async () => {
+  test('mail across the chart is raised to the recipient’s manager and its sender is told; other priorities and reports up are not watched', async () => {
     const root = orgWithRules('escalate:\n  after_turns: 1\n  priorities: [urgent, high]\n');
-    writeFileSync(join(root, 'agents/planner/outbox/note.md'), '---\nto: manager\nsubject: Need a decision\npriority: urgent\n---\nWhich database?\n');
-    writeFileSync(join(root, 'agents/planner/outbox/low.md'), '---\nto: manager\nsubject: FYI\npriority: low\n---\nNothing urgent.\n');
+    // hr may write to planner, across the chart.
+    const chart = join(root, 'org/chart.yaml');
+    writeFileSync(chart, readFileSync(chart, 'utf8').replace('    send_to: [manager]\n    read_from: [manager]\n  coder_01', '    send_to: [manager, planner]\n    read_from: [manager]\n  coder_01').replace('read_from: [manager, coder_01]', 'read_from: [manager, coder_01, hr]'));
+    writeFileSync(join(root, 'agents/hr/outbox/note.md'), '---\nto: planner\nsubject: Need a decision\npriority: urgent\n---\nWhich database?\n');
+    writeFileSync(join(root, 'agents/hr/outbox/low.md'), '---\nto: planner\nsubject: FYI\npriority: low\n---\nNothing urgent.\n');
+    // A report up the chart waits for no answer, urgent or not.
+    writeFileSync(join(root, 'agents/janitor/outbox/report.md'), '---\nto: manager\nsubject: Cleaned\npriority: urgent\n---\nDone.\n');
     const provider = silent();
     await runEngine(root, {}, { providerFactory: () => provider, clock });
+    const told = (agent: string) => requestsOf(provider, agent).flatMap((request) => inboxOf(request)).filter((item) => item.from === 'lemming').map((item) => item.subject);
+    expect(told('manager')).toEqual(['Escalated: planner has not answered hr']);
+    expect(told('hr')).toEqual(['Raised to manager: Need a decision']);
+    expect(readHumanInbox(root, loadOrg(root).org).notices).toEqual([]);
+  });
+
+  test('mail to an agent who reports to the human is raised to the human, who sent it: one notice', async () => {
+    const root = orgWithRules('escalate:\n  after_turns: 1\n');
+    humanSends(root, 'manager', 'Which database?', 'Need a decision');
+    await runEngine(root, {}, { providerFactory: () => silent(), clock });
     const notices = readHumanInbox(root, loadOrg(root).org).notices;
-    expect(notices.map((notice) => notice.subject)).toEqual(['Escalated: manager has not answered planner']);
-    expect(notices[0]?.body).toContain('Need a decision');
-    const plannerSaw = requestsOf(provider, 'planner').flatMap((request) => inboxOf(request));
-    expect(plannerSaw.map((item) => item.subject)).toEqual(['Raised to human: Need a decision']);
+    expect(notices.map((notice) => notice.subject)).toEqual(['Escalated: manager has not answered human']);
+    expect(notices[0]?.body).toContain('manager has not answered message 000000-human-001 ("Need a decision") from human, sent in turn 0, after 1 turn(s)');
   });
 });

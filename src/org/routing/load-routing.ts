@@ -52,7 +52,8 @@ class Checker {
       file: ROUTING_FILE,
       ...(path.length > 0 ? { field: path.join('.') } : {}),
       ...(line === undefined ? {} : { line }),
-      message: `${message}; a valid file looks like\n${ROUTING_EXAMPLE}`,
+      // The example once, with the first problem: a file with five mistakes is not answered with five copies of it.
+      message: this.problems.length === 0 ? `${message}; a valid file looks like\n${ROUTING_EXAMPLE}` : message,
       severity: 'error',
     });
   }
