@@ -63,6 +63,8 @@ export interface RouteInput {
 export function routeTurn(input: RouteInput): RoutedTurn {
   const { root, org, turn, rules, outcomes } = input;
   const routed: RoutedTurn = { newMail: [], humanNotices: [], wrote: {}, awaiting: [], events: [] };
+  // Most orgs have no rules: a turn of theirs does nothing here (and what awaited an answer under rules now gone stops waiting).
+  if (!rules || (rules.forward.length === 0 && !rules.escalate)) return routed;
   const newMail: MessageItem[] = [...input.discovered, ...outcomes.flatMap((outcome) => outcome.newMail)].filter((item): item is MessageItem => item.kind === 'message');
   const wroteBy = new Map(outcomes.map((outcome) => [outcome.agent, outcome.wrote?.length ?? 0]));
   const decided = decideForwards(root, org, rules?.forward ?? [], newMail, turn, (outbox) => wroteBy.get(outbox) ?? 0, input.at);
