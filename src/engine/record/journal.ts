@@ -89,6 +89,8 @@ export type JournalRecord =
       returned?: string[];
       /** org/routing.yaml as the turn was planned: the turn is routed with it at its end, recovered or not. */
       routing?: RoutingRules;
+      /** org/routing.yaml was broken as the turn was planned: mail awaiting an answer keeps waiting, whatever `routing` says. */
+      routingHeld?: true;
     }
   | {
       type: 'response';

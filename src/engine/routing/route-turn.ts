@@ -44,6 +44,8 @@ export interface RouteInput {
   turn: number;
   /** The rules as the turn was planned (journaled with the plan); absent: none. */
   rules: RoutingRules | undefined;
+  /** The file was broken as the turn was planned: what awaited an answer without an escalation rule in force keeps waiting. */
+  held?: boolean;
   /** When the turn was planned: the `created` time of every forward, so one written again is the same bytes. */
   at: string;
   state: EngineState;
@@ -64,7 +66,7 @@ export function routeTurn(input: RouteInput): RoutedTurn {
   const { root, org, turn, rules, outcomes } = input;
   const routed: RoutedTurn = { newMail: [], humanNotices: [], wrote: {}, awaiting: [], events: [] };
   // Most orgs have no rules: a turn of theirs does nothing here (and what awaited an answer under rules now gone stops waiting).
-  if (!rules || (rules.forward.length === 0 && !rules.escalate)) return routed;
+  if (!rules || (rules.forward.length === 0 && !rules.escalate)) return input.held ? { ...routed, awaiting: input.state.awaiting ?? [] } : routed;
   const newMail: MessageItem[] = [...input.discovered, ...outcomes.flatMap((outcome) => outcome.newMail)].filter((item): item is MessageItem => item.kind === 'message');
   const wroteBy = new Map(outcomes.map((outcome) => [outcome.agent, outcome.wrote?.length ?? 0]));
   const decided = decideForwards(root, org, rules?.forward ?? [], newMail, turn, (outbox) => wroteBy.get(outbox) ?? 0, input.at);
@@ -78,7 +80,7 @@ export function routeTurn(input: RouteInput): RoutedTurn {
     .filter((item) => rules?.escalate?.priorities === undefined || rules.escalate.priorities.includes(item.priority))
     .map((item) => ({ id: item.id, from: item.from, to: item.to, turn: item.turn, ...(item.subject ? { subject: item.subject } : {}) }));
   const escalation = escalate(org, rules?.escalate, input.state.awaiting ?? [], asked, replies, turn);
-  routed.awaiting = escalation.awaiting;
+  routed.awaiting = input.held && !rules?.escalate ? (input.state.awaiting ?? []) : escalation.awaiting;
   routed.newMail.push(...escalation.notices);
   routed.humanNotices.push(...escalation.humanNotices);
   for (const raised of escalation.raised) {

@@ -16,8 +16,7 @@ import { prepareCall, type PreparedCall } from './prepare-call.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
-import { loadRouting } from '../../org/routing/load-routing.js';
-import { formatProblem } from '../../errors.js';
+import { planRouting } from '../routing/plan-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -58,8 +57,8 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
-  const routing = loadRouting(root, org);
-  for (const problem of routing.problems) events.push({ type: 'warning', turn, file: problem.file, message: `${formatProblem(problem)}; no routing rule applies until it is fixed` });
+  const routing = planRouting(root, org, turn);
+  events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
   for (const call of decided.calls) {
     const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
@@ -107,6 +106,7 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
     notices: decided.notices,
     ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
+    ...(routing.held ? { routingHeld: true as const } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);

@@ -354,7 +354,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   deadEnds.save();
   ratios.save(turn);
   yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
-  const routed = routeTurn({ root, org, turn, rules: plan.routing, at: plan.at ?? context.clock().toISOString(), state, discovered: plan.discovered.pending, outcomes });
+  const routed = routeTurn({ root, org, turn, rules: plan.routing, ...(plan.routingHeld ? { held: true } : {}), at: plan.at ?? context.clock().toISOString(), state, discovered: plan.discovered.pending, outcomes });
   for (const event of routed.events) {
     countEvent(stats, event);
     yield event;
