@@ -43,6 +43,7 @@ describe('editing org/routing.yaml between runs', () => {
     expect(escalations(root)).toEqual([]);
     const state = JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number; awaiting?: Array<{ id: string }> };
     expect(state.awaiting?.map((item) => item.id)).toEqual(['000000-human-001']);
+    expect(lemming(root, ['status']).stdout).toContain('1 message(s) wait for an answer (org/routing.yaml escalate):\n  000000-human-001 from human to manager, sent in turn 0 ("Decision")');
     writeFileSync(join(root, 'org/routing.yaml'), RULES);
     const fixed = lemming(root, ['run']);
     expect(fixed.status).toBe(0);
