@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { decideProposal } from '../engine/human/decide-proposal.js';
 import { markRead, readHumanInbox, type InboxMessage, type InboxNotice } from '../engine/human/human-inbox.js';
-import { byPriority } from '../mailbox/message.js';
 import { orgStatus } from '../engine/human/org-status.js';
 import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
 import { LemmingError } from '../errors.js';
 import { readMessageFile } from '../mailbox/message-file.js';
-import type { Message } from '../mailbox/message.js';
+import { byPriority, type Message } from '../mailbox/message.js';
 import { HUMAN } from '../org/names.js';
 import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';

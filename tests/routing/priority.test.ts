@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { lemming } from '../helpers/cli.js';
+import { SeatDesk } from '../../src/mcp-server/seat-desk.js';
 import { defaultOrg, inboxOf, ofType, runEngine } from '../helpers/temp-org.js';
 
 const roots: string[] = [];
@@ -53,6 +54,17 @@ describe('priority', () => {
     expect(lines.map((line) => /: (\w+)$/.exec(line)?.[1])).toEqual(['second', 'fifth', 'first', 'fourth', 'third']);
     expect(lines[0]).toContain('[urgent]');
     expect(lines[2]).not.toContain('[normal]');
+  });
+
+  test('the MCP seat’s read_inbox keeps urgent mail within its limit', () => {
+    const root = org();
+    for (let index = 1; index <= 4; index += 1) drop(root, 'manager', `00000${index}-001-human.md`, 'human', `normal ${index}`);
+    drop(root, 'manager', '000009-001-human.md', 'human', 'late and urgent', 'urgent');
+    const desk = new SeatDesk(root);
+    const first = desk.inbox({ limit: 2 });
+    expect(first.messages.map((message) => message.subject)).toEqual(['late and urgent', 'normal 1']);
+    expect(first.more).toBe(3);
+    expect(desk.inbox({ limit: 2 }).messages.map((message) => message.subject)).toEqual(['normal 2', 'normal 3']);
   });
 
   test('a bad priority in a message file is skipped with a warning naming the file, the field and the valid values', async () => {
