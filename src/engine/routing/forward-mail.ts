@@ -2,10 +2,10 @@ import { basename } from 'node:path';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { messageFileName, messageId, type Message } from '../../mailbox/message.js';
-import { HUMAN } from '../../org/names.js';
+import { HUMAN, ROUTING_FILE } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
-import { ROUTING_FILE, type ForwardRule } from '../../org/routing/routing-rules.js';
+import type { ForwardRule } from '../../org/routing/routing-rules.js';
 import type { PendingItem } from '../record/engine-state.js';
 
 type MessageItem = Extract<PendingItem, { kind: 'message' }>;

@@ -16,7 +16,7 @@ import { prepareCall, type PreparedCall } from './prepare-call.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
-import { planRouting } from '../routing/plan-routing.js';
+import type { PlannedRouting } from '../routing/plan-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -32,6 +32,8 @@ export interface PlanInput {
   ratios: TokenRatios;
   /** When the turn is planned: the time of the log lines the plan itself causes. */
   at: string;
+  /** org/routing.yaml as read for this turn (engine/routing), when the org has one; journaled with the plan. */
+  routing?: PlannedRouting;
 }
 
 /**
@@ -57,7 +59,7 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
-  const routing = planRouting(root, org, turn);
+  const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
   for (const call of decided.calls) {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../../errors.js';
 import { PRIORITIES } from '../../mailbox/message.js';
-import { HUMAN } from '../names.js';
+import { HUMAN, ROUTING_FILE } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge } from '../permissions.js';
 import { parseYamlSource, type YamlSource } from '../yaml-source.js';
-import { ROUTING_EXAMPLE, ROUTING_FILE, type ForwardRule, type RoutingRules } from './routing-rules.js';
+import { ROUTING_EXAMPLE, type ForwardRule, type RoutingRules } from './routing-rules.js';
 
 /** What loading `org/routing.yaml` gives: the rules when the file is valid (none when it is absent), and every problem. */
 export interface LoadedRouting {

@@ -26,9 +26,6 @@ export interface RoutingRules {
   escalate?: EscalationRule;
 }
 
-/** Where the rules live, relative to the org root. */
-export const ROUTING_FILE = 'org/routing.yaml';
-
 /** A valid file, shown with every problem found in one. */
 export const ROUTING_EXAMPLE = [
   'forward:',
