@@ -2,6 +2,7 @@ import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
+import { importRouting, loadedRouting, routingWanted } from './routing/routing-entry.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
@@ -179,6 +180,8 @@ export class Engine {
     if (this.hasUnfinishedTurn) return true;
     // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
     if (hasDecisionsToTakeUp(this.root, this.org)) return true;
+    // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
+    if (this.state.awaiting !== undefined && this.state.awaiting.length > 0 && loadedRouting()?.escalationInForce(this.root, this.org)) return true;
     // Mail waiting for an agent that has left goes back to its senders with a turn.
     if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
     const failing = FailingAgents.load(this.root);
@@ -220,6 +223,8 @@ export class Engine {
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
     // Said at every run: commands that cannot run here (and what to install), isolation switched off.
     for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
+    // A broken org/routing.yaml is said at the start, even when no turn runs (each turn's plan reads it again, and says a change).
+    if (routingWanted(this.root, this.state)) yield* (await importRouting()).planRouting(this.root, this.org, this.state.turn + 1).events;
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
       if (options.signal?.aborted) {

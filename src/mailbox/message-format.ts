@@ -54,7 +54,7 @@ function buildFrontMatterSchema(z: typeof Zod) {
     turn: z.number().int().min(0).optional(),
     created: z.union([z.string(), z.date().transform((date) => date.toISOString())]).optional(),
     subject: z.union([z.string(), z.number().transform(String)]).optional(),
-    priority: z.enum(PRIORITIES).optional(),
+    priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}, for example \`priority: high\`` }).optional(),
     reply_to: z.string().optional(),
     model: z.string().optional(),
     usage: z

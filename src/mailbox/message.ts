@@ -2,6 +2,17 @@
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** Where a priority comes in an inbox: urgent first, low last. */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/**
+ * Mail in the order an inbox shows it: higher priority first, and within a priority in the
+ * order given (arrival), so a cap on what is shown keeps the most urgent mail in. Pure; a new list.
+ */
+export function byPriority<T extends { priority: Priority }>(items: readonly T[]): T[] {
+  return [...items].sort((left, right) => PRIORITY_RANK[left.priority] - PRIORITY_RANK[right.priority]);
+}
+
 /** Token usage of the model call that wrote a message, and what it cost. */
 export interface MessageUsage {
   /** Every prompt token, the cached ones included. */

@@ -5,7 +5,7 @@ import { orgStatus } from '../engine/human/org-status.js';
 import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
 import { LemmingError } from '../errors.js';
 import { readMessageFile } from '../mailbox/message-file.js';
-import type { Message } from '../mailbox/message.js';
+import { byPriority, type Message } from '../mailbox/message.js';
 import { HUMAN } from '../org/names.js';
 import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
@@ -43,14 +43,14 @@ export class SeatDesk {
     return this.open().seat;
   }
 
-  /** Unread mail and notices (or all of them), oldest first, marked read unless asked not to. */
+  /** Unread mail and notices (or all of them), most urgent first and oldest first within a priority, marked read unless asked not to. */
   inbox(options: { all?: boolean; markRead?: boolean; limit?: number } = {}): { seat: string; messages: InboxMessage[]; notices: InboxNotice[]; more: number } {
     const { org, seat } = this.open();
     const inbox = readHumanInbox(this.root, org, seat);
-    const messages = options.all ? inbox.messages : inbox.messages.filter((message) => message.unread);
+    const messages = byPriority(options.all ? inbox.messages : inbox.messages.filter((message) => message.unread));
     const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
     const limit = options.limit ?? 20;
-    // The oldest first: what is not shown now is shown at the next look, since it stays unread.
+    // The most urgent, then the oldest first: what is not shown now is shown at the next look, since it stays unread.
     const shown = messages.slice(0, limit);
     if (options.markRead !== false) markRead(this.root, org, [...shown.map((message) => message.id), ...notices.map((notice) => notice.id)], seat);
     return { seat, messages: shown, notices, more: messages.length - shown.length };

@@ -23,3 +23,5 @@ export function isValidAgentName(name: unknown): name is string {
 export const ORG_FILE = 'org/org.yaml';
 /** Who reports to whom and who may send to and read from whom, relative to the root. */
 export const CHART_FILE = 'org/chart.yaml';
+/** Forwarding rules and escalation of unanswered mail (optional), relative to the root. */
+export const ROUTING_FILE = 'org/routing.yaml';

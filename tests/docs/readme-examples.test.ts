@@ -74,6 +74,7 @@ const CHECKED: Record<string, string> = {
   '---\ntitle: "Tester: tests the work': 'written as org/templates/tester.md, then `lemming add-agent --template tester` and `lemming validate`',
   'mkdir -p runs': 'run after the session',
   'engine:\n  queue:': 'as the engine settings of org/org.yaml, then `lemming validate`',
+  '# org/routing.yaml': 'as org/routing.yaml of the default org, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the README\'s',
 };
@@ -223,6 +224,10 @@ describe("the README's examples, run as written from a folder outside the reposi
     expect(withEngine).toContain('queue_checks:');
     writeFileSync(join(engine, 'org/org.yaml'), withEngine);
     expectValid(engine);
+
+    const routing = bootstrapped();
+    writeFileSync(join(routing, 'org/routing.yaml'), example('# org/routing.yaml').text);
+    expectValid(routing);
   });
 
   test('commands in a sandbox, outside agents and notifications: configuration valid as written', () => {

@@ -1,4 +1,5 @@
 import { markRead, readHumanInbox } from '../../engine/human/human-inbox.js';
+import { byPriority } from '../../mailbox/message.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 
@@ -8,11 +9,11 @@ export interface InboxOptions {
   json?: boolean;
 }
 
-/** `lemming inbox`: the human's unread mail (or all of it), then marks it read. */
+/** `lemming inbox`: the human's unread mail (or all of it), most urgent first and oldest first within a priority, then marks it read. */
 export function inboxCommand(root: string, options: InboxOptions, output: Output): number {
   const { org, problems } = orgForReading(root, output);
   const inbox = readHumanInbox(root, org);
-  const messages = options.all ? inbox.messages : inbox.messages.filter((message) => message.unread);
+  const messages = byPriority(options.all ? inbox.messages : inbox.messages.filter((message) => message.unread));
   const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
   if (options.json) {
     output.out(JSON.stringify({ messages, notices, problems }, null, 2));
@@ -26,7 +27,8 @@ export function inboxCommand(root: string, options: InboxOptions, output: Output
     }
     for (const message of messages) {
       const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
-      output.out(`${message.unread ? '*' : ' '} [turn ${message.turn}] ${message.id} from ${message.from}${reply}: ${message.subject ?? '(no subject)'}`);
+      const priority = message.priority === 'normal' ? '' : ` [${message.priority}]`;
+      output.out(`${message.unread ? '*' : ' '} [turn ${message.turn}]${priority} ${message.id} from ${message.from}${reply}: ${message.subject ?? '(no subject)'}`);
       output.out(indent(message.body));
       output.out(`  -- ${message.file}`);
       output.out('');

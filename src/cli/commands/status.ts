@@ -29,6 +29,11 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
     agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`lemming retry ${agent.name}\` calls it again`] : [],
   );
   if (held.length > 0) output.out(held.join('\n'));
+  if (status.awaiting) {
+    const shown = status.awaiting.slice(0, 5).map((item) => `  ${item.id} from ${item.from} to ${item.to}, sent in turn ${item.turn}${item.subject ? ` ("${item.subject}")` : ''}`);
+    const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];
+    output.out([`${status.awaiting.length} message(s) wait for an answer (org/routing.yaml escalate):`, ...shown, ...more].join('\n'));
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@ import { shortSecretWarnings } from '../../org/org-secrets.js';
 import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
+import { loadRouting } from '../../org/routing/load-routing.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -41,7 +42,7 @@ function programProblems(org: Org): Problem[] {
 export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
   const loaded = new OrgLoader(root).load();
   const org = loaded.org;
-  const problems = [...loaded.problems, ...(org ? [...programProblems(org), ...shortSecretWarnings(org), ...messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)] : [])];
+  const problems = [...loaded.problems, ...(org ? [...loadRouting(root, org).problems, ...programProblems(org), ...shortSecretWarnings(org), ...messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)] : [])];
   if (org) {
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
     const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');

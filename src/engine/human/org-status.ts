@@ -60,5 +60,6 @@ export function orgStatus(org: Org): OrgStatus {
   const holder = lockHolder(org.root);
   const running = holder ? { pid: holder.pid, command: holder.command, started: holder.started } : undefined;
   const unfinishedTurn = existsSync(paths.journal);
-  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents };
+  const awaiting = state.awaiting !== undefined && state.awaiting.length > 0 ? { awaiting: state.awaiting } : {};
+  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents, ...awaiting };
 }

@@ -47,4 +47,6 @@ export interface OrgStatus {
   /** A journal is on disk: a turn was cut short, and the next engine to open the org finishes (or discards) it. */
   unfinishedTurn: boolean;
   agents: AgentStatus[];
+  /** Mail waiting for its recipient's answer under org/routing.yaml `escalate`, oldest first; absent when none. */
+  awaiting?: Array<{ id: string; from: string; to: string; turn: number; subject?: string }>;
 }

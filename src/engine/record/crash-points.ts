@@ -17,6 +17,12 @@ export type CrashPoint =
   | 'mid-ledger'
   | 'after-ledger'
   | 'after-taken'
+  /** The routing rules' forwards and escalations are decided, nothing of them written yet. */
+  | 'before-route'
+  /** A forward's file is written (each time one is). */
+  | 'mid-route'
+  /** Every forward is written; the turn is not committed yet. */
+  | 'after-route'
   | 'before-commit'
   | 'after-commit'
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */

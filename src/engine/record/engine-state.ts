@@ -3,6 +3,7 @@ import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Priority } from '../../mailbox/message.js';
+import type { AwaitingAnswer } from '../routing/escalation.js';
 import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */
@@ -66,6 +67,8 @@ export interface EngineState {
   /** Notices for the person (refused sends from `human`, agents out of credits); the newest 100. */
   humanNotices: Array<{ id: string; turn: number; subject: string; body: string }>;
   ledger: LedgerSnapshot;
+  /** Mail that asks and waits for its recipient's answer, while org/routing.yaml escalates; absent: none. */
+  awaiting?: AwaitingAnswer[];
 }
 
 /** The state of an org whose engine has never run: turn 0, no mail, an empty ledger snapshot. */

@@ -11,6 +11,7 @@ import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
+import type { RoutingRules } from '../../org/routing/routing-rules.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -45,6 +46,8 @@ export interface AgentOutcome {
   ranDry?: boolean;
   /** Names of the message files it wrote: taken in at commit, so no scan takes them for new mail. */
   wrote?: string[];
+  /** The `reply_to` of each message it sent: mail it answered, which stops waiting for an answer (engine/routing/escalation.ts). */
+  replies?: string[];
   /** The hint for its outbox after its own writes; null when the folder must be listed next turn. */
   hint?: OutboxHint | null;
   /**
@@ -84,6 +87,10 @@ export type JournalRecord =
       notices: PendingItem[];
       /** Ids of waiting mail taken back from agents that left the org: dropped at commit. */
       returned?: string[];
+      /** org/routing.yaml as the turn was planned: the turn is routed with it at its end, recovered or not. */
+      routing?: RoutingRules;
+      /** org/routing.yaml was broken as the turn was planned: mail awaiting an answer keeps waiting, whatever `routing` says. */
+      routingHeld?: true;
     }
   | {
       type: 'response';

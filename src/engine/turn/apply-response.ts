@@ -121,6 +121,8 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
 
   const newMail: PendingItem[] = [];
   const written: string[] = [];
+  // For escalation (engine/routing): the mail this agent answered.
+  const replies: string[] = [];
   interpretation.messages.forEach((outgoing, index) => {
     const seq = index + 1;
     const fileName = messageFileName(turn, seq, outgoing.to);
@@ -138,6 +140,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     };
     if (outgoing.subject !== undefined) message.subject = outgoing.subject;
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
+    if (outgoing.replyTo !== undefined) replies.push(outgoing.replyTo);
     writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message));
     crashPoint('mid-write');
     if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
@@ -225,6 +228,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     charge,
     activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
   };
+  if (replies.length > 0) outcome.replies = replies;
   if (written.length > 0) {
     outcome.wrote = written;
     // A recovered turn may have found files of its own crashed attempt: the folder is listed again next turn.

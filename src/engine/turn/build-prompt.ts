@@ -1,4 +1,4 @@
-import type { Priority } from '../../mailbox/message.js';
+import { PRIORITY_RANK, type Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
@@ -65,7 +65,6 @@ export interface BuiltPrompt {
   cut?: true;
 }
 
-const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
 /** Room kept free in the model's window for its answer. */
 export const OUTPUT_RESERVE_TOKENS = 1_024;
 

@@ -16,6 +16,7 @@ import { prepareCall, type PreparedCall } from './prepare-call.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
+import type { PlannedRouting } from '../routing/plan-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -31,6 +32,8 @@ export interface PlanInput {
   ratios: TokenRatios;
   /** When the turn is planned: the time of the log lines the plan itself causes. */
   at: string;
+  /** org/routing.yaml as read for this turn (engine/routing), when the org has one; journaled with the plan. */
+  routing?: PlannedRouting;
 }
 
 /**
@@ -55,6 +58,9 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
   decided.events.push(...held.events);
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
+  // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
+  const routing = input.routing ?? { held: false, events: [] };
+  events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
   for (const call of decided.calls) {
     const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
@@ -101,6 +107,8 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
     outOfCredits: [...outOfCredits].sort(),
     notices: decided.notices,
     ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
+    ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
+    ...(routing.held ? { routingHeld: true as const } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);

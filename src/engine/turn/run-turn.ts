@@ -29,6 +29,7 @@ import type { OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
+import { importRouting, routingWanted } from '../routing/routing-entry.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -111,7 +112,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       });
     }
   } else {
-    plan = makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString() }, prepared);
+    const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
+    plan = makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }
@@ -352,13 +354,23 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   deadEnds.save();
   ratios.save(turn);
   yield* logScanRefusals(root, turn, plan.at ?? context.clock().toISOString(), plan.events, recovering);
+  // Only an org with rules, or mail awaiting an answer under rules it had, loads its routing.
+  const routing = plan.routing || plan.routingHeld || routingWanted(root, state) ? await importRouting() : undefined;
+  const routed = routing?.routeTurn({ root, org, turn, rules: plan.routing, ...(plan.routingHeld ? { held: true } : {}), at: plan.at ?? context.clock().toISOString(), state, discovered: plan.discovered.pending, outcomes });
+  for (const event of routed?.events ?? []) {
+    countEvent(stats, event);
+    yield event;
+  }
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
   ledger = readLedger(root, ledger);
-  const takenBytes = appendTaken(paths.taken, { turn, ...takenInTurn(plan, outcomes) }, state.takenBytes);
+  const taken = takenInTurn(plan, outcomes);
+  const takenBytes = appendTaken(paths.taken, { turn, ...(routing && routed ? routing.withRoutedFiles(taken, routed) : taken) }, state.takenBytes);
   crashPoint('after-taken');
-  result.state = { ...commitTurn(state, plan, outcomes, ledger), takenBytes };
-  result.hints = hintsAfterTurn(context.hints, plan, outcomes);
+  const committed = commitTurn(state, plan, outcomes, ledger);
+  const hints = hintsAfterTurn(context.hints, plan, outcomes);
+  result.state = { ...(routing && routed ? routing.withRouting(committed, routed) : committed), takenBytes };
+  result.hints = routing && routed ? routing.routedHints(hints, routed) : hints;
   stats.durationMs = performance.now() - started;
 }
 

@@ -4,6 +4,9 @@ import { debounce, listenThenLoad } from './live.js';
 import { hashQuery, messageRow } from './messages-view.js';
 import type { MessageSummary, SentView } from './types.js';
 
+/** Priorities as the inbox lists them (the page carries no server code). */
+const PRIORITY_ORDER = ['urgent', 'high', 'normal', 'low'];
+
 /** The most ids one `POST /api/inbox/read` takes (MAX_READ_IDS of the server's action-routes.ts). */
 const READ_BATCH = 1000;
 
@@ -55,7 +58,8 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
     const inbox = await getJson<Inbox>('/inbox');
     const unread = [...inbox.messages.filter((message) => message.unread).map((message) => message.id), ...inbox.notices.filter((notice) => notice.unread).map((notice) => notice.id)];
     const markAll = el('button', { class: 'secondary', onclick: () => void markRead(unread).then(load) }, 'Mark all read');
-    const rows = inbox.messages.slice().reverse().map((message) => {
+    // The most urgent first, the newest first within a priority.
+    const rows = inbox.messages.slice().reverse().sort((left, right) => PRIORITY_ORDER.indexOf(left.priority) - PRIORITY_ORDER.indexOf(right.priority)).map((message) => {
       const row = messageRow(message);
       if (message.unread) row.classList.add('unread');
       return row;

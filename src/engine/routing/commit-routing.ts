@@ -1,0 +1,35 @@
+import type { EngineState } from '../record/engine-state.js';
+import type { OutboxHints } from '../record/outbox-hints.js';
+import type { TakenLine } from '../record/taken-files.js';
+import type { RoutedTurn } from './route-turn.js';
+
+const HUMAN_NOTICES_KEPT = 100;
+
+/** The committed state with what routing added: forwards and escalation notices waiting, the mail still awaiting an answer. Pure. */
+export function withRouting(state: EngineState, routed: RoutedTurn): EngineState {
+  const next: EngineState = { ...state };
+  if (routed.newMail.length > 0) {
+    const known = new Set(state.pending.map((item) => `${item.id} ${item.to}`));
+    const added = routed.newMail.filter((item) => !known.has(`${item.id} ${item.to}`));
+    next.pending = [...state.pending, ...added].sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  }
+  if (routed.humanNotices.length > 0) next.humanNotices = [...state.humanNotices, ...routed.humanNotices].slice(-HUMAN_NOTICES_KEPT);
+  if (routed.awaiting.length > 0) next.awaiting = routed.awaiting;
+  else delete next.awaiting;
+  return next;
+}
+
+/** A turn's taken line with the forwards' files: written by the engine, so never new mail for a scan. */
+export function withRoutedFiles(taken: Omit<TakenLine, 'turn'>, routed: RoutedTurn): Omit<TakenLine, 'turn'> {
+  const files = { ...taken.files };
+  for (const [outbox, names] of Object.entries(routed.wrote)) files[outbox] = [...(files[outbox] ?? []), ...names];
+  return { ...taken, files };
+}
+
+/** The outbox hints after routing: an outbox a forward was written into is listed again next turn. */
+export function routedHints(hints: OutboxHints, routed: RoutedTurn): OutboxHints {
+  if (Object.keys(routed.wrote).length === 0) return hints;
+  const next = { ...hints };
+  for (const outbox of Object.keys(routed.wrote)) delete next[outbox];
+  return next;
+}
