@@ -288,6 +288,24 @@ program
   .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));
 
 program
+  .command('export')
+  .description('write the org as one .tar.gz: its record included, secrets and machine-local caches left out; `lemming import` makes it again')
+  .argument('<file>', 'the archive to write, like org.tar.gz')
+  .action((file: string) => execute(async () => command('export').exportCommand(root(), file, output)));
+
+program
+  .command('import')
+  .description('make a new org at --root from an archive `lemming export` or `lemming backup` wrote; it goes on where it was')
+  .argument('<file>', 'the archive')
+  .action((file: string) => execute(async () => command('import').importCommand(newRoot(), file, output)));
+
+program
+  .command('backup')
+  .description('an export taken while a run goes on, between two of its turns, without stopping it')
+  .argument('[file]', 'the archive to write (default: backups/backup-<time>.tar.gz in the root)')
+  .action((file: string | undefined) => execute(async () => command('backup').backupCommand(root(), file, output)));
+
+program
   .command('reset')
   .description('clear run state, outboxes, notes and logs; keep resumes, chart and org.yaml')
   .option('-y, --yes', 'do not ask')
