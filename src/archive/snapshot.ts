@@ -5,7 +5,7 @@ import { loadState } from '../engine/record/engine-state.js';
 import { readJournal } from '../engine/record/journal.js';
 import { acquireLock, LockedError, lockHolder, type OrgLock } from '../engine/record/lock.js';
 import { statePaths } from '../engine/record/state-paths.js';
-import { enterTurnGate } from '../engine/record/turn-gate.js';
+import { enterTurnGateToCopy } from '../engine/record/turn-gate.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { loadOrgFromFiles } from '../org/load-org.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';
@@ -35,7 +35,7 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
   // Loading the org registers its secrets (load-org.ts); the .env's values are registered whatever state the org is in.
   registerDotEnv(root);
   const name = orgName(root);
-  const gate = await enterTurnGate(root, by);
+  const gate = await enterTurnGateToCopy(root, by);
   try {
     let lock: OrgLock | undefined;
     try {
