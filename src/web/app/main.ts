@@ -23,7 +23,7 @@ async function route(): Promise<void> {
   leave = () => undefined;
   const mine = (generation += 1);
   const [path = '', argument = ''] = location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
-  for (const link of document.querySelectorAll('header nav a')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
+  for (const link of document.querySelectorAll('header nav a[data-view]')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
   try {
     const name = decodeURIComponent(argument);
     const cleanup =
@@ -58,5 +58,5 @@ onLive((event) => {
 });
 window.addEventListener('hashchange', () => void route());
 void showTurn();
-void showOrgSwitch(document.getElementById('org-switch') as HTMLSelectElement);
+void showOrgSwitch(document.getElementById('org-switch') as HTMLElement);
 void route();

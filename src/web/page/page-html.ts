@@ -25,7 +25,7 @@ export function pageHtml(orgName: string, base = '/'): string {
 <body data-base="${escapeHtml(base)}">
 <header>
   <strong class="brand">lemming</strong> <span class="org-name">${escapeHtml(orgName)}</span>
-  <select id="org-switch" aria-label="Organisation" hidden></select>
+  <nav id="org-switch" class="org-switch" aria-label="Organisations" hidden></nav>
   <nav>
     <a href="#/chart" data-view="chart">Chart</a>
     <a href="#/messages" data-view="messages">Messages</a>
