@@ -42,7 +42,7 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
       // Checked already; checked again here, so nothing that slipped past could be written.
       filter: (path, entry) => entryProblem(path, (entry as ReadEntry).type) === undefined,
       onReadEntry: (entry) => {
-        if (entry.type !== 'Directory') files += 1;
+        if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME) files += 1;
       },
     });
     rmSync(join(staging, MANIFEST_NAME), { force: true });
@@ -50,7 +50,7 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
     // The record must read; an engine opened on it checks the rest (the ledger, what was taken in).
     loadState(statePaths(staging).state);
     moveInto(staging, root);
-    return { root, manifest, files: files - 1 };
+    return { root, manifest, files };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
