@@ -7,6 +7,7 @@ interface Commands {
   'add-agent': typeof import('./commands/add-agent.js');
   adopt: typeof import('./commands/adopt.js');
   approvals: typeof import('./commands/approvals.js');
+  backup: typeof import('./commands/backup.js');
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
@@ -14,6 +15,8 @@ interface Commands {
   'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
+  export: typeof import('./commands/export.js');
+  import: typeof import('./commands/import.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');

@@ -34,12 +34,18 @@ program
   .name('lemming')
   .version(packageVersion(), '-V, --version', 'print the version')
   .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
-  .option('--root <dir>', 'the org root (default: the current folder)')
+  .option('--root <dir>', 'the org root (default: the current folder); `lemming serve` takes several', (value: string, previous: string[] = []) => [...previous, value])
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 
+/** Every `--root` given, in order: only `lemming serve` takes more than one. */
+const givenRoots = (): string[] => program.opts<{ root?: string[] }>().root ?? [];
 /** The root of a command that makes an org where there is none (`bootstrap`, `demo`). */
-const newRoot = (): string => resolveRoot(program.opts<{ root?: string }>());
+const newRoot = (): string => {
+  const roots = givenRoots();
+  if (roots.length > 1) throw new LemmingError('one-root', `--root was given ${roots.length} times; only \`lemming serve\` serves several orgs (e.g. lemming serve --root ./lab --root ./desk)`, { exitCode: 2 });
+  return resolveRoot({ root: roots[0] });
+};
 /** The root of every other command: the folder must exist. */
 const root = (): string => requireRootFolder(newRoot());
 
@@ -225,10 +231,12 @@ program
 
 program
   .command('serve')
-  .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns')
+  .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns. --root again (or a folder of orgs) serves several orgs, with a switcher')
   .option('--port <n>', 'the port (default 4780; 0 for any free port)', port)
   .option('--host <address>', 'the address to listen on; other than loopback, LEMMING_TOKEN must be set')
-  .action((options: ServeFlags) => execute(async () => command('serve').serveCommand(root(), serveFlags(options), output)));
+  .action((options: ServeFlags) =>
+    execute(async () => command('serve').serveCommand(givenRoots().length > 1 ? givenRoots().map((given) => requireRootFolder(resolveRoot({ root: given }))) : [root()], serveFlags(options), output)),
+  );
 
 program
   .command('mcp')
@@ -303,6 +311,24 @@ program
   .command('adopt')
   .description('take the mail now in the outboxes as history, for an org copied or cloned without org/state')
   .action(() => execute(async () => command('adopt').adoptCommand(root(), output)));
+
+program
+  .command('export')
+  .description('write the org as one .tar.gz: its record included, secrets and machine-local caches left out; `lemming import` makes it again')
+  .argument('<file>', 'the archive to write, like org.tar.gz')
+  .action((file: string) => execute(async () => command('export').exportCommand(root(), file, output)));
+
+program
+  .command('import')
+  .description('make a new org at --root from an archive `lemming export` or `lemming backup` wrote; it goes on where it was')
+  .argument('<file>', 'the archive')
+  .action((file: string) => execute(async () => command('import').importCommand(newRoot(), file, output)));
+
+program
+  .command('backup')
+  .description('an export taken while a run goes on, between two of its turns, without stopping it')
+  .argument('[file]', 'the archive to write (default: backups/backup-<time>.tar.gz in the root)')
+  .action((file: string | undefined) => execute(async () => command('backup').backupCommand(root(), file, output)));
 
 program
   .command('reset')

@@ -18,6 +18,7 @@ import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
+import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
@@ -75,6 +76,8 @@ export class Engine {
   readonly root: string;
   private readonly loader: OrgLoader;
   private readonly lock: OrgLock;
+  /** The turn gate (record/turn-gate.ts) while this engine holds it: during a turn, and while a turn is unfinished. */
+  private gate: OrgLock | undefined;
   private readonly factory: ProviderFactory;
   /** One provider per registry entry (so its rate limits are shared), and one per agent's list of models. */
   private readonly chains: ProviderChains;
@@ -90,9 +93,10 @@ export class Engine {
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
-  private constructor(options: EngineOptions, lock: OrgLock, loader: OrgLoader, org: Org) {
+  private constructor(options: EngineOptions, lock: OrgLock, gate: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
     this.lock = lock;
+    this.gate = gate;
     this.loader = loader;
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
@@ -120,6 +124,8 @@ export class Engine {
       const plan = this.journal.find((record) => record.type === 'plan');
       sweepUnfinishedTurn(this.root, plan?.type === 'plan' ? plan.calls.map((call) => call.agent) : []);
     }
+    // An unfinished turn keeps the gate until it commits: a backup meanwhile would copy half of it.
+    if (!this.hasUnfinishedTurn) this.leaveGate();
   }
 
   /**
@@ -131,13 +137,17 @@ export class Engine {
     // A disk that was full for an earlier engine of this process may have room now: its writes will say.
     forgetStorageFailure();
     const lock = acquireLock(options.root, options.command ?? 'run');
+    let gate: OrgLock | undefined;
     try {
       const loader = new OrgLoader(options.root);
       const { org } = loader.loadOrThrow();
       const providerFactory = options.providerFactory ?? defaultProviderFactory(options.root);
       providerFactory.preflight?.(org as Org);
-      return new Engine({ ...options, providerFactory }, lock, loader, org as Org);
+      // Opening repairs the record and may finish a crashed turn's files: not while a backup copies them.
+      gate = enterTurnGateSync(options.root, options.command ?? 'run');
+      return new Engine({ ...options, providerFactory }, lock, gate, loader, org as Org);
     } catch (error) {
+      gate?.release();
       lock.release();
       throw error;
     }
@@ -231,13 +241,18 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      for (const event of await this.takeUpOrg()) yield event;
-      if (stopWhenIdle && !this.hasWork()) {
-        reason = 'idle';
-        break;
-      }
+      await this.enterGate();
       const result: TurnResult = { stats: emptyStats() };
-      for await (const event of this.turnWithoutReload(result, options.signal)) yield event;
+      try {
+        for (const event of await this.takeUpOrg()) yield event;
+        if (stopWhenIdle && !this.hasWork()) {
+          reason = 'idle';
+          break;
+        }
+        for await (const event of this.turnWithoutReload(result, options.signal)) yield event;
+      } finally {
+        this.leaveGate();
+      }
       if (!result.state) {
         reason = 'stopped';
         break;
@@ -269,8 +284,25 @@ export class Engine {
   }
 
   private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    for (const event of await this.takeUpOrg()) yield event;
-    yield* this.turnWithoutReload(result, signal);
+    await this.enterGate();
+    try {
+      for (const event of await this.takeUpOrg()) yield event;
+      yield* this.turnWithoutReload(result, signal);
+    } finally {
+      this.leaveGate();
+    }
+  }
+
+  /** Wait at the turn gate for a backup that is copying the org, then hold it for a turn. */
+  private async enterGate(): Promise<void> {
+    this.gate ??= await enterTurnGate(this.root, 'run');
+  }
+
+  /** Open the gate once the turn has committed; a turn left unfinished (stopped, failed) keeps it until this engine closes. */
+  private leaveGate(): void {
+    if (this.hasUnfinishedTurn) return;
+    this.gate?.release();
+    this.gate = undefined;
   }
 
   private async *turnWithoutReload(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
@@ -332,6 +364,8 @@ export class Engine {
       // A disk that stopped the run refuses the records still queued: they are ones a crash may lose (appendJournalLater).
       if (!isStorageError(error)) throw error;
     } finally {
+      this.gate?.release();
+      this.gate = undefined;
       this.lock.release();
     }
   }

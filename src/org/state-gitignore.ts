@@ -40,3 +40,21 @@ export function ensureStateGitignore(root: string): boolean {
     return false;
   }
 }
+
+/**
+ * Whether a name directly under `org/state/` is machine-local, by the patterns of STATE_GITIGNORE
+ * (the one list of them): an exact name, a trailing `*`, a leading `*`, or a folder (`cache/`).
+ * What commits leave out, an export leaves out too. Pure.
+ */
+export function isMachineLocalState(name: string, isDirectory: boolean): boolean {
+  return STATE_PATTERNS.some((pattern) => {
+    const folder = pattern.endsWith('/');
+    const glob = folder ? pattern.slice(0, -1) : pattern;
+    if (folder && !isDirectory) return false;
+    if (glob.startsWith('*')) return name.endsWith(glob.slice(1));
+    if (glob.endsWith('*')) return name.startsWith(glob.slice(0, -1));
+    return name === glob;
+  });
+}
+
+const STATE_PATTERNS = STATE_GITIGNORE.split('\n').filter((line) => line !== '' && !line.startsWith('#'));

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { LemmingError } from '../errors.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
@@ -14,12 +14,20 @@ import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
 import { BadQueryError } from './search/message-filter.js';
+import { servedOrgs, type ServedOrg } from './served-orgs.js';
+import { loadState } from '../engine/record/engine-state.js';
+import { statePaths } from '../engine/record/state-paths.js';
 import { collectMetrics } from './views/metrics-view.js';
 import { formatPrometheus } from './views/prometheus.js';
 
 /** How to start the dashboard's server. */
 export interface WebServerOptions {
   root: string;
+  /**
+   * More orgs to serve beside `root`, each with its own dashboard (files, index, events) under
+   * `/o/<key>/`; `root` is also served at `/`, so the single-org URLs keep working. `/api/orgs` lists them.
+   */
+  moreRoots?: readonly string[];
   /** The address to listen on; loopback unless the person asked otherwise. Requests must name it or loopback (see allowed-hosts.ts). */
   host: string;
   /** 0 picks a free port. */
@@ -28,8 +36,8 @@ export interface WebServerOptions {
   token: string;
   /** The hub the engine's events go into, for `lemming run --serve`; a new one otherwise. */
   hub?: EventHub;
-  /** Answers `/mcp` (the org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
-  mcp?: (request: Request) => Promise<Response>;
+  /** Answers `/mcp` (an org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
+  mcp?: (root: string, request: Request) => Promise<Response>;
 }
 
 /** A running dashboard. */
@@ -38,6 +46,8 @@ export interface WebServer {
   url: string;
   port: number;
   dashboard: Dashboard;
+  /** Every org served, by key: the first is `dashboard`. */
+  dashboards: ReadonlyMap<string, Dashboard>;
   close(): Promise<void>;
 }
 
@@ -65,13 +75,50 @@ function baseUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** One org as `/api/orgs` lists it, for the page's switcher. */
+export interface OrgListing {
+  key: string;
+  name: string;
+  root: string;
+  /** Where its pages and API are: `/o/<key>/`. */
+  base: string;
+  turn: number;
+}
+
+function onError(error: Error, context: Context): Response {
+  const status = statusOf(error);
+  const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';
+  return context.json({ error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) }, status);
+}
+
+/**
+ * One org's routes, the same wherever they are mounted (`/` for the first, `/o/<key>/` for each):
+ * the API, the event stream, the MCP endpoint, metrics and the page. `base` is where they are mounted.
+ */
+function orgRoutes(dashboard: Dashboard, base: string, mcp?: (request: Request) => Promise<Response>): Hono {
+  const app = new Hono();
+  app.use('/api/*', cutSecretsFromAnswers());
+  app.onError(onError);
+  app.get('/api/events', eventStream(dashboard.hub));
+  app.route('/api', readRoutes(dashboard));
+  app.route('/api', actionRoutes(dashboard));
+  if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
+  app.get('/metrics', async (context) => {
+    await dashboard.watch.look();
+    return context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
+  app.route('/', appRoutes(() => dashboard.org().name, base));
+  return app;
+}
+
 /**
  * The Hono app: the Host header first (a name that is not this machine's gets nothing), then the
- * token or its session, then the body's size, then the API, the event stream, the MCP endpoint,
- * metrics and the browser app.
+ * token or its session (one for every org served), then the body's size; then `/api/orgs`, each
+ * org under `/o/<key>/`, and the first org at `/` too.
  */
-export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress, mcp?: WebServerOptions['mcp']): Hono {
-  const app = new Hono();
+export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: string, address: WebAddress, mcp?: WebServerOptions['mcp']): Hono {
+  // Not strict: `/o/<key>/`, the address the switcher opens, is the org's page as `/o/<key>` is.
+  const app = new Hono({ strict: false });
   app.use('*', async (context, next) => {
     await next();
     context.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -81,33 +128,33 @@ export function createWebApp(dashboard: Dashboard, token: string, address: WebAd
   app.use('*', requireOwnHost(address.host, () => `${baseUrl(address.host, address.port())}/?token=...`));
   app.use('*', requireToken(token, address.port));
   app.use('*', capBodies());
-  app.use('/api/*', cutSecretsFromAnswers());
-  app.onError((error, context) => {
-    const status = statusOf(error);
-    const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';
-    return context.json({ error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) }, status);
+  app.onError(onError);
+  app.use('/api/orgs', cutSecretsFromAnswers());
+  app.get('/api/orgs', (context) => {
+    const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: loadState(statePaths(dashboard.root).state).turn }));
+    return context.json(orgs);
   });
-  app.get('/api/events', eventStream(dashboard.hub));
-  app.route('/api', readRoutes(dashboard));
-  app.route('/api', actionRoutes(dashboard));
-  if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
-  app.get('/metrics', async (context) => {
-    await dashboard.watch.look();
-    return context.body(formatPrometheus(collectMetrics(dashboard)), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-  });
-  app.route('/', appRoutes(() => dashboard.org().name));
+  const mcpFor = (root: string) => (mcp ? (request: Request) => mcp(root, request) : undefined);
+  for (const [key, dashboard] of dashboards) {
+    app.route(`/o/${key}`, orgRoutes(dashboard, `/o/${key}/`, mcpFor(dashboard.root)));
+  }
+  const first = dashboards.values().next().value as Dashboard;
+  app.route('/', orgRoutes(first, '/', mcpFor(first.root)));
   return app;
 }
 
 /** Start serving the org; resolves once the server listens. Reads the org's files; never starts an engine. */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   checkToken(options.token, 'the token');
-  const dashboard = new Dashboard(options.root, options.hub);
+  const orgs: ServedOrg[] = servedOrgs([options.root, ...(options.moreRoots ?? [])]);
+  const dashboards = new Map<string, Dashboard>();
   let port = options.port;
-  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port }, options.mcp);
   let server: ServerType;
   try {
-    await dashboard.watch.ready();
+    // Each org its own dashboard: its files, its index, its events (the run's hub goes to the first, the run's org).
+    for (const [index, org] of orgs.entries()) dashboards.set(org.key, new Dashboard(org.root, index === 0 ? options.hub : undefined));
+    const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp);
+    await Promise.all([...dashboards.values()].map((dashboard) => dashboard.watch.ready()));
     server = await new Promise<ServerType>((resolve, reject) => {
       const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
         port = info.port;
@@ -116,19 +163,25 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       started.once('error', reject);
     });
   } catch (error) {
-    await dashboard.close();
+    await closeAll(dashboards);
     throw error;
   }
+  const dashboard = dashboards.values().next().value as Dashboard;
   return {
     url: `${baseUrl(options.host, port)}/?token=${encodeURIComponent(options.token)}`,
     port,
     dashboard,
+    dashboards,
     close: async () => {
-      await dashboard.close();
+      await closeAll(dashboards);
       await new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close(() => resolve());
       });
     },
   };
+}
+
+async function closeAll(dashboards: ReadonlyMap<string, Dashboard>): Promise<void> {
+  await Promise.all([...dashboards.values()].map((dashboard) => dashboard.close()));
 }

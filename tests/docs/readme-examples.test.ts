@@ -49,6 +49,8 @@ const CHECKED: Record<string, string> = {
   'lemming serve                 # http://127.0.0.1:4780': 'each command started, its URL checked, then Ctrl-C',
   'lemming search "release notes"': 'run after the session',
   'cd my-org && git init': 'run beside an org that has run',
+  'lemming export lab.tar.gz': 'run in an org that has run; the moved org and the backup checked',
+  'lemming serve --root lab --root desk': 'each command started beside two orgs and an experiment\'s folder, its orgs checked, then Ctrl-C',
   'name: my-org': 'as org/org.yaml, then `lemming validate`',
   'agents:': 'as org/chart.yaml, then `lemming validate`',
   '---\ntitle: Engineering manager': 'as the manager\'s resume, then `lemming validate`',
@@ -181,6 +183,25 @@ describe("the README's examples, run as written from a folder outside the reposi
       const port = command.includes('run --serve') ? '--port 0 --plain' : '--port 0';
       await startedAndStopped(folder, `${command} ${port}`);
     }
+  });
+
+  test('moving and backing up an org; several orgs on one dashboard', async () => {
+    const parent = tempDir('lemming-readme-');
+    const lab = join(parent, 'lab');
+    mkdirSync(lab);
+    expectRuns(lab, 'lemming bootstrap && lemming send manager "First task" && lemming run');
+    const moved = expectRuns(lab, example('lemming export lab.tar.gz').text);
+    expect(moved).toMatch(/exported org "lemming-default" at turn 5 to .*lab\.tar\.gz/);
+    expect(moved).toMatch(/imported org "lemming-default" \(exported at turn 5, .*\) into .*lab-moved: .*goes on with turn 6/);
+    expect(moved).toMatch(/backed up org "lemming-default" at turn 5 to .*backups\/backup-.*\.tar\.gz/);
+    expect(expectRuns(join(parent, 'lab-moved'), 'lemming status')).toMatch(/at turn 5/);
+    cpSync(join(parent, 'lab-moved'), join(parent, 'desk'), { recursive: true });
+    mkdirSync(join(parent, 'experiments', 'study'), { recursive: true });
+    cpSync(lab, join(parent, 'experiments', 'study', 'baseline-r1'), { recursive: true });
+    cpSync(lab, join(parent, 'experiments', 'study', 'baseline-r2'), { recursive: true });
+    const [both, study] = commands(example('lemming serve --root lab --root desk'));
+    expect(await startedAndStopped(parent, `${both?.replace(/\s+#.*$/, '')} --port 0`)).toMatch(/lab: \/o\/lab\/ .*\n\s+desk: \/o\/desk\//);
+    expect(await startedAndStopped(parent, `${study?.replace(/\s+#.*$/, '')} --port 0`)).toMatch(/baseline-r1: \/o\/baseline-r1\/ .*\n\s+baseline-r2: \/o\/baseline-r2\//);
   });
 
   test('committing and cloning an org', () => {
@@ -323,7 +344,7 @@ describe("the README's examples, run as written from a folder outside the reposi
 });
 
 /** Start a command that serves until Ctrl-C, see it print its URL, stop it, and see it exit 0. */
-function startedAndStopped(cwd: string, command: string): Promise<void> {
+function startedAndStopped(cwd: string, command: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `exec ${command}`], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -338,6 +359,6 @@ function startedAndStopped(cwd: string, command: string): Promise<void> {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code} (${signal}, killed here: ${killed}): ${text}`))));
+    child.on('close', (code, signal) => (code === 0 ? resolve(text) : reject(new Error(`${command} exited ${code} (${signal}, killed here: ${killed}): ${text}`))));
   });
 }

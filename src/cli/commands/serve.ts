@@ -5,6 +5,7 @@ import type { ServedRun } from '../stay-serving.js';
 import { EventHub } from '../../web/event-hub.js';
 import { observeEngine } from '../../web/observe-engine.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
+import { expandOrgRoots } from '../../web/served-orgs.js';
 import type { Output } from '../cli-context.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
 
@@ -12,6 +13,8 @@ import { onStopSignals } from '../../ui/shared/stop-signals.js';
 export interface ServeOptions {
   port?: number;
   host?: string;
+  /** More org roots to serve beside the first (`lemming serve --root A --root B`), each under `/o/<key>/`. */
+  moreRoots?: readonly string[];
 }
 
 /** The port the dashboard listens on when none is given. */
@@ -37,9 +40,12 @@ export async function openDashboard(root: string, options: ServeOptions, output:
   const slow = setTimeout(() => output.err(`dashboard: taking in the org's messages for search and threads; the address follows once they are in`), quietMs);
   try {
     // The org as an MCP server at /mcp, behind the same token; its SDK is loaded by the first request.
-    const mcp = async (request: Request): Promise<Response> => (await import('../../mcp-server/mcp-http.js')).handleMcpHttp(root, request);
-    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}) });
+    const mcp = async (orgRoot: string, request: Request): Promise<Response> => (await import('../../mcp-server/mcp-http.js')).handleMcpHttp(orgRoot, request);
+    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}), ...(options.moreRoots ? { moreRoots: options.moreRoots } : {}) });
     output.out(`dashboard: ${server.url}`);
+    if (server.dashboards.size > 1) {
+      for (const [key, dashboard] of server.dashboards) output.out(`  ${key}: /o/${key}/ (${dashboard.root})`);
+    }
     if (fromEnvironment) output.out('(the token is LEMMING_TOKEN from the environment)');
     return server;
   } catch (error) {
@@ -61,9 +67,13 @@ function untilStopped(): Promise<void> {
   });
 }
 
-/** `lemming serve`: the dashboard alone, until Ctrl-C. It never runs turns. */
-export async function serveCommand(root: string, options: ServeOptions, output: Output): Promise<number> {
-  const server = await openDashboard(root, options, output);
+/**
+ * `lemming serve`: the dashboard alone, until Ctrl-C. It never runs turns. Each `--root` is an org
+ * or a folder of orgs (served-orgs.ts): several orgs share one server, one token and a switcher.
+ */
+export async function serveCommand(roots: readonly string[], options: ServeOptions, output: Output): Promise<number> {
+  const [root = '', ...moreRoots] = expandOrgRoots(roots);
+  const server = await openDashboard(root, { ...options, ...(moreRoots.length > 0 ? { moreRoots } : {}) }, output);
   // Listening before the line that says Ctrl-C stops: a signal between the two would kill the process unanswered.
   const stopped = untilStopped();
   output.out('it runs no turns: use `lemming run` beside it (or `lemming run --serve` instead); Ctrl-C stops');

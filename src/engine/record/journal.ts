@@ -217,6 +217,11 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
   return { records, wholeBytes: start, totalBytes: buffer.length };
 }
 
+/** The journal's whole records, read without repairing it: for a copier, which must not write. */
+export function readJournal(path: string): JournalRecord[] {
+  return readWholeRecords(path).records;
+}
+
 /** Close and delete the journal once its turn has committed (or has nothing to finish); a missing file is fine. */
 export function removeJournal(path: string): void {
   // What is still queued belongs to a turn now committed (or to none): it is not needed.

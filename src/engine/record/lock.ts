@@ -117,6 +117,18 @@ export function acquireLock(root: string, command: string): OrgLock {
   } catch (error) {
     throw classified(error, paths.lock);
   }
+  return takeLockFile(paths.lock, command, (holder, where) =>
+    `another engine is working on this org (${where}, \`lemming ${holder.command}\`, since ${holder.started}); ` +
+    `wait for it to finish or stop it. If that process is gone, delete ${paths.lock}`,
+  );
+}
+
+/**
+ * Take the lock file at `path` (its folder exists), recovering one left by a process that is gone;
+ * throws LockedError, with `refusal`'s words, when a live process holds it. The org's lock and
+ * the turn gate (turn-gate.ts) are both taken this way.
+ */
+export function takeLockFile(path: string, command: string, refusal: (holder: { command: string; started: string }, where: string) => string): OrgLock {
   const pidStart = processStat(process.pid)?.startTicks;
   const content: LockContent = {
     pid: process.pid,
@@ -130,23 +142,20 @@ export function acquireLock(root: string, command: string): OrgLock {
     // The lock is made with its content in one step (a temporary, linked into place): a lock created empty and
     // written after could be read, empty, by an engine starting at the same moment, taken for a dead one's and
     // removed, and both would run.
-    if (createFileAtomic(paths.lock, JSON.stringify(content))) return { release: () => releaseLock(paths.lock, content.token) };
-    const holder = readLock(paths.lock);
+    if (createFileAtomic(path, JSON.stringify(content))) return { release: () => releaseLock(path, content.token) };
+    const holder = readLock(path);
     if (holder && (holder.host !== content.host || isAlive(holder))) {
       const where = holder.host === content.host ? `process ${holder.pid}` : `process ${holder.pid} on ${holder.host}`;
-      throw new LockedError(
-        `another engine is working on this org (${where}, \`lemming ${holder.command}\`, since ${holder.started}); ` +
-          `wait for it to finish or stop it. If that process is gone, delete ${paths.lock}`,
-      );
+      throw new LockedError(refusal(holder, where));
     }
     // The holder is dead (or the file is unreadable): move its lock aside, atomically, and try again.
-    const aside = `${paths.lock}.stale-${content.token}`;
+    const aside = `${path}.stale-${content.token}`;
     try {
-      renameSync(paths.lock, aside);
+      renameSync(path, aside);
       const moved = readLock(aside);
       if (moved && moved.token !== holder?.token && moved.host === content.host && isAlive(moved)) {
         // Another process recovered the lock between our read and our rename: give it back.
-        renameSync(aside, paths.lock);
+        renameSync(aside, path);
         continue;
       }
       unlinkSync(aside);
@@ -154,7 +163,7 @@ export function acquireLock(root: string, command: string): OrgLock {
       // Someone else moved it first; try again.
     }
   }
-  throw new LockedError(`could not take the lock ${paths.lock}; another engine keeps taking it`);
+  throw new LockedError(`could not take the lock ${path}; another engine keeps taking it`);
 }
 
 function releaseLock(path: string, token: string): void {

@@ -32,6 +32,11 @@ function buildStatePaths(root: string) {
     directory,
     /** Machine-local: the one-writer lock. */
     lock: join(directory, 'lock'),
+    /**
+     * Machine-local: the turn gate, held by the engine while a turn writes (turn-gate.ts) and by
+     * `lemming backup` while it copies, so a copy never holds half of a turn.
+     */
+    turnGate: join(directory, 'lock.turn'),
     /** Record: the turn, unread mail, who has joined, what each agent last did. */
     state: join(directory, 'engine.json'),
     /** Record: every charge and top-up, append-only. */

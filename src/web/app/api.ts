@@ -1,3 +1,14 @@
+/**
+ * Where this page's org is served: `/`, or `/o/<key>/` when the dashboard serves several orgs
+ * (the page says so on its body). Every API path of the app goes under it.
+ */
+export const ORG_BASE = document.body.dataset.base ?? '/';
+
+/** The address of an API route of this page's org: `apiPath('/status')` is `/o/lab/api/status` beside other orgs. */
+export function apiPath(path: string): string {
+  return `${ORG_BASE}api${path}`;
+}
+
 /** An error the server answered with: its message says what was wrong and what would be right. */
 export class ApiError extends Error {
   constructor(
@@ -19,10 +30,10 @@ export async function getJson<T>(path: string, query: Record<string, string | nu
   const parameters = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') parameters.set(key, String(value));
   const search = parameters.toString();
-  return answer<T>(await fetch(`/api${path}${search ? `?${search}` : ''}`, { credentials: 'same-origin' }));
+  return answer<T>(await fetch(`${apiPath(path)}${search ? `?${search}` : ''}`, { credentials: 'same-origin' }));
 }
 
 /** POST JSON to the dashboard's API. */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answer<T>(await fetch(`/api${path}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return answer<T>(await fetch(apiPath(path), { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 }

@@ -1,3 +1,4 @@
+import { apiPath } from './api.js';
 import type { WebEvent } from './types.js';
 
 type Listener = (event: WebEvent) => void;
@@ -11,7 +12,7 @@ let source: EventSource | undefined;
  * and the views reload.
  */
 export function connectLive(indicator: HTMLElement): void {
-  source = new EventSource('/api/events');
+  source = new EventSource(apiPath('/events'));
   const deliver = (message: MessageEvent<string>): void => {
     const event = JSON.parse(message.data) as WebEvent;
     // The last event's id shows on the indicator (its title, and data-last-event for tests and scripts).

@@ -1,4 +1,5 @@
 import { agentPage } from './agent-view.js';
+import { apiPath } from './api.js';
 import { chartPage } from './chart-view.js';
 import { el, show } from './dom.js';
 import { humanPage } from './human-view.js';
@@ -6,6 +7,7 @@ import { connectLive, onLive } from './live.js';
 import { messagePage, messagesPage } from './messages-view.js';
 import { proposalsPage, showPendingCount } from './proposals-view.js';
 import { requestsPage } from './requests-view.js';
+import { showOrgSwitch } from './org-switch.js';
 import { recordFeed, runPage } from './run-view.js';
 
 /**
@@ -21,7 +23,7 @@ async function route(): Promise<void> {
   leave = () => undefined;
   const mine = (generation += 1);
   const [path = '', argument = ''] = location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
-  for (const link of document.querySelectorAll('header nav a')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
+  for (const link of document.querySelectorAll('header nav a[data-view]')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
   try {
     const name = decodeURIComponent(argument);
     const cleanup =
@@ -41,7 +43,7 @@ async function route(): Promise<void> {
 }
 
 async function showTurn(): Promise<void> {
-  const response = await fetch('/api/status', { credentials: 'same-origin' });
+  const response = await fetch(apiPath('/status'), { credentials: 'same-origin' });
   if (!response.ok) return;
   const status = (await response.json()) as { turn: number };
   show(document.getElementById('turn') as HTMLElement, `turn ${status.turn}`);
@@ -56,4 +58,5 @@ onLive((event) => {
 });
 window.addEventListener('hashchange', () => void route());
 void showTurn();
+void showOrgSwitch(document.getElementById('org-switch') as HTMLElement);
 void route();

@@ -7,9 +7,11 @@ export function escapeHtml(text: string): string {
 
 /**
  * The dashboard's one HTML page: a header with the views, an empty main area the app fills,
- * and the app's entry module. No inline script (the content security policy forbids it).
+ * and the app's entry module. No inline script (the content security policy forbids it). `base`
+ * is where this org's routes are (`/`, or `/o/<key>/` when the dashboard serves several orgs);
+ * the app reads it from the body and a switcher between the orgs fills in when there are several.
  */
-export function pageHtml(orgName: string): string {
+export function pageHtml(orgName: string, base = '/'): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -20,9 +22,10 @@ export function pageHtml(orgName: string): string {
 <style>${PAGE_STYLES}</style>
 <script type="module" src="/app/main.js"></script>
 </head>
-<body>
+<body data-base="${escapeHtml(base)}">
 <header>
   <strong class="brand">lemming</strong> <span class="org-name">${escapeHtml(orgName)}</span>
+  <nav id="org-switch" class="org-switch" aria-label="Organisations" hidden></nav>
   <nav>
     <a href="#/chart" data-view="chart">Chart</a>
     <a href="#/messages" data-view="messages">Messages</a>

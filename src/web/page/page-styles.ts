@@ -7,6 +7,9 @@ header { display: flex; align-items: center; gap: 16px; padding: 8px 16px; backg
 header nav { display: flex; gap: 4px; }
 header nav a { padding: 4px 10px; border-radius: 6px; color: var(--ink); text-decoration: none; }
 header nav a.active { background: var(--accent); color: #fff; }
+.org-switch { display: flex; gap: 2px; max-width: 40vw; overflow-x: auto; white-space: nowrap; border: 1px solid var(--line); border-radius: 8px; padding: 2px; }
+.org-switch[hidden] { display: none; }
+header nav.org-switch a { padding: 2px 10px; font-size: 13px; }
 .brand { font-size: 16px; } .org-name { color: var(--muted); }
 .turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
 main { padding: 16px; max-width: 1400px; margin: 0 auto; }

@@ -26,11 +26,13 @@ const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 /**
  * The browser app: one HTML page for every view (the app routes by the URL's hash), and its
  * ES modules, read from the package. Nothing comes from elsewhere: the dashboard works offline.
+ * `base` is where the org's routes are mounted (`/`, or `/o/<key>/` beside other orgs): the page
+ * tells the app, which addresses that org's API under it.
  */
-export function appRoutes(orgName: () => string): Hono {
+export function appRoutes(orgName: () => string, base = '/'): Hono {
   const app = new Hono();
   const cache = new Map<string, string>();
-  app.get('/', (context) => context.html(pageHtml(orgName())));
+  app.get('/', (context) => context.html(pageHtml(orgName(), base)));
   const serve = (file: string): Response | undefined => {
     let source = cache.get(file);
     if (source === undefined) {

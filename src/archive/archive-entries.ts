@@ -1,0 +1,23 @@
+import { MANIFEST_NAME } from './manifest.js';
+import { ORG_FOLDERS } from './org-files.js';
+
+/** The kinds of tar entry an export holds: files and folders (a link could point out of the org). */
+const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
+
+/**
+ * What is wrong with an archive entry, or undefined when an import may write it: it must be a
+ * file or a folder, at a relative path with no `..` (which could climb out of the new root), under
+ * one of the org's folders, or the manifest. Pure.
+ */
+export function entryProblem(path: string, type: string): string | undefined {
+  if (path.includes('\0')) return 'has a NUL byte in its name';
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.startsWith('\\')) return 'is an absolute path';
+  const parts = path.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+  if (parts.includes('..')) return 'climbs out of the folder with `..`';
+  if (!ALLOWED_TYPES.has(type)) return `is a ${type}, not a file or a folder`;
+  const top = parts[0];
+  if (top === undefined) return type === 'Directory' ? undefined : 'has no name';
+  if (parts.length === 1 && top === MANIFEST_NAME && type !== 'Directory') return undefined;
+  if (!(ORG_FOLDERS as readonly string[]).includes(top)) return `is outside the org's folders (${ORG_FOLDERS.join('/, ')}/)`;
+  return undefined;
+}

@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { create } from 'tar';
+import { LemmingError } from '../errors.js';
+import { temporaryPathFor } from '../storage/temporary-files.js';
+import { MANIFEST_NAME } from './manifest.js';
+import { ORG_FOLDERS } from './org-files.js';
+import { snapshotOrg, type Snapshot } from './snapshot.js';
+
+/** What an export wrote. */
+export interface ExportReport extends Snapshot {
+  /** The archive's path. */
+  file: string;
+}
+
+/**
+ * Write the org at `root` as one gzip-compressed tar archive at `file`: its manifest first, then
+ * the org's files as `snapshotOrg` copies them (whole turns, no secrets, nothing machine-local).
+ * The archive appears whole or not at all (written beside, then renamed).
+ */
+export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export'): Promise<ExportReport> {
+  const target = resolve(file);
+  refuseInsideOrg(root, target);
+  const staging = mkdtempSync(join(tmpdir(), 'lemming-export-'));
+  try {
+    const snapshot = await snapshotOrg(root, staging, by);
+    mkdirSync(dirname(target), { recursive: true });
+    const partial = temporaryPathFor(target);
+    try {
+      const folders = ORG_FOLDERS.filter((folder) => existsSync(join(staging, folder)));
+      await create({ gzip: true, file: partial, cwd: staging, portable: true }, [MANIFEST_NAME, ...folders]);
+      renameSync(partial, target);
+    } finally {
+      rmSync(partial, { force: true });
+    }
+    return { ...snapshot, file: target };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** An archive written into the org's own folders would travel in the next one. */
+function refuseInsideOrg(root: string, target: string): void {
+  for (const folder of ORG_FOLDERS) {
+    const inside = relative(resolve(root, folder), target);
+    if (!inside.startsWith('..') && !inside.startsWith(sep) && inside !== '') {
+      throw new LemmingError('archive-inside-org', `${target}: an archive inside ${folder}/ would be carried by the next export; write it outside org/, agents/ and workspace/ (e.g. backups/org.tar.gz)`, { exitCode: 2 });
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { loadState } from '../engine/record/engine-state.js';
+import { readJournal } from '../engine/record/journal.js';
+import { acquireLock, LockedError, lockHolder, type OrgLock } from '../engine/record/lock.js';
+import { statePaths } from '../engine/record/state-paths.js';
+import { enterTurnGateToCopy } from '../engine/record/turn-gate.js';
+import { requireOrgRoot } from '../org/must-exist.js';
+import { loadOrgFromFiles } from '../org/load-org.js';
+import { registerDotEnv } from '../secrets/key-lookup.js';
+import { cutSecrets, hasSecrets } from '../secrets/secrets.js';
+import { listOrgFiles, type OrgFileList } from './org-files.js';
+import { MANIFEST_NAME, type ExportManifest } from './manifest.js';
+
+/** What a snapshot copied. */
+export interface Snapshot {
+  manifest: ExportManifest;
+  list: OrgFileList;
+  /** Files in which a secret's value was found and cut (relative paths). */
+  cut: string[];
+  /** Whether an engine was running on the org (the copy was taken between two of its turns). */
+  running: boolean;
+}
+
+/**
+ * Copy the org at `root` into the empty folder `staging`, whole turns only: under the turn gate
+ * (engine/record/turn-gate.ts), which a running engine releases between turns and waits at while
+ * the copy is made, and under the org's lock too when no engine holds it (so none starts half-way).
+ * Every value the org's secrets module knows (the variables the org names, its `.env`) is cut
+ * from every file copied. Refuses an org a crash left in the middle of a turn: its next run finishes it.
+ */
+export async function snapshotOrg(root: string, staging: string, by: ExportManifest['by']): Promise<Snapshot> {
+  requireOrgRoot(root);
+  // Loading the org registers its secrets (load-org.ts); the .env's values are registered whatever state the org is in.
+  registerDotEnv(root);
+  const name = orgName(root);
+  const gate = await enterTurnGateToCopy(root, by);
+  try {
+    let lock: OrgLock | undefined;
+    try {
+      lock = acquireLock(root, by);
+    } catch (error) {
+      if (!(error instanceof LockedError)) throw error;
+    }
+    try {
+      const paths = statePaths(root);
+      const state = loadState(paths.state);
+      if (readJournal(paths.journal).some((record) => record.type === 'plan' && record.turn === state.turn + 1)) {
+        throw new LemmingError(
+          'unfinished-turn',
+          `${paths.journal}: turn ${state.turn + 1} was left unfinished by a stopped or crashed run; finish it with \`lemming run --turns 1\` (it asks only the calls not yet answered), then ${by} again`,
+        );
+      }
+      const list = listOrgFiles(root);
+      const cut = list.files.filter((file) => copyWithoutSecrets(join(root, file), join(staging, file)));
+      const manifest: ExportManifest = {
+        format: 'lemming-export',
+        version: 1,
+        ...(name === undefined ? {} : { org: name }),
+        turn: state.turn,
+        taken: new Date().toISOString(),
+        by,
+        files: list.files.length,
+      };
+      writeFileSync(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
+      return { manifest, list, cut, running: lock === undefined && lockHolder(root) !== undefined };
+    } finally {
+      lock?.release();
+    }
+  } finally {
+    gate.release();
+  }
+}
+
+function orgName(root: string): string | undefined {
+  try {
+    return loadOrgFromFiles(root).org.name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copy one file, its known secrets cut; true when there were some. */
+function copyWithoutSecrets(from: string, to: string): boolean {
+  mkdirSync(dirname(to), { recursive: true });
+  if (!hasSecrets()) {
+    copyFileSync(from, to);
+    return false;
+  }
+  const bytes = readFileSync(from);
+  // Text as UTF-8; anything else byte for byte (latin1), where a key, which is ASCII, is still found.
+  const encoding: BufferEncoding = Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes) ? 'utf8' : 'latin1';
+  const text = bytes.toString(encoding);
+  const clean = cutSecrets(text);
+  writeFileSync(to, clean === text ? bytes : Buffer.from(clean, encoding));
+  return clean !== text;
+}

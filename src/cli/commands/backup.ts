@@ -1,0 +1,18 @@
+import { join } from 'node:path';
+import { exportOrg } from '../../archive/export-org.js';
+import type { Output } from '../cli-context.js';
+import { describeExport, leftOutLines } from './export.js';
+
+/**
+ * `lemming backup [FILE]`: an export taken while a run goes on, between two of its turns (the
+ * turn gate, engine/record/turn-gate.ts); the run waits at the gate only while the files are
+ * copied. FILE defaults to `backups/<time>.tar.gz` in the root, outside the org's folders.
+ */
+export async function backupCommand(root: string, file: string | undefined, output: Output): Promise<number> {
+  const target = file ?? join(root, 'backups', `backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
+  const report = await exportOrg(root, target, 'backup');
+  const when = report.running ? `, between turns ${report.manifest.turn} and ${report.manifest.turn + 1} of the run going on` : '';
+  output.out(`backed up ${describeExport(report)}${when}`);
+  for (const line of leftOutLines(report)) output.out(line);
+  return 0;
+}
