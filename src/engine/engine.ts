@@ -18,6 +18,7 @@ import { closeJournal, removeJournal, repairJournal, type JournalRecord } from '
 import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
@@ -222,6 +223,8 @@ export class Engine {
     for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
+      // Turns of idle agents are short and all promise callbacks: between two, the loop is handed back.
+      await betweenUnitsOfWork();
       if (options.signal?.aborted) {
         reason = 'stopped';
         break;
