@@ -13,6 +13,8 @@ import { actionRoutes } from './routes/action-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
+import { healthRoutes } from './health/health-routes.js';
+import type { ReadinessCheck } from './health/readiness.js';
 import { BadQueryError } from './search/message-filter.js';
 import { collectMetrics } from './views/metrics-view.js';
 import { formatPrometheus } from './views/prometheus.js';
@@ -30,6 +32,8 @@ export interface WebServerOptions {
   hub?: EventHub;
   /** Answers `/mcp` (the org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
   mcp?: (request: Request) => Promise<Response>;
+  /** What `/readyz` checks (see health/engine-checks.ts); none for a dashboard alone, which is ready once it listens. */
+  readiness?: () => readonly ReadinessCheck[];
 }
 
 /** A running dashboard. */
@@ -66,12 +70,14 @@ function baseUrl(host: string, port: number): string {
 }
 
 /**
- * The Hono app: the Host header first (a name that is not this machine's gets nothing), then the
+ * The Hono app: the health probes, then the Host header (a name that is not this machine's gets nothing), then the
  * token or its session, then the body's size, then the API, the event stream, the MCP endpoint,
  * metrics and the browser app.
  */
-export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress, mcp?: WebServerOptions['mcp']): Hono {
+export function createWebApp(dashboard: Dashboard, token: string, address: WebAddress, mcp?: WebServerOptions['mcp'], readiness: WebServerOptions['readiness'] = () => []): Hono {
   const app = new Hono();
+  // Before the Host and token checks: a supervisor's probe knows neither, and these answers say nothing private.
+  app.route('/', healthRoutes(readiness));
   app.use('*', async (context, next) => {
     await next();
     context.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -104,7 +110,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   checkToken(options.token, 'the token');
   const dashboard = new Dashboard(options.root, options.hub);
   let port = options.port;
-  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port }, options.mcp);
+  const app = createWebApp(dashboard, options.token, { host: options.host, port: () => port }, options.mcp, options.readiness);
   let server: ServerType;
   try {
     await dashboard.watch.ready();

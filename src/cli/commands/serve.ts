@@ -7,11 +7,17 @@ import { observeEngine } from '../../web/observe-engine.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
 import type { Output } from '../cli-context.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
+import type { Engine } from '../../engine/engine.js';
+import { engineChecks } from '../../web/health/engine-checks.js';
+import type { ReadinessCheck } from '../../web/health/readiness.js';
+import { guardShutdown, type Shutdown } from '../shutdown.js';
 
 /** `--port` and `--host` of `lemming serve` and `lemming run --serve`. */
 export interface ServeOptions {
   port?: number;
   host?: string;
+  /** `--shutdown-timeout`: the most seconds the process takes to stop after SIGTERM or SIGINT. */
+  shutdownSeconds?: number;
 }
 
 /** The port the dashboard listens on when none is given. */
@@ -29,7 +35,7 @@ export const QUIET_START_MS = 1000;
  * `quietMs`, say on standard error what it is waiting for. Throws LemmingError when the address is
  * refused: a port taken, or a non-loopback host without LEMMING_TOKEN.
  */
-export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub, quietMs = QUIET_START_MS): Promise<WebServer> {
+export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub, quietMs = QUIET_START_MS, readiness?: () => readonly ReadinessCheck[]): Promise<WebServer> {
   requireOrgRoot(root);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_PORT;
@@ -38,7 +44,7 @@ export async function openDashboard(root: string, options: ServeOptions, output:
   try {
     // The org as an MCP server at /mcp, behind the same token; its SDK is loaded by the first request.
     const mcp = async (request: Request): Promise<Response> => (await import('../../mcp-server/mcp-http.js')).handleMcpHttp(root, request);
-    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}) });
+    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}), ...(readiness ? { readiness } : {}) });
     output.out(`dashboard: ${server.url}`);
     if (fromEnvironment) output.out('(the token is LEMMING_TOKEN from the environment)');
     return server;
@@ -63,10 +69,12 @@ function untilStopped(): Promise<void> {
 
 /** `lemming serve`: the dashboard alone, until Ctrl-C. It never runs turns. */
 export async function serveCommand(root: string, options: ServeOptions, output: Output): Promise<number> {
-  const server = await openDashboard(root, options, output);
+  const shutdown = guardShutdown(output, options.shutdownSeconds);
+  const server = await openDashboard(root, options, output, undefined, QUIET_START_MS, () => [{ name: 'stopping', reason: async () => (shutdown.stopping() ? 'the process was asked to stop' : undefined) }]);
   output.out('it runs no turns: use `lemming run` beside it (or `lemming run --serve` instead); Ctrl-C stops');
   await untilStopped();
   await server.close();
+  shutdown.dispose();
   return 0;
 }
 
@@ -77,13 +85,34 @@ export async function serveCommand(root: string, options: ServeOptions, output: 
  * address comes as `{"type":"dashboard","url":…}` before the run's events, and the lines for a
  * person go to standard error.
  */
-export async function serveWhileRunning(root: string, options: ServeOptions, output: Output, run: (served: ServedRun) => Promise<number>, json = false): Promise<number> {
+export async function serveWhileRunning(root: string, options: ServeOptions, output: Output, run: (served: ServedRun) => Promise<number>, json = false, shutdown?: Shutdown): Promise<number> {
   const hub = new EventHub();
   const person: Output = json ? { out: (line) => output.err(line), err: (line) => output.err(line) } : output;
-  const server = await openDashboard(root, options, person, hub);
+  // The engine opens after the dashboard: until it does, /readyz says no engine holds the lock.
+  let watched: { engine: Engine; queueAddress: () => string | undefined } | undefined;
+  const checks = engineChecks({
+    root,
+    hub,
+    turnBoundSeconds: () => watched?.engine.currentOrg.settings.ready_turn_seconds ?? 600,
+    queueAddress: () => watched?.queueAddress(),
+    reachQueue: async (address) => {
+      const { checkReachable } = await import('../../queue/queue-client.js');
+      return checkReachable(address).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+    },
+    stopping: () => shutdown?.stopping() ?? false,
+  });
+  const server = await openDashboard(root, options, person, hub, QUIET_START_MS, () => checks);
   if (json) output.out(JSON.stringify({ type: 'dashboard', url: server.url }));
   try {
-    return await run({ observe: (engine) => observeEngine(engine, hub), publish: (event) => hub.publish({ kind: 'engine', event }), person, url: server.url });
+    return await run({
+      observe: (engine, queueAddress) => {
+        watched = { engine, queueAddress };
+        return observeEngine(engine, hub);
+      },
+      publish: (event) => hub.publish({ kind: 'engine', event }),
+      person,
+      url: server.url,
+    });
   } finally {
     await server.close();
   }
