@@ -82,12 +82,13 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
         if (finished.failing.length > 0) output.out(failingLine(finished));
         output.out(whereToLook(root));
       }
-      if (finished?.reason !== 'stopped') return stay(finished, exitCodeOf(finished), 'plain');
+      if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
       return result.stoppedBy === 'q' ? 0 : 130;
     }
     const colour = options.mode === 'plain' && colourWanted(process.stdout);
     const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour);
-    return stay(ran.finished, ran.exitCode, options.mode, colour);
+    // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
+    return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
     await opened.close();
   }
