@@ -155,6 +155,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         if (signal?.aborted && closing) {
           await job.moveToWait(token);
           stats.handedBack += 1;
+          options.log(`${label}: job ${job.id ?? ''} handed back to the queue unfinished: the worker is stopping`);
           throw new WaitingError();
         }
         stats.failed += 1;

@@ -23,8 +23,9 @@ export function workerMetrics(worker: RunningWorker): Metric[] {
 
 /**
  * `lemming worker --health-port P`: `/healthz` (the process answers), `/readyz` (connected to
- * Redis, serving at least one queue, not stopping; 503 with the reasons otherwise, and always what
- * it serves and how many jobs are in flight) and `/metrics`. No token: nothing here is private.
+ * Redis and not stopping; 503 with the reasons otherwise; always what it serves, which is nothing
+ * until an engine publishes a queue, and how many jobs are in flight) and `/metrics`. No token:
+ * nothing here is private.
  */
 export async function startWorkerHealth(worker: RunningWorker, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
@@ -40,7 +41,6 @@ export async function startWorkerHealth(worker: RunningWorker, host: string, por
       const status = worker.status();
       const reasons = [
         ...(status.redis ? [] : ['not connected to Redis']),
-        ...(status.serving.length > 0 ? [] : ['serving no queue yet: no engine has published a model or MCP server this worker serves']),
         ...(status.stopping ? ['stopping: finishing the jobs in flight, taking no new ones'] : []),
       ];
       return send(reasons.length === 0 ? 200 : 503, 'application/json', JSON.stringify({ ready: reasons.length === 0, reasons, redis: status.redis, serving: status.serving, inFlight: status.inFlight }));
