@@ -105,7 +105,7 @@ program
         },
         serviceOutput(options),
       );
-    }),
+    }, serviceOutput(options)),
   );
 
 program
@@ -132,7 +132,7 @@ program
   .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
   .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
   .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
-    execute(async () => command('worker').workerCommand(root(), options, serviceOutput(options))),
+    execute(async () => command('worker').workerCommand(root(), options, serviceOutput(options)), serviceOutput(options)),
   );
 
 program
@@ -244,6 +244,7 @@ program
   .action((options: ServeFlags & ServiceFlags) =>
     execute(async () =>
       command('serve').serveCommand(root(), { ...serveFlags(options), ...(options.shutdownTimeout === undefined ? {} : { shutdownSeconds: options.shutdownTimeout }) }, serviceOutput(options)),
+      serviceOutput(options),
     ),
   );
 
