@@ -15,6 +15,7 @@ import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import type { ReadinessCheck } from './health/readiness.js';
+import { openApiDocument, packageVersion } from './openapi/openapi-document.js';
 import { BadQueryError } from './search/message-filter.js';
 import { collectMetrics } from './views/metrics-view.js';
 import { formatPrometheus } from './views/prometheus.js';
@@ -94,6 +95,8 @@ export function createWebApp(dashboard: Dashboard, token: string, address: WebAd
     return context.json({ error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) }, status);
   });
   app.get('/api/events', eventStream(dashboard.hub));
+  // Made from the route specs that validate the requests (openapi/route-specs.ts): one source of truth.
+  app.get('/api/openapi.json', (context) => context.json(openApiDocument(packageVersion(), mcp !== undefined)));
   app.route('/api', readRoutes(dashboard));
   app.route('/api', actionRoutes(dashboard));
   if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
