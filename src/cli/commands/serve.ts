@@ -1,6 +1,7 @@
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { LemmingError } from '../../errors.js';
 import { chooseToken } from '../../web/access/access-token.js';
+import { registerSecret } from '../../secrets/secrets.js';
 import type { ServedRun } from '../stay-serving.js';
 import { EventHub } from '../../web/event-hub.js';
 import { observeEngine } from '../../web/observe-engine.js';
@@ -40,6 +41,8 @@ export async function openDashboard(root: string, options: ServeOptions, output:
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_PORT;
   const { token, fromEnvironment } = chooseToken(host);
+  // Lines bound for a log collector (`--log-format json`) do not carry the key to the dashboard: set LEMMING_TOKEN to know it.
+  if (output.record) registerSecret('LEMMING_TOKEN', token);
   const slow = setTimeout(() => output.err(`dashboard: taking in the org's messages for search and threads; the address follows once they are in`), quietMs);
   try {
     // The org as an MCP server at /mcp, behind the same token; its SDK is loaded by the first request.
