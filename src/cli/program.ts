@@ -31,7 +31,7 @@ const { Command, CommanderError, Option } = requireModule('commander') as typeof
 
 const output = processOutput;
 
-const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default: org.yaml engine.shutdown_seconds, 8)';
+const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default 8; for run, org.yaml engine.shutdown_seconds)';
 const LOG_FORMAT_HELP = 'text (the default) or json: one JSON object a line on standard error (level, time, event, org, agent, turn), for log collectors';
 
 /** `--shutdown-timeout` and `--log-format` of the commands a supervisor runs. */
