@@ -72,7 +72,8 @@ describe('SIGTERM stops a run cleanly, and the next start recovers', () => {
     interrupted.plan({ manager: steps() });
     humanSends(interrupted.root, 'manager', 'Measure it.');
     const run = startWatched(interrupted.root, ['run', '--plain']);
-    const sleeping = await eventually(() => processesWith('876543').length > 0);
+    // The command has begun its sleep: it marked the workspace, and the sleep itself runs (not only the sandbox that holds its text).
+    const sleeping = await eventually(() => existsSync(join(interrupted.root, 'agents', 'manager', 'workspace', 'once')) && processesWith('sleep\u0000876543').length > 0);
     expect(sleeping, run.output()).toBe(true);
     await run.stop('SIGTERM');
     expect(await run.exited(), run.output()).toBe(0);
