@@ -6,6 +6,7 @@ import { renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
 import { dashboard } from './sections/dashboard.js';
+import { busyDashboard } from './sections/busy-dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
 import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
@@ -72,6 +73,13 @@ const sections: Section[] = [
     about: 'In a process of its own (bench/web-bench.ts), on the first storage: the first page a browser loads, searches and a thread over HTTP, and steady turns with a dashboard and an open event stream on the engine against turns without, in one engine (7 served turns between 14 unserved).',
     quick: false,
     run: dashboard,
+  },
+  {
+    id: 'busy-dashboard',
+    title: 'The dashboard while the engine works: N=1,000, every agent called every turn',
+    about: 'In a process of its own (bench/busy-dashboard-bench.ts), on the first storage: `lemming run --serve --keep-going` on the offline model, requests to /healthz and /api/status one after another through 7 busy turns, then SIGTERM in a turn.',
+    quick: true,
+    run: busyDashboard,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },

@@ -24,6 +24,8 @@ export function requireRootFolder(root: string): string {
 export interface Output {
   out(line: string): void;
   err(line: string): void;
+  /** Under `--log-format json`: an engine event as a log record (json-log.ts). */
+  record?(event: import('../engine/events.js').EngineEvent): void;
 }
 
 /** The real standard output and error, one line per call, with the org's secrets cut out (errors, events, a worker's log). */

@@ -1,19 +1,19 @@
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
-import { processOutput } from './cli-context.js';
+import { processOutput, type Output } from './cli-context.js';
 
 const output = processOutput;
 
-/** Run a command body; turn what it throws into one line and an exit code. */
-export async function execute(body: () => number | Promise<number>): Promise<void> {
+/** Run a command body; turn what it throws into one line (on `to`: `--log-format json` gives its own) and an exit code. */
+export async function execute(body: () => number | Promise<number>, to: Output = output): Promise<void> {
   try {
     process.exitCode = await body();
   } catch (error) {
-    process.exitCode = report(error);
+    process.exitCode = report(error, to);
   }
 }
 
 /** One line (and, for an org, its first problems) on stderr for what a command threw; the exit code. */
-export function report(error: unknown): number {
+export function report(error: unknown, output: Output = processOutput): number {
   if (error instanceof InvalidOrgError) {
     output.err(`lemming: ${error.message}`);
     for (const problem of error.problems.slice(1, 10)) output.err(`  ${problem.severity}: ${formatProblem(problem)}`);

@@ -87,3 +87,16 @@ export function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' |
   if (options.json) return 'json';
   return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
 }
+
+/** `--shutdown-timeout`: seconds above 0 and at most an hour. */
+export function shutdownSeconds(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed <= 0 || parsed > 3600) throw new InvalidArgumentError('expected seconds above 0 and at most 3600, for example 8');
+  return parsed;
+}
+
+/** `--log-format`: `text` (lines for a person, the default) or `json` (one object a line on standard error, for log collectors). */
+export function logFormat(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json, for example --log-format json');
+  return value;
+}

@@ -4,8 +4,8 @@ import { formatEvent } from './format-event.js';
 import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 
-/** Events without the terminal UI: readable lines, or one JSON object per line. */
-export type OutputMode = 'plain' | 'json';
+/** Events without the terminal UI: readable lines, one JSON object per line, or (`--log-format json`) log records on standard error. */
+export type OutputMode = 'plain' | 'json' | 'log';
 
 /** Print an engine event stream as readable lines or as one JSON object per line; return the last run summary. */
 export async function printEvents(
@@ -22,6 +22,10 @@ export async function printEvents(
     if (delivered && event.type === 'message-delivered' && event.message.to === 'human') delivered.toHuman += 1;
     if (mode === 'json') {
       output.out(JSON.stringify(event));
+      continue;
+    }
+    if (mode === 'log' && output.record) {
+      output.record(event);
       continue;
     }
     const line = formatEvent(event);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { processOutput, requireRootFolder, resolveRoot } from './cli-context.js';
+import { processOutput, requireRootFolder, resolveRoot, type Output } from './cli-context.js';
 import { execute, report } from './execute.js';
 import {
   cassette,
@@ -13,6 +13,8 @@ import {
   positiveInteger,
   QUEUE_HELP,
   screenMode,
+  shutdownSeconds,
+  logFormat,
   serveFlags,
   type CassetteOptions,
   type ServeFlags,
@@ -28,6 +30,25 @@ const requireModule = createRequire(import.meta.url);
 const { Command, CommanderError, Option } = requireModule('commander') as typeof import('commander');
 
 const output = processOutput;
+
+const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default 8; for run, org.yaml engine.shutdown_seconds)';
+const LOG_FORMAT_HELP = 'text (the default) or json: one JSON object a line on standard error (level, time, event, org, agent, turn), for log collectors';
+
+/** `--shutdown-timeout` and `--log-format` of the commands a supervisor runs. */
+interface ServiceFlags {
+  shutdownTimeout?: number;
+  logFormat?: 'text' | 'json';
+}
+
+/** Where a service command writes: lines for a person, or `--log-format json` records on standard error. */
+function serviceOutput(options: ServiceFlags): Output {
+  if (options.logFormat !== 'json') return output;
+  // Required here: every other command starts without the log's modules (yaml, the event lines).
+  const { jsonLogOutput, orgNameAt } = requireModule('./json-log.js') as typeof import('./json-log.js');
+  const where = root();
+  let name: string | undefined;
+  return jsonLogOutput(() => (name ??= orgNameAt(where)));
+}
 
 const program = new Command();
 program
@@ -76,10 +97,12 @@ program
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
   .option('--queue <redis-url>', QUEUE_HELP)
   .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServeFlags & CassetteOptions) =>
+  .option('--shutdown-timeout <seconds>', SHUTDOWN_HELP, shutdownSeconds)
+  .addOption(new Option('--log-format <format>', LOG_FORMAT_HELP).argParser(logFormat).conflicts(['json', 'paused']))
+  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
     execute(async () => {
       if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
-      const mode = screenMode(options);
+      const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
       if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
       }
@@ -95,10 +118,11 @@ program
           paused: options.paused ?? false,
           ...cassette(options),
           ...(options.serve ? { serve: serveFlags(options) } : {}),
+          ...(options.shutdownTimeout === undefined ? {} : { shutdownSeconds: options.shutdownTimeout }),
         },
-        output,
+        serviceOutput(options),
       );
-    }),
+    }, serviceOutput(options)),
   );
 
 program
@@ -120,8 +144,12 @@ program
   .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated (default: every one an engine declares)', mcpServerList)
   .option('--concurrency <n>', 'calls in progress at once, per model and per MCP server', positiveInteger, 4)
   .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another takes it', positiveInteger)
-  .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number }) =>
-    execute(async () => command('worker').workerCommand(root(), options, output)),
+  .option('--health-port <n>', 'serve /healthz, /readyz and /metrics (Prometheus) on this port of 127.0.0.1 (0: any free port)', port)
+  .option('--health-host <address>', 'with --health-port: the address to listen on (default 127.0.0.1)')
+  .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
+  .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
+  .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
+    execute(async () => command('worker').workerCommand(root(), options, serviceOutput(options)), serviceOutput(options)),
   );
 
 program
@@ -234,8 +262,18 @@ program
   .description('the web dashboard on 127.0.0.1, locked by a token in the URL it prints; it runs no turns. --root again (or a folder of orgs) serves several orgs, with a switcher')
   .option('--port <n>', 'the port (default 4780; 0 for any free port)', port)
   .option('--host <address>', 'the address to listen on; other than loopback, LEMMING_TOKEN must be set')
-  .action((options: ServeFlags) =>
-    execute(async () => command('serve').serveCommand(givenRoots().length > 1 ? givenRoots().map((given) => requireRootFolder(resolveRoot({ root: given }))) : [root()], serveFlags(options), output)),
+  .option('--shutdown-timeout <seconds>', SHUTDOWN_HELP, shutdownSeconds)
+  .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
+  .action((options: ServeFlags & ServiceFlags) =>
+    execute(
+      async () =>
+        command('serve').serveCommand(
+          givenRoots().length > 1 ? givenRoots().map((given) => requireRootFolder(resolveRoot({ root: given }))) : [root()],
+          { ...serveFlags(options), ...(options.shutdownTimeout === undefined ? {} : { shutdownSeconds: options.shutdownTimeout }) },
+          serviceOutput(options),
+        ),
+      serviceOutput(options),
+    ),
   );
 
 program

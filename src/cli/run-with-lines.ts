@@ -7,7 +7,7 @@ import { stopOnSignal } from './stop-signal.js';
 /**
  * Run the engine with its events printed as lines (or JSON), Ctrl-C stopping it
  * cleanly; plain output ends with the run's summary. Returns how the run ended and
- * the exit code: 130 when it was stopped.
+ * the exit code: 0 when a signal stopped it.
  */
 export async function runWithLines(
   engine: Engine,
@@ -20,16 +20,20 @@ export async function runWithLines(
   try {
     const delivered = { toHuman: 0 };
     const finished = await printEvents(engine.run({ ...run, signal: stop.signal }), mode, output, { colour }, delivered);
-    if (finished && mode === 'plain') for (const line of runSummary(finished, engine.root, delivered.toHuman)) output.out(line);
+    if (finished && mode !== 'json') for (const line of runSummary(finished, engine.root, delivered.toHuman)) output.out(line);
     return { ...(finished ? { finished } : {}), exitCode: exitCodeOf(finished) };
   } finally {
     stop.dispose();
   }
 }
 
-/** 130 when the run was stopped; 1 when the work left waits on models that keep failing; otherwise 0. */
+/**
+ * 0 when the run was stopped by SIGTERM or SIGINT (a clean stop a supervisor asked for: the turn in
+ * progress is journaled and the next run finishes it); 1 when the work left waits on models that keep
+ * failing; otherwise 0. A second signal quits at once with 130 (stop-signal.ts, shutdown.ts).
+ */
 export function exitCodeOf(finished: Extract<EngineEvent, { type: 'run-finished' }> | undefined): number {
-  if (finished?.reason === 'stopped') return 130;
+  if (finished?.reason === 'stopped') return 0;
   // Mail left waiting for agents held for failing models is work not done, whether the run went idle or hit its cap.
   return finished?.reason === 'models-failing' || (finished?.failing.length ?? 0) > 0 ? 1 : 0;
 }

@@ -9,7 +9,8 @@ type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
 /** What `lemming run --serve` gives the run: the engine watched by the dashboard, a way to tell it more, and its address. */
 export interface ServedRun {
-  observe(engine: Engine): Engine;
+  /** The engine as the dashboard watches it; `queueAddress`: where its calls go, for `/readyz`. */
+  observe(engine: Engine, queueAddress: () => string | undefined): Engine;
   /** An event for the dashboard's stream that is not the engine's own (`run-waiting`). */
   publish(event: EngineEvent): void;
   /** Lines for a person: standard error with --json. */
@@ -77,11 +78,13 @@ async function serveUntilStopped(engine: Engine, first: RunFinished | undefined,
   let finished = first;
   let code = exitCode;
   for (;;) {
-    if (code !== 0 || !finished || stop.aborted) return code;
+    // A run stopped by a signal ends the command (exit 0): it does not wait for more mail.
+    if (code !== 0 || !finished || stop.aborted || finished.reason === 'stopped') return code;
     const state = finished.reason === 'idle' ? 'waiting' : 'ended';
     const event: EngineEvent = { type: 'run-waiting', turn: engine.lastTurn, state };
     served.publish(event);
     if (mode === 'json') output.out(JSON.stringify(event));
+    if (mode === 'log') output.record?.(event);
     served.person.out(
       state === 'waiting'
         ? `the org is idle: waiting for mail; the dashboard stays up at ${served.url}, and a message sent from it, with \`lemming send\` or dropped into an outbox starts the next turn (Ctrl-C stops)`

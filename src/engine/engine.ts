@@ -20,6 +20,7 @@ import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
@@ -237,6 +238,8 @@ export class Engine {
     if (routingWanted(this.root, this.state)) yield* (await importRouting()).planRouting(this.root, this.org, this.state.turn + 1).events;
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
+      // Turns of idle agents are short and all promise callbacks: between two, the loop is handed back.
+      await betweenUnitsOfWork();
       if (options.signal?.aborted) {
         reason = 'stopped';
         break;

@@ -175,6 +175,10 @@ function buildSchemas(z: typeof Zod) {
     max_failed_turns: positiveInt.default(3),
     /** A call in flight this long says so (and again later, at most 30 s apart), long before its model's `timeout_ms`. */
     waiting_notice_ms: positiveInt.default(10_000),
+    /** After SIGTERM or SIGINT, the most seconds the process takes to stop before it quits anyway (`--shutdown-timeout` wins). */
+    shutdown_seconds: z.number().positive().max(3600).default(8),
+    /** `/readyz` says not ready while a turn has run longer than this (seconds). */
+    ready_turn_seconds: z.number().positive().default(600),
     /** A Redis address: model calls go to `lemming worker` processes instead of being made here. */
     queue: z.string().regex(/^rediss?:\/\/[^/\s]+/).optional(),
     /** How the engine watches the jobs it has queued (seconds; fractions allowed). */
@@ -386,6 +390,8 @@ export const FIELD_EXAMPLES: Record<string, string> = {
   max_messages_per_turn: 'max_messages_per_turn: 5',
   max_failed_turns: 'max_failed_turns: 3   # turns in a row of failed calls before an agent is held',
   waiting_notice_ms: 'waiting_notice_ms: 10000   # a call in flight this long is shown as waiting',
+  shutdown_seconds: 'shutdown_seconds: 8   # after SIGTERM, the most seconds the process takes to stop',
+  ready_turn_seconds: 'ready_turn_seconds: 600   # /readyz says not ready while a turn runs longer',
   traces: 'traces: { keep: 50 }   # call traces kept per agent; 0 keeps none',
   keep: 'keep: 50   # the most recent call traces kept per agent; 0 keeps none',
   queue: 'queue: redis://127.0.0.1:6379   # model calls go to `lemming worker` processes',

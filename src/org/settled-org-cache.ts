@@ -66,8 +66,8 @@ function currentKey(root: string): string | undefined {
   return settledKey(stamps, folders.ignored);
 }
 
-/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's. */
-const FORMAT = 1;
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds). */
+const FORMAT = 2;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
 /** Whether the kept org's file begins with `text`: only that many bytes are read, not the whole org (3 MB at 10,000 agents). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Worker, type Job, type Processor } from 'bullmq';
+import { WaitingError, Worker, type Job, type Processor } from 'bullmq';
 import { Redis } from 'ioredis';
 import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -18,6 +18,7 @@ import { connectionOptions, parseRedisAddress, showAddress } from './redis-addre
 import { announce, HEARTBEAT_TTL_MS, withdraw } from './worker-presence.js';
 import { describeWorkerError, jobDataGone } from './worker-errors.js';
 import { WorkerMcp } from './worker-mcp.js';
+import { WorkerStats } from './worker-stats.js';
 
 /** How to start a worker (`lemming worker`). */
 export interface WorkerOptions {
@@ -41,10 +42,28 @@ export interface WorkerOptions {
   discoverEveryMs?: number;
 }
 
+/** What `/readyz` of `lemming worker --health-port` reports. */
+export interface WorkerStatus {
+  id: string;
+  /** Whether the worker's own connection to Redis is up. */
+  redis: boolean;
+  /** The registry keys (and MCP servers) it takes jobs for now. */
+  serving: string[];
+  inFlight: number;
+  stopping: boolean;
+}
+
 /** A worker that is taking jobs; `close` lets the calls in progress finish, then stops. */
 export interface RunningWorker {
   id: string;
-  close(): Promise<void>;
+  readonly stats: WorkerStats;
+  status(): WorkerStatus;
+  /**
+   * Stop taking jobs and let the calls in progress finish; those still running after `boundMs`
+   * are aborted and handed back to the queue (waiting again, for any worker), never lost and never
+   * answered twice.
+   */
+  close(boundMs?: number): Promise<void>;
 }
 
 /** How many times a job may be taken from a worker that went silent before it fails for good. */
@@ -73,6 +92,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const providers = new Map<string, Provider>();
   /** Set by `close`: the heartbeat says the worker is stopping, and no queue is served afresh. */
   let closing = false;
+  const stats = new WorkerStats();
+  /** What each queue serves, by name, for the status. */
+  const labels = new Map<string, string>();
 
   const providerFor = (queueName: string, modelKey: string, entry: ModelEntry): Provider => {
     let provider = providers.get(queueName);
@@ -83,17 +105,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return provider;
   };
 
-  const answer = async (queueName: string, job: Job<CallJobData, CallJobResult>): Promise<CallJobResult> => {
+  const answer = async (queueName: string, job: Job<CallJobData, CallJobResult>, signal?: AbortSignal): Promise<CallJobResult> => {
     jobDataGone(job);
     const { modelKey, entry, request } = job.data;
     // Each retry is told to the engine as it happens (the job's progress), as a local retry is shown.
     const onRetry = (retry: CallProgress['retry']): void => {
+      stats.retried += 1;
       const progress: CallProgress = { retry };
       job.updateProgress(progress).catch(() => undefined);
     };
     try {
-      return await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry });
+      return await providerFor(queueName, modelKey, entry).generate({ ...request, onRetry, ...(signal ? { signal } : {}) });
     } catch (error) {
+      if (signal?.aborted) throw error;
       options.log(`${modelKey}: the call for ${request.agent} (turn ${request.turn}) failed: ${errorMessage(error)}`);
       throw new Error(encodeFailure(error));
     }
@@ -108,7 +132,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return;
     }
     const rpm = entry.limits?.requests_per_minute;
-    take(queueName, modelKey, (job: Job<CallJobData, CallJobResult>) => answer(queueName, job), rpm);
+    take(queueName, modelKey, (job: Job<CallJobData, CallJobResult>, _token, signal) => answer(queueName, job, signal), rpm);
     const limits = rpm === undefined ? '' : `, at most ${rpm} requests a minute across all workers`;
     options.log(`serving ${modelKey} (queue ${queueName}): ${options.concurrency} at a time${limits}`);
   };
@@ -121,10 +145,23 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const take = <D, R>(queueName: string, label: string, processor: Processor<D, R>, rpm?: number): void => {
     const lockMs = options.lockMs ?? 30_000;
     const answerCut: Processor<D, R> = async (job, token, signal) => {
+      const done = stats.started();
       try {
-        return withoutSecrets(await processor(job, token, signal));
+        const result = withoutSecrets(await processor(job, token, signal));
+        stats.completed += 1;
+        return result;
       } catch (error) {
+        // A stop that could not wait (close's bound) aborted the call: the job goes back to the queue, as if never taken.
+        if (signal?.aborted && closing) {
+          await job.moveToWait(token);
+          stats.handedBack += 1;
+          options.log(`${label}: job ${job.id ?? ''} handed back to the queue unfinished: the worker is stopping`);
+          throw new WaitingError();
+        }
+        stats.failed += 1;
         throw errorWithoutSecrets(error);
+      } finally {
+        done();
       }
     };
     const worker = new Worker<D, R>(queueName, answerCut, {
@@ -147,6 +184,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     });
     worker.on('stalled', (jobId) => options.log(`${label}: job ${jobId} was left by a worker that stopped answering; it runs again`));
     serving.set(queueName, worker);
+    labels.set(queueName, label);
   };
 
   const serveMcp = (queueName: string, published: PublishedMcpServer): void => {
@@ -239,7 +277,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
   return {
     id,
-    close: async () => {
+    stats,
+    status: () => ({ id, redis: client.status === 'ready', serving: [...serving.keys()].map((name) => labels.get(name) ?? name), inFlight: stats.inFlight, stopping: closing }),
+    close: async (boundMs?: number) => {
       clearInterval(discovery);
       clearInterval(beat);
       await tick;
@@ -247,10 +287,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       closing = true;
       const stopping = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_TTL_MS / 3);
       await heartbeat().catch(() => undefined);
+      // Past the bound, the calls still running are aborted: each processor hands its job back (answerCut).
+      const handBack = boundMs === undefined ? undefined : setTimeout(() => {
+        for (const worker of serving.values()) worker.cancelAllJobs('the worker is stopping');
+      }, boundMs);
       try {
         await Promise.all([...serving.values()].map((worker) => worker.close()));
         await mcp.close();
       } finally {
+        clearTimeout(handBack);
         clearInterval(stopping);
       }
       await withdraw(client, id).catch(() => undefined);

@@ -13,6 +13,9 @@ import { actionRoutes } from './routes/action-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
+import { healthRoutes } from './health/health-routes.js';
+import type { ReadinessCheck } from './health/readiness.js';
+import { openApiDocument, packageVersion } from './openapi/openapi-document.js';
 import { BadQueryError } from './search/message-filter.js';
 import { servedOrgs, type ServedOrg } from './served-orgs.js';
 import { loadState } from '../engine/record/engine-state.js';
@@ -38,6 +41,8 @@ export interface WebServerOptions {
   hub?: EventHub;
   /** Answers `/mcp` (an org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
   mcp?: (root: string, request: Request) => Promise<Response>;
+  /** What `/readyz` checks (see health/engine-checks.ts); none for a dashboard alone, which is ready once it listens. */
+  readiness?: () => readonly ReadinessCheck[];
 }
 
 /** A running dashboard. */
@@ -112,13 +117,15 @@ function orgRoutes(dashboard: Dashboard, base: string, mcp?: (request: Request) 
 }
 
 /**
- * The Hono app: the Host header first (a name that is not this machine's gets nothing), then the
- * token or its session (one for every org served), then the body's size; then `/api/orgs`, each
- * org under `/o/<key>/`, and the first org at `/` too.
+ * The Hono app: the health probes, then the Host header (a name that is not this machine's gets
+ * nothing), then the token or its session (one for every org served), then the body's size; then
+ * `/api/orgs`, the API's description, each org under `/o/<key>/`, and the first org at `/` too.
  */
-export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: string, address: WebAddress, mcp?: WebServerOptions['mcp']): Hono {
+export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: string, address: WebAddress, mcp?: WebServerOptions['mcp'], readiness: WebServerOptions['readiness'] = () => []): Hono {
   // Not strict: `/o/<key>/`, the address the switcher opens, is the org's page as `/o/<key>` is.
   const app = new Hono({ strict: false });
+  // Before the Host and token checks: a supervisor's probe knows neither, and these answers say nothing private.
+  app.route('/', healthRoutes(readiness));
   app.use('*', async (context, next) => {
     await next();
     context.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -134,6 +141,8 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
     const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: loadState(statePaths(dashboard.root).state).turn }));
     return context.json(orgs);
   });
+  // Made from the route specs that validate the requests (openapi/route-specs.ts): one source of truth.
+  app.get('/api/openapi.json', (context) => context.json(openApiDocument(packageVersion(), mcp !== undefined)));
   const mcpFor = (root: string) => (mcp ? (request: Request) => mcp(root, request) : undefined);
   for (const [key, dashboard] of dashboards) {
     app.route(`/o/${key}`, orgRoutes(dashboard, `/o/${key}/`, mcpFor(dashboard.root)));
@@ -153,7 +162,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   try {
     // Each org its own dashboard: its files, its index, its events (the run's hub goes to the first, the run's org).
     for (const [index, org] of orgs.entries()) dashboards.set(org.key, new Dashboard(org.root, index === 0 ? options.hub : undefined));
-    const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp);
+    const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp, options.readiness);
     await Promise.all([...dashboards.values()].map((dashboard) => dashboard.watch.ready()));
     server = await new Promise<ServerType>((resolve, reject) => {
       const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {

@@ -6,6 +6,7 @@ import { failingLine, strandedLine, whereToLook, type OutputMode } from '../prin
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../open-engine.js';
+import { guardShutdown, type Shutdown } from '../shutdown.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
 
@@ -29,17 +30,25 @@ export interface RunCommandOptions {
   serve?: ServeOptions;
   /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
   queue?: string;
+  /** `--shutdown-timeout`: the most seconds the process takes to stop after SIGTERM or SIGINT (default: org.yaml engine.shutdown_seconds). */
+  shutdownSeconds?: number;
 }
 
 /** `lemming run` and `lemming run-once`: the terminal UI, or events as lines or JSON. */
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
-  if (!options.serve) return runEngine(root, options, output);
-  // Loaded only here: the web server's modules cost start-up time no other run needs.
-  const { serveWhileRunning } = await import('./serve.js');
-  return serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served), options.mode === 'json');
+  // The terminal screen has its own keys for stopping; a run without one may be a service's.
+  const shutdown = options.mode === 'ui' ? undefined : guardShutdown(output, options.shutdownSeconds);
+  try {
+    if (!options.serve) return await runEngine(root, options, output, undefined, shutdown);
+    // Loaded only here: the web server's modules cost start-up time no other run needs.
+    const { serveWhileRunning } = await import('./serve.js');
+    return await serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served, shutdown), options.mode === 'json', shutdown);
+  } finally {
+    shutdown?.dispose();
+  }
 }
 
-async function runEngine(root: string, options: RunCommandOptions, output: Output, served?: ServedRun): Promise<number> {
+async function runEngine(root: string, options: RunCommandOptions, output: Output, served?: ServedRun, shutdown?: Shutdown): Promise<number> {
   const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
@@ -49,7 +58,8 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   const maxTurns = options.once ? 1 : options.turns;
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
-    const engine: Engine = served ? served.observe(opened.engine) : opened.engine;
+    const engine: Engine = served ? served.observe(opened.engine, () => opened.providers.queueAddress()) : opened.engine;
+    if (options.shutdownSeconds === undefined) shutdown?.setBound(engine.currentOrg.settings.shutdown_seconds);
     // With --serve, the engine stays open after the run: waiting for mail, running again (stay-serving.ts).
     const stay = async (finished: Parameters<typeof exitCodeOf>[0], code: number, mode: OutputMode, colour = false): Promise<number> => {
       if (!served || options.once) return code;
@@ -72,12 +82,13 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
         if (finished.failing.length > 0) output.out(failingLine(finished));
         output.out(whereToLook(root));
       }
-      if (finished?.reason !== 'stopped') return stay(finished, exitCodeOf(finished), 'plain');
+      if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
       return result.stoppedBy === 'q' ? 0 : 130;
     }
     const colour = options.mode === 'plain' && colourWanted(process.stdout);
     const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour);
-    return stay(ran.finished, ran.exitCode, options.mode, colour);
+    // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
+    return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
     await opened.close();
   }

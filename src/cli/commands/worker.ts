@@ -1,6 +1,7 @@
 import { startWorker } from '../../queue/run-worker.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
 import type { Output } from '../cli-context.js';
+import { DEFAULT_SHUTDOWN_SECONDS, guardShutdown } from '../shutdown.js';
 
 /** The flags of `lemming worker`. */
 export interface WorkerCommandOptions {
@@ -12,14 +13,21 @@ export interface WorkerCommandOptions {
   concurrency: number;
   /** `--lock-seconds`: how long a job stays with a worker that went silent. */
   lockSeconds?: number;
+  /** `--health-port`: serve /healthz, /readyz and /metrics there. */
+  healthPort?: number;
+  healthHost?: string;
+  /** `--shutdown-timeout`: seconds to finish the calls in progress after a signal before handing them back. */
+  shutdownTimeout?: number;
 }
 
 /**
  * `lemming worker`: make model calls (and MCP tool calls) for any engine on the same queue until Ctrl-C or
- * SIGTERM, which lets the calls in progress finish (a second one quits at once: a job
- * left behind is taken by another worker once its lock runs out).
+ * SIGTERM, which lets the calls in progress finish for up to `--shutdown-timeout` seconds, then hands
+ * those still running back to the queue (another worker, or this one restarted, takes them) and exits 0.
+ * A second signal quits at once: a job left behind is taken by another worker once its lock runs out.
  */
 export async function workerCommand(root: string, options: WorkerCommandOptions, output: Output): Promise<number> {
+  const seconds = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_SECONDS;
   const worker = await startWorker({
     address: options.queue,
     models: options.models ?? [],
@@ -29,18 +37,24 @@ export async function workerCommand(root: string, options: WorkerCommandOptions,
     root,
     log: (line) => output.err(line),
   });
+  // Loaded only with the flag: a worker without it starts without an HTTP server.
+  const health =
+    options.healthPort === undefined ? undefined : await (await import('../../web/health/worker-health.js')).startWorkerHealth(worker, options.healthHost ?? '127.0.0.1', options.healthPort);
+  if (health) output.err(`health: http://${options.healthHost ?? '127.0.0.1'}:${health.port}/healthz, /readyz and /metrics`);
+  // The bound and the second signal: the guard quits if handing back itself hangs (Redis gone).
+  const shutdown = guardShutdown(output, seconds + 2);
   await new Promise<void>((resolve) => {
-    let stopping = false;
     const dispose = onStopSignals(() => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      output.err('stopping: finishing the calls in progress (Ctrl-C again to quit now)');
       dispose();
-      // Listen again so a second signal quits rather than killing the process by default.
-      onStopSignals(() => process.exit(130));
+      output.err(`stopping: finishing the calls in progress for up to ${seconds} s, then handing them back to the queue (Ctrl-C again to quit now)`);
       resolve();
     });
   });
-  await worker.close();
+  try {
+    await worker.close(seconds * 1000);
+    await health?.close();
+  } finally {
+    shutdown.dispose();
+  }
   return 0;
 }

@@ -23,6 +23,7 @@ import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, typ
 import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
+import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import type { PreparedCall } from './prepare-call.js';
 import type { OutboxHints } from '../record/outbox-hints.js';
@@ -294,6 +295,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       yield item.event;
       continue;
     }
+    // Each agent's answer is a unit of work: between two, the process's server and signals are served.
+    await betweenUnitsOfWork();
     const called = item.result;
     if ('aborted' in called) {
       stopped = true;

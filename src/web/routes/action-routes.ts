@@ -5,9 +5,10 @@ import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { lockHolder } from '../../engine/record/lock.js';
 import { MAX_TOP_UP_CREDITS, topUp } from '../../engine/money/top-up.js';
 import { LemmingError } from '../../errors.js';
-import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
+import { routeInput } from '../openapi/route-input.js';
+import { APPROVE_ROUTE, READ_ROUTE, REJECT_ROUTE, SEND_ROUTE, TOP_UP_ROUTE } from '../openapi/route-specs.js';
 
 /** When a message the human just sent will be delivered, as true as this server can know it. */
 function deliveryOf(dashboard: Dashboard): string {
@@ -20,32 +21,8 @@ function deliveryOf(dashboard: Dashboard): string {
   return 'no engine is running: `lemming run` (or `lemming run --serve`) delivers it at its next turn';
 }
 
-/** The most ids one request may mark read: a page shows far fewer, and each is looked up. */
-export const MAX_READ_IDS = 1000;
-
-async function jsonBody(context: Context): Promise<Record<string, unknown>> {
-  let body: unknown;
-  try {
-    body = await context.req.json();
-  } catch {
-    throw new BadQueryError('body', 'the request body must be JSON, for example {"to": "manager", "body": "Please plan the release"}');
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadQueryError('body', 'the request body must be a JSON object');
-  return body as Record<string, unknown>;
-}
-
-function optionalText(body: Record<string, unknown>, field: string): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new BadQueryError(field, `${field} must be a string, for example "${field}": "..."`);
-  return value;
-}
-
-function requiredText(body: Record<string, unknown>, field: string, example: string): string {
-  const value = optionalText(body, field);
-  if (value === undefined) throw new BadQueryError(field, `${field} is required, for example "${field}": ${JSON.stringify(example)}`);
-  return value;
-}
+/** The most ids one request may mark read (route-specs.ts holds the rule). */
+export { MAX_READ_IDS } from '../openapi/route-specs.js';
 
 /**
  * What a person does from the browser, through the very functions the CLI calls (`lemming send`,
@@ -56,30 +33,21 @@ export function actionRoutes(dashboard: Dashboard): Hono {
   const api = new Hono();
 
   api.post('/send', async (context) => {
-    const body = await jsonBody(context);
-    const priority = optionalText(body, 'priority');
-    if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) {
-      throw new BadQueryError('priority', `priority must be one of ${PRIORITIES.join(', ')}, for example "priority": "high"`);
-    }
-    const subject = optionalText(body, 'subject');
-    const replyTo = optionalText(body, 'reply_to');
+    const { body } = await routeInput(context, SEND_ROUTE);
     const sent = sendAsHuman(dashboard.root, dashboard.org(), {
-      to: requiredText(body, 'to', 'manager'),
-      body: requiredText(body, 'body', 'Please plan the release'),
-      ...(subject === undefined ? {} : { subject }),
-      ...(priority === undefined ? {} : { priority: priority as Priority }),
-      ...(replyTo === undefined ? {} : { replyTo }),
+      to: body.to,
+      body: body.body,
+      ...(body.subject === undefined ? {} : { subject: body.subject }),
+      ...(body.priority === undefined ? {} : { priority: body.priority }),
+      ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
     });
     await dashboard.watch.look();
     return context.json({ id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) }, 201);
   });
 
   api.post('/top-up', async (context) => {
-    const body = await jsonBody(context);
-    const agent = requiredText(body, 'agent', 'planner');
-    const credits = body.credits;
+    const { agent, credits } = (await routeInput(context, TOP_UP_ROUTE)).body;
     const rule = `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, for example "credits": 0.5`;
-    if (typeof credits !== 'number') throw new BadQueryError('credits', rule);
     try {
       topUp(dashboard.org(), agent, credits);
     } catch (error) {
@@ -93,8 +61,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
   // `lemming approve` / `lemming reject`: the same function decides, so a hire is carried out the same way.
   for (const verdict of ['approve', 'reject'] as const) {
     api.post(`/proposals/:id/${verdict}`, async (context) => {
-      const body = await jsonBody(context);
-      const reason = optionalText(body, 'reason');
+      const { reason } = (await routeInput(context, verdict === 'approve' ? APPROVE_ROUTE : REJECT_ROUTE)).body;
       const decision = await decideProposal(dashboard.org(), context.req.param('id'), verdict, reason);
       // A hire or a retirement changed the chart and the resumes: the next read must not see the org as it was.
       dashboard.orgChanged();
@@ -105,12 +72,8 @@ export function actionRoutes(dashboard: Dashboard): Hono {
 
   // Ids that are not the human's mail are left out by markRead and named in the answer, never stored.
   api.post('/inbox/read', async (context) => {
-    const body = await jsonBody(context);
-    const ids = body.ids;
-    const example = 'for example "ids": ["000012-manager-001"]';
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new BadQueryError('ids', `ids must be a list of message ids, ${example}`);
-    if (ids.length > MAX_READ_IDS) throw new BadQueryError('ids', `ids may hold at most ${MAX_READ_IDS} ids (it held ${ids.length}); send them in several requests, ${example}`);
-    const marked = markRead(dashboard.root, dashboard.org(), ids as string[]);
+    const { ids } = (await routeInput(context, READ_ROUTE)).body;
+    const marked = markRead(dashboard.root, dashboard.org(), ids);
     return context.json({ read: marked.read.length, unknown: marked.unknown });
   });
 

@@ -11,6 +11,8 @@ import { parseFilterQuery, searchText, wholeNumber } from '../search/message-fil
 import { agentView } from '../views/agent-view.js';
 import { chartView } from '../views/chart-view.js';
 import { proposalsView } from '../views/proposals-view.js';
+import { routeInput } from '../openapi/route-input.js';
+import { routeSpec } from '../openapi/route-specs.js';
 
 /** A message file's own name, from its path relative to the root. */
 function fileName(file: string): string {
@@ -38,6 +40,7 @@ export function readRoutes(dashboard: Dashboard): Hono {
   });
 
   api.get('/messages', async (context) => {
+    await routeInput(context, routeSpec('get', '/api/messages'));
     const { filter, page } = parseFilterQuery(context.req.query());
     return context.json({ ...page, ...(await dashboard.watch.list(filter, page)) });
   });
@@ -61,12 +64,14 @@ export function readRoutes(dashboard: Dashboard): Hono {
   api.get('/requests', async (context) => context.json({ requests: await dashboard.watch.requests(orgStatus(dashboard.org()).agents) }));
 
   api.get('/search', async (context) => {
+    await routeInput(context, routeSpec('get', '/api/search'));
     const query = searchText(context.req.query());
     const { filter, page } = parseFilterQuery(context.req.query());
     return context.json({ query, ...(await dashboard.watch.find(query, filter, page.limit)) });
   });
 
-  api.get('/ledger', (context) => {
+  api.get('/ledger', async (context) => {
+    await routeInput(context, routeSpec('get', '/api/ledger'));
     const { page } = parseFilterQuery(context.req.query());
     const agent = context.req.query('agent');
     const entries = dashboard.ledger.all().filter((entry) => agent === undefined || entry.agent === agent);

@@ -1,0 +1,20 @@
+import { Hono } from 'hono';
+import { cutSecrets } from '../../secrets/secrets.js';
+import { readinessOf, type ReadinessCheck } from './readiness.js';
+
+/**
+ * `GET /healthz` (the process answers) and `GET /readyz` (200 when every check holds, 503 with
+ * each failing check's reason otherwise), for a supervisor's probes. They are mounted before the
+ * Host and token checks, since a probe knows neither; so they say nothing private: no org name,
+ * no path, no message, only check names and reasons.
+ */
+export function healthRoutes(checks: () => readonly ReadinessCheck[]): Hono {
+  const app = new Hono();
+  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/readyz', async (context) => {
+    const readiness = await readinessOf(checks());
+    // The reasons are lemming's own sentences; a failure's text from a library could still name a value.
+    return context.body(cutSecrets(JSON.stringify(readiness)), readiness.ready ? 200 : 503, { 'Content-Type': 'application/json' });
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest';
+import { Engine } from '../../src/engine/engine.js';
+import { handedBack } from '../../src/engine/turn/let-others-run.js';
+import { startWebServer } from '../../src/web/server.js';
+import { busyOrg } from '../helpers/busy-org.js';
+
+describe('the engine leaves room for a server in its process', () => {
+  test('during a turn of 300 agents on the offline model, the dashboard in the same process answers requests: the engine hands the loop back between agents', { timeout: 120_000 }, async () => {
+    const agents = 300;
+    const root = busyOrg(agents);
+    const server = await startWebServer({ root, host: '127.0.0.1', port: 0, token: 'a-token-of-sixteen-chars' });
+    const engine = Engine.open({ root });
+    try {
+      let turnRunning = false;
+      let answeredDuringTurn = 0;
+      let asking: Promise<void> | undefined;
+      // One request after another, for as long as the turn runs: each answer that arrives while it runs is counted.
+      const ask = async (): Promise<void> => {
+        while (turnRunning) {
+          const response = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+          await response.arrayBuffer();
+          if (turnRunning && response.status === 200) answeredDuringTurn += 1;
+        }
+      };
+      const before = handedBack.count;
+      for await (const event of engine.turn()) {
+        if (event.type === 'turn-started') {
+          turnRunning = true;
+          asking = ask();
+        }
+        if (event.type === 'turn-finished') {
+          turnRunning = false;
+          expect(event.stats.called).toBe(agents);
+        }
+      }
+      await asking;
+      // Once between each two agents' answers at least.
+      expect(handedBack.count - before).toBeGreaterThanOrEqual(agents);
+      // Without the hand-backs a request waited for the turn's end: none was answered during it.
+      expect(answeredDuringTurn).toBeGreaterThan(2);
+    } finally {
+      engine.close();
+      await server.close();
+    }
+  });
+});
