@@ -136,7 +136,7 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
   app.use('*', requireToken(token, address.port));
   app.use('*', capBodies());
   app.onError(onError);
-  app.use('/api/orgs', cutSecretsFromAnswers());
+  app.use('/api/orgs/*', cutSecretsFromAnswers());
   app.get('/api/orgs', (context) => {
     const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: loadState(statePaths(dashboard.root).state).turn }));
     return context.json(orgs);
