@@ -12,10 +12,18 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NUMBER_LIKE = /^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
 const KEYWORD = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 
+/** Answers for the values a turn writes again and again (names, models, subjects), so each pays its patterns once. */
+const plainSafe = new Map<string, boolean>();
+
 /** True when YAML reads `text`, written bare, back as the same string. */
 export function isPlainSafe(text: string): boolean {
-  if (ISO_TIME.test(text)) return true;
-  return PLAIN.test(text) && !text.endsWith(' ') && !NUMBER_LIKE.test(text) && !KEYWORD.test(text);
+  const known = plainSafe.get(text);
+  if (known !== undefined) return known;
+  const safe = ISO_TIME.test(text) || (PLAIN.test(text) && !text.endsWith(' ') && !NUMBER_LIKE.test(text) && !KEYWORD.test(text));
+  // Ids and times are new each time: kept few, so the answers stay small.
+  if (plainSafe.size >= 4096) plainSafe.clear();
+  if (text.length <= 200) plainSafe.set(text, safe);
+  return safe;
 }
 
 /** A string as one line of YAML: bare when that is safe, else double-quoted (JSON strings are valid YAML). */
