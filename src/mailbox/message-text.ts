@@ -101,12 +101,15 @@ export interface CappedSubject {
   cut: number;
 }
 
+/** A run of white space, made one space in a subject (one pattern for the module: a literal in the function is made at each call). */
+const WHITE_SPACE_RUN = /\s+/g;
+
 /**
  * A subject on one line, at most MAX_SUBJECT_CHARS: a longer one keeps its start and ends
  * with `[lemming: N more characters cut]`, within the cap, so cutting it again changes nothing.
  */
 export function capSubject(text: string): CappedSubject {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.replace(WHITE_SPACE_RUN, ' ').trim();
   if (line === '') return { length: 0, cut: 0 };
   if (line.length <= MAX_SUBJECT_CHARS) return { subject: line, length: line.length, cut: 0 };
   // The marker's length depends on the count it holds: a count of up to 9 digits is room enough.
