@@ -11,11 +11,24 @@ const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_ .,;!?()/'+=@-]*$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NUMBER_LIKE = /^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
 const KEYWORD = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+/** A letter no number-like text holds (NUMBER_LIKE's letters are a-f, i, n, o and x): one look, with no backtracking, rules it out. */
+const NOT_A_NUMBER = /[g-hj-mp-wyz]/i;
+
+/** Answers for the values a turn writes again and again (names, models, subjects), so each pays its patterns once. */
+const plainSafe = new Map<string, boolean>();
 
 /** True when YAML reads `text`, written bare, back as the same string. */
 export function isPlainSafe(text: string): boolean {
+  // A time is new each time it is asked: one anchored pattern, and nothing kept.
   if (ISO_TIME.test(text)) return true;
-  return PLAIN.test(text) && !text.endsWith(' ') && !NUMBER_LIKE.test(text) && !KEYWORD.test(text);
+  const known = plainSafe.get(text);
+  if (known !== undefined) return known;
+  // An id (`000012-manager-001`) is new each time too; NUMBER_LIKE, which backtracks through its
+  // digits, is asked only of a text that could be a number.
+  const safe = PLAIN.test(text) && !text.endsWith(' ') && (NOT_A_NUMBER.test(text) || !NUMBER_LIKE.test(text)) && !KEYWORD.test(text);
+  if (plainSafe.size >= 4096) plainSafe.clear();
+  if (text.length <= 200) plainSafe.set(text, safe);
+  return safe;
 }
 
 /** A string as one line of YAML: bare when that is safe, else double-quoted (JSON strings are valid YAML). */

@@ -108,18 +108,23 @@ export class OrgLoader {
     const brokenResumes = new Set<string>();
     const registry = modelKeys(orgFile);
     const folders = this.agentFolders(problems);
+    const parsedResumes: Array<Parsed<ParsedResume>> = [];
     for (const name of folders.names) {
-      const file = `agents/${name}/resume.md`;
-      const resume = this.readParsed(file, (text) => parseResume(text, file), problems, stamps, reading, 'agent');
-      const versions = this.versions(file, resume, stamps);
-      if (versions.current || versions.last) resumes.set(name, versions);
+      const file = this.resumeFile(name);
+      const resume = this.readParsed(file, parseResume, problems, stamps, reading, 'agent');
+      parsedResumes.push(resume);
       if (!resume.value) {
         brokenResumes.add(name);
         // Its other errors hold the model check back; report a misspelt model in the same pass.
         if (registry) problems.push(...rawModelProblems(file, resume, registry));
       }
     }
+    // Nothing changed (a steady turn, every resume stat'ed): no version of any file is made.
     if (this.last && sameStamps(stamps, this.last.stamps)) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
+    folders.names.forEach((name, index) => {
+      const versions = this.versions(this.resumeFile(name), parsedResumes[index] as Parsed<ParsedResume>, stamps);
+      if (versions.current || versions.last) resumes.set(name, versions);
+    });
     const settled = settleOrg({
       root: this.root,
       fallbackName: basename(this.root),
@@ -197,6 +202,32 @@ export class OrgLoader {
     return versions;
   }
 
+  /** Each resume's name relative to the root, made once: a turn asks it of every agent, and a string kept is hashed once as a key. */
+  private readonly resumeFiles = new Map<string, string>();
+
+  private resumeFile(name: string): string {
+    let file = this.resumeFiles.get(name);
+    if (file === undefined) {
+      file = `agents/${name}/resume.md`;
+      if (this.resumeFiles.size >= 100_000) this.resumeFiles.clear();
+      this.resumeFiles.set(name, file);
+    }
+    return file;
+  }
+
+  /** Each file's whole path, made once for the same reason. */
+  private readonly paths = new Map<string, string>();
+
+  private pathOf(file: string): string {
+    let path = this.paths.get(file);
+    if (path === undefined) {
+      path = `${this.root}/${file}`;
+      if (this.paths.size >= 100_000) this.paths.clear();
+      this.paths.set(file, path);
+    }
+    return path;
+  }
+
   private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
     const folders = agentFolders(this.root);
     if (!folders) {
@@ -222,7 +253,7 @@ export class OrgLoader {
     kind: 'org' | 'agent' = 'org',
   ): Parsed<T> {
     // Every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
-    const path = `${this.root}/${file}`;
+    const path = this.pathOf(file);
     let stat;
     try {
       stat = statSync(path, { throwIfNoEntry: false });
@@ -241,7 +272,7 @@ export class OrgLoader {
     if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
       stamps.set(file, cached.stamp);
       reading.usedDiskCache ||= cached.fromDisk;
-      problems.push(...cached.parsed.problems);
+      if (cached.parsed.problems.length > 0) problems.push(...cached.parsed.problems);
       return cached.parsed;
     }
     const stamp = fileStamp(stat);

@@ -97,6 +97,16 @@ export interface Charged {
 export function chargeFor(turn: number, agent: string, response: Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'>, models: Readonly<Record<string, ModelEntry>>, at: string): Charged {
   const { credits, models: shares } = costOf(response, models);
   const tokens = response.usage;
+  const perCall = pricedPerCall(models[response.modelKey]);
+  if (!tokens.cachedInputTokens && !tokens.cacheWriteTokens && !tokens.estimated && !shares && !(perCall && (tokens.calls ?? 1) > 1)) {
+    // The usual call (no cache counts, counted by its server, one model): two plain objects, in the
+    // order of the general case below, made without spreading a part for each optional field.
+    const { inputTokens, outputTokens } = tokens;
+    return {
+      usage: { inputTokens, outputTokens, credits },
+      charge: { type: 'charge', turn, agent, model: response.modelKey, input_tokens: inputTokens, output_tokens: outputTokens, credits, at },
+    };
+  }
   const usage = {
     inputTokens: tokens.inputTokens,
     outputTokens: tokens.outputTokens,
@@ -110,7 +120,7 @@ export function chargeFor(turn: number, agent: string, response: Pick<ProviderRe
     turn,
     agent,
     model: response.modelKey,
-    ...chargeTokens(tokens, pricedPerCall(models[response.modelKey])),
+    ...chargeTokens(tokens, perCall),
     credits,
     ...(tokens.estimated ? { estimated: true } : {}),
     ...(shares ? { models: shares } : {}),

@@ -18,7 +18,9 @@ export function checkArguments<T>(value: unknown, spec: Record<string, ArgumentS
   const input = value as Record<string, unknown>;
   const problems: string[] = [];
   const output: Record<string, unknown> = {};
-  for (const [field, rule] of Object.entries(spec)) {
+  // Every call of a turn is checked: `for in` walks the spec without making an array of its entries.
+  for (const field in spec) {
+    const rule = spec[field] as ArgumentSpec;
     const given = input[field];
     if (given === undefined) {
       if (rule.required) problems.push(`${field}: is required`);
