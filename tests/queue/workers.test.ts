@@ -7,8 +7,8 @@ import { defaultOrg, humanSends, tempDir } from '../helpers/temp-org.js';
 import type { WatchedProcess } from '../helpers/watched-process.js';
 import { queueTestKit } from './queue-test-kit.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
-import { startWireServer } from '../helpers/wire-server.js';
+import { ANTHROPIC_KEY, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
+import { startHangingCoderServer } from './hanging-coder.js';
 import { completedJobs as completedJobsOn, everythingInRedis } from './redis-contents.js';
 import { wideOrg } from './wide-org.js';
 
@@ -77,23 +77,7 @@ describe('model calls on workers', () => {
   });
 
   test('a worker killed mid-job: another takes the job, and the org ends as a local run does; no key reaches the engine or Redis', { timeout: 120_000 }, async () => {
-    let hangFirstCoderCall = false;
-    let coderArrived: () => void = () => undefined;
-    const coderHung = new Promise<void>((resolve) => (coderArrived = resolve));
-    const server = await startWireServer((request) => {
-      const text = JSON.stringify(request.body);
-      if (agentOf(request) === 'coder') {
-        if (hangFirstCoderCall) {
-          hangFirstCoderCall = false;
-          coderArrived();
-          return { hang: true };
-        }
-        return answer(request, { to: 'manager', body: 'Built it.' });
-      }
-      if (text.includes('from=\\"coder\\"')) return answer(request, { to: 'human', body: 'All done.' });
-      if (text.includes('from=\\"human\\"')) return answer(request, { to: 'coder', body: 'Build it, please.' });
-      return answer(request);
-    });
+    const { server, hangNextCoderCall, coderHung } = await startHangingCoderServer();
     try {
       const local = wireOrg(server.url);
       humanSends(local, 'manager', 'Build the thing.');
@@ -102,7 +86,7 @@ describe('model calls on workers', () => {
       expect((await lemmingAsync(local, ['run', '--plain'], KEYS)).status).toBe(0);
       const localRequests = server.requests.length;
 
-      hangFirstCoderCall = true;
+      hangNextCoderCall();
       const first = worker(['--lock-seconds', '1'], KEYS);
       await first.waitFor(/serves every model/);
       // The engine has no keys: they live with the workers.

@@ -4,9 +4,9 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { humanSends, tempDir } from '../helpers/temp-org.js';
 import type { WatchedProcess } from '../helpers/watched-process.js';
-import { startWireServer } from '../helpers/wire-server.js';
+import { startHangingCoderServer } from '../queue/hanging-coder.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { agentOf, ANTHROPIC_KEY, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
+import { ANTHROPIC_KEY, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { queueTestKit } from '../queue/queue-test-kit.js';
 
 const redis = queueTestKit();
@@ -27,23 +27,7 @@ function sample(text: string, name: string): number {
 
 describe('lemming worker as a service', () => {
   test('SIGTERM during a job: the call is handed back (not left to a lock running out), the worker exits 0, another answers it; the org ends as a local run does', { timeout: 120_000 }, async () => {
-    let hangFirstCoderCall = false;
-    let coderArrived: () => void = () => undefined;
-    const coderHung = new Promise<void>((resolve) => (coderArrived = resolve));
-    const server = await startWireServer((request) => {
-      const text = JSON.stringify(request.body);
-      if (agentOf(request) === 'coder') {
-        if (hangFirstCoderCall) {
-          hangFirstCoderCall = false;
-          coderArrived();
-          return { hang: true };
-        }
-        return answer(request, { to: 'manager', body: 'Built it.' });
-      }
-      if (text.includes('from=\\"coder\\"')) return answer(request, { to: 'human', body: 'All done.' });
-      if (text.includes('from=\\"human\\"')) return answer(request, { to: 'coder', body: 'Build it, please.' });
-      return answer(request);
-    });
+    const { server, hangNextCoderCall, coderHung } = await startHangingCoderServer();
     try {
       const local = wireOrg(server.url);
       humanSends(local, 'manager', 'Build the thing.');
@@ -51,7 +35,7 @@ describe('lemming worker as a service', () => {
       cpSync(local, queued, { recursive: true });
       expect((await lemmingAsync(local, ['run', '--plain'], KEYS)).status).toBe(0);
 
-      hangFirstCoderCall = true;
+      hangNextCoderCall();
       // A lock of 60 s: were the job not handed back, the second worker would wait a minute for it.
       const first = worker(['--lock-seconds', '60', '--shutdown-timeout', '1', '--health-port', '0'], KEYS);
       await first.waitFor(/serves every model/);
