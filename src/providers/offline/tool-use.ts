@@ -90,7 +90,7 @@ function writeThenSend(request: ProviderRequest, view: PromptView, planned: Offl
     const result = writes[index];
     const where = result && !result.error ? `The file: ${shownPath(view, paths[index] ?? '')}` : `(I could not save it as a file: ${result?.content.split('\n')[0] ?? 'no result'})`;
     const test = tested.findIndex((entry) => entry.send === send);
-    const outcome = test < 0 ? '' : `\n${testOutcome(testFor(tested[test]?.report ?? '').command, runs[test])}`;
+    const outcome = test < 0 ? '' : `\n\n${testOutcome(testFor(tested[test]?.report ?? '').command, runs[test])}`;
     return { ...send, arguments: { ...send.arguments, body: `${argument(send, 'body')}\n\n${where}${outcome}` } };
   });
 }
