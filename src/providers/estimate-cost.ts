@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../org/schema.js';
+import { priceCall } from '../engine/money/price-call.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { ProviderRequest } from './provider.js';
 import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
@@ -40,6 +41,6 @@ export function estimateCallCost(
   /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
   inputScale = 1,
 ): number {
-  const tokens = (Math.ceil(estimateInputTokens(request) * inputScale) * entry.input_price + expectedOutputTokens(entry) * entry.output_price) / 1_000_000;
-  return tokens + (entry.price_per_call ?? 0);
+  // Priced by the rule every charge is priced by (money/price-call.ts), on the tokens expected.
+  return priceCall({ inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) }, entry);
 }
