@@ -3,6 +3,17 @@ import { expectSameAsLocal, lostJobKit, RAW_BULLMQ, requeued } from './lost-job-
 
 const kit = lostJobKit();
 
+/** The org run locally and a copy run through the queue, with a worker making the coder's call and that call held open. */
+async function coderCallInFlight() {
+  const org = await kit.localAndQueued();
+  const hold = org.held.holdNext('coder');
+  const worker = kit.worker();
+  await worker.waitFor(/serves every model/);
+  const run = kit.queuedRun(org.queued);
+  await hold.arrived;
+  return { ...org, hold, worker, run };
+}
+
 describe('jobs lost from Redis are asked again under the same id', () => {
   test('FLUSHALL while calls wait for a worker: the job is queued again, and the org ends as a local run does', { timeout: 120_000 }, async () => {
     const { local, queued } = await kit.localAndQueued();
@@ -31,12 +42,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test('Redis restarted without persistence while a worker makes the call: the job runs again, the org sees one answer', { timeout: 120_000 }, async () => {
-    const { held, local, queued, localRequests } = await kit.localAndQueued();
-    const hold = held.holdNext('coder');
-    const one = kit.worker();
-    await one.waitFor(/serves every model/);
-    const run = kit.queuedRun(queued);
-    await hold.arrived;
+    const { held, local, queued, localRequests, hold, worker: one, run } = await coderCallInFlight();
     await kit.redis.server.restart();
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
     hold.release();
@@ -48,12 +54,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test('FLUSHALL while a worker makes the call: the job runs again, the org sees one answer', { timeout: 120_000 }, async () => {
-    const { held, local, queued, localRequests } = await kit.localAndQueued();
-    const hold = held.holdNext('coder');
-    const one = kit.worker();
-    await one.waitFor(/serves every model/);
-    const run = kit.queuedRun(queued);
-    await hold.arrived;
+    const { held, local, queued, localRequests, hold, worker: one, run } = await coderCallInFlight();
     await kit.redis.server.flush();
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
     hold.release();
@@ -68,12 +69,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test('a worker killed after taking a job while Redis also loses it: another worker runs it, the org ends as a local run does', { timeout: 120_000 }, async () => {
-    const { held, local, queued } = await kit.localAndQueued();
-    const hold = held.holdNext('coder');
-    const first = kit.worker();
-    await first.waitFor(/serves every model/);
-    const run = kit.queuedRun(queued);
-    await hold.arrived;
+    const { held, local, queued, hold, worker: first, run } = await coderCallInFlight();
     await first.stop('SIGKILL');
     await kit.redis.server.flush();
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
@@ -102,11 +98,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test("the engine's and the workers' connections cut while a call is made: they come back, and the org ends as a local run does", { timeout: 120_000 }, async () => {
-    const { held, local, queued } = await kit.localAndQueued();
-    const hold = held.holdNext('coder');
-    await kit.worker().waitFor(/serves every model/);
-    const run = kit.queuedRun(queued);
-    await hold.arrived;
+    const { held, local, queued, hold, run } = await coderCallInFlight();
     expect(await kit.onRedis((client) => client.client('KILL', 'TYPE', 'normal'))).toBeGreaterThan(0);
     hold.release();
     expect(await run.exited()).toBe(0);
