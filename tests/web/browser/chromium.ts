@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from '../../helpers/temp-org.js';
 
 /** The system's Chromium (Debian's `chromium`; `.ci/run` installs it): nothing downloads a browser. */
@@ -14,6 +15,23 @@ export function chromiumPath(): string {
 /** Chromium headless; `args` adds switches (`--host-resolver-rules` to point a name at this machine). */
 export function launchChromium(args: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', ...args] });
+}
+
+/** One Chromium for the tests of a `describe`: launched before them, closed after them. */
+export function chromiumForSuite(): { readonly browser: Browser } {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!launched) throw new Error('Chromium has not started');
+      return launched;
+    },
+  };
 }
 
 /**

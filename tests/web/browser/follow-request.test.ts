@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { lemming } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp-org.js';
-import { launchChromium, screenshotPath } from './chromium.js';
+import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 describe('a request followed on the page', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumForSuite();
 
   test("after `npm start`'s run, the answer's thread shows the request, every hand-off and report and the answer, with who, when and what each cost; Requests shows it answered", async () => {
     const root = tempDir();
     expect(lemming(root, ['demo']).status).toBe(0);
     const server = await serve(root);
     try {
-      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));
       await tab.goto(viewUrl(server.url, '#/message/000005-manager-001'));

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import { defaultOrg, write } from '../../helpers/temp-org.js';
-import { launchChromium, screenshotPath } from './chromium.js';
+import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
 /** A message file dropped into the manager's outbox for the human, with this body. */
@@ -52,20 +51,14 @@ const HOSTILE = [
 ].join('\n');
 
 describe('message bodies rendered as written, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumForSuite();
 
   test('a quote holding a list, nested lists, a code block, a table and links with safe schemes', async () => {
     const root = defaultOrg();
     dropMessage(root, RICH);
     const server = await serve(root);
     try {
-      const tab = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      const tab = await chromium.browser.newPage({ viewport: { width: 1100, height: 900 } });
       await tab.goto(viewUrl(server.url, '#/message/000001-manager-001'));
       const body = tab.locator('#message-body .body');
       await body.waitFor();
@@ -93,7 +86,7 @@ describe('message bodies rendered as written, in Chromium', () => {
     dropMessage(root, HOSTILE, '<img src=x onerror=alert(1)>');
     const server = await serve(root);
     try {
-      const tab = await browser.newPage();
+      const tab = await chromium.browser.newPage();
       const dialogs: string[] = [];
       tab.on('dialog', (dialog) => {
         dialogs.push(dialog.message());

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { bootstrapOrg } from '../../../src/org/bootstrap-org.js';
 import { humanSends, REPO_ROOT, runEngine, tempDir, write } from '../../helpers/temp-org.js';
-import { launchChromium, screenshotPath } from './chromium.js';
+import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serveOrgs } from './serve-org.js';
 
 /** A two-agent org: the person and one writer, on the offline model. */
@@ -16,13 +15,7 @@ function smallOrg(root: string): void {
 }
 
 describe('one dashboard over several orgs, in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = chromiumForSuite();
 
   test('a switcher lists both orgs; each shows its own chart, messages and turn; the first keeps the single-org address; one token for both', async () => {
     const folder = tempDir('lemming-orgs-');
@@ -40,7 +33,7 @@ describe('one dashboard over several orgs, in Chromium', () => {
     const server = await serveOrgs([folder]);
     try {
       expect(server.output()).toMatch(/press: \/o\/press\/ \(.*press\)\n\s+software: \/o\/software\/ \(.*software\)/);
-      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 860 } });
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
       await page.goto(server.url);
@@ -76,7 +69,7 @@ describe('one dashboard over several orgs, in Chromium', () => {
       expect(errors).toEqual([]);
 
       // One token for every org: a browser without the session gets nothing from either.
-      const stranger = await browser.newPage();
+      const stranger = await chromium.browser.newPage();
       const base = new URL(server.url).origin;
       for (const path of ['/o/software/api/status', '/o/press/api/status', '/api/orgs', '/o/press/']) {
         const response = await stranger.goto(`${base}${path}`);
