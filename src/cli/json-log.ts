@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import type { EngineEvent } from '../engine/events.js';
+import { loadOrgForReading } from '../org/load-org.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
@@ -67,11 +67,11 @@ export function jsonLogOutput(org: () => string | undefined): Output & { record(
   };
 }
 
-/** The org's name from org/org.yaml, for the records' `org` field; undefined when it cannot be read (a worker's root may hold no org). */
+/** The org's name as the org's loader reads it (the settled org, or the files), for the records' `org` field; undefined where there is no org (a worker's root may hold none). */
 export function orgNameAt(root: string): string | undefined {
+  if (!existsSync(join(root, 'org', 'org.yaml'))) return undefined;
   try {
-    const name: unknown = (parse(readFileSync(join(root, 'org', 'org.yaml'), 'utf8')) as { name?: unknown } | null)?.name;
-    return typeof name === 'string' ? name : undefined;
+    return loadOrgForReading(root).org.name;
   } catch {
     return undefined;
   }
