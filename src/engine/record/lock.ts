@@ -57,6 +57,15 @@ export function parseProcStat(line: string): ProcessStat | undefined {
   return { state, startTicks };
 }
 
+/** This process's start, in clock ticks since boot, read once: it never changes, and a lock is taken every turn (the turn gate). */
+let ownStart: { ticks: number | undefined } | undefined;
+
+/** When this process started (the `pidStart` a lock records), or undefined where there is no /proc. */
+export function ownStartTicks(): number | undefined {
+  ownStart ??= { ticks: processStat(process.pid)?.startTicks };
+  return ownStart.ticks;
+}
+
 /** /proc's view of a process; undefined where there is no /proc (macOS) or the process is not there. */
 export function processStat(pid: number): ProcessStat | undefined {
   try {
@@ -129,7 +138,7 @@ export function acquireLock(root: string, command: string): OrgLock {
  * the turn gate (turn-gate.ts) are both taken this way.
  */
 export function takeLockFile(path: string, command: string, refusal: (holder: { command: string; started: string }, where: string) => string): OrgLock {
-  const pidStart = processStat(process.pid)?.startTicks;
+  const pidStart = ownStartTicks();
   const content: LockContent = {
     pid: process.pid,
     ...(pidStart === undefined ? {} : { pidStart }),

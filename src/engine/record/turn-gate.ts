@@ -1,6 +1,6 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { isRunning, LockedError, processStat, takeLockFile, type OrgLock } from './lock.js';
+import { isRunning, LockedError, ownStartTicks, takeLockFile, type OrgLock } from './lock.js';
 import { statePaths } from './state-paths.js';
 
 /**
@@ -72,7 +72,7 @@ export function enterTurnGateSync(root: string, command: string): OrgLock {
 export async function enterTurnGateToCopy(root: string, command: string): Promise<OrgLock> {
   const first = tryTurnGate(root, command);
   if (first) return first;
-  const pidStart = processStat(process.pid)?.startTicks;
+  const pidStart = ownStartTicks();
   writeFileAtomic(wantedPath(root), JSON.stringify({ pid: process.pid, ...(pidStart === undefined ? {} : { pidStart }) }));
   try {
     for (;;) {
