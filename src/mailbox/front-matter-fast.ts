@@ -14,21 +14,19 @@ const KEYWORD = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
 /** A letter no number-like text holds (NUMBER_LIKE's letters are a-f, i, n, o and x): one look, with no backtracking, rules it out. */
 const NOT_A_NUMBER = /[g-hj-mp-wyz]/i;
 
-/** Answers for the values a turn writes again and again (names, models, subjects), so each pays its patterns once. */
-const plainSafe = new Map<string, boolean>();
-
-/** True when YAML reads `text`, written bare, back as the same string. */
+/**
+ * True when YAML reads `text`, written bare, back as the same string. No answer is kept: a turn
+ * writes thousands of names and ids, new each time, and a memo of them cost more than the patterns.
+ */
 export function isPlainSafe(text: string): boolean {
-  // A time is new each time it is asked: one anchored pattern, and nothing kept.
-  if (ISO_TIME.test(text)) return true;
-  const known = plainSafe.get(text);
-  if (known !== undefined) return known;
-  // An id (`000012-manager-001`) is new each time too; NUMBER_LIKE, which backtracks through its
-  // digits, is asked only of a text that could be a number.
-  const safe = PLAIN.test(text) && !text.endsWith(' ') && (NOT_A_NUMBER.test(text) || !NUMBER_LIKE.test(text)) && !KEYWORD.test(text);
-  if (plainSafe.size >= 4096) plainSafe.clear();
-  if (text.length <= 200) plainSafe.set(text, safe);
-  return safe;
+  // A time is the one value with a colon written bare.
+  if (!PLAIN.test(text)) return ISO_TIME.test(text);
+  if (text.endsWith(' ')) return false;
+  // Every number-like text starts with a digit (a sign or a dot fails PLAIN), and every keyword
+  // with a letter, in at most five characters.
+  if (text.charCodeAt(0) > 57) return text.length > 5 || !KEYWORD.test(text);
+  // NUMBER_LIKE backtracks through an id's digits (`000012-manager-001`): asked only of a text that could be a number.
+  return NOT_A_NUMBER.test(text) || !NUMBER_LIKE.test(text);
 }
 
 /** A string as one line of YAML: bare when that is safe, else double-quoted (JSON strings are valid YAML). */

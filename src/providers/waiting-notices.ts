@@ -32,6 +32,12 @@ let ticker: NodeJS.Timeout | undefined;
 let tickMs = 0;
 
 function tick(): void {
+  if (watched.size === 0) {
+    // Nothing in flight since the last look: the timer goes, so an idle process keeps none.
+    clearInterval(ticker);
+    ticker = undefined;
+    return;
+  }
   const now = performance.now();
   for (const call of watched) {
     // The wait it was due at: a look that comes late must not make the numbers ragged (10.3 s, 20.7 s).
@@ -43,26 +49,20 @@ function tick(): void {
 }
 
 /**
- * Watch a call. One timer serves every call in flight (a turn may have hundreds), looking often
- * enough for the shortest first notice; it is made with the first call and cleared with the last,
- * so an idle process keeps none and an instant model costs a set's add and delete.
+ * Watch a call until it is unwatched. One timer serves every call in flight (a turn may have
+ * hundreds), looking often enough for the shortest first notice; it is made with the first call
+ * and goes at the first look that finds none (unref'd meanwhile, it keeps no process alive). A
+ * turn of an instant model makes and clears no timer per call: a set's add and delete.
  */
-function watch(call: Watched): () => void {
+function watch(call: Watched): void {
   watched.add(call);
-  const every = Math.max(1, Math.min(1_000, Math.floor(call.firstMs / 4)));
+  const every = call.firstMs >= 4_000 ? 1_000 : Math.max(1, Math.floor(call.firstMs / 4));
   if (ticker === undefined || every < tickMs) {
     clearInterval(ticker);
     tickMs = every;
     ticker = setInterval(tick, every);
     ticker.unref();
   }
-  return () => {
-    watched.delete(call);
-    if (watched.size === 0) {
-      clearInterval(ticker);
-      ticker = undefined;
-    }
-  };
 }
 
 /**
@@ -81,7 +81,7 @@ export class WaitingNoticeProvider implements Provider {
     const { onWaiting } = request;
     if (!onWaiting) return this.inner.generate(request);
     const call: Watched = { start: performance.now(), dueMs: this.firstMs, firstMs: this.firstMs, tell: (waitedMs) => onWaiting({ modelKey: request.modelKey, waitedMs }) };
-    const unwatch = watch(call);
+    watch(call);
     try {
       return await this.inner.generate({
         ...request,
@@ -93,7 +93,7 @@ export class WaitingNoticeProvider implements Provider {
         },
       });
     } finally {
-      unwatch();
+      watched.delete(call);
     }
   }
 }

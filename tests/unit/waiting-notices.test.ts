@@ -21,6 +21,11 @@ function heldModel(): Provider & { request?: ProviderRequest; answer(): void; fa
   return model;
 }
 
+/** A model that answers at once. */
+function instantModel(): Provider {
+  return { generate: async () => answer };
+}
+
 // The clock here is vitest's, moved by hand: nothing waits, and nothing depends on the machine's speed.
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
@@ -30,7 +35,7 @@ afterEach(() => {
 });
 
 describe('a call that waits long says so', () => {
-  test('at 10 s, then 20, 40, 70 and 100 s; once it answers, no timer is left and nothing more is said', async () => {
+  test('at 10 s, then 20, 40, 70 and 100 s; once it answers, its timer goes at the next look and nothing more is said', async () => {
     const model = heldModel();
     const notices: WaitingNotice[] = [];
     const call = new WaitingNoticeProvider(model, 10_000).generate(engineRequest({ onWaiting: (notice) => notices.push(notice) }));
@@ -40,12 +45,15 @@ describe('a call that waits long says so', () => {
     expect(notices).toEqual([10, 20, 40, 70, 100].map((seconds) => ({ modelKey: 'main', waitedMs: seconds * 1000 })));
     model.answer();
     expect(await call).toEqual(answer);
+    // The timer is kept until its next look (a second at most) finds nothing in flight, so a turn of many calls makes one.
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(vi.getTimerCount()).toBe(0);
     await vi.advanceTimersByTimeAsync(600_000);
     expect(notices).toHaveLength(5);
   });
 
-  test('a retry starts the clock again once its backoff is over; a call that fails leaves no timer', async () => {
+  test('a retry starts the clock again once its backoff is over; a call that fails leaves no timer after the next look', async () => {
     const model = heldModel();
     const notices: number[] = [];
     const retried: number[] = [];
@@ -62,6 +70,7 @@ describe('a call that waits long says so', () => {
     expect(notices).toEqual([10_000]);
     model.fail();
     await expect(call).rejects.toThrow('connection reset');
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -71,5 +80,14 @@ describe('a call that waits long says so', () => {
     expect(vi.getTimerCount()).toBe(0);
     model.answer();
     await call;
+  });
+
+  test('calls one after another share one timer, made once', async () => {
+    const made = vi.spyOn(globalThis, 'setInterval');
+    const provider = new WaitingNoticeProvider(instantModel(), 10_000);
+    for (let index = 0; index < 50; index += 1) await provider.generate(engineRequest({ onWaiting: () => undefined }));
+    expect(made).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
