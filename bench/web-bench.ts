@@ -10,6 +10,7 @@ import { MessageIndex } from '../src/web/search/message-index.js';
 import { startWebServer, type WebServer } from '../src/web/server.js';
 import { NextAgentProvider } from './bench-providers.js';
 import { agentName, buildOrg } from './build-org.js';
+import { countEventStream, type StreamCount } from './sse-counter.js';
 import { figure, showMs, type Figure } from './stats.js';
 
 /**
@@ -122,31 +123,33 @@ try {
   // event stream open, then alone again; the served turns are compared with the two unserved runs.
   const names = Array.from({ length: AGENTS }, (_, index) => agentName(index));
   const engine = Engine.open({ root, providerFactory: () => new NextAgentProvider(names), command: 'bench' });
-  let comparison: { alone: Figure; served: Figure; ratio: number };
+  let comparison: { alone: Figure; served: Figure; ratio: number; stream: { published: number; duringTurns: StreamCount; afterTurns: StreamCount } };
   try {
     await turns(engine, 5);
     const aloneBefore = await turns(engine, 7);
     const hub = new EventHub();
     const served = await startWebServer({ root, host: '127.0.0.1', port: 0, token, hub });
-    const stream = await fetch(`http://127.0.0.1:${served.port}/api/events`, { headers: { cookie: `lemming_${served.port}=${token}` } });
-    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
-    let received = 0;
-    const draining = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        received += value.length;
-      }
-    })();
+    const stream = await countEventStream(`http://127.0.0.1:${served.port}/api/events`, token);
+    // The hello first: what comes after it is what the turns cost the stream.
+    while (stream.count.events === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const hello = { ...stream.count };
+    const firstId = hub.lastId;
     const servedTimes = await turns(engine, 7, hub);
-    await reader.cancel();
-    await draining.catch(() => undefined);
+    const duringTurns = { events: stream.count.events - hello.events, bytes: stream.count.bytes - hello.bytes };
+    const published = hub.lastId - firstId;
+    // Then what was still on its way: every event published must reach the client.
+    const deadline = performance.now() + 30_000;
+    while (stream.count.events - hello.events < published && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const afterTurns = { events: stream.count.events - hello.events, bytes: stream.count.bytes - hello.bytes };
+    await stream.stop();
     await served.close();
+    if (duringTurns.events === 0) throw new Error(`the event stream received nothing during the served turns (${published} events published): the served turns measured no stream`);
+    if (afterTurns.events < published) throw new Error(`the event stream delivered ${afterTurns.events} of ${published} events published during the served turns`);
     const aloneAfter = await turns(engine, 7);
     const alone = figure([...aloneBefore, ...aloneAfter]);
     const servedFigure = figure(servedTimes);
-    comparison = { alone, served: servedFigure, ratio: servedFigure.median / alone.median };
-    log(`  turn, N=${AGENTS} all with mail: alone ${showMs(alone)}; served with a browser's event stream open ${showMs(servedFigure)} (${((comparison.ratio - 1) * 100).toFixed(1)}%; ${received} bytes of events sent)`);
+    comparison = { alone, served: servedFigure, ratio: servedFigure.median / alone.median, stream: { published, duringTurns, afterTurns } };
+    log(`  turn, N=${AGENTS} all with mail: alone ${showMs(alone)}; served with a browser's event stream open ${showMs(servedFigure)} (${((comparison.ratio - 1) * 100).toFixed(1)}%); ${published} events published in ${servedTimes.length} served turns, ${duringTurns.events} (${(duringTurns.bytes / 1e6).toFixed(1)} MB) received during them, ${afterTurns.events} in all`);
   } finally {
     engine.close();
   }
@@ -166,6 +169,7 @@ try {
     turnAlone: comparison.alone,
     turnServed: comparison.served,
     servedRatio: comparison.ratio,
+    stream: comparison.stream,
     date: new Date().toISOString(),
   };
   process.stdout.write(`${JSON.stringify(results)}\n`);

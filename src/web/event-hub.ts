@@ -9,6 +9,8 @@ export type WebEvent = ApiWebEvent<EngineEvent>;
 export interface NumberedEvent {
   id: number;
   event: WebEvent;
+  /** The event as it goes on the wire (routes/event-stream.ts), made once for every stream that sends it. */
+  wire?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export class EventHub {
   constructor(private readonly keep = 2000) {}
 
   publish(event: WebEvent): void {
-    const numbered = { id: this.nextId, event };
+    const numbered: NumberedEvent = { id: this.nextId, event };
     this.nextId += 1;
     this.kept.push(numbered);
     // Cut back to `keep` once there are twice as many, not by one at every event past it: a turn of

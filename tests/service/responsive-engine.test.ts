@@ -43,4 +43,31 @@ describe('the engine leaves room for a server in its process', () => {
       await server.close();
     }
   });
+
+  test('a /api/status asked as a turn of 400 agents begins is answered while the turn is still being planned', { timeout: 120_000 }, async () => {
+    const agents = 400;
+    const root = busyOrg(agents);
+    const token = 'a-token-of-sixteen-chars';
+    const server = await startWebServer({ root, host: '127.0.0.1', port: 0, token });
+    const engine = Engine.open({ root });
+    try {
+      // What the engine had said when the answer came: the count is the turn's progress.
+      const seen: string[] = [];
+      let seenAtAnswer: string[] | undefined;
+      const asked = fetch(`http://127.0.0.1:${server.port}/api/status`, { headers: { authorization: `Bearer ${token}` } }).then(async (response) => {
+        seenAtAnswer = [...seen];
+        return (await response.json()) as { agents: unknown[] };
+      });
+      for await (const event of engine.turn()) seen.push(event.type);
+      expect((await asked).agents).toHaveLength(agents);
+      expect(seen.filter((type) => type === 'agent-done')).toHaveLength(agents);
+      // Planning builds 400 prompts and hands the loop back between batches of them; the status waits neither for
+      // the plan's end nor for the message index's thread to look at 400 changed outboxes.
+      expect(seenAtAnswer).toBeDefined();
+      expect(seenAtAnswer).not.toContain('turn-started');
+    } finally {
+      engine.close();
+      await server.close();
+    }
+  });
 });

@@ -16,9 +16,17 @@ import { prepareCall, type PreparedCall } from './prepare-call.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
+import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
+
+/**
+ * Prompts built between two hand-backs of the loop (let-others-run.ts): building 1,000 in one go
+ * kept a server in the process waiting 100 ms and more. Some 50 agents take a few milliseconds;
+ * a hand-back costs microseconds.
+ */
+export const PROMPTS_PER_HAND_BACK = 50;
 
 /** What planning a turn reads. */
 export interface PlanInput {
@@ -41,7 +49,7 @@ export interface PlanInput {
  * is called (mail, schedules, credits, held agents, mail for agents that left), and build each
  * call's prompt, which goes into `prepared`. Everything a recovered turn needs is in the plan.
  */
-export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>): Plan {
+export async function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>): Promise<Plan> {
   const { root, org, state, hints, turn, ledger, failing, ratios, at } = input;
   const orgSnapshot = saveOrgSnapshot(statePaths(root).plannedOrg, org);
   const discovery = discoverMail(root, org, state, hints, turn);
@@ -62,7 +70,9 @@ export function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>):
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
-  for (const call of decided.calls) {
+  for (const [index, call] of decided.calls.entries()) {
+    // Also before the first: what came before (the org kept, the outboxes scanned) was a stretch of its own.
+    if (index % PROMPTS_PER_HAND_BACK === 0) await betweenUnitsOfWork();
     const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
     events.push(...preparedCall.warnings);
     const agent = org.agents.get(call.agent);

@@ -114,7 +114,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
   } else {
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }

@@ -68,6 +68,19 @@ export class OrgWatch {
     await this.ask({ op: 'look' });
   }
 
+  private nudged?: Promise<void>;
+
+  /**
+   * Ask for a look and do not wait for it: what it finds is published as events. One at a time:
+   * while the thread has one to do, asking again adds none (a client polling a busy server would
+   * otherwise queue a look per request on a thread already behind).
+   */
+  lookSoon(): void {
+    this.nudged ??= this.look()
+      .catch(() => undefined)
+      .finally(() => (this.nudged = undefined));
+  }
+
   list(filter: MessageFilter, page: Page): Promise<WatchAnswers['list']> {
     return this.ask({ op: 'list', filter, page });
   }
