@@ -21,13 +21,6 @@ import type { PlannedRouting } from '../routing/plan-routing.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
-/**
- * Prompts built between two hand-backs of the loop (let-others-run.ts): building 1,000 in one go
- * kept a server in the process waiting 100 ms and more. Some 50 agents take a few milliseconds;
- * a hand-back costs microseconds.
- */
-export const PROMPTS_PER_HAND_BACK = 50;
-
 /** What planning a turn reads. */
 export interface PlanInput {
   root: string;
@@ -70,9 +63,11 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
   const outOfCredits = new Set(decided.outOfCredits);
-  for (const [index, call] of decided.calls.entries()) {
-    // Also before the first: what came before (the org kept, the outboxes scanned) was a stretch of its own.
-    if (index % PROMPTS_PER_HAND_BACK === 0) await betweenUnitsOfWork();
+  for (const call of decided.calls) {
+    // Each prompt is a unit of work (let-others-run.ts): building 1,000 in one go kept a server in the
+    // process waiting 100 ms and more.
+    const handBack = betweenUnitsOfWork();
+    if (handBack) await handBack;
     const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
     events.push(...preparedCall.warnings);
     const agent = org.agents.get(call.agent);
