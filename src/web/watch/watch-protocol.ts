@@ -41,8 +41,13 @@ export interface WatchAnswers {
 /** A numbered question, as posted to the thread. */
 export type WatchRequest = WatchQuestion & { seq: number };
 
-/** What the thread posts back: that it has the index (what is there then is not news), what changed (before any answer that follows from it), an answer, or a failure. */
+/**
+ * What the thread posts back: how many messages it has taken in so far while it builds the index,
+ * that it has the index (what is there then is not news), what changed (before any answer that
+ * follows from it), an answer, or a failure.
+ */
 export type WatchMessage =
+  | { type: 'progress'; size: number }
   | { type: 'ready'; size: number }
   | { type: 'changed'; events: WatchEvent[]; size: number }
   | { type: 'answer'; seq: number; result: unknown; size: number }

@@ -26,11 +26,12 @@ try {
 } catch {
   // Not allowed here: the thread runs at the process's priority.
 }
-const org = new OrgLook(data.root);
-
 function post(message: WatchMessage): void {
   port?.postMessage(message);
 }
+
+// The dashboard already serves while this runs (seconds for a large org): it shows the count so far.
+const org = new OrgLook(data.root, (size) => post({ type: 'progress', size }));
 
 function lookAndTell(): void {
   const events = org.look();
