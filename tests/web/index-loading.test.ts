@@ -3,7 +3,7 @@ import { ROUTES } from '../../src/web/openapi/route-specs.js';
 import type { ChartView, IndexState } from '../../src/web/api-types.js';
 import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 import { holdIndex } from './hold-index.js';
-import { getJson, serveOrg } from './web-server.js';
+import { getJson, readEvents, serveOrg } from './web-server.js';
 
 /** A concrete path for a route's OpenAPI path: an agent, a message id, a turn, a module. */
 function concrete(path: string): string {
@@ -30,6 +30,7 @@ describe('the dashboard while its message index loads', () => {
       const server = await serveOrg(root);
       const auth = { authorization: `Bearer ${server.token}` };
 
+      const stream = await fetch(`${server.base}/api/events`, { headers: auth });
       const status = await getJson<{ turn: number; index: IndexState }>(server, '/api/status');
       expect(status.status).toBe(200);
       expect(status.body.index).toEqual({ state: 'loading', messages: 0 });
@@ -66,6 +67,9 @@ describe('the dashboard while its message index loads', () => {
 
       await hold.release();
       expect(await untilIndexed(server)).toEqual({ state: 'ready', messages: 3 });
+      // Written after the address was out, while the index was built: it comes down the stream once the index is in; what was there before does not.
+      const mail = (events: Array<{ event: string; data: unknown }>): string[] => events.filter((event) => event.event === 'mail').map((event) => (event.data as { message: { id: string } }).message.id);
+      expect(mail(await readEvents(stream, (events) => mail(events).length > 0))).toEqual([sentId]);
       const found = await getJson<{ total: number; hits: Array<{ id: string }> }>(server, '/api/search?q=aardvark');
       expect(found.status).toBe(200);
       expect(found.body.hits.map((hit) => hit.id).sort()).toEqual(['000000-human-001', '000001-manager-001']);

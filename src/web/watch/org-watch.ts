@@ -3,6 +3,7 @@ import { keepHeapAsSet } from '../../heap-settings.js';
 import { knownSecrets } from '../../secrets/secrets.js';
 import type { AgentStatus, IndexState } from '../api-types.js';
 import type { EventHub } from '../event-hub.js';
+import { outboxFiles } from './outbox-names.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
 
@@ -58,8 +59,9 @@ export class OrgWatch {
   }
 
   /**
-   * Resolves once the thread has the index: whatever is in the outboxes then is the starting
-   * point, and only what is written after it comes as events. Rejects if the thread fails first.
+   * Resolves once the thread has the index. What was in the outboxes when the thread was started
+   * (as the server started) is the starting point; what was written after it comes as events, that
+   * written while the index was built among them, once it is in. Rejects if the thread fails first.
    */
   ready(): Promise<void> {
     return this.started;
@@ -143,7 +145,8 @@ export class OrgWatch {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, secrets: knownSecrets() };
+    // Listed here, before the server listens: mail written once the address is out comes as events, however long the index takes.
+    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, startingFiles: outboxFiles(this.root), secrets: knownSecrets() };
     const worker = new Worker(threadScript(), { workerData: data });
     this.state = { state: 'loading', messages: 0 };
     this.messages = 0;

@@ -11,6 +11,11 @@ export interface WatchThreadData {
   intervalMs: number;
   /** How often it saves the index (when it changed). */
   saveEveryMs: number;
+  /**
+   * The message files in the outboxes when the dashboard started (outbox-names.ts): the starting
+   * point. What the index holds beyond them once it is in was written since, and comes as events.
+   */
+  startingFiles: string[];
   /** The org's secrets as this process knows them: the thread cuts them from the index it saves. */
   secrets: Array<[variable: string, value: string]>;
 }

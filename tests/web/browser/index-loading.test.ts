@@ -35,7 +35,8 @@ describe('the page while the messages are indexed', () => {
       await notice.waitFor({ state: 'hidden' });
       const rows = tab.locator('#message-results tr[data-id]');
       await rows.first().waitFor();
-      expect((await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-id')))).sort()).toEqual(['000000-human-001', '000001-manager-001']);
+      const ids = await Promise.all(Array.from({ length: await rows.count() }, (_, index) => rows.nth(index).getAttribute('data-id')));
+      expect(ids.sort()).toEqual(['000000-human-001', '000001-manager-001']);
       expect(await tab.locator('#waiting-for-index').count()).toBe(0);
       // Filled in where it stood: the page was not loaded again.
       expect(loads).toBe(loadsBefore);
