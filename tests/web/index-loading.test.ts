@@ -27,7 +27,7 @@ describe('the dashboard while its message index loads', () => {
     const hold = holdIndex(root);
     try {
       // Resolves while the thread still waits to read the saved index: it listens without it.
-      const server = await serveOrg(root);
+      const server = await serveOrg(root, undefined, { waitForIndex: false });
       const auth = { authorization: `Bearer ${server.token}` };
 
       const stream = await fetch(`${server.base}/api/events`, { headers: auth });

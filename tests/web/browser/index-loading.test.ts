@@ -14,7 +14,7 @@ describe('the page while the messages are indexed', () => {
     write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: Aardvark report\nreply_to: 000000-human-001\n---\nThe aardvark enclosure is 40 m².\n');
     const hold = holdIndex(root);
     try {
-      const server = await serveOrg(root);
+      const server = await serveOrg(root, undefined, { waitForIndex: false });
       const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors: string[] = [];
       tab.on('pageerror', (error) => errors.push(error.message));

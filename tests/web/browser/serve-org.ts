@@ -12,7 +12,23 @@ export async function serve(root: string, port = 0): Promise<{ url: string; stop
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
+  await untilIndexed(url);
   return { url, stop: () => interruptAndWait(child) };
+}
+
+/**
+ * Ask the dashboard's status until its message index is in (the page answers before, and says so;
+ * the tests here are about the views with their messages). Each answer comes at once.
+ */
+async function untilIndexed(url: string, base = '/'): Promise<void> {
+  const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
+  for (;;) {
+    const response = await fetch(new URL(`${base}api/status`, url), { headers: { authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { index?: { state: string } };
+    if (body.index?.state === 'ready') return;
+    if (body.index?.state === 'failed') throw new Error(`the dashboard's index failed: ${JSON.stringify(body.index)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The dashboard's URL opening a view (`#/message/<id>`): the token is traded for a session on the way. */
@@ -33,5 +49,6 @@ export async function serveOrgs(roots: string[]): Promise<{ url: string; output:
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
+  for (const key of [...text.matchAll(/^ {2}([\w-]+): \/o\//gm)].map((match) => match[1])) await untilIndexed(url, `/o/${key}/`);
   return { url, output: () => text, stop: () => interruptAndWait(child) };
 }
