@@ -1,4 +1,5 @@
 import { interruptAndWait, startLemming } from '../../helpers/cli.js';
+import { untilIndexed } from '../../helpers/until-indexed.js';
 
 /** `lemming serve --port 0` (or the port given) in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
 export async function serve(root: string, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
@@ -14,21 +15,6 @@ export async function serve(root: string, port = 0): Promise<{ url: string; stop
   });
   await untilIndexed(url);
   return { url, stop: () => interruptAndWait(child) };
-}
-
-/**
- * Ask the dashboard's status until its message index is in (the page answers before, and says so;
- * the tests here are about the views with their messages). Each answer comes at once.
- */
-async function untilIndexed(url: string, base = '/'): Promise<void> {
-  const token = decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length));
-  for (;;) {
-    const response = await fetch(new URL(`${base}api/status`, url), { headers: { authorization: `Bearer ${token}` } });
-    const body = (await response.json()) as { index?: { state: string } };
-    if (body.index?.state === 'ready') return;
-    if (body.index?.state === 'failed') throw new Error(`the dashboard's index failed: ${JSON.stringify(body.index)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The dashboard's URL opening a view (`#/message/<id>`): the token is traded for a session on the way. */
