@@ -70,7 +70,7 @@ const sections: Section[] = [
   {
     id: 'dashboard',
     title: 'The dashboard: N=1,000 agents, H=100,000 messages',
-    about: 'In a process of its own (bench/web-bench.ts), on the first storage: the first page a browser loads, searches and a thread over HTTP, and steady turns with a dashboard and an open event stream on the engine against turns without, in one engine (7 served turns between 14 unserved).',
+    about: 'In a process of its own (bench/web-bench.ts), on the first storage: the server\'s start until its page answers and until its search index is in, the first page a browser loads, searches and a thread over HTTP, and steady turns with a dashboard and an open event stream on the engine against turns without, in one engine (7 served turns between 14 unserved).',
     quick: false,
     run: dashboard,
   },

@@ -60,7 +60,7 @@ async function firstPage(server: WebServer, cookie: string): Promise<void> {
     await response.arrayBuffer();
   };
   await get('/');
-  await Promise.all(['main.js', 'api.js', 'dom.js', 'live.js', 'chart-view.js', 'messages-view.js', 'agent-view.js', 'run-view.js', 'human-view.js', 'markdown.js', 'bar-chart.js', 'proposals-view.js', 'trace-view.js'].map((file) => get(`/app/${file}`)));
+  await Promise.all(['main.js', 'api.js', 'dom.js', 'live.js', 'chart-view.js', 'messages-view.js', 'agent-view.js', 'run-view.js', 'human-view.js', 'markdown.js', 'bar-chart.js', 'proposals-view.js', 'trace-view.js', 'index-state.js'].map((file) => get(`/app/${file}`)));
   await Promise.all([get('/api/status'), get('/api/chart')]);
 }
 
@@ -93,14 +93,22 @@ try {
   log(`  search index built from the outboxes: ${(indexBuildMs / 1000).toFixed(1)} s`);
 
   const token = newToken();
+  // The server start as a person meets it: from the call until the page's first byte (the login's
+  // redirect, then the page), and apart from it, until the index (loaded from org/state/cache) is in.
   start = performance.now();
   const server = await startWebServer({ root, host: '127.0.0.1', port: 0, token });
-  const serverStartMs = performance.now() - start;
+  const indexReady = server.dashboard.watch.ready().then(() => performance.now() - start);
   const login = await fetch(server.url, { redirect: 'manual' });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const page = await fetch(`http://127.0.0.1:${server.port}/`, { headers: { cookie } });
+  const serverStartMs = performance.now() - start;
+  await page.arrayBuffer();
+  if (!page.ok) throw new Error(`the page: ${page.status}`);
+  // While the index loads: the chart's page answers without the traffic on its edges.
   const firstPageMs = await timed(() => firstPage(server, cookie));
+  const indexReadyMs = await indexReady;
   const firstPageWarm = await series(5, () => firstPage(server, cookie));
-  log(`  server start with the saved index: ${serverStartMs.toFixed(0)} ms; first page (HTML, modules, status, chart): ${firstPageMs.toFixed(0)} ms, then ${showMs(firstPageWarm)}`);
+  log(`  server start until the page answers: ${serverStartMs.toFixed(0)} ms; until the saved index is in: ${indexReadyMs.toFixed(0)} ms; first page (HTML, modules, status and chart): ${firstPageMs.toFixed(0)} ms, then ${showMs(firstPageWarm)}`);
 
   const searchOver = (words: string[]) =>
     series(words.length * 3, async (index) => {
@@ -129,6 +137,8 @@ try {
     const aloneBefore = await turns(engine, 7);
     const hub = new EventHub();
     const served = await startWebServer({ root, host: '127.0.0.1', port: 0, token, hub });
+    // Turns are compared with the index in, as a dashboard that has been open a while has it.
+    await served.dashboard.watch.ready();
     const stream = await countEventStream(`http://127.0.0.1:${served.port}/api/events`, token);
     // The hello first: what comes after it is what the turns cost the stream.
     while (stream.count.events === 0) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -160,6 +170,7 @@ try {
     folder: base,
     indexBuildMs,
     serverStartMs,
+    indexReadyMs,
     firstPageMs,
     firstPageWarm,
     search: searchFigure,

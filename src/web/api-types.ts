@@ -76,10 +76,18 @@ export interface SearchResults {
 export type ServedState = 'turns' | 'waiting' | 'ended';
 
 /**
- * `GET /api/status`: `lemming status --json`, how many messages the index holds, and, when this
- * process runs the engine (`lemming run --serve`), what it is doing.
+ * Where the dashboard's message index stands. It is taken in beside the server, which answers at
+ * once: `loading` (with how many messages so far, when it builds from the outboxes; a saved index
+ * loads in one piece, 0 until it is in), `ready`, or `failed` (why; it is tried again at the next
+ * request that needs it). Searches, message lists, threads and requests answer 503 until `ready`.
  */
-export type StatusView = OrgStatus & { messages: number; served?: ServedState };
+export type IndexState = { state: 'loading'; messages: number } | { state: 'ready'; messages: number } | { state: 'failed'; messages: number; error: string };
+
+/**
+ * `GET /api/status`: `lemming status --json`, how many messages the index holds, where the index
+ * stands, and, when this process runs the engine (`lemming run --serve`), what it is doing.
+ */
+export type StatusView = OrgStatus & { messages: number; index: IndexState; served?: ServedState };
 
 /** `POST /api/send`: the message written, and when it will be delivered, as true now. */
 export interface SentView {
@@ -122,6 +130,8 @@ export interface ChartView {
   edges: ChartEdge[];
   /** True when the org allows too many edges to draw: only those that carried mail, and reporting lines, are given. */
   edgesLimited: boolean;
+  /** False while the message index loads: the edges are drawn, but how much mail went along each is not known yet (0). */
+  trafficCounted: boolean;
 }
 
 /** One turn's spending across the org (or one agent): what the run page charts. */

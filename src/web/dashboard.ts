@@ -27,11 +27,12 @@ export class Dashboard {
   private readonly loader: OrgLoader;
   private readonly unsubscribe: () => void;
 
-  constructor(readonly root: string, hub = new EventHub()) {
+  /** `report`: where a failure of the message index, taken in beside the server, is told (standard error by default). */
+  constructor(readonly root: string, hub = new EventHub(), report?: (line: string) => void) {
     this.hub = hub;
     this.loader = new OrgLoader(root);
     this.loader.loadOrThrow();
-    this.watch = new OrgWatch(root, hub);
+    this.watch = new OrgWatch(root, hub, report);
     this.ledger = new LedgerTail(root);
     this.activity = new ActivityCounter(root);
     this.unsubscribe = hub.subscribe(({ event }) => {

@@ -41,8 +41,13 @@ export interface WebServerOptions {
   hub?: EventHub;
   /** Answers `/mcp` (an org as an MCP server over streamable HTTP), behind the same token; absent: no such route. */
   mcp?: (root: string, request: Request) => Promise<Response>;
-  /** What `/readyz` checks (see health/engine-checks.ts); none for a dashboard alone, which is ready once it listens. */
+  /**
+   * What `/readyz` checks (see health/engine-checks.ts); none for a dashboard alone, which is ready once it listens.
+   * The message index does not count: the server does its work (status, the chart, sending, the engine) while it loads.
+   */
   readiness?: () => readonly ReadinessCheck[];
+  /** Where a line for a person goes when something fails beside the requests (the message index): standard error by default. */
+  report?: (line: string) => void;
 }
 
 /** A running dashboard. */
@@ -152,7 +157,12 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
   return app;
 }
 
-/** Start serving the org; resolves once the server listens. Reads the org's files; never starts an engine. */
+/**
+ * Start serving the org; resolves once the server listens, at once: each org's message index is
+ * taken in on its own thread meanwhile (seconds for 100,000 messages), and until it is in the routes
+ * that need it answer 503 and the page says so (routes/index-gate.ts). Reads the org's files; never
+ * starts an engine.
+ */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   checkToken(options.token, 'the token');
   const orgs: ServedOrg[] = servedOrgs([options.root, ...(options.moreRoots ?? [])]);
@@ -161,9 +171,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let server: ServerType;
   try {
     // Each org its own dashboard: its files, its index, its events (the run's hub goes to the first, the run's org).
-    for (const [index, org] of orgs.entries()) dashboards.set(org.key, new Dashboard(org.root, index === 0 ? options.hub : undefined));
+    for (const [index, org] of orgs.entries()) dashboards.set(org.key, new Dashboard(org.root, index === 0 ? options.hub : undefined, options.report));
     const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp, options.readiness);
-    await Promise.all([...dashboards.values()].map((dashboard) => dashboard.watch.ready()));
     server = await new Promise<ServerType>((resolve, reject) => {
       const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
         port = info.port;

@@ -4,6 +4,7 @@ import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { errorBody } from '../helpers/vendor-bodies.js';
 import { startWatched } from '../helpers/watched-process.js';
+import { untilIndexed } from '../helpers/until-indexed.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { eventsOf, humanSends, readText, runOrg, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
@@ -96,6 +97,7 @@ describe('every secret the org names, through the CLI and the dashboard', () => 
     try {
       await dashboard.waitFor(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
       const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(dashboard.output())?.[0] ?? '';
+      await untilIndexed(url);
       const base = url.slice(0, url.indexOf('/?'));
       const headers = { authorization: `Bearer ${decodeURIComponent(url.slice(url.indexOf('token=') + 'token='.length))}` };
       const get = async (path: string): Promise<string> => (await fetch(`${base}${path}`, { headers })).text();

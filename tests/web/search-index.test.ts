@@ -125,6 +125,21 @@ describe('the search index', () => {
     expect(index.findPage('progress', {}, 1).hits.map((hit) => hit.id)).toEqual(['007000-manager-001']);
   });
 
+  test('built from the outboxes, it tells how many messages it holds after each outbox that added some (what the page shows while it loads); loaded from its file, only what it took in since', () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Count the penguins');
+    for (let index = 1; index <= 2; index += 1) write(root, `agents/manager/outbox/00000${index}-001-human.md`, dropped('human', `Penguins ${index}`, 'Counted.'));
+    for (let index = 1; index <= 3; index += 1) write(root, `agents/planner/outbox/00000${index}-001-manager.md`, dropped('manager', `Plan ${index}`, 'Planned.'));
+    const told: number[] = [];
+    expect(MessageIndex.open(root, (size) => told.push(size)).size).toBe(6);
+    // Outboxes in name order: human (1), manager (2 more), planner (3 more); those with none say nothing.
+    expect(told).toEqual([1, 3, 6]);
+    told.length = 0;
+    write(root, 'agents/hr/outbox/000004-001-manager.md', dropped('manager', 'Hired', 'Done.'));
+    expect(MessageIndex.open(root, (size) => told.push(size)).size).toBe(7);
+    expect(told).toEqual([7]);
+  });
+
   test('a broken or foreign index file is rebuilt, never trusted', () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Count the penguins');

@@ -9,11 +9,15 @@ afterEach(async () => {
   while (running.length > 0) await running.pop()?.close();
 });
 
-/** A dashboard on a free loopback port (or the port and token given: a restart), closed after the test. */
-export async function serveOrg(root: string, hub?: EventHub, given: { port?: number; token?: string } = {}): Promise<WebServer & { token: string; base: string }> {
+/**
+ * A dashboard on a free loopback port (or the port and token given: a restart), closed after the
+ * test; once its message index is in (the server answers before), unless `waitForIndex` is false.
+ */
+export async function serveOrg(root: string, hub?: EventHub, given: { port?: number; token?: string; waitForIndex?: boolean } = {}): Promise<WebServer & { token: string; base: string }> {
   const token = given.token ?? newToken();
   const server = await startWebServer({ root, host: '127.0.0.1', port: given.port ?? 0, token, ...(hub ? { hub } : {}) });
   running.push(server);
+  if (given.waitForIndex !== false) await Promise.all([...server.dashboards.values()].map((dashboard) => dashboard.watch.ready()));
   return { ...server, token, base: `http://127.0.0.1:${server.port}` };
 }
 

@@ -28,29 +28,23 @@ export interface ServeOptions {
 export const DEFAULT_PORT = 4780;
 
 /**
- * How long the dashboard may start in silence. Before it listens it takes in every message for
- * search and threads (from its saved index, or from the outboxes the first time): some 3 s at
- * 100,000 messages, longer for a first build.
+ * Start the dashboard on the org and print its URL (token included) as soon as it listens: the
+ * messages are taken in for search and threads behind it (some 3 s at 100,000 messages, longer
+ * for a first build), and the page says so until they are in. A failure of that goes to standard
+ * error (or the log). Throws LemmingError when the address is refused: a port taken, or a
+ * non-loopback host without LEMMING_TOKEN.
  */
-export const QUIET_START_MS = 1000;
-
-/**
- * Start the dashboard on the org and print its URL (token included); if that takes longer than
- * `quietMs`, say on standard error what it is waiting for. Throws LemmingError when the address is
- * refused: a port taken, or a non-loopback host without LEMMING_TOKEN.
- */
-export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub, quietMs = QUIET_START_MS, readiness?: () => readonly ReadinessCheck[]): Promise<WebServer> {
+export async function openDashboard(root: string, options: ServeOptions, output: Output, hub?: EventHub, readiness?: () => readonly ReadinessCheck[]): Promise<WebServer> {
   requireOrgRoot(root);
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? DEFAULT_PORT;
   const { token, fromEnvironment } = chooseToken(host);
   // Lines bound for a log collector (`--log-format json`) do not carry the key to the dashboard: set LEMMING_TOKEN to know it.
   if (output.record) registerSecret('LEMMING_TOKEN', token);
-  const slow = setTimeout(() => output.err(`dashboard: taking in the org's messages for search and threads; the address follows once they are in`), quietMs);
   try {
     // The org as an MCP server at /mcp, behind the same token; its SDK is loaded by the first request.
     const mcp = async (orgRoot: string, request: Request): Promise<Response> => (await import('../../mcp-server/mcp-http.js')).handleMcpHttp(orgRoot, request);
-    const server = await startWebServer({ root, host, port, token, mcp, ...(hub ? { hub } : {}), ...(options.moreRoots ? { moreRoots: options.moreRoots } : {}), ...(readiness ? { readiness } : {}) });
+    const server = await startWebServer({ root, host, port, token, mcp, report: (line) => output.err(line), ...(hub ? { hub } : {}), ...(options.moreRoots ? { moreRoots: options.moreRoots } : {}), ...(readiness ? { readiness } : {}) });
     output.out(`dashboard: ${server.url}`);
     if (server.dashboards.size > 1) {
       for (const [key, dashboard] of server.dashboards) output.out(`  ${key}: /o/${key}/ (${dashboard.root})`);
@@ -62,8 +56,6 @@ export async function openDashboard(root: string, options: ServeOptions, output:
     if (code === 'EADDRINUSE') throw new LemmingError('port-taken', `port ${port} on ${host} is taken; pass another, for example --port ${port + 1}, or --port 0 for any free port`, { exitCode: 2 });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new LemmingError('bad-host', `cannot listen on ${host}: it is not an address of this machine; the default is --host 127.0.0.1`, { exitCode: 2 });
     throw error;
-  } finally {
-    clearTimeout(slow);
   }
 }
 
@@ -84,7 +76,7 @@ export async function serveCommand(roots: readonly string[], options: ServeOptio
   const shutdown = guardShutdown(output, options.shutdownSeconds);
   const [root = '', ...moreRoots] = expandOrgRoots(roots);
   const stopping = (): readonly ReadinessCheck[] => [{ name: 'stopping', reason: async () => (shutdown.stopping() ? 'the process was asked to stop' : undefined) }];
-  const server = await openDashboard(root, { ...options, ...(moreRoots.length > 0 ? { moreRoots } : {}) }, output, undefined, QUIET_START_MS, stopping);
+  const server = await openDashboard(root, { ...options, ...(moreRoots.length > 0 ? { moreRoots } : {}) }, output, undefined, stopping);
   // Listening before the line that says Ctrl-C stops: a signal between the two would kill the process unanswered.
   const stopped = untilStopped();
   output.out('it runs no turns: use `lemming run` beside it (or `lemming run --serve` instead); Ctrl-C stops');
@@ -117,7 +109,7 @@ export async function serveWhileRunning(root: string, options: ServeOptions, out
     },
     stopping: () => shutdown?.stopping() ?? false,
   });
-  const server = await openDashboard(root, options, person, hub, QUIET_START_MS, () => checks);
+  const server = await openDashboard(root, options, person, hub, () => checks);
   if (json) output.out(JSON.stringify({ type: 'dashboard', url: server.url }));
   try {
     return await run({

@@ -9,19 +9,25 @@ export function apiPath(path: string): string {
   return `${ORG_BASE}api${path}`;
 }
 
-/** An error the server answered with: its message says what was wrong and what would be right. */
+/** An error the server answered with: its message says what was wrong and what would be right; `code` is its `error` field. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
+  }
+
+  /** The server is still indexing the messages (or failed to): the view fills in once they are in. */
+  get waitsForIndex(): boolean {
+    return this.status === 503 && (this.code === 'index-loading' || this.code === 'index-failed');
   }
 }
 
 async function answer<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new ApiError(response.status, body.message ?? `the server answered ${response.status}`);
+  const body = (await response.json().catch(() => ({}))) as { message?: string; error?: string };
+  if (!response.ok) throw new ApiError(response.status, body.message ?? `the server answered ${response.status}`, body.error);
   return body as T;
 }
 

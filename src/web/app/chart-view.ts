@@ -114,7 +114,7 @@ export async function chartPage(main: HTMLElement): Promise<() => void> {
       graph.append(drawn);
     }
     show(picture, graph);
-    show(caption, `Turn ${chart.turn} · ${chart.nodes.length} agents · `, el('span', {}, 'orange arrows carried mail in the last 3 turns'), chart.edgesLimited ? ' · too many permission edges to draw: only those that carried mail' : '');
+    show(caption, `Turn ${chart.turn} · ${chart.nodes.length} agents · `, chart.trafficCounted ? el('span', {}, 'orange arrows carried mail in the last 3 turns') : el('span', {}, 'the mail along each arrow shows once the messages are indexed'), chart.edgesLimited ? ' · too many permission edges to draw: only those that carried mail' : '');
   };
   const redraw = debounce(() => void draw(), 400);
   return listenThenLoad((event) => {

@@ -1,8 +1,9 @@
 import { agentPage } from './agent-view.js';
-import { apiPath } from './api.js';
+import { ApiError, apiPath } from './api.js';
 import { chartPage } from './chart-view.js';
 import { el, show } from './dom.js';
 import { humanPage } from './human-view.js';
+import { watchIndex } from './index-state.js';
 import { connectLive, onLive } from './live.js';
 import { messagePage, messagesPage } from './messages-view.js';
 import { proposalsPage, showPendingCount } from './proposals-view.js';
@@ -38,7 +39,10 @@ async function route(): Promise<void> {
     if (mine === generation) leave = cleanup;
     else cleanup();
   } catch (error) {
-    if (mine === generation) show(main, el('p', { class: 'error-text' }, error instanceof Error ? error.message : String(error)));
+    if (mine !== generation) return;
+    // Not an error to show in red: the view is drawn again when the header's notice says the index is in.
+    if (error instanceof ApiError && error.waitsForIndex) show(main, el('p', { class: 'muted', id: 'waiting-for-index' }, 'The messages are still being indexed: this view fills in once they are in.'));
+    else show(main, el('p', { class: 'error-text' }, error instanceof Error ? error.message : String(error)));
   }
 }
 
@@ -58,5 +62,6 @@ onLive((event) => {
 });
 window.addEventListener('hashchange', () => void route());
 void showTurn();
+void watchIndex(document.getElementById('index-state') as HTMLElement, () => void route());
 void showOrgSwitch(document.getElementById('org-switch') as HTMLElement);
 void route();

@@ -23,6 +23,7 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query'): J
 function operation(route: RouteSpec): JsonSchema {
   const parameterList = [...parameters(route.params, 'path'), ...parameters(route.query, 'query')];
   const bad = { description: 'a parameter or field is not valid: {"error": "bad-request", "field": …, "message": …}' };
+  const loading = { description: 'the message index is still loading, or failed and is being built again: {"error": "index-loading" or "index-failed", "index": "loading" or "failed", "messages": …, "message": …}, with Retry-After' };
   return {
     summary: route.summary,
     ...(parameterList.length > 0 ? { parameters: parameterList } : {}),
@@ -31,6 +32,7 @@ function operation(route: RouteSpec): JsonSchema {
     responses: {
       [String(route.answers.status)]: { description: route.answers.description, content: { [route.answers.type]: {} } },
       ...(route.params || route.query || route.body ? { '400': bad } : {}),
+      ...(route.needsIndex ? { '503': loading } : {}),
       ...(route.public ? { ...(route.path === '/readyz' ? { '503': { description: 'not ready: each failing check with its reason' } } : {}) } : { '401': { description: 'no token, or a wrong one' } }),
     },
   };

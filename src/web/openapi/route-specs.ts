@@ -16,6 +16,8 @@ export interface RouteSpec {
   public?: boolean;
   /** Served once, at the root, not for each org under `/o/<key>/` (the probes, the list of orgs, this description). */
   serverWide?: boolean;
+  /** Answers from the message index: 503 with Retry-After while it loads (routes/index-gate.ts). */
+  needsIndex?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodObject;
@@ -117,17 +119,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/openapi.json', serverWide: true, summary: 'This document.', answers: json('OpenAPI 3.1') },
   { method: 'get', path: '/api/orgs', serverWide: true, summary: 'The orgs this server serves (`lemming serve --root A --root B`), each with its key, name, folder, turn and where its routes are (`/o/<key>/`).', answers: json('[{"key":…,"name":…,"root":…,"base":"/o/<key>/","turn":…}]') },
   { method: 'get', path: '/api/events', summary: 'Server-sent events: each engine event as it happens; Last-Event-ID resumes.', answers: { status: 200, type: 'text/event-stream', description: 'events' } },
-  { method: 'get', path: '/api/status', summary: 'The org: turn, agents, credits, messages, whether an engine serves it.', answers: json('status') },
+  { method: 'get', path: '/api/status', summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.', answers: json('status') },
   { method: 'get', path: '/api/agents', summary: 'Every agent with its state.', answers: json('{"agents":[…]}') },
   { method: 'get', path: '/api/agents/{name}', params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('agent') },
-  { method: 'get', path: '/api/chart', summary: 'The org chart with its edges and traffic.', answers: json('chart') },
-  { method: 'get', path: '/api/messages', query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('{"total":…,"messages":[…]}') },
-  { method: 'get', path: '/api/messages/{id}', params: messageId, summary: 'One message with its body.', answers: json('message') },
-  { method: 'get', path: '/api/threads/{id}', params: messageId, summary: 'The thread a message belongs to.', answers: json('{"id":…,"messages":[…]}') },
-  { method: 'get', path: '/api/requests', summary: 'Requests and how far each has been followed.', answers: json('{"requests":[…]}') },
+  { method: 'get', path: '/api/chart', summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).', answers: json('chart') },
+  { method: 'get', path: '/api/messages', needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('{"total":…,"messages":[…]}') },
+  { method: 'get', path: '/api/messages/{id}', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('message') },
+  { method: 'get', path: '/api/threads/{id}', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('{"id":…,"messages":[…]}') },
+  { method: 'get', path: '/api/requests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json('{"requests":[…]}') },
   {
     method: 'get',
     path: '/api/search',
+    needsIndex: true,
     query: z.object({ q: z.string().max(MAX_QUERY_CHARS).describe('the text to search for'), ...filterQuery }),
     summary: 'Full-text search over messages, with the same filters.',
     answers: json('{"query":…,"hits":[…]}'),

@@ -34,6 +34,7 @@ export function pageHtml(orgName: string, base = '/'): string {
     <a href="#/proposals" data-view="proposals">Proposals</a>
     <a href="#/human" data-view="human">You</a>
   </nav>
+  <span id="index-state" class="index-state" hidden>indexing messages…</span>
   <span id="turn" class="turn"></span>
   <span id="live" class="live" title="live updates">●</span>
 </header>

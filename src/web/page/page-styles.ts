@@ -11,6 +11,8 @@ header nav a.active { background: var(--accent); color: #fff; }
 .org-switch[hidden] { display: none; }
 header nav.org-switch a { padding: 2px 10px; font-size: 13px; }
 .brand { font-size: 16px; } .org-name { color: var(--muted); }
+.index-state { margin-left: auto; color: var(--hot); } .index-state.failed { color: var(--bad); } .index-state[hidden] { display: none; }
+.index-state:not([hidden]) + .turn { margin-left: 0; }
 .turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
 main { padding: 16px; max-width: 1400px; margin: 0 auto; }
 h2 { margin: 8px 0 12px; font-size: 18px; } h3 { margin: 16px 0 8px; font-size: 15px; }

@@ -13,22 +13,27 @@ import { chartView } from '../views/chart-view.js';
 import { proposalsView } from '../views/proposals-view.js';
 import { routeInput } from '../openapi/route-input.js';
 import { routeSpec } from '../openapi/route-specs.js';
+import { needsIndex } from './index-gate.js';
 
 /** A message file's own name, from its path relative to the root. */
 function fileName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
 }
 
-/** The JSON API's read-only routes (documented in the README, "The dashboard's API"). */
+/**
+ * The JSON API's read-only routes (documented in the README, "The dashboard's API"). Those that
+ * need the message index pass its gate (index-gate.ts: 503 while it loads); the rest answer at once.
+ */
 export function readRoutes(dashboard: Dashboard): Hono {
   const api = new Hono();
+  const indexed = needsIndex(dashboard);
 
   api.get('/status', (context) => {
     const status = orgStatus(dashboard.org());
     // The count of messages as of the watch thread's last look (it looks every 400 ms), not after one more: a
     // probe of a busy run waited for the thread, behind the engine's writes, hundreds of milliseconds.
     dashboard.watch.lookSoon();
-    return context.json({ ...status, messages: dashboard.watch.size, ...(dashboard.served ? { served: dashboard.served } : {}) });
+    return context.json({ ...status, messages: dashboard.watch.size, index: dashboard.watch.index, ...(dashboard.served ? { served: dashboard.served } : {}) });
   });
 
   api.get('/agents', (context) => context.json({ agents: orgStatus(dashboard.org()).agents }));
@@ -38,16 +43,18 @@ export function readRoutes(dashboard: Dashboard): Hono {
   api.get('/chart', async (context) => {
     const org = dashboard.org();
     const status = orgStatus(org);
-    return context.json(chartView(org, status, await dashboard.watch.traffic(status.turn)));
+    // The chart answers while the index loads, without the mail along its edges (trafficCounted: false).
+    const traffic = dashboard.watch.index.state === 'ready' ? await dashboard.watch.traffic(status.turn) : undefined;
+    return context.json(chartView(org, status, traffic));
   });
 
-  api.get('/messages', async (context) => {
+  api.get('/messages', indexed, async (context) => {
     await routeInput(context, routeSpec('get', '/api/messages'));
     const { filter, page } = parseFilterQuery(context.req.query());
     return context.json({ ...page, ...(await dashboard.watch.list(filter, page)) });
   });
 
-  api.get('/messages/:id', async (context) => {
+  api.get('/messages/:id', indexed, async (context) => {
     const id = context.req.param('id');
     const indexed = await dashboard.watch.get(id);
     if (!indexed) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
@@ -56,16 +63,16 @@ export function readRoutes(dashboard: Dashboard): Hono {
     return context.json({ ...read.message, file: indexed.file, path: `${dashboard.root}/${indexed.file}`, notes: read.notes });
   });
 
-  api.get('/threads/:id', async (context) => {
+  api.get('/threads/:id', indexed, async (context) => {
     const id = context.req.param('id');
     const thread = await dashboard.watch.threadOf(id);
     if (thread.length === 0) throw new LemmingError('not-found', `no message has the id ${JSON.stringify(id)}; ids look like 000012-manager-001`);
     return context.json({ id, messages: thread });
   });
 
-  api.get('/requests', async (context) => context.json({ requests: await dashboard.watch.requests(orgStatus(dashboard.org()).agents) }));
+  api.get('/requests', indexed, async (context) => context.json({ requests: await dashboard.watch.requests(orgStatus(dashboard.org()).agents) }));
 
-  api.get('/search', async (context) => {
+  api.get('/search', indexed, async (context) => {
     await routeInput(context, routeSpec('get', '/api/search'));
     const query = searchText(context.req.query());
     const { filter, page } = parseFilterQuery(context.req.query());

@@ -63,8 +63,12 @@ export class MessageIndex {
     }
   }
 
-  /** The saved index brought up to date, or a new one built from the outboxes (and saved). */
-  static open(root: string): MessageIndex {
+  /**
+   * The saved index brought up to date, or a new one built from the outboxes (and saved).
+   * `progress` is told how many messages the index holds after each outbox that added some: the
+   * dashboard shows it while a large org is taken in (loading a saved index has no such steps).
+   */
+  static open(root: string, progress?: (size: number) => void): MessageIndex {
     const saved = readSaved(root);
     let index: MessageIndex;
     try {
@@ -73,7 +77,7 @@ export class MessageIndex {
       // A saved index that parses but does not load (cut short, edited): build it again.
       index = new MessageIndex(root);
     }
-    index.refresh();
+    index.refresh(progress);
     index.save();
     return index;
   }
@@ -83,8 +87,8 @@ export class MessageIndex {
     return this.byId.size;
   }
 
-  /** Take in what changed in the outboxes since the last refresh; returns the messages added, oldest first. */
-  refresh(): IndexedMessage[] {
+  /** Take in what changed in the outboxes since the last refresh; returns the messages added, oldest first. `progress`: see open. */
+  refresh(progress?: (size: number) => void): IndexedMessage[] {
     const added: IndexedMessage[] = [];
     const present = new Set(listAgentFolders(this.root));
     const listedAt = Date.now();
@@ -103,8 +107,10 @@ export class MessageIndex {
       const record: OutboxRecord = known ?? { mtimeMs: -1, files: new Map() };
       const listedBefore = record.mtimeMs;
       record.mtimeMs = trustedMtime(stat.mtimeMs, listedAt);
+      const before = added.length;
       this.takeListing(agent, record, added);
       this.outboxes.set(agent, record);
+      if (added.length > before) progress?.(this.byId.size);
       // Listing a racy folder again and finding nothing new is no change worth saving.
       if (listedBefore !== record.mtimeMs) this.dirty = true;
     }

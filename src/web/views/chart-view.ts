@@ -8,8 +8,11 @@ export type { ChartEdge, ChartNode, ChartView, NodeState };
 /** Beyond this many permission edges, the graph shows only those in use. */
 const MAX_EDGES = 2_000;
 
-/** The org chart as nodes and edges, with each edge's traffic (from the message index: see edge-traffic.ts). */
-export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly ChartEdge[]): ChartView {
+/**
+ * The org chart as nodes and edges, with each edge's traffic (from the message index: see
+ * edge-traffic.ts), or none while the index loads (`edgesUsed` undefined): the chart needs no index.
+ */
+export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly ChartEdge[] | undefined): ChartView {
   const byName = new Map(status.agents.map((agent) => [agent.name, agent]));
   const nodes = [...org.agents.values()].map((agent): ChartNode => {
     const line = byName.get(agent.name);
@@ -45,7 +48,7 @@ export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly Chart
     }
     return found;
   };
-  for (const used of edgesUsed) {
+  for (const used of edgesUsed ?? []) {
     if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
   }
   let allowed = 0;
@@ -58,5 +61,5 @@ export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly Chart
   if (!edgesLimited) {
     for (const from of org.agents.keys()) for (const to of reachableFrom(org, from)) edge(from, to);
   }
-  return { turn: status.turn, nodes, edges: [...traffic.values()], edgesLimited };
+  return { turn: status.turn, nodes, edges: [...traffic.values()], edgesLimited, trafficCounted: edgesUsed !== undefined };
 }

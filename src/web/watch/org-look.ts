@@ -22,8 +22,12 @@ export class OrgLook {
   /** Each proposal's id and status, as last seen; undefined before the first look. */
   private proposalsSeen?: string;
 
-  constructor(readonly root: string) {
-    this.index = MessageIndex.open(root);
+  /** Takes the index in (see MessageIndex.open for `progress`): seconds for a large org's first build. */
+  constructor(
+    readonly root: string,
+    progress?: (size: number) => void,
+  ) {
+    this.index = MessageIndex.open(root, progress);
     this.checkTurn([]);
     this.checkProposals([]);
   }

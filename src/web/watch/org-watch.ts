@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
 import { knownSecrets } from '../../secrets/secrets.js';
-import type { AgentStatus } from '../api-types.js';
+import type { AgentStatus, IndexState } from '../api-types.js';
 import type { EventHub } from '../event-hub.js';
+import { outboxFiles } from './outbox-names.js';
 import type { MessageFilter, Page } from '../search/message-filter.js';
 import type { WatchAnswers, WatchMessage, WatchQuestion, WatchThreadData } from './watch-protocol.js';
 
@@ -31,8 +32,12 @@ interface Waiting {
  * the message index, brought up to date every `intervalMs` and before each question, and the
  * events for the browsers (new mail, the turn, proposals), which it publishes to the hub. At
  * 1,000 new messages a turn, taking them in costs some 50 ms of reading and indexing; on this
- * thread that work is beside a running engine's turn, not in it. A thread that fails is
- * started again at the next question (the index reloads from its saved file).
+ * thread that work is beside a running engine's turn, not in it.
+ *
+ * The thread takes the index in (seconds for a large org) while the server already answers: until
+ * it is `ready` (see `index`), the routes that need it answer 503 (routes/index-gate.ts) and
+ * `look` has nothing to bring up to date. A thread that fails is reported (`report`), the state
+ * says why, and it is started again by `retry` (the index reloads from its saved file).
  */
 export class OrgWatch {
   private worker?: Worker;
@@ -42,20 +47,34 @@ export class OrgWatch {
   private stopped = false;
   private started!: Promise<void>;
   private onReady?: { resolve(): void; reject(error: Error): void };
+  private state: IndexState = { state: 'loading', messages: 0 };
 
+  /** `report` gets a line for a person when the index fails (the server's standard error, or its log). */
   constructor(
     readonly root: string,
     private readonly hub: EventHub,
+    private readonly report: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
   ) {
     this.thread();
   }
 
   /**
-   * Resolves once the thread has the index: whatever is in the outboxes then is the starting
-   * point, and only what is written after it comes as events. Rejects if the thread fails first.
+   * Resolves once the thread has the index. What was in the outboxes when the thread was started
+   * (as the server started) is the starting point; what was written after it comes as events, that
+   * written while the index was built among them, once it is in. Rejects if the thread fails first.
    */
   ready(): Promise<void> {
     return this.started;
+  }
+
+  /** Where the index stands: loading (how many messages so far), ready, or failed (why). */
+  get index(): IndexState {
+    return { ...this.state, messages: this.messages };
+  }
+
+  /** After a failure, start the thread again (a request needs the index); otherwise nothing. */
+  retry(): void {
+    if (this.state.state === 'failed' && !this.stopped) this.thread();
   }
 
   /** How many messages the index held at its last answer or look. */
@@ -63,8 +82,13 @@ export class OrgWatch {
     return this.messages;
   }
 
-  /** Bring the index up to date now (what was new is published): after this process wrote a message, say. */
+  /**
+   * Bring the index up to date now (what was new is published): after this process wrote a message,
+   * say. Nothing while the index is not ready: the one being built reads the outboxes as they are
+   * then, and what it misses the first look after it takes in.
+   */
   async look(): Promise<void> {
+    if (this.state.state !== 'ready') return;
     await this.ask({ op: 'look' });
   }
 
@@ -111,10 +135,15 @@ export class OrgWatch {
   async stop(): Promise<void> {
     if (this.stopped) return;
     // A thread that failed has nothing to save (and is not started again to save it): the index is rebuilt next time.
-    if (this.worker) await this.ask({ op: 'save' }).catch(() => undefined);
+    // One still taking the index in would answer only once that is done: it is ended, and the work done again next time.
+    if (this.worker && this.state.state === 'ready') await this.ask({ op: 'save' }).catch(() => undefined);
     this.stopped = true;
-    await this.worker?.terminate();
+    // Let go of it first: its end is then no failure to report.
+    const worker = this.worker;
     this.worker = undefined;
+    for (const waiting of this.waiting.values()) waiting.reject(new Error('the dashboard is shutting down'));
+    this.waiting.clear();
+    await worker?.terminate();
   }
 
   private ask<Op extends WatchQuestion['op']>(question: Extract<WatchQuestion, { op: Op }>): Promise<WatchAnswers[Op]> {
@@ -129,8 +158,11 @@ export class OrgWatch {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, secrets: knownSecrets() };
+    // Listed here, before the server listens: mail written once the address is out comes as events, however long the index takes.
+    const data: WatchThreadData = { root: this.root, intervalMs: LOOK_EVERY_MS, saveEveryMs: SAVE_EVERY_MS, startingFiles: outboxFiles(this.root), secrets: knownSecrets() };
     const worker = new Worker(threadScript(), { workerData: data });
+    this.state = { state: 'loading', messages: 0 };
+    this.messages = 0;
     this.started = new Promise<void>((resolve, reject) => (this.onReady = { resolve, reject }));
     // Nobody need wait on a restarted thread's start: its questions wait in its queue.
     this.started.catch(() => undefined);
@@ -147,8 +179,13 @@ export class OrgWatch {
   }
 
   private received(message: WatchMessage): void {
+    if (message.type === 'progress') {
+      this.messages = message.size;
+      return;
+    }
     if (message.type === 'ready') {
       this.messages = message.size;
+      this.state = { state: 'ready', messages: message.size };
       this.onReady?.resolve();
       return;
     }
@@ -167,11 +204,16 @@ export class OrgWatch {
     }
   }
 
-  /** The thread is gone: every question waiting on it fails, saying why, and the next one starts it again. */
+  /**
+   * The thread is gone: every question waiting on it fails, saying why; the state says it and the
+   * person is told (a server that answers is not crashed by its index); `retry` starts it again.
+   */
   private failed(worker: Worker, why: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
     const error = new Error(`the message index's thread stopped: ${why}`);
+    this.state = { state: 'failed', messages: this.messages, error: error.message };
+    this.report(`dashboard: the message index of ${this.root} failed (${error.message}); searches, message lists and threads answer 503 until it is built again, which the next of them tries`);
     this.onReady?.reject(error);
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();

@@ -11,6 +11,11 @@ export interface WatchThreadData {
   intervalMs: number;
   /** How often it saves the index (when it changed). */
   saveEveryMs: number;
+  /**
+   * The message files in the outboxes when the dashboard started (outbox-names.ts): the starting
+   * point. What the index holds beyond them once it is in was written since, and comes as events.
+   */
+  startingFiles: string[];
   /** The org's secrets as this process knows them: the thread cuts them from the index it saves. */
   secrets: Array<[variable: string, value: string]>;
 }
@@ -41,8 +46,13 @@ export interface WatchAnswers {
 /** A numbered question, as posted to the thread. */
 export type WatchRequest = WatchQuestion & { seq: number };
 
-/** What the thread posts back: that it has the index (what is there then is not news), what changed (before any answer that follows from it), an answer, or a failure. */
+/**
+ * What the thread posts back: how many messages it has taken in so far while it builds the index,
+ * that it has the index (what is there then is not news), what changed (before any answer that
+ * follows from it), an answer, or a failure.
+ */
 export type WatchMessage =
+  | { type: 'progress'; size: number }
   | { type: 'ready'; size: number }
   | { type: 'changed'; events: WatchEvent[]; size: number }
   | { type: 'answer'; seq: number; result: unknown; size: number }

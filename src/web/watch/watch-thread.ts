@@ -2,6 +2,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { registerSecret } from '../../secrets/secrets.js';
 import { edgeTraffic } from '../search/edge-traffic.js';
+import { newestFirst } from '../search/indexed-message.js';
 import { OrgLook } from './org-look.js';
 import type { WatchAnswers, WatchMessage, WatchRequest, WatchThreadData } from './watch-protocol.js';
 
@@ -26,11 +27,12 @@ try {
 } catch {
   // Not allowed here: the thread runs at the process's priority.
 }
-const org = new OrgLook(data.root);
-
 function post(message: WatchMessage): void {
   port?.postMessage(message);
 }
+
+// The dashboard already serves while this runs (seconds for a large org): it shows the count so far.
+const org = new OrgLook(data.root, (size) => post({ type: 'progress', size }));
 
 function lookAndTell(): void {
   const events = org.look();
@@ -61,6 +63,10 @@ function answer(request: WatchRequest): WatchAnswers[WatchRequest['op']] {
 }
 
 post({ type: 'ready', size: org.index.size });
+// What was written since the dashboard started, while the index was built: news, as any look finds it.
+const starting = new Set(data.startingFiles);
+const since = [...org.index.all()].filter((message) => !starting.has(message.file)).sort((left, right) => -newestFirst(left, right));
+if (since.length > 0) post({ type: 'changed', events: since.map((message) => ({ kind: 'mail', message })), size: org.index.size });
 port.on('message', (request: WatchRequest) => {
   try {
     lookAndTell();

@@ -1,4 +1,5 @@
 import { interruptAndWait, startLemming } from '../../helpers/cli.js';
+import { untilIndexed } from '../../helpers/until-indexed.js';
 
 /** `lemming serve --port 0` (or the port given) in its own process; resolves with the URL it printed. `stop` resolves once it has exited (it saves its index first). */
 export async function serve(root: string, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
@@ -12,6 +13,7 @@ export async function serve(root: string, port = 0): Promise<{ url: string; stop
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
+  await untilIndexed(url);
   return { url, stop: () => interruptAndWait(child) };
 }
 
@@ -33,5 +35,6 @@ export async function serveOrgs(roots: string[]): Promise<{ url: string; output:
     });
     child.on('close', () => reject(new Error(`lemming serve exited: ${text}`)));
   });
+  for (const key of [...text.matchAll(/^ {2}([\w-]+): \/o\//gm)].map((match) => match[1])) await untilIndexed(url, `/o/${key}/`);
   return { url, output: () => text, stop: () => interruptAndWait(child) };
 }
