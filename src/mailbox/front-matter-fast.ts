@@ -17,17 +17,32 @@ const NOT_A_NUMBER = /[g-hj-mp-wyz]/i;
 /** Answers for the values a turn writes again and again (names, models, subjects), so each pays its patterns once. */
 const plainSafe = new Map<string, boolean>();
 
+/** A message id (`000012-manager-001`): new in every file, so never worth keeping an answer for. */
+const MESSAGE_ID = /^\d{6,}-[^\s]+-\d{3,}$/;
+
+/**
+ * The text as a string of its own. A value parsed from a file is a slice of the file's whole text,
+ * and V8 keeps that whole text alive for as long as the slice lives: kept as a key, every message
+ * file the engine read stayed in memory until the memo was cleared (at 1,000 agents, a turn's
+ * worth of files at any time, and with long bodies, megabytes). Joining forces a flat copy, and
+ * the slice taken of it holds only that copy.
+ */
+function ownCopy(text: string): string {
+  return `${text} `.slice(0, -1);
+}
+
 /** True when YAML reads `text`, written bare, back as the same string. */
 export function isPlainSafe(text: string): boolean {
   // A time is new each time it is asked: one anchored pattern, and nothing kept.
   if (ISO_TIME.test(text)) return true;
   const known = plainSafe.get(text);
   if (known !== undefined) return known;
-  // An id (`000012-manager-001`) is new each time too; NUMBER_LIKE, which backtracks through its
-  // digits, is asked only of a text that could be a number.
+  // NUMBER_LIKE, which backtracks through its digits, is asked only of a text that could be a number.
   const safe = PLAIN.test(text) && !text.endsWith(' ') && (NOT_A_NUMBER.test(text) || !NUMBER_LIKE.test(text)) && !KEYWORD.test(text);
+  // Only what may come again is kept: not long texts, nor ids (one per message, so they only pushed out the rest).
+  if (text.length > 200 || MESSAGE_ID.test(text)) return safe;
   if (plainSafe.size >= 4096) plainSafe.clear();
-  if (text.length <= 200) plainSafe.set(text, safe);
+  plainSafe.set(ownCopy(text), safe);
   return safe;
 }
 
