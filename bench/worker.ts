@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine } from '../src/engine/engine.js';
+import type { Engine as OpenEngine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
-import { OfflineProvider } from '../src/providers/offline/offline-provider.js';
 import type { Provider } from '../src/providers/provider.js';
 import { keepHeapSmall } from '../src/heap-settings.js';
-import { NextAgentProvider } from './bench-providers.js';
-import { agentName, buildOrg, type OrgShape } from './build-org.js';
+import type { OrgShape } from './build-org.js';
 
 /** One benchmark job, run in a process of its own so its peak RSS is its own. */
 export interface Job extends OrgShape {
@@ -53,7 +51,7 @@ const STEP_TOOLS: Partial<Record<Job['provider'], 'write_file' | 'read_file' | '
   'command-step': 'run_command',
 };
 
-function openEngine(job: Job, root: string): Engine {
+function openEngine(job: Job, root: string): OpenEngine {
   const names = Array.from({ length: job.agents }, (_, index) => agentName(index));
   const provider: Provider =
     job.provider === 'offline'
@@ -62,7 +60,7 @@ function openEngine(job: Job, root: string): Engine {
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
-async function timeTurn(engine: Engine): Promise<{ ms: number; called: number }> {
+async function timeTurn(engine: OpenEngine): Promise<{ ms: number; called: number }> {
   const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
   for await (const event of engine.turn(result)) void event;
@@ -110,8 +108,14 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
 
 const [mode, jobText, ...roots] = process.argv.slice(2);
 const job = JSON.parse(jobText ?? '{}') as Job;
-// Turns run in this process as `lemming run` runs them, with the same heap settings.
+// Turns run in this process as `lemming run` runs them, with the same heap settings, set as it sets
+// them before the engine's modules load (src/cli/program.ts): compiling them grows V8's young
+// generation past what keepHeapSmall keeps, and it never shrinks.
 if (mode !== 'build') await keepHeapSmall(job.agents);
+const { Engine } = await import('../src/engine/engine.js');
+const { OfflineProvider } = await import('../src/providers/offline/offline-provider.js');
+const { NextAgentProvider } = await import('./bench-providers.js');
+const { agentName, buildOrg } = await import('./build-org.js');
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))

@@ -88,14 +88,17 @@ export function agentPaths(root: string, agent: string): AgentPaths {
   }
   let paths = byAgent.get(agent);
   if (!paths) {
+    // One join normalises the folder; the names under it are fixed and plain, so they are appended
+    // (six joins an agent, each normalising the whole path, were 6,000 at 1,000 agents in a fresh process's first turn).
     const directory = join(root, 'agents', agent);
+    const logs = `${directory}/logs`;
     paths = {
       directory,
-      resume: join(directory, 'resume.md'),
-      outbox: join(directory, 'outbox'),
-      memory: join(directory, 'memory'),
-      logs: join(directory, 'logs'),
-      log: join(directory, 'logs', 'activity.jsonl'),
+      resume: `${directory}/resume.md`,
+      outbox: `${directory}/outbox`,
+      memory: `${directory}/memory`,
+      logs,
+      log: `${logs}/activity.jsonl`,
     };
     if (byAgent.size > 100_000) byAgent.clear();
     if (agentPathCache.size > 1_000) agentPathCache.clear();
