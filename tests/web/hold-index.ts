@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { searchIndexPath } from '../../src/web/search/saved-index.js';
+import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 
 /**
  * Hold the dashboard's message index at its very first step, a real one: its saved file
@@ -38,4 +39,12 @@ export function holdIndex(root: string): { release(saved?: string): Promise<void
       }
     },
   };
+}
+
+/** The default org with a request from the human and the manager's report answering it, its index held (see holdIndex). */
+export function answeredOrgWithIndexHeld(): { root: string; hold: ReturnType<typeof holdIndex> } {
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Measure the aardvark enclosure', 'Aardvark');
+  write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: Aardvark report\nreply_to: 000000-human-001\n---\nThe aardvark enclosure is 40 m².\n');
+  return { root, hold: holdIndex(root) };
 }

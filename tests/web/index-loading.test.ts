@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ROUTES } from '../../src/web/openapi/route-specs.js';
 import type { ChartView, IndexState } from '../../src/web/api-types.js';
-import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
-import { holdIndex } from './hold-index.js';
+import { answeredOrgWithIndexHeld } from './hold-index.js';
 import { getJson, readEvents, serveOrg } from './web-server.js';
 
 /** A concrete path for a route's OpenAPI path: an agent, a message id, a turn, a module. */
@@ -21,10 +20,7 @@ async function untilIndexed(server: { base: string; token: string }): Promise<In
 
 describe('the dashboard while its message index loads', () => {
   test('the server answers before the index is in: status says loading, the page and the chart come, a person can send; the routes that need the index answer 503 with Retry-After; then it is ready and finds every message, the one sent meanwhile too', async () => {
-    const root = defaultOrg();
-    humanSends(root, 'manager', 'Measure the aardvark enclosure', 'Aardvark');
-    write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: Aardvark report\nreply_to: 000000-human-001\n---\nThe aardvark enclosure is 40 m².\n');
-    const hold = holdIndex(root);
+    const { root, hold } = answeredOrgWithIndexHeld();
     try {
       // Resolves while the thread still waits to read the saved index: it listens without it.
       const server = await serveOrg(root, undefined, { waitForIndex: false });

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { defaultOrg, humanSends, write } from '../../helpers/temp-org.js';
-import { holdIndex } from '../hold-index.js';
+import { answeredOrgWithIndexHeld } from '../hold-index.js';
 import { serveOrg } from '../web-server.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { viewUrl } from './serve-org.js';
@@ -9,10 +8,7 @@ describe('the page while the messages are indexed', () => {
   const chromium = chromiumForSuite();
 
   test('opened before the index is in, the page says "indexing messages…" in its header and in the view; once it is in, the messages show without a reload', async () => {
-    const root = defaultOrg();
-    humanSends(root, 'manager', 'Measure the aardvark enclosure', 'Aardvark');
-    write(root, 'agents/manager/outbox/000001-001-human.md', '---\nto: human\nsubject: Aardvark report\nreply_to: 000000-human-001\n---\nThe aardvark enclosure is 40 m².\n');
-    const hold = holdIndex(root);
+    const { root, hold } = answeredOrgWithIndexHeld();
     try {
       const server = await serveOrg(root, undefined, { waitForIndex: false });
       const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 800 } });
