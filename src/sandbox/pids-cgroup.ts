@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { isRunning } from '../storage/temporary-files.js';
 import { join } from 'node:path';
 
 /**
@@ -86,25 +87,75 @@ function findBase(): { folder: string; version: 1 | 2 } | { problem: string } {
 let base: ReturnType<typeof findBase> | undefined;
 let made = 0;
 
+/** A sandbox's cgroup: `lemming-sandbox-<pid of the process that made it>-<its count>`. */
+const SANDBOX_CGROUP = /^lemming-sandbox-(\d+)-\d+$/;
+
+/**
+ * Remove the sandbox cgroups that processes now gone left behind (a process killed, or stopped by
+ * a full disk, before its sandbox's cgroup was removed): the kernel keeps them until someone does,
+ * and a later process given the same pid would meet its own names taken. One that still holds a
+ * process is left to its owner. Returns how many were removed.
+ */
+export function sweepStaleCgroups(folder: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const owner = SANDBOX_CGROUP.exec(name)?.[1];
+    if (owner === undefined || isRunning(Number(owner))) continue;
+    try {
+      rmdirSync(join(folder, name));
+      removed += 1;
+    } catch {
+      // Not empty (a process of it lingers), or gone already.
+    }
+  }
+  return removed;
+}
+
+/** Where sandbox cgroups are made, or why they cannot be; found once, when leftovers are swept too. */
+function sandboxBase(): ReturnType<typeof findBase> {
+  if (base === undefined) {
+    base = findBase();
+    if (!('problem' in base)) sweepStaleCgroups(base.folder);
+  }
+  return base;
+}
+
 /**
  * Make a cgroup that lets at most `max` processes and threads exist, or say why it cannot be made
  * (no pids controller, a read-only /sys/fs/cgroup as in most containers).
  */
 export function makePidsCgroup(max: number): PidsCgroup | { problem: string } {
-  base ??= findBase();
-  if ('problem' in base) return base;
-  made += 1;
-  const folder = join(base.folder, `lemming-sandbox-${process.pid}-${made}`);
+  const found = sandboxBase();
+  if ('problem' in found) return found;
+  let folder = '';
+  let ours = false;
   try {
-    mkdirSync(folder);
+    // A name still taken is a leftover that could not be swept (a process of it lingers): the next count is free.
+    for (let tries = 0; ; tries += 1) {
+      made += 1;
+      folder = join(found.folder, `lemming-sandbox-${process.pid}-${made}`);
+      try {
+        mkdirSync(folder);
+        ours = true;
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 100) throw error;
+      }
+    }
     writeFileSync(join(folder, 'pids.max'), String(max));
   } catch (error) {
     try {
-      rmdirSync(folder);
+      if (ours) rmdirSync(folder);
     } catch {
-      // Never made.
+      // Gone already.
     }
-    return { problem: `a pids cgroup cannot be made under ${base.folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return { problem: `a pids cgroup cannot be made under ${found.folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
   return {
     procs: join(folder, 'cgroup.procs'),

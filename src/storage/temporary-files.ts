@@ -30,8 +30,12 @@ export function isTemporaryName(name: string): boolean {
   return name.endsWith('.tmp') && TEMPORARY_NAME.test(name);
 }
 
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false; // an earlier process of the same number: this one writes none while it sweeps
+/**
+ * Whether the process that named something after its pid (a temporary, a sandbox's cgroup) still
+ * runs. Our own pid is an earlier process of the same number: this one has made none when it sweeps.
+ */
+export function isRunning(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
