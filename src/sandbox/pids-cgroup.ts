@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { isRunning } from '../storage/temporary-files.js';
+import { ownerRunning } from '../storage/temporary-files.js';
 import { join } from 'node:path';
 
 /**
@@ -106,7 +106,7 @@ export function sweepStaleCgroups(folder: string): number {
   }
   for (const name of names) {
     const owner = SANDBOX_CGROUP.exec(name)?.[1];
-    if (owner === undefined || isRunning(Number(owner))) continue;
+    if (owner === undefined || ownerRunning(Number(owner))) continue;
     try {
       rmdirSync(join(folder, name));
       removed += 1;

@@ -1,6 +1,7 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { isRunning } from '../process-liveness.js';
 
 /**
  * lemming's temporary files, and only they, are named `.<name>.lemming-<pid>-<thread>-<n>.tmp`, beside the
@@ -32,16 +33,11 @@ export function isTemporaryName(name: string): boolean {
 
 /**
  * Whether the process that named something after its pid (a temporary, a sandbox's cgroup) still
- * runs. Our own pid is an earlier process of the same number: this one has made none when it sweeps.
+ * runs (process-liveness.ts: a zombie or a process given the pid later does not). Our own pid is
+ * an earlier process of the same number: this one has made none when it sweeps.
  */
-export function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export function ownerRunning(pid: number): boolean {
+  return pid !== process.pid && isRunning(pid);
 }
 
 /**
@@ -63,7 +59,7 @@ export function sweepTemporaries(folder: string, options: { recursive?: boolean 
       continue;
     }
     const match = entry.name.endsWith('.tmp') ? TEMPORARY_NAME.exec(entry.name) : null;
-    if (!match || isRunning(Number(match[1]))) continue;
+    if (!match || ownerRunning(Number(match[1]))) continue;
     try {
       unlinkSync(join(folder, entry.name));
       removed += 1;

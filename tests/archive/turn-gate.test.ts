@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { exportOrg } from '../../src/archive/export-org.js';
-import { processStat } from '../../src/engine/record/lock.js';
+import { processStat } from '../../src/process-liveness.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
 import { expandOrgRoots, servedOrgs } from '../../src/web/served-orgs.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';

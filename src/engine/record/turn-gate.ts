@@ -1,6 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { isRunning, LockedError, ownStartTicks, takeLockFile, type OrgLock } from './lock.js';
+import { isRunning, ownStartTicks } from '../../process-liveness.js';
+import { LockedError, takeLockFile, type OrgLock } from './lock.js';
 import { statePaths } from './state-paths.js';
 
 /**
