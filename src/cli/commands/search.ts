@@ -23,7 +23,7 @@ export function messageLine(message: IndexedMessage, indent = ''): string {
 }
 
 /** What the call that wrote a message cost, for a line: ` · 1,234 tokens · 0.0030 credits`; nothing for the human's. */
-export function costOf(message: Pick<IndexedMessage, 'credits' | 'tokens'>): string {
+export function costSuffix(message: Pick<IndexedMessage, 'credits' | 'tokens'>): string {
   return message.credits === undefined ? '' : ` · ${formatCount(message.tokens ?? 0)} tokens · ${showCredits(message.credits)} credits`;
 }
 
@@ -49,7 +49,7 @@ export function searchCommand(root: string, query: string, options: SearchOption
     output.out(JSON.stringify({ query, ...found }, null, 2));
   } else {
     if (hits.length === 0) output.out(`no message matches ${JSON.stringify(query)}`);
-    for (const hit of hits) output.out(`${messageLine(hit)}${costOf(hit)}  (${hit.file})`);
+    for (const hit of hits) output.out(`${messageLine(hit)}${costSuffix(hit)}  (${hit.file})`);
     if (found.total > hits.length) output.out(`${hits.length} of ${found.total} shown${found.ranked ? '' : ' (newest first: these words are in nearly every message)'}; --limit shows more`);
   }
   return hits.length === 0 ? 1 : 0;

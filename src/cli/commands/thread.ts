@@ -2,7 +2,7 @@ import { LemmingError } from '../../errors.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { MessageIndex } from '../../web/search/message-index.js';
 import type { Output } from '../cli-context.js';
-import { costOf, messageLine } from './search.js';
+import { costSuffix, messageLine } from './search.js';
 
 /**
  * `lemming thread <message-id>`: the conversation the message belongs to, built from `reply_to`: a
@@ -17,6 +17,6 @@ export function threadCommand(root: string, id: string, options: { json?: boolea
     output.out(JSON.stringify({ id, messages: thread }, null, 2));
     return 0;
   }
-  for (const message of thread) output.out(`${messageLine(message, '  '.repeat(message.depth))}${costOf(message)}${message.id === id ? '   <-' : ''}`);
+  for (const message of thread) output.out(`${messageLine(message, '  '.repeat(message.depth))}${costSuffix(message)}${message.id === id ? '   <-' : ''}`);
   return 0;
 }
