@@ -245,6 +245,17 @@ export function repairLedger(path: string): void {
 }
 
 /**
+ * Charge a turn's calls: of `charges`, those of agents the ledger (as `snapshot` read it) has not
+ * charged for `turn` yet, in one append, so a turn finished after a crash charges no call twice.
+ * Returns how many were appended.
+ */
+export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, 'lastCharged'>, turn: number, charges: readonly Extract<LedgerEntry, { type: 'charge' }>[]): number {
+  const due = charges.filter((charge) => (snapshot.lastCharged[charge.agent] ?? 0) < turn);
+  appendLedger(path, due);
+  return due.length;
+}
+
+/**
  * Append entries as JSON lines; nothing is written for none. A write the disk fails leaves the ledger as it was
  * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
  */

@@ -20,7 +20,7 @@ import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
-import { addEntries, appendLedger, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
+import { addEntries, appendTurnCharges, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
@@ -222,10 +222,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
    */
   const flushCharges = (): void => {
     flushJournal(paths.journal);
-    const due = outcomes.flatMap((outcome) => (outcome.charge && (ledger.lastCharged[outcome.agent] ?? 0) < turn ? [outcome.charge] : []));
-    if (due.length === 0) return;
-    appendLedger(paths.ledger, due);
-    crashPoint('after-ledger');
+    const charged = appendTurnCharges(paths.ledger, ledger, turn, outcomes.flatMap((outcome) => (outcome.charge ? [outcome.charge] : [])));
+    if (charged > 0) crashPoint('after-ledger');
   };
 
   // Answers journaled before a crash are applied again, not asked for again.
