@@ -11,7 +11,7 @@ import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
-import { loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
+import { applyHintChanges, loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
 import { repairTaken, takenNames } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
@@ -349,7 +349,8 @@ export class Engine {
       throw isStorageError(error) ? error.duringTurn() : error;
     }
     crashPoint('after-commit');
-    this.hints = result.hints ?? this.hints;
+    // In place, once the turn is saved: a turn that did not commit leaves the hints as they were.
+    if (result.hintChanges) applyHintChanges(this.hints, result.hintChanges);
     saveOutboxHints(paths.outboxHints, this.hints);
     removeJournal(paths.journal);
     this.state = result.state;

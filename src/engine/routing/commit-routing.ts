@@ -1,5 +1,5 @@
 import type { EngineState } from '../record/engine-state.js';
-import type { OutboxHints } from '../record/outbox-hints.js';
+import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
 import type { RoutedTurn } from './route-turn.js';
 
@@ -26,10 +26,10 @@ export function withRoutedFiles(taken: Omit<TakenLine, 'turn'>, routed: RoutedTu
   return { ...taken, files };
 }
 
-/** The outbox hints after routing: an outbox a forward was written into is listed again next turn. */
-export function routedHints(hints: OutboxHints, routed: RoutedTurn): OutboxHints {
-  if (Object.keys(routed.wrote).length === 0) return hints;
-  const next = { ...hints };
-  for (const outbox of Object.keys(routed.wrote)) delete next[outbox];
+/** The turn's hint changes with routing's: an outbox a forward was written into is listed again next turn. */
+export function routedHintChanges(changes: HintChanges, routed: RoutedTurn): HintChanges {
+  if (Object.keys(routed.wrote).length === 0) return changes;
+  const next = { ...changes };
+  for (const outbox of Object.keys(routed.wrote)) next[outbox] = null;
   return next;
 }

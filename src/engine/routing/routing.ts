@@ -4,4 +4,4 @@
  */
 export { escalationInForce, planRouting, type PlannedRouting } from './plan-routing.js';
 export { routeTurn, type RoutedTurn } from './route-turn.js';
-export { routedHints, withRoutedFiles, withRouting } from './commit-routing.js';
+export { routedHintChanges, withRoutedFiles, withRouting } from './commit-routing.js';

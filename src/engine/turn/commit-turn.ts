@@ -1,7 +1,7 @@
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
 import type { LedgerSnapshot } from '../money/ledger.js';
-import type { OutboxHints } from '../record/outbox-hints.js';
+import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
@@ -74,12 +74,13 @@ export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly A
   return { files, undelivered };
 }
 
-/** The outbox hints after a turn: what its scan listed, then what its agents' own writes left. */
-export function hintsAfterTurn(hints: OutboxHints, plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): OutboxHints {
-  const next: OutboxHints = { ...hints, ...plan.discovered.hints };
-  for (const outcome of outcomes) {
-    if (outcome.hint === null) delete next[outcome.agent];
-    else if (outcome.hint !== undefined) next[outcome.agent] = outcome.hint;
-  }
-  return next;
+/**
+ * What a turn changes in the outbox hints: what its scan listed, then what its agents' own writes
+ * left. Only the outboxes it listed or wrote into: the engine applies these to its hints once the
+ * turn has committed (applyHintChanges).
+ */
+export function hintChangesOfTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): HintChanges {
+  const changes: HintChanges = { ...plan.discovered.hints };
+  for (const outcome of outcomes) if (outcome.hint !== undefined) changes[outcome.agent] = outcome.hint;
+  return changes;
 }

@@ -7,7 +7,7 @@ import type { Provider, ProviderResponse } from '../../providers/provider.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import type { CallTraces } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
-import { commitTurn, hintsAfterTurn, takenInTurn, workingPending } from './commit-turn.js';
+import { commitTurn, hintChangesOfTurn, takenInTurn, workingPending } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { TurnTools } from './ask-with-tools.js';
 import { callAgent, type CallResult } from './call-agent.js';
@@ -26,7 +26,7 @@ import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import type { PreparedCall } from './prepare-call.js';
-import type { OutboxHints } from '../record/outbox-hints.js';
+import type { HintChanges, OutboxHints } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
@@ -57,8 +57,8 @@ export interface TurnContext {
 export interface TurnResult {
   /** The state after the turn, or undefined when it was stopped before it could commit. */
   state?: EngineState;
-  /** The outbox hints after the turn, with `state`. */
-  hints?: OutboxHints;
+  /** What the turn changes in the outbox hints, with `state`: the engine applies it once the state is saved. */
+  hintChanges?: HintChanges;
   stats: TurnStats;
 }
 
@@ -369,9 +369,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const takenBytes = appendTaken(paths.taken, { turn, ...(routing && routed ? routing.withRoutedFiles(taken, routed) : taken) }, state.takenBytes);
   crashPoint('after-taken');
   const committed = commitTurn(state, plan, outcomes, ledger);
-  const hints = hintsAfterTurn(context.hints, plan, outcomes);
+  const hintChanges = hintChangesOfTurn(plan, outcomes);
   result.state = { ...(routing && routed ? routing.withRouting(committed, routed) : committed), takenBytes };
-  result.hints = routing && routed ? routing.routedHints(hints, routed) : hints;
+  result.hintChanges = routing && routed ? routing.routedHintChanges(hintChanges, routed) : hintChanges;
   stats.durationMs = performance.now() - started;
 }
 
