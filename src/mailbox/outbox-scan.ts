@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 
 /**
  * A hint about one outbox folder: its mtime when the engine last knew every file in it.
@@ -42,9 +42,23 @@ export function trustworthyTime(mtimeMs: number): boolean {
  * folder does not exist.
  */
 export function scanOutbox(directory: string, hint: OutboxHint | undefined, isTaken: (name: string) => boolean): OutboxScan | undefined {
+  const directoryStat = outboxToList(directory, hint);
+  return directoryStat && listOutbox(directory, directoryStat, isTaken);
+}
+
+/**
+ * The first half of `scanOutbox`: the folder's stat when it is to be listed, undefined when its
+ * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn.
+ */
+export function outboxToList(directory: string, hint: OutboxHint | undefined): Stats | undefined {
   const directoryStat = statSync(directory, { throwIfNoEntry: false });
   if (!directoryStat || !directoryStat.isDirectory()) return undefined;
   if (hint && hint.mtimeMs === directoryStat.mtimeMs) return undefined;
+  return directoryStat;
+}
+
+/** The second half of `scanOutbox`: list the outbox whose stat, taken before listing, `outboxToList` gave. */
+export function listOutbox(directory: string, directoryStat: Stats, isTaken: (name: string) => boolean): OutboxScan {
   let entries;
   try {
     entries = readdirSync(directory, { withFileTypes: true });

@@ -7,7 +7,8 @@ import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
-import { agentFolders, fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
+import { AgentFolderListing } from './agent-folder-listing.js';
+import { fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -64,6 +65,8 @@ export class OrgLoader {
   readonly root: string;
   private readonly cache = new Map<string, CachedFile<unknown>>();
   private readonly diskCache: ParsedFileCache;
+  /** The folders under agents/, listed again only when that folder changed. */
+  private readonly listing: AgentFolderListing;
   /** The version in force of each file, after the last load. */
   private inForce = new Map<string, Version<unknown>>();
   private last?: { result: OrgLoadResult; stamps: Map<string, string>; errorFiles: Set<string> };
@@ -75,6 +78,7 @@ export class OrgLoader {
   constructor(root: string) {
     this.root = root;
     this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+    this.listing = new AgentFolderListing(root);
   }
 
   /**
@@ -229,7 +233,7 @@ export class OrgLoader {
   }
 
   private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
-    const folders = agentFolders(this.root);
+    const folders = this.listing.folders();
     if (!folders) {
       problems.push({ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' });
       return { names: [], ignored: [] };

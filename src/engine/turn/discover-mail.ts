@@ -2,7 +2,7 @@ import { messageFilesFor, readMessageFile, outboxPath } from '../../mailbox/mess
 import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
-import { scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
+import { listOutbox, outboxToList, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -48,7 +48,7 @@ export interface Discovery {
  */
 export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHints, turn: number): Discovery {
   const result: Discovery = { hints: {}, taken: {}, undelivered: {}, joined: [], pending: [], humanNotices: [], events: [] };
-  const members = new Set(state.members);
+  const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
   for (const sender of org.agents.keys()) {
     const outbox = agentPaths(root, sender).outbox;
@@ -66,9 +66,11 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       }
       result.joined.push(sender);
     }
+    // An outbox unchanged since it was last listed costs one stat, and nothing else is made for it.
+    const directoryStat = outboxToList(outbox, hints[sender]);
+    if (!directoryStat) continue;
     let taken: ReadonlySet<string> | undefined;
-    const scan = scanOutbox(outbox, hints[sender], (name) => (taken ??= takenNames(takenPath, sender)).has(name));
-    if (!scan) continue;
+    const scan = listOutbox(outbox, directoryStat, (name) => (taken ??= takenNames(takenPath, sender)).has(name));
     if (scan.hint) result.hints[sender] = scan.hint;
     if (scan.error !== undefined) {
       result.events.push({ type: 'warning', turn, file: outboxPath(sender), message: `${scan.error}; its new mail waits until it can be read` });
@@ -141,6 +143,18 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     }
   }
   return result;
+}
+
+/** The members as a set, made once per list: the list stays the same object from turn to turn until an agent joins. */
+const memberSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function memberSet(members: readonly string[]): ReadonlySet<string> {
+  let set = memberSets.get(members);
+  if (set === undefined) {
+    set = new Set(members);
+    memberSets.set(members, set);
+  }
+  return set;
 }
 
 /**

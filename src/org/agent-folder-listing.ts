@@ -1,0 +1,41 @@
+import { statSync, type Stats } from 'node:fs';
+import { trustworthyTime } from '../mailbox/outbox-scan.js';
+import { agentFolders } from './settled-org-cache.js';
+
+/** The folders under `agents/`, as `agentFolders` gives them. */
+export type AgentFolders = NonNullable<ReturnType<typeof agentFolders>>;
+
+/**
+ * How old, by this machine's clock, the time of `agents/` must be for a listing made under it to
+ * be kept. A file system stamps times from a clock that ticks coarsely (a few milliseconds on
+ * Linux): a folder changed in the tick of the stat could change again in that tick after the
+ * listing and keep its time. A time this old cannot be stamped again.
+ */
+export const SETTLED_FOLDER_MS = 1_000;
+
+/**
+ * The folders under `agents/` for a loader that loads the org every turn: listed again only when
+ * the folder's mtime moved, so a steady turn of a big org stats one folder instead of listing a
+ * thousand names. Any agent folder made, removed or renamed moves that time. As for outboxes,
+ * the time only says whether the folder is worth listing, and a time that cannot be trusted
+ * (no part below the second, or too recent) keeps nothing.
+ */
+export class AgentFolderListing {
+  private kept?: { mtimeMs: number; folders: AgentFolders };
+
+  constructor(private readonly root: string) {}
+
+  /** The folders, or undefined when there is no `agents/` (or it cannot be listed). Shared: do not change them. */
+  folders(): AgentFolders | undefined {
+    let stat: Stats | undefined;
+    try {
+      stat = statSync(`${this.root}/agents`, { throwIfNoEntry: false });
+    } catch {
+      // Not readable (a permission): listing it says what agentFolders says of it.
+    }
+    if (this.kept && stat?.isDirectory() && stat.mtimeMs === this.kept.mtimeMs) return this.kept.folders;
+    const folders = agentFolders(this.root);
+    this.kept = folders && stat?.isDirectory() && trustworthyTime(stat.mtimeMs) && Date.now() - stat.mtimeMs >= SETTLED_FOLDER_MS ? { mtimeMs: stat.mtimeMs, folders } : undefined;
+    return folders;
+  }
+}
