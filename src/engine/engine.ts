@@ -11,7 +11,7 @@ import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
-import { applyHintChanges, loadOutboxHints, saveOutboxHints, type OutboxHints } from './record/outbox-hints.js';
+import { OutboxHintStore } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
 import { repairTaken, takenNames } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
@@ -89,7 +89,7 @@ export class Engine {
   private readonly notices: SideEvents<EngineEvent> | undefined;
   private org: Org;
   private state: EngineState;
-  private hints: OutboxHints;
+  private readonly hints: OutboxHintStore;
   private journal: JournalRecord[];
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
@@ -116,7 +116,7 @@ export class Engine {
     // A line appended by a turn that crashed before it committed is cut: that turn appends it again.
     checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
     ensureStateGitignore(this.root);
-    this.hints = loadOutboxHints(paths.outboxHints);
+    this.hints = OutboxHintStore.load(paths.outboxHints);
     if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
@@ -203,7 +203,7 @@ export class Engine {
       // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
       if (!members.has(name) && this.state.turn > 0) return true;
       let taken: ReadonlySet<string> | undefined;
-      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints[name], (file) => (taken ??= takenNames(takenPath, name)).has(file));
+      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints.get(name), (file) => (taken ??= takenNames(takenPath, name)).has(file));
       if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
     }
     // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
@@ -350,8 +350,8 @@ export class Engine {
     }
     crashPoint('after-commit');
     // In place, once the turn is saved: a turn that did not commit leaves the hints as they were.
-    if (result.hintChanges) applyHintChanges(this.hints, result.hintChanges);
-    saveOutboxHints(paths.outboxHints, this.hints);
+    if (result.hintChanges) this.hints.apply(result.hintChanges);
+    this.hints.save(paths.outboxHints);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];

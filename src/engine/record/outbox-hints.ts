@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 
-/** Hints by outbox owner. */
+/** Hints by outbox owner, as a turn's scan finds them and its plan journals them. */
 export type OutboxHints = Record<string, OutboxHint>;
 
 /**
@@ -11,63 +11,76 @@ export type OutboxHints = Record<string, OutboxHint>;
  */
 export type HintChanges = Record<string, OutboxHint | null>;
 
-/**
- * Read the machine-local hints (`org/state/cache/outbox-hints.json`). Missing or unreadable
- * hints are no hints: every outbox is listed once, and the record of files taken in decides
- * what is new, so a copied or cloned org loses and repeats nothing.
- */
-export function loadOutboxHints(path: string): OutboxHints {
-  try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; outboxes?: unknown };
-    if (data.version !== 1 || !data.outboxes || typeof data.outboxes !== 'object') return {};
-    return data.outboxes as OutboxHints;
-  } catch {
-    return {};
-  }
+/** One outbox's hint, with its text in the file (`"owner":{"mtimeMs":...}`), made once. */
+interface KeptHint {
+  hint: OutboxHint;
+  text: string;
+}
+
+function isHint(value: unknown): value is OutboxHint {
+  return typeof value === 'object' && value !== null && typeof (value as { mtimeMs?: unknown }).mtimeMs === 'number';
+}
+
+function keptHint(owner: string, hint: OutboxHint): KeptHint {
+  return { hint, text: `${JSON.stringify(owner)}:${JSON.stringify(hint)}` };
 }
 
 /**
- * Apply a committed turn's changes to the hints, in place. A turn changes the hints of the few
- * outboxes it listed or wrote into: copying every agent's hint each turn (1,000 agents, 10 busy)
- * cost more than the rest of the hints' work put together.
+ * The engine's machine-local hints (`org/state/cache/outbox-hints.json`): for each outbox, its
+ * mtime when the engine last knew every file in it. A turn changes the hints of the few outboxes
+ * it listed or wrote into, so they are changed in place once it commits, and the file is written
+ * from each hint's text as it was made: copying and formatting every agent's hint each turn
+ * (1,000 agents, 10 busy) was a quarter of a steady turn's allocation.
  */
-export function applyHintChanges(hints: OutboxHints, changes: HintChanges): void {
-  for (const owner in changes) {
-    const hint = changes[owner];
-    if (hint === null || hint === undefined) delete hints[owner];
-    else hints[owner] = hint;
+export class OutboxHintStore {
+  private constructor(private readonly hints: Map<string, KeptHint>) {}
+
+  /**
+   * Read the hints. Missing or unreadable hints are no hints: every outbox is listed once, and
+   * the record of files taken in decides what is new, so a copied or cloned org loses and repeats nothing.
+   */
+  static load(path: string): OutboxHintStore {
+    const hints = new Map<string, KeptHint>();
+    try {
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; outboxes?: unknown };
+      if (data.version === 1 && data.outboxes && typeof data.outboxes === 'object') {
+        for (const [owner, hint] of Object.entries(data.outboxes as Record<string, unknown>)) {
+          // An entry edited by hand into something else is no hint: that outbox is listed.
+          if (isHint(hint)) hints.set(owner, keptHint(owner, { mtimeMs: hint.mtimeMs }));
+        }
+      }
+    } catch {
+      // No hints: every outbox is listed at the next turn.
+    }
+    return new OutboxHintStore(hints);
   }
-}
 
-/**
- * Each hint's text in the file, kept by hint: a hint is never changed, only replaced, so an outbox
- * whose hint stayed is not formatted again (its time to 17 digits, each turn, for every agent).
- */
-const hintTexts = new WeakMap<OutboxHint, { owner: string; text: string }>();
-
-function hintText(owner: string, hint: OutboxHint): string {
-  const kept = hintTexts.get(hint);
-  if (kept !== undefined && kept.owner === owner) return kept.text;
-  const text = `${JSON.stringify(owner)}:${JSON.stringify(hint)}`;
-  hintTexts.set(hint, { owner, text });
-  return text;
-}
-
-/** The file's text: what `JSON.stringify({ version: 1, outboxes: hints })` writes, and a newline. */
-export function outboxHintsText(hints: OutboxHints): string {
-  const parts: string[] = [];
-  for (const owner in hints) {
-    const hint = hints[owner];
-    if (hint !== undefined) parts.push(hintText(owner, hint));
+  /** The hint of an agent's outbox, if the engine knows every file in it as of some mtime. */
+  get(owner: string): OutboxHint | undefined {
+    return this.hints.get(owner)?.hint;
   }
-  return `{"version":1,"outboxes":{${parts.join(',')}}}\n`;
-}
 
-/** Write the hints atomically; a folder that cannot be written goes without (hints are only a saving). */
-export function saveOutboxHints(path: string, hints: OutboxHints): void {
-  try {
-    writeFileAtomic(path, outboxHintsText(hints));
-  } catch {
-    // Without hints the next turn lists every outbox: slower, never wrong.
+  /** Apply a committed turn's changes. */
+  apply(changes: HintChanges): void {
+    for (const [owner, hint] of Object.entries(changes)) {
+      if (hint === null) this.hints.delete(owner);
+      else this.hints.set(owner, keptHint(owner, hint));
+    }
+  }
+
+  /** The file's text: `{"version":1,"outboxes":{...}}` and a newline. */
+  text(): string {
+    const parts: string[] = [];
+    for (const kept of this.hints.values()) parts.push(kept.text);
+    return `{"version":1,"outboxes":{${parts.join(',')}}}\n`;
+  }
+
+  /** Write the hints atomically; a folder that cannot be written goes without (hints are only a saving). */
+  save(path: string): void {
+    try {
+      writeFileAtomic(path, this.text());
+    } catch {
+      // Without hints the next turn lists every outbox: slower, never wrong.
+    }
   }
 }

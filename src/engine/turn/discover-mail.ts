@@ -7,7 +7,7 @@ import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
-import type { OutboxHints } from '../record/outbox-hints.js';
+import type { OutboxHintStore, OutboxHints } from '../record/outbox-hints.js';
 import { takenNames } from '../record/taken-files.js';
 import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
@@ -46,7 +46,7 @@ export interface Discovery {
  * of the mail still arrives. An agent that joins an org that has run, with files
  * already in its outbox, takes them as history.
  */
-export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHints, turn: number): Discovery {
+export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHintStore, turn: number): Discovery {
   const result: Discovery = { hints: {}, taken: {}, undelivered: {}, joined: [], pending: [], humanNotices: [], events: [] };
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
@@ -67,7 +67,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       result.joined.push(sender);
     }
     // An outbox unchanged since it was last listed costs one stat, and nothing else is made for it.
-    const directoryStat = outboxToList(outbox, hints[sender]);
+    const directoryStat = outboxToList(outbox, hints.get(sender));
     if (!directoryStat) continue;
     let taken: ReadonlySet<string> | undefined;
     const scan = listOutbox(outbox, directoryStat, (name) => (taken ??= takenNames(takenPath, sender)).has(name));

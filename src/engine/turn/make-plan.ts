@@ -4,7 +4,7 @@ import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
-import type { OutboxHints } from '../record/outbox-hints.js';
+import type { OutboxHintStore } from '../record/outbox-hints.js';
 import { saveOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import type { TokenRatios } from '../record/token-ratios.js';
@@ -26,7 +26,7 @@ export interface PlanInput {
   root: string;
   org: Org;
   state: EngineState;
-  hints: OutboxHints;
+  hints: OutboxHintStore;
   turn: number;
   ledger: LedgerSnapshot;
   failing: FailingAgents;

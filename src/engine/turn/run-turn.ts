@@ -26,7 +26,7 @@ import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import type { PreparedCall } from './prepare-call.js';
-import type { HintChanges, OutboxHints } from '../record/outbox-hints.js';
+import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
@@ -40,7 +40,7 @@ export interface TurnContext {
   org: Org;
   state: EngineState;
   /** Machine-local hints: which outbox folders are known unchanged. */
-  hints: OutboxHints;
+  hints: OutboxHintStore;
   /** The journal of an unfinished turn found at start-up, if any. */
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
@@ -185,7 +185,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       response,
       receivedAt,
       recovering: replaying,
-      previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints[agent],
+      previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints.get(agent),
       onlyNotices: onlyNoticesShown(agent, shown),
       answered: (id) => shownStart(agent, shown, id),
       balanceBefore,

@@ -1,0 +1,34 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { OutboxHintStore } from '../../src/engine/record/outbox-hints.js';
+import { tempDir } from '../helpers/temp-org.js';
+
+describe('the outbox hints file', () => {
+  test('a turn changes only the hints it names; the file reads back as the JSON it always was', () => {
+    const path = join(tempDir(), 'outbox-hints.json');
+    writeFileSync(path, JSON.stringify({ version: 1, outboxes: { manager: { mtimeMs: 1.5 }, planner: { mtimeMs: 2.25 }, 'coder_01': { mtimeMs: 3.125 } } }));
+    const hints = OutboxHintStore.load(path);
+    hints.apply({ planner: null, hr: { mtimeMs: 1763900000000.123 } });
+    hints.save(path);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 1,
+      outboxes: { manager: { mtimeMs: 1.5 }, 'coder_01': { mtimeMs: 3.125 }, hr: { mtimeMs: 1763900000000.123 } },
+    });
+    const again = OutboxHintStore.load(path);
+    expect([again.get('manager'), again.get('planner'), again.get('hr')]).toEqual([{ mtimeMs: 1.5 }, undefined, { mtimeMs: 1763900000000.123 }]);
+    // Written twice with no change in between: the same text.
+    const text = readFileSync(path, 'utf8');
+    again.save(path);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  test('an entry that is not a hint (a hand edit, a damaged file) is no hint, so that outbox is listed; a broken file is no hints at all', () => {
+    const path = join(tempDir(), 'outbox-hints.json');
+    writeFileSync(path, JSON.stringify({ version: 1, outboxes: { manager: null, planner: { mtimeMs: 'yesterday' }, hr: { mtimeMs: 4.5 } } }));
+    const hints = OutboxHintStore.load(path);
+    expect([hints.get('manager'), hints.get('planner'), hints.get('hr')]).toEqual([undefined, undefined, { mtimeMs: 4.5 }]);
+    writeFileSync(path, '{"version":1,"outboxes":{"hr":');
+    expect(OutboxHintStore.load(path).get('hr')).toBeUndefined();
+  });
+});
