@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const SMALL_ORG_AGENTS = 2_000;
 
 /**
- * How far V8 lets the old generation of a big org's run grow past what a full collection left
+ * How far V8 lets the old generation of a big (or small) org's run grow past what a full collection left
  * alive, in percent. V8 picks a factor of its own, up to 4× on a machine with a gigabyte or more,
  * when collecting is quick next to the program's work: 10,000 agents, 5 turns, kept some 80 MB
  * alive and peaked at 365 to 388 MB of RSS. Capped at 2×: 294 to 309 MB, the full collections
@@ -16,10 +16,20 @@ const SMALL_ORG_AGENTS = 2_000;
  * 49 ms more a turn. At 1,000 agents a 1.5× cap saved 30 MB (89 against 125 MB) but cost a
  * tenth of the turn: with the young generation kept small, a turn promotes most of its data
  * and V8, growing by at least 8 MB past the live heap whatever the factor, collected fully every
- * other turn (10 times in 19 turns against 3). So small and middling orgs keep V8's factor, as
+ * other turn (10 times in 19 turns against 3). So middling orgs keep V8's factor, as
  * they keep their young generation small.
  */
-const BIG_ORG_OLD_GENERATION_GROWTH_PERCENT = 100;
+const CAPPED_OLD_GENERATION_GROWTH_PERCENT = 100;
+
+/**
+ * Below this many agents the old generation is capped at 2× as well. With its young generation kept
+ * small, a turn of 200 agents promotes some 1.5 MB that dies by the turn's end; V8's own factor (4×
+ * past the 10 MB alive) let that pile up to 35 MB of old generation by the 19th turn, a third of the
+ * run's 96 MB peak RSS. Capped: 3 full collections in 19 turns instead of 1, some 6 ms each, and a
+ * peak of 84 MB. The cost grows with the org: at 500 agents 7 full collections against 3 (30 to
+ * 100 ms more in 19 turns of some 120 ms), at 1,000 the tenth of a turn said above.
+ */
+const CAPPED_OLD_GENERATION_AGENTS = 500;
 
 /**
  * Keep V8's heap close to what a run of turns keeps alive, for a process that runs many turns.
@@ -33,16 +43,18 @@ const BIG_ORG_OLD_GENERATION_GROWTH_PERCENT = 100;
  * default), so there the default stays. The price is more frequent scavenges, about a tenth
  * more CPU in a turn.
  *
- * The old generation of a bigger org grows by at most BIG_ORG_OLD_GENERATION_GROWTH_PERCENT past
- * its live data (0 leaves V8's own factor).
+ * The old generation of a bigger org, and of a small one (under CAPPED_OLD_GENERATION_AGENTS, or
+ * before its size is known), grows by at most CAPPED_OLD_GENERATION_GROWTH_PERCENT past its live
+ * data; a middling org keeps V8's own factor (0).
  *
  * `node:v8` is loaded only here, so a single turn (`run-once`) does not pay for it.
  */
 export async function keepHeapSmall(agents?: number): Promise<void> {
   const { setFlagsFromString } = await import('node:v8');
   const big = agents !== undefined && agents > SMALL_ORG_AGENTS;
+  const capped = big || agents === undefined || agents < CAPPED_OLD_GENERATION_AGENTS;
   // Called before the org is opened (opening it allocates too) and again once its size is known; 2 is V8's default.
-  applied = [`--semi-space-growth-factor=${big ? 2 : 1}`, `--heap-growing-percent=${big ? BIG_ORG_OLD_GENERATION_GROWTH_PERCENT : 0}`];
+  applied = [`--semi-space-growth-factor=${big ? 2 : 1}`, `--heap-growing-percent=${capped ? CAPPED_OLD_GENERATION_GROWTH_PERCENT : 0}`];
   for (const flag of applied) setFlagsFromString(flag);
 }
 

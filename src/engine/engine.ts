@@ -21,7 +21,7 @@ import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { betweenUnitsOfWork } from './turn/let-others-run.js';
-import { CallTraces } from './record/call-trace.js';
+import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { agentPaths, statePaths } from './record/state-paths.js';
 import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
@@ -83,7 +83,12 @@ export class Engine {
   /** One provider per registry entry (so its rate limits are shared), and one per agent's list of models. */
   private readonly chains: ProviderChains;
   private readonly clock: () => Date;
-  private readonly traces: CallTraces;
+  /**
+   * Loaded with the first turn of an org that keeps call traces (org.yaml `engine.traces.keep`), or
+   * that finishes a turn planned before a crash (planned, perhaps, with an org that kept them): an org
+   * that keeps none never loads the trace modules (four files, and the writer's thread code).
+   */
+  private traces: CallTraces | undefined;
   /** Built-in and MCP tools; MCP servers start when first needed and stop when a run ends. */
   private readonly tools: ToolRunner;
   private readonly notices: SideEvents<EngineEvent> | undefined;
@@ -103,7 +108,6 @@ export class Engine {
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.chains = new ProviderChains(this.factory);
     this.clock = options.clock ?? (() => new Date());
-    this.traces = new CallTraces(this.root);
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
     const paths = statePaths(this.root);
@@ -308,7 +312,17 @@ export class Engine {
     this.gate = undefined;
   }
 
+  /** The call traces, loaded on the first turn that may keep one (see `traces`). */
+  private async callTraces(): Promise<CallTraces | undefined> {
+    if (this.traces === undefined && (this.org.settings.traces.keep > 0 || this.journal.length > 0)) {
+      const { CallTraces } = await import('./record/call-trace.js');
+      this.traces = new CallTraces(this.root);
+    }
+    return this.traces;
+  }
+
   private async *turnWithoutReload(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const traces = await this.callTraces();
     // Stopped by the caller's signal, or by a full disk: then the calls still on their way are dropped
     // (the turn is journaled; the next run asks what was not) rather than kept waiting for.
     const stop = new AbortController();
@@ -324,7 +338,7 @@ export class Engine {
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
       tools: this.tools,
       clock: this.clock,
-      traces: this.traces,
+      ...(traces ? { traces } : {}),
       signal: stop.signal,
     };
     try {
@@ -336,7 +350,7 @@ export class Engine {
     } finally {
       signal?.removeEventListener('abort', stopNow);
       // A big turn's traces are written by a thread while it runs (record/trace-writer.ts): a finished turn's are on disk.
-      await this.traces.flush();
+      await traces?.flush();
     }
     // A failure of the disk that a writer swallowed (a trace, a cache): the turn is not committed on it.
     const failed = storageFailure();
@@ -361,7 +375,7 @@ export class Engine {
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
     void this.tools.close();
-    this.traces.close();
+    this.traces?.close();
     try {
       closeJournal(statePaths(this.root).journal);
     } catch (error) {

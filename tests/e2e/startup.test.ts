@@ -139,6 +139,22 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   expect(readdirSync(join(root, 'agents', 'coder_01', 'workspace', 'work'))).toEqual([expect.stringMatching(/\.md$/), ...(SANDBOX_PROBLEM ? [] : ['tests'])]);
 });
 
+test('run-once of an org that keeps no call traces loads none of the trace modules, and writes no trace', () => {
+  const root = tempDir();
+  lemming(root, ['bootstrap']);
+  const orgFile = join(root, 'org', 'org.yaml');
+  writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('traces: { keep: 50 }', 'traces: { keep: 0 }'));
+  lemming(root, ['send', 'manager', 'Plan the release']);
+  const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
+  // Loaded with the first turn of an org that keeps traces (engine.ts, callTraces); the default org does.
+  expect(run.modules.filter((module) => /^engine\/record\/(call-trace|trace-)/.test(module))).toEqual([]);
+  // Four fewer than the default org's run-once above, which keeps traces.
+  expect(run.modules.length).toBeLessThanOrEqual(151);
+  expect(readdirSync(join(root, 'agents', 'manager', 'logs'))).toEqual(['activity.jsonl']);
+});
+
 test('every command module loads with require(), as the CLI loads it: nothing in its imports awaits at the top level', () => {
   const commands = readdirSync(join(REPO_ROOT, 'dist', 'cli', 'commands')).filter((name) => name.endsWith('.js'));
   expect(commands.length).toBeGreaterThan(20);

@@ -49,8 +49,8 @@ export interface TurnContext {
   tools?: TurnTools;
   clock(): Date;
   signal?: AbortSignal;
-  /** Where each call's trace is kept, when org.yaml `engine.traces.keep` asks for them. */
-  traces: CallTraces;
+  /** Where each call's trace is kept, when org.yaml `engine.traces.keep` asks for them (absent when the org keeps none). */
+  traces?: CallTraces;
 }
 
 /** Filled in by a turn as it runs: read it once its events have all been consumed. */
