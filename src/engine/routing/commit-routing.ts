@@ -29,7 +29,8 @@ export function withRoutedFiles(taken: Omit<TakenLine, 'turn'>, routed: RoutedTu
 /** The outbox hints after routing: an outbox a forward was written into is listed again next turn. */
 export function routedHints(hints: OutboxHints, routed: RoutedTurn): OutboxHints {
   if (Object.keys(routed.wrote).length === 0) return hints;
-  const next = { ...hints };
+  // Object.assign rather than a spread: see hintsAfterTurn (turn/commit-turn.ts).
+  const next: OutboxHints = Object.assign({}, hints);
   for (const outbox of Object.keys(routed.wrote)) delete next[outbox];
   return next;
 }
