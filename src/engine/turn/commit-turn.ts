@@ -31,8 +31,11 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
   const unique = pending.filter((item) => (seen.has(item.id + item.to) ? false : (seen.add(item.id + item.to), true)));
   unique.sort(byTurnThenId);
 
-  const activity = { ...state.activity };
-  const errors = { ...state.errors };
+  // Copied with Object.assign, not spread: a fresh process's state comes from engine.json, and its
+  // cold code spread 1,000 agents' activity one new hidden class per key, in some 20 ms against 1 to 2
+  // (as the ledger's totals, money/ledger.ts). Agent names are the keys, so no key is `__proto__`.
+  const activity = Object.assign({}, state.activity);
+  const errors = Object.assign({}, state.errors);
   for (const outcome of [...outcomes].sort((left, right) => (left.agent < right.agent ? -1 : 1))) {
     activity[outcome.agent] = { turn: plan.turn, summary: outcome.activity };
     if (outcome.error !== undefined) errors[outcome.agent] = { turn: plan.turn, message: outcome.error };
