@@ -80,7 +80,7 @@ export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly A
 /**
  * What a turn changes in the outbox hints: what its scan listed, then what its agents' own writes
  * left. Only the outboxes it listed or wrote into: the engine applies these to its hints once the
- * turn has committed (applyHintChanges).
+ * turn has committed (OutboxHintStore.apply, record/outbox-hints.ts).
  */
 export function hintChangesOfTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): HintChanges {
   const changes: HintChanges = { ...plan.discovered.hints };
