@@ -1,4 +1,4 @@
-import { estimateInputTokens } from './estimate-cost.js';
+import { estimateInputTokens } from './request-tokens.js';
 import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
 import type { RateLimiter } from './rate-limiter.js';
 

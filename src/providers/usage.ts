@@ -1,4 +1,4 @@
-import { estimateInputTokens } from './estimate-cost.js';
+import { estimateInputTokens } from './request-tokens.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
 import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
 

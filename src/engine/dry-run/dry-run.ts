@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import type { ProviderFactory } from '../../providers/create-provider.js';
-import { estimateInputTokens } from '../../providers/estimate-cost.js';
+import { estimateInputTokens } from '../../providers/request-tokens.js';
 import { OfflineProvider } from '../../providers/offline/offline-provider.js';
 import type { Provider } from '../../providers/provider.js';
 import { Engine } from '../engine.js';

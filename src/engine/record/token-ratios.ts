@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { estimateInputTokens } from '../../providers/estimate-cost.js';
+import { estimateInputTokens } from '../../providers/request-tokens.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { statePaths } from './state-paths.js';
 import type { ModelEntry } from '../../org/schema.js';

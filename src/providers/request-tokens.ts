@@ -1,10 +1,9 @@
 import type { ModelEntry } from '../org/schema.js';
-import { priceCall } from '../engine/money/price-call.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { ProviderRequest } from './provider.js';
 import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
 
-type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>;
+export type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>;
 
 /** lemming's estimate of a request's input tokens: the system prompt, each message, and the tool definitions. */
 export function estimateInputTokens(request: PromptParts): number {
@@ -28,19 +27,4 @@ function toolTokens(tools: PromptParts['tools']): number {
 /** The output a call is assumed to write when judging whether an agent can afford it: its cap, or the documented default. */
 export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'>): number {
   return entry.max_output_tokens ?? MODEL_DEFAULTS.maxOutputTokens;
-}
-
-/**
- * The most a call is expected to cost, in credits: estimated input plus the expected
- * output, at the entry's prices (credits per million tokens), plus its price per call.
- * A call whose estimate is more than the agent has left is not made.
- */
-export function estimateCallCost(
-  request: PromptParts,
-  entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens' | 'price_per_call'>,
-  /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
-  inputScale = 1,
-): number {
-  // Priced by the rule every charge is priced by (money/price-call.ts), on the tokens expected.
-  return priceCall({ inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) }, entry);
 }
