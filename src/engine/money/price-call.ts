@@ -1,5 +1,6 @@
 import type { ModelEntry } from '../../org/schema.js';
 import type { Usage } from '../../providers/provider.js';
+import { estimateInputTokens, expectedOutputTokens, type PromptParts } from '../../providers/request-tokens.js';
 
 /** What a call is priced by: all its input (cached included), the cached parts of it, its output, and how many answers it sums. */
 export type PricedTokens = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'calls'>;
@@ -27,4 +28,19 @@ export function priceCall(tokens: PricedTokens, price: ModelPrices): number {
       1_000_000 +
     (tokens.calls ?? 1) * (price.price_per_call ?? 0);
   return Math.round(credits * 1e9) / 1e9;
+}
+
+/**
+ * The most a call is expected to cost, in credits: estimated input plus the expected
+ * output, at the entry's prices (credits per million tokens), plus its price per call.
+ * A call whose estimate is more than the agent has left is not made.
+ */
+export function estimateCallCost(
+  request: PromptParts,
+  entry: Pick<ModelEntry, 'input_price' | 'output_price' | 'max_output_tokens' | 'price_per_call'>,
+  /** Real tokens per estimated token, as learned from the entry's server (see token-ratios.ts). */
+  inputScale = 1,
+): number {
+  // Priced by the rule every charge is priced by (priceCall, above), on the tokens expected.
+  return priceCall({ inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) }, entry);
 }

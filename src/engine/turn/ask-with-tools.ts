@@ -1,7 +1,7 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateInputTokens } from '../../providers/request-tokens.js';
-import { estimateCallCost } from '../money/estimate-call.js';
+import { estimateCallCost } from '../money/price-call.js';
 import type { ToolOffer } from '../../tools/outside-tools.js';
 import { costOf } from '../money/charge.js';
 import { OUTPUT_RESERVE_TOKENS, type PromptLimit } from './build-prompt.js';
