@@ -32,34 +32,85 @@ const CAPPED_OLD_GENERATION_GROWTH_PERCENT = 100;
 const CAPPED_OLD_GENERATION_AGENTS = 500;
 
 /**
+ * The young generation a small or middling org's run keeps: two semi-spaces of 2 MB. V8 starts
+ * with 1 MB each and, by default, doubles them up to 16 MB each (with the copy, some 48 MB of RSS)
+ * as soon as turns allocate quickly: that was most of a long run's peak RSS at 200 and 1,000
+ * agents, whose live heap is about 16 MB. Kept at 1 MB, a turn of 200 agents took 2.4 times the
+ * scavenges (531 against 223 in 40 turns) and promoted what a turn still held, so full collections
+ * came 3 times as often: the steady turn was 63 against 57.5 ms at 200 agents, 271 against 234 ms
+ * at 1,000 (fresh processes alternated, 2026-11-23), for 2 and 6 MB less peak RSS. 4 MB
+ * semi-spaces made it no faster (56.9 against 56.1 ms at 200 agents) for 4 MB more.
+ */
+const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024;
+
+/**
  * Keep V8's heap close to what a run of turns keeps alive, for a process that runs many turns.
  *
- * The young generation stays at its starting size for a small or middling org. By default V8
- * doubles it, up to 16 MB a semi-space (with its copy, some 48 MB of RSS), as soon as turns
- * allocate quickly: that was most of a long run's peak RSS at 200 and 1,000 agents (1,000
- * agents, 19 turns: about 145 MB by default, 110 MB kept small), whose live heap is about
- * 16 MB. In a bigger org a turn's own data outlives the small young generation, is promoted
- * early and swells the old one instead (10,000 agents, 8 turns: 433 MB against 396 MB by
- * default), so there the default stays. The price is more frequent scavenges, about a tenth
- * more CPU in a turn.
+ * A small or middling org's young generation grows to YOUNG_GENERATION_BYTES and no further (see
+ * holdYoungGeneration). In a bigger org a turn's own data outlives a small young generation, is
+ * promoted early and swells the old one instead (10,000 agents, 8 turns: 433 MB against 396 MB by
+ * default), so there V8 grows it as it likes.
  *
  * The old generation of a bigger org, and of a small one (under CAPPED_OLD_GENERATION_AGENTS, or
  * before its size is known), grows by at most CAPPED_OLD_GENERATION_GROWTH_PERCENT past its live
  * data; a middling org keeps V8's own factor (0).
  *
+ * Called before the run's modules load (compiling them would grow the young generation past its
+ * size, and V8 never gives that back while turns allocate) and again once the org's size is known.
  * `node:v8` is loaded only here, so a single turn (`run-once`) does not pay for it.
  */
 export async function keepHeapSmall(agents?: number): Promise<void> {
-  const { setFlagsFromString } = await import('node:v8');
+  const v8 = await import('node:v8');
   const big = agents !== undefined && agents > SMALL_ORG_AGENTS;
   const capped = big || agents === undefined || agents < CAPPED_OLD_GENERATION_AGENTS;
-  // Called before the org is opened (opening it allocates too) and again once its size is known; 2 is V8's default.
-  applied = [`--semi-space-growth-factor=${big ? 2 : 1}`, `--heap-growing-percent=${capped ? CAPPED_OLD_GENERATION_GROWTH_PERCENT : 0}`];
-  for (const flag of applied) setFlagsFromString(flag);
+  settings = { v8, youngBytes: big ? undefined : YOUNG_GENERATION_BYTES, oldGrowthPercent: capped ? CAPPED_OLD_GENERATION_GROWTH_PERCENT : 0, growthFactor: undefined };
+  v8.setFlagsFromString(`--heap-growing-percent=${settings.oldGrowthPercent}`);
+  holdYoungGeneration();
+  watchCollections();
 }
 
-/** The flags last set by keepHeapSmall. */
-let applied: string[] | undefined;
+interface HeapSettings {
+  v8: Pick<typeof import('node:v8'), 'setFlagsFromString' | 'getHeapSpaceStatistics'>;
+  /** The young generation's size to hold, both semi-spaces; undefined: V8's own. */
+  youngBytes: number | undefined;
+  oldGrowthPercent: number;
+  /** The semi-space growth factor last set: 2 (V8's default) lets the young generation double at its next growth, 1 holds it. */
+  growthFactor: 1 | 2 | undefined;
+}
+
+/** What keepHeapSmall last set. */
+let settings: HeapSettings | undefined;
+
+/**
+ * V8 has no flag for a young generation's size once the process runs, but it reads its growth
+ * factor at each growth: 2 while the young generation is below its size, 1 once it is there. A
+ * full collection in a quiet spell can shrink it again (V8 does when little is allocated), and the
+ * next collections let it grow back.
+ */
+function holdYoungGeneration(): void {
+  if (settings === undefined) return;
+  const young = settings.youngBytes === undefined ? 0 : settings.v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
+  const factor = settings.youngBytes !== undefined && young >= settings.youngBytes ? 1 : 2;
+  if (factor === settings.growthFactor) return;
+  settings.growthFactor = factor;
+  settings.v8.setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+}
+
+let watching = false;
+
+/**
+ * After collections, look at the young generation again: after every one while it grows, after
+ * full ones (which may shrink it) once it is held. The observer does not keep the process alive.
+ */
+function watchCollections(): void {
+  if (watching) return;
+  watching = true;
+  const { PerformanceObserver, constants } = createRequire(import.meta.url)('node:perf_hooks') as typeof import('node:perf_hooks');
+  new PerformanceObserver((list) => {
+    if (settings?.growthFactor === 1 && !list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) return;
+    holdYoungGeneration();
+  }).observe({ entryTypes: ['gc'] });
+}
 
 /**
  * Starting a worker thread puts V8's flags back as the command line had them, and the process's own
@@ -68,7 +119,8 @@ let applied: string[] | undefined;
  * the engine allocates any further.
  */
 export function keepHeapAsSet(): void {
-  if (applied === undefined) return;
-  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
-  for (const flag of applied) setFlagsFromString(flag);
+  if (settings === undefined) return;
+  settings.v8.setFlagsFromString(`--heap-growing-percent=${settings.oldGrowthPercent}`);
+  settings.growthFactor = undefined;
+  holdYoungGeneration();
 }
