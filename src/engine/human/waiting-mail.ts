@@ -1,5 +1,5 @@
 import type { Org } from '../../org/org.js';
-import { estimateCallCost } from '../money/price-call.js';
+import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
 import { addEntries, balanceOf, readLedgerFrom } from '../money/ledger.js';
 import { prepareCall } from '../turn/prepare-call.js';

@@ -1,6 +1,8 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { appendText } from '../../storage/write-bytes.js';
 import { writeWithCrashPoint } from '../record/crash-points.js';
+import { lockHolder } from '../record/lock.js';
+import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
@@ -256,10 +258,24 @@ export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, '
 }
 
 /**
+ * Append the lines of credits moved outside a turn (a top-up, a transfer). A line a killed writer
+ * tore is cut first by whoever may cut it: the lock's holder (`holdsLock`, as approving a proposal
+ * does), or anyone while no live process holds the org (a running engine cut it when it started,
+ * and an append must not race its own). `due` is asked after that cut, so it reads the ledger as
+ * it will be appended to; what it returns goes in one append.
+ */
+export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => LedgerEntry[]): void {
+  const paths = statePaths(root);
+  mkdirSync(paths.directory, { recursive: true });
+  if (holdsLock || !lockHolder(root)) repairLedger(paths.ledger);
+  appendLedger(paths.ledger, due());
+}
+
+/**
  * Append entries as JSON lines; nothing is written for none. A write the disk fails leaves the ledger as it was
  * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
  */
-export function appendLedger(path: string, entries: LedgerEntry[]): void {
+function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
   const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
   writeWithCrashPoint('mid-ledger', text, (part) => appendText(path, part));

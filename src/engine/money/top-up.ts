@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { requireAgent } from '../../org/must-exist.js';
-import { appendLedger, repairLedger } from './ledger.js';
-import { lockHolder } from '../record/lock.js';
-import { statePaths } from '../record/state-paths.js';
+import { appendOutsideTurn } from './ledger.js';
 
 /**
  * The most one top-up may add: a million credits. Credits stand for money spent on models, and a
@@ -35,10 +32,7 @@ export function topUp(org: Org, agent: string, credits: number, now = new Date()
   if (target.isHuman) throw new LemmingError('human-credits', 'the human spends no credits, so it cannot be topped up');
   const problem = topUpProblem(credits);
   if (problem !== undefined) throw new LemmingError('bad-credits', `${problem} (got ${credits}), for example \`lemming top-up ${agent} 0.5\``);
-  const paths = statePaths(org.root);
-  mkdirSync(paths.directory, { recursive: true });
-  // A run killed inside a ledger append leaves half a line: appended to it, this top-up
-  // would be lost with it. A live engine repaired the ledger when it started.
-  if (!lockHolder(org.root)) repairLedger(paths.ledger);
-  appendLedger(paths.ledger, [{ type: 'top-up', agent, credits, at: now.toISOString() }]);
+  // A run killed inside a ledger append leaves half a line: appended to it, this top-up would be
+  // lost with it. It is cut first, unless an engine holds the org (it cut it when it started).
+  appendOutsideTurn(org.root, false, () => [{ type: 'top-up', agent, credits, at: now.toISOString() }]);
 }

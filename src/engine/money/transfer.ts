@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { statePaths } from '../record/state-paths.js';
-import { addEntries, appendLedger, balanceOf, emptySnapshot, readLedgerFrom, repairLedger, type LedgerEntry } from './ledger.js';
+import { addEntries, appendOutsideTurn, balanceOf, emptySnapshot, readLedgerFrom, type LedgerEntry } from './ledger.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
   return readLedgerFrom(statePaths(root).ledger, 0).entries;
@@ -31,15 +30,14 @@ export function transferred(root: string, proposal: string): boolean {
  * alone and writes the second, so money that left one agent always reaches the other.
  */
 function moveOnce(root: string, proposal: string, from: string, to: string, credits: number, at: string): void {
-  const paths = statePaths(root);
-  mkdirSync(paths.directory, { recursive: true });
-  // Whoever moves money holds the lock: a line torn by a crash is ours to cut.
-  repairLedger(paths.ledger);
-  const done = transfersOf(ledgerEntries(root), proposal);
-  const out: Transfer = { type: 'transfer', agent: from, credits: -credits, proposal, at };
-  const into: Transfer = { type: 'transfer', agent: to, credits, proposal, at };
-  if (done.length === 0) appendLedger(paths.ledger, [out, into]);
-  else if (done.length === 1 && done[0]?.credits === -credits) appendLedger(paths.ledger, [{ ...into, at: done[0].at }]);
+  // Whoever moves money holds the lock: a line torn by a crash is ours to cut, before the ledger is read.
+  appendOutsideTurn(root, true, () => {
+    const done = transfersOf(ledgerEntries(root), proposal);
+    const out: Transfer = { type: 'transfer', agent: from, credits: -credits, proposal, at };
+    const into: Transfer = { type: 'transfer', agent: to, credits, proposal, at };
+    if (done.length === 0) return [out, into];
+    return done.length === 1 && done[0]?.credits === -credits ? [{ ...into, at: done[0].at }] : [];
+  });
 }
 
 /**

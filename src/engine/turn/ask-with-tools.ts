@@ -1,9 +1,8 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateInputTokens } from '../../providers/request-tokens.js';
-import { estimateCallCost } from '../money/price-call.js';
 import type { ToolOffer } from '../../tools/outside-tools.js';
-import { costOf } from '../money/charge.js';
+import { costOf, estimateCallCost } from '../money/charge.js';
 import { OUTPUT_RESERVE_TOKENS, type PromptLimit } from './build-prompt.js';
 import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';

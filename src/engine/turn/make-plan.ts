@@ -1,5 +1,5 @@
 import type { Org } from '../../org/org.js';
-import { estimateCallCost } from '../money/price-call.js';
+import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
