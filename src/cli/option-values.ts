@@ -88,6 +88,15 @@ export function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' |
   return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
 }
 
+export const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default 8; for run, org.yaml engine.shutdown_seconds)';
+export const LOG_FORMAT_HELP = 'text (the default) or json: one JSON object a line on standard error (level, time, event, org, agent, turn), for log collectors';
+
+/** `--shutdown-timeout` and `--log-format` of the commands a supervisor runs. */
+export interface ServiceFlags {
+  shutdownTimeout?: number;
+  logFormat?: 'text' | 'json';
+}
+
 /** `--shutdown-timeout`: seconds above 0 and at most an hour. */
 export function shutdownSeconds(value: string): number {
   const parsed = Number(value);

@@ -11,13 +11,16 @@ import {
   outputMode,
   port,
   positiveInteger,
+  LOG_FORMAT_HELP,
   QUEUE_HELP,
   screenMode,
+  SHUTDOWN_HELP,
   shutdownSeconds,
   logFormat,
   serveFlags,
   type CassetteOptions,
   type ServeFlags,
+  type ServiceFlags,
 } from './option-values.js';
 import { command } from './command-modules.js';
 import { packageVersion } from './package-root.js';
@@ -30,15 +33,6 @@ const requireModule = createRequire(import.meta.url);
 const { Command, CommanderError, Option } = requireModule('commander') as typeof import('commander');
 
 const output = processOutput;
-
-const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default 8; for run, org.yaml engine.shutdown_seconds)';
-const LOG_FORMAT_HELP = 'text (the default) or json: one JSON object a line on standard error (level, time, event, org, agent, turn), for log collectors';
-
-/** `--shutdown-timeout` and `--log-format` of the commands a supervisor runs. */
-interface ServiceFlags {
-  shutdownTimeout?: number;
-  logFormat?: 'text' | 'json';
-}
 
 /** Where a service command writes: lines for a person, or `--log-format json` records on standard error. */
 function serviceOutput(options: ServiceFlags): Output {

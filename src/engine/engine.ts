@@ -1,19 +1,17 @@
-import { scanOutbox } from '../mailbox/outbox-scan.js';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
-import { importRouting, loadedRouting, routingWanted } from './routing/routing-entry.js';
+import { importRouting, routingWanted } from './routing/routing-entry.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
-import { HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { crashPoint } from './record/crash-points.js';
 import { loadState, saveState, type EngineState } from './record/engine-state.js';
 import { OutboxHintStore } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
-import { repairTaken, takenNames } from './record/taken-files.js';
+import { repairTaken } from './record/taken-files.js';
 import type { EngineEvent, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './money/ledger.js';
@@ -23,11 +21,10 @@ import { runTurn, type TurnResult } from './turn/run-turn.js';
 import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
-import { agentPaths, statePaths } from './record/state-paths.js';
+import { statePaths } from './record/state-paths.js';
 import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
-import { agentsWithMail, hasUntoldTrouble, strandedUntold } from './human/waiting-mail.js';
+import { agentsWithMail, hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
 import { carryOutApprovals } from './human/finish-approval.js';
-import { hasDecisionsToTakeUp } from './turn/proposal-notices.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -192,26 +189,7 @@ export class Engine {
    * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
    */
   hasWork(): boolean {
-    if (this.hasUnfinishedTurn) return true;
-    // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
-    if (hasDecisionsToTakeUp(this.root, this.org)) return true;
-    // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
-    if (this.state.awaiting !== undefined && this.state.awaiting.length > 0 && loadedRouting()?.escalationInForce(this.root, this.org)) return true;
-    // Mail waiting for an agent that has left goes back to its senders with a turn.
-    if (this.state.pending.some((item) => item.to !== HUMAN && !this.org.agents.has(item.to))) return true;
-    const failing = FailingAgents.load(this.root);
-    if (agentsWithMail(this.root, this.org, this.state).some((agent) => agent.payable && !failing.isHeld(this.org, agent.name))) return true;
-    const members = new Set(this.state.members);
-    const takenPath = statePaths(this.root).taken;
-    for (const name of this.org.agents.keys()) {
-      // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
-      if (!members.has(name) && this.state.turn > 0) return true;
-      let taken: ReadonlySet<string> | undefined;
-      const scan = scanOutbox(agentPaths(this.root, name).outbox, this.hints.get(name), (file) => (taken ??= takenNames(takenPath, name)).has(file));
-      if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
-    }
-    // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
-    return strandedUntold(this.root, this.org, this.state).length > 0;
+    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints);
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */

@@ -1,9 +1,16 @@
+import { scanOutbox } from '../../mailbox/outbox-scan.js';
+import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
 import { addEntries, balanceOf, readLedgerFrom } from '../money/ledger.js';
+import type { OutboxHintStore } from '../record/outbox-hints.js';
+import { loadedRouting } from '../routing/routing-entry.js';
+import { FailingAgents } from '../turn/failing-agents.js';
 import { prepareCall } from '../turn/prepare-call.js';
-import { statePaths } from '../record/state-paths.js';
+import { hasDecisionsToTakeUp } from '../turn/proposal-notices.js';
+import { agentPaths, statePaths } from '../record/state-paths.js';
+import { takenNames } from '../record/taken-files.js';
 import { TokenRatios } from '../record/token-ratios.js';
 
 /** An agent (not the human) with unread mail, its balance, and whether a turn would call it. */
@@ -62,4 +69,32 @@ export function hasUntoldTrouble(root: string, org: Org, state: EngineState, can
   const readers = new Set(waiting.filter((agent) => agent.payable && canRead(agent.name)).map((agent) => agent.name));
   if (state.pending.some((item) => item.kind === 'notice' && readers.has(item.to))) return true;
   return strandedUntold(root, org, state, waiting).length > 0;
+}
+
+/**
+ * Whether a turn would find work, a crash's unfinished turn apart: a proposal the human decided,
+ * mail awaiting an answer under routing rules, mail for an agent that left, unread mail for an
+ * agent that can pay for it and is not held, an agent still to join, an outbox that changed since
+ * the last turn (new mail, maybe), or a stranded agent whose manager is still to be told.
+ */
+export function turnWouldFindWork(root: string, org: Org, state: EngineState, hints: Pick<OutboxHintStore, 'get'>): boolean {
+  // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
+  if (hasDecisionsToTakeUp(root, org)) return true;
+  // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
+  if (state.awaiting !== undefined && state.awaiting.length > 0 && loadedRouting()?.escalationInForce(root, org)) return true;
+  // Mail waiting for an agent that has left goes back to its senders with a turn.
+  if (state.pending.some((item) => item.to !== HUMAN && !org.agents.has(item.to))) return true;
+  const failing = FailingAgents.load(root);
+  if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name))) return true;
+  const members = new Set(state.members);
+  const takenPath = statePaths(root).taken;
+  for (const name of org.agents.keys()) {
+    // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
+    if (!members.has(name) && state.turn > 0) return true;
+    let taken: ReadonlySet<string> | undefined;
+    const scan = scanOutbox(agentPaths(root, name).outbox, hints.get(name), (file) => (taken ??= takenNames(takenPath, name)).has(file));
+    if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
+  }
+  // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
+  return strandedUntold(root, org, state).length > 0;
 }
