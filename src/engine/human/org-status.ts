@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { loadState, type EngineState } from '../record/engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom, type AgentTotals } from '../money/ledger.js';
+import { balanceOf, caughtUp, type AgentTotals } from '../money/ledger.js';
 import { lockHolder } from '../record/lock.js';
 import { mailByAgent } from '../turn/plan-turn.js';
 import { statePaths } from '../record/state-paths.js';
@@ -16,8 +16,7 @@ import type { AgentStatus, OrgStatus } from './status-types.js';
 export function orgStatus(org: Org): OrgStatus {
   const paths = statePaths(org.root);
   const state: EngineState = loadState(paths.state);
-  const tail = readLedgerFrom(paths.ledger, state.ledger.offset);
-  const totals = addEntries(state.ledger, tail.entries, tail.end).totals;
+  const { totals } = caughtUp(paths.ledger, state.ledger);
   const mail = mailByAgent(state.pending);
   const failing = FailingAgents.load(org.root);
   let humanUnreadCount: number | undefined;

@@ -3,7 +3,7 @@ import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
-import { addEntries, balanceOf, readLedgerFrom } from '../money/ledger.js';
+import { balanceOf, caughtUp } from '../money/ledger.js';
 import type { OutboxHintStore } from '../record/outbox-hints.js';
 import { loadedRouting } from '../routing/routing-entry.js';
 import { FailingAgents } from '../turn/failing-agents.js';
@@ -27,8 +27,7 @@ export interface WaitingAgent {
  * top-up, a bigger budget), so an agent that cannot pay never keeps a run going.
  */
 export function agentsWithMail(root: string, org: Org, state: EngineState): WaitingAgent[] {
-  const ledger = readLedgerFrom(statePaths(root).ledger, state.ledger.offset);
-  const totals = addEntries(state.ledger, ledger.entries, ledger.end).totals;
+  const { totals } = caughtUp(statePaths(root).ledger, state.ledger);
   const names = new Set(state.pending.map((item) => item.to));
   return [...names].sort().flatMap((name) => {
     const agent = org.agents.get(name);

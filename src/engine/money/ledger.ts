@@ -183,6 +183,12 @@ function isLedgerEntry(value: unknown): value is LedgerEntry {
   return entry.type === 'charge' && Number.isSafeInteger(entry.turn) && isAmount(entry.input_tokens, Number.MAX_SAFE_INTEGER) && isAmount(entry.output_tokens, Number.MAX_SAFE_INTEGER);
 }
 
+/** The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). */
+export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
+  const { entries, end } = readLedgerFrom(path, snapshot.offset);
+  return addEntries(snapshot, entries, end);
+}
+
 /**
  * Read complete lines appended after `offset`. A last line without its newline is
  * a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line

@@ -1,7 +1,7 @@
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { statePaths } from '../record/state-paths.js';
-import { addEntries, appendOutsideTurn, balanceOf, emptySnapshot, readLedgerFrom, type LedgerEntry } from './ledger.js';
+import { appendOutsideTurn, balanceOf, caughtUp, emptySnapshot, readLedgerFrom, type LedgerEntry } from './ledger.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
   return readLedgerFrom(statePaths(root).ledger, 0).entries;
@@ -9,7 +9,7 @@ function ledgerEntries(root: string): LedgerEntry[] {
 
 /** An agent's balance now, from the whole ledger: its budget, plus what it was given, less what it spent. */
 export function balanceNow(org: Org, agent: string): number {
-  const totals = addEntries(emptySnapshot(), ledgerEntries(org.root), 0).totals[agent];
+  const totals = caughtUp(statePaths(org.root).ledger, emptySnapshot()).totals[agent];
   return balanceOf(org.agents.get(agent)?.credits ?? 0, totals);
 }
 

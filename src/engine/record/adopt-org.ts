@@ -6,7 +6,7 @@ import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { initialState, loadState, saveState, type EngineState } from './engine-state.js';
-import { addEntries, emptySnapshot, readLedgerFrom } from '../money/ledger.js';
+import { caughtUp, emptySnapshot } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 import { forgetTaken, repairTaken } from './taken-files.js';
@@ -57,7 +57,6 @@ export function adoptOrg(root: string): AdoptReport {
     writeFileAtomic(paths.taken, takenText);
     forgetTaken(paths.taken);
     const ledgerFound = existsSync(paths.ledger);
-    const ledger = ledgerFound ? readLedgerFrom(paths.ledger, 0) : { entries: [], end: 0 };
     const state: EngineState = {
       ...initialState(),
       ...(previous ?? {}),
@@ -65,7 +64,7 @@ export function adoptOrg(root: string): AdoptReport {
       turn,
       members: [...org.agents.keys()].sort(),
       takenBytes: Buffer.byteLength(takenText),
-      ledger: addEntries(emptySnapshot(), ledger.entries, ledger.end),
+      ledger: ledgerFound ? caughtUp(paths.ledger, emptySnapshot()) : emptySnapshot(),
     };
     saveState(paths.state, state);
     // What this machine knew of the folders, and any half-done turn, belong to the org as it was.

@@ -20,7 +20,7 @@ import { countDelivered } from './refusal-text.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
-import { addEntries, appendTurnCharges, balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
+import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
@@ -62,12 +62,6 @@ export interface TurnResult {
   stats: TurnStats;
 }
 
-/** Refresh the ledger totals with whatever was appended since the state's snapshot (top-ups, charges). */
-function readLedger(root: string, snapshot: LedgerSnapshot): LedgerSnapshot {
-  const { entries, end } = readLedgerFrom(statePaths(root).ledger, snapshot.offset);
-  return addEntries(snapshot, entries, end);
-}
-
 /**
  * One turn, as a stream of events: take in new mail, plan who works, call the models
  * in parallel (bounded), apply each answer as it arrives and journal it, then commit.
@@ -80,7 +74,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const turn = state.turn + 1;
   const started = performance.now();
   const stats = result.stats;
-  let ledger = readLedger(root, state.ledger);
+  let ledger = caughtUp(paths.ledger, state.ledger);
   const failing = FailingAgents.load(root);
   const deadEnds = DeadEnds.load(root);
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
@@ -364,7 +358,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
   crashPoint('before-commit');
   // One read takes in this turn's charges and any top-up made while it ran.
-  ledger = readLedger(root, ledger);
+  ledger = caughtUp(paths.ledger, ledger);
   const taken = takenInTurn(plan, outcomes);
   const takenBytes = appendTaken(paths.taken, { turn, ...(routing && routed ? routing.withRoutedFiles(taken, routed) : taken) }, state.takenBytes);
   crashPoint('after-taken');
