@@ -64,7 +64,7 @@ export function adoptOrg(root: string): AdoptReport {
       turn,
       members: [...org.agents.keys()].sort(),
       takenBytes: Buffer.byteLength(takenText),
-      ledger: ledgerFound ? caughtUp(paths.ledger, emptySnapshot()) : emptySnapshot(),
+      ledger: caughtUp(paths.ledger, emptySnapshot()),
     };
     saveState(paths.state, state);
     // What this machine knew of the folders, and any half-done turn, belong to the org as it was.
