@@ -9,8 +9,6 @@ export type WebEvent = ApiWebEvent<EngineEvent>;
 export interface NumberedEvent {
   id: number;
   event: WebEvent;
-  /** The event as it goes on the wire (routes/event-stream.ts), made once for every stream that sends it. */
-  wire?: string;
 }
 
 /**
