@@ -29,7 +29,8 @@ describe('workspace paths', () => {
     expect(resolveWorkspacePath(root, coder, 'shared/plan.md', 'write')).toEqual({ error: expect.stringContaining('shared_workspace: write') });
   });
 
-  test('a link below the workspace is followed while it stays inside, and refused deep down when it leads out', () => {
+  // A link that stays inside is refused too: following one at all is what a command swapping folders races (tests/sandbox/adversary-file-race.test.ts).
+  test('a link below the workspace is never followed, whether it stays inside or leads out deep down', () => {
     const root = defaultOrg();
     const outside = tempDir();
     write(root, 'agents/coder_01/workspace/docs/real/plan.md', 'the plan');
@@ -37,7 +38,8 @@ describe('workspace paths', () => {
     mkdirSync(join(root, 'agents/coder_01/workspace/a/b'), { recursive: true });
     symlinkSync(outside, join(root, 'agents/coder_01/workspace/a/b/c'));
     const context = contextFor(root, 'coder_01');
-    expect(runBuiltinTool('read_file', { path: 'docs/alias/plan.md' }, context).result).toEqual({ isError: false, content: 'the plan' });
+    expect(runBuiltinTool('read_file', { path: 'docs/alias/plan.md' }, context).result).toEqual({ isError: true, content: 'docs/alias is a symbolic link; lemming follows no link in a workspace' });
+    expect(runBuiltinTool('read_file', { path: 'docs/real/plan.md' }, context).result).toEqual({ isError: false, content: 'the plan' });
     const deep = runBuiltinTool('write_file', { path: 'a/b/c/d/new.txt', content: 'x' }, context).result;
     expect(deep).toMatchObject({ isError: true, content: expect.stringContaining('symbolic link') });
     expect(readdirSync(outside)).toEqual([]);

@@ -1,12 +1,14 @@
-import { lstatSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { fstatSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeQuietly, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
+import { readHeld } from '../../sandbox/beneath/read-beneath.js';
+import { walkBeneath, type UnreadableFolder } from '../../sandbox/beneath/walk-beneath.js';
+import { entryStat, writeBeneath } from '../../sandbox/beneath/write-beneath.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { isTemporaryName, TEMPORARY_NAME_SHAPE } from '../../storage/temporary-files.js';
-import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import type { Agent } from '../../org/org.js';
 import { toolError, toolOk, type ToolResult } from '../tool-result.js';
-import { resolveWorkspacePath, type WorkspacePath } from './workspace-path.js';
+import { displayParts, resolveWorkspacePath, type WorkspacePath } from './workspace-path.js';
 
 /** Caps on what one call may read, write, list or search; each result says when it hit one. */
 export const FILE_LIMITS = {
@@ -40,6 +42,36 @@ function resolved(context: FileToolContext, path: unknown, access: 'read' | 'wri
   return 'error' in place ? toolError(place.error) : place;
 }
 
+/**
+ * Use a place's workspace folder, held open for the call: every path below it is opened from this
+ * descriptor, part by part, following no link (sandbox/beneath/open-beneath.ts), so a command that
+ * swaps a folder for a link while the tool works leads it nowhere. `missing` answers when the
+ * workspace folder is not there (with `make`, it is made).
+ */
+function inWorkspace(place: WorkspacePath, options: { make?: boolean; missing: () => ToolResult }, use: (base: number) => ToolResult): ToolResult {
+  const base = openBase(place.base, { make: options.make === true });
+  if ('code' in base) return base.code === 'ENOENT' ? options.missing() : failed(place, base);
+  try {
+    return use(base.fd);
+  } finally {
+    closeQuietly(base.fd);
+  }
+}
+
+/**
+ * Why a path could not be opened, as the model reads it. A missing part and a link are said here;
+ * other errors are thrown as the file system's, named by the part that met them, for the tool
+ * runner to word in the agent's terms (tool-failure.ts), and a full or read-only disk stops the run.
+ */
+function failed(place: WorkspacePath, failure: BeneathFailure): ToolResult {
+  const at = displayParts(place, failure.part + 1);
+  if (failure.code === 'ENOENT') return toolError(`${at} does not exist; list_files shows what there is`);
+  if (failure.code === 'ELOOP') return toolError(`${at} is a symbolic link; lemming follows no link in a workspace`);
+  const error = Object.assign(new Error(`${failure.code}: ${at}`), { code: failure.code, path: join(place.base, ...place.parts.slice(0, failure.part + 1)) });
+  throwIfStorageFailure(error);
+  throw error;
+}
+
 /** A line number a model gave: a whole number of 1 or more, or undefined when it gave none. */
 function lineNumber(value: unknown, name: string): number | undefined | { error: string } {
   if (value === undefined || value === null) return undefined;
@@ -59,24 +91,33 @@ export function readFileTool(context: FileToolContext, path: unknown, lines: { s
   if (typeof start === 'object') return toolError(start.error);
   if (typeof end === 'object') return toolError(end.error);
   if (start !== undefined && end !== undefined && end < start) return toolError(`end_line ${end} is before start_line ${start}`);
-  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
-  if (!stat) return toolError(`${place.display} does not exist; list_files shows what there is`);
-  if (stat.isDirectory()) return toolError(`${place.display} is a folder; use list_files`);
   const ranged = start !== undefined || end !== undefined;
-  const read = readRegularFile(place.absolute, ranged ? FILE_LIMITS.rangeBytes : FILE_LIMITS.readBytes);
-  if ('error' in read) return toolError(`${place.display} ${read.error}`);
-  if (!ranged) {
-    if (!read.truncated) return toolOk(read.text);
-    const lineEnd = read.text.lastIndexOf('\n');
-    // A first line longer than the cap: what fits is shown, and there is no line to read on from.
-    if (lineEnd < 0) return toolOk(`${read.text}\n[lemming: the file is ${stat.size} bytes; only the first ${FILE_LIMITS.readBytes} are shown]`);
-    const whole = read.text.slice(0, lineEnd + 1);
-    const shown = whole.match(/\n/g)?.length ?? 0;
-    return toolOk(
-      `${whole}[lemming: the file is ${stat.size} bytes; only lines 1-${shown} are shown (a read shows at most ${FILE_LIMITS.readBytes} bytes); read on with read_file ${JSON.stringify({ path: place.display, start_line: shown + 1 })}]`,
-    );
-  }
-  return toolOk(lineRange(read.text, place.display, start ?? 1, end, read.truncated));
+  const missing = (): ToolResult => toolError(`${place.display} does not exist; list_files shows what there is`);
+  return inWorkspace(place, { missing }, (base) => {
+    if (place.parts.length === 0) return toolError(`${place.display} is a folder; use list_files`);
+    const opened = openBeneath(base, place.parts, { kind: 'file' });
+    if ('code' in opened) return failed(place, opened);
+    try {
+      if (fstatSync(opened.fd).isDirectory()) return toolError(`${place.display} is a folder; use list_files`);
+      const read = readHeld(opened.fd, ranged ? FILE_LIMITS.rangeBytes : FILE_LIMITS.readBytes);
+      if (read === undefined) return toolError(`${place.display} is not a regular file`);
+      if (ranged) return toolOk(lineRange(read.text, place.display, start ?? 1, end, read.truncated));
+      return toolOk(wholeText(read.text, read.size, read.truncated, place.display));
+    } finally {
+      closeQuietly(opened.fd);
+    }
+  });
+}
+
+/** A file read whole, cut at the read cap at a line's end, saying which lines it shows and how to read on. */
+function wholeText(text: string, size: number, truncated: boolean, display: string): string {
+  if (!truncated) return text;
+  const lineEnd = text.lastIndexOf('\n');
+  // A first line longer than the cap: what fits is shown, and there is no line to read on from.
+  if (lineEnd < 0) return `${text}\n[lemming: the file is ${size} bytes; only the first ${FILE_LIMITS.readBytes} are shown]`;
+  const whole = text.slice(0, lineEnd + 1);
+  const shown = whole.match(/\n/g)?.length ?? 0;
+  return `${whole}[lemming: the file is ${size} bytes; only lines 1-${shown} are shown (a read shows at most ${FILE_LIMITS.readBytes} bytes); read on with read_file ${JSON.stringify({ path: display, start_line: shown + 1 })}]`;
 }
 
 /** Lines `start` to `end` of a file's text, cut at the read cap, with a note saying which lines these are of how many. */
@@ -112,127 +153,162 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
     return { result: toolError(`content is ${content.length} characters; a file written in one call is capped at ${FILE_LIMITS.writeChars}`) };
   }
   if (place.display === '.' || place.display === 'shared') return { result: toolError('give a file name, like "notes.md"') };
-  if (isTemporaryName(basename(place.absolute))) {
+  const name = place.parts.at(-1) ?? '';
+  if (isTemporaryName(name)) {
     return { result: toolError(`${place.display}: names shaped like ${TEMPORARY_NAME_SHAPE} are lemming's own temporary files; choose another name`) };
   }
-  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
-  if (stat && !stat.isFile()) {
-    const kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'not a regular file';
-    return { result: toolError(`${place.display} is ${kind}; only regular files are written`) };
-  }
-  try {
-    writeFileAtomic(place.absolute, content);
-  } catch (error) {
-    // A full or read-only disk is not the model's to hear of (it would take the work as done): it stops the run.
-    throwIfStorageFailure(error);
-    return { result: toolError(`${place.display} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`) };
-  }
-  const bytes = Buffer.byteLength(content);
-  return { result: toolOk(`wrote ${bytes} bytes to ${place.display}`), written: { path: place.fromRoot, bytes } };
-}
-
-interface Entry {
-  path: string;
-  absolute: string;
-  kind: 'file' | 'folder';
-  size: number;
-}
-
-/**
- * Walk a folder without following links, skipping lemming's temporary files, in name order, up to `limit`
- * entries. The folder asked for must be readable (its error is the tool's result); a folder below
- * it that cannot be read is counted in `unreadable`, so no listing claims to be whole when it is not.
- */
-function walk(absolute: string, display: string, recursive: boolean, limit: number): { entries: Entry[]; more: boolean; unreadable: string[] } {
-  const entries: Entry[] = [];
-  const unreadable: string[] = [];
-  const queue: Array<[string, string]> = [[absolute, display]];
-  while (queue.length > 0) {
-    const [folder, name] = queue.shift() as [string, string];
-    let children: string[];
+  let written = false;
+  const result = inWorkspace(place, { make: true, missing: () => toolError(`${place.display} could not be written (ENOENT)`) }, (base) => {
+    const folder = openBeneath(base, place.parts.slice(0, -1), { kind: 'folder', makeFolders: true });
+    if ('code' in folder) return failed(place, folder);
     try {
-      children = readdirSync(folder).sort();
-    } catch (error) {
-      if (folder === absolute) throw error;
-      unreadable.push(`${name} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-      continue;
+      const stat = entryStat(folder.fd, name);
+      if (stat && !stat.isFile()) {
+        const kind = stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'not a regular file';
+        return toolError(`${place.display} is ${kind}; only regular files are written`);
+      }
+      try {
+        writeBeneath(folder.fd, name, content, place.absolute);
+      } catch (error) {
+        // A full or read-only disk is not the model's to hear of (it would take the work as done): it stops the run.
+        throwIfStorageFailure(error);
+        return toolError(`${place.display} could not be written (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+      written = true;
+      return toolOk(`wrote ${Buffer.byteLength(content)} bytes to ${place.display}`);
+    } finally {
+      closeQuietly(folder.fd);
     }
-    for (const child of children) {
-      if (isTemporaryName(child)) continue;
-      const childAbsolute = join(folder, child);
-      const stat = lstatSync(childAbsolute, { throwIfNoEntry: false });
-      if (!stat || (!stat.isFile() && !stat.isDirectory())) continue;
-      if (entries.length >= limit) return { entries, more: true, unreadable };
-      const path = name === '.' ? child : `${name}/${child}`;
-      entries.push({ path, absolute: childAbsolute, kind: stat.isDirectory() ? 'folder' : 'file', size: stat.size });
-      if (recursive && stat.isDirectory()) queue.push([childAbsolute, path]);
-    }
-  }
-  return { entries, more: false, unreadable };
+  });
+  return written ? { result, written: { path: place.fromRoot, bytes: Buffer.byteLength(content) } } : { result };
+}
+
+/** How a walk's entry is named to the model: below the place walked, as the model named that. */
+function entryDisplay(place: WorkspacePath, parts: readonly string[]): string {
+  return place.display === '.' ? parts.join('/') : `${place.display}/${parts.join('/')}`;
 }
 
 /** The line that says which folders a listing or a search could not look into. */
-function unreadableNote(unreadable: readonly string[]): string[] {
+function unreadableNote(place: WorkspacePath, unreadable: readonly UnreadableFolder[]): string[] {
   if (unreadable.length === 0) return [];
-  const shown = unreadable.slice(0, 5).join(', ');
+  const named = unreadable.map((folder) => `${entryDisplay(place, folder.parts)} (${folder.code})`);
+  const shown = named.slice(0, 5).join(', ');
   return [`[lemming: ${unreadable.length} folder(s) could not be read and are not included: ${shown}${unreadable.length > 5 ? ', …' : ''}]`];
 }
 
-/** list_files: files and folders under a path (default: the agent's workspace), capped. */
+/**
+ * list_files: files and folders under a path (default: the agent's workspace), in name order
+ * folder by folder, capped, never following a link; lemming's temporary files are left out.
+ */
 export function listFilesTool(context: FileToolContext, path: unknown, recursive: unknown): ToolResult {
   const place = resolved(context, path ?? '.', 'read');
   if ('isError' in place) return place;
-  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
-  if (!stat) return toolOk(place.display === '.' ? 'your workspace is empty' : `${place.display} is empty or does not exist yet`);
-  if (!stat.isDirectory()) return toolError(`${place.display} is not a folder`);
-  const { entries, more, unreadable } = walk(place.absolute, place.display, recursive !== false, FILE_LIMITS.listEntries);
-  if (entries.length === 0 && unreadable.length === 0) return toolOk(`${place.display} is empty`);
-  const lines = entries.map((entry) => (entry.kind === 'folder' ? `${entry.path}/` : `${entry.path} (${entry.size} bytes)`));
-  if (more) lines.push(`[lemming: more entries were left out; a listing is capped at ${FILE_LIMITS.listEntries}]`);
-  lines.push(...unreadableNote(unreadable));
-  return toolOk(lines.join('\n'));
+  const missing = (): ToolResult => toolOk(place.display === '.' ? 'your workspace is empty' : `${place.display} is empty or does not exist yet`);
+  return inWorkspace(place, { missing }, (base) => {
+    const opened = openBeneath(base, place.parts, { kind: 'file' });
+    if ('code' in opened) return opened.code === 'ENOENT' ? missing() : failed(place, opened);
+    try {
+      if (!fstatSync(opened.fd).isDirectory()) return toolError(`${place.display} is not a folder`);
+      const lines: string[] = [];
+      let more = false;
+      const { unreadable } = walkBeneath(opened.fd, { recursive: recursive !== false, skip: isTemporaryName }, (entry) => {
+        if (!entry.stat.isFile() && !entry.stat.isDirectory()) return undefined;
+        if (lines.length >= FILE_LIMITS.listEntries) {
+          more = true;
+          return 'stop';
+        }
+        const shown = entryDisplay(place, entry.parts);
+        lines.push(entry.stat.isDirectory() ? `${shown}/` : `${shown} (${entry.stat.size} bytes)`);
+        return undefined;
+      });
+      if (lines.length === 0 && unreadable.length === 0) return toolOk(`${place.display} is empty`);
+      if (more) lines.push(`[lemming: more entries were left out; a listing is capped at ${FILE_LIMITS.listEntries}]`);
+      lines.push(...unreadableNote(place, unreadable));
+      return toolOk(lines.join('\n'));
+    } finally {
+      closeQuietly(opened.fd);
+    }
+  });
 }
 
-/** search_files: lines containing a text (case-insensitive) in the files under a path, capped. */
+/** What a search found so far, and what it could not look at. */
+interface Search {
+  needle: string;
+  matches: string[];
+  more: boolean;
+  skipped: number;
+  unsearched: string[];
+}
+
+/** Search one file held open: its matching lines join the search's; false once the cap on matches is met. */
+function searchFile(search: Search, fd: number, shown: string): boolean {
+  const read = readHeld(fd, FILE_LIMITS.searchFileBytes);
+  if (read === undefined) return true;
+  if (read.truncated) {
+    search.skipped += 1;
+    return true;
+  }
+  const lines = read.text.split('\n');
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] ?? '';
+    if (!line.toLowerCase().includes(search.needle)) continue;
+    if (search.matches.length >= FILE_LIMITS.searchMatches) {
+      search.more = true;
+      return false;
+    }
+    search.matches.push(`${shown}:${index + 1}: ${line.slice(0, 200)}`);
+  }
+  return true;
+}
+
+/** search_files: lines containing a text (case-insensitive) in the files under a path, capped, never following a link. */
 export function searchFilesTool(context: FileToolContext, query: unknown, path: unknown): ToolResult {
   if (typeof query !== 'string' || query.trim() === '') return toolError('query: expected the text to look for');
   const place = resolved(context, path ?? '.', 'read');
   if ('isError' in place) return place;
-  const stat = lstatSync(place.absolute, { throwIfNoEntry: false });
-  if (!stat) return toolOk(`no matches: ${place.display} does not exist yet`);
-  const walked = stat.isDirectory() ? walk(place.absolute, place.display, true, FILE_LIMITS.searchFiles) : undefined;
-  const files = walked ? walked.entries.filter((entry) => entry.kind === 'file') : [{ path: place.display, absolute: place.absolute, kind: 'file' as const, size: stat.size }];
-  const unsearched: string[] = [...(walked?.unreadable ?? [])];
-  const needle = query.toLowerCase();
-  const matches: string[] = [];
-  let skipped = 0;
-  let more = false;
-  for (const file of files) {
-    if (file.size > FILE_LIMITS.searchFileBytes) {
-      skipped += 1;
-      continue;
-    }
-    const read = readRegularFile(file.absolute, FILE_LIMITS.searchFileBytes);
-    if ('error' in read) {
-      unsearched.push(`${file.path} (${read.error})`);
-      continue;
-    }
-    const lines = read.text.split('\n');
-    for (let index = 0; index < lines.length; index += 1) {
-      const line = lines[index] ?? '';
-      if (!line.toLowerCase().includes(needle)) continue;
-      if (matches.length >= FILE_LIMITS.searchMatches) {
-        more = true;
-        break;
+  const missing = (): ToolResult => toolOk(`no matches: ${place.display} does not exist yet`);
+  return inWorkspace(place, { missing }, (base) => {
+    const opened = openBeneath(base, place.parts, { kind: 'file' });
+    if ('code' in opened) return opened.code === 'ENOENT' ? missing() : failed(place, opened);
+    const search: Search = { needle: query.toLowerCase(), matches: [], more: false, skipped: 0, unsearched: [] };
+    try {
+      if (!fstatSync(opened.fd).isDirectory()) {
+        searchFile(search, opened.fd, place.display);
+      } else {
+        let walked = 0;
+        const { unreadable } = walkBeneath(opened.fd, { recursive: true, skip: isTemporaryName }, (entry) => {
+          if (!entry.stat.isFile() && !entry.stat.isDirectory()) return undefined;
+          walked += 1;
+          if (walked > FILE_LIMITS.searchFiles) return 'stop';
+          if (!entry.stat.isFile()) return undefined;
+          if (entry.stat.size > FILE_LIMITS.searchFileBytes) {
+            search.skipped += 1;
+            return undefined;
+          }
+          const shown = entryDisplay(place, entry.parts);
+          // Opened from its folder as it is now: a file swapped for a link since the listing is refused.
+          const file = openBeneath(entry.folder, [entry.name], { kind: 'file' });
+          if ('code' in file) {
+            search.unsearched.push(`${shown} (cannot be read (${file.code}))`);
+            return undefined;
+          }
+          try {
+            return searchFile(search, file.fd, shown) ? undefined : 'stop';
+          } finally {
+            closeQuietly(file.fd);
+          }
+        });
+        search.unsearched.unshift(...unreadable.map((folder) => `${entryDisplay(place, folder.parts)} (${folder.code})`));
       }
-      matches.push(`${file.path}:${index + 1}: ${line.slice(0, 200)}`);
+    } finally {
+      closeQuietly(opened.fd);
     }
-    if (more) break;
-  }
-  const notes: string[] = [];
-  if (more) notes.push(`[lemming: more matches were left out; a search shows at most ${FILE_LIMITS.searchMatches}]`);
-  if (skipped > 0) notes.push(`[lemming: ${skipped} file(s) larger than ${FILE_LIMITS.searchFileBytes} bytes were not searched]`);
-  if (unsearched.length > 0) notes.push(`[lemming: ${unsearched.length} file(s) or folder(s) could not be read and were not searched: ${unsearched.slice(0, 5).join(', ')}${unsearched.length > 5 ? ', …' : ''}]`);
-  if (matches.length === 0) return toolOk([`no matches for ${JSON.stringify(query)} in ${place.display}`, ...notes].join('\n'));
-  return toolOk([...matches, ...notes].join('\n'));
+    const notes: string[] = [];
+    if (search.more) notes.push(`[lemming: more matches were left out; a search shows at most ${FILE_LIMITS.searchMatches}]`);
+    if (search.skipped > 0) notes.push(`[lemming: ${search.skipped} file(s) larger than ${FILE_LIMITS.searchFileBytes} bytes were not searched]`);
+    const { unsearched } = search;
+    if (unsearched.length > 0) notes.push(`[lemming: ${unsearched.length} file(s) or folder(s) could not be read and were not searched: ${unsearched.slice(0, 5).join(', ')}${unsearched.length > 5 ? ', …' : ''}]`);
+    if (search.matches.length === 0) return toolOk([`no matches for ${JSON.stringify(query)} in ${place.display}`, ...notes].join('\n'));
+    return toolOk([...search.matches, ...notes].join('\n'));
+  });
 }
