@@ -58,6 +58,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   max_processes: 'max_processes: 256   # processes and threads at once in the sandbox',
   tmp_mb: 'tmp_mb: 256   # size of the private /tmp',
   max_file_mb: 'max_file_mb: 1024   # the largest file a command may write',
+  disk_mb: 'disk_mb: 1024   # the disk quota of a workspace, in MiB',
   read_only: 'read_only: [/opt/node]   # host folders seen read-only at the same path',
   command_tools: 'command_tools: { run_python: { description: Run a Python program, parameters: { type: object, properties: { code: { type: string } }, required: [code] }, command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"] } }',
   'command_tools.command': 'command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"]   # the program and its arguments, as a list',

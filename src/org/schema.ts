@@ -142,6 +142,7 @@ function buildSchemas(z: typeof Zod) {
     max_processes: positiveInt.min(4).max(100_000),
     tmp_mb: positiveInt.max(1024 * 1024),
     max_file_mb: positiveInt.max(1024 * 1024),
+    disk_mb: positiveInt.max(1024 * 1024 * 1024),
   };
   const sandboxLimitsSchema = z.strictObject({
     timeout_ms: sandboxLimitFields.timeout_ms.optional(),
@@ -150,6 +151,7 @@ function buildSchemas(z: typeof Zod) {
     max_processes: sandboxLimitFields.max_processes.optional(),
     tmp_mb: sandboxLimitFields.tmp_mb.optional(),
     max_file_mb: sandboxLimitFields.max_file_mb.optional(),
+    disk_mb: sandboxLimitFields.disk_mb.optional(),
   });
   const absolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path, like /opt/node');
   /** Where and how commands run (run_command, the org's command tools): the defaults of every limit. */
@@ -162,6 +164,8 @@ function buildSchemas(z: typeof Zod) {
     max_processes: sandboxLimitFields.max_processes.default(256),
     tmp_mb: sandboxLimitFields.tmp_mb.default(256),
     max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
+    /** The disk quota of each folder a command may write (its workspace, and the shared one when it may write there), in MiB. */
+    disk_mb: sandboxLimitFields.disk_mb.default(1024),
     /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */
     read_only: z.array(absolutePath).default([]),
   });

@@ -62,7 +62,7 @@ export function limitArguments(prlimit: string, limits: SandboxLimits): string[]
     prlimit,
     `--nproc=${limits.max_processes}`,
     `--data=${limits.memory_mb * mib}`,
-    `--fsize=${limits.max_file_mb * mib}`,
+    `--fsize=${Math.floor(limits.max_file_mb * mib)}`,
     '--core=0',
     '--',
   ];
@@ -72,15 +72,17 @@ export function limitArguments(prlimit: string, limits: SandboxLimits): string[]
  * bwrap's options for a spec, and the command after them. The options are handed over on a file
  * descriptor (`--args`), so the sandbox's own process list does not show the host paths they name;
  * the command must follow on bwrap's command line. `fileFds` are the descriptors SANDBOX_FILES are
- * read from, in order; `env` is the whole environment inside.
+ * read from, in order; `filterFd` the seccomp filter (allocation-filter.ts); `env` is the whole environment inside.
  */
 export function bwrapArguments(
   spec: CommandSpec,
   host: { system: HostLayout; etc: readonly string[] },
-  options: { prlimit: string; env: Readonly<Record<string, string>>; fileFds: readonly number[] },
+  options: { prlimit: string; env: Readonly<Record<string, string>>; fileFds: readonly number[]; filterFd?: number },
 ): { options: string[]; command: string[] } {
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox');
+  // fallocate refused, so the disk quota's measurements keep up with what a command can take (allocation-filter.ts).
+  if (options.filterFd !== undefined) args.push('--seccomp', String(options.filterFd));
   args.push('--clearenv');
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);
   for (const folder of host.system) {

@@ -16,8 +16,10 @@ export interface SandboxLimits {
   max_processes: number;
   /** The size of the sandbox's private /tmp, in MiB. */
   tmp_mb: number;
-  /** The largest file a process may write, in MiB. */
+  /** The largest file a process may write, in MiB (the quota's wrapper lowers it to the room left, so it may be a fraction). */
   max_file_mb: number;
+  /** The disk quota of each folder the command may write (its workspace, the shared one when writable), in MiB (disk-quota.ts). */
+  disk_mb: number;
 }
 
 /** How a command is isolated: `bwrap` (the default), or `none` when an org opted out in org.yaml. */
@@ -44,7 +46,7 @@ export interface CommandSpec {
 }
 
 /** Which limit stopped a command, when one did. */
-export type StoppedBy = 'timeout' | 'stdout' | 'stderr' | 'stopped';
+export type StoppedBy = 'timeout' | 'stdout' | 'stderr' | 'stopped' | 'quota';
 
 /** What came back: exactly what happened, for the tool to word for the model. */
 export interface CommandResult {
@@ -61,4 +63,17 @@ export interface CommandResult {
   durationMs: number;
   /** Set when lemming stopped it at a limit, or because the run was stopping. */
   stoppedBy?: StoppedBy;
+  /** A folder it may write that was at or over its disk quota, before it started (then it did not run) or once it ended. */
+  disk?: DiskQuotaMet;
+}
+
+/** A folder found at or over its disk quota (engine.sandbox.disk_mb). */
+export interface DiskQuotaMet {
+  /** Which folder: the agent's workspace, or the org's shared one. */
+  folder: 'workspace' | 'shared';
+  /** What it takes on disk (allocated blocks), in bytes. */
+  usedBytes: number;
+  quotaBytes: number;
+  /** It was at its quota already, so the command was not started. */
+  refused: boolean;
 }

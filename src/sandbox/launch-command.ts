@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
+import { allocationFilter } from './allocation-filter.js';
 import { bwrapArguments, limitArguments, SANDBOX_FILES, type readHostLayout } from './bwrap-arguments.js';
 import type { CommandResult, CommandSpec, Isolation, StoppedBy } from './command-spec.js';
 import { makePidsCgroup, type PidsCgroup } from './pids-cgroup.js';
@@ -19,6 +20,8 @@ export interface SandboxTools {
 /** Descriptors of the sandbox's process: 3 carries bwrap's arguments, 4 to 6 the files written for it. */
 const ARGS_FD = 3;
 const FILE_FDS = [4, 5, 6];
+/** The descriptor the allocation filter is read from (allocation-filter.ts), after them. */
+const FILTER_FD = 7;
 
 function signalName(code: number): string | null {
   const found = Object.entries(constants.signals).find(([, number]) => number === code);
@@ -26,7 +29,7 @@ function signalName(code: number): string | null {
 }
 
 /** The program to start, its arguments, how, and what to hand it on its extra descriptors. */
-function plan(tools: SandboxTools, spec: CommandSpec): { program: string; args: string[]; cwd?: string; env: Record<string, string>; extra: string[]; cgroup?: PidsCgroup } {
+function plan(tools: SandboxTools, spec: CommandSpec): { program: string; args: string[]; cwd?: string; env: Record<string, string>; extra: Array<string | Uint8Array>; cgroup?: PidsCgroup } {
   if (spec.isolation === 'none') {
     // No isolation, by the org's explicit choice: the limits and the clean environment still hold.
     const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined, workspace: spec.workspace, ...(spec.shared ? { shareDir: spec.shared.path } : {}) }), ...spec.env };
@@ -34,8 +37,9 @@ function plan(tools: SandboxTools, spec: CommandSpec): { program: string; args: 
     return { program: program ?? tools.prlimit, args, cwd: spec.workspace, env, extra: [] };
   }
   const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined }), ...spec.env };
-  const inner = bwrapArguments(spec, tools.host, { prlimit: tools.prlimit, env, fileFds: FILE_FDS });
-  const extra = [`${inner.options.join('\0')}\0`, ...SANDBOX_FILES.map((file) => file.content)];
+  const filter = allocationFilter();
+  const inner = bwrapArguments(spec, tools.host, { prlimit: tools.prlimit, env, fileFds: FILE_FDS, ...(filter ? { filterFd: FILTER_FD } : {}) });
+  const extra: Array<string | Uint8Array> = [`${inner.options.join('\0')}\0`, ...SANDBOX_FILES.map((file) => file.content), ...(filter ? [filter] : [])];
   const bwrapArgs = ['--args', String(ARGS_FD), '--', ...inner.command];
   if (!tools.asRoot) return { program: tools.bwrap, args: bwrapArgs, env: {}, extra };
   // Root: bwrap and all it starts go into a cgroup that counts them, entered before bwrap runs.
@@ -45,7 +49,7 @@ function plan(tools: SandboxTools, spec: CommandSpec): { program: string; args: 
 }
 
 /** Write a text to a pipe and close it; a process that exits without reading it is no error. */
-function feed(stream: Writable | null | undefined, text: string): void {
+function feed(stream: Writable | null | undefined, text: string | Uint8Array): void {
   if (!stream) return;
   stream.on('error', () => undefined);
   stream.end(text);

@@ -2,7 +2,7 @@ import type { SandboxLimits } from '../../sandbox/command-spec.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 
-const LIMIT_FIELDS = ['timeout_ms', 'max_output_bytes', 'memory_mb', 'max_processes', 'tmp_mb', 'max_file_mb'] as const;
+const LIMIT_FIELDS = ['timeout_ms', 'max_output_bytes', 'memory_mb', 'max_processes', 'tmp_mb', 'max_file_mb', 'disk_mb'] as const;
 
 /**
  * The limits a command runs under: org.yaml engine.sandbox's, then the resume's `sandbox:`, then
@@ -18,6 +18,6 @@ export function commandLimits(org: Org, agent: Agent, tool?: SandboxLimitOverrid
 export function describeLimits(limits: SandboxLimits): string {
   return (
     `${limits.timeout_ms / 1000} s, ${limits.max_output_bytes.toLocaleString('en-US')} bytes of stdout and of stderr, ` +
-    `${limits.memory_mb} MiB of memory per process, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp`
+    `${limits.memory_mb} MiB of memory per process, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp, ${limits.disk_mb} MiB of disk in the workspace`
   );
 }

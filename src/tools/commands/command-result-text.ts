@@ -1,4 +1,4 @@
-import type { CommandResult, SandboxLimits } from '../../sandbox/command-spec.js';
+import type { CommandResult, DiskQuotaMet, SandboxLimits } from '../../sandbox/command-spec.js';
 import { cutSecrets } from '../../secrets/secrets.js';
 import type { ToolResult } from '../tool-result.js';
 import type { CommandSummary } from './command-summary.js';
@@ -25,9 +25,21 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
       return `stopped: it wrote more than ${limits.max_output_bytes.toLocaleString('en-US')} bytes on ${result.stoppedBy}, the output limit (engine.sandbox.max_output_bytes)`;
     case 'stopped':
       return 'stopped: the run was stopping';
+    case 'quota':
+      return result.disk ? `stopped: ${quotaLine(result.disk)}` : 'stopped: a folder it writes reached its disk quota (engine.sandbox.disk_mb)';
     default:
       return undefined;
   }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+}
+
+/** What a folder at its disk quota holds, and what to do about it. */
+function quotaLine(disk: DiskQuotaMet): string {
+  const folder = disk.folder === 'shared' ? 'the shared workspace (/shared)' : 'your workspace';
+  return `${folder} takes ${mib(disk.usedBytes)} of disk, and its quota is ${mib(disk.quotaBytes)} (engine.sandbox.disk_mb); remove files (with rm in a command) before the next command`;
 }
 
 /**
@@ -36,10 +48,16 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
  * from the output before it goes anywhere, as from an MCP server's. Pure.
  */
 export function commandResultText(label: string, result: CommandResult, limits: SandboxLimits): { result: ToolResult; command: CommandSummary } {
+  if (result.disk?.refused) {
+    const content = `${label}: not run: ${quotaLine(result.disk)}`;
+    return { result: { content, isError: true }, command: { exit: null, stdoutBytes: 0, stderrBytes: 0, stoppedBy: 'quota' } };
+  }
   const ended = result.exitCode !== null && result.signal === null ? `exit code ${result.exitCode}` : `ended by ${result.signal ?? 'a signal'}${result.exitCode !== null ? ` (exit code ${result.exitCode})` : ''}`;
   const lines = [`${label}: ${ended}, ran ${(result.durationMs / 1000).toFixed(2)} s`];
   const stopped = stopLine(result, limits);
   if (stopped) lines.push(stopped);
+  // It ended on its own between two measurements, with a folder at its quota: the next command will not start.
+  else if (result.disk) lines.push(`disk quota met: ${quotaLine(result.disk)}`);
   lines.push(`(limits: ${describeLimits(limits)})`);
   lines.push(shown('stdout', cutSecrets(result.stdout), result.stdoutBytes), shown('stderr', cutSecrets(result.stderr), result.stderrBytes));
   const command: CommandSummary = { exit: result.exitCode, stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes };
