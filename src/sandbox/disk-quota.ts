@@ -16,14 +16,19 @@ import { folderUsage } from './disk-usage.js';
  *
  * What this bounds: a folder ends at most what the command wrote between two measurements over its
  * quota (plus the moment it takes to kill it), never more than max_file_mb in one file. A command
- * writing many files at the disk's full speed gets that far: at 1 GB/s and 50 ms, some 50 MB.
+ * writing many files at the disk's full speed gets that far: at 1 GB/s and 50 ms, some 50 MB. The
+ * time between two measurements grows with the folders: a walk that takes longer than WATCH_MS / 4
+ * (some thousands of files) is repeated only after four times its length, so that measuring takes
+ * at most a fifth of the time; a workspace of tens of thousands of files is measured every few
+ * seconds, and the bound grows with that. It is no hard cap in bytes: Linux gives none here
+ * (project quotas need a file system made for them), and the README says so.
  * Every measurement also clears setuid and setgid bits, so none stays on a file the command made
  * for longer than WATCH_MS after it (mounts are nosuid inside the sandbox; this is for the host).
  */
 
 const MIB = 1024 * 1024;
 
-/** How often the folders are measured while a command runs, at least; a large workspace is measured less often (see `next`). */
+/** How often the folders are measured while a command runs, at least; a large workspace is measured less often (see `watch`). */
 export const WATCH_MS = 50;
 
 interface Watched {
@@ -37,10 +42,10 @@ function watchedFolders(spec: CommandSpec): Watched[] {
 }
 
 /** Measure each folder (clearing setuid and setgid bits); the first at or over the quota, and the room the fullest leaves. */
-function measure(folders: readonly Watched[], quota: number): { full?: { folder: Watched['folder']; usedBytes: number }; room: number } {
+async function measure(folders: readonly Watched[], quota: number): Promise<{ full?: { folder: Watched['folder']; usedBytes: number }; room: number }> {
   let room = quota;
   for (const watched of folders) {
-    const usage = folderUsage(watched.path, { clearSetId: true });
+    const usage = await folderUsage(watched.path, { clearSetId: true });
     if (usage.bytes >= quota) return { full: { folder: watched.folder, usedBytes: usage.bytes }, room: 0 };
     room = Math.min(room, quota - usage.bytes);
   }
@@ -69,7 +74,7 @@ function refused(full: { folder: Watched['folder']; usedBytes: number }, quota: 
 export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec) => Promise<CommandResult>): Promise<CommandResult> {
   const quota = spec.limits.disk_mb * MIB;
   const folders = watchedFolders(spec);
-  const before = measure(folders, quota);
+  const before = await measure(folders, quota);
   if (before.full) return refused(before.full, quota);
   const stop = new AbortController();
   const passOn = (): void => stop.abort();
@@ -78,19 +83,21 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec)
   let met: { folder: Watched['folder']; usedBytes: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let watching = true;
-  const watch = (): void => {
+  let inFlight: Promise<void> | undefined;
+  const watch = async (): Promise<void> => {
     if (!watching) return;
     const started = performance.now();
-    const now = measure(folders, quota);
+    const now = await measure(folders, quota);
+    if (!watching) return;
     if (now.full) {
       met = now.full;
       stop.abort();
       return;
     }
     // A workspace whose walk takes long is walked less often: at most a fifth of the time goes to it.
-    timer = setTimeout(watch, Math.max(WATCH_MS, 4 * (performance.now() - started)));
+    timer = setTimeout(() => (inFlight = watch().catch(() => undefined)), Math.max(WATCH_MS, 4 * (performance.now() - started)));
   };
-  timer = setTimeout(watch, WATCH_MS);
+  timer = setTimeout(() => (inFlight = watch().catch(() => undefined)), WATCH_MS);
   let result: CommandResult;
   try {
     result = await run({ ...spec, limits: { ...spec.limits, max_file_mb: Math.min(spec.limits.max_file_mb, before.room / MIB) }, signal: stop.signal });
@@ -99,7 +106,9 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec)
     clearTimeout(timer);
     spec.signal?.removeEventListener('abort', passOn);
   }
-  const after = measure(folders, quota);
+  // A measurement under way when it ended finishes first: two walks at once would only cost twice.
+  await inFlight;
+  const after = await measure(folders, quota);
   const full = after.full ?? met;
   if (full === undefined) return result;
   const stoppedHere = met !== undefined && spec.signal?.aborted !== true && (result.stoppedBy === undefined || result.stoppedBy === 'stopped');

@@ -1,4 +1,5 @@
-import { constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
+import { constants, fchmodSync, fstatSync, openSync, type Stats } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { closeQuietly, entryPath, heldPath, openBase, openBeneath } from './beneath/open-beneath.js';
 
 /** What a walk of a folder a command may write found: the disk it takes, and the setuid and setgid bits it took away. */
@@ -30,10 +31,11 @@ const FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
  * every folder opened from its parent's descriptor), to measure the disk it takes and, with
  * `clearSetId`, to take the setuid and setgid bits off every file and folder below it. A bit is
  * cleared through a descriptor of the very file (fchmod), never by name, so a file swapped for a
- * link meanwhile changes nothing outside. A missing folder takes nothing. Synchronous, one pass: a
- * workspace of ten thousand files takes some tens of milliseconds.
+ * link meanwhile changes nothing outside. A missing folder takes nothing. Asynchronous, one system
+ * call at a time on libuv's threads: a workspace of fifty thousand files (an `npm install`) takes
+ * a second or so to walk, and the engine goes on answering meanwhile.
  */
-export function folderUsage(path: string, options: { clearSetId: boolean }): FolderUsage {
+export async function folderUsage(path: string, options: { clearSetId: boolean }): Promise<FolderUsage> {
   const usage: FolderUsage = { bytes: 0, entries: 0, cleared: 0, complete: true };
   const base = openBase(path);
   if ('code' in base) {
@@ -42,24 +44,28 @@ export function folderUsage(path: string, options: { clearSetId: boolean }): Fol
   }
   const seen = new Set<number>();
   try {
-    walk(base.fd, 0, usage, seen, options.clearSetId);
+    await walk(base.fd, 0, usage, seen, options.clearSetId);
   } finally {
     closeQuietly(base.fd);
   }
   return usage;
 }
 
-function walk(folder: number, depth: number, usage: FolderUsage, seen: Set<number>, clear: boolean): void {
+async function walk(folder: number, depth: number, usage: FolderUsage, seen: Set<number>, clear: boolean): Promise<void> {
   let names: string[];
   try {
-    names = readdirSync(heldPath(folder));
+    names = await readdir(heldPath(folder));
   } catch {
     usage.complete = false;
     return;
   }
   for (const name of names) {
-    const stat = lstatSync(entryPath(folder, name), { throwIfNoEntry: false });
-    if (stat === undefined) continue;
+    let stat: Stats;
+    try {
+      stat = await lstat(entryPath(folder, name));
+    } catch {
+      continue;
+    }
     usage.entries += 1;
     // A file of several names (hard links) takes its blocks once.
     if (stat.nlink > 1 && !stat.isDirectory()) {
@@ -79,7 +85,7 @@ function walk(folder: number, depth: number, usage: FolderUsage, seen: Set<numbe
       }
       try {
         if (clear && (stat.mode & SET_ID) !== 0) clearSetId(opened.fd, usage);
-        walk(opened.fd, depth + 1, usage, seen, clear);
+        await walk(opened.fd, depth + 1, usage, seen, clear);
       } finally {
         closeQuietly(opened.fd);
       }

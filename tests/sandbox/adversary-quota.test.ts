@@ -43,7 +43,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a workspace has a disk quota (en
     expect(ran.result.isError).toBe(true);
     expect(ran.result.content).toMatch(/stopped: your workspace takes [\d.]+ MiB of disk, and its quota is 16 MiB \(engine\.sandbox\.disk_mb\); remove files/);
     expect(ran.result.content).not.toContain('all 4096 written');
-    const used = folderUsage(workspaceOf(root), { clearSetId: false }).bytes;
+    const used = (await folderUsage(workspaceOf(root), { clearSetId: false })).bytes;
     expect(used).toBeGreaterThanOrEqual(16 * MIB);
     expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
 
@@ -65,7 +65,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a workspace has a disk quota (en
     expect(ran.result.content).toMatch(/File size limit exceeded|exit 153|SIGXFSZ/);
     const big = statSync(join(workspaceOf(root), 'big.bin')).size;
     expect(big).toBeLessThanOrEqual(6 * MIB);
-    expect(folderUsage(workspaceOf(root), { clearSetId: false }).bytes).toBeLessThanOrEqual(8 * MIB + 64 * 1024);
+    expect((await folderUsage(workspaceOf(root), { clearSetId: false })).bytes).toBeLessThanOrEqual(8 * MIB + 64 * 1024);
   });
 
   test('blocks taken without writing (fallocate) are refused, so preallocating files in a loop meets the same bound', async () => {
@@ -77,7 +77,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a workspace has a disk quota (en
     const program = ['import os', 'for index in range(100000):', "    fd = os.open(f'pre{index}', os.O_CREAT | os.O_WRONLY)", '    os.posix_fallocate(fd, 0, 15 << 20)', '    os.close(fd)'].join('\n');
     const ran = await run(`python3 -c "${program}"`);
     expect(ran.command?.stoppedBy).toBe('quota');
-    expect(folderUsage(workspaceOf(root), { clearSetId: false }).bytes).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
+    expect((await folderUsage(workspaceOf(root), { clearSetId: false })).bytes).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
   });
 
   test('the shared workspace has its quota too, said by its name', async () => {
@@ -85,7 +85,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a workspace has a disk quota (en
     const ran = await run('i=0; while [ $i -lt 4096 ]; do head -c 1048576 /dev/zero > /shared/f$i || exit 3; i=$((i+1)); done; echo "all $i written"');
     expect(ran.command?.stoppedBy).toBe('quota');
     expect(ran.result.content).toContain('stopped: the shared workspace (/shared) takes');
-    expect(folderUsage(join(root, 'workspace'), { clearSetId: false }).bytes).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
+    expect((await folderUsage(join(root, 'workspace'), { clearSetId: false })).bytes).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
   });
 
   test('usage is what the disk holds: a sparse file of 15 MiB counts its one block, not its size', async () => {
@@ -93,7 +93,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a workspace has a disk quota (en
     const sparse = await run('python3 -c "f = open(\'sparse.bin\', \'wb\'); f.seek(15 * 1024 * 1024); f.write(b\'x\'); f.close()"; ls -ls sparse.bin');
     expect(sparse.command).toMatchObject({ exit: 0 });
     expect(statSync(join(workspaceOf(root), 'sparse.bin')).size).toBe(15 * MIB + 1);
-    expect(folderUsage(workspaceOf(root), { clearSetId: false }).bytes).toBeLessThan(1 * MIB);
+    expect((await folderUsage(workspaceOf(root), { clearSetId: false })).bytes).toBeLessThan(1 * MIB);
     const next = await run('echo still room');
     expect(next.result.content).toContain('still room');
   });
