@@ -1,5 +1,5 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync } from 'node:fs';
-import { handOver } from './hand-over.js';
+import { handOver, type FileOwner } from './hand-over.js';
 
 /**
  * The one way lemming's host-side code opens a path beneath a workspace that a command may be
@@ -85,10 +85,10 @@ export function openBase(path: string, options: { make?: boolean } = {}): Opened
  * Open `parts` below the folder held as `from`, one part at a time from the folder before it,
  * following no link: the path's last part as a folder (`kind: 'folder'`) or as a file to read
  * (`kind: 'file'`: a pipe is opened without waiting, for the caller to refuse). With
- * `makeFolders`, a missing folder on the way is made (and handed over, see hand-over.ts). `from`
+ * `makeFolders`, a missing folder on the way is made (and given to `owner`, see hand-over.ts). `from`
  * stays open; the descriptor returned is the caller's to close. No parts: a new descriptor of `from`.
  */
-export function openBeneath(from: number, parts: readonly string[], how: { kind: 'folder' | 'file'; makeFolders?: boolean }): Opened {
+export function openBeneath(from: number, parts: readonly string[], how: { kind: 'folder' | 'file'; makeFolders?: boolean; owner?: FileOwner }): Opened {
   let current = from;
   const letGo = (): void => {
     if (current !== from) closeQuietly(current);
@@ -114,7 +114,7 @@ export function openBeneath(from: number, parts: readonly string[], how: { kind:
         return { code, part: index };
       }
       try {
-        next = makeFolder(current, part);
+        next = makeFolder(current, part, how.owner);
       } catch (again) {
         letGo();
         return { code: codeOf(again), part: index };
@@ -138,7 +138,7 @@ function refined(code: string, folder: number, name: string, flags: number): str
 }
 
 /** Make the folder `name` in the held folder, and open it as any other (a link put there meanwhile is refused). */
-function makeFolder(folder: number, name: string): number {
+function makeFolder(folder: number, name: string, owner: FileOwner | undefined): number {
   let made = true;
   try {
     mkdirSync(entryPath(folder, name));
@@ -148,6 +148,6 @@ function makeFolder(folder: number, name: string): number {
     made = false;
   }
   const fd = openSync(entryPath(folder, name), FOLDER);
-  if (made) handOver(fd);
+  if (made) handOver(fd, owner);
   return fd;
 }

@@ -2,7 +2,7 @@ import { closeSync, constants, lstatSync, openSync, renameSync, unlinkSync } fro
 import { classified } from '../../storage/storage-error.js';
 import { temporaryPathFor } from '../../storage/temporary-files.js';
 import { storageFault, writeAll } from '../../storage/write-bytes.js';
-import { handOver } from './hand-over.js';
+import { handOver, type FileOwner } from './hand-over.js';
 import { closeQuietly, entryPath } from './open-beneath.js';
 
 /** Creating a temporary: a new file, never one that is there, never through a link. */
@@ -21,9 +21,9 @@ export function entryStat(folder: number, name: string): ReturnType<typeof lstat
  * link put at the name instead of writing through it. `target` names the file for storage errors
  * and the storage tests' injected faults (write-bytes.ts), as the write layer does; text loses the
  * org's secrets there too. A failure removes the temporary and throws what it met (a StorageError
- * when it is the disk's fault).
+ * when it is the disk's fault). The new file is given to `owner` (hand-over.ts).
  */
-export function writeBeneath(folder: number, name: string, content: string, target: string): void {
+export function writeBeneath(folder: number, name: string, content: string, target: string, owner?: FileOwner): void {
   const temp = temporaryPathFor(name);
   const tempPath = entryPath(folder, temp);
   const fault = storageFault(target);
@@ -35,7 +35,7 @@ export function writeBeneath(folder: number, name: string, content: string, targ
   }
   let open = true;
   try {
-    handOver(fd);
+    handOver(fd, owner);
     writeAll(fd, content, target, fault);
     open = false;
     closeSync(fd);

@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FileOwner } from '../../sandbox/beneath/hand-over.js';
 import { closeQuietly, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld } from '../../sandbox/beneath/read-beneath.js';
 import { walkBeneath, type UnreadableFolder } from '../../sandbox/beneath/walk-beneath.js';
@@ -28,6 +29,11 @@ export const FILE_LIMITS = {
 export interface FileToolContext {
   root: string;
   agent: Agent;
+  /**
+   * Who the files and folders the tools make belong to, when not lemming's own user: the host
+   * identity commands run as when lemming is root, so a command can change what write_file made.
+   */
+  owner?: FileOwner;
 }
 
 /** The outcome of a write, for the engine's log: which file, how large. */
@@ -159,7 +165,7 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
   }
   let written = false;
   const result = inWorkspace(place, { make: true, missing: () => toolError(`${place.display} could not be written (ENOENT)`) }, (base) => {
-    const folder = openBeneath(base, place.parts.slice(0, -1), { kind: 'folder', makeFolders: true });
+    const folder = openBeneath(base, place.parts.slice(0, -1), { kind: 'folder', makeFolders: true, ...(context.owner ? { owner: context.owner } : {}) });
     if ('code' in folder) return failed(place, folder);
     try {
       const stat = entryStat(folder.fd, name);
@@ -168,7 +174,7 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
         return toolError(`${place.display} is ${kind}; only regular files are written`);
       }
       try {
-        writeBeneath(folder.fd, name, content, place.absolute);
+        writeBeneath(folder.fd, name, content, place.absolute, context.owner);
       } catch (error) {
         // A full or read-only disk is not the model's to hear of (it would take the work as done): it stops the run.
         throwIfStorageFailure(error);
