@@ -121,9 +121,13 @@ export function boundHtml(html: string, maxChars = MAX_HTML_CHARS, maxDepth = MA
   return { html: parts.join(''), cutChars, flattened };
 }
 
+/** The end tag of each raw-text element, found case-insensitively. */
+const RAW_TEXT_CLOSE = new Map([...RAW_TEXT].map((name) => [name, new RegExp(`</${name}[\\s/>]`, 'gi')]));
+
 /** Where the end tag of raw-text element `name` starts, from `from`, or -1 when it is never closed. */
 function indexOfClose(text: string, name: string, from: number): number {
-  const close = new RegExp(`</${name}[\\s/>]`, 'gi');
+  const close = RAW_TEXT_CLOSE.get(name);
+  if (close === undefined) return -1;
   close.lastIndex = from;
   return close.exec(text)?.index ?? -1;
 }
