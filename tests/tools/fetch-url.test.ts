@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetchUrl } from '../../src/tools/web/fetch-url.js';
+import { PageTextThreads } from '../../src/tools/web/page-text-threads.js';
 
 const SETTINGS = { allow: [], max_bytes: 64 * 1024, timeout_ms: 5_000 };
 let server: Server;
@@ -48,6 +49,7 @@ beforeAll(async () => {
       response.on('finish', () => onNestedSent?.());
       return void response.writeHead(200, { 'content-type': 'text/html' }).end(NESTED);
     }
+    if (request.url === '/hang') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<p>please hang here</p>');
     if (request.url === '/binary') return void response.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(100));
     response.writeHead(500).end();
   }));
@@ -157,6 +159,23 @@ describe('turning a page into text holds up nothing else', () => {
     } finally {
       clearInterval(ticker);
       onNestedSent = undefined;
+    }
+  });
+
+  test('a conversion still running at web.timeout_ms is stopped, and the result says so; the next page converts', async () => {
+    // A thread that never finishes a page saying "hang" (tests/fixtures/threads/): the page below does not.
+    const threads = new PageTextThreads(new URL('../fixtures/threads/hang-on-request.mjs', import.meta.url));
+    const convert = (html: string, signal: AbortSignal): ReturnType<PageTextThreads['convert']> => threads.convert(html, signal);
+    try {
+      const hanging = await fetchUrl(`${base}/hang`, { ...SETTINGS, timeout_ms: 3_000 }, allow(), undefined, convert);
+      expect(hanging).toEqual({
+        isError: true,
+        content: `fetch_url: GET ${base}/hang: 200 OK (text/html, 23 bytes); turning its HTML into text took longer than the rest of 3 s (web.timeout_ms); the conversion was stopped`,
+      });
+      const next = await fetchUrl(`${base}/page`, SETTINGS, allow(), undefined, convert);
+      expect(next.content).toContain('<!DOCTYPE HTML><HTML><HEAD><TITLE>RELEASE NOTES');
+    } finally {
+      await threads.close();
     }
   });
 
