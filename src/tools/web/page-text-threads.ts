@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
+import { MAX_HTML_CHARS } from './html-bounds.js';
 import type { PageTextAnswer, PageTextRequest } from './page-text-thread.js';
 
 /** How a page's conversion ended. */
@@ -56,6 +57,10 @@ export class PageTextThreads {
     }
     // Held while it works: the call waiting on it must keep the process alive.
     worker.ref();
+    // Cut here too (the thread bounds what it is given): a page of web.max_bytes (up to 50 MB) is
+    // not copied to the thread only for most of it to be left out.
+    const cutHere = Math.max(0, html.length - MAX_HTML_CHARS);
+    const request: PageTextRequest = { html: cutHere > 0 ? html.slice(0, MAX_HTML_CHARS) : html };
     return new Promise<Conversion>((resolve) => {
       const settle = (conversion: Conversion, reusable: boolean): void => {
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -65,13 +70,12 @@ export class PageTextThreads {
         resolve(conversion);
       };
       const onMessage = (answer: PageTextAnswer): void =>
-        'error' in answer ? settle({ kind: 'failed', reason: answer.error }, true) : settle({ kind: 'text', ...answer }, true);
+        'error' in answer ? settle({ kind: 'failed', reason: answer.error }, true) : settle({ kind: 'text', ...answer, cutChars: answer.cutChars + cutHere }, true);
       const onError = (error: Error): void => settle({ kind: 'failed', reason: error.message }, false);
       const onExit = (code: number): void => settle({ kind: 'failed', reason: `its thread ended (exit code ${code})` }, false);
       const onAbort = (): void => settle({ kind: 'stopped' }, false);
       worker.on('message', onMessage).once('error', onError).once('exit', onExit);
       signal.addEventListener('abort', onAbort, { once: true });
-      const request: PageTextRequest = { html };
       worker.postMessage(request);
     });
   }
