@@ -138,7 +138,8 @@ describe('turning a page into text holds up nothing else', () => {
     // Asked once the nested page has left the server: on today's engine thread it is then being converted.
     onNestedSent = () => {
       ticksAtSent = ticks;
-      plain = fetchUrl(`${base}/plain`, SETTINGS, allow()).then((result) => {
+      // A generous time limit: it must finish first because nothing holds it up, not because the other failed.
+      plain = fetchUrl(`${base}/plain`, { ...SETTINGS, timeout_ms: 120_000 }, allow()).then((result) => {
         finished.push('plain');
         return result.content;
       });
