@@ -21,3 +21,15 @@ export function entryProblem(path: string, type: string): string | undefined {
   if (!(ORG_FOLDERS as readonly string[]).includes(top)) return `is outside the org's folders (${ORG_FOLDERS.join('/, ')}/)`;
   return undefined;
 }
+
+/**
+ * The bits of a file's mode an archive carries, in and out: read, write and execute for owner,
+ * group and others (0o777). Never setuid, setgid or sticky: lemming may run as root, where a
+ * setuid file it unpacked or packed would be a root program handed to whoever can run it.
+ */
+export const PERMISSION_BITS = 0o777;
+
+/** `mode` with only its permission bits, its file type (if any) kept. Pure. */
+export function permissionsOnly(mode: number): number {
+  return mode & (~0o7777 | PERMISSION_BITS);
+}

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { create } from 'tar';
 import { LemmingError } from '../errors.js';
 import { temporaryPathFor } from '../storage/temporary-files.js';
+import { permissionsOnly } from './archive-entries.js';
 import { MANIFEST_NAME } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 import { snapshotOrg, type Snapshot } from './snapshot.js';
@@ -16,7 +17,8 @@ export interface ExportReport extends Snapshot {
 
 /**
  * Write the org at `root` as one gzip-compressed tar archive at `file`: its manifest first, then
- * the org's files as `snapshotOrg` copies them (whole turns, no secrets, nothing machine-local).
+ * the org's files as `snapshotOrg` copies them (whole turns, no secrets, nothing machine-local),
+ * with their permission bits only (no setuid, setgid or sticky bit) and no owner.
  * The archive appears whole or not at all (written beside, then renamed).
  */
 export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export'): Promise<ExportReport> {
@@ -29,7 +31,22 @@ export async function exportOrg(root: string, file: string, by: 'export' | 'back
     const partial = temporaryPathFor(target);
     try {
       const folders = ORG_FOLDERS.filter((folder) => existsSync(join(staging, folder)));
-      await create({ gzip: true, file: partial, cwd: staging, portable: true }, [MANIFEST_NAME, ...folders]);
+      await create(
+        {
+          gzip: true,
+          file: partial,
+          cwd: staging,
+          // No owner, group or user name in the archive: an import never takes them anyway.
+          portable: true,
+          // The staging copy has permission bits only (snapshot.ts); a folder made under a setgid
+          // TMPDIR would still inherit the bit, so each entry's mode is masked as it is written
+          // (node-tar writes the mode of the entry's stat, after this hook).
+          onWriteEntry: (entry) => {
+            if (entry.stat) entry.stat.mode = permissionsOnly(entry.stat.mode);
+          },
+        },
+        [MANIFEST_NAME, ...folders],
+      );
       renameSync(partial, target);
     } finally {
       rmSync(partial, { force: true });

@@ -4,7 +4,7 @@ import { extract, list, type ReadEntry } from 'tar';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
-import { entryProblem } from './archive-entries.js';
+import { entryProblem, permissionsOnly } from './archive-entries.js';
 import { MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 
@@ -21,7 +21,9 @@ export interface ImportReport {
  * from the turn it was taken at, since the record (ledger, what each outbox has had taken in,
  * the turn) travels in the archive. Refuses a root that holds an org already, and an archive
  * with anything but files and folders under the org's folders (every entry is checked before
- * any is written). The org appears whole or not at all: it is unpacked beside and moved in.
+ * any is written). Files and folders get their permission bits only (no setuid, setgid or sticky
+ * bit) and belong to the importing user. The org appears whole or not at all: it is unpacked
+ * beside and moved in.
  */
 export async function importOrg(file: string, root: string): Promise<ImportReport> {
   const archive = resolve(file);
@@ -38,9 +40,17 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
       file: archive,
       cwd: staging,
       strict: true,
+      // Owned by whoever imports, never by the uid the archive names (node-tar keeps it when run as root).
       preserveOwner: false,
-      // Checked already; checked again here, so nothing that slipped past could be written.
-      filter: (path, entry) => entryProblem(path, (entry as ReadEntry).type) === undefined,
+      // Checked already; checked again here, so nothing that slipped past could be written. An
+      // entry let through is written with its permission bits only (node-tar writes the mode it
+      // reads from the entry, setuid, setgid and sticky bits included).
+      filter: (path, entry) => {
+        const read = entry as ReadEntry;
+        if (entryProblem(path, read.type) !== undefined) return false;
+        if (read.mode !== undefined) read.mode = permissionsOnly(read.mode);
+        return true;
+      },
       onReadEntry: (entry) => {
         if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME) files += 1;
       },

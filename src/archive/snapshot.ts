@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
@@ -10,6 +10,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import { loadOrgFromFiles } from '../org/load-org.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';
 import { cutSecrets, hasSecrets } from '../secrets/secrets.js';
+import { PERMISSION_BITS } from './archive-entries.js';
 import { listOrgFiles, type OrgFileList } from './org-files.js';
 import { MANIFEST_NAME, type ExportManifest } from './manifest.js';
 
@@ -81,11 +82,17 @@ function orgName(root: string): string | undefined {
   }
 }
 
-/** Copy one file, its known secrets cut; true when there were some. */
+/**
+ * Copy one file, its known secrets cut; true when there were some. The copy has the file's
+ * permission bits and no more: a setuid program a command left in a workspace travels as a plain
+ * executable (copyFileSync alone would keep the bit, and as root the copy would be root's).
+ */
 function copyWithoutSecrets(from: string, to: string): boolean {
   mkdirSync(dirname(to), { recursive: true });
+  const mode = statSync(from).mode & PERMISSION_BITS;
   if (!hasSecrets()) {
     copyFileSync(from, to);
+    chmodSync(to, mode);
     return false;
   }
   const bytes = readFileSync(from);
@@ -94,5 +101,6 @@ function copyWithoutSecrets(from: string, to: string): boolean {
   const text = bytes.toString(encoding);
   const clean = cutSecrets(text);
   writeFileSync(to, clean === text ? bytes : Buffer.from(clean, encoding));
+  chmodSync(to, mode);
   return clean !== text;
 }

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetchUrl } from '../../src/tools/web/fetch-url.js';
+import { PageTextThreads } from '../../src/tools/web/page-text-threads.js';
 
 const SETTINGS = { allow: [], max_bytes: 64 * 1024, timeout_ms: 5_000 };
 let server: Server;
@@ -9,6 +11,17 @@ let other: Server;
 let base = '';
 let otherBase = '';
 let requests: string[] = [];
+/** Called when the server has handed the whole of /nested to the socket. */
+let onNestedSent: (() => void) | undefined;
+
+/**
+ * 2 MB of lists nested 500 deep, again and again: html-to-text indents every line by its depth, so
+ * on the engine's thread this took 40 s (and made 52 MB of text) during which nothing else ran.
+ */
+const NESTED = (() => {
+  const one = `${'<ul><li>item '.repeat(500)}${'</li></ul>'.repeat(500)}`;
+  return `<!doctype html><html><body>${one.repeat(Math.floor((2 * 1024 * 1024) / one.length))}</body></html>`;
+})();
 
 const PAGE = `<!doctype html><html><head><title>Release notes</title><style>body { color: red }</style><script>alert("x")</script></head>
 <body><nav><a href="/">Home</a></nav><h1>Release 2.0</h1><p>Faster <b>turns</b>, and a <a href="/docs">manual</a>.</p>
@@ -32,6 +45,11 @@ beforeAll(async () => {
     if (request.url === '/outside') return void response.writeHead(302, { location: `${otherBase}/secret` }).end();
     if (request.url === '/big') return void response.writeHead(200, { 'content-type': 'text/plain' }).end('y'.repeat(1024 * 1024));
     if (request.url === '/missing') return void response.writeHead(404, { 'content-type': 'text/plain' }).end('not here');
+    if (request.url === '/nested') {
+      response.on('finish', () => onNestedSent?.());
+      return void response.writeHead(200, { 'content-type': 'text/html' }).end(NESTED);
+    }
+    if (request.url === '/hang') return void response.writeHead(200, { 'content-type': 'text/html' }).end('<p>please hang here</p>');
     if (request.url === '/binary') return void response.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(100));
     response.writeHead(500).end();
   }));
@@ -107,5 +125,65 @@ describe('fetch_url fetches only what the allow-list names', () => {
     const resolveAll = async (): Promise<string[]> => ['127.0.0.1'];
     expect((await fetchUrl(`http://a.lemming.test:${port}/plain`, SETTINGS, [`*.lemming.test:${port}`, '127.0.0.1'], resolveAll)).content).toContain('is at 127.0.0.1');
     expect((await fetchUrl(`http://lemming.test:${port}/plain`, SETTINGS, [`*.lemming.test:${port}`], resolveAll)).content).toContain('is not on the list');
+  });
+});
+
+describe('turning a page into text holds up nothing else', () => {
+  test('2 MB of deeply nested HTML: while it is converted another fetch completes and the event loop turns; its text is bounded and says how', async () => {
+    const finished: string[] = [];
+    let plain: Promise<string> | undefined;
+    let ticks = 0;
+    let ticksAtSent = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    // Asked once the nested page has left the server: on today's engine thread it is then being converted.
+    onNestedSent = () => {
+      ticksAtSent = ticks;
+      // A generous time limit: it must finish first because nothing holds it up, not because the other failed.
+      plain = fetchUrl(`${base}/plain`, { ...SETTINGS, timeout_ms: 120_000 }, allow()).then((result) => {
+        finished.push('plain');
+        return result.content;
+      });
+    };
+    try {
+      const nested = await fetchUrl(`${base}/nested`, { ...SETTINGS, max_bytes: 4 * 1024 * 1024, timeout_ms: 300_000 }, allow());
+      finished.push('nested');
+      const ticksDuring = ticks - ticksAtSent;
+      expect(await plain).toContain('just text');
+      expect(finished).toEqual(['plain', 'nested']);
+      expect(ticksDuring).toBeGreaterThan(5);
+      expect(nested.isError).toBe(false);
+      expect(nested.content).toContain(`GET ${base}/nested: 200 OK (text/html, ${NESTED.length.toLocaleString('en-US')} bytes)`);
+      expect(nested.content).toMatch(/\(only the first 524,288 characters of its HTML were turned into text \([\d,]+ left out\)\)/);
+      expect(nested.content).toMatch(/\([\d,]+ elements nested deeper than 32 levels were flattened \(their text kept\)\)/);
+      expect(nested.content).toContain('* item');
+      expect(nested.content.length).toBeLessThan(51_000);
+    } finally {
+      clearInterval(ticker);
+      onNestedSent = undefined;
+    }
+  });
+
+  test('a conversion still running at web.timeout_ms is stopped, and the result says so; the next page converts', async () => {
+    // A thread that never finishes a page saying "hang" (tests/fixtures/threads/): the page below does not.
+    const threads = new PageTextThreads(new URL('../fixtures/threads/hang-on-request.mjs', import.meta.url));
+    const convert = (html: string, signal: AbortSignal): ReturnType<PageTextThreads['convert']> => threads.convert(html, signal);
+    try {
+      const hanging = await fetchUrl(`${base}/hang`, { ...SETTINGS, timeout_ms: 3_000 }, allow(), undefined, convert);
+      expect(hanging).toEqual({
+        isError: true,
+        content: `fetch_url: GET ${base}/hang: 200 OK (text/html, 23 bytes); turning its HTML into text took longer than the rest of 3 s (web.timeout_ms); the conversion was stopped`,
+      });
+      const next = await fetchUrl(`${base}/page`, SETTINGS, allow(), undefined, convert);
+      expect(next.content).toContain('<!DOCTYPE HTML><HTML><HEAD><TITLE>RELEASE NOTES');
+    } finally {
+      await threads.close();
+    }
+  });
+
+  test('the built fetch_url finds its converting thread in dist/', async () => {
+    const built = (await import(pathToFileURL(`${process.cwd()}/dist/tools/web/fetch-url.js`).href)) as typeof import('../../src/tools/web/fetch-url.js');
+    const result = await built.fetchUrl(`${base}/page`, SETTINGS, allow());
+    expect(result.isError).toBe(false);
+    expect(result.content).toContain('Faster turns, and a manual [/docs].');
   });
 });

@@ -7,7 +7,8 @@ import { cutSecrets } from '../../secrets/secrets.js';
 import { capResult, toolError, toolOk, type ToolResult } from '../tool-result.js';
 import { addressKind } from './address-kind.js';
 import { allowedBy, type AllowMatch } from './allow-list.js';
-import { pageText } from './page-text.js';
+import { MAX_HTML_CHARS, MAX_HTML_DEPTH } from './html-bounds.js';
+import { convertPage, type Conversion } from './page-text-threads.js';
 
 /** How a host name becomes addresses: the system's resolver, or a test's. */
 export type Resolve = (hostname: string) => Promise<string[]>;
@@ -102,23 +103,41 @@ function get(url: URL, match: AllowMatch, settings: WebSettings, resolve: Resolv
   });
 }
 
-/** The body as text: HTML through html-to-text, text as it is; anything else is described, not shown. */
-function bodyText(fetched: Fetched): string | undefined {
+/** How a page's HTML becomes text: on the process's threads, or a test's. */
+export type ConvertPage = (html: string, signal: AbortSignal) => Promise<Conversion>;
+
+/** A body read as text, or what stands in for it. */
+type BodyText = { text: string; notes: string[] } | { shown: string } | { failure: string };
+
+/**
+ * The body as text: HTML through html-to-text in a thread of its own (page-text-threads.ts), within
+ * what is left of web.timeout_ms; text as it is; anything else is described, not shown.
+ */
+async function bodyText(fetched: Fetched, deadline: AbortSignal, timeoutMs: number, convert: ConvertPage): Promise<BodyText> {
   const type = fetched.type.toLowerCase();
   const charset = /charset=([^;]+)/.exec(type)?.[1]?.trim();
   const text = fetched.body.toString(charset === 'iso-8859-1' || charset === 'latin1' ? 'latin1' : 'utf8');
-  if (type.includes('html') || (type === '' && /^\s*<(!doctype html|html)/i.test(text))) return pageText(text);
-  if (type === '' || type.startsWith('text/') || /json|xml|javascript|yaml|csv/.test(type)) return text;
-  return undefined;
+  if (type.includes('html') || (type === '' && /^\s*<(!doctype html|html)/i.test(text))) {
+    const conversion = await convert(text, deadline);
+    if (conversion.kind === 'stopped') return { failure: `turning its HTML into text took longer than the rest of ${timeoutMs / 1000} s (web.timeout_ms); the conversion was stopped` };
+    if (conversion.kind === 'failed') return { failure: `its HTML could not be turned into text (${conversion.reason})` };
+    const notes: string[] = [];
+    if (conversion.cutChars > 0) notes.push(`only the first ${MAX_HTML_CHARS.toLocaleString('en-US')} characters of its HTML were turned into text (${conversion.cutChars.toLocaleString('en-US')} left out)`);
+    if (conversion.flattened > 0) notes.push(`${conversion.flattened.toLocaleString('en-US')} elements nested deeper than ${MAX_HTML_DEPTH} levels were flattened (their text kept)`);
+    return { text: conversion.text, notes };
+  }
+  if (type === '' || type.startsWith('text/') || /json|xml|javascript|yaml|csv/.test(type)) return { text, notes: [] };
+  return { shown: `(a ${fetched.type} file is not shown as text)` };
 }
 
 /**
  * `fetch_url`: GET a URL the allow-list names, following redirects only to URLs it also names,
  * reaching a private or loopback address only when it is named as one, within web.max_bytes and
- * web.timeout_ms. Every refusal is a result with its reason; the page's text comes back with the
+ * web.timeout_ms (the download and the page's conversion to text, which runs off the engine's
+ * thread, bounded in size and depth: html-bounds.ts). Every refusal is a result with its reason; the page's text comes back with the
  * org's secrets cut, as any tool result's.
  */
-export async function fetchUrl(given: unknown, settings: WebSettings, allow: readonly string[], resolve: Resolve = systemResolve): Promise<ToolResult> {
+export async function fetchUrl(given: unknown, settings: WebSettings, allow: readonly string[], resolve: Resolve = systemResolve, convert: ConvertPage = convertPage): Promise<ToolResult> {
   if (typeof given !== 'string' || given.trim() === '') return toolError('fetch_url: give the full URL as "url", like {"url": "https://docs.python.org/3/"}');
   let url: URL;
   try {
@@ -138,10 +157,12 @@ export async function fetchUrl(given: unknown, settings: WebSettings, allow: rea
         url = new URL(fetched.location, url);
         continue;
       }
-      const text = bodyText(fetched);
+      const text = await bodyText(fetched, deadline, settings.timeout_ms, convert);
       const size = fetched.cut ? `more than ${settings.max_bytes.toLocaleString('en-US')} bytes; the first ${settings.max_bytes.toLocaleString('en-US')} were read (web.max_bytes)` : `${fetched.total.toLocaleString('en-US')} bytes`;
-      const head = [...hops, `GET ${url.href}: ${fetched.status} ${fetched.statusText} (${fetched.type || 'no content type'}, ${size})`].join('\n');
-      const body = text === undefined ? `(a ${fetched.type} file is not shown as text)` : cutSecrets(text);
+      const got = `GET ${url.href}: ${fetched.status} ${fetched.statusText} (${fetched.type || 'no content type'}, ${size})`;
+      if ('failure' in text) return toolError(`fetch_url: ${[...hops, got].join('\n')}; ${text.failure}`);
+      const head = [...hops, got, ...('notes' in text ? text.notes.map((note) => `(${note})`) : [])].join('\n');
+      const body = 'text' in text ? cutSecrets(text.text) : text.shown;
       return capResult({ content: `${head}\n\n${body}`, isError: fetched.status >= 400 });
     }
   } catch (error) {
