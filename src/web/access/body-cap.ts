@@ -15,6 +15,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * throws the answer away), and a bound on what a client that never stops can cost.
  */
 export const DISCARD_BYTES = 64 * 1024 * 1024;
+/** See DISCARD_BYTES: how long a refused body's client has to finish sending. */
 export const DISCARD_MS = 10_000;
 
 const TOO_LARGE = `the request body is over ${MAX_BODY_BYTES / 1024} KB, the most the dashboard reads (a message's body is cut at org.yaml's engine.max_body_chars long before that)`;
