@@ -6,6 +6,7 @@ import { yaml } from '../lazy-modules.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { loadOrg } from '../org/load-org.js';
 import { HUMAN } from '../org/names.js';
+import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
 
@@ -75,6 +76,8 @@ function applyVariant(root: string, variant: Variant, agents: string[]): void {
  */
 export function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string): void {
   if (existsSync(join(root, PREPARED_FILE))) return;
+  // A copy a kill left unfinished holds an org's entries only; a folder of a person's under that name is not cleared.
+  requireOrgFolder(root, 'experiment', { evenWithAnOrg: true, advice: `move it away, or name the experiment otherwise in ${experiment.file}` });
   rmSync(root, { recursive: true, force: true });
   const files = definitionFiles(base);
   for (const file of files) {

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockHolder } from '../engine/record/lock.js';
 import { requireOrgRoot } from '../org/must-exist.js';
+import { requireOrgFolder } from '../org/org-folder.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
@@ -94,6 +95,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const experiment = readExperiment(options.file, (base) => resolve(dirname(file), base));
   const base = experiment.base ?? options.root;
   requireOrgRoot(base);
+  // The runs go under the root's experiments/: the root is the base org, or a folder that holds nothing but an org's entries.
+  requireOrgFolder(options.root, 'experiment');
   const folder = join(options.root, 'experiments', experiment.name);
   const planned: PlannedRun[] = experiment.variants.flatMap((variant) => runNames(variant).map((run) => ({ variant, run, root: join(folder, run) })));
   const skipped = planned.filter((run) => existsSync(join(run.root, RESULT_FILE))).map((run) => run.run);

@@ -1,10 +1,11 @@
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { LemmingError } from '../errors.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
-import { capBodies } from './access/body-cap.js';
+import { capRequestBodies } from './access/body-cap.js';
 import { cutSecretsFromAnswers } from './access/cut-secrets.js';
 import { requireToken } from './access/require-token.js';
 import { Dashboard } from './dashboard.js';
@@ -123,7 +124,7 @@ function orgRoutes(dashboard: Dashboard, base: string, mcp?: (request: Request) 
 
 /**
  * The Hono app: the health probes, then the Host header (a name that is not this machine's gets
- * nothing), then the token or its session (one for every org served), then the body's size; then
+ * nothing), then the token or its session (one for every org served); then
  * `/api/orgs`, the API's description, each org under `/o/<key>/`, and the first org at `/` too.
  */
 export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: string, address: WebAddress, mcp?: WebServerOptions['mcp'], readiness: WebServerOptions['readiness'] = () => []): Hono {
@@ -139,7 +140,6 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
   });
   app.use('*', requireOwnHost(address.host, () => `${baseUrl(address.host, address.port())}/?token=...`));
   app.use('*', requireToken(token, address.port));
-  app.use('*', capBodies());
   app.onError(onError);
   app.use('/api/orgs/*', cutSecretsFromAnswers());
   app.get('/api/orgs', (context) => {
@@ -168,17 +168,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const orgs: ServedOrg[] = servedOrgs([options.root, ...(options.moreRoots ?? [])]);
   const dashboards = new Map<string, Dashboard>();
   let port = options.port;
-  let server: ServerType;
+  let server: Server;
   try {
     // Each org its own dashboard: its files, its index, its events (the run's hub goes to the first, the run's org).
     for (const [index, org] of orgs.entries()) dashboards.set(org.key, new Dashboard(org.root, index === 0 ? options.hub : undefined, options.report));
     const app = createWebApp(dashboards, options.token, { host: options.host, port: () => port }, options.mcp, options.readiness);
-    server = await new Promise<ServerType>((resolve, reject) => {
-      const started: ServerType = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info: AddressInfo) => {
-        port = info.port;
-        resolve(started);
+    // The body cap sits on the HTTP server, before the app: it answers `Expect: 100-continue` and
+    // reads (or refuses) every body itself, so the adapter's own clean-up of unread bodies is off.
+    const created = createServer();
+    capRequestBodies(created, getRequestListener(app.fetch, { hostname: options.host, autoCleanupIncoming: false }));
+    server = await new Promise<Server>((resolve, reject) => {
+      created.once('error', reject);
+      created.listen(options.port, options.host, () => {
+        port = (created.address() as AddressInfo).port;
+        resolve(created);
       });
-      started.once('error', reject);
     });
   } catch (error) {
     await closeAll(dashboards);
@@ -193,7 +197,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: async () => {
       await closeAll(dashboards);
       await new Promise<void>((resolve) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.closeAllConnections();
         server.close(() => resolve());
       });
     },

@@ -1,4 +1,5 @@
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
+import { requireOrgFolder } from '../../org/org-folder.js';
 import { bootstrapTemplate, findTemplate } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
@@ -8,6 +9,7 @@ import { packageRoot } from '../package-root.js';
  * missing files and folders into `root`; files a person changed are kept.
  */
 export function bootstrapCommand(root: string, output: Output, options: { template?: string } = {}): number {
+  requireOrgFolder(root, 'bootstrap');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
   const report = template ? bootstrapTemplate(root, template, packageRoot()) : bootstrapOrg(root, packageRoot());
   for (const file of report.written) output.out(`wrote ${file}`);

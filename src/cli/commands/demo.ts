@@ -4,6 +4,7 @@ import { readHumanInbox } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
+import { requireOrgFolder } from '../../org/org-folder.js';
 import { bootstrapTemplate, findTemplate, type SeedTask } from '../../org/templates/org-templates.js';
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
@@ -31,6 +32,7 @@ function humanHasWritten(root: string): boolean {
  * none, seed one task from the human if the human has never written, and run to idle.
  */
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
+  requireOrgFolder(root, 'demo');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { escapeHtml } from '../page/page-html.js';
 
-/** The statuses the dashboard refuses a request with before any route sees it. */
-export type RefusalStatus = 401 | 403 | 413 | 421;
+/** The statuses the dashboard refuses a request with before any route sees it (a body over the cap: body-cap.ts, on the HTTP server). */
+export type RefusalStatus = 401 | 403 | 421;
 
 /**
  * Refuse a request in the form its client reads: a one-line page for a browser that asked for
