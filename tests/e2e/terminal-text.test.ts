@@ -40,9 +40,9 @@ function expectSafe(text: string): void {
 let root: string;
 
 /** The hostile message dropped by hand into the manager's outbox as sequence `seq` of turn 1, for the next run to deliver. */
-function drop(seq: number): void {
+function drop(seq: number, subject = SUBJECT): void {
   const file = `agents/manager/outbox/${messageFileName(1, seq, 'human')}`;
-  write(root, file, formatMessage({ id: `000001-manager-00${seq}`, from: 'manager', to: 'human', turn: 1, created: '2026-01-01T00:00:00.000Z', subject: SUBJECT, priority: 'normal', body: BODY }));
+  write(root, file, formatMessage({ id: `000001-manager-00${seq}`, from: 'manager', to: 'human', turn: 1, created: '2026-01-01T00:00:00.000Z', subject, priority: 'normal', body: BODY }));
 }
 
 // One org for every test of the file (tempDir's folders go after each test): the commands only read it, but for `run`.
@@ -89,17 +89,18 @@ describe('text bound for a terminal', () => {
   });
 
   test('lemming run --json keeps the exact text, and writes no raw control character', () => {
-    drop(5);
+    // C0 is escaped by JSON.stringify already; C1 and the bidi controls are not.
+    drop(5, HR_SUBJECT);
     const run = lemming(root, ['run', '--json']);
     expect(run.status).toBe(0);
     expectSafe(run.stdout);
     const events = run.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { type: string; message?: { subject?: string } });
-    expect(events.filter((event) => event.type === 'message-delivered').map((event) => event.message?.subject)).toEqual([SUBJECT]);
+    expect(events.filter((event) => event.type === 'message-delivered').map((event) => event.message?.subject)).toEqual([HR_SUBJECT]);
   });
 
   test("lemming inbox shows subject and body escaped; --json keeps the exact text", () => {
     const json = JSON.parse(lemming(root, ['inbox', '--all', '--json']).stdout) as { messages: Array<{ subject?: string; body: string }> };
-    expect(json.messages.map((message) => message.subject)).toEqual([SUBJECT, SUBJECT, SUBJECT, SUBJECT]);
+    expect(json.messages.map((message) => message.subject)).toEqual([SUBJECT, SUBJECT, SUBJECT, HR_SUBJECT]);
     expect(json.messages.map((message) => message.body)).toEqual([BODY, BODY, BODY, BODY]);
     const inbox = lemming(root, ['inbox', '--all']);
     expect(inbox.status).toBe(0);
