@@ -98,10 +98,19 @@ describe('text bound for a terminal', () => {
     expect(events.filter((event) => event.type === 'message-delivered').map((event) => event.message?.subject)).toEqual([HR_SUBJECT]);
   });
 
+  test('lemming run --log-format json writes records that parse to the exact text, with no raw control character', () => {
+    drop(6, HR_SUBJECT);
+    const run = lemming(root, ['run', '--log-format', 'json']);
+    expect(run.status).toBe(0);
+    expectSafe(run.stderr);
+    const records = run.stderr.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { event: string; message?: string });
+    expect(records.find((record) => record.event === 'message-delivered')?.message).toMatch(new RegExp(`manager -> human: ${HR_SUBJECT}$`));
+  });
+
   test("lemming inbox shows subject and body escaped; --json keeps the exact text", () => {
     const json = JSON.parse(lemming(root, ['inbox', '--all', '--json']).stdout) as { messages: Array<{ subject?: string; body: string }> };
-    expect(json.messages.map((message) => message.subject)).toEqual([SUBJECT, SUBJECT, SUBJECT, HR_SUBJECT]);
-    expect(json.messages.map((message) => message.body)).toEqual([BODY, BODY, BODY, BODY]);
+    expect(json.messages.map((message) => message.subject)).toEqual([SUBJECT, SUBJECT, SUBJECT, HR_SUBJECT, HR_SUBJECT]);
+    expect(json.messages.map((message) => message.body)).toEqual([BODY, BODY, BODY, BODY, BODY]);
     const inbox = lemming(root, ['inbox', '--all']);
     expect(inbox.status).toBe(0);
     expectSafe(inbox.stdout);
