@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { terminalLine } from '../../src/cli/cli-context.js';
+import { table } from '../../src/cli/commands/status.js';
 import { paintEvent } from '../../src/cli/paint-event.js';
 import { hasTerminalControl, terminalText } from '../../src/terminal-text/terminal-text.js';
 import { REPO_ROOT } from '../helpers/temp-org.js';
@@ -55,6 +56,10 @@ describe('terminalText, the one gate for text bound for a terminal', () => {
     const line = terminalLine('[turn 3] manager error: \u001b[2Jboom', (escaped) => paintEvent(event, escaped));
     expect(line).toBe('\u001b[2m[turn 3] \u001b[22m\u001b[31mmanager error: \\u001b[2Jboom\u001b[39m');
   });
+});
+
+test("status's table measures the escaped cells, so a control character shifts no column", () => {
+  expect(table([['agent', 'last error', 'x'], ['hr', 'boom\u001b[2J', 'y']])).toEqual(['agent  last error     x', 'hr     boom\\u001b[2J  y']);
 });
 
 /** Every source file under `folder`, relative to the repository. */
