@@ -96,7 +96,7 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
       const event = next.value;
       if (event.type === 'message-delivered' && event.message.to === HUMAN) replier ??= event.message.from;
       const line = formatEvent(event);
-      if (line !== undefined) options.output.out(options.colour ? paintEvent(event, line) : line);
+      if (line !== undefined) options.output.out(line, options.colour ? (escaped) => paintEvent(event, escaped) : undefined);
     }
   } catch (error) {
     options.output.out(`not driving: ${error instanceof Error ? error.message : String(error)}`);

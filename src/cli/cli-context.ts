@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { cutSecrets } from '../secrets/secrets.js';
+import { terminalText } from '../terminal-text/terminal-text.js';
 
 /** The org root a command works on: `--root`, or the current folder. */
 export function resolveRoot(options: { root?: string }): string {
@@ -20,16 +21,39 @@ export function requireRootFolder(root: string): string {
   return root;
 }
 
+/**
+ * lemming's own styling of a line, applied after its text has been made safe for the terminal
+ * (`paintEvent`): it adds colour codes around the escaped text, never inside the data.
+ */
+export type Paint = (escaped: string) => string;
+
 /** Where a command writes. Injected so tests can capture output without spawning a process. */
 export interface Output {
-  out(line: string): void;
+  /** A line for standard output; `paint` styles it once its text is escaped. */
+  out(line: string, paint?: Paint): void;
   err(line: string): void;
   /** Under `--log-format json`: an engine event as a log record (json-log.ts). */
   record?(event: import('../engine/events.js').EngineEvent): void;
 }
 
-/** The real standard output and error, one line per call, with the org's secrets cut out (errors, events, a worker's log). */
+/**
+ * A line as the terminal gets it: the org's secrets cut out, then every control character shown
+ * as a visible escape (src/terminal-text), then lemming's own colours, if any. JSON lines pass
+ * the same way and stay valid JSON of the exact text (see terminalText).
+ */
+export function terminalLine(line: string, paint?: Paint): string {
+  const safe = terminalText(cutSecrets(line));
+  return paint ? paint(safe) : safe;
+}
+
+/** The real standard output and error, one line per call, through `terminalLine` (errors, events, a worker's log). */
 export const processOutput: Output = {
-  out: (line) => process.stdout.write(`${cutSecrets(line)}\n`),
-  err: (line) => process.stderr.write(`${cutSecrets(line)}\n`),
+  out: (line, paint) => process.stdout.write(`${terminalLine(line, paint)}\n`),
+  err: (line) => process.stderr.write(`${terminalLine(line)}\n`),
+};
+
+/** commander's help and usage errors (which quote the arguments as given) through the same gate; commander adds the line breaks. */
+export const commanderOutput = {
+  writeOut: (text: string): void => void process.stdout.write(terminalText(text)),
+  writeErr: (text: string): void => void process.stderr.write(terminalText(text)),
 };

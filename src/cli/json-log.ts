@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { loadOrgForReading } from '../org/load-org.js';
-import { cutSecrets } from '../secrets/secrets.js';
-import type { Output } from './cli-context.js';
+import { terminalLine, type Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 
 /** One line of `--log-format json`: what a log collector indexes. */
@@ -19,9 +18,13 @@ export interface LogRecord {
   message?: string;
 }
 
-/** Where the records go: standard error, one JSON object a line, secrets cut (src/secrets, the one place that knows them). */
+/**
+ * Where the records go: standard error, one JSON object a line, through the terminal's one gate:
+ * secrets cut (src/secrets, the one place that knows them), control characters escaped (still
+ * JSON of the exact text: a collector reads what was said, a person tailing it sees no escapes act).
+ */
 export function writeLogRecord(record: LogRecord, write: (text: string) => void = (text) => process.stderr.write(text)): void {
-  write(`${cutSecrets(JSON.stringify(record))}\n`);
+  write(`${terminalLine(JSON.stringify(record))}\n`);
 }
 
 const WARNINGS = new Set(['warning', 'message-refused', 'agent-held', 'queue-notice', 'agent-waiting', 'agent-retrying']);

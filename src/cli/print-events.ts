@@ -29,7 +29,7 @@ export async function printEvents(
       continue;
     }
     const line = formatEvent(event);
-    if (line !== undefined) output.out(options.colour ? paintEvent(event, line) : line);
+    if (line !== undefined) output.out(line, options.colour ? (escaped) => paintEvent(event, escaped) : undefined);
   }
   return finished;
 }

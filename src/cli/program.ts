@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { processOutput, requireRootFolder, resolveRoot, type Output } from './cli-context.js';
+import { commanderOutput, processOutput, requireRootFolder, resolveRoot, type Output } from './cli-context.js';
 import { execute, report } from './execute.js';
 import {
   cassette,
@@ -51,6 +51,8 @@ program
   .description('An organisation of LLM agents that lives in a folder: agents are directories, messages are markdown files.')
   .option('--root <dir>', 'the org root (default: the current folder); `lemming serve` takes several', (value: string, previous: string[] = []) => [...previous, value])
   .showHelpAfterError('(add --help for usage)')
+  // Set before the commands are added, which inherit it: commander's own errors quote what was typed.
+  .configureOutput(commanderOutput)
   .exitOverride();
 
 /** Every `--root` given, in order: only `lemming serve` takes more than one. */

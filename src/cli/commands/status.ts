@@ -2,6 +2,7 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../ui/shared/format.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
 
 /** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
 export function statusCommand(root: string, options: { json?: boolean }, output: Output): number {
@@ -37,8 +38,13 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
   return 0;
 }
 
-/** Left-aligned columns, two spaces apart. Plain loops: at 10,000 agents this is 60,000 cells in code not yet optimised. */
-export function table(rows: string[][]): string[] {
+/**
+ * Left-aligned columns, two spaces apart. Plain loops: at 10,000 agents this is 60,000 cells in code not yet optimised.
+ * Each cell is escaped for the terminal before it is measured, so a cell holding a control character does not
+ * shift the columns after it (the printer's own pass then finds nothing left to escape).
+ */
+export function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map(terminalText));
   const widths: number[] = [];
   for (const row of rows) {
     for (let index = 0; index < row.length; index += 1) {

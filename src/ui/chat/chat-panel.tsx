@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import type { ReplyLine } from './reply-lines.js';
 
 /** What the chat says back to the last line typed: a command's answer, a refusal with its reason, or where a message went. */

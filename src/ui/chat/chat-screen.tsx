@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Box, Text, useInput, useStdin } from 'ink';
+import { Box, useInput, useStdin } from 'ink';
+import { Text } from '../shared/text.js';
 import { EditNotices } from '../shared/edit-notices.js';
 import { useTerminalRows } from '../shared/use-terminal-rows.js';
 import { addEditNotices, problemNotices, type EditNotice } from '../watch/describe-org-change.js';

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import { conversationLines, groupConversations, lastLines, type ChatMessage, type ConversationLine } from './conversation.js';
 
 /** Body lines shown per message; the rest is in the file, which the message's last line names. */

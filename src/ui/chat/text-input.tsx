@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
-import { Text, useInput } from 'ink';
+import { useInput } from 'ink';
+import { Text } from '../shared/text.js';
 
 /** Props of `TextInput`; keys are ignored while `isActive` is false. */
 export interface TextInputProps {

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import { Bar, levelColor } from '../shared/bar.js';
 import { showCredits } from '../shared/format.js';
 import type { AgentActivity, AgentRow } from './run-state.js';

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from '../shared/text.js';
 import type { FeedItem } from './run-state.js';
 
 /** One delivered message: turn, sender, recipient, subject or first line. Mail for the person stands out. */

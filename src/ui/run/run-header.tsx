@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import { Bar } from '../shared/bar.js';
 import type { RunState } from './run-state.js';
 import type { GateState } from './use-gate-state.js';

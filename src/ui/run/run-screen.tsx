@@ -1,4 +1,5 @@
-import { Box, Static, Text, useStdin } from 'ink';
+import { Box, Static, useStdin } from 'ink';
+import { Text } from '../shared/text.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { EditNotices } from '../shared/edit-notices.js';
 import { useTerminalRows } from '../shared/use-terminal-rows.js';

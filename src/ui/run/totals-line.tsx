@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import type { RunTotals } from '../../engine/events.js';
 import { finishReason, formatCount, showCredits, plural } from '../shared/format.js';
 import type { RunState } from './run-state.js';

@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from '../shared/text.js';
 import type { TroubleItem } from './run-state.js';
 
 const COLORS: Record<TroubleItem['kind'], string> = { refused: 'red', error: 'red', warning: 'yellow', note: 'yellow' };

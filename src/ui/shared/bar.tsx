@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Text } from './text.js';
 
 /** A horizontal bar, `fraction` full; the colour says how full at a glance. */
 export function Bar({ fraction, width = 10, color }: { fraction: number; width?: number; color?: string }) {

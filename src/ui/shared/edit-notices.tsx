@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { Text } from './text.js';
 import type { EditNotice } from '../watch/describe-org-change.js';
 
 const COLORS: Record<EditNotice['tone'], string> = { ok: 'green', problem: 'red', info: 'yellow' };

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../../heap-settings.js';
 import { knownSecrets } from '../../secrets/secrets.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { AgentStatus, IndexState } from '../api-types.js';
 import type { EventHub } from '../event-hub.js';
 import { outboxFiles } from './outbox-names.js';
@@ -53,7 +54,7 @@ export class OrgWatch {
   constructor(
     readonly root: string,
     private readonly hub: EventHub,
-    private readonly report: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+    private readonly report: (line: string) => void = (line) => void process.stderr.write(`${terminalText(line)}\n`),
   ) {
     this.thread();
   }
