@@ -25,6 +25,8 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
       return `stopped: it wrote more than ${limits.max_output_bytes.toLocaleString('en-US')} bytes on ${result.stoppedBy}, the output limit (engine.sandbox.max_output_bytes)`;
     case 'stopped':
       return 'stopped: the run was stopping';
+    case 'memory':
+      return `stopped: it ran out of memory: its processes together reached ${limits.memory_mb} MiB, the memory limit (engine.sandbox.memory_mb)`;
     default:
       return undefined;
   }
