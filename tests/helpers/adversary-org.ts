@@ -30,6 +30,8 @@ export function adversaryOrg(sandbox = ''): {
   const root = defaultOrg();
   const yaml = read(root, 'org/org.yaml').replace(/^engine:\n/m, `engine:\n  sandbox: { ${sandbox} }\n`);
   write(root, 'org/org.yaml', `${yaml}${ECHO_TOOLS}`);
+  // The org's shared workspace exists, so a command is given it at /shared.
+  write(root, 'workspace/README.md', '# Shared\n');
   const { org, problems } = new OrgLoader(root).load();
   const errors = problems.filter((problem) => problem.severity !== 'warning');
   if (errors.length > 0) throw new Error(JSON.stringify(errors));
