@@ -42,7 +42,9 @@ export function rootStage(spec: CommandSpec, identity: HostIdentity, programs: S
   };
   // The host's tree as it is (devices included: the sandbox binds /dev/null from it), a tmpfs over /run (which exists on every Linux this runs on) for the stage.
   // bwrap makes the folders above a bind 0700 when it runs as root: the stage is made passable first.
-  const options = ['--dev-bind', '/', '/', '--tmpfs', '/run', '--perms', '0755', '--dir', STAGE, '--die-with-parent', '--chdir', '/'];
+  // A pid namespace of its own: its first process dies with lemming (--die-with-parent), and every process below with it,
+  // the sandbox's bwrap included (which, having changed its user, keeps no parent-death signal of its own).
+  const options = ['--dev-bind', '/', '/', '--tmpfs', '/run', '--perms', '0755', '--dir', STAGE, '--unshare-pid', '--die-with-parent', '--chdir', '/'];
   options.push('--bind', spec.workspace, sources.workspace);
   if (spec.shared && sources.shared) options.push('--bind', spec.shared.path, sources.shared);
   (spec.readOnly ?? []).forEach((path, index) => options.push('--ro-bind-try', path, sources.readOnly[index] ?? path));
