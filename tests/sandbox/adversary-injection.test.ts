@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { adversaryOrg } from '../helpers/adversary-org.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
-import { defaultOrg, read, write } from '../helpers/temp-org.js';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { defaultOrg, humanSends, listOutbox, read, runEngine, write } from '../helpers/temp-org.js';
 
 /**
  * The adversary suite, option injection: bubblewrap's options travel NUL-separated on a descriptor,
@@ -20,6 +21,23 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: no bubblewrap option 
     expect(ran.result.content).toBe('echo_env: refused: the variable TOOL_TEXT holds a NUL character, which no command can be given; send the text without it');
     expect(ran.result.content).not.toMatch(/\bbin\b|\betc\b|\busr\b/);
     expect(ran.command).toBeUndefined();
+  });
+
+  test('in a turn, the refusal is the result the model reads, and the turn goes on to its message', async () => {
+    const { root } = adversaryOrg();
+    write(root, 'agents/coder_01/resume.md', '---\ntitle: Coder\nmodel: offline\ncredits: 1\ntools: [send_message, echo_env]\n---\nCode.\n');
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('    send_to: [planner]\n    read_from: [planner]', '    send_to: [planner, human]\n    read_from: [planner, human]'));
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('    send_to: [manager]\n    read_from: ["*"]', '    send_to: [manager, coder_01]\n    read_from: ["*"]'));
+    humanSends(root, 'coder_01', 'Echo this.');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent !== 'coder_01') return {};
+      if (request.messages.length === 1) return { toolCalls: [{ id: 'call_echo', name: 'echo_env', arguments: { text: PAYLOAD } }] };
+      return { toolCalls: [sendCall('human', 'Done.', { subject: 'Echo' })] };
+    });
+    await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    const shown = provider.requests.filter((request) => request.agent === 'coder_01')[1]?.messages.at(-1)?.content ?? '';
+    expect(shown).toContain('echo_env: refused: the variable TOOL_TEXT holds a NUL character');
+    expect(listOutbox(root, 'coder_01')).toHaveLength(1);
   });
 
   test('the same tool without the NUL runs, and sees no /hostroot', async () => {
