@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 /*
  * Whether a process still runs, as every part of lemming that names something after a pid asks it:
  * the org's lock and turn gate (engine/record/lock.ts), the temporaries' sweep
- * (storage/temporary-files.ts) and the sandboxes' cgroups (sandbox/pids-cgroup.ts).
+ * (storage/temporary-files.ts) and the sandboxes' cgroups (sandbox/command-cgroup.ts).
  */
 
 /** What /proc says about a process: its state letter and when it started. */

@@ -168,6 +168,8 @@ function buildSchemas(z: typeof Zod) {
     disk_mb: sandboxLimitFields.disk_mb.default(1024),
     /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */
     read_only: z.array(absolutePath).default([]),
+    /** The host user and group commands run as when lemming runs as root (never 0; `nobody` when absent). See sandbox/sandbox-identity.ts. */
+    run_as: z.strictObject({ uid: positiveInt, gid: positiveInt }).optional(),
   });
 
   const engineSettingsSchema = z.strictObject({
@@ -227,7 +229,7 @@ function buildSchemas(z: typeof Zod) {
     /** A JSON schema of the arguments (an object schema); calls whose arguments do not match are refused with the reason. */
     parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
     /** The program and its arguments, as a list; never a shell line built from the call. */
-    command: z.array(z.string().min(1)).min(1),
+    command: z.array(z.string().min(1).refine((word) => !word.includes('\0'), 'holds a NUL character, which no command can be given')).min(1),
     /** How the call's arguments reach the command: JSON on standard input (default), or each top-level one as TOOL_<NAME>. */
     arguments: z.enum(['stdin', 'env']).default('stdin'),
     /** Safe to run twice (a run interrupted by a crash is run again on recovery; see the README). */

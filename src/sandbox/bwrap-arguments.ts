@@ -4,10 +4,12 @@ import type { CommandSpec, SandboxLimits } from './command-spec.js';
 /**
  * Everything bubblewrap is told, in one place. The sandbox is built from nothing: an empty root
  * (read-only once built), the system's programs and libraries bound read-only, a few files of
- * /etc, a fresh /proc and /dev, a private /tmp of a fixed size, the agent's workspace read-write
- * at /workspace and the org's shared one at /shared. Every namespace is new (user, pid, network,
- * IPC, UTS, cgroup), so the command sees no network, no other process and no host user; inside
- * it is uid 1000 with no capabilities, and it may not make namespaces of its own.
+ * /etc, a fresh /proc, a /dev of devices alone (read-only but for a sized /dev/shm), a private /tmp
+ * of a fixed size, the agent's workspace read-write at /workspace and the org's shared one at
+ * /shared. Every namespace is new (user, pid, network, IPC, UTS, cgroup), so the command sees no
+ * network, no other process and no host user; inside it is uid 1000 with no capabilities, and it may
+ * not make namespaces of its own. Every mount is nosuid and nodev (bwrap adds both to each bind and
+ * tmpfs; its devices are nosuid), so no setuid program gains anything inside.
  */
 
 /** The user a command runs as, inside its user namespace. */
@@ -55,29 +57,58 @@ export function readHostLayout(): { system: HostLayout; etc: string[] } {
   return { system, etc };
 }
 
-/** The program prlimit sets a command's limits with, inside the sandbox, before it runs the command. */
-export function limitArguments(prlimit: string, limits: SandboxLimits): string[] {
-  const mib = 1024 * 1024;
+const MIB = 1024 * 1024;
+
+/**
+ * How memory_mb is held: by a memory cgroup over all the command's processes (shared memory and
+ * tmpfs pages included), or where none can be made, by each process's address space (which counts
+ * shared mappings too, but holds each process alone).
+ */
+export type MemoryBound = 'cgroup' | 'address-space';
+
+/**
+ * prlimit's arguments, which set a command's limits inside the sandbox before it runs the command.
+ * The data limit (heap and private mappings) is kept under a cgroup too: a program that asks for too
+ * much is refused its allocation (Python's MemoryError) before the cgroup must kill it.
+ */
+export function limitArguments(prlimit: string, limits: SandboxLimits, memory: MemoryBound = 'cgroup'): string[] {
   return [
     prlimit,
     `--nproc=${limits.max_processes}`,
-    `--data=${limits.memory_mb * mib}`,
-    `--fsize=${Math.floor(limits.max_file_mb * mib)}`,
+    `--data=${limits.memory_mb * MIB}`,
+    ...(memory === 'address-space' ? [`--as=${limits.memory_mb * MIB}`] : []),
+    `--fsize=${Math.floor(limits.max_file_mb * MIB)}`,
     '--core=0',
     '--',
   ];
 }
 
+/** tmp_mb is what /tmp and /dev/shm hold together: a quarter of it for /dev/shm, the rest for /tmp (bytes). */
+export function tmpSizes(tmpMb: number): { tmp: number; shm: number } {
+  const total = tmpMb * MIB;
+  const shm = Math.floor(total / 4);
+  return { tmp: total - shm, shm };
+}
+
 /**
  * bwrap's options for a spec, and the command after them. The options are handed over on a file
- * descriptor (`--args`), so the sandbox's own process list does not show the host paths they name;
- * the command must follow on bwrap's command line. `fileFds` are the descriptors SANDBOX_FILES are
- * read from, in order; `filterFd` the seccomp filter (allocation-filter.ts); `env` is the whole environment inside.
+ * descriptor (`--args`, as optionStream makes it), so the sandbox's own process list does not show
+ * the host paths they name; the command must follow on bwrap's command line. `fileFds` are the
+ * descriptors SANDBOX_FILES are read from, in order; `sources` where bwrap finds the workspace, the
+ * shared one and the read-only folders when they are not where the spec says (root-staging.ts);
+ * `filterFd` the seccomp filter (allocation-filter.ts); `env` is the whole environment inside.
  */
 export function bwrapArguments(
   spec: CommandSpec,
   host: { system: HostLayout; etc: readonly string[] },
-  options: { prlimit: string; env: Readonly<Record<string, string>>; fileFds: readonly number[]; filterFd?: number },
+  options: {
+    prlimit: string;
+    env: Readonly<Record<string, string>>;
+    fileFds: readonly number[];
+    filterFd?: number;
+    sources?: { workspace: string; shared?: string; readOnly?: readonly string[] };
+    memory?: MemoryBound;
+  },
 ): { options: string[]; command: string[] } {
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox');
@@ -91,13 +122,15 @@ export function bwrapArguments(
   }
   for (const entry of host.etc) args.push('--ro-bind-try', entry, entry);
   SANDBOX_FILES.forEach((file, index) => args.push('--ro-bind-data', String(options.fileFds[index]), file.path));
-  args.push('--proc', '/proc', '--dev', '/dev');
-  args.push('--size', String(spec.limits.tmp_mb * 1024 * 1024), '--tmpfs', '/tmp');
-  args.push('--bind', spec.workspace, WORKSPACE_PATH);
-  if (spec.shared) args.push(spec.shared.writable ? '--bind' : '--ro-bind', spec.shared.path, SHARED_PATH);
-  for (const path of spec.readOnly ?? []) args.push('--ro-bind-try', path, path);
+  const sizes = tmpSizes(spec.limits.tmp_mb);
+  // /dev holds bwrap's devices and nothing a command may add: its tmpfs (as large as half the host's memory) is made read-only, /dev/shm a sized tmpfs of its own.
+  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(sizes.shm), '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
+  args.push('--size', String(sizes.tmp), '--tmpfs', '/tmp');
+  args.push('--bind', options.sources?.workspace ?? spec.workspace, WORKSPACE_PATH);
+  if (spec.shared) args.push(spec.shared.writable ? '--bind' : '--ro-bind', options.sources?.shared ?? spec.shared.path, SHARED_PATH);
+  (spec.readOnly ?? []).forEach((path, index) => args.push('--ro-bind-try', options.sources?.readOnly?.[index] ?? path, path));
   // Built: the root itself (a tmpfs of bwrap's) becomes read-only, so nothing can be written beside the binds.
   args.push('--remount-ro', '/');
   args.push('--chdir', WORKSPACE_PATH);
-  return { options: args, command: [...limitArguments(options.prlimit, spec.limits), ...spec.argv] };
+  return { options: args, command: [...limitArguments(options.prlimit, spec.limits, options.memory), ...spec.argv] };
 }

@@ -10,11 +10,15 @@ export interface SandboxLimits {
   timeout_ms: number;
   /** The most bytes kept of stdout, and of stderr; a command that writes more on either is stopped there. */
   max_output_bytes: number;
-  /** The most memory one process may allocate (its data segment: heap and private mappings), in MiB. */
+  /**
+   * The most memory the command may hold, in MiB: all its processes together, shared memory and what
+   * /tmp and /dev/shm hold included, where a memory cgroup can be made (command-cgroup.ts); else each
+   * process's address space. Each process's private allocations are refused past it too.
+   */
   memory_mb: number;
   /** The most processes and threads at once inside the sandbox. */
   max_processes: number;
-  /** The size of the sandbox's private /tmp, in MiB. */
+  /** What the sandbox's private /tmp and /dev/shm hold together, in MiB (a quarter of it is /dev/shm's). */
   tmp_mb: number;
   /** The largest file a process may write, in MiB (the quota's wrapper lowers it to the room left, so it may be a fraction). */
   max_file_mb: number;
@@ -41,12 +45,14 @@ export interface CommandSpec {
   env?: Readonly<Record<string, string>>;
   limits: SandboxLimits;
   isolation: Isolation;
+  /** The host user and group the command runs as when lemming is root (sandbox-identity.ts; `nobody` when absent). Never uid 0. */
+  runAs?: { uid: number; gid: number };
   /** Stops the command early (the run is stopping): killed like a timeout, and said so. */
   signal?: AbortSignal;
 }
 
 /** Which limit stopped a command, when one did. */
-export type StoppedBy = 'timeout' | 'stdout' | 'stderr' | 'stopped' | 'quota';
+export type StoppedBy = 'timeout' | 'stdout' | 'stderr' | 'stopped' | 'quota' | 'memory';
 
 /** What came back: exactly what happened, for the tool to word for the model. */
 export interface CommandResult {

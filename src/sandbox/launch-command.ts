@@ -2,50 +2,102 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { allocationFilter } from './allocation-filter.js';
-import { bwrapArguments, limitArguments, SANDBOX_FILES, type readHostLayout } from './bwrap-arguments.js';
+import { bwrapArguments, limitArguments, SANDBOX_FILES, type MemoryBound, type readHostLayout } from './bwrap-arguments.js';
+import { makeCommandCgroup, type CommandCgroup, type Controller } from './command-cgroup.js';
 import type { CommandResult, CommandSpec, Isolation, StoppedBy } from './command-spec.js';
-import { makePidsCgroup, type PidsCgroup } from './pids-cgroup.js';
 import { sandboxEnvironment } from './sandbox-environment.js';
+import { rootStage } from './root-staging.js';
+import { commandHostIdentity } from './sandbox-identity.js';
+import { optionStream, refuseUnsafeWords } from './sandbox-words.js';
 
 /** The programs and facts a sandbox is made with on this machine (see sandbox-probe.ts). */
 export interface SandboxTools {
   bwrap: string;
   prlimit: string;
-  /** lemming runs as root: the process count is held by a pids cgroup (pids-cgroup.ts). */
+  /** lemming runs as root: the sandbox is started as the unprivileged identity of sandbox-identity.ts (root-staging.ts). */
   asRoot: boolean;
+  /** setpriv and env, which root's first stage drops to the identity with; found when asRoot. */
+  setpriv?: string;
+  env?: string;
   host: ReturnType<typeof readHostLayout>;
   isolation: Isolation;
+  /** The controllers each command's cgroup holds it to (command-cgroup.ts); none where no cgroup can be made. */
+  cgroups: readonly Controller[];
 }
 
-/** Descriptors of the sandbox's process: 3 carries bwrap's arguments, 4 to 6 the files written for it. */
+/**
+ * Descriptors of the sandbox's process: 3 carries the sandbox bwrap's options, 4 to 6 the files
+ * written for it, 7 the options of root's first stage, then (7 or 8) the allocation filter.
+ */
 const ARGS_FD = 3;
 const FILE_FDS = [4, 5, 6];
-/** The descriptor the allocation filter is read from (allocation-filter.ts), after them. */
-const FILTER_FD = 7;
+const STAGE_ARGS_FD = 7;
 
 function signalName(code: number): string | null {
   const found = Object.entries(constants.signals).find(([, number]) => number === code);
   return found ? found[0] : null;
 }
 
-/** The program to start, its arguments, how, and what to hand it on its extra descriptors. */
-function plan(tools: SandboxTools, spec: CommandSpec): { program: string; args: string[]; cwd?: string; env: Record<string, string>; extra: Array<string | Uint8Array>; cgroup?: PidsCgroup } {
+/** What holds memory_mb here: the cgroup where it has the memory controller, each process's address space otherwise. */
+export function memoryBound(tools: Pick<SandboxTools, 'cgroups'>): MemoryBound {
+  return tools.cgroups.includes('memory') ? 'cgroup' : 'address-space';
+}
+
+/** How to start a command: the program, its arguments, what to hand it on its descriptors. */
+interface Plan {
+  program: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Texts (and the filter's bytes) written to descriptors 3 on, in order. */
+  extra: Array<string | Uint8Array>;
+  cgroup?: CommandCgroup;
+}
+
+/**
+ * The program to start, its arguments, how, and what to hand it. Throws a SandboxRefusal (before
+ * anything is made) when a word of the spec holds a NUL.
+ */
+function plan(tools: SandboxTools, spec: CommandSpec): Plan {
+  refuseUnsafeWords(spec);
   if (spec.isolation === 'none') {
     // No isolation, by the org's explicit choice: the limits and the clean environment still hold.
     const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined, workspace: spec.workspace, ...(spec.shared ? { shareDir: spec.shared.path } : {}) }), ...spec.env };
-    const [program, ...args] = [...limitArguments(tools.prlimit, spec.limits), ...spec.argv];
+    const [program, ...args] = [...limitArguments(tools.prlimit, spec.limits, 'address-space'), ...spec.argv];
     return { program: program ?? tools.prlimit, args, cwd: spec.workspace, env, extra: [] };
   }
+  const identity = tools.asRoot ? commandHostIdentity(spec.runAs) : undefined;
+  if (identity && (!tools.setpriv || !tools.env)) throw new Error('lemming runs as root and setpriv is not installed, so no command can be started as an unprivileged user');
+  const stage = identity && tools.setpriv && tools.env ? rootStage(spec, identity, { bwrap: tools.bwrap, setpriv: tools.setpriv, env: tools.env }) : undefined;
   const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined }), ...spec.env };
   const filter = allocationFilter();
-  const inner = bwrapArguments(spec, tools.host, { prlimit: tools.prlimit, env, fileFds: FILE_FDS, ...(filter ? { filterFd: FILTER_FD } : {}) });
-  const extra: Array<string | Uint8Array> = [`${inner.options.join('\0')}\0`, ...SANDBOX_FILES.map((file) => file.content), ...(filter ? [filter] : [])];
-  const bwrapArgs = ['--args', String(ARGS_FD), '--', ...inner.command];
-  if (!tools.asRoot) return { program: tools.bwrap, args: bwrapArgs, env: {}, extra };
-  // Root: bwrap and all it starts go into a cgroup that counts them, entered before bwrap runs.
-  const cgroup = makePidsCgroup(spec.limits.max_processes + 2);
-  if ('problem' in cgroup) throw new Error(cgroup.problem);
-  return { program: '/bin/sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procs, tools.bwrap, ...bwrapArgs], env: {}, extra, cgroup };
+  // The allocation filter (allocation-filter.ts) is read from the descriptor after the others: 7, or 8 after root's stage options.
+  const filterFd = stage ? STAGE_ARGS_FD + 1 : STAGE_ARGS_FD;
+  const inner = bwrapArguments(spec, tools.host, {
+    prlimit: tools.prlimit,
+    env,
+    fileFds: FILE_FDS,
+    memory: memoryBound(tools),
+    ...(filter ? { filterFd } : {}),
+    ...(stage ? { sources: stage.sources } : {}),
+  });
+  const extra: Array<string | Uint8Array> = [optionStream(spec, inner.options), ...SANDBOX_FILES.map((file) => file.content)];
+  const sandboxArgs = ['--args', String(ARGS_FD), '--', ...inner.command];
+  let args = sandboxArgs;
+  if (stage) {
+    extra.push(optionStream(spec, stage.options));
+    args = ['--args', String(STAGE_ARGS_FD), '--', ...stage.prefix, ...sandboxArgs];
+  }
+  if (filter) extra.push(filter);
+  let cgroup: CommandCgroup | undefined;
+  if (tools.cgroups.length > 0) {
+    // Three processes more than the command's own: the bwraps and the sandbox's first process.
+    const made = makeCommandCgroup({ maxProcesses: spec.limits.max_processes + 3, memoryBytes: spec.limits.memory_mb * 1024 * 1024 });
+    if (made && 'problem' in made) throw new Error(made.problem);
+    cgroup = made;
+  }
+  // bwrap starts in / with no environment at all: nothing of lemming's reaches the sandbox's first process, pid 1 inside.
+  return { program: tools.bwrap, args, cwd: '/', env: {}, extra, ...(cgroup ? { cgroup } : {}) };
 }
 
 /** Write a text to a pipe and close it; a process that exits without reading it is no error. */
@@ -75,19 +127,23 @@ export function launch(tools: SandboxTools, spec: CommandSpec): Promise<CommandR
   const how = plan(tools, spec);
   const started = performance.now();
   return new Promise<CommandResult>((resolve, reject) => {
-    let child: ChildProcess;
+    let spawned: ChildProcess | undefined;
     try {
-      child = spawn(how.program, how.args, {
-        ...(how.cwd ? { cwd: how.cwd } : {}),
+      spawned = spawn(how.program, how.args, {
+        cwd: how.cwd,
         env: how.env,
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe', ...how.extra.map(() => 'pipe' as const)],
       });
+      // bwrap waits for its options on its descriptor before it does anything: it enters the cgroup before a single process of the command exists.
+      if (spawned.pid !== undefined) how.cgroup?.enter(spawned.pid);
     } catch (error) {
+      if (spawned) killGroup(spawned);
       void how.cgroup?.remove();
       reject(error);
       return;
     }
+    const child = spawned;
     let stoppedBy: StoppedBy | undefined;
     const stop = (reason: StoppedBy): void => {
       if (stoppedBy !== undefined) return;
@@ -131,6 +187,7 @@ export function launch(tools: SandboxTools, spec: CommandSpec): Promise<CommandR
     child.on('close', async (code, signal) => {
       clearTimeout(timer);
       spec.signal?.removeEventListener('abort', onAbort);
+      if (stoppedBy === undefined && how.cgroup?.outOfMemory()) stoppedBy = 'memory';
       await how.cgroup?.remove();
       // bwrap passes on a command's death by signal N as exit status 128 + N.
       const byBwrap = spec.isolation === 'bwrap' && code !== null && code > 128 ? signalName(code - 128) : null;

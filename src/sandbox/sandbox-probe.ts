@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readHostLayout } from './bwrap-arguments.js';
 import type { Isolation, SandboxLimits } from './command-spec.js';
+import { cgroupSupport } from './command-cgroup.js';
 import { launch, type SandboxTools } from './launch-command.js';
-import { makePidsCgroup } from './pids-cgroup.js';
+import { commandHostIdentity, handToCommands } from './sandbox-identity.js';
 
-/** What the sandbox runs with on this machine, or the one line that says why commands cannot run here. */
-export type SandboxReadiness = ({ ready: true } & SandboxTools) | { ready: false; problem: string };
+/**
+ * What the sandbox runs with on this machine, or the one line that says why commands cannot run
+ * here. `weaker` says, when no cgroup can hold a limit, what holds it instead (a warning of
+ * `lemming validate` and every run).
+ */
+export type SandboxReadiness = ({ ready: true; weaker?: string } & SandboxTools) | { ready: false; problem: string };
 
 /** What every "cannot run" line ends with: the tools it concerns. */
 const NOT_OFFERED = 'so run_command and the org\'s command tools are not offered';
@@ -38,6 +43,7 @@ const TRIAL_LIMITS: SandboxLimits = { timeout_ms: 10_000, max_output_bytes: 4096
 async function trial(tools: SandboxTools): Promise<string | undefined> {
   const workspace = mkdtempSync(join(tmpdir(), 'lemming-sandbox-probe-'));
   try {
+    if (tools.asRoot) handToCommands(workspace, commandHostIdentity(undefined));
     const result = await launch(tools, { argv: ['/bin/true'], workspace, limits: TRIAL_LIMITS, isolation: 'bwrap' });
     if (result.exitCode === 0) return undefined;
     return (result.stderr.trim().split('\n')[0] ?? '') || `bwrap exited with ${result.exitCode ?? result.signal}`;
@@ -51,9 +57,28 @@ async function trial(tools: SandboxTools): Promise<string | undefined> {
 let cached: { key: string; readiness: Promise<SandboxReadiness> } | undefined;
 
 /**
+ * What holds memory_mb and max_processes where a cgroup controller cannot be used, or undefined when
+ * both are held by a cgroup.
+ */
+function weakerLimits(problems: ReadonlyMap<string, string>): string | undefined {
+  const memory = problems.get('memory');
+  const pids = problems.get('pids');
+  if (memory === undefined && pids === undefined) return undefined;
+  const parts: string[] = [];
+  if (memory !== undefined) {
+    parts.push(
+      `memory_mb holds each process alone, by its address space (prlimit --as), not all of a command's processes, /tmp and /dev/shm together, since ${memory}; programs that reserve much address space need more (Node: memory_mb of 1024 or more)`,
+    );
+  }
+  if (pids !== undefined) parts.push(`max_processes is held by RLIMIT_NPROC inside the sandbox's user namespace alone, since ${pids}`);
+  return `${parts.join('; ')}; give lemming a writable (delegated) cgroup to hold them by a cgroup`;
+}
+
+/**
  * Can commands run here, and with what? Checked once per process (a trial sandbox, some
- * milliseconds): bwrap and prlimit are found, bwrap makes its namespaces, and, for root, a pids
- * cgroup can be made. With `isolation: none` only prlimit is needed.
+ * milliseconds): bwrap and prlimit are found, bwrap makes its namespaces (as root: started as the
+ * sandbox's unprivileged identity), and which cgroup controllers hold a command's limits. With
+ * `isolation: none` only prlimit is needed.
  */
 export function sandboxReadiness(isolation: Isolation, env: NodeJS.ProcessEnv = process.env): Promise<SandboxReadiness> {
   const key = `${isolation}\n${env.LEMMING_BWRAP ?? ''}\n${env.PATH ?? ''}`;
@@ -69,20 +94,16 @@ async function check(isolation: Isolation, env: NodeJS.ProcessEnv): Promise<Sand
   if (!prlimit) return { ready: false, problem: `prlimit is not installed, ${NOT_OFFERED}; install util-linux (apt-get install util-linux)` };
   const asRoot = process.getuid?.() === 0;
   const host = readHostLayout();
-  if (isolation === 'none') return { ready: true, bwrap: '', prlimit, asRoot, host, isolation };
+  if (isolation === 'none') return { ready: true, bwrap: '', prlimit, asRoot, host, isolation, cgroups: [] };
   const bwrap = findProgram('bwrap', env);
   if (!bwrap) return { ready: false, problem: `bwrap is not installed, ${NOT_OFFERED}; install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap)` };
-  if (asRoot) {
-    const cgroup = makePidsCgroup(TRIAL_LIMITS.max_processes);
-    if ('problem' in cgroup) {
-      return {
-        ready: false,
-        problem: `lemming runs as root, whom the kernel holds to no process limit, and ${cgroup.problem}, ${NOT_OFFERED}; run lemming as an ordinary user, or give it a writable pids cgroup`,
-      };
-    }
-    await cgroup.remove();
+  const setpriv = findProgram('setpriv', env);
+  const envProgram = findProgram('env', env);
+  if (asRoot && (!setpriv || !envProgram)) {
+    return { ready: false, problem: `lemming runs as root and setpriv is not installed, so no command can be started as an unprivileged user, ${NOT_OFFERED}; install util-linux (apt-get install util-linux), or run lemming as an ordinary user` };
   }
-  const tools: SandboxTools = { bwrap, prlimit, asRoot, host, isolation };
+  const support = cgroupSupport();
+  const tools: SandboxTools = { bwrap, prlimit, asRoot, host, isolation, cgroups: support.usable, ...(asRoot ? { setpriv, env: envProgram } : {}) };
   const failed = await trial(tools);
   if (failed !== undefined) {
     return {
@@ -90,5 +111,6 @@ async function check(isolation: Isolation, env: NodeJS.ProcessEnv): Promise<Sand
       problem: `bwrap cannot make its namespaces here (${failed}), ${NOT_OFFERED}; allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 an AppArmor profile for bwrap)`,
     };
   }
-  return { ready: true, ...tools };
+  const weaker = weakerLimits(support.problems);
+  return { ready: true, ...tools, ...(weaker ? { weaker } : {}) };
 }

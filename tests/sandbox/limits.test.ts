@@ -68,7 +68,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('a command is stopped at its limi
     const python = await runWith('memory_mb: 256', 'python3 -c "blocks = []\nwhile True: blocks.append(bytearray(1 << 20))"');
     expect(python.command?.exit).toBe(1);
     expect(python.result.content).toContain('MemoryError');
-    expect(python.result.content).toContain('256 MiB of memory per process');
+    expect(python.result.content).toContain('256 MiB of memory,');
     const node = await runWith('memory_mb: 256', 'node -e "const blocks = []; for (;;) blocks.push(Buffer.alloc(1 << 20, 1))"');
     expect(node.command?.exit).not.toBe(0);
     expect(node.result.content).toMatch(/out of memory|Allocation failed|Cannot allocate|RangeError/i);

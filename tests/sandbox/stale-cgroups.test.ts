@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { makePidsCgroup, sweepStaleCgroups } from '../../src/sandbox/pids-cgroup.js';
+import { makeCommandCgroup, sweepStaleCgroups } from '../../src/sandbox/command-cgroup.js';
 
 /**
  * Where this machine lets lemming make sandbox cgroups, found by another process (so this one has
@@ -10,9 +10,9 @@ import { makePidsCgroup, sweepStaleCgroups } from '../../src/sandbox/pids-cgroup
  */
 function cgroupBase(): string | undefined {
   // The built module (npm test builds first): a plain node process, as lemming's own.
-  const script = `import('${new URL('../../dist/sandbox/pids-cgroup.js', import.meta.url).pathname}').then(async ({ makePidsCgroup }) => { const made = makePidsCgroup(8); if ('problem' in made) return; console.log(made.procs); await made.remove(); })`;
-  const procs = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
-  return procs === '' ? undefined : dirname(dirname(procs));
+  const script = `import('${new URL('../../dist/sandbox/command-cgroup.js', import.meta.url).pathname}').then(async ({ makeCommandCgroup }) => { const made = makeCommandCgroup({ maxProcesses: 8, memoryBytes: 64 << 20 }); if (!made || 'problem' in made || !made.controllers.includes('pids')) return; console.log(made.folders[0]); await made.remove(); })`;
+  const folder = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  return folder === '' ? undefined : dirname(folder);
 }
 
 /** A pid no process has now: one that ran and ended. */
@@ -31,9 +31,9 @@ describe.skipIf(base === undefined)('sandbox cgroups that processes now gone lef
     const running = join(base, `lemming-sandbox-${process.ppid}-2`);
     for (const folder of [ownName, gone, running]) if (!existsSync(folder)) mkdirSync(folder);
     try {
-      const made = makePidsCgroup(8);
-      if ('problem' in made) throw new Error(made.problem);
-      expect(existsSync(made.procs)).toBe(true);
+      const made = makeCommandCgroup({ maxProcesses: 8, memoryBytes: 64 << 20 });
+      if (!made || 'problem' in made) throw new Error(made?.problem ?? 'no cgroup');
+      for (const folder of made.folders) expect(existsSync(join(folder, 'cgroup.procs'))).toBe(true);
       await made.remove();
       expect(existsSync(gone)).toBe(false);
       expect(existsSync(running)).toBe(true);

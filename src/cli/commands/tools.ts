@@ -60,7 +60,7 @@ export async function toolsCommand(root: string, options: { json?: boolean }, ou
   const { sandboxReadiness } = await import('../../sandbox/sandbox-probe.js');
   const readiness = await sandboxReadiness(org.settings.sandbox.isolation);
   const commands = readiness.ready
-    ? { ready: true, isolation: org.settings.sandbox.isolation, bwrap: readiness.bwrap || undefined, processLimit: readiness.asRoot ? 'pids cgroup' : 'RLIMIT_NPROC' }
+    ? { ready: true, isolation: org.settings.sandbox.isolation, bwrap: readiness.bwrap || undefined, processLimit: readiness.cgroups.includes('pids') ? 'pids cgroup' : 'RLIMIT_NPROC', memoryLimit: readiness.cgroups.includes('memory') ? 'memory cgroup' : 'address space per process' }
     : { ready: false, problem: readiness.problem };
   const list = rows(org);
   if (options.json) {
@@ -86,7 +86,7 @@ export async function toolsCommand(root: string, options: { json?: boolean }, ou
   const isolation = org.settings.sandbox.isolation;
   output.out(
     readiness.ready
-      ? `commands on this machine: ready, ${isolation === 'none' ? 'UNISOLATED (engine.sandbox.isolation: none)' : `isolated by ${readiness.bwrap}`}; processes counted by ${commands.processLimit}`
+      ? `commands on this machine: ready, ${isolation === 'none' ? 'UNISOLATED (engine.sandbox.isolation: none)' : `isolated by ${readiness.bwrap}`}; processes counted by ${commands.processLimit}; memory held by ${commands.memoryLimit}`
       : `commands on this machine: not offered: ${readiness.problem}`,
   );
   output.out(`fetch_url may reach: ${org.web.allow.join(', ') || 'nothing (org/org.yaml web.allow is empty)'}${[...org.agents.values()].some((agent) => agent.webAllow) ? ', and what resumes add in web_allow' : ''}`);

@@ -18,6 +18,6 @@ export function commandLimits(org: Org, agent: Agent, tool?: SandboxLimitOverrid
 export function describeLimits(limits: SandboxLimits): string {
   return (
     `${limits.timeout_ms / 1000} s, ${limits.max_output_bytes.toLocaleString('en-US')} bytes of stdout and of stderr, ` +
-    `${limits.memory_mb} MiB of memory per process, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp, ${limits.disk_mb} MiB of disk in the workspace`
+    `${limits.memory_mb} MiB of memory, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp and /dev/shm, ${limits.disk_mb} MiB of disk in the workspace`
   );
 }

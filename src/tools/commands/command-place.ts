@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandSpec } from '../../sandbox/command-spec.js';
+import { commandHostIdentity, handToCommands } from '../../sandbox/sandbox-identity.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 import { ownWorkspace, SHARED_WORKSPACE } from '../workspace/workspace-path.js';
@@ -17,7 +18,8 @@ function folder(path: string, named: string): string {
 /**
  * Where an agent's command runs and under what: its own workspace read-write, the org's shared
  * workspace as its resume says (`shared_workspace`), the org's extra read-only folders, and the
- * limits of engine.sandbox, the resume and the tool. Nothing else of the org is given to it.
+ * limits of engine.sandbox, the resume and the tool. Nothing else of the org is given to it. When
+ * lemming is root, the folders are handed to the host identity commands run as (engine.sandbox.run_as).
  */
 export function commandSpecFor(
   org: Org,
@@ -30,9 +32,16 @@ export function commandSpecFor(
   const sharedPath = join(org.root, SHARED_WORKSPACE);
   const sharedStat = lstatSync(sharedPath, { throwIfNoEntry: false });
   const shared = writable || sharedStat?.isDirectory() ? { path: folder(sharedPath, `${SHARED_WORKSPACE}/`), writable } : undefined;
+  const runAs = org.settings.sandbox.run_as;
+  if (org.settings.sandbox.isolation === 'bwrap') {
+    const identity = commandHostIdentity(runAs);
+    handToCommands(workspace, identity);
+    if (shared) handToCommands(shared.path, identity);
+  }
   return {
     ...command,
     workspace,
+    ...(runAs ? { runAs } : {}),
     ...(shared ? { shared } : {}),
     readOnly: org.settings.sandbox.read_only,
     limits: commandLimits(org, agent, options.limits),

@@ -27,6 +27,8 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
       return 'stopped: the run was stopping';
     case 'quota':
       return result.disk ? `stopped: ${quotaLine(result.disk)}` : 'stopped: a folder it writes reached its disk quota (engine.sandbox.disk_mb)';
+    case 'memory':
+      return `stopped: it ran out of memory: its processes together reached ${limits.memory_mb} MiB, the memory limit (engine.sandbox.memory_mb)`;
     default:
       return undefined;
   }

@@ -1,6 +1,7 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 import { runSandboxed } from '../../sandbox/run-sandboxed.js';
+import { SandboxRefusal } from '../../sandbox/sandbox-words.js';
 import { toolError, type ToolResult } from '../tool-result.js';
 import { commandSpecFor } from './command-place.js';
 import { commandResultText } from './command-result-text.js';
@@ -23,7 +24,14 @@ export async function runForAgent(
   options: { limits?: SandboxLimitOverrides; signal?: AbortSignal } = {},
 ): Promise<CommandOutcome> {
   const spec = commandSpecFor(org, agent, command, options);
-  const ran = await runSandboxed(spec);
+  let ran;
+  try {
+    ran = await runSandboxed(spec);
+  } catch (error) {
+    // A word the sandbox will not take (a NUL in a variable): the model reads why, and nothing ran.
+    if (error instanceof SandboxRefusal) return { result: toolError(`${label}: refused: ${error.message}`) };
+    throw error;
+  }
   const worded = commandResultText(label, ran, spec.limits);
   return { ...worded, ...(ran.stoppedBy === 'stopped' ? { interrupted: true } : {}) };
 }

@@ -1,0 +1,56 @@
+import { lstatSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { SANDBOX_HOST_IDENTITY } from '../../src/sandbox/sandbox-identity.js';
+import { adversaryOrg } from '../helpers/adversary-org.js';
+import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
+
+/**
+ * The adversary suite, identity: what a command makes on the host is made by an unprivileged host
+ * user, never by root, even when lemming runs as root; so a setuid file it leaves in its workspace
+ * gives nobody anything the command did not already have.
+ */
+const asRoot = process.getuid?.() === 0;
+/** The host user a command's files belong to: the sandbox's identity for root, lemming's own user otherwise. */
+const expectedOwner = asRoot ? SANDBOX_HOST_IDENTITY.uid : process.getuid?.();
+
+describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: a command acts on the host as an unprivileged user', () => {
+  test('a file a command makes belongs on the host to the sandbox identity, not to root', async () => {
+    const { root, run } = adversaryOrg();
+    const ran = await run('echo made > made.txt && mkdir folder && id -u');
+    expect(ran.command?.exit).toBe(0);
+    for (const made of ['made.txt', 'folder']) {
+      const stat = lstatSync(join(root, 'agents/coder_01/workspace', made));
+      expect(stat.uid).toBe(expectedOwner);
+      expect(stat.uid).not.toBe(0);
+    }
+  });
+
+  test('a setuid copy of python3 made in the workspace is not a root-owned setuid file on the host', async () => {
+    const { root, run } = adversaryOrg();
+    const ran = await run('cp /usr/bin/python3 /workspace/py && chmod 4755 /workspace/py; ls -ln /workspace/py');
+    expect(ran.command?.exit).toBe(0);
+    const stat = statSync(join(root, 'agents/coder_01/workspace/py'));
+    // Owned by root with the setuid bit is what lets any host user run it as root.
+    expect(stat.uid === 0 && (stat.mode & 0o4000) !== 0).toBe(false);
+    if (asRoot) expect(stat.uid).toBe(SANDBOX_HOST_IDENTITY.uid);
+  });
+
+  test('inside, a setuid file gives no privilege either: every mount is nosuid', async () => {
+    const { run } = adversaryOrg();
+    const ran = await run('cat /proc/self/mountinfo');
+    const mounts = ran.result.content.split('\n').filter((line) => / - /.test(line));
+    expect(mounts.length).toBeGreaterThan(5);
+    for (const line of mounts) expect(line.split(' ')[5]?.split(',')).toContain('nosuid');
+  });
+
+  test('the shared workspace, when writable, is written as the same identity', async () => {
+    const { root, org } = adversaryOrg();
+    const planner = org.agents.get('planner');
+    if (!planner) throw new Error('no planner');
+    const { runCommandTool } = await import('../../src/tools/commands/run-command-tool.js');
+    const ran = await runCommandTool(org, planner, { command: 'mkdir -p /shared/plans && echo x > /shared/plans/new.md' });
+    expect(ran.command?.exit).toBe(0);
+    expect(statSync(join(root, 'workspace/plans/new.md')).uid).toBe(expectedOwner);
+  });
+});

@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
+import { defaultOrg, read, REPO_ROOT, write } from '../helpers/temp-org.js';
+
+/**
+ * lemming run by an ordinary user who may make no cgroup (here: root's tests started as `nobody`):
+ * commands still run, `lemming validate` says that no cgroup holds their limits and what does, and
+ * memory_mb still holds shared memory, each process alone, by its address space.
+ */
+const asRoot = process.getuid?.() === 0;
+const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+
+/** A default org that `nobody` may read and write. */
+function nobodysOrg(sandbox: string): string {
+  const root = defaultOrg();
+  write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, `engine:\n  sandbox: { ${sandbox} }\n`));
+  chmodSync(root, 0o755);
+  spawnSync('chown', ['-R', '65534:65534', root]);
+  return root;
+}
+
+describe.skipIf(SANDBOX_PROBLEM !== undefined || !asRoot)('lemming as an ordinary user with no cgroup of its own', () => {
+  test('`lemming validate` says no cgroup holds the limits, and what holds them instead', () => {
+    const root = nobodysOrg('memory_mb: 256');
+    const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, CLI, '--root', root, 'validate'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(ran.stdout + ran.stderr).toContain('commands run here, but no cgroup holds their limits: memory_mb holds each process alone, by its address space (prlimit --as)');
+    expect(ran.stdout + ran.stderr).toContain('max_processes is held by RLIMIT_NPROC inside the sandbox');
+  });
+
+  test('2 GiB of shared memory fails under memory_mb: 256 all the same, each process held by its address space', () => {
+    const root = nobodysOrg('memory_mb: 256, timeout_ms: 30000');
+    const script = join(root, 'run.mjs');
+    writeFileSync(
+      script,
+      `const { OrgLoader } = await import('${join(REPO_ROOT, 'dist/org/load-org.js')}');
+const { runCommandTool } = await import('${join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')}');
+const org = new OrgLoader(${JSON.stringify(root)}).load().org;
+const ran = await runCommandTool(org, org.agents.get('coder_01'), { command: process.argv[2] });
+console.log(ran.result.content);`,
+    );
+    const program = 'import mmap\nsize = 2048 << 20\ntry:\n    area = mmap.mmap(-1, size, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)\n    for offset in range(0, size, 4096): area[offset] = 1\n    print("all touched")\nexcept OSError as error:\n    print("refused:", error.strerror)\n';
+    const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, script, `python3 -c '${program}'; id -u`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(ran.stdout).toContain('refused: Cannot allocate memory');
+    expect(ran.stdout).not.toContain('all touched');
+    expect(ran.stdout).toMatch(/exit code 0/);
+  });
+});
