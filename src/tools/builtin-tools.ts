@@ -10,6 +10,7 @@ import type { Proposal } from './proposals/proposal.js';
 import { createProposal } from './proposals/proposal-store.js';
 import { toolError, toolOk, type ToolResult } from './tool-result.js';
 import type { CommandSummary } from './commands/command-summary.js';
+import { commandHostIdentity } from '../sandbox/sandbox-identity.js';
 import { listFilesTool, readFileTool, searchFilesTool, writeFileTool, type WrittenFile } from './workspace/file-tools.js';
 
 /** Who calls a built-in tool, and where in the turn: proposals take their id from it. */
@@ -114,7 +115,10 @@ export function proposeToolCall(context: BuiltinToolContext, name: string, args:
 
 /** Run one built-in tool that returns a result. Never throws for the model's mistakes: they are error results. */
 export function runBuiltinTool(name: Exclude<ResultToolName, OutsideToolName>, args: unknown, context: BuiltinToolContext): BuiltinOutcome {
-  const files = { root: context.root, agent: context.agent };
+  // When lemming is root, what the file tools make is given to the identity commands run as, so a command can change it.
+  const sandbox = context.org.settings.sandbox;
+  const owner = sandbox.isolation === 'bwrap' ? commandHostIdentity(sandbox.run_as) : undefined;
+  const files = { root: context.root, agent: context.agent, ...(owner ? { owner } : {}) };
   switch (name) {
     case 'read_file':
       return { result: readFileTool(files, field(args, 'path'), { start: field(args, 'start_line'), end: field(args, 'end_line') }) };

@@ -44,6 +44,20 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: a command acts on the
     for (const line of mounts) expect(line.split(' ')[5]?.split(',')).toContain('nosuid');
   });
 
+  test('a command can change in place what write_file made, in a new folder too: the file tools make files as the same identity', async () => {
+    const { root, org, run } = adversaryOrg();
+    const coder = org.agents.get('coder_01');
+    if (!coder) throw new Error('no coder');
+    const { runBuiltinTool } = await import('../../src/tools/builtin-tools.js');
+    const context = { root, org, agent: coder, turn: 1, sequence: 1, at: new Date(0).toISOString() } as Parameters<typeof runBuiltinTool>[2];
+    const written = runBuiltinTool('write_file', { path: 'notes/plan.md', content: 'one\n' }, context);
+    expect(written.result.isError ?? false).toBe(false);
+    const ran = await run('echo two >> notes/plan.md && touch notes/more.md && cat notes/plan.md');
+    expect(ran.command?.exit).toBe(0);
+    expect(ran.result.content).toContain('one\ntwo');
+    for (const made of ['notes', 'notes/plan.md']) expect(statSync(join(root, 'agents/coder_01/workspace', made)).uid).toBe(expectedOwner);
+  });
+
   test('the shared workspace, when writable, is written as the same identity', async () => {
     const { root, org } = adversaryOrg();
     const planner = org.agents.get('planner');
