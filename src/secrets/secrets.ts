@@ -1,3 +1,5 @@
+import { disguisesOf } from './disguises.js';
+
 /**
  * A value shorter than this is not treated as a secret: cutting it would cut ordinary text
  * (`true`, a port number, a word). Real keys and tokens are 20 characters and more;
@@ -16,20 +18,24 @@ interface Form {
   marker: string;
 }
 
-/** A value as it appears inside a JSON string: quotes, backslashes and control characters escaped. */
-function jsonEscaped(value: string): string {
-  return JSON.stringify(value).slice(1, -1);
+/** A value's escaped forms (see disguises.ts, `loose`), searched only in a text that holds its anchor. */
+interface LooseForm {
+  anchor: string;
+  pattern: RegExp;
+  marker: string;
 }
 
 /**
  * A set of secret values, each known by the variable that holds it, and the cut that replaces
- * every copy of them in a text with a marker naming the variable. Each value is cut as written,
- * JSON-escaped (a value with a quote or a backslash inside a JSON file), and escaped twice (JSON
- * inside a JSON string, as a job or a trace may hold it). Pure.
+ * every copy of them in a text with a marker naming the variable. Each value is cut as written
+ * and in the disguises programs commonly give it (disguises.ts: JSON and percent escapes, base64,
+ * hex, reversed), all worked out once when the value is added. Pure.
  */
 export class SecretSet {
-  /** Every form of every value, longest first: a value that holds a shorter one is cut whole. */
+  /** Every literal form of every value, longest first: a value that holds a shorter one is cut whole. */
   private forms: Form[] = [];
+  /** The escaped forms of the values that have characters an encoder escapes. */
+  private readonly looseForms: LooseForm[] = [];
   /** Each value, with the variable it is known by. */
   private readonly values = new Map<string, string>();
 
@@ -44,10 +50,10 @@ export class SecretSet {
     if (this.values.has(value)) return true;
     this.values.set(value, variable);
     const marker = secretMarker(variable);
-    const once = jsonEscaped(value);
-    const twice = jsonEscaped(once);
-    for (const text of new Set([value, once, twice])) this.forms.push({ text, marker });
+    const disguises = disguisesOf(value);
+    for (const text of disguises.literal) this.forms.push({ text, marker });
     this.forms = this.forms.sort((left, right) => right.text.length - left.text.length);
+    if (disguises.loose) this.looseForms.push({ ...disguises.loose, marker });
     return true;
   }
 
@@ -61,6 +67,9 @@ export class SecretSet {
     let clean = text;
     for (const form of this.forms) {
       if (clean.includes(form.text)) clean = clean.split(form.text).join(form.marker);
+    }
+    for (const form of this.looseForms) {
+      if (clean.includes(form.anchor)) clean = clean.replace(form.pattern, () => form.marker);
     }
     return clean;
   }
