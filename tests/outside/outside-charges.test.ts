@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { lemming } from '../helpers/cli.js';
 import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, ofType, runEngine } from '../helpers/temp-org.js';
 import { startWireServer, type WireReply, type WireServer } from '../helpers/wire-server.js';
@@ -55,6 +56,20 @@ describe('an agent program is charged its price per call for every run, however 
     expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 3, output_tokens: 1, credits: 0.003 + 0.002 + PRICE })]);
     expect(checkInvariants(org.root)).toEqual([]);
   });
+
+  for (const point of ['after-ledger', 'before-commit']) {
+    test(`an engine killed at ${point}, after a failed run was journaled: the run is not made again, its charge neither lost nor repeated`, () => {
+      const org = outsideOrg({ provider: 'command', max_retries: 0, ...priced }, { credits: 100 });
+      org.plan({ manager: [{ exit: 3 }, { say: 'Nothing more.' }, { say: 'Nothing more.' }] });
+      humanSends(org.root, 'manager', 'Go.');
+      expect(lemming(org.root, ['run', '--plain'], { LEMMING_CRASH_AT: `${point}:1` }).signal).toBe('SIGKILL');
+      expect(lemming(org.root, ['run', '--plain']).status).toBe(0);
+      expect(org.calls().filter((call) => call.turn === 1)).toHaveLength(1);
+      expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ credits: PRICE })]);
+      expect(charged(org.root)).toBe(PRICE * org.calls().length);
+      expect(checkInvariants(org.root)).toEqual([]);
+    });
+  }
 
   test('with no price per call and no usage reported, a failed run charges nothing and writes no charge line', async () => {
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0 }, { credits: 100 });
