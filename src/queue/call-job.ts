@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelEntry } from '../org/schema.js';
 import { ProviderError } from '../providers/provider-error.js';
-import type { ProviderRequest, ProviderResponse, RetryNotice } from '../providers/provider.js';
+import type { AnsweredUsage, ProviderRequest, ProviderResponse, RetryNotice } from '../providers/provider.js';
 
 /**
  * What a job carries to a worker: the request as the engine built it and the registry
@@ -36,6 +36,8 @@ interface CallFailure {
   message: string;
   retryable: boolean;
   status?: number;
+  /** Answers of the failed call that are charged all the same (an unusable answer, an agent program's run): the engine charges them as for a local call. */
+  unusable?: AnsweredUsage[];
 }
 
 /** The job for one request: the abort signal stays with the engine, and the fallback's budget is the engine's business. */
@@ -74,6 +76,7 @@ export function encodeFailure(error: unknown): string {
     message: error instanceof Error ? error.message : String(error),
     retryable: error instanceof ProviderError ? error.retryable : false,
     ...(error instanceof ProviderError && error.status !== undefined ? { status: error.status } : {}),
+    ...(error instanceof ProviderError && error.unusable !== undefined ? { unusable: error.unusable } : {}),
   };
   return JSON.stringify(failure);
 }
@@ -83,7 +86,11 @@ export function decodeFailure(reason: string, modelKey: string): ProviderError {
   try {
     const failure = JSON.parse(reason) as CallFailure;
     if (typeof failure.message === 'string') {
-      return new ProviderError(failure.message, { retryable: failure.retryable === true, ...(failure.status === undefined ? {} : { status: failure.status }) });
+      return new ProviderError(failure.message, {
+        retryable: failure.retryable === true,
+        ...(failure.status === undefined ? {} : { status: failure.status }),
+        ...(Array.isArray(failure.unusable) ? { unusable: failure.unusable } : {}),
+      });
     }
   } catch {
     // Not one of ours: say what BullMQ said.

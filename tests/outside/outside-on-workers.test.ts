@@ -50,6 +50,23 @@ describe('outside agents on workers', () => {
     expect(checkInvariants(org.root)).toEqual([]);
   });
 
+  test('a program that fails on a worker is charged each run, as a local one is: its failure carries the charge back to the engine', { timeout: 120_000 }, async () => {
+    const org = outsideOrg({ provider: 'command', command: './bin/agent.sh', max_retries: 1, input_price: 0, output_price: 0, price_per_call: 0.5 }, { credits: 100 });
+    org.plan({ manager: [{ exit: 3, stderr: 'no quota\n' }, { exit: 3, stderr: 'no quota\n' }, { say: 'Nothing more.' }] });
+    humanSends(org.root, 'manager', 'Try it.');
+    scriptAgentIn(org.root, org.script);
+    const workerRoot = tempDir('lemming-worker-');
+    scriptAgentIn(workerRoot, org.script);
+    const worker = redis.watched(workerRoot, ['worker', '--queue', redis.url]);
+    await worker.waitFor(/serves every model/);
+    const run = await lemmingAsync(org.root, ['run', '--plain', '--queue', redis.url]);
+    expect(run.status).toBe(0);
+    expect(org.calls().filter((call) => call.turn === 1)).toHaveLength(2);
+    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toMatchObject([{ input_tokens: 0, output_tokens: 0, credits: 1 }]);
+    expect(chargeLines(org.root).reduce((sum, line) => sum + line.credits, 0)).toBe(0.5 * org.calls().length);
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+
   test('an HTTP agent is called by the workers, whose environment alone holds its header; the header never reaches Redis or the engine', { timeout: 120_000 }, async () => {
     const token = 'Bearer worker-only-token-77c1d0';
     const agent = await startWireServer(() => ({ body: { text: sendBlock('human', 'Answered through a worker.') } }));

@@ -9,7 +9,7 @@ export const SCRIPTED_AGENT = join(REPO_ROOT, 'tests', 'fixtures', 'agents', 'sc
 export type AgentStep =
   | { say: string; started?: true }
   | { json: unknown }
-  | { exit: number; stderr?: string }
+  | { exit: number; stderr?: string; stdout?: string }
   | { hang: true; started?: true }
   | { garbage: true }
   | { flood: number };
@@ -46,7 +46,7 @@ export function entryYaml(key: string, fields: Record<string, unknown>): string 
  * human <-> manager, the manager on the registry entry `agent` (fields given; prices 1 and 2 per
  * million tokens and 0.01 a call unless overridden), with `offline` beside it for fallbacks.
  */
-export function outsideOrg(agentEntry: Record<string, unknown>, options: { engine?: string; managerModel?: string; tools?: string; root?: string } = {}): OutsideOrg {
+export function outsideOrg(agentEntry: Record<string, unknown>, options: { engine?: string; managerModel?: string; tools?: string; root?: string; credits?: number } = {}): OutsideOrg {
   const root = options.root ?? tempDir('lemming-outside-');
   const script = join(tempDir('lemming-agent-script-'), 'script.json');
   writeFileSync(script, '{}');
@@ -73,7 +73,7 @@ export function outsideOrg(agentEntry: Record<string, unknown>, options: { engin
   write(
     root,
     'agents/manager/resume.md',
-    resume({ title: 'Manager', model: options.managerModel ?? 'agent', credits: '1', tools: options.tools ?? '[send_message, remember, write_file, read_file]' }, 'Answer the human.'),
+    resume({ title: 'Manager', model: options.managerModel ?? 'agent', credits: String(options.credits ?? 1), tools: options.tools ?? '[send_message, remember, write_file, read_file]' }, 'Answer the human.'),
   );
   return {
     root,

@@ -34,6 +34,9 @@ describe('a call as a job', () => {
   test("a worker's failure comes back as the same ProviderError; BullMQ's own reasons are said as they are", () => {
     const back = decodeFailure(encodeFailure(new ProviderError('rate limited', { retryable: true, status: 429 })), 'fast');
     expect(back).toMatchObject({ message: 'rate limited', retryable: true, status: 429 });
+    // A failed call that is charged all the same (an agent program's run that exited 1) is charged when a worker made it too.
+    const ran = [{ modelKey: 'script', usage: { inputTokens: 0, outputTokens: 0, estimated: false } }];
+    expect(decodeFailure(encodeFailure(new ProviderError('script: exited with code 1', { retryable: true, unusable: ran })), 'script').unusable).toEqual(ran);
     expect(decodeFailure('job stalled more than allowable limit', 'fast').message).toBe("the worker's job for fast failed: job stalled more than allowable limit");
   });
 

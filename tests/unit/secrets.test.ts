@@ -56,3 +56,61 @@ describe('SecretSet', () => {
     expect(set.cut('xx-abcdefgh-yy and abcdefgh')).toBe('[secret OUTER] and [secret INNER]');
   });
 });
+
+describe('a secret in the disguises programs commonly give it', () => {
+  // A quote, a backslash, a slash, a plus and a space: every encoding below changes this value.
+  const value = 'Bearer agent"tok\\en/5f8e+2a91c4';
+  const bytes = Buffer.from(value, 'utf8');
+  const set = new SecretSet();
+  set.add('AGENT_TOKEN', value);
+  const marker = '[secret AGENT_TOKEN]';
+
+  test('base64 and base64url, alone (padded or not), after "Bearer ", and inside a longer base64 string at each alignment', () => {
+    for (const whole of [bytes.toString('base64'), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), Buffer.from(`Bearer ${value}`).toString('base64')]) {
+      expect(set.cut(`b64: ${whole}.`)).toBe(`b64: ${marker}.`);
+    }
+    for (const before of ['', 'x', 'u:', 'abc', 'user:']) {
+      for (const after of ['', ';', ';x', ';xy']) {
+        for (const encoded of [Buffer.from(`${before}${value}${after}`).toString('base64'), Buffer.from(`${before}${value}${after}`).toString('base64url')]) {
+          const cut = set.cut(encoded);
+          // All of it but the characters it shares with the bytes around it (and those bytes' own).
+          expect(cut).toContain(marker);
+          expect(cut.length - marker.length).toBeLessThanOrEqual(Math.ceil((before.length * 4) / 3) + 1 + Math.ceil((after.length * 4) / 3) + 4);
+        }
+      }
+    }
+  });
+
+  test('percent-encoded in any encoder\'s style, hex in either case, JSON-escaped with \\" \\\\ \\/ or \\u00XX, and reversed', () => {
+    const forms = [
+      encodeURIComponent(value),
+      encodeURIComponent(value).toLowerCase().replace(/bearer/, 'Bearer').replace(/agent/, 'agent'),
+      new URLSearchParams({ v: value }).toString().slice(2),
+      'Bearer%20agent%22tok%5cen/5f8e+2a91c4',
+      [...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0').toUpperCase()}`).join(''),
+      bytes.toString('hex'),
+      bytes.toString('hex').toUpperCase(),
+      JSON.stringify(value).slice(1, -1),
+      JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/'),
+      value.replace(/["\\/<>&]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      value.replace(/["\\]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`),
+      [...value].reverse().join(''),
+      JSON.stringify([...value].reverse().join('')).slice(1, -1),
+    ];
+    for (const form of forms) expect(set.cut(`[${form}]`)).toBe(`[${marker}]`);
+  });
+
+  test('ordinary text, parts of the value, and a short value in any disguise are left alone', () => {
+    const text = 'Bearer tokens, agent "tok" and 5f8e: 426561726572 QmVhcmVy %20 \\u0022';
+    expect(set.cut(text)).toBe(text);
+    const short = new SecretSet();
+    short.add('PIN', 'abc"1234'.slice(0, MIN_SECRET_LENGTH - 1));
+    expect(short.cut(Buffer.from('abc"123').toString('base64'))).toBe(Buffer.from('abc"123').toString('base64'));
+  });
+
+  test('a value of letters and digits only has no escaped forms, and its disguises are cut the same', () => {
+    const plain = new SecretSet();
+    plain.add('KEY', 'sk0123456789abcdef');
+    expect(plain.cut(`${Buffer.from('sk0123456789abcdef').toString('base64')} ${'fedcba9876543210ks'} ${Buffer.from('sk0123456789abcdef').toString('hex')}`)).toBe('[secret KEY] [secret KEY] [secret KEY]');
+  });
+});

@@ -17,7 +17,9 @@ export type ModelPrices = Pick<ModelEntry, 'input_price' | 'output_price' | 'cac
  * cache writes at `cache_write_price`, the output at `output_price`; plus `price_per_call` for
  * each answer the tokens sum (an agent program billed by the run). A cached price left out
  * of the registry is the input price, so no call gets cheaper (or dearer) by accident, and a
- * call without cached tokens costs what it always did.
+ * call without cached tokens costs what it always did. An outside agent's run that failed (a
+ * flood, a timeout, a non-zero exit) is one answer of 0 tokens here, or of the tokens it reported:
+ * which endings ran is providers/agent-protocol/outside-charge.ts's rule, the price is this one.
  */
 export function priceCall(tokens: PricedTokens, price: ModelPrices): number {
   const read = tokens.cachedInputTokens ?? 0;

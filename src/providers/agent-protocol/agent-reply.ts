@@ -1,8 +1,10 @@
-import { ProviderError } from '../provider-error.js';
+import type { ModelEntry } from '../../org/schema.js';
+import type { ProviderError } from '../provider-error.js';
 import type { ToolCall, ToolDefinition } from '../provider.js';
 import { parseTextReply } from '../text-tools/parse-text-reply.js';
 import type { ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
+import { ranAndFailed } from './outside-charge.js';
 
 /** How an outside agent answers: action blocks in plain text (with an optional usage line), or one JSON object. */
 export type ReplyFormat = 'text' | 'json';
@@ -130,14 +132,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The failure an unusable answer is for the engine: not worth retrying, and charged for what the agent reported and its price per call. */
-export function unusableAnswerError(modelKey: string, who: string, error: UnusableReply, pricedPerCall: boolean): ProviderError {
-  const reported = error.reported;
-  const input = reported?.inputTokens ?? 0;
-  const output = reported?.outputTokens ?? 0;
-  const charged = input > 0 || output > 0 || pricedPerCall;
-  return new ProviderError(`${modelKey}: ${who} ${error.message}`, {
-    retryable: false,
-    ...(charged ? { unusable: [{ modelKey, usage: { inputTokens: input, outputTokens: output, estimated: false } }] } : {}),
-  });
+/** The failure an unusable answer is for the engine: not worth retrying, and charged as a run (see outside-charge.ts) with the usage it reported. */
+export function unusableAnswerError(modelKey: string, entry: Pick<ModelEntry, 'price_per_call'>, who: string, error: UnusableReply): ProviderError {
+  return ranAndFailed(modelKey, entry, `${modelKey}: ${who} ${error.message}`, { retryable: false }, error.reported);
+}
+
+/**
+ * The usage an output reports, if any, read as its answer would be but never failing: a program
+ * that failed (a non-zero exit) after printing its usage is charged those tokens. Pure.
+ */
+export function reportedUsageIn(output: string, format: ReplyFormat): ReportedUsage | undefined {
+  try {
+    return readAgentReply(output, format, []).usage;
+  } catch (error) {
+    return error instanceof UnusableReply ? error.reported : undefined;
+  }
 }

@@ -4,7 +4,8 @@ import { isValidAgentName } from '../../org/names.js';
 import type { ModelEntry } from '../../org/schema.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { agentCall, agentPromptText, stepOf } from '../agent-protocol/agent-call.js';
-import { readAgentReply, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { readAgentReply, reportedUsageIn, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { ranAndFailed } from '../agent-protocol/outside-charge.js';
 import { ProviderError } from '../provider-error.js';
 import type { Provider, ProviderRequest } from '../provider.js';
 import { scrub } from '../sdk-error.js';
@@ -36,8 +37,9 @@ const SAFE_VARIABLES = ['HOME', 'LOGNAME', 'USER', 'PATH', 'SHELL', 'TERM', 'LAN
  * An agent program as a provider: for each call the program is started in the agent's workspace
  * with the call on stdin (the plain-text form, or JSON with `prompt: json`), and its stdout is the
  * answer (action blocks, or JSON with `reply: json`). Failures speak the providers' vocabulary: a
- * non-zero exit or a timeout may be retried, an unusable answer is not and is charged what it
- * reported and its price per call. Behind lemming's rate limits and retries, like any adapter.
+ * non-zero exit or a timeout may be retried, a flood or an unusable answer is not; every run that
+ * started is charged (outside-charge.ts), however it ended. Behind lemming's rate limits and
+ * retries, like any adapter.
  */
 export function commandProvider(settings: CommandSettings): Provider {
   const { modelKey, entry } = settings;
@@ -66,7 +68,7 @@ export function commandProvider(settings: CommandSettings): Provider {
       return readAgentReply(decode(stdout), entry.reply ?? 'text', request.tools);
     } catch (error) {
       if (!(error instanceof UnusableReply)) throw error;
-      throw unusableAnswerError(modelKey, command, error, (entry.price_per_call ?? 0) > 0);
+      throw unusableAnswerError(modelKey, entry, command, error);
     }
   };
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt === 'json' });
@@ -92,23 +94,33 @@ function environment(settings: CommandSettings, request: ProviderRequest, worksp
   return env;
 }
 
-/** The program's stdout when it exited 0; every other ending as the ProviderError it is. */
+/**
+ * The program's stdout when it exited 0; every other ending as the ProviderError it is. The
+ * program started in every ending but `not-started`, so each of those is charged as a run
+ * (outside-charge.ts), with the usage its stdout reported when there is a stdout to read.
+ * `aborted` (Ctrl-C) is no ending of the call: the run stops, and the next one asks again.
+ */
 function answered(outcome: ProgramOutcome, settings: CommandSettings, timeoutMs: number): Buffer {
-  const { modelKey } = settings;
-  const command = settings.entry.command ?? '';
+  const { modelKey, entry } = settings;
+  const command = entry.command ?? '';
   const said = (stderr: string): string => (stderr.trim() === '' ? '' : `; it said: ${scrub(stderr.trim().split('\n').slice(-3).join(' | '))}`);
+  const reported = (stdout: Buffer) => reportedUsageIn(stdout.toString('utf8'), entry.reply ?? 'text');
   switch (outcome.kind) {
     case 'exited':
       if (outcome.code === 0) return outcome.stdout;
       // 126 and 127: the shell could not run what the program asked it to; that will not change.
-      throw new ProviderError(`${modelKey}: ${command} exited with code ${outcome.code}${said(outcome.stderr)}`, { retryable: outcome.code !== 126 && outcome.code !== 127 });
+      throw ranAndFailed(modelKey, entry, `${modelKey}: ${command} exited with code ${outcome.code}${said(outcome.stderr)}`, { retryable: outcome.code !== 126 && outcome.code !== 127 }, reported(outcome.stdout));
     case 'killed':
-      throw new ProviderError(`${modelKey}: ${command} was killed by ${outcome.signal}${said(outcome.stderr)}`, { retryable: true });
+      throw ranAndFailed(modelKey, entry, `${modelKey}: ${command} was killed by ${outcome.signal}${said(outcome.stderr)}`, { retryable: true }, reported(outcome.stdout));
     case 'timeout':
-      throw new ProviderError(`${modelKey}: ${command} gave no answer within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms); its processes were stopped${said(outcome.stderr)}`, { retryable: true });
+      throw ranAndFailed(modelKey, entry, `${modelKey}: ${command} gave no answer within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms); its processes were stopped${said(outcome.stderr)}`, {
+        retryable: true,
+      });
     case 'output-cap':
-      throw new ProviderError(
-        `${modelKey}: ${command} wrote more than ${settings.entry.max_output_bytes ?? COMMAND_DEFAULTS.maxOutputBytes} bytes on stdout (org.yaml models.${modelKey}.max_output_bytes); its processes were stopped`,
+      throw ranAndFailed(
+        modelKey,
+        entry,
+        `${modelKey}: ${command} wrote more than ${entry.max_output_bytes ?? COMMAND_DEFAULTS.maxOutputBytes} bytes on stdout (org.yaml models.${modelKey}.max_output_bytes); its processes were stopped`,
         { retryable: false },
       );
     case 'aborted': {

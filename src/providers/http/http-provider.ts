@@ -1,7 +1,8 @@
 import type { ModelEntry } from '../../org/schema.js';
 import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { agentCall } from '../agent-protocol/agent-call.js';
-import { readAgentReply, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { readAgentReply, reportedUsageIn, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
+import { ranAndFailed, statusRan } from '../agent-protocol/outside-charge.js';
 import { withOwnSignal } from '../abort-listeners.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { isRetryableStatus, ProviderError } from '../provider-error.js';
@@ -27,7 +28,8 @@ export const HTTP_MAX_OUTPUT_BYTES = 1_000_000;
  * An agent behind a webhook as a provider: each call is POSTed as JSON (agent, turn, step,
  * system, messages, tools) to the entry's `url` with its headers, and the answer is read as JSON
  * (`text`, `tool_calls`, `usage`). 408, 409, 429, 5xx, a connection that fails and a timeout may be
- * retried (honouring Retry-After); another status, or an answer lemming cannot use, is not.
+ * retried (honouring Retry-After); another status, or an answer lemming cannot use, is not. Every
+ * answer with a status that is not 4xx is charged as a run (outside-charge.ts), however it ends.
  */
 export function httpAgentProvider(settings: HttpAgentSettings): Provider {
   const { modelKey, entry } = settings;
@@ -45,38 +47,43 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
       }
       const timeout = AbortSignal.timeout(timeoutMs);
       const either = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      let response: Response;
-      let body: string;
+      let response: Response | undefined;
+      // A failure once the endpoint has answered a status that is not a refusal is charged as a run (outside-charge.ts).
+      const failure = (message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number }, body?: string): ProviderError =>
+        response !== undefined && statusRan(response.status)
+          ? ranAndFailed(modelKey, entry, message, options, body === undefined ? undefined : reportedUsageIn(body, 'json'))
+          : new ProviderError(message, options);
+      let body: string | undefined;
       try {
         response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: either });
-        body = await readCapped(response, maxBytes, modelKey);
+        body = await readCapped(response, maxBytes);
       } catch (error) {
         if (signal?.aborted) throw error;
-        if (error instanceof ProviderError) throw error;
-        if (timeout.aborted) throw new ProviderError(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
-        throw new ProviderError(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
+        if (timeout.aborted) throw failure(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
+        throw failure(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
       }
+      if (body === undefined) throw failure(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
       if (!response.ok) {
         const retryAfterMs = parseRetryAfter(response.headers);
         const refused = response.status === 401 || response.status === 403 ? ' (check the headers org.yaml names for it)' : `: ${scrub(body)}`;
-        throw new ProviderError(`${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`, {
-          retryable: isRetryableStatus(response.status),
-          status: response.status,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-        });
+        throw failure(
+          `${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`,
+          { retryable: isRetryableStatus(response.status), status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+          body,
+        );
       }
       try {
         return readAgentReply(body, 'json', request.tools);
       } catch (error) {
         if (!(error instanceof UnusableReply)) throw error;
-        throw unusableAnswerError(modelKey, url, error, (entry.price_per_call ?? 0) > 0);
+        throw unusableAnswerError(modelKey, entry, url, error);
       }
     });
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text' });
 }
 
-/** The body as text, refused past `maxBytes` (a runaway endpoint must not fill the memory). */
-async function readCapped(response: Response, maxBytes: number, modelKey: string): Promise<string> {
+/** The body as text, or undefined past `maxBytes` (a runaway endpoint must not fill the memory: the rest is not read). */
+async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -87,7 +94,7 @@ async function readCapped(response: Response, maxBytes: number, modelKey: string
     size += value.length;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new ProviderError(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
+      return undefined;
     }
     chunks.push(value);
   }
