@@ -33,11 +33,14 @@ export function parseYamlSource(
   const problem = (offset: number, message: string): Problem => ({ file, line: lineCounter.linePos(offset).line + lineOffset, message, severity: 'error' });
   let document: Document;
   try {
-    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // Duplicate keys are found below in one pass: the parser's own check compares every key with every other.
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     // The parser catches its own stack overflows; anything else it throws is still this file's problem.
     return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
   }
+  const duplicate = document.errors.length > 0 ? undefined : firstDuplicateKey(document);
+  if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${JSON.stringify(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => {
@@ -62,6 +65,11 @@ export function parseYamlSource(
         : /unresolved alias|alias/i.test(message)
           ? `has an alias (\`*name\`) to no anchor (\`&name\`) set before it: ${firstLine(message)}`
           : `could not be read as YAML: ${firstLine(message)}`;
+    return { problems: [alias === undefined ? { file, message: text, severity: 'error' } : { ...problem(alias.offset, text), ...(alias.field === undefined ? {} : { field: alias.field }) }] };
+  }
+  if (isCircular(value)) {
+    const alias = firstAlias(document);
+    const text = 'has an alias (`*name`) inside the value its anchor (`&name`) names, so the value never ends; write the values out instead';
     return { problems: [alias === undefined ? { file, message: text, severity: 'error' } : { ...problem(alias.offset, text), ...(alias.field === undefined ? {} : { field: alias.field }) }] };
   }
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value) || !isPlainRecord(value))) {
@@ -90,6 +98,45 @@ function firstAlias(document: Document): { offset: number; field?: string } | un
   } catch {
     // No line, then: the problem is still told, with the file.
   }
+  return found;
+}
+
+/** The first key given twice in one map (its offset, the key, and the field of the map), in one pass over the document. */
+function firstDuplicateKey(document: Document): { offset: number; key: string; field?: string } | undefined {
+  let found: { offset: number; key: string; field?: string } | undefined;
+  const { visit, isPair, isScalar } = yaml();
+  visit(document, {
+    Map(_key, map, path) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        // Merge keys (`<<`) may repeat: each brings in another map.
+        if (key === '<<') continue;
+        if (seen.has(key)) {
+          const keys = path.filter((step) => isPair(step)).map((step) => (isScalar(step.key) ? String(step.key.value) : String(step.key)));
+          const node = pair.key as { range?: [number, number, number] } | null;
+          found = { offset: node?.range?.[0] ?? 0, key, field: [...keys, key].join('.') };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * True when a value holds itself (`a: &a [*a]`): every reader after this one (the schema, the
+ * parse cache's JSON) would go round it for ever. Aliases are capped, so the walk is bounded.
+ */
+function isCircular(value: unknown, ancestors = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const children = value instanceof Map ? [...value.values()] : value instanceof Set ? [...value] : Array.isArray(value) ? value : Object.values(value);
+  const found = children.some((child) => isCircular(child, ancestors));
+  ancestors.delete(value);
   return found;
 }
 
