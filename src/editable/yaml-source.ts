@@ -39,6 +39,23 @@ export function parseYamlSource(
     // The parser catches its own stack overflows; anything else it throws is still this file's problem.
     return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
   }
+  try {
+    return checkedSource(text, document, lineCounter, problem, file, lineOffset);
+  } catch (error) {
+    // Walking a document the parser took can still overflow the stack (nesting): the file's problem, not the command's.
+    return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+  }
+}
+
+/** A parsed document's value, or its first problem: duplicate keys, syntax errors, aliases, a top level that is not a map. */
+function checkedSource(
+  text: string,
+  document: Document,
+  lineCounter: InstanceType<ReturnType<typeof yaml>['LineCounter']>,
+  problem: (offset: number, message: string) => Problem,
+  file: string,
+  lineOffset: number,
+): { source?: YamlSource; problems: Problem[] } {
   const duplicate = document.errors.length > 0 ? undefined : firstDuplicateKey(document);
   if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${JSON.stringify(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
   if (document.errors.length > 0) {

@@ -50,7 +50,7 @@ export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'deep nesting by indentation',
     apply: (text, random, kind) => {
-      const depth = random.int(50, 3_000);
+      const depth = random.int(50, 1_000);
       return bytes(intoYaml(text, kind, `${Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')}\n`));
     },
   },
