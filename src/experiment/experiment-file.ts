@@ -2,8 +2,7 @@ import type { z as Zod } from 'zod';
 import { InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
-import { loadEditedFile } from '../editable/load-edited-file.js';
-import { MAX_ORG_YAML_BYTES } from '../editable/read-edited-file.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 
 /** A message from the human that opens a run. */

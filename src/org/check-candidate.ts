@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { parseEdited } from '../editable/load-edited-file.js';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/read-edited-file.js';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';

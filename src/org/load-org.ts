@@ -1,7 +1,6 @@
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseEdited } from '../editable/load-edited-file.js';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/read-edited-file.js';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readEditedFile } from '../../src/editable/read-edited-file.js';
+import { readEditedFile } from '../../src/editable/edited-file.js';
 import { parseYamlSource } from '../../src/editable/yaml-source.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { lemming } from '../helpers/cli.js';

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { loadEditedFile } from '../../editable/load-edited-file.js';
-import { MAX_ORG_YAML_BYTES } from '../../editable/read-edited-file.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { HUMAN, ROUTING_FILE } from '../names.js';

@@ -1,7 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEditedFile } from '../../editable/load-edited-file.js';
-import { MAX_EDITED_MARKDOWN_BYTES } from '../../editable/read-edited-file.js';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
 import { parseAgentTemplate, type ParsedAgentTemplate } from '../parse-files.js';
 

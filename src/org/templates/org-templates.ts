@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatProblem, LemmingError } from '../../errors.js';
-import { loadEditedFile } from '../../editable/load-edited-file.js';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/read-edited-file.js';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
 import { OrgLoader } from '../load-org.js';

@@ -1,7 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEditedFile } from '../../editable/load-edited-file.js';
-import { MAX_EDITED_MARKDOWN_BYTES } from '../../editable/read-edited-file.js';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
 import { formatProblem, LemmingError } from '../../errors.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { formatProposal, parseProposal, type Proposal } from './proposal.js';
