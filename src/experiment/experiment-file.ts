@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { z as Zod } from 'zod';
 import { InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
-import { parseYamlSource } from '../org/yaml-source.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
+import { parseYamlSource } from '../editable/yaml-source.js';
 
 /** A message from the human that opens a run. */
 export interface OpeningMessage {
@@ -79,14 +79,12 @@ let schema: ReturnType<typeof buildSchema> | undefined;
  * needs opening messages (its own or the experiment's), or nobody would have anything to do.
  */
 export function readExperiment(file: string, resolveBase: (base: string) => string): Experiment {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  const loaded = loadEditedFile(file, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
+  if ('missing' in loaded) {
     throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see "Experiments" in the README`, { exitCode: 2 });
   }
-  const { source, problems } = parseYamlSource(text, file);
-  if (!source) throw new InvalidOrgError(problems);
+  const source = 'source' in loaded ? loaded.source : undefined;
+  if (!source) throw new InvalidOrgError(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
   if (!parsed.success) throw new InvalidOrgError(schemaProblems(parsed.error, file, source));

@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
+import { parseYamlSource } from '../editable/yaml-source.js';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { yaml } from '../lazy-modules.js';
@@ -36,28 +38,42 @@ function definitionFiles(base: string): string[] {
   return files;
 }
 
-function editYaml(path: string, edit: (value: Fields) => Fields): void {
-  const value = yaml().parse(readFileSync(path, 'utf8')) as unknown;
-  writeFileSync(path, yaml().stringify(edit(isObject(value) ? value : {})));
+/**
+ * A base org's file read through the one loader of editable files, as the YAML (or front matter
+ * and body) a variant edits; a file that cannot be read says which, where, and why.
+ */
+function readForEdit(path: string, file: string, frontMatter: boolean): { value: unknown; body: string } | undefined {
+  const loaded = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => {
+    const parts = frontMatter ? splitFrontMatter(text) : { yaml: text, body: '' };
+    if (!parts) return { problems: [], parts: undefined };
+    return { ...parseYamlSource(parts.yaml, file, frontMatter ? 1 : 0), parts };
+  });
+  if (loaded.problems.length > 0) throw new LemmingError('experiment-invalid', `the base org cannot be edited for a variant: ${loaded.problems.map(formatProblem).join('; ')}`, { exitCode: 2 });
+  if (!('parts' in loaded) || !loaded.parts || !loaded.source) return undefined;
+  return { value: loaded.source.value, body: loaded.parts.body };
 }
 
-function editResume(path: string, edit: (front: Fields) => Fields): void {
-  const parts = splitFrontMatter(readFileSync(path, 'utf8'));
-  if (!parts) return;
-  const front = yaml().parse(parts.yaml) as unknown;
-  writeFileSync(path, `---\n${yaml().stringify(edit(isObject(front) ? front : {}))}---\n${parts.body}`);
+function editYaml(root: string, file: string, edit: (value: Fields) => Fields): void {
+  const value = readForEdit(join(root, file), file, false)?.value;
+  writeFileSync(join(root, file), yaml().stringify(edit(isObject(value) ? value : {})));
+}
+
+function editResume(root: string, file: string, edit: (front: Fields) => Fields): void {
+  const read = readForEdit(join(root, file), file, true);
+  if (!read) return;
+  writeFileSync(join(root, file), `---\n${yaml().stringify(edit(isObject(read.value) ? read.value : {}))}---\n${read.body}`);
 }
 
 /** Apply a variant's changes to a copy of the base org. */
 function applyVariant(root: string, variant: Variant, agents: string[]): void {
-  if (variant.org) editYaml(join(root, 'org/org.yaml'), (value) => mergeFields(value, variant.org) as Fields);
-  if (variant.chart) editYaml(join(root, 'org/chart.yaml'), (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
+  if (variant.org) editYaml(root, 'org/org.yaml', (value) => mergeFields(value, variant.org) as Fields);
+  if (variant.chart) editYaml(root, 'org/chart.yaml', (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
   for (const agent of agents) {
     if (agent === HUMAN) continue;
     const fields = { ...(variant.resumes?.['*'] ?? {}), ...(variant.resumes?.[agent] ?? {}) };
     const swap = variant.swapModels;
     if (Object.keys(fields).length === 0 && !swap) continue;
-    editResume(join(root, 'agents', agent, 'resume.md'), (front) => {
+    editResume(root, `agents/${agent}/resume.md`, (front) => {
       const edited: Fields = { ...front, ...fields };
       if (swap) {
         const models = edited.model;

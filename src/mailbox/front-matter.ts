@@ -1,4 +1,5 @@
-import { grayMatter, yaml } from '../lazy-modules.js';
+import { parseYamlSource } from '../editable/yaml-source.js';
+import { grayMatter } from '../lazy-modules.js';
 
 /** The front matter's YAML read by the `yaml` package: its value, or its errors at the lines of the file where they are. */
 export interface ParsedFrontMatter {
@@ -66,14 +67,11 @@ function refuse(): object {
   throw new Error('front matter is YAML; no other language is read');
 }
 
+/** The front matter's YAML through the one YAML gate of editable files: an alias bomb or a list at the top is an error, never a throw. */
 function parseBlock(block: string): ParsedFrontMatter {
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const document = parseDocument(block, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return { value: undefined, errors: document.errors.map((error) => ({ line: lineCounter.linePos(error.pos[0]).line, message: error.message.split('\n')[0] ?? error.message })) };
-  }
-  return { value: document.toJS({ maxAliasCount: 10 }) ?? {}, errors: [] };
+  const { source, problems } = parseYamlSource(block, '');
+  if (!source) return { value: undefined, errors: problems.map((problem) => ({ line: problem.line ?? 1, message: problem.message.replace(/^is not valid YAML: /, '') })) };
+  return { value: source.value ?? {}, errors: [] };
 }
 
 function countLines(text: string): number {

@@ -111,7 +111,13 @@ export function readMessageFile(root: string, sender: string, name: string, fall
   if ('error' in read) return { error: read.error };
   const { text, truncated, size } = read;
   if (text.trim() === '') return { error: 'is empty' };
-  const parsed = parseMessage(text);
+  let parsed: ReturnType<typeof parseMessage>;
+  try {
+    parsed = parseMessage(text);
+  } catch (error) {
+    // A parser's throw on strange input is this file's problem (the engine skips it with a warning), never the turn's.
+    parsed = { error: `could not be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+  }
   if ('error' in parsed) {
     return truncated ? { error: `${parsed.error} (the file is ${size} bytes, and only its first ${MAX_MESSAGE_FILE_BYTES} are read)` } : parsed;
   }

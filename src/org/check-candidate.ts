@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
@@ -29,17 +29,21 @@ export function candidateProblems(root: string, changes: FileChanges): Problem[]
   const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>): Parsed<T> => {
     const changed = changes.get(file);
     let text: string;
-    try {
-      text = changed ?? readFileSync(join(root, file), 'utf8');
-    } catch {
-      problems.push({ file, message: 'is missing', severity: 'error' });
-      return { problems: [] };
+    if (changed !== undefined && changed !== null) text = changed;
+    else {
+      // The one gate of editable files: too large, not text or not a file is this file's error, never a throw.
+      const read = readEditedFile(join(root, file), file, file.startsWith('agents/') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
+      if (!('text' in read)) {
+        problems.push('problem' in read ? read.problem : { file, message: 'is missing', severity: 'error' });
+        return { problems: [] };
+      }
+      text = read.text;
     }
     if (changed === undefined) {
       const kept = cache.getByContent(file, contentDigest(text)) as T | undefined;
       if (kept !== undefined) return { value: kept, problems: [] };
     }
-    const parsed = parser(text, file);
+    const parsed = parseEdited(file, () => parser(text, file)) as Parsed<T>;
     problems.push(...parsed.problems);
     return parsed;
   };

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
@@ -265,11 +266,7 @@ export class OrgLoader {
       // Not readable as a file (a folder in the way, no permission): as good as missing.
     }
     if (!stat) {
-      const message =
-        kind === 'agent'
-          ? `is missing: every folder under agents/ needs a resume.md (front matter with title, model and credits, then instructions)`
-          : 'is missing; run `lemming bootstrap` to write the default org';
-      problems.push({ file, message, severity: 'error' });
+      problems.push(missingProblem(file, kind));
       return { problems: [] };
     }
     const cached = this.cache.get(file) as CachedFile<T> | undefined;
@@ -283,7 +280,15 @@ export class OrgLoader {
     stamps.set(file, stamp);
     const fromDisk = reading.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
     if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
-    const text = readFileSync(path, 'utf8');
+    // Through the one gate of editable files: a file too large, not text, or not a file is a problem, never a throw.
+    const read = readEditedFile(path, file, kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
+    if (!('text' in read)) {
+      const unread: Parsed<T> = { problems: 'problem' in read ? [read.problem] : [missingProblem(file, kind)] };
+      this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed: unread, fromDisk: false });
+      problems.push(...unread.problems);
+      return unread;
+    }
+    const text = read.text;
     const digest = contentDigest(text);
     const sameText = reading.useDiskCache ? (this.diskCache.getByContent(file, digest) as T | undefined) : undefined;
     if (sameText !== undefined) {
@@ -291,7 +296,7 @@ export class OrgLoader {
       this.diskCache.set(file, stamp, digest, sameText);
       return this.takeFromDisk(file, stat, stamp, sameText, reading);
     }
-    const parsed = parse(text, file);
+    const parsed = parseEdited(file, () => parse(text, file)) as Parsed<T>;
     this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: false });
     if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, digest, parsed.value);
     problems.push(...parsed.problems);
@@ -305,6 +310,14 @@ export class OrgLoader {
     reading.usedDiskCache = true;
     return parsed;
   }
+}
+
+function missingProblem(file: string, kind: 'org' | 'agent'): Problem {
+  const message =
+    kind === 'agent'
+      ? `is missing: every folder under agents/ needs a resume.md (front matter with title, model and credits, then instructions)`
+      : 'is missing; run `lemming bootstrap` to write the default org';
+  return { file, message, severity: 'error' };
 }
 
 function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string, string>): boolean {

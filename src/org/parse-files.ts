@@ -3,7 +3,7 @@ import type { Problem } from '../errors.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlSource } from '../editable/yaml-source.js';
 
 /** org/chart.yaml as parsed, before its names are checked against the resumes. */
 export type ChartFile = z.infer<ReturnType<typeof schemas>['chartFileSchema']>;

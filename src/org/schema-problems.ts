@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from '../editable/yaml-source.js';
 
 /** A valid example of each field, shown next to an error about it. */
 const FIELD_EXAMPLES: Record<string, string> = {

@@ -1,4 +1,5 @@
 import { importOrg } from '../../archive/import-org.js';
+import { formatProblem } from '../../errors.js';
 import { loadOrgForReading } from '../../org/load-org.js';
 import { namedVariables } from '../../org/org-secrets.js';
 import { requireOrgFolder } from '../../org/org-folder.js';
@@ -14,7 +15,13 @@ export async function importCommand(root: string, file: string, output: Output):
     `imported ${name} (${report.manifest.by === 'backup' ? 'backed up' : 'exported'} at turn ${report.manifest.turn}, ${report.manifest.taken}) into ${report.root}: ${report.files} file(s); ` +
       `\`lemming run --root ${report.root}\` goes on with turn ${report.manifest.turn + 1}`,
   );
-  const variables = [...new Set(namedVariables(loadOrgForReading(report.root).org).map((named) => named.variable))];
+  // The archive's files are outside bytes: read through the same loader as validate, and told the same way.
+  const loaded = loadOrgForReading(report.root);
+  const variables = [...new Set(namedVariables(loaded.org).map((named) => named.variable))];
   if (variables.length > 0) output.out(`secrets do not travel: the org names ${variables.join(", ")}; set the ones its models use here (in the environment or ${report.root}/.env)`);
-  return 0;
+  const errors = loaded.problems.filter((problem) => problem.severity === 'error');
+  if (errors.length === 0) return 0;
+  for (const problem of loaded.problems) output.err(`${problem.severity}: ${formatProblem(problem)}`);
+  output.err(`the imported org has ${errors.length} error(s): no engine starts on it until they are mended (\`lemming validate --root ${report.root}\` lists them)`);
+  return 1;
 }

@@ -1,4 +1,4 @@
-import { formatProblem, type Problem } from '../../errors.js';
+import { errorMessage, formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { shortSecretWarnings } from '../../org/org-secrets.js';
@@ -6,6 +6,9 @@ import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
+import { ORG_FILE, ROUTING_FILE } from '../../org/names.js';
+import { readAgentTemplates } from '../../org/templates/agent-templates.js';
+import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -38,15 +41,45 @@ function programProblems(org: Org): Problem[] {
   return problems;
 }
 
+/**
+ * One check of validate, so that whatever it throws is a problem naming what was being read, never
+ * an "unexpected error": every file is read through the one loader of editable files, and this is
+ * the net under it.
+ */
+async function checked(file: string, check: () => Problem[] | Promise<Problem[]>): Promise<Problem[]> {
+  try {
+    return await check();
+  } catch (error) {
+    return [{ file, message: `could not be checked: ${errorMessage(error).split('\n')[0]}`, severity: 'error' }];
+  }
+}
+
+/** Agent templates (`org/templates/`) and proposals that cannot be read: warnings, since the org runs without them. */
+function sideFileWarnings(root: string): Problem[] {
+  const templates = readAgentTemplates(root).problems.map((problem) => ({ ...problem, severity: 'warning' as const, message: `${problem.message}; a hire cannot start from this template` }));
+  const proposals = listProposals(root).problems.map((text): Problem => {
+    const match = /^(org\/proposals\/[^\s:]+)(?::(\d+))?:?\s([\s\S]*)$/.exec(text);
+    const line = match?.[2] === undefined ? undefined : Number(match[2]);
+    return { file: match?.[1] ?? PROPOSALS_DIRECTORY, ...(line === undefined ? {} : { line }), message: `${match?.[3] ?? text}; it cannot be approved or carried out`, severity: 'warning' };
+  });
+  return [...templates, ...proposals];
+}
+
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
-  const loaded = new OrgLoader(root).load();
+  let loaded: { org?: Org; problems: Problem[] } = { problems: [] };
+  const problems = await checked('org/', () => {
+    loaded = new OrgLoader(root).load();
+    return loaded.problems;
+  });
   const org = loaded.org;
-  const problems = [...loaded.problems, ...(org ? [...loadRouting(root, org).problems, ...programProblems(org), ...shortSecretWarnings(org), ...messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)] : [])];
   if (org) {
+    problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
+    problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
+    problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
+    problems.push(...(await checked('org/', () => sideFileWarnings(root))));
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
-    const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');
-    problems.push(...(await outsideToolWarnings(org)));
+    problems.push(...(await checked(ORG_FILE, async () => (await import('../../tools/outside-warnings.js')).outsideToolWarnings(org))));
   }
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {
@@ -56,7 +89,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
   for (const problem of problems) output.out(`${problem.severity}: ${formatProblem(problem)}`);
   const warnings = problems.length - errors.length;
   if (errors.length === 0) {
-    const agents = loaded.org ? loaded.org.agents.size : 0;
+    const agents = org ? org.agents.size : 0;
     output.out(`valid: ${agents} agent(s)${warnings > 0 ? `, ${warnings} warning(s)` : ''}`);
     return 0;
   }

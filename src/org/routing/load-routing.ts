@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { HUMAN, ROUTING_FILE } from '../names.js';
 import type { Org } from '../org.js';
 import { checkEdge } from '../permissions.js';
-import { parseYamlSource, type YamlSource } from '../yaml-source.js';
+import { parseYamlSource, type YamlSource } from '../../editable/yaml-source.js';
 import { ROUTING_EXAMPLE, type ForwardRule, type RoutingRules } from './routing-rules.js';
 
 /** What loading `org/routing.yaml` gives: the rules when the file is valid (none when it is absent), and every problem. */
@@ -24,13 +24,9 @@ const ESCALATE_FIELDS = ['after_turns', 'priorities'];
  * rules. Problems name the file, the line and the field, with a valid example.
  */
 export function loadRouting(root: string, org: Org): LoadedRouting {
-  let text: string;
-  try {
-    text = readFileSync(join(root, ROUTING_FILE), 'utf8');
-  } catch {
-    return { rules: { forward: [] }, problems: [] };
-  }
-  return parseRouting(text, org);
+  const loaded = loadEditedFile(join(root, ROUTING_FILE), ROUTING_FILE, MAX_ORG_YAML_BYTES, (text) => parseRouting(text, org));
+  if ('missing' in loaded) return { rules: { forward: [] }, problems: [] };
+  return loaded;
 }
 
 /** Check the text of `org/routing.yaml` against the org. Pure. */

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
 import { parseAgentTemplate, type ParsedAgentTemplate } from '../parse-files.js';
 
@@ -31,9 +32,9 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
       problems.push({ file, message: 'is not a usable template name: lowercase letters, digits, "_" or "-", like org/templates/tester.md', severity: 'warning' });
       continue;
     }
-    const parsed = parseAgentTemplate(readFileSync(join(folder, entry), 'utf8'), file);
+    const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate);
     problems.push(...parsed.problems);
-    if (parsed.value) templates.push({ name, file, ...parsed.value });
+    if ('value' in parsed && parsed.value) templates.push({ name, file, ...parsed.value });
   }
   return { templates, problems };
 }

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatProblem, LemmingError } from '../../errors.js';
-import { yaml } from '../../lazy-modules.js';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
+import { parseYamlSource } from '../../editable/yaml-source.js';
 import { bootstrapOrg, type BootstrapReport } from '../bootstrap-org.js';
 import { OrgLoader } from '../load-org.js';
 import { CHART_FILE, ORG_FILE } from '../names.js';
@@ -36,16 +37,16 @@ const EXAMPLE = 'description: "Research lab: a lead, two researchers and a revie
 /** Read a template folder's `template.yaml` (optional for a user's folder); a broken one is an error naming the field. */
 function readTemplateFile(folder: string): { description?: string; seed?: SeedTask } {
   const file = join(folder, TEMPLATE_FILE);
-  if (!existsSync(file)) return {};
   const bad = (field: string, message: string): LemmingError =>
     new LemmingError('bad-template', `${file}: ${field}: ${message}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
-  let value: unknown;
-  try {
-    value = yaml().parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw bad('(the file)', `is not YAML (${(error as Error).message.split('\n')[0]})`);
+  // Through the one loader of editable files: a template comes from anywhere, so its bytes are outside bytes.
+  const loaded = loadEditedFile(file, file, MAX_EDITED_MARKDOWN_BYTES, (text) => parseYamlSource(text, file));
+  if ('missing' in loaded) return {};
+  const [problem] = loaded.problems;
+  if (problem || !('source' in loaded) || !loaded.source) {
+    throw new LemmingError('bad-template', `${problem ? formatProblem(problem) : `${file}: cannot be read`}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
   }
-  const record = (value ?? {}) as Record<string, unknown>;
+  const record = (loaded.source.value ?? {}) as Record<string, unknown>;
   if (typeof record !== 'object' || Array.isArray(record)) throw bad('(the file)', 'must be a mapping');
   if (record.description !== undefined && typeof record.description !== 'string') throw bad('description', 'must be one line of text');
   const result: { description?: string; seed?: SeedTask } = {};
@@ -128,12 +129,9 @@ export function checkTemplate(template: OrgTemplate): void {
 
 /** The org name an `org/org.yaml` gives, if it parses. */
 function orgName(file: string): string | undefined {
-  try {
-    const value = yaml().parse(readFileSync(file, 'utf8')) as { name?: unknown } | null;
-    return typeof value?.name === 'string' ? value.name : undefined;
-  } catch {
-    return undefined;
-  }
+  const loaded = loadEditedFile(file, ORG_FILE, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, ORG_FILE));
+  const value = 'source' in loaded ? (loaded.source?.value as { name?: unknown } | null | undefined) : undefined;
+  return typeof value?.name === 'string' ? value.name : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LemmingError } from '../../errors.js';
+import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
+import { formatProblem, LemmingError } from '../../errors.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { formatProposal, parseProposal, type Proposal } from './proposal.js';
 
@@ -60,13 +61,10 @@ function parsedProposal(path: string, file: string): Proposal | { error: string 
   if (!stat) return undefined;
   const known = parsedFiles.get(path);
   if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.parsed;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const parsed = parseProposal(text, file);
+  // Through the one loader of editable files: too large, not text or not a file is this file's error, never a throw.
+  const loaded = loadEditedFile(path, file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }));
+  if ('missing' in loaded) return undefined;
+  const parsed = 'parsed' in loaded ? loaded.parsed : { error: loaded.problems.map(formatProblem).join('; ') };
   if (parsedFiles.size >= 10_000) parsedFiles.clear();
   parsedFiles.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, parsed });
   return parsed;
@@ -75,14 +73,13 @@ function parsedProposal(path: string, file: string): Proposal | { error: string 
 /** One proposal by id, or an error naming the ids that wait. */
 export function readProposal(root: string, id: string): Proposal {
   if (!PROPOSAL_ID.test(id)) throw new LemmingError('bad-proposal-id', `${JSON.stringify(id)} is not a proposal id; ids look like 000012-hr-001 (see \`lemming approvals\`)`);
-  let text: string;
-  try {
-    text = readFileSync(fileOf(root, id), 'utf8');
-  } catch {
+  const file = `${PROPOSALS_DIRECTORY}/${id}.md`;
+  const loaded = loadEditedFile(fileOf(root, id), file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }));
+  if ('missing' in loaded) {
     const waiting = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending').map((proposal) => proposal.id);
     throw new LemmingError('unknown-proposal', `there is no proposal ${id}; waiting: ${waiting.join(', ') || 'none'}`);
   }
-  const parsed = parseProposal(text, `${PROPOSALS_DIRECTORY}/${id}.md`);
+  const parsed = 'parsed' in loaded ? loaded.parsed : { error: loaded.problems.map(formatProblem).join('; ') };
   if ('error' in parsed) throw new LemmingError('bad-proposal', parsed.error);
   return parsed;
 }

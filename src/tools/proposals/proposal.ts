@@ -1,3 +1,5 @@
+import { formatProblem } from '../../errors.js';
+import { parseYamlSource } from '../../editable/yaml-source.js';
 import { yaml } from '../../lazy-modules.js';
 import { splitFrontMatter } from '../../mailbox/front-matter.js';
 
@@ -71,12 +73,11 @@ export function formatProposal(proposal: Proposal): string {
 export function parseProposal(text: string, file: string): Proposal | { error: string } {
   const parts = splitFrontMatter(text);
   if (!parts) return { error: `${file} has no front matter` };
-  let value: unknown;
-  try {
-    value = yaml().parse(parts.yaml);
-  } catch (error) {
-    return { error: `${file}: ${(error as Error).message}` };
-  }
+  // Through the one YAML gate: an alias bomb or a broken line is this file's error, with its line.
+  const { source, problems } = parseYamlSource(parts.yaml, file, 1);
+  const [problem] = problems;
+  if (problem || !source) return { error: problem ? formatProblem(problem) : `${file} has no front matter` };
+  const value = source.value;
   const proposal = value as Partial<Proposal> | null;
   if (!proposal || typeof proposal.id !== 'string' || typeof proposal.proposed_by !== 'string') {
     return { error: `${file} lacks an id or proposed_by` };

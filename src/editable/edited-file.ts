@@ -1,0 +1,137 @@
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { errorMessage, type Problem } from '../errors.js';
+
+/**
+ * The most bytes of an org YAML file (`org/org.yaml`, `org/chart.yaml`, `org/routing.yaml`,
+ * an experiment) lemming reads. A chart of 100,000 agents, each with a few names in its lists,
+ * is under 20 MB; a larger file is refused unread, so an edit cannot make a run take the memory.
+ */
+export const MAX_ORG_YAML_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The most bytes of a markdown file a person writes for the org (a resume, an agent template,
+ * a proposal, `template.yaml`). Instructions past 1 MiB (about 250,000 tokens) fit no model's
+ * context; a larger file is refused unread.
+ */
+export const MAX_EDITED_MARKDOWN_BYTES = 1024 * 1024;
+
+/** An editable file's text, or that it is not there, or why it cannot be used (a problem naming it). */
+export type EditedText = { text: string } | { missing: true } | { problem: Problem };
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * Read a file a person (or an archive, or a template) can edit, as text: the one read of every
+ * such file. It never throws: a file that is missing says so; one that is not a regular file
+ * (a folder, a pipe: opened without waiting on it), larger than `maxBytes` (refused unread),
+ * not UTF-8, UTF-16, or holding a NUL byte is a problem naming the file and, where there is
+ * one, the line. A UTF-8 byte order mark is dropped: editors on Windows write one.
+ */
+export function readEditedFile(path: string, file: string, maxBytes: number): EditedText {
+  const problem = (message: string, line?: number): EditedText => ({ problem: { file, ...(line === undefined ? {} : { line }), message, severity: 'error' } });
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    return problem(`cannot be read (${code ?? errorMessage(error)})`);
+  }
+  let bytes: Buffer;
+  try {
+    const stat = fstatSync(descriptor);
+    if (stat.isDirectory()) return problem('is a folder, not a file');
+    if (!stat.isFile()) return problem('is not a regular file (a pipe or a device); lemming reads only plain files here');
+    if (stat.size > maxBytes) return problem(`is ${stat.size} bytes; lemming reads at most ${maxBytes} bytes of this file, so it was not read`);
+    bytes = Buffer.alloc(stat.size);
+    let offset = 0;
+    while (offset < bytes.length) {
+      const read = readSync(descriptor, bytes, offset, bytes.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    bytes = bytes.subarray(0, offset);
+  } catch (error) {
+    return problem(`cannot be read (${(error as NodeJS.ErrnoException).code ?? errorMessage(error)})`);
+  } finally {
+    closeSync(descriptor);
+  }
+  return decodeEditedText(bytes, file);
+}
+
+/** Bytes of an editable file as text, or the problem that keeps them from being text. Pure. */
+export function decodeEditedText(bytes: Buffer, file: string): { text: string } | { problem: Problem } {
+  const problem = (message: string, line?: number): { problem: Problem } => ({ problem: { file, ...(line === undefined ? {} : { line }), message, severity: 'error' } });
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return problem('is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8', 1);
+  }
+  const start = UTF8_BOM.every((byte, index) => bytes[index] === byte) ? UTF8_BOM.length : 0;
+  const body = bytes.subarray(start);
+  const nul = body.indexOf(0);
+  if (nul >= 0) return problem('holds a NUL byte, so it is a binary file, not text; save it as UTF-8 text', lineAt(body, nul));
+  if (!isUtf8(body)) {
+    const bad = firstInvalidUtf8(body);
+    return problem('is not UTF-8 text (a byte on this line is not UTF-8: the file was saved in another encoding, or cut mid-character); save it as UTF-8', lineAt(body, bad));
+  }
+  return { text: body.toString('utf8') };
+}
+
+/** 1-based line of a byte offset. */
+function lineAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let index = bytes.indexOf(10); index >= 0 && index < offset; index = bytes.indexOf(10, index + 1)) line += 1;
+  return line;
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (the end when there is none). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index] as number;
+    const length = byte < 0x80 ? 1 : byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length === 0) return index;
+    if (length > 1 && !isUtf8(bytes.subarray(index, index + length))) return index;
+    index += length;
+  }
+  return bytes.length;
+}
+
+/** What a parser of an editable file gives: at least its problems. */
+export interface HasProblems {
+  problems: Problem[];
+}
+
+/**
+ * Run a parser of an editable file so that whatever it throws (a library's limit, a bug met only
+ * by strange input) becomes a problem naming the file, never an "unexpected error" that ends a
+ * command or a run. Every parser of an editable file is called through this.
+ */
+export function parseEdited<T extends HasProblems>(file: string, parse: () => T): T | HasProblems {
+  try {
+    return parse();
+  } catch (error) {
+    return { problems: [{ file, message: `could not be read: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+  }
+}
+
+/**
+ * The one loader of a file a person (or an archive, or a template) can edit: read it through
+ * readEditedFile (size cap, encoding, not a regular file) and parse it through parseEdited.
+ * `missing` when the file is not there, so each caller says what a missing file means.
+ */
+export function loadEditedFile<T extends HasProblems>(
+  path: string,
+  file: string,
+  maxBytes: number,
+  parse: (text: string, file: string) => T,
+): T | HasProblems | { missing: true; problems: [] } {
+  const read = readEditedFile(path, file, maxBytes);
+  if ('missing' in read) return { missing: true, problems: [] };
+  if ('problem' in read) return { problems: [read.problem] };
+  return parseEdited(file, () => parse(read.text, file));
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,180 @@
+import type { Document } from 'yaml';
+import { errorMessage, type Problem } from '../errors.js';
+import { yaml } from '../lazy-modules.js';
+import { unclosedOpener } from './yaml-mistake.js';
+
+/** A parsed YAML text that can say on which line a field sits. */
+export interface YamlSource {
+  value: unknown;
+  /** 1-based line of the field at `path`, or of its closest existing parent. */
+  lineOf(path: ReadonlyArray<string | number>): number | undefined;
+}
+
+/**
+ * How many values aliases (`*name`) may add when the YAML is read. An org file has no need of
+ * more; a "billion laughs" (aliases of lists of aliases) needs far more, in a few hundred bytes.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parse YAML a person (or an archive, a template, a model) wrote: the one YAML parse of every
+ * editable file. It never throws: a syntax error, a duplicate key, an alias bomb, an alias to
+ * no anchor, nesting past the parser's stack, or a top level that is not a map of fields is a
+ * problem with the file and the line. `lineOffset` is added to every line (front matter starts
+ * after the opening `---`). Pure.
+ */
+export function parseYamlSource(
+  text: string,
+  file: string,
+  lineOffset = 0,
+): { source?: YamlSource; problems: Problem[] } {
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const problem = (offset: number, message: string): Problem => ({ file, line: lineCounter.linePos(offset).line + lineOffset, message, severity: 'error' });
+  let document: Document;
+  try {
+    // Duplicate keys are found below in one pass: the parser's own check compares every key with every other.
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    // The parser catches its own stack overflows; anything else it throws is still this file's problem.
+    return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+  }
+  try {
+    return checkedSource(text, document, lineCounter, problem, file, lineOffset);
+  } catch (error) {
+    // Walking a document the parser took can still overflow the stack (nesting): the file's problem, not the command's.
+    return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+  }
+}
+
+/** A parsed document's value, or its first problem: duplicate keys, syntax errors, aliases, a top level that is not a map. */
+function checkedSource(
+  text: string,
+  document: Document,
+  lineCounter: InstanceType<ReturnType<typeof yaml>['LineCounter']>,
+  problem: (offset: number, message: string) => Problem,
+  file: string,
+  lineOffset: number,
+): { source?: YamlSource; problems: Problem[] } {
+  const duplicate = document.errors.length > 0 ? undefined : firstDuplicateKey(document);
+  if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${JSON.stringify(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
+  if (document.errors.length > 0) {
+    return {
+      problems: document.errors.map((error) => {
+        // An unclosed bracket or quote is noticed where the text goes on without it: point at where it opened.
+        const opener = /flow (sequence|map|collection)|missing closing/i.test(error.message) ? unclosedOpener(text, error.pos[0]) : undefined;
+        const char = opener === undefined ? undefined : text[opener];
+        const closer = char === '[' ? ']' : char === '{' ? '}' : char;
+        const what = char === undefined ? firstLine(error.message) : `the ${char} opened on this line is never closed with ${closer}`;
+        return problem(opener ?? error.pos[0], `is not valid YAML: ${what}`);
+      }),
+    };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const alias = firstAlias(document);
+    const message = errorMessage(error);
+    const text =
+      /alias count/i.test(message)
+        ? `uses aliases (\`*name\`) that would expand to more than ${MAX_ALIAS_COUNT} values (a "billion laughs"); write the values out instead`
+        : /unresolved alias|alias/i.test(message)
+          ? `has an alias (\`*name\`) to no anchor (\`&name\`) set before it: ${firstLine(message)}`
+          : `could not be read as YAML: ${firstLine(message)}`;
+    return { problems: [alias === undefined ? { file, message: text, severity: 'error' } : { ...problem(alias.offset, text), ...(alias.field === undefined ? {} : { field: alias.field }) }] };
+  }
+  if (isCircular(value)) {
+    const alias = firstAlias(document);
+    const text = 'has an alias (`*name`) inside the value its anchor (`&name`) names, so the value never ends; write the values out instead';
+    return { problems: [alias === undefined ? { file, message: text, severity: 'error' } : { ...problem(alias.offset, text), ...(alias.field === undefined ? {} : { field: alias.field }) }] };
+  }
+  if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value) || !isPlainRecord(value))) {
+    const kind = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'not a map' : `a single ${typeof value === 'string' ? 'text' : typeof value}`;
+    const contents = document.contents;
+    const at = yaml().isNode(contents) && contents.range ? contents.range[0] : 0;
+    return { problems: [problem(at, `must be a map of fields, one \`field: value\` a line, but its top level is ${kind}`)] };
+  }
+  return {
+    problems: [],
+    source: { value, lineOf: (path) => lineOfPath(document, lineCounter, path, lineOffset) },
+  };
+}
+
+/** Where the first alias is (offset, and the dotted field holding it), where an alias bomb or a dangling alias is reported. */
+function firstAlias(document: Document): { offset: number; field?: string } | undefined {
+  let found: { offset: number; field?: string } | undefined;
+  const { visit, isAlias, isPair, isScalar } = yaml();
+  try {
+    visit(document, (_key, node, path) => {
+      if (!isAlias(node) || !node.range) return undefined;
+      const keys = path.filter((step) => isPair(step)).map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key)));
+      found = { offset: node.range[0], ...(keys.length > 0 ? { field: keys.join('.') } : {}) };
+      return visit.BREAK;
+    });
+  } catch {
+    // No line, then: the problem is still told, with the file.
+  }
+  return found;
+}
+
+/** The first key given twice in one map (its offset, the key, and the field of the map), in one pass over the document. */
+function firstDuplicateKey(document: Document): { offset: number; key: string; field?: string } | undefined {
+  let found: { offset: number; key: string; field?: string } | undefined;
+  const { visit, isPair, isScalar } = yaml();
+  visit(document, {
+    Map(_key, map, path) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        // Merge keys (`<<`) may repeat: each brings in another map.
+        if (key === '<<') continue;
+        if (seen.has(key)) {
+          const keys = path.filter((step) => isPair(step)).map((step) => (isScalar(step.key) ? String(step.key.value) : String(step.key)));
+          const node = pair.key as { range?: [number, number, number] } | null;
+          found = { offset: node?.range?.[0] ?? 0, key, field: [...keys, key].join('.') };
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * True when a value holds itself (`a: &a [*a]`): every reader after this one (the schema, the
+ * parse cache's JSON) would go round it for ever. Aliases are capped, so the walk is bounded.
+ */
+function isCircular(value: unknown, ancestors = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const children = value instanceof Map ? [...value.values()] : value instanceof Set ? [...value] : Array.isArray(value) ? value : Object.values(value);
+  const found = children.some((child) => isCircular(child, ancestors));
+  ancestors.delete(value);
+  return found;
+}
+
+function isPlainRecord(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function lineOfPath(
+  document: Document,
+  lineCounter: InstanceType<ReturnType<typeof yaml>['LineCounter']>,
+  path: ReadonlyArray<string | number>,
+  lineOffset: number,
+): number | undefined {
+  for (let length = path.length; length >= 0; length -= 1) {
+    const node = length === 0 ? document.contents : document.getIn(path.slice(0, length), true);
+    if (yaml().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line + lineOffset;
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
