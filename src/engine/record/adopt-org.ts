@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -38,7 +39,7 @@ export function adoptOrg(root: string): AdoptReport {
     const { org } = loadOrg(root);
     const paths = statePaths(root);
     const previous = readPrevious(paths.state, paths.taken);
-    const files: Record<string, string[]> = {};
+    const files = nameRecord<string[]>();
     let count = 0;
     let turn = previous?.turn ?? 0;
     for (const agent of org.agents.keys()) {

@@ -5,6 +5,7 @@ import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Priority } from '../../mailbox/message.js';
 import type { AwaitingAnswer } from '../routing/escalation.js';
 import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
+import { nameRecord } from '../../org/names.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */
 export type PendingItem =
@@ -79,8 +80,8 @@ export function initialState(): EngineState {
     members: [],
     takenBytes: 0,
     pending: [],
-    activity: {},
-    errors: {},
+    activity: nameRecord(),
+    errors: nameRecord(),
     outOfCredits: [],
     humanNotices: [],
     ledger: emptySnapshot(),
@@ -111,7 +112,17 @@ export function loadState(path: string): EngineState {
       );
     }
     if (state.version !== 2) throw new Error(`unknown version ${String(state.version)}`);
-    return { ...initialState(), ...state };
+    const initial = initialState();
+    // Records keyed by agent names come back from JSON with a prototype: copied into ones without
+    // (see org/names.ts), so an agent named `constructor` reads its own totals or none.
+    const ledger = state.ledger ?? initial.ledger;
+    return {
+      ...initial,
+      ...state,
+      activity: nameRecord(state.activity),
+      errors: nameRecord(state.errors),
+      ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged) },
+    };
   } catch (error) {
     if (error instanceof LemmingError) throw error;
     throw new LemmingError(
