@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadOrg } from '../../src/org/load-org.js';
+import { nameProblem, type NameKind } from '../../src/org/names.js';
+import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
+import { lemming } from '../helpers/cli.js';
+import { defaultFaultOrg, humanSends, readText, writeFile } from './fault-org.js';
+import { checkInvariants } from './invariants.js';
+
+/**
+ * Every name JavaScript gives each object (Object.prototype's and, for names that key records
+ * of functions, Function.prototype's), as an agent, a model key, a tool, an MCP server and a
+ * template: each is refused by the one name rule (org/names.ts) with the reason, or works fully.
+ * An agent named `constructor` once crashed every run of its org.
+ */
+const PROTOTYPE_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Function.prototype)])].sort();
+const KINDS: NameKind[] = ['agent', 'model', 'mcp-server', 'command-tool', 'template'];
+
+/** The names of a kind the rule takes: each of these must work fully. */
+function accepted(kind: NameKind): string[] {
+  return PROTOTYPE_NAMES.filter((name) => nameProblem(kind, name) === undefined);
+}
+
+/** The ledger's sums for one agent, read from the file on its own (not through lemming's totals). */
+function ledgerSums(root: string, agent: string): { given: number; spent: number; charges: number } {
+  const sums = { given: 0, spent: 0, charges: 0 };
+  for (const line of readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const entry = JSON.parse(line) as { type: string; agent: string; credits: number };
+    if (entry.agent !== agent) continue;
+    if (entry.type === 'charge') {
+      sums.spent += entry.credits;
+      sums.charges += 1;
+    } else sums.given += entry.credits;
+  }
+  return sums;
+}
+
+describe('the name rule', () => {
+  test('names of Object.prototype and Function.prototype are either refused with what a valid name looks like, or taken; __proto__ never is', () => {
+    expect(PROTOTYPE_NAMES).toContain('constructor');
+    expect(PROTOTYPE_NAMES).toContain('__proto__');
+    for (const kind of KINDS) {
+      for (const name of PROTOTYPE_NAMES) {
+        const problem = nameProblem(kind, name);
+        if (problem !== undefined) expect(problem).toMatch(/^is not a valid .+; .+ \(for example .+\)$/);
+      }
+      expect(nameProblem(kind, '__proto__')).toBeDefined();
+      // Lower case ones pass every kind's rule: the records keyed by them must hold up.
+      expect(accepted(kind)).toEqual(expect.arrayContaining(['apply', 'bind', 'call', 'constructor', 'length', 'name']));
+    }
+    expect(accepted('model')).toEqual(expect.arrayContaining(['hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf']));
+  });
+});
+
+describe('agents named like a prototype property', () => {
+  test('hired through a proposal approved with the CLI, each runs, is charged, and status, top-up and inspect show its money; money is conserved', () => {
+    const names = accepted('agent');
+    const root = defaultFaultOrg();
+    writeFile(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 5\n---\nManage.\n');
+    const { org } = loadOrg(root);
+    const manager = org.agents.get('manager');
+    if (!manager) throw new Error('no manager');
+    const ids = names.map((name, index) => {
+      const outcome = runBuiltinTool(
+        'hire_agent',
+        { name, title: 'Writer', instructions: 'Answer the person.', reports_to: 'human', credits: 0.25 },
+        { root, org, agent: manager, turn: 4, sequence: index + 1, at: '2026-11-22T10:00:00.000Z', balance: 5, delivered: () => false },
+      );
+      expect(outcome.result.isError, `${name}: ${outcome.result.content}`).toBeFalsy();
+      return outcome.proposal as string;
+    });
+    for (const [index, id] of ids.entries()) {
+      const approved = lemming(root, ['approve', id]);
+      expect(approved.stderr).toBe('');
+      expect(approved.stdout).toContain(`hire ${names[index]} (Writer), reporting to human, 0.25 credits from manager`);
+    }
+    // The first turn carries the hires out; the person's mail reaches them from the next.
+    expect(lemming(root, ['run', '--plain', '--turns', '1']).status).toBe(0);
+    for (const name of names) humanSends(root, name, `Hello ${name}, please say hello back.`);
+    const run = lemming(root, ['run', '--plain']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+
+    const status = lemming(root, ['status']);
+    expect(status.status).toBe(0);
+    for (const name of names) {
+      expect(run.stdout).toContain(`${name} -> human: Re: Hello ${name}`);
+      const sums = ledgerSums(root, name);
+      expect(sums.given, name).toBe(0.25);
+      expect(sums.charges, name).toBeGreaterThan(0);
+      const left = 0.25 - sums.spent;
+      expect(status.stdout).toMatch(new RegExp(`^${name} +offline +${left.toFixed(4)} / 0\\.2500 `, 'm'));
+      const toppedUp = lemming(root, ['top-up', name, '1']);
+      expect(toppedUp.stdout.trim()).toBe(`topped up ${name} by 1 credits; ${(left + 1).toFixed(4)} left`);
+      const inspect = lemming(root, ['inspect', name]);
+      expect(inspect.stdout).toContain(`credits     ${(left + 1).toFixed(4)} left of 0.0000 budget + 1.2500 top-ups (${sums.spent.toFixed(4)} spent)`);
+    }
+    expect(checkInvariants(root)).toEqual([]);
+  }, 180_000);
+});
