@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
-import { nameProblem, type NameKind } from '../../src/org/names.js';
+import { loadOrg, OrgLoader } from '../../src/org/load-org.js';
+import { nameHint, nameProblem, type NameKind } from '../../src/org/names.js';
+import { readAgentTemplates } from '../../src/org/templates/agent-templates.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { lemming } from '../helpers/cli.js';
 import { defaultFaultOrg, humanSends, readText, writeFile } from './fault-org.js';
@@ -99,4 +100,74 @@ describe('agents named like a prototype property', () => {
     }
     expect(checkInvariants(root)).toEqual([]);
   }, 180_000);
+});
+
+/** `__proto__` as a key, each way YAML (and JSON, which YAML reads) can write it; `<<` is a merge key in YAML 1.1 and a plain key here. */
+const PROTO_SPELLINGS: Array<{ how: string; key: string; entry: (value: string) => string }> = [
+  { how: 'plain', key: '__proto__', entry: (value) => `  __proto__: ${value}` },
+  { how: 'double-quoted', key: '__proto__', entry: (value) => `  "__proto__": ${value}` },
+  { how: 'single-quoted', key: '__proto__', entry: (value) => `  '__proto__': ${value}` },
+  { how: 'escaped', key: '__proto__', entry: (value) => `  "\\u005f_proto__": ${value}` },
+  { how: 'merge key', key: '<<', entry: (value) => `  <<: {"__proto__": ${value}}` },
+];
+
+/** Each record of the org's files keyed by a name, and an entry that would be valid under a valid name. */
+const PLACES: Array<{ kind: NameKind; file: 'org/org.yaml' | 'org/chart.yaml'; section: string; value: string }> = [
+  { kind: 'model', file: 'org/org.yaml', section: 'models', value: '{"provider": "offline", "model": "offline-1", "input_price": 1, "output_price": 1, "context_window": 32000}' },
+  { kind: 'mcp-server', file: 'org/org.yaml', section: 'mcp_servers', value: '{"command": "node"}' },
+  { kind: 'command-tool', file: 'org/org.yaml', section: 'command_tools', value: '{"description": "Echo", "command": ["echo"]}' },
+  { kind: 'agent', file: 'org/chart.yaml', section: 'agents', value: '{"reports_to": null}' },
+];
+
+const OFFLINE = '  offline: {provider: offline, model: offline-1, input_price: 2.5, output_price: 10, context_window: 32000}';
+
+describe('__proto__, however it is written', () => {
+  test('as a model key, an MCP server, a command tool or an agent of the chart, it is refused by the name rule with the reason', () => {
+    const root = defaultFaultOrg();
+    const chart = readText(root, 'org/chart.yaml');
+    for (const place of PLACES) {
+      for (const spelling of PROTO_SPELLINGS) {
+        const entry = spelling.entry(place.value);
+        if (place.file === 'org/org.yaml') {
+          const models = place.section === 'models' ? `models:\n${OFFLINE}\n${entry}\n` : `models:\n${OFFLINE}\n${place.section}:\n${entry}\n`;
+          writeFile(root, 'org/org.yaml', `name: names\n${models}`);
+          writeFile(root, 'org/chart.yaml', chart);
+        } else {
+          writeFile(root, 'org/org.yaml', `name: names\nmodels:\n${OFFLINE}\n`);
+          writeFile(root, 'org/chart.yaml', chart.replace(/^agents:\n/m, `agents:\n${entry}\n`));
+        }
+        // A broken file is refused; the org may go on with the file's last valid version as a stand-in.
+        const { org, problems } = new OrgLoader(root).load();
+        const what = `${place.section} with ${spelling.how} ${spelling.key}`;
+        if (org) for (const record of [org.models, org.mcpServers, org.commandTools]) expect(Object.keys(record), what).not.toContain(spelling.key);
+        expect(org?.agents.has(spelling.key) ?? false, what).toBe(false);
+        const refusal = problems.find((problem) => problem.field === `${place.section}.${spelling.key}`);
+        expect(refusal, `${what}: ${JSON.stringify(problems)}`).toMatchObject({ file: place.file, severity: 'error', message: nameProblem(place.kind, spelling.key) });
+        expect(refusal?.message).toContain('for example');
+      }
+    }
+  });
+
+  test('as an agent folder, a template file or a hire (the model writes JSON, escapes included), it is refused with the reason', () => {
+    const root = defaultFaultOrg();
+    writeFile(root, 'agents/__proto__/resume.md', '---\ntitle: Ghost\nmodel: offline\ncredits: 1\n---\nBoo.\n');
+    writeFile(root, 'org/templates/__proto__.md', '---\ntitle: Ghost\ncredits: 0.1\n---\nBoo.\n');
+    const { org, problems } = new OrgLoader(root).load();
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'agents/__proto__/', severity: 'warning', message: expect.stringContaining(nameHint('agent')) }));
+    expect(org?.agents.has('__proto__')).toBe(false);
+    expect(readAgentTemplates(root).problems).toContainEqual(expect.objectContaining({ file: 'org/templates/__proto__.md', message: expect.stringContaining(nameHint('template')) }));
+    const manager = org?.agents.get('manager');
+    if (!org || !manager) throw new Error('the default org did not load');
+    const context = { root, org, agent: manager, turn: 4, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false };
+    for (const text of ['{"name": "__proto__"}', '{"name": "\\u005f_proto__"}']) {
+      const args = { ...(JSON.parse(text) as object), title: 'Ghost', instructions: 'Boo.', reports_to: 'manager', credits: 0.1 };
+      const outcome = runBuiltinTool('hire_agent', args, context);
+      expect(outcome.result.isError).toBe(true);
+      expect(outcome.result.content).toContain(`"__proto__" ${nameProblem('agent', '__proto__')}`);
+    }
+    const templated = runBuiltinTool('hire_agent', { name: 'ghost', template: '__proto__', reports_to: 'manager', credits: 0.1 }, context);
+    expect(templated.result.isError).toBe(true);
+    expect(templated.result.content).toContain('template "__proto__" cannot be used');
+    expect(readText(root, 'org/chart.yaml')).not.toContain('__proto__');
+  });
 });
