@@ -4,9 +4,12 @@ import { describe, expect, test } from 'vitest';
 import { loadOrg, OrgLoader } from '../../src/org/load-org.js';
 import { nameHint, nameProblem, type NameKind } from '../../src/org/names.js';
 import { readAgentTemplates } from '../../src/org/templates/agent-templates.js';
+import type { ToolCall } from '../../src/providers/provider.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
-import { lemming } from '../helpers/cli.js';
-import { defaultFaultOrg, humanSends, readText, writeFile } from './fault-org.js';
+import { CLI, lemming } from '../helpers/cli.js';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { listOutbox } from '../helpers/temp-org.js';
+import { defaultFaultOrg, eventsOf, humanSends, readText, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
 
 /**
@@ -56,9 +59,12 @@ describe('the name rule', () => {
 });
 
 describe('agents named like a prototype property', () => {
-  test('hired through a proposal approved with the CLI, each runs, is charged, and status, top-up and inspect show its money; money is conserved', () => {
+  test('hired from a template of their own name through a proposal approved with the CLI, each runs, is charged, and status, top-up and inspect show its money; money is conserved', () => {
     const names = accepted('agent');
+    // Agent names and template names share a rule: each hire starts from a template of its own name.
+    expect(accepted('template')).toEqual(names);
     const root = defaultFaultOrg();
+    for (const name of names) writeFile(root, `org/templates/${name}.md`, `---\ntitle: Writer named ${name}\ncredits: 0.25\n---\nAnswer the person.\n`);
     writeFile(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 5\n---\nManage.\n');
     const { org } = loadOrg(root);
     const manager = org.agents.get('manager');
@@ -66,7 +72,7 @@ describe('agents named like a prototype property', () => {
     const ids = names.map((name, index) => {
       const outcome = runBuiltinTool(
         'hire_agent',
-        { name, title: 'Writer', instructions: 'Answer the person.', reports_to: 'human', credits: 0.25 },
+        { name, template: name, reports_to: 'human', credits: 0.25 },
         { root, org, agent: manager, turn: 4, sequence: index + 1, at: '2026-11-22T10:00:00.000Z', balance: 5, delivered: () => false },
       );
       expect(outcome.result.isError, `${name}: ${outcome.result.content}`).toBeFalsy();
@@ -75,7 +81,7 @@ describe('agents named like a prototype property', () => {
     for (const [index, id] of ids.entries()) {
       const approved = lemming(root, ['approve', id]);
       expect(approved.stderr).toBe('');
-      expect(approved.stdout).toContain(`hire ${names[index]} (Writer), reporting to human, 0.25 credits from manager`);
+      expect(approved.stdout).toContain(`hire ${names[index]} (Writer named ${names[index]}), reporting to human, 0.25 credits from manager`);
     }
     // The first turn carries the hires out; the person's mail reaches them from the next.
     expect(lemming(root, ['run', '--plain', '--turns', '1']).status).toBe(0);
@@ -88,6 +94,7 @@ describe('agents named like a prototype property', () => {
     expect(status.status).toBe(0);
     for (const name of names) {
       expect(run.stdout).toContain(`${name} -> human: Re: Hello ${name}`);
+      expect(readText(root, `agents/${name}/resume.md`)).toContain(`title: Writer named ${name}`);
       const sums = ledgerSums(root, name);
       expect(sums.given, name).toBe(0.25);
       expect(sums.charges, name).toBeGreaterThan(0);
@@ -170,4 +177,62 @@ describe('__proto__, however it is written', () => {
     expect(templated.result.content).toContain('template "__proto__" cannot be used');
     expect(readText(root, 'org/chart.yaml')).not.toContain('__proto__');
   });
+});
+
+describe('model keys, command tools and MCP servers named like a prototype property', () => {
+  test('each model key prices its own calls, each command tool and MCP server runs for the agent granted it, and status shows each key; money is conserved', async () => {
+    const keys = accepted('model');
+    const servers = accepted('mcp-server');
+    const tools = accepted('command-tool');
+    expect(servers).toEqual(keys);
+    const root = defaultFaultOrg();
+    const users = keys.map((_, index) => `user_${String(index + 1).padStart(2, '0')}`);
+    const lines = ['name: names', 'engine: { sandbox: { isolation: none } }', 'models:', OFFLINE];
+    // A price of its own for each key: a charge at another entry's prices would show.
+    keys.forEach((key, index) => lines.push(`  ${key}: {provider: offline, model: offline-1, input_price: ${index + 1}, output_price: 10, context_window: 32000}`));
+    lines.push('mcp_servers:');
+    for (const server of servers) lines.push(`  ${server}: {command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(CLI)}, example-tools], timeout_ms: 30000}`);
+    lines.push('command_tools:');
+    for (const tool of tools) lines.push(`  ${tool}: {description: Say which tool ran, command: [sh, -c, "echo ran ${tool}"]}`);
+    writeFile(root, 'org/org.yaml', `${lines.join('\n')}\n`);
+    const chart = ['agents:', `  human: { reports_to: null, send_to: [${users.join(', ')}], read_from: [${users.join(', ')}] }`];
+    users.forEach((user, index) => {
+      chart.push(`  ${user}: { reports_to: human, send_to: [human], read_from: [human] }`);
+      const granted = ['send_message', `${servers[index]}/*`, ...(tools[index] ? [tools[index]] : [])];
+      writeFile(root, `agents/${user}/resume.md`, `---\ntitle: User\nmodel: ${keys[index]}\ncredits: 1\ntools: [${granted.join(', ')}]\n---\nWork.\n`);
+    });
+    writeFile(root, 'org/chart.yaml', `${chart.join('\n')}\n`);
+    for (const user of users) humanSends(root, user, 'Count the words of "one two", then report.');
+
+    const provider = new ScriptedProvider((request) => {
+      const index = users.indexOf(request.agent);
+      if (index < 0) return {};
+      const calls: ToolCall[] = [{ id: 'call_mcp', name: `${servers[index]}__word_count`, arguments: { text: 'one two' } }];
+      if (tools[index]) calls.push({ id: 'call_tool', name: tools[index] as string, arguments: {} });
+      // The first step calls the tools; the second reports what they returned.
+      if (request.messages.length === 1) return { toolCalls: calls };
+      return { toolCalls: [sendCall('human', `results: ${JSON.stringify(request.messages.slice(1).map((message) => message.content))}`)] };
+    });
+    const events = await runScripted(root, provider);
+    expect(eventsOf(events, 'agent-error')).toEqual([]);
+
+    const status = lemming(root, ['status']);
+    for (const [index, user] of users.entries()) {
+      const key = keys[index] as string;
+      const sent = listOutbox(root, user).map((file) => readText(root, `agents/${user}/outbox/${file}`)).join('\n');
+      expect(sent, user).toContain('2 word(s)');
+      if (tools[index]) expect(sent, user).toContain(`ran ${tools[index]}`);
+      const charges = readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`"agent":"${user}"`))
+        .map((line) => JSON.parse(line) as { model: string; input_tokens: number; output_tokens: number; credits: number });
+      expect(charges.length, user).toBe(1);
+      const charge = charges[0];
+      expect(charge?.model).toBe(key);
+      // Two steps of 100 tokens in and 10 out, at this key's own prices.
+      expect(charge?.credits).toBeCloseTo(((charge?.input_tokens ?? 0) * (index + 1) + (charge?.output_tokens ?? 0) * 10) / 1e6, 12);
+      expect(status.stdout).toMatch(new RegExp(`^${user} +${key} +${(1 - (charge?.credits ?? 0)).toFixed(4)} / 1\\.0000 `, 'm'));
+    }
+    expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
+  }, 180_000);
 });
