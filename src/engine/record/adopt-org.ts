@@ -6,7 +6,7 @@ import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
-import { initialState, loadState, saveState, type EngineState } from './engine-state.js';
+import { initialState, loadState, saveState, stateFromJson, type EngineState } from './engine-state.js';
 import { caughtUp, emptySnapshot } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
@@ -103,5 +103,5 @@ function readPrevious(statePath: string, takenPath: string): Omit<EngineState, '
   }
   const { version: _version, ...rest } = data as EngineState & { outboxes?: unknown };
   delete (rest as { outboxes?: unknown }).outboxes;
-  return { ...initialState(), ...rest };
+  return stateFromJson(rest);
 }
