@@ -33,7 +33,7 @@ function tidy(value: number): number {
 function meanByKey(records: Array<Record<string, number>>): Record<string, number> {
   const keys = [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
   // Keyed by agent names and model keys, some read back from JSON: only a record's own entry counts (see org/names.ts).
-  return nameRecordOf(keys.map((key) => [key, tidy(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
+  return nameRecordOf(keys.map((key): [string, number] => [key, tidy(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
 }
 
 /** Sum up each variant's complete runs, in the file's order. Pure. */
