@@ -81,7 +81,7 @@ describe('agents named like a prototype property', () => {
     for (const [index, id] of ids.entries()) {
       const approved = lemming(root, ['approve', id]);
       expect(approved.stderr).toBe('');
-      expect(approved.stdout).toContain(`hire ${names[index]} (Writer named ${names[index]}), reporting to human, 0.25 credits from manager`);
+      expect(approved.stdout).toContain(`hire ${names[index]} (Writer named ${names[index]}), from the template ${names[index]}, reporting to human, 0.25 credits from manager`);
     }
     // The first turn carries the hires out; the person's mail reaches them from the next.
     expect(lemming(root, ['run', '--plain', '--turns', '1']).status).toBe(0);
