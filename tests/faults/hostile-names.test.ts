@@ -179,6 +179,23 @@ describe('__proto__, however it is written', () => {
   });
 });
 
+describe('a name nothing declares', () => {
+  test('a model, an MCP server or a command tool named like a prototype property but not in org.yaml is refused, naming the file and field', () => {
+    const root = defaultFaultOrg();
+    writeFile(root, 'agents/planner/resume.md', '---\ntitle: Planner\nmodel: [offline, constructor]\ncredits: 1\ntools: [send_message, toString/*, valueOf/x, constructor]\n---\nPlan.\n');
+    const { problems } = new OrgLoader(root).load();
+    const messages = problems.filter((problem) => problem.file === 'agents/planner/resume.md').map((problem) => `${problem.field}: ${problem.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^model: names the model "constructor", which is not in org\/org.yaml models/),
+        expect.stringMatching(/^tools\.1: grants "toString\/\*", but org\/org.yaml mcp_servers has no server "toString"/),
+        expect.stringMatching(/^tools\.2: grants "valueOf\/x", but org\/org.yaml mcp_servers has no server "valueOf"/),
+        expect.stringMatching(/^tools\.3: names the tool "constructor", which is not a tool/),
+      ]),
+    );
+  });
+});
+
 describe('model keys, command tools and MCP servers named like a prototype property', () => {
   test('each model key prices its own calls, each command tool and MCP server runs for the agent granted it, and status shows each key; money is conserved', async () => {
     const keys = accepted('model');
