@@ -7,7 +7,7 @@ import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { yaml } from '../lazy-modules.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { loadOrg } from '../org/load-org.js';
-import { HUMAN } from '../org/names.js';
+import { HUMAN, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
@@ -24,8 +24,9 @@ function isObject(value: unknown): value is Fields {
 /** Objects merge key by key; anything else (lists included) replaces. Pure. */
 export function mergeFields(base: unknown, change: unknown): unknown {
   if (!isObject(base) || !isObject(change)) return change;
-  const merged: Fields = { ...base };
-  for (const [key, value] of Object.entries(change)) merged[key] = mergeFields(base[key], value);
+  // Keys are names (models, agents): a key absent from `base` merges with nothing, never with what Object gives every object.
+  const merged: Fields = nameRecord(base);
+  for (const [key, value] of Object.entries(change)) merged[key] = mergeFields(Object.hasOwn(base, key) ? base[key] : undefined, value);
   return merged;
 }
 
@@ -70,15 +71,17 @@ function applyVariant(root: string, variant: Variant, agents: string[]): void {
   if (variant.chart) editYaml(root, 'org/chart.yaml', (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
   for (const agent of agents) {
     if (agent === HUMAN) continue;
-    const fields = { ...(variant.resumes?.['*'] ?? {}), ...(variant.resumes?.[agent] ?? {}) };
+    const resumes = variant.resumes;
+    const fields = { ...(resumes && Object.hasOwn(resumes, '*') ? resumes['*'] : {}), ...(resumes && Object.hasOwn(resumes, agent) ? resumes[agent] : {}) };
     const swap = variant.swapModels;
     if (Object.keys(fields).length === 0 && !swap) continue;
     editResume(root, `agents/${agent}/resume.md`, (front) => {
       const edited: Fields = { ...front, ...fields };
       if (swap) {
         const models = edited.model;
-        if (typeof models === 'string') edited.model = swap[models] ?? models;
-        if (Array.isArray(models)) edited.model = models.map((model) => (typeof model === 'string' ? (swap[model] ?? model) : model));
+        const swapped = (model: string): string => (Object.hasOwn(swap, model) ? (swap[model] ?? model) : model);
+        if (typeof models === 'string') edited.model = swapped(models);
+        if (Array.isArray(models)) edited.model = models.map((model) => (typeof model === 'string' ? swapped(model) : model));
       }
       return edited;
     });

@@ -1,3 +1,4 @@
+import { nameRecord } from '../org/names.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
@@ -73,8 +74,9 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     errors: 0,
     calls: 0,
     credits: 0,
-    creditsByAgent: {},
-    creditsByModel: {},
+    // Keyed by agent names and model keys: no prototype (see org/names.ts).
+    creditsByAgent: nameRecord(),
+    creditsByModel: nameRecord(),
     humanAnswer: null,
     wallMs: attempts.reduce((sum, attempt) => sum + attempt.wallMs, 0),
     attempts: attempts.length,

@@ -1,3 +1,4 @@
+import { nameRecordOf } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 
@@ -31,7 +32,8 @@ function tidy(value: number): number {
 
 function meanByKey(records: Array<Record<string, number>>): Record<string, number> {
   const keys = [...new Set(records.flatMap((record) => Object.keys(record)))].sort();
-  return Object.fromEntries(keys.map((key) => [key, tidy(mean(records.map((record) => record[key] ?? 0)))]));
+  // Keyed by agent names and model keys, some read back from JSON: only a record's own entry counts (see org/names.ts).
+  return nameRecordOf(keys.map((key): [string, number] => [key, tidy(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
 }
 
 /** Sum up each variant's complete runs, in the file's order. Pure. */

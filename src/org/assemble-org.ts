@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from './names.js';
+import { HUMAN, isValidAgentName, nameProblem, nameRecord } from './names.js';
 import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
@@ -36,7 +36,7 @@ export function undeclaredServer(grant: string, servers: Readonly<Record<string,
   const slash = grant.indexOf('/');
   if (slash < 0) return undefined;
   const server = grant.slice(0, slash);
-  if (server in servers) return undefined;
+  if (Object.hasOwn(servers, server)) return undefined;
   const known = Object.keys(servers).join(', ') || 'none declared';
   return `grants ${JSON.stringify(grant)}, but org/org.yaml mcp_servers has no server ${JSON.stringify(server)} (known: ${known})`;
 }
@@ -47,7 +47,13 @@ const CHART_LISTS = ['send_to', 'read_from'] as const;
 /** Cross-check the org's files against each other and build the org. Pure. */
 export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] } {
   const problems: Problem[] = [];
-  const { orgFile, chart, resumes } = parts;
+  const { orgFile, resumes } = parts;
+  // A parsed file kept in the cache comes back from JSON with a prototype: its names are copied into
+  // records without one, so `constructor` finds its own entry or none.
+  const chart = { agents: nameRecord(parts.chart.agents) };
+  const models = nameRecord(orgFile.models);
+  const mcpServers = nameRecord(orgFile.mcp_servers);
+  const commandTools = nameRecord(orgFile.command_tools);
   const exists = (name: string): boolean => resumes.has(name) || (parts.brokenResumes?.has(name) ?? false);
   const chartProblem = (path: Array<string | number>, message: string, severity: Problem['severity'] = 'error'): void => {
     const line = parts.chartLineOf(path);
@@ -61,7 +67,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const missing = new Set<string>();
   const names = Object.keys(chart.agents);
   for (const name of names) {
-    if (!isValidAgentName(name)) chartProblem(['agents', name], `is not a valid agent name; ${AGENT_NAME_HINT}`);
+    const invalid = nameProblem('agent', name);
+    if (invalid !== undefined) chartProblem(['agents', name], invalid);
     else if (!exists(name)) {
       chartProblem(['agents', name], `names an agent that does not exist (there is no agents/${name}/resume.md); ${ignoredUntilEdited}`, 'warning');
     }
@@ -91,12 +98,12 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   }
 
   const agents = new Map<string, Agent>();
-  const registry = Object.keys(orgFile.models);
+  const registry = Object.keys(models);
   // The command tools' own checks (a JSON Schema each) load a validator: only orgs that declare some pay for it.
-  const commandChecks = needsCommandChecks(orgFile, resumes) ? { undeclaredTool, commandToolProblems } : undefined;
-  if (commandChecks) problems.push(...commandChecks.commandToolProblems(orgFile.command_tools, (path) => parts.orgLineOf?.(path)));
+  const commandChecks = needsCommandChecks(commandTools, orgFile.needs_approval, resumes) ? { undeclaredTool, commandToolProblems } : undefined;
+  if (commandChecks) problems.push(...commandChecks.commandToolProblems(commandTools, (path) => parts.orgLineOf?.(path)));
   for (let index = 0; index < orgFile.needs_approval.length; index += 1) {
-    const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', orgFile.command_tools);
+    const message = commandChecks?.undeclaredTool(orgFile.needs_approval[index] ?? '', commandTools);
     if (message === undefined) continue;
     const line = parts.orgLineOf?.(['needs_approval', index]);
     problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -122,7 +129,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     }
     for (let index = 0; index < front.tools.length; index += 1) {
       const tool = front.tools[index] ?? '';
-      const message = undeclaredServer(tool, orgFile.mcp_servers) ?? commandChecks?.undeclaredTool(tool, orgFile.command_tools);
+      const message = undeclaredServer(tool, mcpServers) ?? commandChecks?.undeclaredTool(tool, commandTools);
       if (message === undefined) continue;
       const line = resume.lines.tools;
       problems.push({ file, field: `tools.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -167,11 +174,11 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       root: parts.root,
       name: orgFile.name,
       settings: orgFile.engine,
-      models: orgFile.models,
+      models,
       agents,
-      mcpServers: orgFile.mcp_servers,
+      mcpServers,
       needsApproval: orgFile.needs_approval,
-      commandTools: orgFile.command_tools,
+      commandTools,
       web: orgFile.web,
       ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
       ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
@@ -180,9 +187,9 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
 }
 
 /** A plain name that is not a built-in's (a command tool's, or a mistake) anywhere a tool is named, or command tools to check. */
-function needsCommandChecks(orgFile: OrgFile, resumes: ReadonlyMap<string, ParsedResume>): boolean {
+function needsCommandChecks(commandTools: Readonly<Record<string, CommandToolConfig>>, needsApproval: readonly string[], resumes: ReadonlyMap<string, ParsedResume>): boolean {
   const plain = (name: string): boolean => !isBuiltinTool(name) && !MCP_GRANT_PATTERN.test(name);
-  if (Object.keys(orgFile.command_tools).length > 0 || orgFile.needs_approval.some(plain)) return true;
+  if (Object.keys(commandTools).length > 0 || needsApproval.some(plain)) return true;
   for (const resume of resumes.values()) if (resume.frontMatter.tools.some(plain)) return true;
   return false;
 }

@@ -1,8 +1,30 @@
+/*
+ * The one name rule: every name someone can write (an agent, a model key, an MCP server, a command
+ * tool, an agent template) passes it where it enters, and nowhere re-checks it on its own.
+ *
+ * Each kind starts with a letter or a digit, so `__proto__` (and every `__…__` accessor of
+ * Object.prototype) is never a name. Every other word is one, `constructor`, `toString`, `call` or
+ * `length` included: records keyed by names are Maps or have no prototype (`nameRecord`), so such a
+ * name finds only what was put under it, never something JavaScript gives every object.
+ */
+
 /**
  * Agent names are folder names and appear in file names, so they are kept to a
  * small safe alphabet: no slashes, no dots, nothing a path could escape with.
  */
 export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** A key of org.yaml `models`: letters, digits and `._:-` after a first letter or digit (`gpt-4o-mini`, `llama3.1:8b`). */
+export const MODEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+
+/** An MCP server's name in org.yaml `mcp_servers`. */
+export const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** The name of a command tool an org declares in org.yaml `command_tools`: lower case, digits and single underscores. */
+export const COMMAND_TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/** An agent template's name: the file's name without `.md`, in the alphabet of agent names. */
+export const TEMPLATE_NAME_PATTERN = AGENT_NAME_PATTERN;
 
 /** The person taking part in the org. Never called by the engine. */
 export const HUMAN = 'human';
@@ -17,6 +39,70 @@ export const AGENT_NAME_HINT =
 /** A name that matches `AGENT_NAME_PATTERN` and is not the engine's own sender name (`lemming`). */
 export function isValidAgentName(name: unknown): name is string {
   return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
+}
+
+/** The kinds of name the rule knows. */
+export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template';
+
+const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: string; hint: string }>> = {
+  agent: { pattern: AGENT_NAME_PATTERN, what: 'agent name', hint: AGENT_NAME_HINT },
+  model: {
+    pattern: MODEL_KEY_PATTERN,
+    what: 'model key',
+    hint: 'a model key is a letter or digit, then letters, digits, ".", "_", ":" or "-" (for example "gpt-4o-mini")',
+  },
+  'mcp-server': {
+    pattern: MCP_SERVER_NAME,
+    what: 'MCP server name',
+    hint: 'an MCP server name is 1-64 characters: a letter or digit, then letters, digits, "_" or "-" (for example "files")',
+  },
+  'command-tool': {
+    pattern: COMMAND_TOOL_NAME,
+    max: 64,
+    what: 'command tool name',
+    hint: 'a command tool name is 1-64 characters: lower case letters and digits joined by single underscores (for example "run_python")',
+  },
+  template: {
+    pattern: TEMPLATE_NAME_PATTERN,
+    what: 'template name',
+    hint: 'a template name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example org/templates/tester.md)',
+  },
+};
+
+/**
+ * Why `name` is not a valid name of its kind, as words that follow the name or its field ("is not
+ * a valid agent name; an agent name is …"), saying what a valid one looks like; undefined for a
+ * valid one. The one gate for names (see the top of this file).
+ */
+export function nameProblem(kind: NameKind, name: unknown): string | undefined {
+  const rule = RULES[kind];
+  if (typeof name === 'string' && name.length <= (rule.max ?? Infinity) && rule.pattern.test(name)) {
+    return kind === 'agent' && name === ENGINE_SENDER ? `is the engine's own sender name, not an agent's; ${rule.hint}` : undefined;
+  }
+  return `is not a valid ${rule.what}; ${rule.hint}`;
+}
+
+/** The short rule of a kind of name, for messages that show the name themselves. */
+export function nameHint(kind: NameKind): string {
+  return RULES[kind].hint;
+}
+
+/**
+ * A record keyed by names, with no prototype: `record.constructor` is what was put under
+ * `constructor`, or undefined, never Object's. Copies the own keys of `from` (a parsed file's
+ * object, a record read back from JSON), `__proto__` included as a plain key.
+ */
+export function nameRecord<T>(from?: Readonly<Record<string, T>> | null): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  if (from) for (const key of Object.keys(from)) record[key] = from[key] as T;
+  return record;
+}
+
+/** `nameRecord` of the entries, in their order; a later entry of the same key wins. */
+export function nameRecordOf<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) record[key] = value;
+  return record;
 }
 
 /** The org's name, engine settings and model registry, relative to the root. */

@@ -99,8 +99,8 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
       message = 'is required but missing';
     }
     // A field named alike in two places (`command` of an MCP server and of a command tool) has an example per place.
-    const placed = typeof path[0] === 'string' && lastName !== undefined ? FIELD_EXAMPLES[`${path[0]}.${lastName}`] : undefined;
-    const example = placed ?? (lastName === undefined ? undefined : FIELD_EXAMPLES[lastName]);
+    const placed = typeof path[0] === 'string' && lastName !== undefined ? exampleOf(`${path[0]}.${lastName}`) : undefined;
+    const example = placed ?? (lastName === undefined ? undefined : exampleOf(lastName));
     const problem: Problem = {
       file,
       message: example && issue.code !== 'unrecognized_keys' ? `${message}; a valid value looks like \`${example}\`` : message,
@@ -111,6 +111,11 @@ export function schemaProblems(error: z.ZodError, file: string, source: YamlSour
     if (line !== undefined) problem.line = line;
     return problem;
   });
+}
+
+/** The example of a field; a name someone wrote (a model key `constructor`) is never taken for one of Object's. */
+function exampleOf(field: string): string | undefined {
+  return Object.hasOwn(FIELD_EXAMPLES, field) ? FIELD_EXAMPLES[field] : undefined;
 }
 
 function valueAt(value: unknown, path: ReadonlyArray<string | number>): unknown {

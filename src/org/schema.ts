@@ -1,5 +1,8 @@
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
+import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
+
+export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
 /** The built-in tools an agent can be given in its resume's `tools` list. */
 export const TOOL_NAMES = [
@@ -23,12 +26,6 @@ export const DEFAULT_TOOLS: readonly ToolName[] = ['send_message', 'remember'];
 
 /** A grant of an MCP server's tools in a resume: `server/*` for all of them, `server/tool_name` for one. */
 export const MCP_GRANT_PATTERN = /^([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/(\*|[A-Za-z0-9_.-]{1,128})$/;
-
-/** An MCP server's name in org.yaml `mcp_servers`. */
-export const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-/** The name of a command tool an org declares in org.yaml `command_tools`: lower case, digits and single underscores. */
-export const COMMAND_TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
 /** True for a built-in tool name, an MCP grant, or a name an org's command tool may have (org.yaml says whether it does). */
 export function isToolGrant(value: string): boolean {
@@ -80,6 +77,23 @@ export const NOTIFY_EVENTS = ['human-message', 'proposal', 'agent-held', 'run-er
 function buildSchemas(z: typeof Zod) {
   const nonNegativeInt = z.number().int().min(0);
   const positiveInt = z.number().int().min(1);
+
+  /**
+   * A map of names to values (org.yaml `models`, `mcp_servers`, `command_tools`, the chart's
+   * `agents`): each key passes the name rule (zod itself would drop a `__proto__` key without a
+   * word), and the result has no prototype, so a name like `constructor` finds only its own entry.
+   */
+  const nameKeyed = <Value extends Zod.ZodType>(kind: NameKind, value: Value) =>
+    z
+      .preprocess((input, context) => {
+        if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+        for (const key of Object.keys(input)) {
+          const problem = nameProblem(kind, key);
+          if (problem !== undefined) context.addIssue({ code: 'custom', path: [key], message: problem, input: key });
+        }
+        return nameRecord(input as Record<string, unknown>);
+      }, z.record(z.string(), value))
+      .transform((record) => nameRecord(record));
 
   /** Provider limits: the engine waits rather than bursting into rate-limit errors. */
   const providerLimitsSchema = z.strictObject({
@@ -275,12 +289,12 @@ function buildSchemas(z: typeof Zod) {
   const orgFileSchema = z.strictObject({
     name: z.string().min(1),
     engine: engineSettingsSchema.prefault({}),
-    models: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/), modelEntrySchema),
-    mcp_servers: z.record(z.string().regex(MCP_SERVER_NAME), z.union([mcpStdioSchema, mcpHttpSchema])).default({}),
+    models: nameKeyed('model', modelEntrySchema),
+    mcp_servers: nameKeyed('mcp-server', z.union([mcpStdioSchema, mcpHttpSchema])).default(nameRecord()),
     /** Tools whose calls wait for the human's approval: built-in names, command tools, `server/tool` or `server/*`. */
     needs_approval: z.array(z.string().refine(isToolGrant, 'must be a built-in tool name, a command tool, or "server/tool" or "server/*"')).default([]),
     /** Tools the org defines as commands, granted by name in resumes like built-ins. */
-    command_tools: z.record(z.string().regex(COMMAND_TOOL_NAME, 'must be lower case letters and digits joined by single underscores, like run_python').max(64), commandToolSchema).default({}),
+    command_tools: nameKeyed('command-tool', commandToolSchema).default(nameRecord()),
     web: webSettingsSchema.prefault({}),
     /** People told by webhook when something needs them. */
     notify: z.array(notifySchema).default([]),
@@ -297,7 +311,7 @@ function buildSchemas(z: typeof Zod) {
   });
 
   const chartFileSchema = z.strictObject({
-    agents: z.record(z.string(), chartEntrySchema),
+    agents: nameKeyed('agent', chartEntrySchema),
   });
 
 

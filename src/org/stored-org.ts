@@ -1,3 +1,4 @@
+import { nameRecord } from './names.js';
 import type { Agent, Audience, Org } from './org.js';
 
 type StoredAudience = '*' | string[];
@@ -70,11 +71,12 @@ export function restoreOrg(stored: StoredOrg, root: string): Org {
     root,
     name: stored.name,
     settings: stored.settings,
-    models: stored.models,
+    // Read back from JSON: records keyed by names get no prototype again (see names.ts).
+    models: nameRecord(stored.models),
     agents,
-    mcpServers: stored.mcpServers ?? {},
+    mcpServers: nameRecord(stored.mcpServers),
     needsApproval: stored.needsApproval ?? [],
-    commandTools: stored.commandTools ?? {},
+    commandTools: nameRecord(stored.commandTools),
     web: stored.web ?? NO_WEB,
     ...(stored.notify ? { notify: stored.notify } : {}),
     ...(stored.outsideSeats ? { outsideSeats: stored.outsideSeats } : {}),

@@ -1,3 +1,4 @@
+import { nameRecordOf } from '../org/names.js';
 import type { McpServerConfig } from '../org/schema.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
 import { McpServers } from '../tools/mcp/mcp-servers.js';
@@ -37,7 +38,8 @@ export class WorkerMcp {
   private serversFor(queueName: string, server: string, config: McpServerConfig): McpServers {
     let servers = this.running.get(queueName);
     if (!servers) {
-      const declared = { [server]: config };
+      // A job's server name is a key of a record without a prototype (see org/names.ts).
+      const declared = nameRecordOf([[server, config]]);
       servers = new McpServers(this.root, () => declared, this.lookup);
       this.running.set(queueName, servers);
     }

@@ -40,7 +40,7 @@ export function addAgentCommand(root: string, name: string, options: AddAgentOpt
     },
     template,
     {
-      model: manager?.models.find((key) => key in org.models) ?? Object.keys(org.models)[0] ?? '',
+      model: manager?.models.find((key) => Object.hasOwn(org.models, key)) ?? Object.keys(org.models)[0] ?? '',
       credits: 0.5,
       tools: [...DEFAULT_TOOLS],
       instructions: `You report to ${options.reportsTo}. Do the work they give you and report back when it is done.`,

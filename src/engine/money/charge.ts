@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import type { MessageUsage } from '../../mailbox/message.js';
 import type { ModelEntry } from '../../org/schema.js';
 import type { ProviderResponse, Usage } from '../../providers/provider.js';
@@ -68,7 +69,7 @@ export function costOf(response: Pick<ProviderResponse, 'usage' | 'charged' | 'm
     return { credits: entry ? priceCall(response.usage, entry) : 0 };
   }
   const answers = chargedAnswers(response);
-  const shares: Record<string, ModelShare> = {};
+  const shares = nameRecord<ModelShare>();
   let nano = 0;
   for (const answer of answers) {
     const entry = models[answer.modelKey];

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { nameRecord } from '../../org/names.js';
 import { appendText } from '../../storage/write-bytes.js';
 import { writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
@@ -93,7 +94,9 @@ export function chargedTokens(charge: Charge): PricedTokens {
 
 /**
  * Ledger totals as of a byte offset, kept in the engine's state so that no one
- * re-reads the whole ledger: only what was appended after `offset`.
+ * re-reads the whole ledger: only what was appended after `offset`. Both records are keyed by
+ * agent names and have no prototype (org/names.ts `nameRecord`): `totals.constructor` is the
+ * agent `constructor`'s, or undefined.
  */
 export interface LedgerSnapshot {
   offset: number;
@@ -104,7 +107,7 @@ export interface LedgerSnapshot {
 
 /** The snapshot before any ledger line has been read: offset 0, no totals. */
 export function emptySnapshot(): LedgerSnapshot {
-  return { offset: 0, totals: {}, lastCharged: {} };
+  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord() };
 }
 
 /** Totals for an agent the ledger has no line for yet: all zero. */
@@ -121,8 +124,8 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
   if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged };
   // Object.assign and fields copied by name rather than spreads: the same result, and a first
   // turn's cold code spread 1,000 agents' totals in 23 ms against 2 ms this way.
-  const totals = Object.assign({}, snapshot.totals);
-  const lastCharged = Object.assign({}, snapshot.lastCharged);
+  const totals = Object.assign(nameRecord<AgentTotals>(), snapshot.totals);
+  const lastCharged = Object.assign(nameRecord<number>(), snapshot.lastCharged);
   for (const entry of entries) {
     const previous = totals[entry.agent];
     const current: AgentTotals =

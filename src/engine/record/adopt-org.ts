@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -5,7 +6,7 @@ import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
-import { initialState, loadState, saveState, type EngineState } from './engine-state.js';
+import { initialState, loadState, saveState, stateFromJson, type EngineState } from './engine-state.js';
 import { caughtUp, emptySnapshot } from '../money/ledger.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
@@ -38,7 +39,7 @@ export function adoptOrg(root: string): AdoptReport {
     const { org } = loadOrg(root);
     const paths = statePaths(root);
     const previous = readPrevious(paths.state, paths.taken);
-    const files: Record<string, string[]> = {};
+    const files = nameRecord<string[]>();
     let count = 0;
     let turn = previous?.turn ?? 0;
     for (const agent of org.agents.keys()) {
@@ -102,5 +103,5 @@ function readPrevious(statePath: string, takenPath: string): Omit<EngineState, '
   }
   const { version: _version, ...rest } = data as EngineState & { outboxes?: unknown };
   delete (rest as { outboxes?: unknown }).outboxes;
-  return { ...initialState(), ...rest };
+  return stateFromJson(rest);
 }

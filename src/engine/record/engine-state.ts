@@ -5,6 +5,7 @@ import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Priority } from '../../mailbox/message.js';
 import type { AwaitingAnswer } from '../routing/escalation.js';
 import { emptySnapshot, type LedgerSnapshot } from '../money/ledger.js';
+import { nameRecord } from '../../org/names.js';
 
 /** Mail waiting for an agent: a message file, or a notice from the engine itself. */
 export type PendingItem =
@@ -79,8 +80,8 @@ export function initialState(): EngineState {
     members: [],
     takenBytes: 0,
     pending: [],
-    activity: {},
-    errors: {},
+    activity: nameRecord(),
+    errors: nameRecord(),
     outOfCredits: [],
     humanNotices: [],
     ledger: emptySnapshot(),
@@ -111,7 +112,7 @@ export function loadState(path: string): EngineState {
       );
     }
     if (state.version !== 2) throw new Error(`unknown version ${String(state.version)}`);
-    return { ...initialState(), ...state };
+    return stateFromJson(state);
   } catch (error) {
     if (error instanceof LemmingError) throw error;
     throw new LemmingError(
@@ -120,6 +121,24 @@ export function loadState(path: string): EngineState {
         'it is written atomically, so this means it was edited by hand: restore it or run `lemming reset`',
     );
   }
+}
+
+/**
+ * A state read from JSON, over the initial state's defaults. Records keyed by agent names come back
+ * from JSON with a prototype: they are copied into ones without (see org/names.ts), so an agent
+ * named `constructor` reads its own totals or none.
+ */
+export function stateFromJson(state: Partial<EngineState>): EngineState {
+  const initial = initialState();
+  const ledger = state.ledger ?? initial.ledger;
+  return {
+    ...initial,
+    ...state,
+    version: 2,
+    activity: nameRecord(state.activity),
+    errors: nameRecord(state.errors),
+    ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged) },
+  };
 }
 
 /** Write the state atomically (temporary file, then rename): a crash leaves the old file or the new one. */

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { closeSync, openSync, readFileSync, truncateSync, unlinkSync } from 'node:fs';
 import { classified, storageFailure } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
@@ -192,6 +193,16 @@ export function repairJournal(path: string): JournalRecord[] {
   return records;
 }
 
+/** A plan read back from JSON gets its records keyed by agent names without a prototype again (see org/names.ts). */
+function withNameRecords(record: JournalRecord): JournalRecord {
+  if (record?.type !== 'plan' || typeof record.discovered !== 'object' || record.discovered === null) return record;
+  const { hints, taken, undelivered } = record.discovered;
+  record.discovered.hints = nameRecord(hints);
+  record.discovered.taken = nameRecord(taken);
+  if (undelivered !== undefined) record.discovered.undelivered = nameRecord(undelivered);
+  return record;
+}
+
 function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes: number; totalBytes: number } {
   let buffer: Buffer;
   try {
@@ -207,7 +218,7 @@ function readWholeRecords(path: string): { records: JournalRecord[]; wholeBytes:
     const line = buffer.subarray(start, end).toString('utf8');
     if (line.trim() !== '') {
       try {
-        records.push(JSON.parse(line) as JournalRecord);
+        records.push(withNameRecords(JSON.parse(line) as JournalRecord));
       } catch {
         break; // A record cut short; everything after it is unwritten.
       }

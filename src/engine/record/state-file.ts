@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 
 /**
@@ -9,9 +10,10 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
 export function readAgentRecords<Entry>(path: string): Record<string, Entry> {
   try {
     const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; agents?: unknown };
-    return data.version === 1 && typeof data.agents === 'object' && data.agents !== null ? (data.agents as Record<string, Entry>) : {};
+    // Keyed by agent names: copied into a record without a prototype (see org/names.ts).
+    return data.version === 1 && typeof data.agents === 'object' && data.agents !== null && !Array.isArray(data.agents) ? nameRecord(data.agents as Record<string, Entry>) : nameRecord();
   } catch {
-    return {};
+    return nameRecord();
   }
 }
 

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { classified } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
@@ -123,7 +124,8 @@ function addLine(index: Index, line: TakenLine): void {
     if (!Array.isArray(names)) continue;
     let set = index.byOutbox.get(outbox);
     if (!set) index.byOutbox.set(outbox, (set = new Set()));
-    const listed = line.undelivered?.[outbox];
+    // Read back from JSON with a prototype: only the line's own entry counts (an outbox may be named `constructor`).
+    const listed = line.undelivered && Object.hasOwn(line.undelivered, outbox) ? line.undelivered[outbox] : undefined;
     const undelivered = Array.isArray(listed) && listed.length > 0 ? new Set(listed) : undefined;
     let notDelivered = index.undelivered.get(outbox);
     for (const name of names) {
@@ -147,9 +149,9 @@ function addLine(index: Index, line: TakenLine): void {
 export function appendTaken(path: string, line: TakenLine, sizeBefore: number): number {
   const outboxes = Object.keys(line.files).filter((outbox) => (line.files[outbox]?.length ?? 0) > 0);
   if (outboxes.length === 0) return sizeBefore;
-  const files: Record<string, string[]> = {};
+  const files = nameRecord<string[]>();
   for (const outbox of outboxes.sort()) files[outbox] = line.files[outbox] ?? [];
-  const undelivered: Record<string, string[]> = {};
+  const undelivered = nameRecord<string[]>();
   for (const outbox of Object.keys(line.undelivered ?? {}).sort()) {
     const names = line.undelivered?.[outbox] ?? [];
     if (names.length > 0) undelivered[outbox] = names;

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { estimateInputTokens } from '../../providers/request-tokens.js';
@@ -52,15 +53,18 @@ export class TokenRatios {
   static load(root: string, recovering?: number): TokenRatios {
     // Kept with the org's record: a clone sizes its prompts as the original did.
     const path = statePaths(root).tokenRatios;
-    let file: RatiosFile = { version: 1, turn: 0, models: {} };
+    let file: RatiosFile = { version: 1, turn: 0, models: nameRecord() };
     try {
       const data = JSON.parse(readFileSync(path, 'utf8')) as RatiosFile;
-      if (data.version === 1 && typeof data.models === 'object' && data.models !== null) file = data;
+      // Keyed by model keys: copied into records without a prototype (see org/names.ts), so a key like `constructor` counts from zero.
+      if (data.version === 1 && typeof data.models === 'object' && data.models !== null) {
+        file = { ...data, models: nameRecord(data.models), ...(data.sizedWith ? { sizedWith: nameRecord(data.sizedWith) } : {}) };
+      }
     } catch {
       // None learned yet.
     }
     const sizing = recovering !== undefined && file.turn === recovering && file.sizedWith ? file.sizedWith : file.models;
-    return new TokenRatios(path, file, structuredClone(sizing));
+    return new TokenRatios(path, file, nameRecord(structuredClone(sizing)));
   }
 
   /** The server's tokens per character for an entry, once it has reported any. */

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { join } from 'node:path';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { HUMAN } from '../../org/names.js';
@@ -64,7 +65,7 @@ export interface RouteInput {
  */
 export function routeTurn(input: RouteInput): RoutedTurn {
   const { root, org, turn, rules, outcomes } = input;
-  const routed: RoutedTurn = { newMail: [], humanNotices: [], wrote: {}, awaiting: [], events: [] };
+  const routed: RoutedTurn = { newMail: [], humanNotices: [], wrote: nameRecord(), awaiting: [], events: [] };
   // Most orgs have no rules: a turn of theirs does nothing here (and what awaited an answer under rules now gone stops waiting).
   if (!rules || (rules.forward.length === 0 && !rules.escalate)) return input.held ? { ...routed, awaiting: input.state.awaiting ?? [] } : routed;
   const newMail: MessageItem[] = [...input.discovered, ...outcomes.flatMap((outcome) => outcome.newMail)].filter((item): item is MessageItem => item.kind === 'message');

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
 import type { LedgerSnapshot } from '../money/ledger.js';
@@ -64,8 +65,8 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
  * then wrote that name itself (a file skipped as named for this turn, replaced by the engine's).
  */
 export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): Omit<TakenLine, 'turn'> {
-  const files: Record<string, string[]> = {};
-  const undelivered: Record<string, string[]> = {};
+  const files = nameRecord<string[]>();
+  const undelivered = nameRecord<string[]>();
   for (const [outbox, names] of Object.entries(plan.discovered.taken)) files[outbox] = [...names];
   for (const [outbox, names] of Object.entries(plan.discovered.undelivered ?? {})) undelivered[outbox] = [...names];
   for (const outcome of outcomes) {
@@ -83,7 +84,7 @@ export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly A
  * turn has committed (OutboxHintStore.apply, record/outbox-hints.ts).
  */
 export function hintChangesOfTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): HintChanges {
-  const changes: HintChanges = { ...plan.discovered.hints };
+  const changes: HintChanges = nameRecord(plan.discovered.hints);
   for (const outcome of outcomes) if (outcome.hint !== undefined) changes[outcome.agent] = outcome.hint;
   return changes;
 }

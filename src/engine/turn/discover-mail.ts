@@ -3,7 +3,7 @@ import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.j
 import { quoteName } from '../../mailbox/message-text.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { listOutbox, outboxToList, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
-import { HUMAN, isValidAgentName } from '../../org/names.js';
+import { HUMAN, isValidAgentName, nameRecord } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
@@ -47,7 +47,7 @@ export interface Discovery {
  * already in its outbox, takes them as history.
  */
 export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHintStore, turn: number): Discovery {
-  const result: Discovery = { hints: {}, taken: {}, undelivered: {}, joined: [], pending: [], humanNotices: [], events: [] };
+  const result: Discovery = { hints: nameRecord(), taken: nameRecord(), undelivered: nameRecord(), joined: [], pending: [], humanNotices: [], events: [] };
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
   for (const sender of org.agents.keys()) {

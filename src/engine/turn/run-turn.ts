@@ -179,7 +179,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       response,
       receivedAt,
       recovering: replaying,
-      previousHint: agent in plan.discovered.hints ? plan.discovered.hints[agent] : context.hints.get(agent),
+      previousHint: Object.hasOwn(plan.discovered.hints, agent) ? plan.discovered.hints[agent] : context.hints.get(agent),
       onlyNotices: onlyNoticesShown(agent, shown),
       answered: (id) => shownStart(agent, shown, id),
       balanceBefore,

@@ -2,13 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
+import { nameProblem } from '../names.js';
 import { parseAgentTemplate, type ParsedAgentTemplate } from '../parse-files.js';
 
 /** Where an org keeps the resumes its hires may start from, relative to the root. */
 export const AGENT_TEMPLATES_FOLDER = 'org/templates';
-
-/** A template name: the file's name without `.md`, in the alphabet of agent names. */
-const TEMPLATE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** One resume template of `org/templates/`: a role a hire can start from. */
 export interface AgentTemplate extends ParsedAgentTemplate {
@@ -28,8 +26,9 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
     if (!entry.endsWith('.md')) continue;
     const name = entry.slice(0, -3);
     const file = `${AGENT_TEMPLATES_FOLDER}/${entry}`;
-    if (!TEMPLATE_NAME.test(name)) {
-      problems.push({ file, message: 'is not a usable template name: lowercase letters, digits, "_" or "-", like org/templates/tester.md', severity: 'warning' });
+    const invalid = nameProblem('template', name);
+    if (invalid !== undefined) {
+      problems.push({ file, message: `${invalid}; this template is not used`, severity: 'warning' });
       continue;
     }
     const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate);

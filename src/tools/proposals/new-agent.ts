@@ -5,7 +5,7 @@ import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { yaml } from '../../lazy-modules.js';
 import { undeclaredServer } from '../../org/assemble-org.js';
 import { quoteName } from '../../mailbox/message-text.js';
-import { AGENT_NAME_HINT, HUMAN, isValidAgentName } from '../../org/names.js';
+import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
 import { addAgentToChart } from './chart-edit.js';
@@ -15,11 +15,12 @@ import type { HireDetails } from './proposal.js';
 export function checkNewAgent(org: Org, details: HireDetails): string[] {
   const problems: string[] = [];
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-  if (!isValidAgentName(details.name) || details.name === HUMAN) problems.push(`name ${quoteName(details.name)} is not valid; ${AGENT_NAME_HINT}`);
+  const invalid = details.name === HUMAN ? `is the person's own name; ${nameHint('agent')}` : nameProblem('agent', details.name);
+  if (invalid !== undefined) problems.push(`name ${quoteName(details.name)} ${invalid}`);
   else if (org.agents.has(details.name)) problems.push(`there is already an agent named ${details.name}`);
   if (text(details.title).trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
   if (!org.agents.has(text(details.reports_to))) problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org`);
-  if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !(details.model in org.models)) {
+  if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {
     problems.push(`model ${quoteName(details.model)} is not in org/org.yaml models (known: ${Object.keys(org.models).join(', ')})`);
   }
   if (typeof details.credits !== 'number' || !Number.isFinite(details.credits) || details.credits < 0) problems.push('credits must be a number of 0 or more, for example 0.5');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
-import { isValidAgentName } from '../../org/names.js';
+import { isValidAgentName, nameRecord } from '../../org/names.js';
 import type { SearchHit, SearchResults } from '../api-types.js';
 import { trustedMtime } from '../folder-stamp.js';
 import { insertNewestFirst, newestFirst, removeNewestFirst, toIndexed, type IndexedMessage } from './indexed-message.js';
@@ -275,7 +275,7 @@ export class MessageIndex {
         const message = this.add(agent, name);
         record.files.set(name, message?.id ?? null);
         if (message) added.push(message);
-        else (record.unreadable ??= {})[name] = stamp;
+        else (record.unreadable ??= nameRecord())[name] = stamp;
       }
       this.dirty = true;
     }
@@ -284,7 +284,7 @@ export class MessageIndex {
 
   private markUnreadable(agent: string, record: OutboxRecord, name: string): void {
     const stamp = fileStamp(join(this.root, outboxPath(agent), name));
-    if (stamp !== undefined) (record.unreadable ??= {})[name] = stamp;
+    if (stamp !== undefined) (record.unreadable ??= nameRecord())[name] = stamp;
   }
 
   private remove(id: string): void {

@@ -1,3 +1,4 @@
+import { nameRecord } from '../../org/names.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePaths } from '../../engine/record/state-paths.js';
@@ -40,7 +41,8 @@ export function toSaved(record: OutboxRecord): SavedOutbox {
 }
 
 export function fromSaved(saved: SavedOutbox): OutboxRecord {
-  return { ...saved, files: new Map(Object.entries(saved.files)) };
+  // Keyed by file names someone may have chosen (`constructor`): read back without a prototype (see org/names.ts).
+  return { ...saved, files: new Map(Object.entries(saved.files)), ...(saved.unreadable ? { unreadable: nameRecord(saved.unreadable) } : {}) };
 }
 
 /** The saved index, or undefined when there is none, or it is unreadable, of another format or of another root (it is rebuilt). */
