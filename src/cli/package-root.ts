@@ -1,11 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The lemming package's own folder: it holds the default org that `bootstrap` copies. */
+/** The lemming package's own folder: it holds the org templates (`templates/`) that `bootstrap` copies. */
 export function packageRoot(): string {
   // src/cli/ and dist/cli/ are both two levels below the package root.
   return fileURLToPath(new URL('../../', import.meta.url));
+}
+
+/** The folder, in the package (a clone), where `npm start` runs the demo's org; gitignored. */
+export const DEMO_FOLDER = '.demo';
+
+/** True when `folder` is the package's own folder (a clone), which is no org and is never written as one. */
+export function isPackageRoot(folder: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  return real(folder) === real(packageRoot());
 }
 
 /** The version in the package's own package.json, or 'unknown' when it cannot be read. */

@@ -37,10 +37,10 @@ function agentTemplateFiles(templateRoot: string): string[] {
 }
 
 /**
- * Write an org template (the default org: the lemming package itself) into `root`. Idempotent: a
+ * Write an org template (a folder of the package's `templates/`, or a user's) into `root`. Idempotent: a
  * missing file is written, an existing one is never overwritten (whether a person edited it or
  * not), and missing folders are made again, for every agent that has a resume. A template without
- * agent templates of its own gets those of `agentTemplatesFrom` (the package's), so every org can
+ * agent templates of its own gets those of `agentTemplatesFrom` (the default org's), so every org can
  * hire from them.
  */
 export function bootstrapOrg(root: string, templateRoot: string, agentTemplatesFrom: string = templateRoot): BootstrapReport {

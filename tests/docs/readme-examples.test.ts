@@ -162,6 +162,7 @@ describe("the README's examples, run as written from a folder outside the reposi
     writeFileSync(join(clone, '.git/info/exclude'), 'node_modules\n');
     const setUp = commands(example('npm install && npm start'))[0]?.replace('npm install && ', '') ?? '';
     const started = expectRuns(clone, setUp);
+    expect(started).toMatch(/^demo org: .*\/\.demo \(follow up with --root \.demo,/m);
     expect(started).toMatch(/the org is idle/);
     expect(started).toMatch(/Latest reply to the human: agents\/manager\/outbox\/000005-001-human\.md/);
     expect(spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout).toBe('');

@@ -3,13 +3,13 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import type { ScriptedProvider } from '../helpers/scripted-provider.js';
-import { REPO_ROOT, runEngine } from '../helpers/temp-org.js';
+import { DEFAULT_ORG, runEngine } from '../helpers/temp-org.js';
 import { scratchDir } from './scratch.js';
 
 /** The default org (manager, planner, hr, coder_01, janitor, human) in a scratch folder. */
 export function defaultFaultOrg(): string {
   const root = scratchDir();
-  bootstrapOrg(root, REPO_ROOT);
+  bootstrapOrg(root, DEFAULT_ORG);
   return root;
 }
 

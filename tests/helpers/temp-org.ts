@@ -11,6 +11,8 @@ import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/** The default org's template (what `lemming bootstrap` writes), in the repository. */
+export const DEFAULT_ORG = join(REPO_ROOT, 'templates', 'software-team');
 
 const made: string[] = [];
 afterEach(() => {
@@ -27,7 +29,7 @@ export function tempDir(prefix = 'lemming-test-'): string {
 /** A temporary org root holding the default org. */
 export function defaultOrg(): string {
   const root = tempDir();
-  bootstrapOrg(root, REPO_ROOT);
+  bootstrapOrg(root, DEFAULT_ORG);
   return root;
 }
 

@@ -1,6 +1,6 @@
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
 import { requireOrgFolder } from '../../org/org-folder.js';
-import { bootstrapTemplate, findTemplate } from '../../org/templates/org-templates.js';
+import { bootstrapTemplate, defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
 
@@ -11,7 +11,7 @@ import { packageRoot } from '../package-root.js';
 export function bootstrapCommand(root: string, output: Output, options: { template?: string } = {}): number {
   requireOrgFolder(root, 'bootstrap');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
-  const report = template ? bootstrapTemplate(root, template, packageRoot()) : bootstrapOrg(root, packageRoot());
+  const report = template ? bootstrapTemplate(root, template, packageRoot()) : bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
   for (const file of report.written) output.out(`wrote ${file}`);
   for (const file of report.kept) output.out(`kept ${file} (it differs from the ${template ? 'template' : 'default'}; your edits stay)`);
   if (report.folders.length > 0) output.out(`made ${report.folders.length} missing folder(s)`);

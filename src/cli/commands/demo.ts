@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { readHumanInbox } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
 import { bootstrapOrg } from '../../org/bootstrap-org.js';
 import { requireOrgFolder } from '../../org/org-folder.js';
-import { bootstrapTemplate, findTemplate, type SeedTask } from '../../org/templates/org-templates.js';
+import { bootstrapTemplate, DEFAULT_TEMPLATE, defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
@@ -14,31 +14,31 @@ import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
 import { openEngine } from '../open-engine.js';
 
-/** The task the demo sends the manager as the human, when the human has never written (the default org's seed, in template.yaml). */
-export const SEED_TASK: SeedTask = {
-  to: 'manager',
-  subject: 'Plan the first release',
-  body:
-    'Please plan the first release of our product and get the work done: break it into tasks, ' +
-    'build and test it, list the files in the shared workspace, and tell me when it is finished.',
-};
-
 function humanHasWritten(root: string): boolean {
   return listMessageFiles(root, HUMAN).length > 0;
 }
 
+/** `--root` as a person types it from here: relative when the root is below the current folder. */
+function rootHint(root: string): string {
+  const below = relative(process.cwd(), root);
+  return below !== '' && !below.startsWith('..') && !isAbsolute(below) ? below : root;
+}
+
 /**
- * `lemming demo` (what `npm start` runs): write the default org into a root that has
- * none, seed one task from the human if the human has never written, and run to idle.
+ * `lemming demo` (what `npm start` runs, in the clone's gitignored `.demo/`): write the default
+ * org from its template into a root that has none, seed one task from the human (the template's
+ * seed) if the human has never written, and run to idle.
  */
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
+  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with --root ${rootHint(root)}, like \`lemming inbox --root ${rootHint(root)}\`)`);
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).
   if (template) bootstrapTemplate(root, template, packageRoot());
-  else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, packageRoot());
-  const seed = template ? template.seed : SEED_TASK;
+  else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
+  // The default org's seed is its template.yaml's, like every template's.
+  const seed = (template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, process.cwd())).seed;
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
   const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const engine = opened.engine;

@@ -2,18 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORG_FILE } from '../../org/names.js';
 import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
-import { builtinTemplates } from '../../org/templates/org-templates.js';
+import { builtinTemplates, defaultTemplateFolder } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
 
 /**
  * `lemming templates`: the org templates `bootstrap --template` and `demo --template` start from,
  * a line each, and the agent templates hires start from (the org's own `org/templates/` when the
- * root is an org, else the package's).
+ * root is an org, else the default org's).
  */
 export function templatesCommand(root: string, options: { json?: boolean }, output: Output): number {
   const orgs = builtinTemplates(packageRoot());
-  const agentsFrom = existsSync(join(root, ORG_FILE)) ? root : packageRoot();
+  const agentsFrom = existsSync(join(root, ORG_FILE)) ? root : defaultTemplateFolder(packageRoot());
   const { templates: agents, problems } = readAgentTemplates(agentsFrom);
   if (options.json) {
     output.out(

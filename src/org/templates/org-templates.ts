@@ -10,10 +10,19 @@ import { CHART_FILE, ORG_FILE } from '../names.js';
 
 /** The description file beside a template's `org/` and `agents/`. */
 export const TEMPLATE_FILE = 'template.yaml';
-/** The built-in template that is the lemming package itself: the default org. */
+/** The built-in template `bootstrap` and `demo` write when no `--template` is given: the default org. */
 export const DEFAULT_TEMPLATE = 'software-team';
-/** Where the package keeps its other built-in org templates, one folder each. */
+/** Where the package keeps its built-in org templates, one folder each, the default org's among them. */
 const BUILTIN_FOLDER = 'templates';
+
+/**
+ * The default org's folder in the package. It is a template like the others, not the clone's own
+ * root: an org that runs edits its chart and adds agents (an approved hire), and those edits
+ * belong to that org, never to the org every later `bootstrap` writes.
+ */
+export function defaultTemplateFolder(packageRoot: string): string {
+  return join(packageRoot, BUILTIN_FOLDER, DEFAULT_TEMPLATE);
+}
 
 /** A first task from the human, for `lemming demo --template`. */
 export interface SeedTask {
@@ -68,10 +77,10 @@ function templateAt(name: string, folder: string, builtin: boolean): OrgTemplate
 
 /** The built-in org templates: the default org first, then the package's `templates/` in name order. */
 export function builtinTemplates(packageRoot: string): OrgTemplate[] {
-  const found = [templateAt(DEFAULT_TEMPLATE, packageRoot, true)];
+  const found = [templateAt(DEFAULT_TEMPLATE, defaultTemplateFolder(packageRoot), true)];
   const folder = join(packageRoot, BUILTIN_FOLDER);
   for (const name of existsSync(folder) ? readdirSync(folder).sort() : []) {
-    if (existsSync(join(folder, name, TEMPLATE_FILE))) found.push(templateAt(name, join(folder, name), true));
+    if (name !== DEFAULT_TEMPLATE && existsSync(join(folder, name, TEMPLATE_FILE))) found.push(templateAt(name, join(folder, name), true));
   }
   return found;
 }
@@ -153,5 +162,5 @@ export function bootstrapTemplate(root: string, template: OrgTemplate, packageRo
       );
     }
   }
-  return bootstrapOrg(root, template.folder, packageRoot);
+  return bootstrapOrg(root, template.folder, defaultTemplateFolder(packageRoot));
 }

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootstrapOrg } from '../../../src/org/bootstrap-org.js';
 
-/** The repository: its `org/` and `agents/` are the default org, and `dist/` the built CLI. */
+/** The repository: its `templates/software-team/` is the default org, and `dist/` the built CLI. */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A fresh copy of the default org in a temporary folder. */
 export function tempOrg(): { root: string; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), 'lemming-ui-'));
-  bootstrapOrg(root, REPO);
+  bootstrapOrg(root, join(REPO, 'templates', 'software-team'));
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

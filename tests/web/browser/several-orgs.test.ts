@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrapOrg } from '../../../src/org/bootstrap-org.js';
-import { humanSends, REPO_ROOT, runEngine, tempDir, write } from '../../helpers/temp-org.js';
+import { DEFAULT_ORG, humanSends, runEngine, tempDir, write } from '../../helpers/temp-org.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serveOrgs } from './serve-org.js';
 
@@ -21,7 +21,7 @@ describe('one dashboard over several orgs, in Chromium', () => {
     const folder = tempDir('lemming-orgs-');
     const software = join(folder, 'software');
     mkdirSync(software);
-    bootstrapOrg(software, REPO_ROOT);
+    bootstrapOrg(software, DEFAULT_ORG);
     humanSends(software, 'manager', 'Write the release notes for 1.2', 'Release notes');
     await runEngine(software);
     const press = join(folder, 'press');
