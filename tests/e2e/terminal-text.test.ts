@@ -7,7 +7,7 @@ import { formatMessage } from '../../src/mailbox/message-format.js';
 import { messageFileName } from '../../src/mailbox/message.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { humanSends, listOutbox, read, REPO_ROOT, runEngine, write } from '../helpers/temp-org.js';
+import { DEFAULT_ORG, humanSends, listOutbox, read, runEngine, write } from '../helpers/temp-org.js';
 
 /*
  * Issue 36: text an agent wrote (a model's subject and body, its answer, an error it caused) is
@@ -48,7 +48,7 @@ function drop(seq: number, subject = SUBJECT): void {
 // One org for every test of the file (tempDir's folders go after each test): the commands only read it, but for `run`.
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'lemming-terminal-'));
-  bootstrapOrg(root, REPO_ROOT);
+  bootstrapOrg(root, DEFAULT_ORG);
   humanSends(root, 'manager', 'How are we doing?', REQUEST_SUBJECT);
   // A model answers with the hostile text: the engine writes it as given, into the message file.
   // hr, asked too, meets a model that fails with the hostile text in its error.
