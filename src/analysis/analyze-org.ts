@@ -1,37 +1,19 @@
 import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
-import { bottlenecks, type Bottleneck } from './bottlenecks/bottlenecks.js';
-import { escalationStorms, type EscalationStorm } from './failures/escalation-storms.js';
-import { pingPongs, type PingPong } from './failures/ping-pong.js';
-import { repeatedMessages, type RepeatedMessage } from './failures/repeated-messages.js';
-import { silentMembers, type SilentMember } from './failures/silent-members.js';
-import { agentLoads, type AgentLoad } from './network/agent-load.js';
-import { edgeUsage, type EdgeUsage } from './network/edge-use.js';
+import { bottlenecks } from './bottlenecks/bottlenecks.js';
+import { escalationStorms } from './failures/escalation-storms.js';
+import { pingPongs } from './failures/ping-pong.js';
+import { repeatedMessages } from './failures/repeated-messages.js';
+import { silentMembers } from './failures/silent-members.js';
+import { agentLoads } from './network/agent-load.js';
+import { edgeUsage } from './network/edge-use.js';
+import type { OrgAnalysis } from './org-analysis.js';
 import type { OrgRecords } from './records/org-records.js';
 import { readOrgRecords } from './records/read-records.js';
-import { requestPaths, type RequestPath, type UnansweredRequest } from './requests/request-paths.js';
+import { requestPaths } from './requests/request-paths.js';
 
-/** The org's network measured from its files: what `lemming analyze --json` prints and the dashboard's Analysis tab shows. */
-export interface OrgAnalysis {
-  org: string;
-  /** The last finished turn the figures run to. */
-  turn: number;
-  messages: number;
-  limits: AnalysisLimits;
-  agents: AgentLoad[];
-  edges: EdgeUsage;
-  requests: RequestPath[];
-  unanswered: UnansweredRequest[];
-  bottlenecks: Bottleneck[];
-  /** Failure patterns in the sense of the MAST taxonomy of multi-agent failures. */
-  failures: {
-    pingPongs: PingPong[];
-    repeatedMessages: RepeatedMessage[];
-    silentMembers: SilentMember[];
-    escalationStorms: EscalationStorm[];
-  };
-}
+export type { OrgAnalysis };
 
 /** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
 export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {

@@ -1,18 +1,8 @@
 import type { AnalysisLimits } from '../analysis-limits.js';
 import { pairKey, type OrgRecords } from '../records/org-records.js';
+import type { Bottleneck } from '../org-analysis.js';
 
-/** An agent whose mail waited unread turn after turn. */
-export interface Bottleneck {
-  agent: string;
-  /** The longest any one message waited unread, in turns. */
-  longestWait: number;
-  /** The message that waited longest. */
-  message: string;
-  /** Turns in which some mail of the agent's waited unread (it was there to read and was not). */
-  turnsWithMailWaiting: number;
-  /** Messages still unread at the last finished turn. */
-  stillWaiting: number;
-}
+export type { Bottleneck };
 
 /**
  * Agents with mail waiting turn after turn: a message can be read from the turn after the one it

@@ -1,17 +1,8 @@
 import type { AnalysisLimits } from '../analysis-limits.js';
 import type { OrgRecords } from '../records/org-records.js';
+import type { EscalationStorm } from '../org-analysis.js';
 
-/** Many escalations reaching one manager at once. */
-export interface EscalationStorm {
-  /** Whom they reached: a manager, or a person at the top. */
-  to: string;
-  /** Escalations within the window. */
-  messages: number;
-  fromTurn: number;
-  toTurn: number;
-  /** Who escalated, in name order. */
-  from: string[];
-}
+export type { EscalationStorm };
 
 /**
  * Escalation storms: an escalation is a high or urgent message from an agent to the one it reports

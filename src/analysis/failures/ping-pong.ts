@@ -1,17 +1,8 @@
 import type { AnalysisLimits } from '../analysis-limits.js';
 import type { MessageRecord, OrgRecords } from '../records/org-records.js';
+import type { PingPong } from '../org-analysis.js';
 
-/** Two agents sending messages back and forth while nothing else comes of it (MAST: step repetition, no termination). */
-export interface PingPong {
-  /** The pair, in name order. */
-  agents: [string, string];
-  /** Messages in the exchange, alternating in direction. */
-  messages: number;
-  fromTurn: number;
-  toTurn: number;
-  /** The exchange's message ids, oldest first. */
-  ids: string[];
-}
+export type { PingPong };
 
 /**
  * Ping-pong: a pair whose messages alternate A→B, B→A, … at least `pingPongMessages` times while

@@ -1,17 +1,7 @@
 import type { OrgRecords } from '../records/org-records.js';
+import type { RepeatedMessage } from '../org-analysis.js';
 
-/** One sender writing the same body again in later turns (MAST: step repetition). */
-export interface RepeatedMessage {
-  from: string;
-  /** Everyone it went to, in name order. */
-  to: string[];
-  /** How many times it was written, in how many turns. */
-  count: number;
-  turns: number[];
-  ids: string[];
-  /** The body's start, for a person to recognise it. */
-  preview: string;
-}
+export type { RepeatedMessage };
 
 /** How much of a repeated body is shown. */
 const PREVIEW_CHARS = 80;

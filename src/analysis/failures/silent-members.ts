@@ -1,13 +1,7 @@
 import type { OrgRecords } from '../records/org-records.js';
+import type { SilentMember } from '../org-analysis.js';
 
-/** An agent that was written to and has never written back (MAST: withholding information, no reply). */
-export interface SilentMember {
-  agent: string;
-  /** Messages it could have read by the last finished turn. */
-  received: number;
-  /** The turn its first message could be read in. */
-  since: number;
-}
+export type { SilentMember };
 
 /**
  * Members who never answer: agents (not people) that had mail to read by the last finished turn,

@@ -1,20 +1,8 @@
 import { callCredits } from '../records/call-credits.js';
 import { pairKey, type OrgRecords } from '../records/org-records.js';
+import type { AgentLoad } from '../org-analysis.js';
 
-/** One agent's place and work in the org. */
-export interface AgentLoad {
-  agent: string;
-  /** Span of control: the agents that report to it, in name order. */
-  reports: string[];
-  /** Messages it was sent that the chart let through. */
-  messagesIn: number;
-  /** Messages it wrote (whatever became of them). */
-  messagesOut: number;
-  /** Turns its model was called in (its activity log), or, without a log, turns it wrote or was charged in. */
-  turnsActive: number;
-  /** Credits its calls were charged. */
-  credits: number;
-}
+export type { AgentLoad };
 
 /** Span of control and load of every agent, in name order. Pure. */
 export function agentLoads(records: OrgRecords): AgentLoad[] {

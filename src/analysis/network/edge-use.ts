@@ -1,23 +1,7 @@
 import { pairKey, type OrgRecords } from '../records/org-records.js';
+import type { EdgeUse, EdgeUsage } from '../org-analysis.js';
 
-/** Messages along one directed edge. */
-export interface EdgeUse {
-  from: string;
-  to: string;
-  messages: number;
-  /** The chart lets messages through here; false: every one was refused. */
-  permitted: boolean;
-}
-
-/** Which edges carry the work, and which permitted ones were never used. */
-export interface EdgeUsage {
-  /** Every edge a message was written along, busiest first (then by name). */
-  used: EdgeUse[];
-  /** Permitted edges no message went along, by name; undefined when the chart has too many edges to list. */
-  unused?: Array<{ from: string; to: string }>;
-  /** How many permitted edges there are, when counted. */
-  permitted?: number;
-}
+export type { EdgeUse, EdgeUsage };
 
 /** Messages per chart edge: the busy ones, the ones off the chart, the ones never used. Pure. */
 export function edgeUsage(records: OrgRecords): EdgeUsage {

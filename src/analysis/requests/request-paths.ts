@@ -1,37 +1,8 @@
 import { callCredits } from '../records/call-credits.js';
 import { pairKey, type MessageRecord, type OrgRecords } from '../records/org-records.js';
+import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
 
-/** How a human's request reached its answer. */
-export interface RequestPath {
-  id: string;
-  to: string;
-  turn: number;
-  subject?: string;
-  /** The first message of the request's thread that reached a person from the org; absent: unanswered. */
-  answer?: { id: string; from: string; turn: number };
-  /** The agents the request went through to its answer, in order, the person at both ends. */
-  path: string[];
-  /** Messages along the path, the request and the answer included: each is one edge crossed. */
-  hops: number;
-  /** Turns from the request to its answer. */
-  turns: number;
-  /** Credits of the calls that wrote the thread's messages up to the answer, each call counted once. */
-  credits: number;
-  /** Who held the request longest on its way (from receiving it to passing it on), and for how many turns. */
-  heldLongest?: { agent: string; turns: number };
-}
-
-/** A request no answer has reached: whom it waits on now, since when. */
-export interface UnansweredRequest {
-  id: string;
-  to: string;
-  turn: number;
-  subject?: string;
-  /** Turns since it was sent, up to the last finished turn. */
-  openTurns: number;
-  /** Each agent that received a message of its thread and has written nothing in it since. */
-  waitingOn: Array<{ agent: string; since: number; message: string }>;
-}
+export type { RequestPath, UnansweredRequest };
 
 /**
  * Every request a person made (a message of theirs that answers none the org holds), oldest first,
