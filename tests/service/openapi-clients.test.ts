@@ -158,7 +158,7 @@ describe('the OpenAPI document, as tools outside lemming read it', () => {
     expect(traces.turns.length).toBeGreaterThan(0);
     await expectAnswer('get', '/api/traces/{agent}/{turn}', get(`/api/traces/manager/${traces.turns[0]}`), 200);
     await expectAnswer('get', '/api/proposals', get('/api/proposals'), 200);
-    await expectAnswer('post', '/api/proposals/{id}/approve', post('/api/proposals/no-such-proposal/approve', {}), 404);
+    await expectAnswer('post', '/api/proposals/{id}/approve', post('/api/proposals/000099-hr-001/approve', {}), 404);
     await expectAnswer('get', '/api/inbox', get('/api/inbox'), 200);
     await expectAnswer('post', '/api/inbox/read', post('/api/inbox/read', { ids: ['000099-nobody-001'] }), 200);
     await expectAnswer('post', '/api/top-up', post('/api/top-up', { agent: 'planner', credits: 0.5 }), 201);
