@@ -63,7 +63,8 @@ export const agentStatusSchema = z
   })
   .meta({ id: 'AgentStatus' });
 
-const indexState = z.union([
+/** Where the message index stands: loading (with how many so far), ready, or failed (why; tried again at the next request that needs it). */
+export const indexStateSchema = z.union([
   z.object({ state: z.literal('loading'), messages: count }),
   z.object({ state: z.literal('ready'), messages: count }),
   z.object({ state: z.literal('failed'), messages: count, error: z.string() }),
@@ -79,7 +80,7 @@ export const statusSchema = z.object({
   agents: z.array(agentStatusSchema),
   awaiting: z.array(z.object({ id: z.string(), from: z.string(), to: z.string(), turn: count, subject: z.string().optional() })).optional(),
   messages: count.describe('messages the index holds'),
-  index: indexState,
+  index: indexStateSchema,
   served: z.enum(['turns', 'waiting', 'ended']).optional().describe('under `lemming run --serve`: what its engine is doing'),
 });
 
@@ -109,25 +110,29 @@ export const agentSchema = z.object({
   traces: z.array(count),
 });
 
+/** One agent as a node of the chart graph. */
+export const chartNodeSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  model: z.string(),
+  isHuman: z.boolean(),
+  reportsTo: z.string().nullable(),
+  balance: z.number().describe('credits left'),
+  budget: z.number().describe('the budget plus top-ups the balance is a part of'),
+  unread: count,
+  state: z.enum(['human', 'idle', 'has-mail', 'out-of-credits', 'error']),
+});
+
+/** A permission edge (both ends agree), with how much mail went along it. */
+export const chartEdgeSchema = z.object({ from: z.string(), to: z.string(), recent: count.describe('messages along it in the last few turns'), total: count });
+
 /** `GET /api/chart`. */
 export const chartSchema = z.object({
   turn: count,
-  nodes: z.array(
-    z.object({
-      name: z.string(),
-      title: z.string(),
-      model: z.string(),
-      isHuman: z.boolean(),
-      reportsTo: z.string().nullable(),
-      balance: z.number(),
-      budget: z.number(),
-      unread: count,
-      state: z.enum(['human', 'idle', 'has-mail', 'out-of-credits', 'error']),
-    }),
-  ),
-  edges: z.array(z.object({ from: z.string(), to: z.string(), recent: count, total: count })),
-  edgesLimited: z.boolean(),
-  trafficCounted: z.boolean(),
+  nodes: z.array(chartNodeSchema),
+  edges: z.array(chartEdgeSchema),
+  edgesLimited: z.boolean().describe('too many edges to draw: only those that carried mail, and reporting lines'),
+  trafficCounted: z.boolean().describe('false while the message index loads: the mail along each edge is not known yet'),
 });
 
 const modelShare = z.object({ input_tokens: count, output_tokens: count, cached_input_tokens: count.optional(), cache_write_tokens: count.optional(), calls: count.optional(), credits: z.number() });
@@ -155,13 +160,16 @@ export const ledgerEntrySchema = z
   ])
   .meta({ id: 'LedgerEntry' });
 
+/** One turn's spending across the org (or one agent). */
+export const turnSpendSchema = z.object({ turn: count, credits: z.number(), calls: count, ...tokens });
+
 /** `GET /api/ledger`. */
 export const ledgerSchema = z.object({
   total: count,
   offset: count,
   limit: z.int().min(1),
   entries: z.array(ledgerEntrySchema),
-  byTurn: z.array(z.object({ turn: count, credits: z.number(), calls: count, ...tokens })),
+  byTurn: z.array(turnSpendSchema),
 });
 
 /** `GET /api/traces/{agent}`. */

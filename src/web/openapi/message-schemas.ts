@@ -65,40 +65,42 @@ export const messagePageSchema = z.object({ offset: count, limit: z.int().min(1)
 /** `GET /api/messages/{id}`: the message whole, where its file is, and what in the file was overruled or cut. */
 export const messageFileSchema = messageSchema.extend({ file: z.string(), path: z.string().describe('the file on disk'), notes: z.array(z.string()) });
 
+/** One message of a thread, with how deep its reply sits. */
+export const threadEntrySchema = indexedMessageSchema.extend({ depth: count.describe("how deep its reply sits under the thread's first message") });
+
 /** `GET /api/threads/{id}`. */
-export const threadSchema = z.object({
-  id: z.string(),
-  messages: z.array(indexedMessageSchema.extend({ depth: count.describe("how deep its reply sits under the thread's first message") })),
-});
+export const threadSchema = z.object({ id: z.string(), messages: z.array(threadEntrySchema) });
+
+/** A search hit: the message and how well it matched (0 when the hits are newest first). */
+export const searchHitSchema = indexedMessageSchema.extend({ score: z.number() });
 
 /** `GET /api/search`. */
 export const searchSchema = z.object({
   query: z.string(),
   total: count,
   ranked: z.boolean().describe('true: best first; false: newest first (every word is in nearly every message)'),
-  hits: z.array(indexedMessageSchema.extend({ score: z.number() })),
+  hits: z.array(searchHitSchema),
 });
 
-/** `GET /api/requests`: where each of the human's requests stands. */
-export const requestsSchema = z.object({
-  requests: z.array(
-    z.object({
-      id: z.string(),
-      turn: count,
-      created: z.string(),
-      to: z.string(),
-      subject: z.string().optional(),
-      preview: z.string(),
-      state: z.enum(['answered', 'open', 'stuck']),
-      answer: z.object({ id: z.string(), from: z.string(), turn: count }).optional(),
-      handedTo: z.array(z.string()),
-      waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string(), stuck: z.string().optional() })),
-      messages: count,
-      credits: z.number(),
-      tokens: count,
-    }),
-  ),
+/** Where one of the human's requests stands (`lemming requests`), derived from its thread. */
+export const requestViewSchema = z.object({
+  id: z.string().describe("the request: the human's message that answers no other"),
+  turn: count,
+  created: z.string(),
+  to: z.string(),
+  subject: z.string().optional(),
+  preview: z.string(),
+  state: z.enum(['answered', 'open', 'stuck']).describe('answered: the org wrote back; stuck: it waits on an agent held for a failing model or out of credits'),
+  answer: z.object({ id: z.string(), from: z.string(), turn: count }).optional().describe("the org's newest message of the thread to the human"),
+  handedTo: z.array(z.string()).describe('every agent a message of the thread reached, in the order it first did'),
+  waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string(), stuck: z.string().optional() })).describe('agents that received a message of the thread and have sent nothing in it since'),
+  messages: count,
+  credits: z.number().describe('what the calls that wrote the thread cost, each call counted once'),
+  tokens: count,
 });
+
+/** `GET /api/requests`. */
+export const requestsSchema = z.object({ requests: z.array(requestViewSchema) });
 
 /** `GET /api/inbox`: the human's mail (with bodies and read marks), the engine's notices, and what the human sent. */
 export const inboxSchema = z.object({
