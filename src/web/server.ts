@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
 import { LemmingError } from '../errors.js';
 import { checkToken } from './access/access-token.js';
 import { requireOwnHost } from './access/allowed-hosts.js';
@@ -17,7 +18,10 @@ import { readRoutes } from './routes/read-routes.js';
 import { analysisRoutes } from './routes/analysis-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import type { ReadinessCheck } from './health/readiness.js';
+import type { errorSchema } from './openapi/answer-schemas.js';
 import { openApiDocument, packageVersion } from './openapi/openapi-document.js';
+import { OPENAPI_ROUTE, ORGS_ROUTE } from './openapi/route-specs.js';
+import { answer, type AnswerOf } from './routes/route-answer.js';
 import { BadQueryError } from './search/message-filter.js';
 import { servedOrgs, type ServedOrg } from './served-orgs.js';
 import { loadState } from '../engine/record/engine-state.js';
@@ -100,7 +104,8 @@ export interface OrgListing {
 function onError(error: Error, context: Context): Response {
   const status = statusOf(error);
   const code = error instanceof LemmingError ? error.code : error instanceof BadQueryError ? 'bad-request' : 'internal';
-  return context.json({ error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) }, status);
+  const body: z.input<typeof errorSchema> = { error: code, message: error.message, ...(error instanceof BadQueryError ? { field: error.field } : {}) };
+  return context.json(body, status);
 }
 
 /**
@@ -146,10 +151,10 @@ export function createWebApp(dashboards: ReadonlyMap<string, Dashboard>, token: 
   app.use('/api/orgs/*', cutSecretsFromAnswers());
   app.get('/api/orgs', (context) => {
     const orgs: OrgListing[] = [...dashboards].map(([key, dashboard]) => ({ key, name: dashboard.org().name, root: dashboard.root, base: `/o/${key}/`, turn: loadState(statePaths(dashboard.root).state).turn }));
-    return context.json(orgs);
+    return answer(context, ORGS_ROUTE, orgs);
   });
   // Made from the route specs that validate the requests (openapi/route-specs.ts): one source of truth.
-  app.get('/api/openapi.json', (context) => context.json(openApiDocument(packageVersion(), mcp !== undefined)));
+  app.get('/api/openapi.json', (context) => answer(context, OPENAPI_ROUTE, openApiDocument(packageVersion(), mcp !== undefined) as AnswerOf<typeof OPENAPI_ROUTE>));
   const mcpFor = (root: string) => (mcp ? (request: Request) => mcp(root, request) : undefined);
   for (const [key, dashboard] of dashboards) {
     app.route(`/o/${key}`, orgRoutes(dashboard, `/o/${key}/`, mcpFor(dashboard.root)));

@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import { cutSecrets } from '../../secrets/secrets.js';
+import { HEALTH_ROUTE, READY_ROUTE } from '../openapi/route-specs.js';
+import { answer, type AnswerOf } from '../routes/route-answer.js';
 import { readinessOf, type ReadinessCheck } from './readiness.js';
 
 /**
@@ -12,9 +14,9 @@ import { readinessOf, type ReadinessCheck } from './readiness.js';
  */
 export function healthRoutes(checks: () => readonly ReadinessCheck[]): Hono {
   const app = new Hono();
-  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/healthz', (context) => answer(context, HEALTH_ROUTE, { status: 'ok' }));
   app.get('/readyz', async (context) => {
-    const readiness = await readinessOf(checks());
+    const readiness: AnswerOf<typeof READY_ROUTE> = await readinessOf(checks());
     // The reasons are lemming's own sentences; a failure's text from a library could still name a value.
     return context.body(cutSecrets(JSON.stringify(readiness)), readiness.ready ? 200 : 503, { 'Content-Type': 'application/json' });
   });

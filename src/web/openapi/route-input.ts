@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { BadQueryError } from '../search/message-filter.js';
-import type { RouteSpec } from './route-specs.js';
+import type { RouteSpec } from './route-spec.js';
 
 /** What a route's schemas made of a request (the body's fields with their defaults and transforms). */
 export interface RouteInput<S extends RouteSpec> {
@@ -21,7 +21,9 @@ function refusal(error: z.ZodError): BadQueryError {
  */
 export async function routeInput<S extends RouteSpec>(context: Context, spec: S): Promise<RouteInput<S>> {
   if (spec.query) {
-    const checked = spec.query.safeParse(context.req.query());
+    // An empty value is not given (`?limit=` as no limit), as parseFilterQuery reads it.
+    const given = Object.fromEntries(Object.entries(context.req.query()).filter(([, value]) => value !== ''));
+    const checked = spec.query.safeParse(given);
     if (!checked.success) throw refusal(checked.error);
   }
   if (!spec.body) return { body: undefined } as RouteInput<S>;

@@ -2,72 +2,114 @@ import { z } from 'zod';
 import { MAX_TOP_UP_CREDITS } from '../../engine/money/top-up.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { MAX_PAGE, MAX_QUERY_CHARS } from '../search/message-filter.js';
+import * as answer from './answer-schemas.js';
+import * as mail from './message-schemas.js';
+import { json, optional, required, text, wholeQuery, type RouteSpec } from './route-spec.js';
+import { analysisSchema } from './analysis-schema.js';
+
+export type { RouteSpec };
 
 /** The most ids one request may mark read: a page shows far fewer, and each is looked up. */
 export const MAX_READ_IDS = 1000;
-
-/** One route the dashboard's server mounts: what it takes (schemas that validate it, see route-input.ts) and what it answers. */
-export interface RouteSpec {
-  method: 'get' | 'post' | 'all';
-  /** As OpenAPI writes it: `/api/agents/{name}`. */
-  path: string;
-  summary: string;
-  /** Reached without the token (health probes). */
-  public?: boolean;
-  /** Served once, at the root, not for each org under `/o/<key>/` (the probes, the list of orgs, this description). */
-  serverWide?: boolean;
-  /** Answers from the message index: 503 with Retry-After while it loads (routes/index-gate.ts). */
-  needsIndex?: boolean;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodObject;
-  /** The status of a success and what it holds. */
-  answers: { status: 200 | 201; type: 'application/json' | 'text/event-stream' | 'text/plain' | 'text/html' | 'text/javascript'; description: string };
-}
-
-/** A required string field whose absence and wrong type are said with a valid example. */
-function required(field: string, example: string, description: string) {
-  const message = `${field} is required, for example "${field}": ${JSON.stringify(example)}`;
-  return z.string({ error: (issue) => (issue.input === undefined ? message : `${field} must be a string, for example "${field}": "..."`) }).min(1, message).describe(description);
-}
-
-/** An optional string field: absent, null and empty mean not given. */
-function optional(field: string, description: string) {
-  return z
-    .string({ error: `${field} must be a string, for example "${field}": "..."` })
-    .nullish()
-    .transform((value) => (value === null || value === '' ? undefined : value))
-    .describe(description);
-}
-
-const wholeText = (field: string, minimum: number, description: string) =>
-  z
-    .string()
-    .regex(/^\d{0,16}$/, `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`)
-    .optional()
-    .describe(description);
 
 const filterQuery = {
   from: z.string().optional().describe('sent by this agent'),
   to: z.string().optional().describe('sent to this agent'),
   agent: z.string().optional().describe('sent by or to this agent'),
   subject: z.string().optional().describe('whose subject holds this text'),
-  turn_from: wholeText('turn_from', 0, 'written in this turn or later'),
-  turn_to: wholeText('turn_to', 0, 'written in this turn or earlier'),
+  turn_from: wholeQuery('turn_from', 0, 'written in this turn or later'),
+  turn_to: wholeQuery('turn_to', 0, 'written in this turn or earlier'),
   priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}, for example priority=urgent` }).optional(),
-  offset: wholeText('offset', 0, 'how many to skip (default 0)'),
-  limit: wholeText('limit', 1, `how many at most (default 50, at most ${MAX_PAGE})`),
+  offset: wholeQuery('offset', 0, 'how many to skip (default 0)'),
+  limit: wholeQuery('limit', 1, `how many at most (default 50, at most ${MAX_PAGE})`, MAX_PAGE),
 };
 
 const agentName = z.object({ name: z.string().describe('an agent, for example planner') });
 const messageId = z.object({ id: z.string().describe('a message id, for example 000012-manager-001') });
 const proposalId = z.object({ id: z.string().describe('a proposal id, as GET /api/proposals lists them') });
-const json = (description: string) => ({ status: 200 as const, type: 'application/json' as const, description });
+const traceAgent = z.object({ agent: z.string().describe('an agent, for example manager') });
+
+export const HEALTH_ROUTE = { method: 'get', path: '/healthz', operationId: 'getHealth', public: true, serverWide: true, summary: 'The process answers.', answers: json('it answers', answer.healthSchema) } satisfies RouteSpec;
+export const READY_ROUTE = {
+  method: 'get',
+  path: '/readyz',
+  operationId: 'getReadiness',
+  public: true,
+  serverWide: true,
+  summary: 'Ready to serve: 200, or 503 with each failing check and its reason.',
+  answers: json('every check holds', answer.readinessSchema),
+} satisfies RouteSpec;
+export const OPENAPI_ROUTE = { method: 'get', path: '/api/openapi.json', operationId: 'getOpenApiDocument', serverWide: true, summary: 'This document.', answers: json('OpenAPI 3.1', answer.openApiSchema) } satisfies RouteSpec;
+export const ORGS_ROUTE = {
+  method: 'get',
+  path: '/api/orgs',
+  operationId: 'listOrgs',
+  serverWide: true,
+  summary: 'The orgs this server serves (`lemming serve --root A --root B`), each with its key, name, folder, turn and where its routes are (`/o/<key>/`).',
+  answers: json('the orgs, the first one first', answer.orgsSchema),
+} satisfies RouteSpec;
+export const STATUS_ROUTE = {
+  method: 'get',
+  path: '/api/status',
+  operationId: 'getStatus',
+  summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.',
+  answers: json('the org now', answer.statusSchema),
+} satisfies RouteSpec;
+export const AGENTS_ROUTE = { method: 'get', path: '/api/agents', operationId: 'listAgents', summary: 'Every agent with its state.', answers: json('every agent', answer.agentsSchema) } satisfies RouteSpec;
+export const AGENT_ROUTE = { method: 'get', path: '/api/agents/{name}', operationId: 'getAgent', params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('the agent', answer.agentSchema) } satisfies RouteSpec;
+export const CHART_ROUTE = {
+  method: 'get',
+  path: '/api/chart',
+  operationId: 'getChart',
+  summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).',
+  answers: json('the graph', answer.chartSchema),
+} satisfies RouteSpec;
+export const MESSAGES_ROUTE = { method: 'get', path: '/api/messages', operationId: 'listMessages', needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('one page', mail.messagePageSchema) } satisfies RouteSpec;
+export const MESSAGE_ROUTE = { method: 'get', path: '/api/messages/{id}', operationId: 'getMessage', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('the message', mail.messageFileSchema) } satisfies RouteSpec;
+export const THREAD_ROUTE = { method: 'get', path: '/api/threads/{id}', operationId: 'getThread', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('the thread, in order', mail.threadSchema) } satisfies RouteSpec;
+export const REQUESTS_ROUTE = { method: 'get', path: '/api/requests', operationId: 'listRequests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json("the human's requests", mail.requestsSchema) } satisfies RouteSpec;
+export const ANALYSIS_ROUTE = {
+  method: 'get',
+  path: '/api/analysis',
+  operationId: 'getAnalysis',
+  summary: 'The org measured from its files, as `lemming analyze --json`: load per agent, messages per edge, request paths, bottlenecks, unanswered requests, failure patterns.',
+  answers: json('the analysis', analysisSchema),
+} satisfies RouteSpec;
+export const SEARCH_ROUTE = {
+  method: 'get',
+  path: '/api/search',
+  operationId: 'searchMessages',
+  needsIndex: true,
+  query: z.object({ q: z.string().max(MAX_QUERY_CHARS).describe('the text to search for'), ...filterQuery }),
+  summary: 'Full-text search over messages, with the same filters.',
+  answers: json('one page of hits', mail.searchSchema),
+} satisfies RouteSpec;
+export const LEDGER_ROUTE = {
+  method: 'get',
+  path: '/api/ledger',
+  operationId: 'listLedger',
+  query: z.object({ agent: z.string().optional().describe("one agent's entries"), offset: filterQuery.offset, limit: filterQuery.limit }),
+  summary: 'Ledger entries, newest first, and spend by turn.',
+  answers: json('one page of entries', answer.ledgerSchema),
+} satisfies RouteSpec;
+export const TRACES_ROUTE = { method: 'get', path: '/api/traces/{agent}', operationId: 'listTraceTurns', params: traceAgent, summary: 'The turns with a call trace kept for the agent.', answers: json('the turns', answer.traceTurnsSchema) } satisfies RouteSpec;
+export const TRACE_ROUTE = {
+  method: 'get',
+  path: '/api/traces/{agent}/{turn}',
+  operationId: 'getTrace',
+  errors: [400],
+  params: traceAgent.extend({ turn: z.string().regex(/^\d+$/).describe('a turn, as GET /api/traces/{agent} lists them') }),
+  summary: "One call's trace: prompt, steps, answer.",
+  answers: json('the trace', answer.traceSchema),
+} satisfies RouteSpec;
+export const PROPOSALS_ROUTE = { method: 'get', path: '/api/proposals', operationId: 'listProposals', summary: 'Proposals waiting and decided.', answers: json('waiting oldest first, decided newest first', answer.proposalsSchema) } satisfies RouteSpec;
+export const INBOX_ROUTE = { method: 'get', path: '/api/inbox', operationId: 'getInbox', summary: "The human's mail, notices and sent messages.", answers: json("the human's mail", mail.inboxSchema) } satisfies RouteSpec;
 
 /** `POST /api/send`. */
 export const SEND_ROUTE = {
-  method: 'post' as const,
+  method: 'post',
   path: '/api/send',
+  operationId: 'sendMessage',
   body: z.object({
     to: required('to', 'manager', 'an agent the human may write to'),
     body: required('body', 'Please plan the release', 'the message'),
@@ -78,29 +120,51 @@ export const SEND_ROUTE = {
       .transform((value) => value ?? undefined),
     reply_to: optional('reply_to', 'the id of the message this answers'),
   }),
+  errors: [403, 404],
   summary: 'Send a message as the human (as `lemming send`).',
-  answers: { status: 201 as const, type: 'application/json' as const, description: '{"id":…,"file":…,"delivery":…}' },
+  answers: json('the message written, and when it will be delivered', mail.sentSchema, 201),
 } satisfies RouteSpec;
 
 /** `POST /api/top-up`. */
 export const TOP_UP_ROUTE = {
-  method: 'post' as const,
+  method: 'post',
   path: '/api/top-up',
+  operationId: 'topUp',
   body: z.object({ agent: required('agent', 'planner', 'the agent'), credits: z.number({ error: `credits must be a number above 0 and at most ${MAX_TOP_UP_CREDITS}, for example "credits": 0.5` }).describe('credits to add') }),
+  errors: [404],
   summary: 'Give an agent credits (as `lemming top-up`).',
-  answers: { status: 201 as const, type: 'application/json' as const, description: '{"agent":…,"credits":…}' },
+  answers: json('the credits added', answer.toppedUpSchema, 201),
 } satisfies RouteSpec;
 
 /** `POST /api/proposals/{id}/approve`. */
-export const APPROVE_ROUTE = { method: 'post' as const, path: '/api/proposals/{id}/approve', params: proposalId, body: z.object({ reason: optional('reason', 'why') }), summary: 'Approve a proposal (as `lemming approve`).', answers: json('{"id":…,"status":"approved"}') } satisfies RouteSpec;
+export const APPROVE_ROUTE = {
+  method: 'post',
+  path: '/api/proposals/{id}/approve',
+  operationId: 'approveProposal',
+  params: proposalId,
+  body: z.object({ reason: optional('reason', 'why') }),
+  errors: [409],
+  summary: 'Approve a proposal (as `lemming approve`).',
+  answers: json('the decision', answer.decisionSchema),
+} satisfies RouteSpec;
 
 /** `POST /api/proposals/{id}/reject`. */
-export const REJECT_ROUTE = { method: 'post' as const, path: '/api/proposals/{id}/reject', params: proposalId, body: z.object({ reason: optional('reason', 'why') }), summary: 'Reject a proposal (as `lemming reject`).', answers: json('{"id":…,"status":"rejected"}') } satisfies RouteSpec;
+export const REJECT_ROUTE = {
+  method: 'post',
+  path: '/api/proposals/{id}/reject',
+  operationId: 'rejectProposal',
+  params: proposalId,
+  body: z.object({ reason: optional('reason', 'why') }),
+  errors: [409],
+  summary: 'Reject a proposal (as `lemming reject`).',
+  answers: json('the decision', answer.decisionSchema),
+} satisfies RouteSpec;
 
 /** `POST /api/inbox/read`. */
 export const READ_ROUTE = {
-  method: 'post' as const,
+  method: 'post',
   path: '/api/inbox/read',
+  operationId: 'markRead',
   body: z.object({
     ids: z
       .array(z.string(), { error: 'ids must be a list of message ids, for example "ids": ["000012-manager-001"]' })
@@ -109,48 +173,47 @@ export const READ_ROUTE = {
       }),
   }),
   summary: "Mark the human's messages read.",
-  answers: json('{"read":…,"unknown":[…]}'),
+  answers: json("how many were marked, and the ids that are not the human's mail", mail.markedReadSchema),
 } satisfies RouteSpec;
 
 /** Every route of `lemming serve` and `lemming run --serve`, in the order the README lists them. `/api/openapi.json` is made from this list. */
 export const ROUTES: readonly RouteSpec[] = [
-  { method: 'get', path: '/healthz', public: true, serverWide: true, summary: 'The process answers.', answers: json('{"status":"ok"}') },
-  { method: 'get', path: '/readyz', public: true, serverWide: true, summary: 'Ready to serve: 200, or 503 with each failing check and its reason.', answers: json('{"ready":true,"checks":[{"name":"engine","ok":true}]}') },
-  { method: 'get', path: '/api/openapi.json', serverWide: true, summary: 'This document.', answers: json('OpenAPI 3.1') },
-  { method: 'get', path: '/api/orgs', serverWide: true, summary: 'The orgs this server serves (`lemming serve --root A --root B`), each with its key, name, folder, turn and where its routes are (`/o/<key>/`).', answers: json('[{"key":…,"name":…,"root":…,"base":"/o/<key>/","turn":…}]') },
-  { method: 'get', path: '/api/events', summary: 'Server-sent events: each engine event as it happens; Last-Event-ID resumes.', answers: { status: 200, type: 'text/event-stream', description: 'events' } },
-  { method: 'get', path: '/api/status', summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.', answers: json('status') },
-  { method: 'get', path: '/api/agents', summary: 'Every agent with its state.', answers: json('{"agents":[…]}') },
-  { method: 'get', path: '/api/agents/{name}', params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('agent') },
-  { method: 'get', path: '/api/chart', summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).', answers: json('chart') },
-  { method: 'get', path: '/api/messages', needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('{"total":…,"messages":[…]}') },
-  { method: 'get', path: '/api/messages/{id}', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('message') },
-  { method: 'get', path: '/api/threads/{id}', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('{"id":…,"messages":[…]}') },
-  { method: 'get', path: '/api/requests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json('{"requests":[…]}') },
-  { method: 'get', path: '/api/analysis', summary: 'The org measured from its files, as `lemming analyze --json`: load per agent, messages per edge, request paths, bottlenecks, unanswered requests, failure patterns.', answers: json('{"agents":[…],"edges":…,"requests":[…],"bottlenecks":[…],"failures":…}') },
-  {
-    method: 'get',
-    path: '/api/search',
-    needsIndex: true,
-    query: z.object({ q: z.string().max(MAX_QUERY_CHARS).describe('the text to search for'), ...filterQuery }),
-    summary: 'Full-text search over messages, with the same filters.',
-    answers: json('{"query":…,"hits":[…]}'),
-  },
-  { method: 'get', path: '/api/ledger', query: z.object({ agent: z.string().optional().describe("one agent's entries"), offset: filterQuery.offset, limit: filterQuery.limit }), summary: 'Ledger entries, newest first, and spend by turn.', answers: json('{"entries":[…],"byTurn":[…]}') },
-  { method: 'get', path: '/api/traces/{agent}', params: z.object({ agent: z.string() }), summary: 'The turns with a call trace kept for the agent.', answers: json('{"agent":…,"turns":[…]}') },
-  { method: 'get', path: '/api/traces/{agent}/{turn}', params: z.object({ agent: z.string(), turn: z.string().regex(/^\d+$/) }), summary: "One call's trace: prompt, steps, answer.", answers: json('trace') },
-  { method: 'get', path: '/api/proposals', summary: 'Proposals waiting and decided.', answers: json('proposals') },
-  { method: 'get', path: '/api/inbox', summary: "The human's mail, notices and sent messages.", answers: json('inbox') },
+  HEALTH_ROUTE,
+  READY_ROUTE,
+  OPENAPI_ROUTE,
+  ORGS_ROUTE,
+  { method: 'get', path: '/api/events', operationId: 'streamEvents', summary: 'Server-sent events: each engine event as it happens; Last-Event-ID resumes.', answers: text('text/event-stream', 'events, each `data` a JSON object with its `kind`') },
+  STATUS_ROUTE,
+  AGENTS_ROUTE,
+  AGENT_ROUTE,
+  CHART_ROUTE,
+  MESSAGES_ROUTE,
+  MESSAGE_ROUTE,
+  THREAD_ROUTE,
+  REQUESTS_ROUTE,
+  ANALYSIS_ROUTE,
+  SEARCH_ROUTE,
+  LEDGER_ROUTE,
+  TRACES_ROUTE,
+  TRACE_ROUTE,
+  PROPOSALS_ROUTE,
+  INBOX_ROUTE,
   SEND_ROUTE,
   TOP_UP_ROUTE,
   APPROVE_ROUTE,
   REJECT_ROUTE,
   READ_ROUTE,
-  { method: 'all', path: '/mcp', summary: 'The org as an MCP server over streamable HTTP (as `lemming mcp`), behind the same token.', answers: json('MCP JSON-RPC') },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics of the org and the engine.', answers: { status: 200, type: 'text/plain', description: 'Prometheus text format 0.0.4' } },
-  { method: 'get', path: '/', summary: 'The browser app.', answers: { status: 200, type: 'text/html', description: 'the page' } },
-  { method: 'get', path: '/app/{file}', params: z.object({ file: z.string().regex(/^[a-z][a-z0-9-]*\.js$/) }), summary: "The browser app's modules.", answers: { status: 200, type: 'text/javascript', description: 'a module' } },
-  { method: 'get', path: '/ui/shared/format.js', summary: 'The number format the page shares with the terminal.', answers: { status: 200, type: 'text/javascript', description: 'a module' } },
+  {
+    method: 'all',
+    path: '/mcp',
+    operationId: 'mcp',
+    summary: 'The org as an MCP server over streamable HTTP (as `lemming mcp`), behind the same token.',
+    answers: json('MCP JSON-RPC (or a stream of it, text/event-stream)', z.unknown()),
+  },
+  { method: 'get', path: '/metrics', operationId: 'getMetrics', summary: 'Prometheus metrics of the org and the engine.', answers: text('text/plain', 'Prometheus text format 0.0.4') },
+  { method: 'get', path: '/', operationId: 'getPage', summary: 'The browser app.', answers: text('text/html', 'the page') },
+  { method: 'get', path: '/app/{file}', operationId: 'getAppModule', params: z.object({ file: z.string().regex(/^[a-z][a-z0-9-]*\.js$/) }), summary: "The browser app's modules.", answers: text('text/javascript', 'a module') },
+  { method: 'get', path: '/ui/shared/format.js', operationId: 'getFormatModule', summary: 'The number format the page shares with the terminal.', answers: text('text/javascript', 'a module') },
 ];
 
 /** The spec of a route, by method and OpenAPI path; throws when there is none (a route without a spec is a bug the tests catch). */

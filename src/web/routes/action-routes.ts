@@ -8,6 +8,7 @@ import { LemmingError } from '../../errors.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
 import { routeInput } from '../openapi/route-input.js';
+import { answer } from './route-answer.js';
 import { APPROVE_ROUTE, READ_ROUTE, REJECT_ROUTE, SEND_ROUTE, TOP_UP_ROUTE } from '../openapi/route-specs.js';
 
 /** When a message the human just sent will be delivered, as true as this server can know it. */
@@ -42,7 +43,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
     });
     await dashboard.watch.look();
-    return context.json({ id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) }, 201);
+    return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) });
   });
 
   api.post('/top-up', async (context) => {
@@ -55,18 +56,19 @@ export function actionRoutes(dashboard: Dashboard): Hono {
       if (error instanceof LemmingError && error.code === 'bad-credits') throw new BadQueryError('credits', `${rule} (got ${credits})`);
       throw error;
     }
-    return context.json({ agent, credits }, 201);
+    return answer(context, TOP_UP_ROUTE, { agent, credits });
   });
 
   // `lemming approve` / `lemming reject`: the same function decides, so a hire is carried out the same way.
   for (const verdict of ['approve', 'reject'] as const) {
     api.post(`/proposals/:id/${verdict}`, async (context) => {
-      const { reason } = (await routeInput(context, verdict === 'approve' ? APPROVE_ROUTE : REJECT_ROUTE)).body;
+      const spec = verdict === 'approve' ? APPROVE_ROUTE : REJECT_ROUTE;
+      const { reason } = (await routeInput(context, spec)).body;
       const decision = await decideProposal(dashboard.org(), context.req.param('id'), verdict, reason);
       // A hire or a retirement changed the chart and the resumes: the next read must not see the org as it was.
       dashboard.orgChanged();
       await dashboard.watch.look();
-      return context.json({ id: decision.proposal.id, status: decision.proposal.status, summary: decision.summary });
+      return answer(context, spec, { id: decision.proposal.id, status: decision.proposal.status, summary: decision.summary });
     });
   }
 
@@ -74,7 +76,7 @@ export function actionRoutes(dashboard: Dashboard): Hono {
   api.post('/inbox/read', async (context) => {
     const { ids } = (await routeInput(context, READ_ROUTE)).body;
     const marked = markRead(dashboard.root, dashboard.org(), ids);
-    return context.json({ read: marked.read.length, unknown: marked.unknown });
+    return answer(context, READ_ROUTE, { read: marked.read.length, unknown: marked.unknown });
   });
 
   return api;

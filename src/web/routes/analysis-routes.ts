@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { analyzeOrg } from '../../analysis/analyze-org.js';
 import type { Dashboard } from '../dashboard.js';
+import { ANALYSIS_ROUTE } from '../openapi/route-specs.js';
+import { answer } from './route-answer.js';
 
 /**
  * `GET /api/analysis`: the figures `lemming analyze --json` prints, for the org this dashboard
@@ -9,6 +11,6 @@ import type { Dashboard } from '../dashboard.js';
  */
 export function analysisRoutes(dashboard: Dashboard): Hono {
   const api = new Hono();
-  api.get('/analysis', (context) => context.json(analyzeOrg(dashboard.root, dashboard.org())));
+  api.get('/analysis', (context) => answer(context, ANALYSIS_ROUTE, analyzeOrg(dashboard.root, dashboard.org())));
   return api;
 }

@@ -1,5 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
 import type { Dashboard } from '../dashboard.js';
+import type { errorSchema } from '../openapi/answer-schemas.js';
+
+/** The body of a refusal: the document's one Error. */
+type ErrorBody = z.input<typeof errorSchema>;
 
 /** How long a client is asked to wait before it asks again: about a tenth of a large org's first build. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -19,10 +24,10 @@ export function needsIndex(dashboard: Dashboard): MiddlewareHandler {
     if (index.state === 'ready') return next();
     context.header('Retry-After', String(RETRY_AFTER_SECONDS));
     if (index.state === 'loading') {
-      return context.json({ error: 'index-loading', index: 'loading', messages: index.messages, message: `the messages are still being indexed (${index.messages} so far); this answers once they are in: ask again shortly, or watch GET /api/status until index.state is "ready"` }, 503);
+      return context.json<ErrorBody>({ error: 'index-loading', index: 'loading', messages: index.messages, message: `the messages are still being indexed (${index.messages} so far); this answers once they are in: ask again shortly, or watch GET /api/status until index.state is "ready"` }, 503);
     }
     // Failed: this request starts it again (the failure was reported when it happened); its answer says why.
     dashboard.watch.retry();
-    return context.json({ error: 'index-failed', index: 'failed', messages: index.messages, message: `the message index could not be built (${index.error}); it is being built again: ask again shortly` }, 503);
+    return context.json<ErrorBody>({ error: 'index-failed', index: 'failed', messages: index.messages, message: `the message index could not be built (${index.error}); it is being built again: ask again shortly` }, 503);
   };
 }

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { OrgAnalysis } from '../../analysis/org-analysis.js';
+
+/*
+ * `GET /api/analysis` (what `lemming analyze --json` prints) as a zod schema: the route's answer must
+ * fit it (routes/route-answer.ts) and /api/openapi.json describes it. It mirrors analysis/org-analysis.ts,
+ * whose types the engine side owns; `satisfies` below keeps the two from drifting apart.
+ */
+
+const count = z.int().min(0);
+const pair = z.object({ from: z.string(), to: z.string() });
+
+/** The org's network measured from its files. */
+export const analysisSchema = z
+  .object({
+    org: z.string(),
+    turn: count.describe('the last finished turn the figures run to'),
+    messages: count,
+    limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
+    agents: z.array(
+      z.object({ agent: z.string(), reports: z.array(z.string()), messagesIn: count, messagesOut: count, turnsActive: count, credits: z.number().min(0) }),
+    ),
+    edges: z.object({
+      used: z.array(pair.extend({ messages: count, permitted: z.boolean() })),
+      unused: z.array(pair).optional(),
+      permitted: count.optional(),
+    }),
+    requests: z.array(
+      z.object({
+        id: z.string(),
+        to: z.string(),
+        turn: count,
+        subject: z.string().optional(),
+        answer: z.object({ id: z.string(), from: z.string(), turn: count }).optional(),
+        path: z.array(z.string()),
+        hops: count,
+        turns: count,
+        credits: z.number().min(0),
+        heldLongest: z.object({ agent: z.string(), turns: count }).optional(),
+      }),
+    ),
+    unanswered: z.array(
+      z.object({
+        id: z.string(),
+        to: z.string(),
+        turn: count,
+        subject: z.string().optional(),
+        openTurns: count,
+        waitingOn: z.array(z.object({ agent: z.string(), since: count, message: z.string() })),
+      }),
+    ),
+    bottlenecks: z.array(z.object({ agent: z.string(), longestWait: count, message: z.string(), turnsWithMailWaiting: count, stillWaiting: count })),
+    failures: z.object({
+      pingPongs: z.array(z.object({ agents: z.tuple([z.string(), z.string()]), messages: count, fromTurn: count, toTurn: count, ids: z.array(z.string()) })),
+      repeatedMessages: z.array(z.object({ from: z.string(), to: z.array(z.string()), count, turns: z.array(count), ids: z.array(z.string()), preview: z.string() })),
+      silentMembers: z.array(z.object({ agent: z.string(), received: count, since: count })),
+      escalationStorms: z.array(z.object({ to: z.string(), messages: count, fromTurn: count, toTurn: count, from: z.array(z.string()) })),
+    }),
+  })
+  .meta({ id: 'OrgAnalysis' });
+
+// The engine's type and this schema say the same: a field added to one and not the other does not compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const analysisMatches: Same<z.output<typeof analysisSchema>, OrgAnalysis> = true;

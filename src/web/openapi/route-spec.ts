@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** The content types the server answers in. */
+export type AnswerType = 'application/json' | 'text/event-stream' | 'text/plain' | 'text/html' | 'text/javascript';
+
+/**
+ * One route the dashboard's server mounts: what it takes (schemas that validate it, see
+ * route-input.ts), what it answers (the schema its answer must fit, see routes/route-answer.ts), and
+ * the errors it can give beyond those its gates add (see openapi-document.ts).
+ */
+export interface RouteSpec {
+  method: 'get' | 'post' | 'all';
+  /** As OpenAPI writes it: `/api/agents/{name}`. */
+  path: string;
+  /** The operation's stable name in the document (a generated client's function name); unique. `all` routes get the method after it. */
+  operationId: string;
+  summary: string;
+  /** Reached without the token (health probes). */
+  public?: boolean;
+  /** Served once, at the root, not for each org under `/o/<key>/` (the probes, the list of orgs, this description). */
+  serverWide?: boolean;
+  /** Answers from the message index: 503 with Retry-After while it loads (routes/index-gate.ts). */
+  needsIndex?: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodObject;
+  /** The status of a success, its content type, and the schema of its body. */
+  answers: { status: 200 | 201; type: AnswerType; description: string; schema: z.ZodType };
+  /**
+   * Refusals a route's own code gives beyond what the document adds from the spec (400 with a
+   * query or body, 401 without `public`, 403 for a method that changes the org, 404 with path
+   * parameters, 503 with `needsIndex`): 403 a send the chart forbids, 404 an unknown agent named
+   * in a body, 409 a proposal already decided the other way, 400 a path
+   * parameter its code reads as a number.
+   */
+  errors?: ReadonlyArray<400 | 403 | 404 | 409>;
+}
+
+/** A JSON answer of 200 (or the status given) with its schema. */
+export function json<Schema extends z.ZodType>(description: string, schema: Schema, status: 200 | 201 = 200) {
+  return { status, type: 'application/json' as const, description, schema };
+}
+
+/** An answer that is not JSON: text of its type. */
+export function text(type: Exclude<AnswerType, 'application/json'>, description: string) {
+  return { status: 200 as const, type, description, schema: z.string() };
+}
+
+/** A required string field whose absence and wrong type are said with a valid example. */
+export function required(field: string, example: string, description: string) {
+  const message = `${field} is required, for example "${field}": ${JSON.stringify(example)}`;
+  return z.string({ error: (issue) => (issue.input === undefined ? message : `${field} must be a string, for example "${field}": "..."`) }).min(1, message).describe(description);
+}
+
+/** An optional string field: absent, null and empty mean not given. */
+export function optional(field: string, description: string) {
+  return z
+    .string({ error: `${field} must be a string, for example "${field}": "..."` })
+    .nullish()
+    .transform((value) => (value === null || value === '' ? undefined : value))
+    .describe(description);
+}
+
+/**
+ * A whole number in a query string: text on the wire, so the schema coerces it, and an integer
+ * with its range in the document (a generated client sends a number). An empty one is not given
+ * (route-input.ts drops it). Past the range, the message a person reads says what is allowed.
+ */
+export function wholeQuery(field: string, minimum: number, description: string, maximum = Number.MAX_SAFE_INTEGER) {
+  const message = `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`;
+  const above = maximum === Number.MAX_SAFE_INTEGER ? message : `${field} may be at most ${maximum}, for example ${field}=100`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(minimum, { error: message }).max(maximum, { error: above }).optional().describe(description);
+}
