@@ -21,7 +21,7 @@ export interface IndexedMessage {
   replyTo?: string;
   /** The message file, relative to the org root. */
   file: string;
-  /** The body's first 160 characters, on one line. */
+  /** The body's words without markdown, on one line, cut at a word to 160 characters with `…` (ui/shared/preview.ts). */
   preview: string;
   /** What the call that wrote it cost (its front matter's `usage`), when a model wrote it. A call that wrote several messages gives each the whole call's figures. */
   credits?: number;
@@ -173,6 +173,22 @@ export interface AgentView {
   log: Array<{ turn: number; at: string; event: string; [field: string]: unknown }>;
   /** Turns that have a call trace, oldest first. */
   traces: number[];
+}
+
+/** `GET /api/agents/:name/workspace?path=…`: a file of the agent's workspace, read-only, by the `read_file` tool's rules. */
+export interface WorkspaceFileView {
+  agent: string;
+  /** As the agent names it: `work/notes.md`, `shared/plan.md`. */
+  path: string;
+  /** Relative to the org root: `agents/coder_01/workspace/work/notes.md`. */
+  file: string;
+  /** The file's size in bytes. */
+  size: number;
+  /** Only the first 256 KB are given. */
+  truncated: boolean;
+  /** It holds NUL bytes or is not UTF-8: `text` is empty. */
+  binary: boolean;
+  text: string;
 }
 
 /** A proposal as `GET /api/proposals` lists it: its file's fields, the line `lemming approvals` prints, and its file. */

@@ -122,6 +122,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/status', summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.', answers: json('status') },
   { method: 'get', path: '/api/agents', summary: 'Every agent with its state.', answers: json('{"agents":[…]}') },
   { method: 'get', path: '/api/agents/{name}', params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('agent') },
+  {
+    method: 'get',
+    path: '/api/agents/{name}/workspace',
+    params: agentName,
+    query: z.object({ path: z.string().min(1, 'path is required, for example path=notes.md').describe('a file of the agent\'s workspace, as the read_file tool takes it: notes.md, or shared/plan.md for the shared one') }),
+    summary: "A file of the agent's workspace, read-only, by the read_file tool's rules (no `..`, nothing absolute, no link followed); at most 256 KB, binary files named, not given.",
+    answers: json('{"agent":…,"path":…,"file":…,"size":…,"truncated":…,"binary":…,"text":…}'),
+  },
   { method: 'get', path: '/api/chart', summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).', answers: json('chart') },
   { method: 'get', path: '/api/messages', needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('{"total":…,"messages":[…]}') },
   { method: 'get', path: '/api/messages/{id}', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('message') },
@@ -150,6 +158,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/', summary: 'The browser app.', answers: { status: 200, type: 'text/html', description: 'the page' } },
   { method: 'get', path: '/app/{file}', params: z.object({ file: z.string().regex(/^[a-z][a-z0-9-]*\.js$/) }), summary: "The browser app's modules.", answers: { status: 200, type: 'text/javascript', description: 'a module' } },
   { method: 'get', path: '/ui/shared/format.js', summary: 'The number format the page shares with the terminal.', answers: { status: 200, type: 'text/javascript', description: 'a module' } },
+  { method: 'get', path: '/ui/shared/preview.js', summary: 'The rule for a line of preview the page shares with the server.', answers: { status: 200, type: 'text/javascript', description: 'a module' } },
 ];
 
 /** The spec of a route, by method and OpenAPI path; throws when there is none (a route without a spec is a bug the tests catch). */
