@@ -35,7 +35,8 @@ export function plainText(markdown: string): string {
 export function cutAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
   const room = text.slice(0, Math.max(1, max - 1));
-  const space = room.lastIndexOf(' ');
+  // The room may end just where a word does: then it is kept whole.
+  const space = text[room.length] === ' ' ? room.length : room.lastIndexOf(' ');
   const kept = space >= max / 2 ? room.slice(0, space) : room;
   return `${kept.replace(/[\s,;:.–—-]+$/, '')}…`;
 }
