@@ -14,7 +14,7 @@ header nav.org-switch a { padding: 2px 10px; font-size: 13px; }
 .index-state { margin-left: auto; color: var(--hot); } .index-state.failed { color: var(--bad); } .index-state[hidden] { display: none; }
 .index-state:not([hidden]) + .turn { margin-left: 0; }
 .turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
-main { padding: 16px; max-width: 1400px; margin: 0 auto; overflow-wrap: anywhere; }
+main { padding: 16px; max-width: 1400px; margin: 0 auto; overflow-wrap: break-word; }
 h2 { margin: 8px 0 12px; font-size: 18px; } h3 { margin: 16px 0 8px; font-size: 15px; }
 .muted { color: var(--muted); }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; min-width: 0; overflow-x: auto; }
@@ -60,7 +60,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .tag.answered { background: #e3f4e9; } .tag.stuck { background: #fbecec; } .tag.open { background: #eef3fd; }
 .clip { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; }
 td .clip { display: block; max-width: 36em; } td.number { white-space: nowrap; }
-table.activity td.detail { font-family: ui-monospace, monospace; font-size: 12px; }
+table.activity td.detail { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; min-width: 16em; }
 .file-note { color: var(--muted); font-style: italic; } pre.file-text { max-height: 70vh; overflow: auto; }
 #message-files ul { margin: 0; padding-left: 20px; }
 @media (max-width: 760px) {
