@@ -66,6 +66,9 @@ export type TurnSpend = z.output<typeof answer.turnSpendSchema>;
 /** `GET /api/agents/:name`: everything the agent page shows. */
 export type AgentView = z.output<typeof answer.agentSchema>;
 
+/** `GET /api/agents/:name/workspace?path=…`: a file of the agent's workspace, read-only, by the `read_file` tool's rules. */
+export type WorkspaceFileView = z.output<typeof answer.workspaceFileSchema>;
+
 /** A proposal as `GET /api/proposals` lists it: its file's fields, the line `lemming approvals` prints, and its file. */
 export type ProposalEntry = z.output<typeof answer.proposalSchema>;
 

@@ -9,6 +9,7 @@ import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { isTemporaryName, TEMPORARY_NAME_SHAPE } from '../../storage/temporary-files.js';
 import type { Agent } from '../../org/org.js';
 import { toolError, toolOk, type ToolResult } from '../tool-result.js';
+import { readWorkspaceFile } from './read-workspace-file.js';
 import { displayParts, resolveWorkspacePath, type WorkspacePath } from './workspace-path.js';
 
 /** Caps on what one call may read, write, list or search; each result says when it hit one. */
@@ -90,29 +91,33 @@ function lineNumber(value: unknown, name: string): number | undefined | { error:
  * lines, cut at the read cap; a cut read says which lines it holds and how to read on.
  */
 export function readFileTool(context: FileToolContext, path: unknown, lines: { start?: unknown; end?: unknown } = {}): ToolResult {
-  const place = resolved(context, path, 'read');
-  if ('isError' in place) return place;
+  // The path's shape first (text, not empty), as every file tool says it; readWorkspaceFile applies the rules.
+  const checked = resolved(context, path, 'read');
+  if ('isError' in checked) return checked;
   const start = lineNumber(lines.start, 'start_line');
   const end = lineNumber(lines.end, 'end_line');
   if (typeof start === 'object') return toolError(start.error);
   if (typeof end === 'object') return toolError(end.error);
   if (start !== undefined && end !== undefined && end < start) return toolError(`end_line ${end} is before start_line ${start}`);
   const ranged = start !== undefined || end !== undefined;
-  const missing = (): ToolResult => toolError(`${place.display} does not exist; list_files shows what there is`);
-  return inWorkspace(place, { missing }, (base) => {
-    if (place.parts.length === 0) return toolError(`${place.display} is a folder; use list_files`);
-    const opened = openBeneath(base, place.parts, { kind: 'file' });
-    if ('code' in opened) return failed(place, opened);
-    try {
-      if (fstatSync(opened.fd).isDirectory()) return toolError(`${place.display} is a folder; use list_files`);
-      const read = readHeld(opened.fd, ranged ? FILE_LIMITS.rangeBytes : FILE_LIMITS.readBytes);
-      if (read === undefined) return toolError(`${place.display} is not a regular file`);
-      if (ranged) return toolOk(lineRange(read.text, place.display, start ?? 1, end, read.truncated));
-      return toolOk(wholeText(read.text, read.size, read.truncated, place.display));
-    } finally {
-      closeQuietly(opened.fd);
+  const found = readWorkspaceFile(context.root, context.agent, String(path), ranged ? FILE_LIMITS.rangeBytes : FILE_LIMITS.readBytes);
+  if ('refused' in found) {
+    switch (found.refused) {
+      case 'path':
+        return toolError(found.error);
+      case 'missing':
+        return toolError(`${found.at} does not exist; list_files shows what there is`);
+      case 'link':
+        return toolError(`${found.at} is a symbolic link; lemming follows no link in a workspace`);
+      case 'folder':
+        return toolError(`${found.at} is a folder; use list_files`);
+      case 'not-file':
+        return toolError(`${found.at} is not a regular file`);
     }
-  });
+  }
+  const { place, read } = found;
+  if (ranged) return toolOk(lineRange(read.text, place.display, start ?? 1, end, read.truncated));
+  return toolOk(wholeText(read.text, read.size, read.truncated, place.display));
 }
 
 /** A file read whole, cut at the read cap at a line's end, saying which lines it shows and how to read on. */

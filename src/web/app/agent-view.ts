@@ -1,5 +1,7 @@
 import { ApiError, getJson, postJson } from './api.js';
+import { activityTable } from './activity-table.js';
 import { barChart } from './bar-chart.js';
+import { fileHash } from './file-view.js';
 import { credits, el, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import { showTrace } from './trace-view.js';
@@ -7,13 +9,19 @@ import type { AgentView } from './types.js';
 
 const names = (list: string[] | '*'): string => (list === '*' ? 'everyone (*)' : list.join(', ') || 'nobody');
 
-function logLine(entry: AgentView['log'][number]): HTMLElement {
-  const { turn, at, event, ...rest } = entry;
-  const details = Object.entries(rest)
-    .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value.slice(0, 160) : JSON.stringify(value)}`)
-    .join(' ');
-  return el('div', { class: event === 'error' || event === 'refused' ? 'error' : undefined }, `[turn ${turn}] ${at.slice(11, 19)} ${event} ${details}`);
+/** A form that opens a file of the agent's workspace, read-only (`work/notes.md`, or `shared/plan.md` for the shared one). */
+function openFileForm(agent: string): HTMLElement {
+  const path = el('input', { name: 'path', id: 'open-file-path', class: 'wide', placeholder: 'work/notes.md or shared/plan.md', 'aria-label': 'a file of the workspace' });
+  return el(
+    'form',
+    { class: 'filters', onsubmit: (event) => {
+      event.preventDefault();
+      if (path.value.trim() !== '') location.hash = fileHash(agent, path.value.trim());
+    } },
+    'Workspace file ',
+    path,
+    el('button', { type: 'submit', class: 'secondary' }, 'Open'),
+  );
 }
 
 /** A form to add credits to the agent (`lemming top-up`): one ledger line, taken in at the next turn. */
@@ -57,12 +65,13 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
             el('p', {}, `model ${agent.models.join(' → ')} · reports to ${agent.reportsTo ?? 'nobody'} · tools ${agent.tools.join(', ') || 'none'}`),
             status && !agent.isHuman ? el('p', { id: 'agent-credits' }, `credits ${credits(status.balance)} left of ${credits(status.budget + status.toppedUp)} (${credits(status.spent)} spent) · ${status.unread} unread`) : '',
             agent.isHuman ? '' : topUpForm(agent.name, () => void draw()),
+            openFileForm(agent.name),
             status?.lastError ? el('p', { class: 'error-text' }, `last error (turn ${status.lastError.turn}): ${status.lastError.message}`) : '',
             el('p', {}, `send_to: ${names(agent.sendTo)} — really reaches: ${agent.reaches.join(', ') || 'nobody'}`),
             el('p', {}, `read_from: ${names(agent.readFrom)} — really hears from: ${agent.hears.join(', ') || 'nobody'}`),
             el('p', {}, el('a', { href: `#/messages?from=${agent.name}` }, 'mail sent'), ' · ', el('a', { href: `#/messages?to=${agent.name}` }, 'mail received')),
           ),
-          agent.isHuman || agent.credits.length === 0 ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`, 'data')),
+          agent.isHuman || agent.credits.length === 0 ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`, status ? status.budget + status.toppedUp : undefined)),
           agent.traces.length === 0
             ? ''
             : el('div', { class: 'panel', id: 'traces' }, el('h3', {}, `Call traces (${agent.traces.length} kept)`), el('p', {}, ...agent.traces.slice().reverse().flatMap((turn) => [el('a', { href: '#', 'data-turn': turn, onclick: (event) => {
@@ -70,7 +79,7 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
                 traceArea.hidden = false;
                 void showTrace(traceArea, agent.name, turn);
               } }, `turn ${turn}`), ' '])), traceArea),
-          agent.log.length === 0 ? '' : el('div', { class: 'panel' }, el('h3', {}, 'Activity log (latest last)'), el('div', { class: 'feed' }, ...agent.log.map(logLine))),
+          agent.log.length === 0 ? '' : el('div', { class: 'panel', id: 'activity-log' }, el('h3', {}, 'Activity log (latest last)'), el('div', { class: 'scroll' }, activityTable(agent.name, agent.log))),
         ),
         el(
           'div',

@@ -1,32 +1,40 @@
 import { svg } from './dom.js';
 
+/** Room at the left for the scale's numbers, so that no number sits on a bar. */
+const GUTTER = 56;
+const WIDTH = 600;
+const HEIGHT = 140;
+/** Room under the bars for the turns. */
+const BOTTOM = 18;
+const TOP = 8;
+
 /**
- * A small SVG bar chart of values by turn, with the turn under each bar and the scale's ends at the
- * left. Amounts (`from: 'zero'`: credits spent) rise from zero; levels (`from: 'data'`: credits left)
- * are scaled to their own range, so a balance that moves from 0.4974 to 0.4950 shows its fall rather
- * than bars all but equal.
+ * A small SVG bar chart of values by turn. Every bar rises from zero, so its height is its value's
+ * share of the scale (a balance of 88 % of the budget fills 88 % of the height); the scale's top is
+ * `top` when given (the budget, for credits left) or the highest value. The scale's numbers stand in a
+ * gutter at the left and the turns under the bars: no number sits on a bar. Each bar carries its value
+ * (`data-value`, and its title on hover).
  */
-export function barChart(points: Array<{ label: string | number; value: number }>, unit: string, label: string, from: 'zero' | 'data' = 'zero'): SVGElement {
-  const width = 600;
-  const height = 140;
-  const bottom = 18;
+export function barChart(points: Array<{ label: string | number; value: number }>, unit: string, label: string, top?: number): SVGElement {
   const shown = points.slice(-60);
-  const values = shown.map((point) => point.value);
-  const highest = Math.max(...values, 0) || 1;
-  const lowestValue = Math.min(...values, highest);
-  // A level's scale starts a tenth of its range below its lowest point, so the lowest bar still shows.
-  const range = highest - lowestValue;
-  const lowest = from === 'zero' ? 0 : Math.max(0, lowestValue - (range > 0 ? range / 10 : Math.abs(lowestValue) / 10));
-  const step = shown.length === 0 ? width : width / shown.length;
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, 'data-from': lowest.toFixed(4) });
+  const highest = Math.max(top ?? 0, ...shown.map((point) => point.value), 0) || 1;
+  const plot = HEIGHT - BOTTOM - TOP;
+  const baseline = HEIGHT - BOTTOM;
+  const step = (WIDTH - GUTTER) / Math.max(shown.length, 1);
+  const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': `${label} (${unit}, from 0 to ${highest.toFixed(4)})`, 'data-from': '0', 'data-top': highest, 'data-plot-height': plot });
+  chart.append(
+    svg('line', { class: 'axis-line', x1: GUTTER, x2: WIDTH, y1: baseline, y2: baseline }),
+    svg('line', { class: 'axis-line top', x1: GUTTER, x2: WIDTH, y1: TOP, y2: TOP }),
+    svg('text', { class: 'axis', x: GUTTER - 4, y: TOP + 4, 'text-anchor': 'end' }, highest.toFixed(4)),
+    svg('text', { class: 'axis', x: GUTTER - 4, y: baseline, 'text-anchor': 'end' }, '0'),
+  );
   shown.forEach((point, index) => {
-    const barHeight = ((point.value - lowest) / (highest - lowest || 1)) * (height - bottom - 14);
-    const bar = svg('rect', { x: index * step + 1, y: height - bottom - barHeight, width: Math.max(step - 2, 1), height: barHeight });
+    const barHeight = (Math.max(0, point.value) / highest) * plot;
+    const x = GUTTER + index * step;
+    const bar = svg('rect', { class: 'bar', 'data-value': point.value, x: x + 1, y: baseline - barHeight, width: Math.max(step - 2, 1), height: barHeight });
     bar.append(svg('title', {}, `${point.label}: ${point.value.toFixed(4)} ${unit}`));
     chart.append(bar);
-    if (shown.length <= 30 || index % Math.ceil(shown.length / 30) === 0) chart.append(svg('text', { class: 'axis', x: index * step + step / 2, y: height - 4, 'text-anchor': 'middle' }, String(point.label)));
+    if (shown.length <= 30 || index % Math.ceil(shown.length / 30) === 0) chart.append(svg('text', { class: 'axis', x: x + step / 2, y: HEIGHT - 4, 'text-anchor': 'middle' }, String(point.label)));
   });
-  chart.append(svg('text', { class: 'axis', x: 2, y: 10 }, `${highest.toFixed(4)} ${unit}`));
-  if (lowest > 0) chart.append(svg('text', { class: 'axis low', x: 2, y: height - bottom - 2 }, `${lowest.toFixed(4)} ${unit}`));
   return chart;
 }

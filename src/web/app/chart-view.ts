@@ -1,7 +1,7 @@
 import { getJson } from './api.js';
-import { clip, credits, el, show, svg } from './dom.js';
+import { clip, credits, el, show, svg, tokens } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
-import type { Chart, ChartNode } from './types.js';
+import type { AgentStatus, Chart, ChartNode } from './types.js';
 
 const BOX = { width: 160, height: 58 };
 const GAP = { x: 24, y: 56 };
@@ -80,14 +80,40 @@ function drawNode(node: Placed): SVGElement {
   return group;
 }
 
+/** The most rows the agents table shows: past it, an org of thousands is read from its chart and pages. */
+const MOST_ROWS = 1000;
+
+/** The agents as a table (what a narrow screen reads better than the graph): state, unread mail, credits left and what each has cost. */
+function agentsTable(agents: readonly AgentStatus[]): HTMLElement {
+  const rows = agents.slice(0, MOST_ROWS).map((agent) =>
+    el(
+      'tr',
+      { class: 'clickable', 'data-agent': agent.name, onclick: () => (location.hash = `#/agent/${agent.name}`) },
+      el('td', {}, el('a', { href: `#/agent/${agent.name}` }, agent.name)),
+      el('td', {}, agent.title),
+      el('td', {}, agent.isHuman ? 'you' : agent.model),
+      el('td', { class: 'number' }, String(agent.unread)),
+      el('td', { class: 'number balance' }, agent.isHuman ? '' : credits(agent.balance)),
+      el('td', { class: 'number cost', title: agent.isHuman ? undefined : `${tokens(agent.inputTokens)} tokens in, ${tokens(agent.outputTokens)} out` }, agent.isHuman ? '' : credits(agent.spent)),
+    ),
+  );
+  return el(
+    'div',
+    { class: 'scroll' },
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Agent'), el('th', {}, 'Title'), el('th', {}, 'Model'), el('th', {}, 'Unread'), el('th', {}, 'Credits left'), el('th', { title: 'credits spent' }, 'Cost'))), el('tbody', {}, ...rows)),
+    agents.length > MOST_ROWS ? el('p', { class: 'muted' }, `the first ${MOST_ROWS} of ${agents.length} agents`) : '',
+  );
+}
+
 /** The org chart as a graph: agents as nodes, permission edges as arrows, recent traffic highlighted; live. */
 export async function chartPage(main: HTMLElement): Promise<() => void> {
   const picture = el('div', { class: 'chart' });
   const caption = el('p', { class: 'muted legend' });
-  show(main, el('h2', {}, 'Org chart'), caption, picture);
+  const table = el('div', { class: 'panel', id: 'agents-table' });
+  show(main, el('h2', {}, 'Org chart'), caption, picture, table);
   const thinking = new Set<string>();
   const draw = async (): Promise<void> => {
-    const chart = await getJson<Chart>('/chart');
+    const [chart, { agents }] = await Promise.all([getJson<Chart>('/chart'), getJson<{ agents: AgentStatus[] }>('/agents')]);
     const { placed, width, height } = layout(chart.nodes);
     const graph = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, id: 'chart-graph' });
     graph.append(
@@ -114,6 +140,7 @@ export async function chartPage(main: HTMLElement): Promise<() => void> {
       graph.append(drawn);
     }
     show(picture, graph);
+    show(table, el('h3', {}, 'Agents'), agentsTable(agents));
     show(caption, `Turn ${chart.turn} · ${chart.nodes.length} agents · `, chart.trafficCounted ? el('span', {}, 'orange arrows carried mail in the last 3 turns') : el('span', {}, 'the mail along each arrow shows once the messages are indexed'), chart.edgesLimited ? ' · too many permission edges to draw: only those that carried mail' : '');
   };
   const redraw = debounce(() => void draw(), 400);

@@ -1,4 +1,5 @@
 import { formatCount, formatInputTokens, showCredits } from '../../ui/shared/format.js';
+import { cutAtWord } from '../../ui/shared/preview.js';
 
 /** What `el` accepts as children: nodes, text (set as text, never parsed as HTML), or nothing. */
 export type Child = Node | string | number | null | undefined | false;
@@ -48,10 +49,8 @@ export function show(parent: Element, ...children: Child[]): void {
   append(parent, children);
 }
 
-/** Text cut to `max` characters with "…" when longer (the whole text belongs in a title, shown on hover). */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
+/** Text cut to `max` characters at a word with "…" when longer (the whole text belongs in a title, shown on hover). */
+export const clip = cutAtWord;
 
 /** Credits as the terminal shows them: four decimals (ui/shared/format.ts, the CLI's own module). */
 export const credits = showCredits;

@@ -3,6 +3,7 @@ import { analysisPage } from './analysis-view.js';
 import { ApiError, apiPath } from './api.js';
 import { chartPage } from './chart-view.js';
 import { el, show } from './dom.js';
+import { filePage } from './file-view.js';
 import { humanPage } from './human-view.js';
 import { watchIndex } from './index-state.js';
 import { connectLive, onLive } from './live.js';
@@ -14,7 +15,7 @@ import { recordFeed, runPage } from './run-view.js';
 
 /**
  * The dashboard's entry: a router on the URL's hash (`#/chart`, `#/messages?...`, `#/message/<id>`,
- * `#/agent/<name>`, `#/requests`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
+ * `#/agent/<name>`, `#/file/<agent>/<path>`, `#/requests`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
  */
 const main = document.getElementById('view') as HTMLElement;
 let leave: () => void = () => undefined;
@@ -24,14 +25,15 @@ async function route(): Promise<void> {
   leave();
   leave = () => undefined;
   const mine = (generation += 1);
-  const [path = '', argument = ''] = location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
-  for (const link of document.querySelectorAll('header nav a[data-view]')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' ? '' : path || 'chart'));
+  const [path = '', argument = '', ...rest] = location.hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
+  for (const link of document.querySelectorAll('header nav a[data-view]')) link.classList.toggle('active', link.getAttribute('data-view') === (path === 'message' ? 'messages' : path === 'agent' || path === 'file' ? '' : path || 'chart'));
   try {
     const name = decodeURIComponent(argument);
     const cleanup =
       path === 'messages' ? await messagesPage(main)
       : path === 'message' ? await messagePage(main, name)
       : path === 'agent' ? await agentPage(main, name)
+      : path === 'file' ? await filePage(main, name, rest.map(decodeURIComponent).join('/'))
       : path === 'requests' ? await requestsPage(main)
       : path === 'analysis' ? await analysisPage(main)
       : path === 'run' ? await runPage(main)

@@ -1,7 +1,10 @@
 import { getJson } from './api.js';
 import { credits, el, show, tokens, tokensIn } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
+import { fileHash } from './file-view.js';
 import { renderMarkdown } from './markdown.js';
+import { namedFiles } from './named-files.js';
+import { cutAtWord } from '../../ui/shared/preview.js';
 import type { FullMessage, MessageSummary } from './types.js';
 
 const FILTERS = ['q', 'from', 'to', 'turn_from', 'turn_to', 'priority', 'subject'] as const;
@@ -21,14 +24,15 @@ export function messageRow(message: MessageSummary, current?: string): HTMLTable
     { class: `clickable${message.id === current ? ' current' : ''}`, 'data-id': message.id, onclick: () => (location.hash = `#/message/${message.id}`) },
     el('td', {}, String(message.turn)),
     el('td', {}, `${message.from} → ${message.to}`),
-    el('td', {}, el('strong', {}, message.subject ?? ''), message.subject ? ' · ' : '', el('span', { class: 'muted' }, message.preview.slice(0, 100))),
+    el('td', {}, el('strong', {}, message.subject ?? ''), message.subject ? ' · ' : '', el('span', { class: 'muted preview', title: message.preview }, cutAtWord(message.preview, 100))),
     el('td', {}, el('span', { class: `tag ${message.priority}` }, message.priority)),
+    el('td', { class: 'number cost', title: message.tokens === undefined ? 'written by no model call' : `${tokens(message.tokens)} tokens: the call that wrote it` }, message.credits === undefined ? '' : credits(message.credits)),
   );
   return row;
 }
 
 function messageTable(messages: MessageSummary[]): HTMLTableElement {
-  return el('table', { class: 'messages' }, el('thead', {}, el('tr', {}, el('th', {}, 'Turn'), el('th', {}, 'From → to'), el('th', {}, 'Subject · body'), el('th', {}, 'Priority'))), el('tbody', {}, ...messages.map((message) => messageRow(message))));
+  return el('table', { class: 'messages' }, el('thead', {}, el('tr', {}, el('th', {}, 'Turn'), el('th', {}, 'From → to'), el('th', {}, 'Subject · body'), el('th', {}, 'Priority'), el('th', { title: 'credits of the call that wrote it' }, 'Cost'))), el('tbody', {}, ...messages.map((message) => messageRow(message))));
 }
 
 /** Messages: full-text search and filters (from, to, turn range, priority, subject), newest first, in pages; live. */
@@ -98,6 +102,18 @@ function when(created: string): string {
   return created.replace('T', ' ').replace(/\.\d+Z$|Z$/, '');
 }
 
+/** The workspace files the message names, each a link that opens it read-only; nothing when it names none. */
+function filesPanel(message: FullMessage): HTMLElement | '' {
+  const files = namedFiles(message.body, message.from);
+  if (files.length === 0) return '';
+  return el(
+    'div',
+    { class: 'panel', id: 'message-files' },
+    el('h3', {}, 'Files it names'),
+    el('ul', {}, ...files.map((file) => el('li', {}, el('a', { href: fileHash(file.agent, file.path), title: `${file.agent}'s workspace: ${file.path}` }, file.named)))),
+  );
+}
+
 /** One message: its front matter, its rendered body, where its file lies, and its thread. */
 export async function messagePage(main: HTMLElement, id: string): Promise<() => void> {
   const [message, thread] = await Promise.all([getJson<FullMessage>(`/messages/${encodeURIComponent(id)}`), getJson<{ messages: MessageSummary[] }>(`/threads/${encodeURIComponent(id)}`)]);
@@ -125,6 +141,7 @@ export async function messagePage(main: HTMLElement, id: string): Promise<() => 
         {},
         el('div', { class: 'panel' }, el('table', { class: 'front' }, ...fields.map(([name, value]) => el('tr', {}, el('th', {}, name), el('td', {}, value)))), ...message.notes.map((note) => el('p', { class: 'muted' }, note))),
         el('div', { class: 'panel', id: 'message-body' }, await renderMarkdown(message.body)),
+        filesPanel(message),
         message.to === 'human' ? el('p', {}, el('a', { href: `#/human?to=${message.from}&reply_to=${message.id}` }, `Reply to ${message.from}`)) : '',
       ),
       el(

@@ -11,9 +11,36 @@ interface OrgListing {
 }
 
 /**
+ * The API route that says whether `hash`'s view has something to show in the org at `base`: an
+ * agent's page needs that agent, a message's page that message, a file's page that file. Other
+ * views (the chart, the lists) are in every org: none.
+ */
+function subjectOf(hash: string, base: string): string | undefined {
+  const [view = '', first = '', ...rest] = hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? [];
+  if (first === '') return undefined;
+  if (view === 'agent') return `${base}api/agents/${first}`;
+  if (view === 'message') return `${base}api/messages/${first}`;
+  if (view === 'file') return `${base}api/agents/${first}/workspace?path=${encodeURIComponent(rest.map(decodeURIComponent).join('/'))}`;
+  return undefined;
+}
+
+/**
+ * Where a tab of the switcher leads: the same view of its org when that org has what the view
+ * shows (its own coder_01, that message), else the org's home (its chart), never a page that only
+ * says the thing is not there.
+ */
+async function sameViewOrHome(base: string): Promise<string> {
+  const subject = subjectOf(location.hash, base);
+  if (subject === undefined) return `${base}${location.hash}`;
+  const answer = await fetch(subject, { credentials: 'same-origin' }).catch(() => undefined);
+  return answer?.ok ? `${base}${location.hash}` : `${base}#/chart`;
+}
+
+/**
  * The switcher between the orgs one dashboard serves (`lemming serve --root A --root B`): a tab
- * for each, shown only when there are several (a long list scrolls in its strip). A tab opens the
- * same view of its org (the hash stays). The page at `/` is the first org's.
+ * for each, shown only when there are several (they wrap onto more lines on a narrow screen). A
+ * tab opens the same view of its org, or its home when that org has no such agent, message or
+ * file. The page at `/` is the first org's.
  */
 export async function showOrgSwitch(strip: HTMLElement): Promise<void> {
   const response = await fetch('/api/orgs', { credentials: 'same-origin' });
@@ -24,7 +51,7 @@ export async function showOrgSwitch(strip: HTMLElement): Promise<void> {
     const current = org.base === ORG_BASE || (ORG_BASE === '/' && index === 0);
     const open = (event: Event): void => {
       event.preventDefault();
-      if (!current) location.assign(`${org.base}${location.hash}`);
+      if (!current) void sameViewOrHome(org.base).then((address) => location.assign(address));
     };
     strip.append(
       el(

@@ -2,42 +2,54 @@ import { getJson } from './api.js';
 import { barChart } from './bar-chart.js';
 import { credits, el, show, tokens as showTokens } from './dom.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
+import { stepTools, type StepTool } from './step-tools.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
+import { previewOf } from '../../ui/shared/preview.js';
 
 /** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
 const feed: Array<{ text: string; kind: string }> = [];
 
-/** A tool of a step as the engine's `agent-step` event gives it. */
-interface StepTool {
-  name: string;
-  args: string;
-  size?: number;
-  error?: string;
-  command?: { exit: number | null; signal?: string; stdoutBytes: number; stderrBytes: number; stoppedBy?: string };
+/**
+ * What the feed has said already, so each message and each turn's end is said once and in turn
+ * order. Under `lemming run --serve` the engine's own events say them as they happen (a message
+ * delivered, the turn finished, then "idle"), and the dashboard's look at the files reports the
+ * same messages and turn up to 400 ms later: after "idle", out of order. Whichever comes first is
+ * shown; the other is dropped. With `lemming serve` alone only the look reports them.
+ */
+const saidMail = new Set<string>();
+const saidTurns = new Set<number>();
+
+/** Remember `key` in `said`; false when it was there already. Keeps the sets as short as the feed. */
+function firstTime<T>(said: Set<T>, key: T): boolean {
+  if (said.has(key)) return false;
+  said.add(key);
+  if (said.size > 2000) said.delete(said.values().next().value as T);
+  return true;
 }
 
-/** A step's tools in one line, as the terminal shows them: a command with its exit and output sizes. */
-function stepTools(tools: StepTool[]): string {
-  if (tools.length === 0) return 'answered';
-  return tools
-    .map((tool) => {
-      const command = tool.command;
-      const ended = command ? (command.stoppedBy ? `stopped (${command.stoppedBy} limit)` : command.exit !== null ? `exit ${command.exit}` : `ended by ${command.signal ?? 'a signal'}`) : '';
-      const outcome = command ? `${ended}, stdout ${command.stdoutBytes} B, stderr ${command.stderrBytes} B` : tool.error !== undefined ? `error: ${tool.error.split('\n')[0] ?? ''}` : `${tool.size ?? 0} chars`;
-      return `${tool.name} ${tool.args} → ${outcome}`;
-    })
-    .join('; ');
+/** A message as a line of the feed: its subject, or its body's first words without markdown. */
+function mailLine(message: { id: string; turn: number; from: string; to: string; subject?: string; preview: string }): { text: string; kind: string } | undefined {
+  if (!firstTime(saidMail, message.id)) return undefined;
+  return { text: `[turn ${message.turn}] ${message.from} → ${message.to}: ${message.subject ?? previewOf(message.preview, 80)}`, kind: 'mail' };
 }
 
-/** One live event as a line of the feed, or nothing for events that only move counters. */
+function turnLine(turn: number): { text: string; kind: string } | undefined {
+  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished`, kind: 'turn' } : undefined;
+}
+
+/** One live event as a line of the feed, or nothing for events that only move counters (or were said already). */
 function describe(event: WebEvent): { text: string; kind: string } | undefined {
-  if (event.kind === 'mail') return { text: `[turn ${event.message.turn}] ${event.message.from} → ${event.message.to}: ${event.message.subject ?? event.message.preview.slice(0, 80)}`, kind: 'mail' };
-  if (event.kind === 'turn') return { text: `turn ${event.turn} finished`, kind: 'turn' };
+  if (event.kind === 'mail') return mailLine(event.message);
+  if (event.kind === 'turn') return turnLine(event.turn);
   if (event.kind === 'proposals') return { text: `${event.pending} proposal(s) wait for your decision`, kind: 'turn' };
   if (event.kind !== 'engine') return undefined;
   const engine: EngineEvent = event.event;
   const turn = `[turn ${engine.turn ?? '?'}]`;
   switch (engine.type) {
+    case 'message-delivered':
+      return mailLine(engine.message as { id: string; turn: number; from: string; to: string; subject?: string; preview: string });
+    case 'turn-finished':
+      return turnLine(Number(engine.turn));
     case 'turn-started':
       return { text: `${turn} started: ${(engine.agents as string[]).join(', ') || 'nobody to call'}`, kind: 'turn' };
     case 'agent-called':

@@ -4,7 +4,7 @@
  */
 import type { ChartView, IndexedMessage, StatusView, WebEvent as ApiWebEvent } from '../api-types.js';
 
-export type { AgentStatus, AgentView, ChartNode, ProposalEntry, ProposalsView, RequestView, SentView, TurnSpend } from '../api-types.js';
+export type { AgentStatus, AgentView, ChartNode, ProposalEntry, ProposalsView, RequestView, SentView, TurnSpend, WorkspaceFileView } from '../api-types.js';
 
 /** A message in a list, a thread (with its depth) or a search (with its score). */
 export type MessageSummary = IndexedMessage & { depth?: number; score?: number };

@@ -251,3 +251,14 @@ export const decisionSchema = z.object({ id: z.string(), status: proposalSchema.
 
 /** `POST /api/top-up`. */
 export const toppedUpSchema = z.object({ agent: z.string(), credits: z.number() });
+
+/** `GET /api/agents/{name}/workspace?path=…`: a file of the agent's workspace, read-only, by the `read_file` tool's rules. */
+export const workspaceFileSchema = z.object({
+  agent: z.string(),
+  path: z.string().describe('as the agent names it: work/notes.md, shared/plan.md'),
+  file: z.string().describe('relative to the org root: agents/coder_01/workspace/work/notes.md'),
+  size: count.describe("the file's size in bytes"),
+  truncated: z.boolean().describe('only the first 256 KB are given'),
+  binary: z.boolean().describe('it holds NUL bytes or is not UTF-8: text is empty'),
+  text: z.string(),
+});

@@ -53,7 +53,7 @@ export const indexedMessageSchema = z
     priority: prioritySchema,
     replyTo: z.string().optional(),
     file: z.string().describe('the message file, relative to the org root'),
-    preview: z.string().describe("the body's first 160 characters, on one line"),
+    preview: z.string().describe("the body's words without markdown, on one line, cut at a word to 160 characters with …"),
     credits: z.number().optional().describe('what the call that wrote it cost'),
     tokens: count.optional().describe("that call's tokens, in and out"),
   })

@@ -68,6 +68,16 @@ export const MESSAGES_ROUTE = { method: 'get', path: '/api/messages', operationI
 export const MESSAGE_ROUTE = { method: 'get', path: '/api/messages/{id}', operationId: 'getMessage', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('the message', mail.messageFileSchema) } satisfies RouteSpec;
 export const THREAD_ROUTE = { method: 'get', path: '/api/threads/{id}', operationId: 'getThread', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('the thread, in order', mail.threadSchema) } satisfies RouteSpec;
 export const REQUESTS_ROUTE = { method: 'get', path: '/api/requests', operationId: 'listRequests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json("the human's requests", mail.requestsSchema) } satisfies RouteSpec;
+export const WORKSPACE_FILE_ROUTE = {
+  method: 'get',
+  path: '/api/agents/{name}/workspace',
+  operationId: 'getWorkspaceFile',
+  params: agentName,
+  query: z.object({ path: z.string().min(1, 'path is required, for example path=notes.md').describe("a file of the agent's workspace, as the read_file tool takes it: notes.md, or shared/plan.md for the shared one") }),
+  summary: "A file of the agent's workspace, read-only, by the read_file tool's rules (no `..`, nothing absolute, no link followed); at most 256 KB, binary files named, not given.",
+  answers: json('the file', answer.workspaceFileSchema),
+  errors: [400, 404],
+} satisfies RouteSpec;
 export const ANALYSIS_ROUTE = {
   method: 'get',
   path: '/api/analysis',
@@ -186,6 +196,7 @@ export const ROUTES: readonly RouteSpec[] = [
   STATUS_ROUTE,
   AGENTS_ROUTE,
   AGENT_ROUTE,
+  WORKSPACE_FILE_ROUTE,
   CHART_ROUTE,
   MESSAGES_ROUTE,
   MESSAGE_ROUTE,
@@ -214,6 +225,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/', operationId: 'getPage', summary: 'The browser app.', answers: text('text/html', 'the page') },
   { method: 'get', path: '/app/{file}', operationId: 'getAppModule', params: z.object({ file: z.string().regex(/^[a-z][a-z0-9-]*\.js$/) }), summary: "The browser app's modules.", answers: text('text/javascript', 'a module') },
   { method: 'get', path: '/ui/shared/format.js', operationId: 'getFormatModule', summary: 'The number format the page shares with the terminal.', answers: text('text/javascript', 'a module') },
+  { method: 'get', path: '/ui/shared/preview.js', operationId: 'getPreviewModule', summary: 'The rule for a line of preview the page shares with the server.', answers: text('text/javascript', 'a module') },
 ];
 
 /** The spec of a route, by method and OpenAPI path; throws when there is none (a route without a spec is a bug the tests catch). */

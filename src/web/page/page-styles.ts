@@ -3,21 +3,22 @@ export const PAGE_STYLES = `
 :root { --ink: #1d2330; --muted: #6b7385; --line: #d9dde6; --accent: #2f6fde; --hot: #e0662f; --ok: #2c9a5a; --bad: #c23b3b; --bg: #f6f7fa; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
-header { display: flex; align-items: center; gap: 16px; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
-header nav { display: flex; gap: 4px; }
+header { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 16px; padding: 8px 16px; background: #fff; border-bottom: 1px solid var(--line); position: sticky; top: 0; z-index: 2; }
+header nav { display: flex; flex-wrap: wrap; gap: 4px; }
 header nav a { padding: 4px 10px; border-radius: 6px; color: var(--ink); text-decoration: none; }
 header nav a.active { background: var(--accent); color: #fff; }
-.org-switch { display: flex; gap: 2px; max-width: 40vw; overflow-x: auto; white-space: nowrap; border: 1px solid var(--line); border-radius: 8px; padding: 2px; }
+.org-switch { display: flex; flex-wrap: wrap; gap: 2px; max-width: 100%; white-space: nowrap; border: 1px solid var(--line); border-radius: 8px; padding: 2px; }
 .org-switch[hidden] { display: none; }
 header nav.org-switch a { padding: 2px 10px; font-size: 13px; }
 .brand { font-size: 16px; } .org-name { color: var(--muted); }
 .index-state { margin-left: auto; color: var(--hot); } .index-state.failed { color: var(--bad); } .index-state[hidden] { display: none; }
 .index-state:not([hidden]) + .turn { margin-left: 0; }
 .turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
-main { padding: 16px; max-width: 1400px; margin: 0 auto; }
+main { padding: 16px; max-width: 1400px; margin: 0 auto; overflow-wrap: break-word; }
 h2 { margin: 8px 0 12px; font-size: 18px; } h3 { margin: 16px 0 8px; font-size: 15px; }
 .muted { color: var(--muted); }
-.panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; }
+.panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 12px; margin-bottom: 12px; min-width: 0; overflow-x: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
 .columns { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 1fr); gap: 12px; }
 .columns > * { min-width: 0; }
 table { border-collapse: collapse; width: 100%; }
@@ -49,7 +50,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .node .bar-bg { fill: #e6e9f0; } .node .bar { fill: var(--ok); } .node .bar.low { fill: var(--bad); }
 .edge { stroke: #c3c9d6; stroke-width: 1.2; fill: none; } .edge.recent { stroke: var(--hot); stroke-width: 2.6; }
 .legend span { margin-right: 12px; }
-.bars svg { width: 100%; height: 140px; } .bars rect { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); }
+.bars svg { width: 100%; height: auto; max-height: 160px; } .bars rect.bar { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); } .bars .axis-line { stroke: var(--line); }
 .unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
 .error-text { color: var(--bad); } .ok-text { color: var(--ok); }
 .proposal input.reason { min-width: 28em; } .proposal table.fields th { width: 10em; }
@@ -59,4 +60,17 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .tag.answered { background: #e3f4e9; } .tag.stuck { background: #fbecec; } .tag.open { background: #eef3fd; }
 .clip { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; }
 td .clip { display: block; max-width: 36em; } td.number { white-space: nowrap; }
+table.activity td.detail { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; min-width: 16em; }
+.file-note { color: var(--muted); font-style: italic; } pre.file-text { max-height: 70vh; overflow: auto; }
+#message-files ul { margin: 0; padding-left: 20px; }
+@media (max-width: 760px) {
+  header { padding: 6px 8px; gap: 4px 10px; }
+  header nav a { padding: 3px 8px; }
+  .turn { margin-left: 0; }
+  main { padding: 8px; }
+  .columns { grid-template-columns: minmax(0, 1fr); }
+  form.filters input, form.filters input.wide { width: 100%; }
+  .proposal input.reason { min-width: 0; width: 100%; }
+  td .clip { max-width: 60vw; }
+}
 `;

@@ -11,6 +11,7 @@ import { parseFilterQuery, searchText, wholeNumber } from '../search/message-fil
 import { agentView } from '../views/agent-view.js';
 import { chartView } from '../views/chart-view.js';
 import { proposalsView } from '../views/proposals-view.js';
+import { workspaceFileView } from '../views/workspace-file.js';
 import { routeInput } from '../openapi/route-input.js';
 import * as specs from '../openapi/route-specs.js';
 import { needsIndex } from './index-gate.js';
@@ -40,6 +41,11 @@ export function readRoutes(dashboard: Dashboard): Hono {
   api.get('/agents', (context) => answer(context, specs.AGENTS_ROUTE, { agents: orgStatus(dashboard.org()).agents }));
 
   api.get('/agents/:name', (context) => answer(context, specs.AGENT_ROUTE, agentView(dashboard.org(), context.req.param('name'), dashboard.ledger)));
+
+  api.get('/agents/:name/workspace', async (context) => {
+    await routeInput(context, specs.WORKSPACE_FILE_ROUTE);
+    return answer(context, specs.WORKSPACE_FILE_ROUTE, workspaceFileView(dashboard.org(), context.req.param('name'), context.req.query('path') ?? ''));
+  });
 
   api.get('/chart', async (context) => {
     const org = dashboard.org();

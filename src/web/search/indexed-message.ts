@@ -1,7 +1,11 @@
 import type { Message } from '../../mailbox/message.js';
+import { previewOf } from '../../ui/shared/preview.js';
 import type { IndexedMessage } from '../api-types.js';
 
 export type { IndexedMessage };
+
+/** The longest preview the index keeps; lists cut it shorter with the same rule. */
+export const PREVIEW_CHARS = 160;
 
 /** The index's entry for a message read from `file`. */
 export function toIndexed(message: Message, file: string): IndexedMessage {
@@ -13,7 +17,7 @@ export function toIndexed(message: Message, file: string): IndexedMessage {
     created: message.created,
     priority: message.priority,
     file,
-    preview: message.body.replace(/\s+/g, ' ').trim().slice(0, 160),
+    preview: previewOf(message.body, PREVIEW_CHARS),
   };
   if (message.subject !== undefined) entry.subject = message.subject;
   if (message.replyTo !== undefined) entry.replyTo = message.replyTo;

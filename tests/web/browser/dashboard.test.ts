@@ -99,8 +99,8 @@ describe('the dashboard in Chromium', () => {
       await tab.locator('h2', { hasText: 'manager · Engineering manager' }).waitFor();
       expect(await tab.locator('pre', { hasText: 'title: Engineering manager' }).count()).toBe(1);
       expect(await tab.locator('p', { hasText: 'really reaches: human, planner, hr, janitor' }).count()).toBe(1);
-      expect(await tab.locator('.bars rect').count()).toBeGreaterThan(0);
-      expect(await tab.locator('.feed div', { hasText: 'called' }).count()).toBeGreaterThan(0);
+      expect(await tab.locator('.bars rect.bar').count()).toBeGreaterThan(0);
+      expect(await tab.locator('#activity-log td', { hasText: 'called' }).count()).toBeGreaterThan(0);
       await tab.locator('a[data-turn]').first().click();
       await tab.locator('#trace pre.trace-system', { hasText: 'You are manager, Engineering manager' }).waitFor();
       expect(await tab.locator('#trace pre.trace-message', { hasText: '<message id=' }).count()).toBeGreaterThan(0);

@@ -53,10 +53,11 @@ describe('a request followed on the page', () => {
       await coder.waitFor();
       expect(await coder.locator('text.title').first().textContent()).toBe('Software engineer: writes…');
       expect(await coder.locator('title').textContent()).toContain('coder_01: Software engineer: writes and tests code');
-      // An agent's page: its credits chart scaled to its data, and no empty trace box until a trace is picked.
+      // An agent's page: its credits chart from zero to what it had (the bars show how much is left), and no empty trace box until a trace is picked.
       await coder.click();
       await tab.locator('h2', { hasText: 'coder_01 · Software engineer' }).waitFor();
-      expect(Number(await tab.locator('.bars svg').getAttribute('data-from'))).toBeGreaterThan(0.4);
+      expect(Number(await tab.locator('.bars svg').getAttribute('data-from'))).toBe(0);
+      expect(await tab.locator('#agent-credits').textContent()).toContain(`left of ${Number(await tab.locator('.bars svg').getAttribute('data-top')).toFixed(4)}`);
       expect(await tab.locator('#trace').isVisible()).toBe(false);
       await tab.locator('a[data-turn="3"]').click();
       await tab.locator('#trace pre.trace-system').first().waitFor();
