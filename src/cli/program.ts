@@ -343,9 +343,10 @@ program
 program
   .command('doctor')
   .description('whether each model the agents use can answer here: keys and headers set, agent programs installed, servers reachable')
-  .option('--call', 'also ask each one a short question (paid APIs and programs bill it; no agent is charged)')
+  .option('--call', 'also ask each one a short question (paid APIs and programs bill it; no agent is charged); each line comes as its answer does')
+  .option('--timeout <seconds>', 'with --call, the most seconds each call may take before it is stopped (default 30)', positiveInteger)
   .option('--json', 'print JSON')
-  .action((options: { call?: boolean; json?: boolean }) => execute(async () => command('doctor').doctorCommand(root(), options, output)));
+  .action((options: { call?: boolean; json?: boolean; timeout?: number }) => execute(async () => command('doctor').doctorCommand(root(), options, output)));
 
 program
   .command('adopt')

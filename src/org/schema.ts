@@ -45,6 +45,7 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   command: ['command'],
   args: ['command'],
   env: ['command'],
+  pass_model_env: ['command'],
   reply: ['command'],
   prompt: ['command', 'http'],
   max_output_bytes: ['command', 'http'],
@@ -138,6 +139,8 @@ function buildSchemas(z: typeof Zod) {
       args: z.array(z.string()).optional(),
       /** `command`: variables passed on to the program besides the safe few (their values are secrets). */
       env: z.array(envName).optional(),
+      /** `command`: pass on the variables that find a model (base URLs, proxies, certificates; program-environment.ts); default true. */
+      pass_model_env: z.boolean().optional(),
       /** `command` and `http`: how the call is written (see providers/agent-protocol). */
       prompt: z.enum(['text', 'json']).optional(),
       /** `command`: how the program answers on stdout. */

@@ -3,6 +3,7 @@ import { HUMAN_MODEL, type Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { keyVariableFor } from '../org/org-secrets.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
+import { onAbort } from './abort-listeners.js';
 import { findProgram } from './command/find-program.js';
 import type { Provider, ProviderRequest } from './provider.js';
 import { probeServer, serverUrl } from './reachability.js';
@@ -31,6 +32,21 @@ export interface HealthEnvironment {
   now?: () => number;
 }
 
+/** How long `lemming doctor --call` waits for each answer when `--timeout` does not say (seconds): a check, not a turn. */
+export const HEALTH_CALL_TIMEOUT_SECONDS = 30;
+
+/** How the checks run. */
+export interface HealthOptions {
+  /** Also make one short call to each entry. */
+  call?: boolean;
+  /** The most each call may take; default HEALTH_CALL_TIMEOUT_SECONDS. Past it the call is stopped (a program's process group with it). */
+  timeoutMs?: number;
+  /** Aborts every call in flight (a signal to the command): what they started is stopped. */
+  signal?: AbortSignal;
+  /** Told each entry's result as soon as it is known, in the order they finish. */
+  onResult?: (health: EntryHealth) => void;
+}
+
 /** The short question a health-check call asks: any model, program or endpoint can answer it. */
 export const HEALTH_QUESTION = 'This is a health check from lemming doctor, outside any turn. Reply with the single word OK.';
 
@@ -40,17 +56,23 @@ export const HEALTH_QUESTION = 'This is a health check from lemming doctor, outs
  * with `call`, one real, short call, which costs what the vendor or the program charges for it
  * but is charged to no agent and recorded nowhere. Entries are checked at once.
  */
-export async function checkHealth(org: Org, environment: HealthEnvironment, options: { call?: boolean } = {}): Promise<EntryHealth[]> {
+export async function checkHealth(org: Org, environment: HealthEnvironment, options: HealthOptions = {}): Promise<EntryHealth[]> {
   const used = new Map<string, string[]>();
   for (const agent of org.agents.values()) {
     if (agent.isHuman) continue;
     for (const modelKey of agent.models) if (modelKey !== HUMAN_MODEL) used.set(modelKey, [...(used.get(modelKey) ?? []), agent.name]);
   }
   const keys = [...used.keys()].sort();
-  return Promise.all(keys.map((modelKey) => checkEntry(org, modelKey, used.get(modelKey) ?? [], environment, options.call === true)));
+  return Promise.all(
+    keys.map(async (modelKey) => {
+      const health = await checkEntry(org, modelKey, used.get(modelKey) ?? [], environment, options);
+      options.onResult?.(health);
+      return health;
+    }),
+  );
 }
 
-async function checkEntry(org: Org, modelKey: string, agents: string[], environment: HealthEnvironment, call: boolean): Promise<EntryHealth> {
+async function checkEntry(org: Org, modelKey: string, agents: string[], environment: HealthEnvironment, options: HealthOptions): Promise<EntryHealth> {
   const entry = org.models[modelKey];
   const health: EntryHealth = { modelKey, provider: entry?.provider ?? 'unknown', ok: false, findings: [], agents };
   if (!entry) {
@@ -79,7 +101,9 @@ async function checkEntry(org: Org, modelKey: string, agents: string[], environm
     if (cause !== undefined) return fail(`cannot reach ${url} (${cause})`);
     health.findings.push(`${url} answers`);
   }
-  if (call) {
+  // The offline model answers every call here and now: asking it proves nothing, and its answer (actions, no text) would read as a failure.
+  if (options.call === true && entry.provider === 'offline') health.findings.push('answers on this machine, without a call');
+  else if (options.call === true) {
     const now = environment.now ?? (() => performance.now());
     const started = now();
     // The call is made as the first agent that uses the entry would make it (an agent program runs in its workspace), in turn 0.
@@ -93,12 +117,30 @@ async function checkEntry(org: Org, modelKey: string, agents: string[], environm
       turn: 0,
       ...(entry.max_output_tokens === undefined ? {} : { maxOutputTokens: entry.max_output_tokens }),
     };
+    const timeoutMs = options.timeoutMs ?? HEALTH_CALL_TIMEOUT_SECONDS * 1000;
+    const stop = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop.abort();
+    }, timeoutMs);
+    const stopListening = options.signal ? onAbort(options.signal, () => stop.abort()) : () => undefined;
+    // A provider that does not heed the signal still gives up its place: the check ends when it is aborted.
+    let stopWaiting = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => (stopWaiting = onAbort(stop.signal, () => reject(new Error('aborted')))));
+    aborted.catch(() => undefined);
     try {
-      const response = await environment.providerFor(modelKey, entry).generate(request);
+      const response = await Promise.race([environment.providerFor(modelKey, entry).generate({ ...request, signal: stop.signal }), aborted]);
       const text = response.text.trim().split('\n')[0] ?? '';
       health.answer = { text: text.length > 80 ? `${text.slice(0, 77)}...` : text, inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens, estimated: response.usage.estimated, ms: Math.round(now() - started) };
     } catch (error) {
+      if (timedOut) return fail(`no answer within ${timeoutMs / 1000} s (lemming doctor --timeout)${entry.provider === 'command' ? '; its processes were stopped' : ''}`);
+      if (stop.signal.aborted) return fail('stopped before it answered');
       return fail(`the call failed: ${errorMessage(error)}`);
+    } finally {
+      clearTimeout(timer);
+      stopListening();
+      stopWaiting();
     }
   }
   health.ok = true;

@@ -139,6 +139,12 @@ export interface ProviderResponse {
   unavailable?: string[];
   /** The vendor stopped the answer at the output cap; a call it stopped inside is marked `cut`. The engine's note says which. */
   truncated?: boolean;
+  /**
+   * The tools were not offered as function calls but described in the system prompt as action
+   * blocks (text-reply-format.ts), which the answer was read for: what the model or program got was
+   * the system prompt with those instructions, and no tools. The trace shows it so.
+   */
+  toolsAsText?: true;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
   receivedAt?: string;
 }

@@ -2,7 +2,7 @@ import { withoutSecrets } from '../secrets/secrets.js';
 import { ProviderError } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from './provider.js';
 import { parseTextReply } from './text-tools/parse-text-reply.js';
-import { textReplyInstructions } from './text-tools/text-reply-format.js';
+import { systemWithTextReply } from './text-tools/text-reply-format.js';
 import { isToolsUnsupported } from './text-tools/tools-unsupported.js';
 import { usageFrom, type ReportedUsage } from './usage.js';
 
@@ -76,7 +76,7 @@ export class WireAdapter implements Provider {
     }
     const textRequest: ProviderRequest = {
       ...request,
-      system: `${request.system}\n\n${textReplyInstructions(request.tools)}`,
+      system: systemWithTextReply(request.system, request.tools),
       tools: [],
     };
     const answer = await this.call(textRequest);
@@ -89,7 +89,7 @@ export class WireAdapter implements Provider {
         ? `models.${this.options.modelKey}.tool_calling is false`
         : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
     const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length} action(s) from the reply`;
-    return cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text));
+    return { ...cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text)), toolsAsText: true };
   }
 
   /** `written` is everything the model wrote, for the estimate when no usage was reported. */

@@ -15,7 +15,7 @@ function readmeBlock(heading: string, language: string): string {
   return readme.slice(start, readme.indexOf('\n```\n', start) + 1);
 }
 
-test("the README's worked example: a shell script fills coder_01's seat in the default org, reports to the planner, and the org goes idle", () => {
+test("the README's worked example: a shell script fills coder_01's seat in the default org, reports to the planner, and the human gets the answer", () => {
   const heading = '### A worked example: a shell script in the default org';
   const root = tempDir();
   expect(lemming(root, ['bootstrap']).status).toBe(0);
@@ -35,10 +35,18 @@ test("the README's worked example: a shell script fills coder_01's seat in the d
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('the org is idle');
-  expect(run.stdout).toMatch(/coder_01 -> planner: Done \(turn \d+\)/);
+  expect(run.stdout).toMatch(/coder_01 -> planner: Re: Plan the release/);
+  // What a person followed the example for: the answer reaches them, and nothing waits on the script.
+  expect(run.stdout).toContain('1 message waits for you');
+  const requests = lemming(root, ['requests']);
+  expect(requests.stdout).toMatch(/answered by manager in turn \d+/);
+  expect(requests.stdout).not.toContain('waiting on');
+  const answers = readdirSync(join(root, 'agents', 'manager', 'outbox')).filter((name) => name.endsWith('-human.md'));
+  expect(answers).toHaveLength(1);
+  expect(readFileSync(join(root, 'agents', 'manager', 'outbox', answers[0] ?? ''), 'utf8')).toMatch(/I read the task and kept it as notes\/turn-\d+\.md in my workspace\./);
 
   const notes = readdirSync(join(root, 'agents', 'coder_01', 'workspace', 'notes'));
-  expect(notes.length).toBeGreaterThanOrEqual(2);
+  expect(notes.length).toBeGreaterThanOrEqual(1);
   const reports = readdirSync(join(root, 'agents', 'coder_01', 'outbox')).map((name) => readFileSync(join(root, 'agents', 'coder_01', 'outbox', name), 'utf8'));
   expect(reports).toHaveLength(1);
   expect(reports[0]).toMatch(/I read the task and kept it as notes\/turn-\d+\.md in my workspace\./);

@@ -19,7 +19,9 @@ function answerLines(response: CallTrace['response'], heading: string): string[]
  */
 export function formatTrace(trace: CallTrace): string[] {
   const head = [`== ${trace.agent}, turn ${trace.turn}, ${trace.modelKey} (${trace.model}), answered ${trace.at}`, '-- system', trace.request.system];
-  const tools = `-- tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`;
+  const inPrompt = trace.request.toolsInPrompt;
+  const offered = trace.request.tools.map((tool) => tool.name).join(', ') || 'none';
+  const tools = `-- tools offered: ${inPrompt && inPrompt.length > 0 ? `none (described in the prompt as action blocks: ${inPrompt.join(', ')})` : offered}`;
   const messages = (from: number, to: number): string[] => trace.request.messages.slice(from, to).flatMap((message) => [`-- ${message.role}`, message.content]);
   if (!trace.steps) return [...head, ...messages(0, trace.request.messages.length), tools, ...answerLines(trace.response, 'answer')];
   const lines = [...head, tools];

@@ -8,6 +8,7 @@ import { agentPaths } from './state-paths.js';
 import { TraceFolder, traceTurnsIn } from './trace-folder.js';
 import { readPart, textPart, toolsPart, type PartSources, type TracePart } from './trace-parts.js';
 import { TraceWriter } from './trace-writer.js';
+import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
 
 /**
  * One model call as it happened: the prompt exactly as the provider was given it and the
@@ -23,7 +24,15 @@ export interface CallTrace {
   modelKey: string;
   /** The vendor's model name. */
   model: string;
-  request: { system: string; messages: ChatTurn[]; tools: ToolDefinition[]; maxOutputTokens?: number; creditsLeft?: number };
+  request: {
+    system: string;
+    messages: ChatTurn[];
+    tools: ToolDefinition[];
+    maxOutputTokens?: number;
+    creditsLeft?: number;
+    /** The tools the system prompt described as action blocks, when none was offered as a function (sentInText). */
+    toolsInPrompt?: string[];
+  };
   response: ProviderResponse;
   /**
    * With tools, each step of the call (see stepsSoFar); `request` and `response` are then the
@@ -125,6 +134,7 @@ export function storedTrace(trace: CallTrace, pieces?: SystemPieces): { stored: 
   const stored: StoredTrace = { agent: trace.agent, turn: trace.turn, at: trace.at, modelKey: trace.modelKey, model: trace.model, request: { system, messages: request.messages, tools }, response: trace.response };
   if (request.maxOutputTokens !== undefined) stored.request.maxOutputTokens = request.maxOutputTokens;
   if (request.creditsLeft !== undefined) stored.request.creditsLeft = request.creditsLeft;
+  if (request.toolsInPrompt !== undefined) stored.request.toolsInPrompt = request.toolsInPrompt;
   if (trace.steps) stored.steps = trace.steps;
   return { stored, parts };
 }
@@ -196,7 +206,9 @@ export class CallTraces {
     if (keep <= 0) return;
     try {
       // Cut before it is compared with the step before (as written, cut) and stored: parts and all are clean.
-      const trace = withoutSecrets<CallTrace>({ agent: request.agent, turn: request.turn, at, modelKey: request.modelKey, model: request.model, request, response });
+      const sent = response.toolsAsText ? sentInText(request, pieces) : { request, pieces };
+      pieces = sent.pieces;
+      const trace = withoutSecrets<CallTrace>({ agent: request.agent, turn: request.turn, at, modelKey: request.modelKey, model: request.model, request: sent.request, response });
       let folder = this.folders.get(request.agent);
       if (!folder) {
         folder = new TraceFolder(tracesDirectory(this.root, request.agent), this.sources, (file) => this.writer.remove(file));
@@ -224,6 +236,21 @@ export class CallTraces {
   close(): void {
     this.writer.close();
   }
+}
+
+/**
+ * A request as it went out in the plain-text action format (the response says so): the system
+ * prompt with the instructions for action blocks, and no tools offered, as the model or the program
+ * read it. The instructions are shared by every agent with the same tools, so they are a part.
+ */
+export function sentInText(request: ProviderRequest, pieces?: SystemPieces): { request: CallTrace['request']; pieces: SystemPieces | undefined } {
+  const system = systemWithTextReply(request.system, request.tools);
+  const instructions = system.slice(request.system.length);
+  const sent: CallTrace['request'] = { system, messages: request.messages, tools: [], toolsInPrompt: request.tools.map((tool) => tool.name) };
+  if (request.maxOutputTokens !== undefined) sent.maxOutputTokens = request.maxOutputTokens;
+  if (request.creditsLeft !== undefined) sent.creditsLeft = request.creditsLeft;
+  const built = pieces !== undefined && pieces.system === request.system ? { system, pieces: [...pieces.pieces, { shared: instructions }] } : undefined;
+  return { request: sent, pieces: built };
 }
 
 /** The turns an agent has a trace for, oldest first. */

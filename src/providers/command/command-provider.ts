@@ -11,6 +11,7 @@ import type { Provider, ProviderRequest } from '../provider.js';
 import { scrub } from '../sdk-error.js';
 import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
 import { findProgram } from './find-program.js';
+import { programEnvironment } from './program-environment.js';
 import { runProgram, type ProgramOutcome, type ProgramSpec } from './run-program.js';
 
 /** What a `provider: command` entry's calls need besides the request. */
@@ -29,9 +30,6 @@ export const COMMAND_DEFAULTS = {
   timeoutMs: 600_000,
   maxOutputBytes: 1_000_000,
 } as const;
-
-/** Variables every program gets, as sudo passes them on: what it needs to find its tools and its home, nothing that is a secret. */
-const SAFE_VARIABLES = ['HOME', 'LOGNAME', 'USER', 'PATH', 'SHELL', 'TERM', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
 
 /**
  * An agent program as a provider: for each call the program is started in the agent's workspace
@@ -74,17 +72,14 @@ export function commandProvider(settings: CommandSettings): Provider {
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt === 'json' });
 }
 
-/** The safe variables, the ones the entry names, and where the call is: `LEMMING_AGENT`, `LEMMING_TURN`, `LEMMING_STEP` ... */
+/** The safe variables, the model variables, the ones the entry names (program-environment.ts), and where the call is: `LEMMING_AGENT` ... */
 function environment(settings: CommandSettings, request: ProviderRequest, workspace: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of SAFE_VARIABLES) {
-    const value = process.env[name];
-    if (value !== undefined && !value.startsWith('()')) env[name] = value;
-  }
+  const named = new Map<string, string>();
   for (const name of settings.entry.env ?? []) {
     const value = settings.lookup(name);
-    if (value !== undefined) env[name] = value;
+    if (value !== undefined) named.set(name, value);
   }
+  const env = programEnvironment({ own: process.env, named, passModelEnv: settings.entry.pass_model_env ?? true });
   env.LEMMING_AGENT = request.agent;
   env.LEMMING_TURN = String(request.turn);
   env.LEMMING_STEP = String(stepOf(request));

@@ -30,7 +30,7 @@ export function textReplyInstructions(tools: readonly ToolDefinition[]): string 
   const example = tools.find((tool) => tool.name === 'send_message') ?? tools[0];
   const lines = [
     '## How to write your actions',
-    'Your tools are not available as function calls here. To use one, write a block in exactly this form, one block per call:',
+    'Here you call a tool by writing its block in your reply, not as a function call: wherever this prompt says to call a tool, write one block per call, in exactly this form:',
     '',
   ];
   if (example?.name === 'send_message') {
@@ -53,4 +53,9 @@ export function textReplyInstructions(tools: readonly ToolDefinition[]): string 
     }
   }
   return lines.join('\n');
+}
+
+/** The system prompt a call in the text format is sent: the prompt built, then how to write actions. Pure. */
+export function systemWithTextReply(system: string, tools: readonly ToolDefinition[]): string {
+  return `${system}\n\n${textReplyInstructions(tools)}`;
 }

@@ -13,7 +13,7 @@ interface Trace {
   at: string;
   modelKey: string;
   model: string;
-  request: { system: string; messages: Array<{ role: string; content: string }>; tools: Array<{ name: string }> };
+  request: { system: string; messages: Array<{ role: string; content: string }>; tools: Array<{ name: string }>; toolsInPrompt?: string[] };
   response: TraceResponse;
   /** With tools: each step's answer and how many of `request.messages` the model had seen by then. */
   steps?: Array<{ step: number; at: string; messages: number; response: TraceResponse }>;
@@ -43,7 +43,7 @@ export async function showTrace(target: HTMLElement, agent: string, turn: number
     el('h3', {}, `Call of turn ${trace.turn}: ${trace.modelKey} (${trace.model})${trace.steps ? `, ${trace.steps.length} steps` : ''}`),
     el('h3', {}, 'System prompt'),
     el('pre', { class: 'trace-system' }, trace.request.system),
-    el('p', { class: 'muted' }, `tools offered: ${trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`),
+    el('p', { class: 'muted' }, `tools offered: ${trace.request.toolsInPrompt?.length ? `none (described in the prompt as action blocks: ${trace.request.toolsInPrompt.join(', ')})` : trace.request.tools.map((tool) => tool.name).join(', ') || 'none'}`),
   ];
   if (!trace.steps) {
     show(target, ...head, ...messages(trace, 0, trace.request.messages.length), ...answer(trace.response, 'Answer, as the model gave it', trace.at));
