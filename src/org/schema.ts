@@ -53,6 +53,8 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   base_url: ['openai', 'anthropic', 'openai-compatible'],
   api_key_env: ['openai', 'anthropic', 'openai-compatible'],
   tool_calling: ['openai', 'anthropic', 'openai-compatible'],
+  seed: ['offline', 'openai', 'openai-compatible'],
+  variability: ['offline'],
 };
 
 /**
@@ -142,6 +144,10 @@ function buildSchemas(z: typeof Zod) {
       headers: z.record(z.string().min(1), envName).optional(),
       /** `command` and `http`: the most bytes an answer may have. */
       max_output_bytes: positiveInt.optional(),
+      /** Sent to models that take one (OpenAI's `seed`); the offline model's draws when `variability` is above 0. An experiment sets it per repeat. */
+      seed: nonNegativeInt.max(2 ** 31 - 1).optional(),
+      /** `offline`: how much repeats differ, 0 (never: the default) to 1 (see providers/offline/variation.ts). */
+      variability: z.number().min(0).max(1).optional(),
     })
     .superRefine((entry, context) => {
       for (const problem of entryProblems(entry)) context.addIssue({ code: 'custom', path: [problem.field], message: problem.message });

@@ -12,8 +12,8 @@ import type { WireAnswer } from '../wire-adapter.js';
  */
 export type ChatFlavour = 'openai' | 'openai-compatible';
 
-/** The Chat Completions request for an engine request. Pure. */
-export function toChatParams(request: ProviderRequest, flavour: ChatFlavour): ChatCompletionCreateParamsNonStreaming {
+/** The Chat Completions request for an engine request; `seed` is the registry entry's (an experiment's repeat sets it). Pure. */
+export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, seed?: number): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: request.system }];
   for (const turn of request.messages) messages.push({ role: turn.role, content: turn.content });
   const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
@@ -27,6 +27,7 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour): Ch
     if (flavour === 'openai') params.max_completion_tokens = request.maxOutputTokens;
     else params.max_tokens = request.maxOutputTokens;
   }
+  if (seed !== undefined) params.seed = seed;
   return params;
 }
 
