@@ -32,7 +32,8 @@ export function renderMetricPlot(metric: StudyStatistics['metrics'][number], run
   const samples = variants.map((variant) => runs.filter((run) => run.variant === variant && run.values[metric.key] !== undefined).map((run) => run.values[metric.key] as number));
   const everything = [...samples.flat(), ...variants.flatMap((variant) => metric.variants[variant]?.ci ?? [])];
   let low = Math.min(0, ...everything);
-  let high = Math.max(...everything, low + 1);
+  let high = Math.max(low, ...everything);
+  // All runs alike (and at 0): an axis of one unit rather than none.
   if (high === low) high = low + 1;
   const pad = (high - low) * 0.05;
   low -= low === 0 ? 0 : pad;

@@ -78,3 +78,16 @@ describe('the offline model\'s variability', () => {
     for (const seed of [3, 17]) expect(await new OfflineProvider({ seed, variability: 1 }).generate(request)).toEqual(answers[seed]);
   });
 });
+
+describe('a metric\'s plot', () => {
+  test('is scaled to the values, small ones included: the largest run sits near the right end', async () => {
+    const { renderMetricPlot } = await import('../../src/experiment/metric-plot.js');
+    const runs = [0.01, 0.05, 0.048].map((credits, index) => ({ run: `a-r${index + 1}`, variant: 'a', seed: index, values: { credits } }));
+    const metric = { key: 'credits' as const, label: 'credits', better: 'lower' as const, variants: { a: { n: 3, mean: 0.036, sd: 0.02, ci: [0.01, 0.05] as [number, number] } } };
+    const svg = renderMetricPlot(metric, runs, ['a']);
+    const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((match) => Number(match[1]));
+    expect(xs).toHaveLength(3);
+    expect(Math.max(...xs)).toBeGreaterThan(600);
+    expect(Math.min(...xs)).toBeLessThan(300);
+  });
+});
