@@ -91,3 +91,14 @@ describe('a metric\'s plot', () => {
     expect(Math.min(...xs)).toBeLessThan(300);
   });
 });
+
+describe('a variant\'s scoring settings', () => {
+  test('its checks follow the experiment\'s; its judge and variability replace the experiment\'s', async () => {
+    const { variantOutcome } = await import('../../src/experiment/outcome-settings.js');
+    const judge = { model: 'offline', rubric: ['clear'], scale: 10, thread: false };
+    const own = { ...judge, scale: 5 };
+    const experiment = { seed: 3, variability: 0.2, checks: [{ name: 'a', run: 'true' }], judge };
+    expect(variantOutcome(experiment, {})).toEqual({ seed: 3, variability: 0.2, checks: [{ name: 'a', run: 'true' }], judge });
+    expect(variantOutcome(experiment, { variability: 0, checks: [{ name: 'b', run: 'false' }], judge: own })).toEqual({ seed: 3, variability: 0, checks: [{ name: 'a', run: 'true' }, { name: 'b', run: 'false' }], judge: own });
+  });
+});
