@@ -238,6 +238,19 @@ function buildSchemas(z: typeof Zod) {
      */
     traces: z.strictObject({ keep: nonNegativeInt.default(0) }).prefault({}),
     sandbox: sandboxSettingsSchema.prefault({}),
+    /**
+     * Circuit breakers (off unless set): an agent caught in a ping-pong, or spending past a rate, is
+     * held (not called, its mail waiting) and the human is told, until `lemming retry <agent>`.
+     * See engine/breakers/.
+     */
+    breakers: z
+      .strictObject({
+        /** Messages two agents send back and forth, neither writing to anyone else, that hold both (at least 2). */
+        ping_pong: positiveInt.min(2).optional(),
+        /** An agent charged more than `credits_per_turn` a turn on average over the last `window` turns is held. */
+        spend: z.strictObject({ credits_per_turn: z.number().positive(), window: positiveInt.max(1000).default(3) }).optional(),
+      })
+      .optional(),
   });
 
   /** A host an agent may fetch (`docs.python.org`, `*.python.org`, `127.0.0.1:8080`) or a URL prefix (`https://api.github.com/repos/`). */
