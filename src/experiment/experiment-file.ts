@@ -4,6 +4,7 @@ import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
+import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 
 /** A message from the human that opens a run. */
 export interface OpeningMessage {
@@ -26,6 +27,8 @@ export interface Variant {
   /** The human's opening messages (default: the experiment's). */
   messages: OpeningMessage[];
   repeats: number;
+  /** How its runs are scored and how its repeats differ (outcome-settings.ts). */
+  outcome: OutcomeSettings;
 }
 
 /** An experiment file (`lemming experiment FILE`), validated and normalised. */
@@ -58,6 +61,7 @@ function buildSchema(z: typeof Zod) {
     swap_models: z.record(z.string(), z.string().min(1)).optional(),
     messages: z.array(message).min(1).optional(),
     repeats: z.number().int().min(1).max(100).optional(),
+    ...outcomeFields(z),
   });
   return z.strictObject({
     name: z.string().regex(NAME, `an experiment name is ${NAME_HINT}`),
@@ -68,6 +72,8 @@ function buildSchema(z: typeof Zod) {
     repeats: z.number().int().min(1).max(100).default(1),
     messages: z.array(message).min(1).optional(),
     variants: z.array(variant).min(1),
+    ...outcomeFields(z),
+    ...seedField(z),
   });
 }
 
@@ -115,6 +121,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       ...(variant.swap_models ? { swapModels: variant.swap_models } : {}),
       messages: (variant.messages ?? value.messages ?? []).map((message) => ({ to: message.to, body: message.body, ...(message.subject ? { subject: message.subject } : {}) })),
       repeats: variant.repeats ?? value.repeats,
+      outcome: variantOutcome(value, variant),
     })),
   };
 }

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import type { Experiment } from './experiment-file.js';
 import { renderChart } from './report-chart.js';
 import type { RunMetrics } from './run-metrics.js';
+import { renderMetricPlot } from './metric-plot.js';
+import { plotFile, renderStudy } from './study-report.js';
+import { studyStatistics, type StudyStatistics } from './study-statistics.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
 
 /** Where the report was written. */
@@ -10,6 +13,8 @@ export interface ReportFiles {
   markdown: string;
   json: string;
   chart: string;
+  /** One SVG per metric: each variant's runs as a box and dots. */
+  plots: string[];
 }
 
 function seconds(ms: number): string {
@@ -31,12 +36,13 @@ function breakdown(title: string, summaries: readonly VariantSummary[], pick: (s
 }
 
 /** The report as markdown: variants side by side, credits by model and by agent, then every run. Pure. */
-export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[]): string {
+export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics): string {
   const lines = [
     `# Experiment ${experiment.name}`,
     '',
     `Base org: \`${base}\`. ${runs.length} run(s) complete${failed.length > 0 ? `, ${failed.length} not finished (${failed.join(', ')}): run the experiment again to resume them` : ''}. Figures are means over each variant's repeats.`,
     '',
+    ...(statistics ? renderStudy(statistics, runs, experiment.variants.map((variant) => variant.name)) : []),
     '![credits, messages and turns to idle by variant](report.svg)',
     '',
     '## Variants',
@@ -86,10 +92,16 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
 /** Write `report.md`, `report.json` and `report.svg` in the experiment's folder. */
 export function writeReport(folder: string, experiment: Experiment, base: string, runs: readonly RunMetrics[], failed: readonly string[]): ReportFiles {
   const summaries = summariseVariants(experiment, runs);
-  mkdirSync(folder, { recursive: true });
-  const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg') };
-  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed));
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, runs, unfinished: failed }, null, 2)}\n`);
+  const statistics = studyStatistics(experiment, runs);
+  mkdirSync(join(folder, 'plots'), { recursive: true });
+  const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
+  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics));
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, runs, unfinished: failed }, null, 2)}\n`);
+  for (const metric of statistics.metrics) {
+    const path = join(folder, plotFile(metric.key));
+    writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));
+    files.plots.push(path);
+  }
   writeFileSync(files.chart, renderChart(`Experiment ${experiment.name}`, summaries));
   return files;
 }

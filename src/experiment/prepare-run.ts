@@ -65,9 +65,23 @@ function editResume(root: string, file: string, edit: (front: Fields) => Fields)
   writeFileSync(join(root, file), `---\n${yaml().stringify(edit(isObject(read.value) ? read.value : {}))}---\n${read.body}`);
 }
 
-/** Apply a variant's changes to a copy of the base org. */
-function applyVariant(root: string, variant: Variant, agents: string[]): void {
-  if (variant.org) editYaml(root, 'org/org.yaml', (value) => mergeFields(value, variant.org) as Fields);
+/** Registry providers that take a seed (org/schema.ts says the same of the `seed` field). */
+const SEEDED_PROVIDERS = new Set(['offline', 'openai', 'openai-compatible']);
+
+/** The repeat's seed on every registry entry that takes one, and the variant's variability on the offline ones. */
+function seedModels(value: Fields, seed: number, variability: number | undefined): Fields {
+  if (!isObject(value.models)) return value;
+  const models: Fields = nameRecord(value.models);
+  for (const [key, entry] of Object.entries(value.models)) {
+    if (!isObject(entry) || typeof entry.provider !== 'string' || !SEEDED_PROVIDERS.has(entry.provider)) continue;
+    models[key] = { ...entry, seed, ...(variability !== undefined && entry.provider === 'offline' ? { variability } : {}) };
+  }
+  return { ...value, models };
+}
+
+/** Apply a variant's changes to a copy of the base org, and the repeat's seed. */
+function applyVariant(root: string, variant: Variant, agents: string[], seed: number): void {
+  editYaml(root, 'org/org.yaml', (value) => seedModels(variant.org ? (mergeFields(value, variant.org) as Fields) : value, seed, variant.outcome.variability));
   if (variant.chart) editYaml(root, 'org/chart.yaml', (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
   for (const agent of agents) {
     if (agent === HUMAN) continue;
@@ -93,7 +107,7 @@ function applyVariant(root: string, variant: Variant, agents: string[]): void {
  * checked as `lemming validate` would, and the human's opening messages sent. A copy that
  * a kill left unfinished is made again from scratch; a finished one is kept as it is.
  */
-export function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string): void {
+export function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string, seed: number): void {
   if (existsSync(join(root, PREPARED_FILE))) return;
   // A copy a kill left unfinished holds an org's entries only; a folder of a person's under that name is not cleared.
   requireOrgFolder(root, 'experiment', { evenWithAnOrg: true, advice: `move it away, or name the experiment otherwise in ${experiment.file}` });
@@ -104,7 +118,7 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
     copyFileSync(join(base, file), join(root, file));
   }
   const agents = files.filter((file) => file.startsWith('agents/')).map((file) => file.split('/')[1] as string);
-  applyVariant(root, variant, agents);
+  applyVariant(root, variant, agents, seed);
   const where = `${experiment.file}: variant ${JSON.stringify(variant.name)}`;
   let org: Org;
   try {
@@ -114,6 +128,10 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
     const errors = error.problems.filter((problem) => problem.severity === 'error');
     throw new LemmingError('experiment-invalid', `${where} makes an invalid org: ${errors.map(formatProblem).join('; ')}`, { exitCode: 2 });
   }
+  const judge = variant.outcome.judge;
+  if (judge && !Object.hasOwn(org.models, judge.model)) {
+    throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
+  }
   for (const message of variant.messages) {
     try {
       sendAsHuman(root, org, message);
@@ -121,5 +139,5 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
       throw new LemmingError('experiment-invalid', `${where}: the opening message to ${JSON.stringify(message.to)}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
     }
   }
-  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, preparedAt: new Date().toISOString() })}\n`);
+  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, preparedAt: new Date().toISOString() })}\n`);
 }

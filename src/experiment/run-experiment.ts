@@ -9,6 +9,7 @@ import { prepareRun } from './prepare-run.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
+import { scoreRun } from './score-run.js';
 
 /** Holds a run's metrics once it has ended: a run with this file is complete and is not run again. */
 export const RESULT_FILE = 'experiment-result.json';
@@ -45,6 +46,8 @@ interface PlannedRun {
   variant: Variant;
   run: string;
   root: string;
+  /** The repeat's seed: the experiment's plus the repeat's index, so repeat i of every variant shares one. */
+  seed: number;
 }
 
 function readJson<T>(path: string, fallback: T): T {
@@ -98,11 +101,11 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   // The runs go under the root's experiments/: the root is the base org, or a folder that holds nothing but an org's entries.
   requireOrgFolder(options.root, 'experiment');
   const folder = join(options.root, 'experiments', experiment.name);
-  const planned: PlannedRun[] = experiment.variants.flatMap((variant) => runNames(variant).map((run) => ({ variant, run, root: join(folder, run) })));
+  const planned: PlannedRun[] = experiment.variants.flatMap((variant) => runNames(variant).map((run, index) => ({ variant, run, root: join(folder, run), seed: variant.outcome.seed + index })));
   const skipped = planned.filter((run) => existsSync(join(run.root, RESULT_FILE))).map((run) => run.run);
   const pending = planned.filter((run) => !skipped.includes(run.run));
   // Every copy is made (and checked) before any run starts, so a broken variant costs nothing.
-  for (const run of pending) prepareRun(experiment, base, run.variant, run.root);
+  for (const run of pending) prepareRun(experiment, base, run.variant, run.root, run.seed);
   if (skipped.length > 0) options.log(`already complete, not run again: ${skipped.join(', ')}`);
 
   const parallel = options.parallel ?? experiment.parallel;
@@ -123,9 +126,13 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.log(`${run.run}: did not finish (${why}); run the experiment again to resume it`);
       return;
     }
+    metrics.outcome = await scoreRun(folder, run.run, run.root, run.variant, run.seed, metrics.turns);
     writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
     const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
-    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits`);
+    const scored = metrics.outcome;
+    const judged = scored?.judge ? `, judged ${scored.judge.score ?? 'n/a'}/${scored.judge.scale}` : '';
+    const checked = scored && scored.checks.length > 0 ? `, checks ${scored.checks.filter((check) => check.passed).length}/${scored.checks.length} passed` : '';
+    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits${checked}${judged}`);
   });
 
   const runs = planned.flatMap((run) => {

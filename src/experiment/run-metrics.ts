@@ -6,6 +6,7 @@ import { readLedgerFrom } from '../engine/money/ledger.js';
 import { agentPaths, statePaths } from '../engine/record/state-paths.js';
 import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
+import type { RunOutcome } from './score-run.js';
 
 /** What one run of a variant came to, read from its org's files once it has ended. */
 export interface RunMetrics {
@@ -30,6 +31,8 @@ export interface RunMetrics {
   /** Wall time of every attempt together. */
   wallMs: number;
   attempts: number;
+  /** Its seed, checks and judge (score-run.ts): set once the run is scored. */
+  outcome?: RunOutcome;
 }
 
 interface LogLine {

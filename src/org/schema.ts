@@ -56,6 +56,8 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   tool_calling: ['openai', 'anthropic', 'openai-compatible'],
   prompt_cache: ['openai', 'anthropic', 'openai-compatible'],
   cache_slots: ['openai-compatible'],
+  seed: ['offline', 'openai', 'openai-compatible'],
+  variability: ['offline'],
 };
 
 /**
@@ -151,6 +153,10 @@ function buildSchemas(z: typeof Zod) {
       headers: z.record(z.string().min(1), envName).optional(),
       /** `command` and `http`: the most bytes an answer may have. */
       max_output_bytes: positiveInt.optional(),
+      /** Sent to models that take one (OpenAI's `seed`); the offline model's draws when `variability` is above 0. An experiment sets it per repeat. */
+      seed: nonNegativeInt.max(2 ** 31 - 1).optional(),
+      /** `offline`: how much repeats differ, 0 (never: the default) to 1 (see providers/offline/variation.ts). */
+      variability: z.number().min(0).max(1).optional(),
     })
     .superRefine((entry, context) => {
       for (const problem of entryProblems(entry)) context.addIssue({ code: 'custom', path: [problem.field], message: problem.message });

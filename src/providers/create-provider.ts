@@ -87,7 +87,7 @@ export function defaultProviderFactory(root: string): ProviderFactory {
  * its rate limits and retries. Used by the engine for local calls and by `lemming worker`.
  */
 export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Partial<Pick<ProviderFactoryOptions, 'fetch' | 'sleep' | 'root'>> = {}): Provider {
-  if (entry.provider === 'offline') return new OfflineProvider();
+  if (entry.provider === 'offline') return new OfflineProvider({ ...(entry.seed === undefined ? {} : { seed: entry.seed }), ...(entry.variability === undefined ? {} : { variability: entry.variability }) });
   const problem = settingsProblem(modelKey, entry);
   if (problem) throw new LemmingError('invalid-model', problem);
   const keyVariable = keyVariableFor(entry);

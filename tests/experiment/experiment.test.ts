@@ -135,5 +135,15 @@ describe('lemming experiment', () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/wrong\.yaml: variant "a": the opening message to "nobody": /);
     expect(existsSync(join(root, 'experiments/wrong/report.json'))).toBe(false);
+    // A judge must be a model of the registry; a check needs a name and a command.
+    writeFileSync(join(root, 'judged.yaml'), 'name: judged\nmessages: [{ to: manager, body: hi }]\njudge: { model: gpt-9, rubric: [clear] }\nchecks: [{ name: Has Answer }]\nvariants:\n  - name: a\n');
+    const judged = lemming(root, ['experiment', join(root, 'judged.yaml')]);
+    expect(judged.status).toBe(1);
+    expect(judged.stderr).toMatch(/judged\.yaml:4: checks\.0\.name: a check name is lowercase letters/);
+    expect(judged.stderr).toMatch(/judged\.yaml:4: checks\.0\.run: /);
+    writeFileSync(join(root, 'judged.yaml'), 'name: judged\nmessages: [{ to: manager, body: hi }]\njudge: { model: gpt-9, rubric: [clear] }\nvariants:\n  - name: a\n');
+    const unknown = lemming(root, ['experiment', join(root, 'judged.yaml')]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/judged\.yaml: variant "a": judge\.model: "gpt-9" is not in the org's model registry; use one of offline, /);
   });
 });

@@ -48,6 +48,14 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(sent?.body.max_tokens).toBeUndefined();
   });
 
+  test('an entry\'s seed (an experiment\'s repeat) is sent as OpenAI\'s seed; an entry without one sends none', async () => {
+    const wire = await serve(() => ({ body: chatCompletion({ content: 'ok' }) }));
+    await providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, seed: 8 })).provider.generate(engineRequest());
+    await providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` })).provider.generate(engineRequest());
+    expect(wire.requests[0]?.body.seed).toBe(8);
+    expect(wire.requests[1]?.body).not.toHaveProperty('seed');
+  });
+
   test('cached prompt tokens are reported apart, as part of the input; a cache that read nothing adds no field', async () => {
     const wire = await serve((_request, index) => ({
       body: chatCompletion({

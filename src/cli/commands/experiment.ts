@@ -27,7 +27,8 @@ export async function experimentCommand(root: string, file: string, options: Exp
     output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
   } else {
     output.out(`${outcome.runs.length} run(s) complete${outcome.failed.length > 0 ? `, ${outcome.failed.length} unfinished` : ''}; report: ${relative(process.cwd(), outcome.report.markdown) || outcome.report.markdown}`);
-    output.out(`also ${relative(process.cwd(), outcome.report.json)} and ${relative(process.cwd(), outcome.report.chart)}; each run's org is under ${relative(process.cwd(), outcome.folder)}/`);
+    const plots = outcome.report.plots.length > 0 ? `, a plot per metric in ${relative(process.cwd(), join(outcome.folder, 'plots'))}/` : '';
+    output.out(`also ${relative(process.cwd(), outcome.report.json)}, ${relative(process.cwd(), outcome.report.chart)}${plots}; each run's org is under ${relative(process.cwd(), outcome.folder)}/`);
   }
   return outcome.failed.length > 0 ? 1 : 0;
 }

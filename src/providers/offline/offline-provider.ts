@@ -8,6 +8,7 @@ import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } fro
 import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
 import { composeWorkReport } from './work-report.js';
+import { Variation, type VariationSettings } from './variation.js';
 
 /**
  * The built-in deterministic model: no network, no key. It reads its prompt the
@@ -15,9 +16,16 @@ import { composeWorkReport } from './work-report.js';
  * hands tasks down to the member of its team whose role fits best, does the work
  * itself when it has no one to hand it to, reports results back up to whoever asked,
  * and stays quiet when nothing needs an answer, so an org reaches idle. Same request,
- * same response, byte for byte.
+ * same response, byte for byte. With a registry entry's `variability` above 0, its `seed`
+ * makes repeats differ in a few seeded ways (variation.ts); at 0 the seed changes nothing.
  */
 export class OfflineProvider implements Provider {
+  private readonly variation: Variation;
+
+  constructor(settings: VariationSettings = {}) {
+    this.variation = new Variation(settings);
+  }
+
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
@@ -25,7 +33,7 @@ export class OfflineProvider implements Provider {
     const results = resultsOf(request);
     // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
     const named = request.tools.some((tool) => !OWN_TERMS.has(tool.name)) ? (await import('./named-tools.js')).useNamedTool : undefined;
-    const calls = actWithTools(request, view, decide(view, request, results, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
+    const calls = actWithTools(request, view, decide(view, request, results, this.variation, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }
@@ -33,7 +41,7 @@ export class OfflineProvider implements Provider {
 type Call = { name: string; arguments: Record<string, unknown> };
 type UseNamedTool = typeof import('./named-tools.js').useNamedTool;
 
-function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], useNamedTool?: UseNamedTool): Call[] {
+function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], variation: Variation, useNamedTool?: UseNamedTool): Call[] {
   const calls: Call[] = [];
   const memory = new Map(view.memory);
   const canSend = view.tools.has('send_message');
@@ -68,11 +76,14 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     // A reply that is neither a report it waits for nor a question (thanks, an answer to its own
     // question) needs no answer: staying quiet is what lets the org reach idle.
     if (/^re:/i.test(subject)) continue;
-    const delegate = canSend ? ((asksToHire(item) ? hirerFor(view, item.from) : undefined) ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`)) : undefined;
+    const place = [view.self, view.turn, item.id] as const;
+    const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
+    const delegate = canSend ? (hirer ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
       calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body), item.id));
       const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: wholeTask(item.subject, item.body), since: view.turn });
-      if (canRemember) calls.push({ name: 'remember', arguments: { key, text: note } });
+      // A dropped step: the note of who asked is never made, so the report that comes back goes no further.
+      if (canRemember && !variation.happens('drop', ...place)) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);
       continue;
     }
@@ -84,7 +95,7 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     }
     const to = replyTarget(view, item.from);
     if (to && canSend) {
-      const report = composeWorkReport(view, subject, item.body, tool?.said);
+      const report = composeWorkReport(view, subject, item.body, tool?.said, variation.happens('longer', ...place));
       calls.push(send(to, `Re: ${stripReply(subject)}`, report, item.id));
     }
   }

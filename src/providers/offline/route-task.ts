@@ -1,5 +1,6 @@
 import { words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
+import type { Variation } from './variation.js';
 
 /**
  * Whom the offline model hands a task to: the member of its team whose role fits the task
@@ -8,12 +9,14 @@ import type { PromptView } from './read-prompt.js';
  * colon), then the agent's name; a word the task shares outright counts more than one that
  * merely begins the same. So "Please prepare a hiring plan" goes to the people partner, whose
  * title says "hiring", not to the planner, whose name only begins like "plan". Ties go to
- * the one listed first among those it may send to, the order its chart entry gives. Pure.
+ * the one listed first among those it may send to, the order its chart entry gives. Pure. Given a `variation` (a repeat drew a different
+ * route here), the task goes to a member drawn from the whole team instead.
  */
-export function chooseDelegate(view: PromptView, asker: string, task: string): string | undefined {
+export function chooseDelegate(view: PromptView, asker: string, task: string, variation?: Variation): string | undefined {
   const taskWords = [...words(task)];
   const place = (name: string): number => view.sendTo.get(name) ?? 0;
   const team = view.team.filter((member) => member.name !== asker && view.sendTo.has(member.name)).sort((left, right) => place(left.name) - place(right.name));
+  if (variation) return variation.pick(team.map((member) => member.name), view.self, view.turn, task);
   let best: { name: string; score: number } | undefined;
   for (const member of team) {
     const score = roleFit(taskWords, member.name, member.title);

@@ -74,13 +74,14 @@ function stepsFor(title: string): string[] {
  * The report an agent that does the work itself sends back: the task in its own words, whole;
  * three steps of the kind its role does, chosen by the task, naming the task where a step is
  * about it; what a tool the task named returned (`said`), when one did; and the words the task
- * touched on (the names of colleagues left out). Deterministic in its inputs.
+ * touched on (the names of colleagues left out); with `longer` (a repeat's seeded variation),
+ * every step of its kind. Deterministic in its inputs.
  */
-export function composeWorkReport(view: Pick<PromptView, 'self' | 'title' | 'sendTo' | 'team' | 'manager'>, subject: string, body: string, said?: string): string {
+export function composeWorkReport(view: Pick<PromptView, 'self' | 'title' | 'sendTo' | 'team' | 'manager'>, subject: string, body: string, said?: string, longer = false): string {
   const task = wholeTask(subject, body).replace(/[.!?…]+$/, '');
   const steps = stepsFor(view.title);
   const seed = stableHash(`${view.self}\n${subject}\n${body}`);
-  const picks = [0, 1, 2].map((offset) => steps[(seed + offset * 5) % steps.length] ?? '');
+  const picks = (longer ? steps.map((_, index) => index) : [0, 1, 2]).map((offset) => steps[(seed + offset * 5) % steps.length] ?? '');
   const unique = [...new Set(picks)].map((step) => step.replace('{task}', task));
   const names = new Set([view.self, ...view.sendTo.keys(), ...view.team.map((member) => member.name), ...(view.manager ? [view.manager] : [])]);
   const focus = [...words(stripDelegation(body))].filter((word) => !names.has(word)).slice(0, 4).join(', ');

@@ -29,7 +29,7 @@ export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour
       let body: unknown;
       try {
         // The SDK leaves a listener on the signal it is given: it gets one of its own per call.
-        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(toChatParams(request, flavour, cache), signal ? { signal } : undefined));
+        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(toChatParams(request, flavour, cache, settings.entry.seed), signal ? { signal } : undefined));
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }

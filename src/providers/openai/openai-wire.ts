@@ -25,9 +25,10 @@ export interface ChatCacheSettings {
  * The Chat Completions request for an engine request: the system prompt first (its stable part
  * leading), then the mail. OpenAI is given a `prompt_cache_key` per agent; a local server is given
  * `cache_prompt` and an `id_slot` only when the entry names its slots (others reuse a prefix
- * unasked, and might refuse a field they do not know). Pure.
+ * unasked, and might refuse a field they do not know). `seed` is the registry entry's (an experiment's
+ * repeat sets it). Pure.
  */
-export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}): ChatCompletionCreateParamsNonStreaming {
+export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}, seed?: number): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: request.system }];
   for (const turn of request.messages) messages.push({ role: turn.role, content: turn.content });
   const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
@@ -45,6 +46,7 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
     if (flavour === 'openai') params.prompt_cache_key = promptCacheKey(request);
     else if (cache.cacheSlots !== undefined) Object.assign(params, { cache_prompt: true, id_slot: cacheSlot(request.agent, cache.cacheSlots) });
   }
+  if (seed !== undefined) params.seed = seed;
   return params;
 }
 

@@ -1,0 +1,117 @@
+import { chargeFor } from '../engine/money/charge.js';
+import type { LedgerEntry } from '../engine/money/ledger.js';
+import { loadOrg } from '../org/load-org.js';
+import { liveProvider } from '../providers/create-provider.js';
+import { words } from '../providers/offline/compose.js';
+import { stem } from '../providers/offline/route-task.js';
+import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import { usageFrom } from '../providers/usage.js';
+import { keyLookup } from '../secrets/key-lookup.js';
+import type { OpeningMessage } from './experiment-file.js';
+import type { JudgeSetting } from './outcome-settings.js';
+import { humanAnswer, runMessages, threadText } from './run-messages.js';
+
+/** Who a judge's charge is for: the experiment's own line, which no agent's balance pays. */
+export const EXPERIMENT_PAYER = 'experiment';
+
+/** What the judge said of one run. */
+export interface JudgeResult {
+  model: string;
+  /** From 0 to `scale`; null when a model's verdict held no score. */
+  score: number | null;
+  scale: number;
+  /** Why, in the judge's words (the offline judge: which items the answer covers and which it misses). */
+  reason: string;
+  /** The call's charge, as the experiment's ledger keeps it; absent when the call failed (and `reason` says why). */
+  charge?: Extract<LedgerEntry, { type: 'charge' }>;
+}
+
+/** The most of the answer (and the thread) a judge is given. */
+const MAX_JUDGED_CHARS = 60_000;
+
+/**
+ * The offline judge, deterministic: the share of rubric items the answer covers, times the scale.
+ * An item is covered when at least half its key words (words of three letters or more, common
+ * words left out, compared by stem: "risks" meets "risk") appear in the text. Pure.
+ */
+export function rubricCoverage(rubric: readonly string[], text: string, scale: number): { score: number; reason: string } {
+  const present = new Set([...words(text)].map(stem));
+  const covered: string[] = [];
+  const missed: string[] = [];
+  for (const item of rubric) {
+    const keys = [...new Set([...words(item)].map(stem))];
+    const found = keys.filter((key) => present.has(key)).length;
+    (keys.length > 0 && found >= Math.ceil(keys.length / 2) ? covered : missed).push(item);
+  }
+  const score = Math.round(((scale * covered.length) / rubric.length) * 1e4) / 1e4;
+  const reason = `covers ${covered.length} of ${rubric.length} rubric item(s)${covered.length > 0 ? `: ${covered.join('; ')}` : ''}${missed.length > 0 ? `. Misses: ${missed.join('; ')}` : ''}.`;
+  return { score, reason };
+}
+
+/** A model's verdict, `SCORE: n` and `REASON: …`, read. Pure. */
+export function readVerdict(text: string, scale: number): { score: number | null; reason: string } {
+  const scored = /SCORE:\s*([-+]?\d+(?:\.\d+)?)/i.exec(text);
+  const reason = /REASON:\s*([\s\S]*)/i.exec(text)?.[1]?.trim() ?? text.trim();
+  const value = scored ? Number(scored[1]) : NaN;
+  return { score: Number.isFinite(value) ? Math.min(scale, Math.max(0, value)) : null, reason };
+}
+
+function clip(text: string): string {
+  return text.length > MAX_JUDGED_CHARS ? `${text.slice(0, MAX_JUDGED_CHARS)}\n[… cut at ${MAX_JUDGED_CHARS} characters]` : text;
+}
+
+/**
+ * Score a finished run's answer to the human with the variant's judge. The call is priced by the
+ * one charging rule (engine/money/charge.ts) and returned as a charge for the experiment's own line
+ * (EXPERIMENT_PAYER), never an agent's: the run's ledger and balances do not see it.
+ */
+export async function judgeRun(root: string, judge: JudgeSetting, opening: readonly OpeningMessage[], turn: number, at: () => Date): Promise<JudgeResult> {
+  const org = loadOrg(root).org;
+  const entry = org.models[judge.model];
+  if (!entry) throw new Error(`judge.model ${JSON.stringify(judge.model)} is not in the registry of ${root}`);
+  const messages = runMessages(root);
+  const answer = humanAnswer(messages)?.body ?? '';
+  const judged = judge.thread ? threadText(messages) : answer;
+  const request: ProviderRequest = {
+    modelKey: judge.model,
+    model: entry.model,
+    system: `You judge the work of an organisation of agents. Score the answer the person got against the rubric, from 0 to ${judge.scale}. Reply with a line "SCORE: <number>" and then a line "REASON: <why, in a few sentences>".`,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          'The request:',
+          ...opening.map((message) => `- to ${message.to}${message.subject ? ` (${message.subject})` : ''}: ${message.body}`),
+          '',
+          'The rubric:',
+          ...judge.rubric.map((item) => `- ${item}`),
+          '',
+          judge.thread ? 'The whole thread, oldest first:' : 'The answer:',
+          clip(judged) || '(there was no answer)',
+        ].join('\n'),
+      },
+    ],
+    tools: [],
+    agent: EXPERIMENT_PAYER,
+    turn,
+  };
+  let response: ProviderResponse;
+  let verdict: { score: number | null; reason: string };
+  if (entry.provider === 'offline') {
+    // The offline model's judge: rubric coverage, with no call; its tokens are estimated as any offline answer's are.
+    const covered = rubricCoverage(judge.rubric, judged, judge.scale);
+    verdict = covered;
+    const text = `SCORE: ${covered.score}\nREASON: ${covered.reason}`;
+    response = { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: judge.model };
+  } else {
+    try {
+      response = await liveProvider(judge.model, entry, keyLookup(root), { root }).generate(request);
+    } catch (error) {
+      // A judge that could not be reached scores nothing, and says why; the run stays complete.
+      return { model: judge.model, score: null, scale: judge.scale, reason: `the judge's call failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    verdict = readVerdict(response.text, judge.scale);
+  }
+  const { charge } = chargeFor(turn, EXPERIMENT_PAYER, response, org.models, at().toISOString());
+  return { model: judge.model, score: verdict.score, scale: judge.scale, reason: verdict.reason, charge };
+}

@@ -1,0 +1,144 @@
+import { nameRecord } from '../org/names.js';
+import type { Experiment } from './experiment-file.js';
+import type { RunMetrics } from './run-metrics.js';
+import { bootstrapDifference, bootstrapMean, mean, passAtK, passHatK, permutationTest, seedOf, standardDeviation } from './statistics.js';
+
+/** The metrics every run is measured by, in the order a report shows them, and which way is better. */
+export const METRICS = [
+  { key: 'score', label: 'score', better: 'higher', about: "the judge's score (else the mean of the checks' printed scores)" },
+  { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed' },
+  { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent' },
+  { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)' },
+  { key: 'messages', label: 'messages', better: 'lower', about: 'messages the agents sent' },
+  { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends the chart refused' },
+] as const;
+
+/** One metric's key. */
+export type MetricKey = (typeof METRICS)[number]['key'];
+
+/** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
+export interface RunValues {
+  run: string;
+  variant: string;
+  seed: number | null;
+  values: Partial<Record<MetricKey, number>>;
+}
+
+/** One metric of one variant. */
+export interface MetricSummary {
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  /** 95% percentile-bootstrap interval of the mean. */
+  ci: [number, number] | null;
+}
+
+/** One variant against the baseline on one metric. */
+export interface Comparison {
+  /** mean(variant) − mean(baseline). */
+  difference: number;
+  /** 95% bootstrap interval of the difference. */
+  ci: [number, number];
+  /** Two-sided permutation test. */
+  p: number;
+}
+
+/** pass@k and pass^k of a variant's checks, averaged over the checks, for k = 1…n. */
+export interface PassK {
+  k: number;
+  passAtK: number;
+  passHatK: number;
+}
+
+/** Everything the report says about the numbers. */
+export interface StudyStatistics {
+  /** What every interval and test is seeded from (the experiment's `seed`). */
+  seed: number;
+  baseline: string;
+  metrics: Array<{
+    key: MetricKey;
+    label: string;
+    better: 'higher' | 'lower';
+    variants: Record<string, MetricSummary & { versusBaseline?: Comparison }>;
+  }>;
+  passK: Record<string, PassK[]>;
+  runs: RunValues[];
+}
+
+/** A run's value of each metric, from its metrics and outcome. Pure. */
+export function runValues(run: RunMetrics): RunValues {
+  const values: RunValues['values'] = {};
+  const outcome = run.outcome;
+  const checkScores = (outcome?.checks ?? []).flatMap((check) => (check.score === null ? [] : [check.score]));
+  if (outcome?.judge && outcome.judge.score !== null) values.score = outcome.judge.score;
+  else if (checkScores.length > 0) values.score = mean(checkScores);
+  if (outcome && outcome.checks.length > 0) values.pass_rate = outcome.checks.filter((check) => check.passed).length / outcome.checks.length;
+  values.credits = run.credits;
+  if (run.humanAnswer) values.turns_to_answer = run.humanAnswer.turn;
+  values.messages = run.messages;
+  values.refusals = run.refusals;
+  return { run: run.run, variant: run.variant, seed: outcome?.seed ?? null, values };
+}
+
+function tidy(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+function tidyPair(pair: [number, number]): [number, number] {
+  return [tidy(pair[0]), tidy(pair[1])];
+}
+
+/** The pass@k and pass^k of one variant's runs, averaged over its checks (each check a task, each run a trial). */
+function passK(runs: readonly RunMetrics[]): PassK[] {
+  const trials = new Map<string, { n: number; c: number }>();
+  for (const run of runs) {
+    for (const check of run.outcome?.checks ?? []) {
+      const task = trials.get(check.name) ?? { n: 0, c: 0 };
+      task.n += 1;
+      if (check.passed) task.c += 1;
+      trials.set(check.name, task);
+    }
+  }
+  if (trials.size === 0) return [];
+  const n = Math.min(...[...trials.values()].map((task) => task.n));
+  return Array.from({ length: n }, (_, index) => {
+    const k = index + 1;
+    const tasks = [...trials.values()];
+    return { k, passAtK: tidy(mean(tasks.map((task) => passAtK(task.n, task.c, k)))), passHatK: tidy(mean(tasks.map((task) => passHatK(task.n, task.c, k)))) };
+  });
+}
+
+/**
+ * The report's statistics: for every metric and variant, n, mean, sd and a 95% bootstrap interval;
+ * every variant after the first (the baseline) against it: the difference of means with its
+ * bootstrap interval and a permutation test's p. Each interval and test has its own seed, from the
+ * experiment's seed and what it is of (`seedOf("<seed>:<metric>:<variant>")`, and
+ * `"<seed>:<metric>:<baseline>:<variant>"` for a comparison). Pure.
+ */
+export function studyStatistics(experiment: Experiment, runs: readonly RunMetrics[]): StudyStatistics {
+  const seed = experiment.variants[0]?.outcome.seed ?? 1;
+  const baseline = experiment.variants[0]?.name ?? '';
+  const values = runs.map(runValues);
+  const sample = (variant: string, key: MetricKey): number[] => values.filter((run) => run.variant === variant).flatMap((run) => (run.values[key] === undefined ? [] : [run.values[key]]));
+  const metrics = METRICS.map((metric) => {
+    // Keyed by variant names (a variant may be called "constructor"): no prototype, see org/names.ts.
+    const variants: StudyStatistics['metrics'][number]['variants'] = nameRecord();
+    const base = sample(baseline, metric.key);
+    for (const variant of experiment.variants) {
+      const own = sample(variant.name, metric.key);
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own)), sd: tidy(standardDeviation(own)), ci: tidyPair(bootstrapMean(own, seedOf(`${seed}:${metric.key}:${variant.name}`))) };
+      const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
+      const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
+      variants[variant.name] = compared
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base)), ci: tidyPair(bootstrapDifference(base, own, seedOf(key))), p: tidy(permutationTest(base, own, seedOf(key))) } }
+        : summary;
+    }
+    return { key: metric.key, label: metric.label, better: metric.better, variants };
+  }).filter((metric) => Object.values(metric.variants).some((summary) => summary.n > 0));
+  const passKs: Record<string, PassK[]> = nameRecord();
+  for (const variant of experiment.variants) {
+    const table = passK(runs.filter((run) => run.variant === variant.name));
+    if (table.length > 0) passKs[variant.name] = table;
+  }
+  return { seed, baseline, metrics, passK: passKs, runs: values };
+}

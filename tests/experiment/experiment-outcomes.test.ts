@@ -1,0 +1,231 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { lemmingAsync } from '../helpers/cli.js';
+import { defaultOrg } from '../helpers/temp-org.js';
+
+/** Does removing the planner change the score, the credits and the time to answer? Repeats differ by their seeds. */
+const STUDY = `name: NAME
+turns: 20
+parallel: 2
+repeats: 5
+seed: 7
+variability: 0.5
+messages:
+  - to: manager
+    subject: Release notes
+    body: Please get the release notes for version 2 written and checked.
+checks:
+  - name: answered
+    run: test -s "$SHARED/answer.md" && wc -w < "$SHARED/answer.md"
+judge:
+  model: offline
+  rubric:
+    - release notes for version 2
+    - tasks split, each with what done means
+    - risks named
+    - checked against the definition of done
+variants:
+  - name: baseline
+  - name: no-planner
+    chart:
+      manager: { send_to: [human, hr, janitor] }
+`;
+
+type Values = Record<string, number | undefined>;
+interface Summary {
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  ci: [number, number] | null;
+  versusBaseline?: { difference: number; ci: [number, number]; p: number };
+}
+interface Report {
+  statistics: {
+    baseline: string;
+    metrics: Array<{ key: string; variants: Record<string, Summary> }>;
+    passK: Record<string, Array<{ k: number; passAtK: number; passHatK: number }>>;
+    runs: Array<{ run: string; variant: string; seed: number; values: Values }>;
+  };
+  runs: Array<{ run: string; credits: number; calls: number; outcome: { seed: number; checks: Array<{ name: string; passed: boolean; score: number | null }>; judge: { score: number; scale: number; reason: string; charge: { credits: number } } } }>;
+}
+
+const RUNS = [1, 2, 3, 4, 5].flatMap((index) => [`baseline-r${index}`]).concat([1, 2, 3, 4, 5].map((index) => `no-planner-r${index}`));
+
+// The test's own statistics, written apart from src/experiment/statistics.ts.
+function average(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+function sampleSd(values: number[]): number {
+  const centre = average(values);
+  return values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - centre) * (value - centre), 0) / (values.length - 1));
+}
+/** A linear congruential generator (Numerical Recipes), not the report's generator. */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+function quantile(sorted: number[], q: number): number {
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return (sorted[low] ?? 0) + ((sorted[Math.ceil(at)] ?? 0) - (sorted[low] ?? 0)) * (at - low);
+}
+function bootstrap(statistic: (next: () => number) => number, seed: number): [number, number] {
+  const next = lcg(seed);
+  const draws = Array.from({ length: 20_000 }, () => statistic(next)).sort((left, right) => left - right);
+  return [quantile(draws, 0.025), quantile(draws, 0.975)];
+}
+function resampledMean(values: number[], next: () => number): number {
+  return average(values.map(() => values[Math.floor(next() * values.length)] ?? 0));
+}
+/** The exact two-sided permutation p: every split of the pooled values into groups of the sizes given, by bit mask. */
+function exactPermutationP(a: number[], b: number[]): number {
+  const pooled = [...a, ...b];
+  const observed = Math.abs(average(b) - average(a));
+  let splits = 0;
+  let hits = 0;
+  for (let mask = 0; mask < 1 << pooled.length; mask += 1) {
+    const first = pooled.filter((_, index) => mask & (1 << index));
+    if (first.length !== a.length) continue;
+    const second = pooled.filter((_, index) => !(mask & (1 << index)));
+    splits += 1;
+    if (Math.abs(average(second) - average(first)) >= observed - 1e-9) hits += 1;
+  }
+  return hits / splits;
+}
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  let result = 1;
+  for (let index = 0; index < k; index += 1) result = (result * (n - index)) / (index + 1);
+  return result;
+}
+
+function outboxFiles(run: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const agent of readdirSync(join(run, 'agents'))) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(run, 'agents', agent, 'outbox'));
+    } catch {
+      continue;
+    }
+    for (const name of names) files[`${agent}/${name}`] = readFileSync(join(run, 'agents', agent, 'outbox', name), 'utf8');
+  }
+  return files;
+}
+
+describe('experiment outcomes: checks, a judge, seeded repeats and statistics', () => {
+  test('two variants × 5 seeded repeats: scored, compared with intervals and p-values a second computation agrees with; the same seeds give the same runs', { timeout: 300_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'study.yaml'), STUDY.replace('NAME', 'planner'));
+    const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/baseline-r1: idle after turn \d+, \d+ message\(s\), [\d.]+ credits, checks 1\/1 passed, judged [\d.]+\/10/);
+    const folder = join(root, 'experiments/planner');
+    const report = JSON.parse(readFileSync(join(folder, 'report.json'), 'utf8')) as Report;
+
+    // Each repeat's seed is in its run folder: the experiment's seed plus the repeat's index, in every variant.
+    for (const run of RUNS) {
+      const seed = 7 + Number(run.slice(-1)) - 1;
+      expect(JSON.parse(readFileSync(join(folder, run, 'experiment-prepared.json'), 'utf8'))).toMatchObject({ seed });
+      expect(readFileSync(join(folder, run, 'org/org.yaml'), 'utf8')).toMatch(new RegExp(`offline:\\n(\\s+\\w+: .*\\n)*?\\s+seed: ${seed}\\n\\s+variability: 0.5`));
+    }
+    // Repeats of one variant differ (the seeds chose other routes), yet each is a whole run.
+    const baselines = new Set(RUNS.slice(0, 5).map((run) => JSON.stringify(Object.keys(outboxFiles(join(folder, run))).sort())));
+    expect(baselines.size).toBeGreaterThan(1);
+
+    // The raw per-run values are the runs' own: credits from their ledgers, the score the judge's, the pass rate the check's.
+    const statistics = report.statistics;
+    expect(statistics.runs.map((run) => run.run)).toEqual(RUNS);
+    for (const run of report.runs) {
+      const values = statistics.runs.find((each) => each.run === run.run)?.values ?? {};
+      expect(values.credits).toBe(run.credits);
+      expect(values.score).toBe(run.outcome.judge.score);
+      expect(values.pass_rate).toBe(run.outcome.checks.filter((check) => check.passed).length / run.outcome.checks.length);
+      // The check printed the answer's word count last: its score.
+      const answer = Object.entries(outboxFiles(join(folder, run.run))).filter(([name]) => /-human\.md$/.test(name)).sort(([left], [right]) => (left.split('/')[1] ?? '').localeCompare(right.split('/')[1] ?? '')).at(-1);
+      expect(run.outcome.checks[0]?.score).toBeGreaterThan(0);
+      expect(answer).toBeDefined();
+    }
+
+    // Every metric, every variant: n, mean and sd exactly; the interval holds the mean and agrees with an independent bootstrap.
+    const sample = (variant: string, key: string): number[] => statistics.runs.filter((run) => run.variant === variant).flatMap((run) => (run.values[key] === undefined ? [] : [run.values[key] as number]));
+    expect(statistics.metrics.map((metric) => metric.key)).toEqual(['score', 'pass_rate', 'credits', 'turns_to_answer', 'messages', 'refusals']);
+    for (const metric of statistics.metrics) {
+      const base = sample('baseline', metric.key);
+      for (const variant of ['baseline', 'no-planner']) {
+        const values = sample(variant, metric.key);
+        const summary = metric.variants[variant] as Summary;
+        expect(summary.n).toBe(values.length);
+        expect(summary.mean).toBeCloseTo(average(values), 9);
+        expect(summary.sd).toBeCloseTo(sampleSd(values), 9);
+        const [low, high] = summary.ci ?? [NaN, NaN];
+        expect(low).toBeLessThanOrEqual((summary.mean ?? NaN) + 1e-9);
+        expect(high).toBeGreaterThanOrEqual((summary.mean ?? NaN) - 1e-9);
+        const spread = Math.max(...values) - Math.min(...values);
+        const independent = bootstrap((next) => resampledMean(values, next), 12345);
+        expect(Math.abs(low - independent[0])).toBeLessThanOrEqual(0.1 * spread + 1e-9);
+        expect(Math.abs(high - independent[1])).toBeLessThanOrEqual(0.1 * spread + 1e-9);
+        if (variant === 'baseline') continue;
+        const compared = summary.versusBaseline;
+        expect(compared?.difference).toBeCloseTo(average(values) - average(base), 9);
+        expect(compared?.p).toBeCloseTo(exactPermutationP(base, values), 9);
+        const difference = bootstrap((next) => resampledMean(values, next) - resampledMean(base, next), 999);
+        const range = Math.max(...values, ...base) - Math.min(...values, ...base);
+        expect(Math.abs((compared?.ci[0] ?? NaN) - difference[0])).toBeLessThanOrEqual(0.1 * range + 1e-9);
+        expect(Math.abs((compared?.ci[1] ?? NaN) - difference[1])).toBeLessThanOrEqual(0.1 * range + 1e-9);
+      }
+    }
+    // pass@k and pass^k from the runs' check results (one check: one task, five trials).
+    for (const variant of ['baseline', 'no-planner']) {
+      const runs = report.runs.filter((run) => run.run.startsWith(`${variant}-r`));
+      const passed = runs.filter((run) => run.outcome.checks[0]?.passed).length;
+      expect(statistics.passK[variant]?.map((each) => each.k)).toEqual([1, 2, 3, 4, 5]);
+      for (const each of statistics.passK[variant] ?? []) {
+        expect(each.passHatK).toBeCloseTo(choose(passed, each.k) / choose(5, each.k), 9);
+        expect(each.passAtK).toBeCloseTo(1 - choose(5 - passed, each.k) / choose(5, each.k), 9);
+      }
+    }
+    // The planner's absence reads as fewer turns to the answer and fewer credits, and the table says how sure.
+    const markdown = readFileSync(join(folder, 'report.md'), 'utf8');
+    expect(markdown.indexOf('## Against the baseline')).toBeLessThan(markdown.indexOf('## Variants'));
+    expect(markdown).toMatch(/\| no-planner \| credits \(lower is better\) \| [\d.]+ \[[\d.]+, [\d.]+\] \| [\d.]+ \[[\d.]+, [\d.]+\] \| -[\d.]+ \[-[\d.]+, -[\d.e-]+\] \| [\d.]+ \| \*\*better\*\* \|/);
+    for (const key of ['score', 'pass_rate', 'credits', 'turns_to_answer', 'messages', 'refusals']) {
+      expect(markdown).toContain(`(plots/${key}.svg)`);
+      const plot = readFileSync(join(folder, 'plots', `${key}.svg`), 'utf8');
+      expect(plot).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(plot.match(/<circle /g)).toHaveLength(key === 'turns_to_answer' ? sample('baseline', key).length + sample('no-planner', key).length : 10);
+    }
+
+    // The judge's calls are on the experiment's own ledger, one a run, and on no agent's: each run's ledger holds its agents' charges only.
+    const judged = readFileSync(join(folder, 'ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { agent: string; run: string; credits: number; purpose: string });
+    expect(judged.map((line) => line.run).sort()).toEqual([...RUNS].sort());
+    for (const line of judged) expect(line).toMatchObject({ agent: 'experiment', purpose: 'judge' });
+    for (const run of report.runs) {
+      expect(judged.find((line) => line.run === run.run)?.credits).toBe(run.outcome.judge.charge.credits);
+      expect(run.outcome.judge.charge.credits).toBeGreaterThan(0);
+      const charges = readFileSync(join(folder, run.run, 'org/state/ledger.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string; agent: string; credits: number });
+      expect(charges.filter((line) => line.type === 'charge')).toHaveLength(run.calls);
+      expect(charges.some((line) => line.agent === 'experiment')).toBe(false);
+      const spent = charges.filter((line) => line.type === 'charge').reduce((sum, line) => sum + line.credits, 0);
+      expect(spent).toBeCloseTo(run.credits, 9);
+    }
+
+    // The same file under another name: the same seeds, the same runs, message file for message file (but for the wall-clock `created:`).
+    writeFileSync(join(root, 'again.yaml'), STUDY.replace('NAME', 'again'));
+    const again = await lemmingAsync(root, ['experiment', join(root, 'again.yaml')]);
+    expect(again.status, again.stderr).toBe(0);
+    const stamp = (files: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(files).map(([name, text]) => [name, text.replace(/^created: .*$/m, 'created: -')]));
+    for (const run of RUNS) {
+      const first = outboxFiles(join(folder, run));
+      expect(Object.keys(first).length).toBeGreaterThan(0);
+      expect(stamp(outboxFiles(join(root, 'experiments/again', run)))).toEqual(stamp(first));
+    }
+    const repeated = JSON.parse(readFileSync(join(root, 'experiments/again/report.json'), 'utf8')) as Report;
+    expect(repeated.statistics.runs).toEqual(statistics.runs);
+    expect(repeated.statistics.metrics).toEqual(statistics.metrics);
+  });
+});
