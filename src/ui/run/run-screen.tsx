@@ -2,7 +2,7 @@ import { Box, Static, useStdin } from 'ink';
 import { Text } from '../shared/text.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { EditNotices } from '../shared/edit-notices.js';
-import { useTerminalRows } from '../shared/use-terminal-rows.js';
+import { useTerminalSize } from '../shared/use-terminal-size.js';
 import type { FileWatch } from '../watch/org-files-watcher.js';
 import { useFileWatch } from '../watch/use-file-watch.js';
 import { AgentTable } from './agent-table.js';
@@ -68,7 +68,7 @@ export function RunScreen(props: RunScreenProps) {
   const watching = useFileWatch(props.watch, (change) => {
     if (change.kind === 'edits') dispatch({ type: 'edits-seen', notices: change.notices });
   });
-  const rows = useTerminalRows();
+  const { rows } = useTerminalSize();
   return (
     <>
       <Static items={state.feed}>{(item) => <FeedLine key={item.key} item={item} />}</Static>
