@@ -1,8 +1,9 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
 import { ChatScreen } from '../../src/ui/chat/chat-screen.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
-import { delivered, simpleTurn } from './helpers/events.js';
+import { message, simpleTurn } from './helpers/events.js';
 import { chatMessage, FakeChatBackend, scriptedDriver } from './helpers/fake-chat.js';
 import { fakeWatch } from './helpers/fake-watch.js';
 import { flat, frameShows, plainText, settle } from './helpers/wait.js';
@@ -193,15 +194,24 @@ describe('the chat screen', () => {
     expect(backend.read.has('000003-manager-001')).toBe(true);
   });
 
-  test('--drive runs turns after a message until the reply, showing what the turns do', async () => {
+  test('--drive runs turns after a message until its answer, saying what it waits for and showing what the turns do', async () => {
     const backend = new FakeChatBackend(['manager'], []);
-    const events = [...simpleTurn(1, 'manager', 'planner', 'Plan it'), ...simpleTurn(2, 'manager', 'human', 'Re: Plan the release').slice(0, 2), delivered(2, 'manager', 'human', 'Re: Plan the release')];
-    const driver = scriptedDriver(events, { turns: 2, reason: 'replied', replies: ['000002-manager-001'] });
-    const { lastFrame, stdin } = chat(backend, { driver });
+    const request = '000003-human-001';
+    const handOff: EngineEvent = { type: 'message-delivered', turn: 1, message: { ...message(1, 'manager', 'planner', 'Plan it'), replyTo: request } };
+    const events: EngineEvent[] = [
+      { type: 'turn-started' as const, turn: 1, agents: ['manager'], recovering: false },
+      handOff,
+      ...simpleTurn(2, 'planner', 'manager', 'Planned').slice(0, 2),
+      { type: 'message-delivered', turn: 3, message: { ...message(3, 'manager', 'human', 'Re: Plan the release'), replyTo: '000001-manager-001' } },
+    ];
+    const driver = scriptedDriver(events, { turns: 3, reason: 'replied', replies: ['000003-manager-001'], answer: '000003-manager-001' });
+    const { lastFrame, stdin, frames } = chat(backend, { driver });
     await frameShows(lastFrame, 'No messages yet');
     await type(stdin, 'Plan the release');
-    const frame = await frameShows(lastFrame, 'manager wrote to you after 2 turns');
-    expect(frame).toContain('turn 2: manager → human: Re: Plan the release');
+    const frame = await frameShows(lastFrame, 'manager wrote to you after 3 turns, answering your request (000003-manager-001)');
+    expect(frame).toContain('turn 3: manager → human: Re: Plan the release');
+    const shown = frames.map(plainText).join('\n');
+    expect(shown).toContain(`waiting for an answer to "Plan the release" (${request}), now with planner`);
     expect(driver.drives).toBe(1);
     expect(backend.sent).toEqual([{ to: 'manager', body: 'Plan the release' }]);
   });

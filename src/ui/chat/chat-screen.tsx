@@ -25,7 +25,7 @@ export interface ChatScreenProps {
   session: ChatSession;
   /** New mail (and, when driving, hand edits) as files change; a scripted one in tests. */
   watch?: FileWatch;
-  /** `--drive`: advance turns after each message until someone writes back. */
+  /** `--drive`: advance turns after each message until it is answered. */
   driver?: ChatDriver;
   onQuit: () => void;
   /** Aborted when the process is told to stop (SIGTERM, or SIGINT without raw mode): leave as `/quit` does. */
@@ -85,7 +85,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         if (answer.kind === 'sent') setConversationScroll(0);
         // /read and /inbox marked mail read: the conversation's marks must say so too.
         if (answer.kind === 'sent' || answer.kind === 'inbox' || answer.kind === 'read') refresh();
-        if (answer.kind === 'sent') drive.start();
+        if (answer.kind === 'sent') drive.start({ id: answer.id, to: answer.to, title: answer.title });
         return undefined;
       };
       const answer = session.handle(line);
@@ -166,6 +166,8 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
 function driveLines(state: DriveState): string[] {
   const lines = [...state.activity];
+  // What is waited for has a line of its own: the request's words and who holds it must not be cut.
+  if (state.driving && state.waitingFor) lines.push(`waiting for ${state.waitingFor}`);
   if (state.driving) lines.push(`driving: turn ${state.turn ?? '…'} in progress`);
   else if (state.result) lines.push(state.result.text);
   return lines;

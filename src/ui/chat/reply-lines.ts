@@ -37,7 +37,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
   switch (reply.kind) {
     case 'sent': {
       const answering = reply.replyTo ? ` (a reply to ${reply.replyTo})` : '';
-      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until someone writes back' : ''}`, color: 'green' }];
+      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until it is answered' : ''}`, color: 'green' }];
     }
     case 'problem':
       return [{ text: reply.text, color: 'red', wrap: true }];
