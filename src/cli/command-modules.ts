@@ -5,6 +5,7 @@ const requireModule = createRequire(import.meta.url);
 /** The command modules, by name: `command('run')` is `./commands/run.js`. */
 interface Commands {
   'add-agent': typeof import('./commands/add-agent.js');
+  analyze: typeof import('./commands/analyze.js');
   adopt: typeof import('./commands/adopt.js');
   approvals: typeof import('./commands/approvals.js');
   backup: typeof import('./commands/backup.js');

@@ -21,6 +21,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'agent-called':
       return `${turn}${event.agent} thinking (${event.model}, ${event.reason === 'mail' ? `${event.inbox} message(s)` : 'scheduled'}${event.deferred > 0 ? `, ${event.deferred} waiting` : ''})`;
     case 'agent-skipped':
+      if (event.reason === 'breaker') return `${turn}${event.agent} held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}`;
       return `${turn}${event.agent} skipped: ${event.reason === 'out-of-credits' ? 'out of credits' : `needs about ${showCredits(event.needed ?? 0)} credits, has ${showCredits(event.balance)}`}`;
     case 'message-delivered':
       return `${turn}${event.message.from} -> ${event.message.to}: ${event.message.subject ?? event.message.preview}`;

@@ -313,6 +313,12 @@ program
   .action((options: { json?: boolean }) => execute(async () => command('requests').requestsCommand(root(), options, output)));
 
 program
+  .command('analyze')
+  .description("the org's network measured from its files: span of control and load per agent, messages per chart edge, each request's path to its answer, bottlenecks, unanswered requests, ping-pong, repeated messages, members who never answer, escalation storms")
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('analyze').analyzeCommand(root(), options, output)));
+
+program
   .command('trace')
   .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
   .argument('<agent>')

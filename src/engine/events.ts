@@ -23,7 +23,7 @@ export interface MessageSummary {
  * Why an agent with work was not called: a balance at or below zero, or too few credits for
  * the call's estimated cost.
  */
-export type SkipReason = 'out-of-credits' | 'insufficient-credits';
+export type SkipReason = 'out-of-credits' | 'insufficient-credits' | 'breaker';
 
 /**
  * Everything the engine does, as a stream of tagged events. The terminal UI, the
@@ -38,7 +38,7 @@ export type EngineEvent =
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
   | { type: 'agent-called'; turn: number; agent: string; model: string; reason: 'mail' | 'schedule'; inbox: number; deferred: number }
-  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number }
+  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why a circuit breaker holds it (reason `breaker`). */ breaker?: string }
   | { type: 'message-delivered'; turn: number; message: MessageSummary }
   | {
       type: 'message-refused';

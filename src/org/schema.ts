@@ -53,6 +53,8 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   base_url: ['openai', 'anthropic', 'openai-compatible'],
   api_key_env: ['openai', 'anthropic', 'openai-compatible'],
   tool_calling: ['openai', 'anthropic', 'openai-compatible'],
+  prompt_cache: ['openai', 'anthropic', 'openai-compatible'],
+  cache_slots: ['openai-compatible'],
 };
 
 /**
@@ -125,6 +127,10 @@ function buildSchemas(z: typeof Zod) {
       timeout_ms: positiveInt.optional(),
       max_retries: nonNegativeInt.optional(),
       tool_calling: z.boolean().optional(),
+      /** Mark where each agent's unchanging prompt ends for the vendor's prompt cache (providers/prompt-cache.ts); true when absent. */
+      prompt_cache: z.boolean().optional(),
+      /** `openai-compatible` (llama.cpp): the server's slots; each agent keeps to one (`id_slot`) so they do not evict one another's cache. */
+      cache_slots: positiveInt.max(1024).optional(),
       limits: providerLimitsSchema.optional(),
       /** `command`: the program, found on PATH, or a path (relative to the org root) when it holds a "/". */
       command: z.string().min(1).optional(),
@@ -226,6 +232,19 @@ function buildSchemas(z: typeof Zod) {
      */
     traces: z.strictObject({ keep: nonNegativeInt.default(0) }).prefault({}),
     sandbox: sandboxSettingsSchema.prefault({}),
+    /**
+     * Circuit breakers (off unless set): an agent caught in a ping-pong, or spending past a rate, is
+     * held (not called, its mail waiting) and the human is told, until `lemming retry <agent>`.
+     * See engine/breakers/.
+     */
+    breakers: z
+      .strictObject({
+        /** Messages two agents send back and forth, neither writing to anyone else, that hold both (at least 2). */
+        ping_pong: positiveInt.min(2).optional(),
+        /** An agent charged more than `credits_per_turn` a turn on average over the last `window` turns is held. */
+        spend: z.strictObject({ credits_per_turn: z.number().positive(), window: positiveInt.max(1000).default(3) }).optional(),
+      })
+      .optional(),
   });
 
   /** A host an agent may fetch (`docs.python.org`, `*.python.org`, `127.0.0.1:8080`) or a URL prefix (`https://api.github.com/repos/`). */

@@ -14,6 +14,7 @@ import { actionRoutes } from './routes/action-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
+import { analysisRoutes } from './routes/analysis-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import type { ReadinessCheck } from './health/readiness.js';
 import { openApiDocument, packageVersion } from './openapi/openapi-document.js';
@@ -112,6 +113,7 @@ function orgRoutes(dashboard: Dashboard, base: string, mcp?: (request: Request) 
   app.onError(onError);
   app.get('/api/events', eventStream(dashboard.hub));
   app.route('/api', readRoutes(dashboard));
+  app.route('/api', analysisRoutes(dashboard));
   app.route('/api', actionRoutes(dashboard));
   if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
   app.get('/metrics', async (context) => {

@@ -1,3 +1,4 @@
+import { requestBreakerRelease } from '../../engine/breakers/hold-by-breakers.js';
 import { requestRetry } from '../../engine/turn/failing-agents.js';
 import { LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org.js';
@@ -5,13 +6,16 @@ import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 
 /**
- * `lemming retry <agent>`: call an agent held because its models kept failing again at the
+ * `lemming retry <agent>`: call an agent held because its models kept failing (or by a circuit breaker) again at the
  * next turn (a running engine picks the request up; otherwise the next `lemming run` does).
  */
 export function retryCommand(root: string, agent: string, output: Output): number {
   const { org } = loadOrg(root);
   if (requireAgent(org, agent).isHuman) throw new LemmingError('human-retry', 'the human is never called by the engine, so there is nothing to retry');
+  const breaker = requestBreakerRelease(root, agent);
+  if (breaker) output.out(`${agent} will be called again at the next turn (a circuit breaker held it in turn ${breaker.turn}: ${breaker.reason}).`);
   const streak = requestRetry(root, agent);
+  if (breaker && !streak?.held) return 0;
   if (!streak) {
     output.out(`${agent} is not held: its calls have not been failing, so it is called whenever it has mail.`);
   } else if (!streak.held) {

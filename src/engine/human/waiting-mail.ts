@@ -1,4 +1,5 @@
 import { scanOutbox } from '../../mailbox/outbox-scan.js';
+import { heldForNextTurn } from '../breakers/hold-by-breakers.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
@@ -84,7 +85,8 @@ export function turnWouldFindWork(root: string, org: Org, state: EngineState, hi
   // Mail waiting for an agent that has left goes back to its senders with a turn.
   if (state.pending.some((item) => item.to !== HUMAN && !org.agents.has(item.to))) return true;
   const failing = FailingAgents.load(root);
-  if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name))) return true;
+  const breakerHeld = heldForNextTurn(org);
+  if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name) && !breakerHeld(agent.name))) return true;
   const members = new Set(state.members);
   const takenPath = statePaths(root).taken;
   for (const name of org.agents.keys()) {

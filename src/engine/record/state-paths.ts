@@ -49,6 +49,8 @@ function buildStatePaths(root: string) {
     humanRead: join(directory, 'human-read.json'),
     /** Record: each model entry's tokens per character, as its server counts them. */
     tokenRatios: join(directory, 'token-ratios.json'),
+    /** Record: what the circuit breakers (org.yaml engine.breakers) have counted, and whom they hold. */
+    breakers: join(directory, 'breakers.json'),
     /** Record: mail agents have not acted on, and whether its senders were told. */
     deadEnds: join(directory, 'dead-ends.json'),
     /** Machine-local: agents whose models keep failing here, and which are held. */

@@ -18,6 +18,7 @@ import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
+import { holdByBreakers } from '../breakers/hold-by-breakers.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -57,6 +58,11 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   const held = failing.holdBack(org, decided.calls, turn);
   decided.calls = held.calls;
   decided.events.push(...held.events);
+  // Circuit breakers (org.yaml engine.breakers) hold as credits do: the call is not made, the mail waits.
+  const breakers = holdByBreakers(org, turn, pending.filter((item) => item.turn === turn - 1), ledger, decided.calls);
+  decided.calls = breakers.calls;
+  decided.events.push(...breakers.events);
+  decided.humanNotices.push(...breakers.humanNotices);
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
@@ -116,6 +122,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.held ? { routingHeld: true as const } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
+  breakers.save();
   logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
   return plan;
 }

@@ -153,7 +153,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agent-called':
       return updateRow(state, action.agent, (row) => ({ ...row, unread: action.deferred, activity: { kind: 'thinking' } }));
     case 'agent-skipped':
-      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: { kind: 'out-of-credits' } }));
+      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
     case 'message-delivered': {
       const message = action.message;
       const item: FeedItem = {

@@ -1,4 +1,5 @@
 import { agentPage } from './agent-view.js';
+import { analysisPage } from './analysis-view.js';
 import { ApiError, apiPath } from './api.js';
 import { chartPage } from './chart-view.js';
 import { el, show } from './dom.js';
@@ -32,6 +33,7 @@ async function route(): Promise<void> {
       : path === 'message' ? await messagePage(main, name)
       : path === 'agent' ? await agentPage(main, name)
       : path === 'requests' ? await requestsPage(main)
+      : path === 'analysis' ? await analysisPage(main)
       : path === 'run' ? await runPage(main)
       : path === 'human' ? await humanPage(main)
       : path === 'proposals' ? await proposalsPage(main)

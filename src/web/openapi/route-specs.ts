@@ -127,6 +127,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/messages/{id}', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('message') },
   { method: 'get', path: '/api/threads/{id}', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('{"id":…,"messages":[…]}') },
   { method: 'get', path: '/api/requests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json('{"requests":[…]}') },
+  { method: 'get', path: '/api/analysis', summary: 'The org measured from its files, as `lemming analyze --json`: load per agent, messages per edge, request paths, bottlenecks, unanswered requests, failure patterns.', answers: json('{"agents":[…],"edges":…,"requests":[…],"bottlenecks":[…],"failures":…}') },
   {
     method: 'get',
     path: '/api/search',

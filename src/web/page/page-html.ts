@@ -30,6 +30,7 @@ export function pageHtml(orgName: string, base = '/'): string {
     <a href="#/chart" data-view="chart">Chart</a>
     <a href="#/messages" data-view="messages">Messages</a>
     <a href="#/requests" data-view="requests">Requests</a>
+    <a href="#/analysis" data-view="analysis">Analysis</a>
     <a href="#/run" data-view="run">Run</a>
     <a href="#/proposals" data-view="proposals">Proposals</a>
     <a href="#/human" data-view="human">You</a>

@@ -1,0 +1,54 @@
+import { loadOrgForReading } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
+import { bottlenecks } from './bottlenecks/bottlenecks.js';
+import { escalationStorms } from './failures/escalation-storms.js';
+import { pingPongs } from './failures/ping-pong.js';
+import { repeatedMessages } from './failures/repeated-messages.js';
+import { silentMembers } from './failures/silent-members.js';
+import { agentLoads } from './network/agent-load.js';
+import { edgeUsage } from './network/edge-use.js';
+import type { OrgAnalysis } from './org-analysis.js';
+import type { OrgRecords } from './records/org-records.js';
+import { readOrgRecords } from './records/read-records.js';
+import { requestPaths } from './requests/request-paths.js';
+
+export type { OrgAnalysis };
+
+/** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
+export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
+  const { answered, unanswered } = requestPaths(records);
+  return {
+    org: name,
+    turn: records.turn,
+    messages: records.messages.length,
+    limits,
+    agents: agentLoads(records),
+    edges: edgeUsage(records),
+    requests: answered,
+    unanswered,
+    bottlenecks: bottlenecks(records, limits),
+    failures: {
+      pingPongs: pingPongs(records, limits),
+      repeatedMessages: repeatedMessages(records),
+      silentMembers: silentMembers(records),
+      escalationStorms: escalationStorms(records, limits),
+    },
+  };
+}
+
+/**
+ * Analyse the org at `root` (or one already loaded, as the CLI and the dashboard hold it) from its
+ * message files, activity logs, ledger and chart. Reads only: an experiment's report calls it on
+ * each run's folder after the run.
+ */
+export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
+  const loaded = org ?? loadOrgForReading(root).org;
+  return analyzeRecords(loaded.name, readOrgRecords(loaded), limits);
+}
+
+/** The number of findings: bottlenecks, unanswered requests and failure patterns (0: nothing to look at). */
+export function findingCount(analysis: OrgAnalysis): number {
+  const { failures } = analysis;
+  return analysis.bottlenecks.length + analysis.unanswered.length + failures.pingPongs.length + failures.repeatedMessages.length + failures.silentMembers.length + failures.escalationStorms.length;
+}

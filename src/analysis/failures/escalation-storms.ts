@@ -1,0 +1,42 @@
+import type { AnalysisLimits } from '../analysis-limits.js';
+import type { OrgRecords } from '../records/org-records.js';
+import type { EscalationStorm } from '../org-analysis.js';
+
+export type { EscalationStorm };
+
+/**
+ * Escalation storms: an escalation is a high or urgent message from an agent to the one it reports
+ * to; a storm is `stormMessages` or more of them reaching one recipient within `stormTurns` turns.
+ * Each storm is reported once, over its widest window. Pure.
+ */
+export function escalationStorms(records: OrgRecords, limits: Pick<AnalysisLimits, 'stormMessages' | 'stormTurns'>): EscalationStorm[] {
+  const managers = new Map(records.agents.map((agent) => [agent.name, agent.reportsTo]));
+  const byRecipient = new Map<string, Array<{ from: string; turn: number }>>();
+  for (const message of records.messages) {
+    if (message.priority !== 'high' && message.priority !== 'urgent') continue;
+    if (managers.get(message.from) !== message.to) continue;
+    let list = byRecipient.get(message.to);
+    if (!list) byRecipient.set(message.to, (list = []));
+    list.push({ from: message.from, turn: message.turn });
+  }
+  const storms: EscalationStorm[] = [];
+  for (const [to, escalations] of byRecipient) {
+    let current: EscalationStorm | undefined;
+    for (let start = 0; start < escalations.length; start += 1) {
+      const first = escalations[start]!;
+      const window = escalations.filter((item, index) => index >= start && item.turn < first.turn + limits.stormTurns);
+      if (window.length < limits.stormMessages) continue;
+      const last = window[window.length - 1]!;
+      if (current && first.turn <= current.toTurn) {
+        current.toTurn = Math.max(current.toTurn, last.turn);
+        current.messages = escalations.filter((item) => item.turn >= current!.fromTurn && item.turn <= current!.toTurn).length;
+        for (const item of window) if (!current.from.includes(item.from)) current.from.push(item.from);
+        continue;
+      }
+      current = { to, messages: window.length, fromTurn: first.turn, toTurn: last.turn, from: [...new Set(window.map((item) => item.from))] };
+      storms.push(current);
+    }
+  }
+  for (const storm of storms) storm.from.sort();
+  return storms;
+}

@@ -1,0 +1,162 @@
+/*
+ * The shape of an analysis (what `lemming analyze --json` prints and `GET /api/analysis` answers):
+ * types only, importing nothing, so the dashboard's browser app compiles against them too.
+ */
+
+/** One agent's place and work in the org. */
+export interface AgentLoad {
+  agent: string;
+  /** Span of control: the agents that report to it, in name order. */
+  reports: string[];
+  /** Messages it was sent that the chart let through. */
+  messagesIn: number;
+  /** Messages it wrote (whatever became of them). */
+  messagesOut: number;
+  /** Turns its model was called in (its activity log), or, without a log, turns it wrote or was charged in. */
+  turnsActive: number;
+  /** Credits its calls were charged. */
+  credits: number;
+}
+
+/** Messages along one directed edge. */
+export interface EdgeUse {
+  from: string;
+  to: string;
+  messages: number;
+  /** The chart lets messages through here; false: every one was refused. */
+  permitted: boolean;
+}
+
+/** Which edges carry the work, and which permitted ones were never used. */
+export interface EdgeUsage {
+  /** Every edge a message was written along, busiest first (then by name). */
+  used: EdgeUse[];
+  /** Permitted edges no message went along, by name; undefined when the chart has too many edges to list. */
+  unused?: Array<{ from: string; to: string }>;
+  /** How many permitted edges there are, when counted. */
+  permitted?: number;
+}
+
+/** How a human's request reached its answer. */
+export interface RequestPath {
+  id: string;
+  to: string;
+  turn: number;
+  subject?: string;
+  /** The first message of the request's thread that reached a person from the org; absent: unanswered. */
+  answer?: { id: string; from: string; turn: number };
+  /** The agents the request went through to its answer, in order, the person at both ends. */
+  path: string[];
+  /** Messages along the path, the request and the answer included: each is one edge crossed. */
+  hops: number;
+  /** Turns from the request to its answer. */
+  turns: number;
+  /** Credits of the calls that wrote the thread's messages up to the answer, each call counted once. */
+  credits: number;
+  /** Who held the request longest on its way (from receiving it to passing it on), and for how many turns. */
+  heldLongest?: { agent: string; turns: number };
+}
+
+/** A request no answer has reached: whom it waits on now, since when. */
+export interface UnansweredRequest {
+  id: string;
+  to: string;
+  turn: number;
+  subject?: string;
+  /** Turns since it was sent, up to the last finished turn. */
+  openTurns: number;
+  /** Each agent that received a message of its thread and has written nothing in it since. */
+  waitingOn: Array<{ agent: string; since: number; message: string }>;
+}
+
+/** An agent whose mail waited unread turn after turn. */
+export interface Bottleneck {
+  agent: string;
+  /** The longest any one message waited unread, in turns. */
+  longestWait: number;
+  /** The message that waited longest. */
+  message: string;
+  /** Turns in which some mail of the agent's waited unread (it was there to read and was not). */
+  turnsWithMailWaiting: number;
+  /** Messages still unread at the last finished turn. */
+  stillWaiting: number;
+}
+
+/** Two agents sending messages back and forth while nothing else comes of it (MAST: step repetition, no termination). */
+export interface PingPong {
+  /** The pair, in name order. */
+  agents: [string, string];
+  /** Messages in the exchange, alternating in direction. */
+  messages: number;
+  fromTurn: number;
+  toTurn: number;
+  /** The exchange's message ids, oldest first. */
+  ids: string[];
+}
+
+/** One sender writing the same body again in later turns (MAST: step repetition). */
+export interface RepeatedMessage {
+  from: string;
+  /** Everyone it went to, in name order. */
+  to: string[];
+  /** How many times it was written, in how many turns. */
+  count: number;
+  turns: number[];
+  ids: string[];
+  /** The body's start, for a person to recognise it. */
+  preview: string;
+}
+
+/** An agent that was written to and has never written back (MAST: withholding information, no reply). */
+export interface SilentMember {
+  agent: string;
+  /** Messages it could have read by the last finished turn. */
+  received: number;
+  /** The turn its first message could be read in. */
+  since: number;
+}
+
+/** Many escalations reaching one manager at once. */
+export interface EscalationStorm {
+  /** Whom they reached: a manager, or a person at the top. */
+  to: string;
+  /** Escalations within the window. */
+  messages: number;
+  fromTurn: number;
+  toTurn: number;
+  /** Who escalated, in name order. */
+  from: string[];
+}
+
+/** Where a pattern starts to count as a finding; `lemming analyze` uses the defaults. */
+export interface AnalysisLimits {
+  /** Messages a pair exchanges back and forth, with nothing else happening, before it is a ping-pong. */
+  pingPongMessages: number;
+  /** Turns in a row an agent's mail waits unread before the agent is a bottleneck. */
+  waitTurns: number;
+  /** Escalations (high or urgent messages up the chart) one manager receives within `stormTurns` turns that make a storm. */
+  stormMessages: number;
+  stormTurns: number;
+}
+
+/** The org's network measured from its files: what `lemming analyze --json` prints and the dashboard's Analysis tab shows. */
+export interface OrgAnalysis {
+  org: string;
+  /** The last finished turn the figures run to. */
+  turn: number;
+  messages: number;
+  limits: AnalysisLimits;
+  agents: AgentLoad[];
+  edges: EdgeUsage;
+  requests: RequestPath[];
+  unanswered: UnansweredRequest[];
+  bottlenecks: Bottleneck[];
+  /** Failure patterns in the sense of the MAST taxonomy of multi-agent failures. */
+  failures: {
+    pingPongs: PingPong[];
+    repeatedMessages: RepeatedMessage[];
+    silentMembers: SilentMember[];
+    escalationStorms: EscalationStorm[];
+  };
+}
+

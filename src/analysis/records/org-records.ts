@@ -1,0 +1,59 @@
+/**
+ * What an analysis of an org reads, gathered once from its files: the messages of every outbox,
+ * what each agent did in each turn (its activity log), what each call cost (the ledger) and the
+ * chart. Plain data: every measure in src/analysis/ is a pure function of it, so a test can build
+ * one by hand and a reader of another org's files (an experiment's run) builds the same shape.
+ */
+export interface OrgRecords {
+  /** The last finished turn (org/state/engine.json), or the newest message's turn when the engine never ran. */
+  turn: number;
+  /** Every agent of the org, in name order, with its place in the chart. */
+  agents: AgentRecord[];
+  /** Every message file of every outbox, oldest first (turn, then id). */
+  messages: MessageRecord[];
+  /** Per agent, what its activity log says it did in each turn. */
+  activity: ReadonlyMap<string, ReadonlyMap<number, TurnActivity>>;
+  /** Credits charged per call: key `turn agent` (one ledger line per agent per turn). */
+  charges: ReadonlyMap<string, number>;
+  /** Every permitted edge of the chart (`from to`), or undefined when there are too many to list (see MAX_LISTED_EDGES). */
+  edges?: ReadonlySet<string>;
+}
+
+/** An agent as the analysis needs it. */
+export interface AgentRecord {
+  name: string;
+  isHuman: boolean;
+  reportsTo: string | null;
+}
+
+/** One message file, as read from its outbox (the sender is the outbox's owner). */
+export interface MessageRecord {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  subject?: string;
+  replyTo?: string;
+  body: string;
+  /** Credits the message's front matter says its call cost (usage.credits), when it says. */
+  credits?: number;
+}
+
+/** What an agent's activity log says of one turn. */
+export interface TurnActivity {
+  /** The agent's model was called. */
+  called: boolean;
+  /** Ids of the messages it was shown (the log's `read` line). */
+  read: string[];
+  /** Tools it called that make something (a file, a command, a proposal): not only reading. */
+  madeSomething: boolean;
+}
+
+/** A chart whose permitted edges outnumber this has its unused edges counted, not listed: `"*"` at 1,000 agents is a million edges. */
+export const MAX_LISTED_EDGES = 10_000;
+
+/** The key of a directed edge or a call: two names (never holding a space) joined by one. */
+export function pairKey(first: string | number, second: string): string {
+  return `${first} ${second}`;
+}

@@ -1,0 +1,104 @@
+import { callCredits } from '../records/call-credits.js';
+import { pairKey, type MessageRecord, type OrgRecords } from '../records/org-records.js';
+import type { RequestPath, UnansweredRequest } from '../org-analysis.js';
+
+export type { RequestPath, UnansweredRequest };
+
+/**
+ * Every request a person made (a message of theirs that answers none the org holds), oldest first,
+ * followed along `reply_to` to its first answer: the path, hops, turns, credits and who held it
+ * longest; and those no answer has reached, with whom they wait on. Pure.
+ */
+export function requestPaths(records: OrgRecords): { answered: RequestPath[]; unanswered: UnansweredRequest[] } {
+  const humans = new Set(records.agents.filter((agent) => agent.isHuman).map((agent) => agent.name));
+  const byId = new Map(records.messages.map((message) => [message.id, message]));
+  const replies = new Map<string, MessageRecord[]>();
+  for (const message of records.messages) {
+    if (message.replyTo === undefined) continue;
+    let list = replies.get(message.replyTo);
+    if (!list) replies.set(message.replyTo, (list = []));
+    list.push(message);
+  }
+  const credits = callCredits(records);
+  const answered: RequestPath[] = [];
+  const unanswered: UnansweredRequest[] = [];
+  for (const request of records.messages) {
+    if (!humans.has(request.from) || (request.replyTo !== undefined && byId.has(request.replyTo))) continue;
+    const thread = threadOf(request, replies);
+    const answer = thread.find((message) => humans.has(message.to) && !humans.has(message.from));
+    if (!answer) {
+      unanswered.push({ id: request.id, to: request.to, turn: request.turn, ...subjectOf(request), openTurns: Math.max(0, records.turn - request.turn), waitingOn: waitingOn(thread, humans) });
+      continue;
+    }
+    const path: MessageRecord[] = [answer];
+    for (let at = answer; at.id !== request.id; ) {
+      const parent = cameFrom(at, thread) ?? (at.replyTo === undefined ? undefined : byId.get(at.replyTo));
+      if (!parent || path.includes(parent)) break;
+      path.unshift(parent);
+      at = parent;
+    }
+    let heldLongest: RequestPath['heldLongest'];
+    for (let index = 0; index + 1 < path.length; index += 1) {
+      const held = path[index + 1]!.turn - path[index]!.turn;
+      if (!heldLongest || held > heldLongest.turns) heldLongest = { agent: path[index]!.to, turns: held };
+    }
+    const calls = new Set<string>();
+    for (const message of thread) if (!humans.has(message.from) && message.turn <= answer.turn) calls.add(pairKey(message.turn, message.from));
+    let spent = 0;
+    for (const call of calls) spent += credits.get(call) ?? 0;
+    answered.push({
+      id: request.id,
+      to: request.to,
+      turn: request.turn,
+      ...subjectOf(request),
+      answer: { id: answer.id, from: answer.from, turn: answer.turn },
+      path: [path[0]!.from, ...path.map((message) => message.to)],
+      hops: path.length,
+      turns: answer.turn - request.turn,
+      credits: spent,
+      ...(heldLongest ? { heldLongest } : {}),
+    });
+  }
+  return { answered, unanswered };
+}
+
+/**
+ * What a message of the thread came from: the newest message of the thread its writer was sent
+ * before writing it. An agent answering a request rarely replies to the message it acts on (the
+ * manager answers the person's request after the planner's report), so `reply_to` alone would
+ * show a path that skips everyone who did the work.
+ */
+function cameFrom(message: MessageRecord, thread: readonly MessageRecord[]): MessageRecord | undefined {
+  let newest: MessageRecord | undefined;
+  for (const earlier of thread) if (earlier.to === message.from && earlier.turn < message.turn) newest = earlier;
+  return newest;
+}
+
+function subjectOf(message: MessageRecord): { subject?: string } {
+  return message.subject === undefined ? {} : { subject: message.subject };
+}
+
+/** The request and every reply below it, oldest first (a loop of replies, which hand-made files can make, ends it). */
+function threadOf(request: MessageRecord, replies: ReadonlyMap<string, readonly MessageRecord[]>): MessageRecord[] {
+  const seen = new Set<string>([request.id]);
+  const thread: MessageRecord[] = [request];
+  for (let index = 0; index < thread.length; index += 1) {
+    for (const reply of replies.get(thread[index]!.id) ?? []) {
+      if (seen.has(reply.id)) continue;
+      seen.add(reply.id);
+      thread.push(reply);
+    }
+  }
+  return thread.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+}
+
+/** Agents that received a message of the thread and wrote nothing in it after (once each, at their oldest such message). */
+function waitingOn(thread: readonly MessageRecord[], humans: ReadonlySet<string>): UnansweredRequest['waitingOn'] {
+  const waiting: UnansweredRequest['waitingOn'] = [];
+  for (const message of thread) {
+    if (humans.has(message.to) || waiting.some((entry) => entry.agent === message.to)) continue;
+    if (thread.some((later) => later.from === message.to && later.turn > message.turn)) continue;
+    waiting.push({ agent: message.to, since: message.turn, message: message.id });
+  }
+  return waiting;
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { nameRecord } from '../../org/names.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+
+/**
+ * What the circuit breakers remember between turns, in `org/state/breakers.json` (part of the
+ * org's record: a copy goes on holding whom it held). Its size follows the pairs talking lately
+ * and the agents held, never the history.
+ */
+export interface BreakerState {
+  version: 1;
+  /** The last turn whose new mail was counted: a turn planned again after a crash counts nothing twice. */
+  countedThrough: number;
+  /** Each pair exchanging lately (`a b`, in name order): messages back and forth in a row, and who sent the last. */
+  pairs: Record<string, { count: number; last: string; turn: number }>;
+  /** The ledger's length when each recent turn was planned: where the last `window` turns' charges begin. */
+  offsets: Array<{ turn: number; offset: number }>;
+  /** Agents held by a breaker, with why and since which turn. */
+  held: Record<string, { turn: number; reason: string }>;
+}
+
+/** No breaker has counted anything yet. */
+export function emptyBreakerState(): BreakerState {
+  return { version: 1, countedThrough: 0, pairs: nameRecord(), offsets: [], held: nameRecord() };
+}
+
+/** Read the file; a missing or unreadable one is an empty state (a breaker only ever holds, so losing it frees). */
+export function readBreakerState(path: string): BreakerState {
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as Partial<BreakerState>;
+    if (data.version !== 1) return emptyBreakerState();
+    return {
+      version: 1,
+      countedThrough: typeof data.countedThrough === 'number' ? data.countedThrough : 0,
+      pairs: nameRecord(data.pairs ?? {}),
+      offsets: Array.isArray(data.offsets) ? data.offsets : [],
+      held: nameRecord(data.held ?? {}),
+    };
+  } catch {
+    return emptyBreakerState();
+  }
+}
+
+/** Replace the file (temporary file, then rename). */
+export function writeBreakerState(path: string, state: BreakerState): void {
+  writeFileAtomic(path, `${JSON.stringify(state)}\n`);
+}

@@ -1,0 +1,90 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Org } from '../../org/org.js';
+import type { EngineEvent } from '../events.js';
+import { balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
+import { statePaths } from '../record/state-paths.js';
+import { readBreakerState, writeBreakerState, type BreakerState } from './breaker-state.js';
+import { tripBreakers } from './trip-breakers.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+
+/** The breakers' part of a turn's plan: the calls left, what to log and tell, and `save` once the plan is journaled. */
+export interface BreakerHold<Call> {
+  calls: Call[];
+  events: EngineEvent[];
+  humanNotices: EngineState['humanNotices'];
+  /** Keep what was counted (after the plan is journaled) and take up the retry requests used. */
+  save(): void;
+}
+
+/**
+ * Apply org.yaml `engine.breakers` to a turn being planned: count, hold who trips one (see
+ * tripBreakers) and take the held agents out of the calls, their mail left waiting, as an agent
+ * out of credits is. Off (nothing read, nothing written) when the org sets no breakers.
+ */
+export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: number, newMail: readonly PendingItem[], ledger: LedgerSnapshot, calls: Call[]): BreakerHold<Call> {
+  const settings = org.settings.breakers;
+  if (!settings || (settings.ping_pong === undefined && settings.spend === undefined)) return { calls, events: [], humanNotices: [], save: () => undefined };
+  const paths = statePaths(org.root);
+  const previous: BreakerState = readBreakerState(paths.breakers);
+  const decision = tripBreakers(settings, previous, {
+    turn,
+    newMail,
+    ledgerOffset: ledger.offset,
+    chargedSince: (offset) => {
+      const spent = new Map<string, number>();
+      for (const entry of readLedgerFrom(paths.ledger, offset).entries) if (entry.type === 'charge') spent.set(entry.agent, (spent.get(entry.agent) ?? 0) + entry.credits);
+      return spent;
+    },
+    isAgent: (name) => org.agents.get(name)?.isHuman === false,
+    released: (name) => existsSync(join(paths.retryRequests, name)),
+  });
+  const events = [...decision.events];
+  const kept: Call[] = [];
+  for (const call of calls) {
+    const held = decision.state.held[call.agent];
+    if (!held) {
+      kept.push(call);
+      continue;
+    }
+    const agent = org.agents.get(call.agent);
+    events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'breaker', balance: balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]), breaker: held.reason });
+  }
+  return {
+    calls: kept,
+    events,
+    humanNotices: decision.humanNotices,
+    save: () => {
+      writeBreakerState(paths.breakers, decision.state);
+      for (const name of decision.released) rmSync(join(paths.retryRequests, name), { force: true });
+    },
+  };
+}
+
+/** Whether a breaker holds this agent now (for `lemming retry`). */
+export function heldByBreaker(root: string, agent: string): { turn: number; reason: string } | undefined {
+  return readBreakerState(statePaths(root).breakers).held[agent];
+}
+
+/**
+ * `lemming retry <agent>` for an agent a breaker holds: the same request file a held failing agent
+ * gets (a file, not an edit of the engine's state, so it never races a running engine); the next
+ * turn calls it again and resets the breaker's count for it.
+ */
+export function requestBreakerRelease(root: string, agent: string): { turn: number; reason: string } | undefined {
+  const held = heldByBreaker(root, agent);
+  if (held) writeFileAtomic(join(statePaths(root).retryRequests, agent), `${new Date().toISOString()}\n`);
+  return held;
+}
+
+/**
+ * Whether a breaker holds an agent for the next turn (held, and no `lemming retry` asked to let it
+ * go): its mail is no work for a turn, so a run with only such mail left is idle. Off: nobody.
+ */
+export function heldForNextTurn(org: Org): (agent: string) => boolean {
+  if (!org.settings.breakers) return () => false;
+  const paths = statePaths(org.root);
+  const { held } = readBreakerState(paths.breakers);
+  return (agent) => held[agent] !== undefined && !existsSync(join(paths.retryRequests, agent));
+}

@@ -1,0 +1,58 @@
+import type { OrgAnalysis } from '../../analysis/org-analysis.js';
+import { getJson } from './api.js';
+import { credits, el, show } from './dom.js';
+import { debounce, listenThenLoad } from './live.js';
+
+/** Each finding as one line, in the words `lemming analyze` uses. */
+function findingLines(analysis: OrgAnalysis): HTMLElement[] {
+  const lines: HTMLElement[] = [];
+  const line = (kind: string, text: string): void => void lines.push(el('li', { class: `finding ${kind}` }, el('strong', {}, kind), ' ', text));
+  for (const item of analysis.unanswered) {
+    line('Unanswered request', `${item.id} to ${item.to} (turn ${item.turn}): open ${item.openTurns} turn(s); waiting on ${item.waitingOn.map((entry) => `${entry.agent} since turn ${entry.since}`).join(', ') || 'nobody'}`);
+  }
+  for (const item of analysis.bottlenecks) line('Bottleneck', `${item.agent}: mail waited up to ${item.longestWait} turn(s) unread; ${item.stillWaiting} still unread`);
+  for (const item of analysis.failures.pingPongs) line('Ping-pong', `${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages in turns ${item.fromTurn}–${item.toTurn}, nothing else done`);
+  for (const item of analysis.failures.repeatedMessages) line('Repeated message', `${item.from} to ${item.to.join(', ')}: ${item.count} times ("${item.preview}")`);
+  for (const item of analysis.failures.silentMembers) line('Never answers', `${item.agent}: ${item.received} message(s) since turn ${item.since}, none written`);
+  for (const item of analysis.failures.escalationStorms) line('Escalation storm', `${item.to}: ${item.messages} from ${item.from.join(', ')} in turns ${item.fromTurn}–${item.toTurn}`);
+  return lines;
+}
+
+function table(headings: string[], rows: Array<Array<string | number>>, id: string): HTMLElement {
+  return el(
+    'table',
+    { id },
+    el('thead', {}, el('tr', {}, ...headings.map((heading) => el('th', {}, heading)))),
+    el('tbody', {}, ...rows.map((row) => el('tr', {}, ...row.map((cell) => el('td', typeof cell === 'number' ? { class: 'number' } : {}, String(cell)))))),
+  );
+}
+
+/** Analysis: the org's network measured from its files, as `lemming analyze` shows it; drawn again after each turn. */
+export async function analysisPage(main: HTMLElement): Promise<() => void> {
+  const body = el('div', { class: 'panel', id: 'analysis' });
+  show(main, el('h2', {}, 'Analysis'), body);
+  const load = async (): Promise<void> => {
+    const analysis = await getJson<OrgAnalysis>('/analysis');
+    const findings = findingLines(analysis);
+    show(
+      body,
+      el('h3', {}, 'Findings'),
+      findings.length > 0 ? el('ul', { id: 'findings' }, ...findings) : el('p', { class: 'muted', id: 'findings' }, 'Nothing to look at: no bottleneck, unanswered request or failure pattern.'),
+      el('h3', {}, 'Load per agent'),
+      table(['Agent', 'Reports', 'In', 'Out', 'Turns active', 'Credits'], analysis.agents.map((agent) => [agent.agent, agent.reports.length, agent.messagesIn, agent.messagesOut, agent.turnsActive, credits(agent.credits)]), 'analysis-load'),
+      el('h3', {}, 'Messages per edge'),
+      table(['From', 'To', 'Messages'], analysis.edges.used.map((edge) => [edge.from, edge.to, edge.messages]), 'analysis-edges'),
+      analysis.edges.unused && analysis.edges.unused.length > 0 ? el('p', { class: 'muted' }, `Never used: ${analysis.edges.unused.map((edge) => `${edge.from} → ${edge.to}`).join(', ')}`) : null,
+      el('h3', {}, 'Requests and their answers'),
+      table(
+        ['Request', 'Path', 'Hops', 'Turns', 'Credits', 'Held longest'],
+        analysis.requests.map((request) => [request.id, request.path.join(' → '), request.hops, request.turns, credits(request.credits), request.heldLongest ? `${request.heldLongest.agent} (${request.heldLongest.turns})` : '']),
+        'analysis-requests',
+      ),
+    );
+  };
+  const reload = debounce(() => void load(), 1000);
+  return listenThenLoad((event) => {
+    if (event.kind === 'turn' || event.kind === 'reset') reload();
+  }, load);
+}

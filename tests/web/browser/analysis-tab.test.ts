@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { lemming } from '../../helpers/cli.js';
+import { troubledOrg } from '../../helpers/hand-built-org.js';
+import { chromiumForSuite } from './chromium.js';
+import { serve, viewUrl } from './serve-org.js';
+
+describe("the dashboard's Analysis tab", () => {
+  const chromium = chromiumForSuite();
+
+  test('shows the figures `lemming analyze` gives for the org it serves: the same findings, load, edges and request paths', async () => {
+    const org = troubledOrg();
+    const printed = JSON.parse(lemming(org.root, ['analyze', '--json']).stdout) as unknown;
+    const server = await serve(org.root);
+    try {
+      const tab = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(viewUrl(server.url, '#/chart'));
+      await tab.click('a[data-view="analysis"]');
+      await tab.locator('#findings li').first().waitFor();
+      const findings = await tab.locator('#findings li').allTextContents();
+      expect(findings).toEqual([
+        'Unanswered request 000008-human-001 to manager (turn 8): open 2 turn(s); waiting on planner since turn 9',
+        'Bottleneck hr: mail waited up to 2 turn(s) unread; 0 still unread',
+        'Ping-pong coder_01 ⇄ planner: 5 messages in turns 2–6, nothing else done',
+      ]);
+      const managerRow = await tab.locator('#analysis-load tr', { hasText: 'manager' }).first().locator('td').allTextContents();
+      expect(managerRow).toEqual(['manager', '3', '4', '4', '3', '0.0200']);
+      expect(await tab.locator('#analysis-requests tbody td').nth(1).textContent()).toBe('human → manager → planner → coder_01 → planner → coder_01 → planner → coder_01 → planner → manager → human');
+      // The API behind the tab answers what the CLI prints.
+      const api = await tab.evaluate(async () => (await fetch('/api/analysis', { credentials: 'same-origin' })).json());
+      expect(api).toEqual(printed);
+      expect(errors).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
