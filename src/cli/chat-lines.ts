@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { AwaitedAnswer } from '../engine/human/awaited-answer.js';
 import type { DriveOutcome } from '../engine/human/drive-until-reply.js';
 import { HUMAN } from '../org/names.js';
 import type { ChatBackend } from '../ui/chat/chat-backend.js';
@@ -72,7 +73,12 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
       const reply = await session.handle(line);
       if (reply.kind === 'quit') break;
       for (const replyLine of replyLines(reply, options.driver !== undefined && reply.kind === 'sent')) output.out(replyLine.text);
-      if (reply.kind === 'sent' && options.driver) await drive(options.driver, stop.signal, options);
+      if (reply.kind === 'sent' && options.driver) {
+        const awaiting = new AwaitedAnswer();
+        awaiting.expect({ id: reply.id, to: reply.to, title: reply.title });
+        options.output.out(`driving: waiting for ${awaiting.describe() ?? 'a reply'}`);
+        await drive(options.driver, stop.signal, options, awaiting);
+      }
       printNew();
       if (stop.signal.aborted) break;
     }
@@ -82,8 +88,8 @@ async function converse(options: ChatLinesOptions, watch: FileWatch): Promise<vo
   }
 }
 
-async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions): Promise<void> {
-  const iterator = driver.drive(signal);
+async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLinesOptions, awaiting: AwaitedAnswer): Promise<void> {
+  const iterator = driver.drive(signal, awaiting);
   let replier: string | undefined;
   try {
     for (;;) {
@@ -94,7 +100,7 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
         return;
       }
       const event = next.value;
-      if (event.type === 'message-delivered' && event.message.to === HUMAN) replier ??= event.message.from;
+      if (event.type === 'message-delivered' && event.message.to === HUMAN && (replier === undefined || event.message.id === awaiting.answer)) replier = event.message.from;
       const line = formatEvent(event);
       if (line !== undefined) options.output.out(line, options.colour ? (escaped) => paintEvent(event, escaped) : undefined);
     }

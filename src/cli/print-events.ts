@@ -3,6 +3,8 @@ import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
+import { listProposals } from '../tools/proposals/proposal-store.js';
+import { waitingDecisionLines } from '../ui/shared/waiting-decisions.js';
 
 /** Events without the terminal UI: readable lines, one JSON object per line, or (`--log-format json`) log records on standard error. */
 export type OutputMode = 'plain' | 'json' | 'log';
@@ -46,6 +48,14 @@ export function failingLine(finished: RunFinished): string {
   return `Mail waits for agents whose models keep failing: ${finished.failing.join(', ')}; the human's inbox says why (\`lemming inbox\`), and \`lemming retry <agent>\` tries again.`;
 }
 
+/** Proposals waiting for the person when a run ends, and how to decide them (none: no lines). */
+export function decisionsWaiting(root: string): string[] {
+  return waitingDecisionLines(
+    listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
+    root,
+  );
+}
+
 /** Where a run's files are and what to look at next. */
 export function whereToLook(root: string): string {
   return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`;
@@ -62,6 +72,7 @@ export function runSummary(finished: RunFinished, root: string, forYou = 0): str
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
+    ...decisionsWaiting(root),
     whereToLook(root),
   ];
 }

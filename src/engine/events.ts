@@ -15,6 +15,8 @@ export interface MessageSummary {
   preview: string;
   /** The file, relative to the org root. */
   file: string;
+  /** The message it answers (`reply_to`): what threads a request to its answer. */
+  replyTo?: string;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
 import { ChatScreen } from '../../src/ui/chat/chat-screen.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
-import { delivered, simpleTurn } from './helpers/events.js';
+import { message, simpleTurn } from './helpers/events.js';
 import { chatMessage, FakeChatBackend, scriptedDriver } from './helpers/fake-chat.js';
 import { fakeWatch } from './helpers/fake-watch.js';
 import { flat, frameShows, plainText, settle } from './helpers/wait.js';
@@ -18,6 +19,12 @@ const ANSWERED = chatMessage({
   replyTo: '000000-human-001',
   unread: true,
 });
+
+/** A 60-line report: longer than the conversation's rows in a 40-row terminal, so it is cut there and stays unread. */
+function longReport() {
+  const body = Array.from({ length: 60 }, (_, index) => `line ${index + 1} of the report`).join('\n');
+  return chatMessage({ id: '000004-manager-001', from: 'manager', to: 'human', turn: 4, subject: 'Report', body, file: 'agents/manager/outbox/000004-001-human.md', unread: true, replyTo: '000000-human-001' });
+}
 
 function chat(backend: FakeChatBackend, extra: { driver?: ReturnType<typeof scriptedDriver>; watch?: ReturnType<typeof fakeWatch>; onQuit?: () => void } = {}) {
   const session = new ChatSession(backend);
@@ -45,8 +52,10 @@ afterEach(() => cleanup());
 describe('the chat screen', () => {
   test('shows the conversation grouped by correspondent, newest at the bottom, unread mail marked', async () => {
     const backend = new FakeChatBackend(['manager'], [ANSWERED, ASKED]);
-    const { lastFrame } = chat(backend);
-    const frame = await frameShows(lastFrame, 'manager');
+    const { lastFrame, frames } = chat(backend);
+    await frameShows(lastFrame, 'manager');
+    // The first frame marks the new mail; shown whole, it is read, and the mark goes.
+    const frame = plainText(frames[0]);
     expect(frame).toContain('lemming chat · acme · turn 3 · writing to manager · ● 1 unread');
     expect(frame).toContain('── manager (writing to) ──');
     const lines = frame.split('\n');
@@ -87,20 +96,21 @@ describe('the chat screen', () => {
     expect(quiet.sent).toEqual([]);
   });
 
-  test('a long message is cut in the conversation and /read shows it whole', async () => {
-    const body = Array.from({ length: 12 }, (_, index) => `line ${index + 1} of the report`).join('\n');
-    const report = chatMessage({ id: '000004-manager-001', from: 'manager', to: 'human', turn: 4, subject: 'Report', body, file: 'agents/manager/outbox/000004-001-human.md', unread: true });
+  test('a message too long for the screen is cut in the conversation and /read shows it, scrolling', async () => {
+    const report = longReport();
     const backend = new FakeChatBackend(['manager'], [ASKED, report]);
     const { lastFrame, stdin } = chat(backend);
     const cut = flat(await frameShows(lastFrame, 'more line(s)'));
-    expect(cut).toContain('… 6 more line(s): /read 000004-manager-001');
-    expect(cut).not.toContain('line 12 of the report');
+    expect(cut).toMatch(/… \d+ more line\(s\): \/read 000004-manager-001/);
+    expect(cut).not.toContain('line 60 of the report');
+    // Cut, it is not read yet.
+    expect(cut).toContain('● 1 unread');
     await type(stdin, '/read');
-    const whole = flat(await frameShows(lastFrame, '-- agents/manager/outbox/000004-001-human.md'));
-    for (let line = 1; line <= 12; line += 1) expect(whole).toContain(`line ${line} of the report`);
+    const whole = flat(await frameShows(lastFrame, /lines 1–\d+ of 62 · PgDn for more/));
+    expect(whole).toContain('line 1 of the report');
     expect(backend.read.has('000004-manager-001')).toBe(true);
     await type(stdin, '/read manager-001');
-    await frameShows(lastFrame, 'line 12 of the report');
+    await frameShows(lastFrame, 'line 1 of the report');
     await type(stdin, '/read 9');
     await frameShows(lastFrame, 'there is no message 9 back in this conversation (it has 2); /read 1 is the newest');
   });
@@ -138,7 +148,7 @@ describe('the chat screen', () => {
   });
 
   test('/inbox, /status and /help say what they say; /quit leaves', async () => {
-    const backend = new FakeChatBackend(['manager'], [ASKED, ANSWERED]);
+    const backend = new FakeChatBackend(['manager'], [ASKED, longReport()]);
     backend.notes = [{ id: '000002-lemming-refused-human-1', turn: 2, subject: 'Not delivered', body: '1 message(s) you sent were not delivered', unread: true }];
     const onQuit = vi.fn();
     const { lastFrame, stdin } = chat(backend, { onQuit });
@@ -147,11 +157,11 @@ describe('the chat screen', () => {
     let frame = await frameShows(lastFrame, 'now marked read');
     expect(frame).toContain('1 unread message(s), 1 notice(s)');
     expect(frame).toContain('● [turn 2] lemming: Not delivered');
-    expect(frame).toContain('● [turn 3] manager → you (reply to 000000-human-001): Re: Write the release notes');
+    expect(frame).toContain('● [turn 4] manager → you (reply to 000000-human-001): Report');
     // Bodies in full, not only subjects.
     expect(frame).toContain('    1 message(s) you sent were not delivered');
-    expect(frame).toMatch(/ {4}They are done\.\n {4}See the outbox\.\n {4}-- /);
-    expect(backend.read.has('000003-manager-001')).toBe(true);
+    expect(frame).toMatch(/ {4}line 1 of the report\n {4}line 2 of the report\n/);
+    expect(backend.read.has('000004-manager-001')).toBe(true);
     expect(frame).not.toContain('● 1 unread');
 
     await type(stdin, '/status');
@@ -172,24 +182,36 @@ describe('the chat screen', () => {
   test('new mail appears as soon as the watcher sees the file', async () => {
     const backend = new FakeChatBackend(['manager'], [ASKED]);
     const watch = fakeWatch();
-    const { lastFrame } = chat(backend, { watch });
+    const { lastFrame, frames } = chat(backend, { watch });
     await frameShows(lastFrame, 'you: Write the release notes');
     expect(plainText(lastFrame())).not.toContain('They are done');
     backend.mail.push(ANSWERED);
     watch.emit({ kind: 'mail', file: 'agents/manager/outbox/000003-001-human.md' });
-    const frame = await frameShows(lastFrame, 'They are done');
-    expect(frame).toContain('● [turn 3] manager: Re: Write the release notes');
+    await frameShows(lastFrame, 'They are done');
+    // Marked new when it comes, then read, since it is on screen whole.
+    expect(frames.map(plainText).some((frame) => frame.includes('● [turn 3] manager: Re: Write the release notes'))).toBe(true);
+    await frameShows(lastFrame, /^ {2}\[turn 3\] manager: Re: Write the release notes/m);
+    expect(backend.read.has('000003-manager-001')).toBe(true);
   });
 
-  test('--drive runs turns after a message until the reply, showing what the turns do', async () => {
+  test('--drive runs turns after a message until its answer, saying what it waits for and showing what the turns do', async () => {
     const backend = new FakeChatBackend(['manager'], []);
-    const events = [...simpleTurn(1, 'manager', 'planner', 'Plan it'), ...simpleTurn(2, 'manager', 'human', 'Re: Plan the release').slice(0, 2), delivered(2, 'manager', 'human', 'Re: Plan the release')];
-    const driver = scriptedDriver(events, { turns: 2, reason: 'replied', replies: ['000002-manager-001'] });
-    const { lastFrame, stdin } = chat(backend, { driver });
+    const request = '000003-human-001';
+    const handOff: EngineEvent = { type: 'message-delivered', turn: 1, message: { ...message(1, 'manager', 'planner', 'Plan it'), replyTo: request } };
+    const events: EngineEvent[] = [
+      { type: 'turn-started' as const, turn: 1, agents: ['manager'], recovering: false },
+      handOff,
+      ...simpleTurn(2, 'planner', 'manager', 'Planned').slice(0, 2),
+      { type: 'message-delivered', turn: 3, message: { ...message(3, 'manager', 'human', 'Re: Plan the release'), replyTo: '000001-manager-001' } },
+    ];
+    const driver = scriptedDriver(events, { turns: 3, reason: 'replied', replies: ['000003-manager-001'], answer: '000003-manager-001' });
+    const { lastFrame, stdin, frames } = chat(backend, { driver });
     await frameShows(lastFrame, 'No messages yet');
     await type(stdin, 'Plan the release');
-    const frame = await frameShows(lastFrame, 'manager wrote to you after 2 turns');
-    expect(frame).toContain('turn 2: manager → human: Re: Plan the release');
+    const frame = await frameShows(lastFrame, 'manager wrote to you after 3 turns, answering your request (000003-manager-001)');
+    expect(frame).toContain('turn 3: manager → human: Re: Plan the release');
+    const shown = frames.map(plainText).join('\n');
+    expect(shown).toContain(`waiting for an answer to "Plan the release" (${request}), now with planner`);
     expect(driver.drives).toBe(1);
     expect(backend.sent).toEqual([{ to: 'manager', body: 'Plan the release' }]);
   });

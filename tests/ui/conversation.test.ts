@@ -17,7 +17,7 @@ describe('conversations', () => {
   });
 
   test('become lines: a heading, then each message with its unread mark and what it replies to', () => {
-    const lines = conversationLines(groupConversations(messages), 6);
+    const lines = conversationLines(groupConversations(messages), 6, 80);
     expect(lines.map((line) => [line.kind, line.text, line.unread ?? false])).toEqual([
       ['group', 'manager', false],
       ['header', '[turn 0] you: Plan the release', false],
@@ -32,7 +32,7 @@ describe('conversations', () => {
 
   test('a long body is cut and says how to read it whole; a cut conversation keeps its heading', () => {
     const long = chatMessage({ id: '000001-manager-001', from: 'manager', to: 'human', turn: 1, subject: 'Report', body: 'a\nb\nc\nd', file: 'agents/manager/outbox/000001-001-human.md' });
-    const lines = conversationLines(groupConversations([long]), 2);
+    const lines = conversationLines(groupConversations([long]), 2, 80);
     expect(lines.at(-1)?.text).toBe('… 2 more line(s): /read 000001-manager-001');
     const shown = lastLines(lines, 3);
     expect(shown.map((line) => line.text)).toEqual(['manager (earlier messages above)', 'b', '… 2 more line(s): /read 000001-manager-001']);

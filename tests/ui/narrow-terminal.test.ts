@@ -33,7 +33,7 @@ describe.skipIf(!HAS_SCRIPT)('lemming chat in an 80×24 terminal', () => {
     cleanups.push(org.remove);
     const screen = new TerminalSession(['chat', '--root', org.root], { cols: 80, rows: 24 });
     cleanups.push(() => screen.kill());
-    await screen.waitFor('Enter sends · /reply answers · /read · /to · /inbox · /status · /help · /quit');
+    await screen.waitFor('Enter sends · PgUp/PgDn scroll · /reply · /read · /to · /inbox · /help · /quit');
     const mark = screen.mark();
     screen.press('/help\r');
     await screen.waitFor('Type a message and press Enter', mark);
@@ -43,12 +43,13 @@ describe.skipIf(!HAS_SCRIPT)('lemming chat in an 80×24 terminal', () => {
       '/reject <id> [reason] reject a proposal; the proposer is told why',
       '/quit                 leave the chat (Ctrl-C too)',
       'Tab completes /to names · Up/Down recall lines · Esc clears · ● marks unread',
+      'PgUp/PgDn scroll a long answer (/read, /inbox, this list), else the conversation',
     ]) {
       await screen.waitFor(line, mark);
     }
     // The hints stay on the screen under the list.
     const after = screen.text().slice(mark);
-    expect(after.lastIndexOf('/status · /help · /quit')).toBeGreaterThan(after.indexOf('leave the chat (Ctrl-C too)'));
+    expect(after.lastIndexOf('/inbox · /help · /quit')).toBeGreaterThan(after.indexOf('leave the chat (Ctrl-C too)'));
     screen.press('/quit\r');
     expect(await screen.exited).toBe(0);
   });

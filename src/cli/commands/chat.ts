@@ -11,7 +11,7 @@ import { openEngine } from '../open-engine.js';
 
 /** The flags of `lemming chat`. */
 export interface ChatOptions {
-  /** Advance turns after each message until someone writes back. */
+  /** Advance turns after each message until it is answered. */
   drive?: boolean;
   /** The most turns one drive runs (default: org.yaml engine.max_turns). */
   turns?: number;
@@ -30,10 +30,10 @@ export interface ChatOptions {
  */
 function engineDriver(root: string, options: ChatOptions): ChatDriver {
   return {
-    async *drive(signal) {
+    async *drive(signal, awaiting) {
       const opened = openEngine(root, drivenEngine(options));
       try {
-        return yield* driveUntilReply(opened.engine, { maxTurns: options.turns ?? opened.engine.currentOrg.settings.max_turns, signal });
+        return yield* driveUntilReply(opened.engine, { maxTurns: options.turns ?? opened.engine.currentOrg.settings.max_turns, signal, ...(awaiting ? { awaiting } : {}) });
       } finally {
         await opened.close();
       }

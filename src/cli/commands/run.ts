@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import type { Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
-import { failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
+import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../open-engine.js';
@@ -80,6 +80,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
         const stranded = strandedLine(finished);
         if (stranded) output.out(stranded);
         if (finished.failing.length > 0) output.out(failingLine(finished));
+        for (const line of decisionsWaiting(root)) output.out(line);
         output.out(whereToLook(root));
       }
       if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');

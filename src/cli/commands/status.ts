@@ -3,13 +3,16 @@ import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../ui/shared/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
+import { listProposals } from '../../tools/proposals/proposal-store.js';
+import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';
 
 /** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
 export function statusCommand(root: string, options: { json?: boolean }, output: Output): number {
   const { org, problems } = orgForReading(root, output);
   const status = orgStatus(org);
+  const proposals = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending');
   if (options.json) {
-    output.out(JSON.stringify({ ...status, problems }, null, 2));
+    output.out(JSON.stringify({ ...status, proposals, problems }, null, 2));
     return 0;
   }
   const running = status.running ? `; running (\`lemming ${status.running.command}\`, process ${status.running.pid})` : '';
@@ -35,6 +38,8 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
     const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];
     output.out([`${status.awaiting.length} message(s) wait for an answer (org/routing.yaml escalate):`, ...shown, ...more].join('\n'));
   }
+  const decisions = waitingDecisionLines(proposals, root);
+  if (decisions.length > 0) output.out(decisions.join('\n'));
   return 0;
 }
 

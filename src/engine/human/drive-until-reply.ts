@@ -1,5 +1,6 @@
 import { HUMAN } from '../../org/names.js';
 import type { Engine } from '../engine.js';
+import type { AwaitedAnswer } from './awaited-answer.js';
 import type { EngineEvent } from '../events.js';
 import type { TurnResult } from '../turn/run-turn.js';
 
@@ -8,6 +9,11 @@ export interface DriveOptions {
   /** Give up after this many turns without a reply. */
   maxTurns: number;
   signal?: AbortSignal;
+  /**
+   * The answer to wait for (the request the human made last); without it, any mail to the human
+   * ends the drive. Kept by the caller across drives: a request sent while a drive runs moves it.
+   */
+  awaiting?: AwaitedAnswer;
 }
 
 /** How a drive ended: someone wrote to the human, nobody has anything left to do, the cap, or a stop. */
@@ -16,10 +22,13 @@ export interface DriveOutcome {
   reason: 'replied' | 'idle' | 'turn-cap' | 'stopped';
   /** Ids of the messages delivered to the human during the drive. */
   replies: string[];
+  /** With `awaiting`: the message that answered the request, when one did. */
+  answer?: string;
 }
 
 /**
- * Run turns until a message reaches the human (and every agent stranded without credits
+ * Run turns until the awaited answer reaches the human (or, waiting for none, any message does;
+ * and every agent stranded without credits
  * has had its manager told), the org is idle, or the cap: what
  * `lemming chat --drive` does after each message, so one terminal is enough. Every
  * turn runs to its commit; only the signal leaves one unfinished, journaled for the
@@ -27,21 +36,27 @@ export interface DriveOutcome {
  */
 export async function* driveUntilReply(engine: Engine, options: DriveOptions): AsyncGenerator<EngineEvent, DriveOutcome> {
   const replies: string[] = [];
+  const awaiting = options.awaiting?.waiting ? options.awaiting : undefined;
+  const replied = (): boolean => (awaiting ? awaiting.answer !== undefined : replies.length > 0);
+  const outcome = (turns: number, reason: DriveOutcome['reason']): DriveOutcome => ({ turns, reason, replies, ...(awaiting?.answer !== undefined ? { answer: awaiting.answer } : {}) });
   let turns = 0;
   while (turns < options.maxTurns) {
-    if (options.signal?.aborted) return { turns, reason: 'stopped', replies };
-    if (!engine.hasWork()) return { turns, reason: replies.length > 0 ? 'replied' : 'idle', replies };
+    if (options.signal?.aborted) return outcome(turns, 'stopped');
+    if (!engine.hasWork()) return outcome(turns, replied() ? 'replied' : 'idle');
     const result: TurnResult = {
       stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
     };
     for await (const event of engine.turn(result, options.signal)) {
-      if (event.type === 'message-delivered' && event.message.to === HUMAN) replies.push(event.message.id);
+      if (event.type === 'message-delivered') {
+        if (event.message.to === HUMAN) replies.push(event.message.id);
+        awaiting?.see(event.message);
+      }
       yield event;
     }
-    if (!result.state) return { turns, reason: 'stopped', replies };
+    if (!result.state) return outcome(turns, 'stopped');
     turns += 1;
-    // A reply ends the drive, but not before a stranded agent's manager has heard of it.
-    if (replies.length > 0 && !engine.hasUntoldTrouble()) return { turns, reason: 'replied', replies };
+    // The answer ends the drive, but not before a stranded agent's manager has heard of it.
+    if (replied() && !engine.hasUntoldTrouble()) return outcome(turns, 'replied');
   }
-  return { turns, reason: replies.length > 0 ? 'replied' : 'turn-cap', replies };
+  return outcome(turns, replied() ? 'replied' : 'turn-cap');
 }

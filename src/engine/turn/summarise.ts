@@ -14,5 +14,6 @@ export function summarise(message: Message, file: string): MessageSummary {
     file,
   };
   if (message.subject !== undefined) summary.subject = message.subject;
+  if (message.replyTo !== undefined) summary.replyTo = message.replyTo;
   return summary;
 }

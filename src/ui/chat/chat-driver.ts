@@ -1,11 +1,15 @@
 import { carriedOutText } from '../shared/proposal-text.js';
+import type { AwaitedAnswer } from '../../engine/human/awaited-answer.js';
 import type { DriveOutcome } from '../../engine/human/drive-until-reply.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import type { EngineEvent } from '../../engine/events.js';
 
-/** Advances turns for `chat --drive`; tests pass a scripted one. The outcome is the generator's return value. */
+/**
+ * Advances turns for `chat --drive` until `awaiting` (the request sent last) is answered; tests
+ * pass a scripted one. The outcome is the generator's return value.
+ */
 export interface ChatDriver {
-  drive(signal: AbortSignal): AsyncGenerator<EngineEvent, DriveOutcome>;
+  drive(signal: AbortSignal, awaiting?: AwaitedAnswer): AsyncGenerator<EngineEvent, DriveOutcome>;
 }
 
 /** A short line for what a driven turn did, for the chat's activity area. Pure. */
@@ -47,9 +51,11 @@ export function describeOutcome(outcome: DriveOutcome, from?: string): string {
   const turns = `${outcome.turns} turn${outcome.turns === 1 ? '' : 's'}`;
   switch (outcome.reason) {
     case 'replied':
-      return `${from ?? 'someone'} wrote to you after ${turns}`;
+      return `${from ?? 'someone'} wrote to you after ${turns}${outcome.answer !== undefined ? `, answering your request (${outcome.answer})` : ''}`;
     case 'idle':
-      return `the org is idle after ${turns} and nobody wrote to you`;
+      return outcome.replies.length > 0
+        ? `the org is idle after ${turns}; mail came to you, but nothing answers your last request yet (\`lemming requests\` says where it stands)`
+        : `the org is idle after ${turns} and nobody wrote to you`;
     case 'turn-cap':
       return `no reply after ${turns} (the cap); send again to go on, or use \`lemming run\``;
     case 'stopped':

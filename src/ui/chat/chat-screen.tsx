@@ -1,15 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, useInput, useStdin } from 'ink';
 import { Text } from '../shared/text.js';
 import { EditNotices } from '../shared/edit-notices.js';
-import { useTerminalRows } from '../shared/use-terminal-rows.js';
+import { screenRows } from '../shared/screen-rows.js';
+import { useTerminalSize } from '../shared/use-terminal-size.js';
 import { addEditNotices, problemNotices, type EditNotice } from '../watch/describe-org-change.js';
 import type { FileWatch } from '../watch/org-files-watcher.js';
 import { useFileWatch } from '../watch/use-file-watch.js';
 import type { ChatBackend } from './chat-backend.js';
 import type { ChatDriver } from './chat-driver.js';
-import { ChatPanel } from './chat-panel.js';
+import { chatLayout } from './chat-layout.js';
+import { ChatPanel, panelOffset, panelRows } from './chat-panel.js';
 import type { ChatReply, ChatSession } from './chat-session.js';
+import { conversationLines, groupConversations, lastLines, wholeMessages } from './conversation.js';
 import { ConversationView } from './conversation-view.js';
 import { replyLines } from './reply-lines.js';
 import { TextInput } from './text-input.js';
@@ -22,7 +25,7 @@ export interface ChatScreenProps {
   session: ChatSession;
   /** New mail (and, when driving, hand edits) as files change; a scripted one in tests. */
   watch?: FileWatch;
-  /** `--drive`: advance turns after each message until someone writes back. */
+  /** `--drive`: advance turns after each message until it is answered. */
   driver?: ChatDriver;
   onQuit: () => void;
   /** Aborted when the process is told to stop (SIGTERM, or SIGINT without raw mode): leave as `/quit` does. */
@@ -30,11 +33,17 @@ export interface ChatScreenProps {
 }
 
 const MAX_EDIT_LINES = 3;
+/** A message's body is cut to the conversation's height less this (its heading, header and "more" line). */
+const AROUND_BODY = 3;
+/** Key hints: each fits an 80-column terminal. */
+export const CHAT_KEYS = 'Enter sends · PgUp/PgDn scroll · /reply · /read · /to · /inbox · /help · /quit';
 
 /**
  * `lemming chat`: the person as the `human` agent. Their conversations fill the
  * screen, newest at the bottom; below them, what the chat answered, and the line
- * they type into.
+ * they type into. The frame is always shorter than the terminal, so the header stays
+ * put; the answer (a whole message from /read) and the conversation scroll with
+ * PgUp/PgDn. A message shown whole counts as read: its ● clears.
  */
 export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal }: ChatScreenProps) {
   const { messages, about, refresh, refreshSoon } = useConversation(backend);
@@ -42,6 +51,9 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   // Broken org files do not stop the chat: they are shown from the start, and cleared as they are mended.
   const [edits, setEdits] = useState<EditNotice[]>(() => problemNotices(backend.problems(), 'open'));
   const [leaving, setLeaving] = useState(false);
+  // Rows the answer is scrolled down, and rows the conversation is scrolled back from its newest line.
+  const [answerScroll, setAnswerScroll] = useState(0);
+  const [conversationScroll, setConversationScroll] = useState(0);
   const drive = useDrive(driver, (event) => {
     if (event === undefined) refresh();
     else if (event.type === 'message-delivered' || event.type === 'turn-finished') refreshSoon();
@@ -69,8 +81,11 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
       const show = (answer: ChatReply): void => {
         if (answer.kind === 'quit') return leave();
         setReply(answer);
-        if (answer.kind === 'sent' || answer.kind === 'inbox') refresh();
-        if (answer.kind === 'sent') drive.start();
+        setAnswerScroll(0);
+        if (answer.kind === 'sent') setConversationScroll(0);
+        // /read and /inbox marked mail read: the conversation's marks must say so too.
+        if (answer.kind === 'sent' || answer.kind === 'inbox' || answer.kind === 'read') refresh();
+        if (answer.kind === 'sent') drive.start({ id: answer.id, to: answer.to, title: answer.title });
         return undefined;
       };
       const answer = session.handle(line);
@@ -81,25 +96,48 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
     [session, leave, refresh, drive],
   );
 
+  const { rows, columns } = useTerminalSize();
+  const panel = useMemo(() => panelRows(replyLines(reply, drive.state.driving), columns), [reply, drive.state.driving, columns]);
+  // A message asked for in full (/read, /inbox) and the command list (/help) may take most of the screen; other answers a third of it.
+  const reading = reply?.kind === 'read' || reply?.kind === 'inbox' || reply?.kind === 'help';
+  const driveHeight = driver ? driveLines(drive.state).length : 0;
+  const editHeight = edits.length > 0 ? 2 + edits.slice(-MAX_EDIT_LINES).reduce((sum, edit) => sum + (edit.tone === 'problem' ? screenRows(edit.text, columns).length : 1), 0) : 0;
+  const layout = chatLayout({ rows, fixedRows: 3 + driveHeight + editHeight, panelRows: panel.length, reading });
+  const allLines = useMemo(() => conversationLines(groupConversations(messages), Math.max(1, layout.conversation - AROUND_BODY), columns), [messages, layout.conversation, columns]);
+  const mostScroll = Math.max(0, allLines.length - layout.conversation);
+  const shownLines = lastLines(allLines, layout.conversation, Math.min(conversationScroll, mostScroll));
+  const answerScrolls = panel.length > layout.panel;
+
+  // A message on screen whole has been read: its file is marked so (as /read does), and its ● goes.
+  useEffect(() => {
+    const whole = wholeMessages(allLines, shownLines);
+    const seen = messages.filter((message) => message.unread && whole.has(message.id)).map((message) => message.id);
+    if (seen.length === 0) return;
+    backend.markRead(seen);
+    refreshSoon();
+  });
+
   // ink reports stdin.isTTY as is: undefined for a pipe, which useInput would take as "active".
   const keys = useStdin().isRawModeSupported === true;
   useInput(
     (input, key) => {
       if (key.ctrl && input === 'c') leave();
+      if (!key.pageUp && !key.pageDown) return;
+      // The answer scrolls when it is taller than its rows; otherwise the conversation does.
+      if (answerScrolls) {
+        const page = Math.max(1, layout.panel - 2);
+        setAnswerScroll((offset) => panelOffset(panelOffset(offset, panel.length, layout.panel) + (key.pageDown ? page : -page), panel.length, layout.panel));
+      } else {
+        const page = Math.max(1, layout.conversation - 2);
+        setConversationScroll((offset) => Math.max(0, Math.min(mostScroll, Math.min(offset, mostScroll) + (key.pageUp ? page : -page))));
+      }
     },
     { isActive: keys && !leaving },
   );
 
-  const rows = useTerminalRows();
-  const panel = replyLines(reply, drive.state.driving);
-  // A message asked for in full (/read, /inbox) and the command list (/help) may take most of the screen; other answers a third of it.
-  const reading = reply?.kind === 'read' || reply?.kind === 'inbox' || reply?.kind === 'help';
-  const panelHeight = Math.min(panel.length, Math.max(3, reading ? rows - 10 : Math.floor(rows / 3)));
-  const driveHeight = driver ? driveLines(drive.state).length : 0;
-  const editHeight = edits.length > 0 ? Math.min(edits.length, MAX_EDIT_LINES) + 2 : 0;
-  const conversationHeight = Math.max(4, rows - 5 - (panelHeight > 0 ? panelHeight + 1 : 0) - driveHeight - editHeight);
   const unread = messages.filter((message) => message.unread).length;
   const correspondent = session.correspondent;
+  const scrolledBack = Math.min(conversationScroll, mostScroll);
 
   return (
     <Box flexDirection="column">
@@ -109,10 +147,10 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         {unread > 0 ? <Text color="yellow">{` · ● ${unread} unread`}</Text> : null}
         {driver ? <Text dimColor> · --drive: turns run after each message</Text> : null}
       </Text>
-      <ConversationView messages={messages} {...(correspondent ? { current: correspondent } : {})} height={conversationHeight} />
+      <ConversationView lines={shownLines} {...(correspondent ? { current: correspondent } : {})} height={layout.conversation} />
       {driver ? <DriveArea state={drive.state} /> : null}
       <EditNotices notices={edits} maxLines={MAX_EDIT_LINES} />
-      <ChatPanel lines={panel} maxLines={panelHeight} />
+      <ChatPanel rows={panel} height={layout.panel} offset={answerScroll} />
       <TextInput
         prompt={`${correspondent ?? 'nobody'} › `}
         onSubmit={submit}
@@ -120,7 +158,7 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
         isActive={keys && !leaving}
       />
       <Text dimColor wrap="truncate-end">
-        {leaving ? 'leaving…' : 'Enter sends · /reply answers · /read · /to · /inbox · /status · /help · /quit'}
+        {leaving ? 'leaving…' : scrolledBack > 0 ? `scrolled back ${scrolledBack} line(s) · PgDn returns to the newest · ${CHAT_KEYS}` : CHAT_KEYS}
       </Text>
     </Box>
   );
@@ -128,6 +166,8 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
 
 function driveLines(state: DriveState): string[] {
   const lines = [...state.activity];
+  // What is waited for has a line of its own: the request's words and who holds it must not be cut.
+  if (state.driving && state.waitingFor) lines.push(`waiting for ${state.waitingFor}`);
   if (state.driving) lines.push(`driving: turn ${state.turn ?? '…'} in progress`);
   else if (state.result) lines.push(state.result.text);
   return lines;

@@ -8,7 +8,7 @@ import type { Proposal } from '../../tools/proposals/proposal.js';
 
 /** What the chat answers a line with; the screen and the line mode each show it their way. */
 export type ChatReply =
-  | { kind: 'sent'; to: string; id: string; file: string; replyTo?: string }
+  | { kind: 'sent'; to: string; id: string; file: string; replyTo?: string; title: string }
   | { kind: 'problem'; text: string }
   | { kind: 'switched'; to: string }
   | { kind: 'recipients'; current?: string; recipients: string[] }
@@ -123,7 +123,7 @@ export class ChatSession {
     try {
       const sent = this.backend.send({ to, body, ...(answering && last ? { replyTo: last.id } : {}) });
       this.backend.markRead(conversation.filter((message) => message.unread).map((message) => message.id));
-      return { kind: 'sent', to, id: sent.id, file: sent.file, ...(answering && last ? { replyTo: last.id } : {}) };
+      return { kind: 'sent', to, id: sent.id, file: sent.file, title: titleOf(body), ...(answering && last ? { replyTo: last.id } : {}) };
     } catch (error) {
       return { kind: 'problem', text: errorMessage(error) };
     }
@@ -171,6 +171,12 @@ function defaultCorrespondent(backend: ChatBackend): string | undefined {
     .reverse()
     .find((name) => recipients.includes(name));
   return recent ?? recipients[0];
+}
+
+/** A message's first line in a few words, for saying what a drive waits for. */
+function titleOf(body: string): string {
+  const first = body.trim().split('\n')[0] ?? '';
+  return first.length > 40 ? `${first.slice(0, 39)}…` : first;
 }
 
 function commonPrefix(names: string[]): string | undefined {

@@ -1,20 +1,20 @@
 import { Box } from 'ink';
 import { Text } from '../shared/text.js';
-import { conversationLines, groupConversations, lastLines, type ChatMessage, type ConversationLine } from './conversation.js';
+import type { ConversationLine } from './conversation.js';
 
-/** Body lines shown per message; the rest is in the file, which the message's last line names. */
-const BODY_LINES = 6;
-
-/** The human's conversations, grouped by correspondent, newest at the bottom, unread mail marked with ●. */
-export function ConversationView({ messages, current, height }: { messages: ChatMessage[]; current?: string; height: number }) {
-  if (messages.length === 0) {
+/**
+ * The human's conversations, grouped by correspondent, unread mail marked with ●: the
+ * `lines` on screen now (see `conversationLines` and `lastLines`), one row each, at the
+ * bottom of `height` rows.
+ */
+export function ConversationView({ lines, current, height }: { lines: ConversationLine[]; current?: string; height: number }) {
+  if (lines.length === 0) {
     return (
       <Box height={height} flexDirection="column" justifyContent="flex-end">
         <Text dimColor>No messages yet. Type one below and press Enter.</Text>
       </Box>
     );
   }
-  const lines = lastLines(conversationLines(groupConversations(messages), BODY_LINES), height);
   return (
     <Box height={height} flexDirection="column" justifyContent="flex-end">
       {lines.map((line) => (

@@ -1,5 +1,6 @@
 import type { InboxMessage } from '../../engine/human/human-inbox.js';
 import { HUMAN } from '../../org/names.js';
+import { screenRows } from '../shared/screen-rows.js';
 
 /**
  * A message to or from the human, as the chat shows it: the parts of an inbox message
@@ -20,9 +21,14 @@ export interface ConversationLine {
   /** The correspondent whose conversation the line belongs to. */
   group: string;
   text: string;
+  /** The message the line shows part of (headings belong to none). */
+  message?: string;
   unread?: boolean;
   fromHuman?: boolean;
 }
+
+/** Body rows are indented this much under their message's header. */
+export const BODY_INDENT = 4;
 
 /** The other party of a human's message: the recipient when the human sent it, else the sender. */
 export function correspondentOf(message: ChatMessage): string {
@@ -53,11 +59,11 @@ function firstLine(text: string): string {
 }
 
 /**
- * The conversation as screen lines: a heading per correspondent, then each message's
- * header (unread mark, turn, who, subject, what it replies to) and the first
- * `bodyLines` lines of its body. Pure.
+ * The conversation as screen lines, one terminal row each: a heading per correspondent, then
+ * each message's header (unread mark, turn, who, subject, what it replies to) and its body
+ * wrapped to `columns`, cut after `bodyRows` rows with a line that says how to read the rest. Pure.
  */
-export function conversationLines(groups: Conversation[], bodyLines: number): ConversationLine[] {
+export function conversationLines(groups: Conversation[], bodyRows: number, columns: number): ConversationLine[] {
   const lines: ConversationLine[] = [];
   for (const group of groups) {
     lines.push({ key: `group-${group.with}`, kind: 'group', group: group.with, text: group.with });
@@ -71,18 +77,19 @@ export function conversationLines(groups: Conversation[], bodyLines: number): Co
       const target = message.replyTo === undefined ? undefined : byId.get(message.replyTo);
       const reply =
         message.replyTo === undefined ? '' : target ? ` ↩ ${target.from === HUMAN ? 'your' : `${target.from}'s`} "${target.subject ?? firstLine(target.body)}"` : ` ↩ ${message.replyTo}`;
-      lines.push({
-        key: `header-${message.id}`,
-        kind: 'header',
-        group: group.with,
-        text: `[turn ${message.turn}] ${fromHuman ? 'you' : message.from}: ${title}${reply}`,
-        unread: message.unread,
-        fromHuman,
-      });
-      const shown = body.slice(0, bodyLines);
-      shown.forEach((text, index) => lines.push({ key: `body-${message.id}-${index}`, kind: 'body', group: group.with, text, fromHuman }));
-      if (body.length > shown.length) {
-        lines.push({ key: `more-${message.id}`, kind: 'more', group: group.with, text: `… ${body.length - shown.length} more line(s): /read ${message.id}` });
+      const id = message.id;
+      lines.push({ key: `header-${id}`, kind: 'header', group: group.with, message: id, text: `[turn ${message.turn}] ${fromHuman ? 'you' : message.from}: ${title}${reply}`, unread: message.unread, fromHuman });
+      // Whole source lines only: a line is never cut in the middle of its wrapped rows.
+      let rows = 0;
+      let shownLines = 0;
+      for (const line of body) {
+        const wrapped = screenRows(line, columns - BODY_INDENT);
+        if (rows + wrapped.length > bodyRows) break;
+        for (const row of wrapped) lines.push({ key: `body-${id}-${rows++}`, kind: 'body', group: group.with, message: id, text: row, fromHuman });
+        shownLines += 1;
+      }
+      if (shownLines < body.length) {
+        lines.push({ key: `more-${id}`, kind: 'more', group: group.with, message: id, text: `… ${body.length - shownLines} more line(s): /read ${id}` });
       }
     }
   }
@@ -90,16 +97,31 @@ export function conversationLines(groups: Conversation[], bodyLines: number): Co
 }
 
 /**
- * The last `budget` lines: the newest at the bottom. A conversation cut at the top
- * keeps its heading, so every line on screen says whom it is with. Pure.
+ * The `budget` lines that end `scrolledUp` lines above the newest (0: the newest at the bottom).
+ * A conversation cut at the top keeps its heading, so every line on screen says whom it is with. Pure.
  */
-export function lastLines(lines: ConversationLine[], budget: number): ConversationLine[] {
+export function lastLines(lines: ConversationLine[], budget: number, scrolledUp = 0): ConversationLine[] {
   if (budget <= 0) return [];
   if (lines.length <= budget) return lines;
-  const shown = lines.slice(lines.length - budget);
+  const end = lines.length - Math.max(0, Math.min(scrolledUp, lines.length - budget));
+  const shown = lines.slice(end - budget, end);
   const first = shown[0];
   if (first && first.kind !== 'group') {
     shown[0] = { key: `group-${first.group}-cut`, kind: 'group', group: first.group, text: `${first.group} (earlier messages above)` };
   }
   return shown;
+}
+
+/** The messages `shown` holds whole: every line of theirs in `all` is on screen, and none was cut. Pure. */
+export function wholeMessages(all: ConversationLine[], shown: ConversationLine[]): Set<string> {
+  const onScreen = new Map<string, number>();
+  const cut = new Set<string>();
+  for (const line of shown) {
+    if (line.message === undefined) continue;
+    onScreen.set(line.message, (onScreen.get(line.message) ?? 0) + 1);
+    if (line.kind === 'more') cut.add(line.message);
+  }
+  const total = new Map<string, number>();
+  for (const line of all) if (line.message !== undefined && onScreen.has(line.message)) total.set(line.message, (total.get(line.message) ?? 0) + 1);
+  return new Set([...onScreen].filter(([id, count]) => !cut.has(id) && total.get(id) === count).map(([id]) => id));
 }

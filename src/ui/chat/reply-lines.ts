@@ -37,7 +37,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
   switch (reply.kind) {
     case 'sent': {
       const answering = reply.replyTo ? ` (a reply to ${reply.replyTo})` : '';
-      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until someone writes back' : ''}`, color: 'green' }];
+      return [{ text: `sent to ${reply.to}${answering}: ${reply.file}${driving ? ' — running turns until it is answered' : ''}`, color: 'green' }];
     }
     case 'problem':
       return [{ text: reply.text, color: 'red', wrap: true }];
@@ -50,6 +50,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
         { text: 'Type a message and press Enter to send it to the agent you are writing to.', bold: true },
         ...CHAT_COMMANDS.map((command) => ({ text: `${command.usage.padEnd(22)}${command.says}` })),
         { text: 'Tab completes /to names · Up/Down recall lines · Esc clears · ● marks unread', dim: true },
+        { text: 'PgUp/PgDn scroll a long answer (/read, /inbox, this list), else the conversation', dim: true },
       ];
     case 'inbox': {
       if (reply.messages.length === 0 && reply.notices.length === 0) return [{ text: 'no unread mail', dim: true }];

@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { orgStatus } from '../../engine/human/org-status.js';
 import type { Org } from '../../org/org.js';
+import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { onStopSignals } from '../shared/stop-signals.js';
 import { watchOrgFiles } from '../watch/org-files-watcher.js';
 import { RunGate } from './run-gate.js';
@@ -58,7 +59,8 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
   // Ctrl-C from the keyboard arrives as a key in raw mode; these catch `kill` and a terminal without raw mode.
   const stopListening = onStopSignals(() => stop('signal'));
 
-  const watch = watchOrgFiles(engine.root, { edits: true, mail: false });
+  // Mail too: a message the person writes between turns (chat, `lemming send`) shows as "has mail" at once.
+  const watch = watchOrgFiles(engine.root, { edits: true, mail: true });
   const events = engine.run({
     ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
     stopWhenIdle: options.stopWhenIdle,
@@ -71,6 +73,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
       gate={gate}
       initial={initialRunState(agentSnapshot(engine.currentOrg), engine.currentOrg.name, engine.root)}
       snapshot={() => agentSnapshot(engine.currentOrg)}
+      decisions={() => listProposals(engine.root).proposals.filter((proposal) => proposal.status === 'pending')}
       watch={watch}
       onStop={stop}
       onFinished={(event) => {

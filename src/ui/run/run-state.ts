@@ -5,6 +5,7 @@ import { formatStepTools } from '../shared/format.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
+import { HUMAN } from '../../org/names.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -77,8 +78,15 @@ export interface RunState {
   serial: number;
 }
 
-/** Besides engine events, the screen takes in fresh agent snapshots and what the file watcher saw. */
-export type RunAction = EngineEvent | { type: 'agents-snapshot'; agents: AgentSnapshot[] } | { type: 'edits-seen'; notices: EditNotice[] };
+/**
+ * Besides engine events, the screen takes in fresh agent snapshots and what the file watcher saw:
+ * hand edits, and mail files written (`file`: relative to the root, as `agents/<from>/outbox/<name>`).
+ */
+export type RunAction =
+  | EngineEvent
+  | { type: 'agents-snapshot'; agents: AgentSnapshot[] }
+  | { type: 'edits-seen'; notices: EditNotice[] }
+  | { type: 'mail-written'; file: string };
 
 const MAX_TROUBLE = 50;
 const MAX_EDITS = 20;
@@ -107,6 +115,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return { ...state, agents: mergeSnapshot(state.agents, action.agents) };
     case 'edits-seen':
       return { ...state, edits: addEditNotices(state.edits, action.notices, MAX_EDITS) };
+    case 'mail-written': {
+      const to = humanMailRecipient(action.file);
+      return to === undefined ? state : updateRow(state, to, (row) => settle({ ...row, unread: row.unread + 1 }));
+    }
     case 'run-started':
       return { ...state, org: action.org, root: action.root, lastTurn: action.turn };
     case 'org-reloaded': {
@@ -219,12 +231,32 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'run-finished': {
       const { current: _unfinished, ...rest } = state;
-      return { ...rest, lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
+      // Mail delivered after its recipient ran this turn waits for it: the last frame says so.
+      return { ...rest, agents: state.agents.map(settle), lastTurn: action.lastTurn, finished: { reason: action.reason, turns: action.turns, lastTurn: action.lastTurn, stranded: action.stranded, failing: action.failing } };
     }
     case 'run-waiting':
       // `run --serve` between runs prints its lines itself: the screen has closed by then.
       return state;
   }
+}
+
+/**
+ * The recipient of a message the human wrote (in chat, with `lemming send`, on the dashboard): the
+ * engine's own deliveries come as events, and only the human writes mail from outside it. Read
+ * from the file's name (`000012-001-planner.md`); a name of another shape is left to the next turn.
+ */
+function humanMailRecipient(file: string): string | undefined {
+  const [top, sender, folder, name] = file.split('/');
+  if (top !== 'agents' || sender !== HUMAN || folder !== 'outbox' || name === undefined) return undefined;
+  return /^\d+-\d+-(.+)\.md$/.exec(name)?.[1];
+}
+
+/** A row that is not at work says whether mail waits for it: an agent with unread mail is never shown idle. */
+function settle(row: AgentRow): AgentRow {
+  const kind = row.activity.kind;
+  if (kind === 'thinking' || kind === 'retrying' || kind === 'waiting' || kind === 'out-of-credits' || kind === 'held') return row;
+  if (row.unread > 0) return kind === 'has-mail' ? row : { ...row, activity: { kind: 'has-mail' } };
+  return kind === 'has-mail' ? { ...row, activity: { kind: 'idle' } } : row;
 }
 
 function finishOne(state: RunState): RunState {

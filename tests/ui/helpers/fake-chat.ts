@@ -1,3 +1,4 @@
+import type { AwaitedAnswer } from '../../../src/engine/human/awaited-answer.js';
 import type { DriveOutcome } from '../../../src/engine/human/drive-until-reply.js';
 import type { EngineEvent } from '../../../src/engine/events.js';
 import type { InboxNotice } from '../../../src/engine/human/human-inbox.js';
@@ -69,14 +70,15 @@ export function chatMessage(fields: Partial<ChatMessage> & Pick<ChatMessage, 'id
   return { created: `2026-01-01T00:00:${String(fields.turn).padStart(2, '0')}.000Z`, file: `agents/${fields.from}/outbox/x.md`, unread: false, ...fields };
 }
 
-/** A driver that plays scripted turns, then says how the drive ended. */
+/** A driver that plays scripted turns (showing the delivered mail to what it awaits, as the engine's drive does), then says how the drive ended. */
 export function scriptedDriver(events: EngineEvent[], outcome: DriveOutcome): ChatDriver & { drives: number } {
   const driver = {
     drives: 0,
-    async *drive(): AsyncGenerator<EngineEvent, DriveOutcome> {
+    async *drive(_signal: AbortSignal, awaiting?: AwaitedAnswer): AsyncGenerator<EngineEvent, DriveOutcome> {
       driver.drives += 1;
       for (const event of events) {
         await new Promise((resolve) => setTimeout(resolve, 1));
+        if (event.type === 'message-delivered') awaiting?.see(event.message);
         yield event;
       }
       return outcome;
