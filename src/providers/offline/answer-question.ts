@@ -5,8 +5,8 @@ import { openTasks, RECENT_WORK_KEY } from './task-notes.js';
 
 /** Openings that ask for information: "What is ...", "Who is ...", "Is the ...". */
 const ASKS = /^(what|what's|who|who's|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|has|have|had|any|anything)\b/i;
-/** Openings that ask for work, politely: "Could you prepare ...?" is a task, not a question. */
-const REQUESTS = /^(please|kindly|can|could|would|will)\b/i;
+/** Openings that ask for work, politely: "Could you prepare ...?", "Any chance we could get ...?" are tasks, not questions. */
+const REQUESTS = /^(please|kindly|can|could|would|will|any chance|how about|what about|why not|why don't (we|you)|is it possible|would it be possible)\b/i;
 
 /**
  * Whether a message asks for information (answered from what the agent knows) rather than
