@@ -8,6 +8,9 @@ const ASKS = /^(what|what's|who|who's|whom|whose|which|when|where|why|how|is|are
 /** Openings that ask for work, politely: "Could you prepare ...?", "Any chance we could get ...?" are tasks, not questions. */
 const REQUESTS = /^(please|kindly|can|could|would|will|any chance|how about|what about|why not|why don't (we|you)|is it possible|would it be possible)\b/i;
 
+/** A request put as a question after what is needed: ", can you find one?", ", could you?". */
+const TRAILING_REQUEST = /,\s*(please\s+)?(can|could|would|will) you\b[^,]*\?$/i;
+
 /**
  * Whether a message asks for information (answered from what the agent knows) rather than
  * for work (done or handed down). Judged on its first sentence, the way a colleague reads
@@ -15,7 +18,8 @@ const REQUESTS = /^(please|kindly|can|could|would|will|any chance|how about|what
  */
 export function isQuestion(body: string): boolean {
   const first = firstSentence(stripDelegation(body));
-  if (REQUESTS.test(first)) return false;
+  // "We are short of a reviewer, can you find one?": a request with its polite question after it.
+  if (REQUESTS.test(first) || TRAILING_REQUEST.test(first)) return false;
   return ASKS.test(first) || first.endsWith('?');
 }
 

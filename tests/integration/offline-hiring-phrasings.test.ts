@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { lemming } from '../helpers/cli.js';
-import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { listProposals } from '../../src/tools/proposals/proposal-store.js';
+import { defaultOrg, listOutbox, ofType, runEngine } from '../helpers/temp-org.js';
 
 /**
  * Hiring as a person asks for it, in the default org on the offline model: the human writes to the
@@ -9,11 +11,6 @@ import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
  * technical-writer, analyst, reviewer) when there is one. The phrasings were written the way people
  * write, before the recogniser was changed to meet them.
  */
-interface ProposalJson {
-  proposed_by: string;
-  hire?: { name: string; title: string; template?: string };
-}
-
 /** [what the person writes, the name hr proposes, the agent template it proposes from (none: a role no template covers)]. */
 const PHRASINGS: Array<[string, string, string | undefined]> = [
   ['Could we get a tester on the team?', 'tester_01', 'tester'],
@@ -61,27 +58,28 @@ const NOT_HIRES = [
   'Find the bug the tester reported yesterday.',
 ];
 
-function proposals(root: string): ProposalJson[] {
-  return JSON.parse(lemming(root, ['approvals', '--json']).stdout) as ProposalJson[];
+/** The default org after the human wrote `wording` to the manager and the org ran until idle on the offline model. */
+async function afterAsking(wording: string): Promise<string> {
+  const root = defaultOrg();
+  sendAsHuman(root, loadOrg(root).org, { to: 'manager', body: wording });
+  const events = await runEngine(root);
+  expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle' });
+  return root;
 }
 
 describe('the offline model hires when asked in the words people use', () => {
-  test.each(PHRASINGS)('%s → hr proposes %s (template %s)', (wording, name, agentTemplate) => {
-    const root = defaultOrg();
-    expect(lemming(root, ['send', 'manager', wording]).status).toBe(0);
-    expect(lemming(root, ['run']).status).toBe(0);
-    const found = proposals(root);
-    expect(found, 'one proposal').toHaveLength(1);
-    expect(found[0]?.proposed_by).toBe('hr');
-    expect(found[0]?.hire?.name).toBe(name);
-    expect(found[0]?.hire?.template).toBe(agentTemplate);
+  test.each(PHRASINGS)('%s → hr proposes %s (template %s)', async (wording, name, agentTemplate) => {
+    const root = await afterAsking(wording);
+    const { proposals } = listProposals(root);
+    expect(proposals, 'one proposal').toHaveLength(1);
+    expect(proposals[0]?.proposed_by).toBe('hr');
+    expect(proposals[0]?.hire?.name).toBe(name);
+    expect(proposals[0]?.hire?.template).toBe(agentTemplate);
   });
 
-  test.each(NOT_HIRES)('%s → no hire is proposed, and the team gets the work', (wording) => {
-    const root = defaultOrg();
-    expect(lemming(root, ['send', 'manager', wording]).status).toBe(0);
-    expect(lemming(root, ['run']).status).toBe(0);
-    expect(proposals(root)).toEqual([]);
+  test.each(NOT_HIRES)('%s → no hire is proposed, and the team gets the work', async (wording) => {
+    const root = await afterAsking(wording);
+    expect(listProposals(root).proposals).toEqual([]);
     expect(listOutbox(root, 'hr')).toEqual([]);
   });
 });
