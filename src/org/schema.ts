@@ -53,6 +53,8 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   base_url: ['openai', 'anthropic', 'openai-compatible'],
   api_key_env: ['openai', 'anthropic', 'openai-compatible'],
   tool_calling: ['openai', 'anthropic', 'openai-compatible'],
+  prompt_cache: ['openai', 'anthropic', 'openai-compatible'],
+  cache_slots: ['openai-compatible'],
 };
 
 /**
@@ -125,6 +127,10 @@ function buildSchemas(z: typeof Zod) {
       timeout_ms: positiveInt.optional(),
       max_retries: nonNegativeInt.optional(),
       tool_calling: z.boolean().optional(),
+      /** Mark where each agent's unchanging prompt ends for the vendor's prompt cache (providers/prompt-cache.ts); true when absent. */
+      prompt_cache: z.boolean().optional(),
+      /** `openai-compatible` (llama.cpp): the server's slots; each agent keeps to one (`id_slot`) so they do not evict one another's cache. */
+      cache_slots: positiveInt.max(1024).optional(),
       limits: providerLimitsSchema.optional(),
       /** `command`: the program, found on PATH, or a path (relative to the org root) when it holds a "/". */
       command: z.string().min(1).optional(),
