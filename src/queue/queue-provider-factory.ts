@@ -9,6 +9,7 @@ import type { McpPlacement } from '../tools/tool-runner.js';
 import type { QueueClient } from './queue-client.js';
 import { QueuedMcp } from './queued-mcp.js';
 import type { QueueNoticeListener } from './queue-notice.js';
+import { importQueueModule } from './queue-packages.js';
 import { parseRedisAddress } from './redis-address.js';
 import type { WorkerWatch } from './worker-watch.js';
 
@@ -36,7 +37,8 @@ export interface ClosableProviderFactory extends ProviderFactory {
  * loaded (in `preflight`). Through the queue no key is needed here: keys live with the
  * workers. A recording is written here, by the engine, either way; a replay answers
  * here and never uses the queue. BullMQ and ioredis take longer to load than Node takes
- * to start, so they are imported on the first queued call, never by a local run.
+ * to start, and are optional dependencies, so they are imported on the first queued call
+ * (queue-packages.ts), never by a local run.
  */
 export function createRunProviderFactory(options: RunProviderOptions): ClosableProviderFactory {
   let chosen: ProviderFactory | undefined;
@@ -63,7 +65,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     const checks = org.settings.queue_checks;
     const open = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
       (session ??= (async () => {
-        const [{ QueueClient }, { WorkerWatch }, { queueChecksOf }] = await Promise.all([import('./queue-client.js'), import('./worker-watch.js'), import('./queue-checks.js')]);
+        const [{ QueueClient }, { WorkerWatch }, { queueChecksOf }] = await Promise.all([importQueueModule(() => import('./queue-client.js')), import('./worker-watch.js'), import('./queue-checks.js')]);
         const client = new QueueClient(address);
         return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined), queueChecksOf(checks)) };
       })());

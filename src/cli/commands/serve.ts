@@ -104,7 +104,8 @@ export async function serveWhileRunning(root: string, options: ServeOptions, out
     turnBoundSeconds: () => watched?.engine.currentOrg.settings.ready_turn_seconds ?? 600,
     queueAddress: () => watched?.queueAddress(),
     reachQueue: async (address) => {
-      const { checkReachable } = await import('../../queue/queue-client.js');
+      const { importQueueModule } = await import('../../queue/queue-packages.js');
+      const { checkReachable } = await importQueueModule(() => import('../../queue/queue-client.js'));
       return checkReachable(address).then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
     },
     stopping: () => shutdown?.stopping() ?? false,

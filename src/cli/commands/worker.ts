@@ -1,4 +1,4 @@
-import { startWorker } from '../../queue/run-worker.js';
+import { importQueueModule } from '../../queue/queue-packages.js';
 import { onStopSignals } from '../../ui/shared/stop-signals.js';
 import type { Output } from '../cli-context.js';
 import { DEFAULT_SHUTDOWN_SECONDS, guardShutdown } from '../shutdown.js';
@@ -28,6 +28,8 @@ export interface WorkerCommandOptions {
  */
 export async function workerCommand(root: string, options: WorkerCommandOptions, output: Output): Promise<number> {
   const seconds = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_SECONDS;
+  // The queue's packages are optional dependencies: a missing one is said by name, with how to install it.
+  const { startWorker } = await importQueueModule(() => import('../../queue/run-worker.js'));
   const worker = await startWorker({
     address: options.queue,
     models: options.models ?? [],

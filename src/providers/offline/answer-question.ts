@@ -5,8 +5,11 @@ import { openTasks, RECENT_WORK_KEY } from './task-notes.js';
 
 /** Openings that ask for information: "What is ...", "Who is ...", "Is the ...". */
 const ASKS = /^(what|what's|who|who's|whom|whose|which|when|where|why|how|is|are|was|were|do|does|did|has|have|had|any|anything)\b/i;
-/** Openings that ask for work, politely: "Could you prepare ...?" is a task, not a question. */
-const REQUESTS = /^(please|kindly|can|could|would|will)\b/i;
+/** Openings that ask for work, politely: "Could you prepare ...?", "Any chance we could get ...?" are tasks, not questions. */
+const REQUESTS = /^(please|kindly|can|could|would|will|any chance|how about|what about|why not|why don't (we|you)|is it possible|would it be possible)\b/i;
+
+/** A request put as a question after what is needed: ", can you find one?", ", could you?". */
+const TRAILING_REQUEST = /,\s*(please\s+)?(can|could|would|will) you\b[^,]*\?$/i;
 
 /**
  * Whether a message asks for information (answered from what the agent knows) rather than
@@ -15,7 +18,8 @@ const REQUESTS = /^(please|kindly|can|could|would|will)\b/i;
  */
 export function isQuestion(body: string): boolean {
   const first = firstSentence(stripDelegation(body));
-  if (REQUESTS.test(first)) return false;
+  // "We are short of a reviewer, can you find one?": a request with its polite question after it.
+  if (REQUESTS.test(first) || TRAILING_REQUEST.test(first)) return false;
   return ASKS.test(first) || first.endsWith('?');
 }
 

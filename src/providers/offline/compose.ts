@@ -85,13 +85,14 @@ export function taskKey(subject: string): string {
 /**
  * The note an agent that delegated sends up once the work comes back. It passes on
  * the report of whoever did the work, unwrapped from any roll-ups on the way, so
- * the person at the top reads the worker's own words.
+ * the person at the top reads the worker's own words (its first `maxLines` lines: several
+ * reports and their check, put together, are allowed more).
  */
-export function composeRollUp(delegate: string, subject: string, report: string): string {
+export function composeRollUp(delegate: string, subject: string, report: string, maxLines = 20): string {
   const lines = report.trim().split('\n');
   const quoted = lines.filter((line) => line.startsWith('>'));
   const original = quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
-  const body = original.slice(0, 20).map((line) => (line === '' ? '>' : `> ${line}`));
+  const body = original.slice(0, maxLines).map((line) => (line === '' ? '>' : `> ${line}`));
   const via = quoted.length > 0 ? ` (via ${delegate})` : '';
   return `"${stripReply(subject)}" is done${via}. The report:\n\n${body.join('\n')}\n\nI have checked it against the request and consider it done.`;
 }

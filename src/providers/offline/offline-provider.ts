@@ -6,7 +6,8 @@ import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
 import { chooseDelegate } from './route-task.js';
-import { addRecentWork, formatTaskNote, parseTaskNote, RECENT_WORK_KEY } from './task-notes.js';
+import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
+import { checkerFor, composeCheckRequest, sharersOf } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
 import { Variation, type VariationSettings } from './variation.js';
 
@@ -54,17 +55,29 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     const subject = subjectOf(item.subject, item.body);
     const key = taskKey(subject);
     const task = /^re:/i.test(subject) ? parseTaskNote(memory.get(key)) : undefined;
-    if (task && task.delegate === item.from) {
+    if (task && holdersOf(task).includes(item.from)) {
+      const held = handBack(view, task, { key, subject, from: item.from, body: item.body }, memory);
+      if (held) {
+        if (canSend && held.send) calls.push(held.send);
+        if (canRemember) calls.push(...held.notes.map(([noteKey, text]) => ({ name: 'remember', arguments: { key: noteKey, text } })));
+        for (const [noteKey, text] of held.notes) memory.set(noteKey, text);
+        continue;
+      }
+      const gathered = memory.get(reportsKey(key));
       const to = replyTarget(view, task.asker);
       if (to && canSend) {
-        calls.push(send(to, `Re: ${stripReply(subject)}`, composeRollUp(item.from, subject, item.body), task.askerMessage));
+        // A report alone goes up as it came; reports of a split or checked task go up together.
+        const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${item.body}`, 80) : composeRollUp(item.from, subject, item.body);
+        calls.push(send(to, `Re: ${stripReply(subject)}`, rollUp, task.askerMessage));
       }
       const recent = addRecentWork(memory.get(RECENT_WORK_KEY), `- turn ${view.turn}: "${task.task}", done by ${item.from}, reported to ${task.asker}`);
       if (canRemember) {
         calls.push({ name: 'remember', arguments: { key, text: '' } });
+        if (gathered) calls.push({ name: 'remember', arguments: { key: reportsKey(key), text: '' } });
         calls.push({ name: 'remember', arguments: { key: RECENT_WORK_KEY, text: recent } });
       }
       memory.delete(key);
+      memory.delete(reportsKey(key));
       memory.set(RECENT_WORK_KEY, recent);
       continue;
     }
@@ -80,8 +93,10 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
     const delegate = canSend ? (hirer ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
-      calls.push(send(delegate, stripReply(subject), composeDelegation(item.from, item.body), item.id));
-      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate, task: wholeTask(item.subject, item.body), since: view.turn });
+      // Split among those who share the role when the instructions say so; each report comes back under the same subject.
+      const sharers = asksToHire(item) ? [delegate] : sharersOf(view, delegate, item.from);
+      for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer), item.id));
+      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn });
       // A dropped step: the note of who asked is never made, so the report that comes back goes no further.
       if (canRemember && !variation.happens('drop', ...place)) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);
@@ -103,6 +118,39 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     calls.push({ name: 'remember', arguments: { key: 'last-check', text: `Turn ${view.turn}: checked in on schedule; nothing was waiting.` } });
   }
   return calls;
+}
+
+/** What a split task's hand-over adds: who else has it. Nothing when one colleague has it all. */
+function splitLine(sharers: readonly string[], sharer: string): string {
+  if (sharers.length < 2) return '';
+  return `\n\nI split this between ${sharers.join(' and ')}: please take the side of it that fits your field; the others take the rest.`;
+}
+
+/** How a gathered report is introduced: who wrote it, and whether it was the check. */
+function reportLine(from: string, task: TaskNote): string {
+  return task.checked ? `Checked by ${from}:` : `From ${from}:`;
+}
+
+/**
+ * A report that does not yet finish its task: others of a split have still to report, or the work
+ * must be checked first (team-work.ts). What to send and which notes to keep; undefined when the
+ * task is finished and goes up.
+ */
+function handBack(view: PromptView, task: TaskNote, report: { key: string; subject: string; from: string; body: string }, memory: ReadonlyMap<string, string>): { send?: Call; notes: Array<[string, string]> } | undefined {
+  const { key, subject, from, body } = report;
+  const waiting = holdersOf(task).filter((name) => name !== from);
+  const previous = memory.get(reportsKey(key));
+  const gathered = `${previous ? `${previous}\n\n` : ''}${reportLine(from, task)}\n${body.trim()}`;
+  if (waiting.length > 0) {
+    return { notes: [[key, formatTaskNote({ ...task, delegate: waiting.join(', ') })], [reportsKey(key), gathered]] };
+  }
+  if (task.checked) return undefined;
+  const workers = previous ? [...new Set([...previous.matchAll(/^From ([a-z][a-z0-9_-]*):$/gm)].map((match) => match[1] ?? '')), from] : [from];
+  const checker = checkerFor(view, workers);
+  if (!checker) return undefined;
+  // Under the task's own subject, so the check comes back as its report.
+  const request = send(checker, stripReply(subject), composeCheckRequest(task.task, gathered));
+  return { send: request, notes: [[key, formatTaskNote({ ...task, delegate: checker, checked: true })], [reportsKey(key), gathered]] };
 }
 
 /** Who takes a request to hire: the member of its team who may propose hires (the prompt marks them). */

@@ -11,6 +11,8 @@ import type { ProviderRequest } from '../provider.js';
 export interface PromptView {
   self: string;
   title: string;
+  /** Its instructions, as its resume words them (between the prompt's first line and its first section). */
+  instructions: string;
   /** The tools the request offers. */
   tools: Set<string>;
   manager?: string;
@@ -61,6 +63,14 @@ function sendToNames(line: string): ReadonlyMap<string, number> {
   return names;
 }
 
+/** The resume's instructions: after the prompt's first line ("You are …"), before its first `## ` section. */
+function instructionsOf(system: string): string {
+  const start = system.indexOf('\n');
+  if (start < 0) return '';
+  const end = system.indexOf('\n## ', start);
+  return system.slice(start, end < 0 ? undefined : end).trim();
+}
+
 /** Read the offline model's view of the org and its mail from a request, as a real model would read its prompt. */
 export function readPrompt(request: ProviderRequest): PromptView {
   const system = request.system;
@@ -82,6 +92,7 @@ export function readPrompt(request: ProviderRequest): PromptView {
   const view: PromptView = {
     self,
     title: /^You are [^,]+, (.+), in the organisation /m.exec(system)?.[1] ?? self,
+    instructions: instructionsOf(system),
     tools: new Set(request.tools.map((tool) => tool.name)),
     team,
     sendTo: sendToNames(sendTo),

@@ -8,8 +8,10 @@ export interface TaskNote {
   /** Who asked for it, and the id of their message (the reply goes to it). */
   asker: string;
   askerMessage: string;
-  /** Who it was handed to. */
+  /** Who it was handed to and has not reported yet: one name, or several ("researcher_01, researcher_02") when it was split. */
   delegate: string;
+  /** True once it went to a colleague to be checked: their answer is the last report awaited. */
+  checked?: boolean;
   /** The task's subject, and the turn it was handed over. */
   task: string;
   since: number;
@@ -21,7 +23,7 @@ const RECENT_WORK_LINES = 5;
 
 /** The text of a task's note. */
 export function formatTaskNote(note: TaskNote): string {
-  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}`;
+  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}`;
 }
 
 /** A task's note read back, or undefined when it is not one (a note of another kind, or one it wrote before it kept `task:`). */
@@ -32,7 +34,18 @@ export function parseTaskNote(text: string | undefined): TaskNote | undefined {
   const askerMessage = field('asker_message');
   const delegate = field('delegate');
   if (!asker || !askerMessage || !delegate) return undefined;
-  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since: Number(/\d+/.exec(field('since') ?? '')?.[0] ?? 0) };
+  const since = Number(/\d+/.exec(field('since') ?? '')?.[0] ?? 0);
+  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since, ...(field('checked') === 'yes' ? { checked: true } : {}) };
+}
+
+/** Who still has a task: the names of its note's `delegate`. */
+export function holdersOf(note: TaskNote): string[] {
+  return note.delegate.split(/,\s*/).filter((name) => name !== '');
+}
+
+/** The key of the reports a split or checked task has gathered so far, beside its note's key. */
+export function reportsKey(taskKey: string): string {
+  return taskKey.replace(/^task-/, 'done-');
 }
 
 /** Every open task in the notes, oldest first. */

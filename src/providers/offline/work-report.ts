@@ -41,6 +41,16 @@ const ROLES: RoleSteps[] = [
     ],
   },
   {
+    signs: ['reviewer', 'checker', 'checks', 'reviews', 'fact'],
+    steps: [
+      'Checked each claim in "{task}" against the evidence given for it',
+      'Checked the names, figures and sources one by one',
+      'Marked what holds and what is overstated',
+      'Listed what must change before it goes out',
+      'Noted what could be better later but need not hold it up',
+    ],
+  },
+  {
     signs: ['janitor', 'tidy', 'workspace', 'clean', 'housekeeping'],
     steps: [
       'Looked through the workspace for what "{task}" touches',
