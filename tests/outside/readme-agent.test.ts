@@ -17,7 +17,7 @@ function readmeBlock(heading: string, language: string): string {
 }
 
 test("the README's worked example: a shell script fills coder_01's seat in the default org, reports to the planner, and the org goes idle", () => {
-  const heading = '### A worked example: a shell script in the default org';
+  const heading = '## A worked example: a shell script in the default org\n';
   const root = tempDir();
   expect(lemming(root, ['bootstrap']).status).toBe(0);
   const script = readmeBlock(heading, 'sh');
