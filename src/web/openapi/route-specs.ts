@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_TOP_UP_CREDITS } from '../../engine/money/top-up.js';
 import { PRIORITIES } from '../../mailbox/message.js';
-import { MAX_PAGE, MAX_QUERY_CHARS } from '../search/message-filter.js';
+import { MAX_PAGE, MAX_QUERY_CHARS, wholeNumberRule } from '../search/message-filter.js';
 
 /** The most ids one request may mark read: a page shows far fewer, and each is looked up. */
 export const MAX_READ_IDS = 1000;
@@ -40,10 +40,10 @@ function optional(field: string, description: string) {
     .describe(description);
 }
 
-const wholeText = (field: string, minimum: number, description: string) =>
+const wholeText = (field: string, minimum: number, description: string, maximum?: number) =>
   z
     .string()
-    .regex(/^\d{0,16}$/, `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`)
+    .regex(/^\d{0,16}$/, wholeNumberRule(field, minimum, maximum))
     .optional()
     .describe(description);
 
@@ -56,7 +56,7 @@ const filterQuery = {
   turn_to: wholeText('turn_to', 0, 'written in this turn or earlier'),
   priority: z.enum(PRIORITIES, { error: `priority must be one of ${PRIORITIES.join(', ')}, for example priority=urgent` }).optional(),
   offset: wholeText('offset', 0, 'how many to skip (default 0)'),
-  limit: wholeText('limit', 1, `how many at most (default 50, at most ${MAX_PAGE})`),
+  limit: wholeText('limit', 1, `how many at most (default 50, at most ${MAX_PAGE})`, MAX_PAGE),
 };
 
 const agentName = z.object({ name: z.string().describe('an agent, for example planner') });
