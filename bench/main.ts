@@ -15,6 +15,7 @@ import { startUp } from './sections/startup.js';
 import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
+import { promptCache } from './sections/prompt-cache.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -66,6 +67,13 @@ const sections: Section[] = [
     about: 'Steady turns (15 after 5 warm-up) of 4 agents that all have mail: each reads a small file with read_file, or prints it with `cat` through run_command in a fresh bwrap sandbox, gets the result back and then sends; the two orgs\' turns taken in alternation in one process. The floor is Node starting `/bin/true` with no sandbox.',
     quick: true,
     run: commandStep,
+  },
+  {
+    id: 'prompt-cache',
+    title: 'Prompt caching: credits with and without cache marks',
+    about: 'An org of 4 agents in a ring, each with about 4,000 tokens of unchanging instructions, run 10 turns twice (every agent called at both steps of every turn) against a local server that charges as Anthropic\'s prompt cache does (bench/caching-server.ts: breakpoints, a 1,024-token minimum, 5 minutes, 20 blocks of look-back), once with lemming\'s marks and once with `prompt_cache: false`, at Claude\'s prices (cache reads 0.1×, writes 1.25× of input). Credits, so the figures do not depend on the machine.',
+    quick: true,
+    run: promptCache,
   },
   {
     id: 'dashboard',

@@ -17,7 +17,7 @@ function overFloor(row: Row): string {
 }
 
 function tableRow(row: Row): string {
-  const met = row.target ? (row.target.met ? 'yes' : '**no**') : '';
+  const met = row.target ? (row.target.met ? (row.target.guard ? 'held' : 'yes') : row.target.guard ? '**crossed**' : '**no**') : '';
   const cells = [row.what, row.storage ?? '', showFigure(row), row.target?.text ?? '—', met, row.floor ? showMs(row.floor) : '', overFloor(row)];
   return `| ${cells.join(' | ')} |`;
 }

@@ -25,6 +25,14 @@ export interface ProviderRequest {
   messages: ChatTurn[];
   tools: ToolDefinition[];
   maxOutputTokens?: number;
+  /**
+   * How many characters at the start of `system` stay the same from one of this agent's calls to
+   * the next (its resume, the rules, its place in the chart; its notes come after). A provider with
+   * a prompt cache marks the end of this part, so what precedes it is read from the cache rather
+   * than paid in full (see providers/prompt-cache.ts). Not part of a recording's key: a replay
+   * answers the same whatever the marks.
+   */
+  stableSystem?: number;
   /** Who the call is for, so errors and recordings can say so. Not sent to the vendor. */
   agent: string;
   turn: number;

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeRealModelOrg } from '../helpers/real-model-org.js';
-import { anthropicMessage, chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
+import { anthropicMessage, anthropicText, chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 
 const run = promisify(execFile);
@@ -43,8 +43,8 @@ function outboxes(root: string): Map<string, Buffer> {
 }
 
 function userText(request: ReceivedRequest): string {
-  const messages = request.body.messages as Array<{ role: string; content: string }>;
-  return messages.filter((message) => message.role === 'user').map((message) => message.content).join('\n');
+  const messages = request.body.messages as Array<{ role: string; content: unknown }>;
+  return messages.filter((message) => message.role === 'user').map((message) => anthropicText(message.content)).join('\n');
 }
 
 /**

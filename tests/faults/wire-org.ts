@@ -1,5 +1,5 @@
 import type { ReceivedRequest, WireReply } from '../helpers/wire-server.js';
-import { anthropicMessage, chatCompletion } from '../helpers/vendor-bodies.js';
+import { anthropicMessage, anthropicText, chatCompletion } from '../helpers/vendor-bodies.js';
 import { scratchDir } from './scratch.js';
 import { writeFile } from './fault-org.js';
 
@@ -61,7 +61,7 @@ models:
 
 /** Which agent a request is for, read from the system prompt the engine wrote. */
 export function agentOf(request: ReceivedRequest): string {
-  const system = request.path === '/v1/messages' ? String(request.body.system) : String(request.body.messages?.[0]?.content);
+  const system = request.path === '/v1/messages' ? anthropicText(request.body.system) : String(request.body.messages?.[0]?.content);
   return /^You are ([a-z0-9_-]+),/.exec(system)?.[1] ?? '?';
 }
 

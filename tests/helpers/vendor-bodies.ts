@@ -77,3 +77,10 @@ export function anthropicMessage(options: {
 export function errorBody(message: string, type = 'error'): Record<string, unknown> {
   return { type: 'error', error: { type, message } };
 }
+
+/** The text of an Anthropic `system` or message `content` as sent: a string, or text blocks (a cache breakpoint splits the system prompt in two). */
+export function anthropicText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return String(value);
+  return value.map((block: { text?: unknown }) => (typeof block.text === 'string' ? block.text : '')).join('');
+}

@@ -38,7 +38,8 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(`${sent?.headers['x-api-key'] ?? ''}${sent?.headers.authorization ?? ''}`).toContain(KEY);
     expect(sent?.body.system).toBe(engineRequest().system);
     expect(sent?.body.max_tokens).toBe(1024);
-    expect(sent?.body.messages).toEqual(engineRequest().messages);
+    // The last message ends with a cache breakpoint, so a turn's next step reads this one from the cache.
+    expect(sent?.body.messages).toEqual(engineRequest().messages.map((turn) => ({ role: turn.role, content: [{ type: 'text', text: turn.content, cache_control: { type: 'ephemeral' } }] })));
     expect(sent?.body.tools.map((tool: any) => tool.name)).toEqual(['send_message', 'remember']);
     expect(sent?.body.tools[0].input_schema.required).toEqual(['to', 'body']);
   });
@@ -134,6 +135,36 @@ describe('anthropic adapter (real SDK against a local server)', () => {
     expect(wire.requests[0]?.body.tools).toBeUndefined();
     expect(wire.requests[0]?.body.system).toMatch(/How to write your actions/);
     expect(response.toolCalls).toEqual([{ id: 'text_1', name: 'send_message', arguments: { to: 'human', body: 'All done.' } }]);
+  });
+
+  test('prompt cache: breakpoints after the tools, after the stable part of the system prompt and on the last message; prompt_cache: false sends none', async () => {
+    const wire = await serve(() => ({ body: anthropicMessage({ text: 'ok' }) }));
+    const stable = 'You are manager, Engineering manager, in the organisation "test".\n\n## Your notes';
+    const request = engineRequest({
+      system: `${stable}\n<note key="plan">ship friday</note>`,
+      stableSystem: stable.length,
+      messages: [
+        { role: 'user', content: 'Turn 3. You have 1 new message(s).' },
+        { role: 'assistant', content: 'Sending.' },
+        { role: 'user', content: '<tool_result>sent</tool_result>' },
+      ],
+    });
+    await providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url })).provider.generate(request);
+    const mark = { type: 'ephemeral' };
+    const body = wire.requests[0]?.body;
+    expect(body.system).toEqual([
+      { type: 'text', text: stable, cache_control: mark },
+      { type: 'text', text: '\n<note key="plan">ship friday</note>' },
+    ]);
+    expect(body.tools.map((tool: { cache_control?: unknown }) => tool.cache_control)).toEqual([undefined, mark]);
+    expect(body.messages.slice(0, 2)).toEqual(request.messages.slice(0, 2));
+    expect(body.messages[2]).toEqual({ role: 'user', content: [{ type: 'text', text: '<tool_result>sent</tool_result>', cache_control: mark }] });
+
+    await providerFor(modelEntry({ provider: 'anthropic', base_url: wire.url, prompt_cache: false })).provider.generate(request);
+    const plain = wire.requests[1]?.body;
+    expect(plain.system).toBe(request.system);
+    expect(plain.messages).toEqual(request.messages);
+    expect(JSON.stringify(plain)).not.toContain('cache_control');
   });
 
   test('the client takes an injected fetch', async () => {

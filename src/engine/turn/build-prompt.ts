@@ -233,6 +233,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     tools: toolsFor(agent.tools),
     agent: agent.name,
     turn: input.turn,
+    // The notes follow the static part (systemPrompt): everything before them is the same call after call.
+    stableSystem: staticPart(org, agent).text.length,
   };
   if (entry?.max_output_tokens !== undefined) request.maxOutputTokens = entry.max_output_tokens;
   return { request, shown, deferred, systemPieces, limit: { messages: maxMessages, tokens: budget }, ...(cut ? { cut: true as const } : {}) };

@@ -19,7 +19,7 @@ export function anthropicProvider(client: Anthropic, settings: ClientSettings): 
       let body: unknown;
       try {
         // As for OpenAI's: the SDK listens on a signal of the call's own, not on the run's.
-        body = await withOwnSignal(request.signal, (signal) => client.messages.create(toMessageParams(request), signal ? { signal } : undefined));
+        body = await withOwnSignal(request.signal, (signal) => client.messages.create(toMessageParams(request, settings.entry.prompt_cache !== false), signal ? { signal } : undefined));
       } catch (error) {
         throw toProviderError(error, Anthropic, context);
       }

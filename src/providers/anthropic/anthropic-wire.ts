@@ -2,21 +2,44 @@ import type { MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/re
 import { z } from 'zod';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { ProviderError } from '../provider-error.js';
+import { splitSystem } from '../prompt-cache.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
 import { reportedOnly, type ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
 
-/** The Messages API request for an engine request. Anthropic requires an output cap, so one is always sent. Pure. */
-export function toMessageParams(request: ProviderRequest): MessageCreateParamsNonStreaming {
+const BREAKPOINT = { type: 'ephemeral' } as const;
+
+/**
+ * The Messages API request for an engine request. Anthropic requires an output cap, so one is always
+ * sent. With `cache` (the entry's `prompt_cache`, on unless set false), the tools, the stable part of
+ * the system prompt and the last message each end with a cache breakpoint (see prompt-cache.ts). Pure.
+ */
+export function toMessageParams(request: ProviderRequest, cache = true): MessageCreateParamsNonStreaming {
+  const { stable, rest } = splitSystem(request);
+  const system: MessageCreateParamsNonStreaming['system'] =
+    cache && stable.length > 0
+      ? [{ type: 'text', text: stable, cache_control: BREAKPOINT }, ...(rest.length > 0 ? [{ type: 'text' as const, text: rest }] : [])]
+      : request.system;
+  const last = request.messages.length - 1;
   const params: MessageCreateParamsNonStreaming = {
     model: request.model,
     max_tokens: request.maxOutputTokens ?? MODEL_DEFAULTS.maxOutputTokens,
-    system: request.system,
-    messages: request.messages.map((turn) => ({ role: turn.role, content: turn.content })),
+    system,
+    messages: request.messages.map((turn, index) =>
+      cache && index === last && turn.content.length > 0
+        ? { role: turn.role, content: [{ type: 'text', text: turn.content, cache_control: BREAKPOINT }] }
+        : { role: turn.role, content: turn.content },
+    ),
   };
   if (request.tools.length > 0) {
+    const lastTool = request.tools.length - 1;
     params.tools = request.tools.map(
-      (tool): Tool => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Tool['input_schema'] }),
+      (tool, index): Tool => ({
+        name: tool.name,
+        description: tool.description,
+        input_schema: tool.parameters as Tool['input_schema'],
+        ...(cache && index === lastTool ? { cache_control: BREAKPOINT } : {}),
+      }),
     );
   }
   return params;

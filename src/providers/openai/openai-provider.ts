@@ -20,12 +20,16 @@ export function createOpenAIClient(settings: ClientSettings): OpenAI {
  */
 export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour: ChatFlavour): Provider {
   const context = errorContext(settings, 'https://api.openai.com/v1');
+  const cache = {
+    ...(settings.entry.prompt_cache === undefined ? {} : { promptCache: settings.entry.prompt_cache }),
+    ...(settings.entry.cache_slots === undefined ? {} : { cacheSlots: settings.entry.cache_slots }),
+  };
   return new WireAdapter(
     async (request) => {
       let body: unknown;
       try {
         // The SDK leaves a listener on the signal it is given: it gets one of its own per call.
-        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(toChatParams(request, flavour), signal ? { signal } : undefined));
+        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(toChatParams(request, flavour, cache), signal ? { signal } : undefined));
       } catch (error) {
         throw toProviderError(error, OpenAI, context);
       }

@@ -1,6 +1,7 @@
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { ProviderError } from '../provider-error.js';
+import { cacheSlot, promptCacheKey } from '../prompt-cache.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
 import { reportedOnly, type ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
@@ -12,8 +13,21 @@ import type { WireAnswer } from '../wire-adapter.js';
  */
 export type ChatFlavour = 'openai' | 'openai-compatible';
 
-/** The Chat Completions request for an engine request. Pure. */
-export function toChatParams(request: ProviderRequest, flavour: ChatFlavour): ChatCompletionCreateParamsNonStreaming {
+/** What a registry entry says of the prompt cache (see prompt-cache.ts). */
+export interface ChatCacheSettings {
+  /** `prompt_cache`: false sends no cache field. */
+  promptCache?: boolean;
+  /** `cache_slots` of an `openai-compatible` llama.cpp server: keep each agent to one slot. */
+  cacheSlots?: number;
+}
+
+/**
+ * The Chat Completions request for an engine request: the system prompt first (its stable part
+ * leading), then the mail. OpenAI is given a `prompt_cache_key` per agent; a local server is given
+ * `cache_prompt` and an `id_slot` only when the entry names its slots (others reuse a prefix
+ * unasked, and might refuse a field they do not know). Pure.
+ */
+export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}): ChatCompletionCreateParamsNonStreaming {
   const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: request.system }];
   for (const turn of request.messages) messages.push({ role: turn.role, content: turn.content });
   const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
@@ -26,6 +40,10 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour): Ch
   if (request.maxOutputTokens !== undefined) {
     if (flavour === 'openai') params.max_completion_tokens = request.maxOutputTokens;
     else params.max_tokens = request.maxOutputTokens;
+  }
+  if (cache.promptCache !== false) {
+    if (flavour === 'openai') params.prompt_cache_key = promptCacheKey(request);
+    else if (cache.cacheSlots !== undefined) Object.assign(params, { cache_prompt: true, id_slot: cacheSlot(request.agent, cache.cacheSlots) });
   }
   return params;
 }
