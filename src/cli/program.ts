@@ -151,7 +151,7 @@ program
 program
   .command('experiment')
   .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
-  .argument('<file>', 'the experiment, in YAML (see "Experiments" in the README)')
+  .argument('<file>', 'the experiment, in YAML (see docs/experiments.md)')
   .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
   .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
   .option('--json', 'print the outcome as JSON')
@@ -416,18 +416,24 @@ program
     execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
   );
 
-// A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
-// safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-});
+/** The program with every command defined, unparsed: `runProgram` runs it, and `npm run docs` writes the command reference from it. */
+export { program };
 
-// No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else {
-    process.exitCode = report(error);
-  }
-});
+/** Parse the process's arguments and run the command they name (main.ts calls this once). */
+export function runProgram(): void {
+  // A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
+  // safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+
+  // No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
+  program.parseAsync(process.argv).catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else {
+      process.exitCode = report(error);
+    }
+  });
+}

@@ -87,7 +87,7 @@ let schema: ReturnType<typeof buildSchema> | undefined;
 export function readExperiment(file: string, resolveBase: (base: string) => string): Experiment {
   const loaded = loadEditedFile(file, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
   if ('missing' in loaded) {
-    throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see "Experiments" in the README`, { exitCode: 2 });
+    throw new LemmingError('experiment-missing', `${file}: there is no such file; an experiment file is YAML, see docs/experiments.md`, { exitCode: 2 });
   }
   const source = 'source' in loaded ? loaded.source : undefined;
   if (!source) throw new InvalidOrgError(loaded.problems);

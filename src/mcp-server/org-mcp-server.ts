@@ -39,7 +39,7 @@ export function createOrgMcpServer(root: string, seat?: string): McpServer {
   server.registerTool(
     'read_inbox',
     {
-      description: `The unread mail of ${name}'s seat, oldest first, and the engine's notices (refused sends, agents out of credits); marked read once shown.`,
+      description: `The unread mail of ${name}'s seat, the most urgent first, then the oldest, and the engine's notices (refused sends, agents out of credits); marked read once shown.`,
       inputSchema: {
         all: z.boolean().optional().describe('Read mail too, not only unread.'),
         mark_read: z.boolean().optional().describe('Mark what is shown as read (default true).'),

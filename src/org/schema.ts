@@ -112,10 +112,13 @@ function buildSchemas(z: typeof Zod) {
   /** One entry of the model registry in org.yaml: a vendor's model, the offline model, an agent program or an HTTP agent. */
   const modelEntrySchema = z
     .strictObject({
+      /** Who answers: a vendor's API (`openai`, `anthropic`, `openai-compatible`), the built-in `offline` model, or an outside agent (`command`, `http`). */
       provider: z.enum(MODEL_PROVIDERS),
       /** The vendor's model name; for `command` and `http`, a name the agent is told (the provider's name when absent). */
       model: z.string().min(1).optional(),
+      /** Credits per million prompt tokens. */
       input_price: z.number().min(0),
+      /** Credits per million answer tokens. */
       output_price: z.number().min(0),
       /** Prompt tokens the vendor's cache served (OpenAI cached tokens, Anthropic cache reads); input_price when absent. */
       cached_input_price: z.number().min(0).optional(),
@@ -123,17 +126,25 @@ function buildSchemas(z: typeof Zod) {
       cache_write_price: z.number().min(0).optional(),
       /** Credits for each answer that came back, on top of its tokens (an agent program billed by the run). */
       price_per_call: z.number().min(0).optional(),
+      /** The most tokens a prompt may hold on this model. */
       context_window: positiveInt,
+      /** The cap on each answer; none unless set (1024 for Anthropic, which requires one). */
       max_output_tokens: positiveInt.optional(),
+      /** Where the API is: required for `openai-compatible`, a proxy for the others (the vendor's own when absent). */
       base_url: z.string().url().optional(),
+      /** The environment variable (or `.env` line) holding the key: `OPENAI_API_KEY`, `ANTHROPIC_API_KEY` by default; none for `openai-compatible`. */
       api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+      /** How long one attempt may take (120000 when absent). */
       timeout_ms: positiveInt.optional(),
+      /** Attempts after the first, for failures worth retrying (3 when absent). */
       max_retries: nonNegativeInt.optional(),
+      /** `false`: always the plain-text reply format; `true`: tool calls, never switching to text; absent: tool calls, switching to text if the server says the model has none. */
       tool_calling: z.boolean().optional(),
       /** Mark where each agent's unchanging prompt ends for the vendor's prompt cache (providers/prompt-cache.ts); true when absent. */
       prompt_cache: z.boolean().optional(),
       /** `openai-compatible` (llama.cpp): the server's slots; each agent keeps to one (`id_slot`) so they do not evict one another's cache. */
       cache_slots: positiveInt.max(1024).optional(),
+      /** This entry's concurrency and rate limits: the engine waits rather than bursting into rate-limit errors. */
       limits: providerLimitsSchema.optional(),
       /** `command`: the program, found on PATH, or a path (relative to the org root) when it holds a "/". */
       command: z.string().min(1).optional(),
@@ -187,11 +198,17 @@ function buildSchemas(z: typeof Zod) {
   const sandboxSettingsSchema = z.strictObject({
     /** `bwrap` (the default) isolates each command; `none` runs it unisolated on this machine, and every run says so. */
     isolation: z.enum(['bwrap', 'none']).default('bwrap'),
+    /** Wall time of one command, in milliseconds. */
     timeout_ms: sandboxLimitFields.timeout_ms.default(60_000),
+    /** Kept of stdout, and of stderr; more stops the command. */
     max_output_bytes: sandboxLimitFields.max_output_bytes.default(1024 * 1024),
+    /** What a command holds in all, in MiB (shared memory, /tmp and /dev/shm included). */
     memory_mb: sandboxLimitFields.memory_mb.default(1024),
+    /** Processes and threads at once. */
     max_processes: sandboxLimitFields.max_processes.default(256),
+    /** What the private /tmp and /dev/shm hold together, in MiB. */
     tmp_mb: sandboxLimitFields.tmp_mb.default(256),
+    /** The largest file a command may write, in MiB. */
     max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
     /** The disk quota of each folder a command may write (its workspace, and the shared one when it may write there), in MiB. */
     disk_mb: sandboxLimitFields.disk_mb.default(1024),
@@ -202,11 +219,17 @@ function buildSchemas(z: typeof Zod) {
   });
 
   const engineSettingsSchema = z.strictObject({
+    /** `lemming run` stops here if the org is not idle sooner. */
     max_turns: positiveInt.default(50),
+    /** Model calls in flight at once. */
     concurrency: positiveInt.default(8),
+    /** Messages an agent may send in a turn; further sends are refused with a notice. */
     max_messages_per_turn: positiveInt.default(5),
+    /** Longer message bodies are cut, and say so. */
     max_body_chars: positiveInt.default(20_000),
+    /** Model answers per agent per turn (tool results go back between them). */
     max_steps: positiveInt.default(8),
+    /** Turns in a row of failed calls before an agent is held (`lemming retry` calls it again). */
     max_failed_turns: positiveInt.default(3),
     /** A call in flight this long says so (and again later, at most 30 s apart), long before its model's `timeout_ms`. */
     waiting_notice_ms: positiveInt.default(10_000),
@@ -229,8 +252,11 @@ function buildSchemas(z: typeof Zod) {
       .prefault({}),
     context: z
       .strictObject({
+        /** Mail shown per call; the rest waits for a later turn. */
         max_messages: positiveInt.default(20),
+        /** Mail shown per call, in estimated tokens (scaled by what the server counts). */
         max_tokens: positiveInt.default(8_000),
+        /** Notes shown per call. */
         max_memory_chars: positiveInt.default(4_000),
       })
       .prefault({}),
@@ -260,13 +286,17 @@ function buildSchemas(z: typeof Zod) {
   const webEntry = z.string().min(1).max(2048).regex(/^(https?:\/\/\S+|[A-Za-z0-9*.:[\]-]+)$/, 'must be a host like docs.python.org (or *.python.org, 127.0.0.1:8080) or a URL prefix like https://api.github.com/repos/');
   /** What fetch_url may reach: nothing unless listed. */
   const webSettingsSchema = z.strictObject({
+    /** Hosts (`docs.python.org`, `*.python.org`, `127.0.0.1:8080`) or URL prefixes (`https://api.github.com/repos/`) fetch_url may reach; nothing unless listed. */
     allow: z.array(webEntry).default([]),
+    /** Read of one page, in bytes. */
     max_bytes: positiveInt.max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+    /** One fetch, redirects included, in milliseconds. */
     timeout_ms: positiveInt.max(600_000).default(20_000),
   });
 
   /** A tool an org defines with no code: a command run in the sandbox with the call's arguments. */
   const commandToolSchema = z.strictObject({
+    /** What the tool does, as the model is told. */
     description: z.string().min(1),
     /** A JSON schema of the arguments (an object schema); calls whose arguments do not match are refused with the reason. */
     parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
@@ -288,15 +318,21 @@ function buildSchemas(z: typeof Zod) {
   };
   /** A server the engine starts as a child process and speaks to over stdin/stdout. */
   const mcpStdioSchema = z.strictObject({
+    /** The program that serves MCP on stdin/stdout, found on PATH. */
     command: z.string().min(1),
+    /** Its arguments. */
     args: z.array(z.string()).default([]),
+    /** Variables passed on to it by name (their values are secrets). */
     env: z.array(envName).default([]),
+    /** The folder it starts in. */
     cwd: z.string().min(1).optional(),
     ...mcpCommon,
   });
   /** A server reached over streamable HTTP; header values come from environment variables, never the file. */
   const mcpHttpSchema = z.strictObject({
+    /** Where the server is. */
     url: z.string().url(),
+    /** Header name to the environment variable holding its value. */
     headers: z.record(z.string().min(1), envName).default({}),
     ...mcpCommon,
   });
@@ -307,22 +343,30 @@ function buildSchemas(z: typeof Zod) {
     url_env: envName,
     /** `json`: lemming's own payload; `slack`: `{text, blocks}`, as Slack's incoming webhooks take it. */
     format: z.enum(['json', 'slack']).default('json'),
+    /** The events that are told: a message to the human, a proposal, an agent held, a run's error. */
     on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default([...NOTIFY_EVENTS]),
+    /** Header name to the environment variable holding its value. */
     headers: z.record(z.string().min(1), envName).default({}),
     /** Attempts after the first, with backoff (1 s, 2 s, 4 s ...). */
     retries: nonNegativeInt.default(3),
+    /** One delivery, in milliseconds. */
     timeout_ms: positiveInt.default(10_000),
   });
 
   const orgFileSchema = z.strictObject({
+    /** The org's name, shown on every screen. */
     name: z.string().min(1),
+    /** How turns run: caps, context, traces, the sandbox. */
     engine: engineSettingsSchema.prefault({}),
+    /** The model registry: each key a name resumes give as `model:`. */
     models: nameKeyed('model', modelEntrySchema),
+    /** MCP servers whose tools resumes may grant (`server/tool`, `server/*`): started as a command, or reached over HTTP. */
     mcp_servers: nameKeyed('mcp-server', z.union([mcpStdioSchema, mcpHttpSchema])).default(nameRecord()),
     /** Tools whose calls wait for the human's approval: built-in names, command tools, `server/tool` or `server/*`. */
     needs_approval: z.array(z.string().refine(isToolGrant, 'must be a built-in tool name, a command tool, or "server/tool" or "server/*"')).default([]),
     /** Tools the org defines as commands, granted by name in resumes like built-ins. */
     command_tools: nameKeyed('command-tool', commandToolSchema).default(nameRecord()),
+    /** What fetch_url may reach. */
     web: webSettingsSchema.prefault({}),
     /** People told by webhook when something needs them. */
     notify: z.array(notifySchema).default([]),
@@ -333,23 +377,32 @@ function buildSchemas(z: typeof Zod) {
   const nameList = z.array(z.string()).default([]);
 
   const chartEntrySchema = z.strictObject({
+    /** Its manager (told when it runs out of credits); null at the top. */
     reports_to: z.string().nullable().default(null),
+    /** Agents it may write to (`"*"`: everyone); the recipient must read from it too. */
     send_to: nameList,
+    /** Agents whose mail it takes (`"*"`: everyone). */
     read_from: nameList,
   });
 
   const chartFileSchema = z.strictObject({
+    /** Each agent's place in the chart, by its folder's name. */
     agents: nameKeyed('agent', chartEntrySchema),
   });
 
 
   const resumeSchema = z.strictObject({
+    /** Its job title, as the others and the screens see it. */
     title: z.string().min(1),
+    /** A key of org.yaml's `models`, or a list of them: the first, then each fallback in order when one fails. */
     model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** Its budget in credits, spent by tokens at its model's prices. */
     credits: z.number().min(0).optional(),
+    /** When it runs without mail: every `every` turns (0: only on mail), from turn `offset`. */
     schedule: z
       .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
       .prefault({}),
+    /** The tools it may call: built-ins, the org's command tools, MCP grants (`server/tool`, `server/*`). */
     tools: z
       .array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, a command tool of org/org.yaml, or an MCP grant like "files/*" or "files/read_text_file"`))
       .default([...DEFAULT_TOOLS]),

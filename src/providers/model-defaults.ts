@@ -1,6 +1,6 @@
 /**
  * What lemming assumes when a registry entry leaves a setting out. Documented in
- * the README ("Real models"), so a person can predict what a run will do.
+ * docs/real-models.md, so a person can predict what a run will do.
  */
 export const MODEL_DEFAULTS = {
   /** `timeout_ms`: long, because local models on a CPU can take minutes to answer. */

@@ -21,7 +21,7 @@ import { folderUsage } from './disk-usage.js';
  * (some thousands of files) is repeated only after four times its length, so that measuring takes
  * at most a fifth of the time; a workspace of tens of thousands of files is measured every few
  * seconds, and the bound grows with that. It is no hard cap in bytes: Linux gives none here
- * (project quotas need a file system made for them), and the README says so.
+ * (project quotas need a file system made for them), and docs/sandbox.md says so.
  * Every measurement also clears setuid and setgid bits, so none stays on a file the command made
  * for longer than WATCH_MS after it (mounts are nosuid inside the sandbox; this is for the host).
  */

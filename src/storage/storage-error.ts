@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { LemmingError } from '../errors.js';
 
-/** The exit code of a command stopped by its storage (README, Commands). */
+/** The exit code of a command stopped by its storage (docs/cli.md, "Commands"). */
 export const STORAGE_EXIT_CODE = 5;
 
 /** What a StorageError is about: no room (a full disk or quota), a read-only file system, or a disk that fails. */

@@ -57,7 +57,7 @@ export class ToolRunner {
   /**
    * With a cassette, MCP offers and results and commands' and fetches' results are recorded to (or
    * replayed from) the tape beside it. `mcp` may place live MCP calls elsewhere (on the queue's
-   * workers); built-in tools, commands and fetches always run here (see README "Beyond one machine").
+   * workers); built-in tools, commands and fetches always run here (see docs/beyond-one-machine.md).
    */
   constructor(
     private readonly root: string,

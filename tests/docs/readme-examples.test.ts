@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
+import { docPages, GENERATED_PAGES } from '../helpers/docs.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
-/** A fenced block of the README: its language, its text, the line it starts at, and its first line (how it is named here). */
+/** A fenced block of the docs: its page, its language, its text, the line it starts at, and its first line (how it is named here). */
 interface Block {
+  file: string;
   lang: string;
   text: string;
   line: number;
   first: string;
 }
 
-const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-
-function fencedBlocks(markdown: string): Block[] {
+function fencedBlocks(file: string, markdown: string): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   for (let index = 0; index < lines.length; index += 1) {
@@ -25,25 +25,38 @@ function fencedBlocks(markdown: string): Block[] {
     const start = index;
     const body: string[] = [];
     for (index += 1; index < lines.length && !/^```\s*$/.test(lines[index] ?? ''); index += 1) body.push(lines[index] ?? '');
-    blocks.push({ lang: open[1] ?? '', text: `${body.join('\n')}\n`, line: start + 1, first: body.find((line) => line.trim() !== '')?.trim() ?? '' });
+    blocks.push({ file, lang: open[1] ?? '', text: `${body.join('\n')}\n`, line: start + 1, first: body.find((line) => line.trim() !== '')?.trim() ?? '' });
   }
   return blocks;
 }
 
-/** The README's command and configuration examples: what a person types or writes (output and screens are checked elsewhere). */
-const EXAMPLES = fencedBlocks(README).filter((block) => ['sh', 'console', 'yaml', 'markdown', 'json'].includes(block.lang));
+/**
+ * The command and configuration examples of the README and of every guide in docs/: what a person
+ * types or writes (output and screens are checked elsewhere). The generated references hold none.
+ */
+const EXAMPLES = docPages()
+  .filter((page) => !GENERATED_PAGES.has(page.file))
+  .flatMap((page) => fencedBlocks(page.file, page.text))
+  .filter((block) => ['sh', 'console', 'yaml', 'markdown', 'json'].includes(block.lang));
 
-/** The example whose first line starts so, as the README has it now. */
+/** The example whose first line starts so, wherever in the docs it is now. */
 function example(start: string): Block {
   const found = EXAMPLES.filter((block) => block.text.trimStart().startsWith(start));
-  if (found.length !== 1) throw new Error(`README.md has ${found.length} examples starting ${JSON.stringify(start)}`);
+  if (found.length !== 1) throw new Error(`the docs have ${found.length} examples starting ${JSON.stringify(start)}${found.map((block) => ` (${block.file}:${block.line})`).join('')}`);
   return found[0] as Block;
+}
+
+/** The text of the page that holds the example starting so. */
+function pageOf(start: string): string {
+  const file = example(start).file;
+  return readFileSync(join(REPO_ROOT, file), 'utf8');
 }
 
 /** Each example this file runs or checks, by the start of its first line, and how. */
 const CHECKED: Record<string, string> = {
   'npm install && npm start': '`npm start` in a fresh clone (npm install is what made this checkout)',
   'lemming bootstrap                       # write the default org': 'the session, run as written',
+  'lemming bootstrap --root ~/my-org && cd ~/my-org': 'its first two lines run with HOME a scratch folder: every agent but the human on gpt-4o-mini, then `lemming validate` (the rest needs a key)',
   'lemming chat                 # take part': 'run with standard input closed',
   'echo "Write release notes for 1.2" | lemming chat --drive': 'run as written',
   'lemming serve                 # http://127.0.0.1:4780': 'each command started, its URL checked, then Ctrl-C',
@@ -71,15 +84,15 @@ const CHECKED: Record<string, string> = {
   'lemming approvals': 'each line from the same org, where hr proposed a hire',
   'models:\n  gpt-4o-mini:': 'as the registry of org/org.yaml, then `lemming validate`',
   'model: [gpt-4o-mini, claude-haiku, llama-local]': 'in the manager\'s resume, then `lemming validate`',
-  '$ lemming templates': 'run in an org, and its lines compared with the README\'s (the org\'s folder read as /home/me/my-org)',
+  '$ lemming templates': 'run in an org, and its lines compared with the docs\' (the org\'s folder read as /home/me/my-org)',
   'lemming bootstrap --template newsroom': 'run as written with HOME a scratch folder and ./my-template an org written there',
   '---\ntitle: "Tester: tests the work': 'written as org/templates/tester.md, then `lemming add-agent --template tester` and `lemming validate`',
   'mkdir -p runs': 'run after the session',
   'engine:\n  queue:': 'as the engine settings of org/org.yaml, then `lemming validate`',
   '# org/routing.yaml': 'as org/routing.yaml of the default org, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
-  '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the README\'s',
-  '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table compared with the README\'s',
+  '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the docs\'',
+  '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table compared with the docs\'',
 };
 
 /** Examples not run here, each with the reason. */
@@ -88,8 +101,8 @@ const NOT_RUN: Record<string, string> = {
   '"system": [': 'an excerpt of a call trace lemming writes, not something a person writes or types',
   '{"lemming": 1,': 'what lemming writes on an agent program\'s standard input (prompt: json); tests/outside/command-agent.test.ts reads it from a program',
   '{"text": "What I did': 'an agent program\'s answer (reply: json); tests/outside/command-faults.test.ts answers in it',
-  "#!/bin/sh\n# coder_01's seat": 'the worked example: tests/outside/readme-agent.test.ts runs it from the README as written',
-  'coder-script:': 'the worked example: tests/outside/readme-agent.test.ts runs it from the README as written',
+  "#!/bin/sh\n# coder_01's seat": 'the worked example: tests/outside/readme-agent.test.ts runs it from the docs as written',
+  'coder-script:': 'the worked example: tests/outside/readme-agent.test.ts runs it from the docs as written',
   'lemming validate                     # the program is found': 'the worked example: tests/outside/readme-agent.test.ts runs these commands',
   'lemming mcp                      # the human': 'serves MCP on standard input until its client leaves; tests/outside/mcp-server.test.ts runs it under the SDK\'s client',
   'outside_seats:': 'tests/outside/mcp-server.test.ts appends it to org/org.yaml with a reviewer seat and serves it',
@@ -147,9 +160,9 @@ function expectValid(folder: string): void {
   expect(result.status, result.stdout + result.stderr).toBe(0);
 }
 
-describe("the README's examples, run as written from a folder outside the repository", () => {
+describe("the docs' examples (README.md and docs/*.md), run as written from a folder outside the repository", () => {
   test('every command and configuration example is run or checked here, or says why not', () => {
-    const unclaimed = EXAMPLES.filter((block) => keyOf(block) === undefined).map((block) => `line ${block.line}: ${block.first}`);
+    const unclaimed = EXAMPLES.filter((block) => keyOf(block) === undefined).map((block) => `${block.file}:${block.line}: ${block.first}`);
     expect(unclaimed).toEqual([]);
     const claimed = new Set(EXAMPLES.map(keyOf));
     expect([...Object.keys(CHECKED), ...Object.keys(NOT_RUN)].filter((key) => !claimed.has(key))).toEqual([]);
@@ -185,6 +198,17 @@ describe("the README's examples, run as written from a folder outside the reposi
       const port = command.includes('run --serve') ? '--port 0 --plain' : '--port 0';
       await startedAndStopped(folder, `${command} ${port}`);
     }
+  });
+
+  test('your own model in five lines: every agent but the human names the model, and the org is valid', () => {
+    const home = tempDir('lemming-home-');
+    const [bootstrap, switched] = commands(example('lemming bootstrap --root ~/my-org && cd ~/my-org'));
+    expectRuns(home, `export HOME=${JSON.stringify(home)}\n${bootstrap}\n${switched}`);
+    const org = join(home, 'my-org');
+    for (const agent of ['manager', 'planner', 'hr', 'coder_01', 'janitor']) {
+      expect(readFileSync(join(org, 'agents', agent, 'resume.md'), 'utf8')).toMatch(/^model: gpt-4o-mini$/m);
+    }
+    expectValid(org);
   });
 
   test('moving and backing up an org; several orgs on one dashboard', async () => {
@@ -292,7 +316,7 @@ describe("the README's examples, run as written from a folder outside the reposi
     }
   });
 
-  test('templates: the list as the README shows it, bootstrapping and a demo from templates, and a hire from an agent template', () => {
+  test('templates: the list as the docs show it, bootstrapping and a demo from templates, and a hire from an agent template', () => {
     const folder = bootstrapped();
     const listed = example('$ lemming templates');
     const printed = expectRuns(folder, listed.text.split('\n')[0]?.replace(/^\$ /, '') ?? '').replaceAll(folder, '/home/me/my-org');
@@ -332,7 +356,7 @@ describe("the README's examples, run as written from a folder outside the reposi
     }
   });
 
-  test('the experiment: run as written, its table as the README shows it (all but the wall time)', () => {
+  test('the experiment: run as written, its table as the docs show it (all but the wall time)', () => {
     const folder = bootstrapped();
     writeFileSync(join(folder, 'study.yaml'), example('# study.yaml').text);
     const console = example('$ lemming experiment study.yaml');
@@ -342,17 +366,18 @@ describe("the README's examples, run as written from a folder outside the reposi
     // The variants table: its rows end with a wall time (left out), which the rows against the baseline do not.
     const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|tight-manager|no-planner) \|.* s \|$/.test(line)).map((line) => line.replace(/\| [\d.]+ s \|$/, '|'));
     const report = readFileSync(join(folder, 'experiments/study/report.md'), 'utf8');
-    expect(rows(README)).toEqual(rows(report).slice(0, 3));
+    expect(rows(pageOf('$ lemming experiment study.yaml'))).toEqual(rows(report).slice(0, 3));
   });
 
-  test('the planner study: run as written, its table against the baseline as the README shows it', () => {
+  test('the planner study: run as written, its table against the baseline as the docs show it', () => {
     const folder = bootstrapped();
     writeFileSync(join(folder, 'planner.yaml'), example('# planner.yaml').text);
     expectRuns(folder, 'lemming experiment planner.yaml');
     const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| no-planner \| [a-z ]+ \((higher|lower) is better\) \|/.test(line));
     const report = readFileSync(join(folder, 'experiments/planner/report.md'), 'utf8');
-    expect(rows(README)).toHaveLength(6);
-    expect(rows(report)).toEqual(rows(README));
+    const page = pageOf('# planner.yaml');
+    expect(rows(page)).toHaveLength(6);
+    expect(rows(report)).toEqual(rows(page));
   });
 });
 

@@ -32,7 +32,7 @@ function namedVariables(org: Org): string[] {
 /**
  * The values a run of the org held as secrets: every named variable's value, from `env` (the
  * run's environment) or else the root's `.env`, and every value in that `.env`. Values shorter
- * than lemming's minimum are left out: the README says they are not treated as secrets.
+ * than lemming's minimum are left out: docs/real-models.md says they are not treated as secrets.
  */
 export function orgSecrets(root: string, org: Org, env: Readonly<Record<string, string | undefined>> = process.env): string[] {
   let dotEnv = new Map<string, string>();

@@ -8,7 +8,7 @@ import { mountSmallDisk, smallDisksRefused, type SmallDisk } from '../helpers/sm
 import { checkInvariants } from './invariants.js';
 import { scratchDir } from './scratch.js';
 
-/** The exit code of a run stopped by its storage (README, Commands). */
+/** The exit code of a run stopped by its storage (docs/cli.md, "Commands"). */
 const STORAGE_EXIT = 5;
 
 /** A default org with two tasks waiting: its run writes messages, notes, workspace files (the coder's and the shared one), traces and their parts. */

@@ -48,6 +48,22 @@ function orgWithReviewerSeat(): string {
 }
 
 describe('lemming mcp: the org as an MCP server', () => {
+  test('read_inbox gives the most urgent mail first, then the oldest, as its description says, within its limit', async () => {
+    const root = defaultOrg();
+    const message = (turn: number, priority: string, subject: string): string =>
+      `---\nid: 00000${turn}-manager-001\nfrom: manager\nto: human\nturn: ${turn}\ncreated: 2026-11-21T09:1${turn}:00.000Z\nsubject: ${subject}\npriority: ${priority}\n---\n${subject}.\n`;
+    write(root, 'agents/manager/outbox/000001-001-human.md', message(1, 'normal', 'Oldest'));
+    write(root, 'agents/manager/outbox/000002-001-human.md', message(2, 'urgent', 'Urgent'));
+    write(root, 'agents/manager/outbox/000003-001-human.md', message(3, 'normal', 'Newest'));
+    const client = await mcpClient(root);
+    const { tools } = await client.listTools();
+    expect(tools.find((tool) => tool.name === 'read_inbox')?.description).toMatch(/the most urgent first, then the oldest/);
+    const first = await call(client, 'read_inbox', { limit: 2 });
+    expect(first.value.messages.map((shown: { subject: string }) => shown.subject)).toEqual(['Urgent', 'Oldest']);
+    expect(first.value.more).toBe(1);
+    expect((await call(client, 'read_inbox')).value.messages.map((shown: { subject: string }) => shown.subject)).toEqual(['Newest']);
+  });
+
   test('as the human over stdio: send to the manager, a run answers, and the answer is in the inbox, its thread and the search; a send the chart forbids is refused', async () => {
     const root = defaultOrg();
     const client = await mcpClient(root);

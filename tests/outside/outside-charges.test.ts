@@ -7,7 +7,7 @@ import { startWireServer, type WireReply, type WireServer } from '../helpers/wir
 import { checkInvariants } from '../faults/invariants.js';
 import { chargeLines, outsideOrg, type AgentStep } from './outside-org.js';
 
-// What an outside agent's call costs (README, "What a call costs, however it ends"): a call that ran the
+// What an outside agent's call costs (docs/outside-agents.md, "What a call costs, however it ends"): a call that ran the
 // program, or that the endpoint answered, costs its price per call whatever its ending, plus the
 // tokens it reported; each retry ran, so each is charged. Prices of tokens are 0 here, so the ledger
 // must hold exactly PRICE × the calls that ran.

@@ -2,13 +2,14 @@ import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeF
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { pageContaining } from '../helpers/docs.js';
+import { tempDir } from '../helpers/temp-org.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { chargeLines } from './outside-org.js';
 
-/** The first fenced block of `language` after `heading` in the README. */
+/** The first fenced block of `language` after `heading`, in the page of the docs that holds it (docs/outside-agents.md). */
 function readmeBlock(heading: string, language: string): string {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const readme = pageContaining(heading).text;
   const section = readme.indexOf(heading);
   expect(section).toBeGreaterThanOrEqual(0);
   const start = readme.indexOf(`\`\`\`${language}\n`, section) + language.length + 4;
@@ -16,7 +17,7 @@ function readmeBlock(heading: string, language: string): string {
 }
 
 test("the README's worked example: a shell script fills coder_01's seat in the default org, reports to the planner, and the human gets the answer", () => {
-  const heading = '### A worked example: a shell script in the default org';
+  const heading = '## A worked example: a shell script in the default org\n';
   const root = tempDir();
   expect(lemming(root, ['bootstrap']).status).toBe(0);
   const script = readmeBlock(heading, 'sh');

@@ -5,7 +5,7 @@ import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
 /**
  * The adversary suite, host paths: nothing a command reads names where the org lives on the host,
  * except the one place that cannot be hidden (the sources of the workspace's mounts in
- * /proc/self/mountinfo; see the README's threat model), which this test pins down to those lines.
+ * /proc/self/mountinfo; see the threat model in docs/sandbox.md), which this test pins down to those lines.
  */
 describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: no host path inside', () => {
   test('the environment, every process\'s environ, cmdline and working folder, and /proc/mounts name no host path', async () => {

@@ -10,7 +10,7 @@ import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
 const MIB = 1024 * 1024;
 
 /**
- * The overshoot the README promises for a command writing many files as fast as it can: what it
+ * The overshoot docs/sandbox.md promises for a command writing many files as fast as it can: what it
  * writes between two measurements (50 ms) and the kill. Measured here at 1 to 20 MiB past a
  * 16 MiB quota with a shell loop of 1 MiB files; the bound leaves room for a faster disk.
  */

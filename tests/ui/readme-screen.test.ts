@@ -1,29 +1,30 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
-import { REPO, tempOrg } from './helpers/temp-org.js';
+import { pageContaining } from '../helpers/docs.js';
+import { tempOrg } from './helpers/temp-org.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-/** The README's sample of the run screen: the block that follows "The session above". */
+/** The docs' sample of the run screen (docs/terminal-ui.md): the block that follows "The README's session … 100 columns wide". */
 function readmeSample(): string {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const start = readme.indexOf('```\n', readme.indexOf('The session above, in a terminal 100 columns wide')) + 4;
-  return readme.slice(start, readme.indexOf('```', start)).trimEnd();
+  const { text } = pageContaining(SAMPLE_INTRO);
+  const start = text.indexOf('```\n', text.indexOf(SAMPLE_INTRO)) + 4;
+  return text.slice(start, text.indexOf('```', start)).trimEnd();
 }
+
+const SAMPLE_INTRO = "[The README's session](../README.md#a-session), in a terminal 100 columns wide";
 
 /** Token and credit figures move with every change to the prompts; what the screen shows around them must not. */
 function withoutFigures(text: string): string {
   return text.replace(/\d[\d,]* tokens/g, 'N tokens').replace(/\d+\.\d{4}/g, 'C');
 }
 
-describe.skipIf(!HAS_SCRIPT)("the README's run screen", () => {
+describe.skipIf(!HAS_SCRIPT)("the run screen the docs show", () => {
   test('is what a real run of the session it describes shows', async () => {
     const org = tempOrg();
     cleanups.push(org.remove);

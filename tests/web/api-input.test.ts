@@ -127,5 +127,15 @@ describe('query parameters of the read routes', () => {
     }
     expect((await getJson(server, '/api/search?q=release&offset=2&limit=3')).status).toBe(200);
   });
+
+  test('a bad limit is told the range a limit really has, 1 to 500, whatever is wrong with it', async () => {
+    const root = await orgWithReply();
+    const server = await serveOrg(root);
+    for (const path of ['/api/messages?limit=abc', '/api/messages?limit=0', '/api/messages?limit=501', '/api/ledger?limit=1.5', '/api/search?q=release&limit=99999999999999999999']) {
+      const answer = await getJson<{ field: string; message: string }>(server, path);
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toMatchObject({ field: 'limit', message: expect.stringMatching(/^limit must be a whole number from 1 to 500, for example limit=/) });
+    }
+  });
 });
 

@@ -5,7 +5,7 @@ export const AGENT_CALL_VERSION = 1;
 
 /**
  * One call as JSON, what an HTTP agent is POSTed and an agent program with `prompt: json` reads
- * on stdin. Documented in the README ("Outside agents"); the field names are the wire's, not lemming's.
+ * on stdin. Documented in docs/outside-agents.md; the field names are the wire's, not lemming's.
  */
 export interface AgentCall {
   lemming: typeof AGENT_CALL_VERSION;

@@ -4,7 +4,7 @@ import type { AnsweredUsage } from '../provider.js';
 import type { ReportedUsage } from '../usage.js';
 
 /**
- * The one rule of what an outside agent's call costs (README, "What a call costs, however it ends"):
+ * The one rule of what an outside agent's call costs (docs/outside-agents.md, "What a call costs, however it ends"):
  * a call that ran (the program was started; the endpoint answered with a status that is not 4xx)
  * is charged whatever its ending, because its work happened: its `price_per_call`, plus the tokens
  * it reported, if it did. A call that never ran (the program could not be started, a refusal before

@@ -24,7 +24,7 @@ export interface CommandSettings {
   lookup: KeyLookup;
 }
 
-/** Defaults of an agent program's limits (README, "Outside agents"). */
+/** Defaults of an agent program's limits (docs/outside-agents.md). */
 export const COMMAND_DEFAULTS = {
   /** An agent program reads, thinks and edits files: ten minutes, where a model's API gets two. */
   timeoutMs: 600_000,

@@ -24,7 +24,7 @@ export function toolFields(parameters: JsonSchema): FieldSpec[] {
 /**
  * The instructions given to a model that does not do tool calling: how to write
  * each tool call as a plain-text block that lemming reads back into the same
- * actions (see `parseTextReply`). Documented in the README. Pure.
+ * actions (see `parseTextReply`). Documented in docs/real-models.md ("The plain-text reply format"). Pure.
  */
 export function textReplyInstructions(tools: readonly ToolDefinition[]): string {
   const example = tools.find((tool) => tool.name === 'send_message') ?? tools[0];

@@ -2,7 +2,7 @@ import { TEXT_TOOLS } from './text-tools.js';
 
 /**
  * lemming's example MCP server, over stdio: the text tools of text-tools.ts, with the official SDK's
- * server side (a dependency already, for the client). It is what the README's MCP example declares
+ * server side (a dependency already, for the client). It is what the MCP example of docs/mcp.md declares
  * (`command: lemming, args: [example-tools]`), so the example runs after `npm install`, offline,
  * with nothing else to install. Resolves when the client closes the connection.
  */

@@ -53,16 +53,21 @@ export const MAX_QUERY_CHARS = 500;
  * A whole number from `minimum` up to the largest a double holds exactly: past that, 10^20 and
  * 10^20 + 1 are the same number, and a turn or an offset means nothing. Throws BadQueryError.
  */
-export function wholeNumber(value: string, field: string, minimum: number): number {
-  if (!/^\d{1,16}$/.test(value) || Number(value) < minimum || !Number.isSafeInteger(Number(value))) {
-    throw new BadQueryError(field, `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`);
+export function wholeNumber(value: string, field: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d{1,16}$/.test(value) || Number(value) < minimum || Number(value) > maximum || !Number.isSafeInteger(Number(value))) {
+    throw new BadQueryError(field, wholeNumberRule(field, minimum, maximum));
   }
   return Number(value);
 }
 
-function whole(query: Record<string, string | undefined>, field: string, minimum: number): number | undefined {
+/** What a whole-number parameter must be, in the words of its 400: one sentence for the check here and the route's schema. */
+export function wholeNumberRule(field: string, minimum: number, maximum = Number.MAX_SAFE_INTEGER): string {
+  return `${field} must be a whole number from ${minimum} to ${maximum}, for example ${field}=${Math.max(minimum, 3)}`;
+}
+
+function whole(query: Record<string, string | undefined>, field: string, minimum: number, maximum?: number): number | undefined {
   const value = query[field];
-  return value === undefined || value === '' ? undefined : wholeNumber(value, field, minimum);
+  return value === undefined || value === '' ? undefined : wholeNumber(value, field, minimum, maximum);
 }
 
 /** The `q` of a search: trimmed, not empty, at most MAX_QUERY_CHARS. Throws BadQueryError. */
@@ -97,7 +102,6 @@ export function parseFilterQuery(query: Record<string, string | undefined>): { f
     if (!(PRIORITIES as readonly string[]).includes(priority)) throw new BadQueryError('priority', `priority must be one of ${PRIORITIES.join(', ')}, for example priority=urgent`);
     filter.priority = priority as Priority;
   }
-  const limit = whole(query, 'limit', 1) ?? 50;
-  if (limit > MAX_PAGE) throw new BadQueryError('limit', `limit may be at most ${MAX_PAGE}, for example limit=100`);
+  const limit = whole(query, 'limit', 1, MAX_PAGE) ?? 50;
   return { filter, page: { offset: whole(query, 'offset', 0) ?? 0, limit } };
 }

@@ -36,8 +36,9 @@ export function chromiumForSuite(): { readonly browser: Browser } {
 
 /**
  * Where the browser tests keep their screenshots (gitignored): test artifacts to look at. A
- * screenshot the README shows (`docs` set) is written to docs/ instead when LEMMING_DOCS_SCREENSHOTS=1:
- * `LEMMING_DOCS_SCREENSHOTS=1 npx vitest run tests/web/browser` takes the README's pictures afresh.
+ * screenshot the docs show (`docs` set) is written to docs/ instead when LEMMING_DOCS_SCREENSHOTS=1.
+ * The docs' pictures are taken by `npm run screenshots` (scripts/screenshots.mjs); this is a second way
+ * for the two a test makes on its way: `LEMMING_DOCS_SCREENSHOTS=1 npx vitest run tests/web/browser`.
  */
 export function screenshotPath(name: string, docs?: string): string {
   if (docs !== undefined && process.env.LEMMING_DOCS_SCREENSHOTS === '1') return join(REPO_ROOT, 'docs', docs);
