@@ -7,12 +7,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { CLI, lemming } from '../helpers/cli.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { pageContaining } from '../helpers/docs.js';
 import { outsideOrg, sendBlock } from './outside-org.js';
 
-/** The README's recipes (section "Recipes"): each YAML block under `models:`, by key. */
+/** The docs' recipes (section "Recipes" of the outside agents' guide): each YAML block under `models:`, by key. */
 function recipes(): Record<string, { command: string; args: string[]; env?: string[] } & Record<string, unknown>> {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('### Recipes'), readme.indexOf('### A worked example'));
+  const page = pageContaining('\n## Recipes\n').text;
+  const section = page.slice(page.indexOf('\n## Recipes\n'), page.indexOf('\n## A worked example'));
   const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => parse(match[1] ?? '') as Record<string, never>);
   return Object.assign({}, ...blocks);
 }
