@@ -62,9 +62,9 @@ export function someChanges(changes: MessageChanges, keep: (message: MessageRef)
 }
 
 /** Whether a message is one the human wrote. */
-export const fromHuman = (message: MessageRef): boolean => message.from === HUMAN;
+export const fromHuman = (message: Pick<MessageRef, 'from'>): boolean => message.from === HUMAN;
 /** Whether a message is one the human was sent (by someone else: the human writing to themself answers nobody). */
-export const toHuman = (message: MessageRef): boolean => message.to === HUMAN && message.from !== HUMAN;
+export const toHuman = (message: Pick<MessageRef, 'from' | 'to'>): boolean => message.to === HUMAN && message.from !== HUMAN;
 
 /** The last message an agent sent the human (the answer an experiment's judge reads), or null. Pure. */
 export function lastAnswer(messages: ReadonlyMap<string, SnapshotMessage>): SnapshotMessage | null {
