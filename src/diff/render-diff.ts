@@ -54,7 +54,7 @@ function summary(diff: OrgDiff): string {
   if (counts.resumesChanged > 0) parts.push(`${plural(counts.resumesChanged, 'resume')} changed`);
   if (counts.orgFilesChanged > 0) parts.push(`${plural(counts.orgFilesChanged, 'org file')} changed`);
   if (counts.balancesDiffering > 0) parts.push(`${plural(counts.balancesDiffering, 'balance')} differ`);
-  if (diff.ledger.difference.spent !== 0) parts.push(`credits spent ${showCredits(diff.ledger.a.spent)} -> ${showCredits(diff.ledger.b.spent)}`);
+  if (diff.ledger.difference.spent !== 0) parts.push(`credits spent ${creditPair(diff.ledger.a.spent, diff.ledger.b.spent)}`);
   if (counts.proposalsDecidedDifferently > 0) parts.push(`${plural(counts.proposalsDecidedDifferently, 'proposal')} decided differently`);
   if (counts.outcomeMeasuresDiffering > 0) parts.push(`${plural(counts.outcomeMeasuresDiffering, 'outcome measure')} differ`);
   if (diff.a.turn !== diff.b.turn) parts.push(`turn ${diff.a.turn} -> ${diff.b.turn}`);
@@ -119,13 +119,21 @@ function agentSections(lines: string[], diff: OrgDiff): void {
   }
 }
 
+/** `0.0480 -> 0.0109`; amounts that differ below the fourth decimal in full, so the two never read the same. */
+function creditPair(a: number, b: number): string {
+  const [shownA, shownB] = [showCredits(a), showCredits(b)];
+  return shownA === shownB && a !== b ? `${a} -> ${b}` : `${shownA} -> ${shownB}`;
+}
+
 function credits(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : showCredits(value);
 }
 
 function signed(value: number | null): string {
   if (value === null) return 'n/a';
-  return value > 0 ? `+${showCredits(value)}` : showCredits(value);
+  // A difference too small for four decimals is given in full rather than as a zero.
+  const shown = value !== 0 && showCredits(value).replace(/^-/, '') === '0.0000' ? String(value) : showCredits(value);
+  return value > 0 ? `+${shown}` : shown;
 }
 
 function moneySide(money: AgentMoney | null): string {
@@ -145,7 +153,7 @@ function moneySections(lines: string[], diff: OrgDiff): void {
   lines.push(
     '',
     'ledger (A -> B):',
-    `  credits spent: ${showCredits(a.spent)} -> ${showCredits(b.spent)} (${signed(difference.spent)})`,
+    `  credits spent: ${creditPair(a.spent, b.spent)} (${signed(difference.spent)})`,
     `  calls charged: ${formatCount(a.calls)} -> ${formatCount(b.calls)}`,
     `  tokens: ${formatCount(a.inputTokens)} in, ${formatCount(a.outputTokens)} out -> ${formatCount(b.inputTokens)} in, ${formatCount(b.outputTokens)} out`,
   );

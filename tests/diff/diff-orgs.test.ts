@@ -179,6 +179,37 @@ describe('lemming diff', () => {
     expect(text.stdout.indexOf('summary:')).toBeLessThan(text.stdout.indexOf('messages added'));
   });
 
+  test('what if the hire had been rejected: the proposal decided differently, the hire missing, the money that stayed with hr', { timeout: 120_000 }, () => {
+    const a = defaultOrg();
+    expect(lemming(a, ['send', 'manager', 'Hiring: please hire another coder for the release']).status).toBe(0);
+    expect(lemming(a, ['run', '--plain']).status).toBe(0);
+    const [proposal] = JSON.parse(lemming(a, ['approvals', '--json']).stdout) as Array<{ id: string; hire: { name: string; credits: number } }>;
+    expect(proposal?.hire.name).toBe('coder_02');
+    const id = proposal?.id ?? '-';
+    const b = copyOf(a);
+    expect(lemming(a, ['approve', id]).status).toBe(0);
+    expect(lemming(b, ['reject', id, '--reason', 'not this quarter']).status).toBe(0);
+    expect(lemming(a, ['run', '--plain']).status).toBe(0);
+    expect(lemming(b, ['run', '--plain']).status).toBe(0);
+
+    const { status, diff } = diffJson(a, b);
+    expect(status).toBe(1);
+    expect(diff.proposals).toEqual([{ id, description: expect.stringMatching(/^hire coder_02 /), a: { status: 'done' }, b: { status: 'rejected', reason: 'not this quarter' } }]);
+    expect(diff.agents).toEqual({ added: [], removed: ['coder_02'] });
+    // The hire's budget is a transfer from hr (its resume says 0): in B it never left hr.
+    const row = (agent: string) => diff.balances.find((each) => each.agent === agent);
+    expect(row('coder_02')).toMatchObject({ a: { budget: 0, toppedUp: 0.05, spent: 0, balance: 0.05 }, b: null, balanceDifference: null });
+    // hr gave 0.05 in A only; what it spent differs a little too (its notice of the decision is worded differently).
+    expect(row('hr')).toMatchObject({ a: { toppedUp: -0.05 }, b: { toppedUp: 0 } });
+    expect(row('hr')?.balanceDifference).toBeCloseTo(0.05 - (row('hr')?.spentDifference ?? 0), 9);
+    expect(diff.summary.proposalsDecidedDifferently).toBe(1);
+    const text = lemming(a, ['diff', a, b]);
+    expect(text.status).toBe(1);
+    expect(text.stdout).toContain(`proposals decided differently (1):\n  ${id}: hire coder_02 `);
+    expect(text.stdout).toContain(': A done, B rejected (not this quarter)\n');
+    expect(text.stdout).toContain('agents removed (in A, not in B): coder_02\n');
+  });
+
   test('errors exit 2 and name the folder and what was expected', () => {
     const a = defaultOrg();
     const empty = tempDir();
