@@ -152,7 +152,9 @@ export function compareOrgs(a: OrgSnapshot, b: OrgSnapshot, options: MessageComp
     outcomeMeasuresDiffering: outcome?.filter((row) => !row.same).length ?? 0,
   };
   const ledgerDiffers = Object.values(ledger.difference).some((value) => value !== 0);
-  const equal = a.turn === b.turn && !ledgerDiffers && Object.values(summary).every((count) => count === 0);
+  // A file one side cannot read is left out of the messages; that the two sides cannot read different files is a difference still.
+  const sameUnreadable = JSON.stringify(a.unreadable) === JSON.stringify(b.unreadable);
+  const equal = a.turn === b.turn && !ledgerDiffers && sameUnreadable && Object.values(summary).every((count) => count === 0);
   return {
     a: { root: a.root, org: a.name, turn: a.turn, label: labels.a },
     b: { root: b.root, org: b.name, turn: b.turn, label: labels.b },

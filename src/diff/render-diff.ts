@@ -58,6 +58,7 @@ function summary(diff: OrgDiff): string {
   if (counts.proposalsDecidedDifferently > 0) parts.push(`${plural(counts.proposalsDecidedDifferently, 'proposal')} decided differently`);
   if (counts.outcomeMeasuresDiffering > 0) parts.push(`${plural(counts.outcomeMeasuresDiffering, 'outcome measure')} differ`);
   if (diff.a.turn !== diff.b.turn) parts.push(`turn ${diff.a.turn} -> ${diff.b.turn}`);
+  if (diff.unreadable.a.length + diff.unreadable.b.length > 0) parts.push('message files that could not be read');
   return parts.length > 0 ? parts.join('; ') : 'only the ledger differs';
 }
 

@@ -142,4 +142,15 @@ describe('lemming diff on experiment runs and turns', () => {
     expect(refused.errors).toEqual(['lemming: the history holds turns 1 to 5, not turn 7']);
     expect(readdirSync(root)).toEqual([]);
   });
+
+  test('a message file one org cannot read is left out of the messages, said, and makes the two differ', async () => {
+    const a = defaultOrg();
+    const b = defaultOrg();
+    writeFileSync(join(b, 'agents/manager/outbox/000001-001-planner.md'), '');
+    const output = capture();
+    expect(await diffCommand([a, b], () => a, {}, output)).toBe(1);
+    expect(output.errors).toEqual([]);
+    expect(output.lines[2]).toBe('summary: message files that could not be read');
+    expect(output.lines.slice(3)).toEqual(['', 'message files B could not read (left out of the comparison):', '  agents/manager/outbox/000001-001-planner.md: is empty']);
+  });
 });
