@@ -49,7 +49,7 @@ export function isValidAgentName(name: unknown): name is string {
  * `isValidAgentName` and is not in `taken`. Pure.
  */
 export function agentNameFrom(written: string, taken: ReadonlySet<string>): string {
-  let base = written.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '');
+  let base = written.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '');
   if (!/^[a-z]/.test(base)) base = `agent_${base}`.replace(/_+$/, '');
   base = base.slice(0, 64);
   let name = base;
