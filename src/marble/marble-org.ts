@@ -35,6 +35,15 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
 }
 
+/**
+ * A row's words as they go into a YAML comment or a subject: one line, control characters and
+ * all, so a scenario holding a newline cannot add a key to the file it is written in.
+ */
+function oneLine(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\s]+/g, ' ').trim();
+  return flat.length <= 80 ? flat : `${flat.slice(0, 79)}…`;
+}
+
 /** The org's (and its experiment's) name: `marble-research-1`. */
 export function marbleOrgName(row: Pick<MarbleRow, 'scenario' | 'taskId'>): string {
   return `marble-${slug(row.scenario)}-${slug(row.taskId)}`;
@@ -88,7 +97,7 @@ export function deliverablesOf(row: MarbleRow): string[] {
 
 function orgYaml(name: string, row: MarbleRow, source: string): string {
   const header = [
-    `# MultiAgentBench (MARBLE) ${row.scenario} task ${row.taskId}, imported by \`lemming import-marble\` from ${source}, line ${row.line}.`,
+    `# MultiAgentBench (MARBLE) ${oneLine(row.scenario)} task ${oneLine(row.taskId)}, imported by \`lemming import-marble\` from ${oneLine(source)}, line ${row.line}.`,
     `# MARBLE runs it with coordinate_mode ${row.mode}${row.maxIterations === undefined ? '' : ` and ${row.maxIterations} iteration(s)`}; docs/experiments.md says how the row became this org.`,
   ];
   const settings = {
@@ -121,7 +130,8 @@ export function marbleOrg(row: MarbleRow, source: string): MarbleOrg {
     if (name !== agent.id) renamed.push({ id: agent.id, name });
   }
   const nameOf = (id: string): string => names.get(id) ?? id;
-  const label = LABELS[row.scenario] ?? MEMBER;
+  // A scenario is the row's word ("constructor" included): only LABELS' own entries count.
+  const label = (Object.hasOwn(LABELS, row.scenario) ? LABELS[row.scenario] : undefined) ?? MEMBER;
   const name = marbleOrgName(row);
   const files = new Map<string, string>();
   files.set('org/org.yaml', orgYaml(name, row, source));
@@ -139,7 +149,7 @@ export function marbleOrg(row: MarbleRow, source: string): MarbleOrg {
     const own = nameOf(agent.id);
     const related = row.relationships.filter((relationship) => relationship.source === agent.id || relationship.target === agent.id).map((relationship) => `${nameOf(relationship.source)} ${relationship.kind} ${nameOf(relationship.target)}`);
     const body = [
-      `You are ${own}, a member of a MultiAgentBench (MARBLE) ${row.scenario} team${own === agent.id ? '' : ` (MARBLE's id for you: ${JSON.stringify(agent.id)})`}.`,
+      `You are ${own}, a member of a MultiAgentBench (MARBLE) ${oneLine(row.scenario)} team${own === agent.id ? '' : ` (MARBLE's id for you: ${JSON.stringify(agent.id)})`}.`,
       '',
       'Your profile, as MARBLE gives it:',
       '',
@@ -153,7 +163,7 @@ export function marbleOrg(row: MarbleRow, source: string): MarbleOrg {
     files.set(`agents/${own}/resume.md`, frontMatter(fields, body));
   }
   const format = dedent(row.task.outputFormat);
-  const message = { to: COORDINATOR, subject: `MARBLE ${row.scenario} task ${row.taskId}`, body: [dedent(row.task.content), ...(format ? [format] : [])].join('\n\n') };
+  const message = { to: COORDINATOR, subject: `MARBLE ${oneLine(row.scenario)} task ${oneLine(row.taskId)}`, body: [dedent(row.task.content), ...(format ? [format] : [])].join('\n\n') };
 
   // The row's mode first (the baseline), then each other mode whose chart for this row differs from every one before it.
   const variants: Array<{ mode: string; chart: Record<string, unknown> }> = [{ mode: row.mode, chart: chart }];
@@ -181,7 +191,7 @@ export function marbleOrg(row: MarbleRow, source: string): MarbleOrg {
     }),
   };
   const header = [
-    `# MultiAgentBench (MARBLE) ${row.scenario} task ${row.taskId} (${source}, line ${row.line}) as an experiment:`,
+    `# MultiAgentBench (MARBLE) ${oneLine(row.scenario)} task ${oneLine(row.taskId)} (${oneLine(source)}, line ${row.line}) as an experiment:`,
     `# does the coordination mode change the score, the credits and the time to answer? The first variant is the row's own mode.`,
     `# Run it in this folder: lemming experiment ${MARBLE_EXPERIMENT_FILE}. For a real model: swap_models: { offline: gpt-4o-mini } (in a variant) and judge.model.`,
   ];

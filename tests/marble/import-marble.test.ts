@@ -263,6 +263,19 @@ describe('lemming import-marble: MultiAgentBench task rows as orgs', () => {
     expect(chart.human).toEqual({ reports_to: null, send_to: ['coordinator'], read_from: ['*'] });
     expect(readFileSync(join(root, 'agents/etc_passwd/resume.md'), 'utf8')).toContain('(MARBLE\'s id for you: "../../etc/passwd")');
     expect(lemming(root, ['validate']).status).toBe(0);
+
+    // A scenario and task id are the row's words too: a newline in them adds no key to the files they are written in.
+    const words = { ...RESEARCH, scenario: 'constructor\nname: evil', task_id: '1\nengine: { max_turns: 1 }' };
+    writeFileSync(join(dir, 'words.jsonl'), `${JSON.stringify(words)}\n`);
+    const other = join(dir, 'words');
+    const imported = lemming(other, ['import-marble', join(dir, 'words.jsonl')]);
+    expect(imported.status, imported.stderr).toBe(0);
+    const settings = parse(readFileSync(join(other, 'org/org.yaml'), 'utf8')) as { name: string; engine: { max_turns: number } };
+    expect(settings).toMatchObject({ name: 'marble-constructor-name-evil-1-engine-max-turns-1', engine: { max_turns: 30 } });
+    const experiment = parse(readFileSync(join(other, 'marble-experiment.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(experiment)).toEqual(['name', 'turns', 'repeats', 'seed', 'variability', 'messages', 'judge', 'variants']);
+    expect(readFileSync(join(other, 'agents/agent1/resume.md'), 'utf8')).toContain('title: "Team member: I am a researcher who studies federated learning."');
+    expect(lemming(other, ['validate']).status).toBe(0);
   });
 
   test('agentNameFrom: whatever is written, a valid name not yet taken', () => {
