@@ -178,11 +178,14 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     writeFileSync(join(clone, '.git/info/exclude'), 'node_modules\n');
     const setUp = commands(example('npm install && npm start'))[0]?.replace('npm install && ', '') ?? '';
     const started = expectRuns(clone, setUp);
-    expect(started).toMatch(/^demo org: .*\/\.demo \(follow up with --root \.demo,/m);
+    // The command the first line suggests works as printed, from where `npm start` ran.
+    const followUp = /^demo org: .*\/\.demo \(follow up with commands like `((?:npx )?lemming inbox)`\)$/m.exec(started)?.[1];
+    expect(followUp, started).toBeDefined();
     expect(started).toMatch(/the org is idle/);
     expect(started).toMatch(/Latest reply to the human: agents\/manager\/outbox\/000005-001-human\.md/);
     expect(spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout).toBe('');
     expect(expectRuns(clone, 'npx lemming requests')).toMatch(/answered by manager in turn 5/);
+    expect(expectRuns(clone, followUp ?? '')).toMatch(/000005-001-human/);
   });
 
   test('a session, chat, search, threads and traces, record and replay, serving', async () => {
