@@ -3,6 +3,7 @@ import { importMarble, type MarbleSelection } from '../../marble/import-marble.j
 import { MARBLE_EXPERIMENT_FILE } from '../../marble/marble-org.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
+import { commandHint, shellWord } from '../command-hint.js';
 
 /**
  * `lemming import-marble FILE --root DIR [--row N | --all]`: MultiAgentBench (MARBLE) task rows
@@ -13,10 +14,12 @@ export function importMarbleCommand(root: string, file: string, selection: Marbl
   const rows = importMarble(file, root, selection);
   for (const row of rows) {
     const where = relative(process.cwd(), row.root) || '.';
+    // Suggested commands come from the one home that makes them work as printed from here.
+    const hint = commandHint(row.root);
     output.out(
       terminalText(
         `line ${row.line}: MARBLE ${row.scenario} task ${row.taskId} (${row.mode}, ${row.agents} agent(s)) → ${where}: the task sent to coordinator; ` +
-          `\`lemming run --root ${where}\` runs it, \`lemming experiment ${join(where, MARBLE_EXPERIMENT_FILE)} --root ${where}\` runs it as variants ${row.variants.join(', ')}`,
+          `\`${hint('run')}\` runs it, \`${hint(`experiment ${shellWord(join(where, MARBLE_EXPERIMENT_FILE))}`)}\` runs it as variants ${row.variants.join(', ')}`,
       ),
     );
     // MARBLE's ids are another tool's names: those lemming could not take as they are, said with what they became.
