@@ -223,6 +223,8 @@ describe('lemming import-marble: MultiAgentBench task rows as orgs', () => {
     const several = lemming(join(dir, 'other'), ['import-marble', file]);
     expect(several.status).toBe(2);
     expect(several.stderr).toContain('holds 7 rows; pass --row N (the line of one, from 1) or --all');
+    expect(lemming(join(dir, 'other'), ['import-marble', file, '--row', '1', '--all']).stderr).toContain('--row and --all: pass one of them');
+    expect(lemming(root, ['import-marble', file, '--row', '1']).stderr).toContain('is not empty; import-marble writes a new org');
     expect(lemming(join(dir, 'other'), ['import-marble', file, '--row', '3']).stderr).toContain(`${file}:3: task.content:`);
   });
 
