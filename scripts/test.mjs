@@ -44,8 +44,10 @@ function main() {
   const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], { stdio: ['ignore', 'pipe', 'pipe'] });
   tsc.stdout.setEncoding('utf8').on('data', (chunk) => (typecheckOutput += chunk));
   tsc.stderr.setEncoding('utf8').on('data', (chunk) => (typecheckOutput += chunk));
+  let typecheckDone = false;
   const typechecked = new Promise((resolve) =>
     tsc.on('close', (status) => {
+      typecheckDone = true;
       typecheckMs = Date.now() - typecheckStarted;
       resolve(status ?? 1);
     }),
@@ -53,7 +55,13 @@ function main() {
 
   const testsStarted = Date.now();
   const vitest = spawn(process.execPath, [join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs'), 'run', ...process.argv.slice(2)], { stdio: 'inherit' });
-  const tested = new Promise((resolve) => vitest.on('close', (status) => resolve({ status: status ?? 1, ms: Date.now() - testsStarted })));
+  const tested = new Promise((resolve) =>
+    vitest.on('close', (status) => {
+      // A few files run in seconds; the typecheck of the whole tree takes longer: say what is still going.
+      if (!typecheckDone) console.log('\nthe tests are done; the typecheck (tsc -p tsconfig.json) is still running');
+      resolve({ status: status ?? 1, ms: Date.now() - testsStarted });
+    }),
+  );
 
   return Promise.all([typechecked, tested]).then(([typecheckStatus, tests]) => {
     if (typecheckStatus !== 0) console.error(`\ntypecheck (tsc -p tsconfig.json) failed:\n${typecheckOutput}`);
