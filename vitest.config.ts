@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /*
@@ -21,7 +22,8 @@ const ISOLATED_AMONG_SHARED = [
   'tests/unit/secrets.test.ts',
 ];
 const SHARED = SHARED_FOLDERS.flatMap((folder) =>
-  readdirSync(folder, { recursive: true, encoding: 'utf8' })
+  // Relative to this file, not the current folder: vitest may be started from anywhere with --config.
+  readdirSync(fileURLToPath(new URL(folder, import.meta.url)), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.ts'))
     .map((name) => `${folder}/${name}`),
 ).filter((file) => !ISOLATED_AMONG_SHARED.includes(file));
