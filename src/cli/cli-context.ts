@@ -3,18 +3,18 @@ import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
-import { DEMO_FOLDER, isPackageRoot } from './package-root.js';
+import { DEMO_FOLDER, isLemmingClone } from './package-root.js';
 
 /**
- * The org root a command works on: `--root`, or the current folder. In the lemming clone itself
- * (no org: its default org is a template under templates/) that is the demo's folder, where
+ * The org root a command works on: `--root`, or the current folder. In a lemming clone (no org:
+ * its default org is a template under templates/) that is the demo's folder, where
  * `npm start` runs, so `npx lemming inbox` or `approve` there reach the demo and never write a
  * tracked file.
  */
 export function resolveRoot(options: { root?: string }): string {
   if (options.root !== undefined) return resolve(options.root);
   const here = process.cwd();
-  return isPackageRoot(here) ? join(here, DEMO_FOLDER) : resolve(here);
+  return isLemmingClone(here) ? join(here, DEMO_FOLDER) : resolve(here);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,21 @@ export function isPackageRoot(folder: string): boolean {
     }
   };
   return real(folder) === real(packageRoot());
+}
+
+/**
+ * True when `folder` is a clone of lemming: this package's folder, or another clone of it (its
+ * package.json names lemming and it holds the default org's template). A \`lemming\` on PATH,
+ * linked from one clone, then reaches the demo of whichever clone a person stands in.
+ */
+export function isLemmingClone(folder: string): boolean {
+  if (isPackageRoot(folder)) return true;
+  try {
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { name?: unknown };
+    return manifest.name === 'lemming' && existsSync(join(folder, 'templates', 'software-team', 'template.yaml'));
+  } catch {
+    return false;
+  }
 }
 
 /** The version in the package's own package.json, or 'unknown' when it cannot be read. */
