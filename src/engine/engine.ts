@@ -29,7 +29,7 @@ import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
-import { ChangeFeed, type Changed } from '../org/changes/change-feed.js';
+import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -93,8 +93,11 @@ export class Engine {
   private org: Org;
   private state: EngineState;
   private readonly hints: OutboxHintStore;
-  /** What changed in the agents' folders between turns (org/changes/): a turn looks only at those agents. */
-  private readonly feed: ChangeFeed;
+  /**
+   * What changed in the agents' folders between turns (org/changes/): a turn looks only at those agents.
+   * Made (and its modules loaded) at the first turn of an org bigger than a turn's look; a smaller one looks at every agent.
+   */
+  private feed: ChangeFeed | undefined;
   /** What the feed said for the turn about to run (everything until a turn has taken it). */
   private changed: Changed = { all: true };
   private journal: JournalRecord[];
@@ -123,7 +126,6 @@ export class Engine {
     checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
     ensureStateGitignore(this.root);
     this.hints = OutboxHintStore.load(paths.outboxHints);
-    this.feed = new ChangeFeed(this.root, { scanPerTurn: org.settings.changes.scan_per_turn, watch: org.settings.changes.watch });
     if (!this.journal.some((record) => record.type === 'plan' && record.turn === this.state.turn + 1)) {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
@@ -352,7 +354,7 @@ export class Engine {
     if (result.hintChanges) {
       this.hints.apply(result.hintChanges);
       // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
-      for (const [owner, hint] of Object.entries(result.hintChanges)) if (hint === null) this.feed.mark(owner);
+      for (const [owner, hint] of Object.entries(result.hintChanges)) if (hint === null) this.feed?.mark(owner);
     }
     this.saveHints(false);
     removeJournal(paths.journal);
@@ -370,7 +372,7 @@ export class Engine {
    */
   private saveHints(closing: boolean): void {
     if (!closing) this.turnsSinceHintsSaved += 1;
-    const due = closing ? this.turnsSinceHintsSaved > 0 : this.feed.mode === 'every-turn' || this.turnsSinceHintsSaved >= HINT_SAVE_TURNS;
+    const due = closing ? this.turnsSinceHintsSaved > 0 : this.feed === undefined || this.feed.mode === 'every-turn' || this.turnsSinceHintsSaved >= HINT_SAVE_TURNS;
     if (!due) return;
     this.hints.save(statePaths(this.root).outboxHints);
     this.turnsSinceHintsSaved = 0;
@@ -381,7 +383,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
-    this.feed.close();
+    this.feed?.close();
     // The hints of the turns since they were last written (see saveHints); a disk that refuses only makes the next start slower.
     this.saveHints(true);
     void this.tools.close();
@@ -406,8 +408,14 @@ export class Engine {
    */
   private async takeUpOrg(): Promise<EngineEvent[]> {
     // Notifications already queued by the system are handled first: an edit saved before the turn is in its changes.
-    if (this.feed.mode === 'watching') await new Promise((resolve) => setImmediate(resolve));
-    this.changed = this.feed.take(agentNames(this.org));
+    const names = agentNames(this.org);
+    const { scan_per_turn: scanPerTurn, watch } = this.org.settings.changes;
+    if (!this.feed && names.length > scanPerTurn) {
+      const { ChangeFeed } = await import('../org/changes/change-feed.js');
+      this.feed = new ChangeFeed(this.root, { scanPerTurn, watch });
+    }
+    if (this.feed?.mode === 'watching') await new Promise((resolve) => setImmediate(resolve));
+    this.changed = this.feed ? this.feed.take(names) : { all: true };
     const events = this.reloadOrg(this.changed.all ? undefined : this.changed.agents);
     if (this.hasUnfinishedTurn) return events;
     const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
