@@ -1,5 +1,5 @@
 import { ChangeLogReader } from './change-log.js';
-import { canWatch, FolderWatch } from './folder-watch.js';
+import { canWatch, FolderWatch, inotifyWatchLimit } from './folder-watch.js';
 import { SpreadScan } from './spread-scan.js';
 
 /** What changed since the last turn: every agent (look at all of them), or these agents' folders. */
@@ -35,6 +35,8 @@ export class ChangeFeed {
   private first = true;
   private readonly marked = new Set<string>();
   private current: ChangeMode = 'every-turn';
+  /** The system's inotify watch limit, read once. */
+  private readonly watchLimit = inotifyWatchLimit();
 
   constructor(
     private readonly root: string,
@@ -106,6 +108,6 @@ export class ChangeFeed {
 
   private modeFor(agents: number): ChangeMode {
     if (agents <= this.settings.scanPerTurn) return 'every-turn';
-    return this.settings.watch && !this.watchFailed && canWatch(agents) ? 'watching' : 'spread-scan';
+    return this.settings.watch && !this.watchFailed && canWatch(agents, this.watchLimit) ? 'watching' : 'spread-scan';
   }
 }

@@ -23,7 +23,7 @@ export function inotifyWatchLimit(): number | undefined {
  * each, and `agents/`) at most half of the user's inotify limit, which every other program of
  * the same user shares.
  */
-export function canWatch(agents: number, limit = inotifyWatchLimit()): boolean {
+export function canWatch(agents: number, limit: number | undefined): boolean {
   return process.platform === 'linux' && agents <= WATCH_AGENTS_MAX && limit !== undefined && 2 * agents + 1 <= limit / 2;
 }
 
