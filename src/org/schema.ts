@@ -275,7 +275,7 @@ function buildSchemas(z: typeof Zod) {
     changes: z
       .strictObject({
         /** Agents looked at each turn without notifications: each costs two `stat`s. */
-        scan_per_turn: positiveInt.default(10_000),
+        scan_per_turn: positiveInt.default(5_000),
         /** Watch the agents' folders (Linux inotify) in orgs bigger than `scan_per_turn`, so a hand edit is seen at the next turn. */
         watch: z.boolean().default(true),
       })
