@@ -12,12 +12,14 @@ interface Commands {
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
+  diff: typeof import('./commands/diff.js');
   doctor: typeof import('./commands/doctor.js');
   'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   export: typeof import('./commands/export.js');
   import: typeof import('./commands/import.js');
+  'import-marble': typeof import('./commands/import-marble.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');
