@@ -16,6 +16,7 @@ import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
+import { scale } from './sections/scale.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -54,6 +55,13 @@ const sections: Section[] = [
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
+  {
+    id: 'scale',
+    title: 'Scale: a big org that is mostly idle',
+    about: 'Orgs of 10,000 and 100,000 agents with 1% and 10% of them busy (each busy agent passes work to the next, so the busy window moves by one agent a turn), each beside the same busy agents in an org of their own, one right after the other on the RAM disk. Each org runs its first turn ever in one process, then a fresh process opens the engine, runs its first turn and its steady turns (median of 5 after 2), then `lemming status` runs on it (wall time; peak RSS from GNU time). An org bigger than engine.changes.scan_per_turn (5,000) learns what changed from lemming\'s writers and inotify, and past 20,000 agents or half the inotify watch limit from a scan of 5,000 agents a turn (docs/performance.md). The million-agent rows are on paper: the busy agents alone plus the idle agents\' measured cost each, times 999,000.',
+    quick: false,
+    run: scale,
+  },
   {
     id: 'tool-step',
     title: 'Agents that act: one tool step per agent',

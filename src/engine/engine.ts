@@ -29,6 +29,7 @@ import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
+import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -92,6 +93,13 @@ export class Engine {
   private org: Org;
   private state: EngineState;
   private readonly hints: OutboxHintStore;
+  /**
+   * What changed in the agents' folders between turns (org/changes/): a turn looks only at those agents.
+   * Made (and its modules loaded) at the first turn of an org bigger than a turn's look; a smaller one looks at every agent.
+   */
+  private feed: ChangeFeed | undefined;
+  /** What the feed said for the turn about to run (everything until a turn has taken it). */
+  private changed: Changed = { all: true };
   private journal: JournalRecord[];
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
@@ -189,7 +197,7 @@ export class Engine {
    * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
    */
   hasWork(): boolean {
-    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints);
+    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints, this.changed.all ? undefined : this.changed.agents);
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
@@ -312,6 +320,7 @@ export class Engine {
       org: this.org,
       state: this.state,
       hints: this.hints,
+      ...(this.changed.all ? {} : { changed: this.changed.agents }),
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
       tools: this.tools,
@@ -342,16 +351,41 @@ export class Engine {
     }
     crashPoint('after-commit');
     // In place, once the turn is saved: a turn that did not commit leaves the hints as they were.
-    if (result.hintChanges) this.hints.apply(result.hintChanges);
-    this.hints.save(paths.outboxHints);
+    if (result.hintChanges) {
+      this.hints.apply(result.hintChanges);
+      // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
+      for (const [owner, hint] of Object.entries(result.hintChanges)) if (hint === null) this.feed?.mark(owner);
+    }
+    this.saveHints(false);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
   }
 
+  /**
+   * Write the outbox hints: after every turn of an org looked at whole every turn; in a bigger one
+   * every HINT_SAVE_TURNS turns and when the engine closes, since the file holds a line for every
+   * agent (3 MB at 100,000, a sixth of a steady turn there) while a turn changes a few. A hint file
+   * left older by a crash is only slower, never wrong: an outbox whose time moved since is listed,
+   * and the record of files taken in decides what is new.
+   */
+  private saveHints(closing: boolean): void {
+    if (!closing) this.turnsSinceHintsSaved += 1;
+    const due = closing ? this.turnsSinceHintsSaved > 0 : this.feed === undefined || this.feed.mode === 'every-turn' || this.turnsSinceHintsSaved >= HINT_SAVE_TURNS;
+    if (!due) return;
+    this.hints.save(statePaths(this.root).outboxHints);
+    this.turnsSinceHintsSaved = 0;
+  }
+
+  /** Committed turns whose hints are not yet in the file. */
+  private turnsSinceHintsSaved = 0;
+
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
+    this.feed?.close();
+    // The hints of the turns since they were last written (see saveHints); a disk that refuses only makes the next start slower.
+    this.saveHints(true);
     void this.tools.close();
     this.traces?.close();
     try {
@@ -373,10 +407,22 @@ export class Engine {
    * crash is finished first, with its planned org; the approvals wait for the turn after it.
    */
   private async takeUpOrg(): Promise<EngineEvent[]> {
-    const events = this.reloadOrg();
+    // Notifications already queued by the system are handled first: an edit saved before the turn is in its changes.
+    const names = agentNames(this.org);
+    const { scan_per_turn: scanPerTurn, watch } = this.org.settings.changes;
+    if (!this.feed && names.length > scanPerTurn) {
+      const { ChangeFeed } = await import('../org/changes/change-feed.js');
+      this.feed = new ChangeFeed(this.root, { scanPerTurn, watch });
+    }
+    if (this.feed?.mode === 'watching') await new Promise((resolve) => setImmediate(resolve));
+    this.changed = this.feed ? this.feed.take(names) : { all: true };
+    const events = this.reloadOrg(this.changed.all ? undefined : this.changed.agents);
     if (this.hasUnfinishedTurn) return events;
     const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
-    return carried.length === 0 ? events : [...events, ...carried, ...this.reloadOrg()];
+    if (carried.length === 0) return events;
+    // An approval writes resumes and the chart: everything is looked at again.
+    this.changed = { all: true };
+    return [...events, ...carried, ...this.reloadOrg()];
   }
 
   /**
@@ -384,8 +430,8 @@ export class Engine {
    * The first turn reloads too (a stat per file when nothing changed): a screen can sit paused, or a chat idle,
    * between opening the engine and its first turn while a person edits.
    */
-  private reloadOrg(): EngineEvent[] {
-    const loaded = this.loader.load();
+  private reloadOrg(changed?: ReadonlySet<string>): EngineEvent[] {
+    const loaded = this.loader.load(changed);
     const events = orgReloadEvents(loaded, this.state.turn + 1, this.warnedAbout);
     if (events.some((event) => event.type === 'org-reloaded')) {
       this.chains.clear();
@@ -393,4 +439,19 @@ export class Engine {
     this.org = loaded.org;
     return events;
   }
+}
+
+/** In an org bigger than a turn's look (engine.changes.scan_per_turn), the outbox hints are written every this many turns (see saveHints). */
+const HINT_SAVE_TURNS = 10;
+
+/** The org's agent names, in its order, made once per org object (an org whose files did not change is the same object). */
+const namesOfOrg = new WeakMap<Org, readonly string[]>();
+
+function agentNames(org: Org): readonly string[] {
+  let names = namesOfOrg.get(org);
+  if (!names) {
+    names = [...org.agents.keys()];
+    namesOfOrg.set(org, names);
+  }
+  return names;
 }

@@ -8,7 +8,7 @@ import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
-import { AgentFolderListing } from './agent-folder-listing.js';
+import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
 import { fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
@@ -92,18 +92,52 @@ export class OrgLoader {
     return result;
   }
 
-  load(): OrgLoadResult {
-    let computed = this.compute(true);
+  /**
+   * Load the org. `changed` (the agents whose folders may have changed since the last load, from
+   * the engine's change feed) spares a look at every other resume: when org.yaml, the chart,
+   * `agents/` and the resumes of those agents are as they were, the last result is returned after
+   * a few `stat`s; otherwise only those resumes are looked at again. Without it every file is `stat`ed.
+   */
+  load(changed?: ReadonlySet<string>): OrgLoadResult {
+    if (changed && this.last && this.unchangedSince(changed)) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
+    let computed = this.compute(true, changed);
     // A file taken from the on-disk cache has no line numbers: parse afresh the files whose problems need one.
     const lineless = computed.problems.filter((problem) => problem.line === undefined && this.cache.get(problem.file)?.fromDisk);
     if (computed.usedDiskCache && lineless.length > 0) {
       for (const problem of lineless) this.cache.delete(problem.file);
-      computed = this.compute(false);
+      computed = this.compute(false, changed);
     }
     return this.commit(computed);
   }
 
-  private compute(useDiskCache: boolean): Computed {
+  /**
+   * True when the last load still holds: the listing of `agents/` is the one kept, and org.yaml, the
+   * chart and the resumes of the `changed` agents have the stamps they had. The other resumes are not
+   * looked at: the change feed answers for them.
+   */
+  private unchangedSince(changed: ReadonlySet<string>): boolean {
+    const last = this.last;
+    if (!last || this.lastFolders === undefined) return false;
+    if (this.listing.folders() !== this.lastFolders) return false;
+    const files = [ORG_FILE, CHART_FILE];
+    for (const name of changed) if (this.lastFolderNames?.has(name)) files.push(this.resumeFile(name));
+    for (const file of files) {
+      let stat;
+      try {
+        stat = statSync(this.pathOf(file), { throwIfNoEntry: false });
+      } catch {
+        return false;
+      }
+      if (!stat || fileStamp(stat) !== last.stamps.get(file)) return false;
+    }
+    return true;
+  }
+
+  /** The listing the last load was made from, and its names as a set (for `unchangedSince`). */
+  private lastFolders?: AgentFolders;
+  private lastFolderNames?: ReadonlySet<string>;
+
+  private compute(useDiskCache: boolean, changed?: ReadonlySet<string>): Computed {
     const reading = { useDiskCache, usedDiskCache: false };
     const problems: Problem[] = [];
     const stamps = new Map<string, string>();
@@ -116,7 +150,9 @@ export class OrgLoader {
     const parsedResumes: Array<Parsed<ParsedResume>> = [];
     for (const name of folders.names) {
       const file = this.resumeFile(name);
-      const resume = this.readParsed(file, parseResume, problems, stamps, reading, 'agent');
+      // An agent the change feed does not name, read before: its resume as it was (no `stat`).
+      const trusted = changed !== undefined && !changed.has(name) && this.last !== undefined;
+      const resume = this.readParsed(file, parseResume, problems, stamps, reading, 'agent', trusted);
       parsedResumes.push(resume);
       if (!resume.value) {
         brokenResumes.add(name);
@@ -214,7 +250,7 @@ export class OrgLoader {
     let file = this.resumeFiles.get(name);
     if (file === undefined) {
       file = `agents/${name}/resume.md`;
-      if (this.resumeFiles.size >= 100_000) this.resumeFiles.clear();
+      if (this.resumeFiles.size >= 2_000_000) this.resumeFiles.clear();
       this.resumeFiles.set(name, file);
     }
     return file;
@@ -227,7 +263,7 @@ export class OrgLoader {
     let path = this.paths.get(file);
     if (path === undefined) {
       path = `${this.root}/${file}`;
-      if (this.paths.size >= 100_000) this.paths.clear();
+      if (this.paths.size >= 2_000_000) this.paths.clear();
       this.paths.set(file, path);
     }
     return path;
@@ -235,6 +271,10 @@ export class OrgLoader {
 
   private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
     const folders = this.listing.folders();
+    if (folders !== this.lastFolders) {
+      this.lastFolders = folders;
+      this.lastFolderNames = folders ? new Set(folders.names) : undefined;
+    }
     if (!folders) {
       problems.push({ file: 'agents/', message: 'is missing; run `lemming bootstrap` to write the default org', severity: 'error' });
       return { names: [], ignored: [] };
@@ -256,8 +296,18 @@ export class OrgLoader {
     stamps: Map<string, string>,
     reading: { useDiskCache: boolean; usedDiskCache: boolean },
     kind: 'org' | 'agent' = 'org',
+    trusted = false,
   ): Parsed<T> {
-    // Every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
+    if (trusted) {
+      const kept = this.cache.get(file) as CachedFile<T> | undefined;
+      if (kept && this.last?.stamps.get(file) === kept.stamp) {
+        stamps.set(file, kept.stamp);
+        reading.usedDiskCache ||= kept.fromDisk;
+        if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
+        return kept.parsed;
+      }
+    }
+    // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
     const path = this.pathOf(file);
     let stat;
     try {

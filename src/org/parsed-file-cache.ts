@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 
 interface CacheFile {
-  /** Raised when what a parsed file holds changes shape (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds), so older entries are not used. */
-  version: 3;
+  /** Raised when what a parsed file holds changes shape (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes), so older entries are not used. */
+  version: 4;
   entries: Record<string, CacheEntry>;
 }
 
@@ -72,7 +72,7 @@ export class ParsedFileCache {
     if (!this.dirty) return;
     const entries = this.load();
     try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 3, entries } satisfies CacheFile));
+      writeFileAtomic(this.path, JSON.stringify({ version: 4, entries } satisfies CacheFile));
       this.dirty = false;
     } catch {
       // The cache only saves time; without it every file is parsed.
@@ -95,7 +95,7 @@ export class ParsedFileCache {
     if (this.onDisk) return this.onDisk;
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.onDisk = data.version === 3 && typeof data.entries === 'object' ? data.entries : {};
+      this.onDisk = data.version === 4 && typeof data.entries === 'object' ? data.entries : {};
     } catch {
       this.onDisk = {};
     }

@@ -266,6 +266,20 @@ function buildSchemas(z: typeof Zod) {
      * costs more than the turn itself. The default org sets it.
      */
     traces: z.strictObject({ keep: nonNegativeInt.default(0) }).prefault({}),
+    /**
+     * How the engine learns what changed in the agents' folders between turns (docs/performance.md). An org of up to
+     * `scan_per_turn` agents has every resume and outbox looked at every turn; a bigger one learns from lemming's own
+     * writers, from file-system notifications (`watch`, up to 20,000 agents and half the inotify watch limit), and
+     * otherwise from a scan of `scan_per_turn` agents a turn, so a hand edit is seen within ceil(agents / scan_per_turn) turns.
+     */
+    changes: z
+      .strictObject({
+        /** Agents looked at each turn without notifications: each costs two `stat`s. */
+        scan_per_turn: positiveInt.default(5_000),
+        /** Watch the agents' folders (Linux inotify) in orgs bigger than `scan_per_turn`, so a hand edit is seen at the next turn. */
+        watch: z.boolean().default(true),
+      })
+      .prefault({}),
     sandbox: sandboxSettingsSchema.prefault({}),
     /**
      * Circuit breakers (off unless set): an agent caught in a ping-pong, or spending past a rate, is

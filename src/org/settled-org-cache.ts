@@ -40,8 +40,8 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  * the same files, so the same org and the same warnings.
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
-  // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools): an older one is not used.
-  const lines: string[] = ['org shape 2\n'];
+  // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools; 3: engine.changes): an older one is not used.
+  const lines: string[] = ['org shape 3\n'];
   for (const [file, stamp] of stamps) lines.push(file, '\t', stamp, '\n');
   for (const name of ignored) lines.push('ignored\t', name, '\n');
   // One update with the whole text: 10,000 small ones cost more than the hashing.
@@ -66,8 +66,8 @@ function currentKey(root: string): string | undefined {
   return settledKey(stamps, folders.ignored);
 }
 
-/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds). */
-const FORMAT = 2;
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes). */
+const FORMAT = 3;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
 /** Whether the kept org's file begins with `text`: only that many bytes are read, not the whole org (3 MB at 10,000 agents). */

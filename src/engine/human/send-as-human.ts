@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { recordChange } from '../../org/changes/change-log.js';
 import { LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
@@ -103,7 +104,11 @@ export function sendFromSeat(root: string, org: Org, seat: string, input: HumanM
     if (subject !== undefined) message.subject = subject;
     if (input.replyTo !== undefined) message.replyTo = input.replyTo;
     const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to)}`;
-    if (createFileAtomic(join(root, file), formatMessage(message))) return { message, file, cutCharacters };
+    if (createFileAtomic(join(root, file), formatMessage(message))) {
+      // An engine on this org looks at this outbox at its next turn without visiting every agent (org/changes/).
+      recordChange(root, seat);
+      return { message, file, cutCharacters };
+    }
   }
   throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
 }

@@ -77,7 +77,7 @@ export function hasUntoldTrouble(root: string, org: Org, state: EngineState, can
  * agent that can pay for it and is not held, an agent still to join, an outbox that changed since
  * the last turn (new mail, maybe), or a stranded agent whose manager is still to be told.
  */
-export function turnWouldFindWork(root: string, org: Org, state: EngineState, hints: Pick<OutboxHintStore, 'get'>): boolean {
+export function turnWouldFindWork(root: string, org: Org, state: EngineState, hints: Pick<OutboxHintStore, 'get'>, changed?: ReadonlySet<string>): boolean {
   // The human decided a proposal: carrying it out, or telling its proposer, takes a turn.
   if (hasDecisionsToTakeUp(root, org)) return true;
   // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
@@ -89,7 +89,9 @@ export function turnWouldFindWork(root: string, org: Org, state: EngineState, hi
   if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name) && !breakerHeld(agent.name))) return true;
   const members = new Set(state.members);
   const takenPath = statePaths(root).taken;
-  for (const name of org.agents.keys()) {
+  // With the change feed's answer (org/changes/), only the outboxes that may have changed are looked at.
+  const names = changed ? [...org.agents.keys()].filter((name) => !members.has(name) || changed.has(name)) : org.agents.keys();
+  for (const name of names) {
     // An agent that has not joined yet joins with a turn (and, in an org that has run, says what it took as history).
     if (!members.has(name) && state.turn > 0) return true;
     let taken: ReadonlySet<string> | undefined;

@@ -102,7 +102,7 @@ export function agentPaths(root: string, agent: string): AgentPaths {
       logs,
       log: `${logs}/activity.jsonl`,
     };
-    if (byAgent.size > 100_000) byAgent.clear();
+    if (byAgent.size > 2_000_000) byAgent.clear();
     if (agentPathCache.size > 1_000) agentPathCache.clear();
     byAgent.set(agent, paths);
   }

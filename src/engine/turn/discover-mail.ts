@@ -46,11 +46,11 @@ export interface Discovery {
  * of the mail still arrives. An agent that joins an org that has run, with files
  * already in its outbox, takes them as history.
  */
-export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHintStore, turn: number): Discovery {
+export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHintStore, turn: number, changed?: ReadonlySet<string>): Discovery {
   const result: Discovery = { hints: nameRecord(), taken: nameRecord(), undelivered: nameRecord(), joined: [], pending: [], humanNotices: [], events: [] };
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
-  for (const sender of org.agents.keys()) {
+  for (const sender of sendersToLook(org, state.members, members, changed)) {
     const outbox = agentPaths(root, sender).outbox;
     if (!members.has(sender)) {
       if (state.turn > 0) {
@@ -143,6 +143,29 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     }
   }
   return result;
+}
+
+/**
+ * The outboxes a turn looks at: every agent's, or, when the change feed says which folders may have
+ * changed, theirs and those of agents that have not joined yet (each joins with this turn).
+ */
+function sendersToLook(org: Org, memberList: readonly string[], members: ReadonlySet<string>, changed: ReadonlySet<string> | undefined): Iterable<string> {
+  if (!changed) return org.agents.keys();
+  const senders = [...joiningOf(org, memberList, members)];
+  for (const name of changed) if (org.agents.has(name) && members.has(name)) senders.push(name);
+  // In name order, as a look at every agent goes: the events and the plan do not depend on the order changes came in.
+  return senders.sort();
+}
+
+/** Agents of the org that are not members yet, by org and member list: both stay the same objects from turn to turn until one changes. */
+const joining = new WeakMap<Org, { members: readonly string[]; names: readonly string[] }>();
+
+function joiningOf(org: Org, memberList: readonly string[], members: ReadonlySet<string>): readonly string[] {
+  const kept = joining.get(org);
+  if (kept && kept.members === memberList) return kept.names;
+  const names = [...org.agents.keys()].filter((name) => !members.has(name));
+  joining.set(org, { members: memberList, names });
+  return names;
 }
 
 /** The members as a set, made once per list: the list stays the same object from turn to turn until an agent joins. */

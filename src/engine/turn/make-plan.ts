@@ -28,6 +28,8 @@ export interface PlanInput {
   org: Org;
   state: EngineState;
   hints: OutboxHintStore;
+  /** The agents whose folders may have changed since the last turn; absent, every outbox is looked at. */
+  changed?: ReadonlySet<string>;
   turn: number;
   ledger: LedgerSnapshot;
   failing: FailingAgents;
@@ -46,7 +48,7 @@ export interface PlanInput {
 export async function makePlan(input: PlanInput, prepared: Map<string, PreparedCall>): Promise<Plan> {
   const { root, org, state, hints, turn, ledger, failing, ratios, at } = input;
   const orgSnapshot = saveOrgSnapshot(statePaths(root).plannedOrg, org);
-  const discovery = discoverMail(root, org, state, hints, turn);
+  const discovery = discoverMail(root, org, state, hints, turn, input.changed);
   // Proposers hear of the human's decisions as mail of this turn, committed with it.
   discovery.pending.push(...proposalNotices(root, org, turn));
   const pending = [...state.pending, ...discovery.pending];

@@ -41,6 +41,8 @@ export interface TurnContext {
   state: EngineState;
   /** Machine-local hints: which outbox folders are known unchanged. */
   hints: OutboxHintStore;
+  /** The agents whose folders may have changed since the last turn (org/changes/), when not every agent is to be looked at. */
+  changed?: ReadonlySet<string>;
   /** The journal of an unfinished turn found at start-up, if any. */
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
@@ -108,7 +110,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
   } else {
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = await makePlan({ root, org, state, hints: context.hints, turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { recordChange } from '../../org/changes/change-log.js';
 import { join } from 'node:path';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
@@ -110,6 +111,8 @@ export function writeNewAgent(root: string, details: HireDetails, resumeCredits:
   const before = readFileSync(chartFile, 'utf8');
   const after = addAgentToChart(before, { name: details.name, reportsTo: details.reports_to, sendTo: details.send_to, readFrom: details.read_from });
   if (after !== before) writeFileAtomic(chartFile, after);
+  // An engine on this org looks at the new agent at its next turn (org/changes/).
+  recordChange(root, details.name);
 }
 
 /** True once the agent's resume exists. */

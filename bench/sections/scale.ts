@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { buildJobOrg, cli, runTurns, type BenchContext, type Storage } from '../context.js';
+import type { Job } from '../worker.js';
+import { atMostMs, atMostTimes, underMb, type Row } from '../row.js';
+import { figure, type Figure } from '../stats.js';
+
+const WARM_UP = 2;
+const MEASURED = 5;
+
+/** What one org measured: opening the engine, the process's first turn, its steady turns, `status`, and peak RSS. */
+interface Measured {
+  openMs: number;
+  firstMs: number;
+  steady: Figure;
+  statusMs: number;
+  statusRssMb: number;
+  peakRssMb: number;
+}
+
+/** `lemming status` on an org: its wall time and peak RSS (GNU time's maximum resident set). */
+function timeStatus(root: string): { ms: number; rssMb: number } {
+  const start = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', 'maxrss-kb %M', process.execPath, cli, '--root', root, 'status'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = performance.now() - start;
+  if (result.status !== 0) throw new Error(`lemming status exited ${String(result.status)}: ${result.stderr.slice(-2000)}`);
+  const kb = Number(/maxrss-kb (\d+)/.exec(result.stderr)?.[1] ?? Number.NaN);
+  return { ms, rssMb: kb / 1024 };
+}
+
+/** Build an org of `agents` agents with `active` of them busy, run its first turn ever, then a fresh process's turns, then `status`. */
+function measure(agents: number, active: number, storage: Storage): Measured {
+  const job: Job = { agents, history: 0, withMail: active, provider: 'instant', turns: WARM_UP + MEASURED };
+  const root = buildJobOrg(job, storage);
+  try {
+    runTurns({ ...job, turns: 1 }, root, storage);
+    const result = runTurns(job, root, storage);
+    if (result.called.some((count) => count !== active)) throw new Error(`N=${agents}: a turn called ${result.called.join(', ')} agents, not ${active}`);
+    const status = timeStatus(root);
+    return {
+      openMs: result.openMs,
+      firstMs: result.turnMs[0] ?? 0,
+      steady: figure(result.turnMs.slice(WARM_UP)),
+      statusMs: status.ms,
+      statusRssMb: status.rssMb,
+      peakRssMb: result.peakRssMb,
+    };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const one = (ms: number): Figure => ({ median: ms, min: ms, max: ms, runs: 1 });
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/**
+ * A big org that is mostly idle: 10,000 and 100,000 agents with 1% and 10% of them busy each turn,
+ * beside the same busy agents in an org of their own, measured one after the other. Targets (issue
+ * 40) at 100,000 agents with 1,000 busy; and, on paper, a million agents from the per-agent costs.
+ */
+export function scale(context: BenchContext): Row[] {
+  const storage = context.storages[0];
+  if (!storage) return [];
+  const rows: Row[] = [];
+  let paper: { big: Measured; small: Measured; agents: number; active: number } | undefined;
+  for (const agents of [10_000, 100_000]) {
+    for (const share of [0.01, 0.1]) {
+      const active = agents * share;
+      const big = measure(agents, active, storage);
+      const small = measure(active, active, storage);
+      const label = `N=${count(agents)}, ${count(active)} busy`;
+      const alone = `the same ${count(active)} busy agents alone (N=${count(active)})`;
+      const targeted = agents === 100_000 && share === 0.01;
+      if (targeted) paper = { big, small, agents, active };
+      context.log(`  ${label}: open ${big.openMs.toFixed(0)} ms, first turn ${big.firstMs.toFixed(0)} ms, steady ${big.steady.median.toFixed(0)} ms (alone ${small.steady.median.toFixed(0)} ms), status ${big.statusMs.toFixed(0)} ms, peak RSS ${big.peakRssMb.toFixed(0)} MB`);
+      rows.push(
+        { what: `opening the engine, ${label}`, storage: storage.name, figure: { ms: one(big.openMs) }, ...(targeted ? { target: atMostMs(one(big.openMs), 1000, '≤ 1 s') } : {}) },
+        { what: `opening the engine, ${alone}`, storage: storage.name, figure: { ms: one(small.openMs) } },
+        { what: `first turn of a process, ${label}`, storage: storage.name, figure: { ms: one(big.firstMs) } },
+        { what: `first turn of a process, ${alone}`, storage: storage.name, figure: { ms: one(small.firstMs) } },
+        { what: `steady turn, ${label}`, storage: storage.name, figure: { ms: big.steady }, ...(targeted ? { target: atMostTimes(big.steady, 1.5, small.steady, 'the busy agents alone') } : {}) },
+        { what: `steady turn, ${alone}`, storage: storage.name, figure: { ms: small.steady } },
+        { what: `\`lemming status\`, ${label}`, storage: storage.name, figure: { ms: one(big.statusMs) }, ...(targeted ? { target: atMostMs(one(big.statusMs), 1000, '≤ 1 s') } : {}) },
+        { what: `\`lemming status\`, ${alone}`, storage: storage.name, figure: { ms: one(small.statusMs) } },
+        { what: `peak RSS of \`lemming status\`, ${label}`, figure: { mb: big.statusRssMb } },
+        { what: `peak RSS of the turns, ${label}`, figure: { mb: big.peakRssMb }, ...(targeted ? { target: underMb(big.peakRssMb, 300) } : {}) },
+        { what: `peak RSS of the turns, ${alone}`, figure: { mb: small.peakRssMb } },
+      );
+    }
+  }
+  if (paper) {
+    // Each idle agent's cost, from the two orgs with the same busy agents, carried to a million agents.
+    const { big, small, agents, active } = paper;
+    const idle = agents - active;
+    const million = 1_000_000 - active;
+    const perIdle = (bigValue: number, smallValue: number): number => Math.max(0, bigValue - smallValue) / idle;
+    const onPaper = (bigValue: number, smallValue: number): number => smallValue + perIdle(bigValue, smallValue) * million;
+    const note = `on paper, N=1,000,000, ${count(active)} busy (the busy agents alone plus each idle agent's cost measured at N=${count(agents)}, times ${count(million)})`;
+    rows.push(
+      { what: `opening the engine, ${note}`, figure: { ms: one(onPaper(big.openMs, small.openMs)) } },
+      { what: `steady turn, ${note}`, figure: { ms: one(onPaper(big.steady.median, small.steady.median)) } },
+      { what: `\`lemming status\`, ${note}`, figure: { ms: one(onPaper(big.statusMs, small.statusMs)) } },
+      { what: `peak RSS of the turns, ${note}`, figure: { mb: onPaper(big.peakRssMb, small.peakRssMb) } },
+    );
+  }
+  return rows;
+}

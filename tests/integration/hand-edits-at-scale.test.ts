@@ -1,0 +1,118 @@
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { NextAgentProvider } from '../../bench/bench-providers.js';
+import { agentName, buildOrg } from '../../bench/build-org.js';
+import { Engine } from '../../src/engine/engine.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import type { TurnResult } from '../../src/engine/turn/run-turn.js';
+import { recordChange } from '../../src/org/changes/change-log.js';
+import { callsTo, countFsWork } from '../helpers/fs-work.js';
+import { tempDir } from '../helpers/temp-org.js';
+
+const AGENTS = 2_000;
+const PER_TURN = 500;
+
+/**
+ * An org of 2,000 agents, 20 of them busy (the bench's: each passes work to the next), looked at
+ * 500 agents a turn (org.yaml engine.changes), so no turn visits every agent once the first is done.
+ */
+function openOrg(watch: boolean): { engine: Engine; root: string } {
+  const root = tempDir('lemming-hand-edits-');
+  buildOrg(root, { agents: AGENTS, history: 0, withMail: 20 });
+  const orgFile = join(root, 'org', 'org.yaml');
+  writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', `engine:\n  changes:\n    scan_per_turn: ${PER_TURN}\n    watch: ${watch}\n`));
+  // As in an org that has run a while: no agent folder was made or removed in the last hour.
+  const settled = new Date(Date.now() - 3_600_000 + 0.25);
+  utimesSync(join(root, 'agents'), settled, settled);
+  const provider = new NextAgentProvider(Array.from({ length: AGENTS }, (_, index) => agentName(index)));
+  return { engine: Engine.open({ root, providerFactory: () => provider }), root };
+}
+
+async function turn(engine: Engine): Promise<EngineEvent[]> {
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const events: EngineEvent[] = [];
+  for await (const event of engine.turn(result)) events.push(event);
+  expect(result.state).toBeDefined();
+  return events;
+}
+
+const titleOf = (engine: Engine, agent: string): string | undefined => engine.currentOrg.agents.get(agent)?.title;
+
+/** Edit an idle agent's resume and drop a message into another idle agent's outbox, by hand. */
+function editByHand(root: string): void {
+  const resume = join(root, 'agents', 'agent_1500', 'resume.md');
+  writeFileSync(resume, readFileSync(resume, 'utf8').replace('title: Worker agent_1500', 'title: Edited by hand'));
+  writeFileSync(join(root, 'agents', 'agent_1800', 'outbox', 'by-hand.md'), '---\nto: agent_1900\nsubject: Dropped by hand\n---\nPlease take this on.\n');
+}
+
+const delivered = (events: EngineEvent[]): string[] =>
+  events.flatMap((event) => (event.type === 'message-delivered' && event.message.from === 'agent_1800' ? [`${event.message.from} -> ${event.message.to}: ${event.message.subject}`] : []));
+const called = (events: EngineEvent[]): string[] => events.flatMap((event) => (event.type === 'turn-started' ? event.agents : []));
+
+describe('hand edits in an org bigger than a turn looks at (engine.changes)', () => {
+  test('watching: a steady turn stats a few hundred files, not every agent, and a hand edit or a dropped file is seen at the next turn', { timeout: 180_000 }, async () => {
+    const { engine, root } = openOrg(true);
+    try {
+      await turn(engine);
+      let steady = [] as EngineEvent[];
+      const work = await countFsWork(async () => {
+        steady = await turn(engine);
+      });
+      expect(called(steady)).toHaveLength(20);
+      // Idle agents cost nothing: the busy ones' files and the org's own, not two stats for each of 2,000 agents.
+      expect(callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThan(400);
+      expect(titleOf(engine, 'agent_1500')).toBe('Worker agent_1500');
+      editByHand(root);
+      const next = await turn(engine);
+      expect(titleOf(engine, 'agent_1500')).toBe('Edited by hand');
+      expect(delivered(next)).toEqual(['agent_1800 -> agent_1900: Dropped by hand']);
+      expect(called(next)).toContain('agent_1900');
+    } finally {
+      engine.close();
+    }
+  });
+
+  test(`without notifications: the spread scan looks at ${PER_TURN} agents a turn, so a hand edit or a dropped file is seen within ${AGENTS / PER_TURN} turns`, { timeout: 180_000 }, async () => {
+    const { engine, root } = openOrg(false);
+    try {
+      await turn(engine);
+      const work = await countFsWork(async () => {
+        await turn(engine);
+      });
+      // Two stats (resume, outbox) for each agent of the turn's share, and the busy agents' work.
+      expect(callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeGreaterThanOrEqual(2 * PER_TURN);
+      expect(callsTo(work, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThan(2 * PER_TURN + 400);
+      editByHand(root);
+      const seen: { title?: number; delivered?: number } = {};
+      for (let after = 1; after <= AGENTS / PER_TURN; after += 1) {
+        const events = await turn(engine);
+        if (seen.title === undefined && titleOf(engine, 'agent_1500') === 'Edited by hand') seen.title = after;
+        if (seen.delivered === undefined && delivered(events).length > 0) {
+          seen.delivered = after;
+          expect(delivered(events)).toEqual(['agent_1800 -> agent_1900: Dropped by hand']);
+          expect(called(events)).toContain('agent_1900');
+        }
+      }
+      expect(seen.title).toBeDefined();
+      expect(seen.delivered).toBeDefined();
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("lemming's own writers are seen at the next turn without notifications: a file written and recorded (as a send from a seat is)", { timeout: 180_000 }, async () => {
+    const { engine, root } = openOrg(false);
+    try {
+      await turn(engine);
+      await turn(engine);
+      writeFileSync(join(root, 'agents', 'agent_1700', 'outbox', 'from-a-writer.md'), '---\nto: agent_1701\nsubject: Recorded\n---\nSent through a writer of lemming.\n');
+      recordChange(root, 'agent_1700');
+      const events = await turn(engine);
+      expect(events.flatMap((event) => (event.type === 'message-delivered' && event.message.from === 'agent_1700' ? [event.message.to] : []))).toEqual(['agent_1701']);
+      expect(called(events)).toContain('agent_1701');
+    } finally {
+      engine.close();
+    }
+  });
+});
