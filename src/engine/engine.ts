@@ -25,6 +25,7 @@ import { statePaths } from './record/state-paths.js';
 import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
 import { agentsWithMail, hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
 import { carryOutApprovals } from './human/finish-approval.js';
+import { carryOutInterventions, interventionsAhead } from './interventions/carry-out-interventions.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -189,7 +190,7 @@ export class Engine {
    * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
    */
   hasWork(): boolean {
-    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints);
+    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints) || interventionsAhead(this.root, this.state.turn);
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
@@ -367,16 +368,19 @@ export class Engine {
   }
 
   /**
-   * Before a turn: pick up hand edits, then carry out what the human approved while this
-   * engine held the lock (a hire's resume and chart entries, a retirement) against that org,
+   * Before a turn: pick up hand edits, carry out the interventions due (interventions/), then carry
+   * out what the human approved while this engine held the lock (a hire's resume and chart entries, a retirement) against that org,
    * and reload again, so the change is in force from this turn. A turn left unfinished by a
    * crash is finished first, with its planned org; the approvals wait for the turn after it.
    */
   private async takeUpOrg(): Promise<EngineEvent[]> {
     const events = this.reloadOrg();
     if (this.hasUnfinishedTurn) return events;
+    // Interventions first: a retirement is an approval, carried out with the others just after.
+    const intervened = carryOutInterventions(this.org, this.state.turn + 1, this.clock());
     const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
-    return carried.length === 0 ? events : [...events, ...carried, ...this.reloadOrg()];
+    const changed = intervened.some((event) => event.type === 'intervention') || carried.length > 0;
+    return changed ? [...events, ...intervened, ...carried, ...this.reloadOrg()] : [...events, ...intervened];
   }
 
   /**
