@@ -85,7 +85,6 @@ const FIELD_EXAMPLES: Record<string, string> = {
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
   // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
-  'variants.interventions': 'interventions: [{ turn: 2, send: { to: manager, body: "Ship today instead" } }]',
   'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',
   'variants.to': 'to: manager',
   'variants.from': 'from: human   # or an agent, speaking as it',

@@ -36,17 +36,16 @@ export function kindOf(intervention: Intervention): InterventionKind {
 export const INTERVENTION_EXAMPLES: Record<InterventionKind, string> = {
   send: '{ turn: 2, send: { to: manager, body: "Drop the report; fix the login bug first", from: human } }',
   resume: '{ turn: 3, resume: { agent: coder_01, set: { title: Senior engineer }, body: "You review every change." } }',
-  credits: '{ turn: 2, credits: { agent: coder_01, top_up: 0.5 } }   # or set: 2 (the resume\'s budget)',
-  chart: '{ turn: 2, chart: { add: { from: manager, to: coder_01 } } }   # or remove: { from, to }',
-  hold: '{ turn: 4, hold: planner }   # not called until `lemming retry planner`',
-  retire: '{ turn: 4, retire: planner }   # its credits go back to its manager',
+  credits: '{ turn: 2, credits: { agent: coder_01, top_up: 0.5 } }',
+  chart: '{ turn: 2, chart: { add: { from: manager, to: coder_01 } } }',
+  hold: '{ turn: 4, hold: planner }',
+  retire: '{ turn: 4, retire: planner }',
 };
 
 /** The schema of one intervention (zod), shared by experiment files and `org/interventions.yaml`. */
 export function interventionSchema(z: typeof Zod) {
   const name = z.string().regex(AGENT_NAME_PATTERN, AGENT_NAME_HINT);
   const edge = z.strictObject({ from: name, to: name });
-  const example = `one of: ${INTERVENTION_ACTIONS.map((key) => INTERVENTION_EXAMPLES[key]).join(' | ')}`;
   return z
     .strictObject({
       turn: z.number().int().min(1),
@@ -66,7 +65,7 @@ export function interventionSchema(z: typeof Zod) {
       hold: name.optional(),
       retire: name.optional(),
     })
-    .refine((value) => INTERVENTION_ACTIONS.filter((key) => value[key] !== undefined).length === 1, `needs exactly one action (${INTERVENTION_ACTIONS.join(', ')}); ${example}`);
+    .refine((value) => INTERVENTION_ACTIONS.filter((key) => value[key] !== undefined).length === 1, `needs exactly one action (${INTERVENTION_ACTIONS.join(', ')}), for example ${INTERVENTION_EXAMPLES.send}`);
 }
 
 /** An intervention as the schema leaves it: defaults filled in, unset actions absent. */
