@@ -5,6 +5,7 @@ import { schemaProblems } from '../org/schema-problems.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
+import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 
 /** A message from the human that opens a run. */
@@ -48,6 +49,8 @@ export interface Experiment {
   /** A Redis address: the runs' model calls go to workers. */
   queue?: string;
   variants: Variant[];
+  /** Questions put to every run's agents, after chosen turns or at the end (survey-settings.ts). */
+  survey: SurveySetting[];
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -76,6 +79,7 @@ function buildSchema(z: typeof Zod) {
     repeats: z.number().int().min(1).max(100).default(1),
     messages: z.array(message).min(1).optional(),
     variants: z.array(variant).min(1),
+    ...surveyField(z),
     ...outcomeFields(z),
     ...seedField(z),
   });
@@ -128,6 +132,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       outcome: variantOutcome(value, variant),
       interventions: (variant.interventions ?? []).map(normaliseIntervention),
     })),
+    survey: surveySettings(value.survey),
   };
 }
 

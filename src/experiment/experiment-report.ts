@@ -6,6 +6,7 @@ import type { RunMetrics } from './run-metrics.js';
 import { renderMetricPlot } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
 import { studyStatistics, type StudyStatistics } from './study-statistics.js';
+import { renderSurvey, surveyTables } from './survey-report.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
 
 /** Where the report was written. */
@@ -64,6 +65,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
       ]),
     ),
     '',
+    ...renderSurvey(surveyTables(experiment, runs)),
     ...breakdown('Credits by model', summaries, (summary) => summary.creditsByModel),
     ...breakdown('Credits by agent', summaries, (summary) => summary.creditsByAgent),
     '## Runs',
@@ -96,7 +98,7 @@ export function writeReport(folder: string, experiment: Experiment, base: string
   mkdirSync(join(folder, 'plots'), { recursive: true });
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics));
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

@@ -7,6 +7,7 @@ import { interventionProblem } from '../engine/interventions/apply-intervention.
 import { INTERVENTIONS_FILE } from '../engine/interventions/carry-out-interventions.js';
 import { yaml } from '../lazy-modules.js';
 import { loadOrg } from '../org/load-org.js';
+import { respondents } from '../survey/ask-agents.js';
 import { HUMAN, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
@@ -120,6 +121,13 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
   if (judge && !Object.hasOwn(org.models, judge.model)) {
     throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
   }
+  experiment.survey.forEach((item, index) => {
+    try {
+      respondents(org, item.ask);
+    } catch (error) {
+      throw new LemmingError('experiment-invalid', `${experiment.file}: survey.${index}.ask: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
+    }
+  });
   variant.interventions.forEach((intervention, index) => {
     const problem = interventionProblem(org, intervention);
     if (problem) throw new LemmingError('experiment-invalid', `${where}: interventions.${index}.${problem}`, { exitCode: 2 });
