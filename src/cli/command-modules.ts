@@ -19,6 +19,7 @@ interface Commands {
   experiment: typeof import('./commands/experiment.js');
   export: typeof import('./commands/export.js');
   import: typeof import('./commands/import.js');
+  'import-marble': typeof import('./commands/import-marble.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');

@@ -380,6 +380,16 @@ program
   .action((file: string) => execute(async () => command('import').importCommand(newRoot(), file, output)));
 
 program
+  .command('import-marble')
+  .description('make orgs from MultiAgentBench (MARBLE) task rows (JSONL): profiles to resumes, relationships and coordination mode to the chart, the task to the human\'s first message, and an experiment file running its coordination modes as variants')
+  .argument('<file>', 'a MARBLE JSONL file, one task a line')
+  .option('--row <line>', 'the row on this line of the file (default: the file\'s only row)', positiveInteger)
+  .option('--all', 'every row, each an org in a folder of --root named marble-<scenario>-<task_id>')
+  .action((file: string, options: { row?: number; all?: boolean }) =>
+    execute(async () => command('import-marble').importMarbleCommand(newRoot(), file, { ...(options.row === undefined ? {} : { row: options.row }), ...(options.all ? { all: true } : {}) }, output)),
+  );
+
+program
   .command('backup')
   .description('an export taken while a run goes on, between two of its turns, without stopping it')
   .argument('[file]', 'the archive to write (default: backups/backup-<time>.tar.gz in the root)')
