@@ -119,6 +119,24 @@ describe('interventions', () => {
     expect(messageFiles(join(root, 'experiments/pushed/pushed'))).toEqual(messageFiles(recorded));
   });
 
+  test('a hold holds in an org without circuit breakers: the agent is not called, its mail waits, until `lemming retry`', { timeout: 120_000 }, async () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, 'org/interventions.yaml'), 'interventions:\n  - turn: 2\n    hold: planner\n');
+    expect(lemming(root, ['send', 'manager', '--subject', 'Release notes', 'Please get the release notes for version 2 written and checked.']).status).toBe(0);
+    const held = await lemmingAsync(root, ['run']);
+    expect(held.status).toBe(0);
+    expect(held.stdout).toMatch(/^\[turn 2\] intervention: planner is held/m);
+    // Its mail is no work while it is held: the org is idle after turn 1, the planner's message unread.
+    expect(held.stdout).toMatch(/1 turn\(s\) run, now at turn 1; the org is idle/);
+    expect(listOutbox(root, 'planner')).toEqual([]);
+    const status = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; unread: number }> };
+    expect(status.agents.find((agent) => agent.name === 'planner')?.unread).toBe(1);
+    expect(lemming(root, ['retry', 'planner']).status).toBe(0);
+    const released = await lemmingAsync(root, ['run']);
+    expect(released.status).toBe(0);
+    expect(listOutbox(root, 'planner').length).toBeGreaterThan(0);
+  });
+
   test('a bad intervention stops the experiment before any run, naming the file, the variant, the field and a valid value', () => {
     const root = defaultOrg();
     const file = join(root, 'bad.yaml');
