@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { INTERVENTIONS_FILE } from '../org/names.js';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
@@ -25,7 +28,6 @@ import { statePaths } from './record/state-paths.js';
 import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
 import { agentsWithMail, hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
 import { carryOutApprovals } from './human/finish-approval.js';
-import { carryOutInterventions, interventionsAhead } from './interventions/carry-out-interventions.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
@@ -94,6 +96,8 @@ export class Engine {
   private state: EngineState;
   private readonly hints: OutboxHintStore;
   private journal: JournalRecord[];
+  /** The interventions' code, loaded at the first turn of an org with `org/interventions.yaml`. */
+  private interventions: typeof import('./interventions/carry-out-interventions.js') | undefined;
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
@@ -190,7 +194,7 @@ export class Engine {
    * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
    */
   hasWork(): boolean {
-    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints) || interventionsAhead(this.root, this.state.turn);
+    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints) || (this.interventions?.interventionsAhead(this.root, this.state.turn) ?? false);
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
@@ -377,7 +381,9 @@ export class Engine {
     const events = this.reloadOrg();
     if (this.hasUnfinishedTurn) return events;
     // Interventions first: a retirement is an approval, carried out with the others just after.
-    const intervened = carryOutInterventions(this.org, this.state.turn + 1, this.clock());
+    // Their code is loaded only for an org that has them (the run loop asks hasWork after this).
+    if (!this.interventions && existsSync(join(this.root, INTERVENTIONS_FILE))) this.interventions = await import('./interventions/carry-out-interventions.js');
+    const intervened = this.interventions?.carryOutInterventions(this.org, this.state.turn + 1, this.clock()) ?? [];
     const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
     const changed = intervened.some((event) => event.type === 'intervention') || carried.length > 0;
     return changed ? [...events, ...intervened, ...carried, ...this.reloadOrg()] : [...events, ...intervened];

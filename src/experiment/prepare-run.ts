@@ -4,11 +4,10 @@ import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { interventionProblem } from '../engine/interventions/apply-intervention.js';
-import { INTERVENTIONS_FILE } from '../engine/interventions/carry-out-interventions.js';
 import { yaml } from '../lazy-modules.js';
 import { loadOrg } from '../org/load-org.js';
 import { respondents } from '../survey/ask-agents.js';
-import { HUMAN, nameRecord } from '../org/names.js';
+import { HUMAN, INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';

@@ -11,10 +11,9 @@ import type { EngineEvent } from '../events.js';
 import { appendLog } from '../record/agent-log.js';
 import { statePaths } from '../record/state-paths.js';
 import { applyIntervention } from './apply-intervention.js';
+import { INTERVENTIONS_FILE } from '../../org/names.js';
 import { agentOf, describeIntervention, interventionSchema, kindOf, normaliseIntervention, type Intervention } from './intervention.js';
 
-/** Where an org's scheduled interventions are written, as `interventions: [...]` (an experiment's variant writes its own here). */
-export const INTERVENTIONS_FILE = 'org/interventions.yaml';
 
 /** One line of `org/state/interventions.jsonl`: an intervention started, then done or refused. */
 export interface InterventionRecord {

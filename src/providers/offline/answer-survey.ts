@@ -1,4 +1,4 @@
-import type { SurveyQuestion } from '../../mailbox/survey-markup.js';
+import { parseSurveyMarkup, type SurveyQuestion } from '../../mailbox/survey-markup.js';
 import { words } from './compose.js';
 import type { PromptView } from './read-prompt.js';
 import { stem } from './route-task.js';
@@ -38,4 +38,10 @@ export function composeSurveyAnswer(view: PromptView, question: SurveyQuestion, 
   const latest = view.inbox.at(-1);
   const work = latest ? `My latest mail is "${latest.subject ?? latest.body.split('\n')[0]}" (turn ${latest.turn}).` : 'I have had no mail yet.';
   return `I am ${view.self}, ${view.title}. ${work} I keep ${view.memory.size} note(s).`;
+}
+
+/** The answer to the survey question a prompt's text holds (composeSurveyAnswer); empty when it holds none. */
+export function answerSurvey(view: PromptView, content: string, variation: Variation): string {
+  const question = parseSurveyMarkup(content);
+  return question ? composeSurveyAnswer(view, question, variation) : '';
 }

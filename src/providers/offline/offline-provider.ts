@@ -1,8 +1,6 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
-import { composeSurveyAnswer } from './answer-survey.js';
-import { parseSurveyMarkup } from '../../mailbox/survey-markup.js';
 import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
@@ -33,9 +31,11 @@ export class OfflineProvider implements Provider {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
     // A question a researcher puts (`lemming ask`, a survey): answered in text, with no tool to call.
-    const survey = request.tools.length === 0 ? parseSurveyMarkup(contentOf(request)) : undefined;
-    if (survey) {
-      const text = composeSurveyAnswer(view, survey, this.variation);
+    // Its code is loaded only then: a turn's calls always offer tools.
+    const content = contentOf(request);
+    if (request.tools.length === 0 && content.includes('<survey-question ')) {
+      const { answerSurvey } = await import('./answer-survey.js');
+      const text = answerSurvey(view, content, this.variation);
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
     await prepareTools(view);
