@@ -13,6 +13,7 @@ interface Commands {
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
+  diff: typeof import('./commands/diff.js');
   doctor: typeof import('./commands/doctor.js');
   'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');

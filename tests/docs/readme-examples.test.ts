@@ -92,6 +92,7 @@ const CHECKED: Record<string, string> = {
   '# org/routing.yaml': 'as org/routing.yaml of the default org, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the docs\'',
+  '$ lemming diff experiments/study/baseline-r1': 'run after the experiment, and its first lines compared with the docs\'',
   '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table and its organisation section compared with the docs\'',
   '{\n  "scenario": "research",': 'written on one line as research.jsonl and imported by the console example after it',
   '$ lemming import-marble research.jsonl': 'run as written, its output and the report\'s first table compared with the docs\'',
@@ -372,6 +373,12 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|tight-manager|no-planner) \|.* s \|$/.test(line)).map((line) => line.replace(/\| [\d.]+ s \|$/, '|'));
     const report = readFileSync(join(folder, 'experiments/study/report.md'), 'utf8');
     expect(rows(pageOf('$ lemming experiment study.yaml'))).toEqual(rows(report).slice(0, 3));
+
+    // Two of its runs compared: they differ (exit 1), and the output begins as the docs show it.
+    const [diffLine, ...shown] = example('$ lemming diff experiments/study/baseline-r1').text.trimEnd().split('\n');
+    const diff = sh(folder, diffLine?.replace(/^\$ /, '') ?? '-');
+    expect(diff.status, diff.stderr).toBe(1);
+    expect(diff.stdout.split('\n').slice(0, shown.length)).toEqual(shown);
   });
 
   test('the planner study: run as written, its table against the baseline as the docs show it', () => {

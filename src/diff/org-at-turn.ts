@@ -1,0 +1,22 @@
+/*
+ * Where `lemming diff --turns A..B` meets the org's history: the one function it needs from it.
+ * The history (a room of its own, which keeps every committed turn) writes the org as it was
+ * after a turn into a folder; diff reads that folder as it reads any org. Until the history's
+ * writer is named here, `--turns` says it is not available.
+ */
+
+/**
+ * Write the org at `orgRoot` as it was after `turn` into `destination` (a folder that does not
+ * exist yet), as an ordinary org folder: its files, record, ledger and proposals as they were then.
+ * Rejects with a LemmingError naming the turn when the history does not hold it.
+ */
+export type WriteOrgAtTurn = (orgRoot: string, turn: number, destination: string) => Promise<void>;
+
+/**
+ * The history's writer of a past turn, or undefined while this build keeps no history. The history
+ * plugs in here: return its `(orgRoot, turn, destination)` function (required lazily, so `diff`
+ * of two folders never loads it).
+ */
+export function orgAtTurnWriter(): WriteOrgAtTurn | undefined {
+  return undefined;
+}
