@@ -6,6 +6,7 @@ const requireModule = createRequire(import.meta.url);
 interface Commands {
   'add-agent': typeof import('./commands/add-agent.js');
   analyze: typeof import('./commands/analyze.js');
+  ask: typeof import('./commands/ask.js');
   adopt: typeof import('./commands/adopt.js');
   approvals: typeof import('./commands/approvals.js');
   backup: typeof import('./commands/backup.js');

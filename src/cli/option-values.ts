@@ -77,6 +77,8 @@ function commaList(expected: string): (value: string) => string[] {
   };
 }
 
+/** `--choices a,b,c` of `lemming ask`. */
+export const choiceList = commaList('choices separated by commas, for example yes,no,unsure');
 export const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
 export const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
 

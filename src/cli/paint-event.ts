@@ -28,6 +28,8 @@ function styleOf(event: EngineEvent): Style | undefined {
       return 'green';
     case 'proposal-carried-out':
       return event.failed ? 'red' : 'green';
+    case 'intervention':
+      return event.failed ? 'red' : 'green';
     case 'message-delivered':
       return event.message.to === 'human' ? 'cyan' : undefined;
     case 'turn-finished':

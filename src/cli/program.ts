@@ -8,6 +8,7 @@ import {
   credits,
   mcpServerList,
   modelList,
+  choiceList,
   outputMode,
   port,
   positiveInteger,
@@ -329,6 +330,19 @@ program
   .description("the org's network measured from its files: span of control and load per agent, messages per chart edge, each request's path to its answer, bottlenecks, unanswered requests, ping-pong, repeated messages, members who never answer, escalation storms")
   .option('--json', 'print JSON')
   .action((options: { json?: boolean }) => execute(async () => command('analyze').analyzeCommand(root(), options, output)));
+
+program
+  .command('ask')
+  .description("put a question to agents (with their resume, notes and latest mail) and print their answers; nothing is delivered, nothing of theirs changes, and the calls are charged to the ledger's research account, not to their balances")
+  .argument('<agent-and-question...>', 'an agent and the question; with --all or --role, the question alone')
+  .option('--all', 'ask every agent')
+  .option('--role <role>', "ask the agents whose title (or name) holds this word, for example engineer")
+  .option('--choices <list>', 'the answer is one of these, separated by commas: yes,no,unsure', choiceList)
+  .option('--number', 'the answer is a number')
+  .option('--json', 'print JSON')
+  .action((words: string[], options: { all?: boolean; role?: string; choices?: string[]; number?: boolean; json?: boolean }) =>
+    execute(async () => command('ask').askCommand(root(), words, options, output)),
+  );
 
 program
   .command('trace')

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { INTERVENTIONS_FILE } from '../org/names.js';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
 import { orgReloadEvents } from './org-reload-events.js';
@@ -101,6 +104,8 @@ export class Engine {
   /** What the feed said for the turn about to run (everything until a turn has taken it). */
   private changed: Changed = { all: true };
   private journal: JournalRecord[];
+  /** The interventions' code, loaded at the first turn of an org with `org/interventions.yaml`. */
+  private interventions: typeof import('./interventions/carry-out-interventions.js') | undefined;
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
@@ -197,7 +202,11 @@ export class Engine {
    * can pay for it, or an outbox that changed since the last turn (new mail, maybe).
    */
   hasWork(): boolean {
-    return this.hasUnfinishedTurn || turnWouldFindWork(this.root, this.org, this.state, this.hints, this.changed.all ? undefined : this.changed.agents);
+    return (
+      this.hasUnfinishedTurn ||
+      turnWouldFindWork(this.root, this.org, this.state, this.hints, this.changed.all ? undefined : this.changed.agents) ||
+      (this.interventions?.interventionsAhead(this.root, this.state.turn) ?? false)
+    );
   }
 
   /** Whether a stranded agent's manager is still to be told, or a notice still to be read (see hasUntoldTrouble). */
@@ -401,8 +410,8 @@ export class Engine {
   }
 
   /**
-   * Before a turn: pick up hand edits, then carry out what the human approved while this
-   * engine held the lock (a hire's resume and chart entries, a retirement) against that org,
+   * Before a turn: pick up hand edits, carry out the interventions due (interventions/), then carry
+   * out what the human approved while this engine held the lock (a hire's resume and chart entries, a retirement) against that org,
    * and reload again, so the change is in force from this turn. A turn left unfinished by a
    * crash is finished first, with its planned org; the approvals wait for the turn after it.
    */
@@ -418,11 +427,16 @@ export class Engine {
     this.changed = this.feed ? this.feed.take(names) : { all: true };
     const events = this.reloadOrg(this.changed.all ? undefined : this.changed.agents);
     if (this.hasUnfinishedTurn) return events;
+    // Interventions first: a retirement is an approval, carried out with the others just after.
+    // Their code is loaded only for an org that has them (the run loop asks hasWork after this).
+    if (!this.interventions && existsSync(join(this.root, INTERVENTIONS_FILE))) this.interventions = await import('./interventions/carry-out-interventions.js');
+    const intervened = this.interventions?.carryOutInterventions(this.org, this.state.turn + 1, this.clock()) ?? [];
     const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
-    if (carried.length === 0) return events;
-    // An approval writes resumes and the chart: everything is looked at again.
+    const changed = intervened.some((event) => event.type === 'intervention') || carried.length > 0;
+    if (!changed) return [...events, ...intervened];
+    // An approval or an intervention writes resumes, the chart, outboxes: everything is looked at again.
     this.changed = { all: true };
-    return [...events, ...carried, ...this.reloadOrg()];
+    return [...events, ...intervened, ...carried, ...this.reloadOrg()];
   }
 
   /**

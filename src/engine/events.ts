@@ -71,6 +71,8 @@ export type EngineEvent =
   | { type: 'agent-held'; turn: number; agent: string; model: string; failedTurns: number; cause: string }
   /** An approval the human made while this engine ran, carried out at the start of the turn (`failed`: closed instead, with the reason). */
   | { type: 'proposal-carried-out'; turn: number; id: string; proposer: string; summary: string; failed: boolean }
+  /** An intervention of `org/interventions.yaml` carried out before the turn (`failed`: refused, with why). */
+  | { type: 'intervention'; turn: number; index: number; kind: string; agent: string; summary: string; failed?: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */

@@ -4,6 +4,8 @@ import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
+import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
+import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 
 /** A message from the human that opens a run. */
@@ -29,6 +31,8 @@ export interface Variant {
   repeats: number;
   /** How its runs are scored and how its repeats differ (outcome-settings.ts). */
   outcome: OutcomeSettings;
+  /** Changes made to its org while it runs, each before its turn (engine/interventions/). */
+  interventions: Intervention[];
 }
 
 /** An experiment file (`lemming experiment FILE`), validated and normalised. */
@@ -45,6 +49,8 @@ export interface Experiment {
   /** A Redis address: the runs' model calls go to workers. */
   queue?: string;
   variants: Variant[];
+  /** Questions put to every run's agents, after chosen turns or at the end (survey-settings.ts). */
+  survey: SurveySetting[];
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -61,6 +67,7 @@ function buildSchema(z: typeof Zod) {
     swap_models: z.record(z.string(), z.string().min(1)).optional(),
     messages: z.array(message).min(1).optional(),
     repeats: z.number().int().min(1).max(100).optional(),
+    interventions: z.array(interventionSchema(z)).optional(),
     ...outcomeFields(z),
   });
   return z.strictObject({
@@ -72,6 +79,7 @@ function buildSchema(z: typeof Zod) {
     repeats: z.number().int().min(1).max(100).default(1),
     messages: z.array(message).min(1).optional(),
     variants: z.array(variant).min(1),
+    ...surveyField(z),
     ...outcomeFields(z),
     ...seedField(z),
   });
@@ -93,7 +101,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   if (!source) throw new InvalidOrgError(loaded.problems);
   schema ??= buildSchema(zod().z);
   const parsed = schema.safeParse(source.value ?? {});
-  if (!parsed.success) throw new InvalidOrgError(schemaProblems(parsed.error, file, source));
+  if (!parsed.success) throw new InvalidOrgError(namingVariants(schemaProblems(parsed.error, file, source), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
   const seen = new Set<string>();
@@ -122,8 +130,20 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       messages: (variant.messages ?? value.messages ?? []).map((message) => ({ to: message.to, body: message.body, ...(message.subject ? { subject: message.subject } : {}) })),
       repeats: variant.repeats ?? value.repeats,
       outcome: variantOutcome(value, variant),
+      interventions: (variant.interventions ?? []).map(normaliseIntervention),
     })),
+    survey: surveySettings(value.survey),
   };
+}
+
+/** A problem inside a variant says which variant by its name as well as its place: `variant "flat": …`. */
+function namingVariants(problems: Problem[], value: unknown): Problem[] {
+  const variants = (value as { variants?: unknown } | null)?.variants;
+  return problems.map((problem) => {
+    const index = /^variants\.(\d+)\./.exec(problem.field ?? '')?.[1];
+    const name = index === undefined || !Array.isArray(variants) ? undefined : (variants[Number(index)] as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' ? { ...problem, message: `variant ${JSON.stringify(name)}: ${problem.message}` } : problem;
+  });
 }
 
 /** The runs of a variant: its name once, or `<name>-r1`… when it repeats. */

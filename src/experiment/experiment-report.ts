@@ -6,6 +6,7 @@ import type { RunMetrics } from './run-metrics.js';
 import { renderMetricPlot } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
 import { studyStatistics, type StudyStatistics } from './study-statistics.js';
+import { renderSurvey, surveyTables } from './survey-report.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
 import { renderNetwork } from './network-report.js';
 import { summariseNetworks, type VariantNetwork } from './network-summary.js';
@@ -67,6 +68,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
       ]),
     ),
     '',
+    ...renderSurvey(surveyTables(experiment, runs)),
     ...breakdown('Credits by model', summaries, (summary) => summary.creditsByModel),
     ...breakdown('Credits by agent', summaries, (summary) => summary.creditsByAgent),
     ...renderNetwork(networks, experiment.name),
@@ -121,7 +123,7 @@ export function writeReport(folder: string, experiment: Experiment, base: string
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks));
   const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, network, runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

@@ -1,13 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
-import { parseYamlSource } from '../editable/yaml-source.js';
+import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
+import { interventionProblem } from '../engine/interventions/apply-intervention.js';
 import { yaml } from '../lazy-modules.js';
-import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { loadOrg } from '../org/load-org.js';
-import { HUMAN, nameRecord } from '../org/names.js';
+import { respondents } from '../survey/ask-agents.js';
+import { HUMAN, INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
@@ -15,11 +15,7 @@ import type { Experiment, Variant } from './experiment-file.js';
 /** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
 export const PREPARED_FILE = 'experiment-prepared.json';
 
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isObject = isFields;
 
 /** Objects merge key by key; anything else (lists included) replaces. Pure. */
 export function mergeFields(base: unknown, change: unknown): unknown {
@@ -39,30 +35,22 @@ function definitionFiles(base: string): string[] {
   return files;
 }
 
-/**
- * A base org's file read through the one loader of editable files, as the YAML (or front matter
- * and body) a variant edits; a file that cannot be read says which, where, and why.
- */
-function readForEdit(path: string, file: string, frontMatter: boolean): { value: unknown; body: string } | undefined {
-  const loaded = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => {
-    const parts = frontMatter ? splitFrontMatter(text) : { yaml: text, body: '' };
-    if (!parts) return { problems: [], parts: undefined };
-    return { ...parseYamlSource(parts.yaml, file, frontMatter ? 1 : 0), parts };
-  });
-  if (loaded.problems.length > 0) throw new LemmingError('experiment-invalid', `the base org cannot be edited for a variant: ${loaded.problems.map(formatProblem).join('; ')}`, { exitCode: 2 });
-  if (!('parts' in loaded) || !loaded.parts || !loaded.source) return undefined;
-  return { value: loaded.source.value, body: loaded.parts.body };
+/** A base org's file edited for a variant; a file that cannot be read stops the experiment before any run. */
+function editForVariant(edit: () => void): void {
+  try {
+    edit();
+  } catch (error) {
+    if (!(error instanceof LemmingError) || error.code !== 'edit-unreadable') throw error;
+    throw new LemmingError('experiment-invalid', `the base org cannot be edited for a variant: ${error.message}`, { exitCode: 2 });
+  }
 }
 
 function editYaml(root: string, file: string, edit: (value: Fields) => Fields): void {
-  const value = readForEdit(join(root, file), file, false)?.value;
-  writeFileSync(join(root, file), yaml().stringify(edit(isObject(value) ? value : {})));
+  editForVariant(() => editYamlFile(root, file, edit));
 }
 
 function editResume(root: string, file: string, edit: (front: Fields) => Fields): void {
-  const read = readForEdit(join(root, file), file, true);
-  if (!read) return;
-  writeFileSync(join(root, file), `---\n${yaml().stringify(edit(isObject(read.value) ? read.value : {}))}---\n${read.body}`);
+  editForVariant(() => editResumeFile(root, file, (front, body) => ({ front: edit(front), body })));
 }
 
 /** Registry providers that take a seed (org/schema.ts says the same of the `seed` field). */
@@ -132,6 +120,19 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
   if (judge && !Object.hasOwn(org.models, judge.model)) {
     throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
   }
+  experiment.survey.forEach((item, index) => {
+    try {
+      respondents(org, item.ask);
+    } catch (error) {
+      throw new LemmingError('experiment-invalid', `${experiment.file}: survey.${index}.ask: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
+    }
+  });
+  variant.interventions.forEach((intervention, index) => {
+    const problem = interventionProblem(org, intervention);
+    if (problem) throw new LemmingError('experiment-invalid', `${where}: interventions.${index}.${problem}`, { exitCode: 2 });
+  });
+  // The engine carries them out between turns, journaled, from the org's own file: a replay of the run's cassette on a copy repeats them.
+  if (variant.interventions.length > 0) writeFileSync(join(root, INTERVENTIONS_FILE), yaml().stringify({ interventions: variant.interventions }));
   for (const message of variant.messages) {
     try {
       sendAsHuman(root, org, message);

@@ -6,6 +6,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
+import { askDue, lastTurn, readSurvey, surveyTurns } from './run-survey.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
@@ -87,6 +88,35 @@ async function waitForEarlierEngine(run: PlannedRun, log: (line: string) => void
 }
 
 /**
+ * Run one run's engine: in one process, or, when the survey asks questions after chosen turns, in
+ * one process up to each of those turns and the rest after, asking the questions in between (no
+ * engine holds the org then). A run that falls idle sooner is asked then. Returns the last attempt.
+ */
+async function runSurveyed(experiment: Experiment, cli: string, root: string, queue: string | undefined, record: (attempt: RunAttempt) => void): Promise<RunAttempt> {
+  const turns = surveyTurns(experiment.survey);
+  const start = lastTurn(root);
+  let attempt: RunAttempt | undefined;
+  for (const due of turns) {
+    // Questions due past the turn cap are asked when the run ends, with the end's.
+    if (experiment.turns !== undefined && due > start + experiment.turns) break;
+    const now = lastTurn(root);
+    if (now < due) {
+      attempt = await runProcess(cli, root, { turns: due - now, ...(queue ? { queue } : {}) });
+      record(attempt);
+      // Idle (or stopped, or failed) before the turn: the run is over; what is still due is asked after it.
+      if (attempt.finished?.reason !== 'turn-cap') return attempt;
+    }
+    await askDue(root, experiment.survey, due);
+  }
+  const left = experiment.turns === undefined ? undefined : experiment.turns - (lastTurn(root) - start);
+  if (!(attempt && left !== undefined && left <= 0)) {
+    attempt = await runProcess(cli, root, { ...(left !== undefined ? { turns: left } : {}), ...(queue ? { queue } : {}) });
+    record(attempt);
+  }
+  return attempt;
+}
+
+/**
  * Run every variant (times its repeats) in its own copy of the base org under
  * `experiments/<name>/<run>/`, each in a process of its own, a bounded number at once,
  * locally or through the queue; then write the comparison report. Runs already complete
@@ -115,15 +145,20 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const attemptsPath = join(run.root, ATTEMPTS_FILE);
     const attempts = readJson<RunAttempt[]>(attemptsPath, []);
     options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);
-    const attempt = await runProcess(options.cli, run.root, { ...(experiment.turns ? { turns: experiment.turns } : {}), ...(queue ? { queue } : {}) });
-    attempts.push(attempt);
-    writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
+    const attempt = await runSurveyed(experiment, options.cli, run.root, queue, (made) => {
+      attempts.push(made);
+      writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
+    });
     const metrics = measureRun(run.root, run.run, run.variant.name, attempts);
     if (metrics.ended === 'failed' || metrics.ended === 'stopped') {
       failed.push(run.run);
       const why = attempt.stderr.trim().split('\n').at(-1) ?? `exit code ${attempt.exitCode}`;
       options.log(`${run.run}: did not finish (${why}); run the experiment again to resume it`);
       return;
+    }
+    if (experiment.survey.length > 0) {
+      for (const due of [...surveyTurns(experiment.survey), 'end' as const]) await askDue(run.root, experiment.survey, due);
+      metrics.survey = readSurvey(run.root);
     }
     metrics.outcome = await scoreRun(folder, run.run, run.root, run.variant, run.seed, metrics.turns);
     writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import type { SurveyRound } from './run-survey.js';
 import { nameRecord } from '../org/names.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ export interface RunMetrics {
   /** Wall time of every attempt together. */
   wallMs: number;
   attempts: number;
+  /** Its survey's answers (run-survey.ts), when the experiment has a survey. */
+  survey?: SurveyRound[];
   /** Its seed, checks and judge (score-run.ts): set once the run is scored. */
   outcome?: RunOutcome;
 }

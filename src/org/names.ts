@@ -130,3 +130,5 @@ export const ORG_FILE = 'org/org.yaml';
 export const CHART_FILE = 'org/chart.yaml';
 /** Forwarding rules and escalation of unanswered mail (optional), relative to the root. */
 export const ROUTING_FILE = 'org/routing.yaml';
+/** Changes scheduled to be made to the org while it runs (engine/interventions/), as `interventions: [...]`; an experiment's variant writes its own here. */
+export const INTERVENTIONS_FILE = 'org/interventions.yaml';

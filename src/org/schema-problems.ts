@@ -87,6 +87,19 @@ const FIELD_EXAMPLES: Record<string, string> = {
   retries: 'retries: 3   # attempts after the first',
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
+  // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
+  'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',
+  'variants.to': 'to: manager',
+  'variants.from': 'from: human   # or an agent, speaking as it',
+  'variants.body': 'body: "Ship today instead"',
+  'variants.agent': 'agent: coder_01',
+  'variants.set': 'set: { title: Senior engineer }   # resume front matter; under credits: the budget, a number of 0 or more',
+  'variants.add': 'add: { from: manager, to: coder_01 }',
+  'variants.remove': 'remove: { from: manager, to: coder_01 }',
+  send: 'send: { to: manager, body: "Ship today instead", from: human }',
+  top_up: 'top_up: 0.5   # credits above 0',
+  hold: 'hold: planner   # an agent of the org',
+  retire: 'retire: planner   # an agent of the org with a manager',
 };
 
 /** Turn zod's issues into problems that name the file, the field, the line and a valid example. */

@@ -6,7 +6,7 @@ import { balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 import { readBreakerState, writeBreakerState, type BreakerState } from './breaker-state.js';
-import { tripBreakers } from './trip-breakers.js';
+import { tripBreakers, type BreakerSettings } from './trip-breakers.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 
 /** The breakers' part of a turn's plan: the calls left, what to log and tell, and `save` once the plan is journaled. */
@@ -21,12 +21,13 @@ export interface BreakerHold<Call> {
 /**
  * Apply org.yaml `engine.breakers` to a turn being planned: count, hold who trips one (see
  * tripBreakers) and take the held agents out of the calls, their mail left waiting, as an agent
- * out of credits is. Off (nothing read, nothing written) when the org sets no breakers.
+ * out of credits is. Off (a stat, nothing written) when the org sets no breakers and nobody was held by hand.
  */
 export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: number, newMail: readonly PendingItem[], ledger: LedgerSnapshot, calls: Call[]): BreakerHold<Call> {
-  const settings = org.settings.breakers;
-  if (!settings || (settings.ping_pong === undefined && settings.spend === undefined)) return { calls, events: [], humanNotices: [], save: () => undefined };
   const paths = statePaths(org.root);
+  // Without breakers set, agents held by hand (an intervention's `hold:`) stay held: a stat tells whether any were.
+  const settings: BreakerSettings | undefined = org.settings.breakers ?? (existsSync(paths.breakers) ? {} : undefined);
+  if (!settings || (settings.ping_pong === undefined && settings.spend === undefined && !existsSync(paths.breakers))) return { calls, events: [], humanNotices: [], save: () => undefined };
   const previous: BreakerState = readBreakerState(paths.breakers);
   const decision = tripBreakers(settings, previous, {
     turn,
@@ -83,8 +84,8 @@ export function requestBreakerRelease(root: string, agent: string): { turn: numb
  * go): its mail is no work for a turn, so a run with only such mail left is idle. Off: nobody.
  */
 export function heldForNextTurn(org: Org): (agent: string) => boolean {
-  if (!org.settings.breakers) return () => false;
   const paths = statePaths(org.root);
+  if (!org.settings.breakers && !existsSync(paths.breakers)) return () => false;
   const { held } = readBreakerState(paths.breakers);
   return (agent) => held[agent] !== undefined && !existsSync(join(paths.retryRequests, agent));
 }

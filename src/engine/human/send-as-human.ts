@@ -49,6 +49,11 @@ export interface SeatRules {
    * an outside program in a loop cannot flood the org.
    */
   perTurnCap?: boolean;
+  /**
+   * Any member's outbox, not only a person's: an experiment's intervention speaks as an agent. The
+   * message is checked against the same edges here and again when the engine delivers it.
+   */
+  anyAgent?: boolean;
 }
 
 /**
@@ -64,7 +69,7 @@ export function sendFromSeat(root: string, org: Org, seat: string, input: HumanM
       seat === HUMAN ? 'this org has no human agent: add agents/human/resume.md with `model: human` and a place in org/chart.yaml' : `this org has no agent ${quoteName(seat)}`,
     );
   }
-  if (!sender.isHuman) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
+  if (!sender.isHuman && !rules.anyAgent) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
   if (!isValidAgentName(input.to)) {
     throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
   }

@@ -4,7 +4,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import type { ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { estimateInputTokens, expectedOutputTokens, type PromptParts } from '../../providers/request-tokens.js';
-import { chargeTokens, type LedgerEntry, type ModelShare } from './ledger.js';
+import { chargeTokens, type LedgerEntry, type ModelShare, type ResearchLine } from './ledger.js';
 
 /** What a call is priced by: all its input (cached included), the cached parts of it, its output, and how many answers it sums. */
 export type PricedTokens = Pick<Usage, 'inputTokens' | 'outputTokens' | 'cachedInputTokens' | 'cacheWriteTokens' | 'calls'>;
@@ -146,4 +146,13 @@ export function chargeFor(turn: number, agent: string, response: Pick<ProviderRe
     at,
   };
   return { usage, charge };
+}
+
+/**
+ * What a question put to an agent (`lemming ask`, a survey) costs, as a research line: priced by
+ * chargeFor, the one rule, and paid by the research account, so the agent's balance never sees it. Pure.
+ */
+export function researchChargeFor(turn: number, agent: string, response: Pick<ProviderResponse, 'usage' | 'charged' | 'modelKey'>, models: Readonly<Record<string, ModelEntry>>, at: string, purpose: string): ResearchLine {
+  const { type: _charge, ...line } = chargeFor(turn, agent, response, models, at).charge;
+  return { type: 'research', ...line, purpose };
 }

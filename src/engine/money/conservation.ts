@@ -48,13 +48,18 @@ export function conservationProblems(record: MoneyRecord): string[] {
   let spent = 0n;
   const transfers = new Map<string, Array<Extract<LedgerEntry, { type: 'transfer' }>>>();
   for (const entry of record.entries) {
-    const where = `ledger: ${entry.type} of ${entry.agent}${entry.type === 'charge' ? ` in turn ${entry.turn}` : ''}`;
+    const where = `ledger: ${entry.type} of ${entry.agent}${entry.type === 'charge' || entry.type === 'research' ? ` in turn ${entry.turn}` : ''}`;
     if (typeof entry.credits !== 'number' || !Number.isFinite(entry.credits) || !exact(entry.credits)) {
       problems.push(`${where}: ${String(entry.credits)} is not a finite number of credits with at most 9 decimals`);
       continue;
     }
     const amount = nano(entry.credits);
     const before = held.get(entry.agent) ?? 0n;
+    if (entry.type === 'research') {
+      // Paid by the research account, outside the agents' money: it neither enters nor leaves what they hold.
+      if (amount < 0n) problems.push(`${where}: a negative research charge (${entry.credits})`);
+      continue;
+    }
     if (entry.type === 'charge') {
       if (amount < 0n) problems.push(`${where}: a negative charge (${entry.credits})`);
       spent += amount;

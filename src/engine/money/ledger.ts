@@ -17,33 +17,48 @@ export interface ModelShare {
   credits: number;
 }
 
+/** A charge line: a call's tokens, priced, paid from the agent's balance. */
+export interface ChargeLine {
+  type: 'charge';
+  turn: number;
+  agent: string;
+  model: string;
+  /** Every prompt token, the cached ones included. */
+  input_tokens: number;
+  output_tokens: number;
+  /** Of input_tokens, those the vendor's prompt cache served; only on a line that had some. */
+  cached_input_tokens?: number;
+  /** Of input_tokens, those written to the vendor's prompt cache; only on a line that had some. */
+  cache_write_tokens?: number;
+  /** The answers the line sums, when more than one and its model has a `price_per_call` (absent: one). */
+  calls?: number;
+  credits: number;
+  /** The provider reported no usage; lemming's estimate was charged. */
+  estimated?: boolean;
+  /**
+   * When answers of more than one model make up the charge (a step answered by a fallback, an
+   * unusable answer before another model's): each model's tokens and credits, which sum to the
+   * line's. Absent: all of it is `model`'s.
+   */
+  models?: Record<string, ModelShare>;
+  at: string;
+}
+
+/**
+ * A research line: a call made to ask an agent a question (`lemming ask`, an experiment's survey),
+ * priced by the same rule as a charge (charge.ts) but paid by the research account, never by the
+ * agent's balance: no balance, total or turn record of the agent counts it.
+ */
+export interface ResearchLine extends Omit<ChargeLine, 'type'> {
+  type: 'research';
+  /** What asked: `ask` or `survey`. */
+  purpose: string;
+}
+
 /** One line of the append-only credit ledger (`org/state/ledger.jsonl`). */
 export type LedgerEntry =
-  | {
-      type: 'charge';
-      turn: number;
-      agent: string;
-      model: string;
-      /** Every prompt token, the cached ones included. */
-      input_tokens: number;
-      output_tokens: number;
-      /** Of input_tokens, those the vendor's prompt cache served; only on a line that had some. */
-      cached_input_tokens?: number;
-      /** Of input_tokens, those written to the vendor's prompt cache; only on a line that had some. */
-      cache_write_tokens?: number;
-      /** The answers the line sums, when more than one and its model has a `price_per_call` (absent: one). */
-      calls?: number;
-      credits: number;
-      /** The provider reported no usage; lemming's estimate was charged. */
-      estimated?: boolean;
-      /**
-       * When answers of more than one model make up the charge (a step answered by a fallback, an
-       * unusable answer before another model's): each model's tokens and credits, which sum to the
-       * line's. Absent: all of it is `model`'s.
-       */
-      models?: Record<string, ModelShare>;
-      at: string;
-    }
+  | ChargeLine
+  | ResearchLine
   | { type: 'top-up'; agent: string; credits: number; at: string }
   /**
    * Credits moved between agents by an approved proposal: one entry on each side
@@ -127,6 +142,8 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
   const totals = Object.assign(nameRecord<AgentTotals>(), snapshot.totals);
   const lastCharged = Object.assign(nameRecord<number>(), snapshot.lastCharged);
   for (const entry of entries) {
+    // Paid by the research account: the agent asked holds and spends what it did before.
+    if (entry.type === 'research') continue;
     const previous = totals[entry.agent];
     const current: AgentTotals =
       previous === undefined
@@ -183,7 +200,7 @@ function isLedgerEntry(value: unknown): value is LedgerEntry {
   const entry = value as Record<string, unknown>;
   if (typeof entry.agent !== 'string' || !isAmount(entry.credits, MAX_LINE_CREDITS)) return false;
   if (entry.type === 'top-up' || entry.type === 'transfer') return true;
-  return entry.type === 'charge' && Number.isSafeInteger(entry.turn) && isAmount(entry.input_tokens, Number.MAX_SAFE_INTEGER) && isAmount(entry.output_tokens, Number.MAX_SAFE_INTEGER);
+  return (entry.type === 'charge' || entry.type === 'research') && Number.isSafeInteger(entry.turn) && isAmount(entry.input_tokens, Number.MAX_SAFE_INTEGER) && isAmount(entry.output_tokens, Number.MAX_SAFE_INTEGER);
 }
 
 /** The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). */

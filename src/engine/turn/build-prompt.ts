@@ -31,6 +31,10 @@ export interface PromptInput {
   memory: ReadonlyMap<string, string>;
   /** Why the agent is called: it has mail, or its schedule woke it (possibly with an empty inbox). */
   reason: 'mail' | 'schedule';
+  /** Instead of the turn's opening line (a survey's: the mail shown is already read). */
+  header?: string;
+  /** Instead of the closing line that asks the agent to act through its tools (a survey's question). */
+  closing?: string;
   /** Tighter than the settings: the server refused a prompt as too long, so less mail is shown (context-retry.ts). */
   limit?: PromptLimit;
   /** Real tokens per estimated token for this model, learned from the usage servers report (1: the estimate). */
@@ -214,9 +218,10 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const deferred = sorted.slice(shown.length).map((item) => item.id);
   const waiting = deferred.length + (input.alsoWaiting ?? 0);
   const header =
-    input.reason === 'schedule' && shown.length === 0
+    input.header ??
+    (input.reason === 'schedule' && shown.length === 0
       ? `Turn ${input.turn}. You have no new messages; your schedule woke you (every ${agent.schedule.every} turns).`
-      : `Turn ${input.turn}. You have ${shown.length} new message(s).`;
+      : `Turn ${input.turn}. You have ${shown.length} new message(s).`);
   const parts = [header, '', ...blocks.flatMap((block) => [block, ''])];
   if (waiting > 0) {
     parts.push(
@@ -224,7 +229,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
       '',
     );
   }
-  parts.push('Act now through your tools. If nothing needs an answer, call no tool.');
+  parts.push(input.closing ?? 'Act now through your tools. If nothing needs an answer, call no tool.');
   const request: BuiltPrompt['request'] = {
     modelKey: input.modelKey,
     model: entry?.model ?? input.modelKey,

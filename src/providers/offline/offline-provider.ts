@@ -30,6 +30,14 @@ export class OfflineProvider implements Provider {
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     // What it was asked is in the first turn; later turns of a multi-step turn hold tool results.
     const view = readPrompt({ ...request, messages: request.messages.slice(0, 1) });
+    // A question a researcher puts (`lemming ask`, a survey): answered in text, with no tool to call.
+    // Its code is loaded only then: a turn's calls always offer tools.
+    const content = contentOf(request);
+    if (request.tools.length === 0 && content.includes('<survey-question ')) {
+      const { answerSurvey } = await import('./answer-survey.js');
+      const text = answerSurvey(view, content, this.variation);
+      return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+    }
     await prepareTools(view);
     const results = resultsOf(request);
     // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
@@ -37,6 +45,12 @@ export class OfflineProvider implements Provider {
     const calls = actWithTools(request, view, decide(view, request, results, this.variation, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
+}
+
+/** The text of the request's first message. */
+function contentOf(request: ProviderRequest): string {
+  const content = request.messages[0]?.content;
+  return typeof content === 'string' ? content : '';
 }
 
 type Call = { name: string; arguments: Record<string, unknown> };

@@ -139,6 +139,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const notice: EditNotice = { key: `engine-${state.serial}`, tone: action.failed ? 'problem' : 'ok', text: carriedOutText(action) };
       return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
     }
+    case 'intervention': {
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: action.failed ? 'problem' : 'ok', text: `turn ${action.turn}: intervention: ${action.summary}${action.failed ? ` (not carried out: ${action.failed})` : ''}` };
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
+    }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
     case 'turn-started': {

@@ -1,0 +1,72 @@
+import { LemmingError } from '../../errors.js';
+import { choiceProblem, type SurveyQuestion } from '../../mailbox/survey-markup.js';
+import { askAgents, type Respondents } from '../../survey/ask-agents.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
+import type { Output } from '../cli-context.js';
+import { orgForReading } from '../org-for-reading.js';
+
+/** The flags of `lemming ask`. */
+export interface AskOptions {
+  all?: boolean;
+  role?: string;
+  /** `--choices a,b,c`: the answer must be one of these. */
+  choices?: string[];
+  /** `--number`: the answer is a number. */
+  number?: boolean;
+  json?: boolean;
+}
+
+const USAGE = 'for example `lemming ask manager "Is the plan on track?"`, `lemming ask --all "How busy are you, 0 to 10?" --number` or `lemming ask --role engineer "Which is riskier?" --choices login,search`';
+
+/** Whom to ask and what, from the words after `ask`: an agent and a question, or with --all or --role the question alone. */
+function readWords(words: string[], options: AskOptions): { who: Respondents; text: string } {
+  if (options.all && options.role !== undefined) throw new LemmingError('bad-arguments', `ask takes --all or --role, not both; ${USAGE}`, { exitCode: 2 });
+  const group = options.all ? ({ all: true } as const) : options.role !== undefined ? { role: options.role } : undefined;
+  const [first, second] = words;
+  if (group) {
+    if (words.length !== 1 || !first) throw new LemmingError('bad-arguments', `with ${options.all ? '--all' : '--role'}, give the question alone (in quotes); ${USAGE}`, { exitCode: 2 });
+    return { who: group, text: first };
+  }
+  if (words.length !== 2 || !first || !second) throw new LemmingError('bad-arguments', `give an agent and the question (in quotes), or --all or --role ROLE and the question; ${USAGE}`, { exitCode: 2 });
+  return { who: { agent: first }, text: second };
+}
+
+/** The question the flags make, checked. */
+export function surveyQuestion(text: string, options: Pick<AskOptions, 'choices' | 'number'>): SurveyQuestion {
+  if (text.trim() === '') throw new LemmingError('bad-arguments', `the question is empty; ${USAGE}`, { exitCode: 2 });
+  if (options.choices && options.number) throw new LemmingError('bad-arguments', 'a question takes --choices or --number, not both', { exitCode: 2 });
+  if (options.choices) {
+    if (options.choices.length < 2) throw new LemmingError('bad-arguments', '--choices needs at least two, separated by commas, for example --choices yes,no', { exitCode: 2 });
+    for (const choice of options.choices) {
+      const problem = choiceProblem(choice);
+      if (problem) throw new LemmingError('bad-arguments', `--choices: ${problem}; for example --choices yes,no,unsure`, { exitCode: 2 });
+    }
+    return { text, choices: options.choices };
+  }
+  return options.number ? { text, number: true } : { text };
+}
+
+/**
+ * `lemming ask AGENT|--all|--role ROLE "question"`: put a question to agents, with their resume,
+ * notes and latest mail, and print their answers. Nothing is delivered and nothing of theirs
+ * changes; the calls are charged to the ledger's research account, which no balance pays.
+ */
+export async function askCommand(root: string, words: string[], options: AskOptions, output: Output): Promise<number> {
+  const { who, text } = readWords(words, options);
+  const question = surveyQuestion(text, options);
+  const { org } = orgForReading(root, output);
+  const answers = await askAgents(org, who, question, 'ask');
+  if (options.json) {
+    output.out(JSON.stringify({ question, answers }, null, 2));
+  } else {
+    for (const answer of answers) {
+      const parsed = answer.choice !== undefined ? ` [${answer.choice}]` : answer.number !== undefined ? ` [${answer.number}]` : '';
+      const said = answer.error ? `(no answer: ${answer.error})` : answer.raw;
+      // The answers are a model's text: the one printer for terminals escapes their control characters.
+      output.out(terminalText(`${answer.agent}${parsed}: ${said.replace(/\n/g, '\n  ')}`));
+    }
+    const credits = answers.reduce((sum, answer) => sum + answer.credits, 0);
+    output.out(`${answers.length} answer(s); ${Math.round(credits * 1e6) / 1e6} credits charged to the research account (no agent's balance)`);
+  }
+  return answers.some((answer) => answer.error) ? 1 : 0;
+}

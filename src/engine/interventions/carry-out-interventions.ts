@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
+import { parseYamlSource } from '../../editable/yaml-source.js';
+import { LemmingError, type Problem } from '../../errors.js';
+import { zod } from '../../lazy-modules.js';
+import type { Org } from '../../org/org.js';
+import { schemaProblems } from '../../org/schema-problems.js';
+import { appendText } from '../../storage/write-bytes.js';
+import type { EngineEvent } from '../events.js';
+import { appendLog } from '../record/agent-log.js';
+import { statePaths } from '../record/state-paths.js';
+import { applyIntervention } from './apply-intervention.js';
+import { INTERVENTIONS_FILE } from '../../org/names.js';
+import { agentOf, describeIntervention, interventionSchema, kindOf, normaliseIntervention, type Intervention } from './intervention.js';
+
+
+/** One line of `org/state/interventions.jsonl`: an intervention started, then done or refused. */
+export interface InterventionRecord {
+  index: number;
+  turn: number;
+  status: 'started' | 'done' | 'failed';
+  at: string;
+  summary: string;
+  reason?: string;
+}
+
+let schema: ReturnType<typeof buildSchema> | undefined;
+function buildSchema() {
+  const { z } = zod();
+  return z.strictObject({ interventions: z.array(interventionSchema(z)) });
+}
+
+/**
+ * The org's interventions, read through the one loader of editable files; none when the file is
+ * missing. A file with errors carries none of them, and says what is wrong with each.
+ */
+export function readInterventions(root: string): { interventions: Intervention[]; problems: Problem[] } {
+  const loaded = loadEditedFile(join(root, INTERVENTIONS_FILE), INTERVENTIONS_FILE, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, INTERVENTIONS_FILE));
+  if ('missing' in loaded) return { interventions: [], problems: [] };
+  const source = 'source' in loaded ? loaded.source : undefined;
+  if (!source) return { interventions: [], problems: loaded.problems };
+  schema ??= buildSchema();
+  const parsed = schema.safeParse(source.value ?? { interventions: [] });
+  if (!parsed.success) return { interventions: [], problems: schemaProblems(parsed.error, INTERVENTIONS_FILE, source) };
+  return { interventions: parsed.data.interventions.map(normaliseIntervention), problems: [] };
+}
+
+/** The journal of interventions, line by line (a line a crash tore is not one). */
+export function readInterventionRecords(root: string): InterventionRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(statePaths(root).interventions, 'utf8');
+  } catch {
+    return [];
+  }
+  const records: InterventionRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      records.push(JSON.parse(line) as InterventionRecord);
+    } catch {
+      // A line cut by a crash: its intervention is started again (its effects are found if they were made).
+    }
+  }
+  return records;
+}
+
+function journal(root: string, record: InterventionRecord): void {
+  appendText(statePaths(root).interventions, `${JSON.stringify(record)}\n`);
+}
+
+/** Whether an intervention is still to come after turn `lastTurn` (so an idle org runs on to it). */
+export function interventionsAhead(root: string, lastTurn: number): boolean {
+  const { interventions } = readInterventions(root);
+  if (interventions.length === 0) return false;
+  const finished = new Set(readInterventionRecords(root).filter((record) => record.status !== 'started').map((record) => record.index));
+  return interventions.some((intervention, index) => intervention.turn > lastTurn && !finished.has(index));
+}
+
+/**
+ * Before turn `turn` (after the org's hand edits are taken up, before approvals are carried out):
+ * carry out every intervention due by then and not yet journaled as done, in the file's order.
+ * Each is journaled `started` (with its time, which its effects carry) before its effect and
+ * `done` (or `failed`, with why) after, in `org/state/interventions.jsonl`; logged in the log of the
+ * agent it changes (`lemming logs`) with the last finished turn, as the person's own sends are;
+ * and told as an `intervention` event. A broken file is a warning, once a turn, and carries nothing.
+ */
+export function carryOutInterventions(org: Org, turn: number, now: Date): EngineEvent[] {
+  const { interventions, problems } = readInterventions(org.root);
+  const events: EngineEvent[] = problems.map((problem) => ({ type: 'warning', turn, file: problem.line ? `${problem.file}:${problem.line}` : problem.file, message: `${problem.field ? `${problem.field}: ` : ''}${problem.message}` }));
+  if (interventions.length === 0) return events;
+  const records = readInterventionRecords(org.root);
+  const finished = new Set(records.filter((record) => record.status !== 'started').map((record) => record.index));
+  interventions.forEach((intervention, index) => {
+    if (intervention.turn > turn || finished.has(index)) return;
+    const summary = describeIntervention(intervention);
+    const started = records.find((record) => record.index === index && record.status === 'started');
+    const at = started?.at ?? now.toISOString();
+    if (!started) journal(org.root, { index, turn, status: 'started', at, summary });
+    let reason: string | undefined;
+    try {
+      applyIntervention(org, intervention, { turn, index, at });
+    } catch (error) {
+      if (!(error instanceof LemmingError)) throw error;
+      reason = error.message;
+    }
+    journal(org.root, { index, turn, status: reason === undefined ? 'done' : 'failed', at, summary, ...(reason === undefined ? {} : { reason }) });
+    const agent = agentOf(intervention);
+    const kind = kindOf(intervention);
+    if (org.agents.has(agent)) appendLog(org.root, agent, [{ turn: turn - 1, at, event: 'intervention', kind, joins_turn: turn, summary, ...(reason === undefined ? {} : { failed: reason }) }]);
+    events.push({ type: 'intervention', turn, index, kind, agent, summary, ...(reason === undefined ? {} : { failed: reason }) });
+  });
+  return events;
+}

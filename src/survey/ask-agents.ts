@@ -1,0 +1,131 @@
+import { LemmingError } from '../errors.js';
+import { researchChargeFor } from '../engine/money/charge.js';
+import { appendOutsideTurn, type ResearchLine } from '../engine/money/ledger.js';
+import { readMemory } from '../engine/record/agent-memory.js';
+import { loadState } from '../engine/record/engine-state.js';
+import { statePaths } from '../engine/record/state-paths.js';
+import { buildPrompt, type InboxEntry } from '../engine/turn/build-prompt.js';
+import { listMessageFiles, readMessageFile } from '../mailbox/message-file.js';
+import { parseMessageFileName } from '../mailbox/message.js';
+import { renderSurveyMarkup, type SurveyQuestion } from '../mailbox/survey-markup.js';
+import { quoteName } from '../mailbox/message-text.js';
+import type { Org } from '../org/org.js';
+import { liveProvider } from '../providers/create-provider.js';
+import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import { keyLookup } from '../secrets/key-lookup.js';
+import { parseAnswer, type ParsedAnswer } from './parse-answer.js';
+
+/** Whom a question goes to: one agent, every agent, or the agents whose title names a role. */
+export type Respondents = { agent: string } | { all: true } | { role: string };
+
+/** One agent's answer: what it said, what was read of it, and what asking cost the research account. */
+export interface SurveyAnswer extends ParsedAnswer {
+  agent: string;
+  model: string;
+  /** The answer as the model wrote it. */
+  raw: string;
+  credits: number;
+  /** Why there is no answer: the call failed. */
+  error?: string;
+}
+
+/** How many of an agent's latest messages (received and sent) a question shows it. */
+export const RECENT_MAIL = 10;
+
+/** The agents a question goes to, in name order; the human is never asked. Throws for none, naming valid ones. */
+export function respondents(org: Org, who: Respondents): string[] {
+  const agents = [...org.agents.values()].filter((agent) => !agent.isHuman).sort((left, right) => (left.name < right.name ? -1 : 1));
+  if ('all' in who) return agents.map((agent) => agent.name);
+  if ('agent' in who) {
+    const agent = org.agents.get(who.agent);
+    if (!agent || agent.isHuman) {
+      throw new LemmingError('unknown-agent', `${quoteName(who.agent)} is not an agent the engine calls; ask one of ${agents.map((agent) => agent.name).join(', ')}, or --all`, { exitCode: 2 });
+    }
+    return [agent.name];
+  }
+  const role = who.role.toLowerCase();
+  const found = agents.filter((agent) => agent.title.toLowerCase().includes(role) || agent.name.toLowerCase().includes(role));
+  if (found.length === 0) {
+    throw new LemmingError('no-such-role', `no agent's title or name holds ${JSON.stringify(who.role)}; the titles are: ${agents.map((agent) => `${agent.name} (${agent.title})`).join(', ')}`, { exitCode: 2 });
+  }
+  return found.map((agent) => agent.name);
+}
+
+/** An agent's latest mail, received and sent, as already-read entries of its prompt, oldest first. */
+function recentMail(org: Org, agent: string): InboxEntry[] {
+  const found: Array<{ from: string; name: string; turn: number; seq: number }> = [];
+  for (const sender of org.agents.keys()) {
+    for (const name of listMessageFiles(org.root, sender)) {
+      const parsed = parseMessageFileName(name);
+      if (parsed && (parsed.to === agent || sender === agent)) found.push({ from: sender, name, turn: parsed.turn, seq: parsed.seq });
+    }
+  }
+  found.sort((left, right) => left.turn - right.turn || left.seq - right.seq || (left.from < right.from ? -1 : 1));
+  const entries: InboxEntry[] = [];
+  for (const item of found.slice(-RECENT_MAIL)) {
+    const read = readMessageFile(org.root, item.from, item.name, item.turn, org.settings.max_body_chars);
+    if (!('message' in read)) continue;
+    const message = read.message;
+    entries.push({ id: message.id, from: message.from, turn: message.turn, priority: message.priority, body: message.to === agent ? message.body : `(you wrote this to ${message.to})\n${message.body}`, ...(message.subject ? { subject: message.subject } : {}) });
+  }
+  return entries;
+}
+
+/** The closing lines of a survey prompt: the question, and how to answer it. */
+function closing(question: SurveyQuestion): string {
+  const how = question.choices
+    ? `Answer on the first line with exactly one of: ${question.choices.join(', ')}. Then say why in a sentence or two.`
+    : question.number
+      ? 'Answer on the first line with a number. Then say why in a sentence or two.'
+      : 'Answer in a few sentences.';
+  return `${renderSurveyMarkup(question)}\n${how}`;
+}
+
+/**
+ * The request that puts the question to an agent: its resume, place in the chart and notes, and its
+ * latest mail (already read), by the prompt builder its turns use; then the question. It offers no
+ * tool, so the answer is text that changes nothing. Pure but for reading the agent's files.
+ */
+export function surveyRequest(org: Org, agent: string, question: SurveyQuestion, turn: number): ProviderRequest {
+  const member = org.agents.get(agent);
+  if (!member) throw new LemmingError('unknown-agent', `${quoteName(agent)} is not in the org`);
+  const modelKey = member.models[0] ?? '';
+  const header = `A researcher studying this organisation asks you a question (after turn ${turn}). This is not mail: nobody in the organisation sees your answer, nothing is sent, your notes do not change, and no tool can be called. Your latest mail, already read, is below.`;
+  const built = buildPrompt({ org, agent: member, modelKey, turn, inbox: recentMail(org, agent), memory: readMemory(org.root, agent), reason: 'mail', header, closing: closing(question) });
+  return { ...built.request, tools: [] };
+}
+
+/**
+ * Put a question to agents and collect their answers, with no side effect on the org: nothing is
+ * delivered, no note or log of theirs changes. Each call is priced by the one charging rule and
+ * written as a research line of the ledger (`purpose`: `ask`, `survey`), which no agent's balance
+ * pays. Calls are made one after another, in name order, so the ledger's lines keep one order.
+ */
+export async function askAgents(org: Org, who: Respondents, question: SurveyQuestion, purpose: string, now: () => Date = () => new Date()): Promise<SurveyAnswer[]> {
+  const names = respondents(org, who);
+  const turn = loadState(statePaths(org.root).state).turn;
+  const lookup = keyLookup(org.root);
+  const answers: SurveyAnswer[] = [];
+  const lines: ResearchLine[] = [];
+  for (const agent of names) {
+    const request = surveyRequest(org, agent, question, turn);
+    const entry = org.models[request.modelKey];
+    if (!entry) {
+      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: `its model ${request.modelKey} is not in the registry` });
+      continue;
+    }
+    let response: ProviderResponse;
+    try {
+      response = await liveProvider(request.modelKey, entry, lookup, { root: org.root }).generate(request);
+    } catch (error) {
+      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const line = researchChargeFor(turn, agent, response, org.models, now().toISOString(), purpose);
+    lines.push(line);
+    const raw = response.text.trim();
+    answers.push({ agent, model: request.modelKey, raw, ...parseAnswer(question, raw), credits: line.credits });
+  }
+  if (lines.length > 0) appendOutsideTurn(org.root, false, () => lines);
+  return answers;
+}
