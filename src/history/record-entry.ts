@@ -79,7 +79,7 @@ export async function headCommit(place: GitPlace): Promise<string | undefined> {
 }
 
 /** Make the bare repository the first time (its own git directory; never the org's). */
-async function ensureStore(place: GitPlace): Promise<void> {
+export async function ensureStore(place: GitPlace): Promise<void> {
   if (existsSync(join(place.gitDir, 'HEAD'))) return;
   await git({ gitDir: place.gitDir }, ['init', '--quiet', '--bare', '--initial-branch=main']);
   // The index of an org of thousands of files is written at every entry: version 4 is the smaller one.
