@@ -235,7 +235,7 @@ export class Engine {
       await this.enterGate();
       const result: TurnResult = { stats: emptyStats() };
       try {
-        for (const event of await this.historyBeforeTurn()) yield event;
+        for (const event of await this.historyBeforeTurn(totals.turns === 0)) yield event;
         for (const event of await this.takeUpOrg()) yield event;
         if (stopWhenIdle && !this.hasWork()) {
           reason = 'idle';
@@ -280,7 +280,7 @@ export class Engine {
   private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     await this.enterGate();
     try {
-      for (const event of await this.historyBeforeTurn()) yield event;
+      for (const event of await this.historyBeforeTurn(true)) yield event;
       for (const event of await this.takeUpOrg()) yield event;
       yield* this.turnWithoutReload(result, signal);
     } finally {
@@ -363,17 +363,18 @@ export class Engine {
 
   /**
    * Before a turn writes anything: wait for the last turn's history entry, then record what the
-   * history lacks (a turn a stopped run did not record; hand edits since). A turn a crash left
+   * history lacks (a turn a stopped run did not record; hand edits since, at a run's first turn and at
+   * each turn asked for alone, as chat and the dashboard do). A turn a crash left
    * unfinished is not recorded half-done: its entry follows its commit. A history that cannot be
    * written is said as a warning; it never stops the run.
    */
-  private async historyBeforeTurn(): Promise<EngineEvent[]> {
+  private async historyBeforeTurn(lookForEdits: boolean): Promise<EngineEvent[]> {
     if (this.history === null) {
       this.history = HistoryWriter.open(this.root, this.org.history?.keep ?? false);
       if (this.history && !(this.history instanceof HistoryWriter)) return [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: this.history.warning }];
     }
     if (!(this.history instanceof HistoryWriter)) return [];
-    const problems = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn);
+    const problems = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
     return problems.map((message) => ({ type: 'warning', turn: this.state.turn + 1, file: 'org/state/history.git', message }));
   }
 

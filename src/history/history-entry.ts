@@ -45,7 +45,9 @@ export function entrySubject(summary: EntrySummary): string {
   if (summary.kind === 'fork') return `fork at turn ${summary.turn}`;
   const senders = Object.entries(summary.messages);
   const count = senders.reduce((sum, [, n]) => sum + n, 0);
-  const by = senders.length === 0 ? '' : ` (${senders.map(([agent, n]) => `${agent} ${n}`).join(', ')})`;
+  const shown = senders.slice(0, 5).map(([agent, n]) => `${agent} ${n}`);
+  if (senders.length > 5) shown.push(`${senders.length - 5} more agent(s)`);
+  const by = senders.length === 0 ? '' : ` (${shown.join(', ')})`;
   const decided = summary.proposals.length === 0 ? '' : `, proposals: ${summary.proposals.join(', ')}`;
   return `turn ${summary.turn}: ${count} message(s)${by}, ${showCredits(summary.credits)} credits, ${summary.changed} file(s) changed${decided}`;
 }

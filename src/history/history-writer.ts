@@ -14,6 +14,8 @@ const writing = new Map<string, Promise<void>>();
  */
 export class HistoryWriter {
   private readonly problems: string[] = [];
+  /** The last turn this writer recorded an entry of: a turn that follows it in the same run needs no look at the history. */
+  private recorded: number | undefined;
 
   private constructor(private readonly root: string) {}
 
@@ -27,8 +29,12 @@ export class HistoryWriter {
   /**
    * Before a turn writes anything (approvals carried out, mail taken in): the entry a stopped run
    * did not write, or the hand edits made since the last entry. `turn` is the last committed turn.
+   * `lookForEdits` is false for a turn that follows this writer's own entry in one run: edits made
+   * while a run goes on are in the next turn's entry (a look for them between two turns of one run
+   * would cost each turn a scan of the org for a gap of no time).
    */
-  beforeTurn(turn: number): Promise<string[]> {
+  beforeTurn(turn: number, lookForEdits = true): Promise<string[]> {
+    if (!lookForEdits && this.recorded === turn) return this.settle();
     this.enqueue(async () => {
       const last = await lastEntry(this.root);
       if (!last) {
@@ -38,6 +44,7 @@ export class HistoryWriter {
       } else {
         await recordEntry(this.root, { kind: 'edits', turn });
       }
+      this.recorded = turn;
     });
     return this.settle();
   }
@@ -46,6 +53,7 @@ export class HistoryWriter {
   afterCommit(turn: number, credits: number): void {
     this.enqueue(async () => {
       await recordEntry(this.root, { kind: 'turn', turn, credits });
+      this.recorded = turn;
     });
   }
 

@@ -22,7 +22,7 @@ writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.ex
 chmodSync(join(bin, 'lemming'), 0o755);
 
 function sh(cwd: string, text: string): string {
-  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 240_000 });
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 560_000 });
   expect({ status: result.status, stderr: result.stderr }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: '' });
   return result.stdout;
 }
@@ -41,7 +41,7 @@ describe("docs/history.md's examples, run as written", () => {
     const again = scratchDir('lemming-docs-history-');
     sh(again, 'lemming bootstrap --root base >/dev/null && lemming send manager "Plan it." --root base >/dev/null && lemming run --root base >/dev/null');
     expect(sh(again, block('lemming fork --from base --at 2 --root what-if'))).toContain('its next run is turn 3');
-  }, 600_000);
+  }, 900_000);
 
   test('history: { keep: true } turns it on in an org without it', () => {
     const folder = scratchDir('lemming-docs-history-');
