@@ -12,6 +12,7 @@ interface Commands {
   bootstrap: typeof import('./commands/bootstrap.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
+  diff: typeof import('./commands/diff.js');
   doctor: typeof import('./commands/doctor.js');
   'dry-run': typeof import('./commands/dry-run.js');
   'example-tools': typeof import('./commands/example-tools.js');
@@ -20,6 +21,7 @@ interface Commands {
   fork: typeof import('./commands/fork.js');
   history: typeof import('./commands/history.js');
   import: typeof import('./commands/import.js');
+  'import-marble': typeof import('./commands/import-marble.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');

@@ -5,6 +5,7 @@ import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
 import { paintEvent } from './paint-event.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../ui/shared/waiting-decisions.js';
+import { commandHint, type CommandHint } from './command-hint.js';
 
 /** Events without the terminal UI: readable lines, one JSON object per line, or (`--log-format json`) log records on standard error. */
 export type OutputMode = 'plain' | 'json' | 'log';
@@ -39,37 +40,39 @@ export async function printEvents(
 type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 
 /** The line naming agents that wait for credits with mail, when there are any. */
-export function strandedLine(finished: RunFinished): string | undefined {
-  return finished.stranded.length > 0 ? `Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`lemming top-up <agent> <credits>\`).` : undefined;
+export function strandedLine(finished: RunFinished, hint: CommandHint): string | undefined {
+  return finished.stranded.length > 0 ? `Out of credits with mail waiting: ${finished.stranded.join(', ')} (\`${hint('top-up <agent> <credits>')}\`).` : undefined;
 }
 
 /** The line naming agents whose mail waits on models that keep failing. */
-export function failingLine(finished: RunFinished): string {
-  return `Mail waits for agents whose models keep failing: ${finished.failing.join(', ')}; the human's inbox says why (\`lemming inbox\`), and \`lemming retry <agent>\` tries again.`;
+export function failingLine(finished: RunFinished, hint: CommandHint): string {
+  return `Mail waits for agents whose models keep failing: ${finished.failing.join(', ')}; the human's inbox says why (\`${hint('inbox')}\`), and \`${hint('retry <agent>')}\` tries again.`;
 }
 
 /** Proposals waiting for the person when a run ends, and how to decide them (none: no lines). */
 export function decisionsWaiting(root: string): string[] {
   return waitingDecisionLines(
     listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
-    root,
+    commandHint(root),
   );
 }
 
 /** Where a run's files are and what to look at next. */
 export function whereToLook(root: string): string {
-  return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`lemming inbox\`; see credits with \`lemming status\`.`;
+  const hint = commandHint(root);
+  return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`${hint('inbox')}\`; see credits with \`${hint('status')}\`.`;
 }
 
 /** The short summary a run ends with; `forYou`: messages the run delivered to the human. */
 export function runSummary(finished: RunFinished, root: string, forYou = 0): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
-  const stranded = strandedLine(finished);
+  const hint = commandHint(root);
+  const stranded = strandedLine(finished, hint);
   return [
     ...(stranded ? [stranded] : []),
-    ...(finished.failing.length > 0 ? [failingLine(finished)] : []),
-    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou)}.`,
+    ...(finished.failing.length > 0 ? [failingLine(finished, hint)] : []),
+    `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou, hint)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
     ...decisionsWaiting(root),

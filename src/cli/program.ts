@@ -161,6 +161,18 @@ program
   );
 
 program
+  .command('diff')
+  .description("compare two orgs (two experiment runs, an org and its fork): messages added, missing and changed, agents, resumes, balances, the human's answers, proposals, outcome scores; exit 0 when equal, 1 when they differ, 2 on an error")
+  .argument('[a]', 'the first org folder (A)')
+  .argument('[b]', 'the second org folder (B): "added" is in B and not in A')
+  .option('--turns <from..to>', "compare one org (the folder given, else --root) after two turns of its history, like 3..7")
+  .option('--created', "compare messages' created: times too (left out by default: they are wall-clock)")
+  .option('--json', 'print the comparison as JSON')
+  .action((a: string | undefined, b: string | undefined, options: { turns?: string; created?: boolean; json?: boolean }) =>
+    execute(async () => command('diff').diffCommand([a, b].filter((folder): folder is string => folder !== undefined), root, options, output)),
+  );
+
+program
   .command('demo')
   .description('run the default org end to end: seed a first task from the human if there is none, then run to idle')
   .option('--turns <n>', 'run at most this many turns', positiveInteger)
@@ -365,6 +377,16 @@ program
   .description('make a new org at --root from an archive `lemming export` or `lemming backup` wrote; it goes on where it was')
   .argument('<file>', 'the archive')
   .action((file: string) => execute(async () => command('import').importCommand(newRoot(), file, output)));
+
+program
+  .command('import-marble')
+  .description('make orgs from MultiAgentBench (MARBLE) task rows (JSONL): profiles to resumes, relationships and coordination mode to the chart, the task to the human\'s first message, and an experiment file running its coordination modes as variants')
+  .argument('<file>', 'a MARBLE JSONL file, one task a line')
+  .option('--row <line>', 'the row on this line of the file (default: the file\'s only row)', positiveInteger)
+  .option('--all', 'every row, each an org in a folder of --root named marble-<scenario>-<task_id>')
+  .action((file: string, options: { row?: number; all?: boolean }) =>
+    execute(async () => command('import-marble').importMarbleCommand(newRoot(), file, { ...(options.row === undefined ? {} : { row: options.row }), ...(options.all ? { all: true } : {}) }, output)),
+  );
 
 program
   .command('backup')

@@ -7,6 +7,9 @@ import { renderMetricPlot } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
 import { studyStatistics, type StudyStatistics } from './study-statistics.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
+import { renderNetwork } from './network-report.js';
+import { summariseNetworks, type VariantNetwork } from './network-summary.js';
+import { measureNetwork, type RunNetwork } from './run-network.js';
 
 /** Where the report was written. */
 export interface ReportFiles {
@@ -35,8 +38,8 @@ function breakdown(title: string, summaries: readonly VariantSummary[], pick: (s
   return [`## ${title}`, '', ...table(['variant', ...keys], summaries.map((summary) => [summary.variant, ...keys.map((key) => String(pick(summary)[key] ?? 0))])), ''];
 }
 
-/** The report as markdown: variants side by side, credits by model and by agent, then every run. Pure. */
-export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics): string {
+/** The report as markdown: variants side by side, credits by model and by agent, the organisation measured, then every run. Pure. */
+export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics, networks: readonly VariantNetwork[] = []): string {
   const lines = [
     `# Experiment ${experiment.name}`,
     '',
@@ -66,6 +69,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
     '',
     ...breakdown('Credits by model', summaries, (summary) => summary.creditsByModel),
     ...breakdown('Credits by agent', summaries, (summary) => summary.creditsByAgent),
+    ...renderNetwork(networks, experiment.name),
     '## Runs',
     '',
     ...table(
@@ -89,14 +93,35 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
   return lines.join('\n');
 }
 
+/**
+ * Each complete run's org measured from its folder (`experiments/<name>/<run>/`), read after the
+ * run as `lemming analyze` reads any org; a run whose folder can no longer be read (moved, mended
+ * by hand into an invalid org) is left out of this section and named in report.json (`network.unread`).
+ */
+function measureNetworks(folder: string, runs: readonly RunMetrics[]): { measured: RunNetwork[]; unread: string[] } {
+  const measured: RunNetwork[] = [];
+  const unread: string[] = [];
+  for (const run of runs) {
+    try {
+      measured.push(measureNetwork(join(folder, run.run), run.run, run.variant));
+    } catch {
+      unread.push(run.run);
+    }
+  }
+  return { measured, unread };
+}
+
 /** Write `report.md`, `report.json` and `report.svg` in the experiment's folder. */
 export function writeReport(folder: string, experiment: Experiment, base: string, runs: readonly RunMetrics[], failed: readonly string[]): ReportFiles {
   const summaries = summariseVariants(experiment, runs);
   const statistics = studyStatistics(experiment, runs);
+  const { measured, unread } = measureNetworks(folder, runs);
+  const networks = summariseNetworks(experiment.variants.map((variant) => variant.name), measured);
   mkdirSync(join(folder, 'plots'), { recursive: true });
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
-  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics));
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks));
+  const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, network, runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

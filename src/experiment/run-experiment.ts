@@ -7,12 +7,11 @@ import { requireOrgFolder } from '../org/org-folder.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
-import { measureRun, type RunMetrics } from './run-metrics.js';
+import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
 import { scoreRun } from './score-run.js';
 
-/** Holds a run's metrics once it has ended: a run with this file is complete and is not run again. */
-export const RESULT_FILE = 'experiment-result.json';
+export { RESULT_FILE } from './run-metrics.js';
 /** Every attempt at a run so far (a killed experiment's included). */
 const ATTEMPTS_FILE = 'experiment-attempts.json';
 

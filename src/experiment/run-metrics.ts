@@ -8,6 +8,9 @@ import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
 import type { RunOutcome } from './score-run.js';
 
+/** Holds a run's metrics once it has ended: a run with this file is complete and is not run again. */
+export const RESULT_FILE = 'experiment-result.json';
+
 /** What one run of a variant came to, read from its org's files once it has ended. */
 export interface RunMetrics {
   run: string;

@@ -41,6 +41,25 @@ export function isValidAgentName(name: unknown): name is string {
   return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== ENGINE_SENDER;
 }
 
+/**
+ * An agent name made from a name written elsewhere (another tool's agent id): lower case, each run
+ * of characters outside the alphabet as one `_`, a leading `agent_` when it would not start with a
+ * letter, cut to 64 characters, and `_2`, `_3`… when the result is taken (`taken` holds every name
+ * already given, the human's and the engine's among them). The result always passes
+ * `isValidAgentName` and is not in `taken`. Pure.
+ */
+export function agentNameFrom(written: string, taken: ReadonlySet<string>): string {
+  let base = written.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^[_-]+|[_-]+$/g, '');
+  if (!/^[a-z]/.test(base)) base = `agent_${base}`.replace(/_+$/, '');
+  base = base.slice(0, 64);
+  let name = base;
+  for (let index = 2; !isValidAgentName(name) || taken.has(name); index += 1) {
+    const suffix = `_${index}`;
+    name = `${base.slice(0, 64 - suffix.length)}${suffix}`;
+  }
+  return name;
+}
+
 /** The kinds of name the rule knows. */
 export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template';
 

@@ -9,7 +9,6 @@ import type { McpPlacement } from '../tools/tool-runner.js';
 import type { QueueClient } from './queue-client.js';
 import { QueuedMcp } from './queued-mcp.js';
 import type { QueueNoticeListener } from './queue-notice.js';
-import { importQueueModule } from './queue-packages.js';
 import { parseRedisAddress } from './redis-address.js';
 import type { WorkerWatch } from './worker-watch.js';
 
@@ -65,6 +64,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     const checks = org.settings.queue_checks;
     const open = (): Promise<{ client: QueueClient; watch: WorkerWatch }> =>
       (session ??= (async () => {
+        const { importQueueModule } = await import('./queue-packages.js');
         const [{ QueueClient }, { WorkerWatch }, { queueChecksOf }] = await Promise.all([importQueueModule(() => import('./queue-client.js')), import('./worker-watch.js'), import('./queue-checks.js')]);
         const client = new QueueClient(address);
         return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined), queueChecksOf(checks)) };

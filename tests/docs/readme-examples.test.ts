@@ -92,7 +92,10 @@ const CHECKED: Record<string, string> = {
   '# org/routing.yaml': 'as org/routing.yaml of the default org, then `lemming validate`',
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the docs\'',
-  '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table compared with the docs\'',
+  '$ lemming diff experiments/study/baseline-r1': 'run after the experiment, and its first lines compared with the docs\'',
+  '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table and its organisation section compared with the docs\'',
+  '{\n  "scenario": "research",': 'written on one line as research.jsonl and imported by the console example after it',
+  '$ lemming import-marble research.jsonl': 'run as written, its output and the report\'s first table compared with the docs\'',
 };
 
 /** Examples not run here, each with the reason. */
@@ -181,11 +184,14 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     writeFileSync(join(clone, '.git/info/exclude'), 'node_modules\n');
     const setUp = commands(example('npm install && npm start'))[0]?.replace('npm install && ', '') ?? '';
     const started = expectRuns(clone, setUp);
-    expect(started).toMatch(/^demo org: .*\/\.demo \(follow up with --root \.demo,/m);
+    // The command the first line suggests works as printed, from where `npm start` ran.
+    const followUp = /^demo org: .*\/\.demo \(follow up with commands like `((?:npx )?lemming inbox)`\)$/m.exec(started)?.[1];
+    expect(followUp, started).toBeDefined();
     expect(started).toMatch(/the org is idle/);
     expect(started).toMatch(/Latest reply to the human: agents\/manager\/outbox\/000005-001-human\.md/);
     expect(spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout).toBe('');
     expect(expectRuns(clone, 'npx lemming requests')).toMatch(/answered by manager in turn 5/);
+    expect(expectRuns(clone, followUp ?? '')).toMatch(/000005-001-human/);
   });
 
   test('a session, chat, search, threads and traces, record and replay, serving', async () => {
@@ -372,6 +378,12 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|tight-manager|no-planner) \|.* s \|$/.test(line)).map((line) => line.replace(/\| [\d.]+ s \|$/, '|'));
     const report = readFileSync(join(folder, 'experiments/study/report.md'), 'utf8');
     expect(rows(pageOf('$ lemming experiment study.yaml'))).toEqual(rows(report).slice(0, 3));
+
+    // Two of its runs compared: they differ (exit 1), and the output begins as the docs show it.
+    const [diffLine, ...shown] = example('$ lemming diff experiments/study/baseline-r1').text.trimEnd().split('\n');
+    const diff = sh(folder, diffLine?.replace(/^\$ /, '') ?? '-');
+    expect(diff.status, diff.stderr).toBe(1);
+    expect(diff.stdout.split('\n').slice(0, shown.length)).toEqual(shown);
   });
 
   test('the planner study: run as written, its table against the baseline as the docs show it', () => {
@@ -382,6 +394,26 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const report = readFileSync(join(folder, 'experiments/planner/report.md'), 'utf8');
     const page = pageOf('# planner.yaml');
     expect(rows(page)).toHaveLength(6);
+    expect(rows(report)).toEqual(rows(page));
+    // The organisation measured: the findings per variant and the messages per edge, as the page shows them.
+    const section = page.slice(page.indexOf('# planner.yaml'), page.indexOf('## The organisation measured: `lemming analyze`'));
+    const network = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|no-planner) \| 5 \| [\d.]+ \[/.test(line) || /^\| [a-z_0-9]+ → [a-z_0-9]+ \| [\d.]+ \| [\d.]+ \|$/.test(line));
+    expect(network(section)).toHaveLength(12);
+    expect(network(report)).toEqual(network(section));
+  });
+
+  test('a MultiAgentBench row: imported, its coordination modes run as an experiment, the report\'s first table as the docs show it', () => {
+    const folder = tempDir('lemming-readme-');
+    writeFileSync(join(folder, 'research.jsonl'), `${JSON.stringify(JSON.parse(example('{\n  "scenario": "research",').text))}\n`);
+    const console = example('$ lemming import-marble research.jsonl');
+    const lines = console.text.trimEnd().split('\n');
+    const printed: string[] = [];
+    for (const line of lines.filter((each) => each.startsWith('$ '))) printed.push(...expectRuns(folder, line.slice(2)).trimEnd().split('\n'));
+    for (const line of lines.filter((each) => !each.startsWith('$ '))) expect(printed).toContain(line);
+    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (star|chain) \| [a-z ]+ \((higher|lower) is better\) \|/.test(line));
+    const report = readFileSync(join(folder, 'marble-research-1/experiments/marble-research-1/report.md'), 'utf8');
+    const page = pageOf('$ lemming import-marble research.jsonl');
+    expect(rows(page)).toHaveLength(10);
     expect(rows(report)).toEqual(rows(page));
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -7,7 +7,7 @@ import { formatMessage } from '../../src/mailbox/message-format.js';
 import { messageFileName } from '../../src/mailbox/message.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { DEFAULT_ORG, humanSends, listOutbox, read, runEngine, write } from '../helpers/temp-org.js';
+import { DEFAULT_ORG, humanSends, listOutbox, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
 
 /*
  * Issue 36: text an agent wrote (a model's subject and body, its answer, an error it caused) is
@@ -186,6 +186,26 @@ describe('text bound for a terminal', () => {
     } finally {
       write(root, 'agents/hr/resume.md', resume);
     }
+  });
+
+  test('lemming diff shows subjects and body diffs escaped; --json keeps the exact text', () => {
+    // A copy in which the hostile message's first line was edited: its body diff quotes the hostile lines around it.
+    const copy = join(tempDir(), 'copy');
+    cpSync(root, copy, { recursive: true });
+    const file = 'agents/manager/outbox/000001-001-human.md';
+    write(copy, file, read(copy, file).replace('All is well.', 'All is not well.'));
+    const diff = lemming(root, ['diff', root, copy]);
+    expect(diff.status).toBe(1);
+    expectSafe(diff.stdout);
+    expectSafe(diff.stderr);
+    expect(diff.stdout).toContain('  ~ [turn 1] 000001-manager-001 manager -> human: Weekly report\\u001b]52;c;cm0gLXJmIH4K\\u0007\\u001b[2J\\u001b]0;TITLE\\u0007\n');
+    expect(diff.stdout).toContain('    -All is well.\\u001b[1A\\u001b[2K\n    +All is not well.\\u001b[1A\\u001b[2K\n');
+    expect(diff.stdout).toContain('     C1 \\u009b2J DEL \\u007f name \\u202egpj.exe\\u202c\n');
+    const json = lemming(root, ['diff', root, copy, '--json']);
+    expectSafe(json.stdout);
+    const changed = (JSON.parse(json.stdout) as { messages: { changed: Array<{ subject: string; bodyDiff: string[] }> } }).messages.changed;
+    expect(changed.map((message) => message.subject)).toEqual([SUBJECT]);
+    expect(changed[0]?.bodyDiff).toContain(' C1 \u009b2J DEL \u007f name \u202egpj.exe\u202c');
   });
 
   test('an agent name on the command line that holds ESC is quoted escaped in the error', () => {

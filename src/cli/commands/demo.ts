@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { readHumanInbox } from '../../engine/human/human-inbox.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { listMessageFiles } from '../../mailbox/message-file.js';
@@ -9,6 +9,7 @@ import { bootstrapTemplate, DEFAULT_TEMPLATE, defaultTemplateFolder, findTemplat
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
+import { commandHint } from '../command-hint.js';
 import { packageRoot } from '../package-root.js';
 import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
@@ -16,12 +17,6 @@ import { openEngine } from '../open-engine.js';
 
 function humanHasWritten(root: string): boolean {
   return listMessageFiles(root, HUMAN).length > 0;
-}
-
-/** `--root` as a person types it from here: relative when the root is below the current folder. */
-function rootHint(root: string): string {
-  const below = relative(process.cwd(), root);
-  return below !== '' && !below.startsWith('..') && !isAbsolute(below) ? below : root;
 }
 
 /**
@@ -32,7 +27,7 @@ function rootHint(root: string): string {
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
-  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with --root ${rootHint(root)}, like \`lemming inbox --root ${rootHint(root)}\`)`);
+  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`)`);
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).
   if (template) bootstrapTemplate(root, template, packageRoot());

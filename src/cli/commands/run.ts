@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import type { Output } from '../cli-context.js';
+import { commandHint } from '../command-hint.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
@@ -77,9 +78,10 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.
       if (finished) {
-        const stranded = strandedLine(finished);
+        const hint = commandHint(root);
+        const stranded = strandedLine(finished, hint);
         if (stranded) output.out(stranded);
-        if (finished.failing.length > 0) output.out(failingLine(finished));
+        if (finished.failing.length > 0) output.out(failingLine(finished, hint));
         for (const line of decisionsWaiting(root)) output.out(line);
         output.out(whereToLook(root));
       }

@@ -1,6 +1,7 @@
 import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
+import { commandHint } from '../command-hint.js';
 import { showCredits } from '../../ui/shared/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
@@ -29,8 +30,9 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
   const header = ['agent', 'model', 'credits left', 'unread', 'last activity', 'last error'];
   // One write for the whole table: at 10,000 agents, a write per line cost more than building it.
   output.out(table([header, ...rows]).join('\n'));
+  const hint = commandHint(root);
   const held = status.agents.flatMap((agent) =>
-    agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`lemming retry ${agent.name}\` calls it again`] : [],
+    agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`${hint(`retry ${agent.name}`)}\` calls it again`] : [],
   );
   if (held.length > 0) output.out(held.join('\n'));
   if (status.awaiting) {
@@ -38,7 +40,7 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
     const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];
     output.out([`${status.awaiting.length} message(s) wait for an answer (org/routing.yaml escalate):`, ...shown, ...more].join('\n'));
   }
-  const decisions = waitingDecisionLines(proposals, root);
+  const decisions = waitingDecisionLines(proposals, hint);
   if (decisions.length > 0) output.out(decisions.join('\n'));
   return 0;
 }

@@ -14,6 +14,7 @@ import type { RunGate } from './run-gate.js';
 import { RunHeader } from './run-header.js';
 import type { AgentSnapshot, RunState } from './run-state.js';
 import { TotalsLine } from './totals-line.js';
+import { commandHint } from '../../cli/command-hint.js';
 import { TroubleArea } from './trouble-area.js';
 import { useGateState } from './use-gate-state.js';
 import { useRunEvents } from './use-run-events.js';
@@ -78,7 +79,8 @@ export function RunScreen(props: RunScreenProps) {
   });
   const { decisions } = props;
   // Read when a turn ends (a proposal is made inside one) and when the run does.
-  const waiting = useMemo(() => waitingDecisionLines(decisions?.() ?? [], state.root), [decisions, state.root, state.lastTurn, state.finished]);
+  const hint = useMemo(() => commandHint(state.root), [state.root]);
+  const waiting = useMemo(() => waitingDecisionLines(decisions?.() ?? [], hint), [decisions, hint, state.lastTurn, state.finished]);
   const { rows } = useTerminalSize();
   return (
     <>
@@ -92,7 +94,7 @@ export function RunScreen(props: RunScreenProps) {
         <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={TROUBLE_LINES} />
         <EditNotices notices={state.edits} maxLines={EDIT_LINES} />
         <WaitingDecisions lines={waiting} />
-        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} forYou={state.agents.find((row) => row.isHuman)?.unread ?? 0} />
+        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} forYou={state.agents.find((row) => row.isHuman)?.unread ?? 0} hint={hint} />
       </Box>
     </>
   );

@@ -1,11 +1,12 @@
 import { Box } from 'ink';
 import { Text } from '../shared/text.js';
 import type { RunTotals } from '../../engine/events.js';
-import { finishReason, formatCount, showCredits, plural } from '../shared/format.js';
+import { finishReason, formatCount, showCredits, plural, type CommandHint } from '../shared/format.js';
 import type { RunState } from './run-state.js';
 
-/** The run so far in one line, and how it ended once it has (`forYou`: the human's unread mail, as the human's row counts it). */
-export function TotalsLine({ totals, finished, forYou = 0 }: { totals: RunTotals; finished?: RunState['finished']; forYou?: number }) {
+/** The run so far in one line, and how it ended once it has (`forYou`: the human's unread mail, as the human's row counts it;
+ * `hint`: how the commands it suggests are written). */
+export function TotalsLine({ totals, finished, forYou = 0, hint }: { totals: RunTotals; finished?: RunState['finished']; forYou?: number; hint: CommandHint }) {
   const tokens = totals.inputTokens + totals.outputTokens;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -14,7 +15,7 @@ export function TotalsLine({ totals, finished, forYou = 0 }: { totals: RunTotals
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · `}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
-      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou)}.`}</Text> : null}
+      {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou, hint)}.`}</Text> : null}
     </Box>
   );
 }

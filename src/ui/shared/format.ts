@@ -33,6 +33,9 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
+/** A lemming command line as a person can type it, from its words after `lemming` (`inbox`, `approve 000002-hr-002`); src/cli/command-hint.ts writes them. */
+export type CommandHint = (words: string) => string;
+
 const FINISH_REASONS = {
   idle: 'the org is idle: no agent has mail to act on',
   'turn-cap': 'reached the turn cap',
@@ -42,16 +45,21 @@ const FINISH_REASONS = {
 
 /**
  * How a run ended, in words; an idle org whose waiting mail belongs to agents out of credits says so,
- * and one whose mail waits for the person (`forYou`: unread messages to the human) says how much.
+ * and one whose mail waits for the person (`forYou`: unread messages to the human) says how much;
+ * `hint` writes the commands it suggests.
  */
-export function finishReason(finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] }, forYou = 0): string {
+export function finishReason(
+  finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] },
+  forYou: number,
+  hint: CommandHint,
+): string {
   if (finished.reason === 'idle' && forYou > 0 && (finished.stranded?.length ?? 0) === 0) {
-    return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`lemming inbox\`)`;
+    return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`${hint('inbox')}\`)`;
   }
-  if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
+  if (finished.reason === 'models-failing') return `${FINISH_REASONS['models-failing']}: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
   if (finished.reason === 'idle' && (finished.stranded?.length ?? 0) > 0) return 'the org is idle: no agent that can pay for a call has unread mail';
   if (finished.reason === 'turn-cap' && (finished.failing?.length ?? 0) > 0) {
-    return `${FINISH_REASONS['turn-cap']}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`lemming retry <agent>\`)`;
+    return `${FINISH_REASONS['turn-cap']}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
   }
   return FINISH_REASONS[finished.reason];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumberRule } from '../search/message-filter.js';
 
 /** The content types the server answers in. */
 export type AnswerType = 'application/json' | 'text/event-stream' | 'text/plain' | 'text/html' | 'text/javascript';
@@ -64,10 +65,10 @@ export function optional(field: string, description: string) {
 /**
  * A whole number in a query string: text on the wire, so the schema coerces it, and an integer
  * with its range in the document (a generated client sends a number). An empty one is not given
- * (route-input.ts drops it). Past the range, the message a person reads says what is allowed.
+ * (route-input.ts drops it). Whatever is wrong, the message a person reads says the range allowed.
  */
 export function wholeQuery(field: string, minimum: number, description: string, maximum = Number.MAX_SAFE_INTEGER) {
-  const message = `${field} must be a whole number from ${minimum} to ${Number.MAX_SAFE_INTEGER}, for example ${field}=${Math.max(minimum, 3)}`;
-  const above = maximum === Number.MAX_SAFE_INTEGER ? message : `${field} may be at most ${maximum}, for example ${field}=100`;
-  return z.coerce.number({ error: message }).int({ error: message }).min(minimum, { error: message }).max(maximum, { error: above }).optional().describe(description);
+  // One sentence for every way it can be wrong (not a number, a fraction, out of range), the one the route's own check says.
+  const message = wholeNumberRule(field, minimum, maximum);
+  return z.coerce.number({ error: message }).int({ error: message }).min(minimum, { error: message }).max(maximum, { error: message }).optional().describe(description);
 }

@@ -1,0 +1,212 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { loadState } from '../engine/record/engine-state.js';
+import { statePaths } from '../engine/record/state-paths.js';
+import { addEntries, emptySnapshot, readLedgerFrom, type AgentTotals } from '../engine/money/ledger.js';
+import { RESULT_FILE, type RunMetrics } from '../experiment/run-metrics.js';
+import { listMessageFiles, outboxPath, readMessageFile } from '../mailbox/message-file.js';
+import { loadOrgForReading } from '../org/load-org.js';
+import { CHART_FILE, isValidAgentName, ORG_FILE, ROUTING_FILE } from '../org/names.js';
+import { describeProposal } from '../tools/proposals/proposal.js';
+import { listProposals } from '../tools/proposals/proposal-store.js';
+
+/** The org files compared as text (resumes are compared per agent). */
+export const COMPARED_ORG_FILES = [ORG_FILE, CHART_FILE, ROUTING_FILE] as const;
+
+/** The most of one message body a comparison reads; the rest is left out, as run-messages.ts leaves it. */
+const MAX_BODY_CHARS = 200_000;
+
+/** One message as a comparison sees it: its fields and body, and the file that holds it. */
+export interface SnapshotMessage {
+  id: string;
+  /** The file, relative to the org root (`agents/manager/outbox/000012-001-planner.md`). */
+  file: string;
+  from: string;
+  to: string;
+  turn: number;
+  created: string;
+  subject?: string;
+  priority: string;
+  replyTo?: string;
+  model?: string;
+  /** What the call that wrote it cost, from its front matter; absent for the human's. */
+  credits?: number;
+  body: string;
+}
+
+/** One agent folder: its resume's text, and its budget when the resume is valid. */
+export interface SnapshotAgent {
+  name: string;
+  /** `agents/<name>/resume.md` as written; empty when the folder has none. */
+  resume: string;
+  /** Credits from the resume; undefined when the resume does not load (the org leaves the agent out). */
+  budget?: number;
+}
+
+/** One proposal of `org/proposals/`: what it asks for and where it stands. */
+export interface SnapshotProposal {
+  id: string;
+  description: string;
+  status: string;
+  reason?: string;
+}
+
+/** The ledger summed over every agent. */
+export interface LedgerTotals {
+  /** Charge lines (model answers charged). */
+  calls: number;
+  spent: number;
+  toppedUp: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * An org folder read into what `lemming diff` compares: plain values, no file handles, so two of
+ * them compare with a pure function whatever folders (an experiment's runs, a fork, a turn the
+ * history wrote out) they came from.
+ */
+export interface OrgSnapshot {
+  root: string;
+  /** org.yaml `name`. */
+  name: string;
+  /** The last finished turn, from the engine's state. */
+  turn: number;
+  /** Every message of every outbox, by id. */
+  messages: ReadonlyMap<string, SnapshotMessage>;
+  /** Message files that could not be read, with why. */
+  unreadable: Array<{ file: string; error: string }>;
+  /** Every agent folder, by name. */
+  agents: ReadonlyMap<string, SnapshotAgent>;
+  /** What the ledger says each agent spent and was given (no prototype: keyed by agent names). */
+  totals: Readonly<Record<string, AgentTotals>>;
+  ledger: LedgerTotals;
+  proposals: ReadonlyMap<string, SnapshotProposal>;
+  /** The text of org.yaml, chart.yaml and routing.yaml, by path; absent files have none. */
+  orgFiles: ReadonlyMap<string, string>;
+  /** The run's metrics and scores, when the folder is a finished experiment run (experiment-result.json). */
+  outcome?: RunMetrics;
+}
+
+/** The folder must be an org: a missing one, a file, or a folder without the org's files is said with what was expected. */
+function requireOrg(root: string): void {
+  const stat = statSync(root, { throwIfNoEntry: false });
+  if (!stat) throw new LemmingError('no-folder', `${root}: there is no such folder; lemming diff compares two org folders (each holding org/org.yaml, org/chart.yaml and agents/)`, { exitCode: 2 });
+  if (!stat.isDirectory()) throw new LemmingError('no-folder', `${root}: is a file, not a folder; lemming diff compares two org folders`, { exitCode: 2 });
+  for (const file of [ORG_FILE, CHART_FILE]) {
+    if (!existsSync(join(root, file))) throw new LemmingError('no-org', `not an org: no ${file} in ${root}`, { exitCode: 2 });
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function agentFolders(root: string): string[] {
+  try {
+    return readdirSync(join(root, 'agents'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && isValidAgentName(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function readMessages(root: string, agents: readonly string[]): Pick<OrgSnapshot, 'messages' | 'unreadable'> {
+  const messages = new Map<string, SnapshotMessage>();
+  const unreadable: OrgSnapshot['unreadable'] = [];
+  for (const agent of agents) {
+    for (const name of listMessageFiles(root, agent)) {
+      const file = `${outboxPath(agent)}/${name}`;
+      const read = readMessageFile(root, agent, name, 0, MAX_BODY_CHARS);
+      if ('error' in read) {
+        unreadable.push({ file, error: read.error });
+        continue;
+      }
+      const { message } = read;
+      messages.set(message.id, {
+        id: message.id,
+        file,
+        from: message.from,
+        to: message.to,
+        turn: message.turn,
+        created: message.created,
+        priority: message.priority,
+        body: message.body,
+        ...(message.subject === undefined ? {} : { subject: message.subject }),
+        ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+        ...(message.model === undefined ? {} : { model: message.model }),
+        ...(message.usage === undefined ? {} : { credits: message.usage.credits }),
+      });
+    }
+  }
+  return { messages, unreadable };
+}
+
+function readLedger(root: string): Pick<OrgSnapshot, 'totals' | 'ledger'> {
+  const { entries, end } = readLedgerFrom(statePaths(root).ledger, 0);
+  const { totals } = addEntries(emptySnapshot(), entries, end);
+  const ledger: LedgerTotals = { calls: 0, spent: 0, toppedUp: 0, inputTokens: 0, outputTokens: 0 };
+  for (const each of Object.values(totals)) {
+    ledger.calls += each.calls;
+    ledger.spent += each.spent;
+    ledger.toppedUp += each.toppedUp;
+    ledger.inputTokens += each.inputTokens;
+    ledger.outputTokens += each.outputTokens;
+  }
+  return { totals, ledger };
+}
+
+function readOutcome(root: string): RunMetrics | undefined {
+  const text = readText(join(root, RESULT_FILE));
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as RunMetrics;
+  } catch {
+    throw new LemmingError('bad-result', `${join(root, RESULT_FILE)} is not JSON; an experiment writes it when a run ends: run the experiment again to write it anew`, { exitCode: 2 });
+  }
+}
+
+/**
+ * Read an org folder into a snapshot: its messages (through the mailbox's one reader), agent
+ * folders and resumes, the ledger's totals, proposals, org files, the engine's turn, and an
+ * experiment run's result when there is one. Reads only, as `lemming status` does (the org's
+ * parse cache may be brought up to date). Throws a LemmingError (exit 2) when `root` is not an org.
+ */
+export function readOrgSnapshot(root: string): OrgSnapshot {
+  requireOrg(root);
+  const { org } = loadOrgForReading(root);
+  const folders = agentFolders(root);
+  const agents = new Map<string, SnapshotAgent>();
+  for (const name of folders) {
+    const budget = org.agents.get(name)?.credits;
+    agents.set(name, { name, resume: readText(join(root, 'agents', name, 'resume.md')) ?? '', ...(budget === undefined ? {} : { budget }) });
+  }
+  const proposals = new Map<string, SnapshotProposal>();
+  for (const proposal of listProposals(root).proposals) {
+    proposals.set(proposal.id, { id: proposal.id, description: describeProposal(proposal), status: proposal.status, ...(proposal.reason ? { reason: proposal.reason } : {}) });
+  }
+  const orgFiles = new Map<string, string>();
+  for (const file of COMPARED_ORG_FILES) {
+    const text = readText(join(root, file));
+    if (text !== undefined) orgFiles.set(file, text);
+  }
+  const outcome = readOutcome(root);
+  return {
+    root,
+    name: org.name,
+    turn: loadState(statePaths(root).state).turn,
+    ...readMessages(root, folders),
+    agents,
+    ...readLedger(root),
+    proposals,
+    orgFiles,
+    ...(outcome ? { outcome } : {}),
+  };
+}
