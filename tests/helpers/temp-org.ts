@@ -1,7 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
 import { Engine, type EngineOptions, type RunOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
@@ -9,22 +7,13 @@ import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prom
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
+import { tempDir } from './temp-dirs.js';
+
+export { tempDir };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 /** The default org's template (what `lemming bootstrap` writes), in the repository. */
 export const DEFAULT_ORG = join(REPO_ROOT, 'templates', 'software-team');
-
-const made: string[] = [];
-afterEach(() => {
-  while (made.length > 0) rmSync(made.pop() as string, { recursive: true, force: true });
-});
-
-/** A fresh temporary folder, removed after the test. */
-export function tempDir(prefix = 'lemming-test-'): string {
-  const directory = mkdtempSync(join(tmpdir(), prefix));
-  made.push(directory);
-  return directory;
-}
 
 /** A temporary org root holding the default org. */
 export function defaultOrg(): string {

@@ -156,11 +156,12 @@ describe('scheduling and parallel calls', () => {
       let peak = 0;
       let started = 0;
       // Each call waits until three are in flight (or all five have started), so the peak counts what the
-      // engine allows at once, not how quickly this machine builds prompts; two seconds are the fallback, should it never allow three.
+      // engine allows at once, not how quickly this machine builds prompts; twenty seconds are the fallback, should it never
+      // allow three (two were too few on a machine shared with other test runs: the third call came later and the peak read 2).
       let release: () => void = () => {};
       const three = new Promise<void>((resolve) => {
         release = resolve;
-        setTimeout(resolve, 2_000).unref();
+        setTimeout(resolve, 20_000).unref();
       });
       const provider = new ScriptedProvider(async (request) => {
         inFlight += 1;

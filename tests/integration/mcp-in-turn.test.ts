@@ -13,11 +13,14 @@ const TEST_SERVER = join(REPO_ROOT, 'tests/fixtures/mcp/test-server.mjs');
 const clock = () => new Date('2026-11-22T10:00:00.000Z');
 const stepOf = (request: ProviderRequest): number => (request.messages.length + 1) / 2;
 
-/** The default org with an MCP server declared and the manager granted two of its tools. */
+/**
+ * The default org with an MCP server declared and the manager granted two of its tools. The start
+ * timeout is generous: on a machine shared with other test runs Node took over 5 s to start the server.
+ */
 function orgWithServer(command = process.execPath): string {
   const root = defaultOrg();
   const orgYaml = read(root, 'org/org.yaml');
-  write(root, 'org/org.yaml', `${orgYaml}\nmcp_servers:\n  kit:\n    command: ${JSON.stringify(command)}\n    args: [${JSON.stringify(TEST_SERVER)}]\n    timeout_ms: 5000\n`);
+  write(root, 'org/org.yaml', `${orgYaml}\nmcp_servers:\n  kit:\n    command: ${JSON.stringify(command)}\n    args: [${JSON.stringify(TEST_SERVER)}]\n    timeout_ms: 20000\n`);
   write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, write_file, kit/shout, kit/fail]\n---\nManage.\n');
   humanSends(root, 'manager', 'Say it loudly.');
   return root;
