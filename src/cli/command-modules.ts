@@ -19,6 +19,8 @@ interface Commands {
   'example-tools': typeof import('./commands/example-tools.js');
   experiment: typeof import('./commands/experiment.js');
   export: typeof import('./commands/export.js');
+  fork: typeof import('./commands/fork.js');
+  history: typeof import('./commands/history.js');
   import: typeof import('./commands/import.js');
   'import-marble': typeof import('./commands/import-marble.js');
   inbox: typeof import('./commands/inbox.js');
@@ -32,6 +34,7 @@ interface Commands {
   search: typeof import('./commands/search.js');
   send: typeof import('./commands/send.js');
   serve: typeof import('./commands/serve.js');
+  show: typeof import('./commands/show.js');
   status: typeof import('./commands/status.js');
   templates: typeof import('./commands/templates.js');
   thread: typeof import('./commands/thread.js');

@@ -17,6 +17,13 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** A turn number: 0 (the org before its first turn) or more. */
+export function turnNumber(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a turn number, 0 or more, for example 7');
+  return parsed;
+}
+
 /**
  * A plain decimal above zero and at most MAX_TOP_UP_CREDITS (the rule of top-up.ts, for a
  * top-up and for a new agent's budget alike): no hex, no exponents, nothing a typo could turn

@@ -12,6 +12,7 @@ import {
   outputMode,
   port,
   positiveInteger,
+  turnNumber,
   LOG_FORMAT_HELP,
   QUEUE_HELP,
   screenMode,
@@ -406,6 +407,28 @@ program
   .description('an export taken while a run goes on, between two of its turns, without stopping it')
   .argument('[file]', 'the archive to write (default: backups/backup-<time>.tar.gz in the root)')
   .action((file: string | undefined) => execute(async () => command('backup').backupCommand(root(), file, output)));
+
+program
+  .command('history')
+  .description("the org's history: each turn kept with what changed in it (messages by sender, credits, files, proposals decided) and the hand edits between turns (org.yaml history.keep)")
+  .option('--json', 'print JSON')
+  .action((options: { json?: boolean }) => execute(async () => command('history').historyCommand(root(), options, output)));
+
+program
+  .command('show')
+  .description('print a file of the org as it was after turn N, from its history')
+  .argument('<path>', 'the file, relative to the root, like agents/manager/resume.md')
+  .requiredOption('--at <n>', 'the turn', turnNumber)
+  .action((path: string, options: { at: number }) => execute(async () => command('show').showCommand(root(), path, options, output)));
+
+program
+  .command('fork')
+  .description('make a new org at --root: the org at --from as it was after turn N (record, ledger, balances, proposals, workspaces); its next run is turn N+1')
+  .requiredOption('--from <dir>', 'the org whose history holds the turn')
+  .requiredOption('--at <n>', 'the turn to fork after (0: before the first turn)', turnNumber)
+  .action((options: { from: string; at: number }) =>
+    execute(async () => command('fork').forkCommand(newRoot(), resolveRoot({ root: options.from }), options, output)),
+  );
 
 program
   .command('reset')

@@ -1,8 +1,11 @@
+import { createRequire } from 'node:module';
+
+const requireModule = createRequire(import.meta.url);
+
 /*
  * Where `lemming diff --turns A..B` meets the org's history: the one function it needs from it.
  * The history (a room of its own, which keeps every committed turn) writes the org as it was
- * after a turn into a folder; diff reads that folder as it reads any org. Until the history's
- * writer is named here, `--turns` says it is not available.
+ * after a turn into a folder (history/materialise-turn.ts); diff reads that folder as it reads any org.
  */
 
 /**
@@ -13,10 +16,12 @@
 export type WriteOrgAtTurn = (orgRoot: string, turn: number, destination: string) => Promise<void>;
 
 /**
- * The history's writer of a past turn, or undefined while this build keeps no history. The history
- * plugs in here: return its `(orgRoot, turn, destination)` function (required lazily, so `diff`
- * of two folders never loads it).
+ * The history's writer of a past turn: materialiseTurn, required when asked for, so `diff` of two
+ * folders never loads the history's modules.
  */
 export function orgAtTurnWriter(): WriteOrgAtTurn | undefined {
-  return undefined;
+  const { materialiseTurn } = requireModule('../history/materialise-turn.js') as typeof import('../history/materialise-turn.js');
+  return async (orgRoot, turn, destination) => {
+    materialiseTurn(orgRoot, turn, destination);
+  };
 }

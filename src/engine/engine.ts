@@ -33,6 +33,7 @@ import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
+import { HistoryWriter } from '../history/history-writer.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -106,6 +107,11 @@ export class Engine {
   private journal: JournalRecord[];
   /** The interventions' code, loaded at the first turn of an org with `org/interventions.yaml`. */
   private interventions: typeof import('./interventions/carry-out-interventions.js') | undefined;
+  /**
+   * The org's history (history/), when org.yaml keeps one: told when a turn is about to start and
+   * when one has committed. Opened with the first turn, as the org then says.
+   */
+  private history: HistoryWriter | { warning: string } | undefined | null = null;
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
@@ -246,6 +252,7 @@ export class Engine {
       await this.enterGate();
       const result: TurnResult = { stats: emptyStats() };
       try {
+        for (const event of await this.historyBeforeTurn(totals.turns === 0)) yield event;
         for (const event of await this.takeUpOrg()) yield event;
         if (stopWhenIdle && !this.hasWork()) {
           reason = 'idle';
@@ -271,6 +278,8 @@ export class Engine {
     }
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
     await this.tools.close();
+    // The last turn's entry is written before the run says it finished (a process that exits then loses none).
+    for (const event of await this.settleHistory()) yield event;
     const waiting = agentsWithMail(this.root, this.org, this.state);
     const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
     const held = FailingAgents.load(this.root);
@@ -288,6 +297,7 @@ export class Engine {
   private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     await this.enterGate();
     try {
+      for (const event of await this.historyBeforeTurn(true)) yield event;
       for (const event of await this.takeUpOrg()) yield event;
       yield* this.turnWithoutReload(result, signal);
     } finally {
@@ -369,6 +379,7 @@ export class Engine {
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
+    if (this.history instanceof HistoryWriter) this.history.afterCommit(result.state.turn, result.stats.credits);
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
   }
 
@@ -389,6 +400,30 @@ export class Engine {
 
   /** Committed turns whose hints are not yet in the file. */
   private turnsSinceHintsSaved = 0;
+
+  /**
+   * Before a turn writes anything: wait for the last turn's history entry, then record what the
+   * history lacks (a turn a stopped run did not record; hand edits since, at a run's first turn and at
+   * each turn asked for alone, as chat and the dashboard do). A turn a crash left
+   * unfinished is not recorded half-done: its entry follows its commit. A history that cannot be
+   * written is said as a warning; it never stops the run.
+   */
+  private async historyBeforeTurn(lookForEdits: boolean): Promise<EngineEvent[]> {
+    if (this.history === null) {
+      this.history = HistoryWriter.open(this.root, this.org.history?.keep ?? false);
+      if (this.history && !(this.history instanceof HistoryWriter)) return [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: this.history.warning }];
+    }
+    if (!(this.history instanceof HistoryWriter)) return [];
+    const problems = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
+    return problems.map((message) => ({ type: 'warning', turn: this.state.turn + 1, file: 'org/state/history.git', message }));
+  }
+
+  /** Wait for the history entries under way; their problems as warnings. */
+  private async settleHistory(): Promise<EngineEvent[]> {
+    if (!(this.history instanceof HistoryWriter)) return [];
+    const problems = await this.history.settle();
+    return problems.map((message) => ({ type: 'warning', turn: this.state.turn, file: 'org/state/history.git', message }));
+  }
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {

@@ -182,6 +182,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       web: orgFile.web,
       ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
       ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
+      ...(orgFile.history.keep ? { history: orgFile.history } : {}),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { CommandToolConfig, EngineSettings, McpServerConfig, ModelEntry, NotifyTarget, SandboxLimitOverrides, WebSettings } from './schema.js';
+import type { CommandToolConfig, EngineSettings, HistorySettings, McpServerConfig, ModelEntry, NotifyTarget, SandboxLimitOverrides, WebSettings } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -49,6 +49,8 @@ export interface Org {
   web: WebSettings;
   /** Webhooks that tell people what needs them (org.yaml `notify`); absent: none. */
   notify?: readonly NotifyTarget[];
+  /** Whether each turn is kept in the org's history (org.yaml `history`); absent: not kept. */
+  history?: HistorySettings;
   /** Person seats besides the human's that `lemming mcp --as <name>` may take (org.yaml `outside_seats`); absent: none. */
   outsideSeats?: readonly string[];
 }

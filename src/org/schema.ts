@@ -386,6 +386,17 @@ function buildSchemas(z: typeof Zod) {
     notify: z.array(notifySchema).default([]),
     /** Seats besides the human's that an outside program may take through `lemming mcp --as <name>`: each a person's (`model: human`). */
     outside_seats: z.array(z.string()).default([]),
+    /**
+     * The org's history (docs/history.md): every committed turn and the hand edits between turns, kept
+     * as a git repository in org/state/history.git, read by `lemming history`, `show --at` and `fork`.
+     * Off unless set: recording costs each turn a scan of the org's files by `git`. The default org sets it.
+     */
+    history: z
+      .strictObject({
+        /** Record an entry after each turn (and one for hand edits before a turn); needs the `git` program. */
+        keep: z.boolean().default(false),
+      })
+      .prefault({}),
   });
 
   const nameList = z.array(z.string()).default([]);
@@ -470,6 +481,8 @@ export type SandboxSettings = Zod.infer<Schemas['sandboxSettingsSchema']>;
 export type SandboxLimitOverrides = Zod.infer<Schemas['sandboxLimitsSchema']>;
 /** org.yaml `web`: what fetch_url may reach. */
 export type WebSettings = Zod.infer<Schemas['webSettingsSchema']>;
+/** org.yaml `history`. */
+export type HistorySettings = OrgFile['history'];
 /** One tool of org.yaml `command_tools`, with its defaults filled in. */
 export type CommandToolConfig = Zod.infer<Schemas['commandToolSchema']>;
 /** One `notify:` entry of org.yaml, with its defaults filled in. */

@@ -148,6 +148,7 @@ function assemble(
       command_tools: {},
       web: schemas().webSettingsSchema.parse({}),
       notify: [],
+      history: { keep: false },
       outside_seats: [],
     },
     orgLineOf: orgFile?.lineOf ?? (() => undefined),

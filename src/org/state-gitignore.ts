@@ -11,11 +11,19 @@ export const STATE_GITIGNORE = [
   'journal.jsonl',
   'cache/',
   '*.tmp',
+  '# The history of every turn (docs/history.md): a git repository of its own, kept on this machine.',
+  'history.git/',
   '',
 ].join('\n');
 
-/** What lemming wrote there before the record travelled with the org; replaced when found. */
-const OLD_STATE_GITIGNORE = "# The engine's own files: not for hand edits or commits.\n*\n";
+/**
+ * What lemming wrote there before, replaced when found: the first left the whole record out of commits
+ * (so a clone started from nothing); the second did not know of the history, which a commit would then carry.
+ */
+const OLD_STATE_GITIGNORES = [
+  "# The engine's own files: not for hand edits or commits.\n*\n",
+  STATE_GITIGNORE.split('\n').filter((line) => !line.startsWith('# The history') && line !== 'history.git/').join('\n'),
+];
 
 /**
  * Write `org/state/.gitignore` when it is missing, or when it is the one earlier versions
@@ -31,7 +39,7 @@ export function ensureStateGitignore(root: string): boolean {
   } catch {
     current = undefined;
   }
-  if (current !== undefined && current !== OLD_STATE_GITIGNORE) return false;
+  if (current !== undefined && !OLD_STATE_GITIGNORES.includes(current)) return false;
   try {
     writeFileAtomic(path, STATE_GITIGNORE);
     return true;
@@ -57,4 +65,5 @@ export function isMachineLocalState(name: string, isDirectory: boolean): boolean
   });
 }
 
-const STATE_PATTERNS = STATE_GITIGNORE.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+/** The patterns of STATE_GITIGNORE, without its comments: the history's store leaves out what they name (history/history-paths.ts). */
+export const STATE_PATTERNS = STATE_GITIGNORE.split('\n').filter((line) => line !== '' && !line.startsWith('#'));

@@ -112,6 +112,12 @@ const NOT_RUN: Record<string, string> = {
   '{ "mcpServers": { "lemming": { "command"': 'an editor\'s configuration file, read by the editor',
   '{ "servers": { "lemming"': 'an editor\'s configuration file, read by the editor',
   '{ "mcpServers": { "lemming": { "url"': 'an editor\'s configuration file, read by the editor',
+  'history: { keep: true }': 'tests/history/docs-example.test.ts writes it into an org without it, then validates and runs',
+  'lemming history                       # each entry': 'tests/history/docs-example.test.ts runs it in the counterfactual\'s base org',
+  'git --git-dir org/state/history.git log --stat': 'tests/history/docs-example.test.ts runs it in the counterfactual\'s base org',
+  'lemming fork --from base --at 2 --root what-if': 'tests/history/docs-example.test.ts runs it beside the counterfactual\'s base org',
+  'lemming bootstrap --root base': 'the counterfactual: tests/history/docs-example.test.ts runs it as written',
+  'echo "history: { keep: true }" >> base/org/org.yaml': 'tests/history/docs-example.test.ts runs it before the run it forks',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 

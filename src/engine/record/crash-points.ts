@@ -26,7 +26,9 @@ export type CrashPoint =
   | 'before-commit'
   | 'after-commit'
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */
-  | 'after-carry-out';
+  | 'after-carry-out'
+  /** A history entry's commit is written and the history's branch does not point at it yet (history/record-entry.ts). */
+  | 'mid-history';
 
 const setting = process.env.LEMMING_CRASH_AT;
 const [target, countText] = setting ? setting.split(':') : [];

@@ -1,0 +1,63 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { gitSync } from './git.js';
+import { HISTORY_REF, historyPlace } from './history-paths.js';
+import { materialiseTurn, requireEmptyFolder } from './materialise-turn.js';
+import { ensureStore, recordEntry } from './record-entry.js';
+import type { EntrySummary } from './history-entry.js';
+
+/** Where a fork came from: `org/state/forked-from.json`, part of its record (it travels with the fork). */
+export interface ForkOrigin {
+  /** The org it was forked from (an absolute path, as it was then). */
+  from: string;
+  /** The turn it was forked after: the fork's next run is turn `turn + 1`. */
+  turn: number;
+  /** The original's history entry the fork was written from. */
+  commit: string;
+  /** When (ISO). */
+  forked: string;
+}
+
+/** Where a fork's origin is kept. */
+export function forkOriginPath(root: string): string {
+  return join(root, 'org', 'state', 'forked-from.json');
+}
+
+/** The origin of a fork, or undefined for an org that is not one. */
+export function readForkOrigin(root: string): ForkOrigin | undefined {
+  try {
+    return JSON.parse(readFileSync(forkOriginPath(root), 'utf8')) as ForkOrigin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Write the org at `from` as it was after turn `turn` as a new, ordinary org at `destination`: its
+ * files from the history (materialiseTurn), where it came from (`org/state/forked-from.json`), and
+ * its history up to that turn, with a first entry of its own saying it is a fork. A `lemming run`
+ * there goes on from turn `turn + 1`. The original is only read: a run may go on in it meanwhile.
+ */
+export async function forkOrg(from: string, turn: number, destination: string, clock: () => Date = () => new Date()): Promise<{ origin: ForkOrigin; entry: EntrySummary | undefined }> {
+  const source = resolve(from);
+  const target = resolve(destination);
+  requireEmptyFolder(target);
+  let written = false;
+  try {
+    written = true;
+    const entry = materialiseTurn(source, turn, target);
+    const origin: ForkOrigin = { from: source, turn, commit: entry.commit, forked: clock().toISOString() };
+    writeFileAtomic(forkOriginPath(target), `${JSON.stringify(origin, null, 2)}\n`);
+    // The history up to the fork point, so `history`, `show --at` and `fork` work on the fork's earlier turns too.
+    const place = historyPlace(target);
+    await ensureStore(place);
+    gitSync({ gitDir: historyPlace(source).gitDir }, ['push', '--quiet', place.gitDir, `${entry.commit}:${HISTORY_REF}`]);
+    const summary = await recordEntry(target, { kind: 'fork', turn, note: `Forked from ${source} after turn ${turn} (its history entry ${entry.commit}).` });
+    return { origin, entry: summary };
+  } catch (error) {
+    // A fork half-written is no fork: the folder is left as it was found (new or empty).
+    if (written) for (const name of ['org', 'agents', 'workspace']) rmSync(join(target, name), { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { LemmingError } from '../errors.js';
+
+/**
+ * The `git` program, run on an org's history store and nothing else: the git directory, the work
+ * tree and the index are given in the environment, so git never looks for (or touches) a repository
+ * the org's folder may itself be part of, and the person's own git settings (a global excludes file,
+ * signing, hooks paths, `GIT_DIR` set by a hook that runs lemming) change nothing here.
+ */
+export interface GitPlace {
+  /** The bare repository (`org/state/history.git`). */
+  gitDir: string;
+  /** The folder whose files are recorded: the org root (absent for commands that only read objects). */
+  workTree?: string;
+  /** The index used to stage an entry; absent for commands that need none. */
+  indexFile?: string;
+}
+
+/** The environment git runs with: the person's git variables removed, ours set. */
+export function gitEnvironment(place: GitPlace): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) environment[key] = value;
+  return {
+    ...environment,
+    GIT_DIR: place.gitDir,
+    ...(place.workTree ? { GIT_WORK_TREE: place.workTree } : {}),
+    ...(place.indexFile ? { GIT_INDEX_FILE: place.indexFile } : {}),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_AUTHOR_NAME: 'lemming',
+    GIT_AUTHOR_EMAIL: 'lemming@localhost',
+    GIT_COMMITTER_NAME: 'lemming',
+    GIT_COMMITTER_EMAIL: 'lemming@localhost',
+    LC_ALL: 'C',
+  };
+}
+
+/** A git command that failed: its words, with what git said. */
+export class GitError extends LemmingError {
+  constructor(args: readonly string[], status: number | null, stderr: string) {
+    super('history-git', `git ${args.join(' ')} failed (${status === null ? 'killed' : `exit ${status}`}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+    this.name = 'GitError';
+  }
+}
+
+/** Run git and return what it printed; throws GitError when it fails. */
+export function git(place: GitPlace, args: readonly string[], input?: string | Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => (status === 0 ? resolve(Buffer.concat(out)) : reject(new GitError(args, status, stderr))));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** The same, synchronously, for the commands that read the history (`history`, `show --at`, `fork`). */
+export function gitSync(place: GitPlace, args: readonly string[], input?: string): Buffer {
+  const result = spawnSync('git', args, { env: gitEnvironment(place), input: input ?? '', maxBuffer: 1024 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new GitError(args, result.status, result.stderr.toString('utf8'));
+  return result.stdout;
+}
+
+let available: boolean | undefined;
+
+/** Whether a `git` program can be run here (asked once per process). */
+export function gitAvailable(): boolean {
+  if (available === undefined) {
+    const result = spawnSync('git', ['--version'], { env: gitEnvironment({ gitDir: '/nonexistent' }), encoding: 'utf8' });
+    available = result.status === 0 && result.stdout.startsWith('git version');
+  }
+  return available;
+}
+
+/** Said once a run when the org keeps a history and git cannot be run. */
+export const NO_GIT_WARNING = 'history is off: the `git` program was not found on PATH (install git, or set `history: { keep: false }` in org/org.yaml to say so)';

@@ -1,0 +1,71 @@
+import { showCredits } from '../ui/shared/format.js';
+
+/**
+ * What an entry of the history is: the org after a turn committed; hand edits found before a turn
+ * (the files changed since the entry before, by anyone but the engine); or the start of a fork.
+ */
+export type EntryKind = 'turn' | 'edits' | 'fork';
+
+/** What an entry says it holds, kept in its commit message (subject for people, a JSON trailer for programs). */
+export interface EntrySummary {
+  kind: EntryKind;
+  /** For `turn` and `fork`: the turn the org had finished. For `edits`: the turn they followed (they apply from the next). */
+  turn: number;
+  /** New message files, by the agent whose outbox holds them. */
+  messages: Record<string, number>;
+  /** Credits charged in the turn, by the ledger lines the entry added. */
+  credits: number;
+  /** Files added, changed or removed since the entry before. */
+  changed: number;
+  /** For `edits`: the files changed (the first 50), relative to the root. */
+  edited: string[];
+  /** Proposals whose file changed, with the status they now have: `000004-hr-001 approved`. */
+  proposals: string[];
+  /** Said when an entry is not the plain record of its turn: the first, one recorded late, a fork's origin. */
+  note?: string;
+}
+
+/** One entry as `lemming history` lists it. */
+export interface HistoryEntry extends EntrySummary {
+  /** The commit, for `git show` and friends. */
+  commit: string;
+  /** When it was recorded (ISO). */
+  recorded: string;
+}
+
+const TRAILER = 'Lemming-Entry: ';
+
+/** The subject line: what a person reads in `git log --oneline`. Pure. */
+export function entrySubject(summary: EntrySummary): string {
+  if (summary.kind === 'edits') {
+    const shown = summary.edited.slice(0, 3).join(', ');
+    const more = summary.changed > 3 ? `, and ${summary.changed - 3} more` : '';
+    return `edits before turn ${summary.turn + 1}: ${summary.changed} file(s) changed (${shown}${more})`;
+  }
+  if (summary.kind === 'fork') return `fork at turn ${summary.turn}`;
+  const senders = Object.entries(summary.messages);
+  const count = senders.reduce((sum, [, n]) => sum + n, 0);
+  const shown = senders.slice(0, 5).map(([agent, n]) => `${agent} ${n}`);
+  if (senders.length > 5) shown.push(`${senders.length - 5} more agent(s)`);
+  const by = senders.length === 0 ? '' : ` (${shown.join(', ')})`;
+  const decided = summary.proposals.length === 0 ? '' : `, proposals: ${summary.proposals.join(', ')}`;
+  return `turn ${summary.turn}: ${count} message(s)${by}, ${showCredits(summary.credits)} credits, ${summary.changed} file(s) changed${decided}`;
+}
+
+/** The whole commit message: subject, the note, and the summary as a trailer git's own tools show. Pure. */
+export function entryMessage(summary: EntrySummary): string {
+  const note = summary.note ? `\n${summary.note}\n` : '';
+  return `${entrySubject(summary)}\n${note}\n${TRAILER}${JSON.stringify(summary)}\n`;
+}
+
+/** The summary back from a commit message; undefined for a commit lemming did not write. Pure. */
+export function parseEntryMessage(message: string): EntrySummary | undefined {
+  const line = message.split('\n').find((text) => text.startsWith(TRAILER));
+  if (!line) return undefined;
+  try {
+    const value = JSON.parse(line.slice(TRAILER.length)) as EntrySummary;
+    return typeof value.turn === 'number' && ['turn', 'edits', 'fork'].includes(value.kind) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

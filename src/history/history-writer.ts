@@ -1,0 +1,83 @@
+import { errorMessage } from '../errors.js';
+import { gitAvailable, NO_GIT_WARNING } from './git.js';
+import { lastEntry, recordEntry } from './record-entry.js';
+
+/** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
+const writing = new Map<string, Promise<void>>();
+
+/**
+ * The engine's side of the org's history: it says "turn N committed" and "a turn is about to
+ * start"; this records the folder. Entries are written by `git` in child processes, after the turn
+ * has committed, while the engine goes on; the next turn waits for them before it writes anything,
+ * so an entry never holds a later turn's files. A run killed before an entry was written loses
+ * nothing: the next turn (or the next run) finds the history behind the record and records the turn then.
+ */
+export class HistoryWriter {
+  private readonly problems: string[] = [];
+  /** The last turn this writer recorded an entry of: a turn that follows it in the same run needs no look at the history. */
+  private recorded: number | undefined;
+
+  private constructor(private readonly root: string) {}
+
+  /** The writer for an org that keeps a history, or the one warning to show when git cannot be run. */
+  static open(root: string, keep: boolean): HistoryWriter | { warning: string } | undefined {
+    if (!keep) return undefined;
+    if (!gitAvailable()) return { warning: NO_GIT_WARNING };
+    return new HistoryWriter(root);
+  }
+
+  /**
+   * Before a turn writes anything (approvals carried out, mail taken in): the entry a stopped run
+   * did not write, or the hand edits made since the last entry. `turn` is the last committed turn.
+   * `lookForEdits` is false for a turn that follows this writer's own entry in one run: edits made
+   * while a run goes on are in the next turn's entry (a look for them between two turns of one run
+   * would cost each turn a scan of the org for a gap of no time).
+   */
+  beforeTurn(turn: number, lookForEdits = true): Promise<string[]> {
+    if (!lookForEdits && this.recorded === turn) return this.settle();
+    this.enqueue(async () => {
+      const last = await lastEntry(this.root);
+      if (!last) {
+        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` });
+      } else if (last.summary.turn !== turn) {
+        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) });
+      } else {
+        await recordEntry(this.root, { kind: 'edits', turn });
+      }
+      this.recorded = turn;
+    });
+    return this.settle();
+  }
+
+  /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
+  afterCommit(turn: number, credits: number): void {
+    this.enqueue(async () => {
+      await recordEntry(this.root, { kind: 'turn', turn, credits });
+      this.recorded = turn;
+    });
+  }
+
+  /** Wait for the entries under way; returns what went wrong since the last call, a line each. */
+  async settle(): Promise<string[]> {
+    await writing.get(this.root);
+    return this.problems.splice(0);
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    const before = writing.get(this.root) ?? Promise.resolve();
+    const next = before.then(work).catch((error: unknown) => {
+      this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
+    });
+    writing.set(this.root, next);
+    void next.finally(() => {
+      if (writing.get(this.root) === next) writing.delete(this.root);
+    });
+  }
+}
+
+/** Why an entry was recorded when the next turn began rather than after its own. Pure. */
+function lateNote(lastKept: number, turn: number): string {
+  if (lastKept > turn) return `The record went back from turn ${lastKept} to turn ${turn} (\`lemming reset\`, or files put back by hand): the org as it now stands.`;
+  const gap = turn - lastKept > 1 ? ` Turns ${lastKept + 1} to ${turn - 1} were not kept (history off, or git missing).` : '';
+  return `Recorded when the next run began, not as turn ${turn} committed (that run was stopped first): hand edits made since are in it too.${gap}`;
+}

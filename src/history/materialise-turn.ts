@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { gitSync } from './git.js';
+import { historyPlace } from './history-paths.js';
+import { entryOfTurn } from './read-history.js';
+import type { HistoryEntry } from './history-entry.js';
+
+/**
+ * Write the org at `orgRoot` as it was after turn `turn` into `destination` (absent, or an empty
+ * folder): every file its history holds for that turn, with its permission bits: its record, ledger,
+ * read marks, proposals, notes and workspaces. Nothing machine-local (the lock, caches, the journal)
+ * and no secret file is in the history, so none is written; the org's own history is not copied
+ * (forkOrg does that). Returns the entry written. Reused by `fork`, `diff --turns` and experiments.
+ */
+export function materialiseTurn(orgRoot: string, turn: number, destination: string): HistoryEntry {
+  const entry = entryOfTurn(orgRoot, turn);
+  const target = resolve(destination);
+  requireEmptyFolder(target);
+  mkdirSync(target, { recursive: true });
+  // An index of its own in a temporary folder: the org's history is only read.
+  const scratch = mkdtempSync(join(tmpdir(), 'lemming-materialise-'));
+  try {
+    const place = { gitDir: historyPlace(orgRoot).gitDir, workTree: target, indexFile: join(scratch, 'index') };
+    gitSync(place, ['read-tree', entry.commit]);
+    gitSync(place, ['checkout-index', '--all', '--force']);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return entry;
+}
+
+/** A fork or a materialised turn never writes over files: the folder must be new or empty. */
+export function requireEmptyFolder(folder: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new LemmingError('not-empty', `${folder}: is a file; give a new folder for the org`, { exitCode: 2 });
+    throw error;
+  }
+  if (names.length > 0) throw new LemmingError('not-empty', `${folder}: is not empty (it holds ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}); give a new folder for the org`, { exitCode: 2 });
+}

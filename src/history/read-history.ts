@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { gitAvailable, gitSync } from './git.js';
+import { parseEntryMessage, type HistoryEntry } from './history-entry.js';
+import { HISTORY_REF, historyPlace } from './history-paths.js';
+
+/** Stop with a plain reason when the org has no history to read, or git cannot be run. */
+function requireHistory(root: string): void {
+  if (!gitAvailable()) throw new LemmingError('no-git', 'the `git` program was not found on PATH: the history (org/state/history.git) is read with it; install git');
+  const place = historyPlace(root);
+  if (!existsSync(place.gitDir) || gitSync({ gitDir: place.gitDir }, ['for-each-ref', '--count=1', HISTORY_REF]).length === 0) {
+    throw new LemmingError(
+      'no-history',
+      `${place.gitDir}: this org has no history yet; set \`history: { keep: true }\` in org/org.yaml, and each turn from the next run on is kept`,
+    );
+  }
+}
+
+/** Every entry of the org's history, oldest first (a commit git's own tools can read: `git --git-dir org/state/history.git log`). */
+export function listHistory(root: string): HistoryEntry[] {
+  requireHistory(root);
+  const log = gitSync(historyPlace(root), ['log', '--reverse', '--format=%H%x1f%cI%x1f%B%x1e', HISTORY_REF]).toString('utf8');
+  const entries: HistoryEntry[] = [];
+  for (const record of log.split('\x1e')) {
+    const [commit, recorded, message] = record.replace(/^\n/, '').split('\x1f');
+    if (!commit || !recorded || message === undefined) continue;
+    const summary = parseEntryMessage(message);
+    if (summary) entries.push({ ...summary, commit, recorded });
+  }
+  return entries;
+}
+
+/**
+ * The entry holding the org as it was after turn `turn`: the turn's own entry (or the fork or first
+ * entry that stands for it), not the hand edits made before the next. A turn the history does not
+ * hold is an error naming the turns it does.
+ */
+export function entryOfTurn(root: string, turn: number): HistoryEntry {
+  const entries = listHistory(root);
+  const kept = entries.filter((entry) => entry.kind !== 'edits');
+  const found = kept.filter((entry) => entry.turn === turn).at(-1);
+  if (found) return found;
+  const turns = [...new Set(kept.map((entry) => entry.turn))].sort((left, right) => left - right);
+  const first = turns[0] ?? 0;
+  const last = turns.at(-1) ?? 0;
+  const gaps = turns.length === last - first + 1 ? '' : ` (not every turn between: ${turns.join(', ')})`;
+  throw new LemmingError('unknown-turn', `turn ${turn} is not in the history of ${root}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them`);
+}
+
+/** A path of the org as the history names it: relative to the root, with `/`. */
+export function historyPath(root: string, path: string): string {
+  const absolute = isAbsolute(path) ? path : resolve(root, path);
+  const inside = relative(root, absolute).split('\\').join('/');
+  if (inside === '' || inside.startsWith('../') || inside === '..') {
+    throw new LemmingError('outside-org', `${path}: not a file of the org at ${root}; give a path inside it, like agents/manager/resume.md`, { exitCode: 2 });
+  }
+  return inside;
+}
+
+/** The bytes of a file as it was after turn `turn`; an error naming the path and the turn when it was not there. */
+export function fileAtTurn(root: string, turn: number, path: string): Buffer {
+  const entry = entryOfTurn(root, turn);
+  const inside = historyPath(root, path);
+  const place = historyPlace(root);
+  const listed = gitSync(place, ['ls-tree', '-z', entry.commit, '--', inside]).toString('utf8');
+  if (!listed.includes(' blob ')) {
+    const what = listed.includes(' tree ') ? 'is a folder there, not a file' : 'was not in the org';
+    throw new LemmingError('not-in-history', `${inside} ${what} after turn ${turn} (history entry ${entry.commit.slice(0, 7)}); \`git --git-dir ${place.gitDir} show --stat ${entry.commit.slice(0, 7)}\` lists what it holds`);
+  }
+  return gitSync(place, ['cat-file', 'blob', `${entry.commit}:${inside}`]);
+}

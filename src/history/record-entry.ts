@@ -1,0 +1,158 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { crashPoint } from '../engine/record/crash-points.js';
+import { parseProposal } from '../tools/proposals/proposal.js';
+import { git, type GitPlace } from './git.js';
+import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
+import { HISTORY_REF, historyPlace, recordedPathspecs } from './history-paths.js';
+
+/** git's empty tree: what the first entry is compared with. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const EDITED_KEPT = 50;
+
+/** What the writer knows of an entry besides the files: the turn's charges, when the engine gave them. */
+export interface EntryFacts {
+  kind: EntryKind;
+  turn: number;
+  /** Credits the turn charged (from its stats); absent: read from the ledger lines the entry adds. */
+  credits?: number;
+  note?: string;
+}
+
+/** The last entry of the history, or undefined when it has none. */
+export async function lastEntry(root: string): Promise<{ commit: string; summary: EntrySummary } | undefined> {
+  const place = historyPlace(root);
+  const commit = await headCommit(place);
+  if (!commit) return undefined;
+  const message = (await git(place, ['cat-file', 'commit', commit])).toString('utf8');
+  const summary = parseEntryMessage(message.slice(message.indexOf('\n\n') + 2));
+  return summary ? { commit, summary } : undefined;
+}
+
+/**
+ * Record the org's files as they stand as one entry. Safe to be killed at any moment: git writes
+ * its objects whole, and the branch moves last, in one step; what a kill leaves (an index lock,
+ * objects nothing points to) is cleared or ignored by the next entry. Called only by the process
+ * that holds the org's lock, so a lock file found here is a dead writer's. An `edits` entry that
+ * would change nothing is not made. Returns the summary written, or undefined.
+ */
+export async function recordEntry(root: string, facts: EntryFacts): Promise<EntrySummary | undefined> {
+  const place = historyPlace(root);
+  await ensureStore(place);
+  for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
+  const { present, missing } = recordedPathspecs(root);
+  // `add -v` says what it staged, so a plain entry needs no diff of its own: two git processes an entry, `add` and `commit`.
+  const added = present.length > 0 ? await git(place, ['-c', 'core.quotePath=false', 'add', '--verbose', '--all', '--force', '--', ...present]) : Buffer.alloc(0);
+  if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
+  const parent = await headCommit(place);
+  // The first entry, one recorded late and a fork's may follow a kill after an earlier `add`: their changes are asked of the index itself.
+  const changes =
+    facts.note !== undefined || !parent
+      ? parseNameStatus(await git(place, ['diff-index', '--cached', '--name-status', '--no-renames', '-z', parent ?? EMPTY_TREE]))
+      : parseVerboseAdd(added);
+  if (facts.kind === 'edits' && changes.length === 0) return undefined;
+  const summary: EntrySummary = {
+    kind: facts.kind,
+    turn: facts.turn,
+    messages: newMessages(changes),
+    credits: facts.credits ?? (changes.some((change) => change.path === 'org/state/ledger.jsonl') ? await ledgerCredits(place, parent, facts.turn) : 0),
+    changed: changes.length,
+    edited: facts.kind === 'edits' ? changes.slice(0, EDITED_KEPT).map((change) => change.path) : [],
+    proposals: decidedProposals(root, changes),
+    ...(facts.note ? { note: facts.note } : {}),
+  };
+  // The files are staged and no commit holds them yet: a kill here loses nothing (the next entry stages and commits them).
+  crashPoint('mid-history');
+  // One process writes the tree and the commit and moves the branch last; no hook, signing or automatic gc of the person's settings runs.
+  await git(place, ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '--allow-empty', '--cleanup=verbatim', '-F', '-'], entryMessage(summary));
+  return summary;
+}
+
+/** The branch's commit, or undefined before the first entry. */
+export async function headCommit(place: GitPlace): Promise<string | undefined> {
+  const loose = join(place.gitDir, HISTORY_REF);
+  if (existsSync(loose)) {
+    const text = readFileSync(loose, 'utf8').trim();
+    if (/^[0-9a-f]{40,64}$/.test(text)) return text;
+  }
+  try {
+    return (await git({ gitDir: place.gitDir }, ['rev-parse', '-q', '--verify', `${HISTORY_REF}^{commit}`])).toString('utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Make the bare repository the first time (its own git directory; never the org's). */
+export async function ensureStore(place: GitPlace): Promise<void> {
+  if (existsSync(join(place.gitDir, 'HEAD'))) return;
+  await git({ gitDir: place.gitDir }, ['init', '--quiet', '--bare', '--initial-branch=main']);
+  // The index of an org of thousands of files is written at every entry: version 4 is the smaller one.
+  await git({ gitDir: place.gitDir }, ['config', 'index.version', '4']);
+  await git({ gitDir: place.gitDir }, ['config', 'core.untrackedCache', 'true']);
+}
+
+interface Change {
+  status: string;
+  path: string;
+}
+
+/** `git diff-index -z --name-status` output: status NUL path NUL, repeated. Pure. */
+export function parseNameStatus(output: Buffer): Change[] {
+  const parts = output.toString('utf8').split('\0');
+  const changes: Change[] = [];
+  for (let index = 0; index + 1 < parts.length; index += 2) changes.push({ status: parts[index] as string, path: parts[index + 1] as string });
+  return changes;
+}
+
+/** `git add --verbose` output: `add 'path'` or `remove 'path'` a line (quotePath off: only `"`, `\\` and controls are quoted). Pure. */
+export function parseVerboseAdd(output: Buffer): Change[] {
+  const changes: Change[] = [];
+  for (const line of output.toString('utf8').split('\n')) {
+    const match = /^(add|remove) '(.*)'$/.exec(line);
+    if (match?.[2] !== undefined) changes.push({ status: match[1] === 'remove' ? 'D' : 'A', path: match[2] });
+  }
+  return changes;
+}
+
+const OUTBOX_FILE = /^agents\/([^/]+)\/outbox\/[^/]+\.md$/;
+
+/** New files in outboxes, by the agent whose outbox holds them (its sender). Pure. */
+function newMessages(changes: readonly Change[]): Record<string, number> {
+  const counts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const change of changes) {
+    const match = change.status === 'A' ? OUTBOX_FILE.exec(change.path) : null;
+    if (match?.[1]) counts[match[1]] = (counts[match[1]] ?? 0) + 1;
+  }
+  return { ...counts };
+}
+
+/** The proposals whose files the entry adds or changes, with the status each now has. */
+function decidedProposals(root: string, changes: readonly Change[]): string[] {
+  const decided: string[] = [];
+  for (const change of changes) {
+    if (change.status === 'D' || !/^org\/proposals\/[^/]+\.md$/.test(change.path)) continue;
+    try {
+      const proposal = parseProposal(readFileSync(join(root, change.path), 'utf8'), change.path);
+      if (!('error' in proposal)) decided.push(`${proposal.id} ${proposal.status}`);
+    } catch {
+      // Removed since it was staged: the entry holds it, its status is not said.
+    }
+  }
+  return decided;
+}
+
+/** Credits of the ledger's charges for `turn` among the lines this entry adds (a run stopped before its history was written). */
+async function ledgerCredits(place: GitPlace, parent: string | undefined, turn: number): Promise<number> {
+  const diff = (await git(place, ['diff', '--cached', '--no-color', '-U0', parent ?? EMPTY_TREE, '--', 'org/state/ledger.jsonl'])).toString('utf8');
+  let credits = 0;
+  for (const line of diff.split('\n')) {
+    if (!line.startsWith('+{')) continue;
+    try {
+      const entry = JSON.parse(line.slice(1)) as { type?: string; turn?: number; credits?: number };
+      if (entry.type === 'charge' && entry.turn === turn && typeof entry.credits === 'number') credits += entry.credits;
+    } catch {
+      // A line cut by a crash: the ledger's own repair drops it.
+    }
+  }
+  return credits;
+}

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/temp-org.js';
+import { scratchDir } from '../faults/scratch.js';
+import { messageFiles } from '../helpers/org-snapshot.js';
+
+/** docs/history.md's fenced block whose first line starts so. */
+function block(start: string): string {
+  const page = readFileSync(join(REPO_ROOT, 'docs/history.md'), 'utf8');
+  const found = [...page.matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((text) => text.startsWith(start));
+  expect(found, start).toHaveLength(1);
+  return found[0] as string;
+}
+
+const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
+afterAll(() => rmSync(bin, { recursive: true, force: true }));
+writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+chmodSync(join(bin, 'lemming'), 0o755);
+
+function sh(cwd: string, text: string): string {
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 560_000 });
+  expect({ status: result.status, stderr: result.stderr }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: '' });
+  return result.stdout;
+}
+
+describe("docs/history.md's examples, run as written", () => {
+  test('the counterfactual: base and what-if share turns 0 to 2 and part after; the other examples run in base', () => {
+    const folder = scratchDir('lemming-docs-history-');
+    const printed = sh(folder, block('lemming bootstrap --root base'));
+    expect(printed).toMatch(/fork at turn 2/);
+    const early = (root: string): Record<string, string> =>
+      // The agents' mail (the human's new message carries turn 2, the last finished when it was sent).
+      Object.fromEntries(Object.entries(messageFiles(root)).filter(([file]) => /^agents\/(?!human\/)/.test(file) && Number(/\/(\d{6})-/.exec(file)?.[1]) <= 2));
+    expect(early(join(folder, 'what-if'))).toEqual(early(join(folder, 'base')));
+    expect(messageFiles(join(folder, 'what-if'))).not.toEqual(messageFiles(join(folder, 'base')));
+    expect(sh(join(folder, 'base'), block('lemming history                       # each entry'))).toContain('credits:');
+    expect(sh(join(folder, 'base'), block('git --git-dir org/state/history.git log --stat'))).toContain('agents/manager/');
+    const again = scratchDir('lemming-docs-history-');
+    sh(again, `lemming bootstrap --root base >/dev/null && ${block('echo "history: { keep: true }" >> base/org/org.yaml').trim()} && lemming send manager "Plan it." --root base >/dev/null && lemming run --root base >/dev/null`);
+    expect(sh(again, block('lemming fork --from base --at 2 --root what-if'))).toContain('its next run is turn 3');
+  }, 900_000);
+
+  test('history: { keep: true } turns it on; the default org keeps none', () => {
+    const folder = scratchDir('lemming-docs-history-');
+    sh(folder, 'lemming bootstrap >/dev/null');
+    const settings = join(folder, 'org/org.yaml');
+    expect(readFileSync(settings, 'utf8')).not.toMatch(/^history:/m);
+    sh(folder, 'lemming send manager "Plan it." >/dev/null && lemming run >/dev/null');
+    expect(existsSync(join(folder, 'org/state/history.git'))).toBe(false);
+    writeFileSync(settings, `${readFileSync(settings, 'utf8')}\n${block('history: { keep: true }')}`);
+    sh(folder, 'lemming validate >/dev/null && lemming send manager "And again." >/dev/null && lemming run >/dev/null');
+    expect(sh(folder, 'lemming history')).toMatch(/History begins here/);
+  }, 300_000);
+});
