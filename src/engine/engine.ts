@@ -33,7 +33,7 @@ import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
-import { HistoryWriter } from '../history/history-writer.js';
+import type { HistoryWriter } from '../history/history-writer.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -111,7 +111,7 @@ export class Engine {
    * The org's history (history/), when org.yaml keeps one: told when a turn is about to start and
    * when one has committed. Opened with the first turn, as the org then says.
    */
-  private history: HistoryWriter | { warning: string } | undefined | null = null;
+  private history: HistoryWriter | undefined | null = null;
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
@@ -379,7 +379,7 @@ export class Engine {
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
-    if (this.history instanceof HistoryWriter) this.history.afterCommit(result.state.turn, result.stats.credits);
+    if (this.history) this.history.afterCommit(result.state.turn, result.stats.credits);
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
   }
 
@@ -410,17 +410,23 @@ export class Engine {
    */
   private async historyBeforeTurn(lookForEdits: boolean): Promise<EngineEvent[]> {
     if (this.history === null) {
-      this.history = HistoryWriter.open(this.root, this.org.history?.keep ?? false);
-      if (this.history && !(this.history instanceof HistoryWriter)) return [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: this.history.warning }];
+      this.history = undefined;
+      if (this.org.history?.keep) {
+        // Loaded only for an org that keeps a history: a run of any other loads none of it.
+        const { HistoryWriter } = await import('../history/history-writer.js');
+        const opened = HistoryWriter.open(this.root, true);
+        if (!(opened instanceof HistoryWriter)) return opened ? [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: opened.warning }] : [];
+        this.history = opened;
+      }
     }
-    if (!(this.history instanceof HistoryWriter)) return [];
+    if (!this.history) return [];
     const problems = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
     return problems.map((message) => ({ type: 'warning', turn: this.state.turn + 1, file: 'org/state/history.git', message }));
   }
 
   /** Wait for the history entries under way; their problems as warnings. */
   private async settleHistory(): Promise<EngineEvent[]> {
-    if (!(this.history instanceof HistoryWriter)) return [];
+    if (!this.history) return [];
     const problems = await this.history.settle();
     return problems.map((message) => ({ type: 'warning', turn: this.state.turn, file: 'org/state/history.git', message }));
   }
