@@ -20,6 +20,8 @@ const ISOLATED_AMONG_SHARED = [
   'tests/integration/abort-listeners.test.ts',
   // Its first test pins the process's set of secrets while still empty; another file's run registers keys.
   'tests/unit/secrets.test.ts',
+  // Fakes the clock for the one timer its module keeps for the whole process: a timer another file made first runs on the real clock.
+  'tests/unit/waiting-notices.test.ts',
 ];
 const SHARED = SHARED_FOLDERS.flatMap((folder) =>
   // Relative to this file, not the current folder: vitest may be started from anywhere with --config.

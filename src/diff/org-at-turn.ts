@@ -1,7 +1,3 @@
-import { createRequire } from 'node:module';
-
-const requireModule = createRequire(import.meta.url);
-
 /*
  * Where `lemming diff --turns A..B` meets the org's history: the one function it needs from it.
  * The history (a room of its own, which keeps every committed turn) writes the org as it was
@@ -16,12 +12,12 @@ const requireModule = createRequire(import.meta.url);
 export type WriteOrgAtTurn = (orgRoot: string, turn: number, destination: string) => Promise<void>;
 
 /**
- * The history's writer of a past turn: materialiseTurn, required when asked for, so `diff` of two
- * folders never loads the history's modules.
+ * The history's writer of a past turn: materialiseTurn, imported when a turn is asked for, so
+ * `diff` of two folders never loads the history's modules.
  */
-export function orgAtTurnWriter(): WriteOrgAtTurn | undefined {
-  const { materialiseTurn } = requireModule('../history/materialise-turn.js') as typeof import('../history/materialise-turn.js');
+export function orgAtTurnWriter(): WriteOrgAtTurn {
   return async (orgRoot, turn, destination) => {
+    const { materialiseTurn } = await import('../history/materialise-turn.js');
     materialiseTurn(orgRoot, turn, destination);
   };
 }

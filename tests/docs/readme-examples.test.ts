@@ -93,6 +93,8 @@ const CHECKED: Record<string, string> = {
   '# study.yaml': 'written as study.yaml and run by the console example after it',
   '$ lemming experiment study.yaml': 'run, and the report\'s table compared with the docs\'',
   '$ lemming diff experiments/study/baseline-r1': 'run after the experiment, and its first lines compared with the docs\'',
+  'variants:\n  - name: interrupted': 'with the survey example after it, as one experiment on the default org: run, each intervention carried out and the survey reported',
+  'survey:\n  - question:': 'run with the interventions example before it',
   '# planner.yaml': 'written as planner.yaml, run with `lemming experiment`, and the report\'s first table and its organisation section compared with the docs\'',
   '{\n  "scenario": "research",': 'written on one line as research.jsonl and imported by the console example after it',
   '$ lemming import-marble research.jsonl': 'run as written, its output and the report\'s first table compared with the docs\'',
@@ -188,7 +190,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     // the 110 s a command gets when the machine is busy with other test files.
     const started = expectRuns(clone, setUp, 280_000);
     // The command the first line suggests works as printed, from where `npm start` ran.
-    const followUp = /^demo org: .*\/\.demo \(follow up with commands like `((?:npx )?lemming inbox)`\)$/m.exec(started)?.[1];
+    const followUp = /^demo org: (.*\/\.demo) \(follow up with commands like `((?:npx )?lemming inbox)`; from any other folder, add --root \1\)$/m.exec(started)?.[2];
     expect(followUp, started).toBeDefined();
     expect(started).toMatch(/the org is idle/);
     expect(started).toMatch(/Latest reply to the human: agents\/manager\/outbox\/000005-001-human\.md/);
@@ -403,6 +405,18 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const network = (text: string): string[] => text.split('\n').filter((line) => /^\| (baseline|no-planner) \| 5 \| [\d.]+ \[/.test(line) || /^\| [a-z_0-9]+ → [a-z_0-9]+ \| [\d.]+ \| [\d.]+ \|$/.test(line));
     expect(network(section)).toHaveLength(12);
     expect(network(report)).toEqual(network(section));
+  });
+
+  test('the interventions and the survey: one experiment of the two examples, run on the default org; every intervention is carried out and the survey is reported', () => {
+    const folder = bootstrapped();
+    const file = `name: changes\nturns: 6\nrepeats: 1\nmessages:\n  - to: manager\n    subject: Release notes\n    body: Please get the release notes written.\n${example('variants:\n  - name: interrupted').text}${example('survey:\n  - question:').text}`;
+    writeFileSync(join(folder, 'changes.yaml'), file);
+    expectRuns(folder, 'lemming experiment changes.yaml');
+    const run = join(folder, 'experiments/changes/interrupted');
+    const journal = readFileSync(join(run, 'org/state/interventions.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { index: number; status: string; reason?: string });
+    // Six interventions, each done: none failed.
+    expect(journal.filter((entry) => entry.status !== 'started')).toEqual([0, 1, 2, 3, 4, 5].map((index) => expect.objectContaining({ index, status: 'done' })));
+    expect(readFileSync(join(folder, 'experiments/changes/report.md'), 'utf8')).toContain('Survey');
   });
 
   test('a MultiAgentBench row: imported, its coordination modes run as an experiment, the report\'s first table as the docs show it', () => {

@@ -9,7 +9,7 @@ import { bootstrapTemplate, DEFAULT_TEMPLATE, defaultTemplateFolder, findTemplat
 import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
-import { commandHint } from '../command-hint.js';
+import { commandHint, shellWord } from '../command-hint.js';
 import { packageRoot } from '../package-root.js';
 import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
@@ -27,7 +27,7 @@ function humanHasWritten(root: string): boolean {
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
   const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
-  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`)`);
+  if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`; from any other folder, add --root ${shellWord(root)})`);
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).
   if (template) bootstrapTemplate(root, template, packageRoot());
