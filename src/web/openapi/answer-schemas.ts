@@ -137,39 +137,31 @@ export const chartSchema = z.object({
 
 const modelShare = z.object({ input_tokens: count, output_tokens: count, cached_input_tokens: count.optional(), cache_write_tokens: count.optional(), calls: count.optional(), credits: z.number() });
 
+/** A priced call's fields, on a charge line and a research line alike (engine/money/ledger.ts). */
+const pricedCall = {
+  turn: count,
+  agent: z.string(),
+  model: z.string(),
+  input_tokens: count,
+  output_tokens: count,
+  cached_input_tokens: count.optional(),
+  cache_write_tokens: count.optional(),
+  calls: count.optional(),
+  credits: z.number(),
+  estimated: z.boolean().optional(),
+  models: z.record(z.string(), modelShare).optional(),
+  at: z.string(),
+};
+
 /** One line of the credit ledger (`org/state/ledger.jsonl`). */
 export const ledgerEntrySchema = z
   .discriminatedUnion('type', [
-    z.object({
-      type: z.literal('charge'),
-      turn: count,
-      agent: z.string(),
-      model: z.string(),
-      input_tokens: count,
-      output_tokens: count,
-      cached_input_tokens: count.optional(),
-      cache_write_tokens: count.optional(),
-      calls: count.optional(),
-      credits: z.number(),
-      estimated: z.boolean().optional(),
-      models: z.record(z.string(), modelShare).optional(),
-      at: z.string(),
-    }),
+    z.object({ type: z.literal('charge'), ...pricedCall }),
+    // A question put to an agent (`lemming ask`, a survey): priced as a charge, paid by the research account.
     z.object({
       type: z.literal('research'),
-      turn: count,
-      agent: z.string(),
-      model: z.string(),
-      input_tokens: count,
-      output_tokens: count,
-      cached_input_tokens: count.optional(),
-      cache_write_tokens: count.optional(),
-      calls: count.optional(),
-      credits: z.number(),
-      estimated: z.boolean().optional(),
-      models: z.record(z.string(), modelShare).optional(),
+      ...pricedCall,
       purpose: z.string(),
-      at: z.string(),
     }),
     z.object({ type: z.literal('top-up'), agent: z.string(), credits: z.number(), at: z.string() }),
     z.object({ type: z.literal('transfer'), agent: z.string(), credits: z.number(), proposal: z.string(), at: z.string() }),
