@@ -137,6 +137,21 @@ describe('interventions', () => {
     expect(listOutbox(root, 'planner').length).toBeGreaterThan(0);
   });
 
+  test('`lemming validate` checks org/interventions.yaml: a member the org lacks and a malformed file are errors naming the file and field', () => {
+    const root = defaultOrg();
+    expect(lemming(root, ['validate']).status).toBe(0);
+    writeFileSync(join(root, 'org/interventions.yaml'), INTERVENTIONS);
+    expect(lemming(root, ['validate']).status).toBe(0);
+    writeFileSync(join(root, 'org/interventions.yaml'), `${INTERVENTIONS}  - turn: 4\n    hold: nobody\n`);
+    const unknown = lemming(root, ['validate']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stdout).toMatch(/^error: org\/interventions\.yaml.*interventions\.5.*"nobody" is not an agent of the org; use one of .*manager.* \(turn 4\)$/m);
+    writeFileSync(join(root, 'org/interventions.yaml'), 'interventions:\n  - turn: two\n    hold: janitor\n');
+    const malformed = lemming(root, ['validate']);
+    expect(malformed.status).toBe(1);
+    expect(malformed.stdout).toMatch(/^error: org\/interventions\.yaml.*turn/m);
+  });
+
   test('a bad intervention stops the experiment before any run, naming the file, the variant, the field and a valid value', () => {
     const root = defaultOrg();
     const file = join(root, 'bad.yaml');

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { errorMessage, formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
@@ -6,7 +8,7 @@ import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
-import { ORG_FILE, ROUTING_FILE } from '../../org/names.js';
+import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 
@@ -78,6 +80,10 @@ export async function validateCommand(root: string, options: { json?: boolean },
     problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
     problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
     problems.push(...(await checked('org/', () => sideFileWarnings(root))));
+    // Interventions (an experiment's, or written by hand): loaded only for an org that has them.
+    if (existsSync(join(root, INTERVENTIONS_FILE))) {
+      problems.push(...(await checked(INTERVENTIONS_FILE, async () => (await import('../../engine/interventions/carry-out-interventions.js')).interventionsFileProblems(org))));
+    }
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
     problems.push(...(await checked(ORG_FILE, async () => (await import('../../tools/outside-warnings.js')).outsideToolWarnings(org))));
   }

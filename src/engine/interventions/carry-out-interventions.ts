@@ -10,7 +10,7 @@ import { appendText } from '../../storage/write-bytes.js';
 import type { EngineEvent } from '../events.js';
 import { appendLog } from '../record/agent-log.js';
 import { statePaths } from '../record/state-paths.js';
-import { applyIntervention } from './apply-intervention.js';
+import { applyIntervention, interventionProblem } from './apply-intervention.js';
 import { INTERVENTIONS_FILE } from '../../org/names.js';
 import { agentOf, describeIntervention, interventionSchema, kindOf, normaliseIntervention, type Intervention } from './intervention.js';
 
@@ -44,6 +44,20 @@ export function readInterventions(root: string): { interventions: Intervention[]
   const parsed = schema.safeParse(source.value ?? { interventions: [] });
   if (!parsed.success) return { interventions: [], problems: schemaProblems(parsed.error, INTERVENTIONS_FILE, source) };
   return { interventions: parsed.data.interventions.map(normaliseIntervention), problems: [] };
+}
+
+/**
+ * What `lemming validate` says of `org/interventions.yaml`: the file's own problems, then each
+ * intervention that names no member of the org as it is now (field `interventions.N.…`), as the
+ * engine would refuse it at its turn.
+ */
+export function interventionsFileProblems(org: Org): Problem[] {
+  const read = readInterventions(org.root);
+  if (read.problems.length > 0) return read.problems;
+  return read.interventions.flatMap((intervention, index): Problem[] => {
+    const problem = interventionProblem(org, intervention);
+    return problem === undefined ? [] : [{ file: INTERVENTIONS_FILE, field: `interventions.${index}`, message: `${problem} (turn ${intervention.turn})`, severity: 'error' }];
+  });
 }
 
 /** The journal of interventions, line by line (a line a crash tore is not one). */
