@@ -384,7 +384,8 @@ program
   .command('export')
   .description('write the org as one .tar.gz: its record included, secrets and machine-local caches left out; `lemming import` makes it again')
   .argument('<file>', 'the archive to write, like org.tar.gz')
-  .action((file: string) => execute(async () => command('export').exportCommand(root(), file, output)));
+  .option('--history', "carry the org's history too (every turn kept, as a git bundle); `lemming import` restores it")
+  .action((file: string, options: { history?: boolean }) => execute(async () => command('export').exportCommand(root(), file, options, output)));
 
 program
   .command('import')
@@ -412,7 +413,9 @@ program
   .command('history')
   .description("the org's history: each turn kept with what changed in it (messages by sender, credits, files, proposals decided) and the hand edits between turns (org.yaml history.keep)")
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => execute(async () => command('history').historyCommand(root(), options, output)));
+  .option('--prune-before <n>', 'drop the entries before turn N for good (turns before N can no longer be shown, forked or diffed); the org\'s files are untouched', turnNumber)
+  .option('-y, --yes', 'with --prune-before: do not ask')
+  .action((options: { json?: boolean; pruneBefore?: number; yes?: boolean }) => execute(async () => command('history').historyCommand(root(), options, output)));
 
 program
   .command('show')

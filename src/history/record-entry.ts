@@ -40,14 +40,16 @@ export async function recordEntry(root: string, facts: EntryFacts): Promise<Entr
   const place = historyPlace(root);
   await ensureStore(place);
   for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
+  // Without an index (an imported or pruned history, or one a person deleted) `add` stages every file: what changed is asked of git below.
+  const freshIndex = !existsSync(place.indexFile);
   const { present, missing } = recordedPathspecs(root);
   // `add -v` says what it staged, so a plain entry needs no diff of its own: two git processes an entry, `add` and `commit`.
   const added = present.length > 0 ? await git(place, ['-c', 'core.quotePath=false', 'add', '--verbose', '--all', '--force', '--', ...present]) : Buffer.alloc(0);
   if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
   const parent = await headCommit(place);
-  // The first entry, one recorded late and a fork's may follow a kill after an earlier `add`: their changes are asked of the index itself.
+  // The first entry, one recorded late and a fork's may follow a kill after an earlier `add`, and a fresh index stages everything: their changes are asked of the index itself.
   const changes =
-    facts.note !== undefined || !parent
+    facts.note !== undefined || !parent || freshIndex
       ? parseNameStatus(await git(place, ['diff-index', '--cached', '--name-status', '--no-renames', '-z', parent ?? EMPTY_TREE]))
       : parseVerboseAdd(added);
   if (facts.kind === 'edits' && changes.length === 0) return undefined;
