@@ -7,6 +7,8 @@ import { statePaths } from '../engine/record/state-paths.js';
 import { entryProblem, permissionsOnly } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
+import { HISTORY_LIMITS } from '../history/history-limits.js';
+import { showSize } from '../ui/shared/format.js';
 
 /** What an import made. */
 export interface ImportReport {
@@ -101,6 +103,9 @@ async function checkArchive(archive: string): Promise<ExportManifest> {
       onReadEntry: (entry) => {
         const what = entryProblem(entry.path, entry.type);
         if (what !== undefined && problem === undefined) problem = `its entry "${entry.path}" ${what}`;
+        if (entry.path === HISTORY_BUNDLE_NAME && entry.size > HISTORY_LIMITS.bundleBytes && problem === undefined) {
+          problem = `its ${HISTORY_BUNDLE_NAME} is ${showSize(entry.size)}, more than the ${showSize(HISTORY_LIMITS.bundleBytes)} a history may have`;
+        }
         if (entry.path === MANIFEST_NAME) {
           const chunks: Buffer[] = [];
           entry.on('data', (chunk: Buffer) => chunks.push(chunk));

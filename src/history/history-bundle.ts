@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { orgFilesBytes } from '../archive/org-files.js';
 import { LemmingError } from '../errors.js';
 import { gitEnvironment, GitError, gitSync } from './git.js';
 import { TURN_KINDS, type HistoryEntry } from './history-entry.js';
@@ -43,7 +44,7 @@ export function writeHistoryBundle(root: string, file: string): BundleReport {
     throw error;
   }
   const { gitDir } = historyPlace(root);
-  const problems = unsafeHistoryContent(gitDir);
+  const problems = unsafeHistoryContent(gitDir, orgFilesBytes(root));
   if (problems.length > 0) {
     throw new LemmingError(
       'unsafe-history',
@@ -112,7 +113,7 @@ export async function restoreHistoryBundle(bundle: string, root: string, label: 
     if (error instanceof GitError) throw bad(`was refused by git: ${error.message}`);
     throw error;
   }
-  const problems = unsafeHistoryContent(place.gitDir);
+  const problems = unsafeHistoryContent(place.gitDir, orgFilesBytes(root));
   if (problems.length > 0) throw bad(`holds what a history never does: ${problems.join('; ')}`);
   const entries = listHistory(root);
   if (!entries.some((entry) => TURN_KINDS.includes(entry.kind))) throw bad('holds no entry lemming wrote');

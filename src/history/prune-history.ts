@@ -92,7 +92,8 @@ export function pruneHistory(root: string, plan: PrunePlan, clock: () => Date = 
   gitSync(store, ['update-ref', '-m', `lemming history --prune-before ${plan.before}`, HISTORY_REF, parent, oldTip]);
   rmSync(place.indexFile, { force: true });
   gitSync(store, ['reflog', 'expire', '--expire=now', '--expire-unreachable=now', '--all']);
-  gitSync(store, ['-c', 'gc.auto=0', '-c', 'gc.pruneExpire=now', 'gc', '--quiet', '--prune=now']);
+  // No reachability bitmap, commit-graph or server info (git writes them in a bare store by default): nothing here reads them, and on a small history they outweigh what was dropped.
+  gitSync(store, ['-c', 'gc.auto=0', '-c', 'gc.pruneExpire=now', '-c', 'repack.writeBitmaps=false', '-c', 'gc.writeCommitGraph=false', '-c', 'repack.updateServerInfo=false', 'gc', '--quiet', '--prune=now']);
   return { ...plan, sizeBefore, sizeAfter: sizeOf(place.gitDir), root: newRoot };
 }
 

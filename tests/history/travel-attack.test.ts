@@ -67,6 +67,27 @@ function gitIn(gitDir: string, workTree: string | undefined, args: string[]): st
   });
 }
 
+/**
+ * Put one more entry on top of the history in the unpacked export at `folder` (its bundle rewritten):
+ * the last entry's files with `files` added, each with its mode and content, as an attacker would.
+ */
+function hostileEntry(folder: string, files: Array<{ mode: string; content: string | Buffer; path: string }>): void {
+  const bundle = join(folder, 'lemming-history.bundle');
+  expect(existsSync(bundle)).toBe(true);
+  const work = scratchDir('lemming-attack-git-');
+  const gitDir = join(work, 'store.git');
+  const env = { ...process.env, GIT_DIR: gitDir, GIT_INDEX_FILE: join(work, 'index'), GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a' };
+  const run = (args: string[], input?: string | Buffer): string => execFileSync('git', args, { env, ...(input === undefined ? {} : { input }), maxBuffer: 1024 * 1024 * 1024 }).toString().trim();
+  run(['init', '-q', '--bare']);
+  run(['fetch', '-q', bundle, 'refs/heads/main:refs/heads/main']);
+  run(['read-tree', 'main']);
+  for (const file of files) run(['update-index', '--add', '--cacheinfo', `${file.mode},${run(['hash-object', '-w', '--stdin'], file.content)},${file.path}`]);
+  const message = 'turn 3: 0 message(s), 0.0000 credits, 1 file(s) changed\n\nLemming-Entry: {"kind":"turn","turn":3,"messages":{},"credits":0,"changed":1,"edited":[],"proposals":[]}\n';
+  const commit = run(['commit-tree', run(['write-tree']), '-p', 'main', '-F', '-'], message);
+  run(['update-ref', 'refs/heads/main', commit]);
+  run(['bundle', 'create', '-q', bundle, 'refs/heads/main']);
+}
+
 describe('an imported history is hostile until shown otherwise', () => {
   test('an archive carrying a raw history.git with core.fsmonitor and a hook: refused, and nothing it names ever runs', async () => {
     const folder = unpackedExport(false);
@@ -94,27 +115,7 @@ describe('an imported history is hostile until shown otherwise', () => {
 
   test('a history bundle whose entry holds a symlink out of the org: refused before anything is written', async () => {
     const folder = unpackedExport(true);
-    const bundle = join(folder, 'lemming-history.bundle');
-    expect(existsSync(bundle)).toBe(true);
-    // The same history, one more entry on top whose tree links a note to a file outside the org.
-    const work = scratchDir('lemming-attack-git-');
-    const gitDir = join(work, 'store.git');
-    gitIn(gitDir, undefined, ['init', '-q', '--bare']);
-    gitIn(gitDir, undefined, ['fetch', '-q', bundle, 'refs/heads/main:refs/heads/main']);
-    const index = join(work, 'index');
-    execFileSync('git', ['read-tree', 'main'], { env: { ...process.env, GIT_DIR: gitDir, GIT_INDEX_FILE: index } });
-    const target = execFileSync('git', ['hash-object', '-w', '--stdin'], { input: '/etc/passwd', env: { ...process.env, GIT_DIR: gitDir } }).toString().trim();
-    execFileSync('git', ['update-index', '--add', '--cacheinfo', `120000,${target},agents/manager/memory/notes.md`], { env: { ...process.env, GIT_DIR: gitDir, GIT_INDEX_FILE: index } });
-    const treeId = execFileSync('git', ['write-tree'], { env: { ...process.env, GIT_DIR: gitDir, GIT_INDEX_FILE: index } }).toString().trim();
-    const message = 'turn 3: 0 message(s), 0.0000 credits, 1 file(s) changed\n\nLemming-Entry: {"kind":"turn","turn":3,"messages":{},"credits":0,"changed":1,"edited":[],"proposals":[]}\n';
-    const commit = execFileSync('git', ['commit-tree', treeId, '-p', 'main', '-F', '-'], {
-      input: message,
-      env: { ...process.env, GIT_DIR: gitDir, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@a', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@a' },
-    })
-      .toString()
-      .trim();
-    gitIn(gitDir, undefined, ['update-ref', 'refs/heads/main', commit]);
-    gitIn(gitDir, undefined, ['bundle', 'create', '-q', bundle, 'refs/heads/main']);
+    hostileEntry(folder, [{ mode: '120000', content: '/etc/passwd', path: 'agents/manager/memory/notes.md' }]);
     const archive = await repack(folder);
 
     const into = join(scratchDir('lemming-attack-target-'), 'org');
@@ -138,6 +139,39 @@ describe('an imported history is hostile until shown otherwise', () => {
     expect(imported.status).toBe(2);
     expect(imported.stderr).toContain('lemming-history.bundle');
     expect(imported.stderr).toContain('not a git bundle');
+    expect(existsSync(mark)).toBe(false);
+    expect(existsSync(join(into, 'org'))).toBe(false);
+  });
+
+  test('a bundle whose entry names one small file of zeros at many paths (a fork would write 300 MB): refused, naming the entry and the bound', async () => {
+    const folder = unpackedExport(true);
+    const zeros = Buffer.alloc(10 * 1024 * 1024);
+    hostileEntry(
+      folder,
+      Array.from({ length: 30 }, (_, index) => ({ mode: '100644', content: zeros, path: `workspace/copy-${index}.bin` })),
+    );
+    const archive = await repack(folder);
+    const into = join(scratchDir('lemming-attack-target-'), 'org');
+    const imported = lemming(into, ['import', archive]);
+    expect(imported.status).toBe(2);
+    expect(imported.stderr).toContain('lemming-history.bundle');
+    expect(imported.stderr).toMatch(/entry [0-9a-f]{7} holds 30\d\.\d MB of files, more than an entry may: 256\.0 MB \(4 × the org's [\d.]+ KB of files, or 256\.0 MB, whichever is more\)/);
+    expect(existsSync(join(into, 'org'))).toBe(false);
+  });
+
+  test('a bundle whose entry holds a file outside the org and a history store of its own: refused, naming both', async () => {
+    const folder = unpackedExport(true);
+    const { program, mark } = markingProgram();
+    hostileEntry(folder, [
+      { mode: '100755', content: `#!/bin/sh\n${program}\n`, path: 'bin/run.sh' },
+      { mode: '100644', content: `[core]\n\tfsmonitor = ${program}\n`, path: 'org/state/history.git/config' },
+    ]);
+    const archive = await repack(folder);
+    const into = join(scratchDir('lemming-attack-target-'), 'org');
+    const imported = lemming(into, ['import', archive]);
+    expect(imported.status).toBe(2);
+    expect(imported.stderr).toMatch(/bin\/run\.sh \(entry [0-9a-f]{7}\) is outside the org's folders/);
+    expect(imported.stderr).toMatch(/org\/state\/history\.git\/config \(entry [0-9a-f]{7}\) is machine-local state/);
     expect(existsSync(mark)).toBe(false);
     expect(existsSync(join(into, 'org'))).toBe(false);
   });
