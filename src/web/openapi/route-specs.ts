@@ -66,7 +66,8 @@ export const TURNS_ROUTE = {
 export const STATUS_ROUTE = {
   method: 'get',
   path: '/api/status',
-  operationId: 'getStatus', atTurn: true,
+  operationId: 'getStatus',
+  atTurn: true,
   summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.',
   answers: json('the org now', answer.statusSchema),
 } satisfies RouteSpec;
@@ -75,7 +76,8 @@ export const AGENT_ROUTE = { method: 'get', path: '/api/agents/{name}', operatio
 export const CHART_ROUTE = {
   method: 'get',
   path: '/api/chart',
-  operationId: 'getChart', atTurn: true,
+  operationId: 'getChart',
+  atTurn: true,
   summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).',
   answers: json('the graph', answer.chartSchema),
 } satisfies RouteSpec;
@@ -86,7 +88,8 @@ export const REQUESTS_ROUTE = { method: 'get', path: '/api/requests', operationI
 export const WORKSPACE_FILE_ROUTE = {
   method: 'get',
   path: '/api/agents/{name}/workspace',
-  operationId: 'getWorkspaceFile', atTurn: true,
+  operationId: 'getWorkspaceFile',
+  atTurn: true,
   params: agentName,
   query: z.object({ path: z.string().min(1, 'path is required, for example path=notes.md').describe("a file of the agent's workspace, as the read_file tool takes it: notes.md, or shared/plan.md for the shared one") }),
   summary: "A file of the agent's workspace, read-only, by the read_file tool's rules (no `..`, nothing absolute, no link followed); at most 256 KB, binary files named, not given.",
@@ -96,14 +99,16 @@ export const WORKSPACE_FILE_ROUTE = {
 export const ANALYSIS_ROUTE = {
   method: 'get',
   path: '/api/analysis',
-  operationId: 'getAnalysis', atTurn: true,
+  operationId: 'getAnalysis',
+  atTurn: true,
   summary: 'The org measured from its files, as `lemming analyze --json`: load per agent, messages per edge, request paths, bottlenecks, unanswered requests, failure patterns.',
   answers: json('the analysis', analysisSchema),
 } satisfies RouteSpec;
 export const SEARCH_ROUTE = {
   method: 'get',
   path: '/api/search',
-  operationId: 'searchMessages', atTurn: true,
+  operationId: 'searchMessages',
+  atTurn: true,
   needsIndex: true,
   query: z.object({ q: z.string().max(MAX_QUERY_CHARS).describe('the text to search for'), ...filterQuery }),
   summary: 'Full-text search over messages, with the same filters.',
@@ -112,7 +117,8 @@ export const SEARCH_ROUTE = {
 export const LEDGER_ROUTE = {
   method: 'get',
   path: '/api/ledger',
-  operationId: 'listLedger', atTurn: true,
+  operationId: 'listLedger',
+  atTurn: true,
   query: z.object({ agent: z.string().optional().describe("one agent's entries"), offset: filterQuery.offset, limit: filterQuery.limit }),
   summary: 'Ledger entries, newest first, and spend by turn.',
   answers: json('one page of entries', answer.ledgerSchema),
@@ -121,7 +127,8 @@ export const TRACES_ROUTE = { method: 'get', path: '/api/traces/{agent}', operat
 export const TRACE_ROUTE = {
   method: 'get',
   path: '/api/traces/{agent}/{turn}',
-  operationId: 'getTrace', atTurn: true,
+  operationId: 'getTrace',
+  atTurn: true,
   errors: [400],
   params: traceAgent.extend({ turn: z.string().regex(/^\d+$/).describe('a turn, as GET /api/traces/{agent} lists them') }),
   summary: "One call's trace: prompt, steps, answer.",
