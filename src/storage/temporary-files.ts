@@ -1,4 +1,5 @@
-import { readdirSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isRunning } from '../process-liveness.js';
@@ -75,4 +76,13 @@ export function sweepTemporaries(folder: string, options: { recursive?: boolean 
     }
   }
   return removed;
+}
+
+/**
+ * A new empty folder of lemming's own under the system's temporary folder (`/tmp/lemming-<purpose>-XXXXXX`),
+ * for work that is not the org's (a turn the dashboard shows, materialised from the history): its
+ * maker removes it when done. Never beside the org's files, so no sweep or export of the org sees it.
+ */
+export function temporaryFolder(purpose: string): string {
+  return mkdtempSync(join(tmpdir(), `lemming-${purpose}-`));
 }
