@@ -47,7 +47,7 @@ export function planPrune(root: string, before: number): PrunePlan {
     );
   }
   const dropped = entries.slice(0, cut);
-  const droppedTurnList = dropped.filter((entry) => entry.kind !== 'edits').map((entry) => entry.turn);
+  const droppedTurnList = dropped.filter((entry) => TURN_KINDS.includes(entry.kind)).map((entry) => entry.turn);
   return {
     before,
     dropped,

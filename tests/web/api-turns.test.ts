@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from './turns-org.js';
+import { lemming } from '../helpers/cli.js';
+import { copyOf } from '../history/history-org.js';
 import { getJson, serveOrg } from './web-server.js';
 
 interface Page {
@@ -121,5 +123,14 @@ describe('the API at an earlier turn (?turn=N)', () => {
     const asked = await getJson<{ message: string }>(server, '/api/chart?turn=0');
     expect(asked.status).toBe(404);
     expect(asked.body.message).toContain('history: { keep: true }');
+  });
+
+  test('after `lemming history --prune-before 2`, the turns listed are the kept ones only, and each of them reads', async () => {
+    const pruned = copyOf(root);
+    expect(lemming(pruned, ['history', '--prune-before', '2', '--yes']).status).toBe(0);
+    const server = await serveOrg(pruned);
+    const { body } = await getJson<Turns>(server, '/api/turns');
+    expect(body.turns.map((entry) => entry.turn)).toEqual([3, 2]);
+    for (const entry of body.turns) expect((await getJson<Chart>(server, `/api/chart?turn=${entry.turn}`)).status, `turn ${entry.turn}`).toBe(200);
   });
 });

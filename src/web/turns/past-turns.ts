@@ -92,6 +92,7 @@ export class PastTurns<View extends TurnView> {
     const keeps = org.history?.keep === true;
     if (this.listed && this.listed.live === live && this.listed.keeps === keeps) return this.listed.list;
     const { listHistory } = await import('../../history/read-history.js');
+    const { TURN_KINDS } = await import('../../history/history-entry.js');
     let entries: ReturnType<typeof listHistory> = [];
     let why: string | undefined;
     try {
@@ -101,7 +102,8 @@ export class PastTurns<View extends TurnView> {
       why = error.code === 'no-git' ? error.message : keeps ? 'no turn is kept yet: the history begins with the next turn the org runs' : NO_HISTORY;
     }
     const byTurn = new Map<number, (typeof entries)[number]>();
-    for (const entry of entries) if (entry.kind !== 'edits') byTurn.set(entry.turn, entry);
+    // Turns and forks only: hand edits are not a turn, nor is a pruned history's first entry (history-entry.ts).
+    for (const entry of entries) if (TURN_KINDS.includes(entry.kind)) byTurn.set(entry.turn, entry);
     const turns = [...byTurn.values()]
       .sort((left, right) => right.turn - left.turn)
       .map((entry) => ({
