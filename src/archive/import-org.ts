@@ -28,7 +28,8 @@ export interface ImportReport {
  * any is written). Files and folders get their permission bits only (no setuid, setgid or sticky
  * bit) and belong to the importing user. A history the archive carries (`export --history`) is
  * restored from its bundle into a store made here (history/history-bundle.ts), never unpacked as
- * a git folder. The org appears whole or not at all: it is unpacked beside and moved in.
+ * a git folder, and bounded in size (history/history-limits.ts: the bundle's size is read from its
+ * header here, before anything is unpacked). The org appears whole or not at all: it is unpacked beside and moved in.
  */
 export async function importOrg(file: string, root: string): Promise<ImportReport> {
   const archive = resolve(file);
