@@ -88,7 +88,7 @@ describe('lemming history --prune-before N', () => {
     expect(next.map((entry) => `${entry.kind} ${entry.turn}`)[0]).toBe(`edits ${last}`);
     expect(next[0]?.edited.every((path) => path.startsWith('agents/human/outbox/'))).toBe(true);
     expect(next.find((entry) => entry.kind === 'turn')?.turn).toBe(last + 1);
-  });
+  }, 400_000);
 
   test('an N outside the history is refused with exit 2, naming the turns that may be given; nothing changes', () => {
     const root = copyOf(original);

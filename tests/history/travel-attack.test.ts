@@ -157,7 +157,7 @@ describe('an imported history is hostile until shown otherwise', () => {
     expect(imported.stderr).toContain('lemming-history.bundle');
     expect(imported.stderr).toMatch(/entry [0-9a-f]{7} holds 30\d\.\d MB of files, more than an entry may: 256\.0 MB \(4 × the org's [\d.]+ KB of files, or 256\.0 MB, whichever is more\)/);
     expect(existsSync(join(into, 'org'))).toBe(false);
-  });
+   }, 400_000);
 
   test('a bundle whose entry holds a file outside the org and a history store of its own: refused, naming both', async () => {
     const folder = unpackedExport(true);
