@@ -127,6 +127,36 @@ describe('a counterfactual experiment: `base: ORG@N`', () => {
     expect((JSON.parse(readFileSync(join(base, 'experiments/what-if/report.json'), 'utf8')) as { forkedAfterTurn: number }).forkedAfterTurn).toBe(FORK);
   }, 300_000);
 
+  test("a fork replayed from the base's cassette: the control goes on as the base did with no model at all; a fork that changed something stops at its first new call, saying what changed", async () => {
+    const recorded = join(folder, 'recorded');
+    const cassette = join(folder, 'recorded.jsonl');
+    expect(lemming(recorded, ['bootstrap']).status).toBe(0);
+    keepHistory(recorded);
+    expect(lemming(recorded, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']).status).toBe(0);
+    const recording = await lemmingAsync(recorded, ['run', '--record', cassette]);
+    expect(recording.status, recording.stderr).toBe(0);
+    const calls = readFileSync(cassette, 'utf8').split('\n').filter((line) => line.startsWith('{')).length;
+    expect(calls).toBeGreaterThan(2);
+
+    // The control: every call after the fork is answered from the cassette (a call it did not hold would stop the run), and the org ends as the base did.
+    const control = join(folder, 'control');
+    expect(lemming(control, ['fork', '--from', recorded, '--at', String(FORK)]).status).toBe(0);
+    const replayed = await lemmingAsync(control, ['run', '--replay', cassette]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.status).toBe(0);
+    expect(replayed.stdout).toContain('the org is idle');
+    expect(runOutcome(control)).toEqual(runOutcome(recorded));
+
+    // A fork where the human said something new: its manager's call was never recorded, so the replay stops there and names it.
+    const changed = join(folder, 'changed');
+    expect(lemming(changed, ['fork', '--from', recorded, '--at', String(FORK)]).status).toBe(0);
+    expect(lemming(changed, ['send', 'manager', 'Stop the release; hire a tester instead.']).status).toBe(0);
+    const stopped = await lemmingAsync(changed, ['run', '--replay', cassette]);
+    expect(stopped.status).not.toBe(0);
+    expect(stopped.stderr).toMatch(new RegExp(`has no answer for manager's call in turn ${FORK + 1} \\(model offline\\): the run no longer asks what was recorded`));
+    expect(stopped.stderr).toContain('What changed since the recording');
+  }, 300_000);
+
   test('a base that cannot be forked there, or a variant that changes a shared turn, is refused before any run: file, field and a valid value', async () => {
     const plain = join(folder, 'plain');
     expect(lemming(plain, ['bootstrap']).status).toBe(0);
