@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
+import { PastTurns } from '../../src/web/turns/past-turns.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from './turns-org.js';
 import { lemming } from '../helpers/cli.js';
 import { copyOf } from '../history/history-org.js';
@@ -114,6 +115,25 @@ describe('the API at an earlier turn (?turn=N)', () => {
     expect(existsSync(join(status.body.root, 'org', 'org.yaml'))).toBe(true);
     await server.close();
     expect(existsSync(status.body.root)).toBe(false);
+  });
+
+  test('turns asked for together beyond how many stay open are each answered, and every folder is removed at the end', async () => {
+    const made: string[] = [];
+    const closed: string[] = [];
+    const turns = new PastTurns(root, (folder) => {
+      made.push(folder);
+      return { watch: { ready: () => Promise.resolve() }, close: () => Promise.resolve(void closed.push(folder)) };
+    }, 1);
+    // Two turns at once with room for one: the first, still being written, is not closed under its request.
+    await Promise.all([turns.at(1), turns.at(2)]);
+    expect(made).toHaveLength(2);
+    expect(made.every((folder) => existsSync(join(folder, 'org', 'org.yaml')))).toBe(true);
+    expect(closed).toEqual([]);
+    // A third closes the oldest already answered, removing its folder.
+    await turns.at(3);
+    expect(closed).toEqual([made[0], made[1]]);
+    await turns.close();
+    expect(made.filter((folder) => existsSync(folder))).toEqual([]);
   });
 
   test('an org that keeps no history says how to keep one; a turn asked of it is 404 saying the same', async () => {

@@ -28,6 +28,8 @@ interface Opened<View> {
   /** Set as it is made, so that closing finds what there is to remove. */
   folder?: string;
   view?: View;
+  /** Set once its first request is answered: a turn may be closed from then on. */
+  served?: boolean;
 }
 
 /**
@@ -48,10 +50,11 @@ export class PastTurns<View extends TurnView> {
   private listed?: { live: number; keeps: boolean; list: TurnList };
   private closed = false;
 
-  /** `open`: the dashboard over a folder holding the org as it was (made here, removed here). */
+  /** `open`: the dashboard over a folder holding the org as it was (made here, removed here); `openAtMost` turns stay open. */
   constructor(
     private readonly root: string,
     private readonly open: (folder: string) => View,
+    private readonly openAtMost = OPEN_AT_MOST,
   ) {}
 
   /** The dashboard of the org as it was after `turn`, its message index in; a turn the history does not hold is an error naming the turns it does. */
@@ -70,8 +73,23 @@ export class PastTurns<View extends TurnView> {
     this.opened.set(turn, opened);
     // A turn that could not be written (or indexed) is forgotten: the next request tries again.
     opened.ready.catch(() => void this.forget(turn, opened));
-    while (this.opened.size > OPEN_AT_MOST) void this.forget(this.opened.keys().next().value as number);
+    this.closeOldest();
     return opened.ready;
+  }
+
+  /**
+   * Past `openAtMost`, close the turns asked for longest ago, of those already answered, as a new
+   * turn is asked for: a turn still being written has a request waiting for it, so more may be open
+   * for a moment, until the next request.
+   */
+  private closeOldest(): void {
+    let over = this.opened.size - this.openAtMost;
+    for (const [turn, opened] of this.opened) {
+      if (over <= 0) return;
+      if (opened.served !== true) continue;
+      void this.forget(turn, opened);
+      over -= 1;
+    }
   }
 
   private async write(turn: number, opened: Opened<View>): Promise<View> {
@@ -81,6 +99,7 @@ export class PastTurns<View extends TurnView> {
     opened.view = this.open(opened.folder);
     await opened.view.watch.ready();
     if (this.closed) throw new Error('the dashboard is shutting down');
+    opened.served = true;
     return opened.view;
   }
 
