@@ -9,7 +9,7 @@ import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResu
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
-import { fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
+import { currentStamps, fileStamp, readSettledOrg, readSettledOrgUnder, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -75,6 +75,12 @@ export class OrgLoader {
   private everValid = false;
   /** The key the settled org was last kept under by this loader (see settled-org-cache.ts). */
   private settledKey?: string;
+  /**
+   * Set while the org in force is the one kept settled (settled-org-cache.ts), taken by the first
+   * load as every file's stamp matched: each file's stamp then, which is the version in force (the
+   * org was settled with none broken). No file has been parsed, and no version is held in memory.
+   */
+  private seeded?: ReadonlyMap<string, string>;
 
   constructor(root: string) {
     this.root = root;
@@ -99,7 +105,12 @@ export class OrgLoader {
    * a few `stat`s; otherwise only those resumes are looked at again. Without it every file is `stat`ed.
    */
   load(changed?: ReadonlySet<string>): OrgLoadResult {
-    if (changed && this.last && this.unchangedSince(changed)) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
+    if (!this.last) {
+      const kept = this.fromSettled();
+      if (kept) return kept;
+    }
+    // Without the change feed, every resume is looked at (a `stat` each): the files listed when the org was last settled.
+    if (this.last && this.unchangedSince(changed ?? this.lastFolderNames ?? new Set())) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
     let computed = this.compute(true, changed);
     // A file taken from the on-disk cache has no line numbers: parse afresh the files whose problems need one.
     const lineless = computed.problems.filter((problem) => problem.line === undefined && this.cache.get(problem.file)?.fromDisk);
@@ -131,6 +142,33 @@ export class OrgLoader {
       if (!stat || fileStamp(stat) !== last.stamps.get(file)) return false;
     }
     return true;
+  }
+
+  /**
+   * A first load that finds every file as it was when the org was last settled with no error
+   * (a `stat` of each, nothing read): the org kept then, without the parse cache, the parsers or
+   * settling 100,000 resumes again. Undefined when a file changed or nothing was kept.
+   */
+  private fromSettled(): OrgLoadResult | undefined {
+    const folders = this.listing.folders();
+    const stamps = folders && currentStamps(this.root, folders.names);
+    if (!folders || !stamps) return undefined;
+    const key = settledKey(stamps, folders.ignored);
+    const kept = readSettledOrgUnder(this.root, key);
+    if (!kept) return undefined;
+    const result: OrgLoadResult = { org: kept.org, problems: kept.problems, reloaded: [], fixed: [], joined: [], left: [], keptLastValid: false, standIns: [] };
+    this.lastFolders = folders;
+    this.lastFolderNames = new Set(folders.names);
+    this.last = { result, stamps, errorFiles: new Set() };
+    this.seeded = stamps;
+    this.everValid = true;
+    this.settledKey = key;
+    return result;
+  }
+
+  /** The stamp of the version of `file` in force after the last load. */
+  private inForceStamp(file: string): string | undefined {
+    return this.inForce.get(file)?.stamp ?? this.seeded?.get(file);
   }
 
   /** The listing the last load was made from, and its names as a set (for `unchangedSince`). */
@@ -196,7 +234,10 @@ export class OrgLoader {
     const errorFiles = new Set(problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
     const before = previous?.result.org;
     const reloaded = before
-      ? [...settled.inForce].filter(([file, version]) => this.inForce.has(file) && this.inForce.get(file)?.stamp !== version.stamp).map(([file]) => file)
+      ? [...settled.inForce].filter(([file, version]) => {
+          const before = this.inForceStamp(file);
+          return before !== undefined && before !== version.stamp;
+        }).map(([file]) => file)
       : [];
     const fixed = previous ? [...previous.errorFiles].filter((file) => !errorFiles.has(file)) : [];
     const joined = before ? [...settled.org.agents.keys()].filter((name) => !before.agents.has(name)) : [];
@@ -213,6 +254,7 @@ export class OrgLoader {
       standIns: settled.standIns,
     };
     this.inForce = settled.inForce;
+    this.seeded = undefined;
     // A departure is told once; a later load with no change repeats the rest.
     const steady = problems.filter((problem) => !left.some((name) => problem.file === `agents/${name}/`));
     this.last = { result: { ...result, problems: steady }, stamps, errorFiles };
@@ -231,7 +273,8 @@ export class OrgLoader {
   private versions<T>(file: string, parsed: Parsed<T>, stamps: ReadonlyMap<string, string>): FileVersions<T> {
     const stamp = stamps.get(file);
     // A fresh loader falls back on the version this machine last loaded with the whole org valid.
-    const last = (this.last ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
+    // So does one that took the kept settled org, which holds no version of its own yet.
+    const last = (this.last && !this.seeded ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
     // Plain assignments, not spreads: this runs once per agent, in code a fresh process has not yet optimised.
     const versions: FileVersions<T> = {};
     if (parsed.value !== undefined && stamp !== undefined) {

@@ -42,7 +42,10 @@ describe('a command that reads takes the org as the last error-free load settled
     expect(problems).toEqual([]);
     expect(org.root).toBe(root);
     expect(org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
-    // Parsed afresh, the same files are broken: what the engine's loader, which parses, says.
+    // The engine's loader trusts the same stamps (an engine opens on the kept org)...
+    expect(new OrgLoader(root).load().problems).toEqual([]);
+    // ...and with the kept org gone too, parsed afresh, the same files are broken.
+    rmSync(join(root, SETTLED_ORG_FILE));
     expect(new OrgLoader(root).load().problems.map((problem) => problem.file)).toContain('agents/coder_01/resume.md');
   });
 
