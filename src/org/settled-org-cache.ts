@@ -80,8 +80,8 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes; 4: every field of the org, its agents by column; 5: the quick key and the ignored folders). */
-const FORMAT = 5;
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes; 4: every field of the org, its agents by column; 5: the quick key and the ignored folders; 6: shorter columns). */
+const FORMAT = 6;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
 /** Each resume's stamp when the org was kept, for a loader that took the org by its quick key (machine-local). */

@@ -9,7 +9,13 @@ import type { Agent, Audience, Org } from './org.js';
  */
 interface StoredColumn {
   distinct: unknown[];
-  index: number[];
+  /**
+   * Per agent, the index of its value; kept shorter when it can be: one number when every agent
+   * has the same value, `"each"` when every agent has its own in order (names, titles).
+   */
+  index: number[] | number | 'each';
+  /** Set instead of values for a resume file at its usual place, `agents/<name>/resume.md`: made again from the name. */
+  fromName?: true;
 }
 
 /** The agents, in name order, column by column: every field an agent has, so a field added to Agent is kept without a change here. */
@@ -51,12 +57,28 @@ export function storeOrg(org: Org): StoredOrg {
         column.distinct.push(value);
         known.set(key, at);
       }
-      column.index[row] = at;
+      (column.index as number[])[row] = at;
     }
     row += 1;
-    for (const column of Object.values(columns)) if (column.index.length < row) column.index.push(-1);
+    for (const column of Object.values(columns)) if ((column.index as number[]).length < row) (column.index as number[]).push(-1);
   }
+  const names = columns.name;
+  for (const [field, column] of Object.entries(columns)) columns[field] = shorter(field, column, names);
   return { ...rest, agents: { count: row, columns } };
+}
+
+/** `agents/<name>/resume.md`: where an agent's resume is. */
+const resumeOf = (name: unknown): string => `agents/${String(name)}/resume.md`;
+
+/** A column as `storeOrg` made it (an index per agent), kept shorter where it can be (see StoredColumn). */
+function shorter(field: string, column: StoredColumn, names: StoredColumn | undefined): StoredColumn {
+  const index = column.index as number[];
+  if (field === 'resumeFile' && names && index.every((at, row) => at >= 0 && column.distinct[at] === resumeOf(names.distinct[(names.index as number[])[row] ?? -1]))) {
+    return { distinct: [], index: 'each', fromName: true };
+  }
+  if (index.length > 0 && column.distinct.length === 1 && index.every((at) => at === 0)) return { distinct: column.distinct, index: 0 };
+  if (column.distinct.length === index.length && index.every((at, row) => at === row)) return { distinct: column.distinct, index: 'each' };
+  return column;
 }
 
 /** Each org's JSON, made once: the settled org (org/state/cache/settled-org.json) and the planned one (planned-org.json) keep the same org object. */
@@ -79,7 +101,7 @@ function byColumn(agents: Array<Record<string, unknown>>): StoredAgents {
     for (const [field, value] of Object.entries(agent)) {
       columns[field] ??= { distinct: [], index: new Array<number>(agents.length).fill(-1) };
       const column = columns[field];
-      column.index[row] = column.distinct.push(value) - 1;
+      (column.index as number[])[row] = column.distinct.push(value) - 1;
     }
   });
   return { count: agents.length, columns };
@@ -101,15 +123,19 @@ export function restoreOrg(stored: StoredOrg, root: string): Org {
   const columns = Object.entries(table.columns).map(([field, column]) => {
     const audience = field === 'sendTo' || field === 'readFrom';
     const distinct = audience ? column.distinct.map((value) => (value === '*' ? '*' : new Set(value as string[]))) : column.distinct;
-    return { field, distinct, index: column.index };
+    return { field, distinct, index: column.index, fromName: column.fromName === true };
   });
+  const fromName = columns.filter((column) => column.fromName);
   const agents = new Map<string, Agent>();
   for (let row = 0; row < table.count; row += 1) {
     const agent: Record<string, unknown> = {};
     for (const column of columns) {
-      const at = column.index[row] ?? -1;
+      // Made from the name, which another column holds: after them all.
+      if (column.fromName) continue;
+      const at = typeof column.index === 'number' ? column.index : column.index === 'each' ? row : (column.index[row] ?? -1);
       if (at >= 0) agent[column.field] = column.distinct[at];
     }
+    for (const column of fromName) agent[column.field] = resumeOf(agent.name);
     agents.set(agent.name as string, agent as unknown as Agent);
   }
   return {
