@@ -17,14 +17,15 @@ import { tempDir } from './temp-dirs.js';
  * Call it at the top level of a test file, not inside a test: the built org is removed after the
  * file. `build` runs in the folder the copies come from, the first time one is asked for, and
  * must leave it the way each test expects to find it; each copy is a fresh `tempDir`, removed
- * after its test like any other.
+ * after its test like any other, or the folder `into` names (made if missing: a test that needs
+ * the org under a given name, inside a folder of its own that it removes).
  */
-export function builtOrg(build: (root: string) => void): () => string {
+export function builtOrg(build: (root: string) => void): (into?: string) => string {
   let built: string | undefined;
   afterAll(() => {
     if (built !== undefined) rmSync(built, { recursive: true, force: true });
   });
-  return () => {
+  return (into) => {
     if (built === undefined) {
       const root = mkdtempSync(join(tmpdir(), 'lemming-built-'));
       try {
@@ -35,7 +36,7 @@ export function builtOrg(build: (root: string) => void): () => string {
       }
       built = root;
     }
-    const copy = tempDir();
+    const copy = into ?? tempDir();
     cpSync(built, copy, { recursive: true });
     return copy;
   };
