@@ -152,7 +152,7 @@ program
 
 program
   .command('experiment')
-  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
+  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy (with `base: ORG@N` in the file, its own fork of ORG after turn N), and compare them')
   .argument('<file>', 'the experiment, in YAML (see docs/experiments.md)')
   .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
   .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')

@@ -121,6 +121,12 @@ const NOT_RUN: Record<string, string> = {
   'lemming fork --from base --at 2 --root what-if': 'tests/history/docs-example.test.ts runs it beside the counterfactual\'s base org',
   'lemming bootstrap --root base': 'the counterfactual: tests/history/docs-example.test.ts runs it as written',
   'echo "history: { keep: true }" >> base/org/org.yaml': 'tests/history/docs-example.test.ts runs it before the run it forks',
+  '# the baseline: the default org': 'the counterfactual study: tests/experiment/counterfactual-docs.test.ts runs it as written',
+  'lemming fork --from baseline --at 2 --root told': 'tests/experiment/counterfactual-docs.test.ts runs it after the baseline',
+  '$ lemming diff baseline told': 'tests/experiment/counterfactual-docs.test.ts runs it after the fork and compares its first lines with the docs\'',
+  '# what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts writes it beside the baseline and runs the console example after it',
+  '$ lemming experiment what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts runs it, compares its output, the report\'s fork statement and its variants table with the docs\'',
+  '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
