@@ -121,6 +121,7 @@ const NOT_RUN: Record<string, string> = {
   'lemming fork --from base --at 2 --root what-if': 'tests/history/docs-example.test.ts runs it beside the counterfactual\'s base org',
   'lemming bootstrap --root base': 'the counterfactual: tests/history/docs-example.test.ts runs it as written',
   'echo "history: { keep: true }" >> base/org/org.yaml': 'tests/history/docs-example.test.ts runs it before the run it forks',
+  'lemming export --history lab.tar.gz --root base    # the org and its history, as one archive': 'tests/history/docs-example.test.ts runs it after the counterfactual, with the import, history and prune after it',
   '# the baseline: the default org': 'the counterfactual study: tests/experiment/counterfactual-docs.test.ts runs it as written',
   'lemming fork --from baseline --at 2 --root told': 'tests/experiment/counterfactual-docs.test.ts runs it after the baseline',
   '$ lemming diff baseline told': 'tests/experiment/counterfactual-docs.test.ts runs it after the fork and compares its first lines with the docs\'',
