@@ -18,6 +18,11 @@ export interface Job extends OrgShape {
   turns: number;
   /** In an `alternate` job: the second org's model, when not the first's (the tool-step row). */
   secondProvider?: Job['provider'];
+  /**
+   * Time each turn as a `run` of one turn (as chat and the dashboard run them): it looks for hand
+   * edits before the turn and waits for the turn's history entry after it, when the org keeps one.
+   */
+  wholeRun?: boolean;
 }
 
 /** What a `run` job measured: every turn, the first one (a fresh process's) included. */
@@ -60,10 +65,18 @@ function openEngine(job: Job, root: string): OpenEngine {
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
-async function timeTurn(engine: OpenEngine): Promise<{ ms: number; called: number }> {
+async function timeTurn(engine: OpenEngine, wholeRun = false): Promise<{ ms: number; called: number }> {
   const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
-  for await (const event of engine.turn(result)) void event;
+  if (wholeRun) {
+    for await (const event of engine.run({ maxTurns: 1, stopWhenIdle: false })) {
+      if (event.type === 'turn-finished') result.stats = event.stats;
+      // A history not written would make the kept org's turns look cheap: the bench stops instead.
+      if (event.type === 'warning' && event.file?.startsWith('org/state/history')) throw new Error(`${event.file}: ${event.message}`);
+    }
+  } else {
+    for await (const event of engine.turn(result)) void event;
+  }
   return { ms: performance.now() - start, called: result.stats.called };
 }
 
@@ -77,7 +90,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
   const called: number[] = [];
   try {
     for (let index = 0; index < job.turns; index += 1) {
-      const turn = await timeTurn(engine);
+      const turn = await timeTurn(engine, job.wholeRun);
       turnMs.push(turn.ms);
       called.push(turn.called);
     }
@@ -95,7 +108,7 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
   try {
     for (let index = 0; index < job.turns; index += 1) {
       for (const which of [0, 1] as const) {
-        const turn = await timeTurn(engines[which]);
+        const turn = await timeTurn(engines[which], job.wholeRun);
         times[which].push(turn.ms);
         called[which] = turn.called;
       }

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
-import { lastEntry, recordEntry } from './record-entry.js';
+import { lastEntry, recordEntry, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
@@ -16,6 +16,8 @@ export class HistoryWriter {
   private readonly problems: string[] = [];
   /** The last turn this writer recorded an entry of: a turn that follows it in the same run needs no look at the history. */
   private recorded: number | undefined;
+  /** The files of the last entry this writer wrote and the git that writes the next: a plain entry reads only what changed. */
+  private readonly session: EntrySession = {};
 
   private constructor(private readonly root: string) {}
 
@@ -38,11 +40,11 @@ export class HistoryWriter {
     this.enqueue(async () => {
       const last = await lastEntry(this.root);
       if (!last) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` });
+        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session);
       } else if (last.summary.turn !== turn) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) });
+        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) }, this.session);
       } else {
-        await recordEntry(this.root, { kind: 'edits', turn });
+        await recordEntry(this.root, { kind: 'edits', turn }, this.session);
       }
       this.recorded = turn;
     });
@@ -52,7 +54,7 @@ export class HistoryWriter {
   /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
   afterCommit(turn: number, credits: number): void {
     this.enqueue(async () => {
-      await recordEntry(this.root, { kind: 'turn', turn, credits });
+      await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session);
       this.recorded = turn;
     });
   }
@@ -61,6 +63,15 @@ export class HistoryWriter {
   async settle(): Promise<string[]> {
     await writing.get(this.root);
     return this.problems.splice(0);
+  }
+
+  /** After the entries under way: the git kept for them stops. */
+  close(): void {
+    void this.settle().then(() => {
+      this.session.importer?.close();
+      this.session.importer = undefined;
+      this.session.known = undefined;
+    });
   }
 
   private enqueue(work: () => Promise<void>): void {
