@@ -58,7 +58,7 @@ const sections: Section[] = [
     id: 'kept-history',
     title: "Keeping the org's history: every committed turn recorded in org/state/history.git",
     about:
-      "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, taken in alternation in one process and compared by median (2 warm-up turns, then 9 measured at 200 agents, 7 at 1,000). Each timed turn is a `run` of one turn, as chat and the dashboard run them: it looks for hand edits before the turn, and the kept org's waits for the turn's history entry after it (the next turn of a run waits for it too, so that is what a turn costs). Then the history's disk use after 100 such turns at 200 agents (one process) against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (whole process, 3 runs).",
+      "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
     quick: false,
     run: keptHistory,
   },

@@ -1,15 +1,18 @@
 import { errorMessage } from '../errors.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
-import { lastEntry, recordEntry, type EntrySession } from './record-entry.js';
+import { lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
+/** The last entry read by any writer of an org and still being written by git (record-entry.ts, `pending`), by org root. */
+const gitWriting = new Map<string, Promise<void>>();
 
 /**
  * The engine's side of the org's history: it says "turn N committed" and "a turn is about to
  * start"; this records the folder. Entries are written by `git` in child processes, after the turn
- * has committed, while the engine goes on; the next turn waits for them before it writes anything,
- * so an entry never holds a later turn's files. A run killed before an entry was written loses
+ * has committed, while the engine goes on; the next turn waits until the entry has read the files
+ * it holds (git may still be writing them) before it writes anything, so an entry never holds a
+ * later turn's files, and a run's end waits until git has written them all. A run killed before an entry was written loses
  * nothing: the next turn (or the next run) finds the history behind the record and records the turn then.
  */
 export class HistoryWriter {
@@ -36,9 +39,12 @@ export class HistoryWriter {
    * would cost each turn a scan of the org for a gap of no time).
    */
   beforeTurn(turn: number, lookForEdits = true): Promise<string[]> {
-    if (!lookForEdits && this.recorded === turn) return this.settle();
+    // The last turn's files are read: the next turn may go on while git writes them.
+    if (!lookForEdits && this.recorded === turn) return this.read();
     this.enqueue(async () => {
-      const last = await lastEntry(this.root);
+      const tl = performance.now();
+      const last = await lastEntry(this.root, this.session);
+      if (process.env.PROF) process.stderr.write(`PROF lastEntry ${(performance.now()-tl).toFixed(1)}\n`);
       if (!last) {
         await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session);
       } else if (last.summary.turn !== turn) {
@@ -48,7 +54,7 @@ export class HistoryWriter {
       }
       this.recorded = turn;
     });
-    return this.settle();
+    return this.read();
   }
 
   /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
@@ -59,9 +65,18 @@ export class HistoryWriter {
     });
   }
 
-  /** Wait for the entries under way; returns what went wrong since the last call, a line each. */
+  /** Wait for the entries under way, until git has written them; returns what went wrong since the last call, a line each. */
   async settle(): Promise<string[]> {
     await writing.get(this.root);
+    await writtenSoFar(this.session);
+    return this.read();
+  }
+
+  /** Wait until the entries under way have read the org's files (git may still be writing the last); what went wrong. */
+  private async read(): Promise<string[]> {
+    await writing.get(this.root);
+    if (this.session.problem) this.problems.push(`the history (org/state/history.git): ${this.session.problem}`);
+    this.session.problem = undefined;
     return this.problems.splice(0);
   }
 
@@ -76,7 +91,20 @@ export class HistoryWriter {
 
   private enqueue(work: () => Promise<void>): void {
     const before = writing.get(this.root) ?? Promise.resolve();
-    const next = before.then(work).catch((error: unknown) => {
+    const next = before
+      .then(async () => {
+        // Another writer's entry may still be going into git (an engine of this process that closed): the branch moves once at a time.
+        await gitWriting.get(this.root);
+        await work();
+        const pending = this.session.pending;
+        if (pending) {
+          gitWriting.set(this.root, pending);
+          void pending.finally(() => {
+            if (gitWriting.get(this.root) === pending) gitWriting.delete(this.root);
+          });
+        }
+      })
+      .catch((error: unknown) => {
       this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
     });
     writing.set(this.root, next);

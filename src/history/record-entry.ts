@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
+import { errorMessage } from '../errors.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
@@ -22,11 +23,13 @@ export interface EntryFacts {
   note?: string;
 }
 
-/** The last entry of the history, or undefined when it has none. */
-export async function lastEntry(root: string): Promise<{ commit: string; summary: EntrySummary } | undefined> {
+/** The last entry of the history, or undefined when it has none; the session's own, when the branch is still at it. */
+export async function lastEntry(root: string, session?: EntrySession): Promise<{ commit: string; summary: EntrySummary } | undefined> {
   const place = historyPlace(root);
+  if (session) await writtenSoFar(session);
   const commit = await headCommit(place);
   if (!commit) return undefined;
+  if (session?.last?.commit === commit) return session.last;
   const message = (await git(place, ['cat-file', 'commit', commit])).toString('utf8');
   const summary = parseEntryMessage(message.slice(message.indexOf('\n\n') + 2));
   return summary ? { commit, summary } : undefined;
@@ -40,6 +43,20 @@ export async function lastEntry(root: string): Promise<{ commit: string; summary
 export interface EntrySession {
   known?: KnownFiles;
   importer?: FastImport;
+  /** The entry it wrote last: what the next turn asks of the history, with no git run for it. */
+  last?: { commit: string; summary: EntrySummary };
+  /**
+   * The entry fast-import is writing, read but not yet on the branch: the next turn goes on
+   * meanwhile, and the next entry (or a look at the history) waits for it first.
+   */
+  pending?: Promise<void>;
+  /** Why the last pending entry was not written, until the writer says so. */
+  problem?: string;
+}
+
+/** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
+export async function writtenSoFar(session: EntrySession): Promise<void> {
+  await session.pending;
 }
 
 /**
@@ -52,10 +69,14 @@ export interface EntrySession {
  * A plain entry of a writer that wrote the one before (`session`) records only the files whose
  * stamp moved and whose bytes changed since, through one long-lived `git fast-import`; the first
  * entry of a process, one recorded late and a fork's are staged by `git add` over the whole org.
+ * A plain entry returns once its files are read: git writes it while the next turn runs
+ * (`session.pending`), and a kill meanwhile leaves the history behind the record, which the next
+ * run records late, as after a kill before the entry began.
  */
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
   await ensureStore(place);
+  if (session) await writtenSoFar(session);
   if (session?.known && facts.note === undefined) {
     try {
       const written = await recordChanges(root, facts, session, session.known);
@@ -92,17 +113,24 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
     ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '--allow-empty', '--untracked-files=no', '--cleanup=verbatim', '-F', '-'],
     entryMessage(summary),
   );
-  await known(await headCommit(place));
+  const head = await headCommit(place);
+  await known(head);
+  if (session && head) session.last = { commit: head, summary };
   return summary;
 }
 
 /** A plain entry from the files known to the last one: only what changed is read and written. 'unusual' when git must stage it. */
 async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
   const place = historyPlace(root);
+  const t0 = performance.now();
   if ((await headCommit(place)) !== known.head) return 'unusual';
+  const t1 = performance.now();
   const walked = walkRecordedFiles(root);
   if ('unusual' in walked) return 'unusual';
+  const t2 = performance.now();
   const { changes, writes, next } = known.compare(root, walked.files);
+  const t3 = performance.now();
+  if (process.env.PROF) process.stderr.write(`PROF ${facts.kind} head ${(t1-t0).toFixed(1)} walk ${(t2-t1).toFixed(1)} files ${walked.files.size} compare ${(t3-t2).toFixed(1)} writes ${writes.length}\n`);
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
@@ -111,8 +139,25 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
   if (!session.importer?.usable) session.importer = new FastImport(place);
-  const commit = await session.importer.commit(known.head, entryMessage(summary), writes, new Date());
-  known.advance(commit, next);
+  const importer = session.importer;
+  const t4 = performance.now();
+  // The bytes are in `writes` already: the files may change from here on, the entry is of the moment they were read.
+  const written = importer.commit(known.head, entryMessage(summary), writes, new Date());
+  known.advance(known.head, next);
+  session.pending = written.then(
+    (commit) => {
+      if (process.env.PROF) process.stderr.write(`PROF fast-import ${(performance.now()-t4).toFixed(1)}\n`);
+      known.advance(commit, next);
+      session.last = { commit, summary };
+    },
+    (error: unknown) => {
+      // The branch did not move: the next entry is staged by git add over the whole org, and holds this one's changes too.
+      importer.close();
+      if (session.importer === importer) session.importer = undefined;
+      session.known = undefined;
+      session.problem = `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : `the edits before turn ${facts.turn + 1}`} was not written (${errorMessage(error)}); the next entry holds its changes`;
+    },
+  );
   return summary;
 }
 
