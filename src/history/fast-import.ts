@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { crashPoint } from '../engine/record/crash-points.js';
 import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 
@@ -65,7 +66,12 @@ export class FastImport {
     parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
     const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.holdOpen();
-    this.child.stdin.write(Buffer.concat(parts));
+    const stream = Buffer.concat(parts);
+    const half = Math.floor(stream.length / 2);
+    this.child.stdin.write(stream.subarray(0, half));
+    // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.
+    crashPoint('mid-import');
+    this.child.stdin.write(stream.subarray(half));
     return answer.then((line) => {
       if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
       return line;

@@ -42,9 +42,7 @@ export class HistoryWriter {
     // The last turn's files are read: the next turn may go on while git writes them.
     if (!lookForEdits && this.recorded === turn) return this.read();
     this.enqueue(async () => {
-      const tl = performance.now();
       const last = await lastEntry(this.root, this.session);
-      if (process.env.PROF) process.stderr.write(`PROF lastEntry ${(performance.now()-tl).toFixed(1)}\n`);
       if (!last) {
         await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session);
       } else if (last.summary.turn !== turn) {

@@ -122,15 +122,10 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
 /** A plain entry from the files known to the last one: only what changed is read and written. 'unusual' when git must stage it. */
 async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
   const place = historyPlace(root);
-  const t0 = performance.now();
   if ((await headCommit(place)) !== known.head) return 'unusual';
-  const t1 = performance.now();
   const walked = walkRecordedFiles(root);
   if ('unusual' in walked) return 'unusual';
-  const t2 = performance.now();
   const { changes, writes, next } = known.compare(root, walked.files);
-  const t3 = performance.now();
-  if (process.env.PROF) process.stderr.write(`PROF ${facts.kind} head ${(t1-t0).toFixed(1)} walk ${(t2-t1).toFixed(1)} files ${walked.files.size} compare ${(t3-t2).toFixed(1)} writes ${writes.length}\n`);
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
@@ -140,14 +135,12 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   crashPoint('mid-history');
   if (!session.importer?.usable) session.importer = new FastImport(place);
   const importer = session.importer;
-  const t4 = performance.now();
   // The bytes are in `writes` already: the files may change from here on, the entry is of the moment they were read.
   const written = importer.commit(known.head, entryMessage(summary), writes, new Date());
   known.advance(known.head, next);
   session.pending = written.then(
     (commit) => {
-      if (process.env.PROF) process.stderr.write(`PROF fast-import ${(performance.now()-t4).toFixed(1)}\n`);
-      known.advance(commit, next);
+          known.advance(commit, next);
       session.last = { commit, summary };
     },
     (error: unknown) => {
