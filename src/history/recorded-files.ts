@@ -72,8 +72,12 @@ export function walkRecordedFiles(root: string, startedMs = Date.now()): { files
   return { files };
 }
 
-/** Within this many ms of a walk, a file's times do not prove it unchanged (the kernel's clock moves in ticks). */
-const RACY_MS = 50;
+/**
+ * Within this many ms before a walk, a file's times do not prove it unchanged: the kernel stamps
+ * files from a clock that moves in ticks (up to 10 ms), so a second write in the tick of the first
+ * could keep them. Twice a tick: a margin, and still only the last files a turn wrote are read again.
+ */
+const RACY_MS = 20;
 
 /**
  * Whether a name is left out of the history (history-paths.ts): `file` for a name whose pattern is
