@@ -1,4 +1,5 @@
-import { MANIFEST_NAME } from './manifest.js';
+import { isMachineLocalState } from '../org/state-gitignore.js';
+import { HISTORY_BUNDLE_NAME, MANIFEST_NAME } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 
 /** The kinds of tar entry an export holds: files and folders (a link could point out of the org). */
@@ -7,7 +8,11 @@ const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']
 /**
  * What is wrong with an archive entry, or undefined when an import may write it: it must be a
  * file or a folder, at a relative path with no `..` (which could climb out of the new root), under
- * one of the org's folders, or the manifest. Pure.
+ * one of the org's folders, or the manifest or the history's bundle. Never the engine's
+ * machine-local state (org/state/.gitignore's names: the lock, the journal, `cache/`, `history.git/`),
+ * which no export writes: a git directory unpacked from an archive would be read by the `git` the
+ * history writer runs each turn, and its config names programs git runs (core.fsmonitor on every
+ * `git add`). A history travels as a bundle instead (history/history-bundle.ts). Pure.
  */
 export function entryProblem(path: string, type: string): string | undefined {
   if (path.includes('\0')) return 'has a NUL byte in its name';
@@ -17,8 +22,12 @@ export function entryProblem(path: string, type: string): string | undefined {
   if (!ALLOWED_TYPES.has(type)) return `is a ${type}, not a file or a folder`;
   const top = parts[0];
   if (top === undefined) return type === 'Directory' ? undefined : 'has no name';
-  if (parts.length === 1 && top === MANIFEST_NAME && type !== 'Directory') return undefined;
+  if (parts.length === 1 && (top === MANIFEST_NAME || top === HISTORY_BUNDLE_NAME) && type !== 'Directory') return undefined;
   if (!(ORG_FOLDERS as readonly string[]).includes(top)) return `is outside the org's folders (${ORG_FOLDERS.join('/, ')}/)`;
+  const stateName = top === 'org' && parts[1] === 'state' ? parts[2] : undefined;
+  if (stateName !== undefined && isMachineLocalState(stateName, parts.length > 3 || type === 'Directory')) {
+    return `is machine-local state, which no export writes (a history travels as ${HISTORY_BUNDLE_NAME}, never as org/state/history.git)`;
+  }
   return undefined;
 }
 

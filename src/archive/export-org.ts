@@ -5,7 +5,7 @@ import { create } from 'tar';
 import { LemmingError } from '../errors.js';
 import { temporaryPathFor } from '../storage/temporary-files.js';
 import { permissionsOnly } from './archive-entries.js';
-import { MANIFEST_NAME } from './manifest.js';
+import { HISTORY_BUNDLE_NAME, MANIFEST_NAME } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 import { snapshotOrg, type Snapshot } from './snapshot.js';
 
@@ -19,14 +19,15 @@ export interface ExportReport extends Snapshot {
  * Write the org at `root` as one gzip-compressed tar archive at `file`: its manifest first, then
  * the org's files as `snapshotOrg` copies them (whole turns, no secrets, nothing machine-local),
  * with their permission bits only (no setuid, setgid or sticky bit) and no owner.
- * The archive appears whole or not at all (written beside, then renamed).
+ * The archive appears whole or not at all (written beside, then renamed). With `history`, the org's
+ * history goes too, as a git bundle beside the manifest (`lemming-history.bundle`).
  */
-export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export'): Promise<ExportReport> {
+export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export', options: { history?: boolean } = {}): Promise<ExportReport> {
   const target = resolve(file);
   refuseInsideOrg(root, target);
   const staging = mkdtempSync(join(tmpdir(), 'lemming-export-'));
   try {
-    const snapshot = await snapshotOrg(root, staging, by);
+    const snapshot = await snapshotOrg(root, staging, by, options);
     mkdirSync(dirname(target), { recursive: true });
     const partial = temporaryPathFor(target);
     try {
@@ -45,7 +46,7 @@ export async function exportOrg(root: string, file: string, by: 'export' | 'back
             if (entry.stat) entry.stat.mode = permissionsOnly(entry.stat.mode);
           },
         },
-        [MANIFEST_NAME, ...folders],
+        [MANIFEST_NAME, ...(snapshot.manifest.history ? [HISTORY_BUNDLE_NAME] : []), ...folders],
       );
       renameSync(partial, target);
     } finally {

@@ -5,8 +5,10 @@ import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { entryProblem, permissionsOnly } from './archive-entries.js';
-import { MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
+import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
+import { HISTORY_LIMITS } from '../history/history-limits.js';
+import { showSize } from '../ui/shared/format.js';
 
 /** What an import made. */
 export interface ImportReport {
@@ -14,6 +16,8 @@ export interface ImportReport {
   manifest: ExportManifest;
   /** Files written. */
   files: number;
+  /** The history restored from the archive's bundle, when it carried one. */
+  history?: { entries: number; first: number; last: number };
 }
 
 /**
@@ -22,8 +26,10 @@ export interface ImportReport {
  * the turn) travels in the archive. Refuses a root that holds an org already, and an archive
  * with anything but files and folders under the org's folders (every entry is checked before
  * any is written). Files and folders get their permission bits only (no setuid, setgid or sticky
- * bit) and belong to the importing user. The org appears whole or not at all: it is unpacked
- * beside and moved in.
+ * bit) and belong to the importing user. A history the archive carries (`export --history`) is
+ * restored from its bundle into a store made here (history/history-bundle.ts), never unpacked as
+ * a git folder, and bounded in size (history/history-limits.ts: the bundle's size is read from its
+ * header here, before anything is unpacked). The org appears whole or not at all: it is unpacked beside and moved in.
  */
 export async function importOrg(file: string, root: string): Promise<ImportReport> {
   const archive = resolve(file);
@@ -52,15 +58,23 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
         return true;
       },
       onReadEntry: (entry) => {
-        if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME) files += 1;
+        if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME && entry.path !== HISTORY_BUNDLE_NAME) files += 1;
       },
     });
     rmSync(join(staging, MANIFEST_NAME), { force: true });
     if (!existsSync(join(staging, 'org', 'org.yaml'))) throw badArchive(archive, 'holds no org/org.yaml, so no org');
     // The record must read; an engine opened on it checks the rest (the ledger, what was taken in).
     loadState(statePaths(staging).state);
+    const bundle = join(staging, HISTORY_BUNDLE_NAME);
+    let history: ImportReport['history'];
+    if (existsSync(bundle)) {
+      // Loaded only for an archive that carries a history.
+      const { restoreHistoryBundle } = await import('../history/history-bundle.js');
+      history = await restoreHistoryBundle(bundle, staging, archive);
+      rmSync(bundle, { force: true });
+    }
     moveInto(staging, root);
-    return { root, manifest, files };
+    return { root, manifest, files, ...(history === undefined ? {} : { history }) };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -90,6 +104,9 @@ async function checkArchive(archive: string): Promise<ExportManifest> {
       onReadEntry: (entry) => {
         const what = entryProblem(entry.path, entry.type);
         if (what !== undefined && problem === undefined) problem = `its entry "${entry.path}" ${what}`;
+        if (entry.path === HISTORY_BUNDLE_NAME && entry.size > HISTORY_LIMITS.bundleBytes && problem === undefined) {
+          problem = `its ${HISTORY_BUNDLE_NAME} is ${showSize(entry.size)}, more than the ${showSize(HISTORY_LIMITS.bundleBytes)} a history may have`;
+        }
         if (entry.path === MANIFEST_NAME) {
           const chunks: Buffer[] = [];
           entry.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -3,6 +3,12 @@ import { LemmingError } from '../errors.js';
 /** The archive's own file, at its top: what it is and where the org was. Not part of the org. */
 export const MANIFEST_NAME = 'lemming-export.json';
 
+/**
+ * The org's history, when `lemming export --history` carried it: a git bundle at the archive's top,
+ * beside the manifest (history/history-bundle.ts says why a bundle and not the store's folder).
+ */
+export const HISTORY_BUNDLE_NAME = 'lemming-history.bundle';
+
 /** What `lemming-export.json` says. */
 export interface ExportManifest {
   format: 'lemming-export';
@@ -17,6 +23,8 @@ export interface ExportManifest {
   by: 'export' | 'backup';
   /** How many files of the org the archive holds. */
   files: number;
+  /** With `--history`: how many entries the bundle holds, and the turns they span. */
+  history?: { entries: number; first: number; last: number };
 }
 
 /** Read a manifest's text, or say what is wrong with it, naming the archive. Pure. */

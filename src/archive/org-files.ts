@@ -1,4 +1,4 @@
-import { readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { isMachineLocalState } from '../org/state-gitignore.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
@@ -35,6 +35,11 @@ export function listOrgFiles(root: string): OrgFileList {
   for (const folder of ORG_FOLDERS) walk(root, folder, list);
   list.files.sort();
   return list;
+}
+
+/** The bytes of the files an export carries (`listOrgFiles`): what a history's entries are bounded by (history/history-limits.ts). */
+export function orgFilesBytes(root: string): number {
+  return listOrgFiles(root).files.reduce((sum, file) => sum + lstatSync(join(root, file)).size, 0);
 }
 
 function walk(root: string, relative: string, list: OrgFileList): void {

@@ -11,8 +11,9 @@ import { loadOrgFromFiles } from '../org/load-org.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';
 import { cutSecrets, hasSecrets } from '../secrets/secrets.js';
 import { PERMISSION_BITS } from './archive-entries.js';
+import { fileText } from './file-text.js';
 import { listOrgFiles, type OrgFileList } from './org-files.js';
-import { MANIFEST_NAME, type ExportManifest } from './manifest.js';
+import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, type ExportManifest } from './manifest.js';
 
 /** What a snapshot copied. */
 export interface Snapshot {
@@ -30,8 +31,10 @@ export interface Snapshot {
  * the copy is made, and under the org's lock too when no engine holds it (so none starts half-way).
  * Every value the org's secrets module knows (the variables the org names, its `.env`) is cut
  * from every file copied. Refuses an org a crash left in the middle of a turn: its next run finishes it.
+ * With `history`, the org's history goes too, as a bundle beside the manifest (history/history-bundle.ts),
+ * taken under the same gate, so it ends with the turn the files stand at.
  */
-export async function snapshotOrg(root: string, staging: string, by: ExportManifest['by']): Promise<Snapshot> {
+export async function snapshotOrg(root: string, staging: string, by: ExportManifest['by'], options: { history?: boolean } = {}): Promise<Snapshot> {
   requireOrgRoot(root);
   // Loading the org registers its secrets (load-org.ts); the .env's values are registered whatever state the org is in.
   registerDotEnv(root);
@@ -55,6 +58,7 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
       }
       const list = listOrgFiles(root);
       const cut = list.files.filter((file) => copyWithoutSecrets(join(root, file), join(staging, file)));
+      const history = options.history ? await bundleHistory(root, join(staging, HISTORY_BUNDLE_NAME)) : undefined;
       const manifest: ExportManifest = {
         format: 'lemming-export',
         version: 1,
@@ -63,6 +67,7 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
         taken: new Date().toISOString(),
         by,
         files: list.files.length,
+        ...(history === undefined ? {} : { history }),
       };
       writeFileSync(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
       return { manifest, list, cut, running: lock === undefined && lockHolder(root) !== undefined };
@@ -72,6 +77,15 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
   } finally {
     gate.release();
   }
+}
+
+/** The history as a bundle, refused when it holds a secret's value; its modules load only for an export that asks. */
+async function bundleHistory(root: string, file: string): Promise<NonNullable<ExportManifest['history']>> {
+  const { refuseSecretsInHistory } = await import('./history-secrets.js');
+  const { writeHistoryBundle } = await import('../history/history-bundle.js');
+  const report = writeHistoryBundle(root, file);
+  await refuseSecretsInHistory(root);
+  return report;
 }
 
 function orgName(root: string): string | undefined {
@@ -95,12 +109,9 @@ function copyWithoutSecrets(from: string, to: string): boolean {
     chmodSync(to, mode);
     return false;
   }
-  const bytes = readFileSync(from);
-  // Text as UTF-8; anything else byte for byte (latin1), where a key, which is ASCII, is still found.
-  const encoding: BufferEncoding = Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes) ? 'utf8' : 'latin1';
-  const text = bytes.toString(encoding);
+  const { text, encoding } = fileText(readFileSync(from));
   const clean = cutSecrets(text);
-  writeFileSync(to, clean === text ? bytes : Buffer.from(clean, encoding));
+  writeFileSync(to, Buffer.from(clean, encoding));
   chmodSync(to, mode);
   return clean !== text;
 }

@@ -51,3 +51,15 @@ export function commandHint(root: string): CommandHint {
   const where = absolute === resolveRoot({}) ? '' : ` --root ${shellWord(inside(absolute, here) && absolute !== resolve(here) ? relative(here, absolute) : absolute)}`;
   return (words) => `${program} ${words}${where}`;
 }
+
+/**
+ * The commands a notification carries (a webhook's message read in a chat app, far from the run's
+ * folder): each works from any folder of this machine, so it names the org's absolute `--root` and
+ * a program that does not depend on the current folder (`lemming` on PATH, or node and the built
+ * entry point).
+ */
+export function anywhereHint(root: string): CommandHint {
+  const program = onPath('lemming') ? 'lemming' : `node ${shellWord(join(packageRoot(), 'dist', 'cli', 'main.js'))}`;
+  const where = ` --root ${shellWord(resolve(root))}`;
+  return (words) => `${program} ${words}${where}`;
+}

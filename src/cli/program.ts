@@ -152,7 +152,7 @@ program
 
 program
   .command('experiment')
-  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy, and compare them')
+  .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy (with `base: ORG@N` in the file, its own fork of ORG after turn N), and compare them')
   .argument('<file>', 'the experiment, in YAML (see docs/experiments.md)')
   .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
   .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
@@ -384,7 +384,8 @@ program
   .command('export')
   .description('write the org as one .tar.gz: its record included, secrets and machine-local caches left out; `lemming import` makes it again')
   .argument('<file>', 'the archive to write, like org.tar.gz')
-  .action((file: string) => execute(async () => command('export').exportCommand(root(), file, output)));
+  .option('--history', "carry the org's history too (every turn kept, as a git bundle); `lemming import` restores it")
+  .action((file: string, options: { history?: boolean }) => execute(async () => command('export').exportCommand(root(), file, options, output)));
 
 program
   .command('import')
@@ -412,7 +413,9 @@ program
   .command('history')
   .description("the org's history: each turn kept with what changed in it (messages by sender, credits, files, proposals decided) and the hand edits between turns (org.yaml history.keep)")
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => execute(async () => command('history').historyCommand(root(), options, output)));
+  .option('--prune-before <n>', 'drop the entries before turn N for good (turns before N can no longer be shown, forked or diffed); the org\'s files are untouched', turnNumber)
+  .option('-y, --yes', 'with --prune-before: do not ask')
+  .action((options: { json?: boolean; pruneBefore?: number; yes?: boolean }) => execute(async () => command('history').historyCommand(root(), options, output)));
 
 program
   .command('show')

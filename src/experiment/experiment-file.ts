@@ -7,6 +7,7 @@ import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
 import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
+import { forkProblems, splitBase, type ForkPoint } from './fork-point.js';
 
 /** A message from the human that opens a run. */
 export interface OpeningMessage {
@@ -26,7 +27,7 @@ export interface Variant {
   resumes?: Record<string, Record<string, unknown>>;
   /** Registry keys swapped in every resume: `{ offline: gpt-4o-mini }`. */
   swapModels?: Record<string, string>;
-  /** The human's opening messages (default: the experiment's). */
+  /** The human's opening messages (default: the experiment's); from a fork point, sent after the fork turn and possibly none. */
   messages: OpeningMessage[];
   repeats: number;
   /** How its runs are scored and how its repeats differ (outcome-settings.ts). */
@@ -40,8 +41,10 @@ export interface Experiment {
   /** The file, as given. */
   file: string;
   name: string;
-  /** The org root every variant copies, absolute. */
+  /** The org root every variant copies (or forks, with `fork`), absolute. */
   base?: string;
+  /** `base: PATH@N`: every run is a fork of the base as it was after turn N (fork-point.ts). */
+  fork?: ForkPoint;
   /** The most turns a run takes (default: the org's `engine.max_turns`). */
   turns?: number;
   /** Runs at once, each its own process. */
@@ -104,12 +107,24 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   if (!parsed.success) throw new InvalidOrgError(namingVariants(schemaProblems(parsed.error, file, source), source.value));
   const value = parsed.data;
   const found: Problem[] = [];
+  const baseLine = source.lineOf(['base']);
+  const split = value.base === undefined ? undefined : splitBase(value.base);
+  if (split && 'problem' in split) found.push({ file, field: 'base', message: split.problem, severity: 'error', ...(baseLine ? { line: baseLine } : {}) });
+  const given = (source.value ?? {}) as Record<string, unknown>;
+  const fork: ForkPoint | undefined =
+    split && 'path' in split && split.turn !== undefined && value.base !== undefined
+      ? { turn: split.turn, written: value.base, ...(baseLine ? { line: baseLine } : {}), keepSeeds: !Object.hasOwn(given, 'seed') && value.variability === undefined && value.variants.every((variant) => variant.variability === undefined) }
+      : undefined;
+  // `base: PATH@…`, a turn or not: the base's own opening messages are what the runs start from.
+  const fromFork = split !== undefined && ('problem' in split || split.turn !== undefined);
+  if (fork) found.push(...forkProblems(file, fork, value.variants, value.survey, (path) => source.lineOf(path)));
   const seen = new Set<string>();
   value.variants.forEach((variant, index) => {
     const line = source.lineOf(['variants', index, 'name']);
     if (seen.has(variant.name)) found.push({ file, field: `variants.${index}.name`, message: `${JSON.stringify(variant.name)} is used twice; give each variant its own name`, severity: 'error', ...(line ? { line } : {}) });
     seen.add(variant.name);
-    if (!variant.messages && !value.messages) {
+    // From a fork point the base's opening messages are in every run already: a variant's own are sent after the fork turn.
+    if (!variant.messages && !value.messages && !fromFork) {
       found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
     }
   });
@@ -117,7 +132,8 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
   return {
     file,
     name: value.name,
-    ...(value.base === undefined ? {} : { base: resolveBase(value.base) }),
+    ...(split && 'path' in split ? { base: resolveBase(split.path) } : {}),
+    ...(fork ? { fork } : {}),
     ...(value.turns === undefined ? {} : { turns: value.turns }),
     parallel: value.parallel,
     ...(value.queue === undefined ? {} : { queue: value.queue }),

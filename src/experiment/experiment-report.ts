@@ -39,13 +39,29 @@ function breakdown(title: string, summaries: readonly VariantSummary[], pick: (s
   return [`## ${title}`, '', ...table(['variant', ...keys], summaries.map((summary) => [summary.variant, ...keys.map((key) => String(pick(summary)[key] ?? 0))])), ''];
 }
 
+/**
+ * What a report from a fork point says once, under its title: which turns the runs share, how turns
+ * are numbered, and that the figures count only the runs' own turns. Pure.
+ */
+export function forkStatement(experiment: Experiment): string[] {
+  const fork = experiment.fork;
+  if (!fork) return [];
+  return [
+    `Every run is a fork of the base org as it was after turn ${fork.turn} (\`base: ${fork.written}\`): turns 1 to ${fork.turn} are the base's, the same in every run byte for byte, and no run ran them again (no model was called for them). ` +
+      `Turns are the org's own numbers, counted from the start of the base's run: a run's first turn is ${fork.turn + 1}. ` +
+      `Messages, refusals, errors, calls and credits count only what the runs did after turn ${fork.turn}; the base's charges up to it are in every run's ledger and are not counted.`,
+    '',
+  ];
+}
+
 /** The report as markdown: variants side by side, credits by model and by agent, the organisation measured, then every run. Pure. */
 export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics, networks: readonly VariantNetwork[] = []): string {
   const lines = [
     `# Experiment ${experiment.name}`,
     '',
-    `Base org: \`${base}\`. ${runs.length} run(s) complete${failed.length > 0 ? `, ${failed.length} not finished (${failed.join(', ')}): run the experiment again to resume them` : ''}. Figures are means over each variant's repeats.`,
+    `Base org: \`${base}\`${experiment.fork ? ` after turn ${experiment.fork.turn}` : ''}. ${runs.length} run(s) complete${failed.length > 0 ? `, ${failed.length} not finished (${failed.join(', ')}): run the experiment again to resume them` : ''}. Figures are means over each variant's repeats.`,
     '',
+    ...forkStatement(experiment),
     ...(statistics ? renderStudy(statistics, runs, experiment.variants.map((variant) => variant.name)) : []),
     '![credits, messages and turns to idle by variant](report.svg)',
     '',
@@ -123,7 +139,7 @@ export function writeReport(folder: string, experiment: Experiment, base: string
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks));
   const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

@@ -11,6 +11,7 @@ import { HUMAN, INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
+import { forkForRun } from './fork-point.js';
 
 /** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
 export const PREPARED_FILE = 'experiment-prepared.json';
@@ -26,13 +27,16 @@ export function mergeFields(base: unknown, change: unknown): unknown {
   return merged;
 }
 
+/** The agents of an org: its folders under agents/ that hold a resume. */
+function agentsOf(root: string): string[] {
+  return readdirSync(join(root, 'agents'))
+    .sort()
+    .filter((agent) => existsSync(join(root, 'agents', agent, 'resume.md')));
+}
+
 /** The org's definition, as a person writes it: settings, chart and resumes; never its run output. */
 function definitionFiles(base: string): string[] {
-  const files = ['org/org.yaml', 'org/chart.yaml'];
-  for (const agent of readdirSync(join(base, 'agents')).sort()) {
-    if (existsSync(join(base, 'agents', agent, 'resume.md'))) files.push(`agents/${agent}/resume.md`);
-  }
-  return files;
+  return ['org/org.yaml', 'org/chart.yaml', ...agentsOf(base).map((agent) => `agents/${agent}/resume.md`)];
 }
 
 /** A base org's file edited for a variant; a file that cannot be read stops the experiment before any run. */
@@ -67,9 +71,15 @@ function seedModels(value: Fields, seed: number, variability: number | undefined
   return { ...value, models };
 }
 
-/** Apply a variant's changes to a copy of the base org, and the repeat's seed. */
-function applyVariant(root: string, variant: Variant, agents: string[], seed: number): void {
-  editYaml(root, 'org/org.yaml', (value) => seedModels(variant.org ? (mergeFields(value, variant.org) as Fields) : value, seed, variant.outcome.variability));
+/** Apply a variant's changes to a copy of the base org, and the repeat's seed (unless `seed` is undefined: the models keep theirs). */
+function applyVariant(root: string, variant: Variant, agents: string[], seed: number | undefined): void {
+  // Rewriting the file drops its comments: a fork that keeps its seeds and settings keeps org.yaml byte for byte.
+  if (seed !== undefined || variant.org) {
+    editYaml(root, 'org/org.yaml', (value) => {
+      const changed = variant.org ? (mergeFields(value, variant.org) as Fields) : value;
+      return seed === undefined ? changed : seedModels(changed, seed, variant.outcome.variability);
+    });
+  }
   if (variant.chart) editYaml(root, 'org/chart.yaml', (value) => ({ ...value, agents: mergeFields(value.agents, variant.chart) }));
   for (const agent of agents) {
     if (agent === HUMAN) continue;
@@ -91,22 +101,26 @@ function applyVariant(root: string, variant: Variant, agents: string[], seed: nu
 }
 
 /**
- * Make a run's own org: a copy of the base org's definition with the variant's changes,
- * checked as `lemming validate` would, and the human's opening messages sent. A copy that
- * a kill left unfinished is made again from scratch; a finished one is kept as it is.
+ * Make a run's own org: a copy of the base org's definition (or, from a fork point, the whole
+ * base org as it was after that turn: its record, ledger, mail and history) with the variant's
+ * changes, checked as `lemming validate` would, and the human's opening messages sent. A copy
+ * that a kill left unfinished is made again from scratch; a finished one is kept as it is.
  */
-export function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string, seed: number): void {
+export async function prepareRun(experiment: Experiment, base: string, variant: Variant, root: string, seed: number): Promise<void> {
   if (existsSync(join(root, PREPARED_FILE))) return;
   // A copy a kill left unfinished holds an org's entries only; a folder of a person's under that name is not cleared.
   requireOrgFolder(root, 'experiment', { evenWithAnOrg: true, advice: `move it away, or name the experiment otherwise in ${experiment.file}` });
   rmSync(root, { recursive: true, force: true });
-  const files = definitionFiles(base);
-  for (const file of files) {
-    mkdirSync(dirname(join(root, file)), { recursive: true });
-    copyFileSync(join(base, file), join(root, file));
+  if (experiment.fork) {
+    await forkForRun(base, experiment.fork, root);
+  } else {
+    for (const file of definitionFiles(base)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      copyFileSync(join(base, file), join(root, file));
+    }
   }
-  const agents = files.filter((file) => file.startsWith('agents/')).map((file) => file.split('/')[1] as string);
-  applyVariant(root, variant, agents, seed);
+  // From a fork point without `seed:` the models keep the base's seeds: a variant that changes nothing goes on as the base did.
+  applyVariant(root, variant, agentsOf(root), experiment.fork?.keepSeeds ? undefined : seed);
   const where = `${experiment.file}: variant ${JSON.stringify(variant.name)}`;
   let org: Org;
   try {
@@ -140,5 +154,6 @@ export function prepareRun(experiment: Experiment, base: string, variant: Varian
       throw new LemmingError('experiment-invalid', `${where}: the opening message to ${JSON.stringify(message.to)}: ${error instanceof Error ? error.message : String(error)}`, { exitCode: 2 });
     }
   }
-  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, preparedAt: new Date().toISOString() })}\n`);
+  const forked = experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {};
+  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, ...forked, preparedAt: new Date().toISOString() })}\n`);
 }

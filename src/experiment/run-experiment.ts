@@ -6,6 +6,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
+import { requireForkPoint } from './fork-point.js';
 import { askDue, lastTurn, readSurvey, surveyTurns } from './run-survey.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
@@ -117,8 +118,8 @@ async function runSurveyed(experiment: Experiment, cli: string, root: string, qu
 }
 
 /**
- * Run every variant (times its repeats) in its own copy of the base org under
- * `experiments/<name>/<run>/`, each in a process of its own, a bounded number at once,
+ * Run every variant (times its repeats) in its own copy of the base org (from a fork point: its
+ * own fork of the base after that turn, fork-point.ts) under `experiments/<name>/<run>/`, each in a process of its own, a bounded number at once,
  * locally or through the queue; then write the comparison report. Runs already complete
  * are skipped; a run a kill interrupted is finished by the engine, as any killed run is.
  */
@@ -127,6 +128,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const experiment = readExperiment(options.file, (base) => resolve(dirname(file), base));
   const base = experiment.base ?? options.root;
   requireOrgRoot(base);
+  if (experiment.fork) await requireForkPoint(options.file, base, experiment.fork);
   // The runs go under the root's experiments/: the root is the base org, or a folder that holds nothing but an org's entries.
   requireOrgFolder(options.root, 'experiment');
   const folder = join(options.root, 'experiments', experiment.name);
@@ -134,7 +136,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   const skipped = planned.filter((run) => existsSync(join(run.root, RESULT_FILE))).map((run) => run.run);
   const pending = planned.filter((run) => !skipped.includes(run.run));
   // Every copy is made (and checked) before any run starts, so a broken variant costs nothing.
-  for (const run of pending) prepareRun(experiment, base, run.variant, run.root, run.seed);
+  for (const run of pending) await prepareRun(experiment, base, run.variant, run.root, run.seed);
   if (skipped.length > 0) options.log(`already complete, not run again: ${skipped.join(', ')}`);
 
   const parallel = options.parallel ?? experiment.parallel;
@@ -149,7 +151,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       attempts.push(made);
       writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
     });
-    const metrics = measureRun(run.root, run.run, run.variant.name, attempts);
+    const metrics = measureRun(run.root, run.run, run.variant.name, attempts, experiment.fork?.turn);
     if (metrics.ended === 'failed' || metrics.ended === 'stopped') {
       failed.push(run.run);
       const why = attempt.stderr.trim().split('\n').at(-1) ?? `exit code ${attempt.exitCode}`;
@@ -166,7 +168,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const scored = metrics.outcome;
     const judged = scored?.judge ? `, judged ${scored.judge.score ?? 'n/a'}/${scored.judge.scale}` : '';
     const checked = scored && scored.checks.length > 0 ? `, checks ${scored.checks.filter((check) => check.passed).length}/${scored.checks.length} passed` : '';
-    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits${checked}${judged}`);
+    const since = experiment.fork ? ` after turn ${experiment.fork.turn}` : '';
+    options.log(`${run.run}: ${how}, ${metrics.messages} message(s), ${metrics.credits} credits${since}${checked}${judged}`);
   });
 
   const runs = planned.flatMap((run) => {

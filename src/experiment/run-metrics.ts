@@ -18,8 +18,13 @@ export interface RunMetrics {
   variant: string;
   /** How the last attempt ended, as the engine said (idle, the turn cap, …), or failed: the process exited with an error. */
   ended: Extract<EngineEvent, { type: 'run-finished' }>['reason'] | 'failed';
-  /** The last finished turn. */
+  /** The last finished turn, the org's own number (from a fork point, counted from the base's start, as every turn here is). */
   turns: number;
+  /**
+   * From a fork point: the base's turn the run was forked after. Messages, refusals, errors, calls and
+   * credits then count only the run's own turns, after it; the shared turns' are the base's.
+   */
+  forkedAfterTurn?: number;
   /** The turn at which the org fell idle; null when it did not. */
   turnsToIdle: number | null;
   /** Messages the agents sent (delivered). */
@@ -67,8 +72,13 @@ function round(credits: number): number {
   return Math.round(credits * 1e9) / 1e9;
 }
 
-/** Measure a run from its files (logs, ledger) and its attempts. */
-export function measureRun(root: string, run: string, variant: string, attempts: RunAttempt[]): RunMetrics {
+/**
+ * Measure a run from its files (logs, ledger) and its attempts. A run forked after turn
+ * `forkedAfterTurn` holds the base's logs and ledger up to it: only later turns count.
+ */
+export function measureRun(root: string, run: string, variant: string, attempts: RunAttempt[], forkedAfterTurn?: number): RunMetrics {
+  // The shared turns' lines are the base's, in every run alike.
+  const shared = (turn: number): boolean => forkedAfterTurn !== undefined && turn <= forkedAfterTurn;
   const finished = attempts.at(-1)?.finished;
   // A run that said how it ended has ended that way (models that keep failing are an outcome too); one that did not, failed.
   const ended: RunMetrics['ended'] = finished ? finished.reason : 'failed';
@@ -77,6 +87,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     variant,
     ended,
     turns: finished?.lastTurn ?? 0,
+    ...(forkedAfterTurn === undefined ? {} : { forkedAfterTurn }),
     turnsToIdle: ended === 'idle' ? (finished?.lastTurn ?? 0) : null,
     messages: 0,
     refusals: 0,
@@ -93,6 +104,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
   const startedAt = Date.parse(attempts[0]?.startedAt ?? '');
   for (const agent of readdirSync(join(root, 'agents')).sort()) {
     for (const line of readLog(agentPaths(root, agent).log)) {
+      if (shared(line.turn)) continue;
       if (line.event === 'sent') metrics.messages += 1;
       if (line.event === 'refused') metrics.refusals += 1;
       if (line.event === 'error') metrics.errors += 1;
@@ -102,7 +114,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     }
   }
   for (const entry of readLedgerFrom(statePaths(root).ledger, 0).entries) {
-    if (entry.type !== 'charge') continue;
+    if (entry.type !== 'charge' || shared(entry.turn)) continue;
     metrics.calls += 1;
     metrics.credits = round(metrics.credits + entry.credits);
     metrics.creditsByAgent[entry.agent] = round((metrics.creditsByAgent[entry.agent] ?? 0) + entry.credits);

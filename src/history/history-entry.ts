@@ -2,14 +2,19 @@ import { showCredits } from '../ui/shared/format.js';
 
 /**
  * What an entry of the history is: the org after a turn committed; hand edits found before a turn
- * (the files changed since the entry before, by anyone but the engine); or the start of a fork.
+ * (the files changed since the entry before, by anyone but the engine); the start of a fork; or
+ * the first entry of a pruned history (`lemming history --prune-before N`): the org as it stood
+ * when turn N began, which no turn stands for (the turns before N are gone).
  */
-export type EntryKind = 'turn' | 'edits' | 'fork';
+export type EntryKind = 'turn' | 'edits' | 'fork' | 'pruned';
+
+/** The kinds that stand for a whole turn: `show --at`, `fork --at` and `diff --turns` read these. */
+export const TURN_KINDS: readonly EntryKind[] = ['turn', 'fork'];
 
 /** What an entry says it holds, kept in its commit message (subject for people, a JSON trailer for programs). */
 export interface EntrySummary {
   kind: EntryKind;
-  /** For `turn` and `fork`: the turn the org had finished. For `edits`: the turn they followed (they apply from the next). */
+  /** For `turn` and `fork`: the turn the org had finished. For `edits`: the turn they followed (they apply from the next). For `pruned`: the last turn dropped. */
   turn: number;
   /** New message files, by the agent whose outbox holds them. */
   messages: Record<string, number>;
@@ -43,6 +48,7 @@ export function entrySubject(summary: EntrySummary): string {
     return `edits before turn ${summary.turn + 1}: ${summary.changed} file(s) changed (${shown}${more})`;
   }
   if (summary.kind === 'fork') return `fork at turn ${summary.turn}`;
+  if (summary.kind === 'pruned') return `history pruned: entries before turn ${summary.turn + 1} dropped; the org as it stood when turn ${summary.turn + 1} began`;
   const senders = Object.entries(summary.messages);
   const count = senders.reduce((sum, [, n]) => sum + n, 0);
   const shown = senders.slice(0, 5).map(([agent, n]) => `${agent} ${n}`);
@@ -64,7 +70,7 @@ export function parseEntryMessage(message: string): EntrySummary | undefined {
   if (!line) return undefined;
   try {
     const value = JSON.parse(line.slice(TRAILER.length)) as EntrySummary;
-    return typeof value.turn === 'number' && ['turn', 'edits', 'fork'].includes(value.kind) ? value : undefined;
+    return typeof value.turn === 'number' && ['turn', 'edits', 'fork', 'pruned'].includes(value.kind) ? value : undefined;
   } catch {
     return undefined;
   }

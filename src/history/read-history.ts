@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { gitAvailable, gitSync } from './git.js';
-import { parseEntryMessage, type HistoryEntry } from './history-entry.js';
+import { parseEntryMessage, TURN_KINDS, type HistoryEntry } from './history-entry.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 
 /** Stop with a plain reason when the org has no history to read, or git cannot be run. */
@@ -38,14 +38,16 @@ export function listHistory(root: string): HistoryEntry[] {
  */
 export function entryOfTurn(root: string, turn: number): HistoryEntry {
   const entries = listHistory(root);
-  const kept = entries.filter((entry) => entry.kind !== 'edits');
+  const kept = entries.filter((entry) => TURN_KINDS.includes(entry.kind));
   const found = kept.filter((entry) => entry.turn === turn).at(-1);
   if (found) return found;
   const turns = [...new Set(kept.map((entry) => entry.turn))].sort((left, right) => left - right);
   const first = turns[0] ?? 0;
   const last = turns.at(-1) ?? 0;
   const gaps = turns.length === last - first + 1 ? '' : ` (not every turn between: ${turns.join(', ')})`;
-  throw new LemmingError('unknown-turn', `turn ${turn} is not in the history of ${root}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them`);
+  const pruned = entries.find((entry) => entry.kind === 'pruned');
+  const gone = pruned !== undefined && turn <= pruned.turn ? ` (the entries before turn ${pruned.turn + 1} were pruned)` : '';
+  throw new LemmingError('unknown-turn', `turn ${turn} is not in the history of ${root}${gone}: it holds turns ${first} to ${last}${gaps}; \`lemming history\` lists them`);
 }
 
 /** A path of the org as the history names it: relative to the root, with `/`. */

@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { HUMAN } from '../org/names.js';
 import type { NotifyEvent } from '../org/schema.js';
+import type { CommandHint } from '../ui/shared/format.js';
 
 /** Something a person should know, as every notify target is told it (see payload.ts for the wire forms). */
 export interface Notification {
@@ -17,9 +18,10 @@ export interface Notification {
 /**
  * What, of the engine's events, a person is told: a message that reached the human, a proposal
  * that waits for their approval, an agent held because its models keep failing, a run that ended
- * with work it cannot do. `describeProposal` says what a proposal asks (read from its file). Pure.
+ * with work it cannot do. `describeProposal` says what a proposal asks (read from its file);
+ * `command` writes the commands that act on it, as they work where the notification is read. Pure.
  */
-export function notificationsOf(event: EngineEvent, describeProposal: (id: string) => string | undefined): Notification[] {
+export function notificationsOf(event: EngineEvent, describeProposal: (id: string) => string | undefined, command: CommandHint): Notification[] {
   switch (event.type) {
     case 'message-delivered': {
       const message = event.message;
@@ -29,7 +31,7 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
           event: 'human-message',
           turn: event.turn,
           title: `${message.from} wrote to you${message.subject ? `: ${message.subject}` : ''}`,
-          text: `${message.preview}\n\nRead it with \`lemming inbox\` (${message.id}).`,
+          text: `${message.preview}\n\nRead it with \`${command('inbox')}\` (${message.id}).`,
           details: { id: message.id, from: message.from, subject: message.subject ?? null, priority: message.priority, preview: message.preview, file: message.file },
         },
       ];
@@ -43,7 +45,7 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
             event: 'proposal' as const,
             turn: event.turn,
             title: `${event.agent} asks for your approval: ${what}`,
-            text: `Proposal ${tool.proposal} waits. Decide with \`lemming approve ${tool.proposal}\` or \`lemming reject ${tool.proposal} --reason "..."\`.`,
+            text: `Proposal ${tool.proposal} waits. Decide with \`${command(`approve ${tool.proposal}`)}\` or \`${command(`reject ${tool.proposal} --reason "..."`)}\`.`,
             details: { proposal: tool.proposal, agent: event.agent, tool: tool.name, what },
           },
         ];
@@ -54,7 +56,7 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
           event: 'agent-held',
           turn: event.turn,
           title: `${event.agent} is held: its model ${event.model} failed in ${event.failedTurns} turns in a row`,
-          text: `The last failure: ${event.cause}\n\nIts mail waits. Fix the model, then \`lemming retry ${event.agent}\`.`,
+          text: `The last failure: ${event.cause}\n\nIts mail waits. Fix the model, then \`${command(`retry ${event.agent}`)}\`.`,
           details: { agent: event.agent, model: event.model, failedTurns: event.failedTurns, cause: event.cause },
         },
       ];
@@ -65,7 +67,7 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
           event: 'run-error',
           turn: event.lastTurn,
           title: `The run stopped at turn ${event.lastTurn}: mail waits for agents whose models keep failing`,
-          text: `Waiting: ${event.failing.join(', ')}. \`lemming status\` says why; \`lemming retry <agent>\` calls one again.`,
+          text: `Waiting: ${event.failing.join(', ')}. \`${command('status')}\` says why; \`${command('retry <agent>')}\` calls one again.`,
           details: { reason: event.reason, failing: event.failing, stranded: event.stranded },
         },
       ];
@@ -75,12 +77,12 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
 }
 
 /** A run that stopped with an error (a full disk, a replay that met an unrecorded call, a lost queue) as a notification. */
-export function runFailure(message: string, turn: number): Notification {
+export function runFailure(message: string, turn: number, command: CommandHint): Notification {
   return {
     event: 'run-error',
     turn,
     title: `The run stopped with an error after turn ${turn}`,
-    text: `${message}\n\nThe next \`lemming run\` resumes where it stopped.`,
+    text: `${message}\n\nThe next \`${command('run')}\` resumes where it stopped.`,
     details: { reason: 'error', error: message },
   };
 }

@@ -6,6 +6,7 @@ import { sleep as realSleep, type Sleep } from '../providers/sleep.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { withoutSecrets } from '../secrets/secrets.js';
 import { appendText } from '../storage/write-bytes.js';
+import type { CommandHint } from '../ui/shared/format.js';
 import { describeProposal } from '../tools/proposals/proposal.js';
 import { readProposal } from '../tools/proposals/proposal-store.js';
 import { deliver, type DeliveryRecord } from './deliver.js';
@@ -39,6 +40,8 @@ export class Notifier {
   constructor(
     private readonly root: string,
     private readonly org: () => Org,
+    /** Writes the commands a notification suggests, as they work where it is read (cli/command-hint.ts). */
+    private readonly command: CommandHint,
     private readonly options: NotifierOptions = {},
   ) {
     this.lookup = keyLookup(root);
@@ -47,12 +50,12 @@ export class Notifier {
   /** Look at one event; what a person must hear of goes out now, in the background. */
   observe(event: EngineEvent): void {
     if ((this.org().notify ?? []).length === 0) return;
-    for (const notification of notificationsOf(event, (id) => this.proposal(id))) this.send(notification);
+    for (const notification of notificationsOf(event, (id) => this.proposal(id), this.command)) this.send(notification);
   }
 
   /** A run that stopped with an error after `turn`: the people who asked to hear of it are told. */
   runFailed(error: unknown, turn: number): void {
-    this.send(runFailure(errorMessage(error), turn));
+    this.send(runFailure(errorMessage(error), turn, this.command));
   }
 
   /**

@@ -1,17 +1,11 @@
 import { statSync, type Stats } from 'node:fs';
-import { trustworthyTime } from '../mailbox/outbox-scan.js';
-import { agentFolders } from './settled-org-cache.js';
+import { agentFolders, settledFolderTime } from './settled-org-cache.js';
 
 /** The folders under `agents/`, as `agentFolders` gives them. */
 export type AgentFolders = NonNullable<ReturnType<typeof agentFolders>>;
 
-/**
- * How old, by this machine's clock, the time of `agents/` must be for a listing made under it to
- * be kept. A file system stamps times from a clock that ticks coarsely (a few milliseconds on
- * Linux): a folder changed in the tick of the stat could change again in that tick after the
- * listing and keep its time. A time this old cannot be stamped again.
- */
-export const SETTLED_FOLDER_MS = 1_000;
+/** How old the time of `agents/` must be for a listing made under it to be kept (settled-org-cache.ts says why). */
+export { SETTLED_FOLDER_MS } from './settled-org-cache.js';
 
 /**
  * The folders under `agents/` for a loader that loads the org every turn: listed again only when
@@ -35,7 +29,12 @@ export class AgentFolderListing {
     }
     if (this.kept && stat?.isDirectory() && stat.mtimeMs === this.kept.mtimeMs) return this.kept.folders;
     const folders = agentFolders(this.root);
-    this.kept = folders && stat?.isDirectory() && trustworthyTime(stat.mtimeMs) && Date.now() - stat.mtimeMs >= SETTLED_FOLDER_MS ? { mtimeMs: stat.mtimeMs, folders } : undefined;
+    this.kept = folders && stat?.isDirectory() && settledFolderTime(stat.mtimeMs) ? { mtimeMs: stat.mtimeMs, folders } : undefined;
     return folders;
+  }
+
+  /** Start from a listing made earlier, under `agents/` at `mtimeMs` (a kept org's): kept while the folder's time stays. */
+  prime(mtimeMs: number, folders: AgentFolders): void {
+    this.kept = { mtimeMs, folders };
   }
 }

@@ -9,7 +9,7 @@ import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResu
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
-import { fileStamp, readSettledOrg, saveSettledOrg, settledKey } from './settled-org-cache.js';
+import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -75,6 +75,20 @@ export class OrgLoader {
   private everValid = false;
   /** The key the settled org was last kept under by this loader (see settled-org-cache.ts). */
   private settledKey?: string;
+  /**
+   * Set while the org in force is the one kept settled (settled-org-cache.ts), taken by the first
+   * load as every file's stamp matched: each file's stamp then, which is the version in force (the
+   * org was settled with none broken). No file has been parsed, and no version is held in memory.
+   */
+  private seeded?: ReadonlyMap<string, string>;
+  /**
+   * Set while the org in force was taken by its quick key (a big org: readSettledOrgQuick), whose
+   * resumes nobody has `stat`ed yet: the key of their stamps when kept, read at the first load
+   * that compares stamps (the engine's first turn), not at the open.
+   */
+  private stampsKey?: string;
+  /** Set when the stamps the org was kept with were gone: the next settled org replaces it whatever it compares as. */
+  private unknownBefore = false;
 
   constructor(root: string) {
     this.root = root;
@@ -99,7 +113,12 @@ export class OrgLoader {
    * a few `stat`s; otherwise only those resumes are looked at again. Without it every file is `stat`ed.
    */
   load(changed?: ReadonlySet<string>): OrgLoadResult {
-    if (changed && this.last && this.unchangedSince(changed)) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
+    if (!this.last) {
+      const kept = this.fromSettled();
+      if (kept) return kept;
+    }
+    // Without the change feed, every resume is looked at (a `stat` each): the files listed when the org was last settled.
+    if (this.last && this.unchangedSince(changed ?? this.lastFolderNames ?? new Set())) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
     let computed = this.compute(true, changed);
     // A file taken from the on-disk cache has no line numbers: parse afresh the files whose problems need one.
     const lineless = computed.problems.filter((problem) => problem.line === undefined && this.cache.get(problem.file)?.fromDisk);
@@ -119,6 +138,7 @@ export class OrgLoader {
     const last = this.last;
     if (!last || this.lastFolders === undefined) return false;
     if (this.listing.folders() !== this.lastFolders) return false;
+    const stamps = this.lastStamps();
     const files = [ORG_FILE, CHART_FILE];
     for (const name of changed) if (this.lastFolderNames?.has(name)) files.push(this.resumeFile(name));
     for (const file of files) {
@@ -128,9 +148,72 @@ export class OrgLoader {
       } catch {
         return false;
       }
-      if (!stat || fileStamp(stat) !== last.stamps.get(file)) return false;
+      if (!stat || fileStamp(stat) !== stamps.get(file)) return false;
     }
     return true;
+  }
+
+  /**
+   * A first load that finds every file as it was when the org was last settled with no error
+   * (a `stat` of each, nothing read): the org kept then, without the parse cache, the parsers or
+   * settling 100,000 resumes again. Undefined when a file changed or nothing was kept.
+   */
+  private fromSettled(): OrgLoadResult | undefined {
+    const quick = readSettledOrgQuick(this.root);
+    if (quick) {
+      // The listing the org was kept with: the agents (the org was settled with no error, so every valid folder is one) and the ignored.
+      const folders = { names: [...quick.org.agents.keys()].sort(), ignored: quick.ignored };
+      this.listing.prime(quick.agentsMtimeMs, folders);
+      const result: OrgLoadResult = { org: quick.org, problems: quick.problems, reloaded: [], fixed: [], joined: [], left: [], keptLastValid: false, standIns: [] };
+      this.lastFolders = folders;
+      this.lastFolderNames = new Set(folders.names);
+      this.last = { result, stamps: new Map(), errorFiles: new Set() };
+      this.stampsKey = quick.key;
+      this.everValid = true;
+      this.settledKey = quick.key;
+      return result;
+    }
+    const folders = this.listing.folders();
+    const stamps = folders && currentStamps(this.root, folders.names);
+    if (!folders || !stamps) return undefined;
+    const key = settledKey(stamps, folders.ignored);
+    const kept = readSettledOrgUnder(this.root, key);
+    if (!kept) return undefined;
+    const result: OrgLoadResult = { org: kept.org, problems: kept.problems, reloaded: [], fixed: [], joined: [], left: [], keptLastValid: false, standIns: [] };
+    this.lastFolders = folders;
+    this.lastFolderNames = new Set(folders.names);
+    this.last = { result, stamps, errorFiles: new Set() };
+    this.seeded = stamps;
+    this.everValid = true;
+    this.settledKey = key;
+    // Kept before the org grew past a turn's look, or with `agents/` too fresh to trust: kept again under its quick key, once.
+    saveSettledOrg(this.root, key, kept.org, kept.problems, stamps, folders.ignored);
+    return result;
+  }
+
+  /** The stamp of the version of `file` in force after the last load. */
+  private inForceStamp(file: string): string | undefined {
+    this.lastStamps();
+    return this.inForce.get(file)?.stamp ?? this.seeded?.get(file);
+  }
+
+  /**
+   * The stamps of the last load. For an org taken by its quick key, those it was kept with, read
+   * now; when they were not kept (removed by hand), none: every file then reads as changed, and
+   * the org is settled again from its files.
+   */
+  private lastStamps(): ReadonlyMap<string, string> {
+    const last = this.last;
+    if (!last) return new Map();
+    if (this.stampsKey !== undefined) {
+      const kept = readSettledStamps(this.root, this.stampsKey);
+      this.stampsKey = undefined;
+      last.stamps = kept ?? new Map<string, string>();
+      this.seeded = last.stamps;
+      // Nothing to say which file changed: the next org is the one settled from the files, not the kept one.
+      this.unknownBefore = kept === undefined;
+    }
+    return last.stamps;
   }
 
   /** The listing the last load was made from, and its names as a set (for `unchangedSince`). */
@@ -161,7 +244,7 @@ export class OrgLoader {
       }
     }
     // Nothing changed (a steady turn, every resume stat'ed): no version of any file is made.
-    if (this.last && sameStamps(stamps, this.last.stamps)) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
+    if (this.last && sameStamps(stamps, this.lastStamps())) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
     folders.names.forEach((name, index) => {
       const versions = this.versions(this.resumeFile(name), parsedResumes[index] as Parsed<ParsedResume>, stamps);
       if (versions.current || versions.last) resumes.set(name, versions);
@@ -194,14 +277,18 @@ export class OrgLoader {
     // Its secrets are known before anything of it is written or shown.
     registerOrgSecrets(settled.org);
     const errorFiles = new Set(problems.filter((problem) => problem.severity === 'error').map((problem) => problem.file));
-    const before = previous?.result.org;
+    const before = this.unknownBefore ? undefined : previous?.result.org;
+    this.unknownBefore = false;
     const reloaded = before
-      ? [...settled.inForce].filter(([file, version]) => this.inForce.has(file) && this.inForce.get(file)?.stamp !== version.stamp).map(([file]) => file)
+      ? [...settled.inForce].filter(([file, version]) => {
+          const before = this.inForceStamp(file);
+          return before !== undefined && before !== version.stamp;
+        }).map(([file]) => file)
       : [];
     const fixed = previous ? [...previous.errorFiles].filter((file) => !errorFiles.has(file)) : [];
     const joined = before ? [...settled.org.agents.keys()].filter((name) => !before.agents.has(name)) : [];
     const left = before ? [...before.agents.keys()].filter((name) => !settled.org.agents.has(name)) : [];
-    const unchanged = before && reloaded.length === 0 && joined.length === 0 && left.length === 0 && settled.standIns.length === previous.result.standIns.length;
+    const unchanged = before && reloaded.length === 0 && joined.length === 0 && left.length === 0 && settled.standIns.length === previous?.result.standIns.length;
     const result: OrgLoadResult = {
       org: unchanged ? before : settled.org,
       problems,
@@ -213,6 +300,7 @@ export class OrgLoader {
       standIns: settled.standIns,
     };
     this.inForce = settled.inForce;
+    this.seeded = undefined;
     // A departure is told once; a later load with no change repeats the rest.
     const steady = problems.filter((problem) => !left.some((name) => problem.file === `agents/${name}/`));
     this.last = { result: { ...result, problems: steady }, stamps, errorFiles };
@@ -221,7 +309,7 @@ export class OrgLoader {
       this.diskCache.save(stamps.keys());
       // For the commands that only read (status, inbox): the whole org, kept under its files' stamps.
       const key = settledKey(stamps, computed.ignored);
-      if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady);
+      if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady, stamps, computed.ignored);
       this.settledKey = key;
     }
     return result;
@@ -231,7 +319,8 @@ export class OrgLoader {
   private versions<T>(file: string, parsed: Parsed<T>, stamps: ReadonlyMap<string, string>): FileVersions<T> {
     const stamp = stamps.get(file);
     // A fresh loader falls back on the version this machine last loaded with the whole org valid.
-    const last = (this.last ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
+    // So does one that took the kept settled org, which holds no version of its own yet.
+    const last = (this.last && !this.seeded ? this.inForce.get(file) : (this.diskCache.lastSaved(file) as Version<T> | undefined)) as Version<T> | undefined;
     // Plain assignments, not spreads: this runs once per agent, in code a fresh process has not yet optimised.
     const versions: FileVersions<T> = {};
     if (parsed.value !== undefined && stamp !== undefined) {

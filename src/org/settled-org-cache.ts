@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { registerOrgSecrets } from './org-secrets.js';
-import { restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
+import { knownStoredText, restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
 export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';
@@ -40,35 +41,85 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  * the same files, so the same org and the same warnings.
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
-  // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools; 3: engine.changes): an older one is not used.
-  const lines: string[] = ['org shape 3\n'];
+  // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools; 3: engine.changes; 4: every field of the org, agents by column): an older one is not used.
+  const lines: string[] = ['org shape 4\n'];
   for (const [file, stamp] of stamps) lines.push(file, '\t', stamp, '\n');
   for (const name of ignored) lines.push('ignored\t', name, '\n');
   // One update with the whole text: 10,000 small ones cost more than the hashing.
   return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
-/** The key of the org's files as they are now, or undefined when one is missing (a load will say which). */
-function currentKey(root: string): string | undefined {
-  const folders = agentFolders(root);
-  if (!folders) return undefined;
-  const files = [ORG_FILE, CHART_FILE, ...folders.names.map((name) => `agents/${name}/resume.md`)];
-  const stamps: Array<[string, string]> = [];
+/**
+ * The stamp of each file a load is made of, as it is now (org.yaml, the chart, then each agent's
+ * resume in name order): a `stat` each, nothing read. Undefined when one is missing (a load will say which).
+ */
+export function currentStamps(root: string, names: readonly string[]): Map<string, string> | undefined {
+  const stamps = new Map<string, string>();
   // Joined once: path.join's normalising, 10,000 times, cost a tenth of the stats themselves.
   const base = resolve(root);
-  for (const file of files) {
-    try {
-      stamps.push([file, fileStamp(statSync(`${base}/${file}`))]);
-    } catch {
-      return undefined;
-    }
+  for (const file of [ORG_FILE, CHART_FILE]) {
+    const stamp = stampOf(`${base}/${file}`);
+    if (stamp === undefined) return undefined;
+    stamps.set(file, stamp);
   }
-  return settledKey(stamps, folders.ignored);
+  for (const name of names) {
+    const file = `agents/${name}/resume.md`;
+    const stamp = stampOf(`${base}/${file}`);
+    if (stamp === undefined) return undefined;
+    stamps.set(file, stamp);
+  }
+  return stamps;
 }
 
-/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes). */
-const FORMAT = 3;
+function stampOf(path: string): string | undefined {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat ? fileStamp(stat) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes; 4: every field of the org, its agents by column; 5: the quick key and the ignored folders; 6: shorter columns). */
+const FORMAT = 6;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
+
+/** Each resume's stamp when the org was kept, for a loader that took the org by its quick key (machine-local). */
+export const SETTLED_STAMPS_FILE = 'org/state/cache/settled-stamps.json';
+
+/**
+ * How old, by this machine's clock, the time of `agents/` must be for a listing made under it to
+ * be kept. A file system stamps times from a clock that ticks coarsely (a few milliseconds on
+ * Linux): a folder changed in the tick of the stat could change again in that tick after the
+ * listing and keep its time. A time this old cannot be stamped again.
+ */
+export const SETTLED_FOLDER_MS = 1_000;
+
+/** Whether a folder's mtime can say its listing is unchanged: it has a part below the second, and is too old to be stamped again. */
+export function settledFolderTime(mtimeMs: number): boolean {
+  return trustworthyTime(mtimeMs) && Date.now() - mtimeMs >= SETTLED_FOLDER_MS;
+}
+
+/**
+ * The quick key of an org: org.yaml's and the chart's stamps and the time of `agents/` (which any
+ * agent folder made, removed or renamed moves), three `stat`s; undefined when one is missing or
+ * the folder's time cannot be trusted. A resume's own edit does not change it: an org taken by
+ * this key has its resumes looked at by the engine's first turn (see readSettledOrgQuick).
+ */
+export function quickKey(root: string): { key: string; agentsMtimeMs: number } | undefined {
+  const base = resolve(root);
+  const orgStamp = stampOf(`${base}/${ORG_FILE}`);
+  const chartStamp = stampOf(`${base}/${CHART_FILE}`);
+  let agents;
+  try {
+    agents = statSync(`${base}/agents`, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (orgStamp === undefined || chartStamp === undefined || !agents?.isDirectory() || !settledFolderTime(agents.mtimeMs)) return undefined;
+  const key = createHash('sha256').update(`quick shape 1\n${orgStamp}\n${chartStamp}\n${agents.mtimeMs}\n`).digest('hex');
+  return { key, agentsMtimeMs: agents.mtimeMs };
+}
 
 /** Whether the kept org's file begins with `text`: only that many bytes are read, not the whole org (3 MB at 10,000 agents). */
 function keptUnder(path: string, text: string): boolean {
@@ -76,43 +127,108 @@ function keptUnder(path: string, text: string): boolean {
   return 'text' in start && start.text === text;
 }
 
+/** An org big enough to be taken by its quick key: one the engine does not look at whole every turn (engine.changes.scan_per_turn). */
+function bigOrg(org: Org): boolean {
+  return org.agents.size > org.settings.changes.scan_per_turn;
+}
+
 /**
- * Keep the org a load settled with no errors, under the key of its files. Written only when the
- * key changed: an edit, a new agent. A read-only org simply goes without.
+ * Keep the org a load settled with no errors, under the key of its files (`stamps`, each file's
+ * stamp), and for a big org under its quick key too, with each resume's stamp beside it. Written
+ * only when a key changed: an edit, a new agent. A read-only org simply goes without.
  */
-export function saveSettledOrg(root: string, key: string, org: Org, problems: readonly Problem[]): void {
+export function saveSettledOrg(root: string, key: string, org: Org, problems: readonly Problem[], stamps: ReadonlyMap<string, string>, ignored: readonly string[]): void {
   const path = join(root, SETTLED_ORG_FILE);
-  if (keptUnder(path, head(key))) return;
+  const quick = bigOrg(org) ? (quickKey(root)?.key ?? '') : '';
+  const start = `${head(key)}"quick":${JSON.stringify(quick)},`;
+  if (keptUnder(path, start)) return;
   try {
-    writeFileAtomic(path, `${head(key)}"problems":${JSON.stringify(problems)},"org":${storedOrgText(org)}}\n`);
+    // The stamps first: an org file under a quick key always has its stamps beside it.
+    if (quick !== '') writeFileAtomic(join(root, SETTLED_STAMPS_FILE), `{"key":${JSON.stringify(key)},"stamps":${JSON.stringify(Object.fromEntries(stamps))}}\n`);
+    writeFileAtomic(path, `${start}"ignored":${JSON.stringify(ignored)},"problems":${JSON.stringify(problems)},"org":${storedOrgText(org)}}\n`);
   } catch {
     // Only a command that reads goes slower without it.
   }
 }
 
-/**
- * The org and its warnings as the last error-free load settled them, when every file it was made
- * of is as it was then (each one `stat`ed now, so a hand edit shows at once); otherwise undefined.
- * A command that only reads takes the org from here rather than parse, check and assemble it again.
- */
-export function readSettledOrg(root: string): { org: Org; problems: Problem[] } | undefined {
-  const key = currentKey(root);
+/** The kept org as its file holds it. */
+interface Kept {
+  org: Org;
+  problems: Problem[];
+  ignored: string[];
+}
+
+/** Read the kept org's file when it begins with `start`, or undefined. */
+function readKept(root: string, start: string): Kept | undefined {
   const path = join(root, SETTLED_ORG_FILE);
   // Kept under other stamps (an edit since): the whole file is not read for nothing.
-  if (key === undefined || !keptUnder(path, head(key))) return undefined;
+  if (!keptUnder(path, start)) return undefined;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
-  if (!text.startsWith(head(key))) return undefined;
+  if (!text.startsWith(start)) return undefined;
   try {
-    const data = JSON.parse(text) as { problems: Problem[]; org: StoredOrg };
+    const data = JSON.parse(text) as { key: string; quick: string; ignored: string[]; problems: Problem[]; org: StoredOrg };
     const org = restoreOrg(data.org, root);
+    // The org's own text, as saveSettledOrg wrote it: the planned org of the next turn keeps the same (planned-org.ts).
+    const prefix = `${head(data.key)}"quick":${JSON.stringify(data.quick)},"ignored":${JSON.stringify(data.ignored)},"problems":${JSON.stringify(data.problems)},"org":`;
+    knownStoredText(org, text.slice(prefix.length, text.length - 2));
     registerOrgSecrets(org);
-    return { org, problems: data.problems };
+    return { org, problems: data.problems, ignored: data.ignored };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The org of a big org (more agents than engine.changes.scan_per_turn) as last settled with no
+ * errors, when org.yaml, the chart and the listing of `agents/` are as they were then: three
+ * `stat`s and one read, not a `stat` of every resume. A resume edited by hand since is not seen
+ * here: the engine's first turn looks at every resume (and settles the org again if one
+ * changed), and `lemming status` shows the org as the engine last settled it.
+ */
+export function readSettledOrgQuick(root: string): (Kept & { key: string; agentsMtimeMs: number }) | undefined {
+  const quick = quickKey(root);
+  if (!quick) return undefined;
+  const start = readRegularFile(join(root, SETTLED_ORG_FILE), 200);
+  if (!('text' in start)) return undefined;
+  const found = /^\{"format":(\d+),"key":"([0-9a-f]{64})","quick":"([0-9a-f]{64})",/.exec(start.text);
+  if (!found || Number(found[1]) !== FORMAT || found[3] !== quick.key) return undefined;
+  const key = found[2] as string;
+  const kept = readKept(root, `${head(key)}"quick":${JSON.stringify(quick.key)},`);
+  return kept && { ...kept, key, agentsMtimeMs: quick.agentsMtimeMs };
+}
+
+/** Each file's stamp as the org kept under `key` was made of, or undefined when they were not kept with it. */
+export function readSettledStamps(root: string, key: string): Map<string, string> | undefined {
+  try {
+    const data = JSON.parse(readFileSync(join(root, SETTLED_STAMPS_FILE), 'utf8')) as { key?: unknown; stamps?: Record<string, string> };
+    if (data.key !== key || !data.stamps || typeof data.stamps !== 'object') return undefined;
+    return new Map(Object.entries(data.stamps));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The org and its warnings as the last error-free load settled them, when every file it was made
+ * of is as it was then (each one `stat`ed now, so a hand edit shows at once); otherwise undefined.
+ * A big org is taken by its quick key first (readSettledOrgQuick): no `stat` of every resume.
+ * A command that only reads takes the org from here rather than parse, check and assemble it again.
+ */
+export function readSettledOrg(root: string): { org: Org; problems: Problem[] } | undefined {
+  const quick = readSettledOrgQuick(root);
+  if (quick) return { org: quick.org, problems: quick.problems };
+  const folders = agentFolders(root);
+  const stamps = folders && currentStamps(root, folders.names);
+  return folders && stamps ? readSettledOrgUnder(root, settledKey(stamps, folders.ignored)) : undefined;
+}
+
+/** The org kept under `key` (settledKey of the files as they are now), or undefined when it was kept under another or none. */
+export function readSettledOrgUnder(root: string, key: string): { org: Org; problems: Problem[] } | undefined {
+  const kept = readKept(root, head(key));
+  return kept && { org: kept.org, problems: kept.problems };
 }

@@ -1,4 +1,5 @@
-import { readdirSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { isRunning } from '../process-liveness.js';
@@ -40,10 +41,18 @@ export function ownerRunning(pid: number): boolean {
   return pid !== process.pid && isRunning(pid);
 }
 
+/** Whether `name` is a temporary whose process is gone, which a sweep may remove. */
+export function isLeftoverTemporary(name: string): boolean {
+  const match = name.endsWith('.tmp') ? TEMPORARY_NAME.exec(name) : null;
+  return match !== null && !ownerRunning(Number(match[1]));
+}
+
 /**
  * Remove the temporaries that processes now gone left in `folder` (and, with `recursive`, in
  * every folder under it, never following a link). A folder that is missing or cannot be read
- * has none to remove. Returns how many were removed.
+ * has none to remove. Returns how many were removed. For lemming's own folders only: it walks by
+ * name, so a folder a command can change while it walks (a workspace) is swept by
+ * sandbox/beneath/sweep-beneath.ts instead.
  */
 export function sweepTemporaries(folder: string, options: { recursive?: boolean } = {}): number {
   let entries;
@@ -58,8 +67,7 @@ export function sweepTemporaries(folder: string, options: { recursive?: boolean 
       if (options.recursive) removed += sweepTemporaries(join(folder, entry.name), options);
       continue;
     }
-    const match = entry.name.endsWith('.tmp') ? TEMPORARY_NAME.exec(entry.name) : null;
-    if (!match || ownerRunning(Number(match[1]))) continue;
+    if (!isLeftoverTemporary(entry.name)) continue;
     try {
       unlinkSync(join(folder, entry.name));
       removed += 1;
@@ -68,4 +76,13 @@ export function sweepTemporaries(folder: string, options: { recursive?: boolean 
     }
   }
   return removed;
+}
+
+/**
+ * A new empty folder of lemming's own under the system's temporary folder (`/tmp/lemming-<purpose>-XXXXXX`),
+ * for work that is not the org's (a turn the dashboard shows, materialised from the history): its
+ * maker removes it when done. Never beside the org's files, so no sweep or export of the org sees it.
+ */
+export function temporaryFolder(purpose: string): string {
+  return mkdtempSync(join(tmpdir(), `lemming-${purpose}-`));
 }

@@ -5,6 +5,7 @@ import { OrgWatch } from './watch/org-watch.js';
 import { ActivityCounter } from './views/activity-counts.js';
 import { LedgerTail } from './views/ledger-tail.js';
 import { Histogram } from './views/prometheus.js';
+import { PastTurns } from './turns/past-turns.js';
 import type { ServedState } from './api-types.js';
 
 /**
@@ -24,6 +25,8 @@ export class Dashboard {
    * waiting for mail, or ended. Undefined for `lemming serve`, which runs none.
    */
   served?: ServedState;
+  /** The org as it was after earlier turns (`?turn=N`), each a dashboard of its own over a folder written from the history. */
+  readonly pastTurns: PastTurns<Dashboard>;
   private readonly loader: OrgLoader;
   private readonly unsubscribe: () => void;
 
@@ -35,6 +38,7 @@ export class Dashboard {
     this.watch = new OrgWatch(root, hub, report);
     this.ledger = new LedgerTail(root);
     this.activity = new ActivityCounter(root);
+    this.pastTurns = new PastTurns(root, (folder) => new Dashboard(folder, undefined, report));
     this.unsubscribe = hub.subscribe(({ event }) => {
       if (event.kind !== 'engine') return;
       if (event.event.type === 'turn-finished') this.turnDurations.observe(event.event.stats.durationMs / 1000);
@@ -63,6 +67,6 @@ export class Dashboard {
 
   async close(): Promise<void> {
     this.unsubscribe();
-    await this.watch.stop();
+    await Promise.all([this.watch.stop(), this.pastTurns.close()]);
   }
 }

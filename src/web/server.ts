@@ -16,6 +16,7 @@ import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
 import { analysisRoutes } from './routes/analysis-routes.js';
+import { atTurn, turnsRoute } from './turns/at-turn.js';
 import { healthRoutes } from './health/health-routes.js';
 import type { ReadinessCheck } from './health/readiness.js';
 import type { errorSchema } from './openapi/answer-schemas.js';
@@ -74,9 +75,9 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-sr
 function statusOf(error: unknown): 400 | 403 | 404 | 409 | 500 {
   if (error instanceof BadQueryError) return 400;
   if (!(error instanceof LemmingError)) return 500;
-  if (error.code === 'not-found' || error.code === 'unknown-agent' || error.code === 'unknown-proposal') return 404;
+  if (error.code === 'not-found' || error.code === 'unknown-agent' || error.code === 'unknown-proposal' || error.code === 'unknown-turn' || error.code === 'no-history') return 404;
   if (error.code === 'refused') return 403;
-  if (error.code === 'invalid-org' || error.code === 'already-decided') return 409;
+  if (error.code === 'invalid-org' || error.code === 'already-decided' || error.code === 'past-turn') return 409;
   return 400;
 }
 
@@ -108,6 +109,15 @@ function onError(error: Error, context: Context): Response {
   return context.json(body, status);
 }
 
+/** The routes that read an org, the same for the org now and for the org as it was after a turn (turns/at-turn.ts). */
+function readApi(dashboard: Dashboard): Hono {
+  const app = new Hono();
+  app.onError(onError);
+  app.route('/api', readRoutes(dashboard));
+  app.route('/api', analysisRoutes(dashboard));
+  return app;
+}
+
 /**
  * One org's routes, the same wherever they are mounted (`/` for the first, `/o/<key>/` for each):
  * the API, the event stream, the MCP endpoint, metrics and the page. `base` is where they are mounted.
@@ -116,9 +126,11 @@ function orgRoutes(dashboard: Dashboard, base: string, mcp?: (request: Request) 
   const app = new Hono();
   app.use('/api/*', cutSecretsFromAnswers());
   app.onError(onError);
+  // `?turn=N`: the org as it was after turn N, read-only (a change asked with it is refused).
+  app.use('/api/*', atTurn(dashboard, base, readApi));
   app.get('/api/events', eventStream(dashboard.hub));
-  app.route('/api', readRoutes(dashboard));
-  app.route('/api', analysisRoutes(dashboard));
+  app.route('/', readApi(dashboard));
+  app.route('/api', turnsRoute(dashboard));
   app.route('/api', actionRoutes(dashboard));
   if (mcp) app.all('/mcp', (context) => mcp(context.req.raw));
   app.get('/metrics', async (context) => {

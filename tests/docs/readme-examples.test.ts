@@ -3,6 +3,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlin
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { bootstrappedOrg, builtOrg, step } from '../helpers/built-org.js';
 import { CLI } from '../helpers/cli.js';
 import { docPages, GENERATED_PAGES } from '../helpers/docs.js';
 import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
@@ -120,6 +121,12 @@ const NOT_RUN: Record<string, string> = {
   'lemming fork --from base --at 2 --root what-if': 'tests/history/docs-example.test.ts runs it beside the counterfactual\'s base org',
   'lemming bootstrap --root base': 'the counterfactual: tests/history/docs-example.test.ts runs it as written',
   'echo "history: { keep: true }" >> base/org/org.yaml': 'tests/history/docs-example.test.ts runs it before the run it forks',
+  '# the baseline: the default org': 'the counterfactual study: tests/experiment/counterfactual-docs.test.ts runs it as written',
+  'lemming fork --from baseline --at 2 --root told': 'tests/experiment/counterfactual-docs.test.ts runs it after the baseline',
+  '$ lemming diff baseline told': 'tests/experiment/counterfactual-docs.test.ts runs it after the fork and compares its first lines with the docs\'',
+  '# what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts writes it beside the baseline and runs the console example after it',
+  '$ lemming experiment what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts runs it, compares its output, the report\'s fork statement and its variants table with the docs\'',
+  '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
@@ -152,12 +159,18 @@ function expectRuns(cwd: string, text: string, timeoutMs?: number): string {
   return result.stdout;
 }
 
-/** A folder outside the repository holding an org that `lemming bootstrap` wrote. */
-function bootstrapped(): string {
-  const folder = tempDir('lemming-readme-');
-  expectRuns(folder, 'lemming bootstrap');
-  return folder;
-}
+/**
+ * A folder outside the repository holding an org that `lemming bootstrap` wrote: a copy of the one
+ * it wrote once for this file (the examples run here start from a dozen and more of them).
+ */
+const bootstrapped = bootstrappedOrg();
+
+/** The org a first task leaves: bootstrapped, the manager sent "First task", and run to idle. */
+const ranFirstTask = builtOrg((root) => {
+  step(root, ['bootstrap']);
+  step(root, ['send', 'manager', 'First task']);
+  step(root, ['run']);
+});
 
 /** The lines of a block as separate commands (comments kept: bash ignores them). */
 function commands(block: Block): string[] {
@@ -230,8 +243,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
   test('moving and backing up an org; several orgs on one dashboard', async () => {
     const parent = tempDir('lemming-readme-');
     const lab = join(parent, 'lab');
-    mkdirSync(lab);
-    expectRuns(lab, 'lemming bootstrap && lemming send manager "First task" && lemming run');
+    ranFirstTask(lab);
     const moved = expectRuns(lab, example('lemming export lab.tar.gz').text);
     expect(moved).toMatch(/exported org "lemming-default" at turn 5 to .*lab\.tar\.gz/);
     expect(moved).toMatch(/imported org "lemming-default" \(exported at turn 5, .*\) into .*lab-moved: .*goes on with turn 6/);
@@ -248,8 +260,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
 
   test('committing and cloning an org', () => {
     const parent = tempDir('lemming-readme-');
-    mkdirSync(join(parent, 'my-org'));
-    expectRuns(join(parent, 'my-org'), 'lemming bootstrap && lemming send manager "First task" && lemming run');
+    ranFirstTask(join(parent, 'my-org'));
     const output = expectRuns(parent, example('cd my-org && git init').text);
     expect(output).toMatch(/\[turn 6\] human -> manager/);
   });

@@ -1,17 +1,19 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { builtOrg, step } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
-import { read, tempDir, write } from '../helpers/temp-org.js';
+import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
-/** A default org that has run to idle, so every agent has mail, a log and credits spent. */
-function ranOrg(): string {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Write the release notes', '--subject', 'Release notes']);
-  expect(lemming(root, ['run']).status).toBe(0);
-  return root;
-}
+/**
+ * A default org that has run to idle, so every agent has mail, a log and credits spent: a copy of
+ * the one this file ran once.
+ */
+const ranOrg = builtOrg((root) => {
+  step(root, ['bootstrap']);
+  step(root, ['send', 'manager', 'Write the release notes', '--subject', 'Release notes']);
+  step(root, ['run']);
+});
 
 /** Break the chart at a known line: an unclosed list in the planner's `send_to`. */
 function breakChart(root: string): number {
@@ -80,8 +82,7 @@ describe('commands that read work while the org files have errors', () => {
   });
 
   test('validate lists a misspelt model together with the schema errors of the same files, in one pass', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = defaultOrg();
     write(root, 'agents/hr/resume.md', '---\ntitle: HR\nmodel: gpt-4o-minni\ncredits: lots\nbudget: 3\n---\nHire people.\n');
     write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('max_turns: 50', 'max_turns: fifty'));
     const result = lemming(root, ['validate']);

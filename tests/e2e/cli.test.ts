@@ -2,8 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { builtOrg, bootstrappedOrg, step } from '../helpers/built-org.js';
 import { CLI, lemming } from '../helpers/cli.js';
 import { listOutbox, read, resume, tempDir, write } from '../helpers/temp-org.js';
+
+/** The default org as `lemming bootstrap` writes it (the first test runs bootstrap itself). */
+const bootstrapped = bootstrappedOrg();
+/** The default org after the human asked the manager to plan, run to idle. */
+const planned = builtOrg((root) => {
+  step(root, ['bootstrap']);
+  step(root, ['send', 'manager', 'Plan it', '--subject', 'Plan']);
+  step(root, ['run']);
+});
 
 describe('the lemming binary', () => {
   test('bootstrap, send, run, inbox and status work together', () => {
@@ -46,8 +56,7 @@ describe('the lemming binary', () => {
   });
 
   test('run-once runs exactly one turn and says what happened', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     lemming(root, ['send', 'manager', 'hello']);
     const once = lemming(root, ['run-once']);
     expect(once.status).toBe(0);
@@ -58,8 +67,7 @@ describe('the lemming binary', () => {
   });
 
   test('top-up adds a ledger entry that status shows', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
     expect(lemming(root, ['status']).stdout).toMatch(/hr\s+offline\s+2\.2500 \/ 2\.2500/);
     const plain = /expected a plain number of credits above 0 and at most 1000000, for example 0\.5/;
@@ -82,8 +90,7 @@ describe('the lemming binary', () => {
   });
 
   test('ledger lines with amounts lemming never writes (1e999 is Infinity to JSON, null, text, 1e308 twice) are skipped: status never shows Infinity or null', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     expect(lemming(root, ['top-up', 'planner', '0.25']).status).toBe(0);
     const at = '2026-11-22T18:00:00.000Z';
     appendFileSync(
@@ -109,13 +116,12 @@ describe('the lemming binary', () => {
   });
 
   test('failures exit non-zero with a one-line reason', () => {
-    const root = tempDir();
-    const missing = lemming(root, ['status']);
+    const missing = lemming(tempDir(), ['status']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^lemming: \S+ holds no org \(org\/org\.yaml is missing\): `lemming bootstrap` writes the default org there/);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
 
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     const forbidden = lemming(root, ['send', 'coder_01', 'hi']);
     expect(forbidden.status).toBe(1);
     expect(forbidden.stderr.trim()).toBe('lemming: not sent: human may not send to coder_01 (chart.yaml: agents.human.send_to)');
@@ -127,8 +133,7 @@ describe('the lemming binary', () => {
   });
 
   test('validate lists every problem with file, line and field, and exits 1', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     expect(lemming(root, ['validate']).stdout).toContain('valid: 6 agent(s)');
     write(root, 'agents/hr/resume.md', resume({ title: 'HR', model: 'gpt-9', credits: '1' }));
     write(root, 'agents/janitor/resume.md', resume({ title: 'Janitor', model: 'offline', credits: '-1' }));
@@ -144,8 +149,7 @@ describe('the lemming binary', () => {
   });
 
   test('bootstrap is idempotent, keeps edits and repairs folders; reset keeps resumes', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
+    const root = bootstrapped();
     write(root, 'agents/manager/resume.md', resume({ title: 'My manager', model: 'offline', credits: '3' }));
     lemming(root, ['send', 'manager', 'hello']);
     lemming(root, ['run']);
@@ -162,10 +166,7 @@ describe('the lemming binary', () => {
   });
 
   test('inspect and logs show an agent at work', () => {
-    const root = tempDir();
-    lemming(root, ['bootstrap']);
-    lemming(root, ['send', 'manager', 'Plan it', '--subject', 'Plan']);
-    lemming(root, ['run']);
+    const root = planned();
     const inspect = lemming(root, ['inspect', 'planner']);
     expect(inspect.stdout).toContain('planner: Planner: breaks work into tasks');
     expect(inspect.stdout).toMatch(/send_to\s+coder_01, manager\s+\(reaches: coder_01, manager\)/);
@@ -194,17 +195,13 @@ test('a folder with no org is left as it was: run and reset refuse it and write 
 });
 
 test('output piped into a reader that stops early is not an error', () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
+  const root = bootstrapped();
   const result = spawnSync('sh', ['-c', `node ${JSON.stringify(CLI)} --root ${JSON.stringify(root)} logs manager -n 1; node ${JSON.stringify(CLI)} --root ${JSON.stringify(root)} status | head -c 1`], { encoding: 'utf8' });
   expect(result.stderr).toBe('');
 });
 
 test('logs skips lines that are not log entries and still shows the last n', () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan it']);
-  lemming(root, ['run']);
+  const root = planned();
   appendFileSync(join(root, 'agents/manager/logs/activity.jsonl'), 'null\n"str"\n{"no":"turn"}\n');
   const logs = lemming(root, ['logs', 'manager', '-n', '3']);
   expect(logs.status).toBe(0);

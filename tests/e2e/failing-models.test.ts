@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { humanSends, tempDir, write } from '../helpers/temp-org.js';
 import { chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 
@@ -17,7 +17,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A human and a manager on a local OpenAI-compatible model at `baseUrl`. */
+/**
+ * A human and a manager on a local OpenAI-compatible model at `baseUrl`. The tests write the
+ * human's request in this process, as `lemming send` does (tests/e2e/cli.test.ts runs send itself):
+ * the runs and the commands after them are what they test.
+ */
 function localModelOrg(baseUrl: string): string {
   const root = tempDir('lemming-failing-');
   write(
@@ -59,7 +63,7 @@ afterEach(async () => {
 describe('when a model server fails', () => {
   test('nothing listening: run stops before turn 1 with one line and exit 1, and the human inbox names the model and the cause', async () => {
     const root = localModelOrg(`http://127.0.0.1:${await closedPort()}/v1`);
-    expect((await lemmingAsync(root, ['send', 'manager', 'Plan the release'])).status).toBe(0);
+    humanSends(root, 'manager', 'Plan the release');
 
     const run = await lemmingAsync(root, ['run', '--plain']);
     expect(run.status).toBe(1);
@@ -86,7 +90,7 @@ describe('when a model server fails', () => {
         : { status: 503, headers: { 'retry-after-ms': '5' }, body: errorBody('model is loading') },
     );
     const root = localModelOrg(`${server.url}/v1`);
-    await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+    humanSends(root, 'manager', 'Plan the release');
 
     const run = await lemmingAsync(root, ['run', '--plain']);
     expect(run.status).toBe(1);
@@ -127,7 +131,7 @@ describe('when a model server fails', () => {
       try {
         const root = localModelOrg(`${refusing.url}/v1`);
         write(root, 'org/org.yaml', `${readFileSync(join(root, 'org/org.yaml'), 'utf8')}    api_key_env: LOCAL_MODEL_KEY\n`);
-        await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+        humanSends(root, 'manager', 'Plan the release');
         const run = await lemmingAsync(root, ['run', '--plain'], { LOCAL_MODEL_KEY: 'sk-wrong-key-for-this-test' });
         expect(run.status).toBe(1);
         expect(refusing.requests).toHaveLength(1);
@@ -148,7 +152,7 @@ describe('when a model server fails', () => {
   test('held in the last turn --turns allows: the run still exits 1 and says whose mail waits', async () => {
     server = await startWireServer(() => ({ status: 503, headers: { 'retry-after-ms': '5' }, body: errorBody('model is loading') }));
     const root = localModelOrg(`${server.url}/v1`);
-    await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+    humanSends(root, 'manager', 'Plan the release');
     const run = await lemmingAsync(root, ['run', '--plain', '--turns', '3']);
     expect(run.stdout).toMatch(/\[turn 3\] manager error: .*gave up after 2 attempts/);
     expect(run.stdout).toMatch(/reached the turn cap; mail waits for agents whose models keep failing: manager/);
@@ -165,7 +169,7 @@ describe('when a model server fails', () => {
         : { status: 400, body: errorBody('bad request') },
     );
     const root = localModelOrg(`${server.url}/v1`);
-    await lemmingAsync(root, ['send', 'manager', 'Plan the release']);
+    humanSends(root, 'manager', 'Plan the release');
     expect((await lemmingAsync(root, ['run', '--plain'])).status).toBe(1);
     expect(server.requests).toHaveLength(3);
 

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { listOutbox, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, listOutbox, REPO_ROOT, write } from '../helpers/temp-org.js';
+
+// Each test starts from the default org as `lemming bootstrap` writes it, with the human's request
+// written as `lemming send` writes it, both in this process (what the CLI's bootstrap and send
+// print is tested in tests/e2e/cli.test.ts): the run, through the CLI, is what each test is about.
+const bootstrapped = defaultOrg;
 
 interface ProposalJson {
   id: string;
@@ -14,11 +19,6 @@ function proposals(root: string): ProposalJson[] {
   return JSON.parse(lemming(root, ['approvals', '--json']).stdout) as ProposalJson[];
 }
 
-function bootstrapped(): string {
-  const root = tempDir();
-  expect(lemming(root, ['bootstrap']).status).toBe(0);
-  return root;
-}
 
 /** Every line of every message file of an agent's outbox, as one text. */
 function outboxText(root: string, agent: string): string {
@@ -41,7 +41,7 @@ const WORDINGS: Array<[string, string, string]> = [
 describe('the offline model hires on any ordinary wording', () => {
   test.each(WORDINGS)('%s → hr proposes %s, as asked for', (wording, name, title) => {
     const root = bootstrapped();
-    lemming(root, ['send', 'manager', wording]);
+    humanSends(root, 'manager', wording);
     expect(lemming(root, ['run']).status).toBe(0);
     expect(outboxText(root, 'manager')).toMatch(/^to: hr$/m);
     expect(listOutbox(root, 'planner')).toEqual([]);
@@ -54,7 +54,7 @@ describe('the offline model hires on any ordinary wording', () => {
 
   test('work about hiring is not a hire: a hiring plan is a task for hr', () => {
     const root = bootstrapped();
-    lemming(root, ['send', 'manager', 'Please prepare a hiring plan for two backend engineers']);
+    humanSends(root, 'manager', 'Please prepare a hiring plan for two backend engineers');
     expect(lemming(root, ['run']).status).toBe(0);
     expect(proposals(root)).toEqual([]);
     expect(outboxText(root, 'hr')).toContain('Done: Please prepare a hiring plan for two backend engineers.');
@@ -65,7 +65,7 @@ describe("the offline model carries a task's words whole", () => {
   test('a subject may be cut with "…"; bodies, reports, file names and hired colleagues\' instructions never are', () => {
     const root = bootstrapped();
     const task = 'Write the release notes for the 2.0 launch and have them checked by the team before Friday so that marketing can use them';
-    lemming(root, ['send', 'manager', task]);
+    humanSends(root, 'manager', task);
     expect(lemming(root, ['run']).status).toBe(0);
     const handOff = readFileSync(join(root, 'agents/manager/outbox/000001-001-planner.md'), 'utf8');
     expect(handOff).toMatch(/^subject: "?Write the release notes for the 2\.0 launch and have them…"?$/m);
@@ -84,7 +84,7 @@ describe('the offline model uses the tools it is granted when a task names them'
   test('a built-in tool named by the task: list_files, and its answer in the report', () => {
     const root = bootstrapped();
     write(root, 'workspace/notes/todo.md', 'ship it\n');
-    lemming(root, ['send', 'manager', 'Please plan the login fix, build it, then list the files in shared/notes.', '--subject', 'Login']);
+    humanSends(root, 'manager', 'Please plan the login fix, build it, then list the files in shared/notes.', 'Login');
     expect(lemming(root, ['run', '--plain']).stdout).toMatch(/coder_01 step 1: list_files \{"path":"shared\/notes"\} → \d+ chars/);
     const report = readFileSync(join(root, 'agents/coder_01/outbox/000003-001-planner.md'), 'utf8');
     expect(report).toContain('I called list_files; it returned:\n\n```\nshared/notes/todo.md (8 bytes)\n```');
@@ -96,7 +96,7 @@ describe('the offline model uses the tools it is granted when a task names them'
     write(root, 'org/org.yaml', `${readFileSync(join(root, 'org/org.yaml'), 'utf8')}\nmcp_servers:\n  everything:\n    command: ${JSON.stringify(process.execPath)}\n    args: [${JSON.stringify(server)}, stdio]\n    timeout_ms: 20000\n`);
     const resume = join(root, 'agents/coder_01/resume.md');
     write(root, 'agents/coder_01/resume.md', readFileSync(resume, 'utf8').replace('tools: [send_message,', 'tools: [everything/echo, send_message,'));
-    lemming(root, ['send', 'manager', 'Please echo "release 2.0 is ready" back so we know the tools work.', '--subject', 'Echo check']);
+    humanSends(root, 'manager', 'Please echo "release 2.0 is ready" back so we know the tools work.', 'Echo check');
     const run = lemming(root, ['run', '--plain']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/coder_01 step 1: everything__echo \{"message":"release 2.0 is ready"\} → \d+ chars/);

@@ -7,7 +7,11 @@ import { buildOrg } from '../../bench/build-org.js';
 import { CLI, lemming } from '../helpers/cli.js';
 import { modulesLoadedBy, staticModules, staticPackages } from '../helpers/import-graph.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+
+// The orgs these tests start from are bootstrapped and sent their first request in this process,
+// as `lemming bootstrap` and `lemming send` write them (tests/e2e/cli.test.ts runs those commands):
+// what is measured here is the process of the command after them.
 
 /** The packages under node_modules that a fresh process loaded while running one command. */
 function packagesLoadedBy(root: string, command: string, options: Record<string, unknown> = {}): string[] {
@@ -24,16 +28,14 @@ function packagesLoadedBy(root: string, command: string, options: Record<string,
 }
 
 test('status on an org it has seen before loads neither zod nor yaml: every file comes from the parse cache', () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
+  const root = defaultOrg();
   lemming(root, ['validate']);
   expect(packagesLoadedBy(root, 'status')).toEqual([]);
   expect(lemming(root, ['status']).status).toBe(0);
 });
 
 test('an org copied with new mtimes (cp -r, a checkout) still loads neither zod nor yaml for status or run-once; an edit in the copy is still read', () => {
-  const original = tempDir();
-  lemming(original, ['bootstrap']);
+  const original = defaultOrg();
   lemming(original, ['validate']);
   const copy = join(tempDir(), 'copy');
   // cpSync, like `cp -r`, gives every file a new mtime: the parse cache's stamps no longer match.
@@ -43,7 +45,7 @@ test('an org copied with new mtimes (cp -r, a checkout) still loads neither zod 
   expect(packagesLoadedBy(copy, 'status')).toEqual([]);
   const runCopy = join(tempDir(), 'run-copy');
   cpSync(original, runCopy, { recursive: true });
-  lemming(runCopy, ['send', 'manager', 'Plan the release']);
+  humanSends(runCopy, 'manager', 'Plan the release');
   expect(packagesLoadedBy(runCopy, 'run', { mode: 'json', once: true })).toEqual([]);
   expect(lemming(runCopy, ['status']).stdout).toMatch(/at turn 1\n/);
   const resume = join(copy, 'agents', 'coder_01', 'resume.md');
@@ -53,9 +55,8 @@ test('an org copied with new mtimes (cp -r, a checkout) still loads neither zod 
 });
 
 test('a run of the offline org on files it has seen before loads neither zod nor yaml', async () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan the release']);
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the release');
   lemming(root, ['validate']);
   const script = `
     import { createRequire } from 'node:module';
@@ -79,9 +80,8 @@ test('run-once on the offline model loads none of the live models\' machinery, a
   }
   expect(modules).toContain('providers/offline/offline-provider.js');
   expect([...staticPackages(join(dist, 'cli', 'main.js'))]).not.toContain('commander');
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan the release']);
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the release');
   const run = lemming(root, ['run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
@@ -103,9 +103,8 @@ test('a long run keeps V8\'s young generation small, so its peak memory follows 
 });
 
 test('run-once loads only what its turn uses: no other command, and no tool, approval or MCP code when nobody calls a tool', () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan the release']);
+  const root = defaultOrg();
+  humanSends(root, 'manager', 'Plan the release');
   const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);
@@ -138,7 +137,7 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // queue: 167. The price of a call, the estimate before it and the charge after it are one module, money/charge.ts).
   expect(run.modules.length).toBeLessThanOrEqual(167);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
-  lemming(root, ['send', 'manager', 'Please ask the coder to write the release notes file']);
+  humanSends(root, 'manager', 'Please ask the coder to write the release notes file');
   expect(lemming(root, ['run-once']).status).toBe(0);
   const withTools = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
   expect(withTools.status).toBe(0);
@@ -148,11 +147,10 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
 });
 
 test('run-once of an org that keeps no call traces loads none of the trace modules, and writes no trace', () => {
-  const root = tempDir();
-  lemming(root, ['bootstrap']);
+  const root = defaultOrg();
   const orgFile = join(root, 'org', 'org.yaml');
   writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('traces: { keep: 50 }', 'traces: { keep: 0 }'));
-  lemming(root, ['send', 'manager', 'Plan the release']);
+  humanSends(root, 'manager', 'Plan the release');
   const run = modulesLoadedBy(CLI, ['--root', root, 'run-once']);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/1 turn\(s\) run, now at turn 1/);

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { bootstrappedOrg } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
 import { listOutbox, read, tempDir } from '../helpers/temp-org.js';
 
-function bootstrapped(): string {
-  const root = tempDir();
-  expect(lemming(root, ['bootstrap']).status).toBe(0);
-  return root;
-}
+/** A copy of the default org `lemming bootstrap` wrote once for this file. */
+const bootstrapped = bootstrappedOrg();
 
 // What a new user types in their first hour, and the one clear line each mistake earns.
 describe('mistakes a new user makes', () => {

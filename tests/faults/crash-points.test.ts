@@ -5,16 +5,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync, type CliResult } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from './scratch.js';
+import { twoTasksOrg } from './two-tasks-org.js';
 import { checkInvariants } from './invariants.js';
 
-/** A default org with two tasks waiting, so turns have several agents at work. */
-function seededOrg(): string {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-seed-'));
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']);
-  lemming(root, ['send', 'manager', 'Run the onboarding for a new engineer.', '--subject', 'Onboarding']);
-  return root;
-}
 
 /**
  * The same, with two files a person dropped into outboxes: one the chart allows, named
@@ -37,7 +30,7 @@ function referenceOf(seed: string): { root: string; run: CliResult } {
   return { root, run: lemming(root, ['run']) };
 }
 
-const seed = seededOrg();
+const seed = twoTasksOrg();
 const reference = referenceOf(seed);
 const droppedSeed = withDroppedFiles(seed);
 const droppedReference = referenceOf(droppedSeed);

@@ -17,8 +17,21 @@ function traffic(events: EngineEvent[]): string[] {
   ].sort();
 }
 
-/** An org that has run five tasks from the human, with one hand-dropped note the chart allows and one it refuses. */
+/**
+ * An org that has run five tasks from the human, with one hand-dropped note the chart allows and
+ * one it refuses. Run once for the file (five runs of the default org); each test gets a copy made
+ * with `cp -a`, which keeps every file's mtime: the org as the runs left it, for the test to copy,
+ * clone, touch or move in its own way.
+ */
+let ranOnce: Promise<string> | undefined;
 async function orgWithHistory(): Promise<string> {
+  ranOnce ??= runFiveTasks();
+  const root = join(scratchDir(), 'org');
+  execFileSync('cp', ['-a', await ranOnce, root]);
+  return root;
+}
+
+async function runFiveTasks(): Promise<string> {
   const root = defaultFaultOrg();
   writeFile(root, 'agents/human/outbox/note.md', '---\nto: manager\nsubject: A note\n---\nPlease also tidy the wiki.\n');
   writeFile(root, 'agents/human/outbox/stray.md', '---\nto: coder_01\n---\nStraight to the coder.\n');

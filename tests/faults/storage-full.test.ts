@@ -7,20 +7,13 @@ import { activityLogs, allFiles, charges, messageFiles, workspaceFiles } from '.
 import { mountSmallDisk, smallDisksRefused, type SmallDisk } from '../helpers/small-disk.js';
 import { checkInvariants } from './invariants.js';
 import { scratchDir } from './scratch.js';
+import { twoTasksOrg } from './two-tasks-org.js';
 
 /** The exit code of a run stopped by its storage (docs/cli.md, "Commands"). */
 const STORAGE_EXIT = 5;
 
-/** A default org with two tasks waiting: its run writes messages, notes, workspace files (the coder's and the shared one), traces and their parts. */
-function seededOrg(): string {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-seed-'));
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']);
-  lemming(root, ['send', 'manager', 'Run the onboarding for a new engineer.', '--subject', 'Onboarding']);
-  return root;
-}
 
-const seed = seededOrg();
+const seed = twoTasksOrg();
 const reference = mkdtempSync(join(tmpdir(), 'lemming-reference-'));
 cpSync(seed, reference, { recursive: true });
 const referenceRun = lemming(reference, ['run']);

@@ -9,6 +9,7 @@ import { startWireServer, type ReceivedRequest, type WireServer } from '../helpe
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { checkInvariants } from './invariants.js';
 import { scratchDir } from './scratch.js';
+import { twoTasksOrg } from './two-tasks-org.js';
 import { KEYS } from './wire-org.js';
 
 /** lemming's temporary files: `.<name>.lemming-<pid>-<thread>-<n>.tmp`. */
@@ -149,17 +150,9 @@ describe('a run killed during large write_file calls, and run again', () => {
   });
 });
 
-/** The default org with two tasks, as the crash tests use it. */
-function seededOrg(): string {
-  const root = mkdtempSync(join(tmpdir(), 'lemming-seed-'));
-  lemming(root, ['bootstrap']);
-  lemming(root, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']);
-  lemming(root, ['send', 'manager', 'Run the onboarding for a new engineer.', '--subject', 'Onboarding']);
-  return root;
-}
 
 describe('temporaries left by a kill in any of the writers of a turn', () => {
-  const seed = seededOrg();
+  const seed = twoTasksOrg();
   const reference = scratchDir();
   cpSync(seed, reference, { recursive: true });
   const referenceRun = lemming(reference, ['run']);

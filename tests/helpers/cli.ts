@@ -4,6 +4,14 @@ import { REPO_ROOT } from './temp-org.js';
 
 export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 
+/**
+ * A backstop against a CLI that never ends, not a limit on how long a command may take: a test
+ * says its own timeout, and on a loaded machine an experiment of ten runs takes minutes. A command
+ * killed by it says so in its stderr, so the failure reads as what happened.
+ */
+const BACKSTOP_MS = 300_000;
+const BACKSTOP_SAID = `\n[test helper: killed after ${BACKSTOP_MS / 1000} s]\n`;
+
 export interface CliResult {
   status: number | null;
   signal: NodeJS.Signals | null;
@@ -17,9 +25,10 @@ export function lemming(root: string, args: string[], env: Record<string, string
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
     ...(input !== undefined ? { input } : {}),
-    timeout: 60_000,
+    timeout: BACKSTOP_MS,
   });
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  const killed = result.error !== undefined && 'code' in result.error && result.error.code === 'ETIMEDOUT';
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: killed ? `${result.stderr}${BACKSTOP_SAID}` : result.stderr };
 }
 
 /** Start the built binary without waiting for it. */
@@ -53,10 +62,14 @@ export function lemmingAsync(root: string, args: string[], env: Record<string, s
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, BACKSTOP_MS);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr });
+      resolve({ status, signal, stdout, stderr: killed ? `${stderr}${BACKSTOP_SAID}` : stderr });
     });
   });
 }

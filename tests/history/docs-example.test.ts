@@ -39,6 +39,12 @@ describe("docs/history.md's examples, run as written", () => {
     expect(messageFiles(join(folder, 'what-if'))).not.toEqual(messageFiles(join(folder, 'base')));
     expect(sh(join(folder, 'base'), block('lemming history                       # each entry'))).toContain('credits:');
     expect(sh(join(folder, 'base'), block('git --git-dir org/state/history.git log --stat'))).toContain('agents/manager/');
+    // Moving it: the history restored in lab-moved, then pruned, saying what the page says.
+    const moved = sh(folder, block('lemming export --history lab.tar.gz --root base'));
+    expect(moved).toMatch(/with its history: 6 entries, turns 0 to 5/);
+    expect(moved).toContain('turn 5: 1 message(s)');
+    expect(moved).toContain(block('pruned the history before turn 2').trim());
+    expect(sh(folder, 'lemming history --root lab-moved')).toMatch(/^[0-9a-f]{7} .*history pruned: entries before turn 2 dropped/);
     const again = scratchDir('lemming-docs-history-');
     sh(again, `lemming bootstrap --root base >/dev/null && ${block('echo "history: { keep: true }" >> base/org/org.yaml').trim()} && lemming send manager "Plan it." --root base >/dev/null && lemming run --root base >/dev/null`);
     expect(sh(again, block('lemming fork --from base --at 2 --root what-if'))).toContain('its next run is turn 3');

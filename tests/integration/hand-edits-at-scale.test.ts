@@ -115,4 +115,32 @@ describe('hand edits in an org bigger than a turn looks at (engine.changes)', ()
       engine.close();
     }
   });
+
+  test('an edit made while no engine ran: the next engine opens without looking at any resume, and its first turn sees the edit and the dropped file', { timeout: 180_000 }, async () => {
+    const first = openOrg(false);
+    const root = first.root;
+    try {
+      await turn(first.engine);
+    } finally {
+      first.engine.close();
+    }
+    editByHand(root);
+    const provider = new NextAgentProvider(Array.from({ length: AGENTS }, (_, index) => agentName(index)));
+    let engine: Engine | undefined;
+    const opening = await countFsWork(async () => {
+      engine = Engine.open({ root, providerFactory: () => provider });
+    });
+    if (!engine) throw new Error('the engine did not open');
+    try {
+      // The org as the last engine settled it: no resume stat'ed, the kept org read.
+      expect(callsTo(opening, 'statSync', 'lstatSync', 'fstatSync')).toBeLessThan(100);
+      expect(opening.entriesListed).toBeLessThan(100);
+      expect(titleOf(engine, 'agent_1500')).toBe('Worker agent_1500');
+      const events = await turn(engine);
+      expect(titleOf(engine, 'agent_1500')).toBe('Edited by hand');
+      expect(delivered(events)).toEqual(['agent_1800 -> agent_1900: Dropped by hand']);
+    } finally {
+      engine.close();
+    }
+  });
 });

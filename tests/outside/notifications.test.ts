@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
@@ -70,7 +72,16 @@ describe('notifications to people (org.yaml notify:)', () => {
       title: 'hr asks for your approval: hire coder_02 (Coder: writes and tests code), reporting to manager, 0.05 credits from hr',
       details: { proposal: '000002-hr-002', agent: 'hr', tool: 'hire_agent' },
     });
-    expect(accepted.find((body) => body.event === 'human-message')).toMatchObject({ title: expect.stringMatching(/^manager wrote to you/), details: { from: 'manager' } });
+    const message = accepted.find((body) => body.event === 'human-message') as { text: string; details: { id: string } } | undefined;
+    expect(message).toMatchObject({ title: expect.stringMatching(/^manager wrote to you/), details: { from: 'manager' } });
+    // The notification is read far from the run's folder: its commands work as written from any folder.
+    for (const body of [message, accepted.find((body) => body.event === 'proposal')] as Array<{ text: string } | undefined>) {
+      expect(body?.text).toContain(`--root ${root}`);
+    }
+    const inbox = /`([^`]* inbox[^`]*)`/.exec(message?.text ?? '')?.[1] ?? '';
+    const read = spawnSync('sh', ['-c', inbox], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(read.status, read.stderr).toBe(0);
+    expect(read.stdout).toContain(message?.details.id ?? 'no id');
     // Each delivery was tried three times: 503, 503, accepted.
     for (const body of accepted) {
       const attempts = deliveries(root).filter((record) => record.title === body.title);

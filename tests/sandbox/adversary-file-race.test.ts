@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
+import { sweepUnfinishedTurn } from '../../src/engine/record/leftover-temporaries.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { runBuiltinTool, type BuiltinToolContext } from '../../src/tools/builtin-tools.js';
 import { runCommandTool } from '../../src/tools/commands/run-command-tool.js';
@@ -107,6 +108,34 @@ describe('the file tools cannot be raced by a command swapping a folder with a l
     outsideUntouched(scene.outside);
     // What write_file wrote went into the shared workspace, and left no temporary there either.
     expect(readdirSync(join(scene.root, 'workspace/d')).sort()).toEqual(['X', 'inside-only.txt', 'shadow']);
+  });
+
+  test('the sweep of a crashed turn\'s temporaries, raced by a swapper, removes none outside the workspace', async () => {
+    const scene = stage();
+    // A temporary of a process that is gone, in the folder outside and in the shared workspace: the
+    // sweep removes the inside one and must not reach the outside one through the swapped folder.
+    const gone = spawnSync('true').pid;
+    const leftover = `.notes.md.lemming-${gone}-0-1.tmp`;
+    write(scene.outside, leftover, 'outside: not for the sweep\n');
+    const stop = join(scene.root, 'stop-swapping');
+    const started = join(scene.root, 'swapping');
+    const swapper = spawn('python3', [SWAPPER, join(scene.root, 'workspace/d'), join(scene.root, 'workspace/link'), stop, started], { stdio: 'ignore' });
+    const ended = new Promise((resolve) => swapper.on('close', resolve));
+    let insideRemoved = 0;
+    try {
+      await appears(started);
+      // Counted, not timed: each sweep walks the shared workspace while the names are exchanged.
+      for (let attempt = 0; attempt < TRIES && existsSync(join(scene.outside, leftover)); attempt += 1) {
+        write(scene.root, `workspace/${leftover}`, 'inside\n');
+        sweepUnfinishedTurn(scene.root, []);
+        if (!existsSync(join(scene.root, `workspace/${leftover}`))) insideRemoved += 1;
+      }
+    } finally {
+      write(scene.root, 'stop-swapping', 'stop\n');
+      await ended;
+    }
+    expect(readdirSync(scene.outside).sort()).toEqual([leftover, 'outside-only.txt', 'shadow']);
+    expect(insideRemoved).toBe(TRIES);
   });
 
   test.skipIf(SANDBOX_PROBLEM !== undefined)('a swapper run by run_command under bwrap, in the same moments as the tools', async () => {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadOrgForReading, OrgLoader } from '../../src/org/load-org.js';
-import { SETTLED_ORG_FILE } from '../../src/org/settled-org-cache.js';
+import { SETTLED_ORG_FILE, SETTLED_STAMPS_FILE } from '../../src/org/settled-org-cache.js';
 import { CLI, lemming } from '../helpers/cli.js';
 import { modulesLoadedBy } from '../helpers/import-graph.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
@@ -42,7 +42,10 @@ describe('a command that reads takes the org as the last error-free load settled
     expect(problems).toEqual([]);
     expect(org.root).toBe(root);
     expect(org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
-    // Parsed afresh, the same files are broken: what the engine's loader, which parses, says.
+    // The engine's loader trusts the same stamps (an engine opens on the kept org)...
+    expect(new OrgLoader(root).load().problems).toEqual([]);
+    // ...and with the kept org gone too, parsed afresh, the same files are broken.
+    rmSync(join(root, SETTLED_ORG_FILE));
     expect(new OrgLoader(root).load().problems.map((problem) => problem.file)).toContain('agents/coder_01/resume.md');
   });
 
@@ -99,5 +102,65 @@ describe('a command that reads takes the org as the last error-free load settled
     expect(existsSync(join(root, SETTLED_ORG_FILE))).toBe(true);
     rewriteSameSize(root, RESUME, 'credits: 0.5', 'credits: 0.7', 1);
     expect(lemming(root, ['status']).stdout).toMatch(/coder_01 +offline +0\.7000 \/ 0\.7000/);
+  });
+});
+
+/** The default org made "big" (more agents than a turn's look), its `agents/` folder's time settled, loaded once as an engine loads it. */
+function bigLoadedOrg(): string {
+  const root = defaultOrg();
+  const orgFile = join(root, 'org/org.yaml');
+  writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', 'engine:\n  changes:\n    scan_per_turn: 2\n'));
+  // A time with a part below the second, long past: one the quick key may trust.
+  utimesSync(join(root, 'agents'), STAMPED, STAMPED);
+  new OrgLoader(root).loadOrThrow();
+  expect(existsSync(join(root, SETTLED_STAMPS_FILE))).toBe(true);
+  return root;
+}
+
+describe('an org bigger than a turn\'s look opens on its quick key: no resume is looked at until the first full load', () => {
+  test('a resume edited while no engine ran: the open keeps the org as settled, the next load (the engine\'s first turn) takes the edit', () => {
+    const root = bigLoadedOrg();
+    write(root, RESUME, read(root, RESUME).replace('Software engineer', 'Software engineer, edited by hand'));
+    const loader = new OrgLoader(root);
+    expect(loader.loadOrThrow().org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
+    // lemming status shows the org as the engine last settled it, too.
+    expect(loadOrgForReading(root).org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
+    const next = loader.load();
+    expect(next.reloaded).toEqual([RESUME]);
+    expect(next.org.agents.get('coder_01')?.title).toBe('Software engineer, edited by hand: writes and tests code');
+    // Settled again, and kept: the next open has the edit.
+    expect(new OrgLoader(root).loadOrThrow().org.agents.get('coder_01')?.title).toBe('Software engineer, edited by hand: writes and tests code');
+  });
+
+  test('a resume broken by hand while no engine ran is found by the first full load, which keeps its last valid version', () => {
+    const root = bigLoadedOrg();
+    write(root, RESUME, '---\ntitle: [unclosed\n---\n');
+    const loader = new OrgLoader(root);
+    expect(loader.loadOrThrow().problems).toEqual([]);
+    const next = loader.load();
+    expect(next.problems.map((problem) => problem.file)).toContain(RESUME);
+    expect(next.keptLastValid).toBe(true);
+    expect(next.org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
+  });
+
+  test('a new agent folder moves the time of agents/: the quick key no longer holds, and the new agent shows at once', () => {
+    const root = bigLoadedOrg();
+    write(root, 'agents/coder_02/resume.md', read(root, RESUME));
+    expect([...loadOrgForReading(root).org.agents.keys()]).toContain('coder_02');
+    expect([...new OrgLoader(root).loadOrThrow().org.agents.keys()]).toContain('coder_02');
+  });
+
+  test('with the kept stamps gone, the first full load settles the org again from its files', () => {
+    const root = bigLoadedOrg();
+    rmSync(join(root, SETTLED_STAMPS_FILE));
+    write(root, RESUME, read(root, RESUME).replace('Software engineer', 'Software engineer, edited by hand'));
+    const loader = new OrgLoader(root);
+    loader.loadOrThrow();
+    expect(loader.load().org.agents.get('coder_01')?.title).toBe('Software engineer, edited by hand: writes and tests code');
+  });
+
+  test('an org no bigger than a turn\'s look keeps no quick key: a resume edit shows at the open', () => {
+    const root = loadedOrg();
+    expect(existsSync(join(root, SETTLED_STAMPS_FILE))).toBe(false);
   });
 });

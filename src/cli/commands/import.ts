@@ -15,6 +15,7 @@ export async function importCommand(root: string, file: string, output: Output):
     `imported ${name} (${report.manifest.by === 'backup' ? 'backed up' : 'exported'} at turn ${report.manifest.turn}, ${report.manifest.taken}) into ${report.root}: ${report.files} file(s); ` +
       `\`lemming run --root ${report.root}\` goes on with turn ${report.manifest.turn + 1}`,
   );
+  if (report.history) output.out(`with its history: ${report.history.entries} entr${report.history.entries === 1 ? 'y' : 'ies'}, turns ${report.history.first} to ${report.history.last} (\`lemming history --root ${report.root}\` lists them)`);
   // The archive's files are outside bytes: read through the same loader as validate, and told the same way.
   const loaded = loadOrgForReading(report.root);
   const variables = [...new Set(namedVariables(loaded.org).map((named) => named.variable))];

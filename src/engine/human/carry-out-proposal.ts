@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { sweepTemporaries } from '../../storage/temporary-files.js';
+import { sweepWorkspaceTemporaries } from '../../sandbox/beneath/sweep-beneath.js';
 import type { Org } from '../../org/org.js';
 import { candidateProblems, type FileChanges } from '../../org/check-candidate.js';
 import { CHART_FILE } from '../../org/names.js';
@@ -95,8 +95,8 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
   const runner = new ToolRunner(org.root, () => org);
   if (tool.name === 'write_file') {
     // Run again when an earlier attempt was cut short, which may have left the file's temporary (not inside a turn: no recovery sweeps it).
-    sweepTemporaries(join(org.root, 'agents', agent.name, 'workspace'), { recursive: true });
-    sweepTemporaries(join(org.root, 'workspace'), { recursive: true });
+    sweepWorkspaceTemporaries(join(org.root, 'agents', agent.name, 'workspace'));
+    sweepWorkspaceTemporaries(join(org.root, 'workspace'));
   }
   try {
     const name = tool.name.includes('/') ? tool.name.replace('/', '__') : tool.name;

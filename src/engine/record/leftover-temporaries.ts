@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { HUMAN } from '../../org/names.js';
+import { sweepWorkspaceTemporaries } from '../../sandbox/beneath/sweep-beneath.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { agentPaths, statePaths } from './state-paths.js';
 
@@ -16,7 +17,8 @@ import { agentPaths, statePaths } from './state-paths.js';
  *   human's outbox (`send`, chat, the dashboard).
  * - When the engine finds a turn unfinished (recovery): for each agent in that turn's plan, its
  *   outbox, notes, workspace (all of it: `write_file` makes folders) and traces with their parts;
- *   and the shared workspace. Everything an agent's turn writes is written inside a journaled turn
+ *   and the shared workspace (walked beneath a held folder: a command may have swapped a folder of
+ *   it for a link, sandbox/beneath/sweep-beneath.ts). Everything an agent's turn writes is written inside a journaled turn
  *   in which it was planned (a kill during `write_file` happens inside one), and that turn is
  *   unfinished until it commits, so its next run always comes here first.
  * - Elsewhere, by the writer that is run again: an approval cut short writes the new agent's resume
@@ -44,8 +46,8 @@ export function sweepUnfinishedTurn(root: string, agents: readonly string[]): vo
     const paths = agentPaths(root, agent);
     sweepTemporaries(paths.outbox);
     sweepTemporaries(paths.memory);
-    sweepTemporaries(join(paths.directory, 'workspace'), { recursive: true });
+    sweepWorkspaceTemporaries(join(paths.directory, 'workspace'));
     sweepTemporaries(join(paths.logs, 'traces'), { recursive: true });
   }
-  sweepTemporaries(join(root, 'workspace'), { recursive: true });
+  sweepWorkspaceTemporaries(join(root, 'workspace'));
 }

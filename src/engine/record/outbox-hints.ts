@@ -11,18 +11,19 @@ export type OutboxHints = Record<string, OutboxHint>;
  */
 export type HintChanges = Record<string, OutboxHint | null>;
 
-/** One outbox's hint, with its text in the file (`"owner":{"mtimeMs":...}`), made once. */
+/** One outbox's hint, with its text in the file (`"owner":{"mtimeMs":...}`) once made. */
 interface KeptHint {
   hint: OutboxHint;
-  text: string;
+  text?: string;
 }
 
 function isHint(value: unknown): value is OutboxHint {
   return typeof value === 'object' && value !== null && typeof (value as { mtimeMs?: unknown }).mtimeMs === 'number';
 }
 
-function keptHint(owner: string, hint: OutboxHint): KeptHint {
-  return { hint, text: `${JSON.stringify(owner)}:${JSON.stringify(hint)}` };
+function hintText(owner: string, kept: KeptHint): string {
+  kept.text ??= `${JSON.stringify(owner)}:${JSON.stringify(kept.hint)}`;
+  return kept.text;
 }
 
 /**
@@ -33,26 +34,22 @@ function keptHint(owner: string, hint: OutboxHint): KeptHint {
  * (1,000 agents, 10 busy) was a quarter of a steady turn's allocation.
  */
 export class OutboxHintStore {
-  private constructor(private readonly hints: Map<string, KeptHint>) {}
+  /** The hints, read at their first use: opening an engine on 100,000 agents does not wait for 3 MB it may not need yet. */
+  private read?: Map<string, KeptHint>;
+
+  private constructor(private readonly path: string) {}
+
+  private get hints(): Map<string, KeptHint> {
+    this.read ??= readHints(this.path);
+    return this.read;
+  }
 
   /**
-   * Read the hints. Missing or unreadable hints are no hints: every outbox is listed once, and
+   * The hints kept at `path` (read at their first use). Missing or unreadable hints are no hints: every outbox is listed once, and
    * the record of files taken in decides what is new, so a copied or cloned org loses and repeats nothing.
    */
   static load(path: string): OutboxHintStore {
-    const hints = new Map<string, KeptHint>();
-    try {
-      const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; outboxes?: unknown };
-      if (data.version === 1 && data.outboxes && typeof data.outboxes === 'object') {
-        for (const [owner, hint] of Object.entries(data.outboxes as Record<string, unknown>)) {
-          // An entry edited by hand into something else is no hint: that outbox is listed.
-          if (isHint(hint)) hints.set(owner, keptHint(owner, { mtimeMs: hint.mtimeMs }));
-        }
-      }
-    } catch {
-      // No hints: every outbox is listed at the next turn.
-    }
-    return new OutboxHintStore(hints);
+    return new OutboxHintStore(path);
   }
 
   /** The hint of an agent's outbox, if the engine knows every file in it as of some mtime. */
@@ -64,14 +61,14 @@ export class OutboxHintStore {
   apply(changes: HintChanges): void {
     for (const [owner, hint] of Object.entries(changes)) {
       if (hint === null) this.hints.delete(owner);
-      else this.hints.set(owner, keptHint(owner, hint));
+      else this.hints.set(owner, { hint });
     }
   }
 
   /** The file's text: `{"version":1,"outboxes":{...}}` and a newline. */
   text(): string {
     const parts: string[] = [];
-    for (const kept of this.hints.values()) parts.push(kept.text);
+    for (const [owner, kept] of this.hints) parts.push(hintText(owner, kept));
     return `{"version":1,"outboxes":{${parts.join(',')}}}\n`;
   }
 
@@ -83,4 +80,21 @@ export class OutboxHintStore {
       // Without hints the next turn lists every outbox: slower, never wrong.
     }
   }
+}
+
+/** The hints in the file; missing or unreadable ones are none (see OutboxHintStore.load). */
+function readHints(path: string): Map<string, KeptHint> {
+  const hints = new Map<string, KeptHint>();
+  try {
+    const data = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; outboxes?: unknown };
+    if (data.version === 1 && data.outboxes && typeof data.outboxes === 'object') {
+      for (const [owner, hint] of Object.entries(data.outboxes as Record<string, unknown>)) {
+        // An entry edited by hand into something else is no hint: that outbox is listed.
+        if (isHint(hint)) hints.set(owner, { hint: { mtimeMs: hint.mtimeMs } });
+      }
+    }
+  } catch {
+    // No hints: every outbox is listed at the next turn.
+  }
+  return hints;
 }

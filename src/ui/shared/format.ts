@@ -20,6 +20,14 @@ export function formatCount(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
+/** A size on disk for people: `812 bytes`, `14.2 KB`, `3.1 MB`, `1.20 GB` (powers of 1,024). */
+export function showSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
 /** Input tokens with the cached part, when there is one: `2,400 in (1,800 cached, 400 written to the cache)`. */
 export function formatInputTokens(usage: { inputTokens: number; cachedInputTokens?: number; cacheWriteTokens?: number }): string {
   const parts: string[] = [];

@@ -30,7 +30,7 @@ function topUpForm(agent: string, done: () => void): HTMLElement {
   const result = el('span', { role: 'status' });
   return el(
     'form',
-    { class: 'filters', onsubmit: (event) => {
+    { class: 'filters writes', onsubmit: (event) => {
       event.preventDefault();
       void postJson('/top-up', { agent, credits: Number(amount.value) })
         .then(done)

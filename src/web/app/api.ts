@@ -9,6 +9,18 @@ export function apiPath(path: string): string {
   return `${ORG_BASE}api${path}`;
 }
 
+let viewed: number | undefined;
+
+/** The turn the page shows the org as it was after (the turn selector, turn-choice.ts); undefined: the org now, live. */
+export function viewedTurn(): number | undefined {
+  return viewed;
+}
+
+/** Show the org as it was after `turn` from now on (every API request carries `?turn=`), or live again with undefined. */
+export function viewTurn(turn: number | undefined): void {
+  viewed = turn;
+}
+
 /** An error the server answered with: its message says what was wrong and what would be right; `code` is its `error` field. */
 export class ApiError extends Error {
   constructor(
@@ -31,15 +43,19 @@ async function answer<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-/** GET a JSON route of the dashboard's API (the cookie goes along; same origin). */
+/** GET a JSON route of the dashboard's API (the cookie goes along; same origin), at the turn viewed. */
 export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
   const parameters = new URLSearchParams();
+  if (viewed !== undefined) parameters.set('turn', String(viewed));
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') parameters.set(key, String(value));
   const search = parameters.toString();
   return answer<T>(await fetch(`${apiPath(path)}${search ? `?${search}` : ''}`, { credentials: 'same-origin' }));
 }
 
-/** POST JSON to the dashboard's API. */
+/**
+ * POST JSON to the dashboard's API. At a past turn the request says so (`?turn=`) and the server
+ * refuses it: a past turn is read-only, and the page's disabled buttons are not what makes it so.
+ */
 export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return answer<T>(await fetch(apiPath(path), { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return answer<T>(await fetch(`${apiPath(path)}${viewed === undefined ? '' : `?turn=${viewed}`}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 }

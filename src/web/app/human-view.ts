@@ -33,7 +33,7 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
   const result = el('p', { id: 'compose-result', role: 'status' });
   const form = el(
     'form',
-    { id: 'composer', onsubmit: (event) => {
+    { id: 'composer', class: 'writes', onsubmit: (event) => {
       event.preventDefault();
       void (async () => {
         try {
@@ -57,7 +57,7 @@ export async function humanPage(main: HTMLElement): Promise<() => void> {
   const load = async (): Promise<void> => {
     const inbox = await getJson<Inbox>('/inbox');
     const unread = [...inbox.messages.filter((message) => message.unread).map((message) => message.id), ...inbox.notices.filter((notice) => notice.unread).map((notice) => notice.id)];
-    const markAll = el('button', { class: 'secondary', onclick: () => void markRead(unread).then(load) }, 'Mark all read');
+    const markAll = el('button', { class: 'secondary writes', onclick: () => void markRead(unread).then(load) }, 'Mark all read');
     // The most urgent first, the newest first within a priority.
     const rows = inbox.messages.slice().reverse().sort((left, right) => PRIORITY_ORDER.indexOf(left.priority) - PRIORITY_ORDER.indexOf(right.priority)).map((message) => {
       const row = messageRow(message);

@@ -1,4 +1,4 @@
-import { apiPath } from './api.js';
+import { apiPath, viewedTurn } from './api.js';
 import type { WebEvent } from './types.js';
 
 type Listener = (event: WebEvent) => void;
@@ -41,9 +41,13 @@ export function onLive(listener: Listener): () => void {
  * A view's live part: listen first, then load what the view shows, so an event that arrives while
  * that first load is in flight still reaches the view (it would be lost if the view listened only
  * once the load was done, and what was loaded may predate it). Resolves with the function that
- * stops listening; a load that fails stops it too.
+ * stops listening; a load that fails stops it too. At a past turn nothing changes: it only loads.
  */
 export async function listenThenLoad(listener: Listener, load: () => Promise<void>): Promise<() => void> {
+  if (viewedTurn() !== undefined) {
+    await load();
+    return () => undefined;
+  }
   const stop = onLive(listener);
   try {
     await load();

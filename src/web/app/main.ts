@@ -12,10 +12,12 @@ import { proposalsPage, showPendingCount } from './proposals-view.js';
 import { requestsPage } from './requests-view.js';
 import { showOrgSwitch } from './org-switch.js';
 import { recordFeed, runPage } from './run-view.js';
+import { showTurnChoice } from './turn-choice.js';
 
 /**
  * The dashboard's entry: a router on the URL's hash (`#/chart`, `#/messages?...`, `#/message/<id>`,
- * `#/agent/<name>`, `#/file/<agent>/<path>`, `#/requests`, `#/run`, `#/human`, `#/proposals`), one live event stream, and the turn in the header.
+ * `#/agent/<name>`, `#/file/<agent>/<path>`, `#/requests`, `#/run`, `#/human`, `#/proposals`), one live event stream, the turn in the header,
+ * and the turn selector (turn-choice.ts): every view as the org was after an earlier turn, read-only.
  */
 const main = document.getElementById('view') as HTMLElement;
 let leave: () => void = () => undefined;
@@ -66,6 +68,11 @@ onLive((event) => {
 });
 window.addEventListener('hashchange', () => void route());
 void showTurn();
+const turnChoice = showTurnChoice(document.getElementById('turn-choice') as HTMLElement, document.getElementById('turn-banner') as HTMLElement, main, () => void route());
+// A turn that ends is one more the selector offers.
+onLive((event) => {
+  if (event.kind === 'turn' || (event.kind === 'engine' && event.event.type === 'turn-finished')) void turnChoice.then((choice) => choice.refresh());
+});
 void watchIndex(document.getElementById('index-state') as HTMLElement, () => void route());
 void showOrgSwitch(document.getElementById('org-switch') as HTMLElement);
 void route();

@@ -48,7 +48,7 @@ function pendingCard(proposal: ProposalEntry, decided: () => void): HTMLElement 
     el('p', {}, `[turn ${proposal.turn}] `, el('a', { href: `#/agent/${proposal.proposed_by}` }, proposal.proposed_by), ` proposes to ${proposal.description}`),
     ...details(proposal),
     el('p', { class: 'muted' }, proposal.file),
-    el('p', {}, el('button', { class: 'approve', onclick: () => decide('approve') }, 'Approve'), ' ', el('button', { class: 'reject secondary', onclick: () => decide('reject') }, 'Reject'), ' ', reason),
+    el('p', { class: 'writes' }, el('button', { class: 'approve', onclick: () => decide('approve') }, 'Approve'), ' ', el('button', { class: 'reject secondary', onclick: () => decide('reject') }, 'Reject'), ' ', reason),
     result,
   );
   return card;

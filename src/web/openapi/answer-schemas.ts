@@ -35,6 +35,24 @@ export const openApiSchema = z.looseObject({ openapi: z.string(), info: z.looseO
 /** `GET /api/orgs`. */
 export const orgsSchema = z.array(z.object({ key: z.string(), name: z.string(), root: z.string(), base: z.string().describe('where its routes are: /o/<key>/'), turn: count }));
 
+/** `GET /api/turns`: the turns a dashboard can show as they were, from the org's history. */
+export const turnsSchema = z.object({
+  live: count.describe('the turn the org has finished now: the view without `turn`'),
+  keeps: z.boolean().describe('whether org/org.yaml keeps a history (`history: { keep: true }`)'),
+  turns: z
+    .array(
+      z.object({
+        turn: count.describe('ask any read route with `?turn=` this'),
+        recorded: z.string().describe('when the entry was written (ISO)'),
+        messages: count.describe('messages written in the turn'),
+        credits: z.number().describe('credits charged in the turn'),
+        note: z.string().optional().describe('said when the entry is not the plain record of its turn'),
+      }),
+    )
+    .describe('the turns the history holds, newest first'),
+  explanation: z.string().optional().describe('why there are no earlier turns to show, and how to keep them'),
+});
+
 const tokens = {
   inputTokens: count.describe('every prompt token, the cached ones included'),
   outputTokens: count,

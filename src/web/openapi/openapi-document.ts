@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { errorSchema } from './answer-schemas.js';
 import type { RouteSpec } from './route-spec.js';
-import { ROUTES } from './route-specs.js';
+import { ROUTES, TURN_QUERY } from './route-specs.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -47,8 +47,8 @@ const REFUSALS: Record<string, string> = {
   '400': 'a parameter or field is not valid: `field` names it, `message` shows a valid value',
   '401': 'no token, or a wrong one: send `Authorization: Bearer <token>` (the token in the URL the command printed, or LEMMING_TOKEN)',
   '403': 'refused: a change that does not come from the dashboard itself (a cookie without its origin), or a send the chart does not allow',
-  '404': 'there is no such agent, message, proposal or trace',
-  '409': 'the proposal was already decided the other way, or the org on disk is not valid',
+  '404': 'there is no such agent, message, proposal, trace or turn (a `turn` the history does not hold, or an org that keeps none)',
+  '409': 'the proposal was already decided the other way, the org on disk is not valid, or a change was asked of the org at a past turn (`?turn=`), which is read-only',
   '503': 'the message index is still loading, or failed and is being built again (`index`, `messages`); ask again after Retry-After',
 };
 
@@ -58,7 +58,10 @@ function refusals(route: RouteSpec): string[] {
   if (route.query || route.body) statuses.add(400);
   if (!route.public) statuses.add(401);
   if (!route.public && route.method !== 'get') statuses.add(403);
-  if (route.params) statuses.add(404);
+  if (route.params || route.atTurn) statuses.add(404);
+  if (route.atTurn) statuses.add(400);
+  // A change carries no `turn`; one that does is refused (web/turns/at-turn.ts): a past turn is read-only.
+  if (!route.public && route.method === 'post') statuses.add(409);
   if (route.needsIndex) statuses.add(503);
   return [...statuses].sort().map(String);
 }
@@ -73,7 +76,7 @@ function refusal(route: RouteSpec, status: string): JsonSchema {
 }
 
 function operation(writer: SchemaWriter, route: RouteSpec, method: string): JsonSchema {
-  const parameterList = [...parameters(writer, route.params, 'path'), ...parameters(writer, route.query, 'query')];
+  const parameterList = [...parameters(writer, route.params, 'path'), ...parameters(writer, route.query, 'query'), ...(route.atTurn ? parameters(writer, TURN_QUERY, 'query') : [])];
   const success = { description: route.answers.description, content: { [route.answers.type]: { schema: writer.write(route.answers.schema, 'output') } } };
   const responses: Record<string, JsonSchema> = { [String(route.answers.status)]: success };
   for (const status of refusals(route)) responses[status] = refusal(route, status);

@@ -22,6 +22,11 @@ export interface RouteSpec {
   serverWide?: boolean;
   /** Answers from the message index: 503 with Retry-After while it loads (routes/index-gate.ts). */
   needsIndex?: boolean;
+  /**
+   * Answers for the org as it was after an earlier turn too, read-only, when asked with `?turn=N`
+   * (web/turns/: from the org's history). The parameter is described once (TURN_QUERY in route-specs.ts).
+   */
+  atTurn?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodObject;

@@ -24,6 +24,14 @@ const filterQuery = {
   limit: wholeQuery('limit', 1, `how many at most (default 50, at most ${MAX_PAGE})`, MAX_PAGE),
 };
 
+/**
+ * `?turn=N` on a read route (`atTurn`): the org as it was after turn N, from its history, read-only.
+ * One schema for the document and for the check (web/turns/at-turn.ts).
+ */
+export const TURN_QUERY = z.object({
+  turn: wholeQuery('turn', 0, 'the org as it was after this turn, read-only (GET /api/turns lists the turns kept); absent: the org now'),
+});
+
 const agentName = z.object({ name: z.string().describe('an agent, for example planner') });
 const messageId = z.object({ id: z.string().describe('a message id, for example 000012-manager-001') });
 const proposalId = z.object({ id: z.string().describe('a proposal id, as GET /api/proposals lists them') });
@@ -48,30 +56,40 @@ export const ORGS_ROUTE = {
   summary: 'The orgs this server serves (`lemming serve --root A --root B`), each with its key, name, folder, turn and where its routes are (`/o/<key>/`).',
   answers: json('the orgs, the first one first', answer.orgsSchema),
 } satisfies RouteSpec;
+export const TURNS_ROUTE = {
+  method: 'get',
+  path: '/api/turns',
+  operationId: 'listTurns',
+  summary: "The turns the org's history holds, newest first: any of them can be asked of the read routes with `?turn=N`; with none, why (the org keeps no history, or none yet).",
+  answers: json('the turns kept', answer.turnsSchema),
+} satisfies RouteSpec;
 export const STATUS_ROUTE = {
   method: 'get',
   path: '/api/status',
   operationId: 'getStatus',
+  atTurn: true,
   summary: 'The org: turn, agents, credits, messages, where the message index stands (index.state loading, ready or failed), whether an engine serves it.',
   answers: json('the org now', answer.statusSchema),
 } satisfies RouteSpec;
-export const AGENTS_ROUTE = { method: 'get', path: '/api/agents', operationId: 'listAgents', summary: 'Every agent with its state.', answers: json('every agent', answer.agentsSchema) } satisfies RouteSpec;
-export const AGENT_ROUTE = { method: 'get', path: '/api/agents/{name}', operationId: 'getAgent', params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('the agent', answer.agentSchema) } satisfies RouteSpec;
+export const AGENTS_ROUTE = { method: 'get', path: '/api/agents', operationId: 'listAgents', atTurn: true, summary: 'Every agent with its state.', answers: json('every agent', answer.agentsSchema) } satisfies RouteSpec;
+export const AGENT_ROUTE = { method: 'get', path: '/api/agents/{name}', operationId: 'getAgent', atTurn: true, params: agentName, summary: 'One agent: resume, credits, recent activity.', answers: json('the agent', answer.agentSchema) } satisfies RouteSpec;
 export const CHART_ROUTE = {
   method: 'get',
   path: '/api/chart',
   operationId: 'getChart',
+  atTurn: true,
   summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).',
   answers: json('the graph', answer.chartSchema),
 } satisfies RouteSpec;
-export const MESSAGES_ROUTE = { method: 'get', path: '/api/messages', operationId: 'listMessages', needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('one page', mail.messagePageSchema) } satisfies RouteSpec;
-export const MESSAGE_ROUTE = { method: 'get', path: '/api/messages/{id}', operationId: 'getMessage', needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('the message', mail.messageFileSchema) } satisfies RouteSpec;
-export const THREAD_ROUTE = { method: 'get', path: '/api/threads/{id}', operationId: 'getThread', needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('the thread, in order', mail.threadSchema) } satisfies RouteSpec;
-export const REQUESTS_ROUTE = { method: 'get', path: '/api/requests', operationId: 'listRequests', needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json("the human's requests", mail.requestsSchema) } satisfies RouteSpec;
+export const MESSAGES_ROUTE = { method: 'get', path: '/api/messages', operationId: 'listMessages', atTurn: true, needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('one page', mail.messagePageSchema) } satisfies RouteSpec;
+export const MESSAGE_ROUTE = { method: 'get', path: '/api/messages/{id}', operationId: 'getMessage', atTurn: true, needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('the message', mail.messageFileSchema) } satisfies RouteSpec;
+export const THREAD_ROUTE = { method: 'get', path: '/api/threads/{id}', operationId: 'getThread', atTurn: true, needsIndex: true, params: messageId, summary: 'The thread a message belongs to.', answers: json('the thread, in order', mail.threadSchema) } satisfies RouteSpec;
+export const REQUESTS_ROUTE = { method: 'get', path: '/api/requests', operationId: 'listRequests', atTurn: true, needsIndex: true, summary: 'Requests and how far each has been followed.', answers: json("the human's requests", mail.requestsSchema) } satisfies RouteSpec;
 export const WORKSPACE_FILE_ROUTE = {
   method: 'get',
   path: '/api/agents/{name}/workspace',
   operationId: 'getWorkspaceFile',
+  atTurn: true,
   params: agentName,
   query: z.object({ path: z.string().min(1, 'path is required, for example path=notes.md').describe("a file of the agent's workspace, as the read_file tool takes it: notes.md, or shared/plan.md for the shared one") }),
   summary: "A file of the agent's workspace, read-only, by the read_file tool's rules (no `..`, nothing absolute, no link followed); at most 256 KB, binary files named, not given.",
@@ -82,6 +100,7 @@ export const ANALYSIS_ROUTE = {
   method: 'get',
   path: '/api/analysis',
   operationId: 'getAnalysis',
+  atTurn: true,
   summary: 'The org measured from its files, as `lemming analyze --json`: load per agent, messages per edge, request paths, bottlenecks, unanswered requests, failure patterns.',
   answers: json('the analysis', analysisSchema),
 } satisfies RouteSpec;
@@ -89,6 +108,7 @@ export const SEARCH_ROUTE = {
   method: 'get',
   path: '/api/search',
   operationId: 'searchMessages',
+  atTurn: true,
   needsIndex: true,
   query: z.object({ q: z.string().max(MAX_QUERY_CHARS).describe('the text to search for'), ...filterQuery }),
   summary: 'Full-text search over messages, with the same filters.',
@@ -98,22 +118,24 @@ export const LEDGER_ROUTE = {
   method: 'get',
   path: '/api/ledger',
   operationId: 'listLedger',
+  atTurn: true,
   query: z.object({ agent: z.string().optional().describe("one agent's entries"), offset: filterQuery.offset, limit: filterQuery.limit }),
   summary: 'Ledger entries, newest first, and spend by turn.',
   answers: json('one page of entries', answer.ledgerSchema),
 } satisfies RouteSpec;
-export const TRACES_ROUTE = { method: 'get', path: '/api/traces/{agent}', operationId: 'listTraceTurns', params: traceAgent, summary: 'The turns with a call trace kept for the agent.', answers: json('the turns', answer.traceTurnsSchema) } satisfies RouteSpec;
+export const TRACES_ROUTE = { method: 'get', path: '/api/traces/{agent}', operationId: 'listTraceTurns', atTurn: true, params: traceAgent, summary: 'The turns with a call trace kept for the agent.', answers: json('the turns', answer.traceTurnsSchema) } satisfies RouteSpec;
 export const TRACE_ROUTE = {
   method: 'get',
   path: '/api/traces/{agent}/{turn}',
   operationId: 'getTrace',
+  atTurn: true,
   errors: [400],
   params: traceAgent.extend({ turn: z.string().regex(/^\d+$/).describe('a turn, as GET /api/traces/{agent} lists them') }),
   summary: "One call's trace: prompt, steps, answer.",
   answers: json('the trace', answer.traceSchema),
 } satisfies RouteSpec;
-export const PROPOSALS_ROUTE = { method: 'get', path: '/api/proposals', operationId: 'listProposals', summary: 'Proposals waiting and decided.', answers: json('waiting oldest first, decided newest first', answer.proposalsSchema) } satisfies RouteSpec;
-export const INBOX_ROUTE = { method: 'get', path: '/api/inbox', operationId: 'getInbox', summary: "The human's mail, notices and sent messages.", answers: json("the human's mail", mail.inboxSchema) } satisfies RouteSpec;
+export const PROPOSALS_ROUTE = { method: 'get', path: '/api/proposals', operationId: 'listProposals', atTurn: true, summary: 'Proposals waiting and decided.', answers: json('waiting oldest first, decided newest first', answer.proposalsSchema) } satisfies RouteSpec;
+export const INBOX_ROUTE = { method: 'get', path: '/api/inbox', operationId: 'getInbox', atTurn: true, summary: "The human's mail, notices and sent messages.", answers: json("the human's mail", mail.inboxSchema) } satisfies RouteSpec;
 
 /** `POST /api/send`. */
 export const SEND_ROUTE = {
@@ -194,6 +216,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ORGS_ROUTE,
   { method: 'get', path: '/api/events', operationId: 'streamEvents', summary: 'Server-sent events: each engine event as it happens; Last-Event-ID resumes.', answers: text('text/event-stream', 'events, each `data` a JSON object with its `kind`') },
   STATUS_ROUTE,
+  TURNS_ROUTE,
   AGENTS_ROUTE,
   AGENT_ROUTE,
   WORKSPACE_FILE_ROUTE,

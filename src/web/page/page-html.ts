@@ -37,8 +37,10 @@ export function pageHtml(orgName: string, base = '/'): string {
   </nav>
   <span id="index-state" class="index-state" hidden>indexing messages…</span>
   <span id="turn" class="turn"></span>
+  <span id="turn-choice" class="turn-choice" hidden></span>
   <span id="live" class="live" title="live updates">●</span>
 </header>
+<div id="turn-banner" class="turn-banner" role="status" hidden></div>
 <main id="view"><p class="muted">Loading…</p></main>
 </body>
 </html>

@@ -13,7 +13,10 @@ header nav.org-switch a { padding: 2px 10px; font-size: 13px; }
 .brand { font-size: 16px; } .org-name { color: var(--muted); }
 .index-state { margin-left: auto; color: var(--hot); } .index-state.failed { color: var(--bad); } .index-state[hidden] { display: none; }
 .index-state:not([hidden]) + .turn { margin-left: 0; }
-.turn { margin-left: auto; color: var(--muted); } .live { color: var(--line); } .live.on { color: var(--ok); }
+.turn { margin-left: auto; color: var(--muted); }
+.turn-choice[hidden], .turn-banner[hidden] { display: none; } .turn-choice select { max-width: 11em; padding: 2px 4px; }
+.turn-banner { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 10px; padding: 6px 16px; background: #fff4d6; border-bottom: 1px solid #e8d28c; }
+body.past-turn .turn-choice select { border-color: var(--hot); } .live { color: var(--line); } .live.on { color: var(--ok); }
 main { padding: 16px; max-width: 1400px; margin: 0 auto; overflow-wrap: break-word; }
 h2 { margin: 8px 0 12px; font-size: 18px; } h3 { margin: 16px 0 8px; font-size: 15px; }
 .muted { color: var(--muted); }
@@ -67,6 +70,7 @@ table.activity td.detail { font-family: ui-monospace, monospace; font-size: 12px
   header { padding: 6px 8px; gap: 4px 10px; }
   header nav a { padding: 3px 8px; }
   .turn { margin-left: 0; }
+  .turn-banner { padding: 6px 8px; }
   main { padding: 8px; }
   .columns { grid-template-columns: minmax(0, 1fr); }
   form.filters input, form.filters input.wide { width: 100%; }

@@ -1,0 +1,39 @@
+import { describe, expect, test } from 'vitest';
+import { loadOrgFromFiles } from '../../src/org/load-org.js';
+import { restoreOrg, storedOrgText, storeOrg, type StoredOrg } from '../../src/org/stored-org.js';
+import { agentName, buildOrg } from '../../bench/build-org.js';
+import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
+
+/** The org written to JSON and read back, as the settled and planned orgs are kept. */
+const roundTrip = (text: string, root: string) => restoreOrg(JSON.parse(text) as StoredOrg, root);
+
+describe('the org kept as JSON, its agents by column', () => {
+  test('the default org, with a resume in another place and an agent without an optional field, reads back as it was', () => {
+    const root = defaultOrg();
+    write(root, 'agents/coder_02/resume.md', read(root, 'agents/coder_01/resume.md').replace('title: Software engineer', 'title: Second engineer'));
+    const { org } = loadOrgFromFiles(root);
+    const moved = { ...org, agents: new Map(org.agents) };
+    const coder = moved.agents.get('coder_02');
+    if (!coder) throw new Error('coder_02 did not load');
+    moved.agents.set('coder_02', { ...coder, resumeFile: 'elsewhere/resume.md' });
+    for (const kept of [org, moved]) {
+      const back = roundTrip(JSON.stringify(storeOrg(kept)), root);
+      expect(back).toEqual(kept);
+      expect([...back.agents.keys()]).toEqual([...kept.agents.keys()]);
+    }
+  });
+
+  test('a big org of alike agents keeps a value once and an index only where agents differ', () => {
+    const root = tempDir('lemming-stored-org-');
+    buildOrg(root, { agents: 2_000, history: 0, withMail: 10 });
+    const { org } = loadOrgFromFiles(root);
+    const stored = storeOrg(org);
+    // Alike across agents: one value, no index per agent; the names and titles in order; resume files from the names.
+    expect(stored.agents.columns.models).toEqual({ distinct: [org.agents.get(agentName(0))?.models], index: 0 });
+    expect(stored.agents.columns.name?.index).toBe('each');
+    expect(stored.agents.columns.resumeFile).toEqual({ distinct: [], index: 'each', fromName: true });
+    const text = storedOrgText(org);
+    expect(text.length / org.agents.size).toBeLessThan(60);
+    expect(roundTrip(text, root)).toEqual(org);
+  });
+});
