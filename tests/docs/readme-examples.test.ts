@@ -184,7 +184,8 @@ function expectValid(folder: string): void {
   expect(result.status, result.stdout + result.stderr).toBe(0);
 }
 
-describe("the docs' examples (README.md and docs/*.md), run as written from a folder outside the repository", () => {
+// Each test runs many commands as a reader would; on a loaded machine that is minutes, so the backstop is 300 s, not 120.
+describe("the docs' examples (README.md and docs/*.md), run as written from a folder outside the repository", { timeout: 300_000 }, () => {
   test('every command and configuration example is run or checked here, or says why not', () => {
     const unclaimed = EXAMPLES.filter((block) => keyOf(block) === undefined).map((block) => `${block.file}:${block.line}: ${block.first}`);
     expect(unclaimed).toEqual([]);
