@@ -19,6 +19,8 @@ export interface OrgShape {
   withMail: number;
   /** org.yaml `engine.traces.keep`: call traces kept per agent (none when absent). */
   traces?: number;
+  /** org.yaml `history.keep`, when set (the history of every turn, docs/history.md). */
+  keepHistory?: boolean;
 }
 
 export function agentName(index: number): string {
@@ -53,6 +55,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       '    input_price: 1',
       '    output_price: 2',
       '    context_window: 1000000',
+      ...(shape.keepHistory === undefined ? [] : [`history: { keep: ${String(shape.keepHistory)} }`]),
       '',
     ].join('\n'),
   );

@@ -5,6 +5,7 @@ import { cleanUp, makeContext, repo, type BenchContext } from './context.js';
 import { renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
+import { keptHistory } from './sections/kept-history.js';
 import { dashboard } from './sections/dashboard.js';
 import { busyDashboard } from './sections/busy-dashboard.js';
 import { idleCost } from './sections/idle-cost.js';
@@ -52,6 +53,14 @@ const sections: Section[] = [
     about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; `run-once` on a folder that does not exist is Node with the modules a turn uses loaded and nothing else; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`); the floor of `status` is Node making the reads `status` makes, with no module of lemming\'s (`bench/status-floor.ts`), in alternation with it.',
     quick: true,
     run: (context) => startUp(context, kept),
+  },
+  {
+    id: 'kept-history',
+    title: "Keeping the org's history: every committed turn recorded in org/state/history.git",
+    about:
+      "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
+    quick: false,
+    run: keptHistory,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

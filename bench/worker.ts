@@ -18,6 +18,12 @@ export interface Job extends OrgShape {
   turns: number;
   /** In an `alternate` job: the second org's model, when not the first's (the tool-step row). */
   secondProvider?: Job['provider'];
+  /**
+   * Time `turns` runs of this many turns each, not turns alone (a figure is a run's time over its
+   * turns): a run looks for hand edits before its first turn and waits for its last turn's history
+   * entry after it, when the org keeps one, so a run's background work is all in its own time.
+   */
+  turnsPerRun?: number;
 }
 
 /** What a `run` job measured: every turn, the first one (a fresh process's) included. */
@@ -60,11 +66,19 @@ function openEngine(job: Job, root: string): OpenEngine {
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
-async function timeTurn(engine: OpenEngine): Promise<{ ms: number; called: number }> {
+async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number }> {
   const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
-  for await (const event of engine.turn(result)) void event;
-  return { ms: performance.now() - start, called: result.stats.called };
+  if (turnsPerRun !== undefined) {
+    for await (const event of engine.run({ maxTurns: turnsPerRun, stopWhenIdle: false })) {
+      if (event.type === 'turn-finished') result.stats = event.stats;
+      // A history not written would make the kept org's turns look cheap: the bench stops instead.
+      if (event.type === 'warning' && event.file?.startsWith('org/state/history')) throw new Error(`${event.file}: ${event.message}`);
+    }
+  } else {
+    for await (const event of engine.turn(result)) void event;
+  }
+  return { ms: (performance.now() - start) / (turnsPerRun ?? 1), called: result.stats.called };
 }
 
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -77,7 +91,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
   const called: number[] = [];
   try {
     for (let index = 0; index < job.turns; index += 1) {
-      const turn = await timeTurn(engine);
+      const turn = await timeTurn(engine, job.turnsPerRun);
       turnMs.push(turn.ms);
       called.push(turn.called);
     }
@@ -95,7 +109,7 @@ async function alternateJob(job: Job, roots: [string, string]): Promise<Alternat
   try {
     for (let index = 0; index < job.turns; index += 1) {
       for (const which of [0, 1] as const) {
-        const turn = await timeTurn(engines[which]);
+        const turn = await timeTurn(engines[which], job.turnsPerRun);
         times[which].push(turn.ms);
         called[which] = turn.called;
       }

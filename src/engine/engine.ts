@@ -434,6 +434,7 @@ export class Engine {
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
     this.feed?.close();
+    this.history?.close();
     // The hints of the turns since they were last written (see saveHints); a disk that refuses only makes the next start slower.
     this.saveHints(true);
     void this.tools.close();

@@ -4,7 +4,7 @@ import { STATE_PATTERNS } from '../org/state-gitignore.js';
 import type { GitPlace } from './git.js';
 
 /** The folders an org is made of, as an export counts them (archive/org-files.ts): what the history records. */
-const RECORDED_FOLDERS = ['org', 'agents', 'workspace'] as const;
+export const RECORDED_FOLDERS = ['org', 'agents', 'workspace'] as const;
 
 /** The branch every entry is on. */
 export const HISTORY_REF = 'refs/heads/main';

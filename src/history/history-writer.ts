@@ -1,21 +1,26 @@
 import { errorMessage } from '../errors.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
-import { lastEntry, recordEntry } from './record-entry.js';
+import { lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
+/** The last entry read by any writer of an org and still being written by git (record-entry.ts, `pending`), by org root. */
+const gitWriting = new Map<string, Promise<void>>();
 
 /**
  * The engine's side of the org's history: it says "turn N committed" and "a turn is about to
  * start"; this records the folder. Entries are written by `git` in child processes, after the turn
- * has committed, while the engine goes on; the next turn waits for them before it writes anything,
- * so an entry never holds a later turn's files. A run killed before an entry was written loses
+ * has committed, while the engine goes on; the next turn waits until the entry has read the files
+ * it holds (git may still be writing them) before it writes anything, so an entry never holds a
+ * later turn's files, and a run's end waits until git has written them all. A run killed before an entry was written loses
  * nothing: the next turn (or the next run) finds the history behind the record and records the turn then.
  */
 export class HistoryWriter {
   private readonly problems: string[] = [];
   /** The last turn this writer recorded an entry of: a turn that follows it in the same run needs no look at the history. */
   private recorded: number | undefined;
+  /** The files of the last entry this writer wrote and the git that writes the next: a plain entry reads only what changed. */
+  private readonly session: EntrySession = {};
 
   private constructor(private readonly root: string) {}
 
@@ -34,38 +39,70 @@ export class HistoryWriter {
    * would cost each turn a scan of the org for a gap of no time).
    */
   beforeTurn(turn: number, lookForEdits = true): Promise<string[]> {
-    if (!lookForEdits && this.recorded === turn) return this.settle();
+    // The last turn's files are read: the next turn may go on while git writes them.
+    if (!lookForEdits && this.recorded === turn) return this.read();
     this.enqueue(async () => {
-      const last = await lastEntry(this.root);
+      const last = await lastEntry(this.root, this.session);
       if (!last) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` });
+        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session);
       } else if (last.summary.turn !== turn) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) });
+        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) }, this.session);
       } else {
-        await recordEntry(this.root, { kind: 'edits', turn });
+        await recordEntry(this.root, { kind: 'edits', turn }, this.session);
       }
       this.recorded = turn;
     });
-    return this.settle();
+    return this.read();
   }
 
   /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
   afterCommit(turn: number, credits: number): void {
     this.enqueue(async () => {
-      await recordEntry(this.root, { kind: 'turn', turn, credits });
+      await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session);
       this.recorded = turn;
     });
   }
 
-  /** Wait for the entries under way; returns what went wrong since the last call, a line each. */
+  /** Wait for the entries under way, until git has written them; returns what went wrong since the last call, a line each. */
   async settle(): Promise<string[]> {
     await writing.get(this.root);
+    await writtenSoFar(this.session);
+    return this.read();
+  }
+
+  /** Wait until the entries under way have read the org's files (git may still be writing the last); what went wrong. */
+  private async read(): Promise<string[]> {
+    await writing.get(this.root);
+    if (this.session.problem) this.problems.push(`the history (org/state/history.git): ${this.session.problem}`);
+    this.session.problem = undefined;
     return this.problems.splice(0);
+  }
+
+  /** After the entries under way: the git kept for them stops. */
+  close(): void {
+    void this.settle().then(() => {
+      this.session.importer?.close();
+      this.session.importer = undefined;
+      this.session.known = undefined;
+    });
   }
 
   private enqueue(work: () => Promise<void>): void {
     const before = writing.get(this.root) ?? Promise.resolve();
-    const next = before.then(work).catch((error: unknown) => {
+    const next = before
+      .then(async () => {
+        // Another writer's entry may still be going into git (an engine of this process that closed): the branch moves once at a time.
+        await gitWriting.get(this.root);
+        await work();
+        const pending = this.session.pending;
+        if (pending) {
+          gitWriting.set(this.root, pending);
+          void pending.finally(() => {
+            if (gitWriting.get(this.root) === pending) gitWriting.delete(this.root);
+          });
+        }
+      })
+      .catch((error: unknown) => {
       this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
     });
     writing.set(this.root, next);

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
+import { errorMessage } from '../errors.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
+import { FastImport } from './fast-import.js';
 import { HISTORY_REF, historyPlace, recordedPathspecs } from './history-paths.js';
+import { KnownFiles, type Change } from './known-files.js';
+import { walkRecordedFiles } from './recorded-files.js';
 
 /** git's empty tree: what the first entry is compared with. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -19,41 +23,140 @@ export interface EntryFacts {
   note?: string;
 }
 
-/** The last entry of the history, or undefined when it has none. */
-export async function lastEntry(root: string): Promise<{ commit: string; summary: EntrySummary } | undefined> {
+/** The last entry of the history, or undefined when it has none; the session's own, when the branch is still at it. */
+export async function lastEntry(root: string, session?: EntrySession): Promise<{ commit: string; summary: EntrySummary } | undefined> {
   const place = historyPlace(root);
+  if (session) await writtenSoFar(session);
   const commit = await headCommit(place);
   if (!commit) return undefined;
+  if (session?.last?.commit === commit) return session.last;
   const message = (await git(place, ['cat-file', 'commit', commit])).toString('utf8');
   const summary = parseEntryMessage(message.slice(message.indexOf('\n\n') + 2));
   return summary ? { commit, summary } : undefined;
 }
 
 /**
+ * What a history's writer keeps between entries (history-writer.ts): the files its last entry holds,
+ * and the `git fast-import` that writes the next. Without it, or when the branch has moved since
+ * (another process wrote an entry), an entry is staged by `git add` over the whole org.
+ */
+export interface EntrySession {
+  known?: KnownFiles;
+  importer?: FastImport;
+  /** The entry it wrote last: what the next turn asks of the history, with no git run for it. */
+  last?: { commit: string; summary: EntrySummary };
+  /**
+   * The entry fast-import is writing, read but not yet on the branch: the next turn goes on
+   * meanwhile, and the next entry (or a look at the history) waits for it first.
+   */
+  pending?: Promise<void>;
+  /** Why the last pending entry was not written, until the writer says so. */
+  problem?: string;
+}
+
+/** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
+export async function writtenSoFar(session: EntrySession): Promise<void> {
+  await session.pending;
+}
+
+/**
  * Record the org's files as they stand as one entry. Safe to be killed at any moment: git writes
  * its objects whole, and the branch moves last, in one step; what a kill leaves (an index lock,
- * objects nothing points to) is cleared or ignored by the next entry. Called only by the process
- * that holds the org's lock, so a lock file found here is a dead writer's. An `edits` entry that
- * would change nothing is not made. Returns the summary written, or undefined.
+ * objects nothing points to, a pack not finished) is cleared or ignored by the next entry. Called
+ * only by the process that holds the org's lock, so a lock file found here is a dead writer's. An
+ * `edits` entry that would change nothing is not made. Returns the summary written, or undefined.
+ *
+ * A plain entry of a writer that wrote the one before (`session`) records only the files whose
+ * stamp moved and whose bytes changed since, through one long-lived `git fast-import`; the first
+ * entry of a process, one recorded late and a fork's are staged by `git add` over the whole org.
+ * A plain entry returns once its files are read: git writes it while the next turn runs
+ * (`session.pending`), and a kill meanwhile leaves the history behind the record, which the next
+ * run records late, as after a kill before the entry began.
  */
-export async function recordEntry(root: string, facts: EntryFacts): Promise<EntrySummary | undefined> {
+export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
   await ensureStore(place);
+  if (session) await writtenSoFar(session);
+  if (session?.known && facts.note === undefined) {
+    try {
+      const written = await recordChanges(root, facts, session, session.known);
+      if (written !== 'unusual') return written;
+    } catch {
+      // The quick way failed (fast-import stopped, a file could not be read): the whole org is staged by git instead, as it stands.
+      session.importer?.close();
+      session.importer = undefined;
+    }
+    session.known = undefined;
+  }
   for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
-  // Without an index (an imported or pruned history, or one a person deleted) `add` stages every file: what changed is asked of git below.
-  const freshIndex = !existsSync(place.indexFile);
+  // The files as they stand before git reads them: one written meanwhile has another stamp, and is read again next time.
+  const walked = session ? walkRecordedFiles(root) : undefined;
   const { present, missing } = recordedPathspecs(root);
-  // `add -v` says what it staged, so a plain entry needs no diff of its own: two git processes an entry, `add` and `commit`.
-  const added = present.length > 0 ? await git(place, ['-c', 'core.quotePath=false', 'add', '--verbose', '--all', '--force', '--', ...present]) : Buffer.alloc(0);
+  if (present.length > 0) await git(place, ['add', '--all', '--force', '--', ...present]);
   if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
   const parent = await headCommit(place);
-  // The first entry, one recorded late and a fork's may follow a kill after an earlier `add`, and a fresh index stages everything: their changes are asked of the index itself.
-  const changes =
-    facts.note !== undefined || !parent || freshIndex
-      ? parseNameStatus(await git(place, ['diff-index', '--cached', '--name-status', '--no-renames', '-z', parent ?? EMPTY_TREE]))
-      : parseVerboseAdd(added);
-  if (facts.kind === 'edits' && changes.length === 0) return undefined;
-  const summary: EntrySummary = {
+  // The index may be older than the branch (entries written by fast-import): the changes are asked of the index against the branch.
+  const changes = parseNameStatus(await git(place, ['diff-index', '--cached', '--name-status', '--no-renames', '-z', parent ?? EMPTY_TREE]));
+  const known = async (head: string | undefined): Promise<void> => {
+    if (session && walked && 'files' in walked && head) session.known = KnownFiles.fromIndex(head, await git(place, ['ls-files', '-s', '-z']), walked.files);
+  };
+  if (facts.kind === 'edits' && changes.length === 0) {
+    await known(parent);
+    return undefined;
+  }
+  const summary = await summarise(root, place, facts, changes, parent);
+  // The files are staged and no commit holds them yet: a kill here loses nothing (the next entry stages and commits them).
+  crashPoint('mid-history');
+  // One process writes the tree and the commit and moves the branch last; no hook, signing or automatic gc of the person's settings runs.
+  await git(
+    place,
+    ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '--allow-empty', '--untracked-files=no', '--cleanup=verbatim', '-F', '-'],
+    entryMessage(summary),
+  );
+  const head = await headCommit(place);
+  await known(head);
+  if (session && head) session.last = { commit: head, summary };
+  return summary;
+}
+
+/** A plain entry from the files known to the last one: only what changed is read and written. 'unusual' when git must stage it. */
+async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
+  const place = historyPlace(root);
+  if ((await headCommit(place)) !== known.head) return 'unusual';
+  const walked = walkRecordedFiles(root);
+  if ('unusual' in walked) return 'unusual';
+  const { changes, writes, next } = known.compare(root, walked.files);
+  if (facts.kind === 'edits' && changes.length === 0) {
+    known.advance(known.head, next);
+    return undefined;
+  }
+  const summary = await summarise(root, place, facts, changes, known.head);
+  // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
+  crashPoint('mid-history');
+  if (!session.importer?.usable) session.importer = new FastImport(place);
+  const importer = session.importer;
+  // The bytes are in `writes` already: the files may change from here on, the entry is of the moment they were read.
+  const written = importer.commit(known.head, entryMessage(summary), writes, new Date());
+  known.advance(known.head, next);
+  session.pending = written.then(
+    (commit) => {
+          known.advance(commit, next);
+      session.last = { commit, summary };
+    },
+    (error: unknown) => {
+      // The branch did not move: the next entry is staged by git add over the whole org, and holds this one's changes too.
+      importer.close();
+      if (session.importer === importer) session.importer = undefined;
+      session.known = undefined;
+      session.problem = `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : `the edits before turn ${facts.turn + 1}`} was not written (${errorMessage(error)}); the next entry holds its changes`;
+    },
+  );
+  return summary;
+}
+
+/** What an entry says it holds, from its changes. */
+async function summarise(root: string, place: GitPlace, facts: EntryFacts, changes: readonly Change[], parent: string | undefined): Promise<EntrySummary> {
+  return {
     kind: facts.kind,
     turn: facts.turn,
     messages: newMessages(changes),
@@ -63,11 +166,6 @@ export async function recordEntry(root: string, facts: EntryFacts): Promise<Entr
     proposals: decidedProposals(root, changes),
     ...(facts.note ? { note: facts.note } : {}),
   };
-  // The files are staged and no commit holds them yet: a kill here loses nothing (the next entry stages and commits them).
-  crashPoint('mid-history');
-  // One process writes the tree and the commit and moves the branch last; no hook, signing or automatic gc of the person's settings runs.
-  await git(place, ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '--allow-empty', '--cleanup=verbatim', '-F', '-'], entryMessage(summary));
-  return summary;
 }
 
 /** The branch's commit, or undefined before the first entry. */
@@ -93,26 +191,11 @@ export async function ensureStore(place: GitPlace): Promise<void> {
   await git({ gitDir: place.gitDir }, ['config', 'core.untrackedCache', 'true']);
 }
 
-interface Change {
-  status: string;
-  path: string;
-}
-
 /** `git diff-index -z --name-status` output: status NUL path NUL, repeated. Pure. */
 export function parseNameStatus(output: Buffer): Change[] {
   const parts = output.toString('utf8').split('\0');
   const changes: Change[] = [];
   for (let index = 0; index + 1 < parts.length; index += 2) changes.push({ status: parts[index] as string, path: parts[index + 1] as string });
-  return changes;
-}
-
-/** `git add --verbose` output: `add 'path'` or `remove 'path'` a line (quotePath off: only `"`, `\\` and controls are quoted). Pure. */
-export function parseVerboseAdd(output: Buffer): Change[] {
-  const changes: Change[] = [];
-  for (const line of output.toString('utf8').split('\n')) {
-    const match = /^(add|remove) '(.*)'$/.exec(line);
-    if (match?.[2] !== undefined) changes.push({ status: match[1] === 'remove' ? 'D' : 'A', path: match[2] });
-  }
   return changes;
 }
 

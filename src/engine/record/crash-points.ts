@@ -28,7 +28,9 @@ export type CrashPoint =
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */
   | 'after-carry-out'
   /** A history entry's commit is written and the history's branch does not point at it yet (history/record-entry.ts). */
-  | 'mid-history';
+  | 'mid-history'
+  /** Half of a history entry is handed to `git fast-import`, the rest not (history/fast-import.ts). */
+  | 'mid-import';
 
 const setting = process.env.LEMMING_CRASH_AT;
 const [target, countText] = setting ? setting.split(':') : [];

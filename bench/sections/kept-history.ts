@@ -1,0 +1,94 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { alternateTurns, buildJobOrg, cli, runTurns, type BenchContext } from '../context.js';
+import type { Row } from '../row.js';
+import { figure } from '../stats.js';
+import type { Job } from '../worker.js';
+
+const WARM_UP = 1;
+/** Timed runs of each org, after the warm-up one. */
+const MEASURED: Record<number, number> = { 200: 6, 1000: 4 };
+/** Turns of each timed run: a steady turn is a run's time over its turns. */
+const TURNS_PER_RUN = 4;
+/** The target of the issue (#39): history on by default only if a turn with it costs at most this much more. */
+const TARGET = 1.15;
+const SIZE_AGENTS = 200;
+const SIZE_TURNS = 100;
+const FORK_RUNS = 3;
+
+/** Disk use of a folder (`du -sk`, what the files take on the storage), in MB; `exclude` a folder inside it. */
+function diskMb(folder: string, exclude?: string): number {
+  const args = ['-sk', ...(exclude ? [`--exclude=${exclude}`] : []), folder];
+  return Number(execFileSync('du', args, { encoding: 'utf8' }).split('\t')[0]) / 1024;
+}
+
+const shape = (agents: number, runs: number, turnsPerRun: number): Job => ({ agents, history: 0, withMail: agents, provider: 'instant', turns: runs, turnsPerRun });
+
+/**
+ * The cost of keeping the org's history (docs/history.md): a steady turn with it against one
+ * without at 200 and 1,000 agents, the history's size after 100 turns at 200 agents against the
+ * org's own, and `lemming fork` at 1,000 agents. On the first storage (the RAM disk where there is one).
+ */
+export function keptHistory(context: BenchContext): Row[] {
+  const storage = context.storages[0];
+  if (!storage) return [];
+  const rows: Row[] = [];
+  let forkFrom: { root: string; turn: number } | undefined;
+  for (const agents of [200, 1000]) {
+    const measured = MEASURED[agents] ?? 5;
+    const job = shape(agents, WARM_UP + measured, TURNS_PER_RUN);
+    const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
+    const result = alternateTurns(job, roots, storage);
+    const without = figure(result.first.slice(WARM_UP));
+    const kept = figure(result.second.slice(WARM_UP));
+    const ratio = kept.median / without.median;
+    const label = `N=${agents.toLocaleString('en-US')}`;
+    rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
+    rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
+    rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
+    context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    rmSync(roots[0], { recursive: true, force: true });
+    // The org's last turn: its first (from the build) plus the ones run here.
+    if (agents === 1000) forkFrom = { root: roots[1], turn: 1 + job.turns * TURNS_PER_RUN };
+    else rmSync(roots[1], { recursive: true, force: true });
+  }
+
+  if (forkFrom) {
+    const from = forkFrom;
+    const times: number[] = [];
+    for (let run = 0; run < FORK_RUNS; run += 1) {
+      const destination = mkdtempSync(join(storage.directory, 'lemming-fork-'));
+      const start = performance.now();
+      const fork = spawnSync(process.execPath, [cli, '--root', destination, 'fork', '--from', from.root, '--at', String(from.turn)], { encoding: 'utf8' });
+      times.push(performance.now() - start);
+      rmSync(destination, { recursive: true, force: true });
+      if (fork.status !== 0) throw new Error(`lemming fork --at ${from.turn} exited ${String(fork.status)}: ${fork.stderr}`);
+    }
+    const forked = figure(times);
+    rows.push({ what: `lemming fork --at ${from.turn}, N=1,000 (the whole process)`, storage: storage.name, figure: { ms: forked } });
+    context.log(`  fork at N=1,000: ${forked.median.toFixed(0)} ms`);
+    rmSync(from.root, { recursive: true, force: true });
+  }
+
+  // The size: 100 turns of 200 agents, every agent sending each turn, in one process.
+  const job = shape(SIZE_AGENTS, 1, SIZE_TURNS);
+  const root = buildJobOrg({ ...job, keepHistory: true }, storage);
+  try {
+    runTurns(job, root, storage);
+    const store = join(root, 'org', 'state', 'history.git');
+    const history = diskMb(store);
+    const org = diskMb(root, store);
+    execFileSync('git', ['--git-dir', store, 'gc', '--quiet'], { env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    const packed = diskMb(store);
+    const label = `after ${SIZE_TURNS} turns, N=${SIZE_AGENTS}`;
+    rows.push({ what: `the org's own files, ${label}`, storage: storage.name, figure: { mb: org } });
+    rows.push({ what: `its history (org/state/history.git), ${label}`, storage: storage.name, figure: { mb: history } });
+    rows.push({ what: `history / org, ${label}`, storage: storage.name, figure: { ratio: history / org, of: 'disk use' } });
+    rows.push({ what: `history after \`git gc\` / org, ${label}`, storage: storage.name, figure: { ratio: packed / org, of: 'disk use' } });
+    context.log(`  size after ${SIZE_TURNS} turns at N=${SIZE_AGENTS}: org ${org.toFixed(1)} MB, history ${history.toFixed(1)} MB (${packed.toFixed(1)} MB after git gc)`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  return rows;
+}

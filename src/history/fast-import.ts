@@ -1,0 +1,98 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { crashPoint } from '../engine/record/crash-points.js';
+import { GitError, gitEnvironment, type GitPlace } from './git.js';
+import { HISTORY_REF } from './history-paths.js';
+
+/** A file of an entry: its new bytes (`data`) with git's mode, or its removal. */
+export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; removed: true };
+
+const ARGS = ['-c', 'gc.auto=0', 'fast-import', '--quiet', '--force'];
+
+/**
+ * One `git fast-import` kept running for an org's history: an entry is one commit written into a
+ * pack with the files that changed since its parent (git builds the trees from the parent's), then
+ * a checkpoint, which closes the pack and moves the branch, last. No process is started, no index
+ * read or written and no unchanged file read for an entry. Killed at any moment, the branch still
+ * points at a whole entry: objects of an unfinished pack are a temporary file git ignores.
+ */
+export class FastImport {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  private output = '';
+  private stderr = '';
+  private failed: Error | undefined;
+  private mark = 0;
+
+  constructor(place: GitPlace) {
+    this.child = spawn('git', ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    // Idle, it keeps no process alive: a run that ends without closing it ends all the same (git sees its input end, and stops).
+    this.child.unref();
+    for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) (stream as unknown as { unref(): void }).unref();
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      this.output += chunk;
+      for (let end = this.output.indexOf('\n'); end >= 0; end = this.output.indexOf('\n')) {
+        const line = this.output.slice(0, end);
+        this.output = this.output.slice(end + 1);
+        this.waiting.shift()?.resolve(line);
+        this.holdOpen();
+      }
+    });
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.child.stdin.on('error', () => undefined);
+    this.child.on('error', (error) => this.fail(error));
+    this.child.on('close', (status) => this.fail(new GitError(ARGS, status, this.stderr || 'fast-import stopped')));
+  }
+
+  /** Whether it can still take an entry. */
+  get usable(): boolean {
+    return this.failed === undefined;
+  }
+
+  /**
+   * Write one commit on the history's branch: `parent`'s files with `changes` made, the message
+   * given; returns its id once the branch points at it.
+   */
+  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): Promise<string> {
+    if (this.failed) return Promise.reject(this.failed);
+    this.mark += 1;
+    const seconds = Math.floor(when.getTime() / 1000);
+    const who = `lemming <lemming@localhost> ${seconds} +0000`;
+    const text = Buffer.from(message, 'utf8');
+    const parts: Buffer[] = [Buffer.from(`commit ${HISTORY_REF}\nmark :${this.mark}\nauthor ${who}\ncommitter ${who}\ndata ${text.length}\n`), text, Buffer.from(`\nfrom ${parent}\n`)];
+    for (const change of changes) {
+      if ('removed' in change) parts.push(Buffer.from(`D ${change.path}\n`, 'utf8'));
+      else parts.push(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'), change.data, Buffer.from('\n'));
+    }
+    parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
+    const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    this.holdOpen();
+    const stream = Buffer.concat(parts);
+    const half = Math.floor(stream.length / 2);
+    this.child.stdin.write(stream.subarray(0, half));
+    // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.
+    crashPoint('mid-import');
+    this.child.stdin.write(stream.subarray(half));
+    return answer.then((line) => {
+      if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
+      return line;
+    });
+  }
+
+  /** Let git finish what it was given and stop. */
+  close(): void {
+    this.child.stdin.end();
+  }
+
+  /** While an answer is awaited, the process is kept alive for it; idle, it is not. */
+  private holdOpen(): void {
+    const stdout = this.child.stdout as unknown as { ref(): void; unref(): void };
+    if (this.waiting.length > 0) stdout.ref();
+    else stdout.unref();
+  }
+
+  private fail(error: Error): void {
+    this.failed ??= error;
+    for (const waiter of this.waiting.splice(0)) waiter.reject(this.failed);
+    this.holdOpen();
+  }
+}

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileChange } from './fast-import.js';
+import type { FileStamp } from './recorded-files.js';
+
+/** A file the history's last entry holds, with the stamp it had when it was last read. */
+interface KnownFile extends FileStamp {
+  /** Its blob's id in the history. */
+  oid: string;
+}
+
+/** A file added (`A`), changed (`M`) or removed (`D`) since the last entry. */
+export interface Change {
+  status: string;
+  path: string;
+}
+
+/**
+ * What the history's last entry holds, file by file, with what each file looked like when it was
+ * read: a file whose stamp has not moved since is not read again, and one that was read again is
+ * only recorded when its bytes (its blob id, hashed here as git hashes it) or its mode changed.
+ * Kept in memory by the history's writer for the entry it wrote last (`head`).
+ */
+export class KnownFiles {
+  constructor(
+    /** The entry these files are of. */
+    public head: string,
+    private files: Map<string, KnownFile>,
+  ) {}
+
+  /**
+   * From `git ls-files -s -z` of the index an entry was just staged in, with the stamps a walk took
+   * before it was staged (a file written since has another stamp, and is read again next time).
+   */
+  static fromIndex(head: string, listed: Buffer, walked: ReadonlyMap<string, FileStamp>): KnownFiles {
+    const files = new Map<string, KnownFile>();
+    for (const record of listed.toString('utf8').split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, oid] = record.slice(0, tab).split(' ');
+      const path = record.slice(tab + 1);
+      const stamp = walked.get(path);
+      if (mode && oid) files.set(path, { mode, oid, stamp: stamp && stamp.mode === mode ? stamp.stamp : 'unread' });
+    }
+    return new KnownFiles(head, files);
+  }
+
+  /**
+   * The changes from the files known to the files `walked` found: what an entry records, the bytes
+   * of each file to write, and the files as they will be known once it is written.
+   */
+  compare(root: string, walked: ReadonlyMap<string, FileStamp>): { changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> } {
+    const changes: Change[] = [];
+    const writes: FileChange[] = [];
+    const next = new Map<string, KnownFile>();
+    const algorithm = this.head.length === 64 ? 'sha256' : 'sha1';
+    for (const [path, seen] of walked) {
+      const known = this.files.get(path);
+      if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') {
+        next.set(path, known);
+        continue;
+      }
+      let data: Buffer;
+      try {
+        data = seen.mode === '120000' ? Buffer.from(readlinkSync(join(root, path), { encoding: 'buffer' })) : readFileSync(join(root, path));
+      } catch (error) {
+        // Removed since the walk: it is not in this entry.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw error;
+      }
+      const oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
+      next.set(path, { mode: seen.mode, stamp: seen.stamp, oid });
+      if (known && known.oid === oid && known.mode === seen.mode) continue;
+      changes.push({ status: known ? 'M' : 'A', path });
+      writes.push({ path, mode: seen.mode, data });
+    }
+    for (const path of this.files.keys()) {
+      if (next.has(path)) continue;
+      changes.push({ status: 'D', path });
+      writes.push({ path, removed: true });
+    }
+    // In git's order (by path), as a diff of the entry lists them.
+    changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
+    return { changes, writes, next };
+  }
+
+  /** The entry was written: these are its files. */
+  advance(head: string, files: Map<string, KnownFile>): void {
+    this.head = head;
+    this.files = files;
+  }
+}
