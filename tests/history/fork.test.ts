@@ -4,14 +4,12 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';
-import { historyEntries, runOutcome, runToIdle, seededOrg } from './history-org.js';
+import { historyEntries, originalRun, runOutcome, runToIdle } from './history-org.js';
 
-let original: string;
+let original = '';
 let last = 0;
 beforeAll(async () => {
-  original = seededOrg();
-  await runToIdle(original);
-  last = (JSON.parse(readFileSync(join(original, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn;
+  ({ root: original, last } = await originalRun());
 }, 120_000);
 
 /** Fork the original after `turn` into a new folder with the built CLI. */

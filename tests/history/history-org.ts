@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { orgStatus } from '../../src/engine/human/org-status.js';
@@ -37,6 +37,13 @@ export async function runToIdle(root: string, env: Record<string, string> = {}):
   expect(run.status).toBe(0);
   expect(run.stdout).toContain('the org is idle');
   return run.stdout;
+}
+
+/** The seeded org run to idle with the built CLI, and the last turn it ran: the original a file's tests fork, move or prune. */
+export async function originalRun(): Promise<{ root: string; last: number }> {
+  const root = seededOrg();
+  await runToIdle(root);
+  return { root, last: (JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn };
 }
 
 /** Each agent's balance, as `lemming status` shows it. */

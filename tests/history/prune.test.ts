@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { scratchDir } from '../faults/scratch.js';
-import { copyOf, gitOnHistory, historyEntries, runToIdle, seededOrg } from './history-org.js';
+import { copyOf, gitOnHistory, historyEntries, originalRun, runToIdle } from './history-org.js';
 
-let original: string;
+let original = '';
 let last = 0;
 beforeAll(async () => {
-  original = seededOrg();
-  await runToIdle(original);
-  last = (JSON.parse(readFileSync(join(original, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn;
+  ({ root: original, last } = await originalRun());
 }, 120_000);
 
 /** Each entry's tree, by `kind turn`: what its files are, whatever its commit id. */

@@ -4,14 +4,12 @@ import { list } from 'tar';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { scratchDir } from '../faults/scratch.js';
-import { gitOnHistory, historyEntries, runToIdle, seededOrg } from './history-org.js';
+import { gitOnHistory, historyEntries, originalRun, runToIdle, seededOrg } from './history-org.js';
 
-let original: string;
+let original = '';
 let last = 0;
 beforeAll(async () => {
-  original = seededOrg();
-  await runToIdle(original);
-  last = (JSON.parse(readFileSync(join(original, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn;
+  ({ root: original, last } = await originalRun());
 }, 120_000);
 
 /** Each entry's tree id, oldest first: its files, whatever store holds them. */
