@@ -71,7 +71,7 @@ describe('GET /api/openapi.json', () => {
     const refused = await fetch(`${server.base}/api/send`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'Hello' }) });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: 'bad-request', field: 'to', message: 'to is required, for example "to": "manager"' });
-    expect(document.paths['/api/messages']?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['agent', 'from', 'limit', 'offset', 'priority', 'subject', 'to', 'turn_from', 'turn_to']);
+    expect(document.paths['/api/messages']?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['agent', 'from', 'limit', 'offset', 'priority', 'subject', 'to', 'turn', 'turn_from', 'turn_to']);
     // The probes are public: the document says so.
     expect(document.paths['/healthz']?.get?.security).toEqual([]);
   });
