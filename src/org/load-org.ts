@@ -164,14 +164,8 @@ export class OrgLoader {
       // The listing the org was kept with: the agents (the org was settled with no error, so every valid folder is one) and the ignored.
       const folders = { names: [...quick.org.agents.keys()].sort(), ignored: quick.ignored };
       this.listing.prime(quick.agentsMtimeMs, folders);
-      const result: OrgLoadResult = { org: quick.org, problems: quick.problems, reloaded: [], fixed: [], joined: [], left: [], keptLastValid: false, standIns: [] };
-      this.lastFolders = folders;
-      this.lastFolderNames = new Set(folders.names);
-      this.last = { result, stamps: new Map(), errorFiles: new Set() };
       this.stampsKey = quick.key;
-      this.everValid = true;
-      this.settledKey = quick.key;
-      return result;
+      return this.takeKept(quick, folders, new Map(), quick.key);
     }
     const folders = this.listing.folders();
     const stamps = folders && currentStamps(this.root, folders.names);
@@ -179,15 +173,21 @@ export class OrgLoader {
     const key = settledKey(stamps, folders.ignored);
     const kept = readSettledOrgUnder(this.root, key);
     if (!kept) return undefined;
+    this.seeded = stamps;
+    const result = this.takeKept(kept, folders, stamps, key);
+    // Kept before the org grew past a turn's look, or with `agents/` too fresh to trust: kept again under its quick key, once.
+    saveSettledOrg(this.root, key, kept.org, kept.problems, stamps, folders.ignored);
+    return result;
+  }
+
+  /** The kept org (settled with no error) as the last load's, made of these folders and stamps, kept under `key`. */
+  private takeKept(kept: { org: Org; problems: Problem[] }, folders: AgentFolders, stamps: Map<string, string>, key: string): OrgLoadResult {
     const result: OrgLoadResult = { org: kept.org, problems: kept.problems, reloaded: [], fixed: [], joined: [], left: [], keptLastValid: false, standIns: [] };
     this.lastFolders = folders;
     this.lastFolderNames = new Set(folders.names);
     this.last = { result, stamps, errorFiles: new Set() };
-    this.seeded = stamps;
     this.everValid = true;
     this.settledKey = key;
-    // Kept before the org grew past a turn's look, or with `agents/` too fresh to trust: kept again under its quick key, once.
-    saveSettledOrg(this.root, key, kept.org, kept.problems, stamps, folders.ignored);
     return result;
   }
 
