@@ -12,6 +12,8 @@ export interface HeldModel {
   server: WireServer;
   /** Hold the next call made for `agent` (the calls after it are answered at once). */
   holdNext(agent: string): HeldCall;
+  /** Let every held call go, and hold nothing more: a server shared by a file's tests starts each test so. */
+  releaseAll(): void;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface HeldModel {
  */
 export async function startHeldModel(): Promise<HeldModel> {
   let held: { agent: string; arrive(): void; released: Promise<void> } | undefined;
+  const releases: Array<() => void> = [];
   const story = (request: ReceivedRequest): WireReply => {
     const text = JSON.stringify(request.body);
     if (agentOf(request) === 'coder') return answer(request, { to: 'manager', body: 'Built it.' });
@@ -45,7 +48,12 @@ export async function startHeldModel(): Promise<HeldModel> {
       const arrived = new Promise<void>((resolve) => (arrive = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
       held = { agent, arrive, released };
+      releases.push(release);
       return { arrived, release };
+    },
+    releaseAll: () => {
+      held = undefined;
+      for (const release of releases.splice(0)) release();
     },
   };
 }

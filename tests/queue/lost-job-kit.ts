@@ -1,8 +1,9 @@
 import { cpSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, expect } from 'vitest';
 import { checkInvariants } from '../faults/invariants.js';
 import { writeFile } from '../faults/fault-org.js';
+import { scratchDir } from '../faults/scratch.js';
 import { ANTHROPIC_KEY, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
@@ -38,8 +39,11 @@ export interface LostJobKit {
   worker(args?: string[]): WatchedProcess;
   /** The run through the queue, with no key: the keys live with the workers. */
   queuedRun(root: string): WatchedProcess;
-  /** The wire org (human → manager → coder → manager → human) run locally to the end, and a copy of it as it was before, for the queue. */
-  localAndQueued(): Promise<{ held: HeldModel; local: string; queued: string; localRequests: number }>;
+  /**
+   * The wire org (human → manager → coder → manager → human) run locally to the end, and a copy of
+   * it as it was before, for the queue; the model's server, and how many calls each run made of it.
+   */
+  localAndQueued(): Promise<{ held: HeldModel; local: string; queued: string; localRequests: number; queuedRequests(): number }>;
   /** The MCP org run locally to the end with `tool`, and a copy of it as it was before. */
   mcpLocalAndQueued(tool: McpTool): Promise<{ local: string; queued: string }>;
   /** Run commands against the test's Redis on a client of their own. */
@@ -55,22 +59,44 @@ export function lostJobKit(): LostJobKit {
   });
   const engineWithChecks = (root: string): void =>
     writeFile(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('engine: { max_turns: 12, concurrency: 4 }', `engine: { max_turns: 12, concurrency: 4, ${QUEUE_CHECKS} }`));
+
+  /*
+   * The wire org's local run is the same for every test of a file: its model server, the org as
+   * it was before and as the local run left it are made once (at the first test that asks), and
+   * each test gets a fresh copy of the org as it was before, to run through the queue. The server
+   * lives until the file's tests are done (the copies name its URL); each test starts with no call
+   * held, and counts the calls its own run made.
+   */
+  let wire: Promise<{ held: HeldModel; before: string; local: string; localRequests: number }> | undefined;
+  const wireOnce = (): NonNullable<typeof wire> =>
+    (wire ??= (async () => {
+      const held = await startHeldModel();
+      const before = wireOrg(held.server.url, { timeoutMs: 60_000 });
+      engineWithChecks(before);
+      humanSends(before, 'manager', 'Build the thing.');
+      const local = scratchDir();
+      cpSync(before, local, { recursive: true });
+      const run = await lemmingAsync(local, ['run', '--plain'], KEYS);
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+      return { held, before, local, localRequests: held.server.requests.length };
+    })());
+  afterEach(async () => {
+    (await wire?.catch(() => undefined))?.held.releaseAll();
+  });
+  afterAll(async () => {
+    await (await wire?.catch(() => undefined))?.held.server.close();
+  });
   return {
     redis,
     worker: (args = []) =>
       redis.watched(tempDir('lemming-worker-'), ['worker', '--queue', redis.url, '--lock-seconds', '2', ...args], { ...KEYS, LEMMING_MCP_TOKEN: TOKEN }),
     queuedRun: (root) => redis.watched(root, ['run', '--plain', '--queue', redis.url]),
     localAndQueued: async () => {
-      const held = await startHeldModel();
-      servers.push(held.server);
-      const local = wireOrg(held.server.url, { timeoutMs: 60_000 });
-      engineWithChecks(local);
-      humanSends(local, 'manager', 'Build the thing.');
+      const { held, before, local, localRequests } = await wireOnce();
       const queued = tempDir();
-      cpSync(local, queued, { recursive: true });
-      const run = await lemmingAsync(local, ['run', '--plain'], KEYS);
-      expect(run.status).toBe(0);
-      return { held, local, queued, localRequests: held.server.requests.length };
+      cpSync(before, queued, { recursive: true });
+      const requestsBefore = held.server.requests.length;
+      return { held, local, queued, localRequests, queuedRequests: () => held.server.requests.length - requestsBefore };
     },
     mcpLocalAndQueued: async (tool) => {
       const server = await startWireServer(mcpModel(tool));
