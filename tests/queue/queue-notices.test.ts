@@ -7,7 +7,7 @@ import { answer, wireOrg } from '../faults/wire-org.js';
 import { lemming } from '../helpers/cli.js';
 import { defaultOrg, humanSends, listOutbox, tempDir, write } from '../helpers/temp-org.js';
 import { startWireServer } from '../helpers/wire-server.js';
-import { queueTestKit } from './queue-test-kit.js';
+import { queueTestKit, quickJobChecks } from './queue-test-kit.js';
 
 const redis = queueTestKit();
 const watched = (root: string, args: string[]) => redis.watched(root, args);
@@ -83,6 +83,9 @@ describe('the queue tells and limits', () => {
 
   test('a run stopped by SIGTERM while no worker serves its model says it stopped, exits 0, and never says a worker serves the model', { timeout: 60_000 }, async () => {
     const root = defaultOrg();
+    // The next run's worker may answer the queued call before that run listens for answers: the run finds
+    // the answer at its first look at the job, here after half a second rather than the default 5 s.
+    quickJobChecks(root);
     humanSends(root, 'manager', 'Plan the release.');
     const run = watched(root, ['run', '--plain', '--queue', redis.url]);
     await run.waitFor(/queue: no worker serves model "offline"/);
