@@ -13,14 +13,26 @@ export function keepHistory(root: string): void {
   appendFileSync(join(root, 'org', 'org.yaml'), '\nhistory: { keep: true }\n');
 }
 
-/** The default org, keeping a history, with two tasks from the human waiting. */
+let seeded: string | undefined;
+
+/**
+ * The default org, keeping a history, with two tasks from the human waiting: made once for the
+ * test file by the built CLI (`lemming bootstrap`, then two `lemming send`, three Node starts), and
+ * copied for each caller. Until its first run the org holds no history store and names no path of
+ * its own, so a copy is the org the three commands would write there.
+ */
 export function seededOrg(): string {
-  const root = scratchDir('lemming-history-');
-  expect(lemming(root, ['bootstrap']).status).toBe(0);
-  keepHistory(root);
-  lemming(root, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']);
-  lemming(root, ['send', 'manager', 'Run the onboarding for a new engineer.', '--subject', 'Onboarding']);
-  return root;
+  if (seeded === undefined) {
+    const root = scratchDir('lemming-history-seed-');
+    expect(lemming(root, ['bootstrap']).status).toBe(0);
+    keepHistory(root);
+    expect(lemming(root, ['send', 'manager', 'Plan and build the first release.', '--subject', 'First release']).status).toBe(0);
+    expect(lemming(root, ['send', 'manager', 'Run the onboarding for a new engineer.', '--subject', 'Onboarding']).status).toBe(0);
+    seeded = root;
+  }
+  const copy = scratchDir('lemming-history-');
+  cpSync(seeded, copy, { recursive: true });
+  return copy;
 }
 
 /** A copy of an org in a new folder. */

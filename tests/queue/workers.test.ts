@@ -6,7 +6,7 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, humanSends, tempDir } from '../helpers/temp-org.js';
 import type { WatchedProcess } from '../helpers/watched-process.js';
-import { queueTestKit } from './queue-test-kit.js';
+import { queueTestKit, quickJobChecks } from './queue-test-kit.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { ANTHROPIC_KEY, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.js';
 import { startHangingCoderServer } from './hanging-coder.js';
@@ -66,6 +66,8 @@ describe('model calls on workers', () => {
     const local = ranLocally();
     const queued = tempDir();
     wideOrg(queued);
+    // The restarted engine finds answers the workers gave while no engine listened at its first look at each job: twice a second, not every 5 s.
+    quickJobChecks(queued);
     await Promise.all([worker(['--concurrency', '8']), worker(['--concurrency', '8'])].map((one) => one.waitFor(/serves every model/)));
 
     // Killed after the 30th answer is journaled: other jobs of the turn are queued, running or done on the workers.
