@@ -14,11 +14,19 @@ import { humanSends, writeFile } from './fault-org.js';
 const KEY = { CMD_FAULT_KEY: 'sk-test-command-crash-1234567890' };
 
 /**
- * The coder's command: it says it started (a line in starts.log), works for a while (a sleep the
- * test can find on the host by its odd length), then leaves its mark. `stamp` is the same command
- * as an org tool marked idempotent.
+ * The coder's command: it says it started (a line in starts.log), works until the test lets it
+ * finish (a `go` file in the workspace: the test makes it before a run that must finish, and never
+ * during the run it kills, so that run's command is still at work whenever the kill lands), then
+ * leaves its mark. The test finds it on the host by its loop. `stamp` is the same command as an
+ * org tool marked idempotent.
  */
-const WORK = 'echo started >> starts.log; sleep 3.21; echo finished > mark.txt';
+const WAIT = 'until [ -e go ]; do sleep 0.05; done';
+const WORK = `echo started >> starts.log; ${WAIT}; echo finished > mark.txt`;
+
+/** Let the command of the next run in `root` finish. */
+function letFinish(root: string): void {
+  writeFile(root, 'agents/coder/workspace/go', '');
+}
 
 /** A coder on a model at the local server: one command, then a report to the human. */
 function commandOrg(server: string, tool: 'run_command' | 'stamp'): string {
@@ -64,14 +72,14 @@ function answer(request: ReceivedRequest, tool: string) {
   return { body: chatCompletion({ toolCalls: [{ name: 'send_message', arguments: { to: 'human', subject: 'Done', body: 'The work is done.' } }], usage: { prompt_tokens: 300, completion_tokens: 20 } }) };
 }
 
-/** Host processes whose command line has the command's odd sleep in it. */
+/** Host processes whose command line has the command's wait in it (the sandbox's, and the shell's inside it). */
 function sleepers(): string[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((pid) => {
       try {
         const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-        return line.startsWith('sleep 3.21') ? [line] : [];
+        return line.includes(WAIT) ? [line] : [];
       } catch {
         return [];
       }
@@ -109,6 +117,7 @@ async function killMidCommand(root: string): Promise<string[]> {
   // The sandbox went with the engine (bwrap --die-with-parent, and its pid namespace with it): nothing finishes the work.
   await waitFor(() => sleepers().length === 0, 'the killed engine\'s command to be gone');
   expect(existsSync(join(root, 'agents/coder/workspace/mark.txt'))).toBe(false);
+  letFinish(root);
   const before = server.requests.length;
   const resumed = await lemmingAsync(root, ['run', '--plain'], KEY);
   expect(resumed.stderr).toBe('');
@@ -122,6 +131,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('the engine killed with SIGKILL i
     const seed = commandOrg(server.url, 'run_command');
     const reference = scratchDir();
     cpSync(seed, reference, { recursive: true });
+    letFinish(reference);
     expect((await lemmingAsync(reference, ['run', '--plain'], KEY)).status).toBe(0);
     expect(readFileSync(join(reference, 'agents/coder/workspace/starts.log'), 'utf8')).toBe('started\n');
 
@@ -141,6 +151,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('the engine killed with SIGKILL i
     const seed = commandOrg(server.url, 'stamp');
     const reference = scratchDir();
     cpSync(seed, reference, { recursive: true });
+    letFinish(reference);
     const before = server.requests.length;
     expect((await lemmingAsync(reference, ['run', '--plain'], KEY)).status).toBe(0);
     const referenceShown = server.requests.slice(before).map((request) => JSON.stringify(request.body.messages));
@@ -165,6 +176,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('record and replay with commands'
     const seed = commandOrg(server.url, 'run_command');
     const recorded = scratchDir();
     cpSync(seed, recorded, { recursive: true });
+    letFinish(recorded);
     const cassette = join(scratchDir(), 'run.jsonl');
     expect((await lemmingAsync(recorded, ['run', '--plain', '--record', cassette], KEY)).status).toBe(0);
     const tape = readFileSync(`${cassette}.tools.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; key: string });
