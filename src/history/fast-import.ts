@@ -66,16 +66,23 @@ export class FastImport {
     parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
     const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.holdOpen();
-    const stream = Buffer.concat(parts);
-    const half = Math.floor(stream.length / 2);
-    this.child.stdin.write(stream.subarray(0, half));
+    // The parts as they are, not copied into one buffer (a turn's entry holds the ledger and every log it grew: megabytes); corked, so they go in few writes.
+    const half = Math.ceil(parts.length / 2);
+    this.send(parts.slice(0, half));
     // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.
     crashPoint('mid-import');
-    this.child.stdin.write(stream.subarray(half));
+    this.send(parts.slice(half));
     return answer.then((line) => {
       if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
       return line;
     });
+  }
+
+  private send(parts: readonly Buffer[]): void {
+    const stdin = this.child.stdin;
+    stdin.cork();
+    for (const part of parts) stdin.write(part);
+    stdin.uncork();
   }
 
   /** Let git finish what it was given and stop. */

@@ -84,6 +84,8 @@ export class HistoryWriter {
       this.session.importer?.close();
       this.session.importer = undefined;
       this.session.known = undefined;
+      this.session.watch?.close();
+      this.session.watch = undefined;
     });
   }
 

@@ -9,6 +9,7 @@ import { FastImport } from './fast-import.js';
 import { HISTORY_REF, historyPlace, recordedPathspecs } from './history-paths.js';
 import { KnownFiles, type Change } from './known-files.js';
 import { walkRecordedFiles } from './recorded-files.js';
+import { RecordedWatch } from './recorded-watch.js';
 
 /** git's empty tree: what the first entry is compared with. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -52,6 +53,8 @@ export interface EntrySession {
   pending?: Promise<void>;
   /** Why the last pending entry was not written, until the writer says so. */
   problem?: string;
+  /** What changed since the last entry, seen by inotify (recorded-watch.ts): an entry walks only there. */
+  watch?: RecordedWatch;
 }
 
 /** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
@@ -90,7 +93,12 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
   }
   for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
   // The files as they stand before git reads them: one written meanwhile has another stamp, and is read again next time.
-  const walked = session ? walkRecordedFiles(root) : undefined;
+  // Watched from here on: what changes after this walk is what the next entry walks.
+  if (session) {
+    session.watch ??= RecordedWatch.start(root);
+    await session.watch?.take();
+  }
+  const walked = session ? walkRecordedFiles(root, Date.now(), { beforeFolder: session.watch?.beforeFolder }) : undefined;
   const { present, missing } = recordedPathspecs(root);
   if (present.length > 0) await git(place, ['add', '--all', '--force', '--', ...present]);
   if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
@@ -123,9 +131,11 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
 async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
   const place = historyPlace(root);
   if ((await headCommit(place)) !== known.head) return 'unusual';
-  const walked = walkRecordedFiles(root);
+  // Where something changed since the last entry, when the watch saw it all; else the whole org (watched again as it goes).
+  const scope = await session.watch?.take();
+  const walked = walkRecordedFiles(root, Date.now(), { ...(scope ? { scope } : {}), beforeFolder: session.watch?.beforeFolder });
   if ('unusual' in walked) return 'unusual';
-  const { changes, writes, next } = known.compare(root, walked.files);
+  const { changes, writes, next } = known.compare(root, walked.files, scope);
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
