@@ -50,11 +50,14 @@ export class FastImport {
 
   /**
    * Write one commit on the history's branch: `parent`'s files with `changes` made, the message
-   * given; returns its id once the branch points at it.
+   * given. `parent` is a commit's id or the mark of a commit given to this process before (git
+   * takes them in order, so the next may be given before the last is written). Returns the new
+   * commit's mark at once, and its id once the branch points at it.
    */
-  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): Promise<string> {
-    if (this.failed) return Promise.reject(this.failed);
+  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): { mark: string; commit: Promise<string> } {
     this.mark += 1;
+    const mark = `:${this.mark}`;
+    if (this.failed) return { mark, commit: Promise.reject(this.failed) };
     const seconds = Math.floor(when.getTime() / 1000);
     const who = `lemming <lemming@localhost> ${seconds} +0000`;
     const text = Buffer.from(message, 'utf8');
@@ -72,10 +75,11 @@ export class FastImport {
     // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.
     crashPoint('mid-import');
     this.send(parts.slice(half));
-    return answer.then((line) => {
+    const commit = answer.then((line) => {
       if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
       return line;
     });
+    return { mark, commit };
   }
 
   private send(parts: readonly Buffer[]): void {
