@@ -1,24 +1,39 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Above this many agents status takes the kept org by its quick key (engine.changes.scan_per_turn's default). */
+const QUICK_KEY_AGENTS = 5_000;
+/** Above this many agents status lists only the agents with something to show (STATUS_TABLE_LIMIT). */
+const TABLE_LIMIT = 1_000;
+
 /**
  * The floor of a whole `lemming status` process: Node, with no module of lemming's, reading
  * what status cannot show without. It stats every agent's resume (a hand edit must show at
- * once, so the org kept from the last load is trusted only when no file changed), reads and
- * parses the kept org (`org/state/cache/settled-org.json`) and the engine's state
- * (`org/state/engine.json`: the turn, unread mail, last activity and the ledger's totals),
- * and writes one line per agent. Run as `node status-floor.js ROOT`.
+ * once, so the org kept from the last load is trusted only when no file changed), or past
+ * QUICK_KEY_AGENTS agents org.yaml, the chart and `agents/` only (status's quick key); reads and
+ * parses the kept org (`org/state/cache/settled-org.json`, agents by column) and the engine's
+ * state (`org/state/engine.json`: the turn, unread mail, last activity and the ledger's totals);
+ * and writes one line per agent, past TABLE_LIMIT agents one per agent with mail or called in
+ * the last turn and a count of the rest. Run as `node status-floor.js ROOT`.
  */
 function status(root: string): number {
-  const agents = join(root, 'agents');
+  const org = JSON.parse(readFileSync(join(root, 'org', 'state', 'cache', 'settled-org.json'), 'utf8')) as { org: { agents: { columns: { name: { distinct: string[] } } } } };
+  const names = org.org.agents.columns.name.distinct;
   let stamp = 0;
-  for (const name of readdirSync(agents)) stamp += statSync(join(agents, name, 'resume.md'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const org = JSON.parse(readFileSync(join(root, 'org', 'state', 'cache', 'settled-org.json'), 'utf8')) as { org: { agents: Array<{ name: string }> } };
-  const state = JSON.parse(readFileSync(join(root, 'org', 'state', 'engine.json'), 'utf8')) as { turn: number; pending: Array<{ to: string }> };
+  const agents = join(root, 'agents');
+  if (names.length > QUICK_KEY_AGENTS) {
+    for (const file of [join(root, 'org', 'org.yaml'), join(root, 'org', 'chart.yaml'), agents]) stamp += statSync(file).mtimeMs;
+  } else {
+    for (const name of readdirSync(agents)) stamp += statSync(join(agents, name, 'resume.md'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  }
+  const state = JSON.parse(readFileSync(join(root, 'org', 'state', 'engine.json'), 'utf8')) as { turn: number; pending: Array<{ to: string }>; activity: Record<string, { turn: number }> };
   const unread = new Map<string, number>();
   for (const item of state.pending) unread.set(item.to, (unread.get(item.to) ?? 0) + 1);
-  const lines = org.org.agents.map((agent) => `${agent.name}  ${unread.get(agent.name) ?? 0}`);
-  process.stdout.write(`turn ${state.turn} ${stamp > 0 ? '' : '(no resumes)'}\n${lines.join('\n')}\n`);
+  const all = names.length <= TABLE_LIMIT;
+  const shown = all ? names : names.filter((name) => unread.has(name) || state.activity[name]?.turn === state.turn);
+  const lines = shown.map((name) => `${name}  ${unread.get(name) ?? 0}`);
+  const rest = all ? '' : `and ${names.length - shown.length} more\n`;
+  process.stdout.write(`turn ${state.turn} ${stamp > 0 ? '' : '(no resumes)'}\n${lines.join('\n')}\n${rest}`);
   return lines.length;
 }
 

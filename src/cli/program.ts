@@ -231,8 +231,9 @@ program
 program
   .command('status')
   .description("the turn, and each agent's credits left, unread mail, last activity and last error")
-  .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => execute(async () => command('status').statusCommand(root(), options, output)));
+  .option('--all', 'list every agent: past 1,000 agents the table lists only those with mail, an error, a hold, no credits or a call in the last turn')
+  .option('--json', 'print JSON (every agent)')
+  .action((options: { json?: boolean; all?: boolean }) => execute(async () => command('status').statusCommand(root(), options, output)));
 
 program
   .command('inspect')

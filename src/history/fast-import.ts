@@ -50,11 +50,14 @@ export class FastImport {
 
   /**
    * Write one commit on the history's branch: `parent`'s files with `changes` made, the message
-   * given; returns its id once the branch points at it.
+   * given. `parent` is a commit's id or the mark of a commit given to this process before (git
+   * takes them in order, so the next may be given before the last is written). Returns the new
+   * commit's mark at once, and its id once the branch points at it.
    */
-  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): Promise<string> {
-    if (this.failed) return Promise.reject(this.failed);
+  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): { mark: string; commit: Promise<string> } {
     this.mark += 1;
+    const mark = `:${this.mark}`;
+    if (this.failed) return { mark, commit: Promise.reject(this.failed) };
     const seconds = Math.floor(when.getTime() / 1000);
     const who = `lemming <lemming@localhost> ${seconds} +0000`;
     const text = Buffer.from(message, 'utf8');
@@ -66,16 +69,24 @@ export class FastImport {
     parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
     const answer = new Promise<string>((resolve, reject) => this.waiting.push({ resolve, reject }));
     this.holdOpen();
-    const stream = Buffer.concat(parts);
-    const half = Math.floor(stream.length / 2);
-    this.child.stdin.write(stream.subarray(0, half));
+    // The parts as they are, not copied into one buffer (a turn's entry holds the ledger and every log it grew: megabytes); corked, so they go in few writes.
+    const half = Math.ceil(parts.length / 2);
+    this.send(parts.slice(0, half));
     // Killed here, git has half an entry: it stops at the cut, and the branch stays at the entry before.
     crashPoint('mid-import');
-    this.child.stdin.write(stream.subarray(half));
-    return answer.then((line) => {
+    this.send(parts.slice(half));
+    const commit = answer.then((line) => {
       if (!/^[0-9a-f]{40,64}$/.test(line)) throw new GitError(ARGS, null, `fast-import answered "${line}" for an entry`);
       return line;
     });
+    return { mark, commit };
+  }
+
+  private send(parts: readonly Buffer[]): void {
+    const stdin = this.child.stdin;
+    stdin.cork();
+    for (const part of parts) stdin.write(part);
+    stdin.uncork();
   }
 
   /** Let git finish what it was given and stop. */

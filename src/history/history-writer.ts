@@ -4,8 +4,8 @@ import { lastEntry, recordEntry, writtenSoFar, type EntrySession } from './recor
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
-/** The last entry read by any writer of an org and still being written by git (record-entry.ts, `pending`), by org root. */
-const gitWriting = new Map<string, Promise<void>>();
+/** The last entry read by any writer of an org and still being written by git (record-entry.ts, `pending`), by org root, with its writer's session. */
+const gitWriting = new Map<string, { session: EntrySession; pending: Promise<void> }>();
 
 /**
  * The engine's side of the org's history: it says "turn N committed" and "a turn is about to
@@ -57,9 +57,10 @@ export class HistoryWriter {
 
   /** Turn `turn` has committed: record it without holding the caller up (`settle` waits for it). */
   afterCommit(turn: number, credits: number): void {
+    // Said at once: the next turn may begin before the entry is read, and must not look for edits meanwhile (it waits for the read).
+    this.recorded = turn;
     this.enqueue(async () => {
       await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session);
-      this.recorded = turn;
     });
   }
 
@@ -84,6 +85,8 @@ export class HistoryWriter {
       this.session.importer?.close();
       this.session.importer = undefined;
       this.session.known = undefined;
+      this.session.watch?.close();
+      this.session.watch = undefined;
     });
   }
 
@@ -91,20 +94,25 @@ export class HistoryWriter {
     const before = writing.get(this.root) ?? Promise.resolve();
     const next = before
       .then(async () => {
-        // Another writer's entry may still be going into git (an engine of this process that closed): the branch moves once at a time.
-        await gitWriting.get(this.root);
+        // Another writer's entry may still be going into git (an engine of this process that closed): the branch moves once at a
+        // time. This writer's own are taken by its fast-import in order, so its next entry need not wait for them.
+        const other = gitWriting.get(this.root);
+        if (other && other.session !== this.session) await other.pending;
         await work();
         const pending = this.session.pending;
         if (pending) {
-          gitWriting.set(this.root, pending);
+          const writing = { session: this.session, pending };
+          gitWriting.set(this.root, writing);
           void pending.finally(() => {
-            if (gitWriting.get(this.root) === pending) gitWriting.delete(this.root);
+            if (gitWriting.get(this.root) === writing) gitWriting.delete(this.root);
           });
         }
       })
       .catch((error: unknown) => {
-      this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
-    });
+        // The next turn looks at the history again, and records what this entry did not.
+        this.recorded = undefined;
+        this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
+      });
     writing.set(this.root, next);
     void next.finally(() => {
       if (writing.get(this.root) === next) writing.delete(this.root);

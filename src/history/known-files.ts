@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileChange } from './fast-import.js';
-import type { FileStamp } from './recorded-files.js';
+import { inScope, type FileStamp, type WalkScope } from './recorded-files.js';
 
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
 interface KnownFile extends FileStamp {
@@ -48,9 +48,10 @@ export class KnownFiles {
 
   /**
    * The changes from the files known to the files `walked` found: what an entry records, the bytes
-   * of each file to write, and the files as they will be known once it is written.
+   * of each file to write, and the files as they will be known once it is written. A walk of a
+   * `scope` (what a watch saw change) says nothing of the files outside it: they are as known.
    */
-  compare(root: string, walked: ReadonlyMap<string, FileStamp>): { changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> } {
+  compare(root: string, walked: ReadonlyMap<string, FileStamp>, scope?: WalkScope): { changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> } {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
     const next = new Map<string, KnownFile>();
@@ -75,8 +76,12 @@ export class KnownFiles {
       changes.push({ status: known ? 'M' : 'A', path });
       writes.push({ path, mode: seen.mode, data });
     }
-    for (const path of this.files.keys()) {
+    for (const [path, known] of this.files) {
       if (next.has(path)) continue;
+      if (scope && !inScope(path, scope)) {
+        next.set(path, known);
+        continue;
+      }
       changes.push({ status: 'D', path });
       writes.push({ path, removed: true });
     }

@@ -9,6 +9,7 @@ import { FastImport } from './fast-import.js';
 import { HISTORY_REF, historyPlace, recordedPathspecs } from './history-paths.js';
 import { KnownFiles, type Change } from './known-files.js';
 import { walkRecordedFiles } from './recorded-files.js';
+import { RecordedWatch } from './recorded-watch.js';
 
 /** git's empty tree: what the first entry is compared with. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -46,12 +47,17 @@ export interface EntrySession {
   /** The entry it wrote last: what the next turn asks of the history, with no git run for it. */
   last?: { commit: string; summary: EntrySummary };
   /**
-   * The entry fast-import is writing, read but not yet on the branch: the next turn goes on
-   * meanwhile, and the next entry (or a look at the history) waits for it first.
+   * The last entry fast-import was given, read but perhaps not yet on the branch: the next turn
+   * goes on meanwhile, and so does the next entry, which git takes after it (`tip`); a look at
+   * the history, an entry staged by git add and a run's end wait for it.
    */
   pending?: Promise<void>;
+  /** fast-import's mark of the last entry it was given (`:N`), the parent of the next: undefined when the branch is the parent. */
+  tip?: string;
   /** Why the last pending entry was not written, until the writer says so. */
   problem?: string;
+  /** What changed since the last entry, seen by inotify (recorded-watch.ts): an entry walks only there. */
+  watch?: RecordedWatch;
 }
 
 /** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
@@ -66,17 +72,17 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
  * only by the process that holds the org's lock, so a lock file found here is a dead writer's. An
  * `edits` entry that would change nothing is not made. Returns the summary written, or undefined.
  *
- * A plain entry of a writer that wrote the one before (`session`) records only the files whose
- * stamp moved and whose bytes changed since, through one long-lived `git fast-import`; the first
- * entry of a process, one recorded late and a fork's are staged by `git add` over the whole org.
- * A plain entry returns once its files are read: git writes it while the next turn runs
- * (`session.pending`), and a kill meanwhile leaves the history behind the record, which the next
- * run records late, as after a kill before the entry began.
+ * A plain entry of a writer that wrote the one before (`session`) records only the files that
+ * changed since (those the watch saw, recorded-watch.ts), through one long-lived `git fast-import`;
+ * the first entry of a process, one recorded late and a fork's are staged by `git add` over the
+ * whole org. A plain entry returns once its files are read: git writes it while the next turn runs
+ * (`session.pending`), and the next plain entry is given to git behind it without waiting (its
+ * parent is the mark of the one before). A kill meanwhile leaves the history behind the record,
+ * which the next run records late, as after a kill before the entry began.
  */
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
   await ensureStore(place);
-  if (session) await writtenSoFar(session);
   if (session?.known && facts.note === undefined) {
     try {
       const written = await recordChanges(root, facts, session, session.known);
@@ -88,9 +94,17 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
     }
     session.known = undefined;
   }
+  // git stages on the branch as it stands: every entry given to fast-import is on it first.
+  if (session) await writtenSoFar(session);
+  if (session) session.tip = undefined;
   for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
   // The files as they stand before git reads them: one written meanwhile has another stamp, and is read again next time.
-  const walked = session ? walkRecordedFiles(root) : undefined;
+  // Watched from here on: what changes after this walk is what the next entry walks.
+  if (session) {
+    session.watch ??= RecordedWatch.start(root);
+    await session.watch?.take();
+  }
+  const walked = session ? walkRecordedFiles(root, Date.now(), { beforeFolder: session.watch?.beforeFolder }) : undefined;
   const { present, missing } = recordedPathspecs(root);
   if (present.length > 0) await git(place, ['add', '--all', '--force', '--', ...present]);
   if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
@@ -122,25 +136,38 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
 /** A plain entry from the files known to the last one: only what changed is read and written. 'unusual' when git must stage it. */
 async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
   const place = historyPlace(root);
-  if ((await headCommit(place)) !== known.head) return 'unusual';
-  const walked = walkRecordedFiles(root);
+  // Entries given to this session's fast-import are the branch's only writer: the branch is checked when none is under way.
+  if (session.tip === undefined && (await headCommit(place)) !== known.head) return 'unusual';
+  // Where something changed since the last entry, when the watch saw it all; else the whole org (watched again as it goes).
+  const scope = await session.watch?.take();
+  const walked = walkRecordedFiles(root, Date.now(), { ...(scope ? { scope } : {}), beforeFolder: session.watch?.beforeFolder });
   if ('unusual' in walked) return 'unusual';
-  const { changes, writes, next } = known.compare(root, walked.files);
+  const { changes, writes, next } = known.compare(root, walked.files, scope);
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
   }
+  // The credits of an entry the engine gave none are read from the ledger of the parent, which git must have written.
+  if (facts.credits === undefined && session.tip !== undefined) await writtenSoFar(session);
   const summary = await summarise(root, place, facts, changes, known.head);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
-  if (!session.importer?.usable) session.importer = new FastImport(place);
+  if (!session.importer?.usable) {
+    session.importer = new FastImport(place);
+    session.tip = undefined;
+  }
   const importer = session.importer;
   // The bytes are in `writes` already: the files may change from here on, the entry is of the moment they were read.
-  const written = importer.commit(known.head, entryMessage(summary), writes, new Date());
+  const { mark, commit: written } = importer.commit(session.tip ?? known.head, entryMessage(summary), writes, new Date());
+  session.tip = mark;
   known.advance(known.head, next);
   session.pending = written.then(
     (commit) => {
-          known.advance(commit, next);
+      // The last entry given: the branch is at it now, and the next entry may check it again.
+      if (session.tip === mark) {
+        known.advance(commit, next);
+        session.tip = undefined;
+      }
       session.last = { commit, summary };
     },
     (error: unknown) => {

@@ -2,15 +2,22 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
-import { showCredits } from '../../ui/shared/format.js';
+import { formatCount, showCredits } from '../../ui/shared/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';
 
+/**
+ * Past this many agents, the table lists the agents with something to show and counts the rest:
+ * a line per agent of 100,000 is no overview (and took most of `status`'s time); `--all` and
+ * `--json` give every agent.
+ */
+export const STATUS_TABLE_LIMIT = 1_000;
+
 /** `lemming status`: the turn, and each agent's credits, unread mail, last activity and last error. */
-export function statusCommand(root: string, options: { json?: boolean }, output: Output): number {
+export function statusCommand(root: string, options: { json?: boolean; all?: boolean }, output: Output): number {
   const { org, problems } = orgForReading(root, output);
-  const status = orgStatus(org);
+  const status = orgStatus(org, { leaveOutQuiet: !options.all && !options.json && org.agents.size > STATUS_TABLE_LIMIT });
   const proposals = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending');
   if (options.json) {
     output.out(JSON.stringify({ ...status, proposals, problems }, null, 2));
@@ -31,6 +38,9 @@ export function statusCommand(root: string, options: { json?: boolean }, output:
   // One write for the whole table: at 10,000 agents, a write per line cost more than building it.
   output.out(table([header, ...rows]).join('\n'));
   const hint = commandHint(root);
+  if (status.quiet) {
+    output.out(`and ${formatCount(status.quiet)} more agents with no unread mail, no error, not held and not called in turn ${status.turn}: \`${hint('status --all')}\` lists every agent`);
+  }
   const held = status.agents.flatMap((agent) =>
     agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`${hint(`retry ${agent.name}`)}\` calls it again`] : [],
   );

@@ -47,6 +47,8 @@ export interface OrgStatus {
   /** A journal is on disk: a turn was cut short, and the next engine to open the org finishes (or discards) it. */
   unfinishedTurn: boolean;
   agents: AgentStatus[];
+  /** Asked to leave quiet agents out (a big org's \`lemming status\`): how many were. */
+  quiet?: number;
   /** Mail waiting for its recipient's answer under org/routing.yaml `escalate`, oldest first; absent when none. */
   awaiting?: Array<{ id: string; from: string; to: string; turn: number; subject?: string }>;
 }
