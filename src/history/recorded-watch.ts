@@ -42,8 +42,8 @@ function inotifyLimit(name: 'max_user_watches' | 'max_queued_events'): number | 
 export class RecordedWatch {
   private readonly watchers = new Map<string, FSWatcher>();
   private trees = new Set<string>();
-  /** The marks are not complete: the next entry walks the whole org (and watches again as it goes). */
-  private incomplete = false;
+  /** The marks are not complete: the next entry walks the whole org (and watches again as it goes). Nothing is watched before a whole walk. */
+  private incomplete = true;
   private stopped = false;
   /** Events since the last check (setImmediate): the kernel delivers a full queue in one go. */
   private burst = 0;
