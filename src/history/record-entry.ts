@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from '../storage/atomic-write.js';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
