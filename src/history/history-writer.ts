@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
-import { lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
+import { keepKnownFiles, lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
 const writing = new Map<string, Promise<void>>();
@@ -82,6 +82,7 @@ export class HistoryWriter {
   /** After the entries under way: the git kept for them stops. */
   close(): void {
     void this.settle().then(() => {
+      keepKnownFiles(this.root, this.session);
       this.session.importer?.close();
       this.session.importer = undefined;
       this.session.known = undefined;

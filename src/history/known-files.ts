@@ -95,4 +95,31 @@ export class KnownFiles {
     this.head = head;
     this.files = files;
   }
+
+  /** As a file keeps them between runs (see readKnownFiles). */
+  text(): string {
+    const rows: string[] = [];
+    for (const [path, file] of this.files) rows.push(JSON.stringify([path, file.mode, file.oid, file.stamp]));
+    return `{"format":${KNOWN_FORMAT},"head":${JSON.stringify(this.head)},"files":[\n${rows.join(',\n')}\n]}\n`;
+  }
+
+  /** What `text` wrote, or undefined for anything else (another format, a file cut short). */
+  static fromText(text: string): KnownFiles | undefined {
+    try {
+      const data = JSON.parse(text) as { format?: unknown; head?: unknown; files?: unknown };
+      if (data.format !== KNOWN_FORMAT || typeof data.head !== 'string' || !Array.isArray(data.files)) return undefined;
+      const files = new Map<string, KnownFile>();
+      for (const row of data.files as unknown[]) {
+        if (!Array.isArray(row) || row.length !== 4 || !row.every((value) => typeof value === 'string')) return undefined;
+        const [path, mode, oid, stamp] = row as [string, string, string, string];
+        files.set(path, { mode, oid, stamp });
+      }
+      return new KnownFiles(data.head, files);
+    } catch {
+      return undefined;
+    }
+  }
 }
+
+/** The shape of the file `text` writes: another is not read. */
+const KNOWN_FORMAT = 1;

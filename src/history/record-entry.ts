@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
@@ -14,6 +15,32 @@ import { RecordedWatch } from './recorded-watch.js';
 /** git's empty tree: what the first entry is compared with. */
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const EDITED_KEPT = 50;
+
+/** Beside the store: the files its last entry holds, as the last run that wrote one knew them (KnownFiles.text). */
+const KNOWN_FILES = 'lemming-known-files.json';
+
+/**
+ * Keep what the session knows of the last entry's files for the next run, once git has written
+ * every entry it was given: that run's first entry then reads only the files whose stamp moved,
+ * not `git add` over the whole org. A file kept for another entry than the branch's is not used.
+ */
+export function keepKnownFiles(root: string, session: EntrySession): void {
+  if (!session.known || session.tip !== undefined) return;
+  try {
+    writeFileAtomic(join(historyPlace(root).gitDir, KNOWN_FILES), session.known.text());
+  } catch {
+    // Only the next run's first entry is slower without it.
+  }
+}
+
+/** The files the last run knew, or undefined; whether they are of the branch's last entry is checked when they are used (recordChanges). */
+function readKnownFiles(place: GitPlace): KnownFiles | undefined {
+  try {
+    return KnownFiles.fromText(readFileSync(join(place.gitDir, KNOWN_FILES), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** What the writer knows of an entry besides the files: the turn's charges, when the engine gave them. */
 export interface EntryFacts {
@@ -83,6 +110,8 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
   await ensureStore(place);
+  // A new run takes the files the last one knew (keepKnownFiles): its first entry reads only what changed since.
+  if (session && !session.known && facts.note === undefined) session.known = readKnownFiles(place);
   if (session?.known && facts.note === undefined) {
     try {
       const written = await recordChanges(root, facts, session, session.known);
@@ -139,6 +168,7 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   // Entries given to this session's fast-import are the branch's only writer: the branch is checked when none is under way.
   if (session.tip === undefined && (await headCommit(place)) !== known.head) return 'unusual';
   // Where something changed since the last entry, when the watch saw it all; else the whole org (watched again as it goes).
+  session.watch ??= RecordedWatch.start(root);
   const scope = await session.watch?.take();
   const walked = walkRecordedFiles(root, Date.now(), { ...(scope ? { scope } : {}), beforeFolder: session.watch?.beforeFolder });
   if ('unusual' in walked) return 'unusual';

@@ -33,17 +33,17 @@ function inotifyLimit(name: 'max_user_watches' | 'max_queued_events'): number | 
  * gone with all that was known under it. A name is all an event needs: a file made, written,
  * renamed or removed in a folder is an event of that folder naming it.
  *
- * When the marks may be incomplete the watch says so (`take` gives undefined) and the entry walks
- * the whole org: a watch that could not be set (the limit, a folder gone between listing and
- * watching), an event without a name, or so many events at once that the kernel's queue may have
- * overflowed (it drops events past `max_queued_events`, and Node does not say so). Linux only:
- * elsewhere every entry walks the org.
+ * An event without a name has its whole folder walked. When the marks may be incomplete the watch
+ * says so (`take` gives undefined) and the entry walks the whole org: nothing watched yet, a watch
+ * that could not be set (the limit, a folder gone between listing and watching) or that failed,
+ * or so many events at once that the kernel's queue may have overflowed (it drops events past
+ * `max_queued_events`, and Node does not say so). Linux only: elsewhere every entry walks the org.
  */
 export class RecordedWatch {
   private readonly watchers = new Map<string, FSWatcher>();
   private trees = new Set<string>();
-  /** The marks are not complete: the next entry walks the whole org (and watches again as it goes). */
-  private incomplete = false;
+  /** The marks are not complete: the next entry walks the whole org (and watches again as it goes). Nothing is watched before a whole walk. */
+  private incomplete = true;
   private stopped = false;
   /** Events since the last check (setImmediate): the kernel delivers a full queue in one go. */
   private burst = 0;
@@ -128,9 +128,10 @@ export class RecordedWatch {
         onChange(name === null ? undefined : String(name));
       });
       watcher.on('error', () => {
-        // A watched folder removed: its parent's event says so. Its watch is gone either way.
+        // Its folder removed (its parent's event says so) or something else: either way its watch is gone, and the next entry walks the org.
         watcher.close();
         for (const [relative, known] of this.watchers) if (known === watcher) this.watchers.delete(relative);
+        this.incomplete = true;
       });
       return watcher;
     } catch {

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import childProcess, { execFileSync } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -80,12 +81,60 @@ test('within a run, each entry reads only what changed since the last (a watch),
   expect(steadyLstats).toBeLessThan(files + 5 * 4 * AGENTS);
 });
 
+/** The git commands (their first word after the options) started while `work` runs. */
+async function gitCommands(work: () => Promise<void>): Promise<string[]> {
+  const started: string[] = [];
+  const module = childProcess as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const original = module.spawn as (...args: unknown[]) => unknown;
+  module.spawn = function counting(this: unknown, ...args: unknown[]) {
+    if (args[0] === 'git') started.push((args[1] as string[]).find((arg, index, all) => !arg.startsWith('-') && all[index - 1] !== '-c') ?? '');
+    return original.apply(this, args);
+  };
+  syncBuiltinESMExports();
+  try {
+    await work();
+  } finally {
+    module.spawn = original;
+    syncBuiltinESMExports();
+  }
+  return started;
+}
+
+test("a run's first entry takes the files the last run knew: git add is not run over the org, and an edit made between the runs is its entry", { timeout: 120_000 }, async () => {
+  const root = tempDir('lemming-history-known-');
+  buildOrg(root, { agents: 20, history: 0, withMail: 20, keepHistory: true });
+  const provider = new NextAgentProvider(Array.from({ length: 20 }, (_, index) => agentName(index)));
+  const run = async (): Promise<void> => {
+    const engine = Engine.open({ root, providerFactory: () => provider });
+    try {
+      for await (const _event of engine.run({ maxTurns: 2, stopWhenIdle: false })) {
+        // Only the files matter here.
+      }
+    } finally {
+      engine.close();
+    }
+  };
+  const first = await gitCommands(run);
+  // The history's first entry ever is staged by git over the whole org.
+  expect(first).toContain('add');
+  // The engine's close keeps the files once git has written the last entry.
+  await expect.poll(() => readFileSync(join(root, 'org/state/history.git/lemming-known-files.json'), 'utf8').length, { timeout: 30_000 }).toBeGreaterThan(0);
+  writeFileSync(join(root, 'agents/agent_0010/by-hand.md'), 'written between the runs\n');
+  const second = await gitCommands(run);
+  expect(second).not.toContain('add');
+  expect(second).not.toContain('commit');
+  const edits = historyEntries(root).filter((entry) => entry.kind === 'edits');
+  expect(edits.at(-1)?.edited).toEqual(['agents/agent_0010/by-hand.md']);
+});
+
 test('a watch that may have missed events says so, and the entry walks the whole org instead', async () => {
   const root = tempDir('lemming-history-watch-burst-');
   mkdirSync(join(root, 'agents/a/outbox'), { recursive: true });
   const watch = RecordedWatch.start(root, { burst: 50 });
   if (!watch) return expect(process.platform).not.toBe('linux');
   try {
+    // Nothing is watched before a whole walk: the first look says so, and the walk watches each folder.
+    expect(await watch.take()).toBeUndefined();
     walkRecordedFiles(root, Date.now(), { beforeFolder: watch.beforeFolder });
     writeFileSync(join(root, 'agents/a/outbox/one.md'), 'one');
     expect(await watch.take()).toEqual({ trees: new Set(['agents/a/outbox/one.md']) });
