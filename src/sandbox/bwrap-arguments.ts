@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import type { CommandSpec, SandboxLimits } from './command-spec.js';
+import { STAGE, type StagedSources } from './root-staging.js';
 
 /**
  * Everything bubblewrap is told, in one place. The sandbox is built from nothing: an empty root
@@ -133,4 +134,21 @@ export function bwrapArguments(
   args.push('--remount-ro', '/');
   args.push('--chdir', WORKSPACE_PATH);
   return { options: args, command: [...limitArguments(options.prlimit, spec.limits, options.memory), ...spec.argv] };
+}
+
+/**
+ * The options of root's first stage (root-staging.ts), read from its `--args` descriptor: the
+ * host's tree as it is (devices included: the sandbox binds /dev/null from it), a tmpfs over /run
+ * (which exists on every Linux this runs on) where the spec's folders are bound again at
+ * `sources`. bwrap makes the folders above a bind 0700 when it runs as root: the stage is made
+ * passable first. A pid namespace of its own: its first process dies with lemming
+ * (--die-with-parent), and every process below with it, the sandbox's bwrap included (which,
+ * having changed its user, keeps no parent-death signal of its own).
+ */
+export function stageOptions(spec: Pick<CommandSpec, 'workspace' | 'shared' | 'readOnly'>, sources: StagedSources): string[] {
+  const options = ['--dev-bind', '/', '/', '--tmpfs', '/run', '--perms', '0755', '--dir', STAGE, '--unshare-pid', '--die-with-parent', '--chdir', '/'];
+  options.push('--bind', spec.workspace, sources.workspace);
+  if (spec.shared && sources.shared) options.push('--bind', spec.shared.path, sources.shared);
+  (spec.readOnly ?? []).forEach((path, index) => options.push('--ro-bind-try', path, sources.readOnly[index] ?? path));
+  return options;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { allocationFilter } from './allocation-filter.js';
-import { bwrapArguments, limitArguments, SANDBOX_FILES, type MemoryBound, type readHostLayout } from './bwrap-arguments.js';
+import { bwrapArguments, limitArguments, SANDBOX_FILES, stageOptions, type MemoryBound, type readHostLayout } from './bwrap-arguments.js';
 import { makeCommandCgroup, type CommandCgroup, type Controller } from './command-cgroup.js';
 import type { CommandResult, CommandSpec, Isolation, StoppedBy } from './command-spec.js';
 import { sandboxEnvironment } from './sandbox-environment.js';
@@ -85,7 +85,7 @@ function plan(tools: SandboxTools, spec: CommandSpec): Plan {
   const sandboxArgs = ['--args', String(ARGS_FD), '--', ...inner.command];
   let args = sandboxArgs;
   if (stage) {
-    extra.push(optionStream(spec, stage.options));
+    extra.push(optionStream(spec, stageOptions(spec, stage.sources)));
     args = ['--args', String(STAGE_ARGS_FD), '--', ...stage.prefix, ...sandboxArgs];
   }
   if (filter) extra.push(filter);

@@ -31,23 +31,16 @@ export interface StagedSources {
 }
 
 /**
- * The first stage's bwrap options (read from its `--args` descriptor), the command it runs up to
- * the sandbox's bwrap, and where that bwrap finds the spec's folders.
+ * The command the first stage runs up to the sandbox's bwrap, and where that bwrap finds the
+ * spec's folders. The stage's own bwrap options are bwrap-arguments.ts `stageOptions`, with all the
+ * others.
  */
-export function rootStage(spec: CommandSpec, identity: HostIdentity, programs: StagePrograms): { options: string[]; prefix: string[]; sources: StagedSources } {
+export function rootStage(spec: CommandSpec, identity: HostIdentity, programs: StagePrograms): { prefix: string[]; sources: StagedSources } {
   const sources: StagedSources = {
     workspace: `${STAGE}/workspace`,
     ...(spec.shared ? { shared: `${STAGE}/shared` } : {}),
     readOnly: (spec.readOnly ?? []).map((_, index) => `${STAGE}/read-only-${index}`),
   };
-  // The host's tree as it is (devices included: the sandbox binds /dev/null from it), a tmpfs over /run (which exists on every Linux this runs on) for the stage.
-  // bwrap makes the folders above a bind 0700 when it runs as root: the stage is made passable first.
-  // A pid namespace of its own: its first process dies with lemming (--die-with-parent), and every process below with it,
-  // the sandbox's bwrap included (which, having changed its user, keeps no parent-death signal of its own).
-  const options = ['--dev-bind', '/', '/', '--tmpfs', '/run', '--perms', '0755', '--dir', STAGE, '--unshare-pid', '--die-with-parent', '--chdir', '/'];
-  options.push('--bind', spec.workspace, sources.workspace);
-  if (spec.shared && sources.shared) options.push('--bind', spec.shared.path, sources.shared);
-  (spec.readOnly ?? []).forEach((path, index) => options.push('--ro-bind-try', path, sources.readOnly[index] ?? path));
   const prefix = [programs.setpriv, `--reuid=${identity.uid}`, `--regid=${identity.gid}`, '--clear-groups', '--', programs.env, '-i', programs.bwrap];
-  return { options, prefix, sources };
+  return { prefix, sources };
 }

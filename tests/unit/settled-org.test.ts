@@ -23,13 +23,18 @@ function rewriteSameSize(root: string, file: string, from: string, to: string, m
   utimesSync(join(root, file), mtime, mtime);
 }
 
+/** The default org, made ready by `prepare`, loaded once as an engine loads it; the load must leave `kept`. */
+function loadOnce(prepare: (root: string) => void, kept: string): string {
+  const root = defaultOrg();
+  prepare(root);
+  new OrgLoader(root).loadOrThrow();
+  expect(existsSync(join(root, kept))).toBe(true);
+  return root;
+}
+
 /** The default org (coder_01's resume stamped at STAMPED), loaded once as an engine loads it: its settled org is kept. */
 function loadedOrg(): string {
-  const root = defaultOrg();
-  utimesSync(join(root, RESUME), STAMPED, STAMPED);
-  new OrgLoader(root).loadOrThrow();
-  expect(existsSync(join(root, SETTLED_ORG_FILE))).toBe(true);
-  return root;
+  return loadOnce((root) => utimesSync(join(root, RESUME), STAMPED, STAMPED), SETTLED_ORG_FILE);
 }
 
 describe('a command that reads takes the org as the last error-free load settled it', () => {
@@ -107,14 +112,12 @@ describe('a command that reads takes the org as the last error-free load settled
 
 /** The default org made "big" (more agents than a turn's look), its `agents/` folder's time settled, loaded once as an engine loads it. */
 function bigLoadedOrg(): string {
-  const root = defaultOrg();
-  const orgFile = join(root, 'org/org.yaml');
-  writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', 'engine:\n  changes:\n    scan_per_turn: 2\n'));
-  // A time with a part below the second, long past: one the quick key may trust.
-  utimesSync(join(root, 'agents'), STAMPED, STAMPED);
-  new OrgLoader(root).loadOrThrow();
-  expect(existsSync(join(root, SETTLED_STAMPS_FILE))).toBe(true);
-  return root;
+  return loadOnce((root) => {
+    const orgFile = join(root, 'org/org.yaml');
+    writeFileSync(orgFile, readFileSync(orgFile, 'utf8').replace('engine:\n', 'engine:\n  changes:\n    scan_per_turn: 2\n'));
+    // A time with a part below the second, long past: one the quick key may trust.
+    utimesSync(join(root, 'agents'), STAMPED, STAMPED);
+  }, SETTLED_STAMPS_FILE);
 }
 
 describe('an org bigger than a turn\'s look opens on its quick key: no resume is looked at until the first full load', () => {
