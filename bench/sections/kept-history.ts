@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { alternateTurns, buildJobOrg, cli, runTurns, type BenchContext } from '../context.js';
+import { entryFloor } from '../entry-floor.js';
 import type { Row } from '../row.js';
 import { figure } from '../stats.js';
 import type { Job } from '../worker.js';
@@ -48,6 +49,16 @@ export function keptHistory(context: BenchContext): Row[] {
     rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
     rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
     context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    // What an entry cannot cost less than, whatever the store: the files the last turn changed, read and hashed whole.
+    const floor = entryFloor(roots[1]);
+    const floorRatio = (without.median + floor.ms.median) / without.median;
+    rows.push({
+      what: `floor of an entry, ${label}: lstat, read and SHA-1 of the ${floor.files} files the last one changed (${floor.mb.toFixed(1)} MB), nothing written`,
+      storage: storage.name,
+      figure: { ms: floor.ms },
+    });
+    rows.push({ what: `(no history + that floor) / no history, ${label}`, storage: storage.name, figure: { ratio: floorRatio, of: 'median turns' } });
+    context.log(`  ${label}: an entry's floor ${floor.ms.median.toFixed(1)} ms for ${floor.files} files (${floor.mb.toFixed(1)} MB), ${floorRatio.toFixed(2)}× a turn without history`);
     rmSync(roots[0], { recursive: true, force: true });
     // The org's last turn: its first (from the build) plus the ones run here.
     if (agents === 1000) forkFrom = { root: roots[1], turn: 1 + job.turns * TURNS_PER_RUN };

@@ -80,33 +80,44 @@ export interface AgentPaths {
   log: string;
 }
 
-/** Paths are asked for several times per agent per turn; building them once saves thousands of joins a turn. */
-const agentPathCache = new Map<string, Map<string, AgentPaths>>();
+/** `<root>/agents`, normalised once per root: an agent's folder is this, a slash and its name. */
+const agentsFolders = new Map<string, string>();
 
-/** The paths of an agent's files. Cached (by root, then name: no key string is built per call): the object returned is shared, so do not change it. */
+/**
+ * An agent's paths, each built when asked from its folder. Nothing is kept per agent: at 100,000
+ * agents a table of every agent's six paths (each a rope of the folder's parts, flattened again
+ * by the first system call that used it) held some 60 MB for the whole run, a fifth of the peak.
+ */
+class PathsOf implements AgentPaths {
+  constructor(readonly directory: string) {}
+  get resume(): string {
+    return `${this.directory}/resume.md`;
+  }
+  get outbox(): string {
+    return `${this.directory}/outbox`;
+  }
+  get memory(): string {
+    return `${this.directory}/memory`;
+  }
+  get logs(): string {
+    return `${this.directory}/logs`;
+  }
+  get log(): string {
+    return `${this.directory}/logs/activity.jsonl`;
+  }
+}
+
+/**
+ * The paths of an agent's files. The root is normalised once (one `join` per root, not six per
+ * agent, which were 6,000 at 1,000 agents in a fresh process's first turn); an agent's name is a
+ * plain folder name (src/org/names.ts), so its paths are appended to it.
+ */
 export function agentPaths(root: string, agent: string): AgentPaths {
-  let byAgent = agentPathCache.get(root);
-  if (!byAgent) {
-    byAgent = new Map();
-    agentPathCache.set(root, byAgent);
+  let agents = agentsFolders.get(root);
+  if (agents === undefined) {
+    agents = join(root, 'agents');
+    if (agentsFolders.size > 1_000) agentsFolders.clear();
+    agentsFolders.set(root, agents);
   }
-  let paths = byAgent.get(agent);
-  if (!paths) {
-    // One join normalises the folder; the names under it are fixed and plain, so they are appended
-    // (six joins an agent, each normalising the whole path, were 6,000 at 1,000 agents in a fresh process's first turn).
-    const directory = join(root, 'agents', agent);
-    const logs = `${directory}/logs`;
-    paths = {
-      directory,
-      resume: `${directory}/resume.md`,
-      outbox: `${directory}/outbox`,
-      memory: `${directory}/memory`,
-      logs,
-      log: `${logs}/activity.jsonl`,
-    };
-    if (byAgent.size > 2_000_000) byAgent.clear();
-    if (agentPathCache.size > 1_000) agentPathCache.clear();
-    byAgent.set(agent, paths);
-  }
-  return paths;
+  return new PathsOf(`${agents}/${agent}`);
 }
