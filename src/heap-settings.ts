@@ -32,6 +32,18 @@ const CAPPED_OLD_GENERATION_GROWTH_PERCENT = 100;
 const CAPPED_OLD_GENERATION_AGENTS = 500;
 
 /**
+ * Above this many agents the old generation grows by at most HUGE_ORG_GROWTH_PERCENT. Most of a
+ * huge org's heap is the org itself, alive for the whole run, and a steady turn (of its busy agents
+ * only) promotes little next to it: at 100,000 agents with 1,000 busy, 107 MB was alive after the
+ * first turn's full collection, and a 2× cap let the heap reach 225 MB before the next (peak RSS 318
+ * to 323 MB in 7 turns). At 1.5×: 5 full collections instead of 3, some 15 ms each, the steady turn
+ * 319 to 329 ms against 313 to 328, and a peak of 296 to 300 MB. 1.3× did no better: V8 grows the
+ * heap by a minimum step of its own past the factor (2026-11-25, the bench's run job, alternated).
+ */
+const HUGE_ORG_AGENTS = 50_000;
+const HUGE_ORG_GROWTH_PERCENT = 50;
+
+/**
  * The young generation a small or middling org's run keeps: two semi-spaces of 2 MB. V8 starts
  * with 1 MB each and, by default, doubles them up to 16 MB each (with the copy, some 48 MB of RSS)
  * as soon as turns allocate quickly: that was most of a long run's peak RSS at 200 and 1,000
@@ -53,7 +65,8 @@ const YOUNG_GENERATION_BYTES = 4 * 1024 * 1024;
  *
  * The old generation of a bigger org, and of a small one (under CAPPED_OLD_GENERATION_AGENTS, or
  * before its size is known), grows by at most CAPPED_OLD_GENERATION_GROWTH_PERCENT past its live
- * data; a middling org keeps V8's own factor (0).
+ * data, a huge one (over HUGE_ORG_AGENTS) by HUGE_ORG_GROWTH_PERCENT; a middling org keeps V8's
+ * own factor (0).
  *
  * Called before the run's modules load (compiling them would grow the young generation past its
  * size, and V8 never gives that back while turns allocate) and again once the org's size is known.
@@ -63,7 +76,8 @@ export async function keepHeapSmall(agents?: number): Promise<void> {
   const v8 = await import('node:v8');
   const big = agents !== undefined && agents > SMALL_ORG_AGENTS;
   const capped = big || agents === undefined || agents < CAPPED_OLD_GENERATION_AGENTS;
-  settings = { v8, youngBytes: big ? undefined : YOUNG_GENERATION_BYTES, oldGrowthPercent: capped ? CAPPED_OLD_GENERATION_GROWTH_PERCENT : 0, growthFactor: undefined };
+  const oldGrowthPercent = agents !== undefined && agents > HUGE_ORG_AGENTS ? HUGE_ORG_GROWTH_PERCENT : capped ? CAPPED_OLD_GENERATION_GROWTH_PERCENT : 0;
+  settings = { v8, youngBytes: big ? undefined : YOUNG_GENERATION_BYTES, oldGrowthPercent, growthFactor: undefined };
   v8.setFlagsFromString(`--heap-growing-percent=${settings.oldGrowthPercent}`);
   holdYoungGeneration();
   watchCollections();
