@@ -427,7 +427,7 @@ program
 
 program
   .command('fork')
-  .description('make a new org at --root: the org at --from as it was after turn N (record, ledger, balances, proposals, workspaces); its next run is turn N+1')
+  .description('make a new org at --root: the org at --from as it was after turn N (record, ledger, balances, proposals, workspaces), with the hand edits made before turn N+1; its next run is turn N+1, as the original\'s was')
   .requiredOption('--from <dir>', 'the org whose history holds the turn')
   .requiredOption('--at <n>', 'the turn to fork after (0: before the first turn)', turnNumber)
   .action((options: { from: string; at: number }) =>

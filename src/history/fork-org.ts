@@ -34,7 +34,9 @@ export function readForkOrigin(root: string): ForkOrigin | undefined {
 }
 
 /**
- * Write the org at `from` as it was after turn `turn` as a new, ordinary org at `destination`: its
+ * Write the org at `from` as it was after turn `turn` as a new, ordinary org at `destination`, with
+ * the hand edits made before turn `turn + 1` (a mail the human sent, a resume changed): the org as
+ * the original's next turn found it, so the fork's turn `turn + 1` is the original's. Its
  * files from the history (materialiseTurn), where it came from (`org/state/forked-from.json`), and
  * its history up to that turn, with a first entry of its own saying it is a fork. A `lemming run`
  * there goes on from turn `turn + 1`. The original is only read: a run may go on in it meanwhile.
@@ -46,7 +48,7 @@ export async function forkOrg(from: string, turn: number, destination: string, c
   let written = false;
   try {
     written = true;
-    const entry = materialiseTurn(source, turn, target);
+    const entry = materialiseTurn(source, turn, target, { editsBefore: true });
     const origin: ForkOrigin = { from: source, turn, commit: entry.commit, forked: clock().toISOString() };
     writeFileAtomic(forkOriginPath(target), `${JSON.stringify(origin, null, 2)}\n`);
     // The history up to the fork point, so `history`, `show --at` and `fork` work on the fork's earlier turns too.

@@ -12,10 +12,11 @@ import type { HistoryEntry } from './history-entry.js';
  * folder): every file its history holds for that turn, with its permission bits: its record, ledger,
  * read marks, proposals, notes and workspaces. Nothing machine-local (the lock, caches, the journal)
  * and no secret file is in the history, so none is written; the org's own history is not copied
- * (forkOrg does that). Returns the entry written. Reused by `fork`, `diff --turns` and experiments.
+ * (forkOrg does that). Returns the entry written. Reused by `fork`, `diff --turns` and experiments;
+ * `editsBefore` (a fork's) adds the hand edits made before turn `turn + 1` (entryOfTurn).
  */
-export function materialiseTurn(orgRoot: string, turn: number, destination: string): HistoryEntry {
-  const entry = entryOfTurn(orgRoot, turn);
+export function materialiseTurn(orgRoot: string, turn: number, destination: string, options: { editsBefore?: boolean } = {}): HistoryEntry {
+  const entry = entryOfTurn(orgRoot, turn, options);
   const target = resolve(destination);
   requireEmptyFolder(target);
   mkdirSync(target, { recursive: true });

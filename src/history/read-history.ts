@@ -33,13 +33,16 @@ export function listHistory(root: string): HistoryEntry[] {
 
 /**
  * The entry holding the org as it was after turn `turn`: the turn's own entry (or the fork or first
- * entry that stands for it), not the hand edits made before the next. A turn the history does not
- * hold is an error naming the turns it does.
+ * entry that stands for it), not the hand edits made before the next. With `editsBefore`, the org
+ * as the next turn found it: the hand edits made before turn `turn + 1` (an `edits` entry after the
+ * turn's) included, what a fork goes on from. A turn the history does not hold is an error naming
+ * the turns it does.
  */
-export function entryOfTurn(root: string, turn: number): HistoryEntry {
+export function entryOfTurn(root: string, turn: number, options: { editsBefore?: boolean } = {}): HistoryEntry {
   const entries = listHistory(root);
   const kept = entries.filter((entry) => TURN_KINDS.includes(entry.kind));
   const found = kept.filter((entry) => entry.turn === turn).at(-1);
+  if (found && options.editsBefore) return entries.slice(entries.indexOf(found)).filter((entry) => entry.turn === turn && (entry === found || entry.kind === 'edits')).at(-1) ?? found;
   if (found) return found;
   const turns = [...new Set(kept.map((entry) => entry.turn))].sort((left, right) => left - right);
   const first = turns[0] ?? 0;

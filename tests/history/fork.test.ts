@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';
-import { historyEntries, originalRun, runOutcome, runToIdle } from './history-org.js';
+import { historyEntries, originalRun, runOutcome, runToIdle, seededOrg } from './history-org.js';
 
 let original = '';
 let last = 0;
@@ -13,31 +13,62 @@ beforeAll(async () => {
 }, 120_000);
 
 /** Fork the original after `turn` into a new folder with the built CLI. */
-async function forkAt(turn: number): Promise<string> {
+async function forkAt(turn: number, from = original): Promise<string> {
   const fork = join(scratchDir('lemming-fork-'), 'fork');
-  const made = await lemmingAsync(fork, ['fork', '--from', original, '--at', String(turn)]);
+  const made = await lemmingAsync(fork, ['fork', '--from', from, '--at', String(turn)]);
   expect(made.stderr).toBe('');
   expect(made.status).toBe(0);
   expect(made.stdout).toContain(`as it was after turn ${turn} to ${fork}`);
   return fork;
 }
 
+/**
+ * The seeded org run to idle with a person's hand edits after its first turn (the human sends the
+ * manager a second request; the planner's budget is raised in its resume) and an intervention
+ * before its third (org/interventions.yaml: the human asks for the changelog too). Each changes what
+ * the turns after it do.
+ */
+async function editedRun(): Promise<{ root: string; last: number }> {
+  const root = seededOrg();
+  writeFileSync(join(root, 'org/interventions.yaml'), 'interventions:\n  - turn: 3\n    send: { to: manager, subject: Changelog, body: "Please also check the changelog." }\n');
+  expect(lemming(root, ['run', '--turns', '1']).status).toBe(0);
+  expect(lemming(root, ['send', 'manager', 'Also write the release notes.', '--subject', 'Release notes']).status).toBe(0);
+  const resume = join(root, 'agents/planner/resume.md');
+  writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 0.5', 'credits: 0.75'));
+  await runToIdle(root);
+  const entries = historyEntries(root);
+  expect(entries.map((entry) => `${entry.kind} ${entry.turn}`)).toContain('edits 1');
+  return { root, last: (JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn };
+}
+
 describe('lemming fork --at N', () => {
-  test('for every turn N of a run to idle, a fork run to idle is the same run: messages, charges, balances', async () => {
-    expect(last).toBeGreaterThanOrEqual(4);
-    const turns = Array.from({ length: last + 1 }, (_, turn) => turn);
+  test('for every turn N of a run to idle with hand edits and an intervention between turns, a fork run to idle is the same run (messages, charges, balances); one before the edits runs without them', async () => {
+    const edited = await editedRun();
+    expect(edited.last).toBeGreaterThanOrEqual(4);
+    const expected = runOutcome(edited.root);
+    // The edits and the intervention are in the run: the human's second request, the changelog, the planner's budget.
+    expect(Object.values(expected.messages).some((text) => text.includes('Also write the release notes.'))).toBe(true);
+    expect(Object.values(expected.messages).some((text) => text.includes('Please also check the changelog.'))).toBe(true);
+    // A fork before the edits (turn 0) cannot know a person will make them: it runs as the original did up to them, then
+    // without them. From turn 1 on, each fork holds them (and the intervention, part of the org, is carried out in its turn).
+    const before = await forkAt(0, edited.root);
+    await runToIdle(before);
+    const upTo = (messages: Record<string, string>, turn: number): Record<string, string> =>
+      Object.fromEntries(Object.entries(messages).filter(([file]) => /^agents\/(?!human\/)/.test(file) && Number(/\/(\d{6})-/.exec(file)?.[1]) <= turn));
+    expect(upTo(messageFiles(before), 1)).toEqual(upTo(expected.messages, 1));
+    expect(Object.values(messageFiles(before)).some((text) => text.includes('Also write the release notes.'))).toBe(false);
+    const turns = Array.from({ length: edited.last }, (_, index) => index + 1);
     const forks = await Promise.all(
       turns.map(async (turn) => {
-        const fork = await forkAt(turn);
-        // The fork is the org of then: its record says turn N, its outboxes hold no later mail.
-        if (turn > 0) expect((JSON.parse(readFileSync(join(fork, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn).toBe(turn);
+        const fork = await forkAt(turn, edited.root);
+        // The fork is the org as turn N+1 found it: the human's second request is there from turn 1 on, and no later mail.
+        expect(Object.values(messageFiles(fork)).some((text) => text.includes('Also write the release notes.'))).toBe(true);
         expect(Object.keys(messageFiles(fork)).every((file) => Number(/\/(\d{6})-/.exec(file)?.[1] ?? 0) <= turn)).toBe(true);
-        if (turn < last) await runToIdle(fork);
+        if (turn < edited.last) await runToIdle(fork);
         return fork;
       }),
     );
-    const expected = runOutcome(original);
-    for (const [turn, fork] of forks.entries()) expect(runOutcome(fork), `forked at turn ${turn}`).toEqual(expected);
+    for (const [index, fork] of forks.entries()) expect(runOutcome(fork), `forked at turn ${index + 1}`).toEqual(expected);
   }, 600_000);
 
   test('a fork says where it came from and has the history up to its turn; a different message at N changes only the turns after N', async () => {
