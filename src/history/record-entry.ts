@@ -124,8 +124,10 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
     session.known = undefined;
   }
   // git stages on the branch as it stands: every entry given to fast-import is on it first.
-  if (session) await writtenSoFar(session);
-  if (session) session.tip = undefined;
+  if (session) {
+    await writtenSoFar(session);
+    session.tip = undefined;
+  }
   for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
   // The files as they stand before git reads them: one written meanwhile has another stamp, and is read again next time.
   // Watched from here on: what changes after this walk is what the next entry walks.

@@ -1,5 +1,6 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { inotifyLimit } from '../org/changes/inotify-limit.js';
 import { RECORDED_FOLDERS } from './history-paths.js';
 import type { WalkScope } from './recorded-files.js';
 
@@ -9,16 +10,6 @@ import type { WalkScope } from './recorded-files.js';
  * every other program of the user), entries walk the whole org instead.
  */
 const MAX_FOLDERS = 50_000;
-
-/** A kernel setting read once: inotify's limits, or undefined where there are none to read (not Linux). */
-function inotifyLimit(name: 'max_user_watches' | 'max_queued_events'): number | undefined {
-  try {
-    const limit = Number(readFileSync(`/proc/sys/fs/inotify/${name}`, 'utf8').trim());
-    return Number.isFinite(limit) && limit > 0 ? limit : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * File-system notifications on every recorded folder of an org (history-paths.ts), so an entry of

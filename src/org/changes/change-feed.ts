@@ -1,5 +1,6 @@
 import { ChangeLogReader } from './change-log.js';
-import { canWatch, FolderWatch, inotifyWatchLimit } from './folder-watch.js';
+import { canWatch, FolderWatch } from './folder-watch.js';
+import { inotifyLimit } from './inotify-limit.js';
 import { SpreadScan } from './spread-scan.js';
 
 /** What changed since the last turn: every agent (look at all of them), or these agents' folders. */
@@ -36,7 +37,7 @@ export class ChangeFeed {
   private readonly marked = new Set<string>();
   private current: ChangeMode = 'every-turn';
   /** The system's inotify watch limit, read once. */
-  private readonly watchLimit = inotifyWatchLimit();
+  private readonly watchLimit = inotifyLimit('max_user_watches');
 
   constructor(
     private readonly root: string,

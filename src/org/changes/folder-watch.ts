@@ -1,4 +1,4 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 
 /**
  * The most agents watched by default: each costs two inotify watches (its folder, for its
@@ -6,16 +6,6 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
  * here: 40,000 watches, 53 MB, 2.9 s on a loaded machine). Past this, the spread scan serves.
  */
 export const WATCH_AGENTS_MAX = 20_000;
-
-/** The system's inotify watch limit per user (Linux), or undefined where there is none to read. */
-export function inotifyWatchLimit(): number | undefined {
-  try {
-    const limit = Number(readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim());
-    return Number.isFinite(limit) && limit > 0 ? limit : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Whether `agents` agents can be watched here: Linux (recursive `fs.watch` is not what Node 20
