@@ -1,4 +1,5 @@
 import type { SandboxLimits } from '../../sandbox/command-spec.js';
+import { formatCount } from '../../ui/shared/format.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 
@@ -17,7 +18,7 @@ export function commandLimits(org: Org, agent: Agent, tool?: SandboxLimitOverrid
 /** The limits as the model is told them when a command failed: what it may try to stay under. Pure. */
 export function describeLimits(limits: SandboxLimits): string {
   return (
-    `${limits.timeout_ms / 1000} s, ${limits.max_output_bytes.toLocaleString('en-US')} bytes of stdout and of stderr, ` +
+    `${limits.timeout_ms / 1000} s, ${formatCount(limits.max_output_bytes)} bytes of stdout and of stderr, ` +
     `${limits.memory_mb} MiB of memory, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp and /dev/shm, ${limits.disk_mb} MiB of disk in the workspace`
   );
 }

@@ -2,6 +2,7 @@ import type { CommandResult, DiskQuotaMet, SandboxLimits } from '../../sandbox/c
 import { cutSecrets } from '../../secrets/secrets.js';
 import type { ToolResult } from '../tool-result.js';
 import type { CommandSummary } from './command-summary.js';
+import { formatCount } from '../../ui/shared/format.js';
 import { describeLimits } from './command-limits.js';
 
 /** Characters shown of each stream: its beginning and its end, where what a command says last (a test summary) is. */
@@ -10,10 +11,10 @@ const TAIL_CHARS = 8_000;
 
 function shown(name: string, text: string, bytes: number): string {
   if (bytes === 0) return `--- ${name}: empty ---`;
-  const body = text.length <= HEAD_CHARS + TAIL_CHARS ? text : `${text.slice(0, HEAD_CHARS)}\n[lemming: ${(text.length - HEAD_CHARS - TAIL_CHARS).toLocaleString('en-US')} characters left out here]\n${text.slice(-TAIL_CHARS)}`;
+  const body = text.length <= HEAD_CHARS + TAIL_CHARS ? text : `${text.slice(0, HEAD_CHARS)}\n[lemming: ${formatCount(text.length - HEAD_CHARS - TAIL_CHARS)} characters left out here]\n${text.slice(-TAIL_CHARS)}`;
   const kept = Buffer.byteLength(text);
-  const note = kept < bytes ? `, of which the first ${kept.toLocaleString('en-US')} were kept` : '';
-  return `--- ${name} (${bytes.toLocaleString('en-US')} bytes${note}) ---\n${body}${body.endsWith('\n') ? '' : '\n'}--- end of ${name} ---`;
+  const note = kept < bytes ? `, of which the first ${formatCount(kept)} were kept` : '';
+  return `--- ${name} (${formatCount(bytes)} bytes${note}) ---\n${body}${body.endsWith('\n') ? '' : '\n'}--- end of ${name} ---`;
 }
 
 function stopLine(result: CommandResult, limits: SandboxLimits): string | undefined {
@@ -22,7 +23,7 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
       return `stopped: it was still running after ${limits.timeout_ms / 1000} s, the time limit (engine.sandbox.timeout_ms)`;
     case 'stdout':
     case 'stderr':
-      return `stopped: it wrote more than ${limits.max_output_bytes.toLocaleString('en-US')} bytes on ${result.stoppedBy}, the output limit (engine.sandbox.max_output_bytes)`;
+      return `stopped: it wrote more than ${formatCount(limits.max_output_bytes)} bytes on ${result.stoppedBy}, the output limit (engine.sandbox.max_output_bytes)`;
     case 'stopped':
       return 'stopped: the run was stopping';
     case 'quota':
@@ -35,7 +36,7 @@ function stopLine(result: CommandResult, limits: SandboxLimits): string | undefi
 }
 
 function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
+  return `${formatCount(Math.round((bytes / (1024 * 1024)) * 10) / 10)} MiB`;
 }
 
 /** What a folder at its disk quota holds, and what to do about it. */

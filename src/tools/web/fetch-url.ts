@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { WebSettings } from '../../org/schema.js';
 import { cutSecrets } from '../../secrets/secrets.js';
+import { formatCount } from '../../ui/shared/format.js';
 import { capResult, toolError, toolOk, type ToolResult } from '../tool-result.js';
 import { addressKind } from './address-kind.js';
 import { allowedBy, type AllowMatch } from './allow-list.js';
@@ -122,8 +123,8 @@ async function bodyText(fetched: Fetched, deadline: AbortSignal, timeoutMs: numb
     if (conversion.kind === 'stopped') return { failure: `turning its HTML into text took longer than the rest of ${timeoutMs / 1000} s (web.timeout_ms); the conversion was stopped` };
     if (conversion.kind === 'failed') return { failure: `its HTML could not be turned into text (${conversion.reason})` };
     const notes: string[] = [];
-    if (conversion.cutChars > 0) notes.push(`only the first ${MAX_HTML_CHARS.toLocaleString('en-US')} characters of its HTML were turned into text (${conversion.cutChars.toLocaleString('en-US')} left out)`);
-    if (conversion.flattened > 0) notes.push(`${conversion.flattened.toLocaleString('en-US')} elements nested deeper than ${MAX_HTML_DEPTH} levels were flattened (their text kept)`);
+    if (conversion.cutChars > 0) notes.push(`only the first ${formatCount(MAX_HTML_CHARS)} characters of its HTML were turned into text (${formatCount(conversion.cutChars)} left out)`);
+    if (conversion.flattened > 0) notes.push(`${formatCount(conversion.flattened)} elements nested deeper than ${MAX_HTML_DEPTH} levels were flattened (their text kept)`);
     return { text: conversion.text, notes };
   }
   if (type === '' || type.startsWith('text/') || /json|xml|javascript|yaml|csv/.test(type)) return { text, notes: [] };
@@ -158,7 +159,7 @@ export async function fetchUrl(given: unknown, settings: WebSettings, allow: rea
         continue;
       }
       const text = await bodyText(fetched, deadline, settings.timeout_ms, convert);
-      const size = fetched.cut ? `more than ${settings.max_bytes.toLocaleString('en-US')} bytes; the first ${settings.max_bytes.toLocaleString('en-US')} were read (web.max_bytes)` : `${fetched.total.toLocaleString('en-US')} bytes`;
+      const size = fetched.cut ? `more than ${formatCount(settings.max_bytes)} bytes; the first ${formatCount(settings.max_bytes)} were read (web.max_bytes)` : `${formatCount(fetched.total)} bytes`;
       const got = `GET ${url.href}: ${fetched.status} ${fetched.statusText} (${fetched.type || 'no content type'}, ${size})`;
       if ('failure' in text) return toolError(`fetch_url: ${[...hops, got].join('\n')}; ${text.failure}`);
       const head = [...hops, got, ...('notes' in text ? text.notes.map((note) => `(${note})`) : [])].join('\n');

@@ -12,12 +12,14 @@ export function showCredits(credits: number): string {
 
 /**
  * A count with thousands separators (`12,345`), the same whatever the locale. Written out
- * rather than `toLocaleString`, whose first call loads ICU's locale data: tens of
- * milliseconds that every `run-once` would pay to print its summary.
+ * rather than `toLocaleString`, whose first call loads ICU's locale data: 20-30 ms of CPU that
+ * every `run-once` paid to print its summary, and every run to tell an agent its command's output.
  */
 export function formatCount(count: number): string {
-  if (!Number.isInteger(count)) return count.toLocaleString('en-US');
-  return String(count).replace(/\B(?=(\d{3})+$)/g, ',');
+  // en-US shows at most three decimals.
+  const [whole = '', fraction] = String(Number.isInteger(count) ? count : Math.round(count * 1000) / 1000).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /** A size on disk for people: `812 bytes`, `14.2 KB`, `3.1 MB`, `1.20 GB` (powers of 1,024). */
