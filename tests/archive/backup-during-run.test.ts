@@ -5,7 +5,7 @@ import { list } from 'tar';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { tempDir, write } from '../helpers/org-files.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { wireServerPerTest, type ReceivedRequest } from '../helpers/wire-server.js';
 import { startWatched } from '../helpers/watched-process.js';

@@ -8,7 +8,7 @@ import { processStat } from '../../src/process-liveness.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
 import { expandOrgRoots, servedOrgs } from '../../src/web/served-orgs.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { listOutbox } from '../helpers/temp-org.js';
+import { listOutbox } from '../helpers/org-files.js';
 import { defaultFaultOrg, eventsOf, humanSends, runOrg } from '../faults/fault-org.js';
 import { scratchDir } from '../faults/scratch.js';
 

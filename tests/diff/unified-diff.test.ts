@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { unifiedDiff } from '../../src/diff/unified-diff.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 /** GNU diff's unified output of the same two texts, without its two header lines. */
 function gnuDiff(before: string, after: string): string[] {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { docsPages, DOCS_COMMAND } from '../../src/docs/docs-pages.js';
 import { headingsOf } from '../../src/docs/markdown-toc.js';
 import { docPages } from '../helpers/docs.js';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 describe('the docs a person finds their way in', () => {
   test('the command reference, the org file reference and every table of contents are what `npm run docs` writes now', () => {

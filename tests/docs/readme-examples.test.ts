@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { bootstrappedOrg, builtOrg, step } from '../helpers/built-org.js';
 import { CLI } from '../helpers/cli.js';
 import { docPages, GENERATED_PAGES } from '../helpers/docs.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 /** A fenced block of the docs: its page, its language, its text, the line it starts at, and its first line (how it is named here). */
 interface Block {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { read, tempDir, write } from '../helpers/temp-org.js';
+import { read, tempDir, write } from '../helpers/org-files.js';
 
 interface ProposalJson {
   id: string;

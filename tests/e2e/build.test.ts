@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir, write } from '../helpers/org-files.js';
 
 // The real build script on a package of three small sources, so each build takes the
 // compiler's start-up time, not lemming's whole compile.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { builtOrg, bootstrappedOrg, step } from '../helpers/built-org.js';
 import { CLI, lemming } from '../helpers/cli.js';
-import { listOutbox, read, resume, tempDir, write } from '../helpers/temp-org.js';
+import { listOutbox, read, resume, tempDir, write } from '../helpers/org-files.js';
 
 /** The default org as `lemming bootstrap` writes it (the first test runs bootstrap itself). */
 const bootstrapped = bootstrappedOrg();

@@ -2,7 +2,7 @@ import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { tempDir, write } from '../helpers/org-files.js';
 
 test('a turn interrupted with an agent at work finishes even if that agent has since left the org', () => {
   const root = tempDir();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { checkInvariants } from '../faults/invariants.js';
-import { read, tempDir } from '../helpers/temp-org.js';
+import { read, tempDir } from '../helpers/org-files.js';
 
 describe('hire → approve → the new agent works, through the built CLI', () => {
   test('hr proposes on the manager\'s request, the human approves, hr is told, and the new agent has its first turn', () => {

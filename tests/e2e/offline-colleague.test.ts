@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { listOutbox, tempDir } from '../helpers/temp-org.js';
+import { listOutbox, tempDir } from '../helpers/org-files.js';
 
 interface InboxJson {
   messages: Array<{ id: string; from: string; subject?: string; body: string; turn: number }>;

@@ -2,7 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir, write } from '../helpers/org-files.js';
 
 interface InboxMessage {
   from: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { lemming } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 interface TraceJson {
   request: { messages: Array<{ role: string; content: string }> };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { lemming } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 /**
  * What each template's description promises, on the offline model: bootstrapped with the built

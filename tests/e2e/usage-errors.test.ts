@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { bootstrappedOrg } from '../helpers/built-org.js';
 import { lemming } from '../helpers/cli.js';
-import { listOutbox, read, tempDir } from '../helpers/temp-org.js';
+import { listOutbox, read, tempDir } from '../helpers/org-files.js';
 
 /** A copy of the default org `lemming bootstrap` wrote once for this file. */
 const bootstrapped = bootstrappedOrg();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { tempDir, write } from '../helpers/org-files.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { startWatched } from '../helpers/watched-process.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLI, lemming } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 /** The built CLI started from `cwd` with `PATH` as given: the suggestions it prints depend on both. */
 function lemmingIn(cwd: string, path: string, args: string[]) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { lemming } from '../helpers/cli.js';
-import { listOutbox, tempDir } from '../helpers/temp-org.js';
+import { listOutbox, tempDir } from '../helpers/org-files.js';
 import { aliasBomb, withFrontMatterLines } from '../helpers/hostile-yaml.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, readText, requestsOf, runScripted, writeFile } from '../faults/fault-org.js';
 import { checkInvariants } from '../faults/invariants.js';

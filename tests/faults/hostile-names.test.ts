@@ -8,7 +8,7 @@ import type { ToolCall } from '../../src/providers/provider.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { CLI, lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { listOutbox } from '../helpers/temp-org.js';
+import { listOutbox } from '../helpers/org-files.js';
 import { defaultFaultOrg, eventsOf, humanSends, readText, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
 

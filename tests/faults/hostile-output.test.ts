@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { ToolCall } from '../../src/providers/provider.js';
-import { listOutbox } from '../helpers/temp-org.js';
+import { listOutbox } from '../helpers/org-files.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, readText, requestsOf, runScripted } from './fault-org.js';
 import { checkInvariants } from './invariants.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 /**
  * Each thread waits on a shared counter, so that in every round all of them call

@@ -6,7 +6,7 @@ import { RecordingProvider } from '../../src/providers/recording-provider.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
 import { toolTapeFile } from '../../src/tools/mcp/mcp-tape.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 // @ts-expect-error a plain ES module fixture without types
 import { startHeaderEchoServer } from '../fixtures/mcp/secret-echo-server.mjs';
 import { defaultFaultOrg, humanSends, readText, runOrg, writeFile } from './fault-org.js';

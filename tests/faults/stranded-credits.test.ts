@@ -4,7 +4,7 @@ import { driveUntilReply } from '../../src/engine/human/drive-until-reply.js';
 import { readHumanNotices } from '../../src/engine/human/human-inbox.js';
 import { readLog } from '../../src/engine/record/agent-log.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { resume } from '../helpers/temp-org.js';
+import { resume } from '../helpers/org-files.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, readText, requestsOf, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
 

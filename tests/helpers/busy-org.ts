@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildOrg } from '../../bench/build-org.js';
-import { tempDir } from './temp-org.js';
+import { tempDir } from './org-files.js';
 
 /**
  * An org of `agents` agents on the offline model, each with a letter waiting and a schedule that

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from './temp-org.js';
+import { REPO_ROOT } from './org-files.js';
 
 export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
 

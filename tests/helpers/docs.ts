@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './temp-org.js';
+import { REPO_ROOT } from './org-files.js';
 
 /**
  * The documentation as a reader finds it: the front page (README.md) and one guide a topic in

@@ -1,5 +1,3 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { Engine, type EngineOptions, type RunOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
@@ -7,42 +5,16 @@ import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prom
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
-import { tempDir } from './temp-dirs.js';
+import { DEFAULT_ORG, tempDir } from './org-files.js';
 
-export { tempDir };
-
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
-/** The default org's template (what `lemming bootstrap` writes), in the repository. */
-export const DEFAULT_ORG = join(REPO_ROOT, 'templates', 'software-team');
+/** The helpers that need no engine (org-files.ts), and those that run lemming's modules in this process. */
+export { DEFAULT_ORG, listOutbox, read, REPO_ROOT, resume, tempDir, write } from './org-files.js';
 
 /** A temporary org root holding the default org. */
 export function defaultOrg(): string {
   const root = tempDir();
   bootstrapOrg(root, DEFAULT_ORG);
   return root;
-}
-
-export function write(root: string, file: string, content: string | Buffer): void {
-  mkdirSync(dirname(join(root, file)), { recursive: true });
-  writeFileSync(join(root, file), content);
-}
-
-export function read(root: string, file: string): string {
-  return readFileSync(join(root, file), 'utf8');
-}
-
-export function listOutbox(root: string, agent: string): string[] {
-  try {
-    return readdirSync(join(root, 'agents', agent, 'outbox')).sort();
-  } catch {
-    return [];
-  }
-}
-
-export function resume(front: Record<string, string>, body = 'Do your job.'): string {
-  return `---\n${Object.entries(front)
-    .map(([key, value]) => `${key}: ${value}`)
-    .join('\n')}\n---\n${body}\n`;
 }
 
 /** Open an engine, run it, close it; return every event. */

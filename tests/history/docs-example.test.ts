@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { messageFiles } from '../helpers/org-snapshot.js';
 

@@ -9,7 +9,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { RecordedWatch } from '../../src/history/recorded-watch.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 import { historyEntries } from './history-org.js';
 
 const AGENTS = 60;

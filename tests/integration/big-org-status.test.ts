@@ -5,7 +5,7 @@ import type { Output } from '../../src/cli/cli-context.js';
 import { STATUS_TABLE_LIMIT, statusCommand } from '../../src/cli/commands/status.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 const AGENTS = STATUS_TABLE_LIMIT + 200;
 

@@ -8,7 +8,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { recordChange } from '../../src/org/changes/change-log.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 const AGENTS = 2_000;
 const PER_TURN = 500;

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { agentNameFrom, isValidAgentName } from '../../src/org/names.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 /*
  * Rows written here in MultiAgentBench's own format (multiagentbench/<scenario>/<scenario>_main.jsonl

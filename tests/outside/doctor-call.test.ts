@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { lemmingAsync, startLemming } from '../helpers/cli.js';
-import { resume, write } from '../helpers/temp-org.js';
+import { resume, write } from '../helpers/org-files.js';
 import { eventually, isAlive, outsideOrg } from './outside-org.js';
 
 /** An org whose manager is a program that hangs (with a child of its own), and a worker on the offline model. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
-import { resume, write } from '../helpers/temp-org.js';
+import { resume, write } from '../helpers/org-files.js';
 import { startWireServer } from '../helpers/wire-server.js';
 import { chargeLines, entryYaml, outsideOrg, sendBlock } from './outside-org.js';
 

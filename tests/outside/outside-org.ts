@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, resume, tempDir, write } from '../helpers/temp-org.js';
+import { REPO_ROOT, resume, tempDir, write } from '../helpers/org-files.js';
 
 /** The scripted agent program (tests/fixtures/agents/scripted-agent.mjs). */
 export const SCRIPTED_AGENT = join(REPO_ROOT, 'tests', 'fixtures', 'agents', 'scripted-agent.mjs');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { pageContaining } from '../helpers/docs.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { chargeLines } from './outside-org.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { CLI, lemming } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 import { pageContaining } from '../helpers/docs.js';
 import { outsideOrg, sendBlock } from './outside-org.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 /**
  * Turns of an org of `agents` agents, each passing a message on to the next at once, in a fresh

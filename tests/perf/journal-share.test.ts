@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
 import type { JournalRecord } from '../../src/engine/record/journal.js';
 import { lemming } from '../helpers/cli.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 /** The bytes each planned call spends on its prompt's record: the digest and, where it showed, the limits the mail was sized with. */
 function promptBytes(plan: Extract<JournalRecord, { type: 'plan' }>): number {

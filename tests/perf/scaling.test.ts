@@ -7,7 +7,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { callsTo, countFsWork, type FsWork } from '../helpers/fs-work.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 function openOrg(shape: OrgShape): { engine: Engine; root: string; hintsBytes: number } {
   const root = tempDir('lemming-scaling-');

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 import { queueTestKit } from './queue-test-kit.js';
 import { Redis } from 'ioredis';
 import { loadOrg } from '../../src/org/load-org.js';

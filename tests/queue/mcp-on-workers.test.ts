@@ -9,7 +9,7 @@ import { KEYS } from '../faults/wire-org.js';
 import { writeFile } from '../faults/fault-org.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { activityLogs, charges, messageFiles } from '../helpers/org-snapshot.js';
-import { read, tempDir } from '../helpers/temp-org.js';
+import { read, tempDir } from '../helpers/org-files.js';
 import type { WatchedProcess } from '../helpers/watched-process.js';
 import { startWireServer } from '../helpers/wire-server.js';
 import { mcpModel, mcpOrg, TOKEN } from './mcp-org.js';

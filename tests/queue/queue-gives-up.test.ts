@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { queueNameFor } from '../../src/queue/queue-keys.js';
 import { writeFile } from '../faults/fault-org.js';
-import { read } from '../helpers/temp-org.js';
+import { read } from '../helpers/org-files.js';
 import { expectSameAsLocal, lostJobKit, RAW_BULLMQ } from './lost-job-kit.js';
 
 const kit = lostJobKit();

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { read, write } from '../helpers/temp-org.js';
+import { read, write } from '../helpers/org-files.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
 

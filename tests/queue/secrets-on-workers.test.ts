@@ -5,7 +5,7 @@ import { agentOf, answer, KEYS, OPENAI_KEY, wireOrg } from '../faults/wire-org.j
 import { humanSends, readText, writeFile } from '../faults/fault-org.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { secretsIn } from '../faults/secret-invariants.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 import { chatCompletion, errorBody } from '../helpers/vendor-bodies.js';
 import { startWireServer, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
 // @ts-expect-error a plain ES module fixture without types

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 const UNITS = ['lemming-run.service', 'lemming-worker.service'];
 const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });

@@ -4,7 +4,7 @@ import type { McpServerConfig } from '../../src/org/schema.js';
 import { keyLookup } from '../../src/secrets/key-lookup.js';
 import { McpServers } from '../../src/tools/mcp/mcp-servers.js';
 import { MAX_RESULT_CHARS } from '../../src/tools/tool-result.js';
-import { REPO_ROOT, tempDir } from '../helpers/temp-org.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 // @ts-expect-error a plain ES module fixture without types
 import { startHttpServer } from '../fixtures/mcp/test-server.mjs';
 

@@ -14,7 +14,7 @@ import { LemmingError } from '../../src/errors.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { lemming } from '../helpers/cli.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { tempDir, write } from '../helpers/org-files.js';
 
 /** The bench's model (each agent passes work to the next, so every agent is called every turn), keeping what it was asked and answered. */
 class KeepingProvider implements Provider {

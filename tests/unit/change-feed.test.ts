@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { ChangeLogReader, CHANGE_LOG_FILE, recordChange } from '../../src/org/changes/change-log.js';
 import { canWatch } from '../../src/org/changes/folder-watch.js';
 import { SpreadScan } from '../../src/org/changes/spread-scan.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 describe('the spread scan', () => {
   test('looks at every agent within ceil(agents / per turn) turns, the same number each turn', () => {

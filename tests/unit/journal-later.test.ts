@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { appendJournal, appendJournalLater, closeJournal, flushJournal, removeJournal, repairJournal, type JournalRecord } from '../../src/engine/record/journal.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 const done = (agent: string): JournalRecord => ({ type: 'done', turn: 3, outcome: { agent, read: [], newMail: [], humanNotices: [], activity: 'sent 1' } });
 const response = (agent: string): JournalRecord => ({

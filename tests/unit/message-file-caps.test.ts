@@ -3,7 +3,7 @@ import { formatMessage } from '../../src/mailbox/message-format.js';
 import { readMessageFile } from '../../src/mailbox/message-file.js';
 import { capBody, capSubject } from '../../src/mailbox/message-text.js';
 import type { Message } from '../../src/mailbox/message.js';
-import { tempDir, write } from '../helpers/temp-org.js';
+import { tempDir, write } from '../helpers/org-files.js';
 
 /** Drop `text` into the manager's outbox as `name` and read it as the engine does, bodies capped at 100. */
 function dropAndRead(text: string, name = 'note.md') {

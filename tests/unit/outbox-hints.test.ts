@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { OutboxHintStore } from '../../src/engine/record/outbox-hints.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 describe('the outbox hints file', () => {
   test('a turn changes only the hints it names; the file reads back as the JSON it always was', () => {

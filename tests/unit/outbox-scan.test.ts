@@ -2,7 +2,7 @@ import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { hintAfterOwnWrites, scanOutbox } from '../../src/mailbox/outbox-scan.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 function outboxWith(...names: string[]): string {
   const outbox = join(tempDir(), 'outbox');

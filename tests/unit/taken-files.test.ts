@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { appendTaken, deliveredMail, takenNames, takenStatus } from '../../src/engine/record/taken-files.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 describe('the record of files taken in says which were delivered', () => {
   test('delivered, refused or skipped, never taken: by name, and the latest line wins', () => {

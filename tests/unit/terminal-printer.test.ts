@@ -5,7 +5,7 @@ import { terminalLine } from '../../src/cli/cli-context.js';
 import { table } from '../../src/cli/commands/status.js';
 import { paintEvent } from '../../src/cli/paint-event.js';
 import { hasTerminalControl, terminalText } from '../../src/terminal-text/terminal-text.js';
-import { REPO_ROOT } from '../helpers/temp-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 /** Every code point a terminal acts on rather than shows, by the rule of src/terminal-text. */
 function isControl(code: number): boolean {

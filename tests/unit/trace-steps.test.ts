@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CallTraces, readCallTrace } from '../../src/engine/record/call-trace.js';
 import type { ChatTurn, ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 const request = (messages: ChatTurn[], turn = 4): ProviderRequest => ({ modelKey: 'm', model: 'm-1', system: 'You are a.', messages, tools: [], agent: 'a', turn });
 const answer = (text: string): ProviderResponse => ({ text, toolCalls: [], usage: { inputTokens: 10, outputTokens: 2, estimated: false }, modelKey: 'm' });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { THREAD_AFTER, TraceWriter, type TraceFailure } from '../../src/engine/record/trace-writer.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 test('each file is its text and a newline; past THREAD_AFTER files in a turn, the rest go to a thread in order; flush waits until every one is on disk', async () => {
   const folder = tempDir();

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../../src/storage/atomic-write.js';
 import { asStorageError, forgetStorageFailure, StorageError } from '../../src/storage/storage-error.js';
 import { appendText } from '../../src/storage/write-bytes.js';
 import { mountSmallDisk, smallDisksRefused, type SmallDisk } from '../helpers/small-disk.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/org-files.js';
 
 const refused = smallDisksRefused();
 const disks: SmallDisk[] = [];

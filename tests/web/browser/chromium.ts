@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { REPO_ROOT } from '../../helpers/temp-org.js';
+import { REPO_ROOT } from '../../helpers/org-files.js';
 
 /** The system's Chromium (Debian's `chromium`; `.ci/run` installs it): nothing downloads a browser. */
 export function chromiumPath(): string {

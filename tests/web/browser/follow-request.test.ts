@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../../helpers/cli.js';
-import { tempDir } from '../../helpers/temp-org.js';
+import { tempDir } from '../../helpers/org-files.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
