@@ -1,4 +1,4 @@
-import { formatCount, showCredits } from '../ui/shared/format.js';
+import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
 
 /** Rows past this in a table are counted, not listed: the JSON has them all. */

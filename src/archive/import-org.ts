@@ -8,7 +8,7 @@ import { entryProblem, permissionsOnly } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 import { HISTORY_LIMITS } from '../history/history-limits.js';
-import { showSize } from '../ui/shared/format.js';
+import { showSize } from '../format/format.js';
 
 /** What an import made. */
 export interface ImportReport {

@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
-import { finishReason, formatCount, showCredits } from '../ui/shared/format.js';
+import { finishReason, formatCount, showCredits } from '../format/format.js';
 import { paintEvent } from './paint-event.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../ui/shared/waiting-decisions.js';

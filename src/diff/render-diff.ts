@@ -1,4 +1,4 @@
-import { formatCount, plural, showCredits } from '../ui/shared/format.js';
+import { formatCount, plural, showCredits } from '../format/format.js';
 import { rowDiffers } from './compare-orgs.js';
 import type { AgentMoney, ChangedMessage, FieldChange, MessageChanges, MessageRef, OrgDiff } from './org-diff.js';
 

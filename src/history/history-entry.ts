@@ -1,4 +1,4 @@
-import { showCredits } from '../ui/shared/format.js';
+import { showCredits } from '../format/format.js';
 
 /**
  * What an entry of the history is: the org after a turn committed; hand edits found before a turn

@@ -1,4 +1,4 @@
-import { showSize } from '../ui/shared/format.js';
+import { showSize } from '../format/format.js';
 
 const MIB = 1024 * 1024;
 

@@ -2,7 +2,7 @@ import { isMachineLocalState } from '../org/state-gitignore.js';
 import { gitSync } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 import { entryByteLimit, entryLimitText, HISTORY_LIMITS } from './history-limits.js';
-import { showSize } from '../ui/shared/format.js';
+import { showSize } from '../format/format.js';
 
 /** The folders every entry's files lie under (the org's, as history-paths.ts records them). */
 const ORG_FOLDERS = new Set(['org', 'agents', 'workspace']);

@@ -6,7 +6,7 @@ import { sleep as realSleep, type Sleep } from '../providers/sleep.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { withoutSecrets } from '../secrets/secrets.js';
 import { appendText } from '../storage/write-bytes.js';
-import type { CommandHint } from '../ui/shared/format.js';
+import type { CommandHint } from '../format/format.js';
 import { describeProposal } from '../tools/proposals/proposal.js';
 import { readProposal } from '../tools/proposals/proposal-store.js';
 import { deliver, type DeliveryRecord } from './deliver.js';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
-import { formatStepTools } from '../../src/ui/shared/format.js';
+import { formatStepTools } from '../../src/format/format.js';
 import { RunScreen } from '../../src/ui/run/run-screen.js';
 import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';
 import { delivered, runFinished, simpleTurn, turnFinished } from './helpers/events.js';

@@ -1,5 +1,5 @@
 import { dryRun } from '../../engine/dry-run/dry-run.js';
-import { formatCount, plural, showCredits } from '../../ui/shared/format.js';
+import { formatCount, plural, showCredits } from '../../format/format.js';
 import type { Output } from '../cli-context.js';
 import { table } from './status.js';
 

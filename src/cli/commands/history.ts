@@ -7,7 +7,7 @@ import { historyPlace } from '../../history/history-paths.js';
 import { planPrune, pruneHistory, type PrunePlan } from '../../history/prune-history.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
-import { showSize } from '../../ui/shared/format.js';
+import { showSize } from '../../format/format.js';
 import type { Output } from '../cli-context.js';
 
 /**

@@ -7,7 +7,7 @@ import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
 import type { Output } from '../cli-context.js';
-import { showCredits } from '../../ui/shared/format.js';
+import { showCredits } from '../../format/format.js';
 
 function audience(value: Audience): string {
   return value === '*' ? 'everyone (*)' : value.size === 0 ? 'nobody' : [...value].sort().join(', ');

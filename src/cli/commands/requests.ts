@@ -1,7 +1,7 @@
 import { orgStatus } from '../../engine/human/org-status.js';
 import { MessageIndex } from '../../web/search/message-index.js';
 import type { RequestView } from '../../web/search/requests.js';
-import { formatCount, showCredits } from '../../ui/shared/format.js';
+import { formatCount, showCredits } from '../../format/format.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
 

@@ -3,7 +3,7 @@ import type { IndexedMessage } from '../../web/search/indexed-message.js';
 import { parseFilterQuery } from '../../web/search/message-filter.js';
 import { MessageIndex } from '../../web/search/message-index.js';
 import type { Output } from '../cli-context.js';
-import { formatCount, showCredits } from '../../ui/shared/format.js';
+import { formatCount, showCredits } from '../../format/format.js';
 
 /** The filters of `lemming search`, as given on the command line. */
 export interface SearchOptions {

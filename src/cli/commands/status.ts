@@ -2,7 +2,7 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
-import { formatCount, showCredits } from '../../ui/shared/format.js';
+import { formatCount, showCredits } from '../../format/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';

@@ -2,7 +2,7 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { topUp } from '../../engine/money/top-up.js';
 import { loadOrg } from '../../org/load-org.js';
 import type { Output } from '../cli-context.js';
-import { showCredits } from '../../ui/shared/format.js';
+import { showCredits } from '../../format/format.js';
 
 /**
  * `lemming top-up`: append a top-up to the ledger and print the balance. Throws LemmingError

@@ -3,7 +3,7 @@ import { LemmingError } from '../../errors.js';
 import { loadOrg } from '../../org/load-org.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
-import { formatInputTokens } from '../../ui/shared/format.js';
+import { formatInputTokens } from '../../format/format.js';
 
 function answerLines(response: CallTrace['response'], heading: string): string[] {
   const lines = [`-- ${heading} (from ${response.modelKey}; ${formatInputTokens(response.usage)}, ${response.usage.outputTokens} out${response.usage.estimated ? ', estimated' : ''})`];

@@ -1,5 +1,5 @@
 import type { SandboxLimits } from '../../sandbox/command-spec.js';
-import { formatCount } from '../../ui/shared/format.js';
+import { formatCount } from '../../format/format.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 

@@ -2,7 +2,7 @@ import type { CommandResult, DiskQuotaMet, SandboxLimits } from '../../sandbox/c
 import { cutSecrets } from '../../secrets/secrets.js';
 import type { ToolResult } from '../tool-result.js';
 import type { CommandSummary } from './command-summary.js';
-import { formatCount } from '../../ui/shared/format.js';
+import { formatCount } from '../../format/format.js';
 import { describeLimits } from './command-limits.js';
 
 /** Characters shown of each stream: its beginning and its end, where what a command says last (a test summary) is. */

@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import type { WebSettings } from '../../org/schema.js';
 import { cutSecrets } from '../../secrets/secrets.js';
-import { formatCount } from '../../ui/shared/format.js';
+import { formatCount } from '../../format/format.js';
 import { capResult, toolError, toolOk, type ToolResult } from '../tool-result.js';
 import { addressKind } from './address-kind.js';
 import { allowedBy, type AllowMatch } from './allow-list.js';

@@ -1,5 +1,5 @@
 import { describeProposal } from '../../tools/proposals/proposal.js';
-import { showCredits } from '../shared/format.js';
+import { showCredits } from '../../format/format.js';
 import { CHAT_COMMANDS } from './chat-command.js';
 import type { ChatReply } from './chat-session.js';
 import type { ChatMessage } from './conversation.js';

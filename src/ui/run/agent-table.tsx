@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { Text } from '../shared/text.js';
 import { Bar, levelColor } from '../shared/bar.js';
-import { showCredits } from '../shared/format.js';
+import { showCredits } from '../../format/format.js';
 import type { AgentActivity, AgentRow } from './run-state.js';
 
 const STATE_WIDTH = 18;

@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { Text } from '../shared/text.js';
 import type { RunTotals } from '../../engine/events.js';
-import { finishReason, formatCount, showCredits, plural, type CommandHint } from '../shared/format.js';
+import { finishReason, formatCount, showCredits, plural, type CommandHint } from '../../format/format.js';
 import type { RunState } from './run-state.js';
 
 /** The run so far in one line, and how it ended once it has (`forYou`: the human's unread mail, as the human's row counts it;

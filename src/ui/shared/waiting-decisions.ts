@@ -1,4 +1,4 @@
-import type { CommandHint } from './format.js';
+import type { CommandHint } from '../../format/format.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
 
 /**

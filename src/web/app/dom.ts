@@ -1,4 +1,4 @@
-import { formatCount, formatInputTokens, showCredits } from '../../ui/shared/format.js';
+import { formatCount, formatInputTokens, showCredits } from '../../format/format.js';
 import { cutAtWord } from '../../ui/shared/preview.js';
 
 /** What `el` accepts as children: nodes, text (set as text, never parsed as HTML), or nothing. */
@@ -52,7 +52,7 @@ export function show(parent: Element, ...children: Child[]): void {
 /** Text cut to `max` characters at a word with "…" when longer (the whole text belongs in a title, shown on hover). */
 export const clip = cutAtWord;
 
-/** Credits as the terminal shows them: four decimals (ui/shared/format.ts, the CLI's own module). */
+/** Credits as the terminal shows them: four decimals (format/format.ts, the CLI's own module). */
 export const credits = showCredits;
 
 /** Tokens as the terminal shows them: `12,345`. */

@@ -17,9 +17,9 @@ function distDirectory(): string {
 
 /**
  * Modules the app shares with the CLI and the terminal UI, by the path the browser asks for (the
- * app's `../../ui/shared/format.js`): one number format for the page and the terminal, and one rule for a line of preview.
+ * app's `../../format/format.js`): one number format for the page and the terminal, and one rule for a line of preview.
  */
-const SHARED_MODULES: Record<string, string> = { '/ui/shared/format.js': 'ui/shared/format.js', '/ui/shared/preview.js': 'ui/shared/preview.js' };
+const SHARED_MODULES: Record<string, string> = { '/format/format.js': 'format/format.js', '/ui/shared/preview.js': 'ui/shared/preview.js' };
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { showCredits } from '../../../src/ui/shared/format.js';
+import { showCredits } from '../../../src/format/format.js';
 import { messageFiles } from '../../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox } from '../../helpers/temp-org.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from '../turns-org.js';

@@ -1,7 +1,8 @@
 /*
  * How lemming writes numbers and run outcomes for people: the one format of the CLI, the terminal
  * UI and the dashboard's page. Imports nothing and touches no Node or DOM API: the browser app
- * loads this very module (served as /ui/shared/format.js), so the page and the terminal cannot part.
+ * loads this very module (served as /format/format.js), so the page and the terminal cannot part;
+ * below the UI, so the tools that tell an agent a count use it too.
  */
 
 /** Credits for people: four decimals below 10, two above; never exponent notation. */
