@@ -1,10 +1,9 @@
 import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
-import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
+import { ParsedFileCache, ParsedFiles } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResume } from './parse-files.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
@@ -13,16 +12,6 @@ import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSett
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
-
-interface CachedFile<T> {
-  mtimeMs: number;
-  size: number;
-  /** `mtimeMs:size`, as the load's stamps hold it: kept, so an unchanged file's stamp is not formatted again each turn. */
-  stamp: string;
-  parsed: Parsed<T>;
-  /** Taken from the on-disk cache: the value, but no line numbers for cross-file errors. */
-  fromDisk: boolean;
-}
 
 /** The outcome of one load: the org in force, its problems, and what changed since the last load. */
 export interface OrgLoadResult {
@@ -64,8 +53,9 @@ interface Computed {
  */
 export class OrgLoader {
   readonly root: string;
-  private readonly cache = new Map<string, CachedFile<unknown>>();
   private readonly diskCache: ParsedFileCache;
+  /** Each file read and parsed again only when its size or mtime moved. */
+  private readonly files: ParsedFiles;
   /** The folders under agents/, listed again only when that folder changed. */
   private readonly listing: AgentFolderListing;
   /** The version in force of each file, after the last load. */
@@ -93,6 +83,7 @@ export class OrgLoader {
   constructor(root: string) {
     this.root = root;
     this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
+    this.files = new ParsedFiles(root, this.diskCache);
     this.listing = new AgentFolderListing(root);
   }
 
@@ -121,9 +112,9 @@ export class OrgLoader {
     if (this.last && this.unchangedSince(changed ?? this.lastFolderNames ?? new Set())) return { ...this.last.result, reloaded: [], fixed: [], joined: [], left: [] };
     let computed = this.compute(true, changed);
     // A file taken from the on-disk cache has no line numbers: parse afresh the files whose problems need one.
-    const lineless = computed.problems.filter((problem) => problem.line === undefined && this.cache.get(problem.file)?.fromDisk);
+    const lineless = computed.problems.filter((problem) => problem.line === undefined && this.files.fromDisk(problem.file));
     if (computed.usedDiskCache && lineless.length > 0) {
-      for (const problem of lineless) this.cache.delete(problem.file);
+      for (const problem of lineless) this.files.forget(problem.file);
       computed = this.compute(false, changed);
     }
     return this.commit(computed);
@@ -144,7 +135,7 @@ export class OrgLoader {
     for (const file of files) {
       let stat;
       try {
-        stat = statSync(this.pathOf(file), { throwIfNoEntry: false });
+        stat = statSync(this.files.pathOf(file), { throwIfNoEntry: false });
       } catch {
         return false;
       }
@@ -224,8 +215,8 @@ export class OrgLoader {
     const reading = { useDiskCache, usedDiskCache: false };
     const problems: Problem[] = [];
     const stamps = new Map<string, string>();
-    const orgFile = this.readParsed(ORG_FILE, parseOrgFile, problems, stamps, reading);
-    const chart = this.readParsed(CHART_FILE, parseChartFile, problems, stamps, reading);
+    const orgFile = this.files.read(ORG_FILE, parseOrgFile, problems, stamps, reading);
+    const chart = this.files.read(CHART_FILE, parseChartFile, problems, stamps, reading);
     const resumes = new Map<string, FileVersions<ParsedResume>>();
     const brokenResumes = new Set<string>();
     const registry = modelKeys(orgFile);
@@ -234,8 +225,8 @@ export class OrgLoader {
     for (const name of folders.names) {
       const file = this.resumeFile(name);
       // An agent the change feed does not name, read before: its resume as it was (no `stat`).
-      const trusted = changed !== undefined && !changed.has(name) && this.last !== undefined;
-      const resume = this.readParsed(file, parseResume, problems, stamps, reading, 'agent', trusted);
+      const trusted = changed !== undefined && !changed.has(name) ? this.last?.stamps.get(file) : undefined;
+      const resume = this.files.read(file, parseResume, problems, stamps, reading, 'agent', trusted);
       parsedResumes.push(resume);
       if (!resume.value) {
         brokenResumes.add(name);
@@ -345,19 +336,6 @@ export class OrgLoader {
     return file;
   }
 
-  /** Each file's whole path, made once for the same reason. */
-  private readonly paths = new Map<string, string>();
-
-  private pathOf(file: string): string {
-    let path = this.paths.get(file);
-    if (path === undefined) {
-      path = `${this.root}/${file}`;
-      if (this.paths.size >= 2_000_000) this.paths.clear();
-      this.paths.set(file, path);
-    }
-    return path;
-  }
-
   private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
     const folders = this.listing.folders();
     if (folders !== this.lastFolders) {
@@ -373,90 +351,6 @@ export class OrgLoader {
     }
     return folders;
   }
-
-  /**
-   * Read and parse one file through the cache. A missing agent resume is an error
-   * naming the folder; a missing org file says how to get one.
-   */
-  private readParsed<T>(
-    file: string,
-    parse: (text: string, file: string) => Parsed<T>,
-    problems: Problem[],
-    stamps: Map<string, string>,
-    reading: { useDiskCache: boolean; usedDiskCache: boolean },
-    kind: 'org' | 'agent' = 'org',
-    trusted = false,
-  ): Parsed<T> {
-    if (trusted) {
-      const kept = this.cache.get(file) as CachedFile<T> | undefined;
-      if (kept && this.last?.stamps.get(file) === kept.stamp) {
-        stamps.set(file, kept.stamp);
-        reading.usedDiskCache ||= kept.fromDisk;
-        if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
-        return kept.parsed;
-      }
-    }
-    // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
-    const path = this.pathOf(file);
-    let stat;
-    try {
-      stat = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      // Not readable as a file (a folder in the way, no permission): as good as missing.
-    }
-    if (!stat) {
-      problems.push(missingProblem(file, kind));
-      return { problems: [] };
-    }
-    const cached = this.cache.get(file) as CachedFile<T> | undefined;
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
-      stamps.set(file, cached.stamp);
-      reading.usedDiskCache ||= cached.fromDisk;
-      if (cached.parsed.problems.length > 0) problems.push(...cached.parsed.problems);
-      return cached.parsed;
-    }
-    const stamp = fileStamp(stat);
-    stamps.set(file, stamp);
-    const fromDisk = reading.useDiskCache ? (this.diskCache.get(file, stamp) as T | undefined) : undefined;
-    if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
-    // Through the one gate of editable files: a file too large, not text, or not a file is a problem, never a throw.
-    const read = readEditedFile(path, file, kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
-    if (!('text' in read)) {
-      const unread: Parsed<T> = { problems: 'problem' in read ? [read.problem] : [missingProblem(file, kind)] };
-      this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed: unread, fromDisk: false });
-      problems.push(...unread.problems);
-      return unread;
-    }
-    const text = read.text;
-    const digest = contentDigest(text);
-    const sameText = reading.useDiskCache ? (this.diskCache.getByContent(file, digest) as T | undefined) : undefined;
-    if (sameText !== undefined) {
-      // Only the mtime moved: keep the value under the new stamp so the next command takes the quick way.
-      this.diskCache.set(file, stamp, digest, sameText);
-      return this.takeFromDisk(file, stat, stamp, sameText, reading);
-    }
-    const parsed = parseEdited(file, () => parse(text, file)) as Parsed<T>;
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: false });
-    if (parsed.value !== undefined && parsed.problems.length === 0) this.diskCache.set(file, stamp, digest, parsed.value);
-    problems.push(...parsed.problems);
-    return parsed;
-  }
-
-  /** A value from the on-disk cache, kept in memory against the file's stamp. */
-  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, stamp: string, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
-    const parsed: Parsed<T> = { value, problems: [] };
-    this.cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: true });
-    reading.usedDiskCache = true;
-    return parsed;
-  }
-}
-
-function missingProblem(file: string, kind: 'org' | 'agent'): Problem {
-  const message =
-    kind === 'agent'
-      ? `is missing: every folder under agents/ needs a resume.md (front matter with title, model and credits, then instructions)`
-      : 'is missing; run `lemming bootstrap` to write the default org';
-  return { file, message, severity: 'error' };
 }
 
 function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string, string>): boolean {

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
+import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import type { Parsed } from './parse-files.js';
+import { fileStamp } from './settled-org-cache.js';
 
 interface CacheFile {
   /** Raised when what a parsed file holds changes shape (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes), so older entries are not used. */
@@ -101,4 +105,146 @@ export class ParsedFileCache {
     }
     return this.onDisk;
   }
+}
+
+interface CachedFile<T> {
+  mtimeMs: number;
+  size: number;
+  /** `mtimeMs:size`, as the load's stamps hold it: kept, so an unchanged file's stamp is not formatted again each turn. */
+  stamp: string;
+  parsed: Parsed<T>;
+  /** Taken from the on-disk cache: the value, but no line numbers for cross-file errors. */
+  fromDisk: boolean;
+}
+
+/** What one load asks of the on-disk cache, and whether it used it. */
+export interface Reading {
+  useDiskCache: boolean;
+  usedDiskCache: boolean;
+}
+
+/**
+ * An org's files, each read and parsed again only when its size or mtime moved: kept parsed in
+ * memory, and, across processes, in the on-disk cache above (ParsedFileCache), by stamp and by
+ * content; one module with it, since every load that reads a file goes through both. Each file
+ * comes through the one gate of editable files, so a file too large, not text or not a file is a
+ * problem, never a throw. The org loader (load-org.ts) decides which files to read and what they
+ * make; this only reads them.
+ */
+export class ParsedFiles {
+  private readonly memory = new Map<string, CachedFile<unknown>>();
+  /** Each file's whole path, made once: a turn asks it of every agent, and a string kept is hashed once as a key. */
+  private readonly paths = new Map<string, string>();
+
+  constructor(
+    private readonly root: string,
+    private readonly disk: ParsedFileCache,
+  ) {}
+
+  /** `<root>/<file>`, for a file relative to the root. */
+  pathOf(file: string): string {
+    let path = this.paths.get(file);
+    if (path === undefined) {
+      path = `${this.root}/${file}`;
+      if (this.paths.size >= 2_000_000) this.paths.clear();
+      this.paths.set(file, path);
+    }
+    return path;
+  }
+
+  /** True when the file's parsed value in memory came from the on-disk cache (so its problems have no line numbers). */
+  fromDisk(file: string): boolean {
+    return this.memory.get(file)?.fromDisk ?? false;
+  }
+
+  /** Drop the file's parsed value from memory, so the next read parses it again. */
+  forget(file: string): void {
+    this.memory.delete(file);
+  }
+
+  /**
+   * Read and parse one file through the caches, adding its stamp to `stamps` and its problems to
+   * `problems`. A missing agent resume is an error naming the folder; a missing org file says how
+   * to get one. `trustedStamp`: the stamp the file had at the last load, for a file the change feed
+   * says did not change; when the version in memory has it, it is taken with no `stat`.
+   */
+  read<T>(
+    file: string,
+    parse: (text: string, file: string) => Parsed<T>,
+    problems: Problem[],
+    stamps: Map<string, string>,
+    reading: Reading,
+    kind: 'org' | 'agent' = 'org',
+    trustedStamp?: string,
+  ): Parsed<T> {
+    if (trustedStamp !== undefined) {
+      const kept = this.memory.get(file) as CachedFile<T> | undefined;
+      if (kept && trustedStamp === kept.stamp) {
+        stamps.set(file, kept.stamp);
+        reading.usedDiskCache ||= kept.fromDisk;
+        if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
+        return kept.parsed;
+      }
+    }
+    // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
+    const path = this.pathOf(file);
+    let stat;
+    try {
+      stat = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      // Not readable as a file (a folder in the way, no permission): as good as missing.
+    }
+    if (!stat) {
+      problems.push(missingProblem(file, kind));
+      return { problems: [] };
+    }
+    const cached = this.memory.get(file) as CachedFile<T> | undefined;
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
+      stamps.set(file, cached.stamp);
+      reading.usedDiskCache ||= cached.fromDisk;
+      if (cached.parsed.problems.length > 0) problems.push(...cached.parsed.problems);
+      return cached.parsed;
+    }
+    const stamp = fileStamp(stat);
+    stamps.set(file, stamp);
+    const fromDisk = reading.useDiskCache ? (this.disk.get(file, stamp) as T | undefined) : undefined;
+    if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
+    // Through the one gate of editable files: a file too large, not text, or not a file is a problem, never a throw.
+    const read = readEditedFile(path, file, kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
+    if (!('text' in read)) {
+      const unread: Parsed<T> = { problems: 'problem' in read ? [read.problem] : [missingProblem(file, kind)] };
+      this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed: unread, fromDisk: false });
+      problems.push(...unread.problems);
+      return unread;
+    }
+    const text = read.text;
+    const digest = contentDigest(text);
+    const sameText = reading.useDiskCache ? (this.disk.getByContent(file, digest) as T | undefined) : undefined;
+    if (sameText !== undefined) {
+      // Only the mtime moved: keep the value under the new stamp so the next command takes the quick way.
+      this.disk.set(file, stamp, digest, sameText);
+      return this.takeFromDisk(file, stat, stamp, sameText, reading);
+    }
+    const parsed = parseEdited(file, () => parse(text, file)) as Parsed<T>;
+    this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: false });
+    if (parsed.value !== undefined && parsed.problems.length === 0) this.disk.set(file, stamp, digest, parsed.value);
+    problems.push(...parsed.problems);
+    return parsed;
+  }
+
+  /** A value from the on-disk cache, kept in memory against the file's stamp. */
+  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, stamp: string, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
+    const parsed: Parsed<T> = { value, problems: [] };
+    this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: true });
+    reading.usedDiskCache = true;
+    return parsed;
+  }
+}
+
+function missingProblem(file: string, kind: 'org' | 'agent'): Problem {
+  const message =
+    kind === 'agent'
+      ? `is missing: every folder under agents/ needs a resume.md (front matter with title, model and credits, then instructions)`
+      : 'is missing; run `lemming bootstrap` to write the default org';
+  return { file, message, severity: 'error' };
 }
