@@ -17,9 +17,19 @@ export interface YamlSource {
 export const MAX_ALIAS_COUNT = 100;
 
 /**
+ * How deep lists and maps may sit inside each other. An org file needs a few levels. The parser
+ * recurses once per level, so past a few hundred it meets the end of the stack, sooner when its
+ * caller is deep: the same file would be read in one place and refused in another. Below this
+ * limit it never meets it; past it, the file is refused wherever it is read.
+ */
+export const MAX_NESTING = 64;
+
+const NESTING_PROBLEM = `nests lists and maps more than ${MAX_NESTING} levels deep; lemming reads no deeper (an org file needs a few levels): write it flatter`;
+
+/**
  * Parse YAML a person (or an archive, a template, a model) wrote: the one YAML parse of every
  * editable file. It never throws: a syntax error, a duplicate key, an alias bomb, an alias to
- * no anchor, nesting past the parser's stack, or a top level that is not a map of fields is a
+ * no anchor, lists and maps nested past MAX_NESTING, or a top level that is not a map of fields is a
  * problem with the file and the line. `lineOffset` is added to every line (front matter starts
  * after the opening `---`). Pure.
  */
@@ -37,13 +47,18 @@ export function parseYamlSource(
     document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     // The parser catches its own stack overflows; anything else it throws is still this file's problem.
-    return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+    const message = errorMessage(error);
+    return { problems: [{ file, message: isStackOverflow(message) ? NESTING_PROBLEM : `could not be read as YAML: ${firstLine(message)}`, severity: 'error' }] };
   }
+  // Before any walk that recurses: a document too deep is refused whether or not the parser got to its end.
+  const tooDeep = firstPastNesting(document) ?? document.errors.find((error) => isStackOverflow(error.message))?.pos[0];
+  if (tooDeep !== undefined) return { problems: [problem(tooDeep, NESTING_PROBLEM)] };
   try {
     return checkedSource(text, document, lineCounter, problem, file, lineOffset);
   } catch (error) {
-    // Walking a document the parser took can still overflow the stack (nesting): the file's problem, not the command's.
-    return { problems: [{ file, message: `could not be read as YAML: ${firstLine(errorMessage(error))}`, severity: 'error' }] };
+    // Not expected past the nesting check, but whatever a walk of the document throws is the file's problem, not the command's.
+    const message = errorMessage(error);
+    return { problems: [{ file, message: isStackOverflow(message) ? NESTING_PROBLEM : `could not be read as YAML: ${firstLine(message)}`, severity: 'error' }] };
   }
 }
 
@@ -116,6 +131,28 @@ function firstAlias(document: Document): { offset: number; field?: string } | un
     // No line, then: the problem is still told, with the file.
   }
   return found;
+}
+
+/** Where the first list or map deeper than MAX_NESTING starts (its offset), found without recursion. */
+function firstPastNesting(document: Document): number | undefined {
+  const { isCollection, isPair } = yaml();
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: document.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isCollection(node)) continue;
+    if (depth > MAX_NESTING) return node.range?.[0] ?? 0;
+    // Last item pushed first: the walk goes in the file's order, so the first too deep is the one reported.
+    for (let index = node.items.length - 1; index >= 0; index -= 1) {
+      const item: unknown = node.items[index];
+      if (isPair(item)) stack.push({ node: item.value, depth: depth + 1 }, { node: item.key, depth: depth + 1 });
+      else stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+function isStackOverflow(message: string): boolean {
+  return /maximum call stack/i.test(message);
 }
 
 /** The first key given twice in one map (its offset, the key, and the field of the map), in one pass over the document. */

@@ -59,6 +59,32 @@ describe('the one YAML parse: what the parser throws or lets through is a proble
     ]);
   });
 
+  test('nesting is refused past 64 levels, the same at any depth of the caller\'s stack: a message the fuzz dropped was read by one reader and refused by another', () => {
+    const nested = (depth: number, open = '[', close = ']'): string => `to: planner\ndeep: ${open.repeat(depth)}${close.repeat(depth)}\n`;
+    const byIndent = (depth: number): string => `to: planner\n${Array.from({ length: depth }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')}\n`;
+    // The parser recurses once per level: with the caller's stack nearly used up, it fails where a shallow caller reads on.
+    const underDeepStack = <T>(work: () => T): T => {
+      let result: T | undefined;
+      const descend = (frames: number): void => {
+        if (frames === 0) result = work();
+        else descend(frames - 1);
+      };
+      descend(7_000);
+      return result as T;
+    };
+    for (const text of [nested(63), nested(63, '{x: ', '}'), byIndent(63)]) {
+      expect(parseYamlSource(text, 'm.md').problems).toEqual([]);
+      expect(underDeepStack(() => parseYamlSource(text, 'm.md').problems)).toEqual([]);
+    }
+    const message = 'nests lists and maps more than 64 levels deep; lemming reads no deeper (an org file needs a few levels): write it flatter';
+    // The line is where the 65th level starts: the flow lists' line, or the indented map's own line.
+    for (const [text, line] of [[nested(64), 2], [nested(960), 2], [nested(5_000, '{x: ', '}'), 2], [byIndent(1_000), 66]] as const) {
+      const refused = [{ file: 'm.md', line, message, severity: 'error' }];
+      expect(parseYamlSource(text, 'm.md').problems).toEqual(refused);
+      expect(underDeepStack(() => parseYamlSource(text, 'm.md').problems)).toEqual(refused);
+    }
+  });
+
   test('a duplicate key names its line and field; a list or text at the top is not a map of fields', () => {
     expect(parseYamlSource('agents:\n  manager: {}\n  planner: {}\n  manager: {}\n', 'org/chart.yaml').problems).toEqual([
       { file: 'org/chart.yaml', line: 4, field: 'agents.manager', message: 'is not valid YAML: Map keys must be unique; "manager" is given twice', severity: 'error' },
@@ -76,7 +102,7 @@ describe('the one YAML parse: what the parser throws or lets through is a proble
 describe('the org loader on hostile resumes: each a problem naming the file and line, the org loads', () => {
   test.each([
     ['an alias bomb', (text: string) => withFrontMatterLines(text, aliasBomb()), 3, /aliases/],
-    ['nesting past the parser', (text: string) => withFrontMatterLines(text, `deep: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`), 2, /not valid YAML/],
+    ['nesting past the parser', (text: string) => withFrontMatterLines(text, `deep: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`), 2, /more than 64 levels deep/],
     ['a list as front matter', (text: string) => text.replace(/^---\n[\s\S]*?\n---\n/, '---\n- a\n- b\n---\n'), 2, /top level is a list/],
     ['a duplicate field', (text: string) => withFrontMatterLines(text, 'credits: 5\n'), 5, /"credits" is given twice/],
     ['a NUL byte', (text: string) => `${text}\u0000`, undefined, /NUL byte/],
