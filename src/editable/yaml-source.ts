@@ -47,8 +47,7 @@ export function parseYamlSource(
     document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     // The parser catches its own stack overflows; anything else it throws is still this file's problem.
-    const message = errorMessage(error);
-    return { problems: [{ file, message: isStackOverflow(message) ? NESTING_PROBLEM : `could not be read as YAML: ${firstLine(message)}`, severity: 'error' }] };
+    return { problems: [unreadable(file, error)] };
   }
   // Before any walk that recurses: a document too deep is refused whether or not the parser got to its end.
   const tooDeep = firstPastNesting(document) ?? document.errors.find((error) => isStackOverflow(error.message))?.pos[0];
@@ -57,8 +56,7 @@ export function parseYamlSource(
     return checkedSource(text, document, lineCounter, problem, file, lineOffset);
   } catch (error) {
     // Not expected past the nesting check, but whatever a walk of the document throws is the file's problem, not the command's.
-    const message = errorMessage(error);
-    return { problems: [{ file, message: isStackOverflow(message) ? NESTING_PROBLEM : `could not be read as YAML: ${firstLine(message)}`, severity: 'error' }] };
+    return { problems: [unreadable(file, error)] };
   }
 }
 
@@ -153,6 +151,12 @@ function firstPastNesting(document: Document): number | undefined {
 
 function isStackOverflow(message: string): boolean {
   return /maximum call stack/i.test(message);
+}
+
+/** What the parser or a walk of its document threw, as the file's problem (no line: it did not say one). */
+function unreadable(file: string, error: unknown): Problem {
+  const message = errorMessage(error);
+  return { file, message: isStackOverflow(message) ? NESTING_PROBLEM : `could not be read as YAML: ${firstLine(message)}`, severity: 'error' };
 }
 
 /** The first key given twice in one map (its offset, the key, and the field of the map), in one pass over the document. */

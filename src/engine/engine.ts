@@ -370,36 +370,15 @@ export class Engine {
     }
     crashPoint('after-commit');
     // In place, once the turn is saved: a turn that did not commit leaves the hints as they were.
-    if (result.hintChanges) {
-      this.hints.apply(result.hintChanges);
-      // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
-      for (const [owner, hint] of Object.entries(result.hintChanges)) if (hint === null) this.feed?.mark(owner);
-    }
-    this.saveHints(false);
+    this.hints.committed(result.hintChanges, this.feed === undefined || this.feed.mode === 'every-turn');
+    // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
+    for (const [owner, hint] of Object.entries(result.hintChanges ?? {})) if (hint === null) this.feed?.mark(owner);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
     if (this.history) this.history.afterCommit(result.state.turn, result.stats.credits);
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
   }
-
-  /**
-   * Write the outbox hints: after every turn of an org looked at whole every turn; in a bigger one
-   * every HINT_SAVE_TURNS turns and when the engine closes, since the file holds a line for every
-   * agent (3 MB at 100,000, a sixth of a steady turn there) while a turn changes a few. A hint file
-   * left older by a crash is only slower, never wrong: an outbox whose time moved since is listed,
-   * and the record of files taken in decides what is new.
-   */
-  private saveHints(closing: boolean): void {
-    if (!closing) this.turnsSinceHintsSaved += 1;
-    const due = closing ? this.turnsSinceHintsSaved > 0 : this.feed === undefined || this.feed.mode === 'every-turn' || this.turnsSinceHintsSaved >= HINT_SAVE_TURNS;
-    if (!due) return;
-    this.hints.save(statePaths(this.root).outboxHints);
-    this.turnsSinceHintsSaved = 0;
-  }
-
-  /** Committed turns whose hints are not yet in the file. */
-  private turnsSinceHintsSaved = 0;
 
   /**
    * Before a turn writes anything: wait for the last turn's history entry, then record what the
@@ -435,8 +414,8 @@ export class Engine {
   close(): void {
     this.feed?.close();
     this.history?.close();
-    // The hints of the turns since they were last written (see saveHints); a disk that refuses only makes the next start slower.
-    this.saveHints(true);
+    // The hints of the turns since they were last written; a disk that refuses only makes the next start slower.
+    this.hints.close();
     void this.tools.close();
     this.traces?.close();
     try {
@@ -496,9 +475,6 @@ export class Engine {
     return events;
   }
 }
-
-/** In an org bigger than a turn's look (engine.changes.scan_per_turn), the outbox hints are written every this many turns (see saveHints). */
-const HINT_SAVE_TURNS = 10;
 
 /** The org's agent names, in its order, made once per org object (an org whose files did not change is the same object). */
 const namesOfOrg = new WeakMap<Org, readonly string[]>();

@@ -10,7 +10,7 @@ describe('the outbox hints file', () => {
     writeFileSync(path, JSON.stringify({ version: 1, outboxes: { manager: { mtimeMs: 1.5 }, planner: { mtimeMs: 2.25 }, 'coder_01': { mtimeMs: 3.125 } } }));
     const hints = OutboxHintStore.load(path);
     hints.apply({ planner: null, hr: { mtimeMs: 1763900000000.123 } });
-    hints.save(path);
+    hints.save();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
       version: 1,
       outboxes: { manager: { mtimeMs: 1.5 }, 'coder_01': { mtimeMs: 3.125 }, hr: { mtimeMs: 1763900000000.123 } },
@@ -19,8 +19,28 @@ describe('the outbox hints file', () => {
     expect([again.get('manager'), again.get('planner'), again.get('hr')]).toEqual([{ mtimeMs: 1.5 }, undefined, { mtimeMs: 1763900000000.123 }]);
     // Written twice with no change in between: the same text.
     const text = readFileSync(path, 'utf8');
-    again.save(path);
+    again.save();
     expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  test('written after every committed turn when every outbox is looked at each turn; in a bigger org every 10 turns and at close', () => {
+    const path = join(tempDir(), 'outbox-hints.json');
+    const saved = (): unknown => JSON.parse(readFileSync(path, 'utf8'));
+    const small = OutboxHintStore.load(path);
+    small.committed({ manager: { mtimeMs: 1 } }, true);
+    expect(saved()).toEqual({ version: 1, outboxes: { manager: { mtimeMs: 1 } } });
+
+    const big = OutboxHintStore.load(path);
+    for (let turn = 2; turn <= 10; turn += 1) {
+      big.committed({ manager: { mtimeMs: turn } }, false);
+      // Nine committed turns leave the file as the small org wrote it; the tenth (below) writes it.
+      expect(saved()).toEqual({ version: 1, outboxes: { manager: { mtimeMs: 1 } } });
+    }
+    big.committed(undefined, false);
+    expect(saved()).toEqual({ version: 1, outboxes: { manager: { mtimeMs: 10 } } });
+    big.committed({ planner: { mtimeMs: 11 } }, false);
+    big.close();
+    expect(saved()).toEqual({ version: 1, outboxes: { manager: { mtimeMs: 10 }, planner: { mtimeMs: 11 } } });
   });
 
   test('an entry that is not a hint (a hand edit, a damaged file) is no hint, so that outbox is listed; a broken file is no hints at all', () => {
