@@ -33,15 +33,19 @@ describe.skipIf(!HAS_SCRIPT)('lemming chat --drive in a terminal', () => {
     const shown = screen.text().slice(mark);
     expect(shown).toContain('── manager (writing to) ──');
     expect(shown).toContain('[turn 0] you: Please plan the first release');
-    expect(shown).toMatch(/● \[turn \d+\] manager: Re: Please plan the first release ↩ your "Please plan the first release"/);
+    // Shown whole, the reply is read at once: its ● may be gone before ink draws a frame with it
+    // (frames within ink's throttle are drawn as one), so the mark is not asserted here but the
+    // file is, below. The ● of a message that arrives is chat-screen.test.tsx's.
+    expect(shown).toMatch(/[● ] \[turn \d+\] manager: Re: Please plan the first release ↩ your "Please plan the first release"/);
     expect(shown).toContain('"Please plan the first release" is done');
-    expect(shown).toContain('● 1 unread');
 
     mark = screen.mark();
     screen.press('/quit');
     await screen.waitFor('/quit', mark);
     screen.press('\r');
     expect(await screen.exited).toBe(0);
+    // The reply was on screen whole, so its file was marked read, as /read would have.
+    expect(spawnSync('node', [CLI, 'inbox', '--root', root], { encoding: 'utf8' }).stdout).toContain('no unread mail');
     // The drive let go of the org's lock: a run can take it now.
     expect(spawnSync('node', [CLI, 'run', '--root', root], { encoding: 'utf8' }).status).toBe(0);
   });
