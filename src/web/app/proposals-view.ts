@@ -24,8 +24,12 @@ function details(proposal: ProposalEntry): Child[] {
   return [];
 }
 
-/** One waiting proposal with its Approve and Reject (with a reason) buttons. */
-function pendingCard(proposal: ProposalEntry, decided: () => void): HTMLElement {
+/**
+ * One waiting proposal with its Approve and Reject (with a reason) buttons. A refusal is said on
+ * the card, which stays; what a decision did is handed to `decided`, since the card goes when the
+ * list is redrawn.
+ */
+function pendingCard(proposal: ProposalEntry, decided: (summary: string) => void): HTMLElement {
   const reason = el('input', { class: 'reason', placeholder: 'reason (told to the proposer)', 'aria-label': `reason for ${proposal.id}` });
   const result = el('p', { class: 'decision', role: 'status' });
   const decide = (verdict: 'approve' | 'reject'): void => {
@@ -33,8 +37,8 @@ function pendingCard(proposal: ProposalEntry, decided: () => void): HTMLElement 
       for (const button of card.querySelectorAll('button')) button.disabled = true;
       try {
         const answer = await postJson<{ summary: string }>(`/proposals/${encodeURIComponent(proposal.id)}/${verdict}`, { reason: reason.value });
-        show(result, el('span', { class: 'ok-text' }, answer.summary));
-        decided();
+        show(result);
+        decided(answer.summary);
       } catch (error) {
         show(result, el('span', { class: 'error-text' }, error instanceof ApiError ? error.message : String(error)));
         for (const button of card.querySelectorAll('button')) button.disabled = false;
@@ -63,14 +67,19 @@ function decidedRow(proposal: ProposalEntry): HTMLElement {
 export async function proposalsPage(main: HTMLElement): Promise<() => void> {
   const pendingBox = el('div', { id: 'pending-proposals' });
   const decidedBox = el('div', { class: 'panel', id: 'decided-proposals' });
-  show(main, el('h2', {}, 'Proposals'), pendingBox, decidedBox);
+  // What the last decision made on this page did ("coder_02 joins at the next turn"): kept above the list, which redraws without that card.
+  const lastDecision = el('p', { id: 'proposal-decision', role: 'status' });
+  show(main, el('h2', {}, 'Proposals'), lastDecision, pendingBox, decidedBox);
+  const decided = (summary: string): void => {
+    show(lastDecision, el('span', { class: 'ok-text' }, summary));
+    reload();
+  };
   const load = async (): Promise<void> => {
     const view = await getJson<ProposalsView>('/proposals');
-    // A card being decided keeps its result line until the list is redrawn by the event that decision causes.
     show(
       pendingBox,
       ...view.problems.map((problem) => el('p', { class: 'error-text' }, problem)),
-      ...(view.pending.length === 0 ? [el('p', { class: 'muted panel' }, 'nothing waits for your approval')] : view.pending.map((proposal) => pendingCard(proposal, () => reload()))),
+      ...(view.pending.length === 0 ? [el('p', { class: 'muted panel' }, 'nothing waits for your approval')] : view.pending.map((proposal) => pendingCard(proposal, decided))),
     );
     show(decidedBox, el('h3', {}, 'Decided'), view.decided.length === 0 ? el('p', { class: 'muted' }, 'nothing decided yet') : el('table', {}, el('tbody', {}, ...view.decided.map(decidedRow))));
   };

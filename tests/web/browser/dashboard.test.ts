@@ -45,7 +45,8 @@ describe('the dashboard in Chromium', () => {
       await page.fill('input[name="q"]', 'release notes');
       await page.fill('input[name="from"]', 'manager');
       await page.click('form.filters button[type="submit"]');
-      await page.locator('#message-results tr[data-id]').first().waitFor();
+      // The search's own caption: the unfiltered list the view opened with may still be on the page until the search's answer replaces it.
+      await page.locator('#message-results p', { hasText: 'match “release notes”' }).waitFor();
       const rows = page.locator('#message-results tr[data-id]');
       const ids = await Promise.all(Array.from({ length: await rows.count() }, (_, index) => rows.nth(index).getAttribute('data-id')));
       expect(ids.length).toBeGreaterThan(0);
@@ -135,11 +136,13 @@ describe('the dashboard in Chromium', () => {
       expect(await card.locator('table.fields').textContent()).toContain('reports tomanager');
       await tab.screenshot({ path: screenshotPath('proposals.png') });
       await card.locator('button.approve').click();
-      await card.locator('.decision', { hasText: 'coder_02 joins at the next turn' }).waitFor();
+      // What the click did stays above the list: the card itself goes when the list is redrawn.
+      await tab.locator('#proposal-decision', { hasText: 'coder_02 joins at the next turn' }).waitFor();
       // The decision reaches every open page through the event stream: the count, then the list.
       await tab.locator('a[data-view="proposals"]', { hasText: /^Proposals$/ }).waitFor();
       await tab.locator('#decided-proposals [data-proposal="000002-hr-002"]', { hasText: 'done' }).waitFor();
       expect(await tab.locator('#pending-proposals').textContent()).toContain('nothing waits for your approval');
+      expect(await tab.locator('#proposal-decision').textContent()).toContain('coder_02 joins at the next turn');
       await tab.click('a[data-view="chart"]');
       await tab.locator('#chart-graph [data-agent="coder_02"]').waitFor();
       expect(await tab.locator('[data-edge="manager->coder_02"]').count()).toBe(1);
