@@ -179,12 +179,7 @@ export class ParsedFiles {
   ): Parsed<T> {
     if (trustedStamp !== undefined) {
       const kept = this.memory.get(file) as CachedFile<T> | undefined;
-      if (kept && trustedStamp === kept.stamp) {
-        stamps.set(file, kept.stamp);
-        reading.usedDiskCache ||= kept.fromDisk;
-        if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
-        return kept.parsed;
-      }
+      if (kept && trustedStamp === kept.stamp) return fromMemory(file, kept, problems, stamps, reading);
     }
     // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
     const path = this.pathOf(file);
@@ -199,12 +194,7 @@ export class ParsedFiles {
       return { problems: [] };
     }
     const cached = this.memory.get(file) as CachedFile<T> | undefined;
-    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) {
-      stamps.set(file, cached.stamp);
-      reading.usedDiskCache ||= cached.fromDisk;
-      if (cached.parsed.problems.length > 0) problems.push(...cached.parsed.problems);
-      return cached.parsed;
-    }
+    if (cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return fromMemory(file, cached, problems, stamps, reading);
     const stamp = fileStamp(stat);
     stamps.set(file, stamp);
     const fromDisk = reading.useDiskCache ? (this.disk.get(file, stamp) as T | undefined) : undefined;
@@ -233,12 +223,20 @@ export class ParsedFiles {
   }
 
   /** A value from the on-disk cache, kept in memory against the file's stamp. */
-  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, stamp: string, value: T, reading: { usedDiskCache: boolean }): Parsed<T> {
+  private takeFromDisk<T>(file: string, stat: { mtimeMs: number; size: number }, stamp: string, value: T, reading: Reading): Parsed<T> {
     const parsed: Parsed<T> = { value, problems: [] };
     this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: true });
     reading.usedDiskCache = true;
     return parsed;
   }
+}
+
+/** A version kept in memory, taken as the file's: its stamp and problems go with it, as a fresh read's would. */
+function fromMemory<T>(file: string, kept: CachedFile<T>, problems: Problem[], stamps: Map<string, string>, reading: Reading): Parsed<T> {
+  stamps.set(file, kept.stamp);
+  reading.usedDiskCache ||= kept.fromDisk;
+  if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
+  return kept.parsed;
 }
 
 function missingProblem(file: string, kind: 'org' | 'agent'): Problem {
