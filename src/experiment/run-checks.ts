@@ -77,6 +77,7 @@ export async function runChecks(root: string, checks: readonly CheckSetting[]): 
     tmp_mb: sandbox.tmp_mb,
     max_file_mb: sandbox.max_file_mb,
     disk_mb: sandbox.disk_mb,
+    max_files: sandbox.max_files,
   };
   const scratch = mkdtempSync(join(tmpdir(), 'lemming-check-'));
   // The command's host identity must reach the view and its workspace through this folder.

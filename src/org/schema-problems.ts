@@ -63,6 +63,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   run_as: 'run_as: { uid: 65534, gid: 65534 }   # the host user and group commands run as when lemming is root (never 0)',
   max_file_mb: 'max_file_mb: 1024   # the largest file a command may write',
   disk_mb: 'disk_mb: 1024   # the disk quota of a workspace, in MiB',
+  max_files: 'max_files: 100000   # the files, folders and links a workspace may hold',
   read_only: 'read_only: [/opt/node]   # host folders seen read-only at the same path',
   command_tools: 'command_tools: { run_python: { description: Run a Python program, parameters: { type: object, properties: { code: { type: string } }, required: [code] }, command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"] } }',
   'command_tools.command': 'command: [python3, -c, "import json,sys; exec(json.load(sys.stdin)[\'code\'])"]   # the program and its arguments, as a list',

@@ -1,6 +1,7 @@
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
+import { DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
 
 export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
@@ -183,6 +184,7 @@ function buildSchemas(z: typeof Zod) {
     tmp_mb: positiveInt.max(1024 * 1024),
     max_file_mb: positiveInt.max(1024 * 1024),
     disk_mb: positiveInt.max(1024 * 1024 * 1024),
+    max_files: positiveInt.min(100).max(100_000_000),
   };
   const sandboxLimitsSchema = z.strictObject({
     timeout_ms: sandboxLimitFields.timeout_ms.optional(),
@@ -192,6 +194,7 @@ function buildSchemas(z: typeof Zod) {
     tmp_mb: sandboxLimitFields.tmp_mb.optional(),
     max_file_mb: sandboxLimitFields.max_file_mb.optional(),
     disk_mb: sandboxLimitFields.disk_mb.optional(),
+    max_files: sandboxLimitFields.max_files.optional(),
   });
   const absolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path, like /opt/node');
   /** Where and how commands run (run_command, the org's command tools): the defaults of every limit. */
@@ -212,6 +215,8 @@ function buildSchemas(z: typeof Zod) {
     max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
     /** The disk quota of each folder a command may write (its workspace, and the shared one when it may write there), in MiB. */
     disk_mb: sandboxLimitFields.disk_mb.default(1024),
+    /** The entries (files, folders, links) each folder a command may write may hold: one quota with disk_mb. */
+    max_files: sandboxLimitFields.max_files.default(DEFAULT_MAX_FILES),
     /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */
     read_only: z.array(absolutePath).default([]),
     /** The host user and group commands run as when lemming runs as root (never 0; `nobody` when absent). See sandbox/sandbox-identity.ts. */

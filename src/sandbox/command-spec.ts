@@ -24,6 +24,8 @@ export interface SandboxLimits {
   max_file_mb: number;
   /** The disk quota of each folder the command may write (its workspace, the shared one when writable), in MiB (disk-quota.ts). */
   disk_mb: number;
+  /** The entries (files, folders, links) each folder the command may write may hold, with disk_mb its quota (disk-quota.ts). */
+  max_files: number;
 }
 
 /** How a command is isolated: `bwrap` (the default), or `none` when an org opted out in org.yaml. */

@@ -1,113 +1,103 @@
-import { constants, fchmodSync, fstatSync, openSync, type Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
-import { closeQuietly, entryPath, heldPath, openBase, openBeneath } from './beneath/open-beneath.js';
+import { constants, fchmodSync, fstatSync, openSync } from 'node:fs';
+import { closeQuietly, entryPath, openBase, openBeneath } from './beneath/open-beneath.js';
+import { UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from './beneath/walk-beneath.js';
+import { workspaceBounds, type WorkspaceLimits } from './workspace-bounds.js';
 
-/** What a walk of a folder a command may write found: the disk it takes, and the setuid and setgid bits it took away. */
+/** What a measurement of a folder a command may write found: the disk it takes, its entries, and what is past its bounds. */
 export interface FolderUsage {
   /** Allocated bytes (st_blocks × 512) of every entry below it, each file counted once however many names it has: a sparse file counts what it holds. */
   bytes: number;
-  /** Entries walked. */
+  /** Entries met (files, folders, links and the rest). */
   entries: number;
   /** Files and folders whose setuid or setgid bit was cleared. */
   cleared: number;
-  /** False when part of it could not be walked (a folder that cannot be opened, or nested deeper than MAX_DEPTH): `bytes` counts the rest. */
+  /**
+   * The first thing found past the folder's bounds (workspace-bounds.ts) that no reader of it would
+   * take: more entries than max_files, a file whose apparent size passes the quota, a folder nested
+   * too deep or a path too long. The walk stops there.
+   */
+  past?: PassedOver;
+  /** False when part of it could not be walked (a folder that cannot be opened): `bytes` counts the rest. */
   complete: boolean;
 }
-
-/**
- * Folders nested deeper than this are not walked: one descriptor is held per level, and no real
- * project nests a thousand folders.
- */
-export const MAX_DEPTH = 1000;
 
 /** The setuid (0o4000) and setgid (0o2000) bits. */
 const SET_ID = 0o6000;
 
-/** Opening a file to change its mode: never through a link, and without waiting on a pipe. */
-const FILE = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** Opening a file or folder to change its mode: never through a link, and without waiting on a pipe. */
+const HELD = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** Entries walked before the event loop is given a turn: a few milliseconds of lstat. */
+const SLICE = 2000;
 
 /**
- * Walk a folder a command may have written, following no link (sandbox/beneath/open-beneath.ts:
- * every folder opened from its parent's descriptor), to measure the disk it takes and, with
- * `clearSetId`, to take the setuid and setgid bits off every file and folder below it. A bit is
- * cleared through a descriptor of the very file (fchmod), never by name, so a file swapped for a
- * link meanwhile changes nothing outside. A missing folder takes nothing. Asynchronous, one system
- * call at a time on libuv's threads: a workspace of fifty thousand files (an `npm install`) takes
- * a second or so to walk, and the engine goes on answering meanwhile.
+ * Measure a folder a command may write (its workspace, or the shared one), by the one walker of
+ * what agents wrote (beneath/walk-beneath.ts: no link followed, every folder opened from its parent's
+ * descriptor), within the folder's bounds; with `clearSetId`, also take the setuid and setgid bits
+ * off every file and folder below it. A bit is cleared through a descriptor of the very file
+ * (fchmod), never by name, so a file swapped for a link meanwhile changes nothing outside. A
+ * missing folder takes nothing. `.git` folders are measured like any other (what they hold takes
+ * disk); a link, a pipe or a device takes what lstat says and is not followed. The walk gives the
+ * event loop a turn every SLICE entries, so the engine goes on answering while a large workspace is
+ * measured; it stops at the first thing past the bounds, so it meets at most max_files entries.
  */
-export async function folderUsage(path: string, options: { clearSetId: boolean }): Promise<FolderUsage> {
+export async function folderUsage(path: string, options: { clearSetId: boolean; limits?: WorkspaceLimits }): Promise<FolderUsage> {
   const usage: FolderUsage = { bytes: 0, entries: 0, cleared: 0, complete: true };
   const base = openBase(path);
   if ('code' in base) {
     if (base.code !== 'ENOENT') usage.complete = false;
     return usage;
   }
+  // The total of apparent sizes is a reader's bound (what it would copy), not the quota's: blocks are.
+  const bounds: WalkBounds = { ...(options.limits ? workspaceBounds(options.limits) : UNBOUNDED), totalBytes: Number.MAX_SAFE_INTEGER };
   const seen = new Set<number>();
+  const walk = new WalkBeneath(
+    base.fd,
+    bounds,
+    (entry) => {
+      const stat = entry.stat;
+      // A file of several names (hard links) takes its blocks once.
+      const counted = stat.nlink > 1 && !stat.isDirectory() ? !seen.has(stat.ino) && seen.add(stat.ino) !== undefined : true;
+      if (counted) usage.bytes += stat.blocks * 512;
+      if (entry.passed === 'unreadable') usage.complete = false;
+      else if (entry.passed !== undefined && !KINDS_TAKEN.has(entry.passed)) {
+        usage.past = { path: entry.path, reason: entry.passed, ...(entry.passed === 'file-bytes' ? { size: stat.size } : {}) };
+        return 'stop';
+      }
+      if (options.clearSetId && (stat.mode & SET_ID) !== 0 && (stat.isFile() || stat.isDirectory())) clearSetId(entry.folder, entry.name, stat.isDirectory(), usage);
+      return undefined;
+    },
+    { enterGit: true },
+  );
   try {
-    await walk(base.fd, 0, usage, seen, options.clearSetId);
+    while (!walk.step(SLICE)) await new Promise((resolve) => setImmediate(resolve));
   } finally {
+    walk.end();
     closeQuietly(base.fd);
   }
+  usage.entries = walk.report.entries;
+  if (walk.report.stopped === 'entries') usage.past ??= { path: walk.report.passed.at(-1)?.path ?? '', reason: 'entries' };
+  if (walk.report.passed.some((passed) => passed.reason === 'unreadable')) usage.complete = false;
   return usage;
 }
 
-async function walk(folder: number, depth: number, usage: FolderUsage, seen: Set<number>, clear: boolean): Promise<void> {
-  let names: string[];
+/** What a folder may hold and the quota still not mind: links, pipes, sockets and devices take an entry and their blocks, and are not read. */
+const KINDS_TAKEN: ReadonlySet<string> = new Set(['link', 'pipe', 'socket', 'device', 'git']);
+
+/** Take the setuid and setgid bits off the entry `name` of the held folder, as it is now (not as a name said a moment ago). */
+function clearSetId(folder: number, name: string, isFolder: boolean, usage: FolderUsage): void {
+  let fd: number;
   try {
-    names = await readdir(heldPath(folder));
+    const opened = isFolder ? openBeneath(folder, [name], { kind: 'folder' }) : { fd: openSync(entryPath(folder, name), HELD) };
+    if ('code' in opened) {
+      usage.complete = false;
+      return;
+    }
+    fd = opened.fd;
   } catch {
     usage.complete = false;
     return;
   }
-  for (const name of names) {
-    let stat: Stats;
-    try {
-      stat = await lstat(entryPath(folder, name));
-    } catch {
-      continue;
-    }
-    usage.entries += 1;
-    // A file of several names (hard links) takes its blocks once.
-    if (stat.nlink > 1 && !stat.isDirectory()) {
-      if (seen.has(stat.ino)) continue;
-      seen.add(stat.ino);
-    }
-    usage.bytes += stat.blocks * 512;
-    if (stat.isDirectory()) {
-      if (depth + 1 >= MAX_DEPTH) {
-        usage.complete = false;
-        continue;
-      }
-      const opened = openBeneath(folder, [name], { kind: 'folder' });
-      if ('code' in opened) {
-        usage.complete = false;
-        continue;
-      }
-      try {
-        if (clear && (stat.mode & SET_ID) !== 0) clearSetId(opened.fd, usage);
-        await walk(opened.fd, depth + 1, usage, seen, clear);
-      } finally {
-        closeQuietly(opened.fd);
-      }
-    } else if (clear && stat.isFile() && (stat.mode & SET_ID) !== 0) {
-      let fd: number;
-      try {
-        fd = openSync(entryPath(folder, name), FILE);
-      } catch {
-        usage.complete = false;
-        continue;
-      }
-      try {
-        clearSetId(fd, usage);
-      } finally {
-        closeQuietly(fd);
-      }
-    }
-  }
-}
-
-/** Take the setuid and setgid bits off the file or folder held as `fd`, as it is now (not as a name said a moment ago). */
-function clearSetId(fd: number, usage: FolderUsage): void {
   try {
     const mode = fstatSync(fd).mode;
     if ((mode & SET_ID) === 0) return;
@@ -115,5 +105,7 @@ function clearSetId(fd: number, usage: FolderUsage): void {
     usage.cleared += 1;
   } catch {
     usage.complete = false;
+  } finally {
+    closeQuietly(fd);
   }
 }

@@ -37,7 +37,7 @@ function executable(path: string): boolean {
   }
 }
 
-const TRIAL_LIMITS: SandboxLimits = { timeout_ms: 10_000, max_output_bytes: 4096, memory_mb: 256, max_processes: 64, tmp_mb: 1, max_file_mb: 1, disk_mb: 1 };
+const TRIAL_LIMITS: SandboxLimits = { timeout_ms: 10_000, max_output_bytes: 4096, memory_mb: 256, max_processes: 64, tmp_mb: 1, max_file_mb: 1, disk_mb: 1, max_files: 100 };
 
 /** Run `/bin/true` in a sandbox made as real ones are: the one way to know that namespaces can be made here. */
 async function trial(tools: SandboxTools): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import { formatCount } from '../../format/format.js';
 import type { Agent, Org } from '../../org/org.js';
 import type { SandboxLimitOverrides } from '../../org/schema.js';
 
-const LIMIT_FIELDS = ['timeout_ms', 'max_output_bytes', 'memory_mb', 'max_processes', 'tmp_mb', 'max_file_mb', 'disk_mb'] as const;
+const LIMIT_FIELDS = ['timeout_ms', 'max_output_bytes', 'memory_mb', 'max_processes', 'tmp_mb', 'max_file_mb', 'disk_mb', 'max_files'] as const;
 
 /**
  * The limits a command runs under: org.yaml engine.sandbox's, then the resume's `sandbox:`, then
@@ -19,6 +19,6 @@ export function commandLimits(org: Org, agent: Agent, tool?: SandboxLimitOverrid
 export function describeLimits(limits: SandboxLimits): string {
   return (
     `${limits.timeout_ms / 1000} s, ${formatCount(limits.max_output_bytes)} bytes of stdout and of stderr, ` +
-    `${limits.memory_mb} MiB of memory, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp and /dev/shm, ${limits.disk_mb} MiB of disk in the workspace`
+    `${limits.memory_mb} MiB of memory, ${limits.max_processes} processes, ${limits.max_file_mb} MiB per file, ${limits.tmp_mb} MiB in /tmp and /dev/shm, ${limits.disk_mb} MiB of disk and ${formatCount(limits.max_files)} files in the workspace`
   );
 }

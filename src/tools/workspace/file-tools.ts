@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { FileOwner } from '../../sandbox/beneath/hand-over.js';
 import { closeQuietly, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld } from '../../sandbox/beneath/read-beneath.js';
-import { walkBeneath, type UnreadableFolder } from '../../sandbox/beneath/walk-beneath.js';
+import { KIND_REASONS, UNBOUNDED, walkBeneath, type PassedOver, type WalkBounds } from '../../sandbox/beneath/walk-beneath.js';
+import { DEFAULT_MAX_FILES, WORKSPACE_DEPTH, WORKSPACE_PATH_BYTES } from '../../sandbox/workspace-bounds.js';
 import { entryStat, writeBeneath } from '../../sandbox/beneath/write-beneath.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { isTemporaryName, TEMPORARY_NAME_SHAPE } from '../../storage/temporary-files.js';
@@ -194,15 +195,29 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
   return written ? { result, written: { path: place.fromRoot, bytes: Buffer.byteLength(content) } } : { result };
 }
 
+/** A listing's words for what it shows and does not follow. */
+const KIND_WORDS: Partial<Record<PassedOver['reason'], string>> = { link: 'a symbolic link', pipe: 'a named pipe', socket: 'a socket', device: 'a device' };
+
 /** How a walk's entry is named to the model: below the place walked, as the model named that. */
 function entryDisplay(place: WorkspacePath, parts: readonly string[]): string {
   return place.display === '.' ? parts.join('/') : `${place.display}/${parts.join('/')}`;
 }
 
+/**
+ * How far a listing or a search walks: a workspace's bounds of shape (workspace-bounds.ts), and no
+ * more entries than a workspace may hold by default; each tool has its own, smaller, caps on what it shows.
+ */
+const TOOL_BOUNDS: WalkBounds = { ...UNBOUNDED, depth: WORKSPACE_DEPTH, pathBytes: WORKSPACE_PATH_BYTES, entries: DEFAULT_MAX_FILES };
+
+/** The folders a walk could not read. */
+function unreadableOf(passed: readonly PassedOver[]): PassedOver[] {
+  return passed.filter((entry) => entry.reason === 'unreadable');
+}
+
 /** The line that says which folders a listing or a search could not look into. */
-function unreadableNote(place: WorkspacePath, unreadable: readonly UnreadableFolder[]): string[] {
+function unreadableNote(place: WorkspacePath, unreadable: readonly PassedOver[]): string[] {
   if (unreadable.length === 0) return [];
-  const named = unreadable.map((folder) => `${entryDisplay(place, folder.parts)} (${folder.code})`);
+  const named = unreadable.map((folder) => `${entryDisplay(place, folder.path.split('/'))} (${folder.code ?? 'EIO'})`);
   const shown = named.slice(0, 5).join(', ');
   return [`[lemming: ${unreadable.length} folder(s) could not be read and are not included: ${shown}${unreadable.length > 5 ? ', …' : ''}]`];
 }
@@ -222,16 +237,26 @@ export function listFilesTool(context: FileToolContext, path: unknown, recursive
       if (!fstatSync(opened.fd).isDirectory()) return toolError(`${place.display} is not a folder`);
       const lines: string[] = [];
       let more = false;
-      const { unreadable } = walkBeneath(opened.fd, { recursive: recursive !== false, skip: isTemporaryName }, (entry) => {
-        if (!entry.stat.isFile() && !entry.stat.isDirectory()) return undefined;
-        if (lines.length >= FILE_LIMITS.listEntries) {
-          more = true;
-          return 'stop';
-        }
-        const shown = entryDisplay(place, entry.parts);
-        lines.push(entry.stat.isDirectory() ? `${shown}/` : `${shown} (${entry.stat.size} bytes)`);
-        return undefined;
-      });
+      const bounds = recursive === false ? { ...TOOL_BOUNDS, depth: 0 } : TOOL_BOUNDS;
+      const walked = walkBeneath(
+        opened.fd,
+        bounds,
+        (entry) => {
+          if (entry.passed === 'unreadable') return undefined;
+          if (lines.length >= FILE_LIMITS.listEntries) {
+            more = true;
+            return 'stop';
+          }
+          const shown = entryDisplay(place, entry.parts);
+          if (entry.passed === 'git') lines.push(`${shown}/ (a git repository's own folder, not listed)`);
+          else if (entry.passed !== undefined && KIND_REASONS.has(entry.passed)) lines.push(`${shown} (${KIND_WORDS[entry.passed] ?? 'not a file'}, not followed)`);
+          else lines.push(entry.stat.isDirectory() ? `${shown}/` : `${shown} (${entry.stat.size} bytes)`);
+          return undefined;
+        },
+        { leaveOut: isTemporaryName },
+      );
+      const unreadable = unreadableOf(walked.passed);
+      if (walked.stopped === 'entries') more = true;
       if (lines.length === 0 && unreadable.length === 0) return toolOk(`${place.display} is empty`);
       if (more) lines.push(`[lemming: more entries were left out; a listing is capped at ${FILE_LIMITS.listEntries}]`);
       lines.push(...unreadableNote(place, unreadable));
@@ -286,11 +311,11 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
       if (!fstatSync(opened.fd).isDirectory()) {
         searchFile(search, opened.fd, place.display);
       } else {
-        let walked = 0;
-        const { unreadable } = walkBeneath(opened.fd, { recursive: true, skip: isTemporaryName }, (entry) => {
-          if (!entry.stat.isFile() && !entry.stat.isDirectory()) return undefined;
-          walked += 1;
-          if (walked > FILE_LIMITS.searchFiles) return 'stop';
+        let looked = 0;
+        const walked = walkBeneath(opened.fd, TOOL_BOUNDS, (entry) => {
+          if (entry.passed !== undefined) return undefined;
+          looked += 1;
+          if (looked > FILE_LIMITS.searchFiles) return 'stop';
           if (!entry.stat.isFile()) return undefined;
           if (entry.stat.size > FILE_LIMITS.searchFileBytes) {
             search.skipped += 1;
@@ -308,8 +333,8 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
           } finally {
             closeQuietly(file.fd);
           }
-        });
-        search.unsearched.unshift(...unreadable.map((folder) => `${entryDisplay(place, folder.parts)} (${folder.code})`));
+        }, { leaveOut: isTemporaryName });
+        search.unsearched.unshift(...unreadableOf(walked.passed).map((folder) => `${entryDisplay(place, folder.path.split('/'))} (${folder.code ?? 'EIO'})`));
       }
     } finally {
       closeQuietly(opened.fd);
