@@ -7,16 +7,26 @@ import { ownerRunning } from '../storage/temporary-files.js';
  * limits cannot: `memory` counts every page the command's processes hold together, shared memory
  * and tmpfs pages included, with no swap to spill into (cgroup v2 memory.max and memory.swap.max=0;
  * v1 memory.limit_in_bytes and memory.memsw.limit_in_bytes); `pids` counts its processes and
- * threads whoever they belong to. Used wherever this process may make cgroups: as root, or as a user
+ * threads whoever they belong to; `freezer` holds them all still while the disk quota measures what
+ * they wrote (cgroup v2's cgroup.freeze, which every cgroup has; v1's freezer hierarchy), so no
+ * write goes on between a measurement's start and its verdict. Used wherever this process may make cgroups: as root, or as a user
  * given a delegated cgroup. Where none can be made, the sandbox says so and what holds instead (see
  * sandbox-probe.ts).
  */
 
 /** The controllers a command cgroup uses. */
-export type Controller = 'pids' | 'memory';
+export type Controller = 'pids' | 'memory' | 'freezer';
+
+/** A way to hold a command's processes still and let them go on (a cgroup's freezer). */
+export interface CommandHold {
+  /** Hold every process of it still; resolves true once the kernel says they are (false: it has no freezer, or it did not take). */
+  freeze(): Promise<boolean>;
+  /** Let them go on. */
+  thaw(): void;
+}
 
 /** A cgroup made for one command. */
-export interface CommandCgroup {
+export interface CommandCgroup extends CommandHold {
   /** The controllers it holds the command to. */
   controllers: readonly Controller[];
   /** Its folders: one on cgroup v2, one per controller's hierarchy on v1 (the pids one first). */
@@ -73,6 +83,8 @@ function inside(mount: Mount, path: string): string {
 }
 
 function delegates(folder: string, controller: Controller): boolean {
+  // cgroup v2 freezes any cgroup but the root: cgroup.freeze needs no controller.
+  if (controller === 'freezer') return existsSync(join(folder, 'cgroup.procs'));
   try {
     return readFileSync(join(folder, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes(controller);
   } catch {
@@ -139,7 +151,7 @@ function discover(): NonNullable<typeof found> {
   const all = mounts();
   const bases = new Map<Controller, Base>();
   const problems = new Map<Controller, string>();
-  for (const controller of ['pids', 'memory'] as const) {
+  for (const controller of ['pids', 'memory', 'freezer'] as const) {
     const base = findBase(controller, all);
     if (base) bases.set(controller, base);
     else problems.set(controller, `no cgroup with the ${controller} controller is mounted where lemming can use it`);
@@ -234,10 +246,54 @@ function makeFolders(controllers: readonly Controller[], limits: { maxProcesses:
       for (const { folder } of madeFolders) writeFileSync(join(folder, 'cgroup.procs'), String(pid));
     },
     outOfMemory: () => madeFolders.some(({ folder, version, controllers: held }) => held.includes('memory') && oomKills(folder, version) > 0),
+    freeze: async () => {
+      const held = madeFolders.find(({ controllers: of }) => of.includes('freezer'));
+      return held ? freezeFolder(held.folder, held.version) : false;
+    },
+    thaw: () => {
+      const held = madeFolders.find(({ controllers: of }) => of.includes('freezer'));
+      if (held) thawFolder(held.folder, held.version);
+    },
     remove: async () => {
       await Promise.all(madeFolders.map(({ folder }) => removeCgroup(folder)));
     },
   };
+}
+
+/** How long a freeze may take before the measurement goes on without it (a process in the middle of a long system call). */
+const FREEZE_WAIT_MS = 200;
+
+/** Freeze a cgroup and wait until the kernel says it is frozen; false when it cannot be, or is not in time (then it is thawed again). */
+async function freezeFolder(folder: string, version: 1 | 2): Promise<boolean> {
+  try {
+    if (version === 2) writeFileSync(join(folder, 'cgroup.freeze'), '1');
+    else writeFileSync(join(folder, 'freezer.state'), 'FROZEN');
+  } catch {
+    return false;
+  }
+  const until = performance.now() + FREEZE_WAIT_MS;
+  for (;;) {
+    try {
+      const frozen = version === 2 ? /^frozen 1$/m.test(readFileSync(join(folder, 'cgroup.events'), 'utf8')) : readFileSync(join(folder, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+      if (frozen) return true;
+    } catch {
+      return false;
+    }
+    if (performance.now() > until) {
+      thawFolder(folder, version);
+      return false;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+function thawFolder(folder: string, version: 1 | 2): void {
+  try {
+    if (version === 2) writeFileSync(join(folder, 'cgroup.freeze'), '0');
+    else writeFileSync(join(folder, 'freezer.state'), 'THAWED');
+  } catch {
+    // Gone with its command.
+  }
 }
 
 /** How many of a memory cgroup's processes the kernel killed for want of memory. */

@@ -75,13 +75,24 @@ export interface CommandResult {
   disk?: DiskQuotaMet;
 }
 
-/** A folder found at or over its disk quota (engine.sandbox.disk_mb). */
+/** A folder found at or over its quota (engine.sandbox.disk_mb and max_files). */
 export interface DiskQuotaMet {
   /** Which folder: the agent's workspace, or the org's shared one. */
   folder: 'workspace' | 'shared';
-  /** What it takes on disk (allocated blocks), in bytes. */
+  /**
+   * What was met: its bytes (disk_mb), its entries (more than max_files), or an entry no reader of
+   * the folder takes (`entry`: a file larger than the quota, a folder nested too deep, a path too long).
+   */
+  met: 'bytes' | 'files' | 'entry';
+  /** What it takes on disk (allocated blocks), in bytes, as far as the measurement went. */
   usedBytes: number;
   quotaBytes: number;
-  /** It was at its quota already, so the command was not started. */
-  refused: boolean;
+  /** engine.sandbox.max_files. */
+  maxFiles: number;
+  /** For `entry`: the entry and why, as the walker says it (`deep/… (a folder nested too deep)`). */
+  entry?: string;
+  /** It was past its quota when the command started: the command could remove files, and write none. */
+  startedPast?: true;
+  /** With `startedPast`: the command brought it back within its quota. */
+  cleared?: true;
 }

@@ -1,35 +1,57 @@
+import { statfs } from 'node:fs/promises';
+import { passedText } from './beneath/walk-beneath.js';
+import type { CommandHold } from './command-cgroup.js';
 import type { CommandResult, CommandSpec, DiskQuotaMet } from './command-spec.js';
 import { folderUsage } from './disk-usage.js';
+import type { WorkspaceLimits } from './workspace-bounds.js';
 
 /**
- * The disk quota of the folders a command may write (engine.sandbox.disk_mb, for its workspace and,
- * when it may write there, the shared one), and the clearing of setuid and setgid bits from what it
- * wrote. Linux offers no quota per folder that an unprivileged bwrap could use (project quotas
- * need a file system made for them, and root), so the quota is held around the command:
+ * The disk quota of the folders a command may write (engine.sandbox.disk_mb and max_files, for its
+ * workspace and, when it may write there, the shared one), and the clearing of setuid and setgid
+ * bits from what it wrote. Linux offers no quota per folder that an unprivileged bwrap could use
+ * (project quotas need a file system made for them, and root), so the quota is held around the
+ * command:
  *
- * - a command does not start while a folder is at its quota (the result says so);
+ * - a command started while a folder is at its quota, holds more than max_files entries, or holds
+ *   something no reader of it would take (a file larger than the quota, a folder nested too deep, a
+ *   path too long: workspace-bounds.ts) may only remove: no file it writes may grow at all
+ *   (RLIMIT_FSIZE 0), and it is stopped once the file system's counts grow by a little (LEAST_BYTES,
+ *   LEAST_ENTRIES) and the folder is still past its quota; the result says which bound and why;
  * - no file it writes may grow past the room left (its RLIMIT_FSIZE is lowered to it, from
  *   max_file_mb), so one file alone never passes the quota;
- * - while it runs, the folders are measured every WATCH_MS (allocated blocks, not sizes: a sparse
- *   file counts what it holds), and it is stopped (killed, like a timeout) once one is at its quota;
+ * - while it runs, the host's own count of the used blocks and inodes of the file system under each
+ *   folder (statfs: one system call, whatever the folder holds) is looked at every GLANCE_MS. When
+ *   it has grown by half the room left since the last measurement, the command's processes are held
+ *   still (the cgroup's freezer), the folders measured by the one walker (walk-beneath.ts), and the
+ *   command stopped (killed, like a timeout) if one is at its quota, or let go on. The folders are
+ *   also measured every WATCH_MS or so without holding it, which sees what statfs cannot (a file's
+ *   holes, writes hidden by files freed elsewhere meanwhile);
  * - after it ends they are measured again, and a folder left over its quota is said in the result.
  *
- * What this bounds: a folder ends at most what the command wrote between two measurements over its
- * quota (plus the moment it takes to kill it), never more than max_file_mb in one file. A command
- * writing many files at the disk's full speed gets that far: at 1 GB/s and 50 ms, some 50 MB. The
- * time between two measurements grows with the folders: a walk that takes longer than WATCH_MS / 4
- * (some thousands of files) is repeated only after four times its length, so that measuring takes
- * at most a fifth of the time; a workspace of tens of thousands of files is measured every few
- * seconds, and the bound grows with that. It is no hard cap in bytes: Linux gives none here
- * (project quotas need a file system made for them), and docs/sandbox.md says so.
- * Every measurement also clears setuid and setgid bits, so none stays on a file the command made
- * for longer than WATCH_MS after it (mounts are nosuid inside the sandbox; this is for the host).
+ * What this bounds: with a freezer (a cgroup, as root or a user given a delegated one), a folder ends
+ * at most half its room plus what the command writes in one GLANCE_MS past its quota (at 2 GB/s, some
+ * 20 MB), and past max_files by half the files' room plus one glance's creations, however many files
+ * it makes: measuring a thousand or a hundred thousand files takes the command no further, since it is
+ * held still meanwhile. Without one, the command goes on while a measurement walks, and it may write
+ * for as long as a walk of max_files entries takes. Other writers on the same file system make the
+ * measurements come sooner, never later. No hard cap in bytes: docs/sandbox.md says which identity
+ * gets which bound. Every measurement also clears setuid and setgid bits.
  */
 
 const MIB = 1024 * 1024;
 
-/** How often the folders are measured while a command runs, at least; a large workspace is measured less often (see `watch`). */
+/** How often the folders are measured without holding the command, at least; a large workspace is measured less often (see `watch`). */
 export const WATCH_MS = 50;
+
+/** How often the folders are measured without holding the command where it can be held: the glances see its writes. */
+const HELD_WATCH_MS = 250;
+
+/** How often the host's counts of used blocks and inodes are looked at while a command runs. */
+export const GLANCE_MS = 10;
+
+/** What the counts must grow by, at least, before a command is held to be measured: host writes elsewhere are no reason to hold it each glance. */
+const LEAST_BYTES = MIB;
+const LEAST_ENTRIES = 100;
 
 interface Watched {
   folder: DiskQuotaMet['folder'];
@@ -41,80 +63,157 @@ function watchedFolders(spec: CommandSpec): Watched[] {
   return [{ folder: 'workspace', path: spec.workspace }, ...(spec.shared?.writable ? [{ folder: 'shared' as const, path: spec.shared.path }] : [])];
 }
 
-/** Measure each folder (clearing setuid and setgid bits); the first at or over the quota, and the room the fullest leaves. */
-async function measure(folders: readonly Watched[], quota: number): Promise<{ full?: { folder: Watched['folder']; usedBytes: number }; room: number }> {
-  let room = quota;
-  for (const watched of folders) {
-    const usage = await folderUsage(watched.path, { clearSetId: true });
-    if (usage.bytes >= quota) return { full: { folder: watched.folder, usedBytes: usage.bytes }, room: 0 };
-    room = Math.min(room, quota - usage.bytes);
-  }
-  return { room };
+/** What a measurement found: the first folder past a bound, the room every folder leaves, and what each takes. */
+interface Measured {
+  met?: DiskQuotaMet;
+  /** Bytes and entries left before the fullest folder meets its quota. */
+  room: number;
+  filesRoom: number;
+  /** Each folder's bytes and entries (entries counted up to COUNT_TIMES × max_files). */
+  usages: Array<{ bytes: number; entries: number }>;
 }
 
-/** The result of a command that did not start: its workspace was full. */
-function refused(full: { folder: Watched['folder']; usedBytes: number }, quota: number): CommandResult {
-  return {
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    durationMs: 0,
-    stoppedBy: 'quota',
-    disk: { ...full, quotaBytes: quota, refused: true },
-  };
+/** Entries are counted up to this many times max_files: enough to tell whether a folder past it is growing. */
+const COUNT_TIMES = 2;
+
+/** Measure each folder (clearing setuid and setgid bits) within its bounds. */
+async function measure(folders: readonly Watched[], limits: WorkspaceLimits): Promise<Measured> {
+  const quota = limits.disk_mb * MIB;
+  const measured: Measured = { room: quota, filesRoom: limits.max_files, usages: [] };
+  for (const watched of folders) {
+    const usage = await folderUsage(watched.path, { clearSetId: true, limits: { ...limits, max_files: COUNT_TIMES * limits.max_files } });
+    measured.usages.push({ bytes: usage.bytes, entries: usage.entries });
+    const base = { folder: watched.folder, usedBytes: usage.bytes, quotaBytes: quota, maxFiles: limits.max_files };
+    if (measured.met) continue;
+    if (usage.past?.reason === 'entries' || usage.entries > limits.max_files) measured.met = { ...base, met: 'files' };
+    else if (usage.past) measured.met = { ...base, met: 'entry', entry: passedText(usage.past, (bytes) => `${Math.round((bytes / MIB) * 10) / 10} MiB`) };
+    else if (usage.bytes >= quota) measured.met = { ...base, met: 'bytes' };
+    measured.room = Math.min(measured.room, quota - usage.bytes);
+    measured.filesRoom = Math.min(measured.filesRoom, limits.max_files - usage.entries);
+  }
+  if (measured.met) {
+    measured.room = 0;
+    measured.filesRoom = 0;
+  }
+  return measured;
 }
 
 /**
- * Run a command with `run` (the sandbox's launch) within the disk quota of the folders it may
- * write, as said above; the spec's own signal still stops it as before ('stopped').
+ * Whether a folder past its quota from the start has grown since (by LEAST_BYTES or LEAST_ENTRIES):
+ * a command that only removes never has, whatever other writers did meanwhile. Pure.
  */
-export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec) => Promise<CommandResult>): Promise<CommandResult> {
-  const quota = spec.limits.disk_mb * MIB;
+function grewSince(start: Measured, now: Measured, limits: WorkspaceLimits): boolean {
+  return now.usages.some((usage, index) => {
+    const before = start.usages[index];
+    if (before === undefined) return false;
+    const counted = before.entries < COUNT_TIMES * limits.max_files;
+    return usage.bytes >= before.bytes + LEAST_BYTES || (counted && usage.entries >= before.entries + LEAST_ENTRIES);
+  });
+}
+
+/** The host's counts of used bytes and inodes of the file system under each folder; undefined where statfs fails. */
+async function glance(folders: readonly Watched[]): Promise<Array<{ bytes: number; inodes: number } | undefined>> {
+  return Promise.all(
+    folders.map(async (watched) => {
+      try {
+        const counts = await statfs(watched.path);
+        return { bytes: (counts.blocks - counts.bfree) * counts.bsize, inodes: counts.files - counts.ffree };
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+}
+
+/** Whether the counts grew past half the room since the last measurement: time to hold the command and measure. Pure. */
+function grown(now: ReadonlyArray<{ bytes: number; inodes: number } | undefined>, base: ReadonlyArray<{ bytes: number; inodes: number } | undefined>, room: Measured): boolean {
+  return now.some((counts, index) => {
+    const before = base[index];
+    if (counts === undefined || before === undefined) return false;
+    return counts.bytes - before.bytes >= Math.max(room.room / 2, LEAST_BYTES) || counts.inodes - before.inodes >= Math.max(room.filesRoom / 2, LEAST_ENTRIES);
+  });
+}
+
+/**
+ * Run a command with `run` (the sandbox's launch, which hands over a way to hold the command still
+ * when its cgroup has a freezer) within the quota of the folders it may write, as said above; the
+ * spec's own signal still stops it as before ('stopped').
+ */
+export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec, held: (hold: CommandHold) => void) => Promise<CommandResult>): Promise<CommandResult> {
+  const limits: WorkspaceLimits = { disk_mb: spec.limits.disk_mb, max_files: spec.limits.max_files };
   const folders = watchedFolders(spec);
-  const before = await measure(folders, quota);
-  if (before.full) return refused(before.full, quota);
+  let base = await glance(folders);
+  let room = await measure(folders, limits);
+  // Past its quota already: the command may remove what is there, and write nothing.
+  const start = room;
+  const startedPast = room.met;
   const stop = new AbortController();
   const passOn = (): void => stop.abort();
   if (spec.signal?.aborted) stop.abort();
   spec.signal?.addEventListener('abort', passOn);
-  let met: { folder: Watched['folder']; usedBytes: number } | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  let hold: CommandHold | undefined;
+  let met: Measured['met'];
   let watching = true;
-  let inFlight: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const watch = async (): Promise<void> => {
-    if (!watching) return;
-    const started = performance.now();
-    const now = await measure(folders, quota);
-    if (!watching) return;
-    if (now.full) {
-      met = now.full;
-      stop.abort();
-      return;
+    let nextMeasure = performance.now() + WATCH_MS;
+    while (watching) {
+      await pause(GLANCE_MS);
+      if (!watching) return;
+      const now = await glance(folders);
+      const triggered = grown(now, base, room);
+      // Unprompted, a folder past its quota from the start would be found past it while the command removes what it holds.
+      if (!triggered && (startedPast !== undefined || performance.now() < nextMeasure)) continue;
+      // Held still while it is measured, so what it writes meanwhile is no more than it wrote before the hold.
+      const frozen = triggered && hold !== undefined ? await hold.freeze() : false;
+      const started = performance.now();
+      try {
+        const measured = await measure(folders, limits);
+        // Past its quota from the start, it is stopped only for having grown: another writer's bytes are not its own.
+        if (measured.met && (startedPast === undefined || grewSince(start, measured, limits))) {
+          met = measured.met;
+          // Killed first, then let go: a frozen process takes its SIGKILL once thawed.
+          stop.abort();
+          return;
+        }
+        room = measured;
+        // What it wrote after this glance (while it was measured, when not held) counts towards the next.
+        base = now;
+      } finally {
+        if (frozen) hold?.thaw();
+      }
+      // A workspace whose walk takes long is walked unprompted less often: at most a fifth of the time goes to it, or a
+      // tenth where the glances hold the command still to measure it (the walks unprompted are then only for what statfs misses).
+      const took = performance.now() - started;
+      nextMeasure = performance.now() + (hold ? Math.max(HELD_WATCH_MS, 9 * took) : Math.max(WATCH_MS, 4 * took));
     }
-    // A workspace whose walk takes long is walked less often: at most a fifth of the time goes to it.
-    timer = setTimeout(() => (inFlight = watch().catch(() => undefined)), Math.max(WATCH_MS, 4 * (performance.now() - started)));
   };
-  timer = setTimeout(() => (inFlight = watch().catch(() => undefined)), WATCH_MS);
+  const watched = watch().catch(() => undefined);
   let result: CommandResult;
   try {
-    result = await run({ ...spec, limits: { ...spec.limits, max_file_mb: Math.min(spec.limits.max_file_mb, before.room / MIB) }, signal: stop.signal });
+    result = await run({ ...spec, limits: { ...spec.limits, max_file_mb: Math.min(spec.limits.max_file_mb, room.room / MIB) }, signal: stop.signal }, (given) => (hold = given));
   } finally {
     watching = false;
-    clearTimeout(timer);
+    wake?.();
     spec.signal?.removeEventListener('abort', passOn);
   }
   // A measurement under way when it ended finishes first: two walks at once would only cost twice.
-  await inFlight;
-  const after = await measure(folders, quota);
-  const full = after.full ?? met;
-  if (full === undefined) return result;
+  await watched;
+  const after = await measure(folders, limits);
+  const full = after.met ?? met;
+  if (full === undefined) return startedPast ? { ...result, disk: { ...startedPast, startedPast: true, cleared: true } } : result;
   const stoppedHere = met !== undefined && spec.signal?.aborted !== true && (result.stoppedBy === undefined || result.stoppedBy === 'stopped');
   return {
     ...result,
     ...(stoppedHere ? { stoppedBy: 'quota' as const } : {}),
-    disk: { folder: full.folder, usedBytes: after.full?.usedBytes ?? full.usedBytes, quotaBytes: quota, refused: false },
+    disk: { ...full, ...(startedPast ? { startedPast: true } : {}) },
   };
 }

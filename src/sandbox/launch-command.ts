@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import { allocationFilter } from './allocation-filter.js';
 import { bwrapArguments, limitArguments, SANDBOX_FILES, stageOptions, type MemoryBound, type readHostLayout } from './bwrap-arguments.js';
-import { makeCommandCgroup, type CommandCgroup, type Controller } from './command-cgroup.js';
+import { makeCommandCgroup, type CommandCgroup, type CommandHold, type Controller } from './command-cgroup.js';
 import type { CommandResult, CommandSpec, Isolation, StoppedBy } from './command-spec.js';
 import { sandboxEnvironment } from './sandbox-environment.js';
 import { rootStage } from './root-staging.js';
@@ -122,8 +122,10 @@ function killGroup(child: ChildProcess): void {
  * leads a new group that is killed whole when the command ends, when a limit is passed, or when
  * the spec's signal fires; under bwrap every process of the sandbox dies with it too (its pid
  * namespace ends with its first process), and with lemming if lemming is killed (--die-with-parent).
+ * `held` is given a way to hold all its processes still, once they are in their cgroup, where the
+ * cgroup has a freezer (the disk quota measures with it).
  */
-export function launch(tools: SandboxTools, spec: CommandSpec): Promise<CommandResult> {
+export function launch(tools: SandboxTools, spec: CommandSpec, held?: (hold: CommandHold) => void): Promise<CommandResult> {
   const how = plan(tools, spec);
   const started = performance.now();
   return new Promise<CommandResult>((resolve, reject) => {
@@ -137,6 +139,7 @@ export function launch(tools: SandboxTools, spec: CommandSpec): Promise<CommandR
       });
       // bwrap waits for its options on its descriptor before it does anything: it enters the cgroup before a single process of the command exists.
       if (spawned.pid !== undefined) how.cgroup?.enter(spawned.pid);
+      if (how.cgroup?.controllers.includes('freezer')) held?.(how.cgroup);
     } catch (error) {
       if (spawned) killGroup(spawned);
       void how.cgroup?.remove();

@@ -16,5 +16,5 @@ export type { CommandResult, CommandSpec, DiskQuotaMet, SandboxLimits } from './
 export async function runSandboxed(spec: CommandSpec): Promise<CommandResult> {
   const readiness = await sandboxReadiness(spec.isolation);
   if (!readiness.ready) throw new LemmingError('sandbox-unavailable', readiness.problem);
-  return runWithinQuota(spec, (limited) => launch(readiness, limited));
+  return runWithinQuota(spec, (limited, held) => launch(readiness, limited, held));
 }

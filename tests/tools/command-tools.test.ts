@@ -73,7 +73,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('commands in a turn', () => {
     const provider = scripted([call('run_command', { command: 'awk "{ s += \\$1 } END { print s }" numbers.txt; echo oops >&2; exit 3' })]);
     const events = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
     const shown = shownResults(provider);
-    expect(shown).toMatch(/<tool_result name="run_command" call="call_run_command">\n".*": exit code 3, ran \d+\.\d\d s\n\(limits: 60 s, 1,048,576 bytes of stdout and of stderr, 1024 MiB of memory, 256 processes, 1024 MiB per file, 256 MiB in \/tmp and \/dev\/shm, 1024 MiB of disk in the workspace\)\n--- stdout \(3 bytes\) ---\n12\n--- end of stdout ---\n--- stderr \(5 bytes\) ---\noops\n--- end of stderr ---\n<\/tool_result>/);
+    expect(shown).toMatch(/<tool_result name="run_command" call="call_run_command">\n".*": exit code 3, ran \d+\.\d\d s\n\(limits: 60 s, 1,048,576 bytes of stdout and of stderr, 1024 MiB of memory, 256 processes, 1024 MiB per file, 256 MiB in \/tmp and \/dev\/shm, 1024 MiB of disk and 100,000 files in the workspace\)\n--- stdout \(3 bytes\) ---\n12\n--- end of stdout ---\n--- stderr \(5 bytes\) ---\noops\n--- end of stderr ---\n<\/tool_result>/);
     const step = ofType(events, 'agent-step').find((event) => event.agent === 'coder_01' && event.step === 1);
     expect(step?.tools[0]).toMatchObject({ name: 'run_command', command: { exit: 3, stdoutBytes: 3, stderrBytes: 5 } });
     const log = read(root, 'agents/coder_01/logs/activity.jsonl');

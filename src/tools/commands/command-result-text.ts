@@ -4,6 +4,7 @@ import type { ToolResult } from '../tool-result.js';
 import type { CommandSummary } from './command-summary.js';
 import { formatCount } from '../../format/format.js';
 import { describeLimits } from './command-limits.js';
+import { WORKSPACE_DEPTH, WORKSPACE_PATH_BYTES } from '../../sandbox/workspace-bounds.js';
 
 /** Characters shown of each stream: its beginning and its end, where what a command says last (a test summary) is. */
 const HEAD_CHARS = 12_000;
@@ -39,10 +40,15 @@ function mib(bytes: number): string {
   return `${formatCount(Math.round((bytes / (1024 * 1024)) * 10) / 10)} MiB`;
 }
 
-/** What a folder at its disk quota holds, and what to do about it. */
+/** What a folder at its quota holds, and what to do about it. */
 function quotaLine(disk: DiskQuotaMet): string {
   const folder = disk.folder === 'shared' ? 'the shared workspace (/shared)' : 'your workspace';
-  return `${folder} takes ${mib(disk.usedBytes)} of disk, and its quota is ${mib(disk.quotaBytes)} (engine.sandbox.disk_mb); remove files (with rm in a command) before the next command`;
+  const remove = 'remove files (with rm in a command): until then a command may remove files and write none';
+  if (disk.met === 'files') return `${folder} holds more than ${formatCount(disk.maxFiles)} files, folders and links, its limit (engine.sandbox.max_files); ${remove}`;
+  if (disk.met === 'entry') {
+    return `${folder} holds ${disk.entry ?? 'an entry'}, which lemming does not read (a file may be no larger than the quota of ${mib(disk.quotaBytes)}, folders may nest ${WORKSPACE_DEPTH} deep and a path be ${formatCount(WORKSPACE_PATH_BYTES)} bytes long); remove it (with rm in a command): until then a command may remove files and write none`;
+  }
+  return `${folder} takes ${mib(disk.usedBytes)} of disk, and its quota is ${mib(disk.quotaBytes)} (engine.sandbox.disk_mb); ${remove}`;
 }
 
 /**
@@ -51,16 +57,13 @@ function quotaLine(disk: DiskQuotaMet): string {
  * from the output before it goes anywhere, as from an MCP server's. Pure.
  */
 export function commandResultText(label: string, result: CommandResult, limits: SandboxLimits): { result: ToolResult; command: CommandSummary } {
-  if (result.disk?.refused) {
-    const content = `${label}: not run: ${quotaLine(result.disk)}`;
-    return { result: { content, isError: true }, command: { exit: null, stdoutBytes: 0, stderrBytes: 0, stoppedBy: 'quota' } };
-  }
   const ended = result.exitCode !== null && result.signal === null ? `exit code ${result.exitCode}` : `ended by ${result.signal ?? 'a signal'}${result.exitCode !== null ? ` (exit code ${result.exitCode})` : ''}`;
   const lines = [`${label}: ${ended}, ran ${(result.durationMs / 1000).toFixed(2)} s`];
   const stopped = stopLine(result, limits);
+  if (result.disk?.startedPast) lines.push(`${result.disk.folder === 'shared' ? 'the shared workspace was' : 'your workspace was'} past its quota when this command started, so it could remove files and write none${result.disk.cleared ? '; it is within its quota now' : ''}`);
   if (stopped) lines.push(stopped);
-  // It ended on its own between two measurements, with a folder at its quota: the next command will not start.
-  else if (result.disk) lines.push(`disk quota met: ${quotaLine(result.disk)}`);
+  // It ended on its own between two measurements, with a folder at its quota: the next command may only remove.
+  else if (result.disk && !result.disk.cleared) lines.push(`disk quota met: ${quotaLine(result.disk)}`);
   lines.push(`(limits: ${describeLimits(limits)})`);
   lines.push(shown('stdout', cutSecrets(result.stdout), result.stdoutBytes), shown('stderr', cutSecrets(result.stderr), result.stderrBytes));
   const command: CommandSummary = { exit: result.exitCode, stdoutBytes: result.stdoutBytes, stderrBytes: result.stderrBytes };
