@@ -173,9 +173,10 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined || CALLS === undefined)('adversary
       // The command ran to its end: what it was refused is refused, not skipped.
       expect(stdout).toMatch(/exit code 0/);
       expect(stdout).toContain('done');
-      // What the model reads holds neither the secret nor the key's name (from /proc/keys).
+      // What the model reads holds neither the secret nor the key's name (from /proc/keys); the calls say they are not permitted.
       expect(stdout).not.toContain(secret);
       expect(stdout).not.toContain(DESCRIPTION);
+      expect(stdout).toContain('search refused, errno 1\n');
       // The person's keyring holds its one key, before the run and after it: nothing was added.
       expect(before).toHaveLength(1);
       expect(before[0]).toMatch(new RegExp(`^user;\\d+;\\d+;[0-9a-f]+;${DESCRIPTION}$`));
