@@ -27,8 +27,8 @@ const EOPNOTSUPP = 95;
 /** What each refused call returns: -1 with this errno. */
 const REFUSALS: Readonly<Record<Refused, number>> = { fallocate: EOPNOTSUPP, add_key: EPERM, keyctl: EPERM, request_key: EPERM };
 
-/** The refused calls, for the line that says they are not refused on a machine the filter does not know. */
-export const REFUSED_CALLS: readonly Refused[] = Object.keys(REFUSALS) as Refused[];
+/** The refused calls, in the order the filter checks them and the warning names them. */
+const REFUSED_CALLS: readonly Refused[] = Object.keys(REFUSALS) as Refused[];
 
 /** One system call convention: the kernel's audit number for it, and the refused calls' numbers there. */
 interface Convention {
@@ -78,7 +78,7 @@ type Target = 'next convention' | { errno: number };
  * The filter for this machine, as bytes for bwrap; undefined where lemming does not know its system
  * call numbers (commands then run without it, and `lemming validate` says so: filterMissing).
  * For each convention: is the call of it? then is its number one refused? A call of a convention
- * the machine does not have is allowed: the kernel has no such calls to make.
+ * the machine does not have is allowed: no program on it can make one.
  */
 export function seccompFilter(arch: string = process.arch): Buffer | undefined {
   const conventions = ARCHITECTURES[arch];
