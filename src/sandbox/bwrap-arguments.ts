@@ -1,16 +1,17 @@
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import type { CommandSpec, SandboxLimits } from './command-spec.js';
 import { STAGE, type StagedSources } from './root-staging.js';
 
 /**
  * Everything bubblewrap is told, in one place. The sandbox is built from nothing: an empty root
  * (read-only once built), the system's programs and libraries bound read-only, a few files of
- * /etc, a fresh /proc, a /dev of devices alone (read-only but for a sized /dev/shm), a private /tmp
- * of a fixed size, the agent's workspace read-write at /workspace and the org's shared one at
- * /shared. Every namespace is new (user, pid, network, IPC, UTS, cgroup), so the command sees no
- * network, no other process and no host user; inside it is uid 1000 with no capabilities, and it may
- * not make namespaces of its own. Every mount is nosuid and nodev (bwrap adds both to each bind and
- * tmpfs; its devices are nosuid), so no setuid program gains anything inside.
+ * /etc, a fresh /proc (its /proc/keys hidden), a /dev of devices alone (read-only but for a sized
+ * /dev/shm), a private /tmp of a fixed size, the agent's workspace read-write at /workspace and the
+ * org's shared one at /shared. Every namespace is new (user, pid, network, IPC, UTS, cgroup), so
+ * the command sees no network, no other process and no host user; inside it is uid 1000 with no
+ * capabilities, and it may not make namespaces of its own. Every mount is nosuid and nodev (bwrap
+ * adds both to each bind and tmpfs; its devices are nosuid), so no setuid program gains anything
+ * inside. The kernel keyring has no namespace: the seccomp filter keeps commands off it.
  */
 
 /** The user a command runs as, inside its user namespace. */
@@ -40,8 +41,11 @@ export const SANDBOX_FILES: ReadonlyArray<{ path: string; content: string }> = [
 /** What the host's system folders are: a folder to bind, a link to recreate, or absent. */
 export type HostLayout = ReadonlyArray<{ path: string; kind: 'folder' | 'link'; target?: string }>;
 
-/** The host's system folders and the /etc entries that exist, read once per process. */
-export function readHostLayout(): { system: HostLayout; etc: string[] } {
+/**
+ * The host's system folders and the /etc entries that exist, and whether the kernel keeps keyrings
+ * (it lists them in /proc/keys, which the sandbox's /proc then hides); read once per process.
+ */
+export function readHostLayout(): { system: HostLayout; etc: string[]; keyring: boolean } {
   const system = SYSTEM_FOLDERS.flatMap((path): HostLayout[number][] => {
     const stat = lstatSync(path, { throwIfNoEntry: false });
     if (!stat) return [];
@@ -55,7 +59,7 @@ export function readHostLayout(): { system: HostLayout; etc: string[] } {
     // No /etc to speak of: the sandbox gets only the files written for it.
   }
   const etc = etcNames.filter((name) => ETC_ENTRIES.includes(name) || /^python3(\.\d+)?$/.test(name)).map((name) => `/etc/${name}`);
-  return { system, etc };
+  return { system, etc, keyring: existsSync('/proc/keys') };
 }
 
 const MIB = 1024 * 1024;
@@ -97,11 +101,11 @@ export function tmpSizes(tmpMb: number): { tmp: number; shm: number } {
  * the host paths they name; the command must follow on bwrap's command line. `fileFds` are the
  * descriptors SANDBOX_FILES are read from, in order; `sources` where bwrap finds the workspace, the
  * shared one and the read-only folders when they are not where the spec says (root-staging.ts);
- * `filterFd` the seccomp filter (allocation-filter.ts); `env` is the whole environment inside.
+ * `filterFd` the seccomp filter (seccomp-filter.ts); `env` is the whole environment inside.
  */
 export function bwrapArguments(
   spec: CommandSpec,
-  host: { system: HostLayout; etc: readonly string[] },
+  host: { system: HostLayout; etc: readonly string[]; keyring: boolean },
   options: {
     prlimit: string;
     env: Readonly<Record<string, string>>;
@@ -113,7 +117,7 @@ export function bwrapArguments(
 ): { options: string[]; command: string[] } {
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox');
-  // fallocate refused, so the disk quota's measurements keep up with what a command can take (allocation-filter.ts).
+  // fallocate and the key calls refused (seccomp-filter.ts): the disk quota's measurements keep up with what a command can take, and no keyring is reached.
   if (options.filterFd !== undefined) args.push('--seccomp', String(options.filterFd));
   args.push('--clearenv');
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);
@@ -124,8 +128,11 @@ export function bwrapArguments(
   for (const entry of host.etc) args.push('--ro-bind-try', entry, entry);
   SANDBOX_FILES.forEach((file, index) => args.push('--ro-bind-data', String(options.fileFds[index]), file.path));
   const sizes = tmpSizes(spec.limits.tmp_mb);
+  args.push('--proc', '/proc');
+  // /proc/keys lists the keys of the keyring a command inherits (their names, not their contents), which no call can reach (seccomp-filter.ts): hidden behind an unreadable node.
+  if (host.keyring) args.push('--ro-bind', '/dev/null', '/proc/keys');
   // /dev holds bwrap's devices and nothing a command may add: its tmpfs (as large as half the host's memory) is made read-only, /dev/shm a sized tmpfs of its own.
-  args.push('--proc', '/proc', '--dev', '/dev', '--size', String(sizes.shm), '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
+  args.push('--dev', '/dev', '--size', String(sizes.shm), '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
   args.push('--size', String(sizes.tmp), '--tmpfs', '/tmp');
   args.push('--bind', options.sources?.workspace ?? spec.workspace, WORKSPACE_PATH);
   if (spec.shared) args.push(spec.shared.writable ? '--bind' : '--ro-bind', options.sources?.shared ?? spec.shared.path, SHARED_PATH);

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
-import { allocationFilter } from './allocation-filter.js';
 import { bwrapArguments, limitArguments, SANDBOX_FILES, stageOptions, type MemoryBound, type readHostLayout } from './bwrap-arguments.js';
 import { makeCommandCgroup, type CommandCgroup, type CommandHold, type Controller } from './command-cgroup.js';
 import type { CommandResult, CommandSpec, Isolation, StoppedBy } from './command-spec.js';
 import { sandboxEnvironment } from './sandbox-environment.js';
 import { rootStage } from './root-staging.js';
+import { seccompFilter } from './seccomp-filter.js';
 import { commandHostIdentity } from './sandbox-identity.js';
 import { optionStream, refuseUnsafeWords } from './sandbox-words.js';
 
@@ -27,7 +27,7 @@ export interface SandboxTools {
 
 /**
  * Descriptors of the sandbox's process: 3 carries the sandbox bwrap's options, 4 to 6 the files
- * written for it, 7 the options of root's first stage, then (7 or 8) the allocation filter.
+ * written for it, 7 the options of root's first stage, then (7 or 8) the seccomp filter.
  */
 const ARGS_FD = 3;
 const FILE_FDS = [4, 5, 6];
@@ -70,8 +70,8 @@ function plan(tools: SandboxTools, spec: CommandSpec): Plan {
   if (identity && (!tools.setpriv || !tools.env)) throw new Error('lemming runs as root and setpriv is not installed, so no command can be started as an unprivileged user');
   const stage = identity && tools.setpriv && tools.env ? rootStage(spec, identity, { bwrap: tools.bwrap, setpriv: tools.setpriv, env: tools.env }) : undefined;
   const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined }), ...spec.env };
-  const filter = allocationFilter();
-  // The allocation filter (allocation-filter.ts) is read from the descriptor after the others: 7, or 8 after root's stage options.
+  const filter = seccompFilter();
+  // The seccomp filter (seccomp-filter.ts) is read from the descriptor after the others: 7, or 8 after root's stage options.
   const filterFd = stage ? STAGE_ARGS_FD + 1 : STAGE_ARGS_FD;
   const inner = bwrapArguments(spec, tools.host, {
     prlimit: tools.prlimit,

@@ -6,13 +6,15 @@ import type { Isolation, SandboxLimits } from './command-spec.js';
 import { cgroupSupport } from './command-cgroup.js';
 import { launch, type SandboxTools } from './launch-command.js';
 import { commandHostIdentity, handToCommands } from './sandbox-identity.js';
+import { filterMissing } from './seccomp-filter.js';
 
 /**
  * What the sandbox runs with on this machine, or the one line that says why commands cannot run
- * here. `weaker` says, when no cgroup can hold a limit, what holds it instead (a warning of
+ * here. `weaker` says, when no cgroup can hold a limit, what holds it instead; `unfiltered`, when
+ * the seccomp filter cannot be applied here, what a command is not refused (each a warning of
  * `lemming validate` and every run).
  */
-export type SandboxReadiness = ({ ready: true; weaker?: string } & SandboxTools) | { ready: false; problem: string };
+export type SandboxReadiness = ({ ready: true; weaker?: string; unfiltered?: string } & SandboxTools) | { ready: false; problem: string };
 
 /** What every "cannot run" line ends with: the tools it concerns. */
 const NOT_OFFERED = 'so run_command and the org\'s command tools are not offered';
@@ -112,5 +114,6 @@ async function check(isolation: Isolation, env: NodeJS.ProcessEnv): Promise<Sand
     };
   }
   const weaker = weakerLimits(support.problems);
-  return { ready: true, ...tools, ...(weaker ? { weaker } : {}) };
+  const unfiltered = filterMissing();
+  return { ready: true, ...tools, ...(weaker ? { weaker } : {}), ...(unfiltered ? { unfiltered } : {}) };
 }

@@ -18,7 +18,8 @@ export function isolationOffWarning(): Problem {
  * What `lemming validate` and every `lemming run` say about the tools that reach outside lemming's
  * files, one line each: isolation switched off (on every run, as long as it is), commands that
  * cannot run on this machine and what to install, limits no cgroup can hold here and what holds
- * them instead, fetch_url granted with nothing on its list.
+ * them instead, the system calls not refused where the seccomp filter cannot be applied, fetch_url
+ * granted with nothing on its list.
  */
 export async function outsideToolWarnings(org: Org): Promise<Problem[]> {
   const problems: Problem[] = [];
@@ -28,7 +29,10 @@ export async function outsideToolWarnings(org: Org): Promise<Problem[]> {
   if (granting.length > 0) {
     const readiness = await sandboxReadiness(isolation);
     if (!readiness.ready) problems.push({ file: 'org/org.yaml', field: 'engine.sandbox', message: `${readiness.problem} (granted to ${granting.join(', ')})`, severity: 'warning' });
-    else if (readiness.weaker !== undefined) problems.push({ file: 'org/org.yaml', field: 'engine.sandbox', message: `commands run here, but no cgroup holds their limits: ${readiness.weaker}`, severity: 'warning' });
+    else {
+      if (readiness.weaker !== undefined) problems.push({ file: 'org/org.yaml', field: 'engine.sandbox', message: `commands run here, but no cgroup holds their limits: ${readiness.weaker}`, severity: 'warning' });
+      if (readiness.unfiltered !== undefined) problems.push({ file: 'org/org.yaml', field: 'engine.sandbox', message: `commands run here, but ${readiness.unfiltered}`, severity: 'warning' });
+    }
   }
   const unlisted = [...org.agents.values()].filter((agent) => agent.tools.includes('fetch_url') && org.web.allow.length === 0 && (agent.webAllow ?? []).length === 0);
   if (unlisted.length > 0) {
