@@ -59,13 +59,14 @@ async function trial(tools: SandboxTools): Promise<string | undefined> {
 let cached: { key: string; readiness: Promise<SandboxReadiness> } | undefined;
 
 /**
- * What holds memory_mb and max_processes where a cgroup controller cannot be used, or undefined when
- * both are held by a cgroup.
+ * What holds memory_mb, max_processes and the disk quota where a cgroup controller cannot be used, or undefined when
+ * all are held by a cgroup.
  */
 function weakerLimits(problems: ReadonlyMap<string, string>): string | undefined {
   const memory = problems.get('memory');
   const pids = problems.get('pids');
-  if (memory === undefined && pids === undefined) return undefined;
+  const freezer = problems.get('freezer');
+  if (memory === undefined && pids === undefined && freezer === undefined) return undefined;
   const parts: string[] = [];
   if (memory !== undefined) {
     parts.push(
@@ -73,6 +74,7 @@ function weakerLimits(problems: ReadonlyMap<string, string>): string | undefined
     );
   }
   if (pids !== undefined) parts.push(`max_processes is held by RLIMIT_NPROC inside the sandbox's user namespace alone, since ${pids}`);
+  if (freezer !== undefined) parts.push(`the disk quota measures a command's folders while it goes on writing, not holding it still, so it may end further past disk_mb and max_files, since ${freezer}`);
   return `${parts.join('; ')}; give lemming a writable (delegated) cgroup to hold them by a cgroup`;
 }
 
