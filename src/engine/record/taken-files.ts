@@ -1,3 +1,4 @@
+import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { classified } from '../../storage/storage-error.js';
@@ -67,7 +68,7 @@ export function takenStatus(path: string, outbox: string, name: string): TakenSt
  * and those in `shown`, the call's own inbox (mail this turn's scan took in reaches the record
  * only when the turn commits). No scan: the record answers as `takenStatus` does.
  */
-export function deliveredMail(path: string, shown: readonly string[]): (id: string, sender: string, name: string) => boolean {
+export function deliveredMail(path: string, shown: readonly string[]): DeliveredMail {
   const ids = new Set(shown);
   return (id, sender, name) => ids.has(id) || takenStatus(path, sender, name) === 'delivered';
 }
