@@ -3,6 +3,7 @@ import { decideProposal } from '../engine/human/decide-proposal.js';
 import { markRead, readHumanInbox, type InboxMessage, type InboxNotice } from '../engine/human/human-inbox.js';
 import { orgStatus } from '../engine/human/org-status.js';
 import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
+import { balancesNow } from '../engine/money/transfer.js';
 import { deliveredMail } from '../engine/record/taken-files.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { LemmingError } from '../errors.js';
@@ -134,11 +135,12 @@ export class SeatDesk {
 
   /** Proposals waiting for the human (with `all`, decided ones too). The human's seat only. */
   approvals(all = false): Array<{ id: string; status: string; proposedBy: string; turn: number; what: string; file: string }> {
-    this.humanOnly('see proposals');
+    const { org } = this.humanOnly('see proposals');
     const { proposals } = listProposals(this.root);
+    const balanceOf = balancesNow(org);
     return proposals
       .filter((proposal) => all || proposal.status === 'pending')
-      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal), file: join('org', 'proposals', `${proposal.id}.md`) }));
+      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal, balanceOf), file: join('org', 'proposals', `${proposal.id}.md`) }));
   }
 
   /** Approve or reject a proposal, as `lemming approve`/`reject` do. The human's seat only. */
