@@ -53,7 +53,8 @@ export class SeatDesk {
     const { org, seat } = this.open();
     const inbox = readHumanInbox(this.root, org, seat);
     // The chart's edges let it through; whether the engine has delivered it is the record's to say.
-    const delivered = inbox.messages.filter((message) => this.visible(message, seat));
+    const readable = this.readable(seat);
+    const delivered = inbox.messages.filter(readable);
     const messages = byPriority(options.all ? delivered : delivered.filter((message) => message.unread));
     const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
     const limit = options.limit ?? 20;
@@ -100,7 +101,7 @@ export class SeatDesk {
   search(query: string, filter: { from?: string; to?: string; limit?: number } = {}): { total: number; hits: IndexedMessage[] } {
     const { seat } = this.open();
     const limit = Math.min(filter.limit ?? 20, 100);
-    const readable = seat === HUMAN ? undefined : (message: IndexedMessage) => this.visible(message, seat) !== undefined;
+    const readable = seat === HUMAN ? undefined : this.readable(seat);
     const found = MessageIndex.open(this.root).findPage(query, { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }, limit, readable);
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
@@ -108,7 +109,7 @@ export class SeatDesk {
   /** The conversation a message belongs to, oldest first, as far as the seat may read it. */
   thread(id: string): Array<IndexedMessage & { depth: number }> {
     const { seat } = this.open();
-    const thread = MessageIndex.open(this.root).thread(id).filter((message) => this.visible(message, seat));
+    const thread = MessageIndex.open(this.root).thread(id).filter(this.readable(seat));
     if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
     return thread;
   }
@@ -155,13 +156,14 @@ export class SeatDesk {
     return { org };
   }
 
-  /** The message when the seat may read it: any from the human's seat, else as the one rule says (mailbox/readable-mail.ts). */
-  private visible<T extends Pick<IndexedMessage, 'id' | 'from' | 'to' | 'file'>>(message: T | undefined, seat: string): T | undefined {
-    if (!message) return undefined;
-    return seat === HUMAN || mayRead(seat, message, mailFile(message), this.delivered()) ? message : undefined;
+  /** Whether the seat may read a message: any from the human's seat, else as the one rule says (mailbox/readable-mail.ts). For one call: the record is read once. */
+  private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'file'>) => boolean {
+    if (seat === HUMAN) return () => true;
+    const delivered = this.delivered();
+    return (message) => mayRead(seat, message, mailFile(message), delivered);
   }
 
-  /** What the engine's record says was delivered; read afresh at each call, as the org's files are (only what was appended is read). */
+  /** What the engine's record says was delivered, brought up to date at each call, as the org's files are read afresh (only what was appended is read). */
   private delivered(): DeliveredMail {
     return deliveredMail(statePaths(this.root).taken, []);
   }
