@@ -9,12 +9,13 @@ import { DEMO_FOLDER, isLemmingClone } from './package-root.js';
  * The org root a command works on: `--root`, or the current folder. In a lemming clone (no org:
  * its default org is a template under templates/) that is the demo's folder, where
  * `npm start` runs, so `npx lemming inbox` or `approve` there reach the demo and never write a
- * tracked file.
+ * tracked file. A command that needs no org (`needsOrg: false`: a worker, whose folder only holds
+ * its `.env`) stays in the current folder, clone or not: the demo may not exist, and is not its.
  */
-export function resolveRoot(options: { root?: string }): string {
+export function resolveRoot(options: { root?: string; needsOrg?: boolean }): string {
   if (options.root !== undefined) return resolve(options.root);
   const here = process.cwd();
-  return isLemmingClone(here) ? join(here, DEMO_FOLDER) : resolve(here);
+  return options.needsOrg !== false && isLemmingClone(here) ? join(here, DEMO_FOLDER) : resolve(here);
 }
 
 /**

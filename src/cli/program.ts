@@ -36,12 +36,12 @@ const { Command, CommanderError, Option } = requireModule('commander') as typeof
 
 const output = processOutput;
 
-/** Where a service command writes: lines for a person, or `--log-format json` records on standard error. */
-function serviceOutput(options: ServiceFlags): Output {
+/** Where a service command writes: lines for a person, or `--log-format json` records on standard error, naming the org at `folder` when it holds one. */
+function serviceOutput(options: ServiceFlags, folder: () => string = root): Output {
   if (options.logFormat !== 'json') return output;
   // Required here: every other command starts without the log's modules (yaml, the event lines).
   const { jsonLogOutput, orgNameAt } = requireModule('./json-log.js') as typeof import('./json-log.js');
-  const where = root();
+  const where = folder();
   let name: string | undefined;
   return jsonLogOutput(() => (name ??= orgNameAt(where)));
 }
@@ -59,14 +59,16 @@ program
 
 /** Every `--root` given, in order: only `lemming serve` takes more than one. */
 const givenRoots = (): string[] => program.opts<{ root?: string[] }>().root ?? [];
-/** The root of a command that makes an org where there is none (`bootstrap`, `demo`). */
-const newRoot = (): string => {
+/** The root of a command that makes an org where there is none (`bootstrap`, `demo`); with `needsOrg: false`, the folder of one that needs no org. */
+const newRoot = (needsOrg = true): string => {
   const roots = givenRoots();
   if (roots.length > 1) throw new LemmingError('one-root', `--root was given ${roots.length} times; only \`lemming serve\` serves several orgs (e.g. lemming serve --root ./lab --root ./desk)`, { exitCode: 2 });
-  return resolveRoot({ root: roots[0] });
+  return resolveRoot({ root: roots[0], needsOrg });
 };
 /** The root of every other command: the folder must exist. */
 const root = (): string => requireRootFolder(newRoot());
+/** The folder of a command that needs no org (`worker`): `--root`, else the current folder, also inside a lemming clone. */
+const folderWithoutOrg = (): string => requireRootFolder(newRoot(false));
 
 program
   .command('bootstrap')
@@ -136,7 +138,7 @@ program
 
 program
   .command('worker')
-  .description('make model and MCP tool calls for engines that run with --queue; keys come from this environment or the .env in --root')
+  .description('make model and MCP tool calls for engines that run with --queue; keys come from this environment or the .env in --root (default: the current folder); it needs no org')
   .requiredOption('--queue <redis-url>', 'the Redis the engines use, for example redis://127.0.0.1:6379')
   .option('--models <keys>', 'the registry keys to serve, comma-separated (default: every model an engine asks for)', modelList)
   .option('--mcp-servers <names>', 'the org MCP servers to run, comma-separated (default: every one an engine declares)', mcpServerList)
@@ -147,7 +149,7 @@ program
   .option('--shutdown-timeout <seconds>', 'after SIGTERM or SIGINT, the most seconds to finish the calls in progress before handing them back to the queue (default 8)', shutdownSeconds)
   .option('--log-format <format>', LOG_FORMAT_HELP, logFormat)
   .action((options: { queue: string; models?: string[]; mcpServers?: string[]; concurrency: number; lockSeconds?: number; healthPort?: number; healthHost?: string } & ServiceFlags) =>
-    execute(async () => command('worker').workerCommand(root(), options, serviceOutput(options)), serviceOutput(options)),
+    execute(async () => command('worker').workerCommand(folderWithoutOrg(), options, serviceOutput(options, folderWithoutOrg)), serviceOutput(options, folderWithoutOrg)),
   );
 
 program

@@ -48,6 +48,17 @@ export function unescapeText(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/**
+ * Text the engine did not write, as data in a prompt: inside a `<name>` element whose attributes
+ * the engine writes, its content escaped, so nothing in it can close the element, open another or
+ * pass for the prompt's own words. The rule of every such element: notes, the start of an answered
+ * message, the answer a judge scores (and, with its own attributes, a message).
+ */
+export function renderDataMarkup(name: string, text: string, attributes: ReadonlyArray<readonly [string, string]> = []): string {
+  const head = attributes.map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join('');
+  return `<${name}${head}>\n${escapeText(text)}\n</${name}>`;
+}
+
 /** A `<message>` element with the metadata as escaped attributes and the body as escaped content. */
 export function renderMessageMarkup(item: InboxItemMarkup): string {
   const attributes: Array<[string, string]> = [
@@ -67,8 +78,7 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
  * engine, its content escaped like a body's, so a body cannot make one (its `<` is escaped).
  */
 function renderAnsweredMarkup(answers: AnsweredStart): string {
-  const subject = answers.subject !== undefined ? ` subject="${escapeAttribute(answers.subject)}"` : '';
-  return `<in_reply_to id="${escapeAttribute(answers.id)}" from="${escapeAttribute(answers.from)}"${subject}>\n${escapeText(answers.start)}\n</in_reply_to>`;
+  return renderDataMarkup('in_reply_to', answers.start, [['id', answers.id], ['from', answers.from], ...(answers.subject !== undefined ? [['subject', answers.subject] as const] : [])]);
 }
 
 const ANSWERED_ELEMENT = /^<in_reply_to ([^>]*)>\n([\s\S]*?)\n<\/in_reply_to>\n/;
@@ -111,7 +121,7 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
 
 /** A `<memory key=...>` element holding one of the agent's notes, escaped like a message. */
 export function renderMemoryMarkup(key: string, text: string): string {
-  return `<memory key="${escapeAttribute(key)}">\n${escapeText(text)}\n</memory>`;
+  return renderDataMarkup('memory', text, [['key', key]]);
 }
 
 const MEMORY_ELEMENT = /<memory key="([^"]*)">\n([\s\S]*?)\n<\/memory>/g;

@@ -3,9 +3,13 @@ import { decideProposal } from '../engine/human/decide-proposal.js';
 import { markRead, readHumanInbox, type InboxMessage, type InboxNotice } from '../engine/human/human-inbox.js';
 import { orgStatus } from '../engine/human/org-status.js';
 import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
+import { balancesNow } from '../engine/money/transfer.js';
+import { deliveredMail } from '../engine/record/taken-files.js';
+import { statePaths } from '../engine/record/state-paths.js';
 import { LemmingError } from '../errors.js';
-import { readMessageFile } from '../mailbox/message-file.js';
+import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
 import { byPriority, type Message } from '../mailbox/message.js';
+import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
 import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
@@ -23,7 +27,8 @@ export type ReadMessage = Omit<Message, 'usage'> & { file: string };
  * its inbox, read a message, send (to whom the chart lets it, within the cap of a turn; the engine
  * delivers it at its next turn), search, follow a thread, see where the org stands; and, from
  * the human's seat only, decide proposals. Every call reads the org's files afresh. A seat other
- * than the human's sees only the mail it sent or received, as an agent does.
+ * than the human's reads only what was delivered to it or sent by it, by the rule an agent's
+ * read_message follows (mailbox/readable-mail.ts): not a file the chart refused, nor one not taken in yet.
  */
 export class SeatDesk {
   constructor(
@@ -47,7 +52,10 @@ export class SeatDesk {
   inbox(options: { all?: boolean; markRead?: boolean; limit?: number } = {}): { seat: string; messages: InboxMessage[]; notices: InboxNotice[]; more: number } {
     const { org, seat } = this.open();
     const inbox = readHumanInbox(this.root, org, seat);
-    const messages = byPriority(options.all ? inbox.messages : inbox.messages.filter((message) => message.unread));
+    // The chart's edges let it through; whether the engine has delivered it is the record's to say.
+    const readable = this.readable(seat);
+    const delivered = inbox.messages.filter(readable);
+    const messages = byPriority(options.all ? delivered : delivered.filter((message) => message.unread));
     const notices = options.all ? inbox.notices : inbox.notices.filter((notice) => notice.unread);
     const limit = options.limit ?? 20;
     // The most urgent, then the oldest first: what is not shown now is shown at the next look, since it stays unread.
@@ -56,16 +64,30 @@ export class SeatDesk {
     return { seat, messages: shown, notices, more: messages.length - shown.length };
   }
 
-  /** One message in full, by id: any message from the human's seat, one the seat sent or received from another. */
+  /** One message in full, by id: any message from the human's seat; from another, what an agent's read_message would open for it. */
   message(id: string): ReadMessage {
     const { org, seat } = this.open();
-    const indexed = this.visible(MessageIndex.open(this.root).get(id), seat);
-    if (!indexed) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
-    const name = indexed.file.slice(indexed.file.lastIndexOf('/') + 1);
-    const read = readMessageFile(this.root, indexed.from, name, indexed.turn, org.settings.max_body_chars);
-    if ('error' in read) throw new LemmingError('unreadable', `${indexed.file} ${read.error}`);
-    const { usage: _usage, ...message } = read.message;
-    return { ...message, file: indexed.file };
+    const notFound = () => new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}; ids look like 000012-manager-001 (your inbox lists them)`);
+    let file: MailFile;
+    let read: Message;
+    if (seat === HUMAN) {
+      const indexed = MessageIndex.open(this.root).get(id);
+      if (!indexed) throw notFound();
+      file = mailFile(indexed);
+      const opened = readMessageFile(this.root, file.sender, file.name, indexed.turn, org.settings.max_body_chars);
+      if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
+      read = opened.message;
+    } else {
+      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars);
+      if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
+      if ('none' in opened && opened.none === 'never-delivered') {
+        throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
+      }
+      if ('none' in opened) throw notFound();
+      ({ file, message: read } = opened);
+    }
+    const { usage: _usage, ...message } = read;
+    return { ...message, file: `${outboxPath(file.sender)}/${file.name}` };
   }
 
   /** Send from the seat: its edges, the cap of a turn, delivered by the engine's next turn. */
@@ -79,14 +101,15 @@ export class SeatDesk {
   search(query: string, filter: { from?: string; to?: string; limit?: number } = {}): { total: number; hits: IndexedMessage[] } {
     const { seat } = this.open();
     const limit = Math.min(filter.limit ?? 20, 100);
-    const found = MessageIndex.open(this.root).findPage(query, { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}), ...(seat === HUMAN ? {} : { agent: seat }) }, limit);
+    const readable = seat === HUMAN ? undefined : this.readable(seat);
+    const found = MessageIndex.open(this.root).findPage(query, { ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}) }, limit, readable);
     return { total: found.total, hits: found.hits.map(({ score: _score, ...hit }) => hit) };
   }
 
   /** The conversation a message belongs to, oldest first, as far as the seat may read it. */
   thread(id: string): Array<IndexedMessage & { depth: number }> {
     const { seat } = this.open();
-    const thread = MessageIndex.open(this.root).thread(id).filter((message) => this.visible(message, seat));
+    const thread = MessageIndex.open(this.root).thread(id).filter(this.readable(seat));
     if (thread.length === 0) throw new LemmingError('not-found', `no message you can read has the id ${JSON.stringify(id)}`);
     return thread;
   }
@@ -113,11 +136,12 @@ export class SeatDesk {
 
   /** Proposals waiting for the human (with `all`, decided ones too). The human's seat only. */
   approvals(all = false): Array<{ id: string; status: string; proposedBy: string; turn: number; what: string; file: string }> {
-    this.humanOnly('see proposals');
+    const { org } = this.humanOnly('see proposals');
     const { proposals } = listProposals(this.root);
+    const balanceOf = balancesNow(org);
     return proposals
       .filter((proposal) => all || proposal.status === 'pending')
-      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal), file: join('org', 'proposals', `${proposal.id}.md`) }));
+      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal, balanceOf), file: join('org', 'proposals', `${proposal.id}.md`) }));
   }
 
   /** Approve or reject a proposal, as `lemming approve`/`reject` do. The human's seat only. */
@@ -132,8 +156,20 @@ export class SeatDesk {
     return { org };
   }
 
-  private visible<T extends Pick<IndexedMessage, 'from' | 'to'>>(message: T | undefined, seat: string): T | undefined {
-    if (!message) return undefined;
-    return seat === HUMAN || message.from === seat || message.to === seat ? message : undefined;
+  /** Whether the seat may read a message: any from the human's seat, else as the one rule says (mailbox/readable-mail.ts). For one call: the record is read once. */
+  private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'file'>) => boolean {
+    if (seat === HUMAN) return () => true;
+    const delivered = this.delivered();
+    return (message) => mayRead(seat, message, mailFile(message), delivered);
   }
+
+  /** What the engine's record says was delivered, brought up to date at each call, as the org's files are read afresh (only what was appended is read). */
+  private delivered(): DeliveredMail {
+    return deliveredMail(statePaths(this.root).taken, []);
+  }
+}
+
+/** The outbox and name of a message listed with its file (`agents/<sender>/outbox/<name>`): the outbox is its sender's, whatever it claims. */
+function mailFile(message: Pick<IndexedMessage, 'from' | 'file'>): MailFile {
+  return { sender: message.from, name: message.file.slice(message.file.lastIndexOf('/') + 1) };
 }

@@ -91,7 +91,7 @@ export const RESULT_TOOL_DEFINITIONS = {
   retire_agent: {
     name: 'retire_agent',
     description:
-      'Propose that an agent leaves the organisation. On approval its unread mail goes back to the senders and its credits to you.',
+      'Propose that an agent leaves the organisation. On approval the mail waiting for it goes back to its senders, and the credits it holds when it is retired go to you, the proposer (the human is told how many).',
     parameters: {
       type: 'object',
       properties: { name: { type: 'string', description: 'The agent to retire.' }, reason: { type: 'string', description: 'Why.' } },

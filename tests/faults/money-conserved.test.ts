@@ -89,6 +89,21 @@ describe('money is conserved', () => {
     expect(balanceOf(root, 'manager')).toBe(0.99);
     expect(checkInvariants(root)).toEqual([]);
   });
+
+  test('a retirement killed between the two lines of its transfer gives the proposer what left the retired agent when approved again', () => {
+    const root = hrOrg();
+    writeFile(root, 'agents/manager/resume.md', readText(root, 'agents/manager/resume.md').replace(/tools: \[([^\]]*)\]/, 'tools: [$1, retire_agent]'));
+    const { org } = loadOrg(root);
+    const manager = org.agents.get('manager');
+    if (!manager) throw new Error('manager');
+    const id = runBuiltinTool('retire_agent', { name: 'hr', reason: 'reorganised' }, { root, org, agent: manager, turn: 4, sequence: 2, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false }).proposal ?? '';
+    // Killed with hr's line written and the manager's cut in half.
+    expect(lemming(root, ['approve', id], { LEMMING_CRASH_AT: 'mid-ledger:1' }).signal).toBe('SIGKILL');
+    const approved = lemming(root, ['approve', id]);
+    expect(approved.stdout).toContain('its 0.4900 credits went to manager');
+    expect(balanceOf(root, 'manager')).toBe(0.99);
+    expect(checkInvariants(root)).toEqual([]);
+  });
 });
 
 describe('proposals are validated against the org, when made and when approved', () => {

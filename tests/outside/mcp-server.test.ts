@@ -148,6 +148,27 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(planner.stderr).toContain('"planner" is not a seat org/org.yaml grants to outside programs (outside_seats: [reviewer])');
   });
 
+  test('a seat reads only mail delivered to it: a message the chart refused and one never taken in do not open, turn up in a search or wait in its inbox', async () => {
+    const root = orgWithReviewerSeat();
+    const drop = (sender: string, name: string, subject: string, body: string) => write(root, `agents/${sender}/outbox/${name}`, `---\nto: reviewer\nsubject: ${subject}\n---\n${body}\n`);
+    drop('manager', '000000-001-reviewer.md', 'Delivered', 'Please review the parrot release.');
+    // hr may not write to the reviewer, and the reviewer reads only from the manager: refused by the chart.
+    drop('hr', '000000-001-reviewer.md', 'Refused', 'The parrot salaries, for your eyes only.');
+    expect((await lemmingAsync(root, ['run', '--plain', '--turns', '1'])).status).toBe(0);
+    // Dropped after the run: no turn has taken it in, so it has not been delivered.
+    drop('manager', '000001-009-reviewer.md', 'Not taken in', 'The parrot plan nobody delivered.');
+
+    const client = await mcpClient(root, ['--as', 'reviewer']);
+    expect(await call(client, 'read_message', { id: '000000-manager-001' })).toMatchObject({ isError: false, value: { subject: 'Delivered' } });
+    expect(await call(client, 'read_message', { id: '000000-hr-001' })).toEqual({ isError: true, value: expect.stringContaining('000000-hr-001') });
+    expect(await call(client, 'read_message', { id: '000001-manager-009' })).toEqual({ isError: true, value: expect.stringContaining('000001-manager-009') });
+    const found = await call(client, 'search_messages', { query: 'parrot' });
+    expect(found.value).toMatchObject({ total: 1, hits: [{ id: '000000-manager-001' }] });
+    expect((await call(client, 'read_thread', { id: '000000-hr-001' })).isError).toBe(true);
+    const inbox = await call(client, 'read_inbox', { all: true });
+    expect(inbox.value.messages.map((message: { id: string }) => message.id)).toEqual(['000000-manager-001']);
+  });
+
   test('over streamable HTTP at /mcp of `lemming serve`, behind the dashboard token', async () => {
     const root = orgWithReviewerSeat();
     const serve = startWatched(root, ['serve', '--port', '0']);

@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { lemmingAsync } from '../helpers/cli.js';
+import { CLI, lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';
 import { queueTestKit } from './queue-test-kit.js';
@@ -47,5 +48,32 @@ describe('demo and chat --drive through the queue, as run', () => {
     expect(charges(queued)).toEqual(charges(local));
     expect(await completedJobs(redis.url, queued, 'offline')).toBeGreaterThanOrEqual(charges(local).length);
   });
-});
 
+  test('a worker started inside a clone of lemming, where commands default to its demo org, needs no org: it serves from the folder it stands in', { timeout: 60_000 }, async () => {
+    // What makes a folder a clone (package-root.ts): a package.json naming lemming, and the default org's template.
+    const clone = tempDir('lemming-clone-');
+    write(clone, 'package.json', '{ "name": "lemming" }\n');
+    write(clone, 'templates/software-team/template.yaml', 'name: software-team\n');
+    for (const flags of [[], ['--log-format', 'json']]) {
+      // As a person types it there: no --root.
+      const worker = spawn(process.execPath, [CLI, 'worker', '--queue', redis.url, ...flags], { cwd: clone, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let said = '';
+      try {
+        const exited = new Promise<number | null>((resolve) => worker.on('exit', resolve));
+        const serving = new Promise<void>((resolve) => {
+          const take = (chunk: Buffer): void => {
+            said += chunk.toString('utf8');
+            if (/serves every model an engine asks for/.test(said)) resolve();
+          };
+          worker.stdout.on('data', take);
+          worker.stderr.on('data', take);
+        });
+        const first = await Promise.race([serving.then(() => 'serving'), exited.then((status) => `exited ${status}`)]);
+        expect(first, said).toBe('serving');
+        expect(said).not.toContain('.demo');
+      } finally {
+        worker.kill('SIGKILL');
+      }
+    }
+  });
+});

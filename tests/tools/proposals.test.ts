@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { acquireLock } from '../../src/engine/record/lock.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { addAgentToChart, removeAgentFromChart } from '../../src/tools/proposals/chart-edit.js';
 import { lemming } from '../helpers/cli.js';
 import { proposeHire as proposeHireAs } from '../helpers/propose-hire.js';
-import { defaultOrg, read, write } from '../helpers/temp-org.js';
+import { ScriptedProvider } from '../helpers/scripted-provider.js';
+import { defaultOrg, ofType, read, runEngine, write } from '../helpers/temp-org.js';
 
 const CHART = `# Who talks to whom.
 agents:
@@ -151,7 +153,7 @@ describe('retirements and tool calls that wait for approval', () => {
     if (!manager) throw new Error('manager');
     const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'the workspace tidies itself' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
     expect(proposed.proposal).toBe('000002-manager-001');
-    expect(lemming(root, ['approve', '000002-manager-001']).stdout).toContain('janitor leaves at the next turn');
+    expect(lemming(root, ['approve', '000002-manager-001']).stdout).toContain('retire janitor: the workspace tidies itself; its 0.1000 credits went to manager; janitor leaves at the next turn');
     expect(read(root, 'org/chart.yaml')).not.toContain('janitor');
     expect(existsSync(join(root, 'agents/janitor'))).toBe(false);
     expect(read(root, 'agents/.retired/janitor-000002-manager-001/resume.md')).toContain('Janitor');
@@ -159,6 +161,34 @@ describe('retirements and tool calls that wait for approval', () => {
     expect(status.agents.find((agent) => agent.name === 'manager')?.balance).toBeCloseTo(0.6);
     expect(status.agents.some((agent) => agent.name === 'janitor')).toBe(false);
     expect(lemming(root, ['validate']).status).toBe(0);
+  });
+
+  test('a retirement says where its credits go and how many: the list, an approval a running engine carries out, its event, the proposer\'s notice, the list afterwards', async () => {
+    const root = defaultOrg();
+    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 1\ntools: [send_message, retire_agent]\n---\nManage.\n');
+    write(root, 'agents/janitor/resume.md', '---\ntitle: Janitor\nmodel: offline\ncredits: 50\n---\nTidy.\n');
+    const { org } = loadOrg(root);
+    const manager = org.agents.get('manager');
+    if (!manager) throw new Error('manager');
+    const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'idle, tidy up' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 1, delivered: () => false });
+    expect(proposed.proposal).toBe('000002-manager-001');
+    expect(lemming(root, ['approvals']).stdout).toContain('000002-manager-001  manager proposes to retire janitor: idle, tidy up; the credits janitor holds when it is retired go to manager (50.00 now)');
+
+    // A run holds the lock: the approval is recorded, and the engine's next turn carries it out.
+    const lock = acquireLock(root, 'run');
+    const approved = lemming(root, ['approve', '000002-manager-001']);
+    lock.release();
+    expect(approved.stdout).toContain('the credits janitor holds when it is retired go to manager (50.00 now)');
+
+    const provider = new ScriptedProvider(() => ({}));
+    const events = await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    expect(ofType(events, 'proposal-carried-out')[0]?.summary).toBe('retire janitor: idle, tidy up; its 50.00 credits went to manager; janitor leaves from this turn; its folder is in agents/.retired/');
+    const told = provider.requests.find((request) => request.agent === 'manager')?.messages[0]?.content ?? '';
+    expect(told).toContain('janitor has left the org; its 50.00 credits moved to your budget');
+    const status = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: number }> };
+    // 1 + 50, less what the manager's turn cost.
+    expect(status.agents.find((agent) => agent.name === 'manager')?.balance).toBeCloseTo(51, 1);
+    expect(lemming(root, ['approvals', '--all']).stdout).toContain('000002-manager-001 [done]  manager proposes to retire janitor: idle, tidy up; its 50.00 credits went to manager');
   });
 });
 

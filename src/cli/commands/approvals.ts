@@ -1,5 +1,6 @@
 import { decideProposal } from '../../engine/human/decide-proposal.js';
-import { loadOrg } from '../../org/load-org.js';
+import { balancesNow } from '../../engine/money/transfer.js';
+import { loadOrg, loadOrgForReading } from '../../org/load-org.js';
 import { describeProposal } from '../../tools/proposals/proposal.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Output } from '../cli-context.js';
@@ -17,9 +18,12 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
     output.out(options.all ? 'no proposals yet' : 'nothing waits for your approval');
     return 0;
   }
+  // Read only when a retirement waits to say what its agent holds now: most lists have none.
+  let balances: ((agent: string) => number) | undefined;
+  const balanceOf = (agent: string) => (balances ??= balancesNow(loadOrgForReading(root).org))(agent);
   for (const proposal of shown) {
     const status = options.all ? ` [${proposal.status}]` : '';
-    output.out(`${proposal.id}${status}  ${proposal.proposed_by} proposes to ${describeProposal(proposal)}  (org/proposals/${proposal.id}.md)`);
+    output.out(`${proposal.id}${status}  ${proposal.proposed_by} proposes to ${describeProposal(proposal, balanceOf)}  (org/proposals/${proposal.id}.md)`);
   }
   if (!options.all) output.out('decide with `lemming approve <id>` or `lemming reject <id> --reason "…"`');
   return 0;

@@ -11,7 +11,7 @@ import { checkHireScope, checkNewAgent, formatResume, writeNewAgent } from '../.
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { ToolRunner } from '../../tools/tool-runner.js';
 import { RETIRED_FOLDER } from '../../mailbox/message-file.js';
-import { balanceNow, refundOnce, transferOnce } from '../money/transfer.js';
+import { balanceNow, movedFor, refundOnce, transferOnce } from '../money/transfer.js';
 import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';
 
@@ -54,14 +54,17 @@ function hire(org: Org, proposal: Proposal, at: string): Proposal {
 }
 
 /**
- * A retirement: the agent's credits left go back to the proposer, it leaves the chart,
- * and its folder moves to `agents/.retired/<name>-<proposal>` (kept, not deleted: its outbox and
- * logs stay readable, and mail it sent that waits to be read is still delivered from there). It
- * leaves the org at the next turn. The proposer, who receives the credits, must still be in the org.
+ * A retirement: the credits the agent holds now go to the proposer (`retirementCredits`), it
+ * leaves the chart, and its folder moves to `agents/.retired/<name>-<proposal>` (kept, not
+ * deleted: its outbox and logs stay readable, and mail it sent that waits to be read is still
+ * delivered from there). It leaves the org at the next turn. The proposer, who receives the
+ * credits, must still be in the org. The proposal keeps how many moved, read from the ledger, so
+ * the approval, the event, the notice and the listings say it, also after a crash cut it short.
  */
 function retire(org: Org, proposal: Proposal, at: string): Proposal {
-  const name = proposal.retire?.name;
-  if (!name) throw new LemmingError('bad-proposal', `${proposal.id} is a retirement without a name`);
+  const details = proposal.retire;
+  const name = details?.name;
+  if (!details || !name) throw new LemmingError('bad-proposal', `${proposal.id} is a retirement without a name`);
   const agent = org.agents.get(name);
   const chartFile = join(org.root, CHART_FILE);
   const before = readFileSync(chartFile, 'utf8');
@@ -72,7 +75,8 @@ function retire(org: Org, proposal: Proposal, at: string): Proposal {
       throw new LemmingError('bad-proposal', `${proposal.id} cannot be carried out: ${proposal.proposed_by}, who would receive ${name}'s credits, is no longer in the org`);
     }
     refuseIfInvalid(org, proposal, new Map<string, string | null>([[`agents/${name}/resume.md`, null], [CHART_FILE, after]]));
-    transferOnce(org, proposal.id, name, proposal.proposed_by, Math.max(0, balanceNow(org, name)), at);
+    // A transfer a crash tore moves what its first line took, not the balance that line left (nothing).
+    transferOnce(org, proposal.id, name, proposal.proposed_by, movedFor(org.root, proposal.id) ?? Math.max(0, balanceNow(org, name)), at);
   }
   if (after !== before) writeFileAtomic(chartFile, after);
   const folder = join(org.root, 'agents', name);
@@ -80,7 +84,7 @@ function retire(org: Org, proposal: Proposal, at: string): Proposal {
     mkdirSync(join(org.root, 'agents', RETIRED_FOLDER), { recursive: true });
     renameSync(folder, join(org.root, 'agents', RETIRED_FOLDER, `${name}-${proposal.id}`));
   }
-  return { ...proposal, status: 'done' };
+  return { ...proposal, status: 'done', retire: { ...details, credits: movedFor(org.root, proposal.id) ?? 0 } };
 }
 
 function hireEntry(details: NonNullable<Proposal['hire']>): ChartAddition {

@@ -2,6 +2,7 @@ import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { describeProposal, type Proposal } from '../../tools/proposals/proposal.js';
 import { readProposal, saveProposal } from '../../tools/proposals/proposal-store.js';
+import { balancesNow } from '../money/transfer.js';
 import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
 import { finishApproval } from './finish-approval.js';
 
@@ -57,14 +58,15 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     const engine = holder ? `the running engine (process ${holder.pid}, \`lemming ${holder.command}\`)` : 'the engine';
     return {
       proposal: decided,
-      summary: `approved ${id}: ${describeProposal(proposal)}; ${engine} carries it out at the start of its next turn: ${willHappen(proposal)}`,
+      // What a retiring agent holds now, not what will move: it may still spend until that turn.
+      summary: `approved ${id}: ${describeProposal(proposal, balancesNow(org))}; ${engine} carries it out at the start of its next turn: ${willHappen(proposal)}`,
       deferred: true,
     };
   }
   try {
     // Read again under the lock: an engine that held it until a moment ago may have carried it out.
     const current = readProposal(org.root, id);
-    if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(proposal)}; the engine has carried it out` };
+    if (current.status !== 'approved') return { proposal: current, summary: `approved ${id}: ${describeProposal(current)}; the engine has carried it out` };
     const finished = await finishApproval(org, current, now);
     return { proposal: finished.proposal, summary: finished.failed ? `approved ${id}, but ${finished.summary}` : `approved ${id}: ${finished.summary}` };
   } finally {

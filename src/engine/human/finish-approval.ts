@@ -45,7 +45,8 @@ export async function finishApproval(org: Org, proposal: Proposal, now: Date, wh
   }
   crashPoint('after-carry-out');
   saveProposal(org.root, done);
-  return { proposal: done, summary: `${describeProposal(proposal)}; ${carriedOut(done, when)}`, failed: false };
+  // Described as done: a retirement then says how many credits went where.
+  return { proposal: done, summary: `${describeProposal(done)}; ${carriedOut(done, when)}`, failed: false };
 }
 
 /**

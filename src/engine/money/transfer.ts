@@ -1,7 +1,7 @@
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import { statePaths } from '../record/state-paths.js';
-import { appendOutsideTurn, balanceOf, caughtUp, emptySnapshot, readLedgerFrom, type LedgerEntry } from './ledger.js';
+import { appendOutsideTurn, balanceOf, caughtUp, emptySnapshot, readLedgerFrom, type LedgerEntry, type LedgerSnapshot } from './ledger.js';
 
 function ledgerEntries(root: string): LedgerEntry[] {
   return readLedgerFrom(statePaths(root).ledger, 0).entries;
@@ -9,8 +9,13 @@ function ledgerEntries(root: string): LedgerEntry[] {
 
 /** An agent's balance now, from the whole ledger: its budget, plus what it was given, less what it spent. */
 export function balanceNow(org: Org, agent: string): number {
-  const totals = caughtUp(statePaths(org.root).ledger, emptySnapshot()).totals[agent];
-  return balanceOf(org.agents.get(agent)?.credits ?? 0, totals);
+  return balancesNow(org)(agent);
+}
+
+/** Every agent's balance now, as `balanceNow` gives it, from one read of the ledger at the first question: for a list that may name several, or none. */
+export function balancesNow(org: Org): (agent: string) => number {
+  let totals: LedgerSnapshot['totals'] | undefined;
+  return (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, (totals ??= caughtUp(statePaths(org.root).ledger, emptySnapshot()).totals)[agent]);
 }
 
 type Transfer = Extract<LedgerEntry, { type: 'transfer' }>;
@@ -22,6 +27,12 @@ function transfersOf(entries: readonly LedgerEntry[], proposal: string): Transfe
 /** True once a proposal's transfer is in the ledger (its first line, at least: see moveOnce). */
 export function transferred(root: string, proposal: string): boolean {
   return transfersOf(ledgerEntries(root), proposal).length > 0;
+}
+
+/** How many credits a proposal's transfer took from its giver, once its first line is in the ledger (undefined before). */
+export function movedFor(root: string, proposal: string): number | undefined {
+  const out = transfersOf(ledgerEntries(root), proposal).find((entry) => entry.credits < 0);
+  return out === undefined ? undefined : -out.credits;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { classified } from '../../storage/storage-error.js';
@@ -57,19 +58,25 @@ export function takenNames(path: string, outbox: string): ReadonlySet<string> {
  * has the status its latest line gives.
  */
 export function takenStatus(path: string, outbox: string, name: string): TakenStatus {
-  const index = refresh(path);
+  return statusIn(refresh(path), outbox, name);
+}
+
+function statusIn(index: Index, outbox: string, name: string): TakenStatus {
   if (!index.byOutbox.get(outbox)?.has(name)) return 'not taken';
   return index.undelivered.get(outbox)?.has(name) ? 'undelivered' : 'delivered';
 }
 
 /**
- * Which message files a call's read_message may open: those this record says were delivered,
- * and those in `shown`, the call's own inbox (mail this turn's scan took in reaches the record
- * only when the turn commits). No scan: the record answers as `takenStatus` does.
+ * Which message files a call's read_message (or an outside seat's look) may open: those this
+ * record says were delivered, and those in `shown`, the call's own inbox (mail this turn's scan
+ * took in reaches the record only when the turn commits). No scan: the record is brought up to
+ * date once, when asked for, and answers from memory for the call, so a search that asks of
+ * thousands of messages reads the file once, not once a message.
  */
-export function deliveredMail(path: string, shown: readonly string[]): (id: string, sender: string, name: string) => boolean {
+export function deliveredMail(path: string, shown: readonly string[]): DeliveredMail {
   const ids = new Set(shown);
-  return (id, sender, name) => ids.has(id) || takenStatus(path, sender, name) === 'delivered';
+  const index = refresh(path);
+  return (id, sender, name) => ids.has(id) || statusIn(index, sender, name) === 'delivered';
 }
 
 function refresh(path: string): Index {

@@ -1,6 +1,6 @@
-import { messageFilesFor, readMessageFile } from '../../mailbox/message-file.js';
 import { idProblem } from '../../mailbox/message-text.js';
 import { renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import { openMail, type DeliveredMail } from '../../mailbox/readable-mail.js';
 import type { Agent, Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
 import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
@@ -12,18 +12,16 @@ export interface MessageToolContext {
   org: Org;
   agent: Agent;
   /**
-   * Whether the file `name` in `sender`'s outbox, holding the message `id`, was delivered: the
-   * engine wrote it or took it in and let it through, or it is in this call's inbox. Given by
+   * Whether a file was delivered (mailbox/readable-mail.ts), or is in this call's inbox. Given by
    * the engine (its record of the files taken in), so a tool never reads the engine's state.
    */
-  delivered(id: string, sender: string, name: string): boolean;
+  delivered: DeliveredMail;
 }
 
 /**
- * read_message: a message in full by id (the inbox shown is capped). Only mail that reached
- * its recipient opens, and only for its sender or its recipient: a file the engine refused,
- * skipped or has not taken in yet is not mail, whatever it says, and neither is anyone
- * else's. Cheap: the outbox the id names is listed, and the record answers from memory.
+ * read_message: a message in full by id (the inbox shown is capped), as the one rule of who may
+ * read what says (`openMail`): only mail that reached its recipient, and only for its sender or
+ * its recipient.
  */
 export function readMessageTool(context: MessageToolContext, id: unknown): ToolResult {
   const { root, org, agent } = context;
@@ -31,20 +29,11 @@ export function readMessageTool(context: MessageToolContext, id: unknown): ToolR
   const wanted = id.trim();
   const problem = idProblem(wanted);
   if (problem !== undefined) return toolError(`the id ${problem}`);
-  const files = messageFilesFor(root, wanted);
-  if (files.length === 0) return toolError(`there is no message ${wanted}`);
-  const turn = Number(/^\d+/.exec(wanted)?.[0] ?? 0);
-  for (const file of files) {
-    if (!context.delivered(wanted, file.sender, file.name)) continue;
-    const read = readMessageFile(root, file.sender, file.name, turn, org.settings.max_body_chars);
-    if ('error' in read) return toolError(`message ${wanted} cannot be read now: it ${read.error}`);
-    const { message } = read;
-    if (message.id !== wanted) continue;
-    if (message.from === agent.name || message.to === agent.name) return toolOk(renderMessageMarkup(message));
-  }
-  if (files.some((file) => file.sender === agent.name)) {
-    return toolError(`${wanted} was never delivered: lemming refused or skipped it (you were told why), or has not taken it in yet`);
-  }
+  const opened = openMail(root, agent.name, wanted, context.delivered, org.settings.max_body_chars);
+  if ('message' in opened) return toolOk(renderMessageMarkup(opened.message));
+  if ('unreadable' in opened) return toolError(`message ${wanted} cannot be read now: it ${opened.unreadable}`);
+  if (opened.none === 'missing') return toolError(`there is no message ${wanted}`);
+  if (opened.none === 'never-delivered') return toolError(`${wanted} was never delivered: lemming refused or skipped it (you were told why), or has not taken it in yet`);
   return toolError(`${wanted} was not delivered to you`);
 }
 

@@ -1,6 +1,7 @@
 import { formatProblem } from '../../errors.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { yaml } from '../../lazy-modules.js';
+import { showCredits } from '../../format/format.js';
 import { splitFrontMatter } from '../../mailbox/front-matter.js';
 
 /** What a proposal asks for. */
@@ -33,7 +34,8 @@ export interface Proposal {
   turn: number;
   created: string;
   hire?: HireDetails;
-  retire?: { name: string; reason: string };
+  /** `credits`: what moved from the retired agent to the proposer, written when the retirement is carried out. */
+  retire?: { name: string; reason: string; credits?: number };
   /** A tool call marked as needing approval (org.yaml `needs_approval`). */
   tool?: { name: string; arguments: unknown };
   decided_at?: string;
@@ -46,14 +48,32 @@ export interface Proposal {
   told_turn?: number;
 }
 
-/** One line saying what a proposal asks for, for lists and notices. */
-export function describeProposal(proposal: Proposal): string {
+/**
+ * Where a retired agent's credits go, the one sentence of it: the credits it holds when the
+ * retirement is carried out go to the agent that proposed it (as a hire's budget comes from its
+ * proposer). Once carried out, how many went; before, how many it holds now (`balance`, when the
+ * caller knows it), which is not yet what moves: it may still spend until then.
+ */
+export function retirementCredits(proposal: Proposal, balance?: number): string {
+  const retire = proposal.retire;
+  if (retire?.credits !== undefined) return `its ${showCredits(retire.credits)} credits went to ${proposal.proposed_by}`;
+  const waiting = proposal.status === 'pending' || proposal.status === 'approved';
+  const now = balance === undefined || !waiting ? '' : ` (${showCredits(balance)} now)`;
+  return `the credits ${retire?.name ?? 'it'} holds when it is retired go to ${proposal.proposed_by}${now}`;
+}
+
+/**
+ * One line saying what a proposal asks for, for lists and notices. `balanceOf` gives an agent's
+ * credits now, where the caller can read the ledger: a retirement waiting to be carried out then
+ * says how many its agent holds.
+ */
+export function describeProposal(proposal: Proposal, balanceOf?: (agent: string) => number): string {
   if (proposal.hire) {
     const hire = proposal.hire;
     const from = hire.template ? `, from the template ${hire.template}` : '';
     return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
   }
-  if (proposal.retire) return `retire ${proposal.retire.name}: ${proposal.retire.reason}`;
+  if (proposal.retire) return `retire ${proposal.retire.name}: ${proposal.retire.reason}; ${retirementCredits(proposal, balanceOf?.(proposal.retire.name))}`;
   if (proposal.tool) return `call ${proposal.tool.name} ${JSON.stringify(proposal.tool.arguments).slice(0, 120)}`;
   return proposal.kind;
 }

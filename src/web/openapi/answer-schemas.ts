@@ -257,7 +257,7 @@ export const proposalSchema = z
     turn: count,
     created: z.string(),
     hire: hire.optional(),
-    retire: z.object({ name: z.string(), reason: z.string() }).optional(),
+    retire: z.object({ name: z.string(), reason: z.string(), credits: z.number().optional().describe('what moved from the retired agent to the proposer, once carried out') }).optional(),
     tool: z.object({ name: z.string(), arguments: z.unknown().optional() }).optional(),
     decided_at: z.string().optional(),
     reason: z.string().optional().describe('why it was rejected'),

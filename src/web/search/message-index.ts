@@ -194,11 +194,13 @@ export class MessageIndex {
   /**
    * The first `limit` hits of a search and how many match in all. Ranked best first by the words that
    * are not in nearly every message; when every word is that common, newest first (`ranked: false`)
-   * (see query-plan.ts: a common word must not make a search score the whole history).
+   * (see query-plan.ts: a common word must not make a search score the whole history). `readable`
+   * narrows it to what one reader may read (an outside seat: mailbox/readable-mail.ts), counted in the total.
    */
-  findPage(query: string, filter: MessageFilter = {}, limit = 50): SearchResults {
-    const test = matches(filter);
-    const filtered = Object.keys(filter).length > 0;
+  findPage(query: string, filter: MessageFilter = {}, limit = 50, readable?: (message: IndexedMessage) => boolean): SearchResults {
+    const narrowed = matches(filter);
+    const test = readable ? (message: IndexedMessage) => narrowed(message) && readable(message) : narrowed;
+    const filtered = Object.keys(filter).length > 0 || readable !== undefined;
     const plan = planQuery(this.search, query);
     if (!plan.ranking) {
       const hits: SearchHit[] = [];

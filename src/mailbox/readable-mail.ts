@@ -1,0 +1,52 @@
+import { messageFilesFor, readMessageFile } from './message-file.js';
+import type { Message } from './message.js';
+
+/**
+ * Whether the file `name` in `sender`'s outbox, holding the message `id`, was delivered: the
+ * engine wrote it, or took it in and let it through. Given by the engine's record of the files
+ * taken in (engine/record/taken-files.ts, `deliveredMail`), so this floor never reads its state.
+ */
+export type DeliveredMail = (id: string, sender: string, name: string) => boolean;
+
+/** A message file: the outbox it lies in (its sender's) and its name there. */
+export interface MailFile {
+  sender: string;
+  name: string;
+}
+
+/**
+ * Who may read a message: its sender or its recipient, and only once it was delivered. A file the
+ * chart refused, one skipped as broken (even mended in place), one not taken in yet is not mail,
+ * whatever it says, and neither is anyone else's. The one rule for an agent's `read_message` and
+ * for a seat an outside program takes (`lemming mcp --as`), so the two can never drift apart.
+ */
+export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to'>, file: MailFile, delivered: DeliveredMail): boolean {
+  return (message.from === reader || message.to === reader) && delivered(message.id, file.sender, file.name);
+}
+
+/**
+ * What `openMail` found for a reader: the message; or a delivered file that does not read as a
+ * message now (edited, removed), said as `readMessageFile` says it; or why there is none to show:
+ * no outbox holds that id (`missing`), the reader wrote it and it never arrived (`never-delivered`:
+ * refused, skipped, not taken in yet), or it is not mail this reader may read (`not-delivered`).
+ */
+export type OpenedMail = { message: Message; file: MailFile } | { unreadable: string } | { none: 'missing' | 'never-delivered' | 'not-delivered' };
+
+/**
+ * A message in full, by id, as `reader` may read it (`mayRead`). Cheap: only the outbox the id
+ * names is listed, and only a delivered file is read, so a broken file that never arrived costs
+ * nothing and says nothing. The body is capped at `maxBodyChars` (org.yaml `engine.max_body_chars`).
+ */
+export function openMail(root: string, reader: string, id: string, delivered: DeliveredMail, maxBodyChars: number): OpenedMail {
+  const files = messageFilesFor(root, id);
+  if (files.length === 0) return { none: 'missing' };
+  const turn = Number(/^\d+/.exec(id)?.[0] ?? 0);
+  for (const file of files) {
+    if (!delivered(id, file.sender, file.name)) continue;
+    const read = readMessageFile(root, file.sender, file.name, turn, maxBodyChars);
+    if ('error' in read) return { unreadable: read.error };
+    if (read.message.id !== id) continue;
+    if (mayRead(reader, read.message, file, delivered)) return { message: read.message, file };
+  }
+  return { none: files.some((file) => file.sender === reader) ? 'never-delivered' : 'not-delivered' };
+}
