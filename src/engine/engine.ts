@@ -393,7 +393,8 @@ export class Engine {
       if (this.org.history?.keep) {
         // Loaded only for an org that keeps a history: a run of any other loads none of it.
         const { HistoryWriter } = await import('../history/history-writer.js');
-        const opened = HistoryWriter.open(this.root, true);
+        const { workspaceLimitsOf } = await import('../org/workspace-limits.js');
+        const opened = HistoryWriter.open(this.root, true, () => workspaceLimitsOf(this.org));
         if (!(opened instanceof HistoryWriter)) return opened ? [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: opened.warning }] : [];
         this.history = opened;
       }

@@ -3,15 +3,18 @@ import { crashPoint } from '../engine/record/crash-points.js';
 import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
 
-/** A file of an entry: its new bytes (`data`) with git's mode, or its removal. */
-export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; removed: true };
+/** A file of an entry: its new bytes (`data`), or an object git holds already (`oid`), with git's mode; or its removal. */
+export type FileChange = { path: string; mode: string; data: Buffer } | { path: string; mode: string; oid: string } | { path: string; removed: true };
 
 /**
+ * `--done`: a stream that ends without `done` (lemming killed while it wrote an entry) is an error,
+ * and git writes nothing of the entry it was cut in; without it, git takes the end of its input as
+ * the end of that entry and moves the branch to the files it had been given so far.
  * `--depth=0`: no deltas. fast-import deltas a blob only against the blob given just before it, in
  * an entry another agent's file, so the deltas saved nothing (the same 2 MB for 4 entries of 200
  * agents) and cost a third of git's time; `git gc` deltas each file against its own versions.
  */
-const ARGS = ['-c', 'gc.auto=0', 'fast-import', '--quiet', '--force', '--depth=0'];
+const ARGS = ['-c', 'gc.auto=0', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
 
 /**
  * One `git fast-import` kept running for an org's history: an entry is one commit written into a
@@ -59,16 +62,18 @@ export class FastImport {
    * takes them in order, so the next may be given before the last is written). Returns the new
    * commit's mark at once, and its id once the branch points at it.
    */
-  commit(parent: string, message: string, changes: readonly FileChange[], when: Date): { mark: string; commit: Promise<string> } {
+  commit(parent: string | undefined, message: string, changes: readonly FileChange[], when: Date): { mark: string; commit: Promise<string> } {
     this.mark += 1;
     const mark = `:${this.mark}`;
     if (this.failed) return { mark, commit: Promise.reject(this.failed) };
     const seconds = Math.floor(when.getTime() / 1000);
     const who = `lemming <lemming@localhost> ${seconds} +0000`;
     const text = Buffer.from(message, 'utf8');
-    const parts: Buffer[] = [Buffer.from(`commit ${HISTORY_REF}\nmark :${this.mark}\nauthor ${who}\ncommitter ${who}\ndata ${text.length}\n`), text, Buffer.from(`\nfrom ${parent}\n`)];
+    // No parent: the history's first entry (a branch fast-import has not seen yet starts empty).
+    const parts: Buffer[] = [Buffer.from(`commit ${HISTORY_REF}\nmark :${this.mark}\nauthor ${who}\ncommitter ${who}\ndata ${text.length}\n`), text, Buffer.from(parent === undefined ? '\n' : `\nfrom ${parent}\n`)];
     for (const change of changes) {
       if ('removed' in change) parts.push(Buffer.from(`D ${change.path}\n`, 'utf8'));
+      else if ('oid' in change) parts.push(Buffer.from(`M ${change.mode} ${change.oid} ${change.path}\n`, 'utf8'));
       else parts.push(Buffer.from(`M ${change.mode} inline ${change.path}\ndata ${change.data.length}\n`, 'utf8'), change.data, Buffer.from('\n'));
     }
     parts.push(Buffer.from(`\ncheckpoint\n\nget-mark :${this.mark}\n`));
@@ -96,7 +101,7 @@ export class FastImport {
 
   /** Let git finish what it was given and stop. */
   close(): void {
-    this.child.stdin.end();
+    this.child.stdin.end('done\n');
   }
 
   /** While an answer is awaited, the process is kept alive for it; idle, it is not. */

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { LemmingError } from '../errors.js';
 
 /**
@@ -47,10 +47,13 @@ export class GitError extends LemmingError {
   }
 }
 
-/** Run git and return what it printed; throws GitError when it fails. */
-export function git(place: GitPlace, args: readonly string[], input?: string | Buffer): Promise<Buffer> {
+/**
+ * Run git and return what it printed; throws GitError when it fails. `input` goes to its standard
+ * input; `descriptors` are given to it as 3, 4, … (a file lemming opened, for git to read as /dev/fd/3).
+ */
+export function git(place: GitPlace, args: readonly string[], input?: string | Buffer, descriptors: readonly number[] = []): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', args, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe', ...descriptors] }) as ChildProcessWithoutNullStreams;
     const out: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -1,4 +1,5 @@
 import { errorMessage } from '../errors.js';
+import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
 import { keepKnownFiles, lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
 
@@ -22,13 +23,19 @@ export class HistoryWriter {
   /** The files of the last entry this writer wrote and the git that writes the next: a plain entry reads only what changed. */
   private readonly session: EntrySession = {};
 
-  private constructor(private readonly root: string) {}
+  private constructor(
+    private readonly root: string,
+    private readonly limitsOf: () => WorkspaceLimitsOf,
+  ) {}
 
-  /** The writer for an org that keeps a history, or the one warning to show when git cannot be run. */
-  static open(root: string, keep: boolean): HistoryWriter | { warning: string } | undefined {
+  /**
+   * The writer for an org that keeps a history, or the one warning to show when git cannot be run.
+   * `limitsOf` gives the bounds each workspace is read within, as the org now says (org/workspace-limits.ts).
+   */
+  static open(root: string, keep: boolean, limitsOf: () => WorkspaceLimitsOf): HistoryWriter | { warning: string } | undefined {
     if (!keep) return undefined;
     if (!gitAvailable()) return { warning: NO_GIT_WARNING };
-    return new HistoryWriter(root);
+    return new HistoryWriter(root, limitsOf);
   }
 
   /**
@@ -44,11 +51,11 @@ export class HistoryWriter {
     this.enqueue(async () => {
       const last = await lastEntry(this.root, this.session);
       if (!last) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session);
+        await recordEntry(this.root, { kind: 'turn', turn, note: `History begins here: the org as it stood after turn ${turn}${turn === 0 ? ' (before its first turn)' : ''}.` }, this.session, this.limitsOf());
       } else if (last.summary.turn !== turn) {
-        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) }, this.session);
+        await recordEntry(this.root, { kind: 'turn', turn, note: lateNote(last.summary.turn, turn) }, this.session, this.limitsOf());
       } else {
-        await recordEntry(this.root, { kind: 'edits', turn }, this.session);
+        await recordEntry(this.root, { kind: 'edits', turn }, this.session, this.limitsOf());
       }
       this.recorded = turn;
     });
@@ -60,7 +67,7 @@ export class HistoryWriter {
     // Said at once: the next turn may begin before the entry is read, and must not look for edits meanwhile (it waits for the read).
     this.recorded = turn;
     this.enqueue(async () => {
-      await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session);
+      await recordEntry(this.root, { kind: 'turn', turn, credits }, this.session, this.limitsOf());
     });
   }
 
@@ -76,6 +83,7 @@ export class HistoryWriter {
     await writing.get(this.root);
     if (this.session.problem) this.problems.push(`the history (org/state/history.git): ${this.session.problem}`);
     this.session.problem = undefined;
+    for (const line of this.session.leftOut?.splice(0) ?? []) this.problems.push(line);
     return this.problems.splice(0);
   }
 

@@ -1,11 +1,47 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileChange } from './fast-import.js';
 import { inScope, type FileStamp, type WalkScope } from './recorded-files.js';
 
+/**
+ * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
+ * streamed (`storeLarge`), and the entry names the object it made. Smaller ones are read whole,
+ * hashed here, and handed to fast-import with the entry.
+ */
+export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+
+/** Opening a recorded file to read: never through a link, never waiting on a pipe (the walk took a regular file: what is there now is checked again). */
+const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/** A file's bytes, read whole from the path the walk found it at; undefined when it is gone or no longer a regular file. */
+function readRecorded(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, READ);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO') return undefined;
+    throw error;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const data = Buffer.allocUnsafe(stat.size);
+    let offset = 0;
+    while (offset < data.length) {
+      const read = readSync(fd, data, offset, data.length - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return data.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A file the history's last entry holds, with the stamp it had when it was last read. */
-interface KnownFile extends FileStamp {
+interface KnownFile extends Omit<FileStamp, 'size'> {
   /** Its blob's id in the history. */
   oid: string;
 }
@@ -46,12 +82,30 @@ export class KnownFiles {
     return new KnownFiles(head, files);
   }
 
+  /** From the tree of an entry (`git ls-tree -r -z`), its files' stamps not known: each is read once, and recorded only if it changed. */
+  static fromTree(head: string, listed: Buffer): KnownFiles {
+    const files = new Map<string, KnownFile>();
+    for (const record of listed.toString('utf8').split('\0')) {
+      const tab = record.indexOf('\t');
+      if (tab < 0) continue;
+      const [mode, type, oid] = record.slice(0, tab).split(' ');
+      if (mode && oid && type === 'blob') files.set(record.slice(tab + 1), { mode, oid, stamp: 'unread' });
+    }
+    return new KnownFiles(head, files);
+  }
+
   /**
    * The changes from the files known to the files `walked` found: what an entry records, the bytes
-   * of each file to write, and the files as they will be known once it is written. A walk of a
-   * `scope` (what a watch saw change) says nothing of the files outside it: they are as known.
+   * of each file to write (or, for a file of LARGE_FILE_BYTES or more, the object `storeLarge` made of
+   * it), and the files as they will be known once it is written. A walk of a `scope` (what a watch
+   * saw change) says nothing of the files outside it: they are as known.
    */
-  compare(root: string, walked: ReadonlyMap<string, FileStamp>, scope?: WalkScope): { changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> } {
+  async compare(
+    root: string,
+    walked: ReadonlyMap<string, FileStamp>,
+    scope: WalkScope | undefined,
+    storeLarge: (path: string) => Promise<string | undefined>,
+  ): Promise<{ changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> }> {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
     const next = new Map<string, KnownFile>();
@@ -62,19 +116,25 @@ export class KnownFiles {
         next.set(path, known);
         continue;
       }
-      let data: Buffer;
-      try {
-        data = seen.mode === '120000' ? Buffer.from(readlinkSync(join(root, path), { encoding: 'buffer' })) : readFileSync(join(root, path));
-      } catch (error) {
-        // Removed since the walk: it is not in this entry.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
+      let change: FileChange;
+      let oid: string;
+      if (seen.size >= LARGE_FILE_BYTES) {
+        // git reads it, a piece at a time, into an object of its own: the entry holds its name, not its bytes.
+        const stored = await storeLarge(join(root, path));
+        // Removed since the walk, or no longer a regular file: it is not in this entry.
+        if (stored === undefined) continue;
+        oid = stored;
+        change = { path, mode: seen.mode, oid };
+      } else {
+        const data = readRecorded(join(root, path));
+        if (data === undefined) continue;
+        oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
+        change = { path, mode: seen.mode, data };
       }
-      const oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
       next.set(path, { mode: seen.mode, stamp: seen.stamp, oid });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
       changes.push({ status: known ? 'M' : 'A', path });
-      writes.push({ path, mode: seen.mode, data });
+      writes.push(change);
     }
     for (const [path, known] of this.files) {
       if (next.has(path)) continue;

@@ -25,6 +25,13 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
   try {
     const place = { gitDir: historyPlace(orgRoot).gitDir, workTree: target, indexFile: join(scratch, 'index') };
     gitSync(place, ['read-tree', entry.commit]);
+    // Entries of earlier versions may hold a symbolic link or a repository (a gitlink): only plain files are written out.
+    const unplain = gitSync(place, ['ls-files', '-s', '-z'])
+      .toString('utf8')
+      .split('\0')
+      .filter((record) => /^(120000|160000) /.test(record))
+      .map((record) => record.slice(record.indexOf('\t') + 1));
+    if (unplain.length > 0) gitSync(place, ['update-index', '--force-remove', '-z', '--stdin'], `${unplain.join('\0')}\0`);
     gitSync(place, ['checkout-index', '--all', '--force']);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

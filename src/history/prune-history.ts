@@ -90,7 +90,8 @@ export function pruneHistory(root: string, plan: PrunePlan, clock: () => Date = 
     parent = gitSync(store, ['hash-object', '-t', 'commit', '-w', '--stdin'], withParent(raw, parent)).toString('utf8').trim();
   }
   gitSync(store, ['update-ref', '-m', `lemming history --prune-before ${plan.before}`, HISTORY_REF, parent, oldTip]);
-  rmSync(place.indexFile, { force: true });
+  // The index versions before 0.2 staged entries in (by `git add`): it would describe the dropped entries.
+  rmSync(join(place.gitDir, 'lemming-index'), { force: true });
   gitSync(store, ['reflog', 'expire', '--expire=now', '--expire-unreachable=now', '--all']);
   // No reachability bitmap, commit-graph or server info (git writes them in a bare store by default): nothing here reads them, and on a small history they outweigh what was dropped.
   gitSync(store, ['-c', 'gc.auto=0', '-c', 'gc.pruneExpire=now', '-c', 'repack.writeBitmaps=false', '-c', 'gc.writeCommitGraph=false', '-c', 'repack.updateServerInfo=false', 'gc', '--quiet', '--prune=now']);

@@ -1,19 +1,22 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { errorMessage } from '../errors.js';
+import { showSize } from '../format/format.js';
+import type { WorkspaceLimitsOf } from '../org/walk-org.js';
+import { workspaceLimitsOf } from '../org/workspace-limits.js';
+import { passedText, type PassReason } from '../sandbox/beneath/walk-beneath.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
 import { FastImport } from './fast-import.js';
-import { HISTORY_REF, historyPlace, recordedPathspecs } from './history-paths.js';
-import { KnownFiles, type Change } from './known-files.js';
-import { walkRecordedFiles } from './recorded-files.js';
+import { HISTORY_REF, historyPlace } from './history-paths.js';
+import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
+import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
 import { RecordedWatch } from './recorded-watch.js';
 
-/** git's empty tree: what the first entry is compared with. */
-const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const EDITED_KEPT = 50;
 
 /** Beside the store: the files its last entry holds, as the last run that wrote one knew them (KnownFiles.text). */
@@ -85,6 +88,9 @@ export interface EntrySession {
   problem?: string;
   /** What changed since the last entry, seen by inotify (recorded-watch.ts): an entry walks only there. */
   watch?: RecordedWatch;
+  /** What entries left out that a person should hear of, a line each, until the writer says so; and every path said so far. */
+  leftOut?: string[];
+  saidLeftOut?: Set<string>;
 }
 
 /** Wait for the session's entry under way (history-writer.ts says its problem, if any). */
@@ -94,103 +100,76 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
 
 /**
  * Record the org's files as they stand as one entry. Safe to be killed at any moment: git writes
- * its objects whole, and the branch moves last, in one step; what a kill leaves (an index lock,
+ * its objects whole, and the branch moves last, in one step; what a kill leaves (a ref's lock,
  * objects nothing points to, a pack not finished) is cleared or ignored by the next entry. Called
  * only by the process that holds the org's lock, so a lock file found here is a dead writer's. An
  * `edits` entry that would change nothing is not made. Returns the summary written, or undefined.
  *
- * A plain entry of a writer that wrote the one before (`session`) records only the files that
- * changed since (those the watch saw, recorded-watch.ts), through one long-lived `git fast-import`;
- * the first entry of a process, one recorded late and a fork's are staged by `git add` over the
- * whole org. A plain entry returns once its files are read: git writes it while the next turn runs
+ * The files are those the one walk of the org takes (recorded-files.ts), written by one long-lived
+ * `git fast-import` from what this process read: no git command ever looks at a tree an agent shaped
+ * (no `.gitattributes` of a workspace, no repository nested in one, no path too long for the host
+ * changes what is recorded or stops it), and what the walk left out is said (`session.leftOut`). A
+ * writer that wrote the entry before (`session`) reads only the files that changed since (those the
+ * watch saw, recorded-watch.ts, and among them those whose stamp moved); the first entry of a run
+ * reads the files whose stamp moved since the last run knew them, or, without that, every file once.
+ * A plain entry returns once its files are read: git writes it while the next turn runs
  * (`session.pending`), and the next plain entry is given to git behind it without waiting (its
  * parent is the mark of the one before). A kill meanwhile leaves the history behind the record,
- * which the next run records late, as after a kill before the entry began.
+ * which the next run records late, as after a kill before the entry began. Without a session (a
+ * fork's entry), it returns once the entry is written.
  */
-export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession): Promise<EntrySummary | undefined> {
-  const place = historyPlace(root);
-  await ensureStore(place);
-  // A new run takes the files the last one knew (keepKnownFiles): its first entry reads only what changed since.
-  if (session && !session.known && facts.note === undefined) session.known = readKnownFiles(place);
-  if (session?.known && facts.note === undefined) {
-    try {
-      const written = await recordChanges(root, facts, session, session.known);
-      if (written !== 'unusual') return written;
-    } catch {
-      // The quick way failed (fast-import stopped, a file could not be read): the whole org is staged by git instead, as it stands.
-      session.importer?.close();
-      session.importer = undefined;
+export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession, limitsOf: WorkspaceLimitsOf = workspaceLimitsOf(undefined)): Promise<EntrySummary | undefined> {
+  const own = session === undefined;
+  const writer = session ?? {};
+  try {
+    const summary = await recordChanges(root, facts, writer, limitsOf);
+    if (own) {
+      await writtenSoFar(writer);
+      writer.importer?.close();
+      if (writer.problem) throw new Error(writer.problem);
     }
-    session.known = undefined;
+    return summary;
+  } catch (error) {
+    // The next entry starts from the branch as git has it, with a git of its own.
+    writer.importer?.close();
+    writer.importer = undefined;
+    writer.known = undefined;
+    writer.tip = undefined;
+    throw error;
+  } finally {
+    if (own) writer.watch?.close();
   }
-  // git stages on the branch as it stands: every entry given to fast-import is on it first.
-  if (session) {
-    await writtenSoFar(session);
-    session.tip = undefined;
-  }
-  for (const lock of [`${place.indexFile}.lock`, join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
-  // The files as they stand before git reads them: one written meanwhile has another stamp, and is read again next time.
-  // Watched from here on: what changes after this walk is what the next entry walks.
-  if (session) {
-    session.watch ??= RecordedWatch.start(root);
-    await session.watch?.take();
-  }
-  const walked = session ? walkRecordedFiles(root, Date.now(), { beforeFolder: session.watch?.beforeFolder }) : undefined;
-  const { present, missing } = recordedPathspecs(root);
-  if (present.length > 0) await git(place, ['add', '--all', '--force', '--', ...present]);
-  if (missing.length > 0) await git(place, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', ...missing]);
-  const parent = await headCommit(place);
-  // The index may be older than the branch (entries written by fast-import): the changes are asked of the index against the branch.
-  const changes = parseNameStatus(await git(place, ['diff-index', '--cached', '--name-status', '--no-renames', '-z', parent ?? EMPTY_TREE]));
-  const known = async (head: string | undefined): Promise<void> => {
-    if (session && walked && 'files' in walked && head) session.known = KnownFiles.fromIndex(head, await git(place, ['ls-files', '-s', '-z']), walked.files);
-  };
-  if (facts.kind === 'edits' && changes.length === 0) {
-    await known(parent);
-    return undefined;
-  }
-  const summary = await summarise(root, place, facts, changes, parent);
-  // The files are staged and no commit holds them yet: a kill here loses nothing (the next entry stages and commits them).
-  crashPoint('mid-history');
-  // One process writes the tree and the commit and moves the branch last; no hook, signing or automatic gc of the person's settings runs.
-  await git(
-    place,
-    ['-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'commit.gpgSign=false', 'commit', '--quiet', '--no-verify', '--allow-empty', '--untracked-files=no', '--cleanup=verbatim', '-F', '-'],
-    entryMessage(summary),
-  );
-  const head = await headCommit(place);
-  await known(head);
-  if (session && head) session.last = { commit: head, summary };
-  return summary;
 }
 
-/** A plain entry from the files known to the last one: only what changed is read and written. 'unusual' when git must stage it. */
-async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, known: KnownFiles): Promise<EntrySummary | undefined | 'unusual'> {
+/** One entry, as recordEntry says. */
+async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, limitsOf: WorkspaceLimitsOf): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
-  // Entries given to this session's fast-import are the branch's only writer: the branch is checked when none is under way.
-  if (session.tip === undefined && (await headCommit(place)) !== known.head) return 'unusual';
+  await ensureStore(place);
+  const fresh = await knownFiles(place, session, facts);
+  const known = session.known as KnownFiles;
   // Where something changed since the last entry, when the watch saw it all; else the whole org (watched again as it goes).
   session.watch ??= RecordedWatch.start(root);
-  const scope = await session.watch?.take();
-  const walked = walkRecordedFiles(root, Date.now(), { ...(scope ? { scope } : {}), beforeFolder: session.watch?.beforeFolder });
-  if ('unusual' in walked) return 'unusual';
-  const { changes, writes, next } = known.compare(root, walked.files, scope);
+  const marks = await session.watch?.take();
+  const scope = fresh ? undefined : marks;
+  const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
+  noteLeftOut(session, walked);
+  const { changes, writes, next } = await known.compare(root, walked.files, scope, (path) => storeLarge(place, path));
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
   }
-  // The credits of an entry the engine gave none are read from the ledger of the parent, which git must have written.
-  if (facts.credits === undefined && session.tip !== undefined) await writtenSoFar(session);
-  const summary = await summarise(root, place, facts, changes, known.head);
+  const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
   if (!session.importer?.usable) {
+    // A git killed while it moved the branch left its lock: no other writer holds this org's history.
+    for (const lock of [join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
     session.importer = new FastImport(place);
     session.tip = undefined;
   }
   const importer = session.importer;
-  // The bytes are in `writes` already: the files may change from here on, the entry is of the moment they were read.
-  const { mark, commit: written } = importer.commit(session.tip ?? known.head, entryMessage(summary), writes, new Date());
+  // The bytes are in `writes` already (a large file's object is written): the files may change from here on, the entry is of the moment they were read.
+  const { mark, commit: written } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), entryMessage(summary), writes, new Date());
   session.tip = mark;
   known.advance(known.head, next);
   session.pending = written.then(
@@ -203,23 +182,86 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
       session.last = { commit, summary };
     },
     (error: unknown) => {
-      // The branch did not move: the next entry is staged by git add over the whole org, and holds this one's changes too.
+      // The branch did not move: the next entry reads the files against the branch as git has it, and holds this one's changes too.
       importer.close();
       if (session.importer === importer) session.importer = undefined;
       session.known = undefined;
-      session.problem = `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : `the edits before turn ${facts.turn + 1}`} was not written (${errorMessage(error)}); the next entry holds its changes`;
+      session.tip = undefined;
+      session.problem = `the entry of ${facts.kind === 'turn' ? `turn ${facts.turn}` : facts.kind === 'fork' ? 'the fork' : `the edits before turn ${facts.turn + 1}`} was not written (${errorMessage(error)}); the next entry holds its changes`;
     },
   );
   return summary;
 }
 
+/**
+ * Make `session.known` the files of the branch's last entry (or of the entry given to git last, while
+ * one is being written): the session's own; else what the last run kept (keepKnownFiles), when it is
+ * of that entry; else the entry's tree, each file to be read once. True when they were not the
+ * session's: the entry then walks the whole org.
+ */
+async function knownFiles(place: GitPlace, session: EntrySession, facts: EntryFacts): Promise<boolean> {
+  if (session.known && session.tip !== undefined) return false;
+  const head = (await headCommit(place)) ?? '';
+  if (session.known?.head === head) return false;
+  const kept = facts.note === undefined ? readKnownFiles(place) : undefined;
+  if (kept?.head === head) session.known = kept;
+  else if (head === '') session.known = new KnownFiles('', new Map());
+  else session.known = KnownFiles.fromTree(head, await git(place, ['ls-tree', '-r', '-z', '--full-tree', head]));
+  return true;
+}
+
+/**
+ * A large file into an object of the history's store, streamed by git itself from the file: its id,
+ * or undefined when it is gone or no longer a regular file. Opened here, following no link, and handed
+ * to git as its descriptor 3 (`/dev/fd/3`): git reads what lemming opened, never a path. git streams
+ * a file past core.bigFileThreshold into a pack a piece at a time (given on standard input, or below
+ * the threshold, it would hold the whole file in memory); no `.gitattributes` filter applies
+ * (`--no-filters`). Speed over size: zlib's fastest level (a file of holes is small at any level;
+ * `git gc` packs it again).
+ */
+async function storeLarge(place: GitPlace, path: string): Promise<string | undefined> {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO') return undefined;
+    throw error;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const args = ['-c', `core.bigFileThreshold=${LARGE_FILE_BYTES}`, '-c', 'pack.compression=1', 'hash-object', '-w', '--no-filters', '/dev/fd/3'];
+    return (await git({ gitDir: place.gitDir }, args, undefined, [fd])).toString('utf8').trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** What an entry left out that a person should hear of (not the secrets and machine-local state every entry leaves out): said once a run for each path. */
+function noteLeftOut(session: EntrySession, walked: RecordedWalk): void {
+  const said = (session.saidLeftOut ??= new Set());
+  const fresh = walked.leftOut.filter((left) => !EXPECTED.has(left.reason) && !said.has(left.path));
+  const more = Math.max(0, walked.leftOutCount - walked.leftOut.length);
+  if (fresh.length === 0 && more === 0) return;
+  for (const left of fresh) said.add(left.path);
+  const shown = fresh.slice(0, 5).map((left) => passedText({ ...left, reason: left.reason as PassReason }, showSize));
+  const count = fresh.length + more;
+  session.leftOut = [
+    ...(session.leftOut ?? []),
+    `the history leaves out ${count} path(s) that are not plain files or are past a workspace's bounds: ${shown.join(', ')}${count > shown.length ? ', …' : ''} (docs/history.md#what-an-entry-holds)`,
+  ];
+}
+
+/** What every entry leaves out, as an export does: not said. */
+const EXPECTED: ReadonlySet<string> = new Set(['secret', 'machine-local', 'temporary']);
+
 /** What an entry says it holds, from its changes. */
-async function summarise(root: string, place: GitPlace, facts: EntryFacts, changes: readonly Change[], parent: string | undefined): Promise<EntrySummary> {
+async function summarise(root: string, facts: EntryFacts, changes: readonly Change[]): Promise<EntrySummary> {
   return {
     kind: facts.kind,
     turn: facts.turn,
     messages: newMessages(changes),
-    credits: facts.credits ?? (changes.some((change) => change.path === 'org/state/ledger.jsonl') ? await ledgerCredits(place, parent, facts.turn) : 0),
+    credits: facts.credits ?? (changes.some((change) => change.path === 'org/state/ledger.jsonl') ? await ledgerCredits(root, facts.turn) : 0),
     changed: changes.length,
     edited: facts.kind === 'edits' ? changes.slice(0, EDITED_KEPT).map((change) => change.path) : [],
     proposals: decidedProposals(root, changes),
@@ -250,14 +292,6 @@ export async function ensureStore(place: GitPlace): Promise<void> {
   await git({ gitDir: place.gitDir }, ['config', 'core.untrackedCache', 'true']);
 }
 
-/** `git diff-index -z --name-status` output: status NUL path NUL, repeated. Pure. */
-export function parseNameStatus(output: Buffer): Change[] {
-  const parts = output.toString('utf8').split('\0');
-  const changes: Change[] = [];
-  for (let index = 0; index + 1 < parts.length; index += 2) changes.push({ status: parts[index] as string, path: parts[index + 1] as string });
-  return changes;
-}
-
 const OUTBOX_FILE = /^agents\/([^/]+)\/outbox\/[^/]+\.md$/;
 
 /** New files in outboxes, by the agent whose outbox holds them (its sender). Pure. */
@@ -285,18 +319,22 @@ function decidedProposals(root: string, changes: readonly Change[]): string[] {
   return decided;
 }
 
-/** Credits of the ledger's charges for `turn` among the lines this entry adds (a run stopped before its history was written). */
-async function ledgerCredits(place: GitPlace, parent: string | undefined, turn: number): Promise<number> {
-  const diff = (await git(place, ['diff', '--cached', '--no-color', '-U0', parent ?? EMPTY_TREE, '--', 'org/state/ledger.jsonl'])).toString('utf8');
+/** Credits of the ledger's charges for `turn` (a run stopped before its history was written): a turn's charges are all on its own lines. */
+async function ledgerCredits(root: string, turn: number): Promise<number> {
   let credits = 0;
-  for (const line of diff.split('\n')) {
-    if (!line.startsWith('+{')) continue;
-    try {
-      const entry = JSON.parse(line.slice(1)) as { type?: string; turn?: number; credits?: number };
-      if (entry.type === 'charge' && entry.turn === turn && typeof entry.credits === 'number') credits += entry.credits;
-    } catch {
-      // A line cut by a crash: the ledger's own repair drops it.
+  const lines = createInterface({ input: createReadStream(join(root, 'org', 'state', 'ledger.jsonl'), { encoding: 'utf8' }), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const entry = JSON.parse(line) as { type?: string; turn?: number; credits?: number };
+        if (entry.type === 'charge' && entry.turn === turn && typeof entry.credits === 'number') credits += entry.credits;
+      } catch {
+        // A line cut by a crash: the ledger's own repair drops it.
+      }
     }
+  } catch {
+    // No ledger: nothing charged.
   }
   return credits;
 }

@@ -1,7 +1,7 @@
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
-import { DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
+import { DEFAULT_DISK_MB, DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
 
 export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
@@ -214,7 +214,7 @@ function buildSchemas(z: typeof Zod) {
     /** The largest file a command may write, in MiB. */
     max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
     /** The disk quota of each folder a command may write (its workspace, and the shared one when it may write there), in MiB. */
-    disk_mb: sandboxLimitFields.disk_mb.default(1024),
+    disk_mb: sandboxLimitFields.disk_mb.default(DEFAULT_DISK_MB),
     /** The entries (files, folders, links) each folder a command may write may hold: one quota with disk_mb. */
     max_files: sandboxLimitFields.max_files.default(DEFAULT_MAX_FILES),
     /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */

@@ -21,6 +21,9 @@ export const WORKSPACE_DEPTH = 64;
 /** Bytes of a path below a workspace, at most: with the org's own path in front it stays well inside the host's PATH_MAX (4,096). */
 export const WORKSPACE_PATH_BYTES = 1024;
 
+/** The disk quota of a workspace when org.yaml says nothing (engine.sandbox.disk_mb), in MiB. */
+export const DEFAULT_DISK_MB = 1024;
+
 /** The entries a workspace may hold when org.yaml says nothing (engine.sandbox.max_files). */
 export const DEFAULT_MAX_FILES = 100_000;
 

@@ -1,9 +1,8 @@
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { entryMessage, entrySubject, parseEntryMessage, type EntrySummary } from '../../src/history/history-entry.js';
-import { recordedPathspecs } from '../../src/history/history-paths.js';
-import { gitSync } from '../../src/history/git.js';
+import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
 import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
@@ -23,12 +22,14 @@ describe("a history entry's message", () => {
     expect(entrySubject({ ...turn, messages: many, proposals: [] })).toContain('agent_4 1, 3 more agent(s))');
   });
 
-  test("the walk that finds an entry's changed files records exactly what git add records, and leaves the unusual to git", () => {
+  test("the walk that finds an entry's files takes the org's plain files; machine-local state, secrets, temporaries, links and a nested repository's .git are left out, the last two named", () => {
     const root = defaultOrg();
     const files: Record<string, string> = {
       'org/state/lock': 'x', 'org/state/lock.1': 'x', 'org/state/journal.jsonl': 'x', 'org/state/cache/a.json': 'x', 'org/state/x.tmp': 'x',
       'org/state/locked.json': 'kept', 'agents/manager/.env': 'SECRET=1', 'agents/manager/workspace/.env.local': 'SECRET=2',
       'workspace/.notes.md.lemming-1-2.tmp': 'x', 'workspace/a "b" c.txt': 'kept', 'workspace/deep/er/file.md': 'kept', 'workspace/run.sh': '#!/bin/sh\n',
+      'workspace/.env/inside.txt': 'a folder named like a secret file is left out whole', 'agents/coder_01/workspace/repo/.git/config': '[core]', 'agents/coder_01/workspace/repo/main.py': 'kept',
+      'agents/coder_01/workspace/.gitattributes': '* working-tree-encoding=UTF-16\n',
     };
     for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -36,28 +37,14 @@ describe("a history entry's message", () => {
     }
     chmodSync(join(root, 'workspace/run.sh'), 0o755);
     symlinkSync('deep/er/file.md', join(root, 'workspace/link.md'));
-    const walked = walkRecordedFiles(root);
-    if (!('files' in walked)) throw new Error(`unusual: ${walked.unusual}`);
-    // git itself, as an entry's first staging runs it.
-    const place = { gitDir: join(root, 'scratch.git'), workTree: root, indexFile: join(root, 'scratch.index') };
-    gitSync({ gitDir: place.gitDir }, ['init', '-q', '--bare']);
-    gitSync(place, ['add', '--all', '--force', '--', ...recordedPathspecs(root).present]);
-    const staged = gitSync(place, ['ls-files', '-s', '-z']).toString('utf8').split('\0').filter(Boolean).map((line) => `${line.split(' ')[0]} ${line.split('\t')[1]}`);
-    expect([...walked.files].map(([path, file]) => `${file.mode} ${path}`).sort()).toEqual(staged.sort());
-    expect(staged).toEqual(expect.arrayContaining(['100644 org/state/locked.json', '100755 workspace/run.sh', '120000 workspace/link.md', '100644 workspace/a "b" c.txt']));
-    // A nested repository or a folder named like a secret file: git's pathspecs decide them, not the walk.
-    mkdirSync(join(root, 'workspace/.env'));
-    expect(walkRecordedFiles(root)).toEqual({ unusual: 'workspace/.env' });
-    rmSync(join(root, 'workspace/.env'), { recursive: true });
-    mkdirSync(join(root, 'agents/coder_01/workspace/repo/.git'), { recursive: true });
-    expect(walkRecordedFiles(root)).toEqual({ unusual: 'agents/coder_01/workspace/repo/.git' });
-  });
-
-  test('what git add is given: the org folders that exist, less the machine-local state, secrets and temporaries', () => {
-    const { present, missing } = recordedPathspecs(defaultOrg());
-    // A new org has no shared workspace yet: git would refuse a pathspec that matches nothing, so it is dropped from the index instead.
-    expect(present.slice(0, 2)).toEqual(['org', 'agents']);
-    expect(missing).toEqual(['workspace']);
-    expect(present).toEqual(expect.arrayContaining([':(exclude)org/state/history.git', ':(exclude)org/state/cache', ':(exclude)org/state/journal.jsonl', ':(exclude,glob)**/.env']));
+    const walked = walkRecordedFiles(root, workspaceLimitsOf(undefined));
+    const taken = [...walked.files].map(([path, file]) => `${file.mode} ${path}`);
+    expect(taken).toEqual(
+      expect.arrayContaining(['100644 org/state/locked.json', '100755 workspace/run.sh', '100644 workspace/a "b" c.txt', '100644 workspace/deep/er/file.md', '100644 agents/coder_01/workspace/repo/main.py', '100644 agents/coder_01/workspace/.gitattributes']),
+    );
+    for (const path of ['org/state/lock', 'org/state/lock.1', 'org/state/journal.jsonl', 'org/state/cache/a.json', 'org/state/x.tmp', 'agents/manager/.env', 'agents/manager/workspace/.env.local', 'workspace/.notes.md.lemming-1-2.tmp', 'workspace/link.md', 'workspace/.env/inside.txt', 'agents/coder_01/workspace/repo/.git/config']) {
+      expect(walked.files.has(path), path).toBe(false);
+    }
+    expect(walked.leftOut).toEqual(expect.arrayContaining([{ path: 'workspace/link.md', reason: 'link' }, { path: 'agents/coder_01/workspace/repo/.git', reason: 'git' }, { path: 'workspace/.env', reason: 'secret' }]));
   });
 });

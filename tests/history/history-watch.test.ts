@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { NextAgentProvider } from '../../bench/bench-providers.js';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
+import { workspaceLimitsOf } from '../../src/org/workspace-limits.js';
 import { walkRecordedFiles } from '../../src/history/recorded-files.js';
 import { RecordedWatch } from '../../src/history/recorded-watch.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
@@ -70,8 +71,7 @@ test('within a run, each entry reads only what changed since the last (a watch),
   expect(fileAt(root, after(4), 'agents/agent_0041/drafts/deep/plan.md')).toBe('plan\n');
   expect(fileAt(root, after(5), 'agents/agent_0041/drafts/deep/plan.md')).toBeUndefined();
   // And each entry holds exactly the org's files as a whole walk finds them at the end.
-  const walked = walkRecordedFiles(root);
-  if (!('files' in walked)) throw new Error(`unusual: ${walked.unusual}`);
+  const walked = walkRecordedFiles(root, workspaceLimitsOf(undefined));
   const last = entries.at(-1)?.commit ?? '';
   const listed = execFileSync('git', ['--git-dir', join(root, 'org/state/history.git'), 'ls-tree', '-r', '--name-only', last], { encoding: 'utf8' }).trim().split('\n');
   expect(listed.sort()).toEqual([...walked.files.keys()].sort());
@@ -115,8 +115,9 @@ test("a run's first entry takes the files the last run knew: git add is not run 
     }
   };
   const first = await gitCommands(run);
-  // The history's first entry ever is staged by git over the whole org.
-  expect(first).toContain('add');
+  // The history's first entry ever reads every file and gives git the bytes (fast-import): no git command looks at the org's tree.
+  expect(first).toContain('fast-import');
+  expect(first).not.toContain('add');
   // The engine's close keeps the files once git has written the last entry.
   await expect.poll(() => readFileSync(join(root, 'org/state/history.git/lemming-known-files.json'), 'utf8').length, { timeout: 30_000 }).toBeGreaterThan(0);
   writeFileSync(join(root, 'agents/agent_0010/by-hand.md'), 'written between the runs\n');
@@ -135,14 +136,14 @@ test('a watch that may have missed events says so, and the entry walks the whole
   try {
     // Nothing is watched before a whole walk: the first look says so, and the walk watches each folder.
     expect(await watch.take()).toBeUndefined();
-    walkRecordedFiles(root, Date.now(), { beforeFolder: watch.beforeFolder });
+    walkRecordedFiles(root, workspaceLimitsOf(undefined), Date.now(), { beforeFolder: watch.beforeFolder });
     writeFileSync(join(root, 'agents/a/outbox/one.md'), 'one');
     expect(await watch.take()).toEqual({ trees: new Set(['agents/a/outbox/one.md']) });
     // More events at once than the kernel may queue (as set here): the marks cannot be trusted.
     for (let index = 0; index < 60; index += 1) writeFileSync(join(root, `agents/a/outbox/${index}.md`), readFileSync(join(root, 'agents/a/outbox/one.md')));
     expect(await watch.take()).toBeUndefined();
     // A whole walk watches again; the next change is marked as before.
-    walkRecordedFiles(root, Date.now(), { beforeFolder: watch.beforeFolder });
+    walkRecordedFiles(root, workspaceLimitsOf(undefined), Date.now(), { beforeFolder: watch.beforeFolder });
     writeFileSync(join(root, 'agents/a/outbox/two.md'), 'two');
     expect(await watch.take()).toEqual({ trees: new Set(['agents/a/outbox/two.md']) });
   } finally {

@@ -109,9 +109,12 @@ export interface WalkOptions {
   leaveOut?: (name: string, parts: readonly string[]) => boolean;
   /** Enter folders named `.git` below the start: the disk quota measures them like any other; readers do not. */
   enterGit?: boolean;
+  /** Called with each folder's parts below the start as it is about to be listed (the history's watch starts there). */
+  beforeFolder?: (parts: readonly string[]) => void;
 }
 
-function kindOf(stat: Stats): PassReason | 'file' | 'folder' {
+/** What an entry is, as a walk takes it: a file, a folder, or the reason it is passed over whatever the bounds. Pure. */
+export function kindOf(stat: Stats): PassReason | 'file' | 'folder' {
   if (stat.isFile()) return 'file';
   if (stat.isDirectory()) return 'folder';
   if (stat.isSymbolicLink()) return 'link';
@@ -202,6 +205,7 @@ export class WalkBeneath {
       this.pass(path, opened.code === 'ELOOP' ? 'link' : 'unreadable', opened.code === 'ELOOP' ? {} : { code: opened.code });
       return false;
     }
+    this.options.beforeFolder?.(parts);
     let names: string[];
     try {
       names = readdirSync(heldPath(opened.fd)).sort();

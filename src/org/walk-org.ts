@@ -1,0 +1,201 @@
+import { lstatSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
+import { kindOf, UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from '../sandbox/beneath/walk-beneath.js';
+import { workspaceBounds, type WorkspaceLimits } from '../sandbox/workspace-bounds.js';
+import { isTemporaryName } from '../storage/temporary-files.js';
+import { isMachineLocalState } from './state-gitignore.js';
+
+/**
+ * The org's files, as everything that records, copies or archives an org reads them (the history's
+ * entries, export and backup, a check's view of a run): one walk, by the one walker of what agents
+ * wrote (sandbox/beneath/walk-beneath.ts), and one rule of what belongs to the org.
+ *
+ * - The org is its folders (ORG_FOLDERS): its settings and record, its agents, its shared
+ *   workspace. Anything else beside them (a `.git`, a person's notes, backups) is not the org.
+ * - Left out wherever they are: the files that hold secrets (`.env`, `.env.*`), lemming's
+ *   temporaries, and under `org/state/` the machine-local state (its .gitignore: the lock, the
+ *   journal, caches, the history's own store).
+ * - Only regular files and folders; a link, a pipe, a socket, a device or a nested `.git` is left out
+ *   and named, never followed.
+ * - Each workspace (an agent's, and the shared one) is walked within its bounds
+ *   (sandbox/workspace-bounds.ts: its entries, depth, path length, and the apparent bytes of its
+ *   files, one and all, at most its quota): what a command left past them is left out and named, so
+ *   no reader of a workspace reads more than its limits say it may hold. The rest of the org is
+ *   lemming's own writing (and a person's), walked without bounds of size.
+ */
+
+/** The folders an org is made of. */
+export const ORG_FOLDERS = ['org', 'agents', 'workspace'] as const;
+
+/** Why a path under the org's folders is not one of its files: what it is (a secret, machine-local, a temporary), or why the walker passed it over. */
+export type LeftOutReason = 'secret' | 'machine-local' | 'temporary' | PassedOver['reason'];
+
+/** A path left out of a walk of the org, and why. */
+export interface LeftOut extends Omit<PassedOver, 'reason'> {
+  /** From the org's root, with `/`. */
+  path: string;
+  reason: LeftOutReason;
+}
+
+/** One file of the org, met by a walk. */
+export interface OrgFile {
+  /** From the org's root, with `/`. */
+  path: string;
+  name: string;
+  /** What lstat said of it. */
+  stat: Stats;
+  /** Its folder, held open while the visit lasts: read it with openBeneath(folder, [name], …). */
+  folder: number;
+}
+
+/** What a walk of the org left out: the first LEFT_OUT_KEPT in the order met, and how many in all. */
+export interface OrgWalk {
+  leftOut: LeftOut[];
+  leftOutCount: number;
+}
+
+/** The bounds of a workspace: an agent's (its name), or the shared one (undefined). */
+export type WorkspaceLimitsOf = (agent: string | undefined) => WorkspaceLimits;
+
+/** How many left-out paths a walk names: its count says the rest. */
+export const LEFT_OUT_KEPT = 100;
+
+/** The rest of the org is lemming's own writing: no bound of size, but no deeper than a file system lets a path be. */
+const ORG_BOUNDS: WalkBounds = UNBOUNDED;
+
+/** `.env`, `.env.local`, …: the files that hold secrets, wherever they are. */
+export function isSecretFile(name: string): boolean {
+  return name === '.env' || name.startsWith('.env.');
+}
+
+/** Why an entry under the org's folders is left out by its name, or undefined. `parts` are from the org's root. Pure. */
+export function leftOutByName(parts: readonly string[], isFolder: boolean): LeftOutReason | undefined {
+  const name = parts.at(-1) ?? '';
+  if (isSecretFile(name)) return 'secret';
+  if (!isFolder && isTemporaryName(name)) return 'temporary';
+  if (parts.length === 3 && parts[0] === 'org' && parts[1] === 'state' && isMachineLocalState(name, isFolder)) return 'machine-local';
+  return undefined;
+}
+
+/** The workspace a path lies in (its parts from the root: `workspace`, or `agents/<name>/workspace`), or undefined. Pure. */
+function workspaceOf(parts: readonly string[]): readonly string[] | undefined {
+  if (parts[0] === 'workspace') return parts.slice(0, 1);
+  if (parts[0] === 'agents' && parts.length >= 3 && parts[2] === 'workspace') return parts.slice(0, 3);
+  return undefined;
+}
+
+/**
+ * The bounds a walk starting at `parts` is held to: a workspace's, less the depth and path length
+ * above the start inside it; elsewhere none of size. Pure.
+ */
+export function boundsAt(parts: readonly string[], limitsOf: WorkspaceLimitsOf): WalkBounds {
+  const workspace = workspaceOf(parts);
+  if (workspace === undefined) return ORG_BOUNDS;
+  const bounds = workspaceBounds(limitsOf(workspace.length === 1 ? undefined : workspace[1]));
+  const inside = parts.slice(workspace.length);
+  if (inside.length === 0) return bounds;
+  return { ...bounds, depth: bounds.depth - inside.length, pathBytes: bounds.pathBytes - Buffer.byteLength(`${inside.join('/')}/`) };
+}
+
+/**
+ * Walk the org at `root`: `visit` is called with each of its files (as the module's comment says
+ * which), and what is left out is named in the result. With `trees` (paths from the root, as parts:
+ * what a watch saw change), only there, each within the bounds of the workspace it lies in; a tree
+ * that is a file is visited alone, one that is gone adds nothing. `beforeFolder` is called with each
+ * folder (from the root, with `/`) before it is listed.
+ */
+export function walkOrg(root: string, limitsOf: WorkspaceLimitsOf, visit: (file: OrgFile) => void, options: { trees?: Iterable<readonly string[]>; beforeFolder?: (relative: string) => void } = {}): OrgWalk {
+  const result: OrgWalk = { leftOut: [], leftOutCount: 0 };
+  const leave = (left: LeftOut): void => {
+    result.leftOutCount += 1;
+    if (result.leftOut.length < LEFT_OUT_KEPT) result.leftOut.push(left);
+  };
+  const trees = options.trees ?? ORG_FOLDERS.map((folder) => [folder]);
+  for (const parts of trees) {
+    if (!(ORG_FOLDERS as readonly string[]).includes(parts[0] ?? '')) continue;
+    // An agent's workspace met outside one is walked on its own, within its bounds.
+    const workspaces: Array<readonly string[]> = [];
+    walkFrom(root, parts, boundsAt(parts, limitsOf), { leave, visit, workspaces, ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
+    for (const workspace of workspaces) walkFrom(root, workspace, boundsAt(workspace, limitsOf), { leave, visit, workspaces: [], ...(options.beforeFolder ? { beforeFolder: options.beforeFolder } : {}) });
+  }
+  return result;
+}
+
+/** Where a walk's findings go. */
+interface Taker {
+  leave: (left: LeftOut) => void;
+  visit: (file: OrgFile) => void;
+  /** The agents' workspaces met, for walks of their own. */
+  workspaces: Array<readonly string[]>;
+  beforeFolder?: (relative: string) => void;
+}
+
+/** Walk from `parts` below the root within `bounds`; a start that is a file is taken alone. */
+function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
+  const path = parts.join('/');
+  const byName = leftOutByName(parts, true);
+  if (byName !== undefined) return taker.leave({ path, reason: byName });
+  const parent = openBase(parts.length === 1 ? root : join(root, ...parts.slice(0, -1)));
+  if ('code' in parent) return;
+  try {
+    const name = parts.at(-1) as string;
+    const stat = lstatSync(entryPath(parent.fd, name), { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    const kind = kindOf(stat);
+    if (kind === 'file') return takeFile(taker, parts, stat, parent.fd, bounds);
+    if (kind !== 'folder') return taker.leave({ path, reason: kind });
+    walkFolder(root, parts, bounds, taker);
+  } finally {
+    closeQuietly(parent.fd);
+  }
+}
+
+/** A file named as a start of its own: taken as a walk would take it. */
+function takeFile(taker: Taker, parts: readonly string[], stat: Stats, folder: number, bounds: WalkBounds): void {
+  const path = parts.join('/');
+  const byName = leftOutByName(parts, false);
+  if (byName !== undefined) return taker.leave({ path, reason: byName });
+  if (stat.size > bounds.fileBytes) return taker.leave({ path, reason: 'file-bytes', size: stat.size });
+  taker.visit({ path, name: parts.at(-1) as string, stat, folder });
+}
+
+function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
+  const opened = openBase(join(root, ...parts));
+  // Found, then gone or swapped for a link since: nothing to take.
+  if ('code' in opened) return;
+  const prefix = `${parts.join('/')}/`;
+  const inWorkspace = workspaceOf(parts) !== undefined;
+  const walk = new WalkBeneath(
+    opened.fd,
+    bounds,
+    (entry) => {
+      // What the walker passed over is in its report, said below with the rest.
+      if (entry.passed !== undefined) return undefined;
+      const fromRoot = [...parts, ...entry.parts];
+      const isFolder = entry.stat.isDirectory();
+      const byName = leftOutByName(fromRoot, isFolder);
+      if (byName !== undefined) {
+        taker.leave({ path: prefix + entry.path, reason: byName });
+        return 'skip';
+      }
+      if (isFolder && !inWorkspace && workspaceOf(fromRoot)?.length === fromRoot.length) {
+        taker.workspaces.push(fromRoot);
+        return 'skip';
+      }
+      if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, folder: entry.folder });
+      return undefined;
+    },
+    taker.beforeFolder ? { beforeFolder: (inside) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {},
+  );
+  try {
+    walk.run();
+  } catch {
+    // The start cannot be listed (not ours to read): it adds nothing.
+  } finally {
+    closeQuietly(opened.fd);
+  }
+  for (const passed of walk.report.passed) taker.leave({ ...passed, path: prefix + passed.path });
+  // Past the first the walker names, only counted.
+  for (let more = walk.report.passedCount - walk.report.passed.length; more > 0; more -= 1) taker.leave({ path: prefix, reason: 'entries' });
+}
