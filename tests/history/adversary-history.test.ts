@@ -107,11 +107,12 @@ describe('nothing in a workspace stops or fools the history', () => {
     expect(readFileSync(join(imported, WORKSPACE, 'node_modules/tool.js'), 'utf8')).toBe('console.log(1)\n');
   }, 180_000);
 
-  test('three sparse files of 1000 MB: the history reads them a piece at a time (lemming stays under 600 MB), and what passes the quota is left out and named', async () => {
+  test('three sparse files of 200 MiB against a quota of 256: the history reads them a piece at a time (lemming stays under 300 MB), and what passes the quota is left out and named', async () => {
     const root = orgWithWorkspace();
+    writeFileSync(join(root, 'org/org.yaml'), readFileSync(join(root, 'org/org.yaml'), 'utf8').replace(/^engine:\n/m, 'engine:\n  sandbox: { disk_mb: 256 }\n'));
     for (const name of ['a.img', 'b.img', 'c.img']) {
       writeFileSync(join(root, WORKSPACE, name), '');
-      truncateSync(join(root, WORKSPACE, name), 1000 * 1024 * 1024);
+      truncateSync(join(root, WORKSPACE, name), 200 * 1024 * 1024);
     }
     // The peak resident memory of the run, as the kernel counts it for a child (python's getrusage of its children).
     const measured = spawnSync(
@@ -121,8 +122,8 @@ describe('nothing in a workspace stops or fools the history', () => {
     );
     const [status, maxRssKb, ...rest] = measured.stdout.split('\n');
     expect(status).toBe('0');
-    expect(Number(maxRssKb)).toBeLessThan(600 * 1024);
-    // The default quota is 1,024 MiB: one file of 1000 MB fits what a reader takes of the workspace, the next two do not.
+    expect(Number(maxRssKb)).toBeLessThan(300 * 1024);
+    // One file of 200 MiB fits what a reader takes of a workspace of 256 MiB, the next two do not.
     expect(rest.join('\n')).toMatch(/agents\/coder_01\/workspace\/b\.img \([\d.,]+ MB, past what the folder's files may hold together\)/);
     const state = JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number };
     expect(keptTurns(root)).toHaveLength(state.turn + 1);
