@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { extract, list, type ReadEntry } from 'tar';
+import { extract, Parser, type ReadEntry } from 'tar';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -30,13 +30,18 @@ export interface ImportReport {
  * restored from its bundle into a store made here (history/history-bundle.ts), never unpacked as
  * a git folder, and bounded in size (history/history-limits.ts: the bundle's size is read from its
  * header here, before anything is unpacked). The org appears whole or not at all: it is unpacked beside and moved in.
+ *
+ * What the archive unpacks to is bounded by what its entries' headers say, not by how well it
+ * compresses: an export of a workspace holding a file of zeros compresses a thousand to one and is
+ * restored all the same, while an archive that unpacks to more than the disk has room for is refused
+ * as its headers are read, before anything is written.
  */
 export async function importOrg(file: string, root: string): Promise<ImportReport> {
   const archive = resolve(file);
   refuseExistingOrg(root);
-  const manifest = await checkArchive(archive);
   const parent = dirname(root);
   mkdirSync(parent, { recursive: true });
+  const manifest = await checkArchive(archive, roomAt(parent));
   const staging = join(parent, `.${basename(root)}.lemming-import-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
@@ -46,6 +51,8 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
       file: archive,
       cwd: staging,
       strict: true,
+      // Bounded by the entries' sizes, checked above (checkArchive), not by a ratio an export of zeros passes.
+      maxDecompressionRatio: Number.POSITIVE_INFINITY,
       // Owned by whoever imports, never by the uid the archive names (node-tar keeps it when run as root).
       preserveOwner: false,
       // Checked already; checked again here, so nothing that slipped past could be written. An
@@ -92,38 +99,79 @@ function refuseExistingOrg(root: string): void {
   if (existsSync(root) && !statSync(root).isDirectory()) throw new LemmingError('no-root', `${root}: is a file, not a folder; --root takes the folder the org is made in`, { exitCode: 2 });
 }
 
-/** Read every entry's header (no file is written): the manifest, and the first entry an import must not write. */
-async function checkArchive(archive: string): Promise<ExportManifest> {
+/** The bytes free for an unprivileged writer on the disk that holds `folder`. */
+function roomAt(folder: string): number {
+  try {
+    const counts = statfsSync(folder);
+    return counts.bavail * counts.bsize;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * Read every entry's header (no file is written): the manifest, and the first entry an import must
+ * not write. What the archive unpacks to (its manifest's `bytes`, from lemming 0.2, and the entries'
+ * sizes as they are read) must fit `room`, the disk's: past it the reading stops there and the
+ * archive is refused, so a bomb costs no more than what would fit.
+ */
+async function checkArchive(archive: string, room: number): Promise<ExportManifest> {
   if (!existsSync(archive)) throw new LemmingError('no-archive', `${archive}: there is no such file; give the .tar.gz that \`lemming export\` or \`lemming backup\` wrote`, { exitCode: 2 });
   let manifestText: string | undefined;
+  let manifest: ExportManifest | undefined;
   let problem: string | undefined;
+  let unpacked = 0;
+  const parser = new Parser({
+    strict: true,
+    maxDecompressionRatio: Number.POSITIVE_INFINITY,
+    onReadEntry: (entry) => {
+      const what = entryProblem(entry.path, entry.type);
+      if (what !== undefined && problem === undefined) problem = `its entry "${entry.path}" ${what}`;
+      if (entry.path === HISTORY_BUNDLE_NAME && entry.size > HISTORY_LIMITS.bundleBytes && problem === undefined) {
+        problem = `its ${HISTORY_BUNDLE_NAME} is ${showSize(entry.size)}, more than the ${showSize(HISTORY_LIMITS.bundleBytes)} a history may have`;
+      }
+      if (entry.path !== MANIFEST_NAME && entry.path !== HISTORY_BUNDLE_NAME) unpacked += entry.size;
+      // What the manifest says the files hold, as soon as it is read; what the entries say, as they are.
+      const needs = Math.max(unpacked, manifest?.bytes ?? 0);
+      if (problem === undefined && needs > room) problem = `it unpacks to ${showSize(needs)} or more, and the disk it would be imported to has ${showSize(room)} free`;
+      if (problem !== undefined) {
+        parser.abort(new Error(problem));
+        entry.resume();
+        return;
+      }
+      if (entry.path === MANIFEST_NAME) {
+        const chunks: Buffer[] = [];
+        entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+        entry.on('end', () => {
+          manifestText = Buffer.concat(chunks).toString('utf8');
+          try {
+            manifest = parseManifest(manifestText, archive);
+          } catch {
+            // Said below, once the whole archive is read.
+          }
+        });
+      } else {
+        entry.resume();
+      }
+    },
+  });
+  const stream = createReadStream(archive);
   try {
-    await list({
-      file: archive,
-      strict: true,
-      onReadEntry: (entry) => {
-        const what = entryProblem(entry.path, entry.type);
-        if (what !== undefined && problem === undefined) problem = `its entry "${entry.path}" ${what}`;
-        if (entry.path === HISTORY_BUNDLE_NAME && entry.size > HISTORY_LIMITS.bundleBytes && problem === undefined) {
-          problem = `its ${HISTORY_BUNDLE_NAME} is ${showSize(entry.size)}, more than the ${showSize(HISTORY_LIMITS.bundleBytes)} a history may have`;
-        }
-        if (entry.path === MANIFEST_NAME) {
-          const chunks: Buffer[] = [];
-          entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-          entry.on('end', () => {
-            manifestText = Buffer.concat(chunks).toString('utf8');
-          });
-        } else {
-          entry.resume();
-        }
-      },
+    await new Promise<void>((done, failed) => {
+      parser.on('end', () => done());
+      parser.on('error', failed);
+      parser.on('abort', (error: Error) => failed(error));
+      stream.on('error', failed);
+      stream.pipe(parser);
     });
   } catch (error) {
-    throw badArchive(archive, `is not a whole gzip-compressed tar archive (${(error as Error).message})`);
+    if (problem === undefined) throw badArchive(archive, `is not a whole gzip-compressed tar archive (${(error as Error).message})`);
+  } finally {
+    stream.destroy();
   }
   if (problem !== undefined) throw badArchive(archive, `${problem}; nothing was imported`);
   if (manifestText === undefined) throw badArchive(archive, `has no ${MANIFEST_NAME}, so it was not written by \`lemming export\``);
-  return parseManifest(manifestText, archive);
+  return manifest ?? parseManifest(manifestText, archive);
 }
 
 function badArchive(archive: string, what: string): LemmingError {

@@ -23,6 +23,11 @@ export interface ExportManifest {
   by: 'export' | 'backup';
   /** How many files of the org the archive holds. */
   files: number;
+  /**
+   * What they hold together, in bytes: what an import unpacks (it refuses an archive whose entries
+   * say more, or a disk with less room). Absent in archives of lemming before 0.2.
+   */
+  bytes?: number;
   /** With `--history`: how many entries the bundle holds, and the turns they span. */
   history?: { entries: number; first: number; last: number };
 }

@@ -1,69 +1,57 @@
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
-import { isMachineLocalState } from '../org/state-gitignore.js';
-import { isTemporaryName } from '../storage/temporary-files.js';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ORG_FOLDERS, walkOrg, type LeftOut, type OrgFile, type WorkspaceLimitsOf } from '../org/walk-org.js';
+import { closeQuietly, openBeneath } from '../sandbox/beneath/open-beneath.js';
+import { secretCutter } from '../secrets/secret-stream.js';
+import { copyFilePieces } from '../storage/copy-file.js';
+import { PERMISSION_BITS } from './archive-entries.js';
 
-/**
- * The folders an org is made of (see the org root in the design): its settings and record,
- * its agents, its shared workspace. Anything else in the folder (a git checkout's `.git`,
- * `node_modules`, a person's own notes, backups) is not the org and does not travel with it.
- */
-export const ORG_FOLDERS = ['org', 'agents', 'workspace'] as const;
+export { ORG_FOLDERS };
 
-/** Why a file under the org folders stays behind. */
-export type LeftOutReason = 'secret' | 'machine-local' | 'temporary' | 'not a file';
-
-/** What goes into an export: paths relative to the root, with `/`, sorted. */
+/** What goes into an export: paths relative to the root, with `/`, sorted; what was left out and why (org/walk-org.ts). */
 export interface OrgFileList {
   files: string[];
-  leftOut: Array<{ path: string; reason: LeftOutReason }>;
-}
-
-/** `.env`, `.env.local`, …: the files that hold secrets, wherever they are. */
-export function isSecretFile(name: string): boolean {
-  return name === '.env' || name.startsWith('.env.');
+  /** Their bytes together: what the archive unpacks to. */
+  bytes: number;
+  leftOut: LeftOut[];
+  /** How many were left out in all (`leftOut` names the first of them). */
+  leftOutCount: number;
 }
 
 /**
- * Every file of the org under `root` that an export carries: the org folders, less the secret
- * files, the engine's machine-local state (org/state's .gitignore: the lock, the turn journal,
- * `cache/` with the search index and folder hints), lemming's temporaries, and anything that is
- * not a regular file or folder (a link is never followed out of the org).
+ * Copy every file of the org under `root` that an export carries into `staging`, at the same paths:
+ * the files of the one walk of the org (org/walk-org.ts: its folders, without secrets, machine-local
+ * state or temporaries, no link or anything but regular files, each workspace within its bounds).
+ * Each is read a piece at a time from its folder as the walk holds it (no link followed), its known
+ * secrets cut (secrets/secret-stream.ts), with its permission bits and no more, and sparse where it
+ * has holes (storage/copy-file.ts): memory does not grow with a file, and a file of zeros takes no
+ * disk in the copy. Returns the list, and the files in which a secret was cut.
  */
-export function listOrgFiles(root: string): OrgFileList {
-  const list: OrgFileList = { files: [], leftOut: [] };
-  for (const folder of ORG_FOLDERS) walk(root, folder, list);
-  list.files.sort();
-  return list;
+export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceLimitsOf): { list: OrgFileList; cut: string[] } {
+  const files: string[] = [];
+  const cut: string[] = [];
+  let bytes = 0;
+  const walked = walkOrg(root, limitsOf, (file) => {
+    const copied = copyOne(file, join(staging, file.path));
+    if (copied === undefined) return;
+    files.push(file.path);
+    bytes += copied.bytes;
+    if (copied.cut) cut.push(file.path);
+  });
+  files.sort();
+  cut.sort();
+  return { list: { files, bytes, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount }, cut };
 }
 
-/** The bytes of the files an export carries (`listOrgFiles`): what a history's entries are bounded by (history/history-limits.ts). */
-export function orgFilesBytes(root: string): number {
-  return listOrgFiles(root).files.reduce((sum, file) => sum + lstatSync(join(root, file)).size, 0);
-}
-
-function walk(root: string, relative: string, list: OrgFileList): void {
-  let entries: Dirent[];
+/** One file, from its folder as the walk holds it; undefined when it is gone or no longer a regular file. */
+function copyOne(file: OrgFile, to: string): { bytes: number; cut: boolean } | undefined {
+  const opened = openBeneath(file.folder, [file.name], { kind: 'file' });
+  if ('code' in opened) return undefined;
   try {
-    entries = readdirSync(join(root, relative), { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
-    throw error;
+    mkdirSync(dirname(to), { recursive: true });
+    const cutter = secretCutter();
+    return copyFilePieces(opened.fd, to, { mode: file.stat.mode & PERMISSION_BITS, ...(cutter ? { cutter } : {}) });
+  } finally {
+    closeQuietly(opened.fd);
   }
-  const inState = relative === 'org/state';
-  for (const entry of entries) {
-    const path = `${relative}/${entry.name}`;
-    const reason = leftOutReason(entry, inState);
-    if (reason) list.leftOut.push({ path, reason });
-    else if (entry.isDirectory()) walk(root, path, list);
-    else list.files.push(path);
-  }
-}
-
-function leftOutReason(entry: Dirent, inState: boolean): LeftOutReason | undefined {
-  if (!entry.isDirectory() && !entry.isFile()) return 'not a file';
-  if (entry.isFile() && isSecretFile(entry.name)) return 'secret';
-  if (entry.isFile() && isTemporaryName(entry.name)) return 'temporary';
-  if (inState && isMachineLocalState(entry.name, entry.isDirectory())) return 'machine-local';
-  return undefined;
 }

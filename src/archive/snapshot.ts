@@ -1,5 +1,5 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { readJournal } from '../engine/record/journal.js';
@@ -8,11 +8,10 @@ import { statePaths } from '../engine/record/state-paths.js';
 import { enterTurnGateToCopy } from '../engine/record/turn-gate.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { loadOrgFromFiles } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';
-import { cutSecrets, hasSecrets } from '../secrets/secrets.js';
-import { PERMISSION_BITS } from './archive-entries.js';
-import { fileText } from './file-text.js';
-import { listOrgFiles, type OrgFileList } from './org-files.js';
+import { copyOrgFiles, type OrgFileList } from './org-files.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, type ExportManifest } from './manifest.js';
 
 /** What a snapshot copied. */
@@ -38,7 +37,7 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
   requireOrgRoot(root);
   // Loading the org registers its secrets (load-org.ts); the .env's values are registered whatever state the org is in.
   registerDotEnv(root);
-  const name = orgName(root);
+  const org = orgOf(root);
   const gate = await enterTurnGateToCopy(root, by);
   try {
     let lock: OrgLock | undefined;
@@ -56,17 +55,17 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
           `${paths.journal}: turn ${state.turn + 1} was left unfinished by a stopped or crashed run; finish it with \`lemming run --turns 1\` (it asks only the calls not yet answered), then ${by} again`,
         );
       }
-      const list = listOrgFiles(root);
-      const cut = list.files.filter((file) => copyWithoutSecrets(join(root, file), join(staging, file)));
-      const history = options.history ? await bundleHistory(root, join(staging, HISTORY_BUNDLE_NAME)) : undefined;
+      const { list, cut } = copyOrgFiles(root, staging, workspaceLimitsOf(org));
+      const history = options.history ? await bundleHistory(root, join(staging, HISTORY_BUNDLE_NAME), list.bytes) : undefined;
       const manifest: ExportManifest = {
         format: 'lemming-export',
         version: 1,
-        ...(name === undefined ? {} : { org: name }),
+        ...(org === undefined ? {} : { org: org.name }),
         turn: state.turn,
         taken: new Date().toISOString(),
         by,
         files: list.files.length,
+        bytes: list.bytes,
         ...(history === undefined ? {} : { history }),
       };
       writeFileSync(join(staging, MANIFEST_NAME), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -80,38 +79,19 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
 }
 
 /** The history as a bundle, refused when it holds a secret's value; its modules load only for an export that asks. */
-async function bundleHistory(root: string, file: string): Promise<NonNullable<ExportManifest['history']>> {
+async function bundleHistory(root: string, file: string, orgBytes: number): Promise<NonNullable<ExportManifest['history']>> {
   const { refuseSecretsInHistory } = await import('./history-secrets.js');
   const { writeHistoryBundle } = await import('../history/history-bundle.js');
-  const report = writeHistoryBundle(root, file);
+  const report = writeHistoryBundle(root, file, orgBytes);
   await refuseSecretsInHistory(root);
   return report;
 }
 
-function orgName(root: string): string | undefined {
+/** The org as its files say, for its name and its workspaces' bounds; undefined when they do not load (an export still carries them). */
+function orgOf(root: string): Org | undefined {
   try {
-    return loadOrgFromFiles(root).org.name;
+    return loadOrgFromFiles(root).org;
   } catch {
     return undefined;
   }
-}
-
-/**
- * Copy one file, its known secrets cut; true when there were some. The copy has the file's
- * permission bits and no more: a setuid program a command left in a workspace travels as a plain
- * executable (copyFileSync alone would keep the bit, and as root the copy would be root's).
- */
-function copyWithoutSecrets(from: string, to: string): boolean {
-  mkdirSync(dirname(to), { recursive: true });
-  const mode = statSync(from).mode & PERMISSION_BITS;
-  if (!hasSecrets()) {
-    copyFileSync(from, to);
-    chmodSync(to, mode);
-    return false;
-  }
-  const { text, encoding } = fileText(readFileSync(from));
-  const clean = cutSecrets(text);
-  writeFileSync(to, Buffer.from(clean, encoding));
-  chmodSync(to, mode);
-  return clean !== text;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { orgFilesBytes } from '../archive/org-files.js';
+import { orgFilesBytes } from '../org/walk-org.js';
+import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { LemmingError } from '../errors.js';
 import { gitEnvironment, GitError, gitSync } from './git.js';
 import { TURN_KINDS, type HistoryEntry } from './history-entry.js';
@@ -33,9 +34,10 @@ const BUNDLE_SIGNATURES = ['# v2 git bundle\n', '# v3 git bundle\n'];
 /**
  * Write the history of the org at `root` as a bundle at `file`: its one branch, every entry.
  * Refuses a history an import would refuse (history-safety.ts), saying which entry, so it is
- * found where the history is, not where it lands. The caller holds the org (turn gate and lock).
+ * found where the history is, not where it lands. The caller holds the org (turn gate and lock);
+ * `orgBytes` is what its files hold as the export carries them (what an entry is bounded by).
  */
-export function writeHistoryBundle(root: string, file: string): BundleReport {
+export function writeHistoryBundle(root: string, file: string, orgBytes: number): BundleReport {
   let entries: HistoryEntry[];
   try {
     entries = listHistory(root);
@@ -44,7 +46,7 @@ export function writeHistoryBundle(root: string, file: string): BundleReport {
     throw error;
   }
   const { gitDir } = historyPlace(root);
-  const problems = unsafeHistoryContent(gitDir, orgFilesBytes(root));
+  const problems = unsafeHistoryContent(gitDir, orgBytes);
   if (problems.length > 0) {
     throw new LemmingError(
       'unsafe-history',
@@ -113,7 +115,7 @@ export async function restoreHistoryBundle(bundle: string, root: string, label: 
     if (error instanceof GitError) throw bad(`was refused by git: ${error.message}`);
     throw error;
   }
-  const problems = unsafeHistoryContent(place.gitDir, orgFilesBytes(root));
+  const problems = unsafeHistoryContent(place.gitDir, orgFilesBytes(root, workspaceLimitsOf(undefined)));
   if (problems.length > 0) throw bad(`holds what a history never does: ${problems.join('; ')}`);
   const entries = listHistory(root);
   if (!entries.some((entry) => TURN_KINDS.includes(entry.kind))) throw bad('holds no entry lemming wrote');

@@ -199,3 +199,12 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
   // Past the first the walker names, only counted.
   for (let more = walk.report.passedCount - walk.report.passed.length; more > 0; more -= 1) taker.leave({ path: prefix, reason: 'entries' });
 }
+
+/** The bytes of the org's files, as an export carries them: what a history's entries are bounded by (history/history-limits.ts). */
+export function orgFilesBytes(root: string, limitsOf: WorkspaceLimitsOf): number {
+  let bytes = 0;
+  walkOrg(root, limitsOf, (file) => {
+    bytes += file.stat.size;
+  });
+  return bytes;
+}

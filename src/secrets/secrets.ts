@@ -36,6 +36,9 @@ export class SecretSet {
   private readonly looseForms: LooseForm[] = [];
   /** Each value, with the variable it is known by. */
   private readonly values = new Map<string, string>();
+  /** The longest text a cut may replace, and every character such a text may hold (see `reach`). */
+  private longest = 0;
+  private readonly characters = new Set<string>();
 
   /** How many values are known. */
   get size(): number {
@@ -52,7 +55,23 @@ export class SecretSet {
     for (const text of disguises.literal) this.forms.push({ text, marker });
     this.forms = this.forms.sort((left, right) => right.text.length - left.text.length);
     if (disguises.loose) this.looseForms.push({ ...disguises.loose, marker });
+    for (const text of disguises.literal) for (const character of text) this.characters.add(character);
+    this.longest = Math.max(this.longest, ...disguises.literal.map((text) => text.length));
+    if (disguises.loose) {
+      // Each character escaped at most as `\uXXXX\uXXXX` or four `%XX`: twelve characters, of these.
+      this.longest = Math.max(this.longest, 12 * [...value].length);
+      for (const character of `${value}%\\u+/0123456789abcdefABCDEF`) this.characters.add(character);
+    }
     return true;
+  }
+
+  /**
+   * What a text cut a piece at a time must know to cut it as a whole would be cut (secret-stream.ts):
+   * the longest text one cut replaces, and whether a character can be part of one. A text split where
+   * a character that cannot be stands, with every cut shorter than `longest`, is cut the same in pieces.
+   */
+  reach(): { longest: number; mayHold: (character: string) => boolean } {
+    return { longest: this.longest, mayHold: (character) => this.characters.has(character) };
   }
 
   /** Each value and its variable, to hand to another thread of this process (its own set starts empty). */
@@ -239,6 +258,11 @@ export function knownSecrets(): Array<[variable: string, value: string]> {
 /** Whether any secret is known: a writer with a costly way to cut may ask first. */
 export function hasSecrets(): boolean {
   return known.size > 0;
+}
+
+/** What cutting a text a piece at a time must know of the secrets known now (SecretSet.reach). */
+export function secretsReach(): ReturnType<SecretSet['reach']> {
+  return known.reach();
 }
 
 /** `text` with every known secret replaced by `[secret VARIABLE]`. */

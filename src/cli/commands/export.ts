@@ -1,5 +1,10 @@
 import { exportOrg, type ExportReport } from '../../archive/export-org.js';
 import type { Output } from '../cli-context.js';
+import { formatCount, showSize } from '../../format/format.js';
+import { KIND_REASONS, passedText, type PassReason } from '../../sandbox/beneath/walk-beneath.js';
+
+/** Why a walk passes an entry over that is a bound of a workspace, not what the entry is. */
+const BOUND_REASONS: ReadonlySet<string> = new Set(['depth', 'path', 'file-bytes', 'total-bytes', 'entries', 'unreadable']);
 
 /**
  * `lemming export FILE.tar.gz [--history]`: the org as one archive, whole turns, without secrets or
@@ -23,12 +28,16 @@ export function describeExport(report: ExportReport): string {
 /** What stayed behind, and what was cut, said in a line each. */
 export function leftOutLines(report: ExportReport): string[] {
   const lines: string[] = [];
-  const secretFiles = report.list.leftOut.filter((item) => item.reason === 'secret').map((item) => item.path);
-  const local = report.list.leftOut.filter((item) => item.reason === 'machine-local' || item.reason === 'temporary').map((item) => item.path);
-  const special = report.list.leftOut.filter((item) => item.reason === 'not a file').map((item) => item.path);
+  const { leftOut, leftOutCount } = report.list;
+  const secretFiles = leftOut.filter((item) => item.reason === 'secret').map((item) => item.path);
+  const local = leftOut.filter((item) => item.reason === 'machine-local' || item.reason === 'temporary').map((item) => item.path);
+  const special = leftOut.filter((item) => KIND_REASONS.has(item.reason as PassReason)).map((item) => passedText({ ...item, reason: item.reason as PassReason }));
+  const past = leftOut.filter((item) => BOUND_REASONS.has(item.reason)).map((item) => passedText({ ...item, reason: item.reason as PassReason }, showSize));
   lines.push(`left out: .env and other secret files${secretFiles.length > 0 ? ` (${secretFiles.join(', ')})` : ''}; machine-local state (${local.length > 0 ? local.join(', ') : 'none here'})`);
   if (!report.manifest.history && local.includes('org/state/history.git')) lines.push('the history stays here: `lemming export --history` carries it');
   if (special.length > 0) lines.push(`left out, not regular files (links are never followed): ${special.join(', ')}`);
+  if (past.length > 0) lines.push(`left out, past a workspace's bounds (engine.sandbox.disk_mb and max_files; folders 64 deep, paths 1,024 bytes): ${past.join(', ')}`);
+  if (leftOutCount > leftOut.length) lines.push(`and ${formatCount(leftOutCount - leftOut.length)} more left out, not named here`);
   if (report.cut.length > 0) lines.push(`secret values cut from: ${report.cut.join(', ')}`);
   return lines;
 }

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { CLI, lemming } from '../helpers/cli.js';
+import { defaultOrg } from '../helpers/temp-org.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+import { mountSmallDisk, smallDisksRefused } from '../helpers/small-disk.js';
+
+const MIB = 1024 * 1024;
+
+/** A lemming command's exit status, output, and peak resident memory in KiB (python's getrusage of its children). */
+function measured(root: string, args: string[]): { status: string; maxRssKb: number; output: string } {
+  const ran = spawnSync(
+    'python3',
+    ['-c', 'import resource, subprocess, sys\nrun = subprocess.run(sys.argv[1:], capture_output=True, text=True)\nprint(run.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\nprint(run.stdout + run.stderr)', process.execPath, CLI, '--root', root, ...args],
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+  );
+  const [status = '', rss = '0', ...rest] = ran.stdout.split('\n');
+  return { status, maxRssKb: Number(rss), output: rest.join('\n') };
+}
+
+/**
+ * Archives restore what they archive. An org holding one 900 MB file of zeros, inside its 1 GiB quota,
+ * exported silently into an archive `lemming import` refused ("max decompression ratio exceeded:
+ * 1000.01 > 1000"), after 1 to 2 GiB of memory: one command made every later backup of the org
+ * unrestorable. Now an export copies a file a piece at a time (its secrets cut as it goes, its holes
+ * kept), and an import is bounded by what its entries say they hold and the disk's room, not by how
+ * well they compress.
+ */
+describe('an archive of zeros restores, and is made in bounded memory', () => {
+  test('a workspace holding 300 MiB of zeros (a sparse file), with a secret the org names: export stays under 200 MB, the archive imports, the file comes back whole and sparse copies take no disk', () => {
+    const root = defaultOrg();
+    writeFileSync(join(root, '.env'), 'OPENAI_API_KEY=sk-live-0123456789abcdef\n');
+    const workspace = join(root, 'agents/coder_01/workspace');
+    mkdirSync(workspace, { recursive: true });
+    writeFileSync(join(workspace, 'zeros.img'), '');
+    truncateSync(join(workspace, 'zeros.img'), 300 * MIB);
+    // A secret split across the copy's pieces is cut all the same.
+    writeFileSync(join(workspace, 'notes.md'), `${'x'.repeat(MIB - 10)}key: sk-live-0123456789abcdef\n`);
+    const archive = join(tempDir(), 'org.tar.gz');
+    const exported = measured(root, ['export', archive]);
+    expect(exported.status, exported.output).toBe('0');
+    expect(exported.maxRssKb).toBeLessThan(200 * 1024);
+    expect(exported.output).toContain('secret values cut from: agents/coder_01/workspace/notes.md');
+    // zeros compress a thousand to one: the archive is small.
+    expect(statSync(archive).size).toBeLessThan(2 * MIB);
+    const imported = join(tempDir(), 'imported');
+    const back = lemming(imported, ['import', archive]);
+    expect(back.stderr).toBe('');
+    expect(back.status).toBe(0);
+    expect(statSync(join(imported, 'agents/coder_01/workspace/zeros.img')).size).toBe(300 * MIB);
+    const notes = readFileSync(join(imported, 'agents/coder_01/workspace/notes.md'), 'utf8');
+    expect(notes).toContain('key: [secret OPENAI_API_KEY]');
+    expect(notes).not.toContain('sk-live');
+  }, 180_000);
+
+  test.skipIf(smallDisksRefused() !== undefined)('an archive that unpacks to more than the disk has room for is refused as its headers are read, naming both', () => {
+    const root = defaultOrg();
+    // 8 MiB of random bytes do not compress: the archive needs more than the 1 MiB disk it is imported to.
+    mkdirSync(join(root, 'workspace'), { recursive: true });
+    writeFileSync(join(root, 'workspace/noise.bin'), spawnSync('head', ['-c', String(8 * MIB), '/dev/urandom']).stdout);
+    const archive = join(tempDir(), 'big.tar.gz');
+    expect(lemming(root, ['export', archive]).status).toBe(0);
+    const disk = mountSmallDisk(1024);
+    if ('refused' in disk) throw new Error(disk.refused);
+    try {
+      const refused = lemming(join(disk.folder, 'org'), ['import', archive]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/it unpacks to [\d.]+ MB or more, and the disk it would be imported to has [\d.]+ (KB|MB) free; nothing was imported/);
+    } finally {
+      disk.unmount();
+    }
+  }, 120_000);
+});
