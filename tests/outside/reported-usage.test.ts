@@ -15,6 +15,8 @@ import { chargeLines, outsideOrg } from './outside-org.js';
 // output), every charge at least the price per call, and every line the engine writes is one it counts.
 
 const WINDOW = 32_000;
+/** Every call keeps its trace. */
+const TRACED = 'traces: { keep: 10 }';
 
 function runInstantly(root: string, run: { maxTurns?: number; stopWhenIdle?: boolean } = {}) {
   return runEngine(root, run, { providerFactory: createProviderFactory({ root, sleep: recordingSleep().sleep }) });
@@ -48,7 +50,7 @@ function traces(root: string): string {
 describe('an agent program that reports more tokens than a call can use', () => {
   test('is charged its price per call for each answer and stops being called when its credits run out', async () => {
     // The attack as reported: price_per_call 0.5, budget 1, 9007199254740993 input tokens with each answer, five turns.
-    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 0, output_price: 0, price_per_call: 0.5, context_window: WINDOW }, { credits: 1 });
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 0, output_price: 0, price_per_call: 0.5, context_window: WINDOW }, { credits: 1, engine: TRACED });
     everyTurn(org.root);
     const answer = { say: 'Working on it.\n{"usage": {"input_tokens": 9007199254740993, "output_tokens": 1}}\n' };
     org.plan({ manager: [answer, answer, answer, answer, answer] });
@@ -73,7 +75,7 @@ describe('an agent program that reports more tokens than a call can use', () => 
   });
 
   test('fractional token counts are counted as whole tokens, rounded up', async () => {
-    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000 });
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000, engine: TRACED });
     org.plan({ manager: [{ say: 'Done.\n{"usage": {"input_tokens": 0.4, "output_tokens": 2.5}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
     await runInstantly(org.root);
@@ -86,9 +88,13 @@ describe('an agent program that reports more tokens than a call can use', () => 
     const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
     org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 1e300, "output_tokens": -4}}\n' }] });
     humanSends(org.root, 'manager', 'Go.');
-    await runInstantly(org.root, { maxTurns: 1 });
-    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 0, credits: 0.532 })]);
-    expect(managerStatus(org.root)).toMatchObject({ balance: 99.468, spent: 0.532 });
+    await runInstantly(org.root);
+    const lines = chargeLines(org.root);
+    expect(lines[0]).toMatchObject({ turn: 1, input_tokens: WINDOW, output_tokens: 0, credits: 0.532 });
+    // The balance counts every line the engine wrote, that one included.
+    const spent = lines.reduce((sum, line) => sum + Math.round(line.credits * 1e9), 0) / 1e9;
+    expect(managerStatus(org.root)?.balance).toBe(Math.round((100 - spent) * 1e9) / 1e9);
+    expect(lemming(org.root, ['inbox']).stdout).toContain(`reported 1e+300 input tokens; counted as ${WINDOW}`);
     expect(checkInvariants(org.root)).toEqual([]);
   });
 });
