@@ -127,4 +127,14 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
     expect(inbox).toContain('reported 1e+300 output tokens; counted as 500, the most a call to it can use (org/org.yaml models.agent.max_output_tokens)');
     expect(checkInvariants(org.root)).toEqual([]);
   });
+
+  test('1e999 tokens (Infinity to JSON) is a count too: the answer is used and charged the most a call can use, not refused as unusable and free', async () => {
+    const body = JSON.stringify(chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 7, completion_tokens: 5 } })).replace('"prompt_tokens":7', '"prompt_tokens":1e999');
+    server = await startWireServer(() => ({ body }));
+    const org = outsideOrg({ provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0, context_window: WINDOW }, { credits: 10 });
+    humanSends(org.root, 'manager', 'Go.');
+    const events = await runInstantly(org.root, { maxTurns: 1 });
+    expect(events.filter((event) => event.type === 'agent-error')).toEqual([]);
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ input_tokens: WINDOW, output_tokens: 5, credits: 0.032005 })]);
+  });
 });

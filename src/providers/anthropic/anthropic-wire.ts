@@ -47,7 +47,7 @@ export function toMessageParams(request: ProviderRequest, cache = true): Message
 }
 
 // Counts are read as they came: the usage gate's (usage-gate.ts), as in openai-wire.ts.
-const count = z.unknown();
+const count = z.unknown().optional();
 const messageSchema = z.looseObject({
   content: z.array(
     z.looseObject({

@@ -52,7 +52,7 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
 
 // Counts are read as they came: which of them are counts, and how much of one is counted, is the usage gate's
 // (usage-gate.ts); a count the schema refused (1e999 is Infinity) would make the whole answer unusable, and free.
-const count = z.unknown();
+const count = z.unknown().optional();
 const chatCompletionSchema = z.looseObject({
   choices: z
     .array(
