@@ -6,7 +6,7 @@ import { keyLookup, type KeyLookup } from '../secrets/key-lookup.js';
 import { assertApiKeys } from './api-keys.js';
 import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
-import { UsageGate } from './gated-provider.js';
+import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';

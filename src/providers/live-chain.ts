@@ -1,5 +1,5 @@
 import type { ClientSettings } from './client-settings.js';
-import { UsageGate } from './gated-provider.js';
+import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { Provider } from './provider.js';

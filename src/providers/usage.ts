@@ -1,6 +1,5 @@
-import { estimateInputTokens } from './request-tokens.js';
+import { estimateInputTokens, estimateOutputTokens } from './request-tokens.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
-import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
 import { isReportedCount } from './usage-gate.js';
 
 /**
@@ -70,16 +69,6 @@ export function sumUsage(usages: readonly Usage[]): Usage {
     ...(calls > 1 ? { calls } : {}),
     ...(clamped.length > 0 ? { clamped } : {}),
   };
-}
-
-/** lemming's estimate of what a model wrote: its text and each tool call's arguments. */
-export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): number {
-  let tokens = estimateTokens(text);
-  for (const call of toolCalls) {
-    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-    tokens += estimateTokens(`${call.name}${args}`) + TOKENS_PER_MESSAGE;
-  }
-  return tokens;
 }
 
 /** The tokens a server reported for an answer lemming could not use: what it is charged for (missing counts as none). */

@@ -2,7 +2,7 @@ import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { CassetteWriter } from '../providers/cassette/cassette-file.js';
 import { assertModelSettings, createProviderFactory, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
-import { UsageGate } from '../providers/gated-provider.js';
+import { UsageGate } from '../providers/usage-gate.js';
 import { LazyProvider } from '../providers/lazy-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { RecordingProvider } from '../providers/recording-provider.js';

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { chargeFor } from '../../src/engine/money/charge.js';
 import type { ModelEntry } from '../../src/org/schema.js';
-import { UsageGate } from '../../src/providers/gated-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
-import { admitUsage, NO_COUNTS, usageLimits, type UntrustedUsage } from '../../src/providers/usage-gate.js';
+import { admitUsage, NO_COUNTS, UsageGate, usageLimits, type UntrustedUsage } from '../../src/providers/usage-gate.js';
 
 const entry = { provider: 'command', model: 'agent', input_price: 1, output_price: 2, price_per_call: 0.5, context_window: 1000, max_output_tokens: 100, max_retries: 2 } as ModelEntry;
 const limits = usageLimits('agent', entry);

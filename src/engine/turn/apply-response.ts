@@ -21,10 +21,9 @@ import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
-import { isNoticeId, makeNotice, refusalNoticeBody } from './notices.js';
+import { isNoticeId, makeNotice, refusalNoticeBody, usageNotices } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
-import { usageNotices } from './usage-notice.js';
 import { rememberWritten } from './written-messages.js';
 
 /** What `applyResponse` needs to carry out one agent's response. */
@@ -115,7 +114,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     events.push({ type: 'agent-note', turn, agent: name, message: problem, error: true });
   }
   const capNote = outputCapNote(response, org);
-  // What the usage gate did not take as reported goes with the notes: the log and the screen say it, and the human is told (usage-notice.ts).
+  // What the usage gate did not take as reported goes with the notes: the log and the screen say it, and the human is told (notices.ts, usageNotices).
   const notes = [...(capNote === undefined ? [] : [capNote]), ...(response.notes ?? []), ...(response.usage.clamped ?? [])];
   for (const note of notes) {
     log.push({ turn, at, event: 'note', message: note });

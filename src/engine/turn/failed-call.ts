@@ -5,7 +5,7 @@ import type { EngineEvent } from '../events.js';
 import { chargeFor } from '../money/charge.js';
 import type { LogEntry } from '../record/agent-log.js';
 import type { AgentOutcome } from '../record/journal.js';
-import { usageNotices } from './usage-notice.js';
+import { usageNotices } from './notices.js';
 
 /**
  * What a failed call leaves: its log lines and events, and a charge when answers came back that
@@ -25,7 +25,7 @@ export function failedCall(
   if (!last) return { log, events, humanNotices: [] };
   const answers = chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable);
   const { charge, usage } = chargeFor(turn, called.agent, answers, org.models, at);
-  // What the usage gate did not take as reported is said in the log, and to the human (usage-notice.ts).
+  // What the usage gate did not take as reported is said in the log, and to the human (notices.ts, usageNotices).
   for (const sentence of answers.usage.clamped ?? []) log.push({ turn, at, event: 'note', message: sentence });
   log.push({ turn, at, event: 'charged', model: charge.model, ...usage });
   events.push({
