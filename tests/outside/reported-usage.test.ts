@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
@@ -8,6 +8,7 @@ import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, runEngine } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { tempDir } from '../helpers/org-files.js';
 import { chargeLines, outsideOrg } from './outside-org.js';
 
 // Usage an agent program or a server reports is validated where it enters lemming: whole counts of
@@ -136,5 +137,34 @@ describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
     const events = await runInstantly(org.root, { maxTurns: 1 });
     expect(events.filter((event) => event.type === 'agent-error')).toEqual([]);
     expect(chargeLines(org.root)).toEqual([expect.objectContaining({ input_tokens: WINDOW, output_tokens: 5, credits: 0.032005 })]);
+  });
+});
+
+describe("a cassette's usage passes the gate on replay", () => {
+  test("a recorded failure's charge replays as it was charged; a cassette edited to claim 1e300 tokens is charged what a call can use", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 20, "output_tokens": 2}}\n' }] });
+    humanSends(org.root, 'manager', 'Go.');
+    const fresh = join(tempDir(), 'org');
+    cpSync(org.root, fresh, { recursive: true });
+    const edited = join(tempDir(), 'org');
+    cpSync(org.root, edited, { recursive: true });
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, {}, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
+    const recorded = untimed(org.root);
+    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 30, output_tokens: 4, credits: 0.500034 });
+
+    await runEngine(fresh, {}, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
+    expect(untimed(fresh)).toEqual(recorded);
+
+    const claimed = join(tempDir(), 'claimed.jsonl');
+    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":20', '"inputTokens":1e300'));
+    await runEngine(edited, {}, { providerFactory: createProviderFactory({ root: edited, replay: claimed }) });
+    expect(chargeLines(edited).slice(0, 2)).toEqual([
+      expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 4 }),
+      expect.objectContaining({ turn: 2, input_tokens: WINDOW, output_tokens: 2 }),
+    ]);
+    expect(checkInvariants(edited)).toEqual([]);
   });
 });
