@@ -127,6 +127,8 @@ describe('the lemming binary', () => {
       expect(result.stderr, args.join(' ')).toContain('A top-up line looks like {"type":"top-up","agent":"coder_01","credits":5,"at":"2026-11-21T09:14:03.120Z"}');
       expect(result.stderr, args.join(' ')).toContain('`lemming validate` lists every such line');
     }
+    // The refused top-up wrote nothing: a person who tries again once the ledger is mended is not given it twice.
+    expect(read(root, 'org/state/ledger.jsonl').split('\n').filter((line) => line.includes('"type":"top-up"'))).toHaveLength(4);
     const validate = lemming(root, ['validate']);
     expect(validate.status).toBe(1);
     const lines = validate.stdout.split('\n').filter((line) => line.includes('org/state/ledger.jsonl'));
@@ -142,6 +144,27 @@ describe('the lemming binary', () => {
     const ledger = read(root, 'org/state/ledger.jsonl').split('\n');
     write(root, 'org/state/ledger.jsonl', `${ledger[0]}\n`);
     expect(lemming(root, ['status']).stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
+  });
+
+  test('an org whose totals an earlier lemming kept past a line it skipped is counted again, and told of the line rather than shown a balance', () => {
+    const root = planned();
+    const ledgerFile = join(root, 'org/state/ledger.jsonl');
+    const countable = read(root, 'org/state/ledger.jsonl');
+    appendFileSync(ledgerFile, '{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":9007199254740993,"output_tokens":1,"credits":0.5,"at":"2026-11-22T18:00:00.000Z"}\n');
+    // As an earlier lemming left engine.json: its totals read past the line, which it skipped, and say no rule.
+    const state = JSON.parse(read(root, 'org/state/engine.json')) as { ledger: { offset: number; rule?: number } };
+    state.ledger.offset = read(root, 'org/state/ledger.jsonl').length;
+    delete state.ledger.rule;
+    write(root, 'org/state/engine.json', JSON.stringify(state));
+    const status = lemming(root, ['status']);
+    expect(status.status).toBe(4);
+    expect(status.stderr).toMatch(new RegExp(`^lemming: org/state/ledger\\.jsonl line ${countable.split('\n').length}: input_tokens is 9007199254740992; `));
+    // Mended (here: the line removed), the totals are counted again from the start, and the run goes on.
+    write(root, 'org/state/ledger.jsonl', countable);
+    expect(lemming(root, ['status']).status).toBe(0);
+    expect(lemming(root, ['send', 'manager', 'One more thing']).status).toBe(0);
+    expect(lemming(root, ['run']).status).toBe(0);
+    expect((JSON.parse(read(root, 'org/state/engine.json')) as { ledger: { rule?: number } }).ledger.rule).toBe(2);
   });
 
   test('failures exit non-zero with a one-line reason', () => {

@@ -11,6 +11,12 @@ export const LEDGER_FILE = 'org/state/ledger.jsonl';
  */
 export const MAX_LINE_CREDITS = 1e12;
 
+/**
+ * The rule's version, kept with the totals counted by it (ledger.ts, LedgerSnapshot): 2 since a line that
+ * cannot be counted stops its reader. Totals kept by version 1, which skipped such lines, are counted again.
+ */
+export const LEDGER_RULE = 2;
+
 /** What a line of each type looks like, shown with a line lemming cannot count. */
 const EXAMPLES: Record<string, string> = {
   charge: '{"type":"charge","turn":3,"agent":"coder_01","model":"gpt-4o-mini","input_tokens":812,"output_tokens":144,"credits":0.00021,"at":"2026-11-21T09:14:03.120Z"}',

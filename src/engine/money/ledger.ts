@@ -5,7 +5,7 @@ import { writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
-import { readLedgerLine, uncountableLine, unwritableLine } from './ledger-line.js';
+import { LEDGER_RULE, readLedgerLine, uncountableLine, unwritableLine } from './ledger-line.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
 export interface ModelShare {
@@ -119,11 +119,16 @@ export interface LedgerSnapshot {
   totals: Record<string, AgentTotals>;
   /** The last turn charged for each agent, so a restarted turn never charges twice. */
   lastCharged: Record<string, number>;
+  /**
+   * The rule of a line the totals were counted by (ledger-line.ts, LEDGER_RULE). Absent: counted by a
+   * lemming that skipped the lines it could not count, so `caughtUp` counts the ledger again from its start.
+   */
+  rule?: typeof LEDGER_RULE;
 }
 
 /** The snapshot before any ledger line has been read: offset 0, no totals. */
 export function emptySnapshot(): LedgerSnapshot {
-  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord() };
+  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord(), rule: LEDGER_RULE };
 }
 
 /** Totals for an agent the ledger has no line for yet: all zero. */
@@ -137,7 +142,8 @@ export function emptyTotals(): AgentTotals {
  * otherwise pay at every call), so neither may be changed in place.
  */
 export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], offset: number): LedgerSnapshot {
-  if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged };
+  const rule = snapshot.rule === undefined ? {} : { rule: snapshot.rule };
+  if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged, ...rule };
   // Object.assign and fields copied by name rather than spreads: the same result, and a first
   // turn's cold code spread 1,000 agents' totals in 23 ms against 2 ms this way.
   const totals = Object.assign(nameRecord<AgentTotals>(), snapshot.totals);
@@ -167,7 +173,7 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
     }
     totals[entry.agent] = current;
   }
-  return { offset, totals, lastCharged };
+  return { offset, totals, lastCharged, ...rule };
 }
 
 /** budget + top-ups − charges, rounded to a trillionth of a credit (sums of decimals leave dust). */
@@ -178,10 +184,16 @@ export function balanceOf(budget: number, totals: AgentTotals | undefined): numb
   return Number.isFinite(rounded) ? rounded : value;
 }
 
-/** The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). */
+/**
+ * The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). A snapshot
+ * counted by an earlier rule (no `rule`: it skipped the lines it could not count, such as a charge of more
+ * tokens than a number holds) is counted again from the ledger's start, once: an org whose balance such a
+ * line left wrong is told of the line, not shown the balance.
+ */
 export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
-  const { entries, end } = readLedgerFrom(path, snapshot.offset);
-  return addEntries(snapshot, entries, end);
+  const from = snapshot.rule === LEDGER_RULE ? snapshot : emptySnapshot();
+  const { entries, end } = readLedgerFrom(path, from.offset);
+  return addEntries(from, entries, end);
 }
 
 /**
@@ -292,12 +304,16 @@ export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, '
  * tore is cut first by whoever may cut it: the lock's holder (`holdsLock`, as approving a proposal
  * does), or anyone while no live process holds the org (a running engine cut it when it started,
  * and an append must not race its own). `due` is asked after that cut, so it reads the ledger as
- * it will be appended to; what it returns goes in one append.
+ * it will be appended to; what it returns goes in one append. A ledger with a line that cannot be
+ * counted gets nothing (see readLedgerFrom).
  */
 export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => LedgerEntry[]): void {
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
   if (holdsLock || !lockHolder(root)) repairLedger(paths.ledger);
+  // Nothing is added to a ledger holding a line lemming cannot count: a top-up written there would be
+  // written, and then no balance shown. The reader stops at that line, naming it, before anything is.
+  readLedgerFrom(paths.ledger, 0);
   appendLedger(paths.ledger, due());
 }
 
