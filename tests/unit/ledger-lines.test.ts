@@ -75,6 +75,8 @@ describe("the ledger's writer and reader share one rule", () => {
     ]);
     writeFileSync(path, `${JSON.stringify(charge())}\n{"type":"charge","agent":"ana"`);
     expect(readLedgerFrom(path, 0).entries).toHaveLength(1);
+    // A ledger shorter than where the totals were counted to (a reset) is read from its end, as before.
+    expect(readLedgerFrom(path, 1_000_000)).toEqual({ entries: [], end: readFileSync(path).length });
     expect(readFileSync(path, 'utf8')).toContain('{"type":"charge","agent":"ana"');
   });
 });

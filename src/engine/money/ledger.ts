@@ -226,7 +226,10 @@ export function uncountableLines(path: string): Array<{ line: number; problem: s
   return found;
 }
 
-/** The complete lines after `offset` (the text up to the last newline) and where they end; undefined when there are none or no file. */
+/**
+ * The complete lines after `offset` (the text up to the last newline) and where they end: at `offset`
+ * when none was added, at the file's end when it is shorter than `offset`; undefined with no file.
+ */
 function readCompleteLines(path: string, offset: number): { lines: string[]; end: number } | undefined {
   let descriptor: number;
   try {
@@ -236,7 +239,7 @@ function readCompleteLines(path: string, offset: number): { lines: string[]; end
   }
   try {
     const size = fstatSync(descriptor).size;
-    if (size <= offset) return undefined;
+    if (size <= offset) return { lines: [], end: Math.min(offset, size) };
     const buffer = Buffer.alloc(size - offset);
     let read = 0;
     while (read < buffer.length) {
@@ -245,7 +248,7 @@ function readCompleteLines(path: string, offset: number): { lines: string[]; end
       read += count;
     }
     const lastNewline = buffer.lastIndexOf(10, read - 1);
-    if (lastNewline < 0) return undefined;
+    if (lastNewline < 0) return { lines: [], end: offset };
     return { lines: buffer.subarray(0, lastNewline).toString('utf8').split('\n'), end: offset + lastNewline + 1 };
   } finally {
     closeSync(descriptor);
