@@ -6,6 +6,7 @@ import { keyLookup, type KeyLookup } from '../secrets/key-lookup.js';
 import { assertApiKeys } from './api-keys.js';
 import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
+import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
@@ -59,8 +60,9 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
   if (options.replay !== undefined) {
     const answers = new CassetteAnswers(options.replay, readCassette(options.replay));
     const replay = new ReplayingProvider(answers);
-    // Every model answers from the cassette; no key is needed, nothing is reached.
-    return Object.assign((_modelKey: string, _entry: ModelEntry): Provider => replay, { preflight: (org: Org) => assertModelSettings(org) });
+    // Every model answers from the cassette; no key is needed, nothing is reached. A cassette is a file anyone
+    // can edit: what it says a call used passes the usage gate as a live answer does.
+    return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), { preflight: (org: Org) => assertModelSettings(org) });
   }
   const lookup = keyLookup(options.root, options.env);
   const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);

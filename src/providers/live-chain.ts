@@ -1,4 +1,5 @@
 import type { ClientSettings } from './client-settings.js';
+import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import type { Provider } from './provider.js';
@@ -9,8 +10,8 @@ import type { Sleep } from './sleep.js';
 
 /**
  * A live model's provider: the vendor adapter (its SDK imported on the first call), or
- * the adapter of an agent program or an HTTP agent, behind the entry's rate limits and
- * lemming's retries. This module is itself loaded
+ * the adapter of an agent program or an HTTP agent, behind the usage gate, the entry's rate
+ * limits and lemming's retries. This module is itself loaded
  * on a live model's first call, so a run on the offline model never loads it.
  */
 export function liveChain(settings: ClientSettings, sleep?: Sleep): Provider {
@@ -38,5 +39,7 @@ export function liveChain(settings: ClientSettings, sleep?: Sleep): Provider {
     ...(limits.requests_per_minute === undefined ? {} : { requestsPerMinute: limits.requests_per_minute }),
     ...(limits.tokens_per_minute === undefined ? {} : { tokensPerMinute: limits.tokens_per_minute }),
   });
-  return new RetryingProvider(new RateLimitedProvider(adapter, limiter), { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries }, sleep ? { sleep } : {});
+  // What the adapter's answers report passes the usage gate first: the limits, the retries and the engine count what it admitted.
+  const gated = new UsageGate(adapter, settings.modelKey, entry);
+  return new RetryingProvider(new RateLimitedProvider(gated, limiter), { maxRetries: entry.max_retries ?? MODEL_DEFAULTS.maxRetries }, sleep ? { sleep } : {});
 }

@@ -107,6 +107,11 @@ export interface Usage {
    * absent: one. What a registry entry's `price_per_call` is charged by.
    */
   calls?: number;
+  /**
+   * What the usage gate (usage-gate.ts) did not take as reported, a sentence each ("agent reported
+   * 1e+300 input tokens; counted as 32000, ..."); absent when every count was taken as it came.
+   */
+  clamped?: string[];
 }
 
 /** An answer that came back, as the tokens it used and the model that used them: what a charge is made of. */

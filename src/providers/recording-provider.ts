@@ -36,6 +36,7 @@ export class RecordingProvider implements Provider {
           message: errorMessage(error),
           retryable: failure?.retryable ?? false,
           ...(failure?.status === undefined ? {} : { status: failure.status }),
+          ...(failure?.unusable === undefined ? {} : { unusable: failure.unusable }),
         },
       });
       throw error;

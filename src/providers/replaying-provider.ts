@@ -57,9 +57,12 @@ export class ReplayingProvider implements Provider {
     const entry = this.answers.take(requestKey(normalised));
     if (!entry) throw this.miss(normalised);
     if (entry.error) {
+      // What the failure is charged for comes back with it; the usage gate round this provider (create-provider.ts) counts it.
+      const unusable = Array.isArray(entry.error.unusable) ? structuredClone(entry.error.unusable) : undefined;
       throw new ProviderError(entry.error.message, {
         retryable: entry.error.retryable,
         ...(entry.error.status === undefined ? {} : { status: entry.error.status }),
+        ...(unusable === undefined ? {} : { unusable }),
       });
     }
     return structuredClone(entry.response as ProviderResponse);

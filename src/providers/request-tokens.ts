@@ -1,6 +1,6 @@
 import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
-import type { ProviderRequest } from './provider.js';
+import type { ProviderRequest, ToolCall } from './provider.js';
 import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
 
 export type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>;
@@ -27,4 +27,14 @@ function toolTokens(tools: PromptParts['tools']): number {
 /** The output a call is assumed to write when judging whether an agent can afford it: its cap, or the documented default. */
 export function expectedOutputTokens(entry: Pick<ModelEntry, 'max_output_tokens'>): number {
   return entry.max_output_tokens ?? MODEL_DEFAULTS.maxOutputTokens;
+}
+
+/** lemming's estimate of what a model wrote: its text and each tool call's arguments. */
+export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): number {
+  let tokens = estimateTokens(text);
+  for (const call of toolCalls) {
+    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
+    tokens += estimateTokens(`${call.name}${args}`) + TOKENS_PER_MESSAGE;
+  }
+  return tokens;
 }

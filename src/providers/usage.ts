@@ -1,37 +1,35 @@
-import { estimateInputTokens } from './request-tokens.js';
+import { estimateInputTokens, estimateOutputTokens } from './request-tokens.js';
 import type { AnsweredUsage, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
-import { estimateTokens, TOKENS_PER_MESSAGE } from './token-estimate.js';
+import { isReportedCount } from './usage-gate.js';
 
 /**
- * Token counts as a vendor reported them; any may be missing (many local servers report nothing).
+ * Token counts as a vendor reported them, as they came: any may be missing (many local servers report
+ * nothing) or be no count at all (usage-gate.ts, isReportedCount).
  * `inputTokens` is every prompt token, the cached ones included (an adapter whose vendor counts
  * them apart adds them back); the cache counts say which of them were read from or written to it.
  */
 export interface ReportedUsage {
-  inputTokens?: number | null | undefined;
-  outputTokens?: number | null | undefined;
-  cachedInputTokens?: number | null | undefined;
-  cacheWriteTokens?: number | null | undefined;
-}
-
-function isCount(value: number | null | undefined): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  inputTokens?: unknown;
+  outputTokens?: unknown;
+  cachedInputTokens?: unknown;
+  cacheWriteTokens?: unknown;
 }
 
 /**
  * Usage as the provider reported it. Where it reported nothing (or only half),
  * lemming's documented estimate stands in for the missing part, and the usage is
  * marked `estimated` so credits and message files say so. The cache counts are kept
- * only with a reported input, and only when not zero.
+ * only with a reported input, and only when not zero. What a count is, and how much
+ * of one is counted, is the usage gate's (usage-gate.ts), which every answer passes next.
  */
 export function usageFrom(reported: ReportedUsage | undefined, request: ProviderRequest, text: string, toolCalls: ToolCall[]): Usage {
   const input = reported?.inputTokens;
   const output = reported?.outputTokens;
-  if (isCount(input) && isCount(output)) return { inputTokens: input, outputTokens: output, ...cacheSplit(reported, input), estimated: false };
+  if (isReportedCount(input) && isReportedCount(output)) return { inputTokens: input, outputTokens: output, ...cacheSplit(reported, input), estimated: false };
   return {
-    inputTokens: isCount(input) ? input : estimateInputTokens(request),
-    outputTokens: isCount(output) ? output : estimateOutputTokens(text, toolCalls),
-    ...(isCount(input) ? cacheSplit(reported, input) : {}),
+    inputTokens: isReportedCount(input) ? input : estimateInputTokens(request),
+    outputTokens: isReportedCount(output) ? output : estimateOutputTokens(text, toolCalls),
+    ...(isReportedCount(input) ? cacheSplit(reported, input) : {}),
     estimated: true,
   };
 }
@@ -40,24 +38,26 @@ export function usageFrom(reported: ReportedUsage | undefined, request: Provider
 function cacheSplit(reported: ReportedUsage | undefined, input: number): Pick<Usage, 'cachedInputTokens' | 'cacheWriteTokens'> {
   const cached = reported?.cachedInputTokens;
   const writes = reported?.cacheWriteTokens;
-  const read = isCount(cached) ? Math.min(cached, input) : 0;
-  const written = isCount(writes) ? Math.min(writes, input - read) : 0;
+  const read = isReportedCount(cached) ? Math.min(cached, input) : 0;
+  const written = isReportedCount(writes) ? Math.min(writes, input - read) : 0;
   return { ...(read > 0 ? { cachedInputTokens: read } : {}), ...(written > 0 ? { cacheWriteTokens: written } : {}) };
 }
 
-/** The usage of several calls (the steps of a turn) as one: every count summed (the answers too), estimated if any was. */
+/** The usage of several calls (the steps of a turn) as one: every count summed (the answers too), estimated if any was, each gate's sentences kept. */
 export function sumUsage(usages: readonly Usage[]): Usage {
   let inputTokens = 0;
   let outputTokens = 0;
   let read = 0;
   let written = 0;
   let calls = 0;
+  const clamped: string[] = [];
   for (const usage of usages) {
     inputTokens += usage.inputTokens;
     outputTokens += usage.outputTokens;
     read += usage.cachedInputTokens ?? 0;
     written += usage.cacheWriteTokens ?? 0;
     calls += usage.calls ?? 1;
+    if (usage.clamped) clamped.push(...usage.clamped);
   }
   return {
     inputTokens,
@@ -67,23 +67,14 @@ export function sumUsage(usages: readonly Usage[]): Usage {
     estimated: usages.some((usage) => usage.estimated),
     // One answer is the default; a sum of several says how many, for a price per call.
     ...(calls > 1 ? { calls } : {}),
+    ...(clamped.length > 0 ? { clamped } : {}),
   };
-}
-
-/** lemming's estimate of what a model wrote: its text and each tool call's arguments. */
-export function estimateOutputTokens(text: string, toolCalls: ToolCall[]): number {
-  let tokens = estimateTokens(text);
-  for (const call of toolCalls) {
-    const args = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {});
-    tokens += estimateTokens(`${call.name}${args}`) + TOKENS_PER_MESSAGE;
-  }
-  return tokens;
 }
 
 /** The tokens a server reported for an answer lemming could not use: what it is charged for (missing counts as none). */
 export function reportedOnly(reported: ReportedUsage | undefined): Usage | undefined {
-  const input = isCount(reported?.inputTokens) ? (reported?.inputTokens as number) : 0;
-  const output = isCount(reported?.outputTokens) ? (reported?.outputTokens as number) : 0;
+  const input = isReportedCount(reported?.inputTokens) ? (reported?.inputTokens as number) : 0;
+  const output = isReportedCount(reported?.outputTokens) ? (reported?.outputTokens as number) : 0;
   if (input === 0 && output === 0) return undefined;
   return { inputTokens: input, outputTokens: output, ...cacheSplit(reported, input), estimated: false };
 }

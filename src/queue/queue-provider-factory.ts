@@ -2,6 +2,7 @@ import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { CassetteWriter } from '../providers/cassette/cassette-file.js';
 import { assertModelSettings, createProviderFactory, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
+import { UsageGate } from '../providers/usage-gate.js';
 import { LazyProvider } from '../providers/lazy-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { RecordingProvider } from '../providers/recording-provider.js';
@@ -74,10 +75,12 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     const who = { orgName: org.name, root: options.root };
     caller = who;
     chosen = (modelKey, entry) => {
-      const provider = new LazyProvider(async () => {
+      const queued = new LazyProvider(async () => {
         const [{ client, watch }, { QueueProvider }] = await Promise.all([open(), import('./queue-provider.js')]);
         return new QueueProvider(client, watch, who, modelKey, entry);
       });
+      // A worker's result is read from Redis, which others can write: its usage passes the gate here, as a local answer's does.
+      const provider = new UsageGate(queued, modelKey, entry);
       return writer ? new RecordingProvider(provider, writer, options.clock) : provider;
     };
   };

@@ -89,7 +89,19 @@ describe('the lemming binary', () => {
     expect(lemming(root, ['top-up', 'hr', '1000000']).status).toBe(0);
   });
 
-  test('ledger lines with amounts lemming never writes (1e999 is Infinity to JSON, null, text, 1e308 twice) are skipped: status never shows Infinity or null', () => {
+  test('a budget as large as a resume may promise stays what it is: status never shows Infinity or null', () => {
+    const root = bootstrapped();
+    expect(lemming(root, ['top-up', 'planner', '0.25']).status).toBe(0);
+    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 1e300'));
+    const status = lemming(root, ['status']);
+    expect(status.stdout).not.toMatch(/Infinity|NaN/);
+    expect(status.stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
+    expect(status.stdout).toMatch(/coder_01\s+offline\s+1e\+300 \/ 1e\+300/);
+    const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: unknown; toppedUp: unknown; spent: unknown }> };
+    expect(json.agents.find((agent) => agent.name === 'planner')).toMatchObject({ balance: 0.75, toppedUp: 0.25, spent: 0 });
+  });
+
+  test('a ledger line lemming cannot count (1e999, null, text, tokens past 2^53, not JSON) stops status, run and top-up naming the line; validate lists each', () => {
     const root = bootstrapped();
     expect(lemming(root, ['top-up', 'planner', '0.25']).status).toBe(0);
     const at = '2026-11-22T18:00:00.000Z';
@@ -99,20 +111,60 @@ describe('the lemming binary', () => {
         `{"type":"top-up","agent":"planner","credits":1e999,"at":"${at}"}`,
         `{"type":"top-up","agent":"planner","credits":null,"at":"${at}"}`,
         `{"type":"top-up","agent":"planner","credits":"5","at":"${at}"}`,
-        `{"type":"top-up","agent":"planner","credits":1e308,"at":"${at}"}`,
-        `{"type":"top-up","agent":"planner","credits":1e308,"at":"${at}"}`,
-        `{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":1e999,"output_tokens":1,"credits":1e999,"at":"${at}"}`,
+        `{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":9007199254740993,"output_tokens":1,"credits":0.5,"at":"${at}"}`,
+        `{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":0.4,"output_tokens":1,"credits":0.5,"at":"${at}"}`,
+        'not a line of JSON',
         '',
       ].join('\n'),
     );
-    // A budget as large as a resume may promise stays what it is, too.
-    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 1e300'));
+    // No balance is shown rather than a wrong one: each reader stops at the first line it cannot count, naming it.
+    for (const args of [['status'], ['status', '--json'], ['run', '--plain'], ['top-up', 'planner', '1']]) {
+      const result = lemming(root, args);
+      expect(result.status, args.join(' ')).toBe(4);
+      expect(result.stdout, args.join(' ')).not.toMatch(/planner/);
+      expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.stderr, args.join(' ')).toMatch(/^lemming: org\/state\/ledger\.jsonl line 2: credits is Infinity; a top-up holds a number of credits above 0, at most 1000000000000\. /);
+      expect(result.stderr, args.join(' ')).toContain('A top-up line looks like {"type":"top-up","agent":"coder_01","credits":5,"at":"2026-11-21T09:14:03.120Z"}');
+      expect(result.stderr, args.join(' ')).toContain('`lemming validate` lists every such line');
+    }
+    // The refused top-up wrote nothing: a person who tries again once the ledger is mended is not given it twice.
+    expect(read(root, 'org/state/ledger.jsonl').split('\n').filter((line) => line.includes('"type":"top-up"'))).toHaveLength(4);
+    const validate = lemming(root, ['validate']);
+    expect(validate.status).toBe(1);
+    const lines = validate.stdout.split('\n').filter((line) => line.includes('org/state/ledger.jsonl'));
+    expect(lines).toEqual([
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:2: credits is Infinity/),
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:3: credits is null/),
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:4: credits is "5"/),
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:5: input_tokens is 9007199254740992; a charge holds a whole number of tokens from 0 to 9007199254740991/),
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:6: input_tokens is 0\.4; a charge holds a whole number of tokens/),
+      expect.stringMatching(/^error: org\/state\/ledger\.jsonl:7: is not a line of JSON/),
+    ]);
+    // Mended by hand, the org reads again.
+    const ledger = read(root, 'org/state/ledger.jsonl').split('\n');
+    write(root, 'org/state/ledger.jsonl', `${ledger[0]}\n`);
+    expect(lemming(root, ['status']).stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
+  });
+
+  test('an org whose totals an earlier lemming kept past a line it skipped is counted again, and told of the line rather than shown a balance', () => {
+    const root = planned();
+    const ledgerFile = join(root, 'org/state/ledger.jsonl');
+    const countable = read(root, 'org/state/ledger.jsonl');
+    appendFileSync(ledgerFile, '{"type":"charge","turn":1,"agent":"planner","model":"offline","input_tokens":9007199254740993,"output_tokens":1,"credits":0.5,"at":"2026-11-22T18:00:00.000Z"}\n');
+    // As an earlier lemming left engine.json: its totals read past the line, which it skipped, and say no rule.
+    const state = JSON.parse(read(root, 'org/state/engine.json')) as { ledger: { offset: number; rule?: number } };
+    state.ledger.offset = read(root, 'org/state/ledger.jsonl').length;
+    delete state.ledger.rule;
+    write(root, 'org/state/engine.json', JSON.stringify(state));
     const status = lemming(root, ['status']);
-    expect(status.stdout).not.toMatch(/Infinity|NaN/);
-    expect(status.stdout).toMatch(/planner\s+offline\s+0\.7500 \/ 0\.7500/);
-    expect(status.stdout).toMatch(/coder_01\s+offline\s+1e\+300 \/ 1e\+300/);
-    const json = JSON.parse(lemming(root, ['status', '--json']).stdout) as { agents: Array<{ name: string; balance: unknown; toppedUp: unknown; spent: unknown }> };
-    expect(json.agents.find((agent) => agent.name === 'planner')).toMatchObject({ balance: 0.75, toppedUp: 0.25, spent: 0 });
+    expect(status.status).toBe(4);
+    expect(status.stderr).toMatch(new RegExp(`^lemming: org/state/ledger\\.jsonl line ${countable.split('\n').length}: input_tokens is 9007199254740992; `));
+    // Mended (here: the line removed), the totals are counted again from the start, and the run goes on.
+    write(root, 'org/state/ledger.jsonl', countable);
+    expect(lemming(root, ['status']).status).toBe(0);
+    expect(lemming(root, ['send', 'manager', 'One more thing']).status).toBe(0);
+    expect(lemming(root, ['run']).status).toBe(0);
+    expect((JSON.parse(read(root, 'org/state/engine.json')) as { ledger: { rule?: number } }).ledger.rule).toBe(2);
   });
 
   test('failures exit non-zero with a one-line reason', () => {

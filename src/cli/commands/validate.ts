@@ -11,6 +11,9 @@ import { loadRouting } from '../../org/routing/load-routing.js';
 import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
+import { uncountableLines } from '../../engine/money/ledger.js';
+import { LEDGER_FILE } from '../../engine/money/ledger-line.js';
+import { statePaths } from '../../engine/record/state-paths.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -67,6 +70,19 @@ function sideFileWarnings(root: string): Problem[] {
   return [...templates, ...proposals];
 }
 
+/**
+ * Every line of the ledger lemming cannot count: each stops the engine, `status` and `top-up` at the first,
+ * so all are listed here at once, for a person mending them.
+ */
+function ledgerProblems(root: string): Problem[] {
+  return uncountableLines(statePaths(root).ledger).map(({ line, problem }) => ({
+    file: LEDGER_FILE,
+    line,
+    message: `${problem}; lemming cannot count this line, so no balance is shown and no turn runs until it is mended or removed`,
+    severity: 'error',
+  }));
+}
+
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
   let loaded: { org?: Org; problems: Problem[] } = { problems: [] };
@@ -75,6 +91,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
     return loaded.problems;
   });
   const org = loaded.org;
+  problems.push(...(await checked(LEDGER_FILE, () => ledgerProblems(root))));
   if (org) {
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
     problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));

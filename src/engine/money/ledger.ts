@@ -5,6 +5,7 @@ import { writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
+import { LEDGER_RULE, readLedgerLine, uncountableLine, unwritableLine } from './ledger-line.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
 export interface ModelShare {
@@ -118,11 +119,16 @@ export interface LedgerSnapshot {
   totals: Record<string, AgentTotals>;
   /** The last turn charged for each agent, so a restarted turn never charges twice. */
   lastCharged: Record<string, number>;
+  /**
+   * The rule of a line the totals were counted by (ledger-line.ts, LEDGER_RULE). Absent: counted by a
+   * lemming that skipped the lines it could not count, so `caughtUp` counts the ledger again from its start.
+   */
+  rule?: typeof LEDGER_RULE;
 }
 
 /** The snapshot before any ledger line has been read: offset 0, no totals. */
 export function emptySnapshot(): LedgerSnapshot {
-  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord() };
+  return { offset: 0, totals: nameRecord(), lastCharged: nameRecord(), rule: LEDGER_RULE };
 }
 
 /** Totals for an agent the ledger has no line for yet: all zero. */
@@ -136,7 +142,8 @@ export function emptyTotals(): AgentTotals {
  * otherwise pay at every call), so neither may be changed in place.
  */
 export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], offset: number): LedgerSnapshot {
-  if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged };
+  const rule = snapshot.rule === undefined ? {} : { rule: snapshot.rule };
+  if (entries.length === 0) return offset === snapshot.offset ? snapshot : { offset, totals: snapshot.totals, lastCharged: snapshot.lastCharged, ...rule };
   // Object.assign and fields copied by name rather than spreads: the same result, and a first
   // turn's cold code spread 1,000 agents' totals in 23 ms against 2 ms this way.
   const totals = Object.assign(nameRecord<AgentTotals>(), snapshot.totals);
@@ -166,7 +173,7 @@ export function addEntries(snapshot: LedgerSnapshot, entries: LedgerEntry[], off
     }
     totals[entry.agent] = current;
   }
-  return { offset, totals, lastCharged };
+  return { offset, totals, lastCharged, ...rule };
 }
 
 /** budget + top-ups − charges, rounded to a trillionth of a credit (sums of decimals leave dust). */
@@ -178,52 +185,61 @@ export function balanceOf(budget: number, totals: AgentTotals | undefined): numb
 }
 
 /**
- * The largest amount one ledger line may move: a trillion credits. No line lemming writes comes
- * near it (a top-up is at most a million, MAX_TOP_UP_CREDITS in top-up.ts, and the CLI never took
- * more than 1e9), so the sums of any ledger a disk can hold stay finite: a balance is never
- * Infinity, which JSON would write as null.
+ * The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). A snapshot
+ * counted by an earlier rule (no `rule`: it skipped the lines it could not count, such as a charge of more
+ * tokens than a number holds) is counted again from the ledger's start, once: an org whose balance such a
+ * line left wrong is told of the line, not shown the balance.
  */
-const MAX_LINE_CREDITS = 1e12;
-
-function isAmount(value: unknown, limit: number): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= limit;
-}
-
-/**
- * Whether a parsed line is one lemming writes: a known type, an agent, and amounts that are
- * numbers within bounds. Any other line (edited by hand, or `1e999`, which JSON reads as
- * Infinity, or a 1e308 top-up from before top-ups had a ceiling) carries nothing and is skipped,
- * as a line that is not JSON is.
- */
-function isLedgerEntry(value: unknown): value is LedgerEntry {
-  if (value === null || typeof value !== 'object') return false;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.agent !== 'string' || !isAmount(entry.credits, MAX_LINE_CREDITS)) return false;
-  if (entry.type === 'top-up' || entry.type === 'transfer') return true;
-  return (entry.type === 'charge' || entry.type === 'research') && Number.isSafeInteger(entry.turn) && isAmount(entry.input_tokens, Number.MAX_SAFE_INTEGER) && isAmount(entry.output_tokens, Number.MAX_SAFE_INTEGER);
-}
-
-/** The snapshot with whatever the ledger at `path` gained since it (charges, top-ups, transfers). */
 export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot {
-  const { entries, end } = readLedgerFrom(path, snapshot.offset);
-  return addEntries(snapshot, entries, end);
+  const from = snapshot.rule === LEDGER_RULE ? snapshot : emptySnapshot();
+  const { entries, end } = readLedgerFrom(path, from.offset);
+  return addEntries(from, entries, end);
 }
 
 /**
  * Read complete lines appended after `offset`. A last line without its newline is
  * a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line
- * lemming does not write (see isLedgerEntry) is skipped.
+ * lemming cannot count (ledger-line.ts) stops the reader with an error naming it, so no balance
+ * is ever summed without it. Blank lines carry nothing.
  */
 export function readLedgerFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number } {
+  const read = readCompleteLines(path, offset);
+  if (!read) return { entries: [], end: offset };
+  const entries: LedgerEntry[] = [];
+  read.lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const { entry, problem } = readLedgerLine(line);
+    if (problem !== undefined) throw uncountableLine(linesBefore(path, offset) + index + 1, problem, (entry as { type?: unknown } | undefined)?.type);
+    entries.push(entry as LedgerEntry);
+  });
+  return { entries, end: read.end };
+}
+
+/** Every line of the ledger at `path` that lemming cannot count, with its number (from 1): what `lemming validate` lists. */
+export function uncountableLines(path: string): Array<{ line: number; problem: string }> {
+  const found: Array<{ line: number; problem: string }> = [];
+  readCompleteLines(path, 0)?.lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const { problem } = readLedgerLine(line);
+    if (problem !== undefined) found.push({ line: index + 1, problem });
+  });
+  return found;
+}
+
+/**
+ * The complete lines after `offset` (the text up to the last newline) and where they end: at `offset`
+ * when none was added, at the file's end when it is shorter than `offset`; undefined with no file.
+ */
+function readCompleteLines(path: string, offset: number): { lines: string[]; end: number } | undefined {
   let descriptor: number;
   try {
     descriptor = openSync(path, 'r');
   } catch {
-    return { entries: [], end: offset };
+    return undefined;
   }
   try {
     const size = fstatSync(descriptor).size;
-    if (size <= offset) return { entries: [], end: Math.min(offset, size) };
+    if (size <= offset) return { lines: [], end: Math.min(offset, size) };
     const buffer = Buffer.alloc(size - offset);
     let read = 0;
     while (read < buffer.length) {
@@ -232,20 +248,23 @@ export function readLedgerFrom(path: string, offset: number): { entries: LedgerE
       read += count;
     }
     const lastNewline = buffer.lastIndexOf(10, read - 1);
-    if (lastNewline < 0) return { entries: [], end: offset };
-    const entries: LedgerEntry[] = [];
-    for (const line of buffer.subarray(0, lastNewline).toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      let entry: unknown;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        // A line that is not JSON was not written by lemming; it carries no charge.
-        continue;
-      }
-      if (isLedgerEntry(entry)) entries.push(entry);
-    }
-    return { entries, end: offset + lastNewline + 1 };
+    if (lastNewline < 0) return { lines: [], end: offset };
+    return { lines: buffer.subarray(0, lastNewline).toString('utf8').split('\n'), end: offset + lastNewline + 1 };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** How many lines end before `offset`: read only to name a line that cannot be counted. */
+function linesBefore(path: string, offset: number): number {
+  if (offset === 0) return 0;
+  const descriptor = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(offset);
+    readSync(descriptor, buffer, 0, offset, 0);
+    let count = 0;
+    for (let index = buffer.indexOf(10); index >= 0; index = buffer.indexOf(10, index + 1)) count += 1;
+    return count;
   } finally {
     closeSync(descriptor);
   }
@@ -288,21 +307,32 @@ export function appendTurnCharges(path: string, snapshot: Pick<LedgerSnapshot, '
  * tore is cut first by whoever may cut it: the lock's holder (`holdsLock`, as approving a proposal
  * does), or anyone while no live process holds the org (a running engine cut it when it started,
  * and an append must not race its own). `due` is asked after that cut, so it reads the ledger as
- * it will be appended to; what it returns goes in one append.
+ * it will be appended to; what it returns goes in one append. A ledger with a line that cannot be
+ * counted gets nothing (see readLedgerFrom).
  */
 export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => LedgerEntry[]): void {
   const paths = statePaths(root);
   mkdirSync(paths.directory, { recursive: true });
   if (holdsLock || !lockHolder(root)) repairLedger(paths.ledger);
+  // Nothing is added to a ledger holding a line lemming cannot count: a top-up written there would be
+  // written, and then no balance shown. The reader stops at that line, naming it, before anything is.
+  readLedgerFrom(paths.ledger, 0);
   appendLedger(paths.ledger, due());
 }
 
 /**
- * Append entries as JSON lines; nothing is written for none. A write the disk fails leaves the ledger as it was
+ * Append entries as JSON lines; nothing is written for none, nor for a batch holding a line no reader could
+ * count (ledger-line.ts: the error says which). A write the disk fails leaves the ledger as it was
  * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
  */
 function appendLedger(path: string, entries: LedgerEntry[]): void {
   if (entries.length === 0) return;
-  const text = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+  const lines = entries.map((entry) => JSON.stringify(entry));
+  // Each line as a reader will read it back, by the reader's own rule: none is written that would stop it.
+  for (const line of lines) {
+    const { problem } = readLedgerLine(line);
+    if (problem !== undefined) throw unwritableLine(problem, line);
+  }
+  const text = lines.map((line) => `${line}\n`).join('');
   writeWithCrashPoint('mid-ledger', text, (part) => appendText(path, part));
 }

@@ -137,7 +137,7 @@ export function stateFromJson(state: Partial<EngineState>): EngineState {
     version: 2,
     activity: nameRecord(state.activity),
     errors: nameRecord(state.errors),
-    ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged) },
+    ledger: { offset: ledger.offset, totals: nameRecord(ledger.totals), lastCharged: nameRecord(ledger.lastCharged), ...(ledger.rule === undefined ? {} : { rule: ledger.rule }) },
   };
 }
 

@@ -87,8 +87,9 @@ export class TokenRatios {
    */
   learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number, entry: Pick<ModelEntry, 'provider'> | undefined): void {
     if (!entry || entry.provider === 'offline') return;
-    // One answer to one request: not one whose usage also counts other answers (an unusable one, another model's).
-    if (turn <= this.file.turn || response.usage.estimated || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return;
+    // One answer to one request: not one whose usage also counts other answers (an unusable one, another model's),
+    // nor one whose counts the usage gate did not take as reported (a server claiming the whole window would shrink every prompt).
+    if (turn <= this.file.turn || response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return;
     const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
     const counts = this.file.models[request.modelKey] ?? { characters: 0, tokens: 0, estimated: 0 };
     this.file.models[request.modelKey] = {

@@ -21,7 +21,7 @@ import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
-import { isNoticeId, makeNotice, refusalNoticeBody } from './notices.js';
+import { isNoticeId, makeNotice, refusalNoticeBody, usageNotices } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
@@ -114,7 +114,9 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     events.push({ type: 'agent-note', turn, agent: name, message: problem, error: true });
   }
   const capNote = outputCapNote(response, org);
-  for (const note of capNote === undefined ? (response.notes ?? []) : [capNote, ...(response.notes ?? [])]) {
+  // What the usage gate did not take as reported goes with the notes: the log and the screen say it, and the human is told (notices.ts, usageNotices).
+  const notes = [...(capNote === undefined ? [] : [capNote]), ...(response.notes ?? []), ...(response.usage.clamped ?? [])];
+  for (const note of notes) {
     log.push({ turn, at, event: 'note', message: note });
     events.push({ type: 'agent-note', turn, agent: name, message: note });
   }
@@ -224,7 +226,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     agent: name,
     read: input.shown,
     newMail,
-    humanNotices: [],
+    humanNotices: usageNotices(turn, name, response.usage),
     charge,
     activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
   };
@@ -282,7 +284,8 @@ function writeFailed(input: ApplyInput, error: unknown): { outcome: AgentOutcome
       estimated: input.response.usage.estimated,
     },
   ];
-  return { outcome: { agent: name, read: [], newMail: [], humanNotices: [], charge, activity: 'error', error: message, hint: null }, events };
+  const humanNotices = usageNotices(turn, name, input.response.usage);
+  return { outcome: { agent: name, read: [], newMail: [], humanNotices, charge, activity: 'error', error: message, hint: null }, events };
 }
 
 function describeWriteError(root: string, error: unknown): string {

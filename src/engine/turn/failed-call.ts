@@ -5,10 +5,12 @@ import type { EngineEvent } from '../events.js';
 import { chargeFor } from '../money/charge.js';
 import type { LogEntry } from '../record/agent-log.js';
 import type { AgentOutcome } from '../record/journal.js';
+import { usageNotices } from './notices.js';
 
 /**
  * What a failed call leaves: its log lines and events, and a charge when answers came back that
- * could not be used (the server counted them: money/charge.ts charges them all the same). Pure.
+ * could not be used (the server counted them: money/charge.ts charges them all the same), with the
+ * human's notice when their usage was not counted as reported. Pure.
  */
 export function failedCall(
   called: { agent: string; error: string; unusable: readonly AnsweredUsage[] },
@@ -16,12 +18,15 @@ export function failedCall(
   org: Org,
   at: string,
   balance: number,
-): { log: LogEntry[]; events: EngineEvent[]; charge?: NonNullable<AgentOutcome['charge']> } {
+): { log: LogEntry[]; events: EngineEvent[]; charge?: NonNullable<AgentOutcome['charge']>; humanNotices: AgentOutcome['humanNotices'] } {
   const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error }];
   const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error }];
   const last = called.unusable.at(-1);
-  if (!last) return { log, events };
-  const { charge, usage } = chargeFor(turn, called.agent, chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable), org.models, at);
+  if (!last) return { log, events, humanNotices: [] };
+  const answers = chargedTogether({ text: '', toolCalls: [], modelKey: last.modelKey }, called.unusable);
+  const { charge, usage } = chargeFor(turn, called.agent, answers, org.models, at);
+  // What the usage gate did not take as reported is said in the log, and to the human (notices.ts, usageNotices).
+  for (const sentence of answers.usage.clamped ?? []) log.push({ turn, at, event: 'note', message: sentence });
   log.push({ turn, at, event: 'charged', model: charge.model, ...usage });
   events.push({
     type: 'credits-charged',
@@ -34,5 +39,5 @@ export function failedCall(
     balance: balance - usage.credits,
     estimated: usage.estimated === true,
   });
-  return { log, events, charge };
+  return { log, events, charge, humanNotices: usageNotices(turn, called.agent, answers.usage) };
 }

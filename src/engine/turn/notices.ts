@@ -1,6 +1,7 @@
 import { padTurn } from '../../mailbox/message.js';
-import { ENGINE_SENDER } from '../../org/names.js';
-import type { PendingItem } from '../record/engine-state.js';
+import { ENGINE_SENDER, HUMAN } from '../../org/names.js';
+import type { Usage } from '../../providers/provider.js';
+import type { EngineState, PendingItem } from '../record/engine-state.js';
 
 /** A notice from the engine to an agent, read in its next inbox like any message. */
 export function makeNotice(turn: number, to: string, tag: string, index: number, subject: string, body: string): PendingItem {
@@ -29,4 +30,22 @@ export function refusalNoticeBody(refusals: Array<{ to: string; subject?: string
   });
   if (refusals.length > shown.length) shown.push(`- and ${refusals.length - shown.length} more, refused for the same kinds of reason`);
   return `${refusals.length} message(s) you sent were not delivered:\n${shown.join('\n')}`;
+}
+
+/**
+ * The human's notice that the usage a provider reported for an agent's call in `turn` was not counted
+ * as it came (providers/usage-gate.ts says each change in `clamped`); none when it was. The person is
+ * told, whoever the agent reports to: what an agent is charged is their money. Pure.
+ */
+export function usageNotices(turn: number, agent: string, usage: Pick<Usage, 'clamped'>): EngineState['humanNotices'] {
+  const sentences = usage.clamped ?? [];
+  if (sentences.length === 0) return [];
+  const subject = `${agent}'s reported usage was corrected`;
+  const body = [
+    `The usage reported for ${agent}'s call in turn ${turn} was not counted as it came:`,
+    ...sentences.map((sentence) => `- ${sentence}`),
+    `The call was charged for the counts as corrected. \`lemming trace ${agent} --turn ${turn}\` shows the answer; a program or server that reports more than a call can use is broken, or is not to be trusted with credits.`,
+  ].join('\n');
+  const notice = makeNotice(turn, HUMAN, `usage-${agent}`, 1, subject, body);
+  return [{ id: notice.id, turn, subject, body }];
 }

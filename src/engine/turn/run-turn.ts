@@ -305,7 +305,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         agent: called.agent,
         read: [],
         newMail: told.notices,
-        humanNotices: told.humanNotices,
+        humanNotices: [...told.humanNotices, ...failed.humanNotices],
         activity: 'error',
         error: called.error,
         // As for dead ends: the streak goes into the journal, the file is written at the turn's end.

@@ -3,6 +3,7 @@ import type { ProviderError } from '../provider-error.js';
 import type { ToolCall, ToolDefinition } from '../provider.js';
 import { parseTextReply } from '../text-tools/parse-text-reply.js';
 import type { ReportedUsage } from '../usage.js';
+import { isReportedCount } from '../usage-gate.js';
 import type { WireAnswer } from '../wire-adapter.js';
 import { ranAndFailed } from './outside-charge.js';
 
@@ -114,7 +115,7 @@ function answerOf(text: string, calls: ToolCall[] | undefined, usage: ReportedUs
  * `input_tokens` that leaves them out), is added back, as the Anthropic adapter does.
  */
 function usageOf(usage: Record<string, unknown>): ReportedUsage {
-  const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined);
+  const count = (value: unknown): number | undefined => (isReportedCount(value) ? value : undefined);
   const input = count(usage.input_tokens);
   const anthropicRead = count(usage.cache_read_input_tokens);
   const anthropicWrite = count(usage.cache_creation_input_tokens);

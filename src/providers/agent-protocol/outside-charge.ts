@@ -2,6 +2,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import { ProviderError } from '../provider-error.js';
 import type { AnsweredUsage } from '../provider.js';
 import type { ReportedUsage } from '../usage.js';
+import { isReportedCount } from '../usage-gate.js';
 
 /**
  * The one rule of what an outside agent's call costs (docs/outside-agents.md, "What a call costs, however it ends"):
@@ -17,7 +18,7 @@ import type { ReportedUsage } from '../usage.js';
  * no tokens reported): a charge line of 0 credits says nothing. Pure.
  */
 export function ranCharge(modelKey: string, entry: Pick<ModelEntry, 'price_per_call'>, reported?: ReportedUsage): AnsweredUsage[] {
-  const count = (value: number | null | undefined): number => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0);
+  const count = (value: unknown): number => (isReportedCount(value) ? value : 0);
   const inputTokens = count(reported?.inputTokens);
   const outputTokens = count(reported?.outputTokens);
   if (inputTokens === 0 && outputTokens === 0 && (entry.price_per_call ?? 0) <= 0) return [];

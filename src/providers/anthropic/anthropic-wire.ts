@@ -5,6 +5,7 @@ import { ProviderError } from '../provider-error.js';
 import { splitSystem } from '../prompt-cache.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
 import { reportedOnly, type ReportedUsage } from '../usage.js';
+import { isReportedCount } from '../usage-gate.js';
 import type { WireAnswer } from '../wire-adapter.js';
 
 const BREAKPOINT = { type: 'ephemeral' } as const;
@@ -45,7 +46,8 @@ export function toMessageParams(request: ProviderRequest, cache = true): Message
   return params;
 }
 
-const count = z.number().nullish();
+// Counts are read as they came: the usage gate's (usage-gate.ts), as in openai-wire.ts.
+const count = z.unknown().optional();
 const messageSchema = z.looseObject({
   content: z.array(
     z.looseObject({
@@ -71,8 +73,9 @@ const messageSchema = z.looseObject({
 function messageUsage(usage: z.infer<typeof messageSchema>['usage'] | undefined): ReportedUsage | undefined {
   if (!usage) return undefined;
   const input = usage.input_tokens;
+  const part = (value: unknown): number => (isReportedCount(value) ? value : 0);
   return {
-    inputTokens: typeof input === 'number' ? input + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0) : input,
+    inputTokens: isReportedCount(input) ? input + part(usage.cache_creation_input_tokens) + part(usage.cache_read_input_tokens) : input,
     outputTokens: usage.output_tokens,
     cachedInputTokens: usage.cache_read_input_tokens,
     cacheWriteTokens: usage.cache_creation_input_tokens,

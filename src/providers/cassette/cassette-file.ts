@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorMessage, LemmingError } from '../../errors.js';
-import type { ProviderResponse } from '../provider.js';
+import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
 
@@ -13,8 +13,11 @@ export interface CassetteEntry {
   request: NormalisedRequest;
   /** The answer, with `receivedAt` fixed so a replay writes the same `created` times. */
   response?: ProviderResponse;
-  /** The failure, when the call failed after its retries. */
-  error?: { message: string; retryable: boolean; status?: number };
+  /**
+   * The failure, when the call failed after its retries, with the answers it is charged for though
+   * they could not be used (ProviderError.unusable), so a replay charges what the recorded run did.
+   */
+  error?: { message: string; retryable: boolean; status?: number; unusable?: AnsweredUsage[] };
 }
 
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */

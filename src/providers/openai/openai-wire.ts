@@ -50,7 +50,9 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
   return params;
 }
 
-const count = z.number().nullish();
+// Counts are read as they came: which of them are counts, and how much of one is counted, is the usage gate's
+// (usage-gate.ts); a count the schema refused (1e999 is Infinity) would make the whole answer unusable, and free.
+const count = z.unknown().optional();
 const chatCompletionSchema = z.looseObject({
   choices: z
     .array(

@@ -201,7 +201,12 @@ export const ledgerSchema = z.object({
 /** `GET /api/traces/{agent}`. */
 export const traceTurnsSchema = z.object({ agent: z.string(), turns: z.array(count) });
 
-const usage = z.object({ ...tokens, estimated: z.boolean(), calls: count.optional() });
+const usage = z.object({
+  ...tokens,
+  estimated: z.boolean(),
+  calls: count.optional(),
+  clamped: z.array(z.string()).optional().describe('what the usage gate did not take as the provider reported it, a sentence a change (a count past what a call can use, a fraction)'),
+});
 const modelAnswer = z
   .object({
     text: z.string(),

@@ -1,0 +1,118 @@
+import { LemmingError } from '../../errors.js';
+
+/** Where the ledger is, as a person finds it from the org root. */
+export const LEDGER_FILE = 'org/state/ledger.jsonl';
+
+/**
+ * The largest amount one ledger line may move: a trillion credits. No line lemming writes comes
+ * near it (a top-up is at most a million, MAX_TOP_UP_CREDITS in top-up.ts, and the CLI never took
+ * more than 1e9), so the sums of any ledger a disk can hold stay finite: a balance is never
+ * Infinity, which JSON would write as null.
+ */
+export const MAX_LINE_CREDITS = 1e12;
+
+/**
+ * The rule's version, kept with the totals counted by it (ledger.ts, LedgerSnapshot): 2 since a line that
+ * cannot be counted stops its reader. Totals kept by version 1, which skipped such lines, are counted again.
+ */
+export const LEDGER_RULE = 2;
+
+/** What a line of each type looks like, shown with a line lemming cannot count. */
+const EXAMPLES: Record<string, string> = {
+  charge: '{"type":"charge","turn":3,"agent":"coder_01","model":"gpt-4o-mini","input_tokens":812,"output_tokens":144,"credits":0.00021,"at":"2026-11-21T09:14:03.120Z"}',
+  research: '{"type":"research","turn":3,"agent":"coder_01","model":"gpt-4o-mini","input_tokens":812,"output_tokens":144,"credits":0.00021,"at":"2026-11-21T09:14:03.120Z","purpose":"ask"}',
+  'top-up': '{"type":"top-up","agent":"coder_01","credits":5,"at":"2026-11-21T09:14:03.120Z"}',
+  transfer: '{"type":"transfer","agent":"coder_01","credits":-5,"proposal":"hire-000004-manager-1","at":"2026-11-21T09:14:03.120Z"}',
+};
+
+/** A value as a line shows it: text quoted, numbers and the rest as JSON would read them. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function tokensProblem(line: Record<string, unknown>, field: string, what: string): string | undefined {
+  const value = line[field];
+  if (Number.isSafeInteger(value) && (value as number) >= 0) return undefined;
+  return `${field} is ${shown(value)}; a ${what} holds a whole number of tokens from 0 to ${Number.MAX_SAFE_INTEGER}`;
+}
+
+/**
+ * The one rule of a ledger line, which the writer and every reader share (ledger.ts): a line lemming
+ * writes is a line it counts, and a line it cannot count is said, never skipped. Given the line as
+ * JSON reads it back, what is wrong with it, in words that name the field and what it may hold, or
+ * undefined for a line that counts. Only what a balance, a total or a turn's record is summed from
+ * is looked at. Pure.
+ */
+export function ledgerLineProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'is not a JSON object';
+  const line = value as Record<string, unknown>;
+  const type = line.type;
+  if (type !== 'charge' && type !== 'research' && type !== 'top-up' && type !== 'transfer') return `type is ${shown(type)}; a line is a "charge", "research", "top-up" or "transfer"`;
+  if (typeof line.agent !== 'string' || line.agent === '') return `agent is ${shown(line.agent)}; a ${type} names its agent`;
+  const credits = line.credits;
+  const finite = typeof credits === 'number' && Number.isFinite(credits);
+  if (type === 'transfer') {
+    if (!finite || Math.abs(credits) > MAX_LINE_CREDITS) return `credits is ${shown(credits)}; a transfer moves a number of credits from -${MAX_LINE_CREDITS} to ${MAX_LINE_CREDITS}`;
+    return undefined;
+  }
+  if (type === 'top-up') {
+    if (!finite || credits <= 0 || credits > MAX_LINE_CREDITS) return `credits is ${shown(credits)}; a top-up holds a number of credits above 0, at most ${MAX_LINE_CREDITS}`;
+    return undefined;
+  }
+  if (!finite || credits < 0 || credits > MAX_LINE_CREDITS) return `credits is ${shown(credits)}; a ${type} holds a number of credits from 0 to ${MAX_LINE_CREDITS}`;
+  if (!Number.isSafeInteger(line.turn) || (line.turn as number) < 0) return `turn is ${shown(line.turn)}; a ${type} holds the turn it was made in, a whole number of 0 or more`;
+  if (typeof line.model !== 'string') return `model is ${shown(line.model)}; a ${type} names the registry key of its model`;
+  for (const field of ['input_tokens', 'output_tokens']) {
+    const problem = tokensProblem(line, field, type);
+    if (problem) return problem;
+  }
+  for (const field of ['cached_input_tokens', 'cache_write_tokens']) {
+    const problem = line[field] === undefined ? undefined : tokensProblem(line, field, type);
+    if (problem) return problem;
+  }
+  if (line.calls !== undefined && !(Number.isSafeInteger(line.calls) && (line.calls as number) >= 1)) return `calls is ${shown(line.calls)}; a ${type} that sums several answers says how many, a whole number of 1 or more`;
+  return undefined;
+}
+
+/**
+ * A line of the ledger's text as JSON reads it, and what keeps it from counting (ledgerLineProblem):
+ * what the writer checks each line it is about to append by, and each reader each line it reads.
+ */
+export function readLedgerLine(text: string): { entry?: unknown; problem?: string } {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return { problem: 'is not a line of JSON' };
+  }
+  const problem = ledgerLineProblem(entry);
+  return problem === undefined ? { entry } : { entry, problem };
+}
+
+/**
+ * The error that stops whoever reads a ledger with a line it cannot count (line numbers from 1): the
+ * engine, `status`, `top-up`, the dashboard. No balance is shown rather than a wrong one; the person
+ * is told what a valid line looks like, and how to go on. Exit 4, as for the org's record cut short.
+ */
+export function uncountableLine(lineNumber: number, problem: string, type: unknown): LemmingError {
+  const kind = typeof type === 'string' && Object.hasOwn(EXAMPLES, type) ? type : 'charge';
+  return new LemmingError(
+    'ledger-line',
+    `${LEDGER_FILE} line ${lineNumber}: ${problem}. lemming cannot count this line, so it shows no balance and runs no turn until the line is mended. ` +
+      `A ${kind} line looks like ${EXAMPLES[kind]}. Mend or remove the line by hand (an org that keeps its history has the ledger as turn N left it: ` +
+      `\`lemming show --at N ${LEDGER_FILE}\`), then \`lemming validate\` lists every such line that is left.`,
+    { exitCode: 4 },
+  );
+}
+
+/**
+ * The error that refuses to write a line lemming could not count back: lemming's own rule was not kept
+ * (a price so large a call costs more than a line holds, or a fault of lemming's). Nothing is written.
+ */
+export function unwritableLine(problem: string, text: string): LemmingError {
+  return new LemmingError(
+    'ledger-unwritable',
+    `not written to ${LEDGER_FILE}, which could not count it back: ${problem} (${text.slice(0, 300)}). ` +
+      'Check the prices of org/org.yaml models (a call may cost at most 1000000000000 credits); otherwise this is a fault of lemming, worth reporting.',
+  );
+}

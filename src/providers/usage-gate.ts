@@ -1,0 +1,180 @@
+import type { ModelEntry } from '../org/schema.js';
+import { MODEL_DEFAULTS } from './model-defaults.js';
+import { ProviderError } from './provider-error.js';
+import type { Provider, ProviderRequest, ProviderResponse, ToolCall, Usage } from './provider.js';
+import { estimateInputTokens, estimateOutputTokens } from './request-tokens.js';
+
+/**
+ * Whether a value a provider reported is a token count: a number of 0 or more. A fraction, and a
+ * count past what a call can use (1e300, or 1e999, which JSON reads as Infinity), are counts still,
+ * which `admitUsage` makes whole and caps; text, null, a negative number and NaN are no count, as a
+ * count left out is. Every adapter reads a vendor's, an agent program's and an HTTP agent's counts by it.
+ */
+export function isReportedCount(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0;
+}
+
+/**
+ * The most tokens a ledger line holds (money/ledger-line.ts): past it a number is no longer exact,
+ * so no count is admitted above it, whatever the registry says a model can use.
+ */
+const MAX_TOKENS = Number.MAX_SAFE_INTEGER;
+
+/** Sentences kept from a usage that was already through a gate (a worker's): a few, each short. */
+const KEPT_SENTENCES = { count: 10, length: 400 } as const;
+
+/** What one answer of a model can have used, and where org/org.yaml says so. */
+export interface UsageLimits {
+  modelKey: string;
+  /** Prompt tokens: the context window. */
+  input: number;
+  /** Answer tokens: the output cap, or the context window when the entry sets none. */
+  output: number;
+  /** The fields of the entry the two come from, named when a count is capped. */
+  inputField: 'context_window';
+  outputField: 'max_output_tokens' | 'context_window';
+  /** Answers one call can sum: the first attempt and each retry (`max_retries`). */
+  attempts: number;
+}
+
+/** A registry entry's limits of one answer (see UsageLimits). Pure. */
+export function usageLimits(modelKey: string, entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>): UsageLimits {
+  return {
+    modelKey,
+    input: entry.context_window,
+    output: entry.max_output_tokens ?? entry.context_window,
+    inputField: 'context_window',
+    outputField: entry.max_output_tokens === undefined ? 'context_window' : 'max_output_tokens',
+    attempts: (entry.max_retries ?? MODEL_DEFAULTS.maxRetries) + 1,
+  };
+}
+
+/** Usage as it arrives from outside the process (a worker's result, a cassette): any field missing or of any type. */
+export type UntrustedUsage = { readonly [K in keyof Usage]?: unknown };
+
+/**
+ * What a count that is not one stands for: lemming's estimate for an answer (marked `estimated`), none
+ * (0) for an answer that could not be used, as outside-charge.ts and `reportedOnly` count it. Asked
+ * only when a count is missing.
+ */
+export type MissingCounts = () => Pick<Usage, 'inputTokens' | 'outputTokens' | 'estimated'>;
+
+/** A missing count of an unusable answer: none. */
+export const NO_COUNTS: MissingCounts = () => ({ inputTokens: 0, outputTokens: 0, estimated: false });
+
+/**
+ * The one gate every usage passes on its way in from a provider: the counts a vendor, an agent program,
+ * an HTTP agent, a worker or a cassette gave for one call become whole numbers of 0 or more, rounded up
+ * (a call is never cheaper by a fraction), at most what the call could have used: `limits` for each of
+ * the answers it sums (`calls`, itself from 1 to the attempts the entry allows). A price per call is
+ * charged by `calls` (money/charge.ts), so no call is free. What was changed is said, a sentence a
+ * change, in `clamped`: the trace shows it and the engine tells the human. Pure.
+ */
+export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLimits, missing: MissingCounts): Usage {
+  const said: string[] = keptSentences(reported?.clamped);
+  let estimate: ReturnType<MissingCounts> | undefined;
+  const fallback = (): ReturnType<MissingCounts> => (estimate ??= missing());
+  const calls = admittedCalls(reported?.calls, limits, said);
+  const count = (kind: 'input' | 'output', value: unknown): number => {
+    if (!isReportedCount(value)) return kind === 'input' ? fallback().inputTokens : fallback().outputTokens;
+    const most = Math.min((kind === 'input' ? limits.input : limits.output) * calls, MAX_TOKENS);
+    const field = kind === 'input' ? limits.inputField : limits.outputField;
+    const whole = Math.ceil(value);
+    const reportedAs = `${limits.modelKey} reported ${value} ${kind} tokens`;
+    if (whole > most) {
+      said.push(`${reportedAs}; counted as ${most}, the most ${calls === 1 ? 'a call' : `${calls} calls`} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
+      return most;
+    }
+    if (whole !== value) said.push(`${reportedAs}; counted as ${whole} (token counts are whole)`);
+    return whole;
+  };
+  const inputTokens = count('input', reported?.inputTokens);
+  const outputTokens = count('output', reported?.outputTokens);
+  // The cached parts of the input are held to it, as a server that claims more than it was sent always was (usage.ts).
+  const read = isReportedCount(reported?.cachedInputTokens) ? Math.min(Math.ceil(reported.cachedInputTokens), inputTokens) : 0;
+  const written = isReportedCount(reported?.cacheWriteTokens) ? Math.min(Math.ceil(reported.cacheWriteTokens), inputTokens - read) : 0;
+  return {
+    inputTokens,
+    outputTokens,
+    ...(read > 0 ? { cachedInputTokens: read } : {}),
+    ...(written > 0 ? { cacheWriteTokens: written } : {}),
+    estimated: reported?.estimated === true || estimate?.estimated === true,
+    ...(calls > 1 ? { calls } : {}),
+    ...(said.length > 0 ? { clamped: said } : {}),
+  };
+}
+
+/** The answers a usage sums: one unless it says more, never more than the attempts its entry allows. */
+function admittedCalls(value: unknown, limits: UsageLimits, said: string[]): number {
+  if (value === undefined) return 1;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= limits.attempts) return value;
+  const calls = typeof value === 'number' && value > limits.attempts ? limits.attempts : 1;
+  const why = calls === 1 ? 'a call is one answer or more' : `at most ${limits.attempts} with org/org.yaml models.${limits.modelKey}.max_retries`;
+  said.push(`${limits.modelKey}'s answer said it summed ${JSON.stringify(value) ?? String(value)} calls; counted as ${calls} (${why})`);
+  return calls;
+}
+
+/** The sentences of a gate this usage already passed (a worker's), as text of bounded size. */
+function keptSentences(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((sentence): sentence is string => typeof sentence === 'string')
+    .slice(0, KEPT_SENTENCES.count)
+    .map((sentence) => sentence.slice(0, KEPT_SENTENCES.length));
+}
+
+/**
+ * One model's provider whose answers, and the unusable answers its failures carry, pass the usage
+ * gate (admitUsage, above) with that model's limits. It is put round each place usage comes into lemming:
+ * a vendor's adapter, an agent program's and an HTTP agent's (live-chain.ts, inside the rate limits
+ * and retries, so they count what the gate admitted), a worker's result read from the queue, and a
+ * cassette's answer on replay. Every answer it gives is its model's: a result that names another
+ * model, or splits itself between models, is counted as this one's.
+ */
+export class UsageGate implements Provider {
+  private readonly limits: UsageLimits;
+
+  constructor(
+    private readonly inner: Provider,
+    modelKey: string,
+    entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens' | 'max_retries'>,
+  ) {
+    this.limits = usageLimits(modelKey, entry);
+  }
+
+  async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    let response: ProviderResponse;
+    try {
+      response = await this.inner.generate(request);
+    } catch (error) {
+      throw admitFailure(error, this.limits);
+    }
+    return admitResponse(response, request, this.limits);
+  }
+}
+
+/** An answer with its usage admitted: counts missing from it are lemming's estimate of the request and of what it says. Pure. */
+export function admitResponse(response: ProviderResponse, request: ProviderRequest, limits: UsageLimits): ProviderResponse {
+  const { charged: _split, ...answer } = response;
+  const estimate = () => {
+    const toolCalls: ToolCall[] = Array.isArray(response.toolCalls) ? response.toolCalls : [];
+    return { inputTokens: estimateInputTokens(request), outputTokens: estimateOutputTokens(typeof response.text === 'string' ? response.text : '', toolCalls), estimated: true };
+  };
+  return { ...answer, modelKey: limits.modelKey, usage: admitUsage(response.usage as UntrustedUsage | undefined, limits, estimate) };
+}
+
+/** A failure with the unusable answers it carries admitted, each counting none where it reported none; any other error as it is. */
+export function admitFailure(error: unknown, limits: UsageLimits): unknown {
+  if (!(error instanceof ProviderError) || error.unusable === undefined) return error;
+  const answers = Array.isArray(error.unusable) ? error.unusable : [];
+  const unusable = answers.map((answer) => ({ modelKey: limits.modelKey, usage: admitUsage((answer as { usage?: UntrustedUsage } | null)?.usage, limits, NO_COUNTS) }));
+  return new ProviderError(error.message, {
+    retryable: error.retryable,
+    fatal: error.fatal,
+    code: error.code,
+    cause: error.cause,
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+    unusable,
+  });
+}

@@ -1,0 +1,170 @@
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
+import { checkInvariants } from '../faults/invariants.js';
+import { lemming } from '../helpers/cli.js';
+import { recordingSleep } from '../helpers/provider-requests.js';
+import { humanSends, runEngine } from '../helpers/temp-org.js';
+import { chatCompletion } from '../helpers/vendor-bodies.js';
+import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { tempDir } from '../helpers/org-files.js';
+import { chargeLines, outsideOrg } from './outside-org.js';
+
+// Usage an agent program or a server reports is validated where it enters lemming: whole counts of
+// 0 or more, at most what a call to the model could have used (its context window, plus its maximum
+// output), every charge at least the price per call, and every line the engine writes is one it counts.
+
+const WINDOW = 32_000;
+/** Every call keeps its trace. */
+const TRACED = 'traces: { keep: 10 }';
+
+function runInstantly(root: string, run: { maxTurns?: number; stopWhenIdle?: boolean } = {}) {
+  return runEngine(root, run, { providerFactory: createProviderFactory({ root, sleep: recordingSleep().sleep }) });
+}
+
+/** The manager is called every turn, mail or none. */
+function everyTurn(root: string): void {
+  const file = join(root, 'agents/manager/resume.md');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^credits: (.*)$/m, 'credits: $1\nschedule: { every: 1 }'));
+}
+
+interface StatusJson {
+  agents: Array<{ name: string; balance: number; spent: number; inputTokens: number; outOfCredits?: true }>;
+}
+
+function managerStatus(root: string): StatusJson['agents'][number] | undefined {
+  const status = lemming(root, ['status', '--json']);
+  expect(status.stderr).toBe('');
+  return (JSON.parse(status.stdout) as StatusJson).agents.find((agent) => agent.name === 'manager');
+}
+
+/** Every call trace of the manager, as text. */
+function traces(root: string): string {
+  const folder = join(root, 'agents/manager/logs/traces');
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => readFileSync(join(folder, name), 'utf8'))
+    .join('\n');
+}
+
+describe('an agent program that reports more tokens than a call can use', () => {
+  test('is charged its price per call for each answer and stops being called when its credits run out', async () => {
+    // The attack as reported: price_per_call 0.5, budget 1, 9007199254740993 input tokens with each answer, five turns.
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 0, output_price: 0, price_per_call: 0.5, context_window: WINDOW }, { credits: 1, engine: TRACED });
+    everyTurn(org.root);
+    const answer = { say: 'Working on it.\n{"usage": {"input_tokens": 9007199254740993, "output_tokens": 1}}\n' };
+    org.plan({ manager: [answer, answer, answer, answer, answer] });
+    humanSends(org.root, 'manager', 'Go.');
+    await runInstantly(org.root, { maxTurns: 5, stopWhenIdle: false });
+
+    // Two answers pay for the budget; the third call is not made.
+    expect(org.calls()).toHaveLength(2);
+    const lines = chargeLines(org.root);
+    expect(lines).toEqual([
+      expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 1, credits: 0.5 }),
+      expect.objectContaining({ turn: 2, input_tokens: WINDOW, output_tokens: 1, credits: 0.5 }),
+    ]);
+    expect(managerStatus(org.root)).toMatchObject({ balance: 0, spent: 1, inputTokens: 2 * WINDOW, outOfCredits: true });
+    expect(lemming(org.root, ['status']).stdout).toMatch(/manager\s+agent\s+0\.0000 \/ 1\.0000/);
+    // Said where a person looks: the call's trace, and the human's inbox.
+    expect(traces(org.root)).toContain(`reported 9007199254740992 input tokens; counted as ${WINDOW}`);
+    const inbox = lemming(org.root, ['inbox']).stdout;
+    expect(inbox).toMatch(/from lemming: manager's reported usage was corrected/);
+    expect(inbox).toContain(`reported 9007199254740992 input tokens; counted as ${WINDOW}, the most a call to it can use (org/org.yaml models.agent.context_window)`);
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test('fractional token counts are counted as whole tokens, rounded up', async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1_000_000, output_price: 1_000_000, price_per_call: 0, context_window: WINDOW }, { credits: 100_000, engine: TRACED });
+    org.plan({ manager: [{ say: 'Done.\n{"usage": {"input_tokens": 0.4, "output_tokens": 2.5}}\n' }] });
+    humanSends(org.root, 'manager', 'Go.');
+    await runInstantly(org.root);
+    expect(chargeLines(org.root).filter((line) => line.turn === 1)).toEqual([expect.objectContaining({ input_tokens: 1, output_tokens: 3, credits: 4 })]);
+    expect(traces(org.root)).toContain('reported 0.4 input tokens; counted as 1 (token counts are whole)');
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test('a failed run that reports a huge usage is charged what a call can use, not skipped', async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 1e300, "output_tokens": -4}}\n' }] });
+    humanSends(org.root, 'manager', 'Go.');
+    await runInstantly(org.root);
+    const lines = chargeLines(org.root);
+    expect(lines[0]).toMatchObject({ turn: 1, input_tokens: WINDOW, output_tokens: 0, credits: 0.532 });
+    // The balance counts every line the engine wrote, that one included.
+    const spent = lines.reduce((sum, line) => sum + Math.round(line.credits * 1e9), 0) / 1e9;
+    expect(managerStatus(org.root)?.balance).toBe(Math.round((100 - spent) * 1e9) / 1e9);
+    expect(lemming(org.root, ['inbox']).stdout).toContain(`reported 1e+300 input tokens; counted as ${WINDOW}`);
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+});
+
+describe('an OpenAI-compatible server that answers 1e300 tokens', () => {
+  let server: WireServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  test('the charge is capped at the context window plus the output cap, the balance shows it, and the agent is not called again', async () => {
+    server = await startWireServer(() => ({ body: chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 1e300, completion_tokens: 1e300 } }) }));
+    // 1,000 credits a million prompt tokens: a call that really used the whole window costs 32 credits, more than the 10 held.
+    const org = outsideOrg(
+      { provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1000, output_price: 1000, price_per_call: 0, context_window: WINDOW, max_output_tokens: 500 },
+      { credits: 10 },
+    );
+    humanSends(org.root, 'manager', 'Go.');
+    await runInstantly(org.root);
+    expect(server.requests).toHaveLength(1);
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ input_tokens: WINDOW, output_tokens: 500, credits: 32.5 })]);
+    expect(managerStatus(org.root)).toMatchObject({ balance: -22.5, spent: 32.5, outOfCredits: true });
+
+    humanSends(org.root, 'manager', 'And again.');
+    await runInstantly(org.root);
+    expect(server.requests).toHaveLength(1);
+    expect(managerStatus(org.root)).toMatchObject({ balance: -22.5, outOfCredits: true });
+    const inbox = lemming(org.root, ['inbox']).stdout;
+    expect(inbox).toContain('reported 1e+300 output tokens; counted as 500, the most a call to it can use (org/org.yaml models.agent.max_output_tokens)');
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test('1e999 tokens (Infinity to JSON) is a count too: the answer is used and charged the most a call can use, not refused as unusable and free', async () => {
+    const body = JSON.stringify(chatCompletion({ content: 'Noted.', usage: { prompt_tokens: 7, completion_tokens: 5 } })).replace('"prompt_tokens":7', '"prompt_tokens":1e999');
+    server = await startWireServer(() => ({ body }));
+    const org = outsideOrg({ provider: 'openai-compatible', model: 'test-model', base_url: `${server.url}/v1`, max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0, context_window: WINDOW }, { credits: 10 });
+    humanSends(org.root, 'manager', 'Go.');
+    const events = await runInstantly(org.root, { maxTurns: 1 });
+    expect(events.filter((event) => event.type === 'agent-error')).toEqual([]);
+    expect(chargeLines(org.root)).toEqual([expect.objectContaining({ input_tokens: WINDOW, output_tokens: 5, credits: 0.032005 })]);
+  });
+});
+
+describe("a cassette's usage passes the gate on replay", () => {
+  test("a recorded failure's charge replays as it was charged; a cassette edited to claim 1e300 tokens is charged what a call can use", async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: WINDOW }, { credits: 100 });
+    org.plan({ manager: [{ exit: 1, stdout: '{"usage": {"input_tokens": 30, "output_tokens": 4}}\n' }, { say: 'Done.\n{"usage": {"input_tokens": 20, "output_tokens": 2}}\n' }] });
+    humanSends(org.root, 'manager', 'Go.');
+    const fresh = join(tempDir(), 'org');
+    cpSync(org.root, fresh, { recursive: true });
+    const edited = join(tempDir(), 'org');
+    cpSync(org.root, edited, { recursive: true });
+    const cassette = join(tempDir(), 'run.jsonl');
+    await runEngine(org.root, {}, { providerFactory: createProviderFactory({ root: org.root, record: cassette }) });
+    const untimed = (root: string) => chargeLines(root).map((line) => ({ ...line, at: undefined }));
+    const recorded = untimed(org.root);
+    expect(recorded[0]).toMatchObject({ turn: 1, input_tokens: 30, output_tokens: 4, credits: 0.500034 });
+
+    await runEngine(fresh, {}, { providerFactory: createProviderFactory({ root: fresh, replay: cassette }) });
+    expect(untimed(fresh)).toEqual(recorded);
+
+    const claimed = join(tempDir(), 'claimed.jsonl');
+    writeFileSync(claimed, readFileSync(cassette, 'utf8').replace('"inputTokens":30', '"inputTokens":1e300').replace('"inputTokens":20', '"inputTokens":1e300'));
+    await runEngine(edited, {}, { providerFactory: createProviderFactory({ root: edited, replay: claimed }) });
+    expect(chargeLines(edited).slice(0, 2)).toEqual([
+      expect.objectContaining({ turn: 1, input_tokens: WINDOW, output_tokens: 4 }),
+      expect.objectContaining({ turn: 2, input_tokens: WINDOW, output_tokens: 2 }),
+    ]);
+    expect(checkInvariants(edited)).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import type { Provider, ProviderResponse } from '../../src/providers/provider.js';
+import { createRunProviderFactory } from '../../src/queue/queue-provider-factory.js';
+import { startWorker } from '../../src/queue/run-worker.js';
+import { checkInvariants } from '../faults/invariants.js';
+import { humanSends, runEngine, tempDir } from '../helpers/temp-org.js';
+import { chargeLines, outsideOrg } from '../outside/outside-org.js';
+import { queueTestKit } from './queue-test-kit.js';
+
+const redis = queueTestKit();
+
+/**
+ * What a worker that lemming's own code does not guard could put in Redis as a call's answer: a model
+ * that is not the one asked (priced at nothing), tokens no call can use, and no answer at all to charge.
+ */
+const hostile: Provider = {
+  generate: async () =>
+    ({
+      text: 'Nothing to do.',
+      toolCalls: [],
+      modelKey: 'free-model',
+      usage: { inputTokens: 1e300, outputTokens: 0.5, calls: 0, estimated: false },
+      charged: [{ modelKey: 'free-model', usage: { inputTokens: 1, outputTokens: 1, estimated: false } }],
+    }) as unknown as ProviderResponse,
+};
+
+describe("a worker's result passes the usage gate where the engine reads it", () => {
+  test('another model, 1e300 tokens and 0 calls are charged as the model asked, the most a call can use and one answer', { timeout: 60_000 }, async () => {
+    const org = outsideOrg({ provider: 'command', max_retries: 0, input_price: 1, output_price: 1, price_per_call: 0.5, context_window: 32_000 }, { credits: 100 });
+    humanSends(org.root, 'manager', 'Go.');
+    const worker = await startWorker({ address: redis.url, models: [], concurrency: 1, root: tempDir('lemming-worker-'), log: () => undefined, providerFor: () => hostile, discoverEveryMs: 100 });
+    const factory = createRunProviderFactory({ root: org.root, queue: redis.url });
+    try {
+      await runEngine(org.root, {}, { providerFactory: factory });
+    } finally {
+      await factory.close();
+      await worker.close(1_000);
+    }
+    const lines = chargeLines(org.root);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatchObject({ model: 'agent', input_tokens: 32_000, output_tokens: 1, credits: 0.532001 });
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+});
