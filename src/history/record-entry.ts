@@ -2,6 +2,7 @@ import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
+import { LEDGER_FILE, readLedgerLine } from '../engine/money/ledger-line.js';
 import { errorMessage } from '../errors.js';
 import { showSize } from '../format/format.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
@@ -319,19 +320,19 @@ function decidedProposals(root: string, changes: readonly Change[]): string[] {
   return decided;
 }
 
-/** Credits of the ledger's charges for `turn` (a run stopped before its history was written): a turn's charges are all on its own lines. */
+/**
+ * Credits of the ledger's charges for `turn` (a run stopped before its history was written): a turn's
+ * charges are all on its own lines, read by the ledger's one rule (a line it cannot count is the
+ * engine's to stop at; the entry's summary leaves it out).
+ */
 async function ledgerCredits(root: string, turn: number): Promise<number> {
   let credits = 0;
-  const lines = createInterface({ input: createReadStream(join(root, 'org', 'state', 'ledger.jsonl'), { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({ input: createReadStream(join(root, LEDGER_FILE), { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
-      if (!line.startsWith('{')) continue;
-      try {
-        const entry = JSON.parse(line) as { type?: string; turn?: number; credits?: number };
-        if (entry.type === 'charge' && entry.turn === turn && typeof entry.credits === 'number') credits += entry.credits;
-      } catch {
-        // A line cut by a crash: the ledger's own repair drops it.
-      }
+      const { entry, problem } = readLedgerLine(line);
+      const charge = entry as { type?: string; turn?: number; credits?: number } | undefined;
+      if (problem === undefined && charge?.type === 'charge' && charge.turn === turn) credits += charge.credits ?? 0;
     }
   } catch {
     // No ledger: nothing charged.
