@@ -5,6 +5,7 @@ import { sweepTemporaries } from '../storage/temporary-files.js';
 import { isValidAgentName } from './names.js';
 import { ensureStateGitignore } from './state-gitignore.js';
 import { AGENT_TEMPLATES_FOLDER } from './templates/agent-templates.js';
+import { readTemplateFiles } from './templates/read-template.js';
 
 /** What `lemming bootstrap` did; paths are relative to the org root. */
 export interface BootstrapReport {
@@ -16,28 +17,9 @@ export interface BootstrapReport {
   folders: string[];
 }
 
-/** An org template's files (org.yaml, chart.yaml, each resume, each agent template), relative to its folder. */
-export function templateFiles(templateRoot: string): string[] {
-  const files = ['org/org.yaml', 'org/chart.yaml'];
-  const agents = join(templateRoot, 'agents');
-  for (const name of existsSync(agents) ? readdirSync(agents).sort() : []) {
-    if (isValidAgentName(name) && existsSync(join(agents, name, 'resume.md'))) files.push(`agents/${name}/resume.md`);
-  }
-  return [...files, ...agentTemplateFiles(templateRoot)];
-}
-
-/** The agent templates (`org/templates/*.md`) in a folder, relative to it. */
-function agentTemplateFiles(templateRoot: string): string[] {
-  const folder = join(templateRoot, AGENT_TEMPLATES_FOLDER);
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((entry) => entry.endsWith('.md'))
-    .sort()
-    .map((entry) => `${AGENT_TEMPLATES_FOLDER}/${entry}`);
-}
-
 /**
- * Write an org template (a folder of the package's `templates/`, or a user's) into `root`. Idempotent: a
+ * Write an org template (a folder of the package's `templates/`, or a user's) into `root`, its files
+ * read through the one walker (templates/read-template.ts: a link in it is refused). Idempotent: a
  * missing file is written, an existing one is never overwritten (whether a person edited it or
  * not), and missing folders are made again, for every agent that has a resume. A template without
  * agent templates of its own gets those of `agentTemplatesFrom` (the default org's), so every org can
@@ -45,11 +27,13 @@ function agentTemplateFiles(templateRoot: string): string[] {
  */
 export function bootstrapOrg(root: string, templateRoot: string, agentTemplatesFrom: string = templateRoot): BootstrapReport {
   const report: BootstrapReport = { written: [], kept: [], folders: [] };
-  const sources = new Map(templateFiles(templateRoot).map((file) => [file, templateRoot]));
-  if (agentTemplateFiles(templateRoot).length === 0) for (const file of agentTemplateFiles(agentTemplatesFrom)) sources.set(file, agentTemplatesFrom);
-  for (const [file, source] of sources) {
+  const files = readTemplateFiles(templateRoot);
+  const isAgentTemplate = (file: string): boolean => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`);
+  if (![...files.keys()].some(isAgentTemplate)) {
+    for (const [file, content] of readTemplateFiles(agentTemplatesFrom)) if (isAgentTemplate(file)) files.set(file, content);
+  }
+  for (const [file, content] of [...files].sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))) {
     const target = join(root, file);
-    const content = readFileSync(join(source, file), 'utf8');
     // A bootstrap killed part-way may have left a temporary here; it is run again to finish.
     sweepTemporaries(dirname(target));
     if (!existsSync(target)) {

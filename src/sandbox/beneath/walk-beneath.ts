@@ -269,19 +269,24 @@ export function walkBeneath(start: number, bounds: WalkBounds, visit: (entry: Wa
   return new WalkBeneath(start, bounds, visit, options).run();
 }
 
+/** What an entry passed over for what it is, is, in words. */
+export const KIND_WORDS: Readonly<Record<'link' | 'pipe' | 'socket' | 'device' | 'git', string>> = {
+  link: 'a symbolic link',
+  pipe: 'a named pipe',
+  socket: 'a socket',
+  device: 'a device',
+  git: 'a nested git repository',
+};
+
 /** How a passed-over entry is said to a person: `node_modules/.bin/tsc (a symbolic link)`. Pure. */
 export function passedText(passed: PassedOver, showSize: (bytes: number) => string = (bytes) => `${bytes} bytes`): string {
   switch (passed.reason) {
     case 'link':
-      return `${passed.path} (a symbolic link)`;
     case 'pipe':
-      return `${passed.path} (a named pipe)`;
     case 'socket':
-      return `${passed.path} (a socket)`;
     case 'device':
-      return `${passed.path} (a device)`;
     case 'git':
-      return `${passed.path} (a nested git repository)`;
+      return `${passed.path} (${KIND_WORDS[passed.reason]})`;
     case 'depth':
       return `${passed.path} (a folder nested too deep)`;
     case 'path':

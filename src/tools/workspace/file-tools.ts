@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FileOwner } from '../../sandbox/beneath/hand-over.js';
 import { closeQuietly, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld } from '../../sandbox/beneath/read-beneath.js';
-import { KIND_REASONS, UNBOUNDED, walkBeneath, type PassedOver, type WalkBounds } from '../../sandbox/beneath/walk-beneath.js';
+import { KIND_REASONS, KIND_WORDS, UNBOUNDED, walkBeneath, type PassedOver, type WalkBounds } from '../../sandbox/beneath/walk-beneath.js';
 import { DEFAULT_MAX_FILES, WORKSPACE_DEPTH, WORKSPACE_PATH_BYTES } from '../../sandbox/workspace-bounds.js';
 import { entryStat, writeBeneath } from '../../sandbox/beneath/write-beneath.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
@@ -195,9 +195,6 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
   return written ? { result, written: { path: place.fromRoot, bytes: Buffer.byteLength(content) } } : { result };
 }
 
-/** A listing's words for what it shows and does not follow. */
-const KIND_WORDS: Partial<Record<PassedOver['reason'], string>> = { link: 'a symbolic link', pipe: 'a named pipe', socket: 'a socket', device: 'a device' };
-
 /** How a walk's entry is named to the model: below the place walked, as the model named that. */
 function entryDisplay(place: WorkspacePath, parts: readonly string[]): string {
   return place.display === '.' ? parts.join('/') : `${place.display}/${parts.join('/')}`;
@@ -249,7 +246,7 @@ export function listFilesTool(context: FileToolContext, path: unknown, recursive
           }
           const shown = entryDisplay(place, entry.parts);
           if (entry.passed === 'git') lines.push(`${shown}/ (a git repository's own folder, not listed)`);
-          else if (entry.passed !== undefined && KIND_REASONS.has(entry.passed)) lines.push(`${shown} (${KIND_WORDS[entry.passed] ?? 'not a file'}, not followed)`);
+          else if (entry.passed !== undefined && KIND_REASONS.has(entry.passed)) lines.push(`${shown} (${KIND_WORDS[entry.passed as keyof typeof KIND_WORDS]}, not followed)`);
           else lines.push(entry.stat.isDirectory() ? `${shown}/` : `${shown} (${entry.stat.size} bytes)`);
           return undefined;
         },
