@@ -1,12 +1,15 @@
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadOrg } from '../org/load-org.js';
+import type { Org } from '../org/org.js';
+import { walkOrg } from '../org/walk-org.js';
+import { workspaceLimitsOf } from '../org/workspace-limits.js';
+import { closeQuietly, openBeneath } from '../sandbox/beneath/open-beneath.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import { commandHostIdentity, handToCommands } from '../sandbox/sandbox-identity.js';
 import type { CommandSpec, SandboxLimits } from '../sandbox/command-spec.js';
-import { outboxPath } from '../mailbox/message-file.js';
-import { ownWorkspace, SHARED_WORKSPACE } from '../tools/workspace/workspace-path.js';
+import { copyFilePieces } from '../storage/copy-file.js';
+import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import type { CheckSetting } from './outcome-settings.js';
 import { humanAnswer, runMessages, threadText } from './run-messages.js';
 
@@ -35,29 +38,35 @@ export function lastNumber(stdout: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** A copy of a folder with plain files and folders only: a link in a run's workspace leads nowhere from the view. */
-function copyPlain(from: string, to: string): void {
-  const stat = lstatSync(from, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) return;
-  mkdirSync(to, { recursive: true });
-  cpSync(from, to, { recursive: true, filter: (source) => { const each = lstatSync(source); return each.isDirectory() || each.isFile(); } });
+/** Whether a path of the org is in a check's view: an agent's outbox or workspace, or the shared workspace. Pure. */
+function inView(path: string): boolean {
+  return /^agents\/[^/]+\/(outbox|workspace)\//.test(path) || path.startsWith('workspace/');
 }
 
 /**
  * What a check sees of a run, at $SHARED (read-only): `answer.md` (the human's answer, empty when
  * there was none), `thread.md` (every message, oldest first), each agent's `agents/<name>/outbox/`
- * and `agents/<name>/workspace/`, and the shared `workspace/`. A copy: nothing a check does reaches the run.
+ * and `agents/<name>/workspace/`, and the shared `workspace/`. A copy, through the one walk of the org
+ * (org/walk-org.ts): plain files only (a link in a run's workspace is not in it), each workspace within
+ * its bounds, each file copied a piece at a time with its holes kept (storage/copy-file.ts), so the
+ * view takes no more disk than the run's own files. Nothing a check does reaches the run.
  */
-function writeView(root: string, view: string): void {
+function writeView(root: string, org: Org, view: string): void {
   const messages = runMessages(root);
   mkdirSync(view, { recursive: true });
   writeFileSync(join(view, 'answer.md'), humanAnswer(messages)?.body ?? '');
   writeFileSync(join(view, 'thread.md'), threadText(messages));
-  for (const agent of readdirSync(join(root, 'agents')).sort()) {
-    copyPlain(join(root, outboxPath(agent)), join(view, outboxPath(agent)));
-    copyPlain(join(root, ownWorkspace(agent)), join(view, ownWorkspace(agent)));
-  }
-  copyPlain(join(root, SHARED_WORKSPACE), join(view, SHARED_WORKSPACE));
+  walkOrg(root, workspaceLimitsOf(org), (file) => {
+    if (!inView(file.path)) return;
+    const opened = openBeneath(file.folder, [file.name], { kind: 'file' });
+    if ('code' in opened) return;
+    try {
+      mkdirSync(dirname(join(view, file.path)), { recursive: true });
+      copyFilePieces(opened.fd, join(view, file.path), { mode: 0o644 | (file.stat.mode & 0o111) });
+    } finally {
+      closeQuietly(opened.fd);
+    }
+  }, { trees: [['agents'], ['workspace']] });
 }
 
 /**
@@ -69,6 +78,7 @@ export async function runChecks(root: string, checks: readonly CheckSetting[]): 
   if (checks.length === 0) return [];
   const org = loadOrg(root).org;
   const sandbox = org.settings.sandbox;
+  const identity = sandbox.isolation === 'bwrap' ? commandHostIdentity(sandbox.run_as) : undefined;
   const limits: SandboxLimits = {
     timeout_ms: sandbox.timeout_ms,
     max_output_bytes: sandbox.max_output_bytes,
@@ -79,17 +89,20 @@ export async function runChecks(root: string, checks: readonly CheckSetting[]): 
     disk_mb: sandbox.disk_mb,
     max_files: sandbox.max_files,
   };
-  const scratch = mkdtempSync(join(tmpdir(), 'lemming-check-'));
-  // The command's host identity must reach the view and its workspace through this folder.
-  chmodSync(scratch, 0o755);
+  // A view a run killed in its checks left behind goes now.
+  sweepTemporaryFolders('check');
+  // The view holds the run's messages and workspaces: 0700, the check's own identity's (when lemming is root, the
+  // unprivileged one the check runs as), so no other user of the machine reads it while the checks run.
+  const scratch = temporaryFolder('check');
   try {
+    if (identity) chownSync(scratch, identity.uid, identity.gid);
     const view = join(scratch, 'view');
-    writeView(root, view);
+    writeView(root, org, view);
     const results: CheckResult[] = [];
     for (const check of checks) {
       const workspace = join(scratch, `work-${results.length}`);
       mkdirSync(workspace);
-      if (sandbox.isolation === 'bwrap') handToCommands(workspace, commandHostIdentity(sandbox.run_as));
+      handToCommands(workspace, identity);
       const spec: CommandSpec = {
         argv: ['/bin/sh', '-c', check.run],
         workspace,

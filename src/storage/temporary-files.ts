@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -79,10 +79,36 @@ export function sweepTemporaries(folder: string, options: { recursive?: boolean 
 }
 
 /**
- * A new empty folder of lemming's own under the system's temporary folder (`/tmp/lemming-<purpose>-XXXXXX`),
- * for work that is not the org's (a turn the dashboard shows, materialised from the history): its
- * maker removes it when done. Never beside the org's files, so no sweep or export of the org sees it.
+ * A new empty folder of lemming's own under the system's temporary folder
+ * (`/tmp/lemming-<purpose>-<pid>-XXXXXX`), mode 0700, for work that is not the org's (a turn the
+ * dashboard shows, materialised from the history; a check's view of a run): its maker removes it
+ * when done, and one a process now gone left is removed by the next `sweepTemporaryFolders` of its
+ * purpose. Never beside the org's files, so no sweep or export of the org sees it.
  */
 export function temporaryFolder(purpose: string): string {
-  return mkdtempSync(join(tmpdir(), `lemming-${purpose}-`));
+  return mkdtempSync(join(tmpdir(), `lemming-${purpose}-${process.pid}-`));
+}
+
+/** Remove the temporary folders of `purpose` (temporaryFolder) that processes now gone left behind (killed in the middle of their work). Returns how many. */
+export function sweepTemporaryFolders(purpose: string): number {
+  const prefix = `lemming-${purpose}-`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const owner = /^(\d+)-[^-]+$/.exec(name.slice(prefix.length))?.[1];
+    if (owner === undefined || ownerRunning(Number(owner))) continue;
+    try {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      removed += 1;
+    } catch {
+      // Not ours to remove (another user's), or gone: left as it is.
+    }
+  }
+  return removed;
 }
