@@ -102,7 +102,8 @@ export function sweepTemporaryFolders(purpose: string): number {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const owner = /^(\d+)-[^-]+$/.exec(name.slice(prefix.length))?.[1];
-    if (owner === undefined || ownerRunning(Number(owner))) continue;
+    // This process's own are in use (two runs' checks at once): only one that is gone left some behind.
+    if (owner === undefined || Number(owner) === process.pid || ownerRunning(Number(owner))) continue;
     try {
       rmSync(join(tmpdir(), name), { recursive: true, force: true });
       removed += 1;
