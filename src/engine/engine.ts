@@ -31,6 +31,7 @@ import { carryOutApprovals } from './human/finish-approval.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
+import { historyNotice } from './turn/history-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import type { HistoryWriter } from '../history/history-writer.js';
@@ -400,15 +401,25 @@ export class Engine {
       }
     }
     if (!this.history) return [];
-    const problems = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
-    return problems.map((message) => ({ type: 'warning', turn: this.state.turn + 1, file: 'org/state/history.git', message }));
+    const news = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
+    return this.historyNews(news, this.state.turn + 1);
   }
 
   /** Wait for the history entries under way; their problems as warnings. */
   private async settleHistory(): Promise<EngineEvent[]> {
     if (!this.history) return [];
-    const problems = await this.history.settle();
-    return problems.map((message) => ({ type: 'warning', turn: this.state.turn, file: 'org/state/history.git', message }));
+    return this.historyNews(await this.history.settle(), this.state.turn);
+  }
+
+  /** What the history said, as warnings; an entry not written is also the human's notice (history-notice.ts), once a turn. */
+  private historyNews(news: { failed: string[]; leftOut: string[] }, turn: number): EngineEvent[] {
+    const notice = historyNotice(news.failed, this.state.turn);
+    if (notice && !this.state.humanNotices.some((existing) => existing.id === notice.id)) {
+      // Only the human's notices change, and the file is replaced atomically, as checkModelsReachable does; no turn is under way.
+      this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
+      saveState(statePaths(this.root).state, this.state);
+    }
+    return [...news.failed, ...news.leftOut].map((message) => ({ type: 'warning', turn, file: 'org/state/history.git', message }));
   }
 
   /** Release the lock. The engine cannot be used after this. */

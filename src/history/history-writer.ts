@@ -1,6 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';
 import { gitAvailable, NO_GIT_WARNING } from './git.js';
+import { clearHistoryBehind, markHistoryBehind } from './history-behind.js';
 import { keepKnownFiles, lastEntry, recordEntry, writtenSoFar, type EntrySession } from './record-entry.js';
 
 /** Entries being written, by org root: one writer at a time per org, even across engines of one process. */
@@ -16,8 +17,18 @@ const gitWriting = new Map<string, { session: EntrySession; pending: Promise<voi
  * later turn's files, and a run's end waits until git has written them all. A run killed before an entry was written loses
  * nothing: the next turn (or the next run) finds the history behind the record and records the turn then.
  */
+/**
+ * What the history has to say since it last did: entries that were not written (`failed`: the run
+ * says it, the human gets a notice, `lemming status` shows it until an entry is written again), and
+ * what entries left out of the org's files (`leftOut`, said once a run).
+ */
+export interface HistoryNews {
+  failed: string[];
+  leftOut: string[];
+}
+
 export class HistoryWriter {
-  private readonly problems: string[] = [];
+  private readonly failed: string[] = [];
   /** The last turn this writer recorded an entry of: a turn that follows it in the same run needs no look at the history. */
   private recorded: number | undefined;
   /** The files of the last entry this writer wrote and the git that writes the next: a plain entry reads only what changed. */
@@ -45,7 +56,7 @@ export class HistoryWriter {
    * while a run goes on are in the next turn's entry (a look for them between two turns of one run
    * would cost each turn a scan of the org for a gap of no time).
    */
-  beforeTurn(turn: number, lookForEdits = true): Promise<string[]> {
+  beforeTurn(turn: number, lookForEdits = true): Promise<HistoryNews> {
     // The last turn's files are read: the next turn may go on while git writes them.
     if (!lookForEdits && this.recorded === turn) return this.read();
     this.enqueue(async () => {
@@ -72,19 +83,22 @@ export class HistoryWriter {
   }
 
   /** Wait for the entries under way, until git has written them; returns what went wrong since the last call, a line each. */
-  async settle(): Promise<string[]> {
+  async settle(): Promise<HistoryNews> {
     await writing.get(this.root);
     await writtenSoFar(this.session);
     return this.read();
   }
 
   /** Wait until the entries under way have read the org's files (git may still be writing the last); what went wrong. */
-  private async read(): Promise<string[]> {
+  private async read(): Promise<HistoryNews> {
     await writing.get(this.root);
-    if (this.session.problem) this.problems.push(`the history (org/state/history.git): ${this.session.problem}`);
+    if (this.session.problem) this.failed.push(`the history (org/state/history.git): ${this.session.problem}`);
     this.session.problem = undefined;
-    for (const line of this.session.leftOut?.splice(0) ?? []) this.problems.push(line);
-    return this.problems.splice(0);
+    const failed = this.failed.splice(0);
+    const last = this.session.last?.summary.turn;
+    if (failed.length > 0) markHistoryBehind(this.root, this.recorded ?? last ?? 0, failed[0] as string);
+    else if (this.recorded !== undefined && last !== undefined) clearHistoryBehind(this.root);
+    return { failed, leftOut: this.session.leftOut?.splice(0) ?? [] };
   }
 
   /** After the entries under way: the git kept for them stops. */
@@ -120,7 +134,7 @@ export class HistoryWriter {
       .catch((error: unknown) => {
         // The next turn looks at the history again, and records what this entry did not.
         this.recorded = undefined;
-        this.problems.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
+        this.failed.push(`the history (org/state/history.git) was not written: ${errorMessage(error)}; the next turn tries again`);
       });
     writing.set(this.root, next);
     void next.finally(() => {

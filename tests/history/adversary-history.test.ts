@@ -130,4 +130,24 @@ describe('nothing in a workspace stops or fools the history', () => {
     const state = JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number };
     expect(keptTurns(root)).toHaveLength(state.turn + 1);
   }, 300_000);
+
+  test('a turn the history cannot record is said in the run, in status and to the human, and the next turn records it', async () => {
+    const root = orgWithWorkspace();
+    expect((await lemmingAsync(root, ['run', '--turns', '1', '--plain'])).status).toBe(0);
+    // The store's packs cannot be written: git fast-import fails, whatever the files.
+    const packs = join(root, 'org/state/history.git/objects/pack');
+    execFileSync('sh', ['-c', `mv '${packs}' '${packs}.kept' && touch '${packs}'`]);
+    const broken = await lemmingAsync(root, ['run', '--turns', '1', '--plain']);
+    expect(broken.status).toBe(0);
+    expect(`${broken.stdout}${broken.stderr}`).toMatch(/the history \(org\/state\/history\.git\).*not written/);
+    const status = lemming(root, ['status']);
+    expect(status.stdout).toMatch(/the history is behind: it has recorded no turn since turn \d+ \(/);
+    const inbox = lemming(root, ['inbox', '--all']);
+    expect(inbox.stdout).toContain('The history did not record turn');
+    execFileSync('sh', ['-c', `rm '${packs}' && mv '${packs}.kept' '${packs}'`]);
+    await runToEnd(root);
+    expect(lemming(root, ['status']).stdout).not.toContain('the history is behind');
+    const state = JSON.parse(readFileSync(join(root, 'org/state/engine.json'), 'utf8')) as { turn: number };
+    expect(keptTurns(root).at(-1)).toBe(`turn ${state.turn}`);
+  }, 180_000);
 });

@@ -52,6 +52,9 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
   }
   const decisions = waitingDecisionLines(proposals, hint);
   if (decisions.length > 0) output.out(decisions.join('\n'));
+  if (status.historyBehind) {
+    output.out(`the history is behind: it has recorded no turn since turn ${status.historyBehind.turn} (${status.historyBehind.problem}); the next turn records the org as it then stands, and \`${hint('history')}\` lists what it holds`);
+  }
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import { historyBehind } from '../../history/history-behind.js';
 import { existsSync } from 'node:fs';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
@@ -80,5 +81,6 @@ export function orgStatus(org: Org, options: { leaveOutQuiet?: boolean } = {}): 
   const running = holder ? { pid: holder.pid, command: holder.command, started: holder.started } : undefined;
   const unfinishedTurn = existsSync(paths.journal);
   const awaiting = state.awaiting !== undefined && state.awaiting.length > 0 ? { awaiting: state.awaiting } : {};
-  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents, ...(options.leaveOutQuiet ? { quiet } : {}), ...awaiting };
+  const behind = historyBehind(org.root);
+  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents, ...(options.leaveOutQuiet ? { quiet } : {}), ...awaiting, ...(behind ? { historyBehind: behind } : {}) };
 }

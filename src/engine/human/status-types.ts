@@ -51,4 +51,6 @@ export interface OrgStatus {
   quiet?: number;
   /** Mail waiting for its recipient's answer under org/routing.yaml `escalate`, oldest first; absent when none. */
   awaiting?: Array<{ id: string; from: string; to: string; turn: number; subject?: string }>;
+  /** The org's history could not record a turn and has not caught up since (history/history-behind.ts); absent when it is not behind. */
+  historyBehind?: { turn: number; problem: string; at: string };
 }
