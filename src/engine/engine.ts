@@ -31,7 +31,7 @@ import { carryOutApprovals } from './human/finish-approval.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
-import { historyNotice } from './turn/history-notice.js';
+import { historyNotice } from './turn/notices.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import type { HistoryWriter } from '../history/history-writer.js';
@@ -411,7 +411,7 @@ export class Engine {
     return this.historyNews(await this.history.settle(), this.state.turn);
   }
 
-  /** What the history said, as warnings; an entry not written is also the human's notice (history-notice.ts), once a turn. */
+  /** What the history said, as warnings; an entry not written is also the human's notice (turn/notices.ts), once a turn. */
   private historyNews(news: { failed: string[]; leftOut: string[] }, turn: number): EngineEvent[] {
     const notice = historyNotice(news.failed, this.state.turn);
     if (notice && !this.state.humanNotices.some((existing) => existing.id === notice.id)) {
