@@ -11,7 +11,7 @@ const CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | const
 /**
  * Copy the regular file held open as `from` to a new file `to`, a piece at a time, so memory does not
  * grow with the file: with `cutter`, each piece without the org's secrets (secrets/secret-stream.ts).
- * A piece of zeros is not written but skipped, so a sparse file is copied sparse: its holes take no
+ * A block of zeros is not written but skipped, so a sparse file is copied sparse: its holes take no
  * disk in the copy either (and a file of zeros that took disk takes none). The copy gets `mode` (its
  * permission bits) and no more. Returns the bytes written, and whether anything was cut. A failure to
  * write is thrown as the storage's (storage-error.ts), naming `to`.
@@ -26,11 +26,22 @@ export function copyFilePieces(from: number, to: string, options: { mode: number
   const buffer = Buffer.allocUnsafe(PIECE);
   let position = 0;
   let offset = 0;
+  // Each block of zeros is skipped: runs of the others are written where they belong.
   const put = (bytes: Buffer): void => {
-    if (bytes.length === 0) return;
-    if (!isZeros(bytes)) {
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, offset + done);
+    let run = -1;
+    const write = (end: number): void => {
+      for (let done = run; done < end; ) done += writeSync(fd, bytes, done, end - done, offset + done);
+      run = -1;
+    };
+    for (let start = 0; start < bytes.length; start += BLOCK) {
+      const end = Math.min(start + BLOCK, bytes.length);
+      if (isZeros(bytes.subarray(start, end))) {
+        if (run >= 0) write(start);
+      } else if (run < 0) {
+        run = start;
+      }
     }
+    if (run >= 0) write(bytes.length);
     offset += bytes.length;
   };
   try {
@@ -53,13 +64,11 @@ export function copyFilePieces(from: number, to: string, options: { mode: number
   return { bytes: offset, cut: options.cutter?.cut ?? false };
 }
 
-const ZEROS = Buffer.alloc(PIECE);
+/** The grain of holes: a file system's block. */
+const BLOCK = 4096;
+const ZEROS = Buffer.alloc(BLOCK);
 
-/** Whether a piece is all zeros (a hole read back, or zeros written); a cut piece may be longer than a read one. */
-function isZeros(bytes: Buffer): boolean {
-  for (let start = 0; start < bytes.length; start += PIECE) {
-    const part = bytes.subarray(start, start + PIECE);
-    if (!part.equals(ZEROS.subarray(0, part.length))) return false;
-  }
-  return true;
+/** Whether a block is all zeros (a hole read back, or zeros written). */
+function isZeros(block: Buffer): boolean {
+  return block.equals(block.length === BLOCK ? ZEROS : ZEROS.subarray(0, block.length));
 }
