@@ -18,6 +18,7 @@ import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
 import { scale } from './sections/scale.js';
+import { walkedWorkspaces } from './sections/walked-workspaces.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -27,7 +28,7 @@ interface Section {
   about: string;
   /** Run in `--quick` mode too. */
   quick: boolean;
-  run(context: BenchContext): Row[];
+  run(context: BenchContext): Row[] | Promise<Row[]>;
 }
 
 let kept: KeptOrg | undefined;
@@ -61,6 +62,14 @@ const sections: Section[] = [
       "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
     quick: false,
     run: keptHistory,
+  },
+  {
+    id: 'walked-workspaces',
+    title: 'What agents wrote, walked: a workspace of 100,000 files',
+    about:
+      "The one bounded walker every reader of a workspace goes through (src/sandbox/beneath/walk-beneath.ts), where a workspace is largest: the disk quota's measurement of 100,000 entries (1,000 folders of 99 files, the default max_files), 7 times, against plain Node listing and lstat-ing the same by path; a run_command step of one agent whose workspace holds them, against one whose workspace is nearly empty (turns alternated in one process, 7 after 2); and a steady turn of 20 agents that keep their history, one of whose workspaces holds them untouched, against the same org without (runs of 4 turns alternated, 4 after 1). On the first storage.",
+    quick: false,
+    run: walkedWorkspaces,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },
@@ -137,7 +146,7 @@ try {
   for (const [index, section] of chosen.entries()) {
     log(`${index + 1}/${chosen.length} ${section.title}`);
     const sectionStart = performance.now();
-    const rows = section.run(context);
+    const rows = await section.run(context);
     results.push({ title: section.title, about: section.about, rows, seconds: (performance.now() - sectionStart) / 1000 });
   }
 } finally {

@@ -65,23 +65,6 @@ export class KnownFiles {
     private files: Map<string, KnownFile>,
   ) {}
 
-  /**
-   * From `git ls-files -s -z` of the index an entry was just staged in, with the stamps a walk took
-   * before it was staged (a file written since has another stamp, and is read again next time).
-   */
-  static fromIndex(head: string, listed: Buffer, walked: ReadonlyMap<string, FileStamp>): KnownFiles {
-    const files = new Map<string, KnownFile>();
-    for (const record of listed.toString('utf8').split('\0')) {
-      const tab = record.indexOf('\t');
-      if (tab < 0) continue;
-      const [mode, oid] = record.slice(0, tab).split(' ');
-      const path = record.slice(tab + 1);
-      const stamp = walked.get(path);
-      if (mode && oid) files.set(path, { mode, oid, stamp: stamp && stamp.mode === mode ? stamp.stamp : 'unread' });
-    }
-    return new KnownFiles(head, files);
-  }
-
   /** From the tree of an entry (`git ls-tree -r -z`), its files' stamps not known: each is read once, and recorded only if it changed. */
   static fromTree(head: string, listed: Buffer): KnownFiles {
     const files = new Map<string, KnownFile>();

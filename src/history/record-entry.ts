@@ -242,14 +242,14 @@ async function storeLarge(place: GitPlace, path: string): Promise<string | undef
 function noteLeftOut(session: EntrySession, walked: RecordedWalk): void {
   const said = (session.saidLeftOut ??= new Set());
   const fresh = walked.leftOut.filter((left) => !EXPECTED.has(left.reason) && !said.has(left.path));
-  const more = Math.max(0, walked.leftOutCount - walked.leftOut.length);
-  if (fresh.length === 0 && more === 0) return;
+  if (fresh.length === 0) return;
   for (const left of fresh) said.add(left.path);
   const shown = fresh.slice(0, 5).map((left) => passedText({ ...left, reason: left.reason as PassReason }, showSize));
-  const count = fresh.length + more;
+  // The walk names the first it left out (LEFT_OUT_KEPT) and counts the rest.
+  const unnamed = walked.leftOutCount - walked.leftOut.length;
   session.leftOut = [
     ...(session.leftOut ?? []),
-    `the history leaves out ${count} path(s) that are not plain files or are past a workspace's bounds: ${shown.join(', ')}${count > shown.length ? ', …' : ''} (docs/history.md#what-an-entry-holds)`,
+    `the history leaves out ${fresh.length} path(s) that are not plain files or are past a workspace's bounds: ${shown.join(', ')}${fresh.length > shown.length ? ', …' : ''}${unnamed > 0 ? ` (and ${unnamed} more paths left out)` : ''} (docs/history.md#what-an-entry-holds)`,
   ];
 }
 
@@ -288,9 +288,6 @@ export async function headCommit(place: GitPlace): Promise<string | undefined> {
 export async function ensureStore(place: GitPlace): Promise<void> {
   if (existsSync(join(place.gitDir, 'HEAD'))) return;
   await git({ gitDir: place.gitDir }, ['init', '--quiet', '--bare', '--initial-branch=main']);
-  // The index of an org of thousands of files is written at every entry: version 4 is the smaller one.
-  await git({ gitDir: place.gitDir }, ['config', 'index.version', '4']);
-  await git({ gitDir: place.gitDir }, ['config', 'core.untrackedCache', 'true']);
 }
 
 const OUTBOX_FILE = /^agents\/([^/]+)\/outbox\/[^/]+\.md$/;

@@ -136,6 +136,10 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
   const path = parts.join('/');
   const byName = leftOutByName(parts, true);
   if (byName !== undefined) return taker.leave({ path, reason: byName });
+  // A start past its workspace's bounds (what a watch named down there): left out as a walk of the workspace would leave it
+  // (boundsAt took the start's own path and depth off the bounds: a folder that deep is passed over, and what is in it).
+  if (bounds.pathBytes < -1) return taker.leave({ path, reason: 'path' });
+  if (bounds.depth < -1) return taker.leave({ path, reason: 'depth' });
   const parent = openBase(parts.length === 1 ? root : join(root, ...parts.slice(0, -1)));
   if ('code' in parent) return;
   try {
@@ -145,6 +149,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const kind = kindOf(stat);
     if (kind === 'file') return takeFile(taker, parts, stat, parent.fd, bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
+    if (bounds.depth < 0) return taker.leave({ path, reason: 'depth' });
     walkFolder(root, parts, bounds, taker);
   } finally {
     closeQuietly(parent.fd);
