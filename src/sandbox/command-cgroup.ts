@@ -19,7 +19,7 @@ export type Controller = 'pids' | 'memory' | 'freezer';
 
 /** A way to hold a command's processes still and let them go on (a cgroup's freezer). */
 export interface CommandHold {
-  /** Hold every process of it still; resolves true once the kernel says they are (false: it has no freezer, or it did not take). */
+  /** Hold every process of it still; resolves true once the kernel says they are, or after a while they are on their way (false: it has no freezer). Thaw after. */
   freeze(): Promise<boolean>;
   /** Let them go on. */
   thaw(): void;
@@ -260,10 +260,14 @@ function makeFolders(controllers: readonly Controller[], limits: { maxProcesses:
   };
 }
 
-/** How long a freeze may take before the measurement goes on without it (a process in the middle of a long system call). */
+/**
+ * How long a freeze is waited for before the measurement goes on (a process in the middle of a long
+ * system call, or throttled by the kernel's writeback, reaches the freezer late); the freeze stays
+ * asked for all the same, so the process stops as soon as it can, until thawed.
+ */
 const FREEZE_WAIT_MS = 200;
 
-/** Freeze a cgroup and wait until the kernel says it is frozen; false when it cannot be, or is not in time (then it is thawed again). */
+/** Freeze a cgroup and wait until the kernel says it is frozen; false when it cannot be asked; true once asked (frozen, or on its way). */
 async function freezeFolder(folder: string, version: 1 | 2): Promise<boolean> {
   try {
     if (version === 2) writeFileSync(join(folder, 'cgroup.freeze'), '1');
@@ -279,10 +283,7 @@ async function freezeFolder(folder: string, version: 1 | 2): Promise<boolean> {
     } catch {
       return false;
     }
-    if (performance.now() > until) {
-      thawFolder(folder, version);
-      return false;
-    }
+    if (performance.now() > until) return true;
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }

@@ -25,7 +25,8 @@ import type { WorkspaceLimits } from './workspace-bounds.js';
  *   still (the cgroup's freezer), the folders measured by the one walker (walk-beneath.ts), and the
  *   command stopped (killed, like a timeout) if one is at its quota, or let go on. The folders are
  *   also measured every WATCH_MS or so without holding it, which sees what statfs cannot (a file's
- *   holes, writes hidden by files freed elsewhere meanwhile);
+ *   holes, writes hidden by files freed elsewhere meanwhile); the glances go on beside such a walk,
+ *   and one that finds the counts grown calls it off and measures with the command held;
  * - after it ends they are measured again, and a folder left over its quota is said in the result.
  *
  * What this bounds: with a freezer (a cgroup, as root or a user given a delegated one), a folder ends
@@ -76,12 +77,13 @@ interface Measured {
 /** Entries are counted up to this many times max_files: enough to tell whether a folder past it is growing. */
 const COUNT_TIMES = 2;
 
-/** Measure each folder (clearing setuid and setgid bits) within its bounds. */
-async function measure(folders: readonly Watched[], limits: WorkspaceLimits): Promise<Measured> {
+/** Measure each folder (clearing setuid and setgid bits) within its bounds; undefined when `calledOff` said so before it ended. */
+async function measure(folders: readonly Watched[], limits: WorkspaceLimits, calledOff?: () => boolean): Promise<Measured | undefined> {
   const quota = limits.disk_mb * MIB;
   const measured: Measured = { room: quota, filesRoom: limits.max_files, usages: [] };
   for (const watched of folders) {
-    const usage = await folderUsage(watched.path, { clearSetId: true, limits: { ...limits, max_files: COUNT_TIMES * limits.max_files } });
+    const usage = await folderUsage(watched.path, { clearSetId: true, limits: { ...limits, max_files: COUNT_TIMES * limits.max_files }, ...(calledOff ? { calledOff } : {}) });
+    if (usage.calledOff) return undefined;
     measured.usages.push({ bytes: usage.bytes, entries: usage.entries });
     const base = { folder: watched.folder, usedBytes: usage.bytes, quotaBytes: quota, maxFiles: limits.max_files };
     if (measured.met) continue;
@@ -143,7 +145,7 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec,
   const limits: WorkspaceLimits = { disk_mb: spec.limits.disk_mb, max_files: spec.limits.max_files };
   const folders = watchedFolders(spec);
   let base = await glance(folders);
-  let room = await measure(folders, limits);
+  let room = (await measure(folders, limits)) as Measured;
   // Past its quota already: the command may remove what is there, and write nothing.
   const start = room;
   const startedPast = room.met;
@@ -163,37 +165,61 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec,
         resolve();
       };
     });
+  /** Take a measurement in: stop the command when a folder is past its quota (true), else it is the room from here on. */
+  const takeIn = (measured: Measured, glanced: Awaited<ReturnType<typeof glance>>): boolean => {
+    // Past its quota from the start, it is stopped only for having grown: another writer's bytes are not its own.
+    if (measured.met && (startedPast === undefined || grewSince(start, measured, limits))) {
+      met = measured.met;
+      // Killed first, then let go (by the caller): a frozen process takes its SIGKILL once thawed.
+      stop.abort();
+      return true;
+    }
+    room = measured;
+    // What it wrote after that glance counts towards the next.
+    base = glanced;
+    return false;
+  };
+  // A workspace whose walk takes long is walked unprompted less often: at most a fifth of the time goes to it, or a tenth
+  // where the glances hold the command still to measure it (the walks unprompted are then only for what statfs misses).
+  const gap = (took: number): number => (hold ? Math.max(HELD_WATCH_MS, 9 * took) : Math.max(WATCH_MS, 4 * took));
+  /** A measurement unprompted, under way while the command goes on: the glances go on beside it, and may call it off. */
+  let unprompted: { calledOff: boolean; done: Promise<void> } | undefined;
   const watch = async (): Promise<void> => {
     let nextMeasure = performance.now() + WATCH_MS;
     while (watching) {
       await pause(GLANCE_MS);
       if (!watching) return;
       const now = await glance(folders);
-      const triggered = grown(now, base, room);
-      // Unprompted, a folder past its quota from the start would be found past it while the command removes what it holds.
-      if (!triggered && (startedPast !== undefined || performance.now() < nextMeasure)) continue;
-      // Held still while it is measured, so what it writes meanwhile is no more than it wrote before the hold.
-      const frozen = triggered && hold !== undefined ? await hold.freeze() : false;
-      const started = performance.now();
-      try {
-        const measured = await measure(folders, limits);
-        // Past its quota from the start, it is stopped only for having grown: another writer's bytes are not its own.
-        if (measured.met && (startedPast === undefined || grewSince(start, measured, limits))) {
-          met = measured.met;
-          // Killed first, then let go: a frozen process takes its SIGKILL once thawed.
-          stop.abort();
-          return;
+      if (grown(now, base, room)) {
+        // Grown since the last measurement: an unprompted one under way is called off, and the folders measured with the command held still.
+        if (unprompted) {
+          unprompted.calledOff = true;
+          await unprompted.done;
         }
-        room = measured;
-        // What it wrote after this glance (while it was measured, when not held) counts towards the next.
-        base = now;
-      } finally {
-        if (frozen) hold?.thaw();
+        const frozen = hold !== undefined ? await hold.freeze() : false;
+        const started = performance.now();
+        try {
+          const measured = await measure(folders, limits);
+          if (measured && takeIn(measured, now)) return;
+        } finally {
+          if (frozen) hold?.thaw();
+        }
+        nextMeasure = performance.now() + gap(performance.now() - started);
+        continue;
       }
-      // A workspace whose walk takes long is walked unprompted less often: at most a fifth of the time goes to it, or a
-      // tenth where the glances hold the command still to measure it (the walks unprompted are then only for what statfs misses).
-      const took = performance.now() - started;
-      nextMeasure = performance.now() + (hold ? Math.max(HELD_WATCH_MS, 9 * took) : Math.max(WATCH_MS, 4 * took));
+      // Unprompted, a folder past its quota from the start would be found past it while the command removes what it holds.
+      if (startedPast !== undefined || unprompted || performance.now() < nextMeasure) continue;
+      const started = performance.now();
+      const task: { calledOff: boolean; done: Promise<void> } = { calledOff: false, done: Promise.resolve() };
+      task.done = measure(folders, limits, () => task.calledOff || !watching)
+        .then((measured) => {
+          if (measured === undefined || !watching || takeIn(measured, now)) return;
+          nextMeasure = performance.now() + gap(performance.now() - started);
+        })
+        .finally(() => {
+          if (unprompted === task) unprompted = undefined;
+        });
+      unprompted = task;
     }
   };
   const watched = watch().catch(() => undefined);
@@ -205,9 +231,10 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec,
     wake?.();
     spec.signal?.removeEventListener('abort', passOn);
   }
-  // A measurement under way when it ended finishes first: two walks at once would only cost twice.
+  // A measurement under way when it ended finishes (or is called off) first: two walks at once would only cost twice.
   await watched;
-  const after = await measure(folders, limits);
+  await unprompted?.done;
+  const after = (await measure(folders, limits)) as Measured;
   const full = after.met ?? met;
   if (full === undefined) return startedPast ? { ...result, disk: { ...startedPast, startedPast: true, cleared: true } } : result;
   const stoppedHere = met !== undefined && spec.signal?.aborted !== true && (result.stoppedBy === undefined || result.stoppedBy === 'stopped');

@@ -19,6 +19,8 @@ export interface FolderUsage {
   past?: PassedOver;
   /** False when part of it could not be walked (a folder that cannot be opened): `bytes` counts the rest. */
   complete: boolean;
+  /** The caller called the walk off before it ended (`calledOff`). */
+  calledOff?: true;
 }
 
 /** The setuid (0o4000) and setgid (0o2000) bits. */
@@ -39,9 +41,10 @@ const SLICE = 2000;
  * missing folder takes nothing. `.git` folders are measured like any other (what they hold takes
  * disk); a link, a pipe or a device takes what lstat says and is not followed. The walk gives the
  * event loop a turn every SLICE entries, so the engine goes on answering while a large workspace is
- * measured; it stops at the first thing past the bounds, so it meets at most max_files entries.
+ * measured; it stops at the first thing past the bounds, so it meets at most max_files entries, and
+ * between two slices when `calledOff` says so.
  */
-export async function folderUsage(path: string, options: { clearSetId: boolean; limits?: WorkspaceLimits }): Promise<FolderUsage> {
+export async function folderUsage(path: string, options: { clearSetId: boolean; limits?: WorkspaceLimits; calledOff?: () => boolean }): Promise<FolderUsage> {
   const usage: FolderUsage = { bytes: 0, entries: 0, cleared: 0, complete: true };
   const base = openBase(path);
   if ('code' in base) {
@@ -70,7 +73,15 @@ export async function folderUsage(path: string, options: { clearSetId: boolean; 
     { enterGit: true },
   );
   try {
-    while (!walk.step(SLICE)) await new Promise((resolve) => setImmediate(resolve));
+    while (!walk.step(SLICE)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      // Called off between two slices: what it found so far says nothing of the whole.
+      if (options.calledOff?.()) {
+        usage.complete = false;
+        usage.calledOff = true;
+        break;
+      }
+    }
   } finally {
     walk.end();
     closeQuietly(base.fd);

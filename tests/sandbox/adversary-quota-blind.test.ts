@@ -30,14 +30,15 @@ const BLINDING = (count: number): string =>
  */
 describe.skipIf(SANDBOX_PROBLEM !== undefined)('a disk quota no number of files can blind', () => {
   test('200,000 empty files, then a loop of 1 MiB writes: the workspace ends within twice its 64 MiB quota', async () => {
-    const { root, run } = adversaryOrg('disk_mb: 64, max_files: 300000, timeout_ms: 60000');
+    // Minutes to spare: on a machine busy with other work, making 200,000 files beside the quota's walks takes a while.
+    const { root, run } = adversaryOrg('disk_mb: 64, max_files: 300000, timeout_ms: 200000');
     const ran = await run('python3 -', BLINDING(200_000));
     expect(ran.command?.stoppedBy).toBe('quota');
     expect(ran.result.content).not.toContain('all written');
     const used = await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false });
     expect(used.bytes).toBeGreaterThanOrEqual(64 * MIB);
     expect(used.bytes).toBeLessThanOrEqual(2 * 64 * MIB);
-  });
+  }, 300_000);
 
   test('a loop of plain 1 MiB writes ends within twice the quota', async () => {
     const { root, run } = adversaryOrg('disk_mb: 64, timeout_ms: 60000');
