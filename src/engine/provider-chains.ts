@@ -1,6 +1,7 @@
 import type { Org } from '../org/org.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { FallbackProvider } from '../providers/fallback-provider.js';
+import { withCacheSlots } from '../providers/prompt-cache.js';
 import type { Provider } from '../providers/provider.js';
 import { WAITING_NOTICE_MS, WaitingNoticeProvider } from '../providers/waiting-notices.js';
 
@@ -26,7 +27,8 @@ export class ProviderChains {
         let provider = this.providers.get(modelKey);
         if (!provider) {
           // Each model of a chain says for itself that it keeps a call waiting (the first may have failed over to it).
-          provider = new WaitingNoticeProvider(this.factory(modelKey, entry), org.settings.waiting_notice_ms ?? WAITING_NOTICE_MS);
+          // Its agents keep to llama.cpp slots of their own where there are enough (the org's agents decide: kept until it changes).
+          provider = new WaitingNoticeProvider(withCacheSlots(this.factory(modelKey, entry), org, modelKey, entry), org.settings.waiting_notice_ms ?? WAITING_NOTICE_MS);
           this.providers.set(modelKey, provider);
         }
         return { modelKey, entry, provider };
