@@ -88,7 +88,10 @@ export class WireAdapter implements Provider {
       this.switchedBecause === undefined
         ? `models.${this.options.modelKey}.tool_calling is false`
         : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
-    const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length} action(s) from the reply`;
+    // A block the cap cut short is not read (the engine's cap note says it was not carried out): it is not counted as read either.
+    const cut = reply.calls.filter((call) => call.cut).length;
+    const unread = cut > 0 ? `; ${cut} more was cut short by the output cap and not read` : '';
+    const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length - cut} action(s) from the reply${unread}`;
     return { ...cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text)), toolsAsText: true };
   }
 
