@@ -4,6 +4,7 @@ import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
+import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
 import { addressedTo } from '../../providers/model-request.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
@@ -71,7 +72,7 @@ export interface BuiltPrompt {
 }
 
 /** Room kept free in the model's window for its answer. */
-export const OUTPUT_RESERVE_TOKENS = 1_024;
+export const OUTPUT_RESERVE_TOKENS = MODEL_DEFAULTS.outputReserveTokens;
 
 function sortInbox(entries: InboxEntry[]): InboxEntry[] {
   return [...entries].sort(
