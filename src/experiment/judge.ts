@@ -120,27 +120,37 @@ export function judgeRequest(judge: JudgeSetting, entry: ModelEntry | undefined,
 
 /** What judging one run may cost, worked out before any run starts. */
 export interface JudgeEstimate {
-  /** Credits of one call at most, about: the longest prompt a judge is given (capped by the context window) and the output cap, at the entry's prices. */
-  credits: number;
+  /** Credits of a call judging a short answer, about: the prompt without the answer, and the output cap. */
+  least: number;
+  /** Credits of a call at most, about: the longest answer a judge is shown (never past the context window), and the output cap. */
+  most: number;
+  /** The prompt's tokens, about, from the shortest answer to the longest. */
+  inputTokens: { least: number; most: number };
   /** The output cap each call is sent. */
   outputTokens: number;
   /** Whether the cap is the entry's own `max_output_tokens` (else the documented default). */
   ownCap: boolean;
-  inputTokens: number;
 }
 
 /**
- * The most a judge's call costs, about: its prompt with the longest answer it is shown (60,000
- * characters, at lemming's estimate, but never past the entry's context window) and the output cap it
- * is sent, priced by the rule every charge is (money/charge.ts). Undefined for a model not in the registry. Pure.
+ * What a judge's call costs, about, from judging a short answer to the longest it is shown (60,000
+ * characters, but never past the entry's context window), each writing at most the output cap it is
+ * sent, priced by the rule every charge is (money/charge.ts) at lemming's estimate of the prompt (4
+ * characters a token: a small model's tokenizer may count more). Undefined for a model not in the registry. Pure.
  */
 export function estimateJudge(models: Readonly<Record<string, ModelEntry>>, judge: JudgeSetting, opening: readonly OpeningMessage[]): JudgeEstimate | undefined {
   const entry = models[judge.model];
   if (!entry) return undefined;
-  const request = judgeRequest(judge, entry, opening, 'x'.repeat(MAX_JUDGED_CHARS), 0);
-  const outputTokens = request.maxOutputTokens ?? expectedOutputTokens(entry);
-  const inputTokens = Math.min(estimateInputTokens(request), entry.context_window);
-  return { credits: priceCall({ inputTokens, outputTokens }, entry), outputTokens, ownCap: entry.max_output_tokens !== undefined, inputTokens };
+  const outputTokens = judgeRequest(judge, entry, opening, '', 0).maxOutputTokens ?? expectedOutputTokens(entry);
+  const tokens = (answer: string): number => Math.min(estimateInputTokens(judgeRequest(judge, entry, opening, answer, 0)), entry.context_window);
+  const inputTokens = { least: tokens(''), most: tokens('x'.repeat(MAX_JUDGED_CHARS)) };
+  return {
+    least: priceCall({ inputTokens: inputTokens.least, outputTokens }, entry),
+    most: priceCall({ inputTokens: inputTokens.most, outputTokens }, entry),
+    inputTokens,
+    outputTokens,
+    ownCap: entry.max_output_tokens !== undefined,
+  };
 }
 
 /**

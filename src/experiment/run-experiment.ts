@@ -80,26 +80,32 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
  * entry allows (judge.ts, estimateJudge), charged to the experiment's own ledger.
  */
 function judgingEstimates(pending: readonly PlannedRun[]): string[] {
-  const byModel = new Map<string, { calls: number; credits: number; outputTokens: number; ownCap: boolean; inputTokens: number }>();
+  const byModel = new Map<string, { calls: number; least: number; most: number; outputTokens: number; ownCap: boolean; leastInput: number; mostInput: number }>();
   for (const run of pending) {
     const judge = run.variant.outcome.judge;
     if (!judge) continue;
     // The run's own copy: its registry is the one its judge is asked through.
     const estimate = estimateJudge(loadOrg(run.root).org.models, judge, run.variant.messages);
     if (!estimate) continue;
-    const sum = byModel.get(judge.model) ?? { calls: 0, credits: 0, outputTokens: 0, ownCap: true, inputTokens: 0 };
+    const sum = byModel.get(judge.model) ?? { calls: 0, least: 0, most: 0, outputTokens: 0, ownCap: true, leastInput: Number.POSITIVE_INFINITY, mostInput: 0 };
     byModel.set(judge.model, {
       calls: sum.calls + 1,
-      credits: sum.credits + estimate.credits,
+      least: sum.least + estimate.least,
+      most: sum.most + estimate.most,
       outputTokens: Math.max(sum.outputTokens, estimate.outputTokens),
       ownCap: sum.ownCap && estimate.ownCap,
-      inputTokens: Math.max(sum.inputTokens, estimate.inputTokens),
+      leastInput: Math.min(sum.leastInput, estimate.inputTokens.least),
+      mostInput: Math.max(sum.mostInput, estimate.inputTokens.most),
     });
   }
+  const round = (credits: number): number => Math.round(credits * 1e6) / 1e6;
   return [...byModel].map(([model, sum]) => {
     const cap = sum.ownCap ? `org/org.yaml models.${model}.max_output_tokens` : `the default, as org/org.yaml models.${model}.max_output_tokens is not set`;
-    const credits = Math.round(sum.credits * 1e6) / 1e6;
-    return `judge: ${sum.calls} call(s) of ${model}, at most about ${credits} credits, each at most ${sum.outputTokens} output tokens (${cap}) and a prompt of about ${sum.inputTokens} tokens at most; charged to the experiment's ledger; a run with no answer is not judged`;
+    return (
+      `judge: ${sum.calls} call(s) of ${model}, about ${round(sum.least)} to at most ${round(sum.most)} credits in all ` +
+      `(a prompt of about ${sum.leastInput} to ${sum.mostInput} tokens as the answer is short or long, each answer at most ${sum.outputTokens} output tokens: ${cap}); ` +
+      `charged to the experiment's ledger; a run with no answer is not judged`
+    );
   });
 }
 

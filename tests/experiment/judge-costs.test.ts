@@ -67,10 +67,10 @@ describe("a judge's calls cost what the registry says they may", () => {
     const result = await lemmingAsync(root, ['experiment', join(root, 'study.yaml')]);
     expect(result.status, result.stderr).toBe(0);
     const lines = result.stderr.split('\n');
-    const estimate = lines.findIndex((line) => /^judge: 2 call\(s\) of judge, at most about [\d.]+ credits/.test(line));
+    const estimate = lines.findIndex((line) => /^judge: 2 call\(s\) of judge, about [\d.]+ to at most [\d.]+ credits in all/.test(line));
     expect(estimate, result.stderr).toBeGreaterThanOrEqual(0);
     expect(estimate).toBeLessThan(lines.findIndex((line) => /baseline-r1: running/.test(line)));
-    expect(lines[estimate]).toMatch(/each at most 64 output tokens \(org\/org\.yaml models\.judge\.max_output_tokens\)/);
+    expect(lines[estimate]).toMatch(/each answer at most 64 output tokens: org\/org\.yaml models\.judge\.max_output_tokens\)/);
     // Every call it then made asked for no more than that.
     for (const request of server.requests) expect(request.body.max_tokens).toBe(64);
   });
