@@ -2,7 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
 import { estimateCallCost } from '../engine/money/charge.js';
 import { isFatalProviderError, ProviderError, unusableAnswers } from './provider-error.js';
-import { addressedTo } from './model-request.js';
+import { addressedTo } from './request-tokens.js';
 import type { AnsweredUsage, Provider, ProviderRequest, ProviderResponse } from './provider.js';
 import { chargedAnswers, chargedTogether } from './usage.js';
 

@@ -5,7 +5,7 @@ import { keyVariableFor } from '../org/org-secrets.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
 import { onAbort } from './abort-listeners.js';
 import { findProgram } from './command/find-program.js';
-import { addressedTo } from './model-request.js';
+import { addressedTo } from './request-tokens.js';
 import type { Provider, ProviderRequest } from './provider.js';
 import { probeServer, serverUrl } from './reachability.js';
 

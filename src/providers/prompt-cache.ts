@@ -1,6 +1,4 @@
-import type { Org } from '../org/org.js';
-import type { ModelEntry } from '../org/schema.js';
-import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
+import type { ProviderRequest } from './provider.js';
 
 /**
  * How a call is laid out so that a provider's prompt cache can serve most of it.
@@ -20,7 +18,8 @@ import type { Provider, ProviderRequest, ProviderResponse } from './provider.js'
  *   for each other while other slots sit idle (measured: 55.8 % of input tokens cached against
  *   73.0 % when the server chose). With more agents than slots nobody is pinned. Other servers (vLLM,
  *   Ollama, LM Studio) reuse a prefix they have seen without being told, and are sent nothing they
- *   might refuse.
+ *   might refuse. Which agent keeps to which slot is decided where the engine's providers meet the org
+ *   (engine/provider-chains.ts); the request carries it (`cacheSlot`).
  * A registry entry turns the marks off with `prompt_cache: false`; the layout stays. It does not turn a
  * server's own cache off (llama.cpp caches unless started with `--no-cache-prompt`; OpenAI caches
  * long prompts by itself).
@@ -36,45 +35,4 @@ export function splitSystem(request: Pick<ProviderRequest, 'system' | 'stableSys
 export function promptCacheKey(request: Pick<ProviderRequest, 'agent'>): string {
   // OpenAI routes by this key together with the prompt's start; a short, readable one is enough.
   return `lemming:${request.agent}`.slice(0, 64);
-}
-
-/**
- * Which slot of `slots` each agent keeps to: one of its own each, in name order, when there are
- * slots enough for every agent; none at all when there are not (the server then chooses, which
- * beats sharing a slot). Pure.
- */
-export function assignSlots(agents: Iterable<string>, slots: number): ReadonlyMap<string, number> {
-  const names = [...new Set(agents)].sort();
-  if (names.length > slots) return new Map();
-  return new Map(names.map((name, index) => [name, index]));
-}
-
-/**
- * The slots of an entry's llama.cpp server as the org's agents share them (see assignSlots): every
- * agent that names the entry among its models, fallbacks included. Empty for an entry that names no
- * `cache_slots`, or turns its marks off. Pure.
- */
-export function slotsOfEntry(org: Pick<Org, 'agents'>, modelKey: string, entry: ModelEntry): ReadonlyMap<string, number> {
-  if (entry.provider !== 'openai-compatible' || entry.cache_slots === undefined || entry.prompt_cache === false) return new Map();
-  const agents = [...org.agents.values()].filter((agent) => !agent.isHuman && agent.models.includes(modelKey)).map((agent) => agent.name);
-  return assignSlots(agents, entry.cache_slots);
-}
-
-/** An entry's provider whose requests carry the slot their agent keeps to, when it has one (`ProviderRequest.cacheSlot`). */
-export class SlotPinningProvider implements Provider {
-  constructor(
-    private readonly inner: Provider,
-    private readonly slots: ReadonlyMap<string, number>,
-  ) {}
-
-  generate(request: ProviderRequest): Promise<ProviderResponse> {
-    const slot = this.slots.get(request.agent);
-    return this.inner.generate(slot === undefined ? request : { ...request, cacheSlot: slot });
-  }
-}
-
-/** The provider for an entry, pinning its agents to slots where the org's agents can each have one (see slotsOfEntry). */
-export function withCacheSlots(provider: Provider, org: Pick<Org, 'agents'>, modelKey: string, entry: ModelEntry): Provider {
-  const slots = slotsOfEntry(org, modelKey, entry);
-  return slots.size === 0 ? provider : new SlotPinningProvider(provider, slots);
 }

@@ -35,7 +35,7 @@ export interface ProviderRequest {
   stableSystem?: number;
   /**
    * The llama.cpp slot this agent keeps to on the entry's server (`id_slot`), set where every agent
-   * on the entry has a slot of its own (providers/prompt-cache.ts, slotsOfEntry); absent: the server
+   * on the entry has a slot of its own (engine/provider-chains.ts, slotsOfEntry); absent: the server
    * chooses. Not part of a recording's key.
    */
   cacheSlot?: number;

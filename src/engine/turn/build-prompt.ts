@@ -5,7 +5,7 @@ import { directReports, reachableFrom, reachesEveryone } from '../../org/permiss
 import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
-import { addressedTo } from '../../providers/model-request.js';
+import { addressedTo } from '../../providers/request-tokens.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
 
