@@ -67,7 +67,7 @@ function openEngine(job: Job, root: string): OpenEngine {
 }
 
 async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number }> {
-  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const start = performance.now();
   if (turnsPerRun !== undefined) {
     for await (const event of engine.run({ maxTurns: turnsPerRun, stopWhenIdle: false })) {

@@ -50,7 +50,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'agent-done':
       return undefined;
     case 'turn-finished':
-      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
     case 'queue-notice':
       return `queue: ${event.message}`;
     case 'run-finished':
@@ -60,4 +60,9 @@ export function formatEvent(event: EngineEvent): string | undefined {
         ? 'idle: waiting for mail; a message sent with `lemming send`, from the dashboard or dropped into an outbox starts the next turn (Ctrl-C stops)'
         : 'the run has ended and runs no more turns; the dashboard stays up until Ctrl-C';
   }
+}
+
+/** Tool calls not carried out (an unknown tool, arguments that are not valid), said in a turn's and a run's summary when there were any. */
+export function notCarriedOut(invalidCalls: number): string {
+  return invalidCalls > 0 ? `${invalidCalls} tool call(s) not carried out, ` : '';
 }

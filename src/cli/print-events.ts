@@ -1,6 +1,6 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
-import { formatEvent } from './format-event.js';
+import { formatEvent, notCarriedOut } from './format-event.js';
 import { finishReason, formatCount, showCredits } from '../format/format.js';
 import { paintEvent } from './paint-event.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
@@ -73,7 +73,7 @@ export function runSummary(finished: RunFinished, root: string, forYou = 0): str
     ...(stranded ? [stranded] : []),
     ...(finished.failing.length > 0 ? [failingLine(finished, hint)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou, hint)}.`,
-    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${totals.errors} error(s); ` +
+    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${notCarriedOut(totals.invalidCalls)}${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
     ...decisionsWaiting(root),
     whereToLook(root),

@@ -69,7 +69,7 @@ export interface RunOptions {
 }
 
 function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
 }
 
 /**
@@ -236,7 +236,7 @@ export class Engine {
   private async *runTurns(options: RunOptions): AsyncGenerator<EngineEvent> {
     const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
     const stopWhenIdle = options.stopWhenIdle ?? true;
-    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
     // Said at every run: commands that cannot run here (and what to install), isolation switched off.
     for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
@@ -271,6 +271,7 @@ export class Engine {
       totals.delivered += result.stats.delivered;
       totals.fromHuman += result.stats.fromHuman;
       totals.refused += result.stats.refused;
+      totals.invalidCalls += result.stats.invalidCalls;
       totals.errors += result.stats.errors;
       totals.inputTokens += result.stats.inputTokens;
       totals.outputTokens += result.stats.outputTokens;

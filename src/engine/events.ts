@@ -59,7 +59,7 @@ export type EngineEvent =
   | { type: 'memory-written'; turn: number; agent: string; key: string; forgotten: boolean }
   | { type: 'credits-charged'; turn: number; agent: string; model: string; inputTokens: number; outputTokens: number; credits: number; balance: number; estimated: boolean }
   /** Something the agent's log notes; `error` when it is a failure of the run's own (an MCP server that did not start), counted in its errors. */
-  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true }
+  | { type: 'agent-note'; turn: number; agent: string; message: string; error?: true; /** A tool call that was not carried out: an unknown tool, arguments that are not valid, a tool not granted. */ invalidCall?: true }
   /** One step of an agent's turn: the tools it ran (arguments in short, result size or error). */
   | { type: 'agent-step'; turn: number; agent: string; step: number; tools: StepToolSummary[] }
   | { type: 'agent-error'; turn: number; agent: string; message: string }
@@ -105,6 +105,8 @@ export interface TurnStats {
   /** Messages the human wrote, taken in: the person's requests, not the org's work. */
   fromHuman: number;
   refused: number;
+  /** Tool calls not carried out: unknown tools, malformed or invalid arguments, tools not granted. */
+  invalidCalls: number;
   errors: number;
   inputTokens: number;
   outputTokens: number;
@@ -122,6 +124,8 @@ export interface RunTotals {
   /** Messages the human wrote, taken in. */
   fromHuman: number;
   refused: number;
+  /** Tool calls not carried out (see TurnStats). */
+  invalidCalls: number;
   errors: number;
   inputTokens: number;
   outputTokens: number;

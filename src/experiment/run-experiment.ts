@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockHolder } from '../engine/record/lock.js';
+import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
@@ -12,6 +13,7 @@ import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
 import { scoreRun } from './score-run.js';
+import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';
 /** Every attempt at a run so far (a killed experiment's included). */
@@ -70,6 +72,41 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * What the runs' judges may cost, said before any run starts: a line for each judge model, its calls
+ * (one a run that gives an answer) at most about what the estimate says, each capped at the output its
+ * entry allows (judge.ts, estimateJudge), charged to the experiment's own ledger.
+ */
+function judgingEstimates(pending: readonly PlannedRun[]): string[] {
+  const byModel = new Map<string, { calls: number; least: number; most: number; outputTokens: number; ownCap: boolean; leastInput: number; mostInput: number }>();
+  for (const run of pending) {
+    const judge = run.variant.outcome.judge;
+    if (!judge) continue;
+    // The run's own copy: its registry is the one its judge is asked through.
+    const estimate = estimateJudge(loadOrg(run.root).org.models, judge, run.variant.messages);
+    if (!estimate) continue;
+    const sum = byModel.get(judge.model) ?? { calls: 0, least: 0, most: 0, outputTokens: 0, ownCap: true, leastInput: Number.POSITIVE_INFINITY, mostInput: 0 };
+    byModel.set(judge.model, {
+      calls: sum.calls + 1,
+      least: sum.least + estimate.least,
+      most: sum.most + estimate.most,
+      outputTokens: Math.max(sum.outputTokens, estimate.outputTokens),
+      ownCap: sum.ownCap && estimate.ownCap,
+      leastInput: Math.min(sum.leastInput, estimate.inputTokens.least),
+      mostInput: Math.max(sum.mostInput, estimate.inputTokens.most),
+    });
+  }
+  const round = (credits: number): number => Math.round(credits * 1e6) / 1e6;
+  return [...byModel].map(([model, sum]) => {
+    const cap = sum.ownCap ? `org/org.yaml models.${model}.max_output_tokens` : `the default, as org/org.yaml models.${model}.max_output_tokens is not set`;
+    return (
+      `judge: ${sum.calls} call(s) of ${model}, about ${round(sum.least)} to at most ${round(sum.most)} credits in all ` +
+      `(a prompt of about ${sum.leastInput} to ${sum.mostInput} tokens as the answer is short or long, each answer at most ${sum.outputTokens} output tokens: ${cap}); ` +
+      `charged to the experiment's ledger; a run with no answer is not judged`
+    );
+  });
 }
 
 /** How often a run still held by an earlier engine is looked at again. */
@@ -138,6 +175,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   // Every copy is made (and checked) before any run starts, so a broken variant costs nothing.
   for (const run of pending) await prepareRun(experiment, base, run.variant, run.root, run.seed);
   if (skipped.length > 0) options.log(`already complete, not run again: ${skipped.join(', ')}`);
+  for (const line of judgingEstimates(pending)) options.log(line);
 
   const parallel = options.parallel ?? experiment.parallel;
   const queue = options.queue ?? experiment.queue;

@@ -143,7 +143,7 @@ function buildSchemas(z: typeof Zod) {
       tool_calling: z.boolean().optional(),
       /** Mark where each agent's unchanging prompt ends for the vendor's prompt cache (providers/prompt-cache.ts); true when absent. */
       prompt_cache: z.boolean().optional(),
-      /** `openai-compatible` (llama.cpp): the server's slots; each agent keeps to one (`id_slot`) so they do not evict one another's cache. */
+      /** `openai-compatible` (llama.cpp): the server's slots; while every agent on the entry can have one of its own, each keeps to its own (`id_slot`), else the server chooses. */
       cache_slots: positiveInt.max(1024).optional(),
       /** This entry's concurrency and rate limits: the engine waits rather than bursting into rate-limit errors. */
       limits: providerLimitsSchema.optional(),

@@ -2,6 +2,7 @@ import { errorMessage } from '../errors.js';
 import type { ModelEntry } from '../org/schema.js';
 import { estimateCallCost } from '../engine/money/charge.js';
 import { isFatalProviderError, ProviderError, unusableAnswers } from './provider-error.js';
+import { addressedTo } from './request-tokens.js';
 import type { AnsweredUsage, Provider, ProviderRequest, ProviderResponse } from './provider.js';
 import { chargedAnswers, chargedTogether } from './usage.js';
 
@@ -59,9 +60,7 @@ export class FallbackProvider implements Provider {
 /** The request as the given model should get it: its key, its vendor name, its output cap. */
 function retarget(request: ProviderRequest, link: FallbackLink): ProviderRequest {
   const { maxOutputTokens: _previous, ...rest } = request;
-  const retargeted: ProviderRequest = { ...rest, modelKey: link.modelKey, model: link.entry.model };
-  if (link.entry.max_output_tokens !== undefined) retargeted.maxOutputTokens = link.entry.max_output_tokens;
-  return retargeted;
+  return { ...rest, ...addressedTo(link.modelKey, link.entry) };
 }
 
 function round(credits: number): string {

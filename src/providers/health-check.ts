@@ -5,6 +5,7 @@ import { keyVariableFor } from '../org/org-secrets.js';
 import type { KeyLookup } from '../secrets/key-lookup.js';
 import { onAbort } from './abort-listeners.js';
 import { findProgram } from './command/find-program.js';
+import { addressedTo } from './request-tokens.js';
 import type { Provider, ProviderRequest } from './provider.js';
 import { probeServer, serverUrl } from './reachability.js';
 
@@ -108,14 +109,12 @@ async function checkEntry(org: Org, modelKey: string, agents: string[], environm
     const started = now();
     // The call is made as the first agent that uses the entry would make it (an agent program runs in its workspace), in turn 0.
     const request: ProviderRequest = {
-      modelKey,
-      model: entry.model,
+      ...addressedTo(modelKey, entry),
       system: 'You are being checked by lemming doctor.',
       messages: [{ role: 'user', content: HEALTH_QUESTION }],
       tools: [],
       agent: agents[0] ?? 'doctor',
       turn: 0,
-      ...(entry.max_output_tokens === undefined ? {} : { maxOutputTokens: entry.max_output_tokens }),
     };
     const timeoutMs = options.timeoutMs ?? HEALTH_CALL_TIMEOUT_SECONDS * 1000;
     const stop = new AbortController();

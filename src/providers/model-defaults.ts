@@ -12,6 +12,8 @@ export const MODEL_DEFAULTS = {
    * before a call counts this many output tokens when the entry names no cap.
    */
   maxOutputTokens: 1_024,
+  /** Tokens of a context window kept for the answer when a prompt is sized, and when the entry names no `max_output_tokens`. */
+  outputReserveTokens: 1_024,
 } as const;
 
 /** Backoff between attempts: exponential from `baseDelayMs`, capped, with jitter. */

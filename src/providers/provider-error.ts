@@ -57,8 +57,14 @@ export function isKeyRefused(error: unknown): boolean {
   return error instanceof ProviderError && error.code === KEY_REFUSED_CODE;
 }
 
-/** The `code` of a ProviderError that says the prompt does not fit the model's context window. */
+/** The `code` of a ProviderError that says the prompt does not fit the model's context window: the server refused it. */
 export const CONTEXT_LENGTH_CODE = 'context-length';
+
+/**
+ * The `code` of a ProviderError that says the prompt does not fit its entry's declared window by
+ * lemming's own count (context-fit.ts), so it was never sent: the declared window is not to blame.
+ */
+export const CONTEXT_COUNTED_CODE = 'context-counted';
 
 /**
  * How servers say a prompt is too long for the model's window: llama.cpp ("exceeds the
@@ -74,8 +80,16 @@ export function isContextLengthText(text: string): boolean {
 
 /** True for a failed call whose prompt did not fit the model's context window: a smaller prompt may succeed. */
 export function isContextLengthError(error: unknown): error is ProviderError {
-  return error instanceof ProviderError && error.code === CONTEXT_LENGTH_CODE;
+  return error instanceof ProviderError && (error.code === CONTEXT_LENGTH_CODE || error.code === CONTEXT_COUNTED_CODE);
 }
+
+/** True for a prompt lemming counted too long for its entry's window, and did not send (see CONTEXT_COUNTED_CODE). */
+export function isCountedTooLong(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && error.code === CONTEXT_COUNTED_CODE;
+}
+
+/** The codes a recording keeps with a failure, since what the engine does next depends on them (a smaller prompt, a hold at once). */
+export const RECORDED_CODES: ReadonlySet<string> = new Set([CONTEXT_LENGTH_CODE, CONTEXT_COUNTED_CODE, KEY_REFUSED_CODE]);
 
 /** The unusable answers a failure carries (see ProviderError.unusable): none for any other error. */
 export function unusableAnswers(error: unknown): AnsweredUsage[] {

@@ -33,6 +33,12 @@ export interface ProviderRequest {
    * answers the same whatever the marks.
    */
   stableSystem?: number;
+  /**
+   * The llama.cpp slot this agent keeps to on the entry's server (`id_slot`), set where every agent
+   * on the entry has a slot of its own (engine/provider-chains.ts, slotsOfEntry); absent: the server
+   * chooses. Not part of a recording's key.
+   */
+  cacheSlot?: number;
   /** Who the call is for, so errors and recordings can say so. Not sent to the vendor. */
   agent: string;
   turn: number;

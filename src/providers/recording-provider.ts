@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { CassetteWriter } from './cassette/cassette-file.js';
 import { normaliseRequest, requestKey } from './cassette/normalise-request.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError, RECORDED_CODES } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
 
 /**
@@ -37,6 +37,7 @@ export class RecordingProvider implements Provider {
           retryable: failure?.retryable ?? false,
           ...(failure?.status === undefined ? {} : { status: failure.status }),
           ...(failure?.unusable === undefined ? {} : { unusable: failure.unusable }),
+          ...(failure !== undefined && RECORDED_CODES.has(failure.code) ? { code: failure.code } : {}),
         },
       });
       throw error;

@@ -1,7 +1,7 @@
 import type { CassetteEntry } from './cassette/cassette-file.js';
 import { normaliseRequest, requestKey, type NormalisedRequest } from './cassette/normalise-request.js';
 import { describeRequestChange } from './cassette/request-diff.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError, RECORDED_CODES } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse } from './provider.js';
 
 /**
@@ -63,6 +63,7 @@ export class ReplayingProvider implements Provider {
         retryable: entry.error.retryable,
         ...(entry.error.status === undefined ? {} : { status: entry.error.status }),
         ...(unusable === undefined ? {} : { unusable }),
+        ...(typeof entry.error.code === 'string' && RECORDED_CODES.has(entry.error.code) ? { code: entry.error.code } : {}),
       });
     }
     return structuredClone(entry.response as ProviderResponse);

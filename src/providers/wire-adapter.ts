@@ -1,4 +1,5 @@
 import { withoutSecrets } from '../secrets/secrets.js';
+import { assertPromptFits, type ContextFit } from './context-fit.js';
 import { ProviderError } from './provider-error.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from './provider.js';
 import { parseTextReply } from './text-tools/parse-text-reply.js';
@@ -27,6 +28,8 @@ export interface WireAdapterOptions {
   modelKey: string;
   /** org.yaml `tool_calling`: true = always native, false = always the text format, unset = native until the server says no. */
   toolCalling?: boolean;
+  /** Hold each prompt to the entry's window before it is sent (a local server's: context-fit.ts). */
+  fit?: ContextFit;
 }
 
 /**
@@ -59,7 +62,7 @@ export class WireAdapter implements Provider {
   private async answer(request: ProviderRequest): Promise<ProviderResponse> {
     if (this.textMode || request.tools.length === 0) return this.generateAsText(request);
     try {
-      const answer = await this.call(request);
+      const answer = await this.send(request);
       return cutShort(answer, this.respond(request, answer.text, answer.toolCalls, answer.usage, answer.notes ?? []));
     } catch (error) {
       if (this.options.toolCalling === true || !isToolsUnsupported(error)) throw error;
@@ -71,7 +74,7 @@ export class WireAdapter implements Provider {
 
   private async generateAsText(request: ProviderRequest): Promise<ProviderResponse> {
     if (request.tools.length === 0) {
-      const answer = await this.call(request);
+      const answer = await this.send(request);
       return cutShort(answer, this.respond(request, answer.text, [], answer.usage, answer.notes ?? []));
     }
     const textRequest: ProviderRequest = {
@@ -79,7 +82,7 @@ export class WireAdapter implements Provider {
       system: systemWithTextReply(request.system, request.tools),
       tools: [],
     };
-    const answer = await this.call(textRequest);
+    const answer = await this.send(textRequest);
     const reply = parseTextReply(answer.text, request.tools);
     // A block the cap stopped before it closed is a call cut short, however much of it reads well.
     const lastCall = reply.calls.at(-1);
@@ -88,8 +91,17 @@ export class WireAdapter implements Provider {
       this.switchedBecause === undefined
         ? `models.${this.options.modelKey}.tool_calling is false`
         : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
-    const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length} action(s) from the reply`;
+    // A block the cap cut short is not read (the engine's cap note says it was not carried out): it is not counted as read either.
+    const cut = reply.calls.filter((call) => call.cut).length;
+    const unread = cut > 0 ? `; ${cut} more was cut short by the output cap and not read` : '';
+    const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length - cut} action(s) from the reply${unread}`;
     return { ...cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text)), toolsAsText: true };
+  }
+
+  /** The request as it goes to the vendor (tools as text included), once its prompt is known to fit. */
+  private async send(request: ProviderRequest): Promise<WireAnswer> {
+    if (this.options.fit) await assertPromptFits(request, this.options.fit);
+    return this.call(request);
   }
 
   /** `written` is everything the model wrote, for the estimate when no usage was reported. */

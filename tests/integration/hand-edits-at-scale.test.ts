@@ -30,7 +30,7 @@ function openOrg(watch: boolean): { engine: Engine; root: string } {
 }
 
 async function turn(engine: Engine): Promise<EngineEvent[]> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const events: EngineEvent[] = [];
   for await (const event of engine.turn(result)) events.push(event);
   expect(result.state).toBeDefined();

@@ -242,26 +242,25 @@ describe('openai adapter (real SDK against a local server)', () => {
     expect(most).toBe(2);
   });
 
-  test('prompt cache: OpenAI gets one prompt_cache_key per agent; a local server gets cache fields only when it names its slots, each agent keeping to one', async () => {
+  test('prompt cache: OpenAI gets one prompt_cache_key per agent; a local server gets cache fields only when it names its slots and the request the slot its agent keeps to', async () => {
     const wire = await serve(() => ({ body: chatCompletion({ content: 'ok' }) }));
     await providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` })).provider.generate(engineRequest());
     await providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, prompt_cache: false })).provider.generate(engineRequest());
     expect(wire.requests[0]?.body.prompt_cache_key).toBe('lemming:manager');
     expect(wire.requests[1]?.body).not.toHaveProperty('prompt_cache_key');
 
-    const local = (entry: Partial<ModelEntry>, agent: string) =>
-      providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, ...entry }), {}).provider.generate(engineRequest({ agent }));
-    await local({}, 'manager');
-    expect(wire.requests[2]?.body).not.toHaveProperty('cache_prompt');
-    expect(wire.requests[2]?.body).not.toHaveProperty('id_slot');
-    expect(wire.requests[2]?.body).not.toHaveProperty('prompt_cache_key');
-    const agents = ['manager', 'planner', 'coder_01', 'coder_02', 'reviewer', 'manager'];
-    for (const agent of agents) await local({ cache_slots: 4 }, agent);
-    const slots = wire.requests.slice(3).map((request) => request.body.id_slot as number);
-    expect(wire.requests.slice(3).every((request) => request.body.cache_prompt === true)).toBe(true);
-    expect(slots.every((slot) => Number.isInteger(slot) && slot >= 0 && slot < 4)).toBe(true);
-    expect(slots[5]).toBe(slots[0]);
-    expect(new Set(slots).size).toBeGreaterThan(1);
+    const local = (entry: Partial<ModelEntry>, request: Parameters<typeof engineRequest>[0]) =>
+      providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, ...entry }), {}).provider.generate(engineRequest(request));
+    await local({}, { agent: 'manager', cacheSlot: 1 });
+    await local({ cache_slots: 4 }, { agent: 'manager' });
+    await local({ cache_slots: 4, prompt_cache: false }, { agent: 'manager', cacheSlot: 1 });
+    for (const request of wire.requests.slice(2)) {
+      expect(request.body).not.toHaveProperty('cache_prompt');
+      expect(request.body).not.toHaveProperty('id_slot');
+      expect(request.body).not.toHaveProperty('prompt_cache_key');
+    }
+    await local({ cache_slots: 4 }, { agent: 'planner', cacheSlot: 3 });
+    expect(wire.requests.at(-1)?.body).toMatchObject({ cache_prompt: true, id_slot: 3 });
   });
 
   test('the client is built from the registry entry and can be handed a fetch', async () => {

@@ -23,7 +23,7 @@ function openOrg(shape: OrgShape): { engine: Engine; root: string; hintsBytes: n
 
 /** One turn's file work, with the folders it listed relative to the org root, and the agents it called. */
 async function turnWork(engine: Engine, root: string): Promise<{ work: FsWork; called: string[] }> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
   const called: string[] = [];
   const work = await countFsWork(async () => {
     for await (const event of engine.turn(result)) if (event.type === 'turn-started') called.push(...event.agents);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CassetteWriter, readCassette } from '../../src/providers/cassette/cassette-file.js';
 import { normaliseRequest, requestKey } from '../../src/providers/cassette/normalise-request.js';
-import { ProviderError } from '../../src/providers/provider-error.js';
+import { CONTEXT_COUNTED_CODE, CONTEXT_LENGTH_CODE, isContextLengthError, isCountedTooLong, ProviderError } from '../../src/providers/provider-error.js';
 import type { Provider, ProviderResponse } from '../../src/providers/provider.js';
 import { RecordingProvider } from '../../src/providers/recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from '../../src/providers/replaying-provider.js';
@@ -43,6 +43,22 @@ describe('record and replay', () => {
     expect(failure.message).toBe('main: the server answered 503');
     expect(failure.retryable).toBe(true);
     expect(failure.fatal).toBe(false);
+  });
+
+  test('a failure the engine acts on replays as that failure: a prompt too long (the server\'s refusal or lemming\'s own count) shrinks the prompt on replay as it did', async () => {
+    const file = cassettePath();
+    const refusing: Provider = {
+      async generate(request): Promise<ProviderResponse> {
+        const code = request.agent === 'planner' ? CONTEXT_COUNTED_CODE : CONTEXT_LENGTH_CODE;
+        throw new ProviderError(`main: the prompt does not fit (${code})`, { retryable: false, code });
+      },
+    };
+    const recorder = new RecordingProvider(refusing, new CassetteWriter(file));
+    for (const agent of ['manager', 'planner']) await expect(recorder.generate(engineRequest({ agent }))).rejects.toThrow('does not fit');
+    const replay = new ReplayingProvider(new CassetteAnswers(file, readCassette(file)));
+    const [server, counted] = await Promise.all(['manager', 'planner'].map((agent) => replay.generate(engineRequest({ agent })).catch((error: unknown) => error)));
+    expect(isContextLengthError(server) && !isCountedTooLong(server)).toBe(true);
+    expect(isCountedTooLong(counted)).toBe(true);
   });
 
   test('a request not in the cassette fails loudly, naming the agent and turn and showing what changed', async () => {

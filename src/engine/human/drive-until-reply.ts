@@ -44,7 +44,7 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
     if (options.signal?.aborted) return outcome(turns, 'stopped');
     if (!engine.hasWork()) return outcome(turns, replied() ? 'replied' : 'idle');
     const result: TurnResult = {
-      stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
+      stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
     };
     for await (const event of engine.turn(result, options.signal)) {
       if (event.type === 'message-delivered') {

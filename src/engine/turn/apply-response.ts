@@ -182,7 +182,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   }
   for (const problem of interpretation.invalidCalls) {
     log.push({ turn, at, event: 'invalid-tool-call', reason: problem });
-    events.push({ type: 'agent-note', turn, agent: name, message: `invalid tool call: ${problem}` });
+    events.push({ type: 'agent-note', turn, agent: name, message: `invalid tool call: ${problem}`, invalidCall: true });
   }
   if (interpretation.invalidCalls.length > 0) {
     const lines = interpretation.invalidCalls.slice(0, 20).map((problem) => `- ${problem}`);

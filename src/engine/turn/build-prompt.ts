@@ -4,6 +4,8 @@ import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
 import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
+import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
+import { addressedTo } from '../../providers/request-tokens.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import { toolsFor } from './tools.js';
 
@@ -70,7 +72,7 @@ export interface BuiltPrompt {
 }
 
 /** Room kept free in the model's window for its answer. */
-export const OUTPUT_RESERVE_TOKENS = 1_024;
+export const OUTPUT_RESERVE_TOKENS = MODEL_DEFAULTS.outputReserveTokens;
 
 function sortInbox(entries: InboxEntry[]): InboxEntry[] {
   return [...entries].sort(
@@ -231,8 +233,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   }
   parts.push(input.closing ?? 'Act now through your tools. If nothing needs an answer, call no tool.');
   const request: BuiltPrompt['request'] = {
-    modelKey: input.modelKey,
-    model: entry?.model ?? input.modelKey,
+    ...addressedTo(input.modelKey, entry),
     system,
     messages: [{ role: 'user', content: parts.join('\n') }],
     tools: toolsFor(agent.tools),
@@ -241,6 +242,5 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     // The notes follow the static part (systemPrompt): everything before them is the same call after call.
     stableSystem: staticPart(org, agent).text.length,
   };
-  if (entry?.max_output_tokens !== undefined) request.maxOutputTokens = entry.max_output_tokens;
   return { request, shown, deferred, systemPieces, limit: { messages: maxMessages, tokens: budget }, ...(cut ? { cut: true as const } : {}) };
 }

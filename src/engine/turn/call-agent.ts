@@ -2,6 +2,7 @@ import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { AnsweredUsage, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { isFatalProviderError, isKeyRefused, unusableAnswers } from '../../providers/provider-error.js';
+import { chargedAnswers } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { EngineEvent } from '../events.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -10,6 +11,7 @@ import type { PlannedCall } from '../record/journal.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { askWithTools } from './ask-with-tools.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { isNoticeId } from './notices.js';
 import { promptDigest } from './prompt-digest.js';
 import type { TurnContext } from './run-turn.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
@@ -17,7 +19,17 @@ import type { LoopRecord, StepSummary } from './step-loop.js';
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
   | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
-  | { agent: string; modelKey: string; error: string; unusable: AnsweredUsage[]; keyRefused?: true }
+  | {
+      agent: string;
+      modelKey: string;
+      error: string;
+      unusable: AnsweredUsage[];
+      keyRefused?: true;
+      /** The model answered, with nothing: no text, no tool call (answeredNothing). Charged, and the human is told. */
+      empty?: true;
+      /** The mail the failed call was shown (it waits): kept in the log when the call was charged, so its request counts the cost. */
+      shown?: string[];
+    }
   | { agent: string; aborted: true };
 
 /** What one agent's call needs from its turn. */
@@ -108,6 +120,11 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       tokenScale: (modelKey) => ratios.scale(modelKey),
     });
     const response = fitted.response;
+    const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
+    if (nothing !== undefined) {
+      // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
+      return { agent: call.agent, modelKey: response.modelKey, error: nothing, unusable: chargedAnswers(response), empty: true, shown: [...fitted.prepared.prompt.shown] };
+    }
     const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
     const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
     return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
@@ -117,6 +134,31 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     throwIfStorageFailure(error);
     // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
     if (isFatalProviderError(error)) throw error;
-    return { agent: call.agent, modelKey: call.modelKey, error: errorMessage(error), unusable: unusableAnswers(error), ...(isKeyRefused(error) ? { keyRefused: true as const } : {}) };
+    const unusable = unusableAnswers(error);
+    return {
+      agent: call.agent,
+      modelKey: call.modelKey,
+      error: errorMessage(error),
+      unusable,
+      ...(isKeyRefused(error) ? { keyRefused: true as const } : {}),
+      ...(unusable.length > 0 ? { shown: [...built.shown] } : {}),
+    };
   }
+}
+
+/** The providers whose answer is a model's words: an empty one is no answer (an outside agent's program may work and print nothing; the offline model says nothing when nothing is asked). */
+const MODEL_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'openai-compatible']);
+
+/**
+ * Why an answer is no answer: a vendor's model, shown a message (not only the engine's notices),
+ * came back with no text and no tool call, and used no tool in the turn's steps (a loop that acted
+ * and then said nothing ended as it should). Such an answer must not mark the agent's mail read and
+ * idle the org as if it had been dealt with. Undefined for any other answer. Pure.
+ */
+export function answeredNothing(response: ProviderResponse, steps: readonly StepSummary[], org: Pick<Org, 'models'>, shown: readonly string[]): string | undefined {
+  if (response.text.trim() !== '' || response.toolCalls.length > 0 || steps.some((step) => step.tools.length > 0)) return undefined;
+  if (!MODEL_PROVIDERS.has(org.models[response.modelKey]?.provider ?? 'offline') || !shown.some((id) => !isNoticeId(id))) return undefined;
+  const cap = org.models[response.modelKey]?.max_output_tokens;
+  const cut = response.truncated ? `, stopped at the output cap (org/org.yaml models.${response.modelKey}.max_output_tokens: ${cap ?? 'not set'})` : '';
+  return `${response.modelKey} answered nothing: no text and no tool call${cut}; the mail it was shown waits for its next call`;
 }

@@ -5,7 +5,7 @@ import type { EngineEvent } from '../events.js';
 import { chargeFor } from '../money/charge.js';
 import type { LogEntry } from '../record/agent-log.js';
 import type { AgentOutcome } from '../record/journal.js';
-import { usageNotices } from './notices.js';
+import { emptyAnswerNotice, usageNotices } from './notices.js';
 
 /**
  * What a failed call leaves: its log lines and events, and a charge when answers came back that
@@ -13,13 +13,15 @@ import { usageNotices } from './notices.js';
  * human's notice when their usage was not counted as reported. Pure.
  */
 export function failedCall(
-  called: { agent: string; error: string; unusable: readonly AnsweredUsage[] },
+  called: { agent: string; error: string; unusable: readonly AnsweredUsage[]; empty?: true; shown?: readonly string[] },
   turn: number,
   org: Org,
   at: string,
   balance: number,
 ): { log: LogEntry[]; events: EngineEvent[]; charge?: NonNullable<AgentOutcome['charge']>; humanNotices: AgentOutcome['humanNotices'] } {
-  const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error }];
+  // The mail a charged failure was shown (it waits), so the request it served counts what it cost (web/search/requests.ts).
+  const shown = called.unusable.length > 0 && called.shown !== undefined && called.shown.length > 0 ? { shown: [...called.shown] } : {};
+  const log: LogEntry[] = [{ turn, at, event: 'error', message: called.error, ...shown }];
   const events: EngineEvent[] = [{ type: 'agent-error', turn, agent: called.agent, message: called.error }];
   const last = called.unusable.at(-1);
   if (!last) return { log, events, humanNotices: [] };
@@ -39,5 +41,6 @@ export function failedCall(
     balance: balance - usage.credits,
     estimated: usage.estimated === true,
   });
-  return { log, events, charge, humanNotices: usageNotices(turn, called.agent, answers.usage) };
+  const empty = called.empty ? [emptyAnswerNotice(turn, called.agent, last.modelKey, usage)] : [];
+  return { log, events, charge, humanNotices: [...empty, ...usageNotices(turn, called.agent, answers.usage)] };
 }

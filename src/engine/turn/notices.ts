@@ -51,6 +51,22 @@ export function usageNotices(turn: number, agent: string, usage: Pick<Usage, 'cl
 }
 
 /**
+ * The human's notice that an agent's model answered nothing (no text, no tool call): the call was
+ * made and charged, the agent's mail waits for its next call, and a model that keeps doing so is held
+ * as any failing model is. Told at once, whoever the agent reports to: nothing else would say that
+ * the org went idle with the work undone. Pure.
+ */
+export function emptyAnswerNotice(turn: number, agent: string, modelKey: string, usage: Pick<Usage, 'inputTokens' | 'outputTokens'> & { credits: number }): EngineState['humanNotices'][number] {
+  const subject = `${agent}'s model ${modelKey} answered nothing`;
+  const body = [
+    `In turn ${turn} ${agent}'s call to ${modelKey} came back empty: no text and no tool call. It was charged ${usage.credits} credits (${usage.inputTokens} input and ${usage.outputTokens} output tokens), and the mail it was shown waits for its next call.`,
+    `A model that keeps answering nothing is held after org.yaml engine.max_failed_turns turns in a row. A small model may do better with \`tool_calling: false\` (lemming's plain-text actions) or a larger max_output_tokens; \`lemming trace ${agent} --turn ${turn}\` shows the call.`,
+  ].join('\n');
+  const notice = makeNotice(turn, HUMAN, `empty-${agent}`, 1, subject, body);
+  return { id: notice.id, turn, subject, body };
+}
+
+/**
  * The human's notice that the org's history could not record a turn (history/history-writer.ts): what
  * failed, that the run went on, and that the next turn tries again; one per turn it happened after, so
  * a history that stays broken does not fill the inbox. Undefined when nothing failed. Pure.

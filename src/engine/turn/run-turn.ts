@@ -374,6 +374,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 function countEvent(stats: TurnStats, event: EngineEvent): void {
   if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
   if (event.type === 'message-refused') stats.refused += event.count ?? 1;
+  if (event.type === 'agent-note' && event.invalidCall) stats.invalidCalls += 1;
   // A tool server that failed the agent is the run's error, though the agent's turn went on.
   if (event.type === 'agent-note' && event.error) stats.errors += 1;
   if (event.type === 'credits-charged') {

@@ -17,7 +17,7 @@ export interface CassetteEntry {
    * The failure, when the call failed after its retries, with the answers it is charged for though
    * they could not be used (ProviderError.unusable), so a replay charges what the recorded run did.
    */
-  error?: { message: string; retryable: boolean; status?: number; unusable?: AnsweredUsage[] };
+  error?: { message: string; retryable: boolean; status?: number; unusable?: AnsweredUsage[]; /** Kept when the engine acts on it (RECORDED_CODES): a prompt too long, a refused key. */ code?: string };
 }
 
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */

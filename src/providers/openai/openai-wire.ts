@@ -1,7 +1,7 @@
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { ProviderError } from '../provider-error.js';
-import { cacheSlot, promptCacheKey } from '../prompt-cache.js';
+import { promptCacheKey } from '../prompt-cache.js';
 import type { ProviderRequest, ToolCall } from '../provider.js';
 import { reportedOnly, type ReportedUsage } from '../usage.js';
 import type { WireAnswer } from '../wire-adapter.js';
@@ -17,15 +17,16 @@ export type ChatFlavour = 'openai' | 'openai-compatible';
 export interface ChatCacheSettings {
   /** `prompt_cache`: false sends no cache field. */
   promptCache?: boolean;
-  /** `cache_slots` of an `openai-compatible` llama.cpp server: keep each agent to one slot. */
+  /** `cache_slots` of an `openai-compatible` llama.cpp server: an agent keeps to the slot its request names (`cacheSlot`). */
   cacheSlots?: number;
 }
 
 /**
  * The Chat Completions request for an engine request: the system prompt first (its stable part
  * leading), then the mail. OpenAI is given a `prompt_cache_key` per agent; a local server is given
- * `cache_prompt` and an `id_slot` only when the entry names its slots (others reuse a prefix
- * unasked, and might refuse a field they do not know). `seed` is the registry entry's (an experiment's
+ * `cache_prompt` and an `id_slot` only when the entry names its slots and the request the slot its
+ * agent keeps to (prompt-cache.ts); otherwise it chooses a slot itself (llama.cpp, by the longest
+ * shared prefix), and others reuse a prefix unasked and might refuse a field they do not know. `seed` is the registry entry's (an experiment's
  * repeat sets it). Pure.
  */
 export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}, seed?: number): ChatCompletionCreateParamsNonStreaming {
@@ -44,7 +45,9 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
   }
   if (cache.promptCache !== false) {
     if (flavour === 'openai') params.prompt_cache_key = promptCacheKey(request);
-    else if (cache.cacheSlots !== undefined) Object.assign(params, { cache_prompt: true, id_slot: cacheSlot(request.agent, cache.cacheSlots) });
+    else if (cache.cacheSlots !== undefined && request.cacheSlot !== undefined && request.cacheSlot < cache.cacheSlots) {
+      Object.assign(params, { cache_prompt: true, id_slot: request.cacheSlot });
+    }
   }
   if (seed !== undefined) params.seed = seed;
   return params;

@@ -103,7 +103,7 @@ export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): R
     trouble: [],
     troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
     edits: [],
-    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
     serial: 0,
   };
 }
@@ -226,7 +226,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return updateRow(finishOne(state), action.agent, (row) => ({ ...row, activity: { kind: 'sent', sent: action.sent, refused: action.refused } }));
     case 'turn-finished': {
       const { current: _finished, ...rest } = state;
-      return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1 } };
+      return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1, invalidCalls: state.totals.invalidCalls + action.stats.invalidCalls } };
     }
     case 'queue-notice': {
       // Waiting calls nobody serves want a person's attention; the rest (a worker came, a job ran again) is news.

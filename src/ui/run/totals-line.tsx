@@ -12,7 +12,7 @@ export function TotalsLine({ totals, finished, forYou = 0, hint }: { totals: Run
     <Box flexDirection="column" marginTop={1}>
       <Text wrap="truncate-end">
         <Text bold>Totals: </Text>
-        {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · `}
+        {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · ${totals.invalidCalls > 0 ? `${formatCount(totals.invalidCalls)} tool call(s) not carried out · ` : ''}`}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
       </Text>
       {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou, hint)}.`}</Text> : null}

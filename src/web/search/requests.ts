@@ -1,7 +1,21 @@
+import { readLogSince } from '../../engine/record/agent-log.js';
 import { HUMAN } from '../../org/names.js';
 import type { AgentStatus, IndexedMessage, RequestView, ThreadEntry } from '../api-types.js';
 
 export type { RequestView };
+
+/** A call that failed after its model answered (an empty answer, one lemming could not use): charged, and shown these messages, which wait. */
+export interface FailedCall {
+  turn: number;
+  agent: string;
+  /** Ids of the mail it was shown. */
+  shown: readonly string[];
+  credits: number;
+  tokens: number;
+}
+
+/** The charged failed calls of an agent from a turn on (see FailedCall), oldest first. */
+export type FailedCallsOf = (agent: string, since: number) => readonly FailedCall[];
 
 /**
  * The human's requests: every message the human sent that answers no message the index
@@ -32,9 +46,11 @@ function stuckReason(status: AgentStatus | undefined): string | undefined {
  * waits on each agent that received a message of the thread and has sent nothing in it since
  * (since the turn that message was written); it is stuck when one of them is held for a failing
  * model or out of credits. Its cost is that of the calls that wrote its messages, each call
- * counted once (a call that wrote several messages gives each the whole call's figures). Pure.
+ * counted once (a call that wrote several messages gives each the whole call's figures), and of
+ * the calls that were shown one of them and failed after their model answered (an empty answer:
+ * it was paid for though nothing was written). Pure but for `failedCalls`.
  */
-export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>): RequestView {
+export function describeRequest(thread: readonly ThreadEntry[], request: IndexedMessage, agents: ReadonlyMap<string, AgentStatus>, failedCalls?: FailedCallsOf): RequestView {
   const handedTo: string[] = [];
   const calls = new Map<string, { credits: number; tokens: number }>();
   let answer: RequestView['answer'];
@@ -42,6 +58,16 @@ export function describeRequest(thread: readonly ThreadEntry[], request: Indexed
     if (message.to !== HUMAN && !handedTo.includes(message.to)) handedTo.push(message.to);
     if (message.from !== HUMAN && message.credits !== undefined) calls.set(`${message.turn}\n${message.from}`, { credits: message.credits, tokens: message.tokens ?? 0 });
     if (message.to === HUMAN && message.from !== HUMAN && (!answer || message.turn >= answer.turn)) answer = { id: message.id, from: message.from, turn: message.turn };
+  }
+  if (failedCalls) {
+    const ids = new Set(thread.map((message) => message.id));
+    const since = new Map<string, number>();
+    for (const message of thread) if (message.to !== HUMAN) since.set(message.to, Math.min(since.get(message.to) ?? message.turn, message.turn));
+    for (const [agent, turn] of since) {
+      for (const failed of failedCalls(agent, turn)) {
+        if (failed.shown.some((id) => ids.has(id))) calls.set(`${failed.turn}\n${failed.agent}`, { credits: failed.credits, tokens: failed.tokens });
+      }
+    }
   }
   const waitingOn: RequestView['waitingOn'] = [];
   if (!answer) {
@@ -84,7 +110,32 @@ export function describeRequests(
   byId: (id: string) => IndexedMessage | undefined,
   threadOf: (id: string) => ThreadEntry[],
   agents: readonly AgentStatus[],
+  failedCalls?: FailedCallsOf,
 ): RequestView[] {
   const statuses = new Map(agents.map((agent) => [agent.name, agent]));
-  return humanRequests(messages, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses));
+  return humanRequests(messages, (id) => byId(id) !== undefined).map((request) => describeRequest(threadOf(request.id), request, statuses, failedCalls));
+}
+
+/**
+ * An org's charged failed calls, from its agents' activity logs: an `error` line that names the mail
+ * it was shown (engine/turn/failed-call.ts writes `shown` only for a call that was charged) and the
+ * `charged` line of the same turn. Reads each log from its end back to `since` only.
+ */
+export function failedCallsFromLogs(root: string): FailedCallsOf {
+  return (agent, since) => {
+    const calls: FailedCall[] = [];
+    let open: { turn: number; shown: string[] } | undefined;
+    for (const entry of readLogSince(root, agent, since)) {
+      if (entry.event === 'error' && Array.isArray(entry.shown)) {
+        open = { turn: entry.turn, shown: entry.shown.filter((id): id is string => typeof id === 'string') };
+        continue;
+      }
+      if (entry.event === 'charged' && open && open.turn === entry.turn) {
+        const tokens = (Number(entry.inputTokens) || 0) + (Number(entry.outputTokens) || 0);
+        calls.push({ turn: entry.turn, agent, shown: open.shown, credits: Number(entry.credits) || 0, tokens });
+      }
+      open = undefined;
+    }
+    return calls;
+  };
 }

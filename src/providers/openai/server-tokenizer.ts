@@ -1,0 +1,54 @@
+import { TEMPLATE_TOKENS_PER_MESSAGE, type TokenCounter } from '../context-fit.js';
+import type { ProviderRequest } from '../provider.js';
+import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+
+/** How long counting a prompt may take: a local server answers in milliseconds, and a call is waiting. */
+const COUNT_TIMEOUT_MS = 10_000;
+
+/**
+ * The model's own tokenizer on an OpenAI-compatible server that offers one, as llama.cpp's
+ * `llama-server` does beside its `/v1` API: `/apply-template` makes the prompt the server would make
+ * of the chat request (template, roles, tools), and `/tokenize` counts it as a completion does (with
+ * the special tokens). A server without `/apply-template` has the plain text counted and room for a
+ * template's markers added; one without `/tokenize` (Ollama, vLLM's OpenAI server without it) counts
+ * nothing, and is not asked again. `params` is the chat request as it would be sent.
+ */
+export function serverTokenizer(baseUrl: string, params: (request: ProviderRequest) => ChatCompletionCreateParamsNonStreaming, fetchImpl: typeof fetch = fetch): TokenCounter {
+  const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+  let offers = { template: true, tokenize: true };
+  const post = async (path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> => {
+    const timeout = AbortSignal.timeout(COUNT_TIMEOUT_MS);
+    const response = await fetchImpl(`${root}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    if (!response.ok) return undefined;
+    const answer = (await response.json().catch(() => undefined)) as unknown;
+    return answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : undefined;
+  };
+  return async (request) => {
+    if (!offers.tokenize) return undefined;
+    try {
+      const chat = params(request);
+      let prompt: string | undefined;
+      if (offers.template) {
+        const templated = await post('/apply-template', { messages: chat.messages, ...(chat.tools ? { tools: chat.tools } : {}) }, request.signal);
+        prompt = typeof templated?.prompt === 'string' ? templated.prompt : undefined;
+        if (prompt === undefined) offers = { ...offers, template: false };
+      }
+      const content = prompt ?? [request.system, ...request.messages.map((message) => message.content), ...(chat.tools ? [JSON.stringify(chat.tools)] : [])].join('\n');
+      const counted = await post('/tokenize', { content, add_special: true, parse_special: true }, request.signal);
+      if (!Array.isArray(counted?.tokens)) {
+        offers = { ...offers, tokenize: false };
+        return undefined;
+      }
+      return counted.tokens.length + (prompt === undefined ? TEMPLATE_TOKENS_PER_MESSAGE * (request.messages.length + 1) : 0);
+    } catch (error) {
+      // A stopped run stops here too; a server that could not count leaves the bound in force.
+      if (request.signal?.aborted) throw error;
+      return undefined;
+    }
+  };
+}
