@@ -40,6 +40,13 @@ export class OfflineProvider implements Provider {
       const text = answerSurvey(view, content, this.variation);
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
+    // A biography a population asks for (`lemming populate --enrich`): text, from the persona's attributes alone.
+    if (request.tools.length === 0 && content.includes('<persona ')) {
+      const [{ parsePersonaMarkup }, { writeBiography }] = await Promise.all([import('../../mailbox/persona-markup.js'), import('./write-biography.js')]);
+      const persona = parsePersonaMarkup(content);
+      const text = persona ? writeBiography(persona) : '';
+      return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+    }
     await prepareTools(view);
     const results = resultsOf(request);
     // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
