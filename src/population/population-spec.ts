@@ -63,7 +63,7 @@ const EXAMPLES: Record<string, string> = {
   attributes: 'attributes: { seniority: { shares: { junior: 0.5, senior: 0.5 } } }',
   shares: 'shares: { junior: 0.5, mid: 0.3, senior: 0.2 }   # shares add up to 1',
   given: 'given: seniority   # a categorical attribute declared in this file',
-  table: 'table: { junior: { office: 0.6, remote: 0.4 }, senior: { office: 0.3, remote: 0.7 } }   # a row of shares per value of `given`',
+  table: 'table: { junior: { office: 0.6, remote: 0.4 }, senior: { office: 0.3, remote: 0.7 } }   # a row of shares per value of the given attribute',
   distribution: 'distribution: { kind: normal, mean: 40, sd: 10, min: 21, max: 67 }   # or kind: uniform (min, max), lognormal (median, sigma)',
   distributions: 'distributions: { junior: { kind: normal, mean: 30, sd: 5 }, senior: { kind: normal, mean: 48, sd: 7 } }',
   kind: 'kind: normal   # normal (mean, sd) | uniform (min, max) | lognormal (median, sigma)',
@@ -289,7 +289,10 @@ function checkRules(raw: RawSpec, file: string, problem: Report): PopulationSpec
   const attributes: Attribute[] = [];
   // Declared before its dependents: a `given:` names an attribute above it, so there is no cycle to find.
   const categorical = new Map<string, string[]>();
+  // Every attribute declared, broken or not: a template naming one is not also told it names nothing.
+  const declared: string[] = [];
   for (const [name, rawAttribute] of Object.entries(raw.attributes)) {
+    declared.push(name);
     if (!PERSONA_ATTRIBUTE.test(name)) {
       problem(['attributes', name], `is not an attribute name: ${PERSONA_ATTRIBUTE_HINT}`);
       continue;
@@ -315,7 +318,7 @@ function checkRules(raw: RawSpec, file: string, problem: Report): PopulationSpec
     if (wanted && !raw.roles[role]) problem(['roles', role], `is required: ${why}`);
     if (!wanted && raw.roles[role]) problem(['roles', role], `is given, but ${why.split(' puts')[0]} is not set, so nobody has this role; remove it or set it`);
   }
-  const known = [...TEMPLATE_WORDS, ...attributes.map((attribute) => attribute.name)];
+  const known = [...TEMPLATE_WORDS, ...declared];
   const checkTemplate = (path: Array<string | number>, text: string): void => {
     const unknown = placeholdersOf(text).filter((word) => !known.includes(word));
     if (unknown.length > 0) problem(path, `names ${unknown.map((word) => `{${word}}`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not an attribute; the templates know ${known.map((word) => `{${word}}`).join(', ')}`);

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { formatCount, plural, showCredits } from '../../format/format.js';
-import { defaultTemplateFolder } from '../../org/templates/org-templates.js';
+import { defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
 import { populate, type PopulateReport } from '../../population/populate.js';
 import type { AttributeSummary } from '../../population/population-summary.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
@@ -10,6 +10,8 @@ import { packageRoot } from '../package-root.js';
 
 /** The flags of `lemming populate`. */
 export interface PopulateFlags {
+  /** The org template (or a folder) whose settings, model registry and agent templates the org gets. */
+  template?: string;
   dryRun?: boolean;
   enrich?: string;
   record?: string;
@@ -67,7 +69,7 @@ function describe(report: PopulateReport): string[] {
  */
 export async function populateCommand(root: string, spec: string, flags: PopulateFlags, output: Output): Promise<number> {
   const report = await populate(spec, root, {
-    template: defaultTemplateFolder(packageRoot()),
+    template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, process.cwd()).folder,
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.enrich === undefined ? {} : { enrich: { model: flags.enrich, ...(flags.record === undefined ? {} : { record: flags.record }), ...(flags.replay === undefined ? {} : { replay: flags.replay }) } }),
   });
