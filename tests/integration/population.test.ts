@@ -9,7 +9,8 @@ import { populate } from '../../src/population/populate.js';
 import { makePopulation } from '../../src/population/populate-org.js';
 import { chartText } from '../../src/population/population-files.js';
 import { readPopulationSpec } from '../../src/population/population-spec.js';
-import { DEFAULT_ORG, humanSends, ofType, runEngine, tempDir } from '../helpers/temp-org.js';
+import { DEFAULT_ORG, humanSends, ofType, REPO_ROOT, runEngine, tempDir } from '../helpers/temp-org.js';
+import { populateLines } from '../../src/cli/commands/populate.js';
 
 /** Three attributes, one of them a conditional table, in teams of 8: the issue's population. */
 function specText(seed: number, size = 10_000): string {
@@ -111,5 +112,33 @@ describe('a population of 10,000 from a spec', () => {
     const events = await runEngine(root, { maxTurns: 1 });
     expect(ofType(events, 'agent-called').map((event) => event.agent)).toEqual([lead]);
     expect(ofType(events, 'message-delivered').filter((event) => event.message.from === lead).length).toBeGreaterThan(0);
+  });
+
+  test('the docs\' example: what populate says of its spec, a resume and its place in the chart, a mistake, and what --enrich would cost', async () => {
+    const blocks = [...readFileSync(join(REPO_ROOT, 'docs/people.md'), 'utf8').matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+    const block = (start: string, containing = ''): string => {
+      const found = blocks.filter((text) => text.startsWith(start) && text.includes(containing));
+      expect(found, start).toHaveLength(1);
+      return found[0] as string;
+    };
+    const folder = tempDir();
+    const file = join(folder, 'people.yaml');
+    writeFileSync(file, block('# people.yaml'));
+    const report = await populate(file, join(folder, 'panel'), { template: DEFAULT_ORG, dryRun: true, enrich: { model: 'gpt-4o-mini' } });
+    // As `lemming populate people.yaml --root panel` says it from the folder of people.yaml.
+    const said = populateLines({ ...report, root: join(process.cwd(), 'panel'), spec: 'people.yaml' });
+    const console = block('$ lemming populate people.yaml --root panel', 'wrote').split('\n');
+    expect(said[0]?.replace('would write', 'wrote')).toBe(console[1]);
+    expect(said.slice(1, 5)).toEqual(console.slice(2, 6));
+    expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[2]).toBe(said[5]);
+
+    const population = makePopulation(readPopulationSpec(file));
+    const resume = block('---\ntitle: "Analyst: answers questions on sales"');
+    expect(population.resumes.resume(population.arrangement.positions[2] as (typeof population.arrangement.positions)[number])).toBe(resume);
+    expect(chartText(population.spec, population.arrangement)).toContain(block('  agent_00003:'));
+
+    writeFileSync(file, block('# people.yaml').replace('senior: { office: 0.2, hybrid: 0.3, remote: 0.5 }', 'senior: { office: 0.2, hybrid: 0.3, remote: 0.4 }'));
+    const mistake = block('$ lemming populate people.yaml --root panel', 'lemming:').split('\n')[1] ?? '';
+    await expect(populate(file, join(folder, 'panel'), { template: DEFAULT_ORG })).rejects.toThrow(mistake.replace('lemming: people.yaml', file));
   });
 });

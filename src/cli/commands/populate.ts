@@ -33,7 +33,8 @@ function attributeLine(attribute: AttributeSummary): string {
   return `  ${attribute.name}: ${shares.join(', ')}`;
 }
 
-function describe(report: PopulateReport): string[] {
+/** What `lemming populate` prints of a report, line by line (docs/people.md shows them). */
+export function populateLines(report: PopulateReport): string[] {
   const where = relative(process.cwd(), report.root) || '.';
   const roles = [
     report.roles.head > 0 ? plural(report.roles.head, 'department head') : '',
@@ -74,6 +75,6 @@ export async function populateCommand(root: string, spec: string, flags: Populat
     ...(flags.enrich === undefined ? {} : { enrich: { model: flags.enrich, ...(flags.record === undefined ? {} : { record: flags.record }), ...(flags.replay === undefined ? {} : { replay: flags.replay }) } }),
   });
   if (flags.json) output.out(JSON.stringify(report, null, 2));
-  else for (const line of describe(report)) output.out(terminalText(line));
+  else for (const line of populateLines(report)) output.out(terminalText(line));
   return (report.enriched?.failed.length ?? 0) > 0 ? 1 : 0;
 }
