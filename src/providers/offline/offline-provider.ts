@@ -1,7 +1,7 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
-import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
+import { composeDelegation, composeRollUp, stripDelegation, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
@@ -11,6 +11,7 @@ import { checkerFor, composeCheckRequest, sharersOf } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
 import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
 import { readNamedFiles } from './read-files.js';
+import { instructedRecipient } from './instructed-route.js';
 import { Variation, type VariationSettings } from './variation.js';
 
 /**
@@ -119,10 +120,11 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     if (!question && /^re:/i.test(subject)) continue;
     const place = [view.self, view.turn, item.id] as const;
     const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
-    const delegate = question ? answerer : canSend ? (hirer ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
+    const routed = canSend && !question && !hirer ? instructedRecipient(view, item.from, `${subject}\n${stripDelegation(item.body)}`) : undefined;
+    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
       // Split among those who share the role when the instructions say so; each report comes back under the same subject.
-      const sharers = asksToHire(item) ? [delegate] : sharersOf(view, delegate, item.from);
+      const sharers = asksToHire(item) || routed ? [delegate] : sharersOf(view, delegate, item.from);
       const passed = question ? `\n\n${PASSED_ON}` : '';
       for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
       const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}) });
