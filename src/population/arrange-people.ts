@@ -1,5 +1,5 @@
 import { HUMAN } from '../org/names.js';
-import type { PopulationSpec, Role } from './population-spec.js';
+import type { PopulationSpec, Role } from './population-types.js';
 import type { Person } from './sample-people.js';
 
 /** One agent of a population: who it is, its role, whom it reports to, and whom it may write to and read. */

@@ -8,7 +8,7 @@ import { ensureStateGitignore } from '../org/state-gitignore.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { arrangePeople, type Arrangement } from './arrange-people.js';
 import { chartText, HUMAN_RESUME, orgYamlText, ResumeWriter } from './population-files.js';
-import { ROLES, type PopulationSpec } from './population-spec.js';
+import { ROLES, type PopulationSpec } from './population-types.js';
 import { summarisePeople, type AttributeSummary } from './population-summary.js';
 import { samplePeople } from './sample-people.js';
 

@@ -4,7 +4,7 @@ import { HUMAN } from '../org/names.js';
 import type { PersonaValue } from '../org/schema.js';
 import type { Arrangement, Position } from './arrange-people.js';
 import { fillTemplate } from './persona-text.js';
-import type { PopulationSpec, RoleSpec } from './population-spec.js';
+import type { PopulationSpec, RoleSpec } from './population-types.js';
 
 /**
  * A population as the files of an org: a resume per agent (its role's title, model, budget and

@@ -1,4 +1,4 @@
-import type { PopulationSpec } from './population-spec.js';
+import type { PopulationSpec } from './population-types.js';
 import type { Person } from './sample-people.js';
 
 /** How one attribute came out: each value's share (categorical), or the mean, spread and range (numeric). */

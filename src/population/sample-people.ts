@@ -2,7 +2,7 @@ import { seededRandom, shuffleInPlace, streamSeed } from '../random/seeded-rando
 import type { PersonaValue } from '../org/schema.js';
 import { allocate } from './allocate.js';
 import { stratifiedValues, type Distribution } from './distributions.js';
-import type { Attribute, PopulationSpec } from './population-spec.js';
+import type { Attribute, PopulationSpec } from './population-types.js';
 
 /** One person's attributes, by name. */
 export type Person = Record<string, PersonaValue>;

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
 import { allocate } from '../../src/population/allocate.js';
 import { arrangePeople } from '../../src/population/arrange-people.js';
-import { parsePopulationSpec, type PopulationSpec } from '../../src/population/population-spec.js';
+import { parsePopulationSpec } from '../../src/population/population-spec.js';
+import type { PopulationSpec } from '../../src/population/population-types.js';
 import { samplePeople } from '../../src/population/sample-people.js';
 
 function spec(text: string): PopulationSpec {
