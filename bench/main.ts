@@ -111,7 +111,8 @@ const sections: Section[] = [
     id: 'populate',
     title: 'Populations: `lemming populate` at 10,000 agents',
     about: 'A spec of 10,000 people with three attributes (one a conditional table) in teams of 8, populated by the built CLI into a new folder on each storage (the whole process: sampling, the files through the atomic write layer, and the load that checks the org), 3 runs on the RAM disk and 2 on the disk; the floor is plain Node making the same folders and writing each resume to a temporary file and renaming it. Then each org\'s first `lemming validate` with its parse cache removed, as a copy of it on another machine would be read.',
-    quick: true,
+    // Tens of thousands of files and folders made and removed on each storage: minutes on a slow disk.
+    quick: false,
     run: populate,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
