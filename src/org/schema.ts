@@ -410,7 +410,17 @@ function buildSchemas(z: typeof Zod) {
 
   const nameList = z.array(z.string()).default([]);
   /** One attribute's value in a persona: a word or a phrase on one line, a number, or yes/no. */
-  const personaValue = z.union([z.string().max(200).regex(/^[^\n\r]*$/, 'must be on one line'), z.number().finite(), z.boolean()]);
+  const personaValue = z.union([z.string().max(200).regex(/^[^\n\r]*$/), z.number().finite(), z.boolean()], {
+    error: 'must be a word or a line of text (at most 200 characters), a number, or true or false, for example `seniority: junior` or `age: 34`',
+  });
+  /** A persona's attributes: each name passes the attribute rule, said with the name (zod alone says only "Invalid key in record"). */
+  const persona = z.preprocess((input, context) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+    for (const key of Object.keys(input)) {
+      if (!PERSONA_ATTRIBUTE.test(key)) context.addIssue({ code: 'custom', path: [key], message: `${JSON.stringify(key)}: ${PERSONA_ATTRIBUTE_HINT}`, input: key });
+    }
+    return input;
+  }, z.record(z.string(), personaValue));
 
   const chartEntrySchema = z.strictObject({
     /** Its manager (told when it runs out of credits); null at the top. */
@@ -449,7 +459,7 @@ function buildSchemas(z: typeof Zod) {
     /** Hosts or URL prefixes this agent may fetch besides org.yaml web.allow. */
     web_allow: z.array(webEntry).default([]),
     /** Who this agent is, as attributes (`age: 34`, `department: sales`): written by `lemming populate`, read by experiments, surveys and analyses that group agents by them. */
-    persona: z.record(z.string().regex(PERSONA_ATTRIBUTE, PERSONA_ATTRIBUTE_HINT), personaValue).optional(),
+    persona: persona.optional(),
   });
 
   return {

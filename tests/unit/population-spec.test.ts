@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
+import { parseResume } from '../../src/org/parse-files.js';
 import { allocate } from '../../src/population/allocate.js';
 import { arrangePeople } from '../../src/population/arrange-people.js';
 import { parsePopulationSpec } from '../../src/population/population-spec.js';
@@ -105,5 +106,18 @@ describe('quota sampling', () => {
     expect(member?.reportsTo).toBe('agent_00002');
     expect(member?.contacts).toEqual(['agent_00002', 'agent_00004', 'agent_00005', 'agent_00006']);
     expect(positions[0]?.contacts).toEqual(['human', 'agent_00002', 'agent_00007', 'agent_00012']);
+  });
+});
+
+describe("a resume's persona:", () => {
+  test('is read in either form, and a bad name or value is named with what a valid one looks like', () => {
+    const plain = parseResume('---\ntitle: Analyst\nmodel: offline\ncredits: 1\npersona:\n  seniority: junior\n  age: 34\n---\nHello.\n', 'agents/a/resume.md');
+    const long = parseResume('---\ntitle: Analyst # a comment sends it the long way\nmodel: offline\ncredits: 1\npersona: { seniority: junior, age: 34 }\n---\nHello.\n', 'agents/a/resume.md');
+    expect(plain.value?.frontMatter.persona).toEqual({ seniority: 'junior', age: 34 });
+    expect(long.value?.frontMatter.persona).toEqual({ seniority: 'junior', age: 34 });
+    const badName = parseResume('---\ntitle: A\nmodel: offline\ncredits: 1\npersona:\n  Age: 34\n---\n', 'agents/a/resume.md');
+    expect(badName.problems.map(formatProblem)).toEqual([expect.stringMatching(/^agents\/a\/resume\.md:6: persona\.Age: "Age": an attribute name is lower-case letters/)]);
+    const badValue = parseResume('---\ntitle: A\nmodel: offline\ncredits: 1\npersona:\n  teams: [a, b]\n---\n', 'agents/a/resume.md');
+    expect(badValue.problems.map(formatProblem)).toEqual([expect.stringMatching(/persona\.teams: must be a word or a line of text .*, for example `seniority: junior`/)]);
   });
 });
