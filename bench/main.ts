@@ -19,6 +19,7 @@ import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
 import { scale } from './sections/scale.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
+import { populate } from './sections/populate.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -114,6 +115,14 @@ const sections: Section[] = [
     about: 'In a process of its own (bench/busy-dashboard-bench.ts), on the first storage: `lemming run --serve --keep-going` on the offline model, requests to /healthz and /api/status one after another through 7 busy turns, then SIGTERM in a turn.',
     quick: true,
     run: busyDashboard,
+  },
+  {
+    id: 'populate',
+    title: 'Populations: `lemming populate` at 10,000 agents',
+    about: 'A spec of 10,000 people with three attributes (one a conditional table) in teams of 8, populated by the built CLI into a new folder on each storage (the whole process: sampling, the files through the atomic write layer, and the load that checks the org), 3 runs on the RAM disk and 2 on the disk; the floor is plain Node making the same folders and writing each resume to a temporary file and renaming it. Then each org\'s first `lemming validate` with its parse cache removed, as a copy of it on another machine would be read.',
+    // Tens of thousands of files and folders made and removed on each storage: minutes on a slow disk.
+    quick: false,
+    run: populate,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },

@@ -407,6 +407,25 @@ program
   );
 
 program
+  .command('populate')
+  .description('make an org of N agents from a population spec (YAML): attributes with target shares or distributions, conditional tables, teams under leads, a persona per agent in its resume\'s front matter (see docs/people.md)')
+  .argument('<spec>', 'the population spec, for example people.yaml')
+  .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
+  .option('--dry-run', 'write nothing: say what would be made, and what --enrich would cost')
+  .option('--enrich <model>', "ask this registry model for each agent's biography, from its attributes; charged to the research account, no agent's balance")
+  .addOption(new Option('--record <file>', 'with --enrich: write every model request and answer to this cassette (JSONL)').conflicts('replay'))
+  .option('--replay <file>', 'with --enrich: answer every call from this cassette, with no network')
+  .option('--json', 'print JSON')
+  .action((spec: string, options: { template?: string; dryRun?: boolean; enrich?: string; record?: string; replay?: string; json?: boolean }) =>
+    execute(async () => {
+      if ((options.record !== undefined || options.replay !== undefined) && options.enrich === undefined) {
+        throw new LemmingError('usage', '--record and --replay go with --enrich MODEL: they keep or answer its calls', { exitCode: 2 });
+      }
+      return command('populate').populateCommand(newRoot(), spec, options, output);
+    }),
+  );
+
+program
   .command('backup')
   .description('an export taken while a run goes on, between two of its turns, without stopping it')
   .argument('[file]', 'the archive to write (default: backups/backup-<time>.tar.gz in the root)')

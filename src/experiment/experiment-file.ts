@@ -8,6 +8,8 @@ import { interventionSchema, normaliseIntervention, type Intervention } from '..
 import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 import { forkProblems, splitBase, type ForkPoint } from './fork-point.js';
+import { readPopulationSpec } from '../population/population-spec.js';
+import { dirname, resolve } from 'node:path';
 
 /** A message from the human that opens a run. */
 export interface OpeningMessage {
@@ -34,6 +36,8 @@ export interface Variant {
   outcome: OutcomeSettings;
   /** Changes made to its org while it runs, each before its turn (engine/interventions/). */
   interventions: Intervention[];
+  /** A population spec (absolute path): the run's agents and chart are made from it (docs/people.md), the base giving org.yaml. */
+  population?: string;
 }
 
 /** An experiment file (`lemming experiment FILE`), validated and normalised. */
@@ -71,6 +75,7 @@ function buildSchema(z: typeof Zod) {
     messages: z.array(message).min(1).optional(),
     repeats: z.number().int().min(1).max(100).optional(),
     interventions: z.array(interventionSchema(z)).optional(),
+    population: z.string().min(1).optional(),
     ...outcomeFields(z),
   });
   return z.strictObject({
@@ -124,6 +129,11 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
     if (seen.has(variant.name)) found.push({ file, field: `variants.${index}.name`, message: `${JSON.stringify(variant.name)} is used twice; give each variant its own name`, severity: 'error', ...(line ? { line } : {}) });
     seen.add(variant.name);
     // From a fork point the base's opening messages are in every run already: a variant's own are sent after the fork turn.
+    if (variant.population !== undefined) {
+      const populationLine = source.lineOf(['variants', index, 'population']);
+      const problem = populationProblem(variant.population, resolveSpec(file, variant.population), fork !== undefined);
+      if (problem) found.push({ file, field: `variants.${index}.population`, message: `variant ${JSON.stringify(variant.name)}: ${problem}`, severity: 'error', ...(populationLine ? { line: populationLine } : {}) });
+    }
     if (!variant.messages && !value.messages && !fromFork) {
       found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
     }
@@ -147,9 +157,27 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       repeats: variant.repeats ?? value.repeats,
       outcome: variantOutcome(value, variant),
       interventions: (variant.interventions ?? []).map(normaliseIntervention),
+      ...(variant.population === undefined ? {} : { population: resolveSpec(file, variant.population) }),
     })),
     survey: surveySettings(value.survey),
   };
+}
+
+/** A variant's population spec, as its path is written: relative to the experiment file's folder. */
+function resolveSpec(file: string, written: string): string {
+  return resolve(dirname(resolve(file)), written);
+}
+
+/** Why a variant's `population:` cannot be used (its spec's problems, each with the spec's file and line), or undefined. */
+function populationProblem(written: string, path: string, fromFork: boolean): string | undefined {
+  if (fromFork) return 'population: cannot be used with base: ORG@N; a fork\'s agents are the base\'s as they were after that turn';
+  try {
+    readPopulationSpec(path, written);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof LemmingError)) throw error;
+    return `population: ${error.message.replace(/\n/g, '; ')}`;
+  }
 }
 
 /** A problem inside a variant says which variant by its name as well as its place: `variant "flat": …`. */

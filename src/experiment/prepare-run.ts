@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
@@ -12,6 +12,8 @@ import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { forkForRun } from './fork-point.js';
+import { makePopulation, writePopulation } from '../population/populate-org.js';
+import { readPopulationSpec } from '../population/population-spec.js';
 
 /** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
 export const PREPARED_FILE = 'experiment-prepared.json';
@@ -113,6 +115,15 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
   rmSync(root, { recursive: true, force: true });
   if (experiment.fork) {
     await forkForRun(base, experiment.fork, root);
+  } else if (variant.population !== undefined) {
+    // The people are the spec's; the base gives the settings and the model registry.
+    const orgYaml = readFileSync(join(base, 'org/org.yaml'), 'utf8');
+    try {
+      writePopulation(root, makePopulation(readPopulationSpec(variant.population)), orgYaml);
+    } catch (error) {
+      if (!(error instanceof LemmingError)) throw error;
+      throw new LemmingError('experiment-invalid', `${experiment.file}: variant ${JSON.stringify(variant.name)}: population: ${error.message}`, { exitCode: 2 });
+    }
   } else {
     for (const file of definitionFiles(base)) {
       mkdirSync(dirname(join(root, file)), { recursive: true });

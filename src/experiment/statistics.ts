@@ -4,26 +4,15 @@
  * generator; a two-sided permutation test of a difference of means, exact when the relabellings
  * are few, seeded Monte Carlo otherwise; pass@k and pass^k by their unbiased estimators. Pure.
  */
+import { seededRandom } from '../random/seeded-random.js';
 
 /** How many resamples a bootstrap interval draws. */
 export const BOOTSTRAP_RESAMPLES = 2000;
 /** A permutation test enumerates every relabelling up to this many; past it, draws this many at random. */
 export const PERMUTATIONS = 20_000;
 
-/**
- * mulberry32: a small seeded generator of numbers in [0, 1). The bootstrap draws index i of a
- * sample of n as `Math.floor(next() * n)`.
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The bootstrap draws index i of a sample of n as `Math.floor(next() * n)` from this generator. */
+export { seededRandom };
 
 /** A seed from text (FNV-1a): each interval has its own, from the experiment's seed and what it is of. */
 export function seedOf(text: string): number {

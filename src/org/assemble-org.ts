@@ -154,6 +154,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       sharedWorkspace: front.shared_workspace,
       ...(front.sandbox ? { sandbox: front.sandbox } : {}),
       ...(front.web_allow.length > 0 ? { webAllow: front.web_allow } : {}),
+      ...(front.persona ? { persona: nameRecord(front.persona) } : {}),
       instructions: resume.instructions,
       reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),

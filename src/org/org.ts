@@ -1,4 +1,4 @@
-import type { CommandToolConfig, EngineSettings, HistorySettings, McpServerConfig, ModelEntry, NotifyTarget, SandboxLimitOverrides, WebSettings } from './schema.js';
+import type { CommandToolConfig, EngineSettings, HistorySettings, McpServerConfig, ModelEntry, NotifyTarget, PersonaValue, SandboxLimitOverrides, WebSettings } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
 export type Audience = '*' | ReadonlySet<string>;
@@ -22,6 +22,8 @@ export interface Agent {
   sandbox?: SandboxLimitOverrides;
   /** Hosts or URL prefixes it may fetch besides org.yaml web.allow (resume `web_allow:`). */
   webAllow?: string[];
+  /** Who it is, by attribute (resume `persona:`, as `lemming populate` writes it), for grouping in experiments and surveys; absent when the resume has none. No prototype: a key is only ever its own. */
+  persona?: Readonly<Record<string, PersonaValue>>;
   /** The resume's markdown body. */
   instructions: string;
   reportsTo: string | null;

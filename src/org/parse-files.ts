@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
+import { splitOwnFrontMatter } from '../mailbox/front-matter-fast.js';
+import { parsePlainChart, parsePlainFrontMatter, plainLineOf, type PlainFile } from './plain-org-files.js';
 import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
@@ -39,13 +41,29 @@ export function parseOrgFile(text: string, file = 'org/org.yaml'): Parsed<OrgFil
   return parseYamlWith(text, file, schemas().orgFileSchema);
 }
 
+/**
+ * A file in the plain form (plain-org-files.ts) checked by its schema: undefined when it is not in
+ * that form, or does not pass, so the YAML parser reads it and says what is wrong, with its lines.
+ */
+function parsePlainWith<T>(plain: PlainFile | undefined, schema: z.ZodType<T>): Parsed<T> | undefined {
+  if (!plain) return undefined;
+  const result = schema.safeParse(plain.value);
+  return result.success ? { value: result.data, problems: [], lineOf: plainLineOf(plain.lines) } : undefined;
+}
+
 /** Parse `org/chart.yaml`. Pure. */
 export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
-  return parseYamlWith(text, file, schemas().chartFileSchema);
+  return parsePlainWith(parsePlainChart(text), schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
 }
 
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */
 export function parseResume(text: string, file: string): Parsed<ParsedResume> {
+  const own = splitOwnFrontMatter(text);
+  const plain = own ? parsePlainWith(parsePlainFrontMatter(own.yaml), schemas().resumeSchema) : undefined;
+  if (own && plain?.value) {
+    const lineOf = plain.lineOf ?? (() => undefined);
+    return { problems: [], lineOf, value: { frontMatter: plain.value, instructions: own.body.trim(), lines: { model: lineOf(['model']), credits: lineOf(['credits']), tools: lineOf(['tools']) } } };
+  }
   const parts = splitFrontMatter(text);
   if (!parts) {
     return {

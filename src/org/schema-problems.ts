@@ -88,6 +88,7 @@ const FIELD_EXAMPLES: Record<string, string> = {
   retries: 'retries: 3   # attempts after the first',
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
+  persona: 'persona: { department: sales, seniority: junior, age: 34 }   # attributes experiments and surveys group agents by',
   // An experiment variant's interventions (engine/interventions/intervention.ts), and org/interventions.yaml.
   'variants.turn': 'turn: 2   # carried out before this turn, so the turn sees it',
   'variants.to': 'to: manager',

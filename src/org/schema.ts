@@ -22,6 +22,10 @@ export const TOOL_NAMES = [
   'calculate',
 ] as const;
 
+/** The name of a persona attribute (resume `persona:`, a population spec's `attributes:`): lower case, a letter first. */
+export const PERSONA_ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
+export const PERSONA_ATTRIBUTE_HINT = 'an attribute name is lower-case letters, digits and "_", a letter first, at most 40 characters, for example "seniority"';
+
 /** What a resume without a `tools` list gets: talking and keeping notes, nothing that touches files. */
 export const DEFAULT_TOOLS: readonly ToolName[] = ['send_message', 'remember'];
 
@@ -405,6 +409,18 @@ function buildSchemas(z: typeof Zod) {
   });
 
   const nameList = z.array(z.string()).default([]);
+  /** One attribute's value in a persona: a word or a phrase on one line, a number, or yes/no. */
+  const personaValue = z.union([z.string().max(200).regex(/^[^\n\r]*$/), z.number().finite(), z.boolean()], {
+    error: 'must be a word or a line of text (at most 200 characters), a number, or true or false, for example `seniority: junior` or `age: 34`',
+  });
+  /** A persona's attributes: each name passes the attribute rule, said with the name (zod alone says only "Invalid key in record"). */
+  const persona = z.preprocess((input, context) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+    for (const key of Object.keys(input)) {
+      if (!PERSONA_ATTRIBUTE.test(key)) context.addIssue({ code: 'custom', path: [key], message: `${JSON.stringify(key)}: ${PERSONA_ATTRIBUTE_HINT}`, input: key });
+    }
+    return input;
+  }, z.record(z.string(), personaValue));
 
   const chartEntrySchema = z.strictObject({
     /** Its manager (told when it runs out of credits); null at the top. */
@@ -442,6 +458,8 @@ function buildSchemas(z: typeof Zod) {
     sandbox: sandboxLimitsSchema.optional(),
     /** Hosts or URL prefixes this agent may fetch besides org.yaml web.allow. */
     web_allow: z.array(webEntry).default([]),
+    /** Who this agent is, as attributes (`age: 34`, `department: sales`): written by `lemming populate`, read by experiments, surveys and analyses that group agents by them. */
+    persona: persona.optional(),
   });
 
   return {
@@ -478,6 +496,8 @@ export type EngineSettings = Zod.infer<Schemas['engineSettingsSchema']>;
 export type OrgFile = Zod.infer<Schemas['orgFileSchema']>;
 /** One agent's entry in org/chart.yaml; `send_to` and `read_from` may hold `"*"` for everyone. */
 export type ChartEntry = Zod.infer<Schemas['chartEntrySchema']>;
+/** One attribute's value in a resume's `persona:`. */
+export type PersonaValue = string | number | boolean;
 /** The front matter of `agents/<name>/resume.md`; `model` is one registry key or a list, the first tried first. */
 export type ResumeFrontMatter = Zod.infer<Schemas['resumeSchema']>;
 /** org.yaml `engine.sandbox`, with its defaults filled in. */

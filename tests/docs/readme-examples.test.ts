@@ -128,6 +128,11 @@ const NOT_RUN: Record<string, string> = {
   '# what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts writes it beside the baseline and runs the console example after it',
   '$ lemming experiment what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts runs it, compares its output, the report\'s fork statement and its variants table with the docs\'',
   '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
+  '# people.yaml: 10,000 people': 'tests/integration/population.test.ts populates it (without writing 10,000 agents) and compares what it says, a resume and the chart with the docs\'',
+  '$ lemming populate people.yaml --root panel': 'tests/integration/population.test.ts compares its lines (and the mistake\'s) with what populate says of the spec above',
+  '---\ntitle: "Analyst: answers questions on sales"': 'tests/integration/population.test.ts compares it with the resume the spec above makes',
+  'agent_00003:': 'tests/integration/population.test.ts finds it in the chart the spec above makes',
+  'variants:\n  - name: baseline\n  - name: panel': 'tests/integration/experiment-population.test.ts runs a variant with population: as written',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 

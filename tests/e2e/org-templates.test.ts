@@ -1,6 +1,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { lemming } from '../helpers/cli.js';
 import { REPO_ROOT, tempDir, write } from '../helpers/org-files.js';
 
@@ -43,12 +44,12 @@ describe('org templates, through the built CLI', () => {
     expect(demo.status).toBe(0);
     expect(demo.stdout).toContain(`seeded a first task from human to ${top}`);
     expect(demo.stdout).toMatch(/the org is idle/);
+    // One answer to each task the template seeds (one, or a list), each done below the agent the person wrote to and reported up.
+    const given = (parse(readFileSync(join(REPO_ROOT, 'templates', name, 'template.yaml'), 'utf8')) as { seed: { subject: string } | Array<{ subject: string }> }).seed;
+    const seeds = Array.isArray(given) ? given : [given];
     const replies = humanInbox(root).filter((message) => message.from === top);
-    expect(replies).toHaveLength(1);
-    const seed = readFileSync(join(REPO_ROOT, 'templates', name, 'template.yaml'), 'utf8').match(/subject: (.*)/)?.[1] ?? '';
-    expect(replies[0]?.subject).toBe(`Re: ${seed}`);
-    // The work was done below the agent the person wrote to, and reported up.
-    expect(replies[0]?.body).toContain('is done. The report:');
+    expect(replies.map((reply) => reply.subject).sort()).toEqual(seeds.map((seed) => `Re: ${seed.subject}`).sort());
+    for (const reply of replies) expect(reply.body).toContain('is done. The report:');
     expect(lemming(root, ['status', '--json']).stdout).toContain(`"name": "${worker}"`);
     // The org is every bit an org: it validates, and it carries the agent templates for hiring.
     expect(lemming(root, ['validate']).status).toBe(0);

@@ -10,9 +10,9 @@ import { join } from 'node:path';
  */
 const made: string[] = [];
 
-/** A fresh temporary folder, removed after the test. */
-export function tempDir(prefix = 'lemming-test-'): string {
-  const directory = mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary folder (in `parent`, the system's temporary folder by default), removed after the test. */
+export function tempDir(prefix = 'lemming-test-', parent = tmpdir()): string {
+  const directory = mkdtempSync(join(parent, prefix));
   made.push(directory);
   return directory;
 }

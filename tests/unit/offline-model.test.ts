@@ -4,6 +4,8 @@ import { stepTurns } from '../../src/engine/turn/step-conversation.js';
 import type { ToolCall } from '../../src/providers/provider.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
+import { filesNamed } from '../../src/providers/offline/read-files.js';
+import { namedFolder } from '../../src/providers/offline/tool-use.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
@@ -144,5 +146,28 @@ describe('the offline model as a colleague', () => {
     };
     const variants = new Set(await Promise.all(['Fix the login bug', 'Add a search box', 'Speed up the build', 'Write the API docs'].map(stepsOf)));
     expect(variants.size).toBeGreaterThan(1);
+  });
+
+  test('a question nobody on the team finds out about is answered from the notes, and says what they hold', async () => {
+    // The software team's titles speak of planning, code, hiring and tidying: nobody researches questions.
+    const response = await new OfflineProvider().generate(requestFor('manager', [fromHuman('Does remote work raise productivity?')]));
+    const [answer] = sends(response);
+    expect(answer?.to).toBe('human');
+    expect(answer?.body).toContain('That is all my notes hold');
+  });
+
+  test('a checker reads the files a task names in the shared workspace, and says why it cannot open one in another\'s workspace', () => {
+    const files = filesNamed({ self: 'reviewer' }, 'Please check this.\n\nThe file: workspace/findings/a.md\nThe file: agents/researcher_01/workspace/work/b.md\nThe file: agents/reviewer/workspace/notes/c.md');
+    expect(files).toEqual([
+      { shown: 'workspace/findings/a.md', path: 'shared/findings/a.md' },
+      { shown: 'agents/researcher_01/workspace/work/b.md', unreadable: "it is in researcher_01's own workspace, which only researcher_01 can open; it belongs in the shared workspace" },
+      { shown: 'agents/reviewer/workspace/notes/c.md', path: 'notes/c.md' },
+    ]);
+  });
+
+  test('work is saved in the folder the instructions name; in a shared one, under the agent\'s name too', () => {
+    expect(namedFolder('Write your findings in the shared workspace (`shared/findings/`), one file per question.')).toBe('shared/findings/');
+    expect(namedFolder('Write each story as a file in your workspace (`stories/`).')).toBe('stories/');
+    expect(namedFolder('Keep a checklist (`qa/checklist.md`) and use `../up/`.')).toBeUndefined();
   });
 });

@@ -21,8 +21,8 @@ function humanHasWritten(root: string): boolean {
 
 /**
  * `lemming demo` (what `npm start` runs, in the clone's gitignored `.demo/`): write the default
- * org from its template into a root that has none, seed one task from the human (the template's
- * seed) if the human has never written, and run to idle.
+ * org from its template into a root that has none, seed the template's tasks from the human (its
+ * `seed:`, one or a list) if the human has never written, and run to idle.
  */
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
@@ -33,14 +33,16 @@ export async function demoCommand(root: string, options: { mode: OutputMode; tur
   if (template) bootstrapTemplate(root, template, packageRoot());
   else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
   // The default org's seed is its template.yaml's, like every template's.
-  const seed = (template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, process.cwd())).seed;
+  const { seed, seeds } = template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, process.cwd());
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
   const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const engine = opened.engine;
   try {
-    if (!humanHasWritten(root) && seed) {
-      const { file } = sendAsHuman(root, engine.currentOrg, seed);
-      output.out(`seeded a first task from human to ${seed.to}: ${file}`);
+    if (!humanHasWritten(root)) {
+      seeds.forEach((task, index) => {
+        const { file } = sendAsHuman(root, engine.currentOrg, task);
+        output.out(`seeded ${index === 0 ? 'a first' : 'another'} task from human to ${task.to}: ${file}`);
+      });
     }
     const { finished, exitCode } = await runWithLines(engine, options.turns !== undefined ? { maxTurns: options.turns } : {}, options.mode, output);
     if (finished && options.mode === 'plain') {

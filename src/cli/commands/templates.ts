@@ -19,7 +19,7 @@ export function templatesCommand(root: string, options: { json?: boolean }, outp
     output.out(
       JSON.stringify(
         {
-          org_templates: orgs.map((template) => ({ name: template.name, description: template.description, ...(template.seed ? { seed: template.seed } : {}) })),
+          org_templates: orgs.map((template) => ({ name: template.name, description: template.description, ...(template.seed ? { seed: template.seed } : {}), ...(template.seeds.length > 1 ? { seeds: template.seeds } : {}) })),
           agent_templates: agents.map((template) => ({ name: template.name, file: template.file, title: template.frontMatter.title, tools: template.frontMatter.tools })),
           agent_templates_from: agentsFrom,
           problems,

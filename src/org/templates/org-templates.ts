@@ -38,19 +38,22 @@ export interface OrgTemplate {
   folder: string;
   builtin: boolean;
   description: string;
+  /** The first of `seeds`: whom a person writes to first. */
   seed?: SeedTask;
+  /** Every task `demo --template` sends, in order: `seed:` is one task, or a list of them, so a demo can give each role its part. */
+  seeds: SeedTask[];
 }
 
-const EXAMPLE = 'description: "Research lab: a lead, two researchers and a reviewer"\nseed: { to: lead, subject: A first question, body: "Please find out ..." }';
+const EXAMPLE = 'description: "Research lab: a lead, two researchers and a reviewer"\nseed: { to: lead, subject: A first question, body: "Please find out ..." }   # or a list of such tasks';
 
 /** Read a template folder's `template.yaml` (optional for a user's folder); a broken one is an error naming the field. */
-function readTemplateFile(folder: string): { description?: string; seed?: SeedTask } {
+function readTemplateFile(folder: string): { description?: string; seeds: SeedTask[] } {
   const file = join(folder, TEMPLATE_FILE);
   const bad = (field: string, message: string): LemmingError =>
     new LemmingError('bad-template', `${file}: ${field}: ${message}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
   // Through the one loader of editable files: a template comes from anywhere, so its bytes are outside bytes.
   const loaded = loadEditedFile(file, file, MAX_EDITED_MARKDOWN_BYTES, (text) => parseYamlSource(text, file));
-  if ('missing' in loaded) return {};
+  if ('missing' in loaded) return { seeds: [] };
   const [problem] = loaded.problems;
   if (problem || !('source' in loaded) || !loaded.source) {
     throw new LemmingError('bad-template', `${problem ? formatProblem(problem) : `${file}: cannot be read`}; a valid ${TEMPLATE_FILE} looks like\n${EXAMPLE}`, { exitCode: 2 });
@@ -58,21 +61,27 @@ function readTemplateFile(folder: string): { description?: string; seed?: SeedTa
   const record = (loaded.source.value ?? {}) as Record<string, unknown>;
   if (typeof record !== 'object' || Array.isArray(record)) throw bad('(the file)', 'must be a mapping');
   if (record.description !== undefined && typeof record.description !== 'string') throw bad('description', 'must be one line of text');
-  const result: { description?: string; seed?: SeedTask } = {};
+  const result: { description?: string; seeds: SeedTask[] } = { seeds: [] };
   if (typeof record.description === 'string') result.description = record.description.trim();
   if (record.seed !== undefined) {
-    const seed = record.seed as Record<string, unknown> | null;
-    for (const field of ['to', 'subject', 'body'] as const) {
-      if (!seed || typeof seed[field] !== 'string' || (seed[field] as string).trim() === '') throw bad(`seed.${field}`, 'must be text');
-    }
-    result.seed = { to: String(seed?.to), subject: String(seed?.subject), body: String(seed?.body).trim() };
+    const list = Array.isArray(record.seed);
+    const seeds = (list ? record.seed : [record.seed]) as unknown[];
+    if (seeds.length === 0) throw bad('seed', 'is an empty list; give one task, or a list of them');
+    seeds.forEach((given, index) => {
+      const seed = given as Record<string, unknown> | null;
+      for (const field of ['to', 'subject', 'body'] as const) {
+        if (!seed || typeof seed[field] !== 'string' || (seed[field] as string).trim() === '') throw bad(`seed.${list ? `${index}.` : ''}${field}`, 'must be text');
+      }
+      result.seeds.push({ to: String(seed?.to), subject: String(seed?.subject), body: String(seed?.body).trim() });
+    });
   }
   return result;
 }
 
 function templateAt(name: string, folder: string, builtin: boolean): OrgTemplate {
   const info = readTemplateFile(folder);
-  return { name, folder, builtin, description: info.description ?? `the org in ${folder}`, ...(info.seed ? { seed: info.seed } : {}) };
+  const [seed] = info.seeds;
+  return { name, folder, builtin, description: info.description ?? `the org in ${folder}`, ...(seed ? { seed } : {}), seeds: info.seeds };
 }
 
 /** The built-in org templates: the default org first, then the package's `templates/` in name order. */

@@ -88,12 +88,14 @@ export function taskKey(subject: string): string {
  * the person at the top reads the worker's own words (its first `maxLines` lines: several
  * reports and their check, put together, are allowed more).
  */
-export function composeRollUp(delegate: string, subject: string, report: string, maxLines = 20): string {
+export function composeRollUp(delegate: string, subject: string, report: string, maxLines = 20, opening?: string): string {
   const lines = report.trim().split('\n');
   const quoted = lines.filter((line) => line.startsWith('>'));
   const original = quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
   const body = original.slice(0, maxLines).map((line) => (line === '' ? '>' : `> ${line}`));
   const via = quoted.length > 0 ? ` (via ${delegate})` : '';
+  // A question passed on (pass-question.ts) is answered, not done: its opening says whom it was put to.
+  if (opening !== undefined) return `${opening}\n\n${body.join('\n')}\n\nThat is what they found; ask me if it should be taken further.`;
   return `"${stripReply(subject)}" is done${via}. The report:\n\n${body.join('\n')}\n\nI have checked it against the request and consider it done.`;
 }
 

@@ -1,7 +1,7 @@
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
-import { composeDelegation, composeRollUp, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
+import { composeDelegation, composeRollUp, stripDelegation, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
@@ -9,6 +9,9 @@ import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
 import { checkerFor, composeCheckRequest, sharersOf } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
+import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
+import { readNamedFiles } from './read-files.js';
+import { instructedRecipient } from './instructed-route.js';
 import { Variation, type VariationSettings } from './variation.js';
 
 /**
@@ -36,6 +39,13 @@ export class OfflineProvider implements Provider {
     if (request.tools.length === 0 && content.includes('<survey-question ')) {
       const { answerSurvey } = await import('./answer-survey.js');
       const text = answerSurvey(view, content, this.variation);
+      return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+    }
+    // A biography a population asks for (`lemming populate --enrich`): text, from the persona's attributes alone.
+    if (request.tools.length === 0 && content.includes('<persona ')) {
+      const [{ parsePersonaMarkup }, { writeBiography }] = await Promise.all([import('../../mailbox/persona-markup.js'), import('./write-biography.js')]);
+      const persona = parsePersonaMarkup(content);
+      const text = persona ? writeBiography(persona) : '';
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
     await prepareTools(view);
@@ -81,7 +91,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       const to = replyTarget(view, task.asker);
       if (to && canSend) {
         // A report alone goes up as it came; reports of a split or checked task go up together.
-        const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${item.body}`, 80) : composeRollUp(item.from, subject, item.body);
+        const opening = task.question ? passedOnOpening(task.task, workersOf(gathered, task.checked ? undefined : item.from)) : undefined;
+        const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${item.body}`, 80, opening) : composeRollUp(item.from, subject, item.body, 20, opening);
         calls.push(send(to, `Re: ${stripReply(subject)}`, rollUp, task.askerMessage));
       }
       const recent = addRecentWork(memory.get(RECENT_WORK_KEY), `- turn ${view.turn}: "${task.task}", done by ${item.from}, reported to ${task.asker}`);
@@ -95,29 +106,41 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       memory.set(RECENT_WORK_KEY, recent);
       continue;
     }
-    if (isQuestion(item.body)) {
+    // A question: answered from the notes when they can answer it, else passed to whoever on the
+    // team finds things out, else found out by doing the work, when that is the agent's own role.
+    const question = isQuestion(item.body);
+    const answerer = question && canSend && !asksAboutTheWork(view, item.body, memory) ? answererFor(view, item) : undefined;
+    if (question && !answerer && (asksAboutTheWork(view, item.body, memory) || !findsOut(view.title))) {
       const to = replyTarget(view, item.from);
       if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory), item.id));
       continue;
     }
     // A reply that is neither a report it waits for nor a question (thanks, an answer to its own
     // question) needs no answer: staying quiet is what lets the org reach idle.
-    if (/^re:/i.test(subject)) continue;
+    if (!question && /^re:/i.test(subject)) continue;
     const place = [view.self, view.turn, item.id] as const;
     const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
-    const delegate = canSend ? (hirer ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
+    const routed = canSend && !question && !hirer ? instructedRecipient(view, item.from, `${subject}\n${stripDelegation(item.body)}`) : undefined;
+    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
       // Split among those who share the role when the instructions say so; each report comes back under the same subject.
-      const sharers = asksToHire(item) ? [delegate] : sharersOf(view, delegate, item.from);
-      for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer), item.id));
-      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn });
+      const sharers = asksToHire(item) || routed ? [delegate] : sharersOf(view, delegate, item.from);
+      const passed = question ? `\n\n${PASSED_ON}` : '';
+      for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
+      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}) });
       // A dropped step: the note of who asked is never made, so the report that comes back goes no further.
       if (canRemember && !variation.happens('drop', ...place)) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);
       continue;
     }
-    // Work it does itself. With a granted tool the task names: first the call, then the report of what it returned.
-    const tool = useNamedTool?.(request, item, results);
+    // Work it does itself. A checker first reads the files the work names; with a granted tool the
+    // task names: first the call, then the report of what it returned.
+    const reading = readNamedFiles(view, item, results);
+    if (reading && 'calls' in reading) {
+      calls.push(...reading.calls);
+      continue;
+    }
+    const tool = reading ?? useNamedTool?.(request, item, results);
     if (tool && 'call' in tool) {
       calls.push(tool.call);
       continue;
@@ -138,6 +161,12 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
 function splitLine(sharers: readonly string[], sharer: string): string {
   if (sharers.length < 2) return '';
   return `\n\nI split this between ${sharers.join(' and ')}: please take the side of it that fits your field; the others take the rest.`;
+}
+
+/** Who did the work of a task: those whose gathered reports are introduced "From …:", and the last reporter unless it checked. */
+function workersOf(gathered: string | undefined, last: string | undefined): string[] {
+  const earlier = gathered ? [...gathered.matchAll(/^From ([a-z][a-z0-9_-]*):$/gm)].map((match) => match[1] ?? '') : [];
+  return [...new Set([...earlier, ...(last ? [last] : [])])];
 }
 
 /** How a gathered report is introduced: who wrote it, and whether it was the check. */

@@ -12,6 +12,8 @@ export interface TaskNote {
   delegate: string;
   /** True once it went to a colleague to be checked: their answer is the last report awaited. */
   checked?: boolean;
+  /** True when it is a question the notes could not answer, passed on to find out (pass-question.ts). */
+  question?: boolean;
   /** The task's subject, and the turn it was handed over. */
   task: string;
   since: number;
@@ -23,7 +25,7 @@ const RECENT_WORK_LINES = 5;
 
 /** The text of a task's note. */
 export function formatTaskNote(note: TaskNote): string {
-  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}`;
+  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}${note.question ? '\nquestion: yes' : ''}`;
 }
 
 /** A task's note read back, or undefined when it is not one (a note of another kind, or one it wrote before it kept `task:`). */
@@ -35,7 +37,7 @@ export function parseTaskNote(text: string | undefined): TaskNote | undefined {
   const delegate = field('delegate');
   if (!asker || !askerMessage || !delegate) return undefined;
   const since = Number(/\d+/.exec(field('since') ?? '')?.[0] ?? 0);
-  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since, ...(field('checked') === 'yes' ? { checked: true } : {}) };
+  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since, ...(field('checked') === 'yes' ? { checked: true } : {}), ...(field('question') === 'yes' ? { question: true } : {}) };
 }
 
 /** Who still has a task: the names of its note's `delegate`. */

@@ -34,6 +34,12 @@ export function sharersOf(view: PromptView, delegate: string, asker: string): st
 /** A role whose work is checking others': its duties begin "checks …" or "reviews …". */
 const CHECKS = /^\s*(checks|reviews|verifies|proofreads)\b/i;
 
+/** Whether a title's duties (after its colon) are checking others' work. */
+export function isChecker(title: string): boolean {
+  const colon = title.indexOf(':');
+  return colon >= 0 && CHECKS.test(title.slice(colon + 1));
+}
+
 /** A name or label as instructions may write it: "fact_checker", "fact-checker" and "fact checker" alike. */
 function looseWords(text: string): string {
   return text.toLowerCase().replace(/[_-]+/g, ' ');
@@ -48,8 +54,7 @@ export function checkerFor(view: PromptView, workers: readonly string[]): string
   if (!/\b(check|checked|review|reviewed|verify|verified)\b/.test(instructions)) return undefined;
   return view.team.find((member) => {
     if (workers.includes(member.name) || !view.sendTo.has(member.name)) return false;
-    const colon = member.title.indexOf(':');
-    if (colon < 0 || !CHECKS.test(member.title.slice(colon + 1))) return false;
+    if (!isChecker(member.title)) return false;
     const named = [looseWords(member.name), looseWords(labelOf(member.title))];
     return named.some((name) => name !== '' && new RegExp(`\\b${name.replace(/[^a-z0-9 ]/g, '')}\\b`).test(instructions));
   })?.name;

@@ -38,15 +38,35 @@ const isSend = (call: OfflineCall): boolean => call.name === 'send_message';
 const argument = (call: OfflineCall, name: string): string => String(call.arguments[name] ?? '');
 
 /**
- * Where an agent keeps the file behind a message: a report of work done goes in its own
- * workspace; a plan (a task handed down or rolled up) goes in the shared workspace when
- * its instructions say to keep plans there.
+ * The folder an agent's instructions name for its work, as they write a path in backticks
+ * ("write your findings … (`shared/findings/`)"): relative, ending in "/", no "..". Undefined
+ * when they name none.
  */
-function fileFor(request: ProviderRequest, send: OfflineCall): string {
+export function namedFolder(instructions: string): string | undefined {
+  for (const match of instructions.matchAll(/`((?:[A-Za-z0-9_][\w.-]*\/)+)`/g)) {
+    const folder = match[1] ?? '';
+    if (!folder.split('/').includes('..')) return folder;
+  }
+  return undefined;
+}
+
+/**
+ * Where an agent keeps the file behind a message: a report of work done goes in the folder its
+ * instructions name (`shared/findings/`, `stories/`), else in `work/` of its own workspace; in a
+ * shared folder the file carries the agent's name too, so two colleagues given the same question
+ * do not write over each other. A plan (a task handed down or rolled up) goes in the shared
+ * workspace when its instructions say to keep plans there.
+ */
+function fileFor(request: ProviderRequest, view: PromptView, send: OfflineCall): string {
   const slug = slugOf(stripReply(argument(send, 'subject')).replace(/…$/, ''), 60) || 'untitled';
   const isReport = argument(send, 'body').startsWith('Done:');
-  if (!isReport && /shared workspace/i.test(request.system)) return `shared/plans/${slug}.md`;
-  return `${isReport ? 'work' : 'plans'}/${slug}.md`;
+  if (isReport) {
+    const folder = namedFolder(view.instructions);
+    if (folder === undefined) return `work/${slug}.md`;
+    return folder.startsWith('shared/') ? `${folder}${slug}-${view.self}.md` : `${folder}${slug}.md`;
+  }
+  if (/shared workspace/i.test(request.system)) return `shared/plans/${slug}.md`;
+  return `plans/${slug}.md`;
 }
 
 function fileContent(view: PromptView, send: OfflineCall): string {
@@ -72,7 +92,7 @@ function shownPath(view: PromptView, path: string): string {
 function writeThenSend(request: ProviderRequest, view: PromptView, planned: OfflineCall[], seen: SeenResult[]): OfflineCall[] {
   const sends = planned.filter(isSend);
   if (sends.length === 0) return planned;
-  const paths = sends.map((send) => fileFor(request, send));
+  const paths = sends.map((send) => fileFor(request, view, send));
   // The reports of work done, tested when the agent can run what it wrote.
   const tested = view.tools.has('run_command') ? sends.flatMap((send, index) => (argument(send, 'body').startsWith('Done:') ? [{ send, report: paths[index] ?? '' }] : [])) : [];
   const { testFor, testOutcome, testSource } = tested.length > 0 && workTests ? workTests : UNTESTED;

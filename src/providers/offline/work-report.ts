@@ -5,6 +5,7 @@ import { stem } from './route-task.js';
 /** A kind of role, known by words of its title, and the steps such a person reports. `{task}` is the task's subject. */
 interface RoleSteps {
   signs: string[];
+  /** Not five, nor ten: a report picks three steps five apart, which must differ. */
   steps: string[];
 }
 
@@ -48,6 +49,18 @@ const ROLES: RoleSteps[] = [
       'Marked what holds and what is overstated',
       'Listed what must change before it goes out',
       'Noted what could be better later but need not hold it up',
+      'Asked for a source wherever a figure stood without one',
+    ],
+  },
+  {
+    signs: ['researcher', 'research', 'researches', 'findings', 'evidence', 'studies'],
+    steps: [
+      'Gathered what is known about "{task}", each source with what it claims',
+      'Wrote each finding with its evidence beside it',
+      'Said how sure we can be of each finding, and why',
+      'Marked where the sources disagree, and what might explain it',
+      'Listed what I could not settle, and what data would settle it',
+      'Compared how the studies were done before comparing their numbers',
     ],
   },
   {

@@ -1,0 +1,95 @@
+import { HUMAN } from '../org/names.js';
+import type { PopulationSpec, Role } from './population-types.js';
+import type { Person } from './sample-people.js';
+
+/** One agent of a population: who it is, its role, whom it reports to, and whom it may write to and read. */
+export interface Position {
+  name: string;
+  role: Role;
+  person: Person;
+  reportsTo: string;
+  /** Its team's number within its department (or the org), from 1; none for a head, or without teams. */
+  team?: number;
+  /** Whom it may write to and read from: its manager, those who report to it, and its teammates when peers talk. */
+  contacts: string[];
+}
+
+/** An arranged population: every agent in chart order (department by department, each team's lead before its members), and whom the human writes to. */
+export interface Arrangement {
+  positions: Position[];
+  /** The agents who report to the human. */
+  top: string[];
+}
+
+/** `agent_00001`…: numbered in chart order, wide enough for the size (five digits at least), so names sort as the chart reads. */
+export function agentNames(count: number): string[] {
+  const width = Math.max(5, String(count).length);
+  return Array.from({ length: count }, (_, index) => `agent_${String(index + 1).padStart(width, '0')}`);
+}
+
+/** `count` people split into `teams` teams whose sizes differ by one at most, the larger first. */
+function teamSizes(count: number, teams: number): number[] {
+  return Array.from({ length: teams }, (_, index) => Math.floor(count / teams) + (index < count % teams ? 1 : 0));
+}
+
+/**
+ * Put the people in a structure (the spec's `structure:`): a department per value of
+ * `departments`, in the order the attribute lists its values, under a head (the department's
+ * first person); within it (or the whole org), teams of a lead and at most `team_size` members,
+ * as even as whole people allow; otherwise everyone reports to the department's head, or to the
+ * human. Whom one may write to and read follows the lines: one's manager and one's reports, and
+ * with `peers` one's teammates. The people keep the seeded order sampling gave them. Pure.
+ */
+export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'>, people: readonly Person[]): Arrangement {
+  const { departments, teamSize, peers } = spec.structure;
+  const groups: Person[][] = [];
+  if (departments !== undefined) {
+    const attribute = spec.attributes.find((candidate) => candidate.name === departments);
+    const values = attribute?.kind === 'categorical' ? attribute.values : [];
+    const byValue = new Map<string, Person[]>(values.map((value) => [value, []]));
+    for (const person of people) byValue.get(String(person[departments]))?.push(person);
+    for (const group of byValue.values()) if (group.length > 0) groups.push(group);
+  } else {
+    groups.push([...people]);
+  }
+
+  const names = agentNames(people.length);
+  let next = 0;
+  const positions: Position[] = [];
+  const top: string[] = [];
+  const place = (person: Person, role: Role, reportsTo: string, team?: number): Position => {
+    const position: Position = { name: names[next++] as string, role, person, reportsTo, ...(team === undefined ? {} : { team }), contacts: [reportsTo] };
+    positions.push(position);
+    if (reportsTo === HUMAN) top.push(position.name);
+    return position;
+  };
+  for (const group of groups) {
+    let rest = group;
+    let manager: Position | undefined;
+    if (departments !== undefined) {
+      manager = place(group[0] as Person, 'head', HUMAN);
+      rest = group.slice(1);
+    }
+    if (teamSize === undefined) {
+      for (const person of rest) {
+        const member = place(person, 'member', manager?.name ?? HUMAN);
+        manager?.contacts.push(member.name);
+      }
+      continue;
+    }
+    const sizes = teamSizes(rest.length, Math.ceil(rest.length / (teamSize + 1)));
+    let from = 0;
+    sizes.forEach((size, index) => {
+      const team = rest.slice(from, from + size);
+      from += size;
+      const lead = place(team[0] as Person, 'lead', manager?.name ?? HUMAN, index + 1);
+      manager?.contacts.push(lead.name);
+      const members = team.slice(1).map((person) => place(person, 'member', lead.name, index + 1));
+      for (const member of members) {
+        lead.contacts.push(member.name);
+        if (peers) member.contacts.push(...members.filter((other) => other !== member).map((other) => other.name));
+      }
+    });
+  }
+  return { positions, top };
+}

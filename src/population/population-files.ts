@@ -1,0 +1,107 @@
+import { basename } from 'node:path';
+import { yamlString } from '../mailbox/front-matter-fast.js';
+import { HUMAN } from '../org/names.js';
+import type { PersonaValue } from '../org/schema.js';
+import type { Arrangement, Position } from './arrange-people.js';
+import { fillTemplate } from './persona-text.js';
+import type { PopulationSpec, RoleSpec } from './population-types.js';
+
+/**
+ * A population as the files of an org: a resume per agent (its role's title, model, budget and
+ * tools; its attributes as `persona:`; the persona's text and the role's instructions as its
+ * body), the human's resume, and org/chart.yaml. Deterministic text, built by hand line by line
+ * in the plain form the loader reads without its YAML parser (org/plain-org-files.ts): at 10,000
+ * agents the files are made, and read back, in well under a second each, and the same population
+ * gives the same bytes. Pure.
+ */
+
+/** A YAML scalar as it stands after `key: `: bare when YAML reads it back as written, else JSON-quoted (plain-org-files.ts reads both fast). */
+function scalar(value: PersonaValue): string {
+  return typeof value === 'string' ? yamlString(value) : String(value);
+}
+
+/** A list on one line: `[send_message, remember]`. */
+function flowList(items: readonly string[]): string {
+  return `[${items.map(scalar).join(', ')}]`;
+}
+
+/** The front matter lines a role gives every agent of it besides the title: the same for all, made once. */
+function roleLines(role: RoleSpec): string[] {
+  const lines = [`model: ${typeof role.model === 'string' ? scalar(role.model) : flowList(role.model)}`, `credits: ${role.credits}`];
+  if (role.schedule) lines.push(`schedule: { every: ${role.schedule.every}, offset: ${role.schedule.offset} }`);
+  if (role.tools) lines.push(`tools: ${flowList(role.tools)}`);
+  if (role.shared_workspace) lines.push(`shared_workspace: ${role.shared_workspace}`);
+  return lines;
+}
+
+/** What a position's templates fill in: its attributes, then its name, role, team and manager. */
+function templateValues(position: Position): Record<string, PersonaValue> {
+  return { ...position.person, name: position.name, role: position.role, team: position.team ?? '', manager: position.reportsTo };
+}
+
+/** The text of a biography (`--enrich`) as it sits in a resume: under its own heading, after the instructions. */
+export const BIOGRAPHY_HEADING = '## Biography';
+
+/** Writes the resumes of one population, keeping what every resume of a role shares and each title made. */
+export class ResumeWriter {
+  private readonly roles = new Map<RoleSpec, string[]>();
+  private readonly titles = new Map<string, string>();
+
+  constructor(private readonly spec: PopulationSpec) {}
+
+  /** An agent's resume; with a biography, that under its heading at the end. */
+  resume(position: Position, biography?: string): string {
+    const role = this.spec.roles[position.role] as RoleSpec;
+    let shared = this.roles.get(role);
+    if (shared === undefined) {
+      shared = roleLines(role);
+      this.roles.set(role, shared);
+    }
+    const values = templateValues(position);
+    const title = fillTemplate(role.title, values);
+    let titleLine = this.titles.get(title);
+    if (titleLine === undefined) {
+      titleLine = `title: ${scalar(title)}`;
+      this.titles.set(title, titleLine);
+    }
+    const lines = ['---', titleLine, ...shared];
+    if (this.spec.attributes.length > 0) {
+      lines.push('persona:');
+      for (const attribute of this.spec.attributes) lines.push(`  ${attribute.name}: ${scalar(position.person[attribute.name] as PersonaValue)}`);
+    }
+    lines.push('---');
+    const body = [fillTemplate(this.spec.persona, values).trim(), fillTemplate(role.instructions, values).trim(), biography === undefined ? '' : `${BIOGRAPHY_HEADING}\n\n${biography.trim()}`].filter((part) => part !== '');
+    return `${lines.join('\n')}\n${body.join('\n\n')}\n`;
+  }
+}
+
+/** The human's resume, as every template writes it. */
+export const HUMAN_RESUME = '---\ntitle: The person running this organisation\nmodel: human\n---\nThis is you. The engine never calls this agent: you write as `human` with\n`lemming send` or `lemming chat`, and read what comes back with `lemming inbox`.\n';
+
+/** A list of names as a chart writes it: `[agent_00001, agent_00002]` (names are plain scalars by the name rule). */
+function nameList(names: readonly string[]): string {
+  return `[${names.join(', ')}]`;
+}
+
+/** org/chart.yaml of an arrangement: the human at the top, writing to the agents who report to it and reading everyone. */
+export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangement: Arrangement): string {
+  const lines = [
+    `# Written by \`lemming populate\` from ${basename(spec.file)} (seed ${spec.seed}): who reports to whom, and who may write to and read whom.`,
+    'agents:',
+    `  ${HUMAN}:`,
+    '    reports_to: null',
+    `    send_to: ${nameList(arrangement.top)}`,
+    '    read_from: ["*"]',
+  ];
+  for (const position of arrangement.positions) {
+    const contacts = nameList(position.contacts);
+    lines.push(`  ${position.name}:`, `    reports_to: ${position.reportsTo}`, `    send_to: ${contacts}`, `    read_from: ${contacts}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The org's settings: the given org.yaml's text (the default org's, or an experiment's base) with the population's name. */
+export function orgYamlText(base: string, name: string): string {
+  const named = base.replace(/^name:.*$/m, `name: ${name}`);
+  return named === base && !/^name:/m.test(base) ? `name: ${name}\n${base}` : named;
+}

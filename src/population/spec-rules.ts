@@ -1,0 +1,184 @@
+import type { Problem } from '../errors.js';
+import { PERSONA_ATTRIBUTE, PERSONA_ATTRIBUTE_HINT } from '../org/schema.js';
+import type { Distribution } from './distributions.js';
+import { placeholdersOf, TEMPLATE_WORDS } from './persona-text.js';
+import { ROLES, type Attribute, type PopulationSpec, type Role } from './population-types.js';
+import { EXAMPLES, type RawAttribute, type RawDistribution, type RawSpec } from './spec-schema.js';
+
+/**
+ * How a spec's fields fit together, past what each must be: each attribute one kind, `given:` a
+ * categorical attribute declared above with a row for each of its values, shares adding up to 1,
+ * distributions with their parameters, the roles the structure needs, placeholders of known names.
+ * Each problem goes to `problem` with its field; a spec with none comes back checked. Pure.
+ */
+
+/** How far the shares of a list may be from adding up to 1. */
+const SUM_TOLERANCE = 0.001;
+
+export type Report = (path: Array<string | number>, message: string) => void;
+
+function sumProblem(shares: Record<string, number>): string | undefined {
+  const sum = Object.values(shares).reduce((left, right) => left + right, 0);
+  if (Object.keys(shares).length === 0) return 'lists no value; give each value its share';
+  if (Math.abs(sum - 1) > SUM_TOLERANCE) return `add up to ${Number(sum.toFixed(6))}; shares must add up to 1`;
+  return undefined;
+}
+
+function checkDistribution(raw: RawDistribution, path: Array<string | number>, problem: Report): Distribution | undefined {
+  const needs: Record<RawDistribution['kind'], Array<keyof RawDistribution>> = { normal: ['mean', 'sd'], uniform: ['min', 'max'], lognormal: ['median', 'sigma'] };
+  const belongs: Record<string, Array<RawDistribution['kind']>> = { mean: ['normal'], sd: ['normal'], median: ['lognormal'], sigma: ['lognormal'] };
+  let ok = true;
+  for (const field of needs[raw.kind]) {
+    if (raw[field] === undefined) {
+      problem([...path, field], `is required for kind ${raw.kind}`);
+      ok = false;
+    }
+  }
+  for (const [field, kinds] of Object.entries(belongs)) {
+    if (raw[field as keyof RawDistribution] !== undefined && !kinds.includes(raw.kind)) {
+      problem([...path, field], `is not a parameter of kind ${raw.kind} (it is of ${kinds.join(' or ')}); remove it`);
+      ok = false;
+    }
+  }
+  if (raw.min !== undefined && raw.max !== undefined && raw.min >= raw.max) {
+    problem([...path, 'max'], `must be above min (${raw.min})`);
+    ok = false;
+  }
+  if (raw.kind === 'lognormal' && raw.max !== undefined && raw.max <= 0) {
+    problem([...path, 'max'], 'must be above 0 for kind lognormal');
+    ok = false;
+  }
+  if (!ok) return undefined;
+  const bounds = { ...(raw.min === undefined ? {} : { min: raw.min }), ...(raw.max === undefined ? {} : { max: raw.max }) };
+  if (raw.kind === 'uniform') return { kind: 'uniform', min: raw.min as number, max: raw.max as number, decimals: raw.decimals };
+  if (raw.kind === 'normal') return { kind: 'normal', mean: raw.mean as number, sd: raw.sd as number, ...bounds, decimals: raw.decimals };
+  return { kind: 'lognormal', median: raw.median as number, sigma: raw.sigma as number, ...bounds, decimals: raw.decimals };
+}
+
+/** The attribute's values in first-seen order across its shares or every row of its table. */
+function valuesOf(rows: Array<Record<string, number>>): string[] {
+  const values: string[] = [];
+  for (const row of rows) for (const value of Object.keys(row)) if (!values.includes(value)) values.push(value);
+  return values;
+}
+
+function checkAttribute(name: string, raw: RawAttribute, categorical: ReadonlyMap<string, string[]>, problem: Report): Attribute | undefined {
+  const path = ['attributes', name];
+  const given = [raw.shares, raw.table, raw.distribution, raw.distributions].filter((part) => part !== undefined).length;
+  if (given !== 1) {
+    problem(path, `${given === 0 ? 'says nothing of its values' : 'mixes kinds'}: give \`shares:\` (categorical), \`distribution:\` (numeric), or \`given:\` with \`table:\` or \`distributions:\`; a valid value looks like \`${EXAMPLES.shares}\``);
+    return undefined;
+  }
+  const conditional = raw.table !== undefined || raw.distributions !== undefined;
+  if (conditional && raw.given === undefined) {
+    problem([...path, 'given'], `is required with ${raw.table ? 'table' : 'distributions'}: the attribute whose values the rows are`);
+    return undefined;
+  }
+  if (!conditional && raw.given !== undefined) {
+    problem([...path, 'given'], `goes with \`table:\` or \`distributions:\` (a row per value of ${raw.given}), not with \`${raw.shares ? 'shares' : 'distribution'}:\``);
+    return undefined;
+  }
+  if (raw.shares) {
+    const sum = sumProblem(raw.shares);
+    if (sum) problem([...path, 'shares'], sum);
+    const values = Object.keys(raw.shares);
+    return sum ? undefined : { name, kind: 'categorical', values, shares: values.map((value) => raw.shares?.[value] ?? 0) };
+  }
+  if (raw.distribution) {
+    const distribution = checkDistribution(raw.distribution, [...path, 'distribution'], problem);
+    return distribution ? { name, kind: 'numeric', distribution } : undefined;
+  }
+  const of = raw.given as string;
+  const givenValues = categorical.get(of);
+  if (givenValues === undefined) {
+    const known = [...categorical.keys()];
+    problem([...path, 'given'], `names ${JSON.stringify(of)}, which is not a categorical attribute declared before ${name}${known.length > 0 ? ` (declared before it: ${known.join(', ')})` : ''}`);
+    return undefined;
+  }
+  const rows = (raw.table ?? raw.distributions) as Record<string, unknown>;
+  const field = raw.table ? 'table' : 'distributions';
+  const missing = givenValues.filter((value) => !Object.hasOwn(rows, value));
+  const extra = Object.keys(rows).filter((value) => !givenValues.includes(value));
+  if (missing.length > 0) problem([...path, field], `has no row for ${missing.map((value) => JSON.stringify(value)).join(', ')}: a row for each value of ${of} (${givenValues.join(', ')})`);
+  if (extra.length > 0) problem([...path, field], `has a row for ${extra.map((value) => JSON.stringify(value)).join(', ')}, which ${extra.length > 1 ? 'are not values' : 'is not a value'} of ${of} (${givenValues.join(', ')})`);
+  if (missing.length > 0 || extra.length > 0) return undefined;
+  if (raw.table) {
+    let ok = true;
+    for (const row of givenValues) {
+      const sum = sumProblem(raw.table[row] ?? {});
+      if (sum) {
+        problem([...path, 'table', row], sum);
+        ok = false;
+      }
+    }
+    if (!ok) return undefined;
+    const values = valuesOf(givenValues.map((row) => raw.table?.[row] ?? {}));
+    const table = Object.fromEntries(givenValues.map((row) => [row, values.map((value) => raw.table?.[row]?.[value] ?? 0)]));
+    return { name, kind: 'categorical', values, given: of, table };
+  }
+  const distributions: Record<string, Distribution> = {};
+  let ok = true;
+  for (const row of givenValues) {
+    const distribution = checkDistribution(raw.distributions?.[row] as RawDistribution, [...path, 'distributions', row], problem);
+    if (distribution) distributions[row] = distribution;
+    else ok = false;
+  }
+  return ok ? { name, kind: 'numeric', given: of, distributions } : undefined;
+}
+
+export function checkRules(raw: RawSpec, file: string, problem: Report): PopulationSpec | undefined {
+  const attributes: Attribute[] = [];
+  // Declared before its dependents: a `given:` names an attribute above it, so there is no cycle to find.
+  const categorical = new Map<string, string[]>();
+  // Every attribute declared, broken or not: a template naming one is not also told it names nothing.
+  const declared: string[] = [];
+  for (const [name, rawAttribute] of Object.entries(raw.attributes)) {
+    declared.push(name);
+    if (!PERSONA_ATTRIBUTE.test(name)) {
+      problem(['attributes', name], `is not an attribute name: ${PERSONA_ATTRIBUTE_HINT}`);
+      continue;
+    }
+    if (TEMPLATE_WORDS.includes(name)) {
+      problem(['attributes', name], `is a name the templates give every agent (${TEMPLATE_WORDS.join(', ')}); call the attribute otherwise`);
+      continue;
+    }
+    const attribute = checkAttribute(name, rawAttribute, categorical, problem);
+    if (!attribute) continue;
+    attributes.push(attribute);
+    if (attribute.kind === 'categorical') categorical.set(name, attribute.values);
+  }
+  const structure = raw.structure;
+  if (structure.departments !== undefined && !categorical.has(structure.departments)) {
+    problem(['structure', 'departments'], `names ${JSON.stringify(structure.departments)}, which is not a categorical attribute of this file${categorical.size > 0 ? ` (${[...categorical.keys()].join(', ')})` : ''}`);
+  }
+  const needed: Array<[Role, boolean, string]> = [
+    ['head', structure.departments !== undefined, 'structure.departments puts a head over each department'],
+    ['lead', structure.team_size !== undefined, 'structure.team_size puts a lead over each team'],
+  ];
+  for (const [role, wanted, why] of needed) {
+    if (wanted && !raw.roles[role]) problem(['roles', role], `is required: ${why}`);
+    if (!wanted && raw.roles[role]) problem(['roles', role], `is given, but ${why.split(' puts')[0]} is not set, so nobody has this role; remove it or set it`);
+  }
+  const known = [...TEMPLATE_WORDS, ...declared];
+  const checkTemplate = (path: Array<string | number>, text: string): void => {
+    const unknown = placeholdersOf(text).filter((word) => !known.includes(word));
+    if (unknown.length > 0) problem(path, `names ${unknown.map((word) => `{${word}}`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not an attribute; the templates know ${known.map((word) => `{${word}}`).join(', ')}`);
+  };
+  checkTemplate(['persona'], raw.persona);
+  for (const role of ROLES) {
+    const spec = raw.roles[role];
+    if (!spec) continue;
+    checkTemplate(['roles', role, 'title'], spec.title);
+    checkTemplate(['roles', role, 'instructions'], spec.instructions);
+  }
+  return {
+    file,
+    name: raw.name,
+    seed: raw.seed,
+    size: raw.size,
+    attributes,
+    structure: { ...(structure.departments === undefined ? {} : { departments: structure.departments }), ...(structure.team_size === undefined ? {} : { teamSize: structure.team_size }), peers: structure.peers },
+    roles: raw.roles,
+    persona: raw.persona,
+  };
+}
