@@ -27,6 +27,7 @@ interface Commands {
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');
   mcp: typeof import('./commands/mcp.js');
+  memory: typeof import('./commands/memory.js');
   requests: typeof import('./commands/requests.js');
   reset: typeof import('./commands/reset.js');
   retry: typeof import('./commands/retry.js');

@@ -22,6 +22,8 @@ export interface Agent {
   sandbox?: SandboxLimitOverrides;
   /** Hosts or URL prefixes it may fetch besides org.yaml web.allow (resume `web_allow:`). */
   webAllow?: string[];
+  /** Its memory stream (src/memory/), from org.yaml `memory:` and its resume's; absent: it keeps none. */
+  memory?: AgentMemory;
   /** The resume's markdown body. */
   instructions: string;
   reportsTo: string | null;
@@ -29,6 +31,14 @@ export interface Agent {
   readFrom: Audience;
   /** The resume's path, relative to the org root. */
   resumeFile: string;
+}
+
+/** An agent's memory stream settings, resolved from org.yaml `memory:` and its resume's `memory:` (docs/memory.md). */
+export interface AgentMemory {
+  /** Memories shown per call, in estimated tokens. */
+  budgetTokens: number;
+  /** It reflects every `every` turns (0: never by turns), or once the importance since its last reflection reaches `importance` (0: never so). */
+  reflect: { every: number; importance: number };
 }
 
 /** The whole org, loaded and checked. */

@@ -24,9 +24,12 @@ describe('a run with memory and reflection, recorded and replayed', () => {
   const cassette = join(scratchDir('lemming-memory-cassette-'), 'run.jsonl');
 
   beforeAll(async () => {
-    pristine = memoryOrg({ memory: '{ keep: true, reflect: { every: 3, importance: 0 } }', maxMessages: 1 });
+    // Kept for the file's tests (memoryOrg's folder goes after the first test).
+    const made = memoryOrg({ memory: '{ keep: true, reflect: { every: 3, importance: 0 } }', maxMessages: 1 });
     const chores = Array.from({ length: 8 }, (_, index) => ({ subject: `Chore ${index + 1}`, body: `Tidy the garden shed number ${index + 1}, please.` }));
-    humanSendsAll(pristine, [{ subject: 'For the record: vault', body: 'For the record, the vault code is cobalt-417.' }, ...chores, { subject: 'Question', body: 'What is the vault code?' }]);
+    humanSendsAll(made, [{ subject: 'For the record: vault', body: 'For the record, the vault code is cobalt-417.' }, ...chores, { subject: 'Question', body: 'What is the vault code?' }]);
+    pristine = scratchDir();
+    cpSync(made, pristine, { recursive: true });
     recorded = scratchDir();
     cpSync(pristine, recorded, { recursive: true });
     await runEngine(recorded, { maxTurns: 50 }, { providerFactory: createProviderFactory({ root: recorded, record: cassette }) });

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
@@ -29,7 +30,8 @@ export interface MemoryOrgOptions {
  * human's mail and answers it. What the memory tests tell it, and later ask it.
  */
 export function memoryOrg(options: MemoryOrgOptions = {}): string {
-  const root = tempDir('lemming-memory-');
+  // In memory where the machine has a RAM disk: the recall test runs some 2,500 turns, each a few renames.
+  const root = tempDir('lemming-memory-', existsSync('/dev/shm') ? '/dev/shm' : undefined);
   const offline = ['provider: offline', 'model: offline-1', 'input_price: 2.5', 'output_price: 10', 'context_window: 32000'];
   if (options.seed !== undefined) offline.push(`seed: ${options.seed}`);
   if (options.variability !== undefined) offline.push(`variability: ${options.variability}`);
@@ -58,7 +60,7 @@ export function memoryOrg(options: MemoryOrgOptions = {}): string {
 /** The human sends each of `bodies` to the keeper, in order, before the next turn (one org load for them all). */
 export function humanSendsAll(root: string, bodies: ReadonlyArray<{ subject: string; body: string }>): string[] {
   const org = loadOrg(root).org;
-  return bodies.map((message) => sendAsHuman(root, org, { to: 'keeper', subject: message.subject, body: message.body }).id);
+  return bodies.map((message) => sendAsHuman(root, org, { to: 'keeper', subject: message.subject, body: message.body }).message.id);
 }
 
 /** The keeper's messages to the human, by the id each answers. */
@@ -132,6 +134,26 @@ export function drawBusyWork(random: Random, count: number): Array<{ subject: st
     const detail = random.chance(0.3) ? ` and note any ${random.pick(THINGS)} that changed` : '';
     return { subject: `Chore ${index + 1}: ${topic}`, body: `${chore} the ${topic}${detail}, please.` };
   });
+}
+
+/**
+ * The human sends each message in a turn of its own, as a person at `lemming chat` would: one engine
+ * for them all, each message sent between two turns and read in the next (one message file a turn to
+ * read, where mail all sent at once is read again every turn until it is shown). The ids sent.
+ */
+export async function oneMessageATurn(root: string, messages: ReadonlyArray<{ subject: string; body: string }>): Promise<string[]> {
+  const engine = Engine.open({ root });
+  const ids: string[] = [];
+  try {
+    for (const message of messages) {
+      ids.push(sendAsHuman(root, engine.currentOrg, { to: 'keeper', subject: message.subject, body: message.body }).message.id);
+      for await (const event of engine.turn()) if (event.type === 'agent-error') throw new Error(event.message);
+    }
+    // What the last one asked is answered in its turn: the org is idle after it.
+  } finally {
+    engine.close();
+  }
+  return ids;
 }
 
 /** Run the org to idle in this process; the events. */

@@ -10,9 +10,9 @@ import { join } from 'node:path';
  */
 const made: string[] = [];
 
-/** A fresh temporary folder, removed after the test. */
-export function tempDir(prefix = 'lemming-test-'): string {
-  const directory = mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary folder (under `base`, the system's temporary folder by default), removed after the test. */
+export function tempDir(prefix = 'lemming-test-', base = tmpdir()): string {
+  const directory = mkdtempSync(join(base, prefix));
   made.push(directory);
   return directory;
 }

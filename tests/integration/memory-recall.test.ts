@@ -1,21 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { drawBusyWork, drawFact, humanSendsAll, keeperAnswers, memoryOrg, runToIdleHere } from '../helpers/memory-org.js';
+import { drawBusyWork, drawFact, keeperAnswers, memoryOrg, oneMessageATurn } from '../helpers/memory-org.js';
 
 const REPEATS = 20;
 const BUSY_TURNS = 60;
 
 /**
- * One seeded repeat: a fact told to the keeper at turn 1, sixty busy turns of chores (one message a
- * turn: the context shows one at a time), then the question, at turn 62. Whether the answer holds it.
+ * One seeded repeat: a fact told to the keeper at turn 1, sixty busy turns of chores (the human sends
+ * one a turn, and the keeper answers each), then the question, at turn 62. Whether the answer holds it.
  */
 async function recalls(seed: number, memory: boolean): Promise<boolean> {
   const random = seededRandom(seed);
   const fact = drawFact(random);
   const busy = drawBusyWork(random, BUSY_TURNS);
-  const root = memoryOrg({ seed, variability: 0.5, maxMessages: 1, ...(memory ? { memory: '{ keep: true }' } : {}) });
-  const ids = humanSendsAll(root, [fact.tell, ...busy, fact.ask]);
-  await runToIdleHere(root);
+  const root = memoryOrg({ seed, variability: 0.5, ...(memory ? { memory: '{ keep: true }' } : {}) });
+  const ids = await oneMessageATurn(root, [fact.tell, ...busy, fact.ask]);
   const answer = keeperAnswers(root).get(ids[ids.length - 1] ?? '');
   expect(answer, `seed ${seed}: the question was answered`).toBeDefined();
   return answer?.includes(fact.value) ?? false;

@@ -2,11 +2,14 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { readMemory } from '../record/agent-memory.js';
-import { buildPrompt, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
+import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 import type { TokenRatios } from '../record/token-ratios.js';
+
+/** The memory layer (src/memory/memory-layer.ts), loaded by a turn of an org in which some agent keeps a memory stream. */
+export type MemoryLayer = typeof import('../../memory/memory-layer.js');
 
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
@@ -22,7 +25,10 @@ export interface PreparedCall {
   warnings: EngineEvent[];
 }
 
-/** Read an agent's waiting mail and notes and build its prompt. Reads only this agent's files. */
+/**
+ * Read an agent's waiting mail and notes (and, with `sizing.memory`, the memories its stream holds for
+ * that mail) and build its prompt. Reads only this agent's files.
+ */
 export function prepareCall(
   root: string,
   org: Org,
@@ -30,7 +36,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'>; memory?: MemoryLayer } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -56,6 +62,17 @@ export function prepareCall(
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
+  // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
+  const recalled = agent.memory && sizing.memory ? sizing.memory.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
+}
+
+/** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */
+function recallQuery(org: Org, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string {
+  const shown = Math.min(org.settings.context.max_messages, limit?.messages ?? Number.POSITIVE_INFINITY);
+  return sortInbox(inbox)
+    .slice(0, shown)
+    .map((entry) => `${entry.subject ?? ''}\n${entry.body}`)
+    .join('\n');
 }
