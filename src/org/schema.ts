@@ -387,6 +387,7 @@ function buildSchemas(z: typeof Zod) {
     keep: z.boolean().default(false),
     /** Memories shown per call, in estimated tokens. */
     budget_tokens: memoryBudget.default(800),
+    /** When each agent reflects on its memories: a model call, charged with its turn. */
     reflect: reflectSchema.prefault({}),
   });
   /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
@@ -394,8 +395,17 @@ function buildSchemas(z: typeof Zod) {
     z.enum(['on', 'off']),
     z.boolean(),
     z.strictObject({
+      /** Memories shown per call, in estimated tokens (org.yaml `memory.budget_tokens` when absent). */
       budget_tokens: memoryBudget.optional(),
-      reflect: z.strictObject({ every: nonNegativeInt.max(1_000_000).optional(), importance: nonNegativeInt.max(1_000_000).optional() }).optional(),
+      /** When it reflects, over org.yaml `memory.reflect`. */
+      reflect: z
+        .strictObject({
+          /** Turns between its reflections; 0: never by turns. */
+          every: nonNegativeInt.max(1_000_000).optional(),
+          /** Or once the importance of its memories since its last reflection adds up to this; 0: never so. */
+          importance: nonNegativeInt.max(1_000_000).optional(),
+        })
+        .optional(),
     }),
   ]);
 
@@ -494,6 +504,9 @@ function buildSchemas(z: typeof Zod) {
     chartEntrySchema,
     chartFileSchema,
     resumeSchema,
+    orgMemorySchema,
+    reflectSchema,
+    resumeMemorySchema,
   };
 }
 

@@ -11,6 +11,28 @@ import type { TokenRatios } from '../record/token-ratios.js';
 /** The memory layer (src/memory/memory-layer.ts), loaded by a turn of an org in which some agent keeps a memory stream. */
 export type MemoryLayer = typeof import('../../memory/memory-layer.js');
 
+/** The memory layer once this process has loaded it: every prompt of an agent that keeps a stream shows its memories from then on. */
+let loadedMemoryLayer: MemoryLayer | undefined;
+/** Whether some agent of the org keeps a memory stream, asked once per loaded org. */
+const memoryKept = new WeakMap<Org, boolean>();
+
+/**
+ * The memory layer, loaded only for an org in which some agent keeps a memory stream: any other loads
+ * none of it. The engine loads it before it asks whether a turn has work, so the estimate of a call an
+ * agent may not afford (human/waiting-mail.ts) counts the memories its prompt will show.
+ */
+export async function memoryLayerFor(org: Org): Promise<MemoryLayer | undefined> {
+  let keeps = memoryKept.get(org);
+  if (keeps === undefined) {
+    keeps = false;
+    for (const agent of org.agents.values()) if (agent.memory) keeps = true;
+    memoryKept.set(org, keeps);
+  }
+  if (!keeps) return undefined;
+  loadedMemoryLayer ??= await import('../../memory/memory-layer.js');
+  return loadedMemoryLayer;
+}
+
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
   agent: string;
@@ -63,7 +85,8 @@ export function prepareCall(
     inbox.push(entry);
   }
   // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
-  const recalled = agent.memory && sizing.memory ? sizing.memory.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
+  const layer = agent.memory ? (sizing.memory ?? loadedMemoryLayer) : undefined;
+  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
 }

@@ -25,7 +25,7 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
-import type { MemoryLayer, PreparedCall } from './prepare-call.js';
+import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
@@ -393,20 +393,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   result.state = { ...(routing && routed ? routing.withRouting(committed, routed) : committed), takenBytes };
   result.hintChanges = routing && routed ? routing.routedHintChanges(hintChanges, routed) : hintChanges;
   stats.durationMs = performance.now() - started;
-}
-
-/** Whether some agent of the org keeps a memory stream, asked once per loaded org. */
-const memoryKept = new WeakMap<Org, boolean>();
-
-/** The memory layer (src/memory/), loaded only for an org in which some agent keeps a memory stream: any other loads none of it. */
-async function memoryLayerFor(org: Org): Promise<MemoryLayer | undefined> {
-  let keeps = memoryKept.get(org);
-  if (keeps === undefined) {
-    keeps = false;
-    for (const agent of org.agents.values()) if (agent.memory) keeps = true;
-    memoryKept.set(org, keeps);
-  }
-  return keeps ? await import('../../memory/memory-layer.js') : undefined;
 }
 
 function countEvent(stats: TurnStats, event: EngineEvent): void {
