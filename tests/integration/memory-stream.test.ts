@@ -4,8 +4,15 @@ import { describe, expect, test } from 'vitest';
 import { memoryCommand } from '../../src/cli/commands/memory.js';
 import { parseRecalledMarkup } from '../../src/mailbox/prompt-markup.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';
+import { estimateCallCost } from '../../src/engine/money/charge.js';
+import { memoryLayerFor, prepareCall } from '../../src/engine/turn/prepare-call.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { ofType } from '../helpers/temp-org.js';
+import { lemming } from '../helpers/cli.js';
+import type { EngineEvent } from '../../src/engine/events.js';
 import { capturingFactory, humanSendsAll, keeperAnswers, memoryOrg, runToIdleHere, streamFiles } from '../helpers/memory-org.js';
 import { read, write } from '../helpers/temp-org.js';
+
 
 const FACT = { subject: 'For the record: vault', body: 'For the record, the vault code is cobalt-417. Keep it safe.' };
 const QUESTION = { subject: 'Question about the vault', body: 'What is the vault code?' };
@@ -80,6 +87,33 @@ describe('the memory stream: one file per memory, written by the engine from wha
     expect(prompt.match(/<message /g)).toHaveLength(1);
     // And the offline model answered from it.
     expect([...keeperAnswers(root).values()][0]).toContain('cobalt-417');
+  });
+
+  test('an agent that cannot pay for a call with its memories is out of credits: the run is idle, not kept going by an estimate without them', async () => {
+    const root = memoryOrg({ memory: '{ keep: true }', keeperMemory: '{ budget_tokens: 4000 }' });
+    for (let index = 1; index <= 100; index += 1) {
+      const id = `000000-${String(index).padStart(3, '0')}`;
+      write(root, `agents/keeper/memory/stream/${id}-observation.md`, `---\nid: ${id}\nturn: 0\nkind: observation\nimportance: 5\n---\nThe vault inventory, entry ${index}: ${'boxes and crates '.repeat(12)}\n`);
+    }
+    const [asked] = humanSendsAll(root, [QUESTION]);
+    // Credits between what the call costs without its memories and with them.
+    const org = loadOrg(root).org;
+    const mail = [{ kind: 'message' as const, id: asked ?? '', from: 'human', to: 'keeper', turn: 0, file: 'agents/human/outbox/000000-001-keeper.md', priority: 'normal' as const }];
+    const entry = org.models.offline;
+    if (!entry) throw new Error('no offline entry');
+    const without = estimateCallCost(prepareCall(root, org, 'keeper', 'mail', mail, 1).prompt.request, entry);
+    const withMemories = estimateCallCost(prepareCall(root, org, 'keeper', 'mail', mail, 1, { memory: await memoryLayerFor(org) }).prompt.request, entry);
+    expect(withMemories).toBeGreaterThan(without);
+    const resume = join(root, 'agents/keeper/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 100', `credits: ${((without + withMemories) / 2).toFixed(9)}`));
+    // In a process of its own, as `lemming run` is: nothing there has loaded the memory layer before its first turn.
+    const run = lemming(root, ['run', '--turns', '5', '--json']);
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as EngineEvent);
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', turns: 1, stranded: ['keeper'] });
+    expect(ofType(events, 'agent-skipped')[0]).toMatchObject({ agent: 'keeper', reason: 'insufficient-credits' });
+    // And a run started again finds no work before its first turn: the estimate counts the memories there too.
+    const again = lemming(root, ['run', '--turns', '5', '--json']);
+    expect(ofType(again.stdout.trim().split('\n').map((line) => JSON.parse(line) as EngineEvent), 'run-finished')[0]).toMatchObject({ reason: 'idle', turns: 0 });
   });
 
   test('a memory edited by hand is what the agent recalls from then on', async () => {
