@@ -18,6 +18,7 @@ import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
 import { scale } from './sections/scale.js';
+import { memory } from './sections/memory.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -61,6 +62,14 @@ const sections: Section[] = [
       "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
     quick: false,
     run: keptHistory,
+  },
+  {
+    id: 'memory',
+    title: "Memory streams: each agent's memories retrieved into its prompts",
+    about:
+      'On the first storage (docs/memory.md). 20 agents with 500 memories each (`memory: { keep: true }`, the default budget of 800 tokens): the tokens a prompt\'s memories take and the prompt with and without them (lemming\'s estimate, 4 characters a token), and retrieval in a fresh process: its first for each agent from the files (the index then saved in org/state/cache/memory/), its first in a second process from that saved index, and later ones for other mail (median over agents and calls). Then a steady turn with memory against one without at 1,000 and 10,000 agents (1,000 only in `--quick`), every agent with mail and an instant model, each agent\'s stream started with 20 memories; the two orgs\' turns taken in alternation in one process (1 warm-up, 3 measured).',
+    quick: true,
+    run: memory,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

@@ -4,7 +4,7 @@ import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
-import { newMemorySearch, relevanceScores, type MemorySearch } from './memory-search.js';
+import { newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
 import { memoryCacheFile, streamFolder } from './memory-paths.js';
 
 /** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
@@ -57,6 +57,10 @@ export class StreamIndex {
   private readonly entries = new Map<string, Entry>();
   /** The file each memory held is read from. */
   private readonly files = new Map<Memory, string>();
+  /** How many memories hold each word: a word most of them hold says nothing of which bears on a call. */
+  private readonly holding = new Map<string, number>();
+  /** The memories in file-name order, until the next change. */
+  private listed: Memory[] | undefined;
   private search: MemorySearch = newMemorySearch();
   /** The folder's time when it was last listed; undefined before the first look of this process. */
   private folderTime: number | undefined;
@@ -81,12 +85,14 @@ export class StreamIndex {
   }
 
   /** Every memory of the stream that could be read, in file-name order. */
-  memories(): Memory[] {
+  memories(): readonly Memory[] {
+    if (this.listed) return this.listed;
     const memories: Memory[] = [];
     for (const name of [...this.entries.keys()].sort()) {
       const memory = this.entries.get(name)?.memory;
       if (memory) memories.push(memory);
     }
+    this.listed = memories;
     return memories;
   }
 
@@ -102,8 +108,11 @@ export class StreamIndex {
 
   /** Relevance of each memory to `query`, 0 to 1 (see memory-search.ts). */
   relevance(query: string): (memory: Memory) => number {
-    if (query.trim() === '') return () => 0;
-    const scores = relevanceScores(this.search, query);
+    // Words more than half the memories hold are left out: they rank nothing, and each costs a score of every memory holding it.
+    const common = Math.max(1, this.files.size / 2);
+    const terms = termsOf(query.slice(0, QUERY_CHARS)).filter((term) => (this.holding.get(term) ?? 0) <= common);
+    if (terms.length === 0) return () => 0;
+    const scores = relevanceScores(this.search, terms);
     const byMemory = new Map<Memory, number>();
     for (const [name, score] of scores) {
       const memory = this.entries.get(name)?.memory;
@@ -192,9 +201,11 @@ export class StreamIndex {
   private put(name: string, entry: Entry): void {
     this.drop(name);
     this.entries.set(name, entry);
+    this.listed = undefined;
     if (!entry.memory) return;
     this.files.set(entry.memory, name);
     this.search.add({ key: name, text: entry.memory.text });
+    for (const term of termsOf(entry.memory.text)) this.holding.set(term, (this.holding.get(term) ?? 0) + 1);
   }
 
   private drop(name: string): void {
@@ -202,13 +213,20 @@ export class StreamIndex {
     if (held) {
       this.search.discard(name);
       this.files.delete(held);
+      for (const term of termsOf(held.text)) {
+        const count = (this.holding.get(term) ?? 1) - 1;
+        if (count > 0) this.holding.set(term, count);
+        else this.holding.delete(term);
+      }
     }
-    this.entries.delete(name);
+    if (this.entries.delete(name)) this.listed = undefined;
   }
 
   private clear(): void {
     this.entries.clear();
     this.files.clear();
+    this.holding.clear();
+    this.listed = undefined;
     this.search = newMemorySearch();
   }
 

@@ -18,33 +18,51 @@ interface Indexed {
 /** A full-text index of memories (minisearch, the search library the messages' index uses), keyed by file name. */
 export type MemorySearch = MiniSearch<Indexed>;
 
+/** Words of a text as the index splits them: runs of letters, digits and underscores. */
+function tokenize(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}_]+/u);
+}
+
+/** A word as the index keeps it: lower case; a stop word or a single letter is not kept. */
+function processTerm(term: string): string | null {
+  const word = term.toLowerCase();
+  return word.length < 2 || STOP_WORDS.has(word) ? null : word;
+}
+
+/** The distinct words of a text the index would keep, in order. */
+export function termsOf(text: string): string[] {
+  const terms = new Set<string>();
+  for (const token of tokenize(text)) {
+    const term = processTerm(token);
+    if (term !== null) terms.add(term);
+  }
+  return [...terms];
+}
+
 /** An empty index of memories: words of their text, lower case, stop words left out; a query matches any of its words. */
 export function newMemorySearch(): MemorySearch {
   return new MiniSearch<Indexed>({
     idField: 'key',
     fields: ['text'],
     storeFields: [],
-    processTerm: (term) => {
-      const word = term.toLowerCase();
-      return word.length < 2 || STOP_WORDS.has(word) ? null : word;
-    },
+    tokenize,
+    processTerm,
     searchOptions: { combineWith: 'OR', prefix: false, fuzzy: false },
   });
 }
 
 /** The longest query a call asks with: its mail's first characters (a long message is about what its start says). */
-const QUERY_CHARS = 4_000;
+export const QUERY_CHARS = 4_000;
 
 /**
- * How relevant each memory is to `query`, by key, from 0 to 1: its full-text score over the best
- * one's (BM25, as minisearch scores). A memory that shares no word with the query is not in the map.
+ * How relevant each memory is to the query's words (termsOf), by key, from 0 to 1: its full-text
+ * score over the best one's (BM25, as minisearch scores). A memory that shares no word with them is
+ * not in the map.
  */
-export function relevanceScores(search: MemorySearch, query: string): Map<string, number> {
+export function relevanceScores(search: MemorySearch, terms: readonly string[]): Map<string, number> {
   const scores = new Map<string, number>();
-  // Each word once: a word said ten times in the mail is looked up once (a lookup scores every memory holding it).
-  const text = [...new Set(query.slice(0, QUERY_CHARS).toLowerCase().split(/[^\p{L}\p{N}]+/u))].join(' ');
-  if (text.trim() === '' || search.documentCount === 0) return scores;
-  const hits = search.search(text);
+  if (terms.length === 0 || search.documentCount === 0) return scores;
+  const hits = search.search(terms.join(' '));
   const best = hits[0]?.score ?? 0;
   if (best <= 0) return scores;
   for (const hit of hits) scores.set(String(hit.id), hit.score / best);

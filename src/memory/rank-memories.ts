@@ -1,5 +1,5 @@
 import type { Memory } from './memory-file.js';
-import { newMemorySearch, relevanceScores } from './memory-search.js';
+import { newMemorySearch, QUERY_CHARS, relevanceScores, termsOf } from './memory-search.js';
 
 /** Each turn a memory ages, its recency is this much of what it was: after 35 turns about a half, after 115 a tenth. */
 export const RECENCY_DECAY = 0.98;
@@ -47,6 +47,6 @@ function relevanceOf(memories: readonly Memory[], query: string): (memory: Memor
     keys.set(memory, String(index));
     search.add({ key: String(index), text: memory.text });
   });
-  const scores = relevanceScores(search, query);
+  const scores = relevanceScores(search, termsOf(query.slice(0, QUERY_CHARS)));
   return (memory) => scores.get(keys.get(memory) ?? '') ?? 0;
 }

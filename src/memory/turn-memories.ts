@@ -26,6 +26,8 @@ export interface TurnEvents {
   tools: ReadonlyArray<{ name: string; args: string; written?: string; error?: string }>;
   /** What it concluded when it reflected, each citing the memories it rests on (reflection.ts). */
   insights: ReadonlyArray<{ text: string; sources: string[]; cited: number[] }>;
+  /** It reflected this turn, on these memories (ids): with no insight grounded in them, that it did is still a memory. */
+  reflectedOn?: readonly string[];
 }
 
 /** Text cut to what a memory keeps, saying so. */
@@ -68,6 +70,11 @@ export function turnMemories(events: TurnEvents): Memory[] {
   }
   for (const insight of events.insights) {
     add({ kind: 'reflection', importance: reflectionImportance(insight.cited), sources: insight.sources, text: clip(insight.text) });
+  }
+  // A reflection that grounded nothing leaves a memory too: the stream says when the agent last reflected
+  // (reflection.ts), and without it every turn would ask again, and pay again, for what the last one did not find.
+  if (events.insights.length === 0 && events.reflectedOn && events.reflectedOn.length > 0) {
+    add({ kind: 'reflection', importance: 1, sources: [...events.reflectedOn], text: `I reflected on ${events.reflectedOn.length} memories and drew no conclusion I could ground in them.` });
   }
   return memories;
 }

@@ -101,7 +101,7 @@ describe('the memory stream: one file per memory, written by the engine from wha
     const mail = [{ kind: 'message' as const, id: asked ?? '', from: 'human', to: 'keeper', turn: 0, file: 'agents/human/outbox/000000-001-keeper.md', priority: 'normal' as const }];
     const entry = org.models.offline;
     if (!entry) throw new Error('no offline entry');
-    const without = estimateCallCost(prepareCall(root, org, 'keeper', 'mail', mail, 1).prompt.request, entry);
+    const without = estimateCallCost(prepareCall(root, org, 'keeper', 'mail', mail, 1, { memory: null }).prompt.request, entry);
     const withMemories = estimateCallCost(prepareCall(root, org, 'keeper', 'mail', mail, 1, { memory: await memoryLayerFor(org) }).prompt.request, entry);
     expect(withMemories).toBeGreaterThan(without);
     const resume = join(root, 'agents/keeper/resume.md');

@@ -48,8 +48,8 @@ export interface PreparedCall {
 }
 
 /**
- * Read an agent's waiting mail and notes (and, with `sizing.memory`, the memories its stream holds for
- * that mail) and build its prompt. Reads only this agent's files.
+ * Read an agent's waiting mail and notes (and, when it keeps a memory stream and the memory layer is
+ * loaded, the memories its stream holds for that mail) and build its prompt. Reads only this agent's files.
  */
 export function prepareCall(
   root: string,
@@ -58,7 +58,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'>; memory?: MemoryLayer } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'>; memory?: MemoryLayer | null } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -85,7 +85,8 @@ export function prepareCall(
     inbox.push(entry);
   }
   // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
-  const layer = agent.memory ? (sizing.memory ?? loadedMemoryLayer) : undefined;
+  // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
+  const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
   const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
