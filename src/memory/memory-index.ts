@@ -11,7 +11,14 @@ import { memoryCacheFile, streamFolder } from './memory-paths.js';
 const MAX_MEMORY_BYTES = 64 * 1024;
 /** A look that had to read more files than this saves the index, so the next process reads only what changed since. */
 const SAVE_AFTER_READS = 16;
-const SAVED_VERSION = 1;
+const SAVED_VERSION = 2;
+/**
+ * KEPT_MEMORIES: the most memories the indexes of one process hold, all agents together: past it, the indexes used
+ * least recently are saved (when they changed) and let go, and read back from their saved file when
+ * next needed. An index holds some 1.7 KB a memory (its text, and minisearch's entries for its words):
+ * 100,000 are some 170 MB. Unbounded, 10,000 busy agents' indexes took over a gigabyte.
+ */
+let keptMemories = 100_000;
 
 /** One file of the stream: its stamp (mtime and size), and what it holds or why it cannot be read. */
 interface Entry {
@@ -22,6 +29,8 @@ interface Entry {
 
 interface SavedIndex {
   version: typeof SAVED_VERSION;
+  /** The folder's time when the entries were last brought up to date with it: unmoved, they need no `stat` of each file. */
+  folderTime: number | null;
   /** [file name, stamp, memory or error] */
   entries: Array<[string, string, Memory | { error: string }]>;
 }
@@ -33,25 +42,45 @@ function stampOf(stat: { mtimeMs: number; size: number }): string {
 /**
  * An agent's memory stream as the prompt builder retrieves from it: every memory file of
  * `agents/<name>/memory/stream/`, parsed, with a full-text index over their text. Derived, never
- * the source of truth: kept in this process between calls, and in `org/state/cache/memory/<name>.json`
- * (machine-local) between processes; rebuilt from the files when missing, and brought up to date by
- * `refresh`, which lists the folder only when its time moved (a memory added, removed or renamed, by
- * the engine or by a person's editor) and then reads only the files whose stamp changed. A file
- * edited in place leaves the folder's time as it was: its stamp is checked when it is about to be
- * shown (`recheck`), and at every process's first look.
+ * the source of truth: kept in this process between calls (the indexes used least recently let go
+ * past KEPT_MEMORIES), and in `org/state/cache/memory/<name>.json` (machine-local) between processes
+ * and after being let go; rebuilt from the files when missing, and brought up to date by `refresh`,
+ * which lists the folder only when its time moved (a memory added, removed or renamed, by the engine
+ * or by a person's editor) and then reads only the files whose stamp changed. A file edited in place
+ * leaves the folder's time as it was: its stamp is checked when it is about to be shown (`recheck`),
+ * and whenever `lemming memory` reads the stream.
  */
 export class StreamIndex {
+  /** The indexes this process holds, the least recently used first. */
   private static readonly kept = new Map<string, StreamIndex>();
+  /** The memories they hold, all together. */
+  private static held = 0;
 
-  /** The index of an agent's stream, kept for the process. */
+  /** The index of an agent's stream, kept for the process while it is used (see KEPT_MEMORIES). */
   static of(root: string, agent: string): StreamIndex {
     const folder = streamFolder(root, agent);
     let index = StreamIndex.kept.get(folder);
-    if (!index) {
-      index = new StreamIndex(folder, memoryCacheFile(root, agent));
-      StreamIndex.kept.set(folder, index);
-    }
+    if (index) StreamIndex.kept.delete(folder);
+    else index = new StreamIndex(folder, memoryCacheFile(root, agent));
+    StreamIndex.kept.set(folder, index);
     return index;
+  }
+
+  /** Hold at most this many memories in the process's indexes (KEPT_MEMORIES by default); a test sets fewer. */
+  static keepAtMost(memories: number): void {
+    keptMemories = memories;
+  }
+
+  /** Let go of the indexes used least recently, saving those that changed, until the rest hold at most KEPT_MEMORIES (the one in use stays). */
+  private static trim(using: StreamIndex): void {
+    for (const [folder, index] of StreamIndex.kept) {
+      if (StreamIndex.held <= keptMemories) return;
+      if (index === using) continue;
+      if (index.changed) index.save();
+      StreamIndex.kept.delete(folder);
+      StreamIndex.held -= index.files.size;
+      index.release();
+    }
   }
 
   private readonly entries = new Map<string, Entry>();
@@ -64,6 +93,8 @@ export class StreamIndex {
   private search: MemorySearch = newMemorySearch();
   /** The folder's time when it was last listed; undefined before the first look of this process. */
   private folderTime: number | undefined;
+  /** Whether the index changed since it was saved (or read from its saved file). */
+  private changed = false;
 
   private constructor(
     private readonly folder: string,
@@ -79,8 +110,10 @@ export class StreamIndex {
       return this;
     }
     if (stat.mtimeMs === this.folderTime && trustworthyTime(stat.mtimeMs)) return this;
-    if (this.folderTime === undefined) this.loadSaved();
-    this.relist(stat.mtimeMs);
+    // This process's first look: what an earlier one saved, taken as it is while the folder's time has not moved.
+    if (this.folderTime === undefined && this.loadSaved() === stat.mtimeMs && trustworthyTime(stat.mtimeMs)) this.folderTime = stat.mtimeMs;
+    else this.relist(stat.mtimeMs);
+    StreamIndex.trim(this);
     return this;
   }
 
@@ -156,11 +189,13 @@ export class StreamIndex {
       this.put(name, { stamp: stampOf(stat), memory });
     }
     this.folderTime = after;
+    StreamIndex.trim(this);
   }
 
-  /** Forget what the process knows of the folder: the next look lists it and checks every file. */
+  /** Trust nothing of the folder: the next look lists it and checks every file's stamp (a file may have been edited in place). */
   forget(): void {
-    this.folderTime = undefined;
+    if (this.folderTime === undefined) this.loadSaved();
+    this.folderTime = Number.NaN;
   }
 
   private relist(folderTime: number): void {
@@ -202,8 +237,10 @@ export class StreamIndex {
     this.drop(name);
     this.entries.set(name, entry);
     this.listed = undefined;
+    this.changed = true;
     if (!entry.memory) return;
     this.files.set(entry.memory, name);
+    if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held += 1;
     this.search.add({ key: name, text: entry.memory.text });
     for (const term of termsOf(entry.memory.text)) this.holding.set(term, (this.holding.get(term) ?? 0) + 1);
   }
@@ -213,16 +250,21 @@ export class StreamIndex {
     if (held) {
       this.search.discard(name);
       this.files.delete(held);
+      if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= 1;
       for (const term of termsOf(held.text)) {
         const count = (this.holding.get(term) ?? 1) - 1;
         if (count > 0) this.holding.set(term, count);
         else this.holding.delete(term);
       }
     }
-    if (this.entries.delete(name)) this.listed = undefined;
+    if (this.entries.delete(name)) {
+      this.listed = undefined;
+      this.changed = true;
+    }
   }
 
   private clear(): void {
+    if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= this.files.size;
     this.entries.clear();
     this.files.clear();
     this.holding.clear();
@@ -230,20 +272,35 @@ export class StreamIndex {
     this.search = newMemorySearch();
   }
 
-  /** What an earlier process knew (stamps checked by the listing that follows); nothing when there is no saved index, or it is unreadable. */
-  private loadSaved(): void {
+  /** What the process let go of (trim): its entries, so the memory they take is given back; `of` makes a new index next time. */
+  private release(): void {
+    this.entries.clear();
+    this.files.clear();
+    this.holding.clear();
+    this.listed = undefined;
+    this.search = newMemorySearch();
+  }
+
+  /**
+   * What an earlier process (or this one, before it let the index go) saved, and the folder's time it
+   * was up to date with; undefined when there is no saved index, or it is unreadable. The caller
+   * lists the folder unless that time is the folder's now.
+   */
+  private loadSaved(): number | undefined {
     let saved: SavedIndex;
     try {
       saved = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as SavedIndex;
     } catch {
-      return;
+      return undefined;
     }
-    if (saved?.version !== SAVED_VERSION || !Array.isArray(saved.entries)) return;
+    if (saved?.version !== SAVED_VERSION || !Array.isArray(saved.entries)) return undefined;
     this.clear();
     for (const [name, stamp, held] of saved.entries) {
       if (typeof name !== 'string' || typeof stamp !== 'string' || typeof held !== 'object' || held === null) continue;
       this.put(name, 'error' in held ? { stamp, error: String(held.error) } : { stamp, memory: held });
     }
+    this.changed = false;
+    return typeof saved.folderTime === 'number' ? saved.folderTime : undefined;
   }
 
   /** Keep the index for the next process; a cache that cannot be written only makes that process read the files. */
@@ -251,7 +308,8 @@ export class StreamIndex {
     const entries: SavedIndex['entries'] = [];
     for (const [name, entry] of this.entries) entries.push([name, entry.stamp, entry.memory ?? { error: entry.error ?? '' }]);
     try {
-      writeFileAtomic(this.cacheFile, JSON.stringify({ version: SAVED_VERSION, entries } satisfies SavedIndex));
+      writeFileAtomic(this.cacheFile, JSON.stringify({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries } satisfies SavedIndex));
+      this.changed = false;
     } catch {
       // The cache is machine-local and optional.
     }

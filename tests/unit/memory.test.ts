@@ -3,6 +3,12 @@ import { formatMemory, parseMemoryFile, type Memory } from '../../src/memory/mem
 import { rankMemories } from '../../src/memory/rank-memories.js';
 import { parseInsights } from '../../src/memory/reflection.js';
 import { reflectionDue } from '../../src/memory/reflection.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { StreamIndex } from '../../src/memory/memory-index.js';
+import { writeMemories } from '../../src/memory/memory-stream.js';
+import { recallFor } from '../../src/memory/memory-layer.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const memory = (id: string, turn: number, text: string, extra: Partial<Memory> = {}): Memory => ({ id, turn, kind: 'observation', importance: 5, sources: [], text, ...extra });
 
@@ -51,5 +57,27 @@ describe('reflection', () => {
     expect(reflectionDue(since, 3, { every: 0, importance: 13 })).toBe(false);
     // Nothing new since the last reflection: nothing to reflect on.
     expect(reflectionDue([...since, memory('r', 4, 'z', { kind: 'reflection' })], 10, { every: 5, importance: 1 })).toBe(false);
+  });
+});
+
+describe('the indexes a process keeps', () => {
+  test('past their bound, the least used are saved and let go, and read back the same', () => {
+    const root = tempDir();
+    const settings = { budgetTokens: 400, reflect: { every: 0, importance: 0 } };
+    for (const agent of ['ann', 'bob', 'cy']) {
+      writeMemories(root, agent, Array.from({ length: 30 }, (_, index) => memory(`000001-${String(index + 1).padStart(3, '0')}`, 1, `${agent} filed note ${index} about the ${index % 2 ? 'ferry' : 'vault'}.`)));
+    }
+    StreamIndex.keepAtMost(40);
+    try {
+      const first = recallFor(root, 'ann', settings, 5, 'the vault').memories.map((held) => held.id);
+      recallFor(root, 'bob', settings, 5, 'the vault');
+      recallFor(root, 'cy', settings, 5, 'the vault');
+      // ann's index was let go for bob's and cy's, and saved as it went.
+      expect(existsSync(join(root, 'org/state/cache/memory/ann.json'))).toBe(true);
+      expect(recallFor(root, 'ann', settings, 5, 'the vault').memories.map((held) => held.id)).toEqual(first);
+      expect(first.length).toBeGreaterThan(0);
+    } finally {
+      StreamIndex.keepAtMost(100_000);
+    }
   });
 });
