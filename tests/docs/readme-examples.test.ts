@@ -128,6 +128,14 @@ const NOT_RUN: Record<string, string> = {
   '# what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts writes it beside the baseline and runs the console example after it',
   '$ lemming experiment what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts runs it, compares its output, the report\'s fork statement and its variants table with the docs\'',
   '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
+  'memory: { keep: true }        # in org/org.yaml': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
+  'memory:\n  keep: true': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
+  '---\ntitle: Records keeper': 'tests/docs/memory-example.test.ts writes it as a resume and validates',
+  '---\nid: 000001-001': 'tests/docs/memory-example.test.ts drops it into a stream and reads it back with `lemming memory`',
+  'lemming bootstrap --root recall': 'the worked example: tests/docs/memory-example.test.ts runs it as written, and again with `memory: off`',
+  '$ lemming inbox --root recall': 'tests/docs/memory-example.test.ts runs it after the worked example and finds its lines in order',
+  '$ lemming memory manager "launch code"': 'tests/docs/memory-example.test.ts runs it after the worked example and compares its output',
+  'lemming memory manager                   # the stream': 'tests/docs/memory-example.test.ts runs each line in the worked example\'s org',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
