@@ -6,6 +6,7 @@ import { lemmingAsync } from '../helpers/cli.js';
 import { humanSendsAll, memoryOrg, runToIdleHere, streamFiles } from '../helpers/memory-org.js';
 import { activityLogs, allFiles, charges } from '../helpers/org-snapshot.js';
 import { runEngine } from '../helpers/temp-org.js';
+import { checkInvariants } from './invariants.js';
 import { scratchDir } from './scratch.js';
 
 /** Every file an agent's folder holds (outbox, memory stream, notes, logs), byte for byte. */
@@ -57,6 +58,8 @@ describe('a run with memory and reflection, recorded and replayed', () => {
       expect(streamFiles(root)).toEqual(streamFiles(recorded));
       expect(keeperCharges(root)).toEqual(keeperCharges(recorded));
       expect(activityLogs(root)).toEqual(activityLogs(recorded));
+      // Money conserved, mail delivered once, each turn's steps and reflection adding up to its charge.
+      expect(checkInvariants(root)).toEqual([]);
     },
   );
 
