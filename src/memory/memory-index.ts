@@ -4,7 +4,7 @@ import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
-import { newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
+import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
 import { memoryCacheFile, streamFolder } from './memory-paths.js';
 
 /** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
@@ -13,12 +13,14 @@ const MAX_MEMORY_BYTES = 64 * 1024;
 const SAVE_AFTER_READS = 16;
 const SAVED_VERSION = 2;
 /**
- * KEPT_MEMORIES: the most memories the indexes of one process hold, all agents together: past it, the indexes used
+ * The most memories the indexes of one process hold, all agents together: past it, the indexes used
  * least recently are saved (when they changed) and let go, and read back from their saved file when
- * next needed. An index holds some 1.7 KB a memory (its text, and minisearch's entries for its words):
- * 100,000 are some 170 MB. Unbounded, 10,000 busy agents' indexes took over a gigabyte.
+ * next needed. An index holds some 1.6 KB a memory (its text, and minisearch's entries for its words):
+ * 300,000 are some 500 MB, 10,000 agents' streams of 30. An org whose streams outgrow it reads an
+ * index back for each call (bench/sections/memory.ts measures both).
  */
-let keptMemories = 100_000;
+const KEPT_MEMORIES = 300_000;
+let keptMemories = KEPT_MEMORIES;
 
 /** One file of the stream: its stamp (mtime and size), and what it holds or why it cannot be read. */
 interface Entry {
@@ -66,8 +68,8 @@ export class StreamIndex {
     return index;
   }
 
-  /** Hold at most this many memories in the process's indexes (KEPT_MEMORIES by default); a test sets fewer. */
-  static keepAtMost(memories: number): void {
+  /** Hold at most this many memories in the process's indexes (a test sets fewer); none given, KEPT_MEMORIES again. */
+  static keepAtMost(memories = KEPT_MEMORIES): void {
     keptMemories = memories;
   }
 
@@ -86,8 +88,6 @@ export class StreamIndex {
   private readonly entries = new Map<string, Entry>();
   /** The file each memory held is read from. */
   private readonly files = new Map<Memory, string>();
-  /** How many memories hold each word: a word most of them hold says nothing of which bears on a call. */
-  private readonly holding = new Map<string, number>();
   /** The memories in file-name order, until the next change. */
   private listed: Memory[] | undefined;
   private search: MemorySearch = newMemorySearch();
@@ -143,7 +143,7 @@ export class StreamIndex {
   relevance(query: string): (memory: Memory) => number {
     // Words more than half the memories hold are left out: they rank nothing, and each costs a score of every memory holding it.
     const common = Math.max(1, this.files.size / 2);
-    const terms = termsOf(query.slice(0, QUERY_CHARS)).filter((term) => (this.holding.get(term) ?? 0) <= common);
+    const terms = termsOf(query.slice(0, QUERY_CHARS)).filter((term) => memoriesHolding(this.search, term) <= common);
     if (terms.length === 0) return () => 0;
     const scores = relevanceScores(this.search, terms);
     const byMemory = new Map<Memory, number>();
@@ -242,7 +242,6 @@ export class StreamIndex {
     this.files.set(entry.memory, name);
     if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held += 1;
     this.search.add({ key: name, text: entry.memory.text });
-    for (const term of termsOf(entry.memory.text)) this.holding.set(term, (this.holding.get(term) ?? 0) + 1);
   }
 
   private drop(name: string): void {
@@ -251,11 +250,6 @@ export class StreamIndex {
       this.search.discard(name);
       this.files.delete(held);
       if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= 1;
-      for (const term of termsOf(held.text)) {
-        const count = (this.holding.get(term) ?? 1) - 1;
-        if (count > 0) this.holding.set(term, count);
-        else this.holding.delete(term);
-      }
     }
     if (this.entries.delete(name)) {
       this.listed = undefined;
@@ -267,7 +261,6 @@ export class StreamIndex {
     if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= this.files.size;
     this.entries.clear();
     this.files.clear();
-    this.holding.clear();
     this.listed = undefined;
     this.search = newMemorySearch();
   }
@@ -276,7 +269,6 @@ export class StreamIndex {
   private release(): void {
     this.entries.clear();
     this.files.clear();
-    this.holding.clear();
     this.listed = undefined;
     this.search = newMemorySearch();
   }

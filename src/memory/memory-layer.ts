@@ -22,6 +22,8 @@ export interface Recall {
   /** How many memories the agent had before this turn. */
   total: number;
   budgetTokens: number;
+  /** When the agent reflects this turn (reflection.ts): the memories it reflects on, decided with the retrieval from the same stream. */
+  reflectOn?: Memory[];
 }
 
 /** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
@@ -52,19 +54,14 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   let memories = rank();
   // Those likely to be shown (the first budget's worth) are checked against their files.
   if (index.recheck(best(memories, 1))) memories = rank();
-  const total = index.memories().filter((memory) => memory.turn < turn).length;
-  return { memories, total, budgetTokens: settings.budgetTokens };
+  const all = index.memories();
+  const total = all.filter((memory) => memory.turn < turn).length;
+  // Whether it reflects after its answer is decided here, from the same stream: its call need not read the stream again.
+  const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
+  return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}) };
 }
 
 /** Write the memories of what an agent saw and did in a turn (turn-memories.ts); the file names written. */
 export function writeTurnMemories(root: string, events: TurnEvents): string[] {
   return writeMemories(root, events.agent, turnMemories(events));
-}
-
-/** The memories an agent reflects on in `turn`, when it reflects then (reflection.ts); undefined when not. */
-export function reflectionFor(root: string, agent: string, settings: AgentMemory, turn: number): Memory[] | undefined {
-  const memories = StreamIndex.of(root, agent).refresh().memories();
-  if (!reflectionDue(memories, turn, settings.reflect)) return undefined;
-  const offered = memoriesToReflectOn(memories, turn);
-  return offered.length > 0 ? offered : undefined;
 }

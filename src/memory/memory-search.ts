@@ -68,3 +68,13 @@ export function relevanceScores(search: MemorySearch, terms: readonly string[]):
   for (const hit of hits) scores.set(String(hit.id), hit.score / best);
   return scores;
 }
+
+/** The part of minisearch's index read here: per word, per field, the documents holding it (not in its typed API, 7.x; web/search/query-plan.ts reads the same). */
+interface Postings {
+  _index: { get(word: string): Map<number, Map<number, number>> | undefined };
+}
+
+/** How many memories of the index hold a word (their one field is `text`, field 0). */
+export function memoriesHolding(search: MemorySearch, term: string): number {
+  return (search as unknown as Postings)._index.get(term)?.get(0)?.size ?? 0;
+}

@@ -77,7 +77,7 @@ describe('the indexes a process keeps', () => {
       expect(recallFor(root, 'ann', settings, 5, 'the vault').memories.map((held) => held.id)).toEqual(first);
       expect(first.length).toBeGreaterThan(0);
     } finally {
-      StreamIndex.keepAtMost(100_000);
+      StreamIndex.keepAtMost();
     }
   });
 });

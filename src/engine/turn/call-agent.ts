@@ -124,6 +124,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         agent,
         turn,
         memory: input.memory,
+        reflectOn: fitted.prepared.reflectOn,
         system: fitted.prepared.prompt.request.system,
         ask: (request, left) =>
           provider.generate({ ...request, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {

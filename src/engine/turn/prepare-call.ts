@@ -7,6 +7,7 @@ import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 import type { TokenRatios } from '../record/token-ratios.js';
+import type { Memory } from '../../memory/memory-file.js';
 
 /** The memory layer (src/memory/memory-layer.ts), loaded by a turn of an org in which some agent keeps a memory stream. */
 export type MemoryLayer = typeof import('../../memory/memory-layer.js');
@@ -44,6 +45,8 @@ export interface PreparedCall {
   inbox: InboxEntry[];
   /** Mail whose file has gone since it was taken in: counted as read, with a warning. */
   lost: string[];
+  /** The agent reflects after this call: the memories it reflects on (memory/reflection.ts), when it keeps a stream and it is time. */
+  reflectOn?: Memory[];
   warnings: EngineEvent[];
 }
 
@@ -89,7 +92,7 @@ export function prepareCall(
   const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
   const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
   const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
-  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
+  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
 }
 
 /** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */

@@ -6,6 +6,7 @@ import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { costOf, estimateCallCost } from '../money/charge.js';
 import type { MemoryLayer } from './prepare-call.js';
+import type { Memory } from '../../memory/memory-file.js';
 
 /**
  * A reflection's answer as the turn's journal keeps it, with the turn's response: applied (again,
@@ -28,6 +29,8 @@ export interface ReflectInput {
   agent: Agent;
   turn: number;
   memory: MemoryLayer;
+  /** The memories it reflects on, as its call was prepared (memory-layer.ts, recallFor); none: it does not reflect this turn. */
+  reflectOn: readonly Memory[] | undefined;
   /** The system prompt of the agent's call this turn: who it is, where it stands, its notes. */
   system: string;
   /** Ask its models, as its call did (the same chain of fallbacks, recorded and replayed alike). */
@@ -44,10 +47,8 @@ export interface ReflectInput {
  * (the next turn tries again). A stop, a full disk or a replay that meets an unrecorded call go further.
  */
 export async function reflectAfterAnswer(input: ReflectInput): Promise<{ answer: ReflectionAnswer; response: ProviderResponse } | { note: string } | undefined> {
-  const settings = input.agent.memory;
-  if (!settings) return undefined;
-  const offered = input.memory.reflectionFor(input.root, input.agent.name, settings, input.turn);
-  if (!offered) return undefined;
+  const offered = input.reflectOn;
+  if (!input.agent.memory || !offered || offered.length === 0) return undefined;
   const modelKey = input.agent.models[0] ?? '';
   const entry = input.org.models[modelKey];
   const request: ProviderRequest = {
