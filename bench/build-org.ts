@@ -7,6 +7,7 @@ import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
 import { OrgLoader } from '../src/org/load-org.js';
+import { formatMemory, memoryFileName, type Memory } from '../src/memory/memory-file.js';
 
 export interface OrgShape {
   /** Agents in the org. */
@@ -21,6 +22,31 @@ export interface OrgShape {
   traces?: number;
   /** org.yaml `history.keep`, when set (the history of every turn, docs/history.md). */
   keepHistory?: boolean;
+  /** Each agent keeps a memory stream (org.yaml `memory: { keep: true }`, docs/memory.md) already holding this many memories. */
+  memories?: number;
+}
+
+const TOPICS = ['release', 'budget', 'hiring', 'garden', 'ferry', 'vault', 'archive', 'launch', 'survey', 'office', 'invoice', 'roadmap'];
+
+/**
+ * An agent's memory stream as earlier work would have left it: `count` memories from before the org's
+ * turns, each about one of a few topics, of the size the engine writes (a message read or sent, a
+ * few sentences), with importance from 2 to 9.
+ */
+function writeMemories(root: string, agent: string, count: number): void {
+  const folder = join(root, 'agents', agent, 'memory', 'stream');
+  mkdirSync(folder, { recursive: true });
+  for (let index = 0; index < count; index += 1) {
+    const memory: Memory = {
+      id: `000000-${String(index + 1).padStart(3, '0')}`,
+      turn: 0,
+      kind: index % 7 === 0 ? 'plan' : 'observation',
+      importance: 2 + (index % 8),
+      sources: [`${String(index).padStart(6, '0')}-${agent}-001`],
+      text: `${agent} heard about the ${TOPICS[index % TOPICS.length]} (note ${index}): ${body(index)}`,
+    };
+    writeFileSync(join(folder, memoryFileName(memory)), formatMemory(memory));
+  }
 }
 
 export function agentName(index: number): string {
@@ -56,6 +82,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       '    output_price: 2',
       '    context_window: 1000000',
       ...(shape.keepHistory === undefined ? [] : [`history: { keep: ${String(shape.keepHistory)} }`]),
+      ...(shape.memories === undefined ? [] : ['memory: { keep: true }']),
       '',
     ].join('\n'),
   );
@@ -65,6 +92,8 @@ export function buildOrg(root: string, shape: OrgShape): void {
     const tools = shape.tools ? `tools: [${shape.tools.join(', ')}]\n` : '';
     writeFileSync(join(root, 'agents', name, 'resume.md'), `---\ntitle: Worker ${name}\nmodel: bench\ncredits: 1000000\n${tools}---\nPass work on to the next agent.\n`);
   }
+
+  if (shape.memories !== undefined) for (const name of names) writeMemories(root, name, shape.memories);
 
   const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));
   const totals: LedgerSnapshot['totals'] = {};

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileSystemFloor, type Floor } from './fs-floor.js';
 import { recordFloor } from './record-floor.js';
-import type { AlternateResult, Job, JobResult } from './worker.js';
+import type { AlternateResult, Job, JobResult, MemoryProbe } from './worker.js';
 import type { Figure } from './stats.js';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,6 +80,11 @@ export function buildJobOrg(job: Job, storage: Storage): string {
 /** Run turns on a built org in a fresh process, so its peak RSS and first turn are its own. */
 export function runTurns(job: Job, root: string, storage: Storage): JobResult {
   return JSON.parse(runWorker(['run', JSON.stringify(job), root], storage)) as JobResult;
+}
+
+/** Retrieval and prompt sizes of a built org's memory streams, in one fresh process (worker.ts, memoryJob). */
+export function memoryProbe(job: Job, root: string, storage: Storage): MemoryProbe {
+  return JSON.parse(runWorker(['memory', JSON.stringify(job), root], storage)) as MemoryProbe;
 }
 
 /** Turns of two built orgs in alternation, in one fresh process. */

@@ -20,6 +20,7 @@ import { promptCache } from './sections/prompt-cache.js';
 import { scale } from './sections/scale.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
+import { memory } from './sections/memory.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -71,6 +72,14 @@ const sections: Section[] = [
       "The one bounded walker every reader of a workspace goes through (src/sandbox/beneath/walk-beneath.ts), where a workspace is largest: the disk quota's measurement of 100,000 entries (1,000 folders of 99 files, the default max_files), 7 times, against plain Node listing and lstat-ing the same by path; a run_command step of one agent whose workspace holds them, against one whose workspace is nearly empty (turns alternated in one process, 7 after 2); and a steady turn of 20 agents that keep their history, one of whose workspaces holds them untouched, against the same org without (runs of 4 turns alternated, 4 after 1). On the first storage.",
     quick: false,
     run: walkedWorkspaces,
+  },
+  {
+    id: 'memory',
+    title: "Memory streams: each agent's memories retrieved into its prompts",
+    about:
+      'On the first storage (docs/memory.md). 20 agents with 500 memories each (`memory: { keep: true }`, the default budget of 800 tokens): the tokens a prompt\'s memories take and the prompt with and without them (lemming\'s estimate, 4 characters a token), and retrieval in a fresh process: its first for each agent from the files (the index then saved in org/state/cache/memory/), its first in a second process from that saved index (no memory file read while the folder\'s time holds), and later ones for other mail (median over agents and calls). Then a steady turn with memory against one without at 1,000 and 10,000 agents (1,000 only in `--quick`), every agent with mail and an instant model, each agent\'s stream started with 20 memories; the two orgs\' turns taken in alternation in one process (1 warm-up, 3 measured).',
+    quick: true,
+    run: memory,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

@@ -7,6 +7,7 @@ const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(
 function showFigure(row: Row): string {
   if ('ms' in row.figure) return showMs(row.figure.ms);
   if ('mb' in row.figure) return `${row.figure.mb.toFixed(row.figure.mb < 10 ? 1 : 0)} MB`;
+  if ('count' in row.figure) return `${row.figure.count.toLocaleString('en-US')} ${row.figure.unit}`;
   return `${row.figure.ratio.toFixed(2)}× (${row.figure.of})`;
 }
 

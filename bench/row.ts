@@ -23,8 +23,8 @@ export interface Row {
   what: string;
   /** The storage the org was on, when it matters. */
   storage?: string;
-  /** A time (median, min, max), a size, or a ratio between two times. */
-  figure: { ms: Figure } | { mb: number } | { ratio: number; of: string };
+  /** A time (median, min, max), a size, a ratio between two times, or a count of something (tokens of a prompt). */
+  figure: { ms: Figure } | { mb: number } | { ratio: number; of: string } | { count: number; unit: string };
   target?: Target;
   /** The file system's floor for the same file work, measured in the same run on the same storage. */
   floor?: Figure;

@@ -35,6 +35,23 @@ export interface JobResult {
   peakRssMb: number;
 }
 
+/** What a `memory` job measured of each of the first agents of an org that keeps memory streams (bench/sections/memory.ts). */
+export interface MemoryProbe {
+  /** The first retrieval of each agent in this process: its stream read from its files, or from the index an earlier process saved. */
+  firstMs: number[];
+  /** Each later retrieval, for other mail. */
+  laterMs: number[];
+  /** Estimated tokens of each agent's prompt with its memories, and of the same prompt without them. */
+  withTokens: number[];
+  withoutTokens: number[];
+  /** Estimated tokens of the memories shown (the section as the prompt holds it). */
+  sectionTokens: number[];
+  /** Memories each agent's stream holds, and how many its prompt shows. */
+  held: number[];
+  shown: number[];
+  budgetTokens: number;
+}
+
 /** What an `alternate` job measured: the turns of two orgs, taken one after the other in one process. */
 export interface AlternateResult {
   first: number[];
@@ -101,6 +118,46 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
   return { turnMs, called, openMs, peakRssMb: peakRssMb() };
 }
 
+/** Retrieval and prompt size for the first agents of an org that keeps memory streams, in this process (its first look at each). */
+async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryProbe> {
+  const { loadOrg } = await import('../src/org/load-org.js');
+  const { memoryLayerFor, prepareCall } = await import('../src/engine/turn/prepare-call.js');
+  const { loadState } = await import('../src/engine/record/engine-state.js');
+  const { estimateInputTokens } = await import('../src/providers/request-tokens.js');
+  const { estimateTokens } = await import('../src/providers/token-estimate.js');
+  const org = loadOrg(root).org;
+  const layer = await memoryLayerFor(org);
+  if (!layer) throw new Error(`${root}: no agent keeps a memory stream`);
+  const state = loadState(join(root, 'org', 'state', 'engine.json'));
+  const turn = state.turn + 1;
+  const probe: MemoryProbe = { firstMs: [], laterMs: [], withTokens: [], withoutTokens: [], sectionTokens: [], held: [], shown: [], budgetTokens: 0 };
+  const questions = ['What do we know about the budget?', 'Where is the ferry timetable?', 'Who asked about the vault?', 'Plan the launch', 'Update the roadmap'];
+  for (const name of Array.from({ length: Math.min(agents, job.agents) }, (_, index) => agentName(index))) {
+    const agent = org.agents.get(name);
+    if (!agent?.memory) continue;
+    probe.budgetTokens = agent.memory.budgetTokens;
+    const start = performance.now();
+    const recalled = layer.recallFor(root, name, agent.memory, turn, 'Your turn: take the task on.');
+    probe.firstMs.push(performance.now() - start);
+    probe.held.push(recalled.total);
+    for (const question of questions) {
+      const later = performance.now();
+      layer.recallFor(root, name, agent.memory, turn, question);
+      probe.laterMs.push(performance.now() - later);
+    }
+    const mail = state.pending.filter((item) => item.to === name);
+    const withMemory = prepareCall(root, org, name, 'mail', mail, turn, { memory: layer }).prompt.request;
+    const without = prepareCall(root, org, name, 'mail', mail, turn, { memory: null }).prompt.request;
+    probe.withTokens.push(estimateInputTokens(withMemory));
+    probe.withoutTokens.push(estimateInputTokens(without));
+    const content = withMemory.messages[0]?.content ?? '';
+    const section = content.slice(content.indexOf('What you remember'), content.lastIndexOf('</recalled>') + '</recalled>'.length);
+    probe.sectionTokens.push(estimateTokens(section));
+    probe.shown.push((section.match(/<recalled /g) ?? []).length);
+  }
+  return probe;
+}
+
 /** Turns of two orgs in alternation, so whatever else the machine does weighs on both alike. */
 async function alternateJob(job: Job, roots: [string, string]): Promise<AlternateResult> {
   const engines = [openEngine(job, roots[0]), openEngine({ ...job, provider: job.secondProvider ?? job.provider }, roots[1])] as const;
@@ -138,7 +195,9 @@ const work =
         Promise.resolve({ peakRssMb: peakRssMb() })
     : mode === 'alternate'
       ? alternateJob(job, [roots[0] ?? '', roots[1] ?? ''])
-      : runJob(job, roots[0] ?? '');
+      : mode === 'memory'
+        ? memoryJob(job, roots[0] ?? '')
+        : runJob(job, roots[0] ?? '');
 work.then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error: unknown) => {

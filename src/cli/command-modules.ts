@@ -28,6 +28,7 @@ interface Commands {
   logs: typeof import('./commands/logs.js');
   mcp: typeof import('./commands/mcp.js');
   populate: typeof import('./commands/populate.js');
+  memory: typeof import('./commands/memory.js');
   requests: typeof import('./commands/requests.js');
   reset: typeof import('./commands/reset.js');
   retry: typeof import('./commands/retry.js');

@@ -258,6 +258,17 @@ program
   );
 
 program
+  .command('memory')
+  .description("an agent's memory stream, newest first; with a query, the memories that bear on it, ranked as its next prompt would rank them (exit 1 when none does)")
+  .argument('<agent>')
+  .argument('[query]', 'words to look for')
+  .option('-n, --limit <n>', 'how many memories (default 20)', positiveInteger)
+  .option('--json', 'print JSON')
+  .action((agent: string, query: string | undefined, options: { limit?: number; json?: boolean }) =>
+    execute(async () => command('memory').memoryCommand(root(), agent, query, options, output)),
+  );
+
+program
   .command('top-up')
   .description("add credits to an agent's budget (a ledger entry)")
   .argument('<agent>')

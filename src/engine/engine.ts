@@ -21,6 +21,7 @@ import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { memoryLayerFor } from './turn/prepare-call.js';
 import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
@@ -460,6 +461,8 @@ export class Engine {
     if (this.feed?.mode === 'watching') await new Promise((resolve) => setImmediate(resolve));
     this.changed = this.feed ? this.feed.take(names) : { all: true };
     const events = this.reloadOrg(this.changed.all ? undefined : this.changed.agents);
+    // Before anything asks whether the turn has work: an agent's next call is estimated with its memories.
+    await memoryLayerFor(this.org);
     if (this.hasUnfinishedTurn) return events;
     // Interventions first: a retirement is an approval, carried out with the others just after.
     // Their code is loaded only for an org that has them (the run loop asks hasWork after this).

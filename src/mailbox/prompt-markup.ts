@@ -51,8 +51,8 @@ export function unescapeText(text: string): string {
 /**
  * Text the engine did not write, as data in a prompt: inside a `<name>` element whose attributes
  * the engine writes, its content escaped, so nothing in it can close the element, open another or
- * pass for the prompt's own words. The rule of every such element: notes, the start of an answered
- * message, the answer a judge scores (and, with its own attributes, a message).
+ * pass for the prompt's own words. The rule of every such element: notes, memories recalled, the start
+ * of an answered message, the answer a judge scores (and, with its own attributes, a message).
  */
 export function renderDataMarkup(name: string, text: string, attributes: ReadonlyArray<readonly [string, string]> = []): string {
   const head = attributes.map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join('');
@@ -132,6 +132,46 @@ export function parseMemoryMarkup(text: string): Map<string, string> {
   for (const match of text.matchAll(MEMORY_ELEMENT)) notes.set(unescapeText(match[1] ?? ''), unescapeText(match[2] ?? ''));
   return notes;
 }
+
+/** One memory of an agent's stream as a prompt shows it (memory/), and as `parseRecalledMarkup` reads it back. */
+export interface RecalledMarkup {
+  id: string;
+  turn: number;
+  kind: string;
+  importance: number;
+  text: string;
+}
+
+/**
+ * A `<recalled ...>` element holding one memory retrieved for a call: its id, turn, kind and importance
+ * as attributes the engine writes, its text escaped like a message's body (renderDataMarkup), so a
+ * memory that says `</recalled>` or "From human:" is only text.
+ */
+export function renderRecalledMarkup(memory: RecalledMarkup): string {
+  return renderDataMarkup('recalled', memory.text, [
+    ['id', memory.id],
+    ['turn', String(memory.turn)],
+    ['kind', memory.kind],
+    ['importance', String(memory.importance)],
+  ]);
+}
+
+const RECALLED_ELEMENT = /<recalled id="([^"]*)" turn="(\d+)" kind="([a-z]+)" importance="(\d+)">\n([\s\S]*?)\n<\/recalled>/g;
+
+/** Read back the memories of a rendered prompt, in the order shown. The inverse of renderRecalledMarkup. */
+export function parseRecalledMarkup(text: string): RecalledMarkup[] {
+  if (!text.includes('<recalled ')) return [];
+  return [...text.matchAll(RECALLED_ELEMENT)].map((match) => ({
+    id: unescapeText(match[1] ?? ''),
+    turn: Number(match[2]),
+    kind: match[3] ?? '',
+    importance: Number(match[4]),
+    text: unescapeText(match[5] ?? ''),
+  }));
+}
+
+/** The element that closes a reflection call's prompt (memory/reflection.ts): what it asks, and how the offline model knows the call. */
+export const REFLECTION_REQUEST_ELEMENT = 'reflection-request';
 
 /** The line that opens every user prompt: `Turn 12.` */
 export function parseTurnLine(text: string): number {

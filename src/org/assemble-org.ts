@@ -1,9 +1,9 @@
 import type { Problem } from '../errors.js';
 import { HUMAN, isValidAgentName, nameProblem, nameRecord } from './names.js';
-import { HUMAN_MODEL, type Agent, type Audience, type Org } from './org.js';
+import { HUMAN_MODEL, type Agent, type AgentMemory, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
-import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile } from './schema.js';
+import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile, type OrgMemorySettings, type ResumeMemorySetting } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
 export interface OrgParts {
@@ -143,6 +143,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
         severity: 'warning',
       });
     }
+    const memory = isHuman ? undefined : agentMemory(orgFile.memory, front.memory);
     agents.set(name, {
       name,
       title: front.title,
@@ -155,6 +156,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       ...(front.sandbox ? { sandbox: front.sandbox } : {}),
       ...(front.web_allow.length > 0 ? { webAllow: front.web_allow } : {}),
       ...(front.persona ? { persona: nameRecord(front.persona) } : {}),
+      ...(memory ? { memory } : {}),
       instructions: resume.instructions,
       reportsTo: entry?.reports_to && !missing.has(entry.reports_to) ? entry.reports_to : null,
       sendTo: audience(entry?.send_to ?? []),
@@ -185,6 +187,20 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
       ...(orgFile.history.keep ? { history: orgFile.history } : {}),
     },
+  };
+}
+
+/**
+ * An agent's memory settings: its resume's `memory:` over org.yaml's. `off` keeps none; `on` or settings of
+ * its own keep one even where the org keeps none; no line follows the org. Undefined: no stream. Pure.
+ */
+export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemorySetting | undefined): AgentMemory | undefined {
+  if (own === 'off' || own === false) return undefined;
+  if (own === undefined && !org?.keep) return undefined;
+  const mine = typeof own === 'object' ? own : {};
+  return {
+    budgetTokens: mine.budget_tokens ?? org?.budget_tokens ?? 800,
+    reflect: { every: mine.reflect?.every ?? org?.reflect.every ?? 20, importance: mine.reflect?.importance ?? org?.reflect.importance ?? 100 },
   };
 }
 

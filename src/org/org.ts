@@ -24,6 +24,8 @@ export interface Agent {
   webAllow?: string[];
   /** Who it is, by attribute (resume `persona:`, as `lemming populate` writes it), for grouping in experiments and surveys; absent when the resume has none. No prototype: a key is only ever its own. */
   persona?: Readonly<Record<string, PersonaValue>>;
+  /** Its memory stream (src/memory/), from org.yaml `memory:` and its resume's; absent: it keeps none. */
+  memory?: AgentMemory;
   /** The resume's markdown body. */
   instructions: string;
   reportsTo: string | null;
@@ -31,6 +33,14 @@ export interface Agent {
   readFrom: Audience;
   /** The resume's path, relative to the org root. */
   resumeFile: string;
+}
+
+/** An agent's memory stream settings, resolved from org.yaml `memory:` and its resume's `memory:` (docs/memory.md). */
+export interface AgentMemory {
+  /** Memories shown per call, in estimated tokens. */
+  budgetTokens: number;
+  /** It reflects every `every` turns (0: never by turns), or once the importance since its last reflection reaches `importance` (0: never so). */
+  reflect: { every: number; importance: number };
 }
 
 /** The whole org, loaded and checked. */

@@ -7,8 +7,8 @@ import type { Parsed } from './parse-files.js';
 import { fileStamp } from './settled-org-cache.js';
 
 interface CacheFile {
-  /** Raised when what a parsed file holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused), so older entries are not used. */
-  version: 5;
+  /** Raised when what a parsed file holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused; 6: org.yaml and resume `memory:`; 7: engine.sandbox.max_files, resume `persona:`), so older entries are not used. */
+  version: 7;
   entries: Record<string, CacheEntry>;
 }
 
@@ -76,7 +76,7 @@ export class ParsedFileCache {
     if (!this.dirty) return;
     const entries = this.load();
     try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 5, entries } satisfies CacheFile));
+      writeFileAtomic(this.path, JSON.stringify({ version: 7, entries } satisfies CacheFile));
       this.dirty = false;
     } catch {
       // The cache only saves time; without it every file is parsed.
@@ -99,7 +99,7 @@ export class ParsedFileCache {
     if (this.onDisk) return this.onDisk;
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.onDisk = data.version === 5 && typeof data.entries === 'object' ? data.entries : {};
+      this.onDisk = data.version === 7 && typeof data.entries === 'object' ? data.entries : {};
     } catch {
       this.onDisk = {};
     }

@@ -100,6 +100,12 @@ const FIELD_EXAMPLES: Record<string, string> = {
   'variants.remove': 'remove: { from: manager, to: coder_01 }',
   send: 'send: { to: manager, body: "Ship today instead", from: human }',
   top_up: 'top_up: 0.5   # credits above 0',
+  memory: 'memory: { keep: true, budget_tokens: 800, reflect: { every: 20, importance: 100 } }   # in a resume: off | on | { budget_tokens: 1200 }',
+  'memory.keep': 'keep: true   # a memory stream for every agent (a resume may say memory: off)',
+  'memory.budget_tokens': 'budget_tokens: 800   # memories shown per call, in estimated tokens',
+  'memory.reflect': 'reflect: { every: 20, importance: 100 }   # 0 turns off either',
+  'memory.every': 'every: 20   # turns between reflections; 0 = never by turns',
+  'memory.importance': 'importance: 100   # or reflect once the importance since the last adds up to this; 0 = never so',
   hold: 'hold: planner   # an agent of the org',
   retire: 'retire: planner   # an agent of the org with a manager',
 };

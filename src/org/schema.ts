@@ -376,6 +376,43 @@ function buildSchemas(z: typeof Zod) {
     timeout_ms: positiveInt.default(10_000),
   });
 
+  /** When an agent reflects on its memories (a model call, charged with its turn): the first of the two that comes. */
+  const reflectSchema = z.strictObject({
+    /** Turns since its last reflection (or since its memories began) after which it reflects again; 0: never by turns. */
+    every: nonNegativeInt.max(1_000_000).default(20),
+    /** Or as soon as the importance of its memories since then adds up to this (each memory 1 to 10); 0: never by importance. */
+    importance: nonNegativeInt.max(1_000_000).default(100),
+  });
+  /** Memories shown per call, in estimated tokens (the most relevant, important and recent that fit). */
+  const memoryBudget = positiveInt.max(1_000_000);
+  /** org.yaml `memory:` (docs/memory.md): each agent's memory stream, retrieved into its prompts, reflected on. */
+  const orgMemorySchema = z.strictObject({
+    /** Keep a memory stream for every agent (a resume's `memory: off` leaves one out); off unless set. */
+    keep: z.boolean().default(false),
+    /** Memories shown per call, in estimated tokens. */
+    budget_tokens: memoryBudget.default(800),
+    /** When each agent reflects on its memories: a model call, charged with its turn. */
+    reflect: reflectSchema.prefault({}),
+  });
+  /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
+  const resumeMemorySchema = z.union([
+    z.enum(['on', 'off']),
+    z.boolean(),
+    z.strictObject({
+      /** Memories shown per call, in estimated tokens (org.yaml `memory.budget_tokens` when absent). */
+      budget_tokens: memoryBudget.optional(),
+      /** When it reflects, over org.yaml `memory.reflect`. */
+      reflect: z
+        .strictObject({
+          /** Turns between its reflections; 0: never by turns. */
+          every: nonNegativeInt.max(1_000_000).optional(),
+          /** Or once the importance of its memories since its last reflection adds up to this; 0: never so. */
+          importance: nonNegativeInt.max(1_000_000).optional(),
+        })
+        .optional(),
+    }),
+  ]);
+
   const orgFileSchema = z.strictObject({
     /** The org's name, shown on every screen. */
     name: z.string().min(1),
@@ -406,6 +443,12 @@ function buildSchemas(z: typeof Zod) {
         keep: z.boolean().default(false),
       })
       .prefault({}),
+     /**
+     * Each agent's memory stream (docs/memory.md): a markdown file per thing it saw and did under
+     * agents/<name>/memory/stream/, retrieved into each prompt within a token budget, reflected on every
+     * so many turns. Off unless set: it writes a few files per call and makes every prompt longer.
+     */
+    memory: orgMemorySchema.prefault({}),
   });
 
   const nameList = z.array(z.string()).default([]);
@@ -448,6 +491,8 @@ function buildSchemas(z: typeof Zod) {
     schedule: z
       .strictObject({ every: nonNegativeInt.default(0), offset: nonNegativeInt.default(0) })
       .prefault({}),
+    /** Its memory stream: `off`, `on`, or `{ budget_tokens, reflect: { every, importance } }` over org.yaml `memory:`. */
+    memory: resumeMemorySchema.optional(),
     /** The tools it may call: built-ins, the org's command tools, MCP grants (`server/tool`, `server/*`). */
     tools: z
       .array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, a command tool of org/org.yaml, or an MCP grant like "files/*" or "files/read_text_file"`))
@@ -477,6 +522,9 @@ function buildSchemas(z: typeof Zod) {
     chartEntrySchema,
     chartFileSchema,
     resumeSchema,
+    orgMemorySchema,
+    reflectSchema,
+    resumeMemorySchema,
   };
 }
 
@@ -508,6 +556,10 @@ export type SandboxLimitOverrides = Zod.infer<Schemas['sandboxLimitsSchema']>;
 export type WebSettings = Zod.infer<Schemas['webSettingsSchema']>;
 /** org.yaml `history`. */
 export type HistorySettings = OrgFile['history'];
+/** org.yaml `memory`, with its defaults filled in. */
+export type OrgMemorySettings = OrgFile['memory'];
+/** A resume's `memory:` as written. */
+export type ResumeMemorySetting = NonNullable<ResumeFrontMatter['memory']>;
 /** One tool of org.yaml `command_tools`, with its defaults filled in. */
 export type CommandToolConfig = Zod.infer<Schemas['commandToolSchema']>;
 /** One `notify:` entry of org.yaml, with its defaults filled in. */

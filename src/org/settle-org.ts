@@ -150,6 +150,7 @@ function assemble(
       notify: [],
       history: { keep: false },
       outside_seats: [],
+      memory: { keep: false, budget_tokens: 800, reflect: { every: 20, importance: 100 } },
     },
     orgLineOf: orgFile?.lineOf ?? (() => undefined),
     chart: chart?.value ?? { agents: {} },

@@ -133,6 +133,14 @@ const NOT_RUN: Record<string, string> = {
   '---\ntitle: "Analyst: answers questions on sales"': 'tests/integration/population.test.ts compares it with the resume the spec above makes',
   'agent_00003:': 'tests/integration/population.test.ts finds it in the chart the spec above makes',
   'variants:\n  - name: baseline\n  - name: panel': 'tests/integration/experiment-population.test.ts runs a variant with population: as written',
+  'memory: { keep: true }        # in org/org.yaml': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
+  'memory:\n  keep: true': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
+  '---\ntitle: Records keeper': 'tests/docs/memory-example.test.ts writes it as a resume and validates',
+  '---\nid: 000001-001': 'tests/docs/memory-example.test.ts drops it into a stream and reads it back with `lemming memory`',
+  'lemming bootstrap --root recall': 'the worked example: tests/docs/memory-example.test.ts runs it as written, and again with `memory: off`',
+  '$ lemming inbox --root recall': 'tests/docs/memory-example.test.ts runs it after the worked example and finds its lines in order',
+  '$ lemming memory manager "launch code"': 'tests/docs/memory-example.test.ts runs it after the worked example and compares its output',
+  'lemming memory manager                   # the stream': 'tests/docs/memory-example.test.ts runs each line in the worked example\'s org',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 

@@ -114,6 +114,8 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   expect(run.modules).toContain('cli/program.js');
   expect(run.modules).toContain('engine/engine.js');
   expect(run.modules.filter((module) => module.startsWith('cli/commands/'))).toEqual(['cli/commands/run.js']);
+  // An org that keeps no memory stream loads none of the memory layer, its search library, reflection or recall.
+  expect(run.modules.filter((module) => module.startsWith('memory/') || /(reflect|recall)\.js$/.test(module))).toEqual([]);
   // Loaded by the first tool call, the first approval carried out, the first MCP server started.
   for (const unused of ['tools/builtin-tools.js', 'tools/workspace/file-tools.js', 'tools/proposals/new-agent.js', 'engine/human/carry-out-proposal.js', 'tools/mcp/mcp-connection.js']) {
     expect(run.modules).not.toContain(unused);

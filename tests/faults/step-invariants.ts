@@ -4,8 +4,8 @@ import type { OrgRecord } from './org-record.js';
 
 /**
  * Multi-step turns: each agent's steps of a turn are logged once each, numbered 1, 2, …
- * in order with none missing, the last included, and their tokens add up to the turn's
- * charge; every file a step says it wrote exists in a workspace; every step line
+ * in order with none missing, the last included, and their tokens (with its reflection's, when
+ * it reflected after them: docs/memory.md) add up to the turn's charge; every file a step says it wrote exists in a workspace; every step line
  * belongs to a turn the agent was charged for (it was called).
  */
 export function stepViolations(record: OrgRecord): string[] {
@@ -14,6 +14,7 @@ export function stepViolations(record: OrgRecord): string[] {
     const steps = new Map<number, number[]>();
     const stepTokens = new Map<number, { input: number; output: number }>();
     const chargedLines = entries.filter((entry) => entry.event === 'charged');
+    const reflected = new Map(entries.filter((entry) => entry.event === 'reflected').map((entry) => [entry.turn, { input: Number(entry.input_tokens), output: Number(entry.output_tokens) }]));
     const charged = new Set(chargedLines.map((entry) => entry.turn));
     for (const entry of entries) {
       if (entry.event !== 'step') continue;
@@ -35,7 +36,9 @@ export function stepViolations(record: OrgRecord): string[] {
       else if (sorted.join(',') !== numbers.join(',')) violations.push(`agents/${agent}: turn ${turn} logs steps out of order (${numbers.join(', ')})`);
       else if (sorted.some((step, index) => step !== index + 1)) violations.push(`agents/${agent}: turn ${turn} logs steps ${numbers.join(', ')}: a step has no line`);
       const charge = chargedLines.find((entry) => entry.turn === turn);
-      const tokens = stepTokens.get(turn);
+      const steps = stepTokens.get(turn);
+      const reflection = reflected.get(turn);
+      const tokens = steps && { input: steps.input + (reflection?.input ?? 0), output: steps.output + (reflection?.output ?? 0) };
       if (charge && tokens && (charge.inputTokens !== tokens.input || charge.outputTokens !== tokens.output)) {
         violations.push(`agents/${agent}: turn ${turn}'s step lines add up to ${tokens.input}+${tokens.output} tokens, its charge to ${String(charge.inputTokens)}+${String(charge.outputTokens)}`);
       }

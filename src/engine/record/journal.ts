@@ -8,6 +8,7 @@ import type { EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
+import type { ReflectionAnswer } from '../turn/reflect.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -105,6 +106,8 @@ export type JournalRecord =
       steps?: StepSummary[];
       /** Why the loop ended before the model was done, when it did. */
       cutShort?: string;
+      /** The agent reflected after its answer (turn/reflect.ts): what it was shown and said, applied into memories with the response. */
+      reflection?: ReflectionAnswer;
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord

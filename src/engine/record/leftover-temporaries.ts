@@ -16,7 +16,7 @@ import { agentPaths, statePaths } from './state-paths.js';
  *   caches, the lock's temporary, `lemming retry`'s requests, the dashboard's index) and the
  *   human's outbox (`send`, chat, the dashboard).
  * - When the engine finds a turn unfinished (recovery): for each agent in that turn's plan, its
- *   outbox, notes, workspace (all of it: `write_file` makes folders) and traces with their parts;
+ *   outbox, notes and memory stream, workspace (all of it: `write_file` makes folders) and traces with their parts;
  *   and the shared workspace (walked beneath a held folder: a command may have swapped a folder of
  *   it for a link, sandbox/beneath/sweep-beneath.ts). Everything an agent's turn writes is written inside a journaled turn
  *   in which it was planned (a kill during `write_file` happens inside one), and that turn is
@@ -45,7 +45,8 @@ export function sweepUnfinishedTurn(root: string, agents: readonly string[]): vo
   for (const agent of agents) {
     const paths = agentPaths(root, agent);
     sweepTemporaries(paths.outbox);
-    sweepTemporaries(paths.memory);
+    // Its notes, and its memory stream below them (memory/stream/, written with its turn).
+    sweepTemporaries(paths.memory, { recursive: true });
     sweepWorkspaceTemporaries(join(paths.directory, 'workspace'));
     sweepTemporaries(join(paths.logs, 'traces'), { recursive: true });
   }

@@ -25,6 +25,10 @@ import { isNoticeId, makeNotice, refusalNoticeBody, usageNotices } from './notic
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
+import type { InboxEntry } from './build-prompt.js';
+import type { MemoryLayer } from './prepare-call.js';
+import type { ReflectionAnswer } from './reflect.js';
+import type { TurnMessage } from '../../memory/turn-memories.js';
 
 /** What `applyResponse` needs to carry out one agent's response. */
 export interface ApplyInput {
@@ -54,6 +58,8 @@ export interface ApplyInput {
   steps?: StepSummary[];
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
+  /** The agent keeps a memory stream: what it saw (the mail shown, with bodies) and did becomes memories, with what it concluded when it reflected. */
+  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer };
 }
 
 /**
@@ -73,7 +79,7 @@ export function applyResponse(input: ApplyInput): { outcome: AgentOutcome; event
     // A full, read-only or failing disk is the org's trouble, not this agent's: the run stops
     // (storage/storage-error.ts) and the next run applies this journaled response again. What
     // this turn wrote for the agent goes now, so no half of the turn waits in its outbox meanwhile.
-    removeTurnFilesQuietly(input.root, input.agent, input.turn);
+    removeTurnFilesQuietly(input.root, input.agent, input.turn, input.memory?.layer);
     throw storage;
   }
 }
@@ -87,6 +93,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   const mtimeBefore = statSync(outbox, { throwIfNoEntry: false })?.mtimeMs;
   if (input.recovering) {
     removeTurnFiles(outbox, turn);
+    input.memory?.layer.removeTurnMemories(root, name, turn);
     cutLogFromTurn(root, name, turn);
   }
   const interpretation = interpretResponse(response, agent, org, input.shown.filter((id) => !isNoticeId(id)));
@@ -123,6 +130,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
 
   const newMail: PendingItem[] = [];
   const written: string[] = [];
+  const sentMessages: TurnMessage[] = [];
   // For escalation (engine/routing): the mail this agent answered.
   const replies: string[] = [];
   interpretation.messages.forEach((outgoing, index) => {
@@ -145,6 +153,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     if (outgoing.replyTo !== undefined) replies.push(outgoing.replyTo);
     writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message));
     crashPoint('mid-write');
+    sentMessages.push({ id: message.id, party: outgoing.to, priority: outgoing.priority, body: outgoing.body, ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}) });
     if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
     written.push(fileName);
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
@@ -169,6 +178,12 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     const forgotten = memory.text.trim() === '';
     log.push({ turn, at, event: forgotten ? 'forgot' : 'remembered', key: memory.key });
     events.push({ type: 'memory-written', turn, agent: name, key: memory.key, forgotten });
+  }
+
+  if (input.memory) {
+    const remembered = rememberTurn(input, input.memory, sentMessages, interpretation.memories);
+    log.push(...remembered.log);
+    events.push(...remembered.events);
   }
 
   if (interpretation.refusals.length > 0) {
@@ -239,6 +254,36 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   return { outcome, events };
 }
 
+/**
+ * The memories of the agent's turn (memory/turn-memories.ts): the mail it read, what it sent, the notes
+ * it kept, the tools it ran, and the insights of its reflection, each citing only memories it was shown.
+ * Written after its messages, in the same application of its turn: applied again after a crash, the
+ * same files. The reflection's log line carries its tokens (they are in the turn's charge).
+ */
+function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory']>, sent: TurnMessage[], notes: ReadonlyArray<{ key: string; text: string }>): { log: LogEntry[]; events: EngineEvent[] } {
+  const { root, turn, agent, receivedAt: at } = input;
+  const read = memory.read().map((entry) => ({
+    id: entry.id,
+    party: entry.from,
+    priority: entry.priority,
+    body: entry.body,
+    ...(entry.subject !== undefined ? { subject: entry.subject } : {}),
+    ...(isNoticeId(entry.id) ? { notice: true } : {}),
+  }));
+  const tools = (input.steps ?? []).flatMap((step) => step.tools).map((tool) => ({ name: tool.name, args: tool.args, ...(tool.written !== undefined ? { written: tool.written } : {}), ...(tool.error !== undefined ? { error: tool.error } : {}) }));
+  const reflection = memory.reflection;
+  const weights = new Map((reflection?.offered ?? []).map((offered) => [offered.id, offered.importance]));
+  const insights = reflection ? memory.layer.parseInsights(reflection.text, new Set(weights.keys())).map((insight) => ({ ...insight, cited: insight.sources.map((id) => weights.get(id) ?? 1) })) : [];
+  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}) });
+  if (!reflection) return { log: [], events: [] };
+  const sources = [...new Set(insights.flatMap((insight) => insight.sources))];
+  const message = `reflected on ${reflection.offered.length} memories: ${insights.length} insight(s)${insights.length === 0 ? ' it could ground in them' : ''}`;
+  return {
+    log: [{ turn, at, event: 'reflected', model: reflection.modelKey, input_tokens: reflection.inputTokens, output_tokens: reflection.outputTokens, memories: reflection.offered.length, insights: insights.length, sources }],
+    events: [{ type: 'agent-note', turn, agent, message }],
+  };
+}
+
 /** The start of the message a send answers, for its pending item, when the agent was shown that message. */
 function answersOf(input: ApplyInput, replyTo: string | undefined): { answers?: AnsweredStart } {
   if (replyTo === undefined || !input.shown.includes(replyTo)) return {};
@@ -260,7 +305,7 @@ function writeFailed(input: ApplyInput, error: unknown): { outcome: AgentOutcome
   const { root, turn, agent: name } = input;
   const reason = describeWriteError(root, error);
   const message = `could not write its files, so this turn's work was set aside and its mail waits: ${reason}`;
-  removeTurnFilesQuietly(root, name, turn);
+  removeTurnFilesQuietly(root, name, turn, input.memory?.layer);
   const { usage, charge } = chargeOf(input);
   try {
     appendLog(root, name, [
@@ -301,10 +346,11 @@ function describe(sent: number, refused: number, notes: number): string {
   return parts.join(', ');
 }
 
-/** Remove this turn's files from an outbox that could not be written to. */
-function removeTurnFilesQuietly(root: string, agent: string, turn: number): void {
+/** Remove this turn's files (its messages, and its memories) from an agent's folder that could not be written to. */
+function removeTurnFilesQuietly(root: string, agent: string, turn: number, memory?: MemoryLayer): void {
   try {
     removeTurnFiles(join(root, outboxPath(agent)), turn);
+    memory?.removeTurnMemories(root, agent, turn);
   } catch {
     // What cannot be listed or changed cannot be tidied: the turn's replay removes them first.
   }

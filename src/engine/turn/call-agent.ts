@@ -10,15 +10,16 @@ import type { PendingItem } from '../record/engine-state.js';
 import type { PlannedCall } from '../record/journal.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { askWithTools } from './ask-with-tools.js';
-import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { isNoticeId } from './notices.js';
 import { promptDigest } from './prompt-digest.js';
+import type { ReflectionAnswer } from './reflect.js';
 import type { TurnContext } from './run-turn.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer }
   | {
       agent: string;
       modelKey: string;
@@ -50,6 +51,8 @@ export interface AgentCall {
   journal(record: LoopRecord): void;
   /** Events from inside the call as they happen (a retry, a long wait, a prompt that changed). */
   tell(event: EngineEvent): void;
+  /** The memory layer, when some agent of the org keeps a memory stream (prompts show it; an agent may reflect after its answer). */
+  memory?: MemoryLayer;
 }
 
 /**
@@ -60,7 +63,7 @@ export interface AgentCall {
 function preparedAgain(input: AgentCall): PreparedCall {
   const { call } = input;
   const planned = call.limit ?? { messages: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY };
-  const again = prepareCall(input.root, input.org, call.agent, call.reason, input.mail, input.turn, { ratios: input.ratios, planned, alsoWaiting: call.deferred });
+  const again = prepareCall(input.root, input.org, call.agent, call.reason, input.mail, input.turn, { ratios: input.ratios, planned, alsoWaiting: call.deferred, ...(input.memory ? { memory: input.memory } : {}) });
   if (call.prompt !== undefined && promptDigest(again.prompt) !== call.prompt) {
     input.tell({ type: 'warning', turn: input.turn, message: `${call.agent}'s prompt for this interrupted turn is not the one planned (its notes or a message file changed meanwhile): it is asked as it is now` });
   }
@@ -75,7 +78,7 @@ function preparedAgain(input: AgentCall): PreparedCall {
 export async function callAgent(input: AgentCall): Promise<CallResult> {
   const { root, org, turn, call, ratios, context } = input;
   // The mail the plan left waiting is not in `mail`: every prompt of this call counts it as waiting.
-  const sizing = { ratios, alsoWaiting: call.deferred };
+  const sizing = { ratios, alsoWaiting: call.deferred, ...(input.memory ? { memory: input.memory } : {}) };
   const prepared = input.prepared ?? preparedAgain(input);
   // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
   let built = prepared.prompt;
@@ -119,7 +122,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
       tokenScale: (modelKey) => ratios.scale(modelKey),
     });
-    const response = fitted.response;
+    let response = fitted.response;
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
@@ -127,7 +130,35 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     }
     const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
     const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
-    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop };
+    let reflection: ReflectionAnswer | undefined;
+    if (input.memory && agent.memory) {
+      // Its memories since it last reflected, when it is time: one more call, paid with the turn's (reflect.ts,
+      // loaded with the memory layer's first turn: an org that keeps no memory loads neither).
+      const { creditsOf, reflectAfterAnswer, withReflectionCharged } = await import('./reflect.js');
+      const reflected = await reflectAfterAnswer({
+        root,
+        org,
+        agent,
+        turn,
+        memory: input.memory,
+        reflectOn: fitted.prepared.reflectOn,
+        system: fitted.prepared.prompt.request.system,
+        ask: (request, left) =>
+          provider.generate({ ...request, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+            crashPoint('after-answer');
+            return answer;
+          }),
+        creditsLeft: input.creditsLeft - creditsOf(response, org),
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      if (reflected && 'answer' in reflected) {
+        response = withReflectionCharged(response, reflected.response);
+        reflection = reflected.answer;
+      } else if (reflected) {
+        response = { ...response, notes: [...(response.notes ?? []), reflected.note] };
+      }
+    }
+    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}) };
   } catch (error) {
     if (context.signal?.aborted) return { agent: call.agent, aborted: true };
     // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.

@@ -12,7 +12,7 @@ import { returnDepartedMail } from './departed-mail.js';
 import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
-import { prepareCall, type PreparedCall } from './prepare-call.js';
+import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
@@ -38,6 +38,8 @@ export interface PlanInput {
   at: string;
   /** org/routing.yaml as read for this turn (engine/routing), when the org has one; journaled with the plan. */
   routing?: PlannedRouting;
+  /** The memory layer, when some agent of the org keeps a memory stream: prompts show what it retrieves. */
+  memory?: MemoryLayer;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     // process waiting 100 ms and more.
     const handBack = betweenUnitsOfWork();
     if (handBack) await handBack;
-    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios });
+    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, ...(input.memory ? { memory: input.memory } : {}) });
     events.push(...preparedCall.warnings);
     const agent = org.agents.get(call.agent);
     const entry = org.models[preparedCall.modelKey];

@@ -2,11 +2,37 @@ import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import { readMemory } from '../record/agent-memory.js';
-import { buildPrompt, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
+import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 import type { TokenRatios } from '../record/token-ratios.js';
+import type { Memory } from '../../memory/memory-file.js';
+
+/** The memory layer (src/memory/memory-layer.ts), loaded by a turn of an org in which some agent keeps a memory stream. */
+export type MemoryLayer = typeof import('../../memory/memory-layer.js');
+
+/** The memory layer once this process has loaded it: every prompt of an agent that keeps a stream shows its memories from then on. */
+let loadedMemoryLayer: MemoryLayer | undefined;
+/** Whether some agent of the org keeps a memory stream, asked once per loaded org. */
+const memoryKept = new WeakMap<Org, boolean>();
+
+/**
+ * The memory layer, loaded only for an org in which some agent keeps a memory stream: any other loads
+ * none of it. The engine loads it before it asks whether a turn has work, so the estimate of a call an
+ * agent may not afford (human/waiting-mail.ts) counts the memories its prompt will show.
+ */
+export async function memoryLayerFor(org: Org): Promise<MemoryLayer | undefined> {
+  let keeps = memoryKept.get(org);
+  if (keeps === undefined) {
+    keeps = false;
+    for (const agent of org.agents.values()) if (agent.memory) keeps = true;
+    memoryKept.set(org, keeps);
+  }
+  if (!keeps) return undefined;
+  loadedMemoryLayer ??= await import('../../memory/memory-layer.js');
+  return loadedMemoryLayer;
+}
 
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
@@ -19,10 +45,15 @@ export interface PreparedCall {
   inbox: InboxEntry[];
   /** Mail whose file has gone since it was taken in: counted as read, with a warning. */
   lost: string[];
+  /** The agent reflects after this call: the memories it reflects on (memory/reflection.ts), when it keeps a stream and it is time. */
+  reflectOn?: Memory[];
   warnings: EngineEvent[];
 }
 
-/** Read an agent's waiting mail and notes and build its prompt. Reads only this agent's files. */
+/**
+ * Read an agent's waiting mail and notes (and, when it keeps a memory stream and the memory layer is
+ * loaded, the memories its stream holds for that mail) and build its prompt. Reads only this agent's files.
+ */
 export function prepareCall(
   root: string,
   org: Org,
@@ -30,7 +61,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'> } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'>; memory?: MemoryLayer | null } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -56,6 +87,19 @@ export function prepareCall(
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
     inbox.push(entry);
   }
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1 });
-  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings };
+  // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
+  // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
+  const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
+  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
+  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
+}
+
+/** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */
+function recallQuery(org: Org, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string {
+  const shown = Math.min(org.settings.context.max_messages, limit?.messages ?? Number.POSITIVE_INFINITY);
+  return sortInbox(inbox)
+    .slice(0, shown)
+    .map((entry) => `${entry.subject ?? ''}\n${entry.body}`)
+    .join('\n');
 }

@@ -25,7 +25,9 @@ import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
-import type { PreparedCall } from './prepare-call.js';
+import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
+import type { InboxEntry } from './build-prompt.js';
+import type { ReflectionAnswer } from './reflect.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -82,6 +84,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
   const ratios = TokenRatios.load(root, recovering ? turn : undefined);
+  /** The memory layer, for an org in which some agent keeps a memory stream (loaded once the turn's org is known). */
+  let memory: MemoryLayer | undefined;
   const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
   const finished = new Map<string, AgentOutcome>();
   const loopRecords = new Map<string, LoopRecord[]>();
@@ -108,9 +112,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
       });
     }
+    memory = await memoryLayerFor(org);
   } else {
+    memory = await memoryLayerFor(org);
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }
@@ -151,6 +157,22 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const read = readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
     return 'error' in read ? undefined : answeredStart({ ...read.message, id: item.id, from: item.from });
   };
+  /**
+   * The mail the agent was shown, with its bodies, in the order shown: what its memories of the turn are
+   * made of. From the mail its prompt was built with, or, for a turn finished after a crash, the files.
+   */
+  const shownEntries = (agent: string, shown: readonly string[]): InboxEntry[] => {
+    const built = prepared.get(agent)?.inbox;
+    const items = shownMail(agent, shown);
+    return items.flatMap((item): InboxEntry[] => {
+      const entry = built?.find((candidate) => candidate.id === item.id);
+      if (entry) return [entry];
+      if (item.kind === 'notice') return [{ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body }];
+      const read = readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
+      if ('error' in read) return [];
+      return [{ id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}), body: read.message.body }];
+    });
+  };
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
@@ -169,7 +191,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     receivedAt: string,
     shown: string[],
     replaying: boolean,
-    loop: { steps?: StepSummary[]; cutShort?: string } = {},
+    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer } = {},
   ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
@@ -187,6 +209,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownEntries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -237,7 +260,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}) };
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}) };
       for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
@@ -265,6 +288,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       journaled: loopRecords.get(call.agent) ?? [],
       journal: (record) => appendJournal(paths.journal, record),
       tell: (event) => duringCalls.push(event),
+      ...(memory ? { memory } : {}),
     });
   };
 
@@ -333,7 +357,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       }
       continue;
     }
-    const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}) };
+    const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}) };
     appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loop });
     crashPoint('after-response');
     for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loop)) {

@@ -1,6 +1,7 @@
 import type { InboxItemMarkup } from '../../mailbox/prompt-markup.js';
 import { stripDelegation, stripReply, subjectOf } from './compose.js';
 import type { PromptView } from './read-prompt.js';
+import type { recalledLines } from './recall.js';
 import { openTasks, RECENT_WORK_KEY } from './task-notes.js';
 
 /** Openings that ask for information: "What is ...", "Who is ...", "Is the ...". */
@@ -31,10 +32,10 @@ function firstSentence(text: string): string {
 
 /**
  * An answer to a question from what the agent knows: the work its notes say is open, the
- * work recently finished, the rest of its mail this turn, and its team. It says where the
+ * work recently finished, what its memories hold on it, the rest of its mail this turn, and its team. It says where the
  * answer comes from and what it does not know, rather than inventing anything. Pure.
  */
-export function composeAnswer(view: PromptView, question: InboxItemMarkup, memory: ReadonlyMap<string, string>): string {
+export function composeAnswer(view: PromptView, question: InboxItemMarkup, memory: ReadonlyMap<string, string>, recall?: typeof recalledLines): string {
   const asked = subjectOf(undefined, stripDelegation(question.body));
   const open = openTasks(memory);
   const lines = [`You asked: "${asked}" Here is what I know, from my notes and my mail.`, ''];
@@ -53,6 +54,10 @@ export function composeAnswer(view: PromptView, question: InboxItemMarkup, memor
 
   const recent = memory.get(RECENT_WORK_KEY)?.trim();
   lines.push(recent ? `Finished lately:\n${recent}` : 'Nothing has been finished and reported since my notes began.');
+
+  // What its memory stream holds on the question, when the engine showed it some (recall.ts, loaded only then).
+  const recalled = recall?.(view.recalled, question.body) ?? [];
+  if (recalled.length > 0) lines.push('', ...recalled);
 
   const others = view.inbox.filter((item) => item.id !== question.id && item.from !== 'lemming');
   if (others.length > 0) {

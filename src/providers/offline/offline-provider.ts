@@ -1,3 +1,4 @@
+import { REFLECTION_REQUEST_ELEMENT } from '../../mailbox/prompt-markup.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
@@ -48,11 +49,19 @@ export class OfflineProvider implements Provider {
       const text = persona ? writeBiography(persona) : '';
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
+    // An agent reflecting on its memories (memory/reflection.ts): insights in text, citing them. Loaded only then.
+    if (request.tools.length === 0 && content.includes(`<${REFLECTION_REQUEST_ELEMENT} `)) {
+      const { composeReflection } = await import('./reflect.js');
+      const text = composeReflection(content);
+      return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+    }
     await prepareTools(view);
     const results = resultsOf(request);
     // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.
     const named = request.tools.some((tool) => !OWN_TERMS.has(tool.name)) ? (await import('./named-tools.js')).useNamedTool : undefined;
-    const calls = actWithTools(request, view, decide(view, request, results, this.variation, named), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
+    // Loaded for a prompt that shows memories (an agent that keeps a memory stream): most have none.
+    const recall = view.recalled.length > 0 ? (await import('./recall.js')).recalledLines : undefined;
+    const calls = actWithTools(request, view, decide(view, request, results, this.variation, named, recall), results).map((call, index): ToolCall => ({ id: `call_${index + 1}`, ...call }));
     return { text: '', toolCalls: calls, usage: usageFrom(undefined, request, '', calls), modelKey: request.modelKey };
   }
 }
@@ -65,8 +74,9 @@ function contentOf(request: ProviderRequest): string {
 
 type Call = { name: string; arguments: Record<string, unknown> };
 type UseNamedTool = typeof import('./named-tools.js').useNamedTool;
+type Recall = typeof import('./recall.js').recalledLines;
 
-function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], variation: Variation, useNamedTool?: UseNamedTool): Call[] {
+function decide(view: PromptView, request: ProviderRequest, results: SeenResult[], variation: Variation, useNamedTool?: UseNamedTool, recall?: Recall): Call[] {
   const calls: Call[] = [];
   const memory = new Map(view.memory);
   const canSend = view.tools.has('send_message');
@@ -112,7 +122,7 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     const answerer = question && canSend && !asksAboutTheWork(view, item.body, memory) ? answererFor(view, item) : undefined;
     if (question && !answerer && (asksAboutTheWork(view, item.body, memory) || !findsOut(view.title))) {
       const to = replyTarget(view, item.from);
-      if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory), item.id));
+      if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory, recall), item.id));
       continue;
     }
     // A reply that is neither a report it waits for nor a question (thanks, an answer to its own

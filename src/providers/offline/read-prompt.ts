@@ -1,9 +1,11 @@
 import {
   parseMemoryMarkup,
   parseMessageMarkup,
+  parseRecalledMarkup,
   parseTurnLine,
   PROMPT_LABELS,
   type InboxItemMarkup,
+  type RecalledMarkup,
 } from '../../mailbox/prompt-markup.js';
 import type { ProviderRequest } from '../provider.js';
 
@@ -21,6 +23,8 @@ export interface PromptView {
   /** Whom it may send to, each with its place in the prompt's list (the order its chart entry gives). Shared: not to be changed. */
   sendTo: ReadonlyMap<string, number>;
   memory: Map<string, string>;
+  /** The memories of its stream the engine retrieved for this call, best first (none when it keeps no stream). */
+  recalled: RecalledMarkup[];
   inbox: InboxItemMarkup[];
   turn: number;
 }
@@ -97,6 +101,7 @@ export function readPrompt(request: ProviderRequest): PromptView {
     team,
     sendTo: sendToNames(sendTo),
     memory: parseMemoryMarkup(system),
+    recalled: parseRecalledMarkup(user),
     inbox: parseMessageMarkup(user),
     turn: parseTurnLine(user),
   };

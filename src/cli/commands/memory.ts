@@ -1,0 +1,57 @@
+import { loadState } from '../../engine/record/engine-state.js';
+import { statePaths } from '../../engine/record/state-paths.js';
+import { searchMemories, type FoundMemory } from '../../memory/search-memories.js';
+import { requireAgent } from '../../org/must-exist.js';
+import { orgForReading } from '../org-for-reading.js';
+import type { Output } from '../cli-context.js';
+
+/** The flags of `lemming memory`. */
+export interface MemoryOptions {
+  limit?: number;
+  json?: boolean;
+}
+
+/** One memory as a line: turn, id, kind and importance (and its score, when searched for), then its text on one line. */
+function memoryLine(memory: FoundMemory): string {
+  const score = memory.score === undefined ? '' : `, score ${memory.score.toFixed(2)}`;
+  const text = memory.text.replace(/\s+/g, ' ');
+  return `[turn ${memory.turn}] ${memory.id} ${memory.kind}, importance ${memory.importance}${score}: ${text.length > 300 ? `${text.slice(0, 299)}…` : text}`;
+}
+
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${count} ${count === 1 ? word : words}`;
+}
+
+function memories(count: number): string {
+  return plural(count, 'memory', 'memories');
+}
+
+/**
+ * `lemming memory <agent> [query]`: the agent's memory stream, newest first; with a query, the
+ * memories that bear on it, ranked as its next prompt would rank them. Exit 1 when a query matches
+ * nothing. Throws LemmingError for an agent the org does not have.
+ */
+export function memoryCommand(root: string, agent: string, query: string | undefined, options: MemoryOptions, output: Output): number {
+  const { org } = orgForReading(root, output);
+  requireAgent(org, agent);
+  const turn = loadState(statePaths(root).state).turn + 1;
+  const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), limit: options.limit ?? 20 });
+  if (options.json) {
+    output.out(JSON.stringify(found, null, 2));
+    return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
+  }
+  const kinds = Object.entries(found.kinds)
+    .sort()
+    .map(([kind, count]) => plural(count, kind))
+    .join(', ');
+  const where = `agents/${agent}/memory/stream`;
+  if (found.total === 0) output.out(`${agent} has no memories (${where}${org.agents.get(agent)?.memory ? '' : "; it keeps none: org.yaml `memory: { keep: true }` or its resume's `memory: on` starts a stream"})`);
+  else if (found.query === undefined) output.out(`${agent} has ${memories(found.total)} (${kinds}) in ${where}; newest first:`);
+  else if (found.memories.length === 0) output.out(`${agent} has ${memories(found.total)}; none shares a word with ${JSON.stringify(found.query)}`);
+  else output.out(`${agent} has ${memories(found.total)}; those that bear on ${JSON.stringify(found.query)}, best first, as its prompt in turn ${turn} would rank them:`);
+  for (const memory of found.memories) output.out(memoryLine(memory));
+  const shownAll = found.query === undefined ? found.total : undefined;
+  if (shownAll !== undefined && shownAll > found.memories.length) output.out(`${found.memories.length} of ${found.total} shown; --limit shows more`);
+  for (const problem of found.problems) output.err(`${problem.file} cannot be read: ${problem.error}`);
+  return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
+}

@@ -1,0 +1,309 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { trustworthyTime } from '../mailbox/outbox-scan.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { parseMemoryFile, type Memory } from './memory-file.js';
+import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
+import { memoryCacheFile, streamFolder } from './memory-paths.js';
+
+/** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
+const MAX_MEMORY_BYTES = 64 * 1024;
+/** A look that had to read more files than this saves the index, so the next process reads only what changed since. */
+const SAVE_AFTER_READS = 16;
+const SAVED_VERSION = 2;
+/**
+ * The most memories the indexes of one process hold, all agents together: past it, the indexes used
+ * least recently are saved (when they changed) and let go, and read back from their saved file when
+ * next needed. An index holds some 1.6 KB a memory (its text, and minisearch's entries for its words):
+ * 300,000 are some 500 MB, 10,000 agents' streams of 30. An org whose streams outgrow it reads an
+ * index back for each call (bench/sections/memory.ts measures both).
+ */
+const KEPT_MEMORIES = 300_000;
+let keptMemories = KEPT_MEMORIES;
+
+/** One file of the stream: its stamp (mtime and size), and what it holds or why it cannot be read. */
+interface Entry {
+  stamp: string;
+  memory?: Memory;
+  error?: string;
+}
+
+interface SavedIndex {
+  version: typeof SAVED_VERSION;
+  /** The folder's time when the entries were last brought up to date with it: unmoved, they need no `stat` of each file. */
+  folderTime: number | null;
+  /** [file name, stamp, memory or error] */
+  entries: Array<[string, string, Memory | { error: string }]>;
+}
+
+function stampOf(stat: { mtimeMs: number; size: number }): string {
+  return `${stat.mtimeMs}:${stat.size}`;
+}
+
+/**
+ * An agent's memory stream as the prompt builder retrieves from it: every memory file of
+ * `agents/<name>/memory/stream/`, parsed, with a full-text index over their text. Derived, never
+ * the source of truth: kept in this process between calls (the indexes used least recently let go
+ * past KEPT_MEMORIES), and in `org/state/cache/memory/<name>.json` (machine-local) between processes
+ * and after being let go; rebuilt from the files when missing, and brought up to date by `refresh`,
+ * which lists the folder only when its time moved (a memory added, removed or renamed, by the engine
+ * or by a person's editor) and then reads only the files whose stamp changed. A file edited in place
+ * leaves the folder's time as it was: its stamp is checked when it is about to be shown (`recheck`),
+ * and whenever `lemming memory` reads the stream.
+ */
+export class StreamIndex {
+  /** The indexes this process holds, the least recently used first. */
+  private static readonly kept = new Map<string, StreamIndex>();
+  /** The memories they hold, all together. */
+  private static held = 0;
+
+  /** The index of an agent's stream, kept for the process while it is used (see KEPT_MEMORIES). */
+  static of(root: string, agent: string): StreamIndex {
+    const folder = streamFolder(root, agent);
+    let index = StreamIndex.kept.get(folder);
+    if (index) StreamIndex.kept.delete(folder);
+    else index = new StreamIndex(folder, memoryCacheFile(root, agent));
+    StreamIndex.kept.set(folder, index);
+    return index;
+  }
+
+  /** Hold at most this many memories in the process's indexes (a test sets fewer); none given, KEPT_MEMORIES again. */
+  static keepAtMost(memories = KEPT_MEMORIES): void {
+    keptMemories = memories;
+  }
+
+  /** Let go of the indexes used least recently, saving those that changed, until the rest hold at most KEPT_MEMORIES (the one in use stays). */
+  private static trim(using: StreamIndex): void {
+    for (const [folder, index] of StreamIndex.kept) {
+      if (StreamIndex.held <= keptMemories) return;
+      if (index === using) continue;
+      if (index.changed) index.save();
+      StreamIndex.kept.delete(folder);
+      StreamIndex.held -= index.files.size;
+      index.release();
+    }
+  }
+
+  private readonly entries = new Map<string, Entry>();
+  /** The file each memory held is read from. */
+  private readonly files = new Map<Memory, string>();
+  /** The memories in file-name order, until the next change. */
+  private listed: Memory[] | undefined;
+  private search: MemorySearch = newMemorySearch();
+  /** The folder's time when it was last listed; undefined before the first look of this process. */
+  private folderTime: number | undefined;
+  /** Whether the index changed since it was saved (or read from its saved file). */
+  private changed = false;
+
+  private constructor(
+    private readonly folder: string,
+    private readonly cacheFile: string,
+  ) {}
+
+  /** Bring the index up to date with the folder: one `stat` when nothing was added, removed or renamed. */
+  refresh(): this {
+    const stat = statSync(this.folder, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      if (this.entries.size > 0) this.clear();
+      this.folderTime = Number.NaN;
+      return this;
+    }
+    if (stat.mtimeMs === this.folderTime && trustworthyTime(stat.mtimeMs)) return this;
+    // This process's first look: what an earlier one saved, taken as it is while the folder's time has not moved.
+    if (this.folderTime === undefined && this.loadSaved() === stat.mtimeMs && trustworthyTime(stat.mtimeMs)) this.folderTime = stat.mtimeMs;
+    else this.relist(stat.mtimeMs);
+    StreamIndex.trim(this);
+    return this;
+  }
+
+  /** Every memory of the stream that could be read, in file-name order. */
+  memories(): readonly Memory[] {
+    if (this.listed) return this.listed;
+    const memories: Memory[] = [];
+    for (const name of [...this.entries.keys()].sort()) {
+      const memory = this.entries.get(name)?.memory;
+      if (memory) memories.push(memory);
+    }
+    this.listed = memories;
+    return memories;
+  }
+
+  /** The files that could not be read, and why. */
+  problems(): Array<{ file: string; error: string }> {
+    return [...this.entries].flatMap(([name, entry]) => (entry.error ? [{ file: name, error: entry.error }] : []));
+  }
+
+  /** The file a memory is read from. */
+  fileOf(memory: Memory): string | undefined {
+    return this.files.get(memory);
+  }
+
+  /** Relevance of each memory to `query`, 0 to 1 (see memory-search.ts). */
+  relevance(query: string): (memory: Memory) => number {
+    // Words more than half the memories hold are left out: they rank nothing, and each costs a score of every memory holding it.
+    const common = Math.max(1, this.files.size / 2);
+    const terms = termsOf(query.slice(0, QUERY_CHARS)).filter((term) => memoriesHolding(this.search, term) <= common);
+    if (terms.length === 0) return () => 0;
+    const scores = relevanceScores(this.search, terms);
+    const byMemory = new Map<Memory, number>();
+    for (const [name, score] of scores) {
+      const memory = this.entries.get(name)?.memory;
+      if (memory) byMemory.set(memory, score);
+    }
+    return (memory) => byMemory.get(memory) ?? 0;
+  }
+
+  /**
+   * Check the stamps of these memories' files (a person may have edited one in place) and read again
+   * those that changed. True when one did: what was ranked with the old text must be ranked again.
+   */
+  recheck(memories: readonly Memory[]): boolean {
+    let changed = false;
+    for (const memory of memories) {
+      const name = this.fileOf(memory);
+      if (name === undefined) continue;
+      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
+      if (!stat?.isFile()) {
+        this.drop(name);
+        changed = true;
+      } else if (stampOf(stat) !== this.entries.get(name)?.stamp) {
+        this.read(name, stampOf(stat));
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * The engine wrote these memories (`names`, in the folder) while the folder's time went from
+   * `before` to `after`. When the index had listed the folder at `before`, nobody else changed it
+   * meanwhile: the new files go into the index and the folder need not be listed again.
+   * Otherwise the next look lists it.
+   */
+  wrote(written: ReadonlyArray<{ name: string; memory: Memory }>, before: number | undefined, after: number): void {
+    if (this.folderTime === undefined || before !== this.folderTime || !trustworthyTime(after)) return;
+    for (const { name, memory } of written) {
+      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
+      if (!stat?.isFile()) return;
+      this.put(name, { stamp: stampOf(stat), memory });
+    }
+    this.folderTime = after;
+    StreamIndex.trim(this);
+  }
+
+  /** Trust nothing of the folder: the next look lists it and checks every file's stamp (a file may have been edited in place). */
+  forget(): void {
+    if (this.folderTime === undefined) this.loadSaved();
+    this.folderTime = Number.NaN;
+  }
+
+  private relist(folderTime: number): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.folder).filter((name) => name.endsWith('.md') && !name.startsWith('.'));
+    } catch {
+      names = [];
+    }
+    const present = new Set(names);
+    for (const name of [...this.entries.keys()]) if (!present.has(name)) this.drop(name);
+    let reads = 0;
+    for (const name of names) {
+      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
+      if (!stat) {
+        this.drop(name);
+        continue;
+      }
+      const stamp = stampOf(stat);
+      if (this.entries.get(name)?.stamp === stamp) continue;
+      this.read(name, stamp);
+      reads += 1;
+    }
+    this.folderTime = folderTime;
+    if (reads > SAVE_AFTER_READS) this.save();
+  }
+
+  private read(name: string, stamp: string): void {
+    const read = readRegularFile(join(this.folder, name), MAX_MEMORY_BYTES);
+    if ('error' in read) {
+      this.put(name, { stamp, error: `${name} ${read.error}` });
+      return;
+    }
+    const parsed = parseMemoryFile(read.text, name);
+    this.put(name, 'memory' in parsed ? { stamp, memory: parsed.memory } : { stamp, error: `${name}: ${parsed.error}` });
+  }
+
+  private put(name: string, entry: Entry): void {
+    this.drop(name);
+    this.entries.set(name, entry);
+    this.listed = undefined;
+    this.changed = true;
+    if (!entry.memory) return;
+    this.files.set(entry.memory, name);
+    if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held += 1;
+    this.search.add({ key: name, text: entry.memory.text });
+  }
+
+  private drop(name: string): void {
+    const held = this.entries.get(name)?.memory;
+    if (held) {
+      this.search.discard(name);
+      this.files.delete(held);
+      if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= 1;
+    }
+    if (this.entries.delete(name)) {
+      this.listed = undefined;
+      this.changed = true;
+    }
+  }
+
+  private clear(): void {
+    if (StreamIndex.kept.get(this.folder) === this) StreamIndex.held -= this.files.size;
+    this.entries.clear();
+    this.files.clear();
+    this.listed = undefined;
+    this.search = newMemorySearch();
+  }
+
+  /** What the process let go of (trim): its entries, so the memory they take is given back; `of` makes a new index next time. */
+  private release(): void {
+    this.entries.clear();
+    this.files.clear();
+    this.listed = undefined;
+    this.search = newMemorySearch();
+  }
+
+  /**
+   * What an earlier process (or this one, before it let the index go) saved, and the folder's time it
+   * was up to date with; undefined when there is no saved index, or it is unreadable. The caller
+   * lists the folder unless that time is the folder's now.
+   */
+  private loadSaved(): number | undefined {
+    let saved: SavedIndex;
+    try {
+      saved = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as SavedIndex;
+    } catch {
+      return undefined;
+    }
+    if (saved?.version !== SAVED_VERSION || !Array.isArray(saved.entries)) return undefined;
+    this.clear();
+    for (const [name, stamp, held] of saved.entries) {
+      if (typeof name !== 'string' || typeof stamp !== 'string' || typeof held !== 'object' || held === null) continue;
+      this.put(name, 'error' in held ? { stamp, error: String(held.error) } : { stamp, memory: held });
+    }
+    this.changed = false;
+    return typeof saved.folderTime === 'number' ? saved.folderTime : undefined;
+  }
+
+  /** Keep the index for the next process; a cache that cannot be written only makes that process read the files. */
+  private save(): void {
+    const entries: SavedIndex['entries'] = [];
+    for (const [name, entry] of this.entries) entries.push([name, entry.stamp, entry.memory ?? { error: entry.error ?? '' }]);
+    try {
+      writeFileAtomic(this.cacheFile, JSON.stringify({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries } satisfies SavedIndex));
+      this.changed = false;
+    } catch {
+      // The cache is machine-local and optional.
+    }
+  }
+}

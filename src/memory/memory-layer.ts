@@ -1,0 +1,67 @@
+/**
+ * What the engine asks of the memory layer: the memories to show a call, the memories of a turn
+ * to write, whether an agent reflects and on what. Loaded only by a turn of an org in which some agent
+ * keeps a memory stream (engine/turn/run-turn.ts), so an org without one loads none of it.
+ */
+import type { AgentMemory } from '../org/org.js';
+import type { Memory } from './memory-file.js';
+import { StreamIndex } from './memory-index.js';
+import { rankMemories } from './rank-memories.js';
+import { memoriesToReflectOn, reflectionDue } from './reflection.js';
+import { turnMemories, type TurnEvents } from './turn-memories.js';
+import { removeTurnMemories, writeMemories } from './memory-stream.js';
+
+export { parseInsights, reflectionPrompt } from './reflection.js';
+export { removeTurnMemories };
+export type { Memory, TurnEvents };
+
+/** The memories retrieved for one call, best first, for the prompt builder to fit into the budget. */
+export interface Recall {
+  /** Ranked candidates: more than the budget holds, so the builder can fill it. */
+  memories: Memory[];
+  /** How many memories the agent had before this turn. */
+  total: number;
+  budgetTokens: number;
+  /** When the agent reflects this turn (reflection.ts): the memories it reflects on, decided with the retrieval from the same stream. */
+  reflectOn?: Memory[];
+}
+
+/** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
+const CANDIDATE_BUDGETS = 3;
+/** Estimated tokens of a memory's element besides its text. */
+const ELEMENT_TOKENS = 20;
+
+/**
+ * The memories an agent's call in `turn` is shown, retrieved for `query` (the mail it is shown) by
+ * recency, importance and relevance (rank-memories.ts), from its stream as it was before the turn.
+ * Those about to be shown are checked against their files (one edited in place is read again, and
+ * the ranking made again).
+ */
+export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string): Recall {
+  const index = StreamIndex.of(root, agent).refresh();
+  /** The best first, enough to fill the budget this many times over. */
+  const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
+    const chosen: Memory[] = [];
+    let tokens = 0;
+    for (const memory of ranked) {
+      if (tokens > settings.budgetTokens * budgets) break;
+      chosen.push(memory);
+      tokens += Math.ceil(memory.text.length / 4) + ELEMENT_TOKENS;
+    }
+    return chosen;
+  };
+  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query }, index.relevance(query)).map((entry) => entry.memory), CANDIDATE_BUDGETS);
+  let memories = rank();
+  // Those likely to be shown (the first budget's worth) are checked against their files.
+  if (index.recheck(best(memories, 1))) memories = rank();
+  const all = index.memories();
+  const total = all.filter((memory) => memory.turn < turn).length;
+  // Whether it reflects after its answer is decided here, from the same stream: its call need not read the stream again.
+  const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
+  return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}) };
+}
+
+/** Write the memories of what an agent saw and did in a turn (turn-memories.ts); the file names written. */
+export function writeTurnMemories(root: string, events: TurnEvents): string[] {
+  return writeMemories(root, events.agent, turnMemories(events));
+}

@@ -1,0 +1,62 @@
+import type { Memory } from './memory-file.js';
+import { StreamIndex } from './memory-index.js';
+import { streamFolderName } from './memory-paths.js';
+import { rankMemories } from './rank-memories.js';
+
+/** One memory as `lemming memory` shows it: where it is, and with a query, how it ranks. */
+export interface FoundMemory extends Memory {
+  /** Its file, relative to the org root. */
+  file: string;
+  /** With a query: its score for a prompt of the next turn, and the three parts of it (rank-memories.ts). */
+  score?: number;
+  recency?: number;
+  importance_part?: number;
+  relevance?: number;
+}
+
+/** An agent's memories as `lemming memory` reads them. */
+export interface MemorySearch {
+  agent: string;
+  /** Every memory its stream holds. */
+  total: number;
+  /** How many of each kind. */
+  kinds: Record<string, number>;
+  query?: string;
+  /** Newest first; with a query, those that bear on it, best first, as the next turn's prompt would rank them. */
+  memories: FoundMemory[];
+  /** Files of the stream that cannot be read, and why. */
+  problems: Array<{ file: string; error: string }>;
+}
+
+/**
+ * Read an agent's memory stream (`agents/<name>/memory/stream/`) through the index the prompts use,
+ * brought up to date first: every memory newest first, or with a query those that share a word with
+ * it, ranked as a prompt of `turn` would rank them (recency, importance, relevance). At most `limit`.
+ */
+export function searchMemories(root: string, agent: string, options: { turn: number; query?: string; limit: number }): MemorySearch {
+  const index = StreamIndex.of(root, agent);
+  // A person may have edited files in place since this process last looked: every stamp is checked.
+  index.forget();
+  index.refresh();
+  const all = index.memories();
+  const kinds: Record<string, number> = {};
+  for (const memory of all) kinds[memory.kind] = (kinds[memory.kind] ?? 0) + 1;
+  const folder = streamFolderName(agent);
+  const located = (memory: Memory): FoundMemory => ({ ...memory, file: `${folder}/${index.fileOf(memory) ?? `${memory.id}-${memory.kind}.md`}` });
+  const base = { agent, total: all.length, kinds, problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })) };
+  const query = options.query?.trim();
+  if (!query) {
+    const newest = [...all].sort((left, right) => right.turn - left.turn || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
+    return { ...base, memories: newest.slice(0, options.limit).map(located) };
+  }
+  const ranked = rankMemories(all, { turn: Math.max(options.turn, ...all.map((memory) => memory.turn + 1)), query }, index.relevance(query)).filter((entry) => entry.relevance > 0);
+  return {
+    ...base,
+    query,
+    memories: ranked.slice(0, options.limit).map((entry) => ({ ...located(entry.memory), score: round(entry.score), recency: round(entry.recency), importance_part: round(entry.importance), relevance: round(entry.relevance) })),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,80 @@
+import { padTurn } from '../mailbox/message.js';
+import { importanceOf, reflectionImportance } from './importance.js';
+import { MEMORY_TEXT_CHARS, type Memory } from './memory-file.js';
+
+/** A message the agent read, or sent, as its turn's memories need it. */
+export interface TurnMessage {
+  id: string;
+  /** The sender of mail it read; the recipient of mail it sent. */
+  party: string;
+  subject?: string;
+  priority: string;
+  body: string;
+}
+
+/** What an agent saw and did in one turn: what the engine makes its memories of. */
+export interface TurnEvents {
+  turn: number;
+  agent: string;
+  /** The mail it was shown (and read), in the order it was shown; `notice` for the engine's own. */
+  read: ReadonlyArray<TurnMessage & { notice?: boolean }>;
+  /** The messages it sent, in order. */
+  sent: readonly TurnMessage[];
+  /** The notes it kept with `remember` (a note emptied is forgotten, and leaves no memory). */
+  notes: ReadonlyArray<{ key: string; text: string }>;
+  /** The tools it ran besides sending and noting, as its steps summed them up. */
+  tools: ReadonlyArray<{ name: string; args: string; written?: string; error?: string }>;
+  /** What it concluded when it reflected, each citing the memories it rests on (reflection.ts). */
+  insights: ReadonlyArray<{ text: string; sources: string[]; cited: number[] }>;
+  /** It reflected this turn, on these memories (ids): with no insight grounded in them, that it did is still a memory. */
+  reflectedOn?: readonly string[];
+}
+
+/** Text cut to what a memory keeps, saying so. */
+function clip(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= MEMORY_TEXT_CHARS ? trimmed : `${trimmed.slice(0, MEMORY_TEXT_CHARS - 1).trimEnd()}…`;
+}
+
+function subjectPart(subject: string | undefined): string {
+  return subject === undefined || subject.trim() === '' ? '' : `, subject "${subject.trim()}"`;
+}
+
+/**
+ * The memories of one agent's turn, in a fixed order (what it read, what it sent, its notes, its
+ * tools, its insights) under ids fixed by the turn and that order: the same turn always makes the
+ * same memories, so a turn applied again after a crash writes the same files. Nothing happened,
+ * nothing is written: an idle turn costs nothing. Pure.
+ */
+export function turnMemories(events: TurnEvents): Memory[] {
+  const memories: Memory[] = [];
+  const add = (memory: Omit<Memory, 'id' | 'turn'>): void => {
+    memories.push({ id: `${padTurn(events.turn)}-${String(memories.length + 1).padStart(3, '0')}`, turn: events.turn, ...memory });
+  };
+  for (const item of events.read) {
+    const text = clip(`${item.party} ${item.notice ? 'told' : 'wrote to'} me${subjectPart(item.subject)}: ${item.body}`);
+    add({ kind: 'observation', importance: importanceOf({ event: item.notice ? 'notice' : 'received', party: item.party, priority: item.priority, text: item.body }), sources: [item.id], text });
+  }
+  for (const item of events.sent) {
+    const text = clip(`I wrote to ${item.party}${subjectPart(item.subject)}: ${item.body}`);
+    add({ kind: 'observation', importance: importanceOf({ event: 'sent', party: item.party, priority: item.priority, text: item.body }), sources: [item.id], text });
+  }
+  for (const note of events.notes) {
+    if (note.text.trim() === '') continue;
+    add({ kind: 'plan', importance: importanceOf({ event: 'noted', text: note.text }), sources: [`agents/${events.agent}/memory/${note.key}.md`], text: clip(`I kept a note "${note.key}": ${note.text}`) });
+  }
+  if (events.tools.length > 0) {
+    const used = events.tools.map((tool) => `${tool.name} ${tool.args}${tool.written ? ` (wrote ${tool.written})` : ''}${tool.error ? ` (failed: ${tool.error})` : ''}`);
+    const written = [...new Set(events.tools.flatMap((tool) => (tool.written ? [tool.written] : [])))];
+    add({ kind: 'observation', importance: importanceOf({ event: 'tools', text: used.join('\n') }), sources: written, text: clip(`I used my tools: ${used.join('; ')}`) });
+  }
+  for (const insight of events.insights) {
+    add({ kind: 'reflection', importance: reflectionImportance(insight.cited), sources: insight.sources, text: clip(insight.text) });
+  }
+  // A reflection that grounded nothing leaves a memory too: the stream says when the agent last reflected
+  // (reflection.ts), and without it every turn would ask again, and pay again, for what the last one did not find.
+  if (events.insights.length === 0 && events.reflectedOn && events.reflectedOn.length > 0) {
+    add({ kind: 'reflection', importance: 1, sources: [...events.reflectedOn], text: `I reflected on ${events.reflectedOn.length} memories and drew no conclusion I could ground in them.` });
+  }
+  return memories;
+}

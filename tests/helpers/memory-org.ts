@@ -1,0 +1,162 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
+import { parseMessage } from '../../src/mailbox/message-format.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
+import type { ProviderRequest } from '../../src/providers/provider.js';
+import { runEngine, tempDir, write } from './temp-org.js';
+import type { Random } from './seeded-random.js';
+
+/** How the small org of the memory tests is made. */
+export interface MemoryOrgOptions {
+  /** org.yaml's `memory:` line, as YAML after the key (`{ keep: true }`); absent: no line (memory off, the default). */
+  memory?: string;
+  /** The offline model's seed and variability (the seeded repeats). */
+  seed?: number;
+  variability?: number;
+  /** Mail shown per call: 1 makes each waiting message a turn of its own. */
+  maxMessages?: number;
+  /** org.yaml's `history:` line. */
+  history?: boolean;
+  /** The keeper's own `memory:` front matter, when it has one. */
+  keeperMemory?: string;
+}
+
+/**
+ * A two-member org: the human, and `keeper`, a records keeper on the offline model who reads the
+ * human's mail and answers it. What the memory tests tell it, and later ask it.
+ */
+export function memoryOrg(options: MemoryOrgOptions = {}): string {
+  // In memory where the machine has a RAM disk: the recall test runs some 2,500 turns, each a few renames.
+  const root = tempDir('lemming-memory-', existsSync('/dev/shm') ? '/dev/shm' : undefined);
+  const offline = ['provider: offline', 'model: offline-1', 'input_price: 2.5', 'output_price: 10', 'context_window: 32000'];
+  if (options.seed !== undefined) offline.push(`seed: ${options.seed}`);
+  if (options.variability !== undefined) offline.push(`variability: ${options.variability}`);
+  const orgYaml = [
+    'name: recall',
+    'engine:',
+    '  max_turns: 200',
+    `  context: { max_messages: ${options.maxMessages ?? 20} }`,
+    'models:',
+    `  offline: { ${offline.join(', ')} }`,
+    ...(options.memory !== undefined ? [`memory: ${options.memory}`] : []),
+    ...(options.history ? ['history: { keep: true }'] : []),
+  ];
+  write(root, 'org/org.yaml', `${orgYaml.join('\n')}\n`);
+  write(
+    root,
+    'org/chart.yaml',
+    ['agents:', '  human:', '    reports_to: null', '    send_to: [keeper]', '    read_from: ["*"]', '  keeper:', '    reports_to: human', '    send_to: [human]', '    read_from: [human]', ''].join('\n'),
+  );
+  write(root, 'agents/human/resume.md', '---\ntitle: The person\nmodel: human\n---\nThis is you.\n');
+  const keeper = ['title: Records keeper', 'model: offline', 'credits: 100', 'tools: [send_message, remember]', ...(options.keeperMemory !== undefined ? [`memory: ${options.keeperMemory}`] : [])];
+  write(root, 'agents/keeper/resume.md', `---\n${keeper.join('\n')}\n---\nYou keep the records of the organisation and answer what you are asked.\n`);
+  return root;
+}
+
+/** The human sends each of `bodies` to the keeper, in order, before the next turn (one org load for them all). */
+export function humanSendsAll(root: string, bodies: ReadonlyArray<{ subject: string; body: string }>): string[] {
+  const org = loadOrg(root).org;
+  return bodies.map((message) => sendAsHuman(root, org, { to: 'keeper', subject: message.subject, body: message.body }).message.id);
+}
+
+/** The keeper's messages to the human, by the id each answers. */
+export function keeperAnswers(root: string): Map<string, string> {
+  const answers = new Map<string, string>();
+  const outbox = join(root, 'agents', 'keeper', 'outbox');
+  for (const name of readdirSync(outbox).sort()) {
+    const parsed = parseMessage(readFileSync(join(outbox, name), 'utf8'));
+    if ('message' in parsed && parsed.message.replyTo !== undefined) answers.set(parsed.message.replyTo, parsed.message.body);
+  }
+  return answers;
+}
+
+/** The files of an agent's memory stream, by name, with their text. */
+export function streamFiles(root: string, agent = 'keeper'): Record<string, string> {
+  const folder = join(root, 'agents', agent, 'memory', 'stream');
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(names.map((name) => [name, readFileSync(join(folder, name), 'utf8')]));
+}
+
+/** An offline model that keeps every request it is given. */
+export function capturingFactory(): { requests: ProviderRequest[]; providerFactory: () => OfflineProvider } {
+  const requests: ProviderRequest[] = [];
+  class Capturing extends OfflineProvider {
+    override async generate(request: ProviderRequest) {
+      requests.push(request);
+      return super.generate(request);
+    }
+  }
+  const provider = new Capturing();
+  return { requests, providerFactory: () => provider };
+}
+
+const TOPICS = ['vault', 'ferry', 'archive', 'garden', 'reactor', 'orchard', 'lighthouse', 'museum', 'harbour', 'observatory', 'library', 'bakery'];
+const THINGS = ['code', 'password', 'colour', 'motto', 'keyword'];
+const VALUES = ['amber', 'cobalt', 'juniper', 'saffron', 'tundra', 'quartz', 'marigold', 'sequoia', 'vermilion', 'zephyr', 'obsidian', 'lagoon'];
+const CHORES = ['Draft the weekly summary of', 'Tidy the inventory list of', 'Check the opening hours of', 'Update the visitor log of', 'Review the budget notes of', 'Count the spare keys of', 'Write the safety checklist of'];
+
+/** A fact told once, the question that asks for it later, and the value an answer must hold. */
+export interface ToldFact {
+  tell: { subject: string; body: string };
+  ask: { subject: string; body: string };
+  value: string;
+}
+
+/** A fact drawn from `random`: "the <topic> <thing> is <value>-<number>". */
+export function drawFact(random: Random): ToldFact {
+  const topic = random.pick(TOPICS);
+  const thing = random.pick(THINGS);
+  const value = `${random.pick(VALUES)}-${random.int(100, 999)}`;
+  return {
+    tell: { subject: `For the record: ${topic}`, body: `For the record, the ${topic} ${thing} is ${value}. Keep it safe.` },
+    ask: { subject: `Question about the ${topic}`, body: `What is the ${topic} ${thing}?` },
+    value,
+  };
+}
+
+/**
+ * `count` busy requests drawn from `random`: chores about the topics, some of them about the very
+ * topic of the fact or naming the same kind of thing (distractors), none holding the fact's value.
+ */
+export function drawBusyWork(random: Random, count: number): Array<{ subject: string; body: string }> {
+  return Array.from({ length: count }, (_, index) => {
+    const topic = random.pick(TOPICS);
+    const chore = random.pick(CHORES);
+    const detail = random.chance(0.3) ? ` and note any ${random.pick(THINGS)} that changed` : '';
+    return { subject: `Chore ${index + 1}: ${topic}`, body: `${chore} the ${topic}${detail}, please.` };
+  });
+}
+
+/**
+ * The human sends each message in a turn of its own, as a person at `lemming chat` would: one engine
+ * for them all, each message sent between two turns and read in the next (one message file a turn to
+ * read, where mail all sent at once is read again every turn until it is shown). The ids sent.
+ */
+export async function oneMessageATurn(root: string, messages: ReadonlyArray<{ subject: string; body: string }>): Promise<string[]> {
+  const engine = Engine.open({ root });
+  const ids: string[] = [];
+  try {
+    for (const message of messages) {
+      ids.push(sendAsHuman(root, engine.currentOrg, { to: 'keeper', subject: message.subject, body: message.body }).message.id);
+      for await (const event of engine.turn()) if (event.type === 'agent-error') throw new Error(event.message);
+    }
+    // What the last one asked is answered in its turn: the org is idle after it.
+  } finally {
+    engine.close();
+  }
+  return ids;
+}
+
+/** Run the org to idle in this process; the events. */
+export async function runToIdleHere(root: string, providerFactory?: () => OfflineProvider): Promise<EngineEvent[]> {
+  return runEngine(root, { maxTurns: 200 }, providerFactory ? { providerFactory } : {});
+}
