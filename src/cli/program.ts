@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { commanderOutput, processOutput, requireRootFolder, resolveRoot, type Output } from './cli-context.js';
-import { execute, report } from './execute.js';
+import { commanderOutput, commandIo, processOutput, requireRootFolder, resolveRoot, setCommandIo, type CommandIo, type Output } from './cli-context.js';
+import { execute, report, takeExitCode } from './execute.js';
+import { enterCommand } from '../invocation.js';
 import {
   cassette,
   credits,
@@ -103,11 +104,11 @@ program
     execute(async () => {
       if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
       const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
-      if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
+      if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
       }
       // Before the run's modules load: compiling them grows V8's young generation past what keepHeapSmall keeps, and it never shrinks.
-      if (!options.dryRun) await (await import('../heap-settings.js')).keepHeapSmall();
+      if (commandIo().ownsProcess) await (await import('../heap-settings.js')).keepHeapSmall();
       const { runCommand } = command('run');
       return runCommand(
         root(),
@@ -481,24 +482,30 @@ program
     execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
   );
 
-/** The program with every command defined, unparsed: `runProgram` runs it, and `npm run docs` writes the command reference from it. */
+/** The program with every command defined, unparsed: `main` runs it, and `npm run docs` writes the command reference from it. */
 export { program };
 
-/** Parse the process's arguments and run the command they name (main.ts calls this once). */
-export function runProgram(): void {
-  // A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
-  // safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
-
-  // No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
-  program.parseAsync(process.argv).catch((error: unknown) => {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-    } else {
-      process.exitCode = report(error);
-    }
-  });
+/**
+ * Run the command `argv` names (the arguments after `lemming`, like `['--root', 'lab', 'status']`)
+ * with `io`'s streams, folder and environment, and give its exit code. The binary (main.ts) gives
+ * its own process's; a test gives each command its own (tests/helpers/cli.ts), so it can run
+ * commands in its own process, one at a time in a thread (src/invocation.ts says what a command
+ * must not inherit from the one before it, and how it is forgotten).
+ */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const leave = enterCommand({ env: io.env, cwd: io.cwd });
+  setCommandIo(io);
+  takeExitCode();
+  try {
+    // No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
+    await program.parseAsync([...argv], { from: 'user' });
+    return takeExitCode();
+  } catch (error) {
+    takeExitCode();
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return report(error);
+  } finally {
+    setCommandIo(undefined);
+    leave();
+  }
 }

@@ -141,9 +141,10 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // lead it outside (sandbox/beneath/sweep-beneath.ts, and the walk it uses: open-beneath, walk-beneath,
   // hand-over): 171; the one gate usage passes on its way in from any provider (providers/usage-gate.ts), and the one
   // rule of a ledger line, which its writer and every reader keep (money/ledger-line.ts): 173; the bounds of a
-  // workspace that sweep walks within, one rule with the disk quota's (sandbox/workspace-bounds.ts): 174. The price
+  // workspace that sweep walks within, one rule with the disk quota's (sandbox/workspace-bounds.ts): 174; the
+  // environment and folder a command is given, where it once asked the process (invocation.ts): 175. The price
   // of a call, the estimate before it and the charge after it are one module, money/charge.ts).
-  expect(run.modules.length).toBeLessThanOrEqual(174);
+  expect(run.modules.length).toBeLessThanOrEqual(175);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
   humanSends(root, 'manager', 'Please ask the coder to write the release notes file');
   expect(lemming(root, ['run-once']).status).toBe(0);
@@ -165,7 +166,7 @@ test('run-once of an org that keeps no call traces loads none of the trace modul
   // Loaded with the first turn of an org that keeps traces (engine.ts, callTraces); the default org does.
   expect(run.modules.filter((module) => /^engine\/record\/(call-trace|trace-)/.test(module))).toEqual([]);
   // Five fewer than the default org's run-once above, which keeps traces.
-  expect(run.modules.length).toBeLessThanOrEqual(169);
+  expect(run.modules.length).toBeLessThanOrEqual(170);
   expect(readdirSync(join(root, 'agents', 'manager', 'logs'))).toEqual(['activity.jsonl']);
 });
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Priority } from '../../mailbox/message.js';
 import { sendAsHuman } from '../../engine/human/send-as-human.js';
 import { loadOrg } from '../../org/load-org.js';
-import type { Output } from '../cli-context.js';
+import { readStandardInput, type Output } from '../cli-context.js';
 
 /** The flags of `lemming send`. */
 export interface SendOptions {
@@ -14,9 +13,9 @@ export interface SendOptions {
 }
 
 /** `lemming send <agent> <text>`: a message from the human; `-` reads the text from standard input. */
-export function sendCommand(root: string, to: string, words: string[], options: SendOptions, output: Output): number {
+export async function sendCommand(root: string, to: string, words: string[], options: SendOptions, output: Output): Promise<number> {
   const { org } = loadOrg(root);
-  const body = words.length === 1 && words[0] === '-' ? readFileSync(0, 'utf8') : words.join(' ');
+  const body = words.length === 1 && words[0] === '-' ? await readStandardInput() : words.join(' ');
   const { message, file, cutCharacters } = sendAsHuman(root, org, {
     to,
     body,
