@@ -87,6 +87,7 @@ program
   .command('run')
   .description('run turns until the org is idle (nobody has unread mail) or the turn cap; Ctrl-C stops cleanly')
   .option('--turns <n>', 'run at most this many turns (default: org.yaml engine.max_turns)', positiveInteger)
+  .addOption(new Option('--until <n>', 'run until turn N has committed, counting from where the org is (a turn a kill left unfinished is one of the way, not one more)').argParser(positiveInteger).conflicts('turns'))
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
   .addOption(new Option('--json', 'print events as one JSON object per line').conflicts('plain'))
@@ -100,8 +101,9 @@ program
   .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
   .option('--shutdown-timeout <seconds>', SHUTDOWN_HELP, shutdownSeconds)
   .addOption(new Option('--log-format <format>', LOG_FORMAT_HELP).argParser(logFormat).conflicts(['json', 'paused']))
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
+  .action((options: { turns?: number; until?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
     execute(async () => {
+      if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: 2 });
       if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
       const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
       if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
@@ -115,6 +117,7 @@ program
         {
           mode,
           ...(options.turns ? { turns: options.turns } : {}),
+          ...(options.until ? { until: options.until } : {}),
           keepGoing: options.keepGoing ?? false,
           paused: options.paused ?? false,
           ...cassette(options),

@@ -15,6 +15,8 @@ import type { ServedRun } from '../stay-serving.js';
 export interface RunCommandOptions {
   /** The most turns to run (default: org.yaml engine.max_turns). */
   turns?: number;
+  /** `--until N`: run until turn N has committed (an unfinished turn a kill left is one of the way). */
+  until?: number;
   /** Do not stop when idle: run every turn up to the cap (for scheduled agents). */
   keepGoing?: boolean;
   /** `ui`: the live terminal screen; `plain` and `json`: events as lines. */
@@ -59,6 +61,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   if (tuneHeap) await keepHeapSmall();
   const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const maxTurns = options.once ? 1 : options.turns;
+  const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
     const engine: Engine = served ? served.observe(opened.engine, () => opened.providers.queueAddress()) : opened.engine;
@@ -76,7 +79,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
       prepareUiColour(commandIo().stdout);
       // Loaded only here, so that plain output, JSON and every other command never load ink or React.
       const { runTerminalUi } = await import('../../ui/run/run-app.js');
-      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle, paused: options.paused ?? false });
+      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false });
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.
       if (finished) {
@@ -91,7 +94,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
       return result.stoppedBy === 'q' ? 0 : 130;
     }
     const colour = options.mode === 'plain' && colourWanted(commandIo().stdout);
-    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour);
+    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle }, options.mode, output, colour);
     // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
     return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {

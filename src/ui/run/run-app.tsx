@@ -15,6 +15,8 @@ type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 /** How `runTerminalUi` runs the engine; `maxTurns` defaults to org.yaml engine.max_turns. */
 export interface RunUiOptions {
   maxTurns?: number;
+  /** Stop once this turn has committed (`--until`). */
+  untilTurn?: number;
   stopWhenIdle: boolean;
   /** Open the screen paused: nothing runs until `s` or `p`. */
   paused?: boolean;
@@ -63,6 +65,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
   const watch = watchOrgFiles(engine.root, { edits: true, mail: true });
   const events = engine.run({
     ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
+    ...(options.untilTurn !== undefined ? { untilTurn: options.untilTurn } : {}),
     stopWhenIdle: options.stopWhenIdle,
     signal: controller.signal,
   });
