@@ -85,7 +85,7 @@ describe('the run screen says what waits', () => {
   test('mail written before the run (`lemming send`, a file dropped in an outbox) shows as "has mail" from the first frame, before any turn takes it in', async () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Plan the release');
-    // Agent-to-agent mail seeded by hand; and a message the chart refuses (coder_01 may not write to hr), which waits for no one.
+    // Agent-to-agent mail seeded by hand; and a message the chart refuses (coder_01 may not write to hr): hr gets nothing, coder_01 the notice of it.
     write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Seeded\n---\nPlan it.\n');
     write(root, 'agents/coder_01/outbox/000000-001-hr.md', '---\nto: hr\nsubject: Refused\n---\nHire someone.\n');
     const { org } = loadOrg(root);
@@ -94,6 +94,6 @@ describe('the run screen says what waits', () => {
     const frame = await frameShows(lastFrame, /manager\s+has mail \(1\)/);
     expect(row(frame, 'planner')).toMatch(/has mail \(1\)/);
     expect(row(frame, 'hr')).toContain('idle');
-    expect(row(frame, 'coder_01')).toContain('idle');
+    expect(row(frame, 'coder_01')).toMatch(/has mail \(1\)/);
   });
 });
