@@ -77,6 +77,23 @@ describe('the lemming binary', () => {
     expect(run.stdout).toContain('2 turn(s) run, now at turn 2; reached the turn cap (org.yaml engine.max_turns: 2); mail waits for');
   });
 
+  test('send --from an agent seeds agent-to-agent mail: the next turn delivers it from that agent; the chart is checked at once', () => {
+    const root = bootstrapped();
+    const sent = lemming(root, ['send', 'planner', 'Split the release into tasks', '--from', 'manager', '--subject', 'Tasks']);
+    expect(sent.stderr).toBe('');
+    expect(sent.status).toBe(0);
+    expect(sent.stdout).toContain('sent 000000-manager-001 from manager to planner: agents/manager/outbox/000000-001-planner.md');
+    const run = lemming(root, ['run-once']);
+    expect(run.stdout).toContain('[turn 1] manager -> planner: Tasks');
+    const refused = lemming(root, ['send', 'hr', 'Hire someone', '--from', 'coder_01']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/not sent: .*coder_01/);
+    const unknown = lemming(root, ['send', 'planner', 'Hello', '--from', 'ghost']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no agent "ghost"/);
+    expect(listOutbox(root, 'coder_01')).toEqual([]);
+  });
+
   test('top-up adds a ledger entry that status shows', () => {
     const root = bootstrapped();
     expect(lemming(root, ['top-up', 'hr', '2']).stdout).toContain('topped up hr by 2 credits; 2.2500 left');
