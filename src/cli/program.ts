@@ -203,13 +203,14 @@ program
 
 program
   .command('send')
-  .description('send a message as the human; "-" as the text reads it from standard input')
+  .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input')
   .argument('<agent>', 'the recipient')
   .argument('<text...>', 'the message')
   .option('--subject <subject>', 'a subject line')
   .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
   .option('--reply-to <id>', 'the id of the message this answers')
-  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string }) =>
+  .option('--from <agent>', "write it into this agent's outbox instead of the human's, as if the agent had sent it (agent-to-agent mail for a study); the chart is checked as for the agent's own sends")
+  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string }) =>
     execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
   );
 
