@@ -50,6 +50,8 @@ function commandEnv(env: Record<string, string>): Record<string, string | undefi
 
 /** Threads that run commands, each one at a time; a thread kept for the next command once its command ended. */
 const idle: Worker[] = [];
+/** Threads kept waiting: enough for a test's commands run at once, few enough for a worker process that runs many files. */
+const MAX_IDLE = 2;
 
 function commandThread(): Worker {
   const kept = idle.pop();
@@ -127,7 +129,9 @@ export function lemmingAsync(root: string, args: string[], env: Record<string, s
 
 /** A thread whose command ended by itself waits for the next; one that ended with its command (process.exit) is gone. */
 function keepIfAlive(thread: Worker, answer: ThreadAnswer): void {
-  if (!answer.threadEnds && thread.threadId !== -1) idle.push(thread);
+  if (answer.threadEnds || thread.threadId === -1) return;
+  if (idle.length < MAX_IDLE) idle.push(thread);
+  else void thread.terminate();
 }
 
 /** Run the built `lemming` binary to completion, as a process: for what only a process shows (its exit code, its start, its output as a process). */
