@@ -12,6 +12,18 @@
  * forget it (`forgetAtNextCommand`), and `main` forgets it before each command, as a new process
  * would start without it. One command runs at a time in a thread (`enterCommand` refuses a
  * second): the CLI's program is one object, and this state is the thread's.
+ *
+ * What is forgotten: the set of secrets (secrets/secrets.ts), the files taken in and the messages
+ * this process wrote (taken-files.ts, written-messages.ts), the logs appended to, the notes and
+ * proposals parsed (agent-log.ts, agent-memory.ts, proposal-store.ts), the routing rules last valid
+ * and told (plan-routing.ts), the journals left open (journal.ts, closed) and a storage failure
+ * seen (storage-error.ts). What is kept, being the same for every command of this machine: parsed
+ * schemas and modules loaded, the sandbox's probe (keyed by PATH and LEMMING_BWRAP), whether git
+ * runs (keyed by PATH), the cgroups found. What stays with the process, so a test runs the binary
+ * for it: LEMMING_CRASH_AT and LEMMING_STORAGE_FAULT (read when the process starts; their faults
+ * kill it), signals, a terminal, V8's heap settings (`ownsProcess` in cli/cli-context.ts), and the
+ * pid that names a lock, a temporary or a cgroup (a temporary and a cgroup carry the thread too,
+ * so commands in threads of one process leave each other's alone).
  */
 
 /** The environment and working folder a command runs with. */
