@@ -1,34 +1,72 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /*
- * Test files that only call lemming's modules in this process (no CLI, no server, no browser),
- * and change no global state (process.env, listeners on process, V8 flags, the heap they
- * measure). They run in the `shared` project: one worker process runs many of them, loading
- * lemming's modules once, where a file of its own costs a new Node process and a fresh load of
- * the engine's few hundred modules (about 0.7 s of CPU a file on this 2-core machine).
+ * Which test files share a worker process. Most files call lemming's modules in their own process,
+ * run the CLI in-process (tests/helpers/cli.ts) or start processes of their own, and change nothing
+ * in their process that a later file would see: they run in the `shared` project, where one worker
+ * process runs many files and loads vitest, the helpers and lemming's modules (and the CLI's thread)
+ * once, where a file of its own costs a new Node process and a fresh load of them all (about half a
+ * second of CPU a file on this 2-core machine). A file runs alone (`isolated`) when it says why
+ * below: by its folder (ISOLATED_FOLDERS), by name (ISOLATED_FILES), or by what its text does to
+ * its process (OWN_PROCESS), which also catches a file added tomorrow.
  */
-const SHARED_FOLDERS = ['tests/unit', 'tests/integration'];
-/** Files in SHARED_FOLDERS that need a process of their own, and why. */
-const ISOLATED_AMONG_SHARED = [
-  // Turn on --expose-gc and measure the heap: another file's garbage would be counted.
-  'tests/unit/call-trace.test.ts',
-  'tests/unit/front-matter-fast.test.ts',
-  // Listens for the process's warnings: another file's warnings would be counted.
-  'tests/integration/abort-listeners.test.ts',
-  // Its first test pins the process's set of secrets while still empty; another file's run registers keys.
-  'tests/unit/secrets.test.ts',
+const TEST_FILE = /\.test\.tsx?$/;
+
+/** Folders whose files each need a process of their own. */
+const ISOLATED_FOLDERS = [
+  // A Chromium per file, and pages measured for what they load.
+  'tests/web/browser/',
+  // A redis-server per file, and workers and engines that must stop with it.
+  'tests/queue/',
+  'tests/service/',
+  // Measures of the process itself (heap, young generation, file operations): another file's work would be counted.
+  'tests/perf/',
+];
+
+/** Files that need a process of their own, and why (beyond what OWN_PROCESS finds in their text). */
+const ISOLATED_FILES = [
+  // Requires every command module and counts what a fresh process loads.
+  'tests/e2e/startup.test.ts',
+  // Builds dist/ afresh in a copy and times it.
+  'tests/e2e/build.test.ts',
   // Fakes the clock for the one timer its module keeps for the whole process: a timer another file made first runs on the real clock.
   'tests/unit/waiting-notices.test.ts',
+  // Its first test pins the process's set of secrets while still empty; another file's run registers keys.
+  'tests/unit/secrets.test.ts',
+  // Makes the process's first sandbox cgroup, when the sweep of leftovers runs (once per process).
+  'tests/sandbox/stale-cgroups.test.ts',
 ];
-const SHARED = SHARED_FOLDERS.flatMap((folder) =>
-  // Relative to this file, not the current folder: vitest may be started from anywhere with --config.
-  readdirSync(fileURLToPath(new URL(folder, import.meta.url)), { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.test.ts'))
-    .map((name) => `${folder}/${name}`),
-).filter((file) => !ISOLATED_AMONG_SHARED.includes(file));
+
+/** What a file does to its process that a later file in it would see. */
+const OWN_PROCESS = [
+  // The environment, the folder, the process's listeners and warnings.
+  /process\.env(\.\w+|\[[^\]]+\])\s*=[^=]/,
+  /delete process\.env/,
+  /process\.chdir\(/,
+  /process\.(on|once|addListener|prependListener)\(/,
+  // Modules, globals and the clock faked; V8's flags and the heap, measured.
+  /vi\.(mock|doMock|stubGlobal|stubEnv|useFakeTimers)\(/,
+  /--expose-gc|setFlagsFromString|memoryUsage\(\)/,
+  // The process's one set of secrets, pinned.
+  /registerSecret\(/,
+  // A browser or a Redis of its own.
+  /chromiumForSuite|launchChromium|queueTestKit|lostJobKit|redisServer/,
+];
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const ALL = readdirSync(new URL('tests', import.meta.url), { recursive: true, encoding: 'utf8' })
+  .filter((name) => TEST_FILE.test(name))
+  .map((name) => `tests/${name}`);
+const ISOLATED = ALL.filter(
+  (file) =>
+    ISOLATED_FOLDERS.some((folder) => file.startsWith(folder)) ||
+    ISOLATED_FILES.includes(file) ||
+    OWN_PROCESS.some((pattern) => pattern.test(readFileSync(`${root}${file}`, 'utf8'))),
+);
+const SHARED = ALL.filter((file) => !ISOLATED.includes(file));
 
 export default defineConfig({
   test: {
@@ -38,8 +76,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Vitest's default is one file fewer than the cores: one at a time on 2 cores. Most files spend
-    // their time waiting on processes they started (the CLI, bwrap, redis-server, Chromium), so one
-    // file per core keeps both cores busy.
+    // their time waiting on processes they started (bwrap, git, redis-server, Chromium, the CLI in
+    // crash tests), so one file per core keeps both cores busy.
     maxWorkers: Math.max(2, availableParallelism()),
     // Every file: removes the temporary folders a test made (tests/helpers/temp-dirs.ts).
     setupFiles: ['tests/helpers/setup.ts'],
@@ -50,11 +88,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: {
-          name: 'isolated',
-          include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
-          exclude: [...SHARED, 'node_modules/**'],
-        },
+        test: { name: 'isolated', include: ISOLATED },
       },
     ],
   },

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { workingFolder } from '../invocation.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
 import { DEMO_FOLDER, isLemmingClone } from './package-root.js';
@@ -14,7 +15,7 @@ import { DEMO_FOLDER, isLemmingClone } from './package-root.js';
  */
 export function resolveRoot(options: { root?: string; needsOrg?: boolean }): string {
   if (options.root !== undefined) return resolve(options.root);
-  const here = process.cwd();
+  const here = workingFolder();
   return options.needsOrg !== false && isLemmingClone(here) ? join(here, DEMO_FOLDER) : resolve(here);
 }
 
@@ -55,14 +56,63 @@ export function terminalLine(line: string, paint?: Paint): string {
   return paint ? paint(safe) : safe;
 }
 
-/** The real standard output and error, one line per call, through `terminalLine` (errors, events, a worker's log). */
+/** A stream a command writes to: the process's, or one a test gave `main`. */
+export interface CommandStream {
+  write(text: string): unknown;
+  /** True when a person's terminal is on the other end: the live screen, colours, questions asked. */
+  isTTY?: boolean;
+}
+
+/**
+ * What the process gives a command (cli/program.ts `main`): the binary gives its own; a test that
+ * runs commands in its own process gives each its own streams, folder and environment.
+ */
+export interface CommandIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: CommandStream;
+  stderr: CommandStream;
+  /** The working folder: a command given no `--root` works here. */
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * True for the binary, which is the command's whole process: it may tune V8's heap for a long
+   * run. A command run inside another program (a test) leaves the process as it found it.
+   */
+  ownsProcess: boolean;
+}
+
+/** The process's own streams, folder and environment: what the binary gives `main`. */
+export function processIo(): CommandIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, ownsProcess: true };
+}
+
+let io: CommandIo | undefined;
+
+/** The streams of the command running in this thread (set by `main` for its command), else the process's. */
+export function commandIo(): CommandIo {
+  return io ?? processIo();
+}
+
+/** Give the command about to run its streams (`main` does, and puts the process's back after it). */
+export function setCommandIo(next: CommandIo | undefined): void {
+  io = next;
+}
+
+/** All of the running command's standard input, as text (`lemming send agent -`). */
+export async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of commandIo().stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Standard output and error of the running command, one line per call, through `terminalLine` (errors, events, a worker's log). */
 export const processOutput: Output = {
-  out: (line, paint) => process.stdout.write(`${terminalLine(line, paint)}\n`),
-  err: (line) => process.stderr.write(`${terminalLine(line)}\n`),
+  out: (line, paint) => void commandIo().stdout.write(`${terminalLine(line, paint)}\n`),
+  err: (line) => void commandIo().stderr.write(`${terminalLine(line)}\n`),
 };
 
 /** commander's help and usage errors (which quote the arguments as given) through the same gate; commander adds the line breaks. */
 export const commanderOutput = {
-  writeOut: (text: string): void => void process.stdout.write(terminalText(text)),
-  writeErr: (text: string): void => void process.stderr.write(terminalText(text)),
+  writeOut: (text: string): void => void commandIo().stdout.write(terminalText(text)),
+  writeErr: (text: string): void => void commandIo().stderr.write(terminalText(text)),
 };

@@ -3,6 +3,7 @@ import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveRoot } from './cli-context.js';
 import { packageRoot } from './package-root.js';
 import type { CommandHint } from '../format/format.js';
+import { environment, workingFolder } from '../invocation.js';
 
 export type { CommandHint };
 
@@ -11,7 +12,7 @@ export function shellWord(word: string): string {
   return /^[\w/.,:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function onPath(program: string, path = process.env.PATH ?? ''): boolean {
+function onPath(program: string, path = environment().PATH ?? ''): boolean {
   return path.split(delimiter).some((folder) => {
     if (folder === '') return false;
     try {
@@ -33,7 +34,7 @@ function inside(folder: string, parent: string): boolean {
  * the clone (npx finds the package's own command there); otherwise node and the built entry point,
  * which always works.
  */
-export function lemmingProgram(here = process.cwd()): string {
+export function lemmingProgram(here = workingFolder()): string {
   if (onPath('lemming')) return 'lemming';
   if (inside(resolve(here), resolve(packageRoot()))) return 'npx lemming';
   return `node ${shellWord(join(packageRoot(), 'dist', 'cli', 'main.js'))}`;
@@ -45,7 +46,7 @@ export function lemmingProgram(here = process.cwd()): string {
  * this org without it, as a path relative to here when the org is below it.
  */
 export function commandHint(root: string): CommandHint {
-  const here = process.cwd();
+  const here = workingFolder();
   const program = lemmingProgram(here);
   const absolute = resolve(root);
   const where = absolute === resolveRoot({}) ? '' : ` --root ${shellWord(inside(absolute, here) && absolute !== resolve(here) ? relative(here, absolute) : absolute)}`;

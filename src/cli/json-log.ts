@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { loadOrgForReading } from '../org/load-org.js';
-import { terminalLine, type Output } from './cli-context.js';
+import { commandIo, terminalLine, type Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 
 /** One line of `--log-format json`: what a log collector indexes. */
@@ -23,7 +23,7 @@ export interface LogRecord {
  * secrets cut (src/secrets, the one place that knows them), control characters escaped (still
  * JSON of the exact text: a collector reads what was said, a person tailing it sees no escapes act).
  */
-export function writeLogRecord(record: LogRecord, write: (text: string) => void = (text) => process.stderr.write(text)): void {
+export function writeLogRecord(record: LogRecord, write: (text: string) => void = (text) => void commandIo().stderr.write(text)): void {
   write(`${terminalLine(JSON.stringify(record))}\n`);
 }
 

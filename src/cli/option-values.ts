@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { commandIo } from './cli-context.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -94,7 +95,7 @@ export const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming wor
 /** The live screen when stdout is a terminal and no line output was asked for. */
 export function screenMode(options: { json?: boolean; plain?: boolean }): 'ui' | 'plain' | 'json' {
   if (options.json) return 'json';
-  return options.plain || !process.stdout.isTTY ? 'plain' : 'ui';
+  return options.plain || !commandIo().stdout.isTTY ? 'plain' : 'ui';
 }
 
 export const SHUTDOWN_HELP = 'after SIGTERM or SIGINT, the most seconds to stop before quitting anyway (default 8; for run, org.yaml engine.shutdown_seconds)';

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
 import { LemmingError } from '../errors.js';
 import { PRIORITIES, type Priority } from '../mailbox/message.js';
-import { commanderOutput, processOutput, requireRootFolder, resolveRoot, type Output } from './cli-context.js';
-import { execute, report } from './execute.js';
+import { commanderOutput, commandIo, processOutput, requireRootFolder, resolveRoot, setCommandIo, type CommandIo, type Output } from './cli-context.js';
+import { execute, report, takeExitCode } from './execute.js';
+import { enterCommand } from '../invocation.js';
 import {
   cassette,
   credits,
@@ -86,6 +87,7 @@ program
   .command('run')
   .description('run turns until the org is idle (nobody has unread mail) or the turn cap; Ctrl-C stops cleanly')
   .option('--turns <n>', 'run at most this many turns (default: org.yaml engine.max_turns)', positiveInteger)
+  .addOption(new Option('--until <n>', 'run until turn N has committed, counting from where the org is (a turn a kill left unfinished is one of the way, not one more)').argParser(positiveInteger).conflicts('turns'))
   .option('--keep-going', 'do not stop when idle: run every turn up to --turns (for scheduled agents)')
   .option('--plain', 'print events as lines (the default when stdout is not a terminal)')
   .addOption(new Option('--json', 'print events as one JSON object per line').conflicts('plain'))
@@ -99,21 +101,23 @@ program
   .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
   .option('--shutdown-timeout <seconds>', SHUTDOWN_HELP, shutdownSeconds)
   .addOption(new Option('--log-format <format>', LOG_FORMAT_HELP).argParser(logFormat).conflicts(['json', 'paused']))
-  .action((options: { turns?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
+  .action((options: { turns?: number; until?: number; keepGoing?: boolean; plain?: boolean; json?: boolean; paused?: boolean; serve?: boolean; dryRun?: boolean } & ServiceFlags & ServeFlags & CassetteOptions) =>
     execute(async () => {
+      if (options.dryRun && options.until) throw new LemmingError('usage', '--dry-run takes --turns N, not --until', { exitCode: 2 });
       if (options.dryRun) return command('dry-run').dryRunCommand(root(), { ...(options.turns ? { turns: options.turns } : {}), json: options.json ?? false }, output);
       const mode = options.logFormat === 'json' ? 'log' : screenMode(options);
-      if (options.paused && (mode !== 'ui' || !process.stdin.isTTY)) {
+      if (options.paused && (mode !== 'ui' || !commandIo().stdin.isTTY)) {
         throw new LemmingError('usage', '--paused needs the terminal screen and its keys: drop --plain and --json, and run it in a terminal', { exitCode: 2 });
       }
       // Before the run's modules load: compiling them grows V8's young generation past what keepHeapSmall keeps, and it never shrinks.
-      if (!options.dryRun) await (await import('../heap-settings.js')).keepHeapSmall();
+      if (commandIo().ownsProcess) await (await import('../heap-settings.js')).keepHeapSmall();
       const { runCommand } = command('run');
       return runCommand(
         root(),
         {
           mode,
           ...(options.turns ? { turns: options.turns } : {}),
+          ...(options.until ? { until: options.until } : {}),
           keepGoing: options.keepGoing ?? false,
           paused: options.paused ?? false,
           ...cassette(options),
@@ -199,13 +203,14 @@ program
 
 program
   .command('send')
-  .description('send a message as the human; "-" as the text reads it from standard input')
+  .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input')
   .argument('<agent>', 'the recipient')
   .argument('<text...>', 'the message')
   .option('--subject <subject>', 'a subject line')
   .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
   .option('--reply-to <id>', 'the id of the message this answers')
-  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string }) =>
+  .option('--from <agent>', "write it into this agent's outbox instead of the human's, as if the agent had sent it (agent-to-agent mail for a study); the chart is checked as for the agent's own sends")
+  .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string }) =>
     execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
   );
 
@@ -511,24 +516,30 @@ program
     execute(async () => command('add-agent').addAgentCommand(root(), name, options, output)),
   );
 
-/** The program with every command defined, unparsed: `runProgram` runs it, and `npm run docs` writes the command reference from it. */
+/** The program with every command defined, unparsed: `main` runs it, and `npm run docs` writes the command reference from it. */
 export { program };
 
-/** Parse the process's arguments and run the command they name (main.ts calls this once). */
-export function runProgram(): void {
-  // A reader that stops early (`lemming status | head -3`) is not a failure. Stopping here is as
-  // safe as a kill at any moment: every write is atomic and a half-done turn is journaled.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
-
-  // No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
-  program.parseAsync(process.argv).catch((error: unknown) => {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-    } else {
-      process.exitCode = report(error);
-    }
-  });
+/**
+ * Run the command `argv` names (the arguments after `lemming`, like `['--root', 'lab', 'status']`)
+ * with `io`'s streams, folder and environment, and give its exit code. The binary (main.ts) gives
+ * its own process's; a test gives each command its own (tests/helpers/cli.ts), so it can run
+ * commands in its own process, one at a time in a thread (src/invocation.ts says what a command
+ * must not inherit from the one before it, and how it is forgotten).
+ */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const leave = enterCommand({ env: io.env, cwd: io.cwd });
+  setCommandIo(io);
+  takeExitCode();
+  try {
+    // No top-level await: main.ts loads this module with require(), which refuses a module that awaits.
+    await program.parseAsync([...argv], { from: 'user' });
+    return takeExitCode();
+  } catch (error) {
+    takeExitCode();
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    return report(error);
+  } finally {
+    setCommandIo(undefined);
+    leave();
+  }
 }

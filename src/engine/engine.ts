@@ -15,7 +15,7 @@ import { loadState, saveState, type EngineState } from './record/engine-state.js
 import { OutboxHintStore } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
 import { repairTaken } from './record/taken-files.js';
-import type { EngineEvent, RunTotals, TurnStats } from './events.js';
+import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
@@ -62,8 +62,10 @@ export interface EngineOptions {
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
 export interface RunOptions {
-  /** Stop after this many turns (default: org.yaml engine.max_turns). */
+  /** Stop after this many turns (default: org.yaml engine.max_turns, or none with `untilTurn`). */
   maxTurns?: number;
+  /** Stop once this turn has committed (`lemming run --until N`): a turn a crash left unfinished is one of the way, not one more. */
+  untilTurn?: number;
   /** Stop as soon as no agent has unread mail (default true). */
   stopWhenIdle?: boolean;
   signal?: AbortSignal;
@@ -235,7 +237,8 @@ export class Engine {
   }
 
   private async *runTurns(options: RunOptions): AsyncGenerator<EngineEvent> {
-    const maxTurns = options.maxTurns ?? this.org.settings.max_turns;
+    const maxTurns = options.maxTurns ?? (options.untilTurn === undefined ? this.org.settings.max_turns : Infinity);
+    let cap: RunCap = { by: options.maxTurns === undefined ? 'max_turns' : 'turns', turns: maxTurns };
     const stopWhenIdle = options.stopWhenIdle ?? true;
     const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
@@ -249,6 +252,10 @@ export class Engine {
       await betweenUnitsOfWork();
       if (options.signal?.aborted) {
         reason = 'stopped';
+        break;
+      }
+      if (options.untilTurn !== undefined && this.state.turn >= options.untilTurn) {
+        cap = { by: 'until', turn: options.untilTurn };
         break;
       }
       await this.enterGate();
@@ -289,7 +296,16 @@ export class Engine {
     const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
     // Idle only because the agents with mail wait for models that keep failing: the work is not done.
     if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
-    yield { type: 'run-finished', reason, turns: totals.turns, lastTurn: this.state.turn, totals, stranded, failing };
+    yield {
+      type: 'run-finished',
+      reason,
+      turns: totals.turns,
+      lastTurn: this.state.turn,
+      totals,
+      stranded,
+      failing,
+      ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
+    };
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */

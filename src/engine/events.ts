@@ -94,7 +94,17 @@ export type EngineEvent =
       stranded: string[];
       /** Agents with unread mail held because their models keep failing (`lemming retry <agent>`). */
       failing: string[];
+      /** With `turn-cap`: which limit ended the run. */
+      cap?: RunCap;
+      /** With `turn-cap`: the agents with unread mail, whose work the next run goes on with. */
+      waiting?: string[];
     };
+
+/**
+ * The limit a run stopped at: org.yaml `engine.max_turns`, the turns it was asked to run (`--turns`,
+ * `run-once`), or the turn it was asked to reach (`--until`).
+ */
+export type RunCap = { by: 'max_turns' | 'turns'; turns: number } | { by: 'until'; turn: number };
 
 /** Counts for one turn, carried by `turn-finished`. */
 export interface TurnStats {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
+import { environment } from '../invocation.js';
 
 /** How one attempt at a run ended. */
 export interface RunAttempt {
@@ -26,7 +27,7 @@ export function runProcess(cli: string, root: string, options: { turns?: number;
   const startedAt = new Date().toISOString();
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...environment(), NO_COLOR: '1' } });
     let pending = '';
     let stderr = '';
     let finished: RunAttempt['finished'];

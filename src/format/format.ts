@@ -60,10 +60,20 @@ const FINISH_REASONS = {
  * `hint` writes the commands it suggests.
  */
 export function finishReason(
-  finished: { reason: keyof typeof FINISH_REASONS; stranded?: readonly string[]; failing?: readonly string[] },
+  finished: {
+    reason: keyof typeof FINISH_REASONS;
+    stranded?: readonly string[];
+    failing?: readonly string[];
+    /** With `turn-cap`: the limit the run stopped at (see RunCap in engine/events.ts). */
+    cap?: { by: 'max_turns' | 'turns'; turns: number } | { by: 'until'; turn: number };
+    /** With `turn-cap`: the agents with unread mail. */
+    waiting?: readonly string[];
+    lastTurn?: number;
+  },
   forYou: number,
   hint: CommandHint,
 ): string {
+  if (finished.reason === 'turn-cap' && finished.cap !== undefined) return capReason(finished.cap, finished, hint);
   if (finished.reason === 'idle' && forYou > 0 && (finished.stranded?.length ?? 0) === 0) {
     return `the org is idle — ${forYou === 1 ? '1 message waits' : `${formatCount(forYou)} messages wait`} for you (\`${hint('inbox')}\`)`;
   }
@@ -73,6 +83,30 @@ export function finishReason(
     return `${FINISH_REASONS['turn-cap']}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
   }
   return FINISH_REASONS[finished.reason];
+}
+
+/**
+ * Which limit stopped a run, and what waits: the turns asked for (`--turns`, `run-once`) are not a
+ * cap reached; org.yaml's `engine.max_turns` is, and says where it is set; `--until` names its turn.
+ */
+function capReason(
+  cap: { by: 'max_turns' | 'turns'; turns: number } | { by: 'until'; turn: number },
+  finished: { failing?: readonly string[]; waiting?: readonly string[]; lastTurn?: number },
+  hint: CommandHint,
+): string {
+  const limit =
+    cap.by === 'until'
+      ? finished.lastTurn !== undefined && finished.lastTurn > cap.turn
+        ? `turn ${formatCount(cap.turn)} was reached already (--until ${cap.turn})`
+        : `reached turn ${formatCount(cap.turn)} (--until ${cap.turn})`
+      : cap.by === 'turns'
+        ? `ran the ${cap.turns === 1 ? 'one turn' : plural(cap.turns, 'turn')} asked for`
+        : `reached the turn cap (org.yaml engine.max_turns: ${formatCount(cap.turns)})`;
+  if ((finished.failing?.length ?? 0) > 0) return `${limit}; mail waits for agents whose models keep failing: ${finished.failing?.join(', ') ?? ''} (\`${hint('retry <agent>')}\`)`;
+  const waiting = finished.waiting ?? [];
+  if (waiting.length === 0) return `${limit}; no agent has mail waiting`;
+  const names = waiting.length <= 5 ? waiting.join(', ') : `${waiting.slice(0, 5).join(', ')} and ${formatCount(waiting.length - 5)} more`;
+  return `${limit}; mail waits for ${names} (\`${hint('run')}\` goes on)`;
 }
 
 /** A command's exit and output sizes in a few words: `exit 0, stdout 1,204 B, stderr 0 B`. Pure. */

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { LemmingError } from '../errors.js';
+import { environment as processEnvironment } from '../invocation.js';
 
 /**
  * The `git` program, run on an org's history store and nothing else: the git directory, the work
@@ -19,7 +20,7 @@ export interface GitPlace {
 /** The environment git runs with: the person's git variables removed, ours set. */
 export function gitEnvironment(place: GitPlace): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) environment[key] = value;
+  for (const [key, value] of Object.entries(processEnvironment())) if (!key.startsWith('GIT_')) environment[key] = value;
   return {
     ...environment,
     GIT_DIR: place.gitDir,
@@ -35,7 +36,7 @@ export function gitEnvironment(place: GitPlace): NodeJS.ProcessEnv {
     LC_ALL: 'C',
     // glibc gives memory back after each object git compresses (zlib's buffers sit at the heap's top):
     // at hundreds of objects an entry, that churn was most of git's time. A heap padded by a few MB keeps them.
-    GLIBC_TUNABLES: [process.env.GLIBC_TUNABLES, 'glibc.malloc.top_pad=8388608:glibc.malloc.trim_threshold=16777216'].filter(Boolean).join(':'),
+    GLIBC_TUNABLES: [processEnvironment().GLIBC_TUNABLES, 'glibc.malloc.top_pad=8388608:glibc.malloc.trim_threshold=16777216'].filter(Boolean).join(':'),
   };
 }
 
@@ -73,15 +74,17 @@ export function gitSync(place: GitPlace, args: readonly string[], input?: string
   return result.stdout;
 }
 
-let available: boolean | undefined;
+/** The last answer of gitAvailable, with the PATH it was found on (a command run in-process may be given another). */
+let available: { path: string | undefined; found: boolean } | undefined;
 
-/** Whether a `git` program can be run here (asked once per process). */
+/** Whether a `git` program can be run here (asked once per process, and again for another PATH). */
 export function gitAvailable(): boolean {
-  if (available === undefined) {
+  const path = processEnvironment().PATH;
+  if (available?.path !== path || available === undefined) {
     const result = spawnSync('git', ['--version'], { env: gitEnvironment({ gitDir: '/nonexistent' }), encoding: 'utf8' });
-    available = result.status === 0 && result.stdout.startsWith('git version');
+    available = { path, found: result.status === 0 && result.stdout.startsWith('git version') };
   }
-  return available;
+  return available.found;
 }
 
 /** Said once a run when the org keeps a history and git cannot be run. */

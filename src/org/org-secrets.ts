@@ -3,6 +3,7 @@ import { keyLookup, registerDotEnv } from '../secrets/key-lookup.js';
 import { MIN_SECRET_LENGTH } from '../secrets/secrets.js';
 import type { Org } from './org.js';
 import type { ModelEntry } from './schema.js';
+import { environment } from '../invocation.js';
 
 /**
  * The environment variable that holds an entry's key: `api_key_env`, else the
@@ -53,7 +54,7 @@ export function namedVariables(org: Pick<Org, 'models' | 'mcpServers'> & Partial
  * Called whenever an org is loaded (load-org.ts, settled-org-cache.ts), so the engine, `serve`
  * and every command cut them from what they write and print.
  */
-export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = process.env): void {
+export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = environment()): void {
   const lookup = keyLookup(org.root, env, registerDotEnv(org.root));
   for (const { variable } of namedVariables(org)) lookup(variable);
 }
@@ -62,7 +63,7 @@ export function registerOrgSecrets(org: Pick<Org, 'root' | 'models' | 'mcpServer
  * A warning for each variable the org names whose value is set but shorter than MIN_SECRET_LENGTH:
  * lemming cannot tell it from ordinary text, so it is not cut from what lemming writes.
  */
-export function shortSecretWarnings(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = process.env): Problem[] {
+export function shortSecretWarnings(org: Pick<Org, 'root' | 'models' | 'mcpServers'> & Partial<Pick<Org, 'notify'>>, env: Readonly<Record<string, string | undefined>> = environment()): Problem[] {
   const lookup = keyLookup(org.root, env);
   const warned = new Set<string>();
   const problems: Problem[] = [];

@@ -156,7 +156,9 @@ function assemble(
     chart: chart?.value ?? { agents: {} },
     chartLineOf: chart?.lineOf ?? (() => undefined),
     resumes,
-    brokenResumes: new Set([...input.brokenResumes].filter((name) => !resumes.has(name))),
+    // A resume left out for its errors (a misspelt model, with no valid version to fall back on) is still
+    // there: its errors are said on its own file, and the chart is not told the agent does not exist.
+    brokenResumes: new Set([...input.brokenResumes, ...input.resumes.keys()].filter((name) => !resumes.has(name))),
     checkModels: orgFile !== undefined,
     chartUsable: chart !== undefined,
   });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { ownerRunning } from '../storage/temporary-files.js';
 
 /**
@@ -112,8 +113,12 @@ function findBase(controller: Controller, all: readonly Mount[]): Base | undefin
   return undefined;
 }
 
-/** A sandbox's cgroup: `lemming-sandbox-<pid of the process that made it>-<its count>`. */
-const SANDBOX_CGROUP = /^lemming-sandbox-(\d+)-\d+$/;
+/**
+ * A sandbox's cgroup: `lemming-sandbox-<pid of the process that made it>-<its thread>-<its count>`
+ * (an older lemming's: `lemming-sandbox-<pid>-<count>`). The thread keeps a command that a test runs
+ * in a thread of its process from sweeping the cgroup another thread has just made.
+ */
+const SANDBOX_CGROUP = /^lemming-sandbox-(\d+)-(\d+)(?:-(\d+))?$/;
 
 /**
  * Remove the sandbox cgroups that processes now gone left behind (a process killed, or stopped by
@@ -130,8 +135,8 @@ export function sweepStaleCgroups(folder: string): number {
     return 0;
   }
   for (const name of names) {
-    const owner = SANDBOX_CGROUP.exec(name)?.[1];
-    if (owner === undefined || ownerRunning(Number(owner))) continue;
+    const match = SANDBOX_CGROUP.exec(name);
+    if (!match || ownerRunning(Number(match[1]), match[3] === undefined ? undefined : Number(match[2]))) continue;
     try {
       rmdirSync(join(folder, name));
       removed += 1;
@@ -184,7 +189,7 @@ export function cgroupSupport(): { usable: readonly Controller[]; problems: Read
 function makeFolder(base: string): string {
   for (let tries = 0; ; tries += 1) {
     made += 1;
-    const folder = join(base, `lemming-sandbox-${process.pid}-${made}`);
+    const folder = join(base, `lemming-sandbox-${process.pid}-${threadId}-${made}`);
     try {
       mkdirSync(folder);
       return folder;

@@ -7,6 +7,7 @@ import { cgroupSupport } from './command-cgroup.js';
 import { launch, type SandboxTools } from './launch-command.js';
 import { commandHostIdentity, handToCommands } from './sandbox-identity.js';
 import { filterMissing } from './seccomp-filter.js';
+import { environment } from '../invocation.js';
 
 /**
  * What the sandbox runs with on this machine, or the one line that says why commands cannot run
@@ -20,7 +21,7 @@ export type SandboxReadiness = ({ ready: true; weaker?: string; unfiltered?: str
 const NOT_OFFERED = 'so run_command and the org\'s command tools are not offered';
 
 /** A program on the PATH (or in /usr/bin), as an absolute path. `LEMMING_BWRAP` names bwrap itself, for a bwrap elsewhere. */
-function findProgram(name: string, env: NodeJS.ProcessEnv): string | undefined {
+function findProgram(name: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (name === 'bwrap' && env.LEMMING_BWRAP !== undefined) return executable(env.LEMMING_BWRAP) ? env.LEMMING_BWRAP : undefined;
   const folders = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/bin'];
   for (const folder of folders) {
@@ -84,7 +85,7 @@ function weakerLimits(problems: ReadonlyMap<string, string>): string | undefined
  * sandbox's unprivileged identity), and which cgroup controllers hold a command's limits. With
  * `isolation: none` only prlimit is needed.
  */
-export function sandboxReadiness(isolation: Isolation, env: NodeJS.ProcessEnv = process.env): Promise<SandboxReadiness> {
+export function sandboxReadiness(isolation: Isolation, env: Readonly<Record<string, string | undefined>> = environment()): Promise<SandboxReadiness> {
   const key = `${isolation}\n${env.LEMMING_BWRAP ?? ''}\n${env.PATH ?? ''}`;
   if (cached?.key === key) return cached.readiness;
   const readiness = check(isolation, env);

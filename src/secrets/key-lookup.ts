@@ -1,5 +1,6 @@
 import { readDotEnv } from './dot-env.js';
 import { registerSecret } from './secrets.js';
+import { environment } from '../invocation.js';
 
 /** Where the value of a variable the org names is looked up: the environment first, then the org root's `.env`. */
 export type KeyLookup = (variable: string) => string | undefined;
@@ -9,7 +10,7 @@ export type KeyLookup = (variable: string) => string | undefined;
  * `read` is what it holds). Every value it finds is registered as a secret under its variable's
  * name, and so is every value in the `.env`: whoever holds a secret has it cut out of whatever it writes.
  */
-export function keyLookup(root: string, env: Readonly<Record<string, string | undefined>> = process.env, read?: Map<string, string>): KeyLookup {
+export function keyLookup(root: string, env: Readonly<Record<string, string | undefined>> = environment(), read?: Map<string, string>): KeyLookup {
   let dotEnv = read;
   return (variable) => {
     const fromEnv = env[variable];

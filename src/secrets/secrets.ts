@@ -1,3 +1,5 @@
+import { forgetAtNextCommand } from '../invocation.js';
+
 /**
  * A value shorter than this is not treated as a secret: cutting it would cut ordinary text
  * (`true`, a port number, a word). Real keys and tokens are 20 characters and more;
@@ -240,7 +242,11 @@ function isPlain(value: object): boolean {
  * job in Redis, an API answer, a line on the terminal. With nothing registered (the offline
  * org, the benchmarks) a cut is one look at an empty set.
  */
-const known = new SecretSet();
+let known = new SecretSet();
+// A command run in-process starts with none of an earlier command's secrets, as a new process would (src/invocation.ts).
+forgetAtNextCommand(() => {
+  known = new SecretSet();
+});
 
 /** Know `value` as the secret held by `variable`; a value shorter than MIN_SECRET_LENGTH is not one (false). */
 export function registerSecret(variable: string, value: string | undefined): boolean {

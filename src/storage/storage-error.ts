@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { forgetAtNextCommand } from '../invocation.js';
 
 /** The exit code of a command stopped by its storage (docs/cli.md, "Commands"). */
 export const STORAGE_EXIT_CODE = 5;
@@ -56,6 +57,9 @@ function orgRootOf(path: string): string | undefined {
 
 /** The last failure of storage in this process: see storageFailure. */
 let latest: StorageError | undefined;
+forgetAtNextCommand(() => {
+  latest = undefined;
+});
 
 /**
  * The StorageError for what a write threw, or undefined when the error is something else (a

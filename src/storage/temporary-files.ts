@@ -10,9 +10,10 @@ import { isRunning } from '../process-liveness.js';
  * listings skip it), so a sweep that removes this pattern never removes anyone's work. The pid
  * says whose it is: a sweep leaves the temporary of a process still running (an `approve` or a
  * `send` at that moment) to it. The thread's number keeps two threads of one process (the trace
- * writer, engines racing for a lock in a test) from writing one temporary: each counts on its own.
+ * writer, engines racing for a lock in a test, commands a test runs in its own process) from writing
+ * one temporary: each counts on its own, and a sweep leaves another thread's to it.
  */
-const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-\d+(?:-\d+)?\.tmp$/;
+const TEMPORARY_NAME = /^\..+\.lemming-(\d+)-(\d+)(?:-(\d+))?\.tmp$/;
 
 /** Shown to a model that tries to write such a name. */
 export const TEMPORARY_NAME_SHAPE = '.<name>.lemming-<pid>-<thread>-<n>.tmp';
@@ -34,17 +35,21 @@ export function isTemporaryName(name: string): boolean {
 
 /**
  * Whether the process that named something after its pid (a temporary, a sandbox's cgroup) still
- * runs (process-liveness.ts: a zombie or a process given the pid later does not). Our own pid is
- * an earlier process of the same number: this one has made none when it sweeps.
+ * runs (process-liveness.ts: a zombie or a process given the pid later does not). Our own pid with
+ * this thread's number (or none) is an earlier process of the same number: this thread has made none
+ * when it sweeps. Our own pid with another thread's number is that thread's, at work beside this one
+ * (the trace writer; commands a test runs in threads of its process, tests/helpers/cli.ts).
  */
-export function ownerRunning(pid: number): boolean {
-  return pid !== process.pid && isRunning(pid);
+export function ownerRunning(pid: number, thread?: number): boolean {
+  if (pid === process.pid) return thread !== undefined && thread !== threadId;
+  return isRunning(pid);
 }
 
-/** Whether `name` is a temporary whose process is gone, which a sweep may remove. */
+/** Whether `name` is a temporary whose process (or thread of this one) is gone, which a sweep may remove. */
 export function isLeftoverTemporary(name: string): boolean {
   const match = name.endsWith('.tmp') ? TEMPORARY_NAME.exec(name) : null;
-  return match !== null && !ownerRunning(Number(match[1]));
+  // `.lemming-<pid>-<thread>-<n>.tmp`; names of older lemmings, `.lemming-<pid>-<n>.tmp`, say no thread.
+  return match !== null && !ownerRunning(Number(match[1]), match[3] === undefined ? undefined : Number(match[2]));
 }
 
 /**

@@ -13,6 +13,7 @@ import type { McpAccess } from './mcp/mcp-tape.js';
 import type { OutsideTools, ToolOffer } from './outside-tools.js';
 import { throwIfStorageFailure } from '../storage/storage-error.js';
 import { capResult, toolError } from './tool-result.js';
+import { environment } from '../invocation.js';
 
 /** What the engine tells the runner about a call: who makes it, where in the turn, with what credits. */
 export type ToolCallContext = Omit<BuiltinToolContext, 'root'>;
@@ -68,7 +69,7 @@ export class ToolRunner {
     this.cassette = { ...(options.record !== undefined ? { record: options.record } : {}), ...(options.replay !== undefined ? { replay: options.replay } : {}) };
     // A recording's tape starts afresh now, used or not; its code is loaded by the first tool used.
     if (options.record !== undefined && options.replay === undefined) writeFileSync(toolTapeFile(options.record), '');
-    this.liveMcp = options.replay !== undefined ? undefined : (options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? process.env)));
+    this.liveMcp = options.replay !== undefined ? undefined : (options.mcp?.(servers) ?? new McpServers(root, servers, keyLookup(root, options.env ?? environment())));
   }
 
   private get replaying(): boolean {

@@ -7,6 +7,7 @@ import { bootstrappedOrg, builtOrg, step } from '../helpers/built-org.js';
 import { CLI } from '../helpers/cli.js';
 import { docPages, GENERATED_PAGES } from '../helpers/docs.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
+import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
 
 /** A fenced block of the docs: its page, its language, its text, the line it starts at, and its first line (how it is named here). */
 interface Block {
@@ -231,6 +232,19 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     expect(spawnSync('git', ['status', '--porcelain'], { cwd: clone, encoding: 'utf8' }).stdout).toBe('');
     expect(expectRuns(clone, 'npx lemming requests')).toMatch(/answered by manager in turn 5/);
     expect(expectRuns(clone, followUp ?? '')).toMatch(/000005-001-human/);
+    // The README's figures are what this run printed: its thread and requests as shown, and the summary's
+    // tokens and credits in its prose. They hold where the coder can run its tests (bubblewrap, python3).
+    if (SANDBOX_PROBLEM) return;
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const shown = /^```\n(\$ npx lemming thread 000000-human-001\n[\s\S]*?)^```$/m.exec(readme)?.[1] ?? '';
+    for (const part of shown.split(/^(?=\$ )/m)) {
+      const [command = '', ...printed] = part.trimEnd().split('\n');
+      expect(expectRuns(clone, command.replace(/^\$ /, '')).trimEnd(), command).toBe(printed.join('\n'));
+    }
+    const summary = /; ([\d,]+ tokens), ([\d.]+) credits spent\./.exec(started);
+    expect(readme).toContain(`the run's summary\n(${summary?.[1] ?? '?'}, ${summary?.[2] ?? '?'} credits)`);
+    const request = /, ([\d,]+ tokens), [\d.]+ credits$/m.exec(shown)?.[1];
+    expect(readme).toContain(`The request's ${request ?? '?'} are those of the calls that wrote its messages`);
   });
 
   test('a session, chat, search, threads and traces, record and replay, serving', async () => {

@@ -62,8 +62,36 @@ describe('the lemming binary', () => {
     expect(once.status).toBe(0);
     expect(once.stdout).toContain('[turn 1] done: 1 called, 1 delivered (+1 from the human)');
     expect(once.stdout).toContain('1 message(s) delivered by the org (besides 1 from the human)');
-    expect(once.stdout).toContain('1 turn(s) run, now at turn 1; reached the turn cap');
+    // It ran what it was asked to run: no cap was reached, and the mail the turn wrote waits for the next.
+    expect(once.stdout).toContain('1 turn(s) run, now at turn 1; ran the one turn asked for; mail waits for planner');
+    expect(once.stdout).not.toContain('turn cap');
     expect(listOutbox(root, 'manager')).toEqual(['000001-001-planner.md']);
+  });
+
+  test('a run stopped by org.yaml engine.max_turns says it reached the turn cap, and names it', () => {
+    const root = bootstrapped();
+    write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('max_turns: 50', 'max_turns: 2'));
+    lemming(root, ['send', 'manager', 'hello']);
+    const run = lemming(root, ['run']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('2 turn(s) run, now at turn 2; reached the turn cap (org.yaml engine.max_turns: 2); mail waits for');
+  });
+
+  test('send --from an agent seeds agent-to-agent mail: the next turn delivers it from that agent; the chart is checked at once', () => {
+    const root = bootstrapped();
+    const sent = lemming(root, ['send', 'planner', 'Split the release into tasks', '--from', 'manager', '--subject', 'Tasks']);
+    expect(sent.stderr).toBe('');
+    expect(sent.status).toBe(0);
+    expect(sent.stdout).toContain('sent 000000-manager-001 from manager to planner: agents/manager/outbox/000000-001-planner.md');
+    const run = lemming(root, ['run-once']);
+    expect(run.stdout).toContain('[turn 1] manager -> planner: Tasks');
+    const refused = lemming(root, ['send', 'hr', 'Hire someone', '--from', 'coder_01']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/not sent: .*coder_01/);
+    const unknown = lemming(root, ['send', 'planner', 'Hello', '--from', 'ghost']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no agent "ghost"/);
+    expect(listOutbox(root, 'coder_01')).toEqual([]);
   });
 
   test('top-up adds a ledger entry that status shows', () => {

@@ -155,7 +155,7 @@ describe('when a model server fails', () => {
     humanSends(root, 'manager', 'Plan the release');
     const run = await lemmingAsync(root, ['run', '--plain', '--turns', '3']);
     expect(run.stdout).toMatch(/\[turn 3\] manager error: .*gave up after 2 attempts/);
-    expect(run.stdout).toMatch(/reached the turn cap; mail waits for agents whose models keep failing: manager/);
+    expect(run.stdout).toMatch(/ran the 3 turns asked for; mail waits for agents whose models keep failing: manager/);
     expect(run.status).toBe(1);
     const json = await lemmingAsync(root, ['run', '--json', '--turns', '1']);
     expect(json.status).toBe(1);

@@ -24,7 +24,7 @@ describe('an agent that never acts on its mail', () => {
     expect(checkInvariants(root, { requests: provider.requests })).toEqual([]);
   });
 
-  test('a call that fails twice: the agent that sent the mail is told, with the error', async () => {
+  test('a call that fails twice: the agent that sent the mail is told the model failed, with the error, never that the agent did nothing', async () => {
     const root = defaultFaultOrg();
     humanSends(root, 'manager', 'Plan the release.');
     const provider = new ScriptedProvider((request) => {
@@ -36,10 +36,35 @@ describe('an agent that never acts on its mail', () => {
 
     // Turns 2 and 3 fail; in turn 4 the manager reads why.
     const inbox = inboxOf(requestsOf(provider, 'manager').find((request) => request.turn === 4));
-    const notice = inbox.find((item) => item.subject === 'planner has not acted on your message');
+    const notice = inbox.find((item) => item.subject === 'planner could not act on your message: its model failed');
+    expect(notice?.body).toMatch(/planner was shown your message\(s\), and its model failed in 2 calls in a row/);
     expect(notice?.body).toMatch(/000001-manager-001 \("Tasks"\)/);
-    expect(notice?.body).toMatch(/Its last words:\nthe model ran out of memory/);
-    expect(readHumanNotices(root).filter((item) => item.subject.includes('has not acted'))).toEqual([]);
+    expect(notice?.body).toMatch(/The last failure:\nthe model ran out of memory/);
+    expect(notice?.body).not.toMatch(/did nothing|last words/);
+    expect(readHumanNotices(root).filter((item) => item.subject.includes('has not acted') || item.subject.includes('could not act'))).toEqual([]);
+  });
+
+  test('a model whose server answers 404: the human who asked is told the model failed and how, not that the manager did nothing', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' ? new Error('404 Not Found: the model "gpt-4o-mni" does not exist') : {}));
+    await runScripted(root, provider, { maxTurns: 3 });
+    const notices = readHumanNotices(root).filter((notice) => notice.subject.startsWith('manager '));
+    expect(notices.map((notice) => notice.subject)).toContain('manager could not act on your message: its model failed');
+    expect(notices.find((notice) => notice.subject.includes('could not act'))?.body).toMatch(/The last failure:\n404 Not Found: the model "gpt-4o-mni" does not exist/);
+    expect(notices.filter((notice) => /has not acted|did nothing/.test(`${notice.subject}\n${notice.body}`))).toEqual([]);
+  });
+
+  test('one call answered without acting and one that failed: the count says how many failed, and the last failure is quoted', async () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Plan the release.');
+    const provider = new ScriptedProvider((request) =>
+      request.agent !== 'manager' ? {} : request.turn === 1 ? { text: 'Let me think.' } : new Error('503 Service Unavailable'),
+    );
+    await runScripted(root, provider, { maxTurns: 2 });
+    const notice = readHumanNotices(root).find((item) => item.subject === 'manager has not acted on your message');
+    expect(notice?.body).toMatch(/in 2 calls in a row did nothing with them \(1 of them failed\)/);
+    expect(notice?.body).toMatch(/The last failure:\n503 Service Unavailable/);
   });
 
   test('an agent that acts is never reported', async () => {

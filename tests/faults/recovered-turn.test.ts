@@ -88,3 +88,30 @@ describe('recovery never rewrites a log', () => {
     expect(messageFiles(root)).toEqual(messageFiles(reference));
   });
 });
+
+describe('run --until N: the turn to reach, whatever a kill left unfinished', () => {
+  test('killed in turn 3, `run --until 4` finishes turn 3, runs turn 4 and stops there; `--turns 2` would have gone to turn 5', () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Please plan the release of version 2.');
+    expect(lemming(root, ['run', '--plain', '--turns', '2']).status).toBe(0);
+    const killed = lemming(root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' });
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = lemming(root, ['run', '--plain', '--until', '4']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toContain('2 turn(s) run, now at turn 4; reached turn 4 (--until 4)');
+    expect(lemming(root, ['status']).stdout).toMatch(/at turn 4\n/);
+  });
+
+  test('--until a turn the org has passed runs nothing and says so; with --turns it is refused', () => {
+    const root = defaultFaultOrg();
+    humanSends(root, 'manager', 'Please plan the release of version 2.');
+    expect(lemming(root, ['run', '--plain', '--turns', '2']).status).toBe(0);
+    const passed = lemming(root, ['run', '--plain', '--until', '1']);
+    expect(passed.status).toBe(0);
+    expect(passed.stdout).toContain('0 turn(s) run, now at turn 2; turn 1 was reached already (--until 1)');
+    const both = lemming(root, ['run', '--turns', '2', '--until', '4']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--until.*cannot be used with.*--turns|--turns.*cannot be used with.*--until/);
+  });
+});

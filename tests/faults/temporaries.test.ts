@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, watch,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lemming, lemmingAsync, startLemming, type CliResult } from '../helpers/cli.js';
+import { lemming, lemmingAsync, lemmingProcessAsync, startLemming, type CliResult } from '../helpers/cli.js';
 import { activityLogs, allFiles, charges, messageFiles, workspaceFiles } from '../helpers/org-snapshot.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
@@ -213,7 +213,8 @@ describe('what a start removes, and what it leaves', () => {
       mkdirSync(join(root, file, '..'), { recursive: true });
       writeFileSync(join(root, file), 'x');
     }
-    const run = await lemmingAsync(root, ['run']);
+    // As a process of its own: the live writer it must leave alone is this one, whose pid a run in this process would share.
+    const run = await lemmingProcessAsync(root, ['run']);
     expect(run.status).toBe(0);
     for (const file of planted.gone) expect(existsSync(join(root, file)), file).toBe(false);
     for (const file of planted.kept) expect(existsSync(join(root, file)), file).toBe(true);

@@ -1,8 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { REPO_ROOT } from './org-files.js';
 
 export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+/** The built program whose `main(argv, io)` the binary runs: commands run in this process go through it too. */
+const PROGRAM = join(REPO_ROOT, 'dist', 'cli', 'program.js');
 
 /**
  * A backstop against a CLI that never ends, not a limit on how long a command may take: a test
@@ -19,8 +22,120 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built `lemming` binary to completion. */
+/*
+ * How a test runs a command. `lemming` and `lemmingAsync` run it in this process, in a thread
+ * that keeps lemming's modules loaded from one command to the next (tests/helpers/cli-thread.mjs):
+ * the same built program the binary runs, given the command's own streams, folder and environment
+ * (`main(argv, io)` in src/cli/program.ts). A run of the binary costs a new Node process that loads
+ * and compiles lemming's modules again, about 0.6 s of CPU on this machine; in the thread a command
+ * costs only its own work. What only a process shows still starts the binary: `lemmingProcess` for
+ * its exit code or what it prints as a process, `startLemming` for a run a test signals or kills, and
+ * every command given a variable that acts on the process itself (PROCESS_VARIABLES).
+ */
+
+/**
+ * Variables read when the process starts, whose faults kill or stop the process: a command given
+ * one runs as the binary, whatever helper ran it.
+ */
+const PROCESS_VARIABLES = ['LEMMING_CRASH_AT', 'LEMMING_STORAGE_FAULT'];
+
+function needsProcess(env: Record<string, string>): boolean {
+  return PROCESS_VARIABLES.some((name) => env[name] !== undefined);
+}
+
+/** The environment a command gets: the test's, without colour, and the test's own variables. */
+function commandEnv(env: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, NO_COLOR: '1', ...env };
+}
+
+/** Threads that run commands, each one at a time; a thread kept for the next command once its command ended. */
+const idle: Worker[] = [];
+/** Threads kept waiting: enough for a test's commands run at once, few enough for a worker process that runs many files. */
+const MAX_IDLE = 2;
+
+function commandThread(): Worker {
+  const kept = idle.pop();
+  if (kept) return kept;
+  const thread = new Worker(new URL('./cli-thread.mjs', import.meta.url), { workerData: { program: PROGRAM }, execArgv: [] });
+  // A thread waiting for its next command does not keep the test's process alive.
+  thread.unref();
+  thread.once('exit', () => {
+    const at = idle.indexOf(thread);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return thread;
+}
+
+interface ThreadAnswer {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** The command ended its thread (process.exit, an uncaught error): the next command needs another. */
+  threadEnds?: boolean;
+}
+
+function request(root: string, args: string[], env: Record<string, string>, input: string | undefined, port: MessagePort, flag?: SharedArrayBuffer) {
+  return { argv: ['--root', root, ...args], cwd: process.cwd(), env: commandEnv(env), input, port, flag };
+}
+
+/** Run `lemming` to completion in this process, blocking it as spawnSync would (a model server the command calls must be elsewhere: use lemmingAsync). */
 export function lemming(root: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
+  if (needsProcess(env)) return lemmingProcess(root, args, env, input);
+  const thread = commandThread();
+  const { port1, port2 } = new MessageChannel();
+  const flag = new SharedArrayBuffer(4);
+  thread.postMessage(request(root, args, env, input, port2, flag), [port2]);
+  const waited = Atomics.wait(new Int32Array(flag), 0, 0, BACKSTOP_MS);
+  const answer = receiveMessageOnPort(port1)?.message as ThreadAnswer | undefined;
+  port1.close();
+  if (waited === 'timed-out' || answer === undefined) {
+    void thread.terminate();
+    return { status: null, signal: 'SIGKILL', stdout: '', stderr: waited === 'timed-out' ? BACKSTOP_SAID : '[test helper: the command\'s thread ended without an answer]\n' };
+  }
+  keepIfAlive(thread, answer);
+  return { status: answer.status, signal: null, stdout: answer.stdout, stderr: answer.stderr };
+}
+
+/** Run `lemming` in this process without blocking it, so a server in the test (a wire-format model) can answer it, and several runs can go at once. */
+export function lemmingAsync(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+  if (needsProcess(env)) return lemmingProcessAsync(root, args, env, input);
+  const thread = commandThread();
+  const { port1, port2 } = new MessageChannel();
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = (result: CliResult): void => {
+      clearTimeout(timer);
+      thread.off('exit', ended);
+      port1.close();
+      resolve(result);
+    };
+    const ended = (): void => {
+      // The thread's last words (process.exit, an uncaught error) are on the port before it ends.
+      const answer = receiveMessageOnPort(port1)?.message as ThreadAnswer | undefined;
+      done(answer ? { status: answer.status, signal: null, stdout: answer.stdout, stderr: answer.stderr } : { status: null, signal: 'SIGKILL', stdout: '', stderr: '[test helper: the command\'s thread ended without an answer]\n' });
+    };
+    port1.once('message', (answer: ThreadAnswer) => {
+      keepIfAlive(thread, answer);
+      done({ status: answer.status, signal: null, stdout: answer.stdout, stderr: answer.stderr });
+    });
+    thread.once('exit', ended);
+    timer = setTimeout(() => {
+      void thread.terminate();
+      done({ status: null, signal: 'SIGKILL', stdout: '', stderr: BACKSTOP_SAID });
+    }, BACKSTOP_MS);
+    thread.postMessage(request(root, args, env, input, port2), [port2]);
+  });
+}
+
+/** A thread whose command ended by itself waits for the next; one that ended with its command (process.exit) is gone. */
+function keepIfAlive(thread: Worker, answer: ThreadAnswer): void {
+  if (answer.threadEnds || thread.threadId === -1) return;
+  if (idle.length < MAX_IDLE) idle.push(thread);
+  else void thread.terminate();
+}
+
+/** Run the built `lemming` binary to completion, as a process: for what only a process shows (its exit code, its start, its output as a process). */
+export function lemmingProcess(root: string, args: string[], env: Record<string, string> = {}, input?: string): CliResult {
   const result = spawnSync(process.execPath, [CLI, '--root', root, ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -47,11 +162,8 @@ export function interruptAndWait(child: ReturnType<typeof startLemming>): Promis
   return exited;
 }
 
-/**
- * Run the built binary without blocking this process, so a server in the test
- * (a wire-format model) can answer it, and several runs can go at once.
- */
-export function lemmingAsync(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
+/** Run the built binary as a process without blocking this one. */
+export function lemmingProcessAsync(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, '--root', root, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...env },

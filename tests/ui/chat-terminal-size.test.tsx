@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { ChatScreen } from '../../src/ui/chat/chat-screen.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
-import { chatMessage, FakeChatBackend } from './helpers/fake-chat.js';
+import { chatMessage, FakeChatBackend, scriptedDriver } from './helpers/fake-chat.js';
 import { KEYS, renderSized } from './helpers/sized-render.js';
 import { plainText, settle, waitFor } from './helpers/wait.js';
 
@@ -17,8 +17,9 @@ afterEach(() => {
   for (const unmount of mounted.splice(0)) unmount();
 });
 
-function chatAt(backend: FakeChatBackend, columns: number, rows: number) {
-  const screen = renderSized(<ChatScreen backend={backend} session={new ChatSession(backend)} onQuit={() => undefined} />, { columns, rows });
+function chatAt(backend: FakeChatBackend, columns: number, rows: number, driving = false) {
+  const driver = driving ? { driver: scriptedDriver([], { turns: 0, reason: 'idle' } as never) } : {};
+  const screen = renderSized(<ChatScreen backend={backend} session={new ChatSession(backend)} {...driver} onQuit={() => undefined} />, { columns, rows });
   mounted.push(screen.unmount);
   const shown = async (text: string): Promise<string> => {
     await waitFor(
@@ -98,6 +99,29 @@ describe('the chat in an 80×24 terminal', () => {
     }
     expect(plainText(screen.lastFrame())).toMatch(/manager: note 1\n/);
     expectFramesFit(screen.frames(), 24);
+  });
+});
+
+describe('the chat in an 80×24 terminal says what it must whole', () => {
+  test('with --drive the header keeps its explanation, on a second row when the first is full, and the screen still fits', async () => {
+    const backend = new FakeChatBackend(['manager'], [ASKED, report(3)]);
+    const screen = chatAt(backend, 80, 24, true);
+    const frame = await screen.shown('manager ›');
+    expect(frame.replace(/\n/g, ' ')).toContain('--drive: turns run after each message');
+    expect(frame).not.toContain('…');
+    expectFramesFit(screen.frames(), 24);
+  });
+
+  test('a subject the model already cut with "…" is not cut again into a second ellipsis when its line is too long', async () => {
+    const cut = 'Plan the first release of the product with all of the…';
+    const asked = chatMessage({ id: '000000-human-001', from: 'human', to: 'manager', turn: 0, subject: cut, body: 'Plan the first release of the product with all of the tasks it needs' });
+    const answer = chatMessage({ id: '000004-manager-001', from: 'manager', to: 'human', turn: 4, subject: `Re: ${cut}`, body: 'Done.', replyTo: asked.id, unread: true });
+    const screen = chatAt(new FakeChatBackend(['manager'], [asked, answer]), 80, 24);
+    const frame = await screen.shown('manager ›');
+    const lines = frame.split('\n');
+    expect(lines.filter((line) => /….*…/.test(line))).toEqual([]);
+    expect(lines.some((line) => line.includes(`manager: Re: ${cut}`))).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
 

@@ -2,12 +2,15 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Proposal } from '../../src/tools/proposals/proposal.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { agentSnapshot } from '../../src/ui/run/run-app.js';
 import { RunScreen } from '../../src/ui/run/run-screen.js';
 import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';
 import { delivered, runFinished, turnFinished } from './helpers/events.js';
 import { EventFeed } from './helpers/event-feed.js';
 import { fakeWatch } from './helpers/fake-watch.js';
 import { flat, frameShows } from './helpers/wait.js';
+import { defaultOrg, humanSends, write } from '../helpers/temp-org.js';
 
 const AGENTS: AgentSnapshot[] = [
   { name: 'manager', isHuman: false, balance: 0.5, budget: 0.5, unread: 0 },
@@ -77,5 +80,20 @@ describe('the run screen says what waits', () => {
     expect(frame).toContain('000002-hr-002: hr proposes to hire writer_01 (Writer), reporting to manager, 0.05 credits from hr');
     // As command-hint.ts writes it from the test's folder: `npx lemming` in the clone, or `lemming` when on PATH.
     expect(frame).toMatch(/`(npx )?lemming approve 000002-hr-002 --root \/tmp\/acme`/);
+  });
+
+  test('mail written before the run (`lemming send`, a file dropped in an outbox) shows as "has mail" from the first frame, before any turn takes it in', async () => {
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the release');
+    // Agent-to-agent mail seeded by hand; and a message the chart refuses (coder_01 may not write to hr): hr gets nothing, coder_01 the notice of it.
+    write(root, 'agents/manager/outbox/000000-001-planner.md', '---\nto: planner\nsubject: Seeded\n---\nPlan it.\n');
+    write(root, 'agents/coder_01/outbox/000000-001-hr.md', '---\nto: hr\nsubject: Refused\n---\nHire someone.\n');
+    const { org } = loadOrg(root);
+    const gate = new RunGate({ paused: true });
+    const { lastFrame } = render(<RunScreen events={new EventFeed()} gate={gate} initial={initialRunState(agentSnapshot(org), org.name, root)} onStop={() => undefined} />);
+    const frame = await frameShows(lastFrame, /manager\s+has mail \(1\)/);
+    expect(row(frame, 'planner')).toMatch(/has mail \(1\)/);
+    expect(row(frame, 'hr')).toContain('idle');
+    expect(row(frame, 'coder_01')).toMatch(/has mail \(1\)/);
   });
 });

@@ -192,6 +192,15 @@ describe('validate finds every problem in one pass', () => {
       ]),
     );
   });
+
+  test('a new agent whose resume names a misspelt model is that one error: the chart does not call it missing, since its resume.md is there', () => {
+    const root = defaultOrg();
+    write(root, 'agents/statistician/resume.md', resume({ title: 'Statistician', model: 'offlne', credits: '1' }));
+    write(root, 'org/chart.yaml', `${read(root, 'org/chart.yaml')}  statistician:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]\n`);
+    const problems = problemsOf(root).map(formatProblem);
+    expect(problems).toContainEqual(expect.stringMatching(/^agents\/statistician\/resume\.md:3: model: names the model "offlne"/));
+    expect(problems.filter((problem) => problem.includes('statistician') && !problem.startsWith('agents/statistician/resume.md'))).toEqual([]);
+  });
 });
 
 describe('permission edges', () => {

@@ -3,6 +3,7 @@ import { requireOrgFolder } from '../../org/org-folder.js';
 import { bootstrapTemplate, defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
+import { workingFolder } from '../../invocation.js';
 
 /**
  * `lemming bootstrap [--template NAME|./folder]`: write the default org's (or the template's)
@@ -10,7 +11,7 @@ import { packageRoot } from '../package-root.js';
  */
 export function bootstrapCommand(root: string, output: Output, options: { template?: string } = {}): number {
   requireOrgFolder(root, 'bootstrap');
-  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
+  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, workingFolder());
   const report = template ? bootstrapTemplate(root, template, packageRoot()) : bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
   for (const file of report.written) output.out(`wrote ${file}`);
   for (const file of report.kept) output.out(`kept ${file} (it differs from the ${template ? 'template' : 'default'}; your edits stay)`);

@@ -5,7 +5,7 @@ import { fileChatBackend } from '../../ui/chat/chat-backend.js';
 import type { ChatDriver } from '../../ui/chat/chat-driver.js';
 import { ChatSession } from '../../ui/chat/chat-session.js';
 import { chatLines } from '../chat-lines.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { openEngine } from '../open-engine.js';
 
@@ -62,12 +62,12 @@ export async function chatCommand(root: string, options: ChatOptions, output: Ou
     }
     driver = engineDriver(root, options);
   }
-  if (!options.plain && process.stdin.isTTY && process.stdout.isTTY) {
-    prepareUiColour(process.stdout);
+  if (!options.plain && commandIo().stdin.isTTY && commandIo().stdout.isTTY) {
+    prepareUiColour(commandIo().stdout);
     // Loaded only here: the line mode and every other command never load ink or React.
     const { chatTerminalUi } = await import('../../ui/chat/chat-app.js');
     await chatTerminalUi({ root, backend, session, ...(driver ? { driver } : {}) });
     return 0;
   }
-  return chatLines({ root, backend, session, ...(driver ? { driver } : {}), input: process.stdin, output, colour: colourWanted(process.stdout) });
+  return chatLines({ root, backend, session, ...(driver ? { driver } : {}), input: commandIo().stdin, output, colour: colourWanted(commandIo().stdout) });
 }

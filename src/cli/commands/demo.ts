@@ -14,6 +14,7 @@ import { packageRoot } from '../package-root.js';
 import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
 import { openEngine } from '../open-engine.js';
+import { workingFolder } from '../../invocation.js';
 
 function humanHasWritten(root: string): boolean {
   return listMessageFiles(root, HUMAN).length > 0;
@@ -26,14 +27,14 @@ function humanHasWritten(root: string): boolean {
  */
 export async function demoCommand(root: string, options: { mode: OutputMode; turns?: number; queue?: string; template?: string }, output: Output): Promise<number> {
   requireOrgFolder(root, 'demo');
-  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, process.cwd());
+  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, workingFolder());
   if (options.mode === 'plain') output.out(`demo org: ${root} (follow up with commands like \`${commandHint(root)('inbox')}\`; from any other folder, add --root ${shellWord(root)})`);
   // Only a root without an org gets one: writing its agents into an existing org would change
   // someone's org, maybe under the feet of an engine running on it (a template checks the same).
   if (template) bootstrapTemplate(root, template, packageRoot());
   else if (!existsSync(join(root, ORG_FILE))) bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
   // The default org's seed is its template.yaml's, like every template's.
-  const { seed, seeds } = template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, process.cwd());
+  const { seed, seeds } = template ?? findTemplate(packageRoot(), DEFAULT_TEMPLATE, workingFolder());
   // Through a queue (--queue, or org.yaml engine.queue) as `run` does: workers make the calls.
   const opened = openEngine(root, { command: 'demo', ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const engine = opened.engine;

@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { runExperiment } from '../../experiment/run-experiment.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
+import { workingFolder } from '../../invocation.js';
 
 /** The flags of `lemming experiment`. */
 export interface ExperimentCommandOptions {
@@ -26,9 +27,9 @@ export async function experimentCommand(root: string, file: string, options: Exp
   if (options.json) {
     output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
   } else {
-    output.out(`${outcome.runs.length} run(s) complete${outcome.failed.length > 0 ? `, ${outcome.failed.length} unfinished` : ''}; report: ${relative(process.cwd(), outcome.report.markdown) || outcome.report.markdown}`);
-    const plots = outcome.report.plots.length > 0 ? `, a plot per metric in ${relative(process.cwd(), join(outcome.folder, 'plots'))}/` : '';
-    output.out(`also ${relative(process.cwd(), outcome.report.json)}, ${relative(process.cwd(), outcome.report.chart)}${plots}; each run's org is under ${relative(process.cwd(), outcome.folder)}/`);
+    output.out(`${outcome.runs.length} run(s) complete${outcome.failed.length > 0 ? `, ${outcome.failed.length} unfinished` : ''}; report: ${relative(workingFolder(), outcome.report.markdown) || outcome.report.markdown}`);
+    const plots = outcome.report.plots.length > 0 ? `, a plot per metric in ${relative(workingFolder(), join(outcome.folder, 'plots'))}/` : '';
+    output.out(`also ${relative(workingFolder(), outcome.report.json)}, ${relative(workingFolder(), outcome.report.chart)}${plots}; each run's org is under ${relative(workingFolder(), outcome.folder)}/`);
   }
   return outcome.failed.length > 0 ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import { planPrune, pruneHistory, type PrunePlan } from '../../history/prune-his
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { showSize } from '../../format/format.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
 
 /**
  * `lemming history`: every entry of the org's history, oldest first: each turn with what changed in it
@@ -44,10 +44,10 @@ async function pruneCommand(root: string, before: number, yes: boolean, output: 
   try {
     const plan = planPrune(root, before);
     if (!yes) {
-      if (!process.stdin.isTTY) {
+      if (!commandIo().stdin.isTTY) {
         throw new LemmingError('needs-confirmation', `--prune-before ${before} would drop ${lostText(plan)} for good; run it in a terminal to confirm, or pass --yes`);
       }
-      const prompt = createInterface({ input: process.stdin, output: process.stdout });
+      const prompt = createInterface({ input: commandIo().stdin, output: process.stdout });
       const answer = await prompt.question(terminalText(`Drop ${lostText(plan)} from the history of ${root} for good? The org's files stay. [y/N] `));
       prompt.close();
       if (!/^y(es)?$/i.test(answer.trim())) {

@@ -4,6 +4,7 @@ import { MARBLE_EXPERIMENT_FILE } from '../../marble/marble-org.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { commandHint, shellWord } from '../command-hint.js';
+import { workingFolder } from '../../invocation.js';
 
 /**
  * `lemming import-marble FILE --root DIR [--row N | --all]`: MultiAgentBench (MARBLE) task rows
@@ -13,7 +14,7 @@ import { commandHint, shellWord } from '../command-hint.js';
 export function importMarbleCommand(root: string, file: string, selection: MarbleSelection, output: Output): number {
   const rows = importMarble(file, root, selection);
   for (const row of rows) {
-    const where = relative(process.cwd(), row.root) || '.';
+    const where = relative(workingFolder(), row.root) || '.';
     // Suggested commands come from the one home that makes them work as printed from here.
     const hint = commandHint(row.root);
     output.out(

@@ -1,16 +1,16 @@
 import { createInterface } from 'node:readline/promises';
 import { LemmingError } from '../../errors.js';
 import { resetOrg } from '../../engine/record/reset-org.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 
 /** `lemming reset`: clear run state and outboxes, keep resumes and chart. Asks first unless `--yes`. */
 export async function resetCommand(root: string, options: { yes?: boolean }, output: Output): Promise<number> {
   if (!options.yes) {
-    if (!process.stdin.isTTY) {
+    if (!commandIo().stdin.isTTY) {
       throw new LemmingError('needs-confirmation', 'reset deletes every message, note, log and the ledger; run it in a terminal to confirm, or pass --yes');
     }
-    const prompt = createInterface({ input: process.stdin, output: process.stdout });
+    const prompt = createInterface({ input: commandIo().stdin, output: process.stdout });
     const answer = await prompt.question(terminalText(`Delete every message, note, log and credit record under ${root}? Resumes and the chart stay. [y/N] `));
     prompt.close();
     if (!/^y(es)?$/i.test(answer.trim())) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
@@ -15,6 +15,8 @@ import type { ServedRun } from '../stay-serving.js';
 export interface RunCommandOptions {
   /** The most turns to run (default: org.yaml engine.max_turns). */
   turns?: number;
+  /** `--until N`: run until turn N has committed (an unfinished turn a kill left is one of the way). */
+  until?: number;
   /** Do not stop when idle: run every turn up to the cap (for scheduled agents). */
   keepGoing?: boolean;
   /** `ui`: the live terminal screen; `plain` and `json`: events as lines. */
@@ -54,9 +56,12 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
   };
-  if (!options.once) await keepHeapSmall();
+  // Tuning V8 is for the binary's own process: a command run in another program leaves its heap alone.
+  const tuneHeap = !options.once && commandIo().ownsProcess;
+  if (tuneHeap) await keepHeapSmall();
   const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
   const maxTurns = options.once ? 1 : options.turns;
+  const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
   try {
     const engine: Engine = served ? served.observe(opened.engine, () => opened.providers.queueAddress()) : opened.engine;
@@ -67,14 +72,14 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
       const { stayServing } = await import('../stay-serving.js');
       return stayServing(engine, finished, code, mode, output, served, colour);
     };
-    if (!options.once) await keepHeapSmall(engine.currentOrg.agents.size);
+    if (tuneHeap) await keepHeapSmall(engine.currentOrg.agents.size);
     // A server nothing answers at would fail every call of every turn: say so once, before turn 1.
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {
-      prepareUiColour(process.stdout);
+      prepareUiColour(commandIo().stdout);
       // Loaded only here, so that plain output, JSON and every other command never load ink or React.
       const { runTerminalUi } = await import('../../ui/run/run-app.js');
-      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle, paused: options.paused ?? false });
+      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false });
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.
       if (finished) {
@@ -88,8 +93,8 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
       if (finished?.reason !== 'stopped') return await stay(finished, exitCodeOf(finished), 'plain');
       return result.stoppedBy === 'q' ? 0 : 130;
     }
-    const colour = options.mode === 'plain' && colourWanted(process.stdout);
-    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), stopWhenIdle }, options.mode, output, colour);
+    const colour = options.mode === 'plain' && colourWanted(commandIo().stdout);
+    const ran = await runWithLines(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle }, options.mode, output, colour);
     // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
     return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {

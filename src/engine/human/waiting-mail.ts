@@ -5,11 +5,12 @@ import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
 import { balanceOf, caughtUp } from '../money/ledger.js';
-import type { OutboxHintStore } from '../record/outbox-hints.js';
+import { OutboxHintStore } from '../record/outbox-hints.js';
 import { loadedRouting } from '../routing/routing-entry.js';
 import { FailingAgents } from '../turn/failing-agents.js';
 import { prepareCall } from '../turn/prepare-call.js';
 import { hasDecisionsToTakeUp } from '../turn/proposal-notices.js';
+import { discoverMail } from '../turn/discover-mail.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { takenNames } from '../record/taken-files.js';
 import { TokenRatios } from '../record/token-ratios.js';
@@ -45,6 +46,19 @@ function affordsNextCall(root: string, org: Org, state: EngineState, name: strin
   const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1, { ratios });
   const entry = org.models[call.modelKey];
   return !entry || estimateCallCost(call.prompt.request, entry, ratios.scale(call.modelKey)) <= balance;
+}
+
+/**
+ * Mail the next turn takes in that the engine's state does not hold yet, by recipient: what the
+ * person wrote (`lemming send`, chat) or a hand dropped into an outbox since the last turn, the chart
+ * permitting, and the notice a refused one earns its sender. Reads only the outboxes that changed
+ * since the engine last listed them, and changes nothing: for a screen's first frame, not each turn.
+ */
+export function mailNotYetTakenIn(root: string, org: Org, state: EngineState): Map<string, number> {
+  const discovery = discoverMail(root, org, state, OutboxHintStore.load(statePaths(root).outboxHints), state.turn + 1);
+  const counts = new Map<string, number>();
+  for (const item of discovery.pending) counts.set(item.to, (counts.get(item.to) ?? 0) + 1);
+  return counts;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -12,6 +13,7 @@ export interface LogEntry {
 
 /** Logs this process has appended to: their folder was there, so the next append just tries. */
 const appendedLogs = new Set<string>();
+forgetAtNextCommand(() => appendedLogs.clear());
 
 /**
  * Append entries to the agent's activity log; writes nothing for none. The first append

@@ -4,11 +4,13 @@ import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import { MEMORY_KEY_PATTERN } from '../turn/interpret-response.js';
 import { agentPaths } from './state-paths.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /** Notes are shown capped (org.yaml context.max_memory_chars); a larger file is not read whole. */
 const MAX_NOTE_BYTES = 1024 * 1024;
 
 const cache = new Map<string, { mtimeMs: number; notes: Map<string, string> }>();
+forgetAtNextCommand(() => cache.clear());
 
 /**
  * An agent's notes, `agents/<name>/memory/<key>.md`, in key order. Read again only

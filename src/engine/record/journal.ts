@@ -14,6 +14,7 @@ import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
 export interface PlannedCall {
@@ -116,6 +117,12 @@ export type JournalRecord =
 const openJournals = new Map<string, number>();
 /** Records a crash may lose, waiting to go out with the journal's next write (see appendJournalLater). */
 const laterLines = new Map<string, string>();
+// What a process's end would close and drop, before a command run in-process (src/invocation.ts).
+forgetAtNextCommand(() => {
+  for (const descriptor of openJournals.values()) closeSync(descriptor);
+  openJournals.clear();
+  laterLines.clear();
+});
 
 /**
  * Append to the journal; a write that fails leaves it as it was (write-bytes.ts). After any failure

@@ -4,6 +4,7 @@ import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs
 import { classified } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /**
  * One turn's line of `org/state/taken.jsonl`: the outbox files the engine took in during
@@ -41,6 +42,7 @@ interface Index {
 /** The taken files of each record this process has read, kept up to date by reading only what was appended. */
 const indexes = new Map<string, Index>();
 const NONE: ReadonlySet<string> = new Set();
+forgetAtNextCommand(() => indexes.clear());
 
 /**
  * The names taken in from one outbox. The first call in a process reads the whole record

@@ -3,6 +3,7 @@ import type { Org } from '../../org/org.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
 import type { EngineEvent } from '../events.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /** The rules a turn is planned with: `held` when the file is broken and the last valid version (or none) stands in. */
 export interface PlannedRouting {
@@ -14,6 +15,10 @@ export interface PlannedRouting {
 /** Per org root, in this process: the last valid rules, and the problems last told (a broken file is told once, not every turn). */
 const lastValid = new Map<string, RoutingRules>();
 const lastTold = new Map<string, string>();
+forgetAtNextCommand(() => {
+  lastValid.clear();
+  lastTold.clear();
+});
 
 /**
  * Read `org/routing.yaml` as a turn is planned. A broken file keeps the last valid version this

@@ -27,6 +27,10 @@ interface Unanswered {
 export interface DeadEnd {
   /** Calls in a row (one per turn) that did nothing. */
   calls: number;
+  /** How many of those calls failed (the model or its server): the notice says so, rather than that the agent chose to do nothing. */
+  failed?: number;
+  /** The last call counted failed: its text is the failure. */
+  lastFailed?: boolean;
   messages: Unanswered[];
   /** The turn of the last call counted: a turn finished after a crash counts its call once. */
   lastTurn?: number;
@@ -50,7 +54,7 @@ export class DeadEnds {
    * One call of `agent` in `turn`: whether it acted, the mail it was shown, and its text
    * (the reply, or the error). Returns the notices that tell senders, when it is time.
    */
-  record(org: Org, agent: string, turn: number, call: { acted: boolean; shown: readonly PendingItem[]; lastText: string }): HoldNotices {
+  record(org: Org, agent: string, turn: number, call: { acted: boolean; failed?: boolean; shown: readonly PendingItem[]; lastText: string }): HoldNotices {
     const told: HoldNotices = { notices: [], humanNotices: [] };
     if (call.acted) {
       this.agents.delete(agent);
@@ -62,9 +66,12 @@ export class DeadEnds {
       this.tell(org, agent, existing, existing.messages.filter((message) => message.toldTurn === turn), call.lastText, turn, told);
       return told;
     }
-    const entry = existing ?? { calls: 0, messages: [] };
+    const entry: DeadEnd = existing ?? { calls: 0, messages: [] };
     entry.calls += 1;
     entry.lastTurn = turn;
+    if (call.failed) entry.failed = (entry.failed ?? 0) + 1;
+    if (call.failed) entry.lastFailed = true;
+    else delete entry.lastFailed;
     for (const item of call.shown) {
       if (item.kind !== 'message' || item.from === agent || entry.messages.some((message) => message.id === item.id)) continue;
       // A direct report's message is its report: reading it and doing nothing is an answer.
@@ -87,12 +94,9 @@ export class DeadEnds {
     for (const sender of new Set(messages.map((message) => message.from))) {
       if (!org.agents.has(sender)) continue;
       const theirs = messages.filter((message) => message.from === sender);
-      const subject = `${agent} has not acted on your message`;
       const listed = theirs.map((message) => `- ${message.id}${message.subject ? ` ("${message.subject}")` : ''}`).join('\n');
       const text = lastText.trim() === '' ? '(no text)' : lastText.trim().slice(0, QUOTED_CHARS);
-      const body =
-        `${agent} was shown your message(s) and in ${entry.calls} calls in a row did nothing with them (no message sent, no note kept):\n${listed}\n\n` +
-        `Its last words:\n${text}\n\nWrite to it again, ask someone else, or look at its resume and model.`;
+      const { subject, body } = deadEndWords(agent, entry, listed, text);
       const notice = makeNotice(turn, sender, `dead-end-${agent}`, 1, subject, body);
       if (sender === HUMAN) told.humanNotices.push({ id: notice.id, turn, subject, body } satisfies EngineState['humanNotices'][number]);
       else told.notices.push(notice);
@@ -118,4 +122,29 @@ export class DeadEnds {
   save(): void {
     this.agents.save();
   }
+}
+
+/**
+ * What a sender is told: calls that all failed are the model's failure, said with the last one (a
+ * server answering 404 is not an agent that chose to do nothing); calls answered without an action
+ * are the agent's, with its last words; a mix says how many failed. Pure.
+ */
+function deadEndWords(agent: string, entry: DeadEnd, listed: string, text: string): { subject: string; body: string } {
+  const failed = entry.failed ?? 0;
+  const last = entry.lastFailed ? `The last failure:\n${text}` : `Its last words:\n${text}`;
+  if (failed >= entry.calls) {
+    return {
+      subject: `${agent} could not act on your message: its model failed`,
+      body:
+        `${agent} was shown your message(s), and its model failed in ${entry.calls} calls in a row, so nothing was done with them:\n${listed}\n\n${last}\n\n` +
+        `Its mail waits. Write to someone else meanwhile, or have its model mended (its entry in org/org.yaml, the server, the key); \`lemming status\` shows the failure.`,
+    };
+  }
+  const some = failed > 0 ? ` (${failed} of them failed)` : '';
+  return {
+    subject: `${agent} has not acted on your message`,
+    body:
+      `${agent} was shown your message(s) and in ${entry.calls} calls in a row did nothing with them${some} (no message sent, no note kept):\n${listed}\n\n${last}\n\n` +
+      'Write to it again, ask someone else, or look at its resume and model.',
+  };
 }

@@ -46,7 +46,7 @@ export interface Discovery {
  * of the mail still arrives. An agent that joins an org that has run, with files
  * already in its outbox, takes them as history.
  */
-export function discoverMail(root: string, org: Org, state: EngineState, hints: OutboxHintStore, turn: number, changed?: ReadonlySet<string>): Discovery {
+export function discoverMail(root: string, org: Org, state: EngineState, hints: Pick<OutboxHintStore, 'get'>, turn: number, changed?: ReadonlySet<string>): Discovery {
   const result: Discovery = { hints: nameRecord(), taken: nameRecord(), undelivered: nameRecord(), joined: [], pending: [], humanNotices: [], events: [] };
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;

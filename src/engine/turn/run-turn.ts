@@ -176,9 +176,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
   const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
-  const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string): void => {
+  const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string, failed = false): void => {
     const had = deadEnds.has(outcome.agent);
-    const told = deadEnds.record(org, outcome.agent, turn, { acted, shown: shownMail(outcome.agent, shown), lastText });
+    const told = deadEnds.record(org, outcome.agent, turn, { acted, failed, shown: shownMail(outcome.agent, shown), lastText });
     // The entry goes into the journal with the outcome, and the file is written once at the turn's end:
     // written here for each agent, it cost N writes of a file as long as the org (2,500 idle replies: 3.8 s).
     if (had || deadEnds.has(outcome.agent)) outcome.records = { ...outcome.records, deadEnd: deadEnds.entryOf(outcome.agent) };
@@ -336,7 +336,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
         records: { failing: failing.entryOf(called.agent) },
         ...(failed.charge ? { charge: failed.charge } : {}),
       };
-      recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error);
+      recordDeadEnd(outcome, false, plan.calls.find((call) => call.agent === called.agent)?.shown ?? [], called.error, true);
       try {
         appendLog(root, called.agent, failed.log);
       } catch {

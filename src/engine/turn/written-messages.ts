@@ -1,4 +1,5 @@
 import type { Message } from '../../mailbox/message.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /**
  * Messages this process wrote and no one has read yet, by file (relative to the
@@ -7,6 +8,8 @@ import type { Message } from '../../mailbox/message.js';
  */
 const written = new Map<string, Message>();
 const LIMIT = 50_000;
+// A command run in-process reads the files, as a new process would: a person may have edited one since (src/invocation.ts).
+forgetAtNextCommand(() => written.clear());
 
 /**
  * Keep a message this process just wrote (`file` relative to the root) for `takeWritten`; all

@@ -13,6 +13,7 @@ import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
 import { findProgram } from './find-program.js';
 import { programEnvironment } from './program-environment.js';
 import { runProgram, type ProgramOutcome, type ProgramSpec } from './run-program.js';
+import { environment as commandEnvironment } from '../../invocation.js';
 
 /** What a `provider: command` entry's calls need besides the request. */
 export interface CommandSettings {
@@ -79,7 +80,7 @@ function environment(settings: CommandSettings, request: ProviderRequest, worksp
     const value = settings.lookup(name);
     if (value !== undefined) named.set(name, value);
   }
-  const env = programEnvironment({ own: process.env, named, passModelEnv: settings.entry.pass_model_env ?? true });
+  const env = programEnvironment({ own: commandEnvironment(), named, passModelEnv: settings.entry.pass_model_env ?? true });
   env.LEMMING_AGENT = request.agent;
   env.LEMMING_TURN = String(request.turn);
   env.LEMMING_STEP = String(stepOf(request));

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { environment } from '../../invocation.js';
 
 /** Where a registry entry's program was found, or why it was not. */
 export type FoundProgram = { path: string } | { problem: string };
@@ -19,7 +20,7 @@ function runnable(path: string): boolean {
  * `./agents/bin/reviewer.sh` means the same from any folder), else a name looked up on PATH. It must
  * be a file this process may run. Reads the disk; no side effects.
  */
-export function findProgram(command: string, root: string, path = process.env.PATH ?? ''): FoundProgram {
+export function findProgram(command: string, root: string, path = environment().PATH ?? ''): FoundProgram {
   if (command.includes('/')) {
     const full = isAbsolute(command) ? command : resolve(root, command);
     try {

@@ -4,6 +4,7 @@ import { loadEditedFile, MAX_EDITED_MARKDOWN_BYTES } from '../../editable/edited
 import { formatProblem, LemmingError } from '../../errors.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { formatProposal, parseProposal, type Proposal } from './proposal.js';
+import { forgetAtNextCommand } from '../../invocation.js';
 
 /** Where proposals wait, relative to the org root: one markdown file each. */
 export const PROPOSALS_DIRECTORY = 'org/proposals';
@@ -49,6 +50,7 @@ export function listProposals(root: string): { proposals: Proposal[]; problems: 
 
 /** Proposal files as last parsed, by path, with the mtime and size they were parsed at. */
 const parsedFiles = new Map<string, { mtimeMs: number; size: number; parsed: Proposal | { error: string } }>();
+forgetAtNextCommand(() => parsedFiles.clear());
 
 /**
  * A proposal file, parsed again only when its mtime or size changed: a turn lists the proposals

@@ -102,7 +102,12 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
   const reading = reply?.kind === 'read' || reply?.kind === 'inbox' || reply?.kind === 'help';
   const driveHeight = driver ? driveLines(drive.state).length : 0;
   const editHeight = edits.length > 0 ? 2 + edits.slice(-MAX_EDIT_LINES).reduce((sum, edit) => sum + (edit.tone === 'problem' ? screenRows(edit.text, columns).length : 1), 0) : 0;
-  const layout = chatLayout({ rows, fixedRows: 3 + driveHeight + editHeight, panelRows: panel.length, reading });
+  const unread = messages.filter((message) => message.unread).length;
+  const correspondent = session.correspondent;
+  const header = headerParts(about, correspondent, unread, driver !== undefined);
+  // The header wraps rather than cut its own words: a second row at 80 columns with --drive, counted here.
+  const headerRows = screenRows(header.join(''), columns).length;
+  const layout = chatLayout({ rows, fixedRows: headerRows + 2 + driveHeight + editHeight, panelRows: panel.length, reading });
   const allLines = useMemo(() => conversationLines(groupConversations(messages), Math.max(1, layout.conversation - AROUND_BODY), columns), [messages, layout.conversation, columns]);
   const mostScroll = Math.max(0, allLines.length - layout.conversation);
   const shownLines = lastLines(allLines, layout.conversation, Math.min(conversationScroll, mostScroll));
@@ -135,17 +140,15 @@ export function ChatScreen({ backend, session, watch, driver, onQuit, quitSignal
     { isActive: keys && !leaving },
   );
 
-  const unread = messages.filter((message) => message.unread).length;
-  const correspondent = session.correspondent;
   const scrolledBack = Math.min(conversationScroll, mostScroll);
 
   return (
     <Box flexDirection="column">
-      <Text wrap="truncate-end">
-        <Text bold>{`lemming chat · ${about.org} · turn ${about.turn}`}</Text>
-        {` · writing to ${correspondent ?? 'nobody'}`}
-        {unread > 0 ? <Text color="yellow">{` · ● ${unread} unread`}</Text> : null}
-        {driver ? <Text dimColor> · --drive: turns run after each message</Text> : null}
+      <Text wrap="wrap">
+        <Text bold>{header[0]}</Text>
+        {header[1]}
+        {header[2] ? <Text color="yellow">{header[2]}</Text> : null}
+        {header[3] ? <Text dimColor>{header[3]}</Text> : null}
       </Text>
       <ConversationView lines={shownLines} {...(correspondent ? { current: correspondent } : {})} height={layout.conversation} />
       {driver ? <DriveArea state={drive.state} /> : null}
@@ -192,4 +195,9 @@ function DriveArea({ state }: { state: DriveState }) {
       ))}
     </Box>
   );
+}
+
+/** The header's parts: the org and turn, whom the person writes to, unread mail, and what --drive does. Pure. */
+function headerParts(about: { org: string; turn: number }, correspondent: string | undefined, unread: number, driving: boolean): [string, string, string, string] {
+  return [`lemming chat · ${about.org} · turn ${about.turn}`, ` · writing to ${correspondent ?? 'nobody'}`, unread > 0 ? ` · ● ${unread} unread` : '', driving ? ' · --drive: turns run after each message' : ''];
 }

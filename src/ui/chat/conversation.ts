@@ -1,5 +1,6 @@
 import type { InboxMessage } from '../../engine/human/human-inbox.js';
 import { HUMAN } from '../../org/names.js';
+import { cutAtWord } from '../shared/preview.js';
 import { screenRows } from '../shared/screen-rows.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ConversationLine {
 
 /** Body rows are indented this much under their message's header. */
 export const BODY_INDENT = 4;
+/** The columns before a message's header: its unread mark (`● `) or two spaces. */
+const HEADER_INDENT = 2;
 
 /** The other party of a human's message: the recipient when the human sent it, else the sender. */
 export function correspondentOf(message: ChatMessage): string {
@@ -78,7 +81,8 @@ export function conversationLines(groups: Conversation[], bodyRows: number, colu
       const reply =
         message.replyTo === undefined ? '' : target ? ` ↩ ${target.from === HUMAN ? 'your' : `${target.from}'s`} "${target.subject ?? firstLine(target.body)}"` : ` ↩ ${message.replyTo}`;
       const id = message.id;
-      lines.push({ key: `header-${id}`, kind: 'header', group: group.with, message: id, text: `[turn ${message.turn}] ${fromHuman ? 'you' : message.from}: ${title}${reply}`, unread: message.unread, fromHuman });
+      const text = fitHeader(`[turn ${message.turn}] ${fromHuman ? 'you' : message.from}: ${title}`, reply, columns - HEADER_INDENT);
+      lines.push({ key: `header-${id}`, kind: 'header', group: group.with, message: id, text, unread: message.unread, fromHuman });
       // Whole source lines only: a line is never cut in the middle of its wrapped rows.
       let rows = 0;
       let shownLines = 0;
@@ -94,6 +98,16 @@ export function conversationLines(groups: Conversation[], bodyRows: number, colu
     }
   }
   return lines;
+}
+
+/**
+ * A message's header in `width` columns, cut by lemming's one rule rather than by the terminal's: with
+ * what it replies to when that fits, else without it, else cut at a word. A subject the model already
+ * cut ("…") is not given a second ellipsis. Pure.
+ */
+function fitHeader(header: string, reply: string, width: number): string {
+  if (header.length + reply.length <= width) return `${header}${reply}`;
+  return cutAtWord(header, Math.max(1, width));
 }
 
 /**

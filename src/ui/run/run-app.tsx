@@ -2,6 +2,9 @@ import { render } from 'ink';
 import type { Engine } from '../../engine/engine.js';
 import type { EngineEvent } from '../../engine/events.js';
 import { orgStatus } from '../../engine/human/org-status.js';
+import { mailNotYetTakenIn } from '../../engine/human/waiting-mail.js';
+import { loadState } from '../../engine/record/engine-state.js';
+import { statePaths } from '../../engine/record/state-paths.js';
 import type { Org } from '../../org/org.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { onStopSignals } from '../shared/stop-signals.js';
@@ -15,6 +18,8 @@ type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
 /** How `runTerminalUi` runs the engine; `maxTurns` defaults to org.yaml engine.max_turns. */
 export interface RunUiOptions {
   maxTurns?: number;
+  /** Stop once this turn has committed (`--until`). */
+  untilTurn?: number;
   stopWhenIdle: boolean;
   /** Open the screen paused: nothing runs until `s` or `p`. */
   paused?: boolean;
@@ -27,14 +32,19 @@ export interface RunUiResult {
   stoppedBy?: 'q' | 'ctrl-c' | 'signal';
 }
 
-/** Budgets, balances and waiting mail per agent, from the engine's state and the ledger. */
-export function agentSnapshot(org: Org): AgentSnapshot[] {
+/**
+ * Budgets, balances and waiting mail per agent, from the engine's state and the ledger; with
+ * `withMailToTakeIn` (the first frame), also the mail written before the run that no turn has taken
+ * in yet, so an agent it waits for is never shown idle. Later frames follow the events.
+ */
+export function agentSnapshot(org: Org, withMailToTakeIn = true): AgentSnapshot[] {
+  const toTakeIn = withMailToTakeIn ? mailNotYetTakenIn(org.root, org, loadState(statePaths(org.root).state)) : undefined;
   return orgStatus(org).agents.map((agent) => ({
     name: agent.name,
     isHuman: agent.isHuman,
     balance: agent.balance,
     budget: agent.budget + agent.toppedUp,
-    unread: agent.unread,
+    unread: agent.unread + (agent.isHuman ? 0 : (toTakeIn?.get(agent.name) ?? 0)),
   }));
 }
 
@@ -63,6 +73,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
   const watch = watchOrgFiles(engine.root, { edits: true, mail: true });
   const events = engine.run({
     ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
+    ...(options.untilTurn !== undefined ? { untilTurn: options.untilTurn } : {}),
     stopWhenIdle: options.stopWhenIdle,
     signal: controller.signal,
   });
@@ -72,7 +83,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
       events={events}
       gate={gate}
       initial={initialRunState(agentSnapshot(engine.currentOrg), engine.currentOrg.name, engine.root)}
-      snapshot={() => agentSnapshot(engine.currentOrg)}
+      snapshot={() => agentSnapshot(engine.currentOrg, false)}
       decisions={() => listProposals(engine.root).proposals.filter((proposal) => proposal.status === 'pending')}
       watch={watch}
       onStop={stop}

@@ -30,7 +30,8 @@ export function plainText(markdown: string): string {
 
 /**
  * `text` in at most `max` characters: whole when it fits, else cut at the last space that leaves
- * at least half of `max` (at `max - 1` characters in a word that long) and ended with `…`.
+ * at least half of `max` (at `max - 1` characters in a word that long) and ended with `…`, one only:
+ * a text already cut (a subject ending in `…`) is not given a second.
  */
 export function cutAtWord(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -38,7 +39,7 @@ export function cutAtWord(text: string, max: number): string {
   // The room may end just where a word does: then it is kept whole.
   const space = text[room.length] === ' ' ? room.length : room.lastIndexOf(' ');
   const kept = space >= max / 2 ? room.slice(0, space) : room;
-  return `${kept.replace(/[\s,;:.–—-]+$/, '')}…`;
+  return `${kept.replace(/[\s,;:.–—…-]+$/, '')}…`;
 }
 
 /** A markdown body as a preview: its plain words, cut at a word to `max` characters with `…`. */

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { LemmingError } from '../../errors.js';
+import { environment } from '../../invocation.js';
 
 /** The environment variable that gives `lemming serve` its token; required to bind beyond loopback. */
 export const TOKEN_VARIABLE = 'LEMMING_TOKEN';
@@ -41,7 +42,7 @@ export function checkToken(token: string, source = TOKEN_VARIABLE): void {
  * (see `checkToken`), else a fresh random one, which only a loopback address may use: anyone
  * who can reach another address must be kept out by a token the person chose and keeps.
  */
-export function chooseToken(host: string, env: NodeJS.ProcessEnv = process.env): { token: string; fromEnvironment: boolean } {
+export function chooseToken(host: string, env: Readonly<Record<string, string | undefined>> = environment()): { token: string; fromEnvironment: boolean } {
   const given = env[TOKEN_VARIABLE];
   if (given !== undefined && given !== '') {
     checkToken(given);
