@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ORG_FOLDERS, walkOrg, type LeftOut, type OrgFile, type WorkspaceLimitsOf } from '../org/walk-org.js';
-import { closeQuietly, openBeneath } from '../sandbox/beneath/open-beneath.js';
+import { closeQuietly } from '../sandbox/beneath/open-beneath.js';
 import { secretCutter } from '../secrets/secret-stream.js';
 import { copyFilePieces } from '../storage/copy-file.js';
 import { PERMISSION_BITS } from './archive-entries.js';
@@ -43,9 +43,9 @@ export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceL
   return { list: { files, bytes, leftOut: walked.leftOut, leftOutCount: walked.leftOutCount }, cut };
 }
 
-/** One file, from its folder as the walk holds it; undefined when it is gone or no longer a regular file. */
+/** One file, opened as the walk met it; undefined when it is gone or no longer a regular file. */
 function copyOne(file: OrgFile, to: string): { bytes: number; cut: boolean } | undefined {
-  const opened = openBeneath(file.folder, [file.name], { kind: 'file' });
+  const opened = file.open();
   if ('code' in opened) return undefined;
   try {
     mkdirSync(dirname(to), { recursive: true });

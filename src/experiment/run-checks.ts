@@ -4,7 +4,7 @@ import { loadOrg } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
 import { walkOrg } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
-import { closeQuietly, openBeneath } from '../sandbox/beneath/open-beneath.js';
+import { closeQuietly } from '../sandbox/beneath/open-beneath.js';
 import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import { commandHostIdentity, handToCommands } from '../sandbox/sandbox-identity.js';
 import type { CommandSpec, SandboxLimits } from '../sandbox/command-spec.js';
@@ -58,7 +58,7 @@ function writeView(root: string, org: Org, view: string): void {
   writeFileSync(join(view, 'thread.md'), threadText(messages));
   walkOrg(root, workspaceLimitsOf(org), (file) => {
     if (!inView(file.path)) return;
-    const opened = openBeneath(file.folder, [file.name], { kind: 'file' });
+    const opened = file.open();
     if ('code' in opened) return;
     try {
       mkdirSync(dirname(join(view, file.path)), { recursive: true });

@@ -1,6 +1,6 @@
-import { lstatSync, type Stats } from 'node:fs';
+import { constants, lstatSync, openSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
+import { closeQuietly, entryPath, openBase, openBeneath, type Opened } from '../sandbox/beneath/open-beneath.js';
 import { kindOf, UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from '../sandbox/beneath/walk-beneath.js';
 import { workspaceBounds, type WorkspaceLimits } from '../sandbox/workspace-bounds.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
@@ -45,8 +45,12 @@ export interface OrgFile {
   name: string;
   /** What lstat said of it. */
   stat: Stats;
-  /** Its folder, held open while the visit lasts: read it with openBeneath(folder, [name], …). */
-  folder: number;
+  /**
+   * Open it to read, while the visit lasts, as the walk met it: from its folder held open (in a
+   * workspace, where a command may swap a folder for a link), or by its path following no link at
+   * its end (a file of lemming's own folders, named alone); the descriptor is the caller's to close.
+   */
+  open(): Opened;
 }
 
 /** What a walk of the org left out: the first LEFT_OUT_KEPT in the order met, and how many in all. */
@@ -131,7 +135,15 @@ interface Taker {
   beforeFolder?: (relative: string) => void;
 }
 
-/** Walk from `parts` below the root within `bounds`; a start that is a file is taken alone. */
+/** Opening a file of lemming's own folders by its path: never through a link at its end, never waiting on a pipe. */
+const READ_BY_PATH = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Walk from `parts` below the root within `bounds`; a start that is a file is taken alone. In a
+ * workspace every part is opened from the folder before it (a command may have swapped one for a
+ * link); a start in lemming's own folders (an outbox, a log, the record: what a watch names after
+ * each turn, some thousands of files) is looked at by its path, one lstat, as no command can reach them.
+ */
 function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
   const path = parts.join('/');
   const byName = leftOutByName(parts, true);
@@ -140,6 +152,15 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
   // (boundsAt took the start's own path and depth off the bounds: a folder that deep is passed over, and what is in it).
   if (bounds.pathBytes < -1) return taker.leave({ path, reason: 'path' });
   if (bounds.depth < -1) return taker.leave({ path, reason: 'depth' });
+  if (workspaceOf(parts) === undefined) {
+    const full = join(root, ...parts);
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    if (stat === undefined) return;
+    const kind = kindOf(stat);
+    if (kind === 'file') return takeFile(taker, parts, stat, () => openByPath(full), bounds);
+    if (kind !== 'folder') return taker.leave({ path, reason: kind });
+    return walkFolder(root, parts, bounds, taker);
+  }
   const parent = openBase(parts.length === 1 ? root : join(root, ...parts.slice(0, -1)));
   if ('code' in parent) return;
   try {
@@ -147,7 +168,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const stat = lstatSync(entryPath(parent.fd, name), { throwIfNoEntry: false });
     if (stat === undefined) return;
     const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, parent.fd, bounds);
+    if (kind === 'file') return takeFile(taker, parts, stat, () => openBeneath(parent.fd, [name], { kind: 'file' }), bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     if (bounds.depth < 0) return taker.leave({ path, reason: 'depth' });
     walkFolder(root, parts, bounds, taker);
@@ -156,13 +177,22 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
   }
 }
 
+/** A file of lemming's own folders, opened by its path (see walkFrom). */
+function openByPath(path: string): Opened {
+  try {
+    return { fd: openSync(path, READ_BY_PATH) };
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code ?? 'EIO', part: 0 };
+  }
+}
+
 /** A file named as a start of its own: taken as a walk would take it. */
-function takeFile(taker: Taker, parts: readonly string[], stat: Stats, folder: number, bounds: WalkBounds): void {
+function takeFile(taker: Taker, parts: readonly string[], stat: Stats, open: () => Opened, bounds: WalkBounds): void {
   const path = parts.join('/');
   const byName = leftOutByName(parts, false);
   if (byName !== undefined) return taker.leave({ path, reason: byName });
   if (stat.size > bounds.fileBytes) return taker.leave({ path, reason: 'file-bytes', size: stat.size });
-  taker.visit({ path, name: parts.at(-1) as string, stat, folder });
+  taker.visit({ path, name: parts.at(-1) as string, stat, open });
 }
 
 function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, taker: Taker): void {
@@ -188,7 +218,7 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
         taker.workspaces.push(fromRoot);
         return 'skip';
       }
-      if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, folder: entry.folder });
+      if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, open: () => openBeneath(entry.folder, [entry.name], { kind: 'file' }) });
       return undefined;
     },
     taker.beforeFolder ? { beforeFolder: (inside) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {},
