@@ -6,6 +6,7 @@ import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
 import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
+import { personaSetting, personasField, type PersonaSetting } from './personas/persona-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 import { forkProblems, splitBase, type ForkPoint } from './fork-point.js';
 import { readPopulationSpec } from '../population/population-spec.js';
@@ -58,6 +59,8 @@ export interface Experiment {
   variants: Variant[];
   /** Questions put to every run's agents, after chosen turns or at the end (survey-settings.ts). */
   survey: SurveySetting[];
+  /** How what agents with a persona wrote is judged against it (personas/persona-settings.ts). */
+  personas?: PersonaSetting;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -88,6 +91,7 @@ function buildSchema(z: typeof Zod) {
     messages: z.array(message).min(1).optional(),
     variants: z.array(variant).min(1),
     ...surveyField(z),
+    ...personasField(z),
     ...outcomeFields(z),
     ...seedField(z),
   });
@@ -160,6 +164,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       ...(variant.population === undefined ? {} : { population: resolveSpec(file, variant.population) }),
     })),
     survey: surveySettings(value.survey),
+    ...(value.personas ? { personas: personaSetting(value.personas) } : {}),
   };
 }
 

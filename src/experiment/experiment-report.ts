@@ -7,6 +7,8 @@ import { renderMetricPlot } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
 import { studyStatistics, type StudyStatistics } from './study-statistics.js';
 import { renderSurvey, surveyTables } from './survey-report.js';
+import { personaTables, renderPersonas } from './personas/persona-report.js';
+import { renderSurveyByAttribute, surveyByAttribute } from './personas/survey-by-attribute.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
 import { renderNetwork } from './network-report.js';
 import { summariseNetworks, type VariantNetwork } from './network-summary.js';
@@ -85,6 +87,8 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
     ),
     '',
     ...renderSurvey(surveyTables(experiment, runs)),
+    ...renderSurveyByAttribute(surveyByAttribute(experiment, runs)),
+    ...renderPersonas(personaTables(experiment, runs)),
     ...breakdown('Credits by model', summaries, (summary) => summary.creditsByModel),
     ...breakdown('Credits by agent', summaries, (summary) => summary.creditsByAgent),
     ...renderNetwork(networks, experiment.name),
@@ -139,7 +143,10 @@ export function writeReport(folder: string, experiment: Experiment, base: string
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
   writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks));
   const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
+  const personas = personaTables(experiment, runs);
+  const byAttribute = surveyByAttribute(experiment, runs);
+  const measuredPersonas = personas.adherence || personas.consistency.length > 0 ? { personas } : {};
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), ...(byAttribute.length > 0 ? { surveyByAttribute: byAttribute } : {}), ...measuredPersonas, runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

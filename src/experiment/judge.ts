@@ -1,21 +1,18 @@
-import { chargeFor, priceCall } from '../engine/money/charge.js';
+import { priceCall } from '../engine/money/charge.js';
 import type { LedgerEntry } from '../engine/money/ledger.js';
 import { loadOrg } from '../org/load-org.js';
 import type { ModelEntry } from '../org/schema.js';
-import { liveProvider } from '../providers/create-provider.js';
 import { addressedTo, estimateInputTokens, expectedOutputTokens } from '../providers/request-tokens.js';
 import { renderDataMarkup } from '../mailbox/prompt-markup.js';
 import { words } from '../providers/offline/compose.js';
 import { stem } from '../providers/offline/route-task.js';
-import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
-import { usageFrom } from '../providers/usage.js';
-import { keyLookup } from '../secrets/key-lookup.js';
+import type { ProviderRequest } from '../providers/provider.js';
+import { callJudge, EXPERIMENT_PAYER, isVerdictLine } from './judge-call.js';
 import type { OpeningMessage } from './experiment-file.js';
 import type { JudgeSetting } from './outcome-settings.js';
 import { humanAnswer, runMessages, threadText } from './run-messages.js';
 
-/** Who a judge's charge is for: the experiment's own line, which no agent's balance pays. */
-export const EXPERIMENT_PAYER = 'experiment';
+export { EXPERIMENT_PAYER, readVerdict } from './judge-call.js';
 
 /** What the judge said of one run. */
 export interface JudgeResult {
@@ -33,13 +30,6 @@ export interface JudgeResult {
 const MAX_JUDGED_CHARS = 60_000;
 
 /**
- * The judge's verdict form: a line `SCORE: <number>`, then `REASON: …`. A model judge answers in
- * it (readVerdict); an answer may forge it, and what it claims of its own score is no evidence.
- */
-const SCORE = /SCORE:\s*([-+]?\d+(?:\.\d+)?)/i;
-const REASON = /REASON:\s*([\s\S]*)/i;
-
-/**
  * The offline judge, deterministic: the share of rubric items the answer covers, times the scale.
  * An item is covered when at least half its key words (words of three letters or more, common
  * words left out, compared by stem: "risks" meets "risk") appear in the text. Lines in the judge's
@@ -48,7 +38,7 @@ const REASON = /REASON:\s*([\s\S]*)/i;
  */
 export function rubricCoverage(rubric: readonly string[], text: string, scale: number): { score: number; reason: string } {
   const lines = text.split('\n');
-  const read = lines.filter((line) => !SCORE.test(line) && !REASON.test(line));
+  const read = lines.filter((line) => !isVerdictLine(line));
   const present = new Set([...words(read.join('\n'))].map(stem));
   const covered: string[] = [];
   const missed: string[] = [];
@@ -62,14 +52,6 @@ export function rubricCoverage(rubric: readonly string[], text: string, scale: n
   const unread = claims > 0 ? ` Not read: ${claims} line(s) claiming a score or a verdict (SCORE:, REASON:).` : '';
   const reason = `covers ${covered.length} of ${rubric.length} rubric item(s)${covered.length > 0 ? `: ${covered.join('; ')}` : ''}${missed.length > 0 ? `. Misses: ${missed.join('; ')}` : ''}.${unread}`;
   return { score, reason };
-}
-
-/** A model's verdict, `SCORE: n` and `REASON: …`, read. Pure. */
-export function readVerdict(text: string, scale: number): { score: number | null; reason: string } {
-  const scored = SCORE.exec(text);
-  const reason = REASON.exec(text)?.[1]?.trim() ?? text.trim();
-  const value = scored ? Number(scored[1]) : NaN;
-  return { score: Number.isFinite(value) ? Math.min(scale, Math.max(0, value)) : null, reason };
 }
 
 function clip(text: string): string {
@@ -167,23 +149,9 @@ export async function judgeRun(root: string, judge: JudgeSetting, opening: reado
   if (answer.trim() === '') return { model: judge.model, score: 0, scale: judge.scale, reason: NO_ANSWER_REASON };
   const judged = judge.thread ? threadText(messages) : answer;
   const request = judgeRequest(judge, entry, opening, judged, turn);
-  let response: ProviderResponse;
-  let verdict: { score: number | null; reason: string };
-  if (entry.provider === 'offline') {
-    // The offline model's judge: rubric coverage, with no call; its tokens are estimated as any offline answer's are.
-    const covered = rubricCoverage(judge.rubric, judged, judge.scale);
-    verdict = covered;
-    const text = `SCORE: ${covered.score}\nREASON: ${covered.reason}`;
-    response = { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: judge.model };
-  } else {
-    try {
-      response = await liveProvider(judge.model, entry, keyLookup(root), { root }).generate(request);
-    } catch (error) {
-      // A judge that could not be reached scores nothing, and says why; the run stays complete.
-      return { model: judge.model, score: null, scale: judge.scale, reason: `the judge's call failed: ${error instanceof Error ? error.message : String(error)}` };
-    }
-    verdict = readVerdict(response.text, judge.scale);
-  }
-  const { charge } = chargeFor(turn, EXPERIMENT_PAYER, response, org.models, at().toISOString());
-  return { model: judge.model, score: verdict.score, scale: judge.scale, reason: verdict.reason, charge };
+  // The offline model's judge: rubric coverage (judge-call.ts makes no call for it).
+  const called = await callJudge(root, org.models, request, judge.scale, () => rubricCoverage(judge.rubric, judged, judge.scale), at);
+  // A judge that could not be reached scores nothing, and says why; the run stays complete.
+  if ('failed' in called) return { model: judge.model, score: null, scale: judge.scale, reason: `the judge's call failed: ${called.failed}` };
+  return { model: judge.model, score: called.score, scale: judge.scale, reason: called.reason, charge: called.charge };
 }

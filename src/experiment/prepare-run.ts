@@ -145,6 +145,10 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
   if (judge && !Object.hasOwn(org.models, judge.model)) {
     throw new LemmingError('experiment-invalid', `${where}: judge.model: ${JSON.stringify(judge.model)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
   }
+  const personas = experiment.personas;
+  if (personas && !Object.hasOwn(org.models, personas.judge)) {
+    throw new LemmingError('experiment-invalid', `${where}: personas.judge: ${JSON.stringify(personas.judge)} is not in the org's model registry; use one of ${Object.keys(org.models).join(', ')}, for example \`personas: { judge: offline }\``, { exitCode: 2 });
+  }
   experiment.survey.forEach((item, index) => {
     try {
       respondents(org, item.ask);

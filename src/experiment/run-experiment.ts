@@ -13,6 +13,7 @@ import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
 import { scoreRun } from './score-run.js';
+import { measurePersonas } from './personas/measure-personas.js';
 import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';
@@ -201,6 +202,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       metrics.survey = readSurvey(run.root);
     }
     metrics.outcome = await scoreRun(folder, run.run, run.root, run.variant, run.seed, metrics.turns);
+    const personas = await measurePersonas(folder, run.run, run.root, experiment.personas, metrics.survey ?? [], run.seed, experiment.fork?.turn);
+    if (personas) metrics.personas = personas;
     writeFileSync(join(run.root, RESULT_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
     const how = metrics.ended === 'idle' ? `idle after turn ${metrics.turns}` : metrics.ended === 'turn-cap' ? `stopped at the turn cap (${metrics.turns})` : `ended (${metrics.ended}) at turn ${metrics.turns}`;
     const scored = metrics.outcome;

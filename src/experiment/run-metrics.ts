@@ -1,4 +1,5 @@
 import type { SurveyRound } from './run-survey.js';
+import type { RunPersonas } from './personas/measure-personas.js';
 import { nameRecord } from '../org/names.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +43,8 @@ export interface RunMetrics {
   attempts: number;
   /** Its survey's answers (run-survey.ts), when the experiment has a survey. */
   survey?: SurveyRound[];
+  /** Its agents' personas measured (personas/measure-personas.ts): adherence and self-consistency. */
+  personas?: RunPersonas;
   /** Its seed, checks and judge (score-run.ts): set once the run is scored. */
   outcome?: RunOutcome;
 }

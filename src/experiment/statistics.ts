@@ -123,3 +123,44 @@ export function passAtK(n: number, c: number, k: number): number {
 export function passHatK(n: number, c: number, k: number): number {
   return k > n ? NaN : choose(c, k) / choose(n, k);
 }
+
+/**
+ * The Wilson score interval of a proportion, 95% (z = 1.959964): for `successes` of `n`. Unlike a
+ * bootstrap it does not collapse to [1, 1] when every agent did the same, and it stays in [0, 1].
+ */
+export function wilsonInterval(successes: number, n: number): [number, number] {
+  if (n === 0) return [NaN, NaN];
+  const z = 1.959964;
+  const share = successes / n;
+  const centre = share + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((share * (1 - share)) / n + (z * z) / (4 * n * n));
+  const scale = 1 + (z * z) / n;
+  return [Math.max(0, (centre - spread) / scale), Math.min(1, (centre + spread) / scale)];
+}
+
+/** The least-squares slope of y on x; NaN when x does not vary. */
+export function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  if (points.length < 2) return NaN;
+  const meanX = mean(points.map((point) => point[0]));
+  const meanY = mean(points.map((point) => point[1]));
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return variance === 0 ? NaN : covariance / variance;
+}
+
+/** A 95% percentile-bootstrap interval of the slope: the points resampled with replacement (a resample whose x does not vary is drawn again). */
+export function bootstrapSlope(points: ReadonlyArray<readonly [number, number]>, seed: number): [number, number] {
+  if (!Number.isFinite(slope(points))) return [NaN, NaN];
+  const next = seededRandom(seed);
+  const statistics: number[] = [];
+  while (statistics.length < BOOTSTRAP_RESAMPLES) {
+    const drawn = Array.from({ length: points.length }, () => points[Math.floor(next() * points.length)] as readonly [number, number]);
+    const value = slope(drawn);
+    if (Number.isFinite(value)) statistics.push(value);
+  }
+  return percentileInterval(statistics);
+}

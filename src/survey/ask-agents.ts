@@ -6,10 +6,11 @@ import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { buildPrompt, type InboxEntry } from '../engine/turn/build-prompt.js';
 import { listMessageFiles, readMessageFile } from '../mailbox/message-file.js';
-import { parseMessageFileName } from '../mailbox/message.js';
+import { messageId, parseMessageFileName } from '../mailbox/message.js';
 import { renderSurveyMarkup, type SurveyQuestion } from '../mailbox/survey-markup.js';
 import { quoteName } from '../mailbox/message-text.js';
 import type { Org } from '../org/org.js';
+import type { PersonaValue } from '../org/schema.js';
 import { liveProvider } from '../providers/create-provider.js';
 import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import { keyLookup } from '../secrets/key-lookup.js';
@@ -27,6 +28,13 @@ export interface SurveyAnswer extends ParsedAnswer {
   credits: number;
   /** Why there is no answer: the call failed. */
   error?: string;
+  /** The agent's persona (resume `persona:`), when it has one: what a survey's answers are cross-tabulated by. */
+  persona?: Record<string, PersonaValue>;
+  /**
+   * The ids of the messages to the agent written in the turn it was asked after, that it had when
+   * asked: mail of that turn not among them came after the question (self-consistency.ts).
+   */
+  received?: string[];
 }
 
 /** How many of an agent's latest messages (received and sent) a question shows it. */
@@ -51,16 +59,28 @@ export function respondents(org: Org, who: Respondents): string[] {
   return found.map((agent) => agent.name);
 }
 
-/** An agent's latest mail, received and sent, as already-read entries of its prompt, oldest first. */
-function recentMail(org: Org, agent: string): InboxEntry[] {
-  const found: Array<{ from: string; name: string; turn: number; seq: number }> = [];
+interface MailFile {
+  from: string;
+  to: string;
+  name: string;
+  turn: number;
+  seq: number;
+}
+
+/** Every message file an agent received or sent, by its name, oldest first. */
+function mailOf(org: Org, agent: string): MailFile[] {
+  const found: MailFile[] = [];
   for (const sender of org.agents.keys()) {
     for (const name of listMessageFiles(org.root, sender)) {
       const parsed = parseMessageFileName(name);
-      if (parsed && (parsed.to === agent || sender === agent)) found.push({ from: sender, name, turn: parsed.turn, seq: parsed.seq });
+      if (parsed && (parsed.to === agent || sender === agent)) found.push({ from: sender, to: parsed.to, name, turn: parsed.turn, seq: parsed.seq });
     }
   }
-  found.sort((left, right) => left.turn - right.turn || left.seq - right.seq || (left.from < right.from ? -1 : 1));
+  return found.sort((left, right) => left.turn - right.turn || left.seq - right.seq || (left.from < right.from ? -1 : 1));
+}
+
+/** An agent's latest mail, received and sent, as already-read entries of its prompt, oldest first. */
+function recentMail(org: Org, agent: string, found: readonly MailFile[] = mailOf(org, agent)): InboxEntry[] {
   const entries: InboxEntry[] = [];
   for (const item of found.slice(-RECENT_MAIL)) {
     const read = readMessageFile(org.root, item.from, item.name, item.turn, org.settings.max_body_chars);
@@ -86,12 +106,12 @@ function closing(question: SurveyQuestion): string {
  * latest mail (already read), by the prompt builder its turns use; then the question. It offers no
  * tool, so the answer is text that changes nothing. Pure but for reading the agent's files.
  */
-export function surveyRequest(org: Org, agent: string, question: SurveyQuestion, turn: number): ProviderRequest {
+export function surveyRequest(org: Org, agent: string, question: SurveyQuestion, turn: number, mail?: readonly MailFile[]): ProviderRequest {
   const member = org.agents.get(agent);
   if (!member) throw new LemmingError('unknown-agent', `${quoteName(agent)} is not in the org`);
   const modelKey = member.models[0] ?? '';
   const header = `A researcher studying this organisation asks you a question (after turn ${turn}). This is not mail: nobody in the organisation sees your answer, nothing is sent, your notes do not change, and no tool can be called. Your latest mail, already read, is below.`;
-  const built = buildPrompt({ org, agent: member, modelKey, turn, inbox: recentMail(org, agent), memory: readMemory(org.root, agent), reason: 'mail', header, closing: closing(question) });
+  const built = buildPrompt({ org, agent: member, modelKey, turn, inbox: recentMail(org, agent, mail), memory: readMemory(org.root, agent), reason: 'mail', header, closing: closing(question) });
   return { ...built.request, tools: [] };
 }
 
@@ -108,23 +128,29 @@ export async function askAgents(org: Org, who: Respondents, question: SurveyQues
   const answers: SurveyAnswer[] = [];
   const lines: ResearchLine[] = [];
   for (const agent of names) {
-    const request = surveyRequest(org, agent, question, turn);
+    const mail = mailOf(org, agent);
+    const persona = org.agents.get(agent)?.persona;
+    const who = {
+      ...(persona ? { persona: { ...persona } } : {}),
+      received: mail.filter((file) => file.to === agent && file.turn === turn).map((file) => messageId(file.turn, file.from, file.seq)),
+    };
+    const request = surveyRequest(org, agent, question, turn, mail);
     const entry = org.models[request.modelKey];
     if (!entry) {
-      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: `its model ${request.modelKey} is not in the registry` });
+      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: `its model ${request.modelKey} is not in the registry`, ...who });
       continue;
     }
     let response: ProviderResponse;
     try {
       response = await liveProvider(request.modelKey, entry, lookup, { root: org.root }).generate(request);
     } catch (error) {
-      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: error instanceof Error ? error.message : String(error) });
+      answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: error instanceof Error ? error.message : String(error), ...who });
       continue;
     }
     const line = researchChargeFor(turn, agent, response, org.models, now().toISOString(), purpose);
     lines.push(line);
     const raw = response.text.trim();
-    answers.push({ agent, model: request.modelKey, raw, ...parseAnswer(question, raw), credits: line.credits });
+    answers.push({ agent, model: request.modelKey, raw, ...parseAnswer(question, raw), credits: line.credits, ...who });
   }
   if (lines.length > 0) appendOutsideTurn(org.root, false, () => lines);
   return answers;

@@ -1,0 +1,33 @@
+import type { z as Zod } from 'zod';
+
+/**
+ * What an experiment file's `personas:` says: which registry model judges whether what each agent
+ * with a persona wrote keeps to it, on what scale, and how many of a run's messages it reads.
+ * Self-consistency needs no setting: it is measured whenever the survey asks a question twice.
+ */
+export interface PersonaSetting {
+  /** A key of the org's model registry: `offline` is the deterministic rule (adherence.ts). */
+  judge: string;
+  /** The top of the scale: a message scores from 0 to this. */
+  scale: number;
+  /** The most messages of one run that are judged; past it, a seeded sample of this many. */
+  maxMessages: number;
+}
+
+/** The `personas:` field of an experiment file (zod). */
+export function personasField(z: typeof Zod) {
+  return {
+    personas: z
+      .strictObject({
+        judge: z.string().min(1),
+        scale: z.number().positive().default(10),
+        max_messages: z.number().int().min(1).max(10_000).default(200),
+      })
+      .optional(),
+  };
+}
+
+/** The setting as the experiment runs it. */
+export function personaSetting(parsed: { judge: string; scale: number; max_messages: number } | undefined): PersonaSetting | undefined {
+  return parsed ? { judge: parsed.judge, scale: parsed.scale, maxMessages: parsed.max_messages } : undefined;
+}

@@ -1,0 +1,127 @@
+import type { Experiment } from '../experiment-file.js';
+import type { RunMetrics } from '../run-metrics.js';
+import { bootstrapMean, mean, seedOf, wilsonInterval } from '../statistics.js';
+import { figure } from '../study-report.js';
+
+/** One value of an attribute in one variant: the answers of the agents whose persona has it. */
+export interface AttributeCell {
+  variant: string;
+  value: string;
+  /** Readable answers. */
+  n: number;
+  /** A choice question: each choice's count, its share of `n` and the share's 95% Wilson interval. */
+  choices?: Record<string, { count: number; share: number; ci: [number, number] }>;
+  /** A numeric question: the mean and its 95% bootstrap interval. */
+  numbers?: { mean: number; ci: [number, number] };
+}
+
+/** One survey question's answers cross-tabulated by one persona attribute. */
+export interface AttributeTable {
+  index: number;
+  question: string;
+  attribute: string;
+  kind: 'choices' | 'number';
+  choices?: string[];
+  cells: AttributeCell[];
+}
+
+function tidy(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
+/**
+ * The survey's choice and numeric answers cross-tabulated by the respondents' `persona:` attributes
+ * (each answer carries its agent's persona as it was when asked): for each question, attribute,
+ * variant and value, the count and share of each choice with a Wilson interval, or the mean with a
+ * seeded bootstrap interval. Attributes whose values are numbers (an age) are not tabulated: a value
+ * each would make a row each. Values are in the order first met. Pure.
+ */
+export function surveyByAttribute(experiment: Experiment, runs: readonly RunMetrics[]): AttributeTable[] {
+  const seed = experiment.variants[0]?.outcome.seed ?? 1;
+  const tables: AttributeTable[] = [];
+  experiment.survey.forEach((setting, index) => {
+    const question = setting.question;
+    if (!question.choices && !question.number) return;
+    const answers = experiment.variants.map((variant) => ({
+      variant: variant.name,
+      answers: runs
+        .filter((run) => run.variant === variant.name)
+        .flatMap((run) => run.survey?.find((round) => round.index === index)?.answers ?? [])
+        .filter((answer) => answer.error === undefined && answer.persona !== undefined && (question.choices ? answer.choice !== undefined : answer.number !== undefined)),
+    }));
+    const attributes: string[] = [];
+    for (const { answers: given } of answers) {
+      for (const answer of given) {
+        for (const [name, value] of Object.entries(answer.persona ?? {})) if (typeof value !== 'number' && !attributes.includes(name)) attributes.push(name);
+      }
+    }
+    for (const attribute of attributes) {
+      const cells: AttributeCell[] = [];
+      for (const { variant, answers: given } of answers) {
+        const values: string[] = [];
+        for (const answer of given) {
+          const value = answer.persona?.[attribute];
+          if (value !== undefined && typeof value !== 'number' && !values.includes(String(value))) values.push(String(value));
+        }
+        for (const value of values) {
+          const group = given.filter((answer) => String(answer.persona?.[attribute]) === value);
+          const cell: AttributeCell = { variant, value, n: group.length };
+          if (question.choices) {
+            cell.choices = Object.fromEntries(
+              question.choices.map((choice) => {
+                const count = group.filter((answer) => answer.choice === choice).length;
+                const [low, high] = wilsonInterval(count, group.length);
+                return [choice, { count, share: tidy(count / group.length), ci: [tidy(low), tidy(high)] as [number, number] }];
+              }),
+            );
+          } else {
+            const numbers = group.flatMap((answer) => (answer.number === undefined ? [] : [answer.number]));
+            const [low, high] = bootstrapMean(numbers, seedOf(`${seed}:survey:${index}:${attribute}:${value}:${variant}`));
+            cell.numbers = { mean: tidy(mean(numbers)), ci: [tidy(low), tidy(high)] };
+          }
+          cells.push(cell);
+        }
+      }
+      tables.push({ index, question: question.text, attribute, kind: question.choices ? 'choices' : 'number', ...(question.choices ? { choices: question.choices } : {}), cells });
+    }
+  });
+  return tables;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+function heading(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\|/g, '/');
+}
+
+/** The survey's cross-tabulations in report.md, a table per question and attribute. Pure. */
+export function renderSurveyByAttribute(tables: readonly AttributeTable[]): string[] {
+  if (tables.length === 0) return [];
+  const lines = [
+    '## Survey by attribute',
+    '',
+    "Each answer counted under its agent's `persona:` attributes: per choice its count and share of the group with a 95% Wilson interval, or the group's mean with a 95% bootstrap interval.",
+    '',
+  ];
+  for (const found of tables) {
+    lines.push(`### ${found.index + 1}. ${heading(found.question)}, by ${found.attribute}`, '');
+    if (found.kind === 'choices') {
+      const choices = found.choices ?? [];
+      lines.push(
+        ...table(
+          ['variant', found.attribute, 'answers', ...choices],
+          found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), ...choices.map((choice) => {
+            const each = cell.choices?.[choice];
+            return each ? `${each.count} (${figure(each.share)} [${figure(each.ci[0])}, ${figure(each.ci[1])}])` : '0';
+          })]),
+        ),
+        '',
+      );
+    } else {
+      lines.push(...table(['variant', found.attribute, 'answers', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), figure(cell.numbers?.mean), cell.numbers ? `[${figure(cell.numbers.ci[0])}, ${figure(cell.numbers.ci[1])}]` : '–'])), '');
+    }
+  }
+  return lines;
+}
