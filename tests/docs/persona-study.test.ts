@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
+
+/** docs/people.md's worked study of persona measures. */
+function section(): string {
+  const page = readFileSync(join(REPO_ROOT, 'docs/people.md'), 'utf8');
+  const start = page.indexOf('## Do the personas hold? Measured');
+  expect(start).toBeGreaterThan(0);
+  const end = page.indexOf('\n## ', start + 1);
+  return page.slice(start, end === -1 ? undefined : end);
+}
+
+/** The section's one fenced block whose first line starts so. */
+function block(start: string): string {
+  const found = [...section().matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((text) => text.startsWith(start));
+  expect(found, start).toHaveLength(1);
+  return found[0] as string;
+}
+
+const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
+afterAll(() => rmSync(bin, { recursive: true, force: true }));
+writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
+chmodSync(join(bin, 'lemming'), 0o755);
+
+/** Run a command with bash as a person types it (the built CLI as `lemming` on PATH); it must succeed. */
+function sh(cwd: string, command: string): string {
+  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', command], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 300_000 });
+  expect({ status: result.status, stderr: result.stderr.split('\n').filter((line) => /error|lemming:/i.test(line)) }, `${command}\n${result.stderr}`).toEqual({ status: 0, stderr: [] });
+  return result.stdout;
+}
+
+describe("docs/people.md's persona study, run as written on the offline model", () => {
+  test('populate and experiment print what the page shows, and every table row the page shows is a row of the report', () => {
+    const folder = tempDir();
+    writeFileSync(join(folder, 'panel.yaml'), block('# panel.yaml'));
+    writeFileSync(join(folder, 'study.yaml'), block('# study.yaml'));
+    const shown = block('$ lemming populate').trimEnd().split('\n');
+    const commands = shown.filter((line) => line.startsWith('$ '));
+    expect(commands).toEqual(['$ lemming populate panel.yaml --root panel', '$ lemming experiment study.yaml --root panel']);
+    for (const command of commands) {
+      const printed = sh(folder, command.slice(2)).split('\n');
+      // The page shows the first line each command prints.
+      expect(printed[0]).toBe(shown[shown.indexOf(command) + 1]);
+    }
+    const report = readFileSync(join(folder, 'panel/experiments/personas/report.md'), 'utf8').split('\n');
+    const rows = section()
+      .split('\n')
+      .filter((line) => /^\| (baseline|told) \|/.test(line));
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    for (const row of rows) expect(report, row).toContain(row);
+    // The cross-tab's counts add up to the survey's: 90 answers a question and variant.
+    const json = JSON.parse(readFileSync(join(folder, 'panel/experiments/personas/report.json'), 'utf8')) as { survey: Array<{ variants: Array<{ variant: string; counts: Record<string, number> }> }>; surveyByAttribute: Array<{ index: number; attribute: string; cells: Array<{ variant: string; choices: Record<string, { count: number }> }> }> };
+    for (const table of json.surveyByAttribute) {
+      for (const variant of ['baseline', 'told']) {
+        const counts = json.survey[table.index]?.variants.find((cell) => cell.variant === variant)?.counts ?? {};
+        for (const choice of ['office', 'remote']) {
+          const summed = table.cells.filter((cell) => cell.variant === variant).reduce((sum, cell) => sum + (cell.choices[choice]?.count ?? 0), 0);
+          expect(summed, `${table.attribute} ${variant} ${choice}`).toBe(counts[choice]);
+        }
+      }
+    }
+  }, 300_000);
+});
