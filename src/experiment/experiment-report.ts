@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from './experiment-file.js';
 import { renderChart } from './report-chart.js';
+import { table } from './report-markdown.js';
 import type { RunMetrics } from './run-metrics.js';
 import { renderMetricPlot } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
@@ -29,10 +30,6 @@ function seconds(ms: number): string {
 
 function orDash(value: number | null): string {
   return value === null ? '–' : String(value);
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
 function breakdown(title: string, summaries: readonly VariantSummary[], pick: (summary: VariantSummary) => Record<string, number>): string[] {

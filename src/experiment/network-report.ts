@@ -1,12 +1,8 @@
 import { NETWORK_COUNTS, type VariantNetwork } from './network-summary.js';
-import { figure } from './study-report.js';
+import { figure, table } from './report-markdown.js';
 
 /** Edges and agents past this are counted, not listed: report.json has them all. */
 const MAX_ROWS = 20;
-
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
 
 /** A key (agent names, edges) shown in a table cell: a `|` would end the cell. */
 function cell(text: string): string {

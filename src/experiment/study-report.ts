@@ -1,22 +1,12 @@
 import type { RunMetrics } from './run-metrics.js';
 import { METRICS, type StudyStatistics } from './study-statistics.js';
+import { figure, interval, table } from './report-markdown.js';
 
-/** A number as the report prints it: at most four significant digits. */
-export function figure(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '–';
-  return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
-}
+export { figure } from './report-markdown.js';
 
-function interval(pair: [number, number] | null | undefined): string {
-  return pair ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
-}
 
 function signed(value: number): string {
   return value > 0 ? `+${figure(value)}` : figure(value);
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
 }
 
 /** How a difference reads: better or worse when its interval leaves out 0 and p < 0.05, else not clear. */

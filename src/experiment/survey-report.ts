@@ -1,7 +1,7 @@
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 import { bootstrapMean, mean, seedOf, standardDeviation } from './statistics.js';
-import { figure } from './study-report.js';
+import { figure, oneLine, table } from './report-markdown.js';
 
 /** One question's answers in one variant, over its runs and agents. */
 export interface SurveyCell {
@@ -60,21 +60,12 @@ export function surveyTables(experiment: Experiment, runs: readonly RunMetrics[]
   });
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
-
-/** A question's text as a table heading: on one line, no `|` to break the table. */
-function heading(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/\|/g, '/');
-}
-
 /** The survey section of report.md: a table per question. Pure. */
 export function renderSurvey(tables: readonly SurveyTable[]): string[] {
   if (tables.length === 0) return [];
   const lines = ['## Survey', '', "Questions put to the runs' agents (`survey:`); the calls were charged to each run's research account, never to an agent.", ''];
   for (const survey of tables) {
-    lines.push(`### ${survey.index + 1}. ${heading(survey.question)}`, '');
+    lines.push(`### ${survey.index + 1}. ${oneLine(survey.question)}`, '');
     if (survey.kind === 'choices') {
       const keys = [...(survey.choices ?? []), ...(survey.variants.some((cell) => (cell.counts?.unreadable ?? 0) > 0) ? ['unreadable'] : [])];
       lines.push(...table(['variant', 'answers', ...keys], survey.variants.map((cell) => [cell.variant, String(cell.answers), ...keys.map((key) => String(cell.counts?.[key] ?? 0))])));

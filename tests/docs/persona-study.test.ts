@@ -1,35 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { CLI } from '../helpers/cli.js';
-import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
+import { describe, expect, test } from 'vitest';
+import { docSection, fencedBlock } from '../helpers/docs.js';
+import { lemmingShell } from '../helpers/lemming-shell.js';
+import { tempDir } from '../helpers/org-files.js';
 
 /** docs/people.md's worked study of persona measures. */
 function section(): string {
-  const page = readFileSync(join(REPO_ROOT, 'docs/people.md'), 'utf8');
-  const start = page.indexOf('## Do the personas hold? Measured');
-  expect(start).toBeGreaterThan(0);
-  const end = page.indexOf('\n## ', start + 1);
-  return page.slice(start, end === -1 ? undefined : end);
+  return docSection('docs/people.md', '## Do the personas hold? Measured');
 }
 
-/** The section's one fenced block whose first line starts so. */
 function block(start: string): string {
-  const found = [...section().matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((text) => text.startsWith(start));
-  expect(found, start).toHaveLength(1);
-  return found[0] as string;
+  return fencedBlock(section(), start);
 }
 
-const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
-writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
-chmodSync(join(bin, 'lemming'), 0o755);
+const shell = lemmingShell();
 
-/** Run a command with bash as a person types it (the built CLI as `lemming` on PATH); it must succeed. */
+/** Run a command as a person types it; it must succeed. */
 function sh(cwd: string, command: string): string {
-  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', command], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 300_000 });
+  const result = shell(cwd, command, 300_000);
   expect({ status: result.status, stderr: result.stderr.split('\n').filter((line) => /error|lemming:/i.test(line)) }, `${command}\n${result.stderr}`).toEqual({ status: 0, stderr: [] });
   return result.stdout;
 }

@@ -1,26 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { CLI } from '../helpers/cli.js';
-import { REPO_ROOT } from '../helpers/org-files.js';
+import { describe, expect, test } from 'vitest';
+import { docSection, fencedBlock } from '../helpers/docs.js';
+import { lemmingShell } from '../helpers/lemming-shell.js';
 import { scratchDir } from '../faults/scratch.js';
 
 /** The section of docs/experiments.md this file runs. */
 function section(): string {
-  const page = readFileSync(join(REPO_ROOT, 'docs/experiments.md'), 'utf8');
-  const start = page.indexOf('## A counterfactual study');
-  expect(start).toBeGreaterThan(0);
-  const end = page.indexOf('\n## ', start + 1);
-  return page.slice(start, end === -1 ? undefined : end);
+  return docSection('docs/experiments.md', '## A counterfactual study');
 }
 
 /** The section's fenced block whose first line starts so. */
 function block(start: string): string {
-  const found = [...section().matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((text) => text.startsWith(start));
-  expect(found, start).toHaveLength(1);
-  return found[0] as string;
+  return fencedBlock(section(), start);
 }
 
 /** A console block: its command (the `$ ` line) and the lines it shows printed. */
@@ -29,16 +21,8 @@ function consoleBlock(start: string): { command: string; shown: string[] } {
   return { command: first.replace(/^\$ /, ''), shown };
 }
 
-const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
-writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
-chmodSync(join(bin, 'lemming'), 0o755);
-
 /** Run commands with bash as a person would (the built CLI as `lemming` on PATH); standard input closed. */
-function sh(cwd: string, text: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 560_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const sh = lemmingShell();
 
 /** Run commands that must succeed; their standard output. */
 function ran(cwd: string, text: string): string {

@@ -33,3 +33,19 @@ export function pageContaining(text: string): DocPage {
   }
   return found[0] as DocPage;
 }
+
+/** A page's section under a `## ` heading that begins so, up to the next `## `; an error when the page has none. */
+export function docSection(file: string, heading: string): string {
+  const page = readFileSync(join(REPO_ROOT, file), 'utf8');
+  const start = page.indexOf(`\n${heading}`);
+  if (start < 0) throw new Error(`${file} has no section ${JSON.stringify(heading)}`);
+  const end = page.indexOf('\n## ', start + 1);
+  return page.slice(start + 1, end === -1 ? undefined : end);
+}
+
+/** The one fenced block of `text` whose first line starts so (its content, without the fences); an error when none or several do. */
+export function fencedBlock(text: string, start: string): string {
+  const found = [...text.matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((block) => block.startsWith(start));
+  if (found.length !== 1) throw new Error(`${found.length} fenced blocks start ${JSON.stringify(start)}`);
+  return found[0] as string;
+}

@@ -1,28 +1,21 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { CLI } from '../helpers/cli.js';
+import { describe, expect, test } from 'vitest';
+import { fencedBlock } from '../helpers/docs.js';
+import { lemmingShell } from '../helpers/lemming-shell.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { messageFiles } from '../helpers/org-snapshot.js';
 
 /** docs/history.md's fenced block whose first line starts so. */
 function block(start: string): string {
-  const page = readFileSync(join(REPO_ROOT, 'docs/history.md'), 'utf8');
-  const found = [...page.matchAll(/^```\S*\n([\s\S]*?)^```$/gm)].map((match) => match[1] as string).filter((text) => text.startsWith(start));
-  expect(found, start).toHaveLength(1);
-  return found[0] as string;
+  return fencedBlock(readFileSync(join(REPO_ROOT, 'docs/history.md'), 'utf8'), start);
 }
 
-const bin = mkdtempSync(join(tmpdir(), 'lemming-bin-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
-writeFileSync(join(bin, 'lemming'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
-chmodSync(join(bin, 'lemming'), 0o755);
+const shell = lemmingShell();
 
 function sh(cwd: string, text: string): string {
-  const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, encoding: 'utf8', input: '', env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR: '1' }, timeout: 560_000 });
+  const result = shell(cwd, text);
   expect({ status: result.status, stderr: result.stderr }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: '' });
   return result.stdout;
 }

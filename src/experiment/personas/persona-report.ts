@@ -1,7 +1,7 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
 import { bootstrapMean, bootstrapSlope, mean, seedOf, slope, wilsonInterval } from '../statistics.js';
-import { figure } from '../study-report.js';
+import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
 export interface VariantAdherence {
@@ -103,18 +103,6 @@ export function personaTables(experiment: Experiment, runs: readonly RunMetrics[
   return tables;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
-
-function interval(pair: [number, number] | null | undefined): string {
-  return pair ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
-}
-
-function heading(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/\|/g, '/');
-}
-
 /** The persona section of report.md. Pure. */
 export function renderPersonas(tables: PersonaTables): string[] {
   if (!tables.adherence && tables.consistency.length === 0) return [];
@@ -135,7 +123,7 @@ export function renderPersonas(tables: PersonaTables): string[] {
   }
   for (const pair of tables.consistency) {
     lines.push(
-      `### Self-consistency: ${heading(pair.question)}`,
+      `### Self-consistency: ${oneLine(pair.question)}`,
       '',
       `Asked early and late (survey questions ${pair.indices[0] + 1} and ${pair.indices[1] + 1}). An agent is consistent when its answer did not change, or changed after mail between the two asks that spoke of the question (named a choice, or held half its key words); the share with a 95% Wilson interval.`,
       '',

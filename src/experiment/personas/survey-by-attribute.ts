@@ -1,7 +1,7 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
 import { bootstrapMean, mean, seedOf, wilsonInterval } from '../statistics.js';
-import { figure } from '../study-report.js';
+import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** One value of an attribute in one variant: the answers of the agents whose persona has it. */
 export interface AttributeCell {
@@ -88,14 +88,6 @@ export function surveyByAttribute(experiment: Experiment, runs: readonly RunMetr
   return tables;
 }
 
-function table(header: string[], rows: string[][]): string[] {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-}
-
-function heading(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/\|/g, '/');
-}
-
 /** The survey's cross-tabulations in report.md, a table per question and attribute. Pure. */
 export function renderSurveyByAttribute(tables: readonly AttributeTable[]): string[] {
   if (tables.length === 0) return [];
@@ -106,7 +98,7 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
     '',
   ];
   for (const found of tables) {
-    lines.push(`### ${found.index + 1}. ${heading(found.question)}, by ${found.attribute}`, '');
+    lines.push(`### ${found.index + 1}. ${oneLine(found.question)}, by ${found.attribute}`, '');
     if (found.kind === 'choices') {
       const choices = found.choices ?? [];
       lines.push(
@@ -114,13 +106,13 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
           ['variant', found.attribute, 'answers', ...choices],
           found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), ...choices.map((choice) => {
             const each = cell.choices?.[choice];
-            return each ? `${each.count} (${figure(each.share)} [${figure(each.ci[0])}, ${figure(each.ci[1])}])` : '0';
+            return each ? `${each.count} (${figure(each.share)} ${interval(each.ci)})` : '0';
           })]),
         ),
         '',
       );
     } else {
-      lines.push(...table(['variant', found.attribute, 'answers', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), figure(cell.numbers?.mean), cell.numbers ? `[${figure(cell.numbers.ci[0])}, ${figure(cell.numbers.ci[1])}]` : '–'])), '');
+      lines.push(...table(['variant', found.attribute, 'answers', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), figure(cell.numbers?.mean), interval(cell.numbers?.ci)])), '');
     }
   }
   return lines;

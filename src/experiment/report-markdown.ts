@@ -1,0 +1,22 @@
+/** How the experiment report writes its markdown: numbers, intervals, tables and headings. Pure. */
+
+/** A number as the report prints it: at most four significant digits. */
+export function figure(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
+}
+
+/** An interval as the report prints it, `[low, high]`, or `–` when there is none. */
+export function interval(pair: readonly [number, number] | null | undefined): string {
+  return pair ? `[${figure(pair[0])}, ${figure(pair[1])}]` : '–';
+}
+
+/** A markdown table: the header, its rule, a line a row. */
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+/** A text (a survey question) as a heading or a cell: on one line, with no `|` to break a table. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\|/g, '/');
+}
