@@ -39,8 +39,8 @@ describe('a request followed from the human through every hand-off and report to
     expect(answer?.from).toBe('manager');
     const thread = JSON.parse(lemming(root, ['thread', answer?.id ?? '', '--json']).stdout) as ThreadJson;
     const path = thread.messages.map((message) => `${message.from}->${message.to}`);
-    // The request, the two hand-offs down, the report and the roll-up back up, and the answer: one tree.
-    expect(path).toEqual(['human->manager', 'manager->planner', 'planner->coder_01', 'coder_01->planner', 'planner->manager', 'manager->human']);
+    // The request, the hand-offs down (to the planner, and to hr and the janitor for the parts the task names), the reports back up, and the answer: one tree.
+    expect(path).toEqual(['human->manager', 'manager->planner', 'planner->coder_01', 'coder_01->planner', 'planner->manager', 'manager->hr', 'hr->manager', 'manager->janitor', 'janitor->manager', 'manager->human']);
     const [request, ...rest] = thread.messages;
     expect(request?.depth).toBe(0);
     expect(request?.replyTo).toBeUndefined();
@@ -73,11 +73,11 @@ describe('a request followed from the human through every hand-off and report to
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(/000000-human-001 .*Plan the first release/);
     expect(listed.stdout).toMatch(/answered by manager in turn 5/);
-    expect(listed.stdout).toMatch(/via planner, coder_01/);
+    expect(listed.stdout).toMatch(/via planner, coder_01, hr, janitor/);
     const json = JSON.parse(lemming(root, ['requests', '--json']).stdout) as RequestsJson;
     expect(json.requests).toHaveLength(1);
     const [request] = json.requests;
-    expect(request).toMatchObject({ id: '000000-human-001', to: 'manager', state: 'answered', answer: { from: 'manager', turn: 5 }, handedTo: ['manager', 'planner', 'coder_01'], waitingOn: [], messages: 6 });
+    expect(request).toMatchObject({ id: '000000-human-001', to: 'manager', state: 'answered', answer: { from: 'manager', turn: 5 }, handedTo: ['manager', 'planner', 'coder_01', 'hr', 'janitor'], waitingOn: [], messages: 10 });
     expect(request?.credits).toBeGreaterThan(0);
   });
 

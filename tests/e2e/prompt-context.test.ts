@@ -15,18 +15,21 @@ function shown(root: string, agent: string, turn: number) {
   return parseMessageMarkup(trace.request.messages[0]?.content ?? '');
 }
 
+/** The demo's request, on two lines: the task, then the parts it gives hr and the janitor. */
 const REQUEST = 'Please plan the first release of our product and get the work done: break it into tasks, build and test it, list the files in the shared workspace, and tell me when it is finished.';
+const PARTS = 'Ask hr to say who on the team works on what, and have the janitor tidy the shared workspace.';
 
 describe('a message shown with the start of the message it answers', () => {
   test('a hand-off shows the request it carries on, a report the hand-off it answers; capped at two lines', () => {
     const root = tempDir();
     expect(lemming(root, ['demo']).status).toBe(0);
     const [handOff] = shown(root, 'coder_01', 3);
-    expect(handOff?.answers).toEqual({ id: '000001-manager-001', from: 'manager', subject: 'Plan the first release', start: `${REQUEST}\n(human asked for this. Please take it on and report back t…` });
+    // Two lines of the request at most, and at most 240 characters: its second line is cut.
+    expect(handOff?.answers).toEqual({ id: '000001-manager-001', from: 'manager', subject: 'Plan the first release', start: `${REQUEST}\n${PARTS.slice(0, 239 - REQUEST.length - 1).trimEnd()}…` });
     const [report] = shown(root, 'planner', 4);
     expect(report?.replyTo).toBe('000002-planner-001');
     expect(report?.answers?.id).toBe('000002-planner-001');
-    expect(report?.answers?.start.startsWith(`${REQUEST}\n(manager asked for this.`)).toBe(true);
+    expect(report?.answers?.start.startsWith(`${REQUEST}\nAsk hr`)).toBe(true);
     expect(report?.answers?.start).toHaveLength(240);
     expect(report?.answers?.start.endsWith('…')).toBe(true);
     expect(report?.body.startsWith('Done: Plan the first release.')).toBe(true);
@@ -43,7 +46,7 @@ describe('a message shown with the start of the message it answers', () => {
     expect(recovered.status).toBe(0);
     expect(recovered.stdout).not.toContain('is not the one planned');
     const [reply] = shown(root, 'manager', 6);
-    expect(reply?.answers).toEqual({ id: '000005-manager-001', from: 'manager', subject: 'Re: Plan the first release', start: '"Plan the first release" is done (via planner). The report:\n> Done: Plan the first release. …' });
+    expect(reply?.answers).toEqual({ id: '000005-manager-001', from: 'manager', subject: 'Re: Plan the first release', start: '"Plan the first release" is done. The report:\n> From hr: …' });
   });
 
   test('a long message is shown by its first 240 characters, cut with "…"', () => {

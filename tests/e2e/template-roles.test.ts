@@ -7,12 +7,11 @@ import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 /**
  * What each template's description promises, on the offline model: bootstrapped with the built
- * CLI, sent its seed tasks, and run to idle, every role has written a message. (software-team, the
- * default org, is the one exception: its hr works on hires and its janitor on schedule, and the
- * demo every page of the docs shows asks for neither.)
+ * CLI, sent its seed tasks, and run to idle, every role has written a message, and every role of
+ * the template is listed here (a role added to a template without a part in its demo fails).
  */
 const MUST_TAKE_PART: Record<string, string[]> = {
-  'software-team': ['manager', 'planner', 'coder_01'],
+  'software-team': ['manager', 'planner', 'hr', 'coder_01', 'janitor'],
   'research-lab': ['lead', 'researcher_01', 'researcher_02', 'reviewer'],
   newsroom: ['editor', 'reporter_01', 'reporter_02', 'fact_checker'],
   startup: ['founder', 'engineer'],
@@ -46,8 +45,15 @@ describe('each template shows what it promises on the offline model', () => {
     expect(run.stdout).toContain('the org is idle');
     const wrote = wroteMessages(root);
     for (const agent of agents) expect(wrote, `${agent} never wrote a message`).toContain(agent);
+    // Every role of the template, the human aside, is one that must take part.
+    expect(readdirSync(join(root, 'agents')).filter((agent) => agent !== 'human').sort()).toEqual([...agents].sort());
     const inbox = JSON.parse(lemming(root, ['inbox', '--all', '--json']).stdout) as { messages: Array<{ from: string; subject: string; body: string }> };
     expect(inbox.messages.filter((message) => message.from === seeds[0]?.to)).toHaveLength(seeds.length);
+    // The software team's answer carries each part: hr's and the janitor's as well as the planner's.
+    if (template === 'software-team') {
+      const answer = inbox.messages.find((message) => message.from === 'manager')?.body ?? '';
+      for (const part of ['From hr:', 'From janitor:', 'From planner:', 'What I did, as People partner:', 'What I did, as Janitor:', 'Tests: I ran']) expect(answer).toContain(part);
+    }
     // The research lab's answer holds the findings: where the researchers saved them, and what the reviewer read in them.
     if (template === 'research-lab') {
       const answer = inbox.messages.find((message) => message.from === 'lead')?.body ?? '';

@@ -88,10 +88,20 @@ export function taskKey(subject: string): string {
  * the person at the top reads the worker's own words (its first `maxLines` lines: several
  * reports and their check, put together, are allowed more).
  */
+/**
+ * What a report says, without the relaying around it: a report that passes another's on ("… is done
+ * (via coder_01). The report:" and the report quoted) is the quoted report; any other, itself.
+ */
+export function relayed(report: string): string[] {
+  const lines = report.trim().split('\n');
+  const quoted = lines.filter((line) => line.startsWith('>'));
+  return quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
+}
+
 export function composeRollUp(delegate: string, subject: string, report: string, maxLines = 20, opening?: string): string {
   const lines = report.trim().split('\n');
   const quoted = lines.filter((line) => line.startsWith('>'));
-  const original = quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
+  const original = relayed(report);
   const body = original.slice(0, maxLines).map((line) => (line === '' ? '>' : `> ${line}`));
   const via = quoted.length > 0 ? ` (via ${delegate})` : '';
   // A question passed on (pass-question.ts) is answered, not done: its opening says whom it was put to.

@@ -2,7 +2,7 @@ import { REFLECTION_REQUEST_ELEMENT } from '../../mailbox/prompt-markup.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
-import { composeDelegation, composeRollUp, stripDelegation, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
+import { composeDelegation, composeRollUp, relayed, stripDelegation, stripReply, subjectOf, taskKey, wholeTask } from './compose.js';
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
@@ -13,6 +13,7 @@ import { composeWorkReport } from './work-report.js';
 import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';
+import { namedInTask, withoutNamedParts } from './named-parts.js';
 import { Variation, type VariationSettings } from './variation.js';
 
 /**
@@ -102,7 +103,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       if (to && canSend) {
         // A report alone goes up as it came; reports of a split or checked task go up together.
         const opening = task.question ? passedOnOpening(task.task, workersOf(gathered, task.checked ? undefined : item.from)) : undefined;
-        const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${item.body}`, 80, opening) : composeRollUp(item.from, subject, item.body, 20, opening);
+        // Gathered reports go up each as it was written: a relayed one unwrapped, so the others are not lost beside its quote.
+        const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${relayed(item.body).join('\n')}`, 80, opening) : composeRollUp(item.from, subject, item.body, 20, opening);
         calls.push(send(to, `Re: ${stripReply(subject)}`, rollUp, task.askerMessage));
       }
       const recent = addRecentWork(memory.get(RECENT_WORK_KEY), `- turn ${view.turn}: "${task.task}", done by ${item.from}, reported to ${task.asker}`);
@@ -131,10 +133,13 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     const place = [view.self, view.turn, item.id] as const;
     const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
     const routed = canSend && !question && !hirer ? instructedRecipient(view, item.from, `${subject}\n${stripDelegation(item.body)}`) : undefined;
-    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(view, item.from, `${subject}\n${item.body}`, variation.happens('route', ...place) ? variation : undefined)) : undefined;
+    // Parts of the task it gives colleagues by name ("ask hr to …") go to them; the rest to whoever fits it.
+    const named = canSend && !question && !hirer && !routed ? namedInTask(view, `${subject}\n${item.body}`, item.from) : [];
+    const rest = named.length > 0 ? withoutNamedParts(view, `${subject}\n${item.body}`, item.from) : `${subject}\n${item.body}`;
+    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(view, item.from, rest, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
-      // Split among those who share the role when the instructions say so; each report comes back under the same subject.
-      const sharers = asksToHire(item) || routed ? [delegate] : sharersOf(view, delegate, item.from);
+      // Split among those who share the role when the instructions say so, and with those the task names; each report comes back under the same subject.
+      const sharers = asksToHire(item) || routed ? [delegate] : [...new Set([...sharersOf(view, delegate, item.from), ...named])];
       const passed = question ? `\n\n${PASSED_ON}` : '';
       for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
       const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}) });
@@ -170,7 +175,7 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
 /** What a split task's hand-over adds: who else has it. Nothing when one colleague has it all. */
 function splitLine(sharers: readonly string[], sharer: string): string {
   if (sharers.length < 2) return '';
-  return `\n\nI split this between ${sharers.join(' and ')}: please take the side of it that fits your field; the others take the rest.`;
+  return `\n\nI split this between ${[sharers.slice(0, -1).join(', '), sharers.at(-1)].join(' and ')}: please take the side of it that fits your field; the others take the rest.`;
 }
 
 /** Who did the work of a task: those whose gathered reports are introduced "From …:", and the last reporter unless it checked. */
@@ -193,7 +198,7 @@ function handBack(view: PromptView, task: TaskNote, report: { key: string; subje
   const { key, subject, from, body } = report;
   const waiting = holdersOf(task).filter((name) => name !== from);
   const previous = memory.get(reportsKey(key));
-  const gathered = `${previous ? `${previous}\n\n` : ''}${reportLine(from, task)}\n${body.trim()}`;
+  const gathered = `${previous ? `${previous}\n\n` : ''}${reportLine(from, task)}\n${relayed(body).join('\n')}`;
   if (waiting.length > 0) {
     return { notes: [[key, formatTaskNote({ ...task, delegate: waiting.join(', ') })], [reportsKey(key), gathered]] };
   }
