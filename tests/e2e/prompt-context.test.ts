@@ -29,9 +29,9 @@ describe('a message shown with the start of the message it answers', () => {
     const [report] = shown(root, 'planner', 4);
     expect(report?.replyTo).toBe('000002-planner-001');
     expect(report?.answers?.id).toBe('000002-planner-001');
-    expect(report?.answers?.start.startsWith(`${REQUEST}\nAsk hr`)).toBe(true);
-    expect(report?.answers?.start).toHaveLength(240);
-    expect(report?.answers?.start.endsWith('…')).toBe(true);
+    // The planner's hand-off begins with the same two lines, so it is shown by the same start.
+    expect(report?.answers?.start).toBe(handOff?.answers?.start);
+    expect(report?.answers?.start.length).toBeLessThanOrEqual(240);
     expect(report?.body.startsWith('Done: Plan the first release.')).toBe(true);
   });
 
