@@ -27,10 +27,10 @@ describe("docs/people.md's persona study, run as written on the offline model", 
   test('populate and experiment print what the page shows, and every table row the page shows is a row of the report', () => {
     const folder = tempDir();
     writeFileSync(join(folder, 'panel.yaml'), block('# panel.yaml'));
-    writeFileSync(join(folder, 'study.yaml'), block('# study.yaml'));
+    writeFileSync(join(folder, 'personas.yaml'), block('# personas.yaml'));
     const shown = block('$ lemming populate').trimEnd().split('\n');
     const commands = shown.filter((line) => line.startsWith('$ '));
-    expect(commands).toEqual(['$ lemming populate panel.yaml --root panel', '$ lemming experiment study.yaml --root panel']);
+    expect(commands).toEqual(['$ lemming populate panel.yaml --root panel', '$ lemming experiment personas.yaml --root panel']);
     for (const command of commands) {
       const printed = sh(folder, command.slice(2)).split('\n');
       // The page shows the first line each command prints.

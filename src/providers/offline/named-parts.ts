@@ -1,4 +1,5 @@
 import type { PromptView } from './read-prompt.js';
+import { labelOf } from './team-work.js';
 
 /**
  * A task that gives colleagues parts of it by name: "ask hr to say who works on what", "have the
@@ -10,11 +11,6 @@ import type { PromptView } from './read-prompt.js';
 /** A name or a role's label as a task may write it: "fact_checker", "fact-checker" and "fact checker" alike. */
 function loose(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-}
-
-function labelOf(title: string): string {
-  const colon = title.indexOf(':');
-  return colon >= 0 ? title.slice(0, colon) : title;
 }
 
 /** The pattern of a part given to one colleague: a verb that asks for work, then the name or the label. */

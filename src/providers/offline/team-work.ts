@@ -8,8 +8,8 @@ import type { PromptView } from './read-prompt.js';
  * "send a story's claims to the fact-checker"). Pure.
  */
 
-/** A role's label, the title before its colon: "Researcher" of "Researcher: studies data …". */
-function labelOf(title: string): string {
+/** A role's label, the title before its colon, in lower case: "researcher" of "Researcher: studies data …". */
+export function labelOf(title: string): string {
   const colon = title.indexOf(':');
   return (colon >= 0 ? title.slice(0, colon) : title).trim().toLowerCase();
 }
