@@ -14,7 +14,7 @@ async function handOffs(agentName: string, from: string, body: string): Promise<
   const inbox = [{ id: `000000-${from}-001`, from, turn: 0, priority: 'normal' as const, subject: 'Plan the first release', body }];
   const request = buildPrompt({ org, agent, modelKey: 'offline', turn: 1, inbox, memory: new Map(), reason: 'mail' }).request;
   const response = await new OfflineProvider().generate(request);
-  return response.toolCalls.filter((call) => call.name === 'send_message').map((call) => ({ to: call.arguments.to, body: call.arguments.body }));
+  return response.toolCalls.filter((call) => call.name === 'send_message').map((call) => call.arguments as { to: unknown; body: unknown });
 }
 
 const TASK = 'Please plan the first release of our product and get the work done: break it into tasks, build and test it, and tell me when it is finished.';
