@@ -18,7 +18,7 @@ describe('a request followed on the page', () => {
       await tab.goto(viewUrl(server.url, '#/message/000005-manager-001'));
       await tab.locator('#thread .thread-entry.current').waitFor();
       const entries = tab.locator('#thread .thread-entry');
-      expect(await entries.count()).toBe(6);
+      expect(await entries.count()).toBe(10);
       const heads = await entries.locator('a').allTextContents();
       expect(heads).toEqual([
         'turn 0 · human → manager',
@@ -26,16 +26,20 @@ describe('a request followed on the page', () => {
         'turn 2 · planner → coder_01',
         'turn 3 · coder_01 → planner',
         'turn 4 · planner → manager',
+        'turn 1 · manager → hr',
+        'turn 2 · hr → manager',
+        'turn 1 · manager → janitor',
+        'turn 2 · janitor → manager',
         'turn 5 · manager → human',
       ]);
       // A tree shown as one: each reply sits deeper than what it answers.
       const margins = await entries.evaluateAll((elements) => elements.map((element) => Number.parseInt((element as unknown as { style: { marginLeft: string } }).style.marginLeft || '0', 10)));
-      expect(margins).toEqual([0, 14, 28, 42, 28, 14]);
+      expect(margins).toEqual([0, 14, 28, 42, 28, 14, 28, 14, 28, 14]);
       const costs = await entries.locator('.thread-cost').allTextContents();
       expect(costs[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
       for (const cost of costs.slice(1)) expect(cost).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d · [\d,]+ tokens · 0\.\d{4} credits$/);
-      // The report, quoted with its list, reads as written: a quote holding a list, not one paragraph.
-      expect(await tab.locator('#message-body blockquote ul li').count()).toBe(3);
+      // The reports, quoted with their lists (hr's, the janitor's, the planner's), read as written: a quote holding lists, not one paragraph.
+      expect(await tab.locator('#message-body blockquote ul li').count()).toBe(9);
       await tab.screenshot({ path: screenshotPath('thread.png', 'dashboard-thread.png') });
 
       await tab.click('a[data-view="requests"]');
@@ -43,7 +47,7 @@ describe('a request followed on the page', () => {
       await row.waitFor();
       expect(await row.getAttribute('data-state')).toBe('answered');
       expect(await row.textContent()).toContain('answered by manager in turn 5');
-      expect(await row.textContent()).toContain('via planner, coder_01');
+      expect(await row.textContent()).toContain('via planner, coder_01, hr, janitor');
       await row.click();
       await tab.locator('#thread .thread-entry.current[data-id="000005-manager-001"]').waitFor();
 
