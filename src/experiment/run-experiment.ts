@@ -14,6 +14,7 @@ import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
 import { scoreRun } from './score-run.js';
 import { measurePersonas } from './personas/measure-personas.js';
+import { adherenceEstimate } from './personas/adherence.js';
 import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';
@@ -177,6 +178,8 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   for (const run of pending) await prepareRun(experiment, base, run.variant, run.root, run.seed);
   if (skipped.length > 0) options.log(`already complete, not run again: ${skipped.join(', ')}`);
   for (const line of judgingEstimates(pending)) options.log(line);
+  const first = pending[0];
+  if (experiment.personas && first) options.log(adherenceEstimate(loadOrg(first.root).org.models, experiment.personas, pending.length));
 
   const parallel = options.parallel ?? experiment.parallel;
   const queue = options.queue ?? experiment.queue;

@@ -17,10 +17,10 @@ function block(start: string): string {
 const shell = lemmingShell();
 
 /** Run a command as a person types it; it must succeed. */
-function sh(cwd: string, command: string): string {
+function sh(cwd: string, command: string): { stdout: string; stderr: string } {
   const result = shell(cwd, command, 300_000);
   expect({ status: result.status, stderr: result.stderr.split('\n').filter((line) => /error|lemming:/i.test(line)) }, `${command}\n${result.stderr}`).toEqual({ status: 0, stderr: [] });
-  return result.stdout;
+  return result;
 }
 
 describe("docs/people.md's persona study, run as written on the offline model", () => {
@@ -32,9 +32,11 @@ describe("docs/people.md's persona study, run as written on the offline model", 
     const commands = shown.filter((line) => line.startsWith('$ '));
     expect(commands).toEqual(['$ lemming populate panel.yaml --root panel', '$ lemming experiment personas.yaml --root panel']);
     for (const command of commands) {
-      const printed = sh(folder, command.slice(2)).split('\n');
+      const { stdout, stderr } = sh(folder, command.slice(2));
       // The page shows the first line each command prints.
-      expect(printed[0]).toBe(shown[shown.indexOf(command) + 1]);
+      expect(stdout.split('\n')[0]).toBe(shown[shown.indexOf(command) + 1]);
+      // Before its first run the experiment says what the persona judge may call.
+      if (command.includes('experiment')) expect(stderr.split('\n')[0]).toBe("personas: offline judges each message an agent with a persona writes, at most 200 a run (6 run(s)), each answer at most 1024 output tokens (the default, as org/org.yaml models.offline.max_output_tokens is not set); charged to the experiment's ledger");
     }
     const report = readFileSync(join(folder, 'panel/experiments/personas/report.md'), 'utf8').split('\n');
     const rows = section()

@@ -170,3 +170,15 @@ export async function judgeAdherence(org: Org, messages: readonly Message[], set
   }
   return { adherence: { model: setting.judge, scale: setting.scale, written: written.length, judged }, charges };
 }
+
+/**
+ * What the persona judge may cost, said before the first run: one call a message of an agent with a
+ * persona, at most `maxMessages` a run, each answer capped at the judge's registry entry's
+ * `max_output_tokens` (else the default). Pure.
+ */
+export function adherenceEstimate(models: Readonly<Record<string, ModelEntry>>, setting: PersonaSetting, runs: number): string {
+  const entry = models[setting.judge];
+  const cap = entry?.max_output_tokens !== undefined ? `org/org.yaml models.${setting.judge}.max_output_tokens` : `the default, as org/org.yaml models.${setting.judge}.max_output_tokens is not set`;
+  const output = entry ? expectedOutputTokens(entry) : 0;
+  return `personas: ${setting.judge} judges each message an agent with a persona writes, at most ${setting.maxMessages} a run (${runs} run(s)), each answer at most ${output} output tokens (${cap}); charged to the experiment's ledger`;
+}

@@ -8,12 +8,11 @@ import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
 import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
-import { checkerFor, composeCheckRequest, sharersOf } from './team-work.js';
+import { checkerFor, composeCheckRequest, namedInTask, sharersOf, withoutNamedParts } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
 import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';
-import { namedInTask, withoutNamedParts } from './named-parts.js';
 import { Variation, type VariationSettings } from './variation.js';
 
 /**
