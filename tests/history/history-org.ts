@@ -7,6 +7,7 @@ import { loadOrg } from '../../src/org/load-org.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';
+import { afterEveryFile } from '../helpers/file-hooks.js';
 
 /** Turn the org's history on, as docs/history.md says: the line appended to org/org.yaml. */
 export function keepHistory(root: string): void {
@@ -14,6 +15,10 @@ export function keepHistory(root: string): void {
 }
 
 let seeded: string | undefined;
+// The seed is a scratch folder of the file that made it, removed when that file is done.
+afterEveryFile(() => {
+  seeded = undefined;
+});
 
 /**
  * The default org, keeping a history, with two tasks from the human waiting: made once for the
