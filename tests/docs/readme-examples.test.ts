@@ -328,7 +328,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     expectValid(registry);
 
     const engine = bootstrapped();
-    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# The model registry|\nmodels:)/, `\n${example('engine:\n  queue:').text}`);
+    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# |\nmodels:)/, `\n${example('engine:\n  queue:').text}`);
     expect(withEngine).toContain('queue_checks:');
     writeFileSync(join(engine, 'org/org.yaml'), withEngine);
     expectValid(engine);
