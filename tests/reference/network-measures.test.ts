@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { compareWithReference } from '../../src/reference/compare-reference.js';
 import { directedNetwork } from '../../src/reference/directed-network.js';
 import { parseDepartmentLabels, parseEdgeList } from '../../src/reference/edge-list.js';
 import { ksStatistic, networkMeasures } from '../../src/reference/network-measures.js';
+import { realNetwork } from '../../src/reference/read-networks.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 /*
  * The measures of a network small enough to work out by hand. Four people, departments a (1, 2) and
@@ -74,6 +77,19 @@ describe('the measures of a network', () => {
     expect(row('ksOutDegree')?.runs[1]).toBeCloseTo(0.35, 12);
     expect(row('insideDepartments')).toMatchObject({ real: 0.8, runs: [1, 1] });
     expect(comparison.reference).toMatchObject({ people: 4, edges: 5, selfLoops: 1, departments: 2 });
+  });
+});
+
+describe('email-Eu-core measured', () => {
+  test("the figures SNAP publishes for it: 1,005 people, 105,461 triangles, average clustering 0.3994", () => {
+    const { network } = realNetwork(join(REPO_ROOT, 'data/email-eu-core/email-Eu-core.txt'), join(REPO_ROOT, 'data/email-eu-core/email-Eu-core-department-labels.txt'));
+    // SNAP counts 25,571 edges, the 642 self-loops among them.
+    expect(network.edges.length + network.selfLoops).toBe(25571);
+    const measures = networkMeasures(network);
+    expect(measures.people).toBe(1005);
+    expect(measures.triangles).toBe(105461);
+    expect(measures.clustering.toFixed(4)).toBe('0.3994');
+    expect(new Set(network.departments?.values()).size).toBe(42);
   });
 });
 
