@@ -351,12 +351,14 @@ program
   .option('--reference <edges>', "compare the run's communication network with a real one (a SNAP edge list): degree distributions (KS), reciprocity, share inside departments, clustering, who never writes")
   .option('--labels <file>', "with --reference: the real network's departments, `NODE DEPARTMENT` a line")
   .option('--runs <folder>', "with --reference: every run in this experiment's folder, each a repeat (the real value, the runs' mean and its 95% interval)")
+  .option('--variant <name>', 'with --runs: the runs of this variant (needed when the folder holds several)')
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean; reference?: string; labels?: string; runs?: string }) =>
+  .action((options: { json?: boolean; reference?: string; labels?: string; runs?: string; variant?: string }) =>
     execute(async () => {
       if ((options.labels !== undefined || options.runs !== undefined) && options.reference === undefined) {
         throw new LemmingError('usage', '--labels and --runs go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
       }
+      if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
       return command('analyze').analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
     }),
   );

@@ -43,15 +43,30 @@ export function runNetwork(root: string): { source: string; network: DirectedNet
   return { source: root, network: directedNetwork(people, records.messages.map((message): [string, string] => [message.from, message.to]), departments) };
 }
 
-/** The run folders under an experiment's folder (every folder holding an org), in name order. */
-export function runFolders(folder: string): string[] {
+/** The variant a run's folder belongs to: `baseline-r2` is a repeat of `baseline`. */
+function variantOf(run: string): string {
+  return run.replace(/-r\d+$/, '');
+}
+
+/**
+ * The run folders under an experiment's folder (every folder holding an org), in name order: those
+ * of `variant`, or of its one variant; runs of several variants are not repeats of one, so without
+ * `variant` they are refused, naming them.
+ */
+export function runFolders(folder: string, variant?: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   } catch {
     throw new LemmingError('runs-missing', `${folder}: no such folder; --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
   }
-  const runs = entries.sort().map((name) => join(folder, name)).filter((path) => existsSync(join(path, CHART_FILE)));
-  if (runs.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run (no folder with ${CHART_FILE}); --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
-  return runs;
+  const all = entries.sort().filter((name) => existsSync(join(folder, name, CHART_FILE)));
+  if (all.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run (no folder with ${CHART_FILE}); --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
+  const variants = [...new Set(all.map(variantOf))];
+  if (variant === undefined && variants.length > 1) {
+    throw new LemmingError('runs-variants', `${folder}: holds runs of ${variants.length} variants (${variants.join(', ')}), which are not repeats of one; say which with --variant ${variants[0]}`, { exitCode: 2 });
+  }
+  const runs = variant === undefined ? all : all.filter((name) => variantOf(name) === variant);
+  if (runs.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run of variant ${JSON.stringify(variant)}; its variants are ${variants.join(', ')}`, { exitCode: 2 });
+  return runs.map((name) => join(folder, name));
 }

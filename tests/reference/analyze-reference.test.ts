@@ -89,6 +89,17 @@ describe('lemming analyze --reference', () => {
     expect(run.stdout).toContain("No department share: give the real network's departments with --labels.");
   });
 
+  test('runs of two variants are not repeats of one: --variant picks them', () => {
+    const runs = twoRuns();
+    cpSync(join(runs, 'study-r1'), join(runs, 'other'), { recursive: true });
+    const mixed = lemming(runs, ['analyze', '--reference', TINY, '--runs', runs]);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain(`${runs}: holds runs of 2 variants (other, study), which are not repeats of one; say which with --variant other`);
+    const picked = JSON.parse(lemming(runs, ['analyze', '--reference', TINY, '--runs', runs, '--variant', 'study', '--json']).stdout) as ComparisonJson;
+    expect(picked.runs.map((entry) => entry.source)).toEqual([join(runs, 'study-r1'), join(runs, 'study-r2')]);
+    expect(lemming(runs, ['analyze', '--reference', TINY, '--runs', runs, '--variant', 'none']).stderr).toContain('holds no run of variant "none"; its variants are other, study');
+  });
+
   test('--labels and --runs without --reference, and a folder with no runs, are refused', () => {
     const folder = tempDir();
     const stray = lemming(folder, ['analyze', '--labels', TINY_LABELS]);

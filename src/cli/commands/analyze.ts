@@ -16,6 +16,8 @@ export interface AnalyzeFlags {
   labels?: string;
   /** An experiment's folder: each run in it is a repeat. */
   runs?: string;
+  /** With `runs`: the variant whose repeats are compared. */
+  variant?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
 
 function referenceCommand(root: string, options: AnalyzeFlags & { reference: string }, output: Output): number {
   const reference = realNetwork(options.reference, options.labels);
-  const folders = options.runs === undefined ? [root] : runFolders(options.runs);
+  const folders = options.runs === undefined ? [root] : runFolders(options.runs, options.variant);
   const comparison = compareWithReference(reference, folders.map(runNetwork));
   output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
