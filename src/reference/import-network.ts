@@ -7,6 +7,7 @@ import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
 import { readTemplateFiles } from '../org/templates/read-template.js';
 import { holdsOrg, writePopulation } from '../population/populate-org.js';
 import { ResumeWriter } from '../population/population-files.js';
+import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 import { networkOrg, type ChartEdges } from './network-org.js';
 
@@ -91,6 +92,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const list = readEdgeList(edgesFile);
   const labels = options.labels === undefined ? undefined : readDepartmentLabels(options.labels);
   const people = labels === undefined ? list.nodes : nodesWithLabels(list, labels);
+  if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: 2 });
   requireOrgFolder(root, 'import-network');
   if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
   const templateFiles = readTemplateFiles(options.template);
@@ -101,7 +103,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });
   const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
   // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
-  const largestTeam = Math.max(...made.arrangement.positions.map((position) => position.contacts.length));
+  const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
   const settings = withMessageCap(orgYaml, largestTeam);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));

@@ -134,6 +134,7 @@ export function networkOrg(list: EdgeList, people: readonly string[], labels: Re
     name: settings.name,
     seed: 0,
     size: positions.length,
+    // The resumes' `persona:` lists these attributes by name, in this order; nothing samples them.
     attributes: [
       { name: 'department', kind: 'categorical', values: order, shares: order.map((key) => (groups.get(key)?.length ?? 0) / positions.length) },
       { name: 'node', kind: 'categorical', values: [], shares: [] },

@@ -40,6 +40,10 @@ describe('lemming import-network', () => {
     expect(resume).toContain('persona:\n  department: b\n  node: "3"\n');
     expect(readFileSync(join(root, 'network-experiment.yaml'), 'utf8')).toContain('  - to: agent_00001\n');
     expect(lemming(root, ['validate']).status).toBe(0);
+
+    const again = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS]);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toContain('holds an org already (org/org.yaml); import-network makes a new org');
   });
 
   test('--chart department: everyone may write to everyone of their department, and nobody else', () => {
