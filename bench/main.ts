@@ -21,6 +21,7 @@ import { scale } from './sections/scale.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
+import { referenceNetwork } from './sections/reference-network.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -132,6 +133,13 @@ const sections: Section[] = [
     // Tens of thousands of files and folders made and removed on each storage: minutes on a slow disk.
     quick: false,
     run: populate,
+  },
+  {
+    id: 'reference-network',
+    title: 'A real network: `lemming import-network` and `analyze --reference` at 1,005 agents',
+    about: 'On the first storage, each the whole process of the built CLI: `import-network` of the shipped SNAP email-Eu-core (1,005 people, 42 departments; 3 runs, each into a new folder); then the org\'s `network-experiment.yaml` run with 2 repeats on the offline model (once, not a figure to hold), and `analyze --reference` of one run and of both (`--runs`), 3 times each.',
+    quick: true,
+    run: referenceNetwork,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
