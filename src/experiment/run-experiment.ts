@@ -214,6 +214,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const result = readJson<RunMetrics | undefined>(join(run.root, RESULT_FILE), undefined);
     return result ? [result] : [];
   });
-  const report = writeReport(folder, experiment, base, runs, failed);
+  const report = await writeReport(folder, experiment, base, runs, failed);
   return { experiment, folder, runs, skipped, failed, report };
 }
