@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { commandIo, type Output } from '../cli-context.js';
@@ -7,7 +8,6 @@ import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMo
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../open-engine.js';
-import { afterErasing, startingLine } from '../starting-line.js';
 import { guardShutdown, type Shutdown } from '../shutdown.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
@@ -44,9 +44,10 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
   const shutdown = options.mode === 'ui' ? undefined : guardShutdown(output, options.shutdownSeconds);
   // The screen's modules take most of a second to load, several under load: say at once that the run starts,
   // and load them while the engine opens rather than after.
-  const screen = options.mode === 'ui' ? { line: startingLine(commandIo().stdout, 'lemming run', root), code: loadRunScreen() } : undefined;
+  const { afterErasing, startingLine } = options.mode === 'ui' ? startingLineCode() : { afterErasing: undefined, startingLine: undefined };
+  const screen = startingLine ? { line: startingLine(commandIo().stdout, 'lemming run', root), code: loadRunScreen() } : undefined;
   // A line printed before the first frame (the dashboard's address, a model that cannot be reached) starts on a clean line.
-  if (screen) output = afterErasing(output, screen.line);
+  if (screen && afterErasing) output = afterErasing(output, screen.line);
   try {
     if (!options.serve) return await runEngine(root, options, output, undefined, shutdown, screen);
     // Loaded only here: the web server's modules cost start-up time no other run needs.
@@ -56,6 +57,11 @@ export async function runCommand(root: string, options: RunCommandOptions, outpu
     screen?.line.erase();
     shutdown?.dispose();
   }
+}
+
+/** Required when the screen is wanted, so that run-once, plain and JSON runs load one module fewer. */
+function startingLineCode(): typeof import('../starting-line.js') {
+  return createRequire(import.meta.url)('../starting-line.js') as typeof import('../starting-line.js');
 }
 
 type RunScreenCode = typeof import('../../ui/run/run-app.js');
