@@ -6,17 +6,8 @@ import { defaultOrg } from '../helpers/temp-org.js';
 import { HAS_SCRIPT, TerminalSession } from '../ui/helpers/pty.js';
 import { plainText } from '../ui/helpers/wait.js';
 
-const STUDY = `name: solo
-turns: 10
-parallel: 1
-repeats: 1
-messages:
-  - to: manager
-    subject: Release notes
-    body: Please get the release notes for version 2 written and checked.
-variants:
-  - name: baseline
-`;
+/** One run of the default org on one task: enough turns for a live line to show several. */
+const STUDY = ['name: solo', 'turns: 10', 'parallel: 1', 'messages:', '  - { to: manager, subject: First release, body: Plan the first release and have it built. }', 'variants:', '  - name: baseline', ''].join('\n');
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
