@@ -28,7 +28,7 @@ function holdRequests(path: RegExp): { handler: (route: Route) => Promise<void>;
 describe('panels say what is coming until their chart is drawn, in Chromium', () => {
   const chromium = chromiumForSuite();
 
-  test('the org chart, the run page and an agent page show a placeholder, then the drawing in its place', { timeout: 120_000 }, async () => {
+  test('the org chart, the run page and an agent page show a placeholder, then the drawing in its place, its axes titled', { timeout: 120_000 }, async () => {
     const root = defaultOrg();
     humanSends(root, 'manager', 'Plan the first release', 'Plan');
     await runEngine(root);
@@ -50,6 +50,8 @@ describe('panels say what is coming until their chart is drawn, in Chromium', ()
         hold.release();
         await page.locator(drawn).first().waitFor();
         expect(await page.getByText(placeholderText).count()).toBe(0);
+        // A bar chart says what its axes count: the turns, and its amount in its unit.
+        if (drawn === '.bars svg') expect(await page.locator('.bars svg text.axis-title').allTextContents()).toEqual(['turn', 'credits']);
         await page.unroute('**/api/**', hold.handler);
       }
       await page.close();
