@@ -51,9 +51,9 @@ function drivenEngine(options: ChatOptions): { command: string; queue?: string }
 export async function chatCommand(root: string, options: ChatOptions, output: Output): Promise<number> {
   requireOrgRoot(root);
   const onScreen = !options.plain && commandIo().stdin.isTTY === true && commandIo().stdout.isTTY === true;
-  // The screen's modules take most of a second to load, several under load: say at once that chat starts,
-  // and load them while the org is read rather than after.
-  const screen = onScreen ? { line: startingLine(commandIo().stdout, 'lemming chat', root), code: loadChatScreen() } : undefined;
+  // The screen's modules take most of a second to load, several under load: say at once that chat starts.
+  // They are loaded when the session is ready: begun here, beside the little chat reads first, they came no sooner.
+  const screen = onScreen ? { line: startingLine(commandIo().stdout, 'lemming chat', root) } : undefined;
   try {
     return await chat(root, options, screen ? afterErasing(output, screen.line) : output, screen);
   } finally {
@@ -61,17 +61,7 @@ export async function chatCommand(root: string, options: ChatOptions, output: Ou
   }
 }
 
-type ChatScreenCode = typeof import('../../ui/chat/chat-app.js');
-
-/** The chat screen's code, its import begun now; a chat that fails before it draws leaves no unhandled rejection. */
-function loadChatScreen(): Promise<ChatScreenCode> {
-  // Loaded only here: the line mode and every other command never load ink or React.
-  const loading = import('../../ui/chat/chat-app.js');
-  loading.catch(() => undefined);
-  return loading;
-}
-
-async function chat(root: string, options: ChatOptions, output: Output, screen?: { line: { erase(): void }; code: Promise<ChatScreenCode> }): Promise<number> {
+async function chat(root: string, options: ChatOptions, output: Output, screen?: { line: { erase(): void } }): Promise<number> {
   const backend = fileChatBackend(root);
   const session = new ChatSession(backend, options.to !== undefined ? { to: options.to } : {});
   let driver: ChatDriver | undefined;
@@ -87,7 +77,8 @@ async function chat(root: string, options: ChatOptions, output: Output, screen?:
   }
   if (screen) {
     prepareUiColour(commandIo().stdout);
-    const { chatTerminalUi } = await screen.code;
+    // Loaded only here: the line mode and every other command never load ink or React.
+    const { chatTerminalUi } = await import('../../ui/chat/chat-app.js');
     screen.line.erase();
     await chatTerminalUi({ root, backend, session, ...(driver ? { driver } : {}) });
     return 0;
