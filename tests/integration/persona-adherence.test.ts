@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Experiment } from '../../src/experiment/experiment-file.js';
@@ -8,6 +8,7 @@ import type { RunMetrics } from '../../src/experiment/run-metrics.js';
 import { seededRandom } from '../../src/experiment/statistics.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { populate } from '../../src/population/populate.js';
+import { lemmingAsync } from '../helpers/cli.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { DEFAULT_ORG, read, tempDir, write } from '../helpers/temp-org.js';
@@ -114,5 +115,23 @@ describe('persona adherence of a scripted model whose adherence is known', () =>
     expect(lines).toHaveLength(MESSAGES);
     // 400 input tokens at 100 and 12 output at 200 credits a million.
     for (const line of lines) expect(line).toMatchObject({ model: 'judge', input_tokens: 400, output_tokens: 12, credits: (400 * 100 + 12 * 200) / 1e6 });
+  });
+});
+
+describe("an experiment's personas: setting, checked before any run", () => {
+  test('a judge not in the registry is refused, naming the file, the field and what a valid value looks like; nothing runs', { timeout: 60_000 }, async () => {
+    const root = await panel();
+    const file = join(root, 'study.yaml');
+    writeFileSync(file, 'name: study\nmessages:\n  - to: agent_00001\n    body: How is the week going?\npersonas:\n  judge: gpt-5-judge\nvariants:\n  - name: baseline\n');
+    const refused = await lemmingAsync(root, ['experiment', file]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${file}: variant "baseline": personas.judge: "gpt-5-judge" is not in the org's model registry; use one of `);
+    expect(refused.stderr).toContain('for example `personas: { judge: offline }`');
+    expect(existsSync(join(root, 'experiments/study/baseline/experiment-result.json'))).toBe(false);
+    writeFileSync(file, 'name: study\nmessages:\n  - to: agent_00001\n    body: How is the week going?\npersonas:\n  judge: offline\n  max_messages: 0\nvariants:\n  - name: baseline\n');
+    // A field of the file that is not valid: its line, and a valid value (exit 1, as every problem of an experiment file's fields).
+    const invalid = await lemmingAsync(root, ['experiment', file]);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toContain('study.yaml:7: personas.max_messages: is 1 to 10,000, for example `max_messages: 200`');
   });
 });

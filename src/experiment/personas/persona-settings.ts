@@ -19,9 +19,9 @@ export function personasField(z: typeof Zod) {
   return {
     personas: z
       .strictObject({
-        judge: z.string().min(1),
-        scale: z.number().positive().default(10),
-        max_messages: z.number().int().min(1).max(10_000).default(200),
+        judge: z.string().min(1, 'names a registry model, for example `personas: { judge: offline }`'),
+        scale: z.number().positive('is above 0, for example `scale: 10`').default(10),
+        max_messages: z.number().int('is a whole number, for example `max_messages: 200`').min(1, 'is 1 to 10,000, for example `max_messages: 200`').max(10_000, 'is 1 to 10,000, for example `max_messages: 200`').default(200),
       })
       .optional(),
   };
