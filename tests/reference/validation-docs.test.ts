@@ -74,9 +74,9 @@ describe('docs/validation.md, run as written', { timeout: 600_000 }, () => {
 
     // The experiment's figures the page quotes.
     const report = readFileSync(join(folder, 'eu/experiments/email-eu-core/report.md'), 'utf8');
-    expect(PAGE).toContain('(15.03\ncredits on average, [14.54, 15.52])');
+    expect(PAGE).toContain('(14.61\ncredits on average, [14.11, 15.09])');
     expect(PAGE).toContain('(4.6 of 42 on average, between 3 and 6:');
-    expect(report).toContain('| credits | baseline | 5 | 15.03 | 0.6438 | [14.54, 15.52] |');
+    expect(report).toContain('| credits | baseline | 5 | 14.61 | 0.6448 | [14.11, 15.09] |');
     expect(report).toMatch(/^\| baseline \| 5 \| 5\/5 \| 8 \| 1963\.4 \|/m);
     expect(report).toMatch(/^\| baseline \| 5 \| 7 \[7, 7\] \| 4\.6 \[3, 6\] \|/m);
     expect(report).toContain('MAST failure modes: FM-3.1 Premature termination in 5/5 run(s) of baseline.');
