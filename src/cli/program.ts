@@ -26,7 +26,7 @@ import {
   type ServiceFlags,
 } from './option-values.js';
 import { command } from './command-modules.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../package-root.js';
 import type { SearchOptions } from './commands/search.js';
 
 const requireModule = createRequire(import.meta.url);

@@ -6,7 +6,7 @@ import type { AttributeSummary } from '../../population/population-summary.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 /** The flags of `lemming populate`. */
 export interface PopulateFlags {

@@ -6,7 +6,7 @@ import { colourWanted, prepareUiColour } from '../colour.js';
 import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
-import { openEngine } from '../open-engine.js';
+import { openEngine } from '../../library/open-engine.js';
 import { guardShutdown, type Shutdown } from '../shutdown.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';

@@ -65,7 +65,7 @@ export function openEngine(root: string, options: OpenEngineOptions): OpenedEngi
 function withNotifications(engine: Engine, root: string): { engine: Engine; settle(): Promise<void> } {
   let loaded: Promise<import('../notify/notifier.js').Notifier> | undefined;
   const notifier = () =>
-    (loaded ??= Promise.all([import('../notify/notifier.js'), import('./command-hint.js')]).then(([{ Notifier }, { anywhereHint }]) => new Notifier(root, () => engine.currentOrg, anywhereHint(root))));
+    (loaded ??= Promise.all([import('../notify/notifier.js'), import('../cli/command-hint.js')]).then(([{ Notifier }, { anywhereHint }]) => new Notifier(root, () => engine.currentOrg, anywhereHint(root))));
   const wanted = (): boolean => (engine.currentOrg.notify ?? []).length > 0;
   const told = async function* (source: AsyncGenerator<EngineEvent>): AsyncGenerator<EngineEvent> {
     try {
