@@ -26,8 +26,12 @@ export interface OpenedOrg {
    * `message-delivered`, …, `run-finished` last). By default until no agent has unread mail.
    */
   run(options?: RunOptions): AsyncGenerator<EngineEvent>;
-  /** Release the lock and the connections the run used; waits for telemetry and notifications to be sent. */
-  close(): Promise<void>;
+  /**
+   * Release the lock and the connections the run used; waits for telemetry and notifications to be
+   * sent. Resolves with the warnings that came after the run's events ended (telemetry that could not
+   * be sent); those during a run are `warning` events.
+   */
+  close(): Promise<string[]>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -51,6 +55,6 @@ export function openOrg(root: string, options: OpenOrgOptions = {}): OpenedOrg {
     },
     run: (runOptions) => opened.engine.run(runOptions),
     close: () => opened.close(),
-    [Symbol.asyncDispose]: () => opened.close(),
+    [Symbol.asyncDispose]: async () => void (await opened.close()),
   };
 }

@@ -33,6 +33,8 @@ export interface RunCommandOptions {
   serve?: ServeOptions;
   /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
   queue?: string;
+  /** `--otlp URL`: each turn sent as a trace to this OTLP/HTTP endpoint (default: org.yaml telemetry.otlp). */
+  otlp?: string;
   /** `--shutdown-timeout`: the most seconds the process takes to stop after SIGTERM or SIGINT (default: org.yaml engine.shutdown_seconds). */
   shutdownSeconds?: number;
 }
@@ -59,7 +61,7 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
   // Tuning V8 is for the binary's own process: a command run in another program leaves its heap alone.
   const tuneHeap = !options.once && commandIo().ownsProcess;
   if (tuneHeap) await keepHeapSmall();
-  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
+  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }), ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
   const maxTurns = options.once ? 1 : options.turns;
   const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
@@ -98,6 +100,6 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
     return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
-    await opened.close();
+    for (const warning of await opened.close()) output.err(`lemming: ${warning}`);
   }
 }

@@ -1,0 +1,14 @@
+/**
+ * The traces URL of an OTLP/HTTP endpoint: `http://localhost:4318` → `http://localhost:4318/v1/traces`,
+ * as OTEL_EXPORTER_OTLP_ENDPOINT is read; a URL that already ends in `/v1/traces` is kept.
+ */
+export function tracesUrl(endpoint: string): string {
+  const trimmed = endpoint.replace(/\/+$/, '');
+  return trimmed.endsWith('/v1/traces') ? trimmed : `${trimmed}/v1/traces`;
+}
+
+/** What an OTLP endpoint must look like, in org.yaml `telemetry.otlp` and `--otlp` alike: an http:// or https:// URL. */
+export const OTLP_URL = /^https?:\/\/[^/\s]+/;
+
+/** How a person is told what a valid endpoint looks like. */
+export const OTLP_URL_HINT = 'an http:// or https:// URL of an OTLP/HTTP endpoint, for example http://localhost:4318';
