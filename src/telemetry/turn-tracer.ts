@@ -60,11 +60,7 @@ export class TurnTracer {
       case 'turn-started':
         this.endTurn(at);
         this.turn = event.turn;
-        this.turnSpan = this.tracer.startSpan(
-          `turn ${event.turn}`,
-          { root: true, startTime: at, kind: SpanKind.INTERNAL, attributes: spanAttributes({ 'lemming.org': this.options.org, 'lemming.turn': event.turn, 'lemming.agents': event.agents.length, 'lemming.recovering': event.recovering }) },
-          ROOT_CONTEXT,
-        );
+        this.turnSpan = this.start(`turn ${event.turn}`, undefined, at, SpanKind.INTERNAL, { 'lemming.org': this.options.org, 'lemming.turn': event.turn, 'lemming.agents': event.agents.length, 'lemming.recovering': event.recovering });
         return;
       case 'agent-called':
         this.startCall(event.agent, event.model, event.reason, event.inbox, at);
@@ -135,94 +131,61 @@ export class TurnTracer {
   private startCall(agent: string, key: string, reason: string, inbox: number, at: number): void {
     const facts = this.options.modelOf(key);
     const model = facts?.model ?? key;
-    const parent = this.turnSpan ? trace.setSpan(ROOT_CONTEXT, this.turnSpan) : ROOT_CONTEXT;
-    const span = this.tracer.startSpan(
-      `invoke_agent ${agent}`,
-      {
-        startTime: at,
-        kind: SpanKind.INTERNAL,
-        attributes: spanAttributes({
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.agent.name': agent,
-          'gen_ai.system': facts?.provider,
-          'gen_ai.provider.name': facts?.provider,
-          'gen_ai.request.model': model,
-          'lemming.agent': agent,
-          'lemming.turn': this.turn,
-          'lemming.model_key': key,
-          'lemming.reason': reason,
-          'lemming.inbox': inbox,
-        }),
-      },
-      parent,
-    );
+    const span = this.start(`invoke_agent ${agent}`, this.turnSpan, at, SpanKind.INTERNAL, {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': agent,
+      'gen_ai.system': facts?.provider,
+      'gen_ai.provider.name': facts?.provider,
+      'gen_ai.request.model': model,
+      'lemming.agent': agent,
+      'lemming.model_key': key,
+      'lemming.reason': reason,
+      'lemming.inbox': inbox,
+    });
     const call: OpenCall = { span, model, provider: facts?.provider, stepStart: at, lastStepHadTools: false, inputTokens: 0, outputTokens: 0, credits: 0, failed: false };
-    if (this.options.queued) {
-      call.job = this.tracer.startSpan(`worker job ${agent}`, { startTime: at, kind: SpanKind.PRODUCER, attributes: spanAttributes({ 'lemming.agent': agent, 'lemming.turn': this.turn, 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' }) }, trace.setSpan(ROOT_CONTEXT, span));
-    }
+    if (this.options.queued) call.job = this.start(`worker job ${agent}`, span, at, SpanKind.PRODUCER, { 'lemming.agent': agent, 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' });
     this.calls.set(agent, call);
   }
 
   private step(agent: string, step: number, tools: Extract<EngineEvent, { type: 'agent-step' }>['tools'], at: number): void {
     const call = this.calls.get(agent);
     if (!call) return;
-    const parent = trace.setSpan(ROOT_CONTEXT, call.span);
-    const stepSpan = this.tracer.startSpan(
-      `chat ${call.model}`,
-      {
-        startTime: call.stepStart,
-        kind: SpanKind.CLIENT,
-        attributes: spanAttributes({
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': call.model,
-          'gen_ai.system': call.provider,
-          'gen_ai.provider.name': call.provider,
-          'gen_ai.response.finish_reasons': [tools.length > 0 ? GEN_AI_FINISH.tools : GEN_AI_FINISH.stop],
-          'lemming.agent': agent,
-          'lemming.turn': this.turn,
-          'lemming.step': step,
-          'lemming.tools': tools.length,
-        }),
-      },
-      parent,
-    );
-    const inStep = trace.setSpan(ROOT_CONTEXT, stepSpan);
+    const stepSpan = this.start(`chat ${call.model}`, call.span, call.stepStart, SpanKind.CLIENT, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': call.model,
+      'gen_ai.system': call.provider,
+      'gen_ai.provider.name': call.provider,
+      'gen_ai.response.finish_reasons': [tools.length > 0 ? GEN_AI_FINISH.tools : GEN_AI_FINISH.stop],
+      'lemming.agent': agent,
+      'lemming.step': step,
+      'lemming.tools': tools.length,
+    });
     for (const tool of tools) {
-      const toolSpan = this.tracer.startSpan(
-        `execute_tool ${tool.name}`,
-        {
-          startTime: call.stepStart,
-          kind: SpanKind.INTERNAL,
-          attributes: spanAttributes({
-            'gen_ai.operation.name': 'execute_tool',
-            'gen_ai.tool.name': tool.name,
-            'lemming.agent': agent,
-            'lemming.turn': this.turn,
-            'lemming.tool.arguments': tool.args,
-            'lemming.tool.result_size': tool.size,
-            'lemming.tool.written': tool.written,
-            'lemming.tool.proposal': tool.proposal,
-          }),
-        },
-        inStep,
-      );
+      const toolSpan = this.start(`execute_tool ${tool.name}`, stepSpan, call.stepStart, SpanKind.INTERNAL, {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': tool.name,
+        'lemming.agent': agent,
+        'lemming.tool.arguments': tool.args,
+        'lemming.tool.result_size': tool.size,
+        'lemming.tool.written': tool.written,
+        'lemming.tool.proposal': tool.proposal,
+      });
       if (tool.error !== undefined) {
         toolSpan.setStatus({ code: SpanStatusCode.ERROR, message: spanAttributes({ error: tool.error })['error'] as string });
         toolSpan.setAttribute('error.type', 'tool_error');
       }
-      if (tool.command) {
-        const command = this.tracer.startSpan(
-          `sandbox ${tool.name}`,
-          { startTime: call.stepStart, kind: SpanKind.INTERNAL, attributes: spanAttributes({ 'lemming.agent': agent, 'lemming.turn': this.turn, ...commandAttributes(tool.command) }) },
-          trace.setSpan(ROOT_CONTEXT, toolSpan),
-        );
-        command.end(at);
-      }
+      if (tool.command) this.start(`sandbox ${tool.name}`, toolSpan, call.stepStart, SpanKind.INTERNAL, { 'lemming.agent': agent, ...commandAttributes(tool.command) }).end(at);
       toolSpan.end(at);
     }
     stepSpan.end(at);
     call.stepStart = at;
     call.lastStepHadTools = tools.length > 0;
+  }
+
+  /** A span of this turn (its root when `parent` is undefined), its texts through the secrets' cut; `lemming.turn` on each. */
+  private start(name: string, parent: Span | undefined, startTime: number, kind: SpanKind, attributes: AttributeInput): Span {
+    const options = { startTime, kind, attributes: spanAttributes({ ...attributes, 'lemming.turn': this.turn }) };
+    return parent ? this.tracer.startSpan(name, options, trace.setSpan(ROOT_CONTEXT, parent)) : this.tracer.startSpan(name, { ...options, root: true }, ROOT_CONTEXT);
   }
 
   private endCall(agent: string, at: number, attributes: AttributeInput): void {
