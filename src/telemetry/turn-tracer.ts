@@ -22,8 +22,10 @@ export interface TurnTracerOptions {
 /** An agent's call while it is open: its span, where its current step began, what it has cost. */
 interface OpenCall {
   span: Span;
-  /** The worker job's span, when calls go through a queue. */
-  job?: Span;
+  /** When the call began (epoch milliseconds). */
+  startedAt: number;
+  /** Steps seen: each was a model call, and a worker's job when calls go through a queue. */
+  steps: number;
   model: string;
   provider: string | undefined;
   stepStart: number;
@@ -142,8 +144,7 @@ export class TurnTracer {
       'lemming.reason': reason,
       'lemming.inbox': inbox,
     });
-    const call: OpenCall = { span, model, provider: facts?.provider, stepStart: at, lastStepHadTools: false, inputTokens: 0, outputTokens: 0, credits: 0, failed: false };
-    if (this.options.queued) call.job = this.start(`worker job ${agent}`, span, at, SpanKind.PRODUCER, { 'lemming.agent': agent, 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' });
+    const call: OpenCall = { span, model, provider: facts?.provider, startedAt: at, steps: 0, stepStart: at, lastStepHadTools: false, inputTokens: 0, outputTokens: 0, credits: 0, failed: false };
     this.calls.set(agent, call);
   }
 
@@ -160,6 +161,8 @@ export class TurnTracer {
       'lemming.step': step,
       'lemming.tools': tools.length,
     });
+    call.steps += 1;
+    if (this.options.queued) this.workerJob(agent, stepSpan, call.stepStart, at);
     for (const tool of tools) {
       const toolSpan = this.start(`execute_tool ${tool.name}`, stepSpan, call.stepStart, SpanKind.INTERNAL, {
         'gen_ai.operation.name': 'execute_tool',
@@ -182,6 +185,11 @@ export class TurnTracer {
     call.lastStepHadTools = tools.length > 0;
   }
 
+  /** A model call made by a `lemming worker`: the job the engine queued and waited for. */
+  private workerJob(agent: string, parent: Span, startTime: number, at: number): void {
+    this.start(`worker job ${agent}`, parent, startTime, SpanKind.PRODUCER, { 'lemming.agent': agent, 'messaging.system': 'bullmq', 'messaging.operation.type': 'send' }).end(at);
+  }
+
   /** A span of this turn (its root when `parent` is undefined), its texts through the secrets' cut; `lemming.turn` on each. */
   private start(name: string, parent: Span | undefined, startTime: number, kind: SpanKind, attributes: AttributeInput): Span {
     const options = { startTime, kind, attributes: spanAttributes({ ...attributes, 'lemming.turn': this.turn }) };
@@ -202,7 +210,8 @@ export class TurnTracer {
         'lemming.credits': call.credits,
       }),
     );
-    call.job?.end(at);
+    // A call of one answer and no tools has no step of its own: its one model call was the job.
+    if (this.options.queued && call.steps === 0) this.workerJob(agent, call.span, call.startedAt, at);
     call.span.end(at);
   }
 

@@ -88,6 +88,8 @@ describe('OpenTelemetry: every turn a trace, sent to an OTLP/HTTP receiver', () 
     expect(receiver.refused).toEqual([]);
     expect(receivedCounts()).toEqual(expectedCounts(stream));
     expectTracesOfTheDefaultOrg(5);
+    // The calls were made here, not by workers: no job spans (tests/queue/telemetry-jobs.test.ts has them).
+    expect(named('worker job ')).toEqual([]);
   });
 
   test('org.yaml telemetry.otlp turns it on for every run; lemming trace --otlp sends a finished run again from its logs', async () => {
