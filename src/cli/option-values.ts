@@ -1,4 +1,4 @@
-import { OTLP_URL, OTLP_URL_HINT } from '../telemetry/otlp-endpoint.js';
+import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 

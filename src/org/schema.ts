@@ -1,4 +1,4 @@
-import { OTLP_URL, OTLP_URL_HINT } from '../telemetry/otlp-endpoint.js';
+import { OTLP_URL, OTLP_URL_HINT } from './otlp-url.js';
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';

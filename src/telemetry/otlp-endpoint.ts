@@ -7,8 +7,3 @@ export function tracesUrl(endpoint: string): string {
   return trimmed.endsWith('/v1/traces') ? trimmed : `${trimmed}/v1/traces`;
 }
 
-/** What an OTLP endpoint must look like, in org.yaml `telemetry.otlp` and `--otlp` alike: an http:// or https:// URL. */
-export const OTLP_URL = /^https?:\/\/[^/\s]+/;
-
-/** How a person is told what a valid endpoint looks like. */
-export const OTLP_URL_HINT = 'an http:// or https:// URL of an OTLP/HTTP endpoint, for example http://localhost:4318';

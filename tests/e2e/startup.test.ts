@@ -148,11 +148,11 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // of keeping work where a resume says, reading what it checks and asking who finds out (offline/instructed-route,
   // read-files, pass-question): 178; the environment and folder a command is given, where it once asked the process
   // (invocation.ts): 179; the one rule of an OTLP endpoint, which `--otlp` and org.yaml `telemetry:` share
-  // (telemetry/otlp-endpoint.ts, which imports nothing): 180. The price of a call, the estimate before it and the
+  // (org/otlp-url.ts, which imports nothing): 180. The price of a call, the estimate before it and the
   // charge after it are one module, money/charge.ts).
   expect(run.modules.length).toBeLessThanOrEqual(180);
-  // Telemetry is off unless set: none of it but that rule loads (OpenTelemetry's packages load with telemetry/otlp-telemetry.js).
-  expect(run.modules.filter((module) => module.startsWith('telemetry/'))).toEqual(['telemetry/otlp-endpoint.js']);
+  // Telemetry is off unless set: none of it loads (OpenTelemetry's packages load with telemetry/otlp-telemetry.js).
+  expect(run.modules.filter((module) => module.startsWith('telemetry/'))).toEqual([]);
   // The manager passes the task on; in the next turn the coder writes a file, loading the tools then.
   humanSends(root, 'manager', 'Please ask the coder to write the release notes file');
   expect(lemming(root, ['run-once']).status).toBe(0);

@@ -129,6 +129,9 @@ describe('OpenTelemetry: every turn a trace, sent to an OTLP/HTTP receiver', () 
     expect(flag.status).toBe(2);
     expect(flag.stderr).toContain("option '--otlp <url>' argument 'localhost:4318' is invalid. expected an http:// or https:// URL of an OTLP/HTTP endpoint, for example http://localhost:4318");
 
+    const neither = lemming(root, ['trace']);
+    expect({ status: neither.status, stderr: neither.stderr }).toEqual({ status: 2, stderr: "lemming: lemming trace takes an agent, like `lemming trace coder_01`, or --otlp URL to send the run's turns\n" });
+
     appendFileSync(join(root, 'org', 'org.yaml'), 'telemetry: { otlp: "jaeger:4318" }\n');
     const validate = lemming(root, ['validate']);
     expect(validate.status).toBe(1);
