@@ -18,7 +18,7 @@ export function compileAsUser(folder: string, files: Record<string, string>): vo
     target: 'ES2022',
     module: 'NodeNext',
     moduleResolution: 'NodeNext',
-    lib: ['ES2023', 'ESNext.Disposable'],
+    lib: ['ES2022'],
     strict: true,
     noUncheckedIndexedAccess: true,
     outDir: 'out',
