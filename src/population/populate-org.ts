@@ -56,7 +56,7 @@ const AGENT_FOLDERS = ['outbox', 'memory', 'logs'];
  * goes through the atomic write layer. The org is then loaded as every command loads it, so what
  * was written is an org `lemming validate` passes.
  */
-export function writePopulation(root: string, population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string> = new Map()): void {
+export function writePopulation(root: string, population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string> = new Map(), chartHeader?: string): void {
   const problems = unknownRoleModels(population.spec, orgYaml, 'org/org.yaml');
   if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
   mkdirSync(join(root, 'org', 'state'), { recursive: true });
@@ -67,7 +67,7 @@ export function writePopulation(root: string, population: Population, orgYaml: s
   }
   writeFileAtomic(join(root, 'agents', HUMAN, 'resume.md'), HUMAN_RESUME);
   for (const position of population.arrangement.positions) writeFileAtomic(join(root, 'agents', position.name, 'resume.md'), population.resumes.resume(position));
-  writeFileAtomic(join(root, 'org', 'chart.yaml'), chartText(population.spec, population.arrangement));
+  writeFileAtomic(join(root, 'org', 'chart.yaml'), chartText(population.spec, population.arrangement, chartHeader));
   for (const [file, content] of extraFiles) writeFileAtomic(join(root, file), content);
   writeFileAtomic(join(root, 'org', 'org.yaml'), orgYamlText(orgYaml, population.spec.name));
   try {
