@@ -13,6 +13,7 @@ import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
 import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
+import { firstFrame } from './sections/first-frame.js';
 import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
@@ -57,6 +58,14 @@ const sections: Section[] = [
     about: 'Wall time of whole processes (7 runs). `node -e 0` is Node itself; `run-once` on a folder that does not exist is Node with the modules a turn uses loaded and nothing else; the floor of `run-once` is Node doing the same file work on a fresh copy of the same org with no module of lemming\'s (`bench/read-org-floor.ts`); the floor of `status` is Node making the reads `status` makes, with no module of lemming\'s (`bench/status-floor.ts`), in alternation with it.',
     quick: true,
     run: (context) => startUp(context, kept),
+  },
+  {
+    id: 'first-frame',
+    title: 'The live screens: first line and first frame',
+    about:
+      "`lemming run --paused` and `lemming chat` on the default org with one message waiting, each started 5 times in a pseudo-terminal of 80 × 24 (util-linux `script`), in alternation with `lemming --version`; timed from the start of `node` to the first byte on the terminal (the line that says the screen is starting, printed before ink and React load) and to the first frame (the run screen's key hints, chat's header). On the first storage.",
+    quick: true,
+    run: firstFrame,
   },
   {
     id: 'kept-history',

@@ -167,7 +167,8 @@ program
   .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
   .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
   .option('--json', 'print the outcome as JSON')
-  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean }) =>
+  .option('--plain', "no live line of the running runs on a terminal: a line per run and finished turn, as when standard error is not a terminal or in CI")
+  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; plain?: boolean }) =>
     execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
   );
 

@@ -4,6 +4,7 @@ import { runExperiment as runExperimentRuns, type ExperimentOutcome } from '../e
 import type { RunMetrics } from '../experiment/run-metrics.js';
 import type { StudyStatistics } from '../experiment/study-statistics.js';
 import type { VariantSummary } from '../experiment/variant-summary.js';
+import type { EngineEvent } from '../engine/events.js';
 import { LemmingError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 
@@ -19,6 +20,10 @@ export interface RunExperimentOptions {
   queue?: string;
   /** Progress lines, one per run started or finished (default: none). */
   log?: (line: string) => void;
+  /** Each event of a run's engine as it comes (turns, calls, charges), with the run's name. */
+  onEvent?: (run: string, event: EngineEvent) => void;
+  /** A run's processes are over, finished or not. */
+  onRunEnded?: (run: string) => void;
 }
 
 /**
@@ -34,6 +39,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     log: options.log ?? (() => {}),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
 }
 

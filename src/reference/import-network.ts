@@ -107,7 +107,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const settings = withMessageCap(orgYaml, largestTeam);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
-  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, source);
+  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, { chartHeader: source });
   return {
     root,
     edgesFile,

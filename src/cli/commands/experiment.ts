@@ -1,6 +1,8 @@
 import { join, relative } from 'node:path';
 import { runExperiment } from '../../library/experiment.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
+import { experimentProgress } from '../experiment-progress.js';
+import { progressLine, wantsLiveLine } from '../progress-line.js';
 import { workingFolder } from '../../invocation.js';
 
 /** The flags of `lemming experiment`. */
@@ -8,6 +10,8 @@ export interface ExperimentCommandOptions {
   parallel?: number;
   queue?: string;
   json?: boolean;
+  /** No live line on a terminal: each run's turns as lines, as in CI or a log. */
+  plain?: boolean;
 }
 
 /**
@@ -15,13 +19,17 @@ export interface ExperimentCommandOptions {
  * comparison report. Exit 0 when every run finished, 1 when some did not (run it again to resume).
  */
 export async function experimentCommand(root: string, file: string, options: ExperimentCommandOptions, output: Output): Promise<number> {
+  const progress = progressLine(output, commandIo().stderr, wantsLiveLine(options.plain));
+  const runs = experimentProgress(progress);
   const outcome = await runExperiment({
     file,
     root,
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
-    log: (line) => output.err(line),
-  });
+    log: (line) => progress.print(line),
+    onEvent: (run, event) => runs.event(run, event),
+    onRunEnded: (run) => runs.ended(run),
+  }).finally(() => progress.done());
   if (options.json) {
     output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
   } else {
