@@ -55,9 +55,9 @@ function outputOf(source) {
   return source.replace(/\.tsx?$/, '.js');
 }
 
-/** The source an output came from, or undefined for a file tsc does not write (kept). */
+/** The source an output came from (its code, source map or declarations), or undefined for a file tsc does not write (kept). */
 function sourceStemOf(output) {
-  const match = /^(.*)\.js(\.map)?$/.exec(output);
+  const match = /^(.*?)(\.js|\.js\.map|\.d\.ts)$/.exec(output);
   return match?.[1];
 }
 

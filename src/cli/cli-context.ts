@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { workingFolder } from '../invocation.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
-import { DEMO_FOLDER, isLemmingClone } from './package-root.js';
+import { DEMO_FOLDER, isLemmingClone } from '../package-root.js';
 
 /**
  * The org root a command works on: `--root`, or the current folder. In a lemming clone (no org:

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveRoot } from './cli-context.js';
-import { packageRoot } from './package-root.js';
+import { packageRoot } from '../package-root.js';
 import type { CommandHint } from '../format/format.js';
 import { environment, workingFolder } from '../invocation.js';
 

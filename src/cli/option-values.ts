@@ -1,3 +1,4 @@
+import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
 
@@ -44,11 +45,12 @@ export function outputMode(options: { json?: boolean }): 'plain' | 'json' {
   return options.json ? 'json' : 'plain';
 }
 
-/** `--record FILE` / `--replay FILE` / `--queue URL` of `run` and `run-once`. */
+/** `--record FILE` / `--replay FILE` / `--queue URL` / `--otlp URL` of `run` and `run-once`. */
 export interface CassetteOptions {
   record?: string;
   replay?: string;
   queue?: string;
+  otlp?: string;
 }
 
 export function cassette(options: CassetteOptions): CassetteOptions {
@@ -56,7 +58,14 @@ export function cassette(options: CassetteOptions): CassetteOptions {
     ...(options.record ? { record: options.record } : {}),
     ...(options.replay ? { replay: options.replay } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.otlp ? { otlp: options.otlp } : {}),
   };
+}
+
+/** `--otlp URL`: an OTLP/HTTP endpoint. */
+export function otlpUrl(value: string): string {
+  if (!OTLP_URL.test(value)) throw new InvalidArgumentError(`expected ${OTLP_URL_HINT}`);
+  return value;
 }
 
 /** A TCP port: 0 (any free one) to 65535. */
@@ -89,6 +98,8 @@ function commaList(expected: string): (value: string) => string[] {
 export const choiceList = commaList('choices separated by commas, for example yes,no,unsure');
 export const modelList = commaList('registry keys from org/org.yaml models, separated by commas, for example offline,gpt-4o-mini');
 export const mcpServerList = commaList('server names from org/org.yaml mcp_servers, separated by commas, for example files,search');
+
+export const OTLP_HELP = 'send each turn as an OpenTelemetry trace to this OTLP/HTTP endpoint, for example http://localhost:4318 (default: org.yaml telemetry.otlp)';
 
 export const QUEUE_HELP = 'send model and MCP tool calls as jobs to `lemming worker` processes on this Redis (default: org.yaml engine.queue)';
 

@@ -16,6 +16,8 @@ import {
   turnNumber,
   LOG_FORMAT_HELP,
   QUEUE_HELP,
+  OTLP_HELP,
+  otlpUrl,
   screenMode,
   SHUTDOWN_HELP,
   shutdownSeconds,
@@ -26,7 +28,7 @@ import {
   type ServiceFlags,
 } from './option-values.js';
 import { command } from './command-modules.js';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../package-root.js';
 import type { SearchOptions } from './commands/search.js';
 
 const requireModule = createRequire(import.meta.url);
@@ -98,6 +100,7 @@ program
   .option('--port <n>', 'with --serve: the port', port)
   .option('--host <address>', 'with --serve: the address to listen on (default 127.0.0.1)')
   .option('--queue <redis-url>', QUEUE_HELP)
+  .option('--otlp <url>', OTLP_HELP, otlpUrl)
   .option('--dry-run', 'call no model and change no file: who the next turn (or --turns N) would call, on which model, prompt sizes and estimated cost')
   .option('--shutdown-timeout <seconds>', SHUTDOWN_HELP, shutdownSeconds)
   .addOption(new Option('--log-format <format>', LOG_FORMAT_HELP).argParser(logFormat).conflicts(['json', 'paused']))
@@ -136,6 +139,7 @@ program
   .addOption(new Option('--record <file>', 'write every model request and answer to this cassette (JSONL)').conflicts('replay'))
   .option('--replay <file>', 'answer every model call from this cassette, with no network')
   .option('--queue <redis-url>', QUEUE_HELP)
+  .option('--otlp <url>', OTLP_HELP, otlpUrl)
   .action((options: { json?: boolean } & CassetteOptions) =>
     execute(async () => command('run').runCommand(root(), { mode: outputMode(options), once: true, ...cassette(options) }, output)),
   );
@@ -379,12 +383,17 @@ program
 
 program
   .command('trace')
-  .description("what an agent's model was shown and what it answered (its last call, or turn N's)")
-  .argument('<agent>')
-  .option('--turn <n>', 'the call of this turn', positiveInteger)
+  .description("what an agent's model was shown and what it answered (its last call, or turn N's); with --otlp, the run's turns sent as OpenTelemetry traces")
+  .argument('[agent]')
+  .option('--turn <n>', 'the call of this turn (with --otlp: send only this turn)', positiveInteger)
   .option('--json', 'print the trace as JSON')
-  .action((agent: string, options: { turn?: number; json?: boolean }) =>
-    execute(async () => command('trace').traceCommand(root(), agent, options, output)),
+  .addOption(new Option('--otlp <url>', "send every finished turn (from the agents' activity logs) as a trace to this OTLP/HTTP endpoint, for example http://localhost:4318").argParser(otlpUrl).conflicts('json'))
+  .action((agent: string | undefined, options: { turn?: number; json?: boolean; otlp?: string }) =>
+    execute(async () => {
+      if (options.otlp !== undefined) return command('trace').sendTracesCommand(root(), options.otlp, { ...(agent === undefined ? {} : { agent }), ...(options.turn === undefined ? {} : { turn: options.turn }) }, output);
+      if (agent === undefined) throw new LemmingError('usage', 'lemming trace takes an agent, like `lemming trace coder_01`, or --otlp URL to send the run\'s turns', { exitCode: 2 });
+      return command('trace').traceCommand(root(), agent, options, output);
+    }),
   );
 
 program

@@ -186,6 +186,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       ...(orgFile.notify.length > 0 ? { notify: orgFile.notify } : {}),
       ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
       ...(orgFile.history.keep ? { history: orgFile.history } : {}),
+      ...(orgFile.telemetry ? { telemetry: orgFile.telemetry } : {}),
     },
   };
 }

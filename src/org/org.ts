@@ -63,6 +63,8 @@ export interface Org {
   notify?: readonly NotifyTarget[];
   /** Whether each turn is kept in the org's history (org.yaml `history`); absent: not kept. */
   history?: HistorySettings;
+  /** Where each turn is sent as a trace (org.yaml `telemetry`); absent: nowhere. */
+  telemetry?: { otlp: string };
   /** Person seats besides the human's that `lemming mcp --as <name>` may take (org.yaml `outside_seats`); absent: none. */
   outsideSeats?: readonly string[];
 }

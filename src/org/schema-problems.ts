@@ -86,6 +86,8 @@ const FIELD_EXAMPLES: Record<string, string> = {
   format: 'format: slack   # json | slack',
   on: 'on: [human-message, proposal, agent-held, run-error]',
   retries: 'retries: 3   # attempts after the first',
+  telemetry: 'telemetry: { otlp: "http://localhost:4318" }   # an OTLP/HTTP endpoint; each turn is sent as a trace',
+  otlp: 'otlp: "http://localhost:4318"   # an OTLP/HTTP endpoint (traces go to /v1/traces), or its full traces URL',
   outside_seats: 'outside_seats: [reviewer]   # agents with model: human that `lemming mcp --as <name>` may take',
   max_output_bytes: 'max_output_bytes: 1048576   # engine.sandbox: bytes kept of a command\'s stdout and of its stderr; a command provider: the most its answer may be',
   persona: 'persona: { department: sales, seniority: junior, age: 34 }   # attributes experiments and surveys group agents by',

@@ -1,3 +1,4 @@
+import { OTLP_URL, OTLP_URL_HINT } from './otlp-url.js';
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
@@ -430,6 +431,16 @@ function buildSchemas(z: typeof Zod) {
     web: webSettingsSchema.prefault({}),
     /** People told by webhook when something needs them. */
     notify: z.array(notifySchema).default([]),
+    /**
+     * OpenTelemetry (docs/telemetry.md): each turn sent as a trace, each agent call, model step, tool and
+     * sandboxed command a span in it, to an OTLP/HTTP endpoint. Off unless set (`--otlp` sets it for one run).
+     */
+    telemetry: z
+      .strictObject({
+        /** The OTLP/HTTP endpoint, as `http://localhost:4318` (traces go to its `/v1/traces`) or the full traces URL. */
+        otlp: z.string().regex(OTLP_URL, `must be ${OTLP_URL_HINT}`),
+      })
+      .optional(),
     /** Seats besides the human's that an outside program may take through `lemming mcp --as <name>`: each a person's (`model: human`). */
     outside_seats: z.array(z.string()).default([]),
     /**

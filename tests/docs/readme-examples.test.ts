@@ -105,6 +105,10 @@ const CHECKED: Record<string, string> = {
 /** Examples not run here, each with the reason. */
 const NOT_RUN: Record<string, string> = {
   'npm test': 'the test suite itself',
+  'npm install lemming': 'installing the published package: tests/e2e/library-pack.test.ts installs the packed tarball in a folder of its own and runs a TypeScript program against it',
+  'telemetry: { otlp:': 'tests/telemetry/otlp-run.test.ts appends it to org/org.yaml with a local OTLP receiver\'s URL, runs the org and counts the spans received',
+  'lemming trace --otlp http://localhost:4318': 'tests/telemetry/otlp-run.test.ts sends a finished run, and one of its turns, to a local OTLP receiver',
+  'docker run --rm -d --name jaeger': 'needs Docker and Jaeger\'s image; the run it shows, `run --otlp`, is tested against a local OTLP receiver (tests/telemetry/otlp-run.test.ts)',
   '"system": [': 'an excerpt of a call trace lemming writes, not something a person writes or types',
   '{"lemming": 1,': 'what lemming writes on an agent program\'s standard input (prompt: json); tests/outside/command-agent.test.ts reads it from a program',
   '{"text": "What I did': 'an agent program\'s answer (reply: json); tests/outside/command-faults.test.ts answers in it',

@@ -1,6 +1,6 @@
-import { decideProposal } from '../../engine/human/decide-proposal.js';
+import { approve, reject } from '../../library/human-actions.js';
 import { balancesNow } from '../../engine/money/transfer.js';
-import { loadOrg, loadOrgForReading } from '../../org/load-org.js';
+import { loadOrgForReading } from '../../org/load-org.js';
 import { describeProposal } from '../../tools/proposals/proposal.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Output } from '../cli-context.js';
@@ -31,8 +31,7 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
 
 /** `lemming approve <id>` and `lemming reject <id> [--reason]`. */
 export async function decideCommand(root: string, id: string, verdict: 'approve' | 'reject', reason: string | undefined, output: Output): Promise<number> {
-  const { org } = loadOrg(root);
-  const decision = await decideProposal(org, id, verdict, reason);
+  const decision = verdict === 'approve' ? await approve(root, id) : await reject(root, id, reason);
   // An approval that could not be carried out (closed, with the reason) is a failure to the shell.
   if (verdict === 'approve' && decision.proposal.status === 'rejected') {
     output.err(`lemming: ${decision.summary}`);

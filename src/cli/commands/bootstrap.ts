@@ -1,18 +1,13 @@
-import { bootstrapOrg } from '../../org/bootstrap-org.js';
-import { requireOrgFolder } from '../../org/org-folder.js';
-import { bootstrapTemplate, defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
+import { bootstrap } from '../../library/bootstrap.js';
 import type { Output } from '../cli-context.js';
-import { packageRoot } from '../package-root.js';
-import { workingFolder } from '../../invocation.js';
 
 /**
  * `lemming bootstrap [--template NAME|./folder]`: write the default org's (or the template's)
  * missing files and folders into `root`; files a person changed are kept.
  */
 export function bootstrapCommand(root: string, output: Output, options: { template?: string } = {}): number {
-  requireOrgFolder(root, 'bootstrap');
-  const template = options.template === undefined ? undefined : findTemplate(packageRoot(), options.template, workingFolder());
-  const report = template ? bootstrapTemplate(root, template, packageRoot()) : bootstrapOrg(root, defaultTemplateFolder(packageRoot()));
+  const report = bootstrap(root, options);
+  const template = report.template;
   for (const file of report.written) output.out(`wrote ${file}`);
   for (const file of report.kept) output.out(`kept ${file} (it differs from the ${template ? 'template' : 'default'}; your edits stay)`);
   if (report.folders.length > 0) output.out(`made ${report.folders.length} missing folder(s)`);

@@ -7,7 +7,7 @@ import { ChatSession } from '../../ui/chat/chat-session.js';
 import { chatLines } from '../chat-lines.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
-import { openEngine } from '../open-engine.js';
+import { openEngine } from '../../library/open-engine.js';
 import { afterErasing, startingLine } from '../starting-line.js';
 
 /** The flags of `lemming chat`. */

@@ -10,10 +10,10 @@ import { ORG_FILE } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Output } from '../cli-context.js';
 import { commandHint, shellWord } from '../command-hint.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 import type { OutputMode } from '../print-events.js';
 import { runWithLines } from '../run-with-lines.js';
-import { openEngine } from '../open-engine.js';
+import { openEngine } from '../../library/open-engine.js';
 import { workingFolder } from '../../invocation.js';
 
 function humanHasWritten(root: string): boolean {

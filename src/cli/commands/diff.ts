@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { compareOrgs } from '../../diff/compare-orgs.js';
 import { parseTurnRange, snapshotsAtTurns } from '../../diff/diff-turns.js';
 import { orgAtTurnWriter, type WriteOrgAtTurn } from '../../diff/org-at-turn.js';
-import { readOrgSnapshot } from '../../diff/org-snapshot.js';
+import { diff as diffOrgs } from '../../library/compare.js';
 import { renderDiff } from '../../diff/render-diff.js';
 import { LemmingError } from '../../errors.js';
 import type { Output } from '../cli-context.js';
@@ -48,7 +48,7 @@ export async function diffCommand(
       if (first === undefined || second === undefined) {
         throw new LemmingError('usage', 'lemming diff takes two org folders, like `lemming diff experiments/study/baseline-r1 experiments/study/no-planner-r1`, or one org and --turns 3..7', { exitCode: 2 });
       }
-      diff = compareOrgs(readOrgSnapshot(resolve(first)), readOrgSnapshot(resolve(second)), comparison, { a: first, b: second });
+      diff = diffOrgs(first, second, comparison);
     }
     if (options.json) output.out(JSON.stringify(diff, null, 2));
     else for (const line of renderDiff(diff)) output.out(line);

@@ -1,9 +1,8 @@
 import { join, relative } from 'node:path';
-import { runExperiment } from '../../experiment/run-experiment.js';
+import { runExperiment } from '../../library/experiment.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { experimentProgress } from '../experiment-progress.js';
 import { progressLine, wantsLiveLine } from '../progress-line.js';
-import { packageRoot } from '../package-root.js';
 import { workingFolder } from '../../invocation.js';
 
 /** The flags of `lemming experiment`. */
@@ -25,7 +24,6 @@ export async function experimentCommand(root: string, file: string, options: Exp
   const outcome = await runExperiment({
     file,
     root,
-    cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     log: (line) => progress.print(line),

@@ -7,7 +7,7 @@ import type { ChartEdges } from '../../reference/network-org.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { commandHint, shellWord } from '../command-hint.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 /** The flags of `lemming import-network`. */
 export interface ImportNetworkFlags {

@@ -7,7 +7,7 @@ import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { slowWorkLine } from '../slow-work-line.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 /** The flags of `lemming populate`. */
 export interface PopulateFlags {

@@ -7,7 +7,7 @@ import { colourWanted, prepareUiColour } from '../colour.js';
 import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
-import { openEngine } from '../open-engine.js';
+import { openEngine } from '../../library/open-engine.js';
 import { guardShutdown, type Shutdown } from '../shutdown.js';
 import type { ServeOptions } from './serve.js';
 import type { ServedRun } from '../stay-serving.js';
@@ -34,6 +34,8 @@ export interface RunCommandOptions {
   serve?: ServeOptions;
   /** `--queue redis://…`: model calls go to `lemming worker` processes (default: org.yaml engine.queue). */
   queue?: string;
+  /** `--otlp URL`: each turn sent as a trace to this OTLP/HTTP endpoint (default: org.yaml telemetry.otlp). */
+  otlp?: string;
   /** `--shutdown-timeout`: the most seconds the process takes to stop after SIGTERM or SIGINT (default: org.yaml engine.shutdown_seconds). */
   shutdownSeconds?: number;
 }
@@ -89,7 +91,7 @@ async function runEngine(
   // Tuning V8 is for the binary's own process: a command run in another program leaves its heap alone.
   const tuneHeap = !options.once && commandIo().ownsProcess;
   if (tuneHeap) await keepHeapSmall();
-  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }) });
+  const opened = openEngine(root, { command: options.once ? 'run-once' : 'run', cassette, ...(options.queue === undefined ? {} : { queue: options.queue }), ...(options.otlp === undefined ? {} : { otlp: options.otlp }) });
   const maxTurns = options.once ? 1 : options.turns;
   const until = options.once || options.until === undefined ? {} : { untilTurn: options.until };
   const stopWhenIdle = options.once ? false : !options.keepGoing;
@@ -128,6 +130,6 @@ async function runEngine(
     // Awaited here: returned unawaited, the `finally` below would close the engine (and release the lock) while it still serves.
     return await stay(ran.finished, ran.exitCode, options.mode, colour);
   } finally {
-    await opened.close();
+    for (const warning of await opened.close()) output.err(`lemming: ${warning}`);
   }
 }

@@ -1,5 +1,5 @@
 import type { Priority } from '../../mailbox/message.js';
-import { sendFromSeat } from '../../engine/human/send-as-human.js';
+import { send } from '../../library/human-actions.js';
 import { HUMAN } from '../../org/names.js';
 import { loadOrg } from '../../org/load-org.js';
 import { readStandardInput, type Output } from '../cli-context.js';
@@ -24,13 +24,14 @@ export async function sendCommand(root: string, to: string, words: string[], opt
   const { org } = loadOrg(root);
   const body = words.length === 1 && words[0] === '-' ? await readStandardInput() : words.join(' ');
   const from = options.from ?? HUMAN;
-  const { message, file, cutCharacters } = sendFromSeat(root, org, from, {
+  const { message, file, cutCharacters } = send(root, {
     to,
     body,
+    from,
     ...(options.subject !== undefined ? { subject: options.subject } : {}),
     ...(options.priority !== undefined ? { priority: options.priority } : {}),
     ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
-  }, { anyAgent: true });
+  });
   output.out(`sent ${message.id}${from === HUMAN ? '' : ` from ${from}`} to ${to}: ${file}`);
   if (cutCharacters > 0) {
     const limit = org.settings.max_body_chars;

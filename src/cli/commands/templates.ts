@@ -4,7 +4,7 @@ import { ORG_FILE } from '../../org/names.js';
 import { describeAgentTemplates, readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { builtinTemplates, defaultTemplateFolder } from '../../org/templates/org-templates.js';
 import type { Output } from '../cli-context.js';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 /**
  * `lemming templates`: the org templates `bootstrap --template` and `demo --template` start from,

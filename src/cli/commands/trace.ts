@@ -52,3 +52,17 @@ export function traceCommand(root: string, agent: string, options: { turn?: numb
   else for (const line of formatTrace(trace)) output.out(line);
   return 0;
 }
+
+/**
+ * `lemming trace --otlp URL [agent] [--turn N]`: the org's finished turns, from the agents' activity
+ * logs, sent as OpenTelemetry traces (one per turn). OpenTelemetry is loaded only here.
+ */
+export async function sendTracesCommand(root: string, endpoint: string, filter: { agent?: string; turn?: number }, output: Output): Promise<number> {
+  const { org } = loadOrg(root);
+  if (filter.agent !== undefined) requireAgent(org, filter.agent);
+  const { sendLoggedTurns } = await import('../../telemetry/send-logged-turns.js');
+  const { tracesUrl } = await import('../../telemetry/otlp-endpoint.js');
+  const turns = await sendLoggedTurns(root, org, endpoint, filter);
+  output.out(`sent ${turns.length} turn(s) as traces to ${tracesUrl(endpoint)} (turns ${turns[0]} to ${turns.at(-1)})`);
+  return 0;
+}

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The lemming package's own folder: it holds the org templates (`templates/`) that `bootstrap` copies. */
 export function packageRoot(): string {
-  // src/cli/ and dist/cli/ are both two levels below the package root.
-  return fileURLToPath(new URL('../../', import.meta.url));
+  // src/ and dist/ are both one level below the package root.
+  return fileURLToPath(new URL('../', import.meta.url));
 }
 
 /** The folder, in the package (a clone), where `npm start` runs the demo's org; gitignored. */

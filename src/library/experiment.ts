@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runExperiment as runExperimentRuns, type ExperimentOutcome } from '../experiment/run-experiment.js';
+import type { RunMetrics } from '../experiment/run-metrics.js';
+import type { StudyStatistics } from '../experiment/study-statistics.js';
+import type { VariantSummary } from '../experiment/variant-summary.js';
+import type { EngineEvent } from '../engine/events.js';
+import { LemmingError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
+
+/** Options of `runExperiment`. */
+export interface RunExperimentOptions {
+  /** The experiment file (YAML: a base, variants, repeats, checks). */
+  file: string;
+  /** The org root: the runs go under its `experiments/<name>/`, and it is the base org unless the file names another. */
+  root: string;
+  /** How many runs at once (overrides the file's `parallel`). */
+  parallel?: number;
+  /** A queue for the runs' calls (overrides the file's `queue`). */
+  queue?: string;
+  /** Progress lines, one per run started or finished (default: none). */
+  log?: (line: string) => void;
+  /** Each event of a run's engine as it comes (turns, calls, charges), with the run's name. */
+  onEvent?: (run: string, event: EngineEvent) => void;
+  /** A run's processes are over, finished or not. */
+  onRunEnded?: (run: string) => void;
+}
+
+/**
+ * Run every variant of an experiment, each repeat in its own copy of the org and process, then
+ * write the report (`report.md`, `report.json`, `report.svg`). Runs already complete are skipped,
+ * so calling it again after a failure finishes the rest.
+ */
+export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
+  return runExperimentRuns({
+    file: options.file,
+    root: options.root,
+    cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
+    ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    log: options.log ?? (() => {}),
+    ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
+  });
+}
+
+/** An experiment's `report.json`: each variant's summary, the statistics against the baseline, every run. */
+export interface ExperimentReport {
+  experiment: string;
+  /** The base org. */
+  base: string;
+  forkedAfterTurn?: number;
+  variants: VariantSummary[];
+  statistics: StudyStatistics;
+  runs: RunMetrics[];
+  /** Runs that did not finish. */
+  unfinished: string[];
+  [more: string]: unknown;
+}
+
+/** Read the report an experiment wrote into its folder (`ExperimentOutcome.folder`, or `experiments/<name>`). */
+export function readExperimentReport(folder: string): ExperimentReport {
+  const path = join(folder, 'report.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LemmingError('not-found', `${path}: no experiment report here; runExperiment writes it once the runs are done`);
+  }
+  return JSON.parse(text) as ExperimentReport;
+}

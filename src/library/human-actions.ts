@@ -1,0 +1,48 @@
+import { decideProposal, type Decision } from '../engine/human/decide-proposal.js';
+import { readHumanInbox, type HumanInbox } from '../engine/human/human-inbox.js';
+import { sendFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
+import type { Priority } from '../mailbox/message.js';
+import { loadOrg } from '../org/load-org.js';
+import { HUMAN } from '../org/names.js';
+
+/** A message to send: its recipient and text, and what else the sender says of it. */
+export interface Outgoing {
+  to: string;
+  body: string;
+  subject?: string;
+  priority?: Priority;
+  /** The id of the message this answers. */
+  replyTo?: string;
+  /** The agent whose outbox the message goes into, as if it had sent it (default: the human). */
+  from?: string;
+}
+
+/**
+ * Send a message as the human (or, with `from`, as an agent): the chart's edges and the caps are
+ * checked, and the next turn delivers it. Safe while an engine runs on the org. Throws a
+ * LemmingError naming what is wrong (an unknown agent, an edge the chart does not have).
+ */
+export function send(root: string, message: Outgoing): SentMessage {
+  const { org } = loadOrg(root);
+  const { from = HUMAN, ...input } = message;
+  return sendFromSeat(root, org, from, input, { anyAgent: true });
+}
+
+/** The human's mail, oldest first, each marked read or unread, and the delivery notices. */
+export function inbox(root: string): HumanInbox {
+  return readHumanInbox(root, loadOrg(root).org);
+}
+
+/**
+ * Approve a waiting proposal (a hire, a retirement, a tool call): carried out now, or by the
+ * engine at its next turn when one holds the org. An approval that could not be carried out comes
+ * back with its proposal `rejected` and the reason in `summary`.
+ */
+export async function approve(root: string, id: string): Promise<Decision> {
+  return decideProposal(loadOrg(root).org, id, 'approve', undefined);
+}
+
+/** Reject a waiting proposal, with the reason its proposer is told. */
+export async function reject(root: string, id: string, reason?: string): Promise<Decision> {
+  return decideProposal(loadOrg(root).org, id, 'reject', reason);
+}

@@ -1,0 +1,60 @@
+import type { RunOptions } from '../engine/engine.js';
+import type { EngineEvent } from '../engine/events.js';
+import type { Org } from '../org/org.js';
+import { openEngine, type OpenEngineOptions } from './open-engine.js';
+
+/** Options of `openOrg`. */
+export interface OpenOrgOptions {
+  /** Shown to anyone who finds the org's lock taken (default `library`). */
+  command?: string;
+  /** A queue (`redis://…`) whose `lemming worker` processes make the calls; org.yaml `engine.queue` decides without it. */
+  queue?: string;
+  /** Record model answers to this cassette, or replay them from one (absolute paths). */
+  cassette?: { record?: string; replay?: string };
+  /** Send each turn as a trace to this OTLP/HTTP endpoint; org.yaml `telemetry.otlp` decides without it. */
+  otlp?: string;
+}
+
+/** An org opened for running: it holds the org's lock until `close`. */
+export interface OpenedOrg {
+  /** The org root. */
+  readonly root: string;
+  /** The org as the engine holds it now (org.yaml, the chart, the resumes). */
+  readonly org: Org;
+  /**
+   * Run turns, yielding every event as it happens (`turn-started`, `agent-called`,
+   * `message-delivered`, …, `run-finished` last). By default until no agent has unread mail.
+   */
+  run(options?: RunOptions): AsyncGenerator<EngineEvent>;
+  /**
+   * Release the lock and the connections the run used; waits for telemetry and notifications to be
+   * sent. Resolves with the warnings that came after the run's events ended (telemetry that could not
+   * be sent); those during a run are `warning` events.
+   */
+  close(): Promise<string[]>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * Open an org to run its turns: takes its lock (one engine per org; a lock left by a dead process
+ * is recovered) and finishes a turn a crash left half-done. Throws a LemmingError when the folder
+ * holds no valid org or another engine holds it.
+ */
+export function openOrg(root: string, options: OpenOrgOptions = {}): OpenedOrg {
+  const engineOptions: OpenEngineOptions = {
+    command: options.command ?? 'library',
+    ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.cassette === undefined ? {} : { cassette: options.cassette }),
+    ...(options.otlp === undefined ? {} : { otlp: options.otlp }),
+  };
+  const opened = openEngine(root, engineOptions);
+  return {
+    root,
+    get org() {
+      return opened.engine.currentOrg;
+    },
+    run: (runOptions) => opened.engine.run(runOptions),
+    close: () => opened.close(),
+    [Symbol.asyncDispose]: async () => void (await opened.close()),
+  };
+}

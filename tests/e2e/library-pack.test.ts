@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { REPO_ROOT } from '../helpers/org-files.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+import { compileAsUser, runAsUser } from '../library/typescript-user.js';
+
+function npm(cwd: string, args: string[]): string {
+  const result = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 300_000 });
+  expect(result.status, `npm ${args.join(' ')}\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+const USER_PROGRAM = `import { bootstrap, inbox, openOrg, send, type EngineEvent } from 'lemming';
+
+const root = 'org';
+bootstrap(root);
+send(root, { to: 'manager', subject: 'Plan the first release', body: 'Plan the first release' });
+const org = openOrg(root);
+let last: EngineEvent | undefined;
+for await (const event of org.run()) last = event;
+await org.close();
+if (last?.type === 'run-finished') console.log(\`\${last.reason} after \${last.turns} turns\`);
+const answer = inbox(root).messages.filter((message) => message.unread).at(-1);
+console.log(\`\${answer?.from}: \${answer?.subject}\`);
+`;
+
+test('a TypeScript program outside the repository installs the packed tarball, runs the default org to idle and prints the human’s answer', { timeout: 600_000 }, () => {
+  const folder = tempDir();
+  // The tarball as it would be published (dist/ is built before the tests run).
+  const packed = JSON.parse(npm(REPO_ROOT, ['pack', '--json', '--ignore-scripts', '--pack-destination', folder])) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const paths = packed[0]!.files.map((file) => file.path);
+  expect(paths).toContain('dist/library/index.d.ts');
+  expect(paths).toContain('dist/cli/main.js');
+  expect(paths).toContain('templates/software-team/org/org.yaml');
+  expect(paths.filter((path) => /^(tests|bench|src|scripts)\/|\.test\.|dist-bench|\.work\//.test(path))).toEqual([]);
+
+  const user = join(folder, 'user');
+  mkdirSync(user);
+  writeFileSync(join(user, 'package.json'), '{"name":"a-user","private":true,"type":"module"}\n');
+  npm(user, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(folder, packed[0]!.filename)]);
+  expect(readdirSync(join(user, 'node_modules', 'lemming', 'dist', 'library'))).toContain('index.js');
+
+  compileAsUser(user, { 'main.ts': USER_PROGRAM });
+  const output = runAsUser(user, 'main.ts');
+  expect(output).toContain('idle after 5 turns');
+  expect(output).toContain('manager: Re: Plan the first release');
+});
