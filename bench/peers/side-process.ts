@@ -13,7 +13,13 @@ export interface SideRun {
   done: Promise<{ code: number | null; peakRssMb?: number; stderr: string }>;
 }
 
-const peakRss = join(import.meta.dirname, 'peak-rss.js');
+/**
+ * Loaded into a side's process with `node --import`: at exit it writes the process's peak RSS in MB to
+ * the file LEMMING_PEAK_RSS_FILE names, so lemming's CLI is measured as it is, with nothing of the
+ * bench's inside it but this.
+ */
+const peakRss =
+  "data:text/javascript,import{writeFileSync}from'node:fs';const file=process.env.LEMMING_PEAK_RSS_FILE;if(file)process.on('exit',()=>writeFileSync(file,String(process.resourceUsage().maxRSS/1024)))";
 
 /** Start `node <args>` with the peak-RSS hook; `isStepEnd` says which printed JSON lines end a step. */
 export function startSide(args: string[], env: NodeJS.ProcessEnv, isStepEnd: (line: unknown) => boolean, scratch: string): SideRun {
