@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cleanUp, makeContext, repo, type BenchContext } from './context.js';
@@ -192,14 +192,30 @@ const output: Results = {
   sections: results,
   seconds: (performance.now() - started) / 1000,
 };
-const markdown = renderMarkdown(output);
-// A quick or partial run is for a look while working: it leaves the committed full results alone.
-const partial = quick || only !== undefined;
+// A quick or partial run is for a look while working: it leaves the committed full results alone,
+// unless `--only … --merge` says to put its sections into them, in place of the same sections.
+const merge = only !== undefined && !quick && process.argv.includes('--merge');
+const partial = (quick || only !== undefined) && !merge;
 const directory = partial ? join(repo, 'bench', '.work') : join(repo, 'bench');
-const name = only ? `results-${only.join('-')}` : quick ? 'results-quick' : 'results';
+const name = partial ? (only ? `results-${only.join('-')}` : 'results-quick') : 'results';
+const written = merge ? mergedResults(join(directory, `${name}.json`), output) : output;
+const markdown = renderMarkdown(written);
 mkdirSync(directory, { recursive: true });
-writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(output, null, 2)}\n`);
+writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(written, null, 2)}\n`);
 writeFileSync(join(directory, `${name}.md`), markdown);
 log('');
-log(markdown);
+log(renderMarkdown(output));
 log(`written ${join(directory, name)}.json and .md in ${output.seconds.toFixed(0)} s`);
+
+/** The committed results with this run's sections in place of theirs (or after them), each saying when it ran and under what load. */
+function mergedResults(file: string, run: Results): Results {
+  const committed = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  const sectionsOut = [...committed.sections];
+  for (const section of run.sections) {
+    const apart = { ...section, ranApart: { date: run.machine.date, loadBefore: run.machine.loadBefore, loadAfter: run.machine.loadAfter } };
+    const at = sectionsOut.findIndex((each) => each.title === section.title);
+    if (at >= 0) sectionsOut[at] = apart;
+    else sectionsOut.push(apart);
+  }
+  return { ...committed, sections: sectionsOut };
+}

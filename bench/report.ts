@@ -35,6 +35,7 @@ export function renderMarkdown(results: Results): string {
   );
   for (const [index, section] of results.sections.entries()) {
     lines.push(`## ${index + 1}. ${section.title}`, '', section.about, '');
+    if (section.ranApart) lines.push(`Run apart from the others (\`--only\`, merged here): ${section.ranApart.date}; load average ${load(section.ranApart.loadBefore)} before, ${load(section.ranApart.loadAfter)} after.`, '');
     lines.push('| what | on | measured | target | met | floor | × floor |', '| --- | --- | --- | --- | --- | --- | ---: |');
     for (const row of section.rows) lines.push(tableRow(row));
     lines.push('', `(${section.seconds.toFixed(0)} s)`, '');

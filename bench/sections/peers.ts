@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { BenchContext } from '../context.js';
+import { cli, type BenchContext } from '../context.js';
+import { defaultOrgCall } from '../peers/default-org-call.js';
 import { langGraphSide } from '../peers/langgraph-side.js';
 import { lemmingSide } from '../peers/lemming-side.js';
 import type { PeerSetting, PeerSide, SteadyRun } from '../peers/peer-side.js';
@@ -68,6 +69,11 @@ export async function peers(context: BenchContext): Promise<Row[]> {
       rows.push(...stepRows(workload, pair), ...(workload.delayMs ? [] : rssRows(workload.agents, pair)));
     });
     rows.push(...requestRows(pairs[1] as Pair, SIZES[1]?.agents ?? 0));
+    const manager = await defaultOrgCall(cli, server, setting(1).scratch);
+    rows.push({
+      what: `bytes of one call's request, the default org (\`lemming bootstrap\`), the manager's first call: lemming (${describeParts(manager)})`,
+      figure: { count: manager.bytes, unit: `bytes (≈ ${Math.round(manager.bytes / 4)} tokens)` },
+    });
 
     for (const side of sides) {
       const fork = await side.fork(setting(FORK.agents), FORK.agents, FORK.steps, FORK.at);
@@ -127,9 +133,9 @@ function requestRows(pair: Pair, agents: number): Row[] {
   ] as const) {
     const calls: RingCall[] = runs.flatMap((run) => run.calls);
     const bytes = median(calls.map((call) => call.bytes));
-    const part = (pick: (call: RingCall) => number) => median(calls.map(pick)).toFixed(0);
+    const middle = calls.find((call) => call.bytes === bytes) ?? (calls[0] as RingCall);
     rows.push({
-      what: `bytes of one call's request, the ring's one-tool answer, N=${agents}: ${name} (system prompt ${part((call) => call.parts.system)}, tools ${part((call) => call.parts.tools)}, mail and fields ${part((call) => call.parts.rest)})`,
+      what: `bytes of one call's request, the ring's one-tool answer, N=${agents}: ${name} (${describeParts(middle)})`,
       figure: { count: bytes, unit: `bytes (≈ ${Math.round(bytes / 4)} tokens at 4 bytes a token)` },
     });
     // An agent's first call has no call before it to repeat.
@@ -142,3 +148,5 @@ function requestRows(pair: Pair, agents: number): Row[] {
   }
   return rows;
 }
+
+const describeParts = (call: RingCall): string => `system prompt ${call.parts.system}, tools ${call.parts.tools}, the mail and the request's fields ${call.parts.rest}`;
