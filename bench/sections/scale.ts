@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { buildJobOrg, cli, runTurns, type BenchContext, type Storage } from '../context.js';
 import type { Job } from '../worker.js';
 import { asGuard, atMostMs, atMostTimes, underMb, type Row } from '../row.js';
@@ -16,7 +17,7 @@ interface Measured {
   statusMs: number;
   statusRssMb: number;
   peakRssMb: number;
-  /** Cold figures, when asked: `status` on the org as built, before any engine ran it; a whole-process `run-once` after the steady turns. */
+  /** Cold figures, when asked: `status` on the org as written (no parse cache), before any engine ran it; a whole-process `run-once` after the steady turns. */
   cold?: { statusMs: number; runOnceMs: number };
 }
 
@@ -43,6 +44,8 @@ function measure(agents: number, active: number, storage: Storage, cold = false)
   const job: Job = { agents, history: 0, withMail: active, provider: 'instant', turns: WARM_UP + MEASURED };
   const root = buildJobOrg(job, storage);
   try {
+    // Cold as a fresh clone is: the parse cache the build's own load left is removed first.
+    if (cold) rmSync(join(root, 'org', 'state', 'cache'), { recursive: true, force: true });
     const coldStatusMs = cold ? timeCommand(root, 'status') : 0;
     runTurns({ ...job, turns: 1 }, root, storage);
     const result = runTurns(job, root, storage);
@@ -107,7 +110,7 @@ export function scale(context: BenchContext): Row[] {
         const runOnce = one(big.cold.runOnceMs);
         context.log(`  cold: status ${big.cold.statusMs.toFixed(0)} ms (alone ${small.cold.statusMs.toFixed(0)} ms), run-once ${big.cold.runOnceMs.toFixed(0)} ms (alone ${small.cold.runOnceMs.toFixed(0)} ms)`);
         rows.push(
-          { what: `\`lemming status\` on the org as built, before any engine ran it (cold), ${label}`, storage: storage.name, figure: { ms: one(big.cold.statusMs) }, target: atMostMs(one(big.cold.statusMs), 1000, '≤ 1 s') },
+          { what: `\`lemming status\` on the org as written, its parse cache removed, before any engine ran it (cold), ${label}`, storage: storage.name, figure: { ms: one(big.cold.statusMs) }, target: atMostMs(one(big.cold.statusMs), 1000, '≤ 1 s') },
           { what: `\`lemming status\` cold, ${alone}`, storage: storage.name, figure: { ms: one(small.cold.statusMs) } },
           { what: `\`lemming run-once\`, the whole process, after the steady turns, ${label} (offline model)`, storage: storage.name, figure: { ms: runOnce }, target: atMostTimes(runOnce, 3, one(small.cold.runOnceMs), 'the same in the busy agents\' own org') },
           { what: `\`lemming run-once\`, the whole process, ${alone}`, storage: storage.name, figure: { ms: one(small.cold.runOnceMs) } },
