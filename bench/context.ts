@@ -28,9 +28,11 @@ export interface BenchContext {
   /** The engine's own file operations for a steady turn of N agents, with no engine (record-floor.ts), measured once per run and kept. */
   recordFloor(storage: Storage, agents: number): Figure;
   log(line: string): void;
+  /** `--repetitions N`: how many times a section that interleaves runs repeats them (its own default when absent). */
+  repetitions?: number;
 }
 
-export function makeContext(quick: boolean, log: (line: string) => void): BenchContext {
+export function makeContext(quick: boolean, log: (line: string) => void, repetitions?: number): BenchContext {
   // Orgs are built inside the repository, not in the system temp folder: on this machine
   // file creation under /tmp is often many times slower than elsewhere on the same disk.
   const disk: Storage = { name: 'disk', directory: process.env.LEMMING_BENCH_DIR ?? join(repo, 'bench', '.work') };
@@ -48,6 +50,7 @@ export function makeContext(quick: boolean, log: (line: string) => void): BenchC
     quick,
     storages,
     log,
+    ...(repetitions === undefined ? {} : { repetitions }),
     floor: (storage, folders) => once('files', storage, folders, (runs) => fileSystemFloor(storage.directory, folders, runs)),
     recordFloor: (storage, agents) => once('record', storage, agents, (runs) => recordFloor(storage.directory, agents, runs)),
   };

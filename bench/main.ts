@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cleanUp, makeContext, repo, type BenchContext } from './context.js';
-import { renderMarkdown } from './report.js';
+import { mergeSection, renderMarkdown } from './report.js';
 import type { Row, SectionResult } from './row.js';
 import { historyFlatness, type KeptOrg } from './sections/history.js';
 import { keptHistory } from './sections/kept-history.js';
@@ -23,6 +23,7 @@ import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
+import { peers } from './sections/peers.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -150,6 +151,14 @@ const sections: Section[] = [
     quick: true,
     run: referenceNetwork,
   },
+  {
+    id: 'peers',
+    title: 'Peers: lemming beside LangGraph.js on the same workloads',
+    about:
+      'A ring of N agents: each step every agent reads its mail and sends one message to the next, its model (one local stand-in server for both, OpenAI-compatible, bench/peers/ring-server.ts) answering at once with one send_message. lemming: the built CLI (`lemming run --json`) on an org written as files, `engine.concurrency: 8`. LangGraph.js 1.7.3: a StateGraph with one node per agent calling the server with fetch, the SQLite checkpointer (`@langchain/langgraph-checkpoint-sqlite`), `durability: "sync"`, `maxConcurrency: 8` (bench/peers/langgraph-ring.ts). Each run is a fresh process on a fresh org or database on the disk; the two sides\' runs are interleaved, the first side alternating with each repetition (3 unless `--repetitions N`). A steady step is the time between two steps\' ends as the bench reads them from the process\'s output, the first step left out (8 steps at 10 agents, 5 at 200, 3 at 1,000, 4 at the 200 ms model); peak RSS is the process\'s own. Then, once each: a fork after step 5 of 10 with one message changed (lemming: `history: { keep: true }`, `lemming fork`, the message\'s file edited; LangGraph.js: `updateState` on the checkpoint after step 5), and a SIGKILL when half of step 5\'s calls have reached the model, then a resume (lemming: `run --until 10`; LangGraph.js: `stream(null)` on the thread), counted by bench/peers/ring-accounting.ts from the messages each side left and the calls the server answered. The OpenAI Agents SDK (@openai/agents) has no row: it runs one agent\'s loop (with handoffs) at a time and keeps no checkpoint of a multi-agent step, so a ring stepping together, a fork and a resume after a kill would be the bench\'s own code rather than the SDK\'s (docs/performance.md).',
+    quick: false,
+    run: peers,
+  },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },
 ];
@@ -163,6 +172,12 @@ export interface Results {
 }
 
 const quick = process.argv.includes('--quick');
+const repetitionsAt = process.argv.indexOf('--repetitions');
+const repetitions = repetitionsAt >= 0 ? Number(process.argv[repetitionsAt + 1]) : undefined;
+if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions >= 1)) {
+  process.stderr.write('--repetitions takes a whole number from 1\n');
+  process.exit(2);
+}
 // `--only tool-step` (or a comma list): run just those sections, e.g. while working on one figure.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? (process.argv[onlyAt + 1] ?? '').split(',').filter((id) => id !== '') : undefined;
@@ -174,7 +189,7 @@ if (only && (only.length === 0 || unknown.length > 0)) {
 const started = performance.now();
 const loadBefore = loadavg();
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const context = makeContext(quick, log);
+const context = makeContext(quick, log, repetitions);
 const results: SectionResult[] = [];
 try {
   const chosen = sections.filter((section) => (only ? only.includes(section.id) : !quick || section.quick));
@@ -194,14 +209,31 @@ const output: Results = {
   sections: results,
   seconds: (performance.now() - started) / 1000,
 };
-const markdown = renderMarkdown(output);
-// A quick or partial run is for a look while working: it leaves the committed full results alone.
-const partial = quick || only !== undefined;
+// A quick or partial run is for a look while working: it leaves the committed full results alone,
+// unless `--only … --merge` says to put its sections into them, in place of the same sections.
+const merge = only !== undefined && !quick && process.argv.includes('--merge');
+const partial = (quick || only !== undefined) && !merge;
 const directory = partial ? join(repo, 'bench', '.work') : join(repo, 'bench');
-const name = only ? `results-${only.join('-')}` : quick ? 'results-quick' : 'results';
+const name = partial ? (only ? `results-${only.join('-')}` : 'results-quick') : 'results';
+const written = merge ? mergedResults(join(directory, `${name}.json`), output) : output;
 mkdirSync(directory, { recursive: true });
-writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(output, null, 2)}\n`);
-writeFileSync(join(directory, `${name}.md`), markdown);
+writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(written, null, 2)}\n`);
+const markdownFile = join(directory, `${name}.md`);
+// Merged, the committed markdown keeps what was written under its other sections.
+writeFileSync(markdownFile, merge ? written.sections.filter((section) => section.ranApart?.date === output.machine.date).reduce(mergeSection, readFileSync(markdownFile, 'utf8')) : renderMarkdown(written));
 log('');
-log(markdown);
+log(renderMarkdown(output));
 log(`written ${join(directory, name)}.json and .md in ${output.seconds.toFixed(0)} s`);
+
+/** The committed results with this run's sections in place of theirs (or after them), each saying when it ran and under what load. */
+function mergedResults(file: string, run: Results): Results {
+  const committed = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  const sectionsOut = [...committed.sections];
+  for (const section of run.sections) {
+    const apart = { ...section, ranApart: { date: run.machine.date, loadBefore: run.machine.loadBefore, loadAfter: run.machine.loadAfter } };
+    const at = sectionsOut.findIndex((each) => each.title === section.title);
+    if (at >= 0) sectionsOut[at] = apart;
+    else sectionsOut.push(apart);
+  }
+  return { ...committed, sections: sectionsOut };
+}

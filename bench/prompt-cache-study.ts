@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCachingServer, type CachingServer } from './caching-server.js';
+import { commonPrefix } from './common-prefix.js';
 
 /**
  * What prompt caching saves: the same org run twice against the caching server
@@ -94,14 +95,6 @@ function spent(cli: string, root: string): number {
   const result = spawnSync(process.execPath, [cli, 'status', '--json', '--root', root], { encoding: 'utf8' });
   const status = JSON.parse(result.stdout) as { agents: Array<{ name: string; spent?: number; credits?: { spent?: number } }> };
   return status.agents.reduce((sum, agent) => sum + (agent.spent ?? agent.credits?.spent ?? 0), 0);
-}
-
-/** Common leading characters of two strings. */
-function commonPrefix(left: string, right: string): number {
-  const length = Math.min(left.length, right.length);
-  let index = 0;
-  while (index < length && left.charCodeAt(index) === right.charCodeAt(index)) index += 1;
-  return index;
 }
 
 async function runOrg(cli: string, root: string, server: CachingServer, names: readonly string[], marks: boolean, turns: number): Promise<number> {

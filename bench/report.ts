@@ -1,5 +1,5 @@
 import type { Results } from './main.js';
-import type { Row } from './row.js';
+import type { Row, SectionResult } from './row.js';
 import { showMs } from './stats.js';
 
 const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(' ');
@@ -33,12 +33,40 @@ export function renderMarkdown(results: Results): string {
     'Each time: median (min–max). "RAM disk" is `/dev/shm`; "disk" is the project\'s disk (`bench/.work/`). The floor is what the same storage (or Node) takes for the same work with no engine, measured in the same run.',
     '',
   );
-  for (const [index, section] of results.sections.entries()) {
-    lines.push(`## ${index + 1}. ${section.title}`, '', section.about, '');
-    lines.push('| what | on | measured | target | met | floor | × floor |', '| --- | --- | --- | --- | --- | --- | ---: |');
-    for (const row of section.rows) lines.push(tableRow(row));
-    lines.push('', `(${section.seconds.toFixed(0)} s)`, '');
-  }
-  lines.push(`The whole benchmark took ${results.seconds.toFixed(0)} s.`, '');
+  for (const [index, section] of results.sections.entries()) lines.push(renderSection(section, index + 1));
+  lines.push(`${WHOLE_RUN} ${results.seconds.toFixed(0)} s.`, '');
   return lines.join('\n');
+}
+
+/** The line that ends the results. */
+const WHOLE_RUN = 'The whole benchmark took';
+
+/** One section's heading, text and table, numbered. */
+function renderSection(section: SectionResult, number: number): string {
+  const lines = [`## ${number}. ${section.title}`, '', section.about, ''];
+  if (section.ranApart) lines.push(`Run apart from the others (\`--only … --merge\`): ${section.ranApart.date}; load average ${load(section.ranApart.loadBefore)} before, ${load(section.ranApart.loadAfter)} after.`, '');
+  lines.push('| what | on | measured | target | met | floor | × floor |', '| --- | --- | --- | --- | --- | --- | ---: |');
+  for (const row of section.rows) lines.push(tableRow(row));
+  lines.push('', `(${section.seconds.toFixed(0)} s)`, '');
+  return lines.join('\n');
+}
+
+/**
+ * The committed results' markdown with `section` in place of the section of the same title (its
+ * heading up to the next one, so the notes written under the sections around it stay), or added
+ * before the closing line when it has none.
+ */
+export function mergeSection(markdown: string, section: SectionResult): string {
+  const lines = markdown.split('\n');
+  const heading = /^## (\d+)\. (.*)$/;
+  const at = lines.findIndex((line) => heading.exec(line)?.[2] === section.title);
+  const numbers = lines.flatMap((line) => (heading.test(line) ? [Number(heading.exec(line)?.[1])] : []));
+  if (at >= 0) {
+    const next = lines.findIndex((line, index) => index > at && (heading.test(line) || line.startsWith(WHOLE_RUN)));
+    const number = Number(heading.exec(lines[at] as string)?.[1]);
+    return [...lines.slice(0, at), renderSection(section, number), ...lines.slice(next < 0 ? lines.length : next)].join('\n');
+  }
+  const closing = lines.findIndex((line) => line.startsWith(WHOLE_RUN));
+  const end = closing < 0 ? lines.length : closing;
+  return [...lines.slice(0, end), renderSection(section, Math.max(0, ...numbers) + 1), ...lines.slice(end)].join('\n');
 }

@@ -36,6 +36,8 @@ export interface SectionResult {
   about: string;
   rows: Row[];
   seconds: number;
+  /** When the section was run apart from the rest (`--only … --merge`): its own date and load, which the results' machine line does not give. */
+  ranApart?: { date: string; loadBefore: number[]; loadAfter: number[] };
 }
 
 /** At most `limit` ms. */

@@ -106,8 +106,10 @@ export function composeWorkReport(view: Pick<PromptView, 'self' | 'title' | 'sen
   const seed = stableHash(`${view.self}\n${subject}\n${body}`);
   const picks = (longer ? steps.map((_, index) => index) : [0, 1, 2]).map((offset) => steps[(seed + offset * 5) % steps.length] ?? '');
   const unique = [...new Set(picks)].map((step) => step.replace('{task}', task));
-  const names = new Set([view.self, ...view.sendTo.keys(), ...view.team.map((member) => member.name), ...(view.manager ? [view.manager] : [])]);
-  const focus = [...words(stripDelegation(body))].filter((word) => !names.has(word)).slice(0, 4).join(', ');
+  // A colleague's name is looked up where it is kept, not copied into a set: a chart of `"*"` gives
+  // every agent the org's whole list, and copying it for each call made a turn grow with N².
+  const colleague = (word: string) => word === view.self || word === view.manager || view.sendTo.has(word) || view.team.some((member) => member.name === word);
+  const focus = [...words(stripDelegation(body))].filter((word) => !colleague(word)).slice(0, 4).join(', ');
   return [
     `Done: ${task}.`,
     '',
