@@ -123,3 +123,16 @@ export function passAtK(n: number, c: number, k: number): number {
 export function passHatK(n: number, c: number, k: number): number {
   return k > n ? NaN : choose(c, k) / choose(n, k);
 }
+
+/**
+ * The 95% Wilson score interval of a proportion with c successes in n trials: centre
+ * (c + z²/2)/(n + z²), half-width z·√(c(n − c)/n + z²/4)/(n + z²), z = 1.96. Unlike the bootstrap, it
+ * is not [1, 1] for 3 passes in 3: a few trials say little, and the interval says so.
+ */
+export function wilsonInterval(c: number, n: number): [number, number] {
+  if (n === 0) return [NaN, NaN];
+  const z = 1.959963984540054;
+  const centre = (c + (z * z) / 2) / (n + z * z);
+  const half = (z * Math.sqrt((c * (n - c)) / n + (z * z) / 4)) / (n + z * z);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
