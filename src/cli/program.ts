@@ -187,6 +187,18 @@ program
   );
 
 program
+  .command('calibrate')
+  .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and the real data's split halves")
+  .argument('<reference>', 'the reference: a YAML file of questions and a CSV of real answers (see docs/validation.md)')
+  .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', turnNumber)
+  .option('--dry-run', 'say how many calls it would make; ask nothing')
+  .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
+  .option('--json', 'print the report as JSON')
+  .action((reference: string, options: import('./commands/calibrate.js').CalibrateCommandOptions) =>
+    execute(async () => command('calibrate').calibrateCommand(root(), reference, options, output)),
+  );
+
+program
   .command('diff')
   .description("compare two orgs (two experiment runs, an org and its fork): messages added, missing and changed, agents, resumes, balances, the human's answers, proposals, outcome scores; exit 0 when equal, 1 when they differ, 2 on an error")
   .argument('[a]', 'the first org folder (A)')
