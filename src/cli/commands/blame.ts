@@ -1,5 +1,5 @@
 import { dirname, relative, resolve } from 'node:path';
-import { blameRun, type BlameReport } from '../../blame/blame-run.js';
+import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
 import { estimateLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
 import { readExperiment } from '../../experiment/experiment-file.js';
@@ -7,20 +7,13 @@ import type { CheckSetting } from '../../experiment/outcome-settings.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
-/** The flags of `lemming blame`. */
-export interface BlameCommandOptions {
+/** The flags of `lemming blame`: blameRun's options, with the check named (and found in `--checks`) and `--out` for its folder. */
+export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'path' | 'seed' | 'model' | 'turns' | 'parallel' | 'dryRun'> & {
   check: string;
   checks?: string;
-  k?: number;
-  path?: boolean;
-  seed?: number;
-  model?: string;
-  turns?: number;
-  parallel?: number;
-  dryRun?: boolean;
   out?: string;
   json?: boolean;
-}
+};
 
 /** The check named `name` in an experiment file: its own `checks:`, else a variant's. */
 export function checkFromFile(file: string, name: string): CheckSetting {
@@ -46,18 +39,8 @@ function shown(path: string): string {
 export async function blameCommand(run: string, options: BlameCommandOptions, output: Output): Promise<number> {
   if (options.checks === undefined) throw new LemmingError('bad-usage', `--checks: give the experiment file that defines check ${JSON.stringify(options.check)} (its \`checks:\`), for example --checks study.yaml`, { exitCode: 2 });
   const check = checkFromFile(options.checks, options.check);
-  const report: BlameReport = await blameRun(run, {
-    check,
-    ...(options.k === undefined ? {} : { k: options.k }),
-    ...(options.path ? { path: true } : {}),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.model === undefined ? {} : { model: options.model }),
-    ...(options.turns === undefined ? {} : { turns: options.turns }),
-    ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
-    ...(options.dryRun ? { dryRun: true } : {}),
-    ...(options.out === undefined ? {} : { folder: options.out }),
-    log: (line) => output.err(line),
-  });
+  const { check: _name, checks: _file, out, json: _json, ...flags } = options;
+  const report: BlameReport = await blameRun(run, { ...flags, check, ...(out === undefined ? {} : { folder: out }), log: (line) => output.err(line) });
   if (options.json) {
     output.out(JSON.stringify(report));
     return 0;
