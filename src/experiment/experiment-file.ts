@@ -8,6 +8,7 @@ import { interventionSchema, normaliseIntervention, type Intervention } from '..
 import { surveyField, surveySettings, type SurveySetting } from './survey-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 import { forkProblems, splitBase, type ForkPoint } from './fork-point.js';
+import { validationFields, type BlameSetting } from './validation-settings.js';
 import { readPopulationSpec } from '../population/population-spec.js';
 import { dirname, resolve } from 'node:path';
 
@@ -58,6 +59,10 @@ export interface Experiment {
   variants: Variant[];
   /** Questions put to every run's agents, after chosen turns or at the end (survey-settings.ts). */
   survey: SurveySetting[];
+  /** `blame:`: each run that fails this check is blamed once the runs are done (docs/validation.md). */
+  blame?: BlameSetting;
+  /** `reference:`: a file of real answers (absolute) each run's people answer once it is done. */
+  reference?: string;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -90,6 +95,7 @@ function buildSchema(z: typeof Zod) {
     ...surveyField(z),
     ...outcomeFields(z),
     ...seedField(z),
+    ...validationFields(z),
   });
 }
 
@@ -138,6 +144,11 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
     }
   });
+  if (value.blame) {
+    const checks = new Set([...(value.checks ?? []), ...value.variants.flatMap((variant) => variant.checks ?? [])].map((check) => check.name));
+    const line = source.lineOf(['blame', 'check']);
+    if (!checks.has(value.blame.check)) found.push({ file, field: 'blame.check', message: `${JSON.stringify(value.blame.check)} is not a check of the experiment; ${checks.size > 0 ? `use one of ${[...checks].join(', ')}` : 'add it to `checks:`, for example `checks: [{ name: tested, run: grep -q "test(s) pass" "$SHARED/answer.md" }]`'}`, severity: 'error', ...(line ? { line } : {}) });
+  }
   if (found.length > 0) throw new InvalidOrgError(found);
   return {
     file,
@@ -160,6 +171,8 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       ...(variant.population === undefined ? {} : { population: resolveSpec(file, variant.population) }),
     })),
     survey: surveySettings(value.survey),
+    ...(value.blame ? { blame: { check: value.blame.check, k: value.blame.k, path: value.blame.path, seed: value.blame.seed, ...(value.blame.model ? { model: value.blame.model } : {}) } } : {}),
+    ...(value.reference ? { reference: resolveSpec(file, value.reference) } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blameRun } from '../../src/blame/blame-run.js';
@@ -79,4 +79,15 @@ describe('lemming blame on a run whose failure one known step made', () => {
     expect([...again.calls.values()].flat()).toHaveLength(0);
     expect(again.report.steps).toEqual(report.steps);
   }, 300_000);
+
+  it('refuses, before any fork, a run that passes the check and one that keeps no history, saying what to do', async () => {
+    const calls: ProviderRequest[] = [];
+    const root = await failedRun(failingSeed(7));
+    const passing = { name: 'answered', run: 'test -s "$SHARED/answer.md"' };
+    await expect(blameRun(root, { check: passing, providerFactory: () => scriptedModels(calls) })).rejects.toThrow(/passes check "answered".*give a run that fails it/);
+    rmSync(join(root, 'org/state/history.git'), { recursive: true, force: true });
+    await expect(blameRun(root, { check: CHECK, providerFactory: () => scriptedModels(calls) })).rejects.toThrow(/keeps no history.*`history: \{ keep: true \}` to its org\/org.yaml/);
+    expect(calls).toHaveLength(0);
+    expect(existsSync(join(root, 'blame'))).toBe(false);
+  });
 });

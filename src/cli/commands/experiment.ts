@@ -1,4 +1,6 @@
 import { join, relative } from 'node:path';
+import { blameExperimentRuns } from '../../blame/blame-experiment.js';
+import { calibrateExperimentRuns } from '../../calibrate/calibrate-experiment.js';
 import { runExperiment } from '../../experiment/run-experiment.js';
 import type { Output } from '../cli-context.js';
 import { packageRoot } from '../package-root.js';
@@ -24,6 +26,9 @@ export async function experimentCommand(root: string, file: string, options: Exp
     ...(options.queue === undefined ? {} : { queue: options.queue }),
     log: (line) => output.err(line),
   });
+  // Held against something outside the runs (docs/validation.md), once they are all done.
+  if (outcome.experiment.blame && outcome.failed.length === 0) await blameExperimentRuns(outcome, { log: (line) => output.err(line) });
+  if (outcome.experiment.reference && outcome.failed.length === 0) await calibrateExperimentRuns(outcome, { log: (line) => output.err(line) });
   if (options.json) {
     output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
   } else {
