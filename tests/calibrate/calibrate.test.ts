@@ -2,6 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrateOrg } from '../../src/calibrate/calibrate-org.js';
+import { calibrateExperimentRuns } from '../../src/calibrate/calibrate-experiment.js';
+import type { ExperimentOutcome } from '../../src/experiment/run-experiment.js';
+import { cpSync, existsSync } from 'node:fs';
 import { totalVariation, wasserstein } from '../../src/calibrate/distribution-distance.js';
 import { streamSeed } from '../../src/random/seeded-random.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
@@ -116,4 +119,18 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     write(folder, 'answers.csv', 'question,option,count,sex\nmood,ecstatic,3,female\n');
     await expect(calibrateOrg(panel(), path, { providerFor: scripted([]) })).rejects.toThrow(/answers\.csv: line 2: option: "ecstatic" is not an option of mood; use one of very happy, pretty happy, not too happy/);
   });
+
+  it("an experiment's reference: each run's people answer it, and the report ends with each run's figures", async () => {
+    const folder = tempDir();
+    cpSync(panel(), join(folder, 'panel-r1'), { recursive: true });
+    writeFileSync(join(folder, 'report.md'), '# the report\n');
+    const outcome = { experiment: { reference: reference(tempDir()) }, folder, runs: [{ run: 'panel-r1', variant: 'panel' }], report: { markdown: join(folder, 'report.md') } } as unknown as ExperimentOutcome;
+    const requests: ProviderRequest[] = [];
+    const found = await calibrateExperimentRuns(outcome, { providerFor: scripted(requests) });
+    expect(requests).toHaveLength(SIZE * 2);
+    expect(existsSync(join(folder, 'panel-r1', 'calibration', 'known', 'report.md'))).toBe(true);
+    const summary = found[0]!.calibration.summary!;
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${summary.ceiling!.toFixed(3)} | ${Math.round(summary.progress!)} % |`);
+    expect(JSON.parse(readFileSync(join(folder, 'calibration.json'), 'utf8'))).toHaveLength(1);
+  }, 120_000);
 });
