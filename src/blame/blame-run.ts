@@ -14,7 +14,7 @@ import { forkBefore, runBlameFork, SEEDED_PROVIDERS, type ForkChange } from './b
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
-import { renderBlame } from './render-blame.js';
+import { estimateLine, renderBlame } from './render-blame.js';
 
 /** What `lemming blame` (and an experiment's `blame:`) is asked. */
 export interface BlameOptions {
@@ -151,6 +151,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   }
   if (options.dryRun) return report;
 
+  log(`${run} fails check ${options.check.name}. ${estimateLine(report)}`);
   mkdirSync(folder, { recursive: true });
   const providerFactory = options.providerFactory ?? (() => defaultProviderFactory(run));
   sweepTemporaryFolders('blame');
