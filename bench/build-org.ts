@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/money/ledger.js';
+import { LEDGER_RULE } from '../src/engine/money/ledger-line.js';
 import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';
@@ -162,7 +163,8 @@ export function buildOrg(root: string, shape: OrgShape): void {
   writeFileSync(join(root, 'org', 'state', 'cache', 'outbox-hints.json'), JSON.stringify({ version: 1, outboxes: hints }));
   const members = existsSync(join(root, 'agents', 'human')) ? [...names, 'human'].sort() : names;
   const state: EngineState = { ...initialState(), turn: lastTurn, pending, members, takenBytes: Buffer.byteLength(takenText) };
-  state.ledger = { offset: ledgerBytes, totals, lastCharged: {} };
+  // Counted by today's rule for a ledger's lines, as a run would leave it: a snapshot without it is counted again from the start.
+  state.ledger = { offset: ledgerBytes, totals, lastCharged: {}, rule: LEDGER_RULE };
   writeFileSync(join(root, 'org', 'state', 'engine.json'), JSON.stringify(state));
   // An org that has run before has its parsed files cached in org/state/, as `lemming run` leaves them.
   new OrgLoader(root).loadOrThrow();

@@ -13,6 +13,7 @@ import { latencyHiding } from './sections/latency.js';
 import { offlineModel } from './sections/offline-model.js';
 import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
+import { firstFrame } from './sections/first-frame.js';
 import { steadyTurns } from './sections/steady-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
@@ -21,6 +22,7 @@ import { scale } from './sections/scale.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
+import { referenceNetwork } from './sections/reference-network.js';
 import { blame } from './sections/blame.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
@@ -59,10 +61,18 @@ const sections: Section[] = [
     run: (context) => startUp(context, kept),
   },
   {
+    id: 'first-frame',
+    title: 'The live screens: first line and first frame',
+    about:
+      "`lemming run --paused` and `lemming chat` on the default org with one message waiting, each started 5 times in a pseudo-terminal of 80 × 24 (util-linux `script`), in alternation with `lemming --version`; timed from the start of `node` to the first byte on the terminal (the line that says the screen is starting, printed before ink and React load) and to the first frame (the run screen's key hints, chat's header). On the first storage.",
+    quick: true,
+    run: firstFrame,
+  },
+  {
     id: 'kept-history',
     title: "Keeping the org's history: every committed turn recorded in org/state/history.git",
     about:
-      "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
+      "A steady turn of an org that keeps its history (`history: { keep: true }`) against the same org that does not, every agent with mail and an instant model, compared by median. Each org runs `lemming run`s of 4 turns in one process, the two orgs' runs taken in alternation (1 warm-up run each, then 6 measured at 200 agents, 4 at 1,000); a steady turn is a run's time over its 4 turns. So each figure holds its run's look for hand edits before the first turn and the wait for its last entry after the last turn: no git work of one org runs in the other's time. The same at 200 agents with a model that answers each call in 200 ms (concurrency 8; 1 warm-up run and 3 measured, of 2 turns each), as a served model at its quickest. Then the history's disk use after a run of 100 turns at 200 agents against the org's own files, also after `git gc`; and `lemming fork` of the 1,000-agent org at its last turn (the whole process, 3 runs).",
     quick: false,
     run: keptHistory,
   },
@@ -140,6 +150,13 @@ const sections: Section[] = [
     // Tens of thousands of files and folders made and removed on each storage: minutes on a slow disk.
     quick: false,
     run: populate,
+  },
+  {
+    id: 'reference-network',
+    title: 'A real network: `lemming import-network` and `analyze --reference` at 1,005 agents',
+    about: 'On the first storage, each the whole process of the built CLI: `import-network` of the shipped SNAP email-Eu-core (1,005 people, 42 departments; 3 runs, each into a new folder); then the org\'s `network-experiment.yaml` run with 2 repeats on the offline model (once, not a figure to hold), and `analyze --reference` of one run and of both (`--runs`), 3 times each.',
+    quick: true,
+    run: referenceNetwork,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },

@@ -3,6 +3,7 @@ import type { Org } from '../org/org.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
 import { bottlenecks } from './bottlenecks/bottlenecks.js';
 import { escalationStorms } from './failures/escalation-storms.js';
+import { mastModes } from './failures/mast.js';
 import { pingPongs } from './failures/ping-pong.js';
 import { repeatedMessages } from './failures/repeated-messages.js';
 import { silentMembers } from './failures/silent-members.js';
@@ -18,7 +19,7 @@ export type { OrgAnalysis };
 /** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
 export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const { answered, unanswered } = requestPaths(records);
-  return {
+  const analysis: Omit<OrgAnalysis, 'mast'> = {
     org: name,
     turn: records.turn,
     messages: records.messages.length,
@@ -35,6 +36,7 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
       escalationStorms: escalationStorms(records, limits),
     },
   };
+  return { ...analysis, mast: mastModes(analysis) };
 }
 
 /**

@@ -128,6 +128,27 @@ export interface EscalationStorm {
   from: string[];
 }
 
+/** A failure mode of MAST (Cemri et al. 2025, "Why Do Multi-Agent LLM Systems Fail?"), by the paper's number and name. */
+export interface MastMode {
+  /** `FM-1.3`. */
+  code: string;
+  name: string;
+  /** Specification issues, Inter-agent misalignment, or Task verification. */
+  category: string;
+}
+
+/** One MAST mode as an analysis found it (src/analysis/failures/mast.ts maps the findings). */
+export interface MastModeCount extends MastMode {
+  /** Some finding lemming makes is an instance of this mode; false: the files cannot show it. */
+  detectable: boolean;
+  /** Findings of this analysis that are instances of it (one finding may be an instance of two modes). */
+  findings: number;
+  /** At least one: the run has the mode, as MAST counts a trace. */
+  present: boolean;
+  /** The finding kinds that made it (`pingPongs`, `repeatedMessages`, `silentMembers`, `unanswered`). */
+  from: string[];
+}
+
 /** Where a pattern starts to count as a finding; `lemming analyze` uses the defaults. */
 export interface AnalysisLimits {
   /** Messages a pair exchanges back and forth, with nothing else happening, before it is a ping-pong. */
@@ -158,5 +179,7 @@ export interface OrgAnalysis {
     silentMembers: SilentMember[];
     escalationStorms: EscalationStorm[];
   };
+  /** Every MAST failure mode with the findings above that are instances of it. */
+  mast: MastModeCount[];
 }
 

@@ -1,5 +1,12 @@
 import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
+import { mastCodes, type FindingKind } from './failures/mast.js';
+
+/** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
+function mast(kind: FindingKind): string {
+  const codes = mastCodes(kind);
+  return codes === '' ? '' : ` (MAST ${codes})`;
+}
 
 /** Rows past this in a table are counted, not listed: the JSON has them all. */
 const MAX_ROWS = 20;
@@ -17,21 +24,22 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   if (findingCount(analysis) === 0) lines.push('No bottleneck, unanswered request, ping-pong, repetition, silent member or escalation storm.');
   for (const item of analysis.unanswered) {
     const waiting = item.waitingOn.map((entry) => `${entry.agent} since turn ${entry.since}`).join(', ') || 'nobody holds it';
-    lines.push(`- **Unanswered request** ${item.id} to ${item.to} (turn ${item.turn}${item.subject ? `, "${item.subject}"` : ''}): open ${item.openTurns} turn(s); waiting on ${waiting}`);
+    lines.push(`- **Unanswered request** ${item.id} to ${item.to} (turn ${item.turn}${item.subject ? `, "${item.subject}"` : ''}): open ${item.openTurns} turn(s); waiting on ${waiting}${mast('unanswered')}`);
   }
   for (const item of analysis.bottlenecks) {
     lines.push(`- **Bottleneck** ${item.agent}: mail waited up to ${item.longestWait} turn(s) unread (${item.message}); mail waiting in ${item.turnsWithMailWaiting} turn(s); ${item.stillWaiting} still unread`);
   }
   for (const item of failures.pingPongs) {
-    lines.push(`- **Ping-pong** ${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages back and forth in turns ${item.fromTurn}–${item.toTurn}, nothing else done (${item.ids[0]} …)`);
+    lines.push(`- **Ping-pong** ${item.agents[0]} ⇄ ${item.agents[1]}: ${item.messages} messages back and forth in turns ${item.fromTurn}–${item.toTurn}, nothing else done (${item.ids[0]} …)${mast('pingPongs')}`);
   }
   for (const item of failures.repeatedMessages) {
-    lines.push(`- **Repeated message** from ${item.from} to ${item.to.join(', ')}: the same body ${item.count} times in turns ${item.turns.join(', ')} ("${item.preview}")`);
+    lines.push(`- **Repeated message** from ${item.from} to ${item.to.join(', ')}: the same body ${item.count} times in turns ${item.turns.join(', ')} ("${item.preview}")${mast('repeatedMessages')}`);
   }
-  for (const item of failures.silentMembers) lines.push(`- **Never answers** ${item.agent}: ${item.received} message(s) to read since turn ${item.since}, none written`);
+  for (const item of failures.silentMembers) lines.push(`- **Never answers** ${item.agent}: ${item.received} message(s) to read since turn ${item.since}, none written${mast('silentMembers')}`);
   for (const item of failures.escalationStorms) {
     lines.push(`- **Escalation storm** at ${item.to}: ${item.messages} high or urgent messages from ${item.from.join(', ')} in turns ${item.fromTurn}–${item.toTurn}`);
   }
+  lines.push('', ...mastSection(analysis, sub));
   lines.push('', `${sub} Load per agent`, '', '| agent | reports | in | out | turns active | credits |', '|---|---:|---:|---:|---:|---:|');
   for (const agent of analysis.agents) {
     lines.push(`| ${agent.agent} | ${agent.reports.length} | ${agent.messagesIn} | ${agent.messagesOut} | ${agent.turnsActive} | ${showCredits(agent.credits)} |`);
@@ -56,4 +64,17 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
     if (analysis.requests.length > MAX_ROWS) lines.push(`| … ${analysis.requests.length - MAX_ROWS} more | | | | | |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The findings as MAST's failure modes (src/analysis/failures/mast.ts): each mode lemming can find,
+ * with how many findings are instances of it, then what it cannot find from files.
+ */
+function mastSection(analysis: OrgAnalysis, sub: string): string[] {
+  const lines = [`${sub} MAST failure modes`, '', '| MAST mode | category | findings | from |', '|---|---|---:|---|'];
+  const detectable = analysis.mast.filter((mode) => mode.detectable);
+  for (const mode of detectable) lines.push(`| ${mode.code} ${mode.name} | ${mode.category} | ${mode.findings} | ${mode.from.join(', ') || '–'} |`);
+  const hidden = analysis.mast.filter((mode) => !mode.detectable).map((mode) => mode.code);
+  lines.push('', `Bottlenecks and escalation storms are the organisation's load, not a MAST mode; ${hidden.join(', ')} need the task's meaning or an agent's reasoning, which the files do not show (Cemri et al. 2025, arXiv:2503.13657).`);
+  return lines;
 }

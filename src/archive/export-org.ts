@@ -7,6 +7,7 @@ import { temporaryPathFor } from '../storage/temporary-files.js';
 import { permissionsOnly } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
+import type { WorkProgress } from '../work-progress.js';
 import { snapshotOrg, type Snapshot } from './snapshot.js';
 
 /** What an export wrote. */
@@ -22,7 +23,7 @@ export interface ExportReport extends Snapshot {
  * The archive appears whole or not at all (written beside, then renamed). With `history`, the org's
  * history goes too, as a git bundle beside the manifest (`lemming-history.bundle`).
  */
-export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export', options: { history?: boolean } = {}): Promise<ExportReport> {
+export async function exportOrg(root: string, file: string, by: 'export' | 'backup' = 'export', options: { history?: boolean; progress?: WorkProgress } = {}): Promise<ExportReport> {
   const target = resolve(file);
   refuseInsideOrg(root, target);
   const staging = mkdtempSync(join(tmpdir(), 'lemming-export-'));
@@ -31,6 +32,7 @@ export async function exportOrg(root: string, file: string, by: 'export' | 'back
     mkdirSync(dirname(target), { recursive: true });
     const partial = temporaryPathFor(target);
     try {
+      let written = 0;
       const folders = ORG_FOLDERS.filter((folder) => existsSync(join(staging, folder)));
       await create(
         {
@@ -44,6 +46,8 @@ export async function exportOrg(root: string, file: string, by: 'export' | 'back
           // (node-tar writes the mode of the entry's stat, after this hook).
           onWriteEntry: (entry) => {
             if (entry.stat) entry.stat.mode = permissionsOnly(entry.stat.mode);
+            written += 1;
+            options.progress?.('writing the archive', written);
           },
         },
         [MANIFEST_NAME, ...(snapshot.manifest.history ? [HISTORY_BUNDLE_NAME] : []), ...folders],

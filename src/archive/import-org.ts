@@ -8,6 +8,7 @@ import { entryProblem, permissionsOnly } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
 import { HISTORY_LIMITS } from '../history/history-limits.js';
+import type { WorkProgress } from '../work-progress.js';
 import { showSize } from '../format/format.js';
 
 /** What an import made. */
@@ -36,7 +37,7 @@ export interface ImportReport {
  * restored all the same, while an archive that unpacks to more than the disk has room for is refused
  * as its headers are read, before anything is written.
  */
-export async function importOrg(file: string, root: string): Promise<ImportReport> {
+export async function importOrg(file: string, root: string, progress?: WorkProgress): Promise<ImportReport> {
   const archive = resolve(file);
   refuseExistingOrg(root);
   const parent = dirname(root);
@@ -66,6 +67,7 @@ export async function importOrg(file: string, root: string): Promise<ImportRepor
       },
       onReadEntry: (entry) => {
         if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME && entry.path !== HISTORY_BUNDLE_NAME) files += 1;
+        progress?.('unpacking the archive', files, manifest.files);
       },
     });
     rmSync(join(staging, MANIFEST_NAME), { force: true });

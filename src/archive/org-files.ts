@@ -4,6 +4,7 @@ import { ORG_FOLDERS, walkOrg, type LeftOut, type OrgFile, type WorkspaceLimitsO
 import { closeQuietly } from '../sandbox/beneath/open-beneath.js';
 import { secretCutter } from '../secrets/secret-stream.js';
 import { copyFilePieces } from '../storage/copy-file.js';
+import type { WorkProgress } from '../work-progress.js';
 import { PERMISSION_BITS } from './archive-entries.js';
 
 export { ORG_FOLDERS };
@@ -27,7 +28,7 @@ export interface OrgFileList {
  * has holes (storage/copy-file.ts): memory does not grow with a file, and a file of zeros takes no
  * disk in the copy. Returns the list, and the files in which a secret was cut.
  */
-export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceLimitsOf): { list: OrgFileList; cut: string[] } {
+export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceLimitsOf, progress?: WorkProgress): { list: OrgFileList; cut: string[] } {
   const files: string[] = [];
   const cut: string[] = [];
   let bytes = 0;
@@ -35,6 +36,7 @@ export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceL
     const copied = copyOne(file, join(staging, file.path));
     if (copied === undefined) return;
     files.push(file.path);
+    progress?.("copying the org's files", files.length);
     bytes += copied.bytes;
     if (copied.cut) cut.push(file.path);
   });

@@ -12,6 +12,7 @@ import type { Org } from '../org/org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';
 import { copyOrgFiles, type OrgFileList } from './org-files.js';
+import type { WorkProgress } from '../work-progress.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, type ExportManifest } from './manifest.js';
 
 /** What a snapshot copied. */
@@ -33,7 +34,7 @@ export interface Snapshot {
  * With `history`, the org's history goes too, as a bundle beside the manifest (history/history-bundle.ts),
  * taken under the same gate, so it ends with the turn the files stand at.
  */
-export async function snapshotOrg(root: string, staging: string, by: ExportManifest['by'], options: { history?: boolean } = {}): Promise<Snapshot> {
+export async function snapshotOrg(root: string, staging: string, by: ExportManifest['by'], options: { history?: boolean; progress?: WorkProgress } = {}): Promise<Snapshot> {
   requireOrgRoot(root);
   // Loading the org registers its secrets (load-org.ts); the .env's values are registered whatever state the org is in.
   registerDotEnv(root);
@@ -55,7 +56,7 @@ export async function snapshotOrg(root: string, staging: string, by: ExportManif
           `${paths.journal}: turn ${state.turn + 1} was left unfinished by a stopped or crashed run; finish it with \`lemming run --turns 1\` (it asks only the calls not yet answered), then ${by} again`,
         );
       }
-      const { list, cut } = copyOrgFiles(root, staging, workspaceLimitsOf(org));
+      const { list, cut } = copyOrgFiles(root, staging, workspaceLimitsOf(org), options.progress);
       const history = options.history ? await bundleHistory(root, join(staging, HISTORY_BUNDLE_NAME), list.bytes) : undefined;
       const manifest: ExportManifest = {
         format: 'lemming-export',

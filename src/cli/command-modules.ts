@@ -25,6 +25,7 @@ interface Commands {
   history: typeof import('./commands/history.js');
   import: typeof import('./commands/import.js');
   'import-marble': typeof import('./commands/import-marble.js');
+  'import-network': typeof import('./commands/import-network.js');
   inbox: typeof import('./commands/inbox.js');
   inspect: typeof import('./commands/inspect.js');
   logs: typeof import('./commands/logs.js');

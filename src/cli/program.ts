@@ -163,7 +163,8 @@ program
   .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
   .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
   .option('--json', 'print the outcome as JSON')
-  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean }) =>
+  .option('--plain', "no live line of the running runs on a terminal: a line per run and finished turn, as when standard error is not a terminal or in CI")
+  .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; plain?: boolean }) =>
     execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
   );
 
@@ -379,8 +380,20 @@ program
 program
   .command('analyze')
   .description("the org's network measured from its files: span of control and load per agent, messages per chart edge, each request's path to its answer, bottlenecks, unanswered requests, ping-pong, repeated messages, members who never answer, escalation storms")
+  .option('--reference <edges>', "compare the run's communication network with a real one (a SNAP edge list): degree distributions (KS), reciprocity, share inside departments, clustering, who never writes")
+  .option('--labels <file>', "with --reference: the real network's departments, `NODE DEPARTMENT` a line")
+  .option('--runs <folder>', "with --reference: every run in this experiment's folder, each a repeat (the real value, the runs' mean and its 95% interval)")
+  .option('--variant <name>', 'with --runs: the runs of this variant (needed when the folder holds several)')
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => execute(async () => command('analyze').analyzeCommand(root(), options, output)));
+  .action((options: { json?: boolean; reference?: string; labels?: string; runs?: string; variant?: string }) =>
+    execute(async () => {
+      if ((options.labels !== undefined || options.runs !== undefined) && options.reference === undefined) {
+        throw new LemmingError('usage', '--labels and --runs go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
+      }
+      if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
+      return command('analyze').analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
+    }),
+  );
 
 program
   .command('ask')
@@ -451,6 +464,21 @@ program
   .option('--all', 'every row, each an org in a folder of --root named marble-<scenario>-<task_id>')
   .action((file: string, options: { row?: number; all?: boolean }) =>
     execute(async () => command('import-marble').importMarbleCommand(newRoot(), file, { ...(options.row === undefined ? {} : { row: options.row }), ...(options.all ? { all: true } : {}) }, output)),
+  );
+
+program
+  .command('import-network')
+  .description('make an org from a real communication network (a SNAP edge list, `SENDER RECIPIENT` a line): one agent per person, each department a team under its lead, chart edges for who wrote to whom (see docs/validation.md)')
+  .argument('<edges>', 'the edge list, for example data/email-eu-core/email-Eu-core.txt')
+  .option('--labels <file>', 'each person\'s department, `NODE DEPARTMENT` a line, for example data/email-eu-core/email-Eu-core-department-labels.txt')
+  .addOption(new Option('--chart <edges>', 'observed: who wrote to whom in the data, plus each reporting line; department: everyone to everyone of their department').choices(['observed', 'department']).default('observed'))
+  .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
+  .option('--model <model>', 'the registry model every agent runs on (default offline)')
+  .option('--credits <n>', "each agent's budget (default 5)", credits)
+  .option('--name <name>', "the org's name (default: from the file's name)")
+  .option('--json', 'print JSON')
+  .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; template?: string; model?: string; credits?: number; name?: string; json?: boolean }) =>
+    execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
   );
 
 program

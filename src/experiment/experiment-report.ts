@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Experiment } from './experiment-file.js';
-import { renderChart } from './report-chart.js';
+import { reportChartSpec } from './report-chart.js';
+import { writeChart } from '../charts/write-chart.js';
 import type { RunMetrics } from './run-metrics.js';
-import { renderMetricPlot } from './metric-plot.js';
+import { metricPlotSpec } from './metric-plot.js';
 import { plotFile, renderStudy } from './study-report.js';
 import { studyStatistics, type StudyStatistics } from './study-statistics.js';
 import { renderSurvey, surveyTables } from './survey-report.js';
@@ -16,8 +17,9 @@ import { measureNetwork, type RunNetwork } from './run-network.js';
 export interface ReportFiles {
   markdown: string;
   json: string;
+  /** The report's bar chart (SVG), its Vega-Lite spec beside it (`report.vl.json`). */
   chart: string;
-  /** One SVG per metric: each variant's runs as a box and dots. */
+  /** One SVG per metric: each variant's runs as a box and dots; each beside its spec (`plots/<metric>.vl.json`). */
   plots: string[];
 }
 
@@ -129,8 +131,8 @@ function measureNetworks(folder: string, runs: readonly RunMetrics[]): { measure
   return { measured, unread };
 }
 
-/** Write `report.md`, `report.json` and `report.svg` in the experiment's folder. */
-export function writeReport(folder: string, experiment: Experiment, base: string, runs: readonly RunMetrics[], failed: readonly string[]): ReportFiles {
+/** Write `report.md`, `report.json`, `report.svg` and the plots in the experiment's folder, each chart's Vega-Lite spec beside it. */
+export async function writeReport(folder: string, experiment: Experiment, base: string, runs: readonly RunMetrics[], failed: readonly string[]): Promise<ReportFiles> {
   const summaries = summariseVariants(experiment, runs);
   const statistics = studyStatistics(experiment, runs);
   const { measured, unread } = measureNetworks(folder, runs);
@@ -142,9 +144,9 @@ export function writeReport(folder: string, experiment: Experiment, base: string
   writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), runs, unfinished: failed }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
-    writeFileSync(path, renderMetricPlot(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));
+    await writeChart(path, metricPlotSpec(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));
     files.plots.push(path);
   }
-  writeFileSync(files.chart, renderChart(`Experiment ${experiment.name}`, summaries));
+  await writeChart(files.chart, reportChartSpec(`Experiment ${experiment.name}`, summaries));
   return files;
 }

@@ -91,7 +91,7 @@ export async function requireForkPoint(file: string, base: string, fork: ForkPoi
     if (error.code === 'no-history') {
       throw new LemmingError(
         'experiment-invalid',
-        `${where}: the org at ${base} keeps no history, so it cannot be forked after turn ${fork.turn}; add the line \`history: { keep: true }\` to its org/org.yaml and run it again (each turn from then on is kept), or give \`base:\` without "@${fork.turn}" to start from its definition`,
+        `${where}: the org at ${base} keeps no history, so it cannot be forked after turn ${fork.turn}; set \`history: { keep: true }\` in its org/org.yaml and run it again (each turn from then on is kept), or give \`base:\` without "@${fork.turn}" to start from its definition`,
         { exitCode: 2, cause: error },
       );
     }

@@ -1,74 +1,64 @@
-import type { RunValues, StudyStatistics } from './study-statistics.js';
+import { VEGA_LITE_SCHEMA, type ChartSpec } from '../charts/render-chart.js';
+import type { MetricKey, RunValues, StudyStatistics } from './study-statistics.js';
 
-const WIDTH = 720;
-const LEFT = 170;
-const RIGHT = 40;
-const ROW = 56;
-const TOP = 56;
-const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function label(value: number): string {
-  return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
-}
-
-/** The q-th quantile of sorted values, by linear interpolation between order statistics. */
-function quantile(sorted: readonly number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return (sorted[low] ?? 0) + ((sorted[high] ?? 0) - (sorted[low] ?? 0)) * (at - low);
-}
+/** What each metric's axis says, with its unit; `counted` metrics get whole ticks, `share` ones percentages. */
+const AXES: Record<MetricKey, { title: string; counted?: true; share?: true }> = {
+  score: { title: "score (the judge's points, else the checks' mean)" },
+  pass_rate: { title: 'pass rate (share of the checks passed)', share: true },
+  credits: { title: 'credits spent' },
+  turns_to_answer: { title: 'turns to the first answer to the human', counted: true },
+  messages: { title: 'messages sent', counted: true },
+  refusals: { title: 'sends refused', counted: true },
+};
 
 /**
- * One metric's distribution per variant, as plain SVG written here (no charting dependency): a
- * box (quartiles, median, whiskers to the extremes), every run as a dot (spread up and down by its
- * index so equal values stay visible), and the mean as a diamond on its 95% interval.
+ * One metric's distribution per variant as a Vega-Lite spec: a box (quartiles, median, whiskers
+ * to the extremes), every run as a dot (spread up and down by its index so equal values stay
+ * visible), and the mean as a diamond on its 95% interval. The axis starts at zero, with round
+ * ticks and the metric's unit in its title.
  */
-export function renderMetricPlot(metric: StudyStatistics['metrics'][number], runs: readonly RunValues[], variants: readonly string[]): string {
-  const samples = variants.map((variant) => runs.filter((run) => run.variant === variant && run.values[metric.key] !== undefined).map((run) => run.values[metric.key] as number));
-  const everything = [...samples.flat(), ...variants.flatMap((variant) => metric.variants[variant]?.ci ?? [])];
-  let low = Math.min(0, ...everything);
-  let high = Math.max(low, ...everything);
-  // All runs alike (and at 0): an axis of one unit rather than none.
-  if (high === low) high = low + 1;
-  const pad = (high - low) * 0.05;
-  low -= low === 0 ? 0 : pad;
-  high += pad;
-  const x = (value: number): number => LEFT + ((value - low) / (high - low)) * (WIDTH - LEFT - RIGHT);
-  const height = TOP + variants.length * ROW + 30;
-  const parts: string[] = [
-    `<text x="10" y="24" font-size="16" font-weight="bold">${escapeXml(`${metric.label} per run (${metric.better} is better)`)}</text>`,
-    `<text x="10" y="44" font-size="11" fill="#555">box: quartiles and median; dots: runs; diamond and bar: mean and its 95% interval</text>`,
-  ];
-  variants.forEach((variant, index) => {
-    const values = [...(samples[index] ?? [])].sort((left, right) => left - right);
-    const middle = TOP + index * ROW + ROW / 2;
-    const colour = COLOURS[index % COLOURS.length] ?? '#333';
+export function metricPlotSpec(metric: StudyStatistics['metrics'][number], runs: readonly RunValues[], variants: readonly string[]): ChartSpec {
+  const axis = AXES[metric.key];
+  const named = variants.map((variant) => ({ variant, n: runs.filter((run) => run.variant === variant && run.values[metric.key] !== undefined).length }));
+  const label = new Map(named.map(({ variant, n }) => [variant, `${variant} (n=${n})`]));
+  const order = named.map(({ variant }) => label.get(variant) as string);
+  const runRows = variants.flatMap((variant) =>
+    runs
+      .filter((run) => run.variant === variant && run.values[metric.key] !== undefined)
+      .map((run, index) => ({ variant: label.get(variant), run: run.run, value: run.values[metric.key] as number, spread: ((index * 7) % 17) - 8 })),
+  );
+  const means = variants.flatMap((variant) => {
     const summary = metric.variants[variant];
-    parts.push(`<text x="${LEFT - 10}" y="${middle + 4}" font-size="12" text-anchor="end">${escapeXml(variant)} (n=${values.length})</text>`);
-    if (values.length === 0) return;
-    const [q1, median, q3] = [quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75)];
-    parts.push(`<line x1="${x(values[0] ?? 0).toFixed(1)}" x2="${x(values.at(-1) ?? 0).toFixed(1)}" y1="${middle}" y2="${middle}" stroke="#999"/>`);
-    parts.push(`<rect x="${x(q1).toFixed(1)}" y="${middle - 12}" width="${Math.max(1, x(q3) - x(q1)).toFixed(1)}" height="24" fill="${colour}" fill-opacity="0.25" stroke="${colour}"/>`);
-    parts.push(`<line x1="${x(median).toFixed(1)}" x2="${x(median).toFixed(1)}" y1="${middle - 12}" y2="${middle + 12}" stroke="${colour}" stroke-width="2"/>`);
-    (samples[index] ?? []).forEach((value, at) => {
-      parts.push(`<circle cx="${x(value).toFixed(1)}" cy="${(middle - 8 + ((at * 7) % 17)).toFixed(1)}" r="3" fill="${colour}"/>`);
-    });
-    if (summary?.ci && summary.mean !== null) {
-      parts.push(`<line x1="${x(summary.ci[0]).toFixed(1)}" x2="${x(summary.ci[1]).toFixed(1)}" y1="${middle + 18}" y2="${middle + 18}" stroke="#222" stroke-width="2"/>`);
-      const centre = x(summary.mean);
-      parts.push(`<path d="M ${centre.toFixed(1)} ${middle + 13} l 5 5 l -5 5 l -5 -5 z" fill="#222"/>`);
-    }
+    return summary?.ci && summary.mean !== null ? [{ variant: label.get(variant), mean: summary.mean, low: summary.ci[0], high: summary.ci[1] }] : [];
   });
-  const axis = TOP + variants.length * ROW + 6;
-  parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${axis}" y2="${axis}" stroke="#333"/>`);
-  for (let tick = 0; tick <= 4; tick += 1) {
-    const value = low + ((high - low) * tick) / 4;
-    parts.push(`<text x="${x(value).toFixed(1)}" y="${axis + 16}" font-size="11" text-anchor="middle">${label(value)}</text>`);
-  }
-  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif">`, '<rect width="100%" height="100%" fill="white"/>', ...parts, '</svg>', ''].join('\n');
+  const x = {
+    type: 'quantitative',
+    title: axis.title,
+    scale: { zero: true, nice: true },
+    axis: { tickCount: 5, ...(axis.counted ? { tickMinStep: 1, format: 'd' } : {}), ...(axis.share ? { format: '.0%' } : {}) },
+  } as const;
+  const y = { field: 'variant', type: 'nominal', title: 'variant', sort: order } as const;
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: `${metric.label} per run (${metric.better} is better)`, subtitle: 'box: quartiles and median; dots: runs; diamond and bar: mean and its 95% interval' },
+    width: 480,
+    height: { step: 56 },
+    layer: [
+      { data: { values: runRows }, mark: { type: 'boxplot', extent: 'min-max', opacity: 0.35, median: { color: '#222' } }, encoding: { y, x: { ...x, field: 'value' }, color: { field: 'variant', type: 'nominal', sort: order, legend: null } } },
+      {
+        data: { values: runRows },
+        // Each dot moved up or down by its own few pixels (`spread`), as the mark's offset.
+        mark: { type: 'circle', size: 30, opacity: 0.9, yOffset: { expr: 'datum.spread' } },
+        encoding: { y, x: { ...x, field: 'value' }, color: { field: 'variant', type: 'nominal', sort: order, legend: null }, tooltip: [{ field: 'run' }, { field: 'value', type: 'quantitative' }] },
+      },
+      {
+        data: { values: means },
+        layer: [
+          { mark: { type: 'rule', strokeWidth: 2, color: '#222', yOffset: 18 }, encoding: { y, x: { ...x, field: 'low' }, x2: { field: 'high' } } },
+          { mark: { type: 'point', shape: 'diamond', filled: true, size: 80, color: '#222', yOffset: 18 }, encoding: { y, x: { ...x, field: 'mean' } } },
+        ],
+      },
+    ],
+    config: { background: 'white', font: 'sans-serif' },
+  } as ChartSpec;
 }

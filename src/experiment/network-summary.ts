@@ -31,6 +31,8 @@ export interface VariantNetwork {
   spanOfControl: Record<string, number>;
   /** In how many runs each agent was a bottleneck. */
   bottleneckRuns: Record<string, number>;
+  /** In how many runs each MAST failure mode was present (MAST counts a mode once per trace), by code. */
+  mastRuns: Record<string, number>;
 }
 
 function tidy(value: number): number {
@@ -63,6 +65,8 @@ export function summariseNetworks(variants: readonly string[], runs: readonly Ru
     }
     const bottleneckRuns: Record<string, number> = nameRecord();
     for (const run of own) for (const agent of new Set(run.bottlenecks)) bottleneckRuns[agent] = (bottleneckRuns[agent] ?? 0) + 1;
+    const mastRuns: Record<string, number> = nameRecord();
+    for (const run of own) for (const code of run.mast ?? []) mastRuns[code] = (mastRuns[code] ?? 0) + 1;
     return [
       {
         variant,
@@ -71,6 +75,7 @@ export function summariseNetworks(variants: readonly string[], runs: readonly Ru
         messagesPerEdge: meanPerKey(own.map((run) => run.messagesPerEdge), (left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : 1)),
         spanOfControl: meanPerKey(own.map((run) => run.spanOfControl), (left, right) => (left[0] < right[0] ? -1 : 1)),
         bottleneckRuns,
+        mastRuns,
       },
     ];
   });

@@ -1,57 +1,42 @@
+import { VEGA_LITE_SCHEMA, type ChartSpec } from '../charts/render-chart.js';
 import type { VariantSummary } from './variant-summary.js';
 
-const WIDTH = 720;
-const LABEL_WIDTH = 170;
-const BAR_HEIGHT = 18;
-const GAP = 8;
-const PANEL_TITLE = 28;
-const COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function formatValue(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
-}
-
-/** One panel: a title and a horizontal bar per variant, scaled to the largest value. */
-function panel(title: string, rows: Array<{ label: string; value: number | null }>, top: number): { svg: string; height: number } {
-  const largest = Math.max(0, ...rows.map((row) => row.value ?? 0));
-  const barSpace = WIDTH - LABEL_WIDTH - 90;
-  const parts = [`<text x="10" y="${top + 18}" font-size="14" font-weight="bold">${escapeXml(title)}</text>`];
-  rows.forEach((row, index) => {
-    const y = top + PANEL_TITLE + index * (BAR_HEIGHT + GAP);
-    const width = row.value === null || largest === 0 ? 0 : Math.max(1, (row.value / largest) * barSpace);
-    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 13}" font-size="12" text-anchor="end">${escapeXml(row.label)}</text>`);
-    parts.push(`<rect x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${COLOURS[index % COLOURS.length]}"/>`);
-    parts.push(`<text x="${(LABEL_WIDTH + width + 6).toFixed(1)}" y="${y + 13}" font-size="12">${row.value === null ? 'n/a' : formatValue(row.value)}</text>`);
-  });
-  return { svg: parts.join('\n'), height: PANEL_TITLE + rows.length * (BAR_HEIGHT + GAP) + 12 };
+/** One panel: a horizontal bar per variant from zero, its value written beside it, the axis titled with its unit (whole ticks for what is counted). */
+function panel(title: string, axisTitle: string, rows: Array<{ variant: string; value: number | null }>, counted: boolean, variants: readonly string[]) {
+  const values = rows.map((row) => ({ variant: row.variant, value: row.value ?? 0, shown: row.value === null ? 'n/a' : Number(row.value.toPrecision(3)).toString() }));
+  const y = { field: 'variant', type: 'nominal', title: 'variant', sort: [...variants] } as const;
+  return {
+    title,
+    width: 460,
+    data: { values },
+    encoding: { y },
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          x: { field: 'value', type: 'quantitative', title: axisTitle, scale: { zero: true, nice: true }, axis: { tickCount: 5, ...(counted ? { tickMinStep: 1, format: 'd' } : {}) } },
+          color: { field: 'variant', type: 'nominal', sort: [...variants], legend: null },
+        },
+      },
+      { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'shown' } } },
+    ],
+  };
 }
 
 /**
- * The report's picture, as SVG written by hand (no charting dependency): per variant, the
- * credits spent, the messages sent and the turns to idle, each a panel of horizontal bars.
+ * The report's picture as a Vega-Lite spec: per variant, the credits spent, the messages sent and
+ * the turns to idle, each a panel of bars from zero with round ticks and its unit on the axis.
  */
-export function renderChart(title: string, summaries: readonly VariantSummary[]): string {
-  const panels = [
-    { title: 'Credits spent (mean per run)', rows: summaries.map((summary) => ({ label: summary.variant, value: summary.credits })) },
-    { title: 'Messages sent (mean per run)', rows: summaries.map((summary) => ({ label: summary.variant, value: summary.messages })) },
-    { title: 'Turns to idle (mean; n/a: never idle)', rows: summaries.map((summary) => ({ label: summary.variant, value: summary.turnsToIdle })) },
-  ];
-  let top = 40;
-  const body: string[] = [`<text x="10" y="24" font-size="16" font-weight="bold">${escapeXml(title)}</text>`];
-  for (const each of panels) {
-    const drawn = panel(each.title, each.rows, top);
-    body.push(drawn.svg);
-    top += drawn.height;
-  }
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${top}" viewBox="0 0 ${WIDTH} ${top}" font-family="sans-serif">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+export function reportChartSpec(title: string, summaries: readonly VariantSummary[]): ChartSpec {
+  const variants = summaries.map((summary) => summary.variant);
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title,
+    vconcat: [
+      panel('Credits spent (mean per run)', 'credits', summaries.map((summary) => ({ variant: summary.variant, value: summary.credits })), false, variants),
+      panel('Messages sent (mean per run)', 'messages', summaries.map((summary) => ({ variant: summary.variant, value: summary.messages })), true, variants),
+      panel('Turns to idle (mean; n/a: never idle)', 'turns', summaries.map((summary) => ({ variant: summary.variant, value: summary.turnsToIdle })), true, variants),
+    ],
+    config: { background: 'white', font: 'sans-serif' },
+  } as ChartSpec;
 }

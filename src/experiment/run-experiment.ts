@@ -13,6 +13,7 @@ import { askDue, lastTurn, readSurvey, surveyTurns } from './run-survey.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
 import { runProcess, type RunAttempt } from './run-process.js';
+import type { EngineEvent } from '../engine/events.js';
 import { scoreRun } from './score-run.js';
 import { estimateJudge } from './judge.js';
 
@@ -32,6 +33,10 @@ export interface ExperimentOptions {
   /** `--queue`: overrides the file's `queue`. */
   queue?: string;
   log(line: string): void;
+  /** Each event of a run's engine as it comes (turns, calls, charges): what a progress line shows. */
+  onEvent?(run: string, event: EngineEvent): void;
+  /** A run's processes are over, finished or not: it leaves the progress line. */
+  onRunEnded?(run: string): void;
 }
 
 /** What an experiment came to. */
@@ -118,7 +123,15 @@ async function waitForEarlierEngine(run: PlannedRun, log: (line: string) => void
  * one process up to each of those turns and the rest after, asking the questions in between (no
  * engine holds the org then). A run that falls idle sooner is asked then. Returns the last attempt.
  */
-async function runSurveyed(experiment: Experiment, cli: string, root: string, queue: string | undefined, record: (attempt: RunAttempt) => void): Promise<RunAttempt> {
+async function runSurveyed(
+  experiment: Experiment,
+  cli: string,
+  root: string,
+  queue: string | undefined,
+  record: (attempt: RunAttempt) => void,
+  onEvent?: (event: EngineEvent) => void,
+): Promise<RunAttempt> {
+  const processOptions = { ...(queue ? { queue } : {}), ...(onEvent ? { onEvent } : {}) };
   const turns = surveyTurns(experiment.survey);
   const start = lastTurn(root);
   let attempt: RunAttempt | undefined;
@@ -127,7 +140,7 @@ async function runSurveyed(experiment: Experiment, cli: string, root: string, qu
     if (experiment.turns !== undefined && due > start + experiment.turns) break;
     const now = lastTurn(root);
     if (now < due) {
-      attempt = await runProcess(cli, root, { turns: due - now, ...(queue ? { queue } : {}) });
+      attempt = await runProcess(cli, root, { turns: due - now, ...processOptions });
       record(attempt);
       // Idle (or stopped, or failed) before the turn: the run is over; what is still due is asked after it.
       if (attempt.finished?.reason !== 'turn-cap') return attempt;
@@ -136,7 +149,7 @@ async function runSurveyed(experiment: Experiment, cli: string, root: string, qu
   }
   const left = experiment.turns === undefined ? undefined : experiment.turns - (lastTurn(root) - start);
   if (!(attempt && left !== undefined && left <= 0)) {
-    attempt = await runProcess(cli, root, { ...(left !== undefined ? { turns: left } : {}), ...(queue ? { queue } : {}) });
+    attempt = await runProcess(cli, root, { ...(left !== undefined ? { turns: left } : {}), ...processOptions });
     record(attempt);
   }
   return attempt;
@@ -173,10 +186,23 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const attemptsPath = join(run.root, ATTEMPTS_FILE);
     const attempts = readJson<RunAttempt[]>(attemptsPath, []);
     options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);
-    const attempt = await runSurveyed(experiment, options.cli, run.root, queue, (made) => {
-      attempts.push(made);
-      writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
-    });
+    const onEvent = options.onEvent ? (event: EngineEvent) => options.onEvent?.(run.run, event) : undefined;
+    let attempt: RunAttempt;
+    try {
+      attempt = await runSurveyed(
+        experiment,
+        options.cli,
+        run.root,
+        queue,
+        (made) => {
+          attempts.push(made);
+          writeFileSync(attemptsPath, `${JSON.stringify(attempts, null, 2)}\n`);
+        },
+        onEvent,
+      );
+    } finally {
+      options.onRunEnded?.(run.run);
+    }
     const metrics = measureRun(run.root, run.run, run.variant.name, attempts, experiment.fork?.turn);
     if (metrics.ended === 'failed' || metrics.ended === 'stopped') {
       failed.push(run.run);
@@ -202,6 +228,6 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
     const result = readJson<RunMetrics | undefined>(join(run.root, RESULT_FILE), undefined);
     return result ? [result] : [];
   });
-  const report = writeReport(folder, experiment, base, runs, failed);
+  const report = await writeReport(folder, experiment, base, runs, failed);
   return { experiment, folder, runs, skipped, failed, report };
 }

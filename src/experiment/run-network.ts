@@ -23,6 +23,8 @@ export interface RunNetwork {
   unanswered: number;
   /** Failure patterns in the MAST sense, counted. */
   failures: { pingPongs: number; repeatedMessages: number; silentMembers: number; escalationStorms: number };
+  /** The MAST failure modes the run has (some finding is an instance of it), by code: `FM-1.3`. */
+  mast: string[];
 }
 
 /** The figures of one analysis. Pure. */
@@ -48,6 +50,7 @@ export function networkOf(run: string, variant: string, analysis: OrgAnalysis): 
       silentMembers: failures.silentMembers.length,
       escalationStorms: failures.escalationStorms.length,
     },
+    mast: analysis.mast.filter((mode) => mode.present).map((mode) => mode.code),
   };
 }
 

@@ -20,9 +20,10 @@ export const EVENTS_FILE = 'experiment-events.jsonl';
 
 /**
  * Run the built CLI's `lemming run --json` on one run's org, in a process of its own,
- * keeping its events beside the org (appended: a resumed run adds to a killed one's).
+ * keeping its events beside the org (appended: a resumed run adds to a killed one's) and telling
+ * `onEvent` of each as it comes (what a progress line shows).
  */
-export function runProcess(cli: string, root: string, options: { turns?: number; queue?: string }): Promise<RunAttempt> {
+export function runProcess(cli: string, root: string, options: { turns?: number; queue?: string; onEvent?: (event: EngineEvent) => void }): Promise<RunAttempt> {
   const args = [cli, '--root', root, 'run', '--json', ...(options.turns ? ['--turns', String(options.turns)] : []), ...(options.queue ? ['--queue', options.queue] : [])];
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -40,6 +41,7 @@ export function runProcess(cli: string, root: string, options: { turns?: number;
         try {
           const event = JSON.parse(line) as EngineEvent;
           if (event.type === 'run-finished') finished = event;
+          options.onEvent?.(event);
         } catch {
           // Not an event: kept in the file as it came.
         }

@@ -12,7 +12,7 @@ function requireHistory(root: string): void {
   if (!existsSync(place.gitDir) || gitSync({ gitDir: place.gitDir }, ['for-each-ref', '--count=1', HISTORY_REF]).length === 0) {
     throw new LemmingError(
       'no-history',
-      `${place.gitDir}: this org has no history yet; set \`history: { keep: true }\` in org/org.yaml, and each turn from the next run on is kept`,
+      `${place.gitDir}: this org has no history yet; with \`history: { keep: true }\` in org/org.yaml (new orgs have it) each turn from the next run on is kept`,
     );
   }
 }

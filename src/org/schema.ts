@@ -435,7 +435,7 @@ function buildSchemas(z: typeof Zod) {
     /**
      * The org's history (docs/history.md): every committed turn and the hand edits between turns, kept
      * as a git repository in org/state/history.git, read by `lemming history`, `show --at` and `fork`.
-     * Off unless set: recording costs each turn a scan of the org's files by `git`. The default org sets it.
+     * Off unless set; every org `bootstrap`, a template or the demo writes sets it (`keep: false` turns it off).
      */
     history: z
       .strictObject({

@@ -12,6 +12,8 @@ export interface Position {
   team?: number;
   /** Whom it may write to and read from: its manager, those who report to it, and its teammates when peers talk. */
   contacts: string[];
+  /** Whom it may read from, when that is not `contacts` (an imported network's edges go one way). */
+  readFrom?: string[];
 }
 
 /** An arranged population: every agent in chart order (department by department, each team's lead before its members), and whom the human writes to. */

@@ -6,6 +6,7 @@ import { loadOrg } from '../org/load-org.js';
 import { parseOrgFile } from '../org/parse-files.js';
 import { ensureStateGitignore } from '../org/state-gitignore.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
+import type { WorkProgress } from '../work-progress.js';
 import { arrangePeople, type Arrangement } from './arrange-people.js';
 import { chartText, HUMAN_RESUME, orgYamlText, ResumeWriter } from './population-files.js';
 import { ROLES, type PopulationSpec } from './population-types.js';
@@ -54,9 +55,16 @@ const AGENT_FOLDERS = ['outbox', 'memory', 'logs'];
  * `extraFiles` (the agent templates hires start from), and last org/org.yaml from `orgYaml` (so a
  * write killed part-way leaves no org that looks whole, and a second run finishes it). Every file
  * goes through the atomic write layer. The org is then loaded as every command loads it, so what
- * was written is an org `lemming validate` passes.
+ * was written is an org `lemming validate` passes. `chartHeader` opens the chart with a comment (where
+ * the org came from); `progress` is told of each resume written.
  */
-export function writePopulation(root: string, population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string> = new Map()): void {
+export function writePopulation(
+  root: string,
+  population: Population,
+  orgYaml: string,
+  extraFiles: ReadonlyMap<string, string> = new Map(),
+  options: { chartHeader?: string; progress?: WorkProgress } = {},
+): void {
   const problems = unknownRoleModels(population.spec, orgYaml, 'org/org.yaml');
   if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
   mkdirSync(join(root, 'org', 'state'), { recursive: true });
@@ -66,8 +74,12 @@ export function writePopulation(root: string, population: Population, orgYaml: s
     for (const folder of AGENT_FOLDERS) mkdirSync(join(root, 'agents', name, folder), { recursive: true });
   }
   writeFileAtomic(join(root, 'agents', HUMAN, 'resume.md'), HUMAN_RESUME);
-  for (const position of population.arrangement.positions) writeFileAtomic(join(root, 'agents', position.name, 'resume.md'), population.resumes.resume(position));
-  writeFileAtomic(join(root, 'org', 'chart.yaml'), chartText(population.spec, population.arrangement));
+  const positions = population.arrangement.positions;
+  positions.forEach((position, index) => {
+    writeFileAtomic(join(root, 'agents', position.name, 'resume.md'), population.resumes.resume(position));
+    options.progress?.('writing resumes', index + 1, positions.length);
+  });
+  writeFileAtomic(join(root, 'org', 'chart.yaml'), chartText(population.spec, population.arrangement, options.chartHeader));
   for (const [file, content] of extraFiles) writeFileAtomic(join(root, file), content);
   writeFileAtomic(join(root, 'org', 'org.yaml'), orgYamlText(orgYaml, population.spec.name));
   try {

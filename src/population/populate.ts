@@ -7,6 +7,7 @@ import { createProviderFactory } from '../providers/create-provider.js';
 import { enrichModel, enrichPopulation, estimateEnrichment, type EnrichEstimate, type EnrichReport } from './enrich.js';
 import { holdsOrg, makePopulation, unknownRoleModels, writePopulation } from './populate-org.js';
 import { readPopulationSpec } from './population-spec.js';
+import type { WorkProgress } from '../work-progress.js';
 import type { AttributeSummary } from './population-summary.js';
 
 /** What `lemming populate` is asked to do beyond writing the org. */
@@ -17,6 +18,8 @@ export interface PopulateOptions {
   dryRun?: boolean;
   /** Ask this registry model for each agent's biography (`--enrich MODEL`), recorded to or replayed from a cassette. */
   enrich?: { model: string; record?: string; replay?: string; fetch?: typeof fetch };
+  /** Told of each resume written: a command shows it past a few seconds. */
+  progress?: WorkProgress;
 }
 
 /** What `lemming populate` made (or, with `dryRun`, would make). */
@@ -82,7 +85,7 @@ export async function populate(specPath: string, root: string, options: Populate
   if (options.dryRun) return report;
 
   const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
-  writePopulation(root, population, orgYaml, agentTemplates);
+  writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress });
   report.written = true;
   if (options.enrich && providers) {
     report.enriched = await enrichPopulation(root, population, options.enrich.model, models, providers, orgFile?.engine.concurrency ?? 8);

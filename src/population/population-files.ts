@@ -83,10 +83,10 @@ function nameList(names: readonly string[]): string {
   return `[${names.join(', ')}]`;
 }
 
-/** org/chart.yaml of an arrangement: the human at the top, writing to the agents who report to it and reading everyone. */
-export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangement: Arrangement): string {
+/** org/chart.yaml of an arrangement: the human at the top, writing to the agents who report to it and reading everyone. `header` says what wrote it. */
+export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangement: Arrangement, header = `Written by \`lemming populate\` from ${basename(spec.file)} (seed ${spec.seed})`): string {
   const lines = [
-    `# Written by \`lemming populate\` from ${basename(spec.file)} (seed ${spec.seed}): who reports to whom, and who may write to and read whom.`,
+    `# ${header}: who reports to whom, and who may write to and read whom.`,
     'agents:',
     `  ${HUMAN}:`,
     '    reports_to: null',
@@ -95,7 +95,7 @@ export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangeme
   ];
   for (const position of arrangement.positions) {
     const contacts = nameList(position.contacts);
-    lines.push(`  ${position.name}:`, `    reports_to: ${position.reportsTo}`, `    send_to: ${contacts}`, `    read_from: ${contacts}`);
+    lines.push(`  ${position.name}:`, `    reports_to: ${position.reportsTo}`, `    send_to: ${contacts}`, `    read_from: ${position.readFrom === undefined ? contacts : nameList(position.readFrom)}`);
   }
   return `${lines.join('\n')}\n`;
 }

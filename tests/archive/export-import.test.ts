@@ -50,8 +50,12 @@ describe('lemming export, then lemming import: the org goes on exactly where it 
     writeFile(original, 'org/state/cache/search-index.json', '{}');
     writeFile(original, 'org/state/lock.stale-0000', '{}');
     const archive = join(scratchDir(), 'org.tar.gz');
-    const exported = await exportOrg(original, archive);
+    // Each file copied and each entry written is told, for the progress line of a long export.
+    const told: Array<[string, number, number | undefined]> = [];
+    const exported = await exportOrg(original, archive, 'export', { progress: (step, done, total) => void told.push([step, done, total]) });
     expect(exported.manifest.turn).toBeGreaterThan(0);
+    expect(told.filter(([step]) => step === "copying the org's files").map(([, done]) => done)).toEqual(Array.from({ length: exported.manifest.files }, (_, index) => index + 1));
+    expect(told.filter(([step]) => step === 'writing the archive').at(-1)?.[1]).toBe((await entriesOf(archive)).length);
     const entries = await entriesOf(archive);
     expect(entries[0]).toBe('lemming-export.json');
     expect(entries).toContain('org/state/ledger.jsonl');
@@ -60,8 +64,10 @@ describe('lemming export, then lemming import: the org goes on exactly where it 
     expect(entries.filter((path) => /^org\/state\/(cache|lock|journal)/.test(path))).toEqual([]);
 
     const moved = join(scratchDir(), 'moved');
-    const imported = await importOrg(archive, moved);
+    const unpacked: Array<[number, number | undefined]> = [];
+    const imported = await importOrg(archive, moved, (_step, done, total) => void unpacked.push([done, total]));
     expect(imported.manifest.turn).toBe(exported.manifest.turn);
+    expect(unpacked.at(-1)).toEqual([exported.manifest.files, exported.manifest.files]);
     expect(existsSync(join(moved, 'lemming-export.json'))).toBe(false);
     expect(balances(moved)).toEqual(balances(original));
 

@@ -231,6 +231,6 @@ describe('lemming diff', () => {
     expect(badRange.stderr).toContain('--turns takes two turns joined by "..", like --turns 3..7');
     const noHistory = lemming(a, ['diff', '--turns', '3..7']);
     expect(noHistory.status).toBe(2);
-    expect(noHistory.stderr).toContain('/org/state/history.git: this org has no history yet; set `history: { keep: true }` in org/org.yaml');
+    expect(noHistory.stderr).toContain('/org/state/history.git: this org has no history yet; with `history: { keep: true }` in org/org.yaml (new orgs have it)');
   });
 });

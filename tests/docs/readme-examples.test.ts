@@ -116,12 +116,11 @@ const NOT_RUN: Record<string, string> = {
   '{ "mcpServers": { "lemming": { "command"': 'an editor\'s configuration file, read by the editor',
   '{ "servers": { "lemming"': 'an editor\'s configuration file, read by the editor',
   '{ "mcpServers": { "lemming": { "url"': 'an editor\'s configuration file, read by the editor',
-  'history: { keep: true }': 'tests/history/docs-example.test.ts writes it into an org without it, then validates and runs',
+  'history: { keep: true }': 'tests/history/docs-example.test.ts finds it in a new org, runs it, then turns it off',
   'lemming history                       # each entry': 'tests/history/docs-example.test.ts runs it in the counterfactual\'s base org',
   'git --git-dir org/state/history.git log --stat': 'tests/history/docs-example.test.ts runs it in the counterfactual\'s base org',
   'lemming fork --from base --at 2 --root what-if': 'tests/history/docs-example.test.ts runs it beside the counterfactual\'s base org',
   'lemming bootstrap --root base': 'the counterfactual: tests/history/docs-example.test.ts runs it as written',
-  'echo "history: { keep: true }" >> base/org/org.yaml': 'tests/history/docs-example.test.ts runs it before the run it forks',
   'lemming export --history lab.tar.gz --root base    # the org and its history, as one archive': 'tests/history/docs-example.test.ts runs it after the counterfactual, with the import, history and prune after it',
   '# the baseline: the default org': 'the counterfactual study: tests/experiment/counterfactual-docs.test.ts runs it as written',
   'lemming fork --from baseline --at 2 --root told': 'tests/experiment/counterfactual-docs.test.ts runs it after the baseline',
@@ -129,6 +128,9 @@ const NOT_RUN: Record<string, string> = {
   '# what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts writes it beside the baseline and runs the console example after it',
   '$ lemming experiment what-if.yaml': 'tests/experiment/counterfactual-docs.test.ts runs it, compares its output, the report\'s fork statement and its variants table with the docs\'',
   '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
+  '$ lemming import-network data/': 'tests/reference/validation-docs.test.ts runs it in a folder holding the shipped data and compares its lines',
+  '$ lemming import-network edges.txt': 'tests/reference/validation-docs.test.ts runs it on a file with those bad lines and compares what it says',
+  '$ lemming experiment eu/network-experiment.yaml': 'the worked study: tests/reference/validation-docs.test.ts runs it as written and compares the comparison\'s table and the figures the page quotes',
   '# people.yaml: 10,000 people': 'tests/integration/population.test.ts populates it (without writing 10,000 agents) and compares what it says, a resume and the chart with the docs\'',
   '$ lemming populate people.yaml --root panel': 'tests/integration/population.test.ts compares its lines (and the mistake\'s) with what populate says of the spec above',
   '---\ntitle: "Analyst: answers questions on sales"': 'tests/integration/population.test.ts compares it with the resume the spec above makes',
@@ -329,7 +331,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     expectValid(registry);
 
     const engine = bootstrapped();
-    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# The model registry|\nmodels:)/, `\n${example('engine:\n  queue:').text}`);
+    const withEngine = readFileSync(join(engine, 'org/org.yaml'), 'utf8').replace(/\nengine:\n(?:(?: {2}.*)?\n)+?(?=\n# |\nmodels:)/, `\n${example('engine:\n  queue:').text}`);
     expect(withEngine).toContain('queue_checks:');
     writeFileSync(join(engine, 'org/org.yaml'), withEngine);
     expectValid(engine);

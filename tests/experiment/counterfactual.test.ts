@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { allFiles, messageFiles } from '../helpers/org-snapshot.js';
+import { setKeepHistory } from '../helpers/org-files.js';
 import { scratchDir } from '../faults/scratch.js';
 import { balances, keepHistory, runOutcome, runToIdle } from '../history/history-org.js';
 
@@ -160,6 +161,7 @@ describe('a counterfactual experiment: `base: ORG@N`', () => {
   test('a base that cannot be forked there, or a variant that changes a shared turn, is refused before any run: file, field and a valid value', async () => {
     const plain = join(folder, 'plain');
     expect(lemming(plain, ['bootstrap']).status).toBe(0);
+    setKeepHistory(plain, false);
     const last = (JSON.parse(readFileSync(join(base, 'org/state/engine.json'), 'utf8')) as { turn: number }).turn;
     // A file's own problems exit 1, as any invalid experiment file does; a base that cannot be forked there exits 2, as a base that is not an org does.
     const cases: Array<{ name: string; yaml: string; status: number; says: RegExp[] }> = [
@@ -167,7 +169,7 @@ describe('a counterfactual experiment: `base: ORG@N`', () => {
         name: 'no-history',
         status: 2,
         yaml: `name: no-history\nbase: plain@2\nvariants:\n  - name: a\n`,
-        says: [/no-history\.yaml:2: base: "plain@2": the org at \S+plain keeps no history/, /add the line `history: \{ keep: true \}` to its org\/org\.yaml and run it again/],
+        says: [/no-history\.yaml:2: base: "plain@2": the org at \S+plain keeps no history/, /set `history: \{ keep: true \}` in its org\/org\.yaml and run it again/],
       },
       {
         name: 'too-far',

@@ -197,7 +197,9 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
       expect(markdown).toContain(`(plots/${key}.svg)`);
       const plot = readFileSync(join(folder, 'plots', `${key}.svg`), 'utf8');
       expect(plot).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-      expect(plot.match(/<circle /g)).toHaveLength(key === 'turns_to_answer' ? sample('baseline', key).length + sample('no-planner', key).length : 10);
+      // Drawn by Vega from the Vega-Lite spec kept beside it, which a person can open and change.
+      expect(JSON.parse(readFileSync(join(folder, 'plots', `${key}.vl.json`), 'utf8'))).toMatchObject({ $schema: expect.stringContaining('vega-lite') });
+      expect(plot.match(/aria-roledescription="circle"/g)).toHaveLength(key === 'turns_to_answer' ? sample('baseline', key).length + sample('no-planner', key).length : 10);
     }
 
     // The judge's calls are on the experiment's own ledger, one a run, and on no agent's: each run's ledger holds its agents' charges only.

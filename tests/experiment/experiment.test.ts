@@ -76,6 +76,9 @@ describe('lemming experiment', () => {
     const chart = readFileSync(join(root, 'experiments/study/report.svg'), 'utf8');
     expect(chart).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     for (const variant of ['baseline', 'tight-manager', 'no-planner']) expect(chart).toContain(`>${variant}</text>`);
+    // Each panel's axis has its unit and starts at zero; the spec it was drawn from is beside it.
+    for (const unit of ['credits', 'messages', 'turns']) expect(chart).toMatch(new RegExp(`X-axis titled '${unit}' for a linear scale with values from 0(\\.0+)? to`));
+    expect(JSON.parse(readFileSync(join(root, 'experiments/study/report.vl.json'), 'utf8')).vconcat).toHaveLength(3);
 
     // Run again: everything is complete, nothing runs, the report is the same.
     const again = lemming(root, ['experiment', join(root, 'study.yaml')]);

@@ -37,3 +37,14 @@ export function resume(front: Record<string, string>, body = 'Do your job.'): st
     .map(([key, value]) => `${key}: ${value}`)
     .join('\n')}\n---\n${body}\n`;
 }
+
+/**
+ * Set the org's `history:` line (org/org.yaml) to keep its history or not, as a person would edit
+ * it: new orgs keep one (`history: { keep: true }`); an org.yaml without the line gets one.
+ */
+export function setKeepHistory(root: string, keep: boolean): void {
+  const file = join(root, 'org', 'org.yaml');
+  const text = readFileSync(file, 'utf8');
+  const line = `history: { keep: ${String(keep)} }`;
+  writeFileSync(file, /^history:.*$/m.test(text) ? text.replace(/^history:.*$/m, line) : `${text}\n${line}\n`);
+}

@@ -1,9 +1,14 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, expect } from 'vitest';
+import { fileEnded, testEnded } from './file-hooks.js';
 import { removeTempDirs } from './temp-dirs.js';
 
 // Every test file's setup (vitest.config.ts setupFiles): kept tiny, since it runs before each file.
-afterEach(removeTempDirs);
+afterEach(async () => {
+  removeTempDirs();
+  await testEnded();
+});
+afterAll(fileEnded);
 
 /*
  * LEMMING_TEST_CPU=<file>: append a line per test file, `file<TAB>cpu seconds<TAB>wall seconds`,

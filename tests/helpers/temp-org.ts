@@ -8,7 +8,7 @@ import type { ProviderRequest } from '../../src/providers/provider.js';
 import { DEFAULT_ORG, tempDir } from './org-files.js';
 
 /** The helpers that need no engine (org-files.ts), and those that run lemming's modules in this process. */
-export { DEFAULT_ORG, listOutbox, read, REPO_ROOT, resume, tempDir, write } from './org-files.js';
+export { DEFAULT_ORG, listOutbox, read, REPO_ROOT, resume, setKeepHistory, tempDir, write } from './org-files.js';
 
 /** A temporary org root holding the default org. */
 export function defaultOrg(): string {

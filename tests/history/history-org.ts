@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { orgStatus } from '../../src/engine/human/org-status.js';
@@ -7,13 +7,19 @@ import { loadOrg } from '../../src/org/load-org.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';
+import { setKeepHistory } from '../helpers/org-files.js';
+import { afterEveryFile } from '../helpers/file-hooks.js';
 
-/** Turn the org's history on, as docs/history.md says: the line appended to org/org.yaml. */
+/** Turn the org's history on, as docs/history.md says (new orgs have it on: the line `history: { keep: true }` in org/org.yaml). */
 export function keepHistory(root: string): void {
-  appendFileSync(join(root, 'org', 'org.yaml'), '\nhistory: { keep: true }\n');
+  setKeepHistory(root, true);
 }
 
 let seeded: string | undefined;
+// The seed is a scratch folder of the file that made it, removed when that file is done.
+afterEveryFile(() => {
+  seeded = undefined;
+});
 
 /**
  * The default org, keeping a history, with two tasks from the human waiting: made once for the

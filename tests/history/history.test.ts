@@ -107,7 +107,7 @@ describe('every committed turn is kept', () => {
     expect(existsSync(join(root, 'org/state/history.git'))).toBe(false);
     const asked = lemming(root, ['history']);
     expect(asked.status).toBe(1);
-    expect(asked.stderr).toContain('this org has no history yet; set `history: { keep: true }` in org/org.yaml');
+    expect(asked.stderr).toContain('this org has no history yet; with `history: { keep: true }` in org/org.yaml (new orgs have it)');
   });
 
   test('without a git program, the run goes on and says once that history is off', async () => {

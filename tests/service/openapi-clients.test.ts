@@ -144,9 +144,10 @@ describe('the OpenAPI document, as tools outside lemming read it', () => {
     await expectAnswer('get', '/api/orgs', get('/api/orgs'), 200);
     await expectAnswer('get', '/api/status', get('/api/status'), 200);
     await expectAnswer('get', '/api/agents', get('/api/agents'), 200);
-    // This org keeps no history: the list says why, a turn asked of it is 404, a change asked at one 409.
+    // This org keeps its history, as new orgs do: a turn it holds is shown, one it does not is 404, a change asked at one 409.
     await expectAnswer('get', '/api/turns', get('/api/turns'), 200);
-    await expectAnswer('get', '/api/chart', get('/api/chart?turn=0'), 404);
+    await expectAnswer('get', '/api/chart', get('/api/chart?turn=0'), 200);
+    await expectAnswer('get', '/api/chart', get('/api/chart?turn=99'), 404);
     await expectAnswer('get', '/api/chart', get('/api/chart?turn=soon'), 400);
     await expectAnswer('post', '/api/send', post('/api/send?turn=0', { to: 'manager', body: 'into the past' }), 409);
     await expectAnswer('get', '/api/agents/{name}', get('/api/agents/manager'), 200);

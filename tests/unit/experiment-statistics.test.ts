@@ -92,15 +92,35 @@ describe('the offline model\'s variability', () => {
 });
 
 describe('a metric\'s plot', () => {
-  test('is scaled to the values, small ones included: the largest run sits near the right end', async () => {
-    const { renderMetricPlot } = await import('../../src/experiment/metric-plot.js');
-    const runs = [0.01, 0.05, 0.048].map((credits, index) => ({ run: `a-r${index + 1}`, variant: 'a', seed: index, values: { credits } }));
-    const metric = { key: 'credits' as const, label: 'credits', better: 'lower' as const, variants: { a: { n: 3, mean: 0.036, sd: 0.02, ci: [0.01, 0.05] as [number, number] } } };
-    const svg = renderMetricPlot(metric, runs, ['a']);
-    const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((match) => Number(match[1]));
-    expect(xs).toHaveLength(3);
-    expect(Math.max(...xs)).toBeGreaterThan(600);
-    expect(Math.min(...xs)).toBeLessThan(300);
+  /** The labels of the x axis's ticks, as the SVG writes them. */
+  function xTicks(svg: string): string[] {
+    const axis = svg.slice(svg.indexOf('aria-label="X-axis'));
+    const labels = axis.slice(axis.indexOf('role-axis-label'), axis.indexOf('role-axis-domain'));
+    return [...labels.matchAll(/>([^<>]+)<\/text>/g)].map((match) => match[1] as string);
+  }
+
+  test('has round ticks from zero, the unit in the axis title, and a dot per run', { timeout: 60_000 }, async () => {
+    const { metricPlotSpec } = await import('../../src/experiment/metric-plot.js');
+    const { renderChart } = await import('../../src/charts/render-chart.js');
+    // The scores of the report that showed `0, 1.969, 3.938, 5.906, 7.875` on its axis.
+    const runs = [1.969, 7.875, 3.2, 0.5].map((score, index) => ({ run: `r${index + 1}`, variant: index < 2 ? 'a' : 'b', seed: index, values: { score } }));
+    const metric = { key: 'score' as const, label: 'score', better: 'higher' as const, variants: { a: { n: 2, mean: 4.922, sd: 4.18, ci: [1.969, 7.875] as [number, number] }, b: { n: 2, mean: 1.85, sd: 1.9, ci: [0.5, 3.2] as [number, number] } } };
+    const svg = await renderChart(metricPlotSpec(metric, runs, ['a', 'b']));
+    expect(xTicks(svg)).toEqual(['0', '2', '4', '6', '8']);
+    expect(svg).toContain("X-axis titled 'score (the judge's points, else the checks' mean)'");
+    expect(svg.match(/aria-roledescription="circle"/g)).toHaveLength(4);
+    expect(svg).toContain('run: r2; value: 7.875');
+
+    const credits = [0.01, 0.05, 0.048].map((value, index) => ({ run: `c${index + 1}`, variant: 'a', seed: index, values: { credits: value } }));
+    const spent = { key: 'credits' as const, label: 'credits', better: 'lower' as const, variants: { a: { n: 3, mean: 0.036, sd: 0.02, ci: [0.01, 0.05] as [number, number] } } };
+    const small = await renderChart(metricPlotSpec(spent, credits, ['a']));
+    const ticks = xTicks(small);
+    expect(ticks[0]).toMatch(/^0(\.0+)?$/);
+    expect(Number(ticks.at(-1))).toBeCloseTo(0.05, 9);
+    // Every tick a round step: the same difference from one to the next, a multiple of 1, 2 or 5 times a power of ten.
+    const steps = ticks.slice(1).map((tick, index) => Number(tick) - Number(ticks[index]));
+    for (const step of steps) expect(step).toBeCloseTo(steps[0] as number, 9);
+    expect([1, 2, 5]).toContain(Math.round((steps[0] as number) / 10 ** Math.floor(Math.log10(steps[0] as number))));
   });
 });
 

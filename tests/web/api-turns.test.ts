@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
-import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
+import { defaultOrg, listOutbox, setKeepHistory } from '../helpers/temp-org.js';
 import { PastTurns } from '../../src/web/turns/past-turns.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from './turns-org.js';
 import { lemming } from '../helpers/cli.js';
@@ -137,9 +137,11 @@ describe('the API at an earlier turn (?turn=N)', () => {
   });
 
   test('an org that keeps no history says how to keep one; a turn asked of it is 404 saying the same', async () => {
-    const server = await serveOrg(defaultOrg());
+    const root = defaultOrg();
+    setKeepHistory(root, false);
+    const server = await serveOrg(root);
     const { body } = await getJson<Turns>(server, '/api/turns');
-    expect(body).toEqual({ live: 0, keeps: false, turns: [], explanation: expect.stringContaining('this org keeps no history: add `history: { keep: true }` to org/org.yaml') });
+    expect(body).toEqual({ live: 0, keeps: false, turns: [], explanation: expect.stringContaining('this org keeps no history: set `history: { keep: true }` in org/org.yaml') });
     const asked = await getJson<{ message: string }>(server, '/api/chart?turn=0');
     expect(asked.status).toBe(404);
     expect(asked.body.message).toContain('history: { keep: true }');

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
-import { afterEach } from 'vitest';
+import { afterEveryTest } from '../helpers/file-hooks.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { newToken } from '../../src/web/access/access-token.js';
 import type { EventHub } from '../../src/web/event-hub.js';
 
 const running: WebServer[] = [];
-afterEach(async () => {
+afterEveryTest(async () => {
   while (running.length > 0) await running.pop()?.close();
 });
 

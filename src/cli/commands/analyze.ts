@@ -1,15 +1,34 @@
 import { analyzeOrg } from '../../analysis/analyze-org.js';
 import { renderAnalysis } from '../../analysis/render-analysis.js';
+import { compareWithReference } from '../../reference/compare-reference.js';
+import { realNetwork, runFolders, runNetwork } from '../../reference/read-networks.js';
+import { renderReference } from '../../reference/render-reference.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
 
+/** The flags of `lemming analyze`. */
+export interface AnalyzeFlags {
+  json?: boolean;
+  /** A real network's edge list to compare the run's (or each run's) network with. */
+  reference?: string;
+  /** The real network's departments. */
+  labels?: string;
+  /** An experiment's folder: each run in it is a repeat. */
+  runs?: string;
+  /** With `runs`: the variant whose repeats are compared. */
+  variant?: string;
+}
+
 /**
  * `lemming analyze`: the org's network measured from its files (load per agent, messages per
- * edge, each request's path to its answer, bottlenecks, unanswered requests, failure patterns).
+ * edge, each request's path to its answer, bottlenecks, unanswered requests, failure patterns and
+ * the MAST modes they are instances of). With `--reference EDGES`, the run's communication network
+ * (or, with `--runs DIR`, each repeat's) compared with a real one instead (docs/validation.md).
  * Reads only; exit 0 whatever it finds, so a script reads the findings from `--json`.
  */
-export function analyzeCommand(root: string, options: { json?: boolean }, output: Output): number {
+export function analyzeCommand(root: string, options: AnalyzeFlags, output: Output): number {
+  if (options.reference !== undefined) return referenceCommand(root, { ...options, reference: options.reference }, output);
   const { org } = orgForReading(root, output);
   const analysis = analyzeOrg(root, org);
   if (options.json) {
@@ -18,5 +37,13 @@ export function analyzeCommand(root: string, options: { json?: boolean }, output
   }
   // Subjects and bodies are anyone's text: the one printer for terminals escapes their control characters.
   output.out(terminalText(renderAnalysis(analysis).trimEnd()));
+  return 0;
+}
+
+function referenceCommand(root: string, options: AnalyzeFlags & { reference: string }, output: Output): number {
+  const reference = realNetwork(options.reference, options.labels);
+  const folders = options.runs === undefined ? [root] : runFolders(options.runs, options.variant);
+  const comparison = compareWithReference(reference, folders.map(runNetwork));
+  output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
 }

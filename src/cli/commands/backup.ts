@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { exportOrg } from '../../archive/export-org.js';
 import type { Output } from '../cli-context.js';
+import { slowWorkLine } from '../slow-work-line.js';
 import { describeExport, leftOutLines } from './export.js';
 
 /**
@@ -10,7 +11,8 @@ import { describeExport, leftOutLines } from './export.js';
  */
 export async function backupCommand(root: string, file: string | undefined, output: Output): Promise<number> {
   const target = file ?? join(root, 'backups', `backup-${new Date().toISOString().replace(/[:.]/g, '-')}.tar.gz`);
-  const report = await exportOrg(root, target, 'backup');
+  const slow = slowWorkLine(output, 'backing up');
+  const report = await exportOrg(root, target, 'backup', { progress: slow.progress }).finally(() => slow.done());
   const when = report.running ? `, between turns ${report.manifest.turn} and ${report.manifest.turn + 1} of the run going on` : '';
   output.out(`backed up ${describeExport(report)}${when}`);
   for (const line of leftOutLines(report)) output.out(line);

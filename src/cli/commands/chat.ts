@@ -8,6 +8,7 @@ import { chatLines } from '../chat-lines.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
 import { openEngine } from '../open-engine.js';
+import { afterErasing, startingLine } from '../starting-line.js';
 
 /** The flags of `lemming chat`. */
 export interface ChatOptions {
@@ -49,6 +50,18 @@ function drivenEngine(options: ChatOptions): { command: string; queue?: string }
 /** `lemming chat`: the person as `human`, on a screen in a terminal, or a line at a time when piped. */
 export async function chatCommand(root: string, options: ChatOptions, output: Output): Promise<number> {
   requireOrgRoot(root);
+  const onScreen = !options.plain && commandIo().stdin.isTTY === true && commandIo().stdout.isTTY === true;
+  // The screen's modules take most of a second to load, several under load: say at once that chat starts.
+  // They are loaded when the session is ready: begun here, beside the little chat reads first, they came no sooner.
+  const screen = onScreen ? { line: startingLine(commandIo().stdout, 'lemming chat', root) } : undefined;
+  try {
+    return await chat(root, options, screen ? afterErasing(output, screen.line) : output, screen);
+  } finally {
+    screen?.line.erase();
+  }
+}
+
+async function chat(root: string, options: ChatOptions, output: Output, screen?: { line: { erase(): void } }): Promise<number> {
   const backend = fileChatBackend(root);
   const session = new ChatSession(backend, options.to !== undefined ? { to: options.to } : {});
   let driver: ChatDriver | undefined;
@@ -62,10 +75,11 @@ export async function chatCommand(root: string, options: ChatOptions, output: Ou
     }
     driver = engineDriver(root, options);
   }
-  if (!options.plain && commandIo().stdin.isTTY && commandIo().stdout.isTTY) {
+  if (screen) {
     prepareUiColour(commandIo().stdout);
     // Loaded only here: the line mode and every other command never load ink or React.
     const { chatTerminalUi } = await import('../../ui/chat/chat-app.js');
+    screen.line.erase();
     await chatTerminalUi({ root, backend, session, ...(driver ? { driver } : {}) });
     return 0;
   }

@@ -2,7 +2,9 @@ import { join, relative } from 'node:path';
 import { blameExperimentRuns } from '../../blame/blame-experiment.js';
 import { calibrateExperimentRuns } from '../../calibrate/calibrate-experiment.js';
 import { runExperiment } from '../../experiment/run-experiment.js';
-import type { Output } from '../cli-context.js';
+import { commandIo, type Output } from '../cli-context.js';
+import { experimentProgress } from '../experiment-progress.js';
+import { progressLine, wantsLiveLine } from '../progress-line.js';
 import { packageRoot } from '../package-root.js';
 import { workingFolder } from '../../invocation.js';
 
@@ -11,6 +13,8 @@ export interface ExperimentCommandOptions {
   parallel?: number;
   queue?: string;
   json?: boolean;
+  /** No live line on a terminal: each run's turns as lines, as in CI or a log. */
+  plain?: boolean;
 }
 
 /**
@@ -18,14 +22,18 @@ export interface ExperimentCommandOptions {
  * comparison report. Exit 0 when every run finished, 1 when some did not (run it again to resume).
  */
 export async function experimentCommand(root: string, file: string, options: ExperimentCommandOptions, output: Output): Promise<number> {
+  const progress = progressLine(output, commandIo().stderr, wantsLiveLine(options.plain));
+  const runs = experimentProgress(progress);
   const outcome = await runExperiment({
     file,
     root,
     cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
-    log: (line) => output.err(line),
-  });
+    log: (line) => progress.print(line),
+    onEvent: (run, event) => runs.event(run, event),
+    onRunEnded: (run) => runs.ended(run),
+  }).finally(() => progress.done());
   // Held against something outside the runs (docs/validation.md), once they are all done.
   if (outcome.experiment.blame && outcome.failed.length === 0) await blameExperimentRuns(outcome, { log: (line) => output.err(line) });
   if (outcome.experiment.reference && outcome.failed.length === 0) await calibrateExperimentRuns(outcome, { log: (line) => output.err(line) });

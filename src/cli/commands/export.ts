@@ -1,6 +1,7 @@
 import { exportOrg, type ExportReport } from '../../archive/export-org.js';
 import type { Output } from '../cli-context.js';
 import { formatCount, showSize } from '../../format/format.js';
+import { slowWorkLine } from '../slow-work-line.js';
 import { KIND_REASONS, passedText, type PassReason } from '../../sandbox/beneath/walk-beneath.js';
 
 /** Why a walk passes an entry over that is a bound of a workspace, not what the entry is. */
@@ -11,7 +12,8 @@ const BOUND_REASONS: ReadonlySet<string> = new Set(['depth', 'path', 'file-bytes
  * machine-local files; with `--history`, its history too (as a git bundle), which `import` restores.
  */
 export async function exportCommand(root: string, file: string, options: { history?: boolean }, output: Output): Promise<number> {
-  const report = await exportOrg(root, file, 'export', options.history ? { history: true } : {});
+  const slow = slowWorkLine(output, 'exporting');
+  const report = await exportOrg(root, file, 'export', { ...(options.history ? { history: true } : {}), progress: slow.progress }).finally(() => slow.done());
   output.out(`exported ${describeExport(report)}`);
   const history = report.manifest.history;
   if (history) output.out(`with its history: ${history.entries} entr${history.entries === 1 ? 'y' : 'ies'}, turns ${history.first} to ${history.last} (\`lemming import\` restores it)`);

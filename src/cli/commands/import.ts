@@ -3,13 +3,15 @@ import { formatProblem } from '../../errors.js';
 import { loadOrgForReading } from '../../org/load-org.js';
 import { namedVariables } from '../../org/org-secrets.js';
 import { requireOrgFolder } from '../../org/org-folder.js';
+import { slowWorkLine } from '../slow-work-line.js';
 import type { Output } from '../cli-context.js';
 
 /** `lemming import FILE --root DIR`: a new org from an export or a backup, going on where it was. */
 export async function importCommand(root: string, file: string, output: Output): Promise<number> {
   // A folder that holds an org passes here, and importOrg refuses it: an import never writes over one.
   requireOrgFolder(root, 'import');
-  const report = await importOrg(file, root);
+  const slow = slowWorkLine(output, 'importing');
+  const report = await importOrg(file, root, slow.progress).finally(() => slow.done());
   const name = report.manifest.org === undefined ? 'the org' : `org "${report.manifest.org}"`;
   output.out(
     `imported ${name} (${report.manifest.by === 'backup' ? 'backed up' : 'exported'} at turn ${report.manifest.turn}, ${report.manifest.taken}) into ${report.root}: ${report.files} file(s); ` +

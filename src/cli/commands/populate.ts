@@ -6,6 +6,7 @@ import type { AttributeSummary } from '../../population/population-summary.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
+import { slowWorkLine } from '../slow-work-line.js';
 import { packageRoot } from '../package-root.js';
 
 /** The flags of `lemming populate`. */
@@ -69,11 +70,13 @@ export function populateLines(report: PopulateReport): string[] {
  * biography could not be written for some agent (each named, with why).
  */
 export async function populateCommand(root: string, spec: string, flags: PopulateFlags, output: Output): Promise<number> {
+  const slow = slowWorkLine(output, 'populating');
   const report = await populate(spec, root, {
+    progress: slow.progress,
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, process.cwd()).folder,
     ...(flags.dryRun ? { dryRun: true } : {}),
     ...(flags.enrich === undefined ? {} : { enrich: { model: flags.enrich, ...(flags.record === undefined ? {} : { record: flags.record }), ...(flags.replay === undefined ? {} : { replay: flags.replay }) } }),
-  });
+  }).finally(() => slow.done());
   if (flags.json) output.out(JSON.stringify(report, null, 2));
   else for (const line of populateLines(report)) output.out(terminalText(line));
   return (report.enriched?.failed.length ?? 0) > 0 ? 1 : 0;

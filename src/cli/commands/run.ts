@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
 import { commandIo, type Output } from '../cli-context.js';
@@ -41,17 +42,46 @@ export interface RunCommandOptions {
 export async function runCommand(root: string, options: RunCommandOptions, output: Output): Promise<number> {
   // The terminal screen has its own keys for stopping; a run without one may be a service's.
   const shutdown = options.mode === 'ui' ? undefined : guardShutdown(output, options.shutdownSeconds);
+  // The screen's modules take most of a second to load, several under load: say at once that the run starts,
+  // and load them while the engine opens rather than after.
+  const { afterErasing, startingLine } = options.mode === 'ui' ? startingLineCode() : { afterErasing: undefined, startingLine: undefined };
+  const screen = startingLine ? { line: startingLine(commandIo().stdout, 'lemming run', root), code: loadRunScreen() } : undefined;
+  // A line printed before the first frame (the dashboard's address, a model that cannot be reached) starts on a clean line.
+  if (screen && afterErasing) output = afterErasing(output, screen.line);
   try {
-    if (!options.serve) return await runEngine(root, options, output, undefined, shutdown);
+    if (!options.serve) return await runEngine(root, options, output, undefined, shutdown, screen);
     // Loaded only here: the web server's modules cost start-up time no other run needs.
     const { serveWhileRunning } = await import('./serve.js');
-    return await serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served, shutdown), options.mode === 'json', shutdown);
+    return await serveWhileRunning(root, options.serve, output, (served) => runEngine(root, options, output, served, shutdown, screen), options.mode === 'json', shutdown);
   } finally {
+    screen?.line.erase();
     shutdown?.dispose();
   }
 }
 
-async function runEngine(root: string, options: RunCommandOptions, output: Output, served?: ServedRun, shutdown?: Shutdown): Promise<number> {
+/** Required when the screen is wanted, so that run-once, plain and JSON runs load one module fewer. */
+function startingLineCode(): typeof import('../starting-line.js') {
+  return createRequire(import.meta.url)('../starting-line.js') as typeof import('../starting-line.js');
+}
+
+type RunScreenCode = typeof import('../../ui/run/run-app.js');
+
+/** The live screen's code, its import begun now; a run that fails before it draws leaves no unhandled rejection. */
+function loadRunScreen(): Promise<RunScreenCode> {
+  // Loaded only here, so that plain output, JSON and every other command never load ink or React.
+  const loading = import('../../ui/run/run-app.js');
+  loading.catch(() => undefined);
+  return loading;
+}
+
+async function runEngine(
+  root: string,
+  options: RunCommandOptions,
+  output: Output,
+  served?: ServedRun,
+  shutdown?: Shutdown,
+  screen?: { line: { erase(): void }; code: Promise<RunScreenCode> },
+): Promise<number> {
   const cassette = {
     ...(options.record === undefined ? {} : { record: resolve(options.record) }),
     ...(options.replay === undefined ? {} : { replay: resolve(options.replay) }),
@@ -77,8 +107,8 @@ async function runEngine(root: string, options: RunCommandOptions, output: Outpu
     await engine.checkModelsReachable();
     if (options.mode === 'ui') {
       prepareUiColour(commandIo().stdout);
-      // Loaded only here, so that plain output, JSON and every other command never load ink or React.
-      const { runTerminalUi } = await import('../../ui/run/run-app.js');
+      const { runTerminalUi } = await (screen?.code ?? loadRunScreen());
+      screen?.line.erase();
       const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false });
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.

@@ -72,13 +72,14 @@ function statusIn(index: Index, outbox: string, name: string): TakenStatus {
  * Which message files a call's read_message (or an outside seat's look) may open: those this
  * record says were delivered, and those in `shown`, the call's own inbox (mail this turn's scan
  * took in reaches the record only when the turn commits). No scan: the record is brought up to
- * date once, when asked for, and answers from memory for the call, so a search that asks of
- * thousands of messages reads the file once, not once a message.
+ * date at the first question and answers from memory for the rest of the call, so a search that
+ * asks of thousands of messages reads the file once, not once a message, and a call that opens
+ * no message reads nothing.
  */
 export function deliveredMail(path: string, shown: readonly string[]): DeliveredMail {
   const ids = new Set(shown);
-  const index = refresh(path);
-  return (id, sender, name) => ids.has(id) || statusIn(index, sender, name) === 'delivered';
+  let index: Index | undefined;
+  return (id, sender, name) => ids.has(id) || statusIn((index ??= refresh(path)), sender, name) === 'delivered';
 }
 
 function refresh(path: string): Index {

@@ -2,7 +2,7 @@ import { ApiError, getJson, postJson } from './api.js';
 import { activityTable } from './activity-table.js';
 import { barChart } from './bar-chart.js';
 import { fileHash } from './file-view.js';
-import { credits, el, show } from './dom.js';
+import { credits, el, placeholder, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import { showTrace } from './trace-view.js';
 import type { AgentView } from './types.js';
@@ -47,6 +47,7 @@ function topUpForm(agent: string, done: () => void): HTMLElement {
 export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
   // Shown once a trace is picked: an empty box says nothing.
   const traceArea = el('div', { class: 'panel', id: 'trace', hidden: true });
+  show(main, el('h2', {}, name), placeholder(`Reading ${name}'s page…`));
   const draw = async (): Promise<void> => {
     const agent = await getJson<AgentView>(`/agents/${encodeURIComponent(name)}`);
     const status = agent.status;

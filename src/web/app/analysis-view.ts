@@ -38,6 +38,12 @@ export async function analysisPage(main: HTMLElement): Promise<() => void> {
       body,
       el('h3', {}, 'Findings'),
       findings.length > 0 ? el('ul', { id: 'findings' }, ...findings) : el('p', { class: 'muted', id: 'findings' }, 'Nothing to look at: no bottleneck, unanswered request or failure pattern.'),
+      el('h3', {}, 'MAST failure modes'),
+      table(
+        ['Mode', 'Category', 'Findings', 'From'],
+        analysis.mast.filter((mode) => mode.detectable).map((mode) => [`${mode.code} ${mode.name}`, mode.category, mode.findings, mode.from.join(', ')]),
+        'analysis-mast',
+      ),
       el('h3', {}, 'Load per agent'),
       table(['Agent', 'Reports', 'In', 'Out', 'Turns active', 'Credits'], analysis.agents.map((agent) => [agent.agent, agent.reports.length, agent.messagesIn, agent.messagesOut, agent.turnsActive, credits(agent.credits)]), 'analysis-load'),
       el('h3', {}, 'Messages per edge'),

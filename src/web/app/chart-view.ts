@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { clip, credits, el, show, svg, tokens } from './dom.js';
+import { clip, credits, el, placeholder, show, svg, tokens } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
 import type { AgentStatus, Chart, ChartNode } from './types.js';
 
@@ -107,9 +107,9 @@ function agentsTable(agents: readonly AgentStatus[]): HTMLElement {
 
 /** The org chart as a graph: agents as nodes, permission edges as arrows, recent traffic highlighted; live. */
 export async function chartPage(main: HTMLElement): Promise<() => void> {
-  const picture = el('div', { class: 'chart' });
+  const picture = el('div', { class: 'chart' }, placeholder('Drawing the org chart…'));
   const caption = el('p', { class: 'muted legend' });
-  const table = el('div', { class: 'panel', id: 'agents-table' });
+  const table = el('div', { class: 'panel', id: 'agents-table' }, placeholder('Reading the agents…'));
   show(main, el('h2', {}, 'Org chart'), caption, picture, table);
   const thinking = new Set<string>();
   const draw = async (): Promise<void> => {

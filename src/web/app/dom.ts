@@ -60,3 +60,8 @@ export const tokens = formatCount;
 
 /** Input tokens with the cached part, when there is one: `2,400 in (1,800 cached, 400 written to the cache)`. */
 export const tokensIn = formatInputTokens;
+
+/** What a panel shows until its first drawing is in: it says what is coming, so the panel is never blank. */
+export function placeholder(text: string): HTMLElement {
+  return el('p', { class: 'muted placeholder', role: 'status', 'aria-busy': 'true' }, text);
+}

@@ -1,6 +1,6 @@
 import { getJson } from './api.js';
 import { barChart } from './bar-chart.js';
-import { credits, el, show, tokens as showTokens } from './dom.js';
+import { credits, el, placeholder, show, tokens as showTokens } from './dom.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
 import { stepTools, type StepTool } from './step-tools.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
@@ -97,8 +97,8 @@ export function recordFeed(): void {
 /** The run: turn, live feed, totals, credits per turn, and the agents in trouble; live. */
 export async function runPage(main: HTMLElement): Promise<() => void> {
   const feedBox = el('div', { class: 'feed', id: 'feed' });
-  const summary = el('div', { class: 'panel' });
-  const chart = el('div', { class: 'panel bars' });
+  const summary = el('div', { class: 'panel' }, placeholder('Reading the run…'));
+  const chart = el('div', { class: 'panel bars' }, el('h3', {}, 'Credits burned per turn'), placeholder('Drawing the chart…'));
   const trouble = el('div', { class: 'panel' });
   show(main, el('h2', {}, 'Run'), el('div', { class: 'columns' }, el('div', {}, summary, chart, trouble), el('div', { class: 'panel' }, el('h3', {}, 'Live feed'), feedBox)));
   let engine = 'looking…';

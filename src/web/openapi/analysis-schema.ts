@@ -56,6 +56,9 @@ export const analysisSchema = z
       silentMembers: z.array(z.object({ agent: z.string(), received: count, since: count })),
       escalationStorms: z.array(z.object({ to: z.string(), messages: count, fromTurn: count, toTurn: count, from: z.array(z.string()) })),
     }),
+    mast: z
+      .array(z.object({ code: z.string(), name: z.string(), category: z.string(), detectable: z.boolean(), findings: count, present: z.boolean(), from: z.array(z.string()) }))
+      .describe("every MAST failure mode (Cemri et al. 2025) with the findings that are instances of it"),
   })
   .meta({ id: 'OrgAnalysis' });
 

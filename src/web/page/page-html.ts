@@ -41,7 +41,7 @@ export function pageHtml(orgName: string, base = '/'): string {
   <span id="live" class="live" title="live updates">●</span>
 </header>
 <div id="turn-banner" class="turn-banner" role="status" hidden></div>
-<main id="view"><p class="muted">Loading…</p></main>
+<main id="view"><p class="muted placeholder" role="status" aria-busy="true">Loading the dashboard…</p></main>
 </body>
 </html>
 `;

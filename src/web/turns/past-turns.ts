@@ -15,7 +15,7 @@ export type TurnList = AnswerOf<typeof TURNS_ROUTE>;
 const OPEN_AT_MOST = 4;
 
 /** Said where a dashboard offers no earlier turn: what to write to have them. */
-export const NO_HISTORY = 'this org keeps no history: add `history: { keep: true }` to org/org.yaml, and each turn from the next run on is kept';
+export const NO_HISTORY = 'this org keeps no history: set `history: { keep: true }` in org/org.yaml, and each turn from the next run on is kept';
 
 /** What serves one past turn: a dashboard over its folder (dashboard.ts), as this module needs it. */
 export interface TurnView {
@@ -132,7 +132,7 @@ export class PastTurns<View extends TurnView> {
         credits: entry.credits,
         ...(entry.note === undefined ? {} : { note: entry.note }),
       }));
-    if (turns.length > 0 && !keeps) why = `this org no longer keeps its history (org/org.yaml has no \`history: { keep: true }\`): the turns listed were kept before`;
+    if (turns.length > 0 && !keeps) why = `this org no longer keeps its history (org/org.yaml no longer says \`history: { keep: true }\`): the turns listed were kept before`;
     const list: TurnList = { live, keeps, turns, ...(why === undefined ? {} : { explanation: why }) };
     // Cached only once the history has caught up with the record (an entry follows its turn by a moment).
     if ((turns[0]?.turn ?? -1) >= live) this.listed = { live, keeps, list };

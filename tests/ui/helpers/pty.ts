@@ -14,7 +14,7 @@ function shellQuote(word: string): string {
 
 /** The built CLI running in a terminal of a fixed size, its screen read as text. */
 export class TerminalSession {
-  private raw = '';
+  private rawText = '';
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
@@ -27,14 +27,19 @@ export class TerminalSession {
     // Standard output stays the terminal; standard input can be made a pipe, as in `echo | lemming run`.
     const command = `stty cols ${options.cols ?? 120} rows ${options.rows ?? 40}; ${options.stdinFromPipe ? `echo | ${node}` : `exec ${node}`}`;
     this.child = spawn('script', ['-qfec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stdout?.on('data', (data: Buffer) => (this.raw += data.toString('utf8')));
-    this.child.stderr?.on('data', (data: Buffer) => (this.raw += data.toString('utf8')));
+    this.child.stdout?.on('data', (data: Buffer) => (this.rawText += data.toString('utf8')));
+    this.child.stderr?.on('data', (data: Buffer) => (this.rawText += data.toString('utf8')));
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
   /** Everything the terminal has shown so far, as text: every frame, one after another. */
   text(): string {
-    return plainText(this.raw);
+    return plainText(this.rawText);
+  }
+
+  /** Everything the terminal was sent, escapes and all. */
+  raw(): string {
+    return this.rawText;
   }
 
   /** A mark in the output: `waitFor(..., mark)` only looks at what came after it. */

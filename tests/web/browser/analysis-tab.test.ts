@@ -24,6 +24,9 @@ describe("the dashboard's Analysis tab", () => {
         'Bottleneck hr: mail waited up to 2 turn(s) unread; 0 still unread',
         'Ping-pong coder_01 ⇄ planner: 5 messages in turns 2–6, nothing else done',
       ]);
+      // The findings as MAST's failure modes, as `lemming analyze` names them.
+      expect(await tab.locator('#analysis-mast tr', { hasText: 'FM-1.3' }).locator('td').allTextContents()).toEqual(['FM-1.3 Step repetition', 'Specification issues', '1', 'pingPongs']);
+      expect(await tab.locator('#analysis-mast tr', { hasText: 'FM-3.1' }).locator('td').allTextContents()).toEqual(['FM-3.1 Premature termination', 'Task verification', '1', 'unanswered']);
       const managerRow = await tab.locator('#analysis-load tr', { hasText: 'manager' }).first().locator('td').allTextContents();
       expect(managerRow).toEqual(['manager', '3', '4', '4', '3', '0.0200']);
       expect(await tab.locator('#analysis-requests tbody td').nth(1).textContent()).toBe('human → manager → planner → coder_01 → planner → coder_01 → planner → coder_01 → planner → manager → human');

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { showCredits } from '../../../src/format/format.js';
 import { messageFiles } from '../../helpers/org-snapshot.js';
-import { defaultOrg, listOutbox } from '../../helpers/temp-org.js';
+import { defaultOrg, listOutbox, setKeepHistory } from '../../helpers/temp-org.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from '../turns-org.js';
 import { getJson, serveOrg } from '../web-server.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
@@ -105,13 +105,15 @@ describe('the dashboard at an earlier turn, in Chromium', () => {
   }, 180_000);
 
   test('an org that keeps no history: the selector says so and how to keep one', async () => {
-    const server = await serveOrg(defaultOrg());
+    const root = defaultOrg();
+    setKeepHistory(root, false);
+    const server = await serveOrg(root);
     const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(server.url);
     await page.locator('#turn-select option.turn-explanation').waitFor({ state: 'attached' });
     expect(await page.locator('#turn-select option').allTextContents()).toEqual([
       'live (turn 0)',
-      'this org keeps no history: add `history: { keep: true }` to org/org.yaml, and each turn from the next run on is kept',
+      'this org keeps no history: set `history: { keep: true }` in org/org.yaml, and each turn from the next run on is kept',
     ]);
     expect(await page.locator('#turn-select option.turn-explanation').isDisabled()).toBe(true);
     expect(await page.locator('#turn-select').getAttribute('title')).toContain('history: { keep: true }');

@@ -1,0 +1,53 @@
+import { join, relative } from 'node:path';
+import { formatCount } from '../../format/format.js';
+import { workingFolder } from '../../invocation.js';
+import { defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
+import { importNetwork, NETWORK_EXPERIMENT_FILE, type ImportNetworkReport } from '../../reference/import-network.js';
+import type { ChartEdges } from '../../reference/network-org.js';
+import { terminalText } from '../../terminal-text/terminal-text.js';
+import type { Output } from '../cli-context.js';
+import { commandHint, shellWord } from '../command-hint.js';
+import { packageRoot } from '../package-root.js';
+
+/** The flags of `lemming import-network`. */
+export interface ImportNetworkFlags {
+  labels?: string;
+  chart?: ChartEdges;
+  template?: string;
+  model?: string;
+  credits?: number;
+  name?: string;
+  json?: boolean;
+}
+
+/** What `lemming import-network` prints of a report (docs/validation.md shows it). */
+export function importNetworkLines(report: ImportNetworkReport): string[] {
+  const where = relative(workingFolder(), report.root) || '.';
+  const chart =
+    report.chart === 'observed'
+      ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${formatCount(report.chartEdges - report.addedEdges)} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead)`
+      : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department (${formatCount(report.addedEdges)} of them not in the data)`;
+  const hint = commandHint(report.root);
+  return [
+    `wrote ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
+    `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
+    `  ${chart}`,
+    `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
+    `Next: \`${hint(`experiment ${shellWord(join(where, NETWORK_EXPERIMENT_FILE))}`)}\`, then \`${hint(`analyze --reference ${report.edgesFile}${report.labelsFile === undefined ? '' : ` --labels ${report.labelsFile}`} --runs ${shellWord(join(where, 'experiments', report.name))}`)}\`.`,
+  ];
+}
+
+/** `lemming import-network EDGES --root DIR [--labels DEPARTMENTS] [--chart observed|department]`: an org from a real communication network. */
+export function importNetworkCommand(root: string, edges: string, flags: ImportNetworkFlags, output: Output): number {
+  const report = importNetwork(edges, root, {
+    ...(flags.labels === undefined ? {} : { labels: flags.labels }),
+    chart: flags.chart ?? 'observed',
+    template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
+    model: flags.model ?? 'offline',
+    credits: flags.credits ?? 5,
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+  });
+  if (flags.json) output.out(JSON.stringify(report, null, 2));
+  else for (const line of importNetworkLines(report)) output.out(terminalText(line));
+  return 0;
+}

@@ -1,0 +1,143 @@
+import { basename } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { yamlString } from '../mailbox/front-matter-fast.js';
+import { AGENT_NAME_PATTERN } from '../org/names.js';
+import { requireOrgFolder } from '../org/org-folder.js';
+import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
+import { readTemplateFiles } from '../org/templates/read-template.js';
+import { holdsOrg, writePopulation } from '../population/populate-org.js';
+import { ResumeWriter } from '../population/population-files.js';
+import { MAX_SIZE } from '../population/population-types.js';
+import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
+import { networkOrg, type ChartEdges } from './network-org.js';
+
+/** The experiment file written beside the org: a task for each department, run as seeded repeats. */
+export const NETWORK_EXPERIMENT_FILE = 'network-experiment.yaml';
+
+/** The task each lead is given by the experiment: work every member of a department does and reports on. */
+export const DEPARTMENT_TASK = { subject: 'Monthly report', body: "Please prepare the department's monthly report: each of you write up your own work of the month." };
+
+/**
+ * The experiment file: the task to every lead, five repeats from seed 1 with the offline model's
+ * variation at 0.5 (so the repeats differ), and the command that compares its runs with the data.
+ */
+function experimentText(name: string, leads: readonly string[], edgesFile: string, labels?: string): string {
+  const compare = `lemming analyze --reference ${edgesFile}${labels === undefined ? '' : ` --labels ${labels}`} --runs experiments/${name}`;
+  return [
+    '# Written by `lemming import-network`: every department given one task, five seeded repeats.',
+    `# Run it with \`lemming experiment ${NETWORK_EXPERIMENT_FILE}\` in the org's folder, then compare each run with the data:`,
+    `#   ${compare}`,
+    `name: ${name}`,
+    'turns: 20',
+    'repeats: 5',
+    'seed: 1',
+    'variability: 0.5',
+    'messages:',
+    ...leads.flatMap((lead) => [`  - to: ${lead}`, `    subject: ${yamlString(DEPARTMENT_TASK.subject)}`, `    body: ${yamlString(DEPARTMENT_TASK.body)}`]),
+    'variants:',
+    '  - name: baseline',
+    '',
+  ].join('\n');
+}
+
+/** What `lemming import-network` is asked to make. */
+export interface ImportNetworkOptions {
+  /** The department labels file (`NODE DEPARTMENT` a line); without it everyone is one department. */
+  labels?: string;
+  chart: ChartEdges;
+  /** The org template whose org/org.yaml (settings and model registry) and agent templates the org gets. */
+  template: string;
+  model: string;
+  credits: number;
+  name?: string;
+}
+
+/** What `lemming import-network` made. */
+export interface ImportNetworkReport {
+  root: string;
+  edgesFile: string;
+  labelsFile?: string;
+  name: string;
+  chart: ChartEdges;
+  /** Agents besides the human: one per person. */
+  agents: number;
+  departments: number;
+  leads: number;
+  /** Directed edges between two people in the data, self-loops left out; lines that repeated an edge. */
+  edges: number;
+  selfLoops: number;
+  repeated: number;
+  /** Directed edges the chart permits between agents, and how many of those the data has no edge for (reporting lines, or a department's). */
+  chartEdges: number;
+  addedEdges: number;
+  /** The first lead: where a first message can go. */
+  first: string;
+  /** org.yaml's `engine.max_messages_per_turn`: raised to the largest reporting line, so a lead can write to all its members in a turn. */
+  messageCap: number;
+}
+
+/** An org name from a file name: `email-Eu-core.txt` is `email-eu-core`. */
+function nameFromFile(file: string): string {
+  const name = basename(file).replace(/\.[^.]*$/, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '');
+  return AGENT_NAME_PATTERN.test(name) ? name : 'network';
+}
+
+/**
+ * `lemming import-network EDGES --root DIR [--labels DEPARTMENTS]`: an org made from a real
+ * communication network (src/reference/network-org.ts says how), written as `lemming populate`
+ * writes one: resumes with a `persona:`, the chart, the template's org.yaml, then loaded to check
+ * it. The files are read and checked whole first; a folder that holds an org is refused.
+ */
+export function importNetwork(edgesFile: string, root: string, options: ImportNetworkOptions): ImportNetworkReport {
+  const list = readEdgeList(edgesFile);
+  const labels = options.labels === undefined ? undefined : readDepartmentLabels(options.labels);
+  const people = labels === undefined ? list.nodes : nodesWithLabels(list, labels);
+  if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: 2 });
+  requireOrgFolder(root, 'import-network');
+  if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
+  const templateFiles = readTemplateFiles(options.template);
+  const orgYaml = templateFiles.get('org/org.yaml');
+  if (orgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+
+  const name = options.name ?? nameFromFile(edgesFile);
+  const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });
+  const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
+  // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
+  const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
+  const settings = withMessageCap(orgYaml, largestTeam);
+  const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
+  agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
+  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, { chartHeader: source });
+  return {
+    root,
+    edgesFile,
+    ...(options.labels === undefined ? {} : { labelsFile: options.labels }),
+    name,
+    chart: options.chart,
+    agents: made.arrangement.positions.length,
+    departments: made.departments,
+    leads: made.arrangement.top.length,
+    edges: made.edges,
+    selfLoops: made.selfLoops,
+    repeated: list.repeated,
+    chartEdges: made.chartEdges,
+    addedEdges: made.addedEdges,
+    first: made.arrangement.top[0] ?? '',
+    messageCap: settings.cap,
+  };
+}
+
+/**
+ * org.yaml's text with `engine.max_messages_per_turn` at least `cap` (a lead writes to every member
+ * of its department in one turn), the rest as the template wrote it. Pure.
+ */
+export function withMessageCap(orgYaml: string, cap: number): { text: string; cap: number } {
+  const setting = /^(\s+max_messages_per_turn:\s*)(\d+)/m.exec(orgYaml);
+  if (setting) {
+    const given = Number(setting[2]);
+    if (given >= cap) return { text: orgYaml, cap: given };
+    return { text: orgYaml.replace(setting[0], `${setting[1]}${cap}`), cap };
+  }
+  if (/^engine:[ \t]*$/m.test(orgYaml)) return { text: orgYaml.replace(/^engine:[ \t]*$/m, `engine:\n  max_messages_per_turn: ${cap}`), cap };
+  return { text: `${orgYaml.trimEnd()}\nengine:\n  max_messages_per_turn: ${cap}\n`, cap };
+}

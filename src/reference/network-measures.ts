@@ -1,0 +1,99 @@
+import type { DirectedNetwork } from './directed-network.js';
+
+/**
+ * What the comparison measures of one network, each by the definition SNAP and the network
+ * literature use, so the real figures can be checked against SNAP's published ones:
+ * - out- and in-degree: how many people each person wrote to, and was written to by;
+ * - reciprocity: the share of directed edges u→v whose reverse v→u is an edge too;
+ * - inside departments: the share of directed edges between two people of the same department;
+ * - clustering: the average local clustering coefficient of the undirected graph (edges taken
+ *   either way, once), a person with fewer than two neighbours counting 0, as SNAP averages it;
+ * - never write: the share of people with no outgoing edge.
+ * Pure.
+ */
+export interface NetworkMeasures {
+  people: number;
+  edges: number;
+  /** Each person's out-degree and in-degree, in the network's order of people. */
+  outDegrees: number[];
+  inDegrees: number[];
+  reciprocity: number;
+  /** Undefined when the network has no departments. */
+  insideDepartments?: number;
+  clustering: number;
+  /** Triangles of the undirected graph (SNAP publishes the count: a check of the clustering). */
+  triangles: number;
+  neverWrite: number;
+}
+
+export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
+  const index = new Map(network.people.map((person, position) => [person, position]));
+  const count = network.people.length;
+  const outDegrees = new Array<number>(count).fill(0);
+  const inDegrees = new Array<number>(count).fill(0);
+  const directed = new Set<string>();
+  const neighbours: Array<Set<number>> = Array.from({ length: count }, () => new Set<number>());
+  let inside = 0;
+  for (const [from, to] of network.edges) {
+    const source = index.get(from) as number;
+    const target = index.get(to) as number;
+    outDegrees[source] = (outDegrees[source] ?? 0) + 1;
+    inDegrees[target] = (inDegrees[target] ?? 0) + 1;
+    directed.add(`${source} ${target}`);
+    neighbours[source]?.add(target);
+    neighbours[target]?.add(source);
+    const department = network.departments?.get(from);
+    if (department !== undefined && department === network.departments?.get(to)) inside += 1;
+  }
+  let mutual = 0;
+  for (const [from, to] of network.edges) if (directed.has(`${index.get(to)} ${index.get(from)}`)) mutual += 1;
+
+  // Each person's neighbours as a sorted array, so a triangle is found by walking two lists.
+  let coefficientSum = 0;
+  let closed = 0;
+  for (let person = 0; person < count; person += 1) {
+    const around = [...(neighbours[person] ?? [])];
+    const degree = around.length;
+    if (degree < 2) continue;
+    let links = 0;
+    for (let first = 0; first < degree; first += 1) {
+      const near = neighbours[around[first] as number] as Set<number>;
+      for (let second = first + 1; second < degree; second += 1) if (near.has(around[second] as number)) links += 1;
+    }
+    closed += links;
+    coefficientSum += links / ((degree * (degree - 1)) / 2);
+  }
+  const edges = network.edges.length;
+  return {
+    people: count,
+    edges,
+    outDegrees,
+    inDegrees,
+    reciprocity: edges === 0 ? 0 : mutual / edges,
+    ...(network.departments === undefined ? {} : { insideDepartments: edges === 0 ? 0 : inside / edges }),
+    clustering: count === 0 ? 0 : coefficientSum / count,
+    // Every triangle is closed at each of its three corners.
+    triangles: closed / 3,
+    neverWrite: count === 0 ? 0 : outDegrees.filter((degree) => degree === 0).length / count,
+  };
+}
+
+/**
+ * The two-sample Kolmogorov–Smirnov statistic: the largest distance between the two samples'
+ * empirical distribution functions, 0 (the same distribution) to 1 (no overlap). Pure.
+ */
+export function ksStatistic(first: readonly number[], second: readonly number[]): number {
+  if (first.length === 0 || second.length === 0) return first.length === second.length ? 0 : 1;
+  const a = [...first].sort((left, right) => left - right);
+  const b = [...second].sort((left, right) => left - right);
+  let i = 0;
+  let j = 0;
+  let largest = 0;
+  while (i < a.length && j < b.length) {
+    const value = Math.min(a[i] as number, b[j] as number);
+    while (i < a.length && a[i] === value) i += 1;
+    while (j < b.length && b[j] === value) j += 1;
+    largest = Math.max(largest, Math.abs(i / a.length - j / b.length));
+  }
+  return largest;
+}

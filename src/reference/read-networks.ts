@@ -1,0 +1,72 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readOrgRecords } from '../analysis/records/read-records.js';
+import { LemmingError } from '../errors.js';
+import { loadOrgForReading } from '../org/load-org.js';
+import { CHART_FILE, HUMAN } from '../org/names.js';
+import type { Org } from '../org/org.js';
+import { directedNetwork, type DirectedNetwork } from './directed-network.js';
+import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
+
+/** The real network of an edge list (and its departments, with a labels file). */
+export function realNetwork(edgesFile: string, labelsFile?: string): { source: string; labels?: string; network: DirectedNetwork } {
+  const list = readEdgeList(edgesFile);
+  if (labelsFile === undefined) return { source: edgesFile, network: directedNetwork(list.nodes, list.edges) };
+  const labels = readDepartmentLabels(labelsFile);
+  return { source: edgesFile, labels: labelsFile, network: directedNetwork(nodesWithLabels(list, labels), list.edges, labels.departments) };
+}
+
+/**
+ * An agent's department: its resume's `persona: department` (as `import-network` and `populate`
+ * write it), else the agent at the top of its branch of the chart (the one reporting to the human).
+ */
+function departmentOf(org: Org, name: string): string {
+  const agent = org.agents.get(name);
+  const given = agent?.persona?.department;
+  if (given !== undefined) return String(given);
+  let top = name;
+  const seen = new Set<string>();
+  for (let manager = agent?.reportsTo; manager && manager !== HUMAN && !seen.has(manager); manager = org.agents.get(manager)?.reportsTo) {
+    seen.add(manager);
+    top = manager;
+  }
+  return top;
+}
+
+/** A run's communication network from its message files: the agents (the human left out) and who wrote to whom. */
+export function runNetwork(root: string): { source: string; network: DirectedNetwork } {
+  if (!existsSync(join(root, CHART_FILE))) throw new LemmingError('not-an-org', `not an org: no ${CHART_FILE} in ${root}; give --root an org folder, or --runs an experiment's folder of runs`, { exitCode: 2 });
+  const { org } = loadOrgForReading(root);
+  const people = [...org.agents.keys()].filter((name) => name !== HUMAN);
+  const departments = new Map(people.map((name) => [name, departmentOf(org, name)]));
+  const records = readOrgRecords(org);
+  return { source: root, network: directedNetwork(people, records.messages.map((message): [string, string] => [message.from, message.to]), departments) };
+}
+
+/** The variant a run's folder belongs to: `baseline-r2` is a repeat of `baseline`. */
+function variantOf(run: string): string {
+  return run.replace(/-r\d+$/, '');
+}
+
+/**
+ * The run folders under an experiment's folder (every folder holding an org), in name order: those
+ * of `variant`, or of its one variant; runs of several variants are not repeats of one, so without
+ * `variant` they are refused, naming them.
+ */
+export function runFolders(folder: string, variant?: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch {
+    throw new LemmingError('runs-missing', `${folder}: no such folder; --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
+  }
+  const all = entries.sort().filter((name) => existsSync(join(folder, name, CHART_FILE)));
+  if (all.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run (no folder with ${CHART_FILE}); --runs takes an experiment's folder, like experiments/eu-core`, { exitCode: 2 });
+  const variants = [...new Set(all.map(variantOf))];
+  if (variant === undefined && variants.length > 1) {
+    throw new LemmingError('runs-variants', `${folder}: holds runs of ${variants.length} variants (${variants.join(', ')}), which are not repeats of one; say which with --variant ${variants[0]}`, { exitCode: 2 });
+  }
+  const runs = variant === undefined ? all : all.filter((name) => variantOf(name) === variant);
+  if (runs.length === 0) throw new LemmingError('runs-missing', `${folder}: holds no run of variant ${JSON.stringify(variant)}; its variants are ${variants.join(', ')}`, { exitCode: 2 });
+  return runs.map((name) => join(folder, name));
+}

@@ -1,0 +1,6 @@
+/**
+ * Long work saying how far it is, for a command to show (`lemming export`, `import`, `backup`,
+ * `populate`): the step in words and how many of its items are done, with the total when it is
+ * known. Called often (a file at a time); what is shown, and when, is the caller's choice.
+ */
+export type WorkProgress = (step: string, done: number, total?: number) => void;
