@@ -24,6 +24,7 @@ import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
 import { peers } from './sections/peers.js';
+import { blame } from './sections/blame.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -91,6 +92,13 @@ const sections: Section[] = [
       'On the first storage (docs/memory.md). 20 agents with 500 memories each (`memory: { keep: true }`, the default budget of 800 tokens): the tokens a prompt\'s memories take and the prompt with and without them (lemming\'s estimate, 4 characters a token), and retrieval in a fresh process: its first for each agent from the files (the index then saved in org/state/cache/memory/), its first in a second process from that saved index (no memory file read while the folder\'s time holds), and later ones for other mail (median over agents and calls). Then a steady turn with memory against one without at 1,000 and 10,000 agents (1,000 only in `--quick`), every agent with mail and an instant model, each agent\'s stream started with 20 memories; the two orgs\' turns taken in alternation in one process (1 warm-up, 3 measured).',
     quick: true,
     run: memory,
+  },
+  {
+    id: 'blame',
+    title: 'Blame: what a candidate step costs',
+    about: 'The default org on the offline model (seed 10, variability 0.5) keeping its history, run to idle: its manager hands the task to the janitor and the answer fails the check `tested` (docs/validation.md). `blameRun` with k = 3, one fork at a time, on the first storage: each step\'s forks made from the history, run to the end and checked; the turns before a step copied, not run.',
+    quick: true,
+    run: blame,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

@@ -10,7 +10,9 @@ interface Commands {
   adopt: typeof import('./commands/adopt.js');
   approvals: typeof import('./commands/approvals.js');
   backup: typeof import('./commands/backup.js');
+  blame: typeof import('./commands/blame.js');
   bootstrap: typeof import('./commands/bootstrap.js');
+  calibrate: typeof import('./commands/calibrate.js');
   chat: typeof import('./commands/chat.js');
   demo: typeof import('./commands/demo.js');
   diff: typeof import('./commands/diff.js');

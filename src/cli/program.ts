@@ -173,6 +173,37 @@ program
   );
 
 program
+  .command('blame')
+  .description('find the step that made a run fail a check: fork the run before each agent call, re-run that call k times with other seeds (or --model), run each fork to the end, check it, and rank the steps by how often the change makes it pass')
+  .argument('[run]', 'the failed run: an org that keeps a history (default: --root)')
+  .requiredOption('--check <name>', 'the check the run fails')
+  .option('--checks <file>', 'the experiment file whose `checks:` defines it')
+  .option('-k, --k <n>', 'forks per step (default 3)', positiveInteger)
+  .option('--path', "only the calls on the path of the person's requests, not every call from turn 1")
+  .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', turnNumber)
+  .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
+  .option('--turns <n>', 'the most turns a fork runs after its step (default: engine.max_turns)', positiveInteger)
+  .option('--parallel <n>', 'forks run at once (default 1)', positiveInteger)
+  .option('--dry-run', 'say what it would cost; fork nothing')
+  .option('--out <dir>', 'where the forks and the report go (default: RUN/blame/<check>)')
+  .option('--json', 'print the report as JSON')
+  .action((run: string | undefined, options: import('./commands/blame.js').BlameCommandOptions) =>
+    execute(async () => command('blame').blameCommand(run ?? root(), options, output)),
+  );
+
+program
+  .command('calibrate')
+  .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and the real data's split halves")
+  .argument('<reference>', 'the reference: a YAML file of questions and a CSV of real answers (see docs/validation.md)')
+  .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', turnNumber)
+  .option('--dry-run', 'say how many calls it would make; ask nothing')
+  .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
+  .option('--json', 'print the report as JSON')
+  .action((reference: string, options: import('./commands/calibrate.js').CalibrateCommandOptions) =>
+    execute(async () => command('calibrate').calibrateCommand(root(), reference, options, output)),
+  );
+
+program
   .command('diff')
   .description("compare two orgs (two experiment runs, an org and its fork): messages added, missing and changed, agents, resumes, balances, the human's answers, proposals, outcome scores; exit 0 when equal, 1 when they differ, 2 on an error")
   .argument('[a]', 'the first org folder (A)')

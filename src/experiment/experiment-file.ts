@@ -9,6 +9,7 @@ import { surveyField, surveySettings, type SurveySetting } from './survey-settin
 import { personaSetting, personasField, type PersonaSetting } from './personas/persona-settings.js';
 import { outcomeFields, seedField, variantOutcome, type OutcomeSettings } from './outcome-settings.js';
 import { forkProblems, splitBase, type ForkPoint } from './fork-point.js';
+import { validationFields, type BlameSetting } from './validation-settings.js';
 import { readPopulationSpec } from '../population/population-spec.js';
 import { dirname, resolve } from 'node:path';
 
@@ -61,6 +62,10 @@ export interface Experiment {
   survey: SurveySetting[];
   /** How what agents with a persona wrote is judged against it (personas/persona-settings.ts). */
   personas?: PersonaSetting;
+  /** `blame:`: each run that fails this check is blamed once the runs are done (docs/validation.md). */
+  blame?: BlameSetting;
+  /** `reference:`: a file of real answers (absolute) each run's people answer once it is done. */
+  reference?: string;
 }
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -94,6 +99,7 @@ function buildSchema(z: typeof Zod) {
     ...personasField(z),
     ...outcomeFields(z),
     ...seedField(z),
+    ...validationFields(z),
   });
 }
 
@@ -142,6 +148,11 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
     }
   });
+  if (value.blame) {
+    const checks = new Set([...(value.checks ?? []), ...value.variants.flatMap((variant) => variant.checks ?? [])].map((check) => check.name));
+    const line = source.lineOf(['blame', 'check']);
+    if (!checks.has(value.blame.check)) found.push({ file, field: 'blame.check', message: `${JSON.stringify(value.blame.check)} is not a check of the experiment; ${checks.size > 0 ? `use one of ${[...checks].join(', ')}` : 'add it to `checks:`, for example `checks: [{ name: tested, run: grep -q "test(s) pass" "$SHARED/answer.md" }]`'}`, severity: 'error', ...(line ? { line } : {}) });
+  }
   if (found.length > 0) throw new InvalidOrgError(found);
   return {
     file,
@@ -165,6 +176,8 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
     })),
     survey: surveySettings(value.survey),
     ...(value.personas ? { personas: personaSetting(value.personas) } : {}),
+    ...(value.blame ? { blame: { check: value.blame.check, k: value.blame.k, path: value.blame.path, seed: value.blame.seed, ...(value.blame.model ? { model: value.blame.model } : {}) } } : {}),
+    ...(value.reference ? { reference: resolveSpec(file, value.reference) } : {}),
   };
 }
 

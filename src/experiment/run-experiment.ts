@@ -5,6 +5,7 @@ import { lockHolder } from '../engine/record/lock.js';
 import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { requireOrgFolder } from '../org/org-folder.js';
+import { inPool } from './in-pool.js';
 import { readExperiment, runNames, type Experiment, type Variant } from './experiment-file.js';
 import { prepareRun } from './prepare-run.js';
 import { requireForkPoint } from './fork-point.js';
@@ -66,19 +67,6 @@ function readJson<T>(path: string, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Run `work` over the items, at most `limit` at once. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /**

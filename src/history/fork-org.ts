@@ -40,8 +40,16 @@ export function readForkOrigin(root: string): ForkOrigin | undefined {
  * files from the history (materialiseTurn), where it came from (`org/state/forked-from.json`), and
  * its history up to that turn, with a first entry of its own saying it is a fork. A `lemming run`
  * there goes on from turn `turn + 1`. The original is only read: a run may go on in it meanwhile.
+ * With `history: false` (blame's forks, which are many and end where they end) the fork gets no
+ * history store: the same org, without `history`, `show --at` or `fork` of its earlier turns.
  */
-export async function forkOrg(from: string, turn: number, destination: string, clock: () => Date = () => new Date()): Promise<{ origin: ForkOrigin; entry: EntrySummary | undefined }> {
+export async function forkOrg(
+  from: string,
+  turn: number,
+  destination: string,
+  clock: () => Date = () => new Date(),
+  options: { history?: boolean } = {},
+): Promise<{ origin: ForkOrigin; entry: EntrySummary | undefined }> {
   const source = resolve(from);
   const target = resolve(destination);
   requireEmptyFolder(target);
@@ -51,6 +59,7 @@ export async function forkOrg(from: string, turn: number, destination: string, c
     const entry = materialiseTurn(source, turn, target, { editsBefore: true });
     const origin: ForkOrigin = { from: source, turn, commit: entry.commit, forked: clock().toISOString() };
     writeFileAtomic(forkOriginPath(target), `${JSON.stringify(origin, null, 2)}\n`);
+    if (options.history === false) return { origin, entry: undefined };
     // The history up to the fork point, so `history`, `show --at` and `fork` work on the fork's earlier turns too.
     const place = historyPlace(target);
     await ensureStore(place);

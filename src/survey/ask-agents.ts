@@ -12,7 +12,8 @@ import { quoteName } from '../mailbox/message-text.js';
 import type { Org } from '../org/org.js';
 import type { PersonaValue } from '../org/schema.js';
 import { liveProvider } from '../providers/create-provider.js';
-import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import type { ModelEntry } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
 import { parseAnswer, type ParsedAnswer } from './parse-answer.js';
 
@@ -121,7 +122,15 @@ export function surveyRequest(org: Org, agent: string, question: SurveyQuestion,
  * written as a research line of the ledger (`purpose`: `ask`, `survey`), which no agent's balance
  * pays. Calls are made one after another, in name order, so the ledger's lines keep one order.
  */
-export async function askAgents(org: Org, who: Respondents, question: SurveyQuestion, purpose: string, now: () => Date = () => new Date()): Promise<SurveyAnswer[]> {
+export async function askAgents(
+  org: Org,
+  who: Respondents,
+  question: SurveyQuestion,
+  purpose: string,
+  now: () => Date = () => new Date(),
+  /** The model each call goes to (default: the registry entry's live provider); tests and programs pass their own. */
+  providerFor?: (modelKey: string, entry: ModelEntry) => Provider,
+): Promise<SurveyAnswer[]> {
   const names = respondents(org, who);
   const turn = loadState(statePaths(org.root).state).turn;
   const lookup = keyLookup(org.root);
@@ -142,7 +151,8 @@ export async function askAgents(org: Org, who: Respondents, question: SurveyQues
     }
     let response: ProviderResponse;
     try {
-      response = await liveProvider(request.modelKey, entry, lookup, { root: org.root }).generate(request);
+      const provider = providerFor ? providerFor(request.modelKey, entry) : liveProvider(request.modelKey, entry, lookup, { root: org.root });
+      response = await provider.generate(request);
     } catch (error) {
       answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: error instanceof Error ? error.message : String(error), ...who });
       continue;

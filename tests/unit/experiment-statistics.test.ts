@@ -2,12 +2,24 @@ import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
 import { lastNumber } from '../../src/experiment/run-checks.js';
 import { readVerdict, rubricCoverage } from '../../src/experiment/judge.js';
-import { bootstrapMean, mean, passAtK, passHatK, permutationTest, standardDeviation } from '../../src/experiment/statistics.js';
+import { bootstrapMean, mean, passAtK, passHatK, permutationTest, standardDeviation, wilsonInterval } from '../../src/experiment/statistics.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
 describe('an experiment report\'s statistics', () => {
+  test('the Wilson interval of a pass rate, worked by hand, is not [1, 1] for every try passing', () => {
+    // 3 of 6: centre (3 + 1.92)/(6 + 3.84) = 0.5, half-width 1.96·√(1.5 + 0.96)/9.84 = 0.3124.
+    const [low, high] = wilsonInterval(3, 6);
+    expect(low).toBeCloseTo(0.1876, 3);
+    expect(high).toBeCloseTo(0.8124, 3);
+    // 0 of 6: from 0 to 2·1.92/9.84 = 0.390.
+    expect(wilsonInterval(0, 6)[0]).toBe(0);
+    expect(wilsonInterval(0, 6)[1]).toBeCloseTo(0.3903, 3);
+    expect(wilsonInterval(3, 3)[0]).toBeLessThan(0.5);
+    expect(wilsonInterval(3, 3)[1]).toBeCloseTo(1, 9);
+  });
+
   test('mean and sample standard deviation', () => {
     expect(mean([2, 4, 4, 4, 5, 5, 7, 9])).toBe(5);
     expect(standardDeviation([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(Math.sqrt(32 / 7), 12);

@@ -1,0 +1,107 @@
+import { cpSync, existsSync, statSync } from 'node:fs';
+import { Engine } from '../engine/engine.js';
+import { readLedgerFrom } from '../engine/money/ledger.js';
+import { statePaths } from '../engine/record/state-paths.js';
+import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
+import { forkOrg } from '../history/fork-org.js';
+import { nameRecord } from '../org/names.js';
+import type { ProviderFactory } from '../providers/create-provider.js';
+import type { CandidateStep } from './candidate-steps.js';
+
+/** Registry providers that take a seed (org/schema.ts says the same of the `seed` field). */
+export const SEEDED_PROVIDERS: ReadonlySet<string> = new Set(['offline', 'openai', 'openai-compatible']);
+
+/** The registry key a fork's changed call runs on: the step's model (or the repair model) with the fork's seed. */
+export function blameModelKey(model: string): string {
+  return `${model}-blame`;
+}
+
+/** One fork to make: the step, the seed its call runs with, and the model (a registry key; the agent's own unless a repair model is named). */
+export interface ForkChange {
+  step: CandidateStep;
+  seed: number;
+  model: string;
+  /** The model's provider takes a seed: the call runs on a copy of its entry with `seed`; else on the entry as it is. */
+  seeded: boolean;
+}
+
+/** What a fork's own turns did. */
+export interface ForkSpend {
+  calls: number;
+  credits: number;
+  /** Calls charged for turns before the step's (the fork copies those: 0 unless something is wrong). */
+  sharedCalls: number;
+  lastTurn: number;
+}
+
+/** How blame runs a fork's engine: the models (built for the original's keys), and the most turns after the step. */
+export interface ForkRunning {
+  providerFactory: ProviderFactory;
+  /** The most turns a fork runs after the step's turn (default: the org's engine.max_turns). */
+  turns?: number;
+}
+
+/**
+ * The original as it was before `turn`, as a fork (`lemming fork --at turn−1`) that keeps no history of
+ * its own (org.yaml `history.keep: false`, said in the file): a fork's turns cost a fifth of what they
+ * cost with one (a git commit each), and blame makes many forks that nobody forks again.
+ */
+export async function forkBefore(original: string, turn: number, folder: string): Promise<void> {
+  await forkOrg(original, turn - 1, folder, () => new Date(), { history: false });
+  editYamlFile(folder, 'org/org.yaml', (value) => ({ ...value, history: { ...(isFields(value.history) ? value.history : {}), keep: false } }));
+}
+
+async function runTo(engine: Engine, run: { untilTurn?: number; maxTurns?: number }): Promise<number> {
+  let lastTurn = 0;
+  for await (const event of engine.run(run)) if (event.type === 'run-finished') lastTurn = event.lastTurn;
+  return lastTurn;
+}
+
+/**
+ * The fork of one step, made and run: the original as it was before the step's turn (a `fork --at
+ * turn−1`, or a copy of one made for an earlier step of the same turn), the step's agent set to the
+ * changed model for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
+ * org.yaml where a person sees it), the turn run, the agent's own model put back, and the fork run on
+ * until idle. Every edit is one a person could make by hand between turns, so the fork is an ordinary
+ * org: `lemming status`, `diff` and `run` work on it.
+ */
+export async function runBlameFork(original: string, folder: string, change: ForkChange, running: ForkRunning, template?: string): Promise<ForkSpend> {
+  const { step } = change;
+  if (template && existsSync(template)) cpSync(template, folder, { recursive: true });
+  else await forkBefore(original, step.turn, folder);
+  const ledger = statePaths(folder).ledger;
+  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const resume = `agents/${step.agent}/resume.md`;
+  let ownModel: unknown;
+  let key = change.model;
+  if (change.seeded) {
+    key = blameModelKey(change.model);
+    editYamlFile(folder, 'org/org.yaml', (value) => {
+      const models: Fields = nameRecord(isFields(value.models) ? value.models : {});
+      const entry = models[change.model];
+      models[key] = { ...(isFields(entry) ? entry : {}), seed: change.seed };
+      return { ...value, models };
+    });
+  }
+  editResumeFile(folder, resume, (front, body) => {
+    ownModel = front.model;
+    return { front: { ...front, model: key }, body };
+  });
+  // One engine for both runs: the resume put back between them is a hand edit its next turn reads, as a person's would be.
+  const engine = Engine.open({ root: folder, providerFactory: running.providerFactory, command: 'lemming blame' });
+  let lastTurn: number;
+  try {
+    await runTo(engine, { untilTurn: step.turn });
+    editResumeFile(folder, resume, (front, body) => ({ front: { ...front, model: ownModel }, body }));
+    lastTurn = await runTo(engine, running.turns === undefined ? {} : { maxTurns: running.turns });
+  } finally {
+    engine.close();
+  }
+  const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
+  return {
+    calls: own.filter((charge) => charge.turn >= step.turn).length,
+    credits: own.filter((charge) => charge.turn >= step.turn).reduce((sum, charge) => sum + charge.credits, 0),
+    sharedCalls: own.filter((charge) => charge.turn < step.turn).length,
+    lastTurn: Math.max(lastTurn, step.turn),
+  };
+}

@@ -1,0 +1,205 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LemmingError } from '../errors.js';
+import { runChecks } from '../experiment/run-checks.js';
+import { inPool } from '../experiment/in-pool.js';
+import type { CheckSetting } from '../experiment/outcome-settings.js';
+import { listHistory } from '../history/read-history.js';
+import { loadOrg } from '../org/load-org.js';
+import { requireOrgRoot } from '../org/must-exist.js';
+import type { Org } from '../org/org.js';
+import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
+import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { forkBefore, runBlameFork, SEEDED_PROVIDERS, type ForkChange } from './blame-fork.js';
+import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
+import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
+import { candidateSteps, type CandidateStep } from './candidate-steps.js';
+import { estimateLine, renderBlame } from './render-blame.js';
+
+/** What `lemming blame` (and an experiment's `blame:`) is asked. */
+export interface BlameOptions {
+  /** The check the run failed: its name and command (an experiment's `checks:` entry). */
+  check: CheckSetting;
+  /** Forks per step (default 3). */
+  k?: number;
+  /** Only the calls on the path of the person's requests (candidate-steps.ts), not every call from turn 1. */
+  path?: boolean;
+  /** The seed the tries' seeds are drawn from (default 1). */
+  seed?: number;
+  /** A registry key: re-run each step on this model (a repair model) rather than on the agent's own with another seed. */
+  model?: string;
+  /** The most turns a fork runs after its step (default: the org's engine.max_turns). */
+  turns?: number;
+  /** Forks run at once (default 1). */
+  parallel?: number;
+  /** Say what it would cost, fork nothing. */
+  dryRun?: boolean;
+  /** Where the forks and the report go (default: `<run>/blame/<check>`). */
+  folder?: string;
+  /** The models a fork runs on, given the fork's root (default: lemming's own, keys from the run's environment and `.env`). */
+  providerFactory?: (fork: string) => ProviderFactory;
+  log?: (line: string) => void;
+}
+
+/** What blame found (report.json), or, with `dryRun`, what it would cost. */
+export interface BlameReport {
+  run: string;
+  check: CheckSetting;
+  folder: string;
+  k: number;
+  seed: number;
+  path: boolean;
+  model?: string;
+  estimate: BlameEstimate;
+  /** The steps ranked, most to blame first (empty on a dry run). */
+  steps: StepBlame[];
+  agents: AgentBlame[];
+  forks: ForkOutcome[];
+  /** What the forks spent: their own turns only. */
+  spent: { forks: number; calls: number; credits: number; sharedCalls: number };
+  dryRun: boolean;
+}
+
+/** Where a fork keeps what it came to, so a blame run again after a kill does not redo it. */
+export const FORK_RESULT = 'blame-fork.json';
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The history must hold the turn before the earliest step: blame forks from it. */
+function requireHistory(run: string, steps: readonly CandidateStep[]): void {
+  let turns: Set<number>;
+  try {
+    turns = new Set(listHistory(run).map((entry) => entry.turn));
+  } catch (error) {
+    if (error instanceof LemmingError && error.code === 'no-history') {
+      throw new LemmingError('blame-no-history', `${run} keeps no history, so blame cannot fork it before its steps: add the line \`history: { keep: true }\` to its org/org.yaml and run it again from the start (docs/history.md)`, { exitCode: 2 });
+    }
+    throw error;
+  }
+  const missing = [...new Set(steps.map((step) => step.turn - 1))].filter((turn) => !turns.has(turn));
+  if (missing.length > 0) {
+    throw new LemmingError('blame-no-history', `${run}/org/state/history.git holds no entry for turn ${missing.join(', ')}, which blame forks from; it holds turns ${[...turns].sort((a, b) => a - b).join(', ')}: give --path, or blame a run whose history keeps every turn from turn 0`, { exitCode: 2 });
+  }
+}
+
+/** The model a step's call runs on in its forks, checked: a registry key, and one that takes a seed unless it is a named repair model. */
+function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Omit<ForkChange, 'seed' | 'step'> {
+  const agent = org.agents.get(step.agent);
+  if (!agent) throw new LemmingError('blame-invalid', `agent ${JSON.stringify(step.agent)} was called in turn ${step.turn} but is no longer in ${org.root}/agents/`, { exitCode: 2 });
+  const model = repair ?? agent.models[0];
+  const entry = model === undefined ? undefined : org.models[model];
+  if (model === undefined || !entry) {
+    throw new LemmingError('blame-invalid', `--model: ${JSON.stringify(model)} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
+  }
+  const seeded = SEEDED_PROVIDERS.has(entry.provider);
+  if (!seeded && repair === undefined) {
+    throw new LemmingError(
+      'blame-invalid',
+      `${org.root}/agents/${step.agent}/resume.md: model ${JSON.stringify(model)} (provider ${entry.provider}) takes no seed, so its call cannot be re-run with another seed; name a repair model with --model, one of ${Object.keys(org.models).join(', ')}`,
+      { exitCode: 2 },
+    );
+  }
+  return { model, seeded };
+}
+
+/**
+ * Blame a failed run: fork it before each candidate step, re-run that one call with other seeds (or a
+ * repair model) k times, run each fork to the end, run the check, and rank the steps (and agents) by
+ * how often the change made the run pass. Every fork is an ordinary org under the blame's folder; the
+ * turns before a step are copied from the history, never run again.
+ */
+export async function blameRun(runRoot: string, options: BlameOptions): Promise<BlameReport> {
+  const run = resolve(runRoot);
+  requireOrgRoot(run);
+  const k = options.k ?? 3;
+  const seed = options.seed ?? 1;
+  const path = options.path ?? false;
+  const log = options.log ?? (() => undefined);
+  const folder = resolve(options.folder ?? join(run, 'blame', options.check.name));
+  const org = loadOrg(run).org;
+  const { steps, run: calls } = candidateSteps(run, org, { path });
+  if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: 2 });
+  requireHistory(run, steps);
+  const changes = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, changeOf(org, step, options.model)]));
+  const originalSeed = (step: CandidateStep): number | undefined => (options.model === undefined ? org.models[changes.get(`${step.turn} ${step.agent}`)!.model]?.seed : undefined);
+  const planned = planForks(steps, k, seed, originalSeed);
+  const estimate = estimateBlame(steps, k, calls);
+  const report: BlameReport = {
+    run,
+    check: options.check,
+    folder,
+    k,
+    seed,
+    path,
+    ...(options.model === undefined ? {} : { model: options.model }),
+    estimate,
+    steps: [],
+    agents: [],
+    forks: [],
+    spent: { forks: 0, calls: 0, credits: 0, sharedCalls: 0 },
+    dryRun: options.dryRun ?? false,
+  };
+  const [original] = await runChecks(run, [options.check]);
+  if (original?.passed) {
+    throw new LemmingError('blame-passed', `${run} passes check ${JSON.stringify(options.check.name)} (exit ${original.exitCode}): blame looks for the step that made a run fail; give a run that fails it`, { exitCode: 2 });
+  }
+  if (options.dryRun) return report;
+
+  log(`${run} fails check ${options.check.name}. ${estimateLine(report)}`);
+  mkdirSync(folder, { recursive: true });
+  const providerFactory = options.providerFactory ?? (() => defaultProviderFactory(run));
+  sweepTemporaryFolders('blame');
+  const scratch = temporaryFolder('blame');
+  const outcomes = new Map<string, ForkOutcome>();
+  try {
+    // A fork before turn T for each turn, once: the forks of that turn's steps are copies of it.
+    const templates = new Map<number, string>();
+    for (const turn of [...new Set(planned.map((fork) => fork.turn))]) {
+      if (planned.every((fork) => fork.turn !== turn || existsSync(join(folder, fork.fork, FORK_RESULT)))) continue;
+      const template = join(scratch, `after-${turn - 1}`);
+      await forkBefore(run, turn, template);
+      templates.set(turn, template);
+    }
+    await inPool(planned, options.parallel ?? 1, async (fork: PlannedFork) => {
+      const root = join(folder, fork.fork);
+      const done = readJson<ForkOutcome>(join(root, FORK_RESULT));
+      if (done) {
+        outcomes.set(fork.fork, done);
+        return;
+      }
+      // A fork a kill left half-made is made again: only a fork of ours (it says where it came from) is removed.
+      if (existsSync(root)) {
+        if (!existsSync(join(root, 'org', 'state', 'forked-from.json'))) throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: 2 });
+        rmSync(root, { recursive: true, force: true });
+      }
+      const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, seed: fork.seed, ...changes.get(`${fork.turn} ${fork.agent}`)! };
+      const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), ...(options.turns === undefined ? {} : { turns: options.turns }) }, templates.get(fork.turn));
+      const [checked] = await runChecks(root, [options.check]);
+      const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, seed: fork.seed, model: change.model, passed: checked?.passed ?? false, ...spend };
+      writeFileSync(join(root, FORK_RESULT), `${JSON.stringify(outcome, null, 2)}\n`);
+      outcomes.set(fork.fork, outcome);
+      log(`${fork.fork}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  report.forks = planned.map((fork) => outcomes.get(fork.fork)!).filter((outcome) => outcome !== undefined);
+  const ranked = rankBlame(steps, report.forks);
+  report.steps = ranked.steps;
+  report.agents = ranked.agents;
+  report.spent = {
+    forks: report.forks.length,
+    calls: report.forks.reduce((sum, fork) => sum + fork.calls, 0),
+    credits: report.forks.reduce((sum, fork) => sum + fork.credits, 0),
+    sharedCalls: report.forks.reduce((sum, fork) => sum + fork.sharedCalls, 0),
+  };
+  writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(folder, 'report.md'), renderBlame(report));
+  return report;
+}

@@ -1,0 +1,41 @@
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentOutcome } from '../experiment/run-experiment.js';
+import type { ModelEntry } from '../org/schema.js';
+import type { Provider } from '../providers/provider.js';
+import { calibrateOrg, type Calibration } from './calibrate-org.js';
+import { readReference } from './reference-file.js';
+
+function figure(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
+}
+
+/**
+ * An experiment's `reference:`: each finished run's people answer the reference's questions
+ * (calibrate-org.ts; its report under the run's `calibration/<name>/`), and report.md gets a section
+ * with each run's overall distance, the two baselines and how far from random towards the ceiling;
+ * `calibration.json` beside the report holds every run's figures.
+ */
+export async function calibrateExperimentRuns(
+  outcome: ExperimentOutcome,
+  options: { providerFor?: (modelKey: string, entry: ModelEntry) => Provider; log?: (line: string) => void } = {},
+): Promise<Array<{ run: string; variant: string; calibration: Calibration }>> {
+  const reference = outcome.experiment.reference;
+  if (!reference) return [];
+  const name = readReference(reference).name;
+  const found: Array<{ run: string; variant: string; calibration: Calibration }> = [];
+  for (const run of outcome.runs) {
+    options.log?.(`${run.run}: answering ${name}`);
+    const calibration = await calibrateOrg(join(outcome.folder, run.run), reference, { ...(options.providerFor ? { providerFor: options.providerFor } : {}) });
+    found.push({ run: run.run, variant: run.variant, calibration });
+  }
+  writeFileSync(join(outcome.folder, 'calibration.json'), `${JSON.stringify(found, null, 2)}\n`);
+  const lines = ['', `## Calibration against ${name}`, '', '| run | variant | distance | random | ceiling | progress |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const each of found) {
+    const summary = each.calibration.summary;
+    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${figure(summary?.ceiling)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} |`);
+  }
+  lines.push('', `Each run's figures per question and group: \`<run>/calibration/${name}/report.md\`.`);
+  appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);
+  return found;
+}

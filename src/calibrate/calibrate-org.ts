@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { seedOf } from '../experiment/statistics.js';
+import { loadOrg } from '../org/load-org.js';
+import { requireOrgRoot } from '../org/must-exist.js';
+import type { ModelEntry } from '../org/schema.js';
+import type { Provider } from '../providers/provider.js';
+import { askAgents, respondents } from '../survey/ask-agents.js';
+import { compareAnswers, type Comparison } from './calibration-statistics.js';
+import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
+import { renderCalibration } from './render-calibration.js';
+
+/** A group of people: everyone, or those with one value of one attribute. */
+export interface Group {
+  /** `all`, or `attribute=value`. */
+  label: string;
+  attribute?: string;
+  value?: string;
+}
+
+/** One question's comparison in one group. */
+export interface GroupComparison extends Comparison {
+  question: string;
+  group: string;
+}
+
+/** What `lemming calibrate` found (report.json), or with `dryRun`, what it would ask. */
+export interface Calibration {
+  root: string;
+  reference: Pick<Reference, 'file' | 'name' | 'source' | 'licence' | 'counts' | 'attributes'>;
+  questions: ReferenceQuestion[];
+  seed: number;
+  /** Agents asked, and the calls made (one per agent per question). */
+  agents: number;
+  calls: number;
+  /** Research credits the calls cost (the ledger's `research` lines, `purpose: calibrate`). */
+  credits: number;
+  /** Answers that named no option (not counted in any distribution). */
+  unreadable: number;
+  comparisons: GroupComparison[];
+  /** Overall, averaged over the questions: the distance, the random baseline, the ceiling and the progress. */
+  summary?: { distance: number; random: number; ceiling?: number; progress?: number };
+  dryRun: boolean;
+  folder?: string;
+}
+
+/** How calibrate is asked to run. */
+export interface CalibrateOptions {
+  seed?: number;
+  dryRun?: boolean;
+  /** Where report.md and report.json go (default: `<root>/calibration/<reference name>`). */
+  folder?: string;
+  /** The model each survey call goes to (default: the agent's registry entry, live). */
+  providerFor?: (modelKey: string, entry: ModelEntry) => Provider;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+function same(left: unknown, right: string): boolean {
+  return left !== undefined && String(left).trim().toLowerCase() === right.trim().toLowerCase();
+}
+
+/** The groups a reference's answers can be split by: everyone, then each value of each attribute column. */
+export function groupsOf(reference: Reference): Group[] {
+  const groups: Group[] = [{ label: 'all' }];
+  for (const attribute of reference.attributes) {
+    const values = [...new Set(reference.rows.map((row) => row.attributes[attribute]).filter((value): value is string => value !== undefined))];
+    for (const value of values) groups.push({ label: `${attribute}=${value}`, attribute, value });
+  }
+  return groups;
+}
+
+/** The real answers of a question in a group, as counts (or shares summed) per option. Pure. */
+export function realAnswers(reference: Reference, question: ReferenceQuestion, group: Group): number[] {
+  const totals = question.options.map(() => 0);
+  for (const row of reference.rows) {
+    if (row.question !== question.id) continue;
+    if (group.attribute !== undefined && row.attributes[group.attribute] !== group.value) continue;
+    totals[question.options.indexOf(row.option)]! += row.count ?? row.share ?? 0;
+  }
+  return totals;
+}
+
+/**
+ * Calibrate an org's people against real answers: put each of the reference's questions to every
+ * agent through the survey's own call (`ask`: no tool, no message, no note; each call a research line
+ * of the ledger), group the answers by the agents' `persona:` attributes as the reference groups its
+ * people, and compare each question in each group with the real answers, beside answers at random and
+ * the real data's own split halves.
+ */
+export async function calibrateOrg(rootFolder: string, referencePath: string, options: CalibrateOptions = {}): Promise<Calibration> {
+  const root = resolve(rootFolder);
+  requireOrgRoot(root);
+  const reference = readReference(referencePath);
+  const org = loadOrg(root).org;
+  const agents = respondents(org, { all: true });
+  const seed = options.seed ?? 1;
+  const calibration: Calibration = {
+    root,
+    reference: { file: reference.file, name: reference.name, ...(reference.source ? { source: reference.source } : {}), ...(reference.licence ? { licence: reference.licence } : {}), counts: reference.counts, attributes: reference.attributes },
+    questions: reference.questions,
+    seed,
+    agents: agents.length,
+    calls: agents.length * reference.questions.length,
+    credits: 0,
+    unreadable: 0,
+    comparisons: [],
+    dryRun: options.dryRun ?? false,
+  };
+  if (options.dryRun) return calibration;
+  const groups = groupsOf(reference);
+  for (const question of reference.questions) {
+    options.log?.(`asking ${agents.length} agent(s): ${question.id}`);
+    const answers = await askAgents(org, { all: true }, { text: question.text, choices: question.options }, 'calibrate', options.now, options.providerFor);
+    calibration.credits += answers.reduce((sum, answer) => sum + answer.credits, 0);
+    calibration.unreadable += answers.filter((answer) => answer.choice === undefined).length;
+    for (const group of groups) {
+      const simulated = question.options.map(() => 0);
+      for (const answer of answers) {
+        if (answer.choice === undefined) continue;
+        const persona = org.agents.get(answer.agent)?.persona;
+        if (group.attribute !== undefined && !same(persona?.[group.attribute], group.value!)) continue;
+        simulated[question.options.indexOf(answer.choice)]! += 1;
+      }
+      const real = realAnswers(reference, question, group);
+      const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`));
+      calibration.comparisons.push({ question: question.id, group: group.label, ...compared });
+    }
+  }
+  const overall = calibration.comparisons.filter((comparison) => comparison.group === 'all' && comparison.simulated > 0);
+  if (overall.length > 0) {
+    const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+    const distance = mean(overall.map((comparison) => comparison.distance.value));
+    const random = mean(overall.map((comparison) => comparison.random.value));
+    const ceilings = overall.map((comparison) => comparison.ceiling?.value).filter((value): value is number => value !== undefined);
+    const ceiling = ceilings.length === overall.length ? mean(ceilings) : undefined;
+    const floor = ceiling ?? 0;
+    calibration.summary = { distance, random, ...(ceiling === undefined ? {} : { ceiling }), ...(random - floor > 1e-9 ? { progress: (100 * (random - distance)) / (random - floor) } : {}) };
+  }
+  const folder = resolve(options.folder ?? join(root, 'calibration', reference.name));
+  mkdirSync(folder, { recursive: true });
+  calibration.folder = folder;
+  writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);
+  writeFileSync(join(folder, 'report.md'), renderCalibration(calibration));
+  return calibration;
+}

@@ -1,0 +1,57 @@
+import { dirname, relative, resolve } from 'node:path';
+import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
+import { estimateLine } from '../../blame/render-blame.js';
+import { LemmingError } from '../../errors.js';
+import { readExperiment } from '../../experiment/experiment-file.js';
+import type { CheckSetting } from '../../experiment/outcome-settings.js';
+import { workingFolder } from '../../invocation.js';
+import type { Output } from '../cli-context.js';
+
+/** The flags of `lemming blame`: blameRun's options, with the check named (and found in `--checks`) and `--out` for its folder. */
+export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'path' | 'seed' | 'model' | 'turns' | 'parallel' | 'dryRun'> & {
+  check: string;
+  checks?: string;
+  out?: string;
+  json?: boolean;
+};
+
+/** The check named `name` in an experiment file: its own `checks:`, else a variant's. */
+export function checkFromFile(file: string, name: string): CheckSetting {
+  const experiment = readExperiment(file, (base) => resolve(dirname(resolve(file)), base));
+  const all = experiment.variants.flatMap((variant) => variant.outcome.checks);
+  const found = all.find((check) => check.name === name);
+  if (!found) {
+    const names = [...new Set(all.map((check) => check.name))];
+    throw new LemmingError('blame-invalid', `${file}: checks: no check is named ${JSON.stringify(name)}; ${names.length > 0 ? `use one of ${names.join(', ')}` : 'the file has no `checks:`; add one, for example `checks: [{ name: answered, run: test -s "$SHARED/answer.md" }]`'}`, { exitCode: 2 });
+  }
+  return found;
+}
+
+function shown(path: string): string {
+  return relative(workingFolder(), path) || path;
+}
+
+/**
+ * `lemming blame RUN --check NAME --checks FILE`: fork a run that fails the check before each of its
+ * calls, re-run that call k times, and rank the steps by how often the change makes it pass.
+ * Exit 0 with the ranking; 2 when the run passes, keeps no history, or the check is not in the file.
+ */
+export async function blameCommand(run: string, options: BlameCommandOptions, output: Output): Promise<number> {
+  if (options.checks === undefined) throw new LemmingError('bad-usage', `--checks: give the experiment file that defines check ${JSON.stringify(options.check)} (its \`checks:\`), for example --checks study.yaml`, { exitCode: 2 });
+  const check = checkFromFile(options.checks, options.check);
+  const { check: _name, checks: _file, out, json: _json, ...flags } = options;
+  const report: BlameReport = await blameRun(run, { ...flags, check, ...(out === undefined ? {} : { folder: out }), log: (line) => output.err(line) });
+  if (options.json) {
+    output.out(JSON.stringify(report));
+    return 0;
+  }
+  if (report.dryRun) {
+    output.out(`${shown(report.run)} fails check ${check.name}. ${estimateLine(report)}`);
+    return 0;
+  }
+  output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${report.spent.credits.toFixed(4)} credits spent (${report.spent.sharedCalls} on shared turns); report: ${shown(report.folder)}/report.md`);
+  for (const [index, step] of report.steps.slice(0, 5).entries()) {
+    output.out(`  ${index + 1}. turn ${step.turn} ${step.agent}: passed ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
+  }
+  return 0;
+}

@@ -1,0 +1,49 @@
+import { relative } from 'node:path';
+import { calibrateOrg } from '../../calibrate/calibrate-org.js';
+import { workingFolder } from '../../invocation.js';
+import type { Output } from '../cli-context.js';
+
+/** The flags of `lemming calibrate`. */
+export interface CalibrateCommandOptions {
+  seed?: number;
+  dryRun?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+function figure(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
+}
+
+/**
+ * `lemming calibrate REFERENCE`: the org's agents answer the reference's questions (no side effect;
+ * each call a research line), and their answers are compared with the real ones, per question and
+ * group, beside answers at random and the real data's split halves.
+ */
+export async function calibrateCommand(root: string, reference: string, options: CalibrateCommandOptions, output: Output): Promise<number> {
+  const calibration = await calibrateOrg(root, reference, {
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.out === undefined ? {} : { folder: options.out }),
+    log: (line) => output.err(line),
+  });
+  if (options.json) {
+    output.out(JSON.stringify(calibration));
+    return 0;
+  }
+  if (calibration.dryRun) {
+    output.out(`would ask ${calibration.agents} agent(s) ${calibration.questions.length} question(s): ${calibration.calls} call(s), each a research line of the ledger; nothing is sent`);
+    return 0;
+  }
+  const summary = calibration.summary;
+  output.out(`${calibration.calls} call(s), ${calibration.credits.toFixed(4)} research credits; ${calibration.unreadable} answer(s) named no option`);
+  if (summary) {
+    const progress = summary.progress === undefined ? '–' : `${Math.round(summary.progress)} %`;
+    output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}, the real data's split halves ${figure(summary.ceiling)}: ${progress} of the way from random to the real data's own agreement`);
+  }
+  for (const row of calibration.comparisons.filter((comparison) => comparison.group === 'all')) {
+    output.out(`  ${row.question}: ${figure(row.distance.value)} [${figure(row.distance.interval[0])}, ${figure(row.distance.interval[1])}] (random ${figure(row.random.value)}, halves ${figure(row.ceiling?.value)})`);
+  }
+  output.out(`report: ${relative(workingFolder(), `${calibration.folder}/report.md`)}`);
+  return 0;
+}

@@ -1,0 +1,26 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readExperiment } from '../../src/experiment/experiment-file.js';
+import { tempDir } from '../helpers/org-files.js';
+
+function experimentFile(extra: string): string {
+  const folder = tempDir();
+  const file = join(folder, 'study.yaml');
+  writeFileSync(file, `name: study\nmessages: [{ to: manager, body: Notes please. }]\nchecks:\n  - { name: tested, run: 'grep -q pass "$SHARED/answer.md"' }\nvariants: [{ name: baseline }]\n${extra}`);
+  return file;
+}
+
+describe('an experiment held against reality: blame: and reference:', () => {
+  it('reads blame: with its defaults and reference: beside the file', () => {
+    const file = experimentFile('blame: { check: tested, path: true }\nreference: gss/reference.yaml\n');
+    const experiment = readExperiment(file, (base) => base);
+    expect(experiment.blame).toEqual({ check: 'tested', k: 3, path: true, seed: 1 });
+    expect(experiment.reference).toBe(join(file, '..', 'gss/reference.yaml'));
+  });
+
+  it('refuses a blame: naming a check the experiment does not have, with the file, line and the checks it has', () => {
+    const file = experimentFile('blame: { check: answered }\n');
+    expect(() => readExperiment(file, (base) => base)).toThrow(/study\.yaml:6: blame\.check: "answered" is not a check of the experiment; use one of tested/);
+  });
+});
