@@ -105,6 +105,13 @@ const CHECKED: Record<string, string> = {
 /** Examples not run here, each with the reason. */
 const NOT_RUN: Record<string, string> = {
   'npm test': 'the test suite itself',
+  '# data/gss-2018/reference.yaml (abridged)': 'an abridged view of the shipped file, which tests/calibrate/calibrate-docs.test.ts calibrates a panel against as the page does',
+  'lemming populate data/gss-2018/people.yaml': 'tests/calibrate/calibrate-docs.test.ts runs these three as written and compares what they print with the console example',
+  '$ lemming calibrate data/gss-2018/reference.yaml --root panel --dry-run': 'tests/calibrate/calibrate-docs.test.ts runs both commands as written, compares every line and finds the quoted rows in the report',
+  'reference: data/gss-2018/reference.yaml': 'a line of an experiment file; tests/calibrate/calibrate.test.ts ends an experiment with reference: and reads the report it adds',
+  '# the release notes, six times': 'the blame example\'s experiment, run by hand as written for the figures the page shows (minutes on the offline model); tests/blame/blame.test.ts holds the command to a scripted org whose culprit step is known',
+  '$ lemming blame base/experiments/study/baseline-r4': 'run by hand as written for the figures the page shows; tests/blame/blame.test.ts holds blame, --dry-run included, to a scripted org whose culprit step is known',
+  'blame: { check: tested, k: 3 }': 'a line of an experiment file; tests/blame/blame-experiment.test.ts blames the failed runs of an experiment and reads the report it adds',
   'npm install lemming': 'installing the published package: tests/e2e/library-pack.test.ts installs the packed tarball in a folder of its own and runs a TypeScript program against it',
   'telemetry: { otlp:': 'tests/telemetry/otlp-run.test.ts appends it to org/org.yaml with a local OTLP receiver\'s URL, runs the org and counts the spans received',
   'lemming trace --otlp http://localhost:4318': 'tests/telemetry/otlp-run.test.ts sends a finished run, and one of its turns, to a local OTLP receiver',
