@@ -7,6 +7,7 @@ import { createProviderFactory } from '../providers/create-provider.js';
 import { enrichModel, enrichPopulation, estimateEnrichment, type EnrichEstimate, type EnrichReport } from './enrich.js';
 import { holdsOrg, makePopulation, unknownRoleModels, writePopulation } from './populate-org.js';
 import { readPopulationSpec } from './population-spec.js';
+import { populationOrgYaml } from './population-files.js';
 import type { WorkProgress } from '../work-progress.js';
 import type { AttributeSummary } from './population-summary.js';
 
@@ -51,8 +52,9 @@ export async function populate(specPath: string, root: string, options: Populate
   requireOrgFolder(root, 'populate');
   if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); populate makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
   const templateFiles = readTemplateFiles(options.template);
-  const orgYaml = templateFiles.get('org/org.yaml');
-  if (orgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  const templateOrgYaml = templateFiles.get('org/org.yaml');
+  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  const orgYaml = populationOrgYaml(templateOrgYaml);
   const modelProblems = unknownRoleModels(spec, orgYaml, 'org/org.yaml');
   if (modelProblems.length > 0) throw new LemmingError('population-invalid', modelProblems.map(formatProblem).join('\n'), { exitCode: 2 });
 

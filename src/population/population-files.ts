@@ -105,3 +105,25 @@ export function orgYamlText(base: string, name: string): string {
   const named = base.replace(/^name:.*$/m, `name: ${name}`);
   return named === base && !/^name:/m.test(base) ? `name: ${name}\n${base}` : named;
 }
+
+/** The line a template's org.yaml keeps its history by, with the comment above it. */
+const KEPT_HISTORY = /^(?:#[^\n]*\n)*history: \{ keep: true \}[^\n]*$/m;
+
+/**
+ * A template's org.yaml for an org of generated people (`populate`, `import-network`): its history
+ * off, said where the template turned it on. Each run's first entry of a history walks every agent's
+ * folder (a `run-once` at 10,000 people took 2.6 s with it against 0.6 s without), and past some
+ * 12,000 people (on a machine with the usual inotify limits) the watch that spares later entries that
+ * walk is out of reach, so every turn would pay it.
+ */
+export function populationOrgYaml(template: string): string {
+  return template.replace(
+    KEPT_HISTORY,
+    [
+      "# An org of generated people keeps no history unless asked: each run's first entry would walk every",
+      "# agent's folder (docs/history.md). Set keep: true to show or fork its turns.",
+      'history: { keep: false }',
+    ].join('\n'),
+  );
+}
+

@@ -6,7 +6,7 @@ import { requireOrgFolder } from '../org/org-folder.js';
 import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
 import { readTemplateFiles } from '../org/templates/read-template.js';
 import { holdsOrg, writePopulation } from '../population/populate-org.js';
-import { ResumeWriter } from '../population/population-files.js';
+import { populationOrgYaml, ResumeWriter } from '../population/population-files.js';
 import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 import { networkOrg, type ChartEdges } from './network-org.js';
@@ -96,8 +96,9 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   requireOrgFolder(root, 'import-network');
   if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
   const templateFiles = readTemplateFiles(options.template);
-  const orgYaml = templateFiles.get('org/org.yaml');
-  if (orgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  const templateOrgYaml = templateFiles.get('org/org.yaml');
+  if (templateOrgYaml === undefined) throw new LemmingError('template-missing', `${options.template}: has no org/org.yaml to take the settings and models from`, { exitCode: 2 });
+  const orgYaml = populationOrgYaml(templateOrgYaml);
 
   const name = options.name ?? nameFromFile(edgesFile);
   const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });

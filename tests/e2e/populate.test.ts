@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
-import { tempDir } from '../helpers/org-files.js';
+import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
 
 /** A small population with a department each under a head, teams of 3, a numeric attribute and a conditional one. */
 const SPEC = `# Who works here.
@@ -63,6 +63,14 @@ describe('lemming populate', () => {
     expect(first).toMatch(/^---\ntitle: "Head of (sales|support): decides for the department"\nmodel: offline\ncredits: 1\npersona:\n {2}department: (sales|support)\n {2}seniority: (junior|senior)\n {2}remote: (office|remote)\n {2}age: \d+\n---\nYou are agent_00001, \d+, a/);
     const clerk = [...resumes(root).values()].find((text) => text.includes('title: "Clerk'));
     expect(clerk).toMatch(/Report to agent_000\d\d\.\n$/);
+    // The template keeps its history; an org of generated people is written without one, and says how to keep it.
+    expect(readFileSync(join(REPO_ROOT, 'templates/software-team/org/org.yaml'), 'utf8')).toMatch(/^history: \{ keep: true \}$/m);
+    const settings = readFileSync(join(root, 'org/org.yaml'), 'utf8');
+    expect(settings).toMatch(/^history: \{ keep: false \}$/m);
+    expect(settings).toContain('Set keep: true to show or fork its turns.');
+    expect(lemming(root, ['send', 'agent_00001', 'Plan the quarter']).status).toBe(0);
+    expect(lemming(root, ['run-once']).status).toBe(0);
+    expect(existsSync(join(root, 'org/state/history.git'))).toBe(false);
 
     const again = lemming(root, ['populate', spec]);
     expect(again.status).toBe(2);
