@@ -1,10 +1,13 @@
-import { cpSync, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { forkOrg } from '../history/fork-org.js';
+import { loadOrg } from '../org/load-org.js';
 import { nameRecord } from '../org/names.js';
+import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import type { CandidateStep } from './candidate-steps.js';
 
@@ -67,7 +70,8 @@ async function runTo(engine: Engine, run: { untilTurn?: number; maxTurns?: numbe
  */
 export async function runBlameFork(original: string, folder: string, change: ForkChange, running: ForkRunning, template?: string): Promise<ForkSpend> {
   const { step } = change;
-  if (template && existsSync(template)) cpSync(template, folder, { recursive: true });
+  // A copy of the turn's pristine fork goes through the one walk of an org, as every copy of what agents wrote does.
+  if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
   else await forkBefore(original, step.turn, folder);
   const ledger = statePaths(folder).ledger;
   const copied = existsSync(ledger) ? statSync(ledger).size : 0;
