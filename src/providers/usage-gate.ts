@@ -1,3 +1,4 @@
+import { MAX_LINE_TOKENS } from '../engine/money/ledger-line.js';
 import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import { ProviderError } from './provider-error.js';
@@ -14,11 +15,6 @@ export function isReportedCount(value: unknown): value is number {
   return typeof value === 'number' && value >= 0;
 }
 
-/**
- * The most tokens a ledger line holds (money/ledger-line.ts): past it a number is no longer exact,
- * so no count is admitted above it, whatever the registry says a model can use.
- */
-const MAX_TOKENS = Number.MAX_SAFE_INTEGER;
 
 /** Sentences kept from a usage that was already through a gate (a worker's): a few, each short. */
 const KEPT_SENTENCES = { count: 10, length: 400 } as const;
@@ -77,7 +73,7 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
   const calls = admittedCalls(reported?.calls, limits, said);
   const count = (kind: 'input' | 'output', value: unknown): number => {
     if (!isReportedCount(value)) return kind === 'input' ? fallback().inputTokens : fallback().outputTokens;
-    const most = Math.min((kind === 'input' ? limits.input : limits.output) * calls, MAX_TOKENS);
+    const most = Math.min((kind === 'input' ? limits.input : limits.output) * calls, MAX_LINE_TOKENS);
     const field = kind === 'input' ? limits.inputField : limits.outputField;
     const whole = Math.ceil(value);
     const reportedAs = `${limits.modelKey} reported ${value} ${kind} tokens`;

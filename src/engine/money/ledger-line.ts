@@ -12,6 +12,12 @@ export const LEDGER_FILE = 'org/state/ledger.jsonl';
 export const MAX_LINE_CREDITS = 1e12;
 
 /**
+ * The most tokens one ledger line holds: past it a number is no longer exact. The usage gate
+ * (providers/usage-gate.ts) admits no count above it, so every charge written can be read back.
+ */
+export const MAX_LINE_TOKENS = Number.MAX_SAFE_INTEGER;
+
+/**
  * The rule's version, kept with the totals counted by it (ledger.ts, LedgerSnapshot): 2 since a line that
  * cannot be counted stops its reader. Totals kept by version 1, which skipped such lines, are counted again.
  */
@@ -32,8 +38,8 @@ function shown(value: unknown): string {
 
 function tokensProblem(line: Record<string, unknown>, field: string, what: string): string | undefined {
   const value = line[field];
-  if (Number.isSafeInteger(value) && (value as number) >= 0) return undefined;
-  return `${field} is ${shown(value)}; a ${what} holds a whole number of tokens from 0 to ${Number.MAX_SAFE_INTEGER}`;
+  if (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_LINE_TOKENS) return undefined;
+  return `${field} is ${shown(value)}; a ${what} holds a whole number of tokens from 0 to ${MAX_LINE_TOKENS}`;
 }
 
 /**
