@@ -58,6 +58,8 @@ export interface EngineOptions {
   mcp?: McpPlacement;
   /** Events from outside a turn's own work (the job queue's notices), merged into the stream as they are pushed. */
   notices?: SideEvents<EngineEvent>;
+  /** `false`: keep no history whatever org.yaml says (a dry run's scratch copy, whose turns are thrown away). */
+  history?: false;
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -130,6 +132,8 @@ export class Engine {
     this.clock = options.clock ?? (() => new Date());
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
+    // A history not to be kept is never opened (undefined), where null means not yet looked at.
+    if (options.history === false) this.history = undefined;
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.

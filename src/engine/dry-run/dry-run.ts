@@ -8,6 +8,7 @@ import { OfflineProvider } from '../../providers/offline/offline-provider.js';
 import type { Provider } from '../../providers/provider.js';
 import { Engine } from '../engine.js';
 import { statePaths } from '../record/state-paths.js';
+import { historyPlace } from '../../history/history-paths.js';
 
 /** One agent's call in a planned turn: who, on which model, the prompt's size and what it would be charged. */
 export interface PlannedCallEstimate {
@@ -48,10 +49,13 @@ export interface DryRunPlan {
   estimatedModels: string[];
 }
 
-/** Files a scratch copy leaves out: the one-writer lock (an engine may hold the real one) and secrets, which offline needs none of. */
+/**
+ * Files a scratch copy leaves out: the one-writer lock (an engine may hold the real one), secrets, which
+ * offline needs none of, and the org's history (the scratch engine keeps none: its turns are thrown away).
+ */
 function copied(root: string, source: string): boolean {
   const path = relative(root, source);
-  return path !== relative(root, statePaths(root).lock) && basename(path) !== '.env' && path !== '.git';
+  return path !== relative(root, statePaths(root).lock) && path !== relative(root, historyPlace(root).gitDir) && basename(path) !== '.env' && path !== '.git';
 }
 
 /**
@@ -77,7 +81,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
       },
     };
     const factory: ProviderFactory = () => provider;
-    const engine = Engine.open({ root: copy, providerFactory: factory, command: 'run --dry-run' });
+    const engine = Engine.open({ root: copy, providerFactory: factory, command: 'run --dry-run', history: false });
     const plan: DryRunPlan = { fromTurn: engine.lastTurn, turns: [], ended: 'idle', totals: { calls: 0, inputTokens: 0, outputTokens: 0, credits: 0 }, estimatedModels: [] };
     const providerOf = (model: string): string => engine.currentOrg.models[model]?.provider ?? 'unknown';
     try {
