@@ -1,5 +1,5 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, rmSync } from 'node:fs';
+import { sweepTemporaryFolders, temporaryFolder } from '../../storage/temporary-files.js';
 import { basename, join, relative } from 'node:path';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import type { ProviderFactory } from '../../providers/create-provider.js';
@@ -58,6 +58,9 @@ function copied(root: string, source: string): boolean {
   return path !== relative(root, statePaths(root).lock) && path !== relative(root, historyPlace(root).gitDir) && basename(path) !== '.env' && path !== '.git';
 }
 
+/** The purpose a dry run's scratch folders are named by (storage/temporary-files.ts): one a killed dry run left is swept by the next. */
+const DRY_RUN = 'dry-run';
+
 /**
  * Plan `turns` turns of the org at `root` without touching it or calling a model: the org is
  * copied to a scratch folder, and the real engine runs there with every model answered by the
@@ -67,7 +70,8 @@ function copied(root: string, source: string): boolean {
  */
 export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
   requireOrgRoot(root);
-  const scratch = mkdtempSync(join(tmpdir(), 'lemming-dry-run-'));
+  sweepTemporaryFolders(DRY_RUN);
+  const scratch = temporaryFolder(DRY_RUN);
   const copy = join(scratch, 'org-root');
   try {
     cpSync(root, copy, { recursive: true, filter: (source) => copied(root, source) });
