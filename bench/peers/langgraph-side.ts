@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { LangGraphJob } from './langgraph-ring.js';
-import { killInStep, type PeerSide, type PeerSetting } from './peer-side.js';
+import { killInStep, steadyRun, type PeerSide, type PeerSetting } from './peer-side.js';
 import { accountRing } from './ring-accounting.js';
 import { FORK_CHANGE, ringAgents, ringText } from './ring.js';
-import { finished, startSide, steadySteps, type SideRun } from './side-process.js';
+import { finished, startSide, type SideRun } from './side-process.js';
 
 const runner = join(import.meta.dirname, 'langgraph-ring.js');
 
@@ -26,7 +26,7 @@ export const langGraphSide: PeerSide = {
   async steady(setting, agents, steps) {
     const run = langGraph(setting, { mode: 'run', agents, steps });
     const { peakRssMb } = await finished(run, 'the LangGraph.js ring');
-    return { stepsMs: steadySteps(run.stepEnds), peakRssMb, calls: [...setting.server.calls] };
+    return steadyRun(run, peakRssMb, setting.server);
   },
   async fork(setting, agents, steps, at) {
     await finished(langGraph(setting, { mode: 'run', agents, steps }), 'the LangGraph.js ring');

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cli } from '../context.js';
-import { killInStep, type PeerSide, type PeerSetting } from './peer-side.js';
+import { killInStep, steadyRun, type PeerSide, type PeerSetting } from './peer-side.js';
 import { accountRing } from './ring-accounting.js';
 import { FORK_CHANGE, ringAgents } from './ring.js';
 import { lemmingRingMessages, writeLemmingRing } from './lemming-ring.js';
-import { finished, startSide, steadySteps, type SideRun } from './side-process.js';
+import { finished, startSide, type SideRun } from './side-process.js';
 
 /** lemming's CLI at `cli` on the ring written as files (lemming-ring.ts). */
 export function lemmingSideAt(cli: string): PeerSide {
@@ -19,7 +19,7 @@ export function lemmingSideAt(cli: string): PeerSide {
       writeLemmingRing({ root, agents, url: setting.server.url, concurrency: setting.concurrency });
       const run = lemming(setting, ['run', '--root', root, '--turns', String(steps)]);
       const { peakRssMb } = await finished(run, 'lemming run');
-      return { stepsMs: steadySteps(run.stepEnds), peakRssMb, calls: [...setting.server.calls] };
+      return steadyRun(run, peakRssMb, setting.server);
     },
     async fork(setting, agents, steps, at) {
       const root = join(setting.scratch, 'org');

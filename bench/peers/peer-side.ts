@@ -1,5 +1,6 @@
 import type { RingAccount } from './ring-accounting.js';
 import type { RingCall, RingServer } from './ring-server.js';
+import { steadyCpuPerStep, steadySteps, type SideRun } from './side-process.js';
 
 /** What every workload of the peers section is given. */
 export interface PeerSetting {
@@ -13,6 +14,8 @@ export interface PeerSetting {
 /** A steady run: the steps after the first, the process's peak RSS, and every call the model answered. */
 export interface SteadyRun {
   stepsMs: number[];
+  /** CPU time (user and system, every thread of the process) a steady step took, in ms, when the process could be read. */
+  cpuPerStepMs?: number;
   peakRssMb: number;
   calls: RingCall[];
 }
@@ -51,4 +54,10 @@ export function killInStep(server: RingServer, agents: number, step: number, kil
     server.onCall = undefined;
     return fired;
   };
+}
+
+/** What a finished steady run measured: its steady steps' wall and CPU time, its peak RSS, and the calls the server answered. */
+export function steadyRun(run: SideRun, peakRssMb: number, server: RingServer): SteadyRun {
+  const cpu = steadyCpuPerStep(run.stepCpuMs);
+  return { stepsMs: steadySteps(run.stepEnds), ...(cpu === undefined ? {} : { cpuPerStepMs: cpu }), peakRssMb, calls: [...server.calls] };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,6 +7,8 @@ export interface SideRun {
   child: ChildProcess;
   /** performance.now() as each line `isStepEnd` picks out arrived. */
   stepEnds: number[];
+  /** The process's CPU time (user and system, every thread) in ms as each of those lines arrived: see processCpuMs. */
+  stepCpuMs: number[];
   /** Every JSON line the process printed. */
   lines: unknown[];
   /** The exit: code (null when killed), the process's peak RSS (when it exited by itself), its standard error. */
@@ -25,7 +27,7 @@ const peakRss =
 export function startSide(args: string[], env: NodeJS.ProcessEnv, isStepEnd: (line: unknown) => boolean, scratch: string): SideRun {
   const rssFile = join(scratch, `peak-rss-${process.hrtime.bigint()}`);
   const child = spawn(process.execPath, ['--import', peakRss, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, LEMMING_PEAK_RSS_FILE: rssFile } });
-  const run: Omit<SideRun, 'done'> = { child, stepEnds: [], lines: [] };
+  const run: Omit<SideRun, 'done'> = { child, stepEnds: [], stepCpuMs: [], lines: [] };
   let pending = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk;
@@ -37,7 +39,11 @@ export function startSide(args: string[], env: NodeJS.ProcessEnv, isStepEnd: (li
       if (!text.startsWith('{')) continue;
       const line = JSON.parse(text) as unknown;
       run.lines.push(line);
-      if (isStepEnd(line)) run.stepEnds.push(performance.now());
+      if (isStepEnd(line)) {
+        run.stepEnds.push(performance.now());
+        const cpu = child.pid === undefined ? undefined : processCpuMs(child.pid);
+        if (cpu !== undefined) run.stepCpuMs.push(cpu);
+      }
     }
   });
   let stderr = '';
@@ -57,6 +63,30 @@ export async function finished(run: SideRun, what: string): Promise<{ peakRssMb:
   const { code, peakRssMb, stderr } = await run.done;
   if (code !== 0) throw new Error(`${what} exited ${code}: ${stderr.slice(-2000)}`);
   return { peakRssMb: peakRssMb ?? 0 };
+}
+
+/** The kernel's clock ticks a second, in which /proc/<pid>/stat counts CPU time. */
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * The CPU time a running process has had, user and system, all its threads (/proc/<pid>/stat's
+ * utime and stime), in ms; undefined once it has gone. What a step costs the machine, which the
+ * wall time between two steps shows only on a machine with nothing else to do.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CPU time of the steady steps, in ms a step: from the first step's end to the last's, over the steps between. */
+export function steadyCpuPerStep(stepCpuMs: readonly number[]): number | undefined {
+  if (stepCpuMs.length < 2) return undefined;
+  return ((stepCpuMs.at(-1) as number) - (stepCpuMs[0] as number)) / (stepCpuMs.length - 1);
 }
 
 /** The steady steps: the times between step ends, the first step (the process's start and first step) left out. */

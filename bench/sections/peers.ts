@@ -17,7 +17,8 @@ import { figure, type Figure } from '../stats.js';
  * with each repetition), each in a fresh process on a fresh org or database on the same storage.
  */
 const SIZES = [
-  { agents: 10, steps: 8 },
+  // Thirty steps at ten agents: a step is some 20 ms, and the CPU time the kernel counts in 10 ms ticks.
+  { agents: 10, steps: 30 },
   { agents: 200, steps: 5 },
   { agents: 1_000, steps: 3 },
 ];
@@ -34,6 +35,10 @@ interface Pair {
 const steps = (runs: SteadyRun[]): Figure => figure(runs.flatMap((run) => run.stepsMs));
 const peak = (runs: SteadyRun[]): number => figure(runs.map((run) => run.peakRssMb)).median;
 const median = (values: number[]): number => figure(values).median;
+const cpu = (runs: SteadyRun[]): Figure | undefined => {
+  const each = runs.flatMap((run) => (run.cpuPerStepMs === undefined ? [] : [run.cpuPerStepMs]));
+  return each.length > 0 ? figure(each) : undefined;
+};
 
 export async function peers(context: BenchContext): Promise<Row[]> {
   const storage = context.storages.at(-1);
@@ -60,7 +65,8 @@ export async function peers(context: BenchContext): Promise<Row[]> {
         for (const side of inTurn(repetition)) {
           const run = await side.steady(setting(workload.agents, workload.delayMs), workload.agents, workload.steps);
           (side === lemmingSide ? pairs[index]?.lemming : pairs[index]?.peer)?.push(run);
-          context.log(`  ${repetition + 1}/${repetitions} N=${workload.agents}${workload.delayMs ? ', 200 ms model' : ''} ${side.name}: step ${median(run.stepsMs).toFixed(0)} ms, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+          const cpuText = run.cpuPerStepMs === undefined ? '' : ` (CPU ${run.cpuPerStepMs.toFixed(1)} ms)`;
+          context.log(`  ${repetition + 1}/${repetitions} N=${workload.agents}${workload.delayMs ? ', 200 ms model' : ''} ${side.name}: step ${median(run.stepsMs).toFixed(0)} ms${cpuText}, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
         }
       }
     }
@@ -108,10 +114,21 @@ function stepRows(workload: { agents: number; delayMs: number }, pair: Pair): Ro
   const ours = steps(pair.lemming);
   const theirs = steps(pair.peer);
   const of = `N=${workload.agents}${workload.delayMs ? `, a ${workload.delayMs} ms model, concurrency ${CONCURRENCY}` : ''}`;
+  const ourCpu = cpu(pair.lemming);
+  const theirCpu = cpu(pair.peer);
+  // What a step costs the machine: on a loaded machine the wall time is the scheduler's as much as the side's.
+  const cpuRows: Row[] =
+    ourCpu && theirCpu && !workload.delayMs
+      ? [
+          { what: `CPU time of a steady step (user and system, every thread of the process; median of the runs), ${of}: lemming`, figure: { ms: ourCpu }, target: { text: `≤ LangGraph.js (${theirCpu.median.toFixed(1)} ms)`, met: ourCpu.median <= theirCpu.median } },
+          { what: `CPU time of a steady step (user and system, every thread of the process; median of the runs), ${of}: LangGraph.js`, figure: { ms: theirCpu } },
+        ]
+      : [];
   return [
     { what: `steady step, ${of}: lemming`, figure: { ms: ours }, target: { text: `≤ LangGraph.js (${theirs.median.toFixed(0)} ms)`, met: ours.median <= theirs.median } },
     { what: `steady step, ${of}: LangGraph.js`, figure: { ms: theirs } },
     { what: `steady step, ${of}: lemming against LangGraph.js`, figure: { ratio: ours.median / theirs.median, of: 'lemming ÷ LangGraph.js, medians' } },
+    ...cpuRows,
   ];
 }
 
