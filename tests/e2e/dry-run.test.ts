@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { lemming } from '../helpers/cli.js';
+import { CLI, lemming } from '../helpers/cli.js';
 import { tempDir } from '../helpers/org-files.js';
 
 /** Every file under the root, with its bytes' hash: what "changes no byte" is checked against. */
@@ -84,5 +85,25 @@ describe('lemming run --dry-run, through the built CLI', () => {
     expect(plain.stdout).toContain('no model is called');
     expect(plain.stdout).toMatch(/gpt-4o-mini: priced at their own rates/);
     expect(fingerprint(root)).toEqual(before);
+  });
+  test('what agents wrote reaches the scratch copy through the one walk of an org: a pipe, a link out of the org and a 3 GB sparse file are passed over', () => {
+    const root = tempDir();
+    expect(lemming(root, ['bootstrap']).status).toBe(0);
+    lemming(root, ['send', 'manager', 'Please plan the first release']);
+    const expected = JSON.parse(lemming(root, ['run', '--dry-run', '--json']).stdout) as Plan;
+    // What a command of the coder's could leave in its workspace.
+    const workspace = join(root, 'agents/coder_01/workspace');
+    mkdirSync(workspace, { recursive: true });
+    expect(spawnSync('mkfifo', [join(workspace, 'pipe')]).status).toBe(0);
+    symlinkSync('/etc', join(workspace, 'etc'));
+    writeFileSync(join(workspace, 'big.bin'), '');
+    truncateSync(join(workspace, 'big.bin'), 3 * 1024 ** 3);
+    const before = fingerprint(root, 'org');
+    // Files of at most 200 MB for the process: a copy that wrote the sparse file's zeros out would be stopped.
+    const dry = spawnSync('sh', ['-c', 'ulimit -f 409600 && exec "$0" "$@"', process.execPath, CLI, '--root', root, 'run', '--dry-run', '--json'], { encoding: 'utf8' });
+    expect(dry.stderr).toBe('');
+    expect(dry.status).toBe(0);
+    expect((JSON.parse(dry.stdout) as Plan).turns).toEqual(expected.turns);
+    expect(fingerprint(root, 'org')).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { dryRun } from '../../engine/dry-run/dry-run.js';
+import { dryRun } from '../../dry-run/dry-run.js';
 import { formatCount, plural, showCredits } from '../../format/format.js';
 import type { Output } from '../cli-context.js';
 import { table } from './status.js';

@@ -1,14 +1,18 @@
-import { cpSync, rmSync } from 'node:fs';
-import { sweepTemporaryFolders, temporaryFolder } from '../../storage/temporary-files.js';
-import { basename, join, relative } from 'node:path';
-import { requireOrgRoot } from '../../org/must-exist.js';
-import type { ProviderFactory } from '../../providers/create-provider.js';
-import { estimateInputTokens } from '../../providers/request-tokens.js';
-import { OfflineProvider } from '../../providers/offline/offline-provider.js';
-import type { Provider } from '../../providers/provider.js';
-import { Engine } from '../engine.js';
-import { statePaths } from '../record/state-paths.js';
-import { historyPlace } from '../../history/history-paths.js';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { dirname, join } from 'node:path';
+import { copyOrgFiles } from '../archive/org-files.js';
+import { loadOrgFromFiles } from '../org/load-org.js';
+import { readSettledOrg } from '../org/settled-org-cache.js';
+import { DEFAULT_WORKSPACE_LIMITS, workspaceLimitsOf } from '../org/workspace-limits.js';
+import type { WorkspaceLimits } from '../sandbox/workspace-bounds.js';
+import { requireOrgRoot } from '../org/must-exist.js';
+import type { ProviderFactory } from '../providers/create-provider.js';
+import { estimateInputTokens } from '../providers/request-tokens.js';
+import { OfflineProvider } from '../providers/offline/offline-provider.js';
+import type { Provider } from '../providers/provider.js';
+import { Engine } from '../engine/engine.js';
+import { statePaths } from '../engine/record/state-paths.js';
 
 /** One agent's call in a planned turn: who, on which model, the prompt's size and what it would be charged. */
 export interface PlannedCallEstimate {
@@ -50,13 +54,33 @@ export interface DryRunPlan {
 }
 
 /**
- * Files a scratch copy leaves out: the one-writer lock (an engine may hold the real one), secrets, which
- * offline needs none of, and the org's history (the scratch engine keeps none: its turns are thrown away).
+ * Copy the org at `root` into `copy` through the one walk of an org (archive/org-files.ts): its
+ * folders without secrets (offline needs none), the lock or the history (the scratch engine keeps
+ * none: its turns are thrown away), and what agents wrote within their workspaces' bounds, no link,
+ * pipe or device, holes kept. The bounds are the org's, read without writing to it: from the org as
+ * its last load settled it, else lemming's defaults; an org whose files changed since is loaded in
+ * the copy, and copied again if its own bounds are not the defaults. The journal of a turn a crash
+ * left unfinished is lemming's own, and carried, so the plan starts where a run would.
  */
-function copied(root: string, source: string): boolean {
-  const path = relative(root, source);
-  return path !== relative(root, statePaths(root).lock) && path !== relative(root, historyPlace(root).gitDir) && basename(path) !== '.env' && path !== '.git';
+function copyForPlanning(root: string, copy: string): void {
+  const settled = readSettledOrg(root);
+  copyOrgFiles(root, copy, workspaceLimitsOf(settled?.org));
+  if (!settled) {
+    const { org } = loadOrgFromFiles(copy);
+    const limits = workspaceLimitsOf(org);
+    if ([undefined, ...org.agents.keys()].some((agent) => !sameLimits(limits(agent), DEFAULT_WORKSPACE_LIMITS))) {
+      rmSync(copy, { recursive: true, force: true });
+      copyOrgFiles(root, copy, limits);
+    }
+  }
+  const journal = statePaths(root).journal;
+  if (existsSync(journal)) {
+    mkdirSync(dirname(statePaths(copy).journal), { recursive: true });
+    copyFileSync(journal, statePaths(copy).journal);
+  }
 }
+
+const sameLimits = (left: WorkspaceLimits, right: WorkspaceLimits): boolean => left.disk_mb === right.disk_mb && left.max_files === right.max_files;
 
 /** The purpose a dry run's scratch folders are named by (storage/temporary-files.ts): one a killed dry run left is swept by the next. */
 const DRY_RUN = 'dry-run';
@@ -74,7 +98,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
   const scratch = temporaryFolder(DRY_RUN);
   const copy = join(scratch, 'org-root');
   try {
-    cpSync(root, copy, { recursive: true, filter: (source) => copied(root, source) });
+    copyForPlanning(root, copy);
     const firstPrompts = new Map<string, number>();
     const offline = new OfflineProvider();
     const provider: Provider = {
