@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { TOC_END, TOC_START, withTableOfContents } from './markdown-toc.js';
 
 /**
- * docs/commands.md, written from the commander program itself (src/cli/program.ts): every
+ * docs/commands.md, written from the commander program itself (src/cli/program.ts, its commands in src/cli/command-table/): every
  * command, its usage line, its arguments and its options with their descriptions, defaults and
  * choices, as `lemming <command> --help` words them. Nothing here is typed twice, so the page
  * cannot say an option exists that the program does not take. Pure: a program in, markdown out.
@@ -62,7 +62,7 @@ export function commandReference(program: Command): string {
   const page = [
     '# Command reference',
     '',
-    '<!-- Written by `npm run docs` from the command definitions in src/cli/program.ts: edit those, not this page. -->',
+    '<!-- Written by `npm run docs` from the command definitions in src/cli/command-table/: edit those, not this page. -->',
     '',
     `Every command of \`${name}\`, as \`${name} <command> --help\` describes it. Exit codes, the folders a command`,
     'writes into and a line on each command are in [Commands](cli.md); the guides say what each does at length.',

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import { command } from '../command-modules.js';
+import { execute } from '../execute.js';
+import { credits, choiceList, positiveInteger, QUEUE_HELP } from '../option-values.js';
+import type { CommandTable } from './command-table.js';
+
+/** Commands by which the person takes part as `human`: mail, chat, decisions, credits, another try. */
+export function addPersonCommands(program: Command, { root, output, Option }: CommandTable): void {
+  program
+    .command('send')
+    .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input')
+    .argument('<agent>', 'the recipient')
+    .argument('<text...>', 'the message')
+    .option('--subject <subject>', 'a subject line')
+    .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
+    .option('--reply-to <id>', 'the id of the message this answers')
+    .option('--from <agent>', "write it into this agent's outbox instead of the human's, as if the agent had sent it (agent-to-agent mail for a study); the chart is checked as for the agent's own sends")
+    .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string }) =>
+      execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
+    );
+
+  program
+    .command('chat')
+    .description('take part as the human: your conversations, an input line, new mail as soon as it is written')
+    .option('--drive', 'after each message, run turns until someone writes back (takes the org lock while it drives)')
+    .option('--turns <n>', 'with --drive: the most turns one message drives (default: org.yaml engine.max_turns)', positiveInteger)
+    .option('--to <agent>', 'whom to write to first')
+    .option('--plain', 'read lines from standard input and print lines (the default when either is not a terminal)')
+    .option('--queue <redis-url>', `with --drive: ${QUEUE_HELP}`)
+    .action((options: { drive?: boolean; turns?: number; to?: string; plain?: boolean; queue?: string }) =>
+      execute(async () => command('chat').chatCommand(root(), options, output)),
+    );
+
+  program
+    .command('inbox')
+    .description("show the human's unread mail and mark it read")
+    .option('--all', 'show all mail, read or not')
+    .option('--json', 'print JSON')
+    .action((options: { all?: boolean; json?: boolean }) =>
+      execute(async () => command('inbox').inboxCommand(root(), options, output)),
+    );
+
+  program
+    .command('ask')
+    .description("put a question to agents (with their resume, notes and latest mail) and print their answers; nothing is delivered, nothing of theirs changes, and the calls are charged to the ledger's research account, not to their balances")
+    .argument('<agent-and-question...>', 'an agent and the question; with --all or --role, the question alone')
+    .option('--all', 'ask every agent')
+    .option('--role <role>', "ask the agents whose title (or name) holds this word, for example engineer")
+    .option('--choices <list>', 'the answer is one of these, separated by commas: yes,no,unsure', choiceList)
+    .option('--number', 'the answer is a number')
+    .option('--json', 'print JSON')
+    .action((words: string[], options: { all?: boolean; role?: string; choices?: string[]; number?: boolean; json?: boolean }) =>
+      execute(async () => command('ask').askCommand(root(), words, options, output)),
+    );
+
+  program
+    .command('approvals')
+    .description('proposals waiting for your decision: hires, retirements and tool calls (org/proposals/)')
+    .option('--all', 'include decided proposals')
+    .option('--json', 'print JSON')
+    .action((options: { all?: boolean; json?: boolean }) =>
+      execute(async () => command('approvals').approvalsCommand(root(), options, output)),
+    );
+
+  program
+    .command('approve')
+    .description('approve a proposal; a hire is carried out at once and the new agent joins at the next turn')
+    .argument('<id>', 'the proposal id, as `lemming approvals` shows it')
+    .action((id: string) => execute(async () => command('approvals').decideCommand(root(), id, 'approve', undefined, output)));
+
+  program
+    .command('reject')
+    .description('reject a proposal; the proposer is told why')
+    .argument('<id>', 'the proposal id')
+    .option('--reason <text>', 'why, for the proposer')
+    .action((id: string, options: { reason?: string }) =>
+      execute(async () => command('approvals').decideCommand(root(), id, 'reject', options.reason, output)),
+    );
+
+  program
+    .command('top-up')
+    .description("add credits to an agent's budget (a ledger entry)")
+    .argument('<agent>')
+    .argument('<credits>', 'how many credits, for example 0.5', credits)
+    .action((agent: string, credits: number) => execute(async () => command('top-up').topUpCommand(root(), agent, credits, output)));
+
+  program
+    .command('retry')
+    .description('call an agent held because its models kept failing again, from the next turn')
+    .argument('<agent>')
+    .action((agent: string) => execute(async () => command('retry').retryCommand(root(), agent, output)));
+}

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { LemmingError } from '../../errors.js';
+import { command } from '../command-modules.js';
+import { execute } from '../execute.js';
+import { credits, positiveInteger, turnNumber } from '../option-values.js';
+import type { CommandTable } from './command-table.js';
+
+/** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
+export function addStudyCommands(program: Command, { root, newRoot, output }: CommandTable): void {
+  program
+    .command('experiment')
+    .description('run variants of the org (models, budgets, chart, resumes, opening messages), each in its own copy (with `base: ORG@N` in the file, its own fork of ORG after turn N), and compare them')
+    .argument('<file>', 'the experiment, in YAML (see docs/experiments.md)')
+    .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
+    .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
+    .option('--json', 'print the outcome as JSON')
+    .option('--plain', "no live line of the running runs on a terminal: a line per run and finished turn, as when standard error is not a terminal or in CI")
+    .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; plain?: boolean }) =>
+      execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
+    );
+
+  program
+    .command('blame')
+    .description('find the step that made a run fail a check: fork the run before each agent call, re-run that call k times with other seeds (or --model), run each fork to the end, check it, and rank the steps by how often the change makes it pass')
+    .argument('[run]', 'the failed run: an org that keeps a history (default: --root)')
+    .requiredOption('--check <name>', 'the check the run fails')
+    .option('--checks <file>', 'the experiment file whose `checks:` defines it')
+    .option('-k, --k <n>', 'forks per step (default 3)', positiveInteger)
+    .option('--path', "only the calls on the path of the person's requests, not every call from turn 1")
+    .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', turnNumber)
+    .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
+    .option('--turns <n>', 'the most turns a fork runs after its step (default: engine.max_turns)', positiveInteger)
+    .option('--parallel <n>', 'forks run at once (default 1)', positiveInteger)
+    .option('--dry-run', 'say what it would cost; fork nothing')
+    .option('--out <dir>', 'where the forks and the report go (default: RUN/blame/<check>)')
+    .option('--json', 'print the report as JSON')
+    .action((run: string | undefined, options: import('../commands/blame.js').BlameCommandOptions) =>
+      execute(async () => command('blame').blameCommand(run ?? root(), options, output)),
+    );
+
+  program
+    .command('calibrate')
+    .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and the real data's split halves")
+    .argument('<reference>', 'the reference: a YAML file of questions and a CSV of real answers (see docs/validation.md)')
+    .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', turnNumber)
+    .option('--dry-run', 'say how many calls it would make; ask nothing')
+    .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
+    .option('--json', 'print the report as JSON')
+    .action((reference: string, options: import('../commands/calibrate.js').CalibrateCommandOptions) =>
+      execute(async () => command('calibrate').calibrateCommand(root(), reference, options, output)),
+    );
+
+  program
+    .command('diff')
+    .description("compare two orgs (two experiment runs, an org and its fork): messages added, missing and changed, agents, resumes, balances, the human's answers, proposals, outcome scores; exit 0 when equal, 1 when they differ, 2 on an error")
+    .argument('[a]', 'the first org folder (A)')
+    .argument('[b]', 'the second org folder (B): "added" is in B and not in A')
+    .option('--turns <from..to>', "compare one org (the folder given, else --root) after two turns of its history, like 3..7")
+    .option('--created', "compare messages' created: times too (left out by default: they are wall-clock)")
+    .option('--json', 'print the comparison as JSON')
+    .action((a: string | undefined, b: string | undefined, options: { turns?: string; created?: boolean; json?: boolean }) =>
+      execute(async () => command('diff').diffCommand([a, b].filter((folder): folder is string => folder !== undefined), root, options, output)),
+    );
+
+  program
+    .command('analyze')
+    .description("the org's network measured from its files: span of control and load per agent, messages per chart edge, each request's path to its answer, bottlenecks, unanswered requests, ping-pong, repeated messages, members who never answer, escalation storms")
+    .option('--reference <edges>', "compare the run's communication network with a real one (a SNAP edge list): degree distributions (KS), reciprocity, share inside departments, clustering, who never writes")
+    .option('--labels <file>', "with --reference: the real network's departments, `NODE DEPARTMENT` a line")
+    .option('--runs <folder>', "with --reference: every run in this experiment's folder, each a repeat (the real value, the runs' mean and its 95% interval)")
+    .option('--variant <name>', 'with --runs: the runs of this variant (needed when the folder holds several)')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean; reference?: string; labels?: string; runs?: string; variant?: string }) =>
+      execute(async () => {
+        if ((options.labels !== undefined || options.runs !== undefined) && options.reference === undefined) {
+          throw new LemmingError('usage', '--labels and --runs go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
+        }
+        if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
+        return command('analyze').analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);
+      }),
+    );
+}
