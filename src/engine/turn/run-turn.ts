@@ -1,6 +1,3 @@
-import { basename } from 'node:path';
-import { readMessageFile } from '../../mailbox/message-file.js';
-import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { makePlan } from './make-plan.js';
 import type { Org } from '../../org/org.js';
 import type { Provider, ProviderResponse } from '../../providers/provider.js';
@@ -17,7 +14,7 @@ import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
 import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
-import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
@@ -26,7 +23,7 @@ import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import { mailByAgent, tellManager } from './plan-turn.js';
 import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
-import type { InboxEntry } from './build-prompt.js';
+import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
@@ -137,48 +134,11 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     if (outcome.records?.failing !== undefined) failing.restore(outcome.agent, outcome.records.failing);
   }
 
-  /** The waiting mail with these ids: what the agent was shown. */
-  const shownMail = (agent: string, shown: readonly string[]): PendingItem[] => {
-    const waiting = mail.get(agent) ?? [];
-    // Most agents are shown all their mail, in order: no set to build (this is asked three times an agent).
-    if (waiting.length === shown.length && waiting.every((item, index) => item.id === shown[index])) return waiting;
-    const ids = new Set(shown);
-    return waiting.filter((item) => ids.has(item.id));
-  };
-  /**
-   * The start of a message the agent was shown (for a message it sends in answer): from the mail its
-   * prompt was built with, or, for a turn finished after a crash that built no prompt, its file.
-   */
-  const shownStart = (agent: string, shown: readonly string[], id: string): AnsweredStart | undefined => {
-    const entry = prepared.get(agent)?.inbox.find((candidate) => candidate.id === id);
-    if (entry) return answeredStart(entry);
-    const item = shownMail(agent, shown).find((candidate) => candidate.id === id);
-    if (item?.kind !== 'message') return undefined;
-    const read = readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
-    return 'error' in read ? undefined : answeredStart({ ...read.message, id: item.id, from: item.from });
-  };
-  /**
-   * The mail the agent was shown, with its bodies, in the order shown: what its memories of the turn are
-   * made of. From the mail its prompt was built with, or, for a turn finished after a crash, the files.
-   */
-  const shownEntries = (agent: string, shown: readonly string[]): InboxEntry[] => {
-    const built = prepared.get(agent)?.inbox;
-    const items = shownMail(agent, shown);
-    return items.flatMap((item): InboxEntry[] => {
-      const entry = built?.find((candidate) => candidate.id === item.id);
-      if (entry) return [entry];
-      if (item.kind === 'notice') return [{ id: item.id, from: item.from, turn: item.turn, priority: item.priority, subject: item.subject, body: item.body }];
-      const read = readMessageFile(root, item.from, basename(item.file), item.turn, org.settings.max_body_chars);
-      if ('error' in read) return [];
-      return [{ id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, ...(read.message.subject !== undefined ? { subject: read.message.subject } : {}), body: read.message.body }];
-    });
-  };
-  /** The agent was shown only notices from the engine: a text reply to them earns no further notice. */
-  const onlyNoticesShown = (agent: string, shown: readonly string[]): boolean => shownMail(agent, shown).every((item) => item.kind === 'notice');
+  const shownMail = new ShownMail(root, org, mail, prepared);
   /** Tell the senders of mail an agent keeps doing nothing with (see dead-ends.ts); the notices go out with its outcome. */
   const recordDeadEnd = (outcome: AgentOutcome, acted: boolean, shown: readonly string[], lastText: string, failed = false): void => {
     const had = deadEnds.has(outcome.agent);
-    const told = deadEnds.record(org, outcome.agent, turn, { acted, failed, shown: shownMail(outcome.agent, shown), lastText });
+    const told = deadEnds.record(org, outcome.agent, turn, { acted, failed, shown: shownMail.items(outcome.agent, shown), lastText });
     // The entry goes into the journal with the outcome, and the file is written once at the turn's end:
     // written here for each agent, it cost N writes of a file as long as the org (2,500 idle replies: 3.8 s).
     if (had || deadEnds.has(outcome.agent)) outcome.records = { ...outcome.records, deadEnd: deadEnds.entryOf(outcome.agent) };
@@ -204,12 +164,12 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       receivedAt,
       recovering: replaying,
       previousHint: Object.hasOwn(plan.discovered.hints, agent) ? plan.discovered.hints[agent] : context.hints.get(agent),
-      onlyNotices: onlyNoticesShown(agent, shown),
-      answered: (id) => shownStart(agent, shown, id),
+      onlyNotices: shownMail.onlyNotices(agent, shown),
+      answered: (id) => shownMail.start(agent, shown, id),
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
-      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownEntries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}) } } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -273,7 +233,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   const callOne = (call: PlannedCall): Promise<CallResult> => {
-    const agentMail = shownMail(call.agent, call.shown);
+    const agentMail = shownMail.items(call.agent, call.shown);
     return callAgent({
       root,
       org,
