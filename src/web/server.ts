@@ -16,6 +16,7 @@ import { appRoutes } from './routes/app-routes.js';
 import { eventStream } from './routes/event-stream.js';
 import { readRoutes } from './routes/read-routes.js';
 import { analysisRoutes } from './routes/analysis-routes.js';
+import { chartRoutes } from './routes/chart-routes.js';
 import { atTurn, turnsRoute } from './turns/at-turn.js';
 import { healthRoutes } from './health/health-routes.js';
 import type { ReadinessCheck } from './health/readiness.js';
@@ -115,6 +116,7 @@ function readApi(dashboard: Dashboard): Hono {
   app.onError(onError);
   app.route('/api', readRoutes(dashboard));
   app.route('/api', analysisRoutes(dashboard));
+  app.route('/api', chartRoutes(dashboard));
   return app;
 }
 

@@ -160,6 +160,10 @@ describe('the OpenAPI document, as tools outside lemming read it', () => {
     await expectAnswer('get', '/api/requests', get('/api/requests'), 200);
     await expectAnswer('get', '/api/search', get('/api/search?q=release'), 200);
     await expectAnswer('get', '/api/ledger', get('/api/ledger'), 200);
+    // A chart's spec is JSON; its SVG is refused as JSON when the agent is unknown.
+    await expectAnswer('get', '/api/charts/credits-by-turn.vl.json', get('/api/charts/credits-by-turn.vl.json'), 200);
+    await expectAnswer('get', '/api/agents/{name}/credits.vl.json', get('/api/agents/manager/credits.vl.json?turn=1'), 200);
+    await expectAnswer('get', '/api/agents/{name}/credits.svg', get('/api/agents/nobody/credits.svg'), 404);
     const traces = (await expectAnswer('get', '/api/traces/{agent}', get('/api/traces/manager'), 200)) as { turns: number[] };
     expect(traces.turns.length).toBeGreaterThan(0);
     await expectAnswer('get', '/api/traces/{agent}/{turn}', get(`/api/traces/manager/${traces.turns[0]}`), 200);

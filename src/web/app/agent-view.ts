@@ -1,6 +1,6 @@
 import { ApiError, getJson, postJson } from './api.js';
 import { activityTable } from './activity-table.js';
-import { barChart } from './bar-chart.js';
+import { showChartImage } from './chart-image.js';
 import { fileHash } from './file-view.js';
 import { credits, el, placeholder, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
@@ -43,14 +43,25 @@ function topUpForm(agent: string, done: () => void): HTMLElement {
   );
 }
 
+/** What an agent's credits chart shows, in words (the image's alt text). */
+function creditsAlt(agent: AgentView): string {
+  const last = agent.credits.at(-1);
+  const start = agent.status ? ` from ${credits(agent.status.budget + agent.status.toppedUp)} at turn 0` : '';
+  return `Chart of ${agent.name}'s credits left after each turn${start} to ${credits(last?.balance ?? 0)} after turn ${last?.turn ?? 0}, on an axis from 0 credits`;
+}
+
 /** An agent: resume, permissions (and whom it really reaches), credits over turns, log, notes, call traces; live. */
 export async function agentPage(main: HTMLElement, name: string): Promise<() => void> {
   // Shown once a trace is picked: an empty box says nothing.
   const traceArea = el('div', { class: 'panel', id: 'trace', hidden: true });
+  // Kept from one drawing of the page to the next: the chart before stays until the new one is in.
+  const creditsChart = el('div', { class: 'panel chart-panel', id: 'credits-chart' }, placeholder(`Drawing ${name}'s credits…`));
   show(main, el('h2', {}, name), placeholder(`Reading ${name}'s page…`));
   const draw = async (): Promise<void> => {
     const agent = await getJson<AgentView>(`/agents/${encodeURIComponent(name)}`);
     const status = agent.status;
+    const charted = !agent.isHuman && agent.credits.length > 0;
+    if (charted) void showChartImage(creditsChart, `/agents/${encodeURIComponent(name)}/credits.svg`, creditsAlt(agent));
     show(
       main,
       el('h2', {}, `${agent.name} · ${agent.title}`),
@@ -72,7 +83,7 @@ export async function agentPage(main: HTMLElement, name: string): Promise<() => 
             el('p', {}, `read_from: ${names(agent.readFrom)} — really hears from: ${agent.hears.join(', ') || 'nobody'}`),
             el('p', {}, el('a', { href: `#/messages?from=${agent.name}` }, 'mail sent'), ' · ', el('a', { href: `#/messages?to=${agent.name}` }, 'mail received')),
           ),
-          agent.isHuman || agent.credits.length === 0 ? '' : el('div', { class: 'panel bars' }, el('h3', {}, 'Credits left after each turn'), barChart(agent.credits.map((point) => ({ label: point.turn, value: point.balance })), 'credits', `${agent.name}'s credits by turn`, status ? status.budget + status.toppedUp : undefined)),
+          charted ? creditsChart : '',
           agent.traces.length === 0
             ? ''
             : el('div', { class: 'panel', id: 'traces' }, el('h3', {}, `Call traces (${agent.traces.length} kept)`), el('p', {}, ...agent.traces.slice().reverse().flatMap((turn) => [el('a', { href: '#', 'data-turn': turn, onclick: (event) => {

@@ -43,13 +43,25 @@ async function answer<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-/** GET a JSON route of the dashboard's API (the cookie goes along; same origin), at the turn viewed. */
-export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+/** The address of a read route of the API at the turn viewed (`?turn=`), with `query`: what a GET or a link asks. */
+export function readAddress(path: string, query: Record<string, string | number | undefined> = {}): string {
   const parameters = new URLSearchParams();
   if (viewed !== undefined) parameters.set('turn', String(viewed));
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') parameters.set(key, String(value));
   const search = parameters.toString();
-  return answer<T>(await fetch(`${apiPath(path)}${search ? `?${search}` : ''}`, { credentials: 'same-origin' }));
+  return `${apiPath(path)}${search ? `?${search}` : ''}`;
+}
+
+/** GET a JSON route of the dashboard's API (the cookie goes along; same origin), at the turn viewed. */
+export async function getJson<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
+  return answer<T>(await fetch(readAddress(path, query), { credentials: 'same-origin' }));
+}
+
+/** GET a route of the API that answers text (a chart's SVG), at the turn viewed; a refusal is thrown as from a JSON route. */
+export async function getText(path: string): Promise<string> {
+  const response = await fetch(readAddress(path), { credentials: 'same-origin' });
+  if (!response.ok) return answer<never>(response);
+  return response.text();
 }
 
 /**

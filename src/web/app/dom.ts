@@ -20,7 +20,7 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: At
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** Make an SVG element (for the chart and the bar charts). */
+/** Make an SVG element (for the org chart; the charts of amounts are drawn by the server, chart-image.ts). */
 export function svg(tag: string, attributes: Attributes = {}, ...children: Child[]): SVGElement {
   const element = document.createElementNS(SVG, tag);
   setAttributes(element, attributes);

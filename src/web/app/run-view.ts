@@ -1,5 +1,5 @@
 import { getJson } from './api.js';
-import { barChart } from './bar-chart.js';
+import { showChartImage } from './chart-image.js';
 import { credits, el, placeholder, show, tokens as showTokens } from './dom.js';
 import { debounce, listenThenLoad, onLive } from './live.js';
 import { stepTools, type StepTool } from './step-tools.js';
@@ -75,6 +75,12 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
   }
 }
 
+/** What the Run page's chart shows, in words (the image's alt text). */
+function burnedAlt(byTurn: TurnSpend[]): string {
+  const most = byTurn.reduce((top, turn) => (turn.credits > top.credits ? turn : top));
+  return `Bar chart of the credits burned per turn up to turn ${byTurn.at(-1)?.turn ?? 0}, from 0 credits: the most ${credits(most.credits)} credits, in turn ${most.turn}`;
+}
+
 /** What the engine is doing, in words that are true now: the page's own engine's state, another engine's lock, or none. */
 function engineState(status: Status): string {
   if (status.served === 'waiting') return 'idle: waiting for mail; the engine here starts the next turn when a message arrives';
@@ -98,7 +104,7 @@ export function recordFeed(): void {
 export async function runPage(main: HTMLElement): Promise<() => void> {
   const feedBox = el('div', { class: 'feed', id: 'feed' });
   const summary = el('div', { class: 'panel' }, placeholder('Reading the run…'));
-  const chart = el('div', { class: 'panel bars' }, el('h3', {}, 'Credits burned per turn'), placeholder('Drawing the chart…'));
+  const chart = el('div', { class: 'panel chart-panel', id: 'credits-by-turn' }, placeholder('Drawing the credits burned per turn…'));
   const trouble = el('div', { class: 'panel' });
   show(main, el('h2', {}, 'Run'), el('div', { class: 'columns' }, el('div', {}, summary, chart, trouble), el('div', { class: 'panel' }, el('h3', {}, 'Live feed'), feedBox)));
   let engine = 'looking…';
@@ -118,7 +124,8 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
       el('p', { id: 'totals' }, `in all turns: ${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent (as the ledger has them; a run's summary counts that run's)`),
     );
     drawFeed();
-    show(chart, el('h3', {}, 'Credits burned per turn'), barChart(ledger.byTurn.map((turn) => ({ label: turn.turn, value: turn.credits })), 'credits', 'credits per turn'));
+    if (ledger.byTurn.length === 0) show(chart, el('h3', {}, 'Credits burned per turn'), el('p', { class: 'muted' }, 'no turn has been charged yet'));
+    else void showChartImage(chart, '/charts/credits-by-turn.svg', burnedAlt(ledger.byTurn));
     const inTrouble = status.agents.filter((agent) => agent.lastError || (!agent.isHuman && agent.balance <= 0));
     show(
       trouble,

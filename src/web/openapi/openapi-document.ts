@@ -69,7 +69,7 @@ function refusals(route: RouteSpec): string[] {
 function refusal(route: RouteSpec, status: string): JsonSchema {
   const description = REFUSALS[status] ?? status;
   // The modules of the page are files: a name that is none is Hono's plain 404.
-  if (status === '404' && route.answers.type !== 'application/json') return { description: 'no such file', content: { 'text/plain': { schema: { type: 'string' } } } };
+  if (status === '404' && route.answers.type === 'text/javascript') return { description: 'no such file', content: { 'text/plain': { schema: { type: 'string' } } } };
   if (status === '401') return { description, headers: { 'WWW-Authenticate': { description: '`Bearer`: the scheme this server takes (no OAuth)', schema: { type: 'string' } } }, content: ERROR };
   if (status === '503') return { description, headers: { 'Retry-After': { description: 'seconds', schema: { type: 'integer' } } }, content: ERROR };
   return { description, content: ERROR };

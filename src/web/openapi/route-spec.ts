@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { wholeNumberRule } from '../search/message-filter.js';
 
 /** The content types the server answers in. */
-export type AnswerType = 'application/json' | 'text/event-stream' | 'text/plain' | 'text/html' | 'text/javascript';
+export type AnswerType = 'application/json' | 'text/event-stream' | 'text/plain' | 'text/html' | 'text/javascript' | 'image/svg+xml';
 
 /**
  * One route the dashboard's server mounts: what it takes (schemas that validate it, see

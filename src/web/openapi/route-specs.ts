@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_TOP_UP_CREDITS } from '../../engine/money/top-up.js';
 import { PRIORITIES } from '../../mailbox/message.js';
 import { MAX_PAGE, MAX_QUERY_CHARS } from '../search/message-filter.js';
+import { TURNS_SHOWN } from '../views/credits-by-turn-chart.js';
 import * as answer from './answer-schemas.js';
 import * as mail from './message-schemas.js';
 import { json, optional, required, text, wholeQuery, type RouteSpec } from './route-spec.js';
@@ -80,6 +81,42 @@ export const CHART_ROUTE = {
   atTurn: true,
   summary: 'The org chart with its edges and traffic (none while the message index loads: trafficCounted false).',
   answers: json('the graph', answer.chartSchema),
+} satisfies RouteSpec;
+/** What a chart's `.vl.json` route answers: the spec its SVG is drawn from, for a person to open, change and draw again. */
+const vegaLiteSpec = z.looseObject({ $schema: z.string() }).describe('a Vega-Lite spec (data, marks, encodings): open it in the Vega editor (vega.github.io/editor) to change the chart');
+export const CREDITS_CHART_ROUTE = {
+  method: 'get',
+  path: '/api/charts/credits-by-turn.svg',
+  operationId: 'getCreditsByTurnChart',
+  atTurn: true,
+  summary: `The Run page's chart, drawn by Vega-Lite: the credits burned in each turn (the latest ${TURNS_SHOWN}), a bar per turn on an axis from zero; its spec is at credits-by-turn.vl.json.`,
+  answers: text('image/svg+xml', 'the chart'),
+} satisfies RouteSpec;
+export const CREDITS_CHART_SPEC_ROUTE = {
+  method: 'get',
+  path: '/api/charts/credits-by-turn.vl.json',
+  operationId: 'getCreditsByTurnChartSpec',
+  atTurn: true,
+  summary: 'The Vega-Lite spec the credits-by-turn chart is drawn from, its data in it.',
+  answers: json('the spec', vegaLiteSpec),
+} satisfies RouteSpec;
+export const AGENT_CREDITS_CHART_ROUTE = {
+  method: 'get',
+  path: '/api/agents/{name}/credits.svg',
+  operationId: 'getAgentCreditsChart',
+  atTurn: true,
+  params: agentName,
+  summary: "An agent page's chart, drawn by Vega-Lite: its credits left from turn 0 (its budget and what it was given) to after each turn it was charged in, on an axis from zero; its spec is at credits.vl.json.",
+  answers: text('image/svg+xml', 'the chart'),
+} satisfies RouteSpec;
+export const AGENT_CREDITS_CHART_SPEC_ROUTE = {
+  method: 'get',
+  path: '/api/agents/{name}/credits.vl.json',
+  operationId: 'getAgentCreditsChartSpec',
+  atTurn: true,
+  params: agentName,
+  summary: "The Vega-Lite spec an agent's credits chart is drawn from, its data in it.",
+  answers: json('the spec', vegaLiteSpec),
 } satisfies RouteSpec;
 export const MESSAGES_ROUTE = { method: 'get', path: '/api/messages', operationId: 'listMessages', atTurn: true, needsIndex: true, query: z.object(filterQuery), summary: 'Messages, newest first, filtered and paged.', answers: json('one page', mail.messagePageSchema) } satisfies RouteSpec;
 export const MESSAGE_ROUTE = { method: 'get', path: '/api/messages/{id}', operationId: 'getMessage', atTurn: true, needsIndex: true, params: messageId, summary: 'One message with its body.', answers: json('the message', mail.messageFileSchema) } satisfies RouteSpec;
@@ -220,6 +257,8 @@ export const ROUTES: readonly RouteSpec[] = [
   AGENTS_ROUTE,
   AGENT_ROUTE,
   WORKSPACE_FILE_ROUTE,
+  AGENT_CREDITS_CHART_ROUTE,
+  AGENT_CREDITS_CHART_SPEC_ROUTE,
   CHART_ROUTE,
   MESSAGES_ROUTE,
   MESSAGE_ROUTE,
@@ -228,6 +267,8 @@ export const ROUTES: readonly RouteSpec[] = [
   ANALYSIS_ROUTE,
   SEARCH_ROUTE,
   LEDGER_ROUTE,
+  CREDITS_CHART_ROUTE,
+  CREDITS_CHART_SPEC_ROUTE,
   TRACES_ROUTE,
   TRACE_ROUTE,
   PROPOSALS_ROUTE,

@@ -53,7 +53,7 @@ pre { white-space: pre-wrap; word-break: break-word; background: #f1f3f8; paddin
 .node .bar-bg { fill: #e6e9f0; } .node .bar { fill: var(--ok); } .node .bar.low { fill: var(--bad); }
 .edge { stroke: #c3c9d6; stroke-width: 1.2; fill: none; } .edge.recent { stroke: var(--hot); stroke-width: 2.6; }
 .legend span { margin-right: 12px; }
-.bars svg { width: 100%; height: auto; max-height: 176px; } .bars rect.bar { fill: var(--accent); } .bars .axis { font-size: 10px; fill: var(--muted); } .bars .axis-title { font-size: 11px; fill: var(--muted); font-weight: 600; } .bars .axis-line { stroke: var(--line); }
+.chart-panel img.chart-image { display: block; max-width: 100%; height: auto; } .chart-links { font-size: 12px; margin: 4px 0 0; }
 .unread { font-weight: 600; } div.unread::before, tr.unread td:first-child::before { content: "● "; color: var(--accent); }
 .error-text { color: var(--bad); } .ok-text { color: var(--ok); }
 .proposal input.reason { min-width: 28em; } .proposal table.fields th { width: 10em; }

@@ -8,6 +8,7 @@ import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
 import { checkEdge, reachableFrom } from '../../org/permissions.js';
 import type { AgentView } from '../api-types.js';
+import { agentCredits } from './agent-credits.js';
 import type { LedgerTail } from './ledger-tail.js';
 
 export type { AgentView };
@@ -20,15 +21,6 @@ function audience(value: Audience): string[] | '*' {
 export function agentView(org: Org, name: string, ledger: LedgerTail, logEntries = 200): AgentView {
   const agent = requireAgent(org, name);
   const status = orgStatus(org).agents.find((entry) => entry.name === name);
-  let balance = agent.credits;
-  const credits: AgentView['credits'] = [];
-  const toppedUp = ledger.all().filter((entry) => entry.type === 'top-up' && entry.agent === name);
-  // Top-ups carry no turn: they are counted in from the start, as the balance a person sees counts them.
-  balance += toppedUp.reduce((sum, entry) => sum + entry.credits, 0);
-  for (const spend of ledger.spendByTurn(name)) {
-    balance -= spend.credits;
-    credits.push({ turn: spend.turn, spent: spend.credits, balance: Math.round(balance * 1e9) / 1e9 });
-  }
   let resumeText = '';
   try {
     resumeText = readFileSync(join(org.root, agent.resumeFile), 'utf8');
@@ -49,7 +41,7 @@ export function agentView(org: Org, name: string, ledger: LedgerTail, logEntries
     reaches: reachableFrom(org, name),
     hears: [...org.agents.keys()].filter((other) => checkEdge(org, other, name).allowed),
     ...(status ? { status } : {}),
-    credits,
+    credits: agentCredits(org, name, ledger).turns,
     notes: Object.fromEntries(readMemory(org.root, name)),
     log: readLog(org.root, name, logEntries),
     traces: listTraceTurns(org.root, name),

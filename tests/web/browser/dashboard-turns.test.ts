@@ -5,6 +5,7 @@ import { messageFiles } from '../../helpers/org-snapshot.js';
 import { defaultOrg, listOutbox, setKeepHistory } from '../../helpers/temp-org.js';
 import { balanceAfter, EDGE_ADDED, orgWithTurns } from '../turns-org.js';
 import { getJson, serveOrg } from '../web-server.js';
+import { chartOnPage } from './chart-on-page.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
 
 let root: string;
@@ -53,6 +54,14 @@ describe('the dashboard at an earlier turn, in Chromium', () => {
     expect(await rowTurns(page)).toHaveLength(upToOne);
     expect(Math.max(...(await rowTurns(page)))).toBe(1);
 
+    // The run's chart as it was: one turn, one bar.
+    await page.click('a[data-view="run"]');
+    await page.locator('#credits-by-turn img.chart-image').waitFor();
+    const burned = await chartOnPage(page, '#credits-by-turn img.chart-image');
+    expect(burned.loaded).toBe(true);
+    expect(burned.marks.filter((mark) => mark.kind === 'bar').map((mark) => mark.label.replace(/; .*/, ''))).toEqual(['turn: 1']);
+    expect(burned.links.map((link) => link.href)).toEqual(['/api/charts/credits-by-turn.svg?turn=1', '/api/charts/credits-by-turn.vl.json?turn=1']);
+
     // The planner's balance as it was, and no top-up offered.
     await page.goto(server.url.replace(/\/\?token=.*$/, '/#/agent/planner'));
     // A new page load starts live: the turn is chosen again.
@@ -65,6 +74,8 @@ describe('the dashboard at an earlier turn, in Chromium', () => {
     const outbox = listOutbox(root, 'human');
     await page.click('a[data-view="human"]');
     await page.locator('#compose-send').waitFor();
+    // The inbox is drawn after the composer; each drawing locks the controls again, so the force below waits for it.
+    await page.locator('#inbox h3').first().waitFor();
     expect(await page.locator('#compose-send').isDisabled()).toBe(true);
     expect(await page.locator('#compose-body').isDisabled()).toBe(true);
     // Forced past the page's lock, as a script could: every control of the form enabled again.
@@ -84,6 +95,9 @@ describe('the dashboard at an earlier turn, in Chromium', () => {
     expect(await rowTurns(page)).toHaveLength(messages.length);
     await page.click('a[data-view="chart"]');
     await page.locator(`#chart-graph [data-edge="${EDGE_ADDED}"]`).waitFor();
+    await page.click('a[data-view="run"]');
+    await page.locator('#credits-by-turn img.chart-image').waitFor();
+    expect((await chartOnPage(page, '#credits-by-turn img.chart-image')).marks.filter((mark) => mark.kind === 'bar').map((mark) => mark.label.replace(/; .*/, ''))).toEqual(['turn: 1', 'turn: 2', 'turn: 3']);
     await page.goto(server.url.replace(/\/\?token=.*$/, '/#/agent/planner'));
     await page.locator('#agent-credits', { hasText: `credits ${showCredits(balanceAfter(root, 'planner', budget, 3))} left` }).waitFor();
     expect(errors).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { lemmingAsync } from '../../helpers/cli.js';
 import { defaultOrg, humanSends, listOutbox, runEngine, write } from '../../helpers/temp-org.js';
+import { chartOnPage } from './chart-on-page.js';
 import { launchChromium, screenshotPath } from './chromium.js';
 import { serve } from './serve-org.js';
 
@@ -80,7 +81,12 @@ describe('the dashboard in Chromium', () => {
       // The feed has the human's message and the manager's reply, which the other process wrote.
       await page.locator('#feed div', { hasText: 'human → manager: Changelog' }).first().waitFor();
       await page.locator('#feed div', { hasText: 'manager → human' }).first().waitFor();
-      await page.locator('.bars rect').first().waitFor();
+      await page.locator('#credits-by-turn img.chart-image').waitFor();
+      const burned = await chartOnPage(page, '#credits-by-turn img.chart-image');
+      expect(burned.loaded).toBe(true);
+      // A bar for each turn up to the one the other process ran.
+      const turn = Number(/Turn (\d+)/.exec((await page.locator('h3', { hasText: /^Turn \d+$/ }).textContent()) ?? '')?.[1]);
+      expect(burned.marks.filter((mark) => mark.kind === 'bar').at(-1)?.label).toMatch(new RegExp(`^turn: ${turn}; credits burned: 0\\.\\d+$`));
       await page.screenshot({ path: screenshotPath('run.png') });
       expect(errors).toEqual([]);
     } finally {
@@ -100,7 +106,11 @@ describe('the dashboard in Chromium', () => {
       await tab.locator('h2', { hasText: 'manager · Engineering manager' }).waitFor();
       expect(await tab.locator('pre', { hasText: 'title: Engineering manager' }).count()).toBe(1);
       expect(await tab.locator('p', { hasText: 'really reaches: human, planner, hr, janitor' }).count()).toBe(1);
-      expect(await tab.locator('.bars rect.bar').count()).toBeGreaterThan(0);
+      await tab.locator('#credits-chart img.chart-image').waitFor();
+      const left = await chartOnPage(tab, '#credits-chart img.chart-image');
+      expect(left.loaded).toBe(true);
+      expect(left.marks.filter((mark) => mark.kind === 'point').length).toBeGreaterThanOrEqual(2);
+      expect(left.alt).toMatch(/^Chart of manager's credits left after each turn from 0\.5000 at turn 0/);
       expect(await tab.locator('#activity-log td', { hasText: 'called' }).count()).toBeGreaterThan(0);
       await tab.locator('a[data-turn]').first().click();
       await tab.locator('#trace pre.trace-system', { hasText: 'You are manager, Engineering manager' }).waitFor();
@@ -112,6 +122,9 @@ describe('the dashboard in Chromium', () => {
       await tab.click('#top-up');
       await tab.locator('#agent-credits', { hasNotText: before }).waitFor();
       expect(await tab.locator('#agent-credits').textContent()).toMatch(/left of 0\.7500/);
+      // The chart is drawn again with what the top-up gave: it starts higher.
+      await tab.locator('#credits-chart img.chart-image[alt*="from 0.7500 at turn 0"]').waitFor();
+      expect((await chartOnPage(tab, '#credits-chart img.chart-image')).marks.find((mark) => mark.kind === 'point')?.label).toBe('turn: 0; credits left: 0.75');
     } finally {
       await server.stop();
     }
@@ -189,7 +202,7 @@ describe('the dashboard in Chromium', () => {
       expect(status).toBe(201);
       await tab.locator(`#live:not([data-last-event="${before}"])`).waitFor({ state: 'attached' });
       releaseLedger();
-      await tab.locator('.bars').waitFor();
+      await tab.locator('#credits-by-turn', { hasText: 'no turn has been charged yet' }).waitFor();
       await tab.locator('#feed div', { hasText: 'human → manager: Sent while the page loads' }).waitFor();
       expect(errors).toEqual([]);
     } finally {

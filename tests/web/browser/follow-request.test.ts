@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { lemming } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/org-files.js';
+import { chartOnPage } from './chart-on-page.js';
 import { chromiumForSuite, screenshotPath } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
@@ -57,11 +58,22 @@ describe('a request followed on the page', () => {
       await coder.waitFor();
       expect(await coder.locator('text.title').first().textContent()).toBe('Software engineer: writes…');
       expect(await coder.locator('title').textContent()).toContain('coder_01: Software engineer: writes and tests code');
-      // An agent's page: its credits chart from zero to what it had (the bars show how much is left), and no empty trace box until a trace is picked.
+      // An agent's page: its credits chart starts from what it had (the figure the page says it had), and no empty trace box until a trace is picked.
       await coder.click();
       await tab.locator('h2', { hasText: 'coder_01 · Software engineer' }).waitFor();
-      expect(Number(await tab.locator('.bars svg').getAttribute('data-from'))).toBe(0);
-      expect(await tab.locator('#agent-credits').textContent()).toContain(`left of ${Number(await tab.locator('.bars svg').getAttribute('data-top')).toFixed(4)}`);
+      await tab.locator('#credits-chart img.chart-image').waitFor();
+      const chart = await chartOnPage(tab, '#credits-chart img.chart-image');
+      expect(chart.loaded).toBe(true);
+      const start = Number(/^turn: 0; credits left: ([\d.]+)$/.exec(chart.marks.find((mark) => mark.kind === 'point')?.label ?? '')?.[1]);
+      expect(await tab.locator('#agent-credits').textContent()).toContain(`left of ${start.toFixed(4)}`);
+      // Under it, the picture and the Vega-Lite spec it is drawn from, to open elsewhere.
+      expect(chart.links).toEqual([
+        { text: 'SVG', href: '/api/agents/coder_01/credits.svg' },
+        { text: 'Vega-Lite spec', href: '/api/agents/coder_01/credits.vl.json' },
+      ]);
+      const spec = await tab.evaluate(async (address) => (await (await fetch(address, { credentials: 'same-origin' })).json()) as { $schema: string; data: { values: Array<{ turn: number; credits: number }> } }, '/api/agents/coder_01/credits.vl.json');
+      expect(spec.$schema).toMatch(/vega-lite/);
+      expect(spec.data.values[0]).toEqual({ turn: 0, credits: start });
       expect(await tab.locator('#trace').isVisible()).toBe(false);
       await tab.locator('a[data-turn="3"]').click();
       await tab.locator('#trace pre.trace-system').first().waitFor();

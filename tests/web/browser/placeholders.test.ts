@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Route } from 'playwright-core';
 import { defaultOrg, humanSends, runEngine } from '../../helpers/temp-org.js';
+import { chartOnPage } from './chart-on-page.js';
 import { chromiumForSuite } from './chromium.js';
 import { serve, viewUrl } from './serve-org.js';
 
@@ -35,25 +36,37 @@ describe('panels say what is coming until their chart is drawn, in Chromium', ()
     const server = await serve(root);
     try {
       const page = await chromium.browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      // What is held: the page's data, or the chart's drawing itself (the server draws it with Vega-Lite).
       for (const [hash, data, placeholderText, drawn] of [
         ['#/chart', /\/api\/chart$/, 'Drawing the org chart…', '#chart-graph'],
-        ['#/run', /\/api\/ledger$/, 'Drawing the chart…', '.bars svg'],
-        ['#/agent/manager', /\/api\/agents\/manager$/, "Reading manager's page…", '.bars svg'],
+        ['#/run', /\/api\/charts\/credits-by-turn\.svg$/, 'Drawing the credits burned per turn…', '#credits-by-turn img.chart-image'],
+        ['#/agent/manager', /\/api\/agents\/manager$/, "Reading manager's page…", '#credits-chart img.chart-image'],
+        ['#/agent/manager', /\/api\/agents\/manager\/credits\.svg$/, "Drawing manager's credits…", '#credits-chart img.chart-image'],
       ] as const) {
         const hold = holdRequests(data);
         await page.route('**/api/**', hold.handler);
         await page.goto(viewUrl(server.url, hash));
         // While the data is held, the panel says what it will show, and nothing is drawn.
+        // (A chart's placeholder is up before its drawing is asked for: wait for the request, then look.)
+        await expect.poll(() => hold.held()).toBeGreaterThan(0);
         await page.getByRole('status').filter({ hasText: placeholderText }).waitFor();
-        expect(hold.held()).toBeGreaterThan(0);
         expect(await page.locator(drawn).count()).toBe(0);
         hold.release();
         await page.locator(drawn).first().waitFor();
         expect(await page.getByText(placeholderText).count()).toBe(0);
-        // A bar chart says what its axes count: the turns, and its amount in its unit.
-        if (drawn === '.bars svg') expect(await page.locator('.bars svg text.axis-title').allTextContents()).toEqual(['turn', 'credits']);
+        if (drawn !== '#chart-graph') {
+          // The chart is an image that has loaded (not a broken one), says in words what it shows, and says what its axes count.
+          const chart = await chartOnPage(page, drawn);
+          expect(chart.loaded).toBe(true);
+          expect(chart.shownWidth).toBeGreaterThan(400);
+          expect(chart.alt).toMatch(hash === '#/run' ? /^Bar chart of the credits burned per turn up to turn \d+, from 0 credits: the most [\d.]+ credits, in turn \d+$/ : /^Chart of manager's credits left after each turn from [\d.]+ at turn 0 to [\d.]+ after turn \d+/);
+          expect(chart.axisTitles).toEqual(['turn', hash === '#/run' ? 'credits burned' : 'credits left']);
+        }
         await page.unroute('**/api/**', hold.handler);
       }
+      expect(errors).toEqual([]);
       await page.close();
     } finally {
       await server.stop();
