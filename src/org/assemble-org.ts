@@ -50,7 +50,8 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   const { orgFile, resumes } = parts;
   // A parsed file kept in the cache comes back from JSON with a prototype: its names are copied into
   // records without one, so `constructor` finds its own entry or none.
-  const chart = { agents: nameRecord(parts.chart.agents) };
+  // One with no prototype already (the chart as its schema gives it) is taken as it is: 100,000 names are not copied again.
+  const chart = { agents: Object.getPrototypeOf(parts.chart.agents) === null ? parts.chart.agents : nameRecord(parts.chart.agents) };
   const models = nameRecord(orgFile.models);
   const mcpServers = nameRecord(orgFile.mcp_servers);
   const commandTools = nameRecord(orgFile.command_tools);

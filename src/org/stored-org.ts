@@ -31,14 +31,23 @@ function storeAudience(audience: Audience): '*' | string[] {
   return audience === '*' ? '*' : [...audience];
 }
 
+/** The key a column knows a value by: a string itself, anything else its JSON behind a NUL (so the name `null` is not the value null). */
+function valueKey(value: unknown): string {
+  return typeof value === 'string' ? value : `\u0000${JSON.stringify(value)}`;
+}
+
 /** The org as JSON can keep it. Pure. */
 export function storeOrg(org: Org): StoredOrg {
   const { root: _root, agents, ...rest } = org;
   const columns: Record<string, StoredColumn> = {};
+  const made: StoredColumn[] = [];
   const seen = new Map<string, Map<string, number>>();
   let row = 0;
+  // Plain loops over each agent's own fields: at 100,000 agents an entry array per field was most of the time.
   for (const agent of agents.values()) {
-    for (const [field, raw] of Object.entries(agent)) {
+    const fields = agent as unknown as Record<string, unknown>;
+    for (const field in fields) {
+      const raw = fields[field];
       if (raw === undefined) continue;
       const value = field === 'sendTo' || field === 'readFrom' ? storeAudience(raw as Audience) : raw;
       let column = columns[field];
@@ -48,9 +57,10 @@ export function storeOrg(org: Org): StoredOrg {
         column = { distinct: [], index: new Array<number>(row).fill(-1) };
         known = new Map();
         columns[field] = column;
+        made.push(column);
         seen.set(field, known);
       }
-      const key = typeof value === 'string' ? value : JSON.stringify(value);
+      const key = valueKey(value);
       let at = known.get(key);
       if (at === undefined) {
         at = column.distinct.length;
@@ -60,7 +70,7 @@ export function storeOrg(org: Org): StoredOrg {
       (column.index as number[])[row] = at;
     }
     row += 1;
-    for (const column of Object.values(columns)) if ((column.index as number[]).length < row) (column.index as number[]).push(-1);
+    for (const column of made) if ((column.index as number[]).length < row) (column.index as number[]).push(-1);
   }
   const names = columns.name;
   for (const [field, column] of Object.entries(columns)) columns[field] = shorter(field, column, names);

@@ -56,6 +56,16 @@ describe('the plain form of a resume and a chart, read without the YAML parser',
     'agents: {}\n',
     'name: x\nagents:\n  a:\n    send_to: [b]\n',
     'agents:\n  a:\n    send_to: [b]\n    extra: 1\n',
+    'agents:\n  a:\n    send_to: ["*"]\n  b:\n',
+    'agents:\n  a:\n    send_to: ["*"]\n    read_from: ["*"]\n  b:\n    send_to: ["*"]\n    read_from: ["*"]\n',
+    'agents:\r\n  a:\r\n    send_to: [b]\r\n',
+    'agents:\n  a:\n    reports_to: "b: c"\n    send_to: ["x, y", z]\n',
+    'agents:\n  a:\n    reports_to: yes\n',
+    'agents:\n  a:\n    reports_to: 1e3\n',
+    'agents:\n  a:\n    reports_to:\n',
+    'agents:\n  a:\n    send_to: [b]\n\n# the end\n',
+    'agents:\n  a:\n    send_to: [b]   \n',
+    'agents:\n  a:\n    send_to: >\n      b\n',
   ];
 
   test.each(CHARTS)('chart %j: read as YAML reads it, or left to YAML', (text) => {
@@ -65,5 +75,12 @@ describe('the plain form of a resume and a chart, read without the YAML parser',
 
   test('a chart lemming writes is read by the fast path', () => {
     expect(parsePlainChart(CHARTS[0] as string)?.lines.get('agents.agent_00001.send_to')).toBe(9);
+    expect(parsePlainChart(CHARTS[0] as string)?.lineOf(['agents', 'agent_00001', 'read_from', 0])).toBe(10);
+  });
+
+  test('entries that say the same each get their own list, as from the YAML parser', () => {
+    const agents = parsePlainChart(CHARTS[10] as string)?.value.agents as Record<string, { send_to: string[] }>;
+    expect(agents.a?.send_to).toEqual(['*']);
+    expect(agents.a?.send_to).not.toBe(agents.b?.send_to);
   });
 });
