@@ -8,9 +8,12 @@ import {
   type RecalledMarkup,
 } from '../../mailbox/prompt-markup.js';
 import type { ProviderRequest } from '../provider.js';
+import { labelledLine, systemText } from './system-text.js';
 
 /** What the offline model understands of its prompt. */
 export interface PromptView {
+  /** The system prompt as read: the names its send-to line lists are in `sendTo`, not here (see system-text.ts). */
+  system: string;
   self: string;
   title: string;
   /** Its instructions, as its resume words them (between the prompt's first line and its first section). */
@@ -27,15 +30,6 @@ export interface PromptView {
   recalled: RecalledMarkup[];
   inbox: InboxItemMarkup[];
   turn: number;
-}
-
-/** The rest of the first line that begins with `label`, found without splitting the prompt into lines. */
-function labelledLine(text: string, label: string): string | undefined {
-  const found = text.startsWith(label) ? 0 : text.indexOf(`\n${label}`);
-  if (found < 0) return undefined;
-  const start = (found === 0 && text.startsWith(label) ? 0 : found + 1) + label.length;
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end).trim();
 }
 
 /** A list this long is parsed once and kept: shorter ones cost less to parse than to look up. */
@@ -77,10 +71,10 @@ function instructionsOf(system: string): string {
 
 /** Read the offline model's view of the org and its mail from a request, as a real model would read its prompt. */
 export function readPrompt(request: ProviderRequest): PromptView {
-  const system = request.system;
+  // Its own parts, and the list of names it may write to from where it is (see systemText).
+  const { text: system, sendTo } = systemText(request);
   const user = request.messages.filter((turn) => turn.role === 'user').map((turn) => turn.content).join('\n');
   const manager = labelledLine(system, PROMPT_LABELS.manager);
-  const sendTo = labelledLine(system, PROMPT_LABELS.sendTo) ?? '';
   const team: PromptView['team'] = [];
   const teamStart = system.indexOf(`\n${PROMPT_LABELS.team}\n`);
   if (teamStart >= 0) {
@@ -94,6 +88,7 @@ export function readPrompt(request: ProviderRequest): PromptView {
   }
   const self = labelledLine(system, PROMPT_LABELS.self) ?? request.agent;
   const view: PromptView = {
+    system,
     self,
     title: /^You are [^,]+, (.+), in the organisation /m.exec(system)?.[1] ?? self,
     instructions: instructionsOf(system),
