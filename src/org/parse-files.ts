@@ -28,7 +28,7 @@ export interface Parsed<T> {
   lineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
   /** The YAML's value when it parsed but failed its schema: what can still be checked against other files. */
   raw?: unknown;
-  /** Read in the plain form (plain-org-files.ts), without the YAML parser: reading its text again costs less than keeping its value (parse-cache-file.ts keeps the text). */
+  /** Read in the plain form (plain-org-files.ts), without the YAML parser: reading its text again costs less than keeping its value (the parse cache keeps the text, parsed-file-cache.ts). */
   plain?: true;
 }
 

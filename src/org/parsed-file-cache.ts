@@ -1,9 +1,152 @@
-import { statSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedText } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
-import type { Parsed } from './parse-files.js';
-import type { ParsedFileCache } from './parse-cache-file.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import { parserOf, type Parsed } from './parse-files.js';
 import { fileStamp } from './settled-org-cache.js';
+
+/** Raised when what an entry holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused; 6: org.yaml and resume `memory:`; 7: engine.sandbox.max_files, resume `persona:`; 8: a file in the plain form kept as its text), so older entries are not used. */
+const VERSION = 8;
+
+interface CacheFile {
+  version: typeof VERSION;
+  entries: Record<string, CacheEntry>;
+}
+
+/**
+ * One file as the cache keeps it, under its stamp: its value, with the digest of its text, or, for a
+ * file in the plain form (Parsed.plain), its text, parsed again when asked: that takes less than
+ * reading a value back, and at 100,000 resumes the values were 45 MB to write where the texts are 10.
+ */
+type CacheEntry = { stamp: string; digest?: string; value: unknown } | { stamp: string; text: string };
+
+/** The digest a cache entry keeps of a file's text. */
+export function contentDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
+/** Entries by file, in memory: a Map, where a record of 100,000 paths cost a look-up that made each key a property name. */
+type Entries = Map<string, CacheEntry>;
+
+/** The entries of a cache that has none on disk: never changed (`load` copies it before a change). */
+const EMPTY: Entries = new Map();
+
+/**
+ * The parsed, validated content of the org's files, kept in `org/state/cache/parse-cache.json` (machine-local)
+ * and keyed by each file's mtime and size, so a command does not parse hundreds of
+ * YAML files it parsed before. A file whose mtime changed but whose text did not (an org
+ * copied with `cp -r`, a fresh checkout, a `touch`) is found again by its content:
+ * reading a small file costs far less than loading the YAML parser and schemas.
+ * Only files that parsed without a problem are kept.
+ */
+export class ParsedFileCache {
+  private entries?: Entries;
+  private onDisk?: Entries;
+  private dirty = false;
+  /** The value of each entry kept as text, once parsed. */
+  private readonly values = new WeakMap<CacheEntry, unknown>();
+
+  constructor(private readonly path: string) {}
+
+  /** Whether the cache on disk keeps any version of the file (an org never loaded here keeps none). */
+  has(file: string): boolean {
+    return this.saved().has(file);
+  }
+
+  get(file: string, stamp: string): unknown {
+    const entry = this.current().get(file);
+    return entry && entry.stamp === stamp ? this.valueOf(file, entry) : undefined;
+  }
+
+  /** The value kept for a file with this text, whatever its stamp; undefined when the text changed. */
+  getByContent(file: string, text: string): unknown {
+    const entry = this.current().get(file);
+    if (!entry) return undefined;
+    const same = 'text' in entry ? entry.text === text : entry.digest === contentDigest(text);
+    return same ? this.valueOf(file, entry) : undefined;
+  }
+
+  /**
+   * The file's value as last saved, whatever its stamp: the cache is saved only when the whole
+   * org is valid, so this is the file's last valid version on this machine.
+   */
+  lastSaved(file: string): { stamp: string; value: unknown } | undefined {
+    const entry = this.saved().get(file);
+    const value = entry && this.valueOf(file, entry);
+    return entry && value !== undefined ? { stamp: entry.stamp, value } : undefined;
+  }
+
+  /** Keep a file that parsed without a problem: its text when it is in the plain form, else its value. */
+  set(file: string, stamp: string, text: string, parsed: Pick<Parsed<unknown>, 'value' | 'plain'>): void {
+    const entry: CacheEntry = parsed.plain ? { stamp, text } : { stamp, digest: contentDigest(text), value: parsed.value };
+    if (parsed.plain) this.values.set(entry, parsed.value);
+    this.load().set(file, entry);
+    this.dirty = true;
+  }
+
+  /** Keep `file`'s entry as it is under a new stamp (only its mtime moved). */
+  restamp(file: string, stamp: string): void {
+    const entry = this.current().get(file);
+    if (!entry) return;
+    const moved = { ...entry, stamp };
+    if (this.values.has(entry)) this.values.set(moved, this.values.get(entry));
+    this.load().set(file, moved);
+    this.dirty = true;
+  }
+
+  /** Keep only `files`, and write the cache if anything changed. A read-only org simply goes without. */
+  save(files: Iterable<string>): void {
+    const keep = new Set(files);
+    // Copied only when a file is dropped: a load that changed nothing writes nothing and copies nothing.
+    const gone = [...this.current().keys()].filter((file) => !keep.has(file));
+    if (gone.length > 0) {
+      const entries = this.load();
+      for (const file of gone) entries.delete(file);
+      this.dirty = true;
+    }
+    if (!this.dirty) return;
+    const parts: string[] = [];
+    for (const [file, entry] of this.load()) parts.push(`${JSON.stringify(file)}:${JSON.stringify(entry)}`);
+    try {
+      // As JSON.stringify({ version, entries }) writes it, entry by entry.
+      writeFileAtomic(this.path, `{"version":${VERSION},"entries":{${parts.join(',')}}}`);
+      this.dirty = false;
+    } catch {
+      // The cache only saves time; without it every file is parsed.
+    }
+  }
+
+  /** An entry's value: kept, or its text parsed again (undefined should it no longer parse). */
+  private valueOf(file: string, entry: CacheEntry): unknown {
+    if (!('text' in entry)) return entry.value;
+    if (!this.values.has(entry)) this.values.set(entry, (parseEdited(file, () => parserOf(file)(entry.text, file)) as Parsed<unknown>).value);
+    return this.values.get(entry);
+  }
+
+  /** The entries as they are now: those on disk until something is set or dropped. */
+  private current(): Entries {
+    return this.entries ?? this.saved();
+  }
+
+  /** The entries to change: a copy of those on disk, made once (`lastSaved` keeps answering from the disk's). */
+  private load(): Entries {
+    this.entries ??= new Map(this.saved());
+    return this.entries;
+  }
+
+  /** The entries as they are on disk, read once. */
+  private saved(): Entries {
+    if (this.onDisk) return this.onDisk;
+    try {
+      const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
+      this.onDisk = data.version === VERSION && data.entries !== null && typeof data.entries === 'object' ? new Map(Object.entries(data.entries)) : EMPTY;
+    } catch {
+      this.onDisk = EMPTY;
+    }
+    return this.onDisk;
+  }
+}
 
 interface CachedFile<T> {
   mtimeMs: number;
@@ -23,8 +166,8 @@ export interface Reading {
 
 /**
  * An org's files, each read and parsed again only when its size or mtime moved: kept parsed in
- * memory, and, across processes, in the on-disk cache (parse-cache-file.ts), by stamp and by
- * content. Each file
+ * memory, and, across processes, in the on-disk cache above (ParsedFileCache), by stamp and by
+ * content; one module with it, since every load that reads a file goes through both. Each file
  * comes through the one gate of editable files, so a file too large, not text or not a file is a
  * problem, never a throw. The org loader (load-org.ts) decides which files to read and what they
  * make; this only reads them.

@@ -156,7 +156,7 @@ export function parsePlainChart(text: string): PlainFile | undefined {
 /** The chart's value in the plain form, each field's line put in `lines` when given; undefined when the text is not in that form. */
 function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> | undefined {
   const agents: Record<string, Record<string, unknown>> = {};
-  // Each distinct value text read once; a list is copied for each entry, as the YAML parser gives each its own.
+  // Each distinct value text read once, and shared by the entries that say it (nothing changes a parsed chart in place).
   const known = new Map<string, unknown>();
   let current: Record<string, unknown> | undefined;
   let currentName = '';
@@ -197,7 +197,7 @@ function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> 
       if (item === undefined) return undefined;
       if (known.size < KEPT_VALUES) known.set(raw, item);
     }
-    current[field[1] as string] = Array.isArray(item) ? item.slice() : item;
+    current[field[1] as string] = item;
     currentFields += 1;
     lines?.set(`agents.${currentName}.${field[1]}`, line);
   }

@@ -4,6 +4,7 @@ import { parseResume } from '../../src/org/parse-files.js';
 import { checkPlainChart, checkPlainResume } from '../../src/org/plain-checks.js';
 import { parsePlainChart, parsePlainFrontMatter } from '../../src/org/plain-org-files.js';
 import { schemas } from '../../src/org/schema.js';
+import { FRONT_MATTERS } from '../helpers/front-matters.js';
 
 /** What a check gave, as the schema's parse would give it: the same values, in the same order of fields, or nothing (the schema decides). */
 function expectSameVerdict(fast: unknown, slow: { success: boolean; data?: unknown }): void {
@@ -91,42 +92,6 @@ describe('the schemas\' verdict on the plain form, without zod', () => {
   });
 });
 
-/** Front matter a person might write, each read by parseResume's fast path or the long way: the two must agree. */
-const FRONT_MATTERS = [
-  'title: Engineer\nmodel: offline\ncredits: 0.5\n',
-  'title: "Analyst: answers questions"\nmodel: [offline, gpt-4o-mini]\ncredits: 1e3\n',
-  "title: 'It''s me'\nmodel: offline\ncredits: 1\n",
-  'title: a: b\nmodel: offline\ncredits: 1\n',
-  'title: x # a comment\nmodel: offline\ncredits: 1\n',
-  '# a comment first\ntitle: x\nmodel: offline\ncredits: 1\n',
-  'title: x\nmodel: offline\ncredits: 1\ntools:\n  - send_message\n  - read_file\n',
-  'title: >\n  folded\n  title\nmodel: offline\ncredits: 1\n',
-  'title: |\n  two\n  lines\nmodel: offline\n',
-  'title: yes\nmodel: offline\ncredits: 1\n',
-  'title: no\nmodel: offline\n',
-  'title: x\nmodel: offline\ncredits:\n',
-  'title:\nmodel: offline\n',
-  'title: x\nmodel: offline\ncredits: 0x10\n',
-  'title: x\nmodel: offline\ncredits: 1_000\n',
-  'title: x\nmodel: offline\ncredits: .5\n',
-  'title: x\nmodel: offline\ncredits: 1e400\n',
-  'title: 12\nmodel: offline\n',
-  'title: true\nmodel: offline\n',
-  'title: null\nmodel: offline\n',
-  'title: x\nmodel: offline\nschedule: { every: 3 }\n',
-  'title: x\nmodel: offline\nschedule: { every: 3, every: 4 }\n',
-  'title: x\nmodel: offline\ntools: [send_message, "files/*"]\n',
-  'title: x\nmodel: offline\ntools: [send_message, bad tool]\n',
-  'title: x\nmodel: offline\npersona:\n  age: 34\n  team: "a, b"\n',
-  'title: x\nmodel: offline\npersona:\n  Age: 34\n',
-  'title: x\nmodel: offline\nweb_allow: [docs.python.org]\n',
-  'title: x\nmodel: offline\nmemory: off\n',
-  'title: x\ntitle: y\nmodel: offline\n',
-  'title: &t x\nmodel: *t\n',
-  'title: x\r\nmodel: offline\r\n',
-  'title: "\\u00e9t\\u00e9"\nmodel: offline\n',
-  'title: x\nmodel: offline\nunknown: 1\n',
-];
 
 describe('a resume read by the fast path is the resume the YAML parser and the schema make', () => {
   test.each(FRONT_MATTERS)('front matter %j', (yaml) => {
