@@ -61,7 +61,8 @@ export function readEditedFileAndStat(path: string, file: string, maxBytes: numb
     if (stat.isDirectory()) return problem('is a folder, not a file');
     if (!stat.isFile()) return problem('is not a regular file (a pipe or a device); lemming reads only plain files here');
     if (stat.size > maxBytes) return problem(`is ${stat.size} bytes; lemming reads at most ${maxBytes} bytes of this file, so it was not read`);
-    bytes = Buffer.alloc(stat.size);
+    // Not zeroed: only the bytes read are used.
+    bytes = Buffer.allocUnsafe(stat.size);
     let offset = 0;
     while (offset < bytes.length) {
       const read = readSync(descriptor, bytes, offset, bytes.length - offset, offset);

@@ -66,12 +66,13 @@ export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<Ch
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */
 export function parseResume(text: string, file: string): Parsed<ParsedResume> {
   const own = splitOwnFrontMatter(text);
-  const plain = own ? parsePlainWith(parsePlainFrontMatter(own.yaml), checkPlainResume, () => schemas().resumeSchema) : undefined;
+  const form = own ? parsePlainFrontMatter(own.yaml) : undefined;
+  const plain = parsePlainWith(form, checkPlainResume, () => schemas().resumeSchema);
   // A valid resume keeps the lines the checks across files name (`lines`), not a way to find any other:
   // at 100,000 resumes, a map of lines each was much of what a load held.
-  if (own && plain?.value) {
-    const lineOf = plain.lineOf ?? (() => undefined);
-    return { problems: [], plain: true, value: { frontMatter: plain.value, instructions: own.body.trim(), lines: { model: lineOf(['model']), credits: lineOf(['credits']), tools: lineOf(['tools']) } } };
+  if (own && form && plain?.value) {
+    const lines = form.lines;
+    return { problems: [], plain: true, value: { frontMatter: plain.value, instructions: own.body.trim(), lines: { model: lines.get('model'), credits: lines.get('credits'), tools: lines.get('tools') } } };
   }
   const parts = splitFrontMatter(text);
   if (!parts) {
