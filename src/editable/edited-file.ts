@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { errorMessage, type Problem } from '../errors.js';
 
 /**
@@ -19,6 +19,12 @@ export const MAX_EDITED_MARKDOWN_BYTES = 1024 * 1024;
 /** An editable file's text, or that it is not there, or why it cannot be used (a problem naming it). */
 export type EditedText = { text: string } | { missing: true } | { problem: Problem };
 
+/** What `readEditedFileAndStat` found: what `readEditedFile` gives, and what `fstat` said of the file it opened (absent when none was opened). */
+export interface EditedRead {
+  read: EditedText;
+  stat?: Stats;
+}
+
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
@@ -29,22 +35,34 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * one, the line. A UTF-8 byte order mark is dropped: editors on Windows write one.
  */
 export function readEditedFile(path: string, file: string, maxBytes: number): EditedText {
-  const problem = (message: string, line?: number): EditedText => ({ problem: { file, ...(line === undefined ? {} : { line }), message, severity: 'error' } });
+  return readEditedFileAndStat(path, file, maxBytes).read;
+}
+
+/**
+ * `readEditedFile`, and the `fstat` of the file it opened: a caller that stamps files by their
+ * mtime and size (the org loader) reads a file it has no version of with one open, not a `stat`
+ * by its path first (at 100,000 resumes, some 0.2 s a pass).
+ */
+export function readEditedFileAndStat(path: string, file: string, maxBytes: number): EditedRead {
+  let stat: Stats | undefined;
+  const answer = (read: EditedText): EditedRead => (stat ? { read, stat } : { read });
+  const problem = (message: string, line?: number): EditedRead => answer({ problem: { file, ...(line === undefined ? {} : { line }), message, severity: 'error' } });
   let descriptor: number;
   try {
     descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { missing: true };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { read: { missing: true } };
     return problem(`cannot be read (${code ?? errorMessage(error)})`);
   }
   let bytes: Buffer;
   try {
-    const stat = fstatSync(descriptor);
+    stat = fstatSync(descriptor);
     if (stat.isDirectory()) return problem('is a folder, not a file');
     if (!stat.isFile()) return problem('is not a regular file (a pipe or a device); lemming reads only plain files here');
     if (stat.size > maxBytes) return problem(`is ${stat.size} bytes; lemming reads at most ${maxBytes} bytes of this file, so it was not read`);
-    bytes = Buffer.alloc(stat.size);
+    // Not zeroed: only the bytes read are used.
+    bytes = Buffer.allocUnsafe(stat.size);
     let offset = 0;
     while (offset < bytes.length) {
       const read = readSync(descriptor, bytes, offset, bytes.length - offset, offset);
@@ -57,7 +75,7 @@ export function readEditedFile(path: string, file: string, maxBytes: number): Ed
   } finally {
     closeSync(descriptor);
   }
-  return decodeEditedText(bytes, file);
+  return answer(decodeEditedText(bytes, file));
 }
 
 /** Bytes of an editable file as text, or the problem that keeps them from being text. Pure. */

@@ -3,7 +3,7 @@ import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedF
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
-import { contentDigest, ParsedFileCache } from './parsed-file-cache.js';
+import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type Parsed, type ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
 import { agentFolders } from './settled-org-cache.js';
@@ -40,7 +40,7 @@ export function candidateProblems(root: string, changes: FileChanges): Problem[]
       text = read.text;
     }
     if (changed === undefined) {
-      const kept = cache.getByContent(file, contentDigest(text)) as T | undefined;
+      const kept = cache.getByContent(file, text) as T | undefined;
       if (kept !== undefined) return { value: kept, problems: [] };
     }
     const parsed = parseEdited(file, () => parser(text, file)) as Parsed<T>;

@@ -8,7 +8,7 @@ import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResu
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
-import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey } from './settled-org-cache.js';
+import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -80,8 +80,12 @@ export class OrgLoader {
   /** Set when the stamps the org was kept with were gone: the next settled org replaces it whatever it compares as. */
   private unknownBefore = false;
 
-  constructor(root: string) {
+  /** False: the first load reads the files, not the org kept settled (its caller just found none under them). */
+  private readonly takesKept: boolean;
+
+  constructor(root: string, options: { takesKept?: boolean } = {}) {
     this.root = root;
+    this.takesKept = options.takesKept ?? true;
     this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
     this.files = new ParsedFiles(root, this.diskCache);
     this.listing = new AgentFolderListing(root);
@@ -104,7 +108,7 @@ export class OrgLoader {
    * a few `stat`s; otherwise only those resumes are looked at again. Without it every file is `stat`ed.
    */
   load(changed?: ReadonlySet<string>): OrgLoadResult {
-    if (!this.last) {
+    if (!this.last && this.takesKept) {
       const kept = this.fromSettled();
       if (kept) return kept;
     }
@@ -158,6 +162,7 @@ export class OrgLoader {
       this.stampsKey = quick.key;
       return this.takeKept(quick, folders, new Map(), quick.key);
     }
+    if (!settledOrgKept(this.root)) return undefined;
     const folders = this.listing.folders();
     const stamps = folders && currentStamps(this.root, folders.names);
     if (!folders || !stamps) return undefined;
@@ -377,6 +382,6 @@ export function loadOrgForReading(root: string): { org: Org; problems: Problem[]
 
 /** `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and assembled. */
 export function loadOrgFromFiles(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
-  const result = new OrgLoader(root).load();
+  const result = new OrgLoader(root, { takesKept: false }).load();
   return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import { splitFrontMatter } from '../mailbox/front-matter.js';
 import { splitOwnFrontMatter } from '../mailbox/front-matter-fast.js';
-import { parsePlainChart, parsePlainFrontMatter, plainLineOf, type PlainFile } from './plain-org-files.js';
+import { parsePlainChart, parsePlainFrontMatter, type PlainFile } from './plain-org-files.js';
+import { checkPlainChart, checkPlainResume } from './plain-checks.js';
 import { schemas, type OrgFile, type ResumeFrontMatter } from './schema.js';
 import { schemaProblems } from './schema-problems.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
+import { CHART_FILE, ORG_FILE } from './names.js';
 
 /** org/chart.yaml as parsed, before its names are checked against the resumes. */
 export type ChartFile = z.infer<ReturnType<typeof schemas>['chartFileSchema']>;
@@ -26,6 +28,8 @@ export interface Parsed<T> {
   lineOf?: (path: ReadonlyArray<string | number>) => number | undefined;
   /** The YAML's value when it parsed but failed its schema: what can still be checked against other files. */
   raw?: unknown;
+  /** Read in the plain form (plain-org-files.ts), without the YAML parser: reading its text again costs less than keeping its value (the parse cache keeps the text, parsed-file-cache.ts). */
+  plain?: true;
 }
 
 function parseYamlWith<T>(text: string, file: string, schema: z.ZodType<T>, lineOffset = 0): Parsed<T> {
@@ -45,24 +49,30 @@ export function parseOrgFile(text: string, file = 'org/org.yaml'): Parsed<OrgFil
  * A file in the plain form (plain-org-files.ts) checked by its schema: undefined when it is not in
  * that form, or does not pass, so the YAML parser reads it and says what is wrong, with its lines.
  */
-function parsePlainWith<T>(plain: PlainFile | undefined, schema: z.ZodType<T>): Parsed<T> | undefined {
+function parsePlainWith<T>(plain: PlainFile | undefined, check: (value: Record<string, unknown>) => T | undefined, schema: () => z.ZodType<T>): Parsed<T> | undefined {
   if (!plain) return undefined;
-  const result = schema.safeParse(plain.value);
-  return result.success ? { value: result.data, problems: [], lineOf: plainLineOf(plain.lines) } : undefined;
+  const lineOf = plain.lineOf;
+  const checked = check(plain.value);
+  if (checked !== undefined) return { value: checked, problems: [], lineOf, plain: true };
+  const result = schema().safeParse(plain.value);
+  return result.success ? { value: result.data, problems: [], lineOf, plain: true } : undefined;
 }
 
 /** Parse `org/chart.yaml`. Pure. */
 export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
-  return parsePlainWith(parsePlainChart(text), schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
+  return parsePlainWith(parsePlainChart(text), checkPlainChart, () => schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
 }
 
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */
 export function parseResume(text: string, file: string): Parsed<ParsedResume> {
   const own = splitOwnFrontMatter(text);
-  const plain = own ? parsePlainWith(parsePlainFrontMatter(own.yaml), schemas().resumeSchema) : undefined;
-  if (own && plain?.value) {
-    const lineOf = plain.lineOf ?? (() => undefined);
-    return { problems: [], lineOf, value: { frontMatter: plain.value, instructions: own.body.trim(), lines: { model: lineOf(['model']), credits: lineOf(['credits']), tools: lineOf(['tools']) } } };
+  const form = own ? parsePlainFrontMatter(own.yaml) : undefined;
+  const plain = parsePlainWith(form, checkPlainResume, () => schemas().resumeSchema);
+  // A valid resume keeps the lines the checks across files name (`lines`), not a way to find any other:
+  // at 100,000 resumes, a map of lines each was much of what a load held.
+  if (own && form && plain?.value) {
+    const lines = form.lines;
+    return { problems: [], plain: true, value: { frontMatter: plain.value, instructions: own.body.trim(), lines: { model: lines.get('model'), credits: lines.get('credits'), tools: lines.get('tools') } } };
   }
   const parts = splitFrontMatter(text);
   if (!parts) {
@@ -83,7 +93,6 @@ export function parseResume(text: string, file: string): Parsed<ParsedResume> {
   const lineOf = parsed.lineOf ?? (() => undefined);
   return {
     problems: [],
-    lineOf,
     value: {
       frontMatter: parsed.value,
       instructions: parts.body.trim(),
@@ -108,4 +117,11 @@ export function parseAgentTemplate(text: string, file: string): Parsed<ParsedAge
   const parsed = parseYamlWith(parts.yaml, file, schemas().resumeSchema.partial({ model: true }), 1);
   if (!parsed.value) return { problems: parsed.problems };
   return { problems: [], value: { frontMatter: parsed.value, instructions: parts.body.trim() } };
+}
+
+/** The parser of an org file by its path relative to the root: org.yaml, the chart, or an agent's resume. */
+export function parserOf(file: string): (text: string, file: string) => Parsed<unknown> {
+  if (file === ORG_FILE) return parseOrgFile;
+  if (file === CHART_FILE) return parseChartFile;
+  return parseResume;
 }

@@ -1,53 +1,70 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile } from '../editable/edited-file.js';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedText } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
-import type { Parsed } from './parse-files.js';
+import { parserOf, type Parsed } from './parse-files.js';
 import { fileStamp } from './settled-org-cache.js';
 
+/** Raised when what an entry holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused; 6: org.yaml and resume `memory:`; 7: engine.sandbox.max_files, resume `persona:`; 8: a file in the plain form kept as its text), so older entries are not used. */
+const VERSION = 8;
+
 interface CacheFile {
-  /** Raised when what a parsed file holds changes shape, or what is read (2: engine.sandbox, web, command_tools; 3: engine.shutdown_seconds, ready_turn_seconds; 4: engine.changes; 5: nesting past 64 levels refused; 6: org.yaml and resume `memory:`; 7: engine.sandbox.max_files, resume `persona:`), so older entries are not used. */
-  version: 7;
+  version: typeof VERSION;
   entries: Record<string, CacheEntry>;
 }
 
-interface CacheEntry {
-  stamp: string;
-  /** SHA-256 of the file's text: a copied, checked-out or touched file has a new mtime but the same content. */
-  digest?: string;
-  value: unknown;
-}
+/**
+ * One file as the cache keeps it, under its stamp: its value, with the digest of its text, or, for a
+ * file in the plain form (Parsed.plain), its text, parsed again when asked: that takes less than
+ * reading a value back, and at 100,000 resumes the values were 45 MB to write where the texts are 10.
+ */
+type CacheEntry = { stamp: string; digest?: string; value: unknown } | { stamp: string; text: string };
 
 /** The digest a cache entry keeps of a file's text. */
 export function contentDigest(text: string): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
+/** Entries by file, in memory: a Map, where a record of 100,000 paths cost a look-up that made each key a property name. */
+type Entries = Map<string, CacheEntry>;
+
+/** The entries of a cache that has none on disk: never changed (`load` copies it before a change). */
+const EMPTY: Entries = new Map();
+
 /**
  * The parsed, validated content of the org's files, kept in `org/state/cache/parse-cache.json` (machine-local)
  * and keyed by each file's mtime and size, so a command does not parse hundreds of
  * YAML files it parsed before. A file whose mtime changed but whose text did not (an org
- * copied with `cp -r`, a fresh checkout, a `touch`) is found again by its content digest:
+ * copied with `cp -r`, a fresh checkout, a `touch`) is found again by its content:
  * reading a small file costs far less than loading the YAML parser and schemas.
  * Only files that parsed without a problem are kept.
  */
 export class ParsedFileCache {
-  private entries?: CacheFile['entries'];
-  private onDisk?: CacheFile['entries'];
+  private entries?: Entries;
+  private onDisk?: Entries;
   private dirty = false;
+  /** The value of each entry kept as text, once parsed. */
+  private readonly values = new WeakMap<CacheEntry, unknown>();
 
   constructor(private readonly path: string) {}
 
+  /** Whether the cache on disk keeps any version of the file (an org never loaded here keeps none). */
+  has(file: string): boolean {
+    return this.saved().has(file);
+  }
+
   get(file: string, stamp: string): unknown {
-    const entry = this.current()[file];
-    return entry && entry.stamp === stamp ? entry.value : undefined;
+    const entry = this.current().get(file);
+    return entry && entry.stamp === stamp ? this.valueOf(file, entry) : undefined;
   }
 
   /** The value kept for a file with this text, whatever its stamp; undefined when the text changed. */
-  getByContent(file: string, digest: string): unknown {
-    const entry = this.current()[file];
-    return entry && entry.digest === digest ? entry.value : undefined;
+  getByContent(file: string, text: string): unknown {
+    const entry = this.current().get(file);
+    if (!entry) return undefined;
+    const same = 'text' in entry ? entry.text === text : entry.digest === contentDigest(text);
+    return same ? this.valueOf(file, entry) : undefined;
   }
 
   /**
@@ -55,11 +72,26 @@ export class ParsedFileCache {
    * org is valid, so this is the file's last valid version on this machine.
    */
   lastSaved(file: string): { stamp: string; value: unknown } | undefined {
-    return this.saved()[file];
+    const entry = this.saved().get(file);
+    const value = entry && this.valueOf(file, entry);
+    return entry && value !== undefined ? { stamp: entry.stamp, value } : undefined;
   }
 
-  set(file: string, stamp: string, digest: string, value: unknown): void {
-    this.load()[file] = { stamp, digest, value };
+  /** Keep a file that parsed without a problem: its text when it is in the plain form, else its value. */
+  set(file: string, stamp: string, text: string, parsed: Pick<Parsed<unknown>, 'value' | 'plain'>): void {
+    const entry: CacheEntry = parsed.plain ? { stamp, text } : { stamp, digest: contentDigest(text), value: parsed.value };
+    if (parsed.plain) this.values.set(entry, parsed.value);
+    this.load().set(file, entry);
+    this.dirty = true;
+  }
+
+  /** Keep `file`'s entry as it is under a new stamp (only its mtime moved). */
+  restamp(file: string, stamp: string): void {
+    const entry = this.current().get(file);
+    if (!entry) return;
+    const moved = { ...entry, stamp };
+    if (this.values.has(entry)) this.values.set(moved, this.values.get(entry));
+    this.load().set(file, moved);
     this.dirty = true;
   }
 
@@ -67,41 +99,50 @@ export class ParsedFileCache {
   save(files: Iterable<string>): void {
     const keep = new Set(files);
     // Copied only when a file is dropped: a load that changed nothing writes nothing and copies nothing.
-    const gone = Object.keys(this.current()).filter((file) => !keep.has(file));
+    const gone = [...this.current().keys()].filter((file) => !keep.has(file));
     if (gone.length > 0) {
       const entries = this.load();
-      for (const file of gone) delete entries[file];
+      for (const file of gone) entries.delete(file);
       this.dirty = true;
     }
     if (!this.dirty) return;
-    const entries = this.load();
+    const parts: string[] = [];
+    for (const [file, entry] of this.load()) parts.push(`${JSON.stringify(file)}:${JSON.stringify(entry)}`);
     try {
-      writeFileAtomic(this.path, JSON.stringify({ version: 7, entries } satisfies CacheFile));
+      // As JSON.stringify({ version, entries }) writes it, entry by entry.
+      writeFileAtomic(this.path, `{"version":${VERSION},"entries":{${parts.join(',')}}}`);
       this.dirty = false;
     } catch {
       // The cache only saves time; without it every file is parsed.
     }
   }
 
+  /** An entry's value: kept, or its text parsed again (undefined should it no longer parse). */
+  private valueOf(file: string, entry: CacheEntry): unknown {
+    if (!('text' in entry)) return entry.value;
+    if (!this.values.has(entry)) this.values.set(entry, (parseEdited(file, () => parserOf(file)(entry.text, file)) as Parsed<unknown>).value);
+    return this.values.get(entry);
+  }
+
   /** The entries as they are now: those on disk until something is set or dropped. */
-  private current(): CacheFile['entries'] {
+  private current(): Entries {
     return this.entries ?? this.saved();
   }
 
   /** The entries to change: a copy of those on disk, made once (`lastSaved` keeps answering from the disk's). */
-  private load(): CacheFile['entries'] {
-    this.entries ??= { ...this.saved() };
+  private load(): Entries {
+    this.entries ??= new Map(this.saved());
     return this.entries;
   }
 
   /** The entries as they are on disk, read once. */
-  private saved(): CacheFile['entries'] {
+  private saved(): Entries {
     if (this.onDisk) return this.onDisk;
     try {
       const data = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
-      this.onDisk = data.version === 7 && typeof data.entries === 'object' ? data.entries : {};
+      this.onDisk = data.version === VERSION && data.entries !== null && typeof data.entries === 'object' ? new Map(Object.entries(data.entries)) : EMPTY;
     } catch {
-      this.onDisk = {};
+      this.onDisk = EMPTY;
     }
     return this.onDisk;
   }
@@ -181,14 +222,24 @@ export class ParsedFiles {
       const kept = this.memory.get(file) as CachedFile<T> | undefined;
       if (kept && trustedStamp === kept.stamp) return fromMemory(file, kept, problems, stamps, reading);
     }
-    // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
     const path = this.pathOf(file);
-    let stat;
-    try {
-      stat = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      // Not readable as a file (a folder in the way, no permission): as good as missing.
+    const maxBytes = kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES;
+    // A file with no version here nor on disk (an org written by a program, cloned, or never loaded
+    // here) is read at once: one open, its stamp from the open file, not a `stat` by its path first.
+    if (!this.memory.has(file) && !this.disk.has(file)) {
+      const opened = readEditedFileAndStat(path, file, maxBytes);
+      // Opened, but no regular file (a folder, a pipe), or not opened (no permission): stamped by its path, as before.
+      const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(path));
+      if (!stat) {
+        problems.push(missingProblem(file, kind));
+        return { problems: [] };
+      }
+      const stamp = fileStamp(stat);
+      stamps.set(file, stamp);
+      return this.parseRead(file, stat, stamp, opened.read, parse, problems, reading, kind);
     }
+    // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
+    const stat = statOf(path);
     if (!stat) {
       problems.push(missingProblem(file, kind));
       return { problems: [] };
@@ -200,7 +251,20 @@ export class ParsedFiles {
     const fromDisk = reading.useDiskCache ? (this.disk.get(file, stamp) as T | undefined) : undefined;
     if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
     // Through the one gate of editable files: a file too large, not text, or not a file is a problem, never a throw.
-    const read = readEditedFile(path, file, kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
+    return this.parseRead(file, stat, stamp, readEditedFile(path, file, maxBytes), parse, problems, reading, kind);
+  }
+
+  /** A file just read (or found unreadable), parsed unless the on-disk cache has its text, and kept in memory under its stamp. */
+  private parseRead<T>(
+    file: string,
+    stat: { mtimeMs: number; size: number },
+    stamp: string,
+    read: EditedText,
+    parse: (text: string, file: string) => Parsed<T>,
+    problems: Problem[],
+    reading: Reading,
+    kind: 'org' | 'agent',
+  ): Parsed<T> {
     if (!('text' in read)) {
       const unread: Parsed<T> = { problems: 'problem' in read ? [read.problem] : [missingProblem(file, kind)] };
       this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed: unread, fromDisk: false });
@@ -208,16 +272,15 @@ export class ParsedFiles {
       return unread;
     }
     const text = read.text;
-    const digest = contentDigest(text);
-    const sameText = reading.useDiskCache ? (this.disk.getByContent(file, digest) as T | undefined) : undefined;
+    const sameText = reading.useDiskCache ? (this.disk.getByContent(file, text) as T | undefined) : undefined;
     if (sameText !== undefined) {
       // Only the mtime moved: keep the value under the new stamp so the next command takes the quick way.
-      this.disk.set(file, stamp, digest, sameText);
+      this.disk.restamp(file, stamp);
       return this.takeFromDisk(file, stat, stamp, sameText, reading);
     }
     const parsed = parseEdited(file, () => parse(text, file)) as Parsed<T>;
     this.memory.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, stamp, parsed, fromDisk: false });
-    if (parsed.value !== undefined && parsed.problems.length === 0) this.disk.set(file, stamp, digest, parsed.value);
+    if (parsed.value !== undefined && parsed.problems.length === 0) this.disk.set(file, stamp, text, parsed);
     problems.push(...parsed.problems);
     return parsed;
   }
@@ -237,6 +300,15 @@ function fromMemory<T>(file: string, kept: CachedFile<T>, problems: Problem[], s
   reading.usedDiskCache ||= kept.fromDisk;
   if (kept.parsed.problems.length > 0) problems.push(...kept.parsed.problems);
   return kept.parsed;
+}
+
+/** A file's `stat` by its path; undefined when it is not there or cannot be looked at (a folder in the way, no permission): as good as missing. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 function missingProblem(file: string, kind: 'org' | 'agent'): Problem {

@@ -16,7 +16,9 @@ export type LineMap = Map<string, number>;
 /** What a fast path read: the value, and the line of each field. */
 export interface PlainFile {
   value: Record<string, unknown>;
-  lines: LineMap;
+  readonly lines: LineMap;
+  /** The line of a dotted path (see plainLineOf); it holds on to the lines, not to the value. */
+  lineOf: (path: ReadonlyArray<string | number>) => number | undefined;
 }
 
 /** A bare or JSON-quoted scalar as YAML reads it: a string, a number, true or false, null; undefined when unsure. */
@@ -116,54 +118,91 @@ export function parsePlainFrontMatter(yaml: string): PlainFile | undefined {
   }
   // A key with nothing under it is null in YAML: the long way says so with its line.
   if (Object.values(value).some((item) => item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length === 0)) return undefined;
-  return { value, lines };
+  return { value, lines, lineOf: plainLineOf(lines) };
 }
 
 const CHART_ENTRY = /^ {2}([a-z0-9][a-z0-9_-]*):$/;
 const CHART_FIELD = /^ {4}(reports_to|send_to|read_from): (.+)$/;
 
+/** How many distinct field values a chart's read keeps parsed: most entries say the same (`["*"]`, a team's list). */
+const KEPT_VALUES = 4_096;
+
 /**
  * org/chart.yaml in the plain form: comment lines, `agents:`, then for each agent `  name:` and its
- * fields, each `    field: value` on one line.
+ * fields, each `    field: value` on one line. The lines of the fields are found when first asked
+ * (a problem to point at), by reading the text again: at 100,000 agents, a map of 400,000 paths
+ * made for every load cost more than the rest of the read.
  */
 export function parsePlainChart(text: string): PlainFile | undefined {
+  const value = readPlainChart(text);
+  if (!value) return undefined;
+  let lines: LineMap | undefined;
+  const linesOf = (): LineMap => {
+    if (!lines) {
+      lines = new Map();
+      readPlainChart(text, lines);
+    }
+    return lines;
+  };
+  return {
+    value,
+    get lines() {
+      return linesOf();
+    },
+    lineOf: (path) => plainLineOf(linesOf())(path),
+  };
+}
+
+/** The chart's value in the plain form, each field's line put in `lines` when given; undefined when the text is not in that form. */
+function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> | undefined {
   const agents: Record<string, Record<string, unknown>> = {};
-  const lines: LineMap = new Map();
+  // Each distinct value text read once, and shared by the entries that say it (nothing changes a parsed chart in place).
+  const known = new Map<string, unknown>();
   let current: Record<string, unknown> | undefined;
   let currentName = '';
+  let currentFields = 0;
   let seenAgents = false;
-  const rows = text.split('\n');
-  for (let index = 0; index < rows.length; index += 1) {
-    const row = rows[index] as string;
+  // Line by line as text.split('\n') would give them, without making the array of all of them.
+  for (let start = 0, line = 1; start <= text.length; line += 1) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const row = text.slice(start, end);
+    start = end + 1;
     if (row === '' || row.startsWith('#')) continue;
-    const line = index + 1;
     if (row === 'agents:') {
       if (seenAgents) return undefined;
       seenAgents = true;
-      lines.set('agents', line);
+      lines?.set('agents', line);
       continue;
     }
     if (!seenAgents) return undefined;
     const entry = CHART_ENTRY.exec(row);
     if (entry) {
+      // An agent with no field is null in YAML: the long way reads it.
+      if (current && currentFields === 0) return undefined;
       currentName = entry[1] as string;
       if (Object.hasOwn(agents, currentName)) return undefined;
       current = {};
+      currentFields = 0;
       agents[currentName] = current;
-      lines.set(`agents.${currentName}`, line);
+      lines?.set(`agents.${currentName}`, line);
       continue;
     }
     const field = CHART_FIELD.exec(row);
     if (!field || !current || Object.hasOwn(current, field[1] as string)) return undefined;
-    const item = inlineValue(field[2] as string);
-    if (item === undefined) return undefined;
+    const raw = field[2] as string;
+    let item = known.get(raw);
+    if (item === undefined) {
+      item = inlineValue(raw);
+      if (item === undefined) return undefined;
+      if (known.size < KEPT_VALUES) known.set(raw, item);
+    }
     current[field[1] as string] = item;
-    lines.set(`agents.${currentName}.${field[1]}`, line);
+    currentFields += 1;
+    lines?.set(`agents.${currentName}.${field[1]}`, line);
   }
-  if (!seenAgents) return undefined;
-  // An agent with no field is null in YAML: the long way reads it.
-  if (Object.values(agents).some((entry) => Object.keys(entry).length === 0)) return undefined;
-  return { value: { agents }, lines };
+  if (!seenAgents || (current && currentFields === 0)) return undefined;
+  return { agents };
 }
 
 /** The line of a path in a plain file: the field's own, else its closest parent's (a list's items are on its line). */

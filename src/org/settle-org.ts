@@ -63,7 +63,13 @@ export function settleOrg(input: SettleInput): Settled {
     [ORG, input.orgFile],
     [CHART, input.chart],
   ]);
-  for (const [name, resume] of input.resumes) versions.set(resumeFile(name), resume);
+  // Each resume's path made once: every round of assembling looks each one up.
+  const resumeFiles: Array<[string, string]> = [];
+  for (const [name, resume] of input.resumes) {
+    const file = resumeFile(name);
+    resumeFiles.push([name, file]);
+    versions.set(file, resume);
+  }
   const pick = new Map<string, Pick>();
   for (const [file, version] of versions) pick.set(file, version.current ? 'current' : version.last ? 'last' : 'none');
   const versionOf = <T>(file: string): Version<T> | undefined => {
@@ -79,7 +85,7 @@ export function settleOrg(input: SettleInput): Settled {
   let firstErrors: Problem[] | undefined;
   // Each round puts back or leaves out at least one file, so this ends; the bound is a guard.
   for (let round = 0; round <= versions.size + 2; round += 1) {
-    const assembled = assemble(input, versionOf);
+    const assembled = assemble(input, resumeFiles, versionOf);
     const errors = assembled.problems.filter((problem) => problem.severity === 'error');
     firstErrors ??= errors;
     if (errors.length === 0 && assembled.org) {
@@ -127,15 +133,19 @@ export function settleOrg(input: SettleInput): Settled {
 
 function assemble(
   input: SettleInput,
+  resumeFiles: ReadonlyArray<readonly [string, string]>,
   versionOf: <T>(file: string) => Version<T> | undefined,
 ): { org?: Org; problems: Problem[]; standIns: string[] } {
   const orgFile = versionOf<OrgFile>(ORG);
   const chart = versionOf<ChartFile>(CHART);
   const resumes = new Map<string, ParsedResume>();
-  for (const name of input.resumes.keys()) {
-    const resume = versionOf<ParsedResume>(resumeFile(name));
+  const left = new Set<string>();
+  for (const [name, file] of resumeFiles) {
+    const resume = versionOf<ParsedResume>(file);
     if (resume) resumes.set(name, resume.value);
+    else left.add(name);
   }
+  for (const name of input.brokenResumes) if (!resumes.has(name)) left.add(name);
   const standIns = [...(orgFile ? [] : [ORG]), ...(chart ? [] : [CHART])];
   const assembled = assembleOrg({
     root: input.root,
@@ -158,7 +168,7 @@ function assemble(
     resumes,
     // A resume left out for its errors (a misspelt model, with no valid version to fall back on) is still
     // there: its errors are said on its own file, and the chart is not told the agent does not exist.
-    brokenResumes: new Set([...input.brokenResumes, ...input.resumes.keys()].filter((name) => !resumes.has(name))),
+    brokenResumes: left,
     checkModels: orgFile !== undefined,
     chartUsable: chart !== undefined,
   });

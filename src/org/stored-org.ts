@@ -31,40 +31,94 @@ function storeAudience(audience: Audience): '*' | string[] {
   return audience === '*' ? '*' : [...audience];
 }
 
+/** The key a column knows a value by: a string itself, anything else its JSON behind a NUL (so the name `null` is not the value null). */
+function valueKey(value: unknown): string {
+  return typeof value === 'string' ? value : `\u0000${JSON.stringify(value)}`;
+}
+
+/** An array or a record: JSON writes what its keys hold (not a Date's or a Set's own way). */
+function isPlain(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
+}
+
+/**
+ * Whether two values have the same JSON for certain, looked at one level deep: the same value, or
+ * arrays or objects of the same primitives (and keys, in the same order). Anything deeper: false,
+ * and the caller compares their JSON.
+ */
+function sameShallow(left: unknown, right: unknown): boolean {
+  if (left === right) return typeof left !== 'number' || !Number.isNaN(left);
+  if (!isPlain(left) || !isPlain(right) || Array.isArray(left) !== Array.isArray(right)) return false;
+  const leftFields = left as Record<string, unknown>;
+  const rightFields = right as Record<string, unknown>;
+  const leftKeys = Object.keys(leftFields);
+  const rightKeys = Object.keys(rightFields);
+  if (leftKeys.length !== rightKeys.length) return false;
+  for (let index = 0; index < leftKeys.length; index += 1) {
+    const key = leftKeys[index] as string;
+    if (key !== rightKeys[index]) return false;
+    const item = leftFields[key];
+    if (item !== rightFields[key] || (item !== null && typeof item === 'object') || (typeof item === 'number' && !Number.isFinite(item))) return false;
+  }
+  return true;
+}
+
 /** The org as JSON can keep it. Pure. */
 export function storeOrg(org: Org): StoredOrg {
   const { root: _root, agents, ...rest } = org;
-  const columns: Record<string, StoredColumn> = {};
-  const seen = new Map<string, Map<string, number>>();
-  let row = 0;
-  for (const agent of agents.values()) {
-    for (const [field, raw] of Object.entries(agent)) {
-      if (raw === undefined) continue;
-      const value = field === 'sendTo' || field === 'readFrom' ? storeAudience(raw as Audience) : raw;
-      let column = columns[field];
-      let known = seen.get(field);
-      if (!column || !known) {
-        // An agent before this one has no such field: -1 for each.
-        column = { distinct: [], index: new Array<number>(row).fill(-1) };
-        known = new Map();
-        columns[field] = column;
-        seen.set(field, known);
-      }
-      const key = typeof value === 'string' ? value : JSON.stringify(value);
-      let at = known.get(key);
-      if (at === undefined) {
-        at = column.distinct.length;
-        column.distinct.push(value);
-        known.set(key, at);
-      }
-      (column.index as number[])[row] = at;
+  const rows = [...agents.values()] as unknown as Array<Record<string, unknown>>;
+  // Every field an agent has, in the order the agents first have them; then each column on its own,
+  // down the agents: at 100,000 agents a pass over the fields of each agent in turn took 0.3 s.
+  const fields: string[] = [];
+  const met = new Set<string>();
+  for (const agent of rows) {
+    for (const field in agent) {
+      if (agent[field] === undefined || met.has(field)) continue;
+      met.add(field);
+      fields.push(field);
     }
-    row += 1;
-    for (const column of Object.values(columns)) if ((column.index as number[]).length < row) (column.index as number[]).push(-1);
   }
+  const columns: Record<string, StoredColumn> = {};
+  for (const field of fields) columns[field] = storeColumn(rows, field);
   const names = columns.name;
   for (const [field, column] of Object.entries(columns)) columns[field] = shorter(field, column, names);
-  return { ...rest, agents: { count: row, columns } };
+  return { ...rest, agents: { count: rows.length, columns } };
+}
+
+/** One field of every agent: its distinct values in the order met, and each agent's (-1: it has none). */
+function storeColumn(rows: ReadonlyArray<Record<string, unknown>>, field: string): StoredColumn {
+  const audience = field === 'sendTo' || field === 'readFrom';
+  const distinct: unknown[] = [];
+  const index = new Array<number>(rows.length);
+  const known = new Map<string, number>();
+  let last: unknown;
+  let lastAt = -1;
+  for (let row = 0; row < rows.length; row += 1) {
+    const raw = (rows[row] as Record<string, unknown>)[field];
+    if (raw === undefined) {
+      index[row] = -1;
+      continue;
+    }
+    const value = audience ? storeAudience(raw as Audience) : raw;
+    // Most agents have what the one before had (its model, tools, schedule): found without a key.
+    if (lastAt >= 0 && sameShallow(value, last)) {
+      index[row] = lastAt;
+      continue;
+    }
+    const key = valueKey(value);
+    let at = known.get(key);
+    if (at === undefined) {
+      at = distinct.length;
+      distinct.push(value);
+      known.set(key, at);
+    }
+    index[row] = at;
+    last = value;
+    lastAt = at;
+  }
+  return { distinct, index };
 }
 
 /** `agents/<name>/resume.md`: where an agent's resume is. */

@@ -22,6 +22,14 @@ export interface ProviderRequest {
   /** The vendor's model name (org.yaml `models.<key>.model`). */
   model: string;
   system: string;
+  /**
+   * `system` as the texts it was joined from, in order (their concatenation is `system`), when the
+   * engine built it: a reader that takes the prompt apart (the offline model) reads each where it is.
+   * A text many prompts share (an org's list of everyone, 1.1 MB at 100,000 agents) is then read
+   * once, not copied whole into every prompt that is read. Not sent to the vendor, not part of a
+   * recording's key, not carried to a worker.
+   */
+  systemParts?: readonly string[];
   messages: ChatTurn[];
   tools: ToolDefinition[];
   maxOutputTokens?: number;

@@ -77,8 +77,10 @@ export class WireAdapter implements Provider {
       const answer = await this.send(request);
       return cutShort(answer, this.respond(request, answer.text, [], answer.usage, answer.notes ?? []));
     }
+    // A new system prompt: the texts the old one was joined from no longer make it.
+    const { systemParts: _parts, ...rest } = request;
     const textRequest: ProviderRequest = {
-      ...request,
+      ...rest,
       system: systemWithTextReply(request.system, request.tools),
       tools: [],
     };

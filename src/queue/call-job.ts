@@ -11,7 +11,7 @@ import type { AnsweredUsage, ProviderRequest, ProviderResponse, RetryNotice } fr
 export interface CallJobData {
   modelKey: string;
   entry: ModelEntry;
-  request: Omit<ProviderRequest, 'signal' | 'creditsLeft'>;
+  request: Omit<ProviderRequest, 'signal' | 'creditsLeft' | 'systemParts'>;
 }
 
 /** What a job answers: the provider's response as the engine journals it. */
@@ -40,9 +40,9 @@ interface CallFailure {
   unusable?: AnsweredUsage[];
 }
 
-/** The job for one request: the abort signal stays with the engine, and the fallback's budget is the engine's business. */
+/** The job for one request: the abort signal stays with the engine, the fallback's budget is the engine's business, and the system prompt goes once, joined. */
 export function callJobData(modelKey: string, entry: ModelEntry, request: ProviderRequest): CallJobData {
-  const { signal: _signal, creditsLeft: _creditsLeft, ...rest } = request;
+  const { signal: _signal, creditsLeft: _creditsLeft, systemParts: _systemParts, ...rest } = request;
   return { modelKey, entry, request: rest };
 }
 

@@ -25,8 +25,8 @@ describe('a call as a job', () => {
     expect(callJobId('My Org!', '/orgs/a', callJobData('fast', entry, request({ system: 'edited' })))).not.toBe(id);
   });
 
-  test('a job carries the request and the entry, never a signal, a budget or a key', () => {
-    const data = callJobData('fast', entry, request({ creditsLeft: 3, signal: new AbortController().signal }));
+  test('a job carries the request and the entry, never a signal, a budget, a key or the system prompt twice', () => {
+    const data = callJobData('fast', entry, request({ creditsLeft: 3, signal: new AbortController().signal, systemParts: ['You are coder, …'] }));
     expect(Object.keys(data.request).sort()).toEqual(['agent', 'messages', 'model', 'modelKey', 'system', 'tools', 'turn']);
     expect(JSON.stringify(data)).toContain('"api_key_env":"MY_KEY"');
   });

@@ -23,6 +23,37 @@ describe('the outbox hints file', () => {
     expect(readFileSync(path, 'utf8')).toBe(text);
   });
 
+  test('a file in the store\'s own form and one in any other JSON form read as JSON.parse reads them; anything else is no hints', () => {
+    const texts = [
+      '{"version":1,"outboxes":{}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":1.5},"b_2":{"mtimeMs":-0},"a":{"mtimeMs":1e3}}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":1.5},"__proto__":{"mtimeMs":7}}}\n',
+      '{ "version": 1, "outboxes": { "a": { "mtimeMs": 2 } } }\n',
+      '{"version":1,"outboxes":{"a\\"b":{"mtimeMs":2}}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":2},}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":0x10}}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":"3"}}}\n',
+      '{"version":1,"outboxes":{"a":{"mtimeMs":3}}',
+      '{"version":2,"outboxes":{"a":{"mtimeMs":3}}}\n',
+    ];
+    for (const text of texts) {
+      const path = join(tempDir(), 'outbox-hints.json');
+      writeFileSync(path, text);
+      let expected: Record<string, unknown> = {};
+      try {
+        const data = JSON.parse(text) as { version: number; outboxes: Record<string, { mtimeMs: unknown }> };
+        if (data.version === 1) expected = Object.fromEntries(Object.entries(data.outboxes).filter(([, hint]) => typeof hint.mtimeMs === 'number'));
+      } catch {
+        // Not JSON: no hints.
+      }
+      const store = OutboxHintStore.load(path);
+      // What it would write: JSON, with each hint as read, in the order read.
+      const read = (JSON.parse(store.text()) as { outboxes: Record<string, unknown> }).outboxes;
+      expect({ text, read, order: Object.keys(read) }).toEqual({ text, read: expected, order: Object.keys(expected) });
+      for (const owner of Object.keys(expected)) expect(store.get(owner)).toEqual(expected[owner]);
+    }
+  });
+
   test('written after every committed turn when every outbox is looked at each turn; in a bigger org every 10 turns and at close', () => {
     const path = join(tempDir(), 'outbox-hints.json');
     const saved = (): unknown => JSON.parse(readFileSync(path, 'utf8'));

@@ -36,4 +36,25 @@ describe('the org kept as JSON, its agents by column', () => {
     expect(text.length / org.agents.size).toBeLessThan(60);
     expect(roundTrip(text, root)).toEqual(org);
   });
+
+  test('agents whose values differ only a little, or not at all but in type, read back each with its own', () => {
+    const { org } = loadOrgFromFiles(defaultOrg());
+    const first = [...org.agents.values()][0];
+    if (!first) throw new Error('no agent');
+    const agents = new Map(org.agents);
+    // An agent named `null` reports to by name, beside one that reports to no one (null): two values, not one.
+    const variants = [
+      { name: 'a1', reportsTo: 'null', schedule: { every: 1, offset: 0 }, tools: ['send_message'] },
+      { name: 'a2', reportsTo: null, schedule: { every: 1, offset: 0 }, tools: ['send_message'] },
+      { name: 'a3', reportsTo: null, schedule: { offset: 0, every: 1 }, tools: ['send_message', 'remember'] },
+      { name: 'a4', reportsTo: null, schedule: { every: 2, offset: 0 }, tools: ['remember', 'send_message'] },
+      { name: 'a5', reportsTo: null, schedule: { every: 2, offset: 0 }, tools: ['remember', 'send_message'], persona: { age: 3, team: 'a' } },
+      { name: 'a6', reportsTo: null, schedule: { every: 2, offset: 0 }, tools: ['remember', 'send_message'], persona: { age: 3, team: 'b' } },
+    ];
+    for (const variant of variants) agents.set(variant.name, { ...first, ...variant, resumeFile: `agents/${variant.name}/resume.md` });
+    const kept = { ...org, agents };
+    const back = roundTrip(JSON.stringify(storeOrg(kept)), kept.root);
+    expect(back).toEqual(kept);
+    for (const variant of variants) expect(JSON.stringify(back.agents.get(variant.name))).toBe(JSON.stringify(kept.agents.get(variant.name)));
+  });
 });

@@ -279,6 +279,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const request: BuiltPrompt['request'] = {
     ...addressedTo(input.modelKey, entry),
     system,
+    // The pieces as texts: the offline model reads the shared ones (the list of everyone) once, where they are.
+    systemParts: systemPieces.pieces.map((piece) => (typeof piece === 'string' ? piece : piece.shared)),
     messages: [{ role: 'user', content: parts.join('\n') }],
     tools: toolsFor(agent.tools),
     agent: agent.name,

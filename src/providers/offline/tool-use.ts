@@ -57,7 +57,7 @@ export function namedFolder(instructions: string): string | undefined {
  * do not write over each other. A plan (a task handed down or rolled up) goes in the shared
  * workspace when its instructions say to keep plans there.
  */
-function fileFor(request: ProviderRequest, view: PromptView, send: OfflineCall): string {
+function fileFor(view: PromptView, send: OfflineCall): string {
   const slug = slugOf(stripReply(argument(send, 'subject')).replace(/…$/, ''), 60) || 'untitled';
   const isReport = argument(send, 'body').startsWith('Done:');
   if (isReport) {
@@ -65,7 +65,7 @@ function fileFor(request: ProviderRequest, view: PromptView, send: OfflineCall):
     if (folder === undefined) return `work/${slug}.md`;
     return folder.startsWith('shared/') ? `${folder}${slug}-${view.self}.md` : `${folder}${slug}.md`;
   }
-  if (/shared workspace/i.test(request.system)) return `shared/plans/${slug}.md`;
+  if (/shared workspace/i.test(view.system)) return `shared/plans/${slug}.md`;
   return `plans/${slug}.md`;
 }
 
@@ -89,10 +89,10 @@ function shownPath(view: PromptView, path: string): string {
  * that may also run commands writes a test of each report with it, runs the tests in a
  * step of their own, and says in the report how they went: three steps.
  */
-function writeThenSend(request: ProviderRequest, view: PromptView, planned: OfflineCall[], seen: SeenResult[]): OfflineCall[] {
+function writeThenSend(view: PromptView, planned: OfflineCall[], seen: SeenResult[]): OfflineCall[] {
   const sends = planned.filter(isSend);
   if (sends.length === 0) return planned;
-  const paths = sends.map((send) => fileFor(request, view, send));
+  const paths = sends.map((send) => fileFor(view, send));
   // The reports of work done, tested when the agent can run what it wrote.
   const tested = view.tools.has('run_command') ? sends.flatMap((send, index) => (argument(send, 'body').startsWith('Done:') ? [{ send, report: paths[index] ?? '' }] : [])) : [];
   const { testFor, testOutcome, testSource } = tested.length > 0 && workTests ? workTests : UNTESTED;
@@ -129,6 +129,6 @@ export function actWithTools(request: ProviderRequest, view: PromptView, planned
     const item = view.inbox.find((candidate) => asksToHire(candidate) && candidate.from !== 'lemming');
     if (item) return hire(view, item, results);
   }
-  if (view.tools.has('write_file')) return writeThenSend(request, view, planned, results);
+  if (view.tools.has('write_file')) return writeThenSend(view, planned, results);
   return planned;
 }

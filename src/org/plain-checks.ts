@@ -1,0 +1,112 @@
+import { nameProblem } from './names.js';
+import type { ChartFile } from './parse-files.js';
+import { DEFAULT_TOOLS, isToolGrant, PERSONA_ATTRIBUTE, type ResumeFrontMatter } from './schema.js';
+
+/**
+ * The schemas' verdict on a resume or a chart read in the plain form (plain-org-files.ts), without
+ * zod, for the values these few checks are sure of: the value the schema gives (its defaults filled
+ * in, its fields in its order), or undefined, and the schema decides (an error, said with its field
+ * and what a valid value looks like; a field these checks leave to it). At 100,000 agents zod's parse
+ * of the chart and the resumes was most of an org's first load after the files were read. Each check
+ * is held to the schema's own answer by a test (tests/unit/plain-checks.test.ts). Pure.
+ */
+
+/** A value the schema's `nonNegativeInt` takes as it is: zod's int is a safe integer. */
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** The fields of a resume these checks know; any other (memory, sandbox, web_allow) is the schema's to read. */
+const RESUME_FIELDS = new Set(['title', 'model', 'credits', 'schedule', 'tools', 'shared_workspace', 'persona']);
+
+/** A persona's value as the schema takes it: a line of at most 200 characters, a finite number, true or false. */
+function isPersonaValue(value: unknown): boolean {
+  if (typeof value === 'string') return value.length <= 200 && !value.includes('\n') && !value.includes('\r');
+  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** `schedule:` as the schema gives it: both counts, 0 where left out; undefined when it is anything else. */
+function schedule(value: unknown): ResumeFrontMatter['schedule'] | undefined {
+  if (value === undefined) return { every: 0, offset: 0 };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  for (const key of Object.keys(fields)) if (key !== 'every' && key !== 'offset') return undefined;
+  const every = fields.every ?? 0;
+  const offset = fields.offset ?? 0;
+  return isCount(every) && isCount(offset) ? { every, offset } : undefined;
+}
+
+/** `persona:` as the schema gives it (a copy, in the same order), or undefined. */
+function persona(value: unknown): Record<string, string | number | boolean> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const copy: Record<string, string | number | boolean> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (!PERSONA_ATTRIBUTE.test(key) || !isPersonaValue(item)) return undefined;
+    copy[key] = item as string | number | boolean;
+  }
+  return copy;
+}
+
+/** A resume's front matter as the resume schema would give it, or undefined: the schema decides. */
+export function checkPlainResume(value: Readonly<Record<string, unknown>>): ResumeFrontMatter | undefined {
+  for (const key of Object.keys(value)) if (!RESUME_FIELDS.has(key)) return undefined;
+  const { title, model, credits, tools, shared_workspace: sharedWorkspace } = value;
+  if (!isName(title)) return undefined;
+  if (!isName(model) && !(Array.isArray(model) && model.length > 0 && model.every(isName))) return undefined;
+  if (credits !== undefined && !(typeof credits === 'number' && Number.isFinite(credits) && credits >= 0)) return undefined;
+  const times = schedule(value.schedule);
+  if (!times) return undefined;
+  if (tools !== undefined && !(Array.isArray(tools) && tools.every((tool) => typeof tool === 'string' && isToolGrant(tool)))) return undefined;
+  if (sharedWorkspace !== undefined && sharedWorkspace !== 'read' && sharedWorkspace !== 'write') return undefined;
+  const who = value.persona === undefined ? undefined : persona(value.persona);
+  if (value.persona !== undefined && !who) return undefined;
+  // In the schema's order of fields, as its parse gives them.
+  return {
+    title,
+    model: Array.isArray(model) ? [...(model as string[])] : (model as string),
+    ...(credits === undefined ? {} : { credits: credits as number }),
+    schedule: times,
+    tools: tools === undefined ? [...DEFAULT_TOOLS] : [...(tools as string[])],
+    shared_workspace: sharedWorkspace ?? 'read',
+    web_allow: [],
+    ...(who ? { persona: who } : {}),
+  };
+}
+
+const CHART_FIELDS = new Set(['reports_to', 'send_to', 'read_from']);
+
+/** Whether an entry's own keys are the schema's three, in its order. */
+function inSchemaOrder(fields: Record<string, unknown>): boolean {
+  let index = 0;
+  for (const key in fields) {
+    if (key !== SCHEMA_ORDER[index]) return false;
+    index += 1;
+  }
+  return index === SCHEMA_ORDER.length;
+}
+
+const SCHEMA_ORDER = ['reports_to', 'send_to', 'read_from'];
+
+const isNameList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** org/chart.yaml as the chart schema would give it (its agents in a record with no prototype), or undefined: the schema decides. */
+export function checkPlainChart(value: Readonly<Record<string, unknown>>): ChartFile | undefined {
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== 'agents') return undefined;
+  const agents = value.agents;
+  if (agents === null || typeof agents !== 'object' || Array.isArray(agents)) return undefined;
+  const checked = Object.create(null) as ChartFile['agents'];
+  for (const [name, entry] of Object.entries(agents as Record<string, unknown>)) {
+    if (nameProblem('agent', name) !== undefined) return undefined;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
+    const fields = entry as Record<string, unknown>;
+    for (const key in fields) if (!CHART_FIELDS.has(key)) return undefined;
+    const reportsTo = fields.reports_to ?? null;
+    const sendTo = fields.send_to ?? [];
+    const readFrom = fields.read_from ?? [];
+    if ((reportsTo !== null && typeof reportsTo !== 'string') || !isNameList(sendTo) || !isNameList(readFrom)) return undefined;
+    // An entry with all three fields in the schema's order is taken as it is: no copy of 100,000 entries.
+    checked[name] = inSchemaOrder(fields) ? (fields as ChartFile['agents'][string]) : { reports_to: reportsTo, send_to: sendTo, read_from: readFrom };
+  }
+  return { agents: checked };
+}
