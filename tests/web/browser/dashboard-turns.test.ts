@@ -36,6 +36,8 @@ describe('the dashboard at an earlier turn, in Chromium', () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.url);
     await page.locator(`#chart-graph [data-edge="${EDGE_ADDED}"]`).waitFor();
+    // The turns the selector offers come from the history by a request of their own, which may end after the chart's.
+    await page.locator('#turn-select option', { hasText: 'after turn 0' }).waitFor({ state: 'attached' });
     expect(await page.locator('#turn-select option').allTextContents()).toEqual(['live (turn 3)', 'after turn 2', 'after turn 1', 'after turn 0']);
     expect(await page.locator('#turn-banner').isHidden()).toBe(true);
 
