@@ -1,5 +1,7 @@
-import { lchownSync, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fchownSync, lchownSync, lstatSync } from 'node:fs';
+import { entryPath, openBase } from './beneath/open-beneath.js';
+import { UNBOUNDED, walkBeneath } from './beneath/walk-beneath.js';
+import { DEFAULT_MAX_FILES } from './workspace-bounds.js';
 
 /**
  * Who a sandboxed command is on the host. Inside, it is always uid 1000 in a user namespace of its
@@ -44,21 +46,33 @@ export function commandHostIdentity(runAs: HostIdentity | undefined): HostIdenti
  * Give a folder a command may write to the command's host identity, when lemming is root and the
  * folder is not the identity's yet. A folder handed before is left as it is: what a command made in
  * it is the identity's already, and the file tools give it what they make. A folder not handed yet
- * (made by root, or by a lemming that ran commands as root) has its whole tree handed, the folder
- * itself last: until then no command has been able to write in it, so no command can swap a part of
- * the tree for a link while it is walked; links are given, never followed (lchown).
+ * (made by root, or by a lemming that ran commands as root) has its tree handed by the one walker
+ * (beneath/walk-beneath.ts), the folder itself last: each folder is opened from its parent's
+ * descriptor and each entry given through it, links given and never followed, so a part of the tree
+ * swapped for a link while it is walked leads nowhere else, and a chain of folders past PATH_MAX is
+ * handed like any other, as deep as a walk from descriptors goes. The walk stops after `maxFiles`
+ * entries (the workspace's engine.sandbox.max_files: a workspace holding more is past its quota,
+ * and what is past stays as it was); it is made once, since the folder is the identity's afterwards.
  */
-export function handToCommands(folder: string, identity: HostIdentity | undefined): void {
+export function handToCommands(folder: string, identity: HostIdentity | undefined, maxFiles = DEFAULT_MAX_FILES): void {
   if (identity === undefined) return;
   const stat = lstatSync(folder);
   if (!stat.isDirectory() || (stat.uid === identity.uid && stat.gid === identity.gid)) return;
-  const walk = (path: string): void => {
-    for (const entry of readdirSync(path, { withFileTypes: true })) {
-      const inner = join(path, entry.name);
-      if (entry.isDirectory()) walk(inner);
-      lchownSync(inner, identity.uid, identity.gid);
-    }
-  };
-  walk(folder);
-  lchownSync(folder, identity.uid, identity.gid);
+  const opened = openBase(folder);
+  if ('code' in opened) throw new Error(`${folder} could not be opened to hand it to the sandbox's identity (${opened.code})`);
+  try {
+    walkBeneath(
+      opened.fd,
+      { ...UNBOUNDED, pathBytes: Number.MAX_SAFE_INTEGER, entries: maxFiles },
+      (entry) => {
+        // Passed over for its bounds, a folder is not entered, but it is still the command's to remove.
+        lchownSync(entryPath(entry.folder, entry.name), identity.uid, identity.gid);
+        return undefined;
+      },
+      { enterGit: true },
+    );
+    fchownSync(opened.fd, identity.uid, identity.gid);
+  } finally {
+    closeSync(opened.fd);
+  }
 }

@@ -1,4 +1,5 @@
-import { lstatSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { SANDBOX_HOST_IDENTITY } from '../../src/sandbox/sandbox-identity.js';
@@ -66,5 +67,17 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: a command acts on the
     const ran = await runCommandTool(org, planner, { command: 'mkdir -p /shared/plans && echo x > /shared/plans/new.md' });
     expect(ran.command?.exit).toBe(0);
     expect(statSync(join(root, 'workspace/plans/new.md')).uid).toBe(expectedOwner);
+  });
+
+  test.skipIf(!asRoot)('a workspace first handed over holding a chain of folders deeper than PATH_MAX: the command runs as the identity and can remove the chain', async () => {
+    const { root, run } = adversaryOrg();
+    const workspace = join(root, 'agents/coder_01/workspace');
+    // As a workspace made by root holds it (a tree copied in, or one a command of another identity made): 30 folders of 200 bytes, a path of 6 KB.
+    execFileSync('python3', ['-c', `import os\nos.makedirs(${JSON.stringify(workspace)}, exist_ok=True)\nos.chdir(${JSON.stringify(workspace)})\nfor _ in range(30):\n    os.mkdir('d' * 200)\n    os.chdir('d' * 200)\nopen('bottom.txt', 'w').write('x')`]);
+    writeFileSync(join(workspace, 'notes.md'), 'notes\n');
+    const ran = await run('rm -rf d* && echo removed');
+    expect(ran.result.content).toContain('removed');
+    expect(existsSync(join(workspace, 'd'.repeat(200)))).toBe(false);
+    for (const handed of ['', 'notes.md']) expect(lstatSync(join(workspace, handed)).uid).toBe(SANDBOX_HOST_IDENTITY.uid);
   });
 });

@@ -33,10 +33,11 @@ export function commandSpecFor(
   const sharedStat = lstatSync(sharedPath, { throwIfNoEntry: false });
   const shared = writable || sharedStat?.isDirectory() ? { path: folder(sharedPath, `${SHARED_WORKSPACE}/`), writable } : undefined;
   const runAs = org.settings.sandbox.run_as;
+  const limits = commandLimits(org, agent, options.limits);
   if (org.settings.sandbox.isolation === 'bwrap') {
     const identity = commandHostIdentity(runAs);
-    handToCommands(workspace, identity);
-    if (shared) handToCommands(shared.path, identity);
+    handToCommands(workspace, identity, limits.max_files);
+    if (shared) handToCommands(shared.path, identity, limits.max_files);
   }
   return {
     ...command,
@@ -44,7 +45,7 @@ export function commandSpecFor(
     ...(runAs ? { runAs } : {}),
     ...(shared ? { shared } : {}),
     readOnly: org.settings.sandbox.read_only,
-    limits: commandLimits(org, agent, options.limits),
+    limits,
     isolation: org.settings.sandbox.isolation,
     ...(options.signal ? { signal: options.signal } : {}),
   };
