@@ -1,8 +1,8 @@
 import { streamSeed } from '../random/seeded-random.js';
+import { MAX_SEED } from '../experiment/seed-bound.js';
 import type { CandidateStep, RunCalls } from './candidate-steps.js';
 
 /** The most a seed may be, as an experiment's (outcome-settings.ts). */
-const MAX_SEED = 2 ** 31 - 1000;
 
 /** One fork blame will make: a step, which of its k tries, and the seed that try's call runs with. */
 export interface PlannedFork extends CandidateStep {

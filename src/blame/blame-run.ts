@@ -95,7 +95,8 @@ function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Om
   const model = repair ?? agent.models[0];
   const entry = model === undefined ? undefined : org.models[model];
   if (model === undefined || !entry) {
-    throw new LemmingError('blame-invalid', `--model: ${JSON.stringify(model)} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
+    const where = repair === undefined ? `agents/${step.agent}/resume.md: model` : '--model';
+    throw new LemmingError('blame-invalid', `${where}: ${JSON.stringify(model ?? '')} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
   }
   const seeded = SEEDED_PROVIDERS.has(entry.provider);
   if (!seeded && repair === undefined) {
@@ -189,7 +190,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  report.forks = planned.map((fork) => outcomes.get(fork.fork)!).filter((outcome) => outcome !== undefined);
+  report.forks = planned.flatMap((fork) => outcomes.get(fork.fork) ?? []);
   const ranked = rankBlame(steps, report.forks);
   report.steps = ranked.steps;
   report.agents = ranked.agents;

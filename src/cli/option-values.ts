@@ -1,6 +1,7 @@
 import { OTLP_URL, OTLP_URL_HINT } from '../org/otlp-url.js';
 import { createRequire } from 'node:module';
 import { commandIo } from './cli-context.js';
+import { MAX_SEED } from '../experiment/seed-bound.js';
 
 const requireModule = createRequire(import.meta.url);
 
@@ -23,6 +24,13 @@ export function positiveInteger(value: string): number {
 export function turnNumber(value: string): number {
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a turn number, 0 or more, for example 7');
+  return parsed;
+}
+
+/** A seed: 0 to MAX_SEED, the range an experiment file's `seed:` takes. */
+export function seed(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > MAX_SEED) throw new InvalidArgumentError(`expected a seed, a whole number from 0 to ${MAX_SEED}, for example 7`);
   return parsed;
 }
 

@@ -1,3 +1,4 @@
+import { LemmingError } from '../errors.js';
 import { chargeFor } from '../engine/money/charge.js';
 import type { LedgerEntry } from '../engine/money/ledger.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -47,7 +48,7 @@ export function readVerdict(text: string, scale: number): Verdict {
  */
 export async function callJudge(root: string, models: Readonly<Record<string, ModelEntry>>, request: ProviderRequest, scale: number, offline: () => Verdict, at: () => Date): Promise<JudgeCallResult> {
   const entry = models[request.modelKey];
-  if (!entry) throw new Error(`judge model ${JSON.stringify(request.modelKey)} is not in the registry of ${root}`);
+  if (!entry) throw new LemmingError('experiment-invalid', `judge.model: ${JSON.stringify(request.modelKey)} is not in ${root}/org/org.yaml models; use one of ${Object.keys(models).join(', ')}`, { exitCode: 2 });
   let response: ProviderResponse;
   let verdict: Verdict;
   if (entry.provider === 'offline') {

@@ -1,4 +1,5 @@
 import type { z as Zod } from 'zod';
+import { MAX_SEED } from './seed-bound.js';
 
 /**
  * What an experiment file (and a variant) says about scoring its runs and making its repeats
@@ -39,7 +40,7 @@ const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** The experiment's own field: the first repeat's seed. */
 export function seedField(z: typeof Zod) {
-  return { seed: z.number().int().min(0).max(2 ** 31 - 1000).default(1) };
+  return { seed: z.number().int().min(0).max(MAX_SEED).default(1) };
 }
 
 /** The fields an experiment and a variant both may have. */

@@ -1,4 +1,5 @@
 import type { z as Zod } from 'zod';
+import { MAX_SEED } from './seed-bound.js';
 
 /**
  * What an experiment file says about holding its runs against something outside them (docs/validation.md):
@@ -22,7 +23,7 @@ export function validationFields(z: typeof Zod) {
         k: z.number().int().min(1).max(50).default(3),
         path: z.boolean().default(false),
         model: z.string().min(1).optional(),
-        seed: z.number().int().min(0).max(2 ** 31 - 1000).default(1),
+        seed: z.number().int().min(0).max(MAX_SEED).default(1),
       })
       .optional(),
     reference: z.string().min(1).optional(),

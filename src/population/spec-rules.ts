@@ -1,4 +1,3 @@
-import type { Problem } from '../errors.js';
 import { PERSONA_ATTRIBUTE, PERSONA_ATTRIBUTE_HINT } from '../org/schema.js';
 import type { Distribution } from './distributions.js';
 import { placeholdersOf, TEMPLATE_WORDS } from './persona-text.js';

@@ -208,6 +208,10 @@ describe('the lemming binary', () => {
     expect(lemming(root, ['send', '../human', 'hi']).stderr).toMatch(/"..\/human" is not an agent name/);
     expect(lemming(root, ['send', 'nobody', 'hi']).stderr).toMatch(/not sent: there is no agent named nobody/);
     expect(lemming(root, ['run', '--turns', 'x']).status).toBe(2);
+    // A seed is a seed, in the range an experiment file's seed: takes; not "a turn number".
+    const seed = lemming(root, ['blame', '--check', 'tests_pass', '--seed', '3000000000']);
+    expect(seed.status).toBe(2);
+    expect(seed.stderr).toContain("option '--seed <n>' argument '3000000000' is invalid. expected a seed, a whole number from 0 to 2147482648, for example 7");
     expect(lemming(root, ['frobnicate']).status).toBe(2);
     expect(lemming(root, ['inspect', 'ghost']).stderr).toMatch(/there is no agent named "ghost"/);
   });

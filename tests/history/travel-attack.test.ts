@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { create, extract } from 'tar';
+import { create } from 'tar';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming } from '../helpers/cli.js';
 import { scratchDir } from '../faults/scratch.js';

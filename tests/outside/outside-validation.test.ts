@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
 import { OrgLoader } from '../../src/org/load-org.js';
 import { parseOrgFile } from '../../src/org/parse-files.js';
-import { defaultOrg, resume, write } from '../helpers/temp-org.js';
+import { defaultOrg, write } from '../helpers/temp-org.js';
 
 /** The problems of an org.yaml holding these lines after its name, as `lemming validate` words them. */
 function problemsOf(lines: string[]): string[] {

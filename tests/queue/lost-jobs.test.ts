@@ -42,7 +42,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test('Redis restarted without persistence while a worker makes the call: the job runs again, the org sees one answer', { timeout: 120_000 }, async () => {
-    const { local, queued, localRequests, queuedRequests, hold, worker: one, run } = await coderCallInFlight();
+    const { local, queued, localRequests, queuedRequests, hold, run } = await coderCallInFlight();
     await kit.redis.server.restart();
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
     hold.release();
@@ -69,7 +69,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test('a worker killed after taking a job while Redis also loses it: another worker runs it, the org ends as a local run does', { timeout: 120_000 }, async () => {
-    const { held, local, queued, hold, worker: first, run } = await coderCallInFlight();
+    const { local, queued, hold, worker: first, run } = await coderCallInFlight();
     await first.stop('SIGKILL');
     await kit.redis.server.flush();
     await run.waitFor(requeued('coder', 'flaky-anthropic'));
@@ -98,7 +98,7 @@ describe('jobs lost from Redis are asked again under the same id', () => {
   });
 
   test("the engine's and the workers' connections cut while a call is made: they come back, and the org ends as a local run does", { timeout: 120_000 }, async () => {
-    const { held, local, queued, hold, run } = await coderCallInFlight();
+    const { local, queued, hold, run } = await coderCallInFlight();
     expect(await kit.onRedis((client) => client.client('KILL', 'TYPE', 'normal'))).toBeGreaterThan(0);
     hold.release();
     expect(await run.exited()).toBe(0);

@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { OrgLoader } from '../../src/org/load-org.js';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolveRoot } from '../cli-context.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, turnNumber } from '../option-values.js';
+import { turnNumber } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands on an org's past and its copies: the history, forks, resets, archives. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { cassette, credits, outputMode, positiveInteger, QUEUE_HELP } from '../option-values.js';
+import { credits, outputMode, positiveInteger, QUEUE_HELP } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that make an org or add to it: from the default or a template, from a population, from a real network, an agent at a time. */

@@ -4,7 +4,7 @@ import { PRIORITIES } from '../../mailbox/message.js';
 import { packageVersion } from '../../package-root.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, positiveInteger, otlpUrl } from '../option-values.js';
+import { positiveInteger, otlpUrl } from '../option-values.js';
 import type { SearchOptions } from '../commands/search.js';
 import type { CommandTable } from './command-table.js';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, positiveInteger, turnNumber } from '../option-values.js';
+import { positiveInteger, seed } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
@@ -27,7 +27,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--checks <file>', 'the experiment file whose `checks:` defines it')
     .option('-k, --k <n>', 'forks per step (default 3)', positiveInteger)
     .option('--path', "only the calls on the path of the person's requests, not every call from turn 1")
-    .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', turnNumber)
+    .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', seed)
     .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
     .option('--turns <n>', 'the most turns a fork runs after its step (default: engine.max_turns)', positiveInteger)
     .option('--parallel <n>', 'forks run at once (default 1)', positiveInteger)
@@ -42,7 +42,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .command('calibrate')
     .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and the real data's split halves")
     .argument('<reference>', 'the reference: a YAML file of questions and a CSV of real answers (see docs/validation.md)')
-    .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', turnNumber)
+    .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', seed)
     .option('--dry-run', 'say how many calls it would make; ask nothing')
     .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
     .option('--json', 'print the report as JSON')

@@ -83,12 +83,6 @@ export function taskKey(subject: string): string {
 }
 
 /**
- * The note an agent that delegated sends up once the work comes back. It passes on
- * the report of whoever did the work, unwrapped from any roll-ups on the way, so
- * the person at the top reads the worker's own words (its first `maxLines` lines: several
- * reports and their check, put together, are allowed more).
- */
-/**
  * What a report says, without the relaying around it: a report that passes another's on ("… is done
  * (via coder_01). The report:" and the report quoted) is the quoted report; any other, itself.
  */
@@ -98,6 +92,12 @@ export function relayed(report: string): string[] {
   return quoted.length > 0 ? quoted.map((line) => line.replace(/^> ?/, '')) : lines;
 }
 
+/**
+ * The note an agent that delegated sends up once the work comes back. It passes on
+ * the report of whoever did the work, unwrapped from any roll-ups on the way, so
+ * the person at the top reads the worker's own words (its first `maxLines` lines: several
+ * reports and their check, put together, are allowed more).
+ */
 export function composeRollUp(delegate: string, subject: string, report: string, maxLines = 20, opening?: string): string {
   const lines = report.trim().split('\n');
   const quoted = lines.filter((line) => line.startsWith('>'));

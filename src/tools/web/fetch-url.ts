@@ -5,7 +5,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import type { WebSettings } from '../../org/schema.js';
 import { cutSecrets } from '../../secrets/secrets.js';
 import { formatCount } from '../../format/format.js';
-import { capResult, toolError, toolOk, type ToolResult } from '../tool-result.js';
+import { capResult, toolError, type ToolResult } from '../tool-result.js';
 import { addressKind } from './address-kind.js';
 import { allowedBy, type AllowMatch } from './allow-list.js';
 import { MAX_HTML_CHARS, MAX_HTML_DEPTH } from './html-bounds.js';
