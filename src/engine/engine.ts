@@ -32,10 +32,9 @@ import { carryOutApprovals } from './human/finish-approval.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
 import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
-import { historyNotice } from './turn/notices.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
-import type { HistoryWriter } from '../history/history-writer.js';
+import { EngineHistory } from './engine-history.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -113,11 +112,8 @@ export class Engine {
   private journal: JournalRecord[];
   /** The interventions' code, loaded at the first turn of an org with `org/interventions.yaml`. */
   private interventions: typeof import('./interventions/carry-out-interventions.js') | undefined;
-  /**
-   * The org's history (history/), when org.yaml keeps one: told when a turn is about to start and
-   * when one has committed. Opened with the first turn, as the org then says.
-   */
-  private history: HistoryWriter | undefined | null = null;
+  /** The org's history, when org.yaml keeps one: told when a turn is about to start and when one has committed. */
+  private readonly history: EngineHistory;
   /** Warnings about the org's files already told: every load finds them again until the file is edited. */
   private readonly warnedAbout = new Set<string>();
 
@@ -132,8 +128,7 @@ export class Engine {
     this.clock = options.clock ?? (() => new Date());
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
-    // A history not to be kept is never opened (undefined), where null means not yet looked at.
-    if (options.history === false) this.history = undefined;
+    this.history = new EngineHistory(this.root, options.history !== false, () => this.org, (notice) => this.tellHuman(notice));
     const paths = statePaths(this.root);
     repairLedger(paths.ledger);
     // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
@@ -189,13 +184,16 @@ export class Engine {
   async checkModelsReachable(): Promise<void> {
     const unreachable = (await this.factory.probe?.(this.org)) ?? [];
     if (unreachable.length === 0) return;
-    const notice = unreachableNotice(unreachable, this.state.turn);
-    if (!this.state.humanNotices.some((existing) => existing.id === notice.id)) {
-      // Only the human's notices change, and the file is replaced atomically: an unfinished turn's journal is untouched.
-      this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
-      saveState(statePaths(this.root).state, this.state);
-    }
+    this.tellHuman(unreachableNotice(unreachable, this.state.turn));
     throw new UnreachableModelError(unreachable);
+  }
+
+  /** Put a notice in the human's inbox, once: between turns, never during one. */
+  private tellHuman(notice: EngineState['humanNotices'][number]): void {
+    if (this.state.humanNotices.some((existing) => existing.id === notice.id)) return;
+    // Only the human's notices change, and the file is replaced atomically: an unfinished turn's journal is untouched.
+    this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
+    saveState(statePaths(this.root).state, this.state);
   }
 
   get currentOrg(): Org {
@@ -265,7 +263,7 @@ export class Engine {
       await this.enterGate();
       const result: TurnResult = { stats: emptyStats() };
       try {
-        for (const event of await this.historyBeforeTurn(totals.turns === 0)) yield event;
+        for (const event of await this.history.beforeTurn(this.state.turn, this.hasUnfinishedTurn, totals.turns === 0)) yield event;
         for (const event of await this.takeUpOrg()) yield event;
         if (stopWhenIdle && !this.hasWork()) {
           reason = 'idle';
@@ -293,7 +291,7 @@ export class Engine {
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
     await this.tools.close();
     // The last turn's entry is written before the run says it finished (a process that exits then loses none).
-    for (const event of await this.settleHistory()) yield event;
+    for (const event of await this.history.settle(this.state.turn)) yield event;
     const waiting = agentsWithMail(this.root, this.org, this.state);
     const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
     const held = FailingAgents.load(this.root);
@@ -320,7 +318,7 @@ export class Engine {
   private async *oneTurn(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
     await this.enterGate();
     try {
-      for (const event of await this.historyBeforeTurn(true)) yield event;
+      for (const event of await this.history.beforeTurn(this.state.turn, this.hasUnfinishedTurn, true)) yield event;
       for (const event of await this.takeUpOrg()) yield event;
       yield* this.turnWithoutReload(result, signal);
     } finally {
@@ -399,55 +397,14 @@ export class Engine {
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
-    if (this.history) this.history.afterCommit(result.state.turn, result.stats.credits);
+    this.history.afterCommit(result.state.turn, result.stats.credits);
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
-  }
-
-  /**
-   * Before a turn writes anything: wait for the last turn's history entry, then record what the
-   * history lacks (a turn a stopped run did not record; hand edits since, at a run's first turn and at
-   * each turn asked for alone, as chat and the dashboard do). A turn a crash left
-   * unfinished is not recorded half-done: its entry follows its commit. A history that cannot be
-   * written is said as a warning; it never stops the run.
-   */
-  private async historyBeforeTurn(lookForEdits: boolean): Promise<EngineEvent[]> {
-    if (this.history === null) {
-      this.history = undefined;
-      if (this.org.history?.keep) {
-        // Loaded only for an org that keeps a history: a run of any other loads none of it.
-        const { HistoryWriter } = await import('../history/history-writer.js');
-        const { workspaceLimitsOf } = await import('../org/workspace-limits.js');
-        const opened = HistoryWriter.open(this.root, true, () => workspaceLimitsOf(this.org));
-        if (!(opened instanceof HistoryWriter)) return opened ? [{ type: 'warning', turn: this.state.turn + 1, file: 'org/org.yaml', message: opened.warning }] : [];
-        this.history = opened;
-      }
-    }
-    if (!this.history) return [];
-    const news = this.hasUnfinishedTurn ? await this.history.settle() : await this.history.beforeTurn(this.state.turn, lookForEdits);
-    return this.historyNews(news, this.state.turn + 1);
-  }
-
-  /** Wait for the history entries under way; their problems as warnings. */
-  private async settleHistory(): Promise<EngineEvent[]> {
-    if (!this.history) return [];
-    return this.historyNews(await this.history.settle(), this.state.turn);
-  }
-
-  /** What the history said, as warnings; an entry not written is also the human's notice (turn/notices.ts), once a turn. */
-  private historyNews(news: { failed: string[]; leftOut: string[] }, turn: number): EngineEvent[] {
-    const notice = historyNotice(news.failed, this.state.turn);
-    if (notice && !this.state.humanNotices.some((existing) => existing.id === notice.id)) {
-      // Only the human's notices change, and the file is replaced atomically, as checkModelsReachable does; no turn is under way.
-      this.state = { ...this.state, humanNotices: [...this.state.humanNotices, notice] };
-      saveState(statePaths(this.root).state, this.state);
-    }
-    return [...news.failed, ...news.leftOut].map((message) => ({ type: 'warning', turn, file: 'org/state/history.git', message }));
   }
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
     this.feed?.close();
-    this.history?.close();
+    this.history.close();
     // The hints of the turns since they were last written; a disk that refuses only makes the next start slower.
     this.hints.close();
     void this.tools.close();
