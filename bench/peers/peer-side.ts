@@ -1,6 +1,6 @@
 import type { RingAccount } from './ring-accounting.js';
 import type { RingCall, RingServer } from './ring-server.js';
-import { steadyCpuPerStep, steadySteps, type SideRun } from './side-process.js';
+import { stepsAfterFirst, type SideRun } from './side-process.js';
 
 /** What every workload of the peers section is given. */
 export interface PeerSetting {
@@ -11,11 +11,12 @@ export interface PeerSetting {
   concurrency: number;
 }
 
-/** A steady run: the steps after the first, the process's peak RSS, and every call the model answered. */
+/** A run of the ring: its steps after the first, the process's peak RSS, and every call the model answered. */
 export interface SteadyRun {
+  /** Each step's wall time after the first (which holds the process's start), in order, in ms. */
   stepsMs: number[];
-  /** CPU time (user and system, every thread of the process) a steady step took, in ms, when the process could be read. */
-  cpuPerStepMs?: number;
+  /** Each of those steps' CPU time (user and system, every thread of the process) in ms, when the process could be read. */
+  stepCpuMs?: number[];
   peakRssMb: number;
   calls: RingCall[];
 }
@@ -58,6 +59,6 @@ export function killInStep(server: RingServer, agents: number, step: number, kil
 
 /** What a finished steady run measured: its steady steps' wall and CPU time, its peak RSS, and the calls the server answered. */
 export function steadyRun(run: SideRun, peakRssMb: number, server: RingServer): SteadyRun {
-  const cpu = steadyCpuPerStep(run.stepCpuMs);
-  return { stepsMs: steadySteps(run.stepEnds), ...(cpu === undefined ? {} : { cpuPerStepMs: cpu }), peakRssMb, calls: [...server.calls] };
+  const cpu = run.stepCpuMs.length === run.stepEnds.length ? stepsAfterFirst(run.stepCpuMs) : undefined;
+  return { stepsMs: stepsAfterFirst(run.stepEnds), ...(cpu === undefined ? {} : { stepCpuMs: cpu }), peakRssMb, calls: [...server.calls] };
 }

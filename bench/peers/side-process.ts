@@ -83,13 +83,7 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
-/** The CPU time of the steady steps, in ms a step: from the first step's end to the last's, over the steps between. */
-export function steadyCpuPerStep(stepCpuMs: readonly number[]): number | undefined {
-  if (stepCpuMs.length < 2) return undefined;
-  return ((stepCpuMs.at(-1) as number) - (stepCpuMs[0] as number)) / (stepCpuMs.length - 1);
-}
-
-/** The steady steps: the times between step ends, the first step (the process's start and first step) left out. */
-export function steadySteps(stepEnds: readonly number[]): number[] {
+/** Each step after the first (the process's start and first step): the time, or the CPU time, between one step's end and the next's. */
+export function stepsAfterFirst(stepEnds: readonly number[]): number[] {
   return stepEnds.slice(1).map((end, index) => end - (stepEnds[index] as number));
 }

@@ -17,12 +17,15 @@ import { figure, type Figure } from '../stats.js';
  * with each repetition), each in a fresh process on a fresh org or database on the same storage.
  */
 const SIZES = [
-  // Thirty steps at ten agents: a step is some 20 ms, and the CPU time the kernel counts in 10 ms ticks.
-  { agents: 10, steps: 30 },
-  { agents: 200, steps: 5 },
-  { agents: 1_000, steps: 3 },
+  // Sixty steps at ten agents: a step is some 20 ms, and the CPU time the kernel counts in 10 ms ticks. The
+  // first ten are the warm-up, reported apart: each side's code is still being compiled by V8's tiers then
+  // (lemming's steps 2 to 10 cost it some 40 % more CPU than its steps after), which a step of 20 ms shows
+  // and one of 400 ms does not. Steady is what a run of more than a few steps costs a step.
+  { agents: 10, steps: 60, warmUp: 10 },
+  { agents: 200, steps: 5, warmUp: 1 },
+  { agents: 1_000, steps: 3, warmUp: 1 },
 ];
-const SLOW = { agents: 100, steps: 4, delayMs: 200 };
+const SLOW = { agents: 100, steps: 4, delayMs: 200, warmUp: 1 };
 const FORK = { agents: 50, steps: 10, at: 5 };
 const KILL = { agents: 50, steps: 10, at: 5 };
 const CONCURRENCY = 8;
@@ -32,11 +35,19 @@ interface Pair {
   peer: SteadyRun[];
 }
 
-const steps = (runs: SteadyRun[]): Figure => figure(runs.flatMap((run) => run.stepsMs));
+/** Which of a run's steps after the first a figure takes: the steady ones after the warm-up, or the warm-up's. */
+type Part = { warmUp: number; part: 'steady' | 'warm-up' };
+const partOf = (values: readonly number[], { warmUp, part }: Part): number[] => (part === 'steady' ? values.slice(warmUp - 1) : values.slice(0, warmUp - 1));
+const steps = (runs: SteadyRun[], part: Part): Figure => figure(runs.flatMap((run) => partOf(run.stepsMs, part)));
 const peak = (runs: SteadyRun[]): number => figure(runs.map((run) => run.peakRssMb)).median;
 const median = (values: number[]): number => figure(values).median;
-const cpu = (runs: SteadyRun[]): Figure | undefined => {
-  const each = runs.flatMap((run) => (run.cpuPerStepMs === undefined ? [] : [run.cpuPerStepMs]));
+const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+/** The CPU time of a step, each run's mean over the part's steps; the figure is over the runs. */
+const cpu = (runs: SteadyRun[], part: Part): Figure | undefined => {
+  const each = runs.flatMap((run) => {
+    const taken = run.stepCpuMs === undefined ? [] : partOf(run.stepCpuMs, part);
+    return taken.length > 0 ? [mean(taken)] : [];
+  });
   return each.length > 0 ? figure(each) : undefined;
 };
 
@@ -65,8 +76,9 @@ export async function peers(context: BenchContext): Promise<Row[]> {
         for (const side of inTurn(repetition)) {
           const run = await side.steady(setting(workload.agents, workload.delayMs), workload.agents, workload.steps);
           (side === lemmingSide ? pairs[index]?.lemming : pairs[index]?.peer)?.push(run);
-          const cpuText = run.cpuPerStepMs === undefined ? '' : ` (CPU ${run.cpuPerStepMs.toFixed(1)} ms)`;
-          context.log(`  ${repetition + 1}/${repetitions} N=${workload.agents}${workload.delayMs ? ', 200 ms model' : ''} ${side.name}: step ${median(run.stepsMs).toFixed(0)} ms${cpuText}, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
+          const steady: Part = { warmUp: workload.warmUp, part: 'steady' };
+          const cpuText = run.stepCpuMs === undefined ? '' : ` (CPU ${mean(partOf(run.stepCpuMs, steady)).toFixed(1)} ms)`;
+          context.log(`  ${repetition + 1}/${repetitions} N=${workload.agents}${workload.delayMs ? ', 200 ms model' : ''} ${side.name}: step ${median(partOf(run.stepsMs, steady)).toFixed(0)} ms${cpuText}, peak RSS ${run.peakRssMb.toFixed(0)} MB`);
         }
       }
     }
@@ -110,12 +122,14 @@ export async function peers(context: BenchContext): Promise<Row[]> {
   }
 }
 
-function stepRows(workload: { agents: number; delayMs: number }, pair: Pair): Row[] {
-  const ours = steps(pair.lemming);
-  const theirs = steps(pair.peer);
-  const of = `N=${workload.agents}${workload.delayMs ? `, a ${workload.delayMs} ms model, concurrency ${CONCURRENCY}` : ''}`;
-  const ourCpu = cpu(pair.lemming);
-  const theirCpu = cpu(pair.peer);
+function stepRows(workload: { agents: number; delayMs: number; warmUp: number }, pair: Pair): Row[] {
+  const steady: Part = { warmUp: workload.warmUp, part: 'steady' };
+  const ours = steps(pair.lemming, steady);
+  const theirs = steps(pair.peer, steady);
+  const after = workload.warmUp > 1 ? `, steps after the first ${workload.warmUp}` : '';
+  const of = `N=${workload.agents}${workload.delayMs ? `, a ${workload.delayMs} ms model, concurrency ${CONCURRENCY}` : ''}${after}`;
+  const ourCpu = cpu(pair.lemming, steady);
+  const theirCpu = cpu(pair.peer, steady);
   // What a step costs the machine: on a loaded machine the wall time is the scheduler's as much as the side's.
   const cpuRows: Row[] =
     ourCpu && theirCpu && !workload.delayMs
@@ -129,7 +143,26 @@ function stepRows(workload: { agents: number; delayMs: number }, pair: Pair): Ro
     { what: `steady step, ${of}: LangGraph.js`, figure: { ms: theirs } },
     { what: `steady step, ${of}: lemming against LangGraph.js`, figure: { ratio: ours.median / theirs.median, of: 'lemming ÷ LangGraph.js, medians' } },
     ...cpuRows,
+    ...(workload.warmUp > 1 ? warmUpRows(workload, pair) : []),
   ];
+}
+
+/** The warm-up's steps (2 to `warmUp`), each side's, reported beside the steady ones: what a short run pays a step. */
+function warmUpRows(workload: { agents: number; warmUp: number }, pair: Pair): Row[] {
+  const part: Part = { warmUp: workload.warmUp, part: 'warm-up' };
+  const of = `N=${workload.agents}, steps 2 to ${workload.warmUp} (the warm-up)`;
+  return (
+    [
+      ['lemming', pair.lemming],
+      ['LangGraph.js', pair.peer],
+    ] as const
+  ).flatMap(([name, runs]): Row[] => {
+    const cpuFigure = cpu(runs, part);
+    return [
+      { what: `a step, ${of}: ${name}`, figure: { ms: steps(runs, part) } },
+      ...(cpuFigure ? [{ what: `CPU time of a step, ${of}: ${name}`, figure: { ms: cpuFigure } }] : []),
+    ];
+  });
 }
 
 function rssRows(agents: number, pair: Pair): Row[] {

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { yamlString } from '../mailbox/front-matter-fast.js';
 import { HUMAN } from '../org/names.js';
 import type { PersonaValue } from '../org/schema.js';
@@ -117,13 +118,20 @@ const KEPT_HISTORY = /^(?:#[^\n]*\n)*history: \{ keep: true \}[^\n]*$/m;
  * walk is out of reach, so every turn would pay it.
  */
 export function populationOrgYaml(template: string): string {
-  return template.replace(
-    KEPT_HISTORY,
-    [
-      "# An org of generated people keeps no history unless asked: each run's first entry would walk every",
-      "# agent's folder (docs/history.md). Set keep: true to show or fork its turns.",
-      'history: { keep: false }',
-    ].join('\n'),
-  );
+  const said = [
+    "An org of generated people keeps no history unless asked: each run's first entry would walk every",
+    "agent's folder (docs/history.md). Set keep: true to show or fork its turns.",
+  ];
+  // The built-in templates' line, replaced as it is written.
+  if (KEPT_HISTORY.test(template)) return template.replace(KEPT_HISTORY, [...said.map((line) => `# ${line}`), 'history: { keep: false }'].join('\n'));
+  // Any other way of keeping one (a block mapping, a --template folder's own org.yaml): the parsed document, edited, its comments kept.
+  const document = parseDocument(template);
+  if (document.getIn(['history', 'keep']) !== true) return template;
+  document.setIn(['history', 'keep'], false);
+  const history = document.get('history', true) as { commentBefore?: string | null } | undefined;
+  const pair = (document.contents as YAMLMap | null)?.items.find((item) => isScalar(item.key) && item.key.value === 'history');
+  if (pair && isScalar(pair.key)) pair.key.commentBefore = said.map((line) => ` ${line}`).join('\n');
+  else if (history) history.commentBefore = said.map((line) => ` ${line}`).join('\n');
+  return document.toString();
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { nameRecord } from '../../org/names.js';
 import { appendText } from '../../storage/write-bytes.js';
 import { writeWithCrashPoint } from '../record/crash-points.js';
@@ -231,6 +231,10 @@ export function uncountableLines(path: string): Array<{ line: number; problem: s
  * when none was added, at the file's end when it is shorter than `offset`; undefined with no file.
  */
 function readCompleteLines(path: string, offset: number): { lines: string[]; end: number } | undefined {
+  // Most reads find nothing new (a turn asks three times): one stat, not an open, a stat and a close.
+  const size = statSync(path, { throwIfNoEntry: false })?.size;
+  if (size === undefined) return undefined;
+  if (size === offset) return { lines: [], end: offset };
   let descriptor: number;
   try {
     descriptor = openSync(path, 'r');
