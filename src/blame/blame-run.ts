@@ -174,16 +174,22 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
         outcomes.set(fork.fork, done);
         return;
       }
-      // A fork a kill left half-made is made again: only a fork of ours (it says where it came from) is removed.
+      // A fork a kill left half-made is made again: only a fork of ours is removed, one that says where it came from
+      // or whose making was under way (its marker beside it, written before the fork's first file and removed after its result).
+      const making = join(folder, `.${fork.fork}.making`);
       if (existsSync(root)) {
-        if (!existsSync(join(root, 'org', 'state', 'forked-from.json'))) throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: 2 });
+        if (!existsSync(join(root, 'org', 'state', 'forked-from.json')) && !existsSync(making)) {
+          throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: 2 });
+        }
         rmSync(root, { recursive: true, force: true });
       }
+      writeFileSync(making, '');
       const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, seed: fork.seed, ...changes.get(`${fork.turn} ${fork.agent}`)! };
       const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), ...(options.turns === undefined ? {} : { turns: options.turns }) }, templates.get(fork.turn));
       const [checked] = await runChecks(root, [options.check]);
       const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, seed: fork.seed, model: change.model, passed: checked?.passed ?? false, ...spend };
       writeFileSync(join(root, FORK_RESULT), `${JSON.stringify(outcome, null, 2)}\n`);
+      rmSync(making, { force: true });
       outcomes.set(fork.fork, outcome);
       log(`${fork.fork}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
     });

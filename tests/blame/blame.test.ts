@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blameRun } from '../../src/blame/blame-run.js';
@@ -78,6 +78,16 @@ describe('lemming blame on a run whose failure one known step made', () => {
     const again = await blame(root, 3);
     expect([...again.calls.values()].flat()).toHaveLength(0);
     expect(again.report.steps).toEqual(report.steps);
+
+    // A kill while a fork was being made leaves it without its result, and maybe without the file that
+    // says where it came from (written late in the copy): its marker says it is blame's, and it is made again.
+    rmSync(join(fork, 'blame-fork.json'));
+    rmSync(join(fork, 'org/state/forked-from.json'));
+    writeFileSync(join(report.folder, '.t4-b-1.making'), '');
+    const remade = await blame(root, 3);
+    expect([...remade.calls.values()].flat().length).toBeGreaterThan(0);
+    expect(remade.report.steps).toEqual(report.steps);
+    expect(existsSync(join(report.folder, '.t4-b-1.making'))).toBe(false);
   }, 300_000);
 
   it('refuses, before any fork, a run that passes the check and one that keeps no history, saying what to do', async () => {
