@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
 import { entryOfTurn } from './read-history.js';
+import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import type { HistoryEntry } from './history-entry.js';
 
 /**
@@ -21,7 +21,9 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
   requireEmptyFolder(target);
   mkdirSync(target, { recursive: true });
   // An index of its own in a temporary folder: the org's history is only read.
-  const scratch = mkdtempSync(join(tmpdir(), 'lemming-materialise-'));
+  // Through the one home of temporary folders: one a killed process left is swept by the next materialising.
+  sweepTemporaryFolders('materialise');
+  const scratch = temporaryFolder('materialise');
   try {
     const place = { gitDir: historyPlace(orgRoot).gitDir, workTree: target, indexFile: join(scratch, 'index') };
     gitSync(place, ['read-tree', entry.commit]);

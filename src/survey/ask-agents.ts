@@ -70,14 +70,32 @@ interface MailFile {
 
 /** Every message file an agent received or sent, by its name, oldest first. */
 function mailOf(org: Org, agent: string): MailFile[] {
-  const found: MailFile[] = [];
+  return mailByAgent(org).get(agent) ?? [];
+}
+
+/**
+ * Every message file of the org by the agents it concerns (its sender and its recipient), each agent's
+ * oldest first: each outbox listed once, however many agents are asked (one listing per agent asked
+ * was every outbox again, a million listings for a question to 1,000 people).
+ */
+function mailByAgent(org: Org): Map<string, MailFile[]> {
+  const by = new Map<string, MailFile[]>();
+  const add = (agent: string, file: MailFile): void => {
+    const list = by.get(agent);
+    if (list) list.push(file);
+    else by.set(agent, [file]);
+  };
   for (const sender of org.agents.keys()) {
     for (const name of listMessageFiles(org.root, sender)) {
       const parsed = parseMessageFileName(name);
-      if (parsed && (parsed.to === agent || sender === agent)) found.push({ from: sender, to: parsed.to, name, turn: parsed.turn, seq: parsed.seq });
+      if (!parsed) continue;
+      const file: MailFile = { from: sender, to: parsed.to, name, turn: parsed.turn, seq: parsed.seq };
+      add(sender, file);
+      if (parsed.to !== sender) add(parsed.to, file);
     }
   }
-  return found.sort((left, right) => left.turn - right.turn || left.seq - right.seq || (left.from < right.from ? -1 : 1));
+  for (const list of by.values()) list.sort((left, right) => left.turn - right.turn || left.seq - right.seq || (left.from < right.from ? -1 : 1));
+  return by;
 }
 
 /** An agent's latest mail, received and sent, as already-read entries of its prompt, oldest first. */
@@ -136,8 +154,9 @@ export async function askAgents(
   const lookup = keyLookup(org.root);
   const answers: SurveyAnswer[] = [];
   const lines: ResearchLine[] = [];
+  const everyone = mailByAgent(org);
   for (const agent of names) {
-    const mail = mailOf(org, agent);
+    const mail = everyone.get(agent) ?? [];
     const persona = org.agents.get(agent)?.persona;
     const who = {
       ...(persona ? { persona: { ...persona } } : {}),
