@@ -16,7 +16,7 @@ export interface RunPersonas {
 
 /**
  * Measure a finished run's personas: adherence by the experiment's persona judge (its calls charged
- * on the experiment's own ledger, purpose `adherence`, once a run) and self-consistency from the
+ * on the experiment's own ledger, purpose `adherence`, a line a call made) and self-consistency from the
  * run's survey rounds and mail. Undefined when there is nothing to measure.
  */
 export async function measurePersonas(folder: string, run: string, root: string, setting: PersonaSetting | undefined, rounds: readonly SurveyRound[], seed: number, forkedAfterTurn?: number): Promise<RunPersonas | undefined> {
