@@ -56,16 +56,25 @@ export interface CalibrateOptions {
   log?: (line: string) => void;
 }
 
-function same(left: unknown, right: string): boolean {
-  return left !== undefined && String(left).trim().toLowerCase() === right.trim().toLowerCase();
+/** A value as groups compare it, on the reference's side and the personas' alike: `Male`, ` male` and `male` are one. */
+function valueKey(value: unknown): string {
+  return String(value).trim().toLowerCase();
 }
 
-/** The groups a reference's answers can be split by: everyone, then each value of each attribute column. */
+function same(left: unknown, right: string): boolean {
+  return left !== undefined && valueKey(left) === valueKey(right);
+}
+
+/** The groups a reference's answers can be split by: everyone, then each value of each attribute column (its first spelling names it). */
 export function groupsOf(reference: Reference): Group[] {
   const groups: Group[] = [{ label: 'all' }];
   for (const attribute of reference.attributes) {
-    const values = [...new Set(reference.rows.map((row) => row.attributes[attribute]).filter((value): value is string => value !== undefined))];
-    for (const value of values) groups.push({ label: `${attribute}=${value}`, attribute, value });
+    const values = new Map<string, string>();
+    for (const row of reference.rows) {
+      const value = row.attributes[attribute];
+      if (value !== undefined && !values.has(valueKey(value))) values.set(valueKey(value), value);
+    }
+    for (const value of values.values()) groups.push({ label: `${attribute}=${value}`, attribute, value });
   }
   return groups;
 }
@@ -75,7 +84,7 @@ export function realAnswers(reference: Reference, question: ReferenceQuestion, g
   const totals = question.options.map(() => 0);
   for (const row of reference.rows) {
     if (row.question !== question.id) continue;
-    if (group.attribute !== undefined && row.attributes[group.attribute] !== group.value) continue;
+    if (group.attribute !== undefined && !same(row.attributes[group.attribute], group.value!)) continue;
     totals[question.options.indexOf(row.option)]! += row.count ?? row.share ?? 0;
   }
   return totals;
