@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
@@ -14,6 +14,7 @@ import { forkBefore, runBlameFork, SEEDED_PROVIDERS, type ForkChange } from './b
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
+import { readSavedJson } from '../storage/read-json.js';
 import { estimateLine, renderBlame } from './render-blame.js';
 
 /** What `lemming blame` (and an experiment's `blame:`) is asked. */
@@ -62,14 +63,6 @@ export interface BlameReport {
 
 /** Where a fork keeps what it came to, so a blame run again after a kill does not redo it. */
 export const FORK_RESULT = 'blame-fork.json';
-
-function readJson<T>(path: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The history must hold the turn before the earliest step: blame forks from it. */
 function requireHistory(run: string, steps: readonly CandidateStep[]): void {
@@ -169,7 +162,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     }
     await inPool(planned, options.parallel ?? 1, async (fork: PlannedFork) => {
       const root = join(folder, fork.fork);
-      const done = readJson<ForkOutcome>(join(root, FORK_RESULT));
+      const done = readSavedJson<ForkOutcome>(join(root, FORK_RESULT));
       if (done) {
         outcomes.set(fork.fork, done);
         return;

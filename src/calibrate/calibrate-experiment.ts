@@ -5,6 +5,7 @@ import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { calibrateOrg, type Calibration } from './calibrate-org.js';
 import { readReference } from './reference-file.js';
+import { readSavedJson } from '../storage/read-json.js';
 
 function figure(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
@@ -25,6 +26,12 @@ export async function calibrateExperimentRuns(
   const name = readReference(reference).name;
   const found: Array<{ run: string; variant: string; calibration: Calibration }> = [];
   for (const run of outcome.runs) {
+    // A run calibrated before (the experiment run again to finish others, or after a kill) is not asked again: its calls were paid.
+    const saved = readSavedJson<Calibration>(join(outcome.folder, run.run, 'calibration', name, 'report.json'));
+    if (saved && !saved.dryRun) {
+      found.push({ run: run.run, variant: run.variant, calibration: saved });
+      continue;
+    }
     options.log?.(`${run.run}: answering ${name}`);
     const calibration = await calibrateOrg(join(outcome.folder, run.run), reference, { ...(options.providerFor ? { providerFor: options.providerFor } : {}) });
     found.push({ run: run.run, variant: run.variant, calibration });

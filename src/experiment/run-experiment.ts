@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockHolder } from '../engine/record/lock.js';
@@ -17,6 +17,7 @@ import type { EngineEvent } from '../engine/events.js';
 import { scoreRun } from './score-run.js';
 import { measurePersonas } from './personas/measure-personas.js';
 import { adherenceEstimate } from './personas/adherence.js';
+import { readSavedJson } from '../storage/read-json.js';
 import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';
@@ -59,14 +60,6 @@ interface PlannedRun {
   root: string;
   /** The repeat's seed: the experiment's plus the repeat's index, so repeat i of every variant shares one. */
   seed: number;
-}
-
-function readJson<T>(path: string, fallback: T): T {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 /**
@@ -188,7 +181,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   await inPool(pending, parallel, async (run) => {
     await waitForEarlierEngine(run, options.log);
     const attemptsPath = join(run.root, ATTEMPTS_FILE);
-    const attempts = readJson<RunAttempt[]>(attemptsPath, []);
+    const attempts = readSavedJson<RunAttempt[]>(attemptsPath) ?? [];
     options.log(`${run.run}: running${attempts.length > 0 ? ' again, from where it was stopped' : ''}`);
     const onEvent = options.onEvent ? (event: EngineEvent) => options.onEvent?.(run.run, event) : undefined;
     let attempt: RunAttempt;
@@ -231,7 +224,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
   });
 
   const runs = planned.flatMap((run) => {
-    const result = readJson<RunMetrics | undefined>(join(run.root, RESULT_FILE), undefined);
+    const result = readSavedJson<RunMetrics>(join(run.root, RESULT_FILE));
     return result ? [result] : [];
   });
   const report = await writeReport(folder, experiment, base, runs, failed);

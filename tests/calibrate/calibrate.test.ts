@@ -132,5 +132,11 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     const summary = found[0]!.calibration.summary!;
     expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${summary.ceiling!.toFixed(3)} | ${Math.round(summary.progress!)} % |`);
     expect(JSON.parse(readFileSync(join(folder, 'calibration.json'), 'utf8'))).toHaveLength(1);
+
+    // The experiment run again (to finish other runs, or after a kill): a run calibrated already is not asked, or paid for, again.
+    const again: ProviderRequest[] = [];
+    const second = await calibrateExperimentRuns(outcome, { providerFor: scripted(again) });
+    expect(again).toHaveLength(0);
+    expect(second[0]!.calibration.summary).toEqual(summary);
   }, 120_000);
 });
