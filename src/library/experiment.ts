@@ -29,10 +29,14 @@ export interface RunExperimentOptions {
 /**
  * Run every variant of an experiment, each repeat in its own copy of the org and process, then
  * write the report (`report.md`, `report.json`, `report.svg`). Runs already complete are skipped,
- * so calling it again after a failure finishes the rest.
+ * so calling it again after a failure finishes the rest. Once every run has finished, the file's
+ * `blame:` and `reference:` hold them against something outside them (docs/validation.md): blame
+ * forks each run that fails the check, and each run's people answer the reference's questions; while
+ * a run is unfinished they wait, and the log says so.
  */
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
-  return runExperimentRuns({
+  const log = options.log ?? (() => {});
+  const outcome = await runExperimentRuns({
     file: options.file,
     root: options.root,
     cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
@@ -42,6 +46,15 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
+  const { blame, reference } = outcome.experiment;
+  if ((blame || reference) && outcome.failed.length > 0) {
+    log(`${[blame ? 'blame:' : '', reference ? 'reference:' : ''].filter(Boolean).join(' and ')} wait until every run has finished (${outcome.failed.length} unfinished): run the experiment again`);
+    return outcome;
+  }
+  // Their code is loaded only for an experiment that has them.
+  if (blame) await (await import('../blame/blame-experiment.js')).blameExperimentRuns(outcome, { log });
+  if (reference) await (await import('../calibrate/calibrate-experiment.js')).calibrateExperimentRuns(outcome, { log });
+  return outcome;
 }
 
 /** An experiment's `report.json`: each variant's summary, the statistics against the baseline, every run. */

@@ -9,7 +9,8 @@ import { totalVariation, wasserstein } from '../../src/calibrate/distribution-di
 import { streamSeed } from '../../src/random/seeded-random.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
-import { tempDir } from '../helpers/temp-org.js';
+import { defaultOrg, tempDir } from '../helpers/temp-org.js';
+import { runExperiment } from '../../src/library/experiment.js';
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -138,5 +139,18 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     const second = await calibrateExperimentRuns(outcome, { providerFor: scripted(again) });
     expect(again).toHaveLength(0);
     expect(second[0]!.calibration.summary).toEqual(summary);
+  }, 120_000);
+
+  it("runExperiment, as the library and `lemming experiment` call it, holds the finished runs to the file's reference:", async () => {
+    const root = defaultOrg();
+    const path = reference(tempDir());
+    const file = join(tempDir(), 'held.yaml');
+    writeFileSync(file, ['name: held', 'turns: 2', 'repeats: 1', `reference: ${path}`, 'messages:', '  - { to: manager, subject: Plan, body: Please plan the release. }', 'variants:', '  - name: baseline', ''].join('\n'));
+    const lines: string[] = [];
+    const outcome = await runExperiment({ file, root, log: (line) => lines.push(line) });
+    expect(outcome.failed).toEqual([]);
+    expect(lines).toContain('baseline: answering known');
+    expect(existsSync(join(outcome.folder, 'baseline', 'calibration', 'known', 'report.json'))).toBe(true);
+    expect(readFileSync(outcome.report.markdown, 'utf8')).toContain('## Calibration against known');
   }, 120_000);
 });

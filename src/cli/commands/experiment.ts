@@ -1,6 +1,4 @@
 import { join, relative } from 'node:path';
-import { blameExperimentRuns } from '../../blame/blame-experiment.js';
-import { calibrateExperimentRuns } from '../../calibrate/calibrate-experiment.js';
 import { runExperiment } from '../../library/experiment.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { experimentProgress } from '../experiment-progress.js';
@@ -32,9 +30,6 @@ export async function experimentCommand(root: string, file: string, options: Exp
     onEvent: (run, event) => runs.event(run, event),
     onRunEnded: (run) => runs.ended(run),
   }).finally(() => progress.done());
-  // Held against something outside the runs (docs/validation.md), once they are all done.
-  if (outcome.experiment.blame && outcome.failed.length === 0) await blameExperimentRuns(outcome, { log: (line) => output.err(line) });
-  if (outcome.experiment.reference && outcome.failed.length === 0) await calibrateExperimentRuns(outcome, { log: (line) => output.err(line) });
   if (options.json) {
     output.out(JSON.stringify({ folder: outcome.folder, report: outcome.report, runs: outcome.runs, skipped: outcome.skipped, unfinished: outcome.failed }));
   } else {
