@@ -9,7 +9,7 @@ import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
-import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { forkBefore, runBlameFork, SEEDED_PROVIDERS, type ForkChange } from './blame-fork.js';
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
@@ -187,7 +187,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
       log(`${fork.fork}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
     });
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeTemporaryFolder(scratch);
   }
   report.forks = planned.flatMap((fork) => outcomes.get(fork.fork) ?? []);
   const ranked = rankBlame(steps, report.forks);

@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { loadOrgFromFiles } from '../org/load-org.js';
@@ -149,7 +149,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
     }
     return plan;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeTemporaryFolder(scratch);
   }
 }
 

@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadOrg } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
@@ -9,7 +9,7 @@ import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import { commandHostIdentity, handToCommands } from '../sandbox/sandbox-identity.js';
 import type { CommandSpec, SandboxLimits } from '../sandbox/command-spec.js';
 import { copyFilePieces } from '../storage/copy-file.js';
-import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import type { CheckSetting } from './outcome-settings.js';
 import { humanAnswer, runMessages, threadText } from './run-messages.js';
 
@@ -124,6 +124,6 @@ export async function runChecks(root: string, checks: readonly CheckSetting[]): 
     }
     return results;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeTemporaryFolder(scratch);
   }
 }

@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
 import { entryOfTurn } from './read-history.js';
-import { sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import type { HistoryEntry } from './history-entry.js';
 
 /**
@@ -36,7 +36,7 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
     if (unplain.length > 0) gitSync(place, ['update-index', '--force-remove', '-z', '--stdin'], `${unplain.join('\0')}\0`);
     gitSync(place, ['checkout-index', '--all', '--force']);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeTemporaryFolder(scratch);
   }
   return entry;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -94,6 +95,20 @@ export function temporaryFolder(purpose: string): string {
   return mkdtempSync(join(tmpdir(), `lemming-${purpose}-${process.pid}-`));
 }
 
+/**
+ * Remove a temporary folder (temporaryFolder) and all it holds, whatever that is: a check runs code an
+ * agent may have written in it, and a chain of folders deeper than PATH_MAX there made Node's own
+ * removal fail by name (ENAMETOOLONG) and the check's scoring with it. Such a tree is removed by `rm`,
+ * which walks from descriptors. A folder that cannot be removed is left for the next sweep.
+ */
+export function removeTemporaryFolder(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    spawnSync('rm', ['-rf', '--one-file-system', '--', path], { stdio: 'ignore' });
+  }
+}
+
 /** Remove the temporary folders of `purpose` (temporaryFolder) that processes now gone left behind (killed in the middle of their work). Returns how many. */
 export function sweepTemporaryFolders(purpose: string): number {
   const prefix = `lemming-${purpose}-`;
@@ -109,12 +124,9 @@ export function sweepTemporaryFolders(purpose: string): number {
     const owner = /^(\d+)-[^-]+$/.exec(name.slice(prefix.length))?.[1];
     // This process's own are in use (two runs' checks at once): only one that is gone left some behind.
     if (owner === undefined || Number(owner) === process.pid || ownerRunning(Number(owner))) continue;
-    try {
-      rmSync(join(tmpdir(), name), { recursive: true, force: true });
-      removed += 1;
-    } catch {
-      // Not ours to remove (another user's), or gone: left as it is.
-    }
+    removeTemporaryFolder(join(tmpdir(), name));
+    // Not ours to remove (another user's), or gone already: left as it is.
+    if (!existsSync(join(tmpdir(), name))) removed += 1;
   }
   return removed;
 }

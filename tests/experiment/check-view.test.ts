@@ -60,4 +60,14 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)("a check's view of a run", () => 
     }
     expect(views()).toEqual([]);
   }, 120_000);
+
+  test('a check that leaves a chain of folders deeper than PATH_MAX in its folder (running code an agent wrote can): the check is scored, its folder removed', async () => {
+    const root = defaultOrg();
+    // One relative mkdir at a time, as any program can: 30 folders of 200 bytes, a path of 6 KB.
+    const chain = `python3 -c "import os\nfor _ in range(30):\n    os.mkdir('d' * 200)\n    os.chdir('d' * 200)"`;
+    const [result] = await runChecks(root, [{ name: 'deep', run: `${chain} && echo made` }]);
+    expect(result?.passed, result?.output).toBe(true);
+    expect(result?.output).toContain('made');
+    expect(views()).toEqual([]);
+  }, 120_000);
 });

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { LemmingError } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import { temporaryFolder } from '../../storage/temporary-files.js';
+import { removeTemporaryFolder, temporaryFolder } from '../../storage/temporary-files.js';
 import type { AnswerOf } from '../routes/route-answer.js';
 import type { TURNS_ROUTE } from '../openapi/route-specs.js';
 
@@ -149,6 +148,6 @@ export class PastTurns<View extends TurnView> {
     if (!opened) return;
     if (this.opened.get(turn) === opened) this.opened.delete(turn);
     await opened.view?.close();
-    if (opened.folder) rmSync(opened.folder, { recursive: true, force: true });
+    if (opened.folder) removeTemporaryFolder(opened.folder);
   }
 }
