@@ -85,9 +85,10 @@ describe('persona adherence of a scripted model whose adherence is known', () =>
     const lines = read(folder, 'ledger.jsonl').trim().split('\n').map((line) => JSON.parse(line) as { agent: string; purpose: string; run: string; credits: number });
     expect(lines).toHaveLength(MESSAGES);
     expect(lines.every((line) => line.agent === 'experiment' && line.purpose === 'adherence' && line.run === 'scripted' && line.credits > 0)).toBe(true);
-    // Measured again (a resumed experiment): nothing is charged twice.
+    // Measured again (an experiment killed after its judges were asked, before the run's result was saved):
+    // the judges are asked again, and every call made is a line, so what was spent adds up.
     await measurePersonas(folder, 'scripted', root, experimentOf('offline').personas, [], 5);
-    expect(read(folder, 'ledger.jsonl').trim().split('\n')).toHaveLength(MESSAGES);
+    expect(read(folder, 'ledger.jsonl').trim().split('\n')).toHaveLength(2 * MESSAGES);
   });
 
   test("a model judge reading each message against its persona: the same known adherence, each call charged at the registry's prices and capped at its max_output_tokens", { timeout: 60_000 }, async () => {
