@@ -1,6 +1,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { showCredits } from '../format/format.js';
 import type { ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { blameRun, type BlameReport } from './blame-run.js';
@@ -53,7 +54,7 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
       continue;
     }
     const top = each.report.steps.slice(0, 3).map((step) => `turn ${step.turn} ${step.agent} ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
-    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s), ${each.report.spent.calls} call(s), ${each.report.spent.credits.toFixed(4)} credits (report: ${each.run}/blame/${setting.check}/report.md)`);
+    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s), ${each.report.spent.calls} call(s), ${showCredits(each.report.spent.credits)} credits (report: ${each.run}/blame/${setting.check}/report.md)`);
   }
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);
   return found;

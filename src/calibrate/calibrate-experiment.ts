@@ -5,11 +5,8 @@ import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { calibrateOrg, type Calibration } from './calibrate-org.js';
 import { readReference } from './reference-file.js';
+import { figure } from './render-calibration.js';
 import { readSavedJson } from '../storage/read-json.js';
-
-function figure(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
-}
 
 /**
  * An experiment's `reference:`: each finished run's people answer the reference's questions

@@ -46,6 +46,14 @@ questions:
     options: [very happy, pretty happy, not too happy]
     ordered: true`;
 
+/** Why a file could not be read, in words: missing, a folder, or what the system said. */
+function unread(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'there is no such file';
+  if (code === 'EISDIR') return 'is a folder, not a file';
+  return `could not be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+}
+
 function invalid(file: string, where: string, message: string): LemmingError {
   return new LemmingError('reference-invalid', `${file}: ${where}: ${message}`, { exitCode: 2 });
 }
@@ -133,8 +141,8 @@ export function readReference(path: string): Reference {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new LemmingError('reference-missing', `${file}: there is no such file; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
+  } catch (error) {
+    throw new LemmingError('reference-missing', `${file}: ${unread(error)}; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
   }
   let value: unknown;
   try {
@@ -151,8 +159,8 @@ export function readReference(path: string): Reference {
   let csv: string;
   try {
     csv = readFileSync(answersPath, 'utf8');
-  } catch {
-    throw invalid(file, 'answers', `${answersPath}: there is no such file; give the CSV of real answers`);
+  } catch (error) {
+    throw invalid(file, 'answers', `${answersPath}: ${unread(error)}; give the CSV of real answers`);
   }
   const read = readRows(answersPath, csv, new Map(questions.map((question) => [question.id, question])));
   for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(answersPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);

@@ -2,7 +2,8 @@ import { formatCount, showCredits } from '../format/format.js';
 import type { Calibration } from './calibrate-org.js';
 import type { Estimate } from './calibration-statistics.js';
 
-function figure(value: number | undefined): string {
+/** A distance or share of a calibration: three decimals, or `–` when there is none. Pure. */
+export function figure(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
 }
 

@@ -2,6 +2,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
 import { estimateLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
+import { showCredits } from '../../format/format.js';
 import { readExperiment } from '../../experiment/experiment-file.js';
 import type { CheckSetting } from '../../experiment/outcome-settings.js';
 import { workingFolder } from '../../invocation.js';
@@ -49,7 +50,7 @@ export async function blameCommand(run: string, options: BlameCommandOptions, ou
     output.out(`${shown(report.run)} fails check ${check.name}. ${estimateLine(report)}`);
     return 0;
   }
-  output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${report.spent.credits.toFixed(4)} credits spent (${report.spent.sharedCalls} on shared turns); report: ${shown(report.folder)}/report.md`);
+  output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits spent (${report.spent.sharedCalls} on shared turns); report: ${shown(report.folder)}/report.md`);
   for (const [index, step] of report.steps.slice(0, 5).entries()) {
     output.out(`  ${index + 1}. turn ${step.turn} ${step.agent}: passed ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
   }

@@ -1,5 +1,7 @@
 import { relative } from 'node:path';
 import { calibrateOrg } from '../../calibrate/calibrate-org.js';
+import { showCredits } from '../../format/format.js';
+import { figure } from '../../calibrate/render-calibration.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
@@ -9,10 +11,6 @@ export interface CalibrateCommandOptions {
   dryRun?: boolean;
   out?: string;
   json?: boolean;
-}
-
-function figure(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(3);
 }
 
 /**
@@ -36,7 +34,7 @@ export async function calibrateCommand(root: string, reference: string, options:
     return 0;
   }
   const summary = calibration.summary;
-  output.out(`${calibration.calls} call(s), ${calibration.credits.toFixed(4)} research credits; ${calibration.unreadable} answer(s) named no option`);
+  output.out(`${calibration.calls} call(s), ${showCredits(calibration.credits)} research credits; ${calibration.unreadable} answer(s) named no option`);
   if (summary) {
     const progress = summary.progress === undefined ? '–' : `${Math.round(summary.progress)} %`;
     output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}, the real data's split halves ${figure(summary.ceiling)}: ${progress} of the way from random to the real data's own agreement`);
