@@ -19,13 +19,13 @@ export function validationFields(z: typeof Zod) {
   return {
     blame: z
       .strictObject({
-        check: z.string().min(1),
-        k: z.number().int().min(1).max(50).default(3),
-        path: z.boolean().default(false),
-        model: z.string().min(1).optional(),
-        seed: z.number().int().min(0).max(MAX_SEED).default(1),
+        check: z.string('names one of the checks, for example `blame: { check: tests_pass }`').min(1, 'names one of the checks, for example `blame: { check: tests_pass }`'),
+        k: z.number('is 1 to 50, for example `k: 3`').int('is 1 to 50, for example `k: 3`').min(1, 'is 1 to 50, for example `k: 3`').max(50, 'is 1 to 50, for example `k: 3`').default(3),
+        path: z.boolean('is true or false, for example `path: true`').default(false),
+        model: z.string('names a registry model, for example `model: repair`').min(1, 'names a registry model, for example `model: repair`').optional(),
+        seed: z.number(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).int(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).min(0, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).max(MAX_SEED, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).default(1),
       })
       .optional(),
-    reference: z.string().min(1).optional(),
+    reference: z.string('is the reference file, beside the experiment file, for example `reference: gss/reference.yaml`').min(1, 'is the reference file, beside the experiment file, for example `reference: gss/reference.yaml`').optional(),
   };
 }

@@ -23,4 +23,10 @@ describe('an experiment held against reality: blame: and reference:', () => {
     const file = experimentFile('blame: { check: answered }\n');
     expect(() => readExperiment(file, (base) => base)).toThrow(/study\.yaml:6: blame\.check: "answered" is not a check of the experiment; use one of tested/);
   });
+
+  it('a blame: field out of range says what a valid one looks like', () => {
+    expect(() => readExperiment(experimentFile('blame: { check: tested, k: 0 }\n'), (base) => base)).toThrow(/blame\.k: is 1 to 50, for example `k: 3`/);
+    expect(() => readExperiment(experimentFile('blame: { check: tested, seed: -1 }\n'), (base) => base)).toThrow(/blame\.seed: is 0 to 2147482648, for example `seed: 1`/);
+    expect(() => readExperiment(experimentFile('reference: 3\n'), (base) => base)).toThrow(/reference: is the reference file, beside the experiment file/);
+  });
 });
