@@ -1,6 +1,8 @@
 import { isMachineLocalState } from '../org/state-gitignore.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
+import { WORKSPACE_DEPTH, WORKSPACE_PATH_BYTES } from '../sandbox/workspace-bounds.js';
+import { formatCount } from '../format/format.js';
 
 /** The kinds of tar entry an export holds: files and folders (a link could point out of the org). */
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']);
@@ -12,7 +14,10 @@ const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory']
  * machine-local state (org/state/.gitignore's names: the lock, the journal, `cache/`, `history.git/`),
  * which no export writes: a git directory unpacked from an archive would be read by the `git` the
  * history writer runs each turn, and its config names programs git runs (core.fsmonitor on every
- * `git add`). A history travels as a bundle instead (history/history-bundle.ts). Pure.
+ * `git add`). A history travels as a bundle instead (history/history-bundle.ts). Within the bounds
+ * a workspace is read in (sandbox/workspace-bounds.ts): no export writes a path nested deeper or
+ * longer below a workspace (its walk passes such paths over), and no other folder of an org nests
+ * as deep, so a chain of folders an archive carries past them is refused before anything is written. Pure.
  */
 export function entryProblem(path: string, type: string): string | undefined {
   if (path.includes('\0')) return 'has a NUL byte in its name';
@@ -24,6 +29,10 @@ export function entryProblem(path: string, type: string): string | undefined {
   if (top === undefined) return type === 'Directory' ? undefined : 'has no name';
   if (parts.length === 1 && (top === MANIFEST_NAME || top === HISTORY_BUNDLE_NAME) && type !== 'Directory') return undefined;
   if (!(ORG_FOLDERS as readonly string[]).includes(top)) return `is outside the org's folders (${ORG_FOLDERS.join('/, ')}/)`;
+  // Below a workspace (agents/<name>/workspace/, workspace/), or the whole path for the org's other folders.
+  const below = top === 'workspace' ? parts.slice(1) : top === 'agents' && parts[2] === 'workspace' ? parts.slice(3) : parts;
+  if (below.length > WORKSPACE_DEPTH + 1) return `is nested deeper than a workspace may hold (${WORKSPACE_DEPTH} folders)`;
+  if (Buffer.byteLength(below.join('/')) > WORKSPACE_PATH_BYTES) return `has a path longer than a workspace may hold (${formatCount(WORKSPACE_PATH_BYTES)} bytes)`;
   const stateName = top === 'org' && parts[1] === 'state' ? parts[2] : undefined;
   if (stateName !== undefined && isMachineLocalState(stateName, parts.length > 3 || type === 'Directory')) {
     return `is machine-local state, which no export writes (a history travels as ${HISTORY_BUNDLE_NAME}, never as org/state/history.git)`;

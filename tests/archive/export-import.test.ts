@@ -149,6 +149,18 @@ describe('lemming import refuses what it must not write', () => {
     await expect(importOrg(handMade(folder, ['lemming-export.json', 'org']), join(scratchDir(), 'b'))).rejects.toThrow(/its entry "org\/passwd" is a SymbolicLink, not a file or a folder/);
   });
 
+  test('a chain of folders deeper, or a path longer, than a workspace may hold is refused by name before anything is written', async () => {
+    const deep = exportLike();
+    const chain = Array.from({ length: 70 }, () => 'd').join('/');
+    mkdirSync(join(deep, 'agents/coder_01/workspace', chain), { recursive: true });
+    const target = join(scratchDir(), 'deep');
+    await expect(importOrg(handMade(deep, ['lemming-export.json', 'org', 'agents']), target)).rejects.toThrow(/its entry "agents\/coder_01\/workspace\/(d\/){65}d?\/?" is nested deeper than a workspace may hold \(64 folders\); nothing was imported/);
+    expect(existsSync(target)).toBe(false);
+    const long = exportLike();
+    mkdirSync(join(long, 'workspace', ...Array.from({ length: 6 }, () => 'l'.repeat(200))), { recursive: true });
+    await expect(importOrg(handMade(long, ['lemming-export.json', 'org', 'workspace']), join(scratchDir(), 'long'))).rejects.toThrow(/ has a path longer than a workspace may hold \(1,024 bytes\); nothing was imported/);
+  });
+
   test('a file that is not an archive, and an archive without the manifest, are named and said to be so', async () => {
     const notArchive = join(scratchDir(), 'notes.tar.gz');
     writeFileSync(notArchive, 'just some text');
