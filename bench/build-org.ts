@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EngineState, PendingItem } from '../src/engine/record/engine-state.js';
 import { initialState } from '../src/engine/record/engine-state.js';
 import { emptyTotals, type LedgerSnapshot } from '../src/engine/money/ledger.js';
-import { LEDGER_RULE } from '../src/engine/money/ledger-line.js';
+import { LEDGER_RULE } from '../src/org/ledger-line.js';
 import type { OutboxHints } from '../src/engine/record/outbox-hints.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId, type Message } from '../src/mailbox/message.js';

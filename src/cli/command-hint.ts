@@ -1,28 +1,12 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveRoot } from './cli-context.js';
 import { packageRoot } from '../package-root.js';
 import type { CommandHint } from '../format/format.js';
-import { environment, workingFolder } from '../invocation.js';
+import { workingFolder } from '../invocation.js';
+import { onPath, shellWord } from '../command-line.js';
 
 export type { CommandHint };
-
-/** A word of a command line as a shell takes it: quoted only when it must be. Pure. */
-export function shellWord(word: string): string {
-  return /^[\w/.,:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-function onPath(program: string, path = environment().PATH ?? ''): boolean {
-  return path.split(delimiter).some((folder) => {
-    if (folder === '') return false;
-    try {
-      accessSync(join(folder, program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+export { shellWord };
 
 function inside(folder: string, parent: string): boolean {
   const below = relative(parent, folder);
@@ -50,17 +34,5 @@ export function commandHint(root: string): CommandHint {
   const program = lemmingProgram(here);
   const absolute = resolve(root);
   const where = absolute === resolveRoot({}) ? '' : ` --root ${shellWord(inside(absolute, here) && absolute !== resolve(here) ? relative(here, absolute) : absolute)}`;
-  return (words) => `${program} ${words}${where}`;
-}
-
-/**
- * The commands a notification carries (a webhook's message read in a chat app, far from the run's
- * folder): each works from any folder of this machine, so it names the org's absolute `--root` and
- * a program that does not depend on the current folder (`lemming` on PATH, or node and the built
- * entry point).
- */
-export function anywhereHint(root: string): CommandHint {
-  const program = onPath('lemming') ? 'lemming' : `node ${shellWord(join(packageRoot(), 'dist', 'cli', 'main.js'))}`;
-  const where = ` --root ${shellWord(resolve(root))}`;
   return (words) => `${program} ${words}${where}`;
 }

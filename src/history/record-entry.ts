@@ -2,7 +2,7 @@ import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
-import { LEDGER_FILE, readLedgerLine } from '../engine/money/ledger-line.js';
+import { LEDGER_FILE, readLedgerLine } from '../org/ledger-line.js';
 import { errorMessage } from '../errors.js';
 import { showSize } from '../format/format.js';
 import type { WorkspaceLimitsOf } from '../org/walk-org.js';

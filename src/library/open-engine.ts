@@ -108,7 +108,7 @@ function withReaders(engine: Engine, readers: EventReader[]): { engine: Engine; 
 function notificationReader(engine: Engine, root: string): EventReader {
   let loaded: Promise<import('../notify/notifier.js').Notifier> | undefined;
   const notifier = () =>
-    (loaded ??= Promise.all([import('../notify/notifier.js'), import('../cli/command-hint.js')]).then(([{ Notifier }, { anywhereHint }]) => new Notifier(root, () => engine.currentOrg, anywhereHint(root))));
+    (loaded ??= Promise.all([import('../notify/notifier.js'), import('../command-line.js')]).then(([{ Notifier }, { anywhereHint }]) => new Notifier(root, () => engine.currentOrg, anywhereHint(root))));
   const wanted = (): boolean => (engine.currentOrg.notify ?? []).length > 0;
   return {
     observe: async (event) => {

@@ -1,4 +1,4 @@
-import { MAX_LINE_TOKENS } from '../engine/money/ledger-line.js';
+import { MAX_LINE_TOKENS } from '../org/ledger-line.js';
 import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import { ProviderError } from './provider-error.js';

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { LemmingError } from '../../src/errors.js';
-import { ledgerLineProblem } from '../../src/engine/money/ledger-line.js';
+import { ledgerLineProblem } from '../../src/org/ledger-line.js';
 import { appendTurnCharges, emptySnapshot, readLedgerFrom, uncountableLines, type LedgerEntry } from '../../src/engine/money/ledger.js';
 import { tempDir } from '../helpers/org-files.js';
 

@@ -12,7 +12,7 @@ import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 import { uncountableLines } from '../../engine/money/ledger.js';
-import { LEDGER_FILE } from '../../engine/money/ledger-line.js';
+import { LEDGER_FILE } from '../../org/ledger-line.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */

@@ -5,7 +5,7 @@ import { writeWithCrashPoint } from '../record/crash-points.js';
 import { lockHolder } from '../record/lock.js';
 import { statePaths } from '../record/state-paths.js';
 import type { PricedTokens } from './charge.js';
-import { LEDGER_RULE, readLedgerLine, uncountableLine, unwritableLine } from './ledger-line.js';
+import { LEDGER_RULE, readLedgerLine, uncountableLine, unwritableLine } from '../../org/ledger-line.js';
 
 /** One model's part of a charge: its tokens, as on a charge line, and what they cost at its prices. */
 export interface ModelShare {
@@ -120,7 +120,7 @@ export interface LedgerSnapshot {
   /** The last turn charged for each agent, so a restarted turn never charges twice. */
   lastCharged: Record<string, number>;
   /**
-   * The rule of a line the totals were counted by (ledger-line.ts, LEDGER_RULE). Absent: counted by a
+   * The rule of a line the totals were counted by (org/ledger-line.ts, LEDGER_RULE). Absent: counted by a
    * lemming that skipped the lines it could not count, so `caughtUp` counts the ledger again from its start.
    */
   rule?: typeof LEDGER_RULE;
@@ -199,7 +199,7 @@ export function caughtUp(path: string, snapshot: LedgerSnapshot): LedgerSnapshot
 /**
  * Read complete lines appended after `offset`. A last line without its newline is
  * a write cut short by a crash: it is not counted (and `repairLedger` removes it); a line
- * lemming cannot count (ledger-line.ts) stops the reader with an error naming it, so no balance
+ * lemming cannot count (org/ledger-line.ts) stops the reader with an error naming it, so no balance
  * is ever summed without it. Blank lines carry nothing.
  */
 export function readLedgerFrom(path: string, offset: number): { entries: LedgerEntry[]; end: number } {
@@ -326,7 +326,7 @@ export function appendOutsideTurn(root: string, holdsLock: boolean, due: () => L
 
 /**
  * Append entries as JSON lines; nothing is written for none, nor for a batch holding a line no reader could
- * count (ledger-line.ts: the error says which). A write the disk fails leaves the ledger as it was
+ * count (org/ledger-line.ts: the error says which). A write the disk fails leaves the ledger as it was
  * (storage/write-bytes.ts); a `mid-ledger` crash point can cut the write short.
  */
 function appendLedger(path: string, entries: LedgerEntry[]): void {

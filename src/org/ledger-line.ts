@@ -1,4 +1,4 @@
-import { LemmingError } from '../../errors.js';
+import { LemmingError } from '../errors.js';
 
 /** Where the ledger is, as a person finds it from the org root. */
 export const LEDGER_FILE = 'org/state/ledger.jsonl';
