@@ -11,9 +11,6 @@ import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import type { CandidateStep } from './candidate-steps.js';
 
-/** Registry providers that take a seed (org/schema.ts says the same of the `seed` field). */
-export const SEEDED_PROVIDERS: ReadonlySet<string> = new Set(['offline', 'openai', 'openai-compatible']);
-
 /** The registry key a fork's changed call runs on: the step's model (or the repair model) with the fork's seed. */
 export function blameModelKey(model: string): string {
   return `${model}-blame`;

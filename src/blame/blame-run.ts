@@ -10,7 +10,8 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
-import { forkBefore, runBlameFork, SEEDED_PROVIDERS, type ForkChange } from './blame-fork.js';
+import { forkBefore, runBlameFork, type ForkChange } from './blame-fork.js';
+import { takesSeed } from '../org/schema.js';
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
@@ -91,7 +92,7 @@ function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Om
     const where = repair === undefined ? `agents/${step.agent}/resume.md: model` : '--model';
     throw new LemmingError('blame-invalid', `${where}: ${JSON.stringify(model ?? '')} is not in ${org.root}/org/org.yaml models; use one of ${Object.keys(org.models).join(', ')}`, { exitCode: 2 });
   }
-  const seeded = SEEDED_PROVIDERS.has(entry.provider);
+  const seeded = takesSeed(entry.provider);
   if (!seeded && repair === undefined) {
     throw new LemmingError(
       'blame-invalid',

@@ -13,6 +13,7 @@ import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { forkForRun } from './fork-point.js';
 import { makePopulation, writePopulation } from '../population/populate-org.js';
+import { takesSeed } from '../org/schema.js';
 import { readPopulationSpec } from '../population/population-spec.js';
 
 /** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
@@ -59,15 +60,12 @@ function editResume(root: string, file: string, edit: (front: Fields) => Fields)
   editForVariant(() => editResumeFile(root, file, (front, body) => ({ front: edit(front), body })));
 }
 
-/** Registry providers that take a seed (org/schema.ts says the same of the `seed` field). */
-const SEEDED_PROVIDERS = new Set(['offline', 'openai', 'openai-compatible']);
-
 /** The repeat's seed on every registry entry that takes one, and the variant's variability on the offline ones. */
 function seedModels(value: Fields, seed: number, variability: number | undefined): Fields {
   if (!isObject(value.models)) return value;
   const models: Fields = nameRecord(value.models);
   for (const [key, entry] of Object.entries(value.models)) {
-    if (!isObject(entry) || typeof entry.provider !== 'string' || !SEEDED_PROVIDERS.has(entry.provider)) continue;
+    if (!isObject(entry) || typeof entry.provider !== 'string' || !takesSeed(entry.provider)) continue;
     models[key] = { ...entry, seed, ...(variability !== undefined && entry.provider === 'offline' ? { variability } : {}) };
   }
   return { ...value, models };

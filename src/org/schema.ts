@@ -66,6 +66,11 @@ const FIELDS_OF: Record<string, readonly string[]> = {
   variability: ['offline'],
 };
 
+/** Whether a registry entry of `provider` takes a `seed` (a call can be made again with another one). Pure. */
+export function takesSeed(provider: string): boolean {
+  return FIELDS_OF.seed?.includes(provider) ?? false;
+}
+
 /**
  * What is wrong with a registry entry beyond each field's own type: the field its provider needs
  * and is missing, and fields that belong to another kind of provider. Pure.
