@@ -1,4 +1,5 @@
 import { nameRecord, nameRecordOf } from '../org/names.js';
+import { tidy } from './statistics.js';
 import type { RunNetwork } from './run-network.js';
 
 /** A count over a variant's repeats: its mean and its range. */
@@ -33,10 +34,6 @@ export interface VariantNetwork {
   bottleneckRuns: Record<string, number>;
   /** In how many runs each MAST failure mode was present (MAST counts a mode once per trace), by code. */
   mastRuns: Record<string, number>;
-}
-
-function tidy(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
 
 function over(values: number[]): CountOverRuns {

@@ -21,6 +21,17 @@ export function seedOf(text: string): number {
   return hash;
 }
 
+/** A figure of a report rounded to `decimals` places (6 unless said), so that sums of floats print as the numbers they are. Pure. */
+export function tidy(value: number, decimals = 6): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** Both ends of an interval, tidied. Pure. */
+export function tidyPair(pair: readonly [number, number], decimals = 6): [number, number] {
+  return [tidy(pair[0], decimals), tidy(pair[1], decimals)];
+}
+
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 }

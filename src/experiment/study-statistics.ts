@@ -1,7 +1,7 @@
 import { nameRecord } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
-import { bootstrapDifference, bootstrapMean, mean, passAtK, passHatK, permutationTest, seedOf, standardDeviation } from './statistics.js';
+import { bootstrapDifference, bootstrapMean, mean, passAtK, passHatK, permutationTest, seedOf, standardDeviation, tidy, tidyPair } from './statistics.js';
 
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [
@@ -80,13 +80,8 @@ export function runValues(run: RunMetrics): RunValues {
   return { run: run.run, variant: run.variant, seed: outcome?.seed ?? null, values };
 }
 
-function tidy(value: number): number {
-  return Math.round(value * 1e9) / 1e9;
-}
-
-function tidyPair(pair: [number, number]): [number, number] {
-  return [tidy(pair[0]), tidy(pair[1])];
-}
+/** The places its figures are given to. */
+const PLACES = 9;
 
 /** The pass@k and pass^k of one variant's runs, averaged over its checks (each check a task, each run a trial). */
 function passK(runs: readonly RunMetrics[]): PassK[] {
@@ -104,7 +99,7 @@ function passK(runs: readonly RunMetrics[]): PassK[] {
   return Array.from({ length: n }, (_, index) => {
     const k = index + 1;
     const tasks = [...trials.values()];
-    return { k, passAtK: tidy(mean(tasks.map((task) => passAtK(task.n, task.c, k)))), passHatK: tidy(mean(tasks.map((task) => passHatK(task.n, task.c, k)))) };
+    return { k, passAtK: tidy(mean(tasks.map((task) => passAtK(task.n, task.c, k))), PLACES), passHatK: tidy(mean(tasks.map((task) => passHatK(task.n, task.c, k))), PLACES) };
   });
 }
 
@@ -126,11 +121,11 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own)), sd: tidy(standardDeviation(own)), ci: tidyPair(bootstrapMean(own, seedOf(`${seed}:${metric.key}:${variant.name}`))) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: tidy(standardDeviation(own), PLACES), ci: tidyPair(bootstrapMean(own, seedOf(`${seed}:${metric.key}:${variant.name}`)), PLACES) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base)), ci: tidyPair(bootstrapDifference(base, own, seedOf(key))), p: tidy(permutationTest(base, own, seedOf(key))) } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ci: tidyPair(bootstrapDifference(base, own, seedOf(key)), PLACES), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
         : summary;
     }
     return { key: metric.key, label: metric.label, better: metric.better, variants };

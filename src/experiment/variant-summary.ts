@@ -1,5 +1,6 @@
 import { nameRecordOf } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
+import { tidy } from './statistics.js';
 import type { RunMetrics } from './run-metrics.js';
 
 /** One variant's runs, summed up: means over its repeats, and how many ended each way. */
@@ -24,10 +25,6 @@ export interface VariantSummary {
 
 function mean(values: number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function tidy(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
 
 function meanByKey(records: Array<Record<string, number>>): Record<string, number> {

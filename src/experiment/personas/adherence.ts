@@ -7,6 +7,7 @@ import type { ProviderRequest } from '../../providers/provider.js';
 import { addressedTo, expectedOutputTokens } from '../../providers/request-tokens.js';
 import { seededRandom, seedOf } from '../statistics.js';
 import { callJudge, EXPERIMENT_PAYER, isVerdictLine, type Verdict } from '../judge-call.js';
+import { mentionsPhrase } from './mentions-phrase.js';
 import type { PersonaSetting } from './persona-settings.js';
 
 /** One message an agent with a persona wrote, as the judge scored it. */
@@ -52,11 +53,6 @@ export function personaVocabulary(org: Org): Map<string, Set<string>> {
   return vocabulary;
 }
 
-function names(text: string, value: string): boolean {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
-  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(text);
-}
-
 /**
  * The offline model's persona judge, deterministic: a message keeps to an attribute of its persona
  * (a word or phrase: a department, a seniority) unless it names another value the org's personas
@@ -76,11 +72,11 @@ export function personaRule(persona: Readonly<Record<string, PersonaValue>>, voc
   for (const [attribute, value] of Object.entries(persona)) {
     if (typeof value !== 'string' || value.trim() === '') continue;
     const own = value.trim().toLowerCase();
-    if (names(text, own)) {
+    if (mentionsPhrase(text, own)) {
       kept.push(`${attribute} ${own}`);
       continue;
     }
-    const others = [...(vocabulary.get(attribute) ?? [])].filter((other) => other !== own && names(text, other));
+    const others = [...(vocabulary.get(attribute) ?? [])].filter((other) => other !== own && mentionsPhrase(text, other));
     if (others.length > 0) broken.push(`names ${others.join(', ')}, not its ${attribute} ${own}`);
   }
   const spoken = kept.length + broken.length;

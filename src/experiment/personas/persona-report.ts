@@ -1,6 +1,6 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean, bootstrapSlope, mean, seedOf, slope, wilsonInterval } from '../statistics.js';
+import { bootstrapMean, bootstrapSlope, mean, seedOf, slope, tidy, tidyPair, wilsonInterval } from '../statistics.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
@@ -37,14 +37,6 @@ export interface VariantConsistency {
 export interface PersonaTables {
   adherence?: { model: string; scale: number; variants: VariantAdherence[] };
   consistency: Array<{ question: string; indices: [number, number]; variants: VariantConsistency[] }>;
-}
-
-function tidy(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
-}
-
-function tidyPair(pair: [number, number]): [number, number] {
-  return [tidy(pair[0]), tidy(pair[1])];
 }
 
 function adherenceOf(variant: string, runs: readonly RunMetrics[], seed: number): VariantAdherence {

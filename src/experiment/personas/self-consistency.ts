@@ -4,6 +4,7 @@ import type { PersonaValue } from '../../org/schema.js';
 import { words } from '../../providers/offline/compose.js';
 import { stem } from '../../providers/offline/route-task.js';
 import type { SurveyAnswer } from '../../survey/ask-agents.js';
+import { mentionsPhrase } from './mentions-phrase.js';
 import type { SurveyRound } from '../run-survey.js';
 
 /** One agent's answers to a question asked twice in a run, and whether a change had a cause in its mail. */
@@ -39,15 +40,6 @@ function readValue(answer: SurveyAnswer, question: SurveyQuestion): string | num
   return question.choices ? answer.choice : question.number ? answer.number : undefined;
 }
 
-function names(text: string, phrase: string): boolean {
-  const escaped = phrase
-    .trim()
-    .toLowerCase()
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/\s+/g, '\\s+');
-  return escaped !== '' && new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(text);
-}
-
 /**
  * Whether a message speaks of a question, so that an answer changed after reading it has a cause: it
  * names one of the choices, or holds at least half of the question's key words (words of three
@@ -55,7 +47,7 @@ function names(text: string, phrase: string): boolean {
  */
 export function speaksOf(question: SurveyQuestion, message: Pick<Message, 'subject' | 'body'>): boolean {
   const text = `${message.subject ?? ''}\n${message.body}`.toLowerCase();
-  if ((question.choices ?? []).some((choice) => names(text, choice))) return true;
+  if ((question.choices ?? []).some((choice) => mentionsPhrase(text, choice))) return true;
   const keys = [...new Set([...words(question.text)].map(stem))];
   if (keys.length === 0) return false;
   const present = new Set([...words(text)].map(stem));

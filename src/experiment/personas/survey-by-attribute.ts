@@ -1,6 +1,6 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean, mean, seedOf, wilsonInterval } from '../statistics.js';
+import { bootstrapMean, mean, seedOf, tidy, wilsonInterval } from '../statistics.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** One value of an attribute in one variant: the answers of the agents whose persona has it. */
@@ -23,10 +23,6 @@ export interface AttributeTable {
   kind: 'choices' | 'number';
   choices?: string[];
   cells: AttributeCell[];
-}
-
-function tidy(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }
 
 /**
