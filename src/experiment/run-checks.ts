@@ -9,7 +9,7 @@ import { runSandboxed } from '../sandbox/run-sandboxed.js';
 import { commandHostIdentity, handToCommands } from '../sandbox/sandbox-identity.js';
 import type { CommandSpec, SandboxLimits } from '../sandbox/command-spec.js';
 import { copyFilePieces } from '../storage/copy-file.js';
-import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFoldersOnce, temporaryFolder } from '../storage/temporary-files.js';
 import type { CheckSetting } from './outcome-settings.js';
 import { humanAnswer, runMessages, threadText } from './run-messages.js';
 
@@ -90,7 +90,7 @@ export async function runChecks(root: string, checks: readonly CheckSetting[]): 
     max_files: sandbox.max_files,
   };
   // A view a run killed in its checks left behind goes now.
-  sweepTemporaryFolders('check');
+  sweepTemporaryFoldersOnce('check');
   // The view holds the run's messages and workspaces: 0700, the check's own identity's (when lemming is root, the
   // unprivileged one the check runs as), so no other user of the machine reads it while the checks run.
   const scratch = temporaryFolder('check');

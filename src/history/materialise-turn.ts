@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { gitSync } from './git.js';
 import { historyPlace } from './history-paths.js';
 import { entryOfTurn } from './read-history.js';
-import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
+import { removeTemporaryFolder, sweepTemporaryFoldersOnce, temporaryFolder } from '../storage/temporary-files.js';
 import type { HistoryEntry } from './history-entry.js';
 
 /**
@@ -20,9 +20,9 @@ export function materialiseTurn(orgRoot: string, turn: number, destination: stri
   const target = resolve(destination);
   requireEmptyFolder(target);
   mkdirSync(target, { recursive: true });
-  // An index of its own in a temporary folder: the org's history is only read.
-  // Through the one home of temporary folders: one a killed process left is swept by the next materialising.
-  sweepTemporaryFolders('materialise');
+  // An index of its own in a temporary folder: the org's history is only read. Through the one home of
+  // temporary folders: one a killed process left is swept by the next process's first materialising.
+  sweepTemporaryFoldersOnce('materialise');
   const scratch = temporaryFolder('materialise');
   try {
     const place = { gitDir: historyPlace(orgRoot).gitDir, workTree: target, indexFile: join(scratch, 'index') };

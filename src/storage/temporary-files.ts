@@ -130,3 +130,18 @@ export function sweepTemporaryFolders(purpose: string): number {
   }
   return removed;
 }
+
+/** The purposes this process has swept (sweepTemporaryFoldersOnce). */
+const swept = new Set<string>();
+
+/**
+ * `sweepTemporaryFolders`, at most once a process for each purpose: for work a process does many
+ * times (a check for each of blame's forks, a turn the dashboard shows), where each sweep is a listing
+ * of the system's temporary folder. Leftovers appear only when a process is killed; the next
+ * process's first sweep finds them.
+ */
+export function sweepTemporaryFoldersOnce(purpose: string): void {
+  if (swept.has(purpose)) return;
+  swept.add(purpose);
+  sweepTemporaryFolders(purpose);
+}

@@ -11,7 +11,10 @@ import type { ProviderRequest } from '../provider.js';
 
 /** What the offline model understands of its prompt. */
 export interface PromptView {
-  /** The system prompt as read: the names its send-to line lists are in `sendTo`, not here (see systemText). */
+  /**
+   * The system prompt as read: where the engine gave its parts, the names its send-to line lists are
+   * in `sendTo` and not here; where it is read whole (no parts, see systemText), they are here too.
+   */
   system: string;
   self: string;
   title: string;
