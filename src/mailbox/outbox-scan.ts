@@ -1,4 +1,5 @@
-import { readdirSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import type { LookedStat } from '../storage/stat-ahead.js';
 
 /**
  * A hint about one outbox folder: its mtime when the engine last knew every file in it.
@@ -48,17 +49,17 @@ export function scanOutbox(directory: string, hint: OutboxHint | undefined, isTa
 
 /**
  * The first half of `scanOutbox`: the folder's stat when it is to be listed, undefined when its
- * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn.
+ * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn
+ * (`directoryStat`, when the caller took it on two cores: stat-ahead.ts).
  */
-export function outboxToList(directory: string, hint: OutboxHint | undefined): Stats | undefined {
-  const directoryStat = statSync(directory, { throwIfNoEntry: false });
+export function outboxToList(directory: string, hint: OutboxHint | undefined, directoryStat: LookedStat | undefined = statSync(directory, { throwIfNoEntry: false })): LookedStat | undefined {
   if (!directoryStat || !directoryStat.isDirectory()) return undefined;
   if (hint && hint.mtimeMs === directoryStat.mtimeMs) return undefined;
   return directoryStat;
 }
 
 /** The second half of `scanOutbox`: list the outbox whose stat, taken before listing, `outboxToList` gave. */
-export function listOutbox(directory: string, directoryStat: Stats, isTaken: (name: string) => boolean): OutboxScan {
+export function listOutbox(directory: string, directoryStat: Pick<LookedStat, 'mtimeMs'>, isTaken: (name: string) => boolean): OutboxScan {
   let entries;
   try {
     entries = readdirSync(directory, { withFileTypes: true });

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
@@ -9,6 +8,7 @@ import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
 import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
+import { StatAhead } from '../storage/stat-ahead.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -136,16 +136,22 @@ export class OrgLoader {
     const stamps = this.lastStamps();
     const files = [ORG_FILE, CHART_FILE];
     for (const name of changed) if (this.lastFolderNames?.has(name)) files.push(this.resumeFile(name));
-    for (const file of files) {
-      let stat;
-      try {
-        stat = statSync(this.files.pathOf(file), { throwIfNoEntry: false });
-      } catch {
-        return false;
+    // A process's first turn looks at every resume: on two cores (stat-ahead.ts).
+    const ahead = StatAhead.of(files.map((file) => this.files.pathOf(file)));
+    try {
+      for (let index = 0; index < files.length; index += 1) {
+        let stat;
+        try {
+          stat = ahead.get(index);
+        } catch {
+          return false;
+        }
+        if (!stat || fileStamp(stat) !== stamps.get(files[index] as string)) return false;
       }
-      if (!stat || fileStamp(stat) !== stamps.get(file)) return false;
+      return true;
+    } finally {
+      ahead.done();
     }
-    return true;
   }
 
   /**

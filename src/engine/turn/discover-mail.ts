@@ -13,6 +13,7 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
+import { StatAhead } from '../../storage/stat-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
 
@@ -50,8 +51,13 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
   const result: Discovery = { hints: nameRecord(), taken: nameRecord(), undelivered: nameRecord(), joined: [], pending: [], humanNotices: [], events: [] };
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
-  for (const sender of sendersToLook(org, state.members, members, changed)) {
-    const outbox = agentPaths(root, sender).outbox;
+  const senders = sendersToLook(org, state.members, members, changed);
+  // A look at every outbox (a process's first turn) is a `stat` each: on two cores (stat-ahead.ts).
+  const outboxes = senders.map((sender) => agentPaths(root, sender).outbox);
+  const ahead = StatAhead.of(outboxes);
+  for (let index = 0; index < senders.length; index += 1) {
+    const sender = senders[index] as string;
+    const outbox = outboxes[index] as string;
     if (!members.has(sender)) {
       if (state.turn > 0) {
         const everything = scanOutbox(outbox, undefined, () => false);
@@ -67,7 +73,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       result.joined.push(sender);
     }
     // An outbox unchanged since it was last listed costs one stat, and nothing else is made for it.
-    const directoryStat = outboxToList(outbox, hints.get(sender));
+    const directoryStat = outboxToList(outbox, hints.get(sender), ahead.get(index));
     if (!directoryStat) continue;
     let taken: ReadonlySet<string> | undefined;
     const scan = listOutbox(outbox, directoryStat, (name) => (taken ??= takenNames(takenPath, sender)).has(name));
@@ -142,6 +148,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       else result.pending.push(notice);
     }
   }
+  ahead.done();
   return result;
 }
 
@@ -149,8 +156,8 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
  * The outboxes a turn looks at: every agent's, or, when the change feed says which folders may have
  * changed, theirs and those of agents that have not joined yet (each joins with this turn).
  */
-function sendersToLook(org: Org, memberList: readonly string[], members: ReadonlySet<string>, changed: ReadonlySet<string> | undefined): Iterable<string> {
-  if (!changed) return org.agents.keys();
+function sendersToLook(org: Org, memberList: readonly string[], members: ReadonlySet<string>, changed: ReadonlySet<string> | undefined): readonly string[] {
+  if (!changed) return [...org.agents.keys()];
   const senders = [...joiningOf(org, memberList, members)];
   for (const name of changed) if (org.agents.has(name) && members.has(name)) senders.push(name);
   // In name order, as a look at every agent goes: the events and the plan do not depend on the order changes came in.
