@@ -22,7 +22,7 @@ export type EditedText = { text: string } | { missing: true } | { problem: Probl
 /** What `readEditedFileAndStat` found: what `readEditedFile` gives, and what `fstat` said of the file it opened (absent when none was opened). */
 export interface EditedRead {
   read: EditedText;
-  stat?: Stats;
+  stat?: Pick<Stats, 'mtimeMs' | 'size'>;
 }
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import type { LookedStat } from '../storage/stat-ahead.js';
+import type { LookedStat } from '../storage/look-ahead.js';
 
 /**
  * A hint about one outbox folder: its mtime when the engine last knew every file in it.
@@ -50,7 +50,7 @@ export function scanOutbox(directory: string, hint: OutboxHint | undefined, isTa
 /**
  * The first half of `scanOutbox`: the folder's stat when it is to be listed, undefined when its
  * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn
- * (`directoryStat`, when the caller took it on two cores: stat-ahead.ts).
+ * (`directoryStat`, when the caller took it on two cores: look-ahead.ts).
  */
 export function outboxToList(directory: string, hint: OutboxHint | undefined, directoryStat: LookedStat | undefined = statSync(directory, { throwIfNoEntry: false })): LookedStat | undefined {
   if (!directoryStat || !directoryStat.isDirectory()) return undefined;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidOrgError, type Problem } from '../errors.js';
 import { AGENT_NAME_HINT, CHART_FILE, ORG_FILE } from './names.js';
@@ -8,7 +9,7 @@ import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
 import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
-import { StatAhead } from '../storage/stat-ahead.js';
+import { LOOK_AHEAD_FROM, StatAhead } from '../storage/look-ahead.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
 export { CHART_FILE, ORG_FILE } from './names.js';
@@ -134,24 +135,23 @@ export class OrgLoader {
     if (!last || this.lastFolders === undefined) return false;
     if (this.listing.folders() !== this.lastFolders) return false;
     const stamps = this.lastStamps();
-    const files = [ORG_FILE, CHART_FILE];
-    for (const name of changed) if (this.lastFolderNames?.has(name)) files.push(this.resumeFile(name));
-    // A process's first turn looks at every resume: on two cores (stat-ahead.ts).
-    const ahead = StatAhead.of(files.map((file) => this.files.pathOf(file)));
+    const stampNow = (stat: { mtimeMs: number; size: number } | undefined): string | undefined => stat && fileStamp(stat);
     try {
-      for (let index = 0; index < files.length; index += 1) {
-        let stat;
-        try {
-          stat = ahead.get(index);
-        } catch {
-          return false;
+      for (const file of [ORG_FILE, CHART_FILE]) if (stampNow(statSync(this.files.pathOf(file), { throwIfNoEntry: false })) !== stamps.get(file)) return false;
+      const names = [...changed].filter((name) => this.lastFolderNames?.has(name));
+      // A process's first turn looks at every resume: on two cores (look-ahead.ts).
+      const ahead = StatAhead.of({ prefix: `${this.root}/agents/`, names, suffix: '/resume.md' });
+      try {
+        for (let index = 0; index < names.length; index += 1) {
+          if (stampNow(ahead.get(index)) !== stamps.get(this.resumeFile(names[index] as string))) return false;
         }
-        if (!stat || fileStamp(stat) !== stamps.get(files[index] as string)) return false;
+      } finally {
+        ahead.done();
       }
-      return true;
-    } finally {
-      ahead.done();
+    } catch {
+      return false;
     }
+    return true;
   }
 
   /**
@@ -233,6 +233,8 @@ export class OrgLoader {
     const registry = modelKeys(orgFile);
     const folders = this.agentFolders(problems);
     const parsedResumes: Array<Parsed<ParsedResume>> = [];
+    // A first load of an org this machine has no version of (written by a program, cloned) reads every resume: on two cores.
+    if (!this.last && folders.names.length >= LOOK_AHEAD_FROM) this.files.readAhead(folders.names.map((name) => this.resumeFile(name)), 'agent');
     for (const name of folders.names) {
       const file = this.resumeFile(name);
       // An agent the change feed does not name, read before: its resume as it was (no `stat`).
@@ -245,6 +247,7 @@ export class OrgLoader {
         if (registry) problems.push(...rawModelProblems(file, resume, registry));
       }
     }
+    this.files.doneReading();
     // Nothing changed (a steady turn, every resume stat'ed): no version of any file is made.
     if (this.last && sameStamps(stamps, this.lastStamps())) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
     folders.names.forEach((name, index) => {

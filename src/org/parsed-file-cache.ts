@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedText } from '../editable/edited-file.js';
+import { decodeEditedText, MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedFile, readEditedFileAndStat, type EditedRead, type EditedText } from '../editable/edited-file.js';
+import { LOOK_AHEAD_FROM, ReadAhead } from '../storage/look-ahead.js';
 import type { Problem } from '../errors.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parserOf, type Parsed } from './parse-files.js';
@@ -193,6 +194,37 @@ export class ParsedFiles {
     return path;
   }
 
+  /** The files being read ahead (in the order `read` asks for them) and the next one's index. */
+  private ahead?: { files: readonly string[]; next: number; reads: ReadAhead };
+
+  /**
+   * Before a loop that `read`s `files` in this order: those with no version here nor on disk (an
+   * org written by a program, cloned, or never loaded here), when there are enough, are read on
+   * two cores (look-ahead.ts). `doneReading` after the loop.
+   */
+  readAhead(files: readonly string[], kind: 'org' | 'agent'): void {
+    const unknown = files.filter((file) => !this.memory.has(file) && !this.disk.has(file));
+    if (unknown.length < LOOK_AHEAD_FROM) return;
+    this.ahead = { files: unknown, next: 0, reads: ReadAhead.of({ prefix: `${this.root}/`, names: unknown, suffix: '' }, maxBytesOf(kind)) };
+  }
+
+  /** The loop that `readAhead` was for is over. */
+  doneReading(): void {
+    this.ahead?.reads.done();
+    this.ahead = undefined;
+  }
+
+  /** `file` as read ahead, in the form readEditedFileAndStat gives; undefined when it was not (the caller reads it). */
+  private takeReadAhead(file: string): EditedRead | undefined {
+    const ahead = this.ahead;
+    if (!ahead || ahead.files[ahead.next] !== file) return undefined;
+    const got = ahead.reads.get(ahead.next);
+    ahead.next += 1;
+    if (got === undefined) return undefined;
+    if (got === 'missing') return { read: { missing: true } };
+    return { read: decodeEditedText(got.bytes, file), stat: got };
+  }
+
   /** True when the file's parsed value in memory came from the on-disk cache (so its problems have no line numbers). */
   fromDisk(file: string): boolean {
     return this.memory.get(file)?.fromDisk ?? false;
@@ -223,11 +255,11 @@ export class ParsedFiles {
       if (kept && trustedStamp === kept.stamp) return fromMemory(file, kept, problems, stamps, reading);
     }
     const path = this.pathOf(file);
-    const maxBytes = kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES;
+    const maxBytes = maxBytesOf(kind);
     // A file with no version here nor on disk (an org written by a program, cloned, or never loaded
     // here) is read at once: one open, its stamp from the open file, not a `stat` by its path first.
     if (!this.memory.has(file) && !this.disk.has(file)) {
-      const opened = readEditedFileAndStat(path, file, maxBytes);
+      const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(path, file, maxBytes);
       // Opened, but no regular file (a folder, a pipe), or not opened (no permission): stamped by its path, as before.
       const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(path));
       if (!stat) {
@@ -292,6 +324,11 @@ export class ParsedFiles {
     reading.usedDiskCache = true;
     return parsed;
   }
+}
+
+/** The most bytes lemming reads of an org file or of a resume. */
+function maxBytesOf(kind: 'org' | 'agent'): number {
+  return kind === 'agent' ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES;
 }
 
 /** A version kept in memory, taken as the file's: its stamp and problems go with it, as a fresh read's would. */

@@ -158,7 +158,7 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // of a seed, which `--seed` and an experiment file's `seed:` share (experiment/seed-bound.ts, which imports nothing): 202;
   // the engine's side of the history, a class of its own out of engine.ts (engine/engine-history.ts): 203; how a
   // command line is written, below the CLI, the library and notifications, which all suggest commands (command-line.ts): 204;
-  // the look at every resume and outbox taken on two cores in a big org (storage/stat-ahead.ts, whose thread starts only
+  // the look at every resume and outbox taken on two cores in a big org (storage/look-ahead.ts, whose thread starts only
   // past 4,096 paths): 205. The price of a call, the estimate before it and the charge after it are one module, money/charge.ts).
   expect(run.modules.length).toBeLessThanOrEqual(205);
   // Telemetry is off unless set: none of it loads (OpenTelemetry's packages load with telemetry/otlp-telemetry.js).

@@ -5,7 +5,7 @@ import { NextAgentProvider } from '../../bench/bench-providers.js';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { STAT_AHEAD_FROM } from '../../src/storage/stat-ahead.js';
+import { LOOK_AHEAD_FROM } from '../../src/storage/look-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 
 /** One turn of a fresh engine (a process's first): its events, and each agent's title in the org it ran with. */
@@ -21,12 +21,12 @@ async function oneTurn(root: string, agents: number): Promise<{ events: EngineEv
   }
 }
 
-// A process's first turn looks at every resume and every outbox; past STAT_AHEAD_FROM agents a thread
-// takes the `stat`s from the end of each list (storage/stat-ahead.ts). What a person did while no
+// A process's first turn looks at every resume and every outbox; past LOOK_AHEAD_FROM agents a thread
+// takes the `stat`s from the end of each list (storage/look-ahead.ts). What a person did while no
 // engine ran is taken in wherever it sits in the lists.
 describe('the first look of a big org, on two cores', () => {
   test('a hand edit and a dropped message at each end of the lists are taken at the next process\'s first turn', { timeout: 120_000 }, async () => {
-    const agents = STAT_AHEAD_FROM + 100;
+    const agents = LOOK_AHEAD_FROM + 100;
     const root = tempDir('lemming-first-look-');
     buildOrg(root, { agents, history: 0, withMail: 0 });
     await oneTurn(root, agents);

@@ -13,7 +13,7 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
-import { StatAhead } from '../../storage/stat-ahead.js';
+import { StatAhead } from '../../storage/look-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
 
@@ -52,12 +52,11 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
   const members = memberSet(state.members);
   const takenPath = statePaths(root).taken;
   const senders = sendersToLook(org, state.members, members, changed);
-  // A look at every outbox (a process's first turn) is a `stat` each: on two cores (stat-ahead.ts).
-  const outboxes = senders.map((sender) => agentPaths(root, sender).outbox);
-  const ahead = StatAhead.of(outboxes);
+  // A look at every outbox (a process's first turn) is a `stat` each: on two cores (look-ahead.ts).
+  const ahead = StatAhead.of({ prefix: agentPaths(root, '').directory, names: senders, suffix: '/outbox' });
   for (let index = 0; index < senders.length; index += 1) {
     const sender = senders[index] as string;
-    const outbox = outboxes[index] as string;
+    const outbox = agentPaths(root, sender).outbox;
     if (!members.has(sender)) {
       if (state.turn > 0) {
         const everything = scanOutbox(outbox, undefined, () => false);

@@ -1,0 +1,301 @@
+import { constants, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { keepHeapAsSet } from '../heap-settings.js';
+
+/**
+ * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
+ * process) and the handing over cost more than a few thousand `stat`s or reads (3 to 10 µs each) save.
+ */
+export const LOOK_AHEAD_FROM = 4_096;
+
+/** What a `stat` found, as the loops that use it need it; undefined: nothing there (ENOENT). */
+export interface LookedStat {
+  mtimeMs: number;
+  size: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+/**
+ * A list of paths, each `prefix`, a name, then `suffix` (an agent's outbox: the org's `agents/`, its
+ * name, `/outbox`): the names are handed to the thread as one string, and no path is made twice.
+ */
+export interface PathList {
+  prefix: string;
+  names: readonly string[];
+  suffix: string;
+}
+
+/** A file the thread read: what `fstat` said of it when opened, and its bytes (at most its size then). */
+export interface ReadAheadFile {
+  mtimeMs: number;
+  size: number;
+  bytes: Buffer;
+}
+
+/** A path's slot: not claimed yet, being done by the thread, claimed by the loop, then what the thread found. */
+const UNCLAIMED = 0;
+const THREADS = 1;
+const LOOPS = 2;
+const MISSING = 3;
+const FILE = 4;
+const FOLDER = 5;
+/** 6: anything else (a pipe, a device), neither a file nor a folder. */
+/** The thread could not answer as the loop would (an error other than ENOENT, a file it does not read): the loop does it itself, as it always did. */
+const FAILED = 7;
+
+/** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
+const STAT_NUMBERS = 2;
+const READ_NUMBERS = 4;
+/** The most bytes a list's reads hold at once (address space reserved, used only as files are read); past it the loop reads the rest. */
+const READ_AHEAD_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Stat paths from the last one back, claiming each slot first (`kinds[index + 1]` from UNCLAIMED to
+ * THREADS), until the slot of the loop that goes from the first one forward is reached, or the loop
+ * is done with the list (`kinds[0]` set); mtime and size go into `numbers` before the kind is
+ * stored, so they are there when the loop sees it. The thread runs this very function from its
+ * source text, so it uses nothing but its arguments (the constants above are written as numbers).
+ */
+function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: () => string, kinds: Int32Array, numbers: Float64Array): void {
+  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
+    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
+    let kind = 7;
+    try {
+      const stat = fs.statSync(nextPath(), { throwIfNoEntry: false });
+      if (!stat) kind = 3;
+      else {
+        numbers[index * 2] = stat.mtimeMs;
+        numbers[index * 2 + 1] = stat.size;
+        kind = stat.isFile() ? 4 : stat.isDirectory() ? 5 : 6;
+      }
+    } catch {
+      kind = 7;
+    }
+    Atomics.store(kinds, index + 1, kind);
+  }
+}
+
+/**
+ * Read regular files from the last one back, as statFromTheEnd goes: each opened without following
+ * into a pipe's wait (O_NONBLOCK), `fstat`ed, and read whole into `bytes` (grown as needed) when it
+ * is a regular file of at most `maxBytes`; its mtime, size, and where its bytes are go into
+ * `numbers`. Nothing there is MISSING; anything else (a folder, a pipe, too large, an error) is
+ * FAILED, for the loop to read itself and say why as it always did. Stops, leaving the rest to the
+ * loop, when `bytes` can grow no further.
+ */
+function readFromTheEnd(
+  fs: typeof import('node:fs'),
+  count: number,
+  nextPath: () => string,
+  kinds: Int32Array,
+  numbers: Float64Array,
+  bytes: SharedArrayBuffer & { grow(length: number): void; maxByteLength: number },
+  maxBytes: number,
+  flags: number,
+): void {
+  let used = 0;
+  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
+    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
+    let kind = 7;
+    let descriptor = -1;
+    try {
+      descriptor = fs.openSync(nextPath(), flags);
+      const stat = fs.fstatSync(descriptor);
+      if (stat.isFile() && stat.size <= maxBytes) {
+        if (used + stat.size > bytes.byteLength) {
+          if (used + stat.size > bytes.maxByteLength) {
+            Atomics.store(kinds, index + 1, 7);
+            return;
+          }
+          bytes.grow(Math.min(bytes.maxByteLength, Math.max(used + stat.size, bytes.byteLength * 2)));
+        }
+        const into = new Uint8Array(bytes, used, stat.size);
+        let got = 0;
+        while (got < into.length) {
+          const read = fs.readSync(descriptor, into, got, into.length - got, got);
+          if (read === 0) break;
+          got += read;
+        }
+        const at = index * 4;
+        numbers[at] = stat.mtimeMs;
+        numbers[at + 1] = stat.size;
+        numbers[at + 2] = used;
+        numbers[at + 3] = got;
+        used += got;
+        kind = 4;
+      }
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code;
+      kind = descriptor < 0 && (code === 'ENOENT' || code === 'ENOTDIR') ? 3 : 7;
+    } finally {
+      if (descriptor >= 0) fs.closeSync(descriptor);
+    }
+    Atomics.store(kinds, index + 1, kind);
+  }
+}
+
+/**
+ * The thread's whole program (CommonJS, so it needs no file of its own to be found): a list at a
+ * time, in the order given, as one string of names joined by NULs (a path holds none), each path
+ * made as it is taken from the end, so the thread holds no list of them.
+ */
+const THREAD_PROGRAM = `
+const { parentPort } = require('node:worker_threads');
+const statFromTheEnd = ${statFromTheEnd.toString()};
+const readFromTheEnd = ${readFromTheEnd.toString()};
+const fs = require('node:fs');
+parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags }) => {
+  let end = names.length;
+  const nextPath = () => {
+    const start = names.lastIndexOf('\\0', end - 1) + 1;
+    const path = prefix + names.slice(start, end) + suffix;
+    end = start - 1;
+    return path;
+  };
+  if (bytes) readFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags);
+  else statFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+});
+`;
+
+let thread: Worker | undefined;
+let lost = false;
+
+/** The one thread of a process that looks ahead, started at its first long list and kept (it holds no process open). */
+function lookAheadThread(): Worker | undefined {
+  if (thread || lost) return thread;
+  try {
+    // A small heap of its own: a list is one string and the numbers it writes are shared, so all it makes is garbage at once
+    // (with V8's default young generation the thread held some 50 MB more at 100,000 agents). Past its limit it stops, and the loops do the rest.
+    thread = new Worker(THREAD_PROGRAM, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 } });
+  } catch {
+    lost = true;
+    return undefined;
+  }
+  thread.unref();
+  // Its start undoes our V8 flags (heap-settings.ts): set again when it is seen running, and at each list's end.
+  thread.once('online', keepHeapAsSet);
+  const gone = (): void => {
+    lost = true;
+    thread = undefined;
+  };
+  thread.on('error', gone);
+  thread.on('exit', gone);
+  return thread;
+}
+
+/**
+ * A long list done on two cores: the loop that needs the answers takes them from the first path
+ * forward, the thread from the last one back, each claiming a path's slot before doing it, and
+ * where they meet the list is done. The loop never waits for the thread beyond the one path it
+ * may be doing: a slot not yet claimed is the loop's own, so a thread that starts late, stalls or
+ * stops costs nothing but its start.
+ */
+class SharedList {
+  readonly kinds?: Int32Array;
+  readonly numbers?: Float64Array;
+
+  constructor(
+    private readonly paths: PathList,
+    numbersEach: number,
+    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number } | undefined,
+  ) {
+    const count = paths.names.length;
+    const worker = count >= LOOK_AHEAD_FROM ? lookAheadThread() : undefined;
+    if (!worker) return;
+    this.kinds = new Int32Array(new SharedArrayBuffer(4 * (count + 1)));
+    this.numbers = new Float64Array(new SharedArrayBuffer(8 * numbersEach * count));
+    // One string, not a list of them: copied to the thread as one piece.
+    worker.postMessage({ prefix: paths.prefix, names: paths.names.join('\0'), suffix: paths.suffix, count, kinds: this.kinds.buffer, numbers: this.numbers.buffer, ...extra });
+  }
+
+  /** The path at `index`. */
+  pathAt(index: number): string {
+    return `${this.paths.prefix}${this.paths.names[index] as string}${this.paths.suffix}`;
+  }
+
+  /** What the thread found for `index` (MISSING, FILE, FOLDER, 6, FAILED), or LOOPS: the loop's to do. Indexes in order. */
+  claim(index: number): number {
+    const kinds = this.kinds;
+    if (!kinds) return LOOPS;
+    const slot = index + 1;
+    let kind = Atomics.load(kinds, slot);
+    if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
+    // The thread is doing this very path: some microseconds.
+    while (kind === THREADS) kind = Atomics.load(kinds, slot);
+    return kind;
+  }
+
+  /** The loop is over (whether or not it took every path): the thread stops at its next path. */
+  done(): void {
+    if (!this.kinds) return;
+    Atomics.store(this.kinds, 0, 1);
+    keepHeapAsSet();
+  }
+}
+
+/**
+ * `stat`s of a long list of paths on two cores (SharedList): at 100,000 agents, the look at every
+ * resume and every outbox that a process's first turn makes (some 0.3 s each, mostly system calls)
+ * takes about half that. A `stat` is taken once the loop has started, never before it, so what it
+ * says is as fresh as the loop's own would be. A path the thread could not `stat` (an error other
+ * than ENOENT) is `stat`ed again by the loop, so it throws as it always did.
+ */
+export class StatAhead {
+  private constructor(private readonly list: SharedList) {}
+
+  /** `stat`s of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
+  static of(paths: PathList): StatAhead {
+    return new StatAhead(new SharedList(paths, STAT_NUMBERS, undefined));
+  }
+
+  /** What `statSync(paths[index], { throwIfNoEntry: false })` says (undefined: nothing there), taken by the thread or here; throws as that would. Indexes in order. */
+  get(index: number): LookedStat | undefined {
+    const kind = this.list.claim(index);
+    if (kind === MISSING) return undefined;
+    if (kind === LOOPS || kind === FAILED) return statSync(this.list.pathAt(index), { throwIfNoEntry: false });
+    const numbers = this.list.numbers as Float64Array;
+    const mtimeMs = numbers[index * STAT_NUMBERS] as number;
+    const size = numbers[index * STAT_NUMBERS + 1] as number;
+    return { mtimeMs, size, isFile: () => kind === FILE, isDirectory: () => kind === FOLDER };
+  }
+
+  done(): void {
+    this.list.done();
+  }
+}
+
+/**
+ * Whole reads of a long list of files on two cores (SharedList), as an org's first load reads
+ * 100,000 resumes it has no version of (some 1.2 s of opening and reading). The thread answers only
+ * for a regular file it read whole, of at most `maxBytes`, or nothing there; for anything else the
+ * loop reads the file itself, through the one gate of editable files, and says why as it always did.
+ */
+export class ReadAhead {
+  private constructor(
+    private readonly list: SharedList,
+    private readonly bytes: SharedArrayBuffer | undefined,
+  ) {}
+
+  /** Reads of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
+  static of(paths: PathList, maxBytes: number): ReadAhead {
+    const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
+    const bytes = paths.names.length >= LOOK_AHEAD_FROM && lookAheadThread() ? new Growable(1024 * 1024, { maxByteLength: READ_AHEAD_BYTES }) : undefined;
+    const list = new SharedList(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: constants.O_RDONLY | constants.O_NONBLOCK });
+    return new ReadAhead(list, list.kinds && bytes);
+  }
+
+  /** The file at `index` as the thread read it, `missing` when nothing was there, or undefined: the loop reads it itself. Indexes in order. */
+  get(index: number): ReadAheadFile | 'missing' | undefined {
+    const kind = this.list.claim(index);
+    if (kind === MISSING) return 'missing';
+    if (kind !== FILE || !this.bytes) return undefined;
+    const at = index * READ_NUMBERS;
+    const numbers = this.list.numbers as Float64Array;
+    return { mtimeMs: numbers[at] as number, size: numbers[at + 1] as number, bytes: Buffer.from(this.bytes, numbers[at + 2] as number, numbers[at + 3] as number) };
+  }
+
+  done(): void {
+    this.list.done();
+  }
+}

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { decodeEditedText, readEditedFileAndStat } from '../../src/editable/edited-file.js';
+import { LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList } from '../../src/storage/look-ahead.js';
+import { tempDir } from '../helpers/org-files.js';
+
+/** What a loop needs of a stat, from `statSync` or from the thread alike. */
+function seen(stat: LookedStat | undefined): unknown {
+  return stat && { mtimeMs: stat.mtimeMs, size: stat.size, file: stat.isFile(), folder: stat.isDirectory() };
+}
+
+function errorOf(take: () => unknown): string | undefined {
+  try {
+    take();
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
+  }
+}
+
+/**
+ * A long list of paths of every kind a loop meets, as a prefix, names and a suffix: text files of
+ * different sizes, one that is not UTF-8, one past the read's limit, a folder, a pipe, nothing
+ * there, a path through a file, a name too long to open.
+ */
+function mixedPaths(count = LOOK_AHEAD_FROM + 500): PathList & { paths: string[] } {
+  const root = tempDir('lemming-look-ahead-');
+  const kinds: string[] = [];
+  for (let index = 0; index < 50; index += 1) {
+    writeFileSync(join(root, `file-${index}.md`), `---\ntitle: ${'é'.repeat(index)}\n---\n${'x'.repeat(index * 7)}`);
+    kinds.push(`file-${index}.md`);
+  }
+  writeFileSync(join(root, 'latin1.md'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+  writeFileSync(join(root, 'large.md'), 'y'.repeat(5_000));
+  mkdirSync(join(root, 'folder'));
+  execFileSync('mkfifo', [join(root, 'pipe')]);
+  kinds.push('latin1.md', 'large.md', 'folder', 'pipe', 'missing.md', 'file-1.md/under-a-file', `${'n'.repeat(300)}.md`);
+  const names = Array.from({ length: count }, (_, index) => kinds[(index * 13) % kinds.length] as string);
+  return { prefix: `${root}/`, names, suffix: '', paths: names.map((name) => `${root}/${name}`) };
+}
+
+/** Run `look` on fresh lists until the thread took part (it starts at the first long list; a loop that finds it has done nothing yet does every path itself). */
+async function untilTheThreadTakesPart(look: (wait: number) => Promise<number>): Promise<number> {
+  let fromThread = 0;
+  for (let attempt = 1; attempt <= 20 && fromThread === 0; attempt += 1) fromThread = await look(100 * attempt);
+  return fromThread;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
+  test('stats: every answer is the one statSync gives, wherever it was taken: size, time, kind, nothing there, and the same error', async () => {
+    const list = mixedPaths();
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = StatAhead.of(list);
+      await sleep(wait);
+      let taken = 0;
+      list.paths.forEach((path, index) => {
+        const own = errorOf(() => statSync(path, { throwIfNoEntry: false }));
+        if (own !== undefined) {
+          expect({ path, code: errorOf(() => ahead.get(index)) }).toEqual({ path, code: own });
+          return;
+        }
+        const stat = ahead.get(index);
+        if (stat !== undefined && !(stat instanceof Object.getPrototypeOf(statSync(path)).constructor)) taken += 1;
+        expect({ path, stat: seen(stat) }).toEqual({ path, stat: seen(statSync(path, { throwIfNoEntry: false })) });
+      });
+      ahead.done();
+      return taken;
+    });
+    // The thread answered for some of them (from the end of the list), not the loop alone.
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('reads: the thread answers only for a whole file it read (the same bytes and stamp) or nothing there; the rest is left to the one gate of editable files', async () => {
+    const list = mixedPaths();
+    const maxBytes = 4_096;
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = ReadAhead.of(list, maxBytes);
+      await sleep(wait);
+      let taken = 0;
+      list.paths.forEach((path, index) => {
+        const got = ahead.get(index);
+        const own = readEditedFileAndStat(path, list.names[index] as string, maxBytes);
+        if (got === undefined) return;
+        taken += 1;
+        if (got === 'missing') {
+          expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
+          return;
+        }
+        // Only regular files within the limit, and their text or problem is what the gate says of the same bytes.
+        expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, list.names[index] as string) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+      });
+      ahead.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('a short list is done by the loop, with no thread and nothing shared', () => {
+    const list = mixedPaths(60);
+    const stats = StatAhead.of(list);
+    const reads = ReadAhead.of(list, 4_096);
+    list.paths.forEach((path, index) => {
+      expect(reads.get(index)).toBeUndefined();
+      if (errorOf(() => statSync(path, { throwIfNoEntry: false })) !== undefined) return;
+      const stat = stats.get(index);
+      expect(stat === undefined || stat instanceof Object.getPrototypeOf(statSync(list.paths[0] as string)).constructor).toBe(true);
+    });
+    stats.done();
+    reads.done();
+  });
+});
