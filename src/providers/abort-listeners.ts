@@ -1,7 +1,7 @@
 /**
  * A run has one abort signal and makes thousands of calls on it, up to `concurrency` at
  * once, each of which may wait on it in several places (a retry's backoff, a rate limit,
- * the SDK's request). A listener per wait, even one removed when the wait ends, puts more
+ * the vendor's request). A listener per wait, even one removed when the wait ends, puts more
  * than ten on the signal at once, and Node warns of a leak (MaxListenersExceededWarning);
  * one left behind per call (as the OpenAI SDK leaves on the signal it is given) is a leak.
  * So every wait on a signal goes through here: the signal gets one listener, whoever waits,

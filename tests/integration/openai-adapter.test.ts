@@ -15,7 +15,7 @@ function providerFor(entry: ModelEntry, env: Record<string, string> = { OPENAI_A
   return providerFromFactory('main', entry, env);
 }
 
-describe('openai adapter (real SDK against a local server)', () => {
+describe('openai adapter (against a local server that speaks the Chat Completions API)', () => {
   test('sends the prompt and tools in the Chat Completions format and maps tool calls and usage back', async () => {
     const wire = await serve(() => ({
       body: chatCompletion({
@@ -261,6 +261,25 @@ describe('openai adapter (real SDK against a local server)', () => {
     }
     await local({ cache_slots: 4 }, { agent: 'planner', cacheSlot: 3 });
     expect(wire.requests.at(-1)?.body).toMatchObject({ cache_prompt: true, id_slot: 3 });
+  });
+
+  test('OPENAI_ORG_ID and OPENAI_PROJECT go to OpenAI only, never to another server', async () => {
+    const wire = await serve(() => ({ body: chatCompletion({ content: 'ok' }) }));
+    const before = { org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT };
+    process.env.OPENAI_ORG_ID = 'org-test';
+    process.env.OPENAI_PROJECT = 'proj-test';
+    try {
+      await providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` })).provider.generate(engineRequest());
+      await providerFor(modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1` }), {}).provider.generate(engineRequest());
+    } finally {
+      for (const [name, value] of [['OPENAI_ORG_ID', before.org], ['OPENAI_PROJECT', before.project]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(wire.requests[0]?.headers).toMatchObject({ 'openai-organization': 'org-test', 'openai-project': 'proj-test' });
+    expect(wire.requests[1]?.headers).not.toHaveProperty('openai-organization');
+    expect(wire.requests[1]?.headers).not.toHaveProperty('openai-project');
   });
 
   test('the client is built from the registry entry and can be handed a fetch', async () => {

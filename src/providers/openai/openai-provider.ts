@@ -1,17 +1,15 @@
-import OpenAI from 'openai';
-import { errorContext, sdkOptions, type ClientSettings } from '../client-settings.js';
+import { errorContext, type ClientSettings } from '../client-settings.js';
 import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
+import { CHAT_ERRORS, ChatCompletionsClient } from './chat-completions-client.js';
 import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
 import { serverTokenizer } from './server-tokenizer.js';
 
-/** The official client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
-export function createOpenAIClient(settings: ClientSettings): OpenAI {
-  // OPENAI_ORG_ID and OPENAI_PROJECT in the environment belong to OpenAI: never send them to another server.
-  const foreign = settings.entry.provider !== 'openai';
-  return new OpenAI({ ...sdkOptions(settings), ...(foreign ? { organization: null, project: null } : {}) });
+/** The client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
+export function createOpenAIClient(settings: ClientSettings): ChatCompletionsClient {
+  return new ChatCompletionsClient(settings);
 }
 
 /**
@@ -19,7 +17,7 @@ export function createOpenAIClient(settings: ClientSettings): OpenAI {
  * that speaks it (Ollama, vLLM, LM Studio, OpenRouter) at the entry's `base_url`.
  * The client is built by the caller and handed in.
  */
-export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour: ChatFlavour): Provider {
+export function openAIProvider(client: ChatCompletionsClient, settings: ClientSettings, flavour: ChatFlavour): Provider {
   const context = errorContext(settings, 'https://api.openai.com/v1');
   const cache = {
     ...(settings.entry.prompt_cache === undefined ? {} : { promptCache: settings.entry.prompt_cache }),
@@ -33,10 +31,10 @@ export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour
     async (request) => {
       let body: unknown;
       try {
-        // The SDK leaves a listener on the signal it is given: it gets one of its own per call.
-        body = await withOwnSignal(request.signal, (signal) => client.chat.completions.create(params(request), signal ? { signal } : undefined));
+        // A signal of its own per call, so the run's signal keeps one listener however many calls wait on it.
+        body = await withOwnSignal(request.signal, (signal) => client.create(params(request), signal));
       } catch (error) {
-        throw toProviderError(error, OpenAI, context);
+        throw toProviderError(error, CHAT_ERRORS, context);
       }
       return fromChatCompletion(body, settings.modelKey);
     },

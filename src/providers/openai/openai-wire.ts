@@ -1,4 +1,3 @@
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { ProviderError } from '../provider-error.js';
 import { promptCacheKey } from '../prompt-cache.js';
@@ -21,6 +20,22 @@ export interface ChatCacheSettings {
   cacheSlots?: number;
 }
 
+/** The Chat Completions request lemming sends: the fields it sets, as OpenAI's API reference names them. */
+export interface ChatParams {
+  model: string;
+  messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>;
+  tools?: Array<{ type: 'function'; function: { name: string; description: string; parameters: object } }>;
+  /** OpenAI's output cap; a server that speaks the older API reads `max_tokens`. */
+  max_completion_tokens?: number;
+  max_tokens?: number;
+  /** OpenAI's prompt cache: the requests of one agent share a key. */
+  prompt_cache_key?: string;
+  /** llama.cpp's: keep the prompt cached in the slot `id_slot`. */
+  cache_prompt?: boolean;
+  id_slot?: number;
+  seed?: number;
+}
+
 /**
  * The Chat Completions request for an engine request: the system prompt first (its stable part
  * leading), then the mail. OpenAI is given a `prompt_cache_key` per agent; a local server is given
@@ -29,10 +44,10 @@ export interface ChatCacheSettings {
  * shared prefix), and others reuse a prefix unasked and might refuse a field they do not know. `seed` is the registry entry's (an experiment's
  * repeat sets it). Pure.
  */
-export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}, seed?: number): ChatCompletionCreateParamsNonStreaming {
-  const messages: ChatCompletionMessageParam[] = [{ role: 'system', content: request.system }];
+export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cache: ChatCacheSettings = {}, seed?: number): ChatParams {
+  const messages: ChatParams['messages'] = [{ role: 'system', content: request.system }];
   for (const turn of request.messages) messages.push({ role: turn.role, content: turn.content });
-  const params: ChatCompletionCreateParamsNonStreaming = { model: request.model, messages };
+  const params: ChatParams = { model: request.model, messages };
   if (request.tools.length > 0) {
     params.tools = request.tools.map((tool) => ({
       type: 'function',
@@ -46,7 +61,8 @@ export function toChatParams(request: ProviderRequest, flavour: ChatFlavour, cac
   if (cache.promptCache !== false) {
     if (flavour === 'openai') params.prompt_cache_key = promptCacheKey(request);
     else if (cache.cacheSlots !== undefined && request.cacheSlot !== undefined && request.cacheSlot < cache.cacheSlots) {
-      Object.assign(params, { cache_prompt: true, id_slot: request.cacheSlot });
+      params.cache_prompt = true;
+      params.id_slot = request.cacheSlot;
     }
   }
   if (seed !== undefined) params.seed = seed;

@@ -1,6 +1,6 @@
 import { TEMPLATE_TOKENS_PER_MESSAGE, type TokenCounter } from '../context-fit.js';
 import type { ProviderRequest } from '../provider.js';
-import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { ChatParams } from './openai-wire.js';
 
 /** How long counting a prompt may take: a local server answers in milliseconds, and a call is waiting. */
 const COUNT_TIMEOUT_MS = 10_000;
@@ -13,7 +13,7 @@ const COUNT_TIMEOUT_MS = 10_000;
  * template's markers added; one without `/tokenize` (Ollama, vLLM's OpenAI server without it) counts
  * nothing, and is not asked again. `params` is the chat request as it would be sent.
  */
-export function serverTokenizer(baseUrl: string, params: (request: ProviderRequest) => ChatCompletionCreateParamsNonStreaming, fetchImpl: typeof fetch = fetch): TokenCounter {
+export function serverTokenizer(baseUrl: string, params: (request: ProviderRequest) => ChatParams, fetchImpl: typeof fetch = fetch): TokenCounter {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   let offers = { template: true, tokenize: true };
   const post = async (path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> => {
