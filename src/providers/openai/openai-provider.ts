@@ -1,5 +1,4 @@
 import { errorContext, type ClientSettings } from '../client-settings.js';
-import { withOwnSignal } from '../abort-listeners.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
@@ -31,8 +30,8 @@ export function openAIProvider(client: ChatCompletionsClient, settings: ClientSe
     async (request) => {
       let body: unknown;
       try {
-        // A signal of its own per call, so the run's signal keeps one listener however many calls wait on it.
-        body = await withOwnSignal(request.signal, (signal) => client.create(params(request), signal));
+        // The client listens on the run's signal through onAbort: one listener however many calls wait on it.
+        body = await client.create(params(request), request.signal);
       } catch (error) {
         throw toProviderError(error, CHAT_ERRORS, context);
       }
