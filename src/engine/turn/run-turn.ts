@@ -232,9 +232,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     toCall.push(call);
   }
 
-  const callOne = (call: PlannedCall): Promise<CallResult> => {
+  const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail.items(call.agent, call.shown);
-    return callAgent({
+    const called = await callAgent({
       root,
       org,
       turn,
@@ -250,6 +250,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       tell: (event) => duringCalls.push(event),
       ...(memory ? { memory } : {}),
     });
+    // Journaled as it arrives, not when its turn to be applied comes (the lanes go on meanwhile,
+    // map-concurrent.ts): a process killed then asks the model again only for the calls in flight.
+    if (!('aborted' in called) && !('error' in called)) {
+      appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loopOf(called) });
+      crashPoint('after-response');
+    }
+    return called;
   };
 
   for (const call of toCall) {
@@ -317,10 +324,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       }
       continue;
     }
-    const loop = { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}) };
-    appendJournal(paths.journal, { type: 'response', turn, agent: called.agent, response: called.response, receivedAt: called.receivedAt, shown: called.shown, ...loop });
-    crashPoint('after-response');
-    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loop)) {
+    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loopOf(called))) {
       countEvent(stats, event);
       yield event;
     }
@@ -366,4 +370,9 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
     stats.outputTokens += event.outputTokens;
     stats.credits += event.credits;
   }
+}
+
+/** What an answer's journal record and its application carry of the call's tool loop: its steps, where it was cut short, its reflection. */
+function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer } {
+  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}) };
 }
