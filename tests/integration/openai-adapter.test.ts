@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
+import { CHAT_ANSWER_MAX_BYTES } from '../../src/providers/openai/chat-completions-client.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
@@ -154,6 +155,16 @@ describe('openai adapter (against a local server that speaks the Chat Completion
     const html = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
     expect(html.message).toMatch(/not a chat completion: it sent text \("<html>gateway<\/html>"\)/);
     expect(wire.requests).toHaveLength(2);
+  });
+
+  test('an answer past 16 MiB is not read further: one clear error, and not retried', async () => {
+    const huge = chatCompletion({ content: 'x'.repeat(CHAT_ANSWER_MAX_BYTES + 1024) });
+    const wire = await serve(() => ({ body: huge }));
+    const { provider } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1` }));
+    const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe("main: the server's answer was longer than 16 MiB, so lemming read no further");
+    expect(wire.requests).toHaveLength(1);
   });
 
   test('a refused key is one clear, non-retryable error naming the variable and never the key', async () => {

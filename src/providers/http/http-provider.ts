@@ -8,6 +8,7 @@ import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { isRetryableStatus, ProviderError } from '../provider-error.js';
 import type { Provider, ProviderRequest } from '../provider.js';
 import { parseRetryAfter } from '../retry-after.js';
+import { readBodyCapped } from '../response-body.js';
 import { scrub } from '../sdk-error.js';
 import { WireAdapter, type WireAnswer } from '../wire-adapter.js';
 
@@ -56,7 +57,7 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
       let body: string | undefined;
       try {
         response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: either });
-        body = await readCapped(response, maxBytes);
+        body = await readBodyCapped(response, maxBytes);
       } catch (error) {
         if (signal?.aborted) throw error;
         if (timeout.aborted) throw failure(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
@@ -80,25 +81,6 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
       }
     });
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text' });
-}
-
-/** The body as text, or undefined past `maxBytes` (a runaway endpoint must not fill the memory: the rest is not read). */
-async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The innermost reason a request failed ("connect ECONNREFUSED 127.0.0.1:8931"), not fetch's bare "fetch failed". */

@@ -1,7 +1,14 @@
 import { onAbort } from '../abort-listeners.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
+import { readBodyCapped } from '../response-body.js';
 import type { ClientSettings } from '../client-settings.js';
 import type { SdkErrorClasses } from '../sdk-error.js';
+
+/**
+ * The most bytes of a Chat Completions answer lemming reads: some 4 million tokens of text, past
+ * any model's output; a server that sends more is not read further (the call fails, not retried).
+ */
+export const CHAT_ANSWER_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * The one request lemming makes of a Chat Completions server (OpenAI, or a server that speaks its
@@ -57,14 +64,15 @@ export class ChatCompletionsClient {
         const reason = failed(error);
         throw reason === error && !signal?.aborted ? new ChatConnectionError('Connection error.', { cause: error }) : reason;
       }
-      let text: string;
+      let text: string | undefined;
       try {
-        text = await response.text();
+        text = await readBodyCapped(response, CHAT_ANSWER_MAX_BYTES);
       } catch (error) {
         // A connection that broke while the answer arrived: sdk-error.ts finds its code in the causes.
         throw failed(error);
       }
-      if (!response.ok) throw new ChatStatusError(response.status, jsonOrUndefined(text), text, response.headers);
+      if (!response.ok) throw new ChatStatusError(response.status, jsonOrUndefined(text ?? ''), text ?? '', response.headers);
+      if (text === undefined) throw new Error(`the server's answer was longer than ${CHAT_ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`);
       const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
       const json = mediaType !== undefined && (mediaType.includes('application/json') || mediaType.endsWith('+json'));
       if (!json) return text;
