@@ -136,6 +136,20 @@ describe('openai adapter (against a local server that speaks the Chat Completion
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  test('a call the run stops is a stop, not a provider error, and is not tried again', async () => {
+    const wire = await serve(() => ({ hang: true }));
+    const { provider, waits } = providerFor(modelEntry({ provider: 'openai', base_url: `${wire.url}/v1`, max_retries: 3 }));
+    const stop = new AbortController();
+    const call = provider.generate(engineRequest({ signal: stop.signal })).catch((caught: unknown) => caught);
+    while (wire.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    stop.abort(new Error('the person pressed q'));
+    const error = (await call) as Error;
+    expect(error).not.toBeInstanceOf(ProviderError);
+    expect(error.name).toBe('AbortError');
+    expect(wire.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
   test('a server that cannot be reached is a retryable connection error that says why', async () => {
     const closed = await startWireServer(() => ({}));
     await closed.close();
