@@ -49,10 +49,14 @@ export function scanOutbox(directory: string, hint: OutboxHint | undefined, isTa
 
 /**
  * The first half of `scanOutbox`: the folder's stat when it is to be listed, undefined when its
- * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn
- * (`directoryStat`, when the caller took it on two cores: look-ahead.ts).
+ * mtime is the hint's or it does not exist. One stat: all an idle agent's outbox costs a turn.
  */
-export function outboxToList(directory: string, hint: OutboxHint | undefined, directoryStat: LookedStat | undefined = statSync(directory, { throwIfNoEntry: false })): LookedStat | undefined {
+export function outboxToList(directory: string, hint: OutboxHint | undefined): LookedStat | undefined {
+  return outboxWorthListing(statSync(directory, { throwIfNoEntry: false }), hint);
+}
+
+/** `outboxToList` for a stat the caller took (on two cores: look-ahead.ts); undefined: nothing there. */
+export function outboxWorthListing(directoryStat: LookedStat | undefined, hint: OutboxHint | undefined): LookedStat | undefined {
   if (!directoryStat || !directoryStat.isDirectory()) return undefined;
   if (hint && hint.mtimeMs === directoryStat.mtimeMs) return undefined;
   return directoryStat;

@@ -44,6 +44,8 @@ const FOLDER = 5;
 /** The thread could not answer as the loop would (an error other than ENOENT, a file it does not read): the loop does it itself, as it always did. */
 const FAILED = 7;
 
+/** How long the loop waits on the path the thread is doing before it does the path itself. */
+const STALL_MS = 2_000;
 /** Numbers a path has in the shared numbers: mtime and size (a `stat`); and where its bytes are (a read). */
 const STAT_NUMBERS = 2;
 const READ_NUMBERS = 4;
@@ -221,8 +223,25 @@ class SharedList {
     const slot = index + 1;
     let kind = Atomics.load(kinds, slot);
     if (kind === UNCLAIMED && Atomics.compareExchange(kinds, slot, UNCLAIMED, LOOPS) === UNCLAIMED) return LOOPS;
-    // The thread is doing this very path: some microseconds.
-    while (kind === THREADS) kind = Atomics.load(kinds, slot);
+    return kind === THREADS ? this.waitFor(slot) : kind;
+  }
+
+  /**
+   * What the thread finds for the path it is doing (some microseconds); LOOPS, for the loop to do it
+   * itself, when it has not answered within STALL_MS (a thread that died in the middle of a path, or
+   * a file system that hangs: its answer, should it come, is not read).
+   */
+  private waitFor(slot: number): number {
+    const kinds = this.kinds as Int32Array;
+    const deadline = Date.now() + STALL_MS;
+    let kind = Atomics.load(kinds, slot);
+    for (let spins = 0; kind === THREADS; spins += 1) {
+      if (spins >= 1_000) {
+        if (Date.now() > deadline) return LOOPS;
+        Atomics.wait(kinds, slot, THREADS, 1);
+      }
+      kind = Atomics.load(kinds, slot);
+    }
     return kind;
   }
 

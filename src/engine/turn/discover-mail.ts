@@ -2,7 +2,7 @@ import { messageFilesFor, readMessageFile, outboxPath } from '../../mailbox/mess
 import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
-import { listOutbox, outboxToList, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
+import { listOutbox, outboxWorthListing, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
 import { HUMAN, isValidAgentName, nameRecord } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -72,7 +72,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       result.joined.push(sender);
     }
     // An outbox unchanged since it was last listed costs one stat, and nothing else is made for it.
-    const directoryStat = outboxToList(outbox, hints.get(sender), ahead.get(index));
+    const directoryStat = outboxWorthListing(ahead.get(index), hints.get(sender));
     if (!directoryStat) continue;
     let taken: ReadonlySet<string> | undefined;
     const scan = listOutbox(outbox, directoryStat, (name) => (taken ??= takenNames(takenPath, sender)).has(name));
