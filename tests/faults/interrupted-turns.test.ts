@@ -29,16 +29,16 @@ describe('a turn interrupted more than once', () => {
     const journal = join(root, 'org/state/journal.jsonl');
     appendFileSync(journal, '{"type":"response","turn":2,"agent":"jan');
     expect(eventsOf(await runUntil('planner'), 'run-finished')[0]?.reason).toBe('stopped');
-    // The cut record is gone; every answer that arrived, even the one that came in after the stop, is journaled.
-    expect(readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line).type)).toEqual([
-      'plan',
-      'response',
-      'done',
-      'response',
-      'done',
-      'response',
-      'done',
-    ]);
+    // The cut record is gone; every answer that arrived, even the one that came in after the stop, is journaled,
+    // each before its agent's outcome (an answer is journaled as it arrives, so the next call's may come before it is applied).
+    const records = readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { type: string; agent?: string; outcome?: { agent: string } });
+    expect(records.map((record) => record.type).sort()).toEqual(['done', 'done', 'done', 'plan', 'response', 'response', 'response']);
+    expect(records[0]?.type).toBe('plan');
+    for (const agent of ['hr', 'janitor', 'planner']) {
+      const answered = records.findIndex((record) => record.type === 'response' && record.agent === agent);
+      const done = records.findIndex((record) => record.type === 'done' && record.outcome?.agent === agent);
+      expect({ agent, answeredFirst: answered >= 0 && answered < done }).toEqual({ agent, answeredFirst: true });
+    }
     expect(eventsOf(await runUntil(), 'run-finished')[0]?.reason).toBe('idle');
 
     // An answer that arrived after the stop was asked for is kept, so no model is asked twice for a turn.

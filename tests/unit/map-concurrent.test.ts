@@ -45,6 +45,23 @@ describe('mapConcurrent (the turn\'s calls, `concurrency` at once)', () => {
     expect(started).toEqual([1, 2, 3, 4, 5]);
   });
 
+  test('a worker that answers at once does not get the whole list started ahead of the caller: at most `limit` results wait', async () => {
+    const started: number[] = [];
+    const results = mapConcurrent(Array.from({ length: 100 }, (_, index) => index), 2, async (item) => {
+      started.push(item);
+      return item;
+    });
+    await results.next();
+    await settle();
+    await settle();
+    // 2 running and at most 3 waiting (the bound is checked as each one lands), beside the one taken.
+    expect(started.length).toBeLessThanOrEqual(6);
+    let taken = 1;
+    for await (const _ of results) taken += 1;
+    expect(taken).toBe(100);
+    expect(started).toHaveLength(100);
+  });
+
   test('nothing more starts once the caller stops taking results, a worker fails, or the signal aborts', async () => {
     const stopping = controlledWork();
     const stopped = mapConcurrent([1, 2, 3, 4], 1, stopping.worker);

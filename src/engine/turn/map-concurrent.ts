@@ -4,8 +4,9 @@
  * frees starts the next item at once, before the results ready are taken: with
  * 8 calls of a 200 ms model ending together, the eighth lane waited for the
  * other seven answers to be applied (some 11 ms a wave, 150 ms of a 100-agent
- * turn). Stops starting new work once `signal` is aborted, a worker failed, or
- * the caller stopped taking results.
+ * turn), as long as no more than `limit` results wait to be taken. Stops
+ * starting new work once `signal` is aborted, a worker failed, or the caller
+ * stopped taking results.
  */
 export async function* mapConcurrent<T, R>(
   items: readonly T[],
@@ -20,7 +21,9 @@ export async function* mapConcurrent<T, R>(
   let failure: { error: unknown } | undefined;
   let closed = false;
   const start = (): void => {
-    while (running < limit && next < items.length && !failure && !closed && !signal?.aborted) {
+    // At most `limit` results wait to be taken besides those running: a model that answers at once does not get the
+    // whole list called ahead of the caller (all its answers held at once).
+    while (running < limit && ready.length <= limit && next < items.length && !failure && !closed && !signal?.aborted) {
       const item = items[next] as T;
       next += 1;
       running += 1;
