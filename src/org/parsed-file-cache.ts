@@ -203,7 +203,7 @@ export class ParsedFiles {
    * two cores (look-ahead.ts). `doneReading` after the loop.
    */
   readAhead(files: readonly string[], kind: 'org' | 'agent'): void {
-    const unknown = files.filter((file) => !this.memory.has(file) && !this.disk.has(file));
+    const unknown = files.filter((file) => this.unknown(file));
     if (unknown.length < LOOK_AHEAD_FROM) return;
     this.ahead = { files: unknown, next: 0, reads: ReadAhead.of({ prefix: `${this.root}/`, names: unknown, suffix: '' }, maxBytesOf(kind)) };
   }
@@ -212,6 +212,11 @@ export class ParsedFiles {
   doneReading(): void {
     this.ahead?.reads.done();
     this.ahead = undefined;
+  }
+
+  /** A file with no version here nor on disk: `read` opens it at once, and `readAhead` reads it on two cores. */
+  private unknown(file: string): boolean {
+    return !this.memory.has(file) && !this.disk.has(file);
   }
 
   /** `file` as read ahead, in the form readEditedFileAndStat gives; undefined when it was not (the caller reads it). */
@@ -258,7 +263,7 @@ export class ParsedFiles {
     const maxBytes = maxBytesOf(kind);
     // A file with no version here nor on disk (an org written by a program, cloned, or never loaded
     // here) is read at once: one open, its stamp from the open file, not a `stat` by its path first.
-    if (!this.memory.has(file) && !this.disk.has(file)) {
+    if (this.unknown(file)) {
       const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(path, file, maxBytes);
       // Opened, but no regular file (a folder, a pipe), or not opened (no permission): stamped by its path, as before.
       const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(path));
