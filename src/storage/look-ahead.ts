@@ -79,14 +79,15 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
 }
 
 /**
- * Read regular files from the last one back, as statFromTheEnd goes: each opened without following
- * into a pipe's wait (O_NONBLOCK), `fstat`ed, and read whole into `bytes` (grown as needed) when it
- * is a regular file of at most `maxBytes`; its mtime, size, and where its bytes are go into
- * `numbers`. Nothing there is MISSING; anything else (a folder, a pipe, too large, an error) is
- * FAILED, for the loop to read itself and say why as it always did. Stops, leaving the rest to the
- * loop, when `bytes` can grow no further.
+ * Read regular files from the first one forward, ahead of the loop, which parses what it is given
+ * and so falls behind: each slot claimed first, and one the loop claimed first skipped. Each file
+ * is opened without following into a pipe's wait (O_NONBLOCK), `fstat`ed, and read whole into
+ * `bytes` (grown as needed) when it is a regular file of at most `maxBytes`; its mtime, size, and
+ * where its bytes are go into `numbers`. Nothing there is MISSING; anything else (a folder, a
+ * pipe, too large, an error) is FAILED, for the loop to read itself and say why as it always did.
+ * Stops, leaving the rest to the loop, when `bytes` can grow no further.
  */
-function readFromTheEnd(
+function readFromTheStart(
   fs: typeof import('node:fs'),
   count: number,
   nextPath: () => string,
@@ -97,12 +98,13 @@ function readFromTheEnd(
   flags: number,
 ): void {
   let used = 0;
-  for (let index = count - 1; index >= 0 && Atomics.load(kinds, 0) === 0; index -= 1) {
-    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) return;
+  for (let index = 0; index < count && Atomics.load(kinds, 0) === 0; index += 1) {
+    const path = nextPath();
+    if (Atomics.compareExchange(kinds, index + 1, 0, 1) !== 0) continue;
     let kind = 7;
     let descriptor = -1;
     try {
-      descriptor = fs.openSync(nextPath(), flags);
+      descriptor = fs.openSync(path, flags);
       const stat = fs.fstatSync(descriptor);
       if (stat.isFile() && stat.size <= maxBytes) {
         if (used + stat.size > bytes.byteLength) {
@@ -145,18 +147,28 @@ function readFromTheEnd(
 const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');
 const statFromTheEnd = ${statFromTheEnd.toString()};
-const readFromTheEnd = ${readFromTheEnd.toString()};
+const readFromTheStart = ${readFromTheStart.toString()};
 const fs = require('node:fs');
 parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags }) => {
-  let end = names.length;
-  const nextPath = () => {
-    const start = names.lastIndexOf('\\0', end - 1) + 1;
-    const path = prefix + names.slice(start, end) + suffix;
-    end = start - 1;
-    return path;
-  };
-  if (bytes) readFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags);
-  else statFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+  if (bytes) {
+    let start = 0;
+    const nextPath = () => {
+      const end = names.indexOf('\\0', start);
+      const path = prefix + names.slice(start, end < 0 ? names.length : end) + suffix;
+      start = end + 1;
+      return path;
+    };
+    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags);
+  } else {
+    let end = names.length;
+    const nextPath = () => {
+      const start = names.lastIndexOf('\\0', end - 1) + 1;
+      const path = prefix + names.slice(start, end) + suffix;
+      end = start - 1;
+      return path;
+    };
+    statFromTheEnd(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers));
+  }
 });
 `;
 
@@ -188,10 +200,12 @@ function lookAheadThread(): Worker | undefined {
 
 /**
  * A long list done on two cores: the loop that needs the answers takes them from the first path
- * forward, the thread from the last one back, each claiming a path's slot before doing it, and
- * where they meet the list is done. The loop never waits for the thread beyond the one path it
- * may be doing: a slot not yet claimed is the loop's own, so a thread that starts late, stalls or
- * stops costs nothing but its start.
+ * forward, each claiming a path's slot before doing it. For `stat`s, where the loop does little
+ * else, the thread goes from the last path back and the list is done where they meet; for reads,
+ * where the loop parses each file, the thread goes forward too, passing over the paths the loop
+ * claimed, and once ahead the loop only takes what it read. The loop never waits for the thread
+ * beyond the one path it may be doing: a slot not yet claimed is the loop's own, so a thread that
+ * starts late, stalls or stops costs nothing but its start.
  */
 class SharedList {
   readonly kinds?: Int32Array;
@@ -286,7 +300,9 @@ export class StatAhead {
 
 /**
  * Whole reads of a long list of files on two cores (SharedList), as an org's first load reads
- * 100,000 resumes it has no version of (some 1.2 s of opening and reading). The thread answers only
+ * 100,000 resumes it has no version of (some 1.2 s of opening and reading), the thread reading
+ * ahead of the loop while the loop parses (a cold `status` at 100,000 agents: 3.1 s when the
+ * thread read from the end, where the loop read its first half itself; 2.6 s). The thread answers only
  * for a regular file it read whole, of at most `maxBytes`, or nothing there; for anything else the
  * loop reads the file itself, through the one gate of editable files, and says why as it always did.
  */

@@ -48,6 +48,16 @@ async function untilTheThreadTakesPart(look: (wait: number) => Promise<number>):
   return fromThread;
 }
 
+/** A regular file of at most `maxBytes`: one the thread reads when it claims it. */
+function smallFile(path: string, maxBytes: number): boolean {
+  try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    return stat !== undefined && stat.isFile() && stat.size <= maxBytes;
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
@@ -70,7 +80,7 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       ahead.done();
       return taken;
     });
-    // The thread answered for some of them (from the end of the list), not the loop alone.
+    // The thread answered for some of them, not the loop alone.
     expect(fromThread).toBeGreaterThan(0);
   });
 
@@ -97,6 +107,34 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       return taken;
     });
     expect(fromThread).toBeGreaterThan(0);
+  });
+
+  test('reads taken while the loop takes its own from the same end: each answer is its own path\'s, whichever side claimed the paths before it', async () => {
+    const list = mixedPaths();
+    const maxBytes = 4_096;
+    let mixed = false;
+    // No wait: the loop claims the first paths before the thread has the list, and the thread, going the same way, passes over them.
+    for (let attempt = 1; attempt <= 20 && !mixed; attempt += 1) {
+      const ahead = ReadAhead.of(list, maxBytes);
+      let fromThread = 0;
+      let fromLoop = 0;
+      list.paths.forEach((path, index) => {
+        const got = ahead.get(index);
+        const own = readEditedFileAndStat(path, list.names[index] as string, maxBytes);
+        if (got === undefined) {
+          // A file the thread would have read, had the loop not claimed it first.
+          if (smallFile(path, maxBytes)) fromLoop += 1;
+          return;
+        }
+        fromThread += 1;
+        if (got === 'missing') expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
+        else expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, list.names[index] as string) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+      });
+      ahead.done();
+      mixed = fromThread > 0 && fromLoop > 0;
+      await sleep(10);
+    }
+    expect(mixed).toBe(true);
   });
 
   test('a short list is done by the loop, with no thread and nothing shared', () => {
