@@ -24,6 +24,13 @@ describe('the terminal UI is loaded only when a screen is shown', () => {
       }
     }
   });
+
+  test('the engine imports no screen, command or server, and the screens no command or server: what they show of those comes in as props', () => {
+    const layers = { engine: /from '(\.\.\/)+(ui|cli|web)\//, ui: /from '(\.\.\/)+(cli|web)\// };
+    for (const [folder, above] of Object.entries(layers)) {
+      for (const entry of readdirRecursive(join(REPO, 'src', folder))) expect(above.test(readFileSync(entry, 'utf8')), entry).toBe(false);
+    }
+  });
 });
 
 describe('colour', () => {
@@ -40,6 +47,6 @@ describe('colour', () => {
 
 function readdirRecursive(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? readdirRecursive(join(folder, entry.name)) : entry.name.endsWith('.ts') ? [join(folder, entry.name)] : [],
+    entry.isDirectory() ? readdirRecursive(join(folder, entry.name)) : /\.tsx?$/.test(entry.name) ? [join(folder, entry.name)] : [],
   );
 }

@@ -1,5 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
+import { commandHint } from '../../src/cli/command-hint.js';
 import type { Proposal } from '../../src/tools/proposals/proposal.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
 import { loadOrg } from '../../src/org/load-org.js';
@@ -41,7 +42,7 @@ describe('the run screen says what waits', () => {
     let unread = 0;
     const snapshot = () => AGENTS.map((agent) => (agent.name === 'planner' ? { ...agent, unread } : agent));
     const gate = new RunGate({ paused: true });
-    const { lastFrame } = render(<RunScreen events={feed} gate={gate} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} snapshot={snapshot} watch={watch} onStop={() => undefined} />);
+    const { lastFrame } = render(<RunScreen events={feed} gate={gate} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} snapshot={snapshot} watch={watch} hint={commandHint('/tmp/acme')} onStop={() => undefined} />);
     feed.push({ type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false });
     let frame = await frameShows(lastFrame, 'paused after turn 2');
     expect(row(frame, 'planner')).toContain('idle');
@@ -53,7 +54,7 @@ describe('the run screen says what waits', () => {
 
   test('mail delivered after its recipient ran shows as "has mail" when the run ends', async () => {
     const feed = new EventFeed();
-    const { lastFrame } = render(<RunScreen events={feed} gate={new RunGate()} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} onStop={() => undefined} />);
+    const { lastFrame } = render(<RunScreen events={feed} gate={new RunGate()} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} hint={commandHint('/tmp/acme')} onStop={() => undefined} />);
     feed.push(
       { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
       { type: 'turn-started', turn: 1, agents: ['manager', 'planner'], recovering: false },
@@ -72,7 +73,7 @@ describe('the run screen says what waits', () => {
   test('a proposal waiting for the person is shown with the commands that decide it', async () => {
     const feed = new EventFeed();
     const { lastFrame } = render(
-      <RunScreen events={feed} gate={new RunGate()} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} decisions={() => [HIRE]} onStop={() => undefined} />,
+      <RunScreen events={feed} gate={new RunGate()} initial={initialRunState(AGENTS, 'acme', '/tmp/acme')} decisions={() => [HIRE]} hint={commandHint('/tmp/acme')} onStop={() => undefined} />,
     );
     feed.push({ type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 2, resumed: false }, runFinished(0, 'idle'));
     const frame = flat(await frameShows(lastFrame, 'waits for your decision'));
@@ -90,7 +91,7 @@ describe('the run screen says what waits', () => {
     write(root, 'agents/coder_01/outbox/000000-001-hr.md', '---\nto: hr\nsubject: Refused\n---\nHire someone.\n');
     const { org } = loadOrg(root);
     const gate = new RunGate({ paused: true });
-    const { lastFrame } = render(<RunScreen events={new EventFeed()} gate={gate} initial={initialRunState(agentSnapshot(org), org.name, root)} onStop={() => undefined} />);
+    const { lastFrame } = render(<RunScreen events={new EventFeed()} gate={gate} initial={initialRunState(agentSnapshot(org), org.name, root)} hint={commandHint(root)} onStop={() => undefined} />);
     const frame = await frameShows(lastFrame, /manager\s+has mail \(1\)/);
     expect(row(frame, 'planner')).toMatch(/has mail \(1\)/);
     expect(row(frame, 'hr')).toContain('idle');

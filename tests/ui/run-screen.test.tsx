@@ -1,5 +1,6 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { commandHint } from '../../src/cli/command-hint.js';
 import { cleanup } from 'ink-testing-library';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
@@ -24,6 +25,7 @@ function screen(feed: EventFeed, gate = new RunGate(), extra: { onStop?: (how: '
       events={feed}
       gate={gate}
       initial={initialRunState(AGENTS, 'acme', '/tmp/acme')}
+      hint={commandHint('/tmp/acme')}
       onStop={extra.onStop ?? (() => undefined)}
       {...(extra.watch ? { watch: extra.watch } : {})}
     />,
@@ -275,7 +277,7 @@ describe('the run screen', () => {
   test('a large org shows its busy agents and counts the rest', async () => {
     const many: AgentSnapshot[] = Array.from({ length: 200 }, (_, index) => ({ name: `agent_${String(index).padStart(3, '0')}`, isHuman: false, balance: 1, budget: 1, unread: 0 }));
     const feed = new EventFeed();
-    const { lastFrame } = render(<RunScreen events={feed} gate={new RunGate()} initial={initialRunState(many, 'big')} onStop={() => undefined} />);
+    const { lastFrame } = render(<RunScreen events={feed} gate={new RunGate()} initial={initialRunState(many, 'big')} hint={commandHint('')} onStop={() => undefined} />);
     feed.push({ type: 'turn-started', turn: 1, agents: ['agent_150'], recovering: false }, { type: 'agent-called', turn: 1, agent: 'agent_150', model: 'offline', reason: 'mail', inbox: 1, deferred: 0 });
     const frame = await frameShows(lastFrame, 'thinking');
     expect(row(frame, 'agent_150')).toContain('thinking…');

@@ -1,5 +1,6 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, test } from 'vitest';
+import { commandHint } from '../../src/cli/command-hint.js';
 import { ChatScreen } from '../../src/ui/chat/chat-screen.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
@@ -37,6 +38,7 @@ describe('the terminal screens show agent text with its control characters escap
         events={feed}
         gate={new RunGate()}
         initial={initialRunState([{ name: 'manager', isHuman: false, balance: 0.5, budget: 0.5, unread: 0 }], 'acme', '/tmp/acme')}
+        hint={commandHint('/tmp/acme')}
         onStop={() => undefined}
       />,
     );

@@ -111,11 +111,11 @@ async function runEngine(
       prepareUiColour(commandIo().stdout);
       const { runTerminalUi } = await (screen?.code ?? loadRunScreen());
       screen?.line.erase();
-      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false });
+      const hint = commandHint(root);
+      const result = await runTerminalUi(engine, { ...(maxTurns !== undefined ? { maxTurns } : {}), ...until, stopWhenIdle, paused: options.paused ?? false, hint });
       const finished = result.finished;
       // The screen's last frame already shows the totals and how the run ended; add where to look next.
       if (finished) {
-        const hint = commandHint(root);
         const stranded = strandedLine(finished, hint);
         if (stranded) output.out(stranded);
         if (finished.failing.length > 0) output.out(failingLine(finished, hint));

@@ -5,6 +5,7 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { mailNotYetTakenIn } from '../../engine/human/waiting-mail.js';
 import { loadState } from '../../engine/record/engine-state.js';
 import { statePaths } from '../../engine/record/state-paths.js';
+import type { CommandHint } from '../../format/format.js';
 import type { Org } from '../../org/org.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { onStopSignals } from '../shared/stop-signals.js';
@@ -23,6 +24,8 @@ export interface RunUiOptions {
   stopWhenIdle: boolean;
   /** Open the screen paused: nothing runs until `s` or `p`. */
   paused?: boolean;
+  /** How the commands the screen suggests are written (cli/command-hint.ts). */
+  hint: CommandHint;
 }
 
 /** How the terminal run ended: its `run-finished` event, if it got that far, and who stopped it. */
@@ -86,6 +89,7 @@ export async function runTerminalUi(engine: Engine, options: RunUiOptions): Prom
       snapshot={() => agentSnapshot(engine.currentOrg, false)}
       decisions={() => listProposals(engine.root).proposals.filter((proposal) => proposal.status === 'pending')}
       watch={watch}
+      hint={options.hint}
       onStop={stop}
       onFinished={(event) => {
         result.finished = event;

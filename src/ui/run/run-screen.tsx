@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { Box, Static, useStdin } from 'ink';
 import { Text } from '../shared/text.js';
 import type { EngineEvent } from '../../engine/events.js';
+import type { CommandHint } from '../../format/format.js';
 import type { Proposal } from '../../tools/proposals/proposal.js';
 import { waitingDecisionLines } from '../shared/waiting-decisions.js';
 import { EditNotices } from '../shared/edit-notices.js';
@@ -14,7 +15,6 @@ import type { RunGate } from './run-gate.js';
 import { RunHeader } from './run-header.js';
 import type { AgentSnapshot, RunState } from './run-state.js';
 import { TotalsLine } from './totals-line.js';
-import { commandHint } from '../../cli/command-hint.js';
 import { TroubleArea } from './trouble-area.js';
 import { useGateState } from './use-gate-state.js';
 import { useRunEvents } from './use-run-events.js';
@@ -34,6 +34,8 @@ export interface RunScreenProps {
   watch?: FileWatch;
   /** Proposals waiting for the person's decision, read again after each turn. */
   decisions?: () => Proposal[];
+  /** How the commands the screen suggests are written from where lemming was started (the CLI's one home of them). */
+  hint: CommandHint;
   /** `q` or Ctrl-C: stop the engine cleanly (abort its signal). */
   onStop: (how: 'q' | 'ctrl-c') => void;
   onFinished?: (event: RunFinished) => void;
@@ -79,7 +81,7 @@ export function RunScreen(props: RunScreenProps) {
   });
   const { decisions } = props;
   // Read when a turn ends (a proposal is made inside one) and when the run does.
-  const hint = useMemo(() => commandHint(state.root), [state.root]);
+  const { hint } = props;
   const waiting = useMemo(() => waitingDecisionLines(decisions?.() ?? [], hint), [decisions, hint, state.lastTurn, state.finished]);
   const { rows } = useTerminalSize();
   return (
