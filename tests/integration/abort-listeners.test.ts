@@ -100,7 +100,7 @@ describe('one run-wide abort signal across many model calls', () => {
     expect(warnings.map(String)).toEqual([]);
   });
 
-  test('1,000 calls to an openai-compatible server (the real SDK, some retried) leave no listener and raise no warning, and the signal still stops a call in flight', async () => {
+  test('1,000 calls to an openai-compatible server (some retried) leave no listener and raise no warning, and the signal still stops a call in flight', async () => {
     let hang = false;
     const failedOnce = new Set<string>();
     const wire = await serve((request) => {
@@ -127,6 +127,27 @@ describe('one run-wide abort signal across many model calls', () => {
     while (wire.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort(new Error('stopped'));
     await expect(hanging).rejects.toThrow();
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  test('1,000 calls to an HTTP agent leave no listener and raise no warning; one past its timeout_ms is said as a timeout, and a stop stops one in flight', async () => {
+    let hang = false;
+    const wire = await serve(() => (hang ? { hang: true } : { body: { text: 'ok', usage: { input_tokens: 10, output_tokens: 2 } } }));
+    const factory = createProviderFactory({ root: '/nonexistent', env: {}, sleep: shortSleep });
+    const provider = factory('agent', modelEntry({ provider: 'http', url: `${wire.url}/agent`, timeout_ms: 200, max_retries: 0 }));
+    const controller = new AbortController();
+    expect(await callMany(provider, controller.signal, CALLS, 16)).toBe(CALLS);
+    expect(warnings.map(String)).toEqual([]);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+
+    hang = true;
+    await expect(provider.generate(engineRequest({ signal: controller.signal }))).rejects.toThrow(`agent: no answer from ${wire.url}/agent within 200 ms (org.yaml models.agent.timeout_ms)`);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    const before = wire.requests.length;
+    const hanging = provider.generate(engineRequest({ signal: controller.signal }));
+    while (wire.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(new Error('stopped'));
+    await expect(hanging).rejects.toThrow('stopped');
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -3,7 +3,7 @@ import type { KeyLookup } from '../../secrets/key-lookup.js';
 import { agentCall } from '../agent-protocol/agent-call.js';
 import { readAgentReply, reportedUsageIn, UnusableReply, unusableAnswerError } from '../agent-protocol/agent-reply.js';
 import { ranAndFailed, statusRan } from '../agent-protocol/outside-charge.js';
-import { withOwnSignal } from '../abort-listeners.js';
+import { callDeadline } from '../call-deadline.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { isRetryableStatus, ProviderError } from '../provider-error.js';
 import type { Provider, ProviderRequest } from '../provider.js';
@@ -38,48 +38,49 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
   const timeoutMs = entry.timeout_ms ?? MODEL_DEFAULTS.timeoutMs;
   const maxBytes = entry.max_output_bytes ?? HTTP_MAX_OUTPUT_BYTES;
   const send = settings.fetch ?? fetch;
-  const call = (request: ProviderRequest): Promise<WireAnswer> =>
-    withOwnSignal(request.signal, async (signal) => {
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-      for (const [name, variable] of Object.entries(entry.headers ?? {})) {
-        const value = settings.lookup(variable);
-        if (value === undefined) throw new ProviderError(`${modelKey}: ${variable} is not set (needed for the ${name} header of org.yaml models.${modelKey})`, { retryable: false });
-        headers[name] = value;
-      }
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const either = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      let response: Response | undefined;
-      // A failure once the endpoint has answered a status that is not a refusal is charged as a run (outside-charge.ts).
-      const failure = (message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number }, body?: string): ProviderError =>
-        response !== undefined && statusRan(response.status)
-          ? ranAndFailed(modelKey, entry, message, options, body === undefined ? undefined : reportedUsageIn(body, 'json'))
-          : new ProviderError(message, options);
-      let body: string | undefined;
-      try {
-        response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: either });
-        body = await readBodyCapped(response, maxBytes);
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        if (timeout.aborted) throw failure(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
-        throw failure(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
-      }
-      if (body === undefined) throw failure(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
-      if (!response.ok) {
-        const retryAfterMs = parseRetryAfter(response.headers);
-        const refused = response.status === 401 || response.status === 403 ? ' (check the headers org.yaml names for it)' : `: ${scrub(body)}`;
-        throw failure(
-          `${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`,
-          { retryable: isRetryableStatus(response.status), status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
-          body,
-        );
-      }
-      try {
-        return readAgentReply(body, 'json', request.tools);
-      } catch (error) {
-        if (!(error instanceof UnusableReply)) throw error;
-        throw unusableAnswerError(modelKey, entry, url, error);
-      }
-    });
+  const call = async (request: ProviderRequest): Promise<WireAnswer> => {
+    const signal = request.signal;
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    for (const [name, variable] of Object.entries(entry.headers ?? {})) {
+      const value = settings.lookup(variable);
+      if (value === undefined) throw new ProviderError(`${modelKey}: ${variable} is not set (needed for the ${name} header of org.yaml models.${modelKey})`, { retryable: false });
+      headers[name] = value;
+    }
+    const deadline = callDeadline(signal, timeoutMs);
+    let response: Response | undefined;
+    // A failure once the endpoint has answered a status that is not a refusal is charged as a run (outside-charge.ts).
+    const failure = (message: string, options: { retryable: boolean; status?: number; retryAfterMs?: number }, body?: string): ProviderError =>
+      response !== undefined && statusRan(response.status)
+        ? ranAndFailed(modelKey, entry, message, options, body === undefined ? undefined : reportedUsageIn(body, 'json'))
+        : new ProviderError(message, options);
+    let body: string | undefined;
+    try {
+      response = await send(url, { method: 'POST', headers, body: JSON.stringify(agentCall(request)), signal: deadline.signal });
+      body = await readBodyCapped(response, maxBytes);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (deadline.timedOut) throw failure(`${modelKey}: no answer from ${url} within ${timeoutMs} ms (org.yaml models.${modelKey}.timeout_ms)`, { retryable: true });
+      throw failure(`${modelKey}: could not reach ${url}: ${scrub(innermost(error))}`, { retryable: true });
+    } finally {
+      deadline.end();
+    }
+    if (body === undefined) throw failure(`${modelKey}: the answer was longer than ${maxBytes} bytes (org.yaml models.${modelKey}.max_output_bytes)`, { retryable: false });
+    if (!response.ok) {
+      const retryAfterMs = parseRetryAfter(response.headers);
+      const refused = response.status === 401 || response.status === 403 ? ' (check the headers org.yaml names for it)' : `: ${scrub(body)}`;
+      throw failure(
+        `${modelKey}: ${url} answered ${response.status} ${response.statusText}${refused}`,
+        { retryable: isRetryableStatus(response.status), status: response.status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+        body,
+      );
+    }
+    try {
+      return readAgentReply(body, 'json', request.tools);
+    } catch (error) {
+      if (!(error instanceof UnusableReply)) throw error;
+      throw unusableAnswerError(modelKey, entry, url, error);
+    }
+  };
   return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text' });
 }
 

@@ -1,4 +1,4 @@
-import { onAbort } from '../abort-listeners.js';
+import { callDeadline } from '../call-deadline.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
 import { readBodyCapped } from '../response-body.js';
 import type { ClientSettings } from '../client-settings.js';
@@ -45,22 +45,13 @@ export class ChatCompletionsClient {
    * the SDK gave it: the caller says it is not a chat completion). `signal` stops the call.
    */
   async create(params: object, signal?: AbortSignal): Promise<unknown> {
-    // One controller for the timeout and the caller's signal: AbortSignal.timeout and AbortSignal.any
-    // cost some 15 µs a call more (Node makes their signals transferable), and the caller's signal
-    // gets its one listener through onAbort, taken off when the call ends.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new ChatTimeoutError('Request timed out.'));
-    }, this.timeoutMs);
-    const stopListening = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
+    const deadline = callDeadline(signal, this.timeoutMs, () => new ChatTimeoutError('Request timed out.'));
     // A stopped call is said as the SDK said it, whatever reason the signal carries: sdk-error.ts passes it through as a stop.
-    const failed = (error: unknown): unknown => (signal?.aborted ? new ChatAbortError('Request was aborted.') : timedOut ? new ChatTimeoutError('Request timed out.') : error);
+    const failed = (error: unknown): unknown => (signal?.aborted ? new ChatAbortError('Request was aborted.') : deadline.timedOut ? new ChatTimeoutError('Request timed out.') : error);
     try {
       let response: Response;
       try {
-        response = await this.send(this.url, { method: 'POST', headers: this.headers, body: JSON.stringify(params), signal: controller.signal });
+        response = await this.send(this.url, { method: 'POST', headers: this.headers, body: JSON.stringify(params), signal: deadline.signal });
       } catch (error) {
         const reason = failed(error);
         throw reason === error ? new ChatConnectionError('Connection error.', { cause: error }) : reason;
@@ -79,8 +70,7 @@ export class ChatCompletionsClient {
       if (!json) return text;
       return text === '' ? undefined : (JSON.parse(text) as unknown);
     } finally {
-      clearTimeout(timer);
-      stopListening?.();
+      deadline.end();
     }
   }
 }

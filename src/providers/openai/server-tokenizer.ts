@@ -1,3 +1,4 @@
+import { callDeadline } from '../call-deadline.js';
 import { TEMPLATE_TOKENS_PER_MESSAGE, type TokenCounter } from '../context-fit.js';
 import type { ProviderRequest } from '../provider.js';
 import type { ChatParams } from './openai-wire.js';
@@ -17,16 +18,15 @@ export function serverTokenizer(baseUrl: string, params: (request: ProviderReque
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   let offers = { template: true, tokenize: true };
   const post = async (path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> => {
-    const timeout = AbortSignal.timeout(COUNT_TIMEOUT_MS);
-    const response = await fetchImpl(`${root}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    if (!response.ok) return undefined;
-    const answer = (await response.json().catch(() => undefined)) as unknown;
-    return answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : undefined;
+    const deadline = callDeadline(signal, COUNT_TIMEOUT_MS);
+    try {
+      const response = await fetchImpl(`${root}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: deadline.signal });
+      if (!response.ok) return undefined;
+      const answer = (await response.json().catch(() => undefined)) as unknown;
+      return answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : undefined;
+    } finally {
+      deadline.end();
+    }
   };
   return async (request) => {
     if (!offers.tokenize) return undefined;
