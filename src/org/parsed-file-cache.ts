@@ -20,7 +20,13 @@ interface CacheFile {
  * file in the plain form (Parsed.plain), its text, parsed again when asked: that takes less than
  * reading a value back, and at 100,000 resumes the values were 45 MB to write where the texts are 10.
  */
-type CacheEntry = { stamp: string; digest?: string; value: unknown } | { stamp: string; text: string };
+type CacheEntry = { stamp: string; digest?: string; value: unknown } | { stamp: string; text: string; [PARSED]?: unknown };
+
+/**
+ * Where an entry kept as text holds its value once parsed: a symbol, which JSON leaves out, on the
+ * entry itself (a WeakMap of 100,000 entries cost a first load some 50 ms, most of it collecting).
+ */
+const PARSED = Symbol('parsed');
 
 /** The digest a cache entry keeps of a file's text. */
 export function contentDigest(text: string): string {
@@ -45,8 +51,6 @@ export class ParsedFileCache {
   private entries?: Entries;
   private onDisk?: Entries;
   private dirty = false;
-  /** The value of each entry kept as text, once parsed. */
-  private readonly values = new WeakMap<CacheEntry, unknown>();
 
   constructor(private readonly path: string) {}
 
@@ -80,8 +84,7 @@ export class ParsedFileCache {
 
   /** Keep a file that parsed without a problem: its text when it is in the plain form, else its value. */
   set(file: string, stamp: string, text: string, parsed: Pick<Parsed<unknown>, 'value' | 'plain'>): void {
-    const entry: CacheEntry = parsed.plain ? { stamp, text } : { stamp, digest: contentDigest(text), value: parsed.value };
-    if (parsed.plain) this.values.set(entry, parsed.value);
+    const entry: CacheEntry = parsed.plain ? { stamp, text, [PARSED]: parsed.value } : { stamp, digest: contentDigest(text), value: parsed.value };
     this.load().set(file, entry);
     this.dirty = true;
   }
@@ -90,9 +93,8 @@ export class ParsedFileCache {
   restamp(file: string, stamp: string): void {
     const entry = this.current().get(file);
     if (!entry) return;
-    const moved = { ...entry, stamp };
-    if (this.values.has(entry)) this.values.set(moved, this.values.get(entry));
-    this.load().set(file, moved);
+    // The spread copies the value parsed, if any (a symbol's own property).
+    this.load().set(file, { ...entry, stamp });
     this.dirty = true;
   }
 
@@ -121,8 +123,8 @@ export class ParsedFileCache {
   /** An entry's value: kept, or its text parsed again (undefined should it no longer parse). */
   private valueOf(file: string, entry: CacheEntry): unknown {
     if (!('text' in entry)) return entry.value;
-    if (!this.values.has(entry)) this.values.set(entry, (parseEdited(file, () => parserOf(file)(entry.text, file)) as Parsed<unknown>).value);
-    return this.values.get(entry);
+    if (!(PARSED in entry)) entry[PARSED] = (parseEdited(file, () => parserOf(file)(entry.text, file)) as Parsed<unknown>).value;
+    return entry[PARSED];
   }
 
   /** The entries as they are now: those on disk until something is set or dropped. */
@@ -259,14 +261,14 @@ export class ParsedFiles {
       const kept = this.memory.get(file) as CachedFile<T> | undefined;
       if (kept && trustedStamp === kept.stamp) return fromMemory(file, kept, problems, stamps, reading);
     }
-    const path = this.pathOf(file);
     const maxBytes = maxBytesOf(kind);
     // A file with no version here nor on disk (an org written by a program, cloned, or never loaded
     // here) is read at once: one open, its stamp from the open file, not a `stat` by its path first.
     if (this.unknown(file)) {
-      const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(path, file, maxBytes);
+      // Read ahead, it needs no path made here (nor kept: a first load of 100,000 resumes made and kept as many).
+      const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(this.pathOf(file), file, maxBytes);
       // Opened, but no regular file (a folder, a pipe), or not opened (no permission): stamped by its path, as before.
-      const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(path));
+      const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(this.pathOf(file)));
       if (!stat) {
         problems.push(missingProblem(file, kind));
         return { problems: [] };
@@ -276,6 +278,7 @@ export class ParsedFiles {
       return this.parseRead(file, stat, stamp, opened.read, parse, problems, reading, kind);
     }
     // Without the change feed every turn stats each resume (a hand edit takes effect next turn); the path needs no normalising join.
+    const path = this.pathOf(file);
     const stat = statOf(path);
     if (!stat) {
       problems.push(missingProblem(file, kind));
