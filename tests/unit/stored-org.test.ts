@@ -37,6 +37,29 @@ describe('the org kept as JSON, its agents by column', () => {
     expect(roundTrip(text, root)).toEqual(org);
   });
 
+  test('past the first 1,024 agents each with a title of its own, a title met again later, and an agent with none, read back as they were', () => {
+    const root = tempDir('lemming-stored-org-');
+    buildOrg(root, { agents: 1_100, history: 0, withMail: 0 });
+    const { org } = loadOrgFromFiles(root);
+    const agents = new Map(org.agents);
+    const again = agents.get(agentName(3))?.title;
+    const set = (index: number, change: (agent: Record<string, unknown>) => void): void => {
+      const agent = { ...agents.get(agentName(index)) } as Record<string, unknown>;
+      change(agent);
+      agents.set(agentName(index), agent as never);
+    };
+    set(1_050, (agent) => void (agent.title = again));
+    set(1_060, (agent) => void delete agent.title);
+    const kept = { ...org, agents };
+    const stored = storeOrg(kept);
+    // Titles were not looked up past the first 1,024: the one met again is kept again.
+    expect(stored.agents.columns.title?.distinct.filter((title) => title === again)).toHaveLength(2);
+    const back = roundTrip(JSON.stringify(stored), root);
+    expect(back).toEqual(kept);
+    expect(back.agents.get(agentName(1_050))?.title).toBe(again);
+    expect('title' in (back.agents.get(agentName(1_060)) ?? {})).toBe(false);
+  });
+
   test('agents whose values differ only a little, or not at all but in type, read back each with its own', () => {
     const { org } = loadOrgFromFiles(defaultOrg());
     const first = [...org.agents.values()][0];
