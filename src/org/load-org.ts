@@ -316,7 +316,7 @@ export class OrgLoader {
     this.last = { result: { ...result, problems: steady }, stamps, errorFiles };
     if (errorFiles.size === 0) {
       this.everValid = true;
-      this.diskCache.save(stamps.keys());
+      this.diskCache.save(stamps);
       // For the commands that only read (status, inbox): the whole org, kept under its files' stamps.
       const key = settledKey(stamps, computed.ignored);
       if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady, stamps, computed.ignored);

@@ -228,6 +228,27 @@ describe('the parse cache', () => {
     expect(problem?.message).toMatch(/does not exist/);
     expect(problem?.line).toBeGreaterThan(1);
   });
+
+  test('a cache whose entries are not pairs of a path and a stamped entry, or of an older version, is left unused: the org is read from its files and the cache written again', () => {
+    const root = defaultOrg();
+    const planner = loadOrg(root).org.agents.get('planner')?.title;
+    const cacheFile = 'org/state/cache/parse-cache.json';
+    const kept = JSON.parse(read(root, cacheFile)) as { version: number; entries: Array<[string, unknown]> };
+    expect(kept.entries.map(([file]) => file)).toContain('agents/planner/resume.md');
+    for (const broken of [
+      { version: kept.version, entries: [['agents/planner/resume.md', 'a string']] },
+      { version: kept.version, entries: [['agents/planner/resume.md', null], 5] },
+      { version: kept.version, entries: [['agents/planner/resume.md', { text: 'no stamp' }]] },
+      { version: kept.version, entries: { 'agents/planner/resume.md': kept.entries[0]?.[1] } },
+      { version: kept.version - 1, entries: Object.fromEntries(kept.entries) },
+    ]) {
+      write(root, cacheFile, JSON.stringify(broken));
+      const loaded = new OrgLoader(root, { takesKept: false }).load();
+      expect(loaded.problems).toEqual([]);
+      expect(loaded.org.agents.get('planner')?.title).toBe(planner);
+      expect(JSON.parse(read(root, cacheFile))).toMatchObject({ version: kept.version, entries: expect.arrayContaining([expect.arrayContaining(['agents/planner/resume.md'])]) });
+    }
+  });
 });
 
 describe('schema messages', () => {
