@@ -25,11 +25,17 @@ export interface OrgParts {
 }
 
 /** What is wrong with the models a resume names, given the registry's keys: one message per unknown name. Pure. */
-export function unknownModels(models: readonly string[], registry: readonly string[]): string[] {
-  return models
-    .filter((model) => model !== HUMAN_MODEL && !registry.includes(model))
-    .map((model) => `names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${registry.join(', ') || 'none'})`);
+export function unknownModels(models: readonly string[], registry: readonly string[]): readonly string[] {
+  // A loop, and no list made when every model is known: this runs once per agent (100,000 at a first load).
+  let messages: string[] | undefined;
+  for (const model of models) {
+    if (model === HUMAN_MODEL || registry.includes(model)) continue;
+    (messages ??= []).push(`names the model ${JSON.stringify(model)}, which is not in org/org.yaml models (known: ${registry.join(', ') || 'none'})`);
+  }
+  return messages ?? NONE;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Why an MCP grant (`server/tool`, `server/*`) names a server org.yaml does not declare; undefined for one it does, or a built-in. Pure. */
 export function undeclaredServer(grant: string, servers: Readonly<Record<string, unknown>>): string | undefined {

@@ -232,7 +232,8 @@ export class OrgLoader {
     const folders = this.agentFolders(folderProblems);
     // A first load of an org this machine has no version of (written by a program, cloned) reads every resume: on two cores,
     // the thread starting while org.yaml and the chart are parsed here (at 100,000 agents the chart alone takes some 0.3 s).
-    if (!this.last && folders.names.length >= LOOK_AHEAD_FROM) this.files.readAhead(folders.names.map((name) => this.resumeFile(name)), 'agent');
+    const files = this.resumeFilesOf(folders.names);
+    if (!this.last && folders.names.length >= LOOK_AHEAD_FROM) this.files.readAhead(files, 'agent');
     const orgFile = this.files.read(ORG_FILE, parseOrgFile, problems, stamps, reading);
     const chart = this.files.read(CHART_FILE, parseChartFile, problems, stamps, reading);
     problems.push(...folderProblems);
@@ -240,8 +241,9 @@ export class OrgLoader {
     const brokenResumes = new Set<string>();
     const registry = modelKeys(orgFile);
     const parsedResumes: Array<Parsed<ParsedResume>> = [];
-    for (const name of folders.names) {
-      const file = this.resumeFile(name);
+    for (let index = 0; index < folders.names.length; index += 1) {
+      const name = folders.names[index] as string;
+      const file = files[index] as string;
       // An agent the change feed does not name, read before: its resume as it was (no `stat`).
       const trusted = changed !== undefined && !changed.has(name) ? this.last?.stamps.get(file) : undefined;
       const resume = this.files.read(file, parseResume, problems, stamps, reading, 'agent', trusted);
@@ -256,7 +258,7 @@ export class OrgLoader {
     // Nothing changed (a steady turn, every resume stat'ed): no version of any file is made.
     if (this.last && sameStamps(stamps, this.lastStamps())) return { problems: this.last.result.problems, stamps, ignored: folders.ignored, usedDiskCache: false };
     folders.names.forEach((name, index) => {
-      const versions = this.versions(this.resumeFile(name), parsedResumes[index] as Parsed<ParsedResume>, stamps);
+      const versions = this.versions(files[index] as string, parsedResumes[index] as Parsed<ParsedResume>, stamps);
       if (versions.current || versions.last) resumes.set(name, versions);
     });
     const settled = settleOrg({
@@ -354,6 +356,14 @@ export class OrgLoader {
     }
     return file;
   }
+
+  /** The resume of each of `names`, in order: made again only when the listing is a new one (a steady turn's is the same list). */
+  private resumeFilesOf(names: readonly string[]): readonly string[] {
+    if (this.fileList?.names !== names) this.fileList = { names, files: names.map((name) => this.resumeFile(name)) };
+    return this.fileList.files;
+  }
+
+  private fileList?: { names: readonly string[]; files: readonly string[] };
 
   private agentFolders(problems: Problem[]): { names: string[]; ignored: string[] } {
     const folders = this.listing.folders();

@@ -42,11 +42,22 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  */
 export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
   // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools; 3: engine.changes; 4: every field of the org, agents by column): an older one is not used.
-  const lines: string[] = ['org shape 4\n'];
-  for (const [file, stamp] of stamps) lines.push(file, '\t', stamp, '\n');
-  for (const name of ignored) lines.push('ignored\t', name, '\n');
-  // One update with the whole text: 10,000 small ones cost more than the hashing.
-  return createHash('sha256').update(lines.join('')).digest('hex');
+  const hash = createHash('sha256');
+  // A few thousand lines an update: one a line costs more than the hashing, and one text of them all
+  // (5 MB at 100,000 agents) twice the time of these.
+  let chunk = 'org shape 4\n';
+  let lines = 0;
+  const add = (line: string): void => {
+    chunk += line;
+    lines += 1;
+    if (lines < 2_048) return;
+    hash.update(chunk);
+    chunk = '';
+    lines = 0;
+  };
+  for (const [file, stamp] of stamps) add(`${file}\t${stamp}\n`);
+  for (const name of ignored) add(`ignored\t${name}\n`);
+  return hash.update(chunk).digest('hex');
 }
 
 /**
