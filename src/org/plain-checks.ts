@@ -89,24 +89,31 @@ const SCHEMA_ORDER = ['reports_to', 'send_to', 'read_from'];
 
 const isNameList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-/** org/chart.yaml as the chart schema would give it (its agents in a record with no prototype), or undefined: the schema decides. */
+/**
+ * org/chart.yaml as the chart schema would give it (its agents in a record with no prototype), or
+ * undefined: the schema decides. A record with no prototype, as the plain reader makes for this
+ * check alone, is completed in place once every entry passed, not copied.
+ */
 export function checkPlainChart(value: Readonly<Record<string, unknown>>): ChartFile | undefined {
   const keys = Object.keys(value);
   if (keys.length !== 1 || keys[0] !== 'agents') return undefined;
   const agents = value.agents;
   if (agents === null || typeof agents !== 'object' || Array.isArray(agents)) return undefined;
-  const checked = Object.create(null) as ChartFile['agents'];
-  for (const [name, entry] of Object.entries(agents as Record<string, unknown>)) {
+  const source = agents as Record<string, Record<string, unknown>>;
+  for (const name in source) {
     if (nameProblem('agent', name) !== undefined) return undefined;
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return undefined;
-    const fields = entry as Record<string, unknown>;
+    const fields = source[name];
+    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
     for (const key in fields) if (!CHART_FIELDS.has(key)) return undefined;
     const reportsTo = fields.reports_to ?? null;
-    const sendTo = fields.send_to ?? [];
-    const readFrom = fields.read_from ?? [];
-    if ((reportsTo !== null && typeof reportsTo !== 'string') || !isNameList(sendTo) || !isNameList(readFrom)) return undefined;
-    // An entry with all three fields in the schema's order is taken as it is: no copy of 100,000 entries.
-    checked[name] = inSchemaOrder(fields) ? (fields as ChartFile['agents'][string]) : { reports_to: reportsTo, send_to: sendTo, read_from: readFrom };
+    if ((reportsTo !== null && typeof reportsTo !== 'string') || !isNameList(fields.send_to ?? []) || !isNameList(fields.read_from ?? [])) return undefined;
   }
-  return { agents: checked };
+  // The plain reader's record (no prototype, made for this check) is taken as it is, not copied (100,000
+  // names); an entry with all three fields in the schema's order too, and any other made so in its place.
+  const checked = Object.getPrototypeOf(source) === null ? source : (Object.create(null) as Record<string, Record<string, unknown>>);
+  for (const name in source) {
+    const fields = source[name] as Record<string, unknown>;
+    checked[name] = inSchemaOrder(fields) ? fields : { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };
+  }
+  return { agents: checked as ChartFile['agents'] };
 }

@@ -155,7 +155,8 @@ export function parsePlainChart(text: string): PlainFile | undefined {
 
 /** The chart's value in the plain form, each field's line put in `lines` when given; undefined when the text is not in that form. */
 function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> | undefined {
-  const agents: Record<string, Record<string, unknown>> = {};
+  // No prototype: the chart's checks take it as it is (plain-checks.ts), and a name like `constructor` is only a name.
+  const agents = Object.create(null) as Record<string, Record<string, unknown>>;
   // Each distinct value text read once, and shared by the entries that say it (nothing changes a parsed chart in place).
   const known = new Map<string, unknown>();
   let current: Record<string, unknown> | undefined;

@@ -90,6 +90,22 @@ describe('the schemas\' verdict on the plain form, without zod', () => {
     const chart = parsePlainChart('agents:\n  a:\n    reports_to: null\n    send_to: ["*"]\n    read_from: ["*"]\n  b:\n    reports_to: a\n    send_to: [a]\n    read_from: [a]\n');
     expect(chart && checkPlainChart(chart.value)).toBeDefined();
   });
+
+  test('a chart read by the plain reader, its entries with all, some or other orders of their fields, is the schema\'s value, in its order of fields', () => {
+    const text = [
+      'agents:',
+      '  a:\n    reports_to: null\n    send_to: ["*"]\n    read_from: ["*"]',
+      '  b:\n    send_to: [a]\n    read_from: [a]',
+      '  c:\n    read_from: [a]\n    reports_to: a',
+      '  constructor:\n    send_to: [a]',
+      '',
+    ].join('\n');
+    const plain = parsePlainChart(text);
+    const fast = plain && checkPlainChart(plain.value);
+    expect(fast).toBeDefined();
+    expectSameVerdict(fast, schemas().chartFileSchema.safeParse(parse(text)));
+    expect(Object.getPrototypeOf(fast?.agents)).toBeNull();
+  });
 });
 
 
