@@ -64,14 +64,15 @@ export function settleOrg(input: SettleInput): Settled {
     [CHART, input.chart],
   ]);
   // Each resume's path made once: every round of assembling looks each one up.
+  // forEach, not for…of: no pair made per agent.
   const resumeFiles: Array<[string, string]> = [];
-  for (const [name, resume] of input.resumes) {
+  input.resumes.forEach((resume, name) => {
     const file = resumeFile(name);
     resumeFiles.push([name, file]);
     versions.set(file, resume);
-  }
+  });
   const pick = new Map<string, Pick>();
-  for (const [file, version] of versions) pick.set(file, version.current ? 'current' : version.last ? 'last' : 'none');
+  versions.forEach((version, file) => pick.set(file, version.current ? 'current' : version.last ? 'last' : 'none'));
   const versionOf = <T>(file: string): Version<T> | undefined => {
     const choice = pick.get(file);
     const version = versions.get(file) as FileVersions<T> | undefined;

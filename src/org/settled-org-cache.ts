@@ -40,7 +40,7 @@ export function agentFolders(root: string): { names: string[]; ignored: string[]
  * each agent's resume in name order, as OrgLoader reads them) and each folder ignored for its name. The same key means
  * the same files, so the same org and the same warnings.
  */
-export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly string[]): string {
+export function settledKey(stamps: ReadonlyMap<string, string>, ignored: readonly string[]): string {
   // The shape of a kept org goes into its key (2: engine.sandbox, web, command tools; 3: engine.changes; 4: every field of the org, agents by column): an older one is not used.
   const hash = createHash('sha256');
   // A few thousand lines an update: one a line costs more than the hashing, and one text of them all
@@ -55,7 +55,8 @@ export function settledKey(stamps: Iterable<[string, string]>, ignored: readonly
     chunk = '';
     lines = 0;
   };
-  for (const [file, stamp] of stamps) add(`${file}\t${stamp}\n`);
+  // forEach, not for…of: no pair made per file.
+  stamps.forEach((stamp, file) => add(`${file}\t${stamp}\n`));
   for (const name of ignored) add(`ignored\t${name}\n`);
   return hash.update(chunk).digest('hex');
 }

@@ -37,6 +37,10 @@ describe('the plain form of a resume and a chart, read without the YAML parser',
     'agents:\n  a:\n    send_to: [b]\n\n# the end\n',
     'agents:\n  a:\n    send_to: [b]   \n',
     'agents:\n  a:\n    send_to: >\n      b\n',
+    'agents:\n  a:\n    send_to:[b]\n',
+    'agents:\n  a:\n    reports_to: b: c\n',
+    'agents:\n  constructor:\n    send_to: [a]\n  a-b_1:\n    reports_to: constructor\n',
+    'agents:\n  a: \n    send_to: [b]\n',
   ];
 
   test.each(CHARTS)('chart %j: read as YAML reads it, or left to YAML', (text) => {
