@@ -53,8 +53,9 @@ function renderSection(section: SectionResult, number: number): string {
 
 /**
  * The committed results' markdown with `section` in place of the section of the same title (its
- * heading up to the next one, so the notes written under the sections around it stay), or added
- * before the closing line when it has none.
+ * heading down to its table's closing `(N s)` line), or added before the closing line when it has
+ * none. The notes written under a section, after that line, stay: those of the section replaced
+ * as well as those around it.
  */
 export function mergeSection(markdown: string, section: SectionResult): string {
   const lines = markdown.split('\n');
@@ -62,9 +63,13 @@ export function mergeSection(markdown: string, section: SectionResult): string {
   const at = lines.findIndex((line) => heading.exec(line)?.[2] === section.title);
   const numbers = lines.flatMap((line) => (heading.test(line) ? [Number(heading.exec(line)?.[1])] : []));
   if (at >= 0) {
-    const next = lines.findIndex((line, index) => index > at && (heading.test(line) || line.startsWith(WHOLE_RUN)));
+    const found = lines.findIndex((line, index) => index > at && (heading.test(line) || line.startsWith(WHOLE_RUN)));
+    const next = found < 0 ? lines.length : found;
+    const seconds = lines.slice(at, next).findLastIndex((line) => /^\(\d+ s\)$/.test(line));
+    // The rendered section ends with the blank line after `(N s)`: the notes start after the old one's.
+    const notes = seconds < 0 ? [] : lines.slice(at + seconds + 2, next);
     const number = Number(heading.exec(lines[at] as string)?.[1]);
-    return [...lines.slice(0, at), renderSection(section, number), ...lines.slice(next < 0 ? lines.length : next)].join('\n');
+    return [...lines.slice(0, at), renderSection(section, number), ...notes, ...lines.slice(next)].join('\n');
   }
   const closing = lines.findIndex((line) => line.startsWith(WHOLE_RUN));
   const end = closing < 0 ? lines.length : closing;
