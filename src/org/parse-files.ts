@@ -60,7 +60,8 @@ function parsePlainWith<T>(plain: PlainFile | undefined, check: (value: Record<s
 
 /** Parse `org/chart.yaml`. Pure. */
 export function parseChartFile(text: string, file = 'org/chart.yaml'): Parsed<ChartFile> {
-  return parsePlainWith(parsePlainChart(text), checkPlainChart, () => schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
+  // The plain reader's value is made for this check alone: the check may complete it in place.
+  return parsePlainWith(parsePlainChart(text), (value) => checkPlainChart(value, true), () => schemas().chartFileSchema) ?? parseYamlWith(text, file, schemas().chartFileSchema);
 }
 
 /** Parse an agent's `resume.md`: YAML front matter, then the instructions. Pure. */

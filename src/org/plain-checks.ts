@@ -91,10 +91,11 @@ const isNameList = (value: unknown): value is string[] => Array.isArray(value) &
 
 /**
  * org/chart.yaml as the chart schema would give it (its agents in a record with no prototype), or
- * undefined: the schema decides. A record with no prototype, as the plain reader makes for this
- * check alone, is completed in place once every entry passed, not copied.
+ * undefined: the schema decides. `owned`: the caller made `value` for this check alone (the plain
+ * reader, through parseChartFile), so its record of agents, when it has no prototype, is completed
+ * in place once every entry passed, not copied; any other value is left as it is.
  */
-export function checkPlainChart(value: Readonly<Record<string, unknown>>): ChartFile | undefined {
+export function checkPlainChart(value: Record<string, unknown>, owned = false): ChartFile | undefined {
   const keys = Object.keys(value);
   if (keys.length !== 1 || keys[0] !== 'agents') return undefined;
   const agents = value.agents;
@@ -110,7 +111,7 @@ export function checkPlainChart(value: Readonly<Record<string, unknown>>): Chart
   }
   // The plain reader's record (no prototype, made for this check) is taken as it is, not copied (100,000
   // names); an entry with all three fields in the schema's order too, and any other made so in its place.
-  const checked = Object.getPrototypeOf(source) === null ? source : (Object.create(null) as Record<string, Record<string, unknown>>);
+  const checked = owned && Object.getPrototypeOf(source) === null ? source : (Object.create(null) as Record<string, Record<string, unknown>>);
   for (const name in source) {
     const fields = source[name] as Record<string, unknown>;
     checked[name] = inSchemaOrder(fields) ? fields : { reports_to: fields.reports_to ?? null, send_to: fields.send_to ?? [], read_from: fields.read_from ?? [] };

@@ -160,7 +160,8 @@ export function parsePlainChart(text: string): PlainFile | undefined {
 function readPlainChart(text: string, lines?: LineMap): Record<string, unknown> | undefined {
   // No prototype: the chart's checks take it as it is (plain-checks.ts), and a name like `constructor` is only a name.
   const agents = Object.create(null) as Record<string, Record<string, unknown>>;
-  // Each distinct value text read once, and shared by the entries that say it (nothing changes a parsed chart in place).
+  // Each distinct value text read once, and shared by the entries that say it (nothing changes a value in place:
+  // checkPlainChart replaces entries, never the lists).
   const known = new Map<string, unknown>();
   let current: Record<string, unknown> | undefined;
   let currentName = '';

@@ -2,10 +2,12 @@ import { nameRecord } from './names.js';
 import type { Agent, Audience, Org } from './org.js';
 
 /**
- * One field of every agent, kept as its distinct values and, per agent, the index of its own (-1:
- * the agent has no such field). Most fields are alike across a big org (models, tools, schedule,
- * the chart's audiences): at 100,000 agents the org keeps in some 60 bytes an agent instead of
- * 340, reads back five times faster, and the agents restored share one value each.
+ * One field of every agent, kept as its values and, per agent, the index of its own (-1: the agent
+ * has no such field). Most fields are alike across a big org (models, tools, schedule, the chart's
+ * audiences), and each such value is kept once: at 100,000 agents the org keeps in some 60 bytes an
+ * agent instead of 340, reads back five times faster, and the agents restored share one value each.
+ * A column whose first agents each had their own value (names, titles) keeps the rest in order
+ * without looking them up (OWN_VALUES_AFTER), so a value met again there is kept again.
  */
 interface StoredColumn {
   distinct: unknown[];
@@ -196,7 +198,7 @@ export function knownStoredText(org: Org, text: string): void {
 /** What fetch_url may reach in an org kept before `web` existed: nothing. */
 const NO_WEB: Org['web'] = { allow: [], max_bytes: 2 * 1024 * 1024, timeout_ms: 20_000 };
 
-/** The org `storeOrg` kept, at `root`. Agents with the same value of a field share it (an audience's Set included): nothing changes an agent in place. */
+/** The org `storeOrg` kept, at `root`. Agents whose value of a field was kept once share it (an audience's Set included): nothing changes an agent in place. */
 export function restoreOrg(stored: StoredOrg, root: string): Org {
   const { agents: kept, ...rest } = stored;
   // A planned org an older lemming kept (a turn it left unfinished): its agents one object each.

@@ -2,6 +2,7 @@ import { onAbort } from './abort-listeners.js';
 
 /** A call's own signal, stopped by its caller or by the time it may take, whichever comes first. */
 export interface CallDeadline {
+  /** The signal to give the request: aborted by the caller or by the time, whichever is first. */
   signal: AbortSignal;
   /** True once the time ran out before the caller stopped the call. */
   readonly timedOut: boolean;

@@ -142,7 +142,8 @@ function readFromTheStart(
 /**
  * The thread's whole program (CommonJS, so it needs no file of its own to be found): a list at a
  * time, in the order given, as one string of names joined by NULs (a path holds none), each path
- * made as it is taken from the end, so the thread holds no list of them.
+ * made as it is taken (from the start for reads, from the end for stats), so the thread holds no
+ * list of them.
  */
 const THREAD_PROGRAM = `
 const { parentPort } = require('node:worker_threads');

@@ -26,7 +26,7 @@ describe('the terminal UI is loaded only when a screen is shown', () => {
   });
 
   test('the engine imports no screen, command or server, and the screens no command or server: what they show of those comes in as props', () => {
-    const layers = { engine: /from '(\.\.\/)+(ui|cli|web)\//, ui: /from '(\.\.\/)+(cli|web)\// };
+    const layers = { engine: /(?:from |import\()['"](\.\.\/)+(ui|cli|web)\//, ui: /(?:from |import\()['"](\.\.\/)+(cli|web)\// };
     for (const [folder, above] of Object.entries(layers)) {
       for (const entry of readdirRecursive(join(REPO, 'src', folder))) expect(above.test(readFileSync(entry, 'utf8')), entry).toBe(false);
     }

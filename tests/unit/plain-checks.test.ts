@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { parseResume } from '../../src/org/parse-files.js';
+import { parseChartFile, parseResume } from '../../src/org/parse-files.js';
 import { checkPlainChart, checkPlainResume } from '../../src/org/plain-checks.js';
 import { parsePlainChart, parsePlainFrontMatter } from '../../src/org/plain-org-files.js';
 import { schemas } from '../../src/org/schema.js';
@@ -100,11 +100,21 @@ describe('the schemas\' verdict on the plain form, without zod', () => {
       '  constructor:\n    send_to: [a]',
       '',
     ].join('\n');
-    const plain = parsePlainChart(text);
-    const fast = plain && checkPlainChart(plain.value);
-    expect(fast).toBeDefined();
-    expectSameVerdict(fast, schemas().chartFileSchema.safeParse(parse(text)));
-    expect(Object.getPrototypeOf(fast?.agents)).toBeNull();
+    const fast = parseChartFile(text);
+    expect(fast.plain).toBe(true);
+    expectSameVerdict(fast.value, schemas().chartFileSchema.safeParse(parse(text)));
+    expect(Object.getPrototypeOf(fast.value?.agents)).toBeNull();
+  });
+
+  test('a chart the check refuses part way through is left as the plain reader made it, for the schema to read; so is one the caller did not make for the check', () => {
+    const refused = parsePlainChart('agents:\n  a:\n    send_to: [b]\n  b:\n    send_to: 5\n');
+    const before = JSON.stringify(refused?.value);
+    expect(refused && checkPlainChart(refused.value, true)).toBeUndefined();
+    expect(JSON.stringify(refused?.value)).toBe(before);
+    const kept = parsePlainChart('agents:\n  a:\n    send_to: [b]\n  b:\n    read_from: [a]\n');
+    const unowned = JSON.stringify(kept?.value);
+    expect(kept && checkPlainChart(kept.value)).toBeDefined();
+    expect(JSON.stringify(kept?.value)).toBe(unowned);
   });
 });
 
