@@ -88,7 +88,7 @@ describe('a command that reads takes the org as the last error-free load settled
     const root = tempDir();
     lemming(root, ['bootstrap']);
     expect(lemming(root, ['status']).status).toBe(0);
-    const loader = ['org/load-org.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js'];
+    const loader = ['org/load-org.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js', 'org/parsed-files.js'];
     const unchanged = modulesLoadedBy(CLI, ['--root', root, 'status']);
     expect(unchanged.status).toBe(0);
     expect(unchanged.stdout).toMatch(/coder_01 +offline +0\.5000/);
