@@ -26,7 +26,7 @@ import type { WorkspaceLimits } from './workspace-bounds.js';
  *   command stopped (killed, like a timeout) if one is at its quota, or let go on. The folders are
  *   also measured every WATCH_MS or so without holding it, which sees what statfs cannot (a file's
  *   holes, writes hidden by files freed elsewhere meanwhile); the glances go on beside such a walk,
- *   and one that finds the counts grown calls it off and measures with the command held;
+ *   and one that finds the counts grown holds the command, calls the walk off and measures;
  * - after it ends they are measured again, and a folder left over its quota is said in the result.
  *
  * What this bounds: with a freezer (a cgroup, as root or a user given a delegated one), a folder ends
@@ -191,12 +191,14 @@ export async function runWithinQuota(spec: CommandSpec, run: (spec: CommandSpec,
       if (!watching) return;
       const now = await glance(folders);
       if (grown(now, base, room)) {
-        // Grown since the last measurement: an unprompted one under way is called off, and the folders measured with the command held still.
+        // Grown since the last measurement: the command is held still first, then an unprompted measurement under way
+        // is called off (a walk of many entries takes a while to stop, and the command wrote on meanwhile), and the
+        // folders measured with the command held.
+        const frozen = hold !== undefined ? await hold.freeze() : false;
         if (unprompted) {
           unprompted.calledOff = true;
           await unprompted.done;
         }
-        const frozen = hold !== undefined ? await hold.freeze() : false;
         const started = performance.now();
         try {
           const measured = await measure(folders, limits);
