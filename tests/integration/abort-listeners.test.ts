@@ -134,14 +134,16 @@ describe('one run-wide abort signal across many model calls', () => {
     let hang = false;
     const wire = await serve(() => (hang ? { hang: true } : { body: { text: 'ok', usage: { input_tokens: 10, output_tokens: 2 } } }));
     const factory = createProviderFactory({ root: '/nonexistent', env: {}, sleep: shortSleep });
-    const provider = factory('agent', modelEntry({ provider: 'http', url: `${wire.url}/agent`, timeout_ms: 200, max_retries: 0 }));
+    // Time enough for every call on a busy machine; a second entry of the same agent with a short timeout meets the hang.
+    const provider = factory('agent', modelEntry({ provider: 'http', url: `${wire.url}/agent`, timeout_ms: 60_000, max_retries: 0 }));
+    const impatient = factory('agent', modelEntry({ provider: 'http', url: `${wire.url}/agent`, timeout_ms: 200, max_retries: 0 }));
     const controller = new AbortController();
     expect(await callMany(provider, controller.signal, CALLS, 16)).toBe(CALLS);
     expect(warnings.map(String)).toEqual([]);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
 
     hang = true;
-    await expect(provider.generate(engineRequest({ signal: controller.signal }))).rejects.toThrow(`agent: no answer from ${wire.url}/agent within 200 ms (org.yaml models.agent.timeout_ms)`);
+    await expect(impatient.generate(engineRequest({ signal: controller.signal }))).rejects.toThrow(`agent: no answer from ${wire.url}/agent within 200 ms (org.yaml models.agent.timeout_ms)`);
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
     const before = wire.requests.length;
     const hanging = provider.generate(engineRequest({ signal: controller.signal }));
