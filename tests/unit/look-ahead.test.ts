@@ -3,7 +3,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeEditedText, readEditedFileAndStat } from '../../src/editable/edited-file.js';
-import { LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList } from '../../src/storage/look-ahead.js';
+import { LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 
 /** What a loop needs of a stat, from `statSync` or from the thread alike. */
@@ -46,6 +46,17 @@ async function untilTheThreadTakesPart(look: (wait: number) => Promise<number>):
   let fromThread = 0;
   for (let attempt = 1; attempt <= 20 && fromThread === 0; attempt += 1) fromThread = await look(100 * attempt);
   return fromThread;
+}
+
+/**
+ * What the thread read of `path` is what the one gate of editable files reads there now: nothing
+ * there, or (only regular files within the limit) the same stamp, and the text or problem the gate
+ * makes of the same bytes.
+ */
+function expectTheGatesRead(path: string, name: string, got: ReadAheadFile | 'missing', maxBytes: number): void {
+  const own = readEditedFileAndStat(path, name, maxBytes);
+  if (got === 'missing') expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
+  else expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, name) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
 }
 
 /** A regular file of at most `maxBytes`: one the thread reads when it claims it. */
@@ -93,15 +104,9 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       let taken = 0;
       list.paths.forEach((path, index) => {
         const got = ahead.get(index);
-        const own = readEditedFileAndStat(path, list.names[index] as string, maxBytes);
         if (got === undefined) return;
         taken += 1;
-        if (got === 'missing') {
-          expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
-          return;
-        }
-        // Only regular files within the limit, and their text or problem is what the gate says of the same bytes.
-        expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, list.names[index] as string) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+        expectTheGatesRead(path, list.names[index] as string, got, maxBytes);
       });
       ahead.done();
       return taken;
@@ -120,15 +125,13 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       let fromLoop = 0;
       list.paths.forEach((path, index) => {
         const got = ahead.get(index);
-        const own = readEditedFileAndStat(path, list.names[index] as string, maxBytes);
         if (got === undefined) {
           // A file the thread would have read, had the loop not claimed it first.
           if (smallFile(path, maxBytes)) fromLoop += 1;
           return;
         }
         fromThread += 1;
-        if (got === 'missing') expect({ path, read: own.read }).toEqual({ path, read: { missing: true } });
-        else expect({ path, stamp: [got.mtimeMs, got.size], read: decodeEditedText(got.bytes, list.names[index] as string) }).toEqual({ path, stamp: [own.stat?.mtimeMs, own.stat?.size], read: own.read });
+        expectTheGatesRead(path, list.names[index] as string, got, maxBytes);
       });
       ahead.done();
       mixed = fromThread > 0 && fromLoop > 0;
