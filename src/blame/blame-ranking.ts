@@ -1,4 +1,4 @@
-import { wilsonInterval } from '../experiment/statistics.js';
+import { wilsonInterval } from '../statistics/proportions.js';
 import type { CandidateStep } from './candidate-steps.js';
 
 /** What one fork of a step did: the check's verdict on it, and what its own turns cost. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { seedOf } from '../experiment/statistics.js';
+import { seedOf } from '../statistics/seeds.js';
 import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';

@@ -1,4 +1,7 @@
 import { seededRandom } from '../random/seeded-random.js';
+import { percentileInterval } from '../statistics/bootstrap.js';
+import { drawCounts, splitHalves } from '../statistics/sampling.js';
+import { mean } from '../statistics/summary.js';
 import { distanceFor } from './distribution-distance.js';
 
 /** How many resamples each interval and baseline draws. */
@@ -28,49 +31,9 @@ export interface Comparison {
   progress?: number;
 }
 
-function percentile95(values: number[]): [number, number] {
-  values.sort((left, right) => left - right);
-  return [values[Math.floor(0.025 * values.length)] ?? NaN, values[Math.ceil(0.975 * values.length) - 1] ?? NaN];
-}
-
-function meanOf(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-/** n draws from the distribution `shares` (cumulative search), as counts per option. */
-function draw(shares: readonly number[], n: number, next: () => number): number[] {
-  const counts = shares.map(() => 0);
-  for (let index = 0; index < n; index += 1) {
-    let at = next();
-    let option = 0;
-    while (option < shares.length - 1 && at >= shares[option]!) {
-      at -= shares[option]!;
-      option += 1;
-    }
-    counts[option]! += 1;
-  }
-  return counts;
-}
-
 function sharesOf(counts: readonly number[]): number[] {
   const total = counts.reduce((sum, value) => sum + value, 0);
   return counts.map((value) => (total === 0 ? 0 : value / total));
-}
-
-/** Two random halves of the people behind `counts` (a shuffle of them, cut in the middle), as counts. */
-function splitHalves(counts: readonly number[], next: () => number): [number[], number[]] {
-  const people: number[] = [];
-  counts.forEach((count, option) => {
-    for (let index = 0; index < count; index += 1) people.push(option);
-  });
-  for (let index = people.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(next() * (index + 1));
-    [people[index], people[other]] = [people[other]!, people[index]!];
-  }
-  const first = counts.map(() => 0);
-  const second = counts.map(() => 0);
-  people.forEach((option, index) => ((index < people.length / 2 ? first : second)[option]! += 1));
-  return [first, second];
 }
 
 /**
@@ -86,14 +49,14 @@ export function compareAnswers(real: readonly number[], realIsCounts: boolean, s
   const realN = realIsCounts ? real.reduce((sum, value) => sum + value, 0) : 0;
   const simulatedN = simulated.reduce((sum, value) => sum + value, 0);
   const next = seededRandom(seed);
-  const resampleReal = (): number[] => (realIsCounts ? draw(realShares, realN, next) : realShares);
+  const resampleReal = (): number[] => (realIsCounts ? drawCounts(realShares, realN, next) : realShares);
   const measured: number[] = [];
   const random: number[] = [];
   const halves: number[] = [];
   const uniform = real.map(() => 1 / real.length);
   for (let round = 0; round < CALIBRATION_RESAMPLES; round += 1) {
-    measured.push(distance(resampleReal(), draw(simulatedShares, simulatedN, next)));
-    random.push(distance(realShares, draw(uniform, Math.max(simulatedN, 1), next)));
+    measured.push(distance(resampleReal(), drawCounts(simulatedShares, simulatedN, next)));
+    random.push(distance(realShares, drawCounts(uniform, Math.max(simulatedN, 1), next)));
     if (realIsCounts && realN >= 2) {
       const [first, second] = splitHalves(real, next);
       halves.push(distance(first, second));
@@ -104,10 +67,10 @@ export function compareAnswers(real: readonly number[], realIsCounts: boolean, s
     simulated: simulatedN,
     realShares,
     simulatedShares,
-    distance: { value: distance(realShares, simulatedShares), interval: percentile95(measured) },
-    random: { value: meanOf(random), interval: percentile95(random) },
+    distance: { value: distance(realShares, simulatedShares), interval: percentileInterval(measured) },
+    random: { value: mean(random), interval: percentileInterval(random) },
   };
-  if (halves.length > 0) comparison.ceiling = { value: meanOf(halves), interval: percentile95(halves) };
+  if (halves.length > 0) comparison.ceiling = { value: mean(halves), interval: percentileInterval(halves) };
   const floor = comparison.ceiling?.value ?? 0;
   if (comparison.random.value - floor > 1e-9 && simulatedN > 0) comparison.progress = (100 * (comparison.random.value - comparison.distance.value)) / (comparison.random.value - floor);
   return comparison;

@@ -1,5 +1,5 @@
 import { nameRecord, nameRecordOf } from '../org/names.js';
-import { tidy } from './statistics.js';
+import { tidy } from '../statistics/summary.js';
 import type { RunNetwork } from './run-network.js';
 
 /** A count over a variant's repeats: its mean and its range. */

@@ -1,7 +1,11 @@
 import { nameRecord } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
-import { bootstrapDifference, bootstrapMean, mean, passAtK, passHatK, permutationTest, seedOf, standardDeviation, tidy, tidyPair } from './statistics.js';
+import { bootstrapDifference, bootstrapMean } from '../statistics/bootstrap.js';
+import { permutationTest } from '../statistics/permutation-test.js';
+import { passAtK, passHatK } from '../statistics/proportions.js';
+import { seedOf } from '../statistics/seeds.js';
+import { mean, standardDeviation, tidy, tidyPair } from '../statistics/summary.js';
 
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [

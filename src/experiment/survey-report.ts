@@ -1,6 +1,8 @@
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
-import { bootstrapMean, mean, seedOf, standardDeviation } from './statistics.js';
+import { bootstrapMean } from '../statistics/bootstrap.js';
+import { seedOf } from '../statistics/seeds.js';
+import { mean, standardDeviation } from '../statistics/summary.js';
 import { figure, oneLine, table } from './report-markdown.js';
 
 /** One question's answers in one variant, over its runs and agents. */

@@ -1,6 +1,6 @@
 import { nameRecordOf } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
-import { tidy } from './statistics.js';
+import { tidy } from '../statistics/summary.js';
 import type { RunMetrics } from './run-metrics.js';
 
 /** One variant's runs, summed up: means over its repeats, and how many ended each way. */

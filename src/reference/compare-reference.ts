@@ -1,11 +1,13 @@
-import { bootstrapMean, mean, seedOf } from '../experiment/statistics.js';
+import { bootstrapMean } from '../statistics/bootstrap.js';
+import { seedOf } from '../statistics/seeds.js';
+import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 
 /**
  * A run's (or each repeat's) communication network set beside a real one: each measure's real
  * value, its value in each run, the runs' mean and the 95% percentile-bootstrap interval of that
- * mean (experiment/statistics.ts, seeded from the measure's name, so the same runs give the same
+ * mean (statistics/bootstrap.ts, seeded from the measure's name, so the same runs give the same
  * interval). The degree distributions are compared by the two-sample Kolmogorov–Smirnov statistic
  * between the real people's degrees and a run's: 0 the same distribution, 1 no overlap (the real
  * network against itself is 0). Pure.

@@ -52,7 +52,7 @@ interface Report {
 
 const RUNS = [1, 2, 3, 4, 5].flatMap((index) => [`baseline-r${index}`]).concat([1, 2, 3, 4, 5].map((index) => `no-planner-r${index}`));
 
-// The test's own statistics, written apart from src/experiment/statistics.ts.
+// The test's own statistics, written apart from src/statistics/.
 function average(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }

@@ -5,7 +5,7 @@ import type { Experiment } from '../../src/experiment/experiment-file.js';
 import { measurePersonas } from '../../src/experiment/personas/measure-personas.js';
 import { personaTables } from '../../src/experiment/personas/persona-report.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
-import { seededRandom } from '../../src/experiment/statistics.js';
+import { seededRandom } from '../../src/random/seeded-random.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import { populate } from '../../src/population/populate.js';
 import { lemmingAsync } from '../helpers/cli.js';

@@ -6,7 +6,8 @@ import { selfConsistency, speaksOf } from '../../src/experiment/personas/self-co
 import { surveyByAttribute } from '../../src/experiment/personas/survey-by-attribute.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
 import type { SurveyRound } from '../../src/experiment/run-survey.js';
-import { slope, wilsonInterval } from '../../src/experiment/statistics.js';
+import { wilsonInterval } from '../../src/statistics/proportions.js';
+import { slope } from '../../src/statistics/regression.js';
 import type { SurveyAnswer } from '../../src/survey/ask-agents.js';
 
 const QUESTION = { text: 'Where do you work best, in the office or remote?', choices: ['office', 'remote'] };

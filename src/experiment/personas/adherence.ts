@@ -5,7 +5,8 @@ import type { Org } from '../../org/org.js';
 import type { ModelEntry, PersonaValue } from '../../org/schema.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { addressedTo, expectedOutputTokens } from '../../providers/request-tokens.js';
-import { seededRandom, seedOf } from '../statistics.js';
+import { sampleInOrder } from '../../statistics/sampling.js';
+import { seedOf } from '../../statistics/seeds.js';
 import { callJudge, EXPERIMENT_PAYER, isVerdictLine, type Verdict } from '../judge-call.js';
 import { mentionsPhrase } from './mentions-phrase.js';
 import type { PersonaSetting } from './persona-settings.js';
@@ -125,18 +126,6 @@ export function adherenceRequest(model: string, entry: ModelEntry | undefined, s
   };
 }
 
-/** The messages to judge: all when they are few enough, else a sample of `most` drawn from `seed`; in turn order. */
-function sample(messages: readonly Message[], most: number, seed: number): Message[] {
-  if (messages.length <= most) return [...messages];
-  const next = seededRandom(seed);
-  const order = messages.map((message, index) => ({ message, key: next(), index }));
-  order.sort((left, right) => left.key - right.key);
-  return order
-    .slice(0, most)
-    .sort((left, right) => left.index - right.index)
-    .map((item) => item.message);
-}
-
 /**
  * Judge what each agent with a persona wrote in a finished run (its messages of the run's own turns,
  * after `forkedAfterTurn` when the run is a fork) against its persona: one judge's call a message,
@@ -151,7 +140,7 @@ export async function judgeAdherence(org: Org, messages: readonly Message[], set
   });
   const judged: JudgedMessage[] = [];
   const charges: Array<Extract<LedgerEntry, { type: 'charge' }>> = [];
-  for (const message of sample(written, setting.maxMessages, seedOf(`${seed}:personas`))) {
+  for (const message of sampleInOrder(written, setting.maxMessages, seedOf(`${seed}:personas`))) {
     const writer = org.agents.get(message.from);
     const persona = writer?.persona;
     if (!writer || !persona) continue;

@@ -1,6 +1,10 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean, bootstrapSlope, mean, seedOf, slope, tidy, tidyPair, wilsonInterval } from '../statistics.js';
+import { bootstrapMean, bootstrapSlope } from '../../statistics/bootstrap.js';
+import { wilsonInterval } from '../../statistics/proportions.js';
+import { slope } from '../../statistics/regression.js';
+import { seedOf } from '../../statistics/seeds.js';
+import { mean, tidy, tidyPair } from '../../statistics/summary.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */

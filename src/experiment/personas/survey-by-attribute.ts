@@ -1,6 +1,9 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean, mean, seedOf, tidy, wilsonInterval } from '../statistics.js';
+import { bootstrapMean } from '../../statistics/bootstrap.js';
+import { wilsonInterval } from '../../statistics/proportions.js';
+import { seedOf } from '../../statistics/seeds.js';
+import { mean, tidy } from '../../statistics/summary.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** One value of an attribute in one variant: the answers of the agents whose persona has it. */

@@ -1,0 +1,15 @@
+import { mean } from './summary.js';
+
+/** The least-squares slope of y on x; NaN when x does not vary. Pure. */
+export function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  if (points.length < 2) return NaN;
+  const meanX = mean(points.map((point) => point[0]));
+  const meanY = mean(points.map((point) => point[1]));
+  let covariance = 0;
+  let variance = 0;
+  for (const [x, y] of points) {
+    covariance += (x - meanX) * (y - meanY);
+    variance += (x - meanX) ** 2;
+  }
+  return variance === 0 ? NaN : covariance / variance;
+}

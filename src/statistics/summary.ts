@@ -1,0 +1,24 @@
+/** The plain summaries every figure starts from: the mean, the sample standard deviation, and a report's rounding. Pure. */
+
+/** A figure of a report rounded to `decimals` places (6 unless said), so that sums of floats print as the numbers they are. */
+export function tidy(value: number, decimals = 6): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** Both ends of an interval, tidied. */
+export function tidyPair(pair: readonly [number, number], decimals = 6): [number, number] {
+  return [tidy(pair[0], decimals), tidy(pair[1], decimals)];
+}
+
+/** The mean; NaN for no values. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** The sample standard deviation (divided by n − 1); 0 for one value. */
+export function standardDeviation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const centre = mean(values);
+  return Math.sqrt(values.reduce((sum, value) => sum + (value - centre) ** 2, 0) / (values.length - 1));
+}
