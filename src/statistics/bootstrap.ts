@@ -39,27 +39,42 @@ export function bootstrapDifference(a: readonly number[], b: readonly number[], 
 }
 
 /**
- * A 95% cluster bootstrap of the pooled mean of every value: whole clusters drawn with replacement
- * (as many as there are), their values pooled. The cluster is the unit of repetition (a run; an agent
- * within a run), so values that move together inside one (an agent's messages, a run's answers) are
- * not counted as independent evidence. Empty clusters count as drawn and add nothing.
+ * A 95% cluster bootstrap of any statistic: whole clusters drawn with replacement (as many as there
+ * are) and the statistic taken of them; a draw whose statistic is not finite (a slope of clusters
+ * whose x does not vary) is drawn again, at most 10·B times in all. The cluster is the unit of
+ * repetition (a run; an agent within a run), so values that move together inside one are not
+ * counted as independent evidence.
  */
-export function clusteredBootstrapMean(clusters: ReadonlyArray<readonly number[]>, seed: number): [number, number] {
-  const nonEmpty = clusters.filter((cluster) => cluster.length > 0);
-  if (nonEmpty.length === 0) return [NaN, NaN];
-  const sums = nonEmpty.map((cluster) => cluster.reduce((sum, value) => sum + value, 0));
+export function clusteredBootstrap<T>(clusters: readonly T[], statistic: (drawn: readonly T[]) => number, seed: number): [number, number] {
+  if (clusters.length === 0) return [NaN, NaN];
   const next = seededRandom(seed);
-  const statistics = Array.from({ length: BOOTSTRAP_RESAMPLES }, () => {
-    let sum = 0;
-    let count = 0;
-    for (let index = 0; index < nonEmpty.length; index += 1) {
-      const drawn = Math.floor(next() * nonEmpty.length);
-      sum += sums[drawn] ?? 0;
-      count += nonEmpty[drawn]?.length ?? 0;
-    }
-    return sum / count;
-  });
-  return percentileInterval(statistics);
+  const statistics: number[] = [];
+  for (let attempt = 0; statistics.length < BOOTSTRAP_RESAMPLES && attempt < 10 * BOOTSTRAP_RESAMPLES; attempt += 1) {
+    const drawn = Array.from({ length: clusters.length }, () => clusters[Math.floor(next() * clusters.length)] as T);
+    const value = statistic(drawn);
+    if (Number.isFinite(value)) statistics.push(value);
+  }
+  return statistics.length < BOOTSTRAP_RESAMPLES ? [NaN, NaN] : percentileInterval(statistics);
+}
+
+/** The pooled mean of every value of the clusters; NaN when they hold none. */
+export function pooledMean(clusters: ReadonlyArray<readonly number[]>): number {
+  let sum = 0;
+  let count = 0;
+  for (const cluster of clusters) {
+    for (const value of cluster) sum += value;
+    count += cluster.length;
+  }
+  return count === 0 ? NaN : sum / count;
+}
+
+/** A 95% cluster bootstrap of the pooled mean (clusteredBootstrap with pooledMean); empty clusters are left out. */
+export function clusteredBootstrapMean(clusters: ReadonlyArray<readonly number[]>, seed: number): [number, number] {
+  return clusteredBootstrap(
+    clusters.filter((cluster) => cluster.length > 0),
+    pooledMean,
+    seed,
+  );
 }
 
 /** A 95% percentile-bootstrap interval of the slope: the points resampled with replacement (a resample whose x does not vary is drawn again). */

@@ -31,7 +31,7 @@ async function panel(): Promise<string> {
 }
 
 /**
- * A scripted model's run: 200 messages, each from an agent of the panel in turns 1 to 10, written
+ * A scripted model's run: 200 messages, one a turn from each agent of the panel in turns 1 to 10, written
  * in persona (speaking for its own department) with chance 0.7, else speaking for the other one,
  * drawn from a seed. Returns how many were written in persona.
  */
@@ -47,8 +47,9 @@ function writeRun(root: string): number {
     const inPersona = draw() < IN_PERSONA;
     if (inPersona) kept += 1;
     const department = inPersona ? own : own === 'sales' ? 'engineering' : 'sales';
-    const turn = 1 + (index % 10);
-    const seq = 1 + Math.floor(index / people.length);
+    // Each agent writes once a turn, turns 1 to 10, so drift is measured within each agent.
+    const turn = 1 + Math.floor(index / people.length);
+    const seq = 1;
     const outbox = join(root, 'agents', writer.name, 'outbox');
     mkdirSync(outbox, { recursive: true });
     writeFileSync(join(outbox, `${String(turn).padStart(6, '0')}-${String(seq).padStart(3, '0')}-human.md`), `---\nto: human\nsubject: Week ${turn}\n---\nSpeaking for ${department}: the week went as planned.\n`);

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Message } from '../../src/mailbox/message.js';
 import type { Experiment } from '../../src/experiment/experiment-file.js';
 import { personaRule } from '../../src/experiment/personas/adherence.js';
+import { personaTables } from '../../src/experiment/personas/persona-report.js';
 import { selfConsistency, speaksOf } from '../../src/experiment/personas/self-consistency.js';
 import { surveyByAttribute } from '../../src/experiment/personas/survey-by-attribute.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
@@ -103,6 +104,51 @@ describe('statistics of the persona measures', () => {
   });
 });
 
+describe('persona measures over the right units', () => {
+  const experiment = (runs: number): Experiment =>
+    ({ file: 'study.yaml', name: 'study', parallel: 1, survey: [], personas: { judge: 'offline', scale: 10, maxMessages: 1000 }, variants: [{ name: 'v', messages: [], repeats: runs, outcome: { seed: 5, checks: [] }, interventions: [] }] }) as unknown as Experiment;
+  /** A run whose judged messages are (agent, turn, score). */
+  const run = (name: string, judged: Array<[string, number, number]>, consistency: Array<[string, boolean]> = []): RunMetrics =>
+    ({
+      run: name,
+      variant: 'v',
+      personas: {
+        adherence: { model: 'offline', scale: 10, written: judged.length, judged: judged.map(([agent, turn, score], index) => ({ id: `${turn}-${agent}-${index}`, agent, turn, score, reason: '' })) },
+        consistency: consistency.length === 0 ? [] : [{ question: QUESTION.text, indices: [0, 1], records: consistency.map(([agent, consistent]) => ({ agent, early: 'office', late: consistent ? 'office' : 'remote', changed: !consistent, consistent })) }],
+      },
+    }) as unknown as RunMetrics;
+
+  test('an agent that writes well early and another that writes badly late is no drift: the slope is within each agent', () => {
+    // Pooled over messages the slope is steeply negative (10s early, 0s late); within each agent nothing changes.
+    const tables = personaTables(experiment(1), [run('r1', [['ana', 1, 10], ['ana', 2, 10], ['bo', 3, 0], ['bo', 4, 0], ['cy', 1, 6], ['cy', 4, 6]])]);
+    const [variant] = tables.adherence?.variants ?? [];
+    expect(slope([[1, 10], [2, 10], [3, 0], [4, 0], [1, 6], [4, 6]])).toBeLessThan(-2);
+    expect(variant?.drift?.perTurn).toBe(0);
+    // One run: the agents are the units, and there are three of them, not six messages.
+    expect(variant).toMatchObject({ agents: 3, runs: 1, unit: 'agent', units: 3, drift: { unit: 'agent', units: 3 } });
+  });
+
+  test('with several runs the runs are the units: the mean of their means with a t interval, and the same agent in three runs is one agent', () => {
+    const runs = [run('r1', [['ana', 1, 8], ['bo', 1, 6]]), run('r2', [['ana', 1, 9], ['bo', 1, 7]]), run('r3', [['ana', 1, 7], ['bo', 1, 5]])];
+    const [variant] = personaTables(experiment(3), runs).adherence?.variants ?? [];
+    // Run means 7, 8, 6: mean 7, sd 1, t(0.975, 2) = 4.303 → 7 ± 2.484.
+    expect(variant).toMatchObject({ agents: 2, runs: 3, unit: 'run', units: 3, mean: 7 });
+    expect(variant?.ci?.[0]).toBeCloseTo(7 - 4.3027 / Math.sqrt(3), 3);
+    expect(variant?.ci?.[1]).toBeCloseTo(7 + 4.3027 / Math.sqrt(3), 3);
+  });
+
+  test("self-consistency's interval counts people, not pairs of answers", () => {
+    const agents = ['ana', 'bo', 'cy', 'di', 'ed'];
+    const runs = [1, 2, 3].map((index) => run(`r${index}`, [], agents.map((agent) => [agent, true] as [string, boolean])));
+    const [pair] = personaTables(experiment(3), runs).consistency;
+    const [variant] = pair?.variants ?? [];
+    expect(variant).toMatchObject({ pairs: 15, agents: 5, share: 1 });
+    // Five people all consistent: Wilson(5, 5), wider than the Wilson(15, 15) three runs of them would claim.
+    expect(variant?.ci?.[0]).toBeCloseTo(wilsonInterval(5, 5)[0], 4);
+    expect(variant?.ci?.[0]).toBeLessThan(wilsonInterval(15, 15)[0]);
+  });
+});
+
 describe("a survey cross-tabulated by persona attribute", () => {
   test('each cell counts the answers of the agents whose persona has that value', () => {
     const people: Array<[string, string, string, number, string]> = [
@@ -129,5 +175,21 @@ describe("a survey cross-tabulated by persona attribute", () => {
     const [low, high] = wilsonInterval(2, 4);
     expect(sales?.ci[0]).toBeCloseTo(low, 5);
     expect(sales?.ci[1]).toBeCloseTo(high, 5);
+  });
+
+  test('a person asked in two runs is one person: the interval rests on the people, not the answers', () => {
+    const asked = (agent: string, choice: string) => answer(agent, choice, { persona: { department: 'sales' } });
+    const once = [asked('a1', 'office'), asked('a2', 'office'), asked('a3', 'remote'), asked('a4', 'remote')];
+    const runs = [
+      { run: 'base-r1', variant: 'base', survey: [round(0, 3, once)] },
+      { run: 'base-r2', variant: 'base', survey: [round(0, 3, once)] },
+    ] as unknown as RunMetrics[];
+    const experiment = { variants: [{ name: 'base', outcome: { seed: 1 } }], survey: [{ question: QUESTION, ask: { all: true } }] } as unknown as Experiment;
+    const [cell] = surveyByAttribute(experiment, runs)[0]?.cells ?? [];
+    expect(cell).toMatchObject({ n: 8, people: 4 });
+    expect(cell?.choices?.office).toMatchObject({ count: 4, share: 0.5 });
+    // Wilson(2, 4), not Wilson(4, 8): the second run repeats the first four people.
+    expect(cell?.choices?.office?.ci[0]).toBeCloseTo(wilsonInterval(2, 4)[0], 5);
+    expect(cell?.choices?.office?.ci[0]).toBeLessThan(wilsonInterval(4, 8)[0]);
   });
 });

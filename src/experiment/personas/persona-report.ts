@@ -1,10 +1,11 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean, bootstrapSlope } from '../../statistics/bootstrap.js';
+import { pooledMean } from '../../statistics/bootstrap.js';
 import { wilsonInterval } from '../../statistics/proportions.js';
-import { slope } from '../../statistics/regression.js';
+import { withinSlope } from '../../statistics/regression.js';
 import { seedOf } from '../../statistics/seeds.js';
 import { mean, tidy, tidyPair } from '../../statistics/summary.js';
+import { estimateOverUnits, type RepetitionUnit } from '../../statistics/unit-estimate.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
@@ -13,13 +14,17 @@ export interface VariantAdherence {
   /** Messages written by agents with a persona, and those the judge scored. */
   written: number;
   judged: number;
-  /** Agents whose messages were scored. */
+  /** Distinct agents whose messages were scored (people, not agent × run pairs), and the runs they were scored in. */
   agents: number;
-  /** Mean score on the judge's scale, with a 95% bootstrap interval over the scored messages. */
+  runs: number;
+  /** Mean score on the judge's scale with its 95% interval: over runs (the mean of each run's mean, a t interval) with two or more runs, else over the run's agents (a cluster bootstrap, each agent's messages together). */
   mean: number | null;
   ci: [number, number] | null;
-  /** Drift: the least-squares slope of the score on the turn (per turn), with a 95% bootstrap interval; null when every message is of one turn. */
-  drift: { perTurn: number; ci: [number, number] } | null;
+  /** What the interval rests on: runs or agents, and how many. */
+  unit: RepetitionUnit | null;
+  units: number;
+  /** Drift: the within-agent slope of the score on the turn (per turn: each agent's messages centred on its own mean, so agents that differ throughout are no drift), its interval made as the mean's is; null when no agent wrote in two turns. */
+  drift: { perTurn: number; ci: [number, number]; unit: RepetitionUnit; units: number } | null;
   /** The mean score of each turn's messages. */
   byTurn: Array<{ turn: number; n: number; mean: number }>;
 }
@@ -27,12 +32,13 @@ export interface VariantAdherence {
 /** Self-consistency in one variant, for one question asked early and late. */
 export interface VariantConsistency {
   variant: string;
-  /** Agents that answered both times, readably, over the variant's runs. */
+  /** Pairs of answers (an agent in a run that answered both times, readably), and the distinct agents behind them. */
+  pairs: number;
   agents: number;
   kept: number;
   changedWithCause: number;
   changedWithoutCause: number;
-  /** The share consistent (kept, or changed with a cause), with its 95% Wilson interval. */
+  /** The share of pairs consistent (kept, or changed with a cause), with a 95% Wilson interval whose n is the agents, not the pairs: the same person asked in several runs is one person. */
   share: number | null;
   ci: [number, number] | null;
 }
@@ -43,24 +49,43 @@ export interface PersonaTables {
   consistency: Array<{ question: string; indices: [number, number]; variants: VariantConsistency[] }>;
 }
 
+/** An agent's scored messages in one run, as (turn, score) points. */
+interface AgentScores {
+  agent: string;
+  points: Array<readonly [number, number]>;
+}
+
 function adherenceOf(variant: string, runs: readonly RunMetrics[], seed: number): VariantAdherence {
   const own = runs.filter((run) => run.variant === variant);
-  const scored = own.flatMap((run) => (run.personas?.adherence?.judged ?? []).flatMap((message) => (message.score === null ? [] : [{ ...message, score: message.score, run: run.run }])));
+  const byRun = own.map((run) => {
+    const agents = new Map<string, AgentScores>();
+    for (const message of run.personas?.adherence?.judged ?? []) {
+      if (message.score === null) continue;
+      const agent = agents.get(message.agent) ?? { agent: message.agent, points: [] };
+      agent.points.push([message.turn, message.score]);
+      agents.set(message.agent, agent);
+    }
+    return [...agents.values()];
+  });
+  const scored = byRun.flat().flatMap((agent) => agent.points);
   const written = own.reduce((sum, run) => sum + (run.personas?.adherence?.written ?? 0), 0);
-  const scores = scored.map((message) => message.score);
-  const points = scored.map((message) => [message.turn, message.score] as const);
-  const perTurn = slope(points);
-  const turns = [...new Set(scored.map((message) => message.turn))].sort((left, right) => left - right);
+  const scoredRuns = byRun.filter((agents) => agents.length > 0);
+  const level = estimateOverUnits(scoredRuns, (agents) => pooledMean(agents.map((agent) => agent.points.map((point) => point[1]))), seedOf(`${seed}:adherence:${variant}`));
+  const drift = estimateOverUnits(scoredRuns, (agents) => withinSlope(agents.map((agent) => agent.points)), seedOf(`${seed}:drift:${variant}`));
+  const turns = [...new Set(scored.map((point) => point[0]))].sort((left, right) => left - right);
   return {
     variant,
     written,
     judged: scored.length,
-    agents: new Set(scored.map((message) => `${message.run}/${message.agent}`)).size,
-    mean: scores.length > 0 ? tidy(mean(scores)) : null,
-    ci: scores.length > 0 ? tidyPair(bootstrapMean(scores, seedOf(`${seed}:adherence:${variant}`))) : null,
-    drift: Number.isFinite(perTurn) ? { perTurn: tidy(perTurn), ci: tidyPair(bootstrapSlope(points, seedOf(`${seed}:drift:${variant}`))) } : null,
+    agents: new Set(byRun.flat().map((agent) => agent.agent)).size,
+    runs: scoredRuns.length,
+    mean: scored.length > 0 ? tidy(level.value) : null,
+    ci: scored.length > 0 ? tidyPair(level.interval) : null,
+    unit: scored.length > 0 ? level.unit : null,
+    units: scored.length > 0 ? level.units : 0,
+    drift: Number.isFinite(drift.value) ? { perTurn: tidy(drift.value), ci: tidyPair(drift.interval), unit: drift.unit, units: drift.units } : null,
     byTurn: turns.map((turn) => {
-      const ofTurn = scored.filter((message) => message.turn === turn).map((message) => message.score);
+      const ofTurn = scored.filter((point) => point[0] === turn).map((point) => point[1]);
       return { turn, n: ofTurn.length, mean: tidy(mean(ofTurn)) };
     }),
   };
@@ -84,14 +109,16 @@ export function personaTables(experiment: Experiment, runs: readonly RunMetrics[
     const variants = names.map((variant): VariantConsistency => {
       const records = runs.filter((run) => run.variant === variant).flatMap((run) => run.personas?.consistency.find((pair) => pair.indices.join(':') === key)?.records ?? []);
       const consistent = records.filter((record) => record.consistent).length;
+      const agents = new Set(records.map((record) => record.agent)).size;
       return {
         variant,
-        agents: records.length,
+        pairs: records.length,
+        agents,
         kept: records.filter((record) => !record.changed).length,
         changedWithCause: records.filter((record) => record.changed && record.consistent).length,
         changedWithoutCause: records.filter((record) => !record.consistent).length,
         share: records.length > 0 ? tidy(consistent / records.length) : null,
-        ci: records.length > 0 ? tidyPair(wilsonInterval(consistent, records.length)) : null,
+        ci: records.length > 0 ? tidyPair(wilsonInterval((consistent / records.length) * agents, agents)) : null,
       };
     });
     tables.consistency.push({ ...found, variants });
@@ -106,11 +133,22 @@ export function renderPersonas(tables: PersonaTables): string[] {
   const adherence = tables.adherence;
   if (adherence) {
     lines.push(
-      `Adherence: each message an agent with a persona wrote, scored by the judge \`${adherence.model}\` from 0 to ${figure(adherence.scale)} for how well it keeps to that persona; the mean over the scored messages with a 95% bootstrap interval. Drift: the change in that score per turn (the least-squares slope over the messages, with a 95% bootstrap interval); below 0, agents slip out of their personas as the run goes on. The judge's calls were charged to the experiment's ledger (purpose \`adherence\`), never to an agent.`,
+      `Adherence: each message an agent with a persona wrote, scored by the judge \`${adherence.model}\` from 0 to ${figure(adherence.scale)} for how well it keeps to that persona. Drift: the change in that score per turn, the within-agent slope (each agent's messages centred on its own mean, so agents that differ throughout are not read as drift); below 0, agents slip out of their personas as the run goes on. Each 95% interval rests on the unit said beside it: with two or more runs, the runs (each run's own figure, a t interval); with one, its agents (a cluster bootstrap, an agent's messages kept together). Messages are never the unit: an agent's messages are not independent of each other. The judge's calls were charged to the experiment's ledger (purpose \`adherence\`), never to an agent.`,
       '',
       ...table(
-        ['variant', 'written', 'judged', 'agents', 'adherence', '95% interval', 'drift per turn', '95% interval'],
-        adherence.variants.map((cell) => [cell.variant, String(cell.written), String(cell.judged), String(cell.agents), figure(cell.mean), interval(cell.ci), cell.drift ? figure(cell.drift.perTurn) : '–', interval(cell.drift?.ci)]),
+        ['variant', 'written', 'judged', 'agents', 'runs', 'adherence', '95% interval', 'drift per turn', '95% interval', 'over'],
+        adherence.variants.map((cell) => [
+          cell.variant,
+          String(cell.written),
+          String(cell.judged),
+          String(cell.agents),
+          String(cell.runs),
+          figure(cell.mean),
+          interval(cell.ci),
+          cell.drift ? figure(cell.drift.perTurn) : '–',
+          interval(cell.drift?.ci),
+          cell.unit ? `${cell.units} ${cell.unit}${cell.units === 1 ? '' : 's'}` : '–',
+        ]),
       ),
       '',
     );
@@ -121,11 +159,11 @@ export function renderPersonas(tables: PersonaTables): string[] {
     lines.push(
       `### Self-consistency: ${oneLine(pair.question)}`,
       '',
-      `Asked early and late (survey questions ${pair.indices[0] + 1} and ${pair.indices[1] + 1}). An agent is consistent when its answer did not change, or changed after mail between the two asks that spoke of the question (named a choice, or held half its key words); the share with a 95% Wilson interval.`,
+      `Asked early and late (survey questions ${pair.indices[0] + 1} and ${pair.indices[1] + 1}). An agent is consistent when its answer did not change, or changed after mail between the two asks that spoke of the question (named a choice, or held half its key words). The share is over the pairs of answers (an agent in a run); its 95% Wilson interval counts the agents, not the pairs, since the same person asked in several runs is one person.`,
       '',
       ...table(
-        ['variant', 'agents', 'kept', 'changed, with a cause', 'changed, no cause', 'consistent', '95% interval'],
-        pair.variants.map((cell) => [cell.variant, String(cell.agents), String(cell.kept), String(cell.changedWithCause), String(cell.changedWithoutCause), figure(cell.share), interval(cell.ci)]),
+        ['variant', 'pairs', 'agents', 'kept', 'changed, with a cause', 'changed, no cause', 'consistent', '95% interval'],
+        pair.variants.map((cell) => [cell.variant, String(cell.pairs), String(cell.agents), String(cell.kept), String(cell.changedWithCause), String(cell.changedWithoutCause), figure(cell.share), interval(cell.ci)]),
       ),
       '',
     );

@@ -1,6 +1,6 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { bootstrapMean } from '../../statistics/bootstrap.js';
+import { clusteredBootstrapMean } from '../../statistics/bootstrap.js';
 import { wilsonInterval } from '../../statistics/proportions.js';
 import { seedOf } from '../../statistics/seeds.js';
 import { mean, tidy } from '../../statistics/summary.js';
@@ -10,11 +10,13 @@ import { figure, interval, oneLine, table } from '../report-markdown.js';
 export interface AttributeCell {
   variant: string;
   value: string;
-  /** Readable answers. */
+  /** Readable answers, over every run of the variant. */
   n: number;
-  /** A choice question: each choice's count, its share of `n` and the share's 95% Wilson interval. */
+  /** The distinct people (agents) who gave them: the unit of every interval of the cell. */
+  people: number;
+  /** A choice question: each choice's count, its share of `n` and the share's 95% Wilson interval with the people as its n (one person asked in several runs is one person). */
   choices?: Record<string, { count: number; share: number; ci: [number, number] }>;
-  /** A numeric question: the mean and its 95% bootstrap interval. */
+  /** A numeric question: the mean and its 95% cluster bootstrap interval over people (a person's answers in every run kept together). */
   numbers?: { mean: number; ci: [number, number] };
 }
 
@@ -32,7 +34,8 @@ export interface AttributeTable {
  * The survey's choice and numeric answers cross-tabulated by the respondents' `persona:` attributes
  * (each answer carries its agent's persona as it was when asked): for each question, attribute,
  * variant and value, the count and share of each choice with a Wilson interval, or the mean with a
- * seeded bootstrap interval. Attributes whose values are numbers (an age) are not tabulated: a value
+ * seeded cluster bootstrap interval; both rest on the people of the cell, not on their answers, which
+ * repeat when a variant runs more than once. Attributes whose values are numbers (an age) are not tabulated: a value
  * each would make a row each. Values are in the order first met. Pure.
  */
 export function surveyByAttribute(experiment: Experiment, runs: readonly RunMetrics[]): AttributeTable[] {
@@ -64,18 +67,21 @@ export function surveyByAttribute(experiment: Experiment, runs: readonly RunMetr
         }
         for (const value of values) {
           const group = given.filter((answer) => String(answer.persona?.[attribute]) === value);
-          const cell: AttributeCell = { variant, value, n: group.length };
+          const people = new Set(group.map((answer) => answer.agent)).size;
+          const cell: AttributeCell = { variant, value, n: group.length, people };
           if (question.choices) {
             cell.choices = Object.fromEntries(
               question.choices.map((choice) => {
                 const count = group.filter((answer) => answer.choice === choice).length;
-                const [low, high] = wilsonInterval(count, group.length);
+                const [low, high] = wilsonInterval((count / group.length) * people, people);
                 return [choice, { count, share: tidy(count / group.length), ci: [tidy(low), tidy(high)] as [number, number] }];
               }),
             );
           } else {
             const numbers = group.flatMap((answer) => (answer.number === undefined ? [] : [answer.number]));
-            const [low, high] = bootstrapMean(numbers, seedOf(`${seed}:survey:${index}:${attribute}:${value}:${variant}`));
+            const byPerson = new Map<string, number[]>();
+            for (const answer of group) if (answer.number !== undefined) byPerson.set(answer.agent, [...(byPerson.get(answer.agent) ?? []), answer.number]);
+            const [low, high] = clusteredBootstrapMean([...byPerson.values()], seedOf(`${seed}:survey:${index}:${attribute}:${value}:${variant}`));
             cell.numbers = { mean: tidy(mean(numbers)), ci: [tidy(low), tidy(high)] };
           }
           cells.push(cell);
@@ -93,7 +99,7 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
   const lines = [
     '## Survey by attribute',
     '',
-    "Each answer counted under its agent's `persona:` attributes: per choice its count and share of the group with a 95% Wilson interval, or the group's mean with a 95% bootstrap interval.",
+    "Each answer counted under its agent's `persona:` attributes: per choice its count and share of the group's answers, or the group's mean. Each 95% interval rests on the group's people, not its answers (a person asked in several runs is one person): a Wilson interval with the people as its n, or a cluster bootstrap over people.",
     '',
   ];
   for (const found of tables) {
@@ -102,8 +108,8 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
       const choices = found.choices ?? [];
       lines.push(
         ...table(
-          ['variant', found.attribute, 'answers', ...choices],
-          found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), ...choices.map((choice) => {
+          ['variant', found.attribute, 'answers', 'people', ...choices],
+          found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), String(cell.people), ...choices.map((choice) => {
             const each = cell.choices?.[choice];
             return each ? `${each.count} (${figure(each.share)} ${interval(each.ci)})` : '0';
           })]),
@@ -111,7 +117,7 @@ export function renderSurveyByAttribute(tables: readonly AttributeTable[]): stri
         '',
       );
     } else {
-      lines.push(...table(['variant', found.attribute, 'answers', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), figure(cell.numbers?.mean), interval(cell.numbers?.ci)])), '');
+      lines.push(...table(['variant', found.attribute, 'answers', 'people', 'mean', '95% interval'], found.cells.map((cell) => [cell.variant, cell.value, String(cell.n), String(cell.people), figure(cell.numbers?.mean), interval(cell.numbers?.ci)])), '');
     }
   }
   return lines;
