@@ -45,6 +45,11 @@ describe('surveys', () => {
     expect(chosen.status).toBe(0);
     for (const agent of ['coder_01', 'hr', 'janitor', 'manager', 'planner']) expect(chosen.stdout).toMatch(new RegExp(`^${agent} \\[(tests|release notes)\\]: (tests|release notes)$`, 'm'));
     expect(chosen.stdout).toMatch(/^5 answer\(s\); [\d.]+ credits charged to the research account \(no agent's balance\)$/m);
+    // Under the answers, their tally: each choice's count and share with its Wilson interval.
+    const picked = ['tests', 'release notes'].map((choice) => (chosen.stdout.match(new RegExp(`^\\w+ \\[${choice}\\]:`, 'gm')) ?? []).length);
+    const share = (count: number) => Math.round((count / 5) * 1e6) / 1e6;
+    expect(chosen.stdout).toContain(`tally of 5 answer(s) read: tests ${picked[0]} (${share(picked[0] ?? 0)} [`);
+    expect(chosen.stdout).toContain(`, release notes ${picked[1]} (${share(picked[1] ?? 0)} [`);
     // The offline model answers the same question the same way.
     expect(lemming(root, ['ask', '--all', 'Which matters more now, the tests or the release notes?', '--choices', 'tests,release notes']).stdout).toBe(chosen.stdout);
 
@@ -52,6 +57,8 @@ describe('surveys', () => {
     expect(numeric.status).toBe(0);
     const answered = JSON.parse(numeric.stdout) as { question: { text: string; number: boolean }; answers: Array<{ agent: string; raw: string; number: number; credits: number }> };
     expect(answered.question).toEqual({ text: 'How busy are you, from 1 to 5?', number: true });
+    // One answer: its mean is the number, with no interval (a t interval needs two).
+    expect((answered as unknown as { tally: unknown }).tally).toEqual({ asked: 1, read: 1, unreadable: 0, numbers: { mean: answered.answers[0]?.number, ci: null } });
     const [planner] = answered.answers;
     expect(planner?.agent).toBe('planner');
     expect(planner?.number).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 import { LemmingError } from '../../errors.js';
 import { choiceProblem, type SurveyQuestion } from '../../mailbox/survey-markup.js';
 import { askAgents, type Respondents } from '../../survey/ask-agents.js';
+import { renderTally, tallyAnswers } from '../../survey/tally-answers.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
@@ -56,8 +57,9 @@ export async function askCommand(root: string, words: string[], options: AskOpti
   const question = surveyQuestion(text, options);
   const { org } = orgForReading(root, output);
   const answers = await askAgents(org, who, question, 'ask');
+  const tally = tallyAnswers(question, answers);
   if (options.json) {
-    output.out(JSON.stringify({ question, answers }, null, 2));
+    output.out(JSON.stringify({ question, answers, tally }, null, 2));
   } else {
     for (const answer of answers) {
       const parsed = answer.choice !== undefined ? ` [${answer.choice}]` : answer.number !== undefined ? ` [${answer.number}]` : '';
@@ -65,6 +67,7 @@ export async function askCommand(root: string, words: string[], options: AskOpti
       // The answers are a model's text: the one printer for terminals escapes their control characters.
       output.out(terminalText(`${answer.agent}${parsed}: ${said.replace(/\n/g, '\n  ')}`));
     }
+    for (const line of renderTally(tally)) output.out(line);
     const credits = answers.reduce((sum, answer) => sum + answer.credits, 0);
     output.out(`${answers.length} answer(s); ${Math.round(credits * 1e6) / 1e6} credits charged to the research account (no agent's balance)`);
   }
