@@ -55,7 +55,7 @@ interface AgentScores {
   points: Array<readonly [number, number]>;
 }
 
-function adherenceOf(variant: string, runs: readonly RunMetrics[], seed: number): VariantAdherence {
+function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number, seed: number): VariantAdherence {
   const own = runs.filter((run) => run.variant === variant);
   const byRun = own.map((run) => {
     const agents = new Map<string, AgentScores>();
@@ -80,7 +80,8 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], seed: number)
     agents: new Set(byRun.flat().map((agent) => agent.agent)).size,
     runs: scoredRuns.length,
     mean: scored.length > 0 ? tidy(level.value) : null,
-    ci: scored.length > 0 ? tidyPair(level.interval) : null,
+    // Scores lie on the judge's scale, and so does their mean: a t interval over two runs can reach past it.
+    ci: scored.length > 0 ? tidyPair([Math.max(0, level.interval[0]), Math.min(scale, level.interval[1])]) : null,
     unit: scored.length > 0 ? level.unit : null,
     units: scored.length > 0 ? level.units : 0,
     drift: Number.isFinite(drift.value) ? { perTurn: tidy(drift.value), ci: tidyPair(drift.interval), unit: drift.unit, units: drift.units } : null,
@@ -102,7 +103,7 @@ export function personaTables(experiment: Experiment, runs: readonly RunMetrics[
   const names = experiment.variants.map((variant) => variant.name);
   const tables: PersonaTables = { consistency: [] };
   const judged = runs.find((run) => run.personas?.adherence)?.personas?.adherence;
-  if (experiment.personas && judged) tables.adherence = { model: judged.model, scale: judged.scale, variants: names.map((name) => adherenceOf(name, runs, seed)) };
+  if (experiment.personas && judged) tables.adherence = { model: judged.model, scale: judged.scale, variants: names.map((name) => adherenceOf(name, runs, judged.scale, seed)) };
   const questions = new Map<string, { question: string; indices: [number, number] }>();
   for (const run of runs) for (const pair of run.personas?.consistency ?? []) questions.set(pair.indices.join(':'), { question: pair.question, indices: pair.indices });
   for (const [key, found] of [...questions].sort((left, right) => left[1].indices[0] - right[1].indices[0])) {
