@@ -15,6 +15,8 @@ import { liveProvider } from '../providers/create-provider.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { ModelEntry } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
+import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
+import { seedOf } from '../statistics/seeds.js';
 import { parseAnswer, type ParsedAnswer } from './parse-answer.js';
 
 /** Whom a question goes to: one agent, every agent, or the agents whose title names a role. */
@@ -29,6 +31,8 @@ export interface SurveyAnswer extends ParsedAnswer {
   credits: number;
   /** Why there is no answer: the call failed. */
   error?: string;
+  /** A choice question's choices in the order this agent was shown them (choiceOrder). */
+  shown?: string[];
   /** The agent's persona (resume `persona:`), when it has one: what a survey's answers are cross-tabulated by. */
   persona?: Record<string, PersonaValue>;
   /**
@@ -110,6 +114,16 @@ function recentMail(org: Org, agent: string, found: readonly MailFile[] = mailOf
   return entries;
 }
 
+/**
+ * The order an agent is shown a question's choices in: a shuffle seeded by the question and the
+ * agent, so the first-listed choice is not the same for everyone (an order effect then falls on
+ * every choice alike across the agents asked), and the same agent is shown the same order each time
+ * it is asked (a repeat or a retest changes nothing but the moment). Pure.
+ */
+export function choiceOrder(choices: readonly string[], agent: string, question: string): string[] {
+  return shuffleInPlace([...choices], seededRandom(seedOf(`choices:${question}:${agent}`)));
+}
+
 /** The closing lines of a survey prompt: the question, and how to answer it. */
 function closing(question: SurveyQuestion): string {
   const how = question.choices
@@ -160,9 +174,10 @@ export async function askAgents(
     const persona = org.agents.get(agent)?.persona;
     const who = {
       ...(persona ? { persona: { ...persona } } : {}),
+      ...(question.choices ? { shown: choiceOrder(question.choices, agent, question.text) } : {}),
       received: mail.filter((file) => file.to === agent && file.turn === turn).map((file) => messageId(file.turn, file.from, file.seq)),
     };
-    const request = surveyRequest(org, agent, question, turn, mail);
+    const request = surveyRequest(org, agent, who.shown ? { ...question, choices: who.shown } : question, turn, mail);
     const entry = org.models[request.modelKey];
     if (!entry) {
       answers.push({ agent, model: request.modelKey, raw: '', credits: 0, error: `its model ${request.modelKey} is not in the registry`, ...who });
