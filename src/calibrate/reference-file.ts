@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { loadEditedFile, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { formatProblem, LemmingError } from '../errors.js';
+import { fromWorkingFolder } from '../invocation.js';
 import { quoteName } from '../mailbox/message-text.js';
 import { choiceProblem } from '../mailbox/survey-markup.js';
 import { nameProblem } from '../org/names.js';
@@ -146,8 +147,10 @@ function readRows(file: string, csv: string, questions: ReadonlyMap<string, Refe
  * field or line, and a valid value, and quotes what it found only as a short escaped excerpt.
  */
 export function readReference(path: string): Reference {
+  // Named as given in what it says, read from where the current folder puts it.
   const file = path;
-  const loaded = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
+  const at = fromWorkingFolder(path);
+  const loaded = loadEditedFile(at, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
   if ('missing' in loaded) throw new LemmingError('reference-missing', `${file}: there is no such file; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
   const source = 'source' in loaded ? loaded.source : undefined;
   if (!source) throw new LemmingError('reference-invalid', `${loaded.problems.map(formatProblem).join('; ')}; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
@@ -161,11 +164,12 @@ export function readReference(path: string): Reference {
   const badAnswers = nameProblem('reference-answers', fields.answers);
   if (badAnswers !== undefined) throw invalid(file, 'answers', `${excerpt(fields.answers)} ${badAnswers}`);
   const answersPath = join(dirname(path), fields.answers);
+  const answersAt = join(dirname(at), fields.answers);
   // A link beside the reference would be a path elsewhere by another name.
-  if (lstatSync(answersPath, { throwIfNoEntry: false })?.isSymbolicLink()) {
+  if (lstatSync(answersAt, { throwIfNoEntry: false })?.isSymbolicLink()) {
     throw invalid(file, 'answers', `${answersPath}: is a symbolic link; lemming reads the answers only from the file itself, beside the reference: copy the CSV there`);
   }
-  const csv = readEditedFile(answersPath, answersPath, MAX_ORG_YAML_BYTES);
+  const csv = readEditedFile(answersAt, answersPath, MAX_ORG_YAML_BYTES);
   if ('missing' in csv) throw invalid(file, 'answers', `${answersPath}: there is no such file; give the CSV of real answers`);
   if ('problem' in csv) throw invalid(file, 'answers', `${formatProblem(csv.problem)}; give the CSV of real answers`);
   const read = readRows(answersPath, csv.text, new Map(questions.map((question) => [question.id, question])));
