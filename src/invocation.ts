@@ -26,6 +26,8 @@
  * so commands in threads of one process leave each other's alone).
  */
 
+import { resolve } from 'node:path';
+
 /** The environment and working folder a command runs with. */
 export interface Invocation {
   env: Readonly<Record<string, string | undefined>>;
@@ -43,6 +45,17 @@ export function environment(): Readonly<Record<string, string | undefined>> {
 /** The working folder of the command running in this thread, else the process's. */
 export function workingFolder(): string {
   return current?.cwd ?? process.cwd();
+}
+
+/**
+ * A folder or file a person named, as an absolute path: a relative one is taken from the working
+ * folder (the command's, else the process's), as a shell takes it; an absolute one as it is. The one
+ * rule for the CLI's `--root` and for every root and path the library is given: a relative root must
+ * not stay relative, since what later reads it may do so from another folder (bwrap starts in `/`,
+ * so a relative workspace was "Can't find source path").
+ */
+export function fromWorkingFolder(path: string): string {
+  return resolve(workingFolder(), path);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { seedOf } from '../statistics/seeds.js';
+import { fromWorkingFolder } from '../invocation.js';
 import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';
@@ -98,7 +99,7 @@ export function realAnswers(reference: Reference, question: ReferenceQuestion, g
  * the real data's own split halves.
  */
 export async function calibrateOrg(rootFolder: string, referencePath: string, options: CalibrateOptions = {}): Promise<Calibration> {
-  const root = resolve(rootFolder);
+  const root = fromWorkingFolder(rootFolder);
   requireOrgRoot(root);
   const reference = readReference(referencePath);
   const org = loadOrg(root).org;
@@ -146,7 +147,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
     const floor = ceiling ?? 0;
     calibration.summary = { distance, random, ...(ceiling === undefined ? {} : { ceiling }), ...(random - floor > 1e-9 ? { progress: (100 * (random - distance)) / (random - floor) } : {}) };
   }
-  const folder = resolve(options.folder ?? join(root, 'calibration', reference.name));
+  const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });
   calibration.folder = folder;
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);

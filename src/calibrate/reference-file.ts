@@ -1,8 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { LemmingError } from '../errors.js';
-import { yaml } from '../lazy-modules.js';
+import { lstatSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadEditedFile, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/edited-file.js';
+import { parseYamlSource } from '../editable/yaml-source.js';
+import { formatProblem, LemmingError } from '../errors.js';
+import { fromWorkingFolder } from '../invocation.js';
+import { quoteName } from '../mailbox/message-text.js';
 import { choiceProblem } from '../mailbox/survey-markup.js';
+import { nameProblem } from '../org/names.js';
+import { terminalText } from '../terminal-text/terminal-text.js';
 
 /** One question of a reference: what people were asked, the options in their order, and whether that order means something. */
 export interface ReferenceQuestion {
@@ -46,12 +51,13 @@ questions:
     options: [very happy, pretty happy, not too happy]
     ordered: true`;
 
-/** Why a file could not be read, in words: missing, a folder, or what the system said. */
-function unread(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'there is no such file';
-  if (code === 'EISDIR') return 'is a folder, not a file';
-  return `could not be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+/**
+ * A value of the reference or its answers as an error quotes it: at most 60 characters, quoted, and
+ * every control character a visible escape. The files are someone else's: a header or a cell of a
+ * megabyte, or one of escape sequences, is shown as a short excerpt that cannot act on a terminal.
+ */
+function excerpt(value: unknown): string {
+  return terminalText(quoteName(value));
 }
 
 function invalid(file: string, where: string, message: string): LemmingError {
@@ -89,14 +95,14 @@ function readQuestions(file: string, value: unknown): ReferenceQuestion[] {
     if (typeof item !== 'object' || item === null) throw invalid(file, where, 'each question is a mapping with `id`, `text`, `options` and `ordered`');
     const fields = item as Record<string, unknown>;
     if (typeof fields.id !== 'string' || !/^[a-z0-9][a-z0-9_-]{0,63}$/.test(fields.id)) throw invalid(file, `${where}.id`, 'a question id is lowercase letters, digits, "_" or "-", as the answers file names it, for example `id: happy`');
-    if (seen.has(fields.id)) throw invalid(file, `${where}.id`, `${JSON.stringify(fields.id)} is given twice; each question once`);
+    if (seen.has(fields.id)) throw invalid(file, `${where}.id`, `${excerpt(fields.id)} is given twice; each question once`);
     seen.add(fields.id);
     if (typeof fields.text !== 'string' || fields.text.trim() === '') throw invalid(file, `${where}.text`, 'the question as people were asked it, for example `text: Taken all together, how would you say things are these days?`');
     const options = fields.options;
     if (!Array.isArray(options) || options.length < 2 || !options.every((option) => typeof option === 'string')) throw invalid(file, `${where}.options`, 'at least two options, in their order, for example `options: [very happy, pretty happy, not too happy]`');
     for (const option of options as string[]) {
       const problem = choiceProblem(option);
-      if (problem) throw invalid(file, `${where}.options`, `${JSON.stringify(option)}: ${problem}`);
+      if (problem) throw invalid(file, `${where}.options`, `${excerpt(option)}: ${problem}`);
     }
     if (new Set(options).size !== options.length) throw invalid(file, `${where}.options`, 'an option is given twice');
     if (fields.ordered !== undefined && typeof fields.ordered !== 'boolean') throw invalid(file, `${where}.ordered`, 'true when the options are in an order that means something (very happy … not too happy), false when not (the default)');
@@ -109,21 +115,21 @@ function readRows(file: string, csv: string, questions: ReadonlyMap<string, Refe
   const header = csvCells(lines[0] ?? '');
   const column = (name: string): number => header.indexOf(name);
   if (column('question') < 0 || column('option') < 0 || (column('count') < 0) === (column('share') < 0)) {
-    throw invalid(file, 'line 1', `the header names the columns: \`question,option,count\` (or \`share\` instead of \`count\`), then one column per respondent attribute, for example \`question,option,count,sex,degree\`; this one is ${JSON.stringify(header.join(','))}`);
+    throw invalid(file, 'line 1', `the header names the columns: \`question,option,count\` (or \`share\` instead of \`count\`), then one column per respondent attribute, for example \`question,option,count,sex,degree\`; this one is ${excerpt(header.join(','))}`);
   }
   const counts = column('count') >= 0;
   const attributes = header.filter((name) => !['question', 'option', 'count', 'share'].includes(name));
-  for (const name of attributes) if (!/^[a-z][a-z0-9_]{0,63}$/.test(name)) throw invalid(file, 'line 1', `attribute column ${JSON.stringify(name)}: an attribute is named as in a resume's persona: lower case, a letter first, for example \`sex\``);
+  for (const name of attributes) if (!/^[a-z][a-z0-9_]{0,63}$/.test(name)) throw invalid(file, 'line 1', `attribute column ${excerpt(name)}: an attribute is named as in a resume's persona: lower case, a letter first, for example \`sex\``);
   const rows = lines.slice(1).map((line, index) => {
     const where = `line ${index + 2}`;
     const cells = csvCells(line);
     if (cells.length !== header.length) throw invalid(file, where, `has ${cells.length} cells where the header has ${header.length}`);
     const question = questions.get(cells[column('question')]!);
-    if (!question) throw invalid(file, `${where}: question`, `${JSON.stringify(cells[column('question')])} is not a question of the reference; use one of ${[...questions.keys()].join(', ')}`);
+    if (!question) throw invalid(file, `${where}: question`, `${excerpt(cells[column('question')])} is not a question of the reference; use one of ${[...questions.keys()].join(', ')}`);
     const option = cells[column('option')]!;
-    if (!question.options.includes(option)) throw invalid(file, `${where}: option`, `${JSON.stringify(option)} is not an option of ${question.id}; use one of ${question.options.join(', ')}`);
+    if (!question.options.includes(option)) throw invalid(file, `${where}: option`, `${excerpt(option)} is not an option of ${question.id}; use one of ${question.options.join(', ')}`);
     const amount = Number(cells[column(counts ? 'count' : 'share')]);
-    if (counts ? !Number.isInteger(amount) || amount < 0 : !(amount >= 0 && amount <= 1)) throw invalid(file, `${where}: ${counts ? 'count' : 'share'}`, counts ? `${JSON.stringify(cells[column('count')])}: a count is a whole number of people, 0 or more, for example 197` : `${JSON.stringify(cells[column('share')])}: a share is a number from 0 to 1, for example 0.27`);
+    if (counts ? !Number.isInteger(amount) || amount < 0 : !(amount >= 0 && amount <= 1)) throw invalid(file, `${where}: ${counts ? 'count' : 'share'}`, counts ? `${excerpt(cells[column('count')])}: a count is a whole number of people, 0 or more, for example 197` : `${excerpt(cells[column('share')])}: a share is a number from 0 to 1, for example 0.27`);
     const values: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const name of attributes) if (cells[column(name)] !== '') values[name] = cells[column(name)]!;
     return { question: question.id, option, ...(counts ? { count: amount } : { share: amount }), attributes: values };
@@ -134,39 +140,43 @@ function readRows(file: string, csv: string, questions: ReadonlyMap<string, Refe
 /**
  * Read a reference: a YAML file naming the questions (their text, options in order, whether ordered)
  * and a CSV of real answers beside it (`question,option,count` or `share`, then a column per respondent
- * attribute). Every problem names the file, the field or line, and a valid value.
+ * attribute). Both are read by the one loader of editable files (size, encoding, not a pipe; the YAML's
+ * aliases and nesting bounded). The reference may come from someone else, so what it names is held
+ * to rules: `name:` (the report's folder, calibration/<name>) follows the name rule, `answers:` is a
+ * file beside the reference, never a path or a link elsewhere. Every problem names the file, the
+ * field or line, and a valid value, and quotes what it found only as a short escaped excerpt.
  */
 export function readReference(path: string): Reference {
+  // Named as given in what it says, read from where the current folder puts it.
   const file = path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new LemmingError('reference-missing', `${file}: ${unread(error)}; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
-  }
-  let value: unknown;
-  try {
-    value = yaml().parse(text);
-  } catch (error) {
-    throw invalid(file, 'YAML', error instanceof Error ? error.message : String(error));
-  }
-  if (typeof value !== 'object' || value === null) throw invalid(file, 'the file', `a mapping is expected, for example:\n${EXAMPLE}`);
-  const fields = value as Record<string, unknown>;
-  const name = typeof fields.name === 'string' && fields.name !== '' ? fields.name : 'reference';
+  const at = fromWorkingFolder(path);
+  const loaded = loadEditedFile(at, file, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, file));
+  if ('missing' in loaded) throw new LemmingError('reference-missing', `${file}: there is no such file; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
+  const source = 'source' in loaded ? loaded.source : undefined;
+  if (!source) throw new LemmingError('reference-invalid', `${loaded.problems.map(formatProblem).join('; ')}; a reference is YAML like:\n${EXAMPLE}`, { exitCode: 2 });
+  if (typeof source.value !== 'object' || source.value === null) throw invalid(file, 'the file', `a mapping is expected, for example:\n${EXAMPLE}`);
+  const fields = source.value as Record<string, unknown>;
+  const name = fields.name ?? 'reference';
+  const badName = nameProblem('reference', name);
+  if (badName !== undefined) throw invalid(file, 'name', `${excerpt(name)} ${badName}`);
   const questions = readQuestions(file, fields.questions);
   if (typeof fields.answers !== 'string' || fields.answers === '') throw invalid(file, 'answers', 'the CSV of real answers, beside this file, for example `answers: answers.csv`');
-  const answersPath = resolve(dirname(path), fields.answers);
-  let csv: string;
-  try {
-    csv = readFileSync(answersPath, 'utf8');
-  } catch (error) {
-    throw invalid(file, 'answers', `${answersPath}: ${unread(error)}; give the CSV of real answers`);
+  const badAnswers = nameProblem('reference-answers', fields.answers);
+  if (badAnswers !== undefined) throw invalid(file, 'answers', `${excerpt(fields.answers)} ${badAnswers}`);
+  const answersPath = join(dirname(path), fields.answers);
+  const answersAt = join(dirname(at), fields.answers);
+  // A link beside the reference would be a path elsewhere by another name.
+  if (lstatSync(answersAt, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw invalid(file, 'answers', `${answersPath}: is a symbolic link; lemming reads the answers only from the file itself, beside the reference: copy the CSV there`);
   }
-  const read = readRows(answersPath, csv, new Map(questions.map((question) => [question.id, question])));
+  const csv = readEditedFile(answersAt, answersPath, MAX_ORG_YAML_BYTES);
+  if ('missing' in csv) throw invalid(file, 'answers', `${answersPath}: there is no such file; give the CSV of real answers`);
+  if ('problem' in csv) throw invalid(file, 'answers', `${formatProblem(csv.problem)}; give the CSV of real answers`);
+  const read = readRows(answersPath, csv.text, new Map(questions.map((question) => [question.id, question])));
   for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(answersPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);
   return {
     file,
-    name,
+    name: name as string,
     ...(typeof fields.source === 'string' ? { source: fields.source } : {}),
     ...(typeof fields.licence === 'string' ? { licence: fields.licence } : {}),
     questions,

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { workingFolder } from '../invocation.js';
+import { fromWorkingFolder, workingFolder } from '../invocation.js';
 import { cutSecrets } from '../secrets/secrets.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
 import { DEMO_FOLDER, isLemmingClone } from '../package-root.js';
@@ -14,7 +14,7 @@ import { DEMO_FOLDER, isLemmingClone } from '../package-root.js';
  * its `.env`) stays in the current folder, clone or not: the demo may not exist, and is not its.
  */
 export function resolveRoot(options: { root?: string; needsOrg?: boolean }): string {
-  if (options.root !== undefined) return resolve(options.root);
+  if (options.root !== undefined) return fromWorkingFolder(options.root);
   const here = workingFolder();
   return options.needsOrg !== false && isLemmingClone(here) ? join(here, DEMO_FOLDER) : resolve(here);
 }

@@ -4,7 +4,7 @@ import { errorMessage, type Problem } from '../errors.js';
 
 /**
  * The most bytes of an org YAML file (`org/org.yaml`, `org/chart.yaml`, `org/routing.yaml`,
- * an experiment) lemming reads. A chart of 100,000 agents, each with a few names in its lists,
+ * an experiment, a calibration reference and its CSV of answers) lemming reads. A chart of 100,000 agents, each with a few names in its lists,
  * is under 20 MB; a larger file is refused unread, so an edit cannot make a run take the memory.
  */
 export const MAX_ORG_YAML_BYTES = 32 * 1024 * 1024;

@@ -2,6 +2,7 @@ import type { z as Zod } from 'zod';
 import { InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { schemaProblems } from '../org/schema-problems.js';
+import { STUDY_NAME_PATTERN } from '../org/names.js';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { interventionSchema, normaliseIntervention, type Intervention } from '../engine/interventions/intervention.js';
@@ -68,7 +69,7 @@ export interface Experiment {
   reference?: string;
 }
 
-const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const NAME = STUDY_NAME_PATTERN;
 const NAME_HINT = 'lowercase letters, digits, "_" or "-", for example "tight-budget"';
 
 function buildSchema(z: typeof Zod) {

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fromWorkingFolder } from '../invocation.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { gitSync } from './git.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
@@ -42,6 +43,7 @@ export function readForkOrigin(root: string): ForkOrigin | undefined {
  * there goes on from turn `turn + 1`. The original is only read: a run may go on in it meanwhile.
  * With `history: false` (blame's forks, which are many and end where they end) the fork gets no
  * history store: the same org, without `history`, `show --at` or `fork` of its earlier turns.
+ * Relative folders are taken from the current folder, as `--root` is.
  */
 export async function forkOrg(
   from: string,
@@ -50,8 +52,8 @@ export async function forkOrg(
   clock: () => Date = () => new Date(),
   options: { history?: boolean } = {},
 ): Promise<{ origin: ForkOrigin; entry: EntrySummary | undefined }> {
-  const source = resolve(from);
-  const target = resolve(destination);
+  const source = fromWorkingFolder(from);
+  const target = fromWorkingFolder(destination);
   requireEmptyFolder(target);
   let written = false;
   try {

@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
 import { compareOrgs } from '../diff/compare-orgs.js';
 import type { OrgDiff } from '../diff/org-diff.js';
 import { readOrgSnapshot } from '../diff/org-snapshot.js';
+import { fromWorkingFolder } from '../invocation.js';
 
 /** Options of `diff`. */
 export interface DiffOptions {
@@ -15,5 +15,5 @@ export interface DiffOptions {
  * `lemming diff` prints it.
  */
 export function diff(a: string, b: string, options: DiffOptions = {}): OrgDiff {
-  return compareOrgs(readOrgSnapshot(resolve(a)), readOrgSnapshot(resolve(b)), { created: options.created ?? false }, { a, b });
+  return compareOrgs(readOrgSnapshot(fromWorkingFolder(a)), readOrgSnapshot(fromWorkingFolder(b)), { created: options.created ?? false }, { a, b });
 }

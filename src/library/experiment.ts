@@ -6,6 +6,7 @@ import type { StudyStatistics } from '../experiment/study-statistics.js';
 import type { VariantSummary } from '../experiment/variant-summary.js';
 import type { EngineEvent } from '../engine/events.js';
 import { LemmingError } from '../errors.js';
+import { fromWorkingFolder } from '../invocation.js';
 import { packageRoot } from '../package-root.js';
 
 /** Options of `runExperiment`. */
@@ -37,8 +38,8 @@ export interface RunExperimentOptions {
 export async function runExperiment(options: RunExperimentOptions): Promise<ExperimentOutcome> {
   const log = options.log ?? (() => {});
   const outcome = await runExperimentRuns({
-    file: options.file,
-    root: options.root,
+    file: fromWorkingFolder(options.file),
+    root: fromWorkingFolder(options.root),
     cli: join(packageRoot(), 'dist', 'cli', 'main.js'),
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
@@ -73,7 +74,7 @@ export interface ExperimentReport {
 
 /** Read the report an experiment wrote into its folder (`ExperimentOutcome.folder`, or `experiments/<name>`). */
 export function readExperimentReport(folder: string): ExperimentReport {
-  const path = join(folder, 'report.json');
+  const path = join(fromWorkingFolder(folder), 'report.json');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

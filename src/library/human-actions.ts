@@ -4,6 +4,7 @@ import { sendFromSeat, type SentMessage } from '../engine/human/send-as-human.js
 import type { Priority } from '../mailbox/message.js';
 import { loadOrg } from '../org/load-org.js';
 import { HUMAN } from '../org/names.js';
+import { fromWorkingFolder } from '../invocation.js';
 
 /** A message to send: its recipient and text, and what else the sender says of it. */
 export interface Outgoing {
@@ -23,14 +24,16 @@ export interface Outgoing {
  * LemmingError naming what is wrong (an unknown agent, an edge the chart does not have).
  */
 export function send(root: string, message: Outgoing): SentMessage {
-  const { org } = loadOrg(root);
+  const folder = fromWorkingFolder(root);
+  const { org } = loadOrg(folder);
   const { from = HUMAN, ...input } = message;
-  return sendFromSeat(root, org, from, input, { anyAgent: true });
+  return sendFromSeat(folder, org, from, input, { anyAgent: true });
 }
 
 /** The human's mail, oldest first, each marked read or unread, and the delivery notices. */
 export function inbox(root: string): HumanInbox {
-  return readHumanInbox(root, loadOrg(root).org);
+  const folder = fromWorkingFolder(root);
+  return readHumanInbox(folder, loadOrg(folder).org);
 }
 
 /**
@@ -39,10 +42,10 @@ export function inbox(root: string): HumanInbox {
  * back with its proposal `rejected` and the reason in `summary`.
  */
 export async function approve(root: string, id: string): Promise<Decision> {
-  return decideProposal(loadOrg(root).org, id, 'approve', undefined);
+  return decideProposal(loadOrg(fromWorkingFolder(root)).org, id, 'approve', undefined);
 }
 
 /** Reject a waiting proposal, with the reason its proposer is told. */
 export async function reject(root: string, id: string, reason?: string): Promise<Decision> {
-  return decideProposal(loadOrg(root).org, id, 'reject', reason);
+  return decideProposal(loadOrg(fromWorkingFolder(root)).org, id, 'reject', reason);
 }

@@ -1,6 +1,7 @@
 import type { RunOptions } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/events.js';
 import type { Org } from '../org/org.js';
+import { fromWorkingFolder } from '../invocation.js';
 import { openEngine, type OpenEngineOptions } from './open-engine.js';
 
 /** Options of `openOrg`. */
@@ -9,7 +10,7 @@ export interface OpenOrgOptions {
   command?: string;
   /** A queue (`redis://…`) whose `lemming worker` processes make the calls; org.yaml `engine.queue` decides without it. */
   queue?: string;
-  /** Record model answers to this cassette, or replay them from one (absolute paths). */
+  /** Record model answers to this cassette, or replay them from one (a relative path is taken from the current folder). */
   cassette?: { record?: string; replay?: string };
   /** Send each turn as a trace to this OTLP/HTTP endpoint; org.yaml `telemetry.otlp` decides without it. */
   otlp?: string;
@@ -17,7 +18,7 @@ export interface OpenOrgOptions {
 
 /** An org opened for running: it holds the org's lock until `close`. */
 export interface OpenedOrg {
-  /** The org root. */
+  /** The org root, absolute (a relative one given to `openOrg` is taken from the current folder). */
   readonly root: string;
   /** The org as the engine holds it now (org.yaml, the chart, the resumes). */
   readonly org: Org;
@@ -44,17 +45,26 @@ export function openOrg(root: string, options: OpenOrgOptions = {}): OpenedOrg {
   const engineOptions: OpenEngineOptions = {
     command: options.command ?? 'library',
     ...(options.queue === undefined ? {} : { queue: options.queue }),
-    ...(options.cassette === undefined ? {} : { cassette: options.cassette }),
+    ...(options.cassette === undefined ? {} : { cassette: cassetteFrom(options.cassette) }),
     ...(options.otlp === undefined ? {} : { otlp: options.otlp }),
   };
-  const opened = openEngine(root, engineOptions);
+  const folder = fromWorkingFolder(root);
+  const opened = openEngine(folder, engineOptions);
   return {
-    root,
+    root: folder,
     get org() {
       return opened.engine.currentOrg;
     },
     run: (runOptions) => opened.engine.run(runOptions),
     close: () => opened.close(),
     [Symbol.asyncDispose]: async () => void (await opened.close()),
+  };
+}
+
+/** The cassettes' paths, taken from the current folder as `--record` and `--replay` are. */
+function cassetteFrom(cassette: { record?: string; replay?: string }): { record?: string; replay?: string } {
+  return {
+    ...(cassette.record === undefined ? {} : { record: fromWorkingFolder(cassette.record) }),
+    ...(cassette.replay === undefined ? {} : { replay: fromWorkingFolder(cassette.replay) }),
   };
 }

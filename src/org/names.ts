@@ -26,6 +26,19 @@ export const COMMAND_TOOL_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 /** An agent template's name: the file's name without `.md`, in the alphabet of agent names. */
 export const TEMPLATE_NAME_PATTERN = AGENT_NAME_PATTERN;
 
+/**
+ * The name of a study: an experiment's `name:` (its folder under `experiments/`) and a calibration
+ * reference's `name:` (its report's folder under `calibration/`). No slash and no leading dot, so a
+ * name never reaches outside the folder it is made under.
+ */
+export const STUDY_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/**
+ * A file named by the file beside it (a calibration reference's `answers:`): a file name only, no
+ * folder, no leading dot, so a file handed to someone cannot point them at a file elsewhere.
+ */
+export const SIBLING_FILE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /** The person taking part in the org. Never called by the engine. */
 export const HUMAN = 'human';
 
@@ -61,7 +74,7 @@ export function agentNameFrom(written: string, taken: ReadonlySet<string>): stri
 }
 
 /** The kinds of name the rule knows. */
-export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template';
+export type NameKind = 'agent' | 'model' | 'mcp-server' | 'command-tool' | 'template' | 'reference' | 'reference-answers';
 
 const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: string; hint: string }>> = {
   agent: { pattern: AGENT_NAME_PATTERN, what: 'agent name', hint: AGENT_NAME_HINT },
@@ -85,6 +98,16 @@ const RULES: Readonly<Record<NameKind, { pattern: RegExp; max?: number; what: st
     pattern: TEMPLATE_NAME_PATTERN,
     what: 'template name',
     hint: 'a template name is 1-64 characters: a lowercase letter, then lowercase letters, digits, "_" or "-" (for example org/templates/tester.md)',
+  },
+  reference: {
+    pattern: STUDY_NAME_PATTERN,
+    what: 'reference name',
+    hint: 'a reference name is 1-64 characters: a lowercase letter or digit, then lowercase letters, digits, "_" or "-" (for example "gss-2018"); the report goes under calibration/<name>',
+  },
+  'reference-answers': {
+    pattern: SIBLING_FILE_PATTERN,
+    what: 'answers file',
+    hint: 'the answers are a CSV file beside the reference, named without a folder: a letter or digit, then letters, digits, ".", "_" or "-" (for example `answers: answers.csv`)',
   },
 };
 
