@@ -145,8 +145,9 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
       const problem = populationProblem(variant.population, resolveSpec(file, variant.population), fork !== undefined);
       if (problem) found.push({ file, field: `variants.${index}.population`, message: `variant ${JSON.stringify(variant.name)}: ${problem}`, severity: 'error', ...(populationLine ? { line: populationLine } : {}) });
     }
-    if (!variant.messages && !value.messages && !fromFork) {
-      found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: manager, body: "…" }]` to the experiment or to this variant', severity: 'error', ...(line ? { line } : {}) });
+    // A survey is a study of its own: the org asked as it stands needs no mail to start it.
+    if (!variant.messages && !value.messages && !fromFork && (value.survey ?? []).length === 0) {
+      found.push({ file, field: `variants.${index}.messages`, message: 'no opening message: add `messages: [{ to: AGENT, body: "…" }]` to the experiment or to this variant, naming an agent of the org (`lemming status` lists them), or ask the org as it stands with `survey:`', severity: 'error', ...(line ? { line } : {}) });
     }
   });
   if (value.blame) {

@@ -30,3 +30,21 @@ describe('an experiment held against reality: blame: and reference:', () => {
     expect(() => readExperiment(experimentFile('reference: 3\n'), (base) => base)).toThrow(/reference: is the reference file, beside the experiment file/);
   });
 });
+
+describe('an experiment that only asks', () => {
+  function bare(extra: string): string {
+    const folder = tempDir();
+    const file = join(folder, 'asked.yaml');
+    writeFileSync(file, `name: asked\nvariants: [{ name: baseline }]\n${extra}`);
+    return file;
+  }
+
+  it('needs no opening message when it has a survey: the org is asked as it stands', () => {
+    const experiment = readExperiment(bare('survey:\n  - { question: Where do you work best?, choices: [office, remote] }\n'), (base) => base);
+    expect(experiment.survey.map((setting) => setting.question.text)).toEqual(['Where do you work best?']);
+  });
+
+  it('without one, is refused with a fix that names no agent the org may not have', () => {
+    expect(() => readExperiment(bare(''), (base) => base)).toThrow(/asked\.yaml:2: variants\.0\.messages: no opening message: add `messages: \[\{ to: AGENT, body: "…" \}\]` to the experiment or to this variant, naming an agent of the org \(`lemming status` lists them\), or ask the org as it stands with `survey:`/);
+  });
+});
