@@ -11,7 +11,7 @@ import { readSavedJson } from '../storage/read-json.js';
 /**
  * An experiment's `reference:`: each finished run's people answer the reference's questions
  * (calibrate-org.ts; its report under the run's `calibration/<name>/`), and report.md gets a section
- * with each run's overall distance, the two baselines and how far from random towards the ceiling;
+ * with each run's overall distance, the random baseline and how far from random towards answering as the real people do;
  * `calibration.json` beside the report holds every run's figures.
  */
 export async function calibrateExperimentRuns(
@@ -34,10 +34,10 @@ export async function calibrateExperimentRuns(
     found.push({ run: run.run, variant: run.variant, calibration });
   }
   writeFileSync(join(outcome.folder, 'calibration.json'), `${JSON.stringify(found, null, 2)}\n`);
-  const lines = ['', `## Calibration against ${name}`, '', '| run | variant | distance | random | ceiling | progress |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = ['', `## Calibration against ${name}`, '', '| run | variant | distance | random | progress |', '| --- | --- | --- | --- | --- |'];
   for (const each of found) {
     const summary = each.calibration.summary;
-    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${figure(summary?.ceiling)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} |`);
+    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} |`);
   }
   lines.push('', `Each run's figures per question and group: \`<run>/calibration/${name}/report.md\`.`);
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);

@@ -39,8 +39,8 @@ export interface Calibration {
   /** Answers that named no option (not counted in any distribution). */
   unreadable: number;
   comparisons: GroupComparison[];
-  /** Overall, averaged over the questions: the distance, the random baseline, the ceiling and the progress. */
-  summary?: { distance: number; random: number; ceiling?: number; progress?: number };
+  /** Overall, averaged over the questions: the distance, the random baseline and the progress (from the averages). */
+  summary?: { distance: number; random: number; progress?: number };
   dryRun: boolean;
   folder?: string;
 }
@@ -95,8 +95,8 @@ export function realAnswers(reference: Reference, question: ReferenceQuestion, g
  * Calibrate an org's people against real answers: put each of the reference's questions to every
  * agent through the survey's own call (`ask`: no tool, no message, no note; each call a research line
  * of the ledger), group the answers by the agents' `persona:` attributes as the reference groups its
- * people, and compare each question in each group with the real answers, beside answers at random and
- * the real data's own split halves.
+ * people, and compare each question in each group with the real answers, beside answers at random and,
+ * for a group, everyone's real answers (what personas add).
  */
 export async function calibrateOrg(rootFolder: string, referencePath: string, options: CalibrateOptions = {}): Promise<Calibration> {
   const root = fromWorkingFolder(rootFolder);
@@ -133,7 +133,8 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
         simulated[question.options.indexOf(answer.choice)]! += 1;
       }
       const real = realAnswers(reference, question, group);
-      const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`));
+      const everyone = group.attribute === undefined ? undefined : realAnswers(reference, question, { label: 'all' });
+      const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`), everyone);
       calibration.comparisons.push({ question: question.id, group: group.label, ...compared });
     }
   }
@@ -142,10 +143,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
     const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
     const distance = mean(overall.map((comparison) => comparison.distance.value));
     const random = mean(overall.map((comparison) => comparison.random.value));
-    const ceilings = overall.map((comparison) => comparison.ceiling?.value).filter((value): value is number => value !== undefined);
-    const ceiling = ceilings.length === overall.length ? mean(ceilings) : undefined;
-    const floor = ceiling ?? 0;
-    calibration.summary = { distance, random, ...(ceiling === undefined ? {} : { ceiling }), ...(random - floor > 1e-9 ? { progress: (100 * (random - distance)) / (random - floor) } : {}) };
+    calibration.summary = { distance, random, ...(random > 1e-9 ? { progress: (100 * (random - distance)) / random } : {}) };
   }
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });

@@ -1,19 +1,18 @@
 import { seededRandom } from '../random/seeded-random.js';
-import { percentileInterval } from '../statistics/bootstrap.js';
-import { drawCounts, splitHalves } from '../statistics/sampling.js';
-import { mean } from '../statistics/summary.js';
+import { basicBootstrap } from '../statistics/bootstrap.js';
+import { drawCounts } from '../statistics/sampling.js';
 import { distanceFor } from './distribution-distance.js';
 
-/** How many resamples each interval and baseline draws. */
+/** How many resamples each interval draws. */
 export const CALIBRATION_RESAMPLES = 1000;
 
-/** A distance with its 95% interval. */
+/** A figure with its 95% interval. */
 export interface Estimate {
   value: number;
   interval: [number, number];
 }
 
-/** One question in one group: the simulated answers against the real ones, beside the two baselines. */
+/** One question in one group: the simulated answers against the real ones, beside the baselines. */
 export interface Comparison {
   /** People in the real data, and agents who gave a readable answer. */
   real: number;
@@ -21,14 +20,29 @@ export interface Comparison {
   /** The shares of each option, in the options' order. */
   realShares: number[];
   simulatedShares: number[];
-  /** Simulated against real: the distance as measured, with a bootstrap interval (both sides resampled). */
+  /**
+   * Simulated against real: the distance between the two populations the answers were drawn from,
+   * bias-corrected (a distance between two samples is above the distance between their populations,
+   * most at small n), with its 95% basic bootstrap interval, both sides resampled at their own sizes.
+   * A simulation whose agents answer as the real people do has a distance of 0 at any panel size.
+   */
   distance: Estimate;
-  /** Answers at random (each option alike), as many as the simulated: the distance a population that knows nothing reaches. */
+  /** Answers at random, each option alike, against the real ones: the same estimate, with nothing to resample on the uniform side. */
   random: Estimate;
-  /** The real data's own split halves: the distance between two random halves of the people, the closest a simulation of them could be expected to come. Absent with shares (no people to split). */
-  ceiling?: Estimate;
-  /** How far the simulation is from random towards the ceiling, in percent: 100·(random − distance)/(random − ceiling). Absent when the baselines do not differ. */
-  progress?: number;
+  /**
+   * The persona-ignoring baseline, for a group other than everyone: this group's real answers against
+   * everyone's, the distance a simulation that answered every group with the overall answers would
+   * have. A simulated group no nearer than this says nothing of what its personas add.
+   */
+  overall?: Estimate;
+  /** 100·(random − distance)/random, with the interval the distance's gives it: 100 % answers as the real people do, 0 % no better than at random. */
+  progress?: Estimate;
+  /**
+   * The p-value of "the simulated and the real answers come from one distribution" (a parametric
+   * bootstrap: both sides drawn at their sizes from their pooled answers). Where it is 0.05 or more the
+   * data cannot tell the simulation from the real people, and the distance's interval reaches 0.
+   */
+  pSame?: number;
 }
 
 function sharesOf(counts: readonly number[]): number[] {
@@ -36,42 +50,67 @@ function sharesOf(counts: readonly number[]): number[] {
   return counts.map((value) => (total === 0 ? 0 : value / total));
 }
 
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
 /**
  * Compare simulated answers with real ones for one question in one group. `real` is counts (or
- * shares, with `realIsCounts` false: then the real side is taken as exact and has no split halves);
- * `simulated` is counts. Every draw comes from `seed`, so the same inputs give the same figures.
- * Pure.
+ * shares, with `realIsCounts` false: then the real side is taken as exact and is not resampled);
+ * `simulated` is counts; `everyone`, for a group that is not everyone, the real answers of all the
+ * reference's people (for the persona-ignoring baseline). Every draw comes from `seed`, so the same
+ * inputs give the same figures. Pure.
  */
-export function compareAnswers(real: readonly number[], realIsCounts: boolean, simulated: readonly number[], ordered: boolean, seed: number): Comparison {
+export function compareAnswers(real: readonly number[], realIsCounts: boolean, simulated: readonly number[], ordered: boolean, seed: number, everyone?: readonly number[]): Comparison {
   const distance = distanceFor(ordered);
   const realShares = sharesOf(real);
   const simulatedShares = sharesOf(simulated);
-  const realN = realIsCounts ? real.reduce((sum, value) => sum + value, 0) : 0;
-  const simulatedN = simulated.reduce((sum, value) => sum + value, 0);
+  const everyoneShares = everyone ? sharesOf(everyone) : undefined;
+  const realN = realIsCounts ? sum(real) : 0;
+  const simulatedN = sum(simulated);
+  const everyoneN = everyone && realIsCounts ? sum(everyone) : 0;
+  const uniform = real.map(() => 1 / real.length);
   const next = seededRandom(seed);
-  const resampleReal = (): number[] => (realIsCounts ? drawCounts(realShares, realN, next) : realShares);
   const measured: number[] = [];
   const random: number[] = [];
-  const halves: number[] = [];
-  const uniform = real.map(() => 1 / real.length);
+  const overall: number[] = [];
   for (let round = 0; round < CALIBRATION_RESAMPLES; round += 1) {
-    measured.push(distance(resampleReal(), drawCounts(simulatedShares, simulatedN, next)));
-    random.push(distance(realShares, drawCounts(uniform, Math.max(simulatedN, 1), next)));
-    if (realIsCounts && realN >= 2) {
-      const [first, second] = splitHalves(real, next);
-      halves.push(distance(first, second));
-    }
+    const realDrawn = realIsCounts ? drawCounts(realShares, realN, next) : realShares;
+    if (simulatedN > 0) measured.push(distance(realDrawn, drawCounts(simulatedShares, simulatedN, next)));
+    random.push(distance(realDrawn, uniform));
+    if (everyoneShares) overall.push(distance(realDrawn, everyoneN > 0 ? drawCounts(everyoneShares, everyoneN, next) : everyoneShares));
   }
+  // Under "one distribution": both sides drawn from their pooled answers, each at its own size.
+  let pSame: number | undefined;
+  const observed = simulatedN > 0 ? distance(realShares, simulatedShares) : NaN;
+  if (realIsCounts && simulatedN > 0) {
+    const pooled = sharesOf(real.map((count, index) => count + (simulated[index] ?? 0)));
+    let atLeast = 0;
+    for (let round = 0; round < CALIBRATION_RESAMPLES; round += 1) {
+      if (distance(drawCounts(pooled, realN, next), drawCounts(pooled, simulatedN, next)) >= observed - 1e-12) atLeast += 1;
+    }
+    pSame = (atLeast + 1) / (CALIBRATION_RESAMPLES + 1);
+  }
+  const unit: [number, number] = [0, 1];
   const comparison: Comparison = {
-    real: realIsCounts ? realN : 0,
+    real: realN,
     simulated: simulatedN,
     realShares,
     simulatedShares,
-    distance: { value: distance(realShares, simulatedShares), interval: percentileInterval(measured) },
-    random: { value: mean(random), interval: percentileInterval(random) },
+    distance: simulatedN > 0 ? basicBootstrap(observed, measured, unit) : { value: NaN, interval: [NaN, NaN] },
+    random: basicBootstrap(distance(realShares, uniform), random, unit),
   };
-  if (halves.length > 0) comparison.ceiling = { value: mean(halves), interval: percentileInterval(halves) };
-  const floor = comparison.ceiling?.value ?? 0;
-  if (comparison.random.value - floor > 1e-9 && simulatedN > 0) comparison.progress = (100 * (comparison.random.value - comparison.distance.value)) / (comparison.random.value - floor);
+  // Near 0 the basic interval's lower end leans on a bias estimate that is itself noisy: where the test
+  // cannot tell the two apart, 0 stays in the interval (inverting the test), as the coverage check needs.
+  if (pSame !== undefined) {
+    comparison.pSame = pSame;
+    if (pSame >= 0.05) comparison.distance.interval[0] = 0;
+  }
+  if (everyoneShares) comparison.overall = basicBootstrap(distance(realShares, everyoneShares), overall, unit);
+  const scale = comparison.random.value;
+  if (scale > 1e-9 && simulatedN > 0) {
+    const progress = (value: number): number => (100 * (scale - value)) / scale;
+    comparison.progress = { value: progress(comparison.distance.value), interval: [progress(comparison.distance.interval[1]), progress(comparison.distance.interval[0])] };
+  }
   return comparison;
 }

@@ -15,6 +15,15 @@ function percent(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '–' : `${Math.round(value)} %`;
 }
 
+function percentEstimate(value: Estimate | undefined): string {
+  return value ? `${percent(value.value)} [${percent(value.interval[0])}, ${percent(value.interval[1])}]` : '–';
+}
+
+/** A p-value: three decimals, `<0.001` below that. */
+function pValue(value: number | undefined): string {
+  return value === undefined ? '–' : value < 0.001 ? '<0.001' : value.toFixed(3);
+}
+
 /** The calibration as markdown (report.md): the summary line, then a row per question and group. Pure. */
 export function renderCalibration(calibration: Calibration): string {
   const { summary, reference } = calibration;
@@ -24,16 +33,16 @@ export function renderCalibration(calibration: Calibration): string {
     `Org: ${calibration.root}. Reference: ${reference.file}${reference.source ? ` (source: ${reference.source})` : ''}.`,
     `${formatCount(calibration.agents)} agent(s) asked ${calibration.questions.length} question(s): ${formatCount(calibration.calls)} call(s), ${showCredits(calibration.credits)} research credits; ${formatCount(calibration.unreadable)} answer(s) named no option and are not counted.`,
     '',
-    'Distance: total variation for options in no order, Wasserstein (the options placed evenly from 0 to 1) for ordered ones; 0 is the same distribution. Each with its 95% bootstrap interval. **random**: answers at random, as many as the simulated. **ceiling**: the real data\'s own split halves, the closest a simulation of these people could be expected to come. **progress**: how far the simulation is from random towards the ceiling.',
+    'Distance: total variation for options in no order, Wasserstein (the options placed evenly from 0 to 1) for ordered ones; 0 is the same distribution. Each figure estimates the distance between the populations the answers come from, not between the samples: bias-corrected by the bootstrap (a distance between two samples is above the one between their populations, most at small n), with its 95% basic bootstrap interval (both sides resampled at their own sizes), which reaches 0 where a test cannot tell the simulation from the real people (**same?**: that test\'s p-value). A simulation whose agents answer as the real people do is at 0 at any panel size; the interval\'s coverage is checked by simulation in the tests. **random**: answers at random, each option alike. **overall** (groups only): this group\'s real answers against everyone\'s, the distance of a simulation that ignored personas and gave every group the overall answers; a simulated group no nearer than it says nothing of what its personas add. **progress**: 100·(random − distance)/random, with the interval the distance\'s gives it: 100 % answers as the real people do, 0 % no better than at random.',
     '',
   ];
   if (summary) {
-    lines.push(`Overall, averaged over the questions: distance ${figure(summary.distance)}, random ${figure(summary.random)}, ceiling ${figure(summary.ceiling)}: ${percent(summary.progress)} of the way from random to the real data's own agreement.`, '');
+    lines.push(`Overall, averaged over the questions: distance ${figure(summary.distance)}, random ${figure(summary.random)}: ${percent(summary.progress)} of the way from random to answering as the real people do.`, '');
   }
-  lines.push('| question | group | real n | simulated n | real shares | simulated shares | distance | random | ceiling | progress |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| question | group | real n | simulated n | real shares | simulated shares | distance | same? | random | overall | progress |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of calibration.comparisons) {
     const shares = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' / ');
-    lines.push(`| ${row.question} | ${row.group} | ${row.real || '–'} | ${row.simulated} | ${shares(row.realShares)} | ${shares(row.simulatedShares)} | ${estimate(row.distance)} | ${estimate(row.random)} | ${estimate(row.ceiling)} | ${percent(row.progress)} |`);
+    lines.push(`| ${row.question} | ${row.group} | ${row.real || '–'} | ${row.simulated} | ${shares(row.realShares)} | ${shares(row.simulatedShares)} | ${estimate(row.distance)} | ${pValue(row.pSame)} | ${estimate(row.random)} | ${estimate(row.overall)} | ${percentEstimate(row.progress)} |`);
   }
   lines.push('', 'Options, in order:', ...calibration.questions.map((question) => `- ${question.id}${question.ordered ? ' (ordered)' : ''}: ${question.options.join(' / ')}`), '');
   if (reference.licence) lines.push(`Licence of the reference: ${reference.licence}`, '');

@@ -1,5 +1,6 @@
 /** Seeded draws a measure makes from its data: a sample kept in order, multinomial counts, two random halves. Pure. */
 import { seededRandom } from '../random/seeded-random.js';
+import { logFactorial } from './log-gamma.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
 export function sampleInOrder<T>(items: readonly T[], most: number, seed: number): T[] {
@@ -13,18 +14,53 @@ export function sampleInOrder<T>(items: readonly T[], most: number, seed: number
     .map((entry) => entry.item);
 }
 
-/** n draws from the distribution `shares` (cumulative search), as counts per option. */
+/**
+ * One binomial draw (n trials of chance p), exact by inversion searched outward from the mode, so it
+ * takes some √(n·p·(1 − p)) steps, not n: a calibration draws a few million of these.
+ */
+export function binomialDraw(n: number, p: number, next: () => number): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const odds = p / (1 - p);
+  const atMode = Math.exp(logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(1 - p));
+  let left = next() - atMode;
+  if (left <= 0) return mode;
+  let low = mode;
+  let high = mode;
+  let below = atMode;
+  let above = atMode;
+  while (low > 0 || high < n) {
+    if (low > 0) {
+      below *= low / ((n - low + 1) * odds);
+      low -= 1;
+      left -= below;
+      if (left <= 0) return low;
+    }
+    if (high < n) {
+      above *= ((n - high) * odds) / (high + 1);
+      high += 1;
+      left -= above;
+      if (left <= 0) return high;
+    }
+  }
+  // Only rounding leaves u unspent past the whole support: the mode is the likeliest answer.
+  return mode;
+}
+
+/** n draws from the distribution `shares`, as counts per option: a multinomial, drawn as a binomial an option. */
 export function drawCounts(shares: readonly number[], n: number, next: () => number): number[] {
   const counts = shares.map(() => 0);
-  for (let index = 0; index < n; index += 1) {
-    let at = next();
-    let option = 0;
-    while (option < shares.length - 1 && at >= shares[option]!) {
-      at -= shares[option]!;
-      option += 1;
-    }
-    counts[option]! += 1;
+  let left = n;
+  let mass = shares.reduce((sum, share) => sum + share, 0);
+  for (let option = 0; option < shares.length - 1 && left > 0; option += 1) {
+    const share = shares[option]!;
+    const drawn = mass <= 0 ? 0 : binomialDraw(left, Math.min(1, share / mass), next);
+    counts[option] = drawn;
+    left -= drawn;
+    mass -= share;
   }
+  counts[shares.length - 1]! += left;
   return counts;
 }
 

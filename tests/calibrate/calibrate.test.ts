@@ -77,7 +77,7 @@ describe('distances between answer distributions', () => {
 });
 
 describe('lemming calibrate: simulated answers against real ones', () => {
-  it('reports the distance of a known distribution from the real one within its interval, with both baselines, and changes nothing in the org', async () => {
+  it('reports the distance of a known distribution from the real one within its interval, with its baselines and progress, and changes nothing in the org', async () => {
     const root = panel();
     const requests: ProviderRequest[] = [];
     const calibration = await calibrateOrg(root, reference(tempDir()), { providerFor: scripted(requests), seed: 3 });
@@ -95,16 +95,27 @@ describe('lemming calibrate: simulated answers against real ones', () => {
       expect(overall.distance.interval[0]).toBeLessThanOrEqual(known[question]);
       expect(overall.distance.interval[1]).toBeGreaterThanOrEqual(known[question]);
       expect(Math.abs(overall.distance.value - known[question])).toBeLessThan(0.05);
-      // The two baselines: random is farther than the simulation, the split halves nearer.
+      // Random is farther than the simulation, and is the real answers' own distance from answering each option alike.
       expect(overall.random.value).toBeGreaterThan(overall.distance.value);
-      expect(overall.ceiling!.value).toBeLessThan(overall.distance.value);
-      expect(overall.progress).toBeCloseTo((100 * (overall.random.value - overall.distance.value)) / (overall.random.value - overall.ceiling!.value), 6);
+      const shares = real[question].map((count) => count / real[question].reduce((sum, each) => sum + each, 0));
+      const uniform = shares.map(() => 1 / shares.length);
+      expect(Math.abs(overall.random.value - (question === 'mood' ? wasserstein(shares, uniform) : totalVariation(shares, uniform)))).toBeLessThan(0.02);
+      // Progress from random towards answering as the real people do, with the interval the distance's gives.
+      expect(overall.progress?.value).toBeCloseTo((100 * (overall.random.value - overall.distance.value)) / overall.random.value, 6);
+      expect(overall.progress!.interval[0]).toBeLessThanOrEqual(overall.progress!.value);
+      expect(overall.progress!.interval[1]).toBeGreaterThanOrEqual(overall.progress!.value);
+      // A simulation this far off is told from the real people.
+      expect(overall.pSame).toBeLessThan(0.05);
+      // Everyone's answers are no baseline for everyone.
+      expect(overall.overall).toBeUndefined();
     }
     // Grouped by the reference's attribute, as the agents' personas say: each group's own real answers.
     const women = calibration.comparisons.find((row) => row.question === 'legal' && row.group === 'sex=female')!;
     expect(women.simulated).toBe(SIZE / 2);
     expect(women.real).toBe(300);
     expect(women.realShares[0]).toBeCloseTo(0.8, 6);
+    // The persona-ignoring baseline: women's real answers (0.8 yes) against everyone's (440 of 600).
+    expect(Math.abs(women.overall!.value - Math.abs(0.8 - 440 / 600))).toBeLessThan(0.03);
 
     // No side effects: no message written; each call a research line of the ledger, no agent's charge.
     expect(readdirSync(join(root, 'agents/p000'))).not.toContain('outbox');
@@ -131,7 +142,7 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     expect(requests).toHaveLength(SIZE * 2);
     expect(existsSync(join(folder, 'panel-r1', 'calibration', 'known', 'report.md'))).toBe(true);
     const summary = found[0]!.calibration.summary!;
-    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${summary.ceiling!.toFixed(3)} | ${Math.round(summary.progress!)} % |`);
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${Math.round(summary.progress!)} % |`);
     expect(JSON.parse(readFileSync(join(folder, 'calibration.json'), 'utf8'))).toHaveLength(1);
 
     // The experiment run again (to finish other runs, or after a kill): a run calibrated already is not asked, or paid for, again.

@@ -3,7 +3,7 @@ import { bootstrapMean, clusteredBootstrapMean } from '../../src/statistics/boot
 import { intervalCoverage, normalDraw } from '../../src/statistics/coverage.js';
 import { fisherExact } from '../../src/statistics/fisher-exact.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
-import { drawCounts, sampleInOrder, splitHalves } from '../../src/statistics/sampling.js';
+import { binomialDraw, drawCounts, sampleInOrder, splitHalves } from '../../src/statistics/sampling.js';
 import { studentCdf, studentQuantile, tInterval } from '../../src/statistics/student-t.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 
@@ -100,6 +100,37 @@ describe('seeded draws', () => {
     expect([...sample].sort((a, b) => a - b)).toEqual(sample);
     expect(sampleInOrder(items, 10, 42)).toEqual(sample);
     expect(sampleInOrder(items, 200, 42)).toEqual(items);
+  });
+
+  it('a binomial draw has the binomial distribution: its frequencies match the exact probabilities', () => {
+    const next = seededRandom(21);
+    for (const [n, p] of [
+      [10, 0.3],
+      [2000, 0.13],
+      [7, 0.95],
+    ] as const) {
+      const draws = 40_000;
+      const seen = new Map<number, number>();
+      for (let index = 0; index < draws; index += 1) {
+        const value = binomialDraw(n, p, next);
+        seen.set(value, (seen.get(value) ?? 0) + 1);
+      }
+      let meanSeen = 0;
+      for (const [value, count] of seen) meanSeen += (value * count) / draws;
+      expect(meanSeen).toBeCloseTo(n * p, n > 100 ? 0 : 1);
+      // Each value within 5 standard errors of its exact probability (for n = 2000 the ten likeliest).
+      for (let value = Math.floor(n * p) - 5; value <= Math.floor(n * p) + 5; value += 1) {
+        if (value < 0 || value > n) continue;
+        // The exact probability by the ratio of successive terms, in logs (C(2000, 255) is past a double).
+        let logExact = n * Math.log(1 - p);
+        for (let k = 1; k <= value; k += 1) logExact += Math.log((n - k + 1) / k) + Math.log(p / (1 - p));
+        const exact = Math.exp(logExact);
+        const share = (seen.get(value) ?? 0) / draws;
+        expect(Math.abs(share - exact), `n ${n} p ${p} value ${value}`).toBeLessThan(5 * Math.sqrt((exact * (1 - exact)) / draws) + 1e-4);
+      }
+    }
+    expect(binomialDraw(0, 0.5, next)).toBe(0);
+    expect(binomialDraw(5, 1, next)).toBe(5);
   });
 
   it('counts drawn and halves split keep every person', () => {

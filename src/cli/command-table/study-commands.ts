@@ -40,7 +40,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
 
   program
     .command('calibrate')
-    .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and the real data's split halves")
+    .description("put a reference's survey questions to the org's agents (no side effect; research credits) and compare their answers with real ones, per question and persona group, beside answers at random and, per group, everyone's answers")
     .argument('<reference>', 'the reference: a YAML file of questions and a CSV of real answers (see docs/validation.md)')
     .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', seed)
     .option('--dry-run', 'say how many calls it would make; ask nothing')

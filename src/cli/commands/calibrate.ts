@@ -16,7 +16,7 @@ export interface CalibrateCommandOptions {
 /**
  * `lemming calibrate REFERENCE`: the org's agents answer the reference's questions (no side effect;
  * each call a research line), and their answers are compared with the real ones, per question and
- * group, beside answers at random and the real data's split halves.
+ * group, beside answers at random and everyone's answers (what personas add).
  */
 export async function calibrateCommand(root: string, reference: string, options: CalibrateCommandOptions, output: Output): Promise<number> {
   const calibration = await calibrateOrg(root, reference, {
@@ -37,10 +37,11 @@ export async function calibrateCommand(root: string, reference: string, options:
   output.out(`${calibration.calls} call(s), ${showCredits(calibration.credits)} research credits; ${calibration.unreadable} answer(s) named no option`);
   if (summary) {
     const progress = summary.progress === undefined ? '–' : `${Math.round(summary.progress)} %`;
-    output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}, the real data's split halves ${figure(summary.ceiling)}: ${progress} of the way from random to the real data's own agreement`);
+    output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}: ${progress} of the way from random to answering as the real people do`);
   }
   for (const row of calibration.comparisons.filter((comparison) => comparison.group === 'all')) {
-    output.out(`  ${row.question}: ${figure(row.distance.value)} [${figure(row.distance.interval[0])}, ${figure(row.distance.interval[1])}] (random ${figure(row.random.value)}, halves ${figure(row.ceiling?.value)})`);
+    const progressOf = row.progress ? `, progress ${Math.round(row.progress.value)} % [${Math.round(row.progress.interval[0])} %, ${Math.round(row.progress.interval[1])} %]` : '';
+    output.out(`  ${row.question}: ${figure(row.distance.value)} [${figure(row.distance.interval[0])}, ${figure(row.distance.interval[1])}] (random ${figure(row.random.value)}${progressOf})`);
   }
   output.out(`report: ${relative(workingFolder(), `${calibration.folder}/report.md`)}`);
   return 0;
