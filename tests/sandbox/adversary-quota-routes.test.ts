@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { folderUsage } from '../../src/sandbox/disk-usage.js';
+import { adversaryOrg } from '../helpers/adversary-org.js';
+import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
+
+/**
+ * The adversary suite, the other routes to the disk and to memory that the seccomp filter lets
+ * through (seccomp-filter.ts says why): each writes what it takes, so each meets a bound that holds
+ * already, and these tests hold it. The kernel's copies (copy_file_range, sendfile, splice) of a
+ * sparse file write every block of the copy, and pages written through a shared mapping of a file
+ * take their blocks as they are dirtied: both are stopped by the disk quota like a loop of writes
+ * (adversary-quota.test.ts), each file no larger than the room left (the file size limit). A memfd
+ * is memory, counted by the command's memory cgroup; /tmp and /dev/shm written through a mapping
+ * stop at their size.
+ */
+
+const MIB = 1024 * 1024;
+/** The overshoot adversary-quota.test.ts allows a loop of writes past a 16 MiB quota. */
+const OVERSHOOT = 64 * MIB;
+
+/**
+ * Copies a sparse file of 15 MiB (one the quota counts as nothing) into new files in a loop, by
+ * `method`; prints `all copied` if never stopped.
+ */
+const COPIES = (method: 'copy_file_range' | 'sendfile' | 'splice'): string => `python3 -c "
+import os, signal
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+size = 15 << 20
+source = os.open('sparse.src', os.O_CREAT | os.O_RDWR, 0o644)
+os.ftruncate(source, size)
+print('source takes', os.fstat(source).st_blocks * 512 >> 20, 'MiB', flush=True)
+def copy(target, length, start):
+    if '${method}' == 'copy_file_range': return os.copy_file_range(source, target, length, start)
+    if '${method}' == 'sendfile': return os.sendfile(target, source, start, length)
+    read, write = os.pipe()
+    moved = os.splice(source, write, min(length, 65536), offset_src=start)
+    os.splice(read, target, moved)
+    os.close(read); os.close(write)
+    return moved
+for index in range(100000):
+    target = os.open('copy%d' % index, os.O_CREAT | os.O_WRONLY, 0o644)
+    done = 0
+    while done < size:
+        moved = copy(target, size - done, done)
+        if moved <= 0: break
+        done += moved
+    os.close(target)
+print('all copied', flush=True)
+"`;
+
+describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: what the filter lets through writes what it takes, and meets the quota or the memory limit', () => {
+  test.each(['copy_file_range', 'sendfile', 'splice'] as const)('%s from a sparse file into files in a loop is stopped by the quota, within the bound of a loop of writes', async (method) => {
+    const { root, run } = adversaryOrg('disk_mb: 16, max_file_mb: 1024, timeout_ms: 60000');
+    const ran = await run(COPIES(method));
+    expect(ran.result.content).toContain('source takes 0 MiB');
+    expect(ran.result.content).not.toContain('all copied');
+    expect(ran.command?.stoppedBy).toBe('quota');
+    expect(ran.result.content).toMatch(/stopped: your workspace takes [\d.,]+ MiB of disk, and its quota is 16 MiB/);
+    const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
+    expect(used).toBeGreaterThanOrEqual(16 * MIB);
+    expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
+  });
+
+  test('pages written through shared mappings of sparse files (MADV_POPULATE_WRITE, a page fault each) are stopped by the quota; a mapping larger than the room left cannot be made', async () => {
+    const { root, run } = adversaryOrg('disk_mb: 16, max_file_mb: 1024, timeout_ms: 60000');
+    const ran = await run(`python3 -c "
+import mmap, os, signal
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+huge = os.open('huge', os.O_CREAT | os.O_RDWR, 0o644)
+try:
+    os.ftruncate(huge, 8 << 30)
+    print('8 GiB file made', flush=True)
+except OSError as error:
+    print('8 GiB file:', error.strerror, flush=True)
+size = 15 << 20
+for index in range(100000):
+    fd = os.open('mapped%d' % index, os.O_CREAT | os.O_RDWR, 0o644)
+    os.ftruncate(fd, size)
+    area = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+    area.madvise(23)
+    area.close()
+    os.close(fd)
+print('all mapped and written', flush=True)
+"`);
+    expect(ran.result.content).toContain('8 GiB file: File too large');
+    expect(ran.result.content).not.toContain('all mapped and written');
+    expect(ran.command?.stoppedBy).toBe('quota');
+    const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
+    expect(used).toBeGreaterThanOrEqual(16 * MIB);
+    expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
+  });
+
+  test("memfd files, kept open and never mapped, count against the command's memory: 2 GiB of them stop at memory_mb: 256", async () => {
+    const { run } = adversaryOrg('memory_mb: 256, timeout_ms: 60000');
+    const ran = await run(`python3 -c "
+import os
+chunk = b'x' * (1 << 20)
+kept = []
+for index in range(128):
+    fd = os.memfd_create('held%d' % index)
+    for _ in range(16): os.write(fd, chunk)
+    kept.append(fd)
+    if index % 16 == 15: print('memfd holds', (index + 1) * 16, 'MiB', flush=True)
+print('all 2048 MiB held', flush=True)
+"`);
+    expect(ran.result.content).not.toContain('all 2048 MiB held');
+    expect(ran.result.content).not.toMatch(/memfd holds (2[6-9]\d|[3-9]\d\d|\d{4}) MiB/);
+    expect(ran.command?.stoppedBy).toBe('memory');
+    expect(ran.result.content).toContain('stopped: it ran out of memory: its processes together reached 256 MiB, the memory limit (engine.sandbox.memory_mb)');
+  });
+
+  test('/tmp and /dev/shm written through shared mappings of sparse files stop at their size (tmp_mb)', async () => {
+    const { run } = adversaryOrg('tmp_mb: 16, timeout_ms: 60000');
+    const mapped = (folder: string): string => `python3 -c "
+import mmap, os
+fd = os.open('${folder}/huge', os.O_CREAT | os.O_RDWR, 0o644)
+os.ftruncate(fd, 1 << 30)
+area = mmap.mmap(fd, 1 << 30, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+for offset in range(0, 1 << 30, 4096): area[offset] = 1
+print('1 GiB written')
+"; echo "exit $?"; du -sk ${folder} | cut -f1`;
+    const ran = await run(`${mapped('/tmp')}; ${mapped('/dev/shm')}`);
+    expect(ran.result.content).not.toContain('1 GiB written');
+    // SIGBUS (exit 135) at the first page past the tmpfs's size, for each.
+    const [tmp, shm] = [...ran.result.content.matchAll(/exit 135\n(\d+)\n/g)].map((match) => Number(match[1]));
+    expect(tmp).toBeLessThanOrEqual(12 * 1024);
+    expect(shm).toBeLessThanOrEqual(4 * 1024);
+  });
+});
