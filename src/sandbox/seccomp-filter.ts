@@ -33,11 +33,20 @@
  *   found, read, linked, added or joined from inside (and /proc/keys, which would still list what the
  *   keyring holds, is hidden: bwrap-arguments.ts).
  *
+ * Where no memory cgroup holds memory_mb (memoryBound in launch-command.ts: each process is held by
+ * its address space alone), memory that outlives every address space is refused as well, ENOSYS (as
+ * on a kernel built without it): memfd_create(2), whose files written and kept open held 1 GiB against
+ * memory_mb: 256, and shmat(2) (with i386's ipc(2), by which its C libraries make it), whose System V
+ * segments, filled and detached, held as much (`unprivileged-lemming.test.ts`). Under a cgroup both
+ * are counted with the rest of the command's memory, and allowed.
+ *
  * What writes take is bounded elsewhere, and held by tests of its own: copy_file_range, sendfile,
  * splice and pages written through a shared mapping write blocks as a write does, under the file
- * size limit and the quota's measurements (`adversary-quota-routes.test.ts`); memfd_create's files,
- * /tmp and /dev/shm are memory, under memory_mb and tmp_mb.
+ * size limit and the quota's measurements (`adversary-quota-routes.test.ts`); memfd files under a
+ * cgroup, /tmp and /dev/shm are memory, under memory_mb and tmp_mb.
  */
+
+import type { MemoryBound } from './bwrap-arguments.js';
 
 /** The calls the filter refuses. */
 type Refused = 'fallocate' | 'io_uring_setup' | 'io_uring_enter' | 'io_uring_register' | 'add_key' | 'keyctl' | 'request_key';
@@ -78,12 +87,18 @@ const REFUSED_IOCTLS: Readonly<Record<string, number>> = {
 };
 const IOCTL_ERRNO = EOPNOTSUPP;
 
+/** The calls making memory no address space holds, refused (with ENOSYS) where no cgroup holds memory_mb. */
+type Unmapped = 'memfd_create' | 'shmat' | 'ipc';
+const UNMAPPED_ERRNO = ENOSYS;
+
 /** One system call convention: the kernel's audit number for it, the refused calls' numbers there, and ioctl's. */
 interface Convention {
   audit: number;
   numbers: Readonly<Record<Refused, number>>;
   /** ioctl's numbers (x86_64's x32 calls have one of their own). */
   ioctl: readonly number[];
+  /** The Unmapped calls this convention has. */
+  unmapped: Readonly<Partial<Record<Unmapped, number>>>;
   /** x86_64, whose x32 calls are its own numbers with X32_BIT set. */
   x32?: true;
 }
@@ -102,12 +117,18 @@ const IO_URING = { io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 
  */
 const ARCHITECTURES: Readonly<Record<string, readonly Convention[]>> = {
   x64: [
-    { audit: 0xc000003e, numbers: { fallocate: 285, ...IO_URING, add_key: 248, request_key: 249, keyctl: 250 }, ioctl: [16, 514], x32: true },
-    { audit: 0x40000003, numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 }, ioctl: [54] },
+    {
+      audit: 0xc000003e,
+      numbers: { fallocate: 285, ...IO_URING, add_key: 248, request_key: 249, keyctl: 250 },
+      ioctl: [16, 514],
+      unmapped: { memfd_create: 319, shmat: 30 },
+      x32: true,
+    },
+    { audit: 0x40000003, numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 }, ioctl: [54], unmapped: { memfd_create: 356, shmat: 397, ipc: 117 } },
   ],
   arm64: [
-    { audit: 0xc00000b7, numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 }, ioctl: [29] },
-    { audit: 0x40000028, numbers: { fallocate: 352, ...IO_URING, add_key: 309, request_key: 310, keyctl: 311 }, ioctl: [54] },
+    { audit: 0xc00000b7, numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 }, ioctl: [29], unmapped: { memfd_create: 279, shmat: 196 } },
+    { audit: 0x40000028, numbers: { fallocate: 352, ...IO_URING, add_key: 309, request_key: 310, keyctl: 311 }, ioctl: [54], unmapped: { memfd_create: 385, shmat: 305 } },
   ],
 };
 
@@ -136,9 +157,9 @@ type Target = 'next convention' | 'ioctl command' | { errno: number };
  * call numbers (commands then run without it, and `lemming validate` says so: filterMissing).
  * For each convention: is the call of it? then is its number one refused, or ioctl's (then is its
  * command one refused)? A call of a convention the machine does not have is allowed: no program on it
- * can make one.
+ * can make one. `memory` is what holds memory_mb: by 'address-space', the Unmapped calls are refused too.
  */
-export function seccompFilter(arch: string = process.arch): Buffer | undefined {
+export function seccompFilter(arch: string = process.arch, memory: MemoryBound = 'cgroup'): Buffer | undefined {
   const conventions = ARCHITECTURES[arch];
   if (!conventions) return undefined;
   const steps: Array<{ code: number; k: number; jt?: Target; jf?: Target }> = [{ code: LOAD_WORD, k: ARCHITECTURE }];
@@ -150,6 +171,7 @@ export function seccompFilter(arch: string = process.arch): Buffer | undefined {
     if (convention.x32) steps.push({ code: AND, k: ~X32_BIT >>> 0 });
     for (const call of REFUSED_CALLS) steps.push({ code: JUMP_EQUAL, k: convention.numbers[call], jt: { errno: REFUSALS[call] } });
     for (const ioctl of convention.ioctl) steps.push({ code: JUMP_EQUAL, k: ioctl, jt: 'ioctl command' });
+    if (memory === 'address-space') for (const call of Object.values(convention.unmapped)) steps.push({ code: JUMP_EQUAL, k: call, jt: { errno: UNMAPPED_ERRNO } });
     steps.push({ code: RETURN, k: ALLOW });
   }
   // ioctl's command, the same for every convention.
@@ -160,7 +182,7 @@ export function seccompFilter(arch: string = process.arch): Buffer | undefined {
   const allow = steps.length;
   steps.push({ code: RETURN, k: ALLOW });
   const returns = new Map<number, number>();
-  for (const errno of new Set([...Object.values(REFUSALS), IOCTL_ERRNO])) {
+  for (const errno of new Set([...Object.values(REFUSALS), IOCTL_ERRNO, UNMAPPED_ERRNO])) {
     returns.set(errno, steps.length);
     steps.push({ code: RETURN, k: (ERRNO | errno) >>> 0 });
   }

@@ -25,29 +25,71 @@ function nobodysOrg(sandbox: string): string {
   return root;
 }
 
+/** A script that runs run_command as the coder of `root`'s org (its argument the command line), from the built modules, and prints the result the model reads. */
+function runner(root: string): string {
+  const script = join(root, 'run.mjs');
+  writeFileSync(
+    script,
+    `const { OrgLoader } = await import('${join(REPO_ROOT, 'dist/org/load-org.js')}');
+const { runCommandTool } = await import('${join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')}');
+const org = new OrgLoader(${JSON.stringify(root)}).load().org;
+const ran = await runCommandTool(org, org.agents.get('coder_01'), { command: process.argv[2] });
+console.log(ran.result.content);`,
+  );
+  return script;
+}
+
 describe.skipIf(SANDBOX_PROBLEM !== undefined || !asRoot || !nobodyReachesCli)('lemming as an ordinary user with no cgroup of its own', () => {
   test('`lemming validate` says no cgroup holds the limits, and what holds them instead', () => {
     const root = nobodysOrg('memory_mb: 256');
     const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, CLI, '--root', root, 'validate'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
     expect(ran.stdout + ran.stderr).toContain('commands run here, but no cgroup holds their limits: memory_mb holds each process alone, by its address space (prlimit --as)');
+    expect(ran.stdout + ran.stderr).toContain('memory no address space holds is refused (memfd_create, System V shmat)');
     expect(ran.stdout + ran.stderr).toContain('max_processes is held by RLIMIT_NPROC inside the sandbox');
   });
 
   test('2 GiB of shared memory fails under memory_mb: 256 all the same, each process held by its address space', () => {
     const root = nobodysOrg('memory_mb: 256, timeout_ms: 30000');
-    const script = join(root, 'run.mjs');
-    writeFileSync(
-      script,
-      `const { OrgLoader } = await import('${join(REPO_ROOT, 'dist/org/load-org.js')}');
-const { runCommandTool } = await import('${join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')}');
-const org = new OrgLoader(${JSON.stringify(root)}).load().org;
-const ran = await runCommandTool(org, org.agents.get('coder_01'), { command: process.argv[2] });
-console.log(ran.result.content);`,
-    );
+    const script = runner(root);
     const program = 'import mmap\nsize = 2048 << 20\ntry:\n    area = mmap.mmap(-1, size, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)\n    for offset in range(0, size, 4096): area[offset] = 1\n    print("all touched")\nexcept OSError as error:\n    print("refused:", error.strerror)\n';
     const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, script, `python3 -c '${program}'; id -u`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
     expect(ran.stdout).toContain('refused: Cannot allocate memory');
     expect(ran.stdout).not.toContain('all touched');
+    expect(ran.stdout).toMatch(/exit code 0/);
+  });
+
+  test('memory no address space holds, memfd files and System V shared memory, is refused (ENOSYS): 1 GiB of either passed memory_mb: 256 before', () => {
+    const root = nobodysOrg('memory_mb: 256, timeout_ms: 30000');
+    // memfd files written and kept open, never mapped; shared memory segments attached, filled and detached: each outlives the address space that made it.
+    const program = [
+      'import ctypes, os',
+      'libc = ctypes.CDLL(None, use_errno=True)',
+      'libc.shmat.restype = ctypes.c_void_p',
+      'chunk = bytes(1 << 20)',
+      'kept = []',
+      'try:',
+      '    for index in range(64):',
+      '        fd = os.memfd_create("held")',
+      '        for _ in range(16): os.write(fd, chunk)',
+      '        kept.append(fd)',
+      '    print("memfd holds 1024 MiB", flush=True)',
+      'except OSError as error:',
+      '    print("memfd_create:", error.strerror, flush=True)',
+      'for index in range(8):',
+      '    segment = libc.shmget(0, ctypes.c_size_t(128 << 20), 0o1600)',
+      '    at = libc.shmat(segment, None, 0)',
+      '    if at is None or at == ctypes.c_void_p(-1).value:',
+      '        print("shmat refused, errno", ctypes.get_errno(), flush=True)',
+      '        break',
+      '    ctypes.memset(at, 1, 128 << 20)',
+      '    libc.shmdt(ctypes.c_void_p(at))',
+      'else:',
+      '    print("shared memory holds 1024 MiB", flush=True)',
+    ].join('\n');
+    const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, runner(root), `python3 -c '${program}'`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    expect(ran.stdout).toContain('memfd_create: Function not implemented');
+    expect(ran.stdout).toContain('shmat refused, errno 38');
+    expect(ran.stdout).not.toContain('holds 1024 MiB');
     expect(ran.stdout).toMatch(/exit code 0/);
   });
 });

@@ -85,6 +85,25 @@ describe('the sandbox seccomp filter', () => {
     }
   });
 
+  test.each([
+    ['x64', { x86_64: [319, 30], i386: [356, 397, 117] }],
+    ['arm64', { aarch64: [279, 196], arm: [385, 305] }],
+  ] as const)('on %s, where no cgroup holds memory (address-space), memfd_create and shmat (and i386\'s ipc) are refused with ENOSYS in every convention; under a cgroup they pass', (arch, unmapped) => {
+    const held = seccompFilter(arch, 'address-space');
+    const counted = seccompFilter(arch, 'cgroup');
+    if (!held || !counted) throw new Error(`no filter for ${arch}`);
+    for (const [name, calls] of Object.entries(unmapped)) {
+      const convention = CONVENTIONS[name as keyof typeof CONVENTIONS];
+      for (const call of calls) {
+        expect(run(held, convention.audit, call), `${name} ${call}`).toBe(ENOSYS);
+        expect(run(counted, convention.audit, call), `${name} ${call}`).toBe(ALLOW);
+      }
+      // The rest is the same filter.
+      convention.refused.forEach((call, index) => expect(run(held, convention.audit, call), `${name} ${call}`).toBe(ERRNOS[index]));
+      for (const call of convention.allowed) expect(run(held, convention.audit, call), `${name} ${call}`).toBe(ALLOW);
+    }
+  });
+
   test("on x86_64, x32's calls (the same numbers with bit 30 set, and x32's own ioctl, 514) are refused as well", () => {
     const filter = seccompFilter('x64');
     if (!filter) throw new Error('no filter for x64');
