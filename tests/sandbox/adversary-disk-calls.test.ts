@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { folderUsage } from '../../src/sandbox/disk-usage.js';
+import { distReachable, IDENTITIES, runCommandAs, spawnAs } from '../helpers/lemming-as.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
-import { defaultOrg, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org.js';
+import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 /**
  * The adversary suite, blocks taken without writing them by calls other than fallocate(2): a ring of
@@ -17,8 +16,6 @@ import { defaultOrg, read, REPO_ROOT, tempDir, write } from '../helpers/temp-org
  * with nothing taken. Run by root (the command is `nobody` on the host) and by an ordinary user
  * (here `nobody`, started with setpriv; when the tests run as an ordinary user, that user).
  */
-const asRoot = process.getuid?.() === 0;
-const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
 const PYTHON = '/usr/bin/python3';
 const MIB = 1024 * 1024;
 
@@ -107,62 +104,19 @@ print("done", flush=True)
 `;
 }
 
-/** Runs run_command as the coder of `root`'s org, from the built modules, and prints the result the model reads. */
-function runnerScript(folder: string): string {
-  const script = join(folder, 'run.mjs');
-  writeFileSync(
-    script,
-    `const { OrgLoader } = await import('${join(REPO_ROOT, 'dist/org/load-org.js')}');
-const { runCommandTool } = await import('${join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')}');
-const org = new OrgLoader(process.argv[2]).load().org;
-const ran = await runCommandTool(org, org.agents.get('coder_01'), { command: 'python3 -', stdin: process.argv[3] });
-console.log(ran.result.content);`,
-  );
-  return script;
-}
-
-interface Identity {
-  name: string;
-  /** What starts lemming as this identity: nothing for the tests' own user, setpriv for `nobody`. */
-  prefix: readonly string[];
-}
-
-const IDENTITIES: Identity[] = asRoot
-  ? [
-      { name: 'root', prefix: [] },
-      { name: 'an ordinary user (nobody)', prefix: NOBODY },
-    ]
-  : [{ name: 'an ordinary user', prefix: [] }];
-
-/** Runs argv as the identity. */
-function runAs(identity: Identity, argv: readonly string[]): ReturnType<typeof spawnSync> {
-  const [program = PYTHON, ...args] = [...identity.prefix, ...argv];
-  return spawnSync(program, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeout: 60_000 });
-}
-
 describe.skipIf(SANDBOX_PROBLEM !== undefined || CALLS === undefined)('adversary: no call takes blocks without writing them', () => {
   for (const identity of IDENTITIES) {
     // The kernel must offer io_uring to the identity outside, or a refusal inside would prove nothing of the filter.
-    const outside = CALLS ? Number(String(runAs(identity, [PYTHON, '-c', RING_OUTSIDE(CALLS.setup)]).stdout).trim()) : -1;
-    const distReadable = runAs(identity, ['test', '-r', join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')]).status === 0;
-    if (!(outside >= 0) || !distReadable) console.warn(`disk-call test as ${identity.name} skipped: io_uring_setup outside the sandbox gave ${outside}, or the built modules cannot be read`);
-    test.skipIf(!(outside >= 0) || !distReadable)(
+    const outside = CALLS ? Number(spawnAs(identity, [PYTHON, '-c', RING_OUTSIDE(CALLS.setup)]).stdout.trim()) : -1;
+    const reachable = outside >= 0 && distReachable(identity);
+    if (!reachable) console.warn(`disk-call test as ${identity.name} skipped: io_uring_setup outside the sandbox gave ${outside}, or the built modules cannot be read`);
+    test.skipIf(!reachable)(
       `lemming run by ${identity.name}: io_uring, the preallocating and the reflink ioctls are refused inside (io_uring works outside), and the workspace takes nothing`,
       async () => {
         if (!CALLS) throw new Error('no calls known here');
         const root = defaultOrg();
         write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  sandbox: { disk_mb: 16, timeout_ms: 60000 }\n'));
-        const folder = tempDir();
-        if (identity.prefix.length > 0) {
-          // The org and the script belong to the identity, as an ordinary user's org does.
-          for (const path of [root, folder]) {
-            chmodSync(path, 0o755);
-            spawnSync('chown', ['-R', '65534:65534', path]);
-          }
-        }
-        const ran = runAs(identity, [process.execPath, runnerScript(folder), root, adversaryProgram(CALLS)]);
-        const stdout = String(ran.stdout);
-        expect(String(ran.stderr)).toBe('');
+        const stdout = runCommandAs(identity, root, 'python3 -', adversaryProgram(CALLS));
         // The command ran to its end.
         expect(stdout).toMatch(/exit code 0/);
         expect(stdout).toContain('done');

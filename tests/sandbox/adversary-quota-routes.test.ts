@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { folderUsage } from '../../src/sandbox/disk-usage.js';
 import { adversaryOrg } from '../helpers/adversary-org.js';
+import { distReachable, IDENTITIES, runCommandAs } from '../helpers/lemming-as.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
+import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 /**
  * The adversary suite, the other routes to the disk and to memory that the seccomp filter lets
@@ -10,9 +12,11 @@ import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
  * already, and these tests hold it. The kernel's copies (copy_file_range, sendfile, splice) of a
  * sparse file write every block of the copy, and pages written through a shared mapping of a file
  * take their blocks as they are dirtied: both are stopped by the disk quota like a loop of writes
- * (adversary-quota.test.ts), each file no larger than the room left (the file size limit). A memfd
- * is memory, counted by the command's memory cgroup; /tmp and /dev/shm written through a mapping
- * stop at their size.
+ * (adversary-quota.test.ts), each file no larger than the room left (the file size limit), with
+ * lemming run by root (the quota holds the command still while it measures) and by an ordinary user
+ * with no cgroup (it measures while the command goes on). A memfd is memory, counted by the
+ * command's memory cgroup (where there is none, memfd_create is refused: unprivileged-lemming.test.ts);
+ * /tmp and /dev/shm written through a mapping stop at their size.
  */
 
 const MIB = 1024 * 1024;
@@ -49,22 +53,8 @@ for index in range(100000):
 print('all copied', flush=True)
 "`;
 
-describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: what the filter lets through writes what it takes, and meets the quota or the memory limit', () => {
-  test.each(['copy_file_range', 'sendfile', 'splice'] as const)('%s from a sparse file into files in a loop is stopped by the quota, within the bound of a loop of writes', async (method) => {
-    const { root, run } = adversaryOrg('disk_mb: 16, max_file_mb: 1024, timeout_ms: 60000');
-    const ran = await run(COPIES(method));
-    expect(ran.result.content).toContain('source takes 0 MiB');
-    expect(ran.result.content).not.toContain('all copied');
-    expect(ran.command?.stoppedBy).toBe('quota');
-    expect(ran.result.content).toMatch(/stopped: your workspace takes [\d.,]+ MiB of disk, and its quota is 16 MiB/);
-    const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
-    expect(used).toBeGreaterThanOrEqual(16 * MIB);
-    expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
-  });
-
-  test('pages written through shared mappings of sparse files (MADV_POPULATE_WRITE, a page fault each) are stopped by the quota; a mapping larger than the room left cannot be made', async () => {
-    const { root, run } = adversaryOrg('disk_mb: 16, max_file_mb: 1024, timeout_ms: 60000');
-    const ran = await run(`python3 -c "
+/** Dirties every page of shared mappings of sparse 15 MiB files in a loop (MADV_POPULATE_WRITE: a write fault a page), after trying a file of 8 GiB. */
+const MAPPED_WRITES = `python3 -c "
 import mmap, os, signal
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 huge = os.open('huge', os.O_CREAT | os.O_RDWR, 0o644)
@@ -82,14 +72,33 @@ for index in range(100000):
     area.close()
     os.close(fd)
 print('all mapped and written', flush=True)
-"`);
-    expect(ran.result.content).toContain('8 GiB file: File too large');
-    expect(ran.result.content).not.toContain('all mapped and written');
-    expect(ran.command?.stoppedBy).toBe('quota');
-    const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
-    expect(used).toBeGreaterThanOrEqual(16 * MIB);
-    expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
-  });
+"`;
+
+describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: what the filter lets through writes what it takes, and meets the quota or the memory limit', () => {
+  for (const identity of IDENTITIES) {
+    const reachable = distReachable(identity);
+    if (!reachable) console.warn(`quota-route tests as ${identity.name} skipped: the built modules cannot be read`);
+    const routes = [
+      ['copy_file_range from a sparse file into files in a loop', COPIES('copy_file_range')],
+      ['sendfile from a sparse file into files in a loop', COPIES('sendfile')],
+      ['splice from a sparse file into files in a loop', COPIES('splice')],
+      ['pages dirtied through shared mappings of sparse files in a loop (MADV_POPULATE_WRITE)', MAPPED_WRITES],
+    ] as const;
+    test.skipIf(!reachable).each(routes)(`lemming run by ${identity.name}: %s is stopped by the quota, within the bound of a loop of writes`, async (_route, command) => {
+      const root = defaultOrg();
+      write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace(/^engine:\n/m, 'engine:\n  sandbox: { disk_mb: 16, max_file_mb: 1024, timeout_ms: 60000 }\n'));
+      const result = runCommandAs(identity, root, command);
+      expect(result).not.toContain('all copied');
+      expect(result).not.toContain('all mapped and written');
+      // A sparse source counts nothing; a file larger than the room left cannot be made.
+      if (command === MAPPED_WRITES) expect(result).toContain('8 GiB file: File too large');
+      else expect(result).toContain('source takes 0 MiB');
+      expect(result).toMatch(/stopped: your workspace takes [\d.,]+ MiB of disk, and its quota is 16 MiB/);
+      const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
+      expect(used).toBeGreaterThanOrEqual(16 * MIB);
+      expect(used).toBeLessThanOrEqual(16 * MIB + OVERSHOOT);
+    });
+  }
 
   test("memfd files, kept open and never mapped, count against the command's memory: 2 GiB of them stop at memory_mb: 256", async () => {
     const { run } = adversaryOrg('memory_mb: 256, timeout_ms: 60000');
