@@ -36,9 +36,10 @@
  * Where no memory cgroup holds memory_mb (memoryBound in launch-command.ts: each process is held by
  * its address space alone), memory that outlives every address space is refused as well, ENOSYS (as
  * on a kernel built without it): memfd_create(2), whose files written and kept open held 1 GiB against
- * memory_mb: 256, and shmat(2) (with i386's ipc(2), by which its C libraries make it), whose System V
- * segments, filled and detached, held as much (`unprivileged-lemming.test.ts`). Under a cgroup both
- * are counted with the rest of the command's memory, and allowed.
+ * memory_mb: 256; memfd_secret(2), whose pages, mapped a piece at a time (under RLIMIT_MEMLOCK) and
+ * unmapped, stay in its file (512 MiB); and shmat(2) (with i386's ipc(2), by which its C libraries
+ * make it), whose System V segments, filled and detached, held 1 GiB (`unprivileged-lemming.test.ts`).
+ * Under a cgroup all are counted with the rest of the command's memory, and allowed.
  *
  * What writes take is bounded elsewhere, and held by tests of its own: copy_file_range, sendfile,
  * splice and pages written through a shared mapping write blocks as a write does, under the file
@@ -88,7 +89,7 @@ const REFUSED_IOCTLS: Readonly<Record<string, number>> = {
 const IOCTL_ERRNO = EOPNOTSUPP;
 
 /** The calls making memory no address space holds, refused (with ENOSYS) where no cgroup holds memory_mb. */
-type Unmapped = 'memfd_create' | 'shmat' | 'ipc';
+type Unmapped = 'memfd_create' | 'memfd_secret' | 'shmat' | 'ipc';
 const UNMAPPED_ERRNO = ENOSYS;
 
 /** One system call convention: the kernel's audit number for it, the refused calls' numbers there, and ioctl's. */
@@ -121,13 +122,13 @@ const ARCHITECTURES: Readonly<Record<string, readonly Convention[]>> = {
       audit: 0xc000003e,
       numbers: { fallocate: 285, ...IO_URING, add_key: 248, request_key: 249, keyctl: 250 },
       ioctl: [16, 514],
-      unmapped: { memfd_create: 319, shmat: 30 },
+      unmapped: { memfd_create: 319, memfd_secret: 447, shmat: 30 },
       x32: true,
     },
-    { audit: 0x40000003, numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 }, ioctl: [54], unmapped: { memfd_create: 356, shmat: 397, ipc: 117 } },
+    { audit: 0x40000003, numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 }, ioctl: [54], unmapped: { memfd_create: 356, memfd_secret: 447, shmat: 397, ipc: 117 } },
   ],
   arm64: [
-    { audit: 0xc00000b7, numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 }, ioctl: [29], unmapped: { memfd_create: 279, shmat: 196 } },
+    { audit: 0xc00000b7, numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 }, ioctl: [29], unmapped: { memfd_create: 279, memfd_secret: 447, shmat: 196 } },
     { audit: 0x40000028, numbers: { fallocate: 352, ...IO_URING, add_key: 309, request_key: 310, keyctl: 311 }, ioctl: [54], unmapped: { memfd_create: 385, shmat: 305 } },
   ],
 };
