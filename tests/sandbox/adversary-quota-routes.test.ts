@@ -10,9 +10,9 @@ import { defaultOrg, read, write } from '../helpers/temp-org.js';
  * The adversary suite, the other routes to the disk and to memory that the seccomp filter lets
  * through (seccomp-filter.ts says why): each writes what it takes, so each meets a bound that holds
  * already, and these tests hold it. The kernel's copies (copy_file_range, sendfile, splice) of a
- * sparse file write every block of the copy, and pages written through a shared mapping of a file
- * take their blocks as they are dirtied: both are stopped by the disk quota like a loop of writes
- * (adversary-quota.test.ts), each file no larger than the room left (the file size limit), with
+ * sparse file write every block of the copy, Linux AIO's writes are writes, and pages written
+ * through a shared mapping of a file take their blocks as they are dirtied: each is stopped by the
+ * disk quota like a loop of writes (adversary-quota.test.ts), each file no larger than the room left (the file size limit), with
  * lemming run by root (the quota holds the command still while it measures) and by an ordinary user
  * with no cgroup (it measures while the command goes on). A memfd is memory, counted by the
  * command's memory cgroup (where there is none, memfd_create is refused: unprivileged-lemming.test.ts);
@@ -25,16 +25,32 @@ const OVERSHOOT = 64 * MIB;
 
 /**
  * Copies a sparse file of 15 MiB (one the quota counts as nothing) into new files in a loop, by
- * `method`; prints `all copied` if never stopped.
+ * `method` (`aio`: Linux AIO's writes of as many zeros, which seccomp never sees one by one, after
+ * one at 8 GiB); prints `all copied` if never stopped.
  */
-const COPIES = (method: 'copy_file_range' | 'sendfile' | 'splice'): string => `python3 -c "
-import os, signal
+const COPIES = (method: 'copy_file_range' | 'sendfile' | 'splice' | 'aio'): string => `python3 -c "
+import ctypes, os, platform, signal, struct
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 size = 15 << 20
 source = os.open('sparse.src', os.O_CREAT | os.O_RDWR, 0o644)
 os.ftruncate(source, size)
 print('source takes', os.fstat(source).st_blocks * 512 >> 20, 'MiB', flush=True)
+libc = ctypes.CDLL(None, use_errno=True)
+IO_SETUP, IO_SUBMIT, IO_GETEVENTS = (206, 209, 208) if platform.machine() == 'x86_64' else (0, 2, 4)
+context = ctypes.c_ulong(0)
+zeros = ctypes.create_string_buffer(size)
+def aio_write(target, length, start):
+    # struct iocb with IOCB_CMD_PWRITE (1); the result is the io_event's res.
+    iocb = ctypes.create_string_buffer(struct.pack('<QIIHhIQQqQII', 0, 0, 0, 1, 0, target, ctypes.addressof(zeros), length, start, 0, 0, 0), 64)
+    if libc.syscall(IO_SUBMIT, context, ctypes.c_long(1), (ctypes.c_void_p * 1)(ctypes.addressof(iocb))) != 1: return -ctypes.get_errno()
+    event = ctypes.create_string_buffer(32)
+    libc.syscall(IO_GETEVENTS, context, ctypes.c_long(1), ctypes.c_long(1), event, None)
+    return struct.unpack_from('<qqqq', event)[2]
+if '${method}' == 'aio':
+    libc.syscall(IO_SETUP, ctypes.c_uint(1), ctypes.byref(context))
+    print('aio write at 8 GiB:', aio_write(os.open('far', os.O_CREAT | os.O_WRONLY, 0o644), 1, 8 << 30), flush=True)
 def copy(target, length, start):
+    if '${method}' == 'aio': return aio_write(target, length, start)
     if '${method}' == 'copy_file_range': return os.copy_file_range(source, target, length, start)
     if '${method}' == 'sendfile': return os.sendfile(target, source, start, length)
     read, write = os.pipe()
@@ -82,6 +98,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: what the filter lets 
       ['copy_file_range from a sparse file into files in a loop', COPIES('copy_file_range')],
       ['sendfile from a sparse file into files in a loop', COPIES('sendfile')],
       ['splice from a sparse file into files in a loop', COPIES('splice')],
+      ['Linux AIO writes (io_submit) into files in a loop', COPIES('aio')],
       ['pages dirtied through shared mappings of sparse files in a loop (MADV_POPULATE_WRITE)', MAPPED_WRITES],
     ] as const;
     test.skipIf(!reachable).each(routes)(`lemming run by ${identity.name}: %s is stopped by the quota, within the bound of a loop of writes`, async (_route, command) => {
@@ -93,6 +110,8 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)('adversary: what the filter lets 
       // A sparse source counts nothing; a file larger than the room left cannot be made.
       if (command === MAPPED_WRITES) expect(result).toContain('8 GiB file: File too large');
       else expect(result).toContain('source takes 0 MiB');
+      // An AIO write is checked against the file size limit as a write is: EFBIG.
+      if (command === COPIES('aio')) expect(result).toContain('aio write at 8 GiB: -27');
       expect(result).toMatch(/stopped: your workspace takes [\d.,]+ MiB of disk, and its quota is 16 MiB/);
       const used = (await folderUsage(join(root, 'agents/coder_01/workspace'), { clearSetId: false })).bytes;
       expect(used).toBeGreaterThanOrEqual(16 * MIB);
