@@ -7,7 +7,7 @@
  * (disk-quota.ts) keep up with a command: a call that gives a file its blocks without writing them,
  * one call per file of up to the size limit or (where the file's size does not change, so its size
  * limit is not checked) of any length, would fill the disk between two measurements far faster than
- * any write could. `tests/sandbox/adversary-disk-calls.test.ts` makes each call below from inside.
+ * any write could. `tests/sandbox/adversary-disk-calls.test.ts` makes each of these calls from inside.
  *
  * - fallocate(2), EOPNOTSUPP. Refused, programs fall back to writing (glibc's posix_fallocate does).
  * - io_uring_setup(2), io_uring_enter(2), io_uring_register(2), ENOSYS. A ring's operations are
@@ -19,9 +19,10 @@
  * - ioctl(2) with the commands of REFUSED_IOCTLS, EOPNOTSUPP, what a file system without them answers
  *   (so `cp --reflink=auto` copies instead). FS_IOC_RESVSP, FS_IOC_RESVSP64 and FS_IOC_ZERO_RANGE
  *   (with their 32-bit layouts' numbers) are fallocate with FALLOC_FL_KEEP_SIZE by another door, on
- *   every file system: 1 GiB each in one call. FICLONE, FICLONERANGE and FIDEDUPERANGE make files
- *   share blocks, which no file system here can do (ext4, tmpfs): refused, the quota's count of each
- *   file's blocks stays what the disk holds. The kernel reads the command as 32 bits (the low word of
+ *   every file system: 1 GiB each in one call. FICLONE, FICLONERANGE and FIDEDUPERANGE give a file
+ *   blocks it did not write too (another file's, shared): refused, every block a workspace holds was
+ *   written there. ext4 and tmpfs, where the tests run, make no reflinks at all, so there the
+ *   refusal costs nothing and is what the test holds. The kernel reads the command as 32 bits (the low word of
  *   the argument, little-endian on both machines), so only that word is compared: bits above it
  *   cannot dodge the filter.
  * - add_key(2), keyctl(2), request_key(2), EPERM (as Docker's and Flatpak's filters refuse them).
@@ -125,10 +126,21 @@ const ARCHITECTURES: Readonly<Record<string, readonly Convention[]>> = {
       unmapped: { memfd_create: 319, memfd_secret: 447, shmat: 30 },
       x32: true,
     },
-    { audit: 0x40000003, numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 }, ioctl: [54], unmapped: { memfd_create: 356, memfd_secret: 447, shmat: 397, ipc: 117 } },
+    {
+      audit: 0x40000003,
+      numbers: { fallocate: 324, ...IO_URING, add_key: 286, request_key: 287, keyctl: 288 },
+      ioctl: [54],
+      unmapped: { memfd_create: 356, memfd_secret: 447, shmat: 397, ipc: 117 },
+    },
   ],
   arm64: [
-    { audit: 0xc00000b7, numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 }, ioctl: [29], unmapped: { memfd_create: 279, memfd_secret: 447, shmat: 196 } },
+    {
+      audit: 0xc00000b7,
+      numbers: { fallocate: 47, ...IO_URING, add_key: 217, request_key: 218, keyctl: 219 },
+      ioctl: [29],
+      unmapped: { memfd_create: 279, memfd_secret: 447, shmat: 196 },
+    },
+    // 32-bit arm has no memfd_secret (its number is reserved).
     { audit: 0x40000028, numbers: { fallocate: 352, ...IO_URING, add_key: 309, request_key: 310, keyctl: 311 }, ioctl: [54], unmapped: { memfd_create: 385, shmat: 305 } },
   ],
 };
