@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
+import { NOBODY, runCommandAs, type Identity } from '../helpers/lemming-as.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
-import { defaultOrg, read, REPO_ROOT, write } from '../helpers/temp-org.js';
+import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 /**
  * lemming run by an ordinary user who may make no cgroup (here: root's tests started as `nobody`):
@@ -12,7 +12,7 @@ import { defaultOrg, read, REPO_ROOT, write } from '../helpers/temp-org.js';
  * memory_mb still holds shared memory, each process alone, by its address space.
  */
 const asRoot = process.getuid?.() === 0;
-const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+const nobody: Identity = { name: 'nobody', prefix: NOBODY };
 /** Whether `nobody` can reach the built CLI at all: a clone below a folder only root may pass (`/root/...`) it cannot. */
 const nobodyReachesCli = asRoot && spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), 'test', '-r', CLI]).status === 0;
 
@@ -23,20 +23,6 @@ function nobodysOrg(sandbox: string): string {
   chmodSync(root, 0o755);
   spawnSync('chown', ['-R', '65534:65534', root]);
   return root;
-}
-
-/** A script that runs run_command as the coder of `root`'s org (its argument the command line), from the built modules, and prints the result the model reads. */
-function runner(root: string): string {
-  const script = join(root, 'run.mjs');
-  writeFileSync(
-    script,
-    `const { OrgLoader } = await import('${join(REPO_ROOT, 'dist/org/load-org.js')}');
-const { runCommandTool } = await import('${join(REPO_ROOT, 'dist/tools/commands/run-command-tool.js')}');
-const org = new OrgLoader(${JSON.stringify(root)}).load().org;
-const ran = await runCommandTool(org, org.agents.get('coder_01'), { command: process.argv[2] });
-console.log(ran.result.content);`,
-  );
-  return script;
 }
 
 describe.skipIf(SANDBOX_PROBLEM !== undefined || !asRoot || !nobodyReachesCli)('lemming as an ordinary user with no cgroup of its own', () => {
@@ -50,12 +36,11 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined || !asRoot || !nobodyReachesCli)('
 
   test('2 GiB of shared memory fails under memory_mb: 256 all the same, each process held by its address space', () => {
     const root = nobodysOrg('memory_mb: 256, timeout_ms: 30000');
-    const script = runner(root);
     const program = 'import mmap\nsize = 2048 << 20\ntry:\n    area = mmap.mmap(-1, size, flags=mmap.MAP_SHARED | mmap.MAP_ANONYMOUS)\n    for offset in range(0, size, 4096): area[offset] = 1\n    print("all touched")\nexcept OSError as error:\n    print("refused:", error.strerror)\n';
-    const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, script, `python3 -c '${program}'; id -u`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-    expect(ran.stdout).toContain('refused: Cannot allocate memory');
-    expect(ran.stdout).not.toContain('all touched');
-    expect(ran.stdout).toMatch(/exit code 0/);
+    const stdout = runCommandAs(nobody, root, `python3 -c '${program}'; id -u`);
+    expect(stdout).toContain('refused: Cannot allocate memory');
+    expect(stdout).not.toContain('all touched');
+    expect(stdout).toMatch(/exit code 0/);
   });
 
   test('memory no address space holds, memfd files, System V shared memory and memfd_secret files, is refused (ENOSYS): 1 GiB, 1 GiB and 512 MiB passed memory_mb: 256 before', () => {
@@ -97,11 +82,11 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined || !asRoot || !nobodyReachesCli)('
       '        area.close()',
       '    print("memfd_secret holds 512 MiB", flush=True)',
     ].join('\n');
-    const ran = spawnSync(NOBODY[0] ?? 'setpriv', [...NOBODY.slice(1), process.execPath, runner(root), `python3 -c '${program}'`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
-    expect(ran.stdout).toContain('memfd_create: Function not implemented');
-    expect(ran.stdout).toContain('shmat refused, errno 38');
-    if (process.arch === 'x64' || process.arch === 'arm64') expect(ran.stdout).toContain('memfd_secret refused, errno 38');
-    expect(ran.stdout).not.toMatch(/holds (1024|512) MiB/);
-    expect(ran.stdout).toMatch(/exit code 0/);
+    const stdout = runCommandAs(nobody, root, `python3 -c '${program}'`);
+    expect(stdout).toContain('memfd_create: Function not implemented');
+    expect(stdout).toContain('shmat refused, errno 38');
+    if (process.arch === 'x64' || process.arch === 'arm64') expect(stdout).toContain('memfd_secret refused, errno 38');
+    expect(stdout).not.toMatch(/holds (1024|512) MiB/);
+    expect(stdout).toMatch(/exit code 0/);
   });
 });
