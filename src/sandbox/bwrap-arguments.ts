@@ -117,7 +117,7 @@ export function bwrapArguments(
 ): { options: string[]; command: string[] } {
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox');
-  // fallocate and the key calls refused (seccomp-filter.ts): the disk quota's measurements keep up with what a command can take, and no keyring is reached.
+  // The calls that take disk blocks without writing them and the key calls refused (seccomp-filter.ts): the disk quota's measurements keep up with what a command can take, and no keyring is reached.
   if (options.filterFd !== undefined) args.push('--seccomp', String(options.filterFd));
   args.push('--clearenv');
   for (const [name, value] of Object.entries(options.env)) args.push('--setenv', name, value);

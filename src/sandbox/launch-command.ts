@@ -70,7 +70,7 @@ function plan(tools: SandboxTools, spec: CommandSpec): Plan {
   if (identity && (!tools.setpriv || !tools.env)) throw new Error('lemming runs as root and setpriv is not installed, so no command can be started as an unprivileged user');
   const stage = identity && tools.setpriv && tools.env ? rootStage(spec, identity, { bwrap: tools.bwrap, setpriv: tools.setpriv, env: tools.env }) : undefined;
   const env = { ...sandboxEnvironment({ shared: spec.shared !== undefined }), ...spec.env };
-  const filter = seccompFilter();
+  const filter = seccompFilter(process.arch, memoryBound(tools));
   // The seccomp filter (seccomp-filter.ts) is read from the descriptor after the others: 7, or 8 after root's stage options.
   const filterFd = stage ? STAGE_ARGS_FD + 1 : STAGE_ARGS_FD;
   const inner = bwrapArguments(spec, tools.host, {

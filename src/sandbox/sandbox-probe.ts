@@ -71,7 +71,7 @@ function weakerLimits(problems: ReadonlyMap<string, string>): string | undefined
   const parts: string[] = [];
   if (memory !== undefined) {
     parts.push(
-      `memory_mb holds each process alone, by its address space (prlimit --as), not all of a command's processes, /tmp and /dev/shm together, since ${memory}; programs that reserve much address space need more (Node: memory_mb of 1024 or more)`,
+      `memory_mb holds each process alone, by its address space (prlimit --as), not all of a command's processes, /tmp and /dev/shm together, and memory no address space holds is refused (memfd_create, memfd_secret, System V shmat), since ${memory}; programs that reserve much address space need more (Node: memory_mb of 1024 or more)`,
     );
   }
   if (pids !== undefined) parts.push(`max_processes is held by RLIMIT_NPROC inside the sandbox's user namespace alone, since ${pids}`);
