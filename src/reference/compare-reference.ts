@@ -1,17 +1,27 @@
-import { bootstrapMean } from '../statistics/bootstrap.js';
+import { percentileInterval } from '../statistics/bootstrap.js';
 import { seedOf } from '../statistics/seeds.js';
+import { tInterval } from '../statistics/student-t.js';
 import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
+import { configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
 
 /**
  * A run's (or each repeat's) communication network set beside a real one: each measure's real
- * value, its value in each run, the runs' mean and the 95% percentile-bootstrap interval of that
- * mean (statistics/bootstrap.ts, seeded from the measure's name, so the same runs give the same
- * interval). The degree distributions are compared by the two-sample Kolmogorov–Smirnov statistic
- * between the real people's degrees and a run's: 0 the same distribution, 1 no overlap (the real
- * network against itself is 0). Pure.
+ * value, its value in each run, the runs' mean and its 95% t interval over the runs (the run is the
+ * unit of repetition; a t interval because there are few). The degree distributions are compared by
+ * the two-sample Kolmogorov–Smirnov statistic between the real people's degrees and a run's: 0 the
+ * same distribution, 1 no overlap (the real network against itself is 0).
+ *
+ * Beside them, what each figure is to be read against (null-models.ts): the middle 95% of the
+ * measure over random subgraphs of the real network of the runs' size (the institution's own
+ * variability at that size: a 250-person piece of the real institution is no copy of all of it), and
+ * over the runs' own networks rewired keeping every degree and drawn from their configuration model
+ * (what the degrees alone would give: clustering or reciprocity above that range is structure). Pure.
  */
+
+/** Draws of each null model: for each run, and of the real network's subgraphs. */
+export const NULL_DRAWS = 20;
 
 /** The measures compared, in the order a report shows them. */
 export const REFERENCE_MEASURES = [
@@ -33,8 +43,13 @@ export interface ReferenceRow {
   real: number;
   runs: number[];
   mean: number;
-  /** The 95% bootstrap interval of the runs' mean; one run gives [its value, its value]. */
+  /** The 95% t interval of the runs' mean (the run the unit); one run gives [its value, its value]. */
   interval: [number, number];
+  /** The middle 95% of the measure over NULL_DRAWS random subgraphs of the real network, each of the runs' mean size. */
+  subgraphs: [number, number];
+  /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
+  rewired: [number, number];
+  configuration: [number, number];
 }
 
 /** One network as the comparison saw it. */
@@ -50,6 +65,8 @@ export interface NetworkSummary {
 export interface ReferenceComparison {
   reference: NetworkSummary & { labels?: string; triangles: number };
   runs: NetworkSummary[];
+  /** The size of the real network's random pieces: the runs' mean number of people. */
+  subgraphSize: number;
   rows: ReferenceRow[];
 }
 
@@ -75,17 +92,29 @@ export function compareWithReference(reference: { source: string; labels?: strin
   const measured = runs.map((run) => ({ run, measures: networkMeasures(run.network) }));
   const realValues = valuesOf(real, real);
   const runValues = measured.map(({ measures }) => valuesOf(measures, real));
+  const size = Math.round(mean(measured.map(({ measures }) => measures.people)));
+  const draws = (networks: (draw: number) => DirectedNetwork[]): Array<Record<ReferenceMeasure, number | undefined>> =>
+    Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map((network) => valuesOf(networkMeasures(network), real)));
+  const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
+  const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
+  const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
+  const range = (values: Array<Record<ReferenceMeasure, number | undefined>>, key: ReferenceMeasure): [number, number] =>
+    percentileInterval(values.map((each) => each[key]).filter((value): value is number => value !== undefined));
   const rows: ReferenceRow[] = [];
   for (const { key, label } of REFERENCE_MEASURES) {
     const realValue = realValues[key];
     const values = runValues.map((values) => values[key]);
     if (realValue === undefined || values.length === 0 || values.some((value) => value === undefined)) continue;
     const numbers = values as number[];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: bootstrapMean(numbers, seedOf(`reference ${key}`)) });
+    // Every measure but edges per person is a share or a KS statistic, 0 to 1; a t interval over few runs can reach past that.
+    const [low, high] = numbers.length === 1 ? [numbers[0] as number, numbers[0] as number] : tInterval(numbers);
+    const interval: [number, number] = [Math.max(0, low), key === 'edgesPerPerson' ? high : Math.min(1, high)];
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key) });
   }
   return {
     reference: { ...summary(reference.source, reference.network, real), ...(reference.labels === undefined ? {} : { labels: reference.labels }), triangles: real.triangles },
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
+    subgraphSize: size,
     rows,
   };
 }

@@ -1,5 +1,5 @@
 import { formatCount } from '../format/format.js';
-import type { ReferenceComparison } from './compare-reference.js';
+import { NULL_DRAWS, type ReferenceComparison } from './compare-reference.js';
 
 /** A measure's value as a report shows it: three decimals, the figures a reader compares. */
 function figure(value: number): string {
@@ -19,10 +19,15 @@ export function renderReference(comparison: ReferenceComparison): string {
     `Real: ${reference.source}: ${formatCount(reference.people)} people, ${formatCount(reference.edges)} directed edges between them (${formatCount(reference.selfLoops)} self-loop(s) left out)${departments}; ${formatCount(reference.triangles)} triangles.`,
     `Simulated: ${runs.length === 1 ? 'one run' : `${runs.length} runs`}, an edge for each sender and recipient with at least one message between two agents (the human left out), as the real data has an edge for each pair who wrote at least once.`,
     '',
-    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} |`,
-    '|---|---:|---:|---|',
+    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} | real, ${formatCount(comparison.subgraphSize)}-person pieces | simulated, rewired | simulated, configuration model |`,
+    '|---|---:|---:|---|---|---|---|',
   ];
-  for (const row of rows) lines.push(`| ${row.label} | ${figure(row.real)} | ${figure(row.mean)} | [${figure(row.interval[0])}, ${figure(row.interval[1])}] |`);
+  const range = (pair: [number, number]): string => `[${figure(pair[0])}, ${figure(pair[1])}]`;
+  for (const row of rows) lines.push(`| ${row.label} | ${figure(row.real)} | ${figure(row.mean)} | ${range(row.interval)} | ${range(row.subgraphs)} | ${range(row.rewired)} | ${range(row.configuration)} |`);
+  lines.push(
+    '',
+    `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give. The interval over runs is a t interval, the run the unit; runs that repeat each other exactly give it no width, which says the runs did not vary, not that the figure is known.`,
+  );
   if (!rows.some((row) => row.measure === 'insideDepartments')) lines.push('', 'No department share: give the real network\'s departments with --labels.');
   lines.push('', 'A KS statistic is the largest gap between the two distributions of degrees: 0 the same, 1 no overlap.', '', '## Each run', '');
   lines.push(`| run | people | edges | ${rows.map((row) => row.measure).join(' | ')} |`, `|---|---:|---:|${rows.map(() => '---:').join('|')}|`);

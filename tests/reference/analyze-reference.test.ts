@@ -67,16 +67,18 @@ describe('lemming analyze --reference', () => {
       expect(row?.runs[0], measure).toBeCloseTo(first, 12);
       expect(row?.runs[1], measure).toBeCloseTo(second, 12);
       expect(row?.mean, measure).toBeCloseTo((first + second) / 2, 12);
-      // Two runs: the bootstrap's 2.5th and 97.5th percentiles are the two runs' values.
-      expect(row?.interval[0], measure).toBeCloseTo(Math.min(first, second), 12);
-      expect(row?.interval[1], measure).toBeCloseTo(Math.max(first, second), 12);
+      // Two runs, the run the unit: the mean ± t(0.975, 1)·|first − second|/2, t(0.975, 1) = 12.7062.
+      // Clamped to what the measure can be: 0 to 1 but for edges per person.
+      expect(row?.interval[0], measure).toBeCloseTo(Math.max(0, (first + second) / 2 - (12.7062 * Math.abs(first - second)) / 2), 3);
+      expect(row?.interval[1], measure).toBeCloseTo(Math.min(measure === 'edgesPerPerson' ? Infinity : 1, (first + second) / 2 + (12.7062 * Math.abs(first - second)) / 2), 3);
     }
 
     const text = lemming(runs, ['analyze', '--reference', TINY, '--labels', TINY_LABELS, '--runs', runs]);
     expect(text.stdout).toContain('Real: ');
     expect(text.stdout).toContain('4 people, 5 directed edges between them (1 self-loop(s) left out), 2 departments');
     expect(text.stdout).toContain('Simulated: 2 runs,');
-    expect(text.stdout).toContain('| reciprocity (share of edges returned) | 0.800 | 0.762 | [0.667, 0.857] |');
+    // Two runs that differ: a t interval over them spans the whole range a share can take.
+    expect(text.stdout).toContain('| reciprocity (share of edges returned) | 0.800 | 0.762 | [0.000, 1.000] |');
     expect(text.stdout).toContain('| clustering (average local coefficient) | 0.000 | 0.467 | [0.467, 0.467] |');
   });
 

@@ -69,8 +69,14 @@ describe('the measures of a network', () => {
     const row = (measure: string) => comparison.rows.find((candidate) => candidate.measure === measure);
     expect(row('reciprocity')).toMatchObject({ real: 0.8, runs: [4 / 6, 6 / 7] });
     expect(row('reciprocity')?.mean).toBeCloseTo((4 / 6 + 6 / 7) / 2, 12);
-    expect(row('reciprocity')?.interval[0]).toBeCloseTo(4 / 6, 12);
-    expect(row('reciprocity')?.interval[1]).toBeCloseTo(6 / 7, 12);
+    // Two runs, the run the unit: mean ± t(0.975, 1)·|a − b|/2, with t(0.975, 1) = 12.7062.
+    // (clamped to 0 to 1, what a share can be).
+    expect(row('reciprocity')?.interval[0]).toBeCloseTo(Math.max(0, (4 / 6 + 6 / 7) / 2 - (12.7062 * (6 / 7 - 4 / 6)) / 2), 3);
+    expect(row('reciprocity')?.interval[1]).toBeCloseTo(Math.min(1, (4 / 6 + 6 / 7) / 2 + (12.7062 * (6 / 7 - 4 / 6)) / 2), 3);
+    // Beside it, the nulls: the real network's 5-person pieces are all of it; the runs rewired keep each degree.
+    expect(comparison.subgraphSize).toBe(5);
+    expect(row('ksOutDegree')?.rewired).toEqual([0.35, 0.4]);
+    expect(row('reciprocity')?.rewired[0]).toBeLessThanOrEqual(row('reciprocity')?.rewired[1] ?? -1);
     // Run two's s→p leaves one person of five who never writes: x=1 is 3/4 against 2/5.
     expect(row('ksOutDegree')?.real).toBe(0);
     expect(row('ksOutDegree')?.runs[0]).toBeCloseTo(0.4, 12);

@@ -1,0 +1,92 @@
+/**
+ * Networks to hold a measured one against: what a measure would be by chance alone, given what the
+ * network cannot help (its size and each person's number of contacts), and what the real institution
+ * itself shows at a run's size. Each is seeded, so the same network and seed give the same draws. Pure.
+ *
+ * - rewiredNetwork: degree-preserving rewiring (Maslov and Sneppen, 2002): pairs of edges a→b, c→d
+ *   swapped to a→d, c→b, never making a self-loop or a repeated edge, ten swaps an edge. Each person
+ *   keeps exactly their out- and in-degree; everything else (who writes back, who closes triangles)
+ *   is as chance leaves it.
+ * - configurationNetwork: the directed configuration model, erased: each person's out-stubs and
+ *   in-stubs paired at random, self-loops and repeats dropped (so degrees can fall a little).
+ * - subgraphNetwork: the network among `size` people drawn at random: the institution's own
+ *   variability at a simulation's size, which a figure of a 250-person run must be read against.
+ */
+import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
+import type { DirectedNetwork } from './directed-network.js';
+
+function numbered(network: DirectedNetwork): { index: Map<string, number>; edges: Array<[number, number]> } {
+  const index = new Map(network.people.map((person, position) => [person, position]));
+  return { index, edges: network.edges.map(([from, to]) => [index.get(from) as number, index.get(to) as number]) };
+}
+
+function named(network: DirectedNetwork, edges: ReadonlyArray<readonly [number, number]>, people: readonly string[] = network.people): DirectedNetwork {
+  return {
+    people: [...people],
+    edges: edges.map(([from, to]) => [network.people[from] as string, network.people[to] as string]),
+    selfLoops: 0,
+    ...(network.departments === undefined ? {} : { departments: network.departments }),
+  };
+}
+
+/** The network with each person's out- and in-degree kept and its edges rewired at random (swapsPerEdge swaps tried an edge). */
+export function rewiredNetwork(network: DirectedNetwork, seed: number, swapsPerEdge = 10): DirectedNetwork {
+  const { edges } = numbered(network);
+  const count = network.people.length;
+  const key = (from: number, to: number): number => from * count + to;
+  const present = new Set(edges.map(([from, to]) => key(from, to)));
+  const next = seededRandom(seed);
+  const tries = swapsPerEdge * edges.length;
+  for (let attempt = 0; attempt < tries && edges.length >= 2; attempt += 1) {
+    const first = Math.floor(next() * edges.length);
+    const second = Math.floor(next() * edges.length);
+    const [a, b] = edges[first] as [number, number];
+    const [c, d] = edges[second] as [number, number];
+    if (first === second || a === d || c === b || present.has(key(a, d)) || present.has(key(c, b))) continue;
+    present.delete(key(a, b));
+    present.delete(key(c, d));
+    present.add(key(a, d));
+    present.add(key(c, b));
+    edges[first] = [a, d];
+    edges[second] = [c, b];
+  }
+  return named(network, edges);
+}
+
+/** The erased directed configuration model of the network's degree sequence. */
+export function configurationNetwork(network: DirectedNetwork, seed: number): DirectedNetwork {
+  const { edges } = numbered(network);
+  const next = seededRandom(seed);
+  const heads = shuffleInPlace(
+    edges.map(([, to]) => to),
+    next,
+  );
+  const count = network.people.length;
+  const seen = new Set<number>();
+  const paired: Array<[number, number]> = [];
+  edges.forEach(([from], position) => {
+    const to = heads[position] as number;
+    if (from === to || seen.has(from * count + to)) return;
+    seen.add(from * count + to);
+    paired.push([from, to]);
+  });
+  return named(network, paired);
+}
+
+/** The network among `size` people drawn at random from it (all of them when it has no more). */
+export function subgraphNetwork(network: DirectedNetwork, size: number, seed: number): DirectedNetwork {
+  if (size >= network.people.length) return network;
+  const { edges } = numbered(network);
+  const chosen = shuffleInPlace(
+    network.people.map((_, position) => position),
+    seededRandom(seed),
+  )
+    .slice(0, size)
+    .sort((left, right) => left - right);
+  const kept = new Set(chosen);
+  return named(
+    network,
+    edges.filter(([from, to]) => kept.has(from) && kept.has(to)),
+    chosen.map((position) => network.people[position] as string),
+  );
+}
