@@ -54,6 +54,18 @@ export async function forkBefore(original: string, turn: number, folder: string)
   editYamlFile(folder, 'org/org.yaml', (value) => ({ ...value, history: { ...(isFields(value.history) ? value.history : {}), keep: false } }));
 }
 
+/**
+ * What a fork's ledger charged from `turn`, its step's, on: its own calls (the lines before are the
+ * original's, copied with the fork). Read by the one ledger reader, whatever a saved result says.
+ */
+export function forkCharges(root: string, turn: number): { calls: number; credits: number } {
+  const ledger = statePaths(root).ledger;
+  const own = existsSync(ledger) ? readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn) : [];
+  let nano = 0;
+  for (const charge of own) if (charge.type === 'charge') nano += Math.round(charge.credits * 1e9);
+  return { calls: own.length, credits: nano / 1e9 };
+}
+
 async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number> {
   let lastTurn = 0;
   for await (const event of engine.run(run)) if (event.type === 'run-finished') lastTurn = event.lastTurn;

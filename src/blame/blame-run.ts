@@ -11,7 +11,7 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
-import { forkBefore, runBlameFork, type ForkChange } from './blame-fork.js';
+import { forkBefore, forkCharges, runBlameFork, type ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/schema.js';
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { checkedCeiling, CreditCeiling, forkWorstCase, planWorstCase, type ForkLimits, type WorstCase } from './blame-ceiling.js';
@@ -180,12 +180,14 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const scratch = temporaryFolder('blame');
   const outcomes = new Map<string, ForkOutcome>();
   const spending = new CreditCeiling(ceiling.credits);
-  // Forks a blame killed earlier finished are spent already: they count against the ceiling, and are not made again.
-  const finished = new Map(planned.flatMap((fork) => {
-    const done = readSavedJson<ForkOutcome>(join(folder, fork.fork, FORK_RESULT));
-    return done ? [[fork.fork, done] as const] : [];
-  }));
-  for (const done of finished.values()) spending.spentBefore(done.credits);
+  // Forks an earlier blame finished are not made again, and what their ledgers charged counts against the ceiling.
+  const finished = new Map(
+    planned.flatMap((fork) => {
+      const done = readSavedJson<ForkOutcome>(join(folder, fork.fork, FORK_RESULT));
+      return done ? [[fork.fork, done] as const] : [];
+    }),
+  );
+  for (const fork of planned) if (finished.has(fork.fork)) spending.spentBefore(forkCharges(join(folder, fork.fork), fork.turn).credits);
   const notRun = new Set<string>();
   try {
     // A fork before turn T for each turn, once: the forks of that turn's steps are copies of it.

@@ -58,6 +58,16 @@ describe('blame on a run whose changed call starts a loop', () => {
     expect(markdown).toContain('3 fork(s) not run (t1-a-4, t1-a-5, t1-a-6)');
     expect(markdown).toMatch(/could have taken the spending past the ceiling of 18(\.0+)? credits/);
 
+    // Blamed again into the same folder, the finished forks are not made again and what their ledgers charged still counts,
+    // whatever their saved results say: 11.1 spent leaves no room for another fork's 8.8.
+    for (const fork of report.forks) {
+      const saved = join(report.folder, fork.fork, 'blame-fork.json');
+      writeFileSync(saved, JSON.stringify({ ...JSON.parse(readFileSync(saved, 'utf8')), credits: 0 }));
+    }
+    const again = await blame(root, { k: 6, maxCredits: 18, always: 'LOOP' });
+    expect([...again.calls.values()].flat()).toHaveLength(0);
+    expect(again.report.notRun).toEqual(['t1-a-4', 't1-a-5', 't1-a-6']);
+
     // Forks at once hold their worst cases while they run: three at a time under the same ceiling still stay within it.
     const parallel = await blameRun(root, { check: LOOP_CHECK, k: 6, maxCredits: 18, parallel: 3, folder: join(root, 'parallel'), providerFactory: () => loopModels([], 'LOOP') });
     expect(parallel.spent.credits).toBeLessThanOrEqual(18);
