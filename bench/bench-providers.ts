@@ -42,3 +42,29 @@ export class NextAgentProvider implements Provider {
     };
   }
 }
+
+/**
+ * A model whose changed call starts a loop (bench section `blame-loop`): under its registry entry's own
+ * seed, `a` answers the human at once; under any other seed (a blame's changed call) it hands the work to
+ * `b`, and the two hand it back and forth, one call a turn, until a turn cap stops them. Every answer
+ * reports `tokens`.
+ */
+export class HandOffLoopProvider implements Provider {
+  constructor(
+    private readonly seed: number | undefined,
+    private readonly originalSeed: number,
+    private readonly tokens: { inputTokens: number; outputTokens: number },
+  ) {}
+
+  async generate(request: ProviderRequest): Promise<ProviderResponse> {
+    const inbox = request.messages.map((message) => (typeof message.content === 'string' ? message.content : '')).join('\n');
+    const to = !inbox.includes('LOOP') && this.seed === this.originalSeed ? 'human' : request.agent === 'a' ? 'b' : 'a';
+    const body = to === 'human' ? 'Done at once.' : 'LOOP: back to you.';
+    return {
+      text: '',
+      toolCalls: [{ id: 'call_1', name: 'send_message', arguments: { to, subject: `Turn ${request.turn}`, body } }],
+      usage: { ...this.tokens, estimated: false },
+      modelKey: request.modelKey,
+    };
+  }
+}

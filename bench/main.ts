@@ -25,6 +25,7 @@ import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
 import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
+import { blameLoop } from './sections/blame-loop.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -99,6 +100,14 @@ const sections: Section[] = [
     about: 'The default org on the offline model (seed 10, variability 0.5) keeping its history, run to idle: its manager hands the task to the janitor and the answer fails the check `tested` (docs/validation.md). `blameRun` with k = 3, one fork at a time, on the first storage: each step\'s forks made from the history, run to the end and checked; the turns before a step copied, not run.',
     quick: true,
     run: blame,
+  },
+  {
+    id: 'blame-loop',
+    title: "Blame's spending when a changed call starts a loop: against its estimate, its worst case and a ceiling",
+    about:
+      "On the first storage, in this process. The hand-off org: two agents on a stand-in model (bench/bench-providers.ts, HandOffLoopProvider: every call 3,600 tokens in and 100 out at 100 credits a million; the registry allows 4,000 and 400, no retries, one step a call); under the run's seed a answers the human at once (1 call), and any other seed of a's call hands the work to b and the two hand it back and forth until the turn cap. Its run by hand is bounded by engine.max_turns 20. `blameRun` with k = 6, one fork at a time: once with the default ceiling (the plan's worst case), once with `maxCredits: 30`. Then the default org on the offline model as an experiment's run with `turns: 4` (seed 3, variability 0.5: a chain of one call a turn, busy at its cap; prepared by `prepareRun` and run as the experiment's process runs it, `run --turns 4`), blamed with k = 1 for the check `tested`. Before the fix (issue 60) the forks ran to the org's max_turns after their step and spent without a ceiling.",
+    quick: false,
+    run: blameLoop,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

@@ -36,6 +36,7 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
         path: setting.path,
         seed: setting.seed,
         ...(setting.model === undefined ? {} : { model: setting.model }),
+        ...(setting.maxCredits === undefined ? {} : { maxCredits: setting.maxCredits }),
         ...(options.providerFactory ? { providerFactory: options.providerFactory } : {}),
         ...(options.log ? { log: (line: string) => options.log?.(`${run.run}: ${line}`) } : {}),
       });
@@ -54,7 +55,8 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
       continue;
     }
     const top = each.report.steps.slice(0, 3).map((step) => `turn ${step.turn} ${step.agent} ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
-    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s), ${each.report.spent.calls} call(s), ${showCredits(each.report.spent.credits)} credits (report: ${each.run}/blame/${setting.check}/report.md)`);
+    const notRun = each.report.notRun.length > 0 ? `, ${each.report.notRun.length} not run (ceiling ${showCredits(each.report.ceiling.credits)} credits)` : '';
+    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s)${notRun}, ${each.report.spent.calls} call(s), ${showCredits(each.report.spent.credits)} credits (report: ${each.run}/blame/${setting.check}/report.md)`);
   }
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);
   return found;

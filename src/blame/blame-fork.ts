@@ -34,11 +34,14 @@ export interface ForkSpend {
   lastTurn: number;
 }
 
-/** How blame runs a fork's engine: the models (built for the original's keys), and the most turns after the step. */
+/** How blame runs a fork's engine: the models (built for the original's keys), and the last turn it may run. */
 export interface ForkRunning {
   providerFactory: ProviderFactory;
-  /** The most turns a fork runs after the step's turn (default: the org's engine.max_turns). */
-  turns?: number;
+  /**
+   * The last turn the fork may run: the bound of the run it forks (experiment/run-bounds.ts), so it ends
+   * as that run would have, idle or at that turn, never at the org's `engine.max_turns` after its step.
+   */
+  lastTurn: number;
 }
 
 /**
@@ -51,7 +54,19 @@ export async function forkBefore(original: string, turn: number, folder: string)
   editYamlFile(folder, 'org/org.yaml', (value) => ({ ...value, history: { ...(isFields(value.history) ? value.history : {}), keep: false } }));
 }
 
-async function runTo(engine: Engine, run: { untilTurn?: number; maxTurns?: number }): Promise<number> {
+/**
+ * What a fork's ledger charged from `turn`, its step's, on: its own calls (the lines before are the
+ * original's, copied with the fork). Read by the one ledger reader, whatever a saved result says.
+ */
+export function forkCharges(root: string, turn: number): { calls: number; credits: number } {
+  const ledger = statePaths(root).ledger;
+  const own = existsSync(ledger) ? readLedgerFrom(ledger, 0).entries.filter((entry) => entry.type === 'charge' && entry.turn >= turn) : [];
+  let nano = 0;
+  for (const charge of own) if (charge.type === 'charge') nano += Math.round(charge.credits * 1e9);
+  return { calls: own.length, credits: nano / 1e9 };
+}
+
+async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number> {
   let lastTurn = 0;
   for await (const event of engine.run(run)) if (event.type === 'run-finished') lastTurn = event.lastTurn;
   return lastTurn;
@@ -62,7 +77,7 @@ async function runTo(engine: Engine, run: { untilTurn?: number; maxTurns?: numbe
  * turn−1`, or a copy of one made for an earlier step of the same turn), the step's agent set to the
  * changed model for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
  * org.yaml where a person sees it), the turn run, the agent's own model put back, and the fork run on
- * until idle. Every edit is one a person could make by hand between turns, so the fork is an ordinary
+ * until idle or its last turn (the run's bound), whichever comes first, as the run it forks would have. Every edit is one a person could make by hand between turns, so the fork is an ordinary
  * org: `lemming status`, `diff` and `run` work on it.
  */
 export async function runBlameFork(original: string, folder: string, change: ForkChange, running: ForkRunning, template?: string): Promise<ForkSpend> {
@@ -94,7 +109,7 @@ export async function runBlameFork(original: string, folder: string, change: For
   try {
     await runTo(engine, { untilTurn: step.turn });
     editResumeFile(folder, resume, (front, body) => ({ front: { ...front, model: ownModel }, body }));
-    lastTurn = await runTo(engine, running.turns === undefined ? {} : { maxTurns: running.turns });
+    lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
   } finally {
     engine.close();
   }

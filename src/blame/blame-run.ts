@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { showCredits } from '../format/format.js';
 import { runChecks } from '../experiment/run-checks.js';
 import { inPool } from '../experiment/in-pool.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
@@ -10,13 +11,15 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
-import { forkBefore, runBlameFork, type ForkChange } from './blame-fork.js';
+import { forkBefore, forkCharges, runBlameFork, type ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/schema.js';
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
+import { checkedCeiling, CreditCeiling, forkWorstCase, planWorstCase, type ForkLimits, type WorstCase } from './blame-ceiling.js';
+import { runBounds, type RunBounds } from '../experiment/run-bounds.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
 import { readSavedJson } from '../storage/read-json.js';
-import { estimateLine, renderBlame } from './render-blame.js';
+import { estimateLine, renderBlame, worstCaseLine } from './render-blame.js';
 
 /** What `lemming blame` (and an experiment's `blame:`) is asked. */
 export interface BlameOptions {
@@ -30,8 +33,10 @@ export interface BlameOptions {
   seed?: number;
   /** A registry key: re-run each step on this model (a repair model) rather than on the agent's own with another seed. */
   model?: string;
-  /** The most turns a fork runs after its step (default: the org's engine.max_turns). */
+  /** The most turns a fork runs after its step's turn, within the run's own bounds (default: as many as those allow). */
   turns?: number;
+  /** The most credits the forks may spend together (default: the plan's worst case): a fork whose worst case could pass it is not started. */
+  maxCredits?: number;
   /** Forks run at once (default 1). */
   parallel?: number;
   /** Say what it would cost, fork nothing. */
@@ -53,6 +58,14 @@ export interface BlameReport {
   path: boolean;
   model?: string;
   estimate: BlameEstimate;
+  /** The turns the run was allowed (its experiment's `turns:`, else its `engine.max_turns`): no fork runs past `lastTurn`. */
+  bounds: RunBounds;
+  /** The most the forks planned can make and be charged, every agent called each turn to the bound at its models' limits. */
+  worstCase: WorstCase;
+  /** What the forks may spend together: `--max-credits` (given), else the worst case. */
+  ceiling: { credits: number; given: boolean };
+  /** Forks not started because their worst case could have taken the spending past the ceiling (their folder names). */
+  notRun: string[];
   /** The steps ranked, most to blame first (empty on a dry run). */
   steps: StepBlame[];
   agents: AgentBlame[];
@@ -125,6 +138,15 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const originalSeed = (step: CandidateStep): number | undefined => (options.model === undefined ? org.models[changes.get(`${step.turn} ${step.agent}`)!.model]?.seed : undefined);
   const planned = planForks(steps, k, seed, originalSeed);
   const estimate = estimateBlame(steps, k, calls);
+  const bounds = runBounds(run, org, calls.lastTurn);
+  const limits = new Map<string, ForkLimits>(
+    planned.map((fork) => {
+      const lastTurn = options.turns === undefined ? bounds.lastTurn : Math.min(bounds.lastTurn, fork.turn + options.turns);
+      return [fork.fork, { step: { turn: fork.turn, agent: fork.agent }, lastTurn, model: changes.get(`${fork.turn} ${fork.agent}`)!.model }];
+    }),
+  );
+  const worstCase = planWorstCase(org, [...limits.values()]);
+  const ceiling = { credits: options.maxCredits === undefined ? worstCase.credits : checkedCeiling(options.maxCredits), given: options.maxCredits !== undefined };
   const report: BlameReport = {
     run,
     check: options.check,
@@ -134,6 +156,10 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     path,
     ...(options.model === undefined ? {} : { model: options.model }),
     estimate,
+    bounds,
+    worstCase,
+    ceiling,
+    notRun: [],
     steps: [],
     agents: [],
     forks: [],
@@ -147,11 +173,22 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   if (options.dryRun) return report;
 
   log(`${run} fails check ${options.check.name}. ${estimateLine(report)}`);
+  log(worstCaseLine(report));
   mkdirSync(folder, { recursive: true });
   const providerFactory = options.providerFactory ?? (() => defaultProviderFactory(run));
   sweepTemporaryFolders('blame');
   const scratch = temporaryFolder('blame');
   const outcomes = new Map<string, ForkOutcome>();
+  const spending = new CreditCeiling(ceiling.credits);
+  // Forks an earlier blame finished are not made again, and what their ledgers charged counts against the ceiling.
+  const finished = new Map(
+    planned.flatMap((fork) => {
+      const done = readSavedJson<ForkOutcome>(join(folder, fork.fork, FORK_RESULT));
+      return done ? [[fork.fork, done] as const] : [];
+    }),
+  );
+  for (const fork of planned) if (finished.has(fork.fork)) spending.spentBefore(forkCharges(join(folder, fork.fork), fork.turn).credits);
+  const notRun = new Set<string>();
   try {
     // A fork before turn T for each turn, once: the forks of that turn's steps are copies of it.
     const templates = new Map<number, string>();
@@ -163,9 +200,16 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     }
     await inPool(planned, options.parallel ?? 1, async (fork: PlannedFork) => {
       const root = join(folder, fork.fork);
-      const done = readSavedJson<ForkOutcome>(join(root, FORK_RESULT));
+      const done = finished.get(fork.fork);
       if (done) {
         outcomes.set(fork.fork, done);
+        return;
+      }
+      const forkLimits = limits.get(fork.fork)!;
+      const worst = forkWorstCase(org, forkLimits).credits;
+      if (!spending.start(worst)) {
+        notRun.add(fork.fork);
+        log(`${fork.fork}: not run: its worst case (${showCredits(worst)} credits) could take the spending (${showCredits(spending.spent)} so far) past the ceiling of ${showCredits(ceiling.credits)} credits`);
         return;
       }
       // A fork a kill left half-made is made again: only a fork of ours is removed, one that says where it came from
@@ -179,7 +223,8 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
       }
       writeFileSync(making, '');
       const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, seed: fork.seed, ...changes.get(`${fork.turn} ${fork.agent}`)! };
-      const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), ...(options.turns === undefined ? {} : { turns: options.turns }) }, templates.get(fork.turn));
+      const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), lastTurn: forkLimits.lastTurn }, templates.get(fork.turn));
+      spending.finish(worst, spend.credits);
       const [checked] = await runChecks(root, [options.check]);
       const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, seed: fork.seed, model: change.model, passed: checked?.passed ?? false, ...spend };
       writeFileSync(join(root, FORK_RESULT), `${JSON.stringify(outcome, null, 2)}\n`);
@@ -191,6 +236,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     removeTemporaryFolder(scratch);
   }
   report.forks = planned.flatMap((fork) => outcomes.get(fork.fork) ?? []);
+  report.notRun = planned.filter((fork) => notRun.has(fork.fork)).map((fork) => fork.fork);
   const ranked = rankBlame(steps, report.forks);
   report.steps = ranked.steps;
   report.agents = ranked.agents;

@@ -12,12 +12,12 @@ import { requireOrgFolder } from '../org/org-folder.js';
 import type { Org } from '../org/org.js';
 import type { Experiment, Variant } from './experiment-file.js';
 import { forkForRun } from './fork-point.js';
+import { PREPARED_FILE, type RecordedBounds } from './run-bounds.js';
 import { makePopulation, writePopulation } from '../population/populate-org.js';
 import { takesSeed } from '../org/schema.js';
 import { readPopulationSpec } from '../population/population-spec.js';
 
-/** Written once a run's copy is complete, so a killed experiment neither redoes nor trusts half a copy. */
-export const PREPARED_FILE = 'experiment-prepared.json';
+export { PREPARED_FILE } from './run-bounds.js';
 
 const isObject = isFields;
 
@@ -168,5 +168,11 @@ export async function prepareRun(experiment: Experiment, base: string, variant: 
     }
   }
   const forked = experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {};
-  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, ...forked, preparedAt: new Date().toISOString() })}\n`);
+  // The turns the run may take, from the turn it starts after (run-experiment.ts runs it so): what bounds whatever re-runs part of it (blame's forks).
+  const bounds: RecordedBounds = {
+    fromTurn: experiment.fork?.turn ?? 0,
+    turns: experiment.turns ?? org.settings.max_turns,
+    by: experiment.turns === undefined ? `org/org.yaml engine.max_turns ${org.settings.max_turns} (${experiment.file} sets no turns:)` : `${experiment.file} turns: ${experiment.turns}`,
+  };
+  writeFileSync(join(root, PREPARED_FILE), `${JSON.stringify({ variant: variant.name, seed, ...forked, bounds, preparedAt: new Date().toISOString() })}\n`);
 }

@@ -12,7 +12,7 @@ import { requireForkPoint } from './fork-point.js';
 import { askDue, lastTurn, readSurvey, surveyTurns } from './run-survey.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
 import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
-import { runProcess, type RunAttempt } from './run-process.js';
+import { ATTEMPTS_FILE, runProcess, type RunAttempt } from './run-process.js';
 import type { EngineEvent } from '../engine/events.js';
 import { scoreRun } from './score-run.js';
 import { measurePersonas } from './personas/measure-personas.js';
@@ -22,7 +22,6 @@ import { estimateJudge } from './judge.js';
 
 export { RESULT_FILE } from './run-metrics.js';
 /** Every attempt at a run so far (a killed experiment's included). */
-const ATTEMPTS_FILE = 'experiment-attempts.json';
 
 /** How to run an experiment (`lemming experiment FILE`). */
 export interface ExperimentOptions {

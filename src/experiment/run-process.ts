@@ -15,6 +15,9 @@ export interface RunAttempt {
   stderr: string;
 }
 
+/** Each attempt at a run (how it ended, at which turn, and against which cap), as a JSON list beside its org. */
+export const ATTEMPTS_FILE = 'experiment-attempts.json';
+
 /** Every event of a run's attempts, one JSON object a line, beside its org. */
 export const EVENTS_FILE = 'experiment-events.jsonl';
 

@@ -13,6 +13,8 @@ export interface BlameSetting {
   path: boolean;
   model?: string;
   seed: number;
+  /** The most credits each run's forks may spend together (default: the worst case blame states). */
+  maxCredits?: number;
 }
 
 export function validationFields(z: typeof Zod) {
@@ -24,6 +26,7 @@ export function validationFields(z: typeof Zod) {
         path: z.boolean('is true or false, for example `path: true`').default(false),
         model: z.string('names a registry model, for example `model: repair`').min(1, 'names a registry model, for example `model: repair`').optional(),
         seed: z.number(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).int(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).min(0, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).max(MAX_SEED, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).default(1),
+        max_credits: z.number('is a number of credits above 0, for example `max_credits: 2.5`').positive('is a number of credits above 0, for example `max_credits: 2.5`').finite('is a number of credits above 0, for example `max_credits: 2.5`').optional(),
       })
       .optional(),
     reference: z.string('is the reference file, beside the experiment file, for example `reference: gss/reference.yaml`').min(1, 'is the reference file, beside the experiment file, for example `reference: gss/reference.yaml`').optional(),

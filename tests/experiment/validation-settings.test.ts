@@ -19,6 +19,11 @@ describe('an experiment held against reality: blame: and reference:', () => {
     expect(experiment.reference).toBe(join(file, '..', 'gss/reference.yaml'));
   });
 
+  it('blame: takes a ceiling on its forks\' credits, max_credits, and refuses one that is none', () => {
+    expect(readExperiment(experimentFile('blame: { check: tested, max_credits: 2.5 }\n'), (base) => base).blame).toMatchObject({ maxCredits: 2.5 });
+    expect(() => readExperiment(experimentFile('blame: { check: tested, max_credits: 0 }\n'), (base) => base)).toThrow(/blame\.max_credits: is a number of credits above 0, for example `max_credits: 2\.5`/);
+  });
+
   it('refuses a blame: naming a check the experiment does not have, with the file, line and the checks it has', () => {
     const file = experimentFile('blame: { check: answered }\n');
     expect(() => readExperiment(file, (base) => base)).toThrow(/study\.yaml:6: blame\.check: "answered" is not a check of the experiment; use one of tested/);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { positiveInteger, seed } from '../option-values.js';
+import { credits, positiveInteger, seed } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
@@ -29,7 +29,8 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--path', "only the calls on the path of the person's requests, not every call from turn 1")
     .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', seed)
     .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
-    .option('--turns <n>', 'the most turns a fork runs after its step (default: engine.max_turns)', positiveInteger)
+    .option('--turns <n>', "the most turns a fork runs after its step's turn, within the run's own bounds (default: to the run's last allowed turn: its experiment's turns:, else engine.max_turns)", positiveInteger)
+    .option('--max-credits <n>', "the most credits the forks may spend together: a fork whose worst case could pass it is not started (default: the plan's worst case, said by --dry-run)", credits)
     .option('--parallel <n>', 'forks run at once (default 1)', positiveInteger)
     .option('--dry-run', 'say what it would cost; fork nothing')
     .option('--out <dir>', 'where the forks and the report go (default: RUN/blame/<check>)')

@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
-import { estimateLine } from '../../blame/render-blame.js';
+import { estimateLine, notRunLine, worstCaseLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
 import { showCredits } from '../../format/format.js';
 import { readExperiment } from '../../experiment/experiment-file.js';
@@ -9,7 +9,7 @@ import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
 /** The flags of `lemming blame`: blameRun's options, with the check named (and found in `--checks`) and `--out` for its folder. */
-export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'path' | 'seed' | 'model' | 'turns' | 'parallel' | 'dryRun'> & {
+export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'path' | 'seed' | 'model' | 'turns' | 'maxCredits' | 'parallel' | 'dryRun'> & {
   check: string;
   checks?: string;
   out?: string;
@@ -48,9 +48,12 @@ export async function blameCommand(run: string, options: BlameCommandOptions, ou
   }
   if (report.dryRun) {
     output.out(`${shown(report.run)} fails check ${check.name}. ${estimateLine(report)}`);
+    output.out(worstCaseLine(report));
     return 0;
   }
-  output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits spent (${report.spent.sharedCalls} on shared turns); report: ${shown(report.folder)}/report.md`);
+  output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits spent (${report.spent.sharedCalls} on shared turns; ceiling ${showCredits(report.ceiling.credits)}); report: ${shown(report.folder)}/report.md`);
+  const notRun = notRunLine(report);
+  if (notRun !== undefined) output.out(notRun);
   for (const [index, step] of report.steps.slice(0, 5).entries()) {
     output.out(`  ${index + 1}. turn ${step.turn} ${step.agent}: passed ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
   }

@@ -4,6 +4,7 @@ import type { ModelEntry } from '../../org/schema.js';
 import type { ProviderResponse, Usage } from '../../providers/provider.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { estimateInputTokens, expectedOutputTokens, type PromptParts } from '../../providers/request-tokens.js';
+import { usageLimits } from '../../providers/usage-gate.js';
 import { chargeTokens, type LedgerEntry, type ModelShare, type ResearchLine } from './ledger.js';
 
 /** What a call is priced by: all its input (cached included), the cached parts of it, its output, and how many answers it sums. */
@@ -49,6 +50,17 @@ export function estimateCallCost(
 ): number {
   // Priced by the rule every charge is priced by (priceCall, above), on the tokens expected.
   return priceCall({ inputTokens: Math.ceil(estimateInputTokens(request) * inputScale), outputTokens: expectedOutputTokens(entry) }, entry);
+}
+
+/**
+ * The most one answer of a registry entry can be charged, whatever its server says: the usage gate's
+ * limits (usage-gate.ts: the context window in, the output cap out, for the first attempt and each
+ * retry `max_retries` allows) priced by the rule every charge is priced by. What a ceiling that must
+ * hold (blame's `--max-credits`) is planned with. Pure.
+ */
+export function mostAnAnswerCosts(modelKey: string, entry: ModelEntry): number {
+  const limits = usageLimits(modelKey, entry);
+  return priceCall({ inputTokens: limits.input * limits.attempts, outputTokens: limits.output * limits.attempts, calls: limits.attempts }, entry);
 }
 
 /** What an agent's call in a turn costs: the credits, and each model's share when more than one answered. */
