@@ -7,21 +7,22 @@ import { classified } from './storage-error.js';
 const PIECE = 1024 * 1024;
 
 /**
- * Copy the regular file held open as `from` to a new file `to` (never one that is there, never
- * through a link), a piece at a time, so memory does not grow with the file: with `cutter`, each
+ * Copy at most `length` bytes of the regular file held open as `from` (what a walk found and bounded:
+ * a file that grows while it is copied is read no further) to a new file `to` (never one that is
+ * there, never through a link), a piece at a time, so memory does not grow with the file: with `cutter`, each
  * piece without the org's secrets (secrets/secret-stream.ts). Written sparse (sparse-writer.ts): its
  * holes take no disk in the copy either. The copy gets `mode` (its permission bits) and no more.
  * Returns the bytes written, and whether anything was cut. A failure to write is thrown as the
  * storage's (storage-error.ts), naming `to`.
  */
-export function copyFilePieces(from: number, to: string, options: { mode: number; cutter?: SecretCutter }): { bytes: number; cut: boolean } {
+export function copyFilePieces(from: number, to: string, options: { length: number; mode: number; cutter?: SecretCutter }): { bytes: number; cut: boolean } {
   const writer = openSparseWriter(to, 0o600);
   const buffer = Buffer.allocUnsafe(PIECE);
   let position = 0;
   let bytes: number;
   try {
-    for (;;) {
-      const read = readSync(from, buffer, 0, PIECE, position);
+    while (position < options.length) {
+      const read = readSync(from, buffer, 0, Math.min(PIECE, options.length - position), position);
       if (read === 0) break;
       position += read;
       const piece = buffer.subarray(0, read);
