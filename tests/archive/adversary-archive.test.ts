@@ -3,24 +3,14 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, trunc
 import { join } from 'node:path';
 import { create, extract } from 'tar';
 import { describe, expect, test } from 'vitest';
-import { CLI, lemming } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
+import { lemmingPeakMemory } from '../helpers/peak-memory.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 import { mountSmallDisk, smallDisksRefused } from '../helpers/small-disk.js';
 import { besidesProgress } from '../helpers/progress-lines.js';
 
 const MIB = 1024 * 1024;
-
-/** A lemming command's exit status, output, and peak resident memory in KiB (python's getrusage of its children). */
-function measured(root: string, args: string[]): { status: string; maxRssKb: number; output: string } {
-  const ran = spawnSync(
-    'python3',
-    ['-c', 'import resource, subprocess, sys\nrun = subprocess.run(sys.argv[1:], capture_output=True, text=True)\nprint(run.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\nprint(run.stdout + run.stderr)', process.execPath, CLI, '--root', root, ...args],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-  );
-  const [status = '', rss = '0', ...rest] = ran.stdout.split('\n');
-  return { status, maxRssKb: Number(rss), output: rest.join('\n') };
-}
 
 /**
  * Archives restore what they archive. An org holding one 900 MB file of zeros, inside its 1 GiB quota,
@@ -41,7 +31,7 @@ describe('an archive of zeros restores, and is made in bounded memory', () => {
     // A secret split across the copy's pieces is cut all the same.
     writeFileSync(join(workspace, 'notes.md'), `${'x'.repeat(MIB - 10)}key: sk-live-0123456789abcdef\n`);
     const archive = join(tempDir(), 'org.tar.gz');
-    const exported = measured(root, ['export', archive]);
+    const exported = lemmingPeakMemory(root, ['export', archive]);
     expect(exported.status, exported.output).toBe('0');
     expect(exported.maxRssKb).toBeLessThan(200 * 1024);
     expect(exported.output).toContain('secret values cut from: agents/coder_01/workspace/notes.md');
@@ -78,7 +68,7 @@ describe('an archive of zeros restores, and is made in bounded memory', () => {
     expect(statSync(archive).size).toBeLessThan(2 * MIB);
 
     const imported = join(tempDir(), 'imported');
-    const back = measured(imported, ['import', archive]);
+    const back = lemmingPeakMemory(imported, ['import', archive]);
     expect(back.status, back.output).toBe('0');
     // It held the whole file: 1,011 MiB before.
     expect(back.maxRssKb).toBeLessThan(200 * 1024);

@@ -3,6 +3,7 @@ import { openSync, closeSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CLI, lemming } from '../helpers/cli.js';
+import { lemmingPeakMemory } from '../helpers/peak-memory.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
@@ -61,6 +62,19 @@ describe('the size of a network read', () => {
     const labelled = lemming(folder, ['analyze', '--reference', join(folder, 'one.txt'), '--labels', labels]);
     expect(labelled.stderr).toBe(`lemming: ${labels}:1000001: labels the 1,000,001st person; a network read by lemming has at most 1,000,000 edges and 1,000,000 people: give a part of it\n`);
     expect(labelled.status).toBe(2);
+  });
+
+  test('a file within the bound of bytes is read a line at a time: 32 MiB of one edge repeated is measured in under 300 MiB of memory', () => {
+    const folder = tempDir();
+    const org = join(folder, 'org');
+    expect(lemming(org, ['import-network', join(REPO_ROOT, 'tests', 'fixtures', 'network', 'tiny-edges.txt')]).status).toBe(0);
+    // 8 million lines: held at once (their strings, their fields) they took 2.9 GB for 64 MiB.
+    const repeated = join(folder, 'repeated.txt');
+    writeFileSync(repeated, '0 1\n'.repeat(8 * 1024 * 1024));
+    const run = lemmingPeakMemory(org, ['analyze', '--reference', repeated, '--json']);
+    expect(run.status, run.output).toBe('0');
+    expect(JSON.parse(run.output) as unknown).toMatchObject({ reference: { people: 2, edges: 1 } });
+    expect(run.maxRssKb).toBeLessThan(300 * 1024);
   });
 
   test('a file over 64 MiB is refused by its size, before it is read', () => {
