@@ -1,12 +1,13 @@
 import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { extract, Parser, type ReadEntry } from 'tar';
+import { Parser } from 'tar';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
-import { entryProblem, permissionsOnly } from './archive-entries.js';
+import { entryProblem } from './archive-entries.js';
 import { HISTORY_BUNDLE_NAME, MANIFEST_NAME, parseManifest, type ExportManifest } from './manifest.js';
 import { ORG_FOLDERS } from './org-files.js';
+import { ARCHIVE_READ_BYTES, unpackArchive } from './unpack-archive.js';
 import { HISTORY_LIMITS } from '../history/history-limits.js';
 import type { WorkProgress } from '../work-progress.js';
 import { showSize } from '../format/format.js';
@@ -31,6 +32,8 @@ export interface ImportReport {
  * restored from its bundle into a store made here (history/history-bundle.ts), never unpacked as
  * a git folder, and bounded in size (history/history-limits.ts: the bundle's size is read from its
  * header here, before anything is unpacked). The org appears whole or not at all: it is unpacked beside and moved in.
+ * Each file is streamed to disk as it is unpacked, its zeros left as holes (unpack-archive.ts): memory
+ * is bounded whatever the files' sizes.
  *
  * What the archive unpacks to is bounded by what its entries' headers say, not by how well it
  * compresses: an export of a workspace holding a file of zeros compresses a thousand to one and is
@@ -48,28 +51,15 @@ export async function importOrg(file: string, root: string, progress?: WorkProgr
   mkdirSync(staging);
   try {
     let files = 0;
-    await extract({
-      file: archive,
-      cwd: staging,
-      strict: true,
-      // Bounded by the entries' sizes, checked above (checkArchive), not by a ratio an export of zeros passes.
-      maxDecompressionRatio: Number.POSITIVE_INFINITY,
-      // Owned by whoever imports, never by the uid the archive names (node-tar keeps it when run as root).
-      preserveOwner: false,
-      // Checked already; checked again here, so nothing that slipped past could be written. An
-      // entry let through is written with its permission bits only (node-tar writes the mode it
-      // reads from the entry, setuid, setgid and sticky bits included).
-      filter: (path, entry) => {
-        const read = entry as ReadEntry;
-        if (entryProblem(path, read.type) !== undefined) return false;
-        if (read.mode !== undefined) read.mode = permissionsOnly(read.mode);
-        return true;
-      },
-      onReadEntry: (entry) => {
+    try {
+      await unpackArchive(archive, staging, (entry) => {
         if (entry.type !== 'Directory' && entry.path !== MANIFEST_NAME && entry.path !== HISTORY_BUNDLE_NAME) files += 1;
         progress?.('unpacking the archive', files, manifest.files);
-      },
-    });
+      });
+    } catch (error) {
+      if (error instanceof LemmingError) throw error;
+      throw badArchive(archive, `could not be unpacked (${(error as Error).message}); nothing was imported`);
+    }
     rmSync(join(staging, MANIFEST_NAME), { force: true });
     if (!existsSync(join(staging, 'org', 'org.yaml'))) throw badArchive(archive, 'holds no org/org.yaml, so no org');
     // The record must read; an engine opened on it checks the rest (the ledger, what was taken in).
@@ -157,7 +147,7 @@ async function checkArchive(archive: string, room: number): Promise<ExportManife
       }
     },
   });
-  const stream = createReadStream(archive);
+  const stream = createReadStream(archive, { highWaterMark: ARCHIVE_READ_BYTES });
   try {
     await new Promise<void>((done, failed) => {
       parser.on('end', () => done());

@@ -52,7 +52,7 @@ function copyOne(file: OrgFile, to: string): { bytes: number; cut: boolean } | u
   try {
     mkdirSync(dirname(to), { recursive: true });
     const cutter = secretCutter();
-    return copyFilePieces(opened.fd, to, { mode: file.stat.mode & PERMISSION_BITS, ...(cutter ? { cutter } : {}) });
+    return copyFilePieces(opened.fd, to, { length: opened.bytes, mode: file.stat.mode & PERMISSION_BITS, ...(cutter ? { cutter } : {}) });
   } finally {
     closeQuietly(opened.fd);
   }

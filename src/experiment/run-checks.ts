@@ -62,7 +62,7 @@ function writeView(root: string, org: Org, view: string): void {
     if ('code' in opened) return;
     try {
       mkdirSync(dirname(join(view, file.path)), { recursive: true });
-      copyFilePieces(opened.fd, join(view, file.path), { mode: 0o644 | (file.stat.mode & 0o111) });
+      copyFilePieces(opened.fd, join(view, file.path), { length: opened.bytes, mode: 0o644 | (file.stat.mode & 0o111) });
     } finally {
       closeQuietly(opened.fd);
     }

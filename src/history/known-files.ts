@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, readSync } from 'node:fs';
+import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
 import { inScope, type FileStamp, type WalkScope } from './recorded-files.js';
 
@@ -11,32 +11,25 @@ import { inScope, type FileStamp, type WalkScope } from './recorded-files.js';
  */
 export const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Opening a recorded file to read: never through a link, never waiting on a pipe (the walk took a regular file: what is there now is checked again). */
-const READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
-/** A file's bytes, read whole from the path the walk found it at; undefined when it is gone or no longer a regular file. */
-function readRecorded(path: string): Buffer | undefined {
-  let fd: number;
+/**
+ * A file's bytes, read whole from where the walk found it, by the walk's rule (org/walk-org.ts: in a
+ * workspace from its folder one part at a time, following no link), and no more of them than the walk
+ * found; undefined when it is gone or no longer a regular file.
+ */
+function readRecorded(root: string, path: string, walkedBytes: number): Buffer | undefined {
+  const opened = openWalkedFile(root, path, walkedBytes);
+  if ('code' in opened) return undefined;
   try {
-    fd = openSync(path, READ);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO') return undefined;
-    throw error;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    const data = Buffer.allocUnsafe(stat.size);
+    const data = Buffer.allocUnsafe(opened.bytes);
     let offset = 0;
     while (offset < data.length) {
-      const read = readSync(fd, data, offset, data.length - offset, offset);
+      const read = readSync(opened.fd, data, offset, data.length - offset, offset);
       if (read === 0) break;
       offset += read;
     }
     return data.subarray(0, offset);
   } finally {
-    closeSync(fd);
+    closeSync(opened.fd);
   }
 }
 
@@ -87,7 +80,7 @@ export class KnownFiles {
     root: string,
     walked: ReadonlyMap<string, FileStamp>,
     scope: WalkScope | undefined,
-    storeLarge: (path: string) => Promise<string | undefined>,
+    storeLarge: (fd: number) => Promise<string | undefined>,
   ): Promise<{ changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> }> {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
@@ -102,14 +95,27 @@ export class KnownFiles {
       let change: FileChange;
       let oid: string;
       if (seen.size >= LARGE_FILE_BYTES) {
-        // git reads it, a piece at a time, into an object of its own: the entry holds its name, not its bytes.
-        const stored = await storeLarge(join(root, path));
+        const opened = openWalkedFile(root, path, Number.MAX_SAFE_INTEGER);
         // Removed since the walk, or no longer a regular file: it is not in this entry.
+        if ('code' in opened) continue;
+        let stored: string | undefined;
+        try {
+          // Larger than the walk found (being written, or swapped for another): git would read all of it,
+          // past the workspace's bounds. Kept as known this time; the next entry reads it again.
+          if (opened.bytes > seen.size) {
+            if (known) next.set(path, { ...known, stamp: 'racy' });
+            continue;
+          }
+          // git reads it, a piece at a time, into an object of its own: the entry holds its name, not its bytes.
+          stored = await storeLarge(opened.fd);
+        } finally {
+          closeSync(opened.fd);
+        }
         if (stored === undefined) continue;
         oid = stored;
         change = { path, mode: seen.mode, oid };
       } else {
-        const data = readRecorded(join(root, path));
+        const data = readRecorded(root, path, seen.size);
         if (data === undefined) continue;
         oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
         change = { path, mode: seen.mode, data };

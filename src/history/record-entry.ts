@@ -1,4 +1,4 @@
-import { closeSync, constants, createReadStream, existsSync, fstatSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
@@ -154,7 +154,7 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   const scope = fresh ? undefined : marks;
   const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
   noteLeftOut(session, walked);
-  const { changes, writes, next } = await known.compare(root, walked.files, scope, (path) => storeLarge(place, path));
+  const { changes, writes, next } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
   if (facts.kind === 'edits' && changes.length === 0) {
     known.advance(known.head, next);
     return undefined;
@@ -212,30 +212,17 @@ async function knownFiles(place: GitPlace, session: EntrySession, facts: EntryFa
 }
 
 /**
- * A large file into an object of the history's store, streamed by git itself from the file: its id,
- * or undefined when it is gone or no longer a regular file. Opened here, following no link, and handed
- * to git as its descriptor 3 (`/dev/fd/3`): git reads what lemming opened, never a path. git streams
- * a file past core.bigFileThreshold into a pack a piece at a time (given on standard input, or below
- * the threshold, it would hold the whole file in memory); no `.gitattributes` filter applies
+ * A large file into an object of the history's store, streamed by git itself from the file: its id.
+ * The file is held open as `fd` (opened by the walk's rule, known-files.ts) and handed to git as its
+ * descriptor 3 (`/dev/fd/3`): git reads what lemming opened, never a path. git streams a file past
+ * core.bigFileThreshold into a pack a piece at a time (given on standard input, or below the
+ * threshold, it would hold the whole file in memory); no `.gitattributes` filter applies
  * (`--no-filters`). Speed over size: zlib's fastest level (a file of holes is small at any level;
  * `git gc` packs it again).
  */
-async function storeLarge(place: GitPlace, path: string): Promise<string | undefined> {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO') return undefined;
-    throw error;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    const args = ['-c', `core.bigFileThreshold=${LARGE_FILE_BYTES}`, '-c', 'pack.compression=1', 'hash-object', '-w', '--no-filters', '/dev/fd/3'];
-    return (await git({ gitDir: place.gitDir }, args, undefined, [fd])).toString('utf8').trim();
-  } finally {
-    closeSync(fd);
-  }
+async function storeLarge(place: GitPlace, fd: number): Promise<string | undefined> {
+  const args = ['-c', `core.bigFileThreshold=${LARGE_FILE_BYTES}`, '-c', 'pack.compression=1', 'hash-object', '-w', '--no-filters', '/dev/fd/3'];
+  return (await git({ gitDir: place.gitDir }, args, undefined, [fd])).toString('utf8').trim();
 }
 
 /** What an entry left out that a person should hear of (not the secrets and machine-local state every entry leaves out): said once a run for each path. */

@@ -1,6 +1,6 @@
-import { constants, lstatSync, openSync, type Stats } from 'node:fs';
+import { constants, fstatSync, lstatSync, openSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { closeQuietly, entryPath, openBase, openBeneath, type Opened } from '../sandbox/beneath/open-beneath.js';
+import { closeQuietly, entryPath, openBase, openBeneath, type BeneathFailure, type Opened } from '../sandbox/beneath/open-beneath.js';
 import { kindOf, UNBOUNDED, WalkBeneath, type PassedOver, type WalkBounds } from '../sandbox/beneath/walk-beneath.js';
 import { workspaceBounds, type WorkspaceLimits } from '../sandbox/workspace-bounds.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
@@ -38,6 +38,15 @@ export interface LeftOut extends Omit<PassedOver, 'reason'> {
   reason: LeftOutReason;
 }
 
+/**
+ * A file of the org opened to read: its descriptor (the caller's to close) and how many of its bytes
+ * a reader takes, at most what the walk found and bounded; or why it was not opened. What the walk
+ * met is looked at again through the descriptor, never by its name: a file swapped since for a pipe
+ * or a device (which may never end) is refused (`ENOTREG`), and one that grew, or was swapped for a
+ * larger one, is read no further than the size the walk found (within the workspace's bounds).
+ */
+export type OpenedFile = { fd: number; bytes: number } | BeneathFailure;
+
 /** One file of the org, met by a walk. */
 export interface OrgFile {
   /** From the org's root, with `/`. */
@@ -48,9 +57,9 @@ export interface OrgFile {
   /**
    * Open it to read, while the visit lasts, as the walk met it: from its folder held open (in a
    * workspace, where a command may swap a folder for a link), or by its path following no link at
-   * its end (a file of lemming's own folders, named alone); the descriptor is the caller's to close.
+   * its end (a file of lemming's own folders, named alone).
    */
-  open(): Opened;
+  open(): OpenedFile;
 }
 
 /** What a walk of the org left out: the first LEFT_OUT_KEPT in the order met, and how many in all. */
@@ -157,7 +166,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const stat = lstatSync(full, { throwIfNoEntry: false });
     if (stat === undefined) return;
     const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, () => openByPath(full), bounds);
+    if (kind === 'file') return takeFile(taker, parts, stat, () => asWalked(openByPath(full), stat.size), bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     return walkFolder(root, parts, bounds, taker);
   }
@@ -168,7 +177,7 @@ function walkFrom(root: string, parts: readonly string[], bounds: WalkBounds, ta
     const stat = lstatSync(entryPath(parent.fd, name), { throwIfNoEntry: false });
     if (stat === undefined) return;
     const kind = kindOf(stat);
-    if (kind === 'file') return takeFile(taker, parts, stat, () => openBeneath(parent.fd, [name], { kind: 'file' }), bounds);
+    if (kind === 'file') return takeFile(taker, parts, stat, () => asWalked(openBeneath(parent.fd, [name], { kind: 'file' }), stat.size), bounds);
     if (kind !== 'folder') return taker.leave({ path, reason: kind });
     if (bounds.depth < 0) return taker.leave({ path, reason: 'depth' });
     walkFolder(root, parts, bounds, taker);
@@ -186,8 +195,45 @@ function openByPath(path: string): Opened {
   }
 }
 
+/** What was opened, as the walk found it (see OpenedFile): a regular file, read no further than `walkedBytes`. */
+function asWalked(opened: Opened, walkedBytes: number): OpenedFile {
+  if ('code' in opened) return opened;
+  let stat: Stats;
+  try {
+    stat = fstatSync(opened.fd);
+  } catch (error) {
+    closeQuietly(opened.fd);
+    return { code: (error as NodeJS.ErrnoException).code ?? 'EIO', part: 0 };
+  }
+  if (!stat.isFile()) {
+    closeQuietly(opened.fd);
+    // Not an errno: what is there now is not the regular file the walk met.
+    return { code: 'ENOTREG', part: 0 };
+  }
+  return { fd: opened.fd, bytes: Math.min(stat.size, walkedBytes) };
+}
+
+/**
+ * Open a file a walk of the org found (`path` from the root, with `/`), after the walk, by the walk's
+ * rule: in a workspace from the workspace's folder one part at a time, following no link (a command
+ * may have swapped a folder on the way for a link to anywhere); in lemming's own folders by its path,
+ * following no link at its end. Then as OpenedFile says, no further than the `walkedBytes` it had.
+ */
+export function openWalkedFile(root: string, path: string, walkedBytes: number): OpenedFile {
+  const parts = path.split('/');
+  const workspace = workspaceOf(parts);
+  if (workspace === undefined) return asWalked(openByPath(join(root, ...parts)), walkedBytes);
+  const base = openBase(join(root, ...workspace));
+  if ('code' in base) return base;
+  try {
+    return asWalked(openBeneath(base.fd, parts.slice(workspace.length), { kind: 'file' }), walkedBytes);
+  } finally {
+    closeQuietly(base.fd);
+  }
+}
+
 /** A file named as a start of its own: taken as a walk would take it. */
-function takeFile(taker: Taker, parts: readonly string[], stat: Stats, open: () => Opened, bounds: WalkBounds): void {
+function takeFile(taker: Taker, parts: readonly string[], stat: Stats, open: () => OpenedFile, bounds: WalkBounds): void {
   const path = parts.join('/');
   const byName = leftOutByName(parts, false);
   if (byName !== undefined) return taker.leave({ path, reason: byName });
@@ -218,7 +264,7 @@ function walkFolder(root: string, parts: readonly string[], bounds: WalkBounds, 
         taker.workspaces.push(fromRoot);
         return 'skip';
       }
-      if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, open: () => openBeneath(entry.folder, [entry.name], { kind: 'file' }) });
+      if (!isFolder) taker.visit({ path: prefix + entry.path, name: entry.name, stat: entry.stat, open: () => asWalked(openBeneath(entry.folder, [entry.name], { kind: 'file' }), entry.stat.size) });
       return undefined;
     },
     taker.beforeFolder ? { beforeFolder: (inside) => taker.beforeFolder?.(inside.length === 0 ? parts.join('/') : prefix + inside.join('/')) } : {},

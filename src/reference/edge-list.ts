@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { LemmingError } from '../errors.js';
+import { formatCount } from '../format/format.js';
+import { NETWORK_LIMITS, networkTooLarge, ordinal } from './network-limits.js';
 
 /**
  * A real communication network as SNAP publishes one (`email-Eu-core.txt`): a line per directed
  * edge, `SENDER RECIPIENT`, the two node ids separated by spaces or a tab; and, beside it, the
  * department of each node (`email-Eu-core-department-labels.txt`: `NODE DEPARTMENT`). Lines that
  * are empty or begin with `#` (SNAP's own headers) are skipped; Windows line ends are read too.
- * Parsing is pure and collects every bad line; reading a file throws once with them all.
+ * Parsing is pure and collects every bad line; reading a file throws once with them all. Both are
+ * bounded (network-limits.ts): a file is read up to its bound of bytes, and parsing stops at the
+ * line that goes past the bound of edges or people.
  */
 
 /** A directed edge list as read: node ids as written, each edge once, in the file's order. */
@@ -37,15 +41,21 @@ export interface LineProblem {
 /** A node id or a department: letters, digits, `_`, `-` and `.`, as SNAP's integer ids and any tidy label are. */
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** The lines of a text with their numbers, without the empty ones and `#` comments. */
-function dataLines(text: string): Array<{ line: number; fields: string[] }> {
-  const lines: Array<{ line: number; fields: string[] }> = [];
-  text.split('\n').forEach((raw, index) => {
-    const content = raw.replace(/\r$/, '').trim();
-    if (content === '' || content.startsWith('#')) return;
-    lines.push({ line: index + 1, fields: content.split(/[ \t]+/) });
-  });
-  return lines;
+/**
+ * The lines of a text with their numbers, without the empty ones and `#` comments, one at a time:
+ * a file of 64 MiB of short lines is some 16 million of them, which held at once took 2.9 GB.
+ */
+function* dataLines(text: string): Generator<{ line: number; fields: string[] }> {
+  let number = 0;
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    number += 1;
+    const content = text.slice(start, end).replace(/\r$/, '').trim();
+    start = end + 1;
+    if (content === '' || content.startsWith('#')) continue;
+    yield { line: number, fields: content.split(/[ \t]+/) };
+  }
 }
 
 /** Why two fields are not a valid line, or undefined when they are. */
@@ -57,8 +67,8 @@ function twoIds(fields: readonly string[], example: string, names: [string, stri
   return undefined;
 }
 
-/** An edge list from its text; `problems` has every bad line. Pure. */
-export function parseEdgeList(text: string, file: string): { list: EdgeList; problems: LineProblem[] } {
+/** An edge list from its text; `problems` has every bad line, `tooLarge` the line past a bound. Pure. */
+export function parseEdgeList(text: string, file: string, limits: { edges: number; people: number } = NETWORK_LIMITS): { list: EdgeList; problems: LineProblem[]; tooLarge?: LineProblem } {
   const nodes: string[] = [];
   const seenNodes = new Set<string>();
   const seenEdges = new Set<string>();
@@ -77,10 +87,12 @@ export function parseEdgeList(text: string, file: string): { list: EdgeList; pro
       repeated += 1;
       continue;
     }
+    if (edges.length === limits.edges) return { list: { file, nodes, edges, repeated }, problems, tooLarge: { line, message: `the ${ordinal(limits.edges + 1)} distinct edge` } };
     seenEdges.add(key);
     edges.push([from, to]);
     for (const node of [from, to]) {
       if (!seenNodes.has(node)) {
+        if (nodes.length === limits.people) return { list: { file, nodes, edges, repeated }, problems, tooLarge: { line, message: `names the ${ordinal(limits.people + 1)} person` } };
         seenNodes.add(node);
         nodes.push(node);
       }
@@ -90,8 +102,8 @@ export function parseEdgeList(text: string, file: string): { list: EdgeList; pro
   return { list: { file, nodes, edges, repeated }, problems };
 }
 
-/** Department labels from their text; a node labelled twice is a problem. Pure. */
-export function parseDepartmentLabels(text: string, file: string): { labels: DepartmentLabels; problems: LineProblem[] } {
+/** Department labels from their text; a node labelled twice is a problem, `tooLarge` the line past the bound of people. Pure. */
+export function parseDepartmentLabels(text: string, file: string, limits: { people: number } = NETWORK_LIMITS): { labels: DepartmentLabels; problems: LineProblem[]; tooLarge?: LineProblem } {
   const departments = new Map<string, string>();
   const problems: LineProblem[] = [];
   for (const { line, fields } of dataLines(text)) {
@@ -106,6 +118,7 @@ export function parseDepartmentLabels(text: string, file: string): { labels: Dep
       problems.push({ line, message: `node ${node} is labelled again (department ${department}; it was ${earlier}); each node has one department` });
       continue;
     }
+    if (departments.size === limits.people) return { labels: { file, departments }, problems, tooLarge: { line, message: `labels the ${ordinal(limits.people + 1)} person` } };
     departments.set(node, department);
   }
   if (departments.size === 0 && problems.length === 0) problems.push({ line: 1, message: 'holds no label; a line per node, `NODE DEPARTMENT`, like `0 1`' });
@@ -115,12 +128,39 @@ export function parseDepartmentLabels(text: string, file: string): { labels: Dep
 /** The most bad lines an error lists; the rest are counted. */
 const LISTED_PROBLEMS = 10;
 
+/**
+ * A file's text, read up to the bound of bytes: a larger file is refused by its size before a byte
+ * is read, and a pipe or device without waiting on it (opening a pipe for reading blocks until
+ * someone writes).
+ */
 function readText(file: string, what: string): string {
+  const unreadable = (reason: string) => new LemmingError('network-unreadable', `${file}: cannot read the ${what} (${reason}); give the path of a file like data/email-eu-core/email-Eu-core.txt`, { exitCode: 2 });
+  let descriptor: number;
   try {
-    return readFileSync(file, 'utf8');
+    descriptor = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LemmingError('network-unreadable', `${file}: cannot read the ${what} (${code ?? String(error)}); give the path of a file like data/email-eu-core/email-Eu-core.txt`, { exitCode: 2 });
+    throw unreadable((error as NodeJS.ErrnoException).code ?? String(error));
+  }
+  try {
+    const stat = fstatSync(descriptor);
+    if (!stat.isFile()) throw unreadable(stat.isDirectory() ? 'a folder' : 'not a regular file');
+    const limit = NETWORK_LIMITS.fileBytes;
+    if (stat.size > limit) throw new LemmingError('network-too-large', `${file}: is ${formatCount(stat.size)} bytes; an edge list or labels file is read up to ${limit / 1024 / 1024} MiB (${formatCount(limit)} bytes): give a part of the network`, { exitCode: 2 });
+    // One byte past the bound: a file that grew since its size was taken is refused too.
+    const buffer = Buffer.allocUnsafe(Math.min(stat.size, limit) + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > limit) throw new LemmingError('network-too-large', `${file}: grew past ${limit / 1024 / 1024} MiB as it was read; an edge list or labels file is read up to ${formatCount(limit)} bytes: give a part of the network`, { exitCode: 2 });
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof LemmingError) throw error;
+    throw unreadable((error as NodeJS.ErrnoException).code ?? String(error));
+  } finally {
+    closeSync(descriptor);
   }
 }
 
@@ -132,15 +172,17 @@ function refuse(file: string, problems: readonly LineProblem[]): never {
 
 /** Read an edge list file; exit 2 naming every bad line (the first ten). */
 export function readEdgeList(file: string): EdgeList {
-  const { list, problems } = parseEdgeList(readText(file, 'edge list'), file);
+  const { list, problems, tooLarge } = parseEdgeList(readText(file, 'edge list'), file);
   if (problems.length > 0) refuse(file, problems);
+  if (tooLarge !== undefined) throw networkTooLarge(`${file}:${tooLarge.line}`, tooLarge.message);
   return list;
 }
 
 /** Read a department labels file; exit 2 naming every bad line (the first ten). */
 export function readDepartmentLabels(file: string): DepartmentLabels {
-  const { labels, problems } = parseDepartmentLabels(readText(file, 'department labels'), file);
+  const { labels, problems, tooLarge } = parseDepartmentLabels(readText(file, 'department labels'), file);
   if (problems.length > 0) refuse(file, problems);
+  if (tooLarge !== undefined) throw networkTooLarge(`${file}:${tooLarge.line}`, tooLarge.message);
   return labels;
 }
 

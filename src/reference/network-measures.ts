@@ -1,4 +1,5 @@
 import type { DirectedNetwork } from './directed-network.js';
+import { countTriangles } from './triangles.js';
 
 /**
  * What the comparison measures of one network, each by the definition SNAP and the network
@@ -48,20 +49,12 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
   let mutual = 0;
   for (const [from, to] of network.edges) if (directed.has(`${index.get(to)} ${index.get(from)}`)) mutual += 1;
 
-  // Each person's neighbours as a sorted array, so a triangle is found by walking two lists.
+  // A person's coefficient is the share of pairs of their neighbours who are neighbours themselves.
+  const { atPerson, total } = countTriangles(neighbours);
   let coefficientSum = 0;
-  let closed = 0;
   for (let person = 0; person < count; person += 1) {
-    const around = [...(neighbours[person] ?? [])];
-    const degree = around.length;
-    if (degree < 2) continue;
-    let links = 0;
-    for (let first = 0; first < degree; first += 1) {
-      const near = neighbours[around[first] as number] as Set<number>;
-      for (let second = first + 1; second < degree; second += 1) if (near.has(around[second] as number)) links += 1;
-    }
-    closed += links;
-    coefficientSum += links / ((degree * (degree - 1)) / 2);
+    const degree = neighbours[person]?.size ?? 0;
+    if (degree >= 2) coefficientSum += (atPerson[person] ?? 0) / ((degree * (degree - 1)) / 2);
   }
   const edges = network.edges.length;
   return {
@@ -72,8 +65,7 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     reciprocity: edges === 0 ? 0 : mutual / edges,
     ...(network.departments === undefined ? {} : { insideDepartments: edges === 0 ? 0 : inside / edges }),
     clustering: count === 0 ? 0 : coefficientSum / count,
-    // Every triangle is closed at each of its three corners.
-    triangles: closed / 3,
+    triangles: total,
     neverWrite: count === 0 ? 0 : outDegrees.filter((degree) => degree === 0).length / count,
   };
 }

@@ -1,25 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { create, extract } from 'tar';
 import { describe, expect, test } from 'vitest';
-import { CLI, lemming } from '../helpers/cli.js';
+import { lemming } from '../helpers/cli.js';
+import { lemmingPeakMemory } from '../helpers/peak-memory.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 import { mountSmallDisk, smallDisksRefused } from '../helpers/small-disk.js';
 import { besidesProgress } from '../helpers/progress-lines.js';
 
 const MIB = 1024 * 1024;
-
-/** A lemming command's exit status, output, and peak resident memory in KiB (python's getrusage of its children). */
-function measured(root: string, args: string[]): { status: string; maxRssKb: number; output: string } {
-  const ran = spawnSync(
-    'python3',
-    ['-c', 'import resource, subprocess, sys\nrun = subprocess.run(sys.argv[1:], capture_output=True, text=True)\nprint(run.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\nprint(run.stdout + run.stderr)', process.execPath, CLI, '--root', root, ...args],
-    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-  );
-  const [status = '', rss = '0', ...rest] = ran.stdout.split('\n');
-  return { status, maxRssKb: Number(rss), output: rest.join('\n') };
-}
 
 /**
  * Archives restore what they archive. An org holding one 900 MB file of zeros, inside its 1 GiB quota,
@@ -40,7 +31,7 @@ describe('an archive of zeros restores, and is made in bounded memory', () => {
     // A secret split across the copy's pieces is cut all the same.
     writeFileSync(join(workspace, 'notes.md'), `${'x'.repeat(MIB - 10)}key: sk-live-0123456789abcdef\n`);
     const archive = join(tempDir(), 'org.tar.gz');
-    const exported = measured(root, ['export', archive]);
+    const exported = lemmingPeakMemory(root, ['export', archive]);
     expect(exported.status, exported.output).toBe('0');
     expect(exported.maxRssKb).toBeLessThan(200 * 1024);
     expect(exported.output).toContain('secret values cut from: agents/coder_01/workspace/notes.md');
@@ -55,6 +46,44 @@ describe('an archive of zeros restores, and is made in bounded memory', () => {
     expect(notes).toContain('key: [secret OPENAI_API_KEY]');
     expect(notes).not.toContain('sk-live');
   }, 180_000);
+
+  test('an archive holding 900 MiB of zeros imports in under 200 MiB of memory, each entry streamed to disk, the file sparse again', async () => {
+    // The archive as node-tar writes one, streamed from a sparse file: an org's export, with 900 MiB of zeros added.
+    const root = defaultOrg();
+    const small = join(tempDir(), 'small.tar.gz');
+    expect(lemming(root, ['export', small]).status).toBe(0);
+    const unpacked = tempDir();
+    await extract({ file: small, cwd: unpacked });
+    const zeros = join(unpacked, 'workspace/zeros.img');
+    mkdirSync(join(unpacked, 'workspace'), { recursive: true });
+    writeFileSync(zeros, '');
+    truncateSync(zeros, 900 * MIB);
+    // A few bytes that are not zeros, at the start, in the middle and at the very end: the holes are between them.
+    const marks: Array<[number, string]> = [[0, 'start'], [450 * MIB + 1, 'middle'], [900 * MIB - 3, 'end']];
+    const marked = openSync(zeros, 'r+');
+    for (const [at, text] of marks) writeSync(marked, text, at);
+    closeSync(marked);
+    const archive = join(tempDir(), 'zeros.tar.gz');
+    await create({ gzip: true, file: archive, cwd: unpacked, portable: true }, ['lemming-export.json', 'org', 'agents', 'workspace']);
+    expect(statSync(archive).size).toBeLessThan(2 * MIB);
+
+    const imported = join(tempDir(), 'imported');
+    const back = lemmingPeakMemory(imported, ['import', archive]);
+    expect(back.status, back.output).toBe('0');
+    // It held the whole file: 1,011 MiB before.
+    expect(back.maxRssKb).toBeLessThan(200 * 1024);
+    const file = join(imported, 'workspace/zeros.img');
+    expect(statSync(file).size).toBe(900 * MIB);
+    // Sparse: the holes take no disk (900 MiB before).
+    expect(statSync(file).blocks * 512).toBeLessThan(MIB);
+    const descriptor = openSync(file, 'r');
+    for (const [at, text] of marks) {
+      const read = Buffer.alloc(text.length);
+      readSync(descriptor, read, 0, text.length, at);
+      expect(read.toString()).toBe(text);
+    }
+    closeSync(descriptor);
+  }, 300_000);
 
   test.skipIf(smallDisksRefused() !== undefined)('an archive that unpacks to more than the disk has room for is refused as its headers are read, naming both', () => {
     const root = defaultOrg();

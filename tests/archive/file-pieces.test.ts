@@ -56,7 +56,7 @@ describe('a file leaves the process a piece at a time, cut and sparse', () => {
       const fd = openSync(from, 'r');
       const to = `${from}.copy`;
       try {
-        copyFilePieces(fd, to, { mode: 0o640 });
+        copyFilePieces(fd, to, { length: statSync(from).size, mode: 0o640 });
       } finally {
         closeSync(fd);
       }
@@ -66,6 +66,14 @@ describe('a file leaves the process a piece at a time, cut and sparse', () => {
       expect(copied.mode & 0o777).toBe(0o640);
     }
     expect(readFileSync(`${sparse}.copy`).subarray(0, 4).toString()).toBe('head');
+    // A file longer than the length given (it grew after a walk measured it) is copied no further.
+    const fd = openSync(sparse, 'r');
+    try {
+      expect(copyFilePieces(fd, `${sparse}.short`, { length: 3, mode: 0o640 }).bytes).toBe(3);
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(`${sparse}.short`, 'utf8')).toBe('hea');
   });
 
   test("a sweep of temporary folders removes those of processes gone, and leaves this process's own", () => {

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { walkOrg, type WorkspaceLimitsOf } from '../../src/org/walk-org.js';
+import { openWalkedFile, walkOrg, type OpenedFile, type WorkspaceLimitsOf } from '../../src/org/walk-org.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 const LIMITS: WorkspaceLimitsOf = () => ({ disk_mb: 1, max_files: 1000 });
@@ -50,5 +51,40 @@ describe('the walk of the org', () => {
     expect(whole.has(`${folder}/f.txt`)).toBe(false);
     expect(whole.has(`${long}/${'e'.repeat(40)}`)).toBe(false);
     expect(whole.has(`${workspace}/d0/f.txt`)).toBe(true);
+  });
+
+  test('a file changed between the walk meeting it and its opening is taken as the walk found it: a pipe in its place refused, a larger one read no further; opened later by its path, no link on the way is followed', () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'workspace/d'), { recursive: true });
+    writeFileSync(join(root, 'workspace/a-pipe'), 'plain\n');
+    writeFileSync(join(root, 'workspace/b-grows'), 'grows\n');
+    writeFileSync(join(root, 'workspace/d/shadow'), 'inside\n');
+    const outside = tempDir();
+    writeFileSync(join(outside, 'shadow'), 'OUTSIDE\n');
+    const said = (opened: OpenedFile): string => {
+      if ('code' in opened) return opened.code;
+      closeSync(opened.fd);
+      return `${opened.bytes} bytes`;
+    };
+    const opened = new Map<string, string>();
+    walkOrg(root, LIMITS, (file) => {
+      // Between the walk's look and the open: what a command racing it does.
+      if (file.path === 'workspace/a-pipe') {
+        rmSync(join(root, file.path));
+        expect(spawnSync('mkfifo', [join(root, file.path)]).status).toBe(0);
+      }
+      if (file.path === 'workspace/b-grows') truncateSync(join(root, file.path), 64 * 1024 * 1024);
+      opened.set(file.path, said(file.open()));
+    });
+    expect(opened.get('workspace/a-pipe')).toBe('ENOTREG');
+    expect(opened.get('workspace/b-grows')).toBe('6 bytes');
+    expect(opened.get('workspace/d/shadow')).toBe('7 bytes');
+    // The history opens what a walk found after the walk: the folder on the way is now a link out.
+    renameSync(join(root, 'workspace/d'), join(root, 'workspace/d-moved'));
+    symlinkSync(outside, join(root, 'workspace/d'));
+    expect(said(openWalkedFile(root, 'workspace/d/shadow', 7))).toBe('ELOOP');
+    expect(said(openWalkedFile(root, 'workspace/d-moved/shadow', 7))).toBe('7 bytes');
+    expect(said(openWalkedFile(root, 'workspace/b-grows', 6))).toBe('6 bytes');
+    expect(said(openWalkedFile(root, 'workspace/a-pipe', 6))).toBe('ENOTREG');
   });
 });

@@ -16,6 +16,11 @@ import { closeQuietly, entryPath, heldPath, openBeneath } from './open-beneath.j
  *   out: a sparse file counts its holes) and the apparent size of all files together. What is past
  *   a bound is passed over and named, so a workspace of a million empty files, a chain of folders
  *   deeper than PATH_MAX or a terabyte of holes costs a reader no more than its bounds.
+ * - what it met is what a reader takes. A visitor opens an entry from the folder the walk holds
+ *   (openBeneath, following no link, never waiting on a pipe) and looks at the descriptor, not the
+ *   name: an entry swapped since for a pipe or a device is refused, and a file that grew, or was
+ *   swapped for a larger one, is read no further than the size the walk met and bounded
+ *   (org/walk-org.ts: `OpenedFile`; the history, reading after the walk, opens by the same rule).
  *
  * Breadth-first, each folder's entries in name order (a listing cut at its cap shows the top
  * first); at most one folder is held open at a time besides the start. A walk runs in steps
