@@ -88,6 +88,34 @@ export function isCountedTooLong(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.code === CONTEXT_COUNTED_CODE;
 }
 
+/** The sizes a server's refusal states: the prompt's tokens as it counted them, and the context it holds. */
+export interface StatedSizes {
+  promptTokens: number;
+  window: number;
+}
+
+/**
+ * llama.cpp: "request (5120 tokens) exceeds the available context size (4096 tokens)"; vLLM and
+ * OpenAI: "maximum context length is 4096 tokens. However, you requested 5120 tokens (4864 in the
+ * messages, 256 in the completion)".
+ */
+const LLAMA_SIZES = /request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/;
+const OPENAI_SIZES = /maximum context length is (\d+) tokens[^]*?\((\d+) in the messages/;
+
+function sizesIn(message: string): StatedSizes | undefined {
+  const llama = LLAMA_SIZES.exec(message);
+  if (llama) return { promptTokens: Number(llama[1]), window: Number(llama[2]) };
+  const openai = OPENAI_SIZES.exec(message);
+  return openai ? { promptTokens: Number(openai[2]), window: Number(openai[1]) } : undefined;
+}
+
+/** The sizes a refusal of a prompt as too long states, when its server says them (see StatedSizes). Pure. */
+export function statedSizes(error: unknown): StatedSizes | undefined {
+  if (!(error instanceof ProviderError) || error.code !== CONTEXT_LENGTH_CODE) return undefined;
+  const sizes = sizesIn(error.message);
+  return sizes && sizes.promptTokens > 0 && sizes.window > 0 && Number.isSafeInteger(sizes.promptTokens) && Number.isSafeInteger(sizes.window) ? sizes : undefined;
+}
+
 /** The codes a recording keeps with a failure, since what the engine does next depends on them (a smaller prompt, a hold at once). */
 export const RECORDED_CODES: ReadonlySet<string> = new Set([CONTEXT_LENGTH_CODE, CONTEXT_COUNTED_CODE, KEY_REFUSED_CODE]);
 

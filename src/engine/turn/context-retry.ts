@@ -1,5 +1,5 @@
 import { errorMessage } from '../../errors.js';
-import { isContextLengthError, isCountedTooLong } from '../../providers/provider-error.js';
+import { isContextLengthError, isCountedTooLong, statedSizes, type StatedSizes } from '../../providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import type { PromptLimit } from './build-prompt.js';
@@ -22,11 +22,14 @@ const MOST_SHRINKS = 6;
  * (the agent's resume, notes and tools) is too long for the window. When the server refused it
  * (`400 … exceeds the available context size`, `context_length_exceeded`, "prompt is too long"), it
  * is asked once more, and a second refusal says the declared window may be larger than the server's.
+ * A refusal that states its sizes (llama.cpp: `request (N tokens) exceeds the available context size
+ * (M tokens)`) sizes that once more by them (`sized`), where one that does not halves the mail.
  */
 export async function askFitting(
   ask: (request: PreparedCall['prompt']['request']) => Promise<ProviderResponse>,
   first: PreparedCall,
   smaller: (limit: PromptLimit) => PreparedCall,
+  sized?: (request: PreparedCall['prompt']['request'], stated: StatedSizes, shown: number) => PromptLimit | undefined,
 ): Promise<FittedCall> {
   let prepared = first;
   let refused: unknown;
@@ -47,7 +50,9 @@ export async function askFitting(
         throw tooLong();
       }
       refused ??= error;
-      const next = smaller({ messages: Math.max(1, Math.floor(prepared.prompt.shown.length / 2)), tokens: halved(prepared.prompt.request) });
+      const stated = statedSizes(error);
+      const bySizes = stated && sized ? sized(prepared.prompt.request, stated, prepared.prompt.shown.length) : undefined;
+      const next = smaller(bySizes ?? { messages: Math.max(1, Math.floor(prepared.prompt.shown.length / 2)), tokens: halved(prepared.prompt.request) });
       // Lemming's own count asks again only when less is shown: the same prompt would be counted the same.
       if (isCountedTooLong(error) && mailOf(next.prompt.request) >= mailOf(prepared.prompt.request)) throw tooLong();
       prepared = next;
