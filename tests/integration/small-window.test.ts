@@ -171,3 +171,26 @@ describe('a small vocabulary (a token for 1.2 bytes) that the prior estimate und
     expect(ofType(turns[0]!, 'credits-charged')).toEqual([expect.objectContaining({ inputTokens: 8192 })]);
   });
 });
+
+describe("a step's results that the server refuses, stating its sizes", () => {
+  test('are cut by what it counted past its room and asked once more; its smaller window is learned', async () => {
+    // The registry says 16,384; the server was started with 4,096.
+    const server = await serve(smallWindowServer({ window: 4096, overLong: 'refuse', answer: readsThenReplies }));
+    const root = smallOrg(server.url, '    context_window: 16384\n');
+    humanSends(root, 'coder', 'Read big.md and tell me what is in it.', 'big.md');
+    const events = await runEngine(root, {}, { providerFactory: createProviderFactory({ root }) });
+    expect(ofType(events, 'agent-error')).toEqual([]);
+    const chats = server.requests.filter((request) => request.path === '/v1/chat/completions');
+    // Step 1; step 2 refused; step 2 again, its result cut to fit the server's context beside the answer.
+    expect(chats.map((request) => countedTokens(request) > 4096)).toEqual([false, true, false]);
+    expect(countedTokens(chats[2]!)).toBeLessThanOrEqual(4096 - 1024);
+    expect(String(chats[2]?.body.messages.at(-1).content)).toMatch(/\[lemming: cut to fit your context window: \d+ of \d+ characters shown; read on with read_file/);
+    expect(read(root, 'agents/coder/outbox/000001-001-human.md')).toContain('I read big.md.');
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toContainEqual(
+      expect.stringMatching(/^step 2: the server said the prompt did not fit its context \(.*exceeds the available context size \(4096 tokens\).*\); asked again with 1 tool result\(s\) cut/),
+    );
+    // Charged the two answers, not the refusal.
+    expect(ofType(events, 'credits-charged')).toEqual([expect.objectContaining({ inputTokens: countedTokens(chats[0]!) + countedTokens(chats[2]!) })]);
+    expect((JSON.parse(read(root, 'org/state/token-ratios.json')) as Ratios).models.local?.window).toBe(4096);
+  });
+});

@@ -62,6 +62,19 @@ function roomLeft(org: Org, request: ProviderRequest, scale: number, serverWindo
 const REFUSAL_SPARE = 0.1;
 
 /**
+ * Characters to take off a prompt its server refused stating its sizes: what it counted past the
+ * room its context leaves beside the answer, at the refused prompt's own characters a token, with 10%
+ * to spare. Undefined for an entry not in the registry. Pure.
+ */
+function overByRefusal(org: Org, request: ProviderRequest, stated: StatedSizes): number | undefined {
+  const entry = org.models[request.modelKey];
+  if (!entry) return undefined;
+  const over = stated.promptTokens - promptRoom(entry, stated.window);
+  const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  return Math.ceil(Math.max(0, over) * (characters / stated.promptTokens) * (1 + REFUSAL_SPARE));
+}
+
+/**
  * The mail a prompt the server refused may show, sized by the sizes the refusal stated: the mail's
  * estimated tokens less what the server counted past the room its context leaves (converted to
  * lemming's estimate by the refused prompt's own ratio), with 10% to spare. Undefined for an entry
@@ -145,6 +158,10 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
     room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1, input.serverWindow?.(request.modelKey)),
+    overBy: (request, stated) => {
+      input.refused?.(request, stated);
+      return overByRefusal(org, request, stated);
+    },
     // The mail of the prompt that was asked (a smaller one, when the first did not fit) is what the agent was shown.
     delivered: deliveredMail(statePaths(input.root).taken, prepared.prompt.shown),
   });
