@@ -194,3 +194,38 @@ describe("a step's results that the server refuses, stating its sizes", () => {
     expect((JSON.parse(read(root, 'org/state/token-ratios.json')) as Ratios).models.local?.window).toBe(4096);
   });
 });
+
+describe('a step whose results do not fit beside the mail even cut', () => {
+  test('cuts the older mail (read in step 1) to make room, saying so; the agent replies within its window', async () => {
+    const server = await serve(smallWindowServer({ window: 4096, overLong: 'refuse', answer: readsThenReplies }));
+    const root = smallOrg(server.url, '    context_window: 4096\n');
+    // A long request: the first prompt shows as much of it as fits, leaving no room for what the file says.
+    humanSends(root, 'coder', `Read big.md and compare it with this: ${'the figures of the quarter as we have them today. '.repeat(200)}`, 'big.md');
+    const events = await runEngine(root, {}, { providerFactory: createProviderFactory({ root }) });
+    expect(ofType(events, 'agent-error')).toEqual([]);
+    const chats = server.requests.filter((request) => request.path === '/v1/chat/completions');
+    expect(chats).toHaveLength(2);
+    for (const request of chats) expect(countedTokens(request)).toBeLessThanOrEqual(4096 - 1024);
+    const [mail, , results] = (chats[1]?.body.messages as Array<{ content: string }>).slice(1).map((message) => message.content);
+    expect(mail).toMatch(/\[lemming: cut to make room for your tool results: \d+ of \d+ characters of the mail you read in step 1 kept\]$/);
+    expect(results).toMatch(/\[lemming: cut to fit your context window: \d+ of \d+ characters shown; read on with read_file/);
+    expect(read(root, 'agents/coder/outbox/000001-001-human.md')).toContain('I read big.md.');
+    expect(ofType(events, 'agent-note').map((note) => note.message)).toContainEqual('step 1: the mail shown in step 1 was cut to make room for the tool results in the context window of local');
+  });
+});
+
+describe("an agent's own part that alone exceeds the window", () => {
+  test('is refused before anything is sent, with the sizes and what to change', async () => {
+    const server = await serve(smallWindowServer({ window: 2048, overLong: 'refuse', answer: readsThenReplies }));
+    const root = smallOrg(server.url, '    context_window: 2048\n    max_output_tokens: 256\n');
+    write(root, 'agents/coder/resume.md', CODER.replace('Ask the planner', `${'Keep to the house style in every file you write. '.repeat(100)}\nAsk the planner`));
+    humanSends(root, 'coder', 'Read big.md.', 'big.md');
+    const events = await runEngine(root, {}, { providerFactory: createProviderFactory({ root }) });
+    expect(server.requests.filter((request) => request.path === '/v1/chat/completions')).toEqual([]);
+    expect(ofType(events, 'agent-error').map((error) => error.message)).toEqual([
+      expect.stringMatching(
+        /^local: the prompt is about \d+ tokens of \d+ bytes by lemming's estimate .*more than the 1792 that org\/org\.yaml models\.local\.context_window: 2048 leaves it beside 256 for the answer \(max_output_tokens\); it was not sent \(with 1 of 1 message\(s\) shown: what is left, the agent's resume, rules and notes \(its system prompt, \d+ bytes\), and its 3 tools' definitions, 1972 bytes, is too long for the window; shorten them, grant fewer tools, or give the agent a model with a larger context_window\)$/,
+      ),
+    ]);
+  });
+});

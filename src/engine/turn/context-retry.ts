@@ -41,7 +41,7 @@ export async function askFitting(
     } catch (error) {
       if (!isContextLengthError(error)) throw error;
       const shown = `${prepared.prompt.shown.length} of ${first.prompt.shown.length} message(s) shown`;
-      const tooLong = (): Error => new Error(`${errorMessage(error)} (with ${shown}: what is left, the agent's resume, rules, notes and tools, is too long for the window; shorten them or give the agent a model with a larger context_window)`);
+      const tooLong = (): Error => new Error(`${errorMessage(error)} (with ${shown}: what is left, ${ownPart(prepared.prompt.request)}, is too long for the window; shorten them, grant fewer tools, or give the agent a model with a larger context_window)`);
       if (!isCountedTooLong(error)) {
         // The server refused a prompt lemming found within the declared window: once more, smaller; then the window is to blame.
         serverRefusals += 1;
@@ -65,6 +65,12 @@ export async function askFitting(
       : `the server said the prompt did not fit its context (${errorMessage(refused)}); asked again showing ${shown}, the rest wait for a later turn`;
     return { response: { ...response, notes: [note, ...(response.notes ?? [])] }, prepared };
   }
+}
+
+/** The agent's own part of a prompt, with its sizes: what no fitting leaves out. Pure. */
+function ownPart(request: Pick<ProviderRequest, 'system' | 'tools'>): string {
+  const tools = request.tools.length > 0 ? `, and its ${request.tools.length} tools' definitions, ${Buffer.byteLength(JSON.stringify(request.tools))} bytes` : '';
+  return `the agent's resume, rules and notes (its system prompt, ${Buffer.byteLength(request.system)} bytes)${tools}`;
 }
 
 /** Whether a smaller prompt could leave anything out: it shows some mail. */

@@ -267,8 +267,18 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     let shown = ran;
     if (input.room) {
       // Loaded with the first results, as the tools themselves are: a turn in which nobody calls a tool loads neither.
-      const { fitResults } = await import('./fit-results.js');
-      const fitted = fitResults(ran, assistantTurn(response), input.room(request));
+      const { cutOlderMail, fitResults } = await import('./fit-results.js');
+      const said = assistantTurn(response);
+      let room = input.room(request);
+      let fitted = fitResults(ran, said, room);
+      // Results that do not fit even cut: the older mail (read in step 1) is cut next, the agent's own part never.
+      const older = 'tooLarge' in fitted ? cutOlderMail(request.messages, ran, said, room) : undefined;
+      if (older) {
+        request = { ...request, messages: older.messages };
+        room = older.room;
+        fitted = fitResults(ran, said, room);
+        fitNotes.push(`step ${step}: the mail shown in step 1 was cut to make room for the tool results in the context window of ${request.modelKey}`);
+      }
       if ('tooLarge' in fitted) {
         cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut`;
         break;
