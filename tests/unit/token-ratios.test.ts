@@ -41,7 +41,7 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     // Sized so from the next turn: 4 characters a token at its tokens a byte.
     expect(TokenRatios.load(root).scale('local', LOCAL)).toBeCloseTo(4 * 0.25 * 1.1);
     // A hosted API's entry keeps the averaged scale: its prompts are not held to its window.
-    expect(TokenRatios.load(root).scale('local', { provider: 'openai', context_window: 4096 })).toBe(1);
+    expect(TokenRatios.load(root).scale('local', { provider: 'openai' })).toBe(1);
   });
 
   test("a report at the window's size is a prompt cut silently: said the first time, the ratio raised to at least the window a byte, the margin widened again", () => {
