@@ -68,10 +68,10 @@ export const CONTEXT_COUNTED_CODE = 'context-counted';
 
 /**
  * How servers say a prompt is too long for the model's window: llama.cpp ("exceeds the
- * available context size"), OpenAI ("maximum context length", `context_length_exceeded`),
+ * available context size"; with context shift on, "is larger than the max context size"), OpenAI ("maximum context length", `context_length_exceeded`),
  * Anthropic ("prompt is too long"), vLLM and others ("context length", "context window").
  */
-const CONTEXT_LENGTH_TEXT = /exceeds the available context size|context_length_exceeded|maximum context length|prompt is too long|context length|context window|too many tokens/i;
+const CONTEXT_LENGTH_TEXT = /exceeds the available context size|larger than the max context size|context_length_exceeded|maximum context length|prompt is too long|context length|context window|too many tokens/i;
 
 /** True when a server's error text says the prompt does not fit. */
 export function isContextLengthText(text: string): boolean {
@@ -95,11 +95,12 @@ export interface StatedSizes {
 }
 
 /**
- * llama.cpp: "request (5120 tokens) exceeds the available context size (4096 tokens)"; vLLM and
+ * llama.cpp: "request (5120 tokens) exceeds the available context size (4096 tokens)" (with context
+ * shift on: "input (5120 tokens) is larger than the max context size (4096 tokens)"); vLLM and
  * OpenAI: "maximum context length is 4096 tokens. However, you requested 5120 tokens (4864 in the
  * messages, 256 in the completion)".
  */
-const LLAMA_SIZES = /request \((\d+) tokens\) exceeds the available context size \((\d+) tokens\)/;
+const LLAMA_SIZES = /(?:request|input) \((\d+) tokens\) (?:exceeds the available|is larger than the max) context size \((\d+) tokens\)/;
 const OPENAI_SIZES = /maximum context length is (\d+) tokens[^]*?\((\d+) in the messages/;
 
 function sizesIn(message: string): StatedSizes | undefined {

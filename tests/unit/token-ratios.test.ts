@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { TokenRatios } from '../../src/engine/record/token-ratios.js';
 import { assertPromptFits, promptBytes } from '../../src/providers/context-fit.js';
-import { CONTEXT_LENGTH_CODE, ProviderError, statedSizes } from '../../src/providers/provider-error.js';
+import { CONTEXT_LENGTH_CODE, isContextLengthText, ProviderError, statedSizes } from '../../src/providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { tempDir } from '../helpers/org-files.js';
 
@@ -70,6 +70,8 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     const next = TokenRatios.load(root);
     expect(next.window('local')).toBe(3072);
     expect(next.sizing('local')).toMatchObject({ window: 3072, tokensPerByte: 2 * 1.25 });
+    expect(statedSizes(new ProviderError('local: the server answered 400: input (5120 tokens) is larger than the max context size (4096 tokens). skipping', { retryable: false, code: CONTEXT_LENGTH_CODE }))).toEqual({ promptTokens: 5120, window: 4096 });
+    expect(isContextLengthText('input (5120 tokens) is larger than the max context size (4096 tokens). skipping')).toBe(true);
     expect(statedSizes(new ProviderError("This model's maximum context length is 4096 tokens. However, you requested 5120 tokens (4864 in the messages, 256 in the completion).", { retryable: false, code: CONTEXT_LENGTH_CODE }))).toEqual({ promptTokens: 4864, window: 4096 });
   });
 
