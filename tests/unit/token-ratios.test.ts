@@ -6,6 +6,8 @@ import { assertPromptFits, promptBytes } from '../../src/providers/context-fit.j
 import { CONTEXT_LENGTH_CODE, isContextLengthText, ProviderError, statedSizes } from '../../src/providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { tempDir } from '../helpers/org-files.js';
+import { toolsFor } from '../../src/engine/turn/tools.js';
+import { systemWithTextReply } from '../../src/providers/text-tools/text-reply-format.js';
 
 const LOCAL = { provider: 'openai-compatible' as const, base_url: 'http://127.0.0.1:1/v1', context_window: 4096 };
 
@@ -42,6 +44,17 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
     expect(TokenRatios.load(root).scale('local', LOCAL)).toBeCloseTo(4 * 0.25 * 1.1);
     // A hosted API's entry keeps the averaged scale: its prompts are not held to its window.
     expect(TokenRatios.load(root).scale('local', { provider: 'openai' })).toBe(1);
+  });
+
+  test('an answer read as text teaches the ratio of what was sent: the tools described in the system prompt, not their definitions', () => {
+    const root = orgRoot();
+    const ratios = TokenRatios.load(root);
+    const request = { ...requestOf(1000), tools: toolsFor(['send_message', 'read_file']) };
+    ratios.learn(request, { ...answered(600), toolsAsText: true }, 1, LOCAL);
+    ratios.save(1);
+    const sent = promptBytes({ system: systemWithTextReply(request.system, request.tools), messages: [], tools: [] });
+    expect(sent).not.toBe(promptBytes(request));
+    expect(JSON.parse(readFileSync(join(root, 'org/state/token-ratios.json'), 'utf8')).models.local.highest).toBeCloseTo(600 / sent);
   });
 
   test("a report at the window's size is a prompt cut silently: said the first time, the ratio raised to at least the window a byte, the margin widened again", () => {

@@ -5,6 +5,7 @@ import { estimateInputTokens } from '../../providers/request-tokens.js';
 import type { PromptSizing, ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { heldToWindow, promptBytes, promptSizing } from '../../providers/context-fit.js';
 import type { StatedSizes } from '../../providers/provider-error.js';
+import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
 import { statePaths } from './state-paths.js';
 import type { ModelEntry } from '../../org/schema.js';
 
@@ -45,6 +46,15 @@ interface RatiosFile {
    * the interrupted attempt did.
    */
   sizedWith?: Record<string, ModelTokenCounts>;
+}
+
+/**
+ * Bytes of the prompt as it went to the server: with the tools described in the system prompt
+ * instead of sent as definitions when the answer was read as text (providers/wire-adapter.ts), so a
+ * model without tool calling teaches the ratio of what it was sent. Pure.
+ */
+function sentBytes(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>, toolsAsText: boolean): number {
+  return promptBytes(toolsAsText && request.tools.length > 0 ? { system: systemWithTextReply(request.system, request.tools), messages: request.messages, tools: [] } : request);
 }
 
 /** A server may count many more tokens than the estimate, but a scale past this is more likely a bad report. */
@@ -124,10 +134,10 @@ export class TokenRatios {
    * than the entry's. Kept for the turns after this one; this turn's retry is sized by the sizes
    * themselves (engine/turn/context-retry.ts).
    */
-  learnRefusal(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes, turn: number, entry: Pick<ModelEntry, 'provider' | 'context_window'> | undefined): void {
+  learnRefusal(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes, turn: number, entry: Pick<ModelEntry, 'provider' | 'context_window' | 'tool_calling'> | undefined): void {
     if (!entry || entry.provider === 'offline' || turn <= this.file.turn) return;
     const counts = this.countsOf(request.modelKey);
-    this.raise(counts, stated.promptTokens / promptBytes(request));
+    this.raise(counts, stated.promptTokens / sentBytes(request, entry.tool_calling === false));
     if (stated.window < entry.context_window && stated.window >= LEAST_WINDOW) counts.window = Math.min(counts.window ?? stated.window, stated.window);
     this.changed = true;
   }
@@ -160,7 +170,7 @@ export class TokenRatios {
     // nor one whose counts the usage gate did not take as reported (a server claiming the whole window would shrink every prompt).
     if (turn <= this.file.turn || response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return undefined;
     const counts = this.countsOf(request.modelKey);
-    const bytes = promptBytes(request);
+    const bytes = sentBytes(request, response.toolsAsText === true);
     this.changed = true;
     const window = Math.min(entry.context_window, counts.window ?? Number.POSITIVE_INFINITY);
     if (response.usage.inputTokens >= window) {
