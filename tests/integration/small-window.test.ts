@@ -12,7 +12,7 @@ import { wireServerPerTest, type ReceivedRequest } from '../helpers/wire-server.
  */
 const serve = wireServerPerTest();
 
-/** The default org's coder, without run_command (no sandbox here): its resume, rules and tools are the agent's own part. */
+/** The default org's coder with three of its tools (some 3.3 KB with its rules and tools' definitions, as the default org's agents are): the agent's own part. */
 const CODER = `---
 title: "Software engineer: writes and tests code"
 model: local
