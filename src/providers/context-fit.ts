@@ -1,7 +1,7 @@
 import type { ModelEntry } from '../org/schema.js';
 import { MODEL_DEFAULTS } from './model-defaults.js';
 import { CONTEXT_COUNTED_CODE, ProviderError } from './provider-error.js';
-import type { ProviderRequest } from './provider.js';
+import type { PromptSizing, ProviderRequest } from './provider.js';
 
 /**
  * A prompt is never sent to a local server larger than its entry's `context_window` allows: lemming's
@@ -10,10 +10,78 @@ import type { ProviderRequest } from './provider.js';
  * declared window (llama.cpp started with a larger `-c`) or cuts the prompt silently (Ollama keeps
  * the end of one longer than its `num_ctx`). So before a call the prompt is counted: by a bound that
  * errs high (a token a byte, with room for a chat template's markers) and, when that bound does not
- * fit and the server offers one, by the model's own tokenizer (llama.cpp's `/tokenize`). A prompt
- * that does not fit is not sent: the call fails as a server's refusal would (CONTEXT_COUNTED_CODE),
- * and the engine asks again showing less mail (engine/turn/context-retry.ts).
+ * fit, by the model's own tokenizer where the server offers one (llama.cpp's `/tokenize`), else by an
+ * estimate learned from the tokens this entry's server reported (PROMPT_ESTIMATE). A prompt that does
+ * not fit is not sent: the call fails as a server's refusal would (CONTEXT_COUNTED_CODE), and the
+ * engine asks again showing less (engine/turn/context-retry.ts).
  */
+
+/**
+ * The estimate of prompt tokens where a server offers no tokenizer (Ollama; vLLM without
+ * `/tokenize`): tokens a byte of prompt counts as. Before a server has reported any usage, the prior
+ * (0.3 a byte: what large-vocabulary BPE tokenizers count of English, code and JSON, about 3.3 bytes a
+ * token) with a margin of 25%; from the first answer on, the highest tokens a byte any one of its
+ * calls reported (prompt tokens against the bytes sent: a call's own, learned as it is answered, used
+ * from the next turn), with 25% for its first three reports and 10% after. A refusal that states
+ * sizes and a prompt cut silently teach it too (engine/record/token-ratios.ts). So the estimate errs
+ * high by a little, not by four times as a token a byte does; a small vocabulary (stories260K's 512
+ * tokens count some 0.6 a byte) is caught by the server's refusal, or by its cut, and learned.
+ */
+export const PROMPT_ESTIMATE = {
+  priorTokensPerByte: 0.3,
+  firstMargin: 0.25,
+  /** Reports with the first margin; the margin is `margin` from then on. */
+  firstReports: 3,
+  margin: 0.1,
+} as const;
+
+/** What an entry's server has taught of its prompts (engine/record/token-ratios.ts keeps it). */
+export interface LearnedPrompts {
+  /** The highest tokens a byte one call showed. */
+  highest?: number;
+  /** How many reports taught it. */
+  reports?: number;
+  /** The context size the server said it holds, when smaller than the entry's. */
+  window?: number;
+}
+
+/** The estimate an entry's prompts are sized with, from what its server taught (see PROMPT_ESTIMATE). Pure. */
+export function promptSizing(learned: LearnedPrompts | undefined): PromptSizing {
+  const reports = learned?.reports ?? 0;
+  const highest = learned?.highest;
+  const margin = reports < PROMPT_ESTIMATE.firstReports ? PROMPT_ESTIMATE.firstMargin : PROMPT_ESTIMATE.margin;
+  const window = learned?.window === undefined ? {} : { window: learned.window };
+  if (highest === undefined) {
+    return { tokensPerByte: PROMPT_ESTIMATE.priorTokensPerByte * (1 + margin), source: `the prior of ${PROMPT_ESTIMATE.priorTokensPerByte} tokens a byte with ${Math.round(margin * 100)}% to spare: the server has reported no usage yet`, ...window };
+  }
+  const said = reports === 0 ? 'that its refusal or a cut prompt showed' : `the highest of ${reports} report(s) of its server`;
+  return { tokensPerByte: highest * (1 + margin), source: `${round(highest)} tokens a byte, ${said}, with ${Math.round(margin * 100)}% to spare`, ...window };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/**
+ * Whether an entry's prompts are held to its window before they are sent: a local OpenAI-compatible
+ * server's (its `base_url` set), which refuses or cuts an over-long prompt where a hosted API's window
+ * is large and its refusal plain. The engine sizes such an entry's prompts with the estimate. Pure.
+ */
+export function heldToWindow(entry: Pick<ModelEntry, 'provider' | 'base_url'>): boolean {
+  return entry.provider === 'openai-compatible' && entry.base_url !== undefined;
+}
+
+/** Bytes of a request's prompt as lemming sends it: the system prompt, each message, the tools' definitions. Pure. */
+export function promptBytes(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>): number {
+  let bytes = Buffer.byteLength(request.system);
+  for (const message of request.messages) bytes += Buffer.byteLength(message.content);
+  return bytes + (request.tools.length > 0 ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
+}
+
+/** The estimate of a request's prompt tokens by `sizing` (see PROMPT_ESTIMATE). Pure. */
+export function estimatedPromptTokens(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>, sizing: Pick<PromptSizing, 'tokensPerByte'>): number {
+  return Math.ceil(promptBytes(request) * sizing.tokensPerByte);
+}
 
 /** Counts a request's prompt with the model's tokenizer; undefined when the server offers no way to. */
 export type TokenCounter = (request: ProviderRequest) => Promise<number | undefined>;
@@ -30,19 +98,19 @@ const TEMPLATE_TOKENS_FOR_TOOLS = 512;
  * where nothing better is known. Pure.
  */
 export function promptTokenBound(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>): number {
-  let bytes = Buffer.byteLength(request.system);
-  for (const message of request.messages) bytes += Buffer.byteLength(message.content);
-  const tools = request.tools.length > 0 ? Buffer.byteLength(JSON.stringify(request.tools)) + TEMPLATE_TOKENS_FOR_TOOLS : 0;
-  return bytes + tools + TEMPLATE_TOKENS_PER_MESSAGE * (request.messages.length + 1);
+  const tools = request.tools.length > 0 ? TEMPLATE_TOKENS_FOR_TOOLS : 0;
+  return promptBytes(request) + tools + TEMPLATE_TOKENS_PER_MESSAGE * (request.messages.length + 1);
 }
 
 /**
- * The tokens a prompt may take of an entry's window: the window less room for the answer (the
- * entry's `max_output_tokens`, else the usual reserve; never more than half the window). Pure.
+ * The tokens a prompt may take of an entry's window: the window (or the smaller one its server said it
+ * holds, `serverWindow`) less room for the answer (the entry's `max_output_tokens`, else the usual
+ * reserve; never more than half the window). Pure.
  */
-export function promptRoom(entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens'>): number {
-  const answer = Math.min(entry.max_output_tokens ?? MODEL_DEFAULTS.outputReserveTokens, Math.floor(entry.context_window / 2));
-  return entry.context_window - answer;
+export function promptRoom(entry: Pick<ModelEntry, 'context_window' | 'max_output_tokens'>, serverWindow?: number): number {
+  const window = Math.min(entry.context_window, serverWindow ?? Number.POSITIVE_INFINITY);
+  const answer = Math.min(entry.max_output_tokens ?? MODEL_DEFAULTS.outputReserveTokens, Math.floor(window / 2));
+  return window - answer;
 }
 
 /** How one entry's prompts are held to its window. */
@@ -55,23 +123,33 @@ export interface ContextFit {
 
 /**
  * Throws, before anything is sent, when the request's prompt does not fit its entry's window: by the
- * bound when no tokenizer is offered, else by the tokenizer's count. The error says how it counted,
- * the room the window leaves and where that is set; a prompt within the bound is not counted at all.
+ * tokenizer's count where the server offers one, else by the estimate the request carries
+ * (`promptSizing`), else by the bound. The error says how it counted, the room the window leaves and
+ * where that is set; a prompt within the bound is not counted at all.
  */
 export async function assertPromptFits(request: ProviderRequest, fit: ContextFit): Promise<void> {
-  const room = promptRoom(fit.entry);
+  const sizing = request.promptSizing?.[fit.modelKey];
+  const room = promptRoom(fit.entry, sizing?.window);
   const bound = promptTokenBound(request);
   if (bound <= room) return;
   const counted = fit.count ? await fit.count(request) : undefined;
   if (counted !== undefined && counted <= room) return;
+  const estimated = counted === undefined && sizing ? estimatedPromptTokens(request, sizing) : undefined;
+  if (estimated !== undefined && estimated <= room) return;
   const how =
     counted !== undefined
       ? `${counted} tokens, counted by the server's tokenizer`
-      : `up to ${bound} tokens by a bound that errs high (a token a byte: the server offers no /tokenize to count with)`;
-  const answer = fit.entry.context_window - room;
+      : estimated !== undefined && sizing
+        ? `about ${estimated} tokens of ${promptBytes(request)} bytes by lemming's estimate (the server offers no /tokenize to count with; ${sizing.source})`
+        : `up to ${bound} tokens by a bound that errs high (a token a byte: the server offers no /tokenize to count with)`;
+  const window = Math.min(fit.entry.context_window, sizing?.window ?? Number.POSITIVE_INFINITY);
+  const answer = window - room;
   const why = fit.entry.max_output_tokens === undefined ? `${answer} kept for the answer` : `${answer} for the answer (max_output_tokens)`;
-  throw new ProviderError(
-    `${fit.modelKey}: the prompt is ${how}, more than the ${room} that org/org.yaml models.${fit.modelKey}.context_window: ${fit.entry.context_window} leaves it beside ${why}; it was not sent`,
-    { retryable: false, code: CONTEXT_COUNTED_CODE },
-  );
+  const declared = window < fit.entry.context_window
+    ? `the ${window}-token context its server said it holds (org/org.yaml models.${fit.modelKey}.context_window says ${fit.entry.context_window})`
+    : `org/org.yaml models.${fit.modelKey}.context_window: ${fit.entry.context_window}`;
+  throw new ProviderError(`${fit.modelKey}: the prompt is ${how}, more than the ${room} that ${declared} leaves it beside ${why}; it was not sent`, {
+    retryable: false,
+    code: CONTEXT_COUNTED_CODE,
+  });
 }

@@ -68,10 +68,10 @@ export const CONTEXT_COUNTED_CODE = 'context-counted';
 
 /**
  * How servers say a prompt is too long for the model's window: llama.cpp ("exceeds the
- * available context size"), OpenAI ("maximum context length", `context_length_exceeded`),
+ * available context size"; with context shift on, "is larger than the max context size"), OpenAI ("maximum context length", `context_length_exceeded`),
  * Anthropic ("prompt is too long"), vLLM and others ("context length", "context window").
  */
-const CONTEXT_LENGTH_TEXT = /exceeds the available context size|context_length_exceeded|maximum context length|prompt is too long|context length|context window|too many tokens/i;
+const CONTEXT_LENGTH_TEXT = /exceeds the available context size|larger than the max context size|context_length_exceeded|maximum context length|prompt is too long|context length|context window|too many tokens/i;
 
 /** True when a server's error text says the prompt does not fit. */
 export function isContextLengthText(text: string): boolean {
@@ -86,6 +86,35 @@ export function isContextLengthError(error: unknown): error is ProviderError {
 /** True for a prompt lemming counted too long for its entry's window, and did not send (see CONTEXT_COUNTED_CODE). */
 export function isCountedTooLong(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.code === CONTEXT_COUNTED_CODE;
+}
+
+/** The sizes a server's refusal states: the prompt's tokens as it counted them, and the context it holds. */
+export interface StatedSizes {
+  promptTokens: number;
+  window: number;
+}
+
+/**
+ * llama.cpp: "request (5120 tokens) exceeds the available context size (4096 tokens)" (with context
+ * shift on: "input (5120 tokens) is larger than the max context size (4096 tokens)"); vLLM and
+ * OpenAI: "maximum context length is 4096 tokens. However, you requested 5120 tokens (4864 in the
+ * messages, 256 in the completion)".
+ */
+const LLAMA_SIZES = /(?:request|input) \((\d+) tokens\) (?:exceeds the available|is larger than the max) context size \((\d+) tokens\)/;
+const OPENAI_SIZES = /maximum context length is (\d+) tokens[^]*?\((\d+) in the messages/;
+
+function sizesIn(message: string): StatedSizes | undefined {
+  const llama = LLAMA_SIZES.exec(message);
+  if (llama) return { promptTokens: Number(llama[1]), window: Number(llama[2]) };
+  const openai = OPENAI_SIZES.exec(message);
+  return openai ? { promptTokens: Number(openai[2]), window: Number(openai[1]) } : undefined;
+}
+
+/** The sizes a refusal of a prompt as too long states, when its server says them (see StatedSizes). Pure. */
+export function statedSizes(error: unknown): StatedSizes | undefined {
+  if (!(error instanceof ProviderError) || error.code !== CONTEXT_LENGTH_CODE) return undefined;
+  const sizes = sizesIn(error.message);
+  return sizes && sizes.promptTokens > 0 && sizes.window > 0 && Number.isSafeInteger(sizes.promptTokens) && Number.isSafeInteger(sizes.window) ? sizes : undefined;
 }
 
 /** The codes a recording keeps with a failure, since what the engine does next depends on them (a smaller prompt, a hold at once). */

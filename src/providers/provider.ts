@@ -67,6 +67,24 @@ export interface ProviderRequest {
    * that stopped answering is seen before the timeout. Not sent to the vendor, not part of a recording's key.
    */
   onWaiting?(waiting: WaitingNotice): void;
+  /**
+   * How this turn sizes prompts for each of the agent's models (keyed by model key, so a fallback
+   * finds its own), as the engine learned them from what their servers reported
+   * (engine/record/token-ratios.ts): where a local server offers no tokenizer, the prompt is held to
+   * the window by this estimate (providers/context-fit.ts). Not sent to the vendor, not part of a
+   * recording's key.
+   */
+  promptSizing?: Readonly<Record<string, PromptSizing>>;
+}
+
+/** How lemming estimates one registry entry's prompt tokens where its server offers no tokenizer. */
+export interface PromptSizing {
+  /** Tokens a byte of prompt counts as: the highest its server reported, else the prior, with a margin. */
+  tokensPerByte: number;
+  /** Where `tokensPerByte` comes from, as a prompt held back says it. */
+  source: string;
+  /** The context size the entry's server stated when it refused a prompt, when smaller than its `context_window`. */
+  window?: number;
 }
 
 /** A call to `modelKey` has been in flight `waitedMs` or a little more (counted from the start of its current attempt). */
@@ -166,6 +184,12 @@ export interface ProviderResponse {
   toolsAsText?: true;
   /** ISO time the answer arrived, when a recording fixes it; the engine stamps it otherwise. */
   receivedAt?: string;
+  /**
+   * Set by the engine, not a provider: the server reported a prompt at its window's size, so it cut
+   * the prompt silently (as Ollama does); the sentence the human is told, present the first time the
+   * entry is seen doing so (engine/record/token-ratios.ts).
+   */
+  cutSilently?: string;
 }
 
 /** A model behind one small interface: lemming's only way to reach any vendor. */

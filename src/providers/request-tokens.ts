@@ -9,13 +9,14 @@ export type PromptParts = Pick<ProviderRequest, 'system' | 'messages' | 'tools'>
 export function estimateInputTokens(request: PromptParts): number {
   let tokens = estimateTokens(request.system) + TOKENS_PER_MESSAGE;
   for (const message of request.messages) tokens += estimateTokens(message.content) + TOKENS_PER_MESSAGE;
-  if (request.tools.length > 0) tokens += toolTokens(request.tools);
+  if (request.tools.length > 0) tokens += estimateToolTokens(request.tools);
   return tokens;
 }
 
 const toolTokenCache = new WeakMap<object, number>();
 
-function toolTokens(tools: PromptParts['tools']): number {
+/** lemming's estimate of a list of tool definitions, kept per list (an agent's list is built once: engine/turn/tools.ts). */
+export function estimateToolTokens(tools: PromptParts['tools']): number {
   let tokens = toolTokenCache.get(tools);
   if (tokens === undefined) {
     tokens = estimateTokens(JSON.stringify(tools));

@@ -103,9 +103,9 @@ describe('a real small model costs what it should', () => {
     expect(sent.length).toBeGreaterThan(0);
     // Room for the prompt: the window less the answer's (max_output_tokens: 256).
     for (const request of sent) expect(tokens(templated(request.body))).toBeLessThanOrEqual(3072 - 256);
-    // What did not fit waits, and the log says why.
-    const notes = ofType(events, 'agent-note').map((note) => note.message).join('\n');
-    expect(notes).toMatch(/counted by the server's tokenizer/);
+    // Counted by the server's tokenizer (lemming's estimate alone errs high, and the prompt came near the room); what did not fit waits, and the prompt says so.
+    expect(server.requests.map((request) => request.path)).toContain('/tokenize');
+    expect(String(sent.at(-1)?.body.messages.at(-1).content)).toMatch(/more message\(s\) are waiting and will be shown in a later turn/);
     expect(ofType(events, 'agent-error')).toEqual([]);
   });
 
@@ -123,7 +123,7 @@ describe('a real small model costs what it should', () => {
     expect(error).not.toMatch(/may be larger than the server's/);
   });
 
-  test('a server without /tokenize: the prompt is held to the window by a bound that errs high (a token a byte)', async () => {
+  test("a server without /tokenize: the prompt is held to the window by lemming's estimate (before any usage, the prior of 0.3 tokens a byte with 25% to spare)", async () => {
     const server = await serve((request) =>
       request.path === '/v1/chat/completions' ? { body: chatCompletion({ content: 'Once upon a time', usage: { prompt_tokens: 500, completion_tokens: 5 } }) } : { status: 404, body: 'Not Found' },
     );
@@ -134,7 +134,9 @@ describe('a real small model costs what it should', () => {
     const sent = chatRequests(server.requests);
     expect(sent.length).toBeGreaterThan(0);
     const bytes = (request: ReceivedRequest): number => (request.body.messages as Array<{ content: string }>).reduce((sum, message) => sum + Buffer.byteLength(message.content), 0);
-    for (const request of sent) expect(bytes(request)).toBeLessThanOrEqual(4096 - 256);
+    for (const request of sent) expect(bytes(request) * 0.375).toBeLessThanOrEqual(4096 - 256);
+    // Not by a token a byte: that would leave this prompt no mail at all.
+    expect(sent.some((request) => bytes(request) > 4096 - 256)).toBe(true);
   });
 
   test('an action block cut at the output cap is said as not read: the log does not count it among the actions read', async () => {

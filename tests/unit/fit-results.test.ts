@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fitResults, type RanTool } from '../../src/engine/turn/fit-results.js';
+import { cutOlderMail, fitResults, type RanTool } from '../../src/engine/turn/fit-results.js';
 
 function ran(name: string, content: string, args: Record<string, unknown> = {}): RanTool {
   return { call: { id: `call_${name}`, name, arguments: args }, result: { content, isError: false } };
@@ -27,5 +27,24 @@ describe('tool results fit what the context window has left', () => {
 
   test('too little room for anything useful: the results do not fit', () => {
     expect(fitResults([ran('read_file', 'x'.repeat(10_000), { path: 'x.md' })], '', 500)).toEqual({ tooLarge: true });
+  });
+});
+
+describe('results that do not fit even cut make room in the older mail', () => {
+  const mail = { role: 'user' as const, content: `Turn 3. You have 1 new message(s).\n${'a long request. '.repeat(400)}` };
+  test('the mail read in step 1 keeps its start, saying how much; the room grows by what was cut', () => {
+    const tools = [ran('read_file', 'x'.repeat(50_000), { path: 'big.md' })];
+    expect(fitResults(tools, '', 300)).toEqual({ tooLarge: true });
+    const older = cutOlderMail([mail], tools, '', 300);
+    if (!older) throw new Error('the mail is long enough to make room');
+    const kept = older.messages[0]?.content ?? '';
+    expect(kept).toMatch(/^Turn 3\. You have 1 new message\(s\)\./);
+    expect(kept).toMatch(new RegExp(`\\[lemming: cut to make room for your tool results: \\d+ of ${mail.content.length} characters of the mail you read in step 1 kept\\]$`));
+    expect(older.room).toBe(300 + mail.content.length - kept.length);
+    expect(fitResults(tools, '', older.room)).toMatchObject({ cut: 1 });
+  });
+
+  test('mail too short to give the room is left whole: the results do not fit', () => {
+    expect(cutOlderMail([{ role: 'user', content: 'Read big.md.' }], [ran('read_file', 'x'.repeat(50_000))], '', 300)).toBeUndefined();
   });
 });

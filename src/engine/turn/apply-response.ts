@@ -21,7 +21,7 @@ import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { chargeFor, type Charged } from '../money/charge.js';
-import { isNoticeId, makeNotice, refusalNoticeBody, usageNotices } from './notices.js';
+import { isNoticeId, makeNotice, refusalNoticeBody, silentCutNotices, usageNotices } from './notices.js';
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
@@ -241,7 +241,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     agent: name,
     read: input.shown,
     newMail,
-    humanNotices: usageNotices(turn, name, response.usage),
+    humanNotices: [...usageNotices(turn, name, response.usage), ...silentCutNotices(turn, name, response.cutSilently)],
     charge,
     activity: describe(sent, interpretation.refusals.length, interpretation.memories.length),
   };

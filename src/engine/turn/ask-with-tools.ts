@@ -3,7 +3,9 @@ import type { ProviderRequest, ProviderResponse } from '../../providers/provider
 import { estimateInputTokens } from '../../providers/request-tokens.js';
 import type { ToolOffer } from '../../tools/outside-tools.js';
 import { costOf, estimateCallCost } from '../money/charge.js';
-import { OUTPUT_RESERVE_TOKENS, type PromptLimit } from './build-prompt.js';
+import type { PromptLimit } from './build-prompt.js';
+import { promptRoom } from '../../providers/context-fit.js';
+import type { StatedSizes } from '../../providers/provider-error.js';
 import { statePaths } from '../record/state-paths.js';
 import { deliveredMail } from '../record/taken-files.js';
 import { askFitting } from './context-retry.js';
@@ -37,19 +39,54 @@ export interface AgentCallInput {
   answered?(request: ProviderRequest, response: ProviderResponse): void;
   /** Real tokens per estimated token for a registry entry, as this turn sizes prompts (record/token-ratios.ts). */
   tokenScale?(modelKey: string): number;
+  /** The context a registry entry's server said it holds, when smaller than its `context_window`, as this turn sizes prompts. */
+  serverWindow?(modelKey: string): number | undefined;
+  /** Told of a refusal that stated the server's sizes, with the request refused: what the token ratios learn from. */
+  refused?(request: ProviderRequest, stated: StatedSizes): void;
 }
 
 /**
  * Characters a request leaves of its model's context window, as lemming estimates them (4 a
- * token) with what the entry's server counts: the window, less room for the answer (the entry's
- * output cap, or the usual reserve), less the request. Infinite for an entry not in the registry.
+ * token) with what the entry's server counts: the window (or the smaller one its server said it
+ * holds), less room for the answer (as the provider keeps it: context-fit.ts, promptRoom), less the
+ * request. Infinite for an entry not in the registry.
  */
-function roomLeft(org: Org, request: ProviderRequest, scale: number): number {
+function roomLeft(org: Org, request: ProviderRequest, scale: number, serverWindow: number | undefined): number {
   const entry = org.models[request.modelKey];
   if (!entry) return Number.POSITIVE_INFINITY;
-  const reserve = Math.max(OUTPUT_RESERVE_TOKENS, entry.max_output_tokens ?? 0);
-  const tokens = entry.context_window - reserve - Math.ceil(estimateInputTokens(request) * scale);
+  const tokens = promptRoom(entry, serverWindow) - Math.ceil(estimateInputTokens(request) * scale);
   return Math.floor((tokens / scale) * 4);
+}
+
+/** Of what lemming's estimate counts, the share a retry keeps to spare below the room a refusal's sizes leave. */
+const REFUSAL_SPARE = 0.1;
+
+/**
+ * Characters to take off a prompt its server refused stating its sizes: what it counted past the
+ * room its context leaves beside the answer, at the refused prompt's own characters a token, with 10%
+ * to spare. Undefined for an entry not in the registry. Pure.
+ */
+function overByRefusal(org: Org, request: ProviderRequest, stated: StatedSizes): number | undefined {
+  const entry = org.models[request.modelKey];
+  if (!entry) return undefined;
+  const over = stated.promptTokens - promptRoom(entry, stated.window);
+  const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0);
+  return Math.ceil(Math.max(0, over) * (characters / stated.promptTokens) * (1 + REFUSAL_SPARE));
+}
+
+/**
+ * The mail a prompt the server refused may show, sized by the sizes the refusal stated: the mail's
+ * estimated tokens less what the server counted past the room its context leaves (converted to
+ * lemming's estimate by the refused prompt's own ratio), with 10% to spare. Undefined for an entry
+ * not in the registry. Pure.
+ */
+function limitFromRefusal(org: Org, request: ProviderRequest, stated: StatedSizes, shown: number): PromptLimit | undefined {
+  const entry = org.models[request.modelKey];
+  if (!entry) return undefined;
+  const over = stated.promptTokens - promptRoom(entry, stated.window);
+  const perEstimated = stated.promptTokens / Math.max(1, estimateInputTokens(request));
+  const mail = estimateInputTokens({ system: '', messages: request.messages, tools: [] });
+  return { messages: Math.max(1, shown), tokens: Math.max(1, Math.floor(mail - (over / perEstimated) * (1 + REFUSAL_SPARE))) };
 }
 
 /** The answer to apply, the prompt it came from (which decides what mail is read), and the loop's steps. */
@@ -82,8 +119,12 @@ function withOffer(prepared: PreparedCall, offer: ToolOffer): PreparedCall {
 export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutcome> {
   const { org, agent, tools } = input;
   const askFirst = (request: ProviderRequest) => input.ask(request, input.balance);
+  const sized = (request: ProviderRequest, stated: StatedSizes, shown: number): PromptLimit | undefined => {
+    input.refused?.(request, stated);
+    return limitFromRefusal(org, request, stated, shown);
+  };
   if (!tools) {
-    const fitted = await askFitting(askFirst, input.prepared, input.smaller);
+    const fitted = await askFitting(askFirst, input.prepared, input.smaller, sized);
     input.answered?.(fitted.prepared.prompt.request, fitted.response);
     return { response: fitted.response, prepared: fitted.prepared, steps: [] };
   }
@@ -92,7 +133,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
   let first: ProviderResponse | undefined;
   // A first answer journaled before a crash is used as it is; it is not asked for again.
   if (!input.journaled.some((record) => record.type === 'step' && record.step === 1)) {
-    const fitted = await askFitting(askFirst, prepared, (limit) => withOffer(input.smaller(limit), offer));
+    const fitted = await askFitting(askFirst, prepared, (limit) => withOffer(input.smaller(limit), offer), sized);
     prepared = fitted.prepared;
     first = fitted.response;
   }
@@ -116,7 +157,11 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
-    room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1),
+    room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1, input.serverWindow?.(request.modelKey)),
+    overBy: (request, stated) => {
+      input.refused?.(request, stated);
+      return overByRefusal(org, request, stated);
+    },
     // The mail of the prompt that was asked (a smaller one, when the first did not fit) is what the agent was shown.
     delivered: deliveredMail(statePaths(input.root).taken, prepared.prompt.shown),
   });

@@ -5,8 +5,9 @@ import { directReports, reachableFrom, reachesEveryone } from '../../org/permiss
 import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
-import { addressedTo } from '../../providers/request-tokens.js';
+import { addressedTo, estimateToolTokens } from '../../providers/request-tokens.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
+import { promptRoom } from '../../providers/context-fit.js';
 import { toolsFor } from './tools.js';
 
 /** A piece of mail with its body, ready to be shown to its recipient. */
@@ -41,6 +42,8 @@ export interface PromptInput {
   limit?: PromptLimit;
   /** Real tokens per estimated token for this model, learned from the usage servers report (1: the estimate). */
   tokenScale?: number;
+  /** The context size this model's server said it holds, when smaller than its `context_window` (record/token-ratios.ts). */
+  serverWindow?: number;
   /**
    * The limits a turn's plan sized this prompt with (PlannedCall.limit): a turn finished after a
    * crash builds it again with them, so it comes out exactly as it was asked.
@@ -79,6 +82,9 @@ export interface BuiltPrompt {
   /** The first message was larger than the whole budget and is shown cut (so `limit` decides where). */
   cut?: true;
 }
+
+/** Estimated tokens of the lines a prompt's mail is framed with: the turn's opening line, the line that says what waits, the closing line. */
+const MAIL_FRAME_TOKENS = 96;
 
 /** Room kept free in the model's window for its answer. */
 export const OUTPUT_RESERVE_TOKENS = MODEL_DEFAULTS.outputReserveTokens;
@@ -230,10 +236,13 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const entry = org.models[input.modelKey];
   const systemPieces = systemPrompt(input);
   const { system } = systemPieces;
-  const window = entry ? entry.context_window : Number.POSITIVE_INFINITY;
+  // What the window leaves the prompt beside the answer, as the provider holds it (providers/context-fit.ts).
+  const window = entry ? promptRoom(entry, input.serverWindow) : Number.POSITIVE_INFINITY;
   const scale = input.tokenScale ?? 1;
-  // The window and the reserve are the server's tokens; the estimate counts 4 characters a token: convert.
-  const room = Math.floor((window - OUTPUT_RESERVE_TOKENS) / scale) - estimateTokens(system);
+  const tools = toolsFor(agent.tools);
+  // The window is the server's tokens; the estimate counts 4 characters a token: convert. The agent's own part (system, tools) comes first,
+  // and the lines around the mail (the turn's, the waiting one, the closing one) are kept room for.
+  const room = Math.floor(window / scale) - estimateTokens(system) - (tools.length > 0 ? estimateToolTokens(tools) : 0) - MAIL_FRAME_TOKENS;
   // Memories come out of the same window as mail, before it, within their own budget (and a smaller prompt's).
   const recalled = input.recalled ? recalledSection(input.recalled, Math.min(input.limit?.tokens ?? Number.POSITIVE_INFINITY, Math.max(0, room - 256))) : undefined;
   const fits = room - (recalled?.tokens ?? 0);
@@ -282,7 +291,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     // The pieces as texts: the offline model reads the shared ones (the list of everyone) once, where they are.
     systemParts: systemPieces.pieces.map((piece) => (typeof piece === 'string' ? piece : piece.shared)),
     messages: [{ role: 'user', content: parts.join('\n') }],
-    tools: toolsFor(agent.tools),
+    tools,
     agent: agent.name,
     turn: input.turn,
     // The notes follow the static part (systemPrompt): everything before them is the same call after call.

@@ -1,6 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { AnsweredUsage, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
+import type { AnsweredUsage, PromptSizing, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
+import { nameRecord } from '../../org/names.js';
 import { isFatalProviderError, isKeyRefused, unusableAnswers } from '../../providers/provider-error.js';
 import { chargedAnswers } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
@@ -82,14 +83,18 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
   const prepared = input.prepared ?? preparedAgain(input);
   // The prompt last built for this call (a smaller one when the server said it did not fit): its trace keeps the list of everyone apart.
   let built = prepared.prompt;
+  // The prompts its server cut silently (record/token-ratios.ts, learn): said in its log, and to the human the first time.
+  const cuts: SilentCut[] = [];
   try {
     crashPoint('before-call');
     const agent = org.agents.get(call.agent);
     const provider = context.providerFor(agent?.models ?? [prepared.modelKey]);
     const onRetry = ({ modelKey, ...retry }: RetryNotice): void => input.tell({ type: 'agent-retrying', turn, agent: call.agent, model: modelKey, ...retry });
     const onWaiting = ({ modelKey, waitedMs }: WaitingNotice): void => input.tell({ type: 'agent-waiting', turn, agent: call.agent, model: modelKey, seconds: waitedMs / 1000 });
+    // How this turn estimates each of the agent's models' prompts where a server offers no tokenizer (frozen for the turn: a recovered turn asks as it did).
+    const promptSizing = sizingOf(ratios, agent?.models ?? [prepared.modelKey]);
     const ask = (prompt: PreparedCall['prompt']['request'], left: number) =>
-      provider.generate({ ...prompt, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
+      provider.generate({ ...prompt, creditsLeft: left, promptSizing, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => {
         // Each step of a loop extends the turn's trace (record/call-trace.ts, stepsSoFar): the file keeps every step's answer.
         if (org.settings.traces.keep > 0) {
           context.traces?.record(org.settings.traces.keep, { ...prompt, creditsLeft: left }, answer, answer.receivedAt ?? context.clock().toISOString(), built.systemPieces);
@@ -119,10 +124,15 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       now: () => context.clock().toISOString(),
       ...(context.signal ? { signal: context.signal } : {}),
       // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
-      answered: (request, answer) => ratios.learn(request, answer, turn, org.models[answer.modelKey]),
-      tokenScale: (modelKey) => ratios.scale(modelKey),
+      answered: (request, answer) => {
+        const learned = ratios.learn(request, answer, turn, org.models[answer.modelKey]);
+        if (learned) cuts.push({ modelKey: answer.modelKey, ...learned.cutSilently });
+      },
+      refused: (request, stated) => ratios.learnRefusal(request, stated, turn, org.models[request.modelKey]),
+      tokenScale: (modelKey) => ratios.scale(modelKey, org.models[modelKey]),
+      serverWindow: (modelKey) => ratios.window(modelKey),
     });
-    let response = fitted.response;
+    let response = withCuts(fitted.response, cuts);
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
@@ -175,6 +185,38 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       ...(unusable.length > 0 ? { shown: [...built.shown] } : {}),
     };
   }
+}
+
+/** A prompt a server cut silently: it reported `reported` prompt tokens, the whole of its `window`. */
+interface SilentCut {
+  modelKey: string;
+  window: number;
+  reported: number;
+  /** The first time this entry's server was seen doing so: the human is told. */
+  first: boolean;
+}
+
+/** Each of an agent's models' prompt sizing as the turn's ratios hold it, by model key. */
+function sizingOf(ratios: Pick<TokenRatios, 'sizing' | 'window'>, modelKeys: readonly string[]): Record<string, PromptSizing> {
+  const sizing = nameRecord<PromptSizing>();
+  for (const modelKey of modelKeys) sizing[modelKey] = ratios.sizing(modelKey);
+  return sizing;
+}
+
+/**
+ * The answer with what its server's silent cuts mean said: a note for each (the agent's log, the
+ * screen), and the sentence the human is told the first time the entry's server was seen cutting.
+ * Set on the answer before it is journaled, so a recovered turn says the same. Pure.
+ */
+function withCuts(response: ProviderResponse, cuts: readonly SilentCut[]): ProviderResponse {
+  if (cuts.length === 0) return response;
+  const said = cuts.map(
+    (cut) =>
+      `${cut.modelKey}'s server reported ${cut.reported} prompt tokens, the whole of its ${cut.window}-token window: it cut the prompt silently (as Ollama keeps the end of a prompt longer than its num_ctx), so the model did not see all of it; lemming sizes ${cut.modelKey}'s prompts smaller from the next turn (org/state/token-ratios.json)`,
+  );
+  const first = cuts.findIndex((cut) => cut.first);
+  const tell = first < 0 ? {} : { cutSilently: `${said[first]}. If the server's context is smaller than org/org.yaml models.${cuts[first]?.modelKey}.context_window says, set context_window to the server's (Ollama: its num_ctx).` };
+  return { ...response, notes: [...(response.notes ?? []), ...said], ...tell };
 }
 
 /** The providers whose answer is a model's words: an empty one is no answer (an outside agent's program may work and print nothing; the offline model says nothing when nothing is asked). */

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../errors.js';
-import { isContextLengthError, isCountedTooLong } from '../../providers/provider-error.js';
+import { isContextLengthError, isCountedTooLong, statedSizes, type StatedSizes } from '../../providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { estimateTokens } from '../../providers/token-estimate.js';
 import type { PromptLimit } from './build-prompt.js';
@@ -22,11 +22,14 @@ const MOST_SHRINKS = 6;
  * (the agent's resume, notes and tools) is too long for the window. When the server refused it
  * (`400 … exceeds the available context size`, `context_length_exceeded`, "prompt is too long"), it
  * is asked once more, and a second refusal says the declared window may be larger than the server's.
+ * A refusal that states its sizes (llama.cpp: `request (N tokens) exceeds the available context size
+ * (M tokens)`) sizes that once more by them (`sized`), where one that does not halves the mail.
  */
 export async function askFitting(
   ask: (request: PreparedCall['prompt']['request']) => Promise<ProviderResponse>,
   first: PreparedCall,
   smaller: (limit: PromptLimit) => PreparedCall,
+  sized?: (request: PreparedCall['prompt']['request'], stated: StatedSizes, shown: number) => PromptLimit | undefined,
 ): Promise<FittedCall> {
   let prepared = first;
   let refused: unknown;
@@ -38,7 +41,7 @@ export async function askFitting(
     } catch (error) {
       if (!isContextLengthError(error)) throw error;
       const shown = `${prepared.prompt.shown.length} of ${first.prompt.shown.length} message(s) shown`;
-      const tooLong = (): Error => new Error(`${errorMessage(error)} (with ${shown}: what is left, the agent's resume, rules, notes and tools, is too long for the window; shorten them or give the agent a model with a larger context_window)`);
+      const tooLong = (): Error => new Error(`${errorMessage(error)} (with ${shown}: what is left, ${ownPart(prepared.prompt.request)}, is too long for the window; shorten them, grant fewer tools, or give the agent a model with a larger context_window)`);
       if (!isCountedTooLong(error)) {
         // The server refused a prompt lemming found within the declared window: once more, smaller; then the window is to blame.
         serverRefusals += 1;
@@ -47,7 +50,9 @@ export async function askFitting(
         throw tooLong();
       }
       refused ??= error;
-      const next = smaller({ messages: Math.max(1, Math.floor(prepared.prompt.shown.length / 2)), tokens: halved(prepared.prompt.request) });
+      const stated = statedSizes(error);
+      const bySizes = stated && sized ? sized(prepared.prompt.request, stated, prepared.prompt.shown.length) : undefined;
+      const next = smaller(bySizes ?? { messages: Math.max(1, Math.floor(prepared.prompt.shown.length / 2)), tokens: halved(prepared.prompt.request) });
       // Lemming's own count asks again only when less is shown: the same prompt would be counted the same.
       if (isCountedTooLong(error) && mailOf(next.prompt.request) >= mailOf(prepared.prompt.request)) throw tooLong();
       prepared = next;
@@ -60,6 +65,12 @@ export async function askFitting(
       : `the server said the prompt did not fit its context (${errorMessage(refused)}); asked again showing ${shown}, the rest wait for a later turn`;
     return { response: { ...response, notes: [note, ...(response.notes ?? [])] }, prepared };
   }
+}
+
+/** The agent's own part of a prompt, with its sizes: what no fitting leaves out. Pure. */
+function ownPart(request: Pick<ProviderRequest, 'system' | 'tools'>): string {
+  const tools = request.tools.length > 0 ? `, and its ${request.tools.length} tools' definitions, ${Buffer.byteLength(JSON.stringify(request.tools))} bytes` : '';
+  return `the agent's resume, rules and notes (its system prompt, ${Buffer.byteLength(request.system)} bytes)${tools}`;
 }
 
 /** Whether a smaller prompt could leave anything out: it shows some mail. */

@@ -1,4 +1,4 @@
-import type { ToolCall } from '../../providers/provider.js';
+import type { ChatTurn, ToolCall } from '../../providers/provider.js';
 import type { ToolResult } from '../../tools/tool-result.js';
 
 /** One tool call of a step and its result, as the next prompt shows them. */
@@ -62,4 +62,28 @@ export function fitResults(ran: readonly RanTool[], said: string, room: number):
   });
   const fitted = ran.map((tool, index) => cut(tool, shares.get(index) ?? 0));
   return { ran: fitted, cut: fitted.filter((tool, index) => tool !== ran[index]).length };
+}
+
+/** Characters of result apiece the older mail is cut to make room for: enough to be worth a step. */
+const MAIL_MAKES_ROOM_CHARS = 1_000;
+/** The mail a cut keeps at least: its opening line and the start of its first message. */
+const MAIL_KEPT_CHARS = 400;
+
+/**
+ * The conversation with its older mail (the first prompt's, which the model read in the first step)
+ * cut to make room for a step's results that do not fit what the window has left even cut (`room`
+ * characters): its start kept, saying how much was kept and why, so the results get
+ * MAIL_MAKES_ROOM_CHARS apiece beside their frame. The agent's own part (the system prompt, the tools)
+ * is never cut. Undefined when the mail is too short to give that much. Pure.
+ */
+export function cutOlderMail(messages: readonly ChatTurn[], ran: readonly RanTool[], said: string, room: number): { messages: ChatTurn[]; room: number } | undefined {
+  const mail = messages[0];
+  if (!mail || mail.role !== 'user') return undefined;
+  const wanted = STEP_FRAME_CHARS + said.length + ran.length * (RESULT_FRAME_CHARS + MAIL_MAKES_ROOM_CHARS) - room;
+  const probe = `\n[lemming: cut to make room for your tool results: ${mail.content.length} of ${mail.content.length} characters of the mail you read in step 1 kept]`;
+  const keep = mail.content.length - wanted - probe.length;
+  if (wanted <= 0 || keep < MAIL_KEPT_CHARS) return undefined;
+  const kept = mail.content.slice(0, keep);
+  const note = `\n[lemming: cut to make room for your tool results: ${kept.length} of ${mail.content.length} characters of the mail you read in step 1 kept]`;
+  return { messages: [{ role: 'user', content: kept + note }, ...messages.slice(1)], room: room + mail.content.length - kept.length - note.length };
 }

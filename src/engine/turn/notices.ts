@@ -51,6 +51,20 @@ export function usageNotices(turn: number, agent: string, usage: Pick<Usage, 'cl
 }
 
 /**
+ * The human's notice that a local server cut an agent's prompt silently (it reported the whole of its
+ * window as the prompt's tokens: record/token-ratios.ts), told the first time an entry's server is
+ * seen doing so, whoever the agent reports to: nothing else would say that the model answered
+ * without seeing all it was asked. None when the answer says no such thing. Pure.
+ */
+export function silentCutNotices(turn: number, agent: string, cutSilently: string | undefined): EngineState['humanNotices'] {
+  if (cutSilently === undefined) return [];
+  const subject = `${agent}'s prompt was cut by its model's server`;
+  const body = `In turn ${turn}, ${cutSilently}\n\`lemming trace ${agent} --turn ${turn}\` shows the call.`;
+  const notice = makeNotice(turn, HUMAN, `cut-${agent}`, 1, subject, body);
+  return [{ id: notice.id, turn, subject, body }];
+}
+
+/**
  * The human's notice that an agent's model answered nothing (no text, no tool call): the call was
  * made and charged, the agent's mail waits for its next call, and a model that keeps doing so is held
  * as any failing model is. Told at once, whoever the agent reports to: nothing else would say that

@@ -61,7 +61,7 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale'>; memory?: MemoryLayer | null } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
@@ -91,8 +91,14 @@ export function prepareCall(
   // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
   const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
   const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey) ?? 1, ...(recalled ? { recalled } : {}) });
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
   return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
+}
+
+/** The context an entry's server said it holds, where it said one (record/token-ratios.ts). */
+function serverWindow(ratios: Pick<TokenRatios, 'window'> | undefined, modelKey: string): { serverWindow?: number } {
+  const window = ratios?.window(modelKey);
+  return window === undefined ? {} : { serverWindow: window };
 }
 
 /** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */

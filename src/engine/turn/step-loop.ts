@@ -4,7 +4,7 @@ import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage
 import type { ToolCallContext, ToolRun } from '../../tools/tool-runner.js';
 import type { CommandSummary } from '../../tools/commands/command-summary.js';
 import { errorMessage } from '../../errors.js';
-import { isFatalProviderError, unusableAnswers } from '../../providers/provider-error.js';
+import { isFatalProviderError, statedSizes, unusableAnswers, type StatedSizes } from '../../providers/provider-error.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { crashPoint } from '../record/crash-points.js';
 import { assistantTurn, shortArguments, stepTurns } from './step-conversation.js';
@@ -85,6 +85,12 @@ export interface LoopInput {
   delivered: ToolCallContext['delivered'];
   /** Characters the model's context window has left after `request`: tool results are cut to fit it (fit-results.ts). */
   room?(request: ProviderRequest): number;
+  /**
+   * Characters to take off a step's prompt that its server refused stating its sizes (llama.cpp's
+   * `request (N tokens) exceeds the available context size (M tokens)`): the step's results are cut
+   * by that much and it is asked once more. Undefined: not sized (the loop ends there, as for any failure).
+   */
+  overBy?(refused: ProviderRequest, stated: StatedSizes): number | undefined;
 }
 
 /** The loop's result: every step's answer folded into one for `applyResponse`, and each step for the log. */
@@ -156,6 +162,9 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
   let cutShort: string | undefined;
   const unusable: AnsweredUsage[] = [];
   const fitNotes: string[] = [];
+  // The last step's results as they went into `request`: what a refusal that states sizes cuts again.
+  let added: { base: ProviderRequest; response: ProviderResponse; ran: Array<{ call: ToolCall; result: ToolRun['result'] }>; characters: number; step: number } | undefined;
+  let refitted = 0;
   for (let step = 1; step <= input.maxSteps; step += 1) {
     let answer = answers.get(step);
     if (!answer) {
@@ -176,6 +185,20 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         // The first step's failure is the call's. A later one ends the loop: the answers that came
         // back stand, with what their tools did, and are charged; the model did not see the last results.
         if (step === 1 || input.signal?.aborted || isFatalProviderError(error)) throw error;
+        // A server that refused the results stating its sizes: cut them by what it counted past its room, and ask once more.
+        const stated = refitted < step && added?.step === step - 1 ? statedSizes(error) : undefined;
+        const over = stated && added ? input.overBy?.(request, stated) : undefined;
+        if (added && over !== undefined) {
+          refitted = step;
+          const { fitResults } = await import('./fit-results.js');
+          const fitted = fitResults(added.ran, assistantTurn(added.response), added.characters - over);
+          if (!('tooLarge' in fitted)) {
+            fitNotes.push(`step ${step}: the server said the prompt did not fit its context (${errorMessage(error)}); asked again with ${fitted.cut} tool result(s) cut by what it counted past its room`);
+            request = { ...added.base, messages: [...added.base.messages, ...stepTurns(added.response, fitted.ran, input.maxSteps - step)] };
+            step -= 1;
+            continue;
+          }
+        }
         cutShort = `step ${step} failed (${errorMessage(error)}); the ${step - 1} step(s) before it stand and are charged, and the last tool results were not seen`;
         const wasted = unusableAnswers(error);
         if (wasted.length > 0) {
@@ -244,8 +267,18 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
     let shown = ran;
     if (input.room) {
       // Loaded with the first results, as the tools themselves are: a turn in which nobody calls a tool loads neither.
-      const { fitResults } = await import('./fit-results.js');
-      const fitted = fitResults(ran, assistantTurn(response), input.room(request));
+      const { cutOlderMail, fitResults } = await import('./fit-results.js');
+      const said = assistantTurn(response);
+      let room = input.room(request);
+      let fitted = fitResults(ran, said, room);
+      // Results that do not fit even cut: the older mail (read in step 1) is cut next, the agent's own part never.
+      const older = 'tooLarge' in fitted ? cutOlderMail(request.messages, ran, said, room) : undefined;
+      if (older) {
+        request = { ...request, messages: older.messages };
+        room = older.room;
+        fitted = fitResults(ran, said, room);
+        fitNotes.push(`step ${step}: the mail shown in step 1 was cut to make room for the tool results in the context window of ${request.modelKey}`);
+      }
       if ('tooLarge' in fitted) {
         cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut`;
         break;
@@ -253,7 +286,9 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
       shown = fitted.ran;
       if (fitted.cut > 0) fitNotes.push(`step ${step}: ${fitted.cut} tool result(s) were cut to fit the context window of ${request.modelKey}`);
     }
-    request = { ...request, messages: [...request.messages, ...stepTurns(response, shown, input.maxSteps - step - 1)] };
+    const turns = stepTurns(response, shown, input.maxSteps - step - 1);
+    added = { base: request, response, ran, characters: turns.reduce((sum, turn) => sum + turn.content.length, 0), step };
+    request = { ...request, messages: [...request.messages, ...turns] };
   }
   const folded = fold(responses, unusable);
   const notes = [...(folded.notes ?? []), ...fitNotes];

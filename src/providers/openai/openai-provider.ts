@@ -5,6 +5,7 @@ import { WireAdapter } from '../wire-adapter.js';
 import { CHAT_ERRORS, ChatCompletionsClient } from './chat-completions-client.js';
 import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
 import { serverTokenizer } from './server-tokenizer.js';
+import { heldToWindow } from '../context-fit.js';
 
 /** The client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
 export function createOpenAIClient(settings: ClientSettings): ChatCompletionsClient {
@@ -24,7 +25,7 @@ export function openAIProvider(client: ChatCompletionsClient, settings: ClientSe
   };
   const params = (request: Parameters<typeof toChatParams>[0]) => toChatParams(request, flavour, cache, settings.entry.seed);
   // A local server's prompts are held to the entry's window, counted by its tokenizer where it offers one (context-fit.ts).
-  const local = flavour === 'openai-compatible' && settings.entry.base_url !== undefined;
+  const local = flavour === 'openai-compatible' && heldToWindow(settings.entry);
   const fit = local ? { modelKey: settings.modelKey, entry: settings.entry, count: serverTokenizer(settings.entry.base_url ?? '', params, settings.fetch) } : undefined;
   return new WireAdapter(
     async (request) => {
