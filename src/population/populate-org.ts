@@ -114,18 +114,22 @@ export function planPopulation(population: Population, orgYaml: string, extraFil
  * (storage/staged-folder.ts). The org is loaded there as every command loads it, and moved into
  * `root` only when it loads: a refusal, a failed write or a kill leaves `root` as it was, and the
  * same spec (or a fixed one) is accepted for it afterwards. `chartHeader` opens the chart with a
- * comment (where the org came from); `progress` is told of each resume written.
+ * comment (where the org came from); `progress` is told of each resume written; `command` names the
+ * staging folder. Returns what it
+ * wrote (planPopulation, asked first).
  */
 export function writePopulation(
   root: string,
   population: Population,
   orgYaml: string,
   extraFiles: ReadonlyMap<string, string> = new Map(),
-  options: { chartHeader?: string; progress?: WorkProgress } = {},
-): void {
+  options: { chartHeader?: string; progress?: WorkProgress; command?: string } = {},
+): WritePlan {
   const problems = unknownRoleModels(population.spec, orgYaml, 'org/org.yaml');
   if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
-  writeStaged(root, 'populate', (staging) => {
+  // Every writer's org is measured first: what the loader would refuse is refused before the staging folder exists.
+  const plan = planPopulation(population, orgYaml, extraFiles, options.chartHeader);
+  writeStaged(root, options.command ?? 'populate', (staging) => {
     mkdirSync(join(staging, 'org', 'state'), { recursive: true });
     ensureStateGitignore(staging);
     for (const name of [HUMAN, ...population.arrangement.positions.map((position) => position.name)]) {
@@ -148,6 +152,7 @@ export function writePopulation(
       throw new LemmingError('population-invalid', `${population.spec.file}: the org made from it is invalid: ${error.problems.filter((problem) => problem.severity === 'error').map(formatProblem).join('; ')}`, { exitCode: 1 });
     }
   });
+  return plan;
 }
 
 /** Whether `root` holds an org already (populate makes a new one, never writes over one). */

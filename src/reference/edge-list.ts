@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { LemmingError } from '../errors.js';
+import { formatCount } from '../format/format.js';
+import { agentNames } from '../population/arrange-people.js';
 
 /**
  * A real communication network as SNAP publishes one (`email-Eu-core.txt`): a line per directed
@@ -37,15 +40,27 @@ export interface LineProblem {
 /** A node id or a department: letters, digits, `_`, `-` and `.`, as SNAP's integer ids and any tidy label are. */
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** The lines of a text with their numbers, without the empty ones and `#` comments. */
-function dataLines(text: string): Array<{ line: number; fields: string[] }> {
-  const lines: Array<{ line: number; fields: string[] }> = [];
-  text.split('\n').forEach((raw, index) => {
-    const content = raw.replace(/\r$/, '').trim();
-    if (content === '' || content.startsWith('#')) return;
-    lines.push({ line: index + 1, fields: content.split(/[ \t]+/) });
-  });
-  return lines;
+/**
+ * The most distinct edges an edge list may hold: org/chart.yaml lists each edge twice (in its
+ * sender's `send_to` and its recipient's `read_from`), each time an agent name of at least 11
+ * characters and its `, `, so an edge list with more would make a chart past MAX_ORG_YAML_BYTES,
+ * which the loader refuses. Reading stops there, so a dense network (a complete graph on 2,000
+ * people is 4 million edges) is refused in bounded memory, before anything is built from it.
+ */
+export const MAX_NETWORK_EDGES = Math.floor(MAX_ORG_YAML_BYTES / (2 * ((agentNames(1)[0] as string).length + ', '.length)));
+
+/** The lines of a text with their numbers, without the empty ones and `#` comments, one at a time (a 35 MB list is not split into millions of strings at once). */
+function* dataLines(text: string): Generator<{ line: number; fields: string[] }> {
+  let line = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end < 0 ? text.length : end;
+    line += 1;
+    const content = text.slice(start, stop).replace(/\r$/, '').trim();
+    start = stop + 1;
+    if (content === '' || content.startsWith('#')) continue;
+    yield { line, fields: content.split(/[ \t]+/) };
+  }
 }
 
 /** Why two fields are not a valid line, or undefined when they are. */
@@ -57,34 +72,41 @@ function twoIds(fields: readonly string[], example: string, names: [string, stri
   return undefined;
 }
 
-/** An edge list from its text; `problems` has every bad line. Pure. */
-export function parseEdgeList(text: string, file: string): { list: EdgeList; problems: LineProblem[] } {
+/** An edge list from its text; `problems` has every bad line; `tooMany` when it holds more than `maxEdges` distinct edges (reading stopped there). Pure. */
+export function parseEdgeList(text: string, file: string, maxEdges = Number.POSITIVE_INFINITY): { list: EdgeList; problems: LineProblem[]; tooMany?: true } {
   const nodes: string[] = [];
-  const seenNodes = new Set<string>();
-  const seenEdges = new Set<string>();
+  // Each node once, by its number: an edge is kept as two numbers and the node's one string, not as new text.
+  const nodeIndex = new Map<string, number>();
+  const seenEdges = new Set<number>();
   const edges: Array<[string, string]> = [];
   const problems: LineProblem[] = [];
   let repeated = 0;
+  const indexOf = (node: string): number => {
+    let index = nodeIndex.get(node);
+    if (index === undefined) {
+      index = nodes.length;
+      nodeIndex.set(node, index);
+      nodes.push(node);
+    }
+    return index;
+  };
   for (const { line, fields } of dataLines(text)) {
     const problem = twoIds(fields, '0 17', ['the sender', 'the recipient']);
     if (problem !== undefined) {
       problems.push({ line, message: problem });
       continue;
     }
-    const [from, to] = fields as [string, string];
-    const key = `${from} ${to}`;
+    const from = indexOf(fields[0] as string);
+    const to = indexOf(fields[1] as string);
+    // Below 2^53 while there are fewer than 2^26 nodes; an edge list stops far sooner (maxEdges).
+    const key = from * 2 ** 26 + to;
     if (seenEdges.has(key)) {
       repeated += 1;
       continue;
     }
+    if (edges.length >= maxEdges) return { list: { file, nodes, edges, repeated }, problems, tooMany: true };
     seenEdges.add(key);
-    edges.push([from, to]);
-    for (const node of [from, to]) {
-      if (!seenNodes.has(node)) {
-        seenNodes.add(node);
-        nodes.push(node);
-      }
-    }
+    edges.push([nodes[from] as string, nodes[to] as string]);
   }
   if (edges.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'holds no edge; a line per edge, `SENDER RECIPIENT`, like `0 17`' });
   return { list: { file, nodes, edges, repeated }, problems };
@@ -130,10 +152,18 @@ function refuse(file: string, problems: readonly LineProblem[]): never {
   throw new LemmingError('network-invalid', listed.join('\n'), { exitCode: 2 });
 }
 
-/** Read an edge list file; exit 2 naming every bad line (the first ten). */
-export function readEdgeList(file: string): EdgeList {
-  const { list, problems } = parseEdgeList(readText(file, 'edge list'), file);
+/** Read an edge list file; exit 2 naming every bad line (the first ten), or, with `forChart` (an org is made of it), more edges than a chart can hold. */
+export function readEdgeList(file: string, forChart = false): EdgeList {
+  const { list, problems, tooMany } = parseEdgeList(readText(file, 'edge list'), file, forChart ? MAX_NETWORK_EDGES : Number.POSITIVE_INFINITY);
   if (problems.length > 0) refuse(file, problems);
+  if (tooMany) {
+    const most = formatCount(MAX_NETWORK_EDGES);
+    throw new LemmingError(
+      'network-too-large',
+      `${file}: holds more than ${most} distinct edges; org/chart.yaml lists each edge twice (its sender's send_to, its recipient's read_from), so more than ${most} would pass the ${formatCount(MAX_ORG_YAML_BYTES)} bytes lemming reads of it: import a part of the network`,
+      { exitCode: 2 },
+    );
+  }
   return list;
 }
 

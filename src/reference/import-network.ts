@@ -86,10 +86,12 @@ function nameFromFile(file: string): string {
  * `lemming import-network EDGES --root DIR [--labels DEPARTMENTS]`: an org made from a real
  * communication network (src/reference/network-org.ts says how), written as `lemming populate`
  * writes one: resumes with a `persona:`, the chart, the template's org.yaml, then loaded to check
- * it. The files are read and checked whole first; a folder that holds an org is refused.
+ * it, whole or not at all (writePopulation). The files are read and checked whole first, an edge
+ * list past MAX_NETWORK_EDGES or a chart past the loader's limit refused before anything is built
+ * of them; a folder that holds an org is refused.
  */
 export function importNetwork(edgesFile: string, root: string, options: ImportNetworkOptions): ImportNetworkReport {
-  const list = readEdgeList(edgesFile);
+  const list = readEdgeList(edgesFile, true);
   const labels = options.labels === undefined ? undefined : readDepartmentLabels(options.labels);
   const people = labels === undefined ? list.nodes : nodesWithLabels(list, labels);
   if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: 2 });
@@ -108,7 +110,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const settings = withMessageCap(orgYaml, largestTeam);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
-  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, { chartHeader: source });
+  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, { chartHeader: source, command: 'import-network' });
   return {
     root,
     edgesFile,

@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { populationChartBytes } from '../../src/population/chart-size.js';
 import { makePopulation } from '../../src/population/populate-org.js';
 import { chartBytes, chartHeader, chartText } from '../../src/population/population-files.js';
 import { parsePopulationSpec } from '../../src/population/population-spec.js';
 import { samplePeople } from '../../src/population/sample-people.js';
+import { nodesWithLabels, readDepartmentLabels, readEdgeList } from '../../src/reference/edge-list.js';
+import { networkOrg } from '../../src/reference/network-org.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 /** A spec of `size` people with the given structure (a department attribute always declared). */
 function spec(size: number, structure: string, roles: string) {
@@ -30,5 +34,21 @@ describe('the chart\'s bytes, counted without writing it', () => {
     const written = Buffer.byteLength(chartText(checked, population.arrangement));
     expect(populationChartBytes(checked, checked.structure, samplePeople(checked))).toBe(written);
     expect(chartBytes(population.arrangement, chartHeader(checked))).toBe(written);
+  });
+});
+
+describe('an imported network\'s chart, counted before its lists are built', () => {
+  test.each([
+    ['tiny', 'observed'],
+    ['tiny', 'department'],
+    ['email-Eu-core', 'observed'],
+    ['email-Eu-core', 'department'],
+  ] as const)('%s, --chart %s: the count is the bytes chartText writes', (data, chart) => {
+    const [edges, labels] = data === 'tiny' ? [join(REPO_ROOT, 'tests/fixtures/network/tiny-edges.txt'), join(REPO_ROOT, 'tests/fixtures/network/tiny-labels.txt')] : [join(REPO_ROOT, 'data/email-eu-core/email-Eu-core.txt'), join(REPO_ROOT, 'data/email-eu-core/email-Eu-core-department-labels.txt')];
+    const list = readEdgeList(edges, true);
+    const departments = readDepartmentLabels(labels);
+    const made = networkOrg(list, nodesWithLabels(list, departments), departments.departments, { name: 'net', chart, model: 'offline', credits: 1 });
+    expect(made.countedChartBytes).toBe(Buffer.byteLength(chartText(made.spec, made.arrangement, '')));
+    expect(chartBytes(made.arrangement, '')).toBe(made.countedChartBytes);
   });
 });
