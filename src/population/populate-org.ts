@@ -5,7 +5,7 @@ import { formatProblem, InvalidOrgError, LemmingError, type Problem } from '../e
 import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
 import { loadOrg } from '../org/load-org.js';
-import { parseOrgFile } from '../org/parse-files.js';
+import { parseOrgFile, parseResume } from '../org/parse-files.js';
 import { ensureStateGitignore, STATE_GITIGNORE } from '../org/state-gitignore.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { writeStaged } from '../storage/staged-folder.js';
@@ -79,10 +79,11 @@ function refuse(population: Population, file: string, why: string): never {
 }
 
 /**
- * What writePopulation would write, each resume made and measured and none kept (at 100,000 agents
- * they would not fit in memory together), the chart measured without being made; a file the loader
- * would refuse (a resume over MAX_EDITED_MARKDOWN_BYTES or holding a NUL, a chart over
- * MAX_ORG_YAML_BYTES) is refused here, exit 2, before anything is written. Pure.
+ * What writePopulation would write, each resume made, measured and read by the loader's own parser
+ * and none kept (at 100,000 agents they would not fit in memory together), the chart measured
+ * without being made; a file the loader would refuse (a resume over MAX_EDITED_MARKDOWN_BYTES,
+ * holding a NUL, or one its schema refuses; a chart over MAX_ORG_YAML_BYTES) is refused here, exit
+ * 2, before anything is written (about 0.03 ms a resume). Pure.
  */
 export function planPopulation(population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string> = new Map(), header?: string): WritePlan {
   const plan: WritePlan = { files: 0, bytes: 0, resumes: 1, largestResume: Buffer.byteLength(HUMAN_RESUME), chartBytes: chartBytes(population.arrangement, header ?? chartHeader(population.spec)) };
@@ -92,6 +93,9 @@ export function planPopulation(population: Population, orgYaml: string, extraFil
     const file = `agents/${position.name}/resume.md`;
     const why = unreadableText(text, MAX_EDITED_MARKDOWN_BYTES);
     if (why !== undefined) refuse(population, file, why);
+    // Read as the loader reads a resume (a title filled in empty, `{team}` of a head, is refused there).
+    const problems = parseResume(text, file).problems.filter((problem) => problem.severity === 'error');
+    if (problems.length > 0) refuse(population, file, `would be refused: ${problems.map(formatProblem).join('; ')}`);
     const bytes = Buffer.byteLength(text);
     plan.resumes += 1;
     plan.largestResume = Math.max(plan.largestResume, bytes);
@@ -115,20 +119,20 @@ export function planPopulation(population: Population, orgYaml: string, extraFil
  * `root` only when it loads: a refusal, a failed write or a kill leaves `root` as it was, and the
  * same spec (or a fixed one) is accepted for it afterwards. `chartHeader` opens the chart with a
  * comment (where the org came from); `progress` is told of each resume written; `command` names the
- * staging folder. Returns what it
- * wrote (planPopulation, asked first).
+ * staging folder; `planned` is what planPopulation said of the same arguments, when the caller
+ * asked it already. Returns what it wrote.
  */
 export function writePopulation(
   root: string,
   population: Population,
   orgYaml: string,
   extraFiles: ReadonlyMap<string, string> = new Map(),
-  options: { chartHeader?: string; progress?: WorkProgress; command?: string } = {},
+  options: { chartHeader?: string; progress?: WorkProgress; command?: string; planned?: WritePlan } = {},
 ): WritePlan {
   const problems = unknownRoleModels(population.spec, orgYaml, 'org/org.yaml');
   if (problems.length > 0) throw new LemmingError('population-invalid', problems.map(formatProblem).join('\n'), { exitCode: 2 });
   // Every writer's org is measured first: what the loader would refuse is refused before the staging folder exists.
-  const plan = planPopulation(population, orgYaml, extraFiles, options.chartHeader);
+  const plan = options.planned ?? planPopulation(population, orgYaml, extraFiles, options.chartHeader);
   writeStaged(root, options.command ?? 'populate', (staging) => {
     mkdirSync(join(staging, 'org', 'state'), { recursive: true });
     ensureStateGitignore(staging);

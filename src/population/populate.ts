@@ -91,7 +91,7 @@ export async function populate(specPath: string, root: string, options: Populate
   }
   if (options.dryRun) return report;
 
-  writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress });
+  writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress, planned: report.plan });
   report.written = true;
   if (options.enrich && providers) {
     report.enriched = await enrichPopulation(root, population, options.enrich.model, models, providers, orgFile?.engine.concurrency ?? 8);

@@ -91,6 +91,18 @@ describe('populate writes within bounds', () => {
     }
   });
 
+  test('a resume the loader would refuse (a head\'s title of `{team}` filled in empty) is refused by --dry-run and the run alike, in the loader\'s words, before anything is written', () => {
+    const file = spec('name: panel\nsize: 6\nattributes:\n  department: { shares: { a: 0.5, b: 0.5 } }\nstructure: { departments: department, team_size: 2 }\nroles:\n  head: { title: "{team}", model: offline, credits: 1 }\n  lead: { title: Lead, model: offline, credits: 1 }\n  member: { title: Analyst, model: offline, credits: 0.1 }\n');
+    const root = join(tempDir(), 'org');
+    const before = besides(root);
+    for (const args of [['--dry-run'], []]) {
+      const run = lemming(root, ['populate', file, ...args]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(`${file}: the org made from it would not load: agents/agent_00001/resume.md would be refused: agents/agent_00001/resume.md:2: title: Too small`);
+    }
+    expect(besides(root)).toEqual(before);
+  });
+
   test('--dry-run says the files, bytes and calls; the run then writes just those', () => {
     const file = spec('name: panel\nseed: 3\nsize: 40\nattributes:\n  department: { shares: { sales: 0.5, support: 0.5 } }\nstructure: { departments: department, team_size: 4 }\nroles:\n  head: { title: "Head of {department}", model: offline, credits: 1 }\n  lead: { title: Lead, model: offline, credits: 0.5 }\n  member: { title: Analyst, model: offline, credits: 0.1 }\npersona: "You are {name} of {department}."\n');
     const root = join(tempDir(), 'org');
@@ -114,7 +126,7 @@ describe('populate writes within bounds', () => {
     expect(Math.max(...[...written].filter(([path]) => path.endsWith('/resume.md')).map(([, size]) => size))).toBe(Number(said?.[3]?.replaceAll(',', '')));
   });
 
-  test('a write that fails part-way leaves the folder as it was, nothing beside it, and the same spec then writes the org', () => {
+  test('a write that fails part-way leaves the folder as it was, nothing beside it; a kill leaves it as it was; the same spec then writes the org', () => {
     const file = spec('name: panel\nsize: 12\nstructure: { team_size: 3 }\nroles:\n  lead: { title: Lead, model: offline, credits: 0.5 }\n  member: { title: Analyst, model: offline, credits: 0.1 }\n');
     const root = join(tempDir(), 'org');
     const before = besides(root);
@@ -124,11 +136,31 @@ describe('populate writes within bounds', () => {
     expect(existsSync(root)).toBe(false);
     expect(besides(root)).toEqual(before);
 
+    // Killed while writing: the folder as it was; the hidden staging folder left beside it is swept by the next write.
+    const killed = lemming(root, ['populate', file], { LEMMING_STORAGE_FAULT: 'chart.yaml:1:SIGKILL' });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(root)).toBe(false);
+    expect(besides(root).filter((name) => !before.includes(name))).toEqual([expect.stringMatching(/^\.org\.lemming-populate-\d+$/)]);
+
     const made = lemming(root, ['populate', file]);
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
     expect(readFileSync(join(root, 'org', 'org.yaml'), 'utf8')).toContain('name: panel');
     expect(besides(root)).toEqual([...before, 'org'].sort());
     expect(lemming(root, ['validate']).status).toBe(0);
+  });
+
+  test('into a folder that exists and holds a .env: a failed write leaves just the .env; the org is then moved in beside it', () => {
+    const file = spec('name: panel\nsize: 4\nroles:\n  member: { title: Analyst, model: offline, credits: 0.1 }\n');
+    const root = tempDir();
+    writeFileSync(join(root, '.env'), 'OPENAI_API_KEY=sk-kept\n');
+    const failed = lemming(root, ['populate', file], { LEMMING_STORAGE_FAULT: 'org.yaml:1:ENOSPC' });
+    expect(failed.status).not.toBe(0);
+    expect(readdirSync(root)).toEqual(['.env']);
+    const made = lemming(root, ['populate', file]);
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    expect(readdirSync(root).sort()).toEqual(['.env', 'agents', 'org']);
+    expect(readFileSync(join(root, '.env'), 'utf8')).toBe('OPENAI_API_KEY=sk-kept\n');
   });
 });
