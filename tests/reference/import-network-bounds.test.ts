@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { lemming, lemmingProcess } from '../helpers/cli.js';
@@ -68,5 +68,28 @@ describe('import-network within bounds', () => {
     expect(made.stderr).toBe('');
     expect(made.status).toBe(0);
     expect(readdirSync(folder)).toEqual(['org']);
+  });
+
+  test('--dry-run says the files and bytes and writes nothing; the import then writes just those', () => {
+    const folder = tempDir();
+    const root = join(folder, 'org');
+    const dry = lemming(root, ['import-network', TINY, '--dry-run']);
+    expect(dry.stderr).toBe('');
+    expect(dry.status).toBe(0);
+    const said = /^would write (\d+) files, ([\d,]+) bytes: 5 resumes \(the largest ([\d,]+) bytes; a resume is read up to 1,048,576\) and org\/chart\.yaml of ([\d,]+) bytes \(read up to 33,554,432\)$/m.exec(dry.stdout);
+    expect(said, dry.stdout).not.toBeNull();
+    expect(dry.stdout).toContain('Nothing was written (--dry-run).');
+    expect(readdirSync(folder)).toEqual([]);
+
+    expect(lemming(root, ['import-network', TINY]).status).toBe(0);
+    const written = new Map<string, number>();
+    for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      // The loader's own cache under org/state is not import-network's.
+      if (entry.startsWith('org/state/cache') || !statSync(join(root, entry)).isFile()) continue;
+      written.set(entry, statSync(join(root, entry)).size);
+    }
+    expect(written.size).toBe(Number(said?.[1]));
+    expect([...written.values()].reduce((sum, size) => sum + size, 0)).toBe(Number(said?.[2]?.replaceAll(',', '')));
+    expect(written.get('org/chart.yaml')).toBe(Number(said?.[4]?.replaceAll(',', '')));
   });
 });
