@@ -101,12 +101,14 @@ export function planPopulation(population: Population, orgYaml: string, extraFil
     plan.largestResume = Math.max(plan.largestResume, bytes);
     plan.bytes += bytes;
   }
-  for (const [file, text] of otherFiles(population, orgYaml, extraFiles)) {
+  const others = otherFiles(population, orgYaml, extraFiles);
+  for (const [file, text] of others) {
     const why = unreadableText(text, file.endsWith('.md') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
     if (why !== undefined) refuse(population, file, why);
     plan.bytes += Buffer.byteLength(text);
   }
-  plan.files = population.arrangement.positions.length + 1 + otherFiles(population, orgYaml, extraFiles).size;
+  // The agents' resumes, the chart, and the rest (the human's resume among them).
+  plan.files = population.arrangement.positions.length + 1 + others.size;
   plan.bytes += plan.chartBytes;
   return plan;
 }
