@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Parser } from 'tar';
+import { moveInto, stagingBeside } from '../storage/staged-folder.js';
 import { LemmingError } from '../errors.js';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -46,7 +47,7 @@ export async function importOrg(file: string, root: string, progress?: WorkProgr
   const parent = dirname(root);
   mkdirSync(parent, { recursive: true });
   const manifest = await checkArchive(archive, roomAt(parent));
-  const staging = join(parent, `.${basename(root)}.lemming-import-${process.pid}`);
+  const staging = stagingBeside(root, 'import');
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   try {
@@ -170,11 +171,3 @@ function badArchive(archive: string, what: string): LemmingError {
   return new LemmingError('bad-archive', `${archive}: ${what}; \`lemming export FILE.tar.gz\` writes an archive that imports`, { exitCode: 2 });
 }
 
-/** Move the unpacked org into its root: the whole folder when the root is new, its folders when it exists (empty of an org). */
-function moveInto(staging: string, root: string): void {
-  if (!existsSync(root)) {
-    renameSync(staging, root);
-    return;
-  }
-  for (const name of readdirSync(staging)) renameSync(join(staging, name), join(root, name));
-}

@@ -27,6 +27,31 @@ export interface EditedRead {
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
+/** Why a file holding a NUL is refused: said by the reader, and by a writer that checks its text first. */
+const NUL_SAID = 'holds a NUL byte, so it is a binary file, not text; save it as UTF-8 text';
+
+/** Why a file over its cap is refused unread. */
+function tooLarge(size: number, maxBytes: number): string {
+  return `is ${size} bytes; lemming reads at most ${maxBytes} bytes of this file, so it was not read`;
+}
+
+/**
+ * Why text that lemming is about to write as an editable file would be refused when read back
+ * (over `maxBytes`, or holding a NUL), in the reader's words; undefined when it would be read. A
+ * writer of many files (`populate`, `import-network`) asks this of each before writing any. Pure.
+ */
+export function unreadableText(text: string, maxBytes: number): string | undefined {
+  // Cheap first: a UTF-8 byte count is at most three per UTF-16 unit, so short text needs no count.
+  if (text.length * 3 > maxBytes) {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > maxBytes) return tooLarge(size, maxBytes);
+  }
+  return text.includes('\0') ? NUL_SAID : undefined;
+}
+
+/** The words a value or a template that would carry a NUL into a file is refused with. */
+export const NUL_CHARACTER = 'holds a NUL character, which no file lemming reads may hold (it would be refused as binary); remove it';
+
 /**
  * Read a file a person (or an archive, or a template) can edit, as text: the one read of every
  * such file. It never throws: a file that is missing says so; one that is not a regular file
@@ -60,7 +85,7 @@ export function readEditedFileAndStat(path: string, file: string, maxBytes: numb
     stat = fstatSync(descriptor);
     if (stat.isDirectory()) return problem('is a folder, not a file');
     if (!stat.isFile()) return problem('is not a regular file (a pipe or a device); lemming reads only plain files here');
-    if (stat.size > maxBytes) return problem(`is ${stat.size} bytes; lemming reads at most ${maxBytes} bytes of this file, so it was not read`);
+    if (stat.size > maxBytes) return problem(tooLarge(stat.size, maxBytes));
     // Not zeroed: only the bytes read are used.
     bytes = Buffer.allocUnsafe(stat.size);
     let offset = 0;
@@ -87,7 +112,7 @@ export function decodeEditedText(bytes: Buffer, file: string): { text: string } 
   const start = UTF8_BOM.every((byte, index) => bytes[index] === byte) ? UTF8_BOM.length : 0;
   const body = bytes.subarray(start);
   const nul = body.indexOf(0);
-  if (nul >= 0) return problem('holds a NUL byte, so it is a binary file, not text; save it as UTF-8 text', lineAt(body, nul));
+  if (nul >= 0) return problem(NUL_SAID, lineAt(body, nul));
   if (!isUtf8(body)) {
     const bad = firstInvalidUtf8(body);
     return problem('is not UTF-8 text (a byte on this line is not UTF-8: the file was saved in another encoding, or cut mid-character); save it as UTF-8', lineAt(body, bad));

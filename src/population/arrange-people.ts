@@ -34,6 +34,22 @@ function teamSizes(count: number, teams: number): number[] {
   return Array.from({ length: teams }, (_, index) => Math.floor(count / teams) + (index < count % teams ? 1 : 0));
 }
 
+/** The teams `count` people (a department's, or the org's) make with `teamSize` members under each lead: each team's size, its lead included. */
+export function teamsOf(count: number, teamSize: number): number[] {
+  return teamSizes(count, Math.ceil(count / (teamSize + 1)));
+}
+
+/** The people in groups: a department each, in the order the attribute lists its values (empty ones left out), or the whole org. */
+export function groupsOf(spec: Pick<PopulationSpec, 'structure' | 'attributes'>, people: readonly Person[]): Person[][] {
+  const { departments } = spec.structure;
+  if (departments === undefined) return [[...people]];
+  const attribute = spec.attributes.find((candidate) => candidate.name === departments);
+  const values = attribute?.kind === 'categorical' ? attribute.values : [];
+  const byValue = new Map<string, Person[]>(values.map((value) => [value, []]));
+  for (const person of people) byValue.get(String(person[departments]))?.push(person);
+  return [...byValue.values()].filter((group) => group.length > 0);
+}
+
 /**
  * Put the people in a structure (the spec's `structure:`): a department per value of
  * `departments`, in the order the attribute lists its values, under a head (the department's
@@ -44,16 +60,7 @@ function teamSizes(count: number, teams: number): number[] {
  */
 export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'>, people: readonly Person[]): Arrangement {
   const { departments, teamSize, peers } = spec.structure;
-  const groups: Person[][] = [];
-  if (departments !== undefined) {
-    const attribute = spec.attributes.find((candidate) => candidate.name === departments);
-    const values = attribute?.kind === 'categorical' ? attribute.values : [];
-    const byValue = new Map<string, Person[]>(values.map((value) => [value, []]));
-    for (const person of people) byValue.get(String(person[departments]))?.push(person);
-    for (const group of byValue.values()) if (group.length > 0) groups.push(group);
-  } else {
-    groups.push([...people]);
-  }
+  const groups = groupsOf(spec, people);
 
   const names = agentNames(people.length);
   let next = 0;
@@ -79,7 +86,7 @@ export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attribut
       }
       continue;
     }
-    const sizes = teamSizes(rest.length, Math.ceil(rest.length / (teamSize + 1)));
+    const sizes = teamsOf(rest.length, teamSize);
     let from = 0;
     sizes.forEach((size, index) => {
       const team = rest.slice(from, from + size);

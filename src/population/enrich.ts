@@ -3,20 +3,17 @@ import { errorMessage, LemmingError } from '../errors.js';
 import { appendOutsideTurn, type ResearchLine } from '../engine/money/ledger.js';
 import { estimateCallCost, researchChargeFor } from '../engine/money/charge.js';
 import { estimateInputTokens } from '../providers/request-tokens.js';
-import { renderPersonaMarkup } from '../mailbox/persona-markup.js';
 import type { ModelEntry } from '../org/schema.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { unusableAnswers } from '../providers/provider-error.js';
-import type { ProviderRequest, ProviderResponse } from '../providers/provider.js';
+import type { ProviderResponse } from '../providers/provider.js';
 import { chargedTogether } from '../providers/usage.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { terminalText } from '../terminal-text/terminal-text.js';
 import type { Position } from './arrange-people.js';
 import type { Population } from './populate-org.js';
-import { fillTemplate } from './persona-text.js';
+import { biographyRequest, BIOGRAPHY_TOKENS } from './biography-request.js';
 
-/** The longest biography asked for, in tokens: a few sentences. */
-export const BIOGRAPHY_TOKENS = 300;
 /** The most characters of a biography kept in a resume: a model that runs on is cut at a word. */
 const BIOGRAPHY_CHARS = 2_000;
 /** Agents whose biographies are written, charged and saved together: a killed run keeps what was done before it. */
@@ -24,27 +21,6 @@ const BATCH = 200;
 
 /** The ledger's research purpose of a biography's call. */
 export const ENRICH_PURPOSE = 'enrich';
-
-const SYSTEM =
-  'You write short biographies of the people of a simulated organisation, from their attributes. Write three or four plain sentences in the third person: ' +
-  'who they are and what they do, and what their attributes suggest of how they work. Use only what the attributes say or plainly imply; invent no names of places, employers or people.';
-
-/** The request for one agent's biography: its persona as markup, no tools, a few hundred tokens at most. */
-export function biographyRequest(population: Population, position: Position, modelKey: string, entry: ModelEntry): ProviderRequest {
-  const role = population.spec.roles[position.role];
-  const title = role ? fillTemplate(role.title, { ...position.person, name: position.name, role: position.role, team: position.team ?? '', manager: position.reportsTo }) : position.role;
-  const attributes = population.spec.attributes.map((attribute): [string, string | number | boolean] => [attribute.name, position.person[attribute.name] ?? '']);
-  return {
-    modelKey,
-    model: entry.model,
-    system: SYSTEM,
-    messages: [{ role: 'user', content: `Write the biography of this person.\n\n${renderPersonaMarkup({ name: position.name, title, attributes })}` }],
-    tools: [],
-    maxOutputTokens: BIOGRAPHY_TOKENS,
-    agent: position.name,
-    turn: 0,
-  };
-}
 
 /** What writing every biography is expected to cost, before any call: calls, tokens (the answer at its cap) and credits. */
 export interface EnrichEstimate {
@@ -68,7 +44,7 @@ export function estimateEnrichment(population: Population, modelKey: string, ent
   const capped = { ...entry, max_output_tokens: BIOGRAPHY_TOKENS };
   const estimate: EnrichEstimate = { model: modelKey, calls: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
   for (const position of population.arrangement.positions) {
-    const request = biographyRequest(population, position, modelKey, entry);
+    const request = biographyRequest(population.spec, position, modelKey, entry);
     estimate.calls += 1;
     estimate.inputTokens += estimateInputTokens(request);
     estimate.outputTokens += BIOGRAPHY_TOKENS;
@@ -116,7 +92,7 @@ export async function enrichPopulation(root: string, population: Population, mod
         const index = next++;
         const position = batch[index] as Position;
         try {
-          const response = await provider.generate(biographyRequest(population, position, modelKey, entry));
+          const response = await provider.generate(biographyRequest(population.spec, position, modelKey, entry));
           const text = keptBiography(response.text);
           outcomes[index] = text === '' ? { error: 'the model wrote no biography (an empty answer)', charged: response } : { text, charged: response };
         } catch (error) {

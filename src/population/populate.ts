@@ -5,7 +5,7 @@ import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
 import { readTemplateFiles } from '../org/templates/read-template.js';
 import { createProviderFactory } from '../providers/create-provider.js';
 import { enrichModel, enrichPopulation, estimateEnrichment, type EnrichEstimate, type EnrichReport } from './enrich.js';
-import { holdsOrg, makePopulation, unknownRoleModels, writePopulation } from './populate-org.js';
+import { holdsOrg, makePopulation, planPopulation, unknownRoleModels, writePopulation, type WritePlan } from './populate-org.js';
 import { readPopulationSpec } from './population-spec.js';
 import { populationOrgYaml } from './population-files.js';
 import type { WorkProgress } from '../work-progress.js';
@@ -36,6 +36,8 @@ export interface PopulateReport {
   first: string;
   summary: AttributeSummary[];
   written: boolean;
+  /** What is (or would be) written, measured before anything is: files, bytes, the largest resume, the chart. */
+  plan: WritePlan;
   /** With `enrich`: what it is expected to cost (always), and what it did (when written). */
   estimate?: EnrichEstimate;
   enriched?: EnrichReport;
@@ -60,6 +62,7 @@ export async function populate(specPath: string, root: string, options: Populate
 
   const population = makePopulation(spec);
   const positions = population.arrangement.positions;
+  const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
   const report: PopulateReport = {
     root,
     spec: specPath,
@@ -70,6 +73,8 @@ export async function populate(specPath: string, root: string, options: Populate
     first: population.arrangement.top[0] ?? '',
     summary: population.summary,
     written: false,
+    // Measured, and refused when the loader would refuse it, before --dry-run returns or a byte is written.
+    plan: planPopulation(population, orgYaml, agentTemplates),
   };
   const orgFile = parseOrgFile(orgYaml).value;
   const models = orgFile?.models ?? {};
@@ -86,8 +91,7 @@ export async function populate(specPath: string, root: string, options: Populate
   }
   if (options.dryRun) return report;
 
-  const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
-  writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress });
+  writePopulation(root, population, orgYaml, agentTemplates, { progress: options.progress, planned: report.plan });
   report.written = true;
   if (options.enrich && providers) {
     report.enriched = await enrichPopulation(root, population, options.enrich.model, models, providers, orgFile?.engine.concurrency ?? 8);

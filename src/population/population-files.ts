@@ -84,21 +84,63 @@ function nameList(names: readonly string[]): string {
   return `[${names.join(', ')}]`;
 }
 
+/** The chart's first line: what wrote it. */
+function chartHeading(header: string): string {
+  return `# ${header}: who reports to whom, and who may write to and read whom.`;
+}
+
 /** org/chart.yaml of an arrangement: the human at the top, writing to the agents who report to it and reading everyone. `header` says what wrote it. */
-export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangement: Arrangement, header = `Written by \`lemming populate\` from ${basename(spec.file)} (seed ${spec.seed})`): string {
-  const lines = [
-    `# ${header}: who reports to whom, and who may write to and read whom.`,
-    'agents:',
-    `  ${HUMAN}:`,
-    '    reports_to: null',
-    `    send_to: ${nameList(arrangement.top)}`,
-    '    read_from: ["*"]',
-  ];
+export function chartText(spec: Pick<PopulationSpec, 'file' | 'seed'>, arrangement: Arrangement, header = chartHeader(spec)): string {
+  const lines = [chartHeading(header), 'agents:', `  ${HUMAN}:`, '    reports_to: null', `    send_to: ${nameList(arrangement.top)}`, '    read_from: ["*"]'];
   for (const position of arrangement.positions) {
     const contacts = nameList(position.contacts);
     lines.push(`  ${position.name}:`, `    reports_to: ${position.reportsTo}`, `    send_to: ${contacts}`, `    read_from: ${position.readFrom === undefined ? contacts : nameList(position.readFrom)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What `lemming populate` says wrote a chart. */
+export function chartHeader(spec: Pick<PopulationSpec, 'file' | 'seed'>): string {
+  return `Written by \`lemming populate\` from ${basename(spec.file)} (seed ${spec.seed})`;
+}
+
+/** A list of names by its length and characters: what its bytes in a chart are known by, without the list. */
+export interface NameListSize {
+  count: number;
+  chars: number;
+}
+
+/** A list's bytes as nameList writes it (names are ASCII by the name rule). */
+function nameListBytes(list: NameListSize): number {
+  return 2 + list.chars + 2 * Math.max(0, list.count - 1);
+}
+
+/**
+ * The bytes chartText writes for one agent, from the lengths of its name and manager's and the sizes
+ * of its lists: what a writer checks against the loader's limit before it builds the lists or the
+ * text (a chart of 10,000 people whose teams of 1,000 all list each other is 260 MB). Pure.
+ */
+export function chartEntryBytes(name: number, reportsTo: number, sendTo: NameListSize, readFrom: NameListSize = sendTo): number {
+  return `  :\n    reports_to: \n    send_to: \n    read_from: \n`.length + name + reportsTo + nameListBytes(sendTo) + nameListBytes(readFrom);
+}
+
+/** The bytes chartText writes before the first agent: its heading and the human's entry. */
+export function chartHeadBytes(header: string, top: NameListSize): number {
+  return Buffer.byteLength(chartHeading(header)) + `\nagents:\n  ${HUMAN}:\n    reports_to: null\n    send_to: \n    read_from: ["*"]\n`.length + nameListBytes(top);
+}
+
+/** The size of a list of names that are all written out. */
+export function listSize(names: readonly string[]): NameListSize {
+  let chars = 0;
+  for (const name of names) chars += name.length;
+  return { count: names.length, chars };
+}
+
+/** The bytes chartText writes for an arrangement, without writing it. Pure. */
+export function chartBytes(arrangement: Arrangement, header: string): number {
+  let bytes = chartHeadBytes(header, listSize(arrangement.top));
+  for (const position of arrangement.positions) bytes += chartEntryBytes(position.name.length, position.reportsTo.length, listSize(position.contacts), position.readFrom === undefined ? undefined : listSize(position.readFrom));
+  return bytes;
 }
 
 /** The org's settings: the given org.yaml's text (the default org's, or an experiment's base) with the population's name. */

@@ -3,6 +3,7 @@ import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { schemaProblems } from '../org/schema-problems.js';
 import type { PopulationSpec } from './population-types.js';
+import { checkBounds } from './spec-bounds.js';
 import { checkRules } from './spec-rules.js';
 import { specSchema, withExample } from './spec-schema.js';
 
@@ -15,7 +16,8 @@ import { specSchema, withExample } from './spec-schema.js';
 /**
  * Parse a population spec's text and check it: its schema, then its rules (each attribute one kind,
  * `given:` an earlier categorical attribute with a row for each of its values, shares adding up to
- * 1, distributions with their parameters, roles for the structure, placeholders of known names).
+ * 1, distributions with their parameters, roles for the structure, placeholders of known names), and
+ * what each agent's text can grow to when its placeholders are filled in (spec-bounds.ts).
  * Pure.
  */
 export function parsePopulationSpec(text: string, file: string): { spec?: PopulationSpec; problems: Problem[] } {
@@ -29,6 +31,8 @@ export function parsePopulationSpec(text: string, file: string): { spec?: Popula
     found.push(withExample({ file, field: path.join('.'), ...(line === undefined ? {} : { line }), message, severity: 'error' }));
   };
   const spec = checkRules(parsed.data, file, problem);
+  // Only a spec whose parts fit together has a widest agent to measure.
+  if (spec && found.length === 0) checkBounds(spec, problem);
   return found.length > 0 || !spec ? { problems: found } : { spec, problems: [] };
 }
 

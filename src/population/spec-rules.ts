@@ -1,3 +1,4 @@
+import { NUL_CHARACTER } from '../editable/edited-file.js';
 import { PERSONA_ATTRIBUTE, PERSONA_ATTRIBUTE_HINT } from '../org/schema.js';
 import type { Distribution } from './distributions.js';
 import { placeholdersOf, TEMPLATE_WORDS } from './persona-text.js';
@@ -143,6 +144,11 @@ export function checkRules(raw: RawSpec, file: string, problem: Report): Populat
     }
     const attribute = checkAttribute(name, rawAttribute, categorical, problem);
     if (!attribute) continue;
+    const withNul = attribute.kind === 'categorical' ? attribute.values.filter((value) => value.includes('\0')) : [];
+    if (withNul.length > 0) {
+      problem(['attributes', name, 'shares' in attribute ? 'shares' : 'table'], `the value ${JSON.stringify(withNul[0])} ${NUL_CHARACTER}`);
+      continue;
+    }
     attributes.push(attribute);
     if (attribute.kind === 'categorical') categorical.set(name, attribute.values);
   }

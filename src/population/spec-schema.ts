@@ -1,12 +1,20 @@
 import type { z as Zod } from 'zod';
 import type { Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
+import { NUL_CHARACTER } from '../editable/edited-file.js';
 import { isToolGrant, TOOL_NAMES } from '../org/schema.js';
 import { MAX_SIZE } from './population-types.js';
 
 /** The schema of a population spec's fields (what each must be); spec-rules.ts checks how they fit together. */
 
 const ORG_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The most characters of the persona's text and of a role's instructions, as written and as filled in for any agent (spec-bounds.ts). */
+export const MAX_TEMPLATE_CHARS = 20_000;
+/** The most characters of a role's title, as written and as filled in. */
+export const MAX_TITLE_CHARS = 200;
+/** The most characters of an attribute's value. */
+export const MAX_VALUE_CHARS = 64;
 
 /** A valid example of each field of a spec, shown with a problem of it. */
 export const EXAMPLES: Record<string, string> = {
@@ -45,7 +53,10 @@ export const EXAMPLES: Record<string, string> = {
 
 function buildSchema(z: typeof Zod) {
   const share = z.number().min(0).max(1);
-  const value = z.string().min(1).max(64).regex(/^[^\n\r{}]*$/, 'a value is one line, without "{" or "}"');
+  // A NUL would pass YAML ("\\0") and then make a resume the loader refuses as binary.
+  const noNul = (text: string): boolean => !text.includes('\0');
+  // A NUL in a value is refused by spec-rules.ts, which can name the value (zod says only "Invalid key in record" of a key).
+  const value = z.string().min(1).max(MAX_VALUE_CHARS).regex(/^[^\n\r{}]*$/, 'a value is one line, without "{" or "}"');
   const shares = z.record(value, share);
   const distribution = z.strictObject({
     kind: z.enum(['normal', 'uniform', 'lognormal']),
@@ -65,13 +76,13 @@ function buildSchema(z: typeof Zod) {
     distributions: z.record(z.string(), distribution).optional(),
   });
   const role = z.strictObject({
-    title: z.string().min(1).max(200),
+    title: z.string().min(1).max(MAX_TITLE_CHARS).refine(noNul, NUL_CHARACTER),
     model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     credits: z.number().min(0).finite(),
     tools: z.array(z.string().refine(isToolGrant, `must be one of ${TOOL_NAMES.join(', ')}, a command tool of org/org.yaml, or an MCP grant like "files/*"`)).optional(),
     schedule: z.strictObject({ every: z.number().int().min(0).default(0), offset: z.number().int().min(0).default(0) }).optional(),
     shared_workspace: z.enum(['read', 'write']).optional(),
-    instructions: z.string().max(20_000).default(''),
+    instructions: z.string().max(MAX_TEMPLATE_CHARS).refine(noNul, NUL_CHARACTER).default(''),
   });
   return z.strictObject({
     name: z.string().regex(ORG_NAME, 'an org name is lower-case letters, digits, "_" or "-", for example "panel"'),
@@ -86,7 +97,7 @@ function buildSchema(z: typeof Zod) {
       })
       .prefault({}),
     roles: z.strictObject({ head: role.optional(), lead: role.optional(), member: role }),
-    persona: z.string().max(20_000).default(''),
+    persona: z.string().max(MAX_TEMPLATE_CHARS).refine(noNul, NUL_CHARACTER).default(''),
   });
 }
 

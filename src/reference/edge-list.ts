@@ -70,33 +70,39 @@ function twoIds(fields: readonly string[], example: string, names: [string, stri
 /** An edge list from its text; `problems` has every bad line, `tooLarge` the line past a bound. Pure. */
 export function parseEdgeList(text: string, file: string, limits: { edges: number; people: number } = NETWORK_LIMITS): { list: EdgeList; problems: LineProblem[]; tooLarge?: LineProblem } {
   const nodes: string[] = [];
-  const seenNodes = new Set<string>();
-  const seenEdges = new Set<string>();
+  // Each node once, by its number: an edge is kept as two numbers and the node's one string, not as new text.
+  const nodeIndex = new Map<string, number>();
+  const seenEdges = new Set<number>();
   const edges: Array<[string, string]> = [];
   const problems: LineProblem[] = [];
   let repeated = 0;
+  const indexOf = (node: string): number => {
+    let index = nodeIndex.get(node);
+    if (index === undefined) {
+      index = nodes.length;
+      nodeIndex.set(node, index);
+      nodes.push(node);
+    }
+    return index;
+  };
   for (const { line, fields } of dataLines(text)) {
     const problem = twoIds(fields, '0 17', ['the sender', 'the recipient']);
     if (problem !== undefined) {
       problems.push({ line, message: problem });
       continue;
     }
-    const [from, to] = fields as [string, string];
-    const key = `${from} ${to}`;
+    const from = indexOf(fields[0] as string);
+    const to = indexOf(fields[1] as string);
+    if (nodes.length > limits.people) return { list: { file, nodes: nodes.slice(0, limits.people), edges, repeated }, problems, tooLarge: { line, message: `names the ${ordinal(limits.people + 1)} person` } };
+    // Below 2^53 while there are fewer than 2^26 nodes; an edge list stops far sooner (limits.people).
+    const key = from * 2 ** 26 + to;
     if (seenEdges.has(key)) {
       repeated += 1;
       continue;
     }
     if (edges.length === limits.edges) return { list: { file, nodes, edges, repeated }, problems, tooLarge: { line, message: `the ${ordinal(limits.edges + 1)} distinct edge` } };
     seenEdges.add(key);
-    edges.push([from, to]);
-    for (const node of [from, to]) {
-      if (!seenNodes.has(node)) {
-        if (nodes.length === limits.people) return { list: { file, nodes, edges, repeated }, problems, tooLarge: { line, message: `names the ${ordinal(limits.people + 1)} person` } };
-        seenNodes.add(node);
-        nodes.push(node);
-      }
-    }
+    edges.push([nodes[from] as string, nodes[to] as string]);
   }
   if (edges.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'holds no edge; a line per edge, `SENDER RECIPIENT`, like `0 17`' });
   return { list: { file, nodes, edges, repeated }, problems };

@@ -5,7 +5,7 @@ import { AGENT_NAME_PATTERN } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { AGENT_TEMPLATES_FOLDER } from '../org/templates/agent-templates.js';
 import { readTemplateFiles } from '../org/templates/read-template.js';
-import { holdsOrg, writePopulation } from '../population/populate-org.js';
+import { holdsOrg, planPopulation, writePopulation, type WritePlan } from '../population/populate-org.js';
 import { populationOrgYaml, ResumeWriter } from '../population/population-files.js';
 import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
@@ -50,6 +50,8 @@ export interface ImportNetworkOptions {
   model: string;
   credits: number;
   name?: string;
+  /** Write nothing: say what would be made and written. */
+  dryRun?: boolean;
 }
 
 /** What `lemming import-network` made. */
@@ -74,6 +76,9 @@ export interface ImportNetworkReport {
   first: string;
   /** org.yaml's `engine.max_messages_per_turn`: raised to the largest reporting line, so a lead can write to all its members in a turn. */
   messageCap: number;
+  /** What is (or, with `dryRun`, would be) written, measured before anything is. */
+  plan: WritePlan;
+  written: boolean;
 }
 
 /** An org name from a file name: `email-Eu-core.txt` is `email-eu-core`. */
@@ -86,7 +91,9 @@ function nameFromFile(file: string): string {
  * `lemming import-network EDGES --root DIR [--labels DEPARTMENTS]`: an org made from a real
  * communication network (src/reference/network-org.ts says how), written as `lemming populate`
  * writes one: resumes with a `persona:`, the chart, the template's org.yaml, then loaded to check
- * it. The files are read and checked whole first; a folder that holds an org is refused.
+ * it, whole or not at all (writePopulation). The files are read and checked whole first, an edge
+ * list past the networks' bounds (network-limits.ts) or a chart past the loader's limit refused before anything is built
+ * of them; a folder that holds an org is refused.
  */
 export function importNetwork(edgesFile: string, root: string, options: ImportNetworkOptions): ImportNetworkReport {
   const list = readEdgeList(edgesFile);
@@ -108,7 +115,9 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const settings = withMessageCap(orgYaml, largestTeam);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
-  writePopulation(root, { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) }, settings.text, agentTemplates, { chartHeader: source });
+  const population = { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) };
+  const plan = planPopulation(population, settings.text, agentTemplates, source);
+  if (!options.dryRun) writePopulation(root, population, settings.text, agentTemplates, { chartHeader: source, command: 'import-network', planned: plan });
   return {
     root,
     edgesFile,
@@ -125,6 +134,8 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
     addedEdges: made.addedEdges,
     first: made.arrangement.top[0] ?? '',
     messageCap: settings.cap,
+    plan,
+    written: !options.dryRun,
   };
 }
 

@@ -1,5 +1,9 @@
+import { MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
+import { LemmingError } from '../errors.js';
+import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
 import { agentNames, type Arrangement, type Position } from '../population/arrange-people.js';
+import { chartEntryBytes, chartHeadBytes } from '../population/population-files.js';
 import type { PopulationSpec, RoleSpec } from '../population/population-types.js';
 import type { EdgeList } from './edge-list.js';
 
@@ -37,6 +41,8 @@ export interface NetworkOrg {
   /** Directed edges the chart permits between agents (the human's left out), and how many of them the data has no edge for. */
   chartEdges: number;
   addedEdges: number;
+  /** The chart's bytes with an empty comment line, counted before any list was built (what refuses a chart too large to load). */
+  countedChartBytes: number;
 }
 
 /** Node ids in a stable order: by number when both are numbers, else as text. */
@@ -100,6 +106,10 @@ export function networkOrg(list: EdgeList, people: readonly string[], labels: Re
     members.set(entry.department, list);
   }
 
+  const sizeOf = new Map<string, number>([...groups].map(([key, group]) => [key, group.length]));
+  const leadNode = new Map(placed.filter((entry) => entry.lead).map((entry) => [entry.department, entry.node]));
+  const countedChartBytes = refuseOversizedChart(list.file, settings.chart, placed, { width: (names[0] ?? '').length, sizeOf, leadNode, out, into, department });
+
   let chartEdges = 0;
   let observedEdges = 0;
   const positions: Position[] = placed.map((entry, index) => {
@@ -158,5 +168,56 @@ export function networkOrg(list: EdgeList, people: readonly string[], labels: Re
     selfLoops,
     chartEdges,
     addedEdges: chartEdges - observedEdges,
+    countedChartBytes,
   };
+}
+
+/** What the chart's size is counted from: what networkOrg knows before it builds any list. */
+interface ChartCounts {
+  /** The width of every agent's name (they are numbered to one width). */
+  width: number;
+  sizeOf: ReadonlyMap<string, number>;
+  leadNode: ReadonlyMap<string, string>;
+  out: ReadonlyMap<string, ReadonlySet<string>>;
+  into: ReadonlyMap<string, ReadonlySet<string>>;
+  department: (node: string) => string;
+}
+
+/**
+ * Refuse, before any agent's lists are built, a network whose chart the loader would refuse: its
+ * bytes counted as chartText writes them (chartEntryBytes) from each person's edges, or from the
+ * department sizes with `--chart department` (a department of 3,000 lists 3,000 names 3,000 times
+ * over: 234 MB). The chart's comment line is left out, so what is refused here surely does not fit;
+ * planPopulation measures the whole chart again, to the byte, before anything is written. Returns
+ * the bytes counted.
+ */
+function refuseOversizedChart(file: string, chart: ChartEdges, placed: ReadonlyArray<{ node: string; lead: boolean; department: string }>, counts: ChartCounts): number {
+  const { width, department } = counts;
+  const list = (agents: number, human: boolean) => ({ count: agents + (human ? 1 : 0), chars: agents * width + (human ? HUMAN.length : 0) });
+  // A person's lists: the reporting line, and those written to (heard from) beyond it.
+  const beyond = (node: string, edges: ReadonlyMap<string, ReadonlySet<string>>, line: (other: string) => boolean): number => {
+    let count = 0;
+    for (const other of edges.get(node) ?? []) if (!line(other)) count += 1;
+    return count;
+  };
+  let bytes = chartHeadBytes('', list(counts.leadNode.size, false));
+  let largest = 0;
+  for (const entry of placed) {
+    const size = counts.sizeOf.get(entry.department) ?? 1;
+    largest = Math.max(largest, size);
+    if (chart === 'department') {
+      bytes += chartEntryBytes(width, entry.lead ? HUMAN.length : width, list(size - 1, entry.lead));
+      continue;
+    }
+    const line = entry.lead ? (other: string) => department(other) === entry.department : (other: string) => other === counts.leadNode.get(entry.department);
+    const lineSize = entry.lead ? size - 1 : 1;
+    bytes += chartEntryBytes(width, entry.lead ? HUMAN.length : width, list(lineSize + beyond(entry.node, counts.out, line), entry.lead), list(lineSize + beyond(entry.node, counts.into, line), entry.lead));
+  }
+  if (bytes <= MAX_ORG_YAML_BYTES) return bytes;
+  const limit = `lemming reads at most ${formatCount(MAX_ORG_YAML_BYTES)} bytes of it`;
+  const message =
+    chart === 'department'
+      ? `--chart department: org/chart.yaml would be ${formatCount(bytes)} bytes (everyone listing everyone of their department, the largest ${formatCount(largest)} people); ${limit}: use --chart observed, or --labels with smaller departments`
+      : `--chart observed: org/chart.yaml would be ${formatCount(bytes)} bytes (who wrote to whom, and each department's reporting lines); ${limit}: import a part of the network`;
+  throw new LemmingError('network-too-large', `${file}: ${message}`, { exitCode: 2 });
 }

@@ -131,6 +131,8 @@ describe('a population of 10,000 from a spec', () => {
     expect(said[0]?.replace('would write', 'wrote')).toBe(console[1]);
     expect(said.slice(1, 5)).toEqual(console.slice(2, 6));
     expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[2]).toBe(said[5]);
+    // What would be written, beside the loader's limits: the files and bytes the run then writes.
+    expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[3]).toBe(said[6]);
 
     const population = makePopulation(readPopulationSpec(file));
     const resume = block('---\ntitle: "Analyst: answers questions on sales"');

@@ -90,8 +90,9 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .option('--model <model>', 'the registry model every agent runs on (default offline)')
     .option('--credits <n>', "each agent's budget (default 5)", credits)
     .option('--name <name>', "the org's name (default: from the file's name)")
+    .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')
-    .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; template?: string; model?: string; credits?: number; name?: string; json?: boolean }) =>
+    .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
       execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
     );
 

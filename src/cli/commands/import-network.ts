@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { formatCount } from '../../format/format.js';
 import { workingFolder } from '../../invocation.js';
 import { defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
@@ -17,6 +18,7 @@ export interface ImportNetworkFlags {
   model?: string;
   credits?: number;
   name?: string;
+  dryRun?: boolean;
   json?: boolean;
 }
 
@@ -28,12 +30,15 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
       ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${formatCount(report.chartEdges - report.addedEdges)} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead)`
       : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department (${formatCount(report.addedEdges)} of them not in the data)`;
   const hint = commandHint(report.root);
+  const plan = report.plan;
+  const verb = report.written ? 'wrote' : 'would write';
   return [
-    `wrote ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
+    `${verb} ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
     `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
     `  ${chart}`,
     `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
-    `Next: \`${hint(`experiment ${shellWord(join(where, NETWORK_EXPERIMENT_FILE))}`)}\`, then \`${hint(`analyze --reference ${report.edgesFile}${report.labelsFile === undefined ? '' : ` --labels ${report.labelsFile}`} --runs ${shellWord(join(where, 'experiments', report.name))}`)}\`.`,
+    `${verb} ${formatCount(plan.files)} files, ${formatCount(plan.bytes)} bytes: ${formatCount(plan.resumes)} resumes (the largest ${formatCount(plan.largestResume)} bytes; a resume is read up to ${formatCount(MAX_EDITED_MARKDOWN_BYTES)}) and org/chart.yaml of ${formatCount(plan.chartBytes)} bytes (read up to ${formatCount(MAX_ORG_YAML_BYTES)})`,
+    report.written ? `Next: \`${hint(`experiment ${shellWord(join(where, NETWORK_EXPERIMENT_FILE))}`)}\`, then \`${hint(`analyze --reference ${report.edgesFile}${report.labelsFile === undefined ? '' : ` --labels ${report.labelsFile}`} --runs ${shellWord(join(where, 'experiments', report.name))}`)}\`.` : 'Nothing was written (--dry-run).',
   ];
 }
 
@@ -46,6 +51,7 @@ export function importNetworkCommand(root: string, edges: string, flags: ImportN
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,
     ...(flags.name === undefined ? {} : { name: flags.name }),
+    ...(flags.dryRun ? { dryRun: true } : {}),
   });
   if (flags.json) output.out(JSON.stringify(report, null, 2));
   else for (const line of importNetworkLines(report)) output.out(terminalText(line));

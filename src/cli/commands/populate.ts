@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { formatCount, plural, showCredits } from '../../format/format.js';
 import { defaultTemplateFolder, findTemplate } from '../../org/templates/org-templates.js';
 import { populate, type PopulateReport } from '../../population/populate.js';
@@ -55,6 +56,10 @@ export function populateLines(report: PopulateReport): string[] {
     lines.push(`wrote ${formatCount(enriched.written)} biograph${enriched.written === 1 ? 'y' : 'ies'} with ${enriched.model}: ${showCredits(enriched.credits)} credits charged to the research account`);
     for (const failure of enriched.failed) lines.push(`  ${failure.agent}: no biography: ${failure.error.split('\n')[0] ?? ''}`);
   }
+  const plan = report.plan;
+  lines.push(
+    `${report.written ? 'wrote' : 'would write'} ${formatCount(plan.files)} files, ${formatCount(plan.bytes)} bytes: ${formatCount(plan.resumes)} resumes (the largest ${formatCount(plan.largestResume)} bytes; a resume is read up to ${formatCount(MAX_EDITED_MARKDOWN_BYTES)}) and org/chart.yaml of ${formatCount(plan.chartBytes)} bytes (read up to ${formatCount(MAX_ORG_YAML_BYTES)})`,
+  );
   if (report.written) {
     const hint = commandHint(report.root);
     lines.push(`Next: \`${hint('validate')}\`, \`${hint('ask --all "..."')}\`, or \`${hint(`send ${report.first} "..."`)}\` and \`${hint('run')}\`.`);
