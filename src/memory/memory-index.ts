@@ -1,17 +1,27 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
+import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
+import { UNBOUNDED, walkBeneath } from '../sandbox/beneath/walk-beneath.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
 import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
 import { memoryCacheFile, streamFolder } from './memory-paths.js';
+import { isStreamName, readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
 
 /** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
 const MAX_MEMORY_BYTES = 64 * 1024;
 /** A look that had to read more files than this saves the index, so the next process reads only what changed since. */
 const SAVE_AFTER_READS = 16;
-const SAVED_VERSION = 2;
+/**
+ * The most files of a stream a look takes, the newest (by name: lemming's names begin with their turn),
+ * and the most bytes of them (each counted up to MAX_MEMORY_BYTES): what is older is left out, and
+ * said (streamLeftOutText). Some 30 times what a busy agent writes in 200 turns, and a few MB of reads
+ * at most: a folder of 20,000 files, or of a thousand 1 MB files, costs a turn no more than these.
+ */
+export const MAX_STREAM_FILES = 5_000;
+export const MAX_STREAM_BYTES = 16 * 1024 * 1024;
 /**
  * The most memories the indexes of one process hold, all agents together: past it, the indexes used
  * least recently are saved (when they changed) and let go, and read back from their saved file when
@@ -27,14 +37,6 @@ interface Entry {
   stamp: string;
   memory?: Memory;
   error?: string;
-}
-
-interface SavedIndex {
-  version: typeof SAVED_VERSION;
-  /** The folder's time when the entries were last brought up to date with it: unmoved, they need no `stat` of each file. */
-  folderTime: number | null;
-  /** [file name, stamp, memory or error] */
-  entries: Array<[string, string, Memory | { error: string }]>;
 }
 
 function stampOf(stat: { mtimeMs: number; size: number }): string {
@@ -95,6 +97,10 @@ export class StreamIndex {
   private folderTime: number | undefined;
   /** Whether the index changed since it was saved (or read from its saved file). */
   private changed = false;
+  /** The older files the last listing left out, past MAX_STREAM_FILES or MAX_STREAM_BYTES. */
+  private left: LeftOut | undefined;
+  /** Whether a turn of this process has said that the stream is left out in part, since it last was not. */
+  private said = false;
 
   private constructor(
     private readonly folder: string,
@@ -132,6 +138,19 @@ export class StreamIndex {
   /** The files that could not be read, and why. */
   problems(): Array<{ file: string; error: string }> {
     return [...this.entries].flatMap(([name, entry]) => (entry.error ? [{ file: name, error: entry.error }] : []));
+  }
+
+  /** The older files the stream's last listing left out (past MAX_STREAM_FILES or MAX_STREAM_BYTES); undefined when none was. */
+  leftOut(): LeftOut | undefined {
+    return this.left;
+  }
+
+  /** What was left out, when no turn of this process has said it yet: a run says it once, not at every call. */
+  leftOutUnsaid(): LeftOut | undefined {
+    if (this.left === undefined) this.said = false;
+    if (this.left === undefined || this.said) return undefined;
+    this.said = true;
+    return this.left;
   }
 
   /** The file a memory is read from. */
@@ -183,6 +202,11 @@ export class StreamIndex {
    */
   wrote(written: ReadonlyArray<{ name: string; memory: Memory }>, before: number | undefined, after: number): void {
     if (this.folderTime === undefined || before !== this.folderTime || !trustworthyTime(after)) return;
+    // Past the stream's bounds, the next look lists it and leaves out the oldest.
+    if (this.left !== undefined || this.entries.size + written.length > MAX_STREAM_FILES) {
+      this.folderTime = Number.NaN;
+      return;
+    }
     for (const { name, memory } of written) {
       const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
       if (!stat?.isFile()) return;
@@ -198,33 +222,62 @@ export class StreamIndex {
     this.folderTime = Number.NaN;
   }
 
+  /**
+   * List the folder through the one bounded walker (walk-beneath.ts), newest name first: its regular
+   * files only (a link or a folder is a problem, never followed), at most MAX_STREAM_FILES of them and
+   * MAX_STREAM_BYTES of their bytes, each read only when its stamp changed.
+   */
   private relist(folderTime: number): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.folder).filter((name) => name.endsWith('.md') && !name.startsWith('.'));
-    } catch {
-      names = [];
-    }
-    const present = new Set(names);
-    for (const name of [...this.entries.keys()]) if (!present.has(name)) this.drop(name);
+    const met = new Set<string>();
     let reads = 0;
-    for (const name of names) {
-      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
-      if (!stat) {
-        this.drop(name);
-        continue;
+    let bytes = 0;
+    let left: LeftOut | undefined;
+    const base = openBase(this.folder);
+    if (!('code' in base)) {
+      try {
+        const walked = walkBeneath(
+          base.fd,
+          { ...UNBOUNDED, depth: 0, entries: MAX_STREAM_FILES },
+          (entry) => {
+            const stamp = stampOf(entry.stat);
+            if (entry.passed !== undefined) {
+              met.add(entry.name);
+              if (this.entries.get(entry.name)?.stamp !== stamp) this.put(entry.name, { stamp, error: `${entry.name} ${entry.passed === 'link' ? 'is a symbolic link; lemming does not follow links in an agent folder' : 'is not a regular file'}` });
+              return 'skip';
+            }
+            const size = Math.min(entry.stat.size, MAX_MEMORY_BYTES);
+            if (bytes + size > MAX_STREAM_BYTES) {
+              left = { reason: 'bytes', from: entry.name };
+              return 'stop';
+            }
+            bytes += size;
+            met.add(entry.name);
+            if (this.entries.get(entry.name)?.stamp === stamp) return undefined;
+            this.read(entry.name, stamp, entryPath(entry.folder, entry.name));
+            reads += 1;
+            return undefined;
+          },
+          { leaveOut: (name) => !isStreamName(name), lastFirst: true },
+        );
+        if (walked.stopped === 'entries') {
+          const from = walked.passed.find((passed) => passed.reason === 'entries')?.path;
+          left = { reason: 'files', ...(from === undefined ? {} : { from }) };
+        }
+      } catch {
+        // The folder cannot be listed: it holds nothing to read.
+      } finally {
+        closeQuietly(base.fd);
       }
-      const stamp = stampOf(stat);
-      if (this.entries.get(name)?.stamp === stamp) continue;
-      this.read(name, stamp);
-      reads += 1;
     }
+    for (const name of [...this.entries.keys()]) if (!met.has(name)) this.drop(name);
+    if (left?.reason !== this.left?.reason || left?.from !== this.left?.from) this.changed = true;
+    this.left = left;
     this.folderTime = folderTime;
     if (reads > SAVE_AFTER_READS) this.save();
   }
 
-  private read(name: string, stamp: string): void {
-    const read = readRegularFile(join(this.folder, name), MAX_MEMORY_BYTES);
+  private read(name: string, stamp: string, path = join(this.folder, name)): void {
+    const read = readRegularFile(path, MAX_MEMORY_BYTES);
     if ('error' in read) {
       this.put(name, { stamp, error: `${name} ${read.error}` });
       return;
@@ -279,31 +332,32 @@ export class StreamIndex {
    * lists the folder unless that time is the folder's now.
    */
   private loadSaved(): number | undefined {
-    let saved: SavedIndex;
-    try {
-      saved = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as SavedIndex;
-    } catch {
-      return undefined;
-    }
-    if (saved?.version !== SAVED_VERSION || !Array.isArray(saved.entries)) return undefined;
+    const saved = readSavedIndex(this.cacheFile, MAX_STREAM_FILES, MAX_MEMORY_BYTES);
+    if (!saved) return undefined;
     this.clear();
-    for (const [name, stamp, held] of saved.entries) {
-      if (typeof name !== 'string' || typeof stamp !== 'string' || typeof held !== 'object' || held === null) continue;
-      this.put(name, 'error' in held ? { stamp, error: String(held.error) } : { stamp, memory: held });
-    }
+    for (const [name, stamp, held] of saved.entries) this.put(name, 'error' in held ? { stamp, error: held.error } : { stamp, memory: held });
+    this.left = saved.leftOut;
     this.changed = false;
-    return typeof saved.folderTime === 'number' ? saved.folderTime : undefined;
+    return saved.folderTime ?? undefined;
   }
 
-  /** Keep the index for the next process; a cache that cannot be written only makes that process read the files. */
+  /** Keep the index for the next process; a cache that cannot be written (or would be too large) only makes that process read the files. */
   private save(): void {
     const entries: SavedIndex['entries'] = [];
     for (const [name, entry] of this.entries) entries.push([name, entry.stamp, entry.memory ?? { error: entry.error ?? '' }]);
+    const text = savedIndexText({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries, ...(this.left ? { leftOut: this.left } : {}) });
+    if (text === undefined) return;
     try {
-      writeFileAtomic(this.cacheFile, JSON.stringify({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries } satisfies SavedIndex));
+      writeFileAtomic(this.cacheFile, text);
       this.changed = false;
     } catch {
       // The cache is machine-local and optional.
     }
   }
+}
+
+/** What a look at an agent's stream left out, said to a person: its folder, the bound, the first file left out. Pure. */
+export function streamLeftOutText(folder: string, left: LeftOut): string {
+  const bound = left.reason === 'files' ? `the ${MAX_STREAM_FILES.toLocaleString('en-US')} memory files` : `the ${MAX_STREAM_BYTES / 1024 / 1024} MB of memories`;
+  return `${folder} holds more than ${bound} a turn reads: the newest are read, and ${left.from === undefined ? 'the older files' : `${left.from} and those before it`} are left out`;
 }
