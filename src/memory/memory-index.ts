@@ -2,26 +2,15 @@ import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
-import { closeQuietly, entryPath, openBase } from '../sandbox/beneath/open-beneath.js';
-import { UNBOUNDED, walkBeneath } from '../sandbox/beneath/walk-beneath.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
 import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
 import { memoryCacheFile, streamFolder } from './memory-paths.js';
-import { isStreamName, readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
+import { readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
+import { MAX_MEMORY_BYTES, MAX_STREAM_FILES, walkStream } from './stream-walk.js';
 
-/** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
-const MAX_MEMORY_BYTES = 64 * 1024;
 /** A look that had to read more files than this saves the index, so the next process reads only what changed since. */
 const SAVE_AFTER_READS = 16;
-/**
- * The most files of a stream a look takes, the newest (by name: lemming's names begin with their turn),
- * and the most bytes of them (each counted up to MAX_MEMORY_BYTES): what is older is left out, and
- * said (streamLeftOutText). Some 30 times what a busy agent writes in 200 turns, and a few MB of reads
- * at most: a folder of 20,000 files, or of a thousand 1 MB files, costs a turn no more than these.
- */
-export const MAX_STREAM_FILES = 5_000;
-export const MAX_STREAM_BYTES = 16 * 1024 * 1024;
 /**
  * The most memories the indexes of one process hold, all agents together: past it, the indexes used
  * least recently are saved (when they changed) and let go, and read back from their saved file when
@@ -222,53 +211,21 @@ export class StreamIndex {
     this.folderTime = Number.NaN;
   }
 
-  /**
-   * List the folder through the one bounded walker (walk-beneath.ts), newest name first: its regular
-   * files only (a link or a folder is a problem, never followed), at most MAX_STREAM_FILES of them and
-   * MAX_STREAM_BYTES of their bytes, each read only when its stamp changed.
-   */
+  /** List the folder (stream-walk.ts: its newest files, within the stream's bounds), reading only the files whose stamp changed. */
   private relist(folderTime: number): void {
     const met = new Set<string>();
     let reads = 0;
-    let bytes = 0;
-    let left: LeftOut | undefined;
-    const base = openBase(this.folder);
-    if (!('code' in base)) {
-      try {
-        const walked = walkBeneath(
-          base.fd,
-          { ...UNBOUNDED, depth: 0, entries: MAX_STREAM_FILES },
-          (entry) => {
-            const stamp = stampOf(entry.stat);
-            if (entry.passed !== undefined) {
-              met.add(entry.name);
-              if (this.entries.get(entry.name)?.stamp !== stamp) this.put(entry.name, { stamp, error: `${entry.name} ${entry.passed === 'link' ? 'is a symbolic link; lemming does not follow links in an agent folder' : 'is not a regular file'}` });
-              return 'skip';
-            }
-            const size = Math.min(entry.stat.size, MAX_MEMORY_BYTES);
-            if (bytes + size > MAX_STREAM_BYTES) {
-              left = { reason: 'bytes', from: entry.name };
-              return 'stop';
-            }
-            bytes += size;
-            met.add(entry.name);
-            if (this.entries.get(entry.name)?.stamp === stamp) return undefined;
-            this.read(entry.name, stamp, entryPath(entry.folder, entry.name));
-            reads += 1;
-            return undefined;
-          },
-          { leaveOut: (name) => !isStreamName(name), lastFirst: true },
-        );
-        if (walked.stopped === 'entries') {
-          const from = walked.passed.find((passed) => passed.reason === 'entries')?.path;
-          left = { reason: 'files', ...(from === undefined ? {} : { from }) };
-        }
-      } catch {
-        // The folder cannot be listed: it holds nothing to read.
-      } finally {
-        closeQuietly(base.fd);
+    const left = walkStream(this.folder, (file) => {
+      met.add(file.name);
+      const stamp = stampOf(file.stat);
+      if (this.entries.get(file.name)?.stamp === stamp) return;
+      if (file.problem !== undefined) {
+        this.put(file.name, { stamp, error: `${file.name} ${file.problem}` });
+        return;
       }
-    }
+      this.read(file.name, stamp, file.path);
+      reads += 1;
+    });
     for (const name of [...this.entries.keys()]) if (!met.has(name)) this.drop(name);
     if (left?.reason !== this.left?.reason || left?.from !== this.left?.from) this.changed = true;
     this.left = left;
@@ -354,10 +311,4 @@ export class StreamIndex {
       // The cache is machine-local and optional.
     }
   }
-}
-
-/** What a look at an agent's stream left out, said to a person: its folder, the bound, the first file left out. Pure. */
-export function streamLeftOutText(folder: string, left: LeftOut): string {
-  const bound = left.reason === 'files' ? `the ${MAX_STREAM_FILES.toLocaleString('en-US')} memory files` : `the ${MAX_STREAM_BYTES / 1024 / 1024} MB of memories`;
-  return `${folder} holds more than ${bound} a turn reads: the newest are read, and ${left.from === undefined ? 'the older files' : `${left.from} and those before it`} are left out`;
 }

@@ -5,7 +5,8 @@
  */
 import type { AgentMemory } from '../org/org.js';
 import type { Memory } from './memory-file.js';
-import { StreamIndex, streamLeftOutText } from './memory-index.js';
+import { StreamIndex } from './memory-index.js';
+import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
 import { rankMemories } from './rank-memories.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';

@@ -11,7 +11,7 @@ import { MEMORY_KINDS, type Memory } from './memory-file.js';
 
 export const SAVED_VERSION = 2;
 /**
- * The largest saved index read, or written: a stream's bounds (memory-index.ts: 5,000 files, 16 MB of
+ * The largest saved index read, or written: a stream's bounds (stream-walk.ts: 5,000 files, 16 MB of
  * them) written as JSON, whose escapes can make a byte of text several.
  */
 export const MAX_SAVED_BYTES = 64 * 1024 * 1024;
@@ -19,7 +19,7 @@ export const MAX_SAVED_BYTES = 64 * 1024 * 1024;
 /** A file of the stream as saved: a memory, or why it cannot be read. */
 export type SavedHeld = Memory | { error: string };
 
-/** The older files a stream's last listing left out (memory-index.ts), and the bound that left them. */
+/** The older files a stream's last listing left out (stream-walk.ts), and the bound that left them. */
 export interface LeftOut {
   reason: 'files' | 'bytes';
   /** The newest file left out: it and those before it are (absent when the walk did not name it). */

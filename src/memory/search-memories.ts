@@ -1,5 +1,6 @@
 import type { Memory } from './memory-file.js';
-import { StreamIndex, streamLeftOutText } from './memory-index.js';
+import { StreamIndex } from './memory-index.js';
+import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
 import { rankMemories } from './rank-memories.js';
 
@@ -26,7 +27,7 @@ export interface MemorySearch {
   memories: FoundMemory[];
   /** Files of the stream that cannot be read, and why. */
   problems: Array<{ file: string; error: string }>;
-  /** The stream is larger than a turn reads (memory-index.ts, MAX_STREAM_FILES and MAX_STREAM_BYTES): which older files are left out. */
+  /** The stream is larger than a turn reads (stream-walk.ts, MAX_STREAM_FILES and MAX_STREAM_BYTES): which older files are left out. */
   left_out?: string;
 }
 
