@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { lemmingAsync } from '../helpers/cli.js';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import { defaultOrg, humanSends } from '../helpers/temp-org.js';
 import { startWatched, type WatchedProcess } from '../helpers/watched-process.js';
@@ -88,6 +89,19 @@ describe('a collector cannot keep a run alive (docs/telemetry.md)', () => {
     expect(collector.trickled() - trickledBefore).toBeLessThan(30);
     const said = telemetryLines(run.output());
     expect(said).toEqual([`lemming: telemetry: stopped waiting for ${collector.url}/v1/traces 5 s after the run ended: it had not finished answering for the run's last spans, which may be lost`]);
+  }, 90_000);
+
+  test('lemming trace --otlp to the same collector stops waiting too, and exits 1 saying so', async () => {
+    const collector = await startTricklingCollector();
+    cleanups.push(collector.close);
+    const root = defaultOrg();
+    humanSends(root, 'manager', 'Plan the first release');
+    expect((await lemmingAsync(root, ['run', '--turns', '2'])).status).toBe(0);
+    const sent = startWatched(root, ['trace', '--otlp', collector.url]);
+    started.push(sent);
+    const ended = await exitsWithin(sent, 30);
+    expect(ended).toEqual({ status: 1, byItself: true });
+    expect(telemetryLines(sent.output())).toEqual([`lemming: telemetry: stopped waiting for ${collector.url}/v1/traces after 5 s: it had not finished answering, so the turns may not all have arrived`]);
   }, 90_000);
 
   test('a collector that cannot be reached: said once, when it happens, in words true then; no wait after the summary', async () => {
