@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { trustworthyTime } from '../mailbox/outbox-scan.js';
@@ -6,12 +6,11 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
 import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
 import { memoryCacheFile, streamFolder } from './memory-paths.js';
+import { readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
+import { MAX_MEMORY_BYTES, MAX_STREAM_FILES, walkStream } from './stream-walk.js';
 
-/** A memory file is read up to this size; a longer one (a person's) is read cut, and says so in `lemming memory`. */
-const MAX_MEMORY_BYTES = 64 * 1024;
 /** A look that had to read more files than this saves the index, so the next process reads only what changed since. */
 const SAVE_AFTER_READS = 16;
-const SAVED_VERSION = 2;
 /**
  * The most memories the indexes of one process hold, all agents together: past it, the indexes used
  * least recently are saved (when they changed) and let go, and read back from their saved file when
@@ -27,14 +26,6 @@ interface Entry {
   stamp: string;
   memory?: Memory;
   error?: string;
-}
-
-interface SavedIndex {
-  version: typeof SAVED_VERSION;
-  /** The folder's time when the entries were last brought up to date with it: unmoved, they need no `stat` of each file. */
-  folderTime: number | null;
-  /** [file name, stamp, memory or error] */
-  entries: Array<[string, string, Memory | { error: string }]>;
 }
 
 function stampOf(stat: { mtimeMs: number; size: number }): string {
@@ -95,6 +86,10 @@ export class StreamIndex {
   private folderTime: number | undefined;
   /** Whether the index changed since it was saved (or read from its saved file). */
   private changed = false;
+  /** The older files the last listing left out, past MAX_STREAM_FILES or MAX_STREAM_BYTES. */
+  private left: LeftOut | undefined;
+  /** Whether a turn of this process has said that the stream is left out in part, since it last was not. */
+  private said = false;
 
   private constructor(
     private readonly folder: string,
@@ -132,6 +127,19 @@ export class StreamIndex {
   /** The files that could not be read, and why. */
   problems(): Array<{ file: string; error: string }> {
     return [...this.entries].flatMap(([name, entry]) => (entry.error ? [{ file: name, error: entry.error }] : []));
+  }
+
+  /** The older files the stream's last listing left out (past MAX_STREAM_FILES or MAX_STREAM_BYTES); undefined when none was. */
+  leftOut(): LeftOut | undefined {
+    return this.left;
+  }
+
+  /** What was left out, when no turn of this process has said it yet: a run says it once, not at every call. */
+  leftOutUnsaid(): LeftOut | undefined {
+    if (this.left === undefined) this.said = false;
+    if (this.left === undefined || this.said) return undefined;
+    this.said = true;
+    return this.left;
   }
 
   /** The file a memory is read from. */
@@ -183,6 +191,11 @@ export class StreamIndex {
    */
   wrote(written: ReadonlyArray<{ name: string; memory: Memory }>, before: number | undefined, after: number): void {
     if (this.folderTime === undefined || before !== this.folderTime || !trustworthyTime(after)) return;
+    // Past the stream's bounds, the next look lists it and leaves out the oldest.
+    if (this.left !== undefined || this.entries.size + written.length > MAX_STREAM_FILES) {
+      this.folderTime = Number.NaN;
+      return;
+    }
     for (const { name, memory } of written) {
       const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
       if (!stat?.isFile()) return;
@@ -198,33 +211,30 @@ export class StreamIndex {
     this.folderTime = Number.NaN;
   }
 
+  /** List the folder (stream-walk.ts: its newest files, within the stream's bounds), reading only the files whose stamp changed. */
   private relist(folderTime: number): void {
-    let names: string[];
-    try {
-      names = readdirSync(this.folder).filter((name) => name.endsWith('.md') && !name.startsWith('.'));
-    } catch {
-      names = [];
-    }
-    const present = new Set(names);
-    for (const name of [...this.entries.keys()]) if (!present.has(name)) this.drop(name);
+    const met = new Set<string>();
     let reads = 0;
-    for (const name of names) {
-      const stat = lstatSync(join(this.folder, name), { throwIfNoEntry: false });
-      if (!stat) {
-        this.drop(name);
-        continue;
+    const left = walkStream(this.folder, (file) => {
+      met.add(file.name);
+      const stamp = stampOf(file.stat);
+      if (this.entries.get(file.name)?.stamp === stamp) return;
+      if (file.problem !== undefined) {
+        this.put(file.name, { stamp, error: `${file.name} ${file.problem}` });
+        return;
       }
-      const stamp = stampOf(stat);
-      if (this.entries.get(name)?.stamp === stamp) continue;
-      this.read(name, stamp);
+      this.read(file.name, stamp, file.path);
       reads += 1;
-    }
+    });
+    for (const name of [...this.entries.keys()]) if (!met.has(name)) this.drop(name);
+    if (left?.reason !== this.left?.reason || left?.from !== this.left?.from) this.changed = true;
+    this.left = left;
     this.folderTime = folderTime;
     if (reads > SAVE_AFTER_READS) this.save();
   }
 
-  private read(name: string, stamp: string): void {
-    const read = readRegularFile(join(this.folder, name), MAX_MEMORY_BYTES);
+  private read(name: string, stamp: string, path = join(this.folder, name)): void {
+    const read = readRegularFile(path, MAX_MEMORY_BYTES);
     if ('error' in read) {
       this.put(name, { stamp, error: `${name} ${read.error}` });
       return;
@@ -279,28 +289,23 @@ export class StreamIndex {
    * lists the folder unless that time is the folder's now.
    */
   private loadSaved(): number | undefined {
-    let saved: SavedIndex;
-    try {
-      saved = JSON.parse(readFileSync(this.cacheFile, 'utf8')) as SavedIndex;
-    } catch {
-      return undefined;
-    }
-    if (saved?.version !== SAVED_VERSION || !Array.isArray(saved.entries)) return undefined;
+    const saved = readSavedIndex(this.cacheFile, MAX_STREAM_FILES, MAX_MEMORY_BYTES);
+    if (!saved) return undefined;
     this.clear();
-    for (const [name, stamp, held] of saved.entries) {
-      if (typeof name !== 'string' || typeof stamp !== 'string' || typeof held !== 'object' || held === null) continue;
-      this.put(name, 'error' in held ? { stamp, error: String(held.error) } : { stamp, memory: held });
-    }
+    for (const [name, stamp, held] of saved.entries) this.put(name, 'error' in held ? { stamp, error: held.error } : { stamp, memory: held });
+    this.left = saved.leftOut;
     this.changed = false;
-    return typeof saved.folderTime === 'number' ? saved.folderTime : undefined;
+    return saved.folderTime ?? undefined;
   }
 
-  /** Keep the index for the next process; a cache that cannot be written only makes that process read the files. */
+  /** Keep the index for the next process; a cache that cannot be written (or would be too large) only makes that process read the files. */
   private save(): void {
     const entries: SavedIndex['entries'] = [];
     for (const [name, entry] of this.entries) entries.push([name, entry.stamp, entry.memory ?? { error: entry.error ?? '' }]);
+    const text = savedIndexText({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries, ...(this.left ? { leftOut: this.left } : {}) });
+    if (text === undefined) return;
     try {
-      writeFileAtomic(this.cacheFile, JSON.stringify({ version: SAVED_VERSION, folderTime: this.folderTime ?? null, entries } satisfies SavedIndex));
+      writeFileAtomic(this.cacheFile, text);
       this.changed = false;
     } catch {
       // The cache is machine-local and optional.

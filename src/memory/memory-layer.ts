@@ -6,6 +6,8 @@
 import type { AgentMemory } from '../org/org.js';
 import type { Memory } from './memory-file.js';
 import { StreamIndex } from './memory-index.js';
+import { streamLeftOutText } from './stream-walk.js';
+import { streamFolderName } from './memory-paths.js';
 import { rankMemories } from './rank-memories.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
@@ -24,6 +26,8 @@ export interface Recall {
   budgetTokens: number;
   /** When the agent reflects this turn (reflection.ts): the memories it reflects on, decided with the retrieval from the same stream. */
   reflectOn?: Memory[];
+  /** The stream is larger than a turn reads: what was left out, said once a process (a warning of the turn). */
+  leftOut?: string;
 }
 
 /** Candidates handed to the prompt builder: enough to fill any budget of rendered memories this many times over. */
@@ -58,7 +62,8 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const total = all.filter((memory) => memory.turn < turn).length;
   // Whether it reflects after its answer is decided here, from the same stream: its call need not read the stream again.
   const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
-  return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}) };
+  const left = index.leftOutUnsaid();
+  return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}), ...(left ? { leftOut: streamLeftOutText(streamFolderName(agent), left) } : {}) };
 }
 
 /** Write the memories of what an agent saw and did in a turn (turn-memories.ts); the file names written. */

@@ -1,5 +1,6 @@
 import type { Memory } from './memory-file.js';
 import { StreamIndex } from './memory-index.js';
+import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
 import { rankMemories } from './rank-memories.js';
 
@@ -26,6 +27,8 @@ export interface MemorySearch {
   memories: FoundMemory[];
   /** Files of the stream that cannot be read, and why. */
   problems: Array<{ file: string; error: string }>;
+  /** The stream is larger than a turn reads (stream-walk.ts, MAX_STREAM_FILES and MAX_STREAM_BYTES): which older files are left out. */
+  left_out?: string;
 }
 
 /**
@@ -43,7 +46,8 @@ export function searchMemories(root: string, agent: string, options: { turn: num
   for (const memory of all) kinds[memory.kind] = (kinds[memory.kind] ?? 0) + 1;
   const folder = streamFolderName(agent);
   const located = (memory: Memory): FoundMemory => ({ ...memory, file: `${folder}/${index.fileOf(memory) ?? `${memory.id}-${memory.kind}.md`}` });
-  const base = { agent, total: all.length, kinds, problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })) };
+  const left = index.leftOut();
+  const base = { agent, total: all.length, kinds, problems: index.problems().map((problem) => ({ ...problem, file: `${folder}/${problem.file}` })), ...(left ? { left_out: streamLeftOutText(folder, left) } : {}) };
   const query = options.query?.trim();
   if (!query) {
     const newest = [...all].sort((left, right) => right.turn - left.turn || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));

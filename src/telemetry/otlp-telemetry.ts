@@ -4,38 +4,63 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { packageVersion } from '../package-root.js';
+import { exporterConnections } from './exporter-connections.js';
 import { tracesUrl } from './otlp-endpoint.js';
+
+/** What went wrong with the spans, said once, as it happened. */
+export type TelemetryFailure =
+  /** An export failed: the endpoint refused, could not be reached, or answered an error. */
+  | { kind: 'failed'; cause: string; ended: boolean }
+  /** The final wait ran out: the endpoint had not finished answering for the last spans. */
+  | { kind: 'stopped-waiting'; seconds: number; ended: true };
 
 /** OpenTelemetry's SDK set up to send spans to one OTLP/HTTP endpoint. */
 export interface OtlpTelemetry {
   tracer: Tracer;
   /** The traces URL spans go to. */
   url: string;
-  /** Send what is still waiting and stop; resolves once the endpoint answered or gave up. */
+  /**
+   * Send what is still waiting and stop: resolves once the endpoint has taken it, or failed, or
+   * FINAL_WAIT_MS have passed; then every connection to it is cut, so nothing it does keeps the
+   * process alive.
+   */
   shutdown(): Promise<void>;
 }
 
-/** How long one export may take before it counts as failed. */
-const EXPORT_TIMEOUT_MS = 10_000;
+/** How long one export may take before it counts as failed (the SDK's timeout: an idle time, and its retries' window). */
+export const EXPORT_TIMEOUT_MS = 10_000;
+/**
+ * The most time `shutdown` gives the last spans. The SDK's own timeout is reset by every byte an
+ * endpoint sends (a collector that answers a byte a second is never late by it), so this one is
+ * lemming's, on a clock of its own; its retries end within EXPORT_TIMEOUT_MS of their export's start,
+ * so the process ends within EXPORT_TIMEOUT_MS of the call, whatever the endpoint does.
+ */
+export const FINAL_WAIT_MS = 5_000;
 
 /**
  * The official SDK (`BasicTracerProvider`, a `BatchSpanProcessor`) and its OTLP/HTTP exporter (JSON
- * over HTTP), sending to `endpoint`'s `/v1/traces` as the service `lemming`. `onFailure` hears the first
- * export that failed (the endpoint down or refusing), once: a run goes on without its telemetry.
+ * over HTTP), sending to `endpoint`'s `/v1/traces` as the service `lemming`, through connections of
+ * lemming's own (exporter-connections.ts). `onFailure` hears the first thing that went wrong, once,
+ * when it happens: whether `shutdown` had been called (`ended`) tells the caller what is true then.
  */
-export function startOtlpTelemetry(endpoint: string, onFailure: (message: string) => void): OtlpTelemetry {
+export function startOtlpTelemetry(endpoint: string, onFailure: (failure: TelemetryFailure) => void): OtlpTelemetry {
   const url = tracesUrl(endpoint);
-  const exporter = new OTLPTraceExporter({ url, timeoutMillis: EXPORT_TIMEOUT_MS });
+  const connections = exporterConnections(EXPORT_TIMEOUT_MS);
+  const exporter = new OTLPTraceExporter({ url, timeoutMillis: EXPORT_TIMEOUT_MS, httpAgentOptions: (protocol) => connections.agentFor(protocol) });
+  let ended = false;
+  let abandoned = false;
   let told = false;
-  const failed = (error: Error | undefined): void => {
+  const tell = (failure: TelemetryFailure): void => {
     if (told) return;
     told = true;
-    onFailure(`telemetry: spans could not be sent to ${url} (${error?.message ?? 'no answer'}); the run goes on without them`);
+    onFailure(failure);
   };
   const watched: SpanExporter = {
     export(spans: ReadableSpan[], done) {
+      // Once lemming stopped waiting, what the SDK still flushes is dropped here, with nothing more said.
+      if (abandoned) return done({ code: ExportResultCode.FAILED });
       exporter.export(spans, (result) => {
-        if (result.code !== ExportResultCode.SUCCESS) failed(result.error);
+        if (result.code !== ExportResultCode.SUCCESS && !abandoned) tell({ kind: 'failed', cause: result.error?.message ?? 'no answer', ended });
         done(result);
       });
     },
@@ -50,13 +75,25 @@ export function startOtlpTelemetry(endpoint: string, onFailure: (message: string
     tracer: provider.getTracer('lemming', packageVersion()),
     url,
     shutdown: async () => {
+      ended = true;
       // A failed export is said once through onFailure; it never fails the run that made the spans.
-      try {
+      const sent = (async () => {
         await provider.forceFlush();
         await provider.shutdown();
-      } catch (error) {
-        failed(error instanceof Error ? error : new Error(String(error)));
-      }
+      })().then(
+        () => 'sent' as const,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), FINAL_WAIT_MS);
+      });
+      const outcome = await Promise.race([sent, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') tell({ kind: 'stopped-waiting', seconds: FINAL_WAIT_MS / 1000, ended: true });
+      else if (outcome !== 'sent') tell({ kind: 'failed', cause: outcome, ended: true });
+      abandoned = true;
+      connections.abandon();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { LemmingError } from '../errors.js';
 import type { Org } from '../org/org.js';
 import { loggedTurns, type LoggedTurnsFilter } from './logged-turns.js';
-import { startOtlpTelemetry } from './otlp-telemetry.js';
+import { startOtlpTelemetry, type TelemetryFailure } from './otlp-telemetry.js';
 import { TurnTracer } from './turn-tracer.js';
 
 /**
@@ -16,8 +16,8 @@ export async function sendLoggedTurns(root: string, org: Org, endpoint: string, 
     const which = [filter.agent === undefined ? '' : ` of ${filter.agent}`, filter.turn === undefined ? '' : ` in turn ${filter.turn}`].join('');
     throw new LemmingError('not-found', `no call${which} in the agents' activity logs (agents/<name>/logs/activity.jsonl): run some turns first`);
   }
-  let failure: string | undefined;
-  const telemetry = startOtlpTelemetry(endpoint, (message) => (failure ??= message));
+  let failure: TelemetryFailure | undefined;
+  const telemetry = startOtlpTelemetry(endpoint, (told) => (failure ??= told));
   const tracer = new TurnTracer(telemetry.tracer, {
     org: org.name,
     modelOf: (key) => {
@@ -28,6 +28,7 @@ export async function sendLoggedTurns(root: string, org: Org, endpoint: string, 
   for (const { at, event } of events) tracer.observe(event, at);
   tracer.endAll();
   await telemetry.shutdown();
-  if (failure !== undefined) throw new LemmingError('telemetry', failure.replace(/; the run goes on without them$/, ''));
+  if (failure?.kind === 'failed') throw new LemmingError('telemetry', `telemetry: spans could not be sent to ${telemetry.url} (${failure.cause})`);
+  if (failure?.kind === 'stopped-waiting') throw new LemmingError('telemetry', `telemetry: stopped waiting for ${telemetry.url} after ${failure.seconds} s: it had not finished answering, so the turns may not all have arrived`);
   return turns;
 }

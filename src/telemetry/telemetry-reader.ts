@@ -1,6 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import type { Org } from '../org/org.js';
-import { startOtlpTelemetry } from './otlp-telemetry.js';
+import { startOtlpTelemetry, type TelemetryFailure } from './otlp-telemetry.js';
+import { tracesUrl } from './otlp-endpoint.js';
 import { TurnTracer } from './turn-tracer.js';
 
 /** The engine's events read into spans and sent; `settle` sends the rest and stops. */
@@ -13,10 +14,11 @@ export interface TelemetryReader {
 
 /**
  * Telemetry for a live run: the engine's events, as they come, through a TurnTracer to `endpoint`.
- * `warn` hears an export that failed, once. `org` is read at each call for the model registry.
+ * `warn` hears the first thing that went wrong, once, as it happened (runWarning). `org` is read at
+ * each call for the model registry.
  */
 export function startTelemetryReader(endpoint: string, org: () => Org, options: { queued: boolean; warn(message: string): void }): TelemetryReader {
-  const telemetry = startOtlpTelemetry(endpoint, options.warn);
+  const telemetry = startOtlpTelemetry(endpoint, (failure) => options.warn(runWarning(tracesUrl(endpoint), failure)));
   const tracer = new TurnTracer(telemetry.tracer, {
     org: org().name,
     queued: options.queued,
@@ -33,4 +35,13 @@ export function startTelemetryReader(endpoint: string, org: () => Org, options: 
       await telemetry.shutdown();
     },
   };
+}
+
+/** A run's telemetry failure in words true when it is said: while the run goes on, or once it has ended. Pure. */
+export function runWarning(url: string, failure: TelemetryFailure): string {
+  if (failure.kind === 'stopped-waiting') {
+    return `telemetry: stopped waiting for ${url} ${failure.seconds} s after the run ended: it had not finished answering for the run's last spans, which may be lost`;
+  }
+  if (failure.ended) return `telemetry: the run's last spans could not be sent to ${url} (${failure.cause}); they are dropped`;
+  return `telemetry: spans could not be sent to ${url} (${failure.cause}); the run goes on without them`;
 }

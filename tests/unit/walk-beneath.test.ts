@@ -7,7 +7,7 @@ import { UNBOUNDED, walkBeneath, WalkBeneath, type WalkBounds, type WalkedEntry 
 import { tempDir } from '../helpers/temp-dirs.js';
 
 /** Walk `folder` with `bounds`; the paths visited (passed-over ones marked) and the report. */
-function walk(folder: string, bounds: Partial<WalkBounds> = {}, options: { enterGit?: boolean } = {}): { seen: string[]; report: ReturnType<typeof walkBeneath> } {
+function walk(folder: string, bounds: Partial<WalkBounds> = {}, options: { enterGit?: boolean; lastFirst?: boolean } = {}): { seen: string[]; report: ReturnType<typeof walkBeneath> } {
   const base = openBase(folder);
   if ('code' in base) throw new Error(base.code);
   const seen: string[] = [];
@@ -58,6 +58,10 @@ describe('the one walker of what agents wrote', () => {
     const { seen, report } = walk(root, { entries: 10 });
     expect(seen).toHaveLength(10);
     expect(report).toMatchObject({ entries: 10, stopped: 'entries', passedCount: 1, passed: [{ path: 'f10', reason: 'entries' }] });
+    // Last names first (a memory stream's newest): the bound keeps the last ten, and names the first it leaves out.
+    const last = walk(root, { entries: 10 }, { lastFirst: true });
+    expect(last.seen).toEqual(['f49', 'f48', 'f47', 'f46', 'f45', 'f44', 'f43', 'f42', 'f41', 'f40']);
+    expect(last.report).toMatchObject({ entries: 10, stopped: 'entries', passed: [{ path: 'f39', reason: 'entries' }] });
   });
 
   test("a file's apparent size counts its holes: a sparse file past the bound of one file, or past what all may hold together, is passed over", () => {

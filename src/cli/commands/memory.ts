@@ -53,5 +53,6 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   const shownAll = found.query === undefined ? found.total : undefined;
   if (shownAll !== undefined && shownAll > found.memories.length) output.out(`${found.memories.length} of ${found.total} shown; --limit shows more`);
   for (const problem of found.problems) output.err(`${problem.file} cannot be read: ${problem.error}`);
+  if (found.left_out !== undefined) output.err(found.left_out);
   return found.query !== undefined && found.memories.length === 0 ? 1 : 0;
 }

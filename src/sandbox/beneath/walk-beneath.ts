@@ -23,7 +23,7 @@ import { closeQuietly, entryPath, heldPath, openBeneath } from './open-beneath.j
  *   (org/walk-org.ts: `OpenedFile`; the history, reading after the walk, opens by the same rule).
  *
  * Breadth-first, each folder's entries in name order (a listing cut at its cap shows the top
- * first); at most one folder is held open at a time besides the start. A walk runs in steps
+ * first; `lastFirst` turns it round); at most one folder is held open at a time besides the start. A walk runs in steps
  * (`WalkBeneath.step`), so a caller that must not block its event loop for long (the disk quota,
  * measuring while a command runs) walks a few thousand entries at a time.
  */
@@ -116,6 +116,8 @@ export interface WalkOptions {
   enterGit?: boolean;
   /** Called with each folder's parts below the start as it is about to be listed (the history's watch starts there). */
   beforeFolder?: (parts: readonly string[]) => void;
+  /** Each folder's entries in reverse name order, so a walk cut at its bounds keeps the last names (a memory stream's newest). */
+  lastFirst?: boolean;
 }
 
 /** What an entry is, as a walk takes it: a file, a folder, or the reason it is passed over whatever the bounds. Pure. */
@@ -214,6 +216,7 @@ export class WalkBeneath {
     let names: string[];
     try {
       names = readdirSync(heldPath(opened.fd)).sort();
+      if (this.options.lastFirst) names.reverse();
     } catch (error) {
       if (opened.fd !== this.start) closeQuietly(opened.fd);
       if (parts.length === 0) throw error;
