@@ -1,6 +1,6 @@
-import { seededRandom } from '../random/seeded-random.js';
 import { basicBootstrap } from '../statistics/bootstrap.js';
-import { drawCounts } from '../statistics/sampling.js';
+import { countBootstrap, pooledCountTest } from '../statistics/sampling.js';
+import { seedOf } from '../statistics/seeds.js';
 import { distanceFor } from './distribution-distance.js';
 
 /** How many resamples each interval draws. */
@@ -65,48 +65,38 @@ export function compareAnswers(real: readonly number[], realIsCounts: boolean, s
   const distance = distanceFor(ordered);
   const realShares = sharesOf(real);
   const simulatedShares = sharesOf(simulated);
-  const everyoneShares = everyone ? sharesOf(everyone) : undefined;
   const realN = realIsCounts ? sum(real) : 0;
   const simulatedN = sum(simulated);
-  const everyoneN = everyone && realIsCounts ? sum(everyone) : 0;
   const uniform = real.map(() => 1 / real.length);
-  const next = seededRandom(seed);
-  const measured: number[] = [];
-  const random: number[] = [];
-  const overall: number[] = [];
-  for (let round = 0; round < CALIBRATION_RESAMPLES; round += 1) {
-    const realDrawn = realIsCounts ? drawCounts(realShares, realN, next) : realShares;
-    if (simulatedN > 0) measured.push(distance(realDrawn, drawCounts(simulatedShares, simulatedN, next)));
-    random.push(distance(realDrawn, uniform));
-    if (everyoneShares) overall.push(distance(realDrawn, everyoneN > 0 ? drawCounts(everyoneShares, everyoneN, next) : everyoneShares));
-  }
-  // Under "one distribution": both sides drawn from their pooled answers, each at its own size.
-  let pSame: number | undefined;
-  const observed = simulatedN > 0 ? distance(realShares, simulatedShares) : NaN;
-  if (realIsCounts && simulatedN > 0) {
-    const pooled = sharesOf(real.map((count, index) => count + (simulated[index] ?? 0)));
-    let atLeast = 0;
-    for (let round = 0; round < CALIBRATION_RESAMPLES; round += 1) {
-      if (distance(drawCounts(pooled, realN, next), drawCounts(pooled, simulatedN, next)) >= observed - 1e-12) atLeast += 1;
-    }
-    pSame = (atLeast + 1) / (CALIBRATION_RESAMPLES + 1);
-  }
+  // Each round: the real people, the agents and everyone drawn again at their own sizes (shares as they are).
+  const rounds = countBootstrap(
+    [{ counts: real, exact: !realIsCounts }, { counts: simulated }, { counts: everyone ?? real, exact: !realIsCounts }],
+    ([realDrawn, simulatedDrawn, everyoneDrawn]) => [
+      simulatedN > 0 ? distance(realDrawn!, simulatedDrawn!) : NaN,
+      distance(realDrawn!, uniform),
+      everyone ? distance(realDrawn!, everyoneDrawn!) : NaN,
+    ],
+    CALIBRATION_RESAMPLES,
+    seed,
+  );
+  const column = (index: number): number[] => rounds.map((round) => round[index] as number);
   const unit: [number, number] = [0, 1];
+  const observed = simulatedN > 0 ? distance(realShares, simulatedShares) : NaN;
   const comparison: Comparison = {
     real: realN,
     simulated: simulatedN,
     realShares,
     simulatedShares,
-    distance: simulatedN > 0 ? basicBootstrap(observed, measured, unit) : { value: NaN, interval: [NaN, NaN] },
-    random: basicBootstrap(distance(realShares, uniform), random, unit),
+    distance: simulatedN > 0 ? basicBootstrap(observed, column(0), unit) : { value: NaN, interval: [NaN, NaN] },
+    random: basicBootstrap(distance(realShares, uniform), column(1), unit),
   };
-  // Near 0 the basic interval's lower end leans on a bias estimate that is itself noisy: where the test
-  // cannot tell the two apart, 0 stays in the interval (inverting the test), as the coverage check needs.
-  if (pSame !== undefined) {
-    comparison.pSame = pSame;
-    if (pSame >= 0.05) comparison.distance.interval[0] = 0;
+  if (everyone) comparison.overall = basicBootstrap(distance(realShares, sharesOf(everyone)), column(2), unit);
+  if (realIsCounts && simulatedN > 0) {
+    comparison.pSame = pooledCountTest(real, simulated, distance, CALIBRATION_RESAMPLES, seedOf(`${seed}:one distribution`));
+    // Near 0 the basic interval's lower end leans on a bias estimate that is itself noisy: where the test
+    // cannot tell the two apart, 0 stays in the interval (inverting the test), as the coverage check needs.
+    if (comparison.pSame >= 0.05) comparison.distance.interval[0] = 0;
   }
-  if (everyoneShares) comparison.overall = basicBootstrap(distance(realShares, everyoneShares), overall, unit);
   const scale = comparison.random.value;
   if (scale > 1e-9 && simulatedN > 0) {
     const progress = (value: number): number => (100 * (scale - value)) / scale;

@@ -1,5 +1,9 @@
-/** Seeded draws a measure makes from its data: a sample kept in order, multinomial counts, two random halves. Pure. */
-import { seededRandom } from '../random/seeded-random.js';
+/**
+ * Seeded draws a measure makes from its data: a sample kept in order, an order of its own, multinomial
+ * counts and their bootstrap, a test under one distribution, two random halves. Pure.
+ */
+import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
+import { seedOf } from './seeds.js';
 import { logFactorial } from './log-gamma.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
@@ -78,4 +82,47 @@ export function splitHalves(counts: readonly number[], next: () => number): [num
   const second = counts.map(() => 0);
   people.forEach((option, index) => ((index < people.length / 2 ? first : second)[option]! += 1));
   return [first, second];
+}
+
+/** The items in an order drawn from `key` (a shuffle seeded by the text): the same key, the same order. */
+export function seededOrder<T>(items: readonly T[], key: string): T[] {
+  return shuffleInPlace([...items], seededRandom(seedOf(key)));
+}
+
+/** A sample of counts over a question's options: `exact` when it is known shares, taken as they are and never resampled. */
+export interface CountSample {
+  counts: readonly number[];
+  exact?: boolean;
+}
+
+function sharesOf(counts: readonly number[]): number[] {
+  const total = counts.reduce((sum, value) => sum + value, 0);
+  return counts.map((value) => (total === 0 ? 0 : value / total));
+}
+
+/**
+ * The bootstrap of samples of counts (a multinomial bootstrap: each sample's people drawn again with
+ * replacement, at its own size, from its own shares; an exact sample as it is), `rounds` times, and
+ * the statistics of each round: the samples are the units, each person one draw.
+ */
+export function countBootstrap(samples: readonly CountSample[], statistics: (drawn: number[][]) => number[], rounds: number, seed: number): number[][] {
+  const next = seededRandom(seed);
+  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
+  return Array.from({ length: rounds }, () => statistics(prepared.map((sample) => (sample.exact ? sample.shares : drawCounts(sample.shares, sample.n, next)))));
+}
+
+/**
+ * The p-value of "two samples of counts come from one distribution" by a parametric bootstrap: both
+ * drawn at their own sizes from their pooled shares, `rounds` times, and the share of rounds whose
+ * statistic is at least the observed one, (hits + 1)/(rounds + 1).
+ */
+export function pooledCountTest(a: readonly number[], b: readonly number[], statistic: (a: readonly number[], b: readonly number[]) => number, rounds: number, seed: number): number {
+  const next = seededRandom(seed);
+  const pooled = sharesOf(a.map((count, index) => count + (b[index] ?? 0)));
+  const sizeA = a.reduce((sum, value) => sum + value, 0);
+  const sizeB = b.reduce((sum, value) => sum + value, 0);
+  const observed = statistic(a, b);
+  let atLeast = 0;
+  for (let round = 0; round < rounds; round += 1) if (statistic(drawCounts(pooled, sizeA, next), drawCounts(pooled, sizeB, next)) >= observed - 1e-12) atLeast += 1;
+  return (atLeast + 1) / (rounds + 1);
 }

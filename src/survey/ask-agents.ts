@@ -15,8 +15,7 @@ import { liveProvider } from '../providers/create-provider.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../providers/provider.js';
 import type { ModelEntry } from '../org/schema.js';
 import { keyLookup } from '../secrets/key-lookup.js';
-import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
-import { seedOf } from '../statistics/seeds.js';
+import { seededOrder } from '../statistics/sampling.js';
 import { parseAnswer, type ParsedAnswer } from './parse-answer.js';
 
 /** Whom a question goes to: one agent, every agent, or the agents whose title names a role. */
@@ -121,7 +120,7 @@ function recentMail(org: Org, agent: string, found: readonly MailFile[] = mailOf
  * it is asked (a repeat or a retest changes nothing but the moment). Pure.
  */
 export function choiceOrder(choices: readonly string[], agent: string, question: string): string[] {
-  return shuffleInPlace([...choices], seededRandom(seedOf(`choices:${question}:${agent}`)));
+  return seededOrder(choices, `choices:${question}:${agent}`);
 }
 
 /** The closing lines of a survey prompt: the question, and how to answer it. */
