@@ -113,7 +113,7 @@ export function renderBlame(report: BlameReport): string {
         `| ${agent.agent} | turn ${agent.best.turn} | ${agent.best.rank} | ${agent.best.passed}/${agent.best.forks} | ${share(agent.best.effect ?? NaN)} | ${showP(agent.best.p)} | ${agent.steps} | ${agent.forks} | ${agent.passed} | ${share(agent.rate)} | [${share(agent.interval[0])}, ${share(agent.interval[1])}] | ${agent.control ? `${share(agent.control.rate)} (${agent.control.passed}/${agent.control.forks})` : '–'} |`,
     ),
     '',
-    `Each fork is an org under ${report.folder}, named \`t<turn>-<agent>-<try>\`: \`lemming diff ${report.run} <fork>\` shows what the changed call did.`,
+    `Each fork is an org under ${report.folder}, named \`t<turn>-<agent>-<try>\` (a control \`t<turn>-<agent>-c<try>\`): \`lemming diff ${report.run} <fork>\` shows what the changed call did.`,
     '',
   ];
   return lines.join('\n');
