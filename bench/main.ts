@@ -97,7 +97,7 @@ const sections: Section[] = [
   {
     id: 'blame',
     title: 'Blame: what a candidate step costs',
-    about: 'The default org on the offline model (seed 10, variability 0.5) keeping its history, run to idle: its manager hands the task to the janitor and the answer fails the check `tested` (docs/validation.md). `blameRun` with k = 3, one fork at a time, on the first storage: each step\'s forks made from the history, run to the end and checked; the turns before a step copied, not run.',
+    about: 'The default org on the offline model (seed 10, variability 0.5) keeping its history, run to idle: its manager hands the task to the janitor and the answer fails the check `tested` (docs/validation.md). `blameRun` with k = 3 and no controls (`controls: 0`: a control costs what a fork does), one fork at a time, on the first storage: each step\'s forks made from the history, run to the end and checked; the turns before a step copied, not run.',
     quick: true,
     run: blame,
   },
@@ -105,7 +105,7 @@ const sections: Section[] = [
     id: 'blame-loop',
     title: "Blame's spending when a changed call starts a loop: against its estimate, its worst case and a ceiling",
     about:
-      "On the first storage, in this process. The hand-off org: two agents on a stand-in model (bench/bench-providers.ts, HandOffLoopProvider: every call 3,600 tokens in and 100 out at 100 credits a million; the registry allows 4,000 and 400, no retries, one step a call); under the run's seed a answers the human at once (1 call), and any other seed of a's call hands the work to b and the two hand it back and forth until the turn cap. Its run by hand is bounded by engine.max_turns 20. `blameRun` with k = 6, one fork at a time: once with the default ceiling (the plan's worst case), once with `maxCredits: 30`. Then the default org on the offline model as an experiment's run with `turns: 4` (seed 3, variability 0.5: a chain of one call a turn, busy at its cap; prepared by `prepareRun` and run as the experiment's process runs it, `run --turns 4`), blamed with k = 1 for the check `tested`. Before the fix (issue 60) the forks ran to the org's max_turns after their step and spent without a ceiling.",
+      "On the first storage, in this process. The hand-off org: two agents on a stand-in model (bench/bench-providers.ts, HandOffLoopProvider: every call 3,600 tokens in and 100 out at 100 credits a million; the registry allows 4,000 and 400, no retries, one step a call); under the run's seed a answers the human at once (1 call), and any other seed of a's call hands the work to b and the two hand it back and forth until the turn cap. Its run by hand is bounded by engine.max_turns 20. `blameRun` with k = 6 and no controls (`controls: 0`), one fork at a time: once with the default ceiling (the plan's worst case), once with `maxCredits: 30`. Then the default org on the offline model as an experiment's run with `turns: 4` (seed 3, variability 0.5: a chain of one call a turn, busy at its cap; prepared by `prepareRun` and run as the experiment's process runs it, `run --turns 4`), blamed with k = 1 for the check `tested`. Before the fix (issue 60) the forks ran to the org's max_turns after their step and spent without a ceiling.",
     quick: false,
     run: blameLoop,
   },

@@ -77,8 +77,8 @@ export async function blameLoop(context: BenchContext): Promise<Row[]> {
   handOffOrg(handOff);
   await runToEnd(handOff, undefined, handOffModels);
   const check = { name: 'answered-late', run: 'grep -q LOOP "$SHARED/answer.md"' };
-  const free = await blameRun(handOff, { check, k: K, providerFactory: () => handOffModels });
-  const capped = await blameRun(handOff, { check, k: K, maxCredits: CEILING, folder: join(scratch, 'capped'), providerFactory: () => handOffModels });
+  const free = await blameRun(handOff, { check, k: K, controls: 0, providerFactory: () => handOffModels });
+  const capped = await blameRun(handOff, { check, k: K, controls: 0, maxCredits: CEILING, folder: join(scratch, 'capped'), providerFactory: () => handOffModels });
   const lastTurns = free.forks.map((fork) => fork.lastTurn);
   context.log(`blame-loop: hand-off: ${free.spent.calls} call(s), ${showCredits(free.spent.credits)} credits; capped at ${CEILING}: ${capped.spent.forks} fork(s), ${showCredits(capped.spent.credits)} credits, ${capped.notRun.length} not run`);
   rows.push(
@@ -104,7 +104,7 @@ export async function blameLoop(context: BenchContext): Promise<Row[]> {
   // As the experiment's own process runs it: `lemming run --turns 4`.
   const ended = await runToEnd(run, 4);
   const tested = experiment.variants[0]!.outcome.checks[0]!;
-  const report = await blameRun(run, { check: tested, k: 1 });
+  const report = await blameRun(run, { check: tested, k: 1, controls: 0 });
   const latest = Math.max(...report.forks.map((fork) => fork.lastTurn));
   context.log(`blame-loop: default org, turns: 4, the run ${ended}: ${report.steps.length} step(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits; latest fork turn ${latest}`);
   rows.push(

@@ -43,7 +43,7 @@ export async function blame(context: BenchContext): Promise<Row[]> {
   const started = performance.now();
   const cpu = process.cpuUsage();
   // A line a fork: `t<turn>-<agent>-<try>: passes|fails …` as each finishes (one at a time); the first line is the estimate.
-  const report = await blameRun(root, { check: CHECK, k: K, log: (line) => /^t\d+-/.test(line) && finished.push(performance.now()) });
+  const report = await blameRun(root, { check: CHECK, k: K, controls: 0, log: (line) => /^t\d+-/.test(line) && finished.push(performance.now()) });
   const used = process.cpuUsage(cpu);
   const forkMs = finished.map((at, index) => at - (index === 0 ? started : finished[index - 1]!));
   const perStep = report.steps.map((_, index) => forkMs.slice(index * K, index * K + K).reduce((sum, ms) => sum + ms, 0));

@@ -5,6 +5,7 @@ import { showCredits } from '../format/format.js';
 import type { ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { blameRun, type BlameReport } from './blame-run.js';
+import { showP } from './render-blame.js';
 
 /** What blame made of one run of an experiment: its report, or why it could not blame it. */
 export interface RunBlame {
@@ -33,6 +34,7 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
       const report = await blameRun(join(outcome.folder, run.run), {
         check,
         k: setting.k,
+        ...(setting.controls === undefined ? {} : { controls: setting.controls }),
         path: setting.path,
         seed: setting.seed,
         ...(setting.model === undefined ? {} : { model: setting.model }),
@@ -54,9 +56,13 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
       lines.push(`- ${each.run}: not blamed: ${each.problem}`);
       continue;
     }
-    const top = each.report.steps.slice(0, 3).map((step) => `turn ${step.turn} ${step.agent} ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
+    const top = each.report.steps.slice(0, 3).map((step) => {
+      const control = step.control ? ` against ${step.control.passed}/${step.control.forks}, p = ${showP(step.p)}, ${step.verdict}` : '';
+      return `turn ${step.turn} ${step.agent} ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])${control}`;
+    });
+    const controls = each.report.controls === 0 ? '; no control was run' : '';
     const notRun = each.report.notRun.length > 0 ? `, ${each.report.notRun.length} not run (ceiling ${showCredits(each.report.ceiling.credits)} credits)` : '';
-    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s)${notRun}, ${each.report.spent.calls} call(s), ${showCredits(each.report.spent.credits)} credits (report: ${each.run}/blame/${setting.check}/report.md)`);
+    lines.push(`- ${each.run}: ${top.join('; ')}; ${each.report.spent.forks} fork(s)${notRun}, ${each.report.spent.calls} call(s), ${showCredits(each.report.spent.credits)} credits (report: ${each.run}/blame/${setting.check}/report.md)${controls}`);
   }
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);
   return found;

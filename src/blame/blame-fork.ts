@@ -16,10 +16,15 @@ export function blameModelKey(model: string): string {
   return `${model}-blame`;
 }
 
-/** One fork to make: the step, the seed its call runs with, and the model (a registry key; the agent's own unless a repair model is named). */
+/**
+ * One fork to make: the step, the seed its call runs with, and the model (a registry key; the agent's own
+ * unless a repair model is named). A control is made the same way, on the agent's own model and the
+ * original's seed (none if it had none), so that it differs from a changed fork only by the change.
+ */
 export interface ForkChange {
   step: CandidateStep;
-  seed: number;
+  /** The seed the call runs with; absent for a control of a call that ran with none. */
+  seed?: number;
   model: string;
   /** The model's provider takes a seed: the call runs on a copy of its entry with `seed`; else on the entry as it is. */
   seeded: boolean;
@@ -75,7 +80,7 @@ async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number
 /**
  * The fork of one step, made and run: the original as it was before the step's turn (a `fork --at
  * turn−1`, or a copy of one made for an earlier step of the same turn), the step's agent set to the
- * changed model for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
+ * changed model (a control's: its own model with its own seed) for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
  * org.yaml where a person sees it), the turn run, the agent's own model put back, and the fork run on
  * until idle or its last turn (the run's bound), whichever comes first, as the run it forks would have. Every edit is one a person could make by hand between turns, so the fork is an ordinary
  * org: `lemming status`, `diff` and `run` work on it.
@@ -95,7 +100,7 @@ export async function runBlameFork(original: string, folder: string, change: For
     editYamlFile(folder, 'org/org.yaml', (value) => {
       const models: Fields = nameRecord(isFields(value.models) ? value.models : {});
       const entry = models[change.model];
-      models[key] = { ...(isFields(entry) ? entry : {}), seed: change.seed };
+      models[key] = { ...(isFields(entry) ? entry : {}), ...(change.seed === undefined ? {} : { seed: change.seed }) };
       return { ...value, models };
     });
   }

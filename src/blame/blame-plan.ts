@@ -2,20 +2,28 @@ import { streamSeed } from '../random/seeded-random.js';
 import { MAX_SEED } from '../experiment/seed-bound.js';
 import type { CandidateStep, RunCalls } from './candidate-steps.js';
 
-/** The most a seed may be, as an experiment's (outcome-settings.ts). */
-
-/** One fork blame will make: a step, which of its k tries, and the seed that try's call runs with. */
+/**
+ * One fork blame will make: a step, which of its tries, and the seed that try's call runs with. A
+ * control re-runs the call as the run made it (its model, its own seed, or none if it had none): what
+ * the run does from that step on by its own noise, against which the changed forks are read.
+ */
 export interface PlannedFork extends CandidateStep {
   attempt: number;
-  seed: number;
-  /** Its folder under the blame's folder: `t<turn>-<agent>-<attempt>`. */
+  /** The seed the call runs with: drawn for a changed fork; the original's for a control (absent when it had none). */
+  seed?: number;
+  /** A control: the call re-run as it was, not changed. */
+  control: boolean;
+  /** Its folder under the blame's folder: `t<turn>-<agent>-<attempt>`, a control's `t<turn>-<agent>-c<attempt>`. */
   fork: string;
 }
 
 /** What blame will cost, before it spends anything, from what the original run's calls cost. */
 export interface BlameEstimate {
   steps: number;
+  /** Every fork, the controls included. */
   forks: number;
+  /** Of them, the controls. */
+  controls: number;
   /** The calls the forks make: each re-runs the original's calls from its step's turn on (a changed run may make more or fewer). */
   calls: number;
   credits: number;
@@ -26,23 +34,39 @@ export interface BlameEstimate {
 
 /**
  * The seeds of a step's k tries: drawn from the blame's seed and the step, never the original's own
- * seed (a try with it would re-run the same call). Pure: the same seed plans the same forks.
+ * seed (a try with it would re-run the same call); then its `controls` controls, each on the
+ * original's own seed (the agent's own model's, whatever model the changed forks run on). Pure: the same seed plans the same forks.
  */
-export function planForks(steps: readonly CandidateStep[], k: number, seed: number, originalSeed: (step: CandidateStep) => number | undefined): PlannedFork[] {
+export function planForks(
+  steps: readonly CandidateStep[],
+  k: number,
+  seed: number,
+  originalSeed: (step: CandidateStep) => number | undefined,
+  controls: { count: number; seedOf: (step: CandidateStep) => number | undefined } = { count: 0, seedOf: originalSeed },
+): PlannedFork[] {
   const planned: PlannedFork[] = [];
   for (const step of steps) {
-    for (let attempt = 1; attempt <= k; attempt += 1) {
-      let drawn = streamSeed(seed, `${step.turn} ${step.agent} ${attempt}`) % MAX_SEED;
-      if (drawn === originalSeed(step)) drawn = (drawn + 1) % MAX_SEED;
-      planned.push({ ...step, attempt, seed: drawn, fork: `t${step.turn}-${step.agent}-${attempt}` });
+    const own = controls.seedOf(step);
+    // A try and a control in turn, so that a ceiling that stops the forks part-way leaves both arms alike.
+    for (let attempt = 1; attempt <= Math.max(k, controls.count); attempt += 1) {
+      if (attempt <= k) {
+        let drawn = streamSeed(seed, `${step.turn} ${step.agent} ${attempt}`) % MAX_SEED;
+        if (drawn === originalSeed(step)) drawn = (drawn + 1) % MAX_SEED;
+        planned.push({ ...step, attempt, seed: drawn, control: false, fork: `t${step.turn}-${step.agent}-${attempt}` });
+      }
+      if (attempt <= controls.count) planned.push({ ...step, attempt, ...(own === undefined ? {} : { seed: own }), control: true, fork: `t${step.turn}-${step.agent}-c${attempt}` });
     }
   }
   return planned;
 }
 
-/** What k forks of each step will cost, from the original's calls: those from the step's turn on are made again; those before it are copied. Pure. */
-export function estimateBlame(steps: readonly CandidateStep[], k: number, run: RunCalls): BlameEstimate {
-  const estimate: BlameEstimate = { steps: steps.length, forks: steps.length * k, calls: 0, credits: 0, sharedCalls: 0, sharedCredits: 0 };
+/**
+ * What k forks and `controls` controls of each step will cost, from the original's calls: those from the
+ * step's turn on are made again; those before it are copied. A control costs what a changed fork does. Pure.
+ */
+export function estimateBlame(steps: readonly CandidateStep[], tries: number, run: RunCalls, controls = 0): BlameEstimate {
+  const k = tries + controls;
+  const estimate: BlameEstimate = { steps: steps.length, forks: steps.length * k, controls: steps.length * controls, calls: 0, credits: 0, sharedCalls: 0, sharedCredits: 0 };
   for (const step of steps) {
     for (const call of run.calls) {
       if (call.turn >= step.turn) {

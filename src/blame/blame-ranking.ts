@@ -1,3 +1,4 @@
+import { compareProportions } from '../statistics/proportion-difference.js';
 import { wilsonInterval } from '../statistics/proportions.js';
 import type { CandidateStep } from './candidate-steps.js';
 
@@ -5,11 +6,13 @@ import type { CandidateStep } from './candidate-steps.js';
 export interface ForkOutcome extends CandidateStep {
   /** The fork's folder, relative to the blame's folder. */
   fork: string;
-  /** The seed its changed call ran with (or the repair model's). */
-  seed: number;
-  /** The model the changed call ran on (a registry key). */
+  /** The seed its call ran with (a changed fork's drawn seed; a control's, the original's, absent if it had none). */
+  seed?: number;
+  /** The model the call ran on (a registry key). */
   model: string;
-  /** The check passed: changing this call flipped the run's failure. */
+  /** A control: the call re-run as the run made it. Absent in a result saved before controls. */
+  control?: boolean;
+  /** The check passed: changing this call flipped the run's failure (for a control: the run passed by its own noise). */
   passed: boolean;
   /** Calls made from the step's turn on (the shared turns before it are the original's and cost nothing). */
   calls: number;
@@ -20,7 +23,7 @@ export interface ForkOutcome extends CandidateStep {
   lastTurn: number;
 }
 
-/** How often changing one thing (a step, or all of an agent's steps) made the run pass. */
+/** How often a set of forks passed the check. */
 export interface FlipRate {
   forks: number;
   passed: number;
@@ -32,8 +35,36 @@ export interface FlipRate {
   credits: number;
 }
 
-export type StepBlame = CandidateStep & FlipRate;
-export type AgentBlame = { agent: string; steps: number } & FlipRate;
+/**
+ * What a step's change did against its control:
+ * `effect`: the changed forks pass more often, p < 0.05; `unclear`: more often, but p ≥ 0.05 (too few forks to tell);
+ * `noise`: the control passes at least as often (and passes); `none`: neither passes;
+ * `no-control`: no control ran, so the rate alone is all there is; `not-run`: no changed fork ran.
+ */
+export type Verdict = 'effect' | 'unclear' | 'noise' | 'none' | 'no-control' | 'not-run';
+
+/** A step: its changed forks' rate (the FlipRate fields), its control's, the difference and Fisher's p. */
+export type StepBlame = CandidateStep &
+  FlipRate & {
+    /** The controls' rate; absent when none ran. */
+    control?: FlipRate;
+    /** rate − control.rate; absent without a control. */
+    effect?: number;
+    /** Fisher's exact two-sided p of the changed forks against the controls; absent without a control. */
+    p?: number;
+    verdict: Verdict;
+  };
+
+/** An agent: ranked by its best step (the highest of its steps in the ranking), its forks pooled beside it. */
+export type AgentBlame = { agent: string; steps: number } & FlipRate & {
+    /** Its steps' controls pooled; absent when none ran. */
+    control?: FlipRate;
+    /** Its best step: where it stands in the step ranking (1 is first), and that step's figures. */
+    best: Pick<StepBlame, 'turn' | 'forks' | 'passed' | 'rate' | 'effect' | 'p' | 'verdict'> & { rank: number };
+  };
+
+/** Below this a difference is called an effect. */
+export const SIGNIFICANCE = 0.05;
 
 function flipRate(outcomes: readonly ForkOutcome[]): FlipRate {
   const passed = outcomes.filter((outcome) => outcome.passed).length;
@@ -47,20 +78,42 @@ function flipRate(outcomes: readonly ForkOutcome[]): FlipRate {
   };
 }
 
-/** Higher flip rate first, then the higher lower bound (more forks), then the earlier step: a stable order. */
-function byBlame<T extends FlipRate>(order: (left: T, right: T) => number): (left: T, right: T) => number {
-  return (left, right) => right.rate - left.rate || right.interval[0] - left.interval[0] || order(left, right);
+/** A step's (or an agent's pooled) changed forks against its controls. */
+function againstControl(outcomes: readonly ForkOutcome[]): FlipRate & { control?: FlipRate; effect?: number; p?: number; verdict: Verdict } {
+  const changed = flipRate(outcomes.filter((outcome) => !outcome.control));
+  const controls = outcomes.filter((outcome) => outcome.control);
+  if (changed.forks === 0) return { ...changed, verdict: 'not-run' };
+  if (controls.length === 0) return { ...changed, verdict: 'no-control' };
+  const control = flipRate(controls);
+  const compared = compareProportions({ passed: changed.passed, trials: changed.forks }, { passed: control.passed, trials: control.forks });
+  const verdict: Verdict =
+    compared.difference > 0 ? (compared.p < SIGNIFICANCE ? 'effect' : 'unclear') : control.passed > 0 ? 'noise' : 'none';
+  return { ...changed, control, effect: compared.difference, p: compared.p, verdict };
 }
 
+const byName = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
+
 /**
- * Steps and agents ranked by how often re-running them made the failed run pass: a step whose
- * change flips the outcome is where the failure was made. Pure.
+ * Steps ranked by their effect (the pass rate less the control's; the pass rate where no control ran),
+ * then the smaller p, the higher lower bound (more forks), the earlier step; agents by their best step,
+ * each with its forks pooled beside it (a decisive step is not diluted by the agent's other calls). Pure.
  */
 export function rankBlame(steps: readonly CandidateStep[], outcomes: readonly ForkOutcome[]): { steps: StepBlame[]; agents: AgentBlame[] } {
-  const ranked = steps.map((step) => ({ ...step, ...flipRate(outcomes.filter((outcome) => outcome.turn === step.turn && outcome.agent === step.agent)) }));
-  ranked.sort(byBlame<StepBlame>((left, right) => left.turn - right.turn || (left.agent < right.agent ? -1 : left.agent > right.agent ? 1 : 0)));
-  const agentNames = [...new Set(steps.map((step) => step.agent))];
-  const agents = agentNames.map((agent) => ({ agent, steps: steps.filter((step) => step.agent === agent).length, ...flipRate(outcomes.filter((outcome) => outcome.agent === agent)) }));
-  agents.sort(byBlame<AgentBlame>((left, right) => (left.agent < right.agent ? -1 : left.agent > right.agent ? 1 : 0)));
+  const ranked: StepBlame[] = steps.map((step) => ({ ...step, ...againstControl(outcomes.filter((outcome) => outcome.turn === step.turn && outcome.agent === step.agent)) }));
+  const score = (step: StepBlame): number => (step.forks === 0 ? -Infinity : (step.effect ?? step.rate));
+  ranked.sort((left, right) => score(right) - score(left) || (left.p ?? 1) - (right.p ?? 1) || right.interval[0] - left.interval[0] || left.turn - right.turn || byName(left.agent, right.agent));
+  const agentNames = [...new Set(ranked.map((step) => step.agent))];
+  const agents = agentNames.map((agent): AgentBlame => {
+    const rank = ranked.findIndex((step) => step.agent === agent);
+    const best = ranked[rank]!;
+    const pooled = againstControl(outcomes.filter((outcome) => outcome.agent === agent));
+    return {
+      agent,
+      steps: steps.filter((step) => step.agent === agent).length,
+      ...flipRate(outcomes.filter((outcome) => outcome.agent === agent && !outcome.control)),
+      ...(pooled.control ? { control: pooled.control } : {}),
+      best: { rank: rank + 1, turn: best.turn, forks: best.forks, passed: best.passed, rate: best.rate, verdict: best.verdict, ...(best.effect === undefined ? {} : { effect: best.effect }), ...(best.p === undefined ? {} : { p: best.p }) },
+    };
+  });
   return { steps: ranked, agents };
 }

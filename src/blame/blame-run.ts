@@ -13,6 +13,7 @@ import { defaultProviderFactory, type ProviderFactory } from '../providers/creat
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { forkBefore, forkCharges, runBlameFork, type ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/schema.js';
+import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
 import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
 import { checkedCeiling, CreditCeiling, forkWorstCase, planWorstCase, type ForkLimits, type WorstCase } from './blame-ceiling.js';
 import { runBounds, type RunBounds } from '../experiment/run-bounds.js';
@@ -27,6 +28,11 @@ export interface BlameOptions {
   check: CheckSetting;
   /** Forks per step (default 3). */
   k?: number;
+  /**
+   * Control forks per step (default: k): the call re-run as the run made it (its own model and seed), so a
+   * step's pass rate is read against how often the run passes by its own noise. 0 runs none, and the report says so.
+   */
+  controls?: number;
   /** Only the calls on the path of the person's requests (candidate-steps.ts), not every call from turn 1. */
   path?: boolean;
   /** The seed the tries' seeds are drawn from (default 1). */
@@ -54,6 +60,10 @@ export interface BlameReport {
   check: CheckSetting;
   folder: string;
   k: number;
+  /** Control forks per step: the call re-run as it was (0: none, and the ranking is by pass rate alone). */
+  controls: number;
+  /** How far each model the steps' calls ran on can repeat a call: what its controls measure. */
+  repeatability: CallRepeatability[];
   seed: number;
   path: boolean;
   model?: string;
@@ -116,16 +126,31 @@ function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Om
   return { model, seeded };
 }
 
+/** A control of a step: the agent's own model, as the run's call ran on it (its seed, if it takes one). */
+function controlOf(org: Org, step: CandidateStep): Omit<ForkChange, 'seed' | 'step'> {
+  const model = org.agents.get(step.agent)?.models[0] ?? '';
+  const entry = org.models[model];
+  return { model, seeded: entry !== undefined && takesSeed(entry.provider) };
+}
+
+/** A control must be a whole number of forks, 0 or more. */
+function checkedControls(controls: number): number {
+  if (!Number.isInteger(controls) || controls < 0) throw new LemmingError('blame-invalid', `controls: ${controls} is no number of control forks; give a whole number, 0 or more, for example --controls 3 (0 runs none)`, { exitCode: 2 });
+  return controls;
+}
+
 /**
  * Blame a failed run: fork it before each candidate step, re-run that one call with other seeds (or a
- * repair model) k times, run each fork to the end, run the check, and rank the steps (and agents) by
- * how often the change made the run pass. Every fork is an ordinary org under the blame's folder; the
+ * repair model) k times and as it was (its own model and seed) `controls` times, run each fork to the
+ * end, run the check, and rank the steps by how much more often the change made the run pass than the
+ * control did (Fisher's exact p beside it), and the agents by their best step. Every fork is an ordinary org under the blame's folder; the
  * turns before a step are copied from the history, never run again.
  */
 export async function blameRun(runRoot: string, options: BlameOptions): Promise<BlameReport> {
   const run = resolve(runRoot);
   requireOrgRoot(run);
   const k = options.k ?? 3;
+  const controls = checkedControls(options.controls ?? k);
   const seed = options.seed ?? 1;
   const path = options.path ?? false;
   const log = options.log ?? (() => undefined);
@@ -136,13 +161,18 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   requireHistory(run, steps);
   const changes = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, changeOf(org, step, options.model)]));
   const originalSeed = (step: CandidateStep): number | undefined => (options.model === undefined ? org.models[changes.get(`${step.turn} ${step.agent}`)!.model]?.seed : undefined);
-  const planned = planForks(steps, k, seed, originalSeed);
-  const estimate = estimateBlame(steps, k, calls);
+  const controlChanges = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, controlOf(org, step)]));
+  const changeFor = (fork: { turn: number; agent: string; control: boolean }) => (fork.control ? controlChanges : changes).get(`${fork.turn} ${fork.agent}`)!;
+  const ownSeed = (step: CandidateStep): number | undefined => org.models[controlChanges.get(`${step.turn} ${step.agent}`)!.model]?.seed;
+  const planned = planForks(steps, k, seed, originalSeed, { count: controls, seedOf: ownSeed });
+  const estimate = estimateBlame(steps, k, calls, controls);
+  const ownModels = [...new Set([...controlChanges.values()].map((change) => change.model))];
+  const repeatability = ownModels.flatMap((model) => (org.models[model] ? [callRepeatability(model, org.models[model])] : []));
   const bounds = runBounds(run, org, calls.lastTurn);
   const limits = new Map<string, ForkLimits>(
     planned.map((fork) => {
       const lastTurn = options.turns === undefined ? bounds.lastTurn : Math.min(bounds.lastTurn, fork.turn + options.turns);
-      return [fork.fork, { step: { turn: fork.turn, agent: fork.agent }, lastTurn, model: changes.get(`${fork.turn} ${fork.agent}`)!.model }];
+      return [fork.fork, { step: { turn: fork.turn, agent: fork.agent }, lastTurn, model: changeFor(fork).model }];
     }),
   );
   const worstCase = planWorstCase(org, [...limits.values()]);
@@ -152,6 +182,8 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     check: options.check,
     folder,
     k,
+    controls,
+    repeatability,
     seed,
     path,
     ...(options.model === undefined ? {} : { model: options.model }),
@@ -222,15 +254,15 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
         rmSync(root, { recursive: true, force: true });
       }
       writeFileSync(making, '');
-      const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, seed: fork.seed, ...changes.get(`${fork.turn} ${fork.agent}`)! };
+      const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, ...(fork.seed === undefined ? {} : { seed: fork.seed }), ...changeFor(fork) };
       const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), lastTurn: forkLimits.lastTurn }, templates.get(fork.turn));
       spending.finish(worst, spend.credits);
       const [checked] = await runChecks(root, [options.check]);
-      const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, seed: fork.seed, model: change.model, passed: checked?.passed ?? false, ...spend };
+      const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, ...(fork.seed === undefined ? {} : { seed: fork.seed }), model: change.model, control: fork.control, passed: checked?.passed ?? false, ...spend };
       writeFileSync(join(root, FORK_RESULT), `${JSON.stringify(outcome, null, 2)}\n`);
       rmSync(making, { force: true });
       outcomes.set(fork.fork, outcome);
-      log(`${fork.fork}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
+      log(`${fork.fork}${fork.control ? ' (control)' : ''}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
     });
   } finally {
     removeTemporaryFolder(scratch);

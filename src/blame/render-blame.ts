@@ -1,15 +1,59 @@
 import { formatCount, showCredits } from '../format/format.js';
 import type { BlameReport } from './blame-run.js';
+import type { FlipRate, StepBlame, Verdict } from './blame-ranking.js';
+import { repeatabilityLine } from './call-repeatability.js';
+import { smallestFisherP } from '../statistics/proportion-difference.js';
 
 function share(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '–';
 }
 
+/** A p-value as a report shows it: two figures, or "< 0.001". */
+export function showP(p: number | undefined): string {
+  if (p === undefined || !Number.isFinite(p)) return '–';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** What a verdict means, in words. Pure. */
+export function verdictWords(verdict: Verdict): string {
+  return {
+    effect: 'an effect: passes more often than its control, p < 0.05',
+    unclear: 'more often than its control, too few forks to tell (p ≥ 0.05)',
+    noise: 'noise: its control passes as often',
+    none: 'neither passes',
+    'no-control': 'no control was run',
+    'not-run': 'no fork ran',
+  }[verdict];
+}
+
+function rateWithInterval(rate: Pick<FlipRate, 'passed' | 'forks' | 'rate' | 'interval'>): string {
+  return `${rate.passed}/${rate.forks} (${share(rate.rate)} [${share(rate.interval[0])}, ${share(rate.interval[1])}])`;
+}
+
+/** A step's figures in one line, as the command prints it and an experiment's report lists it. Pure. */
+export function stepLine(step: StepBlame): string {
+  const control = step.control ? ` against its control ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
+  return `turn ${step.turn} ${step.agent}: passed ${rateWithInterval(step)}${control}: ${verdictWords(step.verdict)}`;
+}
+
+/** What the controls are and what they can show, in a paragraph: or that none was run. Pure. */
+export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'>): string {
+  if (report.controls === 0) {
+    return 'No control was run (--controls 0): nothing separates what changing a step did from how often the run passes by its own noise, so a pass rate here is not an effect.';
+  }
+  const smallest = smallestFisherP(Math.min(report.k, report.controls));
+  return [
+    `Each step was also re-run as the run made it, ${report.controls} time(s) (its controls: the agent's own model and seed, through the same fork). A step's effect is its pass rate less its control's; p is Fisher's exact test, two-sided, of the two; a step whose control passes as often is noise.`,
+    `With ${Math.min(report.k, report.controls)} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
+    ...report.repeatability.map(repeatabilityLine),
+  ].join(' ');
+}
+
 /** What blame will cost, in one line: said before a fork is made, and by `--dry-run` alone. Pure. */
-export function estimateLine(report: Pick<BlameReport, 'estimate' | 'k'>): string {
+export function estimateLine(report: Pick<BlameReport, 'estimate' | 'k' | 'controls'>): string {
   const { estimate } = report;
   return (
-    `${formatCount(estimate.steps)} candidate step(s), ${report.k} fork(s) each: ${formatCount(estimate.forks)} fork(s), about ${formatCount(estimate.calls)} call(s) and ${showCredits(estimate.credits)} credits ` +
+    `${formatCount(estimate.steps)} candidate step(s), ${report.k} fork(s) each and ${report.controls} control(s): ${formatCount(estimate.forks)} fork(s), about ${formatCount(estimate.calls)} call(s) and ${showCredits(estimate.credits)} credits ` +
     `(each fork re-runs the original's calls from its step's turn on); the ${formatCount(estimate.sharedCalls)} call(s) (${showCredits(estimate.sharedCredits)} credits) of the turns before each step are copied from the history, not made`
   );
 }
@@ -33,27 +77,43 @@ export function notRunLine(report: Pick<BlameReport, 'notRun' | 'ceiling'>): str
 /** The blame's report as markdown (report.md): what was tried, then the steps and agents most to blame first. Pure. */
 export function renderBlame(report: BlameReport): string {
   const how = report.model === undefined ? `its agent's own model with ${report.k} other seed(s) (drawn from seed ${report.seed})` : `the repair model ${report.model}, ${report.k} time(s)`;
+  const controlled = report.controls > 0;
   const lines = [
     `# Blame: check ${report.check.name}`,
     '',
-    `Run: ${report.run}. It fails the check \`${report.check.name}\` (\`${report.check.run}\`). Each candidate step (${report.path ? "the calls on the path of the person's requests" : 'every agent call from turn 1'}) was re-run on ${how} in a fork of the run made before its turn, the fork run to its end (idle, or the run's own last turn, ${report.bounds.lastTurn}) and checked. A step's pass rate is how often that change alone made the run pass.`,
+    `Run: ${report.run}. It fails the check \`${report.check.name}\` (\`${report.check.run}\`). Each candidate step (${report.path ? "the calls on the path of the person's requests" : 'every agent call from turn 1'}) was re-run on ${how} in a fork of the run made before its turn, the fork run to its end (idle, or the run's own last turn, ${report.bounds.lastTurn}) and checked. A step's pass rate is how often that change made the run pass.`,
+    '',
+    controlParagraph(report),
     '',
     `Spent: ${formatCount(report.spent.forks)} fork(s), ${formatCount(report.spent.calls)} call(s), ${showCredits(report.spent.credits)} credits; ${formatCount(report.spent.sharedCalls)} call(s) on the shared turns before the steps (copied from the history). Estimated before: ${estimateLine(report)}. ${worstCaseLine(report)}.`,
     '',
     ...[notRunLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
     '## Steps, most to blame first',
     '',
-    '| rank | turn | agent | forks | passed | pass rate | 95% interval | calls | credits |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...report.steps.map((step, index) => `| ${index + 1} | ${step.turn} | ${step.agent} | ${step.forks} | ${step.passed} | ${share(step.rate)} | [${share(step.interval[0])}, ${share(step.interval[1])}] | ${formatCount(step.calls)} | ${showCredits(step.credits)} |`),
+    controlled
+      ? '| rank | turn | agent | forks | passed | pass rate | 95% interval | controls | control passed | control rate | control 95% interval | effect | p | verdict | calls | credits |'
+      : '| rank | turn | agent | forks | passed | pass rate | 95% interval | verdict | calls | credits |',
+    controlled ? '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...report.steps.map((step, index) => {
+      const changed = `| ${index + 1} | ${step.turn} | ${step.agent} | ${step.forks} | ${step.passed} | ${share(step.rate)} | [${share(step.interval[0])}, ${share(step.interval[1])}] |`;
+      const control = step.control ? ` ${step.control.forks} | ${step.control.passed} | ${share(step.control.rate)} | [${share(step.control.interval[0])}, ${share(step.control.interval[1])}] | ${share(step.effect ?? NaN)} | ${showP(step.p)} |` : ' 0 | – | – | – | – | – |';
+      return `${changed}${controlled ? control : ''} ${step.verdict} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
+    }),
     '',
-    '## Agents',
+    'Calls and credits are the step\'s forks\' and its controls\' together.',
     '',
-    '| agent | steps | forks | passed | pass rate | 95% interval |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...report.agents.map((agent) => `| ${agent.agent} | ${agent.steps} | ${agent.forks} | ${agent.passed} | ${share(agent.rate)} | [${share(agent.interval[0])}, ${share(agent.interval[1])}] |`),
+    '## Agents, by their best step',
     '',
-    `Each fork is an org under ${report.folder}, named \`t<turn>-<agent>-<try>\`: \`lemming diff ${report.run} <fork>\` shows what the changed call did.`,
+    "An agent stands where its best step stands; beside it, all its steps' forks pooled (a decisive step among many calls that change nothing is diluted there).",
+    '',
+    '| agent | best step | its rank | its passed | its effect | its p | steps | pooled forks | pooled passed | pooled rate | pooled 95% interval | pooled control rate |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...report.agents.map(
+      (agent) =>
+        `| ${agent.agent} | turn ${agent.best.turn} | ${agent.best.rank} | ${agent.best.passed}/${agent.best.forks} | ${share(agent.best.effect ?? NaN)} | ${showP(agent.best.p)} | ${agent.steps} | ${agent.forks} | ${agent.passed} | ${share(agent.rate)} | [${share(agent.interval[0])}, ${share(agent.interval[1])}] | ${agent.control ? `${share(agent.control.rate)} (${agent.control.passed}/${agent.control.forks})` : '–'} |`,
+    ),
+    '',
+    `Each fork is an org under ${report.folder}, named \`t<turn>-<agent>-<try>\` (a control \`t<turn>-<agent>-c<try>\`): \`lemming diff ${report.run} <fork>\` shows what the changed call did.`,
     '',
   ];
   return lines.join('\n');

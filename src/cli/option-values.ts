@@ -20,6 +20,13 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** A count that may be none: 0 or more. */
+export function wholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a whole number, 0 or more, for example 3');
+  return parsed;
+}
+
 /** A turn number: 0 (the org before its first turn) or more. */
 export function turnNumber(value: string): number {
   const parsed = Number(value);

@@ -178,7 +178,7 @@ export function readExperiment(file: string, resolveBase: (base: string) => stri
     })),
     survey: surveySettings(value.survey),
     ...(value.personas ? { personas: personaSetting(value.personas) } : {}),
-    ...(value.blame ? { blame: { check: value.blame.check, k: value.blame.k, path: value.blame.path, seed: value.blame.seed, ...(value.blame.model ? { model: value.blame.model } : {}), ...(value.blame.max_credits === undefined ? {} : { maxCredits: value.blame.max_credits }) } } : {}),
+    ...(value.blame ? { blame: { check: value.blame.check, k: value.blame.k, ...(value.blame.controls === undefined ? {} : { controls: value.blame.controls }), path: value.blame.path, seed: value.blame.seed, ...(value.blame.model ? { model: value.blame.model } : {}), ...(value.blame.max_credits === undefined ? {} : { maxCredits: value.blame.max_credits }) } } : {}),
     ...(value.reference ? { reference: resolveSpec(file, value.reference) } : {}),
   };
 }

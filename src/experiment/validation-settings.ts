@@ -10,6 +10,8 @@ export interface BlameSetting {
   /** A check of the experiment (or of a variant): the runs that fail it are blamed. */
   check: string;
   k: number;
+  /** Control forks per run's step (default: k; 0 runs none). */
+  controls?: number;
   path: boolean;
   model?: string;
   seed: number;
@@ -23,6 +25,7 @@ export function validationFields(z: typeof Zod) {
       .strictObject({
         check: z.string('names one of the checks, for example `blame: { check: tests_pass }`').min(1, 'names one of the checks, for example `blame: { check: tests_pass }`'),
         k: z.number('is 1 to 50, for example `k: 3`').int('is 1 to 50, for example `k: 3`').min(1, 'is 1 to 50, for example `k: 3`').max(50, 'is 1 to 50, for example `k: 3`').default(3),
+        controls: z.number('is 0 to 50, for example `controls: 3` (0 runs no control)').int('is 0 to 50, for example `controls: 3` (0 runs no control)').min(0, 'is 0 to 50, for example `controls: 3` (0 runs no control)').max(50, 'is 0 to 50, for example `controls: 3` (0 runs no control)').optional(),
         path: z.boolean('is true or false, for example `path: true`').default(false),
         model: z.string('names a registry model, for example `model: repair`').min(1, 'names a registry model, for example `model: repair`').optional(),
         seed: z.number(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).int(`is 0 to ${MAX_SEED}, for example \`seed: 1\``).min(0, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).max(MAX_SEED, `is 0 to ${MAX_SEED}, for example \`seed: 1\``).default(1),

@@ -12,11 +12,12 @@ import { runEngine, tempDir } from '../helpers/temp-org.js';
 import { askA, FINISH_TURN, LOOP_CHECK, loopModels, loopOrg, ORIGINAL_SEED, startedMark } from './loop-org.js';
 
 /** Blame with the loop org's model, keeping every call each fork made, by fork. */
-async function blame(root: string, options: { k: number; seed?: number; maxCredits?: number; always?: 'LOOP' }) {
+async function blame(root: string, options: { k: number; controls?: number; seed?: number; maxCredits?: number; always?: 'LOOP' }) {
   const calls = new Map<string, ProviderRequest[]>();
   const report = await blameRun(root, {
     check: LOOP_CHECK,
     k: options.k,
+    ...(options.controls === undefined ? {} : { controls: options.controls }),
     seed: options.seed ?? 1,
     ...(options.maxCredits === undefined ? {} : { maxCredits: options.maxCredits }),
     providerFactory: (fork) => {
@@ -44,7 +45,8 @@ describe('blame on a run whose changed call starts a loop', () => {
     // Each fork of a's turn-1 call loops a and b until the run's bound, turn 10: 10 calls, 3.7 credits. Its worst case: 10 turns × 2 agents
     // × 0.44 (4,000 tokens in and 400 out at 100 a million) = 8.8. Under a ceiling of 18 a fork starts while what the forks before it
     // spent leaves room for 8.8 more: after 0, 3.7 and 7.4 credits, not after 11.1. Unbounded, the six forks spent 24.4 (11 turns each).
-    const { report, calls } = await blame(root, { k: 6, maxCredits: 18, always: 'LOOP' });
+    // No controls here (the ceiling with them is below).
+    const { report, calls } = await blame(root, { k: 6, controls: 0, maxCredits: 18, always: 'LOOP' });
     expect(report.ceiling).toMatchObject({ credits: 18, given: true });
     expect(report.spent.credits).toBeLessThanOrEqual(18);
     expect(report.forks).toHaveLength(3);
@@ -64,14 +66,22 @@ describe('blame on a run whose changed call starts a loop', () => {
       const saved = join(report.folder, fork.fork, 'blame-fork.json');
       writeFileSync(saved, JSON.stringify({ ...JSON.parse(readFileSync(saved, 'utf8')), credits: 0 }));
     }
-    const again = await blame(root, { k: 6, maxCredits: 18, always: 'LOOP' });
+    const again = await blame(root, { k: 6, controls: 0, maxCredits: 18, always: 'LOOP' });
     expect([...again.calls.values()].flat()).toHaveLength(0);
     expect(again.report.notRun).toEqual(['t1-a-4', 't1-a-5', 't1-a-6']);
 
     // Forks at once hold their worst cases while they run: three at a time under the same ceiling still stay within it.
-    const parallel = await blameRun(root, { check: LOOP_CHECK, k: 6, maxCredits: 18, parallel: 3, folder: join(root, 'parallel'), providerFactory: () => loopModels([], 'LOOP') });
+    const parallel = await blameRun(root, { check: LOOP_CHECK, k: 6, controls: 0, maxCredits: 18, parallel: 3, folder: join(root, 'parallel'), providerFactory: () => loopModels([], 'LOOP') });
     expect(parallel.spent.credits).toBeLessThanOrEqual(18);
     expect(parallel.notRun.length).toBeGreaterThanOrEqual(3);
+
+    // Controls are forks under the same ceiling, a try and a control in turn: a control's worst case is a fork's (8.8), and it spends
+    // what the run's call did (a answers at once: 0.37). After t1-a-1, -c1, -2, -c2 and -3 (11.84 spent) nothing more fits.
+    const controlled = await blameRun(root, { check: LOOP_CHECK, k: 6, maxCredits: 18, folder: join(root, 'controlled'), providerFactory: () => loopModels([], 'LOOP') });
+    expect(controlled.spent.credits).toBeLessThanOrEqual(18);
+    expect(controlled.forks.map((fork) => fork.fork)).toEqual(['t1-a-1', 't1-a-c1', 't1-a-2', 't1-a-c2', 't1-a-3']);
+    expect(controlled.notRun).toEqual(['t1-a-c3', 't1-a-4', 't1-a-c4', 't1-a-5', 't1-a-c5', 't1-a-6', 't1-a-c6']);
+    expect(controlled.steps[0]).toMatchObject({ forks: 3, passed: 0, control: { forks: 2, passed: 0 }, verdict: 'none' });
   }, 120_000);
 
   it("states a worst case on --dry-run that the blame's own spending stays within, and a fork stops at the run's bound, not at the org's max_turns after its step", async () => {
@@ -79,16 +89,19 @@ describe('blame on a run whose changed call starts a loop', () => {
     askA(root);
     await runEngine(root, {}, { providerFactory: loopModels() });
     const dry = await blameRun(root, { check: LOOP_CHECK, k: 3, dryRun: true, providerFactory: () => loopModels() });
-    expect(dry.estimate.calls).toBe(3);
-    // 3 forks × 10 turns × 2 agents, each call at most 0.44 credits.
-    expect(dry.worstCase).toMatchObject({ forks: 3, calls: 60 });
-    expect(dry.worstCase.credits).toBeCloseTo(26.4, 6);
+    // 3 changed forks and 3 controls (controls default to k), each re-running the run's one call.
+    expect(dry.estimate).toMatchObject({ forks: 6, controls: 3 });
+    expect(dry.estimate.calls).toBe(6);
+    // 6 forks × 10 turns × 2 agents, each call at most 0.44 credits: the controls are in the worst case and the ceiling.
+    expect(dry.worstCase).toMatchObject({ forks: 6, calls: 120 });
+    expect(dry.worstCase.credits).toBeCloseTo(52.8, 6);
     expect(dry.ceiling).toMatchObject({ credits: dry.worstCase.credits, given: false });
     const { report } = await blame(root, { k: 3, always: 'LOOP' });
     expect(report.notRun).toHaveLength(0);
-    expect(report.spent.calls).toBe(30);
+    // 3 changed forks of 10 calls, 3 controls of the run's 1.
+    expect(report.spent.calls).toBe(33);
     expect(report.spent.credits).toBeLessThanOrEqual(dry.worstCase.credits);
-    for (const fork of report.forks) expect(fork.lastTurn).toBe(10);
+    for (const fork of report.forks.filter((fork) => !fork.control)) expect(fork.lastTurn).toBe(10);
   }, 120_000);
 
   it('a fork of an experiment run made with `turns: 4` ends by the run\'s own end condition at turn 4: a longer right path is taken, a loop is stopped there', async () => {
@@ -116,21 +129,26 @@ describe('blame on a run whose changed call starts a loop', () => {
 
     const { report } = await blame(root, { k: 6, seed: 2 });
     expect(report.bounds).toMatchObject({ lastTurn: 4 });
-    expect(report.forks).toHaveLength(6);
-    const marks = report.forks.map((fork) => startedMark(fork.seed));
+    // Six changed forks and six controls (the call as it was: a answers at once, and the control fails as the run did).
+    expect(report.forks).toHaveLength(12);
+    const changed = report.forks.filter((fork) => !fork.control);
+    expect(changed).toHaveLength(6);
+    for (const control of report.forks.filter((fork) => fork.control)) expect(control).toMatchObject({ seed: ORIGINAL_SEED, passed: false, lastTurn: 1, calls: 1 });
+    const marks = changed.map((fork) => startedMark(fork.seed!));
     expect(marks).toContain('LOOP');
     expect(marks).toContain('FINISH');
-    for (const fork of report.forks) {
+    for (const fork of changed) {
       // Never past the run's turn 4 (the org's max_turns after the step would be turn 13), never cut at the original's turn 1.
       expect(fork.lastTurn).toBe(FINISH_TURN);
       expect(fork.calls).toBe(4);
-      expect(fork.passed).toBe(startedMark(fork.seed) === 'FINISH');
+      expect(fork.passed).toBe(startedMark(fork.seed!) === 'FINISH');
     }
 
     // --dry-run prints the worst case beside the estimate: 6 forks × 4 turns × 2 agents × 0.44.
     const lines: string[] = [];
     await blameCommand(root, { check: LOOP_CHECK.name, checks: file, k: 6, seed: 2, dryRun: true }, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
-    expect(lines.join('\n')).toMatch(/about 6 call\(s\) and 2\.2200 credits.*\n?.*At most 48 call\(s\) and 21\.12 credits/s);
+    // With its 6 controls (one call each, as the run): 12 calls and 2.22 + 6 × 0.37 credits; 12 forks × 4 turns × 2 agents × 0.44.
+    expect(lines.join('\n')).toMatch(/about 12 call\(s\) and 4\.4400 credits.*\n?.*At most 96 call\(s\) and 42\.24 credits/s);
     expect(lines.join('\n')).toContain('turn 4');
   }, 120_000);
 });

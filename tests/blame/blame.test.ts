@@ -34,7 +34,12 @@ describe('lemming blame on a run whose failure one known step made', () => {
       expect(original).toHaveLength(20);
       const { report, calls } = await blame(root, trial + 1);
       expect(report.steps).toHaveLength(20);
-      expect(report.forks).toHaveLength(20 * K);
+      // K changed forks and K controls a step (controls default to k).
+      expect(report.forks).toHaveLength(20 * 2 * K);
+      // The scripted model repeats a call exactly: no control passes, so each step's effect is its pass rate.
+      expect(report.forks.filter((fork) => fork.control).every((fork) => !fork.passed)).toBe(true);
+      // At K = 3 a side Fisher's p is at least 0.1: no step is called an effect, the culprit at best "unclear".
+      expect(report.steps.every((step) => step.verdict !== 'effect' && (step.p ?? 0) > 0.1 - 1e-9)).toBe(true);
       const [top, second] = report.steps;
       if (top!.turn === CULPRIT.turn && top!.agent === CULPRIT.agent && top!.rate > second!.rate) first += 1;
 
@@ -57,9 +62,13 @@ describe('lemming blame on a run whose failure one known step made', () => {
   it('says what it would cost with dryRun and forks nothing; each fork is an ordinary org with its change in its files', async () => {
     const calls: ProviderRequest[] = [];
     const root = await failedRun(failingSeed(7));
-    const dry = await blameRun(root, { check: CHECK, k: 2, dryRun: true, providerFactory: () => scriptedModels(calls) });
+    const dry = await blameRun(root, { check: CHECK, k: 2, controls: 0, dryRun: true, providerFactory: () => scriptedModels(calls) });
     // Steps at turn t re-run the calls of turns t..5 (4 a turn): 4·(20+16+12+8+4) = 240 a try, two tries.
     expect(dry.estimate).toMatchObject({ steps: 20, forks: 40, calls: 480, sharedCalls: 320 });
+    // With controls (default: k) each step's two controls cost what its two tries do.
+    const controlled = await blameRun(root, { check: CHECK, k: 2, dryRun: true, providerFactory: () => scriptedModels(calls) });
+    expect(controlled.estimate).toMatchObject({ steps: 20, forks: 80, controls: 40, calls: 960, sharedCalls: 640 });
+    expect(controlled.worstCase.forks).toBe(80);
     expect(calls).toHaveLength(0);
     expect(existsSync(join(root, 'blame'))).toBe(false);
 

@@ -31,6 +31,10 @@ describe('an experiment held against reality: blame: and reference:', () => {
 
   it('a blame: field out of range says what a valid one looks like', () => {
     expect(() => readExperiment(experimentFile('blame: { check: tested, k: 0 }\n'), (base) => base)).toThrow(/blame\.k: is 1 to 50, for example `k: 3`/);
+    // controls: 0 runs none; left out, blame runs k of them.
+    expect(readExperiment(experimentFile('blame: { check: tested, controls: 0 }\n'), (base) => base).blame).toMatchObject({ controls: 0 });
+    expect(readExperiment(experimentFile('blame: { check: tested }\n'), (base) => base).blame).not.toHaveProperty('controls');
+    expect(() => readExperiment(experimentFile('blame: { check: tested, controls: -1 }\n'), (base) => base)).toThrow(/blame\.controls: is 0 to 50, for example `controls: 3` \(0 runs no control\)/);
     expect(() => readExperiment(experimentFile('blame: { check: tested, seed: -1 }\n'), (base) => base)).toThrow(/blame\.seed: is 0 to 2147482648, for example `seed: 1`/);
     expect(() => readExperiment(experimentFile('reference: 3\n'), (base) => base)).toThrow(/reference: is the reference file, beside the experiment file/);
   });

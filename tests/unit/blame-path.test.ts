@@ -33,8 +33,16 @@ describe("blame's candidate steps and plan", () => {
     expect(planForks(steps, 3, 6, () => 12345)).not.toEqual(planned);
     const own = planned[0]!.seed;
     expect(planForks(steps, 3, 5, () => own)[0]!.seed).not.toBe(own);
+    // Controls re-run the call on its own seed, a try and a control in turn; the tries' seeds are the same as without them.
+    const controlled = planForks(steps, 3, 5, () => 12345, { count: 2, seedOf: () => 12345 });
+    expect(controlled.map((fork) => fork.fork)).toEqual(['t1-a-1', 't1-a-c1', 't1-a-2', 't1-a-c2', 't1-a-3', 't2-b-1', 't2-b-c1', 't2-b-2', 't2-b-c2', 't2-b-3']);
+    expect(controlled.filter((fork) => !fork.control)).toEqual(planned);
+    expect(controlled.filter((fork) => fork.control).every((fork) => fork.seed === 12345)).toBe(true);
+    expect(planForks(steps, 1, 5, () => undefined, { count: 1, seedOf: () => undefined })[1]).not.toHaveProperty('seed');
     const run = { calls: [{ turn: 1, agent: 'a', credits: 1 }, { turn: 2, agent: 'b', credits: 2 }, { turn: 3, agent: 'a', credits: 4 }], lastTurn: 3 };
     // Step at turn 1 re-runs all three calls (7 credits); at turn 2 the last two (6) and copies the first (1).
-    expect(estimateBlame(steps, 3, run)).toEqual({ steps: 2, forks: 6, calls: 15, credits: 39, sharedCalls: 3, sharedCredits: 3 });
+    expect(estimateBlame(steps, 3, run)).toEqual({ steps: 2, forks: 6, controls: 0, calls: 15, credits: 39, sharedCalls: 3, sharedCredits: 3 });
+    // Controls cost what changed forks do: 3 of each a step doubles the calls.
+    expect(estimateBlame(steps, 3, run, 3)).toEqual({ steps: 2, forks: 12, controls: 6, calls: 30, credits: 78, sharedCalls: 6, sharedCredits: 6 });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapMean, clusteredBootstrapMean } from '../../src/statistics/bootstrap.js';
 import { intervalCoverage, normalDraw } from '../../src/statistics/coverage.js';
 import { fisherExact } from '../../src/statistics/fisher-exact.js';
+import { compareProportions, smallestFisherP } from '../../src/statistics/proportion-difference.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
 import { binomialDraw, drawCounts, sampleInOrder, splitHalves } from '../../src/statistics/sampling.js';
 import { studentCdf, studentQuantile, tInterval } from '../../src/statistics/student-t.js';
@@ -30,6 +31,22 @@ describe("Student's t", () => {
     expect(low).toBeCloseTo(3 - 2.7764 * Math.sqrt(0.5), 3);
     expect(high).toBeCloseTo(3 + 2.7764 * Math.sqrt(0.5), 3);
     expect(tInterval([4])).toEqual([NaN, NaN]);
+  });
+});
+
+describe('a proportion against its control', () => {
+  it("each rate with its Wilson interval, the difference, and Fisher's two-sided p; three a side cannot reach 5 %", () => {
+    const compared = compareProportions({ passed: 3, trials: 6 }, { passed: 0, trials: 6 });
+    expect(compared.difference).toBeCloseTo(0.5, 10);
+    expect(compared.p).toBeCloseTo(40 / 220, 10);
+    expect(compared.treatment.interval[0]).toBeCloseTo(0.188, 3);
+    expect(compared.control.interval[1]).toBeCloseTo(0.39, 2);
+    expect(compareProportions({ passed: 6, trials: 6 }, { passed: 0, trials: 6 }).p).toBeCloseTo(2 / 924, 10);
+    expect(compareProportions({ passed: 2, trials: 4 }, { passed: 2, trials: 4 }).difference).toBe(0);
+    expect(compareProportions({ passed: 2, trials: 4 }, { passed: 2, trials: 4 }).p).toBeCloseTo(1, 10);
+    expect(smallestFisherP(3)).toBeCloseTo(0.1, 10);
+    expect(smallestFisherP(4)).toBeCloseTo(2 / 70, 10);
+    expect(compareProportions({ passed: 1, trials: 1 }, { passed: 0, trials: 0 }).p).toBeNaN();
   });
 });
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, positiveInteger, seed } from '../option-values.js';
+import { credits, positiveInteger, seed, wholeNumber } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
@@ -21,11 +21,12 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
 
   program
     .command('blame')
-    .description('find the step that made a run fail a check: fork the run before each agent call, re-run that call k times with other seeds (or --model), run each fork to the end, check it, and rank the steps by how often the change makes it pass')
+    .description('find the step that made a run fail a check: fork the run before each agent call, re-run that call k times with other seeds (or --model) and k times as it was (its control), run each fork to the end, check it, and rank the steps by how much more often the change makes it pass than the control does')
     .argument('[run]', 'the failed run: an org that keeps a history (default: --root)')
     .requiredOption('--check <name>', 'the check the run fails')
     .option('--checks <file>', 'the experiment file whose `checks:` defines it')
     .option('-k, --k <n>', 'forks per step (default 3)', positiveInteger)
+    .option('--controls <n>', "control forks per step, each re-running the call as it was (its model and seed), against which the step's pass rate is read (default: k; 0 runs none)", wholeNumber)
     .option('--path', "only the calls on the path of the person's requests, not every call from turn 1")
     .option('--seed <n>', 'the seed the tries\' seeds are drawn from (default 1)', seed)
     .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')

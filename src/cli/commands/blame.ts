@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
-import { estimateLine, notRunLine, worstCaseLine } from '../../blame/render-blame.js';
+import { controlParagraph, estimateLine, notRunLine, stepLine, worstCaseLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
 import { showCredits } from '../../format/format.js';
 import { readExperiment } from '../../experiment/experiment-file.js';
@@ -9,7 +9,7 @@ import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
 /** The flags of `lemming blame`: blameRun's options, with the check named (and found in `--checks`) and `--out` for its folder. */
-export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'path' | 'seed' | 'model' | 'turns' | 'maxCredits' | 'parallel' | 'dryRun'> & {
+export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'controls' | 'path' | 'seed' | 'model' | 'turns' | 'maxCredits' | 'parallel' | 'dryRun'> & {
   check: string;
   checks?: string;
   out?: string;
@@ -34,7 +34,8 @@ function shown(path: string): string {
 
 /**
  * `lemming blame RUN --check NAME --checks FILE`: fork a run that fails the check before each of its
- * calls, re-run that call k times, and rank the steps by how often the change makes it pass.
+ * calls, re-run that call k times changed and k times as it was (its control), and rank the steps by
+ * how much more often the change makes it pass than the control does.
  * Exit 0 with the ranking; 2 when the run passes, keeps no history, or the check is not in the file.
  */
 export async function blameCommand(run: string, options: BlameCommandOptions, output: Output): Promise<number> {
@@ -54,8 +55,7 @@ export async function blameCommand(run: string, options: BlameCommandOptions, ou
   output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits spent (${report.spent.sharedCalls} on shared turns; ceiling ${showCredits(report.ceiling.credits)}); report: ${shown(report.folder)}/report.md`);
   const notRun = notRunLine(report);
   if (notRun !== undefined) output.out(notRun);
-  for (const [index, step] of report.steps.slice(0, 5).entries()) {
-    output.out(`  ${index + 1}. turn ${step.turn} ${step.agent}: passed ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])`);
-  }
+  for (const [index, step] of report.steps.slice(0, 5).entries()) output.out(`  ${index + 1}. ${stepLine(step)}`);
+  output.out(controlParagraph(report));
   return 0;
 }
