@@ -14,22 +14,21 @@ const QUESTION_TURN = 60;
 /** Plainly worded facts: no "for the record", no figure, none of the words the importance rule rewards. */
 const FACTS = [
   { tell: "The supplier's name is Halvorsen Timber.", ask: "What is the supplier's name?", value: 'Halvorsen Timber' },
-  { tell: 'The caterer for the spring party is Marlowe Kitchens.', ask: 'Who is the caterer for the spring party?', value: 'Marlowe Kitchens' },
-  { tell: "The landlord's agent is called Ingrid Vasquez.", ask: "What is the landlord's agent called?", value: 'Ingrid Vasquez' },
-  { tell: 'The auditor we hired is Penrose and Dunmore.', ask: 'Which auditor did we hire?', value: 'Penrose and Dunmore' },
-  { tell: "The courier's company is Blue Heron Freight.", ask: "What is the courier's company?", value: 'Blue Heron Freight' },
+  { tell: "The caterer's name is Marlowe Kitchens.", ask: "What is the caterer's name?", value: 'Marlowe Kitchens' },
+  { tell: "The landlord's name is Ingrid Vasquez.", ask: "What is the landlord's name?", value: 'Ingrid Vasquez' },
+  { tell: "The auditor's name is Penrose Dunmore.", ask: "What is the auditor's name?", value: 'Penrose Dunmore' },
+  { tell: "The courier's name is Blue Heron Freight.", ask: "What is the courier's name?", value: 'Blue Heron Freight' },
 ];
-/** Busy work as it comes: most with a figure or a deadline, some sharing a common word with a question (name, company, party, agent, hire). */
+/** Busy work as it comes: most with a figure or a deadline, most sharing a common word with the question ("name"), as the issue's task reports did. */
 const TASKS = [
   'Put the name of each of the 14 new starters on the door list by Friday.',
   'The deadline for the quarterly report is day 12; send me the figures when you have them.',
   'Count the 40 chairs in the hall and write the name of the room on each stack.',
-  'We must order 25 reams of paper for the company printers this week.',
+  'Check the name on each of the 25 parcels in the post room against the order list.',
   'Check that the 3 fire doors on floor 2 close properly.',
-  'Book room 4 for the party planning meeting on the 18th.',
-  'Renew the 2 parking permits for the agent visits.',
-  'List the 6 open invoices and who at each company we should call.',
-  'Find out whether we can hire 2 more cleaners for the spring.',
+  'Print 30 name badges for the visitors on Thursday.',
+  'Find the name of the 2 cleaners who start in the spring.',
+  'List the 6 open invoices and the name of who we should call about each.',
 ];
 
 /**
@@ -37,7 +36,7 @@ const TASKS = [
  * example): a plainly worded fact at turn 1, a task every other turn (the others its team's reports),
  * the question at turn 60. The memories the question's prompt recalled.
  */
-async function questionPrompt(seed: number): Promise<{ recalled: string[]; value: string }> {
+async function questionPrompt(seed: number): Promise<{ recalled: string[]; value: string; turn: number }> {
   const random = seededRandom(seed);
   const fact = FACTS[(seed - 1) % FACTS.length] as (typeof FACTS)[number];
   const root = defaultOrg();
@@ -55,11 +54,17 @@ async function questionPrompt(seed: number): Promise<{ recalled: string[]; value
   }
   const { requests, providerFactory } = capturingFactory();
   const engine = Engine.open({ root, providerFactory });
+  let questionId = '';
+  /** The manager's prompt that shows the question: the question waits behind its team's reports when they came first. */
+  const showing = () => requests.find((request) => request.agent === 'manager' && questionId !== '' && String(request.messages[0]?.content ?? '').includes(`<message id="${questionId}"`));
   try {
-    for (let turn = 1; turn <= QUESTION_TURN; turn += 1) {
+    for (let turn = 1; turn <= QUESTION_TURN + 20 && !showing(); turn += 1) {
       const message =
-        turn === 1 ? { subject: 'Supplier', body: fact.tell } : turn === QUESTION_TURN ? { subject: 'Question', body: fact.ask } : turn % 2 === 0 ? { subject: `Task ${turn / 2}`, body: random.pick(TASKS) } : undefined;
-      if (message) sendAsHuman(root, engine.currentOrg, { to: 'manager', ...message });
+        turn === 1 ? { subject: 'A contact', body: fact.tell } : turn === QUESTION_TURN ? { subject: 'Question', body: fact.ask } : turn % 2 === 0 && turn < QUESTION_TURN ? { subject: `Task ${turn / 2}`, body: random.pick(TASKS) } : undefined;
+      if (message) {
+        const sent = sendAsHuman(root, engine.currentOrg, { to: 'manager', ...message });
+        if (turn === QUESTION_TURN) questionId = sent.message.id;
+      }
       for await (const event of engine.turn()) {
         if (event.type === 'agent-error') throw new Error(event.message);
         if (event.type === 'turn-started') expect(event.turn, 'each loop is a turn').toBe(turn);
@@ -68,12 +73,15 @@ async function questionPrompt(seed: number): Promise<{ recalled: string[]; value
   } finally {
     engine.close();
   }
-  const asked = requests.find((request) => request.agent === 'manager' && request.turn === QUESTION_TURN && !JSON.stringify(request.messages).includes('reflection-request'));
+  const asked = showing();
+  expect(asked, `seed ${seed}: the manager is shown the question`).toBeDefined();
   const content = asked?.messages[0]?.content;
-  expect(asked, `seed ${seed}: the manager is called at turn ${QUESTION_TURN}`).toBeDefined();
+  // The access is part of the turn's record: the ids its prompt recalled, in order, as the engine wrote them.
+  const recalledIds = parseRecalledMarkup(typeof content === 'string' ? content : '').map((memory) => memory.id);
+  expect(readFileSync(join(root, `agents/manager/memory/recalled/${String(asked?.turn).padStart(6, '0')}.md`), 'utf8')).toBe(`${recalledIds.join('\n')}\n`);
   const first = readFileSync(join(root, 'agents/manager/memory/stream/000001-001-observation.md'), 'utf8');
   expect(first, "the fact is the manager's first memory").toContain(fact.value);
-  return { recalled: parseRecalledMarkup(typeof content === 'string' ? content : '').map((memory) => `${memory.id}${memory.text.includes(fact.value) ? '*' : ''}`), value: fact.value };
+  return { turn: asked?.turn ?? 0, recalled: parseRecalledMarkup(typeof content === 'string' ? content : '').map((memory) => `${memory.id}${memory.text.includes(fact.value) ? '*' : ''}`), value: fact.value };
 }
 
 describe('a plainly worded fact told at turn 1 is recalled at turn 60 (issue 64)', () => {
@@ -84,7 +92,7 @@ describe('a plainly worded fact told at turn 1 is recalled at turn 60 (issue 64)
       const run = await questionPrompt(seed);
       const held = run.recalled.includes('000001-001*');
       if (held) recalled += 1;
-      results.push(`seed ${seed}: ${held ? 'recalled' : 'not recalled'}: ${run.recalled.join(' ')} (* holds "${run.value}")`);
+      results.push(`seed ${seed}, shown the question in turn ${run.turn}: ${held ? 'recalled' : 'not recalled'}: ${run.recalled.join(' ')} (* holds "${run.value}")`);
     }
     console.log(results.join('\n'));
     expect(recalled, results.join('\n')).toBeGreaterThanOrEqual(4);

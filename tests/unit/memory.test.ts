@@ -63,7 +63,7 @@ describe('reflection', () => {
 describe('the indexes a process keeps', () => {
   test('past their bound, the least used are saved and let go, and read back the same', () => {
     const root = tempDir();
-    const settings = { budgetTokens: 400, reflect: { every: 0, importance: 0 } };
+    const settings = { budgetTokens: 400, reflect: { every: 0, importance: 0 }, weights: { recency: 0.5, relevance: 3, importance: 2 } };
     for (const agent of ['ann', 'bob', 'cy']) {
       writeMemories(root, agent, Array.from({ length: 30 }, (_, index) => memory(`000001-${String(index + 1).padStart(3, '0')}`, 1, `${agent} filed note ${index} about the ${index % 2 ? 'ferry' : 'vault'}.`)));
     }
