@@ -398,11 +398,11 @@ function buildSchemas(z: typeof Zod) {
    * before it is weighed (memory/rank-memories.ts). The defaults are Park et al.'s released ones.
    */
   const weightsSchema = z.strictObject({
-    /** How recently it was recalled into a prompt, or else written. */
+    /** How recently it was recalled into a prompt, or else written (Park et al.'s weight: 0.5). */
     recency: memoryWeight.default(0.5),
-    /** How well it matches the mail the prompt shows. */
+    /** How well it matches the mail the prompt shows (theirs: 3). */
     relevance: memoryWeight.default(3),
-    /** Its importance, 1 to 10. */
+    /** Its importance, 1 to 10 (theirs: 2). */
     importance: memoryWeight.default(2),
   });
   /** org.yaml `memory:` (docs/memory.md): each agent's memory stream, retrieved into its prompts, reflected on. */
@@ -433,7 +433,16 @@ function buildSchemas(z: typeof Zod) {
         })
         .optional(),
       /** How the parts of the ranking weigh, over org.yaml `memory.weights`. */
-      weights: z.strictObject({ recency: memoryWeight.optional(), relevance: memoryWeight.optional(), importance: memoryWeight.optional() }).optional(),
+      weights: z
+        .strictObject({
+          /** How recently it was recalled into a prompt, or else written (org.yaml `memory.weights.recency` when absent). */
+          recency: memoryWeight.optional(),
+          /** How well it matches the mail the prompt shows. */
+          relevance: memoryWeight.optional(),
+          /** Its importance, 1 to 10. */
+          importance: memoryWeight.optional(),
+        })
+        .optional(),
     }),
   ]);
 
@@ -558,6 +567,7 @@ function buildSchemas(z: typeof Zod) {
     resumeSchema,
     orgMemorySchema,
     reflectSchema,
+    weightsSchema,
     resumeMemorySchema,
   };
 }
