@@ -55,6 +55,8 @@ export class AccessLog {
   private readonly files = new Map<string, AccessFile>();
   /** Each id's turns of access, ascending; derived from `files`, until the next change. */
   private turnsOf: Map<string, number[]> | undefined;
+  /** The latest turn `turnsOf` holds. */
+  private latestTurn = Number.NEGATIVE_INFINITY;
   private folderTime: number | undefined;
 
   constructor(private readonly folder: string) {}
@@ -81,8 +83,19 @@ export class AccessLog {
       this.folderTime = Number.NaN;
       return;
     }
+    const had = this.files.get(name);
     this.files.set(name, { stamp: stampOf(stat), turn, ids });
-    this.turnsOf = undefined;
+    // A new turn after every one held (the engine's way): its accesses are added, not every file's counted again.
+    if (this.turnsOf && had === undefined && turn > this.latestTurn) {
+      for (const id of ids) {
+        const turns = this.turnsOf.get(id);
+        if (turns === undefined) this.turnsOf.set(id, [turn]);
+        else if (turns[turns.length - 1] !== turn) turns.push(turn);
+      }
+      this.latestTurn = turn;
+    } else {
+      this.turnsOf = undefined;
+    }
     this.folderTime = after;
   }
 
@@ -124,6 +137,7 @@ export class AccessLog {
     if (this.turnsOf) return this.turnsOf;
     const turnsOf = new Map<string, number[]>();
     const files = [...this.files.values()].sort((left, right) => left.turn - right.turn);
+    this.latestTurn = files[files.length - 1]?.turn ?? Number.NEGATIVE_INFINITY;
     for (const file of files) {
       for (const id of file.ids) {
         const turns = turnsOf.get(id);
