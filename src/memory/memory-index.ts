@@ -5,7 +5,8 @@ import { trustworthyTime } from '../mailbox/outbox-scan.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseMemoryFile, type Memory } from './memory-file.js';
 import { memoriesHolding, newMemorySearch, QUERY_CHARS, relevanceScores, termsOf, type MemorySearch } from './memory-search.js';
-import { memoryCacheFile, streamFolder } from './memory-paths.js';
+import { AccessLog } from './memory-access.js';
+import { memoryCacheFile, recalledFolder, streamFolder } from './memory-paths.js';
 import { readSavedIndex, savedIndexText, SAVED_VERSION, type LeftOut, type SavedIndex } from './saved-index.js';
 import { MAX_MEMORY_BYTES, MAX_STREAM_FILES, walkStream } from './stream-walk.js';
 
@@ -54,7 +55,7 @@ export class StreamIndex {
     const folder = streamFolder(root, agent);
     let index = StreamIndex.kept.get(folder);
     if (index) StreamIndex.kept.delete(folder);
-    else index = new StreamIndex(folder, memoryCacheFile(root, agent));
+    else index = new StreamIndex(folder, memoryCacheFile(root, agent), new AccessLog(recalledFolder(root, agent)));
     StreamIndex.kept.set(folder, index);
     return index;
   }
@@ -94,6 +95,8 @@ export class StreamIndex {
   private constructor(
     private readonly folder: string,
     private readonly cacheFile: string,
+    /** When each of its memories was last recalled into a prompt (memory-access.ts), held and let go with the index. */
+    readonly accesses: AccessLog,
   ) {}
 
   /** Bring the index up to date with the folder: one `stat` when nothing was added, removed or renamed. */
@@ -277,6 +280,7 @@ export class StreamIndex {
 
   /** What the process let go of (trim): its entries, so the memory they take is given back; `of` makes a new index next time. */
   private release(): void {
+    this.accesses.release();
     this.entries.clear();
     this.files.clear();
     this.listed = undefined;

@@ -11,7 +11,7 @@ import { streamFolderName } from './memory-paths.js';
 import { rankMemories } from './rank-memories.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
-import { removeTurnMemories, writeMemories } from './memory-stream.js';
+import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
 export { removeTurnMemories };
@@ -37,7 +37,8 @@ const ELEMENT_TOKENS = 20;
 
 /**
  * The memories an agent's call in `turn` is shown, retrieved for `query` (the mail it is shown) by
- * recency, importance and relevance (rank-memories.ts), from its stream as it was before the turn.
+ * recency, importance and relevance (rank-memories.ts, weighed by its settings), from its stream as it
+ * was before the turn, recency counted from what earlier turns recalled.
  * Those about to be shown are checked against their files (one edited in place is read again, and
  * the ranking made again).
  */
@@ -54,7 +55,9 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
     }
     return chosen;
   };
-  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query }, index.relevance(query)).map((entry) => entry.memory), CANDIDATE_BUDGETS);
+  // Recency counts from each memory's last access before this turn (memory-access.ts): a turn finished after a crash ranks as planned.
+  const lastAccess = index.accesses.lastAccessBefore(turn);
+  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, index.relevance(query)).map((entry) => entry.memory), CANDIDATE_BUDGETS);
   let memories = rank();
   // Those likely to be shown (the first budget's worth) are checked against their files.
   if (index.recheck(best(memories, 1))) memories = rank();
@@ -66,7 +69,12 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}), ...(left ? { leftOut: streamLeftOutText(streamFolderName(agent), left) } : {}) };
 }
 
-/** Write the memories of what an agent saw and did in a turn (turn-memories.ts); the file names written. */
+/**
+ * Write the memories of what an agent saw and did in a turn (turn-memories.ts), and which memories its
+ * prompt recalled (memory-access.ts); the file names written.
+ */
 export function writeTurnMemories(root: string, events: TurnEvents): string[] {
-  return writeMemories(root, events.agent, turnMemories(events));
+  const written = writeMemories(root, events.agent, turnMemories(events));
+  const recalled = writeRecalled(root, events.agent, events.turn, events.recalled ?? []);
+  return recalled === undefined ? written : [...written, recalled];
 }

@@ -14,3 +14,8 @@ export function streamFolderName(agent: string): string {
 export function memoryCacheFile(root: string, agent: string): string {
   return join(root, 'org', 'state', 'cache', 'memory', `${agent}.json`);
 }
+
+/** Which memories each turn's prompt recalled, `agents/<name>/memory/recalled/<turn>.md`: the accesses recency is counted from (memory-access.ts). */
+export function recalledFolder(root: string, agent: string): string {
+  return join(root, 'agents', agent, 'memory', 'recalled');
+}

@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { isTemporaryName } from '../storage/temporary-files.js';
 import { formatMemory, memoryFileName, MEMORY_KINDS, type Memory } from './memory-file.js';
 import { StreamIndex } from './memory-index.js';
-import { streamFolder } from './memory-paths.js';
+import { formatRecalled, recalledFileName } from './memory-access.js';
+import { recalledFolder, streamFolder } from './memory-paths.js';
 
 /** The names lemming gives the memories of a turn: `000012-003-observation.md`. */
 const OWN_NAME = new RegExp(`^(\\d{6})-\\d{3,}-(${MEMORY_KINDS.join('|')})\\.md$`);
@@ -29,8 +30,24 @@ export function writeMemories(root: string, agent: string, memories: readonly Me
 }
 
 /**
- * Remove the memories an interrupted attempt at `turn` wrote for the agent (and the temporaries it
- * left), so the turn applied again writes exactly its own. Only names lemming gives a memory of that
+ * Write which memories the agent's prompt of `turn` recalled (their ids, in the order shown) into
+ * `agents/<name>/memory/recalled/<turn>.md`, through the one write layer, and tell the index: the
+ * access recency counts from (memory-access.ts). Written again after a crash, the same bytes. Nothing
+ * recalled, nothing written. The name written, if any.
+ */
+export function writeRecalled(root: string, agent: string, turn: number, ids: readonly string[]): string | undefined {
+  if (ids.length === 0) return undefined;
+  const folder = recalledFolder(root, agent);
+  const before = statSync(folder, { throwIfNoEntry: false })?.mtimeMs;
+  const name = recalledFileName(turn);
+  writeFileAtomic(join(folder, name), formatRecalled(ids));
+  StreamIndex.of(root, agent).accesses.wrote(name, turn, ids, before, statSync(folder).mtimeMs);
+  return name;
+}
+
+/**
+ * Remove the memories an interrupted attempt at `turn` wrote for the agent, its record of what it
+ * recalled (and the temporaries they left), so the turn applied again writes exactly its own. Only names lemming gives a memory of that
  * turn: a file a person wrote is never removed.
  */
 export function removeTurnMemories(root: string, agent: string, turn: number): void {
@@ -46,4 +63,18 @@ export function removeTurnMemories(root: string, agent: string, turn: number): v
     const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
     if (temporary || OWN_NAME.exec(name)?.[1] === padTurn(turn)) unlinkSync(join(folder, name));
   }
+  removeRecalled(root, agent, turn);
+}
+
+/** Remove the record of what an interrupted attempt at `turn` recalled (and its temporaries), so the turn applied again writes its own. */
+function removeRecalled(root: string, agent: string, turn: number): void {
+  const folder = recalledFolder(root, agent);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  const own = recalledFileName(turn);
+  for (const name of names) if (name === own || (name.startsWith(`.${own}`) && isTemporaryName(name))) unlinkSync(join(folder, name));
 }

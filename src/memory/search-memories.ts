@@ -2,7 +2,7 @@ import type { Memory } from './memory-file.js';
 import { StreamIndex } from './memory-index.js';
 import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
-import { rankMemories } from './rank-memories.js';
+import { rankMemories, type RankingWeights } from './rank-memories.js';
 
 /** One memory as `lemming memory` shows it: where it is, and with a query, how it ranks. */
 export interface FoundMemory extends Memory {
@@ -34,9 +34,10 @@ export interface MemorySearch {
 /**
  * Read an agent's memory stream (`agents/<name>/memory/stream/`) through the index the prompts use,
  * brought up to date first: every memory newest first, or with a query those that share a word with
- * it, ranked as a prompt of `turn` would rank them (recency, importance, relevance). At most `limit`.
+ * it, ranked as a prompt of `turn` would rank them (recency since last recalled, importance, relevance,
+ * with the agent's weights). At most `limit`.
  */
-export function searchMemories(root: string, agent: string, options: { turn: number; query?: string; limit: number }): MemorySearch {
+export function searchMemories(root: string, agent: string, options: { turn: number; query?: string; limit: number; weights?: Readonly<RankingWeights> }): MemorySearch {
   const index = StreamIndex.of(root, agent);
   // A person may have edited files in place since this process last looked: every stamp is checked.
   index.forget();
@@ -53,7 +54,10 @@ export function searchMemories(root: string, agent: string, options: { turn: num
     const newest = [...all].sort((left, right) => right.turn - left.turn || (left.id < right.id ? 1 : left.id > right.id ? -1 : 0));
     return { ...base, memories: newest.slice(0, options.limit).map(located) };
   }
-  const ranked = rankMemories(all, { turn: Math.max(options.turn, ...all.map((memory) => memory.turn + 1)), query }, index.relevance(query)).filter((entry) => entry.relevance > 0);
+  const turn = Math.max(options.turn, ...all.map((memory) => memory.turn + 1));
+  const relevance = index.relevance(query);
+  // Those that share a word with the query (their relevance scaled is a half when none does).
+  const ranked = rankMemories(all, { turn, query, lastAccess: index.accesses.lastAccessBefore(turn), ...(options.weights ? { weights: options.weights } : {}) }, relevance).filter((entry) => relevance(entry.memory) > 0);
   return {
     ...base,
     query,

@@ -28,6 +28,8 @@ export interface TurnEvents {
   insights: ReadonlyArray<{ text: string; sources: string[]; cited: number[] }>;
   /** It reflected this turn, on these memories (ids): with no insight grounded in them, that it did is still a memory. */
   reflectedOn?: readonly string[];
+  /** The memories its prompt recalled (ids, in the order shown): written as the turn's accesses (memory-access.ts), not as memories. */
+  recalled?: readonly string[];
 }
 
 /** Text cut to what a memory keeps, saying so. */

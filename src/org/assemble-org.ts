@@ -203,6 +203,12 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
   return {
     budgetTokens: mine.budget_tokens ?? org?.budget_tokens ?? 800,
     reflect: { every: mine.reflect?.every ?? org?.reflect.every ?? 20, importance: mine.reflect?.importance ?? org?.reflect.importance ?? 100 },
+    // Park et al.'s released weights when nothing says otherwise (memory/rank-memories.ts, DEFAULT_WEIGHTS).
+    weights: {
+      recency: mine.weights?.recency ?? org?.weights.recency ?? 0.5,
+      relevance: mine.weights?.relevance ?? org?.weights.relevance ?? 3,
+      importance: mine.weights?.importance ?? org?.weights.importance ?? 2,
+    },
   };
 }
 

@@ -41,6 +41,8 @@ export interface AgentMemory {
   budgetTokens: number;
   /** It reflects every `every` turns (0: never by turns), or once the importance since its last reflection reaches `importance` (0: never so). */
   reflect: { every: number; importance: number };
+  /** How recency, relevance and importance weigh in a memory's score (memory/rank-memories.ts). */
+  weights: { recency: number; relevance: number; importance: number };
 }
 
 /** The whole org, loaded and checked. */

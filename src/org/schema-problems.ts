@@ -107,7 +107,10 @@ const FIELD_EXAMPLES: Record<string, string> = {
   'memory.budget_tokens': 'budget_tokens: 800   # memories shown per call, in estimated tokens',
   'memory.reflect': 'reflect: { every: 20, importance: 100 }   # 0 turns off either',
   'memory.every': 'every: 20   # turns between reflections; 0 = never by turns',
-  'memory.importance': 'importance: 100   # or reflect once the importance since the last adds up to this; 0 = never so',
+  'memory.importance': 'importance: 100   # under reflect: reflect once the importance since the last adds up to this, 0 = never so; under weights: 2, a number from 0 to 1000',
+  'memory.weights': 'weights: { recency: 0.5, relevance: 3, importance: 2 }   # how the parts of a memory\'s score weigh; 0 leaves one out',
+  'memory.recency': 'recency: 0.5   # a weight from 0 to 1000',
+  'memory.relevance': 'relevance: 3   # a weight from 0 to 1000',
   hold: 'hold: planner   # an agent of the org',
   retire: 'retire: planner   # an agent of the org with a manager',
 };

@@ -391,6 +391,20 @@ function buildSchemas(z: typeof Zod) {
   });
   /** Memories shown per call, in estimated tokens (the most relevant, important and recent that fit). */
   const memoryBudget = positiveInt.max(1_000_000);
+  /** A weight of the ranking: 0 leaves its part out. */
+  const memoryWeight = z.number().min(0).max(1_000);
+  /**
+   * How the three parts of a memory's score weigh, each part min–max scaled over the agent's memories
+   * before it is weighed (memory/rank-memories.ts). The defaults are Park et al.'s released ones.
+   */
+  const weightsSchema = z.strictObject({
+    /** How recently it was recalled into a prompt, or else written (Park et al.'s weight: 0.5). */
+    recency: memoryWeight.default(0.5),
+    /** How well it matches the mail the prompt shows (theirs: 3). */
+    relevance: memoryWeight.default(3),
+    /** Its importance, 1 to 10 (theirs: 2). */
+    importance: memoryWeight.default(2),
+  });
   /** org.yaml `memory:` (docs/memory.md): each agent's memory stream, retrieved into its prompts, reflected on. */
   const orgMemorySchema = z.strictObject({
     /** Keep a memory stream for every agent (a resume's `memory: off` leaves one out); off unless set. */
@@ -399,6 +413,8 @@ function buildSchemas(z: typeof Zod) {
     budget_tokens: memoryBudget.default(800),
     /** When each agent reflects on its memories: a model call, charged with its turn. */
     reflect: reflectSchema.prefault({}),
+    /** How recency, relevance and importance weigh when memories are ranked for a prompt. */
+    weights: weightsSchema.prefault({}),
   });
   /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
   const resumeMemorySchema = z.union([
@@ -414,6 +430,17 @@ function buildSchemas(z: typeof Zod) {
           every: nonNegativeInt.max(1_000_000).optional(),
           /** Or once the importance of its memories since its last reflection adds up to this; 0: never so. */
           importance: nonNegativeInt.max(1_000_000).optional(),
+        })
+        .optional(),
+      /** How the parts of the ranking weigh, over org.yaml `memory.weights`. */
+      weights: z
+        .strictObject({
+          /** How recently it was recalled into a prompt, or else written (org.yaml `memory.weights.recency` when absent). */
+          recency: memoryWeight.optional(),
+          /** How well it matches the mail the prompt shows. */
+          relevance: memoryWeight.optional(),
+          /** Its importance, 1 to 10. */
+          importance: memoryWeight.optional(),
         })
         .optional(),
     }),
@@ -540,6 +567,7 @@ function buildSchemas(z: typeof Zod) {
     resumeSchema,
     orgMemorySchema,
     reflectSchema,
+    weightsSchema,
     resumeMemorySchema,
   };
 }

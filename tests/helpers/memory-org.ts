@@ -76,7 +76,16 @@ export function keeperAnswers(root: string): Map<string, string> {
 
 /** The files of an agent's memory stream, by name, with their text. */
 export function streamFiles(root: string, agent = 'keeper'): Record<string, string> {
-  const folder = join(root, 'agents', agent, 'memory', 'stream');
+  return memoryFolderFiles(root, agent, 'stream');
+}
+
+/** The files that say which memories each of an agent's prompts recalled (memory/memory-access.ts), by name, with their text. */
+export function recalledFiles(root: string, agent = 'keeper'): Record<string, string> {
+  return memoryFolderFiles(root, agent, 'recalled');
+}
+
+function memoryFolderFiles(root: string, agent: string, name: string): Record<string, string> {
+  const folder = join(root, 'agents', agent, 'memory', name);
   let names: string[];
   try {
     names = readdirSync(folder).sort();

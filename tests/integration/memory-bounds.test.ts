@@ -18,7 +18,7 @@ import { tempDir } from '../helpers/temp-dirs.js';
  * the bytes and read calls of the synchronous reads the index makes here), not by time.
  */
 
-const SETTINGS = { budgetTokens: 400, reflect: { every: 0, importance: 0 } };
+const SETTINGS = { budgetTokens: 400, reflect: { every: 0, importance: 0 }, weights: { recency: 0.5, relevance: 3, importance: 2 } };
 
 const memory = (id: string, turn: number, text: string): Memory => ({ id, turn, kind: 'observation', importance: 5, sources: [], text });
 

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { formatMemory, parseMemoryFile, type Memory } from '../../src/memory/memory-file.js';
-import { rankMemories } from '../../src/memory/rank-memories.js';
+import { rankMemories, RECENCY_DECAY, scaled } from '../../src/memory/rank-memories.js';
+import { formatRecalled, parseRecalled } from '../../src/memory/memory-access.js';
+import { writeRecalled } from '../../src/memory/memory-stream.js';
 import { parseInsights } from '../../src/memory/reflection.js';
 import { reflectionDue } from '../../src/memory/reflection.js';
 import { existsSync } from 'node:fs';
@@ -41,6 +43,49 @@ describe('retrieval', () => {
     // Never a memory of this turn or later.
     expect(rankMemories([memory('now', 61, 'vault code')], { turn: 61, query: 'vault code' })).toEqual([]);
   });
+
+  test("as Park et al.'s: each part min-max scaled over the candidates, weighed 0.5, 3 and 2 unless set otherwise", () => {
+    expect(scaled([2, 4, 6])).toEqual([0, 0.5, 1]);
+    expect(scaled([7, 7])).toEqual([0.5, 0.5]);
+    const memories = [memory('old', 1, 'The supplier is Halvorsen Timber.', { importance: 6 }), memory('mid', 30, 'Tidied shed 4.', { importance: 9 }), memory('new', 59, 'Tidied shed 5 and the supplier list.', { importance: 1 })];
+    const ranked = rankMemories(memories, { turn: 60, query: 'Who is the supplier?' });
+    const byId = new Map(ranked.map((entry) => [entry.memory.id, entry]));
+    // Importance 1..9 scaled: 6 is 5/8. Recency: the newest 1, the oldest 0. Relevance: the best 1, none 0.
+    expect(byId.get('old')).toMatchObject({ recency: 0, importance: 5 / 8, relevance: 1 });
+    expect(byId.get('mid')).toMatchObject({ importance: 1, relevance: 0 });
+    expect(byId.get('new')?.recency).toBe(1);
+    expect(byId.get('old')?.score).toBeCloseTo(3 + 2 * (5 / 8));
+    expect(ranked[0]?.memory.id).toBe('old');
+    // Weights from the settings: recency alone.
+    expect(rankMemories(memories, { turn: 60, query: 'Who is the supplier?', weights: { recency: 1, relevance: 0, importance: 0 } })[0]?.memory.id).toBe('new');
+    // Between the newest and the oldest, recency decays by RECENCY_DECAY a step before scaling.
+    const three = rankMemories(memories, { turn: 60, query: '' });
+    const low = RECENCY_DECAY ** 3;
+    expect(three.find((entry) => entry.memory.id === 'mid')?.recency).toBeCloseTo((RECENCY_DECAY ** 2 - low) / (RECENCY_DECAY - low));
+  });
+
+  test('recency counts from when a memory was last recalled into a prompt, not from when it was written', () => {
+    const memories = [memory('000001-001', 1, 'The supplier is Halvorsen Timber.'), ...Array.from({ length: 20 }, (_, index) => memory(`0000${10 + index}-001`, 10 + index, `Tidied shed ${index}.`))];
+    const never = rankMemories(memories, { turn: 40, query: '', weights: { recency: 1, relevance: 0, importance: 0 } });
+    expect(never.find((entry) => entry.memory.id === '000001-001')?.recency).toBe(0);
+    // Recalled in turn 35: newer than anything written before 35, older than what turn 35 wrote.
+    const lastAccess = (held: Memory): number | undefined => (held.id === '000001-001' ? 35 : undefined);
+    const recalled = rankMemories(memories, { turn: 40, query: '', weights: { recency: 1, relevance: 0, importance: 0 }, lastAccess });
+    expect(recalled[0]?.memory.id).toBe('000001-001');
+    expect(rankMemories([...memories, memory('000035-001', 35, 'Written in 35.')], { turn: 40, query: '', weights: { recency: 1, relevance: 0, importance: 0 }, lastAccess }).map((entry) => entry.memory.id).slice(0, 2)).toEqual(['000035-001', '000001-001']);
+  });
+
+  test("a turn's recalled memories are a file of the turn, and only earlier turns' accesses count", () => {
+    expect(parseRecalled(formatRecalled(['000001-001', '000007-006']))).toEqual(['000001-001', '000007-006']);
+    const root = tempDir();
+    writeMemories(root, 'ann', [memory('000001-001', 1, 'The supplier is Halvorsen Timber.'), memory('000002-001', 2, 'Tidied shed 1.')]);
+    writeRecalled(root, 'ann', 5, ['000001-001']);
+    expect(existsSync(join(root, 'agents/ann/memory/recalled/000005.md'))).toBe(true);
+    const index = StreamIndex.of(root, 'ann').refresh();
+    const first = index.memories()[0] as Memory;
+    expect(index.accesses.lastAccessBefore(6)(first)).toBe(5);
+    expect(index.accesses.lastAccessBefore(5)(first)).toBeUndefined();
+  });
 });
 
 describe('reflection', () => {
@@ -63,7 +108,7 @@ describe('reflection', () => {
 describe('the indexes a process keeps', () => {
   test('past their bound, the least used are saved and let go, and read back the same', () => {
     const root = tempDir();
-    const settings = { budgetTokens: 400, reflect: { every: 0, importance: 0 } };
+    const settings = { budgetTokens: 400, reflect: { every: 0, importance: 0 }, weights: { recency: 0.5, relevance: 3, importance: 2 } };
     for (const agent of ['ann', 'bob', 'cy']) {
       writeMemories(root, agent, Array.from({ length: 30 }, (_, index) => memory(`000001-${String(index + 1).padStart(3, '0')}`, 1, `${agent} filed note ${index} about the ${index % 2 ? 'ferry' : 'vault'}.`)));
     }

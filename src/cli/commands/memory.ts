@@ -35,7 +35,8 @@ export function memoryCommand(root: string, agent: string, query: string | undef
   const { org } = orgForReading(root, output);
   requireAgent(org, agent);
   const turn = loadState(statePaths(root).state).turn + 1;
-  const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), limit: options.limit ?? 20 });
+  const weights = org.agents.get(agent)?.memory?.weights;
+  const found = searchMemories(root, agent, { turn, ...(query !== undefined ? { query } : {}), ...(weights ? { weights } : {}), limit: options.limit ?? 20 });
   if (options.json) {
     output.out(JSON.stringify(found, null, 2));
     return found.query !== undefined && found.memories.length === 0 ? 1 : 0;

@@ -109,6 +109,8 @@ export type JournalRecord =
       cutShort?: string;
       /** The agent reflected after its answer (turn/reflect.ts): what it was shown and said, applied into memories with the response. */
       reflection?: ReflectionAnswer;
+      /** The memories its prompt recalled (ids, in order): applied with the response as their access (memory/memory-access.ts). */
+      recalled?: string[];
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord

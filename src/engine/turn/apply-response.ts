@@ -59,7 +59,7 @@ export interface ApplyInput {
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
   /** The agent keeps a memory stream: what it saw (the mail shown, with bodies) and did becomes memories, with what it concluded when it reflected. */
-  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer };
+  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; recalled?: readonly string[] };
 }
 
 /**
@@ -274,7 +274,7 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const reflection = memory.reflection;
   const weights = new Map((reflection?.offered ?? []).map((offered) => [offered.id, offered.importance]));
   const insights = reflection ? memory.layer.parseInsights(reflection.text, new Set(weights.keys())).map((insight) => ({ ...insight, cited: insight.sources.map((id) => weights.get(id) ?? 1) })) : [];
-  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}) });
+  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) });
   if (!reflection) return { log: [], events: [] };
   const sources = [...new Set(insights.flatMap((insight) => insight.sources))];
   const message = `reflected on ${reflection.offered.length} memories: ${insights.length} insight(s)${insights.length === 0 ? ' it could ground in them' : ''}`;

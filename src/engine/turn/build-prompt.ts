@@ -81,6 +81,8 @@ export interface BuiltPrompt {
   limit: PromptLimit;
   /** The first message was larger than the whole budget and is shown cut (so `limit` decides where). */
   cut?: true;
+  /** Ids of the memories shown, in order: recorded as their access when the turn is applied (memory/memory-access.ts). */
+  recalled?: string[];
 }
 
 /** Estimated tokens of the lines a prompt's mail is framed with: the turn's opening line, the line that says what waits, the closing line. */
@@ -208,22 +210,24 @@ function recalledLine(shown: number, total: number): string {
  * too large for what is left is passed over for smaller ones after it), each in a `<recalled>` element.
  * Nothing when the agent has none yet, or none fits.
  */
-function recalledSection(recalled: RecalledMemories, limit: number): { text: string; tokens: number } | undefined {
+function recalledSection(recalled: RecalledMemories, limit: number): { text: string; tokens: number; ids: string[] } | undefined {
   if (recalled.total === 0 || recalled.memories.length === 0) return undefined;
   // The line is counted at its longest (as many shown as there are), so the section as a whole keeps to the budget.
   const budget = Math.min(recalled.budgetTokens, limit) - estimateTokens(recalledLine(recalled.total, recalled.total)) - 1;
   const blocks: string[] = [];
+  const ids: string[] = [];
   let tokens = 0;
   for (const memory of recalled.memories) {
     const block = renderRecalledMarkup(memory);
     const cost = estimateTokens(block) + 1;
     if (tokens + cost > budget) continue;
     blocks.push(block);
+    ids.push(memory.id);
     tokens += cost;
   }
   if (blocks.length === 0) return undefined;
   const text = [recalledLine(blocks.length, recalled.total), ...blocks].join('\n');
-  return { text, tokens: estimateTokens(text) };
+  return { text, tokens: estimateTokens(text), ids };
 }
 
 /**
@@ -297,5 +301,5 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     // The notes follow the static part (systemPrompt): everything before them is the same call after call.
     stableSystem: staticPart(org, agent).text.length,
   };
-  return { request, shown, deferred, systemPieces, limit: { messages: maxMessages, tokens: budget }, ...(cut ? { cut: true as const } : {}) };
+  return { request, shown, deferred, systemPieces, limit: { messages: maxMessages, tokens: budget }, ...(cut ? { cut: true as const } : {}), ...(recalled ? { recalled: recalled.ids } : {}) };
 }

@@ -20,7 +20,7 @@ import type { LoopRecord, StepSummary } from './step-loop.js';
 
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] }
   | {
       agent: string;
       modelKey: string;
@@ -168,7 +168,9 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         response = { ...response, notes: [...(response.notes ?? []), reflected.note] };
       }
     }
-    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}) };
+    // The memories its answered prompt recalled: their access is recorded when the turn is applied (memory/memory-access.ts).
+    const recalled = fitted.prepared.prompt.recalled;
+    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}), ...(recalled ? { recalled: [...recalled] } : {}) };
   } catch (error) {
     if (context.signal?.aborted) return { agent: call.agent, aborted: true };
     // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.

@@ -151,7 +151,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     receivedAt: string,
     shown: string[],
     replaying: boolean,
-    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer } = {},
+    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } = {},
   ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
@@ -169,7 +169,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
-      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}) } } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -220,7 +220,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}) };
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
       for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
@@ -373,6 +373,6 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
 }
 
 /** What an answer's journal record and its application carry of the call's tool loop: its steps, where it was cut short, its reflection. */
-function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer } {
-  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}) };
+function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } {
+  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
 }
