@@ -3,7 +3,7 @@ import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/ch
 import { callDeadline } from '../call-deadline.js';
 import { sdkOptions, type ClientSettings } from '../client-settings.js';
 import { MODEL_DEFAULTS } from '../model-defaults.js';
-import { readBodyCapped } from '../response-body.js';
+import { readBodyBytesCapped } from '../response-body.js';
 import type { ChatParams } from './openai-wire.js';
 
 /**
@@ -73,20 +73,22 @@ const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /**
  * `send`, with the answer read within CHAT_ANSWER_MAX_BYTES (response-body.ts) before the SDK sees
- * it: the SDK would read any size whole. A read the signal stopped is left for the SDK to say.
+ * it: the SDK would read any size whole. Read inside the SDK's `fetch`, the body is within the
+ * SDK's own timer too (it would otherwise time the headers only). A read the signal stopped is left for the SDK to say.
  */
 export function answerCappedFetch(send: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await send(input, init);
-    let text: string | undefined;
+    let bytes: Buffer | undefined;
     try {
-      text = await readBodyCapped(response, CHAT_ANSWER_MAX_BYTES);
+      bytes = await readBodyBytesCapped(response, CHAT_ANSWER_MAX_BYTES);
     } catch (error) {
       if (init?.signal?.aborted) throw error;
       throw new AnswerUnread(error);
     }
-    if (text === undefined) throw new AnswerUnread(new Error(`the server's answer was longer than ${CHAT_ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`));
-    return new Response(NULL_BODY_STATUSES.has(response.status) ? null : text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    if (bytes === undefined) throw new AnswerUnread(new Error(`the server's answer was longer than ${CHAT_ANSWER_MAX_BYTES / 1024 / 1024} MiB, so lemming read no further`));
+    // The bytes as they came, for the SDK to decode once.
+    return new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 
