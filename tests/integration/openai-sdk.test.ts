@@ -42,7 +42,7 @@ describe('the Chat Completions path goes through the openai SDK', () => {
     expect(waits).toEqual([]);
   });
 
-  test("an answer cut off mid-body is a connection that broke while the answer arrived (retried), not a server that could not be reached, though the SDK's fetch read it", async () => {
+  test('an answer cut off mid-body is a connection that broke while the answer arrived (retried), not a server that could not be reached', async () => {
     const wire = await serve((_request, index) => (index === 0 ? { body: chatCompletion({ content: 'half' }), resetMidBody: true } : { body: chatCompletion({ content: 'whole' }) }));
     const { provider, waits } = providerFromFactory('main', modelEntry({ provider: 'openai-compatible', base_url: `${wire.url}/v1`, max_retries: 0 }), {});
     const error = (await provider.generate(engineRequest()).catch((caught: unknown) => caught)) as ProviderError;
