@@ -1,5 +1,7 @@
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import { ChatOpenAI } from '@langchain/openai';
 import { fileURLToPath } from 'node:url';
 import { ringAgents, ringStepOf } from './ring.js';
 
@@ -7,10 +9,11 @@ import { ringAgents, ringStepOf } from './ring.js';
  * The ring on LangGraph.js, as its documentation has a user build it for durable runs: a
  * StateGraph with one node per agent, the SQLite checkpointer, `durability: "sync"` (every
  * node's writes saved before the step goes on) and `maxConcurrency: 8`. Each node reads the mail
- * addressed to it from the graph's state, asks the stand-in model (ring-server.ts) with a plain
- * `fetch` of the Chat Completions API, offering one `send_message` tool, and writes the message it
- * was told to send; its edge leads to the next agent, so every node runs every step, until the
- * step asked for. Run in a process of its own by the peers section (bench/sections/peers.ts):
+ * addressed to it from the graph's state, asks the stand-in model (ring-server.ts) through
+ * `@langchain/openai`'s ChatOpenAI (as a LangGraph.js user calls a model; it calls the Chat
+ * Completions API through the `openai` package, as lemming does), offering one `send_message` tool
+ * bound with `bindTools`, and writes the message it was told to send; its edge leads to the next
+ * agent, so every node runs every step, until the step asked for. Run in a process of its own by the peers section (bench/sections/peers.ts):
  * it prints a JSON line as each step ends, and when it is done the messages every step left (from
  * the checkpointer's history) and its peak RSS.
  */
@@ -51,7 +54,7 @@ const RingState = Annotation.Root({
 });
 
 const sendMessage = {
-  type: 'function',
+  type: 'function' as const,
   function: {
     name: 'send_message',
     description: 'Send a message to another agent.',
@@ -59,31 +62,21 @@ const sendMessage = {
   },
 };
 
-type Completion = { choices: Array<{ message: { tool_calls?: Array<{ function: { name: string; arguments: string } }> } }> };
-
 function ringGraph(names: readonly string[], url: string) {
+  // One model for the graph, as a user builds it: the stand-in server at `url`, its defaults otherwise.
+  const model = new ChatOpenAI({ model: 'ring', apiKey: 'ring', configuration: { baseURL: url } }).bindTools([sendMessage]);
   const graph = new StateGraph(RingState);
   names.forEach((name, index) => {
     const next = names[(index + 1) % names.length] as string;
     graph.addNode(name, async (state: typeof RingState.State) => {
       const inbox = state.mail.filter((message) => message.to === name);
-      const response = await fetch(`${url}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer ring' },
-        body: JSON.stringify({
-          model: 'ring',
-          messages: [
-            { role: 'system', content: `You are ${name}, an agent in a ring. Read your mail and pass the work on to the next agent with send_message.` },
-            { role: 'user', content: inbox.map((message) => `From ${message.from}: ${message.body}`).join('\n') },
-          ],
-          tools: [sendMessage],
-        }),
-      });
-      if (!response.ok) throw new Error(`${name}: the model answered ${response.status}`);
-      const answer = (await response.json()) as Completion;
-      const call = answer.choices[0]?.message.tool_calls?.find((each) => each.function.name === 'send_message');
+      const answer = await model.invoke([
+        new SystemMessage(`You are ${name}, an agent in a ring. Read your mail and pass the work on to the next agent with send_message.`),
+        new HumanMessage(inbox.map((message) => `From ${message.from}: ${message.body}`).join('\n')),
+      ]);
+      const call = answer.tool_calls?.find((each) => each.name === 'send_message');
       if (!call) return {};
-      const args = JSON.parse(call.function.arguments) as { to: string; body: string };
+      const args = call.args as { to: string; body: string };
       return { mail: [{ from: name, to: args.to, step: ringStepOf(args.body), body: args.body }] };
     });
     graph.addEdge(START, name as never);

@@ -20,7 +20,7 @@ const doneLine = (run: SideRun): Done => {
   return done;
 };
 
-/** LangGraph.js 1.7.3: a StateGraph, the SQLite checkpointer, durability "sync" (langgraph-ring.ts). */
+/** LangGraph.js 1.7.3: a StateGraph, the SQLite checkpointer, durability "sync", its model ChatOpenAI (langgraph-ring.ts). */
 export const langGraphSide: PeerSide = {
   name: 'LangGraph.js',
   async steady(setting, agents, steps) {

@@ -136,6 +136,8 @@ function stepRows(workload: { agents: number; delayMs: number; warmUp: number },
       ? [
           { what: `CPU time of a steady step (user and system, every thread of the process; median of the runs), ${of}: lemming`, figure: { ms: ourCpu }, target: { text: `≤ LangGraph.js (${theirCpu.median.toFixed(1)} ms)`, met: ourCpu.median <= theirCpu.median } },
           { what: `CPU time of a steady step (user and system, every thread of the process; median of the runs), ${of}: LangGraph.js`, figure: { ms: theirCpu } },
+          callCpuRow(`${of}: lemming`, ourCpu, workload.agents),
+          callCpuRow(`${of}: LangGraph.js`, theirCpu, workload.agents),
         ]
       : [];
   return [
@@ -145,6 +147,20 @@ function stepRows(workload: { agents: number; delayMs: number; warmUp: number },
     ...cpuRows,
     ...(workload.warmUp > 1 ? warmUpRows(workload, pair) : []),
   ];
+}
+
+/**
+ * What a step costs the side's process for each model call in it: a steady step's CPU time over the
+ * step's calls (every agent is called once a step), in µs. The call itself (the request built, sent
+ * and its answer read through the `openai` SDK on both sides) and all the side does with the answer
+ * (mail, files, checkpoints) are in it.
+ */
+function callCpuRow(of: string, step: Figure, agents: number): Row {
+  const each = (ms: number): number => (ms * 1000) / agents;
+  return {
+    what: `CPU time a call (a steady step's CPU time ÷ its ${agents} calls), ${of}`,
+    figure: { count: Math.round(each(step.median)), unit: `µs (runs ${Math.round(each(step.min))}–${Math.round(each(step.max))} µs)` },
+  };
 }
 
 /** The warm-up's steps (2 to `warmUp`), each side's, reported beside the steady ones: what a short run pays a step. */

@@ -7,11 +7,11 @@ import type { ErrorContext } from './sdk-error.js';
 export interface ClientSettings {
   modelKey: string;
   entry: ModelEntry;
-  /** The key itself. Put in the request's header only; never logged, recorded or put in an error. */
+  /** The key itself. Handed to the SDK only; never logged, recorded or put in an error. */
   apiKey: string;
   /** Where the key came from, to name in errors. */
   keyVariable?: string;
-  /** A `fetch` to use instead of the global one (tests). */
+  /** A `fetch` for the SDK to use instead of the global one (tests). */
   fetch?: typeof fetch;
   /** The org root, where an agent program runs (in the agent's workspace) and a relative `command` is found. */
   root?: string;
@@ -20,9 +20,9 @@ export interface ClientSettings {
 }
 
 /**
- * The constructor options of the Anthropic SDK (a Stainless-generated client). Its own retries
- * are off: lemming's retrying decorator owns the policy (and honours Retry-After the same way for
- * every vendor); its logging is off so nothing reaches the terminal behind the engine's back.
+ * The constructor options both SDKs take (Stainless-generated clients). Their own retries are off:
+ * lemming's retrying decorator owns the policy (and honours Retry-After the same way for every
+ * vendor); their logging is off so nothing reaches the terminal behind the engine's back.
  */
 export function sdkOptions(settings: ClientSettings) {
   return {

@@ -40,7 +40,7 @@ export interface ProviderFactoryOptions {
   record?: string;
   /** `--replay FILE`: answer from this cassette, with no network and no keys. */
   replay?: string;
-  /** Used by the adapters instead of the global fetch (tests). */
+  /** Handed to the vendor SDKs instead of the global fetch (tests). */
   fetch?: typeof fetch;
   /** Waits between retries (tests make them instant). Rate limits keep real time. */
   sleep?: Sleep;
@@ -103,7 +103,7 @@ export function liveProvider(modelKey: string, entry: ModelEntry, lookup: KeyLoo
   const settings: ClientSettings = {
     modelKey,
     entry,
-    // A local server without keys still gets a placeholder bearer token, as the OpenAI SDK sent one (some servers want the header).
+    // A local server without keys still gets a placeholder: the OpenAI SDK insists on one (and some servers want the header).
     apiKey: apiKey ?? 'no-key',
     ...(keyVariable === undefined ? {} : { keyVariable }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),

@@ -4,8 +4,13 @@
  * server's or an HTTP agent's answer.
  */
 export async function readBodyCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+  return (await readBodyBytesCapped(response, maxBytes))?.toString('utf8');
+}
+
+/** The same read, the answer's bytes as they came (to hand on to a reader of its own, as the OpenAI SDK is). */
+export async function readBodyBytesCapped(response: Response, maxBytes: number): Promise<Buffer | undefined> {
   const reader = response.body?.getReader();
-  if (!reader) return '';
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -18,5 +23,5 @@ export async function readBodyCapped(response: Response, maxBytes: number): Prom
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

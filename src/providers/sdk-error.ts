@@ -3,9 +3,8 @@ import { CONTEXT_LENGTH_CODE, KEY_REFUSED_CODE, ProviderError, isContextLengthTe
 import { parseRetryAfter, type HeaderLookup } from './retry-after.js';
 
 /**
- * The error classes of a Stainless-generated SDK (`@anthropic-ai/sdk` is), or of a client that
- * throws in their shapes (openai/chat-completions-client.ts): passed in by each adapter, so this
- * file imports no SDK.
+ * The error classes of a Stainless-generated SDK (both `openai` and `@anthropic-ai/sdk` are):
+ * passed in by each adapter, so this file imports no SDK.
  */
 export interface SdkErrorClasses {
   APIError: abstract new (...args: never[]) => Error;

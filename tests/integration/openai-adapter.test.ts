@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { ClientSettings } from '../../src/providers/client-settings.js';
-import { CHAT_ANSWER_MAX_BYTES } from '../../src/providers/openai/chat-completions-client.js';
+import { CHAT_ANSWER_MAX_BYTES } from '../../src/providers/openai/openai-client.js';
 import { createOpenAIClient, openAIProvider } from '../../src/providers/openai/openai-provider.js';
 import { ProviderError } from '../../src/providers/provider-error.js';
 import type { ModelEntry } from '../../src/org/schema.js';
@@ -16,7 +16,7 @@ function providerFor(entry: ModelEntry, env: Record<string, string> = { OPENAI_A
   return providerFromFactory('main', entry, env);
 }
 
-describe('openai adapter (against a local server that speaks the Chat Completions API)', () => {
+describe('openai adapter (the real SDK against a local server that speaks the Chat Completions API)', () => {
   test('sends the prompt and tools in the Chat Completions format and maps tool calls and usage back', async () => {
     const wire = await serve(() => ({
       body: chatCompletion({

@@ -1,23 +1,21 @@
+import OpenAI from 'openai';
 import { errorContext, type ClientSettings } from '../client-settings.js';
 import type { Provider } from '../provider.js';
 import { toProviderError } from '../sdk-error.js';
 import { WireAdapter } from '../wire-adapter.js';
-import { CHAT_ERRORS, ChatCompletionsClient } from './chat-completions-client.js';
+import { createChatCompletion } from './openai-client.js';
 import { fromChatCompletion, toChatParams, type ChatFlavour } from './openai-wire.js';
 import { serverTokenizer } from './server-tokenizer.js';
 import { heldToWindow } from '../context-fit.js';
 
-/** The client for one registry entry: its base URL, key, timeout and (in tests) fetch. */
-export function createOpenAIClient(settings: ClientSettings): ChatCompletionsClient {
-  return new ChatCompletionsClient(settings);
-}
+export { createOpenAIClient } from './openai-client.js';
 
 /**
  * A model behind the OpenAI Chat Completions API: OpenAI itself, or any server
  * that speaks it (Ollama, vLLM, LM Studio, OpenRouter) at the entry's `base_url`.
- * The client is built by the caller and handed in.
+ * The client (the official SDK, openai-client.ts) is built by the caller and handed in.
  */
-export function openAIProvider(client: ChatCompletionsClient, settings: ClientSettings, flavour: ChatFlavour): Provider {
+export function openAIProvider(client: OpenAI, settings: ClientSettings, flavour: ChatFlavour): Provider {
   const context = errorContext(settings, 'https://api.openai.com/v1');
   const cache = {
     ...(settings.entry.prompt_cache === undefined ? {} : { promptCache: settings.entry.prompt_cache }),
@@ -31,10 +29,10 @@ export function openAIProvider(client: ChatCompletionsClient, settings: ClientSe
     async (request) => {
       let body: unknown;
       try {
-        // The client listens on the run's signal through onAbort: one listener however many calls wait on it.
-        body = await client.create(params(request), request.signal);
+        // The call's deadline listens on the run's signal through onAbort: one listener however many calls wait on it.
+        body = await createChatCompletion(client, params(request), settings.entry.timeout_ms, request.signal);
       } catch (error) {
-        throw toProviderError(error, CHAT_ERRORS, context);
+        throw toProviderError(error, OpenAI, context);
       }
       return fromChatCompletion(body, settings.modelKey);
     },
