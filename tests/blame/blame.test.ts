@@ -10,7 +10,7 @@ import { CHECK, CULPRIT, failedRun, failingSeed, scriptedModels } from './blame-
 const K = 3;
 
 /** Blame with the scripted model, keeping every call each fork made, by fork. */
-async function blame(root: string, seed: number, controls: number) {
+async function blame(root: string, seed: number, controls = K) {
   const calls = new Map<string, ProviderRequest[]>();
   const report = await blameRun(root, {
     check: CHECK,
