@@ -30,7 +30,7 @@ const BLINDING = (count: number): string =>
  */
 describe.skipIf(SANDBOX_PROBLEM !== undefined)('a disk quota no number of files can blind', () => {
   // Three times the quota, not twice: the glances are timers of the engine's thread, and a test suite on 2
-  // cores keeps that thread waiting while the command writes at page-cache speed: 135 and 142 MiB were seen in
+  // cores keeps that thread waiting while the command writes at page-cache speed: 134 and 135 MiB were seen in
   // fresh-clone suites (64 to 79 by hand, 72 to 157 beside two busy loops). Before the glances it was 4,003 MiB.
   test('200,000 empty files, then a loop of 1 MiB writes: the workspace ends within three times its 64 MiB quota', async () => {
     // Minutes to spare: on a machine busy with other work, making 200,000 files beside the quota's walks takes a while.
