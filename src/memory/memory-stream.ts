@@ -51,30 +51,20 @@ export function writeRecalled(root: string, agent: string, turn: number, ids: re
  * turn: a file a person wrote is never removed.
  */
 export function removeTurnMemories(root: string, agent: string, turn: number): void {
-  const folder = streamFolder(root, agent);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
   const prefix = `${padTurn(turn)}-`;
-  for (const name of names) {
-    const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
-    if (temporary || OWN_NAME.exec(name)?.[1] === padTurn(turn)) unlinkSync(join(folder, name));
-  }
-  removeRecalled(root, agent, turn);
+  removeWhere(streamFolder(root, agent), (name) => (name.startsWith(`.${prefix}`) && isTemporaryName(name)) || OWN_NAME.exec(name)?.[1] === padTurn(turn));
+  // And the record of what that attempt recalled, so the turn applied again writes its own.
+  const own = recalledFileName(turn);
+  removeWhere(recalledFolder(root, agent), (name) => name === own || (name.startsWith(`.${own}`) && isTemporaryName(name)));
 }
 
-/** Remove the record of what an interrupted attempt at `turn` recalled (and its temporaries), so the turn applied again writes its own. */
-function removeRecalled(root: string, agent: string, turn: number): void {
-  const folder = recalledFolder(root, agent);
+/** Remove the files of `folder` that `doomed` names; a folder that is not there has none. */
+function removeWhere(folder: string, doomed: (name: string) => boolean): void {
   let names: string[];
   try {
     names = readdirSync(folder);
   } catch {
     return;
   }
-  const own = recalledFileName(turn);
-  for (const name of names) if (name === own || (name.startsWith(`.${own}`) && isTemporaryName(name))) unlinkSync(join(folder, name));
+  for (const name of names) if (doomed(name)) unlinkSync(join(folder, name));
 }
