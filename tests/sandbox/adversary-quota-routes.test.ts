@@ -21,13 +21,13 @@ import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 const MIB = 1024 * 1024;
 /**
- * The overshoot allowed past a 16 MiB quota: twice what adversary-quota.test.ts allows a loop of 1 MiB
- * writes, since each call here writes 15 MiB at once (a copy in the kernel, a page fault a page), and
- * the quota's measurement is held up by a busy machine: 16 to 80 MiB by hand, 86 MiB in a suite run
- * beside seven other test processes. What the test holds is that these routes are stopped by the
- * quota as writes are, where io_uring's took 8 GiB in one call.
+ * The overshoot allowed past a 16 MiB quota. Each call here writes 15 MiB at once (a copy in the kernel,
+ * a page fault a page), and the quota's glances are timers of the engine's thread, which a loaded
+ * machine keeps waiting: 16 to 80 MiB by hand, 86 and 163 MiB in fresh-clone suites on 2 cores. What
+ * the test holds is that each route is stopped by the quota as writes are, where io_uring's fallocate
+ * took 8 GiB in one call: a bound far below that, not a tight one.
  */
-const OVERSHOOT = 128 * MIB;
+const OVERSHOOT = 512 * MIB;
 
 /**
  * Copies a sparse file of 15 MiB (one the quota counts as nothing) into new files in a loop, by
