@@ -23,6 +23,8 @@ export interface OrgShape {
   traces?: number;
   /** org.yaml `history.keep`, when set (the history of every turn, docs/history.md). */
   keepHistory?: boolean;
+  /** org.yaml `engine.activation`: each agent with work acts in a turn with this probability (engine/turn/activation.ts). */
+  activation?: number;
   /** Each agent keeps a memory stream (org.yaml `memory: { keep: true }`, docs/memory.md) already holding this many memories. */
   memories?: number;
 }
@@ -74,6 +76,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       'engine:',
       '  max_turns: 1000',
       '  concurrency: 8',
+      ...(shape.activation === undefined ? [] : ['  activation:', '    rules:', `      - probability: ${shape.activation}`]),
       ...(shape.traces === undefined ? [] : ['  traces:', `    keep: ${shape.traces}`]),
       'models:',
       '  bench:',

@@ -19,6 +19,7 @@ import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
 import { scale } from './sections/scale.js';
+import { activation } from './sections/activation.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
@@ -117,6 +118,13 @@ const sections: Section[] = [
     about: 'Orgs of 10,000 and 100,000 agents with 1% and 10% of them busy (each busy agent passes work to the next, so the busy window moves by one agent a turn), each beside the same busy agents in an org of their own, one right after the other on the RAM disk. Each org runs its first turn ever in one process, then a fresh process opens the engine, runs its first turn and its steady turns (median of 5 after 2), then `lemming status` runs on it (wall time; peak RSS from GNU time). An org bigger than engine.changes.scan_per_turn (5,000) learns what changed from lemming\'s writers and inotify, and past 20,000 agents or half the inotify watch limit from a scan of 5,000 agents a turn; it opens, and `status` reads it, on its quick key, with no `stat` of each resume (docs/performance.md). The million-agent rows are on paper: the busy agents alone plus the idle agents\' measured cost each, times 999,000.',
     quick: false,
     run: scale,
+  },
+  {
+    id: 'activation',
+    title: 'Activation: a population run as a sample a turn',
+    about: "100,000 agents (10,000 with --quick), every one with a letter waiting, org.yaml `engine.activation` drawing each to act with probability 1 % a turn, beside an org of 1,000 agents all acting: the same calls a turn, no draw and nobody waiting. Each agent called passes work to the next. Steady turns: median of 5 after 2, in a fresh process on the RAM disk.",
+    quick: true,
+    run: activation,
   },
   {
     id: 'tool-step',

@@ -50,7 +50,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'agent-done':
       return undefined;
     case 'turn-finished':
-      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms`;
+      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms${event.stats.notDrawn ? `; ${event.stats.notDrawn} with work not drawn (activation: their mail waits)` : ''}`;
     case 'queue-notice':
       return `queue: ${event.message}`;
     case 'run-finished':

@@ -75,6 +75,7 @@ export function runSummary(finished: RunFinished, root: string, forYou = 0): str
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou, hint)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${notCarriedOut(totals.invalidCalls)}${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
+    ...(totals.notDrawn ? [`Activation (org.yaml engine.activation) left ${formatCount(totals.notDrawn)} agent-turn(s) with work undrawn; their mail waited for a later draw.`] : []),
     ...decisionsWaiting(root),
     whereToLook(root),
   ];

@@ -286,6 +286,7 @@ export class Engine {
       totals.inputTokens += result.stats.inputTokens;
       totals.outputTokens += result.stats.outputTokens;
       totals.credits += result.stats.credits;
+      if (result.stats.notDrawn) totals.notDrawn = (totals.notDrawn ?? 0) + result.stats.notDrawn;
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.

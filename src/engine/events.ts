@@ -110,6 +110,8 @@ export type RunCap = { by: 'max_turns' | 'turns'; turns: number } | { by: 'until
 export interface TurnStats {
   called: number;
   skipped: number;
+  /** Agents with work that `engine.activation` did not draw: their mail waits for a later turn (absent: none). */
+  notDrawn?: number;
   /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
   /** Messages the human wrote, taken in: the person's requests, not the org's work. */
@@ -140,4 +142,6 @@ export interface RunTotals {
   inputTokens: number;
   outputTokens: number;
   credits: number;
+  /** Agent-turns with work that `engine.activation` did not draw, over the run (absent: none). */
+  notDrawn?: number;
 }

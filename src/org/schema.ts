@@ -3,6 +3,7 @@ import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
 import { DEFAULT_DISK_MB, DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
+import { activationSchema } from './activation-schema.js';
 
 export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
@@ -309,6 +310,8 @@ function buildSchemas(z: typeof Zod) {
         spend: z.strictObject({ credits_per_turn: z.number().positive(), window: positiveInt.max(1000).default(3) }).optional(),
       })
       .optional(),
+    /** Which agents with work act in a turn, drawn by rules over roles and personas (engine/turn/activation.ts); absent: all of them. */
+    activation: activationSchema(z).optional(),
   });
 
   /** A host an agent may fetch (`docs.python.org`, `*.python.org`, `127.0.0.1:8080`) or a URL prefix (`https://api.github.com/repos/`). */

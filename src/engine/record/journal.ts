@@ -94,6 +94,8 @@ export type JournalRecord =
       routing?: RoutingRules;
       /** org/routing.yaml was broken as the turn was planned: mail awaiting an answer keeps waiting, whatever `routing` says. */
       routingHeld?: true;
+      /** Agents with work that `engine.activation` did not draw this turn (their mail waits); absent: none. */
+      notDrawn?: number;
     }
   | {
       type: 'response';

@@ -118,6 +118,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     failing.save();
   }
 
+  if (plan.notDrawn) stats.notDrawn = plan.notDrawn;
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
   yield* recoveryEvents;
   for (const event of plan.events) {

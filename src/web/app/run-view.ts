@@ -33,8 +33,9 @@ function mailLine(message: { id: string; turn: number; from: string; to: string;
   return { text: `[turn ${message.turn}] ${message.from} → ${message.to}: ${message.subject ?? previewOf(message.preview, 80)}`, kind: 'mail' };
 }
 
-function turnLine(turn: number): { text: string; kind: string } | undefined {
-  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished`, kind: 'turn' } : undefined;
+function turnLine(turn: number, notDrawn = 0): { text: string; kind: string } | undefined {
+  const waiting = notDrawn > 0 ? ` (${notDrawn} with work not drawn by activation: their mail waits)` : '';
+  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished${waiting}`, kind: 'turn' } : undefined;
 }
 
 /** One live event as a line of the feed, or nothing for events that only move counters (or were said already). */
@@ -49,7 +50,7 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
     case 'message-delivered':
       return mailLine(engine.message as { id: string; turn: number; from: string; to: string; subject?: string; preview: string });
     case 'turn-finished':
-      return turnLine(Number(engine.turn));
+      return turnLine(Number(engine.turn), Number((engine.stats as { notDrawn?: number } | undefined)?.notDrawn ?? 0));
     case 'turn-started':
       return { text: `${turn} started: ${(engine.agents as string[]).join(', ') || 'nobody to call'}`, kind: 'turn' };
     case 'agent-called':

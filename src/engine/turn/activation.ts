@@ -1,0 +1,68 @@
+import type { Agent, Org } from '../../org/org.js';
+import type { EngineSettings } from '../../org/schema.js';
+import { seededRandom, streamSeed } from '../../random/seeded-random.js';
+
+/** org.yaml `engine.activation`, when set. */
+export type ActivationSettings = NonNullable<EngineSettings['activation']>;
+type Rule = ActivationSettings['rules'][number];
+
+/** What drawing the turn's agents decided: the calls kept, and how many agents with work wait for a later draw. */
+export interface Activation<Call> {
+  calls: Call[];
+  /** Agents with work this turn that no draw picked: their mail waits, as a held agent's does. */
+  notDrawn: number;
+}
+
+/** True when every field of the rule's `match` holds for the agent: `title` is its role, any other name a persona attribute; a list matches any of its values. */
+function matches(rule: Rule, agent: Agent): boolean {
+  for (const [field, wanted] of Object.entries(rule.match)) {
+    const value = field === 'title' ? agent.title : agent.persona?.[field];
+    if (value === undefined) return false;
+    const options = Array.isArray(wanted) ? wanted : [wanted];
+    if (!options.some((option) => String(option) === String(value))) return false;
+  }
+  return true;
+}
+
+/**
+ * The agent's draw in a turn, in [0, 1): from the activation's seed, the turn and the agent's name
+ * alone, so a replay, a recovered turn and a fork draw alike, and one agent's draw does not depend
+ * on who else has work.
+ */
+export function activationDraw(seed: number, turn: number, agent: string): number {
+  return seededRandom(streamSeed(seed, `activation\n${turn}\n${agent}`))();
+}
+
+/**
+ * Draw who of the agents with work acts this turn (org.yaml `engine.activation`, docs/org-files.md):
+ * an agent is governed by the first rule whose `match` it meets (none: it always acts); it acts when
+ * its draw is below the rule's `probability`, and of a rule's agents so drawn at most `at_most` act,
+ * those with the lowest draws (a uniform sample of k of n). The others are not called: their mail
+ * waits for a later turn, so nothing is lost, only delayed. Pure.
+ */
+export function drawActive<Call extends { agent: string }>(settings: ActivationSettings | undefined, org: Org, turn: number, calls: Call[]): Activation<Call> {
+  if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0 };
+  const byRule = new Map<Rule, Array<{ call: Call; draw: number }>>();
+  const always: Call[] = [];
+  for (const call of calls) {
+    const agent = org.agents.get(call.agent);
+    const rule = agent ? settings.rules.find((each) => matches(each, agent)) : undefined;
+    if (!rule) {
+      always.push(call);
+      continue;
+    }
+    const draw = activationDraw(settings.seed, turn, call.agent);
+    if (draw >= rule.probability) continue;
+    const drawn = byRule.get(rule) ?? [];
+    drawn.push({ call, draw });
+    byRule.set(rule, drawn);
+  }
+  const kept = new Set<Call>(always);
+  for (const [rule, drawn] of byRule) {
+    const chosen = rule.at_most === undefined ? drawn : [...drawn].sort((left, right) => left.draw - right.draw || (left.call.agent < right.call.agent ? -1 : 1)).slice(0, rule.at_most);
+    for (const { call } of chosen) kept.add(call);
+  }
+  // In the order they came (name order): the plan and its journal read as without activation.
+  const acting = calls.filter((call) => kept.has(call));
+  return { calls: acting, notDrawn: calls.length - acting.length };
+}
