@@ -19,7 +19,6 @@ import { logSkips } from './skip-log.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
-import { drawActive } from './activation.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -68,9 +67,6 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.calls = breakers.calls;
   decided.events.push(...breakers.events);
   decided.humanNotices.push(...breakers.humanNotices);
-  // Activation (org.yaml engine.activation) draws who of the rest acts; the others' mail waits for a later draw.
-  const activation = drawActive(org.settings.activation, org, turn, decided.calls);
-  decided.calls = activation.calls;
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
@@ -128,7 +124,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(departed.ids.length > 0 ? { returned: departed.ids } : {}),
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
-    ...(activation.notDrawn > 0 ? { notDrawn: activation.notDrawn } : {}),
+    ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   breakers.save();

@@ -4,6 +4,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import { makeNotice } from './notices.js';
+import { drawActive } from './activation.js';
 
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
 export interface TurnPlan {
@@ -16,6 +17,8 @@ export interface TurnPlan {
   notices: PendingItem[];
   /** Notices for a manager that is the human. */
   humanNotices: EngineState['humanNotices'];
+  /** Agents with work that org.yaml `engine.activation` did not draw this turn: their mail waits. */
+  notDrawn: number;
 }
 
 /** True when the agent's schedule wakes it in `turn`, mail or not. */
@@ -35,12 +38,13 @@ export function mailByAgent(pending: readonly PendingItem[]): Map<string, Pendin
 }
 
 /**
- * Decide who works in `turn`: every agent with mail or a schedule that says so,
+ * Decide who works in `turn`: every agent with mail or a schedule that says so, and drawn where
+ * org.yaml `engine.activation` draws,
  * except those out of credits, whose manager is told once. Idle agents cost
  * nothing: the work here follows the agents with mail. Pure.
  */
 export function planTurn(org: Org, state: EngineState, pending: readonly PendingItem[], ledger: LedgerSnapshot, turn: number): TurnPlan {
-  const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [] };
+  const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0 };
   const mail = mailByAgent(pending);
   const candidates = new Set<string>(mail.keys());
   for (const agent of org.agents.values()) if (isScheduled(agent.schedule, turn)) candidates.add(agent.name);
@@ -50,9 +54,13 @@ export function planTurn(org: Org, state: EngineState, pending: readonly Pending
     const agent = org.agents.get(name);
     return agent !== undefined && balanceOf(agent.credits, ledger.totals[name]) <= 0;
   });
-  for (const name of [...candidates].sort()) {
+  // Activation draws first (engine/turn/activation.ts): the agents not drawn cost the plan nothing more, however many wait.
+  const called = [...candidates].sort().flatMap((agent) => (org.agents.get(agent)?.isHuman === false ? [{ agent }] : []));
+  const drawn = drawActive(org.settings.activation, org, turn, called);
+  plan.notDrawn = drawn.notDrawn;
+  for (const { agent: name } of drawn.calls) {
     const agent = org.agents.get(name);
-    if (!agent || agent.isHuman) continue;
+    if (!agent) continue;
     const balance = balanceOf(agent.credits, ledger.totals[name]);
     if (balance <= 0) {
       if (!stillDry.includes(name)) stillDry.push(name);
