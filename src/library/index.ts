@@ -12,6 +12,7 @@ export { calibrate, type CalibrateOptions } from './calibration.js';
 export { analyze, analyzeReference, type AnalyzeReferenceOptions, type TablesOption } from './analysis.js';
 export { blame, type BlameOptions } from './blame.js';
 export { history } from './history.js';
+export { shippedData, type ShippedData } from './shipped-data.js';
 export { runExperiment, readExperimentReport, type RunExperimentOptions, type ExperimentReport } from './experiment.js';
 export { forkOrg as fork, type ForkOrigin } from '../history/fork-org.js';
 export { renderDiff } from '../diff/render-diff.js';
