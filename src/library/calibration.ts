@@ -23,5 +23,6 @@ export interface CalibrateOptions {
  */
 export async function calibrate(root: string, reference: string, options: CalibrateOptions = {}): Promise<Calibration> {
   const { out, ...rest } = options;
-  return calibrateOrg(fromWorkingFolder(root), fromWorkingFolder(reference), { ...rest, ...(out === undefined ? {} : { folder: out }) });
+  // The reference as given, as the command passes it: the report names it so, and it is read from the current folder.
+  return calibrateOrg(fromWorkingFolder(root), reference, { ...rest, ...(out === undefined ? {} : { folder: out }) });
 }

@@ -22,6 +22,3 @@ export interface CommandTable {
   serviceOutput: (options: ServiceFlags, folder?: () => string) => Output;
   Option: typeof Option;
 }
-
-/** `--csv DIR` of every command whose report has tables (docs/api.md, "Tables as CSV"). */
-export const CSV_OPTION = ['--csv <dir>', "also write the report's tables into DIR: a CSV per table (RFC 4180, a header row) and dictionary.csv naming each column's type, unit and meaning, for pandas or R"] as const;

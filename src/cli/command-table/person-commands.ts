@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, choiceList, positiveInteger, QUEUE_HELP } from '../option-values.js';
-import { CSV_OPTION, type CommandTable } from './command-table.js';
+import { credits, choiceList, CSV_OPTION, positiveInteger, QUEUE_HELP } from '../option-values.js';
+import type { CommandTable } from './command-table.js';
 
 /** Commands by which the person takes part as `human`: mail, chat, decisions, credits, another try. */
 export function addPersonCommands(program: Command, { root, output, Option }: CommandTable): void {

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, positiveInteger, seed, wholeNumber } from '../option-values.js';
-import { CSV_OPTION, type CommandTable } from './command-table.js';
+import { credits, CSV_OPTION, positiveInteger, seed, wholeNumber } from '../option-values.js';
+import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
 export function addStudyCommands(program: Command, { root, newRoot, output }: CommandTable): void {
