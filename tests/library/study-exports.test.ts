@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { analyze, analyzeReference, ask, blame, calibrate, diffTurns, history, openOrg, populate, send } from '../../src/library/index.js';
@@ -9,7 +9,8 @@ import { readTablesFolder } from '../helpers/read-csv.js';
 
 /*
  * Each command a study uses, as the library gives it, against what the same command prints with
- * --json on the same org: one org of eight people on the offline model, run for three turns.
+ * --json on the same org (and, with --csv, the same tables): one org of eight people on the offline
+ * model, run for up to three turns.
  */
 
 const SPEC = `name: panel
@@ -39,6 +40,11 @@ function printed(args: string[], status = 0): unknown {
   const result = lemming(root, args);
   expect({ status: result.status, stderr: result.stderr.split('\n').filter((line) => line !== '' && !/^asking \d+ agent/.test(line)) }, args.join(' ')).toEqual({ status, stderr: [] });
   return JSON.parse(result.stdout);
+}
+
+/** Each file of a folder and its text: what the command's --csv wrote is compared byte for byte with the library's. */
+function filesIn(tables: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(tables).map((name) => [name, readFileSync(join(tables, name), 'utf8')]));
 }
 
 /** A value as JSON would carry it: what --json printed is compared with this. */
@@ -85,7 +91,8 @@ describe('the library gives what each command prints with --json', () => {
   test('analyze, and analyze against a real network, with their tables as CSV', () => {
     const tables = join(folder, 'analysis-csv');
     const analysis = analyze(root, { csv: tables });
-    expect(asJson(analysis)).toEqual(printed(['analyze', '--json']));
+    expect(asJson(analysis)).toEqual(printed(['analyze', '--json', '--csv', `${tables}-cli`]));
+    expect(filesIn(`${tables}-cli`)).toEqual(filesIn(tables));
     const read = readTablesFolder(tables);
     expect(read.agents?.map((row) => row.agent)).toEqual(analysis.agents.map((agent) => agent.agent));
     expect(read.edges?.map((row) => [row.from, row.to, Number(row.messages)])).toEqual(analysis.edges.used.map((edge) => [edge.from, edge.to, edge.messages]));
@@ -94,7 +101,8 @@ describe('the library gives what each command prints with --json', () => {
     const edges = join(folder, 'edges.txt');
     writeFileSync(edges, EDGES);
     const comparison = analyzeReference(root, { reference: edges, csv: referenceTables });
-    expect(asJson(comparison)).toEqual(printed(['analyze', '--reference', edges, '--json']));
+    expect(asJson(comparison)).toEqual(printed(['analyze', '--reference', edges, '--json', '--csv', `${referenceTables}-cli`]));
+    expect(filesIn(`${referenceTables}-cli`)).toEqual(filesIn(referenceTables));
     const measures = readTablesFolder(referenceTables).measures;
     expect(measures?.map((row) => [row.measure, Number(row.real)])).toEqual(comparison.rows.map((row) => [row.measure, row.real]));
   });
@@ -103,7 +111,8 @@ describe('the library gives what each command prints with --json', () => {
     const tables = join(folder, 'ask-csv');
     const survey = await ask(root, { to: { all: true }, text: 'Is your work "on track", or not?', choices: ['yes', 'no'], csv: tables });
     expect(survey.answers.length).toBe(8);
-    expect(asJson(survey)).toEqual(printed(['ask', '--all', 'Is your work "on track", or not?', '--choices', 'yes,no', '--json']));
+    expect(asJson(survey)).toEqual(printed(['ask', '--all', 'Is your work "on track", or not?', '--choices', 'yes,no', '--json', '--csv', `${tables}-cli`]));
+    expect(filesIn(`${tables}-cli`)).toEqual(filesIn(tables));
     const read = readTablesFolder(tables);
     expect(read.answers?.map((row) => [row.agent, row.choice, row.answer])).toEqual(survey.answers.map((answer) => [answer.agent, answer.choice ?? '', answer.raw]));
     expect(read.tally?.map((row) => [row.choice, Number(row.count)])).toEqual(survey.tally.choices?.map((each) => [each.choice, each.count]));
@@ -113,7 +122,8 @@ describe('the library gives what each command prints with --json', () => {
     const tables = join(folder, 'calibration-csv');
     const calibration = await calibrate(root, GSS, { csv: tables });
     expect(calibration.calls).toBe(24);
-    expect(asJson(calibration)).toEqual(printed(['calibrate', GSS, '--json']));
+    expect(asJson(calibration)).toEqual(printed(['calibrate', GSS, '--json', '--csv', `${tables}-cli`]));
+    expect(filesIn(`${tables}-cli`)).toEqual(filesIn(tables));
     const read = readTablesFolder(tables);
     // A group no agent is in (no persona says degree) has no distance: an empty field, NA in R.
     expect(read.comparisons?.map((row) => [row.question, row.group, row.distance])).toEqual(calibration.comparisons.map((row) => [row.question, row.group, Number.isFinite(row.distance.value) ? String(row.distance.value) : '']));
