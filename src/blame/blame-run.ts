@@ -21,6 +21,9 @@ import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
 import { readSavedJson } from '../storage/read-json.js';
 import { estimateLine, renderBlame, worstCaseLine } from './render-blame.js';
+import { blameTables } from './blame-tables.js';
+import { writeTables } from '../tables/write-tables.js';
+import { fromWorkingFolder } from '../invocation.js';
 
 /** What `lemming blame` (and an experiment's `blame:`) is asked. */
 export interface BlameOptions {
@@ -52,6 +55,8 @@ export interface BlameOptions {
   /** The models a fork runs on, given the fork's root (default: lemming's own, keys from the run's environment and `.env`). */
   providerFactory?: (fork: string) => ProviderFactory;
   log?: (line: string) => void;
+  /** Also write the ranking's tables as CSV into this folder, with their dictionary (blame-tables.ts). */
+  csv?: string;
 }
 
 /** What blame found (report.json), or, with `dryRun`, what it would cost. */
@@ -280,5 +285,6 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   };
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report));
   return report;
 }

@@ -10,6 +10,8 @@ import { askAgents, respondents } from '../survey/ask-agents.js';
 import { compareAnswers, type Comparison } from './calibration-statistics.js';
 import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderCalibration } from './render-calibration.js';
+import { calibrationTables } from './calibration-tables.js';
+import { writeTables } from '../tables/write-tables.js';
 
 /** A group of people: everyone, or those with one value of one attribute. */
 export interface Group {
@@ -55,6 +57,8 @@ export interface CalibrateOptions {
   providerFor?: (modelKey: string, entry: ModelEntry) => Provider;
   now?: () => Date;
   log?: (line: string) => void;
+  /** Also write the report's tables as CSV into this folder, with their dictionary (calibration-tables.ts). */
+  csv?: string;
 }
 
 /** A value as groups compare it, on the reference's side and the personas' alike: `Male`, ` male` and `male` are one. */
@@ -150,5 +154,6 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   calibration.folder = folder;
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(calibration, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderCalibration(calibration));
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), calibrationTables(calibration));
   return calibration;
 }

@@ -145,3 +145,6 @@ export function logFormat(value: string): 'text' | 'json' {
   if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json, for example --log-format json');
   return value;
 }
+
+/** `--csv DIR` of every command whose report has tables (docs/api.md, "Tables as CSV"). */
+export const CSV_OPTION = ['--csv <dir>', "also write the report's tables into DIR: a CSV per table (RFC 4180, a header row) and dictionary.csv naming each column's type, unit and meaning, for pandas or R"] as const;

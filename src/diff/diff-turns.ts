@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
+import { compareOrgs } from './compare-orgs.js';
+import type { OrgDiff } from './org-diff.js';
 import type { WriteOrgAtTurn } from './org-at-turn.js';
 import { readOrgSnapshot, type OrgSnapshot } from './org-snapshot.js';
 
@@ -43,4 +45,10 @@ export async function snapshotsAtTurns(root: string, range: TurnRange, writeOrgA
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** The org at `root` after turn `range.from` against itself after `range.to`: `lemming diff --turns`'s comparison and the library's `diffTurns`. */
+export async function diffTurns(root: string, range: TurnRange, options: { created: boolean }, writeOrgAtTurn: WriteOrgAtTurn | undefined): Promise<OrgDiff> {
+  const [a, b] = await snapshotsAtTurns(root, range, writeOrgAtTurn);
+  return compareOrgs(a, b, options, { a: `${root} after turn ${range.from}`, b: `${root} after turn ${range.to}` });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { program } from '../cli/program.js';
 import { schemas } from '../org/schema.js';
 import { commandReference } from './command-reference.js';
+import { withIncludedFiles } from './included-files.js';
 import { withTableOfContents } from './markdown-toc.js';
 import { orgFileReference } from './org-file-reference.js';
 import { schemaComments } from './schema-comments.js';
@@ -37,7 +38,7 @@ function generatedPages(root: string): DocsPage[] {
 
 /**
  * Every page `npm run docs` writes, as it would write it now: the generated references, and each
- * hand-written guide in docs/ with its table of contents brought up to date.
+ * hand-written guide in docs/ with its table of contents and its included files brought up to date.
  */
 export function docsPages(root: string): DocsPage[] {
   const generated = generatedPages(root);
@@ -47,6 +48,6 @@ export function docsPages(root: string): DocsPage[] {
     .map((name) => `docs/${name}`)
     .filter((file) => !names.has(file))
     .sort()
-    .map((file) => ({ file, text: withTableOfContents(readFileSync(join(root, file), 'utf8')) }));
+    .map((file) => ({ file, text: withTableOfContents(withIncludedFiles(root, readFileSync(join(root, file), 'utf8'))) }));
   return [...generated, ...guides];
 }

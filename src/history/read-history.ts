@@ -31,6 +31,18 @@ export function listHistory(root: string): HistoryEntry[] {
   return entries;
 }
 
+/** `lemming history --json`: where the history is kept, and its entries oldest first. */
+export interface HistoryListing {
+  /** The history's git folder (org/state/history.git). */
+  store: string;
+  entries: HistoryEntry[];
+}
+
+/** The history as `lemming history --json` prints it and the library's `history` returns it. */
+export function historyListing(root: string): HistoryListing {
+  return { store: historyPlace(root).gitDir, entries: listHistory(root) };
+}
+
 /**
  * The entry holding the org as it was after turn `turn`: the turn's own entry (or the fork or first
  * entry that stands for it), not the hand edits made before the next. With `editsBefore`, the org

@@ -4,6 +4,9 @@ import { runExperiment as runExperimentRuns, type ExperimentOutcome } from '../e
 import type { RunMetrics } from '../experiment/run-metrics.js';
 import type { StudyStatistics } from '../experiment/study-statistics.js';
 import type { VariantSummary } from '../experiment/variant-summary.js';
+import type { SurveyTable } from '../experiment/survey-report.js';
+import { experimentTables } from '../experiment/experiment-tables.js';
+import { writeTables } from '../tables/write-tables.js';
 import type { EngineEvent } from '../engine/events.js';
 import { LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
@@ -25,6 +28,8 @@ export interface RunExperimentOptions {
   onEvent?: (run: string, event: EngineEvent) => void;
   /** A run's processes are over, finished or not. */
   onRunEnded?: (run: string) => void;
+  /** Also write the report's tables as CSV into this folder, with their dictionary (docs/api.md, "Tables as CSV"). */
+  csv?: string;
 }
 
 /**
@@ -47,15 +52,21 @@ export async function runExperiment(options: RunExperimentOptions): Promise<Expe
     ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     ...(options.onRunEnded === undefined ? {} : { onRunEnded: options.onRunEnded }),
   });
+  await holdAgainstOutside(outcome, log);
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), experimentTables(readExperimentReport(outcome.folder)));
+  return outcome;
+}
+
+/** The file's `blame:` and `reference:`, once every run has finished. */
+async function holdAgainstOutside(outcome: ExperimentOutcome, log: (line: string) => void): Promise<void> {
   const { blame, reference } = outcome.experiment;
   if ((blame || reference) && outcome.failed.length > 0) {
     log(`${[blame ? 'blame:' : '', reference ? 'reference:' : ''].filter(Boolean).join(' and ')} wait until every run has finished (${outcome.failed.length} unfinished): run the experiment again`);
-    return outcome;
+    return;
   }
   // Their code is loaded only for an experiment that has them.
   if (blame) await (await import('../blame/blame-experiment.js')).blameExperimentRuns(outcome, { log });
   if (reference) await (await import('../calibrate/calibrate-experiment.js')).calibrateExperimentRuns(outcome, { log });
-  return outcome;
 }
 
 /** An experiment's `report.json`: each variant's summary, the statistics against the baseline, every run. */
@@ -69,6 +80,8 @@ export interface ExperimentReport {
   runs: RunMetrics[];
   /** Runs that did not finish. */
   unfinished: string[];
+  /** With a `survey:`: each question's answers per variant (counts, or the mean and its interval). */
+  survey?: SurveyTable[];
   [more: string]: unknown;
 }
 

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { docSection, fencedBlock } from '../helpers/docs.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { tempDir } from '../helpers/temp-dirs.js';
+import { readTablesFolder } from '../helpers/read-csv.js';
 import { compileAsUser, runAsUser } from '../library/typescript-user.js';
 
 function npm(cwd: string, args: string[]): string {
@@ -26,7 +28,10 @@ const answer = inbox(root).messages.filter((message) => message.unread).at(-1);
 console.log(\`\${answer?.from}: \${answer?.subject}\`);
 `;
 
-test('a TypeScript program outside the repository installs the packed tarball, runs the default org to idle and prints the human’s answer', { timeout: 600_000 }, () => {
+/** docs/api.md's complete study (populate, an experiment with a survey, calibration, the CSV tables), as the page includes it. */
+const STUDY_PROGRAM = readFileSync(join(REPO_ROOT, 'tests/library/study-example.ts'), 'utf8');
+
+test('a TypeScript program outside the repository installs the packed tarball, runs the default org to idle and prints the human’s answer; the study of docs/api.md runs from it', { timeout: 600_000 }, () => {
   const folder = tempDir();
   // The tarball as it would be published (dist/ is built before the tests run).
   const packed = JSON.parse(npm(REPO_ROOT, ['pack', '--json', '--ignore-scripts', '--pack-destination', folder])) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -34,6 +39,7 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   expect(paths).toContain('dist/library/index.d.ts');
   expect(paths).toContain('dist/cli/main.js');
   expect(paths).toContain('templates/software-team/org/org.yaml');
+  expect(paths).toContain('data/gss-2018/reference.yaml');
   expect(paths.filter((path) => /^(tests|bench|src|scripts)\/|\.test\.|dist-bench|\.work\//.test(path))).toEqual([]);
 
   const user = join(folder, 'user');
@@ -42,8 +48,20 @@ test('a TypeScript program outside the repository installs the packed tarball, r
   npm(user, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(folder, packed[0]!.filename)]);
   expect(readdirSync(join(user, 'node_modules', 'lemming', 'dist', 'library'))).toContain('index.js');
 
-  compileAsUser(user, { 'main.ts': USER_PROGRAM });
+  compileAsUser(user, { 'main.ts': USER_PROGRAM, 'study.ts': STUDY_PROGRAM });
   const output = runAsUser(user, 'main.ts');
   expect(output).toContain('idle after 5 turns');
   expect(output).toContain('manager: Re: Plan the first release');
+
+  const study = runAsUser(user, 'study.ts');
+  // What the page says it prints, line for line: the offline model's figures are the same on every machine.
+  const section = docSection('docs/api.md', '## A complete study');
+  expect(study).toBe(fencedBlock(section.slice(section.indexOf('It prints')), 'populated '));
+  // The tables a pandas or R user reads, each column in the dictionary (read by Python's csv module).
+  const ran = join(user, 'run', 'study.ts');
+  const tables = readTablesFolder(join(ran, 'tables', 'study'));
+  expect(Object.keys(tables).sort()).toEqual(['metrics', 'runs', 'survey', 'survey_answers', 'variants']);
+  expect(tables.runs?.map((row) => row.variant)).toEqual(['baseline', 'urgent']);
+  expect(tables.survey_answers?.length).toBe(24);
+  expect(Object.keys(readTablesFolder(join(ran, 'tables', 'calibration'))).sort()).toEqual(['comparisons', 'shares']);
 });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, choiceList, positiveInteger, QUEUE_HELP } from '../option-values.js';
+import { credits, choiceList, CSV_OPTION, positiveInteger, QUEUE_HELP } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands by which the person takes part as `human`: mail, chat, decisions, credits, another try. */
@@ -50,7 +50,8 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
     .option('--choices <list>', 'the answer is one of these, separated by commas: yes,no,unsure', choiceList)
     .option('--number', 'the answer is a number')
     .option('--json', 'print JSON')
-    .action((words: string[], options: { all?: boolean; role?: string; choices?: string[]; number?: boolean; json?: boolean }) =>
+    .option(...CSV_OPTION)
+    .action((words: string[], options: { all?: boolean; role?: string; choices?: string[]; number?: boolean; json?: boolean; csv?: string }) =>
       execute(async () => command('ask').askCommand(root(), words, options, output)),
     );
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, positiveInteger, seed, wholeNumber } from '../option-values.js';
+import { credits, CSV_OPTION, positiveInteger, seed, wholeNumber } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
@@ -14,8 +14,9 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--parallel <n>', 'runs at once, each in its own process (default: the file\'s `parallel`, else 2)', positiveInteger)
     .option('--queue <redis-url>', 'send the runs\' model calls to `lemming worker` processes on this Redis')
     .option('--json', 'print the outcome as JSON')
+    .option(...CSV_OPTION)
     .option('--plain', "no live line of the running runs on a terminal: a line per run and finished turn, as when standard error is not a terminal or in CI")
-    .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; plain?: boolean }) =>
+    .action((file: string, options: { parallel?: number; queue?: string; json?: boolean; csv?: string; plain?: boolean }) =>
       execute(async () => command('experiment').experimentCommand(root(), file, options, output)),
     );
 
@@ -36,6 +37,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--dry-run', 'say what it would cost; fork nothing')
     .option('--out <dir>', 'where the forks and the report go (default: RUN/blame/<check>)')
     .option('--json', 'print the report as JSON')
+    .option(...CSV_OPTION)
     .action((run: string | undefined, options: import('../commands/blame.js').BlameCommandOptions) =>
       execute(async () => command('blame').blameCommand(run ?? root(), options, output)),
     );
@@ -48,6 +50,7 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--dry-run', 'say how many calls it would make; ask nothing')
     .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
     .option('--json', 'print the report as JSON')
+    .option(...CSV_OPTION)
     .action((reference: string, options: import('../commands/calibrate.js').CalibrateCommandOptions) =>
       execute(async () => command('calibrate').calibrateCommand(root(), reference, options, output)),
     );
@@ -72,7 +75,8 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--runs <folder>', "with --reference: every run in this experiment's folder, each a repeat (the real value, the runs' mean and its 95% interval)")
     .option('--variant <name>', 'with --runs: the runs of this variant (needed when the folder holds several)')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean; reference?: string; labels?: string; runs?: string; variant?: string }) =>
+    .option(...CSV_OPTION)
+    .action((options: { json?: boolean; csv?: string; reference?: string; labels?: string; runs?: string; variant?: string }) =>
       execute(async () => {
         if ((options.labels !== undefined || options.runs !== undefined) && options.reference === undefined) {
           throw new LemmingError('usage', '--labels and --runs go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });

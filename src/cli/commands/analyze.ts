@@ -1,8 +1,11 @@
 import { analyzeOrg } from '../../analysis/analyze-org.js';
 import { renderAnalysis } from '../../analysis/render-analysis.js';
-import { compareWithReference } from '../../reference/compare-reference.js';
-import { realNetwork, runFolders, runNetwork } from '../../reference/read-networks.js';
+import { analysisTables } from '../../analysis/analysis-tables.js';
+import { fromWorkingFolder } from '../../invocation.js';
+import { compareRunsWithReference } from '../../reference/compare-runs.js';
+import { referenceTables } from '../../reference/reference-tables.js';
 import { renderReference } from '../../reference/render-reference.js';
+import { writeTables } from '../../tables/write-tables.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
@@ -10,6 +13,8 @@ import { orgForReading } from '../org-for-reading.js';
 /** The flags of `lemming analyze`. */
 export interface AnalyzeFlags {
   json?: boolean;
+  /** `--csv DIR`: the report's tables as CSV, with their dictionary. */
+  csv?: string;
   /** A real network's edge list to compare the run's (or each run's) network with. */
   reference?: string;
   /** The real network's departments. */
@@ -31,6 +36,7 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
   if (options.reference !== undefined) return referenceCommand(root, { ...options, reference: options.reference }, output);
   const { org } = orgForReading(root, output);
   const analysis = analyzeOrg(root, org);
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), analysisTables(analysis));
   if (options.json) {
     output.out(JSON.stringify(analysis, null, 2));
     return 0;
@@ -41,9 +47,9 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
 }
 
 function referenceCommand(root: string, options: AnalyzeFlags & { reference: string }, output: Output): number {
-  const reference = realNetwork(options.reference, options.labels);
-  const folders = options.runs === undefined ? [root] : runFolders(options.runs, options.variant);
-  const comparison = compareWithReference(reference, folders.map(runNetwork));
+  const { reference, labels, runs, variant } = options;
+  const comparison = compareRunsWithReference(root, { reference, ...(labels === undefined ? {} : { labels }), ...(runs === undefined ? {} : { runs }), ...(variant === undefined ? {} : { variant }) });
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), referenceTables(comparison));
   output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
 }

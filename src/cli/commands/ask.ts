@@ -1,10 +1,14 @@
 import { LemmingError } from '../../errors.js';
-import { choiceProblem, type SurveyQuestion } from '../../mailbox/survey-markup.js';
-import { askAgents, type Respondents } from '../../survey/ask-agents.js';
-import { renderTally, tallyAnswers } from '../../survey/tally-answers.js';
+import type { Respondents } from '../../survey/ask-agents.js';
+import { surveyOrg } from '../../survey/survey-org.js';
+import { ASK_USAGE as USAGE, surveyQuestion } from '../../survey/survey-question.js';
+import { askTables } from '../../survey/survey-tables.js';
+import { renderTally } from '../../survey/tally-answers.js';
+import { writeTables } from '../../tables/write-tables.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
+import { fromWorkingFolder } from '../../invocation.js';
 
 /** The flags of `lemming ask`. */
 export interface AskOptions {
@@ -15,9 +19,9 @@ export interface AskOptions {
   /** `--number`: the answer is a number. */
   number?: boolean;
   json?: boolean;
+  /** `--csv DIR`: the answers and the tally as CSV, with their dictionary. */
+  csv?: string;
 }
-
-const USAGE = 'for example `lemming ask manager "Is the plan on track?"`, `lemming ask --all "How busy are you, 0 to 10?" --number` or `lemming ask --role engineer "Which is riskier?" --choices login,search`';
 
 /** Whom to ask and what, from the words after `ask`: an agent and a question, or with --all or --role the question alone. */
 function readWords(words: string[], options: AskOptions): { who: Respondents; text: string } {
@@ -32,21 +36,6 @@ function readWords(words: string[], options: AskOptions): { who: Respondents; te
   return { who: { agent: first }, text: second };
 }
 
-/** The question the flags make, checked. */
-export function surveyQuestion(text: string, options: Pick<AskOptions, 'choices' | 'number'>): SurveyQuestion {
-  if (text.trim() === '') throw new LemmingError('bad-arguments', `the question is empty; ${USAGE}`, { exitCode: 2 });
-  if (options.choices && options.number) throw new LemmingError('bad-arguments', 'a question takes --choices or --number, not both', { exitCode: 2 });
-  if (options.choices) {
-    if (options.choices.length < 2) throw new LemmingError('bad-arguments', '--choices needs at least two, separated by commas, for example --choices yes,no', { exitCode: 2 });
-    for (const choice of options.choices) {
-      const problem = choiceProblem(choice);
-      if (problem) throw new LemmingError('bad-arguments', `--choices: ${problem}; for example --choices yes,no,unsure`, { exitCode: 2 });
-    }
-    return { text, choices: options.choices };
-  }
-  return options.number ? { text, number: true } : { text };
-}
-
 /**
  * `lemming ask AGENT|--all|--role ROLE "question"`: put a question to agents, with their resume,
  * notes and latest mail, and print their answers. Nothing is delivered and nothing of theirs
@@ -56,10 +45,11 @@ export async function askCommand(root: string, words: string[], options: AskOpti
   const { who, text } = readWords(words, options);
   const question = surveyQuestion(text, options);
   const { org } = orgForReading(root, output);
-  const answers = await askAgents(org, who, question, 'ask');
-  const tally = tallyAnswers(question, answers);
+  const survey = await surveyOrg(org, who, question);
+  const { answers, tally } = survey;
+  if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), askTables(survey));
   if (options.json) {
-    output.out(JSON.stringify({ question, answers, tally }, null, 2));
+    output.out(JSON.stringify(survey, null, 2));
   } else {
     for (const answer of answers) {
       const parsed = answer.choice !== undefined ? ` [${answer.choice}]` : answer.number !== undefined ? ` [${answer.number}]` : '';

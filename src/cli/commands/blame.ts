@@ -1,10 +1,9 @@
-import { dirname, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
+import { checkFromFile } from '../../blame/check-from-file.js';
 import { controlParagraph, estimateLine, notRunLine, stepLine, worstCaseLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
 import { showCredits } from '../../format/format.js';
-import { readExperiment } from '../../experiment/experiment-file.js';
-import type { CheckSetting } from '../../experiment/outcome-settings.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
@@ -14,19 +13,8 @@ export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'controls' | 'path' |
   checks?: string;
   out?: string;
   json?: boolean;
+  csv?: string;
 };
-
-/** The check named `name` in an experiment file: its own `checks:`, else a variant's. */
-export function checkFromFile(file: string, name: string): CheckSetting {
-  const experiment = readExperiment(file, (base) => resolve(dirname(resolve(file)), base));
-  const all = experiment.variants.flatMap((variant) => variant.outcome.checks);
-  const found = all.find((check) => check.name === name);
-  if (!found) {
-    const names = [...new Set(all.map((check) => check.name))];
-    throw new LemmingError('blame-invalid', `${file}: checks: no check is named ${JSON.stringify(name)}; ${names.length > 0 ? `use one of ${names.join(', ')}` : 'the file has no `checks:`; add one, for example `checks: [{ name: answered, run: test -s "$SHARED/answer.md" }]`'}`, { exitCode: 2 });
-  }
-  return found;
-}
 
 function shown(path: string): string {
   return relative(workingFolder(), path) || path;

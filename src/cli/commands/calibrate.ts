@@ -11,6 +11,7 @@ export interface CalibrateCommandOptions {
   dryRun?: boolean;
   out?: string;
   json?: boolean;
+  csv?: string;
 }
 
 /**
@@ -23,6 +24,7 @@ export async function calibrateCommand(root: string, reference: string, options:
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.out === undefined ? {} : { folder: options.out }),
+    ...(options.csv === undefined ? {} : { csv: options.csv }),
     log: (line) => output.err(line),
   });
   if (options.json) {

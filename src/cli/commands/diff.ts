@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
-import { compareOrgs } from '../../diff/compare-orgs.js';
-import { parseTurnRange, snapshotsAtTurns } from '../../diff/diff-turns.js';
+import { fromWorkingFolder } from '../../invocation.js';
+import { diffTurns, parseTurnRange } from '../../diff/diff-turns.js';
 import { orgAtTurnWriter, type WriteOrgAtTurn } from '../../diff/org-at-turn.js';
 import { diff as diffOrgs } from '../../library/compare.js';
 import { renderDiff } from '../../diff/render-diff.js';
@@ -40,9 +39,8 @@ export async function diffCommand(
     if (options.turns !== undefined) {
       if (folders.length > 1) throw new LemmingError('usage', `--turns compares one org at two turns: give one folder (or --root), not ${folders.length}`, { exitCode: 2 });
       const range = parseTurnRange(options.turns);
-      const root = folders[0] === undefined ? orgRoot() : resolve(folders[0]);
-      const [a, b] = await snapshotsAtTurns(root, range, writeOrgAtTurn);
-      diff = compareOrgs(a, b, comparison, { a: `${root} after turn ${range.from}`, b: `${root} after turn ${range.to}` });
+      const root = folders[0] === undefined ? orgRoot() : fromWorkingFolder(folders[0]);
+      diff = await diffTurns(root, range, comparison, writeOrgAtTurn);
     } else {
       const [first, second] = folders;
       if (first === undefined || second === undefined) {

@@ -10,6 +10,8 @@ export interface ExperimentCommandOptions {
   parallel?: number;
   queue?: string;
   json?: boolean;
+  /** `--csv DIR`: the report's tables as CSV, with their dictionary. */
+  csv?: string;
   /** No live line on a terminal: each run's turns as lines, as in CI or a log. */
   plain?: boolean;
 }
@@ -26,6 +28,7 @@ export async function experimentCommand(root: string, file: string, options: Exp
     root,
     ...(options.parallel === undefined ? {} : { parallel: options.parallel }),
     ...(options.queue === undefined ? {} : { queue: options.queue }),
+    ...(options.csv === undefined ? {} : { csv: options.csv }),
     log: (line) => progress.print(line),
     onEvent: (run, event) => runs.event(run, event),
     onRunEnded: (run) => runs.ended(run),

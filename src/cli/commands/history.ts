@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { LemmingError } from '../../errors.js';
 import { acquireLock } from '../../engine/record/lock.js';
-import { listHistory } from '../../history/read-history.js';
+import { historyListing, listHistory } from '../../history/read-history.js';
 import { entrySubject, type HistoryEntry } from '../../history/history-entry.js';
 import { historyPlace } from '../../history/history-paths.js';
 import { planPrune, pruneHistory, type PrunePlan } from '../../history/prune-history.js';
@@ -18,11 +18,11 @@ import { commandIo, type Output } from '../cli-context.js';
 export async function historyCommand(root: string, options: { json?: boolean; pruneBefore?: number; yes?: boolean }, output: Output): Promise<number> {
   requireOrgRoot(root);
   if (options.pruneBefore !== undefined) return pruneCommand(root, options.pruneBefore, options.yes === true, output);
-  const entries = listHistory(root);
   if (options.json) {
-    output.out(JSON.stringify({ store: historyPlace(root).gitDir, entries }, null, 2));
+    output.out(JSON.stringify(historyListing(root), null, 2));
     return 0;
   }
+  const entries = listHistory(root);
   for (const entry of entries) output.out(historyLine(entry));
   output.out(`${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${historyPlace(root).gitDir}: \`lemming show --at N PATH\` prints a file as it was after turn N, \`lemming fork --at N\` makes the org of then again`);
   return 0;

@@ -1,0 +1,57 @@
+import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import type { FlipRate } from './blame-ranking.js';
+import type { BlameReport } from './blame-run.js';
+
+const RATE = 'proportion (0 to 1)';
+
+/** A pass rate's columns: forks, passes, the rate and its Wilson interval (`prefix` names the control's). */
+function rateColumns(prefix: string, of: string): TableColumn[] {
+  return [
+    column(`${prefix}forks`, 'integer', 'forks', `${of}: forks run`),
+    column(`${prefix}passed`, 'integer', 'forks', `${of}: forks that passed the check`),
+    column(`${prefix}rate`, 'number', RATE, `${of}: passed / forks`),
+    column(`${prefix}rate_low`, 'number', RATE, `${of}: the rate's 95% Wilson interval, lower end (the fork the unit)`),
+    column(`${prefix}rate_high`, 'number', RATE, `${of}: the rate's 95% Wilson interval, upper end`),
+  ];
+}
+
+function rateCells(prefix: string, rate: FlipRate | undefined) {
+  return { [`${prefix}forks`]: rate?.forks, [`${prefix}passed`]: rate?.passed, [`${prefix}rate`]: rate?.rate, [`${prefix}rate_low`]: rate?.interval[0], [`${prefix}rate_high`]: rate?.interval[1] };
+}
+
+/**
+ * `lemming blame`'s tables: `steps` (the steps ranked, most to blame first: the changed forks'
+ * pass rate against the controls', Fisher's p, the verdict) and `blame_agents` (the agents, ranked by
+ * their best step). Pure.
+ */
+export function blameTables(report: BlameReport): ReportTable[] {
+  return [
+    {
+      name: 'steps',
+      columns: [
+        column('rank', 'integer', '', 'its place in the ranking, 1 most to blame'),
+        column('turn', 'integer', 'turn', 'the turn of the call'),
+        column('agent', 'string', '', 'the agent called'),
+        ...rateColumns('', 'the call changed (another seed, or the repair model)'),
+        ...rateColumns('control_', 'the call re-run as it was (empty: no control ran)'),
+        column('effect', 'number', RATE, 'rate − control_rate; empty without a control'),
+        column('p', 'number', 'probability', "Fisher's exact two-sided p of the changed forks against the controls"),
+        column('verdict', 'string', '', 'effect, unclear, noise, none, no-control or not-run (docs/validation.md)'),
+        column('credits', 'number', 'credits', "what the step's changed forks spent"),
+      ],
+      rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, verdict: step.verdict, credits: step.credits })),
+    },
+    {
+      name: 'blame_agents',
+      columns: [
+        column('agent', 'string', '', 'the agent'),
+        column('steps', 'integer', 'steps', 'its calls that were forked'),
+        ...rateColumns('', 'its changed forks pooled'),
+        column('best_rank', 'integer', '', 'where its best step stands in the step ranking'),
+        column('best_turn', 'integer', 'turn', 'the turn of its best step'),
+        column('best_verdict', 'string', '', "its best step's verdict"),
+      ],
+      rows: report.agents.map((agent) => ({ agent: agent.agent, steps: agent.steps, ...rateCells('', agent), best_rank: agent.best.rank, best_turn: agent.best.turn, best_verdict: agent.best.verdict })),
+    },
+  ];
+}

@@ -1,0 +1,64 @@
+import { column, type Cell, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import type { Estimate } from './calibration-statistics.js';
+import type { Calibration } from './calibrate-org.js';
+
+const DISTANCE_UNIT = 'distance (0 to 1)';
+
+/** An estimate's three columns: its value and its 95% interval's ends. */
+function estimateColumns(name: string, meaning: string, unit = DISTANCE_UNIT): TableColumn[] {
+  return [column(name, 'number', unit, meaning), column(`${name}_low`, 'number', unit, `${name}'s 95% bootstrap interval, lower end`), column(`${name}_high`, 'number', unit, `${name}'s 95% bootstrap interval, upper end`)];
+}
+
+function estimateCells(name: string, estimate: Estimate | undefined): Record<string, Cell> {
+  return { [name]: estimate?.value, [`${name}_low`]: estimate?.interval[0], [`${name}_high`]: estimate?.interval[1] };
+}
+
+/**
+ * `lemming calibrate`'s tables: `comparisons` (one row per question and group: the distance of the
+ * simulated answers from the real ones, the baselines, the progress) and `shares` (one row per
+ * question, group and option: the real and the simulated share). Pure.
+ */
+export function calibrationTables(calibration: Calibration): ReportTable[] {
+  const questions = new Map(calibration.questions.map((question) => [question.id, question]));
+  const key = [column('question', 'string', '', "the reference's question id"), column('group', 'string', '', 'everyone (all), or the people with one value of one attribute (attribute=value)')];
+  return [
+    {
+      name: 'comparisons',
+      columns: [
+        ...key,
+        column('real', 'number', 'people', 'people in the real data who answered (their shares summed, when the reference gives shares)'),
+        column('simulated', 'integer', 'agents', 'agents whose answer named an option'),
+        column('measure', 'string', '', 'the distance used: wasserstein for ordered options (scaled to 0 to 1), else total variation'),
+        ...estimateColumns('distance', 'the simulated answers against the real ones, bias-corrected (0: as the real people answer)'),
+        ...estimateColumns('random', 'answers at random, each option alike, against the real ones'),
+        ...estimateColumns('overall', "a group's real answers against everyone's: the distance a simulation ignoring personas would have (empty for all)"),
+        ...estimateColumns('progress', '100 × (random − distance) / random: 100 answers as the real people do, 0 no better than at random', 'percent'),
+        column('p_same', 'number', 'probability', 'p of "the simulated and the real answers come from one distribution" (parametric bootstrap)'),
+      ],
+      rows: calibration.comparisons.map((row) => ({
+        question: row.question,
+        group: row.group,
+        real: row.real,
+        simulated: row.simulated,
+        measure: questions.get(row.question)?.ordered ? 'wasserstein' : 'total variation',
+        ...estimateCells('distance', row.distance),
+        ...estimateCells('random', row.random),
+        ...estimateCells('overall', row.overall),
+        ...estimateCells('progress', row.progress),
+        p_same: row.pSame,
+      })),
+    },
+    {
+      name: 'shares',
+      columns: [
+        ...key,
+        column('option', 'string', '', 'one of the question\'s options, in their order'),
+        column('real_share', 'number', 'proportion (0 to 1)', 'the share of the real people in the group who gave it'),
+        column('simulated_share', 'number', 'proportion (0 to 1)', 'the share of the agents in the group who gave it'),
+      ],
+      rows: calibration.comparisons.flatMap((row) =>
+        (questions.get(row.question)?.options ?? []).map((option, index) => ({ question: row.question, group: row.group, option, real_share: row.realShares[index], simulated_share: row.simulatedShares[index] })),
+      ),
+    },
+  ];
+}

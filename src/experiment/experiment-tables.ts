@@ -1,0 +1,194 @@
+import { column, type ReportTable, type TableColumn } from '../tables/report-table.js';
+import type { RunMetrics } from './run-metrics.js';
+import type { StudyStatistics } from './study-statistics.js';
+import type { SurveyTable } from './survey-report.js';
+import type { VariantSummary } from './variant-summary.js';
+
+/** What of an experiment's report.json its tables are made from. */
+export interface ExperimentReportTables {
+  variants: readonly VariantSummary[];
+  statistics: StudyStatistics;
+  runs: readonly RunMetrics[];
+  survey?: readonly SurveyTable[];
+}
+
+const CREDITS = column('credits', 'number', 'credits', 'what the agents spent');
+
+function ends(name: string, unit: string, of: string): TableColumn[] {
+  return [column(`${name}_low`, 'number', unit, `${of}, lower end`), column(`${name}_high`, 'number', unit, `${of}, upper end`)];
+}
+
+/**
+ * An experiment's tables: `runs` (one row per run: how it ended and its metrics), `variants` (one
+ * row per variant: means over its repeats), `metrics` (one row per metric and variant: mean, its
+ * interval, the difference from the baseline and its p), and with a survey, `survey` (one row per
+ * question, variant and choice) and `survey_answers` (one row per answer of each run's agents). Pure.
+ */
+export function experimentTables(report: ExperimentReportTables): ReportTable[] {
+  const values = new Map(report.statistics.runs.map((run) => [run.run, run.values]));
+  const tables: ReportTable[] = [
+    {
+      name: 'runs',
+      columns: [
+        column('run', 'string', '', "the run's folder under the experiment's, <variant>-r<repeat>"),
+        column('variant', 'string', '', 'its variant'),
+        column('seed', 'integer', '', 'its seed (checks and judge)'),
+        column('ended', 'string', '', 'how it ended: idle, max-turns, … or failed (the process exited with an error)'),
+        column('turns', 'integer', 'turns', 'its last finished turn'),
+        column('turns_to_idle', 'integer', 'turns', 'the turn it fell idle in; empty when it did not'),
+        column('messages', 'integer', 'messages', 'messages the agents sent'),
+        column('refusals', 'integer', 'messages', 'sends the chart refused'),
+        column('errors', 'integer', 'errors', "agents' calls that failed"),
+        column('calls', 'integer', 'calls', 'model calls made'),
+        CREDITS,
+        column('human_answer_turn', 'integer', 'turn', 'the turn of the first message an agent wrote to the human; empty when none did'),
+        column('human_answer_from', 'string', '', 'who wrote it'),
+        column('score', 'number', "the judge's scale", "the judge's score (else the mean of the checks' scores); empty without either"),
+        column('pass_rate', 'number', 'proportion (0 to 1)', 'the share of its checks that passed; empty without checks'),
+        column('wall_ms', 'integer', 'milliseconds', 'wall time of its attempts together'),
+        column('attempts', 'integer', 'attempts', 'processes it took (a run resumed after a failure takes more than one)'),
+      ],
+      rows: report.runs.map((run) => ({
+        run: run.run,
+        variant: run.variant,
+        seed: run.outcome?.seed,
+        ended: run.ended,
+        turns: run.turns,
+        turns_to_idle: run.turnsToIdle,
+        messages: run.messages,
+        refusals: run.refusals,
+        errors: run.errors,
+        calls: run.calls,
+        credits: run.credits,
+        human_answer_turn: run.humanAnswer?.turn,
+        human_answer_from: run.humanAnswer?.from,
+        score: values.get(run.run)?.score,
+        pass_rate: values.get(run.run)?.pass_rate,
+        wall_ms: run.wallMs,
+        attempts: run.attempts,
+      })),
+    },
+    {
+      name: 'variants',
+      columns: [
+        column('variant', 'string', '', 'the variant'),
+        column('runs', 'integer', 'runs', 'its complete runs (repeats)'),
+        column('idle', 'integer', 'runs', 'runs that fell idle (the rest hit the turn cap)'),
+        column('turns_to_idle', 'number', 'turns', 'the mean turn the runs that fell idle did; empty when none did'),
+        column('messages', 'number', 'messages', 'mean messages sent per run'),
+        column('refusals', 'number', 'messages', 'mean sends refused per run'),
+        column('errors', 'number', 'errors', 'mean failed calls per run'),
+        column('credits', 'number', 'credits', 'mean credits spent per run'),
+        column('human_answered', 'integer', 'runs', 'runs in which the human got an answer'),
+        column('human_answer_turn', 'number', 'turn', 'the mean turn of that answer'),
+        column('wall_ms', 'integer', 'milliseconds', 'mean wall time per run'),
+      ],
+      rows: report.variants.map((variant) => ({
+        variant: variant.variant,
+        runs: variant.runs,
+        idle: variant.idle,
+        turns_to_idle: variant.turnsToIdle,
+        messages: variant.messages,
+        refusals: variant.refusals,
+        errors: variant.errors,
+        credits: variant.credits,
+        human_answered: variant.humanAnswered,
+        human_answer_turn: variant.humanAnswerTurn,
+        wall_ms: variant.wallMs,
+      })),
+    },
+    {
+      name: 'metrics',
+      columns: [
+        column('metric', 'string', '', 'score, pass_rate, credits, turns_to_answer, messages or refusals (as in runs.csv)'),
+        column('better', 'string', '', 'which way is better: higher or lower'),
+        column('variant', 'string', '', 'the variant'),
+        column('n', 'integer', 'runs', 'runs with a value (the unit of the intervals and tests)'),
+        column('mean', 'number', "the metric's own", "the mean over its runs"),
+        column('sd', 'number', "the metric's own", 'their standard deviation'),
+        ...ends('ci', "the metric's own", "the mean's 95% percentile-bootstrap interval"),
+        column('difference', 'number', "the metric's own", "mean − the baseline's mean; empty for the baseline"),
+        ...ends('difference', "the metric's own", "the difference's 95% bootstrap interval"),
+        column('p', 'number', 'probability', 'two-sided permutation test of the difference'),
+      ],
+      rows: report.statistics.metrics.flatMap((metric) =>
+        Object.entries(metric.variants).map(([variant, summary]) => ({
+          metric: metric.key,
+          better: metric.better,
+          variant,
+          n: summary.n,
+          mean: summary.mean,
+          sd: summary.sd,
+          ci_low: summary.ci?.[0],
+          ci_high: summary.ci?.[1],
+          difference: summary.versusBaseline?.difference,
+          difference_low: summary.versusBaseline?.ci[0],
+          difference_high: summary.versusBaseline?.ci[1],
+          p: summary.versusBaseline?.p,
+        })),
+      ),
+    },
+  ];
+  if (report.survey && report.survey.length > 0) tables.push(...surveyTables(report.survey, report.runs));
+  return tables;
+}
+
+/** The survey's tally per question, variant and choice, and every answer of every run. */
+function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[]): ReportTable[] {
+  const question = [column('question_index', 'integer', '', "the question's place in the experiment's survey:, from 0"), column('question', 'string', '', 'the question asked')];
+  return [
+    {
+      name: 'survey',
+      columns: [
+        ...question,
+        column('kind', 'string', '', 'choices, number or text'),
+        column('variant', 'string', '', 'the variant'),
+        column('answers', 'integer', 'answers', "answers given in its runs (calls that failed are not answers)"),
+        column('choice', 'string', '', 'a choice (choice questions), or unreadable: the answers that named none'),
+        column('count', 'integer', 'answers', 'answers that named it'),
+        column('n', 'integer', 'answers', 'numbers read (numeric questions)'),
+        column('mean', 'number', "the question's own", 'their mean'),
+        column('sd', 'number', "the question's own", 'their standard deviation'),
+        ...ends('ci', "the question's own", "the mean's 95% bootstrap interval"),
+      ],
+      rows: survey.flatMap((table) =>
+        table.variants.flatMap((cell) => {
+          const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
+          if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1] }];
+          return [base];
+        }),
+      ),
+    },
+    {
+      name: 'survey_answers',
+      columns: [
+        column('run', 'string', '', 'the run'),
+        column('variant', 'string', '', 'its variant'),
+        ...question,
+        column('asked_after_turn', 'integer', 'turn', 'the last finished turn when it was asked'),
+        column('agent', 'string', '', 'the agent asked'),
+        column('choice', 'string', '', 'the choice its answer named; empty when none could be read'),
+        column('number', 'number', "the question's own", 'the number its answer gave; empty when none could be read'),
+        column('answer', 'string', '', 'the answer as the model wrote it'),
+        column('error', 'string', '', 'why there is no answer: the call failed'),
+      ],
+      rows: runs.flatMap((run) =>
+        (run.survey ?? []).flatMap((round) =>
+          round.answers.map((answer) => ({
+            run: run.run,
+            variant: run.variant,
+            question_index: round.index,
+            question: round.question.text,
+            asked_after_turn: round.askedAfterTurn,
+            agent: answer.agent,
+            choice: answer.choice,
+            number: answer.number,
+            answer: answer.raw,
+            error: answer.error,
+          })),
+        ),
+      ),
+    },
+  ];
+}

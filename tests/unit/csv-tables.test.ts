@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { csvText } from '../../src/tables/csv-text.js';
+import { column, type ReportTable } from '../../src/tables/report-table.js';
+import { writeTables } from '../../src/tables/write-tables.js';
+import { readCsvFolder, readTablesFolder } from '../helpers/read-csv.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+
+const ANSWERS: ReportTable = {
+  name: 'answers',
+  columns: [column('agent', 'string', '', 'the agent asked'), column('answer', 'string', '', 'what it said'), column('number', 'number', 'points', 'the number read'), column('read', 'boolean', '', 'an answer was read')],
+  rows: [
+    { agent: 'ana', answer: 'yes, "mostly"\non track', number: 7.5, read: true },
+    { agent: 'bo', answer: ' leading space, trailing comma,', number: null, read: false },
+    { agent: 'cy', answer: 'naïve – ünïcode\r\nand CRLF', number: Number.NaN },
+    { agent: 'di', answer: '', number: -0.001 },
+  ],
+};
+
+describe('CSV as RFC 4180 writes it', () => {
+  test('a field with a comma, a quote, a CR or a LF is quoted, quotes doubled; records end in CRLF; no value is an empty field', () => {
+    expect(csvText([['a', 'b,c', 'say "hi"', 'two\nlines', null, undefined, Number.POSITIVE_INFINITY, 3, false]])).toBe('a,"b,c","say ""hi""","two\nlines",,,,3,false\r\n');
+  });
+
+  test("what writeTables writes, Python's csv module reads back cell for cell, and dictionary.csv describes every column", () => {
+    const folder = tempDir();
+    const written = writeTables(folder, [ANSWERS, { name: 'tally', columns: [column('choice', 'string', '', 'a choice'), column('count', 'integer', 'agents', 'who chose it')], rows: [{ choice: 'yes', count: 2 }] }]);
+    expect(written.map((path) => path.slice(folder.length + 1))).toEqual(['answers.csv', 'tally.csv', 'dictionary.csv']);
+    const tables = readTablesFolder(folder);
+    expect(tables.answers).toEqual([
+      { agent: 'ana', answer: 'yes, "mostly"\non track', number: '7.5', read: 'true' },
+      { agent: 'bo', answer: ' leading space, trailing comma,', number: '', read: 'false' },
+      { agent: 'cy', answer: 'naïve – ünïcode\r\nand CRLF', number: '', read: '' },
+      { agent: 'di', answer: '', number: '-0.001', read: '' },
+    ]);
+    expect(readCsvFolder(folder)['dictionary.csv']).toEqual([
+      ['table', 'column', 'type', 'unit', 'meaning'],
+      ['answers', 'agent', 'string', '', 'the agent asked'],
+      ['answers', 'answer', 'string', '', 'what it said'],
+      ['answers', 'number', 'number', 'points', 'the number read'],
+      ['answers', 'read', 'boolean', '', 'an answer was read'],
+      ['tally', 'choice', 'string', '', 'a choice'],
+      ['tally', 'count', 'integer', 'agents', 'who chose it'],
+    ]);
+    expect(readFileSync(join(folder, 'tally.csv'), 'utf8')).toBe('choice,count\r\nyes,2\r\n');
+  });
+
+  test('a row with a column its table does not describe is refused, naming the table and the column', () => {
+    const stray: ReportTable = { name: 'runs', columns: [column('run', 'string', '', 'the run')], rows: [{ run: 'a', credits: 1 }] };
+    expect(() => writeTables(tempDir(), [stray])).toThrow('table runs: a row has column "credits", which its dictionary does not describe');
+  });
+});
