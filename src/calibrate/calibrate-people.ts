@@ -8,7 +8,7 @@ import type { Agent, Org } from '../org/org.js';
 import { seedOf } from '../statistics/seeds.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { CalibrateOptions } from './calibrate-org.js';
-import { personInstructions, planPeople, type PersonPlan } from './individual-plan.js';
+import { commonestWithout, personInstructions, planPeople, weightedAnswers, type PersonPlan } from './individual-plan.js';
 import { scorePerson, summarisePeople, type HeldOutAnswer, type IndividualSummary, type PersonScore } from './individual-statistics.js';
 import { readReference, type Reference } from './reference-file.js';
 import { renderPeople } from './render-people.js';
@@ -132,12 +132,14 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
     await ask(agents, question, 'second');
     await ask(asked.map((person) => floors.get(person.person.id)!), question, 'floor');
   }
+  const totals = weightedAnswers(reference);
   for (const person of plan.people) {
     const answers = person.heldOut.map((id): HeldOutAnswer => {
       const question = reference.questions.find((item) => item.id === id)!;
       const choice = (round: string, agent: string): string | undefined => answered.get(`${round} ${agent} ${id}`)?.choice;
       const [first, second, floor] = [choice('first', person.agent), choice('second', person.agent), choice('floor', person.floorAgent)];
-      return { question: id, truth: person.person.answers[id]!, options: question.options.length, ...(first === undefined ? {} : { first }), ...(second === undefined ? {} : { second }), ...(floor === undefined ? {} : { floor }) };
+      const commonest = commonestWithout(totals, person.person, id);
+      return { question: id, truth: person.person.answers[id]!, options: question.options.length, ...(commonest === undefined ? {} : { commonest }), ...(first === undefined ? {} : { first }), ...(second === undefined ? {} : { second }), ...(floor === undefined ? {} : { floor }) };
     });
     calibration.persons.push({ ...scorePerson(person.person.id, person.person.weight, answers), agent: person.agent, given: person.given, answers });
   }

@@ -78,3 +78,30 @@ export function personInstructions(plan: PersonPlan, questions: readonly Referen
   lines.push('', 'Answer each question as this person would, in their own voice.');
   return lines.join('\n');
 }
+
+/**
+ * Each question's commonest real answer without one person, weighted (the resample's copies): the
+ * answer a model that knew only the population would give everyone. Leaving the person out keeps
+ * their own answer from voting for itself. `totals` is weightedAnswers' of everyone.
+ */
+export function commonestWithout(totals: ReadonlyMap<string, ReadonlyMap<string, number>>, person: Respondent, question: string): string | undefined {
+  let best: string | undefined;
+  let most = -Infinity;
+  for (const [option, weight] of totals.get(question) ?? new Map<string, number>()) {
+    const left = weight - (person.answers[question] === option ? person.weight : 0);
+    if (left > most) [best, most] = [option, left];
+  }
+  return best;
+}
+
+/** Everyone's weighted answers, by question and option, in the options' order (ties go to the first). */
+export function weightedAnswers(reference: Reference): Map<string, Map<string, number>> {
+  const totals = new Map(reference.questions.map((question) => [question.id, new Map(question.options.map((option) => [option, 0]))]));
+  for (const person of reference.people ?? []) {
+    for (const [question, option] of Object.entries(person.answers)) {
+      const row = totals.get(question);
+      row?.set(option, (row.get(option) ?? 0) + person.weight);
+    }
+  }
+  return totals;
+}

@@ -2,7 +2,8 @@
  * Park et al.'s individual-level measure: each agent scored against its own person. Per person, the
  * share of held-out questions the agent answered as the person did (accuracy), the share the model
  * answered alike when asked the same question again at once (its retest), the accuracy of the agent
- * given only the person's attributes (the floor), and answers at random (the mean of 1/k). The figures
+ * given only the person's attributes (the floor), answers at random (the mean of 1/k) and everyone
+ * else's commonest answer. The figures
  * are means over people, the person the unit of repetition: a t interval over people, and for the
  * ratio of means a cluster bootstrap over people. Pure.
  */
@@ -20,6 +21,8 @@ export interface HeldOutAnswer {
   first?: string;
   second?: string;
   floor?: string;
+  /** The commonest answer of everyone else (weighted): what knowing only the population would answer. */
+  commonest?: string;
 }
 
 /** One person's scores. */
@@ -32,6 +35,8 @@ export interface PersonScore {
   retest: number;
   floor: number;
   chance: number;
+  /** The share of held-out questions on which the person gave everyone else's commonest answer. */
+  commonest: number;
   /** accuracy / retest, Park et al.'s normalisation with the model's retest for the person's; absent when the retest is 0. */
   normalised?: number;
   /** Answers (of the three asked per question) that named no option: counted as not the person's. */
@@ -59,6 +64,8 @@ export interface IndividualSummary {
   normalisedPerPerson: PeopleEstimate;
   /** Answers at random: the mean over people of the mean 1/k of their held-out questions. */
   chance: number;
+  /** Answering everyone with the population's commonest answer (leaving the person out): a baseline that knows nothing of the person. */
+  commonest: PeopleEstimate;
   unreadable: number;
   /** The interval methods, said with the figures. */
   method: string;
@@ -77,6 +84,7 @@ export function scorePerson(person: string, weight: number, answers: readonly He
     retest,
     floor: share((answer) => answer.floor === answer.truth),
     chance: mean(answers.map((answer) => 1 / answer.options)),
+    commonest: share((answer) => answer.commonest !== undefined && answer.commonest === answer.truth),
     ...(retest > 0 ? { normalised: accuracy / retest } : {}),
     unreadable: answers.reduce((sum, answer) => sum + [answer.first, answer.second, answer.floor].filter((value) => value === undefined).length, 0),
   };
@@ -99,6 +107,7 @@ export function summarisePeople(scores: readonly PersonScore[], seed: number): I
     normalised: { value: scores.length === 0 ? NaN : ratio(scores), interval: clusteredBootstrap(scores, ratio, seed), people: scores.length },
     normalisedPerPerson: meanOverPeople(perPerson),
     chance: mean(scores.map((score) => score.chance)),
+    commonest: meanOverPeople(scores.map((score) => score.commonest)),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
     method: 'means over people (each person once), 95 % t intervals over people; the normalised ratio of means a cluster bootstrap over people',
   };

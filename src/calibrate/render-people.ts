@@ -9,7 +9,7 @@ import { figure } from './render-calibration.js';
  * cross-section such as the GSS 2018 has none, so ours is the model's.
  */
 export const PARK_RELATION =
-  "Park et al. (2024) report 85 %: each agent's accuracy on its own person's answers divided by that person's own retest two weeks later. This reference has no retest of its people (the GSS 2018 is a cross-section), so accuracy here is divided by the model's own retest (the same question asked again at once), which is 1 for a model that always answers alike: then the normalised figure is the raw accuracy, and it is not comparable with 85 %. Read accuracy against the floor (the person's attributes alone) and chance.";
+  "Park et al. (2024) report 85 %: each agent's accuracy on its own person's answers divided by that person's own retest two weeks later. This reference has no retest of its people (the GSS 2018 is a cross-section), so accuracy here is divided by the model's own retest (the same question asked again at once), which is 1 for a model that always answers alike: then the normalised figure is the raw accuracy, and it is not comparable with 85 %. Read accuracy against the floor (the person's attributes alone), chance and everyone else's commonest answer.";
 
 /** A mean over people, its interval and its n, for a line or a table cell. Pure. */
 export function peopleFigure(estimate: PeopleEstimate): string {
@@ -25,7 +25,7 @@ export function renderPeople(calibration: PeopleCalibration): string {
     `Org: ${calibration.root}. Reference: ${reference.file}${reference.source ? ` (source: ${reference.source})` : ''}.`,
     `${formatCount(calibration.people)} of ${formatCount(calibration.eligible)} people who answered more than ${calibration.heldOut} question(s), drawn with seed ${calibration.seed}, each person once${reference.weight ? ` (their weight, \`${reference.weight}\`, is in people.json; the means here are over people, unweighted)` : ''}. Model: ${calibration.model}. ${formatCount(calibration.calls)} call(s), ${showCredits(calibration.credits)} research credits.`,
     '',
-    "Each person's agent is given their attributes and their answers to the questions not held out, then asked the held-out ones: **accuracy** is the share it answered as its own person did; **retest** the share it answered alike when asked again at once; **floor** the accuracy of an agent given the attributes alone; **chance** answering at random. Figures are means over people (the person is the unit), with 95 % intervals.",
+    "Each person's agent is given their attributes and their answers to the questions not held out, then asked the held-out ones: **accuracy** is the share it answered as its own person did; **retest** the share it answered alike when asked again at once; **floor** the accuracy of an agent given the attributes alone; **chance** answering at random; **commonest** answering every person with everyone else's commonest answer (weighted), which knows nothing of the person. Figures are means over people (the person is the unit), with 95 % intervals.",
     '',
     PARK_RELATION,
     '',
@@ -38,6 +38,7 @@ export function renderPeople(calibration: PeopleCalibration): string {
       `| floor (attributes only) | ${peopleFigure(summary.floor)} |`,
       `| accuracy − floor | ${peopleFigure(summary.overFloor)} |`,
       `| chance | ${figure(summary.chance)} |`,
+      `| everyone else's commonest answer | ${peopleFigure(summary.commonest)} |`,
       `| retest (the model's) | ${peopleFigure(summary.retest)} |`,
       `| normalised: mean accuracy / mean retest | ${peopleFigure(summary.normalised)} |`,
       `| normalised, person by person (Park et al.'s form) | ${peopleFigure(summary.normalisedPerPerson)} |`,

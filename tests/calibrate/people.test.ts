@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibratePeople } from '../../src/calibrate/calibrate-people.js';
+import { commonestWithout, weightedAnswers } from '../../src/calibrate/individual-plan.js';
+import { readReference } from '../../src/calibrate/reference-file.js';
 import { meanOverPeople, scorePerson, type HeldOutAnswer } from '../../src/calibrate/individual-statistics.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { streamSeed } from '../../src/random/seeded-random.js';
@@ -130,6 +132,17 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(study.summary!.normalised.value).toBeCloseTo(study.summary!.accuracy.value, 12);
     expect(readFileSync(join(study.folder!, 'people.json'), 'utf8')).toContain('"weight": ');
   }, 60_000);
+
+  it("everyone else's commonest answer leaves the person out and counts each person by their weight", () => {
+    const reference = readReference(truthReference());
+    const totals = weightedAnswers(reference);
+    // 20 yes and 20 no people, each weighted 1 + index % 3: yes 40 against no 39.
+    expect(totals.get('q1')).toEqual(new Map([['yes', 40], ['no', 39]]));
+    const [, r1, r2] = reference.people!;
+    // Without r2 (yes, weight 3) no leads 39 to 37; without r1 (no, weight 2) yes leads 40 to 37.
+    expect(commonestWithout(totals, r2!, 'q1')).toBe('no');
+    expect(commonestWithout(totals, r1!, 'q1')).toBe('yes');
+  });
 
   it('refuses --people on a reference of group counts, naming a respondent-level one', async () => {
     await expect(calibratePeople(defaultOrg(), 'data/gss-2018/reference.yaml', { people: 5, heldOut: 2 })).rejects.toThrow(/--people needs a respondent-level reference \(`respondents:`, one row a person\), as data\/gss-2018\/respondents\.yaml is/);

@@ -37,6 +37,7 @@ export async function peopleCommand(root: string, reference: string, options: Ca
   output.out(`  floor (attributes)  ${peopleFigure(summary.floor)}`);
   output.out(`  accuracy - floor    ${peopleFigure(summary.overFloor)}`);
   output.out(`  chance              ${figure(summary.chance)}`);
+  output.out(`  commonest answer    ${peopleFigure(summary.commonest)}`);
   output.out(`  retest (the model)  ${peopleFigure(summary.retest)}`);
   output.out(`  normalised          ${peopleFigure(summary.normalised)}`);
   output.out(PARK_RELATION);
