@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibratePeople } from '../../src/calibrate/calibrate-people.js';
+import { calibrateCommand } from '../../src/cli/commands/calibrate.js';
 import { commonestWithout, weightedAnswers } from '../../src/calibrate/individual-plan.js';
 import { readReference } from '../../src/calibrate/reference-file.js';
 import { meanOverPeople, scorePerson, type HeldOutAnswer } from '../../src/calibrate/individual-statistics.js';
@@ -142,6 +143,13 @@ describe('people one by one: each agent scored against its own person', () => {
     // Without r2 (yes, weight 3) no leads 39 to 37; without r1 (no, weight 2) yes leads 40 to 37.
     expect(commonestWithout(totals, r2!, 'q1')).toBe('no');
     expect(commonestWithout(totals, r1!, 'q1')).toBe('yes');
+  });
+
+  it('--held-out and --model without --people are refused, exit 2, before anything is asked', async () => {
+    const lines: string[] = [];
+    const output = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
+    await expect(calibrateCommand(defaultOrg(), 'data/gss-2018/respondents.yaml', { heldOut: 2 }, output)).rejects.toMatchObject({ exitCode: 2, message: '--held-out and --model go with --people N: they say how each person is asked' });
+    expect(lines).toEqual([]);
   });
 
   it('refuses --people on a reference of group counts, naming a respondent-level one', async () => {
