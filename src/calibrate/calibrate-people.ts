@@ -10,7 +10,7 @@ import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { CalibrateOptions } from './calibrate-org.js';
 import { commonestWithout, personInstructions, planPeople, weightedAnswers, type PersonPlan } from './individual-plan.js';
 import { scorePerson, summarisePeople, type HeldOutAnswer, type IndividualSummary, type PersonScore } from './individual-statistics.js';
-import { readReference, type Reference } from './reference-file.js';
+import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderPeople } from './render-people.js';
 
 /** One person of the study: their scores, what their agent was given, and every answer. */
@@ -116,7 +116,7 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
   const informed = new Map(plan.people.map((person) => [person.person.id, standIn(person.agent, person, reference, model, false)]));
   const floors = new Map(plan.people.map((person) => [person.person.id, standIn(person.floorAgent, person, reference, model, true)]));
   const answered = new Map<string, SurveyAnswer>();
-  const ask = async (agents: Agent[], question: Reference['questions'][number], round: string): Promise<void> => {
+  const ask = async (agents: Agent[], question: ReferenceQuestion, round: string): Promise<void> => {
     if (agents.length === 0) return;
     const answers = await askAgents(withAgents(org, agents), { all: true }, { text: question.text, choices: question.options }, 'calibrate-people', options.now, options.providerFor);
     calibration.credits += answers.reduce((sum, answer) => sum + answer.credits, 0);

@@ -137,8 +137,9 @@ function siblingCsv(file: string, path: string, at: string, field: string, value
  * to rules: `name:` (the report's folder, calibration/<name>) follows the name rule, `answers:` is a
  * file beside the reference, never a path or a link elsewhere. A respondent-level reference names
  * `respondents:` instead (one row a person, respondent-file.ts), with `weight:` its weight column and
- * `group_by:` the attributes its group counts are split by; its rows are made from the people. Every problem names the file, the
- * field or line, and a valid value, and quotes what it found only as a short escaped excerpt.
+ * `group_by:` the attributes its group counts are split by; its rows are made from the people. Every
+ * problem names the file, the field or line, and a valid value, and quotes what it found only as a
+ * short escaped excerpt.
  */
 export function readReference(path: string): Reference {
   // Named as given in what it says, read from where the current folder puts it.
@@ -157,8 +158,8 @@ export function readReference(path: string): Reference {
   const respondentLevel = fields.respondents !== undefined;
   if (respondentLevel && fields.answers !== undefined) throw invalid(file, 'respondents', 'give `answers:` (counts by group) or `respondents:` (one row a person), not both');
   const field = respondentLevel ? 'respondents' : 'answers';
+  for (const only of ['weight', 'group_by']) if (!respondentLevel && fields[only] !== undefined) throw invalid(file, only, 'goes with `respondents:` (one row a person); counts by group (`answers:`) carry no weights of people');
   const { text, path: csvPath } = siblingCsv(file, path, at, field, fields[field]);
-  const questionsById = new Map(questions.map((question) => [question.id, question]));
   let read: { rows: ReferenceRow[]; attributes: string[]; counts: boolean };
   let people: Pick<Reference, 'people' | 'weight' | 'effectiveSize' | 'weightedSize'> = {};
   if (respondentLevel) {
@@ -170,7 +171,7 @@ export function readReference(path: string): Reference {
     read = { rows: table.rows, attributes: (groupBy as string[] | undefined) ?? table.columns, counts: true };
     people = { people: table.people, ...(weight === undefined ? {} : { weight }), effectiveSize: table.effectiveSize, weightedSize: table.weightedSize };
   } else {
-    read = readRows(csvPath, text, questionsById);
+    read = readRows(csvPath, text, new Map(questions.map((question) => [question.id, question])));
     for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(csvPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);
   }
   return {

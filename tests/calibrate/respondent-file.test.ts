@@ -67,6 +67,10 @@ describe('a respondent-level reference: one row a person', () => {
     expect(() => readReference(reference('person,sex,mood,legal\na,female,happy,yes\n'))).toThrow(/people\.csv: line 1: no column "copies", which the reference's `weight:` names/);
     expect(() => readReference(reference('person,copies,sex,mood,legal\na,0,female,happy,yes\n'))).toThrow(/line 2: copies: "0": a weight is a number above 0/);
     expect(() => readReference(reference('person,copies,sex,mood,legal\na,1,female,happy,yes\n', 'weight: copies\nanswers: answers.csv\n'))).toThrow(/people\.yaml: respondents: give `answers:` \(counts by group\) or `respondents:` \(one row a person\), not both/);
+    const counts = tempDir();
+    writeFileSync(join(counts, 'ref.yaml'), `name: r\nanswers: answers.csv\nweight: copies\n${QUESTIONS}`);
+    writeFileSync(join(counts, 'answers.csv'), 'question,option,count\nmood,happy,3\nlegal,yes,2\n');
+    expect(() => readReference(join(counts, 'ref.yaml'))).toThrow(/ref\.yaml: weight: goes with `respondents:` \(one row a person\)/);
   });
 
   it('Kish effective size and counts scaled to it', () => {
