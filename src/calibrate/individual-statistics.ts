@@ -56,6 +56,8 @@ export interface IndividualSummary {
   accuracy: PeopleEstimate;
   retest: PeopleEstimate;
   floor: PeopleEstimate;
+  /** Accuracy weighted by each person's weight (the resample's copies: the population's shares, not the drawn people's), a cluster bootstrap over people. */
+  accuracyWeighted: PeopleEstimate;
   /** Accuracy minus the floor, person by person: what the person's own answers add to their attributes. */
   overFloor: PeopleEstimate;
   /** Mean accuracy / mean retest, a cluster bootstrap over people (stable at few questions a person). */
@@ -98,17 +100,19 @@ export function meanOverPeople(values: readonly number[]): PeopleEstimate {
 /** The means over people, each with its interval; `seed` draws the bootstrap of the ratio. */
 export function summarisePeople(scores: readonly PersonScore[], seed: number): IndividualSummary {
   const ratio = (drawn: readonly PersonScore[]): number => mean(drawn.map((score) => score.accuracy)) / mean(drawn.map((score) => score.retest));
+  const weighted = (drawn: readonly PersonScore[]): number => drawn.reduce((sum, score) => sum + score.weight * score.accuracy, 0) / drawn.reduce((sum, score) => sum + score.weight, 0);
   const perPerson = scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised]));
   return {
     accuracy: meanOverPeople(scores.map((score) => score.accuracy)),
     retest: meanOverPeople(scores.map((score) => score.retest)),
     floor: meanOverPeople(scores.map((score) => score.floor)),
+    accuracyWeighted: { value: scores.length === 0 ? NaN : weighted(scores), interval: clusteredBootstrap(scores, weighted, seed + 1), people: scores.length },
     overFloor: meanOverPeople(scores.map((score) => score.accuracy - score.floor)),
     normalised: { value: scores.length === 0 ? NaN : ratio(scores), interval: clusteredBootstrap(scores, ratio, seed), people: scores.length },
     normalisedPerPerson: meanOverPeople(perPerson),
     chance: mean(scores.map((score) => score.chance)),
     commonest: meanOverPeople(scores.map((score) => score.commonest)),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
-    method: 'means over people (each person once), 95 % t intervals over people; the normalised ratio of means a cluster bootstrap over people',
+    method: 'means over people (each person once), 95 % t intervals over people; the weighted accuracy and the normalised ratio of means a cluster bootstrap over people',
   };
 }

@@ -35,6 +35,7 @@ export function renderPeople(calibration: PeopleCalibration): string {
       '| figure | mean over people [95 % interval] (n) |',
       '| --- | --- |',
       `| accuracy | ${peopleFigure(summary.accuracy)} |`,
+      `| accuracy, weighted by ${reference.weight ?? 'weight'} | ${peopleFigure(summary.accuracyWeighted)} |`,
       `| floor (attributes only) | ${peopleFigure(summary.floor)} |`,
       `| accuracy − floor | ${peopleFigure(summary.overFloor)} |`,
       `| chance | ${figure(summary.chance)} |`,

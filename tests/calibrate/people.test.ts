@@ -5,7 +5,7 @@ import { calibratePeople } from '../../src/calibrate/calibrate-people.js';
 import { calibrateCommand } from '../../src/cli/commands/calibrate.js';
 import { commonestWithout, weightedAnswers } from '../../src/calibrate/individual-plan.js';
 import { readReference } from '../../src/calibrate/reference-file.js';
-import { meanOverPeople, scorePerson, type HeldOutAnswer } from '../../src/calibrate/individual-statistics.js';
+import { meanOverPeople, scorePerson, summarisePeople, type HeldOutAnswer } from '../../src/calibrate/individual-statistics.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { streamSeed } from '../../src/random/seeded-random.js';
 import { intervalCoverage } from '../../src/statistics/coverage.js';
@@ -62,6 +62,7 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(study.people).toBe(12);
     expect(study.calls).toBe(12 * 2 * 3);
     expect(study.summary!.accuracy.value).toBe(1);
+    expect(study.summary!.accuracyWeighted.value).toBe(1);
     expect(study.summary!.retest.value).toBe(1);
     expect(study.summary!.normalised.value).toBe(1);
     expect(study.summary!.normalisedPerPerson.value).toBe(1);
@@ -103,6 +104,16 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(Math.abs(accuracy.value - 0.5)).toBeLessThan(0.15);
     expect(Math.abs(retest.value - 0.5)).toBeLessThan(0.15);
   }, 60_000);
+
+  it('the weighted accuracy counts each person by their weight; the plain one each person once', () => {
+    const answer = (right: boolean): HeldOutAnswer => ({ question: 'q1', truth: 'yes', options: 2, first: right ? 'yes' : 'no', second: right ? 'yes' : 'no', floor: 'no' });
+    const scores = [scorePerson('a', 3, [answer(true)]), scorePerson('b', 1, [answer(false)]), scorePerson('c', 1, [answer(false)]), scorePerson('d', 3, [answer(true)])];
+    const summary = summarisePeople(scores, 4);
+    expect(summary.accuracy.value).toBe(0.5);
+    expect(summary.accuracyWeighted.value).toBe(0.75);
+    expect(summary.retest.value).toBe(1);
+    expect(summary.normalised.value).toBe(0.5);
+  });
 
   it("accuracy's t interval over people holds the truth about 95 % of the time (seeded trials of simulated people)", () => {
     // Each simulated person: 4 held-out questions of 3 options, answered right with their own chance (mean 0.45).

@@ -34,6 +34,7 @@ export async function peopleCommand(root: string, reference: string, options: Ca
   const summary = calibration.summary!;
   output.out(`${calibration.people} people of ${calibration.eligible}, ${calibration.heldOut} held-out question(s) each, on ${calibration.model}: ${calibration.calls} call(s), ${showCredits(calibration.credits)} research credits; ${summary.unreadable} answer(s) named no option`);
   output.out(`  accuracy            ${peopleFigure(summary.accuracy)}`);
+  output.out(`  weighted accuracy   ${peopleFigure(summary.accuracyWeighted)}`);
   output.out(`  floor (attributes)  ${peopleFigure(summary.floor)}`);
   output.out(`  accuracy - floor    ${peopleFigure(summary.overFloor)}`);
   output.out(`  chance              ${figure(summary.chance)}`);
