@@ -5,7 +5,6 @@ import { fromWorkingFolder } from '../invocation.js';
 import { loadOrg } from '../org/load-org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Agent, Org } from '../org/org.js';
-import { seedOf } from '../statistics/seeds.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { CalibrateOptions } from './calibrate-org.js';
 import { commonestWithout, personInstructions, planPeople, weightedAnswers, type PersonPlan } from './individual-plan.js';
@@ -143,7 +142,7 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
     });
     calibration.persons.push({ ...scorePerson(person.person.id, person.person.weight, answers), agent: person.agent, given: person.given, answers });
   }
-  calibration.summary = summarisePeople(calibration.persons, seedOf(`${seed} people normalised`));
+  calibration.summary = summarisePeople(calibration.persons);
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });
   calibration.folder = folder;

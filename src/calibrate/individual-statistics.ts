@@ -3,11 +3,11 @@
  * share of held-out questions the agent answered as the person did (accuracy), the share the model
  * answered alike when asked the same question again at once (its retest), the accuracy of the agent
  * given only the person's attributes (the floor), answers at random (the mean of 1/k) and everyone
- * else's commonest answer. The figures
- * are means over people, the person the unit of repetition: a t interval over people, and for the
- * ratio of means a cluster bootstrap over people. Pure.
+ * else's commonest answer. The figures are means over people, the person the unit of repetition: a t
+ * interval over people, and for a ratio (weighted; of means) a t interval by linearisation over
+ * people. Pure.
  */
-import { clusteredBootstrap } from '../statistics/bootstrap.js';
+import { ratioInterval } from '../statistics/ratio-estimate.js';
 import { mean } from '../statistics/summary.js';
 import { tInterval } from '../statistics/student-t.js';
 
@@ -56,11 +56,11 @@ export interface IndividualSummary {
   accuracy: PeopleEstimate;
   retest: PeopleEstimate;
   floor: PeopleEstimate;
-  /** Accuracy weighted by each person's weight (the resample's copies: the population's shares, not the drawn people's), a cluster bootstrap over people. */
+  /** Accuracy weighted by each person's weight (the resample's copies: the population's shares, not the drawn people's), a t interval by linearisation over people. */
   accuracyWeighted: PeopleEstimate;
   /** Accuracy minus the floor, person by person: what the person's own answers add to their attributes. */
   overFloor: PeopleEstimate;
-  /** Mean accuracy / mean retest, a cluster bootstrap over people (stable at few questions a person). */
+  /** Mean accuracy / mean retest, a t interval by linearisation over people (stable at few questions a person). */
   normalised: PeopleEstimate;
   /** The mean of each person's accuracy / retest (Park et al.'s form; noisy at few questions a person), t interval. */
   normalisedPerPerson: PeopleEstimate;
@@ -97,22 +97,31 @@ export function meanOverPeople(values: readonly number[]): PeopleEstimate {
   return { value: mean(values), interval: tInterval(values), people: values.length };
 }
 
-/** The means over people, each with its interval; `seed` draws the bootstrap of the ratio. */
-export function summarisePeople(scores: readonly PersonScore[], seed: number): IndividualSummary {
-  const ratio = (drawn: readonly PersonScore[]): number => mean(drawn.map((score) => score.accuracy)) / mean(drawn.map((score) => score.retest));
-  const weighted = (drawn: readonly PersonScore[]): number => drawn.reduce((sum, score) => sum + score.weight * score.accuracy, 0) / drawn.reduce((sum, score) => sum + score.weight, 0);
+/** A ratio of sums over people (Σy / Σx) with its t interval by linearisation over people. */
+function ratioOverPeople(y: readonly number[], x: readonly number[]): PeopleEstimate {
+  return { ...ratioInterval(y, x), people: y.length };
+}
+
+/** The means over people, each with its interval. */
+export function summarisePeople(scores: readonly PersonScore[]): IndividualSummary {
   const perPerson = scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised]));
   return {
     accuracy: meanOverPeople(scores.map((score) => score.accuracy)),
     retest: meanOverPeople(scores.map((score) => score.retest)),
     floor: meanOverPeople(scores.map((score) => score.floor)),
-    accuracyWeighted: { value: scores.length === 0 ? NaN : weighted(scores), interval: clusteredBootstrap(scores, weighted, seed + 1), people: scores.length },
+    accuracyWeighted: ratioOverPeople(
+      scores.map((score) => score.weight * score.accuracy),
+      scores.map((score) => score.weight),
+    ),
     overFloor: meanOverPeople(scores.map((score) => score.accuracy - score.floor)),
-    normalised: { value: scores.length === 0 ? NaN : ratio(scores), interval: clusteredBootstrap(scores, ratio, seed), people: scores.length },
+    normalised: ratioOverPeople(
+      scores.map((score) => score.accuracy),
+      scores.map((score) => score.retest),
+    ),
     normalisedPerPerson: meanOverPeople(perPerson),
     chance: mean(scores.map((score) => score.chance)),
     commonest: meanOverPeople(scores.map((score) => score.commonest)),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
-    method: 'means over people (each person once), 95 % t intervals over people; the weighted accuracy and the normalised ratio of means a cluster bootstrap over people',
+    method: 'means over people (each person once), 95 % t intervals over people; the weighted accuracy and the normalised ratio of means t intervals by linearisation over people',
   };
 }

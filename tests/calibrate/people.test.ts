@@ -108,11 +108,14 @@ describe('people one by one: each agent scored against its own person', () => {
   it('the weighted accuracy counts each person by their weight; the plain one each person once', () => {
     const answer = (right: boolean): HeldOutAnswer => ({ question: 'q1', truth: 'yes', options: 2, first: right ? 'yes' : 'no', second: right ? 'yes' : 'no', floor: 'no' });
     const scores = [scorePerson('a', 3, [answer(true)]), scorePerson('b', 1, [answer(false)]), scorePerson('c', 1, [answer(false)]), scorePerson('d', 3, [answer(true)])];
-    const summary = summarisePeople(scores, 4);
+    const summary = summarisePeople(scores);
     expect(summary.accuracy.value).toBe(0.5);
     expect(summary.accuracyWeighted.value).toBe(0.75);
     expect(summary.retest.value).toBe(1);
     expect(summary.normalised.value).toBe(0.5);
+    // Worked by hand: residuals w·(a − 0.75)/2 are 0.375, −0.375, −0.375, 0.375 (sd 0.433), t(3) 3.182: ± 0.689.
+    expect(summary.accuracyWeighted.interval[0]).toBeCloseTo(0.75 - 3.182446 * (Math.sqrt(0.1875) / 2), 5);
+    expect(summary.accuracyWeighted.interval[1]).toBeCloseTo(0.75 + 3.182446 * (Math.sqrt(0.1875) / 2), 5);
   });
 
   it("accuracy's t interval over people holds the truth about 95 % of the time (seeded trials of simulated people)", () => {
@@ -127,6 +130,23 @@ describe('people one by one: each agent scored against its own person', () => {
         return scorePerson(`p${person}`, 1, answers);
       });
       return meanOverPeople(scores.map((score) => score.accuracy)).interval;
+    });
+    expect(coverage.shareInterval[0]).toBeLessThanOrEqual(0.95);
+    expect(coverage.shareInterval[1]).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it("the weighted accuracy's interval holds the weighted truth about 95 % of the time, where the weights and accuracy go together", () => {
+    // People of weight 1 are right a quarter of the time, of weight 4 three quarters: half and half, the weighted truth is (0.25 + 4·0.75)/5 = 0.65.
+    const coverage = intervalCoverage(0.65, 200, 23, (next) => {
+      const scores = Array.from({ length: 30 }, (_, person) => {
+        const heavy = next() < 0.5;
+        const answers: HeldOutAnswer[] = Array.from({ length: 4 }, (__, index) => {
+          const right = next() < (heavy ? 0.75 : 0.25);
+          return { question: `q${index}`, truth: 'a', options: 3, first: right ? 'a' : 'b', second: right ? 'a' : 'b', floor: 'c' };
+        });
+        return scorePerson(`p${person}`, heavy ? 4 : 1, answers);
+      });
+      return summarisePeople(scores).accuracyWeighted.interval;
     });
     expect(coverage.shareInterval[0]).toBeLessThanOrEqual(0.95);
     expect(coverage.shareInterval[1]).toBeGreaterThanOrEqual(0.95);
