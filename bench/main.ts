@@ -27,6 +27,7 @@ import { referenceNetwork } from './sections/reference-network.js';
 import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
+import { peopleCoverage } from './sections/people-coverage.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -175,6 +176,13 @@ const sections: Section[] = [
     about: 'On the first storage, each the whole process of the built CLI: `import-network` of the shipped SNAP email-Eu-core (1,005 people, 42 departments; 3 runs, each into a new folder); then the org\'s `network-experiment.yaml` run with 2 repeats on the offline model (once, not a figure to hold), and `analyze --reference` of one run and of both (`--runs`), 3 times each.',
     quick: true,
     run: referenceNetwork,
+  },
+  {
+    id: 'people-coverage',
+    title: 'People one by one: how often the intervals of `lemming calibrate --people` hold the truth',
+    about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; a model\'s retest between 0.6 and 1), and 400 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s and the normalised ratio\'s t intervals by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
+    quick: true,
+    run: peopleCoverage,
   },
   {
     id: 'peers',

@@ -4,10 +4,10 @@ import { loadEditedFile, MAX_ORG_YAML_BYTES, readEditedFile } from '../editable/
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { formatProblem, LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
-import { quoteName } from '../mailbox/message-text.js';
 import { choiceProblem } from '../mailbox/survey-markup.js';
 import { nameProblem } from '../org/names.js';
-import { terminalText } from '../terminal-text/terminal-text.js';
+import { csvCells, excerpt, invalid } from './reference-problems.js';
+import { readRespondents, type Respondent } from './respondent-file.js';
 
 /** One question of a reference: what people were asked, the options in their order, and whether that order means something. */
 export interface ReferenceQuestion {
@@ -41,6 +41,13 @@ export interface Reference {
   attributes: string[];
   /** Rows give counts (so the real side can be resampled and split in halves), not shares. */
   counts: boolean;
+  /** The people one by one, when the reference is respondent-level (`respondents:`): `lemming calibrate --people` scores agents against them. */
+  people?: Respondent[];
+  /** The column of the people's weights (`weight:`), when there is one. */
+  weight?: string;
+  /** Per question, of a respondent-level reference: Kish's effective size of those who answered (what its counts are brought to), and their weighted total. */
+  effectiveSize?: Record<string, number>;
+  weightedSize?: Record<string, number>;
 }
 
 const EXAMPLE = `name: gss-2018
@@ -50,42 +57,6 @@ questions:
     text: Taken all together, how would you say things are these days?
     options: [very happy, pretty happy, not too happy]
     ordered: true`;
-
-/**
- * A value of the reference or its answers as an error quotes it: at most 60 characters, quoted, and
- * every control character a visible escape. The files are someone else's: a header or a cell of a
- * megabyte, or one of escape sequences, is shown as a short excerpt that cannot act on a terminal.
- */
-function excerpt(value: unknown): string {
-  return terminalText(quoteName(value));
-}
-
-function invalid(file: string, where: string, message: string): LemmingError {
-  return new LemmingError('reference-invalid', `${file}: ${where}: ${message}`, { exitCode: 2 });
-}
-
-/** Split one CSV line into cells: commas, double quotes around a cell, `""` for a quote inside one. Pure. */
-export function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index += 1) {
-    const char = line[index]!;
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells.map((value) => value.trim());
-}
 
 function readQuestions(file: string, value: unknown): ReferenceQuestion[] {
   if (!Array.isArray(value) || value.length === 0) throw invalid(file, 'questions', `give a list of questions, for example:\n${EXAMPLE}`);
@@ -138,13 +109,37 @@ function readRows(file: string, csv: string, questions: ReadonlyMap<string, Refe
 }
 
 /**
+ * The text of the CSV a reference names (`answers:` or `respondents:`): a file beside it, by the name
+ * rule, never a link elsewhere, read by the one loader of editable files.
+ */
+function siblingCsv(file: string, path: string, at: string, field: string, value: unknown): { text: string; path: string } {
+  const what = field === 'respondents' ? 'the CSV of real respondents, one row a person, beside this file, for example `respondents: respondents.csv`' : 'the CSV of real answers, beside this file, for example `answers: answers.csv`';
+  if (typeof value !== 'string' || value === '') throw invalid(file, field, what);
+  const badName = nameProblem('reference-answers', value);
+  if (badName !== undefined) throw invalid(file, field, `${excerpt(value)} ${badName}`);
+  const csvPath = join(dirname(path), value);
+  const csvAt = join(dirname(at), value);
+  // A link beside the reference would be a path elsewhere by another name.
+  if (lstatSync(csvAt, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw invalid(file, field, `${csvPath}: is a symbolic link; lemming reads the answers only from the file itself, beside the reference: copy the CSV there`);
+  }
+  const csv = readEditedFile(csvAt, csvPath, MAX_ORG_YAML_BYTES);
+  if ('missing' in csv) throw invalid(file, field, `${csvPath}: there is no such file; give ${what.split(',')[0]!}`);
+  if ('problem' in csv) throw invalid(file, field, `${formatProblem(csv.problem)}; give ${what.split(',')[0]!}`);
+  return { text: csv.text, path: csvPath };
+}
+
+/**
  * Read a reference: a YAML file naming the questions (their text, options in order, whether ordered)
  * and a CSV of real answers beside it (`question,option,count` or `share`, then a column per respondent
  * attribute). Both are read by the one loader of editable files (size, encoding, not a pipe; the YAML's
  * aliases and nesting bounded). The reference may come from someone else, so what it names is held
  * to rules: `name:` (the report's folder, calibration/<name>) follows the name rule, `answers:` is a
- * file beside the reference, never a path or a link elsewhere. Every problem names the file, the
- * field or line, and a valid value, and quotes what it found only as a short escaped excerpt.
+ * file beside the reference, never a path or a link elsewhere. A respondent-level reference names
+ * `respondents:` instead (one row a person, respondent-file.ts), with `weight:` its weight column and
+ * `group_by:` the attributes its group counts are split by; its rows are made from the people. Every
+ * problem names the file, the field or line, and a valid value, and quotes what it found only as a
+ * short escaped excerpt.
  */
 export function readReference(path: string): Reference {
   // Named as given in what it says, read from where the current folder puts it.
@@ -160,20 +155,25 @@ export function readReference(path: string): Reference {
   const badName = nameProblem('reference', name);
   if (badName !== undefined) throw invalid(file, 'name', `${excerpt(name)} ${badName}`);
   const questions = readQuestions(file, fields.questions);
-  if (typeof fields.answers !== 'string' || fields.answers === '') throw invalid(file, 'answers', 'the CSV of real answers, beside this file, for example `answers: answers.csv`');
-  const badAnswers = nameProblem('reference-answers', fields.answers);
-  if (badAnswers !== undefined) throw invalid(file, 'answers', `${excerpt(fields.answers)} ${badAnswers}`);
-  const answersPath = join(dirname(path), fields.answers);
-  const answersAt = join(dirname(at), fields.answers);
-  // A link beside the reference would be a path elsewhere by another name.
-  if (lstatSync(answersAt, { throwIfNoEntry: false })?.isSymbolicLink()) {
-    throw invalid(file, 'answers', `${answersPath}: is a symbolic link; lemming reads the answers only from the file itself, beside the reference: copy the CSV there`);
+  const respondentLevel = fields.respondents !== undefined;
+  if (respondentLevel && fields.answers !== undefined) throw invalid(file, 'respondents', 'give `answers:` (counts by group) or `respondents:` (one row a person), not both');
+  const field = respondentLevel ? 'respondents' : 'answers';
+  for (const only of ['weight', 'group_by']) if (!respondentLevel && fields[only] !== undefined) throw invalid(file, only, 'goes with `respondents:` (one row a person); counts by group (`answers:`) carry no weights of people');
+  const { text, path: csvPath } = siblingCsv(file, path, at, field, fields[field]);
+  let read: { rows: ReferenceRow[]; attributes: string[]; counts: boolean };
+  let people: Pick<Reference, 'people' | 'weight' | 'effectiveSize' | 'weightedSize'> = {};
+  if (respondentLevel) {
+    if (fields.weight !== undefined && (typeof fields.weight !== 'string' || fields.weight === '')) throw invalid(file, 'weight', 'the column of respondents.csv that holds each person\'s weight, for example `weight: copies`');
+    const groupBy = fields.group_by;
+    if (groupBy !== undefined && !(Array.isArray(groupBy) && groupBy.every((item) => typeof item === 'string'))) throw invalid(file, 'group_by', 'a list of attribute columns calibrate compares groups by, for example `group_by: [sex, degree]`');
+    const weight = fields.weight as string | undefined;
+    const table = readRespondents(csvPath, text, questions, weight, groupBy as string[] | undefined);
+    read = { rows: table.rows, attributes: (groupBy as string[] | undefined) ?? table.columns, counts: true };
+    people = { people: table.people, ...(weight === undefined ? {} : { weight }), effectiveSize: table.effectiveSize, weightedSize: table.weightedSize };
+  } else {
+    read = readRows(csvPath, text, new Map(questions.map((question) => [question.id, question])));
+    for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(csvPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);
   }
-  const csv = readEditedFile(answersAt, answersPath, MAX_ORG_YAML_BYTES);
-  if ('missing' in csv) throw invalid(file, 'answers', `${answersPath}: there is no such file; give the CSV of real answers`);
-  if ('problem' in csv) throw invalid(file, 'answers', `${formatProblem(csv.problem)}; give the CSV of real answers`);
-  const read = readRows(answersPath, csv.text, new Map(questions.map((question) => [question.id, question])));
-  for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(answersPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);
   return {
     file,
     name: name as string,
@@ -181,5 +181,6 @@ export function readReference(path: string): Reference {
     ...(typeof fields.licence === 'string' ? { licence: fields.licence } : {}),
     questions,
     ...read,
+    ...people,
   };
 }

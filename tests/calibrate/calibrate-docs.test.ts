@@ -37,5 +37,16 @@ describe("docs/validation.md's GSS calibration, run as written on the offline mo
       .filter((line) => /^\| (happy|satfin|grass) \|/.test(line));
     expect(quoted.length).toBe(5);
     for (const row of quoted) expect(report.split('\n')).toContain(row);
+
+    // People one by one, on the same panel: both commands as the page writes them, every line as it shows them.
+    const people = fencedBlock(section(), 'lemming calibrate data/gss-2018/respondents.yaml').trimEnd().split('\n');
+    const peopleShown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/respondents.yaml').trimEnd().split('\n');
+    const peoplePrinted: string[] = [];
+    for (const command of people) {
+      const result = shell(folder, command);
+      expect({ status: result.status, stderr: result.stderr.split('\n').filter((line) => line !== '' && !/^asking \d+ person\(s\)' agents: \w+$/.test(line)) }, command).toEqual({ status: 0, stderr: [] });
+      peoplePrinted.push(`$ ${command}`, ...result.stdout.trimEnd().split('\n'));
+    }
+    expect(peoplePrinted).toEqual(peopleShown);
   }, 600_000);
 });

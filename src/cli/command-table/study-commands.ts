@@ -49,6 +49,9 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--seed <n>', 'the seed of the intervals and baselines (default 1)', seed)
     .option('--dry-run', 'say how many calls it would make; ask nothing')
     .option('--out <dir>', 'where the report goes (default: ROOT/calibration/<reference name>)')
+    .option('--people <n>', "people one by one (Park et al.'s measure): draw N people of a respondent-level reference, make for each an agent given their attributes and some of their answers, ask it the held-out ones twice (its retest) and a floor agent (attributes only) once, and score each agent against its own person", positiveInteger)
+    .option('--held-out <n>', "with --people: questions held out of each person and asked (default 4); the rest of their answers are given", positiveInteger)
+    .option('--model <key>', "with --people: the registry model the people's agents are asked on (default: the model of the org's first agent)")
     .option('--json', 'print the report as JSON')
     .option(...CSV_OPTION)
     .action((reference: string, options: import('../commands/calibrate.js').CalibrateCommandOptions) =>

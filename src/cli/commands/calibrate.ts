@@ -3,6 +3,8 @@ import { calibrateOrg } from '../../calibrate/calibrate-org.js';
 import { showCredits } from '../../format/format.js';
 import { figure } from '../../calibrate/render-calibration.js';
 import { workingFolder } from '../../invocation.js';
+import { LemmingError } from '../../errors.js';
+import { peopleCommand } from './calibrate-people.js';
 import type { Output } from '../cli-context.js';
 
 /** The flags of `lemming calibrate`. */
@@ -12,6 +14,10 @@ export interface CalibrateCommandOptions {
   out?: string;
   json?: boolean;
   csv?: string;
+  /** People one by one: how many, the questions held out of each, the model asked. */
+  people?: number;
+  heldOut?: number;
+  model?: string;
 }
 
 /**
@@ -20,6 +26,8 @@ export interface CalibrateCommandOptions {
  * group, beside answers at random and everyone's answers (what personas add).
  */
 export async function calibrateCommand(root: string, reference: string, options: CalibrateCommandOptions, output: Output): Promise<number> {
+  if (options.people !== undefined) return peopleCommand(root, reference, { ...options, people: options.people }, output);
+  if (options.heldOut !== undefined || options.model !== undefined) throw new LemmingError('usage', '--held-out and --model go with --people N: they say how each person is asked', { exitCode: 2 });
   const calibration = await calibrateOrg(root, reference, {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.dryRun ? { dryRun: true } : {}),
