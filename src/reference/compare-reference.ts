@@ -3,6 +3,7 @@ import { seedOf } from '../statistics/seeds.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
+import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 import { configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
 
@@ -30,6 +31,7 @@ export const REFERENCE_MEASURES = [
   { key: 'ksInDegree', label: 'in-degree distribution (KS statistic against the real)' },
   { key: 'reciprocity', label: 'reciprocity (share of edges returned)' },
   { key: 'insideDepartments', label: 'share of edges inside departments' },
+  { key: 'mixingDistance', label: 'department mixing (distance from the real matrix)' },
   { key: 'clustering', label: 'clustering (average local coefficient)' },
   { key: 'neverWrite', label: 'share of people who never write' },
 ] as const;
@@ -68,10 +70,17 @@ export interface ReferenceComparison {
   /** The size of the real network's random pieces: the runs' mean number of people. */
   subgraphSize: number;
   rows: ReferenceRow[];
+  /**
+   * The department mixing matrices, real and the runs' mean, over the real departments: present when
+   * the real network has departments and every run's departments are among them (an imported org).
+   */
+  mixing?: { real: MixingMatrix; simulated: MixingMatrix };
 }
 
 function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<ReferenceMeasure, number | undefined> {
   return {
+    // Departments are matched by label: a network with a department the real one lacks has no distance to speak of.
+    mixingDistance: measures.mixing !== undefined && real.mixing !== undefined && sameDepartments(measures.mixing, real.mixing) ? mixingDistance(measures.mixing, real.mixing) : undefined,
     edgesPerPerson: measures.people === 0 ? 0 : measures.edges / measures.people,
     ksOutDegree: ksStatistic(real.outDegrees, measures.outDegrees),
     ksInDegree: ksStatistic(real.inDegrees, measures.inDegrees),
@@ -80,6 +89,12 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<Refe
     clustering: measures.clustering,
     neverWrite: measures.neverWrite,
   };
+}
+
+/** Whether every department of a network's mixing is one of the real network's (its cells' labels among the real cells' labels). */
+function sameDepartments(cells: ReadonlyMap<string, number>, real: ReadonlyMap<string, number>): boolean {
+  const labels = new Set([...real.keys()].flatMap((key) => key.split('\t')));
+  return [...cells.keys()].every((key) => key.split('\t').every((label) => labels.has(label)));
 }
 
 function summary(source: string, network: DirectedNetwork, measures: NetworkMeasures): NetworkSummary {
@@ -111,7 +126,12 @@ export function compareWithReference(reference: { source: string; labels?: strin
     const interval: [number, number] = [Math.max(0, low), key === 'edgesPerPerson' ? high : Math.min(1, high)];
     rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key) });
   }
+  const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
+  const matched = realLabels !== undefined && rows.some((row) => row.measure === 'mixingDistance');
+  const simulated = matched ? runs.map((run) => mixingMatrix(run.network, realLabels)).filter((matrix): matrix is MixingMatrix => matrix !== undefined) : [];
+  const realMatrix = matched ? mixingMatrix(reference.network, realLabels) : undefined;
   return {
+    ...(realMatrix === undefined ? {} : { mixing: { real: realMatrix, simulated: meanMatrix(simulated, realMatrix.departments) } }),
     reference: { ...summary(reference.source, reference.network, real), ...(reference.labels === undefined ? {} : { labels: reference.labels }), triangles: real.triangles },
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
     subgraphSize: size,

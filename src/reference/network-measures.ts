@@ -1,4 +1,5 @@
 import type { DirectedNetwork } from './directed-network.js';
+import { mixingCells } from './mixing-matrix.js';
 import { countTriangles } from './triangles.js';
 
 /**
@@ -21,6 +22,8 @@ export interface NetworkMeasures {
   reciprocity: number;
   /** Undefined when the network has no departments. */
   insideDepartments?: number;
+  /** The department mixing matrix's non-empty cells (mixing-matrix.ts); undefined without departments. */
+  mixing?: Map<string, number>;
   clustering: number;
   /** Triangles of the undirected graph (SNAP publishes the count: a check of the clustering). */
   triangles: number;
@@ -57,6 +60,7 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     if (degree >= 2) coefficientSum += (atPerson[person] ?? 0) / ((degree * (degree - 1)) / 2);
   }
   const edges = network.edges.length;
+  const mixing = mixingCells(network);
   return {
     people: count,
     edges,
@@ -64,6 +68,7 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     inDegrees,
     reciprocity: edges === 0 ? 0 : mutual / edges,
     ...(network.departments === undefined ? {} : { insideDepartments: edges === 0 ? 0 : inside / edges }),
+    ...(mixing === undefined ? {} : { mixing }),
     clustering: count === 0 ? 0 : coefficientSum / count,
     triangles: total,
     neverWrite: count === 0 ? 0 : outDegrees.filter((degree) => degree === 0).length / count,

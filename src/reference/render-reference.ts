@@ -7,6 +7,30 @@ function figure(value: number): string {
 }
 
 /**
+ * The department mixing matrix, a row a department: the share of all edges its people send, and the
+ * share of those that stay inside it, real beside the runs' mean (the whole matrix is in --json).
+ */
+function mixingLines(mixing: NonNullable<ReferenceComparison['mixing']>): string[] {
+  const lines = [
+    '## Department mixing',
+    '',
+    'Each department\'s row of the mixing matrix (the share of all edges from department i to department j), summed: the share of all edges its people send, and how much of that stays inside it. The distance in the table above is half the summed gap between the two whole matrices (`--json` holds them).',
+    '',
+    '| department | real: share of edges sent | real: of them inside | simulated: share of edges sent | simulated: of them inside |',
+    '|---|---:|---:|---:|---:|',
+  ];
+  const percent = (value: number): string => (Number.isFinite(value) ? `${(100 * value).toFixed(1)}%` : '–');
+  mixing.real.departments.forEach((department, row) => {
+    const real = mixing.real.shares[row] ?? [];
+    const simulated = mixing.simulated.shares[row] ?? [];
+    const sent = (cells: number[]): number => cells.reduce((sum, share) => sum + share, 0);
+    const inside = (cells: number[]): number => (sent(cells) === 0 ? NaN : (cells[row] ?? 0) / sent(cells));
+    lines.push(`| ${department} | ${percent(sent(real))} | ${percent(inside(real))} | ${percent(sent(simulated))} | ${percent(inside(simulated))} |`);
+  });
+  return lines;
+}
+
+/**
  * The comparison as markdown (`lemming analyze --reference`): what was compared, then a row per
  * measure with the real value, the runs' mean and its 95% interval, then each run's values. Pure.
  */
@@ -29,7 +53,9 @@ export function renderReference(comparison: ReferenceComparison): string {
     `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give. The interval over runs is a t interval, the run the unit; runs that repeat each other exactly give it no width, which says the runs did not vary, not that the figure is known.`,
   );
   if (!rows.some((row) => row.measure === 'insideDepartments')) lines.push('', 'No department share: give the real network\'s departments with --labels.');
-  lines.push('', 'A KS statistic is the largest gap between the two distributions of degrees: 0 the same, 1 no overlap.', '', '## Each run', '');
+  lines.push('', 'A KS statistic is the largest gap between the two distributions of degrees: 0 the same, 1 no overlap.');
+  if (comparison.mixing !== undefined) lines.push('', ...mixingLines(comparison.mixing));
+  lines.push('', '## Each run', '');
   lines.push(`| run | people | edges | ${rows.map((row) => row.measure).join(' | ')} |`, `|---|---:|---:|${rows.map(() => '---:').join('|')}|`);
   runs.forEach((run, index) => {
     lines.push(`| ${run.source} | ${formatCount(run.people)} | ${formatCount(run.edges)} | ${rows.map((row) => figure(row.runs[index] ?? NaN)).join(' | ')} |`);
