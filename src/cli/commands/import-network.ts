@@ -25,10 +25,11 @@ export interface ImportNetworkFlags {
 /** What `lemming import-network` prints of a report (docs/validation.md shows it). */
 export function importNetworkLines(report: ImportNetworkReport): string[] {
   const where = relative(workingFolder(), report.root) || '.';
+  const inData = formatCount(report.chartEdges - report.addedEdges);
   const chart =
-    report.chart === 'observed'
-      ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${formatCount(report.chartEdges - report.addedEdges)} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead)`
-      : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department (${formatCount(report.addedEdges)} of them not in the data)`;
+    report.chart === 'edges'
+      ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${inData} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead); a run can draw only these, so a comparison with the same data is circular`
+      : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department${report.chart === 'structure' ? ', and the leads to each other' : ''} (${inData} of them in the data, ${formatCount(report.addedEdges)} not)`;
   const hint = commandHint(report.root);
   const plan = report.plan;
   const verb = report.written ? 'wrote' : 'would write';
@@ -42,11 +43,11 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
   ];
 }
 
-/** `lemming import-network EDGES --root DIR [--labels DEPARTMENTS] [--chart observed|department]`: an org from a real communication network. */
+/** `lemming import-network EDGES --root DIR [--labels DEPARTMENTS] [--chart structure|department|edges]`: an org from a real communication network. */
 export function importNetworkCommand(root: string, edges: string, flags: ImportNetworkFlags, output: Output): number {
   const report = importNetwork(edges, root, {
     ...(flags.labels === undefined ? {} : { labels: flags.labels }),
-    chart: flags.chart ?? 'observed',
+    chart: flags.chart ?? 'structure',
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,
