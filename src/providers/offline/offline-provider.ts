@@ -10,6 +10,7 @@ import { chooseDelegate } from './route-task.js';
 import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
 import { checkerFor, composeCheckRequest, namedInTask, sharersOf, withoutNamedParts } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
+import { shareReport } from './share-report.js';
 import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';
@@ -163,6 +164,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     if (to && canSend) {
       const report = composeWorkReport(view, subject, item.body, tool?.said, variation.happens('longer', ...place));
       calls.push(send(to, `Re: ${stripReply(subject)}`, report, item.id));
+      const shared = shareReport(view, to, `Re: ${stripReply(subject)}`, report, variation, place);
+      if (shared) calls.push(send(shared.to, shared.subject, shared.body));
     }
   }
   if (view.inbox.length === 0 && canRemember) {
