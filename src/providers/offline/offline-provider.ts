@@ -6,11 +6,10 @@ import { composeDelegation, composeRollUp, relayed, stripDelegation, stripReply,
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
-import { chooseDelegate } from './route-task.js';
+import { chooseDelegate, shareReport } from './route-task.js';
 import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
 import { checkerFor, composeCheckRequest, namedInTask, sharersOf, withoutNamedParts } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
-import { shareReport } from './share-report.js';
 import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } from './pass-question.js';
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';

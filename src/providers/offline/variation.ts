@@ -8,7 +8,7 @@ const CHANCE_AT_FULL = {
   drop: 0.2,
   /** A report lists every step of its kind, not three. */
   longer: 1,
-  /** A worker shares its report with a colleague too (share-report.ts): the one choice that changes who writes to whom. */
+  /** A worker shares its report with a colleague too (route-task.ts): the one choice that changes who writes to whom. */
   share: 0.5,
 } as const;
 
