@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { checkEdge } from '../../src/org/permissions.js';
+import { readEdgeList } from '../../src/reference/edge-list.js';
+import { networkPiece } from '../../src/reference/network-piece.js';
 import { lemming } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { tempDir } from '../helpers/temp-dirs.js';
@@ -62,6 +64,23 @@ describe('lemming import-network', () => {
     expect(run.status).toBe(0);
     expect(entry(root, 'agent_00001')).toBe('  agent_00001:\n    reports_to: human\n    send_to: [human, agent_00002]\n    read_from: [human, agent_00002]');
     expect(entry(root, 'agent_00004')).toBe('  agent_00004:\n    reports_to: agent_00003\n    send_to: [agent_00003]\n    read_from: [agent_00003]');
+  });
+
+  test('--people N: a random piece of N people (seeded) and exactly the edges among them', () => {
+    const list = readEdgeList(EU_CORE);
+    const people = list.nodes;
+    const piece = networkPiece(list, people, 250, 1);
+    expect(piece.people).toHaveLength(250);
+    const kept = new Set(piece.people);
+    expect(piece.list.edges).toEqual(list.edges.filter(([from, to]) => kept.has(from) && kept.has(to)));
+    expect(networkPiece(list, people, 250, 1).people).toEqual(piece.people);
+    expect(networkPiece(list, people, 250, 2).people).not.toEqual(piece.people);
+
+    const root = join(tempDir(), 'tiny');
+    const run = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS, '--people', '3', '--seed', '2']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('wrote 3 agents and the human into');
+    expect(run.stdout).toContain('  a random piece of the network: 3 of its 4 people (seed 2), and the edges among them');
   });
 
   test('malformed lines stop the import before anything is written, each named with a valid line', () => {

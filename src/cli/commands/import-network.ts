@@ -14,6 +14,8 @@ import { packageRoot } from '../../package-root.js';
 export interface ImportNetworkFlags {
   labels?: string;
   chart?: ChartEdges;
+  people?: number;
+  seed?: number;
   template?: string;
   model?: string;
   credits?: number;
@@ -35,6 +37,7 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
   const verb = report.written ? 'wrote' : 'would write';
   return [
     `${verb} ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
+    ...(report.piece === undefined ? [] : [`  a random piece of the network: ${formatCount(report.piece.people)} of its ${formatCount(report.piece.of)} people (seed ${report.piece.seed}), and the edges among them`]),
     `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
     `  ${chart}`,
     `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
@@ -48,6 +51,8 @@ export function importNetworkCommand(root: string, edges: string, flags: ImportN
   const report = importNetwork(edges, root, {
     ...(flags.labels === undefined ? {} : { labels: flags.labels }),
     chart: flags.chart ?? 'structure',
+    ...(flags.people === undefined ? {} : { people: flags.people }),
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,
