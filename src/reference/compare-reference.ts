@@ -52,6 +52,8 @@ export interface ReferenceRow {
   /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
   rewired: [number, number];
   configuration: [number, number];
+  /** With timestamped email (`--windows`): the middle 95% over windows of the run's length in days (timed-edges.ts). */
+  windows?: [number, number];
 }
 
 /** One network as the comparison saw it. */
@@ -75,6 +77,20 @@ export interface ReferenceComparison {
    * the real network has departments and every run's departments are among them (an imported org).
    */
   mixing?: { real: MixingMatrix; simulated: MixingMatrix };
+  /** The windows drawn of the timestamped email, when given. */
+  windows?: WindowsSummary;
+}
+
+/** Windows of the institution's timestamped email a run is read against. */
+export interface WindowsSummary {
+  file: string;
+  /** Each window's length, and the data's span, in days. */
+  days: number;
+  spanDays: number;
+  people: number;
+  emails: number;
+  /** The windows drawn. */
+  count: number;
 }
 
 function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<ReferenceMeasure, number | undefined> {
@@ -102,7 +118,11 @@ function summary(source: string, network: DirectedNetwork, measures: NetworkMeas
 }
 
 /** Compare runs' networks with the real one; a measure either side lacks (departments) is left out. */
-export function compareWithReference(reference: { source: string; labels?: string; network: DirectedNetwork }, runs: ReadonlyArray<{ source: string; network: DirectedNetwork }>): ReferenceComparison {
+export function compareWithReference(
+  reference: { source: string; labels?: string; network: DirectedNetwork },
+  runs: ReadonlyArray<{ source: string; network: DirectedNetwork }>,
+  windows?: { summary: WindowsSummary; networks: readonly DirectedNetwork[] },
+): ReferenceComparison {
   const real = networkMeasures(reference.network);
   const measured = runs.map((run) => ({ run, measures: networkMeasures(run.network) }));
   const realValues = valuesOf(real, real);
@@ -113,8 +133,13 @@ export function compareWithReference(reference: { source: string; labels?: strin
   const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
   const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
   const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
+  const windowed = windows?.networks.map((network) => valuesOf(networkMeasures(network), real));
   const range = (values: Array<Record<ReferenceMeasure, number | undefined>>, key: ReferenceMeasure): [number, number] =>
     percentileInterval(values.map((each) => each[key]).filter((value): value is number => value !== undefined));
+  const windowRange = (key: ReferenceMeasure): { windows?: [number, number] } => {
+    const values = windowed?.map((each) => each[key]).filter((value): value is number => value !== undefined) ?? [];
+    return values.length === 0 ? {} : { windows: percentileInterval(values) };
+  };
   const rows: ReferenceRow[] = [];
   for (const { key, label } of REFERENCE_MEASURES) {
     const realValue = realValues[key];
@@ -124,7 +149,7 @@ export function compareWithReference(reference: { source: string; labels?: strin
     // Every measure but edges per person is a share or a KS statistic, 0 to 1; a t interval over few runs can reach past that.
     const [low, high] = numbers.length === 1 ? [numbers[0] as number, numbers[0] as number] : tInterval(numbers);
     const interval: [number, number] = [Math.max(0, low), key === 'edgesPerPerson' ? high : Math.min(1, high)];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key) });
   }
   const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
   const matched = realLabels !== undefined && rows.some((row) => row.measure === 'mixingDistance');
@@ -132,6 +157,7 @@ export function compareWithReference(reference: { source: string; labels?: strin
   const realMatrix = matched ? mixingMatrix(reference.network, realLabels) : undefined;
   return {
     ...(realMatrix === undefined ? {} : { mixing: { real: realMatrix, simulated: meanMatrix(simulated, realMatrix.departments) } }),
+    ...(windows === undefined ? {} : { windows: windows.summary }),
     reference: { ...summary(reference.source, reference.network, real), ...(reference.labels === undefined ? {} : { labels: reference.labels }), triangles: real.triangles },
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
     subgraphSize: size,

@@ -1,8 +1,10 @@
 import { analyzeOrg } from '../../analysis/analyze-org.js';
 import { renderAnalysis } from '../../analysis/render-analysis.js';
-import { compareWithReference } from '../../reference/compare-reference.js';
+import { compareWithReference, NULL_DRAWS, type WindowsSummary } from '../../reference/compare-reference.js';
 import { realNetwork, runFolders, runNetwork } from '../../reference/read-networks.js';
 import { renderReference } from '../../reference/render-reference.js';
+import { randomWindows, readTimedEdges, spanDays } from '../../reference/timed-edges.js';
+import { seedOf } from '../../statistics/seeds.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
 import { orgForReading } from '../org-for-reading.js';
@@ -18,6 +20,9 @@ export interface AnalyzeFlags {
   runs?: string;
   /** With `runs`: the variant whose repeats are compared. */
   variant?: string;
+  /** The institution's timestamped email, and the days of it a run stands for. */
+  windows?: string;
+  windowDays?: number;
 }
 
 /**
@@ -43,7 +48,14 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
 function referenceCommand(root: string, options: AnalyzeFlags & { reference: string }, output: Output): number {
   const reference = realNetwork(options.reference, options.labels);
   const folders = options.runs === undefined ? [root] : runFolders(options.runs, options.variant);
-  const comparison = compareWithReference(reference, folders.map(runNetwork));
+  const comparison = compareWithReference(reference, folders.map(runNetwork), options.windows === undefined || options.windowDays === undefined ? undefined : emailWindows(options.windows, options.windowDays));
   output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
+}
+
+/** NULL_DRAWS seeded windows of `days` of the timestamped email in `file`. */
+function emailWindows(file: string, days: number): { summary: WindowsSummary; networks: ReturnType<typeof randomWindows> } {
+  const edges = readTimedEdges(file);
+  const networks = randomWindows(edges, days, NULL_DRAWS, seedOf(`windows ${days}`));
+  return { summary: { file, days, spanDays: spanDays(edges), people: edges.people.length, emails: edges.emails.length, count: networks.length }, networks };
 }
