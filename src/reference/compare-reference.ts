@@ -93,10 +93,10 @@ export interface WindowsSummary {
   count: number;
 }
 
-function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<ReferenceMeasure, number | undefined> {
+function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: ReadonlySet<string>): Record<ReferenceMeasure, number | undefined> {
   return {
     // Departments are matched by label: a network with a department the real one lacks has no distance to speak of.
-    mixingDistance: measures.mixing !== undefined && real.mixing !== undefined && sameDepartments(measures.mixing, real.mixing) ? mixingDistance(measures.mixing, real.mixing) : undefined,
+    mixingDistance: measures.mixing !== undefined && real.mixing !== undefined && sameDepartments(measures.mixing, realLabels) ? mixingDistance(measures.mixing, real.mixing) : undefined,
     edgesPerPerson: measures.people === 0 ? 0 : measures.edges / measures.people,
     ksOutDegree: ksStatistic(real.outDegrees, measures.outDegrees),
     ksInDegree: ksStatistic(real.inDegrees, measures.inDegrees),
@@ -107,10 +107,10 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<Refe
   };
 }
 
-/** Whether every department of a network's mixing is one of the real network's (its cells' labels among the real cells' labels). */
-function sameDepartments(cells: ReadonlyMap<string, number>, real: ReadonlyMap<string, number>): boolean {
-  const labels = new Set([...real.keys()].flatMap((key) => key.split('\t')));
-  return [...cells.keys()].every((key) => key.split('\t').every((label) => labels.has(label)));
+/** Whether every department of a network's mixing is one of the real network's. */
+function sameDepartments(cells: ReadonlyMap<string, number>, labels: ReadonlySet<string>): boolean {
+  for (const key of cells.keys()) if (!key.split('\t').every((label) => labels.has(label))) return false;
+  return true;
 }
 
 function summary(source: string, network: DirectedNetwork, measures: NetworkMeasures): NetworkSummary {
@@ -124,16 +124,26 @@ export function compareWithReference(
   windows?: { summary: WindowsSummary; networks: readonly DirectedNetwork[] },
 ): ReferenceComparison {
   const real = networkMeasures(reference.network);
+  const labels = new Set(reference.network.departments?.values() ?? []);
   const measured = runs.map((run) => ({ run, measures: networkMeasures(run.network) }));
-  const realValues = valuesOf(real, real);
-  const runValues = measured.map(({ measures }) => valuesOf(measures, real));
+  const realValues = valuesOf(real, real, labels);
+  const runValues = measured.map(({ measures }) => valuesOf(measures, real, labels));
   const size = Math.round(mean(measured.map(({ measures }) => measures.people)));
+  // A piece as large as the real network is the real network itself, drawn NULL_DRAWS times: measured once.
+  const seen = new WeakMap<DirectedNetwork, Record<ReferenceMeasure, number | undefined>>();
+  const valuesOfDraw = (network: DirectedNetwork): Record<ReferenceMeasure, number | undefined> => {
+    const known = seen.get(network);
+    if (known !== undefined) return known;
+    const values = network === reference.network ? realValues : valuesOf(networkMeasures(network), real, labels);
+    seen.set(network, values);
+    return values;
+  };
   const draws = (networks: (draw: number) => DirectedNetwork[]): Array<Record<ReferenceMeasure, number | undefined>> =>
-    Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map((network) => valuesOf(networkMeasures(network), real)));
+    Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map(valuesOfDraw));
   const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
   const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
   const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
-  const windowed = windows?.networks.map((network) => valuesOf(networkMeasures(network), real));
+  const windowed = windows?.networks.map((network) => valuesOf(networkMeasures(network), real, labels));
   const range = (values: Array<Record<ReferenceMeasure, number | undefined>>, key: ReferenceMeasure): [number, number] =>
     percentileInterval(values.map((each) => each[key]).filter((value): value is number => value !== undefined));
   const windowRange = (key: ReferenceMeasure): { windows?: [number, number] } => {

@@ -35,7 +35,8 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
   const count = network.people.length;
   const outDegrees = new Array<number>(count).fill(0);
   const inDegrees = new Array<number>(count).fill(0);
-  const directed = new Set<string>();
+  // Numbers, not text, as keys: a measure is taken of every null draw (60 networks and more an analysis).
+  const directed = new Set<number>();
   const neighbours: Array<Set<number>> = Array.from({ length: count }, () => new Set<number>());
   let inside = 0;
   for (const [from, to] of network.edges) {
@@ -43,14 +44,14 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     const target = index.get(to) as number;
     outDegrees[source] = (outDegrees[source] ?? 0) + 1;
     inDegrees[target] = (inDegrees[target] ?? 0) + 1;
-    directed.add(`${source} ${target}`);
+    directed.add(source * count + target);
     neighbours[source]?.add(target);
     neighbours[target]?.add(source);
     const department = network.departments?.get(from);
     if (department !== undefined && department === network.departments?.get(to)) inside += 1;
   }
   let mutual = 0;
-  for (const [from, to] of network.edges) if (directed.has(`${index.get(to)} ${index.get(from)}`)) mutual += 1;
+  for (const [from, to] of network.edges) if (directed.has((index.get(to) as number) * count + (index.get(from) as number))) mutual += 1;
 
   // A person's coefficient is the share of pairs of their neighbours who are neighbours themselves.
   const { atPerson, total } = countTriangles(neighbours);
