@@ -23,6 +23,7 @@ import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
+import { referenceScale } from './sections/reference-scale.js';
 import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
@@ -167,6 +168,13 @@ const sections: Section[] = [
     about: 'On the first storage, each the whole process of the built CLI: `import-network` of the shipped SNAP email-Eu-core (1,005 people, 42 departments; 3 runs, each into a new folder); then the org\'s `network-experiment.yaml` run with 2 repeats on the offline model (once, not a figure to hold), and `analyze --reference` of one run and of both (`--runs`), 3 times each.',
     quick: true,
     run: referenceNetwork,
+  },
+  {
+    id: 'reference-scale',
+    title: 'A real network at scale: `lemming import-network` and `analyze --reference` with its null models at 1,000 and 10,000 agents',
+    about: 'On the first storage, each the whole process of the built CLI, 2 runs each: `import-network` of a synthetic institution (departments of 25, each person writing to 10 of their department and 5 others, seeded; the default chart, by structure), and `analyze --reference` of an org of the same size (bench/build-org.ts, every agent having written to the next: a ring) against it, which measures the real network, 20 random pieces of it of the run\'s size, and 20 rewirings and 20 configuration-model draws of the run.',
+    quick: true,
+    run: referenceScale,
   },
   {
     id: 'peers',
