@@ -39,7 +39,7 @@ export interface LineProblem {
 }
 
 /** A node id or a department: letters, digits, `_`, `-` and `.`, as SNAP's integer ids and any tidy label are. */
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+export const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * The lines of a text with their numbers, without the empty ones and `#` comments, one at a time:

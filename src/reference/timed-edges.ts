@@ -1,6 +1,7 @@
 import { seededRandom } from '../random/seeded-random.js';
 import { directedNetwork, type DirectedNetwork } from './directed-network.js';
-import { dataLines, readText, refuse, type LineProblem } from './edge-list.js';
+import { formatCount } from '../format/format.js';
+import { dataLines, ID, readText, refuse, type LineProblem } from './edge-list.js';
 import { NETWORK_LIMITS, networkTooLarge, ordinal } from './network-limits.js';
 
 /**
@@ -24,7 +25,6 @@ export interface TimedEdges {
 /** The most emails a timestamped list holds: email-Eu-core-temporal has 332,334. */
 export const MAX_EMAILS = 5_000_000;
 
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const SECONDS = /^\d{1,15}$/;
 const EXAMPLE = '582 364 2797';
 
@@ -49,7 +49,7 @@ export function parseTimedEdges(text: string, file: string): { edges: TimedEdges
     else if (!ID.test(from as string) || !ID.test(to as string)) problems.push({ line, message: `the sender and the recipient are ids (letters, digits, "_", "-", "."; at most 64); a valid line looks like \`${EXAMPLE}\`` });
     else if (!SECONDS.test(at as string)) problems.push({ line, message: `the time ${JSON.stringify((at as string).slice(0, 40))} is not a whole number of seconds; a valid line looks like \`${EXAMPLE}\`` });
     else {
-      if (emails.length === MAX_EMAILS) return { edges: { file, people, emails }, problems, tooLarge: { line, message: `the ${ordinal(MAX_EMAILS + 1)} email (a timestamped list holds at most ${MAX_EMAILS.toLocaleString('en')})` } };
+      if (emails.length === MAX_EMAILS) return { edges: { file, people, emails }, problems, tooLarge: { line, message: `the ${ordinal(MAX_EMAILS + 1)} email (a timestamped list holds at most ${formatCount(MAX_EMAILS)})` } };
       emails.push({ from: indexOf(from as string), to: indexOf(to as string), at: Number(at) });
       if (people.length > NETWORK_LIMITS.people) return { edges: { file, people, emails }, problems, tooLarge: { line, message: `names the ${ordinal(NETWORK_LIMITS.people + 1)} person` } };
     }
