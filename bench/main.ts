@@ -24,6 +24,7 @@ import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
+import { referenceScale } from './sections/reference-scale.js';
 import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
@@ -183,6 +184,13 @@ const sections: Section[] = [
     about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; a model\'s retest between 0.6 and 1), and 400 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s and the normalised ratio\'s t intervals by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
     quick: true,
     run: peopleCoverage,
+  },
+  {
+    id: 'reference-scale',
+    title: 'A real network at scale: `lemming import-network` and `analyze --reference` with its null models at 1,000 and 10,000 agents',
+    about: 'On the first storage, each the whole process of the built CLI, 2 runs each: `import-network` of a synthetic institution (departments of 25, each person writing to 10 of their department and 5 others, seeded; the default chart, by structure), and `analyze --reference` of an org of the same size (bench/build-org.ts, every agent having written to the next: a ring) against it, which measures the real network, 20 random pieces of it of the run\'s size, and 20 rewirings and 20 configuration-model draws of the run.',
+    quick: true,
+    run: referenceScale,
   },
   {
     id: 'peers',

@@ -48,7 +48,7 @@ export function referenceNetwork(context: BenchContext): Row[] {
   context.log(`  ${storage.name}: import-network ${imported.median.toFixed(0)} ms, analyze --reference ${compared.median.toFixed(0)} ms for one run, ${figure(all).median.toFixed(0)} ms for ${REPEATS}; the ${REPEATS} runs took ${(study / 1000).toFixed(1)} s`);
   return [
     { what: 'import-network email-Eu-core (1,005 people, 24,929 edges, 42 departments), the whole process', storage: storage.name, figure: { ms: imported }, target: atMostMs(imported, 5_000, '≤ 5 s') },
-    { what: 'analyze --reference email-Eu-core, one run of 1,005 agents (about 1,960 messages), the whole process', storage: storage.name, figure: { ms: compared }, target: atMostMs(compared, 5_000, '≤ 5 s') },
+    { what: 'analyze --reference email-Eu-core, one run of 1,005 agents (about 2,210 messages), the whole process', storage: storage.name, figure: { ms: compared }, target: atMostMs(compared, 5_000, '≤ 5 s') },
     { what: `analyze --reference email-Eu-core --runs, ${REPEATS} runs of 1,005 agents`, storage: storage.name, figure: { ms: figure(all) } },
     { what: `the ${REPEATS} runs it reads (lemming experiment, offline model, 8 turns each), once`, storage: storage.name, figure: { ms: figure([study]) } },
   ];

@@ -3,6 +3,7 @@ import { seedOf } from '../statistics/seeds.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
+import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 import { configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
 
@@ -30,6 +31,7 @@ export const REFERENCE_MEASURES = [
   { key: 'ksInDegree', label: 'in-degree distribution (KS statistic against the real)' },
   { key: 'reciprocity', label: 'reciprocity (share of edges returned)' },
   { key: 'insideDepartments', label: 'share of edges inside departments' },
+  { key: 'mixingDistance', label: 'department mixing (distance from the real matrix)' },
   { key: 'clustering', label: 'clustering (average local coefficient)' },
   { key: 'neverWrite', label: 'share of people who never write' },
 ] as const;
@@ -50,6 +52,8 @@ export interface ReferenceRow {
   /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
   rewired: [number, number];
   configuration: [number, number];
+  /** With timestamped email (`--windows`): the middle 95% over windows of the run's length in days (timed-edges.ts). */
+  windows?: [number, number];
 }
 
 /** One network as the comparison saw it. */
@@ -68,10 +72,31 @@ export interface ReferenceComparison {
   /** The size of the real network's random pieces: the runs' mean number of people. */
   subgraphSize: number;
   rows: ReferenceRow[];
+  /**
+   * The department mixing matrices, real and the runs' mean, over the real departments: present when
+   * the real network has departments and every run's departments are among them (an imported org).
+   */
+  mixing?: { real: MixingMatrix; simulated: MixingMatrix };
+  /** The windows drawn of the timestamped email, when given. */
+  windows?: WindowsSummary;
 }
 
-function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<ReferenceMeasure, number | undefined> {
+/** Windows of the institution's timestamped email a run is read against. */
+export interface WindowsSummary {
+  file: string;
+  /** Each window's length, and the data's span, in days. */
+  days: number;
+  spanDays: number;
+  people: number;
+  emails: number;
+  /** The windows drawn. */
+  count: number;
+}
+
+function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: ReadonlySet<string>): Record<ReferenceMeasure, number | undefined> {
   return {
+    // Departments are matched by label: a network with a department the real one lacks has no distance to speak of.
+    mixingDistance: measures.mixing !== undefined && real.mixing !== undefined && sameDepartments(measures.mixing, realLabels) ? mixingDistance(measures.mixing, real.mixing) : undefined,
     edgesPerPerson: measures.people === 0 ? 0 : measures.edges / measures.people,
     ksOutDegree: ksStatistic(real.outDegrees, measures.outDegrees),
     ksInDegree: ksStatistic(real.inDegrees, measures.inDegrees),
@@ -82,24 +107,49 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures): Record<Refe
   };
 }
 
+/** Whether every department of a network's mixing is one of the real network's. */
+function sameDepartments(cells: ReadonlyMap<string, number>, labels: ReadonlySet<string>): boolean {
+  for (const key of cells.keys()) if (!key.split('\t').every((label) => labels.has(label))) return false;
+  return true;
+}
+
 function summary(source: string, network: DirectedNetwork, measures: NetworkMeasures): NetworkSummary {
   return { source, people: measures.people, edges: measures.edges, selfLoops: network.selfLoops, departments: network.departments === undefined ? null : new Set(network.departments.values()).size };
 }
 
 /** Compare runs' networks with the real one; a measure either side lacks (departments) is left out. */
-export function compareWithReference(reference: { source: string; labels?: string; network: DirectedNetwork }, runs: ReadonlyArray<{ source: string; network: DirectedNetwork }>): ReferenceComparison {
+export function compareWithReference(
+  reference: { source: string; labels?: string; network: DirectedNetwork },
+  runs: ReadonlyArray<{ source: string; network: DirectedNetwork }>,
+  windows?: { summary: WindowsSummary; networks: readonly DirectedNetwork[] },
+): ReferenceComparison {
   const real = networkMeasures(reference.network);
+  const labels = new Set(reference.network.departments?.values() ?? []);
   const measured = runs.map((run) => ({ run, measures: networkMeasures(run.network) }));
-  const realValues = valuesOf(real, real);
-  const runValues = measured.map(({ measures }) => valuesOf(measures, real));
+  const realValues = valuesOf(real, real, labels);
+  const runValues = measured.map(({ measures }) => valuesOf(measures, real, labels));
   const size = Math.round(mean(measured.map(({ measures }) => measures.people)));
+  // A piece as large as the real network is the real network itself, drawn NULL_DRAWS times: measured once.
+  const seen = new WeakMap<DirectedNetwork, Record<ReferenceMeasure, number | undefined>>();
+  const valuesOfDraw = (network: DirectedNetwork): Record<ReferenceMeasure, number | undefined> => {
+    const known = seen.get(network);
+    if (known !== undefined) return known;
+    const values = network === reference.network ? realValues : valuesOf(networkMeasures(network), real, labels);
+    seen.set(network, values);
+    return values;
+  };
   const draws = (networks: (draw: number) => DirectedNetwork[]): Array<Record<ReferenceMeasure, number | undefined>> =>
-    Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map((network) => valuesOf(networkMeasures(network), real)));
+    Array.from({ length: NULL_DRAWS }, (_, draw) => networks(draw)).flatMap((list) => list.map(valuesOfDraw));
   const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
   const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
   const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
+  const windowed = windows?.networks.map((network) => valuesOf(networkMeasures(network), real, labels));
   const range = (values: Array<Record<ReferenceMeasure, number | undefined>>, key: ReferenceMeasure): [number, number] =>
     percentileInterval(values.map((each) => each[key]).filter((value): value is number => value !== undefined));
+  const windowRange = (key: ReferenceMeasure): { windows?: [number, number] } => {
+    const values = windowed?.map((each) => each[key]).filter((value): value is number => value !== undefined) ?? [];
+    return values.length === 0 ? {} : { windows: percentileInterval(values) };
+  };
   const rows: ReferenceRow[] = [];
   for (const { key, label } of REFERENCE_MEASURES) {
     const realValue = realValues[key];
@@ -109,9 +159,15 @@ export function compareWithReference(reference: { source: string; labels?: strin
     // Every measure but edges per person is a share or a KS statistic, 0 to 1; a t interval over few runs can reach past that.
     const [low, high] = numbers.length === 1 ? [numbers[0] as number, numbers[0] as number] : tInterval(numbers);
     const interval: [number, number] = [Math.max(0, low), key === 'edgesPerPerson' ? high : Math.min(1, high)];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key) });
   }
+  const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
+  const matched = realLabels !== undefined && rows.some((row) => row.measure === 'mixingDistance');
+  const simulated = matched ? runs.map((run) => mixingMatrix(run.network, realLabels)).filter((matrix): matrix is MixingMatrix => matrix !== undefined) : [];
+  const realMatrix = matched ? mixingMatrix(reference.network, realLabels) : undefined;
   return {
+    ...(realMatrix === undefined ? {} : { mixing: { real: realMatrix, simulated: meanMatrix(simulated, realMatrix.departments) } }),
+    ...(windows === undefined ? {} : { windows: windows.summary }),
     reference: { ...summary(reference.source, reference.network, real), ...(reference.labels === undefined ? {} : { labels: reference.labels }), triangles: real.triangles },
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
     subgraphSize: size,

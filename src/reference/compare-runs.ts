@@ -1,5 +1,7 @@
-import { compareWithReference, type ReferenceComparison } from './compare-reference.js';
+import { compareWithReference, NULL_DRAWS, type ReferenceComparison, type WindowsSummary } from './compare-reference.js';
 import { realNetwork, runFolders, runNetwork } from './read-networks.js';
+import { randomWindows, readTimedEdges, spanDays } from './timed-edges.js';
+import { seedOf } from '../statistics/seeds.js';
 
 /** What a run's (or an experiment's runs') network is compared with, and which runs. */
 export interface ReferenceQuestion {
@@ -11,11 +13,22 @@ export interface ReferenceQuestion {
   runs?: string;
   /** With `runs`: the variant whose repeats are compared. */
   variant?: string;
+  /** The institution's timestamped email (`FROM TO SECONDS` a line), for windows of `windowDays` days beside the comparison. */
+  windows?: string;
+  windowDays?: number;
 }
 
 /** `lemming analyze --reference`'s comparison: the org at `root` (or each run under `runs`) against the real network. */
 export function compareRunsWithReference(root: string, question: ReferenceQuestion): ReferenceComparison {
   const real = realNetwork(question.reference, question.labels);
   const folders = question.runs === undefined ? [root] : runFolders(question.runs, question.variant);
-  return compareWithReference(real, folders.map(runNetwork));
+  const windows = question.windows === undefined || question.windowDays === undefined ? undefined : emailWindows(question.windows, question.windowDays);
+  return compareWithReference(real, folders.map(runNetwork), windows);
+}
+
+/** NULL_DRAWS seeded windows of `days` of the timestamped email in `file`. */
+function emailWindows(file: string, days: number): { summary: WindowsSummary; networks: ReturnType<typeof randomWindows> } {
+  const edges = readTimedEdges(file);
+  const networks = randomWindows(edges, days, NULL_DRAWS, seedOf(`windows ${days}`));
+  return { summary: { file, days, spanDays: spanDays(edges), people: edges.people.length, emails: edges.emails.length, count: networks.length }, networks };
 }

@@ -39,13 +39,13 @@ export interface LineProblem {
 }
 
 /** A node id or a department: letters, digits, `_`, `-` and `.`, as SNAP's integer ids and any tidy label are. */
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
+export const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * The lines of a text with their numbers, without the empty ones and `#` comments, one at a time:
  * a file of 64 MiB of short lines is some 16 million of them, which held at once took 2.9 GB.
  */
-function* dataLines(text: string): Generator<{ line: number; fields: string[] }> {
+export function* dataLines(text: string): Generator<{ line: number; fields: string[] }> {
   let number = 0;
   for (let start = 0; start < text.length; ) {
     const newline = text.indexOf('\n', start);
@@ -139,7 +139,7 @@ const LISTED_PROBLEMS = 10;
  * is read, and a pipe or device without waiting on it (opening a pipe for reading blocks until
  * someone writes).
  */
-function readText(file: string, what: string): string {
+export function readText(file: string, what: string): string {
   const unreadable = (reason: string) => new LemmingError('network-unreadable', `${file}: cannot read the ${what} (${reason}); give the path of a file like data/email-eu-core/email-Eu-core.txt`, { exitCode: 2 });
   let descriptor: number;
   try {
@@ -170,7 +170,7 @@ function readText(file: string, what: string): string {
   }
 }
 
-function refuse(file: string, problems: readonly LineProblem[]): never {
+export function refuse(file: string, problems: readonly LineProblem[]): never {
   const listed = problems.slice(0, LISTED_PROBLEMS).map((problem) => `${file}:${problem.line}: ${problem.message}`);
   if (problems.length > LISTED_PROBLEMS) listed.push(`(and ${problems.length - LISTED_PROBLEMS} more bad line(s))`);
   throw new LemmingError('network-invalid', listed.join('\n'), { exitCode: 2 });

@@ -10,6 +10,7 @@ import { populationOrgYaml, ResumeWriter } from '../population/population-files.
 import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 import { networkOrg, type ChartEdges } from './network-org.js';
+import { networkPiece } from './network-piece.js';
 
 /** The experiment file written beside the org: a task for each department, run as seeded repeats. */
 export const NETWORK_EXPERIMENT_FILE = 'network-experiment.yaml';
@@ -45,6 +46,9 @@ export interface ImportNetworkOptions {
   /** The department labels file (`NODE DEPARTMENT` a line); without it everyone is one department. */
   labels?: string;
   chart: ChartEdges;
+  /** Import a random piece of this many people (network-piece.ts), drawn with `seed` (default 1). */
+  people?: number;
+  seed?: number;
   /** The org template whose org/org.yaml (settings and model registry) and agent templates the org gets. */
   template: string;
   model: string;
@@ -61,6 +65,8 @@ export interface ImportNetworkReport {
   labelsFile?: string;
   name: string;
   chart: ChartEdges;
+  /** With `people`: the piece imported, of how many, drawn with which seed. */
+  piece?: { people: number; of: number; seed: number };
   /** Agents besides the human: one per person. */
   agents: number;
   departments: number;
@@ -96,9 +102,11 @@ function nameFromFile(file: string): string {
  * of them; a folder that holds an org is refused.
  */
 export function importNetwork(edgesFile: string, root: string, options: ImportNetworkOptions): ImportNetworkReport {
-  const list = readEdgeList(edgesFile);
+  const whole = readEdgeList(edgesFile);
   const labels = options.labels === undefined ? undefined : readDepartmentLabels(options.labels);
-  const people = labels === undefined ? list.nodes : nodesWithLabels(list, labels);
+  const everyone = labels === undefined ? whole.nodes : nodesWithLabels(whole, labels);
+  const seed = options.seed ?? 1;
+  const { list, people } = options.people === undefined ? { list: whole, people: everyone } : networkPiece(whole, everyone, options.people, seed);
   if (people.length > MAX_SIZE) throw new LemmingError('network-too-large', `${edgesFile}: names ${people.length} people; an org is made of at most ${MAX_SIZE} (as a population is): import a part of the network`, { exitCode: 2 });
   requireOrgFolder(root, 'import-network');
   if (holdsOrg(root)) throw new LemmingError('org-exists', `${root} holds an org already (org/org.yaml); import-network makes a new org: pass --root with a new or empty folder`, { exitCode: 2 });
@@ -124,6 +132,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
     ...(options.labels === undefined ? {} : { labelsFile: options.labels }),
     name,
     chart: options.chart,
+    ...(options.people === undefined ? {} : { piece: { people: people.length, of: everyone.length, seed } }),
     agents: made.arrangement.positions.length,
     departments: made.departments,
     leads: made.arrangement.top.length,

@@ -1,4 +1,5 @@
 import type { DirectedNetwork } from './directed-network.js';
+import { mixingCells } from './mixing-matrix.js';
 import { countTriangles } from './triangles.js';
 
 /**
@@ -21,6 +22,8 @@ export interface NetworkMeasures {
   reciprocity: number;
   /** Undefined when the network has no departments. */
   insideDepartments?: number;
+  /** The department mixing matrix's non-empty cells (mixing-matrix.ts); undefined without departments. */
+  mixing?: Map<string, number>;
   clustering: number;
   /** Triangles of the undirected graph (SNAP publishes the count: a check of the clustering). */
   triangles: number;
@@ -32,7 +35,8 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
   const count = network.people.length;
   const outDegrees = new Array<number>(count).fill(0);
   const inDegrees = new Array<number>(count).fill(0);
-  const directed = new Set<string>();
+  // Numbers, not text, as keys: a measure is taken of every null draw (60 networks and more an analysis).
+  const directed = new Set<number>();
   const neighbours: Array<Set<number>> = Array.from({ length: count }, () => new Set<number>());
   let inside = 0;
   for (const [from, to] of network.edges) {
@@ -40,14 +44,14 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     const target = index.get(to) as number;
     outDegrees[source] = (outDegrees[source] ?? 0) + 1;
     inDegrees[target] = (inDegrees[target] ?? 0) + 1;
-    directed.add(`${source} ${target}`);
+    directed.add(source * count + target);
     neighbours[source]?.add(target);
     neighbours[target]?.add(source);
     const department = network.departments?.get(from);
     if (department !== undefined && department === network.departments?.get(to)) inside += 1;
   }
   let mutual = 0;
-  for (const [from, to] of network.edges) if (directed.has(`${index.get(to)} ${index.get(from)}`)) mutual += 1;
+  for (const [from, to] of network.edges) if (directed.has((index.get(to) as number) * count + (index.get(from) as number))) mutual += 1;
 
   // A person's coefficient is the share of pairs of their neighbours who are neighbours themselves.
   const { atPerson, total } = countTriangles(neighbours);
@@ -57,6 +61,7 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     if (degree >= 2) coefficientSum += (atPerson[person] ?? 0) / ((degree * (degree - 1)) / 2);
   }
   const edges = network.edges.length;
+  const mixing = mixingCells(network);
   return {
     people: count,
     edges,
@@ -64,6 +69,7 @@ export function networkMeasures(network: DirectedNetwork): NetworkMeasures {
     inDegrees,
     reciprocity: edges === 0 ? 0 : mutual / edges,
     ...(network.departments === undefined ? {} : { insideDepartments: edges === 0 ? 0 : inside / edges }),
+    ...(mixing === undefined ? {} : { mixing }),
     clustering: count === 0 ? 0 : coefficientSum / count,
     triangles: total,
     neverWrite: count === 0 ? 0 : outDegrees.filter((degree) => degree === 0).length / count,

@@ -10,17 +10,27 @@ import type { EdgeList } from './edge-list.js';
 /**
  * A real network as an org's people: one agent per person, each department a team under a lead
  * (the person who wrote to the most colleagues of the department; the lowest id on a tie) who
- * reports to the human, and the chart's edges either who wrote to whom in the data (`observed`:
- * a person may write to those they wrote to and read those who wrote to them) or everyone of one's
- * department (`department`). Either way a member and its lead may write to each other: the
- * reporting line, as `lemming populate`'s charts have it. Agents are named `agent_00001`, … in
+ * reports to the human. The chart's edges are drawn from the institution's structure, not from the
+ * edges a run is compared with:
+ * - `structure` (the default): everyone may write to and read everyone of their own department, and
+ *   the leads each other and the human. Of the data it uses only the departments and, to choose each
+ *   lead, who wrote to whom inside a department; who writes across departments is left to the run.
+ * - `department`: everyone of one's department, and nobody else (the leads do not meet).
+ * - `edges`: who wrote to whom in the data (a person may write to those they wrote to and read those
+ *   who wrote to them). A run on it can only draw a subgraph of the network it is compared with, so
+ *   the comparison is circular; kept to see how close a model comes when told whom to write to.
+ * Either way a member and its lead may write to each other: the reporting line, as `lemming
+ * populate`'s charts have it. Agents are named `agent_00001`, … in
  * chart order: department by department (in the labels' order of ids), the lead first, then the
  * members by node id. Each resume's `persona:` holds the person's `department` and `node` (the id
  * in the data), so an analysis can group by department and find the person again. Pure.
  */
 
 /** How the chart's edges are drawn. */
-export type ChartEdges = 'observed' | 'department';
+export type ChartEdges = 'structure' | 'department' | 'edges';
+
+/** The charts, the default first. */
+export const CHART_EDGES: readonly ChartEdges[] = ['structure', 'department', 'edges'];
 
 /** What an imported network is made into. */
 export interface NetworkOrgSettings {
@@ -112,14 +122,16 @@ export function networkOrg(list: EdgeList, people: readonly string[], labels: Re
 
   let chartEdges = 0;
   let observedEdges = 0;
+  const leads = [...leadOf.values()];
   const positions: Position[] = placed.map((entry, index) => {
     const name = names[index] as string;
     // The reporting line: a lead writes to and reads the human and its members, a member its lead.
     const line = entry.lead ? [HUMAN, ...(members.get(entry.department) ?? [])] : [leadOf.get(entry.department) as string];
     let sendTo: string[];
     let readFrom: string[];
-    if (settings.chart === 'department') {
-      const everyone = [...(entry.lead ? [HUMAN] : []), leadOf.get(entry.department) as string, ...(members.get(entry.department) ?? [])].filter((other) => other !== name);
+    if (settings.chart !== 'edges') {
+      const otherLeads = entry.lead && settings.chart === 'structure' ? leads : [];
+      const everyone = [...new Set([...(entry.lead ? [HUMAN] : []), leadOf.get(entry.department) as string, ...(members.get(entry.department) ?? []), ...otherLeads])].filter((other) => other !== name);
       sendTo = everyone;
       readFrom = everyone;
     } else {
@@ -149,7 +161,7 @@ export function networkOrg(list: EdgeList, people: readonly string[], labels: Re
       { name: 'department', kind: 'categorical', values: order, shares: order.map((key) => (groups.get(key)?.length ?? 0) / positions.length) },
       { name: 'node', kind: 'categorical', values: [], shares: [] },
     ],
-    structure: { departments: 'department', peers: settings.chart === 'department' },
+    structure: { departments: 'department', peers: settings.chart !== 'edges' },
     roles: {
       lead: role(
         'Lead of department {department}: hands the department\'s work out and reports back',
@@ -185,8 +197,8 @@ interface ChartCounts {
 
 /**
  * Refuse, before any agent's lists are built, a network whose chart the loader would refuse: its
- * bytes counted as chartText writes them (chartEntryBytes) from each person's edges, or from the
- * department sizes with `--chart department` (a department of 3,000 lists 3,000 names 3,000 times
+ * bytes counted as chartText writes them (chartEntryBytes) from each person's edges with `--chart
+ * edges`, or else from the department sizes and the number of leads (a department of 3,000 lists 3,000 names 3,000 times
  * over: 234 MB). The chart's comment line is left out, so what is refused here surely does not fit;
  * planPopulation measures the whole chart again, to the byte, before anything is written. Returns
  * the bytes counted.
@@ -205,8 +217,10 @@ function refuseOversizedChart(file: string, chart: ChartEdges, placed: ReadonlyA
   for (const entry of placed) {
     const size = counts.sizeOf.get(entry.department) ?? 1;
     largest = Math.max(largest, size);
-    if (chart === 'department') {
-      bytes += chartEntryBytes(width, entry.lead ? HUMAN.length : width, list(size - 1, entry.lead));
+    if (chart !== 'edges') {
+      // Under `structure` a lead lists the other leads too, in both of its lists.
+      const otherLeads = entry.lead && chart === 'structure' ? counts.leadNode.size - 1 : 0;
+      bytes += chartEntryBytes(width, entry.lead ? HUMAN.length : width, list(size - 1 + otherLeads, entry.lead));
       continue;
     }
     const line = entry.lead ? (other: string) => department(other) === entry.department : (other: string) => other === counts.leadNode.get(entry.department);
@@ -216,8 +230,8 @@ function refuseOversizedChart(file: string, chart: ChartEdges, placed: ReadonlyA
   if (bytes <= MAX_ORG_YAML_BYTES) return bytes;
   const limit = `lemming reads at most ${formatCount(MAX_ORG_YAML_BYTES)} bytes of it`;
   const message =
-    chart === 'department'
-      ? `--chart department: org/chart.yaml would be ${formatCount(bytes)} bytes (everyone listing everyone of their department, the largest ${formatCount(largest)} people); ${limit}: use --chart observed, or --labels with smaller departments`
-      : `--chart observed: org/chart.yaml would be ${formatCount(bytes)} bytes (who wrote to whom, and each department's reporting lines); ${limit}: import a part of the network`;
+    chart !== 'edges'
+      ? `--chart ${chart}: org/chart.yaml would be ${formatCount(bytes)} bytes (everyone listing everyone of their department, the largest ${formatCount(largest)} people${chart === 'structure' ? `, and ${formatCount(counts.leadNode.size)} leads listing each other` : ''}); ${limit}: give --labels with smaller departments, or use --chart edges (who wrote to whom: circular, see docs/validation.md)`
+      : `--chart edges: org/chart.yaml would be ${formatCount(bytes)} bytes (who wrote to whom, and each department's reporting lines); ${limit}: import a part of the network`;
   throw new LemmingError('network-too-large', `${file}: ${message}`, { exitCode: 2 });
 }

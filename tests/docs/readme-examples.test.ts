@@ -144,6 +144,8 @@ const NOT_RUN: Record<string, string> = {
   '$ lemming diff baseline baseline/experiments/what-if/as-was': 'tests/experiment/counterfactual-docs.test.ts runs it after the experiment and compares its lines with the docs\'',
   '$ lemming import-network data/': 'tests/reference/validation-docs.test.ts runs it in a folder holding the shipped data and compares its lines',
   '$ lemming import-network edges.txt': 'tests/reference/validation-docs.test.ts runs it on a file with those bad lines and compares what it says',
+  '$ lemming import-network --people 250': 'the 250-person piece of the worked study, run by hand as written for the figures the page shows (half a minute on the offline model); tests/reference/import-network.test.ts holds --people to the piece it draws and its line',
+  '$ lemming analyze --windows email-Eu-core-temporal.txt': 'needs SNAP\'s email-Eu-core-temporal, which is not shipped (data/email-eu-core/README.md); run by hand on a checked copy for the figures the page shows, and tests/reference/timed-edges.test.ts holds the windows to a hand-made month of email',
   '$ lemming import-network complete.txt': 'tests/reference/import-network-bounds.test.ts makes the complete graph on 2,000 people and finds the refusal the page shows',
   '$ lemming experiment eu/network-experiment.yaml': 'the worked study: tests/reference/validation-docs.test.ts runs it as written and compares the comparison\'s table and the figures the page quotes',
   '# people.yaml: 10,000 people': 'tests/integration/population.test.ts populates it (without writing 10,000 agents) and compares what it says, a resume and the chart with the docs\'',

@@ -106,7 +106,7 @@ describe('lemming analyze --reference', () => {
     const folder = tempDir();
     const stray = lemming(folder, ['analyze', '--labels', TINY_LABELS]);
     expect(stray.status).toBe(2);
-    expect(stray.stderr).toContain('--labels and --runs go with --reference EDGES');
+    expect(stray.stderr).toContain('--labels, --runs and --windows go with --reference EDGES');
     const empty = lemming(folder, ['analyze', '--reference', TINY, '--runs', folder]);
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain(`${folder}: holds no run (no folder with org/chart.yaml)`);

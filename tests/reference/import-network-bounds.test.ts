@@ -47,12 +47,15 @@ describe('import-network within bounds', () => {
     const root = join(folder, 'org');
     const run = lemmingProcess(root, ['import-network', edges, '--chart', 'department'], { NODE_OPTIONS: HEAP.join(' ') });
     expect(run.signal).toBeNull();
-    expect(run.stderr).toMatch(/path\.txt: --chart department: org\/chart\.yaml would be [\d,]+ bytes \(everyone listing everyone of their department, the largest 2,000 people\); lemming reads at most 33,554,432 bytes of it: use --chart observed, or --labels with smaller departments/);
+    expect(run.stderr).toMatch(/path\.txt: --chart department: org\/chart\.yaml would be [\d,]+ bytes \(everyone listing everyone of their department, the largest 2,000 people\); lemming reads at most 33,554,432 bytes of it: give --labels with smaller departments, or use --chart edges \(who wrote to whom: circular, see docs\/validation\.md\)/);
     expect(run.status).toBe(2);
     expect(besides(root)).toEqual(['path.txt']);
 
-    // The same network as who wrote to whom fits, and is written.
-    const observed = lemming(root, ['import-network', edges]);
+    // The default chart is refused the same way; the same network as who wrote to whom fits, and is written.
+    const structure = lemmingProcess(root, ['import-network', edges], { NODE_OPTIONS: HEAP.join(' ') });
+    expect(structure.stderr).toMatch(/path\.txt: --chart structure: org\/chart\.yaml would be [\d,]+ bytes \(everyone listing everyone of their department, the largest 2,000 people, and 1 leads listing each other\)/);
+    expect(structure.status).toBe(2);
+    const observed = lemming(root, ['import-network', edges, '--chart', 'edges']);
     expect(observed.stderr).toBe('');
     expect(observed.status).toBe(0);
   });

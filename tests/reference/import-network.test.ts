@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
 import { checkEdge } from '../../src/org/permissions.js';
+import { readEdgeList } from '../../src/reference/edge-list.js';
+import { networkPiece } from '../../src/reference/network-piece.js';
 import { lemming } from '../helpers/cli.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
 import { tempDir } from '../helpers/temp-dirs.js';
@@ -21,7 +23,7 @@ function entry(root: string, agent: string): string {
 }
 
 describe('lemming import-network', () => {
-  test('a tiny network: an agent per person, each department a team under its lead, the chart as who wrote to whom', () => {
+  test('a tiny network: an agent per person, each department a team under its lead, the chart from the departments and leads, not the edges', () => {
     const root = join(tempDir(), 'tiny');
     const run = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS]);
     expect(run.stderr).toBe('');
@@ -29,12 +31,13 @@ describe('lemming import-network', () => {
     expect(run.stdout).toContain('wrote 4 agents and the human into');
     expect(run.stdout).toContain('2 department(s), each a team under its lead');
     expect(run.stdout).toContain('the data: 5 directed edges between people (1 self-loop(s) left out, 1 repeated line(s) counted once)');
-    expect(run.stdout).toContain('the chart permits 5 edges: the 5 who-wrote-to-whom of the data and 0 of the reporting lines');
+    // a: 1↔2; b: 3↔4; the leads 1↔3: six edges, all but 3→1 in the data.
+    expect(run.stdout).toContain('the chart permits 6 edges: everyone to everyone of their department, and the leads to each other (5 of them in the data, 1 not)');
 
-    // Node 1 leads department a (it wrote to the most of it; 2 ties and has the higher id), node 3 leads b.
-    expect(entry(root, 'agent_00001')).toBe('  agent_00001:\n    reports_to: human\n    send_to: [human, agent_00002, agent_00003]\n    read_from: [human, agent_00002]');
+    // Node 1 leads department a (it wrote to the most of it; 2 ties and has the higher id), node 3 leads b; the leads write to each other.
+    expect(entry(root, 'agent_00001')).toBe('  agent_00001:\n    reports_to: human\n    send_to: [human, agent_00002, agent_00003]\n    read_from: [human, agent_00002, agent_00003]');
     expect(entry(root, 'agent_00002')).toBe('  agent_00002:\n    reports_to: agent_00001\n    send_to: [agent_00001]\n    read_from: [agent_00001]');
-    expect(entry(root, 'agent_00003')).toBe('  agent_00003:\n    reports_to: human\n    send_to: [human, agent_00004]\n    read_from: [human, agent_00004, agent_00001]');
+    expect(entry(root, 'agent_00003')).toBe('  agent_00003:\n    reports_to: human\n    send_to: [human, agent_00004, agent_00001]\n    read_from: [human, agent_00004, agent_00001]');
     const resume = readFileSync(join(root, 'agents', 'agent_00003', 'resume.md'), 'utf8');
     expect(resume).toContain('title: "Lead of department b: hands the department\'s work out and reports back"');
     expect(resume).toContain('persona:\n  department: b\n  node: "3"\n');
@@ -46,12 +49,38 @@ describe('lemming import-network', () => {
     expect(again.stderr).toContain('holds an org already (org/org.yaml); import-network makes a new org');
   });
 
+  test('--chart edges: the chart is who wrote to whom in the data, and the import says a comparison with it is circular', () => {
+    const root = join(tempDir(), 'tiny');
+    const run = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS, '--chart', 'edges']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('the chart permits 5 edges: the 5 who-wrote-to-whom of the data and 0 of the reporting lines (member and lead); a run can draw only these, so a comparison with the same data is circular');
+    expect(entry(root, 'agent_00001')).toBe('  agent_00001:\n    reports_to: human\n    send_to: [human, agent_00002, agent_00003]\n    read_from: [human, agent_00002]');
+    expect(entry(root, 'agent_00003')).toBe('  agent_00003:\n    reports_to: human\n    send_to: [human, agent_00004]\n    read_from: [human, agent_00004, agent_00001]');
+  });
+
   test('--chart department: everyone may write to everyone of their department, and nobody else', () => {
     const root = join(tempDir(), 'tiny');
     const run = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS, '--chart', 'department']);
     expect(run.status).toBe(0);
     expect(entry(root, 'agent_00001')).toBe('  agent_00001:\n    reports_to: human\n    send_to: [human, agent_00002]\n    read_from: [human, agent_00002]');
     expect(entry(root, 'agent_00004')).toBe('  agent_00004:\n    reports_to: agent_00003\n    send_to: [agent_00003]\n    read_from: [agent_00003]');
+  });
+
+  test('--people N: a random piece of N people (seeded) and exactly the edges among them', () => {
+    const list = readEdgeList(EU_CORE);
+    const people = list.nodes;
+    const piece = networkPiece(list, people, 250, 1);
+    expect(piece.people).toHaveLength(250);
+    const kept = new Set(piece.people);
+    expect(piece.list.edges).toEqual(list.edges.filter(([from, to]) => kept.has(from) && kept.has(to)));
+    expect(networkPiece(list, people, 250, 1).people).toEqual(piece.people);
+    expect(networkPiece(list, people, 250, 2).people).not.toEqual(piece.people);
+
+    const root = join(tempDir(), 'tiny');
+    const run = lemming(root, ['import-network', TINY, '--labels', TINY_LABELS, '--people', '3', '--seed', '2']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('wrote 3 agents and the human into');
+    expect(run.stdout).toContain('  a random piece of the network: 3 of its 4 people (seed 2), and the edges among them');
   });
 
   test('malformed lines stop the import before anything is written, each named with a valid line', () => {
@@ -71,9 +100,9 @@ describe('lemming import-network', () => {
     expect(lemming(join(folder, 'org'), ['import-network', join(folder, 'none.txt')]).stderr).toContain('none.txt: cannot read the edge list (ENOENT)');
   });
 
-  test('email-Eu-core: 1,005 agents in 42 departments, and every edge of the data is an edge of the chart', () => {
+  test('email-Eu-core with --chart edges: 1,005 agents in 42 departments, and every edge of the data is an edge of the chart', () => {
     const root = join(tempDir(), 'eu');
-    const run = lemming(root, ['import-network', EU_CORE, '--labels', EU_LABELS, '--json']);
+    const run = lemming(root, ['import-network', EU_CORE, '--labels', EU_LABELS, '--chart', 'edges', '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as { agents: number; departments: number; leads: number; edges: number; selfLoops: number; repeated: number };

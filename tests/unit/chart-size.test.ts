@@ -39,10 +39,12 @@ describe('the chart\'s bytes, counted without writing it', () => {
 
 describe('an imported network\'s chart, counted before its lists are built', () => {
   test.each([
-    ['tiny', 'observed'],
+    ['tiny', 'structure'],
     ['tiny', 'department'],
-    ['email-Eu-core', 'observed'],
+    ['tiny', 'edges'],
+    ['email-Eu-core', 'structure'],
     ['email-Eu-core', 'department'],
+    ['email-Eu-core', 'edges'],
   ] as const)('%s, --chart %s: the count is the bytes chartText writes', (data, chart) => {
     const [edges, labels] = data === 'tiny' ? [join(REPO_ROOT, 'tests/fixtures/network/tiny-edges.txt'), join(REPO_ROOT, 'tests/fixtures/network/tiny-labels.txt')] : [join(REPO_ROOT, 'data/email-eu-core/email-Eu-core.txt'), join(REPO_ROOT, 'data/email-eu-core/email-Eu-core-department-labels.txt')];
     const list = readEdgeList(edges);

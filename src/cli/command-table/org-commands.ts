@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, outputMode, positiveInteger, QUEUE_HELP } from '../option-values.js';
+import { credits, outputMode, positiveInteger, QUEUE_HELP, seed } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that make an org or add to it: from the default or a template, from a population, from a real network, an agent at a time. */
@@ -82,17 +82,19 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
 
   program
     .command('import-network')
-    .description('make an org from a real communication network (a SNAP edge list, `SENDER RECIPIENT` a line): one agent per person, each department a team under its lead, chart edges for who wrote to whom (see docs/validation.md)')
+    .description('make an org from a real communication network (a SNAP edge list, `SENDER RECIPIENT` a line): one agent per person, each department a team under its lead, the chart from the departments and leads, not from the edges compared (see docs/validation.md)')
     .argument('<edges>', 'the edge list, for example data/email-eu-core/email-Eu-core.txt')
     .option('--labels <file>', 'each person\'s department, `NODE DEPARTMENT` a line, for example data/email-eu-core/email-Eu-core-department-labels.txt')
-    .addOption(new Option('--chart <edges>', 'observed: who wrote to whom in the data, plus each reporting line; department: everyone to everyone of their department').choices(['observed', 'department']).default('observed'))
+    .addOption(new Option('--chart <kind>', "structure: everyone to everyone of their department, and the leads to each other; department: the same without the leads meeting; edges: who wrote to whom in the data (circular: a run can only draw a subgraph of what it is compared with)").choices(['structure', 'department', 'edges']).default('structure'))
+    .option('--people <n>', 'import a random piece of the network: this many people drawn at random, and the edges among them', positiveInteger)
+    .option('--seed <n>', 'the seed the piece is drawn with (default 1)', seed)
     .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
     .option('--model <model>', 'the registry model every agent runs on (default offline)')
     .option('--credits <n>', "each agent's budget (default 5)", credits)
     .option('--name <name>', "the org's name (default: from the file's name)")
     .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')
-    .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
+    .action((edges: string, options: { labels?: string; chart?: 'structure' | 'department' | 'edges'; people?: number; seed?: number; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
       execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
     );
 

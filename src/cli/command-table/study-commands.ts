@@ -77,12 +77,17 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--labels <file>', "with --reference: the real network's departments, `NODE DEPARTMENT` a line")
     .option('--runs <folder>', "with --reference: every run in this experiment's folder, each a repeat (the real value, the runs' mean and its 95% interval)")
     .option('--variant <name>', 'with --runs: the runs of this variant (needed when the folder holds several)')
+    .option('--windows <file>', "with --reference: the institution's timestamped email (`SENDER RECIPIENT SECONDS` a line, SNAP's temporal format): the runs read against windows of it as long as a run")
+    .option('--window-days <n>', 'with --windows: how many days of email a run stands for', positiveInteger)
     .option('--json', 'print JSON')
     .option(...CSV_OPTION)
-    .action((options: { json?: boolean; csv?: string; reference?: string; labels?: string; runs?: string; variant?: string }) =>
+    .action((options: { json?: boolean; csv?: string; reference?: string; labels?: string; runs?: string; variant?: string; windows?: string; windowDays?: number }) =>
       execute(async () => {
-        if ((options.labels !== undefined || options.runs !== undefined) && options.reference === undefined) {
-          throw new LemmingError('usage', '--labels and --runs go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
+        if ((options.labels !== undefined || options.runs !== undefined || options.windows !== undefined) && options.reference === undefined) {
+          throw new LemmingError('usage', '--labels, --runs and --windows go with --reference EDGES: they say what the real network is compared with', { exitCode: 2 });
+        }
+        if ((options.windows === undefined) !== (options.windowDays === undefined)) {
+          throw new LemmingError('usage', '--windows FILE and --window-days N go together: the email, and how many days of it a run stands for (for example --window-days 14)', { exitCode: 2 });
         }
         if (options.variant !== undefined && options.runs === undefined) throw new LemmingError('usage', '--variant goes with --runs FOLDER: it picks that variant\'s runs', { exitCode: 2 });
         return command('analyze').analyzeCommand(options.runs === undefined ? root() : newRoot(false), options, output);

@@ -23,6 +23,9 @@ export interface AnalyzeFlags {
   runs?: string;
   /** With `runs`: the variant whose repeats are compared. */
   variant?: string;
+  /** The institution's timestamped email, and the days of it a run stands for. */
+  windows?: string;
+  windowDays?: number;
 }
 
 /**
@@ -47,9 +50,17 @@ export function analyzeCommand(root: string, options: AnalyzeFlags, output: Outp
 }
 
 function referenceCommand(root: string, options: AnalyzeFlags & { reference: string }, output: Output): number {
-  const { reference, labels, runs, variant } = options;
-  const comparison = compareRunsWithReference(root, { reference, ...(labels === undefined ? {} : { labels }), ...(runs === undefined ? {} : { runs }), ...(variant === undefined ? {} : { variant }) });
+  const { reference, labels, runs, variant, windows, windowDays } = options;
+  const comparison = compareRunsWithReference(root, {
+    reference,
+    ...(labels === undefined ? {} : { labels }),
+    ...(runs === undefined ? {} : { runs }),
+    ...(variant === undefined ? {} : { variant }),
+    ...(windows === undefined ? {} : { windows }),
+    ...(windowDays === undefined ? {} : { windowDays }),
+  });
   if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), referenceTables(comparison));
   output.out(options.json ? JSON.stringify(comparison, null, 2) : terminalText(renderReference(comparison).trimEnd()));
   return 0;
 }
+

@@ -14,6 +14,8 @@ import { packageRoot } from '../../package-root.js';
 export interface ImportNetworkFlags {
   labels?: string;
   chart?: ChartEdges;
+  people?: number;
+  seed?: number;
   template?: string;
   model?: string;
   credits?: number;
@@ -25,15 +27,17 @@ export interface ImportNetworkFlags {
 /** What `lemming import-network` prints of a report (docs/validation.md shows it). */
 export function importNetworkLines(report: ImportNetworkReport): string[] {
   const where = relative(workingFolder(), report.root) || '.';
+  const inData = formatCount(report.chartEdges - report.addedEdges);
   const chart =
-    report.chart === 'observed'
-      ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${formatCount(report.chartEdges - report.addedEdges)} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead)`
-      : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department (${formatCount(report.addedEdges)} of them not in the data)`;
+    report.chart === 'edges'
+      ? `the chart permits ${formatCount(report.chartEdges)} edges: the ${inData} who-wrote-to-whom of the data and ${formatCount(report.addedEdges)} of the reporting lines (member and lead); a run can draw only these, so a comparison with the same data is circular`
+      : `the chart permits ${formatCount(report.chartEdges)} edges: everyone to everyone of their department${report.chart === 'structure' ? ', and the leads to each other' : ''} (${inData} of them in the data, ${formatCount(report.addedEdges)} not)`;
   const hint = commandHint(report.root);
   const plan = report.plan;
   const verb = report.written ? 'wrote' : 'would write';
   return [
     `${verb} ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
+    ...(report.piece === undefined ? [] : [`  a random piece of the network: ${formatCount(report.piece.people)} of its ${formatCount(report.piece.of)} people (seed ${report.piece.seed}), and the edges among them`]),
     `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
     `  ${chart}`,
     `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
@@ -42,11 +46,13 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
   ];
 }
 
-/** `lemming import-network EDGES --root DIR [--labels DEPARTMENTS] [--chart observed|department]`: an org from a real communication network. */
+/** `lemming import-network EDGES --root DIR [--labels DEPARTMENTS] [--chart structure|department|edges]`: an org from a real communication network. */
 export function importNetworkCommand(root: string, edges: string, flags: ImportNetworkFlags, output: Output): number {
   const report = importNetwork(edges, root, {
     ...(flags.labels === undefined ? {} : { labels: flags.labels }),
-    chart: flags.chart ?? 'observed',
+    chart: flags.chart ?? 'structure',
+    ...(flags.people === undefined ? {} : { people: flags.people }),
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,

@@ -6,7 +6,7 @@ import { composeDelegation, composeRollUp, relayed, stripDelegation, stripReply,
 import { asksToHire } from './hiring.js';
 import { readPrompt, type PromptView } from './read-prompt.js';
 import { actWithTools, OWN_TERMS, prepareTools, resultsOf, type SeenResult } from './tool-use.js';
-import { chooseDelegate } from './route-task.js';
+import { chooseDelegate, shareReport } from './route-task.js';
 import { addRecentWork, formatTaskNote, holdersOf, parseTaskNote, RECENT_WORK_KEY, reportsKey, type TaskNote } from './task-notes.js';
 import { checkerFor, composeCheckRequest, namedInTask, sharersOf, withoutNamedParts } from './team-work.js';
 import { composeWorkReport } from './work-report.js';
@@ -163,6 +163,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     if (to && canSend) {
       const report = composeWorkReport(view, subject, item.body, tool?.said, variation.happens('longer', ...place));
       calls.push(send(to, `Re: ${stripReply(subject)}`, report, item.id));
+      const shared = shareReport(view, to, `Re: ${stripReply(subject)}`, report, variation, place);
+      if (shared) calls.push(send(shared.to, shared.subject, shared.body));
     }
   }
   if (view.inbox.length === 0 && canRemember) {

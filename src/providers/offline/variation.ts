@@ -8,6 +8,8 @@ const CHANCE_AT_FULL = {
   drop: 0.2,
   /** A report lists every step of its kind, not three. */
   longer: 1,
+  /** A worker shares its report with a colleague too (route-task.ts): the one choice that changes who writes to whom. */
+  share: 0.5,
 } as const;
 
 /** A kind of difference between repeats. */
