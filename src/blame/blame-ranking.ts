@@ -95,12 +95,17 @@ const byName = (left: string, right: string): number => (left < right ? -1 : lef
 
 /**
  * Steps ranked by their effect (the pass rate less the control's; the pass rate where no control ran),
+ * or with `pooled` (adaptive allocation, whose controls go to a few steps) by the pass rate less every control's pooled,
  * then the smaller p, the higher lower bound (more forks), the earlier step; agents by their best step,
  * each with its forks pooled beside it (a decisive step is not diluted by the agent's other calls). Pure.
  */
-export function rankBlame(steps: readonly CandidateStep[], outcomes: readonly ForkOutcome[]): { steps: StepBlame[]; agents: AgentBlame[] } {
+export function rankBlame(steps: readonly CandidateStep[], outcomes: readonly ForkOutcome[], by: 'effect' | 'pooled' = 'effect'): { steps: StepBlame[]; agents: AgentBlame[] } {
   const ranked: StepBlame[] = steps.map((step) => ({ ...step, ...againstControl(outcomes.filter((outcome) => outcome.turn === step.turn && outcome.agent === step.agent)) }));
-  const score = (step: StepBlame): number => (step.forks === 0 ? -Infinity : (step.effect ?? step.rate));
+  // Where only some steps had controls (adaptive gives them to the steps it ranks first), every step is read
+  // against the controls pooled: a step's own few controls would add their noise to it alone.
+  const controls = outcomes.filter((outcome) => outcome.control);
+  const pooledControl = controls.length === 0 ? 0 : controls.filter((outcome) => outcome.passed).length / controls.length;
+  const score = (step: StepBlame): number => (step.forks === 0 ? -Infinity : by === 'pooled' ? step.rate - pooledControl : (step.effect ?? step.rate));
   ranked.sort((left, right) => score(right) - score(left) || (left.p ?? 1) - (right.p ?? 1) || right.interval[0] - left.interval[0] || left.turn - right.turn || byName(left.agent, right.agent));
   const agentNames = [...new Set(ranked.map((step) => step.agent))];
   const agents = agentNames.map((agent): AgentBlame => {
