@@ -34,19 +34,22 @@ function rateWithInterval(rate: Pick<FlipRate, 'passed' | 'forks' | 'rate' | 'in
 
 /** A step's figures in one line, as the command prints it and an experiment's report lists it. Pure. */
 export function stepLine(step: StepBlame): string {
-  const control = step.control ? ` against its control ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
+  const control = step.control ? ` against ${step.pooledControl ? 'the controls pooled (it had none of its own)' : 'its control'} ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
   return `turn ${step.turn} ${step.agent}: passed ${rateWithInterval(step)}${control}: ${verdictWords(step.verdict)}`;
 }
 
 /** What the controls are and what they can show, in a paragraph: or that none was run. Pure. */
-export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'>): string {
+export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'> & { steps?: BlameReport['steps'] }): string {
   if (report.controls === 0) {
     return 'No control was run (--controls 0): nothing separates what changing a step did from how often the run passes by its own noise, so a pass rate here is not an effect.';
   }
-  const smallest = smallestFisherP(Math.min(report.k, report.controls));
+  // A side is what the step ranked first had (adaptive gives steps more or fewer than k), else k against the controls.
+  const top = report.steps?.[0];
+  const side = top?.control && !top.pooledControl ? Math.min(top.forks, top.control.forks) : Math.min(report.k, report.controls);
+  const smallest = smallestFisherP(side);
   return [
     `Each step was also re-run as the run made it, ${report.controls} time(s) (its controls: the agent's own model and seed, through the same fork). A step's effect is its pass rate less its control's; p is Fisher's exact test, two-sided, of the two; a step whose control passes as often is noise.`,
-    `With ${Math.min(report.k, report.controls)} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
+    `With ${side} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
     ...report.repeatability.map(repeatabilityLine),
   ].join(' ');
 }
@@ -66,7 +69,7 @@ export function strategyLine(report: Pick<BlameReport, 'strategy' | 'estimate' |
   if (report.strategy === 'adaptive') {
     return (
       `${steps} candidate step(s), forked adaptively: ${report.firstPass} fork(s) each first, then one a round to the leader and its ${CONTENTION_WIDTH} closest contenders (the steps whose ${Math.round(report.confidence * 100)} % interval overlaps the leader's) ` +
-      `until the leader is separated or ${formatCount(report.budget ?? 0)} changed fork(s) are spent; then ${report.controls} control(s) for each of the ${CONFIRMED_STEPS} steps ranked first. Per-step with -k ${report.k} would make ${formatCount(report.estimate.forks)} fork(s)`
+      `until the leader is separated or ${formatCount(report.budget ?? 0)} changed fork(s) are spent; then ${report.controls} control(s) for each of the ${CONFIRMED_STEPS} steps ranked first. Per-step (-k ${report.k}, --controls ${report.controls}) would make ${formatCount(report.estimate.forks)} fork(s)`
     );
   }
   const turns = report.estimate.steps;
@@ -131,7 +134,7 @@ export function renderBlame(report: BlameReport): string {
     ...report.steps.map((step, index) => {
       const changed = `| ${index + 1} | ${step.turn} | ${step.agent} | ${step.forks} | ${step.passed} | ${share(step.rate)} | [${share(step.interval[0])}, ${share(step.interval[1])}] |`;
       const control = step.control ? ` ${step.control.forks} | ${step.control.passed} | ${share(step.control.rate)} | [${share(step.control.interval[0])}, ${share(step.control.interval[1])}] | ${share(step.effect ?? NaN)} | ${showP(step.p)} |` : ' 0 | – | – | – | – | – |';
-      return `${changed}${controlled ? control : ''} ${step.verdict} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
+      return `${changed}${controlled ? control : ''} ${step.verdict}${step.pooledControl ? ' (against the controls pooled)' : ''} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
     }),
     '',
     'Calls and credits are the step\'s forks\' and its controls\' together.',

@@ -64,3 +64,23 @@ describe('adaptive allocation: which step to fork next', () => {
     expect(uniform).toBeLessThan(adaptive);
   });
 });
+
+describe('adaptive ranking: every step read against the controls pooled', () => {
+  it('a step without controls of its own is tested against every control, and says so', async () => {
+    const { rankBlame } = await import('../../src/blame/blame-ranking.js');
+    const { stepLine } = await import('../../src/blame/render-blame.js');
+    const fork = (turn: number, control: boolean, passed: boolean, index: number) => ({ turn, agent: `a${turn}`, fork: `f${turn}-${index}-${control}`, model: 'm', control, passed, calls: 1, credits: 0, sharedCalls: 0, lastTurn: turn });
+    const outcomes = [
+      ...Array.from({ length: 8 }, (_, index) => fork(1, false, index < 6, index)),
+      ...Array.from({ length: 8 }, (_, index) => fork(1, true, false, index)),
+      ...Array.from({ length: 4 }, (_, index) => fork(2, false, index < 1, index)),
+    ];
+    const { steps } = rankBlame([{ turn: 1, agent: 'a1' }, { turn: 2, agent: 'a2' }], outcomes, 'pooled');
+    expect(steps[0]).toMatchObject({ turn: 1, control: { forks: 8, passed: 0 }, verdict: 'effect' });
+    expect(steps[0]!.pooledControl).toBeUndefined();
+    expect(steps[1]).toMatchObject({ turn: 2, pooledControl: true, control: { forks: 8, passed: 0 }, verdict: 'unclear' });
+    expect(stepLine(steps[1]!)).toContain('against the controls pooled (it had none of its own) 0/8');
+    // Ranked by effect alone, as per-step ranks, the step without controls would have no control and no p.
+    expect(rankBlame([{ turn: 1, agent: 'a1' }, { turn: 2, agent: 'a2' }], outcomes).steps[1]).toMatchObject({ verdict: 'no-control' });
+  });
+});
