@@ -101,7 +101,7 @@ const byName = (left: string, right: string): number => (left < right ? -1 : lef
 
 /**
  * Steps ranked by their effect (the pass rate less the control's; the pass rate where no control ran),
- * or with `pooled` (adaptive allocation, whose controls go to a few steps) by the pass rate less every control's pooled,
+ * or with `pooled` (adaptive and bisect, whose controls go to a few steps) by the pass rate less every control's pooled,
  * then the smaller p, the higher lower bound (more forks), the earlier step; agents by their best step,
  * each with its forks pooled beside it (a decisive step is not diluted by the agent's other calls). Pure.
  */

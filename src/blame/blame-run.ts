@@ -307,7 +307,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   }
   report.search = record;
   report.notRun = [...runner.notRun];
-  const ranked = rankBlame(steps, report.forks, strategy === 'adaptive' ? 'pooled' : 'effect');
+  const ranked = rankBlame(steps, report.forks, strategy === 'per-step' ? 'effect' : 'pooled');
   report.steps = ranked.steps;
   report.agents = ranked.agents;
   const all = [...report.forks, ...report.probes];

@@ -91,7 +91,7 @@ export function simulatedHooks(run: SimulatedRun, seed: number): { hooks: Search
 export async function blameSimulated(run: SimulatedRun, settings: SearchSettings, seed: number): Promise<{ stepRank: number; agentRank: number; forks: number; record: SearchRecord }> {
   const { hooks, outcomes, probeForks } = simulatedHooks(run, seed);
   const record = await searchSteps(run.steps, settings, hooks);
-  const ranked = rankBlame(run.steps, outcomes, settings.strategy === 'adaptive' ? 'pooled' : 'effect');
+  const ranked = rankBlame(run.steps, outcomes, settings.strategy === 'per-step' ? 'effect' : 'pooled');
   const culprit = run.steps[run.culprit]!;
   const stepRank = ranked.steps.findIndex((step) => step.turn === culprit.turn && step.agent === culprit.agent) + 1;
   const agentRank = ranked.agents.sort((left, right) => left.best.rank - right.best.rank).findIndex((agent) => agent.agent === culprit.agent) + 1;
