@@ -24,9 +24,9 @@ describe('a fault injected into a run that passes, and blamed', () => {
     const root = tempDir();
     const fault = { kind: 'wrong-value' as const, agent: holderAt(2, ring.agents), turn: 2 };
     await faultyRun(root, ring, fault);
-    const report = await blameRun(root, { check, k: 2, controls: 2, folder: join(root, 'blamed'), providerFactory: () => ringModels(ring, fault) });
+    const report = await blameRun(root, { check, k: 1, controls: 1, folder: join(root, 'blamed'), providerFactory: () => ringModels(ring, fault) });
     expect(report.steps.map((step) => `${step.turn} ${step.agent}`)).toEqual(['2 r1', '1 r0', '3 r2', '4 r0']);
-    expect(report.steps[0]).toMatchObject({ passed: 2, forks: 2, control: { passed: 0, forks: 2 }, effect: 1 });
+    expect(report.steps[0]).toMatchObject({ passed: 1, forks: 1, control: { passed: 0, forks: 1 }, effect: 1 });
     expect(report.agents[0]!.agent).toBe('r1');
   }, 60_000);
 });
