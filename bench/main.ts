@@ -29,6 +29,7 @@ import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
 import { peopleCoverage } from './sections/people-coverage.js';
+import { blameFaults } from './sections/blame-faults.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -111,6 +112,14 @@ const sections: Section[] = [
       "On the first storage, in this process. The hand-off org: two agents on a stand-in model (bench/bench-providers.ts, HandOffLoopProvider: every call 3,600 tokens in and 100 out at 100 credits a million; the registry allows 4,000 and 400, no retries, one step a call); under the run's seed a answers the human at once (1 call), and any other seed of a's call hands the work to b and the two hand it back and forth until the turn cap. Its run by hand is bounded by engine.max_turns 20. `blameRun` with k = 6 and no controls (`controls: 0`), one fork at a time: once with the default ceiling (the plan's worst case), once with `maxCredits: 30`. Then the default org on the offline model as an experiment's run with `turns: 4` (seed 3, variability 0.5: a chain of one call a turn, busy at its cap; prepared by `prepareRun` and run as the experiment's process runs it, `run --turns 4`), blamed with k = 1 for the check `tested`. Before the fix (issue 60) the forks ran to the org's max_turns after their step and spent without a ceiling.",
     quick: false,
     run: blameLoop,
+  },
+  {
+    id: 'blame-faults',
+    title: 'Blame held to known faults: injected into runs that pass, and simulated',
+    about:
+      "Lemming issue 63. Simulated runs (src/blame/simulated-run.ts: each candidate step a known chance that changing its call makes the run pass, each control a known chance of passing), 200 seeded trials a row, the culprit at a different step each trial: adaptive allocation (`--strategy adaptive`: 3 forks a step first, then the leader and its 4 closest contenders a fork a round until the leader's 95 % interval is above every other step's or the budget of steps × k changed forks is spent; 10 controls for each of the 3 steps ranked first) against per-step at the same budget, and bisection over turns on 40-turn runs against per-step's 480 forks (k = 6 and 6 controls a step). Then real forks, on the first storage, in this process: ring orgs (bench/fault-org.ts) of 3 agents and 6 turns and of 5 agents and 12 turns that pass without a fault, each with one fault injected at two thirds of the run (a wrong value written, a message dropped, a wrong recipient, a tool call refused) under the run's own seed, on a scripted model that repeats a call (only the culprit's change flips a fork) and on a stochastic one (each changed call checks the note with chance 10 %, which also flips forks; the culprit's change puts it right 30 % of the time); each blamed adaptively with 3 controls for the 3 steps ranked first; calls and credits set against the original run's. Last a 40-turn ring with a wrong value at turn 27 blamed per step and by bisection (k = 2, 2 controls). Who&When's figures (14.2 % step, 53.5 % agent, their best method) are beside them, not compared as equals: theirs read real-model logs of other systems; these re-run injected faults in lemming's own forks.",
+    quick: false,
+    run: blameFaults,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

@@ -7,6 +7,7 @@ import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable
 import { forkOrg } from '../history/fork-org.js';
 import { loadOrg } from '../org/load-org.js';
 import { nameRecord } from '../org/names.js';
+import { takesSeed } from '../org/schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import type { CandidateStep } from './candidate-steps.js';
@@ -124,5 +125,47 @@ export async function runBlameFork(original: string, folder: string, change: For
     credits: own.filter((charge) => charge.turn >= step.turn).reduce((sum, charge) => sum + charge.credits, 0),
     sharedCalls: own.filter((charge) => charge.turn < step.turn).length,
     lastTurn: Math.max(lastTurn, step.turn),
+  };
+}
+
+/**
+ * A bisection probe's fork: the original as it was before `turn`, every agent whose model takes a seed
+ * set to a copy of its model with `seed` (`<model>-blame` in org.yaml, as a step's fork has; fallbacks
+ * kept after it) for every turn from `turn` on, so every call from there is changed; agents on a model
+ * that takes no seed draw afresh anyway. Run until idle or its last turn, as a step's fork is.
+ */
+export async function runFromTurnFork(original: string, folder: string, turn: number, seed: number, running: ForkRunning, template?: string): Promise<ForkSpend> {
+  if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
+  else await forkBefore(original, turn, folder);
+  const ledger = statePaths(folder).ledger;
+  const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  const org = loadOrg(folder).org;
+  const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter((model) => org.models[model] !== undefined && takesSeed(org.models[model]!.provider)));
+  editYamlFile(folder, 'org/org.yaml', (value) => {
+    const models: Fields = nameRecord(isFields(value.models) ? value.models : {});
+    for (const model of seeded) {
+      const entry = models[model];
+      models[blameModelKey(model)] = { ...(isFields(entry) ? entry : {}), seed };
+    }
+    return { ...value, models };
+  });
+  for (const agent of org.agents.values()) {
+    const own = agent.models[0];
+    if (agent.isHuman || own === undefined || !seeded.has(own)) continue;
+    editResumeFile(folder, `agents/${agent.name}/resume.md`, (front, body) => ({ front: { ...front, model: Array.isArray(front.model) ? [blameModelKey(own), ...front.model.slice(1)] : blameModelKey(own) }, body }));
+  }
+  const engine = Engine.open({ root: folder, providerFactory: running.providerFactory, command: 'lemming blame' });
+  let lastTurn: number;
+  try {
+    lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
+  } finally {
+    engine.close();
+  }
+  const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
+  return {
+    calls: own.filter((charge) => charge.turn >= turn).length,
+    credits: own.filter((charge) => charge.turn >= turn).reduce((sum, charge) => sum + charge.credits, 0),
+    sharedCalls: own.filter((charge) => charge.turn < turn).length,
+    lastTurn: Math.max(lastTurn, turn),
   };
 }

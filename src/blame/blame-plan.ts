@@ -46,18 +46,41 @@ export function planForks(
 ): PlannedFork[] {
   const planned: PlannedFork[] = [];
   for (const step of steps) {
-    const own = controls.seedOf(step);
     // A try and a control in turn, so that a ceiling that stops the forks part-way leaves both arms alike.
     for (let attempt = 1; attempt <= Math.max(k, controls.count); attempt += 1) {
-      if (attempt <= k) {
-        let drawn = streamSeed(seed, `${step.turn} ${step.agent} ${attempt}`) % MAX_SEED;
-        if (drawn === originalSeed(step)) drawn = (drawn + 1) % MAX_SEED;
-        planned.push({ ...step, attempt, seed: drawn, control: false, fork: `t${step.turn}-${step.agent}-${attempt}` });
-      }
-      if (attempt <= controls.count) planned.push({ ...step, attempt, ...(own === undefined ? {} : { seed: own }), control: true, fork: `t${step.turn}-${step.agent}-c${attempt}` });
+      if (attempt <= k) planned.push(plannedFork(step, attempt, false, seed, originalSeed, controls.seedOf));
+      if (attempt <= controls.count) planned.push(plannedFork(step, attempt, true, seed, originalSeed, controls.seedOf));
     }
   }
   return planned;
+}
+
+/**
+ * The `attempt`-th changed fork of a step (its seed drawn from the blame's seed and the step, never the
+ * original's own), or its `attempt`-th control (the original's own seed): the same fork whether planned
+ * all at once or one round at a time (adaptive allocation), so a blame run again finds it done. Pure.
+ */
+export function plannedFork(
+  step: CandidateStep,
+  attempt: number,
+  control: boolean,
+  seed: number,
+  originalSeed: (step: CandidateStep) => number | undefined,
+  ownSeed: (step: CandidateStep) => number | undefined,
+): PlannedFork {
+  const at = { turn: step.turn, agent: step.agent };
+  if (control) {
+    const own = ownSeed(step);
+    return { ...at, attempt, ...(own === undefined ? {} : { seed: own }), control: true, fork: `t${step.turn}-${step.agent}-c${attempt}` };
+  }
+  let drawn = streamSeed(seed, `${step.turn} ${step.agent} ${attempt}`) % MAX_SEED;
+  if (drawn === originalSeed(step)) drawn = (drawn + 1) % MAX_SEED;
+  return { ...at, attempt, seed: drawn, control: false, fork: `t${step.turn}-${step.agent}-${attempt}` };
+}
+
+/** The seed of a bisection probe's `attempt`-th fork from `turn` (every call from it on runs with it), and its folder `from-t<turn>-<attempt>`. Pure. */
+export function probeFork(turn: number, attempt: number, seed: number): { turn: number; attempt: number; seed: number; fork: string } {
+  return { turn, attempt, seed: streamSeed(seed, `from ${turn} ${attempt}`) % MAX_SEED, fork: `from-t${turn}-${attempt}` };
 }
 
 /**

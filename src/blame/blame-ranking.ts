@@ -48,6 +48,8 @@ export type StepBlame = CandidateStep &
   FlipRate & {
     /** The controls' rate; absent when none ran. */
     control?: FlipRate;
+    /** The step had no control of its own: `control` is every control of the blame pooled (adaptive). */
+    pooledControl?: true;
     /** rate − control.rate; absent without a control. */
     effect?: number;
     /** Fisher's exact two-sided p of the changed forks against the controls; absent without a control. */
@@ -78,35 +80,45 @@ function flipRate(outcomes: readonly ForkOutcome[]): FlipRate {
   };
 }
 
-/** A step's (or an agent's pooled) changed forks against its controls. */
-function againstControl(outcomes: readonly ForkOutcome[]): FlipRate & { control?: FlipRate; effect?: number; p?: number; verdict: Verdict } {
+/**
+ * A step's (or an agent's pooled) changed forks against its controls; with `pooled`, a step that had no
+ * control of its own is read against those (every control of the blame, `pooledControl` set).
+ */
+function againstControl(outcomes: readonly ForkOutcome[], pooled: readonly ForkOutcome[] = []): FlipRate & { control?: FlipRate; pooledControl?: true; effect?: number; p?: number; verdict: Verdict } {
   const changed = flipRate(outcomes.filter((outcome) => !outcome.control));
-  const controls = outcomes.filter((outcome) => outcome.control);
+  const own = outcomes.filter((outcome) => outcome.control);
+  const controls = own.length > 0 ? own : pooled;
   if (changed.forks === 0) return { ...changed, verdict: 'not-run' };
   if (controls.length === 0) return { ...changed, verdict: 'no-control' };
   const control = flipRate(controls);
   const compared = compareProportions({ passed: changed.passed, trials: changed.forks }, { passed: control.passed, trials: control.forks });
   const verdict: Verdict =
     compared.difference > 0 ? (compared.p < SIGNIFICANCE ? 'effect' : 'unclear') : control.passed > 0 ? 'noise' : 'none';
-  return { ...changed, control, effect: compared.difference, p: compared.p, verdict };
+  return { ...changed, control, ...(own.length === 0 ? { pooledControl: true as const } : {}), effect: compared.difference, p: compared.p, verdict };
 }
 
 const byName = (left: string, right: string): number => (left < right ? -1 : left > right ? 1 : 0);
 
 /**
  * Steps ranked by their effect (the pass rate less the control's; the pass rate where no control ran),
+ * or with `pooled` (adaptive and bisect, whose controls go to a few steps) by the pass rate less every control's pooled,
  * then the smaller p, the higher lower bound (more forks), the earlier step; agents by their best step,
  * each with its forks pooled beside it (a decisive step is not diluted by the agent's other calls). Pure.
  */
-export function rankBlame(steps: readonly CandidateStep[], outcomes: readonly ForkOutcome[]): { steps: StepBlame[]; agents: AgentBlame[] } {
-  const ranked: StepBlame[] = steps.map((step) => ({ ...step, ...againstControl(outcomes.filter((outcome) => outcome.turn === step.turn && outcome.agent === step.agent)) }));
-  const score = (step: StepBlame): number => (step.forks === 0 ? -Infinity : (step.effect ?? step.rate));
+export function rankBlame(steps: readonly CandidateStep[], outcomes: readonly ForkOutcome[], by: 'effect' | 'pooled' = 'effect'): { steps: StepBlame[]; agents: AgentBlame[] } {
+  // Where only some steps had controls (adaptive gives them to the steps it ranks first), every step is ranked
+  // against the controls pooled (a step's own few controls would add their noise to it alone), and a step
+  // without its own is tested against them.
+  const controls = outcomes.filter((outcome) => outcome.control);
+  const ranked: StepBlame[] = steps.map((step) => ({ ...step, ...againstControl(outcomes.filter((outcome) => outcome.turn === step.turn && outcome.agent === step.agent), by === 'pooled' ? controls : []) }));
+  const pooledControl = controls.length === 0 ? 0 : controls.filter((outcome) => outcome.passed).length / controls.length;
+  const score = (step: StepBlame): number => (step.forks === 0 ? -Infinity : by === 'pooled' ? step.rate - pooledControl : (step.effect ?? step.rate));
   ranked.sort((left, right) => score(right) - score(left) || (left.p ?? 1) - (right.p ?? 1) || right.interval[0] - left.interval[0] || left.turn - right.turn || byName(left.agent, right.agent));
   const agentNames = [...new Set(ranked.map((step) => step.agent))];
   const agents = agentNames.map((agent): AgentBlame => {
     const rank = ranked.findIndex((step) => step.agent === agent);
     const best = ranked[rank]!;
-    const pooled = againstControl(outcomes.filter((outcome) => outcome.agent === agent));
+    const pooled = againstControl(outcomes.filter((outcome) => outcome.agent === agent), by === 'pooled' ? controls : []);
     return {
       agent,
       steps: steps.filter((step) => step.agent === agent).length,

@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
-import { showCredits } from '../format/format.js';
 import { runChecks } from '../experiment/run-checks.js';
-import { inPool } from '../experiment/in-pool.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 import { listHistory } from '../history/read-history.js';
 import { loadOrg } from '../org/load-org.js';
@@ -11,19 +9,21 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
-import { forkBefore, forkCharges, runBlameFork, type ForkChange } from './blame-fork.js';
+import type { ForkChange } from './blame-fork.js';
 import { takesSeed } from '../org/schema.js';
 import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
-import { estimateBlame, planForks, type BlameEstimate, type PlannedFork } from './blame-plan.js';
-import { checkedCeiling, CreditCeiling, forkWorstCase, planWorstCase, type ForkLimits, type WorstCase } from './blame-ceiling.js';
+import { estimateBlame, plannedFork, probeFork, type BlameEstimate } from './blame-plan.js';
+import { checkedCeiling, CreditCeiling, forkWorstCase, type ForkLimits } from './blame-ceiling.js';
 import { runBounds, type RunBounds } from '../experiment/run-bounds.js';
 import { rankBlame, type AgentBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { candidateSteps, type CandidateStep } from './candidate-steps.js';
-import { readSavedJson } from '../storage/read-json.js';
-import { estimateLine, renderBlame, worstCaseLine } from './render-blame.js';
 import { blameTables } from './blame-tables.js';
 import { writeTables } from '../tables/write-tables.js';
 import { fromWorkingFolder } from '../invocation.js';
+import { ForkRunner, type ForkJob } from './fork-runner.js';
+import { searchSteps, STRATEGIES, type SearchRecord, type SearchSettings, type Strategy } from './search-strategy.js';
+import { strategyWorstCase, type StrategyWorstCase } from './strategy-worst-case.js';
+import { estimateLine, renderBlame, strategyLine, worstCaseLine } from './render-blame.js';
 
 /** What `lemming blame` (and an experiment's `blame:`) is asked. */
 export interface BlameOptions {
@@ -50,6 +50,14 @@ export interface BlameOptions {
   parallel?: number;
   /** Say what it would cost, fork nothing. */
   dryRun?: boolean;
+  /** How the forks are spent (search-strategy.ts): `per-step` (default), `adaptive` or `bisect`. */
+  strategy?: Strategy;
+  /** The confidence of adaptive allocation's intervals (default 0.95). */
+  confidence?: number;
+  /** Adaptive: the most changed forks in all (default: steps × k, what per-step spends on them). */
+  budget?: number;
+  /** Adaptive: the changed forks each step gets first (default: k, at most 3). */
+  firstPass?: number;
   /** Where the forks and the report go (default: `<run>/blame/<check>`). */
   folder?: string;
   /** The models a fork runs on, given the fork's root (default: lemming's own, keys from the run's environment and `.env`). */
@@ -67,6 +75,14 @@ export interface BlameReport {
   k: number;
   /** Control forks per step: the call re-run as it was (0: none, and the ranking is by pass rate alone). */
   controls: number;
+  strategy: Strategy;
+  /** The confidence of the intervals adaptive allocation reads. */
+  confidence: number;
+  /** Adaptive: the most changed forks, and the first pass's forks a step. */
+  budget?: number;
+  firstPass?: number;
+  /** What the strategy did: where adaptive stopped, bisection's probes and the turn it found or why it fell back. Absent on a dry run. */
+  search?: SearchRecord;
   /** How far each model the steps' calls ran on can repeat a call: what its controls measure. */
   repeatability: CallRepeatability[];
   seed: number;
@@ -76,7 +92,7 @@ export interface BlameReport {
   /** The turns the run was allowed (its experiment's `turns:`, else its `engine.max_turns`): no fork runs past `lastTurn`. */
   bounds: RunBounds;
   /** The most the forks planned can make and be charged, every agent called each turn to the bound at its models' limits. */
-  worstCase: WorstCase;
+  worstCase: StrategyWorstCase;
   /** What the forks may spend together: `--max-credits` (given), else the worst case. */
   ceiling: { credits: number; given: boolean };
   /** Forks not started because their worst case could have taken the spending past the ceiling (their folder names). */
@@ -85,13 +101,14 @@ export interface BlameReport {
   steps: StepBlame[];
   agents: AgentBlame[];
   forks: ForkOutcome[];
+  /** Bisection's probes: forks with every call from a turn on changed (agent and model `*`), not a step's. */
+  probes: ForkOutcome[];
   /** What the forks spent: their own turns only. */
   spent: { forks: number; calls: number; credits: number; sharedCalls: number };
   dryRun: boolean;
 }
 
-/** Where a fork keeps what it came to, so a blame run again after a kill does not redo it. */
-export const FORK_RESULT = 'blame-fork.json';
+export { FORK_RESULT } from './fork-runner.js';
 
 /** The history must hold the turn before the earliest step: blame forks from it. */
 function requireHistory(run: string, steps: readonly CandidateStep[]): void {
@@ -138,6 +155,24 @@ function controlOf(org: Org, step: CandidateStep): Omit<ForkChange, 'seed' | 'st
   return { model, seeded: entry !== undefined && takesSeed(entry.provider) };
 }
 
+/** A strategy must be one blame has. */
+function checkedStrategy(strategy: string): Strategy {
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new LemmingError('blame-invalid', `strategy: ${JSON.stringify(strategy)} is no strategy of blame's; use one of ${STRATEGIES.join(', ')}, for example --strategy adaptive`, { exitCode: 2 });
+  return strategy as Strategy;
+}
+
+/** A confidence is a share strictly between 0.5 and 1. */
+function checkedConfidence(confidence: number): number {
+  if (!Number.isFinite(confidence) || confidence <= 0.5 || confidence >= 1) throw new LemmingError('blame-invalid', `confidence: ${confidence} is no confidence level; give a share above 0.5 and below 1, for example --confidence 0.95`, { exitCode: 2 });
+  return confidence;
+}
+
+/** A count of forks of at least `least`. */
+function checkedCount(field: string, count: number, least: number): number {
+  if (!Number.isInteger(count) || count < least) throw new LemmingError('blame-invalid', `${field}: ${count} is no number of forks; give a whole number, ${least} or more, for example ${least + 2}`, { exitCode: 2 });
+  return count;
+}
+
 /** A control must be a whole number of forks, 0 or more. */
 function checkedControls(controls: number): number {
   if (!Number.isInteger(controls) || controls < 0) throw new LemmingError('blame-invalid', `controls: ${controls} is no number of control forks; give a whole number, 0 or more, for example --controls 3 (0 runs none)`, { exitCode: 2 });
@@ -169,18 +204,23 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const controlChanges = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, controlOf(org, step)]));
   const changeFor = (fork: { turn: number; agent: string; control: boolean }) => (fork.control ? controlChanges : changes).get(`${fork.turn} ${fork.agent}`)!;
   const ownSeed = (step: CandidateStep): number | undefined => org.models[controlChanges.get(`${step.turn} ${step.agent}`)!.model]?.seed;
-  const planned = planForks(steps, k, seed, originalSeed, { count: controls, seedOf: ownSeed });
+  const strategy = checkedStrategy(options.strategy ?? 'per-step');
+  const confidence = checkedConfidence(options.confidence ?? 0.95);
+  const search: SearchSettings = {
+    strategy,
+    k,
+    controls,
+    confidence,
+    budget: checkedCount('budget', options.budget ?? steps.length * k, 1),
+    firstPass: checkedCount('firstPass', options.firstPass ?? Math.min(3, k), 1),
+  };
   const estimate = estimateBlame(steps, k, calls, controls);
   const ownModels = [...new Set([...controlChanges.values()].map((change) => change.model))];
   const repeatability = ownModels.flatMap((model) => (org.models[model] ? [callRepeatability(model, org.models[model])] : []));
   const bounds = runBounds(run, org, calls.lastTurn);
-  const limits = new Map<string, ForkLimits>(
-    planned.map((fork) => {
-      const lastTurn = options.turns === undefined ? bounds.lastTurn : Math.min(bounds.lastTurn, fork.turn + options.turns);
-      return [fork.fork, { step: { turn: fork.turn, agent: fork.agent }, lastTurn, model: changeFor(fork).model }];
-    }),
-  );
-  const worstCase = planWorstCase(org, [...limits.values()]);
+  const lastTurnOf = (turn: number): number => (options.turns === undefined ? bounds.lastTurn : Math.min(bounds.lastTurn, turn + options.turns));
+  const limitsOf = (step: CandidateStep, control: boolean): ForkLimits => ({ step: { turn: step.turn, agent: step.agent }, lastTurn: lastTurnOf(step.turn), model: changeFor({ ...step, control }).model });
+  const worstCase = strategyWorstCase(org, steps, search, limitsOf);
   const ceiling = { credits: options.maxCredits === undefined ? worstCase.credits : checkedCeiling(options.maxCredits), given: options.maxCredits !== undefined };
   const report: BlameReport = {
     run,
@@ -188,6 +228,9 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     folder,
     k,
     controls,
+    strategy,
+    confidence,
+    ...(strategy === 'adaptive' ? { budget: search.budget, firstPass: search.firstPass } : {}),
     repeatability,
     seed,
     path,
@@ -200,6 +243,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     steps: [],
     agents: [],
     forks: [],
+    probes: [],
     spent: { forks: 0, calls: 0, credits: 0, sharedCalls: 0 },
     dryRun: options.dryRun ?? false,
   };
@@ -209,79 +253,74 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   }
   if (options.dryRun) return report;
 
-  log(`${run} fails check ${options.check.name}. ${estimateLine(report)}`);
+  log(`${run} fails check ${options.check.name}. ${strategy === 'per-step' ? estimateLine(report) : strategyLine(report)}`);
   log(worstCaseLine(report));
   mkdirSync(folder, { recursive: true });
-  const providerFactory = options.providerFactory ?? (() => defaultProviderFactory(run));
   sweepTemporaryFolders('blame');
   const scratch = temporaryFolder('blame');
-  const outcomes = new Map<string, ForkOutcome>();
-  const spending = new CreditCeiling(ceiling.credits);
-  // Forks an earlier blame finished are not made again, and what their ledgers charged counts against the ceiling.
-  const finished = new Map(
-    planned.flatMap((fork) => {
-      const done = readSavedJson<ForkOutcome>(join(folder, fork.fork, FORK_RESULT));
-      return done ? [[fork.fork, done] as const] : [];
-    }),
-  );
-  for (const fork of planned) if (finished.has(fork.fork)) spending.spentBefore(forkCharges(join(folder, fork.fork), fork.turn).credits);
-  const notRun = new Set<string>();
+  const runner = new ForkRunner({
+    run,
+    folder,
+    check: options.check,
+    scratch,
+    parallel: options.parallel ?? 1,
+    spending: new CreditCeiling(ceiling.credits),
+    providerFactory: options.providerFactory ?? (() => defaultProviderFactory(run)),
+    log,
+  });
+  // The n-th fork or control of a step is the same fork however the strategy came to ask for it.
+  const attempts = new Map<string, number>();
+  const stepJob = (index: number, control: boolean): ForkJob => {
+    const step = steps[index]!;
+    const key = `${step.turn} ${step.agent} ${control}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const fork = plannedFork(step, attempt, control, seed, originalSeed, ownSeed);
+    const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, ...(fork.seed === undefined ? {} : { seed: fork.seed }), ...changeFor(fork) };
+    const limits = limitsOf(step, control);
+    return {
+      fork: fork.fork,
+      turn: step.turn,
+      worst: forkWorstCase(org, limits).credits,
+      lastTurn: limits.lastTurn,
+      make: { kind: 'step', change },
+      describe: { turn: step.turn, agent: step.agent, fork: fork.fork, ...(fork.seed === undefined ? {} : { seed: fork.seed }), model: change.model, control },
+    };
+  };
+  let record: SearchRecord;
   try {
-    // A fork before turn T for each turn, once: the forks of that turn's steps are copies of it.
-    const templates = new Map<number, string>();
-    for (const turn of [...new Set(planned.map((fork) => fork.turn))]) {
-      if (planned.every((fork) => fork.turn !== turn || existsSync(join(folder, fork.fork, FORK_RESULT)))) continue;
-      const template = join(scratch, `after-${turn - 1}`);
-      await forkBefore(run, turn, template);
-      templates.set(turn, template);
-    }
-    await inPool(planned, options.parallel ?? 1, async (fork: PlannedFork) => {
-      const root = join(folder, fork.fork);
-      const done = finished.get(fork.fork);
-      if (done) {
-        outcomes.set(fork.fork, done);
-        return;
-      }
-      const forkLimits = limits.get(fork.fork)!;
-      const worst = forkWorstCase(org, forkLimits).credits;
-      if (!spending.start(worst)) {
-        notRun.add(fork.fork);
-        log(`${fork.fork}: not run: its worst case (${showCredits(worst)} credits) could take the spending (${showCredits(spending.spent)} so far) past the ceiling of ${showCredits(ceiling.credits)} credits`);
-        return;
-      }
-      // A fork a kill left half-made is made again: only a fork of ours is removed, one that says where it came from
-      // or whose making was under way (its marker beside it, written before the fork's first file and removed after its result).
-      const making = join(folder, `.${fork.fork}.making`);
-      if (existsSync(root)) {
-        if (!existsSync(join(root, 'org', 'state', 'forked-from.json')) && !existsSync(making)) {
-          throw new LemmingError('blame-invalid', `${root} is in the way and is not a fork blame made; move it away or give --out`, { exitCode: 2 });
-        }
-        rmSync(root, { recursive: true, force: true });
-      }
-      writeFileSync(making, '');
-      const change: ForkChange = { step: { turn: fork.turn, agent: fork.agent }, ...(fork.seed === undefined ? {} : { seed: fork.seed }), ...changeFor(fork) };
-      const spend = await runBlameFork(run, root, change, { providerFactory: providerFactory(root), lastTurn: forkLimits.lastTurn }, templates.get(fork.turn));
-      spending.finish(worst, spend.credits);
-      const [checked] = await runChecks(root, [options.check]);
-      const outcome: ForkOutcome = { turn: fork.turn, agent: fork.agent, fork: fork.fork, ...(fork.seed === undefined ? {} : { seed: fork.seed }), model: change.model, control: fork.control, passed: checked?.passed ?? false, ...spend };
-      writeFileSync(join(root, FORK_RESULT), `${JSON.stringify(outcome, null, 2)}\n`);
-      rmSync(making, { force: true });
-      outcomes.set(fork.fork, outcome);
-      log(`${fork.fork}${fork.control ? ' (control)' : ''}: ${outcome.passed ? 'passes' : 'fails'} (${outcome.calls} call(s) from turn ${fork.turn}, idle after turn ${outcome.lastTurn})`);
+    record = await searchSteps(steps, search, {
+      fork: async (allocated) => {
+        const outcomes = await runner.runAll(allocated.map((each) => stepJob(each.step, each.control)));
+        report.forks.push(...outcomes.flatMap((outcome) => outcome ?? []));
+        return outcomes.map((outcome) => outcome?.passed);
+      },
+      probe: async (turn, count) => {
+        const earliest = steps.find((step) => step.turn === turn) ?? steps[0]!;
+        const limits = limitsOf(earliest, true);
+        const jobs = Array.from({ length: count }, (_, index): ForkJob => {
+          const fork = probeFork(turn, index + 1, seed);
+          return { fork: fork.fork, turn, worst: forkWorstCase(org, limits).credits, lastTurn: limits.lastTurn, make: { kind: 'from', seed: fork.seed }, describe: { turn, agent: '*', fork: fork.fork, seed: fork.seed, model: '*', control: false } };
+        });
+        const outcomes = (await runner.runAll(jobs)).flatMap((outcome) => outcome ?? []);
+        report.probes.push(...outcomes);
+        return { turn, forks: outcomes.length, passed: outcomes.filter((outcome) => outcome.passed).length };
+      },
     });
   } finally {
     removeTemporaryFolder(scratch);
   }
-  report.forks = planned.flatMap((fork) => outcomes.get(fork.fork) ?? []);
-  report.notRun = planned.filter((fork) => notRun.has(fork.fork)).map((fork) => fork.fork);
-  const ranked = rankBlame(steps, report.forks);
+  report.search = record;
+  report.notRun = [...runner.notRun];
+  const ranked = rankBlame(steps, report.forks, strategy === 'per-step' ? 'effect' : 'pooled');
   report.steps = ranked.steps;
   report.agents = ranked.agents;
+  const all = [...report.forks, ...report.probes];
   report.spent = {
-    forks: report.forks.length,
-    calls: report.forks.reduce((sum, fork) => sum + fork.calls, 0),
-    credits: report.forks.reduce((sum, fork) => sum + fork.credits, 0),
-    sharedCalls: report.forks.reduce((sum, fork) => sum + fork.sharedCalls, 0),
+    forks: all.length,
+    calls: all.reduce((sum, fork) => sum + fork.calls, 0),
+    credits: all.reduce((sum, fork) => sum + fork.credits, 0),
+    sharedCalls: all.reduce((sum, fork) => sum + fork.sharedCalls, 0),
   };
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));

@@ -1,5 +1,7 @@
 import { formatCount, showCredits } from '../format/format.js';
 import type { BlameReport } from './blame-run.js';
+import { BISECTION_WINDOW, CONFIRMED_STEPS, CONTENTION_WIDTH } from './search-strategy.js';
+import { mostProbes } from './turn-bisection.js';
 import type { FlipRate, StepBlame, Verdict } from './blame-ranking.js';
 import { repeatabilityLine } from './call-repeatability.js';
 import { smallestFisherP } from '../statistics/proportion-difference.js';
@@ -32,19 +34,22 @@ function rateWithInterval(rate: Pick<FlipRate, 'passed' | 'forks' | 'rate' | 'in
 
 /** A step's figures in one line, as the command prints it and an experiment's report lists it. Pure. */
 export function stepLine(step: StepBlame): string {
-  const control = step.control ? ` against its control ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
+  const control = step.control ? ` against ${step.pooledControl ? 'the controls pooled (it had none of its own)' : 'its control'} ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
   return `turn ${step.turn} ${step.agent}: passed ${rateWithInterval(step)}${control}: ${verdictWords(step.verdict)}`;
 }
 
 /** What the controls are and what they can show, in a paragraph: or that none was run. Pure. */
-export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'>): string {
+export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'repeatability'> & { steps?: BlameReport['steps'] }): string {
   if (report.controls === 0) {
     return 'No control was run (--controls 0): nothing separates what changing a step did from how often the run passes by its own noise, so a pass rate here is not an effect.';
   }
-  const smallest = smallestFisherP(Math.min(report.k, report.controls));
+  // A side is what the step ranked first had (adaptive gives steps more or fewer than k), else k against the controls.
+  const top = report.steps?.[0];
+  const side = top?.control && !top.pooledControl ? Math.min(top.forks, top.control.forks) : Math.min(report.k, report.controls);
+  const smallest = smallestFisherP(side);
   return [
     `Each step was also re-run as the run made it, ${report.controls} time(s) (its controls: the agent's own model and seed, through the same fork). A step's effect is its pass rate less its control's; p is Fisher's exact test, two-sided, of the two; a step whose control passes as often is noise.`,
-    `With ${Math.min(report.k, report.controls)} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
+    `With ${side} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
     ...report.repeatability.map(repeatabilityLine),
   ].join(' ');
 }
@@ -58,13 +63,45 @@ export function estimateLine(report: Pick<BlameReport, 'estimate' | 'k' | 'contr
   );
 }
 
+/** How a strategy other than per-step will spend its forks, in one line: what `--dry-run` says beside the worst case. Pure. */
+export function strategyLine(report: Pick<BlameReport, 'strategy' | 'estimate' | 'k' | 'controls' | 'confidence' | 'budget' | 'firstPass'>): string {
+  const steps = formatCount(report.estimate.steps);
+  if (report.strategy === 'adaptive') {
+    return (
+      `${steps} candidate step(s), forked adaptively: ${report.firstPass} fork(s) each first, then one a round to the leader and its ${CONTENTION_WIDTH} closest contenders (the steps whose ${Math.round(report.confidence * 100)} % interval overlaps the leader's) ` +
+      `until the leader is separated or ${formatCount(report.budget ?? 0)} changed fork(s) are spent; then ${report.controls} control(s) for each of the ${CONFIRMED_STEPS} steps ranked first. Per-step (-k ${report.k}, --controls ${report.controls}) would make ${formatCount(report.estimate.forks)} fork(s)`
+    );
+  }
+  const turns = report.estimate.steps;
+  return (
+    `${steps} candidate step(s), bisected over turns: the run as it was ${Math.max(report.controls, 1)} time(s), then at most ${mostProbes(turns)} probe(s) of ${report.k} fork(s) from a turn with every later call changed, ` +
+    `then the steps of the ${2 * BISECTION_WINDOW + 1} turns about the turn found, ${report.k} fork(s) and ${report.controls} control(s) each; where a probe shows changing more calls makes passing less likely, every step is forked instead (per-step: ${formatCount(report.estimate.forks)} fork(s))`
+  );
+}
+
+/** What the strategy did, in a sentence: where adaptive stopped, or the turn bisection found (or why it fell back). Pure. */
+export function searchLine(report: Pick<BlameReport, 'search' | 'confidence' | 'probes'>): string | undefined {
+  const search = report.search;
+  if (!search || search.strategy === 'per-step') return undefined;
+  if (search.allocation) {
+    const { state, rounds, contenders } = search.allocation;
+    const how = { separated: `separated: its ${Math.round(report.confidence * 100)} % interval is above every other step's`, 'budget-spent': `not separated when the budget was spent (${contenders} step(s) still overlap it)`, ceiling: 'not separated: the credit ceiling stopped the forks' }[state];
+    return `Adaptive allocation, ${rounds} round(s): the leader is ${how}. Intervals are each step's own at that confidence, not adjusted for how many steps there are.`;
+  }
+  const bisection = search.bisection!;
+  const probes = bisection.probes.map((probe) => `${probe.turn === null ? 'as it was' : `from turn ${probe.turn}`} ${probe.passed}/${probe.forks}`).join(', ');
+  if (bisection.turn === undefined) return `Bisection over turns fell back to forking every step: ${bisection.fallback}. Probes: ${probes}.`;
+  return `Bisection over turns found turn ${bisection.turn} (probes: ${probes}); the steps of turns ${bisection.searched.join(', ')} were forked one by one. It assumes changing more calls does not make passing less likely; no probe here contradicted that.`;
+}
+
 /** The most blame can spend, in one line, beside the estimate: every fork to the run's bound, every agent called each turn at its models' limits; and the ceiling. Pure. */
 export function worstCaseLine(report: Pick<BlameReport, 'worstCase' | 'bounds' | 'ceiling'>): string {
   const { worstCase, bounds, ceiling } = report;
+  const own = worstCase.own ? ` (bisection's own ${formatCount(worstCase.own.calls)} call(s) and ${showCredits(worstCase.own.credits)} credits; the rest is the per-step search it may fall back to)` : '';
   const held = ceiling.given ? `the ceiling, --max-credits, is ${showCredits(ceiling.credits)} credits: a fork whose worst case could pass it is not started` : 'the ceiling is that worst case (--max-credits sets a lower one)';
   return (
     `At most ${formatCount(worstCase.calls)} call(s) and ${showCredits(worstCase.credits)} credits: the worst case of the ${formatCount(worstCase.forks)} fork(s), each run no further than turn ${bounds.lastTurn} ` +
-    `(the run's bound: ${bounds.turns} turn(s) after turn ${bounds.fromTurn}, set by ${bounds.by}) with every agent called every turn at the most its models can be charged; ${held}`
+    `(the run's bound: ${bounds.turns} turn(s) after turn ${bounds.fromTurn}, set by ${bounds.by}) with every agent called every turn at the most its models can be charged${own}; ${held}`
   );
 }
 
@@ -87,7 +124,7 @@ export function renderBlame(report: BlameReport): string {
     '',
     `Spent: ${formatCount(report.spent.forks)} fork(s), ${formatCount(report.spent.calls)} call(s), ${showCredits(report.spent.credits)} credits; ${formatCount(report.spent.sharedCalls)} call(s) on the shared turns before the steps (copied from the history). Estimated before: ${estimateLine(report)}. ${worstCaseLine(report)}.`,
     '',
-    ...[notRunLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
+    ...[notRunLine(report), searchLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
     '## Steps, most to blame first',
     '',
     controlled
@@ -97,7 +134,7 @@ export function renderBlame(report: BlameReport): string {
     ...report.steps.map((step, index) => {
       const changed = `| ${index + 1} | ${step.turn} | ${step.agent} | ${step.forks} | ${step.passed} | ${share(step.rate)} | [${share(step.interval[0])}, ${share(step.interval[1])}] |`;
       const control = step.control ? ` ${step.control.forks} | ${step.control.passed} | ${share(step.control.rate)} | [${share(step.control.interval[0])}, ${share(step.control.interval[1])}] | ${share(step.effect ?? NaN)} | ${showP(step.p)} |` : ' 0 | – | – | – | – | – |';
-      return `${changed}${controlled ? control : ''} ${step.verdict} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
+      return `${changed}${controlled ? control : ''} ${step.verdict}${step.pooledControl ? ' (against the controls pooled)' : ''} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
     }),
     '',
     'Calls and credits are the step\'s forks\' and its controls\' together.',

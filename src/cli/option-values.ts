@@ -27,6 +27,13 @@ export function wholeNumber(value: string): number {
   return parsed;
 }
 
+/** A confidence level: a plain decimal above 0.5 and below 1. */
+export function confidenceLevel(value: string): number {
+  const parsed = Number(value);
+  if (!/^0\.\d+$/.test(value) || parsed <= 0.5 || parsed >= 1) throw new InvalidArgumentError('expected a confidence level above 0.5 and below 1, for example 0.95');
+  return parsed;
+}
+
 /** A turn number: 0 (the org before its first turn) or more. */
 export function turnNumber(value: string): number {
   const parsed = Number(value);

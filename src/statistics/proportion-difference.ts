@@ -37,6 +37,21 @@ export function compareProportions(treatment: { passed: number; trials: number }
 }
 
 /**
+ * Newcombe's hybrid score interval of a difference of two proportions (his method 10, 1998): each arm's
+ * Wilson interval at `level`, combined, so it stays within [−1, 1] and does not collapse when an arm is
+ * all passes or none. treatment − control; NaN ends when either arm is empty.
+ */
+export function differenceInterval(treatment: { passed: number; trials: number }, control: { passed: number; trials: number }, level = 0.95): [number, number] {
+  if (treatment.trials === 0 || control.trials === 0) return [NaN, NaN];
+  const p1 = treatment.passed / treatment.trials;
+  const p2 = control.passed / control.trials;
+  const [l1, u1] = wilsonInterval(treatment.passed, treatment.trials, level);
+  const [l2, u2] = wilsonInterval(control.passed, control.trials, level);
+  const difference = p1 - p2;
+  return [difference - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), difference + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
+}
+
+/**
  * The smallest two-sided p Fisher's exact test can give with `trials` a side: every treatment trial
  * passing and no control trial (or the reverse), 2 / C(2n, n). At 3 a side it is 0.1: no
  * difference of three forks against three reaches 5 %; at 4 a side 0.029.

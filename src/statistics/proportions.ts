@@ -1,3 +1,5 @@
+import { twoSidedZ } from './normal-quantile.js';
+
 /** Proportions and counts: the Wilson interval, pass@k and pass^k, and the binomial coefficient they share. Pure. */
 
 /** n choose k, as a float (exact for the counts a study has). */
@@ -19,13 +21,13 @@ export function passHatK(n: number, c: number, k: number): number {
 }
 
 /**
- * The Wilson score interval of a proportion, 95% (z = 1.959964): for `successes` of `n`
+ * The Wilson score interval of a proportion, at `level` (95 % unless said, z = 1.959964): for `successes` of `n`
  * independent trials (the trials are the unit: forks, runs, people; not messages of one agent).
  * Unlike a bootstrap it does not collapse to [1, 1] when every trial came out alike, and it stays in [0, 1].
  */
-export function wilsonInterval(successes: number, n: number): [number, number] {
+export function wilsonInterval(successes: number, n: number, level = 0.95): [number, number] {
   if (n === 0) return [NaN, NaN];
-  const z = 1.959964;
+  const z = twoSidedZ(level);
   const share = successes / n;
   const centre = share + (z * z) / (2 * n);
   const spread = z * Math.sqrt((share * (1 - share)) / n + (z * z) / (4 * n * n));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LemmingError } from '../../errors.js';
 import { command } from '../command-modules.js';
 import { execute } from '../execute.js';
-import { credits, CSV_OPTION, positiveInteger, seed, wholeNumber } from '../option-values.js';
+import { confidenceLevel, credits, CSV_OPTION, positiveInteger, seed, wholeNumber } from '../option-values.js';
 import type { CommandTable } from './command-table.js';
 
 /** Commands that study orgs: experiments, blame, calibration, comparisons and network analysis. */
@@ -33,8 +33,12 @@ export function addStudyCommands(program: Command, { root, newRoot, output }: Co
     .option('--model <key>', 're-run each call on this registry model (a repair model) instead of other seeds')
     .option('--turns <n>', "the most turns a fork runs after its step's turn, within the run's own bounds (default: to the run's last allowed turn: its experiment's turns:, else engine.max_turns)", positiveInteger)
     .option('--max-credits <n>', "the most credits the forks may spend together: a fork whose worst case could pass it is not started (default: the plan's worst case, said by --dry-run)", credits)
+    .option('--strategy <name>', "how forks are spent: per-step (every step k forks and its controls), adaptive (a first pass, then forks to the steps whose interval overlaps the leader's until it is separated or --budget is spent; controls for the 3 steps ranked first) or bisect (forks from a turn with every later call changed, halving the turns, about k·log2 T forks; falls back to per-step where changing more calls makes passing less likely) (default per-step)")
+    .option('--confidence <level>', "adaptive: the confidence at which the leader must be separated, each step's interval on its own (default 0.95)", confidenceLevel)
+    .option('--budget <n>', 'adaptive: the most changed forks in all (default: steps × k, what per-step spends on them)', positiveInteger)
+    .option('--first-pass <n>', 'adaptive: the forks every step gets first (default: k, at most 3)', positiveInteger)
     .option('--parallel <n>', 'forks run at once (default 1)', positiveInteger)
-    .option('--dry-run', 'say what it would cost; fork nothing')
+    .option('--dry-run', "say what it would cost (the strategy's worst case, the default ceiling); fork nothing")
     .option('--out <dir>', 'where the forks and the report go (default: RUN/blame/<check>)')
     .option('--json', 'print the report as JSON')
     .option(...CSV_OPTION)

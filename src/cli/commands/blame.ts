@@ -1,14 +1,14 @@
 import { relative } from 'node:path';
 import { blameRun, type BlameOptions, type BlameReport } from '../../blame/blame-run.js';
 import { checkFromFile } from '../../blame/check-from-file.js';
-import { controlParagraph, estimateLine, notRunLine, stepLine, worstCaseLine } from '../../blame/render-blame.js';
+import { controlParagraph, estimateLine, notRunLine, searchLine, stepLine, strategyLine, worstCaseLine } from '../../blame/render-blame.js';
 import { LemmingError } from '../../errors.js';
 import { showCredits } from '../../format/format.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
 
 /** The flags of `lemming blame`: blameRun's options, with the check named (and found in `--checks`) and `--out` for its folder. */
-export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'controls' | 'path' | 'seed' | 'model' | 'turns' | 'maxCredits' | 'parallel' | 'dryRun'> & {
+export type BlameCommandOptions = Pick<BlameOptions, 'k' | 'controls' | 'path' | 'seed' | 'model' | 'turns' | 'maxCredits' | 'parallel' | 'dryRun' | 'strategy' | 'confidence' | 'budget' | 'firstPass'> & {
   check: string;
   checks?: string;
   out?: string;
@@ -36,13 +36,15 @@ export async function blameCommand(run: string, options: BlameCommandOptions, ou
     return 0;
   }
   if (report.dryRun) {
-    output.out(`${shown(report.run)} fails check ${check.name}. ${estimateLine(report)}`);
+    output.out(`${shown(report.run)} fails check ${check.name}. ${report.strategy === 'per-step' ? estimateLine(report) : strategyLine(report)}`);
     output.out(worstCaseLine(report));
     return 0;
   }
   output.out(`${report.spent.forks} fork(s), ${report.spent.calls} call(s), ${showCredits(report.spent.credits)} credits spent (${report.spent.sharedCalls} on shared turns; ceiling ${showCredits(report.ceiling.credits)}); report: ${shown(report.folder)}/report.md`);
   const notRun = notRunLine(report);
   if (notRun !== undefined) output.out(notRun);
+  const searched = searchLine(report);
+  if (searched !== undefined) output.out(searched);
   for (const [index, step] of report.steps.slice(0, 5).entries()) output.out(`  ${index + 1}. ${stepLine(step)}`);
   output.out(controlParagraph(report));
   return 0;
