@@ -27,15 +27,18 @@ async function blame(root: string, seed: number, controls = K) {
 }
 
 describe('lemming blame on a run whose failure one known step made', () => {
-  it('ranks the culprit (b, turn 4) first among 20 candidate steps in at least 9 of 10 seeded trials, and spends no call on shared turns', async () => {
+  // Four trials, not ten: how often a ranking finds its culprit is held on many seeded trials by
+  // fork-allocation.test.ts (a simulated run, no engine) and injected-fault.test.ts (real forks);
+  // these hold that the forks this ranking reads are what the engine made.
+  it('ranks the culprit (b, turn 4) first among 20 candidate steps in each of 4 seeded trials, and spends no call on shared turns', async () => {
     let first = 0;
-    for (let trial = 0; trial < 10; trial += 1) {
+    for (let trial = 0; trial < 4; trial += 1) {
       const original: ProviderRequest[] = [];
       const root = await failedRun(failingSeed(1000 * trial), original);
       expect(original).toHaveLength(20);
-      // K controls a step in the first three trials (what they show does not change with the seed: the
-      // scripted model repeats a call exactly); the ranking alone in the other seven, at half the forks.
-      const controls = trial < 3 ? K : 0;
+      // K controls a step in the first trial (what they show does not change with the seed: the
+      // scripted model repeats a call exactly); the ranking alone in the other three, at half the forks.
+      const controls = trial < 1 ? K : 0;
       const { report, calls } = await blame(root, trial + 1, controls);
       expect(report.steps).toHaveLength(20);
       expect(report.forks).toHaveLength(20 * (K + controls));
@@ -60,10 +63,10 @@ describe('lemming blame on a run whose failure one known step made', () => {
       expect(report.spent.calls).toBe(asked);
       // A fork of step (turn t) re-runs the original's calls from turn t on, as the estimate said.
       expect(report.spent.calls).toBe(report.estimate.calls);
-      // Each trial's forks removed as it ends: left to the after-test hook, 780 forks' folders take it past its timeout on a loaded machine.
+      // Each trial's forks removed as it ends: left to the after-test hook, the trials' hundreds of fork folders took it past its timeout on a loaded machine.
       rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     }
-    expect(first).toBeGreaterThanOrEqual(9);
+    expect(first).toBe(4);
   }, 900_000);
 
   it('says what it would cost with dryRun and forks nothing; each fork is an ordinary org with its change in its files', async () => {
