@@ -165,6 +165,7 @@ const NOT_RUN: Record<string, string> = {
   '$ lemming inbox --root recall': 'tests/docs/memory-example.test.ts runs it after the worked example and finds its lines in order',
   '$ lemming memory manager "launch code"': 'tests/docs/memory-example.test.ts runs it after the worked example and compares its output',
   'lemming memory manager                   # the stream': 'tests/docs/memory-example.test.ts runs each line in the worked example\'s org',
+  'engine:\n  activation:': 'tests/engine/activation.test.ts puts it in an org\'s org.yaml as written and validates it, and reads the rules it loads',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
