@@ -4,7 +4,7 @@
  */
 export { bootstrap, type BootstrapOptions, type Bootstrapped } from './bootstrap.js';
 export { openOrg, type OpenOrgOptions, type OpenedOrg } from './open-org.js';
-export { send, inbox, approve, reject, type Outgoing } from './human-actions.js';
+export { send, sendToMany, inbox, approve, reject, type Outgoing, type OutgoingToMany } from './human-actions.js';
 export { diff, type DiffOptions } from './compare.js';
 export { runExperiment, readExperimentReport, type RunExperimentOptions, type ExperimentReport } from './experiment.js';
 export { forkOrg as fork, type ForkOrigin } from '../history/fork-org.js';
