@@ -60,7 +60,7 @@ export function groupsOf(spec: Pick<PopulationSpec, 'structure' | 'attributes'>,
  * human. Whom one may write to and read follows the lines: one's manager and one's reports, and
  * with `peers` one's teammates. The people keep the seeded order sampling gave them. Pure.
  */
-export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'>, people: readonly Person[]): Arrangement {
+export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'> & { file?: string }, people: readonly Person[]): Arrangement {
   const { departments, teamSize, peers, heads, leads } = spec.structure;
   const groups = groupsOf(spec, people);
 
@@ -77,7 +77,7 @@ export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attribut
   for (const group of groups) {
     let rest = group;
     let manager: Position | undefined;
-    const label = departments === undefined ? 'the org' : `department ${String(group[0]?.[departments])}`;
+    const label = { group: departments === undefined ? 'the org' : `department ${String(group[0]?.[departments])}`, ...(spec.file === undefined ? {} : { file: spec.file }) };
     if (departments !== undefined) {
       const head = heads === undefined ? (group[0] as Person) : (chooseLeaders(heads, 'heads', group, 1, spec.attributes, label)[0] as Person);
       manager = place(head, 'head', HUMAN);

@@ -1,4 +1,5 @@
 import { LemmingError } from '../errors.js';
+import { formatCount } from '../format/format.js';
 import type { Attribute, Condition, LeaderRule } from './population-types.js';
 import type { Person } from './sample-people.js';
 
@@ -49,13 +50,13 @@ export function rankLeaders(rule: LeaderRule, people: readonly Person[], attribu
  * The `count` leaders of a group (its head, or its teams' leads) under the rule, best first; a group
  * with fewer people who qualify than leaders to choose is refused, naming the field and the counts.
  */
-export function chooseLeaders(rule: LeaderRule, field: 'heads' | 'leads', people: readonly Person[], count: number, attributes: readonly Attribute[], group: string): Person[] {
+export function chooseLeaders(rule: LeaderRule, field: 'heads' | 'leads', people: readonly Person[], count: number, attributes: readonly Attribute[], where: { group: string; file?: string }): Person[] {
   const ranked = rankLeaders(rule, people, attributes);
   if (ranked.length < count) {
-    const wanted = field === 'heads' ? 'a head' : `${count} team lead(s)`;
+    const wanted = field === 'heads' ? 'a head' : `${formatCount(count)} team lead(s)`;
     throw new LemmingError(
       'population-invalid',
-      `structure.${field}.where: ${group} needs ${wanted} and ${ranked.length} of its ${people.length} people meet the conditions (${Object.keys(rule.where).join(', ')}); loosen \`where:\`, or make teams larger (structure.team_size)`,
+      `${where.file === undefined ? '' : `${where.file}: `}structure.${field}.where: ${where.group} needs ${wanted} and ${formatCount(ranked.length)} of its ${formatCount(people.length)} people meet the conditions (${Object.keys(rule.where).join(', ')}); loosen \`where:\`, or make teams larger (structure.team_size)`,
       { exitCode: 2 },
     );
   }

@@ -107,7 +107,7 @@ describe('leads and heads chosen by rules over attributes', () => {
 
   test('a rule too strict for a department is refused before anything is written, naming the field and the counts', () => {
     const population = spec(structured(200, '  leads: { where: { seniority: senior, office: office } }\n'));
-    expect(() => makePopulation(population)).toThrow(/structure\.leads\.where: department \w+ needs \d+ team lead\(s\) and \d+ of its \d+ people meet the conditions \(seniority, office\)/);
+    expect(() => makePopulation(population)).toThrow(/^people\.yaml: structure\.leads\.where: department \w+ needs \d+ team lead\(s\) and \d+ of its \d+ people meet the conditions \(seniority, office\)/);
   });
 
   test('a rule naming what the spec lacks is named with the file, the field, the line and a valid value', () => {

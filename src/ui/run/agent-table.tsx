@@ -4,13 +4,13 @@ import { Bar, levelColor } from '../shared/bar.js';
 import { showCredits } from '../../format/format.js';
 import type { AgentActivity, AgentRow } from './run-state.js';
 
-/** The state column is as wide as the longest state shown, between these: "sent 3, 12 refused" fits, a model's long name is cut. */
+/** The state column is as wide as the longest state shown and a space, between these: "has mail (1)" as ever, a model's long name cut. */
 const STATE_MIN_WIDTH = 18;
 const STATE_MAX_WIDTH = 32;
 
-/** `text` in a column `width` wide, cut with "…" when longer, and a space after: nothing runs into the next column. */
+/** `text` in a column `width` wide, its last cell always a space (a longer text is cut with "…"): nothing runs into the next column. */
 export function fitColumn(text: string, width: number): string {
-  return `${text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width)} `;
+  return (text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text).padEnd(width);
 }
 
 /** What the row says the agent is doing, and in which colour. */
@@ -52,7 +52,7 @@ export function AgentTable({ rows, maxRows }: { rows: AgentRow[]; maxRows: numbe
     hidden = rows.length - shown.length;
   }
   const nameWidth = Math.max(5, ...shown.map((row) => row.name.length));
-  const stateWidth = Math.min(STATE_MAX_WIDTH, Math.max(STATE_MIN_WIDTH, ...shown.map((row) => describeActivity(row).text.length)));
+  const stateWidth = Math.min(STATE_MAX_WIDTH, Math.max(STATE_MIN_WIDTH, ...shown.map((row) => describeActivity(row).text.length + 1)));
   return (
     <Box flexDirection="column">
       {shown.map((row) => (
