@@ -1,11 +1,16 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { populateLines } from '../../src/cli/commands/populate.js';
 import { formatProblem } from '../../src/errors.js';
 import { allocate } from '../../src/population/allocate.js';
 import { arrangePeople, type Position } from '../../src/population/arrange-people.js';
 import { makePopulation } from '../../src/population/populate-org.js';
-import { parsePopulationSpec } from '../../src/population/population-spec.js';
+import { populate } from '../../src/population/populate.js';
+import { parsePopulationSpec, readPopulationSpec } from '../../src/population/population-spec.js';
 import type { PopulationSpec } from '../../src/population/population-types.js';
 import { samplePeople, type Person } from '../../src/population/sample-people.js';
+import { DEFAULT_ORG, REPO_ROOT, tempDir } from '../helpers/temp-org.js';
 
 function spec(text: string): PopulationSpec {
   const parsed = parsePopulationSpec(text, 'people.yaml');
@@ -180,5 +185,34 @@ describe('reserved names', () => {
       expect.stringContaining('people.yaml:4: attributes.role: is reserved: the templates give every agent {name}, {role}, {team}, {manager} (docs/people.md, "Reserved names"); call the attribute otherwise, for example "job_role"'),
       expect.stringContaining('people.yaml:5: attributes.team: is reserved: the templates give every agent {name}, {role}, {team}, {manager} (docs/people.md, "Reserved names")'),
     ]);
+  });
+});
+
+describe("the docs' example (docs/people.md, Leads by rule)", () => {
+  test('what populate says of structured.yaml at 10,000 people, the chief it names, and the refusal of a rule too strict', async () => {
+    const blocks = [...readFileSync(join(REPO_ROOT, 'docs/people.md'), 'utf8').matchAll(/^```\w*\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+    const block = (start: string): string => {
+      const found = blocks.filter((text) => text.startsWith(start));
+      expect(found, start).toHaveLength(1);
+      return found[0] as string;
+    };
+    const folder = tempDir();
+    const file = join(folder, 'structured.yaml');
+    writeFileSync(file, block('# structured.yaml'));
+    const report = await populate(file, join(folder, 'panel'), { template: DEFAULT_ORG, dryRun: true });
+    const said = populateLines({ ...report, root: join(process.cwd(), 'panel'), spec: 'structured.yaml' });
+    const console = block('$ lemming populate structured.yaml --root panel').split('\n');
+    expect(said[0]?.replace('would write', 'wrote')).toBe(console[1]);
+    expect(said.slice(1, 5)).toEqual(console.slice(2, 6));
+    const population = makePopulation(readPopulationSpec(file));
+    const chief = population.arrangement.positions[0];
+    expect([chief?.name, chief?.person.age_band, chief?.person.tenure]).toEqual(['agent_00001', '50-64', 42]);
+    const leads = population.arrangement.positions.filter((position) => position.role === 'lead');
+    expect(new Set(leads.map((lead) => lead.person.seniority))).toEqual(new Set(['senior']));
+
+    const strict = join(folder, 'strict.yaml');
+    writeFileSync(strict, block('# structured.yaml').replace('where: { tenure: { min: 3 } }', 'where: { age_band: 25-34, seniority: senior }'));
+    const refusal = block('$ lemming populate strict.yaml').split('\n')[1] ?? '';
+    expect(() => makePopulation(readPopulationSpec(strict, 'strict.yaml'))).toThrow(refusal.replace(/^lemming: /, ''));
   });
 });
