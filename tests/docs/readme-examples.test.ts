@@ -146,6 +146,7 @@ const NOT_RUN: Record<string, string> = {
   '# people.yaml: 10,000 people': 'tests/integration/population.test.ts populates it (without writing 10,000 agents) and compares what it says, a resume and the chart with the docs\'',
   '# structured.yaml: 10,000 people': 'tests/population/population-structure.test.ts populates it with --dry-run (no files) and compares what it says, the chief and the leads with the docs\'',
   '$ lemming populate structured.yaml --root panel': 'tests/population/population-structure.test.ts compares its lines with what populate says of the spec above',
+  '$ lemming populate roles.yaml --root panel': 'tests/population/population-structure.test.ts ("reserved names") holds the message, file, line and field as the page shows them',
   '$ lemming populate strict.yaml --root panel --dry-run': 'tests/population/population-structure.test.ts makes the spec above with that rule and finds the refusal the page shows',
   '$ lemming send agent_00001,agent_00801,agent_01501': 'the org of 2,000 is not made here; tests/population/send-to-many.test.ts sends to a list and with --where in a populated org, and checks the line that counts the messages',
   '# panel.yaml: 30 people': 'tests/docs/persona-study.test.ts writes it as panel.yaml and populates it, as the persona study runs',
