@@ -22,6 +22,7 @@ import { scale } from './sections/scale.js';
 import { activation } from './sections/activation.js';
 import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
+import { sendAndDryRun } from './sections/send-and-dry-run.js';
 import { memory } from './sections/memory.js';
 import { referenceNetwork } from './sections/reference-network.js';
 import { referenceScale } from './sections/reference-scale.js';
@@ -179,6 +180,13 @@ const sections: Section[] = [
     // Tens of thousands of files and folders made and removed on each storage: minutes on a slow disk.
     quick: false,
     run: populate,
+  },
+  {
+    id: 'send-and-dry-run',
+    title: 'Sends and the dry run in populated orgs: 2,000 and 10,000 agents',
+    about: 'On the first storage, each the whole process of the built CLI, 3 runs at 2,000 and 2 at 10,000, each in a newly populated org (everyone under the human): `send` to one agent, `run --dry-run --turns 1` (the turn that delivers it), then `send --where department=sales --where seniority=senior` (8% of the org, a message each).',
+    quick: false,
+    run: sendAndDryRun,
   },
   {
     id: 'reference-network',

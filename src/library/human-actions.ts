@@ -1,6 +1,8 @@
 import { decideProposal, type Decision } from '../engine/human/decide-proposal.js';
 import { readHumanInbox, type HumanInbox } from '../engine/human/human-inbox.js';
-import { sendFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
+import { recipientsWhere } from '../engine/human/recipients.js';
+import { sendManyFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
+import { LemmingError } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import { loadOrg } from '../org/load-org.js';
 import { HUMAN } from '../org/names.js';
@@ -24,10 +26,30 @@ export interface Outgoing {
  * LemmingError naming what is wrong (an unknown agent, an edge the chart does not have).
  */
 export function send(root: string, message: Outgoing): SentMessage {
+  const { to, ...rest } = message;
+  return sendToMany(root, { ...rest, to: [to] }).sent[0] as SentMessage;
+}
+
+/** Messages alike to many: a list of names, or everyone whose persona matches every condition of `where` (engine/human/recipients.ts). */
+export interface OutgoingToMany extends Omit<Outgoing, 'to'> {
+  to?: readonly string[];
+  /** Persona fields and the values they must have: `{ department: 'sales' }`. */
+  where?: Readonly<Record<string, string>>;
+}
+
+/**
+ * `send` to many, in one load of the org: every recipient is checked against both ends of its
+ * edge before any is written (one refused, none sent), then each gets its own message. Returns
+ * what was written, and the org's cap on a body (to say when one was cut).
+ */
+export function sendToMany(root: string, message: OutgoingToMany): { sent: SentMessage[]; maxBodyChars: number } {
   const folder = fromWorkingFolder(root);
   const { org } = loadOrg(folder);
-  const { from = HUMAN, ...input } = message;
-  return sendFromSeat(folder, org, from, input, { anyAgent: true });
+  const { from = HUMAN, to = [], where, ...input } = message;
+  const conditions = Object.entries(where ?? {}).map(([field, value]) => ({ field, value }));
+  const names = conditions.length > 0 ? [...new Set([...to, ...recipientsWhere(org, from, conditions)])] : [...to];
+  if (names.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient, a list (`a,b,c`), or `--where FIELD=VALUE`', { exitCode: 2 });
+  return { sent: sendManyFromSeat(folder, org, from, names.map((name) => ({ ...input, to: name })), { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 
 /** The human's mail, oldest first, each marked read or unread, and the delivery notices. */

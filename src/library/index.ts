@@ -4,7 +4,7 @@
  */
 export { bootstrap, type BootstrapOptions, type Bootstrapped } from './bootstrap.js';
 export { openOrg, type OpenOrgOptions, type OpenedOrg } from './open-org.js';
-export { send, inbox, approve, reject, type Outgoing } from './human-actions.js';
+export { send, sendToMany, inbox, approve, reject, type Outgoing, type OutgoingToMany } from './human-actions.js';
 export { diff, diffTurns, type DiffOptions } from './compare.js';
 export { populate, type PopulateOptions } from './population.js';
 export { ask, type Question } from './survey.js';

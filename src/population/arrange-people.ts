@@ -1,4 +1,5 @@
 import { HUMAN } from '../org/names.js';
+import { chooseLeaders } from './choose-leaders.js';
 import type { PopulationSpec, Role } from './population-types.js';
 import type { Person } from './sample-people.js';
 
@@ -53,13 +54,14 @@ export function groupsOf(spec: Pick<PopulationSpec, 'structure' | 'attributes'>,
 /**
  * Put the people in a structure (the spec's `structure:`): a department per value of
  * `departments`, in the order the attribute lists its values, under a head (the department's
- * first person); within it (or the whole org), teams of a lead and at most `team_size` members,
+ * first person, or the first `structure.heads` ranks: choose-leaders.ts); within it (or the whole
+ * org), teams of a lead (the team's first person, or the next `structure.leads` ranks) and at most `team_size` members,
  * as even as whole people allow; otherwise everyone reports to the department's head, or to the
  * human. Whom one may write to and read follows the lines: one's manager and one's reports, and
  * with `peers` one's teammates. The people keep the seeded order sampling gave them. Pure.
  */
-export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'>, people: readonly Person[]): Arrangement {
-  const { departments, teamSize, peers } = spec.structure;
+export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attributes'> & { file?: string }, people: readonly Person[]): Arrangement {
+  const { departments, teamSize, peers, heads, leads } = spec.structure;
   const groups = groupsOf(spec, people);
 
   const names = agentNames(people.length);
@@ -75,9 +77,11 @@ export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attribut
   for (const group of groups) {
     let rest = group;
     let manager: Position | undefined;
+    const label = { group: departments === undefined ? 'the org' : `department ${String(group[0]?.[departments])}`, ...(spec.file === undefined ? {} : { file: spec.file }) };
     if (departments !== undefined) {
-      manager = place(group[0] as Person, 'head', HUMAN);
-      rest = group.slice(1);
+      const head = heads === undefined ? (group[0] as Person) : (chooseLeaders(heads, 'heads', group, 1, spec.attributes, label)[0] as Person);
+      manager = place(head, 'head', HUMAN);
+      rest = group.filter((person) => person !== head);
     }
     if (teamSize === undefined) {
       for (const person of rest) {
@@ -87,10 +91,14 @@ export function arrangePeople(spec: Pick<PopulationSpec, 'structure' | 'attribut
       continue;
     }
     const sizes = teamsOf(rest.length, teamSize);
+    // Without a rule each team's first person leads it; with one, the best-ranked lead the teams in order and the rest are dealt out as before.
+    const chosen = leads === undefined ? undefined : chooseLeaders(leads, 'leads', rest, sizes.length, spec.attributes, label);
+    const chosenSet = new Set(chosen);
+    const others = chosen === undefined ? rest : rest.filter((person) => !chosenSet.has(person));
     let from = 0;
     sizes.forEach((size, index) => {
-      const team = rest.slice(from, from + size);
-      from += size;
+      const team = chosen === undefined ? rest.slice(from, from + size) : [chosen[index] as Person, ...others.slice(from, from + size - 1)];
+      from += chosen === undefined ? size : size - 1;
       const lead = place(team[0] as Person, 'lead', manager?.name ?? HUMAN, index + 1);
       manager?.contacts.push(lead.name);
       const members = team.slice(1).map((person) => place(person, 'member', lead.name, index + 1));

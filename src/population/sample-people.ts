@@ -1,6 +1,7 @@
 import { seededRandom, shuffleInPlace, streamSeed } from '../random/seeded-random.js';
 import type { PersonaValue } from '../org/schema.js';
 import { allocate } from './allocate.js';
+import { rowKey } from './conditional-rows.js';
 import { stratifiedValues, type Distribution } from './distributions.js';
 import type { Attribute, PopulationSpec } from './population-types.js';
 
@@ -9,7 +10,7 @@ export type Person = Record<string, PersonaValue>;
 
 /**
  * The values of one attribute for a group of people (everyone, or those of one value of the given
- * attribute), as a list as long as the group, in a seeded random order: categorical values in the
+ * attributes), as a list as long as the group, in a seeded random order: categorical values in the
  * counts largest-remainder allocation gives (allocate.ts), numeric ones by stratified quantiles.
  */
 function groupValues(attribute: Attribute, row: string | undefined, size: number, random: () => number): PersonaValue[] {
@@ -27,7 +28,8 @@ function groupValues(attribute: Attribute, row: string | undefined, size: number
 
 /**
  * The people of a spec, by quota: each attribute's values are allocated to the exact counts its
- * shares give (to rounding), within each group of its `given:` attribute for a conditional table,
+ * shares give (to rounding), within each group of its `given:` attributes (people alike in all of
+ * them) for a conditional table or distributions,
  * and dealt out in an order drawn from the spec's seed, a stream of draws per attribute. So every
  * marginal and every conditional share is as near its target as whole people allow, at any size,
  * and the same seed makes the same people. Pure.
@@ -44,12 +46,12 @@ export function samplePeople(spec: Pick<PopulationSpec, 'seed' | 'size' | 'attri
     }
     const groups = new Map<string, Person[]>();
     for (const person of people) {
-      const key = String(person[attribute.given]);
+      const key = rowKey(attribute.given.map((parent) => String(person[parent])));
       const group = groups.get(key);
       if (group) group.push(person);
       else groups.set(key, [person]);
     }
-    // Groups in the order of the given attribute's rows, so the draws do not depend on who came first.
+    // Groups in the order of the rows (each combination of the given attributes' values), so the draws do not depend on who came first.
     const rows = 'table' in attribute ? Object.keys(attribute.table) : Object.keys(attribute.distributions);
     for (const row of rows) {
       const group = groups.get(row) ?? [];

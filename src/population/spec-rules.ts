@@ -2,12 +2,14 @@ import { NUL_CHARACTER } from '../editable/edited-file.js';
 import { PERSONA_ATTRIBUTE, PERSONA_ATTRIBUTE_HINT } from '../org/schema.js';
 import type { Distribution } from './distributions.js';
 import { placeholdersOf, TEMPLATE_WORDS } from './persona-text.js';
-import { ROLES, type Attribute, type PopulationSpec, type Role } from './population-types.js';
-import { EXAMPLES, type RawAttribute, type RawDistribution, type RawSpec } from './spec-schema.js';
+import { ROLES, type Attribute, type LeaderRule, type PopulationSpec, type Role } from './population-types.js';
+import { checkLeaderRule } from './spec-leaders.js';
+import { flattenRows, rowValues } from './conditional-rows.js';
+import { EXAMPLES, leafSchemas, type RawAttribute, type RawDistribution, type RawShares, type RawSpec } from './spec-schema.js';
 
 /**
- * How a spec's fields fit together, past what each must be: each attribute one kind, `given:` a
- * categorical attribute declared above with a row for each of its values, shares adding up to 1,
+ * How a spec's fields fit together, past what each must be: each attribute one kind, `given:` one
+ * or several categorical attributes declared above with a row for each combination of their values, shares adding up to 1,
  * distributions with their parameters, the roles the structure needs, placeholders of known names.
  * Each problem goes to `problem` with its field; a spec with none comes back checked. Pure.
  */
@@ -88,42 +90,69 @@ function checkAttribute(name: string, raw: RawAttribute, categorical: ReadonlyMa
     const distribution = checkDistribution(raw.distribution, [...path, 'distribution'], problem);
     return distribution ? { name, kind: 'numeric', distribution } : undefined;
   }
-  const of = raw.given as string;
-  const givenValues = categorical.get(of);
-  if (givenValues === undefined) {
-    const known = [...categorical.keys()];
-    problem([...path, 'given'], `names ${JSON.stringify(of)}, which is not a categorical attribute declared before ${name}${known.length > 0 ? ` (declared before it: ${known.join(', ')})` : ''}`);
-    return undefined;
+  return checkConditional(name, raw, categorical, problem);
+}
+
+/** A conditional attribute: `given:` one or several categorical attributes declared above, and a row (shares or a distribution) for each combination of their values. */
+function checkConditional(name: string, raw: RawAttribute, categorical: ReadonlyMap<string, string[]>, problem: Report): Attribute | undefined {
+  const path = ['attributes', name];
+  const names = typeof raw.given === 'string' ? [raw.given] : (raw.given ?? []);
+  const given: Array<{ name: string; values: string[] }> = [];
+  for (const of of names) {
+    const values = categorical.get(of);
+    if (values === undefined) {
+      const known = [...categorical.keys()];
+      problem([...path, 'given'], `names ${JSON.stringify(of)}, which is not a categorical attribute declared before ${name}${known.length > 0 ? ` (declared before it: ${known.join(', ')})` : ''}`);
+      return undefined;
+    }
+    if (given.some((parent) => parent.name === of)) {
+      problem([...path, 'given'], `names ${of} twice; name each attribute once`);
+      return undefined;
+    }
+    given.push({ name: of, values });
   }
-  const rows = (raw.table ?? raw.distributions) as Record<string, unknown>;
   const field = raw.table ? 'table' : 'distributions';
-  const missing = givenValues.filter((value) => !Object.hasOwn(rows, value));
-  const extra = Object.keys(rows).filter((value) => !givenValues.includes(value));
-  if (missing.length > 0) problem([...path, field], `has no row for ${missing.map((value) => JSON.stringify(value)).join(', ')}: a row for each value of ${of} (${givenValues.join(', ')})`);
-  if (extra.length > 0) problem([...path, field], `has a row for ${extra.map((value) => JSON.stringify(value)).join(', ')}, which ${extra.length > 1 ? 'are not values' : 'is not a value'} of ${of} (${givenValues.join(', ')})`);
-  if (missing.length > 0 || extra.length > 0) return undefined;
+  const flat = flattenRows(raw.table ?? raw.distributions, given);
+  for (const found of flat.problems) problem([...path, field, ...found.path], found.message);
+  if (!flat.rows) return undefined;
+  const leaves = leafSchemas();
+  let ok = true;
   if (raw.table) {
-    let ok = true;
-    for (const row of givenValues) {
-      const sum = sumProblem(raw.table[row] ?? {});
+    const rows = new Map<string, RawShares>();
+    for (const [key, leaf] of flat.rows) {
+      const rowPath = [...path, 'table', ...rowValues(key)];
+      const parsed = leaves.shares.safeParse(leaf);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) problem([...rowPath, ...issue.path.map(String)], issue.message);
+        ok = false;
+        continue;
+      }
+      const sum = sumProblem(parsed.data);
       if (sum) {
-        problem([...path, 'table', row], sum);
+        problem(rowPath, sum);
         ok = false;
       }
+      rows.set(key, parsed.data);
     }
     if (!ok) return undefined;
-    const values = valuesOf(givenValues.map((row) => raw.table?.[row] ?? {}));
-    const table = Object.fromEntries(givenValues.map((row) => [row, values.map((value) => raw.table?.[row]?.[value] ?? 0)]));
-    return { name, kind: 'categorical', values, given: of, table };
+    const values = valuesOf([...rows.values()]);
+    const table = Object.fromEntries([...rows].map(([key, row]) => [key, values.map((value) => row[value] ?? 0)]));
+    return { name, kind: 'categorical', values, given: names, table };
   }
   const distributions: Record<string, Distribution> = {};
-  let ok = true;
-  for (const row of givenValues) {
-    const distribution = checkDistribution(raw.distributions?.[row] as RawDistribution, [...path, 'distributions', row], problem);
-    if (distribution) distributions[row] = distribution;
+  for (const [key, leaf] of flat.rows) {
+    const rowPath = [...path, 'distributions', ...rowValues(key)];
+    const parsed = leaves.distribution.safeParse(leaf);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problem([...rowPath, ...issue.path.map(String)], issue.message);
+      ok = false;
+      continue;
+    }
+    const distribution = checkDistribution(parsed.data, rowPath, problem);
+    if (distribution) distributions[key] = distribution;
     else ok = false;
   }
-  return ok ? { name, kind: 'numeric', given: of, distributions } : undefined;
+  return ok ? { name, kind: 'numeric', given: names, distributions } : undefined;
 }
 
 export function checkRules(raw: RawSpec, file: string, problem: Report): PopulationSpec | undefined {
@@ -139,7 +168,7 @@ export function checkRules(raw: RawSpec, file: string, problem: Report): Populat
       continue;
     }
     if (TEMPLATE_WORDS.includes(name)) {
-      problem(['attributes', name], `is a name the templates give every agent (${TEMPLATE_WORDS.join(', ')}); call the attribute otherwise`);
+      problem(['attributes', name], `is reserved: the templates give every agent ${TEMPLATE_WORDS.map((word) => `{${word}}`).join(', ')} (docs/people.md, "Reserved names"); call the attribute otherwise, for example "job_role"`);
       continue;
     }
     const attribute = checkAttribute(name, rawAttribute, categorical, problem);
@@ -164,6 +193,18 @@ export function checkRules(raw: RawSpec, file: string, problem: Report): Populat
     if (wanted && !raw.roles[role]) problem(['roles', role], `is required: ${why}`);
     if (!wanted && raw.roles[role]) problem(['roles', role], `is given, but ${why.split(' puts')[0]} is not set, so nobody has this role; remove it or set it`);
   }
+  const rules: Array<['heads' | 'leads', boolean, string]> = [
+    ['heads', structure.departments !== undefined, 'structure.departments'],
+    ['leads', structure.team_size !== undefined, 'structure.team_size'],
+  ];
+  const leaders: { heads?: LeaderRule; leads?: LeaderRule } = {};
+  for (const [field, wanted, needs] of rules) {
+    const rule = structure[field];
+    if (rule === undefined) continue;
+    if (!wanted) problem(['structure', field], `chooses ${field}, but ${needs} is not set, so there are none to choose; remove it or set ${needs}`);
+    const checked = checkLeaderRule(rule, ['structure', field], attributes, declared, problem);
+    if (checked) leaders[field] = checked;
+  }
   const known = [...TEMPLATE_WORDS, ...declared];
   const checkTemplate = (path: Array<string | number>, text: string): void => {
     const unknown = placeholdersOf(text).filter((word) => !known.includes(word));
@@ -182,7 +223,7 @@ export function checkRules(raw: RawSpec, file: string, problem: Report): Populat
     seed: raw.seed,
     size: raw.size,
     attributes,
-    structure: { ...(structure.departments === undefined ? {} : { departments: structure.departments }), ...(structure.team_size === undefined ? {} : { teamSize: structure.team_size }), peers: structure.peers },
+    structure: { ...(structure.departments === undefined ? {} : { departments: structure.departments }), ...(structure.team_size === undefined ? {} : { teamSize: structure.team_size }), peers: structure.peers, ...leaders },
     roles: raw.roles,
     persona: raw.persona,
   };

@@ -3,6 +3,7 @@ import type { Problem } from '../errors.js';
 import { zod } from '../lazy-modules.js';
 import { NUL_CHARACTER } from '../editable/edited-file.js';
 import { isToolGrant, TOOL_NAMES } from '../org/schema.js';
+import { MAX_GIVEN } from './conditional-rows.js';
 import { MAX_SIZE } from './population-types.js';
 
 /** The schema of a population spec's fields (what each must be); spec-rules.ts checks how they fit together. */
@@ -23,7 +24,7 @@ export const EXAMPLES: Record<string, string> = {
   size: `size: 10000   # people, 1 to ${MAX_SIZE.toLocaleString('en-US')} (the human is one more)`,
   attributes: 'attributes: { seniority: { shares: { junior: 0.5, senior: 0.5 } } }',
   shares: 'shares: { junior: 0.5, mid: 0.3, senior: 0.2 }   # shares add up to 1',
-  given: 'given: seniority   # a categorical attribute declared in this file',
+  given: 'given: seniority   # a categorical attribute declared above, or several: given: [age_band, seniority]',
   table: 'table: { junior: { office: 0.6, remote: 0.4 }, senior: { office: 0.3, remote: 0.7 } }   # a row of shares per value of the given attribute',
   distribution: 'distribution: { kind: normal, mean: 40, sd: 10, min: 21, max: 67 }   # or kind: uniform (min, max), lognormal (median, sigma)',
   distributions: 'distributions: { junior: { kind: normal, mean: 30, sd: 5 }, senior: { kind: normal, mean: 48, sd: 7 } }',
@@ -38,6 +39,11 @@ export const EXAMPLES: Record<string, string> = {
   structure: 'structure: { departments: department, team_size: 8, peers: true }',
   departments: 'departments: department   # a categorical attribute: a department per value, each under a head',
   team_size: 'team_size: 8   # people under each team lead',
+  heads: 'heads: { by: tenure, order: desc, where: { age: { min: 35 } } }   # each department\'s head: the most tenured aged 35 or more',
+  leads: 'leads: { by: seniority, order: [senior, mid], where: { remote: [office, hybrid] } }   # each team\'s lead: seniors first, then mids, among those in the office',
+  by: 'by: seniority   # an attribute declared in this file: whom to take first',
+  order: 'order: desc   # asc | desc (a numeric attribute\'s largest first; a categorical one\'s values reversed), or the values in order: [senior, mid, junior]',
+  where: 'where: { department: [sales, support], age: { min: 30, max: 60 } }   # values of a categorical attribute, bounds of a numeric one',
   peers: 'peers: true   # members of a team may write to each other',
   roles: 'roles: { lead: { title: "Team lead", model: offline, credits: 0.5 }, member: { title: "Analyst", model: offline, credits: 0.2 } }',
   head: 'head: { title: "Head of {department}", model: offline, credits: 1 }',
@@ -51,10 +57,8 @@ export const EXAMPLES: Record<string, string> = {
   persona: 'persona: "You are {name}, {age}, a {seniority} member of {department}."',
 };
 
-function buildSchema(z: typeof Zod) {
+function buildLeaves(z: typeof Zod) {
   const share = z.number().min(0).max(1);
-  // A NUL would pass YAML ("\\0") and then make a resume the loader refuses as binary.
-  const noNul = (text: string): boolean => !text.includes('\0');
   // A NUL in a value is refused by spec-rules.ts, which can name the value (zod says only "Invalid key in record" of a key).
   const value = z.string().min(1).max(MAX_VALUE_CHARS).regex(/^[^\n\r{}]*$/, 'a value is one line, without "{" or "}"');
   const shares = z.record(value, share);
@@ -68,12 +72,26 @@ function buildSchema(z: typeof Zod) {
     max: z.number().finite().optional(),
     decimals: z.number().int().min(0).max(6).default(0),
   });
+  return { shares, distribution };
+}
+
+function buildSchema(z: typeof Zod) {
+  // A NUL would pass YAML ("\\0") and then make a resume the loader refuses as binary.
+  const noNul = (text: string): boolean => !text.includes('\0');
+  const { shares, distribution } = leafSchemas();
   const attribute = z.strictObject({
     shares: shares.optional(),
-    given: z.string().optional(),
-    table: z.record(z.string(), shares).optional(),
+    given: z.union([z.string(), z.array(z.string()).min(1).max(MAX_GIVEN)]).optional(),
+    // Rows nested a level per given attribute: each leaf is checked with its schema by spec-rules.ts, which knows the depth.
+    table: z.record(z.string(), z.unknown()).optional(),
     distribution: distribution.optional(),
-    distributions: z.record(z.string(), distribution).optional(),
+    distributions: z.record(z.string(), z.unknown()).optional(),
+  });
+  const condition = z.union([z.string().min(1), z.number(), z.boolean(), z.array(z.union([z.string().min(1), z.number(), z.boolean()])).min(1), z.strictObject({ min: z.number().finite().optional(), max: z.number().finite().optional() })]);
+  const leaderRule = z.strictObject({
+    by: z.string().optional(),
+    order: z.union([z.enum(['asc', 'desc']), z.array(z.string().min(1)).min(1)]).default('desc'),
+    where: z.record(z.string(), condition).default({}),
   });
   const role = z.strictObject({
     title: z.string().min(1).max(MAX_TITLE_CHARS).refine(noNul, NUL_CHARACTER),
@@ -94,6 +112,8 @@ function buildSchema(z: typeof Zod) {
         departments: z.string().optional(),
         team_size: z.number().int().min(1).max(1000).optional(),
         peers: z.boolean().default(true),
+        heads: leaderRule.optional(),
+        leads: leaderRule.optional(),
       })
       .prefault({}),
     roles: z.strictObject({ head: role.optional(), lead: role.optional(), member: role }),
@@ -104,8 +124,15 @@ function buildSchema(z: typeof Zod) {
 export type RawSpec = Zod.infer<ReturnType<typeof buildSchema>>;
 export type RawAttribute = RawSpec['attributes'][string];
 export type RawDistribution = NonNullable<RawAttribute['distribution']>;
+export type RawShares = NonNullable<RawAttribute['shares']>;
 
 let schema: ReturnType<typeof buildSchema> | undefined;
+let leaves: ReturnType<typeof buildLeaves> | undefined;
+
+/** The schemas of a row of shares and of a distribution, for the leaves of a conditional attribute's rows. */
+export function leafSchemas(): ReturnType<typeof buildLeaves> {
+  return (leaves ??= buildLeaves(zod().z));
+}
 
 /** The spec's schema, built on first use (see lazy-modules.ts). */
 export function specSchema(): ReturnType<typeof buildSchema> {

@@ -17,7 +17,9 @@ const PIECE = 1024 * 1024;
  */
 export function copyFilePieces(from: number, to: string, options: { length: number; mode: number; cutter?: SecretCutter }): { bytes: number; cut: boolean } {
   const writer = openSparseWriter(to, 0o600);
-  const buffer = Buffer.allocUnsafe(PIECE);
+  // No bigger than the file: a dry run copies thousands of resumes of a few hundred bytes, and a MiB
+  // for each was gigabytes to collect (a second of a 2,000-agent dry run in the garbage collector).
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(PIECE, options.length)));
   let position = 0;
   let bytes: number;
   try {

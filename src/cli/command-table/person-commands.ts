@@ -10,13 +10,14 @@ export function addPersonCommands(program: Command, { root, output, Option }: Co
   program
     .command('send')
     .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input')
-    .argument('<agent>', 'the recipient')
-    .argument('<text...>', 'the message')
+    .argument('[agent]', 'the recipient, or a list: agent_00001,agent_00002 (left out with --where)')
+    .argument('[text...]', 'the message')
     .option('--subject <subject>', 'a subject line')
     .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
     .option('--reply-to <id>', 'the id of the message this answers')
     .option('--from <agent>', "write it into this agent's outbox instead of the human's, as if the agent had sent it (agent-to-agent mail for a study); the chart is checked as for the agent's own sends")
-    .action((agent: string, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string }) =>
+    .option('--where <field=value>', 'send to everyone whose persona has this value (repeat for more: all must hold), for example --where department=sales; each recipient gets its own message, and the chart must let the sender reach every one', (value: string, previous: string[] = []) => [...previous, value])
+    .action((agent: string | undefined, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string; where?: string[] }) =>
       execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
     );
 

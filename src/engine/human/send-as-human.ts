@@ -62,6 +62,16 @@ export interface SeatRules {
  * caps, and a file in that seat's outbox that the engine delivers at its next turn like any send.
  */
 export function sendFromSeat(root: string, org: Org, seat: string, input: HumanMessage, rules: SeatRules = {}, now = new Date()): SentMessage {
+  return sendManyFromSeat(root, org, seat, [input], rules, now)[0] as SentMessage;
+}
+
+/**
+ * `sendFromSeat` of several messages at once (`lemming send a,b,c`, `--where`): every message is
+ * checked first (each recipient against both ends of its edge, as a single send is) and none is
+ * written unless all pass; then each is its own file in the seat's outbox, numbered on from one
+ * listing of it, and the engine is told once. A send to many costs the messages, not the org.
+ */
+export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: readonly HumanMessage[], rules: SeatRules = {}, now = new Date()): SentMessage[] {
   const sender = org.agents.get(seat);
   if (!sender) {
     throw new LemmingError(
@@ -70,52 +80,61 @@ export function sendFromSeat(root: string, org: Org, seat: string, input: HumanM
     );
   }
   if (!sender.isHuman && !rules.anyAgent) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
-  if (!isValidAgentName(input.to)) {
-    throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
+  const refused: string[] = [];
+  for (const input of inputs) {
+    if (!isValidAgentName(input.to)) {
+      throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
+    }
+    const verdict = checkEdge(org, seat, input.to);
+    if (!verdict.allowed) refused.push(verdict.reason);
   }
-  const verdict = checkEdge(org, seat, input.to);
-  if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
-  const whole = asMessageBody(input.body).trim();
-  if (whole === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
-  if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
-    throw new LemmingError(
-      'unknown-reply-to',
-      `not sent: --reply-to ${quoteName(input.replyTo)} names no message in any outbox; an id looks like 000012-manager-001 (\`lemming inbox --all\` shows the ids of your mail)`,
-      { exitCode: 2 },
-    );
+  if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
+  if (refused.length > 1) {
+    const shown = refused.slice(0, 3).join('; ');
+    throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.length} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
   }
-  const body = capBody(whole, org.settings.max_body_chars);
-  const cutCharacters = charactersOverCap(whole, org.settings.max_body_chars);
+  for (const input of inputs) {
+    if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
+    if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
+      throw new LemmingError(
+        'unknown-reply-to',
+        `not sent: --reply-to ${quoteName(input.replyTo)} names no message in any outbox; an id looks like 000012-manager-001 (\`lemming inbox --all\` shows the ids of your mail)`,
+        { exitCode: 2 },
+      );
+    }
+  }
   const turn = loadState(statePaths(root).state).turn;
   let seq = nextSeq(root, seat, turn);
   const cap = org.settings.max_messages_per_turn;
-  if (rules.perTurnCap && sentIn(root, seat, turn) >= cap) {
+  if (rules.perTurnCap && sentIn(root, seat, turn) + inputs.length > cap) {
     throw new LemmingError(
       'refused',
-      `not sent: ${seat} has sent ${cap} message(s) since turn ${turn}, the cap per turn (org/org.yaml engine.max_messages_per_turn: ${cap}); send again after the next turn`,
+      `not sent: ${seat} has sent ${sentIn(root, seat, turn)} message(s) since turn ${turn}, the cap per turn (org/org.yaml engine.max_messages_per_turn: ${cap}); send again after the next turn`,
     );
   }
-  for (let attempt = 0; attempt < 1000; attempt += 1, seq += 1) {
-    const message: Message = {
-      id: messageId(turn, seat, seq),
-      from: seat,
-      to: input.to,
-      turn,
-      created: now.toISOString(),
-      priority: input.priority ?? 'normal',
-      body,
-    };
-    const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
-    if (subject !== undefined) message.subject = subject;
-    if (input.replyTo !== undefined) message.replyTo = input.replyTo;
-    const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to)}`;
-    if (createFileAtomic(join(root, file), formatMessage(message))) {
-      // An engine on this org looks at this outbox at its next turn without visiting every agent (org/changes/).
-      recordChange(root, seat);
-      return { message, file, cutCharacters };
+  const sent: SentMessage[] = [];
+  try {
+    for (const input of inputs) {
+      const whole = asMessageBody(input.body).trim();
+      const body = capBody(whole, org.settings.max_body_chars);
+      const cutCharacters = charactersOverCap(whole, org.settings.max_body_chars);
+      let written: SentMessage | undefined;
+      for (let attempt = 0; attempt < 1000 && !written; attempt += 1, seq += 1) {
+        const message: Message = { id: messageId(turn, seat, seq), from: seat, to: input.to, turn, created: now.toISOString(), priority: input.priority ?? 'normal', body };
+        const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
+        if (subject !== undefined) message.subject = subject;
+        if (input.replyTo !== undefined) message.replyTo = input.replyTo;
+        const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to)}`;
+        if (createFileAtomic(join(root, file), formatMessage(message))) written = { message, file, cutCharacters };
+      }
+      if (!written) throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
+      sent.push(written);
     }
+  } finally {
+    // An engine on this org looks at this outbox at its next turn without visiting every agent (org/changes/): told once, however many were written.
+    if (sent.length > 0) recordChange(root, seat);
   }
-  throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);
+  return sent;
 }
 
 /** The sequence number after the highest the seat used in `turn` (1 for a turn's first message). */

@@ -4,7 +4,14 @@ import { Bar, levelColor } from '../shared/bar.js';
 import { showCredits } from '../../format/format.js';
 import type { AgentActivity, AgentRow } from './run-state.js';
 
-const STATE_WIDTH = 18;
+/** The state column is as wide as the longest state shown and a space, between these: "has mail (1)" as ever, a model's long name cut. */
+const STATE_MIN_WIDTH = 18;
+const STATE_MAX_WIDTH = 32;
+
+/** `text` in a column `width` wide, its last cell always a space (a longer text is cut with "…"): nothing runs into the next column. */
+export function fitColumn(text: string, width: number): string {
+  return (text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text).padEnd(width);
+}
 
 /** What the row says the agent is doing, and in which colour. */
 export function describeActivity(row: AgentRow): { text: string; color?: string; dim?: boolean } {
@@ -45,17 +52,18 @@ export function AgentTable({ rows, maxRows }: { rows: AgentRow[]; maxRows: numbe
     hidden = rows.length - shown.length;
   }
   const nameWidth = Math.max(5, ...shown.map((row) => row.name.length));
+  const stateWidth = Math.min(STATE_MAX_WIDTH, Math.max(STATE_MIN_WIDTH, ...shown.map((row) => describeActivity(row).text.length + 1)));
   return (
     <Box flexDirection="column">
       {shown.map((row) => (
-        <AgentLine key={row.name} row={row} nameWidth={nameWidth} />
+        <AgentLine key={row.name} row={row} nameWidth={nameWidth} stateWidth={stateWidth} />
       ))}
       {hidden > 0 ? <Text dimColor>{`… and ${hidden} more agent(s), idle or not shown`}</Text> : null}
     </Box>
   );
 }
 
-function AgentLine({ row, nameWidth }: { row: AgentRow; nameWidth: number }) {
+function AgentLine({ row, nameWidth, stateWidth }: { row: AgentRow; nameWidth: number; stateWidth: number }) {
   const state = describeActivity(row);
   const fraction = row.budget > 0 ? row.balance / row.budget : 0;
   return (
@@ -63,7 +71,7 @@ function AgentLine({ row, nameWidth }: { row: AgentRow; nameWidth: number }) {
       <Text bold>{row.name.padEnd(nameWidth)}</Text>
       {'  '}
       <Text {...(state.color ? { color: state.color } : {})} dimColor={state.dim ?? false}>
-        {state.text.padEnd(STATE_WIDTH)}
+        {fitColumn(state.text, stateWidth)}
       </Text>
       {row.isHuman ? (
         <Text dimColor>you</Text>

@@ -55,6 +55,10 @@ export function useRunEvents(events: AsyncIterable<EngineEvent>, gate: RunGate, 
         if (event.type === 'run-started' || event.type === 'turn-finished') {
           flush();
           await gate.betweenTurns();
+          // An engine whose turns never wait on the network (the offline model, a big org's turn of
+          // file work) yields its events in promise callbacks only, and React and ink draw in tasks:
+          // without a task's pause here the screen said "Turn 0" while the run was at turn 65.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         if (event.type === 'run-finished') {
           finished.current = event;
