@@ -12,6 +12,9 @@ export interface InboxItemMarkup {
   from: string;
   turn: number;
   priority: string;
+  /** Everyone in its `to:` and `cc:`, comma-separated, shown only for a message to several people (so a reader can answer them all). */
+  to?: string;
+  cc?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers, shown in an `<in_reply_to>` element before its body. */
@@ -67,6 +70,8 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
     ['turn', String(item.turn)],
     ['priority', item.priority],
   ];
+  if (item.to !== undefined) attributes.push(['to', item.to]);
+  if (item.cc !== undefined) attributes.push(['cc', item.cc]);
   if (item.subject !== undefined) attributes.push(['subject', item.subject]);
   if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
   const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
@@ -110,6 +115,10 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
       item.answers = { id: of.get('id') ?? '', from: of.get('from') ?? '', ...(subject !== undefined ? { subject } : {}), start: unescapeText(answered[2] ?? '') };
     }
     item.body = unescapeText(content);
+    const to = attributes.get('to');
+    if (to !== undefined) item.to = to;
+    const cc = attributes.get('cc');
+    if (cc !== undefined) item.cc = cc;
     const subject = attributes.get('subject');
     if (subject !== undefined) item.subject = subject;
     const replyTo = attributes.get('reply_to');

@@ -1,5 +1,5 @@
 import { messageFilesFor, readMessageFile } from './message-file.js';
-import type { Message } from './message.js';
+import { isAddressedTo, type Message } from './message.js';
 
 /**
  * Whether the file `name` in `sender`'s outbox, holding the message `id`, was delivered: the
@@ -15,13 +15,13 @@ export interface MailFile {
 }
 
 /**
- * Who may read a message: its sender or its recipient, and only once it was delivered. A file the
+ * Who may read a message: its sender or a recipient (a name of its `to:` or `cc:`), and only once it was delivered. A file the
  * chart refused, one skipped as broken (even mended in place), one not taken in yet is not mail,
  * whatever it says, and neither is anyone else's. The one rule for an agent's `read_message` and
  * for a seat an outside program takes (`lemming mcp --as`), so the two can never drift apart.
  */
-export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to'>, file: MailFile, delivered: DeliveredMail): boolean {
-  return (message.from === reader || message.to === reader) && delivered(message.id, file.sender, file.name);
+export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail): boolean {
+  return (message.from === reader || isAddressedTo(message, reader)) && delivered(message.id, file.sender, file.name);
 }
 
 /**

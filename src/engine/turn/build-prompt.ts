@@ -16,6 +16,9 @@ export interface InboxEntry {
   from: string;
   turn: number;
   priority: Priority;
+  /** For a message to several people: its `to:` and `cc:` names, comma-separated. */
+  to?: string;
+  cc?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers (PendingItem.answers), shown with it. */

@@ -82,6 +82,10 @@ export function prepareCall(
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
+    if (read.message.alsoTo !== undefined || read.message.cc !== undefined) {
+      entry.to = [read.message.to, ...(read.message.alsoTo ?? [])].join(', ');
+      if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
+    }
     if (read.message.subject !== undefined) entry.subject = read.message.subject;
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
