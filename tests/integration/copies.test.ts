@@ -1,4 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { agentLoads } from '../../src/analysis/network/agent-load.js';
+import { edgeUsage } from '../../src/analysis/network/edge-use.js';
+import { readOrgRecords } from '../../src/analysis/records/read-records.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import { runNetwork } from '../../src/reference/read-networks.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, inboxOf, listOutbox, ofType, read, runEngine, write } from '../helpers/temp-org.js';
@@ -27,6 +32,12 @@ describe('a message to several people (to: and cc: lists)', () => {
     const charges = read(root, 'org/state/ledger.jsonl').split('\n').filter((line) => line.includes('"charge"') && line.includes('"manager"'));
     expect(charges).toHaveLength(1);
     expect(ofType(events, 'message-refused')).toEqual([]);
+    // The network measures count the one message as three edges, as email data counts a message to three people.
+    expect(runNetwork(root).network.edges.map(([from, to]) => `${from}>${to}`).sort()).toEqual(['manager>hr', 'manager>janitor', 'manager>planner']);
+    const { org } = loadOrg(root);
+    const used = edgeUsage(readOrgRecords(org)).used.map((edge) => `${edge.from}>${edge.to}:${edge.messages}`);
+    expect(used.sort()).toEqual(['human>manager:1', 'manager>hr:1', 'manager>janitor:1', 'manager>planner:1']);
+    expect(agentLoads(readOrgRecords(org)).find((load) => load.agent === 'manager')).toMatchObject({ messagesOut: 1 });
   });
 
   test('a name the chart refuses refuses the whole message: no file, and the notice names who and why', async () => {

@@ -3,6 +3,7 @@ import { loadState } from '../../engine/record/engine-state.js';
 import { agentPaths, statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
+import { recipientsOf } from '../../mailbox/message.js';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
 import { MAX_LISTED_EDGES, pairKey, type MessageRecord, type OrgRecords, type TurnActivity } from './org-records.js';
@@ -26,6 +27,8 @@ export function readOrgRecords(org: Org): OrgRecords {
       if ('error' in read) continue;
       const { message } = read;
       const record: MessageRecord = { id: message.id, from: message.from, to: message.to, turn: message.turn, priority: message.priority, body: message.body };
+      const everyone = recipientsOf(message);
+      if (everyone.length > 1) record.others = everyone.slice(1);
       if (message.subject !== undefined) record.subject = message.subject;
       if (message.replyTo !== undefined) record.replyTo = message.replyTo;
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;
