@@ -6,6 +6,8 @@
  * can never pass for another message or another sender.
  */
 
+import type { Message } from './message.js';
+
 /** One message as the prompt shows it, and as `parseMessageMarkup` reads it back. */
 export interface InboxItemMarkup {
   id: string;
@@ -60,6 +62,18 @@ export function unescapeText(text: string): string {
 export function renderDataMarkup(name: string, text: string, attributes: ReadonlyArray<readonly [string, string]> = []): string {
   const head = attributes.map(([key, value]) => ` ${key}="${escapeAttribute(value)}"`).join('');
   return `<${name}${head}>\n${escapeText(text)}\n</${name}>`;
+}
+
+/** A message read from its file as a `<message>` element shows it: `to` and `cc` named only for a message to several people. */
+export function messageMarkup(message: Message): InboxItemMarkup {
+  const item: InboxItemMarkup = { id: message.id, from: message.from, turn: message.turn, priority: message.priority, body: message.body };
+  if (message.alsoTo !== undefined || message.cc !== undefined) {
+    item.to = [message.to, ...(message.alsoTo ?? [])].join(', ');
+    if (message.cc !== undefined) item.cc = message.cc.join(', ');
+  }
+  if (message.subject !== undefined) item.subject = message.subject;
+  if (message.replyTo !== undefined) item.replyTo = message.replyTo;
+  return item;
 }
 
 /** A `<message>` element with the metadata as escaped attributes and the body as escaped content. */

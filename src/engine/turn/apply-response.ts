@@ -25,6 +25,7 @@ import { isNoticeId, makeNotice, refusalNoticeBody, silentCutNotices, usageNotic
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
+import { readersOf } from '../../org/lists/recipients.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { MemoryLayer } from './prepare-call.js';
 import type { ReflectionAnswer } from './reflect.js';
@@ -162,7 +163,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, ...(everyone.length > 1 ? { others: everyone.slice(1) } : {}), subject: message.subject ?? null, file });
     events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
     // One file, and one item of waiting mail for each reader: each reader's read state is its own.
-    for (const reader of everyone) {
+    for (const reader of readersOf(org, name, everyone)) {
       if (reader === HUMAN) continue;
       newMail.push({
         kind: 'message',

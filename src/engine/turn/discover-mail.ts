@@ -11,7 +11,7 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
-import { recipientProblem } from './interpret-response.js';
+import { readersOf, recipientProblem } from '../../org/lists/recipients.js';
 import { StatAhead } from '../../storage/look-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -131,7 +131,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       }
       result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
       const answers = message.replyTo !== undefined ? answeredFile(root, org, message.replyTo, sender) : {};
-      for (const reader of everyone) {
+      for (const reader of readersOf(org, sender, everyone)) {
         if (reader === HUMAN) continue;
         result.pending.push({
           kind: 'message',

@@ -1,8 +1,7 @@
 import { MAX_RECIPIENTS, PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, idProblem, MAX_NAME_CHARS, quoteName } from '../../mailbox/message-text.js';
-import { isValidAgentName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
-import { checkEdge } from '../../org/permissions.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import { isResultTool } from '../../tools/builtin-definitions.js';
 import { resolveMcpName } from '../../tools/mcp/mcp-servers.js';
@@ -145,13 +144,6 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
   }
   result.textOnly = response.toolCalls.length === 0 && response.text.trim() !== '';
   return result;
-}
-
-/** Why a message from `sender` may not reach `name`, or undefined when the chart lets it: the name rule, then both ends of the edge. */
-export function recipientProblem(org: Org, sender: string, name: string): string | undefined {
-  if (!isValidAgentName(name)) return `${quoteName(name)} is not an agent name; names are like "planner" or "coder_01", with no slashes or dots`;
-  const verdict = checkEdge(org, sender, name);
-  return verdict.allowed ? undefined : verdict.reason;
 }
 
 /**
