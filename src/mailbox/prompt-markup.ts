@@ -30,6 +30,8 @@ export const PROMPT_LABELS = {
   manager: 'You report to:',
   team: 'Your team:',
   sendTo: 'You may send messages to:',
+  /** Mailing lists (org/lists/) it may post to: a post to one is read by each of its members. */
+  lists: 'Mailing lists you may post to (each member reads a post):',
   /** After a team member's title: it holds hire_agent, so requests to hire go to it. */
   canHire: '(proposes hires)',
 } as const;

@@ -10,6 +10,7 @@ import { populationOrgYaml, ResumeWriter } from '../population/population-files.
 import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 import { networkOrg, type ChartEdges } from './network-org.js';
+import { addDepartmentLists, type NetworkLists } from './department-lists.js';
 
 /** The experiment file written beside the org: a task for each department, run as seeded repeats. */
 export const NETWORK_EXPERIMENT_FILE = 'network-experiment.yaml';
@@ -52,6 +53,8 @@ export interface ImportNetworkOptions {
   name?: string;
   /** Write nothing: say what would be made and written. */
   dryRun?: boolean;
+  /** `departments`: a mailing list a department (department-lists.ts); default none. */
+  lists?: NetworkLists;
 }
 
 /** What `lemming import-network` made. */
@@ -72,6 +75,8 @@ export interface ImportNetworkReport {
   /** Directed edges the chart permits between agents, and how many of those the data has no edge for (reporting lines, or a department's). */
   chartEdges: number;
   addedEdges: number;
+  /** Mailing lists written under org/lists/ (`--lists departments`: one a department of two or more). */
+  lists: number;
   /** The first lead: where a first message can go. */
   first: string;
   /** org.yaml's `engine.max_messages_per_turn`: raised to the largest reporting line, so a lead can write to all its members in a turn. */
@@ -110,6 +115,9 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const name = options.name ?? nameFromFile(edgesFile);
   const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });
   const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
+  // Written with the org, in the same staged folder: whole or not at all.
+  const listFiles = options.lists === 'departments' ? addDepartmentLists(made) : new Map<string, string>();
+  for (const [file, text] of listFiles) agentTemplates.set(file, text);
   // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
   const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
   const settings = withMessageCap(orgYaml, largestTeam);
@@ -132,6 +140,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
     repeated: list.repeated,
     chartEdges: made.chartEdges,
     addedEdges: made.addedEdges,
+    lists: listFiles.size,
     first: made.arrangement.top[0] ?? '',
     messageCap: settings.cap,
     plan,

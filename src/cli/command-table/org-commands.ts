@@ -86,13 +86,14 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .argument('<edges>', 'the edge list, for example data/email-eu-core/email-Eu-core.txt')
     .option('--labels <file>', 'each person\'s department, `NODE DEPARTMENT` a line, for example data/email-eu-core/email-Eu-core-department-labels.txt')
     .addOption(new Option('--chart <edges>', 'observed: who wrote to whom in the data, plus each reporting line; department: everyone to everyone of their department').choices(['observed', 'department']).default('observed'))
+    .addOption(new Option('--lists <lists>', 'departments: a mailing list a department (org/lists/dept_<label>.yaml), every member on it and able to post, and leads told to post split work there').choices(['none', 'departments']).default('none'))
     .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
     .option('--model <model>', 'the registry model every agent runs on (default offline)')
     .option('--credits <n>', "each agent's budget (default 5)", credits)
     .option('--name <name>', "the org's name (default: from the file's name)")
     .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')
-    .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
+    .action((edges: string, options: { labels?: string; chart?: 'observed' | 'department'; lists?: 'none' | 'departments'; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
       execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
     );
 

@@ -14,6 +14,7 @@ import { packageRoot } from '../../package-root.js';
 export interface ImportNetworkFlags {
   labels?: string;
   chart?: ChartEdges;
+  lists?: 'none' | 'departments';
   template?: string;
   model?: string;
   credits?: number;
@@ -36,6 +37,7 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
     `${verb} ${formatCount(report.agents)} agents and the human into ${where} from ${report.edgesFile}${report.labelsFile === undefined ? '' : ` and ${report.labelsFile}`}: ${formatCount(report.departments)} department(s), each a team under its lead`,
     `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
     `  ${chart}`,
+    ...(report.lists > 0 ? [`  org/lists/: ${formatCount(report.lists)} mailing list(s), one a department of two or more (dept_<label>), each member on it and able to post; leads post split work there`] : []),
     `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
     `${verb} ${formatCount(plan.files)} files, ${formatCount(plan.bytes)} bytes: ${formatCount(plan.resumes)} resumes (the largest ${formatCount(plan.largestResume)} bytes; a resume is read up to ${formatCount(MAX_EDITED_MARKDOWN_BYTES)}) and org/chart.yaml of ${formatCount(plan.chartBytes)} bytes (read up to ${formatCount(MAX_ORG_YAML_BYTES)})`,
     report.written ? `Next: \`${hint(`experiment ${shellWord(join(where, NETWORK_EXPERIMENT_FILE))}`)}\`, then \`${hint(`analyze --reference ${report.edgesFile}${report.labelsFile === undefined ? '' : ` --labels ${report.labelsFile}`} --runs ${shellWord(join(where, 'experiments', report.name))}`)}\`.` : 'Nothing was written (--dry-run).',
@@ -47,6 +49,7 @@ export function importNetworkCommand(root: string, edges: string, flags: ImportN
   const report = importNetwork(edges, root, {
     ...(flags.labels === undefined ? {} : { labels: flags.labels }),
     chart: flags.chart ?? 'observed',
+    ...(flags.lists === 'departments' ? { lists: 'departments' as const } : {}),
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,

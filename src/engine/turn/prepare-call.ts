@@ -82,7 +82,8 @@ export function prepareCall(
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
-    if (read.message.alsoTo !== undefined || read.message.cc !== undefined) {
+    // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
+    if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
       entry.to = [read.message.to, ...(read.message.alsoTo ?? [])].join(', ');
       if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
     }

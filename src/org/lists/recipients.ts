@@ -50,3 +50,17 @@ function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {
 function firstLine(text: string | undefined): string {
   return (text ?? 'it has a problem').split('\n')[0] as string;
 }
+
+/**
+ * The mailing lists `sender` may post to, in the order its `send_to` names them: the names of its
+ * `send_to` that are no agent's and that recipientProblem lets through. An agent whose `send_to` is
+ * `"*"` is shown none (it may still post to a list it is told of): listing the folder for every
+ * prompt of an org where everyone writes to everyone is not worth it.
+ */
+export function postableLists(org: Org, sender: string): string[] {
+  const sendTo = org.agents.get(sender)?.sendTo;
+  if (sendTo === undefined || sendTo === '*') return [];
+  const lists: string[] = [];
+  for (const name of sendTo) if (!org.agents.has(name) && recipientProblem(org, sender, name) === undefined) lists.push(name);
+  return lists;
+}
