@@ -115,12 +115,12 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const name = options.name ?? nameFromFile(edgesFile);
   const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });
   const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
-  // Written with the org, in the same staged folder: whole or not at all.
-  const listFiles = options.lists === 'departments' ? addDepartmentLists(made) : new Map<string, string>();
-  for (const [file, text] of listFiles) agentTemplates.set(file, text);
   // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
   const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
   const settings = withMessageCap(orgYaml, largestTeam);
+  // Written with the org, in the same staged folder: whole or not at all. After the cap: a post is one message.
+  const listFiles = options.lists === 'departments' ? addDepartmentLists(made) : new Map<string, string>();
+  for (const [file, text] of listFiles) agentTemplates.set(file, text);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
   const population = { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) };
