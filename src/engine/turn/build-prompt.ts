@@ -157,7 +157,8 @@ function staticPart(org: Org, agent: Agent): StaticPart {
   // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
   // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
   // Many agents' closing instructions are alike (all who have no team), so they are kept once too.
-  const sendTo = reachesEveryone(org, agent.name) ? { shared: everyoneLine(org) } : sendToLine(reachableFrom(org, agent.name)) + listsLine(postableLists(org, agent.name));
+  const lists = listsLine(postableLists(org, agent.name));
+  const sendTo = reachesEveryone(org, agent.name) ? (lists === '' ? { shared: everyoneLine(org) } : everyoneLine(org) + lists) : sendToLine(reachableFrom(org, agent.name)) + lists;
   const part: StaticPart = {
     text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after,
     pieces: [before, sendTo, { shared: after }],
