@@ -71,8 +71,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   // A name the chart gives that has no agent (a folder deleted, a typo) is ignored with a warning until the
   // chart is edited: one stale line must not stop the rest of the org.
   const ignoredUntilEdited = 'ignored until you edit the chart';
-  // A mailing list (org/lists/<name>.yaml) is a name of the chart too: asked only of a name no agent has.
-  const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isListName(parts.root, other)));
+  // A mailing list (org/lists/<name>.yaml) is a name of the chart too: asked only of a name no agent has, a stat once a name.
+  const lists = new Map<string, boolean>();
+  const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
+  const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
   const missing = new Set<string>();
   const names = Object.keys(chart.agents);
   for (const name of names) {
