@@ -66,6 +66,17 @@ describe('mailing lists (org/lists/<name>.yaml)', () => {
     expect(provider.requests.map((request) => [request.agent, inboxOf(request).map((item) => item.subject)])).toEqual([['hr', ['Not delivered']], ['planner', ['Not delivered']]]);
   });
 
+  test('the human posts with lemming send when its send_to names the list and may_post lets it', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [human]\n');
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('send_to: [manager]\n    read_from: ["*"]', 'send_to: [manager, team]\n    read_from: ["*"]'));
+    humanSends(root, 'team', 'hello team', 'Hi');
+    expect(listOutbox(root, 'human')).toEqual(['000000-001-team.md']);
+    const provider = new ScriptedProvider(() => ({}));
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    expect(provider.requests.map((request) => request.agent).sort()).toEqual(['hr', 'planner']);
+  });
+
   test('read_message by id: members, and those the archive names; no one else', async () => {
     const root = orgWithList('[janitor]');
     humanSends(root, 'manager', 'go');

@@ -8,7 +8,7 @@ import { messageFileName, messageId, parseMessageFileName, type Message, type Pr
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { checkEdge } from '../../org/permissions.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 
@@ -73,8 +73,9 @@ export function sendFromSeat(root: string, org: Org, seat: string, input: HumanM
   if (!isValidAgentName(input.to)) {
     throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
   }
-  const verdict = checkEdge(org, seat, input.to);
-  if (!verdict.allowed) throw new LemmingError('refused', `not sent: ${verdict.reason}`);
+  // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to.
+  const refused = recipientProblem(org, seat, input.to);
+  if (refused !== undefined) throw new LemmingError('refused', `not sent: ${refused}`);
   const whole = asMessageBody(input.body).trim();
   if (whole === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
   if (input.replyTo !== undefined && !messageExists(root, input.replyTo)) {
