@@ -30,7 +30,9 @@ export function recipientProblem(org: Org, sender: string, name: string): string
  * sender itself, and only agents of the org (a member who left reads nothing). The human is
  * among them when named; the engine keeps no waiting mail for a person.
  */
-export function readersOf(org: Org, sender: string, names: readonly string[]): string[] {
+export function readersOf(org: Org, sender: string, names: readonly string[]): readonly string[] {
+  // A message to one agent, nearly every message: no set, no copy.
+  if (names.length === 1 && org.agents.has(names[0] as string)) return names;
   const readers = new Set<string>();
   for (const name of names) {
     if (org.agents.has(name)) {
