@@ -12,13 +12,15 @@ export class NextAgentProvider implements Provider {
     private readonly delayMs = 0,
     /** First one tool step (write a file, read one, or run a command in the sandbox), then send. */
     private readonly stepTool?: 'write_file' | 'read_file' | 'run_command',
+    /** Each agent posts to its mailing list instead (bench section `list-turns`): agent to list. */
+    private readonly lists?: ReadonlyMap<string, string>,
   ) {
     agents.forEach((agent, index) => this.next.set(agent, agents[(index + 1) % agents.length] as string));
   }
 
   async generate(request: ProviderRequest): Promise<ProviderResponse> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    const to = this.next.get(request.agent) as string;
+    const to = this.lists?.get(request.agent) ?? (this.next.get(request.agent) as string);
     if (this.stepTool && request.messages.length === 1) {
       const content = `Turn ${request.turn}: notes of ${request.agent} before passing the work to ${to}.\n`;
       const args =

@@ -27,6 +27,13 @@ export interface OrgShape {
   activation?: number;
   /** Each agent keeps a memory stream (org.yaml `memory: { keep: true }`, docs/memory.md) already holding this many memories. */
   memories?: number;
+  /** Agents in groups of this many, each group a mailing list (org/lists/list_<n>.yaml) its members post to. */
+  listSize?: number;
+}
+
+/** The list an agent posts to when the org has lists of `size` (buildOrg's `listSize`): its group's. */
+export function listOf(index: number, size: number): string {
+  return `list_${String(Math.floor(index / size)).padStart(5, '0')}`;
 }
 
 const TOPICS = ['release', 'budget', 'hiring', 'garden', 'ferry', 'vault', 'archive', 'launch', 'survey', 'office', 'invoice', 'roadmap'];
@@ -98,6 +105,14 @@ export function buildOrg(root: string, shape: OrgShape): void {
   }
 
   if (shape.memories !== undefined) for (const name of names) writeMemories(root, name, shape.memories);
+  if (shape.listSize !== undefined) {
+    const size = shape.listSize;
+    mkdirSync(join(root, 'org', 'lists'), { recursive: true });
+    for (let start = 0; start < names.length; start += size) {
+      const members = names.slice(start, start + size);
+      writeFileSync(join(root, 'org', 'lists', `${listOf(start, size)}.yaml`), `members: [${members.join(', ')}]\nmay_post: members\n`);
+    }
+  }
 
   const historyTurns = Math.max(1, Math.ceil(shape.history / Math.max(1, shape.agents)));
   const totals: LedgerSnapshot['totals'] = {};

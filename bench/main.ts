@@ -15,6 +15,7 @@ import { queueWorkers } from './sections/queue-workers.js';
 import { startUp } from './sections/startup.js';
 import { firstFrame } from './sections/first-frame.js';
 import { steadyTurns } from './sections/steady-turns.js';
+import { listTurns } from './sections/list-turns.js';
 import { toolSteps } from './sections/tool-steps.js';
 import { commandStep } from './sections/command-step.js';
 import { promptCache } from './sections/prompt-cache.js';
@@ -52,6 +53,14 @@ const sections: Section[] = [
       'Each org runs its first turn ever in one process, then its turns in a fresh process, as a `run-once` or a new `run` takes up an org in use: that process\'s first turn (which also compiles the code, builds every prompt\'s static part and reads each waiting message from its file) apart from its steady turns (median after warm-up: 10 turns, then 9 measured; 2 and 3 from 5,000 agents, 5,000 on the RAM disk only). Up to 1,000 agents, three such processes run one after the other: the first-turn row is the median of their three first turns, the steady row the median of all their measured turns, and opening the engine and the peak RSS are their medians. The floor: the same storage, in the same run, writing one small file (temporary file, then rename) in each of N folders plus one stat of each folder, with no engine. From 1,000 agents on the RAM disk, a second floor: the file operations the engine itself makes in a steady turn for each agent (13 system calls against the first floor\'s 5; `bench/record-floor.ts`), done by plain Node with no engine, so the rest of the turn is the engine\'s code.',
     quick: true,
     run: steadyTurns,
+  },
+  {
+    id: 'list-turns',
+    title: 'Mailing lists: a turn where every agent posts to its list',
+    about:
+      'Every agent has mail and answers with one post to its list of ten (org/lists/, each post read by the nine other members: 9N deliveries a turn), against the same org where each writes one message to the next agent (N deliveries), both run in this section one after the other on the first storage; median of the turns after warm-up (5 and 9 at 1,000 agents, 2 and 3 at 10,000), each org in a fresh process.',
+    quick: false,
+    run: listTurns,
   },
   {
     id: 'history',

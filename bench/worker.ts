@@ -79,7 +79,12 @@ function openEngine(job: Job, root: string): OpenEngine {
   const provider: Provider =
     job.provider === 'offline'
       ? new OfflineProvider()
-      : new NextAgentProvider(names, job.provider === 'slow' ? (job.delayMs ?? 200) : 0, STEP_TOOLS[job.provider]);
+      : new NextAgentProvider(
+          names,
+          job.provider === 'slow' ? (job.delayMs ?? 200) : 0,
+          STEP_TOOLS[job.provider],
+          job.listSize === undefined ? undefined : new Map(names.map((name, index) => [name, listOf(index, job.listSize as number)])),
+        );
   return Engine.open({ root, providerFactory: () => provider, command: 'bench' });
 }
 
@@ -186,7 +191,7 @@ if (mode !== 'build') await keepHeapSmall(job.agents);
 const { Engine } = await import('../src/engine/engine.js');
 const { OfflineProvider } = await import('../src/providers/offline/offline-provider.js');
 const { NextAgentProvider } = await import('./bench-providers.js');
-const { agentName, buildOrg } = await import('./build-org.js');
+const { agentName, buildOrg, listOf } = await import('./build-org.js');
 const work =
   mode === 'build'
     ? Promise.resolve(buildJob(job))

@@ -7,7 +7,9 @@ import type { QueueNotice } from '../queue/queue-notice.js';
 export interface MessageSummary {
   id: string;
   from: string;
+  /** The first recipient; `others` the rest of `to:` and `cc:`, when a message reaches several. */
   to: string;
+  others?: string[];
   turn: number;
   subject?: string;
   priority: Priority;

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { listFile, listNames } from '../org/lists/mailing-list.js';
 import { dirname, join } from 'node:path';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
@@ -37,9 +38,9 @@ function agentsOf(root: string): string[] {
     .filter((agent) => existsSync(join(root, 'agents', agent, 'resume.md')));
 }
 
-/** The org's definition, as a person writes it: settings, chart and resumes; never its run output. */
+/** The org's definition, as a person writes it: settings, chart, mailing lists and resumes; never its run output. */
 function definitionFiles(base: string): string[] {
-  return ['org/org.yaml', 'org/chart.yaml', ...agentsOf(base).map((agent) => `agents/${agent}/resume.md`)];
+  return ['org/org.yaml', 'org/chart.yaml', ...listNames(base).map(listFile), ...agentsOf(base).map((agent) => `agents/${agent}/resume.md`)];
 }
 
 /** A base org's file edited for a variant; a file that cannot be read stops the experiment before any run. */

@@ -7,6 +7,8 @@
 
 const LINE = /^([a-z_]+): (.*)$/;
 const USAGE = /^\{ input_tokens: (\d+), output_tokens: (\d+)(?:, cached_input_tokens: (\d+))?(?:, cache_write_tokens: (\d+))?, credits: ([0-9.]+)(, estimated: true)? \}$/;
+/** A flow list of plain names, as lemming writes `to:` and `cc:` for a message to several people. */
+const NAME_LIST = /^\[[a-z][a-z0-9_-]*(?:, [a-z][a-z0-9_-]*)*\]$/;
 const PLAIN = /^[A-Za-z0-9_][A-Za-z0-9_ .,;!?()/'+=@-]*$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const NUMBER_LIKE = /^[-+]?(\d[\d_]*\.?\d*([eE][-+]?\d+)?|\.\d+([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
@@ -58,6 +60,12 @@ export function parseSimpleFrontMatter(yaml: string): Record<string, unknown> | 
         credits: Number(usage[5]),
         ...(usage[6] ? { estimated: true } : {}),
       };
+    } else if ((key === 'to' || key === 'cc') && value.startsWith('[')) {
+      if (!NAME_LIST.test(value)) return undefined;
+      const names = value.slice(1, -1).split(', ');
+      // `[true]` is a boolean to YAML: such a file takes the full parser, which words the error.
+      if (names.some((name) => name.length <= 5 && KEYWORD.test(name))) return undefined;
+      result[key] = names;
     } else if (key === 'turn') {
       if (!/^\d+$/.test(value)) return undefined;
       result.turn = Number(value);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { capBody, capSubject, idProblem, labelProblem, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, quoteName } from './message-text.js';
 import { parseMessage, type ParsedMessageFile } from './message-format.js';
 import { isMessageFileName } from './outbox-scan.js';
-import { messageId, padSeq, padTurn, parseMessageFileName, type Message } from './message.js';
+import { MAX_RECIPIENTS, messageId, padSeq, padTurn, parseMessageFileName, recipientsOf, type Message } from './message.js';
 import { readRegularFile } from './read-regular-file.js';
 
 /** Where an agent's outbox sits, relative to the org root. */
@@ -143,6 +143,8 @@ export function readMessageFile(root: string, sender: string, name: string, fall
     priority: fields.priority,
     body: truncated ? `${fields.body}\n\n[lemming: this file is larger than ${MAX_MESSAGE_FILE_BYTES} bytes; the rest was not read]` : fields.body,
   };
+  if (fields.alsoTo !== undefined) message.alsoTo = fields.alsoTo;
+  if (fields.cc !== undefined) message.cc = fields.cc;
   if (fields.subject !== undefined) message.subject = fields.subject;
   if (fields.replyTo !== undefined) message.replyTo = fields.replyTo;
   if (fields.model !== undefined) message.model = fields.model;
@@ -160,8 +162,15 @@ type CappedFields = { fields: ParsedMessageFile; notes: string[] } | { error: st
  * any agent name refuses the file. The notes name what changed, for a warning. Pure.
  */
 function capFileFields(parsed: ParsedMessageFile, maxBodyChars: number): CappedFields {
-  if (parsed.to.length > MAX_NAME_CHARS) {
-    return { error: `has a \`to:\` of ${parsed.to.length} characters; a recipient is an agent name of at most ${MAX_NAME_CHARS} characters, for example \`to: planner\`` };
+  for (const [field, names] of [['to', [parsed.to, ...(parsed.alsoTo ?? [])]], ['cc', parsed.cc ?? []]] as const) {
+    const long = names.find((name) => name.length > MAX_NAME_CHARS);
+    if (long !== undefined) {
+      return { error: `has a \`${field}:\` of ${long.length} characters; a recipient is an agent name of at most ${MAX_NAME_CHARS} characters, for example \`to: planner\`` };
+    }
+  }
+  const count = recipientsOf(parsed).length;
+  if (count > MAX_RECIPIENTS) {
+    return { error: `names ${count} recipients in \`to:\` and \`cc:\`; a message reaches at most ${MAX_RECIPIENTS} (a mailing list under org/lists/ reaches more)` };
   }
   const notes: string[] = [];
   const fields: ParsedMessageFile = { ...parsed, body: capBody(parsed.body, maxBodyChars) };

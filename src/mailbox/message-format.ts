@@ -9,7 +9,8 @@ import { PRIORITIES, type Message } from './message.js';
  * `parseMessage`. Field order is fixed so the same message is always the same bytes.
  */
 export function formatMessage(message: Message): string {
-  const lines = ['---', `id: ${scalar(message.id)}`, `from: ${scalar(message.from)}`, `to: ${scalar(message.to)}`];
+  const lines = ['---', `id: ${scalar(message.id)}`, `from: ${scalar(message.from)}`, `to: ${nameField(message.to, message.alsoTo)}`];
+  if (message.cc !== undefined && message.cc.length > 0) lines.push(`cc: ${nameList(message.cc)}`);
   lines.push(`turn: ${message.turn}`, `created: ${scalar(message.created)}`);
   if (message.subject !== undefined) lines.push(`subject: ${scalar(message.subject)}`);
   lines.push(`priority: ${message.priority}`);
@@ -46,11 +47,24 @@ function scalar(value: string): string {
   return yamlString(value);
 }
 
+/** `to:` as written: one name bare, as it always was; several as a YAML flow list. */
+function nameField(first: string, rest: readonly string[] | undefined): string {
+  return rest === undefined || rest.length === 0 ? scalar(first) : nameList([first, ...rest]);
+}
+
+/** `[planner, hr]`: a flow list, each name bare when that is safe. */
+function nameList(names: readonly string[]): string {
+  return `[${names.map(scalar).join(', ')}]`;
+}
+
 function buildFrontMatterSchema(z: typeof Zod) {
   return z.looseObject({
     id: z.string().optional(),
     from: z.string().optional(),
-    to: z.string({ error: 'is required: the recipient, for example `to: planner`' }),
+    to: z.union([z.string(), z.array(z.string()).min(1, { error: 'must name at least one agent, for example `to: [planner, hr]`' })], {
+      error: 'is required: the recipient, for example `to: planner`, or several, `to: [planner, hr]`',
+    }),
+    cc: z.array(z.string(), { error: 'must be a list of agent names, for example `cc: [hr]`' }).optional(),
     turn: z.number().int().min(0).optional(),
     created: z.union([z.string(), z.date().transform((date) => date.toISOString())]).optional(),
     subject: z.union([z.string(), z.number().transform(String)]).optional(),
@@ -79,7 +93,8 @@ type FrontMatterFields = Zod.infer<ReturnType<typeof buildFrontMatterSchema>>;
  * anything else goes through the full schema, which also words the error.
  */
 function simpleFields(data: Record<string, unknown> | undefined): FrontMatterFields | undefined {
-  if (!data || typeof data.to !== 'string') return undefined;
+  if (!data || !(typeof data.to === 'string' || (Array.isArray(data.to) && data.to.length > 0))) return undefined;
+  if (data.cc !== undefined && !Array.isArray(data.cc)) return undefined;
   if (data.priority !== undefined && !(PRIORITIES as readonly unknown[]).includes(data.priority)) return undefined;
   return data as FrontMatterFields;
 }
@@ -117,7 +132,10 @@ export function parseMessage(text: string): { message: ParsedMessageFile } | { e
     fields = result.data;
     body = parts.body;
   }
-  const message: ParsedMessageFile = { to: fields.to, priority: fields.priority ?? 'normal', body: body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
+  const [to, ...alsoTo] = typeof fields.to === 'string' ? [fields.to] : fields.to;
+  const message: ParsedMessageFile = { to: to as string, priority: fields.priority ?? 'normal', body: body.replace(/^\r?\n/, '').replace(/\r?\n$/, '') };
+  if (alsoTo.length > 0) message.alsoTo = alsoTo;
+  if (fields.cc !== undefined && fields.cc.length > 0) message.cc = fields.cc;
   if (fields.id !== undefined) message.id = fields.id;
   if (fields.from !== undefined) message.claimedFrom = fields.from;
   if (fields.turn !== undefined) message.turn = fields.turn;

@@ -32,7 +32,12 @@ export interface Message {
   id: string;
   /** The agent whose outbox holds the file, whatever the file's front matter says. */
   from: string;
+  /** The first recipient: the one name of `to:`, or the first of its list. */
   to: string;
+  /** The rest of a `to:` list, when it names several; absent for a message to one name, which reads as it always did. */
+  alsoTo?: string[];
+  /** Copies (`cc:`): read by each name as the recipients read it; absent when there are none. */
+  cc?: string[];
   turn: number;
   /** ISO 8601 time the message was written. */
   created: string;
@@ -55,9 +60,13 @@ export function padSeq(seq: number): string {
   return String(seq).padStart(3, '0');
 }
 
-/** `000012-001-planner.md`: sorts by time in any file browser. */
-export function messageFileName(turn: number, seq: number, to: string): string {
-  return `${padTurn(turn)}-${padSeq(seq)}-${to}.md`;
+/**
+ * `000012-001-planner.md`: sorts by time in any file browser. A message to several people is named
+ * for its first recipient and how many more it reaches (`000012-001-planner+2.md`): no agent name
+ * holds a `+`, and a reader looking for its own mail knows from the name alone which files may hold it.
+ */
+export function messageFileName(turn: number, seq: number, to: string, others = 0): string {
+  return `${padTurn(turn)}-${padSeq(seq)}-${to}${others > 0 ? `+${others}` : ''}.md`;
 }
 
 /** `000012-manager-001`. */
@@ -65,11 +74,31 @@ export function messageId(turn: number, from: string, seq: number): string {
   return `${padTurn(turn)}-${from}-${padSeq(seq)}`;
 }
 
-const FILE_NAME = /^(\d{6,})-(\d{3,})-([a-z][a-z0-9_-]{0,63})\.md$/;
+const FILE_NAME = /^(\d{6,})-(\d{3,})-([a-z][a-z0-9_-]{0,63})(?:\+(\d{1,6}))?\.md$/;
 
-/** The turn, sequence and recipient encoded in a message file name, if it follows the pattern. */
-export function parseMessageFileName(name: string): { turn: number; seq: number; to: string } | undefined {
+/**
+ * The turn, sequence and (first) recipient encoded in a message file name, if it follows the
+ * pattern; `others` is how many more people the name says the message reaches (0 for one).
+ */
+export function parseMessageFileName(name: string): { turn: number; seq: number; to: string; others: number } | undefined {
   const match = FILE_NAME.exec(name);
   if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined) return undefined;
-  return { turn: Number(match[1]), seq: Number(match[2]), to: match[3] };
+  return { turn: Number(match[1]), seq: Number(match[2]), to: match[3], others: match[4] === undefined ? 0 : Number(match[4]) };
+}
+
+/**
+ * The most names one message may carry in `to:` and `cc:` together: a message to more people is
+ * what a mailing list is for (org/lists/), and a bound keeps one file's delivery small.
+ */
+export const MAX_RECIPIENTS = 64;
+
+/** Everyone a message reaches, each once, in the order written: `to:` first, then `cc:`. */
+export function recipientsOf(message: Pick<Message, 'to' | 'alsoTo' | 'cc'>): string[] {
+  if (message.alsoTo === undefined && message.cc === undefined) return [message.to];
+  return [...new Set([message.to, ...(message.alsoTo ?? []), ...(message.cc ?? [])])];
+}
+
+/** Whether `reader` is one of the people a message is addressed or copied to. */
+export function isAddressedTo(message: Pick<Message, 'to' | 'alsoTo' | 'cc'>, reader: string): boolean {
+  return message.to === reader || (message.alsoTo?.includes(reader) ?? false) || (message.cc?.includes(reader) ?? false);
 }

@@ -6,12 +6,17 @@
  * can never pass for another message or another sender.
  */
 
+import type { Message } from './message.js';
+
 /** One message as the prompt shows it, and as `parseMessageMarkup` reads it back. */
 export interface InboxItemMarkup {
   id: string;
   from: string;
   turn: number;
   priority: string;
+  /** Everyone in its `to:` and `cc:`, comma-separated, shown only for a message to several people (so a reader can answer them all). */
+  to?: string;
+  cc?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers, shown in an `<in_reply_to>` element before its body. */
@@ -25,6 +30,8 @@ export const PROMPT_LABELS = {
   manager: 'You report to:',
   team: 'Your team:',
   sendTo: 'You may send messages to:',
+  /** Mailing lists (org/lists/) it may post to: a post to one is read by each of its members. */
+  lists: 'Mailing lists you may post to (each member reads a post):',
   /** After a team member's title: it holds hire_agent, so requests to hire go to it. */
   canHire: '(proposes hires)',
 } as const;
@@ -59,6 +66,18 @@ export function renderDataMarkup(name: string, text: string, attributes: Readonl
   return `<${name}${head}>\n${escapeText(text)}\n</${name}>`;
 }
 
+/** A message read from its file as a `<message>` element shows it: `to` and `cc` named only for a message to several people. */
+export function messageMarkup(message: Message): InboxItemMarkup {
+  const item: InboxItemMarkup = { id: message.id, from: message.from, turn: message.turn, priority: message.priority, body: message.body };
+  if (message.alsoTo !== undefined || message.cc !== undefined) {
+    item.to = [message.to, ...(message.alsoTo ?? [])].join(', ');
+    if (message.cc !== undefined) item.cc = message.cc.join(', ');
+  }
+  if (message.subject !== undefined) item.subject = message.subject;
+  if (message.replyTo !== undefined) item.replyTo = message.replyTo;
+  return item;
+}
+
 /** A `<message>` element with the metadata as escaped attributes and the body as escaped content. */
 export function renderMessageMarkup(item: InboxItemMarkup): string {
   const attributes: Array<[string, string]> = [
@@ -67,6 +86,8 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
     ['turn', String(item.turn)],
     ['priority', item.priority],
   ];
+  if (item.to !== undefined) attributes.push(['to', item.to]);
+  if (item.cc !== undefined) attributes.push(['cc', item.cc]);
   if (item.subject !== undefined) attributes.push(['subject', item.subject]);
   if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
   const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
@@ -110,6 +131,10 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
       item.answers = { id: of.get('id') ?? '', from: of.get('from') ?? '', ...(subject !== undefined ? { subject } : {}), start: unescapeText(answered[2] ?? '') };
     }
     item.body = unescapeText(content);
+    const to = attributes.get('to');
+    if (to !== undefined) item.to = to;
+    const cc = attributes.get('cc');
+    if (cc !== undefined) item.cc = cc;
     const subject = attributes.get('subject');
     if (subject !== undefined) item.subject = subject;
     const replyTo = attributes.get('reply_to');

@@ -1,5 +1,5 @@
 import { messageFilesFor, readMessageFile } from './message-file.js';
-import type { Message } from './message.js';
+import { isAddressedTo, recipientsOf, type Message } from './message.js';
 
 /**
  * Whether the file `name` in `sender`'s outbox, holding the message `id`, was delivered: the
@@ -8,6 +8,12 @@ import type { Message } from './message.js';
  */
 export type DeliveredMail = (id: string, sender: string, name: string) => boolean;
 
+/**
+ * Whether `reader` may read posts to `name` when `name` is a mailing list (false when it is not one):
+ * given by the caller from org/lists/, which lies a floor above this one.
+ */
+export type ListReader = (name: string, reader: string) => boolean;
+
 /** A message file: the outbox it lies in (its sender's) and its name there. */
 export interface MailFile {
   sender: string;
@@ -15,13 +21,16 @@ export interface MailFile {
 }
 
 /**
- * Who may read a message: its sender or its recipient, and only once it was delivered. A file the
+ * Who may read a message: its sender or a recipient (a name of its `to:` or `cc:`), and only once it was delivered. A file the
  * chart refused, one skipped as broken (even mended in place), one not taken in yet is not mail,
  * whatever it says, and neither is anyone else's. The one rule for an agent's `read_message` and
  * for a seat an outside program takes (`lemming mcp --as`), so the two can never drift apart.
  */
-export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to'>, file: MailFile, delivered: DeliveredMail): boolean {
-  return (message.from === reader || message.to === reader) && delivered(message.id, file.sender, file.name);
+export function mayRead(reader: string, message: Pick<Message, 'id' | 'from' | 'to' | 'alsoTo' | 'cc'>, file: MailFile, delivered: DeliveredMail, listReader?: ListReader): boolean {
+  if (!delivered(message.id, file.sender, file.name)) return false;
+  if (message.from === reader || isAddressedTo(message, reader)) return true;
+  // A post to a mailing list: its members, and those the list's `archive:` names (org/lists/).
+  return listReader !== undefined && recipientsOf(message).some((name) => listReader(name, reader));
 }
 
 /**
@@ -37,7 +46,7 @@ export type OpenedMail = { message: Message; file: MailFile } | { unreadable: st
  * names is listed, and only a delivered file is read, so a broken file that never arrived costs
  * nothing and says nothing. The body is capped at `maxBodyChars` (org.yaml `engine.max_body_chars`).
  */
-export function openMail(root: string, reader: string, id: string, delivered: DeliveredMail, maxBodyChars: number): OpenedMail {
+export function openMail(root: string, reader: string, id: string, delivered: DeliveredMail, maxBodyChars: number, listReader?: ListReader): OpenedMail {
   const files = messageFilesFor(root, id);
   if (files.length === 0) return { none: 'missing' };
   const turn = Number(/^\d+/.exec(id)?.[0] ?? 0);
@@ -46,7 +55,7 @@ export function openMail(root: string, reader: string, id: string, delivered: De
     const read = readMessageFile(root, file.sender, file.name, turn, maxBodyChars);
     if ('error' in read) return { unreadable: read.error };
     if (read.message.id !== id) continue;
-    if (mayRead(reader, read.message, file, delivered)) return { message: read.message, file };
+    if (mayRead(reader, read.message, file, delivered, listReader)) return { message: read.message, file };
   }
   return { none: files.some((file) => file.sender === reader) ? 'never-delivered' : 'not-delivered' };
 }

@@ -11,6 +11,7 @@ import { outboxPath, readMessageFile } from '../mailbox/message-file.js';
 import { byPriority, type Message } from '../mailbox/message.js';
 import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
+import { mayReadList } from '../org/lists/mailing-list.js';
 import { loadOrgForReading } from '../org/load-org.js';
 import type { Org } from '../org/org.js';
 import { describeProposal } from '../tools/proposals/proposal.js';
@@ -78,7 +79,7 @@ export class SeatDesk {
       if ('error' in opened) throw new LemmingError('unreadable', `${indexed.file} ${opened.error}`);
       read = opened.message;
     } else {
-      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars);
+      const opened = openMail(this.root, seat, id, this.delivered(), org.settings.max_body_chars, (list, reader) => mayReadList(this.root, org, list, reader));
       if ('unreadable' in opened) throw new LemmingError('unreadable', `message ${id} cannot be read now: it ${opened.unreadable}`);
       if ('none' in opened && opened.none === 'never-delivered') {
         throw new LemmingError('not-found', `${id} was never delivered: lemming refused or skipped it (your inbox's notices say why), or has not taken it in yet`);
@@ -157,10 +158,13 @@ export class SeatDesk {
   }
 
   /** Whether the seat may read a message: any from the human's seat, else as the one rule says (mailbox/readable-mail.ts). For one call: the record is read once. */
-  private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'file'>) => boolean {
+  private readable(seat: string): (message: Pick<IndexedMessage, 'id' | 'from' | 'to' | 'others' | 'file'>) => boolean {
     if (seat === HUMAN) return () => true;
     const delivered = this.delivered();
-    return (message) => mayRead(seat, message, mailFile(message), delivered);
+    const org = loadOrgForReading(this.root).org;
+    // The index keeps everyone past the first recipient as `others`: the rest of to: and cc: alike.
+    return (message) =>
+      mayRead(seat, { ...message, ...(message.others ? { alsoTo: message.others } : {}) }, mailFile(message), delivered, (list, reader) => mayReadList(this.root, org, list, reader));
   }
 
   /** What the engine's record says was delivered, brought up to date at each call, as the org's files are read afresh (only what was appended is read). */

@@ -1,3 +1,4 @@
+import { isListName } from './lists/mailing-list.js';
 import type { Problem } from '../errors.js';
 import { HUMAN, isValidAgentName, nameProblem, nameRecord } from './names.js';
 import { HUMAN_MODEL, type Agent, type AgentMemory, type Audience, type Org } from './org.js';
@@ -70,7 +71,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
   // A name the chart gives that has no agent (a folder deleted, a typo) is ignored with a warning until the
   // chart is edited: one stale line must not stop the rest of the org.
   const ignoredUntilEdited = 'ignored until you edit the chart';
-  const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && exists(other));
+  // A mailing list (org/lists/<name>.yaml) is a name of the chart too: asked only of a name no agent has, a stat once a name.
+  const lists = new Map<string, boolean>();
+  const isList = (other: string): boolean => lists.get(other) ?? (lists.set(other, isListName(parts.root, other)), lists.get(other) === true);
+  const known = (other: string): boolean => other === '*' || (isValidAgentName(other) && (exists(other) || isList(other)));
   const missing = new Set<string>();
   const names = Object.keys(chart.agents);
   for (const name of names) {
@@ -86,7 +90,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     if (!exists(name)) continue;
     const entry = chart.agents[name];
     if (!entry) continue;
-    if (entry.reports_to !== null && !known(entry.reports_to)) {
+    if (entry.reports_to !== null && !(isValidAgentName(entry.reports_to) && exists(entry.reports_to))) {
       missing.add(entry.reports_to);
       chartProblem(['agents', name, 'reports_to'], `names ${JSON.stringify(entry.reports_to)}, which is not an agent of this org; ${ignoredUntilEdited}`, 'warning');
     }

@@ -11,6 +11,7 @@ import { MAX_SIZE } from '../population/population-types.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 import { networkOrg, type ChartEdges } from './network-org.js';
 import { networkPiece } from './network-piece.js';
+import { addDepartmentLists, type NetworkLists } from './department-lists.js';
 
 /** The experiment file written beside the org: a task for each department, run as seeded repeats. */
 export const NETWORK_EXPERIMENT_FILE = 'network-experiment.yaml';
@@ -56,6 +57,8 @@ export interface ImportNetworkOptions {
   name?: string;
   /** Write nothing: say what would be made and written. */
   dryRun?: boolean;
+  /** `departments`: a mailing list a department (department-lists.ts); default none. */
+  lists?: NetworkLists;
 }
 
 /** What `lemming import-network` made. */
@@ -78,6 +81,8 @@ export interface ImportNetworkReport {
   /** Directed edges the chart permits between agents, and how many of those the data has no edge for (reporting lines, or a department's). */
   chartEdges: number;
   addedEdges: number;
+  /** Mailing lists written under org/lists/ (`--lists departments`: one a department of two or more). */
+  lists: number;
   /** The first lead: where a first message can go. */
   first: string;
   /** org.yaml's `engine.max_messages_per_turn`: raised to the largest reporting line, so a lead can write to all its members in a turn. */
@@ -121,6 +126,9 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
   const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
   const settings = withMessageCap(orgYaml, largestTeam);
+  // Written with the org, in the same staged folder: whole or not at all. After the cap: a post is one message.
+  const listFiles = options.lists === 'departments' ? addDepartmentLists(made) : new Map<string, string>();
+  for (const [file, text] of listFiles) agentTemplates.set(file, text);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
   const population = { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) };
@@ -141,6 +149,7 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
     repeated: list.repeated,
     chartEdges: made.chartEdges,
     addedEdges: made.addedEdges,
+    lists: listFiles.size,
     first: made.arrangement.top[0] ?? '',
     messageCap: settings.cap,
     plan,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readOrgRecords } from '../analysis/records/read-records.js';
+import { deliveriesOf } from '../analysis/records/deliveries.js';
 import { LemmingError } from '../errors.js';
 import { loadOrgForReading } from '../org/load-org.js';
 import { CHART_FILE, HUMAN } from '../org/names.js';
@@ -33,14 +34,14 @@ function departmentOf(org: Org, name: string): string {
   return top;
 }
 
-/** A run's communication network from its message files: the agents (the human left out) and who wrote to whom. */
+/** A run's communication network from its message files: the agents (the human left out) and who wrote to whom, a message to k people k edges. */
 export function runNetwork(root: string): { source: string; network: DirectedNetwork } {
   if (!existsSync(join(root, CHART_FILE))) throw new LemmingError('not-an-org', `not an org: no ${CHART_FILE} in ${root}; give --root an org folder, or --runs an experiment's folder of runs`, { exitCode: 2 });
   const { org } = loadOrgForReading(root);
   const people = [...org.agents.keys()].filter((name) => name !== HUMAN);
   const departments = new Map(people.map((name) => [name, departmentOf(org, name)]));
   const records = readOrgRecords(org);
-  return { source: root, network: directedNetwork(people, records.messages.map((message): [string, string] => [message.from, message.to]), departments) };
+  return { source: root, network: directedNetwork(people, deliveriesOf(records.messages).map((message): [string, string] => [message.from, message.to]), departments) };
 }
 
 /** The variant a run's folder belongs to: `baseline-r2` is a repeat of `baseline`. */

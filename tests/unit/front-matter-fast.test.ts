@@ -80,7 +80,10 @@ describe('the fast front matter path', () => {
 
   test('anything unusual defers to the full parser', () => {
     expect(parseSimpleFrontMatter('to: planner\n# a comment')).toBeUndefined();
-    expect(parseSimpleFrontMatter('to: [planner]')).toBeUndefined();
+    // A list of names as lemming writes it is read here (`to: [planner, hr]`); any other list is YAML's.
+    expect(parseSimpleFrontMatter('to: [planner,hr]')).toBeUndefined();
+    expect(parseSimpleFrontMatter('subject: [planner]')).toBeUndefined();
+    expect(parseSimpleFrontMatter('cc: [planner, "hr"]')).toBeUndefined();
     expect(parseSimpleFrontMatter('turn: twelve')).toBeUndefined();
     expect(parseSimpleFrontMatter('to: a\nto: b')).toBeUndefined();
     expect(isPlainSafe('yes')).toBe(false);

@@ -42,6 +42,17 @@ describe('interpreting a model reply', () => {
     expect(result.refusals[6]?.reason).toMatch(/manager may not send to coder_01/);
   });
 
+  test('to: and cc: lists: a name given twice is sent once, over 64 names is an invalid call, one refused name refuses all', () => {
+    const sent = interpret([sendCall(['planner', 'hr', 'planner'], 'x', { cc: ['hr', 'janitor'] })]);
+    expect(sent.messages).toEqual([{ to: 'planner', alsoTo: ['hr'], cc: ['janitor'], body: 'x', priority: 'normal' }]);
+    const many = interpret([sendCall(Array.from({ length: 65 }, (_, index) => `agent_${index}`), 'x')]);
+    expect(many.invalidCalls[0]).toMatch(/names 65 people in to and cc; a message reaches at most 64/);
+    const refused = interpret([sendCall(['planner', 'coder_01', '../x'], 'x')]);
+    expect(refused.messages).toEqual([]);
+    expect(refused.refusals.map((refusal) => refusal.to)).toEqual(['coder_01', '../x']);
+    expect(refused.refusals[0]?.reason).toMatch(/the message went to no one/);
+  });
+
   test('sends past the per-turn cap are refused', () => {
     const calls = Array.from({ length: 1000 }, () => sendCall('planner', 'spam'));
     const result = interpret(calls);

@@ -73,7 +73,7 @@ describe('message files', () => {
 
   test('file names sort by turn and sequence and carry the recipient', () => {
     expect(messageFileName(12, 1, 'planner')).toBe('000012-001-planner.md');
-    expect(parseMessageFileName('000012-001-planner.md')).toEqual({ turn: 12, seq: 1, to: 'planner' });
+    expect(parseMessageFileName('000012-001-planner.md')).toEqual({ turn: 12, seq: 1, to: 'planner', others: 0 });
     expect(parseMessageFileName('../000012-001-planner.md')).toBeUndefined();
     expect(messageFileName(9, 2, 'a') < messageFileName(10, 1, 'a')).toBe(true);
   });

@@ -1,3 +1,4 @@
+import { deliveriesOf } from '../records/deliveries.js';
 import { callCredits } from '../records/call-credits.js';
 import { pairKey, type OrgRecords } from '../records/org-records.js';
 import type { AgentLoad } from '../org-analysis.js';
@@ -19,6 +20,9 @@ export function agentLoads(records: OrgRecords): AgentLoad[] {
   for (const message of records.messages) {
     const sender = loads.get(message.from);
     if (sender) sender.messagesOut += 1;
+  }
+  // Each reader of a message to several people received it: k recipients, k messages in.
+  for (const message of deliveriesOf(records.messages)) {
     if (!records.edges || records.edges.has(pairKey(message.from, message.to))) {
       const recipient = loads.get(message.to);
       if (recipient) recipient.messagesIn += 1;

@@ -1,12 +1,13 @@
+import { deliveriesOf } from '../records/deliveries.js';
 import { pairKey, type OrgRecords } from '../records/org-records.js';
 import type { EdgeUse, EdgeUsage } from '../org-analysis.js';
 
 export type { EdgeUse, EdgeUsage };
 
-/** Messages per chart edge: the busy ones, the ones off the chart, the ones never used. Pure. */
+/** Messages per chart edge (a message to k people on each of its k edges): the busy ones, the ones off the chart, the ones never used. Pure. */
 export function edgeUsage(records: OrgRecords): EdgeUsage {
   const counts = new Map<string, EdgeUse>();
-  for (const message of records.messages) {
+  for (const message of deliveriesOf(records.messages)) {
     const key = pairKey(message.from, message.to);
     let use = counts.get(key);
     if (!use) counts.set(key, (use = { from: message.from, to: message.to, messages: 0, permitted: records.edges ? records.edges.has(key) : true }));

@@ -30,7 +30,9 @@ export interface AgentRecord {
 export interface MessageRecord {
   id: string;
   from: string;
+  /** The first recipient; `others` everyone else the message reached (the rest of `to:`, `cc:`). */
   to: string;
+  others?: string[];
   turn: number;
   priority: 'low' | 'normal' | 'high' | 'urgent';
   subject?: string;

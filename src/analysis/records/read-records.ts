@@ -3,6 +3,8 @@ import { loadState } from '../../engine/record/engine-state.js';
 import { agentPaths, statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
+import { recipientsOf } from '../../mailbox/message.js';
+import { readersOf } from '../../org/lists/recipients.js';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
 import { MAX_LISTED_EDGES, pairKey, type MessageRecord, type OrgRecords, type TurnActivity } from './org-records.js';
@@ -25,7 +27,11 @@ export function readOrgRecords(org: Org): OrgRecords {
       const read = readMessageFile(root, agent.name, name, 0, org.settings.max_body_chars);
       if ('error' in read) continue;
       const { message } = read;
-      const record: MessageRecord = { id: message.id, from: message.from, to: message.to, turn: message.turn, priority: message.priority, body: message.body };
+      // Who read it: each name of to: and cc:, a list's members in its place (as lists stand now).
+      const everyone = recipientsOf(message);
+      const readers = everyone.length === 1 && org.agents.has(message.to) ? everyone : readersOf(org, message.from, everyone);
+      const record: MessageRecord = { id: message.id, from: message.from, to: readers[0] ?? message.to, turn: message.turn, priority: message.priority, body: message.body };
+      if (readers.length > 1) record.others = readers.slice(1);
       if (message.subject !== undefined) record.subject = message.subject;
       if (message.replyTo !== undefined) record.replyTo = message.replyTo;
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;

@@ -88,13 +88,14 @@ export function addOrgCommands(program: Command, { root, newRoot, output, Option
     .addOption(new Option('--chart <kind>', "structure: everyone to everyone of their department, and the leads to each other; department: the same without the leads meeting; edges: who wrote to whom in the data (circular: a run can only draw a subgraph of what it is compared with)").choices(['structure', 'department', 'edges']).default('structure'))
     .option('--people <n>', 'import a random piece of the network: this many people drawn at random, and the edges among them', positiveInteger)
     .option('--seed <n>', 'the seed the piece is drawn with (default 1)', seed)
+    .addOption(new Option('--lists <lists>', 'departments: a mailing list a department (org/lists/dept_<label>.yaml), every member on it and able to post, and leads told to post split work there').choices(['none', 'departments']).default('none'))
     .option('--template <name-or-folder>', "take org.yaml's settings and model registry from this org template or a folder of your own (default: the default org's)")
     .option('--model <model>', 'the registry model every agent runs on (default offline)')
     .option('--credits <n>', "each agent's budget (default 5)", credits)
     .option('--name <name>', "the org's name (default: from the file's name)")
     .option('--dry-run', 'write nothing: say what would be made, and the files and bytes it would write')
     .option('--json', 'print JSON')
-    .action((edges: string, options: { labels?: string; chart?: 'structure' | 'department' | 'edges'; people?: number; seed?: number; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
+    .action((edges: string, options: { labels?: string; chart?: 'structure' | 'department' | 'edges'; lists?: 'none' | 'departments'; people?: number; seed?: number; template?: string; model?: string; credits?: number; name?: string; dryRun?: boolean; json?: boolean }) =>
       execute(async () => command('import-network').importNetworkCommand(newRoot(), edges, options, output)),
     );
 

@@ -16,6 +16,7 @@ export interface ImportNetworkFlags {
   chart?: ChartEdges;
   people?: number;
   seed?: number;
+  lists?: 'none' | 'departments';
   template?: string;
   model?: string;
   credits?: number;
@@ -40,6 +41,7 @@ export function importNetworkLines(report: ImportNetworkReport): string[] {
     ...(report.piece === undefined ? [] : [`  a random piece of the network: ${formatCount(report.piece.people)} of its ${formatCount(report.piece.of)} people (seed ${report.piece.seed}), and the edges among them`]),
     `  the data: ${formatCount(report.edges)} directed edges between people (${formatCount(report.selfLoops)} self-loop(s) left out${report.repeated > 0 ? `, ${formatCount(report.repeated)} repeated line(s) counted once` : ''})`,
     `  ${chart}`,
+    ...(report.lists > 0 ? [`  org/lists/: ${formatCount(report.lists)} mailing list(s), one a department of two or more (dept_<label>), each member on it and able to post; leads post split work there`] : []),
     `  org.yaml: engine.max_messages_per_turn ${formatCount(report.messageCap)}, so a lead can write to every member in one turn; ${NETWORK_EXPERIMENT_FILE} gives every lead a task, in five seeded repeats`,
     `${verb} ${formatCount(plan.files)} files, ${formatCount(plan.bytes)} bytes: ${formatCount(plan.resumes)} resumes (the largest ${formatCount(plan.largestResume)} bytes; a resume is read up to ${formatCount(MAX_EDITED_MARKDOWN_BYTES)}) and org/chart.yaml of ${formatCount(plan.chartBytes)} bytes (read up to ${formatCount(MAX_ORG_YAML_BYTES)})`,
     report.written ? `Next: \`${hint(`experiment ${shellWord(join(where, NETWORK_EXPERIMENT_FILE))}`)}\`, then \`${hint(`analyze --reference ${report.edgesFile}${report.labelsFile === undefined ? '' : ` --labels ${report.labelsFile}`} --runs ${shellWord(join(where, 'experiments', report.name))}`)}\`.` : 'Nothing was written (--dry-run).',
@@ -53,6 +55,7 @@ export function importNetworkCommand(root: string, edges: string, flags: ImportN
     chart: flags.chart ?? 'structure',
     ...(flags.people === undefined ? {} : { people: flags.people }),
     ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags.lists === 'departments' ? { lists: 'departments' as const } : {}),
     template: flags.template === undefined ? defaultTemplateFolder(packageRoot()) : findTemplate(packageRoot(), flags.template, workingFolder()).folder,
     model: flags.model ?? 'offline',
     credits: flags.credits ?? 5,

@@ -19,7 +19,8 @@ export interface SearchOptions {
 
 /** One message as a line: turn, id, sender and recipient, subject or the start of the body. */
 export function messageLine(message: IndexedMessage, indent = ''): string {
-  return `${indent}[turn ${message.turn}] ${message.id} ${message.from} -> ${message.to}: ${message.subject ?? message.preview.slice(0, 80)}`;
+  const to = message.others === undefined ? message.to : [message.to, ...message.others].join(', ');
+  return `${indent}[turn ${message.turn}] ${message.id} ${message.from} -> ${to}: ${message.subject ?? message.preview.slice(0, 80)}`;
 }
 
 /** What the call that wrote a message cost, for a line: ` · 1,234 tokens · 0.0030 credits`; nothing for the human's. */

@@ -8,6 +8,7 @@ import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
+import { LISTS_FOLDER, mailingListProblems } from '../../org/lists/mailing-list.js';
 import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
@@ -94,6 +95,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
   problems.push(...(await checked(LEDGER_FILE, () => ledgerProblems(root))));
   if (org) {
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
+    problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
     problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
     problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
     problems.push(...(await checked('org/', () => sideFileWarnings(root))));

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
-import { parseMessageFileName, type Message } from '../../mailbox/message.js';
+import { isAddressedTo, parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { checkEdge } from '../../org/permissions.js';
@@ -43,9 +43,10 @@ export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox
     if (sender === seat || !checkEdge(org, sender, seat).allowed) continue;
     for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
-      if (parsedName && parsedName.to !== seat) continue;
+      // A name for one other person is skipped unread; a message to several may copy the seat.
+      if (parsedName && parsedName.to !== seat && parsedName.others === 0) continue;
       const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
-      if ('error' in result || result.message.to !== seat) continue;
+      if ('error' in result || !isAddressedTo(result.message, seat)) continue;
       messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id) });
     }
   }

@@ -8,7 +8,7 @@ import { messageFileName, messageId, parseMessageFileName, type Message, type Pr
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { checkEdge } from '../../org/permissions.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 
@@ -85,8 +85,9 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     if (!isValidAgentName(input.to)) {
       throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
     }
-    const verdict = checkEdge(org, seat, input.to);
-    if (!verdict.allowed) refused.push(verdict.reason);
+    // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to.
+    const problem = recipientProblem(org, seat, input.to);
+    if (problem !== undefined) refused.push(problem);
   }
   if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
   if (refused.length > 1) {

@@ -7,7 +7,7 @@ import type { AnsweredStart } from '../../mailbox/prompt-markup.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { outboxPath } from '../../mailbox/message-file.js';
 import { hintAfterOwnWrites, type OutboxHint } from '../../mailbox/outbox-scan.js';
-import { messageFileName, messageId, padTurn, parseMessageFileName, type Message } from '../../mailbox/message.js';
+import { messageFileName, messageId, padTurn, parseMessageFileName, recipientsOf, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { ProviderResponse } from '../../providers/provider.js';
@@ -25,6 +25,7 @@ import { isNoticeId, makeNotice, refusalNoticeBody, silentCutNotices, usageNotic
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
+import { readersOf } from '../../org/lists/recipients.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { MemoryLayer } from './prepare-call.js';
 import type { ReflectionAnswer } from './reflect.js';
@@ -135,7 +136,8 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   const replies: string[] = [];
   interpretation.messages.forEach((outgoing, index) => {
     const seq = index + 1;
-    const fileName = messageFileName(turn, seq, outgoing.to);
+    const everyone = recipientsOf(outgoing);
+    const fileName = messageFileName(turn, seq, outgoing.to, everyone.length - 1);
     const file = `${outboxPath(name)}/${fileName}`;
     const message: Message = {
       id: messageId(turn, name, seq),
@@ -148,22 +150,26 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
       usage,
       body: outgoing.body,
     };
+    if (outgoing.alsoTo !== undefined) message.alsoTo = outgoing.alsoTo;
+    if (outgoing.cc !== undefined) message.cc = outgoing.cc;
     if (outgoing.subject !== undefined) message.subject = outgoing.subject;
     if (outgoing.replyTo !== undefined) message.replyTo = outgoing.replyTo;
     if (outgoing.replyTo !== undefined) replies.push(outgoing.replyTo);
     writeFileAtomic(`${outbox}/${fileName}`, formatMessage(message));
     crashPoint('mid-write');
     sentMessages.push({ id: message.id, party: outgoing.to, priority: outgoing.priority, body: outgoing.body, ...(outgoing.subject !== undefined ? { subject: outgoing.subject } : {}) });
-    if (outgoing.to !== HUMAN) rememberWritten(root, file, message);
+    if (everyone.some((reader) => reader !== HUMAN)) rememberWritten(root, file, message);
     written.push(fileName);
-    log.push({ turn, at, event: 'sent', id: message.id, to: message.to, subject: message.subject ?? null, file });
+    log.push({ turn, at, event: 'sent', id: message.id, to: message.to, ...(everyone.length > 1 ? { others: everyone.slice(1) } : {}), subject: message.subject ?? null, file });
     events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
-    if (outgoing.to !== HUMAN) {
+    // One file, and one item of waiting mail for each reader: each reader's read state is its own.
+    for (const reader of readersOf(org, name, everyone)) {
+      if (reader === HUMAN) continue;
       newMail.push({
         kind: 'message',
         id: message.id,
         from: name,
-        to: outgoing.to,
+        to: reader,
         turn,
         file,
         priority: outgoing.priority,

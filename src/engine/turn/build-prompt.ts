@@ -2,6 +2,7 @@ import { PRIORITY_RANK, type Priority } from '../../mailbox/message.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup, renderRecalledMarkup, type AnsweredStart, type RecalledMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
+import { postableLists } from '../../org/lists/recipients.js';
 import type { SystemPieces } from '../record/call-trace.js';
 import type { ProviderRequest } from '../../providers/provider.js';
 import { MODEL_DEFAULTS } from '../../providers/model-defaults.js';
@@ -16,6 +17,9 @@ export interface InboxEntry {
   from: string;
   turn: number;
   priority: Priority;
+  /** For a message to several people: its `to:` and `cc:` names, comma-separated. */
+  to?: string;
+  cc?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers (PendingItem.answers), shown with it. */
@@ -153,13 +157,19 @@ function staticPart(org: Org, agent: Agent): StaticPart {
   // An agent that may write to everyone gets the org's one shared list (itself included, and said so),
   // so N such prompts hold one list of N names rather than N lists, and none of them walks the org.
   // Many agents' closing instructions are alike (all who have no team), so they are kept once too.
-  const sendTo = reachesEveryone(org, agent.name) ? { shared: everyoneLine(org) } : sendToLine(reachableFrom(org, agent.name));
+  const lists = listsLine(postableLists(org, agent.name));
+  const sendTo = reachesEveryone(org, agent.name) ? (lists === '' ? { shared: everyoneLine(org) } : everyoneLine(org) + lists) : sendToLine(reachableFrom(org, agent.name)) + lists;
   const part: StaticPart = {
     text: before + (typeof sendTo === 'string' ? sendTo : sendTo.shared) + after,
     pieces: [before, sendTo, { shared: after }],
   };
   parts.set(agent.name, part);
   return part;
+}
+
+/** The mailing lists the agent may post to, on a line of their own after whom it may write to; nothing when there are none. */
+function listsLine(lists: readonly string[]): string {
+  return lists.length === 0 ? '' : `\n${PROMPT_LABELS.lists} ${lists.join(', ')}`;
 }
 
 function sendToLine(reachable: string[]): string {

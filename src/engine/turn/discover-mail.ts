@@ -1,11 +1,9 @@
 import { messageFilesFor, readMessageFile, outboxPath } from '../../mailbox/message-file.js';
 import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
-import { quoteName } from '../../mailbox/message-text.js';
-import { parseMessageFileName } from '../../mailbox/message.js';
+import { isAddressedTo, parseMessageFileName, recipientsOf } from '../../mailbox/message.js';
 import { listOutbox, outboxWorthListing, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
-import { HUMAN, isValidAgentName, nameRecord } from '../../org/names.js';
+import { HUMAN, nameRecord } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { checkEdge } from '../../org/permissions.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { OutboxHintStore, OutboxHints } from '../record/outbox-hints.js';
 import { takenNames } from '../record/taken-files.js';
@@ -13,6 +11,7 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
+import { readersOf, recipientProblem } from '../../org/lists/recipients.js';
 import { StatAhead } from '../../storage/look-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -115,29 +114,37 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       }
       const { message, notes } = read;
       for (const note of notes) result.events.push({ type: 'warning', turn, file, message: note });
-      const verdict = isValidAgentName(message.to)
-        ? checkEdge(org, sender, message.to)
-        : { allowed: false as const, reason: `${quoteName(message.to)} is not an agent name` };
-      if (!verdict.allowed) {
-        const refusal = { to: message.to.slice(0, 64), reason: verdict.reason, ...(message.subject ? { subject: message.subject } : {}), file };
-        refusals.push(refusal);
-        result.events.push({ type: 'message-refused', turn, from: sender, ...refusal, notice: scanNoticeId(turn, sender) });
+      // All its names or none, as a model's send (interpret-response.ts): one file is one delivery.
+      const everyone = recipientsOf(message);
+      const refused = everyone.flatMap((name) => {
+        const reason = recipientProblem(org, sender, name);
+        return reason === undefined ? [] : [{ name, reason: everyone.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
+      });
+      if (refused.length > 0) {
+        for (const { name: to, reason } of refused) {
+          const refusal = { to: to.slice(0, 64), reason, ...(message.subject ? { subject: message.subject } : {}), file };
+          refusals.push(refusal);
+          result.events.push({ type: 'message-refused', turn, from: sender, ...refusal, notice: scanNoticeId(turn, sender) });
+        }
         undelivered.push(name);
         continue;
       }
       result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
-      if (message.to === HUMAN) continue;
-      result.pending.push({
-        kind: 'message',
-        id: message.id,
-        from: sender,
-        to: message.to,
-        turn: message.turn,
-        file,
-        priority: message.priority,
-        ...(message.subject ? { subject: message.subject } : {}),
-        ...(message.replyTo !== undefined ? answeredFile(root, org, message.replyTo, sender) : {}),
-      });
+      const answers = message.replyTo !== undefined ? answeredFile(root, org, message.replyTo, sender) : {};
+      for (const reader of readersOf(org, sender, everyone)) {
+        if (reader === HUMAN) continue;
+        result.pending.push({
+          kind: 'message',
+          id: message.id,
+          from: sender,
+          to: reader,
+          turn: message.turn,
+          file,
+          priority: message.priority,
+          ...(message.subject ? { subject: message.subject } : {}),
+          ...answers,
+        });
+      }
     }
     if (undelivered.length > 0) result.undelivered[sender] = undelivered;
     if (refusals.length > 0) {
@@ -194,7 +201,7 @@ function memberSet(members: readonly string[]): ReadonlySet<string> {
 function answeredFile(root: string, org: Org, id: string, sender: string): { answers?: AnsweredStart } {
   for (const ref of messageFilesFor(root, id)) {
     const read = readMessageFile(root, ref.sender, ref.name, 0, org.settings.max_body_chars);
-    if ('error' in read || read.message.id !== id || read.message.to !== sender) continue;
+    if ('error' in read || read.message.id !== id || !isAddressedTo(read.message, sender)) continue;
     return { answers: answeredStart(read.message) };
   }
   return {};

@@ -1,8 +1,7 @@
-import { PRIORITIES, type Priority } from '../../mailbox/message.js';
+import { MAX_RECIPIENTS, PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, idProblem, MAX_NAME_CHARS, quoteName } from '../../mailbox/message-text.js';
-import { isValidAgentName } from '../../org/names.js';
 import type { Agent, Org } from '../../org/org.js';
-import { checkEdge } from '../../org/permissions.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import { isResultTool } from '../../tools/builtin-definitions.js';
 import { resolveMcpName } from '../../tools/mcp/mcp-servers.js';
@@ -10,7 +9,10 @@ import { checkArguments, type ArgumentSpec } from './tool-arguments.js';
 
 /** A message the engine will write on an agent's behalf. */
 export interface OutgoingMessage {
+  /** The first recipient; `alsoTo` and `cc` the others, when the send named several. */
   to: string;
+  alsoTo?: string[];
+  cc?: string[];
   body: string;
   subject?: string;
   priority: Priority;
@@ -39,7 +41,8 @@ export interface Interpretation {
 export const MEMORY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const SEND_ARGUMENTS: Record<string, ArgumentSpec> = {
-  to: { kind: 'string', required: true },
+  to: { kind: 'name-or-names', required: true },
+  cc: { kind: 'names', required: false },
   body: { kind: 'string', required: true },
   subject: { kind: 'string', required: false },
   priority: { kind: 'enum', values: PRIORITIES, required: false },
@@ -91,32 +94,43 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       }
       continue;
     }
-    const parsed = checkArguments<{ to: string; body: string; subject?: string; priority?: Priority; reply_to?: string }>(call.arguments, SEND_ARGUMENTS);
+    const parsed = checkArguments<{ to: string | string[]; cc?: string[]; body: string; subject?: string; priority?: Priority; reply_to?: string }>(call.arguments, SEND_ARGUMENTS);
     if ('problems' in parsed) {
       invalidCalls.push(
-        `send_message: ${parsed.problems.join('; ')}; expected { to: string, body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
+        `send_message: ${parsed.problems.join('; ')}; expected { to: string | string[], cc?: string[], body: string, subject?: string, priority?: ${PRIORITIES.join(' | ')}, reply_to?: string }`,
       );
       continue;
     }
-    const { to, body, subject, priority, reply_to: replyTo } = parsed.value;
-    const shortSubject = subject === undefined ? undefined : capSubject(subject).subject;
-    const refuse = (reason: string): void => {
-      result.refusals.push({ to: to.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
-    };
-    if (!isValidAgentName(to)) {
-      refuse(`${quoteName(to)} is not an agent name; names are like "planner" or "coder_01", with no slashes or dots`);
+    const { body, subject, priority, reply_to: replyTo } = parsed.value;
+    const toList = [...new Set(typeof parsed.value.to === 'string' ? [parsed.value.to] : parsed.value.to)];
+    const ccList = [...new Set(parsed.value.cc ?? [])].filter((name) => !toList.includes(name));
+    const to = toList[0] as string;
+    const everyone = [...toList, ...ccList];
+    if (everyone.length > MAX_RECIPIENTS) {
+      invalidCalls.push(`send_message: names ${everyone.length} people in to and cc; a message reaches at most ${MAX_RECIPIENTS} (a mailing list reaches more)`);
       continue;
     }
-    const verdict = checkEdge(org, agent.name, to);
-    if (!verdict.allowed) {
-      refuse(verdict.reason);
+    const shortSubject = subject === undefined ? undefined : capSubject(subject).subject;
+    const refuse = (name: string, reason: string): void => {
+      result.refusals.push({ to: name.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
+    };
+    // A message reaches all its names or none: its one file is one delivery, and a copy the chart
+    // refuses must not be readable by id from it (readable-mail.ts). Each refused name is told.
+    const refused = everyone.flatMap((name) => {
+      const reason = recipientProblem(org, agent.name, name);
+      return reason === undefined ? [] : [{ name, reason: everyone.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
+    });
+    if (refused.length > 0) {
+      for (const { name, reason } of refused) refuse(name, reason);
       continue;
     }
     if (result.messages.length >= settings.max_messages_per_turn) {
-      refuse(`over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
+      refuse(to, `over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
       continue;
     }
     const message: OutgoingMessage = { to, body: capBody(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };
+    if (toList.length > 1) message.alsoTo = toList.slice(1);
+    if (ccList.length > 0) message.cc = ccList;
     if (shortSubject !== undefined) message.subject = shortSubject;
     if (replyTo !== undefined && replyTo.trim() !== '') {
       // An id cut short would name another message, or none: it is kept whole or not at all.

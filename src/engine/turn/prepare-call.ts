@@ -82,6 +82,11 @@ export function prepareCall(
       continue;
     }
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
+    // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
+    if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
+      entry.to = [read.message.to, ...(read.message.alsoTo ?? [])].join(', ');
+      if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
+    }
     if (read.message.subject !== undefined) entry.subject = read.message.subject;
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;

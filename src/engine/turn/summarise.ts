@@ -1,4 +1,4 @@
-import type { Message } from '../../mailbox/message.js';
+import { recipientsOf, type Message } from '../../mailbox/message.js';
 import type { MessageSummary } from '../events.js';
 
 /** The short form of a message that events carry. */
@@ -13,6 +13,8 @@ export function summarise(message: Message, file: string): MessageSummary {
     preview: firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine,
     file,
   };
+  const everyone = recipientsOf(message);
+  if (everyone.length > 1) summary.others = everyone.slice(1);
   if (message.subject !== undefined) summary.subject = message.subject;
   if (message.replyTo !== undefined) summary.replyTo = message.replyTo;
   return summary;

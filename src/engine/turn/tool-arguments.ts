@@ -1,5 +1,11 @@
-/** What a tool's argument may be: a string, or one of a few strings. */
-export type ArgumentSpec = { kind: 'string'; required: boolean } | { kind: 'enum'; values: readonly string[]; required: boolean };
+/**
+ * What a tool's argument may be: a string, one of a few strings, a list of strings (`names`), or
+ * either a string or a list of strings (`name-or-names`: `to` of send_message).
+ */
+export type ArgumentSpec =
+  | { kind: 'string'; required: boolean }
+  | { kind: 'enum'; values: readonly string[]; required: boolean }
+  | { kind: 'names' | 'name-or-names'; required: boolean };
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -24,6 +30,13 @@ export function checkArguments<T>(value: unknown, spec: Record<string, ArgumentS
     const given = input[field];
     if (given === undefined) {
       if (rule.required) problems.push(`${field}: is required`);
+      continue;
+    }
+    if (rule.kind === 'names' || rule.kind === 'name-or-names') {
+      const list = Array.isArray(given) && given.every((item) => typeof item === 'string');
+      if (list && given.length === 0) problems.push(`${field}: must name at least one`);
+      else if (list || (rule.kind === 'name-or-names' && typeof given === 'string')) output[field] = given;
+      else problems.push(`${field}: expected ${rule.kind === 'names' ? 'a list of names' : 'a name or a list of names'}, received ${describe(given)}`);
       continue;
     }
     if (typeof given !== 'string') {

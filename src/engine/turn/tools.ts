@@ -9,12 +9,16 @@ export const TOOL_DEFINITIONS: Record<ToolName, ToolDefinition> = {
   send_message: {
     name: 'send_message',
     description:
-      'Send a message to another agent of the organisation. Call it once per message. ' +
-      'Only agents listed as ones you may send messages to can receive it.',
+      'Send a message to other agents of the organisation: one file, read by each name in "to" and "cc". Call it once per message. ' +
+      'Only agents listed as ones you may send messages to can receive it; if one of the names is refused, the message goes to no one and you are told why.',
     parameters: {
       type: 'object',
       properties: {
-        to: { type: 'string', description: 'The recipient: an agent name, for example "planner".' },
+        to: {
+          anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }],
+          description: 'The recipient, an agent name such as "planner", or several as a list, such as ["planner", "hr"].',
+        },
+        cc: { type: 'array', items: { type: 'string' }, description: 'Agents sent a copy, for example ["hr"]; they read it as the recipients do.' },
         body: { type: 'string', description: 'The message, in markdown.' },
         subject: { type: 'string', description: 'A short subject line.' },
         priority: { type: 'string', enum: [...PRIORITIES], description: 'How urgent it is; "normal" if unsure.' },

@@ -14,6 +14,7 @@ import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } f
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';
 import { Variation, type VariationSettings } from './variation.js';
+import { copiesFor, listToPost } from './copies.js';
 
 /**
  * The built-in deterministic model: no network, no key. It reads its prompt the
@@ -140,7 +141,10 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       // Split among those who share the role when the instructions say so, and with those the task names; each report comes back under the same subject.
       const sharers = asksToHire(item) || routed ? [delegate] : [...new Set([...sharersOf(view, delegate, item.from), ...named])];
       const passed = question ? `\n\n${PASSED_ON}` : '';
-      for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
+      // Split work goes as one post to the list its instructions name, when it may post there (copies.ts).
+      const list = sharers.length > 1 ? listToPost(view) : undefined;
+      if (list) calls.push(send(list, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, '') + passed, item.id));
+      else for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
       const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}) });
       // A dropped step: the note of who asked is never made, so the report that comes back goes no further.
       if (canRemember && !variation.happens('drop', ...place)) calls.push({ name: 'remember', arguments: { key, text: note } });
@@ -162,7 +166,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
     const to = replyTarget(view, item.from);
     if (to && canSend) {
       const report = composeWorkReport(view, subject, item.body, tool?.said, variation.happens('longer', ...place));
-      calls.push(send(to, `Re: ${stripReply(subject)}`, report, item.id));
+      // A task that reached several people is answered to all of them: the sender, the others copied.
+      calls.push(withCopies(send(to, `Re: ${stripReply(subject)}`, report, item.id), copiesFor(view, item, to)));
       const shared = shareReport(view, to, `Re: ${stripReply(subject)}`, report, variation, place);
       if (shared) calls.push(send(shared.to, shared.subject, shared.body));
     }
@@ -215,6 +220,11 @@ function handBack(view: PromptView, task: TaskNote, report: { key: string; subje
 /** Who takes a request to hire: the member of its team who may propose hires (the prompt marks them). */
 function hirerFor(view: PromptView, asker: string): string | undefined {
   return view.team.find((member) => member.canHire && member.name !== asker && view.sendTo.has(member.name))?.name;
+}
+
+/** A send with `cc:` added when there are copies to make; the call as it was when there are none. */
+function withCopies(call: Call, copies: readonly string[]): Call {
+  return copies.length === 0 ? call : { ...call, arguments: { ...call.arguments, cc: [...copies] } };
 }
 
 function send(to: string, subject: string, body: string, replyTo?: string): Call {

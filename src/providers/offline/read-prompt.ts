@@ -27,6 +27,8 @@ export interface PromptView {
   team: Array<{ name: string; title: string; canHire?: boolean }>;
   /** Whom it may send to, each with its place in the prompt's list (the order its chart entry gives). Shared: not to be changed. */
   sendTo: ReadonlyMap<string, number>;
+  /** The mailing lists it may post to (PROMPT_LABELS.lists), when the prompt names any. */
+  lists?: ReadonlySet<string>;
   memory: Map<string, string>;
   /** The memories of its stream the engine retrieved for this call, best first (none when it keeps no stream). */
   recalled: RecalledMarkup[];
@@ -197,5 +199,7 @@ export function readPrompt(request: ProviderRequest): PromptView {
     turn: parseTurnLine(user),
   };
   if (manager && manager !== '(nobody)') view.manager = manager;
+  const lists = labelledLine(system, PROMPT_LABELS.lists);
+  if (lists) view.lists = new Set(lists.split(',').map((name) => name.trim()).filter((name) => name !== ''));
   return view;
 }

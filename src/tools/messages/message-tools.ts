@@ -1,5 +1,7 @@
 import { idProblem } from '../../mailbox/message-text.js';
-import { renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import { messageMarkup, renderMessageMarkup } from '../../mailbox/prompt-markup.js';
+import { listNames, mayReadList } from '../../org/lists/mailing-list.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import { openMail, type DeliveredMail } from '../../mailbox/readable-mail.js';
 import type { Agent, Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
@@ -29,8 +31,8 @@ export function readMessageTool(context: MessageToolContext, id: unknown): ToolR
   const wanted = id.trim();
   const problem = idProblem(wanted);
   if (problem !== undefined) return toolError(`the id ${problem}`);
-  const opened = openMail(root, agent.name, wanted, context.delivered, org.settings.max_body_chars);
-  if ('message' in opened) return toolOk(renderMessageMarkup(opened.message));
+  const opened = openMail(root, agent.name, wanted, context.delivered, org.settings.max_body_chars, (list, reader) => mayReadList(root, org, list, reader));
+  if ('message' in opened) return toolOk(renderMessageMarkup(messageMarkup(opened.message)));
   if ('unreadable' in opened) return toolError(`message ${wanted} cannot be read now: it ${opened.unreadable}`);
   if (opened.none === 'missing') return toolError(`there is no message ${wanted}`);
   if (opened.none === 'never-delivered') return toolError(`${wanted} was never delivered: lemming refused or skipped it (you were told why), or has not taken it in yet`);
@@ -48,5 +50,8 @@ export function listAgentsTool(org: Org, agent: Agent): ToolResult {
   // A hire may start from one of these (hire_agent's `template`): said here, where one who hires looks first.
   const templates = agent.tools.includes('hire_agent') ? describeAgentTemplates(readAgentTemplates(org.root).templates) : [];
   if (templates.length > 0) lines.push('', 'Agent templates a hire may start from (hire_agent template):', ...templates);
+  // Lists are named in send_to like agents: those this agent may post to, by the one rule of a send.
+  const lists = listNames(org.root).filter((list) => !org.agents.has(list) && recipientProblem(org, agent.name, list) === undefined);
+  if (lists.length > 0) lines.push('', `Mailing lists you may post to (send_message to the list's name; each member reads it): ${lists.join(', ')}`);
   return toolOk(lines.join('\n'));
 }

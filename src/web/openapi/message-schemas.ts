@@ -47,6 +47,7 @@ export const indexedMessageSchema = z
     id: z.string(),
     from: z.string(),
     to: z.string(),
+    others: z.array(z.string()).optional().describe('for a message to several people: everyone past `to` (the rest of its `to:` list, then `cc:`)'),
     turn: count,
     created: z.string(),
     subject: z.string().optional(),

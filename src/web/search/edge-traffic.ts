@@ -12,14 +12,17 @@ export function edgeTraffic(index: MessageIndex, turn: number): ChartEdge[] {
   if (cached && cached.index === index && cached.version === index.version && cached.turn === turn) return cached.edges;
   const counts = new Map<string, ChartEdge>();
   for (const message of index.all()) {
-    const key = `${message.from}\n${message.to}`;
-    let used = counts.get(key);
-    if (!used) {
-      used = { from: message.from, to: message.to, recent: 0, total: 0 };
-      counts.set(key, used);
+    // A message to several people passes along each of their edges.
+    for (const to of message.others === undefined ? [message.to] : [message.to, ...message.others]) {
+      const key = `${message.from}\n${to}`;
+      let used = counts.get(key);
+      if (!used) {
+        used = { from: message.from, to, recent: 0, total: 0 };
+        counts.set(key, used);
+      }
+      used.total += 1;
+      if (message.turn > turn - RECENT_TURNS) used.recent += 1;
     }
-    used.total += 1;
-    if (message.turn > turn - RECENT_TURNS) used.recent += 1;
   }
   cached = { index, version: index.version, turn, edges: [...counts.values()] };
   return cached.edges;

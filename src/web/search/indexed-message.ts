@@ -1,4 +1,4 @@
-import type { Message } from '../../mailbox/message.js';
+import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { previewOf } from '../../ui/shared/preview.js';
 import type { IndexedMessage } from '../api-types.js';
 
@@ -19,6 +19,8 @@ export function toIndexed(message: Message, file: string): IndexedMessage {
     file,
     preview: previewOf(message.body, PREVIEW_CHARS),
   };
+  const everyone = recipientsOf(message);
+  if (everyone.length > 1) entry.others = everyone.slice(1);
   if (message.subject !== undefined) entry.subject = message.subject;
   if (message.replyTo !== undefined) entry.replyTo = message.replyTo;
   if (message.usage) {

@@ -10,8 +10,8 @@ export function searchIndexPath(root: string): string {
   return join(statePaths(root).cache, 'search-index.json');
 }
 
-/** Bumped whenever the saved shape changes: an index of another version is rebuilt (4: previews are plain words cut at a word). */
-export const SAVED_FORMAT = 4;
+/** Bumped whenever the saved shape changes: an index of another version is rebuilt (4: previews are plain words cut at a word; 5: a message to several people keeps `others`). */
+export const SAVED_FORMAT = 5;
 
 /** What the index knows of one outbox: when it was last listed, and the id of each file (null: not a message). */
 export interface OutboxRecord {

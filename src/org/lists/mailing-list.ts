@@ -1,0 +1,182 @@
+import { readdirSync, statSync } from 'node:fs';
+import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
+import { parseYamlSource } from '../../editable/yaml-source.js';
+import type { Problem } from '../../errors.js';
+import { forgetAtNextCommand } from '../../invocation.js';
+import { isValidAgentName } from '../names.js';
+import type { Org } from '../org.js';
+
+/** Where mailing lists live, relative to the org root: one YAML file a list, named for it. */
+export const LISTS_FOLDER = 'org/lists';
+
+/** Who a list lets do something: its members, everyone, or the names given. */
+export type ListAudience = 'members' | '*' | ReadonlySet<string>;
+
+/**
+ * A mailing list (`org/lists/<name>.yaml`): a name of the chart like an agent's, that an agent with
+ * an edge to it (`send_to`) and leave to post (`may_post`) writes to; each member reads the post, by
+ * the list's rule rather than its own `read_from`. A post is one file in the poster's outbox.
+ */
+export interface MailingList {
+  name: string;
+  /** The file, relative to the org root. */
+  file: string;
+  /** Who reads each post, in the order written. */
+  members: readonly string[];
+  /** Who may post (default: its members). */
+  mayPost: ListAudience;
+  /** Who may open a post by id later, members or not (default: its members). */
+  archive: ListAudience;
+  description?: string;
+}
+
+/** How many members one list may have: a post waits once for each, so a bound keeps a post's delivery bounded. */
+export const MAX_LIST_MEMBERS = 100_000;
+
+const FIELDS = ['description', 'members', 'may_post', 'archive'];
+
+export const LIST_EXAMPLE = ['description: Everyone in the release team', 'members: [planner, coder_01, hr]', 'may_post: members    # or "*", or a list of names', 'archive: members     # who may read old posts by id'].join('\n');
+
+/** The file of the list `name`. */
+export function listFile(name: string): string {
+  return `${LISTS_FOLDER}/${name}.yaml`;
+}
+
+/** Whether `org/lists/<name>.yaml` exists: a name of the chart that is a list, not a missing agent. One `stat`. */
+export function isListName(root: string, name: string): boolean {
+  return isValidAgentName(name) && statSync(`${root}/${listFile(name)}`, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** The names of the org's lists, in name order (for `validate` and the docs): the files under org/lists/ whose names pass the name rule. */
+export function listNames(root: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(`${root}/${LISTS_FOLDER}`);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
+}
+
+/** What loading one list gives: the list when the file is valid, and every problem (the file, the field, a valid example). */
+export interface LoadedList {
+  list?: MailingList;
+  problems: Problem[];
+}
+
+/** Per file, in this process: the stamp it was read at and what it gave, so a turn's posts to one list read it once. */
+const loaded = new Map<string, { stamp: string; result: LoadedList }>();
+forgetAtNextCommand(() => loaded.clear());
+
+/**
+ * The list `name` of the org at `root`, read through the one loader of editable files; undefined
+ * when there is no such file. A file unchanged since it was last read (its size and time) is not
+ * read again. A list named like an agent of the org is refused: names are shared, and the agent's wins.
+ */
+export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: string): LoadedList | undefined {
+  if (!isValidAgentName(name)) return undefined;
+  const file = listFile(name);
+  const path = `${root}/${file}`;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const stamp = `${stat.mtimeMs} ${stat.size} ${org.agents.has(name)}`;
+  const kept = loaded.get(path);
+  if (kept && kept.stamp === stamp) return kept.result;
+  const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name));
+  if ('missing' in read) return undefined;
+  const result: LoadedList = 'list' in read ? (read as LoadedList) : { problems: read.problems };
+  if (org.agents.has(name)) {
+    result.problems = [...result.problems, { file, message: `is a list named ${name}, but ${name} is an agent of this org; lists and agents share one set of names (rename the file)`, severity: 'error' }];
+    delete result.list;
+  }
+  loaded.set(path, { stamp, result });
+  return result;
+}
+
+/** Check the text of `org/lists/<name>.yaml`. Pure. */
+export function parseMailingList(text: string, name: string): LoadedList {
+  const file = listFile(name);
+  const { source, problems } = parseYamlSource(text, file);
+  if (!source) return { problems };
+  const found: Problem[] = [];
+  const problem = (field: string | undefined, message: string): void => {
+    const line = source.lineOf(field === undefined ? [] : [field]);
+    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid list looks like\n${LIST_EXAMPLE}` : message, severity: 'error' });
+  };
+  const value = source.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problem(undefined, 'must be a map with `members:`');
+    return { problems: found };
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!FIELDS.includes(key)) problem(key, `unknown field ${JSON.stringify(key)}; a list has ${FIELDS.join(', ')}`);
+  const members = names(record.members, 'members', problem);
+  if (members !== undefined && members.length > MAX_LIST_MEMBERS) problem('members', `has ${members.length} names; a list has at most ${MAX_LIST_MEMBERS}`);
+  const mayPost = audience(record.may_post, 'may_post', problem);
+  const archive = audience(record.archive, 'archive', problem);
+  if (record.description !== undefined && typeof record.description !== 'string') problem('description', 'must be one line of text');
+  if (found.length > 0 || members === undefined || mayPost === undefined || archive === undefined) return { problems: found };
+  const list: MailingList = { name, file, members, mayPost, archive };
+  if (typeof record.description === 'string') list.description = record.description.trim();
+  return { list, problems: [] };
+}
+
+function names(value: unknown, field: string, problem: (field: string, message: string) => void): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    problem(field, `must be a list of agent names${value === undefined ? ' (it is missing)' : ''}, for example \`${field}: [planner, hr]\``);
+    return undefined;
+  }
+  const bad = value.find((item) => !isValidAgentName(item));
+  if (bad !== undefined) {
+    problem(field, `names ${JSON.stringify(bad)}, which is not an agent name (like "planner" or "coder_01")`);
+    return undefined;
+  }
+  return [...new Set(value as string[])];
+}
+
+function audience(value: unknown, field: string, problem: (field: string, message: string) => void): ListAudience | undefined {
+  if (value === undefined || value === 'members') return 'members';
+  if (value === '*') return '*';
+  const list = names(value, field, (at, message) => problem(at, `${message}, or \`members\`, or "*"`));
+  return list === undefined ? undefined : new Set(list);
+}
+
+/** Each list's members as a set, made once per loaded list. */
+const memberSets = new WeakMap<MailingList, ReadonlySet<string>>();
+
+/** Whether `name` is a member of `list`. */
+export function isMember(list: MailingList, name: string): boolean {
+  let set = memberSets.get(list);
+  if (!set) memberSets.set(list, (set = new Set(list.members)));
+  return set.has(name);
+}
+
+/** Whether `name` is one of those `audience` lets in, given the list's members. */
+export function inAudience(list: MailingList, audience: ListAudience, name: string): boolean {
+  if (audience === '*') return true;
+  if (audience === 'members') return isMember(list, name);
+  return audience.has(name);
+}
+
+/** Whether `reader` may open a post to the list by id: a member (it was delivered to them), or one its `archive:` lets in. */
+export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string, reader: string): boolean {
+  const found = loadMailingList(root, org, list)?.list;
+  return found !== undefined && (isMember(found, reader) || inAudience(found, found.archive, reader));
+}
+
+/**
+ * Every problem of the org's lists, for `lemming validate`: each file's own, and a member that is no
+ * agent of the org (a warning: that name reads nothing until it joins).
+ */
+export function mailingListProblems(root: string, org: Pick<Org, 'agents'>): Problem[] {
+  const problems: Problem[] = [];
+  for (const name of listNames(root)) {
+    const loaded = loadMailingList(root, org, name);
+    if (!loaded) continue;
+    problems.push(...loaded.problems);
+    loaded.list?.members.forEach((member, index) => {
+      if (!org.agents.has(member)) problems.push({ file: listFile(name), field: `members.${index}`, message: `names ${JSON.stringify(member)}, which is not an agent of this org; that name reads nothing until it joins`, severity: 'warning' });
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,68 @@
+import { quoteName } from '../../mailbox/message-text.js';
+import { inAudience, loadMailingList } from './mailing-list.js';
+import { isValidAgentName } from '../names.js';
+import type { Org } from '../org.js';
+import { checkEdge } from '../permissions.js';
+
+/**
+ * Why a message from `sender` may not reach `name`, or undefined when it may. One rule for a
+ * model's send (interpret-response.ts) and a file found in an outbox (discover-mail.ts): the name
+ * rule; then, for an agent, both ends of the chart's edge (checkEdge); for a mailing list
+ * (org/lists/<name>.yaml), the sender's edge to the list (`send_to`) and the list's `may_post`.
+ */
+export function recipientProblem(org: Org, sender: string, name: string): string | undefined {
+  if (!isValidAgentName(name)) return `${quoteName(name)} is not an agent name; names are like "planner" or "coder_01", with no slashes or dots`;
+  // The common case costs what it always did: an agent's name never looks for a list.
+  if (org.agents.has(name)) return reasonOf(checkEdge(org, sender, name));
+  const loaded = loadMailingList(org.root, org, name);
+  if (!loaded) return reasonOf(checkEdge(org, sender, name));
+  if (!loaded.list) return `the list ${name} cannot be used until its file is fixed (org/lists/${name}.yaml: ${firstLine(loaded.problems[0]?.message)})`;
+  const poster = org.agents.get(sender);
+  if (!poster) return `${sender} is not an agent of this org`;
+  if (poster.sendTo !== '*' && !poster.sendTo.has(name)) return `${sender} may not send to the list ${name} (chart.yaml: agents.${sender}.send_to)`;
+  if (!inAudience(loaded.list, loaded.list.mayPost, sender)) return `${sender} may not post to the list ${name} (org/lists/${name}.yaml: may_post)`;
+  return undefined;
+}
+
+/**
+ * Everyone who reads a message from `sender` to `names` (already let through by recipientProblem):
+ * an agent named, and each member of a list named, once each, in the order written, never the
+ * sender itself, and only agents of the org (a member who left reads nothing). The human is
+ * among them when named; the engine keeps no waiting mail for a person.
+ */
+export function readersOf(org: Org, sender: string, names: readonly string[]): readonly string[] {
+  // A message to one agent, nearly every message: no set, no copy.
+  if (names.length === 1 && org.agents.has(names[0] as string)) return names;
+  const readers = new Set<string>();
+  for (const name of names) {
+    if (org.agents.has(name)) {
+      readers.add(name);
+      continue;
+    }
+    const list = loadMailingList(org.root, org, name)?.list;
+    for (const member of list?.members ?? []) if (member !== sender && org.agents.has(member)) readers.add(member);
+  }
+  return [...readers];
+}
+
+function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {
+  return verdict.allowed ? undefined : verdict.reason;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? 'it has a problem').split('\n')[0] as string;
+}
+
+/**
+ * The mailing lists `sender` may post to, in the order its `send_to` names them: the names of its
+ * `send_to` that are no agent's and that recipientProblem lets through. An agent whose `send_to` is
+ * `"*"` is shown none (it may still post to a list it is told of): listing the folder for every
+ * prompt of an org where everyone writes to everyone is not worth it.
+ */
+export function postableLists(org: Org, sender: string): string[] {
+  const sendTo = org.agents.get(sender)?.sendTo;
+  if (sendTo === undefined || sendTo === '*') return [];
+  const lists: string[] = [];
+  for (const name of sendTo) if (!org.agents.has(name) && recipientProblem(org, sender, name) === undefined) lists.push(name);
+  return lists;
+}

@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import { statePaths } from '../../src/engine/record/state-paths.js';
+import { deliveredMail } from '../../src/engine/record/taken-files.js';
+import { readOrgRecords } from '../../src/analysis/records/read-records.js';
+import { mailingListProblems, parseMailingList } from '../../src/org/lists/mailing-list.js';
+import { loadOrg } from '../../src/org/load-org.js';
+import type { ProviderRequest } from '../../src/providers/provider.js';
+import { readMessageTool } from '../../src/tools/messages/message-tools.js';
+import { MessageIndex } from '../../src/web/search/message-index.js';
+import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
+import { defaultOrg, humanSends, inboxOf, listOutbox, ofType, read, runEngine, write } from '../helpers/temp-org.js';
+
+const withProvider = (provider: ScriptedProvider) => ({ providerFactory: () => provider });
+const firstCall = (provider: ScriptedProvider, agent: string): ProviderRequest | undefined => provider.requests.find((request) => request.agent === agent);
+
+/** The default org with a list `team` (planner, hr, coder_01) that the manager and hr have an edge to; only the manager may post. */
+function orgWithList(archive = 'members'): string {
+  const root = defaultOrg();
+  write(root, 'org/lists/team.yaml', `description: The release team\nmembers: [planner, hr, coder_01]\nmay_post: [manager]\narchive: ${archive}\n`);
+  const chart = read(root, 'org/chart.yaml').replace('send_to: [human, planner, hr, janitor]', 'send_to: [human, planner, hr, janitor, team]');
+  write(root, 'org/chart.yaml', chart.replace(/(hr:\n\s+reports_to: manager\n\s+send_to: )\[manager\]/, '$1[manager, team]'));
+  return root;
+}
+
+describe('mailing lists (org/lists/<name>.yaml)', () => {
+  test('a post is one file in the poster outbox; each member reads it by the list rule, once; a reply threads back to it', async () => {
+    const root = orgWithList();
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => {
+      if (request.agent === 'manager' && request.turn === 1) return { toolCalls: [sendCall('team', 'release on Friday', { subject: 'Release' })] };
+      if (request.agent === 'planner' && request.turn === 2) return { toolCalls: [sendCall('manager', 'noted')] };
+      return {};
+    });
+    const events = await runEngine(root, { maxTurns: 3 }, withProvider(provider));
+    expect(ofType(events, 'message-refused')).toEqual([]);
+    expect(listOutbox(root, 'manager')).toEqual(['000001-001-team.md']);
+    expect(read(root, 'agents/manager/outbox/000001-001-team.md')).toMatch(/^to: team$/m);
+    // coder_01 reads only from the planner in the chart: as a member it reads the list's posts.
+    for (const member of ['planner', 'hr', 'coder_01']) {
+      expect(inboxOf(firstCall(provider, member)).map((item) => [item.id, item.from, item.subject])).toEqual([['000001-manager-001', 'manager', 'Release']]);
+    }
+    expect(firstCall(provider, 'janitor')).toBeUndefined();
+    // The thread: the human's request, the post answering it, the planner's answer under that (reply_to filled in from the one message each was shown).
+    const thread = MessageIndex.open(root).thread('000001-manager-001');
+    expect(thread.map((entry) => [entry.id, entry.depth])).toEqual([['000000-human-001', 0], ['000001-manager-001', 1], ['000002-planner-001', 2]]);
+    // The network counts the post as an edge to each member.
+    const { org } = loadOrg(root);
+    const post = readOrgRecords(org).messages.find((message) => message.id === '000001-manager-001');
+    expect([post?.to, ...(post?.others ?? [])]).toEqual(['planner', 'hr', 'coder_01']);
+  });
+
+  test('posting needs an edge to the list and its may_post: each refusal says which', async () => {
+    const root = orgWithList();
+    // The chart names the list in send_to: a name of the chart, not a missing agent to warn about.
+    expect(loadOrg(root).problems.filter((problem) => problem.message.includes('"team"'))).toEqual([]);
+    write(root, 'agents/planner/outbox/note.md', '---\nto: team\n---\nno edge to the list\n');
+    write(root, 'agents/hr/outbox/note.md', '---\nto: team\n---\nan edge, but not a poster\n');
+    const provider = new ScriptedProvider(() => ({}));
+    const events = await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    const refused = ofType(events, 'message-refused').map((event) => `${event.from}: ${event.reason}`);
+    expect(refused).toEqual([
+      'hr: hr may not post to the list team (org/lists/team.yaml: may_post)',
+      'planner: planner may not send to the list team (chart.yaml: agents.planner.send_to)',
+    ]);
+    // No one read either file: the only calls are the two senders', each shown its notice.
+    expect(provider.requests.map((request) => [request.agent, inboxOf(request).map((item) => item.subject)])).toEqual([['hr', ['Not delivered']], ['planner', ['Not delivered']]]);
+  });
+
+  test('the human posts with lemming send when its send_to names the list and may_post lets it', async () => {
+    const root = orgWithList();
+    write(root, 'org/lists/team.yaml', 'members: [planner, hr]\nmay_post: [human]\n');
+    write(root, 'org/chart.yaml', read(root, 'org/chart.yaml').replace('send_to: [manager]\n    read_from: ["*"]', 'send_to: [manager, team]\n    read_from: ["*"]'));
+    humanSends(root, 'team', 'hello team', 'Hi');
+    expect(listOutbox(root, 'human')).toEqual(['000000-001-team.md']);
+    const provider = new ScriptedProvider(() => ({}));
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    expect(provider.requests.map((request) => request.agent).sort()).toEqual(['hr', 'planner']);
+  });
+
+  test('read_message by id: members, and those the archive names; no one else', async () => {
+    const root = orgWithList('[janitor]');
+    humanSends(root, 'manager', 'go');
+    const provider = new ScriptedProvider((request) => (request.agent === 'manager' && request.turn === 1 ? { toolCalls: [sendCall('team', 'for the team')] } : {}));
+    await runEngine(root, { maxTurns: 1 }, withProvider(provider));
+    const { org } = loadOrg(root);
+    const readAs = (name: string) => {
+      const agent = org.agents.get(name);
+      if (!agent) throw new Error(name);
+      return readMessageTool({ root, org, agent, delivered: deliveredMail(statePaths(root).taken, []) }, '000001-manager-001');
+    };
+    expect(readAs('coder_01')).toMatchObject({ isError: false });
+    expect(readAs('janitor')).toMatchObject({ isError: false });
+    expect(readAs('human')).toMatchObject({ isError: true });
+  });
+
+  test('a list file is checked: its fields, and a name an agent already has', () => {
+    expect(parseMailingList('members: planner\n', 'team').problems[0]?.message).toMatch(/must be a list of agent names/);
+    expect(parseMailingList('members: [planner]\nmay_post: someone\n', 'team').problems[0]).toMatchObject({ field: 'may_post' });
+    expect(parseMailingList('members: [planner]\nwho: x\n', 'team').problems[0]?.message).toMatch(/unknown field "who"/);
+    const root = defaultOrg();
+    write(root, 'org/lists/planner.yaml', 'members: [hr]\n');
+    write(root, 'org/lists/team.yaml', 'members: [hr, nobody]\n');
+    const { org } = loadOrg(root);
+    expect(mailingListProblems(root, org).map((problem) => `${problem.file} ${problem.severity}: ${problem.message}`)).toEqual([
+      expect.stringMatching(/^org\/lists\/planner\.yaml error: is a list named planner, but planner is an agent/),
+      expect.stringMatching(/^org\/lists\/team\.yaml warning: names "nobody", which is not an agent/),
+    ]);
+  });
+});
