@@ -6,6 +6,7 @@ import { formatCount, showCredits } from '../../format/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';
+import { budgetStatusLines } from '../../engine/budget/budget-text.js';
 
 /**
  * Past this many agents, the table lists the agents with something to show and counts the rest:
@@ -45,6 +46,9 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
     agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`${hint(`retry ${agent.name}`)}\` calls it again`] : [],
   );
   if (held.length > 0) output.out(held.join('\n'));
+  const breakerHeld = (status.breakerHeld ?? []).map((item) => `${item.agent} is held by a circuit breaker since turn ${item.turn} (${item.reason}); \`${hint(`retry ${item.agent}`)}\` calls it again`);
+  if (breakerHeld.length > 0) output.out(breakerHeld.join('\n'));
+  if (status.budget) output.out(budgetStatusLines(status.budget).join('\n'));
   if (status.awaiting) {
     const shown = status.awaiting.slice(0, 5).map((item) => `  ${item.id} from ${item.from} to ${item.to}, sent in turn ${item.turn}${item.subject ? ` ("${item.subject}")` : ''}`);
     const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];

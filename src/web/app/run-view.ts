@@ -122,6 +122,14 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
       el('h3', {}, `Turn ${status.turn}`),
       el('p', { id: 'engine-state' }, (engine = engineState(status))),
       el('p', { id: 'totals' }, `in all turns: ${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent (as the ledger has them; a run's summary counts that run's)`),
+      ...(status.budget ?? []).map((ceiling) =>
+        el(
+          'p',
+          { class: ceiling.state === 'stopped' ? 'error-text budget' : 'budget' },
+          `budget of ${ceiling.department === undefined ? 'the org' : `${ceiling.department}'s department`}: ${credits(ceiling.spent)} of ${credits(ceiling.ceiling)} credits (${Math.round(ceiling.share * 100)} %)${ceiling.state === 'stopped' ? ': reached, no new model calls start; raise it in org/org.yaml to go on' : ceiling.state === 'warned' ? ': past a warning' : ''}`,
+        ),
+      ),
+      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by a circuit breaker since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
     );
     drawFeed();
     if (ledger.byTurn.length === 0) show(chart, el('h3', {}, 'Credits burned per turn'), el('p', { class: 'muted' }, 'no turn has been charged yet'));
