@@ -380,7 +380,7 @@ function buildSchemas(z: typeof Zod) {
     url_env: envName,
     /** `json`: lemming's own payload; `slack`: `{text, blocks}`, as Slack's incoming webhooks take it. */
     format: z.enum(['json', 'slack']).default('json'),
-    /** The events that are told: a message to the human, a proposal, an agent held, a run's error. */
+    /** The events that are told: a message to the human, a proposal, an agent held, a run's error, a share of a budget passed (`budget`), a loop seen by a circuit breaker (`loop`). */
     on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default([...NOTIFY_EVENTS]),
     /** Header name to the environment variable holding its value. */
     headers: z.record(z.string().min(1), envName).default({}),
