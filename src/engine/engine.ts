@@ -35,6 +35,7 @@ import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import { EngineHistory } from './engine-history.js';
+import { budgetHeldForNextTurn } from './budget/hold-by-budget.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -298,6 +299,8 @@ export class Engine {
     const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
     // Idle only because the agents with mail wait for models that keep failing: the work is not done.
     if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
+    const ceiling = budgetHeldForNextTurn(this.org, this.state.ledger.totals);
+    const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
     yield {
       type: 'run-finished',
       reason,
@@ -306,6 +309,7 @@ export class Engine {
       totals,
       stranded,
       failing,
+      ...(atCeiling.length > 0 ? { atCeiling } : {}),
       ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
     };
   }

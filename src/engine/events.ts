@@ -111,6 +111,8 @@ export type EngineEvent =
       stranded: string[];
       /** Agents with unread mail held because their models keep failing (`lemming retry <agent>`). */
       failing: string[];
+      /** Agents with unread mail held because a ceiling of org.yaml `budget:` is reached; absent: none. */
+      atCeiling?: string[];
       /** With `turn-cap`: which limit ended the run. */
       cap?: RunCap;
       /** With `turn-cap`: the agents with unread mail, whose work the next run goes on with. */

@@ -7,6 +7,7 @@ import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { orgStatus } from '../../src/engine/human/org-status.js';
 import { Notifier } from '../../src/notify/notifier.js';
 import { loadOrg } from '../../src/org/load-org.js';
+import { runSummary } from '../../src/cli/print-events.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, ofType, read, runEngine, write } from '../helpers/temp-org.js';
@@ -65,7 +66,8 @@ describe('a ceiling for the whole org (org.yaml budget:)', () => {
     expect(provider.requests).toHaveLength(6);
     const held = ofType(events, 'agent-skipped');
     expect(held.map((event) => [event.turn, event.agent, event.reason, event.budget])).toEqual([[7, 'coder_01', 'budget', 'the org']]);
-    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 7 });
+    expect(ofType(events, 'run-finished')[0]).toMatchObject({ reason: 'idle', lastTurn: 7, atCeiling: ['coder_01'] });
+    expect(runSummary(ofType(events, 'run-finished')[0]!, root)).toContain('At a budget ceiling with mail waiting: coder_01 (raise `budget:` in org/org.yaml to go on).');
 
     const notices = readHumanInbox(root, loadOrg(root).org).notices.map((notice) => notice.subject);
     expect(notices).toEqual(
