@@ -81,6 +81,7 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
     const notice = makeNotice(turn, 'human', `breaker-${agent}`, 1, subject, body);
     decision.humanNotices.push({ id: notice.id, turn, subject, body });
   };
+  let warned = 0;
   /** A loop seen: an event (the notifier's `loop`), and its agents held or the human told. */
   const loopSeen = (seen: LoopSeen, reason: (agent: string) => string, detail: (agent: string) => string, setting: string): void => {
     decision.events.push({ type: 'loop-detected', turn, ...seen });
@@ -90,7 +91,8 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
     }
     const subject = `A loop was seen (not held): ${seen.summary}`;
     const body = `${seen.summary}. org/org.yaml engine.breakers.${setting} says \`warn\`, so nobody is held; \`pause\` would hold ${seen.agents.join(' and ')} until \`lemming retry\`.${messagesSeen(seen)}`;
-    const notice = makeNotice(turn, 'human', `loop-${seen.kind}-${seen.agents[0] ?? 'org'}`, 1, subject, body);
+    warned += 1;
+    const notice = makeNotice(turn, 'human', `loop-${seen.kind}`, warned, subject, body);
     decision.humanNotices.push({ id: notice.id, turn, subject, body });
   };
   const mail: MailSeen[] = [];
