@@ -1,9 +1,8 @@
 import { carriedOutText } from '../ui/shared/proposal-text.js';
 import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
-import { formatStepTools, showCredits } from '../format/format.js';
+import { budgetWarningText, formatStepTools, showCredits } from '../format/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
-import { budgetWarningText } from '../engine/budget/budget-text.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {

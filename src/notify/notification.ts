@@ -1,8 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { HUMAN } from '../org/names.js';
 import type { NotifyEvent } from '../org/schema.js';
-import type { CommandHint } from '../format/format.js';
-import { budgetWarningText } from '../engine/budget/budget-text.js';
+import { budgetWarningText, type CommandHint } from '../format/format.js';
 
 /** Something a person should know, as every notify target is told it (see payload.ts for the wire forms). */
 export interface Notification {

@@ -3,7 +3,7 @@ import { HUMAN, isValidAgentName, nameProblem, nameRecord } from './names.js';
 import { HUMAN_MODEL, type Agent, type AgentMemory, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
-import { budgetProblems } from './budget-problems.js';
+import { budgetProblems } from './budget-schema.js';
 import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile, type OrgMemorySettings, type ResumeMemorySetting } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */

@@ -1,4 +1,6 @@
 import type { z as Zod } from 'zod';
+import type { Problem } from '../errors.js';
+import type { Agent } from './org.js';
 
 /** What a loop breaker does when it sees a loop: tell the human and hold the agents in it, only tell, or nothing. */
 export const LOOP_ACTIONS = ['pause', 'warn', 'off'] as const;
@@ -90,3 +92,25 @@ export type EscalationStormSetting = Zod.infer<Built['escalationStormSchema']>;
 
 /** org.yaml `budget:`, as loaded. */
 export type OrgBudget = Zod.infer<ReturnType<typeof buildBudgetSchemas>['orgBudgetSchema']>;
+
+/**
+ * What is wrong with org.yaml `budget:` against the org it belongs to: a department keyed by a name
+ * that is no agent of the org. Pure.
+ */
+export function budgetProblems(budget: OrgBudget, agents: ReadonlyMap<string, Pick<Agent, 'name'>>): Problem[] {
+  const problems: Problem[] = [];
+  for (const lead of Object.keys(budget.departments ?? {})) {
+    if (agents.has(lead)) continue;
+    const some = [...agents.keys()].find((name) => name !== 'human') ?? 'manager';
+    problems.push({
+      file: 'org/org.yaml',
+      field: `budget.departments.${lead}`,
+      message: `names no agent of this org (there is no agents/${lead}/resume.md); a department is keyed by its lead in org/chart.yaml, for example \`departments: { ${some}: { credits: 5 } }\``,
+      severity: 'error',
+    });
+  }
+  if (budget.credits === undefined && Object.keys(budget.departments ?? {}).length === 0) {
+    problems.push({ file: 'org/org.yaml', field: 'budget.credits', message: 'a budget with no ceiling sets nothing: give the org one, for example `budget: { credits: 20 }`, or a department one under `departments:`', severity: 'error' });
+  }
+  return problems;
+}

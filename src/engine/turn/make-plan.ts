@@ -19,7 +19,7 @@ import { logSkips } from './skip-log.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
-import { holdByBudget } from '../budget/hold-by-budget.js';
+import { budgetHold } from '../budget/budget-entry.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -69,7 +69,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.events.push(...breakers.events);
   decided.humanNotices.push(...breakers.humanNotices);
   // The org's and departments' ceilings (org.yaml budget): at 100 % no new call starts, the mail waits.
-  const budget = holdByBudget(org, turn, ledger, decided.calls);
+  const budget = await budgetHold(org, turn, ledger, decided.calls);
   decided.calls = budget.calls;
   decided.events.push(...budget.events);
   decided.humanNotices.push(...budget.humanNotices);

@@ -1,8 +1,7 @@
 import { carriedOutText } from '../shared/proposal-text.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
-import { budgetWarningText } from '../../engine/budget/budget-text.js';
 import type { Priority } from '../../mailbox/message.js';
-import { formatStepTools } from '../../format/format.js';
+import { budgetWarningText, formatStepTools } from '../../format/format.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';

@@ -5,6 +5,7 @@ import { debounce, listenThenLoad, onLive } from './live.js';
 import { stepTools, type StepTool } from './step-tools.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 import { previewOf } from '../../ui/shared/preview.js';
+import { budgetStatusLine } from '../../format/format.js';
 
 /** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
 const feed: Array<{ text: string; kind: string }> = [];
@@ -126,7 +127,7 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
         el(
           'p',
           { class: ceiling.state === 'stopped' ? 'error-text budget' : 'budget' },
-          `budget of ${ceiling.department === undefined ? 'the org' : `${ceiling.department}'s department`}: ${credits(ceiling.spent)} of ${credits(ceiling.ceiling)} credits (${Math.round(ceiling.share * 100)} %)${ceiling.state === 'stopped' ? ': reached, no new model calls start; raise it in org/org.yaml to go on' : ceiling.state === 'warned' ? ': past a warning' : ''}`,
+          budgetStatusLine(ceiling),
         ),
       ),
       ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by a circuit breaker since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
