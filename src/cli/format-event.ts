@@ -1,7 +1,7 @@
 import { carriedOutText } from '../ui/shared/proposal-text.js';
 import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
-import { formatStepTools, showCredits } from '../format/format.js';
+import { budgetWarningText, formatStepTools, showCredits } from '../format/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
@@ -22,6 +22,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent} thinking (${event.model}, ${event.reason === 'mail' ? `${event.inbox} message(s)` : 'scheduled'}${event.deferred > 0 ? `, ${event.deferred} waiting` : ''})`;
     case 'agent-skipped':
       if (event.reason === 'breaker') return `${turn}${event.agent} held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}`;
+      if (event.reason === 'budget') return `${turn}${event.agent} held: ${event.budget ?? 'the org'} has reached its budget (org.yaml budget:); its mail waits`;
       return `${turn}${event.agent} skipped: ${event.reason === 'out-of-credits' ? 'out of credits' : `needs about ${showCredits(event.needed ?? 0)} credits, has ${showCredits(event.balance)}`}`;
     case 'message-delivered':
       return `${turn}${event.message.from} -> ${event.message.to}: ${event.message.subject ?? event.message.preview}`;
@@ -53,6 +54,10 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms${event.stats.notDrawn ? `; ${event.stats.notDrawn} with work not drawn (activation: their mail waits)` : ''}`;
     case 'queue-notice':
       return `queue: ${event.message}`;
+    case 'budget-warning':
+      return `${turn}${budgetWarningText(event)}`;
+    case 'loop-detected':
+      return `${turn}${event.action === 'pause' ? 'loop held' : 'loop seen'}: ${event.summary}${event.messages.length > 0 ? ` (${event.messages.map((message) => message.id).join(', ')})` : ''}`;
     case 'run-finished':
       return undefined;
     case 'run-waiting':

@@ -63,14 +63,21 @@ export function whereToLook(root: string): string {
   return `Messages: ${root}/agents/<name>/outbox/. Read the human's mail with \`${hint('inbox')}\`; see credits with \`${hint('status')}\`.`;
 }
 
+/** Agents whose mail waits because a budget ceiling is reached, and what lets them go on. */
+export function ceilingLine(finished: RunFinished): string | undefined {
+  return finished.atCeiling && finished.atCeiling.length > 0 ? `At a budget ceiling with mail waiting: ${finished.atCeiling.join(', ')} (raise \`budget:\` in org/org.yaml to go on).` : undefined;
+}
+
 /** The short summary a run ends with; `forYou`: messages the run delivered to the human. */
 export function runSummary(finished: RunFinished, root: string, forYou = 0): string[] {
   const totals = finished.totals;
   const tokens = totals.inputTokens + totals.outputTokens;
   const hint = commandHint(root);
   const stranded = strandedLine(finished, hint);
+  const ceiling = ceilingLine(finished);
   return [
     ...(stranded ? [stranded] : []),
+    ...(ceiling ? [ceiling] : []),
     ...(finished.failing.length > 0 ? [failingLine(finished, hint)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou, hint)}.`,
     `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${notCarriedOut(totals.invalidCalls)}${totals.errors} error(s); ` +

@@ -58,7 +58,8 @@ export function schemaComments(source: string, fileName = 'src/org/schema.ts'): 
   };
 
   const visit = (node: ts.Node): void => {
-    if (ts.isFunctionDeclaration(node) && node.name?.text === 'buildSchemas' && node.body !== undefined) {
+    // `buildSchemas` (schema.ts) and the parts it builds from files of their own (`buildBudgetSchemas`).
+    if (ts.isFunctionDeclaration(node) && /^build\w*Schemas$/.test(node.name?.text ?? '') && node.body !== undefined) {
       for (const statement of node.body.statements) {
         if (!ts.isVariableStatement(statement)) continue;
         for (const declaration of statement.declarationList.declarations) {

@@ -35,6 +35,7 @@ import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import { EngineHistory } from './engine-history.js';
+import { budgetHeld, importBudget } from './budget/budget-entry.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -248,6 +249,8 @@ export class Engine {
     for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
     // A broken org/routing.yaml is said at the start, even when no turn runs (each turn's plan reads it again, and says a change).
     if (routingWanted(this.root, this.state)) yield* (await importRouting()).planRouting(this.root, this.org, this.state.turn + 1).events;
+    // The ceilings' code, before the first look for work: an org at its ceiling is idle, not a turn of skips.
+    if (this.org.budget) await importBudget();
     let reason: Extract<EngineEvent, { type: 'run-finished' }>['reason'] = 'turn-cap';
     while (totals.turns < maxTurns) {
       // Turns of idle agents are short and all promise callbacks: between two, the loop is handed back.
@@ -299,6 +302,8 @@ export class Engine {
     const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
     // Idle only because the agents with mail wait for models that keep failing: the work is not done.
     if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
+    const ceiling = budgetHeld(this.org, this.state.ledger.totals);
+    const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
     yield {
       type: 'run-finished',
       reason,
@@ -307,6 +312,7 @@ export class Engine {
       totals,
       stranded,
       failing,
+      ...(atCeiling.length > 0 ? { atCeiling } : {}),
       ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
     };
   }

@@ -25,7 +25,20 @@ export interface MessageSummary {
  * Why an agent with work was not called: a balance at or below zero, or too few credits for
  * the call's estimated cost.
  */
-export type SkipReason = 'out-of-credits' | 'insufficient-credits' | 'breaker';
+export type SkipReason = 'out-of-credits' | 'insufficient-credits' | 'breaker' | 'budget';
+
+/** A loop a breaker of org.yaml `engine.breakers` saw, and a few of the messages it saw it in. */
+export interface LoopSeen {
+  kind: 'ping-pong' | 'repeated-messages' | 'escalation-storm';
+  /** The agents in it, in name order: those a `pause` holds. */
+  agents: string[];
+  /** `pause`: the agents are held until `lemming retry`; `warn`: only told. */
+  action: 'pause' | 'warn';
+  /** One line: what was seen. */
+  summary: string;
+  /** Some of its messages: id, file (relative to the org root) and the start of the body. */
+  messages: Array<{ id: string; file: string; quote: string }>;
+}
 
 /**
  * Everything the engine does, as a stream of tagged events. The terminal UI, the
@@ -40,7 +53,11 @@ export type EngineEvent =
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
   | { type: 'agent-called'; turn: number; agent: string; model: string; reason: 'mail' | 'schedule'; inbox: number; deferred: number }
-  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why a circuit breaker holds it (reason `breaker`). */ breaker?: string }
+  | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why a circuit breaker holds it (reason `breaker`). */ breaker?: string; /** The ceiling that holds it (reason `budget`): `the org` or `planner's department`. */ budget?: string }
+  /** An org.yaml `budget:` ceiling passed one of its warning shares; at share 1 it is reached and no new model call starts under it. */
+  | { type: 'budget-warning'; turn: number; /** The department's lead; absent: the whole org. */ department?: string; share: number; spent: number; ceiling: number }
+  /** A loop breaker (org.yaml `engine.breakers`) saw a loop: the human is told, and with `pause` its agents are held. */
+  | ({ type: 'loop-detected'; turn: number } & LoopSeen)
   | { type: 'message-delivered'; turn: number; message: MessageSummary }
   | {
       type: 'message-refused';
@@ -96,6 +113,8 @@ export type EngineEvent =
       stranded: string[];
       /** Agents with unread mail held because their models keep failing (`lemming retry <agent>`). */
       failing: string[];
+      /** Agents with unread mail held because a ceiling of org.yaml `budget:` is reached; absent: none. */
+      atCeiling?: string[];
       /** With `turn-cap`: which limit ended the run. */
       cap?: RunCap;
       /** With `turn-cap`: the agents with unread mail, whose work the next run goes on with. */

@@ -133,3 +133,28 @@ export function formatStepTools(
     })
     .join('; ');
 }
+
+/** A ceiling of org.yaml `budget:` as people are told of it: `the org` or `planner's department`. */
+function ceilingWho(department: string | undefined): string {
+  return department === undefined ? 'the org' : `${department}'s department`;
+}
+
+/** A share of a budget passed (the `budget-warning` event): the run's lines, the screen, the notifier's title. */
+export function budgetWarningText(warning: { department?: string; share: number; spent: number; ceiling: number }): string {
+  const amounts = `${showCredits(warning.spent)} of ${showCredits(warning.ceiling)} credits`;
+  return warning.share >= 1
+    ? `${ceilingWho(warning.department)} has reached its budget (${amounts}): no new model calls start under it until org.yaml raises it`
+    : `${ceilingWho(warning.department)} has spent ${Math.round(warning.share * 100)} % of its budget (${amounts})`;
+}
+
+/** A ceiling's line in `lemming status` and on the dashboard's Run page: spent, ceiling, share, and what it means. */
+export function budgetStatusLine(ceiling: { department?: string; spent: number; ceiling: number; share: number; state: 'ok' | 'warned' | 'stopped' }): string {
+  const field = ceiling.department === undefined ? 'budget.credits' : `budget.departments.${ceiling.department}.credits`;
+  const state =
+    ceiling.state === 'stopped'
+      ? `reached: no new model calls start${ceiling.department === undefined ? '' : ' in it'}; raise ${field} in org/org.yaml to go on`
+      : ceiling.state === 'warned'
+        ? 'past a warning'
+        : 'under its warnings';
+  return `budget of ${ceilingWho(ceiling.department)}: ${showCredits(ceiling.spent)} of ${showCredits(ceiling.ceiling)} credits spent (${Math.round(ceiling.share * 100)} %), ${state}`;
+}

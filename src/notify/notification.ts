@@ -1,7 +1,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { HUMAN } from '../org/names.js';
 import type { NotifyEvent } from '../org/schema.js';
-import type { CommandHint } from '../format/format.js';
+import { budgetWarningText, type CommandHint } from '../format/format.js';
 
 /** Something a person should know, as every notify target is told it (see payload.ts for the wire forms). */
 export interface Notification {
@@ -58,6 +58,29 @@ export function notificationsOf(event: EngineEvent, describeProposal: (id: strin
           title: `${event.agent} is held: its model ${event.model} failed in ${event.failedTurns} turns in a row`,
           text: `The last failure: ${event.cause}\n\nIts mail waits. Fix the model, then \`${command(`retry ${event.agent}`)}\`.`,
           details: { agent: event.agent, model: event.model, failedTurns: event.failedTurns, cause: event.cause },
+        },
+      ];
+    case 'budget-warning':
+      return [
+        {
+          event: 'budget',
+          turn: event.turn,
+          title: budgetWarningText(event),
+          text:
+            event.share >= 1
+              ? `Agents with mail are held and their mail waits. Raise ${event.department === undefined ? 'budget.credits' : `budget.departments.${event.department}.credits`} in org/org.yaml to go on; \`${command('status')}\` shows what was spent.`
+              : `\`${command('status')}\` shows what was spent; at the ceiling no new model call starts.`,
+          details: { department: event.department ?? null, share: event.share, spent: event.spent, ceiling: event.ceiling },
+        },
+      ];
+    case 'loop-detected':
+      return [
+        {
+          event: 'loop',
+          turn: event.turn,
+          title: `${event.action === 'pause' ? 'Held' : 'Seen'}: ${event.summary}`,
+          text: `${event.messages.map((message) => `${message.id} (${message.file}): "${message.quote}"`).join('\n')}${event.action === 'pause' ? `\n\n${event.agents.map((agent) => `\`${command(`retry ${agent}`)}\``).join(', ')} calls them again.` : ''}`,
+          details: { kind: event.kind, action: event.action, agents: event.agents, messages: event.messages },
         },
       ];
     case 'run-finished':

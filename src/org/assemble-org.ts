@@ -4,6 +4,7 @@ import { HUMAN, isValidAgentName, nameProblem, nameRecord } from './names.js';
 import { HUMAN_MODEL, type Agent, type AgentMemory, type Audience, type Org } from './org.js';
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
+import { budgetProblems } from './budget-schema.js';
 import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile, type OrgMemorySettings, type ResumeMemorySetting } from './schema.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
@@ -175,6 +176,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     const why = agent ? `${seat} is called by the engine (model ${agent.models.join(', ')}); a seat an outside program takes is a person's: give it \`model: human\`` : `names no agent of this org (there is no agents/${seat}/resume.md)`;
     problems.push({ file: 'org/org.yaml', field: `outside_seats.${index}`, message: `${why}; for example \`outside_seats: [reviewer]\` with agents/reviewer/resume.md saying \`model: human\``, severity: 'error' });
   });
+  if (orgFile.budget) problems.push(...budgetProblems(orgFile.budget, agents));
   if (problems.some((problem) => problem.severity === 'error')) return { problems };
   return {
     problems,
@@ -192,6 +194,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
       ...(orgFile.outside_seats.length > 0 ? { outsideSeats: orgFile.outside_seats } : {}),
       ...(orgFile.history.keep ? { history: orgFile.history } : {}),
       ...(orgFile.telemetry ? { telemetry: orgFile.telemetry } : {}),
+      ...(orgFile.budget ? { budget: orgFile.budget } : {}),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { OrgBudget } from './budget-schema.js';
 import type { CommandToolConfig, EngineSettings, HistorySettings, McpServerConfig, ModelEntry, NotifyTarget, PersonaValue, SandboxLimitOverrides, WebSettings } from './schema.js';
 
 /** Who an agent may send to or read from: everyone, or a set of names. */
@@ -67,6 +68,8 @@ export interface Org {
   history?: HistorySettings;
   /** Where each turn is sent as a trace (org.yaml `telemetry`); absent: nowhere. */
   telemetry?: { otlp: string };
+  /** The org's and its departments' spending ceilings (org.yaml `budget`, engine/budget/); absent: none. */
+  budget?: OrgBudget;
   /** Person seats besides the human's that `lemming mcp --as <name>` may take (org.yaml `outside_seats`); absent: none. */
   outsideSeats?: readonly string[];
 }

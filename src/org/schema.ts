@@ -4,6 +4,7 @@ import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
 import { DEFAULT_DISK_MB, DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
 import { activationSchema } from './activation-schema.js';
+import { buildBudgetSchemas } from './budget-schema.js';
 
 export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
@@ -88,7 +89,7 @@ export function entryProblems(entry: { provider: string } & Partial<Record<strin
 }
 
 /** What `org.yaml` `notify:` entries can be told of. */
-export const NOTIFY_EVENTS = ['human-message', 'proposal', 'agent-held', 'run-error'] as const;
+export const NOTIFY_EVENTS = ['human-message', 'proposal', 'agent-held', 'run-error', 'budget', 'loop'] as const;
 
 /** Every schema of the org's files, built on first use (see lazy-modules.ts). */
 function buildSchemas(z: typeof Zod) {
@@ -111,6 +112,9 @@ function buildSchemas(z: typeof Zod) {
         return nameRecord(input as Record<string, unknown>);
       }, z.record(z.string(), value))
       .transform((record) => nameRecord(record));
+
+  // org.yaml `budget:` and the loop breakers: budget-schema.ts.
+  const budgetSchemas = buildBudgetSchemas(z, (value) => nameKeyed('agent', value));
 
   /** Provider limits: the engine waits rather than bursting into rate-limit errors. */
   const providerLimitsSchema = z.strictObject({
@@ -298,14 +302,18 @@ function buildSchemas(z: typeof Zod) {
       .prefault({}),
     sandbox: sandboxSettingsSchema.prefault({}),
     /**
-     * Circuit breakers (off unless set): an agent caught in a ping-pong, or spending past a rate, is
-     * held (not called, its mail waiting) and the human is told, until `lemming retry <agent>`.
-     * See engine/breakers/.
+     * Circuit breakers (off unless set): an agent caught in a ping-pong, a repeated message or an
+     * escalation storm, or spending past a rate, is held (not called, its mail waiting) and the human is
+     * told, until `lemming retry <agent>`; a loop breaker set to `warn` only tells. See engine/breakers/.
      */
     breakers: z
       .strictObject({
-        /** Messages two agents send back and forth, neither writing to anyone else, that hold both (at least 2). */
-        ping_pong: positiveInt.min(2).optional(),
+        /** Messages two agents send back and forth, neither writing to anyone else, that hold both (at least 2); or `{ messages, on: pause | warn | off }`. */
+        ping_pong: budgetSchemas.pingPongSchema.optional(),
+        /** An agent writing the same text in `times` turns (of the last `within`): `pause`, `warn`, `off`, or `{ times, within, on }`. */
+        repeated_messages: budgetSchemas.repeatedMessagesSchema.optional(),
+        /** `messages` escalations (high or urgent, to one's own manager) reaching one manager within `turns` turns: `pause`, `warn`, `off`, or `{ messages, turns, on }`. */
+        escalation_storm: budgetSchemas.escalationStormSchema.optional(),
         /** An agent charged more than `credits_per_turn` a turn on average over the last `window` turns is held. */
         spend: z.strictObject({ credits_per_turn: z.number().positive(), window: positiveInt.max(1000).default(3) }).optional(),
       })
@@ -375,7 +383,7 @@ function buildSchemas(z: typeof Zod) {
     url_env: envName,
     /** `json`: lemming's own payload; `slack`: `{text, blocks}`, as Slack's incoming webhooks take it. */
     format: z.enum(['json', 'slack']).default('json'),
-    /** The events that are told: a message to the human, a proposal, an agent held, a run's error. */
+    /** The events that are told: a message to the human, a proposal, an agent held, a run's error, a share of a budget passed (`budget`), a loop seen by a circuit breaker (`loop`). */
     on: z.array(z.enum(NOTIFY_EVENTS)).min(1).default([...NOTIFY_EVENTS]),
     /** Header name to the environment variable holding its value. */
     headers: z.record(z.string().min(1), envName).default({}),
@@ -489,6 +497,12 @@ function buildSchemas(z: typeof Zod) {
         keep: z.boolean().default(false),
       })
       .prefault({}),
+    /**
+     * A ceiling on what the org spends in all, and on what each department spends (docs/spending.md):
+     * the human is told at each share of it in `warn_at`, and at the ceiling no new model call starts
+     * until it is raised. Off unless set.
+     */
+    budget: budgetSchemas.orgBudgetSchema.optional(),
      /**
      * Each agent's memory stream (docs/memory.md): a markdown file per thing it saw and did under
      * agents/<name>/memory/stream/, retrieved into each prompt within a token budget, reflected on every
@@ -572,6 +586,7 @@ function buildSchemas(z: typeof Zod) {
     reflectSchema,
     weightsSchema,
     resumeMemorySchema,
+    ...budgetSchemas,
   };
 }
 

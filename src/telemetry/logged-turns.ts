@@ -63,7 +63,7 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
     last = at;
     if (entry.event === 'skipped') {
       stats.skipped += 1;
-      const reason = entry['reason'] === 'insufficient-credits' || entry['reason'] === 'breaker' ? entry['reason'] : 'out-of-credits';
+      const reason = entry['reason'] === 'insufficient-credits' || entry['reason'] === 'breaker' || entry['reason'] === 'budget' ? entry['reason'] : 'out-of-credits';
       events.push({ at, event: { type: 'agent-skipped', turn, agent, reason, balance: numberOr(entry['balance']) } });
       continue;
     }

@@ -4,7 +4,7 @@ import type { Engine } from '../../engine/engine.js';
 import { commandIo, type Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { colourWanted, prepareUiColour } from '../colour.js';
-import { decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
+import { ceilingLine, decisionsWaiting, failingLine, strandedLine, whereToLook, type OutputMode } from '../print-events.js';
 import { exitCodeOf, runWithLines } from '../run-with-lines.js';
 import { keepHeapSmall } from '../../heap-settings.js';
 import { openEngine } from '../../library/open-engine.js';
@@ -118,6 +118,8 @@ async function runEngine(
       if (finished) {
         const stranded = strandedLine(finished, hint);
         if (stranded) output.out(stranded);
+        const ceiling = ceilingLine(finished);
+        if (ceiling) output.out(ceiling);
         if (finished.failing.length > 0) output.out(failingLine(finished, hint));
         for (const line of decisionsWaiting(root)) output.out(line);
         output.out(whereToLook(root));

@@ -2,7 +2,7 @@ import { orgStatus } from '../../engine/human/org-status.js';
 import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
-import { formatCount, showCredits } from '../../format/format.js';
+import { budgetStatusLine, formatCount, showCredits } from '../../format/format.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';
@@ -45,6 +45,9 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
     agent.held ? [`${agent.name} is held: its model ${agent.held.model} failed in ${agent.held.failedTurns} turns in a row (${agent.held.cause}); \`${hint(`retry ${agent.name}`)}\` calls it again`] : [],
   );
   if (held.length > 0) output.out(held.join('\n'));
+  const breakerHeld = (status.breakerHeld ?? []).map((item) => `${item.agent} is held by a circuit breaker since turn ${item.turn} (${item.reason}); \`${hint(`retry ${item.agent}`)}\` calls it again`);
+  if (breakerHeld.length > 0) output.out(breakerHeld.join('\n'));
+  if (status.budget) output.out(status.budget.map(budgetStatusLine).join('\n'));
   if (status.awaiting) {
     const shown = status.awaiting.slice(0, 5).map((item) => `  ${item.id} from ${item.from} to ${item.to}, sent in turn ${item.turn}${item.subject ? ` ("${item.subject}")` : ''}`);
     const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
+import type { Escalations, KeptMessage, Repeats } from './loop-breakers.js';
 
 /**
  * What the circuit breakers remember between turns, in `org/state/breakers.json` (part of the
@@ -12,11 +13,15 @@ export interface BreakerState {
   /** The last turn whose new mail was counted: a turn planned again after a crash counts nothing twice. */
   countedThrough: number;
   /** Each pair exchanging lately (`a b`, in name order): messages back and forth in a row, and who sent the last. */
-  pairs: Record<string, { count: number; last: string; turn: number }>;
+  pairs: Record<string, { count: number; last: string; turn: number; /** Its last messages, named when it is held. */ recent?: KeptMessage[] }>;
   /** The ledger's length when each recent turn was planned: where the last `window` turns' charges begin. */
   offsets: Array<{ turn: number; offset: number }>;
   /** Agents held by a breaker, with why and since which turn. */
   held: Record<string, { turn: number; reason: string }>;
+  /** The repeated-message breaker's counts (engine.breakers.repeated_messages); absent while it is off. */
+  repeats?: Repeats;
+  /** The escalation-storm breaker's window (engine.breakers.escalation_storm); absent while it is off. */
+  escalations?: Escalations;
 }
 
 /** No breaker has counted anything yet. */
@@ -35,6 +40,8 @@ export function readBreakerState(path: string): BreakerState {
       pairs: nameRecord(data.pairs ?? {}),
       offsets: Array.isArray(data.offsets) ? data.offsets : [],
       held: nameRecord(data.held ?? {}),
+      ...(data.repeats ? { repeats: nameRecord(data.repeats) } : {}),
+      ...(data.escalations ? { escalations: nameRecord(data.escalations) } : {}),
     };
   } catch {
     return emptyBreakerState();

@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import { balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
@@ -27,7 +28,8 @@ export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: n
   const paths = statePaths(org.root);
   // Without breakers set, agents held by hand (an intervention's `hold:`) stay held: a stat tells whether any were.
   const settings: BreakerSettings | undefined = org.settings.breakers ?? (existsSync(paths.breakers) ? {} : undefined);
-  if (!settings || (settings.ping_pong === undefined && settings.spend === undefined && !existsSync(paths.breakers))) return { calls, events: [], humanNotices: [], save: () => undefined };
+  const counting = settings && (settings.ping_pong !== undefined || settings.spend !== undefined || settings.repeated_messages !== undefined || settings.escalation_storm !== undefined);
+  if (!settings || (!counting && !existsSync(paths.breakers))) return { calls, events: [], humanNotices: [], save: () => undefined };
   const previous: BreakerState = readBreakerState(paths.breakers);
   const decision = tripBreakers(settings, previous, {
     turn,
@@ -40,6 +42,11 @@ export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: n
     },
     isAgent: (name) => org.agents.get(name)?.isHuman === false,
     released: (name) => existsSync(join(paths.retryRequests, name)),
+    managerOf: (name) => org.agents.get(name)?.reportsTo,
+    bodyOf: (message) => {
+      const read = readMessageFile(org.root, message.from, basename(message.file), message.turn, org.settings.max_body_chars);
+      return 'error' in read ? '' : read.message.body;
+    },
   });
   const events = [...decision.events];
   const kept: Call[] = [];
@@ -77,6 +84,13 @@ export function requestBreakerRelease(root: string, agent: string): { turn: numb
   const held = heldByBreaker(root, agent);
   if (held) writeFileAtomic(join(statePaths(root).retryRequests, agent), `${new Date().toISOString()}\n`);
   return held;
+}
+
+/** The agents a breaker holds now, with why and since which turn (for `status`); none without breakers. */
+export function breakerHolds(org: Org): Array<{ agent: string; turn: number; reason: string }> {
+  const path = statePaths(org.root).breakers;
+  if (!org.settings.breakers && !existsSync(path)) return [];
+  return Object.entries(readBreakerState(path).held).map(([agent, held]) => ({ agent, turn: held.turn, reason: held.reason }));
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { EngineSettings } from '../../org/schema.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
-import type { EngineEvent } from '../events.js';
+import type { EngineEvent, LoopSeen } from '../events.js';
 import { makeNotice } from '../turn/notices.js';
 import type { BreakerState } from './breaker-state.js';
+import { countEscalations, countRepeats, type BodyRef, type MailSeen } from './loop-breakers.js';
+import { quoteOf } from './loop-rules.js';
 
 /** org.yaml `engine.breakers`, when set. */
 export type BreakerSettings = NonNullable<EngineSettings['breakers']>;
@@ -20,6 +22,10 @@ export interface BreakerTurn {
   isAgent(name: string): boolean;
   /** A person asked for this held agent to be called again (`lemming retry`). */
   released(name: string): boolean;
+  /** Whom an agent reports to (org/chart.yaml): what makes a message an escalation. */
+  managerOf(agent: string): string | null | undefined;
+  /** A message's body, read from its file ('' when it cannot be): read only for the loops that need it. */
+  bodyOf(message: BodyRef): string;
 }
 
 /** What the breakers decided for a turn: the state to keep, who is held, what the human is told. */
@@ -35,42 +41,73 @@ export interface BreakerDecision {
  * Count this turn's new mail and the last turns' spending, and hold who trips a breaker:
  * - ping-pong: two agents whose messages alternate between them `ping_pong` times in a row, neither
  *   writing to anyone else meanwhile (a third recipient ends the exchange; a person's mail is not counted);
- * - spend: an agent charged more than `credits_per_turn` a turn on average over the last `window` turns.
+ * - spend: an agent charged more than `credits_per_turn` a turn on average over the last `window` turns;
+ * - repeated messages and escalation storms: the rules `lemming analyze` finds them by (loop-rules.ts),
+ *   applied to each turn's new mail (loop-breakers.ts).
+ * A loop breaker set to `warn` tells the human what it saw and holds nobody; `off` counts nothing.
  * A held agent stays held, its mail waiting, until a person runs `lemming retry <agent>`; the human
  * is told once, when it is held, as of an agent out of credits. Counting happens once per turn
  * (`countedThrough`), so a turn planned again after a crash holds the same agents and tells nobody twice. Pure.
  */
 export function tripBreakers(settings: BreakerSettings, previous: BreakerState, input: BreakerTurn): BreakerDecision {
-  const state: BreakerState = { ...previous, pairs: { ...previous.pairs }, held: { ...previous.held }, offsets: [...previous.offsets] };
+  const state: BreakerState = {
+    ...previous,
+    pairs: { ...previous.pairs },
+    held: { ...previous.held },
+    offsets: [...previous.offsets],
+    ...(previous.repeats ? { repeats: { ...previous.repeats } } : {}),
+    ...(previous.escalations ? { escalations: { ...previous.escalations } } : {}),
+  };
   const decision: BreakerDecision = { state, events: [], humanNotices: [], released: [] };
   const { turn } = input;
   for (const name of Object.keys(state.held)) {
     if (!input.released(name)) continue;
     delete state.held[name];
     for (const key of Object.keys(state.pairs)) if (key.split(' ').includes(name)) delete state.pairs[key];
+    if (state.repeats) for (const [key, entry] of Object.entries(state.repeats)) if (entry.from === name) delete state.repeats[key];
+    if (state.escalations) for (const [to, list] of Object.entries(state.escalations)) state.escalations[to] = list.filter((item) => item.from !== name);
     decision.released.push(name);
     decision.events.push({ type: 'agent-note', turn, agent: name, message: 'called again: a person asked to (`lemming retry`); the circuit breaker that held it is reset' });
   }
   if (turn <= state.countedThrough) return decision;
   state.countedThrough = turn;
-  const hold = (agent: string, reason: string, detail: string): void => {
+  const hold = (agent: string, reason: string, detail: string, seen?: LoopSeen): void => {
     if (state.held[agent]) return;
     state.held[agent] = { turn, reason };
     const subject = `${agent} is held by a circuit breaker: ${reason}`;
     const body =
       `${agent} ${detail}, past org/org.yaml engine.breakers, so it is held: it will not be called, and its mail waits for it, ` +
-      `until a person runs \`lemming retry ${agent}\`. \`lemming analyze\` shows the org's ping-pongs and spending.`;
+      `until a person runs \`lemming retry ${agent}\`. \`lemming analyze\` shows the org's ping-pongs, repetitions and spending.${seen ? messagesSeen(seen) : ''}`;
     const notice = makeNotice(turn, 'human', `breaker-${agent}`, 1, subject, body);
     decision.humanNotices.push({ id: notice.id, turn, subject, body });
   };
+  let warned = 0;
+  /** A loop seen: an event (the notifier's `loop`), and its agents held or the human told. */
+  const loopSeen = (seen: LoopSeen, reason: (agent: string) => string, detail: (agent: string) => string, setting: string): void => {
+    decision.events.push({ type: 'loop-detected', turn, ...seen });
+    if (seen.action === 'pause') {
+      for (const agent of seen.agents) hold(agent, reason(agent), detail(agent), seen);
+      return;
+    }
+    const subject = `A loop was seen (not held): ${seen.summary}`;
+    const body = `${seen.summary}. org/org.yaml engine.breakers.${setting} says \`warn\`, so nobody is held; \`pause\` would hold ${seen.agents.join(' and ')} until \`lemming retry\`.${messagesSeen(seen)}`;
+    warned += 1;
+    const notice = makeNotice(turn, 'human', `loop-${seen.kind}`, warned, subject, body);
+    decision.humanNotices.push({ id: notice.id, turn, subject, body });
+  };
+  const mail: MailSeen[] = [];
+  for (const item of input.newMail) if (item.kind === 'message' && input.isAgent(item.from)) mail.push({ id: item.id, from: item.from, to: item.to, turn: item.turn, file: item.file, priority: item.priority });
 
-  if (settings.ping_pong !== undefined) {
+  const pingPong = settings.ping_pong;
+  if (pingPong !== undefined && pingPong.on !== 'off') {
     const recipients = new Map<string, Set<string>>();
-    for (const item of input.newMail) {
-      if (item.kind !== 'message' || !input.isAgent(item.from) || !input.isAgent(item.to)) continue;
+    const lastTo = new Map<string, MailSeen>();
+    for (const item of mail) {
+      if (!input.isAgent(item.to)) continue;
       let to = recipients.get(item.from);
       if (!to) recipients.set(item.from, (to = new Set()));
       to.add(item.to);
+      lastTo.set(item.from, item);
     }
     // An agent that wrote to more than one agent brought someone new in: its exchanges start again.
     for (const key of Object.keys(state.pairs)) {
@@ -86,14 +123,23 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
       const [partner] = [...to] as [string];
       const key = [from, partner].sort().join(' ');
       const pair = state.pairs[key];
-      const count = pair && pair.last === partner && pair.turn < turn ? pair.count + 1 : 1;
-      state.pairs[key] = { count, last: from, turn };
-      if (count >= settings.ping_pong) {
+      const continued = pair !== undefined && pair.last === partner && pair.turn < turn;
+      const count = continued ? pair.count + 1 : 1;
+      const sent = lastTo.get(from);
+      const recent = [...(continued ? (pair.recent ?? []) : []), ...(sent ? [{ id: sent.id, from: sent.from, file: sent.file }] : [])].slice(-4);
+      state.pairs[key] = { count, last: from, turn, recent };
+      if (count >= pingPong.messages) {
         delete state.pairs[key];
         const [first, second] = key.split(' ') as [string, string];
-        const detail = (other: string): string => `and ${other} have sent ${count} messages back and forth, neither writing to anyone else`;
-        hold(first, `ping-pong with ${second}`, detail(second));
-        hold(second, `ping-pong with ${first}`, detail(first));
+        const other = (agent: string): string => (agent === first ? second : first);
+        const seen: LoopSeen = {
+          kind: 'ping-pong',
+          agents: [first, second],
+          action: pingPong.on === 'pause' ? 'pause' : 'warn',
+          summary: `${first} and ${second} sent ${count} messages back and forth, neither writing to anyone else`,
+          messages: recent.map((message) => ({ id: message.id, file: message.file, quote: quoteOf(input.bodyOf({ from: message.from, file: message.file, turn })) })),
+        };
+        loopSeen(seen, (agent) => `ping-pong with ${other(agent)}`, (agent) => `and ${other(agent)} have sent ${count} messages back and forth, neither writing to anyone else`, 'ping_pong');
       }
     }
   }
@@ -111,5 +157,21 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
       }
     }
   }
+  if (settings.repeated_messages !== undefined && settings.repeated_messages.on !== 'off') {
+    const counted = countRepeats(state.repeats ?? {}, mail, settings.repeated_messages, turn, input.bodyOf);
+    state.repeats = counted.repeats;
+    for (const seen of counted.found) loopSeen(seen, () => 'repeating a message', () => `wrote the same text in ${settings.repeated_messages?.times} turns`, 'repeated_messages');
+  }
+  if (settings.escalation_storm !== undefined && settings.escalation_storm.on !== 'off') {
+    const counted = countEscalations(state.escalations ?? {}, mail, settings.escalation_storm, input.managerOf, input.bodyOf);
+    state.escalations = counted.escalations;
+    for (const seen of counted.found) loopSeen(seen, () => 'escalation storm', () => `is one of the agents of an escalation storm (${seen.summary})`, 'escalation_storm');
+  }
   return decision;
+}
+
+/** The messages a loop was seen in, as a notice lists them: id, file, and the start of the text. */
+function messagesSeen(seen: LoopSeen): string {
+  if (seen.messages.length === 0) return '';
+  return `\n\nThe messages:\n${seen.messages.map((message) => `- ${message.id} (${message.file})${message.quote ? `: "${message.quote}"` : ''}`).join('\n')}`;
 }

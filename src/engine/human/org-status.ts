@@ -9,6 +9,8 @@ import { mailByAgent } from '../turn/plan-turn.js';
 import { statePaths } from '../record/state-paths.js';
 import { FailingAgents } from '../turn/failing-agents.js';
 import { readHumanInbox } from './human-inbox.js';
+import { budgetStatus } from '../budget/budget-status.js';
+import { breakerHolds } from '../breakers/hold-by-breakers.js';
 
 export type { AgentStatus, OrgStatus } from './status-types.js';
 import type { AgentStatus, OrgStatus } from './status-types.js';
@@ -82,5 +84,19 @@ export function orgStatus(org: Org, options: { leaveOutQuiet?: boolean } = {}): 
   const unfinishedTurn = existsSync(paths.journal);
   const awaiting = state.awaiting !== undefined && state.awaiting.length > 0 ? { awaiting: state.awaiting } : {};
   const behind = historyBehind(org.root);
-  return { org: org.name, root: org.root, turn: state.turn, ...(running ? { running } : {}), unfinishedTurn, agents, ...(options.leaveOutQuiet ? { quiet } : {}), ...awaiting, ...(behind ? { historyBehind: behind } : {}) };
+  const budget = budgetStatus(org, totals);
+  const breakerHeld = breakerHolds(org);
+  return {
+    org: org.name,
+    root: org.root,
+    turn: state.turn,
+    ...(running ? { running } : {}),
+    unfinishedTurn,
+    agents,
+    ...(options.leaveOutQuiet ? { quiet } : {}),
+    ...awaiting,
+    ...(budget ? { budget } : {}),
+    ...(breakerHeld.length > 0 ? { breakerHeld } : {}),
+    ...(behind ? { historyBehind: behind } : {}),
+  };
 }

@@ -37,6 +37,28 @@ export interface AgentStatus {
   held?: { model: string; failedTurns: number; cause: string };
 }
 
+/** One ceiling of org.yaml `budget:` in `lemming status`: what was spent against it, and where that leaves it. */
+export interface BudgetStatus {
+  /** The department's lead; absent: the whole org. */
+  department?: string;
+  /** Credits charged in the ledger under this ceiling. */
+  spent: number;
+  ceiling: number;
+  /** spent / ceiling (past 1 by what calls under way when it was reached cost). */
+  share: number;
+  /** `ok`: below every warning; `warned`: past one; `stopped`: reached, no new model call starts under it. */
+  state: 'ok' | 'warned' | 'stopped';
+  /** The shares at which the human is told. */
+  warnAt: number[];
+}
+
+/** An agent a loop breaker (org.yaml `engine.breakers`) holds, until `lemming retry`. */
+export interface BreakerHeld {
+  agent: string;
+  turn: number;
+  reason: string;
+}
+
 /** What `orgStatus` reports for `lemming status`. */
 export interface OrgStatus {
   org: string;
@@ -51,6 +73,10 @@ export interface OrgStatus {
   quiet?: number;
   /** Mail waiting for its recipient's answer under org/routing.yaml `escalate`, oldest first; absent when none. */
   awaiting?: Array<{ id: string; from: string; to: string; turn: number; subject?: string }>;
+  /** The org's and departments' ceilings (org.yaml `budget:`); absent when it sets none. */
+  budget?: BudgetStatus[];
+  /** Agents a circuit breaker holds (org.yaml `engine.breakers`), until `lemming retry`; absent when none. */
+  breakerHeld?: BreakerHeld[];
   /** The org's history could not record a turn and has not caught up since (history/history-behind.ts); absent when it is not behind. */
   historyBehind?: { turn: number; problem: string; at: string };
 }

@@ -1,5 +1,6 @@
 import { scanOutbox } from '../../mailbox/outbox-scan.js';
 import { heldForNextTurn } from '../breakers/hold-by-breakers.js';
+import { budgetHeld, budgetToTell } from '../budget/budget-entry.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
@@ -100,7 +101,8 @@ export function turnWouldFindWork(root: string, org: Org, state: EngineState, hi
   if (state.pending.some((item) => item.to !== HUMAN && !org.agents.has(item.to))) return true;
   const failing = FailingAgents.load(root);
   const breakerHeld = heldForNextTurn(org);
-  if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name) && !breakerHeld(agent.name))) return true;
+  const ceilingHeld = budgetHeld(org, state.ledger.totals);
+  if (agentsWithMail(root, org, state).some((agent) => agent.payable && !failing.isHeld(org, agent.name) && !breakerHeld(agent.name) && !ceilingHeld(agent.name))) return true;
   const members = new Set(state.members);
   const takenPath = statePaths(root).taken;
   // With the change feed's answer (org/changes/), only the outboxes that may have changed are looked at.
@@ -112,6 +114,8 @@ export function turnWouldFindWork(root: string, org: Org, state: EngineState, hi
     const scan = scanOutbox(agentPaths(root, name).outbox, hints.get(name), (file) => (taken ??= takenNames(takenPath, name)).has(file));
     if (scan && (scan.newFiles.length > 0 || scan.skipped.length > 0)) return true;
   }
+  // A ceiling (org.yaml budget) passed a share the human has not heard of: one more turn tells them.
+  if (budgetToTell(org, state.ledger.totals)) return true;
   // An agent that cannot pay for its mail and whose manager has not heard yet: one more turn tells them.
   return strandedUntold(root, org, state).length > 0;
 }

@@ -51,6 +51,8 @@ function buildStatePaths(root: string) {
     tokenRatios: join(directory, 'token-ratios.json'),
     /** Record: what the circuit breakers (org.yaml engine.breakers) have counted, and whom they hold. */
     breakers: join(directory, 'breakers.json'),
+    /** Record: which warnings of org.yaml `budget:` ceilings the human has had, so each is told once. */
+    budget: join(directory, 'budget.json'),
     /** Record: the interventions of `org/interventions.yaml` carried out (or refused), one line each, append-only. */
     interventions: join(directory, 'interventions.jsonl'),
     /** Record: mail agents have not acted on, and whether its senders were told. */

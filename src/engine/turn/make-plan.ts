@@ -19,6 +19,7 @@ import { logSkips } from './skip-log.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
+import { budgetHold } from '../budget/budget-entry.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -67,6 +68,11 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.calls = breakers.calls;
   decided.events.push(...breakers.events);
   decided.humanNotices.push(...breakers.humanNotices);
+  // The org's and departments' ceilings (org.yaml budget): at 100 % no new call starts, the mail waits.
+  const budget = await budgetHold(org, turn, ledger, decided.calls);
+  decided.calls = budget.calls;
+  decided.events.push(...budget.events);
+  decided.humanNotices.push(...budget.humanNotices);
   const calls: PlannedCall[] = [];
   const events: EngineEvent[] = [...discovery.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
@@ -128,6 +134,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   };
   appendJournal(statePaths(root).journal, plan);
   breakers.save();
+  budget.save();
   logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
   return plan;
 }

@@ -30,7 +30,7 @@ export function describeDriveEvent(event: EngineEvent): string | undefined {
     case 'agent-held':
       return `turn ${event.turn}: ${event.agent} not called: its model ${event.model} keeps failing (\`lemming retry ${event.agent}\`)`;
     case 'agent-skipped':
-      return `turn ${event.turn}: ${event.agent} ${event.reason === 'breaker' ? `held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}` : 'skipped: out of credits'}`;
+      return `turn ${event.turn}: ${event.agent} ${event.reason === 'breaker' ? `held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}` : event.reason === 'budget' ? `held: ${event.budget ?? 'the org'} has reached its budget` : 'skipped: out of credits'}`;
     case 'warning':
       return `turn ${event.turn}: warning: ${event.file ? `${event.file}: ` : ''}${event.message}`;
     case 'org-reloaded':

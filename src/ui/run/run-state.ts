@@ -1,7 +1,7 @@
 import { carriedOutText } from '../shared/proposal-text.js';
 import type { EngineEvent, RunTotals } from '../../engine/events.js';
 import type { Priority } from '../../mailbox/message.js';
-import { formatStepTools } from '../../format/format.js';
+import { budgetWarningText, formatStepTools } from '../../format/format.js';
 import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-org-change.js';
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
@@ -145,6 +145,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
+    case 'budget-warning':
+      return addTrouble(state, action.turn, 'warning', budgetWarningText(action));
+    case 'loop-detected':
+      return addTrouble(state, action.turn, 'warning', `${action.action === 'pause' ? 'held' : 'seen'}: ${action.summary}`);
     case 'turn-started': {
       const working = new Set(action.agents);
       const agents = state.agents.map((row): AgentRow => {
@@ -157,7 +161,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agent-called':
       return updateRow(state, action.agent, (row) => ({ ...row, unread: action.deferred, activity: { kind: 'thinking' } }));
     case 'agent-skipped':
-      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
+      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' || action.reason === 'budget' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
     case 'message-delivered': {
       const message = action.message;
       const item: FeedItem = {

@@ -5,6 +5,7 @@ import { debounce, listenThenLoad, onLive } from './live.js';
 import { stepTools, type StepTool } from './step-tools.js';
 import type { EngineEvent, Status, TurnSpend, WebEvent } from './types.js';
 import { previewOf } from '../../ui/shared/preview.js';
+import { budgetStatusLine } from '../../format/format.js';
 
 /** Feed lines kept across page changes, so coming back to the run shows what happened meanwhile. */
 const feed: Array<{ text: string; kind: string }> = [];
@@ -123,6 +124,14 @@ export async function runPage(main: HTMLElement): Promise<() => void> {
       el('h3', {}, `Turn ${status.turn}`),
       el('p', { id: 'engine-state' }, (engine = engineState(status))),
       el('p', { id: 'totals' }, `in all turns: ${showTokens(status.messages)} messages · ${showTokens(calls)} calls · ${showTokens(tokens)} tokens${cache ? ` (${cache})` : ''} · ${credits(spent)} credits spent (as the ledger has them; a run's summary counts that run's)`),
+      ...(status.budget ?? []).map((ceiling) =>
+        el(
+          'p',
+          { class: ceiling.state === 'stopped' ? 'error-text budget' : 'budget' },
+          budgetStatusLine(ceiling),
+        ),
+      ),
+      ...(status.breakerHeld ?? []).map((held) => el('p', { class: 'error-text' }, `${held.agent} is held by a circuit breaker since turn ${held.turn} (${held.reason}); lemming retry ${held.agent} calls it again`)),
     );
     drawFeed();
     if (ledger.byTurn.length === 0) show(chart, el('h3', {}, 'Credits burned per turn'), el('p', { class: 'muted' }, 'no turn has been charged yet'));

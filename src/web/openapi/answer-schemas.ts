@@ -97,6 +97,21 @@ export const statusSchema = z.object({
   unfinishedTurn: z.boolean(),
   agents: z.array(agentStatusSchema),
   awaiting: z.array(z.object({ id: z.string(), from: z.string(), to: z.string(), turn: count, subject: z.string().optional() })).optional(),
+  budget: z
+    .array(
+      z.object({
+        department: z.string().optional().describe("the department's lead; absent: the whole org"),
+        spent: z.number().describe('credits charged in the ledger under this ceiling'),
+        ceiling: z.number().describe('org.yaml budget.credits, or the department\'s'),
+        share: z.number().describe('spent / ceiling'),
+        state: z.enum(['ok', 'warned', 'stopped']).describe('stopped: reached, no new model call starts under it until it is raised'),
+        warnAt: z.array(z.number()).describe('the shares at which the human is told'),
+      }),
+    )
+    .optional()
+    .describe("the org's and departments' ceilings (org.yaml budget:); absent when it sets none"),
+  breakerHeld: z.array(z.object({ agent: z.string(), turn: count, reason: z.string() })).optional().describe('agents a circuit breaker holds until `lemming retry`'),
+  historyBehind: z.object({ turn: count, problem: z.string(), at: z.string() }).optional(),
   messages: count.describe('messages the index holds'),
   index: indexStateSchema,
   served: z.enum(['turns', 'waiting', 'ended']).optional().describe('under `lemming run --serve`: what its engine is doing'),

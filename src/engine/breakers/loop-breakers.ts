@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { EscalationStormSetting, RepeatedMessagesSetting } from '../../org/budget-schema.js';
+import type { Priority } from '../../mailbox/message.js';
+import type { LoopSeen } from '../events.js';
+import { inStormWindow, isEscalation, quoteOf, repetitionText, repetitionTurns } from './loop-rules.js';
+
+/** A message of the last turn as the loop breakers read it. */
+export interface MailSeen {
+  id: string;
+  from: string;
+  to: string;
+  turn: number;
+  /** The message file, relative to the org root. */
+  file: string;
+  priority: Priority;
+}
+
+/** What a message's body is read by: its sender's outbox, its file, its turn. */
+export type BodyRef = Pick<MailSeen, 'from' | 'file' | 'turn'>;
+
+/** A message a breaker keeps to name in its notice. */
+export interface KeptMessage {
+  id: string;
+  from: string;
+  file: string;
+}
+
+/** What the repeated-message breaker keeps: by sender and text (hashed), the turns it was written in and its last messages. */
+export type Repeats = Record<string, { from: string; turns: number[]; messages: KeptMessage[]; quote: string }>;
+
+/** What the escalation-storm breaker keeps: by manager, the escalations of the last turns. */
+export type Escalations = Record<string, Array<KeptMessage & { turn: number }>>;
+
+/** How many messages a notice names. */
+const NAMED = 5;
+
+function named<Kept extends KeptMessage>(messages: readonly Kept[], quote: (message: Kept) => string): LoopSeen['messages'] {
+  return messages.slice(-NAMED).map((message) => ({ id: message.id, file: message.file, quote: quote(message) }));
+}
+
+/**
+ * The repeated-message breaker for one turn's new mail: each agent's text (loop-rules.ts's rule) is
+ * counted by the turns it was written in, over the last `within` turns; at `times` the sender is in a
+ * loop, reported once (its count starts again). Pure but for the bodies `bodyOf` reads.
+ */
+export function countRepeats(previous: Readonly<Repeats>, mail: readonly MailSeen[], setting: RepeatedMessagesSetting, turn: number, bodyOf: (message: BodyRef) => string): { repeats: Repeats; found: LoopSeen[] } {
+  const repeats: Repeats = Object.create(null) as Repeats;
+  for (const [key, entry] of Object.entries(previous)) {
+    const turns = entry.turns.filter((written) => written > turn - 1 - setting.within);
+    if (turns.length > 0) repeats[key] = { ...entry, turns, messages: [...entry.messages] };
+  }
+  const found: LoopSeen[] = [];
+  for (const message of mail) {
+    const body = bodyOf(message);
+    const text = repetitionText(body);
+    if (text === '') continue;
+    const key = `${message.from} ${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    const entry = (repeats[key] ??= { from: message.from, turns: [], messages: [], quote: quoteOf(body) });
+    entry.turns = repetitionTurns(entry.turns, message.turn);
+    entry.messages = [...entry.messages, { id: message.id, from: message.from, file: message.file }].slice(-NAMED);
+    if (entry.turns.length < setting.times) continue;
+    delete repeats[key];
+    found.push({
+      kind: 'repeated-messages',
+      agents: [message.from],
+      action: setting.on === 'pause' ? 'pause' : 'warn',
+      summary: `${message.from} wrote the same text in ${entry.turns.length} turns (${entry.turns.join(', ')}): "${entry.quote}"`,
+      messages: named(entry.messages, () => entry.quote),
+    });
+  }
+  return { repeats, found };
+}
+
+/**
+ * The escalation-storm breaker for one turn's new mail: escalations (loop-rules.ts's rule) are kept by
+ * the manager they reach for the last `turns` turns; `messages` of them in that window are a storm,
+ * whose senders are in it, reported once (the manager's count starts again). Pure but for the bodies read.
+ */
+export function countEscalations(
+  previous: Readonly<Escalations>,
+  mail: readonly MailSeen[],
+  setting: EscalationStormSetting,
+  managerOf: (agent: string) => string | null | undefined,
+  bodyOf: (message: BodyRef) => string,
+): { escalations: Escalations; found: LoopSeen[] } {
+  const escalations: Escalations = Object.create(null) as Escalations;
+  for (const [to, list] of Object.entries(previous)) escalations[to] = [...list];
+  const reached = new Set<string>();
+  for (const message of mail) {
+    if (!isEscalation(message, managerOf)) continue;
+    (escalations[message.to] ??= []).push({ id: message.id, file: message.file, from: message.from, turn: message.turn });
+    reached.add(message.to);
+  }
+  const newest = mail.reduce((latest, message) => Math.max(latest, message.turn), 0);
+  const found: LoopSeen[] = [];
+  for (const [to, list] of Object.entries(escalations)) {
+    const window = list.filter((item) => inStormWindow(newest - setting.turns + 1, item.turn, setting.turns));
+    if (window.length === 0) {
+      delete escalations[to];
+      continue;
+    }
+    escalations[to] = window;
+    if (!reached.has(to) || window.length < setting.messages) continue;
+    delete escalations[to];
+    const senders = [...new Set(window.map((item) => item.from))].sort();
+    found.push({
+      kind: 'escalation-storm',
+      agents: senders,
+      action: setting.on === 'pause' ? 'pause' : 'warn',
+      summary: `${window.length} escalations (high or urgent) reached ${to} within ${setting.turns} turn(s), from ${senders.join(', ')}`,
+      messages: named(window, (item) => quoteOf(bodyOf(item))),
+    });
+  }
+  return { escalations, found };
+}
