@@ -12,6 +12,9 @@ import { rankMemories } from './rank-memories.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
+import { combinedRelevance } from './cosine-relevance.js';
+import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
+import type { Embedder } from './embedding-client.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
 export { removeTurnMemories };
@@ -42,7 +45,7 @@ const ELEMENT_TOKENS = 20;
  * Those about to be shown are checked against their files (one edited in place is read again, and
  * the ranking made again).
  */
-export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string): Recall {
+export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string, embedded?: EmbeddedRecall): Recall {
   const index = StreamIndex.of(root, agent).refresh();
   /** The best first, enough to fill the budget this many times over. */
   const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
@@ -57,7 +60,13 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   };
   // Recency counts from each memory's last access before this turn (memory-access.ts): a turn finished after a crash ranks as planned.
   const lastAccess = index.accesses.lastAccessBefore(turn);
-  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, index.relevance(query)).map((entry) => entry.memory), CANDIDATE_BUDGETS);
+  // With vectors (embedRecall), relevance is the words' and the meaning's, each scaled, averaged (cosine-relevance.ts); without, the words' alone.
+  const relevance = (): ((memory: Memory) => number) => {
+    const words = index.relevance(query);
+    if (!embedded) return words;
+    return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, embedded.query, embedded.vectorOf);
+  };
+  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, relevance()).map((entry) => entry.memory), CANDIDATE_BUDGETS);
   let memories = rank();
   // Those likely to be shown (the first budget's worth) are checked against their files.
   if (index.recheck(best(memories, 1))) memories = rank();
@@ -67,6 +76,16 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
   const left = index.leftOutUnsaid();
   return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}), ...(left ? { leftOut: streamLeftOutText(streamFolderName(agent), left) } : {}) };
+}
+
+/**
+ * The vectors an agent's retrieval in `turn` ranks with, where its org names an embedding model: its
+ * stream's memories from before the turn (those without a vector kept for `model`, or whose text
+ * changed, sent to the server) and the query. The caller charges `inputTokens` at the model's price.
+ */
+export async function embedRecall(root: string, agent: string, turn: number, query: string, model: string, embed: Embedder): Promise<EmbeddedRecall> {
+  const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
+  return embedForRecall(root, agent, memories, query, model, embed);
 }
 
 /**
