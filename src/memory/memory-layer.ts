@@ -17,6 +17,7 @@ import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from './embedding-client.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
+export { rateStream } from './rate-stream.js';
 export { removeTurnMemories };
 export type { Memory, TurnEvents };
 
