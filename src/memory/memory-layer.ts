@@ -17,7 +17,8 @@ import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from './embedding-client.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
-export { rateStream } from './rate-stream.js';
+export { applyRatings, memoriesToRate, rateStream, type RatingAnswer } from './rate-stream.js';
+export { importancePrompt } from './model-importance.js';
 export { removeTurnMemories };
 export type { Memory, TurnEvents };
 

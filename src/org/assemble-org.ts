@@ -209,6 +209,7 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
       relevance: mine.weights?.relevance ?? org?.weights.relevance ?? 3,
       importance: mine.weights?.importance ?? org?.weights.importance ?? 2,
     },
+    ...(org?.importance === 'model' ? { importance: 'model' as const } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export interface AgentMemory {
   reflect: { every: number; importance: number };
   /** How recency, relevance and importance weigh in a memory's score (memory/rank-memories.ts). */
   weights: { recency: number; relevance: number; importance: number };
+  /** `model`: its memories' importance is asked of its first model after its answer (memory/model-importance.ts); absent: the rule's. */
+  importance?: 'model';
 }
 
 /** The whole org, loaded and checked. */

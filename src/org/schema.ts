@@ -415,6 +415,8 @@ function buildSchemas(z: typeof Zod) {
     reflect: reflectSchema.prefault({}),
     /** How recency, relevance and importance weigh when memories are ranked for a prompt. */
     weights: weightsSchema.prefault({}),
+    /** How a memory's importance is judged: `rule` (a cheap rule, no model), or `model` (each agent's first model asked after its answer, charged with its turn; the rule where it gives none). */
+    importance: z.enum(['rule', 'model']).default('rule'),
   });
   /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
   const resumeMemorySchema = z.union([

@@ -9,6 +9,7 @@ import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
 import type { ReflectionAnswer } from '../turn/reflect.js';
+import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -109,6 +110,8 @@ export type JournalRecord =
       cutShort?: string;
       /** The agent reflected after its answer (turn/reflect.ts): what it was shown and said, applied into memories with the response. */
       reflection?: ReflectionAnswer;
+      /** Its model rated the importance of its earlier memories after its answer (turn/rate-importance.ts): applied into their files with the response. */
+      rating?: RatingAnswer;
       /** The memories its prompt recalled (ids, in order): applied with the response as their access (memory/memory-access.ts). */
       recalled?: string[];
     }

@@ -25,6 +25,7 @@ import { mailByAgent, tellManager } from './plan-turn.js';
 import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from './rate-importance.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -151,7 +152,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     receivedAt: string,
     shown: string[],
     replaying: boolean,
-    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } = {},
+    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } = {},
   ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
@@ -169,7 +170,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
-      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.rating ? { rating: loop.rating } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -220,7 +221,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.rating ? { rating: journaled.rating } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
       for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
@@ -373,6 +374,6 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
 }
 
 /** What an answer's journal record and its application carry of the call's tool loop: its steps, where it was cut short, its reflection. */
-function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } {
-  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
+function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } {
+  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.rating ? { rating: called.rating } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
 }
