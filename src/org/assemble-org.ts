@@ -210,6 +210,7 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
       importance: mine.weights?.importance ?? org?.weights.importance ?? 2,
     },
     ...(org?.importance === 'model' ? { importance: 'model' as const } : {}),
+    ...(org?.max_memories !== undefined ? { maxMemories: org.max_memories } : {}),
   };
 }
 

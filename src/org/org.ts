@@ -45,6 +45,8 @@ export interface AgentMemory {
   weights: { recency: number; relevance: number; importance: number };
   /** `model`: its memories' importance is asked of its first model after its answer (memory/model-importance.ts); absent: the rule's. */
   importance?: 'model';
+  /** The most memories its stream keeps (memory/memory-ceiling.ts); absent: no ceiling. */
+  maxMemories?: number;
 }
 
 /** The whole org, loaded and checked. */

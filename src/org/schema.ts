@@ -417,6 +417,8 @@ function buildSchemas(z: typeof Zod) {
     weights: weightsSchema.prefault({}),
     /** How a memory's importance is judged: `rule` (a cheap rule, no model), or `model` (each agent's first model asked after its answer, charged with its turn; the rule where it gives none). */
     importance: z.enum(['rule', 'model']).default('rule'),
+    /** The most memories an agent's stream keeps: past it, its oldest observations are consolidated into one reflection and their files removed; none: no ceiling (a turn still reads only the newest 5,000). */
+    max_memories: positiveInt.min(2).max(1_000_000).optional(),
   });
   /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
   const resumeMemorySchema = z.union([
