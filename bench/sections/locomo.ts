@@ -6,7 +6,7 @@ import { DEFAULT_WEIGHTS, rankMemories, type RankingWeights } from '../../src/me
 import { turnMemories } from '../../src/memory/turn-memories.js';
 import { combinedRelevance } from '../../src/memory/cosine-relevance.js';
 import { embedForRecall } from '../../src/memory/embed-memories.js';
-import { openAIEmbedder, type Embedder } from '../../src/memory/embedding-client.js';
+import { openAIEmbedder, type Embedder } from '../../src/providers/openai/openai-embedder.js';
 import type { Memory } from '../../src/memory/memory-file.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { clusteredBootstrapMean, pooledMean } from '../../src/statistics/bootstrap.js';

@@ -35,6 +35,7 @@ import { unreachableNotice } from './turn/unreachable-notice.js';
 import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import { EngineHistory } from './engine-history.js';
+import { embedderFor } from './turn/embed-query.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -363,6 +364,7 @@ export class Engine {
       ...(this.changed.all ? {} : { changed: this.changed.agents }),
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
+      ...(this.factory.embedder ? { embedderFor: embedderFor((modelKey, entry) => this.factory.embedder?.(modelKey, entry), this.org) } : {}),
       tools: this.tools,
       clock: this.clock,
       ...(traces ? { traces } : {}),

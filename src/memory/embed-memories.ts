@@ -1,5 +1,5 @@
 import type { Memory } from './memory-file.js';
-import type { Embedder } from './embedding-client.js';
+import type { Embedder } from '../providers/openai/openai-embedder.js';
 import { readVector, writeVector } from './memory-vectors.js';
 
 /** What an agent's memories and a query were embedded into, and what it took. */
@@ -20,7 +20,7 @@ export interface EmbeddedRecall {
  * the stream; the rest read back from their files. A memory's vector is asked for once while its text
  * stays the same, so a turn pays for its new memories and its query, not for the stream.
  */
-export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], query: string, model: string, embed: Embedder): Promise<EmbeddedRecall> {
+export async function embedForRecall(root: string, agent: string, memories: readonly Memory[], query: string, model: string, embed: Embedder, keptQuery?: number[]): Promise<EmbeddedRecall> {
   const vectors = new Map<string, readonly number[]>();
   const missing: Memory[] = [];
   for (const memory of memories) {
@@ -28,8 +28,10 @@ export async function embedForRecall(root: string, agent: string, memories: read
     if (kept) vectors.set(memory.id, kept);
     else missing.push(memory);
   }
-  const answer = await embed([query, ...missing.map((memory) => memory.text)]);
-  const [queryVector = [], ...made] = answer.vectors;
+  // A query already embedded for this turn (planned again after a crash) is not asked again, nor, then, is a call made for nothing.
+  if (keptQuery && missing.length === 0) return { query: keptQuery, vectorOf: (memory) => vectors.get(memory.id), embedded: 0, inputTokens: 0 };
+  const answer = await embed([...(keptQuery ? [] : [query]), ...missing.map((memory) => memory.text)]);
+  const [queryVector = [], ...made] = keptQuery ? [keptQuery, ...answer.vectors] : answer.vectors;
   missing.forEach((memory, index) => {
     const vector = made[index];
     if (!vector) return;

@@ -15,7 +15,8 @@ import { removeTurnMemories, writeMemories, writeRecalled } from './memory-strea
 import { combinedRelevance } from './cosine-relevance.js';
 import { keepWithinCeiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
-import type { Embedder } from './embedding-client.js';
+import type { Embedder } from '../providers/openai/openai-embedder.js';
+import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
 export { applyRatings, memoriesToRate, rateStream, type RatingAnswer } from './rate-stream.js';
@@ -48,8 +49,10 @@ const ELEMENT_TOKENS = 20;
  * Those about to be shown are checked against their files (one edited in place is read again, and
  * the ranking made again).
  */
-export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string, embedded?: EmbeddedRecall): Recall {
+export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string, given?: EmbeddedRecall): Recall {
   const index = StreamIndex.of(root, agent).refresh();
+  // Vectors made while the turn was planned, or else those it kept (a call prepared again after a crash ranks as planned, asking no server).
+  const embedded = given ?? (settings.embeddings ? keptRecall(root, agent, turn, query, settings.embeddings.model) : undefined);
   /** The best first, enough to fill the budget this many times over. */
   const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
     const chosen: Memory[] = [];
@@ -88,7 +91,22 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
  */
 export async function embedRecall(root: string, agent: string, turn: number, query: string, model: string, embed: Embedder): Promise<EmbeddedRecall> {
   const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
-  return embedForRecall(root, agent, memories, query, model, embed);
+  const kept = readQueryVector(root, agent, turn, query, model);
+  const embedded = await embedForRecall(root, agent, memories, query, model, embed, kept);
+  if (!kept) writeQueryVector(root, agent, turn, query, model, embedded.query);
+  return embedded;
+}
+
+/** The vectors a turn's retrieval was planned with, read back from their files; undefined when its query's was not kept (its embedding failed: the words alone rank). */
+function keptRecall(root: string, agent: string, turn: number, query: string, model: string): EmbeddedRecall | undefined {
+  const queryVector = readQueryVector(root, agent, turn, query, model);
+  if (!queryVector) return undefined;
+  const read = new Map<string, readonly number[] | undefined>();
+  const vectorOf = (memory: Memory): readonly number[] | undefined => {
+    if (!read.has(memory.id)) read.set(memory.id, readVector(root, agent, memory, model));
+    return read.get(memory.id);
+  };
+  return { query: queryVector, vectorOf, embedded: 0, inputTokens: 0 };
 }
 
 /**

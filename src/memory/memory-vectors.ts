@@ -40,7 +40,31 @@ export function vectorFile(root: string, agent: string, memory: Pick<Memory, 'id
 /** The vector kept for this memory by this model, when its text has not changed since; undefined otherwise. */
 export function readVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): number[] | undefined {
   const path = vectorFile(root, agent, memory);
-  if (path === undefined) return undefined;
+  return path === undefined ? undefined : readStored(path, memory.text, model);
+}
+
+/**
+ * Where the vector of the query an agent's retrieval ranked with in its latest planned turn is kept:
+ * one file an agent, made again each turn it is called, so a turn recovered after a crash (or its
+ * call prepared again) ranks with the vector its plan had and asks no server (the plan's record,
+ * engine/record/journal.ts, says it was made). The history keeps each turn's.
+ */
+export function queryVectorFile(root: string, agent: string): string {
+  return join(vectorFolder(root, agent), 'query', 'latest.json');
+}
+
+/** The query's vector kept for `turn`, when it was made by `model` from this very query; undefined otherwise (then the words alone rank). */
+export function readQueryVector(root: string, agent: string, turn: number, query: string, model: string): number[] | undefined {
+  return readStored(queryVectorFile(root, agent), `${turn}\n${query}`, model);
+}
+
+/** Keep the query's vector for `turn`, through the one write layer. */
+export function writeQueryVector(root: string, agent: string, turn: number, query: string, model: string, vector: readonly number[]): void {
+  writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, hash: textHash(`${turn}\n${query}`), vector })}\n`);
+}
+
+/** A kept vector, when it was made by `model` from `text`. */
+function readStored(path: string, text: string, model: string): number[] | undefined {
   const read = readRegularFile(path, MAX_VECTOR_BYTES);
   if ('error' in read || read.truncated) return undefined;
   let stored: unknown;
@@ -51,7 +75,7 @@ export function readVector(root: string, agent: string, memory: Pick<Memory, 'id
   }
   if (typeof stored !== 'object' || stored === null) return undefined;
   const { model: madeBy, hash, vector } = stored as Partial<StoredVector>;
-  if (madeBy !== model || hash !== textHash(memory.text) || !Array.isArray(vector) || !vector.every((value) => typeof value === 'number' && Number.isFinite(value))) return undefined;
+  if (madeBy !== model || hash !== textHash(text) || !Array.isArray(vector) || !vector.every((value) => typeof value === 'number' && Number.isFinite(value))) return undefined;
   return vector;
 }
 

@@ -47,6 +47,8 @@ export interface AgentMemory {
   importance?: 'model';
   /** The most memories its stream keeps (memory/memory-ceiling.ts); absent: no ceiling. */
   maxMemories?: number;
+  /** Relevance by meaning too (org.yaml or its resume's `memory.embeddings`): the registry key asked, and the model name its vectors are kept under. */
+  embeddings?: { modelKey: string; model: string };
 }
 
 /** The whole org, loaded and checked. */

@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { openAIEmbedder } from '../../src/memory/embedding-client.js';
+import { openAIEmbedder } from '../../src/providers/openai/openai-embedder.js';
 import { formatMemory, type Memory } from '../../src/memory/memory-file.js';
 import { embedRecall, recallFor } from '../../src/memory/memory-layer.js';
 import { streamFolder } from '../../src/memory/memory-paths.js';
@@ -11,31 +11,8 @@ import { priceCall } from '../../src/engine/money/charge.js';
 import type { AgentMemory } from '../../src/org/org.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { tempDir } from '../helpers/temp-dirs.js';
-import { startWireServer, type ReceivedRequest } from '../helpers/wire-server.js';
-
-/** Words the toy embedder takes as one meaning: what a real embedding model knows and BM25 does not. */
-const MEANINGS: Record<string, string> = { accountant: 'auditor', auditor: 'auditor', hired: 'hire', hire: 'hire', engage: 'hire', engaged: 'hire' };
-const DIMENSIONS = 64;
-
-/** A deterministic stand-in embedder: a hashed bag of words, each word first mapped to its meaning. */
-function toyVector(text: string): number[] {
-  const vector = new Array<number>(DIMENSIONS).fill(0);
-  for (const word of text.toLowerCase().split(/[^a-z]+/).filter((token) => token.length > 2)) {
-    const meaning = MEANINGS[word] ?? word;
-    let hash = 0;
-    for (const char of meaning) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-    vector[hash % DIMENSIONS] = (vector[hash % DIMENSIONS] ?? 0) + 1;
-  }
-  return vector;
-}
-
-/** `/v1/embeddings` as OpenAI, vLLM, llama.cpp and Ollama serve it, a token a word. */
-function embeddingsServer(request: ReceivedRequest) {
-  if (request.path !== '/v1/embeddings') return { status: 404, body: 'Not Found' };
-  const input = request.body.input as string[];
-  const tokens = input.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
-  return { body: { object: 'list', model: request.body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: toyVector(text) })), usage: { prompt_tokens: tokens, total_tokens: tokens } } };
-}
+import { startWireServer } from '../helpers/wire-server.js';
+import { embeddingsServer } from '../helpers/embeddings-server.js';
 
 const settings: AgentMemory = { budgetTokens: 800, reflect: { every: 0, importance: 0 }, weights: { recency: 0.5, relevance: 3, importance: 2 } };
 const memory = (id: string, text: string): Memory => ({ id, turn: Number(id.slice(0, 6)), kind: 'observation', importance: 5, sources: [], text });
@@ -60,22 +37,28 @@ describe('memory relevance by embeddings (an OpenAI-compatible /v1/embeddings)',
     const first = await embedRecall(root, 'keeper', 10, QUESTION, 'toy-embed', embed);
     expect(server.requests.map((request) => (request.body.input as string[]).length)).toEqual([4]);
     expect(first.embedded).toBe(3);
-    expect(readdirSync(vectorFolder(root, 'keeper')).sort()).toEqual(['000001-001.json', '000002-001.json', '000003-001.json']);
+    expect(readdirSync(vectorFolder(root, 'keeper')).sort()).toEqual(['000001-001.json', '000002-001.json', '000003-001.json', 'query']);
     const tokens = 5 + 8 + 8 + 6;
     expect(first.inputTokens).toBe(tokens);
     expect(priceCall({ inputTokens: first.inputTokens, outputTokens: 0 }, entry)).toBeCloseTo((tokens * 20) / 1_000_000, 12);
     const byMeaning = recallFor(root, 'keeper', settings, 10, QUESTION, first).memories.map((item) => item.id);
     expect(byMeaning[0]).toBe('000001-001');
 
-    // Asked again: the kept vectors are read back, only the query goes to the server.
-    const again = await embedRecall(root, 'keeper', 10, QUESTION, 'toy-embed', embed);
+    // The same turn's retrieval asked again (planned again after a crash): nothing goes to the server, and it ranks alike from the kept files.
+    const repeated = await embedRecall(root, 'keeper', 10, QUESTION, 'toy-embed', embed);
+    expect(server.requests).toHaveLength(1);
+    expect(repeated.inputTokens).toBe(0);
+    expect(recallFor(root, 'keeper', { ...settings, embeddings: { modelKey: 'embedder', model: 'toy-embed' } }, 10, QUESTION).memories.map((item) => item.id)).toEqual(byMeaning);
+
+    // A later turn: the kept vectors are read back, only the query goes to the server.
+    const again = await embedRecall(root, 'keeper', 11, QUESTION, 'toy-embed', embed);
     expect(server.requests.map((request) => (request.body.input as string[]).length)).toEqual([4, 1]);
     expect(again.embedded).toBe(0);
 
     // A person edits a memory in place: once a retrieval has read it again (a memory about to be shown is checked against its file), that one, and only that one, is embedded again.
     writeFileSync(join(streamFolder(root, 'keeper'), '000003-001-observation.md'), formatMemory(memory('000003-001', 'The storeroom shelf four was tidied.')));
-    recallFor(root, 'keeper', settings, 10, QUESTION, again);
-    const edited = await embedRecall(root, 'keeper', 10, QUESTION, 'toy-embed', embed);
+    recallFor(root, 'keeper', settings, 11, QUESTION, again);
+    const edited = await embedRecall(root, 'keeper', 12, QUESTION, 'toy-embed', embed);
     expect(edited.embedded).toBe(1);
     expect(server.requests.at(-1)?.body.input).toEqual([QUESTION, 'The storeroom shelf four was tidied.']);
     await server.close();

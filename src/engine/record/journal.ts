@@ -33,6 +33,18 @@ export interface PlannedCall {
   prompt?: string;
   /** The limits the mail was sized with, when they show in the prompt (mail left waiting, or a message cut to fit). */
   limit?: { messages: number; tokens: number };
+  /** Its retrieval's embeddings, made while the turn was planned (turn/embed-query.ts): charged with its answer; a recovered turn ranks with the vectors kept. */
+  embedded?: PlannedEmbedding;
+}
+
+/** What embedding a call's retrieval asked of the embedding model while its turn was planned. */
+export interface PlannedEmbedding {
+  /** The registry key of the embedding model. */
+  model: string;
+  /** Input tokens its server counted: the call's charge pays them at that model's input price. */
+  input_tokens: number;
+  /** Memories sent to be embedded (new ones, and those whose text changed). */
+  memories: number;
 }
 
 /** What applying one agent's response changed, recorded so the turn can be committed after a crash. */

@@ -14,6 +14,7 @@ import { askWithTools } from './ask-with-tools.js';
 import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { isNoticeId } from './notices.js';
 import { promptDigest } from './prompt-digest.js';
+import { withEmbeddingCharged } from './embed-query.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { TurnContext } from './run-turn.js';
@@ -133,7 +134,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       tokenScale: (modelKey) => ratios.scale(modelKey, org.models[modelKey]),
       serverWindow: (modelKey) => ratios.window(modelKey),
     });
-    let response = withCuts(fitted.response, cuts);
+    // Its retrieval's embeddings, asked while the turn was planned, are paid with its answer (embed-query.ts).
+    let response = withEmbeddingCharged(withCuts(fitted.response, cuts), call.embedded);
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).

@@ -26,6 +26,7 @@ import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-c
 import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
+import type { Embedder } from '../../providers/openai/openai-embedder.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -47,6 +48,8 @@ export interface TurnContext {
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
   providerFor(modelKeys: readonly string[]): Provider;
+  /** The embedder for a registry key (org.yaml `memory.embeddings`), where the run can reach one (turn/embed-query.ts). */
+  embedderFor?: (modelKey: string) => Embedder | undefined;
   /** Tools that return results; without it, a turn is one step and only send_message and remember act. */
   tools?: TurnTools;
   clock(): Date;
@@ -114,7 +117,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   } else {
     memory = await memoryLayerFor(org);
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}), ...(context.embedderFor ? { embedderFor: context.embedderFor } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }

@@ -1,5 +1,5 @@
-import { createOpenAIClient } from '../providers/openai/openai-client.js';
-import type { ClientSettings } from '../providers/client-settings.js';
+import { createOpenAIClient } from './openai-client.js';
+import type { ClientSettings } from '../client-settings.js';
 
 /** Texts turned into vectors, and the input tokens the server counted for them (what the call is charged by). */
 export interface Embedded {
