@@ -25,6 +25,8 @@ export interface OrgShape {
   keepHistory?: boolean;
   /** Each agent keeps a memory stream (org.yaml `memory: { keep: true }`, docs/memory.md) already holding this many memories. */
   memories?: number;
+  /** org.yaml `memory.max_memories`: the ceiling past which a stream's oldest memories are consolidated (memory/memory-ceiling.ts). */
+  maxMemories?: number;
 }
 
 const TOPICS = ['release', 'budget', 'hiring', 'garden', 'ferry', 'vault', 'archive', 'launch', 'survey', 'office', 'invoice', 'roadmap'];
@@ -83,7 +85,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       '    output_price: 2',
       '    context_window: 1000000',
       ...(shape.keepHistory === undefined ? [] : [`history: { keep: ${String(shape.keepHistory)} }`]),
-      ...(shape.memories === undefined ? [] : ['memory: { keep: true }']),
+      ...(shape.memories === undefined ? [] : [`memory: { keep: true${shape.maxMemories === undefined ? '' : `, max_memories: ${shape.maxMemories}`} }`]),
       '',
     ].join('\n'),
   );

@@ -13,7 +13,7 @@ import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
 import { combinedRelevance } from './cosine-relevance.js';
-import { keepWithinCeiling } from './memory-ceiling.js';
+import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from '../providers/openai/openai-embedder.js';
 import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
@@ -113,10 +113,10 @@ function keptRecall(root: string, agent: string, turn: number, query: string, mo
  * Write the memories of what an agent saw and did in a turn (turn-memories.ts), and which memories its
  * prompt recalled (memory-access.ts); the file names written.
  */
-export function writeTurnMemories(root: string, events: TurnEvents, maxMemories?: number): string[] {
+export function writeTurnMemories(root: string, events: TurnEvents, ceiling?: Ceiling): string[] {
   const written = writeMemories(root, events.agent, turnMemories(events));
-  // Within its ceiling (org.yaml memory.max_memories): the oldest observations consolidated, in the same application of the turn.
-  if (maxMemories !== undefined) keepWithinCeiling(root, events.agent, events.turn, maxMemories);
+  // Within its ceiling (org.yaml memory.max_memories, max_bytes): the oldest observations consolidated, in the same application of the turn.
+  if (ceiling && (ceiling.memories !== undefined || ceiling.bytes !== undefined)) keepWithinCeiling(root, events.agent, events.turn, ceiling);
   const recalled = writeRecalled(root, events.agent, events.turn, events.recalled ?? []);
   return recalled === undefined ? written : [...written, recalled];
 }

@@ -219,6 +219,7 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
     },
     ...(org?.importance === 'model' ? { importance: 'model' as const } : {}),
     ...(org?.max_memories !== undefined ? { maxMemories: org.max_memories } : {}),
+    ...(org?.max_bytes !== undefined ? { maxBytes: org.max_bytes } : {}),
     ...embeddingsOf(mine.embeddings ?? org?.embeddings, models),
   };
 }

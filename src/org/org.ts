@@ -47,6 +47,8 @@ export interface AgentMemory {
   importance?: 'model';
   /** The most memories its stream keeps (memory/memory-ceiling.ts); absent: no ceiling. */
   maxMemories?: number;
+  /** The most bytes its stream's files hold (memory/memory-ceiling.ts); absent: no bound on bytes. */
+  maxBytes?: number;
   /** Relevance by meaning too (org.yaml or its resume's `memory.embeddings`): the registry key asked, and the model name its vectors are kept under. */
   embeddings?: { modelKey: string; model: string };
 }

@@ -424,6 +424,8 @@ function buildSchemas(z: typeof Zod) {
     importance: z.enum(['rule', 'model']).default('rule'),
     /** The most memories an agent's stream keeps: past it, its oldest observations are consolidated into one reflection and their files removed; none: no ceiling (a turn still reads only the newest 5,000). */
     max_memories: positiveInt.min(2).max(1_000_000).optional(),
+    /** The most bytes an agent's memory files hold together (a memory is some 400; a consolidation some 1,000): past it, its oldest are consolidated as past `max_memories`; none: no bound on bytes. */
+    max_bytes: positiveInt.min(16_384).max(1_000_000_000).optional(),
     /** Relevance by meaning too: a key of `models:` served at an OpenAI-compatible `/v1/embeddings` (provider openai or openai-compatible); its cosine and BM25's score averaged, BM25 alone where a call fails. */
     embeddings: embeddingsSchema.optional(),
   });

@@ -1,7 +1,8 @@
 import { readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { consolidationName, keepWithinCeiling, planConsolidation } from '../../src/memory/memory-ceiling.js';
+import { consolidationName, keepWithinCeiling, memoryBytes, planConsolidation } from '../../src/memory/memory-ceiling.js';
+import { vectorFolder, writeVector } from '../../src/memory/memory-vectors.js';
 import { formatMemory, type Memory } from '../../src/memory/memory-file.js';
 import { streamFolder } from '../../src/memory/memory-paths.js';
 import { writeMemories } from '../../src/memory/memory-stream.js';
@@ -45,5 +46,29 @@ describe('a ceiling on an agent\'s memories (org.yaml memory.max_memories)', () 
     expect(readdirSync(folder).sort()).toEqual(['000004-001-observation.md', '000005-001-observation.md', '000006-c01-reflection.md']);
     // Within the bound: nothing more.
     expect(keepWithinCeiling(root, 'keeper', 7, 3)).toBe(0);
+  });
+
+  test('memory.max_bytes: the oldest are consolidated until the files, the consolidation included, fit the bytes; their vectors go with them', () => {
+    const root = tempDir();
+    const memories = Array.from({ length: 12 }, (_, index) => observation(index + 1, 1, `Tidy shelf ${index + 1} of the storeroom, then write down what was on it. `.repeat(4), index === 0 ? 9 : 4));
+    writeMemories(root, 'keeper', memories);
+    for (const memory of memories) writeVector(root, 'keeper', memory, 'toy-embed', [1, 0]);
+    const total = memories.reduce((sum, memory) => sum + memoryBytes(memory), 0);
+    const bytes = Math.floor(total * 0.6);
+    const plan = planConsolidation(memories, { bytes }, 13);
+    const left = memories.filter((memory) => !plan?.taken.includes(memory));
+    expect(left.reduce((sum, memory) => sum + memoryBytes(memory), 0) + memoryBytes(plan?.memory as Memory)).toBeLessThanOrEqual(bytes);
+    // The fewest that do: one fewer would not fit.
+    const oneFewer = memories.filter((memory) => !plan?.taken.slice(0, -1).includes(memory));
+    expect(oneFewer.reduce((sum, memory) => sum + memoryBytes(memory), 0) + memoryBytes(plan?.memory as Memory)).toBeGreaterThan(bytes);
+    expect(plan?.memory.text).toContain(`to keep within ${bytes} bytes`);
+
+    const removed = keepWithinCeiling(root, 'keeper', 13, { bytes });
+    expect(removed).toBe(plan?.taken.length);
+    const kept = readdirSync(streamFolder(root, 'keeper')).sort();
+    expect(kept.map((name) => name.slice(0, 10))).toEqual([...left.map((memory) => memory.id), '000013-c01']);
+    expect(readdirSync(vectorFolder(root, 'keeper')).sort()).toEqual(left.map((memory) => `${memory.id}.json`));
+    // Within the bytes: nothing more.
+    expect(keepWithinCeiling(root, 'keeper', 14, { bytes })).toBe(0);
   });
 });

@@ -275,7 +275,7 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const reflection = memory.reflection;
   const weights = new Map((reflection?.offered ?? []).map((offered) => [offered.id, offered.importance]));
   const insights = reflection ? memory.layer.parseInsights(reflection.text, new Set(weights.keys())).map((insight) => ({ ...insight, cited: insight.sources.map((id) => weights.get(id) ?? 1) })) : [];
-  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) }, input.org.agents.get(agent)?.memory?.maxMemories);
+  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) }, ceilingOf(input.org.agents.get(agent)?.memory));
   // The model's ratings of earlier memories, into their files (applied again after a crash: the same bytes).
   const rated = memory.rating ? memory.layer.applyRatings(root, agent, memory.rating) : 0;
   const ratedEvents: EngineEvent[] = memory.rating ? [{ type: 'agent-note', turn, agent, message: `rated the importance of ${rated} of ${memory.rating.asked.length} memories` }] : [];
@@ -374,4 +374,9 @@ function removeTurnFiles(outbox: string, turn: number): void {
     const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
     if (temporary || parseMessageFileName(name)?.turn === turn) unlinkSync(join(outbox, name));
   }
+}
+
+/** An agent's stream's ceiling as its settings give it (org.yaml memory.max_memories, max_bytes). */
+function ceilingOf(settings: { maxMemories?: number; maxBytes?: number } | undefined): { memories?: number; bytes?: number } {
+  return { ...(settings?.maxMemories !== undefined ? { memories: settings.maxMemories } : {}), ...(settings?.maxBytes !== undefined ? { bytes: settings.maxBytes } : {}) };
 }
