@@ -117,5 +117,12 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
     const path = join(root, 'org/org.yaml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('embeddings: { model: embedder }', 'embeddings: { model: offline }'));
     expect(() => loadOrg(root)).toThrow(/^org\/org\.yaml:\d+: memory\.embeddings\.model: names "offline", whose provider offline serves no \/v1\/embeddings; use one of: embedder$/);
+    // A resume's own: the same rule, said of its file.
+    writeFileSync(path, readFileSync(path, 'utf8').replace('embeddings: { model: offline }', 'embeddings: { model: embedder }'));
+    const resume = join(root, 'agents/keeper/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 100\n', 'credits: 100\nmemory: { embeddings: { model: embeder } }\n'));
+    expect(() => loadOrg(root)).toThrow(/agents\/keeper\/resume\.md: memory\.embeddings\.model: names the model "embeder", which is not in org\/org\.yaml models; use one of: embedder/);
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('{ embeddings: { model: embeder } }', '{ embeddings: off }'));
+    expect(loadOrg(root).org.agents.get('keeper')?.memory?.embeddings).toBeUndefined();
   });
 });
