@@ -29,6 +29,8 @@ export interface OrgShape {
   memories?: number;
   /** Agents in groups of this many, each group a mailing list (org/lists/list_<n>.yaml) its members post to. */
   listSize?: number;
+  /** org.yaml `memory.max_memories`: the ceiling past which a stream's oldest memories are consolidated (memory/memory-ceiling.ts). */
+  maxMemories?: number;
 }
 
 /** The list an agent posts to when the org has lists of `size` (buildOrg's `listSize`): its group's. */
@@ -93,7 +95,7 @@ export function buildOrg(root: string, shape: OrgShape): void {
       '    output_price: 2',
       '    context_window: 1000000',
       ...(shape.keepHistory === undefined ? [] : [`history: { keep: ${String(shape.keepHistory)} }`]),
-      ...(shape.memories === undefined ? [] : ['memory: { keep: true }']),
+      ...(shape.memories === undefined ? [] : [`memory: { keep: true${shape.maxMemories === undefined ? '' : `, max_memories: ${shape.maxMemories}`} }`]),
       '',
     ].join('\n'),
   );

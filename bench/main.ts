@@ -25,6 +25,8 @@ import { walkedWorkspaces } from './sections/walked-workspaces.js';
 import { populate } from './sections/populate.js';
 import { sendAndDryRun } from './sections/send-and-dry-run.js';
 import { memory } from './sections/memory.js';
+import { memoryCeiling } from './sections/memory-ceiling.js';
+import { locomo } from './sections/locomo.js';
 import { referenceNetwork } from './sections/reference-network.js';
 import { referenceScale } from './sections/reference-scale.js';
 import { peers } from './sections/peers.js';
@@ -107,6 +109,22 @@ const sections: Section[] = [
       'On the first storage (docs/memory.md). 20 agents with 500 memories each (`memory: { keep: true }`, the default budget of 800 tokens): the tokens a prompt\'s memories take and the prompt with and without them (lemming\'s estimate, 4 characters a token), and retrieval in a fresh process: its first for each agent from the files (the index then saved in org/state/cache/memory/), its first in a second process from that saved index (no memory file read while the folder\'s time holds), and later ones for other mail (median over agents and calls). Then a steady turn with memory against one without at 1,000 and 10,000 agents (1,000 only in `--quick`), every agent with mail and an instant model, each agent\'s stream started with 20 memories; the two orgs\' turns taken in alternation in one process (1 warm-up, 3 measured).',
     quick: true,
     run: memory,
+  },
+  {
+    id: 'memory-ceiling',
+    title: 'Memory at its ceiling: what a memory costs a turn and the disk',
+    about:
+      "On the disk (docs/memory.md). Orgs whose every agent's stream is full at `memory.max_memories` (1,000 agents × 100 and × 500 memories, 10,000 × 50; 1,000 × 100 only in `--quick`), every agent with mail and an instant model, so each call retrieves, writes two memories and consolidates its oldest. The memory files' bytes (as written, and as the file system allocates them), a later retrieval's time per 100 memories (median of 20 agents, their index in the process), the first turn of a fresh process (every stream read from its files), and steady turns against the same org without memory, the two orgs' turns taken in alternation in one process (1 warm-up, 3 measured). BM25 alone: a run with `memory.embeddings` adds a vector file a memory and the embedding server's time (docs/memory.md).",
+    quick: true,
+    run: memoryCeiling,
+  },
+  {
+    id: 'locomo',
+    title: 'Memory on a public benchmark: LoCoMo, evidence recall@k',
+    about:
+      "LoCoMo (Maharana et al., ACL 2024; github.com/snap-research/locomo): ten very long conversations, each fed to one agent as its mail, a session a turn in the order they were held, the memories written as the engine writes those of mail read (importance by its rule). Each question whose evidence is annotated is ranked against the agent's stream as a prompt in the turn after the last session would rank it (no earlier recall counted), and the share of its evidence turns among the first k memories is its recall@k; the mean over questions by category, with a 95% interval from a bootstrap over conversations. Reads a copy the person fetched (LEMMING_LOCOMO, or bench/.work/locomo/locomo10.json); skipped, saying how to fetch it, when there is none: lemming ships none of it.",
+    quick: false,
+    run: locomo,
   },
   {
     id: 'blame',

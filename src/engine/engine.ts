@@ -36,6 +36,7 @@ import { UnreachableModelError } from '../providers/reachability.js';
 import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import { EngineHistory } from './engine-history.js';
 import { budgetHeld, importBudget } from './budget/budget-entry.js';
+import { embedderFor } from './turn/embed-query.js';
 
 /** How to open an `Engine` on an org root. */
 export interface EngineOptions {
@@ -370,6 +371,7 @@ export class Engine {
       ...(this.changed.all ? {} : { changed: this.changed.agents }),
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
+      ...(this.factory.embedder ? { embedderFor: embedderFor((modelKey, entry) => this.factory.embedder?.(modelKey, entry), this.org) } : {}),
       tools: this.tools,
       clock: this.clock,
       ...(traces ? { traces } : {}),

@@ -16,6 +16,8 @@ export interface Memory {
   importance: number;
   /** Where it came from: message ids, files (relative to the org root), or, for a reflection, the memories it rests on. */
   sources: string[];
+  /** The model that rated its importance (model-importance.ts); absent: the rule's (importance.ts). */
+  rated?: string;
   text: string;
 }
 
@@ -34,11 +36,12 @@ export function memoryFileName(memory: Pick<Memory, 'id' | 'kind'>): string {
 export function formatMemory(memory: Memory): string {
   const lines = ['---', `id: ${yamlString(memory.id)}`, `turn: ${memory.turn}`, `kind: ${memory.kind}`, `importance: ${memory.importance}`];
   if (memory.sources.length > 0) lines.push(`sources: ${yamlString(memory.sources.join(', '))}`);
+  if (memory.rated !== undefined) lines.push(`rated: ${yamlString(memory.rated)}`);
   lines.push('---');
   return `${lines.join('\n')}\n${memory.text.endsWith('\n') ? memory.text : `${memory.text}\n`}`;
 }
 
-const OWN_LINE = /^(id|turn|kind|importance|sources): (.*)$/;
+const OWN_LINE = /^(id|turn|kind|importance|sources|rated): (.*)$/;
 
 /** The front matter lemming writes itself, read without the YAML parser; undefined for anything else. */
 function ownFields(yaml: string): Record<string, unknown> | undefined {
@@ -105,7 +108,9 @@ export function parseMemoryFile(text: string, fileName: string): { memory: Memor
   if (typeof turn !== 'number' || !Number.isInteger(turn) || turn < 0) return { error: `turn must be a whole number of 0 or more, not ${JSON.stringify(turn)}` };
   const id = fields.id ?? idOfName(fileName);
   if (typeof id !== 'string' || id === '') return { error: `id must be text, like 000012-003, not ${JSON.stringify(id)}` };
-  return { memory: { id, turn, kind: kind as MemoryKind, importance, sources: sourcesOf(fields.sources), text: body.replace(/\s+$/, '') } };
+  const rated = fields.rated;
+  if (rated !== undefined && (typeof rated !== 'string' || rated === '')) return { error: `rated must name the model that rated its importance, like gpt-4o-mini, not ${JSON.stringify(rated)}` };
+  return { memory: { id, turn, kind: kind as MemoryKind, importance, sources: sourcesOf(fields.sources), ...(rated === undefined ? {} : { rated }), text: body.replace(/\s+$/, '') } };
 }
 
 /** The kind a file's name ends with, or an observation. */

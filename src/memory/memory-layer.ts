@@ -12,8 +12,15 @@ import { rankMemories } from './rank-memories.js';
 import { memoriesToReflectOn, reflectionDue } from './reflection.js';
 import { turnMemories, type TurnEvents } from './turn-memories.js';
 import { removeTurnMemories, writeMemories, writeRecalled } from './memory-stream.js';
+import { combinedRelevance } from './cosine-relevance.js';
+import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
+import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
+import type { Embedder } from '../providers/openai/openai-embedder.js';
+import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
+export { applyRatings, memoriesToRate, rateStream, type RatingAnswer } from './rate-stream.js';
+export { importancePrompt } from './model-importance.js';
 export { removeTurnMemories };
 export type { Memory, TurnEvents };
 
@@ -42,8 +49,10 @@ const ELEMENT_TOKENS = 20;
  * Those about to be shown are checked against their files (one edited in place is read again, and
  * the ranking made again).
  */
-export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string): Recall {
+export function recallFor(root: string, agent: string, settings: AgentMemory, turn: number, query: string, given?: EmbeddedRecall): Recall {
   const index = StreamIndex.of(root, agent).refresh();
+  // Vectors made while the turn was planned, or else those it kept (a call prepared again after a crash ranks as planned, asking no server).
+  const embedded = given ?? (settings.embeddings ? keptRecall(root, agent, turn, query, settings.embeddings.model) : undefined);
   /** The best first, enough to fill the budget this many times over. */
   const best = (ranked: readonly Memory[], budgets: number): Memory[] => {
     const chosen: Memory[] = [];
@@ -57,7 +66,13 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   };
   // Recency counts from each memory's last access before this turn (memory-access.ts): a turn finished after a crash ranks as planned.
   const lastAccess = index.accesses.lastAccessBefore(turn);
-  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, index.relevance(query)).map((entry) => entry.memory), CANDIDATE_BUDGETS);
+  // With vectors (embedRecall), relevance is the words' and the meaning's, each scaled, averaged (cosine-relevance.ts); without, the words' alone.
+  const relevance = (): ((memory: Memory) => number) => {
+    const words = index.relevance(query);
+    if (!embedded) return words;
+    return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, embedded.query, embedded.vectorOf);
+  };
+  const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, relevance()).map((entry) => entry.memory), CANDIDATE_BUDGETS);
   let memories = rank();
   // Those likely to be shown (the first budget's worth) are checked against their files.
   if (index.recheck(best(memories, 1))) memories = rank();
@@ -70,11 +85,38 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
 }
 
 /**
+ * The vectors an agent's retrieval in `turn` ranks with, where its org names an embedding model: its
+ * stream's memories from before the turn (those without a vector kept for `model`, or whose text
+ * changed, sent to the server) and the query. The caller charges `inputTokens` at the model's price.
+ */
+export async function embedRecall(root: string, agent: string, turn: number, query: string, model: string, embed: Embedder): Promise<EmbeddedRecall> {
+  const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
+  const kept = readQueryVector(root, agent, turn, query, model);
+  const embedded = await embedForRecall(root, agent, memories, query, model, embed, kept);
+  if (!kept) writeQueryVector(root, agent, turn, query, model, embedded.query);
+  return embedded;
+}
+
+/** The vectors a turn's retrieval was planned with, read back from their files; undefined when its query's was not kept (its embedding failed: the words alone rank). */
+function keptRecall(root: string, agent: string, turn: number, query: string, model: string): EmbeddedRecall | undefined {
+  const queryVector = readQueryVector(root, agent, turn, query, model);
+  if (!queryVector) return undefined;
+  const read = new Map<string, readonly number[] | undefined>();
+  const vectorOf = (memory: Memory): readonly number[] | undefined => {
+    if (!read.has(memory.id)) read.set(memory.id, readVector(root, agent, memory, model));
+    return read.get(memory.id);
+  };
+  return { query: queryVector, vectorOf, embedded: 0, inputTokens: 0 };
+}
+
+/**
  * Write the memories of what an agent saw and did in a turn (turn-memories.ts), and which memories its
  * prompt recalled (memory-access.ts); the file names written.
  */
-export function writeTurnMemories(root: string, events: TurnEvents): string[] {
+export function writeTurnMemories(root: string, events: TurnEvents, ceiling?: Ceiling): string[] {
   const written = writeMemories(root, events.agent, turnMemories(events));
+  // Within its ceiling (org.yaml memory.max_memories, max_bytes): the oldest observations consolidated, in the same application of the turn.
+  if (ceiling && (ceiling.memories !== undefined || ceiling.bytes !== undefined)) keepWithinCeiling(root, events.agent, events.turn, ceiling);
   const recalled = writeRecalled(root, events.agent, events.turn, events.recalled ?? []);
   return recalled === undefined ? written : [...written, recalled];
 }

@@ -51,13 +51,14 @@ function heldOf(value: unknown, maxText: number): SavedHeld | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const fields = value as Record<string, unknown>;
   if ('error' in fields) return Object.keys(fields).length === 1 && typeof fields.error === 'string' && fields.error.length <= 8_000 ? { error: fields.error } : undefined;
-  const { id, turn, kind, importance, sources, text } = fields;
+  const { id, turn, kind, importance, sources, rated, text } = fields;
   if (typeof id !== 'string' || id === '' || id.length > 255) return undefined;
   if (!isWhole(turn, 0, Number.MAX_SAFE_INTEGER) || !isWhole(importance, 1, 10)) return undefined;
   if (!(MEMORY_KINDS as readonly unknown[]).includes(kind)) return undefined;
   if (!Array.isArray(sources) || !sources.every((source) => typeof source === 'string')) return undefined;
   if (typeof text !== 'string' || text.length > maxText) return undefined;
-  return { id, turn, kind: kind as Memory['kind'], importance, sources: [...(sources as string[])], text };
+  if (rated !== undefined && (typeof rated !== 'string' || rated === '' || rated.length > 255)) return undefined;
+  return { id, turn, kind: kind as Memory['kind'], importance, sources: [...(sources as string[])], ...(rated === undefined ? {} : { rated }), text };
 }
 
 /**

@@ -5,7 +5,8 @@ import { HUMAN_MODEL, type Agent, type AgentMemory, type Audience, type Org } fr
 import type { ChartFile, ParsedResume } from './parse-files.js';
 import { schemaValidator } from '../lazy-modules.js';
 import { budgetProblems } from './budget-schema.js';
-import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type OrgFile, type OrgMemorySettings, type ResumeMemorySetting } from './schema.js';
+import { isBuiltinTool, MCP_GRANT_PATTERN, TOOL_NAMES, type CommandToolConfig, type ModelEntry, type OrgFile, type OrgMemorySettings, type ResumeMemorySetting } from './schema.js';
+import { embeddingModelName, embeddingModelProblem } from './embedding-model.js';
 
 /** The org's files, each already parsed on its own, for `assembleOrg` to check against each other. */
 export interface OrgParts {
@@ -120,6 +121,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
     const line = parts.orgLineOf?.(['needs_approval', index]);
     problems.push({ file: 'org/org.yaml', field: `needs_approval.${index}`, ...(line === undefined ? {} : { line }), message, severity: 'error' });
   }
+  const orgEmbeddings = orgFile.memory.embeddings?.model;
+  const orgEmbeddingProblem = orgEmbeddings === undefined || parts.checkModels === false ? undefined : embeddingModelProblem(orgEmbeddings, models);
+  const embeddingLine = orgEmbeddingProblem ? parts.orgLineOf?.(['memory', 'embeddings', 'model']) : undefined;
+  if (orgEmbeddingProblem) problems.push({ file: 'org/org.yaml', field: 'memory.embeddings.model', ...(embeddingLine === undefined ? {} : { line: embeddingLine }), message: orgEmbeddingProblem, severity: 'error' });
   const resumeProblem = (resume: ParsedResume, file: string, field: string, message: string): void => {
     const line = resume.lines[field];
     problems.push({ file, field, ...(line === undefined ? {} : { line }), message, severity: 'error' });
@@ -155,7 +160,10 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
         severity: 'warning',
       });
     }
-    const memory = isHuman ? undefined : agentMemory(orgFile.memory, front.memory);
+    const memory = isHuman ? undefined : agentMemory(orgFile.memory, front.memory, orgFile.models);
+    const ownEmbeddings = typeof front.memory === 'object' && front.memory.embeddings !== undefined && front.memory.embeddings !== 'off' ? front.memory.embeddings.model : undefined;
+    const ownEmbeddingProblem = ownEmbeddings === undefined || parts.checkModels === false ? undefined : embeddingModelProblem(ownEmbeddings, orgFile.models);
+    if (ownEmbeddingProblem) resumeProblem(resume, file, 'memory.embeddings.model', ownEmbeddingProblem);
     // Field by field in the order every agent has them (an object literal of conditional spreads was a
     // tenth of assembling 100,000 agents).
     const agent: Partial<Agent> = { name, title: front.title, models, isHuman, credits: front.credits ?? 0, schedule: front.schedule, tools: front.tools, sharedWorkspace: front.shared_workspace };
@@ -203,7 +211,7 @@ export function assembleOrg(parts: OrgParts): { org?: Org; problems: Problem[] }
  * An agent's memory settings: its resume's `memory:` over org.yaml's. `off` keeps none; `on` or settings of
  * its own keep one even where the org keeps none; no line follows the org. Undefined: no stream. Pure.
  */
-export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemorySetting | undefined): AgentMemory | undefined {
+export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemorySetting | undefined, models: Readonly<Record<string, ModelEntry>> = {}): AgentMemory | undefined {
   if (own === 'off' || own === false) return undefined;
   if (own === undefined && !org?.keep) return undefined;
   const mine = typeof own === 'object' ? own : {};
@@ -216,7 +224,17 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
       relevance: mine.weights?.relevance ?? org?.weights.relevance ?? 3,
       importance: mine.weights?.importance ?? org?.weights.importance ?? 2,
     },
+    ...(org?.importance === 'model' ? { importance: 'model' as const } : {}),
+    ...(org?.max_memories !== undefined ? { maxMemories: org.max_memories } : {}),
+    ...(org?.max_bytes !== undefined ? { maxBytes: org.max_bytes } : {}),
+    ...embeddingsOf(mine.embeddings ?? org?.embeddings, models),
   };
+}
+
+/** An agent's embedding model, its own (or `off`) over the org's: the key, and the name its vectors are kept under. */
+function embeddingsOf(setting: { model: string } | 'off' | undefined, models: Readonly<Record<string, ModelEntry>>): Pick<AgentMemory, 'embeddings'> {
+  if (setting === undefined || setting === 'off') return {};
+  return { embeddings: { modelKey: setting.model, model: embeddingModelName(setting.model, models) } };
 }
 
 /** A plain name that is not a built-in's (a command tool's, or a mistake) anywhere a tool is named, or command tools to check. */

@@ -44,6 +44,14 @@ export interface AgentMemory {
   reflect: { every: number; importance: number };
   /** How recency, relevance and importance weigh in a memory's score (memory/rank-memories.ts). */
   weights: { recency: number; relevance: number; importance: number };
+  /** `model`: its memories' importance is asked of its first model after its answer (memory/model-importance.ts); absent: the rule's. */
+  importance?: 'model';
+  /** The most memories its stream keeps (memory/memory-ceiling.ts); absent: no ceiling. */
+  maxMemories?: number;
+  /** The most bytes its stream's files hold (memory/memory-ceiling.ts); absent: no bound on bytes. */
+  maxBytes?: number;
+  /** Relevance by meaning too (org.yaml or its resume's `memory.embeddings`): the registry key asked, and the model name its vectors are kept under. */
+  embeddings?: { modelKey: string; model: string };
 }
 
 /** The whole org, loaded and checked. */

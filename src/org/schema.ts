@@ -416,6 +416,11 @@ function buildSchemas(z: typeof Zod) {
     /** Its importance, 1 to 10 (theirs: 2). */
     importance: memoryWeight.default(2),
   });
+  /** `memory.embeddings:` the model a memory's and a query's vectors are asked of (memory/embed-memories.ts). */
+  const embeddingsSchema = z.strictObject({
+    /** A key of org.yaml `models:` whose provider is openai or openai-compatible (an entry such as `embedder` with `provider: openai-compatible`, `model: nomic-embed-text` and the server's `base_url`). */
+    model: z.string().min(1),
+  });
   /** org.yaml `memory:` (docs/memory.md): each agent's memory stream, retrieved into its prompts, reflected on. */
   const orgMemorySchema = z.strictObject({
     /** Keep a memory stream for every agent (a resume's `memory: off` leaves one out); off unless set. */
@@ -426,6 +431,14 @@ function buildSchemas(z: typeof Zod) {
     reflect: reflectSchema.prefault({}),
     /** How recency, relevance and importance weigh when memories are ranked for a prompt. */
     weights: weightsSchema.prefault({}),
+    /** How a memory's importance is judged: `rule` (a cheap rule, no model), or `model` (each agent's first model asked after its answer, charged with its turn; the rule where it gives none). */
+    importance: z.enum(['rule', 'model']).default('rule'),
+    /** The most memories an agent's stream keeps: past it, its oldest observations are consolidated into one reflection and their files removed; none: no ceiling (a turn still reads only the newest 5,000). */
+    max_memories: positiveInt.min(2).max(1_000_000).optional(),
+    /** The most bytes an agent's memory files hold together (a memory is some 400; a consolidation some 1,000): past it, its oldest are consolidated as past `max_memories`; none: no bound on bytes. */
+    max_bytes: positiveInt.min(16_384).max(1_000_000_000).optional(),
+    /** Relevance by meaning too: a key of `models:` served at an OpenAI-compatible `/v1/embeddings` (provider openai or openai-compatible); its cosine and BM25's score averaged, BM25 alone where a call fails. */
+    embeddings: embeddingsSchema.optional(),
   });
   /** A resume's `memory:`: `off` (no stream for this agent), `on` (the org's settings, even where the org keeps none), or settings of its own over the org's. */
   const resumeMemorySchema = z.union([
@@ -443,6 +456,8 @@ function buildSchemas(z: typeof Zod) {
           importance: nonNegativeInt.max(1_000_000).optional(),
         })
         .optional(),
+      /** Its own embedding model over org.yaml `memory.embeddings`, or `off`: its relevance by words alone. */
+      embeddings: z.union([z.literal('off'), embeddingsSchema]).optional(),
       /** How the parts of the ranking weigh, over org.yaml `memory.weights`. */
       weights: z
         .strictObject({
@@ -585,6 +600,7 @@ function buildSchemas(z: typeof Zod) {
     orgMemorySchema,
     reflectSchema,
     weightsSchema,
+    embeddingsSchema,
     resumeMemorySchema,
     ...budgetSchemas,
   };

@@ -161,7 +161,7 @@ function assemble(
       notify: [],
       history: { keep: false },
       outside_seats: [],
-      memory: { keep: false, budget_tokens: 800, reflect: { every: 20, importance: 100 }, weights: { recency: 0.5, relevance: 3, importance: 2 } },
+      memory: { keep: false, budget_tokens: 800, reflect: { every: 20, importance: 100 }, weights: { recency: 0.5, relevance: 3, importance: 2 }, importance: 'rule' },
     },
     orgLineOf: orgFile?.lineOf ?? (() => undefined),
     chart: chart?.value ?? { agents: {} },

@@ -10,6 +10,7 @@ import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
+import type { Embedder } from './openai/openai-embedder.js';
 import { findUnreachableModels, probeServer, type ProgramCheck, type UnreachableModel } from './reachability.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
@@ -29,6 +30,11 @@ export interface ProviderFactory {
    * answers at (see reachability.ts). Replays and injected `fetch`es reach no server, so have none.
    */
   probe?(org: Org): Promise<UnreachableModel[]>;
+  /**
+   * When present, an embedder for a registry entry that serves `/v1/embeddings` (org.yaml
+   * `memory.embeddings`), its key found as a chat call's is. A replay has none: it reaches no server.
+   */
+  embedder?(modelKey: string, entry: ModelEntry): Embedder | undefined;
 }
 
 /** What `lemming run` builds its providers from. */
@@ -76,7 +82,23 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertApiKeys(org, lookup);
     },
     ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
+    embedder: (modelKey: string, entry: ModelEntry) => liveEmbedder(modelKey, entry, lookup, options),
   });
+}
+
+/** One registry entry's `/v1/embeddings`, its key looked up as liveProvider's is; the SDK loaded on its first call. */
+function liveEmbedder(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Partial<Pick<ProviderFactoryOptions, 'fetch'>>): Embedder {
+  const keyVariable = keyVariableFor(entry);
+  const apiKey = keyVariable === undefined ? undefined : lookup(keyVariable);
+  if (keyVariable !== undefined && apiKey === undefined) {
+    throw new LemmingError('missing-api-key', `${keyVariable} is not set (needed for org/org.yaml models.${modelKey}, memory.embeddings); set it in the environment or in a .env file in the org root`);
+  }
+  const settings: ClientSettings = { modelKey, entry, apiKey: apiKey ?? 'no-key', ...(keyVariable === undefined ? {} : { keyVariable }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
+  let embed: Embedder | undefined;
+  return async (texts) => {
+    embed ??= (await import('./openai/openai-embedder.js')).openAIEmbedder(settings);
+    return embed(texts);
+  };
 }
 
 /** The factory the engine uses when given none: live models, keys from the environment and the root's `.env`. */

@@ -43,6 +43,7 @@ export interface ClosableProviderFactory extends ProviderFactory {
 export function createRunProviderFactory(options: RunProviderOptions): ClosableProviderFactory {
   let chosen: ProviderFactory | undefined;
   let local: ProviderFactory | undefined;
+  let embedding: ProviderFactory | undefined;
   let queueAddress: string | undefined;
   let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
   let openSession: (() => Promise<{ client: QueueClient; watch: WorkerWatch }>) | undefined;
@@ -88,6 +89,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     preflight,
     // Through the queue the servers are the workers' to reach, not this machine's: only a local run probes them.
     probe: async (org: Org) => (await local?.probe?.(org)) ?? [],
+    // Embeddings are asked by this machine while a turn is planned, queue or not (its keys are looked up here); a replay asks none.
+    embedder: (modelKey: string, entry: ModelEntry) => (options.replay === undefined ? (local ?? (embedding ??= createProviderFactory(options))).embedder?.(modelKey, entry) : undefined),
     queueAddress: () => queueAddress,
     // Asked when the engine opens, after preflight: only a queued run places its MCP calls on the workers.
     mcp: ((servers) => (openSession && caller ? new QueuedMcp(openSession, caller, servers) : undefined)) satisfies McpPlacement,

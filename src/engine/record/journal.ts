@@ -9,6 +9,7 @@ import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
 import type { ReflectionAnswer } from '../turn/reflect.js';
+import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { PendingItem, EngineState } from './engine-state.js';
 import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
@@ -32,6 +33,18 @@ export interface PlannedCall {
   prompt?: string;
   /** The limits the mail was sized with, when they show in the prompt (mail left waiting, or a message cut to fit). */
   limit?: { messages: number; tokens: number };
+  /** Its retrieval's embeddings, made while the turn was planned (turn/embed-query.ts): charged with its answer; a recovered turn ranks with the vectors kept. */
+  embedded?: PlannedEmbedding;
+}
+
+/** What embedding a call's retrieval asked of the embedding model while its turn was planned. */
+export interface PlannedEmbedding {
+  /** The registry key of the embedding model. */
+  model: string;
+  /** Input tokens its server counted: the call's charge pays them at that model's input price. */
+  input_tokens: number;
+  /** Memories sent to be embedded (new ones, and those whose text changed). */
+  memories: number;
 }
 
 /** What applying one agent's response changed, recorded so the turn can be committed after a crash. */
@@ -111,6 +124,8 @@ export type JournalRecord =
       cutShort?: string;
       /** The agent reflected after its answer (turn/reflect.ts): what it was shown and said, applied into memories with the response. */
       reflection?: ReflectionAnswer;
+      /** Its model rated the importance of its earlier memories after its answer (turn/rate-importance.ts): applied into their files with the response. */
+      rating?: RatingAnswer;
       /** The memories its prompt recalled (ids, in order): applied with the response as their access (memory/memory-access.ts). */
       recalled?: string[];
     }

@@ -29,6 +29,7 @@ import { readersOf } from '../../org/lists/recipients.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { MemoryLayer } from './prepare-call.js';
 import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from '../../memory/rate-stream.js';
 import type { TurnMessage } from '../../memory/turn-memories.js';
 
 /** What `applyResponse` needs to carry out one agent's response. */
@@ -60,7 +61,7 @@ export interface ApplyInput {
   /** Why the loop ended before the model was done, when it did. */
   cutShort?: string;
   /** The agent keeps a memory stream: what it saw (the mail shown, with bodies) and did becomes memories, with what it concluded when it reflected. */
-  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; recalled?: readonly string[] };
+  memory?: { layer: MemoryLayer; read(): InboxEntry[]; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: readonly string[] };
 }
 
 /**
@@ -280,13 +281,16 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const reflection = memory.reflection;
   const weights = new Map((reflection?.offered ?? []).map((offered) => [offered.id, offered.importance]));
   const insights = reflection ? memory.layer.parseInsights(reflection.text, new Set(weights.keys())).map((insight) => ({ ...insight, cited: insight.sources.map((id) => weights.get(id) ?? 1) })) : [];
-  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) });
-  if (!reflection) return { log: [], events: [] };
+  memory.layer.writeTurnMemories(root, { turn, agent, read, sent, notes, tools, insights, ...(reflection ? { reflectedOn: [...weights.keys()] } : {}), ...(memory.recalled ? { recalled: memory.recalled } : {}) }, ceilingOf(input.org.agents.get(agent)?.memory));
+  // The model's ratings of earlier memories, into their files (applied again after a crash: the same bytes).
+  const rated = memory.rating ? memory.layer.applyRatings(root, agent, memory.rating) : 0;
+  const ratedEvents: EngineEvent[] = memory.rating ? [{ type: 'agent-note', turn, agent, message: `rated the importance of ${rated} of ${memory.rating.asked.length} memories` }] : [];
+  if (!reflection) return { log: [], events: ratedEvents };
   const sources = [...new Set(insights.flatMap((insight) => insight.sources))];
   const message = `reflected on ${reflection.offered.length} memories: ${insights.length} insight(s)${insights.length === 0 ? ' it could ground in them' : ''}`;
   return {
     log: [{ turn, at, event: 'reflected', model: reflection.modelKey, input_tokens: reflection.inputTokens, output_tokens: reflection.outputTokens, memories: reflection.offered.length, insights: insights.length, sources }],
-    events: [{ type: 'agent-note', turn, agent, message }],
+    events: [{ type: 'agent-note', turn, agent, message }, ...ratedEvents],
   };
 }
 
@@ -376,4 +380,9 @@ function removeTurnFiles(outbox: string, turn: number): void {
     const temporary = name.startsWith(`.${prefix}`) && isTemporaryName(name);
     if (temporary || parseMessageFileName(name)?.turn === turn) unlinkSync(join(outbox, name));
   }
+}
+
+/** An agent's stream's ceiling as its settings give it (org.yaml memory.max_memories, max_bytes). */
+function ceilingOf(settings: { maxMemories?: number; maxBytes?: number } | undefined): { memories?: number; bytes?: number } {
+  return { ...(settings?.maxMemories !== undefined ? { memories: settings.maxMemories } : {}), ...(settings?.maxBytes !== undefined ? { bytes: settings.maxBytes } : {}) };
 }

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
-import type { AnsweredUsage, PromptSizing, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
+import type { AnsweredUsage, PromptSizing, ProviderRequest, ProviderResponse, RetryNotice, WaitingNotice } from '../../providers/provider.js';
 import { nameRecord } from '../../org/names.js';
 import { isFatalProviderError, isKeyRefused, unusableAnswers } from '../../providers/provider-error.js';
 import { chargedAnswers } from '../../providers/usage.js';
@@ -14,13 +14,15 @@ import { askWithTools } from './ask-with-tools.js';
 import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { isNoticeId } from './notices.js';
 import { promptDigest } from './prompt-digest.js';
+import { withEmbeddingCharged } from './embed-query.js';
 import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from './rate-importance.js';
 import type { TurnContext } from './run-turn.js';
 import type { LoopRecord, StepSummary } from './step-loop.js';
 
 /** How one agent's call of a turn ended: an answer to apply, a failure, or a stop. */
 export type CallResult =
-  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] }
+  | { agent: string; response: ProviderResponse; receivedAt: string; shown: string[]; steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] }
   | {
       agent: string;
       modelKey: string;
@@ -132,7 +134,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       tokenScale: (modelKey) => ratios.scale(modelKey, org.models[modelKey]),
       serverWindow: (modelKey) => ratios.window(modelKey),
     });
-    let response = withCuts(fitted.response, cuts);
+    // Its retrieval's embeddings, asked while the turn was planned, are paid with its answer (embed-query.ts).
+    let response = withEmbeddingCharged(withCuts(fitted.response, cuts), call.embedded);
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
@@ -141,6 +144,7 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     const receivedAt = fitted.receivedAt || response.receivedAt || context.clock().toISOString();
     const loop = { steps: fitted.steps, ...(fitted.cutShort !== undefined ? { cutShort: fitted.cutShort } : {}) };
     let reflection: ReflectionAnswer | undefined;
+    let rating: RatingAnswer | undefined;
     if (input.memory && agent.memory) {
       // Its memories since it last reflected, when it is time: one more call, paid with the turn's (reflect.ts,
       // loaded with the memory layer's first turn: an org that keeps no memory loads neither).
@@ -167,10 +171,22 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       } else if (reflected) {
         response = { ...response, notes: [...(response.notes ?? []), reflected.note] };
       }
+      // Importance asked of the model (org.yaml memory.importance: model), paid with the turn's like the reflection.
+      if (agent.memory.importance === 'model') {
+        const { rateAfterAnswer } = await import('./rate-importance.js');
+        const ask = (request: ProviderRequest, left: number) => provider.generate({ ...request, creditsLeft: left, onRetry, onWaiting, ...(context.signal ? { signal: context.signal } : {}) }).then((answer) => (crashPoint('after-answer'), answer));
+        const rated = await rateAfterAnswer({ root, org, agent, turn, memory: input.memory, ask, creditsLeft: input.creditsLeft - creditsOf(response, org), ...(context.signal ? { signal: context.signal } : {}) });
+        if (rated && 'answer' in rated) {
+          response = withReflectionCharged(response, rated.response);
+          rating = rated.answer;
+        } else if (rated) {
+          response = { ...response, notes: [...(response.notes ?? []), rated.note] };
+        }
+      }
     }
     // The memories its answered prompt recalled: their access is recorded when the turn is applied (memory/memory-access.ts).
     const recalled = fitted.prepared.prompt.recalled;
-    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}), ...(recalled ? { recalled: [...recalled] } : {}) };
+    return { agent: call.agent, response, receivedAt, shown: [...fitted.prepared.prompt.shown, ...fitted.prepared.lost], ...loop, ...(reflection ? { reflection } : {}), ...(rating ? { rating } : {}), ...(recalled ? { recalled: [...recalled] } : {}) };
   } catch (error) {
     if (context.signal?.aborted) return { agent: call.agent, aborted: true };
     // A full or read-only disk (a tool's write, the journal) stops the run: it is not this agent's error.

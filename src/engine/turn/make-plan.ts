@@ -12,7 +12,9 @@ import { returnDepartedMail } from './departed-mail.js';
 import { discoverMail } from './discover-mail.js';
 import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
-import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
+import { prepareCall, readMail, type MemoryLayer, type PreparedCall } from './prepare-call.js';
+import { embedForPlan } from './embed-query.js';
+import type { Embedder } from '../../providers/openai/openai-embedder.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
@@ -41,6 +43,8 @@ export interface PlanInput {
   routing?: PlannedRouting;
   /** The memory layer, when some agent of the org keeps a memory stream: prompts show what it retrieves. */
   memory?: MemoryLayer;
+  /** The embedder for a registry key, where this run can reach one (absent in a replay): an org's `memory.embeddings` model. */
+  embedderFor?: (modelKey: string) => Embedder | undefined;
 }
 
 /**
@@ -84,7 +88,11 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     // process waiting 100 ms and more.
     const handBack = betweenUnitsOfWork();
     if (handBack) await handBack;
-    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, ...(input.memory ? { memory: input.memory } : {}) });
+    // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
+    const read = readMail(root, org, call.agent, call.mail, turn);
+    const embedding = input.memory && org.agents.get(call.agent)?.memory?.embeddings ? await embedForPlan(root, org, call.agent, turn, read, input.memory, input.embedderFor) : {};
+    if (embedding.warning) events.push(embedding.warning);
+    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, ...(input.memory ? { memory: input.memory } : {}), ...(embedding.recall ? { embedded: embedding.recall } : {}) });
     events.push(...preparedCall.warnings);
     const agent = org.agents.get(call.agent);
     const entry = org.models[preparedCall.modelKey];
@@ -108,6 +116,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       prompt: promptDigest(prompt),
       // Only where the limits show in the prompt (the count of mail left waiting, a message cut to fit): a recovered turn sizes with them.
       ...(prompt.deferred.length > 0 || prompt.cut ? { limit: prompt.limit } : {}),
+      ...(embedding.record ? { embedded: embedding.record } : {}),
     });
   }
   const plan: Plan = {

@@ -8,6 +8,7 @@ import type { EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import type { Memory } from '../../memory/memory-file.js';
+import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 
 /** The memory layer (src/memory/memory-layer.ts), loaded by a turn of an org in which some agent keeps a memory stream. */
 export type MemoryLayer = typeof import('../../memory/memory-layer.js');
@@ -61,11 +62,30 @@ export function prepareCall(
   reason: 'mail' | 'schedule',
   mail: PendingItem[],
   turn: number,
-  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null } = {},
+  sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null; read?: ReadMail; embedded?: EmbeddedRecall } = {},
 ): PreparedCall {
   const agent = org.agents.get(agentName);
   if (!agent) throw new Error(`prepareCall: unknown agent ${agentName}`);
   const modelKey = agent.models[0] ?? '';
+  const { inbox, lost, warnings } = sizing.read ?? readMail(root, org, agentName, mail, turn);
+  // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
+  // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
+  const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
+  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit), sizing.embedded) : undefined;
+  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
+  if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
+  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
+}
+
+/** An agent's waiting mail as read for its prompt: the entries, the ids whose file has gone, a warning for each of those. */
+export interface ReadMail {
+  inbox: InboxEntry[];
+  lost: string[];
+  warnings: EngineEvent[];
+}
+
+/** Read the mail a call shows, with its bodies (a notice is its own body). Reads only this agent's files. */
+export function readMail(root: string, org: Org, agentName: string, mail: readonly PendingItem[], turn: number): ReadMail {
   const inbox: InboxEntry[] = [];
   const lost: string[] = [];
   const warnings: EngineEvent[] = [];
@@ -92,13 +112,7 @@ export function prepareCall(
     if (item.answers !== undefined && item.answers.id === entry.replyTo) entry.answers = item.answers;
     inbox.push(entry);
   }
-  // Its memory stream, retrieved for the mail it is shown (as many messages as its context shows, first to last).
-  // `memory: null` builds the prompt without memories (what it would be without them: a benchmark's comparison).
-  const layer = agent.memory && sizing.memory !== null ? (sizing.memory ?? loadedMemoryLayer) : undefined;
-  const recalled = agent.memory && layer ? layer.recallFor(root, agentName, agent.memory, turn, recallQuery(org, inbox, sizing.planned ?? sizing.limit)) : undefined;
-  const prompt = buildPrompt({ org, agent, modelKey, turn, inbox, memory: readMemory(root, agentName), reason, ...(sizing.limit ? { limit: sizing.limit } : {}), ...(sizing.planned ? { planned: sizing.planned } : {}), ...(sizing.alsoWaiting ? { alsoWaiting: sizing.alsoWaiting } : {}), tokenScale: sizing.ratios?.scale(modelKey, org.models[modelKey]) ?? 1, ...serverWindow(sizing.ratios, modelKey), ...(recalled ? { recalled } : {}) });
-  if (recalled?.leftOut) warnings.push({ type: 'warning', turn, message: recalled.leftOut });
-  return { agent: agentName, modelKey, reason, prompt, inbox, lost, warnings, ...(recalled?.reflectOn ? { reflectOn: recalled.reflectOn } : {}) };
+  return { inbox, lost, warnings };
 }
 
 /** The context an entry's server said it holds, where it said one (record/token-ratios.ts). */
@@ -108,7 +122,7 @@ function serverWindow(ratios: Pick<TokenRatios, 'window'> | undefined, modelKey:
 }
 
 /** What a call's memories are retrieved for: the mail its prompt shows at most, in the order shown (its subjects and bodies). */
-function recallQuery(org: Org, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string {
+export function recallQuery(org: Org, inbox: readonly InboxEntry[], limit: { messages: number } | undefined): string {
   const shown = Math.min(org.settings.context.max_messages, limit?.messages ?? Number.POSITIVE_INFINITY);
   return sortInbox(inbox)
     .slice(0, shown)

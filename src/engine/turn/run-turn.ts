@@ -25,6 +25,8 @@ import { mailByAgent, tellManager } from './plan-turn.js';
 import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
+import type { RatingAnswer } from './rate-importance.js';
+import type { Embedder } from '../../providers/openai/openai-embedder.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
@@ -46,6 +48,8 @@ export interface TurnContext {
   journal: JournalRecord[];
   /** The provider for an agent's models, in order: the first answers, the others are fallbacks. */
   providerFor(modelKeys: readonly string[]): Provider;
+  /** The embedder for a registry key (org.yaml `memory.embeddings`), where the run can reach one (turn/embed-query.ts). */
+  embedderFor?: (modelKey: string) => Embedder | undefined;
   /** Tools that return results; without it, a turn is one step and only send_message and remember act. */
   tools?: TurnTools;
   clock(): Date;
@@ -113,7 +117,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   } else {
     memory = await memoryLayerFor(org);
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
-    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}) }, prepared);
+    plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}), ...(context.embedderFor ? { embedderFor: context.embedderFor } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
     failing.save();
   }
@@ -152,7 +156,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     receivedAt: string,
     shown: string[],
     replaying: boolean,
-    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } = {},
+    loop: { steps?: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } = {},
   ): EngineEvent[] => {
     const balanceBefore = balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]);
     const applied = applyResponse({
@@ -170,7 +174,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       balanceBefore,
       ...(loop.steps ? { steps: loop.steps } : {}),
       ...(loop.cutShort !== undefined ? { cutShort: loop.cutShort } : {}),
-      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
+      ...(memory && org.agents.get(agent)?.memory ? { memory: { layer: memory, read: () => shownMail.entries(agent, shown), ...(loop.reflection ? { reflection: loop.reflection } : {}), ...(loop.rating ? { rating: loop.rating } : {}), ...(loop.recalled ? { recalled: loop.recalled } : {}) } } : {}),
     });
     if (failing.streak(agent)) {
       failing.recordSuccess(agent);
@@ -221,7 +225,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     }
     const journaled = responses.get(call.agent);
     if (journaled) {
-      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
+      const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.rating ? { rating: journaled.rating } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
       for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
@@ -374,6 +378,6 @@ function countEvent(stats: TurnStats, event: EngineEvent): void {
 }
 
 /** What an answer's journal record and its application carry of the call's tool loop: its steps, where it was cut short, its reflection. */
-function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; recalled?: string[] } {
-  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
+function loopOf(called: Extract<CallResult, { response: ProviderResponse }>): { steps: StepSummary[]; cutShort?: string; reflection?: ReflectionAnswer; rating?: RatingAnswer; recalled?: string[] } {
+  return { steps: called.steps, ...(called.cutShort !== undefined ? { cutShort: called.cutShort } : {}), ...(called.reflection ? { reflection: called.reflection } : {}), ...(called.rating ? { rating: called.rating } : {}), ...(called.recalled ? { recalled: called.recalled } : {}) };
 }

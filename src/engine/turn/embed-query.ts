@@ -1,0 +1,58 @@
+import { errorMessage } from '../../errors.js';
+import type { Org } from '../../org/org.js';
+import type { ModelEntry } from '../../org/schema.js';
+import type { ProviderResponse } from '../../providers/provider.js';
+import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
+import { throwIfStorageFailure } from '../../storage/storage-error.js';
+import type { Embedder } from '../../providers/openai/openai-embedder.js';
+import type { EmbeddedRecall } from '../../memory/embed-memories.js';
+import type { EngineEvent } from '../events.js';
+import type { PlannedEmbedding } from '../record/journal.js';
+import { recallQuery, type MemoryLayer, type ReadMail } from './prepare-call.js';
+
+/** What embedding one agent's retrieval while its turn is planned gave: the vectors to rank with, what the plan records, or why the words alone rank. */
+export interface PlanEmbedding {
+  recall?: EmbeddedRecall;
+  record?: PlannedEmbedding;
+  warning?: EngineEvent;
+}
+
+/**
+ * Where an agent's org names an embedding model (org.yaml `memory.embeddings`), embed what its
+ * retrieval this turn needs while the turn is planned: the query (the mail its prompt shows) and its
+ * memories that have no vector yet, in one request (memory/embed-memories.ts), the vectors kept beside
+ * its stream so a recovered turn ranks alike and asks no server. A failed call is a warning of the
+ * turn and its memories are ranked by their words alone; it never fails the turn.
+ */
+export async function embedForPlan(root: string, org: Org, agentName: string, turn: number, read: ReadMail, memory: MemoryLayer, embedderFor: ((modelKey: string) => Embedder | undefined) | undefined): Promise<PlanEmbedding> {
+  const settings = org.agents.get(agentName)?.memory?.embeddings;
+  if (!settings) return {};
+  const byWords = (why: string): PlanEmbedding => ({ warning: { type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` } });
+  try {
+    const embed = embedderFor?.(settings.modelKey);
+    if (!embed) return byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it (a replay from a cassette asks no server)`);
+    const recall = await memory.embedRecall(root, agentName, turn, recallQuery(org, read.inbox, undefined), settings.model, embed);
+    return { recall, record: { model: settings.modelKey, input_tokens: recall.inputTokens, memories: recall.embedded } };
+  } catch (error) {
+    // A full disk is the run's, not the turn's: it stops the run as any other write would.
+    throwIfStorageFailure(error);
+    return byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`);
+  }
+}
+
+/** The turn's response charged for its retrieval's embeddings too, at the embedding model's input price (money/charge.ts prices each model's share). */
+export function withEmbeddingCharged(response: ProviderResponse, embedded: PlannedEmbedding | undefined): ProviderResponse {
+  if (!embedded || embedded.input_tokens === 0) return response;
+  return chargedTogether(response, [...chargedAnswers(response), { modelKey: embedded.model, usage: { inputTokens: embedded.input_tokens, outputTokens: 0, estimated: false } }]);
+}
+
+/** A turn's embedders, one a registry key (its client made once), from the provider factory's; none for a key the org does not have. */
+export function embedderFor(make: (modelKey: string, entry: ModelEntry) => Embedder | undefined, org: Org): (modelKey: string) => Embedder | undefined {
+  const made = new Map<string, Embedder | undefined>();
+  return (modelKey) => {
+    const entry = Object.hasOwn(org.models, modelKey) ? org.models[modelKey] : undefined;
+    if (!entry) return undefined;
+    if (!made.has(modelKey)) made.set(modelKey, make(modelKey, entry));
+    return made.get(modelKey);
+  };
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { readRegularFile } from '../mailbox/read-regular-file.js';
+import { writeFileAtomic } from '../storage/atomic-write.js';
+import type { Memory } from './memory-file.js';
+
+/**
+ * A memory's vector as kept beside the stream, `agents/<name>/memory/vectors/<id>.json`: the model
+ * that made it and a hash of the text it was made from, so a memory a person edits, or a change of
+ * model, is embedded again and nothing else is. Plain files like the stream: the history, a fork and a
+ * replay carry them, and one that is missing or cannot be read is only made again.
+ */
+export interface StoredVector {
+  model: string;
+  /** sha256 of the memory's text, hex. */
+  hash: string;
+  vector: number[];
+}
+
+/** The most bytes of a vector file read: 3,072 floats written out are some 70 KB. */
+const MAX_VECTOR_BYTES = 256 * 1024;
+/** Ids lemming or a person's file name gives that are safe as a file name of their own. */
+const SAFE_ID = /^[\w.-]{1,120}$/;
+
+/** An agent's vectors, beside its stream. */
+export function vectorFolder(root: string, agent: string): string {
+  return join(root, 'agents', agent, 'memory', 'vectors');
+}
+
+/** The hash a vector is kept with: of the memory's text as the index holds it. Pure. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The file a memory's vector is kept in; undefined for an id that is not safe as a file name (that memory is ranked by its words alone). */
+export function vectorFile(root: string, agent: string, memory: Pick<Memory, 'id'>): string | undefined {
+  return SAFE_ID.test(memory.id) && !memory.id.startsWith('.') ? join(vectorFolder(root, agent), `${memory.id}.json`) : undefined;
+}
+
+/** The vector kept for this memory by this model, when its text has not changed since; undefined otherwise. */
+export function readVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): number[] | undefined {
+  const path = vectorFile(root, agent, memory);
+  return path === undefined ? undefined : readStored(path, memory.text, model);
+}
+
+/**
+ * Where the vector of the query an agent's retrieval ranked with in its latest planned turn is kept:
+ * one file an agent, made again each turn it is called, so a turn recovered after a crash (or its
+ * call prepared again) ranks with the vector its plan had and asks no server (the plan's record,
+ * engine/record/journal.ts, says it was made). The history keeps each turn's.
+ */
+export function queryVectorFile(root: string, agent: string): string {
+  return join(vectorFolder(root, agent), 'query', 'latest.json');
+}
+
+/** The query's vector kept for `turn`, when it was made by `model` from this very query; undefined otherwise (then the words alone rank). */
+export function readQueryVector(root: string, agent: string, turn: number, query: string, model: string): number[] | undefined {
+  return readStored(queryVectorFile(root, agent), `${turn}\n${query}`, model);
+}
+
+/** Keep the query's vector for `turn`, through the one write layer. */
+export function writeQueryVector(root: string, agent: string, turn: number, query: string, model: string, vector: readonly number[]): void {
+  writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, hash: textHash(`${turn}\n${query}`), vector })}\n`);
+}
+
+/** A kept vector, when it was made by `model` from `text`. */
+function readStored(path: string, text: string, model: string): number[] | undefined {
+  const read = readRegularFile(path, MAX_VECTOR_BYTES);
+  if ('error' in read || read.truncated) return undefined;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(read.text);
+  } catch {
+    return undefined;
+  }
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { model: madeBy, hash, vector } = stored as Partial<StoredVector>;
+  if (madeBy !== model || hash !== textHash(text) || !Array.isArray(vector) || !vector.every((value) => typeof value === 'number' && Number.isFinite(value))) return undefined;
+  return vector;
+}
+
+/** Keep a memory's vector, through the one write layer. */
+export function writeVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string, vector: readonly number[]): void {
+  const path = vectorFile(root, agent, memory);
+  if (path === undefined) return;
+  writeFileAtomic(path, `${JSON.stringify({ model, hash: textHash(memory.text), vector })}\n`);
+}
