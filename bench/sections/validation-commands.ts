@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { cli, repo, type BenchContext } from '../context.js';
 import type { Row } from '../row.js';
 import { figure } from '../stats.js';
@@ -12,8 +13,6 @@ const LIMIT_MS = 10 * 60_000;
 /** At 10,000 a command is run once when its first run took longer than this, else twice. */
 const LONG_MS = 60_000;
 const GSS = join(repo, 'data', 'gss-2018');
-/** The panel's leads (people.yaml's team_size): agent_00001, agent_00021, … each lead a team of 20. */
-const TEAM = 20;
 const QUESTION = 'Are you satisfied with your education?';
 
 /** data/gss-2018/people.yaml (the worked example's panel) with its size set to `size`. */
@@ -29,8 +28,7 @@ function panelSpec(size: number): string {
  * (self-consistency, every agent twice), each message a persona writes judged by the offline judge
  * (adherence and drift).
  */
-function personaStudy(size: number): string {
-  const leads = Array.from({ length: Math.ceil(size / TEAM) }, (_, team) => `agent_${String(team * TEAM + 1).padStart(5, '0')}`);
+function personaStudy(leads: readonly string[]): string {
   const messages = leads.map((lead) => `  - to: ${lead}\n    subject: A question for your team\n    body: Please ask your team whether they are satisfied with their education, and report back.\n`);
   return [
     'name: personas',
@@ -49,6 +47,14 @@ function personaStudy(size: number): string {
     '  - name: baseline',
     '',
   ].join('\n');
+}
+
+/** The panel's leads: those the human may write to, as populate wrote the chart (teams of about 20). */
+function leadsOf(root: string): string[] {
+  const chart = parse(readFileSync(join(root, 'org', 'chart.yaml'), 'utf8')) as { agents: Record<string, { send_to?: string[] }> };
+  const leads = chart.agents.human?.send_to ?? [];
+  if (leads.length === 0) throw new Error(`${join(root, 'org', 'chart.yaml')}: the human may write to nobody; the persona study needs its leads`);
+  return leads;
 }
 
 /** One whole process's wall time, its JSON output, or that it was stopped at LIMIT_MS. */
@@ -128,7 +134,7 @@ const COMMANDS: StudyCommand[] = [
     },
   },
   {
-    name: 'experiment personas.yaml (1 run of 3 turns, a task to each lead, the question asked twice, the offline judge)',
+    name: 'experiment personas.yaml (1 run of at most 3 turns, a task to each lead, the question asked twice, the offline judge)',
     args: (root, folder) => ['experiment', join(folder, 'personas.yaml'), '--root', root, '--json', '--plain'],
     // A second run of the same experiment would resume it and run nothing: each run starts afresh.
     before: (root) => rmSync(join(root, 'experiments', 'personas'), { recursive: true, force: true }),
@@ -160,8 +166,8 @@ export async function validationCommands(context: BenchContext): Promise<Row[]> 
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'people.yaml'), panelSpec(size));
-    writeFileSync(join(folder, 'personas.yaml'), personaStudy(size));
     const populated = await timed(['populate', join(folder, 'people.yaml'), '--root', root, '--json'], folder);
+    writeFileSync(join(folder, 'personas.yaml'), personaStudy(leadsOf(root)));
     context.log(`  ${storage.name}, ${n} agents: populate ${(populated.ms / 1000).toFixed(1)} s`);
     rows.push({ what: `populate data/gss-2018/people.yaml at size ${n} (the panel the commands below ask; once)`, storage: storage.name, figure: { ms: figure([populated.ms]) } });
     for (const command of COMMANDS) {
