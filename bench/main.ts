@@ -29,6 +29,7 @@ import { memoryCeiling } from './sections/memory-ceiling.js';
 import { locomo } from './sections/locomo.js';
 import { referenceNetwork } from './sections/reference-network.js';
 import { referenceScale } from './sections/reference-scale.js';
+import { validationCommands } from './sections/validation-commands.js';
 import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
@@ -235,6 +236,15 @@ const sections: Section[] = [
     about: 'On the first storage, each the whole process of the built CLI, 2 runs each: `import-network` of a synthetic institution (departments of 25, each person writing to 10 of their department and 5 others, seeded; the default chart, by structure), and `analyze --reference` of an org of the same size (bench/build-org.ts, every agent having written to the next: a ring) against it, which measures the real network, 20 random pieces of it of the run\'s size, and 20 rewirings and 20 configuration-model draws of the run.',
     quick: true,
     run: referenceScale,
+  },
+  {
+    id: 'validation-commands',
+    title: 'The study commands at 1,000 and 10,000 agents: `calibrate`, `calibrate --people`, `ask --all` and the persona study',
+    about:
+      "Lemming issue 62. On the first storage, each the whole process of the built CLI on the offline model: a panel populated from data/gss-2018/people.yaml with its size set to 1,000 and to 10,000 (teams of about 20 under a lead, personas of sex and education), then `calibrate data/gss-2018/reference.yaml` (3 questions to every agent, compared by group), `calibrate data/gss-2018/respondents.yaml --people N` (N people drawn, at most the 1,321 the extract has, each asked 4 held-out questions twice and a floor agent once), `ask --all` a question with `--choices yes,no`, and the persona study of docs/people.md as `lemming experiment` (1 run of at most 3 turns, a task to every lead, the question asked after turn 1 and at the end; the run falls idle after turn 2, the leads having answered the human and the members, who have no tools, having written nothing; every message a persona writes judged by the offline judge: adherence, drift, self-consistency). 2 runs each; at 10,000 one when the first took over a minute; a run still going after 10 minutes is stopped. The calls are the command's own (its --json output): research lines of the org's ledger, and for the experiment the run's agent calls, its survey's answers and the judged messages.",
+    // Minutes at 10,000 agents; --quick runs 1,000 only when asked by --only.
+    quick: false,
+    run: validationCommands,
   },
   {
     id: 'peers',
