@@ -171,6 +171,11 @@ const NOT_RUN: Record<string, string> = {
   '$ lemming memory manager "launch code"': 'tests/docs/memory-example.test.ts runs it after the worked example and compares its output',
   'lemming memory manager                   # the stream': 'tests/docs/memory-example.test.ts runs each line in the worked example\'s org',
   'engine:\n  activation:': 'tests/engine/activation.test.ts puts it in an org\'s org.yaml as written and validates it, and reads the rules it loads',
+  '---\nid: 000012-manager-002\nfrom: manager\nto: [planner, hr]': 'tests/integration/copies.test.ts drops a file with to: and cc: lists, as a person may, and finds it delivered to each name once',
+  '# org/lists/release.yaml': 'tests/integration/mailing-lists.test.ts writes a list of this shape (description, members, may_post, archive) and posts to it, with both refusals the page quotes',
+  'budget:\n  credits: 20': 'tests/budget/spending-docs.test.ts puts it in a default org\'s org.yaml as written and validates it; tests/budget/org-budget.test.ts runs a ceiling with departments end to end',
+  'engine:\n  breakers:\n    ping_pong: 4': 'tests/budget/spending-docs.test.ts puts it in a default org\'s org.yaml as written and validates it; tests/breakers/live-loops.test.ts pauses and warns on each',
+  '$ lemming import-network --chart edges --lists departments': 'the lists study, run by hand as written for the figures the page shows (minutes on the offline model); tests/reference/department-lists.test.ts holds --lists departments on a small network end to end',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 
