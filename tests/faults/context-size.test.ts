@@ -176,8 +176,8 @@ describe('a tool result larger than the context window has room for', () => {
   });
 
   test('that cannot fit even cut ends the loop with a note; the step that was answered is charged', async () => {
-    // The first prompt fits (656 tokens beside the answer's 656), with hardly a token to spare for anything more.
-    const root = readsABigFile(1312);
+    // The first prompt fits (756 tokens beside the answer's 756), with hardly a token to spare for anything more.
+    const root = readsABigFile(1512);
     const events = await runOrg(root, { maxTurns: 1 }, { providerFactory: createProviderFactory({ root, env: KEYS }) });
     expect(eventsOf(events, 'agent-error')).toEqual([]);
     expect(server.requests.filter((request) => agentOf(request) === 'manager').length).toBeGreaterThan(0);

@@ -224,7 +224,7 @@ describe("an agent's own part that alone exceeds the window", () => {
     expect(server.requests.filter((request) => request.path === '/v1/chat/completions')).toEqual([]);
     expect(ofType(events, 'agent-error').map((error) => error.message)).toEqual([
       expect.stringMatching(
-        /^local: the prompt is about \d+ tokens of \d+ bytes by lemming's estimate .*more than the 1792 that org\/org\.yaml models\.local\.context_window: 2048 leaves it beside 256 for the answer \(max_output_tokens\); it was not sent \(with 1 of 1 message\(s\) shown: what is left, the agent's resume, rules and notes \(its system prompt, \d+ bytes\), and its 3 tools' definitions, 1972 bytes, is too long for the window; shorten them, grant fewer tools, or give the agent a model with a larger context_window\)$/,
+        /^local: the prompt is about \d+ tokens of \d+ bytes by lemming's estimate .*more than the 1792 that org\/org\.yaml models\.local\.context_window: 2048 leaves it beside 256 for the answer \(max_output_tokens\); it was not sent \(with 1 of 1 message\(s\) shown: what is left, the agent's resume, rules and notes \(its system prompt, \d+ bytes\), and its 3 tools' definitions, 2359 bytes, is too long for the window; shorten them, grant fewer tools, or give the agent a model with a larger context_window\)$/,
       ),
     ]);
   });
