@@ -1,11 +1,9 @@
-import { errorMessage } from '../../errors.js';
 import type { Agent, Org } from '../../org/org.js';
-import { isFatalProviderError } from '../../providers/provider-error.js';
 import type { ProviderRequest, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether, sumUsage } from '../../providers/usage.js';
-import { throwIfStorageFailure } from '../../storage/storage-error.js';
-import { costOf, estimateCallCost } from '../money/charge.js';
+import { costOf } from '../money/charge.js';
 import type { MemoryLayer } from './prepare-call.js';
+import { memorySideCall } from './memory-side-call.js';
 import type { Memory } from '../../memory/memory-file.js';
 
 /**
@@ -49,28 +47,8 @@ export interface ReflectInput {
 export async function reflectAfterAnswer(input: ReflectInput): Promise<{ answer: ReflectionAnswer; response: ProviderResponse } | { note: string } | undefined> {
   const offered = input.reflectOn;
   if (!input.agent.memory || !offered || offered.length === 0) return undefined;
-  const modelKey = input.agent.models[0] ?? '';
-  const entry = input.org.models[modelKey];
-  const request: ProviderRequest = {
-    modelKey,
-    model: entry?.model ?? modelKey,
-    system: input.system,
-    messages: [{ role: 'user', content: input.memory.reflectionPrompt(input.turn, offered) }],
-    tools: [],
-    agent: input.agent.name,
-    turn: input.turn,
-    ...(entry?.max_output_tokens !== undefined ? { maxOutputTokens: entry.max_output_tokens } : {}),
-  };
-  const needed = entry ? estimateCallCost(request, entry) : 0;
-  if (needed > input.creditsLeft) return { note: `did not reflect on ${offered.length} memories this turn: it may cost ${needed.toFixed(6)} credits and ${input.creditsLeft.toFixed(6)} are left` };
-  let response: ProviderResponse;
-  try {
-    response = await input.ask(request, input.creditsLeft);
-  } catch (error) {
-    throwIfStorageFailure(error);
-    if (input.signal?.aborted || isFatalProviderError(error)) throw error;
-    return { note: `could not reflect on ${offered.length} memories this turn (${errorMessage(error)}); it tries again next turn` };
-  }
+  const response = await memorySideCall(input, input.system, input.memory.reflectionPrompt(input.turn, offered), `reflect on ${offered.length} memories`, 'it tries again next turn');
+  if ('note' in response) return response;
   return {
     response,
     answer: {
