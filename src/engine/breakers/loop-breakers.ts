@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { EscalationStormSetting, RepeatedMessagesSetting } from '../../org/budget-schema.js';
-import type { Priority } from '../../mailbox/message.js';
+import type { PendingItem } from '../record/engine-state.js';
 import type { LoopSeen } from '../events.js';
 import { inStormWindow, isEscalation, quoteOf, repetitionText, repetitionTurns } from './loop-rules.js';
 
-/** A message of the last turn as the loop breakers read it. */
-export interface MailSeen {
-  id: string;
-  from: string;
-  to: string;
-  turn: number;
-  /** The message file, relative to the org root. */
-  file: string;
-  priority: Priority;
-}
+/** A message of the last turn as the loop breakers read it: waiting mail's own fields. */
+export type MailSeen = Pick<Extract<PendingItem, { kind: 'message' }>, 'id' | 'from' | 'to' | 'turn' | 'file' | 'priority'>;
 
 /** What a message's body is read by: its sender's outbox, its file, its turn. */
 export type BodyRef = Pick<MailSeen, 'from' | 'file' | 'turn'>;
