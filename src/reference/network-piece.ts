@@ -1,4 +1,4 @@
-import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
+import { shuffledSubset } from '../statistics/sampling.js';
 import type { EdgeList } from './edge-list.js';
 
 /**
@@ -10,10 +10,7 @@ import type { EdgeList } from './edge-list.js';
  */
 export function networkPiece(list: EdgeList, people: readonly string[], size: number, seed: number): { list: EdgeList; people: string[] } {
   if (size >= people.length) return { list, people: [...people] };
-  const order = new Map(people.map((person, position) => [person, position]));
-  const chosen = shuffleInPlace([...people], seededRandom(seed))
-    .slice(0, size)
-    .sort((left, right) => (order.get(left) ?? 0) - (order.get(right) ?? 0));
+  const chosen = shuffledSubset(people, size, seed);
   const kept = new Set(chosen);
   const edges = list.edges.filter(([from, to]) => kept.has(from) && kept.has(to));
   return { list: { ...list, nodes: list.nodes.filter((node) => kept.has(node)), edges }, people: chosen };

@@ -13,6 +13,7 @@
  *   variability at a simulation's size, which a figure of a 250-person run must be read against.
  */
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
+import { shuffledSubset } from '../statistics/sampling.js';
 import type { DirectedNetwork } from './directed-network.js';
 
 function numbered(network: DirectedNetwork): { index: Map<string, number>; edges: Array<[number, number]> } {
@@ -77,12 +78,11 @@ export function configurationNetwork(network: DirectedNetwork, seed: number): Di
 export function subgraphNetwork(network: DirectedNetwork, size: number, seed: number): DirectedNetwork {
   if (size >= network.people.length) return network;
   const { edges } = numbered(network);
-  const chosen = shuffleInPlace(
+  const chosen = shuffledSubset(
     network.people.map((_, position) => position),
-    seededRandom(seed),
-  )
-    .slice(0, size)
-    .sort((left, right) => left - right);
+    size,
+    seed,
+  );
   const kept = new Set(chosen);
   return named(
     network,

@@ -19,6 +19,22 @@ export function sampleInOrder<T>(items: readonly T[], most: number, seed: number
 }
 
 /**
+ * `size` of the items drawn without replacement by a seeded shuffle (Fisher–Yates on a copy, its first
+ * `size`), kept in their order; all of them when they are no more. A network's random piece and the
+ * institution's own pieces a run is read against are drawn by it alike (reference/).
+ */
+export function shuffledSubset<T>(items: readonly T[], size: number, seed: number): T[] {
+  if (size >= items.length) return [...items];
+  const positions = shuffleInPlace(
+    items.map((_, position) => position),
+    seededRandom(seed),
+  )
+    .slice(0, size)
+    .sort((left, right) => left - right);
+  return positions.map((position) => items[position] as T);
+}
+
+/**
  * One binomial draw (n trials of chance p), exact by inversion searched outward from the mode, so it
  * takes some √(n·p·(1 − p)) steps, not n: a calibration draws a few million of these.
  */

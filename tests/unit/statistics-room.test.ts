@@ -4,7 +4,7 @@ import { intervalCoverage, normalDraw } from '../../src/statistics/coverage.js';
 import { fisherExact } from '../../src/statistics/fisher-exact.js';
 import { compareProportions, smallestFisherP } from '../../src/statistics/proportion-difference.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
-import { binomialDraw, drawCounts, sampleInOrder, splitHalves } from '../../src/statistics/sampling.js';
+import { binomialDraw, drawCounts, sampleInOrder, shuffledSubset, splitHalves } from '../../src/statistics/sampling.js';
 import { studentCdf, studentQuantile, tInterval } from '../../src/statistics/student-t.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 
@@ -117,6 +117,19 @@ describe('seeded draws', () => {
     expect([...sample].sort((a, b) => a - b)).toEqual(sample);
     expect(sampleInOrder(items, 10, 42)).toEqual(sample);
     expect(sampleInOrder(items, 200, 42)).toEqual(items);
+  });
+
+  it("a shuffled subset is distinct items in their order, the same for its seed, and each item drawn about size/n of the time", () => {
+    const items = Array.from({ length: 20 }, (_, index) => `p${String(index).padStart(2, '0')}`);
+    const subset = shuffledSubset(items, 5, 7);
+    expect(new Set(subset).size).toBe(5);
+    expect([...subset].sort()).toEqual(subset);
+    expect(shuffledSubset(items, 5, 7)).toEqual(subset);
+    expect(shuffledSubset(items, 25, 7)).toEqual(items);
+    const drawn = new Map<string, number>();
+    for (let seed = 0; seed < 4000; seed += 1) for (const item of shuffledSubset(items, 5, seed)) drawn.set(item, (drawn.get(item) ?? 0) + 1);
+    // Each of 20 items in a quarter of 4,000 draws: 1,000 each, sd 27.4; within 5 sd.
+    for (const item of items) expect(Math.abs((drawn.get(item) ?? 0) - 1000)).toBeLessThan(137);
   });
 
   it('a binomial draw has the binomial distribution: its frequencies match the exact probabilities', () => {
