@@ -69,8 +69,12 @@ function openScreen(args: string[], frame: string | RegExp, quit: string, launch
         child.stdin.write(quit);
         // A screen that does not leave at its key is stopped: what was measured is already in.
         const stop = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => clearTimeout(stop));
-        resolve({ firstByte: firstByte - started, firstFrame: now - started });
+        const opening = { firstByte: firstByte - started, firstFrame: now - started };
+        // Resolved once it has gone: the next screen on the same org must not find its engine still holding the lock.
+        child.once('exit', () => {
+          clearTimeout(stop);
+          resolve(opening);
+        });
       }
     });
     child.once('error', reject);
