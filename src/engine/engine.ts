@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { INTERVENTIONS_FILE } from '../org/names.js';
 import { forgetStorageFailure, isStorageError, storageFailure } from '../storage/storage-error.js';
 import { OrgLoader } from '../org/load-org.js';
-import { orgReloadEvents } from './org-reload-events.js';
+import { OrgUptake } from './org-uptake.js';
 import { importRouting, routingWanted } from './routing/routing-entry.js';
 import { ProviderChains } from './provider-chains.js';
 import { requireOrgRoot } from '../org/must-exist.js';
@@ -15,27 +12,26 @@ import { loadState, saveState, type EngineState } from './record/engine-state.js
 import { OutboxHintStore } from './record/outbox-hints.js';
 import { checkRecord } from './record/record-check.js';
 import { repairTaken } from './record/taken-files.js';
-import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
+import type { EngineEvent, RunCap } from './events.js';
+import { addTurn, emptyStats, emptyTotals, runFinished } from './run-totals.js';
+
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
 import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
-import { memoryLayerFor } from './turn/prepare-call.js';
 import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
 import { statePaths } from './record/state-paths.js';
 import { sweepAtStart, sweepUnfinishedTurn } from './record/leftover-temporaries.js';
-import { agentsWithMail, hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
-import { carryOutApprovals } from './human/finish-approval.js';
+import { hasUntoldTrouble, turnWouldFindWork } from './human/waiting-mail.js';
 import { ToolRunner, type McpPlacement } from '../tools/tool-runner.js';
-import { FailingAgents } from './turn/failing-agents.js';
 import { unreachableNotice } from './turn/unreachable-notice.js';
+import { FailingAgents } from './turn/failing-agents.js';
 import { UnreachableModelError } from '../providers/reachability.js';
-import type { ChangeFeed, Changed } from '../org/changes/change-feed.js';
 import { EngineHistory } from './engine-history.js';
-import { budgetHeld, importBudget } from './budget/budget-entry.js';
+import { importBudget } from './budget/budget-entry.js';
 import { embedderFor } from './turn/embed-query.js';
 
 /** How to open an `Engine` on an org root. */
@@ -74,17 +70,12 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
-}
-
 /**
  * The engine for one org root. Opening it takes the org's lock (one writer at a
  * time) and finishes any turn a crash left half-done; `run` yields events.
  */
 export class Engine {
   readonly root: string;
-  private readonly loader: OrgLoader;
   private readonly lock: OrgLock;
   /** The turn gate (record/turn-gate.ts) while this engine holds it: during a turn, and while a turn is unfinished. */
   private gate: OrgLock | undefined;
@@ -104,30 +95,21 @@ export class Engine {
   private org: Org;
   private state: EngineState;
   private readonly hints: OutboxHintStore;
-  /**
-   * What changed in the agents' folders between turns (org/changes/): a turn looks only at those agents.
-   * Made (and its modules loaded) at the first turn of an org bigger than a turn's look; a smaller one looks at every agent.
-   */
-  private feed: ChangeFeed | undefined;
-  /** What the feed said for the turn about to run (everything until a turn has taken it). */
-  private changed: Changed = { all: true };
+  /** Hand edits, interventions and approvals taken up before each turn, and what changed. */
+  private readonly uptake: OrgUptake;
   private journal: JournalRecord[];
-  /** The interventions' code, loaded at the first turn of an org with `org/interventions.yaml`. */
-  private interventions: typeof import('./interventions/carry-out-interventions.js') | undefined;
   /** The org's history, when org.yaml keeps one: told when a turn is about to start and when one has committed. */
   private readonly history: EngineHistory;
-  /** Warnings about the org's files already told: every load finds them again until the file is edited. */
-  private readonly warnedAbout = new Set<string>();
 
   private constructor(options: EngineOptions, lock: OrgLock, gate: OrgLock, loader: OrgLoader, org: Org) {
     this.root = options.root;
     this.lock = lock;
     this.gate = gate;
-    this.loader = loader;
     this.org = org;
     this.factory = options.providerFactory ?? defaultProviderFactory(options.root);
     this.chains = new ProviderChains(this.factory);
     this.clock = options.clock ?? (() => new Date());
+    this.uptake = new OrgUptake(this.root, loader, this.clock, () => this.chains.clear());
     this.tools = new ToolRunner(this.root, () => this.org, { ...options.cassette, ...(options.mcp ? { mcp: options.mcp } : {}) });
     this.notices = options.notices;
     this.history = new EngineHistory(this.root, options.history !== false, () => this.org, (notice) => this.tellHuman(notice));
@@ -218,8 +200,8 @@ export class Engine {
   hasWork(): boolean {
     return (
       this.hasUnfinishedTurn ||
-      turnWouldFindWork(this.root, this.org, this.state, this.hints, this.changed.all ? undefined : this.changed.agents) ||
-      (this.interventions?.interventionsAhead(this.root, this.state.turn) ?? false)
+      turnWouldFindWork(this.root, this.org, this.state, this.hints, this.uptake.changed.all ? undefined : this.uptake.changed.agents) ||
+      (this.uptake.interventions?.interventionsAhead(this.root, this.state.turn) ?? false)
     );
   }
 
@@ -244,7 +226,7 @@ export class Engine {
     const maxTurns = options.maxTurns ?? (options.untilTurn === undefined ? this.org.settings.max_turns : Infinity);
     let cap: RunCap = { by: options.maxTurns === undefined ? 'max_turns' : 'turns', turns: maxTurns };
     const stopWhenIdle = options.stopWhenIdle ?? true;
-    const totals: RunTotals = { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+    const totals = emptyTotals();
     yield { type: 'run-started', root: this.root, org: this.org.name, turn: this.state.turn, resumed: this.hasUnfinishedTurn };
     // Said at every run: commands that cannot run here (and what to install), isolation switched off.
     for (const problem of await this.tools.warnings()) yield { type: 'warning', turn: this.state.turn + 1, file: problem.file, message: `${problem.field ?? ''} ${problem.message}`.trim() };
@@ -281,41 +263,15 @@ export class Engine {
         reason = 'stopped';
         break;
       }
-      totals.turns += 1;
-      totals.delivered += result.stats.delivered;
-      totals.fromHuman += result.stats.fromHuman;
-      totals.refused += result.stats.refused;
-      totals.invalidCalls += result.stats.invalidCalls;
-      totals.errors += result.stats.errors;
-      totals.inputTokens += result.stats.inputTokens;
-      totals.outputTokens += result.stats.outputTokens;
-      totals.credits += result.stats.credits;
-      if (result.stats.notDrawn) totals.notDrawn = (totals.notDrawn ?? 0) + result.stats.notDrawn;
+      addTurn(totals, result.stats);
       // Whether the org is now idle is asked at the top of the loop, after the next reload.
     }
     // The run's MCP servers stop with it (a stop by Ctrl-C comes here too); the next run starts them again if needed.
     await this.tools.close();
     // The last turn's entry is written before the run says it finished (a process that exits then loses none).
     for (const event of await this.history.settle(this.state.turn)) yield event;
-    const waiting = agentsWithMail(this.root, this.org, this.state);
-    const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
-    const held = FailingAgents.load(this.root);
-    const failing = waiting.filter((agent) => agent.payable && held.isHeld(this.org, agent.name)).map((agent) => agent.name);
-    // Idle only because the agents with mail wait for models that keep failing: the work is not done.
-    if (reason === 'idle' && failing.length > 0) reason = 'models-failing';
-    const ceiling = budgetHeld(this.org, this.state.ledger.totals);
-    const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
-    yield {
-      type: 'run-finished',
-      reason,
-      turns: totals.turns,
-      lastTurn: this.state.turn,
-      totals,
-      stranded,
-      failing,
-      ...(atCeiling.length > 0 ? { atCeiling } : {}),
-      ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
-    };
+    // How it ended, and whose mail still waits and why (run-totals.ts).
+    yield runFinished(this.root, this.org, this.state, reason, totals, cap);
   }
 
   /** Exactly one turn. `result.state` is set when it committed. */
@@ -368,7 +324,7 @@ export class Engine {
       org: this.org,
       state: this.state,
       hints: this.hints,
-      ...(this.changed.all ? {} : { changed: this.changed.agents }),
+      ...(this.uptake.changed.all ? {} : { changed: this.uptake.changed.agents }),
       journal: this.journal,
       providerFor: (modelKeys: readonly string[]) => this.chains.for(this.org, modelKeys),
       ...(this.factory.embedder ? { embedderFor: embedderFor((modelKey, entry) => this.factory.embedder?.(modelKey, entry), this.org) } : {}),
@@ -400,9 +356,9 @@ export class Engine {
     }
     crashPoint('after-commit');
     // In place, once the turn is saved: a turn that did not commit leaves the hints as they were.
-    this.hints.committed(result.hintChanges, this.feed === undefined || this.feed.mode === 'every-turn');
+    this.hints.committed(result.hintChanges, this.uptake.looksEveryTurn);
     // An outbox the turn wrote into without keeping its hint is listed at the next turn, as one with no hint always was.
-    for (const [owner, hint] of Object.entries(result.hintChanges ?? {})) if (hint === null) this.feed?.mark(owner);
+    for (const [owner, hint] of Object.entries(result.hintChanges ?? {})) if (hint === null) this.uptake.markUnhinted(owner);
     removeJournal(paths.journal);
     this.state = result.state;
     this.journal = [];
@@ -412,7 +368,7 @@ export class Engine {
 
   /** Release the lock. The engine cannot be used after this. */
   close(): void {
-    this.feed?.close();
+    this.uptake.close();
     this.history.close();
     // The hints of the turns since they were last written; a disk that refuses only makes the next start slower.
     this.hints.close();
@@ -430,62 +386,10 @@ export class Engine {
     }
   }
 
-  /**
-   * Before a turn: pick up hand edits, carry out the interventions due (interventions/), then carry
-   * out what the human approved while this engine held the lock (a hire's resume and chart entries, a retirement) against that org,
-   * and reload again, so the change is in force from this turn. A turn left unfinished by a
-   * crash is finished first, with its planned org; the approvals wait for the turn after it.
-   */
+  /** Before a turn: hand edits, interventions and approvals taken up (org-uptake.ts). */
   private async takeUpOrg(): Promise<EngineEvent[]> {
-    // Notifications already queued by the system are handled first: an edit saved before the turn is in its changes.
-    const names = agentNames(this.org);
-    const { scan_per_turn: scanPerTurn, watch } = this.org.settings.changes;
-    if (!this.feed && names.length > scanPerTurn) {
-      const { ChangeFeed } = await import('../org/changes/change-feed.js');
-      this.feed = new ChangeFeed(this.root, { scanPerTurn, watch });
-    }
-    if (this.feed?.mode === 'watching') await new Promise((resolve) => setImmediate(resolve));
-    this.changed = this.feed ? this.feed.take(names) : { all: true };
-    const events = this.reloadOrg(this.changed.all ? undefined : this.changed.agents);
-    // Before anything asks whether the turn has work: an agent's next call is estimated with its memories.
-    await memoryLayerFor(this.org);
-    if (this.hasUnfinishedTurn) return events;
-    // Interventions first: a retirement is an approval, carried out with the others just after.
-    // Their code is loaded only for an org that has them (the run loop asks hasWork after this).
-    if (!this.interventions && existsSync(join(this.root, INTERVENTIONS_FILE))) this.interventions = await import('./interventions/carry-out-interventions.js');
-    const intervened = this.interventions?.carryOutInterventions(this.org, this.state.turn + 1, this.clock()) ?? [];
-    const carried = await carryOutApprovals(this.org, this.state.turn + 1, this.clock());
-    const changed = intervened.some((event) => event.type === 'intervention') || carried.length > 0;
-    if (!changed) return [...events, ...intervened];
-    // An approval or an intervention writes resumes, the chart, outboxes: everything is looked at again.
-    this.changed = { all: true };
-    return [...events, ...intervened, ...carried, ...this.reloadOrg()];
-  }
-
-  /**
-   * Pick up hand edits: they take effect from the next turn; a broken edit leaves the last valid org in force.
-   * The first turn reloads too (a stat per file when nothing changed): a screen can sit paused, or a chat idle,
-   * between opening the engine and its first turn while a person edits.
-   */
-  private reloadOrg(changed?: ReadonlySet<string>): EngineEvent[] {
-    const loaded = this.loader.load(changed);
-    const events = orgReloadEvents(loaded, this.state.turn + 1, this.warnedAbout);
-    if (events.some((event) => event.type === 'org-reloaded')) {
-      this.chains.clear();
-    }
-    this.org = loaded.org;
+    const { org, events } = await this.uptake.take(this.org, this.state.turn, this.hasUnfinishedTurn);
+    this.org = org;
     return events;
   }
-}
-
-/** The org's agent names, in its order, made once per org object (an org whose files did not change is the same object). */
-const namesOfOrg = new WeakMap<Org, readonly string[]>();
-
-function agentNames(org: Org): readonly string[] {
-  let names = namesOfOrg.get(org);
-  if (!names) {
-    names = [...org.agents.keys()];
-    namesOfOrg.set(org, names);
-  }
-  return names;
 }

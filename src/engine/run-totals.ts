@@ -1,0 +1,62 @@
+import type { Org } from '../org/org.js';
+import { budgetHeld } from './budget/budget-entry.js';
+import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
+import { agentsWithMail } from './human/waiting-mail.js';
+import type { EngineState } from './record/engine-state.js';
+import { FailingAgents } from './turn/failing-agents.js';
+
+/*
+ * A run's figures: a turn's before it starts, the run's summed over its committed turns, and the
+ * event that ends the run with them.
+ */
+
+/** A turn's figures before it has done anything. */
+export function emptyStats(): TurnStats {
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+}
+
+/** A run's figures before its first turn. */
+export function emptyTotals(): RunTotals {
+  return { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+}
+
+/** Add a committed turn's figures to its run's. */
+export function addTurn(totals: RunTotals, stats: TurnStats): void {
+  totals.turns += 1;
+  totals.delivered += stats.delivered;
+  totals.fromHuman += stats.fromHuman;
+  totals.refused += stats.refused;
+  totals.invalidCalls += stats.invalidCalls;
+  totals.errors += stats.errors;
+  totals.inputTokens += stats.inputTokens;
+  totals.outputTokens += stats.outputTokens;
+  totals.credits += stats.credits;
+  if (stats.notDrawn) totals.notDrawn = (totals.notDrawn ?? 0) + stats.notDrawn;
+}
+
+type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;
+
+/**
+ * How a run ended, with the agents whose mail still waits and why: no credits (stranded), models
+ * that keep failing (then an idle run is not done: 'models-failing'), or the org's ceiling.
+ */
+export function runFinished(root: string, org: Org, state: EngineState, ended: RunFinished['reason'], totals: RunTotals, cap: RunCap): RunFinished {
+  const waiting = agentsWithMail(root, org, state);
+  const stranded = waiting.filter((agent) => !agent.payable).map((agent) => agent.name);
+  const held = FailingAgents.load(root);
+  const failing = waiting.filter((agent) => agent.payable && held.isHeld(org, agent.name)).map((agent) => agent.name);
+  const reason = ended === 'idle' && failing.length > 0 ? 'models-failing' : ended;
+  const ceiling = budgetHeld(org, state.ledger.totals);
+  const atCeiling = waiting.filter((agent) => agent.payable && ceiling(agent.name)).map((agent) => agent.name);
+  return {
+    type: 'run-finished',
+    reason,
+    turns: totals.turns,
+    lastTurn: state.turn,
+    totals,
+    stranded,
+    failing,
+    ...(atCeiling.length > 0 ? { atCeiling } : {}),
+    ...(reason === 'turn-cap' ? { cap, waiting: waiting.map((agent) => agent.name) } : {}),
+  };
+}
