@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Output } from '../../src/cli/cli-context.js';
 import { sendCommand } from '../../src/cli/commands/send.js';
+import { lemming } from '../helpers/cli.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { defaultOrg, inboxOf, listOutbox, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
@@ -87,5 +88,16 @@ describe('lemming send --file', () => {
     expect(work.listed.filter((folder) => folder.endsWith('/agents'))).toHaveLength(1);
     expect(work.listed.filter((folder) => folder.endsWith('/outbox'))).toHaveLength(1);
     expect(callsTo(work, 'appendFileSync')).toBe(1);
+  });
+});
+
+describe('lemming send --file - and its help, on the built CLI', () => {
+  test('--file - reads one message from standard input; --help says --to, --cc and --file', () => {
+    const root = orgForCopies();
+    const sent = lemming(root, ['send', '--file', '-'], {}, '---\nto: [manager, planner]\nsubject: From a pipe\n---\nPiped.\n');
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout.split('\n')[0]).toBe('sent 000000-human-001 to manager, planner: agents/human/outbox/000000-001-manager+1.md');
+    const help = lemming(root, ['send', '--help']).stdout;
+    for (const option of ['--to <names>', '--cc <names>', '--file <path>']) expect(help).toContain(option);
   });
 });
