@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import type { Output } from '../../src/cli/cli-context.js';
 import { inboxCommand } from '../../src/cli/commands/inbox.js';
 import { sendCommand } from '../../src/cli/commands/send.js';
+import { Engine } from '../../src/engine/engine.js';
+import { AwaitedAnswer } from '../../src/engine/human/awaited-answer.js';
+import { driveUntilReply, type DriveOutcome } from '../../src/engine/human/drive-until-reply.js';
+import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { inbox } from '../../src/library/human-actions.js';
+import { loadOrg } from '../../src/org/load-org.js';
 import { fileChatBackend } from '../../src/ui/chat/chat-backend.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
 import { groupConversations } from '../../src/ui/chat/conversation.js';
@@ -64,6 +69,23 @@ describe('a mailing list with the human on it', () => {
     expect(inbox.messages.map((message) => [message.id, message.to])).toEqual([['000001-planner-001', 'team']]);
     const human = (await getJson<{ reaches: string[] }>(server, '/api/agents/human')).body;
     expect(human.reaches).toEqual(['manager', 'team']);
+  });
+
+  test('chat --drive after a post to the list ends when a member answers on the list', async () => {
+    const root = orgWithHumanOnList();
+    const post = sendAsHuman(root, loadOrg(root).org, { to: 'team', body: 'Who takes the release?' }).message.id;
+    const provider = new ScriptedProvider((request) => (request.agent === 'planner' && request.turn === 1 ? { toolCalls: [sendCall('team', 'I do.')] } : {}));
+    const engine = Engine.open({ root, providerFactory: () => provider });
+    const awaiting = new AwaitedAnswer();
+    awaiting.expect({ id: post, to: 'team', title: 'Who takes the release?' });
+    let outcome: DriveOutcome | undefined;
+    try {
+      const run = driveUntilReply(engine, { maxTurns: 4, awaiting });
+      for (let next = await run.next(); ; next = await run.next()) if (next.done) { outcome = next.value; break; }
+    } finally {
+      engine.close();
+    }
+    expect(outcome).toEqual({ turns: 1, reason: 'replied', replies: ['000001-planner-001'], answer: '000001-planner-001' });
   });
 
   test('the human reads no post of a list it is not on, nor of a poster the list refuses', async () => {
