@@ -100,7 +100,7 @@ async function drive(driver: ChatDriver, signal: AbortSignal, options: ChatLines
         return;
       }
       const event = next.value;
-      if (event.type === 'message-delivered' && event.message.to === HUMAN && (replier === undefined || event.message.id === awaiting.answer)) replier = event.message.from;
+      if (event.type === 'message-delivered' && ((event.message.to === HUMAN && replier === undefined) || event.message.id === awaiting.answer)) replier = event.message.from;
       const line = formatEvent(event);
       if (line !== undefined) options.output.out(line, options.colour ? (escaped) => paintEvent(event, escaped) : undefined);
     }

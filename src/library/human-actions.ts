@@ -3,7 +3,7 @@ import { readHumanInbox, type HumanInbox } from '../engine/human/human-inbox.js'
 import { recipientsWhere } from '../engine/human/recipients.js';
 import { sendManyFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
 import { LemmingError } from '../errors.js';
-import type { Priority } from '../mailbox/message.js';
+import { addressOf, type Priority } from '../mailbox/message.js';
 import { loadOrg } from '../org/load-org.js';
 import { HUMAN } from '../org/names.js';
 import { fromWorkingFolder } from '../invocation.js';
@@ -50,6 +50,33 @@ export function sendToMany(root: string, message: OutgoingToMany): { sent: SentM
   const names = conditions.length > 0 ? [...new Set([...to, ...recipientsWhere(org, from, conditions)])] : [...to];
   if (names.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient, a list (`a,b,c`), or `--where FIELD=VALUE`', { exitCode: 2 });
   return { sent: sendManyFromSeat(folder, org, from, names.map((name) => ({ ...input, to: name })), { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
+}
+
+/** One message of several sent at once (`sendAll`): its own names, text and fields, as a file for `lemming send --file` gives them. */
+export interface OutgoingMessage extends Omit<Outgoing, 'to' | 'from'> {
+  /** Every name of `to:`: one message, one file, read by each (an agent or a mailing list). */
+  to: readonly string[];
+  /** Copies (`cc:`), read by each name as the recipients read it. */
+  cc?: readonly string[];
+}
+
+/**
+ * Several messages in one load of the org (`lemming send --to a,b --cc c`, `--file` with many files):
+ * each message one file with all its names, every name of every message checked against both ends
+ * of the chart (or a list's rules) before any is written, and none written unless all pass, as an
+ * agent's `send_message` reaches all its names or none. A hundred messages cost one load, one
+ * listing of the outbox and one note to the engine.
+ */
+export function sendAll(root: string, messages: readonly OutgoingMessage[], from: string = HUMAN): { sent: SentMessage[]; maxBodyChars: number } {
+  const folder = fromWorkingFolder(root);
+  const { org } = loadOrg(folder);
+  if (messages.length === 0) throw new LemmingError('no-recipients', 'not sent: there is no message to send', { exitCode: 2 });
+  const inputs = messages.map(({ to, cc, ...rest }) => {
+    if (to.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient in to, for example `--to planner` or `to: planner`', { exitCode: 2 });
+    const address = addressOf(to, cc);
+    return { ...rest, to: address.to, ...(address.alsoTo ? { alsoTo: address.alsoTo } : {}), ...(address.cc ? { cc: address.cc } : {}) };
+  });
+  return { sent: sendManyFromSeat(folder, org, from, inputs, { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 
 /** The human's mail, oldest first, each marked read or unread, and the delivery notices. */

@@ -4,7 +4,8 @@
  */
 export { bootstrap, type BootstrapOptions, type Bootstrapped } from './bootstrap.js';
 export { openOrg, type OpenOrgOptions, type OpenedOrg } from './open-org.js';
-export { send, sendToMany, inbox, approve, reject, type Outgoing, type OutgoingToMany } from './human-actions.js';
+export { send, sendToMany, sendAll, inbox, approve, reject, type Outgoing, type OutgoingToMany, type OutgoingMessage } from './human-actions.js';
+export { listOutgoingFiles, readOutgoingFiles, type OutgoingFile } from './outgoing-files.js';
 export { diff, diffTurns, type DiffOptions } from './compare.js';
 export { populate, type PopulateOptions } from './population.js';
 export { ask, type Question } from './survey.js';

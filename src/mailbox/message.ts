@@ -92,6 +92,17 @@ export function parseMessageFileName(name: string): { turn: number; seq: number;
  */
 export const MAX_RECIPIENTS = 64;
 
+/**
+ * A message's names as a person gives them (`lemming send --to a,b --cc c`): the first of `to`, the
+ * rest of it, and the copies not already in `to`, each once, in the order given; `alsoTo` and `cc`
+ * only when there are some, so a message to one name is written as it always was. Pure.
+ */
+export function addressOf(to: readonly string[], cc: readonly string[] = []): Pick<Message, 'to' | 'alsoTo' | 'cc'> {
+  const names = [...new Set(to)];
+  const copies = [...new Set(cc)].filter((name) => !names.includes(name));
+  return { to: names[0] ?? '', ...(names.length > 1 ? { alsoTo: names.slice(1) } : {}), ...(copies.length > 0 ? { cc: copies } : {}) };
+}
+
 /** Everyone a message reaches, each once, in the order written: `to:` first, then `cc:`. */
 export function recipientsOf(message: Pick<Message, 'to' | 'alsoTo' | 'cc'>): string[] {
   if (message.alsoTo === undefined && message.cc === undefined) return [message.to];

@@ -154,6 +154,8 @@ const NOT_RUN: Record<string, string> = {
   '$ lemming populate structured.yaml --root panel': 'tests/population/population-structure.test.ts compares its lines with what populate says of the spec above',
   '$ lemming populate roles.yaml --root panel': 'tests/population/population-structure.test.ts ("reserved names") holds the message, file, line and field as the page shows them',
   '$ lemming populate strict.yaml --root panel --dry-run': 'tests/population/population-structure.test.ts makes the spec above with that rule and finds the refusal the page shows',
+  '$ lemming send manager --cc planner': 'tests/integration/send-copies-and-files.test.ts sends with --cc and finds the line the page shows, the one file and both readers',
+  '$ lemming send --file tasks/': 'tests/integration/send-copies-and-files.test.ts sends a folder with a bad priority and a misspelt field and checks the refusal the page shows, naming each file',
   '$ lemming send agent_00001,agent_00801,agent_01501': 'the org of 2,000 is not made here; tests/population/send-to-many.test.ts sends to a list and with --where in a populated org, and checks the line that counts the messages',
   '# panel.yaml: 30 people': 'tests/docs/persona-study.test.ts writes it as panel.yaml and populates it, as the persona study runs',
   '# personas.yaml: do the personas hold': 'tests/docs/persona-study.test.ts writes it as personas.yaml and runs it',
@@ -175,7 +177,7 @@ const NOT_RUN: Record<string, string> = {
   '# org/lists/release.yaml': 'tests/integration/mailing-lists.test.ts writes a list of this shape (description, members, may_post, archive) and posts to it, with both refusals the page quotes',
   'budget:\n  credits: 20': 'tests/budget/spending-docs.test.ts puts it in a default org\'s org.yaml as written and validates it; tests/budget/org-budget.test.ts runs a ceiling with departments end to end',
   'engine:\n  breakers:\n    ping_pong: 4': 'tests/budget/spending-docs.test.ts puts it in a default org\'s org.yaml as written and validates it; tests/breakers/live-loops.test.ts pauses and warns on each',
-  '$ lemming import-network --chart edges --lists departments': 'the lists study, run by hand as written for the figures the page shows (minutes on the offline model); tests/reference/department-lists.test.ts holds --lists departments on a small network end to end',
+  '$ lemming import-network --lists departments': 'the lists study on the structure chart, run by hand as written for the figures the page shows (minutes on the offline model); tests/reference/department-lists.test.ts holds --lists departments on a small network end to end',
   'redis-server --port 6379': 'names machines of a network (10.0.0.5); tests/queue runs the same commands against a local redis-server',
 };
 

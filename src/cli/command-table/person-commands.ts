@@ -9,15 +9,18 @@ import type { CommandTable } from './command-table.js';
 export function addPersonCommands(program: Command, { root, output, Option }: CommandTable): void {
   program
     .command('send')
-    .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input')
-    .argument('[agent]', 'the recipient, or a list: agent_00001,agent_00002 (left out with --where)')
+    .description('send a message as the human (or, with --from, as an agent, to seed a study\'s mail); "-" as the text reads it from standard input; --file sends messages written in files, many in one process')
+    .argument('[agent]', 'the recipient (an agent or a mailing list), or a list: agent_00001,agent_00002, each sent its own message (left out with --where, --to and --file)')
     .argument('[text...]', 'the message')
     .option('--subject <subject>', 'a subject line')
     .addOption(new Option('--priority <priority>', 'how urgent it is').choices(PRIORITIES))
     .option('--reply-to <id>', 'the id of the message this answers')
     .option('--from <agent>', "write it into this agent's outbox instead of the human's, as if the agent had sent it (agent-to-agent mail for a study); the chart is checked as for the agent's own sends")
+    .option('--to <names>', 'one message to all of these, one file read by each (agent_00001,agent_00002), as an agent\'s send_message with a to list; every word after send is text')
+    .option('--cc <names>', 'copies of the message to these (hr,janitor): one file with the recipient, each name checked at both ends of the chart like the recipient, and none sent if one is refused')
+    .option('--file <path>', 'send the message written in this markdown file: front matter to, cc, subject, priority, reply_to, then the text; a folder sends each of its .md files, "-" reads one from standard input (repeat for more: all checked, then all sent, in one load of the org)', (value: string, previous: string[] = []) => [...previous, value])
     .option('--where <field=value>', 'send to everyone whose persona has this value (repeat for more: all must hold), for example --where department=sales; each recipient gets its own message, and the chart must let the sender reach every one', (value: string, previous: string[] = []) => [...previous, value])
-    .action((agent: string | undefined, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string; where?: string[] }) =>
+    .action((agent: string | undefined, text: string[], options: { subject?: string; priority?: Priority; replyTo?: string; from?: string; where?: string[]; to?: string; cc?: string; file?: string[] }) =>
       execute(async () => command('send').sendCommand(root(), agent, text, options, output)),
     );
 

@@ -28,7 +28,7 @@ export function inboxCommand(root: string, options: InboxOptions, output: Output
     for (const message of messages) {
       const reply = message.replyTo ? ` (reply to ${message.replyTo})` : '';
       const priority = message.priority === 'normal' ? '' : ` [${message.priority}]`;
-      output.out(`${message.unread ? '*' : ' '} [turn ${message.turn}]${priority} ${message.id} from ${message.from}${reply}: ${message.subject ?? '(no subject)'}`);
+      output.out(`${message.unread ? '*' : ' '} [turn ${message.turn}]${priority} ${message.id} from ${message.from}${message.via === undefined ? '' : ` to ${message.via}`}${reply}: ${message.subject ?? '(no subject)'}`);
       output.out(indent(message.body));
       output.out(`  -- ${message.file}`);
       output.out('');

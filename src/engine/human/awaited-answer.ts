@@ -30,12 +30,12 @@ export class AwaitedAnswer {
     this.answerId = undefined;
   }
 
-  /** Take in one delivered message. */
-  see(message: MessageSummary): void {
+  /** Take in one delivered message; `reachesHuman` when the human reads it other than by name (a copy, a list it is on). */
+  see(message: MessageSummary, reachesHuman = message.to === HUMAN): void {
     if (this.request === undefined || this.answerId !== undefined) return;
     if (message.replyTo === undefined || !this.thread.has(message.replyTo)) return;
     this.thread.add(message.id);
-    if (message.to === HUMAN) this.answerId = message.id;
+    if (reachesHuman) this.answerId = message.id;
     else this.holder = message.to;
   }
 

@@ -1,3 +1,4 @@
+import { readersOf } from '../../org/lists/recipients.js';
 import { HUMAN } from '../../org/names.js';
 import type { Engine } from '../engine.js';
 import type { AwaitedAnswer } from './awaited-answer.js';
@@ -48,8 +49,11 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
     };
     for await (const event of engine.turn(result, options.signal)) {
       if (event.type === 'message-delivered') {
-        if (event.message.to === HUMAN) replies.push(event.message.id);
-        awaiting?.see(event.message);
+        // The human reads what names it, copies it, or goes to a list it is on: the one rule of readers.
+        const message = event.message;
+        const reachesHuman = message.to === HUMAN || readersOf(engine.currentOrg, message.from, [message.to, ...(message.others ?? [])]).includes(HUMAN);
+        if (reachesHuman) replies.push(message.id);
+        awaiting?.see(message, reachesHuman);
       }
       yield event;
     }

@@ -5,6 +5,8 @@ import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/mes
 import { isAddressedTo, parseMessageFileName, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
+import { listsWithMember } from '../../org/lists/mailing-list.js';
+import { recipientProblem } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
@@ -14,6 +16,8 @@ export interface InboxMessage extends Message {
   /** The message file, relative to the org root. */
   file: string;
   unread: boolean;
+  /** The mailing list through which the seat reads it, when the message names the list and not the seat. */
+  via?: string;
 }
 
 /** A notice from the engine to the human (a refused send, an agent out of credits), with its read mark. */
@@ -32,22 +36,32 @@ export interface HumanInbox {
 }
 
 /**
- * Every message the chart lets reach the human, oldest first, each marked read or unread. `seat` names
+ * Every message the chart lets reach the human, oldest first, each marked read or unread: those that
+ * name the seat (both ends of the edge agree), and the posts to each mailing list it is a member of
+ * from those the list lets post (org/lists/recipients.ts), marked with the list (`via`). `seat` names
  * another person's seat (an agent with `model: human`, which an outside program may take through
  * `lemming mcp --as`): its mail, the engine's notices to it, and its own read marks.
  */
 export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox {
   const read = readMarks(root, seat);
   const messages: InboxMessage[] = [];
+  const lists = listsWithMember(root, org, seat);
   for (const sender of org.agents.keys()) {
-    if (sender === seat || !checkEdge(org, sender, seat).allowed) continue;
+    if (sender === seat) continue;
+    const direct = checkEdge(org, sender, seat).allowed;
+    // A list's post reaches its members by the list's rule, not their read_from: the lists this sender may post to.
+    const via = lists.length === 0 ? lists : lists.filter((list) => recipientProblem(org, sender, list) === undefined);
+    if (!direct && via.length === 0) continue;
     for (const name of listMessageFiles(root, sender)) {
       const parsedName = parseMessageFileName(name);
-      // A name for one other person is skipped unread; a message to several may copy the seat.
-      if (parsedName && parsedName.to !== seat && parsedName.others === 0) continue;
+      // A name for one other person or list is skipped unread; a message to several may copy the seat.
+      if (parsedName && parsedName.others === 0 && parsedName.to !== seat && !via.includes(parsedName.to)) continue;
       const result = readMessageFile(root, sender, name, 0, org.settings.max_body_chars);
-      if ('error' in result || !isAddressedTo(result.message, seat)) continue;
-      messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id) });
+      if ('error' in result) continue;
+      const byName = direct && isAddressedTo(result.message, seat);
+      const list = byName ? undefined : via.find((each) => isAddressedTo(result.message, each));
+      if (!byName && list === undefined) continue;
+      messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id), ...(list === undefined ? {} : { via: list }) });
     }
   }
   messages.sort((left, right) => left.turn - right.turn || left.created.localeCompare(right.created) || left.id.localeCompare(right.id));

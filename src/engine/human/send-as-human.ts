@@ -4,7 +4,7 @@ import { LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
-import { messageFileName, messageId, parseMessageFileName, type Message, type Priority } from '../../mailbox/message.js';
+import { MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
@@ -14,7 +14,12 @@ import { statePaths } from '../record/state-paths.js';
 
 /** A message the person sends with `sendAsHuman`. */
 export interface HumanMessage {
+  /** The first recipient (an agent or a mailing list). */
   to: string;
+  /** The rest of `to:`, when it names several: one message, one file, read by each. */
+  alsoTo?: string[];
+  /** Copies (`cc:`), read by each name as the recipients read it. */
+  cc?: string[];
   body: string;
   subject?: string;
   priority?: Priority;
@@ -82,17 +87,24 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
   if (!sender.isHuman && !rules.anyAgent) throw new LemmingError('not-a-person', `${seat} is called by the engine (model ${sender.models.join(', ')}): only a person's seat (\`model: human\`) sends this way`);
   const refused: string[] = [];
   for (const input of inputs) {
-    if (!isValidAgentName(input.to)) {
-      throw new LemmingError('bad-recipient', `${quoteName(input.to)} is not an agent name; names are like "manager" or "coder_01"`);
+    const everyone = recipientsOf(input);
+    if (everyone.length > MAX_RECIPIENTS) {
+      throw new LemmingError('too-many-recipients', `not sent: one message names ${everyone.length} people in to and cc; a message reaches at most ${MAX_RECIPIENTS} (a mailing list, org/lists/, reaches more)`, { exitCode: 2 });
     }
-    // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to.
-    const problem = recipientProblem(org, seat, input.to);
-    if (problem !== undefined) refused.push(problem);
+    for (const name of everyone) {
+      if (!isValidAgentName(name)) {
+        throw new LemmingError('bad-recipient', `${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`);
+      }
+      // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
+      // a message to several reaches all its names or none, as an agent's send_message does.
+      const problem = recipientProblem(org, seat, name);
+      if (problem !== undefined) refused.push(everyone.length > 1 ? `${problem}; the message went to no one (it reaches all its names or none)` : problem);
+    }
   }
   if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
   if (refused.length > 1) {
     const shown = refused.slice(0, 3).join('; ');
-    throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.length} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+    throw new LemmingError('refused', `not sent to anyone: ${refused.length} of the ${inputs.reduce((sum, input) => sum + recipientsOf(input).length, 0)} recipients cannot be reached: ${shown}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
   }
   for (const input of inputs) {
     if (asMessageBody(input.body).trim() === '') throw new LemmingError('empty-message', `not sent: the message is empty; write some text, for example \`lemming send ${input.to} "Please plan the release"\``);
@@ -122,10 +134,12 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       let written: SentMessage | undefined;
       for (let attempt = 0; attempt < 1000 && !written; attempt += 1, seq += 1) {
         const message: Message = { id: messageId(turn, seat, seq), from: seat, to: input.to, turn, created: now.toISOString(), priority: input.priority ?? 'normal', body };
+        if (input.alsoTo !== undefined && input.alsoTo.length > 0) message.alsoTo = input.alsoTo;
+        if (input.cc !== undefined && input.cc.length > 0) message.cc = input.cc;
         const subject = input.subject === undefined ? undefined : capSubject(input.subject).subject;
         if (subject !== undefined) message.subject = subject;
         if (input.replyTo !== undefined) message.replyTo = input.replyTo;
-        const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to)}`;
+        const file = `${outboxPath(seat)}/${messageFileName(turn, seq, input.to, recipientsOf(message).length - 1)}`;
         if (createFileAtomic(join(root, file), formatMessage(message))) written = { message, file, cutCharacters };
       }
       if (!written) throw new LemmingError('send-failed', `could not find a free file name in ${outboxPath(seat)}`);

@@ -158,6 +158,14 @@ export function inAudience(list: MailingList, audience: ListAudience, name: stri
   return audience.has(name);
 }
 
+/** The lists `name` is a member of, in name order: whose posts it reads. No lists folder, no list. */
+export function listsWithMember(root: string, org: Pick<Org, 'agents'>, name: string): string[] {
+  return listNames(root).filter((list) => {
+    const found = loadMailingList(root, org, list)?.list;
+    return found !== undefined && isMember(found, name);
+  });
+}
+
 /** Whether `reader` may open a post to the list by id: a member (it was delivered to them), or one its `archive:` lets in. */
 export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string, reader: string): boolean {
   const found = loadMailingList(root, org, list)?.list;

@@ -2,7 +2,7 @@ import { quoteName } from '../../mailbox/message-text.js';
 import { inAudience, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
-import { checkEdge } from '../permissions.js';
+import { checkEdge, reachableFrom, type Verdict } from '../permissions.js';
 
 /**
  * Why a message from `sender` may not reach `name`, or undefined when it may. One rule for a
@@ -65,4 +65,15 @@ export function postableLists(org: Org, sender: string): string[] {
   const lists: string[] = [];
   for (const name of sendTo) if (!org.agents.has(name) && recipientProblem(org, sender, name) === undefined) lists.push(name);
   return lists;
+}
+
+/** Whom `sender` may write to: the agents both ends of the chart let it reach, then the lists it may post to (a person's chat and dashboard offer both). */
+export function writableFrom(org: Org, sender: string): string[] {
+  return [...reachableFrom(org, sender), ...postableLists(org, sender)];
+}
+
+/** recipientProblem as a verdict, for those that show one (the chat's `/to`). */
+export function recipientVerdict(org: Org, sender: string, name: string): Verdict {
+  const reason = recipientProblem(org, sender, name);
+  return reason === undefined ? { allowed: true } : { allowed: false, reason };
 }

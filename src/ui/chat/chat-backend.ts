@@ -10,7 +10,8 @@ import { statePaths } from '../../engine/record/state-paths.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { checkEdge, reachableFrom, type Verdict } from '../../org/permissions.js';
+import { recipientVerdict, writableFrom } from '../../org/lists/recipients.js';
+import type { Verdict } from '../../org/permissions.js';
 import type { ChatMessage } from './conversation.js';
 
 /** What the chat reads and writes, all through the engine's functions; tests pass an in-memory one. */
@@ -19,7 +20,7 @@ export interface ChatBackend {
   describe(): { org: string; turn: number };
   /** What is wrong with the org's files now: the chat works on with each file's valid part. */
   problems(): Problem[];
-  /** The agents the chart lets the human write to (both ends of the edge agree). */
+  /** The agents the chart lets the human write to (both ends of the edge agree), then the lists it may post to. */
   recipients(): string[];
   check(to: string): Verdict;
   /** Every message to or from the human, with unread marks. */
@@ -47,8 +48,8 @@ export function fileChatBackend(root: string): ChatBackend {
   return {
     problems: () => loader.load().problems,
     describe: () => ({ org: org().name, turn: loadState(statePaths(root).state).turn }),
-    recipients: () => reachableFrom(org(), HUMAN),
-    check: (to) => checkEdge(org(), HUMAN, to),
+    recipients: () => writableFrom(org(), HUMAN),
+    check: (to) => recipientVerdict(org(), HUMAN, to),
     messages: () => [...readHumanSent(root, org()), ...readHumanInbox(root, org()).messages],
     notices: () => readHumanNotices(root),
     send(message) {

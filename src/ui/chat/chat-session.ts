@@ -1,6 +1,7 @@
 import type { InboxNotice } from '../../engine/human/human-inbox.js';
 import type { OrgStatus } from '../../engine/human/org-status.js';
 import { errorMessage, LemmingError } from '../../errors.js';
+import { HUMAN } from '../../org/names.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';
 import { byTime, correspondentOf, type ChatMessage } from './conversation.js';
@@ -118,7 +119,8 @@ export class ChatSession {
     const to = this.current;
     if (to === undefined) return { kind: 'problem', text: `not sent: ${this.reachable()}` };
     const conversation = this.backend.messages().filter((message) => correspondentOf(message) === to);
-    const last = conversation.filter((message) => message.from === to).sort(byTime).at(-1);
+    // With a list the conversation's other voices are its members': the last of them is what a reply answers.
+    const last = conversation.filter((message) => message.from !== HUMAN).sort(byTime).at(-1);
     if (answering && !last) return { kind: 'problem', text: `not sent: ${to} has not written to you yet, so there is nothing to reply to; type the message without /reply` };
     try {
       const sent = this.backend.send({ to, body, ...(answering && last ? { replyTo: last.id } : {}) });

@@ -7,7 +7,7 @@ import { screenRows } from '../shared/screen-rows.js';
  * A message to or from the human, as the chat shows it: the parts of an inbox message
  * it uses (the human's own messages are never unread).
  */
-export type ChatMessage = Pick<InboxMessage, 'id' | 'from' | 'to' | 'turn' | 'created' | 'subject' | 'body' | 'replyTo' | 'file' | 'unread'>;
+export type ChatMessage = Pick<InboxMessage, 'id' | 'from' | 'to' | 'turn' | 'created' | 'subject' | 'body' | 'replyTo' | 'file' | 'unread'> & Partial<Pick<InboxMessage, 'via'>>;
 
 /** Everything said between the human and one agent, oldest first. */
 export interface Conversation {
@@ -33,9 +33,9 @@ export const BODY_INDENT = 4;
 /** The columns before a message's header: its unread mark (`● `) or two spaces. */
 const HEADER_INDENT = 2;
 
-/** The other party of a human's message: the recipient when the human sent it, else the sender. */
+/** The other party of a human's message: the recipient when the human sent it, the list a post came through, else the sender. */
 export function correspondentOf(message: ChatMessage): string {
-  return message.from === HUMAN ? message.to : message.from;
+  return message.from === HUMAN ? message.to : (message.via ?? message.from);
 }
 
 /** Oldest first: by turn, then by when it was written, then by id. */

@@ -60,7 +60,7 @@ export function useDrive(
           return;
         }
         const event = next.value;
-        if (event.type === 'message-delivered' && event.message.to === 'human' && (replier === undefined || event.message.id === awaited.current.answer)) replier = event.message.from;
+        if (event.type === 'message-delivered' && ((event.message.to === 'human' && replier === undefined) || event.message.id === awaited.current.answer)) replier = event.message.from;
         const line = describeDriveEvent(event);
         setState((previous) => ({
           driving: true,

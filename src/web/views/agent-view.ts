@@ -6,7 +6,8 @@ import { listTraceTurns } from '../../engine/record/call-trace.js';
 import { orgStatus } from '../../engine/human/org-status.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Audience, Org } from '../../org/org.js';
-import { checkEdge, reachableFrom } from '../../org/permissions.js';
+import { writableFrom } from '../../org/lists/recipients.js';
+import { checkEdge } from '../../org/permissions.js';
 import type { AgentView } from '../api-types.js';
 import { agentCredits } from './agent-credits.js';
 import type { LedgerTail } from './ledger-tail.js';
@@ -38,7 +39,7 @@ export function agentView(org: Org, name: string, ledger: LedgerTail, logEntries
     resume: { file: agent.resumeFile, text: resumeText },
     sendTo: audience(agent.sendTo),
     readFrom: audience(agent.readFrom),
-    reaches: reachableFrom(org, name),
+    reaches: writableFrom(org, name),
     hears: [...org.agents.keys()].filter((other) => checkEdge(org, other, name).allowed),
     ...(status ? { status } : {}),
     credits: agentCredits(org, name, ledger).turns,
