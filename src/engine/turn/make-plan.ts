@@ -22,6 +22,7 @@ import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
 import { budgetHold } from '../budget/budget-entry.js';
+import { meetingsDue, plannedMeetings } from './meetings-of-turn.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -59,7 +60,9 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   // Proposers hear of the human's decisions as mail of this turn, committed with it.
   discovery.pending.push(...proposalNotices(root, org, turn));
   const pending = [...state.pending, ...discovery.pending];
-  const decided = planTurn(org, state, pending, ledger, turn);
+  // Meetings (org/meetings/) due this turn: their attendees are called, mail or not, through the same gates.
+  const due = meetingsDue(root, org, turn);
+  const decided = planTurn(org, state, pending, ledger, turn, due.attendees);
   const departed = returnDepartedMail(org, pending, turn);
   decided.events.push(...departed.events);
   decided.notices.push(...departed.notices);
@@ -78,7 +81,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.events.push(...budget.events);
   decided.humanNotices.push(...budget.humanNotices);
   const calls: PlannedCall[] = [];
-  const events: EngineEvent[] = [...discovery.events, ...decided.events];
+  const events: EngineEvent[] = [...discovery.events, ...due.events, ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
@@ -140,6 +143,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
+    ...(due.meetings.length > 0 ? { meetings: plannedMeetings(due.meetings, calls, events) } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   breakers.save();
