@@ -36,9 +36,9 @@ function opening(text: string, most: number): string {
  */
 export function speakInMeeting(meeting: MeetingView, title: string): string {
   const agenda = opening(meeting.agenda, 80);
-  const role = title === '' ? 'my part' : `the ${title.toLowerCase()}'s part`;
+  const role = `the ${(title.split(':')[0] ?? '').trim().toLowerCase() || 'team'}'s part`;
   if (!meeting.last) return `On "${agenda}": I open round ${meeting.round}; I will take ${role} and report back.`;
-  // The quote is of the other speaker's own words, without the agenda it quoted in turn.
-  const heard = opening(meeting.last.text.replace(/^On "[^"]*": /, ''), 70);
-  return `On "${agenda}": ${meeting.last.by} said "${heard}" Round ${meeting.round}: I agree, and I will take ${role}.`;
+  // The quote is of the other speaker's own words: not the agenda, nor whom it quoted in turn.
+  const own = /Round \d+: (.*)$/s.exec(meeting.last.text)?.[1] ?? meeting.last.text.replace(/^On "[^"]*": /, '');
+  return `On "${agenda}": ${meeting.last.by} said "${opening(own, 100)}" Round ${meeting.round}: I agree, and I will take ${role}.`;
 }
