@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
-import { defaultOrg, humanSends, ofType, read, runEngine, write } from '../helpers/temp-org.js';
+import { defaultOrg, humanSends, ofType, read, REPO_ROOT, runEngine, write } from '../helpers/temp-org.js';
 import { readLedgerFrom } from '../../src/engine/money/ledger.js';
+
+/** The example of docs/meetings.md: a meeting file and the transcript the offline model's run writes for it. */
+const EXAMPLE = join(REPO_ROOT, 'tests/meetings/example');
 
 const MEETING = ['attendees: [manager, planner, hr]', 'rounds: 2', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
 
@@ -19,14 +22,15 @@ function chargesOf(root: string, turn: number): Array<{ agent: string; credits: 
 }
 
 describe('a meeting', () => {
-  test('with the offline model: each attendee speaks in order each round, the transcript is a file, the run says so', async () => {
-    const root = orgWithMeeting();
+  test('with the offline model: each attendee speaks in order each round, the transcript is the one docs/meetings.md shows, the run says so', async () => {
+    // docs/meetings.md includes both files (npm run docs): the page shows what a run writes.
+    const root = defaultOrg();
+    write(root, 'org/meetings/release-sync.yaml', readFileSync(join(EXAMPLE, 'release-sync.yaml'), 'utf8'));
     const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false });
-    expect(ofType(events, 'meeting-held')).toEqual([{ type: 'meeting-held', turn: 1, meeting: 'sync', speakers: 3, rounds: 2, absent: 0, file: 'org/meetings/sync/000001.md' }]);
-    const transcript = read(root, 'org/meetings/sync/000001.md');
+    expect(ofType(events, 'meeting-held')).toEqual([{ type: 'meeting-held', turn: 1, meeting: 'release-sync', speakers: 3, rounds: 2, absent: 0, file: 'org/meetings/release-sync/000001.md' }]);
+    const transcript = read(root, 'org/meetings/release-sync/000001.md');
     expect(transcript.match(/^### \w+$/gm)).toEqual(['### manager', '### planner', '### hr', '### manager', '### planner', '### hr']);
-    expect(transcript).toContain('> On "Agree who takes the release tasks": I open round 1;');
-    expect(transcript).toContain('> On "Agree who takes the release tasks": manager said');
+    expect(transcript).toBe(readFileSync(join(EXAMPLE, '000001.md'), 'utf8'));
     // Each speaker pays for its own speeches, on one line for the turn.
     expect(chargesOf(root, 1).map((charge) => charge.agent).sort()).toEqual(['hr', 'manager', 'planner']);
   });
