@@ -66,6 +66,11 @@ describe('a meeting run by the CLI with the offline model', () => {
     expect(charges(root)).toEqual(charges(reference));
   });
 
+  test('lemming status lists the meetings still to be held, and no more once held', () => {
+    expect(lemming(pristine, ['status']).stdout).toContain('meeting sync at turn 1: manager, planner, hr, 2 round(s) (org/meetings/sync.yaml)\n');
+    expect(lemming(reference, ['status']).stdout).not.toContain('meeting sync');
+  });
+
   test('lemming validate names a broken meeting file, its field and a valid value', () => {
     const root = join(tempDir(), 'org');
     cpSync(pristine, root, { recursive: true });

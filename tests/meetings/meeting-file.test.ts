@@ -38,3 +38,15 @@ describe('org/meetings/<name>.yaml', () => {
     expect(problemsOf('attendees: [manager]\nagenda: x\nturn: 2\n')[0]).toContain('must be a list of at least two agent names');
   });
 });
+
+describe('when a meeting is held', () => {
+  test('at its one turn, or every `every` turns from `offset` as a resume schedule runs', async () => {
+    const { heldIn, nextTurnHeld } = await import('../../src/engine/turn/meetings-of-turn.js');
+    const every = { every: 3, offset: 2 };
+    expect([1, 2, 3, 4, 5, 8].filter((turn) => heldIn(every, turn))).toEqual([2, 5, 8]);
+    expect([0, 1, 2, 5, 6].map((after) => nextTurnHeld(every, after))).toEqual([2, 2, 5, 8, 8]);
+    expect(nextTurnHeld({ every: 1, offset: 0 }, 7)).toBe(8);
+    expect([heldIn({ turn: 4 }, 4), heldIn({ turn: 4 }, 5)]).toEqual([true, false]);
+    expect([nextTurnHeld({ turn: 4 }, 3), nextTurnHeld({ turn: 4 }, 4)]).toEqual([4, undefined]);
+  });
+});

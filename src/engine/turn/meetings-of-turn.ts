@@ -76,3 +76,29 @@ function whyNotCalled(agent: string, events: readonly EngineEvent[]): string {
   }
   return 'not drawn this turn (org.yaml engine.activation)';
 }
+
+/** The first turn after `after` a meeting is held in; undefined when it is held no more. Pure. */
+export function nextTurnHeld(when: MeetingWhen, after: number): number | undefined {
+  if ('turn' in when) return when.turn > after ? when.turn : undefined;
+  const first = Math.max(after + 1, when.offset);
+  return first + ((when.every - ((first - when.offset) % when.every)) % when.every);
+}
+
+/** A meeting still to be held, as `lemming status` lists it. */
+export interface UpcomingMeeting {
+  name: string;
+  turn: number;
+  attendees: readonly string[];
+  rounds: number;
+  file: string;
+}
+
+/** The org's valid meetings still to be held after `turn`, soonest first: a stat and a read of each meeting file. */
+export function upcomingMeetings(root: string, org: Org, turn: number): UpcomingMeeting[] {
+  return loadMeetings(root, org)
+    .flatMap(({ meeting }) => {
+      const next = meeting ? nextTurnHeld(meeting.when, turn) : undefined;
+      return meeting && next !== undefined ? [{ name: meeting.name, turn: next, attendees: meeting.attendees, rounds: meeting.rounds, file: meeting.file }] : [];
+    })
+    .sort((left, right) => left.turn - right.turn || (left.name < right.name ? -1 : 1));
+}
