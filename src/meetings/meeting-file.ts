@@ -1,11 +1,10 @@
 import type { Problem } from '../errors.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
-import { HUMAN, isValidAgentName } from '../org/names.js';
+import { HUMAN, isValidAgentName, MEETINGS_FOLDER } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
 
-/** Where meetings live, relative to the org root: one YAML file a meeting, and a folder of its transcripts beside it. */
-export const MEETINGS_FOLDER = 'org/meetings';
+export { MEETINGS_FOLDER };
 
 /** The rounds a meeting may have: each is one call per attendee, so a meeting's cost is bounded by attendees × this. */
 export const MAX_ROUNDS = 5;

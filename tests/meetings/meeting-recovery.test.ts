@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { defaultOrg, ofType, read, runEngine, write } from '../helpers/temp-org.js';
 import { readLedgerFrom } from '../../src/engine/money/ledger.js';
+import { checkInvariants } from '../faults/invariants.js';
 
 const MEETING = ['attendees: [manager, planner, hr]', 'rounds: 2', 'agenda: Agree who takes the release tasks', 'turn: 1', ''].join('\n');
 
@@ -53,5 +54,7 @@ describe('a meeting stopped part-way', () => {
     expect(read(root, 'org/meetings/sync/000001.md')).toBe(read(reference, 'org/meetings/sync/000001.md'));
     expect(charges(root)).toEqual(charges(reference));
     expect(charges(root).map((charge) => charge.agent)).toEqual(['hr', 'manager', 'planner']);
+    // Money conserved, each agent's logged steps adding up to its charge, no temporary left.
+    expect(checkInvariants(root, { requests: model.requests })).toEqual([]);
   });
 });

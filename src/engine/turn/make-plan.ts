@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MEETINGS_FOLDER } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
@@ -22,7 +25,6 @@ import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
 import { budgetHold } from '../budget/budget-entry.js';
-import { meetingsDue, plannedMeetings } from './meetings-of-turn.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -61,8 +63,10 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   discovery.pending.push(...proposalNotices(root, org, turn));
   const pending = [...state.pending, ...discovery.pending];
   // Meetings (org/meetings/) due this turn: their attendees are called, mail or not, through the same gates.
-  const due = meetingsDue(root, org, turn);
-  const decided = planTurn(org, state, pending, ledger, turn, due.attendees);
+  // Their code is loaded only for an org that has the folder.
+  const meetings = existsSync(join(root, MEETINGS_FOLDER)) ? await import('./meetings-of-turn.js') : undefined;
+  const due = meetings?.meetingsDue(root, org, turn);
+  const decided = planTurn(org, state, pending, ledger, turn, due?.attendees);
   const departed = returnDepartedMail(org, pending, turn);
   decided.events.push(...departed.events);
   decided.notices.push(...departed.notices);
@@ -81,7 +85,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.events.push(...budget.events);
   decided.humanNotices.push(...budget.humanNotices);
   const calls: PlannedCall[] = [];
-  const events: EngineEvent[] = [...discovery.events, ...due.events, ...decided.events];
+  const events: EngineEvent[] = [...discovery.events, ...(due?.events ?? []), ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
@@ -143,7 +147,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
-    ...(due.meetings.length > 0 ? { meetings: plannedMeetings(due.meetings, calls, events) } : {}),
+    ...(meetings && due && due.meetings.length > 0 ? { meetings: meetings.plannedMeetings(due.meetings, calls, events) } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   breakers.save();
