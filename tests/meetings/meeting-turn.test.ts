@@ -33,6 +33,8 @@ describe('a meeting', () => {
     expect(transcript).toBe(readFileSync(join(EXAMPLE, '000001.md'), 'utf8'));
     // Each speaker pays for its own speeches, on one line for the turn.
     expect(chargesOf(root, 1).map((charge) => charge.agent).sort()).toEqual(['hr', 'manager', 'planner']);
+    // Each attendee's log and line name the transcript; its speech is not taken for a reply that sent nothing.
+    expect(ofType(events, 'agent-note').map((note) => `${note.agent}: ${note.message}`).sort()).toEqual(['hr', 'manager', 'planner'].map((agent) => `${agent}: spoke in the meeting release-sync (org/meetings/release-sync/000001.md)`));
   });
 
   test('a speaker sees what was said before it, acts through its tools, and its mail waits for its next turn', async () => {

@@ -75,7 +75,8 @@ export class MeetingRun {
       const held = await this.hold(meeting, speakers);
       for (const agent of speakers) {
         const modelKey = this.input.calls.find((call) => call.agent === agent)?.modelKey ?? '';
-        results.set(agent, held ? resultOf(agent, modelKey, held.get(agent)) : { agent, aborted: true });
+        const said = `spoke in the meeting ${meeting.name} (${transcriptFile(meeting.name, this.input.turn)})`;
+        results.set(agent, held ? resultOf(agent, modelKey, held.get(agent), said) : { agent, aborted: true });
       }
     }
     return results;
@@ -166,10 +167,10 @@ export class MeetingRun {
 
 /**
  * An attendee's answers of the meeting folded into one call's result, as a step loop folds its steps:
- * its texts in order, every tool call, and every answer charged together (unusable ones too). No answer
+ * a note naming the transcript, every tool call, and every answer charged together (unusable ones too). No answer
  * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, at no cost.
  */
-function resultOf(agent: string, modelKey: string, part: Part | undefined): CallResult {
+function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string): CallResult {
   const responses = part?.responses ?? [];
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
@@ -177,12 +178,13 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined): Call
     if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
     return { agent, response: { text: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0, estimated: false }, modelKey }, receivedAt: '', shown: [], steps: [] };
   }
-  const notes = responses.flatMap((response) => response.notes ?? []);
+  const notes = [said, ...responses.flatMap((response) => response.notes ?? [])];
   const folded = {
-    text: responses.map((response) => response.text.trim()).filter((text) => text !== '').join('\n\n'),
+    // What it said is in the transcript, which the note names: as the answer's text it would read as a reply that sent nothing.
+    text: '',
     toolCalls: responses.flatMap((response) => response.toolCalls),
     modelKey: last.modelKey,
-    ...(notes.length > 0 ? { notes } : {}),
+    notes,
     ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
