@@ -62,4 +62,20 @@ describe('a meeting', () => {
     const second = provider.requests.filter((request) => request.turn === 2 && request.agent === 'manager');
     expect(second.map((request) => (request.messages[0]?.content ?? '').includes('Please plan the release.'))).toEqual([true]);
   });
+
+  test("a speech whose model fails is said in the transcript and the meeting goes on; the speaker's other speech stands", async () => {
+    const root = orgWithMeeting();
+    const provider = new ScriptedProvider((request) => {
+      const round = /<meeting name="sync" round="(\d)"/.exec(request.messages[0]?.content ?? '')?.[1];
+      if (request.agent === 'planner' && round === '1') return new Error('the server is down');
+      return { text: `${request.agent} in round ${round}` };
+    });
+    const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false }, { providerFactory: () => provider });
+    const transcript = read(root, 'org/meetings/sync/000001.md');
+    expect(transcript).toContain('### planner\n\n> (no answer: the server is down)\n');
+    expect(transcript).toContain('### hr\n\n> hr in round 1\n');
+    expect(transcript).toContain('### planner\n\n> planner in round 2\n');
+    expect(ofType(events, 'agent-error')).toEqual([]);
+    expect(chargesOf(root, 1).map((charge) => charge.agent).sort()).toEqual(['hr', 'manager', 'planner']);
+  });
 });
