@@ -46,6 +46,8 @@ export function formatEvent(event: EngineEvent): string | undefined {
       return `${turn}${event.agent} not called: its model ${event.model} failed in ${event.failedTurns} turns in a row (last: ${event.cause}); its mail waits (\`lemming retry ${event.agent}\`)`;
     case 'proposal-carried-out':
       return `${turn}${carriedOutText(event)}`;
+    case 'meeting-held':
+      return `${turn}meeting ${event.meeting}: ${event.speakers} speaker(s), ${event.rounds} round(s)${event.absent > 0 ? `, ${event.absent} absent` : ''} (${event.file})`;
     case 'intervention':
       return `${turn}intervention: ${event.summary}${event.failed ? ` (not carried out: ${event.failed})` : ''}`;
     case 'agent-done':

@@ -93,6 +93,8 @@ export type EngineEvent =
   /** An intervention of `org/interventions.yaml` carried out before the turn (`failed`: refused, with why). */
   | { type: 'intervention'; turn: number; index: number; kind: string; agent: string; summary: string; failed?: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
+  /** A meeting of org/meetings/ was held in the turn: how many spoke, its rounds, who could not come, and its transcript. */
+  | { type: 'meeting-held'; turn: number; meeting: string; speakers: number; rounds: number; absent: number; file: string }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)

@@ -1,5 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { listFile, listNames } from '../org/lists/mailing-list.js';
+import { meetingNames } from '../meetings/load-meetings.js';
+import { meetingFile } from '../meetings/meeting-file.js';
 import { dirname, join } from 'node:path';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
@@ -38,9 +40,9 @@ function agentsOf(root: string): string[] {
     .filter((agent) => existsSync(join(root, 'agents', agent, 'resume.md')));
 }
 
-/** The org's definition, as a person writes it: settings, chart, mailing lists and resumes; never its run output. */
+/** The org's definition, as a person writes it: settings, chart, mailing lists, meetings and resumes; never its run output (a meeting's transcripts). */
 function definitionFiles(base: string): string[] {
-  return ['org/org.yaml', 'org/chart.yaml', ...listNames(base).map(listFile), ...agentsOf(base).map((agent) => `agents/${agent}/resume.md`)];
+  return ['org/org.yaml', 'org/chart.yaml', ...listNames(base).map(listFile), ...meetingNames(base).map(meetingFile), ...agentsOf(base).map((agent) => `agents/${agent}/resume.md`)];
 }
 
 /** A base org's file edited for a variant; a file that cannot be read stops the experiment before any run. */

@@ -155,3 +155,5 @@ export const CHART_FILE = 'org/chart.yaml';
 export const ROUTING_FILE = 'org/routing.yaml';
 /** Changes scheduled to be made to the org while it runs (engine/interventions/), as `interventions: [...]`; an experiment's variant writes its own here. */
 export const INTERVENTIONS_FILE = 'org/interventions.yaml';
+/** The folder of the org's meetings (src/meetings/): one YAML file a meeting, its transcripts in a folder beside it. */
+export const MEETINGS_FOLDER = 'org/meetings';

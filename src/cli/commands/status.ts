@@ -3,6 +3,7 @@ import { orgForReading } from '../org-for-reading.js';
 import type { Output } from '../cli-context.js';
 import { commandHint } from '../command-hint.js';
 import { budgetStatusLine, formatCount, showCredits } from '../../format/format.js';
+import { upcomingMeetings } from '../../engine/turn/meetings-of-turn.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../../ui/shared/waiting-decisions.js';
@@ -19,8 +20,9 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
   const { org, problems } = orgForReading(root, output);
   const status = orgStatus(org, { leaveOutQuiet: !options.all && !options.json && org.agents.size > STATUS_TABLE_LIMIT });
   const proposals = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending');
+  const meetings = upcomingMeetings(root, org, status.turn);
   if (options.json) {
-    output.out(JSON.stringify({ ...status, proposals, problems }, null, 2));
+    output.out(JSON.stringify({ ...status, proposals, ...(meetings.length > 0 ? { meetings } : {}), problems }, null, 2));
     return 0;
   }
   const running = status.running ? `; running (\`lemming ${status.running.command}\`, process ${status.running.pid})` : '';
@@ -48,6 +50,7 @@ export function statusCommand(root: string, options: { json?: boolean; all?: boo
   const breakerHeld = (status.breakerHeld ?? []).map((item) => `${item.agent} is held by a circuit breaker since turn ${item.turn} (${item.reason}); \`${hint(`retry ${item.agent}`)}\` calls it again`);
   if (breakerHeld.length > 0) output.out(breakerHeld.join('\n'));
   if (status.budget) output.out(status.budget.map(budgetStatusLine).join('\n'));
+  if (meetings.length > 0) output.out(meetings.map((meeting) => `meeting ${meeting.name} at turn ${meeting.turn}: ${meeting.attendees.join(', ')}, ${meeting.rounds} round(s) (${meeting.file})`).join('\n'));
   if (status.awaiting) {
     const shown = status.awaiting.slice(0, 5).map((item) => `  ${item.id} from ${item.from} to ${item.to}, sent in turn ${item.turn}${item.subject ? ` ("${item.subject}")` : ''}`);
     const more = status.awaiting.length > shown.length ? [`  and ${status.awaiting.length - shown.length} more`] : [];

@@ -9,6 +9,8 @@ import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
 import { loadRouting } from '../../org/routing/load-routing.js';
 import { LISTS_FOLDER, mailingListProblems } from '../../org/lists/mailing-list.js';
+import { MEETINGS_FOLDER } from '../../meetings/meeting-file.js';
+import { loadMeetings } from '../../meetings/load-meetings.js';
 import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
@@ -96,6 +98,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
   if (org) {
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
     problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
+    problems.push(...(await checked(MEETINGS_FOLDER, () => loadMeetings(root, org).flatMap((meeting) => meeting.problems))));
     problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
     problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
     problems.push(...(await checked('org/', () => sideFileWarnings(root))));

@@ -23,6 +23,8 @@ export type CrashPoint =
   | 'mid-route'
   /** Every forward is written; the turn is not committed yet. */
   | 'after-route'
+  /** A meeting's speech is journaled (each time one is); the meeting goes on (turn/hold-meetings.ts). */
+  | 'after-speech'
   | 'before-commit'
   | 'after-commit'
   /** An approved proposal's effects are in place, and the file does not say `done` yet. */

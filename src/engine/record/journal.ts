@@ -15,6 +15,8 @@ import type { LedgerEntry } from '../money/ledger.js';
 import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
+import type { PlannedMeeting } from '../../meetings/meeting-transcript.js';
+import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 
 /** One agent's work in a turn, as planned before any model is called. */
@@ -109,6 +111,8 @@ export type JournalRecord =
       routingHeld?: true;
       /** Agents with work that `engine.activation` did not draw this turn (their mail waits); absent: none. */
       notDrawn?: number;
+      /** The meetings (org/meetings/) held this turn, as planned: a recovered turn holds these. */
+      meetings?: PlannedMeeting[];
     }
   | {
       type: 'response';
@@ -131,6 +135,7 @@ export type JournalRecord =
     }
   /** A step's answer or a tool's result inside an agent's loop, journaled before the loop goes on. */
   | LoopRecord
+  | MeetingRecord
   | { type: 'done'; turn: number; outcome: AgentOutcome };
 
 const openJournals = new Map<string, number>();

@@ -56,6 +56,8 @@ export interface AgentCall {
   tell(event: EngineEvent): void;
   /** The memory layer, when some agent of the org keeps a memory stream (prompts show it; an agent may reflect after its answer). */
   memory?: MemoryLayer;
+  /** What a meeting makes of the prompt (turn/hold-meetings.ts): kept when a prompt is built smaller to fit the context. */
+  dress?: (prepared: PreparedCall) => PreparedCall;
 }
 
 /**
@@ -115,7 +117,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       tools: context.tools,
       prepared,
       smaller: (limit) => {
-        const smaller = prepareCall(root, org, call.agent, call.reason, input.mail, turn, { ...sizing, limit });
+        const plain = prepareCall(root, org, call.agent, call.reason, input.mail, turn, { ...sizing, limit });
+        const smaller = input.dress ? input.dress(plain) : plain;
         built = smaller.prompt;
         return smaller;
       },

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MEETINGS_FOLDER } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
@@ -59,7 +62,11 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   // Proposers hear of the human's decisions as mail of this turn, committed with it.
   discovery.pending.push(...proposalNotices(root, org, turn));
   const pending = [...state.pending, ...discovery.pending];
-  const decided = planTurn(org, state, pending, ledger, turn);
+  // Meetings (org/meetings/) due this turn: their attendees are called, mail or not, through the same gates.
+  // Their code is loaded only for an org that has the folder.
+  const meetings = existsSync(join(root, MEETINGS_FOLDER)) ? await import('./meetings-of-turn.js') : undefined;
+  const due = meetings?.meetingsDue(root, org, turn);
+  const decided = planTurn(org, state, pending, ledger, turn, due?.attendees);
   const departed = returnDepartedMail(org, pending, turn);
   decided.events.push(...departed.events);
   decided.notices.push(...departed.notices);
@@ -78,7 +85,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.events.push(...budget.events);
   decided.humanNotices.push(...budget.humanNotices);
   const calls: PlannedCall[] = [];
-  const events: EngineEvent[] = [...discovery.events, ...decided.events];
+  const events: EngineEvent[] = [...discovery.events, ...(due?.events ?? []), ...decided.events];
   // The rules are read as the turn is planned and journaled with it: the turn is routed with these, recovered or not.
   const routing = input.routing ?? { held: false, events: [] };
   events.push(...routing.events);
@@ -140,6 +147,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
+    ...(meetings && due && due.meetings.length > 0 ? { meetings: meetings.plannedMeetings(due.meetings, calls, events) } : {}),
   };
   appendJournal(statePaths(root).journal, plan);
   breakers.save();

@@ -43,11 +43,12 @@ export function mailByAgent(pending: readonly PendingItem[]): Map<string, Pendin
  * except those out of credits, whose manager is told once. Idle agents cost
  * nothing: the work here follows the agents with mail. Pure.
  */
-export function planTurn(org: Org, state: EngineState, pending: readonly PendingItem[], ledger: LedgerSnapshot, turn: number): TurnPlan {
+export function planTurn(org: Org, state: EngineState, pending: readonly PendingItem[], ledger: LedgerSnapshot, turn: number, meeting: ReadonlySet<string> = new Set()): TurnPlan {
   const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0 };
   const mail = mailByAgent(pending);
   const candidates = new Set<string>(mail.keys());
   for (const agent of org.agents.values()) if (isScheduled(agent.schedule, turn)) candidates.add(agent.name);
+  for (const agent of meeting) candidates.add(agent);
   const alreadyTold = new Set(state.outOfCredits);
   // Stay "told" while still at zero, so a manager hears once per time an agent runs dry.
   const stillDry = state.outOfCredits.filter((name) => {
@@ -68,7 +69,8 @@ export function planTurn(org: Org, state: EngineState, pending: readonly Pending
       if (!alreadyTold.has(name)) tellManager(plan, org, name, turn, balance);
       continue;
     }
-    const agentMail = mail.get(name) ?? [];
+    // An agent in a meeting spends its turn there (turn/hold-meetings.ts): its mail waits for its next turn.
+    const agentMail = meeting.has(name) ? [] : (mail.get(name) ?? []);
     plan.calls.push({ agent: name, reason: agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail });
   }
   plan.outOfCredits = stillDry.sort();

@@ -56,6 +56,15 @@ export class OfflineProvider implements Provider {
       const text = composeReflection(content);
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
+    // A meeting (meetings/meeting-prompt.ts): a short line on the agenda and what the last speaker said. Loaded only then.
+    if (content.includes('<meeting name="')) {
+      const { readMeetingPrompt, speakInMeeting } = await import('./meeting-speech.js');
+      const meeting = readMeetingPrompt(content);
+      if (meeting) {
+        const text = speakInMeeting(meeting, view.title);
+        return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+      }
+    }
     await prepareTools(view);
     const results = resultsOf(request);
     // Loaded for an agent granted a tool a task might name: most calls (a manager's, say) have none.

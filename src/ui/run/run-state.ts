@@ -143,6 +143,10 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       const notice: EditNotice = { key: `engine-${state.serial}`, tone: action.failed ? 'problem' : 'ok', text: `turn ${action.turn}: intervention: ${action.summary}${action.failed ? ` (not carried out: ${action.failed})` : ''}` };
       return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
     }
+    case 'meeting-held': {
+      const notice: EditNotice = { key: `engine-${state.serial}`, tone: 'ok', text: `turn ${action.turn}: meeting ${action.meeting}: ${action.speakers} speaker(s), ${action.rounds} round(s) (${action.file})` };
+      return { ...state, serial: state.serial + 1, edits: addEditNotices(state.edits, [notice], MAX_EDITS) };
+    }
     case 'warning':
       return addTrouble(state, action.turn, 'warning', `${action.file ? `${action.file}: ` : ''}${action.message}`);
     case 'budget-warning':

@@ -1,0 +1,192 @@
+import { transcriptFile } from '../../meetings/meeting-file.js';
+import { meetingPrompt } from '../../meetings/meeting-prompt.js';
+import { renderTranscript, speakersOf, type PlannedMeeting, type Speech } from '../../meetings/meeting-transcript.js';
+import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
+import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import type { EngineEvent } from '../events.js';
+import { costOf, estimateCallCost } from '../money/charge.js';
+import { crashPoint } from '../record/crash-points.js';
+import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
+import type { TokenRatios } from '../record/token-ratios.js';
+import { callAgent, type AgentCall, type CallResult } from './call-agent.js';
+import type { MeetingRecord } from './meeting-records.js';
+import { prepareCall, type PreparedCall } from './prepare-call.js';
+import type { StepSummary } from './step-loop.js';
+
+type SpeechRecord = Extract<MeetingRecord, { type: 'meeting-speech' }>;
+
+/** What holding a turn's meetings needs from the turn. */
+export interface MeetingTurn {
+  root: string;
+  org: AgentCall['org'];
+  turn: number;
+  meetings: readonly PlannedMeeting[];
+  /** The turn's planned calls: an attendee speaks with its call's model and prompt. */
+  calls: readonly PlannedCall[];
+  /** The journal found at start-up: speeches already made are not asked for again. */
+  journaled: readonly JournalRecord[];
+  journalPath: string;
+  /** The prompts built with the plan (none for a turn planned before a crash). */
+  prepared: ReadonlyMap<string, PreparedCall>;
+  ratios: TokenRatios;
+  context: AgentCall['context'];
+  /** An agent's balance as the turn began. */
+  creditsLeft(agent: string): number;
+  tell(event: EngineEvent): void;
+}
+
+/** One attendee's part of a meeting so far: its answers, what failed, its steps. */
+interface Part {
+  responses: ProviderResponse[];
+  unusable: AnsweredUsage[];
+  steps: StepSummary[];
+  receivedAt: string;
+  failed?: string;
+}
+
+/**
+ * A turn's meetings (org/meetings/), held as the attendees' calls of the turn: each round, each
+ * attendee in order is asked with the agenda and what was said so far (meeting-prompt.ts) through
+ * callAgent, the one way an agent is asked, with its tools. Each speech is journaled as it is known,
+ * so a turn killed mid-meeting and finished later asks no speaker twice. Once every round is over the
+ * transcript is written and each attendee's answers, folded into one, go back to the turn as its call's
+ * result: applied, logged and charged (one line an attendee, every answer in it) by the turn's one path.
+ */
+export class MeetingRun {
+  private held: Promise<Map<string, CallResult>> | undefined;
+  private readonly seats = new Map<string, PlannedMeeting>();
+
+  constructor(private readonly input: MeetingTurn) {
+    for (const meeting of input.meetings) for (const agent of speakersOf(meeting)) this.seats.set(agent, meeting);
+  }
+
+  /** The result of an attendee's call of the turn, once its meeting is over; undefined for an agent in no meeting. */
+  partOf(agent: string): Promise<CallResult> | undefined {
+    if (!this.seats.has(agent)) return undefined;
+    this.held ??= this.holdAll();
+    return this.held.then((results) => results.get(agent) ?? { agent, aborted: true });
+  }
+
+  private async holdAll(): Promise<Map<string, CallResult>> {
+    const results = new Map<string, CallResult>();
+    for (const meeting of this.input.meetings) {
+      const speakers = speakersOf(meeting);
+      const held = await this.hold(meeting, speakers);
+      for (const agent of speakers) {
+        const modelKey = this.input.calls.find((call) => call.agent === agent)?.modelKey ?? '';
+        const said = `spoke in the meeting ${meeting.name} (${transcriptFile(meeting.name, this.input.turn)})`;
+        results.set(agent, held ? resultOf(agent, modelKey, held.get(agent), said) : { agent, aborted: true });
+      }
+    }
+    return results;
+  }
+
+  /** Every round of one meeting; undefined when the run was stopped before its end (the turn resumes it later). */
+  private async hold(meeting: PlannedMeeting, speakers: readonly string[]): Promise<Map<string, Part> | undefined> {
+    const { turn, journalPath } = this.input;
+    const speeches: Speech[] = [];
+    const parts = new Map<string, Part>(speakers.map((agent) => [agent, { responses: [], unusable: [], steps: [], receivedAt: '' }]));
+    for (let round = 1; round <= meeting.rounds; round += 1) {
+      for (const agent of speakers) {
+        const part = parts.get(agent) as Part;
+        let record = this.input.journaled.find((each): each is SpeechRecord => each.type === 'meeting-speech' && each.turn === turn && each.meeting === meeting.name && each.speech.round === round && each.speech.agent === agent);
+        if (!record) {
+          if (this.input.context.signal?.aborted) return undefined;
+          const spoken = await this.speak(meeting, round, agent, speeches, part);
+          if (!spoken) return undefined;
+          record = spoken;
+          appendJournal(journalPath, record);
+          crashPoint('after-speech');
+        }
+        speeches.push(record.speech);
+        if (record.response) {
+          part.responses.push(record.response);
+          part.steps.push(...(record.steps ?? []).map((step) => ({ ...step, step: part.steps.length + 1 })));
+          part.receivedAt = record.receivedAt ?? part.receivedAt;
+        }
+        if (record.unusable) part.unusable.push(...record.unusable);
+        if (record.speech.failed !== undefined) part.failed = record.speech.failed;
+      }
+    }
+    const file = transcriptFile(meeting.name, turn);
+    writeFileAtomic(`${this.input.root}/${file}`, renderTranscript(meeting, turn, speeches));
+    this.input.tell({ type: 'meeting-held', turn, meeting: meeting.name, speakers: speakers.length, rounds: meeting.rounds, absent: meeting.absent.length, file });
+    return parts;
+  }
+
+  /** One speech: the attendee asked with the meeting so far, or skipped when its credits left would not cover the call. Undefined: stopped. */
+  private async speak(meeting: PlannedMeeting, round: number, agent: string, said: readonly Speech[], part: Part): Promise<SpeechRecord | undefined> {
+    const { root, org, turn, ratios, context } = this.input;
+    const call = this.input.calls.find((each) => each.agent === agent);
+    if (!call) return undefined;
+    const dress = (prepared: PreparedCall): PreparedCall => {
+      const request = prepared.prompt.request;
+      return { ...prepared, prompt: { ...prepared.prompt, request: { ...request, messages: [{ role: 'user', content: meetingPrompt(meeting, turn, round, agent, said) }] } } };
+    };
+    const base = this.input.prepared.get(agent) ?? prepareCall(root, org, agent, call.reason, [], turn, { ratios, alsoWaiting: call.deferred });
+    const prepared = dress(base);
+    const spent = part.responses.reduce((sum, response) => sum + costOf(response, org.models).credits, 0);
+    const left = this.input.creditsLeft(agent) - spent;
+    const entry = org.models[prepared.modelKey];
+    const needed = entry ? estimateCallCost(prepared.prompt.request, entry, ratios.scale(prepared.modelKey)) : 0;
+    const speech: Speech = { round, agent };
+    if (needed > left) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `its ${left.toFixed(6)} credits left do not cover another call (about ${needed.toFixed(6)})` } };
+    const journaled = this.input.journaled.flatMap((each) => (each.type === 'meeting-loop' && each.turn === turn && each.meeting === meeting.name && each.round === round && each.agent === agent ? [each.record] : []));
+    const { embedded: _embedded, ...withoutEmbedding } = call;
+    const called = await callAgent({
+      root,
+      org,
+      turn,
+      // Its retrieval's embeddings are paid once, with its first speech.
+      call: round === 1 ? call : withoutEmbedding,
+      mail: [],
+      prepared,
+      ratios,
+      context,
+      creditsLeft: left,
+      journaled,
+      journal: (record) => appendJournal(this.input.journalPath, { type: 'meeting-loop', turn, meeting: meeting.name, round, agent, record }),
+      tell: (event) => this.input.tell(event),
+      dress,
+    });
+    if ('aborted' in called) return undefined;
+    if ('error' in called) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, failed: called.error }, ...(called.unusable.length > 0 ? { unusable: called.unusable } : {}) };
+    const tools = [...called.response.toolCalls.map((each) => each.name)];
+    return {
+      type: 'meeting-speech',
+      turn,
+      meeting: meeting.name,
+      speech: { ...speech, text: called.response.text, ...(tools.length > 0 ? { tools } : {}) },
+      response: called.response,
+      receivedAt: called.receivedAt,
+      steps: called.steps,
+    };
+  }
+}
+
+/**
+ * An attendee's answers of the meeting folded into one call's result, as a step loop folds its steps:
+ * a note naming the transcript, every tool call, and every answer charged together (unusable ones too). No answer
+ * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, at no cost.
+ */
+function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string): CallResult {
+  const responses = part?.responses ?? [];
+  const unusable = part?.unusable ?? [];
+  const last = responses.at(-1);
+  if (!last) {
+    if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
+    return { agent, response: { text: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0, estimated: false }, modelKey }, receivedAt: '', shown: [], steps: [] };
+  }
+  const notes = [said, ...responses.flatMap((response) => response.notes ?? [])];
+  const folded = {
+    // What it said is in the transcript, which the note names: as the answer's text it would read as a reply that sent nothing.
+    text: '',
+    toolCalls: responses.flatMap((response) => response.toolCalls),
+    modelKey: last.modelKey,
+    notes,
+    ...(responses.some((response) => response.truncated) ? { truncated: true } : {}),
+  };
+  const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
+  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [] };
+}

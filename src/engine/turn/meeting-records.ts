@@ -1,0 +1,23 @@
+import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
+import type { Speech } from '../../meetings/meeting-transcript.js';
+import type { LoopRecord, StepSummary } from './step-loop.js';
+
+/**
+ * What a meeting journals as it goes (turn/hold-meetings.ts), so a turn killed mid-meeting and
+ * finished later calls no speaker twice and writes the same transcript: each speech once it is
+ * known (with the answers it is charged for), and the steps of a speech's own tool loop.
+ */
+export type MeetingRecord =
+  | {
+      type: 'meeting-speech';
+      turn: number;
+      meeting: string;
+      speech: Speech;
+      /** Its answer (its loop's steps folded), when it spoke. */
+      response?: ProviderResponse;
+      receivedAt?: string;
+      steps?: StepSummary[];
+      /** Answers a failed call came back with: charged with the speaker's turn. */
+      unusable?: AnsweredUsage[];
+    }
+  | { type: 'meeting-loop'; turn: number; meeting: string; round: number; agent: string; record: LoopRecord };
