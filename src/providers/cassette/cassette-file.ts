@@ -4,6 +4,7 @@ import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
+import { isEmbeddingEntry, type EmbeddingEntry } from './embedding-tape.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
 export interface CassetteEntry {
@@ -30,7 +31,8 @@ export class CassetteWriter {
     }
   }
 
-  append(entry: CassetteEntry): void {
+  /** A chat call, or an embedding request of the run's retrieval (embedding-tape.ts). */
+  append(entry: CassetteEntry | EmbeddingEntry): void {
     appendText(this.file, `${JSON.stringify(entry)}\n`);
   }
 }
@@ -45,8 +47,13 @@ function whyUnwritable(file: string, error: unknown): string {
   return code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}` : `cannot be written (${errorMessage(error)})`;
 }
 
-/** Read every entry of a cassette; a missing file or a broken line is an error naming the file and line. */
+/** Read every chat entry of a cassette; a missing file or a broken line is an error naming the file and line. */
 export function readCassette(file: string): CassetteEntry[] {
+  return readCassetteFile(file).calls;
+}
+
+/** Read a cassette: its chat calls and its embedding requests (embedding-tape.ts), each in recorded order. */
+export function readCassetteFile(file: string): { calls: CassetteEntry[]; embeddings: EmbeddingEntry[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -54,6 +61,7 @@ export function readCassette(file: string): CassetteEntry[] {
     throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
   }
   const entries: CassetteEntry[] = [];
+  const embeddings: EmbeddingEntry[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     let entry: unknown;
@@ -62,12 +70,16 @@ export function readCassette(file: string): CassetteEntry[] {
     } catch {
       throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not JSON; a cassette holds one JSON object per line, as \`lemming run --record\` writes them`);
     }
+    if (isEmbeddingEntry(entry)) {
+      embeddings.push(entry);
+      return;
+    }
     if (!isEntry(entry)) {
       throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not a cassette entry (expected {"version":1,"key":...,"request":...,"response" or "error":...})`);
     }
     entries.push(entry);
   });
-  return entries;
+  return { calls: entries, embeddings };
 }
 
 function isEntry(value: unknown): value is CassetteEntry {
