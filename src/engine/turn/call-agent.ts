@@ -169,6 +169,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         response = withReflectionCharged(response, reflected.response);
         reflection = reflected.answer;
       } else if (reflected) {
+        // A reflection by questions whose second call could not be made: its first was answered, and is paid.
+        if (reflected.spent) response = withReflectionCharged(response, reflected.spent);
         response = { ...response, notes: [...(response.notes ?? []), reflected.note] };
       }
       // Importance asked of the model (org.yaml memory.importance: model), paid with the turn's like the reflection.
