@@ -5,7 +5,6 @@ import { keyVariableFor } from '../org/org-secrets.js';
 import { keyLookup, type KeyLookup } from '../secrets/key-lookup.js';
 import { assertApiKeys } from './api-keys.js';
 import { CassetteWriter, readCassetteFile } from './cassette/cassette-file.js';
-import { recordingEmbedder, replayingEmbedder } from './cassette/embedding-tape.js';
 import type { ClientSettings } from './client-settings.js';
 import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
@@ -73,7 +72,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     // can edit: what it says a call used passes the usage gate as a live answer does. Embeddings too (embedding-tape.ts).
     return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), {
       preflight: (org: Org) => assertModelSettings(org),
-      embedder: (modelKey: string, entry: ModelEntry): Embedder => replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey),
+      embedder: (modelKey: string, entry: ModelEntry): Embedder => tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)),
     });
   }
   const lookup = keyLookup(options.root, options.env);
@@ -90,9 +89,18 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
     embedder: (modelKey: string, entry: ModelEntry) => {
       const live = liveEmbedder(modelKey, entry, lookup, options);
-      return writer ? recordingEmbedder(live, (line) => writer.append(line), modelKey, entry.model ?? modelKey) : live;
+      return writer ? tapedEmbedder((tape) => tape.recordingEmbedder(live, (line) => writer.append(line), modelKey, entry.model ?? modelKey)) : live;
     },
   });
+}
+
+/** An embedder of the cassette (cassette/embedding-tape.ts), its module loaded on the first embedding: a run that embeds nothing loads none of it. */
+function tapedEmbedder(make: (tape: typeof import('./cassette/embedding-tape.js')) => Embedder): Embedder {
+  let embed: Embedder | undefined;
+  return async (texts) => {
+    embed ??= make(await import('./cassette/embedding-tape.js'));
+    return embed(texts);
+  };
 }
 
 /** One registry entry's `/v1/embeddings`, its key looked up as liveProvider's is; the SDK loaded on its first call. */

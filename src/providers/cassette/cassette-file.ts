@@ -4,7 +4,7 @@ import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
-import { isEmbeddingEntry, type EmbeddingEntry } from './embedding-tape.js';
+import type { Embedded } from '../openai/openai-embedder.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
 export interface CassetteEntry {
@@ -19,6 +19,20 @@ export interface CassetteEntry {
    * they could not be used (ProviderError.unusable), so a replay charges what the recorded run did.
    */
   error?: { message: string; retryable: boolean; status?: number; unusable?: AnsweredUsage[]; /** Kept when the engine acts on it (RECORDED_CODES): a prompt too long, a refused key. */ code?: string };
+}
+
+/**
+ * One embedding request of a recorded run (org.yaml `memory.embeddings`), as a cassette line beside its
+ * chat calls: which model was asked to embed which texts, and the vectors and tokens it answered. A
+ * replay answers the same request from it, so a run that ranked its memories by their meaning replays
+ * so, with no embedding server.
+ */
+export interface EmbeddingEntry {
+  version: 1;
+  /** sha256 of `embedding` (embedding-tape.ts, embeddingKey). */
+  key: string;
+  embedding: { modelKey: string; model: string; input: string[] };
+  answer: Embedded;
 }
 
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
@@ -91,5 +105,26 @@ function isEntry(value: unknown): value is CassetteEntry {
     typeof entry.request === 'object' &&
     entry.request !== null &&
     (typeof entry.response === 'object' || typeof entry.error === 'object')
+  );
+}
+
+/** Whether a cassette line is an embedding entry, its vectors numbers. */
+export function isEmbeddingEntry(value: unknown): value is EmbeddingEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<EmbeddingEntry>;
+  const request = entry.embedding;
+  const answer = entry.answer;
+  return (
+    entry.version === 1 &&
+    typeof entry.key === 'string' &&
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.modelKey === 'string' &&
+    Array.isArray(request.input) &&
+    typeof answer === 'object' &&
+    answer !== null &&
+    typeof answer.inputTokens === 'number' &&
+    Array.isArray(answer.vectors) &&
+    answer.vectors.every((vector) => Array.isArray(vector) && vector.every((value) => typeof value === 'number'))
   );
 }

@@ -1,46 +1,18 @@
 import { createHash } from 'node:crypto';
 import { LemmingError } from '../../errors.js';
-import type { Embedded, Embedder } from '../openai/openai-embedder.js';
+import type { Embedder } from '../openai/openai-embedder.js';
+import type { EmbeddingEntry } from './cassette-file.js';
 import { canonicalJson } from './normalise-request.js';
 
-/**
- * One embedding request of a recorded run (org.yaml `memory.embeddings`), as a cassette line beside its
- * chat calls: which model was asked to embed which texts, and the vectors and tokens it answered. A
- * replay answers the same request from it, so a run that ranked its memories by their meaning replays
- * so, with no embedding server.
+/*
+ * A run's embedding requests on its cassette (org.yaml `memory.embeddings`): recorded beside its chat
+ * calls by `--record`, answered from it by `--replay` (the entry's shape: cassette-file.ts). Loaded on
+ * the first embedding of such a run only.
  */
-export interface EmbeddingEntry {
-  version: 1;
-  /** sha256 of `embedding` (embeddingKey). */
-  key: string;
-  embedding: { modelKey: string; model: string; input: string[] };
-  answer: Embedded;
-}
 
 /** The key of an embedding request: sha256 of the model and the texts, in order. Pure. */
 export function embeddingKey(request: EmbeddingEntry['embedding']): string {
   return createHash('sha256').update(canonicalJson({ embeddings: request })).digest('hex');
-}
-
-/** Whether a cassette line is an embedding entry, its vectors numbers. */
-export function isEmbeddingEntry(value: unknown): value is EmbeddingEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const entry = value as Partial<EmbeddingEntry>;
-  const request = entry.embedding;
-  const answer = entry.answer;
-  return (
-    entry.version === 1 &&
-    typeof entry.key === 'string' &&
-    typeof request === 'object' &&
-    request !== null &&
-    typeof request.modelKey === 'string' &&
-    Array.isArray(request.input) &&
-    typeof answer === 'object' &&
-    answer !== null &&
-    typeof answer.inputTokens === 'number' &&
-    Array.isArray(answer.vectors) &&
-    answer.vectors.every((vector) => Array.isArray(vector) && vector.every((value) => typeof value === 'number'))
-  );
 }
 
 /** An embedder that writes each request and its answer to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
