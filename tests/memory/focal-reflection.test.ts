@@ -1,7 +1,8 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseRecalledMarkup } from '../../src/mailbox/prompt-markup.js';
+import { loadOrg } from '../../src/org/load-org.js';
 import { parseMemoryFile } from '../../src/memory/memory-file.js';
 import { parseFocalQuestions } from '../../src/memory/focal-questions.js';
 import { CassetteWriter, readCassette } from '../../src/providers/cassette/cassette-file.js';
@@ -110,5 +111,16 @@ describe('reflection by focal questions (memory.reflect.questions), as Park et a
     const answer = composeFocalQuestions(content);
     expect(answer).toBe('- What do I know about vault?\n- What does human need from me?');
     expect(parseFocalQuestions(answer, 1)).toEqual(['What do I know about vault?']);
+  });
+
+  test("questions past 5 are refused naming the file, the field and a valid value; a resume's own is taken over the org's", () => {
+    const root = memoryOrg({ memory: '{ keep: true, reflect: { questions: 9 } }' });
+    expect(() => loadOrg(root)).toThrow(/org\/org\.yaml:\d+: memory\.reflect\.questions: .*questions: 3/s);
+    const path = join(root, 'org/org.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('questions: 9', 'questions: 2'));
+    expect(loadOrg(root).org.agents.get('keeper')?.memory?.reflect.questions).toBe(2);
+    const resume = join(root, 'agents/keeper/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('credits: 100\n', 'credits: 100\nmemory: { reflect: { questions: 0 } }\n'));
+    expect(loadOrg(root).org.agents.get('keeper')?.memory?.reflect.questions).toBeUndefined();
   });
 });
