@@ -65,6 +65,15 @@ export class StreamIndex {
     keptMemories = memories;
   }
 
+  /**
+   * Save every index this process holds that changed since it was saved, with the folder's time it is
+   * up to date with: the next process takes each as it is while its folder's time has not moved (one
+   * `stat`), where it would list the stream. The engine does it when it closes.
+   */
+  static keepAll(): void {
+    for (const index of StreamIndex.kept.values()) if (index.changed) index.save();
+  }
+
   /** Let go of the indexes used least recently, saving those that changed, until the rest hold at most KEPT_MEMORIES (the one in use stays). */
   private static trim(using: StreamIndex): void {
     for (const [folder, index] of StreamIndex.kept) {

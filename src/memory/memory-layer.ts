@@ -100,6 +100,11 @@ export function recallForQuestions(root: string, agent: string, settings: AgentM
   });
 }
 
+/** Keep the stream indexes of this process for the next (memory-index.ts, keepAll): its first turn then lists no stream whose folder did not change. */
+export function keepIndexes(): void {
+  StreamIndex.keepAll();
+}
+
 /**
  * The vectors an agent's retrieval in `turn` ranks with, where its org names an embedding model: its
  * stream's memories from before the turn (those without a vector kept for `model`, or whose text

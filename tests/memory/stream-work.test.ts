@@ -1,7 +1,7 @@
 import fs, { writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import type { Memory } from '../../src/memory/memory-file.js';
@@ -55,6 +55,29 @@ async function steadyTurns(size: number): Promise<{ root: string; engine: Engine
   return { root, engine, turns };
 }
 
+/**
+ * The first turn of a new process (lemming's modules loaded afresh: no index held) after a run left
+ * the keeper's stream at `size` memories, counted.
+ */
+async function firstTurnOfAProcess(size: number): Promise<Counts> {
+  const { root, engine } = await steadyTurns(size);
+  engine.close();
+  vi.resetModules();
+  const fresh = {
+    Engine: (await import('../../src/engine/engine.js')).Engine,
+    sendAsHuman: (await import('../../src/engine/human/send-as-human.js')).sendAsHuman,
+  };
+  const next = fresh.Engine.open({ root });
+  try {
+    fresh.sendAsHuman(root, next.currentOrg, { to: 'keeper', subject: 'Window', body: 'Please clean the window.' });
+    return await counted(async () => {
+      for await (const event of next.turn()) if (event.type === 'agent-error') throw new Error(event.message);
+    });
+  } finally {
+    next.close();
+  }
+}
+
 describe('a steady turn reads what changed in a stream, not the stream', () => {
   test('the same file-system calls a turn at 50 memories and at 500, each turn consolidating; a memory a person adds is still recalled', async () => {
     const small = await steadyTurns(50);
@@ -77,5 +100,12 @@ describe('a steady turn reads what changed in a stream, not the stream', () => {
     } finally {
       large.engine.close();
     }
+  });
+
+  test('the first turn of a new process after a run: the same file-system calls at 50 memories and at 500, the index the run kept taken as it is', async () => {
+    const small = await firstTurnOfAProcess(50);
+    const large = await firstTurnOfAProcess(500);
+    expect({ lstat: large.lstatSync, open: large.openSync }).toEqual({ lstat: small.lstatSync, open: small.openSync });
+    expect(large.lstatSync).toBeLessThan(100);
   });
 });
