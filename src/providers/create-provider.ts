@@ -89,9 +89,14 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
     embedder: (modelKey: string, entry: ModelEntry) => {
       const live = liveEmbedder(modelKey, entry, lookup, options);
-      return writer ? tapedEmbedder((tape) => tape.recordingEmbedder(live, (line) => writer.append(line), modelKey, entry.model ?? modelKey)) : live;
+      return writer ? recordedEmbedder(live, writer, modelKey, entry) : live;
     },
   });
+}
+
+/** A live embedder whose requests and answers `writer` records (`--record`), beside the run's chat calls. */
+export function recordedEmbedder(live: Embedder, writer: CassetteWriter, modelKey: string, entry: ModelEntry): Embedder {
+  return tapedEmbedder((tape) => tape.recordingEmbedder(live, (line) => writer.append(line), modelKey, entry.model ?? modelKey));
 }
 
 /** An embedder of the cassette (cassette/embedding-tape.ts), its module loaded on the first embedding: a run that embeds nothing loads none of it. */

@@ -106,8 +106,11 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
     const before = server.requests.length;
     server.handle(() => ({ status: 503, body: { error: { message: 'down' } } }));
     try {
-      const events = await runEngine(root, { maxTurns: 20 }, { providerFactory: createProviderFactory({ root, replay: cassette }) });
-      expect(ofType(events, 'warning').map((event) => event.message)).toEqual([]);
+      // As a person replays it: `lemming run --replay` (the run's provider factory, queue-provider-factory.ts).
+      const replayed = await lemmingAsync(root, ['run', '--replay', cassette]);
+      expect(replayed.stderr).toBe('');
+      expect(replayed.status).toBe(0);
+      expect(replayed.stdout).not.toContain('ranked by their words alone');
       expect(server.requests.length).toBe(before);
       expect(recalledForQuestion(root)).toMatch(/^000001-/);
       expect(recalledFiles(root)).toEqual(recalledFiles(recorded));
