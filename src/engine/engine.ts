@@ -20,6 +20,7 @@ import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
 import { runTurn, type TurnResult } from './turn/run-turn.js';
+import { keepMemoryIndexes } from './turn/prepare-call.js';
 import { betweenUnitsOfWork } from './turn/let-others-run.js';
 import type { CallTraces } from './record/call-trace.js';
 import { SideEvents, withSideEvents } from './turn/side-events.js';
@@ -374,6 +375,8 @@ export class Engine {
     this.hints.close();
     void this.tools.close();
     this.traces?.close();
+    // Memory's stream indexes, kept for the next process (a write that fails only makes its first turn list the streams).
+    keepMemoryIndexes();
     try {
       closeJournal(statePaths(this.root).journal);
     } catch (error) {

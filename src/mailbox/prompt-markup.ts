@@ -197,6 +197,8 @@ export function parseRecalledMarkup(text: string): RecalledMarkup[] {
 
 /** The element that closes a reflection call's prompt (memory/reflection.ts): what it asks, and how the offline model knows the call. */
 export const REFLECTION_REQUEST_ELEMENT = 'reflection-request';
+/** The element that closes the first call of a reflection by focal questions (memory/focal-questions.ts): the questions it asks for. */
+export const FOCAL_REQUEST_ELEMENT = 'focal-questions-request';
 
 /** The line that opens every user prompt: `Turn 12.` */
 export function parseTurnLine(text: string): number {

@@ -8,7 +8,7 @@
  * (`<turn>-c01-reflection.md`); a turn applied again after a crash finds it and only finishes removing
  * what it names.
  */
-import { existsSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { padTurn } from '../mailbox/message.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
@@ -100,6 +100,9 @@ export function keepWithinCeiling(root: string, agent: string, turn: number, max
   const name = consolidationName(turn);
   const index = StreamIndex.of(root, agent).refresh();
   const path = join(folder, name);
+  // The folder's time before the consolidation is written and its memories removed: the index is told what changed, and lists nothing (memory-index.ts, wrote).
+  const before = statSync(folder, { throwIfNoEntry: false })?.mtimeMs;
+  let written: Array<{ name: string; memory: Memory }> = [];
   let named: string[];
   if (existsSync(path)) {
     // Applied again after a crash: what it names is what goes, nothing else is weighed again.
@@ -111,23 +114,25 @@ export function keepWithinCeiling(root: string, agent: string, turn: number, max
     if (!plan) return 0;
     writeFileAtomic(path, formatMemory(plan.memory));
     named = plan.memory.sources;
+    written = [{ name, memory: plan.memory }];
   }
   const doomed = new Set(named);
-  let removed = 0;
+  const removed: string[] = [];
   for (const memory of index.memories()) {
     const file = index.fileOf(memory);
     if (!doomed.has(memory.id) || file === undefined || file === name) continue;
     try {
       unlinkSync(join(folder, file));
-      removed += 1;
+      removed.push(file);
     } catch {
       // Already gone: removed by the attempt a crash interrupted.
     }
   }
+  index.wrote(written, before, statSync(folder).mtimeMs, removed);
   // Their vectors (memory-vectors.ts) go with them, those of files an interrupted attempt removed too: a stream within its ceiling keeps its vectors within it.
   for (const id of doomed) {
     const vector = vectorFile(root, agent, { id });
     if (vector !== undefined) rmSync(vector, { force: true });
   }
-  return removed;
+  return removed.length;
 }

@@ -65,6 +65,15 @@ export class StreamIndex {
     keptMemories = memories;
   }
 
+  /**
+   * Save every index this process holds that changed since it was saved, with the folder's time it is
+   * up to date with: the next process takes each as it is while its folder's time has not moved (one
+   * `stat`), where it would list the stream. The engine does it when it closes.
+   */
+  static keepAll(): void {
+    for (const index of StreamIndex.kept.values()) if (index.changed) index.save();
+  }
+
   /** Let go of the indexes used least recently, saving those that changed, until the rest hold at most KEPT_MEMORIES (the one in use stays). */
   private static trim(using: StreamIndex): void {
     for (const [folder, index] of StreamIndex.kept) {
@@ -187,13 +196,15 @@ export class StreamIndex {
   }
 
   /**
-   * The engine wrote these memories (`names`, in the folder) while the folder's time went from
-   * `before` to `after`. When the index had listed the folder at `before`, nobody else changed it
-   * meanwhile: the new files go into the index and the folder need not be listed again.
-   * Otherwise the next look lists it.
+   * The engine wrote these memories (`names`, in the folder), and removed the files `removed` names
+   * (a consolidation's, memory-ceiling.ts), while the folder's time went from `before` to `after`.
+   * When the index had listed the folder at `before`, nobody else changed it meanwhile: the new files
+   * go into the index, the removed leave it, and the folder need not be listed again: a turn costs
+   * what it wrote, not the stream. Otherwise (a person's edit between) the next look lists it.
    */
-  wrote(written: ReadonlyArray<{ name: string; memory: Memory }>, before: number | undefined, after: number): void {
+  wrote(written: ReadonlyArray<{ name: string; memory: Memory }>, before: number | undefined, after: number, removed: readonly string[] = []): void {
     if (this.folderTime === undefined || before !== this.folderTime || !trustworthyTime(after)) return;
+    for (const name of removed) this.drop(name);
     // Past the stream's bounds, the next look lists it and leaves out the oldest.
     if (this.left !== undefined || this.entries.size + written.length > MAX_STREAM_FILES) {
       this.folderTime = Number.NaN;

@@ -17,8 +17,10 @@ import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
 import type { Embedder } from '../providers/openai/openai-embedder.js';
 import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
+import { focalGroups, type FocalGroup } from './focal-questions.js';
 
 export { parseInsights, reflectionPrompt } from './reflection.js';
+export { focalInsightsPrompt, focalQuestionsPrompt, parseFocalQuestions, type FocalGroup } from './focal-questions.js';
 export { applyRatings, memoriesToRate, rateStream, type RatingAnswer } from './rate-stream.js';
 export { importancePrompt } from './model-importance.js';
 export { removeTurnMemories };
@@ -82,6 +84,25 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   const reflectOn = reflectionDue(all, turn, settings.reflect) ? memoriesToReflectOn(all, turn) : [];
   const left = index.leftOutUnsaid();
   return { memories, total, budgetTokens: settings.budgetTokens, ...(reflectOn.length > 0 ? { reflectOn } : {}), ...(left ? { leftOut: streamLeftOutText(streamFolderName(agent), left) } : {}) };
+}
+
+/**
+ * What each focal question of an agent's reflection in `turn` retrieves (focal-questions.ts): its
+ * memories from before the turn, reflections among them, ranked for the question's words as a prompt
+ * ranks for its mail (recency since last recalled, importance, relevance, the agent's weights). Not
+ * recorded as recalled, as a reflection's memories are not.
+ */
+export function recallForQuestions(root: string, agent: string, settings: AgentMemory, turn: number, questions: readonly string[]): FocalGroup[] {
+  const index = StreamIndex.of(root, agent).refresh();
+  const lastAccess = index.accesses.lastAccessBefore(turn);
+  return focalGroups(questions, (question) => {
+    return rankMemories(index.memories(), { turn, query: question, weights: settings.weights, lastAccess }, index.relevance(question)).map((entry) => entry.memory);
+  });
+}
+
+/** Keep the stream indexes of this process for the next (memory-index.ts, keepAll): its first turn then lists no stream whose folder did not change. */
+export function keepIndexes(): void {
+  StreamIndex.keepAll();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { formatMemory, type Memory } from './memory-file.js';
@@ -37,15 +38,23 @@ export function applyRatings(root: string, agent: string, answer: Pick<RatingAns
   const ratings = parseRatings(answer.text, answer.asked);
   if (ratings.size === 0) return 0;
   const index = StreamIndex.of(root, agent).refresh();
+  const folder = streamFolder(root, agent);
+  const before = statSync(folder, { throwIfNoEntry: false })?.mtimeMs;
   const changed: Memory[] = [];
+  const written: Array<{ name: string; memory: Memory }> = [];
   for (const memory of index.memories()) {
     const rating = ratings.get(memory.id);
     const name = index.fileOf(memory);
     if (rating === undefined || name === undefined || memory.rated !== undefined) continue;
-    writeFileAtomic(join(streamFolder(root, agent), name), formatMemory({ ...memory, importance: rating, rated: answer.modelKey }));
+    const rated = { ...memory, importance: rating, rated: answer.modelKey };
+    writeFileAtomic(join(folder, name), formatMemory(rated));
     changed.push(memory);
+    written.push({ name, memory: rated });
   }
-  // Rewritten in place: the folder's time does not move, so the index reads them again by their stamps.
+  if (written.length === 0) return 0;
+  // Each file replaced by a rename: the index takes the rated memories without listing the folder (memory-index.ts, wrote), or, when
+  // someone else changed the folder meanwhile, reads them again by their stamps.
+  index.wrote(written, before, statSync(folder).mtimeMs);
   index.recheck(changed);
   return changed.length;
 }

@@ -217,7 +217,7 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
   const mine = typeof own === 'object' ? own : {};
   return {
     budgetTokens: mine.budget_tokens ?? org?.budget_tokens ?? 800,
-    reflect: { every: mine.reflect?.every ?? org?.reflect.every ?? 20, importance: mine.reflect?.importance ?? org?.reflect.importance ?? 100 },
+    reflect: { every: mine.reflect?.every ?? org?.reflect.every ?? 20, importance: mine.reflect?.importance ?? org?.reflect.importance ?? 100, ...questionsOf(mine.reflect?.questions ?? org?.reflect.questions) },
     // Park et al.'s released weights when nothing says otherwise (memory/rank-memories.ts, DEFAULT_WEIGHTS).
     weights: {
       recency: mine.weights?.recency ?? org?.weights.recency ?? 0.5,
@@ -229,6 +229,11 @@ export function agentMemory(org: OrgMemorySettings | undefined, own: ResumeMemor
     ...(org?.max_bytes !== undefined ? { maxBytes: org.max_bytes } : {}),
     ...embeddingsOf(mine.embeddings ?? org?.embeddings, models),
   };
+}
+
+/** Focal questions a reflection asks first (memory/focal-questions.ts): none said, or 0, leaves the field out. */
+function questionsOf(questions: number | undefined): { questions?: number } {
+  return questions === undefined || questions === 0 ? {} : { questions };
 }
 
 /** An agent's embedding model, its own (or `off`) over the org's: the key, and the name its vectors are kept under. */

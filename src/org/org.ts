@@ -41,7 +41,7 @@ export interface AgentMemory {
   /** Memories shown per call, in estimated tokens. */
   budgetTokens: number;
   /** It reflects every `every` turns (0: never by turns), or once the importance since its last reflection reaches `importance` (0: never so). */
-  reflect: { every: number; importance: number };
+  reflect: { every: number; importance: number; /** Park et al.'s focal questions a reflection asks first (memory/focal-questions.ts); absent or 0: one call on the recent memories. */ questions?: number };
   /** How recency, relevance and importance weigh in a memory's score (memory/rank-memories.ts). */
   weights: { recency: number; relevance: number; importance: number };
   /** `model`: its memories' importance is asked of its first model after its answer (memory/model-importance.ts); absent: the rule's. */

@@ -399,6 +399,8 @@ function buildSchemas(z: typeof Zod) {
     every: nonNegativeInt.max(1_000_000).default(20),
     /** Or as soon as the importance of its memories since then adds up to this (each memory 1 to 10); 0: never by importance. */
     importance: nonNegativeInt.max(1_000_000).default(100),
+    /** Reflect as Park et al.'s agents do: first ask for this many focal questions about the recent memories, search the stream for each, then draw insights (two calls); 0 or absent: one call on the recent memories. */
+    questions: nonNegativeInt.max(5).optional(),
   });
   /** Memories shown per call, in estimated tokens (the most relevant, important and recent that fit). */
   const memoryBudget = positiveInt.max(1_000_000);
@@ -454,6 +456,8 @@ function buildSchemas(z: typeof Zod) {
           every: nonNegativeInt.max(1_000_000).optional(),
           /** Or once the importance of its memories since its last reflection adds up to this; 0: never so. */
           importance: nonNegativeInt.max(1_000_000).optional(),
+          /** Focal questions a reflection asks first, over org.yaml `memory.reflect.questions`; 0: one call. */
+          questions: nonNegativeInt.max(5).optional(),
         })
         .optional(),
       /** Its own embedding model over org.yaml `memory.embeddings`, or `off`: its relevance by words alone. */

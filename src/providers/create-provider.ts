@@ -4,7 +4,7 @@ import type { ModelEntry } from '../org/schema.js';
 import { keyVariableFor } from '../org/org-secrets.js';
 import { keyLookup, type KeyLookup } from '../secrets/key-lookup.js';
 import { assertApiKeys } from './api-keys.js';
-import { CassetteWriter, readCassette } from './cassette/cassette-file.js';
+import { CassetteWriter, readCassetteFile } from './cassette/cassette-file.js';
 import type { ClientSettings } from './client-settings.js';
 import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
@@ -32,7 +32,7 @@ export interface ProviderFactory {
   probe?(org: Org): Promise<UnreachableModel[]>;
   /**
    * When present, an embedder for a registry entry that serves `/v1/embeddings` (org.yaml
-   * `memory.embeddings`), its key found as a chat call's is. A replay has none: it reaches no server.
+   * `memory.embeddings`), its key found as a chat call's is. A replay answers from the cassette (cassette/embedding-tape.ts), reaching no server.
    */
   embedder?(modelKey: string, entry: ModelEntry): Embedder | undefined;
 }
@@ -64,11 +64,16 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     throw new LemmingError('bad-usage', 'use --record or --replay, not both', { exitCode: 2 });
   }
   if (options.replay !== undefined) {
-    const answers = new CassetteAnswers(options.replay, readCassette(options.replay));
+    const file = options.replay;
+    const cassette = readCassetteFile(file);
+    const answers = new CassetteAnswers(file, cassette.calls);
     const replay = new ReplayingProvider(answers);
     // Every model answers from the cassette; no key is needed, nothing is reached. A cassette is a file anyone
-    // can edit: what it says a call used passes the usage gate as a live answer does.
-    return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), { preflight: (org: Org) => assertModelSettings(org) });
+    // can edit: what it says a call used passes the usage gate as a live answer does. Embeddings too (embedding-tape.ts).
+    return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), {
+      preflight: (org: Org) => assertModelSettings(org),
+      embedder: (modelKey: string, entry: ModelEntry): Embedder => tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)),
+    });
   }
   const lookup = keyLookup(options.root, options.env);
   const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
@@ -82,8 +87,25 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
       assertApiKeys(org, lookup);
     },
     ...(options.fetch === undefined ? { probe: async (org: Org) => findUnreachableModels(org, probeServer, await programCheck(org, options.root)) } : {}),
-    embedder: (modelKey: string, entry: ModelEntry) => liveEmbedder(modelKey, entry, lookup, options),
+    embedder: (modelKey: string, entry: ModelEntry) => {
+      const live = liveEmbedder(modelKey, entry, lookup, options);
+      return writer ? recordedEmbedder(live, writer, modelKey, entry) : live;
+    },
   });
+}
+
+/** A live embedder whose requests and answers `writer` records (`--record`), beside the run's chat calls. */
+export function recordedEmbedder(live: Embedder, writer: CassetteWriter, modelKey: string, entry: ModelEntry): Embedder {
+  return tapedEmbedder((tape) => tape.recordingEmbedder(live, (line) => writer.append(line), modelKey, entry.model ?? modelKey));
+}
+
+/** An embedder of the cassette (cassette/embedding-tape.ts), its module loaded on the first embedding: a run that embeds nothing loads none of it. */
+function tapedEmbedder(make: (tape: typeof import('./cassette/embedding-tape.js')) => Embedder): Embedder {
+  let embed: Embedder | undefined;
+  return async (texts) => {
+    embed ??= make(await import('./cassette/embedding-tape.js'));
+    return embed(texts);
+  };
 }
 
 /** One registry entry's `/v1/embeddings`, its key looked up as liveProvider's is; the SDK loaded on its first call. */

@@ -1,7 +1,7 @@
 import type { Org } from '../org/org.js';
 import type { ModelEntry } from '../org/schema.js';
 import { CassetteWriter } from '../providers/cassette/cassette-file.js';
-import { assertModelSettings, createProviderFactory, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
+import { assertModelSettings, createProviderFactory, recordedEmbedder, type ProviderFactory, type ProviderFactoryOptions } from '../providers/create-provider.js';
 import { UsageGate } from '../providers/usage-gate.js';
 import { LazyProvider } from '../providers/lazy-provider.js';
 import type { Provider } from '../providers/provider.js';
@@ -44,6 +44,8 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
   let chosen: ProviderFactory | undefined;
   let local: ProviderFactory | undefined;
   let embedding: ProviderFactory | undefined;
+  /** The queued run's cassette (`--record`): its chat calls and, through recordedEmbedder, its embeddings. */
+  let queuedWriter: CassetteWriter | undefined;
   let queueAddress: string | undefined;
   let session: Promise<{ client: QueueClient; watch: WorkerWatch }> | undefined;
   let openSession: (() => Promise<{ client: QueueClient; watch: WorkerWatch }>) | undefined;
@@ -72,6 +74,7 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
         return { client, watch: new WorkerWatch(client, options.onNotice ?? (() => undefined), queueChecksOf(checks)) };
       })());
     const writer = options.record === undefined ? undefined : new CassetteWriter(options.record);
+    queuedWriter = writer;
     openSession = open;
     const who = { orgName: org.name, root: options.root };
     caller = who;
@@ -89,8 +92,14 @@ export function createRunProviderFactory(options: RunProviderOptions): ClosableP
     preflight,
     // Through the queue the servers are the workers' to reach, not this machine's: only a local run probes them.
     probe: async (org: Org) => (await local?.probe?.(org)) ?? [],
-    // Embeddings are asked by this machine while a turn is planned, queue or not (its keys are looked up here); a replay asks none.
-    embedder: (modelKey: string, entry: ModelEntry) => (options.replay === undefined ? (local ?? (embedding ??= createProviderFactory(options))).embedder?.(modelKey, entry) : undefined),
+    // Embeddings are asked by this machine while a turn is planned, queue or not (its keys are looked up here). A local run
+    // and a replay: its own factory's, which records them or answers them from the cassette. Queued: a factory for them alone,
+    // recorded on the queued run's cassette (a second writer would start the file again).
+    embedder: (modelKey: string, entry: ModelEntry) => {
+      if (local) return local.embedder?.(modelKey, entry);
+      const live = (embedding ??= createProviderFactory({ ...options, record: undefined })).embedder?.(modelKey, entry);
+      return live && queuedWriter ? recordedEmbedder(live, queuedWriter, modelKey, entry) : live;
+    },
     queueAddress: () => queueAddress,
     // Asked when the engine opens, after preflight: only a queued run places its MCP calls on the workers.
     mcp: ((servers) => (openSession && caller ? new QueuedMcp(openSession, caller, servers) : undefined)) satisfies McpPlacement,

@@ -2,6 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadOrg } from '../../src/org/load-org.js';
+import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { embeddingsServer } from '../helpers/embeddings-server.js';
 import { humanSendsAll, memoryOrg, recalledFiles } from '../helpers/memory-org.js';
@@ -48,6 +49,7 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
   let server: WireServer;
   let pristine = '';
   let recorded = '';
+  let cassette = '';
   let calledInRun = 0;
 
   beforeAll(async () => {
@@ -57,7 +59,8 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
     cpSync(org(server.url), pristine, { recursive: true });
     recorded = scratchDir();
     cpSync(pristine, recorded, { recursive: true });
-    await runEngine(recorded, { maxTurns: 20 });
+    cassette = join(scratchDir(), 'run.jsonl');
+    await runEngine(recorded, { maxTurns: 20 }, { providerFactory: createProviderFactory({ root: recorded, record: cassette }) });
     calledInRun = server.requests.length;
   });
   afterAll(() => server.close());
@@ -95,6 +98,50 @@ describe('relevance by embeddings in a run (org.yaml memory.embeddings)', () => 
     expect(server.requests.length - before).toBe(MAIL.length);
     expect(recalledFiles(root)).toEqual(recalledFiles(recorded));
     expect(charges(root)).toEqual(charges(recorded));
+  });
+
+  test('replayed from its cassette with the embedding server down: the same vectors, the same memories recalled, the same charges, no server asked', async () => {
+    const root = scratchDir();
+    cpSync(pristine, root, { recursive: true });
+    const before = server.requests.length;
+    server.handle(() => ({ status: 503, body: { error: { message: 'down' } } }));
+    try {
+      // As a person replays it: `lemming run --replay` (the run's provider factory, queue-provider-factory.ts).
+      const replayed = await lemmingAsync(root, ['run', '--replay', cassette]);
+      expect(replayed.stderr).toBe('');
+      expect(replayed.status).toBe(0);
+      expect(replayed.stdout).not.toContain('ranked by their words alone');
+      expect(server.requests.length).toBe(before);
+      expect(recalledForQuestion(root)).toMatch(/^000001-/);
+      expect(recalledFiles(root)).toEqual(recalledFiles(recorded));
+      expect(chargeLines(root)).toEqual(chargeLines(recorded));
+    } finally {
+      server.handle(embeddingsServer);
+    }
+  });
+
+  test('the chat call fails after the plan embedded its retrieval: the embedding tokens are still on the keeper\'s charge line', async () => {
+    const root = org(server.url);
+    const path = join(root, 'org/org.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('models:\n', `models:\n  chat: { provider: openai-compatible, model: toy-chat, base_url: ${server.url}/v1, input_price: 1, output_price: 1, context_window: 8192 }\n`));
+    const resume = join(root, 'agents/keeper/resume.md');
+    writeFileSync(resume, readFileSync(resume, 'utf8').replace('model: offline', 'model: chat'));
+    const before = server.requests.length;
+    server.handle((request) => (request.path === '/v1/embeddings' ? embeddingsServer(request) : { status: 400, body: { error: { message: 'no chat here' } } }));
+    try {
+      const events = await runEngine(root, { maxTurns: 1 });
+      expect(ofType(events, 'agent-error').map((event) => event.agent)).toEqual(['keeper']);
+      const embedded = server.requests.slice(before).filter((request) => request.path === '/v1/embeddings');
+      expect(embedded).toHaveLength(1);
+      const tokens = embedded.flatMap((request) => request.body.input as string[]).reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+      const lines = chargeLines(root).filter((line) => line.agent === 'keeper');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.input_tokens).toBe(tokens);
+      const credits = (JSON.parse(readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8').split('\n').find((line) => line.includes('"type":"charge"')) ?? '{}') as { credits: number }).credits;
+      expect(credits).toBeCloseTo((tokens * 20) / 1_000_000, 12);
+    } finally {
+      server.handle(embeddingsServer);
+    }
   });
 
   test('a server that fails: the words alone rank that turn, the run says so and goes on', async () => {

@@ -289,7 +289,7 @@ function rememberTurn(input: ApplyInput, memory: NonNullable<ApplyInput['memory'
   const sources = [...new Set(insights.flatMap((insight) => insight.sources))];
   const message = `reflected on ${reflection.offered.length} memories: ${insights.length} insight(s)${insights.length === 0 ? ' it could ground in them' : ''}`;
   return {
-    log: [{ turn, at, event: 'reflected', model: reflection.modelKey, input_tokens: reflection.inputTokens, output_tokens: reflection.outputTokens, memories: reflection.offered.length, insights: insights.length, sources }],
+    log: [{ turn, at, event: 'reflected', model: reflection.modelKey, input_tokens: reflection.inputTokens, output_tokens: reflection.outputTokens, memories: reflection.offered.length, insights: insights.length, sources, ...(reflection.questions ? { questions: reflection.questions } : {}) }],
     events: [{ type: 'agent-note', turn, agent, message }, ...ratedEvents],
   };
 }

@@ -14,7 +14,7 @@ import { askWithTools } from './ask-with-tools.js';
 import { prepareCall, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { isNoticeId } from './notices.js';
 import { promptDigest } from './prompt-digest.js';
-import { withEmbeddingCharged } from './embed-query.js';
+import { embeddingAnswers, withEmbeddingCharged } from './embed-query.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { TurnContext } from './run-turn.js';
@@ -172,6 +172,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
         response = withReflectionCharged(response, reflected.response);
         reflection = reflected.answer;
       } else if (reflected) {
+        // A reflection by questions whose second call could not be made: its first was answered, and is paid.
+        if (reflected.spent) response = withReflectionCharged(response, reflected.spent);
         response = { ...response, notes: [...(response.notes ?? []), reflected.note] };
       }
       // Importance asked of the model (org.yaml memory.importance: model), paid with the turn's like the reflection.
@@ -196,7 +198,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
     throwIfStorageFailure(error);
     // A replay that meets an unrecorded request cannot go on: stop the run, loudly.
     if (isFatalProviderError(error)) throw error;
-    const unusable = unusableAnswers(error);
+    // Its retrieval's embeddings were asked while the turn was planned, and paid for: charged with the failure (embed-query.ts).
+    const unusable = [...embeddingAnswers(call.embedded), ...unusableAnswers(error)];
     return {
       agent: call.agent,
       modelKey: call.modelKey,

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../errors.js';
 import type { Org } from '../../org/org.js';
 import type { ModelEntry } from '../../org/schema.js';
-import type { ProviderResponse } from '../../providers/provider.js';
+import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { Embedder } from '../../providers/openai/openai-embedder.js';
@@ -30,7 +30,7 @@ export async function embedForPlan(root: string, org: Org, agentName: string, tu
   const byWords = (why: string): PlanEmbedding => ({ warning: { type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` } });
   try {
     const embed = embedderFor?.(settings.modelKey);
-    if (!embed) return byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it (a replay from a cassette asks no server)`);
+    if (!embed) return byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`);
     const recall = await memory.embedRecall(root, agentName, turn, recallQuery(org, read.inbox, undefined), settings.model, embed);
     return { recall, record: { model: settings.modelKey, input_tokens: recall.inputTokens, memories: recall.embedded } };
   } catch (error) {
@@ -40,10 +40,20 @@ export async function embedForPlan(root: string, org: Org, agentName: string, tu
   }
 }
 
-/** The turn's response charged for its retrieval's embeddings too, at the embedding model's input price (money/charge.ts prices each model's share). */
+/** What a turn's retrieval's embeddings are charged as: one answer of the embedding model, input tokens only; none when nothing was embedded. Pure. */
+export function embeddingAnswers(embedded: PlannedEmbedding | undefined): AnsweredUsage[] {
+  if (!embedded || embedded.input_tokens === 0) return [];
+  return [{ modelKey: embedded.model, usage: { inputTokens: embedded.input_tokens, outputTokens: 0, estimated: false } }];
+}
+
+/**
+ * The turn's response charged for its retrieval's embeddings too, at the embedding model's input price
+ * (money/charge.ts prices each model's share). A call that fails is charged them with its unusable
+ * answers (call-agent.ts), through the same charge: the server counted them either way.
+ */
 export function withEmbeddingCharged(response: ProviderResponse, embedded: PlannedEmbedding | undefined): ProviderResponse {
-  if (!embedded || embedded.input_tokens === 0) return response;
-  return chargedTogether(response, [...chargedAnswers(response), { modelKey: embedded.model, usage: { inputTokens: embedded.input_tokens, outputTokens: 0, estimated: false } }]);
+  const answers = embeddingAnswers(embedded);
+  return answers.length === 0 ? response : chargedTogether(response, [...chargedAnswers(response), ...answers]);
 }
 
 /** A turn's embedders, one a registry key (its client made once), from the provider factory's; none for a key the org does not have. */

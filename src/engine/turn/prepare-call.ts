@@ -35,6 +35,11 @@ export async function memoryLayerFor(org: Org): Promise<MemoryLayer | undefined>
   return loadedMemoryLayer;
 }
 
+/** When this process loaded the memory layer: its stream indexes kept for the next process (the engine closing). */
+export function keepMemoryIndexes(): void {
+  loadedMemoryLayer?.keepIndexes();
+}
+
 /** An agent's call, ready to make: its prompt, and the mail it will count as read. */
 export interface PreparedCall {
   agent: string;

@@ -15,6 +15,8 @@ export interface ReflectionAnswer {
   text: string;
   /** The memories it was shown, with their importance: what its insights may cite, and weigh. */
   offered: Array<{ id: string; importance: number }>;
+  /** Reflecting by focal questions (memory/focal-questions.ts): the questions it asked itself; its tokens are both calls'. */
+  questions?: string[];
   modelKey: string;
   inputTokens: number;
   outputTokens: number;
@@ -40,24 +42,39 @@ export interface ReflectInput {
 
 /**
  * After an agent's answer, when its stream says it is time (memory/reflection.ts): a model call that
- * is shown its memories since it last reflected, and asked for a few insights citing them. Nothing when
+ * is shown its memories since it last reflected, and asked for a few insights citing them (or, with
+ * `memory.reflect.questions`, two: reflect-by-questions.ts; `spent` is a first answer to charge when
+ * the second could not be made). Nothing when
  * it is not time; a note, and no reflection this turn, when it cannot pay for one or its models fail
  * (the next turn tries again). A stop, a full disk or a replay that meets an unrecorded call go further.
  */
-export async function reflectAfterAnswer(input: ReflectInput): Promise<{ answer: ReflectionAnswer; response: ProviderResponse } | { note: string } | undefined> {
-  const offered = input.reflectOn;
-  if (!input.agent.memory || !offered || offered.length === 0) return undefined;
-  const response = await memorySideCall(input, input.system, input.memory.reflectionPrompt(input.turn, offered), `reflect on ${offered.length} memories`, 'it tries again next turn');
+export async function reflectAfterAnswer(input: ReflectInput): Promise<{ answer: ReflectionAnswer; response: ProviderResponse } | { note: string; spent?: ProviderResponse } | undefined> {
+  const recent = input.reflectOn;
+  if (!input.agent.memory || !recent || recent.length === 0) return undefined;
+  const count = input.agent.memory.reflect.questions ?? 0;
+  if (count > 0) {
+    // Park et al.'s way: questions first, the stream searched for each, insights on what they found (reflect-by-questions.ts).
+    const { reflectByQuestions } = await import('./reflect-by-questions.js');
+    const focal = await reflectByQuestions(input, input.agent.memory, recent, count);
+    if ('note' in focal) return focal;
+    // The insights' answer, charged for the questions' too.
+    const response = withReflectionCharged(focal.answered, focal.asked);
+    return { response, answer: answerOf(response, focal.offered, focal.questions) };
+  }
+  const response = await memorySideCall(input, input.system, input.memory.reflectionPrompt(input.turn, recent), `reflect on ${recent.length} memories`, 'it tries again next turn');
   if ('note' in response) return response;
+  return { response, answer: answerOf(response, recent) };
+}
+
+/** A reflection's answer as journaled: its text, what it was shown, its tokens (both calls' when by questions: the response is their sum). */
+function answerOf(response: ProviderResponse, offered: readonly Memory[], questions?: string[]): ReflectionAnswer {
   return {
-    response,
-    answer: {
-      text: response.text,
-      offered: offered.map((memory) => ({ id: memory.id, importance: memory.importance })),
-      modelKey: response.modelKey,
-      inputTokens: response.usage.inputTokens,
-      outputTokens: response.usage.outputTokens,
-    },
+    text: response.text,
+    offered: offered.map((memory) => ({ id: memory.id, importance: memory.importance })),
+    ...(questions ? { questions } : {}),
+    modelKey: response.modelKey,
+    inputTokens: response.usage.inputTokens,
+    outputTokens: response.usage.outputTokens,
   };
 }
 

@@ -4,6 +4,7 @@ import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
+import type { Embedded } from '../openai/openai-embedder.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
 export interface CassetteEntry {
@@ -20,6 +21,20 @@ export interface CassetteEntry {
   error?: { message: string; retryable: boolean; status?: number; unusable?: AnsweredUsage[]; /** Kept when the engine acts on it (RECORDED_CODES): a prompt too long, a refused key. */ code?: string };
 }
 
+/**
+ * One embedding request of a recorded run (org.yaml `memory.embeddings`), as a cassette line beside its
+ * chat calls: which model was asked to embed which texts, and the vectors and tokens it answered. A
+ * replay answers the same request from it, so a run that ranked its memories by their meaning replays
+ * so, with no embedding server.
+ */
+export interface EmbeddingEntry {
+  version: 1;
+  /** sha256 of `embedding` (embedding-tape.ts, embeddingKey). */
+  key: string;
+  embedding: { modelKey: string; model: string; input: string[] };
+  answer: Embedded;
+}
+
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
 export class CassetteWriter {
   constructor(readonly file: string) {
@@ -30,7 +45,8 @@ export class CassetteWriter {
     }
   }
 
-  append(entry: CassetteEntry): void {
+  /** A chat call, or an embedding request of the run's retrieval (embedding-tape.ts). */
+  append(entry: CassetteEntry | EmbeddingEntry): void {
     appendText(this.file, `${JSON.stringify(entry)}\n`);
   }
 }
@@ -45,8 +61,13 @@ function whyUnwritable(file: string, error: unknown): string {
   return code === 'EACCES' || code === 'EPERM' ? `no permission to write in ${folder}` : `cannot be written (${errorMessage(error)})`;
 }
 
-/** Read every entry of a cassette; a missing file or a broken line is an error naming the file and line. */
+/** Read every chat entry of a cassette; a missing file or a broken line is an error naming the file and line. */
 export function readCassette(file: string): CassetteEntry[] {
+  return readCassetteFile(file).calls;
+}
+
+/** Read a cassette: its chat calls and its embedding requests (embedding-tape.ts), each in recorded order. */
+export function readCassetteFile(file: string): { calls: CassetteEntry[]; embeddings: EmbeddingEntry[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -54,6 +75,7 @@ export function readCassette(file: string): CassetteEntry[] {
     throw new LemmingError('cassette-missing', `--replay ${file}: there is no such file; record one with \`lemming run --record ${file}\``, { exitCode: 2 });
   }
   const entries: CassetteEntry[] = [];
+  const embeddings: EmbeddingEntry[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     let entry: unknown;
@@ -62,12 +84,16 @@ export function readCassette(file: string): CassetteEntry[] {
     } catch {
       throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not JSON; a cassette holds one JSON object per line, as \`lemming run --record\` writes them`);
     }
+    if (isEmbeddingEntry(entry)) {
+      embeddings.push(entry);
+      return;
+    }
     if (!isEntry(entry)) {
       throw new LemmingError('cassette-invalid', `${file}:${index + 1}: is not a cassette entry (expected {"version":1,"key":...,"request":...,"response" or "error":...})`);
     }
     entries.push(entry);
   });
-  return entries;
+  return { calls: entries, embeddings };
 }
 
 function isEntry(value: unknown): value is CassetteEntry {
@@ -79,5 +105,26 @@ function isEntry(value: unknown): value is CassetteEntry {
     typeof entry.request === 'object' &&
     entry.request !== null &&
     (typeof entry.response === 'object' || typeof entry.error === 'object')
+  );
+}
+
+/** Whether a cassette line is an embedding entry, its vectors numbers. */
+export function isEmbeddingEntry(value: unknown): value is EmbeddingEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<EmbeddingEntry>;
+  const request = entry.embedding;
+  const answer = entry.answer;
+  return (
+    entry.version === 1 &&
+    typeof entry.key === 'string' &&
+    typeof request === 'object' &&
+    request !== null &&
+    typeof request.modelKey === 'string' &&
+    Array.isArray(request.input) &&
+    typeof answer === 'object' &&
+    answer !== null &&
+    typeof answer.inputTokens === 'number' &&
+    Array.isArray(answer.vectors) &&
+    answer.vectors.every((vector) => Array.isArray(vector) && vector.every((value) => typeof value === 'number'))
   );
 }

@@ -1,4 +1,4 @@
-import { REFLECTION_REQUEST_ELEMENT } from '../../mailbox/prompt-markup.js';
+import { FOCAL_REQUEST_ELEMENT, REFLECTION_REQUEST_ELEMENT } from '../../mailbox/prompt-markup.js';
 import type { Provider, ProviderRequest, ProviderResponse, ToolCall } from '../provider.js';
 import { usageFrom } from '../usage.js';
 import { composeAnswer, isQuestion } from './answer-question.js';
@@ -48,6 +48,12 @@ export class OfflineProvider implements Provider {
       const [{ parsePersonaMarkup }, { writeBiography }] = await Promise.all([import('../../mailbox/persona-markup.js'), import('./write-biography.js')]);
       const persona = parsePersonaMarkup(content);
       const text = persona ? writeBiography(persona) : '';
+      return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
+    }
+    // An agent reflecting by focal questions (memory/focal-questions.ts): the questions its memories raise. Loaded only then.
+    if (request.tools.length === 0 && content.includes(`<${FOCAL_REQUEST_ELEMENT} `)) {
+      const { composeFocalQuestions } = await import('./focal-questions.js');
+      const text = composeFocalQuestions(content);
       return { text, toolCalls: [], usage: usageFrom(undefined, request, text, []), modelKey: request.modelKey };
     }
     // An agent reflecting on its memories (memory/reflection.ts): insights in text, citing them. Loaded only then.

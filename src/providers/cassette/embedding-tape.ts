@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import { LemmingError } from '../../errors.js';
+import type { Embedder } from '../openai/openai-embedder.js';
+import type { EmbeddingEntry } from './cassette-file.js';
+import { canonicalJson } from './normalise-request.js';
+
+/*
+ * A run's embedding requests on its cassette (org.yaml `memory.embeddings`): recorded beside its chat
+ * calls by `--record`, answered from it by `--replay` (the entry's shape: cassette-file.ts). Loaded on
+ * the first embedding of such a run only.
+ */
+
+/** The key of an embedding request: sha256 of the model and the texts, in order. Pure. */
+export function embeddingKey(request: EmbeddingEntry['embedding']): string {
+  return createHash('sha256').update(canonicalJson({ embeddings: request })).digest('hex');
+}
+
+/** An embedder that writes each request and its answer to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
+export function recordingEmbedder(inner: Embedder, append: (entry: EmbeddingEntry) => void, modelKey: string, model: string): Embedder {
+  return async (texts) => {
+    const answer = await inner(texts);
+    const embedding = { modelKey, model, input: [...texts] };
+    append({ version: 1, key: embeddingKey(embedding), embedding, answer });
+    return answer;
+  };
+}
+
+/**
+ * An embedder that answers from a cassette's embedding entries (`lemming run --replay`), reaching no
+ * server. A request it does not hold is an error naming the cassette (the turn warns and ranks by
+ * words, as with a server that fails): a cassette recorded before embeddings were recorded holds none.
+ */
+export function replayingEmbedder(file: string, entries: readonly EmbeddingEntry[], modelKey: string, model: string): Embedder {
+  const byKey = new Map<string, EmbeddingEntry>();
+  for (const entry of entries) if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
+  return async (texts) => {
+    const entry = byKey.get(embeddingKey({ modelKey, model, input: [...texts] }));
+    if (!entry) throw new LemmingError('replay-miss', `--replay ${file} holds no embedding of these ${texts.length} texts by ${modelKey}: the run no longer asks what was recorded`);
+    return structuredClone(entry.answer);
+  };
+}
