@@ -75,6 +75,7 @@ describe('a command that reads sees a resume edited by hand in a big org, parsin
     ['a memory of its own and a persona', (text) => text.replace('credits: 0.5\n', 'credits: 0.5\nmemory: { budget_tokens: 300 }\npersona:\n  age: 34\n  department: "sales, north"\n')],
     ['memory off, a schedule and a shared workspace it may write', (text) => text.replace('credits: 0.5\n', 'credits: 0.5\nmemory: off\nschedule: { every: 3, offset: 1 }\nshared_workspace: write\n')],
     ['a person in the engine\'s place (model: human, no credits)', (text) => text.replace('model: offline\ncredits: 0.5\n', 'model: human\n')],
+    ['command limits of its own (a dry run\'s bounds) and hosts it may fetch', (text) => text.replace('credits: 0.5\n', 'credits: 0.5\nsandbox: { disk_mb: 50, max_files: 300 }\nweb_allow: [docs.python.org]\n')],
     ['only the instructions', (text) => `${text}\nAlso keep a changelog.\n`],
     ['a byte order mark and CRLF line ends', (text) => `\uFEFF${text.replaceAll('\n', '\r\n')}`],
   ];
