@@ -29,7 +29,7 @@ const MAX_SHOWN = 10;
 export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
   // A folder with no org at all gets one line saying how to start one, not a list of missing files.
   if (!existsSync(join(root, 'org')) && !existsSync(join(root, 'agents'))) requireOrgRoot(root);
-  // As loadOrgForReading: the settled org when no file changed, else the files.
+  // As loadOrgForReading: the settled org when no file changed (or only a few resumes, parsed alone), else the files.
   const kept = readSettledOrg(root, resumeParser);
   const loaded = kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
   if (!existsSync(join(root, 'org', 'org.yaml'))) throw new InvalidOrgError(loaded.problems);
