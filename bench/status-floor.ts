@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Above this many agents status takes the kept org by its quick key (engine.changes.scan_per_turn's default). */
+/** Above this many agents status takes the kept org by its quick key (engine.changes.scan_per_turn's default), then compares each resume with the stamps kept beside it. */
 const QUICK_KEY_AGENTS = 5_000;
 /** Above this many agents status lists only the agents with something to show (STATUS_TABLE_LIMIT). */
 const TABLE_LIMIT = 1_000;
@@ -9,8 +9,9 @@ const TABLE_LIMIT = 1_000;
 /**
  * The floor of a whole `lemming status` process: Node, with no module of lemming's, reading
  * what status cannot show without. It stats every agent's resume (a hand edit must show at
- * once, so the org kept from the last load is trusted only when no file changed), or past
- * QUICK_KEY_AGENTS agents org.yaml, the chart and `agents/` only (status's quick key); reads and
+ * once, so the org kept from the last load is trusted only when no file changed), and past
+ * QUICK_KEY_AGENTS agents org.yaml, the chart and `agents/` too (status's quick key), reading the
+ * stamps kept beside the org to compare each resume's with (lemming does the `stat`s on two cores, this on one); reads and
  * parses the kept org (`org/state/cache/settled-org.json`, agents by column) and the engine's
  * state (`org/state/engine.json`: the turn, unread mail, last activity and the ledger's totals);
  * and writes one line per agent, past TABLE_LIMIT agents one per agent with mail or called in
@@ -23,6 +24,9 @@ function status(root: string): number {
   const agents = join(root, 'agents');
   if (names.length > QUICK_KEY_AGENTS) {
     for (const file of [join(root, 'org', 'org.yaml'), join(root, 'org', 'chart.yaml'), agents]) stamp += statSync(file).mtimeMs;
+    const kept = JSON.parse(readFileSync(join(root, 'org', 'state', 'cache', 'settled-stamps.json'), 'utf8')) as { stamps: string[] };
+    stamp += kept.stamps.length;
+    for (const name of names) stamp += statSync(`${agents}/${name}/resume.md`, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   } else {
     for (const name of readdirSync(agents)) stamp += statSync(join(agents, name, 'resume.md'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   }

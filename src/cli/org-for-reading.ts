@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { formatProblem, InvalidOrgError, type Problem } from '../errors.js';
 import type { Org } from '../org/org.js';
 import { requireOrgRoot } from '../org/must-exist.js';
-import { readSettledOrg } from '../org/settled-org-cache.js';
+import { readSettledOrg } from '../org/kept-org-with-edits.js';
 import type { Output } from './cli-context.js';
 
 // The loader, with the parsers, schemas and settling code behind it, is loaded only when some org
 // file changed since the org was last settled (see src/cli/main.ts on require()).
 const load = createRequire(import.meta.url);
 const loadOrgFromFiles = (root: string) => (load('../org/load-org.js') as typeof import('../org/load-org.js')).loadOrgFromFiles(root);
+const resumeParser = () => (load('../org/parse-files.js') as typeof import('../org/parse-files.js')).parseResume;
 
 const STAND_IN_MEANS: Record<string, string> = {
   'org/chart.yaml': 'nobody may write to anyone, and mail is not shown, until it is mended',
@@ -28,9 +29,9 @@ const MAX_SHOWN = 10;
 export function orgForReading(root: string, output: Output): { org: Org; problems: Problem[] } {
   // A folder with no org at all gets one line saying how to start one, not a list of missing files.
   if (!existsSync(join(root, 'org')) && !existsSync(join(root, 'agents'))) requireOrgRoot(root);
-  // As loadOrgForReading: the settled org when no file changed, else the files.
-  const kept = readSettledOrg(root);
-  const loaded = kept ? { ...kept, standIns: [] } : loadOrgFromFiles(root);
+  // As loadOrgForReading: the settled org when no file changed (or only a few resumes, parsed alone), else the files.
+  const kept = readSettledOrg(root, resumeParser);
+  const loaded = kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
   if (!existsSync(join(root, 'org', 'org.yaml'))) throw new InvalidOrgError(loaded.problems);
   for (const line of problemLines(loaded.problems)) output.err(line);
   for (const file of loaded.standIns) {

@@ -3,7 +3,8 @@ import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '.
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { loadOrgFromFiles } from '../org/load-org.js';
-import { readSettledOrg } from '../org/settled-org-cache.js';
+import { readSettledOrg } from '../org/kept-org-with-edits.js';
+import { parseResume } from '../org/parse-files.js';
 import { DEFAULT_WORKSPACE_LIMITS, workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { WorkspaceLimits } from '../sandbox/workspace-bounds.js';
 import { requireOrgRoot } from '../org/must-exist.js';
@@ -63,7 +64,7 @@ export interface DryRunPlan {
  * left unfinished is lemming's own, and carried, so the plan starts where a run would.
  */
 function copyForPlanning(root: string, copy: string): void {
-  const settled = readSettledOrg(root);
+  const settled = readSettledOrg(root, () => parseResume);
   copyOrgFiles(root, copy, workspaceLimitsOf(settled?.org));
   if (!settled) {
     const { org } = loadOrgFromFiles(copy);

@@ -9,7 +9,9 @@ import { parseChartFile, parseOrgFile, parseResume, type Parsed, type ParsedResu
 import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
-import { currentStamps, fileStamp, readSettledOrg, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
+import { currentStamps, fileStamp, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
+import { readSettledOrg } from './kept-org-with-edits.js';
+import type { OrgFile } from './schema.js';
 import { LOOK_AHEAD_FROM, StatAhead } from '../storage/look-ahead.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
 
@@ -179,7 +181,7 @@ export class OrgLoader {
     this.seeded = stamps;
     const result = this.takeKept(kept, folders, stamps, key);
     // Kept before the org grew past a turn's look, or with `agents/` too fresh to trust: kept again under its quick key, once.
-    saveSettledOrg(this.root, key, kept.org, kept.problems, stamps, folders.ignored);
+    saveSettledOrg(this.root, key, kept.org, kept.problems, stamps, folders.ignored, kept.memory ?? undefined);
     return result;
   }
 
@@ -322,7 +324,7 @@ export class OrgLoader {
       this.diskCache.save(stamps);
       // For the commands that only read (status, inbox): the whole org, kept under its files' stamps.
       const key = settledKey(stamps, computed.ignored);
-      if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady, stamps, computed.ignored);
+      if (key !== this.settledKey) saveSettledOrg(this.root, key, result.org, steady, stamps, computed.ignored, (settled.inForce.get(ORG_FILE)?.value as OrgFile | undefined)?.memory);
       this.settledKey = key;
     }
     return result;
@@ -400,9 +402,9 @@ export function loadOrg(root: string): { org: Org; problems: Problem[] } {
  * what is valid (see OrgLoadResult.org). For commands that read, never for one that runs turns.
  */
 export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
-  // Unchanged files (each one stat-ed): the org as the last error-free load settled it, not parsed and checked again.
-  const kept = readSettledOrg(root);
-  return kept ? { ...kept, standIns: [] } : loadOrgFromFiles(root);
+  // Unchanged files (each one stat-ed), or a few resumes edited since: the org as the last error-free load settled it, not parsed and checked again.
+  const kept = readSettledOrg(root, () => parseResume);
+  return kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
 }
 
 /** `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and assembled. */

@@ -1,5 +1,5 @@
 import type { Problem } from '../errors.js';
-import { unknownModels } from './assemble-org.js';
+import { unknownModels } from './assemble-agent.js';
 import type { Parsed, ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
 

@@ -9,6 +9,7 @@ import { CHART_FILE, isValidAgentName, ORG_FILE } from './names.js';
 import type { Org } from './org.js';
 import { registerOrgSecrets } from './org-secrets.js';
 import { knownStoredText, restoreOrg, storedOrgText, type StoredOrg } from './stored-org.js';
+import type { OrgMemorySettings } from './schema.js';
 
 /** The org as last loaded with no errors, and its warnings, under the stamps of the files it was made of (machine-local). */
 export const SETTLED_ORG_FILE = 'org/state/cache/settled-org.json';
@@ -92,8 +93,8 @@ function stampOf(path: string): string | undefined {
   }
 }
 
-/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes; 4: every field of the org, its agents by column; 5: the quick key and the ignored folders; 6: shorter columns; 7: the stamps beside it as two lists). */
-const FORMAT = 7;
+/** Bumped when the kept org's shape changes, so a file an older lemming wrote is not taken for this one's (2: engine.shutdown_seconds, ready_turn_seconds; 3: engine.changes; 4: every field of the org, its agents by column; 5: the quick key and the ignored folders; 6: shorter columns; 7: the stamps beside it as two lists; 8: org.yaml's `memory:`, which a resume edited since is read over). */
+const FORMAT = 8;
 const head = (key: string): string => `{"format":${FORMAT},"key":${JSON.stringify(key)},`;
 
 /** Each resume's stamp when the org was kept, for a loader that took the org by its quick key (machine-local). */
@@ -158,7 +159,15 @@ function bigOrg(org: Org): boolean {
  * stamp), and for a big org under its quick key too, with each resume's stamp beside it. Written
  * only when a key changed: an edit, a new agent. A read-only org simply goes without.
  */
-export function saveSettledOrg(root: string, key: string, org: Org, problems: readonly Problem[], stamps: ReadonlyMap<string, string>, ignored: readonly string[]): void {
+export function saveSettledOrg(
+  root: string,
+  key: string,
+  org: Org,
+  problems: readonly Problem[],
+  stamps: ReadonlyMap<string, string>,
+  ignored: readonly string[],
+  orgMemory: OrgMemorySettings | undefined,
+): void {
   const path = join(root, SETTLED_ORG_FILE);
   const quick = bigOrg(org) ? (quickKey(root)?.key ?? '') : '';
   const start = `${head(key)}"quick":${JSON.stringify(quick)},`;
@@ -167,17 +176,19 @@ export function saveSettledOrg(root: string, key: string, org: Org, problems: re
     // The stamps first: an org file under a quick key always has its stamps beside it.
     // Files and stamps as two lists: read back at an engine's first turn, 100,000 keys of a record took twice as long.
     if (quick !== '') writeFileAtomic(join(root, SETTLED_STAMPS_FILE), `{"key":${JSON.stringify(key)},"files":${JSON.stringify([...stamps.keys()])},"stamps":${JSON.stringify([...stamps.values()])}}\n`);
-    writeFileAtomic(path, `${start}"ignored":${JSON.stringify(ignored)},"problems":${JSON.stringify(problems)},"org":${storedOrgText(org)}}\n`);
+    writeFileAtomic(path, `${start}"ignored":${JSON.stringify(ignored)},"problems":${JSON.stringify(problems)},"memory":${JSON.stringify(orgMemory ?? null)},"org":${storedOrgText(org)}}\n`);
   } catch {
     // Only a command that reads goes slower without it.
   }
 }
 
 /** The kept org as its file holds it. */
-interface Kept {
+export interface Kept {
   org: Org;
   problems: Problem[];
   ignored: string[];
+  /** org.yaml's `memory:` as the org was settled with it (an agent's own `memory:` is read over it); null: not known. */
+  memory: OrgMemorySettings | null;
 }
 
 /** Read the kept org's file when it begins with `start`, or undefined. */
@@ -193,13 +204,13 @@ function readKept(root: string, start: string): Kept | undefined {
   }
   if (!text.startsWith(start)) return undefined;
   try {
-    const data = JSON.parse(text) as { key: string; quick: string; ignored: string[]; problems: Problem[]; org: StoredOrg };
+    const data = JSON.parse(text) as { key: string; quick: string; ignored: string[]; problems: Problem[]; memory: OrgMemorySettings | null; org: StoredOrg };
     const org = restoreOrg(data.org, root);
     // The org's own text, as saveSettledOrg wrote it: the planned org of the next turn keeps the same (planned-org.ts).
-    const prefix = `${head(data.key)}"quick":${JSON.stringify(data.quick)},"ignored":${JSON.stringify(data.ignored)},"problems":${JSON.stringify(data.problems)},"org":`;
+    const prefix = `${head(data.key)}"quick":${JSON.stringify(data.quick)},"ignored":${JSON.stringify(data.ignored)},"problems":${JSON.stringify(data.problems)},"memory":${JSON.stringify(data.memory)},"org":`;
     knownStoredText(org, text.slice(prefix.length, text.length - 2));
     registerOrgSecrets(org);
-    return { org, problems: data.problems, ignored: data.ignored };
+    return { org, problems: data.problems, ignored: data.ignored, memory: data.memory };
   } catch {
     return undefined;
   }
@@ -224,42 +235,32 @@ export function readSettledOrgQuick(root: string): (Kept & { key: string; agents
   return kept && { ...kept, key, agentsMtimeMs: quick.agentsMtimeMs };
 }
 
-/** Each file's stamp as the org kept under `key` was made of, or undefined when they were not kept with it. */
-export function readSettledStamps(root: string, key: string): Map<string, string> | undefined {
+/**
+ * The files the org kept under `key` was made of (org.yaml, the chart, then each resume in name
+ * order) and each one's stamp then, as two lists of strings; undefined when they were not kept with it.
+ */
+export function readSettledStampLists(root: string, key: string): { files: string[]; stamps: string[] } | undefined {
   try {
     const data = JSON.parse(readFileSync(join(root, SETTLED_STAMPS_FILE), 'utf8')) as { key?: unknown; files?: unknown; stamps?: unknown };
     const { files, stamps } = data;
     if (data.key !== key || !Array.isArray(files) || !Array.isArray(stamps) || files.length !== stamps.length) return undefined;
-    const kept = new Map<string, string>();
-    for (let index = 0; index < files.length; index += 1) {
-      const file: unknown = files[index];
-      const stamp: unknown = stamps[index];
-      if (typeof file !== 'string' || typeof stamp !== 'string') return undefined;
-      kept.set(file, stamp);
-    }
-    return kept;
+    for (let index = 0; index < files.length; index += 1) if (typeof files[index] !== 'string' || typeof stamps[index] !== 'string') return undefined;
+    return { files: files as string[], stamps: stamps as string[] };
   } catch {
     return undefined;
   }
 }
 
-/**
- * The org and its warnings as the last error-free load settled them, when every file it was made
- * of is as it was then (each one `stat`ed now, so a hand edit shows at once); otherwise undefined.
- * A big org is taken by its quick key first (readSettledOrgQuick): no `stat` of every resume.
- * A command that only reads takes the org from here rather than parse, check and assemble it again.
- */
-export function readSettledOrg(root: string): { org: Org; problems: Problem[] } | undefined {
-  const quick = readSettledOrgQuick(root);
-  if (quick) return { org: quick.org, problems: quick.problems };
-  if (!settledOrgKept(root)) return undefined;
-  const folders = agentFolders(root);
-  const stamps = folders && currentStamps(root, folders.names);
-  return folders && stamps ? readSettledOrgUnder(root, settledKey(stamps, folders.ignored)) : undefined;
+/** Each file's stamp as the org kept under `key` was made of, or undefined when they were not kept with it. */
+export function readSettledStamps(root: string, key: string): Map<string, string> | undefined {
+  const lists = readSettledStampLists(root, key);
+  if (!lists) return undefined;
+  const kept = new Map<string, string>();
+  for (let index = 0; index < lists.files.length; index += 1) kept.set(lists.files[index] as string, lists.stamps[index] as string);
+  return kept;
 }
 
 /** The org kept under `key` (settledKey of the files as they are now), or undefined when it was kept under another or none. */
-export function readSettledOrgUnder(root: string, key: string): { org: Org; problems: Problem[] } | undefined {
-  const kept = readKept(root, head(key));
-  return kept && { org: kept.org, problems: kept.problems };
+export function readSettledOrgUnder(root: string, key: string): Kept | undefined {
+  return readKept(root, head(key));
 }

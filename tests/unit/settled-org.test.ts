@@ -126,8 +126,8 @@ describe('an org bigger than a turn\'s look opens on its quick key: no resume is
     write(root, RESUME, read(root, RESUME).replace('Software engineer', 'Software engineer, edited by hand'));
     const loader = new OrgLoader(root);
     expect(loader.loadOrThrow().org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
-    // lemming status shows the org as the engine last settled it, too.
-    expect(loadOrgForReading(root).org.agents.get('coder_01')?.title).toBe('Software engineer: writes and tests code');
+    // lemming status looks at every resume, and shows the edit (tests/unit/status-hand-edits.test.ts).
+    expect(loadOrgForReading(root).org.agents.get('coder_01')?.title).toBe('Software engineer, edited by hand: writes and tests code');
     const next = loader.load();
     expect(next.reloaded).toEqual([RESUME]);
     expect(next.org.agents.get('coder_01')?.title).toBe('Software engineer, edited by hand: writes and tests code');

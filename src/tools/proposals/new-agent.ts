@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { yaml } from '../../lazy-modules.js';
-import { undeclaredServer } from '../../org/assemble-org.js';
+import { undeclaredServer } from '../../org/assemble-agent.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
