@@ -21,10 +21,12 @@ export const DOCS_COMMAND = 'npm run docs';
 function generatedPages(root: string): DocsPage[] {
   const all = schemas();
   const comments = schemaComments(readFileSync(join(root, 'src/org/schema.ts'), 'utf8'));
-  // org.yaml's budget and loop breakers are built in a file of their own (src/org/budget-schema.ts).
-  const budget = schemaComments(readFileSync(join(root, 'src/org/budget-schema.ts'), 'utf8'), 'src/org/budget-schema.ts');
-  for (const [key, text] of budget.comments) comments.comments.set(key, text);
-  for (const [key, spread] of budget.spreads) comments.spreads.set(key, spread);
+  // Parts built in files of their own: org.yaml's budget and loop breakers, and memory (org.yaml's and a resume's).
+  for (const file of ['src/org/budget-schema.ts', 'src/org/memory-schema.ts']) {
+    const part = schemaComments(readFileSync(join(root, file), 'utf8'), file);
+    for (const [key, text] of part.comments) comments.comments.set(key, text);
+    for (const [key, spread] of part.spreads) comments.spreads.set(key, spread);
+  }
   const orgFiles = orgFileReference(
     [
       { file: 'org/org.yaml', schema: all.orgFileSchema, variable: 'orgFileSchema', intro: 'The org: its name, the engine settings, the model registry, MCP servers, tools it defines, the web it may reach, notifications.' },

@@ -58,7 +58,7 @@ export function schemaComments(source: string, fileName = 'src/org/schema.ts'): 
   };
 
   const visit = (node: ts.Node): void => {
-    // `buildSchemas` (schema.ts) and the parts it builds from files of their own (`buildBudgetSchemas`).
+    // `buildSchemas` (schema.ts) and the parts it builds from files of their own (`buildBudgetSchemas`, `buildMemorySchemas`).
     if (ts.isFunctionDeclaration(node) && /^build\w*Schemas$/.test(node.name?.text ?? '') && node.body !== undefined) {
       for (const statement of node.body.statements) {
         if (!ts.isVariableStatement(statement)) continue;
