@@ -13,9 +13,17 @@ export interface Activation<Call> {
   notDrawn: number;
 }
 
+/** Each rule's `match` as entries, made once a rule: a turn asks it of every agent with work. */
+const matchEntries = new WeakMap<Rule, Array<[string, Rule['match'][string]]>>();
+
 /** True when every field of the rule's `match` holds for the agent: `title` is its role, any other name a persona attribute; a list matches any of its values. */
 function matches(rule: Rule, agent: Agent): boolean {
-  for (const [field, wanted] of Object.entries(rule.match)) {
+  let entries = matchEntries.get(rule);
+  if (!entries) {
+    entries = Object.entries(rule.match);
+    matchEntries.set(rule, entries);
+  }
+  for (const [field, wanted] of entries) {
     const value = field === 'title' ? agent.title : agent.persona?.[field];
     if (value === undefined) return false;
     const options = Array.isArray(wanted) ? wanted : [wanted];
@@ -62,7 +70,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
     const chosen = rule.at_most === undefined ? drawn : [...drawn].sort((left, right) => left.draw - right.draw || (left.call.agent < right.call.agent ? -1 : 1)).slice(0, rule.at_most);
     for (const { call } of chosen) kept.add(call);
   }
-  // In the order they came (name order): the plan and its journal read as without activation.
+  // In the order they came (the plan puts them in name order): the plan and its journal read as without activation.
   const acting = calls.filter((call) => kept.has(call));
   return { calls: acting, notDrawn: calls.length - acting.length };
 }
