@@ -1,6 +1,6 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { EngineSettings } from '../../org/schema.js';
-import { seededRandom, streamSeed } from '../../random/seeded-random.js';
+import { continueSeed, firstDraw, streamSeed } from '../../random/seeded-random.js';
 
 /** org.yaml `engine.activation`, when set. */
 export type ActivationSettings = NonNullable<EngineSettings['activation']>;
@@ -38,7 +38,13 @@ function matches(rule: Rule, agent: Agent): boolean {
  * on who else has work.
  */
 export function activationDraw(seed: number, turn: number, agent: string): number {
-  return seededRandom(streamSeed(seed, `activation\n${turn}\n${agent}`))();
+  return drawOfTurn(seed, turn)(agent);
+}
+
+/** The draws of one turn, by agent: the label's start (seed, turn) hashed once, the name for each agent (the same numbers as activationDraw's first form, `seededRandom(streamSeed(seed, label))()`). */
+function drawOfTurn(seed: number, turn: number): (agent: string) => number {
+  const start = streamSeed(seed, `activation\n${turn}\n`);
+  return (agent) => firstDraw(continueSeed(start, agent));
 }
 
 /**
@@ -51,6 +57,7 @@ export function activationDraw(seed: number, turn: number, agent: string): numbe
 export function drawActive<Call extends { agent: string }>(settings: ActivationSettings | undefined, org: Org, turn: number, calls: Call[]): Activation<Call> {
   if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0 };
   const byRule = new Map<Rule, Array<{ call: Call; draw: number }>>();
+  const drawOf = drawOfTurn(settings.seed, turn);
   const always: Call[] = [];
   for (const call of calls) {
     const agent = org.agents.get(call.agent);
@@ -59,7 +66,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
       always.push(call);
       continue;
     }
-    const draw = activationDraw(settings.seed, turn, call.agent);
+    const draw = drawOf(call.agent);
     if (draw >= rule.probability) continue;
     const drawn = byRule.get(rule) ?? [];
     drawn.push({ call, draw });
