@@ -89,8 +89,18 @@ function copyForPlanning(root: string, copy: string): { orgFilesFrom?: string } 
     mkdirSync(dirname(statePaths(copy).journal), { recursive: true });
     copyFileSync(journal, statePaths(copy).journal);
   }
-  return whole ? {} : { orgFilesFrom: root };
+  if (whole) return {};
+  // The parsed files are kept under the stamps of the org's own files, which the scratch engine reads: at 10,000 agents, no resume parsed again.
+  const parsed = join(statePaths(root).cache, PARSE_CACHE);
+  if (existsSync(parsed)) {
+    mkdirSync(statePaths(copy).cache, { recursive: true });
+    copyFileSync(parsed, join(statePaths(copy).cache, PARSE_CACHE));
+  }
+  return { orgFilesFrom: root };
 }
+
+/** The loader's cache of parsed org files, in the state's cache folder (org/load-org.ts). */
+const PARSE_CACHE = 'parse-cache.json';
 
 /** The names in a folder; none when it is missing. */
 function listed(folder: string): string[] {

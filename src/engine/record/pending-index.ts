@@ -1,7 +1,12 @@
 import type { PendingItem } from './engine-state.js';
 
 /** Waiting mail by recipient, each list in the order the state keeps (turn, then id). */
-export type MailByAgent = ReadonlyMap<string, readonly PendingItem[]>;
+export interface MailByAgent {
+  get(agent: string): readonly PendingItem[] | undefined;
+  has(agent: string): boolean;
+  /** The recipients, each once. */
+  keys(): Iterable<string>;
+}
 
 /** Group waiting mail by recipient, in the order given. */
 export function groupByRecipient(pending: readonly PendingItem[]): Map<string, PendingItem[]> {
@@ -20,10 +25,10 @@ export function groupByRecipient(pending: readonly PendingItem[]): Map<string, P
  * the agents that turn touched changed. So a turn at 100,000 agents with a letter each, of whom 1 %
  * are drawn (turn/activation.ts), looks at the mail of those drawn, not at every letter.
  */
-const indexes = new WeakMap<readonly PendingItem[], MailByAgent>();
+const indexes = new WeakMap<readonly PendingItem[], ReadonlyMap<string, readonly PendingItem[]>>();
 
 /** The waiting mail of this state's list by recipient (made at its first use, then kept). */
-export function pendingByAgent(pending: readonly PendingItem[]): MailByAgent {
+export function pendingByAgent(pending: readonly PendingItem[]): ReadonlyMap<string, readonly PendingItem[]> {
   let index = indexes.get(pending);
   if (!index) {
     index = groupByRecipient(pending);
@@ -32,29 +37,41 @@ export function pendingByAgent(pending: readonly PendingItem[]): MailByAgent {
   return index;
 }
 
+/**
+ * The index of `pending`, handed over to be changed into the next list's (commit-turn's): `pending`
+ * keeps none, so one asked for again is made again from the list, which no one changes.
+ */
+export function takePendingIndex(pending: readonly PendingItem[]): Map<string, readonly PendingItem[]> {
+  const index = pendingByAgent(pending);
+  indexes.delete(pending);
+  return index as Map<string, readonly PendingItem[]>;
+}
+
 /** Keep `index` as the index of `pending`: the caller made both together and guarantees they agree. */
-export function keepPendingIndex(pending: readonly PendingItem[], index: MailByAgent): void {
+export function keepPendingIndex(pending: readonly PendingItem[], index: ReadonlyMap<string, readonly PendingItem[]>): void {
   indexes.set(pending, index);
 }
 
 /**
  * `base` with `added` after each recipient's own mail, as grouping `[...pending, ...added]` would
- * give: a copy of the map's entries (no letter is looked at) and new lists only for those `added`
- * reaches.
+ * give: `base` is read through, not copied, and only the recipients `added` reaches have new lists.
  */
 export function withAddedMail(base: MailByAgent, added: readonly PendingItem[]): MailByAgent {
   if (added.length === 0) return base;
-  const merged = new Map(base);
-  const grown = new Set<string>();
+  const grown = new Map<string, PendingItem[]>();
   for (const item of added) {
-    const list = merged.get(item.to);
-    if (list && grown.has(item.to)) (list as PendingItem[]).push(item);
-    else {
-      merged.set(item.to, [...(list ?? []), item]);
-      grown.add(item.to);
-    }
+    const list = grown.get(item.to);
+    if (list) list.push(item);
+    else grown.set(item.to, [...(base.get(item.to) ?? []), item]);
   }
-  return merged;
+  return {
+    get: (agent) => grown.get(agent) ?? base.get(agent),
+    has: (agent) => grown.has(agent) || base.has(agent),
+    *keys() {
+      yield* base.keys();
+      for (const agent of grown.keys()) if (!base.has(agent)) yield agent;
+    },
+  };
 }
 
 /**

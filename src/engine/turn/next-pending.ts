@@ -1,6 +1,6 @@
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
-import { keepPendingIndex, pendingByAgent } from '../record/pending-index.js';
+import { keepPendingIndex, takePendingIndex } from '../record/pending-index.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -36,7 +36,7 @@ function mergeSorted(older: readonly PendingItem[], newer: readonly PendingItem[
  * message to several waits for each reader until that reader reads it), mail taken back from agents
  * that left is gone, what the turn wrote waits; one item per id and recipient, in turn then id order.
  * Pure. The work follows the agents the turn touched: the letters of the others are neither looked at
- * nor sorted (a copy of the list and of its index by recipient, record/pending-index.ts, is all).
+ * nor sorted (a copy of the list is all; its index by recipient, record/pending-index.ts, is handed on).
  */
 export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan, 'discovered' | 'notices' | 'returned'>, outcomes: readonly AgentOutcome[]): PendingItem[] {
   const readBy = new Map<string, Set<string>>();
@@ -54,7 +54,8 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
   if (returned.size > 0) return everyLetter([...state.pending, ...plan.discovered.pending, ...plan.notices].filter((item) => !gone(item)), written);
   const added = [...plan.discovered.pending, ...plan.notices].filter((item) => !gone(item)).concat(written);
 
-  const before = pendingByAgent(state.pending);
+  // Changed in place into the next list's index, each agent's entry read before it is replaced.
+  const before = takePendingIndex(state.pending);
   const removed = new Set<PendingItem>();
   const touched = new Set<string>();
   for (const [agent, ids] of readBy) {
@@ -85,7 +86,7 @@ export function nextPending(state: Pick<EngineState, 'pending'>, plan: Pick<Plan
   const kept = removed.size === 0 ? state.pending : state.pending.filter((item) => !removed.has(item));
   const next = mergeSorted(kept, fresh);
 
-  const index = new Map(before);
+  const index = before;
   const freshFor = new Map<string, PendingItem[]>();
   for (const item of fresh) {
     const list = freshFor.get(item.to);
