@@ -26,13 +26,16 @@ export interface OrgFileList {
  * Each is read a piece at a time from its folder as the walk holds it (no link followed), its known
  * secrets cut (secrets/secret-stream.ts), with its permission bits and no more, and sparse where it
  * has holes (storage/copy-file.ts): memory does not grow with a file, and a file of zeros takes no
- * disk in the copy. Returns the list, and the files in which a secret was cut.
+ * disk in the copy. Returns the list, and the files in which a secret was cut. `keep`, when given,
+ * says which of the walk's files are copied (the others are not in the list).
  */
-export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceLimitsOf, progress?: WorkProgress): { list: OrgFileList; cut: string[] } {
+export function copyOrgFiles(root: string, staging: string, limitsOf: WorkspaceLimitsOf, progress?: WorkProgress, keep?: (path: string) => boolean): { list: OrgFileList; cut: string[] } {
   const files: string[] = [];
   const cut: string[] = [];
   let bytes = 0;
   const walked = walkOrg(root, limitsOf, (file) => {
+    // A file the copy's user reads from the org itself (a dry run's resumes) is neither opened nor copied.
+    if (keep && !keep(file.path)) return;
     const copied = copyOne(file, join(staging, file.path));
     if (copied === undefined) return;
     files.push(file.path);

@@ -1,8 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
-import { loadOrgFromFiles } from '../org/load-org.js';
+import { loadOrgFromFiles, OrgLoader } from '../org/load-org.js';
+import { INTERVENTIONS_FILE } from '../org/names.js';
+import { PROPOSALS_DIRECTORY } from '../tools/proposals/proposal-store.js';
 import { readSettledOrg } from '../org/kept-org-with-edits.js';
 import { parseResume } from '../org/parse-files.js';
 import { DEFAULT_WORKSPACE_LIMITS, workspaceLimitsOf } from '../org/workspace-limits.js';
@@ -59,19 +61,28 @@ export interface DryRunPlan {
  * folders without secrets (offline needs none), the lock or the history (the scratch engine keeps
  * none: its turns are thrown away), and what agents wrote within their workspaces' bounds, no link,
  * pipe or device, holes kept. The bounds are the org's, read without writing to it: from the org as
- * its last load settled it, else lemming's defaults; an org whose files changed since is loaded in
- * the copy, and copied again if its own bounds are not the defaults. The journal of a turn a crash
- * left unfinished is lemming's own, and carried, so the plan starts where a run would.
+ * its last load settled it, else lemming's defaults; an org whose files changed since is loaded
+ * (from its own files, its caches kept in the copy), and copied again if its own bounds are not the
+ * defaults. The journal of a turn a crash left unfinished is lemming's own, and carried, so the plan
+ * starts where a run would.
+ *
+ * The resumes are not copied: a turn never writes one (only carrying out an approval or an
+ * intervention does, and an org with proposals or interventions is copied whole), so the engine
+ * reads them, with org.yaml and the chart, from the org itself (`orgFilesFrom`). At 2,000 agents of a
+ * populated org they were nearly every file copied, and the folders made and removed for them most
+ * of the dry run's time. Returns where the engine reads the org's files from.
  */
-function copyForPlanning(root: string, copy: string): void {
+function copyForPlanning(root: string, copy: string): { orgFilesFrom?: string } {
+  const whole = existsSync(join(root, INTERVENTIONS_FILE)) || listed(join(root, PROPOSALS_DIRECTORY)).length > 0;
+  const keep = whole ? undefined : (path: string): boolean => !isResume(path);
   const settled = readSettledOrg(root, () => parseResume);
-  copyOrgFiles(root, copy, workspaceLimitsOf(settled?.org));
+  copyOrgFiles(root, copy, workspaceLimitsOf(settled?.org), undefined, keep);
   if (!settled) {
-    const { org } = loadOrgFromFiles(copy);
+    const { org } = whole ? loadOrgFromFiles(copy) : new OrgLoader(copy, { filesFrom: root }).loadOrThrow();
     const limits = workspaceLimitsOf(org);
     if ([undefined, ...org.agents.keys()].some((agent) => !sameLimits(limits(agent), DEFAULT_WORKSPACE_LIMITS))) {
       rmSync(copy, { recursive: true, force: true });
-      copyOrgFiles(root, copy, limits);
+      copyOrgFiles(root, copy, limits, undefined, keep);
     }
   }
   const journal = statePaths(root).journal;
@@ -79,7 +90,30 @@ function copyForPlanning(root: string, copy: string): void {
     mkdirSync(dirname(statePaths(copy).journal), { recursive: true });
     copyFileSync(journal, statePaths(copy).journal);
   }
+  if (whole) return {};
+  // The parsed files are kept under the stamps of the org's own files, which the scratch engine reads: at 10,000 agents, no resume parsed again.
+  const parsed = join(statePaths(root).cache, PARSE_CACHE);
+  if (existsSync(parsed)) {
+    mkdirSync(statePaths(copy).cache, { recursive: true });
+    copyFileSync(parsed, join(statePaths(copy).cache, PARSE_CACHE));
+  }
+  return { orgFilesFrom: root };
 }
+
+/** The loader's cache of parsed org files, in the state's cache folder (org/load-org.ts). */
+const PARSE_CACHE = 'parse-cache.json';
+
+/** The names in a folder; none when it is missing. */
+function listed(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+/** `agents/<name>/resume.md`, as the walk names files (relative to the root, with `/`). */
+const isResume = (path: string): boolean => /^agents\/[^/]+\/resume\.md$/.test(path);
 
 const sameLimits = (left: WorkspaceLimits, right: WorkspaceLimits): boolean => left.disk_mb === right.disk_mb && left.max_files === right.max_files;
 
@@ -88,7 +122,7 @@ const DRY_RUN = 'dry-run';
 
 /**
  * Plan `turns` turns of the org at `root` without touching it or calling a model: the org is
- * copied to a scratch folder, and the real engine runs there with every model answered by the
+ * copied to a scratch folder (its resumes apart, read where they are), and the real engine runs there with every model answered by the
  * offline model's behaviour. So who is called, each prompt and each charge come from the engine's
  * own planning, prompt building and charging rule; only the answers are the offline model's
  * (exact for agents on it, an estimate for the rest). The scratch folder is removed afterwards.
@@ -99,7 +133,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
   const scratch = temporaryFolder(DRY_RUN);
   const copy = join(scratch, 'org-root');
   try {
-    copyForPlanning(root, copy);
+    const reading = copyForPlanning(root, copy);
     const firstPrompts = new Map<string, number>();
     const offline = new OfflineProvider();
     const provider: Provider = {
@@ -110,7 +144,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
       },
     };
     const factory: ProviderFactory = () => provider;
-    const engine = Engine.open({ root: copy, providerFactory: factory, command: 'run --dry-run', history: false });
+    const engine = Engine.open({ root: copy, providerFactory: factory, command: 'run --dry-run', history: false, ...reading });
     const plan: DryRunPlan = { fromTurn: engine.lastTurn, turns: [], ended: 'idle', totals: { calls: 0, inputTokens: 0, outputTokens: 0, credits: 0 }, estimatedModels: [] };
     const providerOf = (model: string): string => engine.currentOrg.models[model]?.provider ?? 'unknown';
     try {

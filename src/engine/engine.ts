@@ -58,6 +58,8 @@ export interface EngineOptions {
   notices?: SideEvents<EngineEvent>;
   /** `false`: keep no history whatever org.yaml says (a dry run's scratch copy, whose turns are thrown away). */
   history?: false;
+  /** Read org.yaml, the chart and the resumes from this org folder, read only (a dry run's scratch holds none: dry-run/). */
+  orgFilesFrom?: string;
 }
 
 /** Limits for `Engine.run`; the signal stops it, leaving a turn in progress journaled for the next run. */
@@ -148,7 +150,7 @@ export class Engine {
     const lock = acquireLock(options.root, options.command ?? 'run');
     let gate: OrgLock | undefined;
     try {
-      const loader = new OrgLoader(options.root);
+      const loader = new OrgLoader(options.root, options.orgFilesFrom === undefined ? {} : { filesFrom: options.orgFilesFrom });
       const { org } = loader.loadOrThrow();
       const providerFactory = options.providerFactory ?? defaultProviderFactory(options.root);
       providerFactory.preflight?.(org as Org);

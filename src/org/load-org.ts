@@ -87,12 +87,16 @@ export class OrgLoader {
   /** False: the first load reads the files, not the org kept settled (its caller just found none under them). */
   private readonly takesKept: boolean;
 
-  constructor(root: string, options: { takesKept?: boolean } = {}) {
+  /** `filesFrom`: org.yaml, the chart and the resumes are read there, read only, for the org at `root` (a dry run's scratch, dry-run/). */
+  private readonly filesRoot: string;
+
+  constructor(root: string, options: { takesKept?: boolean; filesFrom?: string } = {}) {
     this.root = root;
-    this.takesKept = options.takesKept ?? true;
+    this.filesRoot = options.filesFrom ?? root;
+    this.takesKept = options.filesFrom === undefined && (options.takesKept ?? true);
     this.diskCache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
-    this.files = new ParsedFiles(root, this.diskCache);
-    this.listing = new AgentFolderListing(root);
+    this.files = new ParsedFiles(this.filesRoot, this.diskCache);
+    this.listing = new AgentFolderListing(this.filesRoot);
   }
 
   /**
@@ -143,7 +147,7 @@ export class OrgLoader {
       for (const file of [ORG_FILE, CHART_FILE]) if (stampNow(statSync(this.files.pathOf(file), { throwIfNoEntry: false })) !== stamps.get(file)) return false;
       const names = [...changed].filter((name) => this.lastFolderNames?.has(name));
       // A process's first turn looks at every resume: on two cores (look-ahead.ts).
-      const ahead = StatAhead.of({ prefix: `${this.root}/agents/`, names, suffix: '/resume.md' });
+      const ahead = StatAhead.of({ prefix: `${this.filesRoot}/agents/`, names, suffix: '/resume.md' });
       try {
         for (let index = 0; index < names.length; index += 1) {
           if (stampNow(ahead.get(index)) !== stamps.get(this.resumeFile(names[index] as string))) return false;

@@ -7,11 +7,20 @@ export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mulberryOutput(state);
   };
+}
+
+function mulberryOutput(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/** The first number `seededRandom(seed)` gives, without making a generator: a draw made once per agent and turn. */
+export function firstDraw(seed: number): number {
+  return mulberryOutput(((seed >>> 0) + 0x6d2b79f5) >>> 0);
 }
 
 /**
@@ -19,10 +28,17 @@ export function seededRandom(seed: number): () => number {
  * use draws on its own: adding an attribute to a population does not change the draws of another.
  */
 export function streamSeed(seed: number, label: string): number {
-  let hash = 0x811c9dc5;
-  const text = `${seed}\n${label}`;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
-  return hash;
+  return continueSeed(0x811c9dc5, `${seed}\n${label}`);
+}
+
+/**
+ * FNV-1a carried on over `more` from a hash already made: `continueSeed(streamSeed(seed, label), more)`
+ * is `streamSeed(seed, label + more)`, so a label's common start is hashed once for many ends.
+ */
+export function continueSeed(hash: number, more: string): number {
+  let carried = hash;
+  for (let index = 0; index < more.length; index += 1) carried = Math.imul(carried ^ more.charCodeAt(index), 0x01000193) >>> 0;
+  return carried;
 }
 
 /** Shuffle a list in place (Fisher–Yates) with draws from `random`; the same draws give the same order. */

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { buildOrg } from '../../bench/build-org.js';
 import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { drawActive, type ActivationSettings } from '../../src/engine/turn/activation.js';
+import { activationDraw, drawActive, type ActivationSettings } from '../../src/engine/turn/activation.js';
+import { seededRandom, streamSeed } from '../../src/random/seeded-random.js';
 import { loadOrg } from '../../src/org/load-org.js';
 import type { Org } from '../../src/org/org.js';
 import { runSummary } from '../../src/cli/print-events.js';
@@ -71,6 +72,12 @@ describe('activation: which agents with work act in a turn (org.yaml engine.acti
     // Independent draws a turn: about a quarter of those drawn in turn 5 are drawn again in turn 6.
     expect(overlap).toBeGreaterThan(150);
     expect(overlap).toBeLessThan(360);
+  });
+
+  test('each draw is the first number of the stream seeded by the seed, the turn and the name, as runs before drew it', () => {
+    for (const [seed, turn, agent] of [[0, 1, 'agent_0000'], [7, 12, 'ward_nurse_03'], [123456789, 100000, 'a'], [3, 2, 'constructor']] as const) {
+      expect(activationDraw(seed, turn, agent)).toBe(seededRandom(streamSeed(seed, `activation\n${turn}\n${agent}`))());
+    }
   });
 
   test('at_most takes k of a rule\'s agents with work; the first rule an agent matches governs it; one no rule matches always acts', () => {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { initialState, type EngineState } from '../../src/engine/record/engine-state.js';
+import { initialState, stateText, type EngineState, type PendingItem } from '../../src/engine/record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../../src/engine/record/journal.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,4 +41,40 @@ test("the outbox hints after a turn: the scan's, then each agent's own writes, a
   hints.apply(hintChangesOfTurn(plan(4, { bo: { mtimeMs: 20.5 } }), [outcome('ana', { hint: { mtimeMs: 10.5 } }), outcome('cy', { hint: null }), outcome('dee')]));
   const after: OutboxHints = JSON.parse(hints.text()).outboxes;
   expect(after).toEqual({ ana: { mtimeMs: 10.5 }, bo: { mtimeMs: 20.5 }, eve: { mtimeMs: 4.5 } });
+});
+
+const letter = (id: string, to: string, turn: number): PendingItem => ({ kind: 'message', id, from: 'boss', to, turn, file: `agents/boss/outbox/${id}.md`, priority: 'normal' });
+
+test('a message to several waits for each reader until that reader reads it: one reader drawn, the others keep their copy', () => {
+  const post = (to: string) => letter('000003-boss-001', to, 3);
+  const state: EngineState = fromFile({ ...initialState(), turn: 3, pending: [post('ana'), post('bo'), post('cy')] });
+  const next = commitTurn(state, plan(4), [outcome('ana', { read: ['000003-boss-001'] })], state.ledger);
+  expect(next.pending.map((item) => item.to)).toEqual(['bo', 'cy']);
+});
+
+test('the waiting mail after a turn is the old rule\'s: read mail gone, new mail in (turn, id) order, one per id and recipient; engine.json the same text as JSON.stringify', () => {
+  const names = ['ana', 'bo', 'cy', 'dee', 'eve'];
+  const pending = Array.from({ length: 40 }, (_, index) => letter(`${String(1 + (index % 4)).padStart(6, '0')}-boss-${String(index).padStart(3, '0')}`, names[index % 5] as string, 1 + (index % 4))).sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : 1));
+  let state: EngineState = fromFile({ ...initialState(), turn: 4, pending });
+  for (const turn of [5, 6, 7]) {
+    const discovered = [letter(`${String(turn - 1).padStart(6, '0')}-human-001`, 'bo', turn - 1), letter(`000002-boss-${String(turn).padStart(3, '0')}`, 'eve', 2)];
+    const turnPlan: Plan = { ...plan(turn), discovered: { ...plan(turn).discovered, pending: discovered } };
+    const outcomes = [
+      // ana reads her first two letters; bo reads the letter found this turn and one already waiting (it is sent again: kept once).
+      outcome('ana', { read: state.pending.filter((item) => item.to === 'ana').slice(0, 2).map((item) => item.id), newMail: [letter(`${String(turn).padStart(6, '0')}-ana-001`, 'cy', turn)] }),
+      outcome('bo', { read: [discovered[0]?.id ?? '', state.pending.find((item) => item.to === 'bo')?.id ?? ''], newMail: [letter(`${String(turn).padStart(6, '0')}-bo-001`, 'ana', turn), letter(`${String(turn).padStart(6, '0')}-bo-001`, 'ana', turn)] }),
+    ];
+    // The rule as it was written before the index: filter, add, keep the first of each (id, recipient), sort.
+    const read = new Map(outcomes.map((each) => [each.agent, new Set(each.read)]));
+    const seen = new Set<string>();
+    const expected = [...state.pending, ...discovered]
+      .filter((item) => !read.get(item.to)?.has(item.id))
+      .concat(outcomes.flatMap((each) => each.newMail))
+      .filter((item) => (seen.has(`${item.id} ${item.to}`) ? false : (seen.add(`${item.id} ${item.to}`), true)))
+      .sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+    const next = commitTurn(state, turnPlan, outcomes, state.ledger);
+    expect(next.pending).toEqual(expected);
+    expect(stateText(next)).toBe(JSON.stringify(next));
+    state = next;
+  }
 });

@@ -5,6 +5,7 @@ import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
+import { pendingByAgent } from '../record/pending-index.js';
 import { balanceOf, caughtUp } from '../money/ledger.js';
 import { OutboxHintStore } from '../record/outbox-hints.js';
 import { loadedRouting } from '../routing/routing-entry.js';
@@ -31,8 +32,8 @@ export interface WaitingAgent {
  */
 export function agentsWithMail(root: string, org: Org, state: EngineState): WaitingAgent[] {
   const { totals } = caughtUp(statePaths(root).ledger, state.ledger);
-  const names = new Set(state.pending.map((item) => item.to));
-  return [...names].sort().flatMap((name) => {
+  // By recipient, from the index each commit keeps (record/pending-index.ts): a run asks this every turn.
+  return [...pendingByAgent(state.pending).keys()].sort().flatMap((name) => {
     const agent = org.agents.get(name);
     if (!agent || agent.isHuman) return [];
     const balance = balanceOf(agent.credits, totals[name]);
@@ -41,7 +42,7 @@ export function agentsWithMail(root: string, org: Org, state: EngineState): Wait
 }
 
 function affordsNextCall(root: string, org: Org, state: EngineState, name: string, balance: number): boolean {
-  const mail = state.pending.filter((item) => item.to === name);
+  const mail = pendingByAgent(state.pending).get(name) ?? [];
   // Judged as the turn's plan judges it: with the token ratios its servers have taught.
   const ratios = TokenRatios.load(root);
   const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1, { ratios });
@@ -82,7 +83,8 @@ export function strandedUntold(root: string, org: Org, state: EngineState, waiti
 export function hasUntoldTrouble(root: string, org: Org, state: EngineState, canRead: (agent: string) => boolean): boolean {
   const waiting = agentsWithMail(root, org, state);
   const readers = new Set(waiting.filter((agent) => agent.payable && canRead(agent.name)).map((agent) => agent.name));
-  if (state.pending.some((item) => item.kind === 'notice' && readers.has(item.to))) return true;
+  const mail = pendingByAgent(state.pending);
+  if ([...readers].some((reader) => mail.get(reader)?.some((item) => item.kind === 'notice'))) return true;
   return strandedUntold(root, org, state, waiting).length > 0;
 }
 
@@ -98,7 +100,7 @@ export function turnWouldFindWork(root: string, org: Org, state: EngineState, hi
   // Mail waiting for an answer (org/routing.yaml escalate) is answered or raised within its turns: they cost no call.
   if (state.awaiting !== undefined && state.awaiting.length > 0 && loadedRouting()?.escalationInForce(root, org)) return true;
   // Mail waiting for an agent that has left goes back to its senders with a turn.
-  if (state.pending.some((item) => item.to !== HUMAN && !org.agents.has(item.to))) return true;
+  if ([...pendingByAgent(state.pending).keys()].some((to) => to !== HUMAN && !org.agents.has(to))) return true;
   const failing = FailingAgents.load(root);
   const breakerHeld = heldForNextTurn(org);
   const ceilingHeld = budgetHeld(org, state.ledger.totals);

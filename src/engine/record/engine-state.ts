@@ -143,5 +143,33 @@ export function stateFromJson(state: Partial<EngineState>): EngineState {
 
 /** Write the state atomically (temporary file, then rename): a crash leaves the old file or the new one. */
 export function saveState(path: string, state: EngineState): void {
-  writeFileAtomic(path, `${JSON.stringify(state)}\n`);
+  writeFileAtomic(path, `${stateText(state)}\n`);
+}
+
+/**
+ * Each waiting letter's JSON, made once: a letter waits the same object from turn to turn (the
+ * commit keeps it), so a turn at 100,000 waiting letters joins their text, and makes only the new ones'.
+ */
+const itemText = new WeakMap<PendingItem, string>();
+
+/** `JSON.stringify(state)`, the same text, with each waiting letter's part made once (see itemText). */
+export function stateText(state: EngineState): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(state)) {
+    if (key !== 'pending') {
+      const text = JSON.stringify(value) as string | undefined;
+      if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+      continue;
+    }
+    const items = (value as PendingItem[]).map((item) => {
+      let text = itemText.get(item);
+      if (text === undefined) {
+        text = JSON.stringify(item);
+        itemText.set(item, text);
+      }
+      return text;
+    });
+    parts.push(`"pending":[${items.join(',')}]`);
+  }
+  return `{${parts.join(',')}}`;
 }

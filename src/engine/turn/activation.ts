@@ -1,6 +1,6 @@
 import type { Agent, Org } from '../../org/org.js';
 import type { EngineSettings } from '../../org/schema.js';
-import { seededRandom, streamSeed } from '../../random/seeded-random.js';
+import { continueSeed, firstDraw, streamSeed } from '../../random/seeded-random.js';
 
 /** org.yaml `engine.activation`, when set. */
 export type ActivationSettings = NonNullable<EngineSettings['activation']>;
@@ -13,9 +13,17 @@ export interface Activation<Call> {
   notDrawn: number;
 }
 
+/** Each rule's `match` as entries, made once a rule: a turn asks it of every agent with work. */
+const matchEntries = new WeakMap<Rule, Array<[string, Rule['match'][string]]>>();
+
 /** True when every field of the rule's `match` holds for the agent: `title` is its role, any other name a persona attribute; a list matches any of its values. */
 function matches(rule: Rule, agent: Agent): boolean {
-  for (const [field, wanted] of Object.entries(rule.match)) {
+  let entries = matchEntries.get(rule);
+  if (!entries) {
+    entries = Object.entries(rule.match);
+    matchEntries.set(rule, entries);
+  }
+  for (const [field, wanted] of entries) {
     const value = field === 'title' ? agent.title : agent.persona?.[field];
     if (value === undefined) return false;
     const options = Array.isArray(wanted) ? wanted : [wanted];
@@ -30,7 +38,13 @@ function matches(rule: Rule, agent: Agent): boolean {
  * on who else has work.
  */
 export function activationDraw(seed: number, turn: number, agent: string): number {
-  return seededRandom(streamSeed(seed, `activation\n${turn}\n${agent}`))();
+  return drawOfTurn(seed, turn)(agent);
+}
+
+/** The draws of one turn, by agent: the label's start (seed, turn) hashed once, the name for each agent (the same numbers as activationDraw's first form, `seededRandom(streamSeed(seed, label))()`). */
+function drawOfTurn(seed: number, turn: number): (agent: string) => number {
+  const start = streamSeed(seed, `activation\n${turn}\n`);
+  return (agent) => firstDraw(continueSeed(start, agent));
 }
 
 /**
@@ -43,6 +57,7 @@ export function activationDraw(seed: number, turn: number, agent: string): numbe
 export function drawActive<Call extends { agent: string }>(settings: ActivationSettings | undefined, org: Org, turn: number, calls: Call[]): Activation<Call> {
   if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0 };
   const byRule = new Map<Rule, Array<{ call: Call; draw: number }>>();
+  const drawOf = drawOfTurn(settings.seed, turn);
   const always: Call[] = [];
   for (const call of calls) {
     const agent = org.agents.get(call.agent);
@@ -51,7 +66,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
       always.push(call);
       continue;
     }
-    const draw = activationDraw(settings.seed, turn, call.agent);
+    const draw = drawOf(call.agent);
     if (draw >= rule.probability) continue;
     const drawn = byRule.get(rule) ?? [];
     drawn.push({ call, draw });
@@ -62,7 +77,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
     const chosen = rule.at_most === undefined ? drawn : [...drawn].sort((left, right) => left.draw - right.draw || (left.call.agent < right.call.agent ? -1 : 1)).slice(0, rule.at_most);
     for (const { call } of chosen) kept.add(call);
   }
-  // In the order they came (name order): the plan and its journal read as without activation.
+  // In the order they came (the plan puts them in name order): the plan and its journal read as without activation.
   const acting = calls.filter((call) => kept.has(call));
   return { calls: acting, notDrawn: calls.length - acting.length };
 }

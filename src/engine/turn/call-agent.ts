@@ -43,7 +43,7 @@ export interface AgentCall {
   turn: number;
   call: PlannedCall;
   /** The waiting mail the plan showed it. */
-  mail: PendingItem[];
+  mail: readonly PendingItem[];
   /** Its prompt as the plan built it; undefined for a call planned before a crash. */
   prepared: PreparedCall | undefined;
   ratios: TokenRatios;

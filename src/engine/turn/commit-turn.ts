@@ -1,22 +1,14 @@
 import { nameRecord } from '../../org/names.js';
-import type { EngineState, PendingItem } from '../record/engine-state.js';
+import type { EngineState } from '../record/engine-state.js';
 import type { AgentOutcome, JournalRecord } from '../record/journal.js';
 import type { LedgerSnapshot } from '../money/ledger.js';
 import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
+import { nextPending } from './next-pending.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
 const HUMAN_NOTICES_KEPT = 100;
-
-/** The mail waiting at the start of a planned turn: what was waiting, plus what the scan and the plan added. */
-export function workingPending(state: EngineState, plan: Pick<Plan, 'discovered' | 'notices'>): PendingItem[] {
-  return [...state.pending, ...plan.discovered.pending, ...plan.notices];
-}
-
-function byTurnThenId(left: PendingItem, right: PendingItem): number {
-  return left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0);
-}
 
 /**
  * The state after a turn: mail that was read is gone, mail that was written waits,
@@ -24,13 +16,7 @@ function byTurnThenId(left: PendingItem, right: PendingItem): number {
  * exactly the same state as one that never crashed.
  */
 export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcome[], ledger: LedgerSnapshot): EngineState {
-  const read = new Set([...outcomes.flatMap((outcome) => outcome.read), ...(plan.returned ?? [])]);
-  const pending = workingPending(state, plan)
-    .filter((item) => !read.has(item.id))
-    .concat(outcomes.flatMap((outcome) => outcome.newMail));
-  const seen = new Set<string>();
-  const unique = pending.filter((item) => (seen.has(item.id + item.to) ? false : (seen.add(item.id + item.to), true)));
-  unique.sort(byTurnThenId);
+  const unique = nextPending(state, plan, outcomes);
 
   // Copied with Object.assign, not spread: a fresh process's state comes from engine.json, and its
   // cold code spread 1,000 agents' activity one new hidden class per key, in some 20 ms against 1 to 2

@@ -3,6 +3,7 @@ import type { Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { makeNotice } from './notices.js';
+import type { MailByAgent } from '../record/pending-index.js';
 
 /** What `returnDepartedMail` decided: the unread mail it takes back, and who is told. */
 export interface ReturnedMail {
@@ -16,13 +17,16 @@ export interface ReturnedMail {
 /**
  * Mail waiting for an agent that has left the org (retired, or its folder removed) would
  * wait for ever: it is taken back, and each sender is told which of its messages were never
- * read, once. Notices from the engine to the agent are simply dropped. Pure.
+ * read, once. Notices from the engine to the agent are simply dropped. Pure. Asked of each
+ * recipient with mail, not of each letter: an agent still in the org costs a look-up.
  */
-export function returnDepartedMail(org: Org, pending: readonly PendingItem[], turn: number): ReturnedMail {
+export function returnDepartedMail(org: Org, mail: MailByAgent, turn: number): ReturnedMail {
   const returned: ReturnedMail = { ids: [], notices: [], humanNotices: [], events: [] };
   const unread = new Map<string, Map<string, PendingItem[]>>();
-  for (const item of pending) {
-    if (item.to === HUMAN || org.agents.has(item.to)) continue;
+  const departed = [...mail.keys()].filter((to) => to !== HUMAN && !org.agents.has(to));
+  // In the order of the waiting list (turn, then id), as the ids were taken when this went through every letter.
+  const items = departed.flatMap((to) => mail.get(to) ?? []).sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  for (const item of items) {
     returned.ids.push(item.id);
     if (item.kind !== 'message' || !org.agents.has(item.from)) continue;
     const bySender = unread.get(item.to) ?? new Map<string, PendingItem[]>();

@@ -25,6 +25,7 @@ import { betweenUnitsOfWork } from './let-others-run.js';
 import type { PlannedRouting } from '../routing/plan-routing.js';
 import { holdByBreakers } from '../breakers/hold-by-breakers.js';
 import { budgetHold } from '../budget/budget-entry.js';
+import { mailFromTurn, pendingByAgent, withAddedMail } from '../record/pending-index.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -61,13 +62,14 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   const discovery = discoverMail(root, org, state, hints, turn, input.changed);
   // Proposers hear of the human's decisions as mail of this turn, committed with it.
   discovery.pending.push(...proposalNotices(root, org, turn));
-  const pending = [...state.pending, ...discovery.pending];
+  // By recipient, from the index the last commit kept (record/pending-index.ts): what waits for an agent not drawn is not looked at.
+  const mail = withAddedMail(pendingByAgent(state.pending), discovery.pending);
   // Meetings (org/meetings/) due this turn: their attendees are called, mail or not, through the same gates.
   // Their code is loaded only for an org that has the folder.
   const meetings = existsSync(join(root, MEETINGS_FOLDER)) ? await import('./meetings-of-turn.js') : undefined;
   const due = meetings?.meetingsDue(root, org, turn);
-  const decided = planTurn(org, state, pending, ledger, turn, due?.attendees);
-  const departed = returnDepartedMail(org, pending, turn);
+  const decided = planTurn(org, state, mail, ledger, turn, due?.attendees);
+  const departed = returnDepartedMail(org, mail, turn);
   decided.events.push(...departed.events);
   decided.notices.push(...departed.notices);
   decided.humanNotices.push(...departed.humanNotices);
@@ -75,7 +77,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.calls = held.calls;
   decided.events.push(...held.events);
   // Circuit breakers (org.yaml engine.breakers) hold as credits do: the call is not made, the mail waits.
-  const breakers = holdByBreakers(org, turn, pending.filter((item) => item.turn === turn - 1), ledger, decided.calls);
+  const lastTurnMail = [...mailFromTurn(state.pending, turn - 1), ...discovery.pending.filter((item) => item.turn === turn - 1)];
+  const breakers = holdByBreakers(org, turn, lastTurnMail, ledger, decided.calls);
   decided.calls = breakers.calls;
   decided.events.push(...breakers.events);
   decided.humanNotices.push(...breakers.humanNotices);
@@ -152,6 +155,6 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   appendJournal(statePaths(root).journal, plan);
   breakers.save();
   budget.save();
-  logSkips(root, turn, at, plan, state.outOfCredits, (agent) => pending.filter((item) => item.to === agent).length);
+  logSkips(root, turn, at, plan, state.outOfCredits, (agent) => mail.get(agent)?.length ?? 0);
   return plan;
 }

@@ -5,11 +5,12 @@ import type { EngineEvent } from '../events.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import { makeNotice } from './notices.js';
 import { drawActive } from './activation.js';
+import { groupByRecipient, type MailByAgent } from '../record/pending-index.js';
 
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
 export interface TurnPlan {
   /** Agents to call, in name order, with their waiting mail. */
-  calls: Array<{ agent: string; reason: 'mail' | 'schedule'; mail: PendingItem[] }>;
+  calls: Array<{ agent: string; reason: 'mail' | 'schedule'; mail: readonly PendingItem[] }>;
   events: EngineEvent[];
   /** Agents at zero after this plan (whose manager has been told). */
   outOfCredits: string[];
@@ -27,15 +28,7 @@ export function isScheduled(schedule: { every: number; offset: number }, turn: n
 }
 
 /** Group waiting mail by recipient. */
-export function mailByAgent(pending: readonly PendingItem[]): Map<string, PendingItem[]> {
-  const byAgent = new Map<string, PendingItem[]>();
-  for (const item of pending) {
-    const list = byAgent.get(item.to);
-    if (list) list.push(item);
-    else byAgent.set(item.to, [item]);
-  }
-  return byAgent;
-}
+export const mailByAgent = groupByRecipient;
 
 /**
  * Decide who works in `turn`: every agent with mail or a schedule that says so, and drawn where
@@ -43,23 +36,28 @@ export function mailByAgent(pending: readonly PendingItem[]): Map<string, Pendin
  * except those out of credits, whose manager is told once. Idle agents cost
  * nothing: the work here follows the agents with mail. Pure.
  */
-export function planTurn(org: Org, state: EngineState, pending: readonly PendingItem[], ledger: LedgerSnapshot, turn: number, meeting: ReadonlySet<string> = new Set()): TurnPlan {
+export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger: LedgerSnapshot, turn: number, meeting: ReadonlySet<string> = new Set()): TurnPlan {
   const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0 };
-  const mail = mailByAgent(pending);
-  const candidates = new Set<string>(mail.keys());
-  for (const agent of org.agents.values()) if (isScheduled(agent.schedule, turn)) candidates.add(agent.name);
-  for (const agent of meeting) candidates.add(agent);
+  const called: Array<{ agent: string }> = [];
+  for (const name of mail.keys()) if (org.agents.get(name)?.isHuman === false) called.push({ agent: name });
+  const scheduled = (name: string): boolean => {
+    const agent = org.agents.get(name);
+    return agent !== undefined && !agent.isHuman && isScheduled(agent.schedule, turn);
+  };
+  for (const agent of org.agents.values()) if (!mail.has(agent.name) && scheduled(agent.name)) called.push({ agent: agent.name });
+  // A meeting's attendees are called, mail or not (turn/hold-meetings.ts).
+  for (const name of meeting) if (!mail.has(name) && !scheduled(name) && org.agents.get(name)?.isHuman === false) called.push({ agent: name });
   const alreadyTold = new Set(state.outOfCredits);
   // Stay "told" while still at zero, so a manager hears once per time an agent runs dry.
   const stillDry = state.outOfCredits.filter((name) => {
     const agent = org.agents.get(name);
     return agent !== undefined && balanceOf(agent.credits, ledger.totals[name]) <= 0;
   });
-  // Activation draws first (engine/turn/activation.ts): the agents not drawn cost the plan nothing more, however many wait.
-  const called = [...candidates].sort().flatMap((agent) => (org.agents.get(agent)?.isHuman === false ? [{ agent }] : []));
+  // Activation draws first (engine/turn/activation.ts): the agents not drawn cost the plan a draw
+  // each and nothing more, however much mail waits; only those drawn are put in name order.
   const drawn = drawActive(org.settings.activation, org, turn, called);
   plan.notDrawn = drawn.notDrawn;
-  for (const { agent: name } of drawn.calls) {
+  for (const { agent: name } of drawn.calls.sort((left, right) => (left.agent < right.agent ? -1 : left.agent > right.agent ? 1 : 0))) {
     const agent = org.agents.get(name);
     if (!agent) continue;
     const balance = balanceOf(agent.credits, ledger.totals[name]);

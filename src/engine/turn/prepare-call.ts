@@ -65,7 +65,7 @@ export function prepareCall(
   org: Org,
   agentName: string,
   reason: 'mail' | 'schedule',
-  mail: PendingItem[],
+  mail: readonly PendingItem[],
   turn: number,
   sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null; read?: ReadMail; embedded?: EmbeddedRecall } = {},
 ): PreparedCall {

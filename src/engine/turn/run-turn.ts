@@ -4,7 +4,7 @@ import type { Provider, ProviderResponse } from '../../providers/provider.js';
 import { appendLog, cutLogFromTurn } from '../record/agent-log.js';
 import type { CallTraces } from '../record/call-trace.js';
 import { applyResponse } from './apply-response.js';
-import { commitTurn, hintChangesOfTurn, takenInTurn, workingPending } from './commit-turn.js';
+import { commitTurn, hintChangesOfTurn, takenInTurn } from './commit-turn.js';
 import { crashPoint } from '../record/crash-points.js';
 import type { TurnTools } from './ask-with-tools.js';
 import { callAgent, type CallResult } from './call-agent.js';
@@ -21,7 +21,8 @@ import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
 import { mapConcurrent } from './map-concurrent.js';
 import { betweenUnitsOfWork } from './let-others-run.js';
-import { mailByAgent, tellManager } from './plan-turn.js';
+import { tellManager } from './plan-turn.js';
+import { pendingByAgent, withAddedMail } from '../record/pending-index.js';
 import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
@@ -131,7 +132,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     yield event;
   }
 
-  const mail = mailByAgent(workingPending(state, plan));
+  const mail = withAddedMail(pendingByAgent(state.pending), [...plan.discovered.pending, ...plan.notices]);
   const outcomes: AgentOutcome[] = [...finished.values()];
   // The records of the agents done before a crash are as their outcomes left them (see AgentOutcome.records).
   for (const outcome of finished.values()) {

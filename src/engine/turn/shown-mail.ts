@@ -3,6 +3,7 @@ import { readMessageFile } from '../../mailbox/message-file.js';
 import { answeredStart, type AnsweredStart } from '../../mailbox/prompt-markup.js';
 import type { Org } from '../../org/org.js';
 import type { PendingItem } from '../record/engine-state.js';
+import type { MailByAgent } from '../record/pending-index.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { PreparedCall } from './prepare-call.js';
 
@@ -17,13 +18,13 @@ export class ShownMail {
     private readonly root: string,
     private readonly org: Org,
     /** Each agent's waiting mail, in the order its prompt shows it. */
-    private readonly mail: ReadonlyMap<string, PendingItem[]>,
+    private readonly mail: MailByAgent,
     /** The calls prepared with the plan (none for a call planned before a crash). */
     private readonly prepared: ReadonlyMap<string, PreparedCall>,
   ) {}
 
   /** The waiting mail with these ids: what the agent was shown. */
-  items(agent: string, shown: readonly string[]): PendingItem[] {
+  items(agent: string, shown: readonly string[]): readonly PendingItem[] {
     const waiting = this.mail.get(agent) ?? [];
     // Most agents are shown all their mail, in order: no set to build (this is asked three times an agent).
     if (waiting.length === shown.length && waiting.every((item, index) => item.id === shown[index])) return waiting;

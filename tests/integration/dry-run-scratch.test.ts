@@ -1,0 +1,27 @@
+import { expect, test } from 'vitest';
+import { buildOrg } from '../../bench/build-org.js';
+import { dryRun } from '../../src/dry-run/dry-run.js';
+import { callsTo, countFsWork, type FsWork } from '../helpers/fs-work.js';
+import { tempDir } from '../helpers/org-files.js';
+
+const WRITES = ['writeFileSync', 'appendFileSync', 'writeSync', 'renameSync', 'linkSync', 'mkdirSync'];
+
+/** The file writes of `lemming run --dry-run` (the library's dryRun) on an org of `agents` agents, one of whom has a letter waiting. */
+async function dryRunWork(agents: number): Promise<{ work: FsWork; calls: number }> {
+  const root = tempDir('lemming-dry-run-work-');
+  buildOrg(root, { agents, history: 0, withMail: 1 });
+  let calls = 0;
+  const work = await countFsWork(async () => {
+    calls = (await dryRun(root, 1)).totals.calls;
+  });
+  return { work, calls };
+}
+
+// Counted, not timed: the scratch copy of a dry run holds what a turn may write, not a resume per agent.
+test('a dry run writes as much into its scratch copy at 200 agents as at 20: the resumes are read where they are, not copied', { timeout: 60_000 }, async () => {
+  const small = await dryRunWork(20);
+  const large = await dryRunWork(200);
+  expect([small.calls, large.calls]).toEqual([1, 1]);
+  // Before, each resume was copied: a folder made and a file written for each of the 180 more agents.
+  expect(WRITES.map((name) => [name, callsTo(large.work, name)])).toEqual(WRITES.map((name) => [name, callsTo(small.work, name)]));
+});
