@@ -137,6 +137,8 @@ export function seededOrder<T>(items: readonly T[], key: string): T[] {
 export interface CountSample {
   counts: readonly number[];
   exact?: boolean;
+  /** Draw this many instead of the sample's own size, from its shares: a panel of another size that answers as these people do. */
+  size?: number;
 }
 
 function sharesOf(counts: readonly number[]): number[] {
@@ -151,7 +153,7 @@ function sharesOf(counts: readonly number[]): number[] {
  */
 export function countBootstrap(samples: readonly CountSample[], statistics: (drawn: number[][]) => number[], rounds: number, seed: number): number[][] {
   const next = seededRandom(seed);
-  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
+  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.size ?? sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
   return Array.from({ length: rounds }, () => statistics(prepared.map((sample) => (sample.exact ? sample.shares : drawCounts(sample.shares, sample.n, next)))));
 }
 
