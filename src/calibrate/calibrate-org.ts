@@ -111,15 +111,17 @@ function cellKey(attributes: readonly string[], values: Record<string, unknown> 
 }
 
 /**
- * The demographic cells of a question's answering agents (`personas`, one an answer), each with its
- * real answers: what the demographics-only baseline gives them. Undefined where it does not apply (a
- * reference with no attributes, an agent lacking one, a cell with no real answers). Pure.
+ * The demographic cells of a group for a question, each with its real answers and the group's
+ * answering agents in it (`personas`, one an answer): the demographics-only baseline gives each agent
+ * its cell's answers. Undefined where it does not apply (a reference with no attributes, an agent
+ * lacking one or in a cell with no real answers). Pure.
  */
-export function demographicCells(reference: Reference, question: ReferenceQuestion, personas: ReadonlyArray<Record<string, unknown> | undefined>): DemographicCell[] | undefined {
+export function demographicCells(reference: Reference, question: ReferenceQuestion, group: Group, personas: ReadonlyArray<Record<string, unknown> | undefined>): DemographicCell[] | undefined {
   if (reference.attributes.length === 0 || personas.length === 0) return undefined;
   const real = new Map<string, number[]>();
   for (const row of reference.rows) {
     if (row.question !== question.id) continue;
+    if (group.attribute !== undefined && !same(row.attributes[group.attribute], group.value!)) continue;
     const key = cellKey(reference.attributes, row.attributes);
     if (key === undefined) continue;
     const counts = real.get(key) ?? question.options.map(() => 0);
@@ -132,7 +134,8 @@ export function demographicCells(reference: Reference, question: ReferenceQuesti
     if (key === undefined || !real.has(key)) return undefined;
     agents.set(key, (agents.get(key) ?? 0) + 1);
   }
-  return [...agents].map(([key, count]) => ({ real: real.get(key)!, agents: count }));
+  // Every cell of the group, those no agent is in too (with no weight in the mix): together they are the group's real people.
+  return [...real].map(([key, counts]) => ({ real: counts, agents: agents.get(key) ?? 0 }));
 }
 
 /** The real answers of a question in a group, as counts (or shares summed) per option. Pure. */
@@ -211,7 +214,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
       const real = realAnswers(reference, question, group);
       const everyone = group.attribute === undefined ? undefined : realAnswers(reference, question, { label: 'all' });
       const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`), everyone);
-      const cells = demographicCells(reference, question, personas);
+      const cells = demographicCells(reference, question, group, personas);
       const baselines = compareBaselines({ real, realIsCounts: reference.counts, simulated, ordered: question.ordered, seed: seedOf(`${seed} ${question.id} ${group.label} baselines`), ...(everyone ? { everyone } : {}), ...(compared.overall ? { overall: compared.overall } : {}), ...(cells ? { cells } : {}) });
       calibration.comparisons.push({ question: question.id, group: group.label, ...compared, ...baselines });
     }

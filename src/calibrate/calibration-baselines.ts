@@ -90,7 +90,7 @@ export function compareBaselines(input: {
   if (simulatedN === 0) return { noise: NaN };
   const distance = distanceFor(ordered);
   const exact = !realIsCounts;
-  const usable = cells !== undefined && cells.length > 0 && cells.every((cell) => sum(cell.real) > 0) && sum(cells.map((cell) => cell.agents)) > 0 ? cells : undefined;
+  const usable = cells !== undefined && cells.length > 0 && cells.every((cell) => cell.agents === 0 || sum(cell.real) > 0) && sum(cells.map((cell) => cell.agents)) > 0 ? cells : undefined;
   const samples: CountSample[] = [{ counts: real, exact }, { counts: simulated }, { counts: everyone ?? real, exact }, { counts: real, size: simulatedN }, ...(usable ?? []).map((cell) => ({ counts: cell.real, exact }))];
   const agents = (usable ?? []).map((cell) => cell.agents);
   const rounds = countBootstrap(

@@ -61,6 +61,9 @@ describe("calibration's baselines: what a group's row can say of personas", () =
     // A panel whose cells are the real ones' shares: the demographics alone answer as the group does.
     const matched = compareBaselines({ real: men, realIsCounts: true, simulated: [60, 40], ordered: false, seed: 1, cells: [{ real: school, agents: 40 }, { real: college, agents: 60 }] });
     expect(matched.demographic!.value).toBe(0);
+    // No agent with college: the demographics alone answer as high school does, against all the group's real men.
+    const oneCell = compareBaselines({ real: men, realIsCounts: true, simulated: [60, 40], ordered: false, seed: 1, cells: [{ real: school, agents: 100 }, { real: college, agents: 0 }] });
+    expect(Math.abs(oneCell.demographic!.value - totalVariation([0.52, 0.48], [0.7, 0.3]))).toBeLessThan(0.02);
     // A cell with no real answers: the baseline does not apply.
     expect(compareBaselines({ real: men, realIsCounts: true, simulated: [60, 40], ordered: false, seed: 1, cells: [{ real: [0, 0], agents: 100 }] }).demographic).toBeUndefined();
   });
