@@ -34,6 +34,7 @@ import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
 import { peopleCoverage } from './sections/people-coverage.js';
+import { measureCoverage } from './sections/measure-coverage.js';
 import { blameFaults } from './sections/blame-faults.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
@@ -229,6 +230,14 @@ const sections: Section[] = [
     about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; a model\'s retest between 0.6 and 1), and 400 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s and the normalised ratio\'s t intervals by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
     quick: true,
     run: peopleCoverage,
+  },
+  {
+    id: 'measure-coverage',
+    title: 'Networks and personas: how often the intervals of `analyze --reference` and of an experiment\'s persona measures hold the truth',
+    about:
+      'Simulated studies whose truth is known, 2,000 for each figure and number of runs, each interval made by the function the report uses (src/reference/compare-reference.ts runsInterval; src/experiment/personas/persona-estimates.ts). Networks: runs of the directed random graph G(30, p) in two departments, each run\'s p = 0.2 moved by up to 75 % of itself (src/reference/random-networks.ts), the truth each measure\'s expectation over runs (closed forms; the out-degree KS statistic against a fixed G(30, 0.2), from 20,000 runs). Personas (src/statistics/simulated-studies.ts): 9 agents writing one scored message a turn for 4 turns, score = 7 + the agent\'s own level (sd 1) + the run\'s (sd 0.8) + (−0.1 + the agent\'s drift (sd 0.2) + the run\'s (sd 0.5)) × turn + noise (sd 1.5), the truth the org\'s agents\' expectation (or, where said, a population\'s); self-consistency: 9 people, each keeping an answer with a chance of their own, the truth the population\'s mean. No model is called: this is the statistics alone.',
+    quick: true,
+    run: measureCoverage,
   },
   {
     id: 'reference-scale',

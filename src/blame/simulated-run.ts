@@ -1,4 +1,5 @@
-import { seededRandom, streamSeed } from '../random/seeded-random.js';
+import { streamSeed } from '../random/seeded-random.js';
+import { bernoulliTrials } from '../statistics/sampling.js';
 import type { AllocatedFork } from './fork-allocation.js';
 import { rankBlame, type ForkOutcome } from './blame-ranking.js';
 import { searchSteps, type SearchHooks, type SearchRecord, type SearchSettings } from './search-strategy.js';
@@ -40,8 +41,8 @@ export function simulatedRun(options: { steps: number; agents: number; culprit: 
 
 /** Forks of the simulated run, drawn from `seed`: one per allocated fork. */
 export function simulatedForks(run: SimulatedRun, seed: number): (forks: readonly AllocatedFork[]) => Promise<boolean[]> {
-  const random = seededRandom(seed);
-  return async (forks) => forks.map((fork) => random() < (fork.control ? run.steps[fork.step]!.control : run.steps[fork.step]!.flip));
+  const passes = bernoulliTrials(seed);
+  return async (forks) => forks.map((fork) => passes(fork.control ? run.steps[fork.step]!.control : run.steps[fork.step]!.flip));
 }
 
 /**
@@ -50,13 +51,13 @@ export function simulatedForks(run: SimulatedRun, seed: number): (forks: readonl
  * breaks that assumption (a run where changing more calls makes passing less likely) to hold the check.
  */
 export function simulatedProbe(run: SimulatedRun, seed: number, invert = false): (turn: number, k: number) => Promise<Probe> {
-  const random = seededRandom(seed);
+  const passes = bernoulliTrials(seed);
   return async (turn, k) => {
     const changed = run.steps.filter((step) => step.turn >= turn);
     let chance = 1 - changed.reduce((keep, step) => keep * (1 - step.flip), 1);
     if (invert) chance = changed.length === run.steps.length ? 0 : 1 - chance;
     let passed = 0;
-    for (let index = 0; index < k; index += 1) if (random() < chance) passed += 1;
+    for (let index = 0; index < k; index += 1) if (passes(chance)) passed += 1;
     return { turn, forks: k, passed };
   };
 }

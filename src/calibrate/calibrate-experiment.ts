@@ -34,12 +34,14 @@ export async function calibrateExperimentRuns(
     found.push({ run: run.run, variant: run.variant, calibration });
   }
   writeFileSync(join(outcome.folder, 'calibration.json'), `${JSON.stringify(found, null, 2)}\n`);
-  const lines = ['', `## Calibration against ${name}`, '', '| run | variant | distance | random | progress |', '| --- | --- | --- | --- | --- |'];
+  const lines = ['', `## Calibration against ${name}`, '', '| run | variant | distance | random | progress | group rows not distinguishable from ignoring personas | group rows whose persona-ignoring baseline is inside the noise |', '| --- | --- | --- | --- | --- | --- | --- |'];
   for (const each of found) {
     const summary = each.calibration.summary;
-    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} |`);
+    const groups = summary?.groups;
+    const of = (count: number | undefined): string => (groups === undefined || count === undefined ? '–' : `${count} of ${groups.rows}`);
+    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} | ${of(groups?.indistinguishable)} | ${of(groups?.overallInNoise)} |`);
   }
-  lines.push('', `Each run's figures per question and group: \`<run>/calibration/${name}/report.md\`.`);
+  lines.push('', `Each run's figures per question and group: \`<run>/calibration/${name}/report.md\`. A group row not distinguishable from answering every group with everyone's answers says nothing of persona fidelity.`);
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);
   return found;
 }

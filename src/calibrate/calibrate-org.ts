@@ -8,6 +8,7 @@ import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { askAgents, respondents } from '../survey/ask-agents.js';
 import { compareAnswers, type Comparison } from './calibration-statistics.js';
+import { compareBaselines, type Baselines, type DemographicCell } from './calibration-baselines.js';
 import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderCalibration } from './render-calibration.js';
 import { calibrationTables } from './calibration-tables.js';
@@ -21,10 +22,29 @@ export interface Group {
   value?: string;
 }
 
-/** One question's comparison in one group. */
-export interface GroupComparison extends Comparison {
+/** One question's comparison in one group, with the baselines it is read against (calibration-baselines.ts). */
+export interface GroupComparison extends Comparison, Baselines {
   question: string;
   group: string;
+}
+
+/**
+ * The total of the group rows (every row but `all`, with simulated answers): their mean distance beside
+ * the mean baselines and noise, and how many can be told from the persona-ignoring baseline.
+ */
+export interface GroupsSummary {
+  rows: number;
+  distance: number;
+  overall: number;
+  /** The mean demographics-only baseline, when it applies to every group row. */
+  demographic?: number;
+  noise: number;
+  /** Rows whose distance is nearer than the persona-ignoring baseline's, farther, or not to be told from it. */
+  nearer: number;
+  farther: number;
+  indistinguishable: number;
+  /** Rows whose persona-ignoring baseline lies inside the noise. */
+  overallInNoise: number;
 }
 
 /** What `lemming calibrate` found (report.json), or with `dryRun`, what it would ask. */
@@ -42,7 +62,7 @@ export interface Calibration {
   unreadable: number;
   comparisons: GroupComparison[];
   /** Overall, averaged over the questions: the distance, the random baseline and the progress (from the averages). */
-  summary?: { distance: number; random: number; progress?: number };
+  summary?: { distance: number; random: number; progress?: number; groups?: GroupsSummary };
   dryRun: boolean;
   folder?: string;
 }
@@ -84,6 +104,40 @@ export function groupsOf(reference: Reference): Group[] {
   return groups;
 }
 
+/** A demographic cell's key: the values of every attribute of the reference, as groups compare them (undefined where one is missing). */
+function cellKey(attributes: readonly string[], values: Record<string, unknown> | undefined): string | undefined {
+  const keys = attributes.map((attribute) => (values?.[attribute] === undefined || values[attribute] === '' ? undefined : valueKey(values[attribute])));
+  return keys.some((key) => key === undefined) ? undefined : JSON.stringify(keys);
+}
+
+/**
+ * The demographic cells of a group for a question, each with its real answers and the group's
+ * answering agents in it (`personas`, one an answer): the demographics-only baseline gives each agent
+ * its cell's answers. Undefined where it does not apply (a reference with no attributes, an agent
+ * lacking one or in a cell with no real answers). Pure.
+ */
+export function demographicCells(reference: Reference, question: ReferenceQuestion, group: Group, personas: ReadonlyArray<Record<string, unknown> | undefined>): DemographicCell[] | undefined {
+  if (reference.attributes.length === 0 || personas.length === 0) return undefined;
+  const real = new Map<string, number[]>();
+  for (const row of reference.rows) {
+    if (row.question !== question.id) continue;
+    if (group.attribute !== undefined && !same(row.attributes[group.attribute], group.value!)) continue;
+    const key = cellKey(reference.attributes, row.attributes);
+    if (key === undefined) continue;
+    const counts = real.get(key) ?? question.options.map(() => 0);
+    counts[question.options.indexOf(row.option)]! += row.count ?? row.share ?? 0;
+    real.set(key, counts);
+  }
+  const agents = new Map<string, number>();
+  for (const persona of personas) {
+    const key = cellKey(reference.attributes, persona);
+    if (key === undefined || !real.has(key)) return undefined;
+    agents.set(key, (agents.get(key) ?? 0) + 1);
+  }
+  // Every cell of the group, those no agent is in too (with no weight in the mix): together they are the group's real people.
+  return [...real].map(([key, counts]) => ({ real: counts, agents: agents.get(key) ?? 0 }));
+}
+
 /** The real answers of a question in a group, as counts (or shares summed) per option. Pure. */
 export function realAnswers(reference: Reference, question: ReferenceQuestion, group: Group): number[] {
   const totals = question.options.map(() => 0);
@@ -93,6 +147,25 @@ export function realAnswers(reference: Reference, question: ReferenceQuestion, g
     totals[question.options.indexOf(row.option)]! += row.count ?? row.share ?? 0;
   }
   return totals;
+}
+
+/** The total of the group rows: means of their distances, baselines and noise, and the verdicts counted. Undefined with no group row. Pure. */
+export function groupsSummary(comparisons: readonly GroupComparison[]): GroupsSummary | undefined {
+  const rows = comparisons.filter((row) => row.group !== 'all' && row.simulated > 0 && row.overall !== undefined);
+  if (rows.length === 0) return undefined;
+  const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const count = (verdict: string): number => rows.filter((row) => row.personas === verdict).length;
+  return {
+    rows: rows.length,
+    distance: mean(rows.map((row) => row.distance.value)),
+    overall: mean(rows.map((row) => row.overall!.value)),
+    ...(rows.every((row) => row.demographic) ? { demographic: mean(rows.map((row) => row.demographic!.value)) } : {}),
+    noise: mean(rows.map((row) => row.noise)),
+    nearer: count('nearer'),
+    farther: count('farther'),
+    indistinguishable: count('indistinguishable'),
+    overallInNoise: rows.filter((row) => row.overallInNoise).length,
+  };
 }
 
 /**
@@ -130,16 +203,20 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
     calibration.unreadable += answers.filter((answer) => answer.choice === undefined).length;
     for (const group of groups) {
       const simulated = question.options.map(() => 0);
+      const personas: Array<Record<string, unknown> | undefined> = [];
       for (const answer of answers) {
         if (answer.choice === undefined) continue;
         const persona = org.agents.get(answer.agent)?.persona;
         if (group.attribute !== undefined && !same(persona?.[group.attribute], group.value!)) continue;
         simulated[question.options.indexOf(answer.choice)]! += 1;
+        personas.push(persona);
       }
       const real = realAnswers(reference, question, group);
       const everyone = group.attribute === undefined ? undefined : realAnswers(reference, question, { label: 'all' });
       const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`), everyone);
-      calibration.comparisons.push({ question: question.id, group: group.label, ...compared });
+      const cells = demographicCells(reference, question, group, personas);
+      const baselines = compareBaselines({ real, realIsCounts: reference.counts, simulated, ordered: question.ordered, seed: seedOf(`${seed} ${question.id} ${group.label} baselines`), ...(everyone ? { everyone } : {}), ...(compared.overall ? { overall: compared.overall } : {}), ...(cells ? { cells } : {}) });
+      calibration.comparisons.push({ question: question.id, group: group.label, ...compared, ...baselines });
     }
   }
   const overall = calibration.comparisons.filter((comparison) => comparison.group === 'all' && comparison.simulated > 0);
@@ -147,7 +224,8 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
     const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
     const distance = mean(overall.map((comparison) => comparison.distance.value));
     const random = mean(overall.map((comparison) => comparison.random.value));
-    calibration.summary = { distance, random, ...(random > 1e-9 ? { progress: (100 * (random - distance)) / random } : {}) };
+    const groups = groupsSummary(calibration.comparisons);
+    calibration.summary = { distance, random, ...(random > 1e-9 ? { progress: (100 * (random - distance)) / random } : {}), ...(groups ? { groups } : {}) };
   }
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });

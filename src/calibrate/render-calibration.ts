@@ -1,5 +1,5 @@
 import { formatCount, showCredits } from '../format/format.js';
-import type { Calibration } from './calibrate-org.js';
+import type { Calibration, GroupComparison, GroupsSummary } from './calibrate-org.js';
 import type { Estimate } from './calibration-statistics.js';
 
 /** A distance or share of a calibration: three decimals, or `–` when there is none. Pure. */
@@ -24,6 +24,27 @@ function pValue(value: number | undefined): string {
   return value === undefined ? '–' : value < 0.001 ? '<0.001' : value.toFixed(3);
 }
 
+const VERDICT = { nearer: 'nearer', farther: 'farther', indistinguishable: 'not distinguishable' } as const;
+
+/** A row's distance against the persona-ignoring baseline: the difference, its interval and what it says. */
+function beyond(row: GroupComparison): string {
+  return row.beyondOverall && row.personas ? `${estimate(row.beyondOverall)} ${VERDICT[row.personas]}` : '–';
+}
+
+/**
+ * What the group rows can say of personas, in plain words: how many cannot be told from answering every
+ * group with everyone's answers (they say nothing of persona fidelity), and how many have that baseline
+ * inside the noise of a panel their size. Pure.
+ */
+export function groupsVerdict(groups: GroupsSummary): string {
+  const demographic = groups.demographic === undefined ? '' : `, demographics-only ${figure(groups.demographic)}`;
+  return [
+    `Groups: in ${groups.indistinguishable} of ${groups.rows} group row(s) the distance is not distinguishable from answering every group with everyone's answers (the difference's 95% interval spans 0), so those rows say nothing of persona fidelity; ${groups.nearer} nearer than that baseline, ${groups.farther} farther.`,
+    `In ${groups.overallInNoise} of ${groups.rows} the persona-ignoring baseline itself lies inside the noise of a panel that size, so even a simulation answering exactly as each group's real people do could not reliably be told there from one ignoring personas.`,
+    `Averaged over the group rows: distance ${figure(groups.distance)}, persona-ignoring ${figure(groups.overall)}${demographic}, noise ${figure(groups.noise)}.`,
+  ].join(' ');
+}
+
 /** The calibration as markdown (report.md): the summary line, then a row per question and group. Pure. */
 export function renderCalibration(calibration: Calibration): string {
   const { summary, reference } = calibration;
@@ -33,16 +54,21 @@ export function renderCalibration(calibration: Calibration): string {
     `Org: ${calibration.root}. Reference: ${reference.file}${reference.source ? ` (source: ${reference.source})` : ''}.`,
     `${formatCount(calibration.agents)} agent(s) asked ${calibration.questions.length} question(s): ${formatCount(calibration.calls)} call(s), ${showCredits(calibration.credits)} research credits; ${formatCount(calibration.unreadable)} answer(s) named no option and are not counted.`,
     '',
-    'Distance: total variation for options in no order, Wasserstein (the options placed evenly from 0 to 1) for ordered ones; 0 is the same distribution. Each figure estimates the distance between the populations the answers come from, not between the samples: bias-corrected by the bootstrap (a distance between two samples is above the one between their populations, most at small n), with its 95% basic bootstrap interval (both sides resampled at their own sizes), which reaches 0 where a test cannot tell the simulation from the real people (**same?**: that test\'s p-value). A simulation whose agents answer as the real people do is at 0 at any panel size; the interval\'s coverage is checked by simulation in the tests. **random**: answers at random, each option alike. **overall** (groups only): this group\'s real answers against everyone\'s, the distance of a simulation that ignored personas and gave every group the overall answers; a simulated group no nearer than it says nothing of what its personas add. **progress**: 100·(random − distance)/random, with the interval the distance\'s gives it: 100 % answers as the real people do, 0 % no better than at random.',
+    'Distance: total variation for options in no order, Wasserstein (the options placed evenly from 0 to 1) for ordered ones; 0 is the same distribution. Each figure estimates the distance between the populations the answers come from, not between the samples: bias-corrected by the bootstrap (a distance between two samples is above the one between their populations, most at small n), with its 95% basic bootstrap interval (both sides resampled at their own sizes), which reaches 0 where a test cannot tell the simulation from the real people (**same?**: that test\'s p-value). A simulation whose agents answer as the real people do is at 0 at any panel size; the interval\'s coverage is checked by simulation in the tests. **random**: answers at random, each option alike. **overall** (groups only): this group\'s real answers against everyone\'s, the distance of a simulation that ignored personas and gave every group the overall answers; a simulated group no nearer than it says nothing of what its personas add. **progress**: 100·(random − distance)/random, with the interval the distance\'s gives it: 100 % answers as the real people do, 0 % no better than at random. **demographics-only**: each agent answered with the real answers of its own demographic cell (every attribute of the reference), against the group\'s real answers: what knowing the demographics alone reaches (– where an agent lacks an attribute). **noise**: the 95th percentile of the distance between the real answers and a panel of this size answering exactly as the real people do: a baseline below it cannot be beaten visibly by a panel this size. **− overall** (groups only): the distance minus the persona-ignoring baseline\'s, with its interval: nearer, farther, or not distinguishable (the row then says nothing of persona fidelity).',
     '',
   ];
   if (summary) {
     lines.push(`Overall, averaged over the questions: distance ${figure(summary.distance)}, random ${figure(summary.random)}: ${percent(summary.progress)} of the way from random to answering as the real people do.`, '');
+    if (summary.groups) {
+      const unclear = calibration.comparisons.filter((row) => row.personas === 'indistinguishable').map((row) => `${row.question} ${row.group}`);
+      lines.push(groupsVerdict(summary.groups), '');
+      if (unclear.length > 0) lines.push(`Not distinguishable from the persona-ignoring baseline: ${unclear.join(', ')}.`, '');
+    }
   }
-  lines.push('| question | group | real n | simulated n | real shares | simulated shares | distance | same? | random | overall | progress |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  lines.push('| question | group | real n | simulated n | real shares | simulated shares | distance | same? | random | overall | demographics-only | noise | − overall | progress |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of calibration.comparisons) {
     const shares = (values: number[]): string => values.map((value) => value.toFixed(2)).join(' / ');
-    lines.push(`| ${row.question} | ${row.group} | ${row.real || '–'} | ${row.simulated} | ${shares(row.realShares)} | ${shares(row.simulatedShares)} | ${estimate(row.distance)} | ${pValue(row.pSame)} | ${estimate(row.random)} | ${estimate(row.overall)} | ${percentEstimate(row.progress)} |`);
+    lines.push(`| ${row.question} | ${row.group} | ${row.real || '–'} | ${row.simulated} | ${shares(row.realShares)} | ${shares(row.simulatedShares)} | ${estimate(row.distance)} | ${pValue(row.pSame)} | ${estimate(row.random)} | ${estimate(row.overall)} | ${estimate(row.demographic)} | ${figure(row.noise)} | ${beyond(row)} | ${percentEstimate(row.progress)} |`);
   }
   lines.push('', 'Options, in order:', ...calibration.questions.map((question) => `- ${question.id}${question.ordered ? ' (ordered)' : ''}: ${question.options.join(' / ')}`), '');
   if (reference.licence) lines.push(`Licence of the reference: ${reference.licence}`, '');

@@ -6,6 +6,7 @@ import type { DirectedNetwork } from './directed-network.js';
 import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
 import { configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
+import { coverageWarnings } from './coverage-warnings.js';
 
 /**
  * A run's (or each repeat's) communication network set beside a real one: each measure's real
@@ -79,6 +80,8 @@ export interface ReferenceComparison {
   mixing?: { real: MixingMatrix; simulated: MixingMatrix };
   /** The windows drawn of the timestamped email, when given. */
   windows?: WindowsSummary;
+  /** Where an interval over runs covers less than it says (coverage-warnings.ts): a line each, empty when none. */
+  warnings: string[];
 }
 
 /** Windows of the institution's timestamped email a run is read against. */
@@ -105,6 +108,18 @@ function valuesOf(measures: NetworkMeasures, real: NetworkMeasures, realLabels: 
     clustering: measures.clustering,
     neverWrite: measures.neverWrite,
   };
+}
+
+/**
+ * A measure's 95% interval over the runs' values: a t interval (the run the unit), kept within what the
+ * measure can be (every measure but edges per person is a share or a KS statistic, 0 to 1, and a t
+ * interval over few runs can reach past that); one run gives [its value, its value], no interval at
+ * all. Its coverage is checked by simulation (src/statistics/simulated-studies.ts, the bench's
+ * `network-coverage`).
+ */
+export function runsInterval(measure: ReferenceMeasure, values: readonly number[]): [number, number] {
+  const [low, high] = values.length === 1 ? [values[0] as number, values[0] as number] : tInterval(values);
+  return [Math.max(0, low), measure === 'edgesPerPerson' ? high : Math.min(1, high)];
 }
 
 /** Whether every department of a network's mixing is one of the real network's. */
@@ -156,10 +171,7 @@ export function compareWithReference(
     const values = runValues.map((values) => values[key]);
     if (realValue === undefined || values.length === 0 || values.some((value) => value === undefined)) continue;
     const numbers = values as number[];
-    // Every measure but edges per person is a share or a KS statistic, 0 to 1; a t interval over few runs can reach past that.
-    const [low, high] = numbers.length === 1 ? [numbers[0] as number, numbers[0] as number] : tInterval(numbers);
-    const interval: [number, number] = [Math.max(0, low), key === 'edgesPerPerson' ? high : Math.min(1, high)];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval, subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key) });
   }
   const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
   const matched = realLabels !== undefined && rows.some((row) => row.measure === 'mixingDistance');
@@ -172,5 +184,6 @@ export function compareWithReference(
     runs: measured.map(({ run, measures }) => summary(run.source, run.network, measures)),
     subgraphSize: size,
     rows,
+    warnings: coverageWarnings(rows, runs.length),
   };
 }

@@ -12,8 +12,7 @@
  * - subgraphNetwork: the network among `size` people drawn at random: the institution's own
  *   variability at a simulation's size, which a figure of a 250-person run must be read against.
  */
-import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
-import { shuffledSubset } from '../statistics/sampling.js';
+import { positionPairs, seededShuffle, shuffledSubset } from '../statistics/sampling.js';
 import type { DirectedNetwork } from './directed-network.js';
 
 function numbered(network: DirectedNetwork): { index: Map<string, number>; edges: Array<[number, number]> } {
@@ -36,11 +35,10 @@ export function rewiredNetwork(network: DirectedNetwork, seed: number, swapsPerE
   const count = network.people.length;
   const key = (from: number, to: number): number => from * count + to;
   const present = new Set(edges.map(([from, to]) => key(from, to)));
-  const next = seededRandom(seed);
+  const draw = positionPairs(edges.length, seed);
   const tries = swapsPerEdge * edges.length;
   for (let attempt = 0; attempt < tries && edges.length >= 2; attempt += 1) {
-    const first = Math.floor(next() * edges.length);
-    const second = Math.floor(next() * edges.length);
+    const [first, second] = draw();
     const [a, b] = edges[first] as [number, number];
     const [c, d] = edges[second] as [number, number];
     if (first === second || a === d || c === b || present.has(key(a, d)) || present.has(key(c, b))) continue;
@@ -57,10 +55,9 @@ export function rewiredNetwork(network: DirectedNetwork, seed: number, swapsPerE
 /** The erased directed configuration model of the network's degree sequence. */
 export function configurationNetwork(network: DirectedNetwork, seed: number): DirectedNetwork {
   const { edges } = numbered(network);
-  const next = seededRandom(seed);
-  const heads = shuffleInPlace(
+  const heads = seededShuffle(
     edges.map(([, to]) => to),
-    next,
+    seed,
   );
   const count = network.people.length;
   const seen = new Set<number>();

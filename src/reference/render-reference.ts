@@ -52,6 +52,7 @@ export function renderReference(comparison: ReferenceComparison): string {
     '',
     `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give. The interval over runs is a t interval, the run the unit; runs that repeat each other exactly give it no width, which says the runs did not vary, not that the figure is known.`,
   );
+  if (comparison.warnings.length > 0) lines.push('', ...comparison.warnings);
   if (windows !== undefined) {
     lines.push(
       '',

@@ -1,4 +1,4 @@
-import { seededRandom } from '../random/seeded-random.js';
+import { uniformOffsets } from '../statistics/sampling.js';
 import { directedNetwork, type DirectedNetwork } from './directed-network.js';
 import { formatCount } from '../format/format.js';
 import { dataLines, ID, readText, refuse, type LineProblem } from './edge-list.js';
@@ -104,6 +104,5 @@ export function windowNetwork(edges: TimedEdges, startSeconds: number, days: num
 export function randomWindows(edges: TimedEdges, days: number, count: number, seed: number): DirectedNetwork[] {
   const first = edges.emails[0]?.at ?? 0;
   const room = Math.max(0, spanDays(edges) - days) * DAY;
-  const next = seededRandom(seed);
-  return Array.from({ length: count }, () => windowNetwork(edges, first + Math.floor(next() * (room + 1)), days));
+  return uniformOffsets(count, room, seed).map((offset) => windowNetwork(edges, first + offset, days));
 }

@@ -1,6 +1,8 @@
 /**
  * Seeded draws a measure makes from its data: a sample kept in order, an order of its own, multinomial
- * counts and their bootstrap, a test under one distribution, two random halves. Pure.
+ * counts and their bootstrap, a test under one distribution, two random halves; and the draws of the
+ * measuring rooms' null models and simulations (a shuffle, pairs of positions, window starts, Bernoulli
+ * trials), so every seeded draw a measure makes goes through this room. Pure.
  */
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
 import { seedOf } from './seeds.js';
@@ -32,6 +34,32 @@ export function shuffledSubset<T>(items: readonly T[], size: number, seed: numbe
     .slice(0, size)
     .sort((left, right) => left - right);
   return positions.map((position) => items[position] as T);
+}
+
+/** The items in an order drawn from `seed` (Fisher–Yates on a copy): the configuration model pairs each out-stub with the in-stub this order puts beside it. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  return shuffleInPlace([...items], seededRandom(seed));
+}
+
+/**
+ * Pairs of positions among `size`, each drawn uniformly and on its own from `seed`, one pair a call:
+ * a degree-preserving rewiring's draw of the two edges it tries to swap.
+ */
+export function positionPairs(size: number, seed: number): () => [number, number] {
+  const next = seededRandom(seed);
+  return () => [Math.floor(next() * size), Math.floor(next() * size)];
+}
+
+/** `count` whole numbers from 0 to `room`, each uniform and drawn on its own from `seed`: the starts of windows of a timed record, in seconds past its first. */
+export function uniformOffsets(count: number, room: number, seed: number): number[] {
+  const next = seededRandom(seed);
+  return Array.from({ length: count }, () => Math.floor(next() * (room + 1)));
+}
+
+/** Bernoulli trials drawn from `seed`, one a call, each true with its own chance: a simulated fork passing or not. */
+export function bernoulliTrials(seed: number): (chance: number) => boolean {
+  const next = seededRandom(seed);
+  return (chance) => next() < chance;
 }
 
 /**
@@ -109,6 +137,8 @@ export function seededOrder<T>(items: readonly T[], key: string): T[] {
 export interface CountSample {
   counts: readonly number[];
   exact?: boolean;
+  /** Draw this many instead of the sample's own size, from its shares: a panel of another size that answers as these people do. */
+  size?: number;
 }
 
 function sharesOf(counts: readonly number[]): number[] {
@@ -123,7 +153,7 @@ function sharesOf(counts: readonly number[]): number[] {
  */
 export function countBootstrap(samples: readonly CountSample[], statistics: (drawn: number[][]) => number[], rounds: number, seed: number): number[][] {
   const next = seededRandom(seed);
-  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
+  const prepared = samples.map((sample) => ({ shares: sharesOf(sample.counts), n: sample.size ?? sample.counts.reduce((sum, value) => sum + value, 0), exact: sample.exact === true }));
   return Array.from({ length: rounds }, () => statistics(prepared.map((sample) => (sample.exact ? sample.shares : drawCounts(sample.shares, sample.n, next)))));
 }
 

@@ -116,6 +116,16 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     expect(women.realShares[0]).toBeCloseTo(0.8, 6);
     // The persona-ignoring baseline: women's real answers (0.8 yes) against everyone's (440 of 600).
     expect(Math.abs(women.overall!.value - Math.abs(0.8 - 440 / 600))).toBeLessThan(0.03);
+    // The demographics-only baseline: each woman answered with the real women's answers is the real women's answers.
+    expect(women.demographic!.value).toBeLessThan(0.01);
+    // Beside the noise of 200 agents: the scripted women (60 % yes) are farther from the real ones (80 %) than everyone's answers (73 %).
+    expect(women.noise).toBeGreaterThan(0.03);
+    expect(women.noise).toBeLessThan(0.12);
+    expect(women.personas).toBe('farther');
+    const groups = calibration.summary!.groups!;
+    expect(groups.rows).toBe(4);
+    expect(groups.nearer + groups.farther + groups.indistinguishable).toBe(4);
+    expect(readFileSync(join(calibration.folder!, 'report.md'), 'utf8')).toContain(`Groups: in ${groups.indistinguishable} of 4 group row(s) the distance is not distinguishable from answering every group with everyone's answers`);
 
     // No side effects: no message written; each call a research line of the ledger, no agent's charge.
     expect(readdirSync(join(root, 'agents/p000'))).not.toContain('outbox');
@@ -142,7 +152,7 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     expect(requests).toHaveLength(SIZE * 2);
     expect(existsSync(join(folder, 'panel-r1', 'calibration', 'known', 'report.md'))).toBe(true);
     const summary = found[0]!.calibration.summary!;
-    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${Math.round(summary.progress!)} % |`);
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${Math.round(summary.progress!)} % | ${summary.groups!.indistinguishable} of 4 | ${summary.groups!.overallInNoise} of 4 |`);
     expect(JSON.parse(readFileSync(join(folder, 'calibration.json'), 'utf8'))).toHaveLength(1);
 
     // The experiment run again (to finish other runs, or after a kill): a run calibrated already is not asked, or paid for, again.

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { calibrateOrg } from '../../calibrate/calibrate-org.js';
 import { showCredits } from '../../format/format.js';
-import { figure } from '../../calibrate/render-calibration.js';
+import { figure, groupsVerdict } from '../../calibrate/render-calibration.js';
 import { workingFolder } from '../../invocation.js';
 import { LemmingError } from '../../errors.js';
 import { peopleCommand } from './calibrate-people.js';
@@ -48,6 +48,7 @@ export async function calibrateCommand(root: string, reference: string, options:
   if (summary) {
     const progress = summary.progress === undefined ? '–' : `${Math.round(summary.progress)} %`;
     output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}: ${progress} of the way from random to answering as the real people do`);
+    if (summary.groups) output.out(groupsVerdict(summary.groups));
   }
   for (const row of calibration.comparisons.filter((comparison) => comparison.group === 'all')) {
     const progressOf = row.progress ? `, progress ${Math.round(row.progress.value)} % [${Math.round(row.progress.interval[0])} %, ${Math.round(row.progress.interval[1])} %]` : '';

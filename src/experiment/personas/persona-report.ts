@@ -1,11 +1,9 @@
 import type { Experiment } from '../experiment-file.js';
 import type { RunMetrics } from '../run-metrics.js';
-import { pooledMean } from '../../statistics/bootstrap.js';
-import { wilsonInterval } from '../../statistics/proportions.js';
-import { withinSlope } from '../../statistics/regression.js';
 import { seedOf } from '../../statistics/seeds.js';
 import { mean, tidy, tidyPair } from '../../statistics/summary.js';
-import { estimateOverUnits, type RepetitionUnit } from '../../statistics/unit-estimate.js';
+import type { RepetitionUnit } from '../../statistics/unit-estimate.js';
+import { adherenceEstimate, adherenceWarnings, consistencyInterval, driftEstimate, type AgentScores } from './persona-estimates.js';
 import { figure, interval, oneLine, table } from '../report-markdown.js';
 
 /** Adherence in one variant: what its agents wrote, judged against their personas, over all its runs. */
@@ -45,14 +43,8 @@ export interface VariantConsistency {
 
 /** The persona measures of a report. */
 export interface PersonaTables {
-  adherence?: { model: string; scale: number; variants: VariantAdherence[] };
+  adherence?: { model: string; scale: number; variants: VariantAdherence[]; /** Where its intervals cover less than they say (persona-estimates.ts). */ warnings: string[] };
   consistency: Array<{ question: string; indices: [number, number]; variants: VariantConsistency[] }>;
-}
-
-/** An agent's scored messages in one run, as (turn, score) points. */
-interface AgentScores {
-  agent: string;
-  points: Array<readonly [number, number]>;
 }
 
 function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number, seed: number): VariantAdherence {
@@ -70,8 +62,8 @@ function adherenceOf(variant: string, runs: readonly RunMetrics[], scale: number
   const scored = byRun.flat().flatMap((agent) => agent.points);
   const written = own.reduce((sum, run) => sum + (run.personas?.adherence?.written ?? 0), 0);
   const scoredRuns = byRun.filter((agents) => agents.length > 0);
-  const level = estimateOverUnits(scoredRuns, (agents) => pooledMean(agents.map((agent) => agent.points.map((point) => point[1]))), seedOf(`${seed}:adherence:${variant}`));
-  const drift = estimateOverUnits(scoredRuns, (agents) => withinSlope(agents.map((agent) => agent.points)), seedOf(`${seed}:drift:${variant}`));
+  const level = adherenceEstimate(scoredRuns, seedOf(`${seed}:adherence:${variant}`));
+  const drift = driftEstimate(scoredRuns, seedOf(`${seed}:drift:${variant}`));
   const turns = [...new Set(scored.map((point) => point[0]))].sort((left, right) => left - right);
   return {
     variant,
@@ -103,7 +95,10 @@ export function personaTables(experiment: Experiment, runs: readonly RunMetrics[
   const names = experiment.variants.map((variant) => variant.name);
   const tables: PersonaTables = { consistency: [] };
   const judged = runs.find((run) => run.personas?.adherence)?.personas?.adherence;
-  if (experiment.personas && judged) tables.adherence = { model: judged.model, scale: judged.scale, variants: names.map((name) => adherenceOf(name, runs, judged.scale, seed)) };
+  if (experiment.personas && judged) {
+    const variants = names.map((name) => adherenceOf(name, runs, judged.scale, seed));
+    tables.adherence = { model: judged.model, scale: judged.scale, variants, warnings: adherenceWarnings(variants) };
+  }
   const questions = new Map<string, { question: string; indices: [number, number] }>();
   for (const run of runs) for (const pair of run.personas?.consistency ?? []) questions.set(pair.indices.join(':'), { question: pair.question, indices: pair.indices });
   for (const [key, found] of [...questions].sort((left, right) => left[1].indices[0] - right[1].indices[0])) {
@@ -119,7 +114,7 @@ export function personaTables(experiment: Experiment, runs: readonly RunMetrics[
         changedWithCause: records.filter((record) => record.changed && record.consistent).length,
         changedWithoutCause: records.filter((record) => !record.consistent).length,
         share: records.length > 0 ? tidy(consistent / records.length) : null,
-        ci: records.length > 0 ? tidyPair(wilsonInterval((consistent / records.length) * agents, agents)) : null,
+        ci: records.length > 0 ? tidyPair(consistencyInterval(consistent, records.length, agents)) : null,
       };
     });
     tables.consistency.push({ ...found, variants });
@@ -153,6 +148,7 @@ export function renderPersonas(tables: PersonaTables): string[] {
       ),
       '',
     );
+    if (adherence.warnings.length > 0) lines.push(...adherence.warnings, '');
     const rows = adherence.variants.flatMap((cell) => cell.byTurn.map((turn) => [cell.variant, String(turn.turn), String(turn.n), figure(turn.mean)]));
     if (rows.length > 0) lines.push('Adherence by turn:', '', ...table(['variant', 'turn', 'messages', 'adherence'], rows), '');
   }
