@@ -154,11 +154,8 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   const scope = fresh ? undefined : marks;
   const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
   noteLeftOut(session, walked);
-  const { changes, writes, next } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
-  if (facts.kind === 'edits' && changes.length === 0) {
-    known.advance(known.head, next);
-    return undefined;
-  }
+  const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
+  if (facts.kind === 'edits' && changes.length === 0) return undefined;
   const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
@@ -172,12 +169,11 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   // The bytes are in `writes` already (a large file's object is written): the files may change from here on, the entry is of the moment they were read.
   const { mark, commit: written } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), entryMessage(summary), writes, new Date());
   session.tip = mark;
-  known.advance(known.head, next);
   session.pending = written.then(
     (commit) => {
       // The last entry given: the branch is at it now, and the next entry may check it again.
       if (session.tip === mark) {
-        known.advance(commit, next);
+        known.advance(commit);
         session.tip = undefined;
       }
       session.last = { commit, summary };
