@@ -124,8 +124,9 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
  * reads the files whose stamp moved since the last run knew them, or, without that, every file once.
  * A plain entry returns once its files are read: git writes it while the next turn runs
  * (`session.pending`), and the next plain entry is given to git behind it without waiting (its
- * parent is the mark of the one before). A kill meanwhile leaves the history behind the record,
- * which the next run records late, as after a kill before the entry began. Without a session (a
+ * parent is the mark of the one before). A kill meanwhile loses no entry: each is kept whole beside
+ * the store until git has written it (entry-spool.ts), and the next run writes those left first
+ * (recover-entries.ts). Without a session (a
  * fork's entry), it returns once the entry is written.
  */
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession, limitsOf: WorkspaceLimitsOf = workspaceLimitsOf(undefined)): Promise<EntrySummary | undefined> {
