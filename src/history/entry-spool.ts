@@ -85,6 +85,15 @@ export function spooledEntries(gitDir: string): SpooledEntry[] {
   return entries;
 }
 
+/** Whether any entry is kept (a look at one folder). */
+export function hasSpooled(gitDir: string): boolean {
+  try {
+    return readdirSync(join(gitDir, SPOOL)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Forget every entry kept (the history went another way since they were given). */
 export function dropSpooled(gitDir: string): void {
   rmSync(join(gitDir, SPOOL), { recursive: true, force: true });

@@ -13,9 +13,7 @@ import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
 import { changeLines, FastImport } from './fast-import.js';
-import { spoolEntry, unspool } from './entry-spool.js';
-import { commitMessage, headCommit } from './history-head.js';
-import { recoverSpooled } from './recover-entries.js';
+import { hasSpooled, spoolEntry, unspool } from './entry-spool.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
@@ -210,10 +208,15 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   return summary;
 }
 
-/** The entries a killed run left to git, written before this session's first look at the history (a failure is the entry's to say). */
+/**
+ * The entries a killed run left to git, written before this session's first look at the history (a
+ * failure is the entry's to say); their module loads only when one is left.
+ */
 async function recoverOnce(place: GitPlace, session: EntrySession): Promise<void> {
   if (session.recovered) return;
   session.recovered = true;
+  if (!hasSpooled(place.gitDir)) return;
+  const { recoverSpooled } = await import('./recover-entries.js');
   await recoverSpooled(place);
 }
 
@@ -278,6 +281,26 @@ async function summarise(root: string, facts: EntryFacts, changes: readonly Chan
     proposals: decidedProposals(root, changes),
     ...(facts.note ? { note: facts.note } : {}),
   };
+}
+
+/** The branch's commit, or undefined before the first entry. */
+export async function headCommit(place: GitPlace): Promise<string | undefined> {
+  const loose = join(place.gitDir, HISTORY_REF);
+  if (existsSync(loose)) {
+    const text = readFileSync(loose, 'utf8').trim();
+    if (/^[0-9a-f]{40,64}$/.test(text)) return text;
+  }
+  try {
+    return (await git({ gitDir: place.gitDir }, ['rev-parse', '-q', '--verify', `${HISTORY_REF}^{commit}`])).toString('utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A commit's message (what follows its header). */
+export async function commitMessage(place: GitPlace, commit: string): Promise<string> {
+  const text = (await git({ gitDir: place.gitDir }, ['cat-file', 'commit', commit])).toString('utf8');
+  return text.slice(text.indexOf('\n\n') + 2);
 }
 
 /** Make the bare repository the first time (its own git directory; never the org's). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dropSpooled, spooledEntries, unspool } from './entry-spool.js';
 import { FastImport } from './fast-import.js';
 import type { GitPlace } from './git.js';
-import { commitMessage, headCommit } from './history-head.js';
+import { commitMessage, headCommit } from './record-entry.js';
 import { HISTORY_REF } from './history-paths.js';
 
 /**
