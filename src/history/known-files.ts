@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, readSync } from 'node:fs';
 import { openWalkedFile } from '../org/walk-org.js';
 import type { FileChange } from './fast-import.js';
-import { inScope, type FileStamp, type WalkScope } from './recorded-files.js';
+import type { FileStamp, WalkScope } from './recorded-files.js';
 
 /**
  * A file this large or larger is not held in memory for an entry: git takes it from the file itself,
@@ -49,14 +49,21 @@ export interface Change {
  * What the history's last entry holds, file by file, with what each file looked like when it was
  * read: a file whose stamp has not moved since is not read again, and one that was read again is
  * only recorded when its bytes (its blob id, hashed here as git hashes it) or its mode changed.
- * Kept in memory by the history's writer for the entry it wrote last (`head`).
+ * Kept in memory by the history's writer for the entry it wrote last (`head`), with the names in
+ * each folder: an entry within a run looks at the files under what the watch saw change, never at
+ * each file the org holds (messages pile up: tens of thousands, of which a turn adds a few hundred).
  */
 export class KnownFiles {
+  /** The names of the files and folders known in each folder (`` the root): what lies under a path, without a look at every file. */
+  private readonly folders = new Map<string, Set<string>>();
+
   constructor(
     /** The entry these files are of. */
     public head: string,
-    private files: Map<string, KnownFile>,
-  ) {}
+    private readonly files: Map<string, KnownFile>,
+  ) {
+    for (const path of files.keys()) this.link(path);
+  }
 
   /** From the tree of an entry (`git ls-tree -r -z`), its files' stamps not known: each is read once, and recorded only if it changed. */
   static fromTree(head: string, listed: Buffer): KnownFiles {
@@ -71,39 +78,45 @@ export class KnownFiles {
   }
 
   /**
-   * The changes from the files known to the files `walked` found: what an entry records, the bytes
-   * of each file to write (or, for a file of LARGE_FILE_BYTES or more, the object `storeLarge` made of
-   * it), and the files as they will be known once it is written. A walk of a `scope` (what a watch
-   * saw change) says nothing of the files outside it: they are as known.
+   * The changes from the files known to the files `walked` found: what an entry records, and the
+   * bytes of each file to write (or, for a file of LARGE_FILE_BYTES or more, the object `storeLarge`
+   * made of it). The known files become those the entry holds (its `head` is moved by `advance`,
+   * once it has one; a caller whose entry is not written drops them). A walk of a `scope` (what a
+   * watch saw change) says nothing of the files outside it: they stay as known, unlooked at.
+   * `looked`: the known files the comparison looked at (the walked and those under the scope).
    */
   async compare(
     root: string,
     walked: ReadonlyMap<string, FileStamp>,
     scope: WalkScope | undefined,
     storeLarge: (fd: number) => Promise<string | undefined>,
-  ): Promise<{ changes: Change[]; writes: FileChange[]; next: Map<string, KnownFile> }> {
+  ): Promise<{ changes: Change[]; writes: FileChange[]; looked: number }> {
     const changes: Change[] = [];
     const writes: FileChange[] = [];
-    const next = new Map<string, KnownFile>();
     const algorithm = this.head.length === 64 ? 'sha256' : 'sha1';
+    // The files known where the walk looked and not found there are gone: looked for before the walked files are taken in.
+    const gone: string[] = [];
+    for (const path of scope ? this.under(scope.trees) : this.files.keys()) if (!walked.has(path)) gone.push(path);
+    let looked = gone.length;
     for (const [path, seen] of walked) {
+      looked += 1;
       const known = this.files.get(path);
-      if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') {
-        next.set(path, known);
-        continue;
-      }
+      if (known && known.mode === seen.mode && known.stamp === seen.stamp && seen.stamp !== 'racy') continue;
       let change: FileChange;
       let oid: string;
       if (seen.size >= LARGE_FILE_BYTES) {
         const opened = openWalkedFile(root, path, Number.MAX_SAFE_INTEGER);
         // Removed since the walk, or no longer a regular file: it is not in this entry.
-        if ('code' in opened) continue;
+        if ('code' in opened) {
+          if (known) gone.push(path);
+          continue;
+        }
         let stored: string | undefined;
         try {
           // Larger than the walk found (being written, or swapped for another): git would read all of it,
           // past the workspace's bounds. Kept as known this time; the next entry reads it again.
           if (opened.bytes > seen.size) {
-            if (known) next.set(path, { ...known, stamp: 'racy' });
+            if (known) this.files.set(path, { ...known, stamp: 'racy' });
             continue;
           }
           // git reads it, a piece at a time, into an object of its own: the entry holds its name, not its bytes.
@@ -111,38 +124,87 @@ export class KnownFiles {
         } finally {
           closeSync(opened.fd);
         }
-        if (stored === undefined) continue;
+        if (stored === undefined) {
+          if (known) gone.push(path);
+          continue;
+        }
         oid = stored;
         change = { path, mode: seen.mode, oid };
       } else {
         const data = readRecorded(root, path, seen.size);
-        if (data === undefined) continue;
+        if (data === undefined) {
+          if (known) gone.push(path);
+          continue;
+        }
         oid = createHash(algorithm).update(`blob ${data.length}\0`).update(data).digest('hex');
         change = { path, mode: seen.mode, data };
       }
-      next.set(path, { mode: seen.mode, stamp: seen.stamp, oid });
+      this.set(path, { mode: seen.mode, stamp: seen.stamp, oid });
       if (known && known.oid === oid && known.mode === seen.mode) continue;
       changes.push({ status: known ? 'M' : 'A', path });
       writes.push(change);
     }
-    for (const [path, known] of this.files) {
-      if (next.has(path)) continue;
-      if (scope && !inScope(path, scope)) {
-        next.set(path, known);
-        continue;
-      }
+    for (const path of gone) {
+      if (!this.files.has(path)) continue;
+      this.remove(path);
       changes.push({ status: 'D', path });
       writes.push({ path, removed: true });
     }
     // In git's order (by path), as a diff of the entry lists them.
     changes.sort((left, right) => (left.path < right.path ? -1 : left.path > right.path ? 1 : 0));
-    return { changes, writes, next };
+    return { changes, writes, looked };
   }
 
-  /** The entry was written: these are its files. */
-  advance(head: string, files: Map<string, KnownFile>): void {
+  /** The entry was written (or given to git, which will write it): the known files are its. */
+  advance(head: string): void {
     this.head = head;
-    this.files = files;
+  }
+
+  /** The known files at each of `trees` or under it, each once (trees may lie in one another). */
+  private *under(trees: Iterable<string>): Generator<string> {
+    const met = new Set<string>();
+    const stack = [...trees];
+    for (let path = stack.pop(); path !== undefined; path = stack.pop()) {
+      if (met.has(path)) continue;
+      met.add(path);
+      if (this.files.has(path)) yield path;
+      for (const name of this.folders.get(path) ?? []) stack.push(`${path}/${name}`);
+    }
+  }
+
+  private set(path: string, file: KnownFile): void {
+    if (!this.files.has(path)) this.link(path);
+    this.files.set(path, file);
+  }
+
+  /** Name `path` in its folder, and each folder on its way in the one above, as far as one is named already. */
+  private link(path: string): void {
+    for (let child = path; child !== ''; ) {
+      const slash = child.lastIndexOf('/');
+      const folder = slash < 0 ? '' : child.slice(0, slash);
+      const names = this.folders.get(folder);
+      if (names) {
+        names.add(child.slice(slash + 1));
+        return;
+      }
+      this.folders.set(folder, new Set([child.slice(slash + 1)]));
+      child = folder;
+    }
+  }
+
+  /** Forget a file, and each folder on its way that is left empty (a name that is also a known file, or a folder still holding one, stays). */
+  private remove(path: string): void {
+    this.files.delete(path);
+    for (let child = path; child !== ''; ) {
+      if (this.files.has(child) || this.folders.has(child)) return;
+      const slash = child.lastIndexOf('/');
+      const folder = slash < 0 ? '' : child.slice(0, slash);
+      const names = this.folders.get(folder);
+      names?.delete(child.slice(slash + 1));
+      if (names === undefined || names.size > 0) return;
+      this.folders.delete(folder);
+      child = folder;
+    }
   }
 
   /** As a file keeps them between runs (see readKnownFiles). */

@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
-import { FastImport } from './fast-import.js';
+import { changeLines, FastImport } from './fast-import.js';
+import { hasSpooled, spoolEntry, unspool } from './entry-spool.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
 import { walkRecordedFiles, type RecordedWalk } from './recorded-files.js';
@@ -58,12 +59,14 @@ export interface EntryFacts {
 /** The last entry of the history, or undefined when it has none; the session's own, when the branch is still at it. */
 export async function lastEntry(root: string, session?: EntrySession): Promise<{ commit: string; summary: EntrySummary } | undefined> {
   const place = historyPlace(root);
-  if (session) await writtenSoFar(session);
+  if (session) {
+    await writtenSoFar(session);
+    await recoverOnce(place, session);
+  }
   const commit = await headCommit(place);
   if (!commit) return undefined;
   if (session?.last?.commit === commit) return session.last;
-  const message = (await git(place, ['cat-file', 'commit', commit])).toString('utf8');
-  const summary = parseEntryMessage(message.slice(message.indexOf('\n\n') + 2));
+  const summary = parseEntryMessage(await commitMessage(place, commit));
   return summary ? { commit, summary } : undefined;
 }
 
@@ -85,6 +88,10 @@ export interface EntrySession {
   pending?: Promise<void>;
   /** fast-import's mark of the last entry it was given (`:N`), the parent of the next: undefined when the branch is the parent. */
   tip?: string;
+  /** The message of the entry given to git last (`tip`), kept with the next as its parent's (entry-spool.ts). */
+  givenMessage?: string;
+  /** Whether the entries a killed run left to git were looked for (recover-entries.ts): once, before this session's first entry. */
+  recovered?: boolean;
   /** Why the last pending entry was not written, until the writer says so. */
   problem?: string;
   /** What changed since the last entry, seen by inotify (recorded-watch.ts): an entry walks only there. */
@@ -115,8 +122,9 @@ export async function writtenSoFar(session: EntrySession): Promise<void> {
  * reads the files whose stamp moved since the last run knew them, or, without that, every file once.
  * A plain entry returns once its files are read: git writes it while the next turn runs
  * (`session.pending`), and the next plain entry is given to git behind it without waiting (its
- * parent is the mark of the one before). A kill meanwhile leaves the history behind the record,
- * which the next run records late, as after a kill before the entry began. Without a session (a
+ * parent is the mark of the one before). A kill meanwhile loses no entry: each is kept whole beside
+ * the store until git has written it (entry-spool.ts), and the next run writes those left first
+ * (recover-entries.ts). Without a session (a
  * fork's entry), it returns once the entry is written.
  */
 export async function recordEntry(root: string, facts: EntryFacts, session?: EntrySession, limitsOf: WorkspaceLimitsOf = workspaceLimitsOf(undefined)): Promise<EntrySummary | undefined> {
@@ -146,6 +154,7 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
 async function recordChanges(root: string, facts: EntryFacts, session: EntrySession, limitsOf: WorkspaceLimitsOf): Promise<EntrySummary | undefined> {
   const place = historyPlace(root);
   await ensureStore(place);
+  await recoverOnce(place, session);
   const fresh = await knownFiles(place, session, facts);
   const known = session.known as KnownFiles;
   // Where something changed since the last entry, when the watch saw it all; else the whole org (watched again as it goes).
@@ -154,11 +163,8 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   const scope = fresh ? undefined : marks;
   const walked = walkRecordedFiles(root, limitsOf, Date.now(), { ...(scope ? { scope } : {}), ...(session.watch ? { beforeFolder: session.watch.beforeFolder } : {}) });
   noteLeftOut(session, walked);
-  const { changes, writes, next } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
-  if (facts.kind === 'edits' && changes.length === 0) {
-    known.advance(known.head, next);
-    return undefined;
-  }
+  const { changes, writes } = await known.compare(root, walked.files, scope, (fd) => storeLarge(place, fd));
+  if (facts.kind === 'edits' && changes.length === 0) return undefined;
   const summary = await summarise(root, facts, changes);
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
@@ -170,20 +176,28 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   }
   const importer = session.importer;
   // The bytes are in `writes` already (a large file's object is written): the files may change from here on, the entry is of the moment they were read.
-  const { mark, commit: written } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), entryMessage(summary), writes, new Date());
+  const message = entryMessage(summary);
+  const when = new Date();
+  const lines = changeLines(writes);
+  // Kept whole before git is given it: killed before git has written it, the next run writes it from here (recover-entries.ts).
+  const parent = session.tip !== undefined && session.givenMessage !== undefined ? { message: session.givenMessage } : known.head === '' ? undefined : { commit: known.head };
+  const spooled = spoolEntry(place.gitDir, { message, when: when.getTime(), ...(parent ? { parent } : {}) }, lines);
+  const { mark, commit: written } = importer.commit(session.tip ?? (known.head === '' ? undefined : known.head), message, lines, when);
   session.tip = mark;
-  known.advance(known.head, next);
+  session.givenMessage = message;
   session.pending = written.then(
     (commit) => {
+      unspool(spooled);
       // The last entry given: the branch is at it now, and the next entry may check it again.
       if (session.tip === mark) {
-        known.advance(commit, next);
+        known.advance(commit);
         session.tip = undefined;
       }
       session.last = { commit, summary };
     },
     (error: unknown) => {
       // The branch did not move: the next entry reads the files against the branch as git has it, and holds this one's changes too.
+      unspool(spooled);
       importer.close();
       if (session.importer === importer) session.importer = undefined;
       session.known = undefined;
@@ -192,6 +206,18 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
     },
   );
   return summary;
+}
+
+/**
+ * The entries a killed run left to git, written before this session's first look at the history (a
+ * failure is the entry's to say); their module loads only when one is left.
+ */
+async function recoverOnce(place: GitPlace, session: EntrySession): Promise<void> {
+  if (session.recovered) return;
+  session.recovered = true;
+  if (!hasSpooled(place.gitDir)) return;
+  const { recoverSpooled } = await import('./recover-entries.js');
+  await recoverSpooled(place);
 }
 
 /**
@@ -269,6 +295,12 @@ export async function headCommit(place: GitPlace): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A commit's message (what follows its header). */
+export async function commitMessage(place: GitPlace, commit: string): Promise<string> {
+  const text = (await git({ gitDir: place.gitDir }, ['cat-file', 'commit', commit])).toString('utf8');
+  return text.slice(text.indexOf('\n\n') + 2);
 }
 
 /** Make the bare repository the first time (its own git directory; never the org's). */

@@ -19,11 +19,6 @@ export interface WalkScope {
   trees: ReadonlySet<string>;
 }
 
-/** Whether a recorded file's path is one a walk of `scope` looks at: a file it does not find there is gone. Pure. */
-export function inScope(path: string, scope: WalkScope): boolean {
-  return coveredByTree(path, scope.trees);
-}
-
 /** What a walk of the recorded files found: each file's stamp, and what it left out (walk-org.ts). */
 export interface RecordedWalk {
   files: Map<string, FileStamp>;

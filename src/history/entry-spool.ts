@@ -1,0 +1,117 @@
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Entries handed to `git fast-import` and not yet written by it, each kept whole beside the store
+ * until git says it wrote it. An entry is read when its turn commits and written by git while the
+ * next turn runs: a run killed meanwhile (or a git killed with it) would lose it, and the files it
+ * was read from have moved on by then. The next run writes what is kept here first, as it was read
+ * (recover-entries.ts), so a kill loses no entry git was given.
+ */
+const SPOOL = 'lemming-pending';
+
+/** What an entry kept here needs besides its changes (fast-import's `M` and `D` lines, kept as given). */
+export interface SpooledHeader {
+  /** The commit message. */
+  message: string;
+  /** When it was recorded (ms since the epoch): the commit's time. */
+  when: number;
+  /** Its parent when it was given: a commit's id, or the message of the entry given just before it (then still under way); absent for the history's first. */
+  parent?: { commit: string } | { message: string };
+}
+
+/** An entry kept here, in the order they were given. */
+export interface SpooledEntry {
+  path: string;
+  header: SpooledHeader;
+  changes: Buffer;
+}
+
+let given = 0;
+
+/**
+ * Keep an entry before git is given it: one file, written whole (a temporary, then renamed), so a
+ * kill leaves it or not, never half. Returns its path, for `unspool` once git has written it.
+ */
+export function spoolEntry(gitDir: string, header: SpooledHeader, changes: readonly Buffer[]): string {
+  const folder = join(gitDir, SPOOL);
+  mkdirSync(folder, { recursive: true });
+  given += 1;
+  // By time, then by the order within this process: a later run's entries sort after a dead one's.
+  const name = `${String(Date.now()).padStart(15, '0')}-${String(process.pid).padStart(8, '0')}-${String(given).padStart(9, '0')}.entry`;
+  const path = join(folder, name);
+  const temporary = `${path}.tmp`;
+  const fd = openSync(temporary, 'w');
+  try {
+    writeAllv(fd, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), ...changes]);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temporary, path);
+  return path;
+}
+
+/** git wrote the entry: it need not be kept. */
+export function unspool(path: string): void {
+  rmSync(path, { force: true });
+}
+
+/** The entries kept, oldest first (a temporary a kill left is removed); one that cannot be read is dropped. */
+export function spooledEntries(gitDir: string): SpooledEntry[] {
+  const folder = join(gitDir, SPOOL);
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+  const entries: SpooledEntry[] = [];
+  for (const name of names) {
+    const path = join(folder, name);
+    if (!name.endsWith('.entry')) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    const bytes = readFileSync(path);
+    const end = bytes.indexOf(10);
+    try {
+      const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as SpooledHeader;
+      if (typeof header.message !== 'string' || typeof header.when !== 'number') throw new Error('not an entry');
+      entries.push({ path, header, changes: bytes.subarray(end + 1) });
+    } catch {
+      rmSync(path, { force: true });
+    }
+  }
+  return entries;
+}
+
+/** Whether any entry is kept (a look at one folder). */
+export function hasSpooled(gitDir: string): boolean {
+  try {
+    return readdirSync(join(gitDir, SPOOL)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Forget every entry kept (the history went another way since they were given). */
+export function dropSpooled(gitDir: string): void {
+  rmSync(join(gitDir, SPOOL), { recursive: true, force: true });
+}
+
+/** Write every byte of `parts` at the file's end (a write may take fewer than given). */
+function writeAllv(fd: number, parts: Buffer[]): void {
+  let rest = parts.filter((part) => part.length > 0);
+  while (rest.length > 0) {
+    let written = writevSync(fd, rest);
+    const left: Buffer[] = [];
+    for (const part of rest) {
+      if (written >= part.length) written -= part.length;
+      else {
+        left.push(written > 0 ? part.subarray(written) : part);
+        written = 0;
+      }
+    }
+    rest = left;
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { KnownFiles } from '../../src/history/known-files.js';
+import type { FileStamp } from '../../src/history/recorded-files.js';
+import { tempDir, write } from '../helpers/temp-org.js';
+
+/*
+ * What the history's writer compares for an entry within a run: the files a watch saw change, not
+ * every file the last entry holds. An org's messages pile up (200 agents sending each turn: 20,000
+ * files after 100 turns), and a turn changes a few hundred; the work is counted, not timed.
+ */
+
+const AGENTS = 2_000;
+const stamp = (size: number, tag: string): FileStamp => ({ mode: '100644', stamp: `${size}:${tag}`, size });
+
+/** The last entry's files: five messages in each of AGENTS outboxes, and a log each. */
+function knownOrg(): KnownFiles {
+  const rows: string[] = [];
+  for (let agent = 0; agent < AGENTS; agent += 1) {
+    for (let message = 0; message < 5; message += 1) rows.push(JSON.stringify([`agents/a${agent}/outbox/${message}.md`, '100644', '0'.repeat(40), '1:old']));
+    rows.push(JSON.stringify([`agents/a${agent}/logs/activity.jsonl`, '100644', '0'.repeat(40), '1:old']));
+  }
+  const known = KnownFiles.fromText(`{"format":1,"head":"${'1'.repeat(40)}","files":[\n${rows.join(',\n')}\n]}\n`);
+  if (!known) throw new Error('the known files did not parse');
+  return known;
+}
+
+describe("an entry's comparison within a run", () => {
+  test('looks at the files in what the watch saw, not at every file the last entry holds', async () => {
+    const root = tempDir();
+    write(root, 'agents/a1/outbox/5.md', 'a new message\n');
+    write(root, 'agents/a1/logs/activity.jsonl', '{"grown":true}\n');
+    const known = knownOrg();
+    // The watch saw a new message and a log grow in a1's folders, and a2's outbox (emptied by hand).
+    const scope = { trees: new Set(['agents/a1/outbox/5.md', 'agents/a1/logs/activity.jsonl', 'agents/a2/outbox']) };
+    const walked = new Map([
+      ['agents/a1/outbox/5.md', stamp(14, 'new')],
+      ['agents/a1/logs/activity.jsonl', stamp(15, 'new')],
+    ]);
+    const { changes, looked } = await known.compare(root, walked, scope, () => Promise.resolve(undefined));
+    expect(changes).toEqual([
+      { status: 'M', path: 'agents/a1/logs/activity.jsonl' },
+      { status: 'A', path: 'agents/a1/outbox/5.md' },
+      ...[0, 1, 2, 3, 4].map((message) => ({ status: 'D', path: `agents/a2/outbox/${message}.md` })),
+    ]);
+    // The two files walked and the five gone from a2's outbox, of the 12,000 the entry holds.
+    expect(looked).toBeLessThanOrEqual(10);
+  });
+});

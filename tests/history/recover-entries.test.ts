@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { spoolEntry } from '../../src/history/entry-spool.js';
+import { changeLines } from '../../src/history/fast-import.js';
+import { recoverSpooled } from '../../src/history/recover-entries.js';
+import { tempDir } from '../helpers/temp-org.js';
+
+/*
+ * The entries a killed run had given git and git had not written, as the next run finds them beside
+ * the store (entry-spool.ts): written in order, each once, and none on a branch that went another way.
+ */
+
+const git = (gitDir: string, args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+
+function store(): string {
+  const gitDir = join(tempDir(), 'history.git');
+  git(gitDir, ['init', '--quiet', '--bare', '--initial-branch=main']);
+  return gitDir;
+}
+
+const file = (path: string, text: string) => changeLines([{ path, mode: '100644', data: Buffer.from(text) }]);
+const left = (gitDir: string) => (existsSync(join(gitDir, 'lemming-pending')) ? readdirSync(join(gitDir, 'lemming-pending')) : []);
+
+describe('entries a killed run left to git', () => {
+  test('are written in the order given, each as it was kept, and once', async () => {
+    const gitDir = store();
+    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('agents/a/outbox/1.md', 'first\n'));
+    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { message: 'turn 0\n' } }, file('agents/a/outbox/2.md', 'second\n'));
+    expect(await recoverSpooled({ gitDir })).toBe(2);
+    expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 1\nturn 0');
+    expect(git(gitDir, ['ls-tree', '-r', '--name-only', 'main'])).toBe('agents/a/outbox/1.md\nagents/a/outbox/2.md');
+    expect(git(gitDir, ['show', 'main:agents/a/outbox/2.md'])).toBe('second');
+    expect(left(gitDir)).toEqual([]);
+    expect(await recoverSpooled({ gitDir })).toBe(0);
+    git(gitDir, ['fsck', '--no-dangling']);
+  });
+
+  test('one git wrote before the kill (the branch is at it) is not written twice, and the entries after it are', async () => {
+    const gitDir = store();
+    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    await recoverSpooled({ gitDir });
+    const first = git(gitDir, ['rev-parse', 'main']);
+    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
+    await recoverSpooled({ gitDir });
+    // Kept again, as a kill after git wrote turn 1 and before it answered leaves it, with turn 2 given behind it.
+    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
+    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
+    expect(await recoverSpooled({ gitDir })).toBe(1);
+    expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 2\nturn 1\nturn 0');
+    expect(left(gitDir)).toEqual([]);
+  });
+
+  test('an entry whose parent is not the branch\'s last entry (the history went another way) is dropped, with those after it', async () => {
+    const gitDir = store();
+    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    await recoverSpooled({ gitDir });
+    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { commit: '0'.repeat(40) } }, file('b.md', 'b\n'));
+    spoolEntry(gitDir, { message: 'turn 3\n', when: 1_700_000_003_000, parent: { message: 'turn 2\n' } }, file('c.md', 'c\n'));
+    expect(await recoverSpooled({ gitDir })).toBe(0);
+    expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 0');
+    expect(left(gitDir)).toEqual([]);
+  });
+});
