@@ -19,7 +19,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'turn-started':
       return `${turn}${event.recovering ? 'finishing an interrupted turn; ' : ''}${event.agents.length} agent(s) at work${event.agents.length > 0 ? `: ${event.agents.join(', ')}` : ''}`;
     case 'agent-called':
-      return `${turn}${event.agent} thinking (${event.model}, ${event.reason === 'mail' ? `${event.inbox} message(s)` : 'scheduled'}${event.deferred > 0 ? `, ${event.deferred} waiting` : ''})`;
+      return `${turn}${event.agent} thinking (${event.model}, ${event.reason === 'mail' ? `${event.inbox} message(s)` : event.reason === 'meeting' ? 'meeting' : 'scheduled'}${event.deferred > 0 ? `, ${event.deferred} waiting` : ''})`;
     case 'agent-skipped':
       if (event.reason === 'breaker') return `${turn}${event.agent} held by a circuit breaker: ${event.breaker ?? 'engine.breakers'}`;
       if (event.reason === 'budget') return `${turn}${event.agent} held: ${event.budget ?? 'the org'} has reached its budget (org.yaml budget:); its mail waits`;

@@ -1,4 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import type { CallReason } from '../engine/events.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
@@ -23,7 +24,7 @@ export interface PlannedCallEstimate {
   /** The registry key of the agent's first model, and its provider. */
   model: string;
   provider: string;
-  reason: 'mail' | 'schedule';
+  reason: CallReason;
   /** Messages its prompt shows. */
   inbox: number;
   /** The first prompt as the engine builds it, in lemming's estimated tokens. */

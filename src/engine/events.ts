@@ -40,6 +40,9 @@ export interface LoopSeen {
   messages: Array<{ id: string; file: string; quote: string }>;
 }
 
+/** Why an agent is called in a turn: mail waits for it, its schedule wakes it, or it attends a meeting (org/meetings/). */
+export type CallReason = 'mail' | 'schedule' | 'meeting';
+
 /**
  * Everything the engine does, as a stream of tagged events. The terminal UI, the
  * plain and JSON output and the tests all read this same stream.
@@ -52,7 +55,7 @@ export type EngineEvent =
   | { type: 'org-invalid'; turn: number; problems: Problem[] }
   | { type: 'warning'; turn: number; file?: string; message: string }
   | { type: 'turn-started'; turn: number; agents: string[]; recovering: boolean }
-  | { type: 'agent-called'; turn: number; agent: string; model: string; reason: 'mail' | 'schedule'; inbox: number; deferred: number }
+  | { type: 'agent-called'; turn: number; agent: string; model: string; reason: CallReason; inbox: number; deferred: number }
   | { type: 'agent-skipped'; turn: number; agent: string; reason: SkipReason; balance: number; needed?: number; /** Why a circuit breaker holds it (reason `breaker`). */ breaker?: string; /** The ceiling that holds it (reason `budget`): `the org` or `planner's department`. */ budget?: string }
   /** An org.yaml `budget:` ceiling passed one of its warning shares; at share 1 it is reached and no new model call starts under it. */
   | { type: 'budget-warning'; turn: number; /** The department's lead; absent: the whole org. */ department?: string; share: number; spent: number; ceiling: number }

@@ -26,6 +26,11 @@ export function budgetHeld(org: Org, totals: Readonly<Record<string, AgentTotals
   return org.budget && loaded ? loaded.budgetHeldForNextTurn(org, totals) : () => false;
 }
 
+/** budgetHolder once the ceilings' code is loaded (the plan loads it for an org with `budget:`); nobody before. */
+export function budgetHolding(org: Org, totals: Readonly<Record<string, AgentTotals>>): (agent: string) => string | undefined {
+  return org.budget && loaded ? loaded.budgetHolder(org, totals) : () => undefined;
+}
+
 /** budgetUntold once the ceilings' code is loaded; false before. */
 export function budgetToTell(org: Org, totals: Readonly<Record<string, AgentTotals>>): boolean {
   return org.budget !== undefined && loaded !== undefined && loaded.budgetUntold(org, totals);

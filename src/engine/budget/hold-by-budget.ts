@@ -56,8 +56,20 @@ export function budgetUntold(org: Org, totals: Readonly<Record<string, AgentTota
  * such mail left ends idle (and a raised ceiling, read with the org, makes it work again). Off: nobody.
  */
 export function budgetHeldForNextTurn(org: Org, totals: Readonly<Record<string, AgentTotals>>): (agent: string) => boolean {
-  if (!org.budget) return () => false;
+  const holder = budgetHolder(org, totals);
+  return (agent) => holder(agent) !== undefined;
+}
+
+/**
+ * The ceiling at 100 % that holds an agent, by name (`the org`, `planner's department`), by the rule
+ * the plan holds calls by; undefined: none does. A meeting asks it before each speech (turn/hold-meetings.ts).
+ */
+export function budgetHolder(org: Org, totals: Readonly<Record<string, AgentTotals>>): (agent: string) => string | undefined {
+  if (!org.budget) return () => undefined;
   const stopped = ceilingSpending(org.budget, org.agents, totals).filter((spending) => reached(spending.spent, spending.ceiling, 1));
-  if (stopped.length === 0) return () => false;
-  return (agent) => stopped.some((spending) => holds(spending, agent));
+  if (stopped.length === 0) return () => undefined;
+  return (agent) => {
+    const ceiling = stopped.find((spending) => holds(spending, agent));
+    return ceiling ? ceilingName(ceiling) : undefined;
+  };
 }

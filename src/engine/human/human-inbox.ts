@@ -2,11 +2,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
-import { isAddressedTo, parseMessageFileName, type Message } from '../../mailbox/message.js';
+import { isAddressedTo, parseMessageFileName, recipientsOf, type Message } from '../../mailbox/message.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import { listsWithMember } from '../../org/lists/mailing-list.js';
-import { recipientProblem } from '../../org/lists/recipients.js';
+import { recipientProblem, refusedNames } from '../../org/lists/recipients.js';
 import { checkEdge } from '../../org/permissions.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
@@ -61,6 +61,9 @@ export function readHumanInbox(root: string, org: Org, seat = HUMAN): HumanInbox
       const byName = direct && isAddressedTo(result.message, seat);
       const list = byName ? undefined : via.find((each) => isAddressedTo(result.message, each));
       if (!byName && list === undefined) continue;
+      // A message to several reaches all its names or none, by the engine's rule: one the chart refuses a name of is delivered to nobody.
+      const names = recipientsOf(result.message);
+      if (names.length > 1 && refusedNames(org, sender, names).length > 0) continue;
       messages.push({ ...result.message, file: `${outboxPath(sender)}/${name}`, unread: !read.has(result.message.id), ...(list === undefined ? {} : { via: list }) });
     }
   }

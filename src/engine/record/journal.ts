@@ -4,7 +4,7 @@ import { classified, storageFailure } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import type { ProviderResponse } from '../../providers/provider.js';
-import type { EngineEvent } from '../events.js';
+import type { CallReason, EngineEvent } from '../events.js';
 import type { LoopRecord, StepSummary } from '../turn/step-loop.js';
 import type { DeadEnd } from '../turn/dead-ends.js';
 import type { FailureStreak } from '../turn/failing-agents.js';
@@ -23,7 +23,7 @@ import { forgetAtNextCommand } from '../../invocation.js';
 export interface PlannedCall {
   agent: string;
   modelKey: string;
-  reason: 'mail' | 'schedule';
+  reason: CallReason;
   /** Ids of the pending mail the agent will be shown. */
   shown: string[];
   deferred: number;

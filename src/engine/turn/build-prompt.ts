@@ -1,4 +1,5 @@
 import { PRIORITY_RANK, type Priority } from '../../mailbox/message.js';
+import type { CallReason } from '../events.js';
 import { PROMPT_LABELS, renderMemoryMarkup, renderMessageMarkup, renderRecalledMarkup, type AnsweredStart, type RecalledMarkup } from '../../mailbox/prompt-markup.js';
 import type { Agent, Org } from '../../org/org.js';
 import { directReports, reachableFrom, reachesEveryone } from '../../org/permissions.js';
@@ -37,7 +38,7 @@ export interface PromptInput {
   inbox: InboxEntry[];
   memory: ReadonlyMap<string, string>;
   /** Why the agent is called: it has mail, or its schedule woke it (possibly with an empty inbox). */
-  reason: 'mail' | 'schedule';
+  reason: CallReason;
   /** Instead of the turn's opening line (a survey's: the mail shown is already read). */
   header?: string;
   /** Instead of the closing line that asks the agent to act through its tools (a survey's question). */

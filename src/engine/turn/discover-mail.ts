@@ -11,7 +11,7 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
-import { readersOf, recipientProblem } from '../../org/lists/recipients.js';
+import { readersOf, refusedNames } from '../../org/lists/recipients.js';
 import { StatAhead } from '../../storage/look-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -116,10 +116,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       for (const note of notes) result.events.push({ type: 'warning', turn, file, message: note });
       // All its names or none, as a model's send (interpret-response.ts): one file is one delivery.
       const everyone = recipientsOf(message);
-      const refused = everyone.flatMap((name) => {
-        const reason = recipientProblem(org, sender, name);
-        return reason === undefined ? [] : [{ name, reason: everyone.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
-      });
+      const refused = refusedNames(org, sender, everyone);
       if (refused.length > 0) {
         for (const { name: to, reason } of refused) {
           const refusal = { to: to.slice(0, 64), reason, ...(message.subject ? { subject: message.subject } : {}), file };

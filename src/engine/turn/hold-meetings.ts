@@ -5,7 +5,9 @@ import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.j
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { EngineEvent } from '../events.js';
+import { budgetHolding } from '../budget/budget-entry.js';
 import { costOf, estimateCallCost } from '../money/charge.js';
+import type { AgentTotals } from '../money/ledger.js';
 import { crashPoint } from '../record/crash-points.js';
 import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import type { TokenRatios } from '../record/token-ratios.js';
@@ -33,6 +35,8 @@ export interface MeetingTurn {
   context: AgentCall['context'];
   /** An agent's balance as the turn began. */
   creditsLeft(agent: string): number;
+  /** The ledger's totals the turn was planned from: with the speeches made so far, what org.yaml `budget:` is checked against before each speech. */
+  totals: Readonly<Record<string, AgentTotals>>;
   tell(event: EngineEvent): void;
 }
 
@@ -56,6 +60,8 @@ interface Part {
 export class MeetingRun {
   private held: Promise<Map<string, CallResult>> | undefined;
   private readonly seats = new Map<string, PlannedMeeting>();
+  /** Credits each speaker's answers of this turn have cost so far, not yet in the ledger. */
+  private readonly spoken = new Map<string, number>();
 
   constructor(private readonly input: MeetingTurn) {
     for (const meeting of input.meetings) for (const agent of speakersOf(meeting)) this.seats.set(agent, meeting);
@@ -106,6 +112,8 @@ export class MeetingRun {
           part.receivedAt = record.receivedAt ?? part.receivedAt;
         }
         if (record.unusable) part.unusable.push(...record.unusable);
+        const cost = [...(record.response ? [record.response] : []), ...(record.unusable ?? [])].reduce((sum, answer) => sum + costOf(answer, this.input.org.models).credits, 0);
+        this.spoken.set(agent, (this.spoken.get(agent) ?? 0) + cost);
         if (record.speech.failed !== undefined) part.failed = record.speech.failed;
       }
     }
@@ -113,6 +121,10 @@ export class MeetingRun {
     writeFileAtomic(`${this.input.root}/${file}`, renderTranscript(meeting, turn, speeches));
     this.input.tell({ type: 'meeting-held', turn, meeting: meeting.name, speakers: speakers.length, rounds: meeting.rounds, absent: meeting.absent.length, file });
     return parts;
+  }
+
+  private totalsSoFar(): Record<string, AgentTotals> {
+    return withSpoken(this.input.totals, this.spoken);
   }
 
   /** One speech: the attendee asked with the meeting so far, or skipped when its credits left would not cover the call. Undefined: stopped. */
@@ -131,6 +143,10 @@ export class MeetingRun {
     const entry = org.models[prepared.modelKey];
     const needed = entry ? estimateCallCost(prepared.prompt.request, entry, ratios.scale(prepared.modelKey)) : 0;
     const speech: Speech = { round, agent };
+    // A ceiling is checked before each speech as the plan checks it before each call (engine/budget): a
+    // meeting passes it by at most the one speech that reached it, not by attendees × rounds.
+    const ceiling = budgetHolding(org, this.totalsSoFar())(agent);
+    if (ceiling !== undefined) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `${ceiling} has reached its budget (org.yaml budget:)` } };
     if (needed > left) return { type: 'meeting-speech', turn, meeting: meeting.name, speech: { ...speech, skipped: `its ${left.toFixed(6)} credits left do not cover another call (about ${needed.toFixed(6)})` } };
     const journaled = this.input.journaled.flatMap((each) => (each.type === 'meeting-loop' && each.turn === turn && each.meeting === meeting.name && each.round === round && each.agent === agent ? [each.record] : []));
     const { embedded: _embedded, ...withoutEmbedding } = call;
@@ -163,6 +179,16 @@ export class MeetingRun {
       steps: called.steps,
     };
   }
+}
+
+/** The ledger's totals with what the speeches of the turn have cost so far. */
+function withSpoken(totals: Readonly<Record<string, AgentTotals>>, spoken: ReadonlyMap<string, number>): Record<string, AgentTotals> {
+  const sum: Record<string, AgentTotals> = Object.assign(Object.create(null) as Record<string, AgentTotals>, totals);
+  for (const [agent, credits] of spoken) {
+    const before = totals[agent] ?? { spent: 0, toppedUp: 0, inputTokens: 0, outputTokens: 0, calls: 0 };
+    sum[agent] = { ...before, spent: before.spent + credits };
+  }
+  return sum;
 }
 
 /**

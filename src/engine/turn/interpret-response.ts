@@ -1,7 +1,7 @@
 import { MAX_RECIPIENTS, PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, idProblem, MAX_NAME_CHARS, quoteName } from '../../mailbox/message-text.js';
 import type { Agent, Org } from '../../org/org.js';
-import { recipientProblem } from '../../org/lists/recipients.js';
+import { refusedNames } from '../../org/lists/recipients.js';
 import type { ProviderResponse } from '../../providers/provider.js';
 import { isResultTool } from '../../tools/builtin-definitions.js';
 import { resolveMcpName } from '../../tools/mcp/mcp-servers.js';
@@ -114,12 +114,8 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
     const refuse = (name: string, reason: string): void => {
       result.refusals.push({ to: name.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
     };
-    // A message reaches all its names or none: its one file is one delivery, and a copy the chart
-    // refuses must not be readable by id from it (readable-mail.ts). Each refused name is told.
-    const refused = everyone.flatMap((name) => {
-      const reason = recipientProblem(org, agent.name, name);
-      return reason === undefined ? [] : [{ name, reason: everyone.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
-    });
+    // A message reaches all its names or none (org/lists/recipients.ts). Each refused name is told.
+    const refused = refusedNames(org, agent.name, everyone);
     if (refused.length > 0) {
       for (const { name, reason } of refused) refuse(name, reason);
       continue;

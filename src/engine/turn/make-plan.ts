@@ -17,6 +17,7 @@ import type { FailingAgents } from './failing-agents.js';
 import { planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, readMail, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { embedForPlan } from './embed-query.js';
+import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { Embedder } from '../../providers/openai/openai-embedder.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
@@ -100,19 +101,37 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     if (handBack) await handBack;
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
     const read = readMail(root, org, call.agent, call.mail, turn);
-    const embedding = input.memory && org.agents.get(call.agent)?.memory?.embeddings ? await embedForPlan(root, org, call.agent, turn, read, input.memory, input.embedderFor) : {};
-    if (embedding.warning) events.push(embedding.warning);
-    const preparedCall = prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, ...(input.memory ? { memory: input.memory } : {}), ...(embedding.recall ? { embedded: embedding.recall } : {}) });
-    events.push(...preparedCall.warnings);
     const agent = org.agents.get(call.agent);
-    const entry = org.models[preparedCall.modelKey];
     const balance = balanceOf(agent?.credits ?? 0, ledger.totals[call.agent]);
+    const prepare = (embedded?: EmbeddedRecall): PreparedCall => prepareCall(root, org, call.agent, call.reason, call.mail, turn, { ratios, read, ...(input.memory ? { memory: input.memory } : {}), ...(embedded ? { embedded } : {}) });
     // The prompt as estimated plus the answer at its cap: a call the agent may not be able to pay for is not made.
-    const needed = entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
-    if (needed > balance) {
+    const neededFor = (preparedCall: PreparedCall): number => {
+      const entry = org.models[preparedCall.modelKey];
+      return entry ? estimateCallCost(preparedCall.prompt.request, entry, ratios.scale(preparedCall.modelKey)) : 0;
+    };
+    const skip = (needed: number): void => {
       events.push({ type: 'agent-skipped', turn, agent: call.agent, reason: 'insufficient-credits', balance, needed });
       if (!state.outOfCredits.includes(call.agent)) tellManager(decided, org, call.agent, turn, balance, needed);
       outOfCredits.add(call.agent);
+    };
+    const embeds = input.memory !== undefined && agent?.memory?.embeddings !== undefined;
+    // An agent whose prompt, its memories ranked by their words, it cannot pay for is skipped before any
+    // embedding server is asked: vectors asked for a call not made would be counted by the server and
+    // charged to no one (the charge rides on the call, embed-query.ts).
+    // (Its warnings are the read's, one array: the call prepared again below carries those this look said.)
+    const byWords = embeds ? prepare() : undefined;
+    if (byWords && neededFor(byWords) > balance) {
+      events.push(...byWords.warnings);
+      skip(neededFor(byWords));
+      continue;
+    }
+    const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, read, input.memory, input.embedderFor) : {};
+    if (embedding.warning) events.push(embedding.warning);
+    const preparedCall = prepare(embedding.recall);
+    events.push(...preparedCall.warnings);
+    const needed = neededFor(preparedCall);
+    if (needed > balance) {
+      skip(needed);
       continue;
     }
     prepared.set(call.agent, preparedCall);

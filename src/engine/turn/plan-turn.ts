@@ -1,7 +1,7 @@
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
-import type { EngineEvent } from '../events.js';
+import type { CallReason, EngineEvent } from '../events.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import { makeNotice } from './notices.js';
 import { drawActive } from './activation.js';
@@ -10,7 +10,7 @@ import { groupByRecipient, type MailByAgent } from '../record/pending-index.js';
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
 export interface TurnPlan {
   /** Agents to call, in name order, with their waiting mail. */
-  calls: Array<{ agent: string; reason: 'mail' | 'schedule'; mail: readonly PendingItem[] }>;
+  calls: Array<{ agent: string; reason: CallReason; mail: readonly PendingItem[] }>;
   events: EngineEvent[];
   /** Agents at zero after this plan (whose manager has been told). */
   outOfCredits: string[];
@@ -69,7 +69,7 @@ export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger
     }
     // An agent in a meeting spends its turn there (turn/hold-meetings.ts): its mail waits for its next turn.
     const agentMail = meeting.has(name) ? [] : (mail.get(name) ?? []);
-    plan.calls.push({ agent: name, reason: agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail });
+    plan.calls.push({ agent: name, reason: meeting.has(name) ? 'meeting' : agentMail.length > 0 ? 'mail' : 'schedule', mail: agentMail });
   }
   plan.outOfCredits = stillDry.sort();
   return plan;

@@ -4,7 +4,7 @@ import type { Org } from '../../org/org.js';
 import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
-import type { EngineEvent } from '../events.js';
+import type { CallReason, EngineEvent } from '../events.js';
 import { takeWritten } from './written-messages.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import type { Memory } from '../../memory/memory-file.js';
@@ -45,7 +45,7 @@ export interface PreparedCall {
   agent: string;
   /** The agent's first model, for which the prompt was sized. */
   modelKey: string;
-  reason: 'mail' | 'schedule';
+  reason: CallReason;
   prompt: BuiltPrompt;
   /** The mail read for the prompt, with its bodies (the prompt shows those of `prompt.shown`). */
   inbox: InboxEntry[];
@@ -64,7 +64,7 @@ export function prepareCall(
   root: string,
   org: Org,
   agentName: string,
-  reason: 'mail' | 'schedule',
+  reason: CallReason,
   mail: readonly PendingItem[],
   turn: number,
   sizing: Pick<PromptInput, 'limit' | 'planned' | 'alsoWaiting'> & { ratios?: Pick<TokenRatios, 'scale' | 'window'>; memory?: MemoryLayer | null; read?: ReadMail; embedded?: EmbeddedRecall } = {},

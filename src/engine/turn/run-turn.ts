@@ -239,7 +239,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   }
 
   // The turn's meetings (org/meetings/): an attendee's call of the turn is its part in its meeting (hold-meetings.ts).
-  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), tell: (event) => duringCalls.push(event) }) : undefined;
+  const meetings = plan.meetings ? new (await import('./hold-meetings.js')).MeetingRun({ root, org, turn, meetings: plan.meetings, calls: plan.calls, journaled: context.journal, journalPath: paths.journal, prepared, ratios, context, creditsLeft: (agent) => balanceOf(org.agents.get(agent)?.credits ?? 0, ledger.totals[agent]), totals: ledger.totals, tell: (event) => duringCalls.push(event) }) : undefined;
   const callOne = async (call: PlannedCall): Promise<CallResult> => {
     const agentMail = shownMail.items(call.agent, call.shown);
     const called = (await meetings?.partOf(call.agent)) ?? await callAgent({

@@ -25,6 +25,19 @@ export function recipientProblem(org: Org, sender: string, name: string): string
 }
 
 /**
+ * The names of a message from `sender` that recipientProblem refuses, each with its reason: empty when
+ * the message may go. A message reaches all its names or none (its one file is one delivery, and a
+ * copy the chart refuses must not be readable by id from it), so with several names each reason says
+ * the message went to no one. One rule for a model's send, a file found in an outbox and the human's inbox.
+ */
+export function refusedNames(org: Org, sender: string, names: readonly string[]): Array<{ name: string; reason: string }> {
+  return names.flatMap((name) => {
+    const reason = recipientProblem(org, sender, name);
+    return reason === undefined ? [] : [{ name, reason: names.length > 1 ? `${reason}; the message went to no one (it reaches all its names or none)` : reason }];
+  });
+}
+
+/**
  * Everyone who reads a message from `sender` to `names` (already let through by recipientProblem):
  * an agent named, and each member of a list named, once each, in the order written, never the
  * sender itself, and only agents of the org (a member who left reads nothing). The human is

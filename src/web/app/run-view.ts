@@ -55,7 +55,7 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
     case 'turn-started':
       return { text: `${turn} started: ${(engine.agents as string[]).join(', ') || 'nobody to call'}`, kind: 'turn' };
     case 'agent-called':
-      return { text: `${turn} ${engine.agent} thinking (${String(engine.model)}, ${String(engine.inbox)} in inbox)`, kind: 'call' };
+      return { text: `${turn} ${engine.agent} thinking (${String(engine.model)}, ${engine.reason === 'meeting' ? 'meeting' : `${String(engine.inbox)} in inbox`})`, kind: 'call' };
     case 'message-refused':
       return { text: `${turn} refused ${String(engine.from)} → ${String(engine.to)}: ${String(engine.reason)}`, kind: 'refused' };
     case 'agent-error':
