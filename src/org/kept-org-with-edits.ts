@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MAX_EDITED_MARKDOWN_BYTES, parseEdited, readEditedFileAndStat } from '../editable/edited-file.js';
 import type { Problem } from '../errors.js';
@@ -16,6 +15,7 @@ import {
   readSettledStampLists,
   settledKey,
   settledOrgKept,
+  stampOf,
   type Kept,
 } from './settled-org-cache.js';
 
@@ -111,13 +111,4 @@ function withHandEdits(root: string, kept: Kept, key: string, parser: ResumePars
     agents.set(name, agent);
   }
   return { org: { ...org, agents }, problems: kept.problems, reparsed };
-}
-
-function stampOf(path: string): string | undefined {
-  try {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat ? fileStamp(stat) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -84,7 +84,8 @@ export function currentStamps(root: string, names: readonly string[]): Map<strin
   return stamps;
 }
 
-function stampOf(path: string): string | undefined {
+/** A file's stamp (its time and size, fileStamp), or undefined when it cannot be stat'ed. */
+export function stampOf(path: string): string | undefined {
   try {
     const stat = statSync(path, { throwIfNoEntry: false });
     return stat ? fileStamp(stat) : undefined;
