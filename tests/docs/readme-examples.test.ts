@@ -168,6 +168,7 @@ const NOT_RUN: Record<string, string> = {
   'memory:\n  keep: true': 'tests/docs/memory-example.test.ts appends it to a default org\'s org.yaml and validates',
   '---\ntitle: Records keeper': 'tests/docs/memory-example.test.ts writes it as a resume and validates',
   '---\nid: 000001-001': 'tests/docs/memory-example.test.ts drops it into a stream and reads it back with `lemming memory`',
+  '---\nid: 000004-003': 'tests/memory/focal-reflection.test.ts compares it with the second reflection its run writes',
   'lemming bootstrap --root recall': 'the worked example: tests/docs/memory-example.test.ts runs it as written, and again with `memory: off`',
   '$ lemming inbox --root recall': 'tests/docs/memory-example.test.ts runs it after the worked example and finds its lines in order',
   '$ lemming memory manager "launch code"': 'tests/docs/memory-example.test.ts runs it after the worked example and compares its output',

@@ -22,6 +22,11 @@ test('a dry run writes as much into its scratch copy at 200 agents as at 20: the
   const small = await dryRunWork(20);
   const large = await dryRunWork(200);
   expect([small.calls, large.calls]).toEqual([1, 1]);
-  // Before, each resume was copied: a folder made and a file written for each of the 180 more agents.
-  expect(WRITES.map((name) => [name, callsTo(large.work, name)])).toEqual(WRITES.map((name) => [name, callsTo(small.work, name)]));
+  // Before, each resume was copied: a folder made and a file written for each of the 180 more agents
+  // (211 writes against 31). Files made, folders made and renames are equal. The writes into open
+  // descriptors differed by one once, in a whole suite on a loaded machine (14 against 13; not seen
+  // alone): held within two, which a resume copied per agent would break 180 times over.
+  const exact = WRITES.filter((name) => name !== 'writeSync');
+  expect(exact.map((name) => [name, callsTo(large.work, name)])).toEqual(exact.map((name) => [name, callsTo(small.work, name)]));
+  expect(Math.abs(callsTo(large.work, 'writeSync') - callsTo(small.work, 'writeSync'))).toBeLessThanOrEqual(2);
 });

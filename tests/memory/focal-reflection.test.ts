@@ -15,6 +15,7 @@ import { humanSendsAll, memoryOrg, streamFiles } from '../helpers/memory-org.js'
 import { charges } from '../helpers/org-snapshot.js';
 import { runEngine } from '../helpers/temp-org.js';
 import { scratchDir } from '../faults/scratch.js';
+import { REPO_ROOT } from '../helpers/org-files.js';
 
 const MAIL = [
   { subject: 'Vault', body: 'For the record: the vault code is cobalt-417.' },
@@ -94,6 +95,10 @@ describe('reflection by focal questions (memory.reflect.questions), as Park et a
     const second = later.find((reflection) => reflection.sources.includes(first?.id ?? ''));
     expect(second?.text).toBe('As I concluded before, the vault code is what matters');
     expect(second?.sources).not.toContain('999999-001');
+    // docs/memory.md shows that file as it is written.
+    const docsBlock = /^```markdown\n(---\nid: 000004-003\n[\s\S]*?)^```$/m.exec(readFileSync(join(REPO_ROOT, 'docs/memory.md'), 'utf8'))?.[1];
+    expect(docsBlock).toContain('kind: reflection');
+    expect(streamFiles(recorded)[second?.name ?? '']?.trimEnd()).toBe(docsBlock?.trimEnd());
 
     // The activity log keeps the questions with the reflection's tokens (both calls').
     const log = readFileSync(join(recorded, 'agents/keeper/logs/activity.jsonl'), 'utf8').split('\n').filter((line) => line.includes('"event":"reflected"')).map((line) => JSON.parse(line));
