@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { crashPoint } from '../engine/record/crash-points.js';
 import { GitError, gitEnvironment, type GitPlace } from './git.js';
 import { HISTORY_REF } from './history-paths.js';
@@ -29,6 +31,15 @@ export function changeLines(changes: readonly FileChange[]): Buffer[] {
  * against 930 ms, for a store 4% larger (9.3 against 8.9 MB), which `git gc` packs again.
  */
 const ARGS = ['-c', 'gc.auto=0', '-c', 'pack.compression=1', 'fast-import', '--quiet', '--force', '--depth=0', '--done'];
+
+/**
+ * A fast-import on a history no other writer holds (the org's lock says so): the lock a git killed
+ * while it moved the branch left is removed first, or the new git could not move it.
+ */
+export function importerAfterKill(place: GitPlace): FastImport {
+  for (const lock of [join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
+  return new FastImport(place);
+}
 
 /**
  * One `git fast-import` kept running for an org's history: an entry is one commit written into a

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { crashPoint } from '../engine/record/crash-points.js';
@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../storage/atomic-write.js';
 import { parseProposal } from '../tools/proposals/proposal.js';
 import { git, type GitPlace } from './git.js';
 import { entryMessage, parseEntryMessage, type EntryKind, type EntrySummary } from './history-entry.js';
-import { changeLines, FastImport } from './fast-import.js';
+import { changeLines, importerAfterKill, type FastImport } from './fast-import.js';
 import { hasSpooled, spoolEntry, unspool } from './entry-spool.js';
 import { HISTORY_REF, historyPlace } from './history-paths.js';
 import { KnownFiles, LARGE_FILE_BYTES, type Change } from './known-files.js';
@@ -169,9 +169,7 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
   // Nothing is written yet: a kill here loses nothing (the next entry finds the same changes).
   crashPoint('mid-history');
   if (!session.importer?.usable) {
-    // A git killed while it moved the branch left its lock: no other writer holds this org's history.
-    for (const lock of [join(place.gitDir, `${HISTORY_REF}.lock`), join(place.gitDir, 'HEAD.lock')]) rmSync(lock, { force: true });
-    session.importer = new FastImport(place);
+    session.importer = importerAfterKill(place);
     session.tip = undefined;
   }
   const importer = session.importer;
@@ -299,8 +297,13 @@ export async function headCommit(place: GitPlace): Promise<string | undefined> {
 
 /** A commit's message (what follows its header). */
 export async function commitMessage(place: GitPlace, commit: string): Promise<string> {
-  const text = (await git({ gitDir: place.gitDir }, ['cat-file', 'commit', commit])).toString('utf8');
+  const text = await commitText(place, commit);
   return text.slice(text.indexOf('\n\n') + 2);
+}
+
+/** A commit as git keeps it: its headers (tree, parent, author, committer), a blank line, its message. */
+export async function commitText(place: GitPlace, commit: string): Promise<string> {
+  return (await git({ gitDir: place.gitDir }, ['cat-file', 'commit', commit])).toString('utf8');
 }
 
 /** Make the bare repository the first time (its own git directory; never the org's). */

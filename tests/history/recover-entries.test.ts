@@ -52,6 +52,34 @@ describe('entries a killed run left to git', () => {
     expect(left(gitDir)).toEqual([]);
   });
 
+  test('two entries git wrote before the kill (neither answered) are not written again, and the one after them is', async () => {
+    const gitDir = store();
+    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    await recoverSpooled({ gitDir });
+    const first = git(gitDir, ['rev-parse', 'main']);
+    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
+    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
+    await recoverSpooled({ gitDir });
+    // As a kill leaves them when git wrote turns 1 and 2 and the run had not yet read either answer, with turn 3 given behind them.
+    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
+    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
+    spoolEntry(gitDir, { message: 'turn 3\n', when: 1_700_000_003_000, parent: { message: 'turn 2\n' } }, file('d.md', 'd\n'));
+    expect(await recoverSpooled({ gitDir })).toBe(1);
+    expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 3\nturn 2\nturn 1\nturn 0');
+    expect(git(gitDir, ['show', 'main:d.md'])).toBe('d');
+    expect(left(gitDir)).toEqual([]);
+  });
+
+  test('an entry with the message of the branch\'s last one but another time is not taken for it', async () => {
+    const gitDir = store();
+    spoolEntry(gitDir, { message: 'edits before turn 3\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    await recoverSpooled({ gitDir });
+    const first = git(gitDir, ['rev-parse', 'main']);
+    spoolEntry(gitDir, { message: 'edits before turn 3\n', when: 1_700_000_009_000, parent: { commit: first } }, file('a.md', 'a again\n'));
+    expect(await recoverSpooled({ gitDir })).toBe(1);
+    expect(git(gitDir, ['show', 'main:a.md'])).toBe('a again');
+  });
+
   test('an entry whose parent is not the branch\'s last entry (the history went another way) is dropped, with those after it', async () => {
     const gitDir = store();
     spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
