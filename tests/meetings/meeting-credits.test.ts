@@ -32,4 +32,14 @@ describe("a meeting and the speakers' credits", () => {
     expect(transcript).toMatch(/## Round 2\n[\s\S]*### hr\n\n> \(did not speak: its 0\.005000 credits left do not cover another call \(about 0\.\d+\)\)\n$/);
     expect(ofType(events, 'credits-charged').find((event) => event.agent === 'hr')?.credits).toBe(0.075);
   });
+  test('a meeting none of whose attendees can come writes no transcript, though another meeting of the turn is held', async () => {
+    const root = orgWithMeeting(1);
+    // The planner is in the meeting sync this turn, and coder_01 has no credits.
+    write(root, 'org/meetings/zz-empty.yaml', ['attendees: [planner, coder_01]', 'agenda: Nobody can come', 'turn: 1', ''].join('\n'));
+    write(root, 'agents/coder_01/resume.md', read(root, 'agents/coder_01/resume.md').replace(/^credits: .*$/m, 'credits: 0'));
+    const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false });
+    expect(ofType(events, 'warning')).toEqual([]);
+    expect(ofType(events, 'meeting-held').map((event) => event.meeting)).toEqual(['sync']);
+    expect(() => read(root, 'org/meetings/zz-empty/000001.md')).toThrow();
+  });
 });

@@ -12,6 +12,7 @@ import { crashPoint } from '../record/crash-points.js';
 import { appendJournal, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import type { TokenRatios } from '../record/token-ratios.js';
 import { callAgent, type AgentCall, type CallResult } from './call-agent.js';
+import { embeddingAnswers } from './embed-query.js';
 import type { MeetingRecord } from './meeting-records.js';
 import { prepareCall, type PreparedCall } from './prepare-call.js';
 import type { StepSummary } from './step-loop.js';
@@ -78,11 +79,13 @@ export class MeetingRun {
     const results = new Map<string, CallResult>();
     for (const meeting of this.input.meetings) {
       const speakers = speakersOf(meeting);
+      // One none of whose attendees can come is not held, and writes no transcript.
+      if (speakers.length === 0) continue;
       const held = await this.hold(meeting, speakers);
       for (const agent of speakers) {
-        const modelKey = this.input.calls.find((call) => call.agent === agent)?.modelKey ?? '';
+        const call = this.input.calls.find((each) => each.agent === agent);
         const said = `spoke in the meeting ${meeting.name} (${transcriptFile(meeting.name, this.input.turn)})`;
-        results.set(agent, held ? resultOf(agent, modelKey, held.get(agent), said) : { agent, aborted: true });
+        results.set(agent, held ? resultOf(agent, call?.modelKey ?? '', held.get(agent), said, embeddingAnswers(call?.embedded)) : { agent, aborted: true });
       }
     }
     return results;
@@ -138,8 +141,8 @@ export class MeetingRun {
     };
     const base = this.input.prepared.get(agent) ?? prepareCall(root, org, agent, call.reason, [], turn, { ratios, alsoWaiting: call.deferred });
     const prepared = dress(base);
-    const spent = part.responses.reduce((sum, response) => sum + costOf(response, org.models).credits, 0);
-    const left = this.input.creditsLeft(agent) - spent;
+    // What its speeches so far cost, failed calls' answers too: the same sum the ceiling is checked with.
+    const left = this.input.creditsLeft(agent) - (this.spoken.get(agent) ?? 0);
     const entry = org.models[prepared.modelKey];
     const needed = entry ? estimateCallCost(prepared.prompt.request, entry, ratios.scale(prepared.modelKey)) : 0;
     const speech: Speech = { round, agent };
@@ -154,8 +157,8 @@ export class MeetingRun {
       root,
       org,
       turn,
-      // Its retrieval's embeddings are paid once, with its first speech.
-      call: round === 1 ? call : withoutEmbedding,
+      // Its retrieval's embeddings are paid once, with its first speech made (one skipped pays none; resultOf charges them if none is).
+      call: part.responses.length === 0 && part.unusable.length === 0 ? call : withoutEmbedding,
       mail: [],
       prepared,
       ratios,
@@ -194,15 +197,17 @@ function withSpoken(totals: Readonly<Record<string, AgentTotals>>, spoken: Reado
 /**
  * An attendee's answers of the meeting folded into one call's result, as a step loop folds its steps:
  * a note naming the transcript, every tool call, and every answer charged together (unusable ones too). No answer
- * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, at no cost.
+ * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, charged only
+ * the retrieval's embeddings asked when the turn was planned.
  */
-function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string): CallResult {
+function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string, embedded: readonly AnsweredUsage[]): CallResult {
   const responses = part?.responses ?? [];
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
     if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
-    return { agent, response: { text: '', toolCalls: [], usage: { inputTokens: 0, outputTokens: 0, estimated: false }, modelKey }, receivedAt: '', shown: [], steps: [] };
+    // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them).
+    return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [] };
   }
   const notes = [said, ...responses.flatMap((response) => response.notes ?? [])];
   const folded = {
