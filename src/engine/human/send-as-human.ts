@@ -8,7 +8,7 @@ import { MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recip
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
-import { recipientProblem } from '../../org/lists/recipients.js';
+import { refusedNames } from '../../org/lists/recipients.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 
@@ -95,11 +95,10 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       if (!isValidAgentName(name)) {
         throw new LemmingError('bad-recipient', `${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`);
       }
-      // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
-      // a message to several reaches all its names or none, as an agent's send_message does.
-      const problem = recipientProblem(org, seat, name);
-      if (problem !== undefined) refused.push(everyone.length > 1 ? `${problem}; the message went to no one (it reaches all its names or none)` : problem);
     }
+    // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
+    // a message to several reaches all its names or none, as an agent's send_message does.
+    refused.push(...refusedNames(org, seat, everyone).map((each) => each.reason));
   }
   if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
   if (refused.length > 1) {

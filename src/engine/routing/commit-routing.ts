@@ -2,6 +2,7 @@ import type { EngineState } from '../record/engine-state.js';
 import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
 import type { RoutedTurn } from './route-turn.js';
+import { byTurnThenId } from '../turn/next-pending.js';
 
 const HUMAN_NOTICES_KEPT = 100;
 
@@ -11,7 +12,7 @@ export function withRouting(state: EngineState, routed: RoutedTurn): EngineState
   if (routed.newMail.length > 0) {
     const known = new Set(state.pending.map((item) => `${item.id} ${item.to}`));
     const added = routed.newMail.filter((item) => !known.has(`${item.id} ${item.to}`));
-    next.pending = [...state.pending, ...added].sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+    next.pending = [...state.pending, ...added].sort(byTurnThenId);
   }
   if (routed.humanNotices.length > 0) next.humanNotices = [...state.humanNotices, ...routed.humanNotices].slice(-HUMAN_NOTICES_KEPT);
   if (routed.awaiting.length > 0) next.awaiting = routed.awaiting;

@@ -4,6 +4,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
 import { makeNotice } from './notices.js';
 import type { MailByAgent } from '../record/pending-index.js';
+import { byTurnThenId } from './next-pending.js';
 
 /** What `returnDepartedMail` decided: the unread mail it takes back, and who is told. */
 export interface ReturnedMail {
@@ -25,7 +26,7 @@ export function returnDepartedMail(org: Org, mail: MailByAgent, turn: number): R
   const unread = new Map<string, Map<string, PendingItem[]>>();
   const departed = [...mail.keys()].filter((to) => to !== HUMAN && !org.agents.has(to));
   // In the order of the waiting list (turn, then id), as the ids were taken when this went through every letter.
-  const items = departed.flatMap((to) => mail.get(to) ?? []).sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
+  const items = departed.flatMap((to) => mail.get(to) ?? []).sort(byTurnThenId);
   for (const item of items) {
     returned.ids.push(item.id);
     if (item.kind !== 'message' || !org.agents.has(item.from)) continue;
