@@ -58,6 +58,8 @@ export interface OutgoingMessage extends Omit<Outgoing, 'to' | 'from'> {
   to: readonly string[];
   /** Copies (`cc:`), read by each name as the recipients read it. */
   cc?: readonly string[];
+  /** Where it was written (a file of `lemming send --file`): a refusal of its names says so. */
+  source?: string;
 }
 
 /**

@@ -54,7 +54,7 @@ export function readOutgoingFiles(files: readonly OutgoingFile[]): OutgoingMessa
   for (const { file, text } of files) {
     const parsed = parseOutgoingFile(text, file);
     if ('problem' in parsed) problems.push(parsed.problem);
-    else messages.push(parsed.message);
+    else messages.push({ ...parsed.message, source: file });
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 5).join('\n');

@@ -75,7 +75,7 @@ describe('lemming send --file', () => {
     mkdirSync(dir);
     for (let index = 1; index <= 30; index += 1) writeFileSync(join(dir, `${String(index).padStart(2, '0')}.md`), `---\nto: ${index % 2 === 0 ? 'manager' : 'planner'}\nsubject: Task ${index}\n---\nDo task ${index}.\n`);
     writeFileSync(join(dir, 'late.md'), '---\nto: hr\n---\nhr does not read the human.\n');
-    await expect(sendCommand(root, undefined, [], { file: [dir] }, captured())).rejects.toThrow('not sent: hr does not read from human (chart.yaml: agents.hr.read_from)');
+    await expect(sendCommand(root, undefined, [], { file: [dir] }, captured())).rejects.toThrow(`not sent: ${join(dir, 'late.md')}: hr does not read from human (chart.yaml: agents.hr.read_from)`);
     expect(listOutbox(root, 'human')).toEqual([]);
     write(dir, 'late.md', '---\nto: manager\ncc: [planner]\n---\nFor both.\n');
     const output = captured();

@@ -25,6 +25,8 @@ export interface HumanMessage {
   priority?: Priority;
   /** The id of the message this answers. */
   replyTo?: string;
+  /** Where the message was written (a file of `lemming send --file`): its refusals name it. */
+  source?: string;
 }
 
 /** What `sendAsHuman` wrote. */
@@ -91,14 +93,15 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
     if (everyone.length > MAX_RECIPIENTS) {
       throw new LemmingError('too-many-recipients', `not sent: one message names ${everyone.length} people in to and cc; a message reaches at most ${MAX_RECIPIENTS} (a mailing list, org/lists/, reaches more)`, { exitCode: 2 });
     }
+    const where = input.source === undefined ? '' : `${input.source}: `;
     for (const name of everyone) {
       if (!isValidAgentName(name)) {
-        throw new LemmingError('bad-recipient', `${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`);
+        throw new LemmingError('bad-recipient', `${where}${quoteName(name)} is not an agent name; names are like "manager" or "coder_01"`);
       }
     }
     // The one rule of a send: an agent at both ends of the chart, or a mailing list the seat may post to;
     // a message to several reaches all its names or none, as an agent's send_message does.
-    refused.push(...refusedNames(org, seat, everyone).map((each) => each.reason));
+    refused.push(...refusedNames(org, seat, everyone).map((each) => `${where}${each.reason}`));
   }
   if (refused.length === 1) throw new LemmingError('refused', `not sent: ${refused[0]}`);
   if (refused.length > 1) {
