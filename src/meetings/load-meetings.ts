@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
-import { forgetAtNextCommand } from '../invocation.js';
+import { keptByStamp } from '../editable/kept-by-stamp.js';
 import { isValidAgentName } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { meetingFile, MEETINGS_FOLDER, parseMeeting, type LoadedMeeting } from './meeting-file.js';
@@ -16,9 +16,8 @@ export function meetingNames(root: string): string[] {
   return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
 }
 
-/** Per file, in this process: the stamp and org it was checked with, and what it gave (a turn plans with it, `status` asks again). */
-const loaded = new Map<string, { stamp: string; org: Pick<Org, 'agents'>; result: LoadedMeeting }>();
-forgetAtNextCommand(() => loaded.clear());
+/** Per file, in this process, with the org it was checked against (a turn plans with it, `status` asks again). */
+const loaded = keptByStamp<LoadedMeeting>();
 
 /**
  * The meeting `name` of the org at `root`, read through the one loader of editable files and checked
@@ -29,16 +28,10 @@ export function loadMeeting(root: string, org: Pick<Org, 'agents'>, name: string
   if (!isValidAgentName(name)) return undefined;
   const file = meetingFile(name);
   const path = `${root}/${file}`;
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  const stamp = `${stat.mtimeMs} ${stat.size}`;
-  const kept = loaded.get(path);
-  if (kept && kept.stamp === stamp && kept.org === org) return kept.result;
-  const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMeeting(text, name, org));
-  if ('missing' in read) return undefined;
-  const result: LoadedMeeting = read;
-  loaded.set(path, { stamp, org, result });
-  return result;
+  return loaded(path, org, () => {
+    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMeeting(text, name, org));
+    return 'missing' in read ? undefined : read;
+  });
 }
 
 /** Every meeting file of the org, read and checked: what a turn's plan, `validate` and `status` look at. */

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import type { Problem } from '../../errors.js';
-import { forgetAtNextCommand } from '../../invocation.js';
+import { keptByStamp } from '../../editable/kept-by-stamp.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 
@@ -64,9 +64,8 @@ export interface LoadedList {
   problems: Problem[];
 }
 
-/** Per file, in this process: the stamp it was read at and what it gave, so a turn's posts to one list read it once. */
-const loaded = new Map<string, { stamp: string; result: LoadedList }>();
-forgetAtNextCommand(() => loaded.clear());
+/** Per file, in this process, with whether an agent has its name: a turn's posts to one list read it once. */
+const loaded = keptByStamp<LoadedList>();
 
 /**
  * The list `name` of the org at `root`, read through the one loader of editable files; undefined
@@ -77,20 +76,17 @@ export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: st
   if (!isValidAgentName(name)) return undefined;
   const file = listFile(name);
   const path = `${root}/${file}`;
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat) return undefined;
-  const stamp = `${stat.mtimeMs} ${stat.size} ${org.agents.has(name)}`;
-  const kept = loaded.get(path);
-  if (kept && kept.stamp === stamp) return kept.result;
-  const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name));
-  if ('missing' in read) return undefined;
-  const result: LoadedList = 'list' in read ? (read as LoadedList) : { problems: read.problems };
-  if (org.agents.has(name)) {
-    result.problems = [...result.problems, { file, message: `is a list named ${name}, but ${name} is an agent of this org; lists and agents share one set of names (rename the file)`, severity: 'error' }];
-    delete result.list;
-  }
-  loaded.set(path, { stamp, result });
-  return result;
+  const isAgent = org.agents.has(name);
+  return loaded(path, isAgent, () => {
+    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name));
+    if ('missing' in read) return undefined;
+    const result: LoadedList = 'list' in read ? (read as LoadedList) : { problems: read.problems };
+    if (isAgent) {
+      result.problems = [...result.problems, { file, message: `is a list named ${name}, but ${name} is an agent of this org; lists and agents share one set of names (rename the file)`, severity: 'error' }];
+      delete result.list;
+    }
+    return result;
+  });
 }
 
 /** Check the text of `org/lists/<name>.yaml`. Pure. */
