@@ -1,5 +1,5 @@
 import { HUMAN } from '../../org/names.js';
-import type { Org } from '../../org/org.js';
+import type { Agent, Org } from '../../org/org.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { CallReason, EngineEvent } from '../events.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
@@ -40,13 +40,10 @@ export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger
   const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0 };
   const called: Array<{ agent: string }> = [];
   for (const name of mail.keys()) if (org.agents.get(name)?.isHuman === false) called.push({ agent: name });
-  const scheduled = (name: string): boolean => {
-    const agent = org.agents.get(name);
-    return agent !== undefined && !agent.isHuman && isScheduled(agent.schedule, turn);
-  };
-  for (const agent of org.agents.values()) if (!mail.has(agent.name) && scheduled(agent.name)) called.push({ agent: agent.name });
+  const scheduled = (agent: Agent | undefined): boolean => agent !== undefined && !agent.isHuman && isScheduled(agent.schedule, turn);
+  for (const agent of org.agents.values()) if (!mail.has(agent.name) && scheduled(agent)) called.push({ agent: agent.name });
   // A meeting's attendees are called, mail or not (turn/hold-meetings.ts).
-  for (const name of meeting) if (!mail.has(name) && !scheduled(name) && org.agents.get(name)?.isHuman === false) called.push({ agent: name });
+  for (const name of meeting) if (!mail.has(name) && !scheduled(org.agents.get(name)) && org.agents.get(name)?.isHuman === false) called.push({ agent: name });
   const alreadyTold = new Set(state.outOfCredits);
   // Stay "told" while still at zero, so a manager hears once per time an agent runs dry.
   const stillDry = state.outOfCredits.filter((name) => {
