@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import type { CallReason } from '../engine/events.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { loadOrgFromFiles, OrgLoader } from '../org/load-org.js';
 import { INTERVENTIONS_FILE } from '../org/names.js';
-import { PROPOSALS_DIRECTORY } from '../tools/proposals/proposal-store.js';
+import { listProposals } from '../tools/proposals/proposal-store.js';
 import { readSettledOrg } from '../org/kept-org-with-edits.js';
 import { parseResume } from '../org/parse-files.js';
 import { DEFAULT_WORKSPACE_LIMITS, workspaceLimitsOf } from '../org/workspace-limits.js';
@@ -74,7 +74,7 @@ export interface DryRunPlan {
  * of the dry run's time. Returns where the engine reads the org's files from.
  */
 function copyForPlanning(root: string, copy: string): { orgFilesFrom?: string } {
-  const whole = existsSync(join(root, INTERVENTIONS_FILE)) || listed(join(root, PROPOSALS_DIRECTORY)).length > 0;
+  const whole = existsSync(join(root, INTERVENTIONS_FILE)) || hasProposals(root);
   const keep = whole ? undefined : (path: string): boolean => !isResume(path);
   const settled = readSettledOrg(root, () => parseResume);
   copyOrgFiles(root, copy, workspaceLimitsOf(settled?.org), undefined, keep);
@@ -104,13 +104,10 @@ function copyForPlanning(root: string, copy: string): { orgFilesFrom?: string } 
 /** The loader's cache of parsed org files, in the state's cache folder (org/load-org.ts). */
 const PARSE_CACHE = 'parse-cache.json';
 
-/** The names in a folder; none when it is missing. */
-function listed(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
+/** Whether the org holds a proposal, readable or not (the store's own listing): carrying one out writes resumes. */
+function hasProposals(root: string): boolean {
+  const { proposals, problems } = listProposals(root);
+  return proposals.length + problems.length > 0;
 }
 
 /** `agents/<name>/resume.md`, as the walk names files (relative to the root, with `/`). */
