@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LogEntry } from '../../src/engine/record/agent-log.js';
+import { logSegments } from '../../src/engine/record/log-segments.js';
 import { loadState, type EngineState } from '../../src/engine/record/engine-state.js';
 import type { LedgerEntry } from '../../src/engine/money/ledger.js';
 import { statePaths } from '../../src/engine/record/state-paths.js';
@@ -96,8 +97,11 @@ export function readOrgRecord(root: string): OrgRecord {
       }
       messages.push(outboxFile);
     }
+    // The log's earlier pieces (log-segments.ts) first, then the log.
     const logFile = `${path}/logs/activity.jsonl`;
-    logs.set(agent, [...(logs.get(agent) ?? []), ...readJsonLines<LogEntry>(join(root, logFile), logFile, problems)]);
+    for (const file of [...logSegments(join(root, logFile)).map((piece) => relative(root, piece)), logFile]) {
+      logs.set(agent, [...(logs.get(agent) ?? []), ...readJsonLines<LogEntry>(join(root, file), file, problems)]);
+    }
     if (path.startsWith(`agents/${RETIRED_FOLDER}/`) && existsSync(join(root, path, 'resume.md'))) {
       const credits = parseResume(readFileSync(join(root, path, 'resume.md'), 'utf8'), `${path}/resume.md`).value?.frontMatter.credits;
       if (credits !== undefined) retiredBudgets.set(agent, credits);

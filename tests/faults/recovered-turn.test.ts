@@ -72,19 +72,18 @@ describe('recovery never rewrites a log', () => {
     expect(lemming(root, ['run', '--plain'], { ...small, LEMMING_CRASH_AT: 'after-write:1' }).signal).toBe('SIGKILL');
     // The second run cuts the crashed attempt's lines, writes them again, and is killed at the same point.
     expect(lemming(root, ['run', '--plain'], { ...small, LEMMING_CRASH_AT: 'after-write:1' }).signal).toBe('SIGKILL');
-    expect(statSync(log).size).toBeGreaterThan(earlier);
+    expect(statSync(log).size).toBeGreaterThan(0);
     const finished = lemming(root, ['run', '--plain'], small);
     expect(finished.stderr).toBe('');
     expect(finished.status).toBe(0);
     expect(lemming(reference, ['run', '--plain']).status).toBe(0);
 
-    expect(sha256Of(log, earlier)).toBe(earlierHash);
-    const tail = Buffer.alloc(statSync(log).size - earlier);
-    const descriptor = openSync(log, 'r');
-    readSync(descriptor, tail, 0, tail.length, earlier);
-    closeSync(descriptor);
+    // The earlier lines went whole to the log's first piece at the turn's first line (log-segments.ts); the log holds the turn's.
+    const piece = join(root, 'agents/manager/logs/activity/000001.jsonl');
+    expect(statSync(piece).size).toBe(earlier);
+    expect(sha256Of(piece, earlier)).toBe(earlierHash);
     const withoutTimes = (text: string) => text.replace(/"at":"[^"]*",/g, '');
-    expect(withoutTimes(tail.toString('utf8'))).toBe(withoutTimes(readFileSync(join(reference, 'agents/manager/logs/activity.jsonl'), 'utf8')));
+    expect(withoutTimes(readFileSync(log, 'utf8'))).toBe(withoutTimes(readFileSync(join(reference, 'agents/manager/logs/activity.jsonl'), 'utf8')));
     expect(messageFiles(root)).toEqual(messageFiles(reference));
   });
 });

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
 import { forgetAtNextCommand } from '../../invocation.js';
+import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 
 /** One line of `agents/<name>/logs/activity.jsonl`. */
 export interface LogEntry {
@@ -11,35 +12,80 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
-/** Logs this process has appended to: their folder was there, so the next append just tries. */
-const appendedLogs = new Set<string>();
+/**
+ * Logs this process has appended to: their folder was there, so the next append just tries; with
+ * the size the log reached and the turn of that append, so a log is cut into pieces
+ * (log-segments.ts) with no look at it until it may be due.
+ */
+const appendedLogs = new Map<string, { bytes: number; turn: number | undefined }>();
 forgetAtNextCommand(() => appendedLogs.clear());
 
 /**
  * Append entries to the agent's activity log; writes nothing for none. The first append
- * of a process looks for the `logs/` folder (one `access`, no exception) and makes it when
- * missing; later ones just append, and make it again only when the append finds it gone
- * (a person removed it). So a steady turn costs no `mkdir` or check per agent, and a new
- * org's first turn no failed open and exception per agent.
+ * of a process looks at the log (one `stat`) and makes the `logs/` folder when missing;
+ * later ones just append, and make it again only when the append finds it gone (a person
+ * removed it). So a steady turn costs no `mkdir` or check per agent, and a new org's first
+ * turn no failed open and exception per agent. A log that has reached LOG_SEGMENT_BYTES is
+ * moved to its next piece before the first line of a later turn: a turn's lines are never
+ * split between two pieces, so a crashed attempt's lines are all in the log itself
+ * (cutLogFromTurn), and a run and its replay cut the log at the same lines.
  */
 export function appendLog(root: string, agent: string, entries: LogEntry[]): void {
-  if (entries.length === 0) return;
+  const first = entries[0];
+  if (first === undefined) return;
   const paths = agentPaths(root, agent);
   let text = '';
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
-  if (!appendedLogs.has(paths.log)) {
-    if (!existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
-    appendText(paths.log, text);
+  let known = appendedLogs.get(paths.log);
+  if (!known) {
+    const bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
+    if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
+    known = { bytes: bytes ?? 0, turn: undefined };
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
-    appendedLogs.add(paths.log);
-    return;
+    appendedLogs.set(paths.log, known);
   }
+  if (known.bytes >= LOG_SEGMENT_BYTES) known.bytes = cutIntoSegment(paths.log, first.turn, known.turn);
   try {
     appendText(paths.log, text);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(paths.logs, { recursive: true });
     appendText(paths.log, text);
+  }
+  known.bytes += Buffer.byteLength(text);
+  known.turn = first.turn;
+}
+
+/**
+ * Move a log that has reached LOG_SEGMENT_BYTES to its next piece when its last line is of an
+ * earlier turn than `turn` (`lastTurn`: the last append's, when this process made it); the log's
+ * size after.
+ */
+function cutIntoSegment(log: string, turn: number, lastTurn: number | undefined): number {
+  const bytes = statSync(log, { throwIfNoEntry: false })?.size ?? 0;
+  if (bytes < LOG_SEGMENT_BYTES || !(turn > (lastTurn ?? lastLineTurn(log)))) return bytes;
+  moveToSegment(log);
+  return 0;
+}
+
+/** The turn of the log's last whole line (-Infinity for none, or a line that is not an entry). */
+function lastLineTurn(log: string): number {
+  let descriptor: number;
+  try {
+    descriptor = openSync(log, 'r');
+  } catch {
+    return Number.NEGATIVE_INFINITY;
+  }
+  try {
+    let last = Number.NEGATIVE_INFINITY;
+    walkBack(descriptor, fstatSync(descriptor).size, Number.NEGATIVE_INFINITY, (line) => {
+      if (line.trim() === '') return true;
+      last = lineTurn(line);
+      return false;
+    });
+    return last;
+  } finally {
+    closeSync(descriptor);
   }
 }
 
@@ -55,6 +101,8 @@ const CHUNK_BYTES = 64 * 1024;
  */
 export function cutLogFromTurn(root: string, agent: string, turn: number): void {
   const path = agentPaths(root, agent).log;
+  // Its size is not what this process's appends made it any more.
+  appendedLogs.delete(path);
   let descriptor: number;
   try {
     descriptor = openSync(path, 'r+');
@@ -83,7 +131,7 @@ function keptLength(descriptor: number, size: number, turn: number): number {
  * return where the first of them starts. A last line without its newline (cut short by a
  * crash) is passed over. Reads a chunk at a time: memory does not grow with the log.
  */
-function walkBack(descriptor: number, size: number, turn: number, visit: (line: string) => void): number {
+function walkBack(descriptor: number, size: number, turn: number, visit: (line: string) => boolean | void): number {
   let end = size;
   if (size > 0 && byteAt(descriptor, size - 1) !== 10) end = previousNewline(descriptor, size) + 1;
   while (end > 0) {
@@ -94,32 +142,38 @@ function walkBack(descriptor: number, size: number, turn: number, visit: (line: 
     readSync(descriptor, line, 0, length, start);
     const text = line.toString('utf8');
     if (text.trim() !== '' && lineTurn(text) < turn) return end;
-    visit(text);
+    if (visit(text) === false) return start;
     end = start;
   }
   return 0;
 }
 
-/** The log's entries of `turn` and later, oldest first, read from the end: no older line is read. */
+/**
+ * The log's entries of `turn` and later, oldest first, read from the end: no older line is read,
+ * and an earlier piece of the log (log-segments.ts) only when the log itself holds none older.
+ */
 export function readLogSince(root: string, agent: string, turn: number): LogEntry[] {
-  let descriptor: number;
-  try {
-    descriptor = openSync(agentPaths(root, agent).log, 'r');
-  } catch {
-    return [];
-  }
+  const log = agentPaths(root, agent).log;
   const entries: LogEntry[] = [];
-  try {
-    walkBack(descriptor, fstatSync(descriptor).size, turn, (line) => {
-      try {
-        const entry = JSON.parse(line) as LogEntry;
-        if (entry && typeof entry === 'object' && typeof entry.turn === 'number') entries.push(entry);
-      } catch {
-        // A line cut short: not an entry.
-      }
-    });
-  } finally {
-    closeSync(descriptor);
+  let segments: string[] | undefined;
+  for (let path: string | undefined = log; path !== undefined; path = (segments ??= logSegments(log)).pop()) {
+    let descriptor: number;
+    try {
+      descriptor = openSync(path, 'r');
+    } catch {
+      continue;
+    }
+    let reachedStart: boolean;
+    try {
+      reachedStart =
+        walkBack(descriptor, fstatSync(descriptor).size, turn, (line) => {
+          const entry = parseEntry(line);
+          if (entry) entries.push(entry);
+        }) === 0;
+    } finally {
+      closeSync(descriptor);
+    }
+    if (!reachedStart) break;
   }
   return entries.reverse();
 }
@@ -153,24 +207,46 @@ function lineTurn(line: string): number {
   }
 }
 
-/** An agent's log entries, oldest first (only the last `count`, when given). */
+/**
+ * An agent's log entries, oldest first, its earlier pieces (log-segments.ts) before it; only the
+ * last `count`, when given, reading no more pieces than they take.
+ */
 export function readLog(root: string, agent: string, count?: number): LogEntry[] {
+  const log = agentPaths(root, agent).log;
+  const files = [...logSegments(log), log];
+  const pieces: LogEntry[][] = [];
+  let held = 0;
+  for (let index = files.length - 1; index >= 0 && (count === undefined || held < count); index -= 1) {
+    const entries = readEntries(files[index] as string);
+    pieces.unshift(entries);
+    held += entries.length;
+  }
+  const entries = pieces.flat();
+  return count === undefined ? entries : entries.slice(-count);
+}
+
+/** The entries of one file of a log (none when it is missing). */
+function readEntries(path: string): LogEntry[] {
   let text: string;
   try {
-    text = readFileSync(agentPaths(root, agent).log, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return [];
   }
   const entries: LogEntry[] = [];
   for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const entry = JSON.parse(line) as unknown;
-      // Lines a crash cut short, or a person wrote, that are not log entries are skipped.
-      if (entry !== null && typeof entry === 'object' && typeof (entry as LogEntry).turn === 'number') entries.push(entry as LogEntry);
-    } catch {
-      // A line cut short by a crash.
-    }
+    const entry = line.trim() === '' ? undefined : parseEntry(line);
+    if (entry) entries.push(entry);
   }
-  return count === undefined ? entries : entries.slice(-count);
+  return entries;
+}
+
+/** A line as an entry; undefined for a line a crash cut short, or one a person wrote that is not an entry. */
+function parseEntry(line: string): LogEntry | undefined {
+  try {
+    const entry = JSON.parse(line) as unknown;
+    return entry !== null && typeof entry === 'object' && typeof (entry as LogEntry).turn === 'number' ? (entry as LogEntry) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { logSegments } from '../../engine/record/log-segments.js';
 import { agentPaths } from '../../engine/record/state-paths.js';
 import { isValidAgentName } from '../../org/names.js';
 
@@ -22,12 +23,20 @@ export function refusalKind(reason: string): string {
 /** Log events that are errors, by the kind `/metrics` gives them. */
 const ERROR_KINDS: Record<string, string> = { error: 'model_call', 'invalid-tool-call': 'invalid_tool_call', 'text-reply': 'no_tool_call' };
 
+/** How far an agent's log has been counted: its pieces (log-segments.ts), and the log itself up to `offset` while it is the file `ino`. */
+interface Counted {
+  segments: number;
+  ino: number;
+  offset: number;
+}
+
 /**
  * Counts refusals and errors from every agent's `logs/activity.jsonl`, reading each log
- * once and then only what was appended (a log that shrank is read again).
+ * once and then only what was appended. A log moved to its next piece is finished from the piece
+ * and begun again; one that shrank, or whose pieces went, is counted again whole.
  */
 export class ActivityCounter {
-  private readonly offsets = new Map<string, number>();
+  private readonly counted = new Map<string, Counted>();
   private readonly perAgent = new Map<string, ActivityCounts>();
 
   constructor(private readonly root: string) {}
@@ -49,24 +58,45 @@ export class ActivityCounter {
   }
 
   private readAgent(agent: string): ActivityCounts {
-    const path = agentPaths(this.root, agent).log;
-    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-    let offset = this.offsets.get(agent) ?? 0;
+    const log = agentPaths(this.root, agent).log;
+    const stat = statSync(log, { throwIfNoEntry: false });
+    const size = stat?.size ?? 0;
+    const ino = stat?.ino ?? -1;
+    let counted = this.counted.get(agent);
     let counts = this.perAgent.get(agent);
-    if (!counts || size < offset) {
-      counts = { refusals: {}, errors: {} };
-      offset = 0;
+    if (!counts || !counted || counted.ino !== ino || size < counted.offset) {
+      const segments = logSegments(log);
+      if (counts && counted && counted.ino !== ino && segments.length > counted.segments) {
+        // The log counted so far is now the first new piece: its rest, then any later ones whole.
+        countLines(segments[counted.segments] as string, counted.offset, counts, true);
+        for (const piece of segments.slice(counted.segments + 1)) countLines(piece, 0, counts, true);
+      } else {
+        counts = { refusals: {}, errors: {} };
+        for (const piece of segments) countLines(piece, 0, counts, true);
+      }
+      counted = { segments: segments.length, ino, offset: 0 };
       this.perAgent.set(agent, counts);
+      this.counted.set(agent, counted);
     }
-    if (size > offset) {
-      const chunk = readRange(path, offset, size);
-      const lastNewline = chunk.lastIndexOf('\n');
-      for (const line of chunk.slice(0, lastNewline + 1).split('\n')) count(line, counts);
-      offset += Buffer.byteLength(chunk.slice(0, lastNewline + 1));
-    }
-    this.offsets.set(agent, offset);
+    if (size > counted.offset) counted.offset += countLines(log, counted.offset, counts, false);
     return counts;
   }
+}
+
+/**
+ * Count the whole lines of a file from `start` (its last line too when `toEnd`: a piece is never
+ * appended to); the bytes counted.
+ */
+function countLines(path: string, start: number, counts: ActivityCounts, toEnd: boolean): number {
+  let chunk: string;
+  try {
+    chunk = readFrom(path, start);
+  } catch {
+    return 0;
+  }
+  const whole = toEnd ? chunk : chunk.slice(0, chunk.lastIndexOf('\n') + 1);
+  for (const line of whole.split('\n')) count(line, counts);
+  return Buffer.byteLength(whole);
 }
 
 function count(line: string, counts: ActivityCounts): void {
@@ -85,10 +115,10 @@ function count(line: string, counts: ActivityCounts): void {
   if (errorKind) counts.errors[errorKind] = (counts.errors[errorKind] ?? 0) + 1;
 }
 
-function readRange(path: string, start: number, end: number): string {
+function readFrom(path: string, start: number): string {
   const descriptor = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(end - start);
+    const buffer = Buffer.alloc(Math.max(0, fstatSync(descriptor).size - start));
     const read = readSync(descriptor, buffer, 0, buffer.length, start);
     return buffer.subarray(0, read).toString('utf8');
   } finally {
