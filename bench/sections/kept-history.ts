@@ -20,6 +20,9 @@ const SLOW_AGENTS = 200;
 const SIZE_AGENTS = 200;
 const SIZE_TURNS = 100;
 const FORK_RUNS = 3;
+/** A long run at 200 agents: runs of 4 turns alternated up to this many turns, the ratio taken over its last LATE_RUNS runs (what an entry costs once the files a turn appends to have grown). */
+const LONG_TURNS = 100;
+const LATE_RUNS = 5;
 
 /** Disk use of a folder (`du -sk`, what the files take on the storage), in MB; `exclude` a folder inside it. */
 function diskMb(folder: string, exclude?: string): number {
@@ -66,6 +69,26 @@ export function keptHistory(context: BenchContext): Row[] {
     // The org's last turn: its first (from the build) plus the ones run here.
     if (agents === 1000) forkFrom = { root: roots[1], turn: 1 + job.turns * TURNS_PER_RUN };
     else rmSync(roots[1], { recursive: true, force: true });
+  }
+
+  // A long run: an entry reads, hashes and gives git each file a turn changed whole, so a file that only grows (a log, the
+  // ledger) costs more each turn; the activity logs are kept in pieces for that reason (engine/record/log-segments.ts).
+  {
+    const job = shape(SLOW_AGENTS, LONG_TURNS / TURNS_PER_RUN, TURNS_PER_RUN);
+    const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
+    try {
+      const result = alternateTurns(job, roots, storage);
+      const without = figure(result.first.slice(-LATE_RUNS));
+      const kept = figure(result.second.slice(-LATE_RUNS));
+      const ratio = kept.median / without.median;
+      const label = `N=${SLOW_AGENTS}, turns ${LONG_TURNS - LATE_RUNS * TURNS_PER_RUN + 1} to ${LONG_TURNS} of a run`;
+      rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
+      rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
+      rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
+      context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    } finally {
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
+    }
   }
 
   // What a person pays with a model that takes time: the entry is written while the next turn's calls wait on the model.
