@@ -1,4 +1,4 @@
-import type { EngineEvent, TurnStats } from '../engine/events.js';
+import type { CallReason, EngineEvent, TurnStats } from '../engine/events.js';
 import type { StepToolSummary } from '../engine/turn/step-loop.js';
 import { readLog, type LogEntry } from '../engine/record/agent-log.js';
 import type { Org } from '../org/org.js';
@@ -71,7 +71,7 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
     if (opensCall && !called) {
       called = true;
       stats.called += 1;
-      events.push({ at, event: { type: 'agent-called', turn, agent, model: textOr(entry['model'], 'unknown'), reason: 'mail', inbox: numberOr(entry['shown']), deferred: 0 } });
+      events.push({ at, event: { type: 'agent-called', turn, agent, model: textOr(entry['model'], 'unknown'), reason: callReason(entry['reason']), inbox: numberOr(entry['shown']), deferred: 0 } });
     }
     if (entry.event === 'step') {
       const tools = Array.isArray(entry['tools']) ? (entry['tools'] as StepToolSummary[]).filter((tool) => tool !== null && typeof tool === 'object' && typeof tool.name === 'string') : [];
@@ -100,4 +100,9 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
   }
   if (called) events.push({ at: last, event: { type: 'agent-done', turn, agent, sent, refused } });
   return events;
+}
+
+/** Why a logged call was made, as its `called` line says; `mail` for a line that does not (a failed call's, or one logged before lines said it). */
+function callReason(value: unknown): CallReason {
+  return value === 'schedule' || value === 'meeting' ? value : 'mail';
 }

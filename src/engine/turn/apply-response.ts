@@ -16,7 +16,7 @@ import { crashPoint } from '../record/crash-points.js';
 import { agentPaths } from '../record/state-paths.js';
 import { writeMemory } from '../record/agent-memory.js';
 import type { PendingItem } from '../record/engine-state.js';
-import type { EngineEvent } from '../events.js';
+import type { CallReason, EngineEvent } from '../events.js';
 import { interpretResponse, outputCapNote } from './interpret-response.js';
 import type { StepSummary } from './step-loop.js';
 import type { AgentOutcome } from '../record/journal.js';
@@ -40,6 +40,8 @@ export interface ApplyInput {
   agent: string;
   /** Mail the agent was shown: read now. */
   shown: string[];
+  /** Why it was called (the plan's reason): in its log's `called` line, so a run told again from the logs says it. */
+  reason: CallReason;
   response: ProviderResponse;
   /** When the answer arrived: the `created` time of every message it wrote. */
   receivedAt: string;
@@ -104,7 +106,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
   const at = input.receivedAt;
   const { usage, charge } = chargeOf(input);
   const credits = usage.credits;
-  log.push({ turn, at, event: 'called', model: response.modelKey, shown: input.shown.length, ...usage });
+  log.push({ turn, at, event: 'called', model: response.modelKey, reason: input.reason, shown: input.shown.length, ...usage });
   // Which mail this call read, by id: with the `sent` lines, a log shows every message delivered exactly once.
   if (input.shown.length > 0) log.push({ turn, at, event: 'read', ids: input.shown });
   // A turn of several steps logs each of them, the last included, so the step lines add up to the charge.

@@ -15,7 +15,7 @@ import { SideEvents, withSideEvents } from './side-events.js';
 import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
 import type { EngineState } from '../record/engine-state.js';
-import type { EngineEvent, TurnStats } from '../events.js';
+import type { CallReason, EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
 import { appendTurnCharges, balanceOf, caughtUp } from '../money/ledger.js';
 import { logScanRefusals } from './log-scan-refusals.js';
@@ -153,6 +153,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   };
   const applyAndRecord = (
     agent: string,
+    reason: CallReason,
     response: ProviderResponse,
     receivedAt: string,
     shown: string[],
@@ -166,6 +167,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       turn,
       agent,
       shown,
+      reason,
       response,
       receivedAt,
       recovering: replaying,
@@ -227,7 +229,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     const journaled = responses.get(call.agent);
     if (journaled) {
       const loop = { ...(journaled.steps ? { steps: journaled.steps } : {}), ...(journaled.cutShort !== undefined ? { cutShort: journaled.cutShort } : {}), ...(journaled.reflection ? { reflection: journaled.reflection } : {}), ...(journaled.rating ? { rating: journaled.rating } : {}), ...(journaled.recalled ? { recalled: journaled.recalled } : {}) };
-      for (const event of applyAndRecord(call.agent, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
+      for (const event of applyAndRecord(call.agent, call.reason, journaled.response, journaled.receivedAt, journaled.shown ?? call.shown, true, loop)) {
         countEvent(stats, event);
         yield event;
       }
@@ -279,6 +281,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     };
   }
   stats.called += toCall.length;
+  const reasons = new Map(toCall.map((call) => [call.agent, call.reason]));
 
   let stopped = false;
   // Retries and long waits, told from inside the calls as they happen.
@@ -332,7 +335,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
       }
       continue;
     }
-    for (const event of applyAndRecord(called.agent, called.response, called.receivedAt, called.shown, false, loopOf(called))) {
+    for (const event of applyAndRecord(called.agent, reasons.get(called.agent) ?? 'mail', called.response, called.receivedAt, called.shown, false, loopOf(called))) {
       countEvent(stats, event);
       yield event;
     }
