@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { alternateTurns, buildJobOrg, cli, runTurns, type BenchContext } from '../context.js';
+import { alternateTurns, buildJobOrg, cli, runTurns, type BenchContext, type Storage } from '../context.js';
 import { entryFloor } from '../entry-floor.js';
 import type { Row } from '../row.js';
-import { figure } from '../stats.js';
+import { figure, type Figure } from '../stats.js';
 import type { Job } from '../worker.js';
 
 const WARM_UP = 1;
@@ -45,16 +45,8 @@ export function keptHistory(context: BenchContext): Row[] {
   for (const agents of [200, 1000]) {
     const measured = MEASURED[agents] ?? 5;
     const job = shape(agents, WARM_UP + measured, TURNS_PER_RUN);
-    const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
-    const result = alternateTurns(job, roots, storage);
-    const without = figure(result.first.slice(WARM_UP));
-    const kept = figure(result.second.slice(WARM_UP));
-    const ratio = kept.median / without.median;
     const label = `N=${agents.toLocaleString('en-US')}`;
-    rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
-    rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
-    rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
-    context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    const { roots, without } = compareKept(context, rows, job, label, (times) => times.slice(WARM_UP));
     // What an entry cannot cost less than, whatever the store: the files the last turn changed, read and hashed whole.
     const floor = entryFloor(roots[1]);
     const floorRatio = (without.median + floor.ms.median) / without.median;
@@ -73,42 +65,12 @@ export function keptHistory(context: BenchContext): Row[] {
 
   // A long run: an entry reads, hashes and gives git each file a turn changed whole, so a file that only grows (a log, the
   // ledger) costs more each turn; the activity logs are kept in pieces for that reason (engine/record/log-segments.ts).
-  {
-    const job = shape(SLOW_AGENTS, LONG_TURNS / TURNS_PER_RUN, TURNS_PER_RUN);
-    const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
-    try {
-      const result = alternateTurns(job, roots, storage);
-      const without = figure(result.first.slice(-LATE_RUNS));
-      const kept = figure(result.second.slice(-LATE_RUNS));
-      const ratio = kept.median / without.median;
-      const label = `N=${SLOW_AGENTS}, turns ${LONG_TURNS - LATE_RUNS * TURNS_PER_RUN + 1} to ${LONG_TURNS} of a run`;
-      rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
-      rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
-      rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
-      context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
-    } finally {
-      for (const root of roots) rmSync(root, { recursive: true, force: true });
-    }
-  }
+  const long = shape(SLOW_AGENTS, LONG_TURNS / TURNS_PER_RUN, TURNS_PER_RUN);
+  removeOrgs(compareKept(context, rows, long, `N=${SLOW_AGENTS}, turns ${LONG_TURNS - LATE_RUNS * TURNS_PER_RUN + 1} to ${LONG_TURNS} of a run`, (times) => times.slice(-LATE_RUNS)).roots);
 
   // What a person pays with a model that takes time: the entry is written while the next turn's calls wait on the model.
-  {
-    const job: Job = { agents: SLOW_AGENTS, history: 0, withMail: SLOW_AGENTS, provider: 'slow', delayMs: 200, turns: WARM_UP + SLOW_RUNS, turnsPerRun: 2 };
-    const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
-    try {
-      const result = alternateTurns(job, roots, storage);
-      const without = figure(result.first.slice(WARM_UP));
-      const kept = figure(result.second.slice(WARM_UP));
-      const ratio = kept.median / without.median;
-      const label = `N=${SLOW_AGENTS}, model 200 ms a call`;
-      rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
-      rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
-      rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
-      context.log(`  ${label}: no history ${without.median.toFixed(0)} ms, history kept ${kept.median.toFixed(0)} ms, ratio ${ratio.toFixed(2)}`);
-    } finally {
-      for (const root of roots) rmSync(root, { recursive: true, force: true });
-    }
-  }
+  const slow: Job = { agents: SLOW_AGENTS, history: 0, withMail: SLOW_AGENTS, provider: 'slow', delayMs: 200, turns: WARM_UP + SLOW_RUNS, turnsPerRun: 2 };
+  removeOrgs(compareKept(context, rows, slow, `N=${SLOW_AGENTS}, model 200 ms a call`, (times) => times.slice(WARM_UP)).roots);
 
   if (forkFrom) {
     const from = forkFrom;
@@ -147,4 +109,31 @@ export function keptHistory(context: BenchContext): Row[] {
     rmSync(root, { recursive: true, force: true });
   }
   return rows;
+}
+
+/**
+ * The same org built twice, without a history and with one, its runs alternated in one process: the
+ * comparison's three rows (the runs `taken` of each, by median) added to `rows`; the two orgs, left for the caller.
+ */
+function compareKept(context: BenchContext, rows: Row[], job: Job, label: string, taken: (times: number[]) => number[]): { roots: [string, string]; without: Figure } {
+  const storage = context.storages[0] as Storage;
+  const roots: [string, string] = [buildJobOrg({ ...job, keepHistory: false }, storage), buildJobOrg({ ...job, keepHistory: true }, storage)];
+  try {
+    const result = alternateTurns(job, roots, storage);
+    const without = figure(taken(result.first));
+    const kept = figure(taken(result.second));
+    const ratio = kept.median / without.median;
+    rows.push({ what: `steady turn, ${label}, no history`, storage: storage.name, figure: { ms: without } });
+    rows.push({ what: `steady turn, ${label}, history kept`, storage: storage.name, figure: { ms: kept } });
+    rows.push({ what: `history kept / no history, ${label}`, storage: storage.name, figure: { ratio, of: 'median turns' }, target: { text: `≤ ${TARGET}×`, met: ratio <= TARGET } });
+    context.log(`  ${label}: no history ${without.median.toFixed(1)} ms, history kept ${kept.median.toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    return { roots, without };
+  } catch (error) {
+    removeOrgs(roots);
+    throw error;
+  }
+}
+
+function removeOrgs(roots: readonly string[]): void {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
 }
