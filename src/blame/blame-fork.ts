@@ -117,7 +117,7 @@ export async function runBlameFork(original: string, folder: string, change: For
     editResumeFile(folder, resume, (front, body) => ({ front: { ...front, model: ownModel }, body }));
     lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
   } finally {
-    engine.close();
+    await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
   return {
@@ -159,7 +159,7 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   try {
     lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
   } finally {
-    engine.close();
+    await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
   return {

@@ -168,7 +168,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
         }
       }
     } finally {
-      engine.close();
+      await engine.close();
     }
     for (const turn of plan.turns) {
       for (const call of turn.calls) {
