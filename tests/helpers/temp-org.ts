@@ -24,7 +24,7 @@ export async function runEngine(root: string, run: RunOptions = {}, options: Par
   try {
     for await (const event of engine.run(run)) events.push(event);
   } finally {
-    engine.close();
+    await engine.close();
   }
   return events;
 }
