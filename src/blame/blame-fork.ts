@@ -5,7 +5,7 @@ import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { forkOrg } from '../history/fork-org.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { nameRecord } from '../org/names.js';
 import { takesSeed } from '../org/schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';

@@ -5,7 +5,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { historyPlace } from '../../src/history/history-paths.js';
 import { listHistory } from '../../src/history/read-history.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
 /** The pids of this process's children that run git on `gitDir` (by the GIT_DIR lemming gives them): the history's fast-import. */

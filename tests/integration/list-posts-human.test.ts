@@ -7,7 +7,7 @@ import { AwaitedAnswer } from '../../src/engine/human/awaited-answer.js';
 import { driveUntilReply, type DriveOutcome } from '../../src/engine/human/drive-until-reply.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { inbox } from '../../src/library/human-actions.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { fileChatBackend } from '../../src/ui/chat/chat-backend.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
 import { groupConversations } from '../../src/ui/chat/conversation.js';
