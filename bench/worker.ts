@@ -125,7 +125,7 @@ async function runJob(job: Job, root: string): Promise<JobResult> {
 
 /** Retrieval and prompt size for the first agents of an org that keeps memory streams, in this process (its first look at each). */
 async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryProbe> {
-  const { loadOrg } = await import('../src/org/load-org.js');
+  const { loadOrg } = await import('../src/org/load-org-once.js');
   const { memoryLayerFor, prepareCall } = await import('../src/engine/turn/prepare-call.js');
   const { loadState } = await import('../src/engine/record/engine-state.js');
   const { estimateInputTokens } = await import('../src/providers/request-tokens.js');

@@ -5,7 +5,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { readExperiment } from '../../src/experiment/experiment-file.js';
 import { prepareRun } from '../../src/experiment/prepare-run.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import type { ProviderFactory } from '../../src/providers/create-provider.js';
 import { showCredits } from '../../src/format/format.js';

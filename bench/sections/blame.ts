@@ -5,7 +5,7 @@ import { editYamlFile, isFields } from '../../src/editable/edit-org-file.js';
 import { Engine } from '../../src/engine/engine.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { repo, type BenchContext } from '../context.js';
 import type { Row } from '../row.js';
 import { figure } from '../stats.js';

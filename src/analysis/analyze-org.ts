@@ -1,4 +1,4 @@
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { DEFAULT_LIMITS, type AnalysisLimits } from './analysis-limits.js';
 import { bottlenecks } from './bottlenecks/bottlenecks.js';

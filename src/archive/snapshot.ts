@@ -7,7 +7,7 @@ import { acquireLock, LockedError, lockHolder, type OrgLock } from '../engine/re
 import { statePaths } from '../engine/record/state-paths.js';
 import { enterTurnGateToCopy } from '../engine/record/turn-gate.js';
 import { requireOrgRoot } from '../org/must-exist.js';
-import { loadOrgFromFiles } from '../org/load-org.js';
+import { loadOrgFromFiles } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import { registerDotEnv } from '../secrets/key-lookup.js';

@@ -5,7 +5,7 @@ import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
 import { forkOrg } from '../history/fork-org.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { nameRecord } from '../org/names.js';
 import { takesSeed } from '../org/schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
@@ -117,7 +117,7 @@ export async function runBlameFork(original: string, folder: string, change: For
     editResumeFile(folder, resume, (front, body) => ({ front: { ...front, model: ownModel }, body }));
     lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
   } finally {
-    engine.close();
+    await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
   return {
@@ -159,7 +159,7 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   try {
     lastTurn = await runTo(engine, { untilTurn: running.lastTurn });
   } finally {
-    engine.close();
+    await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
   return {

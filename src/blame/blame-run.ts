@@ -4,7 +4,7 @@ import { LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
 import type { CheckSetting } from '../experiment/outcome-settings.js';
 import { listHistory } from '../history/read-history.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';

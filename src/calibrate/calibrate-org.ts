@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedOf } from '../statistics/seeds.js';
 import { fromWorkingFolder } from '../invocation.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { fromWorkingFolder } from '../invocation.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Agent, Org } from '../org/org.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';

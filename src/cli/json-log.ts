@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import { commandIo, terminalLine, type Output } from './cli-context.js';
 import { formatEvent } from './format-event.js';
 

@@ -10,7 +10,7 @@ import type { Output } from './cli-context.js';
 // The loader, with the parsers, schemas and settling code behind it, is loaded only when some org
 // file changed since the org was last settled (see src/cli/main.ts on require()).
 const load = createRequire(import.meta.url);
-const loadOrgFromFiles = (root: string) => (load('../org/load-org.js') as typeof import('../org/load-org.js')).loadOrgFromFiles(root);
+const loadOrgFromFiles = (root: string) => (load('../org/load-org-once.js') as typeof import('../org/load-org-once.js')).loadOrgFromFiles(root);
 const resumeParser = () => (load('../org/parse-files.js') as typeof import('../org/parse-files.js')).parseResume;
 
 const STAND_IN_MEANS: Record<string, string> = {

@@ -6,7 +6,7 @@ import { statePaths } from '../engine/record/state-paths.js';
 import { addEntries, emptySnapshot, readLedgerFrom, type AgentTotals } from '../engine/money/ledger.js';
 import { RESULT_FILE, type RunMetrics } from '../experiment/run-metrics.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../mailbox/message-file.js';
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import { CHART_FILE, isValidAgentName, ORG_FILE, ROUTING_FILE } from '../org/names.js';
 import { describeProposal } from '../tools/proposals/proposal.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';

@@ -3,7 +3,8 @@ import type { CallReason } from '../engine/events.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import { dirname, join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
-import { loadOrgFromFiles, OrgLoader } from '../org/load-org.js';
+import { OrgLoader } from '../org/load-org.js';
+import { loadOrgFromFiles } from '../org/load-org-once.js';
 import { INTERVENTIONS_FILE } from '../org/names.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import { readSettledOrg } from '../org/kept-org-with-edits.js';
@@ -168,7 +169,7 @@ export async function dryRun(root: string, turns: number): Promise<DryRunPlan> {
         }
       }
     } finally {
-      engine.close();
+      await engine.close();
     }
     for (const turn of plan.turns) {
       for (const call of turn.calls) {

@@ -60,8 +60,9 @@ export class EngineHistory {
     return this.said(await this.writer.settle(), lastTurn, lastTurn);
   }
 
-  close(): void {
-    this.writer?.close();
+  /** Resolves once the entries under way are written and git has stopped; never rejects. */
+  close(): Promise<void> {
+    return this.writer?.close() ?? Promise.resolve();
   }
 
   private said(news: { failed: string[]; leftOut: string[] }, lastTurn: number, turn: number): EngineEvent[] {

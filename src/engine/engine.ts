@@ -43,10 +43,7 @@ export interface EngineOptions {
    * keys from the environment and the root's `.env`. Its `preflight` runs before the first turn.
    */
   providerFactory?: ProviderFactory;
-  /**
-   * Times for log entries and the turn's plan, and for messages when the provider gives none;
-   * defaults to the system clock.
-   */
+  /** Times for log entries and the turn's plan, and for messages when the provider gives none; defaults to the system clock. */
   clock?: () => Date;
   /** Shown to anyone who finds the lock taken. */
   command?: string;
@@ -369,14 +366,16 @@ export class Engine {
     yield { type: 'turn-finished', turn: result.state.turn, stats: result.stats };
   }
 
-  /** Release the lock. The engine cannot be used after this. */
-  close(): void {
+  /**
+   * Release the lock, at once; the engine cannot be used after this. Resolves (never rejects) once git has written the last
+   * turn's history entry and exited, and the MCP servers and the trace thread have stopped: what a caller awaits before it
+   * removes, copies or forks the org, or exits.
+   */
+  close(): Promise<void> {
     this.uptake.close();
-    this.history.close();
     // The hints of the turns since they were last written; a disk that refuses only makes the next start slower.
     this.hints.close();
-    void this.tools.close();
-    this.traces?.close();
+    const finished = Promise.allSettled([this.history.close(), this.tools.close(), this.traces?.close()]).then(() => undefined);
     // Memory's stream indexes, kept for the next process (a write that fails only makes its first turn list the streams).
     keepMemoryIndexes();
     try {
@@ -389,6 +388,7 @@ export class Engine {
       this.gate = undefined;
       this.lock.release();
     }
+    return finished;
   }
 
   /** Before a turn: hand edits, interventions and approvals taken up (org-uptake.ts). */

@@ -1,6 +1,6 @@
 import { priceCall } from '../engine/money/charge.js';
 import type { LedgerEntry } from '../engine/money/ledger.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import type { ModelEntry } from '../org/schema.js';
 import { addressedTo, estimateInputTokens, expectedOutputTokens } from '../providers/request-tokens.js';
 import { renderDataMarkup } from '../mailbox/prompt-markup.js';

@@ -8,7 +8,7 @@ import { formatProblem, InvalidOrgError, LemmingError } from '../errors.js';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { interventionProblem } from '../engine/interventions/apply-intervention.js';
 import { yaml } from '../lazy-modules.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { respondents } from '../survey/ask-agents.js';
 import { HUMAN, INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { requireOrgFolder } from '../org/org-folder.js';

@@ -1,6 +1,6 @@
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { walkOrg } from '../org/walk-org.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';

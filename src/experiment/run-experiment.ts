@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lockHolder } from '../engine/record/lock.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { inPool } from './in-pool.js';

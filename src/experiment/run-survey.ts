@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadState } from '../engine/record/engine-state.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import type { SurveyQuestion } from '../mailbox/survey-markup.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { askAgents, type SurveyAnswer } from '../survey/ask-agents.js';
 import type { SurveySetting } from './survey-settings.js';
 

@@ -55,9 +55,15 @@ export class FastImport {
   private stderr = '';
   private failed: Error | undefined;
   private mark = 0;
+  /** Resolves once git has exited (or could not be started): what it was given is on disk. */
+  private readonly ended: Promise<void>;
 
   constructor(place: GitPlace) {
     this.child = spawn('git', ARGS, { env: gitEnvironment(place), stdio: ['pipe', 'pipe', 'pipe'] });
+    this.ended = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.once('error', () => resolve());
+    });
     // Idle, it keeps no process alive: a run that ends without closing it ends all the same (git sees its input end, and stops).
     this.child.unref();
     for (const stream of [this.child.stdin, this.child.stdout, this.child.stderr]) (stream as unknown as { unref(): void }).unref();
@@ -119,9 +125,15 @@ export class FastImport {
     stdin.uncork();
   }
 
-  /** Let git finish what it was given and stop. */
-  close(): void {
+  /**
+   * Let git finish what it was given and stop; resolves once it has exited. The process is kept
+   * alive for it meanwhile: a caller that awaits this and then removes or copies the org (or
+   * exits) finds git done.
+   */
+  close(): Promise<void> {
+    this.child.ref();
     this.child.stdin.end('done\n');
+    return this.ended;
   }
 
   /** While an answer is awaited, the process is kept alive for it; idle, it is not. */

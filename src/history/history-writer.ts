@@ -33,6 +33,8 @@ export class HistoryWriter {
   private recorded: number | undefined;
   /** The files of the last entry this writer wrote and the git that writes the next: a plain entry reads only what changed. */
   private readonly session: EntrySession = {};
+  /** Set by the first `close`: what later calls return. */
+  private closed: Promise<void> | undefined;
 
   private constructor(
     private readonly root: string,
@@ -101,16 +103,24 @@ export class HistoryWriter {
     return { failed, leftOut: this.session.leftOut?.splice(0) ?? [] };
   }
 
-  /** After the entries under way: the git kept for them stops. */
-  close(): void {
-    void this.settle().then(() => {
-      keepKnownFiles(this.root, this.session);
-      this.session.importer?.close();
-      this.session.importer = undefined;
-      this.session.known = undefined;
-      this.session.watch?.close();
-      this.session.watch = undefined;
-    });
+  /**
+   * After the entries under way: the git kept for them stops. Resolves once git has written them
+   * all and exited, and the next run's known files are kept; never rejects (an entry not written
+   * is marked for \`lemming status\` by \`read\`, and the next run records it). Once, however often called.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.settle()
+      .catch(() => undefined)
+      .then(async () => {
+        keepKnownFiles(this.root, this.session);
+        const importer = this.session.importer;
+        this.session.importer = undefined;
+        this.session.known = undefined;
+        this.session.watch?.close();
+        this.session.watch = undefined;
+        await importer?.close();
+      });
+    return this.closed;
   }
 
   private enqueue(work: () => Promise<void>): void {

@@ -134,13 +134,13 @@ export async function recordEntry(root: string, facts: EntryFacts, session?: Ent
     const summary = await recordChanges(root, facts, writer, limitsOf);
     if (own) {
       await writtenSoFar(writer);
-      writer.importer?.close();
+      await writer.importer?.close();
       if (writer.problem) throw new Error(writer.problem);
     }
     return summary;
   } catch (error) {
     // The next entry starts from the branch as git has it, with a git of its own.
-    writer.importer?.close();
+    void writer.importer?.close();
     writer.importer = undefined;
     writer.known = undefined;
     writer.tip = undefined;
@@ -196,7 +196,7 @@ async function recordChanges(root: string, facts: EntryFacts, session: EntrySess
     (error: unknown) => {
       // The branch did not move: the next entry reads the files against the branch as git has it, and holds this one's changes too.
       unspool(spooled);
-      importer.close();
+      void importer.close();
       if (session.importer === importer) session.importer = undefined;
       session.known = undefined;
       session.tip = undefined;

@@ -38,7 +38,8 @@ export async function recoverSpooled(place: GitPlace): Promise<number> {
       written += 1;
     }
   } finally {
-    importer?.close();
+    // Git moves the branch once more as it stops: the session's own fast-import starts after.
+    await importer?.close();
   }
   return written;
 }

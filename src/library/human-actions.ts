@@ -4,7 +4,7 @@ import { recipientsWhere } from '../engine/human/recipients.js';
 import { sendManyFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
 import { LemmingError } from '../errors.js';
 import { addressOf, type Priority } from '../mailbox/message.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { HUMAN } from '../org/names.js';
 import { fromWorkingFolder } from '../invocation.js';
 

@@ -57,7 +57,7 @@ export function openEngine(root: string, options: OpenEngineOptions): OpenedEngi
     engine: told.engine,
     providers,
     close: async () => {
-      engine.close();
+      await engine.close();
       await providers.close();
       // Deliveries still being tried after the run: waited for a while, never for ever.
       await told.settle();

@@ -1,5 +1,5 @@
 import { fromWorkingFolder } from '../invocation.js';
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import { requireOrgRoot } from '../org/must-exist.js';
 import type { Respondents } from '../survey/ask-agents.js';
 import { surveyOrg, type Survey } from '../survey/survey-org.js';

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { sendAsHuman } from '../engine/human/send-as-human.js';
 import { formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { bootstrapOrg } from '../org/bootstrap-org.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { requireOrgFolder } from '../org/org-folder.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import { marbleOrg, marbleOrgName, type Renamed } from './marble-org.js';

@@ -12,7 +12,7 @@ import { byPriority, type Message } from '../mailbox/message.js';
 import { mayRead, openMail, type DeliveredMail, type MailFile } from '../mailbox/readable-mail.js';
 import { HUMAN } from '../org/names.js';
 import { mayReadList } from '../org/lists/mailing-list.js';
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
 import { describeProposal } from '../tools/proposals/proposal.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';

@@ -10,7 +10,6 @@ import { registerOrgSecrets } from './org-secrets.js';
 import { modelKeys, rawModelProblems } from './raw-model-check.js';
 import { AgentFolderListing, type AgentFolders } from './agent-folder-listing.js';
 import { currentStamps, fileStamp, readSettledOrgQuick, readSettledOrgUnder, readSettledStamps, saveSettledOrg, settledKey, settledOrgKept } from './settled-org-cache.js';
-import { readSettledOrg } from './kept-org-with-edits.js';
 import type { OrgFile } from './schema.js';
 import { LOOK_AHEAD_FROM, StatAhead } from '../storage/look-ahead.js';
 import { settleOrg, type FileVersions, type Settled, type Version } from './settle-org.js';
@@ -393,26 +392,4 @@ function sameStamps(left: ReadonlyMap<string, string>, right: ReadonlyMap<string
   if (left.size !== right.size) return false;
   for (const [file, stamp] of left) if (right.get(file) !== stamp) return false;
   return true;
-}
-
-/** Load an org once, throwing InvalidOrgError with every problem when any file has errors. */
-export function loadOrg(root: string): { org: Org; problems: Problem[] } {
-  const result = new OrgLoader(root).loadOrThrow();
-  return { org: result.org, problems: result.problems };
-}
-
-/**
- * Load an org to show it, whatever state its files are in: every problem, and the org made of
- * what is valid (see OrgLoadResult.org). For commands that read, never for one that runs turns.
- */
-export function loadOrgForReading(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
-  // Unchanged files (each one stat-ed), or a few resumes edited since: the org as the last error-free load settled it, not parsed and checked again.
-  const kept = readSettledOrg(root, () => parseResume);
-  return kept ? { org: kept.org, problems: kept.problems, standIns: [] } : loadOrgFromFiles(root);
-}
-
-/** `loadOrgForReading` without the settled org: every file from the parse cache or parsed, checked and assembled. */
-export function loadOrgFromFiles(root: string): { org: Org; problems: Problem[]; standIns: string[] } {
-  const result = new OrgLoader(root, { takesKept: false }).load();
-  return { org: result.org, problems: result.problems, standIns: result.standIns };
 }

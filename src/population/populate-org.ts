@@ -4,7 +4,7 @@ import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, unreadableText } from '.
 import { formatProblem, InvalidOrgError, LemmingError, type Problem } from '../errors.js';
 import { formatCount } from '../format/format.js';
 import { HUMAN } from '../org/names.js';
-import { loadOrg } from '../org/load-org.js';
+import { loadOrg } from '../org/load-org-once.js';
 import { parseOrgFile, parseResume } from '../org/parse-files.js';
 import { ensureStateGitignore, STATE_GITIGNORE } from '../org/state-gitignore.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readOrgRecords } from '../analysis/records/read-records.js';
 import { deliveriesOf } from '../analysis/records/deliveries.js';
 import { LemmingError } from '../errors.js';
-import { loadOrgForReading } from '../org/load-org.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 import { CHART_FILE, HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { directedNetwork, type DirectedNetwork } from './directed-network.js';

@@ -7,7 +7,7 @@ import { exportOrg } from '../../src/archive/export-org.js';
 import { importOrg } from '../../src/archive/import-org.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { orgStatus } from '../../src/engine/human/org-status.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { defaultFaultOrg, eventsOf, humanSends, runOrg, writeFile } from '../faults/fault-org.js';
 import { checkInvariants } from '../faults/invariants.js';

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { CreditCeiling, forkWorstCase, mostACallCosts } from '../../src/blame/blame-ceiling.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { loopOrg } from './loop-org.js';
 
 it("a call's worst case: max_steps answers (one more with memory), each of its models in order, each at the usage gate's limits with every retry", () => {

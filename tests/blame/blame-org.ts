@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderFactory } from '../../src/providers/create-provider.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { streamSeed } from '../../src/random/seeded-random.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blameRun } from '../../src/blame/blame-run.js';
 import { readForkOrigin } from '../../src/history/fork-org.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { CHECK, CULPRIT, failedRun, failingSeed, scriptedModels } from './blame-org.js';
 

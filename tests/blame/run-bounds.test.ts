@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { PREPARED_FILE, runBounds } from '../../src/experiment/run-bounds.js';
 import { ATTEMPTS_FILE } from '../../src/experiment/run-process.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { loopOrg } from './loop-org.js';
 
 it("a run's bounds: its experiment's record, else the turn cap its last attempt stopped at, else engine.max_turns from its start, never before the turn it reached; a broken record names the file and the field", () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, listOutbox, ofType, read, runEngine, write } from '../helpers/temp-org.js';

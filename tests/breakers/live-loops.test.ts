@@ -8,7 +8,7 @@ import { tripBreakers, type BreakerSettings } from '../../src/engine/breakers/tr
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import type { PendingItem } from '../../src/engine/record/engine-state.js';
 import { Notifier } from '../../src/notify/notifier.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, listOutbox, ofType, read, runEngine, write } from '../helpers/temp-org.js';

@@ -6,7 +6,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { orgStatus } from '../../src/engine/human/org-status.js';
 import { Notifier } from '../../src/notify/notifier.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runSummary } from '../../src/cli/print-events.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';

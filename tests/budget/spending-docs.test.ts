@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemming } from '../helpers/cli.js';
 import { fencedBlock } from '../helpers/docs.js';
 import { defaultOrg, REPO_ROOT } from '../helpers/temp-org.js';

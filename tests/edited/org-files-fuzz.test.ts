@@ -5,7 +5,7 @@ import { execute } from '../../src/cli/execute.js';
 import { validateCommand } from '../../src/cli/commands/validate.js';
 import type { Output } from '../../src/cli/cli-context.js';
 import { LemmingError } from '../../src/errors.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { Org } from '../../src/org/org.js';
 import { parseChartFile, parseOrgFile, parseResume } from '../../src/org/parse-files.js';
 import { parseRouting } from '../../src/org/routing/load-routing.js';

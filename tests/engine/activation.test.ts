@@ -6,7 +6,7 @@ import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { activationDraw, drawActive, type ActivationSettings } from '../../src/engine/turn/activation.js';
 import { seededRandom, streamSeed } from '../../src/random/seeded-random.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { Org } from '../../src/org/org.js';
 import { runSummary } from '../../src/cli/print-events.js';
 import { lemming } from '../helpers/cli.js';

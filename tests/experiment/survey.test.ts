@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { conservationProblems } from '../../src/engine/money/conservation.js';
 import { readLedgerFrom, type LedgerEntry } from '../../src/engine/money/ledger.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { bootstrapMean } from '../../src/statistics/bootstrap.js';
 import { seedOf } from '../../src/statistics/seeds.js';
 import { mean } from '../../src/statistics/summary.js';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { topUp } from '../../src/engine/money/top-up.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { resume } from '../helpers/org-files.js';
 import { defaultFaultOrg, eventsOf, humanSends, requestsOf, runScripted, writeFile } from './fault-org.js';

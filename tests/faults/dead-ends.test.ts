@@ -110,7 +110,7 @@ describe('dead ends across a crash', () => {
 
   test('a turn finished after a crash counts its call once and makes the same notices again, not new ones', async () => {
     const { DeadEnds } = await import('../../src/engine/turn/dead-ends.js');
-    const { loadOrg } = await import('../../src/org/load-org.js');
+    const { loadOrg } = await import('../../src/org/load-org-once.js');
     const root = defaultFaultOrg();
     const { org } = loadOrg(root);
     const shown = [{ kind: 'message' as const, id: '000000-human-001', from: 'human', to: 'manager', turn: 0, file: 'agents/human/outbox/000000-001-manager.md', priority: 'normal' as const }];

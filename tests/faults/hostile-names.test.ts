@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg, OrgLoader } from '../../src/org/load-org.js';
+import { OrgLoader } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { nameHint, nameProblem, type NameKind } from '../../src/org/names.js';
 import { readAgentTemplates } from '../../src/org/templates/agent-templates.js';
 import type { ToolCall } from '../../src/providers/provider.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { takeWritten } from '../../src/engine/turn/written-messages.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { formatProposal, type Proposal } from '../../src/tools/proposals/proposal.js';
 import { lemming } from '../helpers/cli.js';

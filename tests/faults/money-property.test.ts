@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { listProposals } from '../../src/tools/proposals/proposal-store.js';
 import { lemming } from '../helpers/cli.js';

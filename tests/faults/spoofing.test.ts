@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultFaultOrg, eventsOf, humanSends, inboxOf, requestsOf, runScripted, writeFile } from './fault-org.js';
 import { checkInvariants } from './invariants.js';

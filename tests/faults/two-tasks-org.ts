@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 
 /** The default org's template (what `lemming bootstrap` writes). */
 const DEFAULT_TEMPLATE = join(import.meta.dirname, '../../templates/software-team');

@@ -4,7 +4,7 @@ import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { runEngine, tempDir, write } from './temp-org.js';

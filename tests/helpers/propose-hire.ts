@@ -1,4 +1,4 @@
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 
 /** What a test's hire asks for; the rest (model, edges, tools) is what `hire_agent` defaults to. */

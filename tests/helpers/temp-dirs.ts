@@ -19,8 +19,8 @@ export function tempDir(prefix = 'lemming-test-', parent = tmpdir()): string {
 
 /** Remove every folder `tempDir` made (the setup file's afterEach). */
 export function removeTempDirs(): void {
-  // An engine's history writer finishes its last entry after close() returns (history-writer.ts: the next
-  // engine of the org waits for it); under load it may still be writing into org/state/ as the folder is
-  // removed (ENOTEMPTY), so the removal is tried again while it ends.
+  // An engine's history writer finishes its last entry after close() returns, until the promise close() returns
+  // resolves; a test that does not await it may leave git writing into org/state/ as the folder is removed
+  // (ENOTEMPTY), so the removal is tried again while it ends.
   while (made.length > 0) rmSync(made.pop() as string, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
 }

@@ -3,7 +3,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prompt-markup.js';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { DEFAULT_ORG, tempDir } from './org-files.js';
 
@@ -24,7 +24,7 @@ export async function runEngine(root: string, run: RunOptions = {}, options: Par
   try {
     for await (const event of engine.run(run)) events.push(event);
   } finally {
-    engine.close();
+    await engine.close();
   }
   return events;
 }

@@ -3,7 +3,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { orgStatus } from '../../src/engine/human/org-status.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';
 import { scratchDir } from '../faults/scratch.js';

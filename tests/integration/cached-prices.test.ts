@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { orgStatus } from '../../src/engine/human/org-status.js';
 import type { LedgerEntry } from '../../src/engine/money/ledger.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { LedgerTail } from '../../src/web/views/ledger-tail.js';
 import { checkInvariants } from '../faults/invariants.js';

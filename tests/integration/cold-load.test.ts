@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
-import { loadOrgForReading } from '../../src/org/load-org.js';
+import { loadOrgForReading } from '../../src/org/load-org-once.js';
 import { schemas } from '../../src/org/schema.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
 import { read, tempDir, write } from '../helpers/org-files.js';

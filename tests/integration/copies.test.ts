@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { agentLoads } from '../../src/analysis/network/agent-load.js';
 import { edgeUsage } from '../../src/analysis/network/edge-use.js';
 import { readOrgRecords } from '../../src/analysis/records/read-records.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runNetwork } from '../../src/reference/read-networks.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';

@@ -4,7 +4,7 @@ import { AwaitedAnswer } from '../../src/engine/human/awaited-answer.js';
 import { driveUntilReply, type DriveOutcome } from '../../src/engine/human/drive-until-reply.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 

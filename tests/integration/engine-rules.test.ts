@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { LockedError } from '../../src/engine/record/lock.js';
 import { topUp } from '../../src/engine/money/top-up.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, inboxOf, listOutbox, ofType, read, resume, runEngine, write } from '../helpers/temp-org.js';

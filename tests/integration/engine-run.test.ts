@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultOrg, listOutbox, ofType, read, runEngine } from '../helpers/temp-org.js';
 
 function ledgerLines(root: string): Array<Record<string, unknown>> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { readExperiment } from '../../src/experiment/experiment-file.js';
 import { prepareRun } from '../../src/experiment/prepare-run.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { listMessageFiles } from '../../src/mailbox/message-file.js';
 import { defaultOrg, tempDir } from '../helpers/temp-org.js';
 

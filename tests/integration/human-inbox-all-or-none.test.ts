@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 /** The default org with a list `team` of the planner, hr and the human; the planner may post to it, not write to janitor. */

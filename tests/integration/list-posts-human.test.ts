@@ -7,7 +7,7 @@ import { AwaitedAnswer } from '../../src/engine/human/awaited-answer.js';
 import { driveUntilReply, type DriveOutcome } from '../../src/engine/human/drive-until-reply.js';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { inbox } from '../../src/library/human-actions.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { fileChatBackend } from '../../src/ui/chat/chat-backend.js';
 import { ChatSession } from '../../src/ui/chat/chat-session.js';
 import { groupConversations } from '../../src/ui/chat/conversation.js';
@@ -31,9 +31,6 @@ function orgWithHumanOnList(): string {
     .replace('send_to: [manager]\n    read_from: ["*"]', 'send_to: [manager, team]\n    read_from: ["*"]')
     .replace('send_to: [manager, coder_01]', 'send_to: [manager, coder_01, team]');
   write(root, 'org/chart.yaml', chart);
-  // No history: the drive below closes its engine straight after a turn, and git may still be writing
-  // that turn's entry when the test's folder is removed (it failed so, ENOTEMPTY, twice under load).
-  write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('history: { keep: true }', 'history: { keep: false }'));
   return root;
 }
 
@@ -86,7 +83,8 @@ describe('a mailing list with the human on it', () => {
       const run = driveUntilReply(engine, { maxTurns: 4, awaiting });
       for (let next = await run.next(); ; next = await run.next()) if (next.done) { outcome = next.value; break; }
     } finally {
-      engine.close();
+      // Resolves once git has written the turn's history entry: the test's folder is removed right after.
+      await engine.close();
     }
     expect(outcome).toEqual({ turns: 1, reason: 'replied', replies: ['000001-planner-001'], answer: '000001-planner-001' });
   });

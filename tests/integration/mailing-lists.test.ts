@@ -3,7 +3,7 @@ import { statePaths } from '../../src/engine/record/state-paths.js';
 import { deliveredMail } from '../../src/engine/record/taken-files.js';
 import { readOrgRecords } from '../../src/analysis/records/read-records.js';
 import { mailingListProblems, parseMailingList } from '../../src/org/lists/mailing-list.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { readMessageTool } from '../../src/tools/messages/message-tools.js';
 import { MessageIndex } from '../../src/web/search/message-index.js';

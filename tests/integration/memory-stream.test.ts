@@ -6,7 +6,7 @@ import { parseRecalledMarkup } from '../../src/mailbox/prompt-markup.js';
 import { estimateTokens } from '../../src/providers/token-estimate.js';
 import { estimateCallCost } from '../../src/engine/money/charge.js';
 import { memoryLayerFor, prepareCall } from '../../src/engine/turn/prepare-call.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { ofType } from '../helpers/temp-org.js';
 import { lemming } from '../helpers/cli.js';
 import type { EngineEvent } from '../../src/engine/events.js';

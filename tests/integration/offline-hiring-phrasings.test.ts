@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { listProposals } from '../../src/tools/proposals/proposal-store.js';
 import { defaultOrg, listOutbox, ofType, runEngine } from '../helpers/temp-org.js';
 

@@ -6,7 +6,7 @@ import { measurePersonas } from '../../src/experiment/personas/measure-personas.
 import { personaTables } from '../../src/experiment/personas/persona-report.js';
 import type { RunMetrics } from '../../src/experiment/run-metrics.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { populate } from '../../src/population/populate.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';

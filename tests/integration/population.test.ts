@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Output } from '../../src/cli/cli-context.js';
 import { validateCommand } from '../../src/cli/commands/validate.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { populate } from '../../src/population/populate.js';
 import { makePopulation } from '../../src/population/populate-org.js';
 import { chartText } from '../../src/population/population-files.js';

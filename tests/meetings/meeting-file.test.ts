@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatProblem } from '../../src/errors.js';
 import { parseMeeting } from '../../src/meetings/meeting-file.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 
 // The default org's chart: manager sends to planner, hr and janitor, who read from it; planner sends to manager and coder_01.

@@ -1,7 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { embeddingsServer } from '../helpers/embeddings-server.js';

@@ -2,7 +2,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseRecalledMarkup } from '../../src/mailbox/prompt-markup.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { parseMemoryFile } from '../../src/memory/memory-file.js';
 import { parseFocalQuestions } from '../../src/memory/focal-questions.js';
 import { CassetteWriter, readCassette } from '../../src/providers/cassette/cassette-file.js';

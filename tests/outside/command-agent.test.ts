@@ -2,7 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, ofType, runEngine, tempDir } from '../helpers/temp-org.js';

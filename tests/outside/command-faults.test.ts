@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemming, startLemming } from '../helpers/cli.js';
 import { recordingSleep } from '../helpers/provider-requests.js';

@@ -2,7 +2,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemming, lemmingAsync, startLemming } from '../helpers/cli.js';
 import { allFiles } from '../helpers/org-snapshot.js';

@@ -2,7 +2,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemmingAsync } from '../helpers/cli.js';
 import { humanSends, tempDir, write } from '../helpers/temp-org.js';
 import { startWireServer } from '../helpers/wire-server.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { allFiles } from '../helpers/org-snapshot.js';
 import { humanSends, ofType, runEngine } from '../helpers/temp-org.js';

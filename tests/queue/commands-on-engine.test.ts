@@ -6,7 +6,7 @@ import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';
 import { tempDir } from '../helpers/org-files.js';
 import { queueTestKit } from './queue-test-kit.js';
 import { Redis } from 'ioredis';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
 
 const redis = queueTestKit();

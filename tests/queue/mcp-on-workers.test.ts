@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { KEY_PREFIX, mcpQueueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
 import { KEYS } from '../faults/wire-org.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { queueNameFor } from '../../src/queue/queue-keys.js';
 import { writeFile } from '../faults/fault-org.js';
 import { read } from '../helpers/org-files.js';

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
 import { answer, wireOrg } from '../faults/wire-org.js';

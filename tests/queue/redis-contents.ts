@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { KEY_PREFIX, queueNameFor } from '../../src/queue/queue-keys.js';
 import { connectionOptions } from '../../src/queue/redis-address.js';
 

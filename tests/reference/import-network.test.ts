@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { checkEdge } from '../../src/org/permissions.js';
 import { readEdgeList } from '../../src/reference/edge-list.js';
 import { networkPiece } from '../../src/reference/network-piece.js';

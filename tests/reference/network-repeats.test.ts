@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { defaultTemplateFolder } from '../../src/org/templates/org-templates.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import type { ProviderResponse } from '../../src/providers/provider.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadState } from '../../src/engine/record/engine-state.js';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { ScriptedProvider, sendCall } from '../helpers/scripted-provider.js';
 import { charges } from '../helpers/org-snapshot.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { sweepUnfinishedTurn } from '../../src/engine/record/leftover-temporaries.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool, type BuiltinToolContext } from '../../src/tools/builtin-tools.js';
 import { runCommandTool } from '../../src/tools/commands/run-command-tool.js';
 import { SANDBOX_PROBLEM } from '../helpers/sandbox-ready.js';

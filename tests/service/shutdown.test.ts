@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { lemming } from '../helpers/cli.js';
 import { busyOrg } from '../helpers/busy-org.js';
 import { charges, messageFiles } from '../helpers/org-snapshot.js';

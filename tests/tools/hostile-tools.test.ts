@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest, ToolCall } from '../../src/providers/provider.js';
 import type { McpAccess } from '../../src/tools/mcp/mcp-tape.js';
 import { toolFailure } from '../../src/tools/tool-failure.js';

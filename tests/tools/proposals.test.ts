@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { acquireLock } from '../../src/engine/record/lock.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { addAgentToChart, removeAgentFromChart } from '../../src/tools/proposals/chart-edit.js';
 import { lemming } from '../helpers/cli.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool, type BuiltinToolContext } from '../../src/tools/builtin-tools.js';
 import { FILE_LIMITS } from '../../src/tools/workspace/file-tools.js';
 import { resolveWorkspacePath } from '../../src/tools/workspace/workspace-path.js';

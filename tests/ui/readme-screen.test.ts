@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
 import { pageContaining } from '../helpers/docs.js';
 import { tempOrg } from './helpers/temp-org.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { HAS_SCRIPT, TerminalSession } from './helpers/pty.js';
 import { editFile, REPO, tempOrg } from './helpers/temp-org.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { commandHint } from '../../src/cli/command-hint.js';
 import type { Proposal } from '../../src/tools/proposals/proposal.js';
 import { RunGate } from '../../src/ui/run/run-gate.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { agentSnapshot } from '../../src/ui/run/run-app.js';
 import { RunScreen } from '../../src/ui/run/run-screen.js';
 import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';

@@ -11,7 +11,7 @@ import { listTraceTurns, readCallTrace, storedTrace, type CallTrace } from '../.
 import { THREAD_AFTER } from '../../src/engine/record/trace-writer.js';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
 import { LemmingError } from '../../src/errors.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { Provider, ProviderRequest, ProviderResponse } from '../../src/providers/provider.js';
 import { lemming } from '../helpers/cli.js';
 import { tempDir, write } from '../helpers/org-files.js';

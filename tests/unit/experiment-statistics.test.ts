@@ -6,7 +6,7 @@ import { bootstrapMean } from '../../src/statistics/bootstrap.js';
 import { permutationTest } from '../../src/statistics/permutation-test.js';
 import { passAtK, passHatK, wilsonInterval } from '../../src/statistics/proportions.js';
 import { mean, standardDeviation } from '../../src/statistics/summary.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { interpretResponse } from '../../src/engine/turn/interpret-response.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderResponse, ToolCall } from '../../src/providers/provider.js';
 import { sendCall } from '../helpers/scripted-provider.js';
 import { defaultOrg } from '../helpers/temp-org.js';

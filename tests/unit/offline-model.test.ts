@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
 import { stepTurns } from '../../src/engine/turn/step-conversation.js';
 import type { ToolCall } from '../../src/providers/provider.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { filesNamed } from '../../src/providers/offline/read-files.js';
 import { namedFolder } from '../../src/providers/offline/tool-use.js';

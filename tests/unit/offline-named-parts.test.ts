@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { reachableFrom } from '../../src/org/permissions.js';
 import { readPrompt } from '../../src/providers/offline/read-prompt.js';
 import { defaultOrg } from '../helpers/temp-org.js';

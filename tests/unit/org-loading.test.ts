@@ -2,7 +2,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatProblem, InvalidOrgError } from '../../src/errors.js';
-import { loadOrg, loadOrgForReading, OrgLoader } from '../../src/org/load-org.js';
+import { OrgLoader } from '../../src/org/load-org.js';
+import { loadOrg, loadOrgForReading } from '../../src/org/load-org-once.js';
 import { checkEdge } from '../../src/org/permissions.js';
 import { defaultOrg, read, resume, write } from '../helpers/temp-org.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildPrompt, type InboxEntry } from '../../src/engine/turn/build-prompt.js';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { Org } from '../../src/org/org.js';
 import { OfflineProvider } from '../../src/providers/offline/offline-provider.js';
 import { defaultOrg, write } from '../helpers/temp-org.js';

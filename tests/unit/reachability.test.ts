@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildPrompt } from '../../src/engine/turn/build-prompt.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import type { Agent, Audience, Org } from '../../src/org/org.js';
 import { checkEdge, reachableFrom, reachesEveryone } from '../../src/org/permissions.js';
 import { defaultOrg } from '../helpers/temp-org.js';

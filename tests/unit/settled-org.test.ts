@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrgForReading, OrgLoader } from '../../src/org/load-org.js';
+import { OrgLoader } from '../../src/org/load-org.js';
+import { loadOrgForReading } from '../../src/org/load-org-once.js';
 import { SETTLED_ORG_FILE, SETTLED_STAMPS_FILE } from '../../src/org/settled-org-cache.js';
 import { CLI, lemming } from '../helpers/cli.js';
 import { modulesLoadedBy } from '../helpers/import-graph.js';
@@ -88,7 +89,7 @@ describe('a command that reads takes the org as the last error-free load settled
     const root = tempDir();
     lemming(root, ['bootstrap']);
     expect(lemming(root, ['status']).status).toBe(0);
-    const loader = ['org/load-org.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js', 'org/parsed-files.js'];
+    const loader = ['org/load-org.js', 'org/load-org-once.js', 'org/parse-files.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js', 'org/parsed-files.js'];
     const unchanged = modulesLoadedBy(CLI, ['--root', root, 'status']);
     expect(unchanged.status).toBe(0);
     expect(unchanged.stdout).toMatch(/coder_01 +offline +0\.5000/);

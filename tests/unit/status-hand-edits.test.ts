@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
-import { loadOrgForReading, loadOrgFromFiles, OrgLoader } from '../../src/org/load-org.js';
+import { OrgLoader } from '../../src/org/load-org.js';
+import { loadOrgForReading, loadOrgFromFiles } from '../../src/org/load-org-once.js';
 import { readSettledOrg } from '../../src/org/kept-org-with-edits.js';
 import { parseResume } from '../../src/org/parse-files.js';
 import { CLI, lemming } from '../helpers/cli.js';
@@ -138,6 +139,6 @@ describe('lemming status on the built CLI in a big org', () => {
     expect(edited.stdout).toMatch(/coder_01 +offline +0\.7000 \/ 0\.7000/);
     // The one resume is parsed; nothing reads, settles or assembles the other files.
     expect(edited.modules).toContain('org/parse-files.js');
-    expect(edited.modules.filter((module) => ['org/load-org.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js'].includes(module))).toEqual([]);
+    expect(edited.modules.filter((module) => ['org/load-org.js', 'org/load-org-once.js', 'org/settle-org.js', 'org/assemble-org.js', 'org/parsed-file-cache.js'].includes(module))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadOrgFromFiles } from '../../src/org/load-org.js';
+import { loadOrgFromFiles } from '../../src/org/load-org-once.js';
 import { restoreOrg, storedOrgText, storeOrg, type StoredOrg } from '../../src/org/stored-org.js';
 import { agentName, buildOrg } from '../../bench/build-org.js';
 import { defaultOrg, read, tempDir, write } from '../helpers/temp-org.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { markRead, readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { orgStatus } from '../../src/engine/human/org-status.js';
-import { loadOrg } from '../../src/org/load-org.js';
+import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { defaultOrg, humanSends, read, runEngine } from '../helpers/temp-org.js';
 import { getJson, serveOrg } from './web-server.js';

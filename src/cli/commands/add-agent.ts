@@ -1,5 +1,5 @@
 import { LemmingError } from '../../errors.js';
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { DEFAULT_TOOLS } from '../../org/schema.js';
 import { findAgentTemplate, hireDetails } from '../../tools/proposals/hire-template.js';
 import { checkNewAgent, writeNewAgent } from '../../tools/proposals/new-agent.js';

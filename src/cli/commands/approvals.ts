@@ -1,6 +1,6 @@
 import { approve, reject } from '../../library/human-actions.js';
 import { balancesNow } from '../../engine/money/transfer.js';
-import { loadOrgForReading } from '../../org/load-org.js';
+import { loadOrgForReading } from '../../org/load-org-once.js';
 import { describeProposal } from '../../tools/proposals/proposal.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Output } from '../cli-context.js';

@@ -1,6 +1,6 @@
 import { importOrg } from '../../archive/import-org.js';
 import { formatProblem } from '../../errors.js';
-import { loadOrgForReading } from '../../org/load-org.js';
+import { loadOrgForReading } from '../../org/load-org-once.js';
 import { namedVariables } from '../../org/org-secrets.js';
 import { requireOrgFolder } from '../../org/org-folder.js';
 import { slowWorkLine } from '../slow-work-line.js';

@@ -1,7 +1,7 @@
 import { requestBreakerRelease } from '../../engine/breakers/hold-by-breakers.js';
 import { requestRetry } from '../../engine/turn/failing-agents.js';
 import { LemmingError } from '../../errors.js';
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 

@@ -1,6 +1,6 @@
 import { orgStatus } from '../../engine/human/org-status.js';
 import { topUp } from '../../engine/money/top-up.js';
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import type { Output } from '../cli-context.js';
 import { showCredits } from '../../format/format.js';
 

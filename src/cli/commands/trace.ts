@@ -1,6 +1,6 @@
 import { listTraceTurns, readCallTrace, type CallTrace } from '../../engine/record/call-trace.js';
 import { LemmingError } from '../../errors.js';
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { requireAgent } from '../../org/must-exist.js';
 import type { Output } from '../cli-context.js';
 import { formatInputTokens } from '../../format/format.js';

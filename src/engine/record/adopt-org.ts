@@ -4,7 +4,7 @@ import { LemmingError } from '../../errors.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import { parseMessageFileName } from '../../mailbox/message.js';
 import { isMessageFileName } from '../../mailbox/outbox-scan.js';
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
 import { initialState, loadState, saveState, stateFromJson, type EngineState } from './engine-state.js';
 import { caughtUp, emptySnapshot } from '../money/ledger.js';

@@ -232,9 +232,9 @@ export class CallTraces {
     return this.writer.flush();
   }
 
-  /** Stop the writing thread, if one was started (after `flush`). */
-  close(): void {
-    this.writer.close();
+  /** Stop the writing thread, if one was started (after `flush`); resolves once it has stopped. */
+  close(): Promise<void> {
+    return this.writer.close();
   }
 }
 

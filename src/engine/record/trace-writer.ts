@@ -187,10 +187,15 @@ export class TraceWriter {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Stop the thread (after `flush`: whatever is still on its way is dropped). */
-  close(): void {
-    void this.thread?.terminate();
+  /** Stop the thread (after `flush`: whatever is still on its way is dropped); resolves once it has stopped. */
+  close(): Promise<void> {
+    const thread = this.thread;
     this.thread = undefined;
+    if (!thread) return Promise.resolve();
+    return thread.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Whether files go to the thread: once they have started to, all do, so that they are done in order. */

@@ -1,4 +1,4 @@
-import { loadOrg } from '../../org/load-org.js';
+import { loadOrg } from '../../org/load-org-once.js';
 import { recordCharges } from '../experiment-ledger.js';
 import { runMessages } from '../run-messages.js';
 import type { SurveyRound } from '../run-survey.js';

@@ -1,5 +1,5 @@
 import { balancesNow } from '../../engine/money/transfer.js';
-import { loadOrgForReading } from '../../org/load-org.js';
+import { loadOrgForReading } from '../../org/load-org-once.js';
 import { describeProposal } from '../../tools/proposals/proposal.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 import type { ProposalEntry, ProposalsView } from '../api-types.js';
