@@ -44,7 +44,7 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.set(paths.log, known);
   }
-  if (known.bytes >= LOG_SEGMENT_BYTES) known.bytes = cutIntoSegment(paths.log, first.turn, known.turn);
+  if (known.bytes >= LOG_SEGMENT_BYTES) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
   try {
     appendText(paths.log, text);
   } catch (error) {
@@ -61,7 +61,7 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
  * earlier turn than `turn` (`lastTurn`: the last append's, when this process made it); the log's
  * size after.
  */
-function cutIntoSegment(log: string, turn: number, lastTurn: number | undefined): number {
+function moveWhenFull(log: string, turn: number, lastTurn: number | undefined): number {
   const bytes = statSync(log, { throwIfNoEntry: false })?.size ?? 0;
   if (bytes < LOG_SEGMENT_BYTES || !(turn > (lastTurn ?? lastLineTurn(log)))) return bytes;
   moveToSegment(log);
