@@ -1,11 +1,12 @@
 import type { SurveyRound } from './run-survey.js';
 import type { RunPersonas } from './personas/measure-personas.js';
 import { nameRecord } from '../org/names.js';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../engine/events.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
-import { agentPaths, statePaths } from '../engine/record/state-paths.js';
+import { readLog } from '../engine/record/agent-log.js';
+import { statePaths } from '../engine/record/state-paths.js';
 import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
 import type { RunOutcome } from './score-run.js';
@@ -49,27 +50,6 @@ export interface RunMetrics {
   outcome?: RunOutcome;
 }
 
-interface LogLine {
-  turn: number;
-  at: string;
-  event: string;
-  to?: string;
-}
-
-function readLog(path: string): LogLine[] {
-  if (!existsSync(path)) return [];
-  const lines: LogLine[] = [];
-  for (const text of readFileSync(path, 'utf8').split('\n')) {
-    if (text.trim() === '') continue;
-    try {
-      lines.push(JSON.parse(text) as LogLine);
-    } catch {
-      // A torn last line from a kill: the engine cuts it on its next run.
-    }
-  }
-  return lines;
-}
-
 /** Credits are sums of small prices: rounded so that 0.1 + 0.2 reads as 0.3 in a report. */
 function round(credits: number): number {
   return Math.round(credits * 1e9) / 1e9;
@@ -106,7 +86,8 @@ export function measureRun(root: string, run: string, variant: string, attempts:
   };
   const startedAt = Date.parse(attempts[0]?.startedAt ?? '');
   for (const agent of readdirSync(join(root, 'agents')).sort()) {
-    for (const line of readLog(agentPaths(root, agent).log)) {
+    // Every piece of its activity log, in order (engine/record/agent-log.ts: the one reader of a log).
+    for (const line of readLog(root, agent)) {
       if (shared(line.turn)) continue;
       if (line.event === 'sent') metrics.messages += 1;
       if (line.event === 'refused') metrics.refusals += 1;

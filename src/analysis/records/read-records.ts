@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { loadState } from '../../engine/record/engine-state.js';
-import { agentPaths, statePaths } from '../../engine/record/state-paths.js';
+import { readLog } from '../../engine/record/agent-log.js';
+import { statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { recipientsOf } from '../../mailbox/message.js';
@@ -37,7 +37,7 @@ export function readOrgRecords(org: Org): OrgRecords {
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;
       messages.push(record);
     }
-    activity.set(agent.name, readActivity(agentPaths(root, agent.name).log));
+    activity.set(agent.name, readActivity(root, agent.name));
   }
   messages.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 
@@ -75,32 +75,19 @@ function permittedEdges(org: Org): Set<string> | undefined {
 }
 
 /** An activity log, turn by turn: called or not, what it was shown, whether it made something. A line that is not the engine's is skipped. */
-function readActivity(path: string): Map<number, TurnActivity> {
+function readActivity(root: string, agent: string): Map<number, TurnActivity> {
   const turns = new Map<number, TurnActivity>();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return turns;
-  }
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let entry: { turn?: unknown; event?: unknown; ids?: unknown; tools?: unknown };
-    try {
-      entry = JSON.parse(line) as typeof entry;
-    } catch {
-      continue;
-    }
-    if (typeof entry.turn !== 'number' || typeof entry.event !== 'string') continue;
+  // Every piece of the log, in order, by the one reader of a log (engine/record/agent-log.ts).
+  for (const entry of readLog(root, agent)) {
     let turn = turns.get(entry.turn);
     if (!turn) {
       turn = { called: false, read: [], madeSomething: false };
       turns.set(entry.turn, turn);
     }
     if (entry.event === 'called') turn.called = true;
-    if (entry.event === 'read' && Array.isArray(entry.ids)) for (const id of entry.ids) if (typeof id === 'string') turn.read.push(id);
-    if (entry.event === 'step' && Array.isArray(entry.tools)) {
-      for (const tool of entry.tools as Array<{ name?: unknown }>) if (typeof tool?.name === 'string' && !LOOKING_TOOLS.has(tool.name)) turn.madeSomething = true;
+    if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
+    if (entry.event === 'step' && Array.isArray(entry['tools'])) {
+      for (const tool of entry['tools'] as Array<{ name?: unknown }>) if (typeof tool?.name === 'string' && !LOOKING_TOOLS.has(tool.name)) turn.madeSomething = true;
     }
   }
   return turns;

@@ -44,7 +44,8 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
     if (appendedLogs.size >= 200_000) appendedLogs.clear();
     appendedLogs.set(paths.log, known);
   }
-  if (known.bytes >= LOG_SEGMENT_BYTES) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
+  // Looked at only when it may be due: never within the turn of this process's last append to it.
+  if (known.bytes >= LOG_SEGMENT_BYTES && (known.turn === undefined || first.turn > known.turn)) known.bytes = moveWhenFull(paths.log, first.turn, known.turn);
   try {
     appendText(paths.log, text);
   } catch (error) {
