@@ -7,7 +7,7 @@ import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable
 import { forkOrg } from '../history/fork-org.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { nameRecord } from '../org/names.js';
-import { takesSeed } from '../org/schema.js';
+import { takesSeed } from '../org/model-entry-schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import type { CandidateStep } from './candidate-steps.js';

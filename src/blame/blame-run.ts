@@ -10,7 +10,7 @@ import type { Org } from '../org/org.js';
 import { defaultProviderFactory, type ProviderFactory } from '../providers/create-provider.js';
 import { removeTemporaryFolder, sweepTemporaryFolders, temporaryFolder } from '../storage/temporary-files.js';
 import type { ForkChange } from './blame-fork.js';
-import { takesSeed } from '../org/schema.js';
+import { takesSeed } from '../org/model-entry-schema.js';
 import { callRepeatability, type CallRepeatability } from './call-repeatability.js';
 import { estimateBlame, plannedFork, probeFork, type BlameEstimate } from './blame-plan.js';
 import { checkedCeiling, CreditCeiling, forkWorstCase, type ForkLimits } from './blame-ceiling.js';

@@ -17,7 +17,7 @@ import type { Experiment, Variant } from './experiment-file.js';
 import { forkForRun } from './fork-point.js';
 import { PREPARED_FILE, type RecordedBounds } from './run-bounds.js';
 import { makePopulation, writePopulation } from '../population/populate-org.js';
-import { takesSeed } from '../org/schema.js';
+import { takesSeed } from '../org/model-entry-schema.js';
 import { readPopulationSpec } from '../population/population-spec.js';
 
 export { PREPARED_FILE } from './run-bounds.js';

@@ -2,10 +2,11 @@ import { OTLP_URL, OTLP_URL_HINT } from './otlp-url.js';
 import type { z as Zod } from 'zod';
 import { zod } from '../lazy-modules.js';
 import { COMMAND_TOOL_NAME, MCP_SERVER_NAME, nameProblem, nameRecord, type NameKind } from './names.js';
-import { DEFAULT_DISK_MB, DEFAULT_MAX_FILES } from '../sandbox/workspace-bounds.js';
 import { activationSchema } from './activation-schema.js';
 import { buildBudgetSchemas } from './budget-schema.js';
 import { buildMemorySchemas } from './memory-schema.js';
+import { buildModelEntrySchemas } from './model-entry-schema.js';
+import { buildSandboxSchemas } from './sandbox-schema.js';
 
 export { COMMAND_TOOL_NAME, MCP_SERVER_NAME };
 
@@ -46,49 +47,6 @@ export function isBuiltinTool(value: string): value is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(value);
 }
 
-/** Who answers a registry entry's calls: a vendor's API, the offline model, an agent program, or an HTTP endpoint. */
-export const MODEL_PROVIDERS = ['offline', 'openai', 'anthropic', 'openai-compatible', 'command', 'http'] as const;
-
-/** Registry fields that belong to one kind of provider only, and the providers they belong to. */
-const FIELDS_OF: Record<string, readonly string[]> = {
-  command: ['command'],
-  args: ['command'],
-  env: ['command'],
-  pass_model_env: ['command'],
-  reply: ['command'],
-  prompt: ['command', 'http'],
-  max_output_bytes: ['command', 'http'],
-  url: ['http'],
-  headers: ['http'],
-  base_url: ['openai', 'anthropic', 'openai-compatible'],
-  api_key_env: ['openai', 'anthropic', 'openai-compatible'],
-  tool_calling: ['openai', 'anthropic', 'openai-compatible'],
-  prompt_cache: ['openai', 'anthropic', 'openai-compatible'],
-  cache_slots: ['openai-compatible'],
-  seed: ['offline', 'openai', 'openai-compatible'],
-  variability: ['offline'],
-};
-
-/** Whether a registry entry of `provider` takes a `seed` (a call can be made again with another one). Pure. */
-export function takesSeed(provider: string): boolean {
-  return FIELDS_OF.seed?.includes(provider) ?? false;
-}
-
-/**
- * What is wrong with a registry entry beyond each field's own type: the field its provider needs
- * and is missing, and fields that belong to another kind of provider. Pure.
- */
-export function entryProblems(entry: { provider: string } & Partial<Record<string, unknown>>): Array<{ field: string; message: string }> {
-  const problems: Array<{ field: string; message: string }> = [];
-  const required = entry.provider === 'command' ? 'command' : entry.provider === 'http' ? 'url' : 'model';
-  if (entry[required] === undefined) problems.push({ field: required, message: `is required for provider ${entry.provider}` });
-  for (const [field, providers] of Object.entries(FIELDS_OF)) {
-    if (entry[field] === undefined || providers.includes(entry.provider)) continue;
-    problems.push({ field, message: `is not a setting of provider ${entry.provider} (it is for provider ${providers.join(' or ')}); remove it` });
-  }
-  return problems;
-}
-
 /** What `org.yaml` `notify:` entries can be told of. */
 export const NOTIFY_EVENTS = ['human-message', 'proposal', 'agent-held', 'run-error', 'budget', 'loop'] as const;
 
@@ -116,128 +74,9 @@ function buildSchemas(z: typeof Zod) {
 
   // org.yaml `budget:` and the loop breakers: budget-schema.ts.
   const budgetSchemas = buildBudgetSchemas(z, (value) => nameKeyed('agent', value));
-
-  /** Provider limits: the engine waits rather than bursting into rate-limit errors. */
-  const providerLimitsSchema = z.strictObject({
-    concurrency: positiveInt.optional(),
-    requests_per_minute: positiveInt.optional(),
-    tokens_per_minute: positiveInt.optional(),
-  });
-
-  const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, like GITHUB_TOKEN');
-
-  /** One entry of the model registry in org.yaml: a vendor's model, the offline model, an agent program or an HTTP agent. */
-  const modelEntrySchema = z
-    .strictObject({
-      /** Who answers: a vendor's API (`openai`, `anthropic`, `openai-compatible`), the built-in `offline` model, or an outside agent (`command`, `http`). */
-      provider: z.enum(MODEL_PROVIDERS),
-      /** The vendor's model name; for `command` and `http`, a name the agent is told (the provider's name when absent). */
-      model: z.string().min(1).optional(),
-      /** Credits per million prompt tokens. */
-      input_price: z.number().min(0),
-      /** Credits per million answer tokens. */
-      output_price: z.number().min(0),
-      /** Prompt tokens the vendor's cache served (OpenAI cached tokens, Anthropic cache reads); input_price when absent. */
-      cached_input_price: z.number().min(0).optional(),
-      /** Prompt tokens written to the vendor's cache (Anthropic cache creation); input_price when absent. */
-      cache_write_price: z.number().min(0).optional(),
-      /** Credits for each answer that came back, on top of its tokens (an agent program billed by the run). */
-      price_per_call: z.number().min(0).optional(),
-      /** The most tokens a prompt may hold on this model. */
-      context_window: positiveInt,
-      /** The cap on each answer; none unless set (1024 for Anthropic, which requires one). */
-      max_output_tokens: positiveInt.optional(),
-      /** Where the API is: required for `openai-compatible`, a proxy for the others (the vendor's own when absent). */
-      base_url: z.string().url().optional(),
-      /** The environment variable (or `.env` line) holding the key: `OPENAI_API_KEY`, `ANTHROPIC_API_KEY` by default; none for `openai-compatible`. */
-      api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-      /** How long one attempt may take (120000 when absent). */
-      timeout_ms: positiveInt.optional(),
-      /** Attempts after the first, for failures worth retrying (3 when absent). */
-      max_retries: nonNegativeInt.optional(),
-      /** `false`: always the plain-text reply format; `true`: tool calls, never switching to text; absent: tool calls, switching to text if the server says the model has none. */
-      tool_calling: z.boolean().optional(),
-      /** Mark where each agent's unchanging prompt ends for the vendor's prompt cache (providers/prompt-cache.ts); true when absent. */
-      prompt_cache: z.boolean().optional(),
-      /** `openai-compatible` (llama.cpp): the server's slots; while every agent on the entry can have one of its own, each keeps to its own (`id_slot`), else the server chooses. */
-      cache_slots: positiveInt.max(1024).optional(),
-      /** This entry's concurrency and rate limits: the engine waits rather than bursting into rate-limit errors. */
-      limits: providerLimitsSchema.optional(),
-      /** `command`: the program, found on PATH, or a path (relative to the org root) when it holds a "/". */
-      command: z.string().min(1).optional(),
-      /** `command`: its arguments. */
-      args: z.array(z.string()).optional(),
-      /** `command`: variables passed on to the program besides the safe few (their values are secrets). */
-      env: z.array(envName).optional(),
-      /** `command`: pass on the variables that find a model (base URLs, proxies, certificates; program-environment.ts); default true. */
-      pass_model_env: z.boolean().optional(),
-      /** `command` and `http`: how the call is written (see providers/agent-protocol). */
-      prompt: z.enum(['text', 'json']).optional(),
-      /** `command`: how the program answers on stdout. */
-      reply: z.enum(['text', 'json']).optional(),
-      /** `http`: where the call is POSTed. */
-      url: z.string().url().optional(),
-      /** `http`: header name to the environment variable holding its value. */
-      headers: z.record(z.string().min(1), envName).optional(),
-      /** `command` and `http`: the most bytes an answer may have. */
-      max_output_bytes: positiveInt.optional(),
-      /** Sent to models that take one (OpenAI's `seed`); the offline model's draws when `variability` is above 0. An experiment sets it per repeat. */
-      seed: nonNegativeInt.max(2 ** 31 - 1).optional(),
-      /** `offline`: how much repeats differ, 0 (never: the default) to 1 (see providers/offline/variation.ts). */
-      variability: z.number().min(0).max(1).optional(),
-    })
-    .superRefine((entry, context) => {
-      for (const problem of entryProblems(entry)) context.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-    })
-    .transform((entry) => ({ ...entry, model: entry.model ?? entry.provider }));
-
-  /** Limits of one command (see sandbox/command-spec.ts), each optional where a resume or a tool overrides the engine's. */
-  const sandboxLimitFields = {
-    timeout_ms: positiveInt.max(3_600_000),
-    max_output_bytes: positiveInt.max(100 * 1024 * 1024),
-    memory_mb: positiveInt.min(16).max(1024 * 1024),
-    max_processes: positiveInt.min(4).max(100_000),
-    tmp_mb: positiveInt.max(1024 * 1024),
-    max_file_mb: positiveInt.max(1024 * 1024),
-    disk_mb: positiveInt.max(1024 * 1024 * 1024),
-    max_files: positiveInt.min(100).max(100_000_000),
-  };
-  const sandboxLimitsSchema = z.strictObject({
-    timeout_ms: sandboxLimitFields.timeout_ms.optional(),
-    max_output_bytes: sandboxLimitFields.max_output_bytes.optional(),
-    memory_mb: sandboxLimitFields.memory_mb.optional(),
-    max_processes: sandboxLimitFields.max_processes.optional(),
-    tmp_mb: sandboxLimitFields.tmp_mb.optional(),
-    max_file_mb: sandboxLimitFields.max_file_mb.optional(),
-    disk_mb: sandboxLimitFields.disk_mb.optional(),
-    max_files: sandboxLimitFields.max_files.optional(),
-  });
-  const absolutePath = z.string().regex(/^\/[^\0]*$/, 'must be an absolute path, like /opt/node');
-  /** Where and how commands run (run_command, the org's command tools): the defaults of every limit. */
-  const sandboxSettingsSchema = z.strictObject({
-    /** `bwrap` (the default) isolates each command; `none` runs it unisolated on this machine, and every run says so. */
-    isolation: z.enum(['bwrap', 'none']).default('bwrap'),
-    /** Wall time of one command, in milliseconds. */
-    timeout_ms: sandboxLimitFields.timeout_ms.default(60_000),
-    /** Kept of stdout, and of stderr; more stops the command. */
-    max_output_bytes: sandboxLimitFields.max_output_bytes.default(1024 * 1024),
-    /** What a command holds in all, in MiB (shared memory, /tmp and /dev/shm included). */
-    memory_mb: sandboxLimitFields.memory_mb.default(1024),
-    /** Processes and threads at once. */
-    max_processes: sandboxLimitFields.max_processes.default(256),
-    /** What the private /tmp and /dev/shm hold together, in MiB. */
-    tmp_mb: sandboxLimitFields.tmp_mb.default(256),
-    /** The largest file a command may write, in MiB. */
-    max_file_mb: sandboxLimitFields.max_file_mb.default(1024),
-    /** The disk quota of each folder a command may write (its workspace, and the shared one when it may write there), in MiB. */
-    disk_mb: sandboxLimitFields.disk_mb.default(DEFAULT_DISK_MB),
-    /** The entries (files, folders, links) each folder a command may write may hold: one quota with disk_mb. */
-    max_files: sandboxLimitFields.max_files.default(DEFAULT_MAX_FILES),
-    /** Host folders seen read-only at the same path inside, for programs installed outside /usr (/opt/node). */
-    read_only: z.array(absolutePath).default([]),
-    /** The host user and group commands run as when lemming runs as root (never 0; `nobody` when absent). See sandbox/sandbox-identity.ts. */
-    run_as: z.strictObject({ uid: positiveInt, gid: positiveInt }).optional(),
-  });
+  // A model registry entry and its limits: model-entry-schema.ts. Where and how commands run, and the org's command tools: sandbox-schema.ts.
+  const { providerLimitsSchema, envName, modelEntrySchema } = buildModelEntrySchemas(z);
+  const { sandboxLimitsSchema, sandboxSettingsSchema, commandToolSchema } = buildSandboxSchemas(z);
 
   const engineSettingsSchema = z.strictObject({
     /** `lemming run` stops here if the org is not idle sooner. */
@@ -333,22 +172,6 @@ function buildSchemas(z: typeof Zod) {
     max_bytes: positiveInt.max(50 * 1024 * 1024).default(2 * 1024 * 1024),
     /** One fetch, redirects included, in milliseconds. */
     timeout_ms: positiveInt.max(600_000).default(20_000),
-  });
-
-  /** A tool an org defines with no code: a command run in the sandbox with the call's arguments. */
-  const commandToolSchema = z.strictObject({
-    /** What the tool does, as the model is told. */
-    description: z.string().min(1),
-    /** A JSON schema of the arguments (an object schema); calls whose arguments do not match are refused with the reason. */
-    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
-    /** The program and its arguments, as a list; never a shell line built from the call. */
-    command: z.array(z.string().min(1).refine((word) => !word.includes('\0'), 'holds a NUL character, which no command can be given')).min(1),
-    /** How the call's arguments reach the command: JSON on standard input (default), or each top-level one as TOOL_<NAME>. */
-    arguments: z.enum(['stdin', 'env']).default('stdin'),
-    /** Safe to run twice (a run interrupted by a crash is run again on recovery; see the README). */
-    idempotent: z.boolean().default(false),
-    /** This tool's limits, over engine.sandbox's (a resume's own limits come last). */
-    limits: sandboxLimitsSchema.optional(),
   });
 
   const mcpCommon = {
