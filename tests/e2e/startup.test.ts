@@ -179,7 +179,7 @@ test('run-once loads only what its turn uses: no other command, and no tool, app
   // recovery of those a kill left loads only when one is): 227;
   // a small editable file kept by its stamp, one rule for mailing lists and meetings (editable/kept-by-stamp.ts): 228;
   // an activity log kept in pieces, so the file a turn appends to (and the history records whole) stays small (engine/record/log-segments.ts): 229;
-  // a model registry entry's schema out of org/schema.ts (org/model-entry-schema.ts; the sandbox's, sandbox-schema.ts, too): 230. The price of a call, the estimate before it and the charge after it are one module, money/charge.ts).
+  // a model registry entry's and the sandbox's schemas out of org/schema.ts (org/model-entry-schema.ts, org/sandbox-schema.ts): 230. The price of a call, the estimate before it and the charge after it are one module, money/charge.ts).
   expect(run.modules.length).toBeLessThanOrEqual(230);
   // Telemetry is off unless set: none of it loads (OpenTelemetry's packages load with telemetry/otlp-telemetry.js).
   expect(run.modules.filter((module) => module.startsWith('telemetry/'))).toEqual([]);
