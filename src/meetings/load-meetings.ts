@@ -1,19 +1,13 @@
-import { readdirSync } from 'node:fs';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
 import { keptByStamp } from '../editable/kept-by-stamp.js';
+import { yamlNamesIn } from '../editable/named-yaml-files.js';
 import { isValidAgentName } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { meetingFile, MEETINGS_FOLDER, parseMeeting, type LoadedMeeting } from './meeting-file.js';
 
 /** The names of the org's meetings, in name order: the files under org/meetings/ whose names pass the name rule. */
 export function meetingNames(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(`${root}/${MEETINGS_FOLDER}`);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
+  return yamlNamesIn(`${root}/${MEETINGS_FOLDER}`);
 }
 
 /** Per file, in this process, with the org it was checked against (a turn plans with it, `status` asks again). */

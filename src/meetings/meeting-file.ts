@@ -1,4 +1,5 @@
 import type { Problem } from '../errors.js';
+import { problemsOfFile } from '../editable/named-yaml-files.js';
 import { parseYamlSource } from '../editable/yaml-source.js';
 import { HUMAN, isValidAgentName, MEETINGS_FOLDER } from '../org/names.js';
 import type { Org } from '../org/org.js';
@@ -67,12 +68,7 @@ export function parseMeeting(text: string, name: string, org: Pick<Org, 'agents'
   const file = meetingFile(name);
   const { source, problems } = parseYamlSource(text, file);
   if (!source) return { problems };
-  const found: Problem[] = [];
-  const problem = (field: string | undefined, message: string): void => {
-    const line = source.lineOf(field === undefined ? [] : field.split('.'));
-    // The example once, with the first problem.
-    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid meeting looks like\n${MEETING_EXAMPLE}` : message, severity: 'error' });
-  };
+  const { found, problem } = problemsOfFile(source, file, 'meeting', MEETING_EXAMPLE);
   const value = source.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problem(undefined, 'must be a map with `attendees:`, `rounds:`, `agenda:` and `turn:` or `at:`');

@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import type { Problem } from '../../errors.js';
 import { keptByStamp } from '../../editable/kept-by-stamp.js';
+import { problemsOfFile, yamlNamesIn } from '../../editable/named-yaml-files.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 
@@ -49,13 +50,7 @@ export function isListName(root: string, name: string): boolean {
 
 /** The names of the org's lists, in name order (for `validate` and the docs): the files under org/lists/ whose names pass the name rule. */
 export function listNames(root: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(`${root}/${LISTS_FOLDER}`);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
+  return yamlNamesIn(`${root}/${LISTS_FOLDER}`);
 }
 
 /** What loading one list gives: the list when the file is valid, and every problem (the file, the field, a valid example). */
@@ -94,11 +89,7 @@ export function parseMailingList(text: string, name: string): LoadedList {
   const file = listFile(name);
   const { source, problems } = parseYamlSource(text, file);
   if (!source) return { problems };
-  const found: Problem[] = [];
-  const problem = (field: string | undefined, message: string): void => {
-    const line = source.lineOf(field === undefined ? [] : [field]);
-    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid list looks like\n${LIST_EXAMPLE}` : message, severity: 'error' });
-  };
+  const { found, problem } = problemsOfFile(source, file, 'list', LIST_EXAMPLE);
   const value = source.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problem(undefined, 'must be a map with `members:`');

@@ -1,0 +1,34 @@
+import { readdirSync } from 'node:fs';
+import type { Problem } from '../errors.js';
+import { isValidAgentName } from '../org/names.js';
+import type { YamlSource } from './yaml-source.js';
+
+/**
+ * The org's small named YAML files, one a thing (`org/lists/<name>.yaml`, `org/meetings/<name>.yaml`):
+ * which there are, and how one file's problems are said. One rule for each kind of file.
+ */
+
+/** The names of the files `<name>.yaml` in `folder` whose names pass the name rule, in name order; none when the folder is missing. */
+export function yamlNamesIn(folder: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => (entry.endsWith('.yaml') && isValidAgentName(entry.slice(0, -5)) ? [entry.slice(0, -5)] : [])).sort();
+}
+
+/**
+ * A collector of one file's problems: each names the file, the field (a dotted path) and its line
+ * where the source has one; the first carries a valid example of the kind of file (`a valid <kind>
+ * looks like`), once.
+ */
+export function problemsOfFile(source: YamlSource, file: string, kind: string, example: string): { found: Problem[]; problem: (field: string | undefined, message: string) => void } {
+  const found: Problem[] = [];
+  const problem = (field: string | undefined, message: string): void => {
+    const line = source.lineOf(field === undefined ? [] : field.split('.'));
+    found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid ${kind} looks like\n${example}` : message, severity: 'error' });
+  };
+  return { found, problem };
+}
