@@ -21,6 +21,11 @@ function store(): string {
 }
 
 const file = (path: string, text: string) => changeLines([{ path, mode: '100644', data: Buffer.from(text) }]);
+/** Turn `turn`'s entry as a run keeps it: its message, a time a second a turn, its parent, and one file named for the turn (a.md for turn 0, b.md for 1, ...) holding its letter. */
+function spoolTurn(gitDir: string, turn: number, parent?: { commit: string } | { message: string }): void {
+  const letter = String.fromCharCode(97 + turn);
+  spoolEntry(gitDir, { message: `turn ${turn}\n`, when: 1_700_000_000_000 + turn * 1_000, ...(parent ? { parent } : {}) }, file(`${letter}.md`, `${letter}\n`));
+}
 const left = (gitDir: string) => (existsSync(join(gitDir, 'lemming-pending')) ? readdirSync(join(gitDir, 'lemming-pending')) : []);
 
 describe('entries a killed run left to git', () => {
@@ -39,14 +44,14 @@ describe('entries a killed run left to git', () => {
 
   test('one git wrote before the kill (the branch is at it) is not written twice, and the entries after it are', async () => {
     const gitDir = store();
-    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    spoolTurn(gitDir, 0);
     await recoverSpooled({ gitDir });
     const first = git(gitDir, ['rev-parse', 'main']);
-    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
+    spoolTurn(gitDir, 1, { commit: first });
     await recoverSpooled({ gitDir });
     // Kept again, as a kill after git wrote turn 1 and before it answered leaves it, with turn 2 given behind it.
-    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
-    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
+    spoolTurn(gitDir, 1, { commit: first });
+    spoolTurn(gitDir, 2, { message: 'turn 1\n' });
     expect(await recoverSpooled({ gitDir })).toBe(1);
     expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 2\nturn 1\nturn 0');
     expect(left(gitDir)).toEqual([]);
@@ -54,16 +59,16 @@ describe('entries a killed run left to git', () => {
 
   test('two entries git wrote before the kill (neither answered) are not written again, and the one after them is', async () => {
     const gitDir = store();
-    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    spoolTurn(gitDir, 0);
     await recoverSpooled({ gitDir });
     const first = git(gitDir, ['rev-parse', 'main']);
-    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
-    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
+    spoolTurn(gitDir, 1, { commit: first });
+    spoolTurn(gitDir, 2, { message: 'turn 1\n' });
     await recoverSpooled({ gitDir });
     // As a kill leaves them when git wrote turns 1 and 2 and the run had not yet read either answer, with turn 3 given behind them.
-    spoolEntry(gitDir, { message: 'turn 1\n', when: 1_700_000_001_000, parent: { commit: first } }, file('b.md', 'b\n'));
-    spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { message: 'turn 1\n' } }, file('c.md', 'c\n'));
-    spoolEntry(gitDir, { message: 'turn 3\n', when: 1_700_000_003_000, parent: { message: 'turn 2\n' } }, file('d.md', 'd\n'));
+    spoolTurn(gitDir, 1, { commit: first });
+    spoolTurn(gitDir, 2, { message: 'turn 1\n' });
+    spoolTurn(gitDir, 3, { message: 'turn 2\n' });
     expect(await recoverSpooled({ gitDir })).toBe(1);
     expect(git(gitDir, ['log', '--format=%s', 'main'])).toBe('turn 3\nturn 2\nturn 1\nturn 0');
     expect(git(gitDir, ['show', 'main:d.md'])).toBe('d');
@@ -82,7 +87,7 @@ describe('entries a killed run left to git', () => {
 
   test('an entry whose parent is not the branch\'s last entry (the history went another way) is dropped, with those after it', async () => {
     const gitDir = store();
-    spoolEntry(gitDir, { message: 'turn 0\n', when: 1_700_000_000_000 }, file('a.md', 'a\n'));
+    spoolTurn(gitDir, 0);
     await recoverSpooled({ gitDir });
     spoolEntry(gitDir, { message: 'turn 2\n', when: 1_700_000_002_000, parent: { commit: '0'.repeat(40) } }, file('b.md', 'b\n'));
     spoolEntry(gitDir, { message: 'turn 3\n', when: 1_700_000_003_000, parent: { message: 'turn 2\n' } }, file('c.md', 'c\n'));
