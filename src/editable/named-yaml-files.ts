@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import type { Problem } from '../errors.js';
 import { isValidAgentName } from '../org/names.js';
-import type { YamlSource } from './yaml-source.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /**
  * The org's small named YAML files, one a thing (`org/lists/<name>.yaml`, `org/meetings/<name>.yaml`):
@@ -31,4 +31,30 @@ export function problemsOfFile(source: YamlSource, file: string, kind: string, e
     found.push({ file, ...(field === undefined ? {} : { field }), ...(line === undefined ? {} : { line }), message: found.length === 0 ? `${message}; a valid ${kind} looks like\n${example}` : message, severity: 'error' });
   };
   return { found, problem };
+}
+
+/**
+ * The text of one such file, parsed as a map of known fields: its fields, with the collector of its
+ * problems (problemsOfFile) holding any field it does not know; or its problems alone when it is not
+ * YAML or not a map (`shape` says what it must be, for example "a map with `members:`").
+ */
+export function readFieldsOf(
+  text: string,
+  file: string,
+  kind: string,
+  example: string,
+  fields: readonly string[],
+  shape: string,
+): { record: Record<string, unknown>; found: Problem[]; problem: (field: string | undefined, message: string) => void } | { problems: Problem[] } {
+  const { source, problems } = parseYamlSource(text, file);
+  if (!source) return { problems };
+  const { found, problem } = problemsOfFile(source, file, kind, example);
+  const value = source.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problem(undefined, `must be ${shape}`);
+    return { problems: found };
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (!fields.includes(key)) problem(key, `unknown field ${JSON.stringify(key)}; a ${kind} has ${fields.join(', ')}`);
+  return { record, found, problem };
 }

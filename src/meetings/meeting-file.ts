@@ -1,6 +1,5 @@
 import type { Problem } from '../errors.js';
-import { problemsOfFile } from '../editable/named-yaml-files.js';
-import { parseYamlSource } from '../editable/yaml-source.js';
+import { readFieldsOf } from '../editable/named-yaml-files.js';
 import { HUMAN, isValidAgentName, MEETINGS_FOLDER } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
@@ -66,16 +65,9 @@ export interface LoadedMeeting {
  */
 export function parseMeeting(text: string, name: string, org: Pick<Org, 'agents'>): LoadedMeeting {
   const file = meetingFile(name);
-  const { source, problems } = parseYamlSource(text, file);
-  if (!source) return { problems };
-  const { found, problem } = problemsOfFile(source, file, 'meeting', MEETING_EXAMPLE);
-  const value = source.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problem(undefined, 'must be a map with `attendees:`, `rounds:`, `agenda:` and `turn:` or `at:`');
-    return { problems: found };
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!FIELDS.includes(key)) problem(key, `unknown field ${JSON.stringify(key)}; a meeting has ${FIELDS.join(', ')}`);
+  const read = readFieldsOf(text, file, 'meeting', MEETING_EXAMPLE, FIELDS, 'a map with `attendees:`, `rounds:`, `agenda:` and `turn:` or `at:`');
+  if ('problems' in read) return read;
+  const { record, found, problem } = read;
   const attendees = attendeesOf(record.attendees, org, problem);
   const rounds = record.rounds === undefined ? 1 : record.rounds;
   if (!Number.isInteger(rounds) || (rounds as number) < 1 || (rounds as number) > MAX_ROUNDS) problem('rounds', `must be a whole number from 1 to ${MAX_ROUNDS}, for example \`rounds: 2\``);

@@ -1,9 +1,8 @@
 import { statSync } from 'node:fs';
 import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
-import { parseYamlSource } from '../../editable/yaml-source.js';
 import type { Problem } from '../../errors.js';
 import { keptByStamp } from '../../editable/kept-by-stamp.js';
-import { problemsOfFile, yamlNamesIn } from '../../editable/named-yaml-files.js';
+import { readFieldsOf, yamlNamesIn } from '../../editable/named-yaml-files.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
 
@@ -87,16 +86,9 @@ export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: st
 /** Check the text of `org/lists/<name>.yaml`. Pure. */
 export function parseMailingList(text: string, name: string): LoadedList {
   const file = listFile(name);
-  const { source, problems } = parseYamlSource(text, file);
-  if (!source) return { problems };
-  const { found, problem } = problemsOfFile(source, file, 'list', LIST_EXAMPLE);
-  const value = source.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problem(undefined, 'must be a map with `members:`');
-    return { problems: found };
-  }
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!FIELDS.includes(key)) problem(key, `unknown field ${JSON.stringify(key)}; a list has ${FIELDS.join(', ')}`);
+  const read = readFieldsOf(text, file, 'list', LIST_EXAMPLE, FIELDS, 'a map with `members:`');
+  if ('problems' in read) return read;
+  const { record, found, problem } = read;
   const members = names(record.members, 'members', problem);
   if (members !== undefined && members.length > MAX_LIST_MEMBERS) problem('members', `has ${members.length} names; a list has at most ${MAX_LIST_MEMBERS}`);
   const mayPost = audience(record.may_post, 'may_post', problem);
