@@ -46,7 +46,7 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)("a check's view of a run", () => 
     })();
     const [result] = await runChecks(root, [{ name: 'disk', run: 'sleep 1; du -sk /shared | cut -f1; ls /shared/agents/coder_01/workspace' }]);
     await watching;
-    expect(result?.passed, result?.output).toBe(true);
+    expect(result?.passed, JSON.stringify(result)).toBe(true);
     const lines = (result?.output ?? '').split('\n');
     // 200 MiB of holes take no disk in the view either.
     expect(Number(lines[0])).toBeLessThan(10 * 1024);
@@ -66,8 +66,14 @@ describe.skipIf(SANDBOX_PROBLEM !== undefined)("a check's view of a run", () => 
     // One relative mkdir at a time, as any program can: 30 folders of 200 bytes, a path of 6 KB.
     const chain = `python3 -c "import os\nfor _ in range(30):\n    os.mkdir('d' * 200)\n    os.chdir('d' * 200)"`;
     const [result] = await runChecks(root, [{ name: 'deep', run: `${chain} && echo made` }]);
-    expect(result?.passed, result?.output).toBe(true);
-    expect(result?.output).toContain('made');
+    // A path of 6 KB is past a workspace's bounds of shape (sandbox/workspace-bounds.ts), so the quota's watch stops the
+    // check when it measures the folder before python is done (a race of some milliseconds, lost now and then on a busy
+    // machine); either way the check is scored, and its folder removed.
+    if (result?.stoppedBy === 'quota') expect(result.passed).toBe(false);
+    else {
+      expect(result?.passed, JSON.stringify(result)).toBe(true);
+      expect(result?.output).toContain('made');
+    }
     expect(views()).toEqual([]);
   }, 120_000);
 });
