@@ -16,10 +16,15 @@ export function toyVector(text: string): number[] {
   return vector;
 }
 
+/** The tokens the stand-in server counts for texts: a token a word. */
+export function toyTokens(texts: readonly string[]): number {
+  return texts.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+}
+
 /** `/v1/embeddings` as OpenAI, vLLM, llama.cpp and Ollama serve it, a token a word. */
 export function embeddingsServer(request: ReceivedRequest): WireReply {
   if (request.path !== '/v1/embeddings') return { status: 404, body: 'Not Found' };
   const input = request.body.input as string[];
-  const tokens = input.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+  const tokens = toyTokens(input);
   return { body: { object: 'list', model: request.body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: toyVector(text) })), usage: { prompt_tokens: tokens, total_tokens: tokens } } };
 }

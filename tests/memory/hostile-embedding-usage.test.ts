@@ -1,9 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer } from '../helpers/embeddings-server.js';
-import { humanSendsAll, memoryOrg } from '../helpers/memory-org.js';
+import { embeddingsServer, toyTokens } from '../helpers/embeddings-server.js';
+import { EMBEDDER, embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
 
@@ -13,48 +11,17 @@ import { checkInvariants } from '../faults/invariants.js';
  * the org: the charge line was refused by the ledger's writer and every later run failed the same way.
  */
 
-const WINDOW = 8192;
-const PRICE = 20;
-
-/** The keeper's org, its retrieval embedded by the server at `url` (the embedder entry prices input at 20 a million). */
-function org(url: string): string {
-  const root = memoryOrg({ memory: '{ keep: true, budget_tokens: 200, reflect: { every: 0, importance: 0 }, embeddings: { model: embedder } }', maxMessages: 1 });
-  const path = join(root, 'org/org.yaml');
-  const embedder = `  embedder: { provider: openai-compatible, model: toy-embed, base_url: ${url}/v1, input_price: ${PRICE}, output_price: 0, context_window: ${WINDOW} }\n`;
-  writeFileSync(path, readFileSync(path, 'utf8').replace('models:\n', `models:\n${embedder}`));
-  return root;
-}
-
-interface ChargeLine {
-  turn: number;
-  agent: string;
-  input_tokens: unknown;
-  credits: number;
-  estimated?: boolean;
-  models?: Record<string, { input_tokens: unknown; output_tokens: unknown; credits: number; estimated?: boolean }>;
-}
-
-function chargeLines(root: string): ChargeLine[] {
-  return readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('"type":"charge"'))
-    .map((line) => JSON.parse(line) as ChargeLine)
-    .sort((left, right) => left.turn - right.turn);
-}
+const WINDOW = EMBEDDER.window;
+const PRICE = EMBEDDER.price;
 
 /** The texts of an embedding request. */
 function texts(request: ReceivedRequest): string[] {
   return request.body.input as string[];
 }
 
-/** lemming's documented estimate of texts: a token for each 4 characters, rounded up (docs/providers.md). */
+/** lemming's documented estimate of texts: a token for each 4 characters, rounded up (docs/offline-model.md). */
 function estimateOf(sent: readonly string[]): number {
   return sent.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
-}
-
-/** The tokens the well server (tests/helpers/embeddings-server.ts) counts: a token a word. */
-function countedByWellServer(sent: readonly string[]): number {
-  return sent.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
 }
 
 describe('an embedding server reporting hostile usage (issue 72, item 1)', () => {
@@ -64,7 +31,6 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
   });
   afterAll(() => server.close());
 
-  /** What each hostile `usage.prompt_tokens` is charged as, given the texts of the request that reported it. */
   /** What each hostile `usage.prompt_tokens` is charged as, given the texts of the request that reported it, and what the human is told (a count that is none is estimated, as a chat answer's is). */
   const forms: Array<{ name: string; reported: unknown; charged: (sent: readonly string[]) => number; told?: string }> = [
     { name: 'a string', reported: '7000', charged: estimateOf },
@@ -74,7 +40,7 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
   ];
 
   test.each(forms)('prompt_tokens as $name: the run ends well, the call and its embeddings are charged by the gate, and once the server is well again the next run charges what it counts', async ({ reported, charged, told }) => {
-    const root = org(server.url);
+    const root = embeddingOrg(server.url);
     humanSendsAll(root, [{ subject: 'Auditor', body: 'The auditor we hired is Brandt and Sons.' }]);
     const before = server.requests.length;
     server.handle((request) => {
@@ -92,7 +58,7 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
     expect(hostile.status).toBe(0);
     const asked = server.requests.slice(before);
     expect(asked).toHaveLength(1);
-    const [line] = chargeLines(root);
+    const [line] = keeperCharges(root);
     const share = line?.models?.embedder;
     expect(share?.input_tokens).toBe(charged(texts(asked[0]!)));
     expect(share?.credits).toBeCloseTo(((share?.input_tokens as number) * PRICE) / 1_000_000, 9);
@@ -107,7 +73,7 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
     expect(well.status).toBe(0);
     const next = server.requests.slice(before + 1);
     expect(next).toHaveLength(1);
-    expect(chargeLines(root)[1]?.models?.embedder?.input_tokens).toBe(countedByWellServer(texts(next[0]!)));
+    expect(keeperCharges(root)[1]?.models?.embedder?.input_tokens).toBe(toyTokens(texts(next[0]!)));
     const validated = await lemmingAsync(root, ['validate']);
     expect(validated.status).toBe(0);
     expect(checkInvariants(root)).toEqual([]);

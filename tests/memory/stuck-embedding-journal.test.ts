@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
 import { embeddingsServer } from '../helpers/embeddings-server.js';
-import { humanSendsAll, memoryOrg } from '../helpers/memory-org.js';
+import { EMBEDDER, embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
 
@@ -14,15 +14,7 @@ import { checkInvariants } from '../faults/invariants.js';
  * finishes, the chat call is charged once, the embedding as the gate counts it, and the run says so.
  */
 
-const WINDOW = 8192;
-
-function org(url: string): string {
-  const root = memoryOrg({ memory: '{ keep: true, budget_tokens: 200, reflect: { every: 0, importance: 0 }, embeddings: { model: embedder } }', maxMessages: 1 });
-  const path = join(root, 'org/org.yaml');
-  const embedder = `  embedder: { provider: openai-compatible, model: toy-embed, base_url: ${url}/v1, input_price: 20, output_price: 0, context_window: ${WINDOW} }\n`;
-  writeFileSync(path, readFileSync(path, 'utf8').replace('models:\n', `models:\n${embedder}`));
-  return root;
-}
+const WINDOW = EMBEDDER.window;
 
 type Json = Record<string, any>;
 
@@ -47,20 +39,12 @@ function asTheOldCodeJournaled(root: string, reported: unknown): void {
       const charge = record.outcome.charge;
       charge.input_tokens = plus(charge.models.offline.input_tokens, embedded);
       charge.models.embedder.input_tokens = plus(0, embedded);
-      const credits = ((embedded as number) * 20) / 1_000_000;
+      const credits = ((embedded as number) * EMBEDDER.price) / 1_000_000;
       charge.models.embedder.credits = Number.isFinite(credits) ? credits : null;
       charge.credits = Number.isFinite(credits) ? charge.models.offline.credits + credits : null;
     }
   }
   writeFileSync(path, `${lines.map((record) => JSON.stringify(record)).join('\n')}\n`);
-}
-
-function keeperCharges(root: string): Json[] {
-  return readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('"type":"charge"'))
-    .map((line) => JSON.parse(line) as Json)
-    .filter((line) => line.agent === 'keeper');
 }
 
 describe('an org an older lemming left stuck on a journaled embedding usage (issue 72, item 1)', () => {
@@ -78,7 +62,7 @@ describe('an org an older lemming left stuck on a journaled embedding usage (iss
   ];
 
   test.each(forms)('journaled as $name: the next run finishes the turn, says so naming the journal, charges the chat call once and the embedding as the gate counts it, asking no server again', async ({ reported, counted }) => {
-    const root = org(server.url);
+    const root = embeddingOrg(server.url);
     humanSendsAll(root, [{ subject: 'Auditor', body: 'The auditor we hired is Brandt and Sons.' }]);
     // Killed as the turn's charge goes into the ledger: its plan, answer and outcome are journaled, as the older lemming left them.
     const killed = await lemmingAsync(root, ['run'], { LEMMING_CRASH_AT: 'mid-ledger:1' });

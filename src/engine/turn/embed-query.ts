@@ -46,12 +46,12 @@ export async function embedForPlan(root: string, org: Org, agentName: string, tu
     if (refused?.query !== undefined) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
     if (refused && refused.memories > 0) {
       const folder = `agents/${agentName}/memory/vectors/`;
-      const count = refused.memories === 1 ? 'memory was' : `${refused.memories} memories were`;
+      const count = refused.memories === 1 ? 'vector for 1 memory was' : `vectors for ${refused.memories} memories were`;
       warnings.push({
         type: 'warning',
         turn,
         file: folder,
-        message: `${agentName}: the embedding model ${settings.modelKey}'s vector for ${count} refused (${refused.problem ?? 'not a vector'}), so ${refused.memories === 1 ? 'it is' : 'they are'} ranked by ${refused.memories === 1 ? 'its' : 'their'} words and not sent again while the text stays the same; each file in ${folder} says why. Once the server is mended, remove those files (or name another model) to embed them again`,
+        message: `${agentName}: the embedding model ${settings.modelKey}'s ${count} refused (${refused.problem ?? 'not a vector'}), so ${refused.memories === 1 ? 'it is' : 'they are'} ranked by ${refused.memories === 1 ? 'its' : 'their'} words and not sent again while the text stays the same; each file in ${folder} says why. Once the server is mended, remove those files (or name another model) to embed them again`,
       });
     }
     return { recall, record, warnings };
