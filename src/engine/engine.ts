@@ -134,6 +134,7 @@ export class Engine {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
       this.journal = [];
+      this.journalSaid = [];
     } else {
       const plan = this.journal.find((record) => record.type === 'plan');
       sweepUnfinishedTurn(this.root, plan?.type === 'plan' ? plan.calls.map((call) => call.agent) : []);

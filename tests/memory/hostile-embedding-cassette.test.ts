@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer } from '../helpers/embeddings-server.js';
+import { embeddingsServer, hostileEmbeddings, whileServing } from '../helpers/embeddings-server.js';
 import { embeddingOrg, humanSendsAll, keeperCharges, recalledFiles } from '../helpers/memory-org.js';
 import { runEngine } from '../helpers/temp-org.js';
-import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { startWireServer, type WireHandler, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
 import { scratchDir } from '../faults/scratch.js';
 
@@ -19,6 +19,9 @@ import { scratchDir } from '../faults/scratch.js';
 const MAIL = ['The auditor we hired is Brandt and Sons.', 'Tidy shelf one.', 'Tidy shelf two.', 'Which accountant did we engage?'].map((body, index) => ({ subject: `Mail ${index + 1}`, body }));
 
 type Json = Record<string, any>;
+
+/** The embedding server down: a replay must reach it never. */
+const DOWN: WireHandler = () => ({ status: 503, body: { error: { message: 'down' } } });
 
 /** The cassette's lines, each embedding entry changed by `edit` (its index among them given). */
 function editEmbeddings(cassette: string, edit: (entry: Json, index: number) => void): string {
@@ -57,15 +60,10 @@ describe('a hostile cassette on --replay (issue 72, items 1 and 2)', () => {
     const edited = editEmbeddings(cassette, (entry) => {
       entry.answer.inputTokens = 12.5;
     });
-    server.handle(() => ({ status: 503, body: { error: { message: 'down' } } }));
     const before = server.requests.length;
-    try {
-      const replayed = await lemmingAsync(root, ['run', '--replay', edited]);
-      expect(replayed.stderr).toBe('');
-      expect(replayed.status).toBe(0);
-    } finally {
-      server.handle(embeddingsServer);
-    }
+    const replayed = await whileServing(server, DOWN, () => lemmingAsync(root, ['run', '--replay', edited]));
+    expect(replayed.stderr).toBe('');
+    expect(replayed.status).toBe(0);
     expect(server.requests.length).toBe(before);
     const lines = keeperCharges(root);
     expect(lines).toHaveLength(keeperCharges(recorded).length);
@@ -80,25 +78,11 @@ describe('a hostile cassette on --replay (issue 72, items 1 and 2)', () => {
     const run = scratchDir();
     cpSync(pristine, run, { recursive: true });
     const poisoned = join(scratchDir(), 'poisoned.jsonl');
-    server.handle((request) => {
-      const answer = embeddingsServer(request);
-      const body = answer.body as { data: Array<{ embedding: number[] }> };
-      const input = request.body.input as string[];
-      return { ...answer, body: { ...body, data: body.data.map((item, index) => (input[index]?.includes('shelf one') && index > 0 ? { ...item, embedding: item.embedding.map(() => 'NaN') } : item)) } };
-    });
-    try {
-      await runEngine(run, { maxTurns: 20 }, { providerFactory: createProviderFactory({ root: run, record: poisoned }) });
-    } finally {
-      server.handle(embeddingsServer);
-    }
-    server.handle(() => ({ status: 503, body: { error: { message: 'down' } } }));
+    // The memory about shelf one (a memory is never first in its request: the query is) is answered in "NaN" strings.
+    const poison = hostileEmbeddings({ vector: (text, index) => (index > 0 && text.includes('shelf one') ? new Array(64).fill('NaN') : undefined) });
+    await whileServing(server, poison, () => runEngine(run, { maxTurns: 20 }, { providerFactory: createProviderFactory({ root: run, record: poisoned }) }));
     const before = server.requests.length;
-    let replayed;
-    try {
-      replayed = await lemmingAsync(root, ['run', '--replay', poisoned]);
-    } finally {
-      server.handle(embeddingsServer);
-    }
+    const replayed = await whileServing(server, DOWN, () => lemmingAsync(root, ['run', '--replay', poisoned]));
     expect(replayed.stderr).toBe('');
     expect(replayed.status).toBe(0);
     expect(server.requests.length).toBe(before);

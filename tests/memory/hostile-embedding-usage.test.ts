@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer, toyTokens } from '../helpers/embeddings-server.js';
+import { embeddingsServer, hostileEmbeddings, toyTokens, whileServing } from '../helpers/embeddings-server.js';
 import { EMBEDDER, embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
@@ -43,17 +43,7 @@ describe('an embedding server reporting hostile usage (issue 72, item 1)', () =>
     const root = embeddingOrg(server.url);
     humanSendsAll(root, [{ subject: 'Auditor', body: 'The auditor we hired is Brandt and Sons.' }]);
     const before = server.requests.length;
-    server.handle((request) => {
-      const answer = embeddingsServer(request);
-      const body = answer.body as { usage: Record<string, unknown> };
-      return { ...answer, body: { ...body, usage: { prompt_tokens: reported, total_tokens: reported } } };
-    });
-    let hostile;
-    try {
-      hostile = await lemmingAsync(root, ['run']);
-    } finally {
-      server.handle(embeddingsServer);
-    }
+    const hostile = await whileServing(server, hostileEmbeddings({ usage: { prompt_tokens: reported, total_tokens: reported } }), () => lemmingAsync(root, ['run']));
     expect(hostile.stderr).not.toContain('fault of lemming');
     expect(hostile.status).toBe(0);
     const asked = server.requests.slice(before);

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { embeddingsServer, toyTokens, toyVector } from '../helpers/embeddings-server.js';
+import { embeddingsServer, hostileEmbeddings, toyTokens, toyVector, whileServing } from '../helpers/embeddings-server.js';
 import { embeddingOrg, humanSendsAll, keeperCharges } from '../helpers/memory-org.js';
-import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
+import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { checkInvariants } from '../faults/invariants.js';
 
 /*
@@ -15,16 +15,6 @@ import { checkInvariants } from '../faults/invariants.js';
 
 /** One message a turn: the keeper keeps two memories of each turn (what it read, what it did), each new to the next turn's retrieval. */
 const MAIL = ['Tidy shelf one.', 'Tidy shelf two.', 'Tidy shelf three.', 'Tidy shelf four.', 'Tidy shelf five.', 'Which shelf is left?'].map((body, index) => ({ subject: `Chore ${index + 1}`, body }));
-
-/** The stand-in server, each vector replaced by `vector(text)`. */
-function answering(vector: (text: string) => unknown): (request: ReceivedRequest) => WireReply {
-  return (request) => {
-    const answer = embeddingsServer(request);
-    const body = answer.body as { data: Array<{ embedding: unknown }> };
-    const input = request.body.input as string[];
-    return { ...answer, body: { ...body, data: body.data.map((item, index) => ({ ...item, embedding: vector(input[index] ?? '') })) } };
-  };
-}
 
 function texts(request: ReceivedRequest): string[] {
   return request.body.input as string[];
@@ -48,7 +38,7 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
   });
   afterAll(() => server.close());
 
-  const hostile: Array<{ name: string; vector: (text: string) => unknown; why: string }> = [
+  const hostile: Array<{ name: string; vector: () => unknown; why: string }> = [
     { name: '100,000 floats a text', vector: () => Array.from({ length: 100_000 }, (_, index) => (index % 7) / 7), why: 'it holds 100000 numbers; a vector holds 1 to 8192' },
     { name: '"NaN" strings', vector: () => Array.from({ length: 64 }, () => 'NaN'), why: 'its number 1 is "NaN"' },
   ];
@@ -57,13 +47,7 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     const root = embeddingOrg(server.url);
     humanSendsAll(root, MAIL);
     const before = server.requests.length;
-    server.handle(answering(vector));
-    let run;
-    try {
-      run = await lemmingAsync(root, ['run']);
-    } finally {
-      server.handle(embeddingsServer);
-    }
+    const run = await whileServing(server, hostileEmbeddings({ vector }), () => lemmingAsync(root, ['run']));
     expect(run.status).toBe(0);
     const asked = server.requests.slice(before);
     // One request a turn: the query, and the two memories new since the last turn; none sent twice (an older lemming sent 1, 3, 5, 7, 9, 11).
@@ -102,13 +86,7 @@ describe('an embedding server answering hostile vectors (issue 72, item 2)', () 
     const kept = vectorFiles(root);
     expect(kept.size).toBe(4);
     humanSendsAll(root, MAIL.slice(3, 4));
-    server.handle(answering((text) => [...toyVector(text), 1]));
-    let run;
-    try {
-      run = await lemmingAsync(root, ['run']);
-    } finally {
-      server.handle(embeddingsServer);
-    }
+    const run = await whileServing(server, hostileEmbeddings({ vector: (text) => [...toyVector(text), 1] }), () => lemmingAsync(root, ['run']));
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('it holds 65 numbers where the model gave 64 before');
     const folder = join(root, 'agents/keeper/memory/vectors');

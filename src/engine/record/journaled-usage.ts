@@ -24,9 +24,9 @@ export interface AdmittedJournal {
  * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
  * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
  * write is set aside, and said: its part of the turn is finished again from what the journal holds, its
- * answer applied again (its files of the turn made again), never asked again, and charged once (an agent
- * charged in a turn is never charged again, money/ledger.ts). An answer never journaled is asked as any
- * unjournaled call is. A journal an older lemming wrote with a server's figures as they came (issue 72)
+ * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
+ * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
+ * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
  * so finishes its turn, and money stays conserved. Pure: `models` is the registry the caps come from.
  */
 export function admitJournal(records: readonly JournalRecord[], models: Readonly<Record<string, ModelEntry>>): AdmittedJournal {
@@ -84,7 +84,7 @@ class FigureGate {
         const agent = record.outcome?.agent;
         this.said.push(
           `turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ` +
-            `It is finished again from what the journal holds: its journaled answer applied again, with its figures counted as the usage gate counts them, and charged once; nothing to do unless the server's own records say otherwise.`,
+            `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them (a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`,
         );
         return undefined;
       }
