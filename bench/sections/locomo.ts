@@ -6,7 +6,8 @@ import { DEFAULT_WEIGHTS, rankMemories, type RankingWeights } from '../../src/me
 import { turnMemories } from '../../src/memory/turn-memories.js';
 import { combinedRelevance } from '../../src/memory/cosine-relevance.js';
 import { embedForRecall } from '../../src/memory/embed-memories.js';
-import { openAIEmbedder, type Embedder } from '../../src/providers/openai/openai-embedder.js';
+import { openAIEmbedder } from '../../src/providers/openai/openai-embedder.js';
+import { gatedEmbedder, type Embedder } from '../../src/providers/embedding-gate.js';
 import type { Memory } from '../../src/memory/memory-file.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { clusteredBootstrapMean, pooledMean } from '../../src/statistics/bootstrap.js';
@@ -63,7 +64,8 @@ async function measure(conversations: readonly LocomoConversation[], directory: 
         if (embedding) {
           // With a real embedding model: BM25 and cosine each scaled, averaged (cosine-relevance.ts), alone and in Park's ranking.
           const embedded = await embedForRecall(root, AGENT, index.memories(), question.question, embedding.model, embedding.embed);
-          const both = combinedRelevance(index.memories(), words, embedded.query, embedded.vectorOf);
+          // A query whose vector was refused (memory/vector-rule.ts) is ranked by its words alone, as in a run.
+          const both = embedded.query ? combinedRelevance(index.memories(), words, embedded.query, embedded.vectorOf) : words;
           for (const ranking of RANKINGS) measured.push({ name: `${ranking.name.replace('BM25 alone', 'relevance alone')}, with embeddings`, weights: ranking.weights, relevance: both });
         }
         for (const ranking of measured) {
@@ -125,5 +127,5 @@ function embeddingModel(): { model: string; embed: Embedder } | undefined {
   const model = process.env.LEMMING_EMBEDDINGS_MODEL;
   if (!url || !model) return undefined;
   const entry = { provider: 'openai-compatible', model, base_url: url, input_price: 0, output_price: 0, context_window: 8192 } as ModelEntry;
-  return { model, embed: openAIEmbedder({ modelKey: 'embeddings', entry, apiKey: process.env.LEMMING_EMBEDDINGS_KEY ?? 'none' }) };
+  return { model, embed: gatedEmbedder(openAIEmbedder({ modelKey: 'embeddings', entry, apiKey: process.env.LEMMING_EMBEDDINGS_KEY ?? 'none' }), 'embeddings', entry) };
 }

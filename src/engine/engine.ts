@@ -16,6 +16,7 @@ import type { EngineEvent, RunCap } from './events.js';
 import { addTurn, emptyStats, emptyTotals, runFinished } from './run-totals.js';
 
 import { closeJournal, removeJournal, repairJournal, type JournalRecord } from './record/journal.js';
+import { admitJournal, JOURNAL_FILE } from './record/journaled-usage.js';
 import { repairLedger } from './money/ledger.js';
 import { acquireLock, type OrgLock } from './record/lock.js';
 import { enterTurnGate, enterTurnGateSync } from './record/turn-gate.js';
@@ -98,6 +99,8 @@ export class Engine {
   /** Hand edits, interventions and approvals taken up before each turn, and what changed. */
   private readonly uptake: OrgUptake;
   private journal: JournalRecord[];
+  /** What the journal's gate said as the journal was read back: warnings of the turn that finishes it. */
+  private journalSaid: string[];
   /** The org's history, when org.yaml keeps one: told when a turn is about to start and when one has committed. */
   private readonly history: EngineHistory;
 
@@ -118,7 +121,10 @@ export class Engine {
     // Temporaries a killed writer left: here the few folders any command writes to; below, an unfinished turn's.
     sweepAtStart(this.root);
     this.state = loadState(paths.state);
-    this.journal = repairJournal(paths.journal);
+    // Read back through its gate: a figure an older lemming journaled as a server said it is counted as the gate counts it, and said (journaled-usage.ts).
+    const admitted = admitJournal(repairJournal(paths.journal), org.models);
+    this.journal = admitted.records;
+    this.journalSaid = admitted.said;
     const unfinished = this.journal.find((record) => record.type === 'plan')?.turn;
     // A line appended by a turn that crashed before it committed is cut: that turn appends it again.
     checkRecord(this.root, org, this.state, repairTaken(paths.taken, this.state.takenBytes), unfinished);
@@ -128,6 +134,7 @@ export class Engine {
       // A journal from a turn that already committed (or one cut before its plan): nothing to finish.
       removeJournal(paths.journal);
       this.journal = [];
+      this.journalSaid = [];
     } else {
       const plan = this.journal.find((record) => record.type === 'plan');
       sweepUnfinishedTurn(this.root, plan?.type === 'plan' ? plan.calls.map((call) => call.agent) : []);
@@ -312,6 +319,7 @@ export class Engine {
   }
 
   private async *turnWithoutReload(result: TurnResult, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    for (const message of this.journalSaid.splice(0)) yield { type: 'warning', turn: this.state.turn + 1, file: JOURNAL_FILE, message };
     const traces = await this.callTraces();
     // Stopped by the caller's signal, or by a full disk: then the calls still on their way are dropped
     // (the turn is journaled; the next run asks what was not) rather than kept waiting for.

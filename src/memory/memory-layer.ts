@@ -15,7 +15,7 @@ import { removeTurnMemories, writeMemories, writeRecalled } from './memory-strea
 import { combinedRelevance } from './cosine-relevance.js';
 import { keepWithinCeiling, type Ceiling } from './memory-ceiling.js';
 import { embedForRecall, type EmbeddedRecall } from './embed-memories.js';
-import type { Embedder } from '../providers/openai/openai-embedder.js';
+import type { Embedder } from '../providers/embedding-gate.js';
 import { readQueryVector, readVector, writeQueryVector } from './memory-vectors.js';
 import { focalGroups, type FocalGroup } from './focal-questions.js';
 
@@ -71,7 +71,8 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
   // With vectors (embedRecall), relevance is the words' and the meaning's, each scaled, averaged (cosine-relevance.ts); without, the words' alone.
   const relevance = (): ((memory: Memory) => number) => {
     const words = index.relevance(query);
-    if (!embedded) return words;
+    // No vectors, or no query vector (the model's answer for it was refused): the words alone.
+    if (!embedded?.query) return words;
     return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, embedded.query, embedded.vectorOf);
   };
   const rank = (): Memory[] => best(rankMemories(index.memories(), { turn, query, weights: settings.weights, lastAccess }, relevance()).map((entry) => entry.memory), CANDIDATE_BUDGETS);
@@ -114,7 +115,7 @@ export async function embedRecall(root: string, agent: string, turn: number, que
   const memories = StreamIndex.of(root, agent).refresh().memories().filter((memory) => memory.turn < turn);
   const kept = readQueryVector(root, agent, turn, query, model);
   const embedded = await embedForRecall(root, agent, memories, query, model, embed, kept);
-  if (!kept) writeQueryVector(root, agent, turn, query, model, embedded.query);
+  if (!kept && embedded.query) writeQueryVector(root, agent, turn, query, model, embedded.query);
   return embedded;
 }
 
@@ -124,7 +125,10 @@ function keptRecall(root: string, agent: string, turn: number, query: string, mo
   if (!queryVector) return undefined;
   const read = new Map<string, readonly number[] | undefined>();
   const vectorOf = (memory: Memory): readonly number[] | undefined => {
-    if (!read.has(memory.id)) read.set(memory.id, readVector(root, agent, memory, model));
+    if (!read.has(memory.id)) {
+      const kept = readVector(root, agent, memory, model);
+      read.set(memory.id, kept && 'vector' in kept ? kept.vector : undefined);
+    }
     return read.get(memory.id);
   };
   return { query: queryVector, vectorOf, embedded: 0, inputTokens: 0 };

@@ -3,22 +3,26 @@ import { join } from 'node:path';
 import { readRegularFile } from '../mailbox/read-regular-file.js';
 import { writeFileAtomic } from '../storage/atomic-write.js';
 import type { Memory } from './memory-file.js';
+import { vectorProblem } from './vector-rule.js';
 
 /**
  * A memory's vector as kept beside the stream, `agents/<name>/memory/vectors/<id>.json`: the model
  * that made it and a hash of the text it was made from, so a memory a person edits, or a change of
  * model, is embedded again and nothing else is. Plain files like the stream: the history, a fork and a
- * replay carry them, and one that is missing or cannot be read is only made again.
+ * replay carry them, and one that is missing, cannot be read or breaks the vector's rule
+ * (vector-rule.ts) is only made again. Where the model's answer for the memory broke that rule, the
+ * file says why instead of holding a vector (`refused`): the memory is ranked by its words, and not
+ * sent again while its text and the model stay the same.
  */
-export interface StoredVector {
-  model: string;
-  /** sha256 of the memory's text, hex. */
-  hash: string;
-  vector: number[];
-}
+export type StoredVector = { model: string; /** sha256 of the memory's text, hex. */ hash: string } & ({ vector: number[] } | { refused: string });
 
-/** The most bytes of a vector file read: 3,072 floats written out are some 70 KB. */
+/** A vector kept for a memory, or why its model's answer was not kept. */
+export type KeptVector = { vector: number[] } | { refused: string };
+
+/** The most bytes of a vector file read: a vector the rule allows (MAX_DIMENSIONS numbers) written out is under it. */
 const MAX_VECTOR_BYTES = 256 * 1024;
+/** The longest reason a refusal file keeps. */
+const MAX_REASON = 500;
 /** Ids lemming or a person's file name gives that are safe as a file name of their own. */
 const SAFE_ID = /^[\w.-]{1,120}$/;
 
@@ -37,8 +41,8 @@ export function vectorFile(root: string, agent: string, memory: Pick<Memory, 'id
   return SAFE_ID.test(memory.id) && !memory.id.startsWith('.') ? join(vectorFolder(root, agent), `${memory.id}.json`) : undefined;
 }
 
-/** The vector kept for this memory by this model, when its text has not changed since; undefined otherwise. */
-export function readVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): number[] | undefined {
+/** The vector kept for this memory by this model, or why its answer was refused, when its text has not changed since; undefined otherwise. */
+export function readVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string): KeptVector | undefined {
   const path = vectorFile(root, agent, memory);
   return path === undefined ? undefined : readStored(path, memory.text, model);
 }
@@ -55,7 +59,8 @@ export function queryVectorFile(root: string, agent: string): string {
 
 /** The query's vector kept for `turn`, when it was made by `model` from this very query; undefined otherwise (then the words alone rank). */
 export function readQueryVector(root: string, agent: string, turn: number, query: string, model: string): number[] | undefined {
-  return readStored(queryVectorFile(root, agent), `${turn}\n${query}`, model);
+  const kept = readStored(queryVectorFile(root, agent), `${turn}\n${query}`, model);
+  return kept && 'vector' in kept ? kept.vector : undefined;
 }
 
 /** Keep the query's vector for `turn`, through the one write layer. */
@@ -63,8 +68,8 @@ export function writeQueryVector(root: string, agent: string, turn: number, quer
   writeFileAtomic(queryVectorFile(root, agent), `${JSON.stringify({ model, hash: textHash(`${turn}\n${query}`), vector })}\n`);
 }
 
-/** A kept vector, when it was made by `model` from `text`. */
-function readStored(path: string, text: string, model: string): number[] | undefined {
+/** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back. */
+function readStored(path: string, text: string, model: string): KeptVector | undefined {
   const read = readRegularFile(path, MAX_VECTOR_BYTES);
   if ('error' in read || read.truncated) return undefined;
   let stored: unknown;
@@ -74,14 +79,16 @@ function readStored(path: string, text: string, model: string): number[] | undef
     return undefined;
   }
   if (typeof stored !== 'object' || stored === null) return undefined;
-  const { model: madeBy, hash, vector } = stored as Partial<StoredVector>;
-  if (madeBy !== model || hash !== textHash(text) || !Array.isArray(vector) || !vector.every((value) => typeof value === 'number' && Number.isFinite(value))) return undefined;
-  return vector;
+  const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
+  if (madeBy !== model || hash !== textHash(text)) return undefined;
+  if (typeof refused === 'string') return { refused: refused.slice(0, MAX_REASON) };
+  return vectorProblem(vector) === undefined ? { vector: vector as number[] } : undefined;
 }
 
-/** Keep a memory's vector, through the one write layer. */
-export function writeVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string, vector: readonly number[]): void {
+/** Keep a memory's vector (one that kept the vector's rule), or why its model's answer was refused, through the one write layer. */
+export function writeVector(root: string, agent: string, memory: Pick<Memory, 'id' | 'text'>, model: string, kept: KeptVector): void {
   const path = vectorFile(root, agent, memory);
   if (path === undefined) return;
-  writeFileAtomic(path, `${JSON.stringify({ model, hash: textHash(memory.text), vector })}\n`);
+  const body = 'vector' in kept ? { vector: kept.vector } : { refused: kept.refused.slice(0, MAX_REASON) };
+  writeFileAtomic(path, `${JSON.stringify({ model, hash: textHash(memory.text), ...body })}\n`);
 }

@@ -36,9 +36,14 @@ function shown(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
+/** Whether a value is a count of tokens a ledger line holds: a whole number from 0 to MAX_LINE_TOKENS. What the journal's figures are read back by too (engine/record/journaled-usage.ts). Pure. */
+export function isLineTokens(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_LINE_TOKENS;
+}
+
 function tokensProblem(line: Record<string, unknown>, field: string, what: string): string | undefined {
   const value = line[field];
-  if (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_LINE_TOKENS) return undefined;
+  if (isLineTokens(value)) return undefined;
   return `${field} is ${shown(value)}; a ${what} holds a whole number of tokens from 0 to ${MAX_LINE_TOKENS}`;
 }
 

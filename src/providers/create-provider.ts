@@ -10,7 +10,7 @@ import { UsageGate } from './usage-gate.js';
 import { LazyProvider } from './lazy-provider.js';
 import { OfflineProvider } from './offline/offline-provider.js';
 import type { Provider } from './provider.js';
-import type { Embedder } from './openai/openai-embedder.js';
+import { gatedEmbedder, type Embedder, type RawEmbedder } from './embedding-gate.js';
 import { findUnreachableModels, probeServer, type ProgramCheck, type UnreachableModel } from './reachability.js';
 import { RecordingProvider } from './recording-provider.js';
 import { CassetteAnswers, ReplayingProvider } from './replaying-provider.js';
@@ -72,7 +72,7 @@ export function createProviderFactory(options: ProviderFactoryOptions): Provider
     // can edit: what it says a call used passes the usage gate as a live answer does. Embeddings too (embedding-tape.ts).
     return Object.assign((modelKey: string, entry: ModelEntry): Provider => new UsageGate(replay, modelKey, entry), {
       preflight: (org: Org) => assertModelSettings(org),
-      embedder: (modelKey: string, entry: ModelEntry): Embedder => tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)),
+      embedder: (modelKey: string, entry: ModelEntry): Embedder => gatedEmbedder(tapedEmbedder((tape) => tape.replayingEmbedder(file, cassette.embeddings, modelKey, entry.model ?? modelKey)), modelKey, entry),
     });
   }
   const lookup = keyLookup(options.root, options.env);
@@ -100,15 +100,16 @@ export function recordedEmbedder(live: Embedder, writer: CassetteWriter, modelKe
 }
 
 /** An embedder of the cassette (cassette/embedding-tape.ts), its module loaded on the first embedding: a run that embeds nothing loads none of it. */
-function tapedEmbedder(make: (tape: typeof import('./cassette/embedding-tape.js')) => Embedder): Embedder {
-  let embed: Embedder | undefined;
-  return async (texts) => {
+function tapedEmbedder<Made extends Embedder | RawEmbedder>(make: (tape: typeof import('./cassette/embedding-tape.js')) => Made): Made {
+  let embed: Made | undefined;
+  const taped = async (texts: readonly string[]) => {
     embed ??= make(await import('./cassette/embedding-tape.js'));
     return embed(texts);
   };
+  return taped as Made;
 }
 
-/** One registry entry's `/v1/embeddings`, its key looked up as liveProvider's is; the SDK loaded on its first call. */
+/** One registry entry's `/v1/embeddings`, its key looked up as liveProvider's is, its answers through the embedding gate; the SDK loaded on its first call. */
 function liveEmbedder(modelKey: string, entry: ModelEntry, lookup: KeyLookup, options: Partial<Pick<ProviderFactoryOptions, 'fetch'>>): Embedder {
   const keyVariable = keyVariableFor(entry);
   const apiKey = keyVariable === undefined ? undefined : lookup(keyVariable);
@@ -116,11 +117,11 @@ function liveEmbedder(modelKey: string, entry: ModelEntry, lookup: KeyLookup, op
     throw new LemmingError('missing-api-key', `${keyVariable} is not set (needed for org/org.yaml models.${modelKey}, memory.embeddings); set it in the environment or in a .env file in the org root`);
   }
   const settings: ClientSettings = { modelKey, entry, apiKey: apiKey ?? 'no-key', ...(keyVariable === undefined ? {} : { keyVariable }), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) };
-  let embed: Embedder | undefined;
-  return async (texts) => {
+  let embed: RawEmbedder | undefined;
+  return gatedEmbedder(async (texts) => {
     embed ??= (await import('./openai/openai-embedder.js')).openAIEmbedder(settings);
     return embed(texts);
-  };
+  }, modelKey, entry);
 }
 
 /** The factory the engine uses when given none: live models, keys from the environment and the root's `.env`. */

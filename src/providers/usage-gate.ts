@@ -31,6 +31,8 @@ export interface UsageLimits {
   outputField: 'max_output_tokens' | 'context_window';
   /** Answers one call can sum: the first attempt and each retry (`max_retries`). */
   attempts: number;
+  /** Texts one embedding request sends, each up to the context window (embedding-gate.ts); absent: one prompt. */
+  texts?: number;
 }
 
 /** A registry entry's limits of one answer (see UsageLimits). Pure. */
@@ -73,12 +75,14 @@ export function admitUsage(reported: UntrustedUsage | undefined, limits: UsageLi
   const calls = admittedCalls(reported?.calls, limits, said);
   const count = (kind: 'input' | 'output', value: unknown): number => {
     if (!isReportedCount(value)) return kind === 'input' ? fallback().inputTokens : fallback().outputTokens;
-    const most = Math.min((kind === 'input' ? limits.input : limits.output) * calls, MAX_LINE_TOKENS);
+    const texts = kind === 'input' ? (limits.texts ?? 1) : 1;
+    const most = Math.min((kind === 'input' ? limits.input : limits.output) * texts * calls, MAX_LINE_TOKENS);
     const field = kind === 'input' ? limits.inputField : limits.outputField;
     const whole = Math.ceil(value);
     const reportedAs = `${limits.modelKey} reported ${value} ${kind} tokens`;
     if (whole > most) {
-      said.push(`${reportedAs}; counted as ${most}, the most ${calls === 1 ? 'a call' : `${calls} calls`} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
+      const asked = texts > 1 ? `a request of ${texts} texts` : calls === 1 ? 'a call' : `${calls} calls`;
+      said.push(`${reportedAs}; counted as ${most}, the most ${asked} to it can use (org/org.yaml models.${limits.modelKey}.${field})`);
       return most;
     }
     if (whole !== value) said.push(`${reportedAs}; counted as ${whole} (token counts are whole)`);

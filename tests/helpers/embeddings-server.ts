@@ -1,4 +1,4 @@
-import type { ReceivedRequest, WireReply } from './wire-server.js';
+import type { ReceivedRequest, WireHandler, WireReply, WireServer } from './wire-server.js';
 
 /** Words the toy embedder takes as one meaning: what a real embedding model knows and BM25 does not. */
 const MEANINGS: Record<string, string> = { accountant: 'auditor', auditor: 'auditor', hired: 'hire', hire: 'hire', engage: 'hire', engaged: 'hire' };
@@ -16,10 +16,40 @@ export function toyVector(text: string): number[] {
   return vector;
 }
 
+/** The tokens the stand-in server counts for texts: a token a word. */
+export function toyTokens(texts: readonly string[]): number {
+  return texts.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+}
+
 /** `/v1/embeddings` as OpenAI, vLLM, llama.cpp and Ollama serve it, a token a word. */
 export function embeddingsServer(request: ReceivedRequest): WireReply {
   if (request.path !== '/v1/embeddings') return { status: 404, body: 'Not Found' };
   const input = request.body.input as string[];
-  const tokens = input.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+  const tokens = toyTokens(input);
   return { body: { object: 'list', model: request.body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: toyVector(text) })), usage: { prompt_tokens: tokens, total_tokens: tokens } } };
+}
+
+/**
+ * The stand-in server made hostile: its `usage` replaced, and each text's vector replaced by what
+ * `vector` gives for it (its place in the request given; undefined keeps the stand-in's).
+ */
+export function hostileEmbeddings(change: { usage?: Record<string, unknown>; vector?: (text: string, index: number) => unknown }): WireHandler {
+  return (request) => {
+    const answer = embeddingsServer(request);
+    if (answer.status !== undefined) return answer;
+    const body = answer.body as { data: Array<{ embedding: unknown }>; usage: Record<string, unknown> };
+    const input = request.body.input as string[];
+    const data = body.data.map((item, index) => ({ ...item, embedding: change.vector?.(input[index] ?? '', index) ?? item.embedding }));
+    return { ...answer, body: { ...body, data, usage: change.usage ?? body.usage } };
+  };
+}
+
+/** What `work` gives while the server answers by `handler`; the stand-in answers again after, however `work` ends. */
+export async function whileServing<T>(server: WireServer, handler: WireHandler, work: () => Promise<T>): Promise<T> {
+  server.handle(handler);
+  try {
+    return await work();
+  } finally {
+    server.handle(embeddingsServer);
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
@@ -55,6 +55,41 @@ export function memoryOrg(options: MemoryOrgOptions = {}): string {
   const keeper = ['title: Records keeper', 'model: offline', 'credits: 100', 'tools: [send_message, remember]', ...(options.keeperMemory !== undefined ? [`memory: ${options.keeperMemory}`] : [])];
   write(root, 'agents/keeper/resume.md', `---\n${keeper.join('\n')}\n---\nYou keep the records of the organisation and answer what you are asked.\n`);
   return root;
+}
+
+/** The embedding entry's context window and input price (credits a million tokens) in embeddingOrg. */
+export const EMBEDDER = { window: 8192, price: 20 } as const;
+
+/**
+ * The keeper's org, one message shown a turn, its memories' relevance by the `/v1/embeddings` at `url`
+ * (org.yaml `memory.embeddings`: the `embedder` entry, EMBEDDER's window and price).
+ */
+export function embeddingOrg(url: string): string {
+  const root = memoryOrg({ memory: '{ keep: true, budget_tokens: 200, reflect: { every: 0, importance: 0 }, embeddings: { model: embedder } }', maxMessages: 1 });
+  const path = join(root, 'org/org.yaml');
+  const embedder = `  embedder: { provider: openai-compatible, model: toy-embed, base_url: ${url}/v1, input_price: ${EMBEDDER.price}, output_price: 0, context_window: ${EMBEDDER.window} }\n`;
+  writeFileSync(path, readFileSync(path, 'utf8').replace('models:\n', `models:\n${embedder}`));
+  return root;
+}
+
+/** A charge line of the ledger as written, each model's share under `models`. */
+export interface KeeperCharge {
+  turn: number;
+  agent: string;
+  input_tokens: unknown;
+  output_tokens: unknown;
+  credits: number;
+  models?: Record<string, { input_tokens: unknown; output_tokens: unknown; credits: number }>;
+}
+
+/** The keeper's charge lines, whole, in the order of their turns. */
+export function keeperCharges(root: string): KeeperCharge[] {
+  return readFileSync(join(root, 'org/state/ledger.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('"type":"charge"'))
+    .map((line) => JSON.parse(line) as KeeperCharge)
+    .filter((line) => line.agent === 'keeper')
+    .sort((left, right) => left.turn - right.turn);
 }
 
 /** The human sends each of `bodies` to the keeper, in order, before the next turn (one org load for them all). */

@@ -52,7 +52,7 @@ describe('a ceiling on an agent\'s memories (org.yaml memory.max_memories)', () 
     const root = tempDir();
     const memories = Array.from({ length: 12 }, (_, index) => observation(index + 1, 1, `Tidy shelf ${index + 1} of the storeroom, then write down what was on it. `.repeat(4), index === 0 ? 9 : 4));
     writeMemories(root, 'keeper', memories);
-    for (const memory of memories) writeVector(root, 'keeper', memory, 'toy-embed', [1, 0]);
+    for (const memory of memories) writeVector(root, 'keeper', memory, 'toy-embed', { vector: [1, 0] });
     const total = memories.reduce((sum, memory) => sum + memoryBytes(memory), 0);
     const bytes = Math.floor(total * 0.6);
     const plan = planConsolidation(memories, { bytes }, 13);

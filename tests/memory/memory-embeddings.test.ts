@@ -2,6 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openAIEmbedder } from '../../src/providers/openai/openai-embedder.js';
+import { gatedEmbedder } from '../../src/providers/embedding-gate.js';
 import { formatMemory, type Memory } from '../../src/memory/memory-file.js';
 import { embedRecall, recallFor } from '../../src/memory/memory-layer.js';
 import { streamFolder } from '../../src/memory/memory-paths.js';
@@ -23,7 +24,7 @@ describe('memory relevance by embeddings (an OpenAI-compatible /v1/embeddings)',
     const root = tempDir();
     const server = await startWireServer(embeddingsServer);
     const entry = { provider: 'openai-compatible', model: 'toy-embed', base_url: `${server.url}/v1`, input_price: 20, output_price: 0, context_window: 8192 } as ModelEntry;
-    const embed = openAIEmbedder({ modelKey: 'embedder', entry, apiKey: 'none' });
+    const embed = gatedEmbedder(openAIEmbedder({ modelKey: 'embedder', entry, apiKey: 'none' }), 'embedder', entry);
     writeMemories(root, 'keeper', [
       memory('000001-001', 'The auditor we hired is Brandt and Sons.'),
       memory('000002-001', 'The janitor tidied shelf two of the storeroom.'),

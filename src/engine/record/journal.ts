@@ -47,6 +47,10 @@ export interface PlannedEmbedding {
   input_tokens: number;
   /** Memories sent to be embedded (new ones, and those whose text changed). */
   memories: number;
+  /** Its server gave no count, and lemming's estimate of the texts stands in (providers/embedding-gate.ts). */
+  estimated?: true;
+  /** What the embedding gate did not take as it came, a sentence a change: told to the human with the charge. */
+  clamped?: string[];
 }
 
 /** What applying one agent's response changed, recorded so the turn can be committed after a crash. */

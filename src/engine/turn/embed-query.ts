@@ -4,17 +4,17 @@ import type { ModelEntry } from '../../org/schema.js';
 import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
-import type { Embedder } from '../../providers/openai/openai-embedder.js';
+import type { Embedder } from '../../providers/embedding-gate.js';
 import type { EmbeddedRecall } from '../../memory/embed-memories.js';
 import type { EngineEvent } from '../events.js';
 import type { PlannedEmbedding } from '../record/journal.js';
 import { recallQuery, type MemoryLayer, type ReadMail } from './prepare-call.js';
 
-/** What embedding one agent's retrieval while its turn is planned gave: the vectors to rank with, what the plan records, or why the words alone rank. */
+/** What embedding one agent's retrieval while its turn is planned gave: the vectors to rank with, what the plan records, and what the turn is told (why the words alone rank). */
 export interface PlanEmbedding {
   recall?: EmbeddedRecall;
   record?: PlannedEmbedding;
-  warning?: EngineEvent;
+  warnings?: EngineEvent[];
 }
 
 /**
@@ -22,28 +22,51 @@ export interface PlanEmbedding {
  * retrieval this turn needs while the turn is planned: the query (the mail its prompt shows) and its
  * memories that have no vector yet, in one request (memory/embed-memories.ts), the vectors kept beside
  * its stream so a recovered turn ranks alike and asks no server. A failed call is a warning of the
- * turn and its memories are ranked by their words alone; it never fails the turn.
+ * turn and its memories are ranked by their words alone; it never fails the turn. Vectors the memory
+ * layer refused (memory/vector-rule.ts) are said in the turn they were refused: a refused memory is not
+ * asked again, so it is said once.
  */
 export async function embedForPlan(root: string, org: Org, agentName: string, turn: number, read: ReadMail, memory: MemoryLayer, embedderFor: ((modelKey: string) => Embedder | undefined) | undefined): Promise<PlanEmbedding> {
   const settings = org.agents.get(agentName)?.memory?.embeddings;
   if (!settings) return {};
-  const byWords = (why: string): PlanEmbedding => ({ warning: { type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` } });
+  const byWords = (why: string): EngineEvent => ({ type: 'warning', turn, message: `${agentName}'s memories are ranked by their words alone this turn: ${why}` });
   try {
     const embed = embedderFor?.(settings.modelKey);
-    if (!embed) return byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`);
+    if (!embed) return { warnings: [byWords(`org.yaml memory.embeddings names ${settings.modelKey}, and this run has no way to reach it`)] };
     const recall = await memory.embedRecall(root, agentName, turn, recallQuery(org, read.inbox, undefined), settings.model, embed);
-    return { recall, record: { model: settings.modelKey, input_tokens: recall.inputTokens, memories: recall.embedded } };
+    const record: PlannedEmbedding = {
+      model: settings.modelKey,
+      input_tokens: recall.inputTokens,
+      memories: recall.embedded,
+      ...(recall.estimated ? { estimated: true as const } : {}),
+      ...(recall.clamped ? { clamped: recall.clamped } : {}),
+    };
+    const warnings: EngineEvent[] = [];
+    const refused = recall.refused;
+    if (refused?.query !== undefined) warnings.push(byWords(`the embedding model ${settings.modelKey}'s vector for the query was refused (${refused.query})`));
+    if (refused && refused.memories > 0) {
+      const folder = `agents/${agentName}/memory/vectors/`;
+      const count = refused.memories === 1 ? 'vector for 1 memory was' : `vectors for ${refused.memories} memories were`;
+      warnings.push({
+        type: 'warning',
+        turn,
+        file: folder,
+        message: `${agentName}: the embedding model ${settings.modelKey}'s ${count} refused (${refused.problem ?? 'not a vector'}), so ${refused.memories === 1 ? 'it is' : 'they are'} ranked by ${refused.memories === 1 ? 'its' : 'their'} words and not sent again while the text stays the same; each file in ${folder} says why. Once the server is mended, remove those files (or name another model) to embed them again`,
+      });
+    }
+    return { recall, record, warnings };
   } catch (error) {
     // A full disk is the run's, not the turn's: it stops the run as any other write would.
     throwIfStorageFailure(error);
-    return byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`);
+    return { warnings: [byWords(`the embedding model ${settings.modelKey} failed (${errorMessage(error)})`)] };
   }
 }
 
 /** What a turn's retrieval's embeddings are charged as: one answer of the embedding model, input tokens only; none when nothing was embedded. Pure. */
 export function embeddingAnswers(embedded: PlannedEmbedding | undefined): AnsweredUsage[] {
   if (!embedded || embedded.input_tokens === 0) return [];
-  return [{ modelKey: embedded.model, usage: { inputTokens: embedded.input_tokens, outputTokens: 0, estimated: false } }];
+  // The gate's sentences ride with the usage: the human is told what was not counted as it came (notices.ts, usageNotices).
+  return [{ modelKey: embedded.model, usage: { inputTokens: embedded.input_tokens, outputTokens: 0, estimated: embedded.estimated === true, ...(embedded.clamped ? { clamped: embedded.clamped } : {}) } }];
 }
 
 /**

@@ -18,7 +18,7 @@ import { planTurn, tellManager } from './plan-turn.js';
 import { prepareCall, readMail, type MemoryLayer, type PreparedCall } from './prepare-call.js';
 import { embedForPlan } from './embed-query.js';
 import type { EmbeddedRecall } from '../../memory/embed-memories.js';
-import type { Embedder } from '../../providers/openai/openai-embedder.js';
+import type { Embedder } from '../../providers/embedding-gate.js';
 import { promptDigest } from './prompt-digest.js';
 import { proposalNotices } from './proposal-notices.js';
 import { logSkips } from './skip-log.js';
@@ -126,7 +126,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       continue;
     }
     const embedding = embeds && input.memory ? await embedForPlan(root, org, call.agent, turn, read, input.memory, input.embedderFor) : {};
-    if (embedding.warning) events.push(embedding.warning);
+    if (embedding.warnings) events.push(...embedding.warnings);
     const preparedCall = prepare(embedding.recall);
     events.push(...preparedCall.warnings);
     const needed = neededFor(preparedCall);

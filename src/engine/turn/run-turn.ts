@@ -27,7 +27,7 @@ import { memoryLayerFor, type MemoryLayer, type PreparedCall } from './prepare-c
 import { ShownMail } from './shown-mail.js';
 import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
-import type { Embedder } from '../../providers/openai/openai-embedder.js';
+import type { Embedder } from '../../providers/embedding-gate.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
 import { loadOrgSnapshot } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';

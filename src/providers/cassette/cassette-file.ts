@@ -4,7 +4,7 @@ import { errorMessage, LemmingError } from '../../errors.js';
 import type { AnsweredUsage, ProviderResponse } from '../provider.js';
 import type { NormalisedRequest } from './normalise-request.js';
 import { appendText } from '../../storage/write-bytes.js';
-import type { Embedded } from '../openai/openai-embedder.js';
+import type { EmbeddingAnswer } from '../embedding-gate.js';
 
 /** One line of a cassette (JSONL): a model request and what came back, an answer or a failure. */
 export interface CassetteEntry {
@@ -32,7 +32,8 @@ export interface EmbeddingEntry {
   /** sha256 of `embedding` (embedding-tape.ts, embeddingKey). */
   key: string;
   embedding: { modelKey: string; model: string; input: string[] };
-  answer: Embedded;
+  /** As recorded (what the gate admitted); read back, as untrusted as a server's answer: it passes the gate again. */
+  answer: EmbeddingAnswer;
 }
 
 /** Appends entries to a cassette, one JSON object per line. Starting a recording replaces the file. */
@@ -108,7 +109,11 @@ function isEntry(value: unknown): value is CassetteEntry {
   );
 }
 
-/** Whether a cassette line is an embedding entry, its vectors numbers. */
+/**
+ * Whether a cassette line is an embedding entry: its request, and an answer holding a list of vectors.
+ * What the answer's tokens and vectors hold is for the embedding gate and the memory layer to judge,
+ * as they judge a server's: a line an edit broke is answered and refused where a live one would be.
+ */
 export function isEmbeddingEntry(value: unknown): value is EmbeddingEntry {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Partial<EmbeddingEntry>;
@@ -123,8 +128,6 @@ export function isEmbeddingEntry(value: unknown): value is EmbeddingEntry {
     Array.isArray(request.input) &&
     typeof answer === 'object' &&
     answer !== null &&
-    typeof answer.inputTokens === 'number' &&
-    Array.isArray(answer.vectors) &&
-    answer.vectors.every((vector) => Array.isArray(vector) && vector.every((value) => typeof value === 'number'))
+    Array.isArray(answer.vectors)
   );
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LemmingError } from '../../errors.js';
-import type { Embedder } from '../openai/openai-embedder.js';
+import type { Embedder, RawEmbedder } from '../embedding-gate.js';
 import type { EmbeddingEntry } from './cassette-file.js';
 import { canonicalJson } from './normalise-request.js';
 
@@ -15,7 +15,7 @@ export function embeddingKey(request: EmbeddingEntry['embedding']): string {
   return createHash('sha256').update(canonicalJson({ embeddings: request })).digest('hex');
 }
 
-/** An embedder that writes each request and its answer to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
+/** An embedder that writes each request and its answer, as the gate admitted it, to the cassette (`lemming run --record`); a failure is not recorded (the run ranks by words, and so does its replay). */
 export function recordingEmbedder(inner: Embedder, append: (entry: EmbeddingEntry) => void, modelKey: string, model: string): Embedder {
   return async (texts) => {
     const answer = await inner(texts);
@@ -29,8 +29,9 @@ export function recordingEmbedder(inner: Embedder, append: (entry: EmbeddingEntr
  * An embedder that answers from a cassette's embedding entries (`lemming run --replay`), reaching no
  * server. A request it does not hold is an error naming the cassette (the turn warns and ranks by
  * words, as with a server that fails): a cassette recorded before embeddings were recorded holds none.
+ * A cassette is a file anyone can edit: its answers pass the embedding gate as a server's do (create-provider.ts).
  */
-export function replayingEmbedder(file: string, entries: readonly EmbeddingEntry[], modelKey: string, model: string): Embedder {
+export function replayingEmbedder(file: string, entries: readonly EmbeddingEntry[], modelKey: string, model: string): RawEmbedder {
   const byKey = new Map<string, EmbeddingEntry>();
   for (const entry of entries) if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
   return async (texts) => {

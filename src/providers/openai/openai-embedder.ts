@@ -1,14 +1,7 @@
 import { createOpenAIClient } from './openai-client.js';
 import type { ClientSettings } from '../client-settings.js';
-
-/** Texts turned into vectors, and the input tokens the server counted for them (what the call is charged by). */
-export interface Embedded {
-  vectors: number[][];
-  inputTokens: number;
-}
-
-/** Something that embeds texts: an OpenAI-compatible `/v1/embeddings`, or a test's own. */
-export type Embedder = (texts: readonly string[]) => Promise<Embedded>;
+import type { RawEmbedder } from '../embedding-gate.js';
+import { isReportedCount } from '../usage-gate.js';
 
 /** The most texts sent in one request: servers cap a batch (OpenAI at 2,048 inputs; llama.cpp by its batch size). */
 export const EMBED_BATCH = 64;
@@ -18,14 +11,16 @@ export const EMBED_BATCH = 64;
  * the same SDK client the chat calls use (its key, base_url, timeout, capped reads), vectors asked
  * as floats (base64, the SDK's default, is not served by every local server). Texts go in batches of
  * EMBED_BATCH; a server that sends back another count of vectors than it was sent texts is an error
- * naming the entry, never a vector matched to the wrong memory.
+ * naming the entry, never a vector matched to the wrong memory. What it answers is as it came: the
+ * embedding gate (embedding-gate.ts) admits the tokens, the memory layer checks each vector.
  */
-export function openAIEmbedder(settings: ClientSettings): Embedder {
+export function openAIEmbedder(settings: ClientSettings): RawEmbedder {
   const client = createOpenAIClient(settings);
   const model = settings.entry.model ?? settings.modelKey;
   return async (texts) => {
-    const vectors: number[][] = [];
-    let inputTokens = 0;
+    const vectors: unknown[] = [];
+    // The batches' counts summed while each is a count (usage-gate.ts, isReportedCount); one that is none makes the request's none, and the gate estimates it.
+    let inputTokens: number | undefined = 0;
     for (let start = 0; start < texts.length; start += EMBED_BATCH) {
       const batch = texts.slice(start, start + EMBED_BATCH);
       const answer = await client.embeddings.create({ model, input: [...batch], encoding_format: 'float' });
@@ -34,7 +29,8 @@ export function openAIEmbedder(settings: ClientSettings): Embedder {
       }
       const ordered = [...answer.data].sort((left, right) => left.index - right.index);
       for (const item of ordered) vectors.push(item.embedding);
-      inputTokens += answer.usage?.prompt_tokens ?? 0;
+      const reported: unknown = answer.usage?.prompt_tokens;
+      inputTokens = inputTokens !== undefined && isReportedCount(reported) ? inputTokens + reported : undefined;
     }
     return { vectors, inputTokens };
   };

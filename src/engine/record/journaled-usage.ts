@@ -1,0 +1,142 @@
+import { isLineTokens, ledgerLineProblem, MAX_LINE_TOKENS } from '../../org/ledger-line.js';
+import type { ModelEntry } from '../../org/schema.js';
+import type { AnsweredUsage, ProviderResponse, Usage } from '../../providers/provider.js';
+import { chargedTogether } from '../../providers/usage.js';
+import { admitUsage, NO_COUNTS, usageLimits, type UntrustedUsage, type UsageLimits } from '../../providers/usage-gate.js';
+import type { LoopRecord } from '../turn/step-loop.js';
+import type { JournalRecord, PlannedEmbedding } from './journal.js';
+
+/** The journal as a person finds it from the org root. */
+export const JOURNAL_FILE = 'org/state/journal.jsonl';
+
+/** What the gate said of a journal it read back, with the records as they are finished with. */
+export interface AdmittedJournal {
+  records: JournalRecord[];
+  /** A sentence for each figure counted otherwise than journaled, and each record set aside: the run says them as warnings of JOURNAL_FILE. */
+  said: string[];
+}
+
+/**
+ * The gate a turn's journal passes as it is read back to finish the turn: every figure of usage it holds
+ * (a plan's embeddings, each answer journaled, the unusable answers of a meeting's speech) is one the
+ * ledger can write (ledger-line.ts, isLineTokens), or it is counted as the usage gate counts what comes
+ * in (providers/usage-gate.ts: a fraction rounded up, past what one answer of the model can use capped
+ * there, a count that is no number as none) and said, with the file, in the answer's `clamped` (so the
+ * human's notice of the charge says it) and in `said`. An agent's `done` whose charge the ledger cannot
+ * write is set aside, and said: its part of the turn is finished again from what the journal holds, its
+ * journaled answer applied again (its files of the turn made again) and charged once (an agent charged in
+ * a turn is never charged again, money/ledger.ts); a failed call, whose answers are journaled only in its
+ * `done`, is made again, as any call the journal holds no answer of is. A journal an older lemming wrote with a server's figures as they came (issue 72)
+ * so finishes its turn, and money stays conserved. Pure: `models` is the registry the caps come from.
+ */
+export function admitJournal(records: readonly JournalRecord[], models: Readonly<Record<string, ModelEntry>>): AdmittedJournal {
+  const said: string[] = [];
+  const gate = new FigureGate(models, said);
+  const admitted: JournalRecord[] = [];
+  for (const record of records) {
+    const kept = gate.record(record);
+    if (kept) admitted.push(kept);
+  }
+  return { records: admitted, said };
+}
+
+/** What a journaled usage breaks, if anything: a count the ledger cannot hold, or `calls` that is no whole number of 1 or more. */
+function brokenUsage(usage: unknown): boolean {
+  if (typeof usage !== 'object' || usage === null) return true;
+  const { inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens, calls } = usage as Record<string, unknown>;
+  if (!isLineTokens(inputTokens) || !isLineTokens(outputTokens)) return true;
+  if (cachedInputTokens !== undefined && !isLineTokens(cachedInputTokens)) return true;
+  if (cacheWriteTokens !== undefined && !isLineTokens(cacheWriteTokens)) return true;
+  return calls !== undefined && !(Number.isSafeInteger(calls) && (calls as number) >= 1);
+}
+
+/** A figure as the journal held it, short. */
+function shown(usage: unknown): string {
+  const text = JSON.stringify(usage) ?? String(usage);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+class FigureGate {
+  constructor(
+    private readonly models: Readonly<Record<string, ModelEntry>>,
+    private readonly said: string[],
+  ) {}
+
+  record(record: JournalRecord): JournalRecord | undefined {
+    switch (record?.type) {
+      case 'plan':
+        return Array.isArray(record.calls) ? { ...record, calls: record.calls.map((call) => (call?.embedded ? { ...call, embedded: this.embedding(call.embedded, record.turn, call.agent) } : call)) } : record;
+      case 'response':
+        return { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s answer`) };
+      case 'step':
+        return this.loop(record);
+      case 'meeting-loop':
+        return { ...record, record: this.loop(record.record) };
+      case 'meeting-speech': {
+        const where = `turn ${record.turn}, meeting ${record.meeting}`;
+        const unusable = Array.isArray(record.unusable) ? record.unusable.map((answer) => this.answer(answer, where)) : record.unusable;
+        return { ...record, ...(record.response ? { response: this.response(record.response, where) } : {}), ...(unusable ? { unusable } : {}) };
+      }
+      case 'done': {
+        const charge = record.outcome?.charge;
+        const problem = charge === undefined ? undefined : ledgerLineProblem(charge);
+        if (problem === undefined) return record;
+        const agent = record.outcome?.agent;
+        this.said.push(
+          `turn ${record.turn}, ${agent}'s part was journaled with a charge the ledger cannot write (${problem}; an older lemming kept a server's figures as they came). ` +
+            `It is finished again from what the journal holds, and charged once: its journaled answer applied again, its figures counted as the usage gate counts them (a failed call, whose answers were not journaled, is made again); nothing to do unless the server's own records say otherwise.`,
+        );
+        return undefined;
+      }
+      default:
+        return record;
+    }
+  }
+
+  private loop(record: LoopRecord): LoopRecord {
+    return record?.type === 'step' ? { ...record, response: this.response(record.response, `turn ${record.turn}, ${record.agent}'s step ${record.step}`) } : record;
+  }
+
+  /** A plan's embeddings, counted by the gate when their tokens are no figure the ledger holds. */
+  private embedding(embedded: PlannedEmbedding, turn: number, agent: string): PlannedEmbedding {
+    if (isLineTokens(embedded.input_tokens)) return embedded;
+    const usage = this.usage({ inputTokens: embedded.input_tokens, outputTokens: 0 }, embedded.model, `turn ${turn}, ${agent}'s embeddings`, embedded.input_tokens);
+    const { estimated: _estimated, clamped: _clamped, ...plain } = embedded;
+    return { ...plain, input_tokens: usage.inputTokens, ...(embedded.estimated === true ? { estimated: true as const } : {}), ...(usage.clamped ? { clamped: usage.clamped } : {}) };
+  }
+
+  /** An answer's usage, by model where it sums several: the sum made again from the parts once a part is mended. */
+  private response(response: ProviderResponse, where: string): ProviderResponse {
+    if (typeof response !== 'object' || response === null) return response;
+    if (Array.isArray(response.charged)) {
+      const answers = response.charged.map((answer) => this.answer(answer, where));
+      const mended = answers.some((answer, index) => answer !== response.charged?.[index]);
+      if (!mended && !brokenUsage(response.usage)) return response;
+      if (!mended) this.said.push(`${where} was journaled summing to ${shown(response.usage)}, which the ledger cannot hold; its sum is made again from its parts, as journaled`);
+      return chargedTogether(response, answers);
+    }
+    return brokenUsage(response.usage) ? { ...response, usage: this.usage(response.usage, response.modelKey, where, response.usage) } : response;
+  }
+
+  private answer(answer: AnsweredUsage, where: string): AnsweredUsage {
+    return brokenUsage(answer?.usage) ? { ...answer, usage: this.usage(answer?.usage, answer?.modelKey, where, answer?.usage) } : answer;
+  }
+
+  /** A broken usage through the usage gate, with the model's limits; what was journaled and what is counted, said. */
+  private usage(usage: unknown, modelKey: unknown, where: string, journaled: unknown): Usage {
+    const key = typeof modelKey === 'string' ? modelKey : '';
+    const admitted = admitUsage(typeof usage === 'object' && usage !== null ? (usage as UntrustedUsage) : undefined, this.limits(key), NO_COUNTS);
+    const sentence =
+      `${where} by ${key || 'an unnamed model'} was journaled as ${shown(journaled)}, which the ledger cannot hold (an older lemming kept what a server reported); ` +
+      `counted as ${admitted.inputTokens} input and ${admitted.outputTokens} output tokens, as the usage gate counts what comes in (a count that is no number counts as none); nothing to do unless the server's own records say otherwise`;
+    this.said.push(sentence);
+    return { ...admitted, clamped: [...(admitted.clamped ?? []), `${JOURNAL_FILE}: ${sentence}`] };
+  }
+
+  /** One answer's limits of the entry (usage-gate.ts); a model gone from the registry is priced at nothing (money/charge.ts), so only the ledger's bound holds it. */
+  private limits(modelKey: string): UsageLimits {
+    const entry = Object.hasOwn(this.models, modelKey) ? this.models[modelKey] : undefined;
+    if (entry) return usageLimits(modelKey, entry);
+    return { modelKey, input: MAX_LINE_TOKENS, output: MAX_LINE_TOKENS, inputField: 'context_window', outputField: 'context_window', attempts: 1 };
+  }
+}

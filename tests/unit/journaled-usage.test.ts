@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest';
+import { admitJournal } from '../../src/engine/record/journaled-usage.js';
+import type { JournalRecord } from '../../src/engine/record/journal.js';
+import type { ModelEntry } from '../../src/org/schema.js';
+import type { ProviderResponse } from '../../src/providers/provider.js';
+
+const models = {
+  chat: { provider: 'openai-compatible', model: 'chat', input_price: 1, output_price: 2, context_window: 4000, max_output_tokens: 500 } as ModelEntry,
+  embedder: { provider: 'openai-compatible', model: 'embed', input_price: 20, output_price: 0, context_window: 8192 } as ModelEntry,
+};
+
+function answer(usage: unknown, charged?: unknown): ProviderResponse {
+  return { text: 'Done.', toolCalls: [], modelKey: 'chat', usage, ...(charged ? { charged } : {}) } as ProviderResponse;
+}
+
+/** A turn's journal as lemming writes it: the plan with its embeddings, the answer by model, each step, and an agent done. */
+const clean: JournalRecord[] = [
+  { type: 'plan', turn: 3, calls: [{ agent: 'keeper', modelKey: 'chat', reason: 'mail', shown: [], deferred: 0, embedded: { model: 'embedder', input_tokens: 40, memories: 2 } }], discovered: { hints: {}, taken: {}, joined: [], pending: [], humanNotices: [] }, events: [], outOfCredits: [], notices: [] },
+  { type: 'step', turn: 3, agent: 'keeper', step: 1, response: answer({ inputTokens: 900, outputTokens: 30, estimated: false }), receivedAt: '2026-01-01T00:00:00.000Z' },
+  {
+    type: 'response',
+    turn: 3,
+    agent: 'keeper',
+    receivedAt: '2026-01-01T00:00:00.000Z',
+    response: answer({ inputTokens: 940, outputTokens: 30, estimated: false, calls: 2 }, [
+      { modelKey: 'chat', usage: { inputTokens: 900, outputTokens: 30, estimated: false } },
+      { modelKey: 'embedder', usage: { inputTokens: 40, outputTokens: 0, estimated: false } },
+    ]),
+  },
+  { type: 'done', turn: 3, outcome: { agent: 'keeper', read: [], newMail: [], humanNotices: [], activity: 'sent 1', charge: { type: 'charge', turn: 3, agent: 'keeper', model: 'chat', input_tokens: 940, output_tokens: 30, credits: 0.00176, at: '2026-01-01T00:00:00.000Z' } } },
+];
+
+describe('the journal read back through its gate (engine/record/journaled-usage.ts)', () => {
+  test('a journal lemming wrote passes as it is, and nothing is said', () => {
+    const admitted = admitJournal(structuredClone(clean), models);
+    expect(admitted.records).toEqual(clean);
+    expect(admitted.said).toEqual([]);
+  });
+
+  test('a step\'s count past what the model can use is capped at its window; a meeting\'s unusable answer counted as text is none; each said with the file', () => {
+    const records: JournalRecord[] = [
+      { type: 'step', turn: 3, agent: 'keeper', step: 1, response: answer({ inputTokens: 1e308, outputTokens: 30, estimated: false }), receivedAt: '2026-01-01T00:00:00.000Z' },
+      { type: 'meeting-speech', turn: 3, meeting: 'standup', speech: { agent: 'keeper', round: 1, said: '' } as never, unusable: [{ modelKey: 'chat', usage: { inputTokens: '7000', outputTokens: 0, estimated: false } as never }] },
+    ];
+    const admitted = admitJournal(records, models);
+    const step = admitted.records[0] as Extract<JournalRecord, { type: 'step' }>;
+    expect(step.response.usage).toMatchObject({ inputTokens: 4000, outputTokens: 30 });
+    expect(step.response.usage.clamped?.at(-1)).toMatch(/^org\/state\/journal\.jsonl: turn 3, keeper's step 1 by chat was journaled as .*1e\+308.*counted as 4000 input and 30 output tokens/);
+    const speech = admitted.records[1] as Extract<JournalRecord, { type: 'meeting-speech' }>;
+    expect(speech.unusable?.[0]?.usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
+    expect(admitted.said).toHaveLength(2);
+  });
+
+  test('an answer whose sum alone is broken has it made again from its parts; a done whose charge the ledger cannot write is set aside', () => {
+    const [plan, , response, done] = structuredClone(clean) as [JournalRecord, JournalRecord, Extract<JournalRecord, { type: 'response' }>, Extract<JournalRecord, { type: 'done' }>];
+    response.response.usage.inputTokens = '90040' as never;
+    done.outcome.charge!.input_tokens = '90040' as never;
+    const admitted = admitJournal([plan, response, done], models);
+    expect(admitted.records.map((record) => record.type)).toEqual(['plan', 'response']);
+    expect((admitted.records[1] as typeof response).response.usage).toMatchObject({ inputTokens: 940, outputTokens: 30, calls: 2 });
+    expect(admitted.said.map((sentence) => sentence.slice(0, 40))).toEqual(["turn 3, keeper's answer was journaled su", "turn 3, keeper's part was journaled with"]);
+  });
+});
