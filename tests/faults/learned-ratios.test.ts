@@ -188,3 +188,41 @@ describe('a planted org/state/token-ratios.json', () => {
     });
   }
 });
+
+/** A record lemming would have learned of the test's server: within every bound, so `validate` is quiet about it. */
+function learnedFile(url: string, counts: Record<string, unknown>): string {
+  return `${JSON.stringify({ version: 2, turn: 0, endpoints: { [`openai-compatible ${url}/v1 small`]: { characters: 0, tokens: 0, estimated: 0, ...counts } } })}\n`;
+}
+
+describe('what a learned value holds back', () => {
+  test('a call a learned ratio stops names the ratio, the file and how to forget it; forgotten as told, the call is made', async () => {
+    const server = await serve((request) => (request.path === '/v1/chat/completions' ? honest(request) : { status: 404, body: 'Not Found' }));
+    const root = localOrg(server.url);
+    // Some 9 KB of resume: about 3,400 tokens by the prior, about 9,000 at the learned 0.9 tokens a byte.
+    write(root, 'agents/coder/resume.md', `${CODER}\n${'Keep to the house style in every file you write. '.repeat(170)}\n`);
+    write(root, 'org/state/token-ratios.json', learnedFile(server.url, { seen: [0.9, 0.9, 0.9], reports: 3 }));
+    expect((await lemmingAsync(root, ['validate'])).stdout).not.toContain('token-ratios.json');
+    await send(root, 'Task 1: say what you think of the plan.');
+    const held = await lemmingAsync(root, ['run']);
+    expect(chats(server.requests)).toEqual([]);
+    expect(held.stdout).toMatch(
+      /coder error: local: the prompt is about \d+ tokens of \d+ bytes by lemming's estimate \(the server offers no \/tokenize to count with; 0\.9 tokens a byte, the second highest of the last 3 call\(s\) its server counted, with 10% to spare; learned and kept in org\/state\/token-ratios\.json endpoints\["openai-compatible http:\/\/127\.0\.0\.1:\d+\/v1 small"\]\.seen: remove that record, or the file, to forget it\), more than the 7168 that org\/org\.yaml models\.local\.context_window: 8192 leaves it/,
+    );
+    write(root, 'org/state/token-ratios.json', learnedFile(server.url, {}));
+    const called = await lemmingAsync(root, ['run']);
+    expect(called.stdout).not.toMatch(/coder error/);
+    expect(chats(server.requests)).toHaveLength(1);
+  });
+
+  test("tool results a stated context leaves no room for name it, the file and how to forget it", async () => {
+    const server = await serve((request) => (request.path === '/v1/chat/completions' ? honest(request) : { status: 404, body: 'Not Found' }));
+    const root = localOrg(server.url);
+    write(root, 'org/state/token-ratios.json', learnedFile(server.url, { window: 2048, windowTurn: 1 }));
+    await send(root, 'Read big.md and tell me what is in it.');
+    const run = await lemmingAsync(root, ['run']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /stopped after step 1: the results of its tools do not fit what the context window of local has left, even cut \(the window is the 2048-token context local's server stated in turn 1 \(org\/org\.yaml models\.local\.context_window says 8192\), learned and kept in org\/state\/token-ratios\.json endpoints\["openai-compatible http:\/\/127\.0\.0\.1:\d+\/v1 small"\]\.window: remove that record, or the file, to forget it\)/,
+    );
+  });
+});
