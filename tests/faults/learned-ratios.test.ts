@@ -96,6 +96,7 @@ describe('a window one refusal stated', () => {
       const run = await lemmingAsync(root, ['run']);
       expect(run.status).toBe(0);
       perTurn.push(chats(server.requests).length - before);
+      if (turn === 1) expect(run.stdout).toContain("local's server stated a context of 256 tokens, less than the 1024 lemming believes a server holds: not kept");
       if (turn > 1) expect(run.stdout).not.toMatch(/coder error|coder held|, [1-9]\d* error/);
     }
     // Turn 1: refused, then asked again by the stated sizes; turns 2 and 3: asked, answered.
@@ -115,7 +116,9 @@ describe('an answer claiming the whole window as its prompt tokens', () => {
     });
     const root = localOrg(attacked.url);
     await send(root, 'Hello: say hello back.');
-    expect((await lemmingAsync(root, ['run'])).status).toBe(0);
+    const claimed = await lemmingAsync(root, ['run']);
+    expect(claimed.status).toBe(0);
+    expect(claimed.stdout).toMatch(/local's server reported 8192 prompt tokens for a prompt of \d+ bytes \(at most \d+ by any tokenizer, at least \d+\): not a count lemming learns from/);
     await send(root, 'Read big.md and tell me what is in it.');
     expect((await lemmingAsync(root, ['run'])).status).toBe(0);
     const attackedShown = shownOfFile(chats(attacked.requests)[2]);
