@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { lemmingAsync } from '../helpers/cli.js';
-import { read, tempDir, write } from '../helpers/org-files.js';
+import { read, write } from '../helpers/org-files.js';
+import { localCoderOrg } from '../helpers/local-coder-org.js';
 import { countedTokens } from '../helpers/small-window-server.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { wireServerPerTest, type ReceivedRequest, type WireReply } from '../helpers/wire-server.js';
@@ -22,30 +23,9 @@ tools: [send_message, read_file]
 You write and test code for the tasks you are given, and report back to the human.
 `;
 
-/** An org of the human and a coder on the local server, with a 60 KB file of numbered lines in the coder's workspace. */
+/** The coder on the local server (8,192 tokens of context, as the server holds), with 60 KB of numbered lines in big.md. */
 function localOrg(url: string): string {
-  const root = tempDir('lemming-learned-');
-  write(
-    root,
-    'org/org.yaml',
-    `name: learned
-engine: { max_turns: 1 }
-models:
-  local:
-    provider: openai-compatible
-    model: small
-    base_url: ${url}/v1
-    max_retries: 0
-    context_window: 8192
-    input_price: 1
-    output_price: 2
-`,
-  );
-  write(root, 'org/chart.yaml', 'agents:\n  human: { reports_to: null, send_to: [coder], read_from: ["*"] }\n  coder: { reports_to: human, send_to: [human], read_from: ["*"] }\n');
-  write(root, 'agents/human/resume.md', '---\ntitle: The person\nmodel: human\n---\nThe person.\n');
-  write(root, 'agents/coder/resume.md', CODER);
-  write(root, 'agents/coder/workspace/big.md', Array.from({ length: 1200 }, (_, index) => `line ${String(index + 1).padStart(4, '0')}: ${'the words of the file. '.repeat(2)}`).join('\n').padEnd(60_000, '.'));
-  return root;
+  return localCoderOrg(url, { entry: '    context_window: 8192\n', resume: CODER, bigFile: { lines: 1200, bytes: 60_000 } });
 }
 
 function chats(requests: readonly ReceivedRequest[]): ReceivedRequest[] {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createProviderFactory } from '../../src/providers/create-provider.js';
 import { countedTokens, smallWindowServer, type OverLong } from '../helpers/small-window-server.js';
-import { humanSends, ofType, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
+import { humanSends, ofType, read, runEngine, write } from '../helpers/temp-org.js';
+import { localCoderOrg } from '../helpers/local-coder-org.js';
 import { wireServerPerTest, type ReceivedRequest } from '../helpers/wire-server.js';
 import { learnedFor } from '../helpers/learned-ratios.js';
 
@@ -27,29 +28,9 @@ the file's path: what you changed, how you tested it and how the tests went, and
 open. Ask the planner when a task is unclear rather than guessing.
 `;
 
+/** The coder above on the local server, with 100 KB of numbered lines in big.md. */
 function smallOrg(url: string, entry: string): string {
-  const root = tempDir('lemming-smallwin-');
-  write(
-    root,
-    'org/org.yaml',
-    `name: smallwin
-engine: { max_turns: 1 }
-models:
-  local:
-    provider: openai-compatible
-    model: small
-    base_url: ${url}/v1
-    max_retries: 0
-    input_price: 100
-    output_price: 200
-${entry}`,
-  );
-  write(root, 'org/chart.yaml', 'agents:\n  human: { reports_to: null, send_to: [coder], read_from: ["*"] }\n  coder: { reports_to: human, send_to: [human], read_from: ["*"] }\n');
-  write(root, 'agents/human/resume.md', '---\ntitle: The person\nmodel: human\n---\nThe person.\n');
-  write(root, 'agents/coder/resume.md', CODER);
-  // 100 KB of numbered lines.
-  write(root, 'agents/coder/workspace/big.md', Array.from({ length: 2000 }, (_, index) => `line ${String(index + 1).padStart(4, '0')}: ${'words of the file '.repeat(2)}`).join('\n').padEnd(100_000, '.'));
-  return root;
+  return localCoderOrg(url, { entry, resume: CODER, bigFile: { lines: 2000, bytes: 100_000 } });
 }
 
 /** The model reads big.md, then tells the human what it read. */

@@ -43,6 +43,16 @@ function teach(root: string, calls: Array<[number, number]>, models: Record<stri
   });
 }
 
+/** An org whose turn 1 taught 0.6 tokens a byte and a stated context of 2,048 tokens. */
+function learnedRatioAndWindow(): string {
+  const root = orgRoot();
+  const ratios = TokenRatios.load(root, MODELS, 1);
+  ratios.learn(requestOf(1000), answered(600), 1);
+  ratios.learnRefusal(requestOf(10_000), { promptTokens: 6000, window: 2048 }, 1);
+  ratios.save(1);
+  return root;
+}
+
 describe("the estimate of a local server's prompt tokens where it has no tokenizer", () => {
   test('starts from the prior with 25% to spare, takes the highest of its first calls, and narrows the margin to 10% after three reports', () => {
     const root = orgRoot();
@@ -165,11 +175,7 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
   });
 
   test('what is learned is kept with its endpoint: another server or model sizes from the prior, two entries of one endpoint learn together, and a context_window at or below the stated context wins', () => {
-    const root = orgRoot();
-    const ratios = TokenRatios.load(root, MODELS, 1);
-    ratios.learn(requestOf(1000), answered(600), 1);
-    ratios.learnRefusal(requestOf(10_000), { promptTokens: 6000, window: 2048 }, 1);
-    ratios.save(1);
+    const root = learnedRatioAndWindow();
     expect(endpointOf(LOCAL)).toBe(ENDPOINT);
     // The URL's user, password and query may hold a key: left out.
     expect(endpointOf({ ...LOCAL, base_url: 'http://me:secret@127.0.0.1:1/v1?key=abc' })).toBe(ENDPOINT);
@@ -185,11 +191,7 @@ describe("the estimate of a local server's prompt tokens where it has no tokeniz
   });
 
   test('what a learned value holds back names it, the file and how to forget it', () => {
-    const root = orgRoot();
-    const ratios = TokenRatios.load(root, MODELS, 1);
-    ratios.learn(requestOf(1000), answered(600), 1);
-    ratios.learnRefusal(requestOf(10_000), { promptTokens: 6000, window: 2048 }, 1);
-    ratios.save(1);
+    const root = learnedRatioAndWindow();
     const next = TokenRatios.load(root, MODELS, 2);
     expect(next.sizing('local').source).toBe(
       `0.6 tokens a byte, the highest of the last 2 call(s) its server counted, with 25% to spare; learned and kept in org/state/token-ratios.json endpoints["${ENDPOINT}"].seen: remove that record, or the file, to forget it`,
