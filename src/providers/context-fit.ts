@@ -20,12 +20,14 @@ import type { PromptSizing, ProviderRequest } from './provider.js';
  * The estimate of prompt tokens where a server offers no tokenizer (Ollama; vLLM without
  * `/tokenize`): tokens a byte of prompt counts as. Before a server has reported any usage, the prior
  * (0.3 a byte: what large-vocabulary BPE tokenizers count of English, code and JSON, about 3.3 bytes a
- * token) with a margin of 25%; from the first answer on, the highest tokens a byte any one of its
- * calls reported (prompt tokens against the bytes sent: a call's own, learned as it is answered, used
- * from the next turn), with 25% for its first three reports and 10% after. A refusal that states
- * sizes and a prompt cut silently teach it too (engine/record/token-ratios.ts). So the estimate errs
- * high by a little, not by four times as a token a byte does; a small vocabulary (stories260K's 512
- * tokens count some 0.6 a byte) is caught by the server's refusal, or by its cut, and learned.
+ * token) with a margin of 25%; from the first answer on, what its last calls showed (prompt tokens
+ * against the bytes sent: a call's own, learned as it is answered, used from the next turn): the
+ * highest while fewer than three are kept, the second highest from three on, so one call alone never
+ * sizes every prompt; with 25% for its first three reports and 10% after. A refusal that states sizes
+ * and a prompt cut silently teach it too (engine/record/token-ratios.ts), and a call is forgotten
+ * once eight have come after it. So the estimate errs high by a little, not by four times as a token
+ * a byte does; a small vocabulary (stories260K's 512 tokens count some 0.6 a byte) is caught by the
+ * server's refusal, or by its cut, and learned.
  */
 export const PROMPT_ESTIMATE = {
   priorTokensPerByte: 0.3,
@@ -33,29 +35,36 @@ export const PROMPT_ESTIMATE = {
   /** Reports with the first margin; the margin is `margin` from then on. */
   firstReports: 3,
   margin: 0.1,
+  /** From this many calls kept on, the estimate is their second highest, not their highest. */
+  corroborated: 3,
 } as const;
 
 /** What an entry's server has taught of its prompts (engine/record/token-ratios.ts keeps it). */
 export interface LearnedPrompts {
-  /** The highest tokens a byte one call showed. */
-  highest?: number;
-  /** How many reports taught it. */
+  /** Tokens a byte of its last calls, oldest first. */
+  seen?: readonly number[];
+  /** How many reports taught them since the server last cut a prompt. */
   reports?: number;
-  /** The context size the server said it holds, when smaller than the entry's. */
-  window?: number;
+}
+
+/** The tokens a byte the estimate rests on (see PROMPT_ESTIMATE), with how it was chosen; undefined before any call taught one. Pure. */
+export function learnedTokensPerByte(seen: readonly number[] | undefined): { tokensPerByte: number; chosen: string } | undefined {
+  if (!seen || seen.length === 0) return undefined;
+  const sorted = [...seen].sort((a, b) => b - a);
+  const second = sorted.length >= PROMPT_ESTIMATE.corroborated;
+  return { tokensPerByte: (second ? sorted[1] : sorted[0]) ?? 0, chosen: `the ${second ? 'second ' : ''}highest of the last ${seen.length} call(s) its server counted` };
 }
 
 /** The estimate an entry's prompts are sized with, from what its server taught (see PROMPT_ESTIMATE). Pure. */
 export function promptSizing(learned: LearnedPrompts | undefined): PromptSizing {
   const reports = learned?.reports ?? 0;
-  const highest = learned?.highest;
   const margin = reports < PROMPT_ESTIMATE.firstReports ? PROMPT_ESTIMATE.firstMargin : PROMPT_ESTIMATE.margin;
-  const window = learned?.window === undefined ? {} : { window: learned.window };
-  if (highest === undefined) {
-    return { tokensPerByte: PROMPT_ESTIMATE.priorTokensPerByte * (1 + margin), source: `the prior of ${PROMPT_ESTIMATE.priorTokensPerByte} tokens a byte with ${Math.round(margin * 100)}% to spare: the server has reported no usage yet`, ...window };
+  const spare = `with ${Math.round(margin * 100)}% to spare`;
+  const estimate = learnedTokensPerByte(learned?.seen);
+  if (estimate === undefined) {
+    return { tokensPerByte: PROMPT_ESTIMATE.priorTokensPerByte * (1 + margin), source: `the prior of ${PROMPT_ESTIMATE.priorTokensPerByte} tokens a byte ${spare}: the server has reported no usage yet` };
   }
-  const said = reports === 0 ? 'that its refusal or a cut prompt showed' : `the highest of ${reports} report(s) of its server`;
-  return { tokensPerByte: highest * (1 + margin), source: `${round(highest)} tokens a byte, ${said}, with ${Math.round(margin * 100)}% to spare`, ...window };
+  return { tokensPerByte: estimate.tokensPerByte * (1 + margin), source: `${round(estimate.tokensPerByte)} tokens a byte, ${estimate.chosen}, ${spare}` };
 }
 
 function round(value: number): number {
@@ -125,11 +134,14 @@ export interface ContextFit {
  * Throws, before anything is sent, when the request's prompt does not fit its entry's window: by the
  * tokenizer's count where the server offers one, else by the estimate the request carries
  * (`promptSizing`), else by the bound. The error says how it counted, the room the window leaves and
- * where that is set; a prompt within the bound is not counted at all.
+ * where that is set; a prompt within the bound is not counted at all. Only the declared
+ * `context_window` stops a call here: a smaller window a server once stated sizes what a prompt shows
+ * (engine/turn/build-prompt.ts), but a prompt that cannot be made to fit it is the server's to refuse,
+ * so a window it no longer holds is unlearned by its answer, never kept by calls not made.
  */
 export async function assertPromptFits(request: ProviderRequest, fit: ContextFit): Promise<void> {
   const sizing = request.promptSizing?.[fit.modelKey];
-  const room = promptRoom(fit.entry, sizing?.window);
+  const room = promptRoom(fit.entry);
   const bound = promptTokenBound(request);
   if (bound <= room) return;
   const counted = fit.count ? await fit.count(request) : undefined;
@@ -142,13 +154,9 @@ export async function assertPromptFits(request: ProviderRequest, fit: ContextFit
       : estimated !== undefined && sizing
         ? `about ${estimated} tokens of ${promptBytes(request)} bytes by lemming's estimate (the server offers no /tokenize to count with; ${sizing.source})`
         : `up to ${bound} tokens by a bound that errs high (a token a byte: the server offers no /tokenize to count with)`;
-  const window = Math.min(fit.entry.context_window, sizing?.window ?? Number.POSITIVE_INFINITY);
-  const answer = window - room;
+  const answer = fit.entry.context_window - room;
   const why = fit.entry.max_output_tokens === undefined ? `${answer} kept for the answer` : `${answer} for the answer (max_output_tokens)`;
-  const declared = window < fit.entry.context_window
-    ? `the ${window}-token context its server said it holds (org/org.yaml models.${fit.modelKey}.context_window says ${fit.entry.context_window})`
-    : `org/org.yaml models.${fit.modelKey}.context_window: ${fit.entry.context_window}`;
-  throw new ProviderError(`${fit.modelKey}: the prompt is ${how}, more than the ${room} that ${declared} leaves it beside ${why}; it was not sent`, {
+  throw new ProviderError(`${fit.modelKey}: the prompt is ${how}, more than the ${room} that org/org.yaml models.${fit.modelKey}.context_window: ${fit.entry.context_window} leaves it beside ${why}; it was not sent`, {
     retryable: false,
     code: CONTEXT_COUNTED_CODE,
   });

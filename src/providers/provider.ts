@@ -79,12 +79,10 @@ export interface ProviderRequest {
 
 /** How lemming estimates one registry entry's prompt tokens where its server offers no tokenizer. */
 export interface PromptSizing {
-  /** Tokens a byte of prompt counts as: the highest its server reported, else the prior, with a margin. */
+  /** Tokens a byte of prompt counts as: what its server's last calls showed (providers/context-fit.ts, PROMPT_ESTIMATE), else the prior, with a margin. */
   tokensPerByte: number;
   /** Where `tokensPerByte` comes from, as a prompt held back says it. */
   source: string;
-  /** The context size the entry's server stated when it refused a prompt, when smaller than its `context_window`. */
-  window?: number;
 }
 
 /** A call to `modelKey` has been in flight `waitedMs` or a little more (counted from the start of its current attempt). */

@@ -7,6 +7,7 @@ import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { eventsOf, humanSends, runOrg } from './fault-org.js';
 import { checkInvariants } from './invariants.js';
+import { learnedFor } from '../helpers/learned-ratios.js';
 import { logEvents, readOrgRecord } from './org-record.js';
 import { agentOf, answer, KEYS, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
 
@@ -91,9 +92,9 @@ describe('learning what a server counts', () => {
     expect(counted.shown).toBeLessThan(3);
     const last = server.requests.filter((request) => agentOf(request) === 'manager').at(-1);
     expect(String(last?.body.messages.at(-1).content)).toMatch(/more message\(s\) are waiting and will be shown in a later turn/);
-    const ratios = JSON.parse(readFileSync(join(counted.root, 'org/state/token-ratios.json'), 'utf8'));
-    expect(ratios.models['flaky-openai'].tokens / ratios.models['flaky-openai'].characters).toBeGreaterThan(0.9);
-    expect(ratios.models['flaky-anthropic']).toBeUndefined();
+    const learned = learnedFor(counted.root, 'flaky-openai');
+    expect(learned!.tokens / learned!.characters).toBeGreaterThan(0.9);
+    expect(learnedFor(counted.root, 'flaky-anthropic')).toBeUndefined();
   });
 });
 
@@ -122,7 +123,7 @@ describe('each call teaches its own ratio', () => {
     // What lemming counts of each prompt: its system prompt and messages, and its tools' definitions (the same in each).
     const contents = calls.map((request) => (request.body.messages as Array<{ content: string }>).reduce((sum, message) => sum + String(message.content).length, 0));
     const tools = JSON.stringify(toolsFor(['send_message', 'write_file'])).length;
-    const learned = JSON.parse(readFileSync(join(root, 'org/state/token-ratios.json'), 'utf8')).models['flaky-openai'];
+    const learned = learnedFor(root, 'flaky-openai')!;
     expect(learned.tokens).toBe(contents.reduce((sum, characters) => sum + Math.ceil(characters / 2), 0));
     expect(learned.characters).toBe(contents.reduce((sum, characters) => sum + characters + tools, 0));
     // About the half a token a character the server counts, less for the tools it is not sent as such; never 3× that.

@@ -10,6 +10,7 @@ import { checkInvariants } from '../faults/invariants.js';
 import { humanSends, read, runEngine, tempDir, write } from '../helpers/temp-org.js';
 import { anthropicMessage, chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
+import { learnedFor } from '../helpers/learned-ratios.js';
 
 const KEYS = { CACHE_OPENAI_KEY: 'sk-test-cache-openai-1a2b3c4d', CACHE_ANTHROPIC_KEY: 'sk-ant-test-cache-5e6f7a8b' };
 
@@ -140,8 +141,8 @@ describe('cached input tokens are priced at their own prices', () => {
       { turn: 3, inputTokens: 2000 },
     ]);
     // Context sizing learns from every prompt token, cached or not, for both vendors alike.
-    const ratios = JSON.parse(read(root, 'org/state/token-ratios.json')) as { models: Record<string, { tokens: number }> };
-    expect(ratios.models).toMatchObject({ gpt: { tokens: 4000 }, claude: { tokens: 2400 } });
+    expect(learnedFor(root, 'gpt')).toMatchObject({ tokens: 4000 });
+    expect(learnedFor(root, 'claude')).toMatchObject({ tokens: 2400 });
     expect(checkInvariants(root, { secrets: Object.values(KEYS) })).toEqual([]);
   });
 

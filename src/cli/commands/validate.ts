@@ -17,6 +17,7 @@ import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/propos
 import { uncountableLines } from '../../engine/money/ledger.js';
 import { LEDGER_FILE } from '../../org/ledger-line.js';
 import { statePaths } from '../../engine/record/state-paths.js';
+import { RATIOS_FILE, readRatiosFile } from '../../engine/record/token-ratios-file.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -95,6 +96,8 @@ export async function validateCommand(root: string, options: { json?: boolean },
   });
   const org = loaded.org;
   problems.push(...(await checked(LEDGER_FILE, () => ledgerProblems(root))));
+  // What the engine learned of its servers, read back every turn: what is not believed is said (and ignored by the engine).
+  problems.push(...(await checked(RATIOS_FILE, () => readRatiosFile(statePaths(root).tokenRatios).problems)));
   if (org) {
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
     problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));

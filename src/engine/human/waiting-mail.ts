@@ -44,7 +44,7 @@ export function agentsWithMail(root: string, org: Org, state: EngineState): Wait
 function affordsNextCall(root: string, org: Org, state: EngineState, name: string, balance: number): boolean {
   const mail = pendingByAgent(state.pending).get(name) ?? [];
   // Judged as the turn's plan judges it: with the token ratios its servers have taught.
-  const ratios = TokenRatios.load(root);
+  const ratios = TokenRatios.load(root, org.models, state.turn + 1);
   const call = prepareCall(root, org, name, 'mail', mail, state.turn + 1, { ratios });
   const entry = org.models[call.modelKey];
   return !entry || estimateCallCost(call.prompt.request, entry, ratios.scale(call.modelKey)) <= balance;

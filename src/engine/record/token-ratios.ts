@@ -1,108 +1,103 @@
+import type { Problem } from '../../errors.js';
 import { nameRecord } from '../../org/names.js';
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../storage/atomic-write.js';
-import { estimateInputTokens } from '../../providers/request-tokens.js';
-import type { PromptSizing, ProviderRequest, ProviderResponse } from '../../providers/provider.js';
-import { heldToWindow, promptBytes, promptSizing } from '../../providers/context-fit.js';
-import type { StatedSizes } from '../../providers/provider-error.js';
-import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
-import { statePaths } from './state-paths.js';
 import type { ModelEntry } from '../../org/schema.js';
+import { heldToWindow, promptBytes, promptSizing, promptTokenBound } from '../../providers/context-fit.js';
+import type { StatedSizes } from '../../providers/provider-error.js';
+import type { PromptSizing, ProviderRequest, ProviderResponse } from '../../providers/provider.js';
+import { estimateInputTokens } from '../../providers/request-tokens.js';
+import { systemWithTextReply } from '../../providers/text-tools/text-reply-format.js';
+import { writeFileAtomic } from '../../storage/atomic-write.js';
+import { statePaths } from './state-paths.js';
+import { endpointOf, LEARNED_BOUNDS, RATIOS_FILE, readRatiosFile, type EndpointCounts, type RatiosFile } from './token-ratios-file.js';
 
-/** What the servers of one registry entry counted, summed over the calls that reported usage. */
-export interface ModelTokenCounts {
-  /** Characters lemming sent: system prompt, messages and tool definitions. */
-  characters: number;
-  /** Input tokens the server reported for them. */
-  tokens: number;
-  /** What lemming's estimate (4 characters a token) made of the same prompts. */
-  estimated: number;
-  /**
-   * The highest tokens a byte one call showed: its reported prompt tokens against the bytes sent, a
-   * refusal's stated tokens against the bytes refused, or, for a prompt cut silently, its server's
-   * window against the bytes sent (it counted at least that). What the estimate of a server without
-   * a tokenizer is sized with (providers/context-fit.ts, PROMPT_ESTIMATE).
-   */
-  highest?: number;
-  /** How many answered calls taught `highest` since its server last cut a prompt: the estimate's margin narrows after the first few. */
-  reports?: number;
-  /** The context size the server said it holds when it refused a prompt, when smaller than the entry's `context_window`. */
-  window?: number;
-  /** The turn in which the server was first seen to cut a prompt silently: the human is told once. */
-  cutSilently?: number;
-}
+/** The org's model registry, by model key. */
+export type Registry = Readonly<Record<string, ModelEntry>>;
 
-/** What one answered call taught of its entry's prompts: nothing new, or that its server cut the prompt silently. */
-export type Learned = undefined | { cutSilently: { window: number; reported: number; first: boolean } };
-
-interface RatiosFile {
-  version: 1;
-  /** The last turn whose calls were counted: a turn finished after a crash is not counted twice. */
-  turn: number;
-  models: Record<string, ModelTokenCounts>;
-  /**
-   * The counts `turn`'s prompts were sized with, before it taught anything: a turn finished after
-   * a crash that came after this file was written sizes its prompts (and cuts its tool results) as
-   * the interrupted attempt did.
-   */
-  sizedWith?: Record<string, ModelTokenCounts>;
-}
-
-/**
- * Bytes of the prompt as it went to the server: with the tools described in the system prompt
- * instead of sent as definitions when the answer was read as text (providers/wire-adapter.ts), so a
- * model without tool calling teaches the ratio of what it was sent. Pure.
- */
-function sentBytes(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>, toolsAsText: boolean): number {
-  return promptBytes(toolsAsText && request.tools.length > 0 ? { system: systemWithTextReply(request.system, request.tools), messages: request.messages, tools: [] } : request);
+/** What one call taught beyond its ratio: that its server cut the prompt silently, and what was not believed or was unlearned. */
+export interface Learned {
+  cutSilently?: { window: number; reported: number; first: boolean };
+  /** A sentence each, for the agent's log: a count not believed, a window unlearned. */
+  notes: string[];
 }
 
 /** A server may count many more tokens than the estimate, but a scale past this is more likely a bad report. */
 const MAX_SCALE = 8;
-/** No tokenizer makes more tokens than bytes, but a chat template's markers add some to a short prompt: past this, a report is not believed. */
-const MOST_TOKENS_PER_BYTE = 2;
-/** A stated context smaller than this is not a window a prompt could be sized to: not believed. */
-const LEAST_WINDOW = 256;
+
+/** The providers sent lemming's prompt as it is: their counts are of it. An agent program's (`command`, `http`) count its own calls. */
+const LEARNS_FROM: ReadonlySet<ModelEntry['provider']> = new Set(['openai', 'anthropic', 'openai-compatible']);
 
 /**
- * Each registry entry's real tokens per character, learned from the usage its server
- * reports (`org/state/token-ratios.json`). Prompts are sized and calls priced with it, so a
- * server that counts 1,019 tokens where lemming's estimate says 389 gets prompts that fit.
- * It only ever makes the estimate larger: a server that counts fewer tokens than the
- * estimate leaves prompts as the documented estimate sizes them.
+ * The prompt as it went to the server: with the tools described in the system prompt instead of sent
+ * as definitions when the answer was read as text (providers/wire-adapter.ts), so a model without tool
+ * calling teaches the ratio of what it was sent. Pure.
+ */
+function sentPrompt(request: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>, toolsAsText: boolean): Pick<ProviderRequest, 'system' | 'messages' | 'tools'> {
+  return toolsAsText && request.tools.length > 0 ? { system: systemWithTextReply(request.system, request.tools), messages: request.messages, tools: [] } : request;
+}
+
+/**
+ * The tokens a byte `tokens` make of a prompt, when they are a count a server could have made of it:
+ * no more than the bound (a token a byte, with a chat template's markers: context-fit.ts,
+ * promptTokenBound), and no fewer than the least a tokenizer packs into a byte. Undefined otherwise:
+ * such a count is not learned from. The one gate of what a server's count teaches. Pure.
+ */
+function believedRatio(tokens: number, prompt: Pick<ProviderRequest, 'system' | 'messages' | 'tools'>): number | undefined {
+  const bytes = promptBytes(prompt);
+  const { least, most } = LEARNED_BOUNDS.tokensPerByte;
+  if (!(bytes > 0 && tokens <= promptTokenBound(prompt) && tokens >= least * bytes)) return undefined;
+  return Math.min(most, tokens / bytes);
+}
+
+/**
+ * What each server has taught lemming of its prompts, by endpoint (`org/state/token-ratios.json`,
+ * token-ratios-file.ts): a hosted API's real tokens per character, which estimates costs, and for a
+ * local server without a tokenizer the tokens a byte its last calls showed and the smaller context
+ * it stated, which size its prompts. Each count passes one gate as it is learned (`believedRatio`),
+ * the file passes the same bounds as it is read back, a window is unlearned by an answer that held
+ * more, and whatever a learned value makes lemming hold back names it, its file and how to forget it.
  */
 export class TokenRatios {
-  private changed = false;
+  private changed: boolean;
 
   private constructor(
     private readonly path: string,
     private readonly file: RatiosFile,
     /** The counts as loaded: what sizes this turn's prompts, however many answers arrive meanwhile. */
-    private readonly frozen: Readonly<Record<string, ModelTokenCounts>>,
-  ) {}
-
-  /** The ratios for a turn; `recovering` is the turn a crash left unfinished, which sizes as it did before. */
-  static load(root: string, recovering?: number): TokenRatios {
-    // Kept with the org's record: a clone sizes its prompts as the original did.
-    const path = statePaths(root).tokenRatios;
-    let file: RatiosFile = { version: 1, turn: 0, models: nameRecord() };
-    try {
-      const data = JSON.parse(readFileSync(path, 'utf8')) as RatiosFile;
-      // Keyed by model keys: copied into records without a prototype (see org/names.ts), so a key like `constructor` counts from zero.
-      if (data.version === 1 && typeof data.models === 'object' && data.models !== null) {
-        file = { ...data, models: nameRecord(data.models), ...(data.sizedWith ? { sizedWith: nameRecord(data.sizedWith) } : {}) };
-      }
-    } catch {
-      // None learned yet.
-    }
-    const sizing = recovering !== undefined && file.turn === recovering && file.sizedWith ? file.sizedWith : file.models;
-    return new TokenRatios(path, file, nameRecord(structuredClone(sizing)));
+    private readonly frozen: Readonly<Record<string, EndpointCounts>>,
+    private readonly models: Registry,
+    /** What the file held that is not believed, each left out: said once as a warning, and the file written without it. */
+    readonly problems: readonly Problem[],
+  ) {
+    this.changed = problems.length > 0;
   }
 
-  /** The server's tokens per character for an entry, once it has reported any. */
-  tokensPerCharacter(modelKey: string): number | undefined {
-    const counts = this.frozen[modelKey];
-    return counts && counts.characters > 0 ? counts.tokens / counts.characters : undefined;
+  /**
+   * The ratios for `turn` of an org with these models; `recovering`: the turn is one a crash left
+   * unfinished, which sizes as its first attempt did. A context stated more than
+   * LEARNED_BOUNDS.windowTurns turns before is forgotten.
+   */
+  static load(root: string, models: Registry, turn: number, recovering = false): TokenRatios {
+    // Kept with the org's record: a clone sizes its prompts as the original did.
+    const path = statePaths(root).tokenRatios;
+    const { file, problems } = readRatiosFile(path);
+    const sizing = recovering && file.turn === turn && file.sizedWith ? file.sizedWith : file.endpoints;
+    const frozen = nameRecord(structuredClone(sizing));
+    let forgot = false;
+    for (const counts of [...Object.values(file.endpoints), ...Object.values(frozen)]) {
+      if (counts.windowTurn !== undefined && turn - counts.windowTurn > LEARNED_BOUNDS.windowTurns) {
+        delete counts.window;
+        delete counts.windowTurn;
+        forgot = true;
+      }
+    }
+    const ratios = new TokenRatios(path, file, frozen, models, problems);
+    ratios.changed ||= forgot;
+    return ratios;
+  }
+
+  private frozenOf(modelKey: string): EndpointCounts | undefined {
+    const entry = this.models[modelKey];
+    return entry ? this.frozen[endpointOf(entry)] : undefined;
   }
 
   /**
@@ -112,85 +107,146 @@ export class TokenRatios {
    * its tokens a byte.
    */
   scale(modelKey: string, entry?: Pick<ModelEntry, 'provider' | 'base_url'>): number {
-    const counts = this.frozen[modelKey];
+    const counts = this.frozenOf(modelKey);
     const averaged = !counts || counts.estimated <= 0 ? 1 : counts.tokens / counts.estimated;
     const held = entry && heldToWindow(entry) ? 4 * this.sizing(modelKey).tokensPerByte : 0;
     return Math.min(MAX_SCALE, Math.max(1, averaged, held));
   }
 
-  /** How this turn estimates an entry's prompts where its server offers no tokenizer (providers/context-fit.ts). */
+  /** How this turn estimates an entry's prompts where its server offers no tokenizer (providers/context-fit.ts), naming what was learned. */
   sizing(modelKey: string): PromptSizing {
-    return promptSizing(this.frozen[modelKey]);
+    const counts = this.frozenOf(modelKey);
+    const sizing = promptSizing(counts);
+    return counts?.seen?.length ? { ...sizing, source: `${sizing.source}; ${this.keptAt(modelKey, 'seen')}` } : sizing;
   }
 
-  /** The context size an entry's server said it holds, when smaller than its `context_window`; as this turn sizes prompts. */
+  /** The context an entry's server said it holds, when smaller than its `context_window`; as this turn sizes prompts. */
   window(modelKey: string): number | undefined {
-    return this.frozen[modelKey]?.window;
+    const entry = this.models[modelKey];
+    const window = this.frozenOf(modelKey)?.window;
+    return entry && window !== undefined && window < entry.context_window ? window : undefined;
+  }
+
+  /** What the learned window of an entry is, where it is kept and how to forget it: said by whatever it holds back. Undefined when none sizes this turn. */
+  windowSaid(modelKey: string): string | undefined {
+    const window = this.window(modelKey);
+    if (window === undefined) return undefined;
+    const turn = this.frozenOf(modelKey)?.windowTurn;
+    return `the ${window}-token context ${modelKey}'s server stated${turn === undefined ? '' : ` in turn ${turn}`} (org/org.yaml models.${modelKey}.context_window says ${this.models[modelKey]?.context_window}), ${this.keptAt(modelKey, 'window')}`;
+  }
+
+  private keptAt(modelKey: string, field: keyof EndpointCounts): string {
+    const entry = this.models[modelKey];
+    const endpoint = entry ? endpointOf(entry) : modelKey;
+    return `learned and kept in ${RATIOS_FILE} endpoints[${JSON.stringify(endpoint)}].${field}: remove that record, or the file, to forget it`;
+  }
+
+  /** The entry a call to `modelKey` teaches about, with its endpoint's counts; undefined for one nothing is learned from. */
+  private learning(modelKey: string, turn: number): { entry: ModelEntry; counts: EndpointCounts } | undefined {
+    const entry = this.models[modelKey];
+    // A recovered turn teaches nothing twice.
+    if (!entry || !LEARNS_FROM.has(entry.provider) || turn <= this.file.turn) return undefined;
+    const endpoint = endpointOf(entry);
+    let counts = this.file.endpoints[endpoint];
+    if (!counts) {
+      counts = { characters: 0, tokens: 0, estimated: 0 };
+      this.file.endpoints[endpoint] = counts;
+    }
+    return { entry, counts };
+  }
+
+  /** One call's tokens a byte: kept with the last few, the oldest forgotten. */
+  private observe(counts: EndpointCounts, ratio: number): void {
+    counts.seen = [...(counts.seen ?? []), ratio].slice(-LEARNED_BOUNDS.keptCalls);
+    this.changed = true;
+  }
+
+  private forgetWindow(counts: EndpointCounts): void {
+    delete counts.window;
+    delete counts.windowTurn;
+    this.changed = true;
   }
 
   /**
    * Learn from a refusal that stated sizes (providers/provider-error.ts, statedSizes): the tokens the
    * server counted of the refused prompt against its bytes, and the context it holds when smaller
-   * than the entry's. Kept for the turns after this one; this turn's retry is sized by the sizes
-   * themselves (engine/turn/context-retry.ts).
+   * than the entry's (from LEARNED_BOUNDS.leastWindow up); a context at least the entry's unlearns a
+   * smaller one. Kept for the turns after this one; this turn's retry is sized by the sizes themselves
+   * (engine/turn/context-retry.ts). Returns what was not believed or was unlearned, a sentence each.
    */
-  learnRefusal(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes, turn: number, entry: Pick<ModelEntry, 'provider' | 'context_window' | 'tool_calling'> | undefined): void {
-    if (!entry || entry.provider === 'offline' || turn <= this.file.turn) return;
-    const counts = this.countsOf(request.modelKey);
-    this.raise(counts, stated.promptTokens / sentBytes(request, entry.tool_calling === false));
-    if (stated.window < entry.context_window && stated.window >= LEAST_WINDOW) counts.window = Math.min(counts.window ?? stated.window, stated.window);
-    this.changed = true;
-  }
-
-  private countsOf(modelKey: string): ModelTokenCounts {
-    let counts = this.file.models[modelKey];
-    if (!counts) {
-      counts = { characters: 0, tokens: 0, estimated: 0 };
-      this.file.models[modelKey] = counts;
+  learnRefusal(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, stated: StatedSizes, turn: number): string[] {
+    const learning = this.learning(request.modelKey, turn);
+    if (!learning) return [];
+    const { entry, counts } = learning;
+    const key = request.modelKey;
+    const notes: string[] = [];
+    const prompt = sentPrompt(request, entry.tool_calling === false);
+    const ratio = believedRatio(stated.promptTokens, prompt);
+    if (ratio === undefined) notes.push(`${key}'s server stated ${stated.promptTokens} tokens for a prompt of ${promptBytes(prompt)} bytes, which no tokenizer counts of it: not learned`);
+    else this.observe(counts, ratio);
+    if (stated.window >= entry.context_window) {
+      if (counts.window !== undefined) notes.push(`${key}'s server stated a context of ${stated.window} tokens, not the ${counts.window} it stated before: that smaller context is forgotten (${RATIOS_FILE})`);
+      this.forgetWindow(counts);
+    } else if (stated.window < LEARNED_BOUNDS.leastWindow) {
+      notes.push(`${key}'s server stated a context of ${stated.window} tokens, less than the ${LEARNED_BOUNDS.leastWindow} lemming believes a server holds: not kept (if the server's context is so small, set org/org.yaml models.${key}.context_window to it)`);
+    } else {
+      counts.window = stated.window;
+      counts.windowTurn = turn;
+      this.changed = true;
     }
-    return counts;
-  }
-
-  private raise(counts: ModelTokenCounts, tokensPerByte: number): void {
-    if (!Number.isFinite(tokensPerByte) || tokensPerByte <= 0) return;
-    counts.highest = Math.max(counts.highest ?? 0, Math.min(MOST_TOKENS_PER_BYTE, tokensPerByte));
+    return notes;
   }
 
   /**
-   * Count an answered call whose server reported its usage: the call's own prompt against the
-   * tokens its server counted for it (each step of a loop is a call of its own). The offline model counts with
-   * the documented estimate by definition: there is nothing to learn from it. A count at the whole of
-   * the window (the entry's, or the smaller one its server stated) is a prompt the server cut
-   * silently, as Ollama does: it teaches that the server counted at least its window of what was
-   * sent, and is said (the first time for the entry, to the human too).
+   * Count an answered call whose server reported its usage: the call's own prompt against the tokens
+   * its server counted for it (each step of a loop is a call of its own). A count no tokenizer could
+   * make of what was sent (more than a token a byte with a template's markers: a server claiming the
+   * whole window for a short prompt) is not learned from, and said. A prompt larger than
+   * the context the server once stated unlearns that context. A count at the whole of the window (the
+   * entry's, or the smaller one its server stated) is a prompt the server cut silently, as Ollama
+   * does: it teaches that the server counted at least its window of what was sent, and is said (the
+   * first time for the endpoint, to the human too).
    */
-  learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number, entry: Pick<ModelEntry, 'provider' | 'context_window'> | undefined): Learned {
-    if (!entry || entry.provider === 'offline') return undefined;
+  learn(request: Pick<ProviderRequest, 'modelKey' | 'system' | 'messages' | 'tools'>, response: ProviderResponse, turn: number): Learned | undefined {
     // One answer to one request: not one whose usage also counts other answers (an unusable one, another model's),
-    // nor one whose counts the usage gate did not take as reported (a server claiming the whole window would shrink every prompt).
-    if (turn <= this.file.turn || response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return undefined;
-    const counts = this.countsOf(request.modelKey);
-    const bytes = sentBytes(request, response.toolsAsText === true);
-    this.changed = true;
+    // nor one whose counts the usage gate did not take as reported.
+    if (response.usage.estimated || response.usage.clamped !== undefined || response.charged !== undefined || response.modelKey !== request.modelKey || response.usage.inputTokens <= 0) return undefined;
+    const learning = this.learning(request.modelKey, turn);
+    if (!learning) return undefined;
+    const { entry, counts } = learning;
+    const key = request.modelKey;
+    const prompt = sentPrompt(request, response.toolsAsText === true);
+    const reported = response.usage.inputTokens;
+    const ratio = believedRatio(reported, prompt);
+    if (ratio === undefined) {
+      const bytes = promptBytes(prompt);
+      return { notes: [`${key}'s server reported ${reported} prompt tokens for a prompt of ${bytes} bytes (at most ${promptTokenBound(prompt)} by any tokenizer, at least ${Math.ceil(LEARNED_BOUNDS.tokensPerByte.least * bytes)}): not a count lemming learns from, so its prompts are sized as before`] };
+    }
+    const notes: string[] = [];
+    if (counts.window !== undefined && reported > counts.window) {
+      notes.push(`${key}'s server took a prompt of ${reported} tokens, more than the ${counts.window}-token context it stated${counts.windowTurn === undefined ? '' : ` in turn ${counts.windowTurn}`}: that context is forgotten (${RATIOS_FILE}), and prompts are sized by org/org.yaml models.${key}.context_window from the next turn`);
+      this.forgetWindow(counts);
+    }
     const window = Math.min(entry.context_window, counts.window ?? Number.POSITIVE_INFINITY);
-    if (response.usage.inputTokens >= window) {
+    if (reported >= window) {
       // The server counted at least its window of this prompt; and the estimate is unsure again: the first margin.
-      this.raise(counts, window / bytes);
+      const atLeast = believedRatio(window, prompt);
+      if (atLeast !== undefined) this.observe(counts, atLeast);
       counts.reports = 0;
       const first = counts.cutSilently === undefined;
       counts.cutSilently ??= turn;
-      return { cutSilently: { window, reported: response.usage.inputTokens, first } };
+      this.changed = true;
+      return { cutSilently: { window, reported, first }, notes };
     }
-    const characters = request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
-    counts.characters += characters;
-    counts.tokens += response.usage.inputTokens;
+    counts.characters += request.system.length + request.messages.reduce((sum, message) => sum + message.content.length, 0) + JSON.stringify(request.tools).length;
+    counts.tokens += reported;
     counts.estimated += estimateInputTokens(request);
-    this.raise(counts, response.usage.inputTokens / bytes);
     counts.reports = (counts.reports ?? 0) + 1;
-    return undefined;
+    this.observe(counts, ratio);
+    return notes.length > 0 ? { notes } : undefined;
   }
 
-  /** Write what `turn` taught, once. */
+  /** Write what `turn` taught, once; a file that held what was not believed is written without it. */
   save(turn: number): void {
     if (!this.changed) return;
     this.changed = false;

@@ -41,6 +41,8 @@ export interface AgentCallInput {
   tokenScale?(modelKey: string): number;
   /** The context a registry entry's server said it holds, when smaller than its `context_window`, as this turn sizes prompts. */
   serverWindow?(modelKey: string): number | undefined;
+  /** That context as what it holds back says it: its size, where it is kept and how to forget it (record/token-ratios.ts, windowSaid). */
+  windowSaid?(modelKey: string): string | undefined;
   /** Told of a refusal that stated the server's sizes, with the request refused: what the token ratios learn from. */
   refused?(request: ProviderRequest, stated: StatedSizes): void;
 }
@@ -158,6 +160,7 @@ export async function askWithTools(input: AgentCallInput): Promise<AgentCallOutc
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.answered ? { answered: input.answered } : {}),
     room: (request) => roomLeft(org, request, input.tokenScale?.(request.modelKey) ?? 1, input.serverWindow?.(request.modelKey)),
+    roomSaid: (request) => input.windowSaid?.(request.modelKey),
     overBy: (request, stated) => {
       input.refused?.(request, stated);
       return overByRefusal(org, request, stated);

@@ -89,6 +89,8 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
   let built = prepared.prompt;
   // The prompts its server cut silently (record/token-ratios.ts, learn): said in its log, and to the human the first time.
   const cuts: SilentCut[] = [];
+  // What its servers said that was not learned from, or that unlearned what was: said in its log.
+  const learnedNotes: string[] = [];
   try {
     crashPoint('before-call');
     const agent = org.agents.get(call.agent);
@@ -130,15 +132,18 @@ export async function callAgent(input: AgentCall): Promise<CallResult> {
       ...(context.signal ? { signal: context.signal } : {}),
       // Each call teaches its own ratio: its own prompt against the tokens its server counted for it.
       answered: (request, answer) => {
-        const learned = ratios.learn(request, answer, turn, org.models[answer.modelKey]);
-        if (learned) cuts.push({ modelKey: answer.modelKey, ...learned.cutSilently });
+        const learned = ratios.learn(request, answer, turn);
+        if (learned?.cutSilently) cuts.push({ modelKey: answer.modelKey, ...learned.cutSilently });
+        learnedNotes.push(...(learned?.notes ?? []));
       },
-      refused: (request, stated) => ratios.learnRefusal(request, stated, turn, org.models[request.modelKey]),
+      refused: (request, stated) => learnedNotes.push(...ratios.learnRefusal(request, stated, turn)),
       tokenScale: (modelKey) => ratios.scale(modelKey, org.models[modelKey]),
       serverWindow: (modelKey) => ratios.window(modelKey),
+      windowSaid: (modelKey) => ratios.windowSaid(modelKey),
     });
     // Its retrieval's embeddings, asked while the turn was planned, are paid with its answer (embed-query.ts).
-    let response = withEmbeddingCharged(withCuts(fitted.response, cuts), call.embedded);
+    const said = learnedNotes.length > 0 ? { ...fitted.response, notes: [...(fitted.response.notes ?? []), ...learnedNotes] } : fitted.response;
+    let response = withEmbeddingCharged(withCuts(said, cuts), call.embedded);
     const nothing = answeredNothing(response, fitted.steps, org, fitted.prepared.prompt.shown);
     if (nothing !== undefined) {
       // An empty answer is a failure, charged where it was paid: its mail waits, the human hears of it (failed-call.ts).
@@ -221,7 +226,7 @@ interface SilentCut {
 }
 
 /** Each of an agent's models' prompt sizing as the turn's ratios hold it, by model key. */
-function sizingOf(ratios: Pick<TokenRatios, 'sizing' | 'window'>, modelKeys: readonly string[]): Record<string, PromptSizing> {
+function sizingOf(ratios: Pick<TokenRatios, 'sizing'>, modelKeys: readonly string[]): Record<string, PromptSizing> {
   const sizing = nameRecord<PromptSizing>();
   for (const modelKey of modelKeys) sizing[modelKey] = ratios.sizing(modelKey);
   return sizing;

@@ -85,7 +85,6 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const deadEnds = DeadEnds.load(root);
   const journalPlan = context.journal.find((record): record is Plan => record.type === 'plan' && record.turn === turn);
   const recovering = journalPlan !== undefined;
-  const ratios = TokenRatios.load(root, recovering ? turn : undefined);
   /** The memory layer, for an org in which some agent keeps a memory stream (loaded once the turn's org is known). */
   let memory: MemoryLayer | undefined;
   const responses = new Map<string, Extract<JournalRecord, { type: 'response' }>>();
@@ -100,23 +99,27 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   let plan: Plan;
   const prepared = new Map<string, PreparedCall>();
-  const recoveryEvents: EngineEvent[] = [];
+  const openingEvents: EngineEvent[] = [];
   if (journalPlan) {
-    plan = journalPlan;
     // The turn is finished with the org it was planned with; edits made since apply from the next turn.
-    const planned = plan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, plan.orgSnapshot, root);
+    const planned = journalPlan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, journalPlan.orgSnapshot, root);
     if (planned) org = planned;
-    else if (plan.orgSnapshot !== undefined) {
-      recoveryEvents.push({
+    else if (journalPlan.orgSnapshot !== undefined) {
+      openingEvents.push({
         type: 'warning',
         turn,
         file: 'org/state/cache/planned-org.json',
         message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
       });
     }
-    memory = await memoryLayerFor(org);
-  } else {
-    memory = await memoryLayerFor(org);
+  }
+  memory = await memoryLayerFor(org);
+  // What the servers of the turn's models taught (a recovered turn's as its first attempt sized with them); a file
+  // holding what is not believed is said, and written without it when the turn commits.
+  const ratios = TokenRatios.load(root, org.models, turn, recovering);
+  for (const problem of ratios.problems) openingEvents.push({ type: 'warning', turn, file: problem.file, message: `${problem.field === undefined ? '' : `${problem.field}: `}${problem.message}` });
+  if (journalPlan) plan = journalPlan;
+  else {
     const routing = routingWanted(root, state) ? (await importRouting()).planRouting(root, org, turn) : undefined;
     plan = await makePlan({ root, org, state, hints: context.hints, ...(context.changed ? { changed: context.changed } : {}), turn, ledger, failing, ratios, at: context.clock().toISOString(), ...(routing ? { routing } : {}), ...(memory ? { memory } : {}), ...(context.embedderFor ? { embedderFor: context.embedderFor } : {}) }, prepared);
     // Holds let go while planning (an edit, `lemming retry`) are kept at once, as the plan is.
@@ -125,7 +128,7 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 
   if (plan.notDrawn) stats.notDrawn = plan.notDrawn;
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
-  yield* recoveryEvents;
+  yield* openingEvents;
   for (const event of plan.events) {
     if (event.type === 'agent-skipped') stats.skipped += 1;
     countEvent(stats, event);

@@ -85,6 +85,8 @@ export interface LoopInput {
   delivered: ToolCallContext['delivered'];
   /** Characters the model's context window has left after `request`: tool results are cut to fit it (fit-results.ts). */
   room?(request: ProviderRequest): number;
+  /** What sized that room beyond org.yaml, where it was learned (a context the server stated): said when the results do not fit even cut. */
+  roomSaid?(request: ProviderRequest): string | undefined;
   /**
    * Characters to take off a step's prompt that its server refused stating its sizes (llama.cpp's
    * `request (N tokens) exceeds the available context size (M tokens)`): the step's results are cut
@@ -280,7 +282,8 @@ export async function runStepLoop(input: LoopInput): Promise<LoopOutcome> {
         fitNotes.push(`step ${step}: the mail shown in step 1 was cut to make room for the tool results in the context window of ${request.modelKey}`);
       }
       if ('tooLarge' in fitted) {
-        cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut`;
+        const learned = input.roomSaid?.(request);
+        cutShort = `stopped after step ${step}: the results of its tools do not fit what the context window of ${request.modelKey} has left, even cut${learned === undefined ? '' : ` (the window is ${learned})`}`;
         break;
       }
       shown = fitted.ran;
