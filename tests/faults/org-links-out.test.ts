@@ -1,11 +1,14 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeMemories } from '../../src/memory/memory-stream.js';
+import { searchMemories } from '../../src/memory/search-memories.js';
 import { lemming } from '../helpers/cli.js';
 import { distReachable, IDENTITIES, lemmingAs } from '../helpers/lemming-as.js';
 import { tempDir } from '../helpers/org-files.js';
 import { defaultOrg } from '../helpers/temp-org.js';
-import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
+import { chatCompletion } from '../helpers/vendor-bodies.js';
+import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
 import { agentOf, answer, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
 
@@ -20,12 +23,13 @@ import { agentOf, answer, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.
 
 let server: WireServer;
 let managerCalls = 0;
+/** What the manager's first call does; later ones answer in text. */
+let managerFirst: (request: ReceivedRequest) => WireReply = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
 beforeAll(async () => {
   server = await startWireServer((request) => {
     if (agentOf(request) !== 'manager') return answer(request);
     managerCalls += 1;
-    // Its first call posts to the list; later ones read the notice of what became of it.
-    return managerCalls === 1 ? answer(request, { to: 'team', body: 'Please all look at the release.' }) : answer(request);
+    return managerCalls === 1 ? managerFirst(request) : answer(request);
   });
 });
 afterAll(() => server.close());
@@ -61,6 +65,7 @@ describe.each(IDENTITIES)('a file of the org that is a link out of it, lemming r
     const root = orgWithList((path) => symlinkSync(secretFile, path));
     const before = server.requests.length;
     managerCalls = 0;
+    managerFirst = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
 
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
     expect(run.stderr).toBe('');
@@ -78,12 +83,54 @@ describe.each(IDENTITIES)('a file of the org that is a link out of it, lemming r
   });
 });
 
+describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by $name", (identity) => {
+  test.skipIf(!distReachable(identity))("the agent's workspace, the shared one and its notes: read_file is refused naming the folder, the notes are not shown, and no secret reaches a prompt", async () => {
+    const outside = tempDir('lemming-outside-');
+    const secrets = { workspace: 'workspace-secret-7731', shared: 'shared-secret-5512', memory: 'memory-secret-9043' };
+    for (const [folder, secret] of Object.entries(secrets)) {
+      mkdirSync(join(outside, folder));
+      writeFileSync(join(outside, folder, folder === 'memory' ? 'launch.md' : 'secret.txt'), `${secret}\n`);
+    }
+    const root = orgWithList((path) => writeFileSync(path, 'members: [coder]\nmay_post: [manager]\n'));
+    writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, read_file]\n---\nHand work to the coder; report to the human.\n');
+    for (const [folder, link] of [['workspace', 'agents/manager/workspace'], ['shared', 'workspace'], ['memory', 'agents/manager/memory']] as const) {
+      rmSync(join(root, link), { recursive: true, force: true });
+      symlinkSync(join(outside, folder), join(root, link));
+    }
+    const before = server.requests.length;
+    managerCalls = 0;
+    managerFirst = () => ({
+      body: chatCompletion({
+        toolCalls: [
+          { name: 'read_file', arguments: { path: 'secret.txt' } },
+          { name: 'read_file', arguments: { path: 'shared/secret.txt' } },
+        ],
+        usage: { prompt_tokens: 200, completion_tokens: 30 },
+      }),
+    });
+
+    const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const sent = sentSince(before);
+    expect(managerCalls).toBeGreaterThan(1);
+    for (const secret of Object.values(secrets)) expect(sent).not.toContain(secret);
+    // The tool results the model read name each folder and why.
+    expect(sent).toContain('agents/manager/workspace is a symbolic link (or lies below one) that leads out of the org');
+    expect(sent).toContain('workspace is a symbolic link (or lies below one) that leads out of the org');
+    const inspected = await lemmingAs(identity, root, ['inspect', 'manager']);
+    expect(inspected.status).toBe(0);
+    expect(inspected.stdout).not.toContain(secrets.memory);
+  });
+});
+
 describe('a name of a megabyte in a list file', () => {
   test('validate, the run and the poster\'s prompt say it as a short excerpt', async () => {
     const name = 'a'.repeat(1024 * 1024);
     const root = orgWithList((path) => writeFileSync(path, `members: [coder, ${name}]\nmay_post: [manager]\n`));
     const before = server.requests.length;
     managerCalls = 0;
+    managerFirst = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
     const [identity] = IDENTITIES;
     if (!identity) throw new Error('no identity');
     const run = await lemmingAs(identity, root, ['run', '--plain']);
@@ -118,5 +165,20 @@ describe("the org's own files, read through the one loader", () => {
     expect(validated.stdout + validated.stderr).toContain('agents/planner/resume.md: is a symbolic link (or lies below one) that leads out of the org');
     expect(validated.stdout + validated.stderr).not.toContain('hunter2');
     expect(validated.stdout + validated.stderr).not.toContain('org/chart.yaml');
+  });
+});
+
+describe("an agent's memory stream linked out of the org", () => {
+  test('is never read: a look at the stream finds none of the memories over there', () => {
+    const root = defaultOrg();
+    const elsewhere = tempDir('lemming-outside-');
+    writeMemories(elsewhere, 'planner', [{ id: '000001-001', turn: 1, kind: 'observation', importance: 5, sources: [], text: 'The vault code is 0451-outside.' }]);
+    // Made there as lemming makes it: the same stream, seen from the org's own folder before the link.
+    expect(searchMemories(elsewhere, 'planner', { turn: 2, limit: 5 }).total).toBe(1);
+    rmSync(join(root, 'agents/planner/memory'), { recursive: true, force: true });
+    symlinkSync(join(elsewhere, 'agents/planner/memory'), join(root, 'agents/planner/memory'));
+    const found = searchMemories(root, 'planner', { turn: 2, limit: 5 });
+    expect(found.total).toBe(0);
+    expect(JSON.stringify(found)).not.toContain('0451-outside');
   });
 });
