@@ -1,6 +1,5 @@
 import { lstatSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { LEADS_OUTSIDE, leadsOutside } from '../../storage/inside-root.js';
+import { join } from 'node:path';
 import type { CommandSpec } from '../../sandbox/command-spec.js';
 import { commandHostIdentity, handToCommands } from '../../sandbox/sandbox-identity.js';
 import type { Agent, Org } from '../../org/org.js';
@@ -8,16 +7,11 @@ import type { SandboxLimitOverrides } from '../../org/schema.js';
 import { ownWorkspace, SHARED_WORKSPACE } from '../workspace/workspace-path.js';
 import { commandLimits } from './command-limits.js';
 
-/**
- * A folder a command may be given: made when missing, refused when it is a link or a file (it could
- * lead anywhere on the host), or when it lies outside the org at `root` (a folder on its way, such as
- * `agents/<name>`, a link that leads out).
- */
-function folder(root: string, path: string, named: string): string {
+/** A folder a command may be given: made when missing, refused when it is a link or a file (it could lead anywhere on the host). */
+function folder(path: string, named: string): string {
   const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat !== undefined && !stat.isDirectory()) throw new Error(`${named} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, so no command can be given it; make it a plain folder`);
-  if (leadsOutside(root, stat === undefined ? dirname(path) : path)) throw new Error(`${named} ${LEADS_OUTSIDE}`);
   if (stat === undefined) mkdirSync(path, { recursive: true });
+  else if (!stat.isDirectory()) throw new Error(`${named} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, so no command can be given it; make it a plain folder`);
   return path;
 }
 
@@ -33,11 +27,11 @@ export function commandSpecFor(
   command: Pick<CommandSpec, 'argv' | 'stdin' | 'env'>,
   options: { limits?: SandboxLimitOverrides; signal?: AbortSignal } = {},
 ): CommandSpec {
-  const workspace = folder(org.root, join(org.root, ownWorkspace(agent.name)), `${ownWorkspace(agent.name)}/`);
+  const workspace = folder(join(org.root, ownWorkspace(agent.name)), `${ownWorkspace(agent.name)}/`);
   const writable = agent.sharedWorkspace === 'write';
   const sharedPath = join(org.root, SHARED_WORKSPACE);
   const sharedStat = lstatSync(sharedPath, { throwIfNoEntry: false });
-  const shared = writable || sharedStat?.isDirectory() ? { path: folder(org.root, sharedPath, `${SHARED_WORKSPACE}/`), writable } : undefined;
+  const shared = writable || sharedStat?.isDirectory() ? { path: folder(sharedPath, `${SHARED_WORKSPACE}/`), writable } : undefined;
   const runAs = org.settings.sandbox.run_as;
   const limits = commandLimits(org, agent, options.limits);
   if (org.settings.sandbox.isolation === 'bwrap') {
