@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, test } from 'vitest';
 import { CLI, lemming, lemmingAsync } from '../helpers/cli.js';
 import { proposeHire } from '../helpers/propose-hire.js';
-import { defaultOrg, resume, write } from '../helpers/temp-org.js';
+import { defaultOrg, defaultOrgHumanToHr, resume, write } from '../helpers/temp-org.js';
 import { startWatched } from '../helpers/watched-process.js';
 
 const clients: Client[] = [];
@@ -96,12 +96,8 @@ describe('lemming mcp: the org as an MCP server', () => {
   });
 
   test('send_message delivers cc as `lemming send --cc` does, one file read by each name; a cc the chart refuses sends nothing and says why', async () => {
-    const root = defaultOrg();
     // The human may also write to hr, and hr reads from the human; the planner does not.
-    const chart = readFileSync(join(root, 'org', 'chart.yaml'), 'utf8')
-      .replace('  human:\n    reports_to: null\n    send_to: [manager]', '  human:\n    reports_to: null\n    send_to: [manager, hr]')
-      .replace('  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]', '  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager, human]');
-    write(root, 'org/chart.yaml', chart);
+    const root = defaultOrgHumanToHr();
     const client = await mcpClient(root);
     const sent = await call(client, 'send_message', { to: 'manager', cc: ['hr'], body: 'Plan the release; hr, book the room.' });
     expect(sent).toMatchObject({ isError: false, value: { id: '000000-human-001', to: 'manager', cc: ['hr'], file: 'agents/human/outbox/000000-001-manager+1.md' } });

@@ -5,7 +5,7 @@ import { markRead, readHumanInbox } from '../../src/engine/human/human-inbox.js'
 import { orgStatus } from '../../src/engine/human/org-status.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
-import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
+import { defaultOrg, defaultOrgHumanToHr, humanSends, read, runEngine } from '../helpers/temp-org.js';
 import { getJson, serveOrg } from './web-server.js';
 
 /** The default org after the human's task went down the chart and the manager answered the human. */
@@ -85,19 +85,9 @@ describe('marking mail read', () => {
   });
 });
 
-/** The default org in which the human may also write to hr, and hr reads from the human: a copy to hr passes the chart, one to the planner does not. */
-function orgHumanMayCopyHr(): string {
-  const root = defaultOrg();
-  const chart = read(root, 'org/chart.yaml')
-    .replace('  human:\n    reports_to: null\n    send_to: [manager]', '  human:\n    reports_to: null\n    send_to: [manager, hr]')
-    .replace('  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]', '  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager, human]');
-  write(root, 'org/chart.yaml', chart);
-  return root;
-}
-
 describe('sending', () => {
   test('cc is delivered as `lemming send --cc` delivers it: one file read by the manager and hr; a cc the chart refuses sends nothing and says why', async () => {
-    const root = orgHumanMayCopyHr();
+    const root = defaultOrgHumanToHr();
     const server = await serveOrg(root);
     const sent = await post(server, '/api/send', { to: 'manager', cc: ['hr'], subject: 'Release', body: 'Plan the release; hr, book the room.' });
     expect(sent.status).toBe(201);
