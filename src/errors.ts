@@ -1,4 +1,5 @@
 import { cutSecrets } from './secrets/secrets.js';
+import { abbreviated } from './terminal-text/terminal-text.js';
 
 /**
  * One base error for everything lemming reports to a person. `code` is stable
@@ -32,7 +33,8 @@ export interface Problem {
 /** `file:line: field: message`, leaving out what is not known. */
 export function formatProblem(problem: Problem): string {
   const where = problem.line === undefined ? problem.file : `${problem.file}:${problem.line}`;
-  const field = problem.field ? ` ${problem.field}:` : '';
+  // A field is a key of the file, which may be a megabyte long: said as a short excerpt.
+  const field = problem.field ? ` ${abbreviated(problem.field, 80)}:` : '';
   return `${where}:${field} ${problem.message}`;
 }
 

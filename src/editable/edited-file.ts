@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { errorMessage, type Problem } from '../errors.js';
+import { LEADS_OUTSIDE, openedOutside } from '../storage/inside-root.js';
 
 /**
  * The most bytes of an org YAML file (`org/org.yaml`, `org/chart.yaml`, `org/routing.yaml`,
@@ -57,10 +58,12 @@ export const NUL_CHARACTER = 'holds a NUL character, which no file lemming reads
  * such file. It never throws: a file that is missing says so; one that is not a regular file
  * (a folder, a pipe: opened without waiting on it), larger than `maxBytes` (refused unread),
  * not UTF-8, UTF-16, or holding a NUL byte is a problem naming the file and, where there is
- * one, the line. A UTF-8 byte order mark is dropped: editors on Windows write one.
+ * one, the line. A UTF-8 byte order mark is dropped: editors on Windows write one. A file of an
+ * org is read with `within`, the org's root: one that is a link leading out of it (or lies below
+ * one) is a problem too, and not a byte of it is read (storage/inside-root.ts).
  */
-export function readEditedFile(path: string, file: string, maxBytes: number): EditedText {
-  return readEditedFileAndStat(path, file, maxBytes).read;
+export function readEditedFile(path: string, file: string, maxBytes: number, within?: string): EditedText {
+  return readEditedFileAndStat(path, file, maxBytes, within).read;
 }
 
 /**
@@ -68,7 +71,7 @@ export function readEditedFile(path: string, file: string, maxBytes: number): Ed
  * mtime and size (the org loader) reads a file it has no version of with one open, not a `stat`
  * by its path first (at 100,000 resumes, some 0.2 s a pass).
  */
-export function readEditedFileAndStat(path: string, file: string, maxBytes: number): EditedRead {
+export function readEditedFileAndStat(path: string, file: string, maxBytes: number, within?: string): EditedRead {
   let stat: Stats | undefined;
   const answer = (read: EditedText): EditedRead => (stat ? { read, stat } : { read });
   const problem = (message: string, line?: number): EditedRead => answer({ problem: { file, ...(line === undefined ? {} : { line }), message, severity: 'error' } });
@@ -82,6 +85,7 @@ export function readEditedFileAndStat(path: string, file: string, maxBytes: numb
   }
   let bytes: Buffer;
   try {
+    if (within !== undefined && openedOutside(within, descriptor, path)) return { read: { problem: { file, message: LEADS_OUTSIDE, severity: 'error' } } };
     stat = fstatSync(descriptor);
     if (stat.isDirectory()) return problem('is a folder, not a file');
     if (!stat.isFile()) return problem('is not a regular file (a pipe or a device); lemming reads only plain files here');
@@ -160,7 +164,8 @@ export function parseEdited<T extends HasProblems>(file: string, parse: () => T)
 
 /**
  * The one loader of a file a person (or an archive, or a template) can edit: read it through
- * readEditedFile (size cap, encoding, not a regular file) and parse it through parseEdited.
+ * readEditedFile (size cap, encoding, not a regular file, with `within` a link out of the org) and
+ * parse it through parseEdited.
  * `missing` when the file is not there, so each caller says what a missing file means.
  */
 export function loadEditedFile<T extends HasProblems>(
@@ -168,8 +173,9 @@ export function loadEditedFile<T extends HasProblems>(
   file: string,
   maxBytes: number,
   parse: (text: string, file: string) => T,
+  within?: string,
 ): T | HasProblems | { missing: true; problems: [] } {
-  const read = readEditedFile(path, file, maxBytes);
+  const read = readEditedFile(path, file, maxBytes, within);
   if ('missing' in read) return { missing: true, problems: [] };
   if ('problem' in read) return { problems: [read.problem] };
   return parseEdited(file, () => parse(read.text, file));

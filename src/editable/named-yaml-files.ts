@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { Problem } from '../errors.js';
 import { isValidAgentName } from '../org/names.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { quoteName } from '../mailbox/message-text.js';
 
 /**
  * The org's small named YAML files, one a thing (`org/lists/<name>.yaml`, `org/meetings/<name>.yaml`):
@@ -55,6 +56,6 @@ export function readFieldsOf(
     return { problems: found };
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) if (!fields.includes(key)) problem(key, `unknown field ${JSON.stringify(key)}; a ${kind} has ${fields.join(', ')}`);
+  for (const key of Object.keys(record)) if (!fields.includes(key)) problem(key, `unknown field ${quoteName(key)}; a ${kind} has ${fields.join(', ')}`);
   return { record, found, problem };
 }

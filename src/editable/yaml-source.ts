@@ -2,6 +2,7 @@ import type { Document } from 'yaml';
 import { errorMessage, type Problem } from '../errors.js';
 import { yaml } from '../lazy-modules.js';
 import { unclosedOpener } from './yaml-mistake.js';
+import { quoteName } from '../mailbox/message-text.js';
 
 /** A parsed YAML text that can say on which line a field sits. */
 export interface YamlSource {
@@ -70,7 +71,7 @@ function checkedSource(
   lineOffset: number,
 ): { source?: YamlSource; problems: Problem[] } {
   const duplicate = document.errors.length > 0 ? undefined : firstDuplicateKey(document);
-  if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${JSON.stringify(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
+  if (duplicate) return { problems: [{ ...problem(duplicate.offset, `is not valid YAML: Map keys must be unique; ${quoteName(duplicate.key)} is given twice`), ...(duplicate.field ? { field: duplicate.field } : {}) }] };
   if (document.errors.length > 0) {
     return {
       problems: document.errors.map((error) => {

@@ -1,9 +1,9 @@
 import { decideProposal, type Decision } from '../engine/human/decide-proposal.js';
 import { readHumanInbox, type HumanInbox } from '../engine/human/human-inbox.js';
 import { recipientsWhere } from '../engine/human/recipients.js';
-import { sendManyFromSeat, type SentMessage } from '../engine/human/send-as-human.js';
+import { sendAddressed, sendManyFromSeat, type AddressedMessage, type SentMessage } from '../engine/human/send-as-human.js';
 import { LemmingError } from '../errors.js';
-import { addressOf, type Priority } from '../mailbox/message.js';
+import type { Priority } from '../mailbox/message.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { HUMAN } from '../org/names.js';
 import { fromWorkingFolder } from '../invocation.js';
@@ -52,15 +52,8 @@ export function sendToMany(root: string, message: OutgoingToMany): { sent: SentM
   return { sent: sendManyFromSeat(folder, org, from, names.map((name) => ({ ...input, to: name })), { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 
-/** One message of several sent at once (`sendAll`): its own names, text and fields, as a file for `lemming send --file` gives them. */
-export interface OutgoingMessage extends Omit<Outgoing, 'to' | 'from'> {
-  /** Every name of `to:`: one message, one file, read by each (an agent or a mailing list). */
-  to: readonly string[];
-  /** Copies (`cc:`), read by each name as the recipients read it. */
-  cc?: readonly string[];
-  /** Where it was written (a file of `lemming send --file`): a refusal of its names says so. */
-  source?: string;
-}
+/** One message of several sent at once (`sendAll`): its own names (`to`, `cc`), text and fields, as a file for `lemming send --file` gives them. */
+export type OutgoingMessage = AddressedMessage;
 
 /**
  * Several messages in one load of the org (`lemming send --to a,b --cc c`, `--file` with many files):
@@ -73,12 +66,7 @@ export function sendAll(root: string, messages: readonly OutgoingMessage[], from
   const folder = fromWorkingFolder(root);
   const { org } = loadOrg(folder);
   if (messages.length === 0) throw new LemmingError('no-recipients', 'not sent: there is no message to send', { exitCode: 2 });
-  const inputs = messages.map(({ to, cc, ...rest }) => {
-    if (to.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient in to, for example `--to planner` or `to: planner`', { exitCode: 2 });
-    const address = addressOf(to, cc);
-    return { ...rest, to: address.to, ...(address.alsoTo ? { alsoTo: address.alsoTo } : {}), ...(address.cc ? { cc: address.cc } : {}) };
-  });
-  return { sent: sendManyFromSeat(folder, org, from, inputs, { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
+  return { sent: sendAddressed(folder, org, from, messages, { anyAgent: true }), maxBodyChars: org.settings.max_body_chars };
 }
 
 /** The human's mail, oldest first, each marked read or unread, and the delivery notices. */

@@ -4,6 +4,8 @@
 // that name something (an id, a reply_to, a model, a time) are kept whole or not at all, since a
 // name cut short names something else. All pure.
 
+import { abbreviated } from '../terminal-text/terminal-text.js';
+
 /**
  * Text as it will read back from a message file. What the engine writes must be what
  * any process parses later, or a recipient's prompt would depend on whether the
@@ -88,8 +90,7 @@ const CONTROL = /\p{Cc}/u;
 /** Show an untrusted value in a message or an error without letting it flood the screen. */
 export function quoteName(name: unknown): string {
   const text = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
-  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return JSON.stringify(shown);
+  return JSON.stringify(abbreviated(text));
 }
 
 /** A subject as kept, and how many characters of it were cut (0 when it fitted). */

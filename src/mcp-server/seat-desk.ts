@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { decideProposal } from '../engine/human/decide-proposal.js';
 import { markRead, readHumanInbox, type InboxMessage, type InboxNotice } from '../engine/human/human-inbox.js';
 import { orgStatus } from '../engine/human/org-status.js';
-import { sendFromSeat, type HumanMessage } from '../engine/human/send-as-human.js';
+import { sendAddressed, type AddressedMessage, type SentMessage } from '../engine/human/send-as-human.js';
 import { balancesNow } from '../engine/money/transfer.js';
 import { deliveredMail } from '../engine/record/taken-files.js';
 import { statePaths } from '../engine/record/state-paths.js';
@@ -91,11 +91,11 @@ export class SeatDesk {
     return { ...message, file: `${outboxPath(file.sender)}/${file.name}` };
   }
 
-  /** Send from the seat: its edges, the cap of a turn, delivered by the engine's next turn. */
-  send(input: HumanMessage): { id: string; file: string; to: string; cutCharacters: number } {
+  /** Send from the seat, addressed as `lemming send --cc` addresses it: its edges, the cap of a turn, delivered by the engine's next turn. */
+  send(input: AddressedMessage): { id: string; file: string; to: string; cc?: string[]; cutCharacters: number } {
     const { org, seat } = this.open();
-    const sent = sendFromSeat(this.root, org, seat, input, { perTurnCap: true });
-    return { id: sent.message.id, file: sent.file, to: sent.message.to, cutCharacters: sent.cutCharacters };
+    const [sent] = sendAddressed(this.root, org, seat, [input], { perTurnCap: true }) as [SentMessage];
+    return { id: sent.message.id, file: sent.file, to: sent.message.to, ...(sent.message.cc ? { cc: sent.message.cc } : {}), cutCharacters: sent.cutCharacters };
   }
 
   /** Full-text search, best first, of the messages the seat may read. */

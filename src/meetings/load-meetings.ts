@@ -23,7 +23,7 @@ export function loadMeeting(root: string, org: Pick<Org, 'agents'>, name: string
   const file = meetingFile(name);
   const path = `${root}/${file}`;
   return loaded(path, org, () => {
-    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMeeting(text, name, org));
+    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMeeting(text, name, org), root);
     return 'missing' in read ? undefined : read;
   });
 }

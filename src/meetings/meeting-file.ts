@@ -3,6 +3,7 @@ import { readFieldsOf } from '../editable/named-yaml-files.js';
 import { HUMAN, isValidAgentName, MEETINGS_FOLDER } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { checkEdge } from '../org/permissions.js';
+import { quoteName } from '../mailbox/message-text.js';
 
 export { MEETINGS_FOLDER };
 
@@ -86,7 +87,7 @@ function attendeesOf(value: unknown, org: Pick<Org, 'agents'>, problem: (field: 
   }
   const bad = value.find((item) => !isValidAgentName(item));
   if (bad !== undefined) {
-    problem('attendees', `names ${JSON.stringify(bad)}, which is not an agent name (like "planner" or "coder_01")`);
+    problem('attendees', `names ${quoteName(bad)}, which is not an agent name (like "planner" or "coder_01")`);
     return undefined;
   }
   const names = [...new Set(value as string[])];
@@ -134,7 +135,7 @@ function whenOf(record: Record<string, unknown>, problem: (field: string | undef
     return undefined;
   }
   const { every, offset = 0, ...rest } = at as Record<string, unknown>;
-  for (const key of Object.keys(rest)) problem(`at.${key}`, `unknown field ${JSON.stringify(key)}; \`at:\` has every and offset`);
+  for (const key of Object.keys(rest)) problem(`at.${key}`, `unknown field ${quoteName(key)}; \`at:\` has every and offset`);
   if (!Number.isInteger(every) || (every as number) < 1) problem('at.every', 'must be a whole number of turns from 1, for example `every: 5`');
   else if (!Number.isInteger(offset) || (offset as number) < 0) problem('at.offset', 'must be a turn number from 0, for example `offset: 1`');
   else if (Object.keys(rest).length === 0) return { every: every as number, offset: offset as number };

@@ -38,6 +38,14 @@ export function spokenText(speech: Speech): string {
 }
 
 /**
+ * Every way a line can end to some reader of a transcript: `\n`, `\r\n` and a lone `\r` (CommonMark,
+ * and so the dashboard's renderer), NEL and the Unicode line and paragraph separators (editors and
+ * programs that follow Unicode). A speech is quoted line by line at each of them, so a model that
+ * ends its lines another way than `\n` still cannot start a heading.
+ */
+const LINE_BREAK = /\r\n|[\n\r\u0085\u2028\u2029]/;
+
+/**
  * The transcript of a meeting held in `turn` (`org/meetings/<name>/<turn>.md`): markdown, a section a
  * round and one a speaker within it, each speech quoted so nothing it says can pass for a heading of
  * the transcript. Made from the plan and the journaled speeches alone, with no clock: a recovered turn
@@ -48,7 +56,7 @@ export function renderTranscript(meeting: PlannedMeeting, turn: number, speeches
   const lines = [
     `# Meeting ${meeting.name}, turn ${turn}`,
     '',
-    `- Agenda: ${meeting.agenda.replace(/\s*\n\s*/g, ' ')}`,
+    `- Agenda: ${meeting.agenda.split(LINE_BREAK).map((line) => line.trim()).filter((line) => line !== '').join(' ')}`,
     `- Attendees: ${chair} (chair)${others.length > 0 ? `, ${others.join(', ')}` : ''}`,
     ...meeting.absent.map((entry) => `- Absent: ${entry.agent} (${entry.reason})`),
     `- Rounds: ${meeting.rounds}`,
@@ -58,7 +66,7 @@ export function renderTranscript(meeting: PlannedMeeting, turn: number, speeches
     const said = speeches.filter((speech) => speech.round === round);
     if (said.length === 0) continue;
     lines.push('', `## Round ${round}`);
-    for (const speech of said) lines.push('', `### ${speech.agent}`, '', ...spokenText(speech).split('\n').map((line) => (line === '' ? '>' : `> ${line}`)));
+    for (const speech of said) lines.push('', `### ${speech.agent}`, '', ...spokenText(speech).split(LINE_BREAK).map((line) => (line === '' ? '>' : `> ${line}`)));
   }
   return `${lines.join('\n')}\n`;
 }

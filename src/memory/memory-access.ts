@@ -59,7 +59,11 @@ export class AccessLog {
   private latestTurn = Number.NEGATIVE_INFINITY;
   private folderTime: number | undefined;
 
-  constructor(private readonly folder: string) {}
+  constructor(
+    /** The org's root: a recalled folder that lies outside it (a link on its way leads out) is never read. */
+    private readonly root: string,
+    private readonly folder: string,
+  ) {}
 
   /** The turn each memory was last recalled in, before `turn` (undefined: never, or not in the turns the folder's bound keeps). */
   lastAccessBefore(turn: number): (memory: Memory) => number | undefined {
@@ -115,7 +119,7 @@ export class AccessLog {
     }
     if (stat.mtimeMs === this.folderTime && trustworthyTime(stat.mtimeMs)) return;
     const met = new Set<string>();
-    walkStream(this.folder, (file) => {
+    walkStream(this.folder, this.root, (file) => {
       const turn = ACCESS_NAME.exec(file.name)?.[1];
       if (turn === undefined || file.problem !== undefined) return;
       met.add(file.name);

@@ -55,7 +55,7 @@ export class StreamIndex {
     const folder = streamFolder(root, agent);
     let index = StreamIndex.kept.get(folder);
     if (index) StreamIndex.kept.delete(folder);
-    else index = new StreamIndex(folder, memoryCacheFile(root, agent), new AccessLog(recalledFolder(root, agent)));
+    else index = new StreamIndex(root, folder, memoryCacheFile(root, agent), new AccessLog(root, recalledFolder(root, agent)));
     StreamIndex.kept.set(folder, index);
     return index;
   }
@@ -102,6 +102,8 @@ export class StreamIndex {
   private said = false;
 
   private constructor(
+    /** The org's root: a stream folder that lies outside it (a link on its way leads out) is never read. */
+    private readonly root: string,
     private readonly folder: string,
     private readonly cacheFile: string,
     /** When each of its memories was last recalled into a prompt (memory-access.ts), held and let go with the index. */
@@ -229,7 +231,7 @@ export class StreamIndex {
   private relist(folderTime: number): void {
     const met = new Set<string>();
     let reads = 0;
-    const left = walkStream(this.folder, (file) => {
+    const left = walkStream(this.folder, this.root, (file) => {
       met.add(file.name);
       const stamp = stampOf(file.stat);
       if (this.entries.get(file.name)?.stamp === stamp) return;

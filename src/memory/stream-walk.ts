@@ -28,10 +28,11 @@ export interface StreamFile {
  * Walk an agent's stream folder through the one bounded walker (walk-beneath.ts), newest name first:
  * its `.md` files, a link or a folder among them met as a problem and never followed, at most
  * MAX_STREAM_FILES of them and MAX_STREAM_BYTES of their bytes. Returns what was left out, past
- * those bounds; a folder that is missing or cannot be listed has nothing to visit.
+ * those bounds; a folder that is missing or cannot be listed has nothing to visit, nor has one that
+ * lies outside the org at `root` (its memory folder linked out of it: never followed).
  */
-export function walkStream(folder: string, visit: (file: StreamFile) => void): LeftOut | undefined {
-  const base = openBase(folder);
+export function walkStream(folder: string, root: string, visit: (file: StreamFile) => void): LeftOut | undefined {
+  const base = openBase(folder, { within: root });
   if ('code' in base) return undefined;
   let bytes = 0;
   let left: LeftOut | undefined;

@@ -32,7 +32,7 @@ export function candidateProblems(root: string, changes: FileChanges): Problem[]
     if (changed !== undefined && changed !== null) text = changed;
     else {
       // The one gate of editable files: too large, not text or not a file is this file's error, never a throw.
-      const read = readEditedFile(join(root, file), file, file.startsWith('agents/') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES);
+      const read = readEditedFile(join(root, file), file, file.startsWith('agents/') ? MAX_EDITED_MARKDOWN_BYTES : MAX_ORG_YAML_BYTES, root);
       if (!('text' in read)) {
         problems.push('problem' in read ? read.problem : { file, message: 'is missing', severity: 'error' });
         return { problems: [] };

@@ -99,7 +99,7 @@ function withHandEdits(root: string, kept: Kept, key: string, parser: ResumePars
     const name = names[index] as string;
     const file = `agents/${name}/resume.md`;
     if (kept.problems.some((problem) => problem.file === file)) return undefined;
-    const read = readEditedFileAndStat(`${base}/${file}`, file, MAX_EDITED_MARKDOWN_BYTES).read;
+    const read = readEditedFileAndStat(`${base}/${file}`, file, MAX_EDITED_MARKDOWN_BYTES, base).read;
     if (!('text' in read)) return undefined;
     const text = read.text;
     const parsed = parseEdited(file, () => parseResume(text, file)) as Parsed<ParsedResume>;

@@ -62,7 +62,7 @@ export class ParsedFiles {
   readAhead(files: readonly string[], kind: 'org' | 'agent'): void {
     const unknown = files.filter((file) => this.unknown(file));
     if (unknown.length < LOOK_AHEAD_FROM) return;
-    this.ahead = { files: unknown, next: 0, reads: ReadAhead.of({ prefix: `${this.root}/`, names: unknown, suffix: '' }, maxBytesOf(kind)) };
+    this.ahead = { files: unknown, next: 0, reads: ReadAhead.of({ prefix: `${this.root}/`, names: unknown, suffix: '' }, maxBytesOf(kind), this.root) };
   }
 
   /** The loop that `readAhead` was for is over. */
@@ -121,7 +121,7 @@ export class ParsedFiles {
     // here) is read at once: one open, its stamp from the open file, not a `stat` by its path first.
     if (this.unknown(file)) {
       // Read ahead, it needs no path made here (nor kept: a first load of 100,000 resumes made and kept as many).
-      const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(this.pathOf(file), file, maxBytes);
+      const opened = this.takeReadAhead(file) ?? readEditedFileAndStat(this.pathOf(file), file, maxBytes, this.root);
       // Opened, but no regular file (a folder, a pipe), or not opened (no permission): stamped by its path, as before.
       const stat = opened.stat ?? ('missing' in opened.read ? undefined : statOf(this.pathOf(file)));
       if (!stat) {
@@ -146,7 +146,7 @@ export class ParsedFiles {
     const fromDisk = reading.useDiskCache ? (this.disk.get(file, stamp) as T | undefined) : undefined;
     if (fromDisk !== undefined) return this.takeFromDisk(file, stat, stamp, fromDisk, reading);
     // Through the one gate of editable files: a file too large, not text, or not a file is a problem, never a throw.
-    return this.parseRead(file, stat, stamp, readEditedFile(path, file, maxBytes), parse, problems, reading, kind);
+    return this.parseRead(file, stat, stamp, readEditedFile(path, file, maxBytes, this.root), parse, problems, reading, kind);
   }
 
   /** A file just read (or found unreadable), parsed unless the on-disk cache has its text, and kept in memory under its stamp. */

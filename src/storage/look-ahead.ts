@@ -1,6 +1,7 @@
 import { constants, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { keepHeapAsSet } from '../heap-settings.js';
+import { realRootPrefix } from './inside-root.js';
 
 /**
  * Lists shorter than this are done by the loop alone: the thread's start (some 25 ms, once a
@@ -85,6 +86,8 @@ function statFromTheEnd(fs: typeof import('node:fs'), count: number, nextPath: (
  * `bytes` (grown as needed) when it is a regular file of at most `maxBytes`; its mtime, size, and
  * where its bytes are go into `numbers`. Nothing there is MISSING; anything else (a folder, a
  * pipe, too large, an error) is FAILED, for the loop to read itself and say why as it always did.
+ * So is a file whose descriptor names a place outside `within` (the org's real root and a slash,
+ * when given): a link on its way led out of the org, which the loop refuses (storage/inside-root.ts).
  * Stops, leaving the rest to the loop, when `bytes` can grow no further.
  */
 function readFromTheStart(
@@ -96,6 +99,7 @@ function readFromTheStart(
   bytes: SharedArrayBuffer & { grow(length: number): void; maxByteLength: number },
   maxBytes: number,
   flags: number,
+  within: string | undefined,
 ): void {
   let used = 0;
   for (let index = 0; index < count && Atomics.load(kinds, 0) === 0; index += 1) {
@@ -106,7 +110,7 @@ function readFromTheStart(
     try {
       descriptor = fs.openSync(path, flags);
       const stat = fs.fstatSync(descriptor);
-      if (stat.isFile() && stat.size <= maxBytes) {
+      if (stat.isFile() && stat.size <= maxBytes && (within === undefined || fs.readlinkSync('/proc/self/fd/' + descriptor).startsWith(within))) {
         if (used + stat.size > bytes.byteLength) {
           if (used + stat.size > bytes.maxByteLength) {
             Atomics.store(kinds, index + 1, 7);
@@ -150,7 +154,7 @@ const { parentPort } = require('node:worker_threads');
 const statFromTheEnd = ${statFromTheEnd.toString()};
 const readFromTheStart = ${readFromTheStart.toString()};
 const fs = require('node:fs');
-parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags }) => {
+parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes, maxBytes, flags, within }) => {
   if (bytes) {
     let start = 0;
     const nextPath = () => {
@@ -159,7 +163,7 @@ parentPort.on('message', ({ prefix, names, suffix, count, kinds, numbers, bytes,
       start = end + 1;
       return path;
     };
-    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags);
+    readFromTheStart(fs, count, nextPath, new Int32Array(kinds), new Float64Array(numbers), bytes, maxBytes, flags, within);
   } else {
     let end = names.length;
     const nextPath = () => {
@@ -215,7 +219,7 @@ class SharedList {
   constructor(
     private readonly paths: PathList,
     numbersEach: number,
-    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number } | undefined,
+    extra: { bytes: SharedArrayBuffer; maxBytes: number; flags: number; within?: string } | undefined,
   ) {
     const count = paths.names.length;
     const worker = count >= LOOK_AHEAD_FROM ? lookAheadThread() : undefined;
@@ -313,11 +317,15 @@ export class ReadAhead {
     private readonly bytes: SharedArrayBuffer | undefined,
   ) {}
 
-  /** Reads of `paths`, the thread taking part when the list is long enough to gain by it. Call `done` when the loop is over. */
-  static of(paths: PathList, maxBytes: number): ReadAhead {
+  /**
+   * Reads of `paths`, the thread taking part when the list is long enough to gain by it; with
+   * `within` (an org's root), a file that lies outside it is left to the loop. Call `done` when the loop is over.
+   */
+  static of(paths: PathList, maxBytes: number, within?: string): ReadAhead {
     const Growable = SharedArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => SharedArrayBuffer;
     const bytes = paths.names.length >= LOOK_AHEAD_FROM && lookAheadThread() ? new Growable(1024 * 1024, { maxByteLength: READ_AHEAD_BYTES }) : undefined;
-    const list = new SharedList(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: constants.O_RDONLY | constants.O_NONBLOCK });
+    const prefix = within === undefined ? undefined : realRootPrefix(within);
+    const list = new SharedList(paths, READ_NUMBERS, bytes && { bytes, maxBytes, flags: constants.O_RDONLY | constants.O_NONBLOCK, ...(prefix === undefined ? {} : { within: prefix }) });
     return new ReadAhead(list, list.kinds && bytes);
   }
 

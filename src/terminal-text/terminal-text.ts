@@ -38,3 +38,12 @@ export function terminalText(text: string): string {
 export function hasTerminalControl(text: string): boolean {
   return CONTROL.test(text);
 }
+
+/**
+ * A value someone else wrote (a name, a field of a file) as a message shows it: whole when it is at
+ * most `max` characters, else its first `max - 3` and `...`, so a name of a megabyte is one short
+ * excerpt wherever it is said. Pure.
+ */
+export function abbreviated(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { REPO_ROOT, tempDir } from '../helpers/org-files.js';
+import { besidesProgress } from '../helpers/progress-lines.js';
 
 /** docs/memory.md's fenced blocks of a language, in order. */
 function blocks(lang: string): string[] {
@@ -27,7 +28,7 @@ const ENV = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, NO_COLOR
 /** Run commands with bash in `cwd`, stopping at the first that fails; their output. */
 function sh(cwd: string, text: string): string {
   const result = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', text], { cwd, env: ENV, encoding: 'utf8', input: '', timeout: 300_000 });
-  expect({ status: result.status, stderr: result.stderr }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: '' });
+  expect({ status: result.status, stderr: besidesProgress(result.stderr) }, `${text}\n${result.stdout}`).toEqual({ status: 0, stderr: '' });
   return result.stdout;
 }
 

@@ -10,10 +10,14 @@ export const KEYS = { FAULT_OPENAI_KEY: OPENAI_KEY, FAULT_ANTHROPIC_KEY: ANTHROP
 
 /**
  * A small org on "real" models at a local server: the manager on an OpenAI model,
- * the coder on an Anthropic one, each with short timeouts and a few retries.
+ * the coder on an Anthropic one, each with a few retries. The local server answers in
+ * milliseconds, so the timeout (a minute unless `timeoutMs` says) only ends a call it was told to
+ * hold: a short one would also end an answer a busy machine was slow to give, and turn a test of
+ * something else into a test of the machine's load (a worker killed mid-job saw its held call time
+ * out, and answered, before the kill). A test of the timeout itself gives its own.
  */
 export function wireOrg(serverUrl: string, options: { timeoutMs?: number } = {}): string {
-  const timeout = options.timeoutMs ?? 1000;
+  const timeout = options.timeoutMs ?? 60_000;
   const root = scratchDir();
   writeFile(
     root,

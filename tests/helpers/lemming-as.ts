@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, tempDir } from './org-files.js';
@@ -32,6 +32,27 @@ export function spawnAs(identity: Identity, argv: readonly string[]): { status: 
   const [program = 'true', ...args] = [...identity.prefix, ...argv];
   const ran = spawnSync(program, args, { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeout: 120_000 });
   return { status: ran.status, stdout: ran.stdout ?? '', stderr: ran.stderr ?? '' };
+}
+
+/**
+ * The built CLI (`lemming --root root ...args`) run as the identity without blocking this process, so
+ * a model server the test holds can answer it; the org (and `also`, files it must reach) made the
+ * identity's first, as an ordinary user's own org is.
+ */
+export function lemmingAs(identity: Identity, root: string, args: readonly string[], also: readonly string[] = []): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (identity.prefix.length > 0) {
+    for (const path of [root, ...also]) {
+      chmodSync(path, 0o755);
+      spawnSync('chown', ['-R', '65534:65534', path]);
+    }
+  }
+  const [program = 'true', ...rest] = [...identity.prefix, process.execPath, join(REPO_ROOT, 'dist/cli/main.js'), '--root', root, ...args];
+  const child = spawn(program, rest, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 /** Whether the identity can read the built modules: a clone below a folder only root may pass (`/root/...`) `nobody` cannot. */

@@ -7,7 +7,7 @@
 export function besidesProgress(stderr: string): string {
   return stderr
     .split('\n')
-    .filter((line) => !/^(exporting|importing|backing up|populating): /.test(line))
+    .filter((line) => !/^(exporting|importing|backing up|populating): .* · [\d,]+( of [\d,]+)?$/.test(line))
     .join('\n')
     .trim();
 }

@@ -5,7 +5,7 @@ import { parseMessageMarkup, type InboxItemMarkup } from '../../src/mailbox/prom
 import { bootstrapOrg } from '../../src/org/bootstrap-org.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
-import { DEFAULT_ORG, tempDir } from './org-files.js';
+import { DEFAULT_ORG, read, tempDir, write } from './org-files.js';
 
 /** The helpers that need no engine (org-files.ts), and those that run lemming's modules in this process. */
 export { DEFAULT_ORG, listOutbox, read, REPO_ROOT, resume, setKeepHistory, tempDir, write } from './org-files.js';
@@ -31,6 +31,16 @@ export async function runEngine(root: string, run: RunOptions = {}, options: Par
 
 export function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Array<Extract<EngineEvent, { type: T }>> {
   return events.filter((event): event is Extract<EngineEvent, { type: T }> => event.type === type);
+}
+
+/** The default org in which the human may also write to hr, and hr reads from the human: a copy to hr passes the chart, one to the planner does not. */
+export function defaultOrgHumanToHr(): string {
+  const root = defaultOrg();
+  const chart = read(root, 'org/chart.yaml')
+    .replace('  human:\n    reports_to: null\n    send_to: [manager]', '  human:\n    reports_to: null\n    send_to: [manager, hr]')
+    .replace('  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager]', '  hr:\n    reports_to: manager\n    send_to: [manager]\n    read_from: [manager, human]');
+  write(root, 'org/chart.yaml', chart);
+  return root;
 }
 
 /** The human writes to an agent, as `lemming send` does. */

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { requestsCommand } from '../../src/cli/commands/requests.js';
 import { formatEvent } from '../../src/cli/format-event.js';
@@ -169,5 +171,63 @@ describe('a real small model costs what it should', () => {
     const finished = ofType(events, 'turn-finished')[0];
     expect(finished?.stats).toMatchObject({ delivered: 1, invalidCalls: 2 });
     expect(formatEvent(finished!)).toMatch(/1 delivered \(\+1 from the human\), 0 refused, 2 tool call\(s\) not carried out, 0 error\(s\)/);
+  });
+});
+
+describe("a tokenizer's answer is read within a cap", () => {
+  /** What the hostile /tokenize would send whole: far past any prompt's tokens (64 MiB of `0,`). */
+  const ENDLESS_BYTES = 64 * 1024 * 1024;
+
+  test('a /tokenize that streams an endless list of tokens is cut off near the cap, and the call goes on by the bound', async () => {
+    let written = 0;
+    let hungUp = false;
+    const chats: Array<Record<string, any>> = [];
+    const asked: string[] = [];
+    const server = createServer((incoming, outgoing) => {
+      if (incoming.url !== '/v1/chat/completions') asked.push(incoming.url ?? '');
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, any>;
+        if (incoming.url === '/apply-template') {
+          outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ prompt: templated(body as never) }));
+        } else if (incoming.url === '/tokenize') {
+          outgoing.writeHead(200, { 'content-type': 'application/json' });
+          outgoing.on('close', () => (hungUp = !outgoing.writableFinished));
+          const piece = Buffer.from('0,'.repeat(512 * 1024));
+          outgoing.write('{"tokens":[');
+          // As fast as lemming reads it: each write waits for the last to drain, so what is written is what was taken.
+          const more = (): void => {
+            while (written < ENDLESS_BYTES && !outgoing.destroyed) {
+              written += piece.length;
+              if (!outgoing.write(piece)) return void outgoing.once('drain', more);
+            }
+            if (!outgoing.destroyed) outgoing.end('0]}');
+          };
+          more();
+        } else {
+          chats.push(body);
+          outgoing.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chatCompletion({ content: 'The plan is ready.', usage: { prompt_tokens: 500, completion_tokens: 5 } })));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const root = smallModelOrg(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      // A prompt near its window, so lemming asks the server to count it (as the test above).
+      write(root, 'org/org.yaml', read(root, 'org/org.yaml').replace('context_window: 8192', 'context_window: 3072'));
+      for (let index = 1; index <= 6; index += 1) humanSends(root, 'manager', `Request ${index}: ${'please look at the figures of the quarter and say what changed. '.repeat(12)}`, `Request ${index}`);
+      const events = await run(root);
+      expect(asked).toEqual(['/apply-template', '/tokenize']);
+      // lemming stopped reading near its cap (the sockets' buffers hold a few MiB more): not the 64 MiB sent whole.
+      expect(hungUp).toBe(true);
+      expect(written).toBeLessThan(ENDLESS_BYTES / 4);
+      // The call went on, held by the bound that needs no tokenizer, and the agent answered.
+      expect(chats.length).toBeGreaterThan(0);
+      expect(ofType(events, 'agent-error')).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

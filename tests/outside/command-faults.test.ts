@@ -21,7 +21,8 @@ function runInstantly(root: string, maxTurns?: number) {
 
 describe('an agent program that fails', () => {
   test('one that hangs is stopped at timeout_ms with every process it started, then tried again', async () => {
-    const org = outsideOrg({ provider: 'command', timeout_ms: 1000, max_retries: 1 });
+    // Room for Node to start the program on a busy machine (it must start and write its child's pid before the timeout); the hang outlasts any.
+    const org = outsideOrg({ provider: 'command', timeout_ms: 3000, max_retries: 1 });
     org.plan({ manager: [{ hang: true }, { say: sendBlock('human', 'Sorry for the wait.') }] });
     humanSends(org.root, 'manager', 'Anyone there?');
     const events = await runInstantly(org.root);
@@ -31,7 +32,7 @@ describe('an agent program that fails', () => {
     const child = org.childPid();
     expect(child).toBeDefined();
     expect(await eventually(() => !isAlive(child ?? 0))).toBe(true);
-    expect(ofType(events, 'agent-retrying')).toMatchObject([{ agent: 'manager', model: 'agent', attempt: 2, attempts: 2, cause: expect.stringMatching(/gave no answer within 1000 ms \(org\.yaml models\.agent\.timeout_ms\); its processes were stopped/) }]);
+    expect(ofType(events, 'agent-retrying')).toMatchObject([{ agent: 'manager', model: 'agent', attempt: 2, attempts: 2, cause: expect.stringMatching(/gave no answer within 3000 ms \(org\.yaml models\.agent\.timeout_ms\); its processes were stopped/) }]);
     expect(inbox(org.root)).toMatchObject([{ body: 'Sorry for the wait.' }]);
     expect(checkInvariants(org.root)).toEqual([]);
   });

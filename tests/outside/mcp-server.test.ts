@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, test } from 'vitest';
 import { CLI, lemming, lemmingAsync } from '../helpers/cli.js';
 import { proposeHire } from '../helpers/propose-hire.js';
-import { defaultOrg, resume, write } from '../helpers/temp-org.js';
+import { defaultOrg, defaultOrgHumanToHr, resume, write } from '../helpers/temp-org.js';
 import { startWatched } from '../helpers/watched-process.js';
 
 const clients: Client[] = [];
@@ -93,6 +93,20 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(found.value.hits.map((hit: { id: string }) => hit.id)).toContain(reply?.id);
     expect((await call(client, 'org_status')).value).toMatchObject({ org: 'lemming-default', turn: expect.any(Number) });
     expect((await call(client, 'read_message', { id: '999999-nobody-001' })).isError).toBe(true);
+  });
+
+  test('send_message delivers cc as `lemming send --cc` does, one file read by each name; a cc the chart refuses sends nothing and says why', async () => {
+    // The human may also write to hr, and hr reads from the human; the planner does not.
+    const root = defaultOrgHumanToHr();
+    const client = await mcpClient(root);
+    const sent = await call(client, 'send_message', { to: 'manager', cc: ['hr'], body: 'Plan the release; hr, book the room.' });
+    expect(sent).toMatchObject({ isError: false, value: { id: '000000-human-001', to: 'manager', cc: ['hr'], file: 'agents/human/outbox/000000-001-manager+1.md' } });
+    expect(readFileSync(join(root, 'agents/human/outbox/000000-001-manager+1.md'), 'utf8')).toMatch(/^to: manager\ncc: \[hr\]\n/m);
+    const refused = await call(client, 'send_message', { to: 'manager', cc: ['planner'], body: 'And the planner?' });
+    expect(refused).toMatchObject({ isError: true, value: expect.stringMatching(/^not sent: .*planner/) });
+    const notNames = await call(client, 'send_message', { to: 'manager', cc: 'hr', body: 'Not a list.' });
+    expect(notNames).toMatchObject({ isError: true, value: expect.stringContaining('cc') });
+    expect(readdirSync(join(root, 'agents/human/outbox'))).toEqual(['000000-001-manager+1.md']);
   });
 
   test('sends are held to the cap of a turn, and wait_for_mail returns the answer a running engine delivers', async () => {

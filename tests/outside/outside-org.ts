@@ -106,8 +106,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Wait until `ready()` holds, looking every 50 ms, at most `tries` times; false if it never did. */
-export async function eventually(ready: () => boolean, tries = 400): Promise<boolean> {
+/** Wait until `ready()` holds, looking every 50 ms, at most `tries` times (a minute: a busy machine is slow to end a process); false if it never did. */
+export async function eventually(ready: () => boolean, tries = 1200): Promise<boolean> {
   for (let attempt = 0; attempt < tries; attempt += 1) {
     if (ready()) return true;
     await new Promise((resolve) => setTimeout(resolve, 50));

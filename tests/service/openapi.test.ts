@@ -67,7 +67,7 @@ describe('GET /api/openapi.json', () => {
     const document = await documentOf(server.base, server.token);
     const send = document.paths['/api/send']?.post?.requestBody as { content: { 'application/json': { schema: { required: string[]; properties: Record<string, unknown> } } } };
     expect(send.content['application/json'].schema.required.sort()).toEqual(['body', 'to']);
-    expect(Object.keys(send.content['application/json'].schema.properties).sort()).toEqual(['body', 'priority', 'reply_to', 'subject', 'to']);
+    expect(Object.keys(send.content['application/json'].schema.properties).sort()).toEqual(['body', 'cc', 'priority', 'reply_to', 'subject', 'to']);
     const refused = await fetch(`${server.base}/api/send`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'Hello' }) });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: 'bad-request', field: 'to', message: 'to is required, for example "to": "manager"' });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeEditedText, readEditedFileAndStat } from '../../src/editable/edited-file.js';
+import { LEADS_OUTSIDE } from '../../src/storage/inside-root.js';
 import { LOOK_AHEAD_FROM, ReadAhead, StatAhead, type LookedStat, type PathList, type ReadAheadFile } from '../../src/storage/look-ahead.js';
 import { tempDir } from '../helpers/org-files.js';
 
@@ -138,6 +139,34 @@ describe('work taken ahead on a second core (storage/look-ahead.ts)', () => {
       await sleep(10);
     }
     expect(mixed).toBe(true);
+  });
+
+  test("with an org's root, a file that is a link out of it is never read by the thread: the loop reads it, and the gate refuses it", async () => {
+    const root = tempDir('lemming-look-ahead-org-');
+    const outside = tempDir('lemming-look-ahead-outside-');
+    writeFileSync(join(outside, 'secret.md'), 'the secret outside\n');
+    writeFileSync(join(root, 'inside.md'), 'inside\n');
+    symlinkSync(join(outside, 'secret.md'), join(root, 'out.md'));
+    symlinkSync(join(root, 'inside.md'), join(root, 'in.md'));
+    const names = Array.from({ length: LOOK_AHEAD_FROM + 100 }, (_, index) => ['inside.md', 'out.md', 'in.md'][index % 3] as string);
+    const fromThread = await untilTheThreadTakesPart(async (wait) => {
+      const ahead = ReadAhead.of({ prefix: `${root}/`, names, suffix: '' }, 4_096, root);
+      await sleep(wait);
+      let taken = 0;
+      names.forEach((name, index) => {
+        const got = ahead.get(index);
+        if (got === undefined) return;
+        taken += 1;
+        // Only the file inside, or the link to it, is read ahead.
+        expect(name === 'out.md' ? 'read' : 'ok', name).toBe('ok');
+        expect(got !== 'missing' && got.bytes.toString('utf8')).toBe('inside\n');
+      });
+      ahead.done();
+      return taken;
+    });
+    expect(fromThread).toBeGreaterThan(0);
+    expect(readEditedFileAndStat(join(root, 'out.md'), 'out.md', 4_096, root).read).toEqual({ problem: { file: 'out.md', message: LEADS_OUTSIDE, severity: 'error' } });
+    expect(readEditedFileAndStat(join(root, 'in.md'), 'in.md', 4_096, root).read).toEqual({ text: 'inside\n' });
   });
 
   test('a short list is done by the loop, with no thread and nothing shared', () => {

@@ -36,15 +36,16 @@ const X32 = 0x40000000;
 
 /**
  * Per convention: its audit number; fallocate, io_uring_setup, io_uring_enter, io_uring_register,
- * add_key, request_key, keyctl there; ioctl there; then calls that must pass.
+ * add_key, request_key, keyctl, setxattr, lsetxattr, fsetxattr, setxattrat there; ioctl there; then
+ * calls that must pass (getxattr and removexattr among them: reading and removing an attribute takes nothing).
  */
 const CONVENTIONS = {
-  x86_64: { audit: 0xc000003e, refused: [285, 425, 426, 427, 248, 249, 250], ioctl: 16, allowed: [0, 1, 59, 247, 251, 286, 288, 324, 424, 428] },
-  i386: { audit: 0x40000003, refused: [324, 425, 426, 427, 286, 287, 288], ioctl: 54, allowed: [3, 4, 11, 16, 248, 250, 285, 289, 424, 428] },
-  aarch64: { audit: 0xc00000b7, refused: [47, 425, 426, 427, 217, 218, 219], ioctl: 29, allowed: [63, 64, 221, 216, 220, 285, 311, 16, 54, 424, 428] },
-  arm: { audit: 0x40000028, refused: [352, 425, 426, 427, 309, 310, 311], ioctl: 54, allowed: [3, 4, 11, 29, 47, 219, 308, 312, 424, 428] },
+  x86_64: { audit: 0xc000003e, refused: [285, 425, 426, 427, 248, 249, 250, 188, 189, 190, 463], ioctl: 16, allowed: [0, 1, 59, 247, 251, 286, 288, 324, 424, 428, 191, 193, 197, 199, 464, 466] },
+  i386: { audit: 0x40000003, refused: [324, 425, 426, 427, 286, 287, 288, 226, 227, 228, 463], ioctl: 54, allowed: [3, 4, 11, 16, 248, 250, 285, 289, 424, 428, 229, 231, 235, 237, 464, 466] },
+  aarch64: { audit: 0xc00000b7, refused: [47, 425, 426, 427, 217, 218, 219, 5, 6, 7, 463], ioctl: 29, allowed: [63, 64, 221, 216, 220, 285, 311, 16, 54, 424, 428, 8, 10, 14, 16, 464, 466] },
+  arm: { audit: 0x40000028, refused: [352, 425, 426, 427, 309, 310, 311, 226, 227, 228, 463], ioctl: 54, allowed: [3, 4, 11, 29, 47, 219, 308, 312, 424, 428, 229, 231, 235, 237, 464, 466] },
 };
-const ERRNOS = [EOPNOTSUPP, ENOSYS, ENOSYS, ENOSYS, EPERM, EPERM, EPERM];
+const ERRNOS = [EOPNOTSUPP, ENOSYS, ENOSYS, ENOSYS, EPERM, EPERM, EPERM, EOPNOTSUPP, EOPNOTSUPP, EOPNOTSUPP, EOPNOTSUPP];
 
 /** FS_IOC_RESVSP, FS_IOC_RESVSP64, FS_IOC_ZERO_RANGE, their 32-bit layouts', FICLONE, FICLONERANGE, FIDEDUPERANGE (include/uapi/linux/fs.h). */
 const REFUSED_IOCTLS = [0x40305828, 0x4030582a, 0x40305839, 0x402c5828, 0x402c582a, 0x402c5839, 0x40049409, 0x4020940d, 0xc0189436];
@@ -55,7 +56,7 @@ describe('the sandbox seccomp filter', () => {
   test.each([
     ['x64', ['x86_64', 'i386']],
     ['arm64', ['aarch64', 'arm']],
-  ] as const)('on %s, fallocate is refused with EOPNOTSUPP, the io_uring calls with ENOSYS, and add_key, request_key and keyctl with EPERM, in every convention; other calls pass', (arch, conventions) => {
+  ] as const)('on %s, fallocate and the calls setting an extended attribute are refused with EOPNOTSUPP, the io_uring calls with ENOSYS, and add_key, request_key and keyctl with EPERM, in every convention; other calls pass', (arch, conventions) => {
     const filter = seccompFilter(arch);
     if (!filter) throw new Error(`no filter for ${arch}`);
     for (const name of conventions) {
@@ -123,7 +124,7 @@ describe('the sandbox seccomp filter', () => {
   test('where the system call numbers are not known there is no filter, and validate and every run say what is not refused', () => {
     expect(seccompFilter('riscv64')).toBeUndefined();
     expect(filterMissing('riscv64')).toBe(
-      "lemming knows the system call numbers of x64 and arm64 only (this is riscv64), so the sandbox's seccomp filter is not applied: fallocate, io_uring_setup, io_uring_enter, io_uring_register, add_key, keyctl, request_key and the ioctls FS_IOC_RESVSP, FS_IOC_RESVSP64, FS_IOC_ZERO_RANGE, FS_IOC_RESVSP_32, FS_IOC_RESVSP64_32, FS_IOC_ZERO_RANGE_32, FICLONE, FICLONERANGE, FIDEDUPERANGE are not refused, so a command can read and add keys in the session keyring of the user running lemming, and take disk blocks without writing them, faster than the disk quota is measured",
+      "lemming knows the system call numbers of x64 and arm64 only (this is riscv64), so the sandbox's seccomp filter is not applied: fallocate, io_uring_setup, io_uring_enter, io_uring_register, add_key, keyctl, request_key, setxattr, lsetxattr, fsetxattr, setxattrat and the ioctls FS_IOC_RESVSP, FS_IOC_RESVSP64, FS_IOC_ZERO_RANGE, FS_IOC_RESVSP_32, FS_IOC_RESVSP64_32, FS_IOC_ZERO_RANGE_32, FICLONE, FICLONERANGE, FIDEDUPERANGE are not refused, so a command can read and add keys in the session keyring of the user running lemming, and take disk blocks without writing them, faster than the disk quota is measured",
     );
     expect(filterMissing('x64')).toBeUndefined();
     expect(filterMissing('arm64')).toBeUndefined();

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { markRead, readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import { orgStatus } from '../../src/engine/human/org-status.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
-import { defaultOrg, humanSends, read, runEngine } from '../helpers/temp-org.js';
+import { defaultOrg, defaultOrgHumanToHr, humanSends, read, runEngine } from '../helpers/temp-org.js';
 import { getJson, serveOrg } from './web-server.js';
 
 /** The default org after the human's task went down the chart and the manager answered the human. */
@@ -82,6 +82,32 @@ describe('marking mail read', () => {
       expect(bad.body.field).toBe('ids');
     }
     expect(readMarks(root)).toBeUndefined();
+  });
+});
+
+describe('sending', () => {
+  test('cc is delivered as `lemming send --cc` delivers it: one file read by the manager and hr; a cc the chart refuses sends nothing and says why', async () => {
+    const root = defaultOrgHumanToHr();
+    const server = await serveOrg(root);
+    const sent = await post(server, '/api/send', { to: 'manager', cc: ['hr'], subject: 'Release', body: 'Plan the release; hr, book the room.' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ id: '000000-human-001', file: 'agents/human/outbox/000000-001-manager+1.md', message: { to: 'manager', cc: ['hr'] } });
+    // The same file the CLI writes for `lemming send --to manager --cc hr`.
+    expect(read(root, 'agents/human/outbox/000000-001-manager+1.md')).toMatch(/^to: manager\ncc: \[hr\]\n/m);
+    // hr reads it at the next turn, as the manager does.
+    const provider = new ScriptedProvider(() => ({}));
+    await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    expect(provider.requests.map((request) => request.agent).sort()).toEqual(['hr', 'manager']);
+    // A copy to the planner, who does not read from the human: refused with the reason, and nothing is written.
+    const refused = await post(server, '/api/send', { to: 'manager', cc: ['planner'], body: 'And the planner?' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/not sent: .*planner/);
+    for (const cc of ['hr', [7], [''], {}]) {
+      const bad = await post(server, '/api/send', { to: 'manager', cc, body: 'Bad cc.' });
+      expect(bad.status, JSON.stringify(cc)).toBe(400);
+      expect(bad.body.field).toBe('cc');
+    }
+    expect(readdirSync(join(root, 'agents/human/outbox'))).toEqual(['000000-001-manager+1.md']);
   });
 });
 

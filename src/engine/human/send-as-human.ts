@@ -4,7 +4,7 @@ import { LemmingError } from '../../errors.js';
 import { createFileAtomic } from '../../storage/atomic-write.js';
 import { formatMessage } from '../../mailbox/message-format.js';
 import { listMessageFiles, messageExists, outboxPath } from '../../mailbox/message-file.js';
-import { MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
+import { addressOf, MAX_RECIPIENTS, messageFileName, messageId, parseMessageFileName, recipientsOf, type Message, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
@@ -70,6 +70,28 @@ export interface SeatRules {
  */
 export function sendFromSeat(root: string, org: Org, seat: string, input: HumanMessage, rules: SeatRules = {}, now = new Date()): SentMessage {
   return sendManyFromSeat(root, org, seat, [input], rules, now)[0] as SentMessage;
+}
+
+/** A message as a person addresses it: every name of `to` and the copies, one file read by each. */
+export interface AddressedMessage extends Omit<HumanMessage, 'to' | 'alsoTo' | 'cc'> {
+  /** Every name of `to:` (an agent or a mailing list), in the order written. */
+  to: readonly string[];
+  /** Copies (`cc:`), read by each name as the recipients read it. */
+  cc?: readonly string[];
+}
+
+/**
+ * `sendManyFromSeat` of messages addressed to several names each: the one way `lemming send --to a,b
+ * --cc c` (and `--file`), `POST /api/send` and the MCP seat's `send_message` address a message, so a
+ * copy reaches its reader (or the send is refused, naming it) whichever of them sent it.
+ */
+export function sendAddressed(root: string, org: Org, seat: string, messages: readonly AddressedMessage[], rules: SeatRules = {}): SentMessage[] {
+  const inputs = messages.map(({ to, cc, ...rest }) => {
+    if (to.length === 0) throw new LemmingError('no-recipients', 'not sent: name a recipient in to, for example `--to planner` or `to: planner`', { exitCode: 2 });
+    const address = addressOf(to, cc);
+    return { ...rest, to: address.to, ...(address.alsoTo ? { alsoTo: address.alsoTo } : {}), ...(address.cc ? { cc: address.cc } : {}) };
+  });
+  return sendManyFromSeat(root, org, seat, inputs, rules);
 }
 
 /**

@@ -36,7 +36,7 @@ function buildSchema() {
  * missing. A file with errors carries none of them, and says what is wrong with each.
  */
 export function readInterventions(root: string): { interventions: Intervention[]; problems: Problem[] } {
-  const loaded = loadEditedFile(join(root, INTERVENTIONS_FILE), INTERVENTIONS_FILE, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, INTERVENTIONS_FILE));
+  const loaded = loadEditedFile(join(root, INTERVENTIONS_FILE), INTERVENTIONS_FILE, MAX_ORG_YAML_BYTES, (text) => parseYamlSource(text, INTERVENTIONS_FILE), root);
   if ('missing' in loaded) return { interventions: [], problems: [] };
   const source = 'source' in loaded ? loaded.source : undefined;
   if (!source) return { interventions: [], problems: loaded.problems };

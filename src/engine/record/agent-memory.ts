@@ -5,6 +5,7 @@ import { readRegularFile } from '../../mailbox/read-regular-file.js';
 import { MEMORY_KEY_PATTERN } from '../turn/interpret-response.js';
 import { agentPaths } from './state-paths.js';
 import { forgetAtNextCommand } from '../../invocation.js';
+import { leadsOutside } from '../../storage/inside-root.js';
 
 /** Notes are shown capped (org.yaml context.max_memory_chars); a larger file is not read whole. */
 const MAX_NOTE_BYTES = 1024 * 1024;
@@ -24,7 +25,8 @@ export function readMemory(root: string, agent: string): Map<string, string> {
   const mtimeMs = stat.mtimeMs;
   const cached = cache.get(directory);
   if (cached && cached.mtimeMs === mtimeMs) return new Map(cached.notes);
-  const notes = readMemoryFiles(directory);
+  // A notes folder that lies outside the org (it, or agents/<name>, a link that leads out) is never read: its files are no notes of the agent's.
+  const notes = leadsOutside(root, directory) ? new Map<string, string>() : readMemoryFiles(directory);
   cache.set(directory, { mtimeMs, notes });
   return new Map(notes);
 }

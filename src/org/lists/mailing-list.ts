@@ -5,6 +5,7 @@ import { keptByStamp } from '../../editable/kept-by-stamp.js';
 import { readFieldsOf, yamlNamesIn } from '../../editable/named-yaml-files.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
+import { quoteName } from '../../mailbox/message-text.js';
 
 /** Where mailing lists live, relative to the org root: one YAML file a list, named for it. */
 export const LISTS_FOLDER = 'org/lists';
@@ -72,7 +73,7 @@ export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: st
   const path = `${root}/${file}`;
   const isAgent = org.agents.has(name);
   return loaded(path, isAgent, () => {
-    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name));
+    const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name), root);
     if ('missing' in read) return undefined;
     const result: LoadedList = 'list' in read ? (read as LoadedList) : { problems: read.problems };
     if (isAgent) {
@@ -107,7 +108,7 @@ function names(value: unknown, field: string, problem: (field: string, message: 
   }
   const bad = value.find((item) => !isValidAgentName(item));
   if (bad !== undefined) {
-    problem(field, `names ${JSON.stringify(bad)}, which is not an agent name (like "planner" or "coder_01")`);
+    problem(field, `names ${quoteName(bad)}, which is not an agent name (like "planner" or "coder_01")`);
     return undefined;
   }
   return [...new Set(value as string[])];
@@ -162,7 +163,7 @@ export function mailingListProblems(root: string, org: Pick<Org, 'agents'>): Pro
     if (!loaded) continue;
     problems.push(...loaded.problems);
     loaded.list?.members.forEach((member, index) => {
-      if (!org.agents.has(member)) problems.push({ file: listFile(name), field: `members.${index}`, message: `names ${JSON.stringify(member)}, which is not an agent of this org; that name reads nothing until it joins`, severity: 'warning' });
+      if (!org.agents.has(member)) problems.push({ file: listFile(name), field: `members.${index}`, message: `names ${quoteName(member)}, which is not an agent of this org; that name reads nothing until it joins`, severity: 'warning' });
     });
   }
   return problems;

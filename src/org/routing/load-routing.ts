@@ -7,6 +7,7 @@ import type { Org } from '../org.js';
 import { checkEdge } from '../permissions.js';
 import { parseYamlSource, type YamlSource } from '../../editable/yaml-source.js';
 import { ROUTING_EXAMPLE, type ForwardRule, type RoutingRules } from './routing-rules.js';
+import { quoteName } from '../../mailbox/message-text.js';
 
 /** What loading `org/routing.yaml` gives: the rules when the file is valid (none when it is absent), and every problem. */
 export interface LoadedRouting {
@@ -24,7 +25,7 @@ const ESCALATE_FIELDS = ['after_turns', 'priorities'];
  * rules. Problems name the file, the line and the field, with a valid example.
  */
 export function loadRouting(root: string, org: Org): LoadedRouting {
-  const loaded = loadEditedFile(join(root, ROUTING_FILE), ROUTING_FILE, MAX_ORG_YAML_BYTES, (text) => parseRouting(text, org));
+  const loaded = loadEditedFile(join(root, ROUTING_FILE), ROUTING_FILE, MAX_ORG_YAML_BYTES, (text) => parseRouting(text, org), root);
   if ('missing' in loaded) return { rules: { forward: [] }, problems: [] };
   return loaded;
 }
@@ -60,7 +61,7 @@ class Checker {
       this.problem([], 'must be a map with `forward:` and `escalate:`');
       return rules;
     }
-    for (const key of Object.keys(value)) if (key !== 'forward' && key !== 'escalate') this.problem([key], `unknown field ${JSON.stringify(key)}; the fields are forward and escalate`);
+    for (const key of Object.keys(value)) if (key !== 'forward' && key !== 'escalate') this.problem([key], `unknown field ${quoteName(key)}; the fields are forward and escalate`);
     if (value.forward !== undefined && value.forward !== null) {
       if (!Array.isArray(value.forward)) this.problem(['forward'], 'must be a list of rules');
       else value.forward.forEach((rule, index) => {
@@ -79,7 +80,7 @@ class Checker {
       return undefined;
     }
     const before = this.problems.length;
-    for (const key of Object.keys(value)) if (!RULE_FIELDS.includes(key)) this.problem(at(key), `unknown field ${JSON.stringify(key)}; a rule has ${RULE_FIELDS.join(', ')}`);
+    for (const key of Object.keys(value)) if (!RULE_FIELDS.includes(key)) this.problem(at(key), `unknown field ${quoteName(key)}; a rule has ${RULE_FIELDS.join(', ')}`);
     const name = value.name === undefined ? `forward.${index}` : this.text(value.name, at('name'), 'a short name, for example `name: refunds`');
     const mailTo = this.agent(value.mail_to, at('mail_to'), org, 'whose mail the rule reads, for example `mail_to: support`');
     const forwardTo = this.agent(value.forward_to, at('forward_to'), org, 'who gets the copy, for example `forward_to: billing`');
@@ -103,7 +104,7 @@ class Checker {
       return;
     }
     const before = this.problems.length;
-    for (const key of Object.keys(value)) if (!ESCALATE_FIELDS.includes(key)) this.problem(['escalate', key], `unknown field ${JSON.stringify(key)}; escalate has ${ESCALATE_FIELDS.join(', ')}`);
+    for (const key of Object.keys(value)) if (!ESCALATE_FIELDS.includes(key)) this.problem(['escalate', key], `unknown field ${quoteName(key)}; escalate has ${ESCALATE_FIELDS.join(', ')}`);
     const turns = value.after_turns;
     if (typeof turns !== 'number' || !Number.isInteger(turns) || turns < 1 || turns > 10_000) {
       this.problem(['escalate', 'after_turns'], `must be a whole number of turns from 1 to 10000, for example \`after_turns: 3\`${turns === undefined ? ' (it is missing)' : ''}`);
@@ -133,7 +134,7 @@ class Checker {
     const name = this.text(value, path, example);
     if (name === undefined) return undefined;
     if (!org.agents.has(name) && name !== HUMAN) {
-      this.problem(path, `${JSON.stringify(name)} is not an agent of this org (agents: ${[...org.agents.keys()].join(', ')})`);
+      this.problem(path, `${quoteName(name)} is not an agent of this org (agents: ${[...org.agents.keys()].join(', ')})`);
       return undefined;
     }
     return name;

@@ -31,7 +31,7 @@ export function readAgentTemplates(root: string): { templates: AgentTemplate[]; 
       problems.push({ file, message: `${invalid}; this template is not used`, severity: 'warning' });
       continue;
     }
-    const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate);
+    const parsed = loadEditedFile(join(folder, entry), file, MAX_EDITED_MARKDOWN_BYTES, parseAgentTemplate, root);
     problems.push(...parsed.problems);
     if ('value' in parsed && parsed.value) templates.push({ name, file, ...parsed.value });
   }

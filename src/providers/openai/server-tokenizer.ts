@@ -1,10 +1,21 @@
 import { callDeadline } from '../call-deadline.js';
 import { TEMPLATE_TOKENS_PER_MESSAGE, type TokenCounter } from '../context-fit.js';
 import type { ProviderRequest } from '../provider.js';
+import { readBodyCapped } from '../response-body.js';
 import type { ChatParams } from './openai-wire.js';
 
 /** How long counting a prompt may take: a local server answers in milliseconds, and a call is waiting. */
 const COUNT_TIMEOUT_MS = 10_000;
+
+/**
+ * The most bytes an honest answer to a request of `sent` bytes can be. A tokenizer makes at most a
+ * token a byte (byte fallback), each at most about a dozen bytes of JSON (`262143, ` and the
+ * spacing of a pretty printer); a template adds its markers to the messages it was sent. Past this,
+ * the answer is not read further (response-body.ts) and the server counts nothing.
+ */
+function answerCap(sent: number): number {
+  return 64 * 1024 + 12 * sent;
+}
 
 /**
  * The model's own tokenizer on an OpenAI-compatible server that offers one, as llama.cpp's
@@ -20,9 +31,14 @@ export function serverTokenizer(baseUrl: string, params: (request: ProviderReque
   const post = async (path: string, body: unknown, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> => {
     const deadline = callDeadline(signal, COUNT_TIMEOUT_MS);
     try {
-      const response = await fetchImpl(`${root}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: deadline.signal });
-      if (!response.ok) return undefined;
-      const answer = (await response.json().catch(() => undefined)) as unknown;
+      const sent = JSON.stringify(body);
+      const response = await fetchImpl(`${root}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: sent, signal: deadline.signal });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        return undefined;
+      }
+      const text = await readBodyCapped(response, answerCap(Buffer.byteLength(sent)));
+      const answer = text === undefined ? undefined : parsedOrUndefined(text);
       return answer !== null && typeof answer === 'object' ? (answer as Record<string, unknown>) : undefined;
     } finally {
       deadline.end();
@@ -51,4 +67,12 @@ export function serverTokenizer(baseUrl: string, params: (request: ProviderReque
       return undefined;
     }
   };
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

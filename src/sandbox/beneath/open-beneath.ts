@@ -1,4 +1,6 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { leadsOutside, openedOutside } from '../../storage/inside-root.js';
 import { handOver, type FileOwner } from './hand-over.js';
 
 /**
@@ -63,19 +65,34 @@ export function closeQuietly(fd: number): void {
 }
 
 /**
- * Open a workspace folder itself (the agent's or the shared one): the org's own folder, which no
- * command can rename (it is a mount point inside the sandbox), so its path is opened as it is; a
- * person may make it a link to a project folder. With `make`, a missing one is made.
+ * The code of a base that `within` refuses: the folder, once opened, lies outside the org (it, or a
+ * folder on its way, is a link that leads out). Not an errno: the callers word it (LEADS_OUTSIDE).
  */
-export function openBase(path: string, options: { make?: boolean } = {}): Opened {
+export const LEADS_OUT = 'LEADS_OUT';
+
+/**
+ * Open a workspace folder itself (the agent's or the shared one), or an agent's memory: the org's
+ * own folder, which no command can rename (it is a mount point inside the sandbox), so its path is
+ * opened as it is. A link inside the org is followed; with `within` (the org's root), a folder that
+ * lies outside it once opened is refused (LEADS_OUT, storage/inside-root.ts): an org cloned with
+ * `agents/coder/workspace` linked to `~/.ssh` must not show a model those files. With `make`, a
+ * missing one is made, and not where a link on its way leads out.
+ */
+export function openBase(path: string, options: { make?: boolean; within?: string } = {}): Opened {
+  const held = (fd: number): Opened => {
+    if (options.within === undefined || !openedOutside(options.within, fd, path)) return { fd };
+    closeQuietly(fd);
+    return { code: LEADS_OUT, part: -1 };
+  };
   try {
-    return { fd: openSync(path, constants.O_RDONLY | constants.O_DIRECTORY) };
+    return held(openSync(path, constants.O_RDONLY | constants.O_DIRECTORY));
   } catch (error) {
     if (codeOf(error) !== 'ENOENT' || !options.make) return { code: codeOf(error), part: -1 };
   }
+  if (options.within !== undefined && leadsOutside(options.within, dirname(path))) return { code: LEADS_OUT, part: -1 };
   try {
     mkdirSync(path, { recursive: true });
-    return { fd: openSync(path, constants.O_RDONLY | constants.O_DIRECTORY) };
+    return held(openSync(path, constants.O_RDONLY | constants.O_DIRECTORY));
   } catch (error) {
     return { code: codeOf(error), part: -1 };
   }

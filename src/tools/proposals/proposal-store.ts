@@ -40,7 +40,7 @@ export function listProposals(root: string): { proposals: Proposal[]; problems: 
   const proposals: Proposal[] = [];
   const problems: string[] = [];
   for (const name of names) {
-    const parsed = parsedProposal(join(root, PROPOSALS_DIRECTORY, name), `${PROPOSALS_DIRECTORY}/${name}`);
+    const parsed = parsedProposal(root, join(root, PROPOSALS_DIRECTORY, name), `${PROPOSALS_DIRECTORY}/${name}`);
     if (parsed === undefined) continue;
     if ('error' in parsed) problems.push(parsed.error);
     else proposals.push(parsed);
@@ -58,13 +58,13 @@ forgetAtNextCommand(() => parsedFiles.clear());
  * `stat` each rather than a YAML parse each. Undefined when the file went away meanwhile.
  * The objects are shared: callers copy before changing one (as saveProposal's callers do).
  */
-function parsedProposal(path: string, file: string): Proposal | { error: string } | undefined {
+function parsedProposal(root: string, path: string, file: string): Proposal | { error: string } | undefined {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) return undefined;
   const known = parsedFiles.get(path);
   if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.parsed;
   // Through the one loader of editable files: too large, not text or not a file is this file's error, never a throw.
-  const loaded = loadEditedFile(path, file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }));
+  const loaded = loadEditedFile(path, file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }), root);
   if ('missing' in loaded) return undefined;
   const parsed = 'parsed' in loaded ? loaded.parsed : { error: loaded.problems.map(formatProblem).join('; ') };
   if (parsedFiles.size >= 10_000) parsedFiles.clear();
@@ -76,7 +76,7 @@ function parsedProposal(path: string, file: string): Proposal | { error: string 
 export function readProposal(root: string, id: string): Proposal {
   if (!PROPOSAL_ID.test(id)) throw new LemmingError('bad-proposal-id', `${JSON.stringify(id)} is not a proposal id; ids look like 000012-hr-001 (see \`lemming approvals\`)`);
   const file = `${PROPOSALS_DIRECTORY}/${id}.md`;
-  const loaded = loadEditedFile(fileOf(root, id), file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }));
+  const loaded = loadEditedFile(fileOf(root, id), file, MAX_EDITED_MARKDOWN_BYTES, (text) => ({ problems: [], parsed: parseProposal(text, file) }), root);
   if ('missing' in loaded) {
     const waiting = listProposals(root).proposals.filter((proposal) => proposal.status === 'pending').map((proposal) => proposal.id);
     throw new LemmingError('unknown-proposal', `there is no proposal ${id}; waiting: ${waiting.join(', ') || 'none'}`);

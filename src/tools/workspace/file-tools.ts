@@ -1,11 +1,12 @@
 import { fstatSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { FileOwner } from '../../sandbox/beneath/hand-over.js';
-import { closeQuietly, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
+import { closeQuietly, LEADS_OUT, openBase, openBeneath, type BeneathFailure } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld } from '../../sandbox/beneath/read-beneath.js';
 import { KIND_REASONS, KIND_WORDS, UNBOUNDED, walkBeneath, type PassedOver, type WalkBounds } from '../../sandbox/beneath/walk-beneath.js';
 import { DEFAULT_MAX_FILES, WORKSPACE_DEPTH, WORKSPACE_PATH_BYTES } from '../../sandbox/workspace-bounds.js';
 import { entryStat, writeBeneath } from '../../sandbox/beneath/write-beneath.js';
+import { LEADS_OUTSIDE } from '../../storage/inside-root.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import { isTemporaryName, TEMPORARY_NAME_SHAPE } from '../../storage/temporary-files.js';
 import type { Agent } from '../../org/org.js';
@@ -56,9 +57,12 @@ function resolved(context: FileToolContext, path: unknown, access: 'read' | 'wri
  * swaps a folder for a link while the tool works leads it nowhere. `missing` answers when the
  * workspace folder is not there (with `make`, it is made).
  */
-function inWorkspace(place: WorkspacePath, options: { make?: boolean; missing: () => ToolResult }, use: (base: number) => ToolResult): ToolResult {
-  const base = openBase(place.base, { make: options.make === true });
-  if ('code' in base) return base.code === 'ENOENT' ? options.missing() : failed(place, base);
+function inWorkspace(root: string, place: WorkspacePath, options: { make?: boolean; missing: () => ToolResult }, use: (base: number) => ToolResult): ToolResult {
+  const base = openBase(place.base, { make: options.make === true, within: root });
+  if ('code' in base) {
+    if (base.code === LEADS_OUT) return toolError(`${relative(root, place.base)} ${LEADS_OUTSIDE}`);
+    return base.code === 'ENOENT' ? options.missing() : failed(place, base);
+  }
   try {
     return use(base.fd);
   } finally {
@@ -110,6 +114,8 @@ export function readFileTool(context: FileToolContext, path: unknown, lines: { s
         return toolError(`${found.at} does not exist; list_files shows what there is`);
       case 'link':
         return toolError(`${found.at} is a symbolic link; lemming follows no link in a workspace`);
+      case 'outside':
+        return toolError(`${found.at} ${LEADS_OUTSIDE}`);
       case 'folder':
         return toolError(`${found.at} is a folder; use list_files`);
       case 'not-file':
@@ -170,7 +176,7 @@ export function writeFileTool(context: FileToolContext, path: unknown, content: 
     return { result: toolError(`${place.display}: names shaped like ${TEMPORARY_NAME_SHAPE} are lemming's own temporary files; choose another name`) };
   }
   let written = false;
-  const result = inWorkspace(place, { make: true, missing: () => toolError(`${place.display} could not be written (ENOENT)`) }, (base) => {
+  const result = inWorkspace(context.root, place, { make: true, missing: () => toolError(`${place.display} could not be written (ENOENT)`) }, (base) => {
     const folder = openBeneath(base, place.parts.slice(0, -1), { kind: 'folder', makeFolders: true, ...(context.owner ? { owner: context.owner } : {}) });
     if ('code' in folder) return failed(place, folder);
     try {
@@ -227,7 +233,7 @@ export function listFilesTool(context: FileToolContext, path: unknown, recursive
   const place = resolved(context, path ?? '.', 'read');
   if ('isError' in place) return place;
   const missing = (): ToolResult => toolOk(place.display === '.' ? 'your workspace is empty' : `${place.display} is empty or does not exist yet`);
-  return inWorkspace(place, { missing }, (base) => {
+  return inWorkspace(context.root, place, { missing }, (base) => {
     const opened = openBeneath(base, place.parts, { kind: 'file' });
     if ('code' in opened) return opened.code === 'ENOENT' ? missing() : failed(place, opened);
     try {
@@ -300,7 +306,7 @@ export function searchFilesTool(context: FileToolContext, query: unknown, path: 
   const place = resolved(context, path ?? '.', 'read');
   if ('isError' in place) return place;
   const missing = (): ToolResult => toolOk(`no matches: ${place.display} does not exist yet`);
-  return inWorkspace(place, { missing }, (base) => {
+  return inWorkspace(context.root, place, { missing }, (base) => {
     const opened = openBeneath(base, place.parts, { kind: 'file' });
     if ('code' in opened) return opened.code === 'ENOENT' ? missing() : failed(place, opened);
     const search: Search = { needle: query.toLowerCase(), matches: [], more: false, skipped: 0, unsearched: [] };

@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
-import { join } from 'node:path';
-import { closeQuietly, openBase, openBeneath } from '../../sandbox/beneath/open-beneath.js';
+import { join, relative } from 'node:path';
+import { closeQuietly, LEADS_OUT, openBase, openBeneath } from '../../sandbox/beneath/open-beneath.js';
 import { readHeld, type HeldRead } from '../../sandbox/beneath/read-beneath.js';
 import { throwIfStorageFailure } from '../../storage/storage-error.js';
 import type { Agent } from '../../org/org.js';
@@ -9,11 +9,12 @@ import { displayParts, resolveWorkspacePath, type WorkspacePath } from './worksp
 /**
  * Why a file of a workspace was not read, for the caller to word: the path broke the rules
  * (`error` says how), a part of it is missing or is a link (`at` names the path up to that part),
- * or it is a folder or not a regular file (a pipe, a device).
+ * the workspace folder itself leads out of the org (`at` names it from the org's root), or it is a
+ * folder or not a regular file (a pipe, a device).
  */
 export type WorkspaceRefusal =
   | { refused: 'path'; error: string }
-  | { refused: 'missing' | 'link'; at: string; place: WorkspacePath }
+  | { refused: 'missing' | 'link' | 'outside'; at: string; place: WorkspacePath }
   | { refused: 'folder' | 'not-file'; at: string; place: WorkspacePath };
 
 /** A file read from a workspace: where it is, and its text (cut at the cap when `truncated`). */
@@ -33,9 +34,10 @@ export interface WorkspaceRead {
 export function readWorkspaceFile(root: string, agent: Agent, path: string, maxBytes: number): WorkspaceRead | WorkspaceRefusal {
   const place = resolveWorkspacePath(root, agent, path, 'read');
   if ('error' in place) return { refused: 'path', error: place.error };
-  const base = openBase(place.base);
+  const base = openBase(place.base, { within: root });
   if ('code' in base) {
     if (base.code === 'ENOENT') return { refused: 'missing', at: place.display, place };
+    if (base.code === LEADS_OUT) return { refused: 'outside', at: relative(root, place.base), place };
     throw fileSystemError(place, base.code, 0);
   }
   try {

@@ -30,6 +30,8 @@ export const messageSchema = z
     id: z.string().describe('for example 000012-manager-001'),
     from: z.string().describe('the agent whose outbox holds the file'),
     to: z.string(),
+    alsoTo: z.array(z.string()).optional().describe('for a message to several people: the rest of its `to:` list'),
+    cc: z.array(z.string()).optional().describe('copies: read by each name as `to` reads it'),
     turn: count,
     created: z.string().describe('ISO 8601'),
     subject: z.string().optional(),

@@ -181,6 +181,11 @@ export const SEND_ROUTE = {
   operationId: 'sendMessage',
   body: z.object({
     to: required('to', 'manager', 'an agent the human may write to'),
+    cc: z
+      .array(z.string().min(1), { error: 'cc must be a list of names, for example "cc": ["hr"]' })
+      .nullish()
+      .transform((value) => value ?? undefined)
+      .describe('copies: agents (or lists) who read the one message as `to` does, as `lemming send --cc`; each must pass the chart, or nothing is sent'),
     body: required('body', 'Please plan the release', 'the message'),
     subject: optional('subject', 'a subject line'),
     priority: z

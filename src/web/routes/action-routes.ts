@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { decideProposal } from '../../engine/human/decide-proposal.js';
 import { markRead } from '../../engine/human/human-inbox.js';
-import { sendAsHuman } from '../../engine/human/send-as-human.js';
+import { sendAddressed, type SentMessage } from '../../engine/human/send-as-human.js';
 import { lockHolder } from '../../engine/record/lock.js';
 import { MAX_TOP_UP_CREDITS, topUp } from '../../engine/money/top-up.js';
 import { LemmingError } from '../../errors.js';
+import { HUMAN } from '../../org/names.js';
 import type { Dashboard } from '../dashboard.js';
 import { BadQueryError } from '../search/message-filter.js';
 import { routeInput } from '../openapi/route-input.js';
@@ -35,13 +36,17 @@ export function actionRoutes(dashboard: Dashboard): Hono {
 
   api.post('/send', async (context) => {
     const { body } = await routeInput(context, SEND_ROUTE);
-    const sent = sendAsHuman(dashboard.root, dashboard.org(), {
-      to: body.to,
-      body: body.body,
-      ...(body.subject === undefined ? {} : { subject: body.subject }),
-      ...(body.priority === undefined ? {} : { priority: body.priority }),
-      ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
-    });
+    // Addressed as `lemming send --to --cc` addresses it: a copy reaches its reader, or nothing is sent and the 403 says why.
+    const [sent] = sendAddressed(dashboard.root, dashboard.org(), HUMAN, [
+      {
+        to: [body.to],
+        ...(body.cc === undefined ? {} : { cc: body.cc }),
+        body: body.body,
+        ...(body.subject === undefined ? {} : { subject: body.subject }),
+        ...(body.priority === undefined ? {} : { priority: body.priority }),
+        ...(body.reply_to === undefined ? {} : { replyTo: body.reply_to }),
+      },
+    ]) as [SentMessage];
     await dashboard.watch.look();
     return answer(context, SEND_ROUTE, { id: sent.message.id, file: sent.file, message: sent.message, delivery: deliveryOf(dashboard) });
   });

@@ -1,5 +1,6 @@
 import { LemmingError } from '../../errors.js';
 import { requireAgent } from '../../org/must-exist.js';
+import { LEADS_OUTSIDE } from '../../storage/inside-root.js';
 import type { Org } from '../../org/org.js';
 import { readWorkspaceFile } from '../../tools/workspace/read-workspace-file.js';
 import type { WorkspaceFileView } from '../api-types.js';
@@ -38,6 +39,8 @@ export function workspaceFileView(org: Org, name: string, path: string): Workspa
         throw new LemmingError('not-found', `${found.at} does not exist in ${found.place.shared ? 'the shared workspace' : `${name}'s workspace`} (${found.place.fromRoot})`);
       case 'link':
         throw new LemmingError('bad-path', `${found.at} is a symbolic link; lemming follows no link in a workspace`);
+      case 'outside':
+        throw new LemmingError('bad-path', `${found.at} ${LEADS_OUTSIDE}`);
       case 'folder':
         throw new LemmingError('bad-path', `${found.at} is a folder; give a file in it, for example path=${found.place.display === '.' ? '' : `${found.place.display}/`}notes.md`);
       case 'not-file':

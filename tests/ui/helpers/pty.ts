@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './temp-org.js';
-import { plainText, waitFor } from './wait.js';
+import { PATIENCE_MS, plainText, waitFor } from './wait.js';
 
 /** util-linux `script` gives the CLI a real pseudo-terminal, which ink needs for raw-mode keys. */
 export const HAS_SCRIPT = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -47,7 +47,7 @@ export class TerminalSession {
     return this.text().length;
   }
 
-  async waitFor(pattern: string | RegExp, since = 0, timeoutMs = 8000): Promise<void> {
+  async waitFor(pattern: string | RegExp, since = 0, timeoutMs = PATIENCE_MS): Promise<void> {
     const found = (): boolean => {
       const shown = this.text().slice(since);
       return typeof pattern === 'string' ? shown.includes(pattern) : pattern.test(shown);

@@ -7,8 +7,15 @@ export function plainText(text: string | undefined): string {
     .replace(/\r/g, '');
 }
 
+/**
+ * How long a wait may take before it fails with what was last seen. It only ends a test that would
+ * hang: a busy machine (2 cores at a load of 14) renders and starts processes seconds late, and a
+ * passing wait costs what it waited, not this.
+ */
+export const PATIENCE_MS = 60_000;
+
 /** Poll until `check` passes or time runs out; fail with what was last seen. */
-export async function waitFor(check: () => boolean, describe: () => string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, describe: () => string, timeoutMs = PATIENCE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting; last seen:\n${describe()}`);
@@ -17,7 +24,7 @@ export async function waitFor(check: () => boolean, describe: () => string, time
 }
 
 /** Wait until the latest frame of an ink-testing-library render contains `text`. */
-export async function frameShows(lastFrame: () => string | undefined, text: string | RegExp, timeoutMs = 3000): Promise<string> {
+export async function frameShows(lastFrame: () => string | undefined, text: string | RegExp, timeoutMs = PATIENCE_MS): Promise<string> {
   const matches = (): boolean => {
     const frame = plainText(lastFrame());
     return typeof text === 'string' ? frame.includes(text) : text.test(frame);
