@@ -6,7 +6,7 @@
  * most where the weights are unequal (bench: people-coverage). Pure.
  */
 import { mean, standardDeviation } from './summary.js';
-import { studentQuantile } from './student-t.js';
+import { studentQuantile } from './distributions.js';
 
 /** Σy / Σx over units, and its 95 % interval (NaN ends for fewer than 2 units or Σx of 0). */
 export function ratioInterval(y: readonly number[], x: readonly number[], level = 0.95): { value: number; interval: [number, number] } {

@@ -6,7 +6,7 @@
  */
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
 import { seedOf } from './seeds.js';
-import { logFactorial } from './log-gamma.js';
+import { logFactorial } from './distributions.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
 export function sampleInOrder<T>(items: readonly T[], most: number, seed: number): T[] {
