@@ -227,7 +227,7 @@ const sections: Section[] = [
   {
     id: 'people-coverage',
     title: 'People one by one: how often the intervals of `lemming calibrate --people` hold the truth',
-    about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; a model\'s retest between 0.6 and 1), and 400 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s and the normalised ratio\'s t intervals by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
+    about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; the person\'s own retest, a second interview, between 0.6 and 1), and 2,000 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s t interval by linearisation at the people\'s Kish effective size and the ratio normalised by the people\'s retest by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
     quick: true,
     run: peopleCoverage,
   },
