@@ -36,6 +36,24 @@ export function shuffledSubset<T>(items: readonly T[], size: number, seed: numbe
   return positions.map((position) => items[position] as T);
 }
 
+/**
+ * Subsets drawn one after another from one seeded stream: each call `size` of the items without
+ * replacement (a partial Fisher–Yates on a copy), in the order drawn; all of them when they are no
+ * more. The chart-constrained null draws each sender's recipients among those its chart allows so.
+ */
+export function subsetDraws(seed: number): <T>(items: readonly T[], size: number) => T[] {
+  const next = seededRandom(seed);
+  return <T>(items: readonly T[], size: number): T[] => {
+    const copy = [...items];
+    const count = Math.min(size, copy.length);
+    for (let index = 0; index < count; index += 1) {
+      const other = index + Math.floor(next() * (copy.length - index));
+      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+    }
+    return copy.slice(0, count);
+  };
+}
+
 /** The items in an order drawn from `seed` (Fisher–Yates on a copy): the configuration model pairs each out-stub with the in-stub this order puts beside it. */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   return shuffleInPlace([...items], seededRandom(seed));
