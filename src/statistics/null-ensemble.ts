@@ -18,7 +18,9 @@ export function ensembleP(observed: number, draws: readonly number[]): number {
   if (draws.length < 3 || !Number.isFinite(observed)) return NaN;
   const centre = mean(draws);
   const spread = standardDeviation(draws);
-  if (spread === 0) return Math.abs(observed - centre) <= 1e-12 ? NaN : 0;
+  // Equal draws can leave a spread of rounding alone (a mean of equal floats is not always exactly them).
+  const tolerance = 1e-12 * Math.max(1, Math.abs(centre));
+  if (spread <= tolerance) return Math.abs(observed - centre) <= tolerance ? NaN : 0;
   const t = (observed - centre) / (spread * Math.sqrt(1 + 1 / draws.length));
   return 2 * studentCdf(-Math.abs(t), draws.length - 1);
 }

@@ -76,7 +76,7 @@ describe('the chart-constrained null: what the chart alone gives a run', () => {
     expect(reciprocity.againstChart).toBe('above');
     expect(reciprocity.chartQ).toBeLessThan(0.05);
     // The measures the null keeps by construction are not tested.
-    expect(planted.rows.find((row) => row.measure === 'edgesPerPerson')!.againstChart).toBe('kept');
+    for (const kept of ['edgesPerPerson', 'ksOutDegree', 'neverWrite']) expect(planted.rows.find((row) => row.measure === kept)!.againstChart, kept).toBe('kept');
     const report = renderReference(planted);
     expect(report).toContain('simulated, chart-constrained');
     expect(report).toContain('Benjamini–Hochberg');
