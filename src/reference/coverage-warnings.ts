@@ -5,7 +5,8 @@
  * lie near what it can be (a share near 0 or 1, so its t interval reached past it and was cut) is
  * skewed over runs, where a t interval over few runs covers short (the share who never write, near 0,
  * held its truth in 44 % of simulated studies of 2 runs and 78 % of 5 and of 10); a run that lies apart
- * from the others (outside the range they predict) says the runs are of more than one kind; and fewer
+ * from the others (outside the range they predict, at a level that keeps a false alarm on a measure
+ * to one study in twenty) says the runs are of more than one kind; and fewer
  * than 20 runs cannot show a kind of run none of them happens to be. Where one run in five collapses
  * (an agent never acts, and the run writes next to nothing), the interval over 5 runs held the truth in
  * 82 % (clustering) and 84 % (edges per person) of simulated studies, over 10 in 90 %, over 20 in 94 %;
@@ -20,12 +21,12 @@ export const RUNS_TO_SEE_RARE_KINDS = 20;
 
 /**
  * The runs lying apart from the rest: each run's value against the range the others predict for one
- * more run (their mean ± t(0.995, n − 2)·sd·√(1 + 1/(n − 1))), so that runs alike in kind trip it in about
- * one study in twenty. Needs 4 runs or more.
+ * more run (their mean ± t·sd·√(1 + 1/(n − 1)), t on n − 2 degrees of freedom at two-sided `level`).
+ * Needs 4 runs or more.
  */
-export function runsApart(values: readonly number[]): number[] {
+export function runsApart(values: readonly number[], level: number): number[] {
   if (values.length < 4) return [];
-  const t = studentQuantile(0.995, values.length - 2);
+  const t = studentQuantile((1 + level) / 2, values.length - 2);
   return values.flatMap((value, index) => {
     const others = values.filter((_, other) => other !== index);
     const centre = mean(others);
@@ -51,9 +52,14 @@ export function coverageWarnings(rows: ReadonlyArray<{ measure: string; runs: re
       `Warning: ${cut.map((row) => row.measure).join(', ')}: the runs lie near what the measure can be (the t interval reached past it and was cut), where their values are skewed and a t interval over ${runs} runs covers less than 95 % (in simulation, the share who never write near 0: 44 % at 2 runs, 78 % at 5 and at 10); read the interval as rough, and each run's value below.`,
     );
   }
-  const apart = rows.flatMap((row) => (still.includes(row) ? [] : runsApart(row.runs).map((index) => `run ${index + 1} on ${row.measure}`)));
+  // Each run of a measure is a test: at 1 − 0.05/runs each, runs alike in kind trip a measure in at most one study in twenty.
+  const varying = rows.filter((row) => !still.includes(row));
+  const level = 1 - 0.05 / runs;
+  const apart = varying.flatMap((row) => runsApart(row.runs, level).map((index) => `run ${index + 1} on ${row.measure}`));
   if (apart.length > 0) {
-    warnings.push(`Warning: ${apart.join(', ')} lies apart from the other runs (outside the range they predict for one more, at 99 %): the runs are of more than one kind (a run that collapsed: an agent that never acted, a loop), and a t interval over them covers less than it says; read each run's value below, and what made that run differ.`);
+    warnings.push(
+      `Warning: ${apart.join(', ')} ${apart.length === 1 ? 'lies' : 'lie'} apart from the other runs (outside the range they predict for one more, each run at ${(100 * level).toFixed(1)} %, so runs alike in kind show this on a measure in at most one study in twenty): the runs are of more than one kind (a run that collapsed: an agent that never acted, a loop), and a t interval over them covers less than it says; read each run's value below, and what made that run differ.`,
+    );
   }
   if (runs < RUNS_TO_SEE_RARE_KINDS) {
     warnings.push(
