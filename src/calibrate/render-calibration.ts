@@ -37,7 +37,8 @@ const VERDICT = { nearer: 'nearer', farther: 'farther', indistinguishable: 'not 
 
 /** A row's distance against the persona-ignoring baseline: the difference, its interval, what it says and its adjusted p. */
 function beyond(row: GroupComparison): string {
-  return row.beyondOverall && row.personas ? `${estimate(row.beyondOverall)} ${VERDICT[row.personas]} (q ${pValue(row.qBeyond)})` : '–';
+  const q = row.qBeyond === undefined ? '' : row.qBeyond < 0.001 ? ' (q < 0.001)' : ` (q = ${row.qBeyond.toFixed(3)})`;
+  return row.beyondOverall && row.personas ? `${estimate(row.beyondOverall)} ${VERDICT[row.personas]}${q}` : '–';
 }
 
 /**
