@@ -21,7 +21,8 @@ describe("docs/validation.md's GSS calibration, run as written on the offline mo
     const shown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/respondents.yaml --root panel --dry-run').trimEnd().split('\n');
     expect(shown.filter((line) => line.startsWith('$ ')).map((line) => line.slice(2))).toEqual(commands.slice(1));
     const populated = shell(folder, commands[0] as string);
-    expect({ status: populated.status, stderr: populated.stderr }).toEqual({ status: 0, stderr: '' });
+    // A slow machine shows populate's progress on standard error (past a few seconds): nothing else.
+    expect({ status: populated.status, stderr: populated.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('populating: ')) }).toEqual({ status: 0, stderr: [] });
     // Each console command's lines, as the page shows them, up to the next command.
     const printed: string[] = [];
     for (const command of commands.slice(1)) {

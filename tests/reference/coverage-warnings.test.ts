@@ -15,12 +15,12 @@ describe('analyze --reference says where its interval over runs covers short', (
     const [skewed] = coverageWarnings([{ measure: 'neverWrite', runs: [0, 0.01, 0, 0.2, 0.02] }], 5);
     expect(skewed).toContain('neverWrite: the runs lie near what the measure can be');
     expect(skewed).toContain('78 % at 5');
-    // Spread runs away from a bound, none apart: only what 5 runs cannot show; 20 runs like them, nothing.
+    // Spread runs away from a bound, none apart: only what 5 runs cannot show; 30 runs like them, nothing.
     const spread = [0.41, 0.38, 0.45, 0.4, 0.43];
     expect(coverageWarnings([{ measure: 'reciprocity', runs: spread }, { measure: 'edgesPerPerson', runs: [5.2, 6.1, 5.8, 4.9, 5] }], 5)).toEqual([
-      'Warning: 5 runs cannot show a kind of run none of them happens to be: where one run in five collapses (an agent never acts), 5 runs hold none in 33 % of studies, and in simulation the interval over 5 runs held the truth in 82 % (clustering) and 84 % (edges per person), over 10 in 90 %, over 20 in 94 %. Where runs can fail in kind, repeat more (--runs of 20 or more) and read each run\'s value below.',
+      'Warning: 5 runs cannot show a kind of run none of them happens to be: where one run in five collapses (an agent never acts), 5 runs hold none in 33 % of studies, and in simulation the interval over 5 runs held the truth in 80 % (clustering) and 81 % (edges per person), over 10 in 89 %, over 20 in 93 %. Where runs can fail in kind, repeat more (--runs of 30 or more) and read each run\'s value below.',
     ]);
-    expect(coverageWarnings([{ measure: 'reciprocity', runs: [...spread, ...spread, ...spread, ...spread] }], 20)).toEqual([]);
+    expect(coverageWarnings([{ measure: 'reciprocity', runs: [...spread, ...spread, ...spread, ...spread, ...spread, ...spread] }], 30)).toEqual([]);
     // A run that collapsed among runs alike: said by its place.
     const [apart] = coverageWarnings([{ measure: 'edgesPerPerson', runs: [5.2, 6.1, 5.8, 0.4, 5] }], 5);
     expect(apart).toContain('run 4 on edgesPerPerson lies apart from the other runs');
