@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logFactorial, logGamma, normalCdf, normalQuantile, studentCdf, studentQuantile, twoSidedZ } from '../../src/statistics/distributions.js';
+import { benjaminiHochberg } from '../../src/statistics/false-discovery.js';
 import { fisherExact } from '../../src/statistics/fisher-exact.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
 import { tInterval } from '../../src/statistics/student-t.js';
@@ -75,6 +76,25 @@ describe("lemming's own statistics built on them, against SciPy", () => {
     near(fisherExact(0, 6, 3, 6).twoSided, 0.18181818181818185);
     near(fisherExact(2, 10, 9, 10).twoSided, 0.005477494641581328);
     near(fisherExact(12, 17, 4, 19).twoSided, 0.006364071141359916);
+  });
+
+  it("Benjamini–Hochberg's adjusted p-values (scipy.stats.false_discovery_control)", () => {
+    const cases: Array<[number[], number[]]> = [
+      [
+        [0.01, 0.04, 0.03, 0.005],
+        [0.02, 0.04, 0.04, 0.02],
+      ],
+      [
+        [0.2, 0.001, 0.9, 0.04, 0.049, 0.03, 0.6],
+        [0.28, 0.007, 0.9, 0.08575, 0.08575, 0.08575, 0.7],
+      ],
+    ];
+    for (const [pValues, adjusted] of cases) benjaminiHochberg(pValues).forEach((q, index) => near(q, adjusted[index]!));
+    // A p that is not a number is outside the family: the others are adjusted over three, not four.
+    const withGap = benjaminiHochberg([0.01, NaN, 0.04, 0.03]);
+    expect(withGap[1]).toBeNaN();
+    near(withGap[0]!, 0.03);
+    near(withGap[2]!, 0.04);
   });
 
   it('the Wilson interval and the t interval', () => {
