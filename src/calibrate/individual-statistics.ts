@@ -37,9 +37,9 @@ export interface PersonScore {
   person: string;
   weight: number;
   heldOut: number;
-  /** Shares of the held-out questions: answered as the person did; the model's two answers alike; the floor as the person did; at random (mean 1/k). */
+  /** Shares of the held-out questions: answered as the person did; the model's two answers alike (its own retest); the floor as the person did; at random (mean 1/k). */
   accuracy: number;
-  retest: number;
+  modelRetest: number;
   floor: number;
   chance: number;
   /** The share of held-out questions on which the person gave everyone else's commonest answer. */
@@ -103,7 +103,7 @@ export function scorePerson(person: string, weight: number, answers: readonly He
     weight,
     heldOut: answers.length,
     accuracy,
-    retest: share((answer) => answer.first !== undefined && answer.first === answer.second),
+    modelRetest: share((answer) => answer.first !== undefined && answer.first === answer.second),
     floor: share((answer) => answer.floor === answer.truth),
     chance: mean(answers.map((answer) => 1 / answer.options)),
     commonest: share((answer) => answer.commonest !== undefined && answer.commonest === answer.truth),
@@ -151,7 +151,7 @@ export function summarisePeople(scores: readonly PersonScore[]): IndividualSumma
       people: scores.length,
       effective,
     },
-    modelRetest: meanOverPeople(scores.map((score) => score.retest)),
+    modelRetest: meanOverPeople(scores.map((score) => score.modelRetest)),
     ...normalisedFigures(scores),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
     method: "means over people (each person once), 95 % t intervals over people, the differences person by person; the weighted accuracy a t interval by linearisation over people at their Kish effective size; normalised (only by the people's own retest, where the reference holds one) a t interval by linearisation",

@@ -60,11 +60,11 @@ export function renderPeople(calibration: PeopleCalibration): string {
       '',
       `${formatCount(summary.unreadable)} answer(s) named no option (counted as not the person's). Intervals: ${summary.method}.`,
       '',
-      '| person | weight | agent | given | held out | accuracy | retest | floor |',
+      "| person | weight | agent | given | held out | accuracy | the model's retest | floor |",
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const person of calibration.persons) {
-      lines.push(`| ${person.person} | ${person.weight} | ${person.agent} | ${person.given.join(', ')} | ${person.answers.map((answer) => answer.question).join(', ')} | ${figure(person.accuracy)} | ${figure(person.retest)} | ${figure(person.floor)} |`);
+      lines.push(`| ${person.person} | ${person.weight} | ${person.agent} | ${person.given.join(', ')} | ${person.answers.map((answer) => answer.question).join(', ')} | ${figure(person.accuracy)} | ${figure(person.modelRetest)} | ${figure(person.floor)} |`);
     }
     lines.push('');
   }
