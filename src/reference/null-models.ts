@@ -109,11 +109,16 @@ export function chartNetwork(network: DirectedNetwork, seed: number): DirectedNe
   }
   const draw = subsetDraws(seed);
   const edges: Array<[string, string]> = [];
-  for (const person of network.people) {
+  network.people.forEach((person, position) => {
     const written = recipients.get(person);
-    if (written === undefined) continue;
-    const candidates = [...new Set([...(network.allowed.get(person) ?? []), ...written])].filter((other) => other !== person);
-    for (const to of draw(candidates, written.length)) edges.push([person, to]);
-  }
+    if (written === undefined) return;
+    const allowed = network.allowed!.get(person) ?? [];
+    if (allowed === 'everyone') {
+      for (const at of draw.positions(network.people.length, written.length, position)) edges.push([person, network.people[at] as string]);
+      return;
+    }
+    const candidates = [...new Set([...allowed, ...written])].filter((other) => other !== person);
+    for (const to of draw.among(candidates, written.length)) edges.push([person, to]);
+  });
   return { ...network, edges, selfLoops: 0 };
 }

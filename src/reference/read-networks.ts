@@ -7,7 +7,7 @@ import { loadOrgForReading } from '../org/load-org-once.js';
 import { CHART_FILE, HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
 import { postableLists, readersOf } from '../org/lists/recipients.js';
-import { reachableFrom } from '../org/permissions.js';
+import { reachableFrom, reachesEveryone } from '../org/permissions.js';
 import { directedNetwork, type DirectedNetwork } from './directed-network.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 
@@ -41,9 +41,11 @@ function departmentOf(org: Org, name: string): string {
  * the members of each mailing list it may post to (the human left out): the recipients the
  * chart-constrained null draws among.
  */
-function chartRecipients(org: Org, people: readonly string[]): Map<string, string[]> {
+function chartRecipients(org: Org, people: readonly string[]): Map<string, string[] | 'everyone'> {
   return new Map(
-    people.map((name) => {
+    people.map((name): [string, string[] | 'everyone'] => {
+      // A chart of "*" is not listed: at 10,000 agents that would be 10⁸ names.
+      if (reachesEveryone(org, name)) return [name, 'everyone'];
       const reached = new Set(reachableFrom(org, name));
       for (const list of postableLists(org, name)) for (const member of readersOf(org, name, [list])) reached.add(member);
       reached.delete(HUMAN);

@@ -37,13 +37,16 @@ export function shuffledSubset<T>(items: readonly T[], size: number, seed: numbe
 }
 
 /**
- * Subsets drawn one after another from one seeded stream: each call `size` of the items without
- * replacement (a partial Fisher–Yates on a copy), in the order drawn; all of them when they are no
- * more. The chart-constrained null draws each sender's recipients among those its chart allows so.
+ * Subsets drawn one after another from one seeded stream: `among(items, size)` draws `size` of the
+ * items without replacement (a partial Fisher–Yates on a copy), in the order drawn, all of them when
+ * they are no more; `positions(count, size, skip)` draws `size` distinct whole numbers below `count`
+ * other than `skip` without listing them (by rejection while they are few, else by a partial shuffle),
+ * for a sender who may write to everyone of thousands. The chart-constrained null draws each sender's
+ * recipients among those its chart allows so.
  */
-export function subsetDraws(seed: number): <T>(items: readonly T[], size: number) => T[] {
+export function subsetDraws(seed: number): { among: <T>(items: readonly T[], size: number) => T[]; positions: (count: number, size: number, skip: number) => number[] } {
   const next = seededRandom(seed);
-  return <T>(items: readonly T[], size: number): T[] => {
+  const among = <T>(items: readonly T[], size: number): T[] => {
     const copy = [...items];
     const count = Math.min(size, copy.length);
     for (let index = 0; index < count; index += 1) {
@@ -52,6 +55,17 @@ export function subsetDraws(seed: number): <T>(items: readonly T[], size: number
     }
     return copy.slice(0, count);
   };
+  const positions = (count: number, size: number, skip: number): number[] => {
+    const wanted = Math.min(size, count - 1);
+    if (wanted > count / 2) return among(Array.from({ length: count }, (_, position) => position).filter((position) => position !== skip), wanted);
+    const drawn = new Set<number>();
+    while (drawn.size < wanted) {
+      const position = Math.floor(next() * count);
+      if (position !== skip) drawn.add(position);
+    }
+    return [...drawn];
+  };
+  return { among, positions };
 }
 
 /** The items in an order drawn from `seed` (Fisher–Yates on a copy): the configuration model pairs each out-stub with the in-stub this order puts beside it. */

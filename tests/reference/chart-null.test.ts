@@ -57,6 +57,12 @@ describe('the chart-constrained null: what the chart alone gives a run', () => {
     // The same seed, the same draw; a network without a chart has no such null.
     expect(chartNetwork(original, 5)).toEqual(drawn);
     expect(chartNetwork(directedNetwork(people, original.edges, departments), 5)).toBeUndefined();
+    // A chart of "*" is not listed: a sender who may write to everyone draws among every other person.
+    const open = chartNetwork({ ...original, allowed: new Map(people.map((person) => [person, 'everyone' as const])) }, 5)!;
+    expect(outDegrees(open)).toEqual(outDegrees(original));
+    expect(open.edges.every(([from, to]) => from !== to && people.includes(to))).toBe(true);
+    expect(new Set(open.edges.map((edge) => edge.join(' '))).size).toBe(open.edges.length);
+    expect(open.edges.some(([from, to]) => departmentOf(from) !== departmentOf(to))).toBe(true);
   });
 
   test('analyze --reference reads each figure against it: the chart explains a run that writes inside its departments, not one whose people write back', () => {
