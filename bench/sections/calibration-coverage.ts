@@ -1,5 +1,5 @@
 import { compareAnswers, compareAnswersWithParts, progressFrom } from '../../src/calibrate/calibration-statistics.js';
-import { distanceFor } from '../../src/calibrate/distribution-distance.js';
+import { distanceFor, sharesMovedBy } from '../../src/calibrate/distribution-distance.js';
 import { intervalCoverage, type Coverage } from '../../src/statistics/coverage.js';
 import { drawCounts } from '../../src/statistics/sampling.js';
 import type { BenchContext } from '../context.js';
@@ -10,15 +10,6 @@ const TRIALS = 500;
 const HAPPY = [0.3, 0.57, 0.13];
 const SATFIN = [0.31, 0.47, 0.22];
 const GRASS = [0.66, 0.34];
-
-/** A simulator `distance` from the real answers: mass moved from the first option to the second (k − 1 times as much for Wasserstein over k options). */
-function movedBy(real: readonly number[], distance: number, ordered: boolean): number[] {
-  const moved = [...real];
-  const mass = ordered ? distance * (real.length - 1) : distance;
-  moved[0]! -= mass;
-  moved[1]! += mass;
-  return moved;
-}
 
 function row(what: string, coverage: Coverage): Row {
   const [low, high] = coverage.shareInterval;
@@ -45,7 +36,7 @@ export function calibrationCoverage(context: BenchContext): Row[] {
   for (const cell of cells) {
     for (const [n, m] of cell.sizes) {
       for (const truth of distances) {
-        const simulated = movedBy(cell.real, truth, cell.ordered);
+        const simulated = sharesMovedBy(cell.real, truth, cell.ordered);
         const random = distanceFor(cell.ordered)(cell.real, cell.real.map(() => 1 / cell.real.length));
         const progressTruth = (100 * (random - truth)) / random;
         const progress: Array<[number, number]> = [];
@@ -65,7 +56,7 @@ export function calibrationCoverage(context: BenchContext): Row[] {
     { real: GRASS, ordered: false, n: 604 },
   ];
   for (const truth of distances) {
-    const simulated = questions.map((question) => movedBy(question.real, truth, question.ordered));
+    const simulated = questions.map((question) => sharesMovedBy(question.real, truth, question.ordered));
     const randoms = questions.map((question) => distanceFor(question.ordered)(question.real, question.real.map(() => 1 / question.real.length)));
     const meanRandom = randoms.reduce((sum, value) => sum + value, 0) / randoms.length;
     const coverage = intervalCoverage((100 * (meanRandom - truth)) / meanRandom, TRIALS, 29, (next, trial) =>

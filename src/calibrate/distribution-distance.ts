@@ -58,3 +58,16 @@ export function distanceFor(ordered: boolean): (a: readonly number[], b: readonl
 export function normFor(ordered: boolean): (difference: readonly number[]) => number {
   return ordered ? wassersteinNorm : totalVariationNorm;
 }
+
+/**
+ * Shares a known distance from `real` by the distance a question's kind calls for: mass moved from the
+ * first option to the second (k − 1 times as much for Wasserstein over k options, whose gaps are each
+ * 1/(k − 1)). The coverage checks draw simulated answers from them (tests, bench). Pure.
+ */
+export function sharesMovedBy(real: readonly number[], distance: number, ordered: boolean): number[] {
+  const moved = [...real];
+  const mass = ordered ? distance * (real.length - 1) : distance;
+  moved[0]! -= mass;
+  moved[1]! += mass;
+  return moved;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareAnswers, compareAnswersWithParts, progressFrom } from '../../src/calibrate/calibration-statistics.js';
-import { distanceFor } from '../../src/calibrate/distribution-distance.js';
+import { distanceFor, sharesMovedBy } from '../../src/calibrate/distribution-distance.js';
 import { basicBootstrap } from '../../src/statistics/bootstrap.js';
 import { intervalCoverage } from '../../src/statistics/coverage.js';
 import { countBootstrap, drawCounts } from '../../src/statistics/sampling.js';
@@ -20,15 +20,6 @@ const CELLS = [
   { name: 'ordered (happy)', real: HAPPY, ordered: true, sizes: [[946, 200], [360, 76]] },
 ] as const;
 
-/** A simulator whose answers lie `distance` from the real ones: mass moved from the first option to the second (for Wasserstein over k options, k − 1 times as much). */
-function movedBy(real: readonly number[], distance: number, ordered: boolean): number[] {
-  const moved = [...real];
-  const mass = ordered ? distance * (real.length - 1) : distance;
-  moved[0]! -= mass;
-  moved[1]! += mass;
-  return moved;
-}
-
 /*
  * Tolerance: 80 seeded panels a cell. An interval that holds the truth 95 % of the time falls to 90 %
  * or below (72 of 80) in about 3 % of such sets, so a cell under 0.9 says the interval undercovers, not
@@ -36,7 +27,7 @@ function movedBy(real: readonly number[], distance: number, ordered: boolean): n
  * result does not change from run to run.
  */
 const TRIALS = 80;
-/** The overall line asks three questions a panel: 60 panels (at 95 %, 54 of 60 or fewer in about 8 % of such sets; it is built to cover more, below). */
+/** The overall line asks three questions a panel: 60 panels (at 95 %, 54 of 60 or fewer in about 8 % of such sets; it is built to cover more: a joint bound). */
 const HEADLINE_TRIALS = 60;
 
 describe("calibration's intervals hold the truth near it and far from it (simulation, truth known)", () => {
@@ -46,7 +37,7 @@ describe("calibration's intervals hold the truth near it and far from it (simula
         const distanceOf = distanceFor(cell.ordered);
         const uniform = cell.real.map(() => 1 / cell.real.length);
         for (const truthDistance of [0, 0.02, 0.05, 0.15]) {
-          const simulated = movedBy(cell.real, truthDistance, cell.ordered);
+          const simulated = sharesMovedBy(cell.real, truthDistance, cell.ordered);
           const truth = distanceOf(cell.real, simulated);
           expect(truth).toBeCloseTo(truthDistance, 9);
           const random = distanceOf(cell.real, uniform);
@@ -74,7 +65,7 @@ describe("calibration's intervals hold the truth near it and far from it (simula
       { real: GRASS, ordered: false, n: 604 },
     ];
     for (const truthDistance of [0, 0.02, 0.05, 0.15]) {
-      const simulated = questions.map((question) => movedBy(question.real, truthDistance, question.ordered));
+      const simulated = questions.map((question) => sharesMovedBy(question.real, truthDistance, question.ordered));
       const randoms = questions.map((question) => distanceFor(question.ordered)(question.real, question.real.map(() => 1 / question.real.length)));
       const meanRandom = randoms.reduce((sum, value) => sum + value, 0) / randoms.length;
       const truth = (100 * (meanRandom - truthDistance)) / meanRandom;
@@ -88,7 +79,7 @@ describe("calibration's intervals hold the truth near it and far from it (simula
 
   it('the basic bootstrap interval it replaces undercovered just above the truth', () => {
     // The old interval: 2·observed − the resamples' percentiles, on a two-option question at a true distance of 0.05.
-    const simulated = movedBy(GRASS, 0.05, false);
+    const simulated = sharesMovedBy(GRASS, 0.05, false);
     const found = intervalCoverage(0.05, TRIALS, 17, (next, trial) => {
       const real = drawCounts(GRASS, 604, next);
       const agents = drawCounts(simulated, 200, next);
