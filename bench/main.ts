@@ -34,6 +34,7 @@ import { peers } from './sections/peers.js';
 import { blame } from './sections/blame.js';
 import { blameLoop } from './sections/blame-loop.js';
 import { peopleCoverage } from './sections/people-coverage.js';
+import { calibrationCoverage } from './sections/calibration-coverage.js';
 import { measureCoverage } from './sections/measure-coverage.js';
 import { blameFaults } from './sections/blame-faults.js';
 
@@ -227,9 +228,16 @@ const sections: Section[] = [
   {
     id: 'people-coverage',
     title: 'People one by one: how often the intervals of `lemming calibrate --people` hold the truth',
-    about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; a model\'s retest between 0.6 and 1), and 400 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s and the normalised ratio\'s t intervals by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
+    about: 'A simulated population of 100,000 people whose truth is known (weights of 1 to 10, skewed as the GSS resample\'s copies are; an accuracy that rises with the weight; the person\'s own retest, a second interview, between 0.6 and 1), and 2,000 studies at each size, each drawing its people from it and asking 4 questions of 3 options of each; the accuracy\'s t interval over people, the weighted accuracy\'s t interval by linearisation at the people\'s Kish effective size and the ratio normalised by the people\'s retest by linearisation over people (src/calibrate/individual-statistics.ts, src/statistics/ratio-estimate.ts), each checked against its own truth. No model is called: this is the statistics alone.',
     quick: true,
     run: peopleCoverage,
+  },
+  {
+    id: 'calibration-coverage',
+    title: 'Calibration: how often the intervals of `lemming calibrate` hold the truth near it and far from it',
+    about: 'At the shipped panel\'s sizes (200 agents populated from data/gss-2018/people.yaml against everyone of respondents.yaml at their effective size, and its smallest group rows, 76 agents), simulators whose answers lie a known 0, 0.02, 0.05 or 0.15 from GSS 2018\'s shares of `grass` (two options) and `happy` (ordered): 500 seeded panels a cell, each compared by src/calibrate/calibration-statistics.ts (1,000 resamples and a 1,000-round test a panel); then the overall line over happy, satfin and grass. No model is called: this is the statistics alone.',
+    quick: false,
+    run: calibrationCoverage,
   },
   {
     id: 'measure-coverage',

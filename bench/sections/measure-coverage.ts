@@ -1,5 +1,6 @@
 import { adherenceEstimate, consistencyInterval, driftEstimate } from '../../src/experiment/personas/persona-estimates.js';
 import { runsInterval, type ReferenceMeasure } from '../../src/reference/compare-reference.js';
+import { coverageWarnings } from '../../src/reference/coverage-warnings.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from '../../src/reference/network-measures.js';
 import { expectedOverRuns, randomDirectedNetwork, runChance } from '../../src/reference/random-networks.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
@@ -92,10 +93,53 @@ function personaRows(context: BenchContext): Row[] {
 }
 
 /**
+ * Runs that collapse: one run in five writes nothing (an agent everyone's work passes through never
+ * acts), the others G(30, p) with p = 0.2 moved by up to 25 % a run. How often the t interval over runs
+ * holds the truth (the expectation over such runs), and how many of its misses the report warns of.
+ */
+function collapseRows(context: BenchContext): Row[] {
+  const truth = expectedOverRuns(PEOPLE, CHANCE, 0.25);
+  const truths = { clustering: 0.8 * truth.clustering, edgesPerPerson: 0.8 * truth.edgesPerPerson };
+  const rows: Row[] = [];
+  for (const runs of context.quick ? [5] : [5, 10, 20]) {
+    const next = seededRandom(300 + runs);
+    const studies = Array.from({ length: TRIALS }, () =>
+      Array.from({ length: runs }, () => {
+        const collapsed = next() < 0.2;
+        const network = randomDirectedNetwork(PEOPLE, runChance(CHANCE, 0.25, next()), next);
+        return networkMeasures(collapsed ? { ...network, edges: [] } : network);
+      }),
+    );
+    const valuesOf = (study: NetworkMeasures[]) => ({ clustering: study.map((measures) => measures.clustering), edgesPerPerson: study.map((measures) => measures.edges / measures.people) });
+    let missed = 0;
+    let warned = 0;
+    for (const study of studies) {
+      const values = valuesOf(study);
+      const miss = (['clustering', 'edgesPerPerson'] as const).some((measure) => {
+        const [low, high] = runsInterval(measure, values[measure]);
+        return !(low <= truths[measure] && truths[measure] <= high);
+      });
+      if (!miss) continue;
+      missed += 1;
+      if (coverageWarnings(Object.entries(values).map(([measure, runValues]) => ({ measure, runs: runValues })), runs).length > 0) warned += 1;
+    }
+    for (const measure of ['clustering', 'edgesPerPerson'] as const) {
+      rows.push(row(`network, ${measure}, t over ${runs} runs of which one in five collapses (writes nothing), the others G(${PEOPLE}, p), p = ${CHANCE} ± 25 % a run`, intervalCoverage(truths[measure], TRIALS, 0, (_next, trial) => runsInterval(measure, valuesOf(studies[trial]!)[measure]))));
+    }
+    rows.push({
+      what: `network, ${runs} runs of which one in five collapses: of the ${missed} studies whose clustering or edges-per-person interval missed, those whose report printed a warning`,
+      figure: { count: missed === 0 ? 100 : Math.round((1000 * warned) / missed) / 10, unit: '% warned' },
+      target: { text: 'every miss is warned of', met: warned === missed },
+    });
+  }
+  return rows;
+}
+
+/**
  * How often the intervals `analyze --reference` prints for networks (a t interval over runs) and an
  * experiment's report prints for personas (adherence and drift over runs or one run's agents;
  * self-consistency's Wilson over the agents) hold the truth, on simulated studies whose truth is known.
  */
 export function measureCoverage(context: BenchContext): Row[] {
-  return [...networkRows(context), ...personaRows(context)];
+  return [...networkRows(context), ...collapseRows(context), ...personaRows(context)];
 }

@@ -5,7 +5,7 @@ import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { calibrateOrg, type Calibration } from './calibrate-org.js';
 import { readReference } from './reference-file.js';
-import { figure } from './render-calibration.js';
+import { figure, percentEstimate } from './render-calibration.js';
 import { readSavedJson } from '../storage/read-json.js';
 
 /**
@@ -39,7 +39,7 @@ export async function calibrateExperimentRuns(
     const summary = each.calibration.summary;
     const groups = summary?.groups;
     const of = (count: number | undefined): string => (groups === undefined || count === undefined ? '–' : `${count} of ${groups.rows}`);
-    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${summary?.progress === undefined ? '–' : `${Math.round(summary.progress)} %`} | ${of(groups?.indistinguishable)} | ${of(groups?.overallInNoise)} |`);
+    lines.push(`| ${each.run} | ${each.variant} | ${figure(summary?.distance)} | ${figure(summary?.random)} | ${summary?.progress === undefined ? '–' : percentEstimate({ value: summary.progress, interval: summary.progressInterval ?? [NaN, NaN] })} | ${of(groups?.indistinguishable)} | ${of(groups?.overallInNoise)} |`);
   }
   lines.push('', `Each run's figures per question and group: \`<run>/calibration/${name}/report.md\`. A group row not distinguishable from answering every group with everyone's answers says nothing of persona fidelity.`);
   appendFileSync(outcome.report.markdown, `${lines.join('\n')}\n`);

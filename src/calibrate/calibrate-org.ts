@@ -7,8 +7,8 @@ import { requireOrgRoot } from '../org/must-exist.js';
 import type { ModelEntry } from '../org/schema.js';
 import type { Provider } from '../providers/provider.js';
 import { askAgents, respondents } from '../survey/ask-agents.js';
-import { compareAnswers, type Comparison } from './calibration-statistics.js';
-import { compareBaselines, type Baselines, type DemographicCell } from './calibration-baselines.js';
+import { compareAnswersWithParts, progressFrom, type Comparison, type Estimate, type ProgressParts } from './calibration-statistics.js';
+import { compareBaselines, personaVerdicts, type Baselines, type DemographicCell } from './calibration-baselines.js';
 import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderCalibration } from './render-calibration.js';
 import { calibrationTables } from './calibration-tables.js';
@@ -61,8 +61,12 @@ export interface Calibration {
   /** Answers that named no option (not counted in any distribution). */
   unreadable: number;
   comparisons: GroupComparison[];
-  /** Overall, averaged over the questions: the distance, the random baseline and the progress (from the averages). */
-  summary?: { distance: number; random: number; progress?: number; groups?: GroupsSummary };
+  /**
+   * Overall, averaged over the questions: the distance, the random baseline and the progress (from the
+   * averages), the progress's 95 % interval carrying both averages' noise (calibration-statistics.ts
+   * progressFrom; each question resampled on its own).
+   */
+  summary?: { distance: number; random: number; progress?: number; progressInterval?: [number, number]; groups?: GroupsSummary };
   dryRun: boolean;
   folder?: string;
 }
@@ -196,6 +200,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   };
   if (options.dryRun) return calibration;
   const groups = groupsOf(reference);
+  const overallParts: ProgressParts[] = [];
   for (const question of reference.questions) {
     options.log?.(`asking ${agents.length} agent(s): ${question.id}`);
     const answers = await askAgents(org, { all: true }, { text: question.text, choices: question.options }, 'calibrate', options.now, options.providerFor);
@@ -213,19 +218,23 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
       }
       const real = realAnswers(reference, question, group);
       const everyone = group.attribute === undefined ? undefined : realAnswers(reference, question, { label: 'all' });
-      const compared = compareAnswers(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`), everyone);
+      const { comparison: compared, parts } = compareAnswersWithParts(real, reference.counts, simulated, question.ordered, seedOf(`${seed} ${question.id} ${group.label}`), everyone);
+      if (group.attribute === undefined && parts) overallParts.push(parts);
       const cells = demographicCells(reference, question, group, personas);
       const baselines = compareBaselines({ real, realIsCounts: reference.counts, simulated, ordered: question.ordered, seed: seedOf(`${seed} ${question.id} ${group.label} baselines`), ...(everyone ? { everyone } : {}), ...(compared.overall ? { overall: compared.overall } : {}), ...(cells ? { cells } : {}) });
       calibration.comparisons.push({ question: question.id, group: group.label, ...compared, ...baselines });
     }
   }
+  // The group rows are one family: their verdicts are called with the false discovery rate controlled across them.
+  personaVerdicts(calibration.comparisons);
   const overall = calibration.comparisons.filter((comparison) => comparison.group === 'all' && comparison.simulated > 0);
   if (overall.length > 0) {
     const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
     const distance = mean(overall.map((comparison) => comparison.distance.value));
     const random = mean(overall.map((comparison) => comparison.random.value));
     const groups = groupsSummary(calibration.comparisons);
-    calibration.summary = { distance, random, ...(random > 1e-9 ? { progress: (100 * (random - distance)) / random } : {}), ...(groups ? { groups } : {}) };
+    const progress: Estimate | undefined = progressFrom(overallParts);
+    calibration.summary = { distance, random, ...(progress ? { progress: progress.value, progressInterval: progress.interval } : {}), ...(groups ? { groups } : {}) };
   }
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });

@@ -138,7 +138,8 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
       const choice = (round: string, agent: string): string | undefined => answered.get(`${round} ${agent} ${id}`)?.choice;
       const [first, second, floor] = [choice('first', person.agent), choice('second', person.agent), choice('floor', person.floorAgent)];
       const commonest = commonestWithout(totals, person.person, id);
-      return { question: id, truth: person.person.answers[id]!, options: question.options.length, ...(commonest === undefined ? {} : { commonest }), ...(first === undefined ? {} : { first }), ...(second === undefined ? {} : { second }), ...(floor === undefined ? {} : { floor }) };
+      const retest = person.person.retest?.[id];
+      return { question: id, truth: person.person.answers[id]!, options: question.options.length, ...(commonest === undefined ? {} : { commonest }), ...(first === undefined ? {} : { first }), ...(second === undefined ? {} : { second }), ...(floor === undefined ? {} : { floor }), ...(retest === undefined ? {} : { retest }) };
     });
     calibration.persons.push({ ...scorePerson(person.person.id, person.person.weight, answers), agent: person.agent, given: person.given, answers });
   }

@@ -7,10 +7,12 @@
  * baseline from the noise. Pure; every draw from `seed`, on a stream of its own (the distance's own
  * figures are drawn apart and do not move).
  */
-import { basicBootstrap } from '../statistics/bootstrap.js';
+import { basicBootstrap, bootstrapPValue } from '../statistics/bootstrap.js';
+import { benjaminiHochberg } from '../statistics/false-discovery.js';
+import { normInterval } from '../statistics/norm-interval.js';
 import { countBootstrap, type CountSample } from '../statistics/sampling.js';
 import { CALIBRATION_RESAMPLES, type Estimate } from './calibration-statistics.js';
-import { distanceFor } from './distribution-distance.js';
+import { distanceFor, normFor, shareDifference, sharesOf } from './distribution-distance.js';
 
 /** One demographic cell of a group (a combination of the reference's attribute values): its real answers, and how many of the group's agents who answered are in it. */
 export interface DemographicCell {
@@ -26,8 +28,8 @@ export interface Baselines {
   /**
    * The demographics-only baseline: each agent answered with the real answers of its own demographic
    * cell (every attribute of the reference), the group the mix of its agents' cells, against the
-   * group's real answers; bias-corrected with a 95% basic bootstrap interval. Absent where it does not
-   * apply: an agent with no value for an attribute, or a cell with no real answers.
+   * group's real answers; bias-corrected, with the distance's own 95% interval (norm-interval.ts).
+   * Absent where it does not apply: an agent with no value for an attribute, or a cell with no real answers.
    */
   demographic?: Estimate;
   /**
@@ -39,7 +41,11 @@ export interface Baselines {
   noise: number;
   /** The group's distance minus the persona-ignoring baseline's (groups only), bias-corrected, with its 95% basic bootstrap interval (the same real people in both, drawn together). Below 0: nearer than ignoring personas. */
   beyondOverall?: Estimate;
-  /** What `beyondOverall`'s interval says: nearer, farther, or indistinguishable (it spans 0: the row says nothing of persona fidelity). */
+  /** The two-sided p-value of "beyondOverall is 0" (bootstrap.ts bootstrapPValue), this row's alone. */
+  pBeyond?: number;
+  /** pBeyond adjusted across the report's group rows (Benjamini–Hochberg, personaVerdicts): the verdict's. */
+  qBeyond?: number;
+  /** What the row says once the family is accounted for: nearer or farther where qBeyond is below 0.05, else indistinguishable (the row says nothing of persona fidelity). */
   personas?: PersonaVerdict;
   /** The persona-ignoring baseline lies inside the noise: at this panel's size even a simulation answering as the group's real people do could not reliably be told from one ignoring personas. */
   overallInNoise?: boolean;
@@ -47,11 +53,6 @@ export interface Baselines {
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-function sharesOf(counts: readonly number[]): number[] {
-  const total = sum(counts);
-  return counts.map((value) => (total === 0 ? 0 : value / total));
 }
 
 /** The answers of a group whose agents each answer as the real people of their cell: the cells' shares mixed by the agents in each. */
@@ -89,19 +90,26 @@ export function compareBaselines(input: {
   const simulatedN = sum(simulated);
   if (simulatedN === 0) return { noise: NaN };
   const distance = distanceFor(ordered);
+  const norm = normFor(ordered);
   const exact = !realIsCounts;
   const usable = cells !== undefined && cells.length > 0 && cells.every((cell) => cell.agents === 0 || sum(cell.real) > 0) && sum(cells.map((cell) => cell.agents)) > 0 ? cells : undefined;
   const samples: CountSample[] = [{ counts: real, exact }, { counts: simulated }, { counts: everyone ?? real, exact }, { counts: real, size: simulatedN }, ...(usable ?? []).map((cell) => ({ counts: cell.real, exact }))];
   const agents = (usable ?? []).map((cell) => cell.agents);
+  const observedCells = usable ? usable[0]!.real.map((_, option) => sum(usable.map((cell) => cell.real[option]!))) : [];
+  const observedMix = usable ? mixOf(usable.map((cell) => cell.real), agents) : [];
+  const demographicGap = usable ? shareDifference(observedCells, observedMix) : [];
   const rounds = countBootstrap(
     samples,
     ([realDrawn, simulatedDrawn, everyoneDrawn, perfectDrawn, ...cellsDrawn]) => {
       // The group's real people are its cells' people: drawn once, as the cells, for the demographic baseline.
       const fromCells = cellsDrawn.length > 0 ? cellsDrawn[0]!.map((_, option) => sum(cellsDrawn.map((cell) => cell[option]!))) : [];
+      const mixed = cellsDrawn.length > 0 ? mixOf(cellsDrawn, agents) : [];
       return [
         everyone ? distance(realDrawn!, simulatedDrawn!) - distance(realDrawn!, everyoneDrawn!) : NaN,
         distance(realDrawn!, perfectDrawn!),
-        cellsDrawn.length > 0 ? distance(fromCells, mixOf(cellsDrawn, agents)) : NaN,
+        cellsDrawn.length > 0 ? distance(fromCells, mixed) : NaN,
+        // The demographic distance's error in this round: its difference of shares less the observed one, in the distance's norm.
+        cellsDrawn.length > 0 ? norm(shareDifference(fromCells, mixed).map((value, option) => value - demographicGap[option]!)) : NaN,
       ];
     },
     CALIBRATION_RESAMPLES,
@@ -111,15 +119,30 @@ export function compareBaselines(input: {
   const realShares = sharesOf(real);
   const baselines: Baselines = { noise: upper95(column(1)) };
   if (usable) {
-    const fromCells = usable[0]!.real.map((_, option) => sum(usable.map((cell) => cell.real[option]!)));
-    baselines.demographic = basicBootstrap(distance(sharesOf(fromCells), mixOf(usable.map((cell) => cell.real), agents)), column(2), [0, 1]);
+    const observed = distance(observedCells, observedMix);
+    baselines.demographic = { value: basicBootstrap(observed, column(2), [0, 1]).value, interval: normInterval(observed, column(3)) };
   }
   if (everyone) {
     const observed = distance(realShares, sharesOf(simulated)) - distance(realShares, sharesOf(everyone));
     const beyond = basicBootstrap(observed, column(0), [-1, 1]);
     baselines.beyondOverall = beyond;
-    baselines.personas = beyond.interval[1] < 0 ? 'nearer' : beyond.interval[0] > 0 ? 'farther' : 'indistinguishable';
+    baselines.pBeyond = bootstrapPValue(beyond.value, column(0));
   }
   if (overall && Number.isFinite(overall.value)) baselines.overallInNoise = overall.value < baselines.noise;
   return baselines;
+}
+
+/**
+ * Each group row's verdict against the persona-ignoring baseline, the report's rows taken as one
+ * family: their pBeyond adjusted by Benjamini–Hochberg (the share of false "nearer" or "farther" among
+ * those called kept at most 5 %), and a row nearer or farther only where its adjusted p is below 0.05.
+ * Rows are changed in place; a row without pBeyond (everyone) gets no verdict.
+ */
+export function personaVerdicts(rows: ReadonlyArray<Baselines>): void {
+  const family = rows.filter((row) => row.beyondOverall !== undefined && row.pBeyond !== undefined && Number.isFinite(row.pBeyond));
+  const adjusted = benjaminiHochberg(family.map((row) => row.pBeyond!));
+  family.forEach((row, index) => {
+    row.qBeyond = adjusted[index]!;
+    row.personas = row.qBeyond >= 0.05 ? 'indistinguishable' : row.beyondOverall!.value < 0 ? 'nearer' : 'farther';
+  });
 }

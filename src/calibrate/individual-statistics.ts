@@ -1,12 +1,17 @@
 /**
  * Park et al.'s individual-level measure: each agent scored against its own person. Per person, the
- * share of held-out questions the agent answered as the person did (accuracy), the share the model
- * answered alike when asked the same question again at once (its retest), the accuracy of the agent
- * given only the person's attributes (the floor), answers at random (the mean of 1/k) and everyone
- * else's commonest answer. The figures are means over people, the person the unit of repetition: a t
- * interval over people, and for a ratio (weighted; of means) a t interval by linearisation over
- * people. Pure.
+ * share of held-out questions the agent answered as the person did (accuracy), beside what knows less
+ * of the person: the agent given only the person's attributes (the floor), everyone else's commonest
+ * answer, and answers at random (the mean of 1/k). The model's own retest (the same question asked
+ * again at once) is a figure of its own: it measures the model's noise, and dividing by it rewards
+ * noise (a model answering at random half the time "scored" above a perfect one). Accuracy is divided
+ * by a retest only where the reference holds the person's own (their answers to the same questions in
+ * a second interview), as Park et al. divide by each person's retest two weeks later. The figures are
+ * means over people, the person the unit of repetition: a t interval over people, and for a ratio
+ * (weighted; of means) a t interval by linearisation over people, the weighted one at the drawn
+ * people's effective size. Pure.
  */
+import { kishEffectiveSize } from '../statistics/effective-size.js';
 import { ratioInterval } from '../statistics/ratio-estimate.js';
 import { mean } from '../statistics/summary.js';
 import { tInterval } from '../statistics/student-t.js';
@@ -23,6 +28,8 @@ export interface HeldOutAnswer {
   floor?: string;
   /** The commonest answer of everyone else (weighted): what knowing only the population would answer. */
   commonest?: string;
+  /** The person's own answer to the question in a second interview, where the reference holds one (`retest:`). */
+  retest?: string;
 }
 
 /** One person's scores. */
@@ -30,14 +37,18 @@ export interface PersonScore {
   person: string;
   weight: number;
   heldOut: number;
-  /** Shares of the held-out questions: answered as the person did; the model's two answers alike; the floor as the person did; at random (mean 1/k). */
+  /** Shares of the held-out questions: answered as the person did; the model's two answers alike (its own retest); the floor as the person did; at random (mean 1/k). */
   accuracy: number;
-  retest: number;
+  modelRetest: number;
   floor: number;
   chance: number;
   /** The share of held-out questions on which the person gave everyone else's commonest answer. */
   commonest: number;
-  /** accuracy / retest, Park et al.'s normalisation with the model's retest for the person's; absent when the retest is 0. */
+  /** The share of held-out questions (of those asked again) the person answered alike in both interviews; absent where the reference holds no retest of them. */
+  humanRetest?: number;
+  /** Accuracy on the questions the person was asked again (those humanRetest is of); absent without a human retest. */
+  retestedAccuracy?: number;
+  /** retestedAccuracy / humanRetest, Park et al.'s normalisation; absent without a human retest, or where it is 0. */
   normalised?: number;
   /** Answers (of the three asked per question) that named no option: counted as not the person's. */
   unreadable: number;
@@ -49,25 +60,32 @@ export interface PeopleEstimate {
   interval: [number, number];
   /** People it rests on. */
   people: number;
+  /** For a weighted figure: Kish's effective size of their weights, the people the interval reads them as. */
+  effective?: number;
 }
 
 /** What the study found, over people. */
 export interface IndividualSummary {
   accuracy: PeopleEstimate;
-  retest: PeopleEstimate;
   floor: PeopleEstimate;
-  /** Accuracy weighted by each person's weight (the resample's copies: the population's shares, not the drawn people's), a t interval by linearisation over people. */
-  accuracyWeighted: PeopleEstimate;
-  /** Accuracy minus the floor, person by person: what the person's own answers add to their attributes. */
-  overFloor: PeopleEstimate;
-  /** Mean accuracy / mean retest, a t interval by linearisation over people (stable at few questions a person). */
-  normalised: PeopleEstimate;
-  /** The mean of each person's accuracy / retest (Park et al.'s form; noisy at few questions a person), t interval. */
-  normalisedPerPerson: PeopleEstimate;
-  /** Answers at random: the mean over people of the mean 1/k of their held-out questions. */
-  chance: number;
   /** Answering everyone with the population's commonest answer (leaving the person out): a baseline that knows nothing of the person. */
   commonest: PeopleEstimate;
+  /** Answers at random: the mean over people of the mean 1/k of their held-out questions. */
+  chance: number;
+  /** Accuracy minus the floor, person by person: what the person's own answers add to their attributes. */
+  overFloor: PeopleEstimate;
+  /** Accuracy minus the commonest answer's, person by person: what the agent knows of the person beyond the population. */
+  overCommonest: PeopleEstimate;
+  /** Accuracy weighted by each person's weight (the resample's copies: the population's shares, not the drawn people's), a t interval by linearisation over people at their effective size. */
+  accuracyWeighted: PeopleEstimate;
+  /** The model's own retest: the share of questions it answered alike when asked again at once. Its noise, not a ceiling. */
+  modelRetest: PeopleEstimate;
+  /** The people's own retest, where the reference holds a second interview of every drawn person; absent otherwise. */
+  humanRetest?: PeopleEstimate;
+  /** Mean accuracy / mean human retest (on the questions asked again), a t interval by linearisation over people; absent without a human retest. */
+  normalised?: PeopleEstimate;
+  /** The mean of each person's accuracy / their retest (Park et al.'s form; noisy at few questions a person), t interval; absent without a human retest. */
+  normalisedPerPerson?: PeopleEstimate;
   unreadable: number;
   /** The interval methods, said with the figures. */
   method: string;
@@ -75,19 +93,22 @@ export interface IndividualSummary {
 
 /** One person's scores from their held-out answers. */
 export function scorePerson(person: string, weight: number, answers: readonly HeldOutAnswer[]): PersonScore {
-  const share = (test: (answer: HeldOutAnswer) => boolean): number => answers.filter(test).length / answers.length;
+  const share = (test: (answer: HeldOutAnswer) => boolean, among: readonly HeldOutAnswer[] = answers): number => among.filter(test).length / among.length;
   const accuracy = share((answer) => answer.first === answer.truth);
-  const retest = share((answer) => answer.first !== undefined && answer.first === answer.second);
+  const retested = answers.filter((answer) => answer.retest !== undefined);
+  const humanRetest = retested.length === 0 ? undefined : share((answer) => answer.retest === answer.truth, retested);
+  const retestedAccuracy = retested.length === 0 ? undefined : share((answer) => answer.first === answer.truth, retested);
   return {
     person,
     weight,
     heldOut: answers.length,
     accuracy,
-    retest,
+    modelRetest: share((answer) => answer.first !== undefined && answer.first === answer.second),
     floor: share((answer) => answer.floor === answer.truth),
     chance: mean(answers.map((answer) => 1 / answer.options)),
     commonest: share((answer) => answer.commonest !== undefined && answer.commonest === answer.truth),
-    ...(retest > 0 ? { normalised: accuracy / retest } : {}),
+    ...(humanRetest === undefined ? {} : { humanRetest, retestedAccuracy: retestedAccuracy! }),
+    ...(humanRetest !== undefined && humanRetest > 0 ? { normalised: retestedAccuracy! / humanRetest } : {}),
     unreadable: answers.reduce((sum, answer) => sum + [answer.first, answer.second, answer.floor].filter((value) => value === undefined).length, 0),
   };
 }
@@ -97,31 +118,42 @@ export function meanOverPeople(values: readonly number[]): PeopleEstimate {
   return { value: mean(values), interval: tInterval(values), people: values.length };
 }
 
-/** A ratio of sums over people (Σy / Σx) with its t interval by linearisation over people. */
-function ratioOverPeople(y: readonly number[], x: readonly number[]): PeopleEstimate {
-  return { ...ratioInterval(y, x), people: y.length };
+/** The human retest's figures, when every drawn person has one: their retest, and accuracy divided by it. */
+function normalisedFigures(scores: readonly PersonScore[]): Pick<IndividualSummary, 'humanRetest' | 'normalised' | 'normalisedPerPerson'> {
+  if (scores.length === 0 || scores.some((score) => score.humanRetest === undefined)) return {};
+  const retests = scores.map((score) => score.humanRetest!);
+  const accuracies = scores.map((score) => score.retestedAccuracy!);
+  return {
+    humanRetest: meanOverPeople(retests),
+    normalised: { ...ratioInterval(accuracies, retests), people: scores.length },
+    normalisedPerPerson: meanOverPeople(scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised]))),
+  };
 }
 
 /** The means over people, each with its interval. */
 export function summarisePeople(scores: readonly PersonScore[]): IndividualSummary {
-  const perPerson = scores.flatMap((score) => (score.normalised === undefined ? [] : [score.normalised]));
+  const weights = scores.map((score) => score.weight);
+  const effective = kishEffectiveSize(weights);
   return {
     accuracy: meanOverPeople(scores.map((score) => score.accuracy)),
-    retest: meanOverPeople(scores.map((score) => score.retest)),
     floor: meanOverPeople(scores.map((score) => score.floor)),
-    accuracyWeighted: ratioOverPeople(
-      scores.map((score) => score.weight * score.accuracy),
-      scores.map((score) => score.weight),
-    ),
-    overFloor: meanOverPeople(scores.map((score) => score.accuracy - score.floor)),
-    normalised: ratioOverPeople(
-      scores.map((score) => score.accuracy),
-      scores.map((score) => score.retest),
-    ),
-    normalisedPerPerson: meanOverPeople(perPerson),
-    chance: mean(scores.map((score) => score.chance)),
     commonest: meanOverPeople(scores.map((score) => score.commonest)),
+    chance: mean(scores.map((score) => score.chance)),
+    overFloor: meanOverPeople(scores.map((score) => score.accuracy - score.floor)),
+    overCommonest: meanOverPeople(scores.map((score) => score.accuracy - score.commonest)),
+    accuracyWeighted: {
+      ...ratioInterval(
+        scores.map((score) => score.weight * score.accuracy),
+        weights,
+        0.95,
+        effective - 1,
+      ),
+      people: scores.length,
+      effective,
+    },
+    modelRetest: meanOverPeople(scores.map((score) => score.modelRetest)),
+    ...normalisedFigures(scores),
     unreadable: scores.reduce((sum, score) => sum + score.unreadable, 0),
-    method: 'means over people (each person once), 95 % t intervals over people; the weighted accuracy and the normalised ratio of means t intervals by linearisation over people',
+    method: "means over people (each person once), 95 % t intervals over people, the differences person by person; the weighted accuracy a t interval by linearisation over people at their Kish effective size; normalised (only by the people's own retest, where the reference holds one) a t interval by linearisation",
   };
 }

@@ -7,7 +7,7 @@ import { fromWorkingFolder } from '../invocation.js';
 import { choiceProblem } from '../mailbox/survey-markup.js';
 import { nameProblem } from '../org/names.js';
 import { csvCells, excerpt, invalid } from './reference-problems.js';
-import { readRespondents, type Respondent } from './respondent-file.js';
+import { joinRetest, readRespondents, type Respondent } from './respondent-file.js';
 
 /** One question of a reference: what people were asked, the options in their order, and whether that order means something. */
 export interface ReferenceQuestion {
@@ -113,7 +113,12 @@ function readRows(file: string, csv: string, questions: ReadonlyMap<string, Refe
  * rule, never a link elsewhere, read by the one loader of editable files.
  */
 function siblingCsv(file: string, path: string, at: string, field: string, value: unknown): { text: string; path: string } {
-  const what = field === 'respondents' ? 'the CSV of real respondents, one row a person, beside this file, for example `respondents: respondents.csv`' : 'the CSV of real answers, beside this file, for example `answers: answers.csv`';
+  const what =
+    field === 'respondents'
+      ? 'the CSV of real respondents, one row a person, beside this file, for example `respondents: respondents.csv`'
+      : field === 'retest'
+        ? "the CSV of the same people's answers in a second interview, beside this file, for example `retest: retest.csv`"
+        : 'the CSV of real answers, beside this file, for example `answers: answers.csv`';
   if (typeof value !== 'string' || value === '') throw invalid(file, field, what);
   const badName = nameProblem('reference-answers', value);
   if (badName !== undefined) throw invalid(file, field, `${excerpt(value)} ${badName}`);
@@ -158,7 +163,7 @@ export function readReference(path: string): Reference {
   const respondentLevel = fields.respondents !== undefined;
   if (respondentLevel && fields.answers !== undefined) throw invalid(file, 'respondents', 'give `answers:` (counts by group) or `respondents:` (one row a person), not both');
   const field = respondentLevel ? 'respondents' : 'answers';
-  for (const only of ['weight', 'group_by']) if (!respondentLevel && fields[only] !== undefined) throw invalid(file, only, 'goes with `respondents:` (one row a person); counts by group (`answers:`) carry no weights of people');
+  for (const only of ['weight', 'group_by', 'retest']) if (!respondentLevel && fields[only] !== undefined) throw invalid(file, only, 'goes with `respondents:` (one row a person); counts by group (`answers:`) carry no weights of people');
   const { text, path: csvPath } = siblingCsv(file, path, at, field, fields[field]);
   let read: { rows: ReferenceRow[]; attributes: string[]; counts: boolean };
   let people: Pick<Reference, 'people' | 'weight' | 'effectiveSize' | 'weightedSize'> = {};
@@ -170,6 +175,11 @@ export function readReference(path: string): Reference {
     const table = readRespondents(csvPath, text, questions, weight, groupBy as string[] | undefined);
     read = { rows: table.rows, attributes: (groupBy as string[] | undefined) ?? table.columns, counts: true };
     people = { people: table.people, ...(weight === undefined ? {} : { weight }), effectiveSize: table.effectiveSize, weightedSize: table.weightedSize };
+    if (fields.retest !== undefined) {
+      // The people's own second interview: what `--people` may divide accuracy by, as Park et al. do.
+      const retest = siblingCsv(file, path, at, 'retest', fields.retest);
+      joinRetest(retest.path, retest.text, questions, table.people);
+    }
   } else {
     read = readRows(csvPath, text, new Map(questions.map((question) => [question.id, question])));
     for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(csvPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);

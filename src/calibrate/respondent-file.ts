@@ -18,6 +18,8 @@ export interface Respondent {
   attributes: Record<string, string>;
   /** Their answers, by question id: an option of the question; a question they were not asked or did not answer is absent. */
   answers: Record<string, string>;
+  /** Their answers in a second interview (the reference's `retest:`), by question id, where it holds one for them. */
+  retest?: Record<string, string>;
 }
 
 /** A respondent-level file read: its people, and the group counts made from them. */
@@ -44,7 +46,7 @@ function record(): Record<string, string> {
  * of the person. `groupBy` names the attributes the group counts are split by (all of them unless
  * said). Every problem names the file, the line or column, and a valid value.
  */
-export function readRespondents(file: string, csv: string, questions: readonly ReferenceQuestion[], weight: string | undefined, groupBy: readonly string[] | undefined): RespondentTable {
+export function readRespondents(file: string, csv: string, questions: readonly ReferenceQuestion[], weight: string | undefined, groupBy: readonly string[] | undefined, everyQuestion = true): RespondentTable {
   const lines = csv.split(/\r?\n/).filter((line) => line.trim() !== '');
   const header = csvCells(lines[0] ?? '');
   const example = `person,${weight ?? 'copies'},sex,degree,${questions.map((question) => question.id).join(',')}`;
@@ -89,6 +91,7 @@ export function readRespondents(file: string, csv: string, questions: readonly R
   const weightedSize = record() as unknown as Record<string, number>;
   for (const question of questions) {
     const answered = people.filter((person) => person.answers[question.id] !== undefined);
+    if (answered.length === 0 && !everyQuestion) continue;
     if (answered.length === 0) throw invalid(file, question.id, `no person answers ${question.id}; give at least one answer`);
     // One cell a combination of option and group values, in the order first met.
     const cells = new Map<string, { option: string; attributes: Record<string, string>; weight: number }>();
@@ -109,4 +112,21 @@ export function readRespondents(file: string, csv: string, questions: readonly R
     listed.forEach((cell, index) => rows.push({ question: question.id, option: cell.option, count: counts[index]!, attributes: cell.attributes }));
   }
   return { people, columns, rows, effectiveSize, weightedSize };
+}
+
+/**
+ * A second interview of the same people (the reference's `retest:`, a CSV shaped as the respondents'
+ * file: `person`, then a column per question, an answer or empty; other columns are ignored), joined to
+ * the people: each person it names gets `retest`, their answers the second time. A person it names who
+ * is not in the respondents' file is refused, naming the line. Pure: `people` are changed in place.
+ */
+export function joinRetest(file: string, csv: string, questions: readonly ReferenceQuestion[], people: readonly Respondent[]): void {
+  const byId = new Map(people.map((person) => [person.id, person]));
+  // A second interview may ask some of the questions again, not all.
+  const second = readRespondents(file, csv, questions, undefined, [], false);
+  second.people.forEach((again, index) => {
+    const person = byId.get(again.id);
+    if (!person) throw invalid(file, `line ${index + 2}: person`, `${excerpt(again.id)} is not a person of the respondents' file; a retest row names a person interviewed the first time, for example ${excerpt(people[0]?.id ?? 'p0001')}`);
+    person.retest = again.answers;
+  });
 }

@@ -1,11 +1,13 @@
 import { percentileInterval } from '../statistics/bootstrap.js';
+import { benjaminiHochberg } from '../statistics/false-discovery.js';
+import { ensembleP } from '../statistics/null-ensemble.js';
 import { seedOf } from '../statistics/seeds.js';
 import { tInterval } from '../statistics/student-t.js';
 import { mean } from '../statistics/summary.js';
 import type { DirectedNetwork } from './directed-network.js';
 import { meanMatrix, mixingDistance, mixingMatrix, type MixingMatrix } from './mixing-matrix.js';
 import { ksStatistic, networkMeasures, type NetworkMeasures } from './network-measures.js';
-import { configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
+import { chartNetwork, configurationNetwork, rewiredNetwork, subgraphNetwork } from './null-models.js';
 import { coverageWarnings } from './coverage-warnings.js';
 
 /**
@@ -19,7 +21,11 @@ import { coverageWarnings } from './coverage-warnings.js';
  * measure over random subgraphs of the real network of the runs' size (the institution's own
  * variability at that size: a 250-person piece of the real institution is no copy of all of it), and
  * over the runs' own networks rewired keeping every degree and drawn from their configuration model
- * (what the degrees alone would give: clustering or reciprocity above that range is structure). Pure.
+ * (what the degrees alone would give), and drawn under the runs' own charts (each sender's number of
+ * contacts kept, the recipients among those the chart allows: what the chart alone would give). Each
+ * measure is tested against the chart's null, the measures of a comparison one family whose false
+ * discovery rate is held at 5 % (Benjamini–Hochberg): only what stands above or below that null is the
+ * agents' doing rather than the chart's. Pure.
  */
 
 /** Draws of each null model: for each run, and of the real network's subgraphs. */
@@ -39,6 +45,9 @@ export const REFERENCE_MEASURES = [
 
 export type ReferenceMeasure = (typeof REFERENCE_MEASURES)[number]['key'];
 
+/** A measure against the chart-constrained null: above, below, within it, or kept by it. */
+export type ChartVerdict = 'above' | 'below' | 'within' | 'kept';
+
 /** One measure: the real value, each run's, their mean and its interval. */
 export interface ReferenceRow {
   measure: ReferenceMeasure;
@@ -53,6 +62,14 @@ export interface ReferenceRow {
   /** The middle 95% over the runs' degree-preserving rewirings, and over their configuration models (NULL_DRAWS a run). */
   rewired: [number, number];
   configuration: [number, number];
+  /** The middle 95% over the runs drawn under their own charts (chartNetwork, NULL_DRAWS a run), and the draws' mean; absent where the runs have no chart. */
+  chart?: [number, number];
+  chartMean?: number;
+  /** The runs' mean against the chart null's means (null-ensemble.ts): its p, this measure's alone (NaN where the null keeps the measure), and adjusted across the measures (Benjamini–Hochberg). */
+  chartP?: number;
+  chartQ?: number;
+  /** What that says: above or below the chart's null (q < 0.05), within it, or kept (the null holds the measure fixed: each sender's contacts). */
+  againstChart?: ChartVerdict;
   /** With timestamped email (`--windows`): the middle 95% over windows of the run's length in days (timed-edges.ts). */
   windows?: [number, number];
 }
@@ -158,6 +175,10 @@ export function compareWithReference(
   const subgraphs = draws((draw) => [subgraphNetwork(reference.network, size, seedOf(`subgraph ${draw}`))]);
   const rewired = draws((draw) => runs.map((run, index) => rewiredNetwork(run.network, seedOf(`rewired ${index} ${draw}`))));
   const configuration = draws((draw) => runs.map((run, index) => configurationNetwork(run.network, seedOf(`configuration ${index} ${draw}`))));
+  // Under the runs' own charts: each draw a network per run, kept by draw so each draw's mean over runs can be read against the runs' mean.
+  const charted = runs.every((run) => run.network.allowed !== undefined)
+    ? Array.from({ length: NULL_DRAWS }, (_, draw) => runs.map((run, index) => valuesOfDraw(chartNetwork(run.network, seedOf(`chart ${index} ${draw}`))!)))
+    : undefined;
   const windowed = windows?.networks.map((network) => valuesOf(networkMeasures(network), real, labels));
   const range = (values: Array<Record<ReferenceMeasure, number | undefined>>, key: ReferenceMeasure): [number, number] =>
     percentileInterval(values.map((each) => each[key]).filter((value): value is number => value !== undefined));
@@ -171,8 +192,9 @@ export function compareWithReference(
     const values = runValues.map((values) => values[key]);
     if (realValue === undefined || values.length === 0 || values.some((value) => value === undefined)) continue;
     const numbers = values as number[];
-    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key) });
+    rows.push({ measure: key, label, real: realValue, runs: numbers, mean: mean(numbers), interval: runsInterval(key, numbers), subgraphs: range(subgraphs, key), rewired: range(rewired, key), configuration: range(configuration, key), ...windowRange(key), ...chartRange(charted, key, numbers) });
   }
+  judgeAgainstChart(rows);
   const realLabels = reference.network.departments === undefined ? undefined : [...new Set(reference.network.departments.values())];
   const matched = realLabels !== undefined && rows.some((row) => row.measure === 'mixingDistance');
   const simulated = matched ? runs.map((run) => mixingMatrix(run.network, realLabels)).filter((matrix): matrix is MixingMatrix => matrix !== undefined) : [];
@@ -186,4 +208,28 @@ export function compareWithReference(
     rows,
     warnings: coverageWarnings(rows, runs.length),
   };
+}
+
+/** A measure's chart-null range and its p: the middle 95 % of every run's draws, and the runs' mean against each draw's mean over the runs. */
+function chartRange(charted: Array<Array<Record<ReferenceMeasure, number | undefined>>> | undefined, key: ReferenceMeasure, runValues: readonly number[]): Pick<ReferenceRow, 'chart' | 'chartMean' | 'chartP'> {
+  if (charted === undefined) return {};
+  const perDraw = charted.map((draw) => draw.map((values) => values[key]));
+  if (perDraw.some((draw) => draw.some((value) => value === undefined))) return {};
+  const means = perDraw.map((draw) => mean(draw as number[]));
+  return { chart: percentileInterval(perDraw.flat() as number[]), chartMean: mean(means), chartP: ensembleP(mean(runValues), means) };
+}
+
+/** Each measure's verdict against the chart's null, the comparison's measures one family (Benjamini–Hochberg at 5 %); rows changed in place. */
+function judgeAgainstChart(rows: ReferenceRow[]): void {
+  const tested = rows.filter((row) => row.chartP !== undefined);
+  const adjusted = benjaminiHochberg(tested.map((row) => row.chartP!));
+  tested.forEach((row, index) => {
+    const q = adjusted[index]!;
+    if (Number.isNaN(q)) {
+      row.againstChart = 'kept';
+      return;
+    }
+    row.chartQ = q;
+    row.againstChart = q >= 0.05 ? 'within' : row.mean > row.chartMean! ? 'above' : 'below';
+  });
 }

@@ -13,6 +13,12 @@ export interface DirectedNetwork {
   departments?: ReadonlyMap<string, string>;
   /** Self-loops left out (a person who wrote to themselves), counted so a report can say so. */
   selfLoops: number;
+  /**
+   * Whom each person may write to (a run's chart: both ends of an edge agreeing, a list's members), or
+   * `everyone` (every other person of the network: a chart of `"*"`, not listed at 10,000 agents);
+   * absent where no chart is known (a real network).
+   */
+  allowed?: ReadonlyMap<string, readonly string[] | 'everyone'>;
 }
 
 /**

@@ -11,8 +11,12 @@
  *   in-stubs paired at random, self-loops and repeats dropped (so degrees can fall a little).
  * - subgraphNetwork: the network among `size` people drawn at random: the institution's own
  *   variability at a simulation's size, which a figure of a 250-person run must be read against.
+ * - chartNetwork: the chart-constrained null: each sender keeps their number of contacts, drawn
+ *   uniformly among those the run's chart lets them write to. A run on a chart of departments keeps
+ *   most of its edges inside them whatever its agents do: a share inside departments above the
+ *   rewired null's is the chart's as much as the agents', and only what stands above this null is theirs.
  */
-import { positionPairs, seededShuffle, shuffledSubset } from '../statistics/sampling.js';
+import { positionPairs, seededShuffle, shuffledSubset, subsetDraws } from '../statistics/sampling.js';
 import type { DirectedNetwork } from './directed-network.js';
 
 function numbered(network: DirectedNetwork): { index: Map<string, number>; edges: Array<[number, number]> } {
@@ -26,6 +30,7 @@ function named(network: DirectedNetwork, edges: ReadonlyArray<readonly [number, 
     edges: edges.map(([from, to]) => [network.people[from] as string, network.people[to] as string]),
     selfLoops: 0,
     ...(network.departments === undefined ? {} : { departments: network.departments }),
+    ...(network.allowed === undefined ? {} : { allowed: network.allowed }),
   };
 }
 
@@ -86,4 +91,34 @@ export function subgraphNetwork(network: DirectedNetwork, size: number, seed: nu
     edges.filter(([from, to]) => kept.has(from) && kept.has(to)),
     chosen.map((position) => network.people[position] as string),
   );
+}
+
+/**
+ * The chart-constrained null of a run: each sender's number of contacts kept, the recipients drawn
+ * uniformly without replacement among those the chart allows them (`allowed`; the ones they did write
+ * to are always among them, as a chart edited during the run may have allowed more than it does now).
+ * Undefined for a network with no chart (a real one).
+ */
+export function chartNetwork(network: DirectedNetwork, seed: number): DirectedNetwork | undefined {
+  if (network.allowed === undefined) return undefined;
+  const recipients = new Map<string, string[]>();
+  for (const [from, to] of network.edges) {
+    const list = recipients.get(from);
+    if (list) list.push(to);
+    else recipients.set(from, [to]);
+  }
+  const draw = subsetDraws(seed);
+  const edges: Array<[string, string]> = [];
+  network.people.forEach((person, position) => {
+    const written = recipients.get(person);
+    if (written === undefined) return;
+    const allowed = network.allowed!.get(person) ?? [];
+    if (allowed === 'everyone') {
+      for (const at of draw.positions(network.people.length, written.length, position)) edges.push([person, network.people[at] as string]);
+      return;
+    }
+    const candidates = [...new Set([...allowed, ...written])].filter((other) => other !== person);
+    for (const to of draw.among(candidates, written.length)) edges.push([person, to]);
+  });
+  return { ...network, edges, selfLoops: 0 };
 }

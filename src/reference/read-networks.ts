@@ -6,6 +6,8 @@ import { LemmingError } from '../errors.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 import { CHART_FILE, HUMAN } from '../org/names.js';
 import type { Org } from '../org/org.js';
+import { postableLists, readersOf } from '../org/lists/recipients.js';
+import { reachableFrom, reachesEveryone } from '../org/permissions.js';
 import { directedNetwork, type DirectedNetwork } from './directed-network.js';
 import { nodesWithLabels, readDepartmentLabels, readEdgeList } from './edge-list.js';
 
@@ -34,14 +36,33 @@ function departmentOf(org: Org, name: string): string {
   return top;
 }
 
-/** A run's communication network from its message files: the agents (the human left out) and who wrote to whom, a message to k people k edges. */
+/**
+ * Whom each agent may write to under the org's chart: those both ends of an edge let it reach, and
+ * the members of each mailing list it may post to (the human left out): the recipients the
+ * chart-constrained null draws among.
+ */
+function chartRecipients(org: Org, people: readonly string[]): Map<string, string[] | 'everyone'> {
+  return new Map(
+    people.map((name): [string, string[] | 'everyone'] => {
+      // A chart of "*" is not listed: at 10,000 agents that would be 10⁸ names.
+      if (reachesEveryone(org, name)) return [name, 'everyone'];
+      const reached = new Set(reachableFrom(org, name));
+      for (const list of postableLists(org, name)) for (const member of readersOf(org, name, [list])) reached.add(member);
+      reached.delete(HUMAN);
+      reached.delete(name);
+      return [name, [...reached]];
+    }),
+  );
+}
+
+/** A run's communication network from its message files: the agents (the human left out) and who wrote to whom, a message to k people k edges, and whom its chart let each write to. */
 export function runNetwork(root: string): { source: string; network: DirectedNetwork } {
   if (!existsSync(join(root, CHART_FILE))) throw new LemmingError('not-an-org', `not an org: no ${CHART_FILE} in ${root}; give --root an org folder, or --runs an experiment's folder of runs`, { exitCode: 2 });
   const { org } = loadOrgForReading(root);
   const people = [...org.agents.keys()].filter((name) => name !== HUMAN);
   const departments = new Map(people.map((name) => [name, departmentOf(org, name)]));
   const records = readOrgRecords(org);
-  return { source: root, network: directedNetwork(people, deliveriesOf(records.messages).map((message): [string, string] => [message.from, message.to]), departments) };
+  return { source: root, network: { ...directedNetwork(people, deliveriesOf(records.messages).map((message): [string, string] => [message.from, message.to]), departments), allowed: chartRecipients(org, people) } };
 }
 
 /** The variant a run's folder belongs to: `baseline-r2` is a repeat of `baseline`. */

@@ -6,6 +6,14 @@ function figure(value: number): string {
   return Number.isFinite(value) ? value.toFixed(3) : '–';
 }
 
+/** A measure's verdict against the chart's null, with its adjusted p. */
+function againstChart(row: ReferenceComparison['rows'][number]): string {
+  if (row.againstChart === undefined) return '–';
+  if (row.againstChart === 'kept') return 'kept by it';
+  const q = row.chartQ === undefined ? '' : row.chartQ < 0.001 ? ' (q < 0.001)' : ` (q = ${row.chartQ.toFixed(3)})`;
+  return `${row.againstChart}${q}`;
+}
+
 /**
  * The department mixing matrix, a row a department: the share of all edges its people send, and the
  * share of those that stay inside it, real beside the runs' mean (the whole matrix is in --json).
@@ -36,6 +44,7 @@ function mixingLines(mixing: NonNullable<ReferenceComparison['mixing']>): string
  */
 export function renderReference(comparison: ReferenceComparison): string {
   const { reference, runs, rows, windows } = comparison;
+  const charted = rows.some((row) => row.chart !== undefined);
   const departments = reference.departments === null ? '' : `, ${formatCount(reference.departments)} departments (${reference.labels ?? ''})`;
   const lines = [
     '# Compared with a real network',
@@ -43,14 +52,14 @@ export function renderReference(comparison: ReferenceComparison): string {
     `Real: ${reference.source}: ${formatCount(reference.people)} people, ${formatCount(reference.edges)} directed edges between them (${formatCount(reference.selfLoops)} self-loop(s) left out)${departments}; ${formatCount(reference.triangles)} triangles.`,
     `Simulated: ${runs.length === 1 ? 'one run' : `${runs.length} runs`}, an edge for each sender and recipient with at least one message between two agents (the human left out), as the real data has an edge for each pair who wrote at least once.`,
     '',
-    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} | real, ${formatCount(comparison.subgraphSize)}-person pieces |${windows === undefined ? '' : ` real, ${formatCount(windows.days)}-day windows |`} simulated, rewired | simulated, configuration model |`,
-    `|---|---:|---:|---|---|${windows === undefined ? '' : '---|'}---|---|`,
+    `| measure | real | simulated mean | 95% interval${runs.length === 1 ? ' (one run: none)' : ''} | real, ${formatCount(comparison.subgraphSize)}-person pieces |${windows === undefined ? '' : ` real, ${formatCount(windows.days)}-day windows |`} simulated, rewired | simulated, configuration model |${charted ? ' simulated, chart-constrained | against the chart |' : ''}`,
+    `|---|---:|---:|---|---|${windows === undefined ? '' : '---|'}---|---|${charted ? '---|---|' : ''}`,
   ];
   const range = (pair: [number, number] | undefined): string => (pair === undefined ? '–' : `[${figure(pair[0])}, ${figure(pair[1])}]`);
-  for (const row of rows) lines.push(`| ${row.label} | ${figure(row.real)} | ${figure(row.mean)} | ${range(row.interval)} | ${range(row.subgraphs)} |${windows === undefined ? '' : ` ${range(row.windows)} |`} ${range(row.rewired)} | ${range(row.configuration)} |`);
+  for (const row of rows) lines.push(`| ${row.label} | ${figure(row.real)} | ${figure(row.mean)} | ${range(row.interval)} | ${range(row.subgraphs)} |${windows === undefined ? '' : ` ${range(row.windows)} |`} ${range(row.rewired)} | ${range(row.configuration)} |${charted ? ` ${range(row.chart)} | ${againstChart(row)} |` : ''}`);
   lines.push(
     '',
-    `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give. The interval over runs is a t interval, the run the unit; runs that repeat each other exactly give it no width, which says the runs did not vary, not that the figure is known.`,
+    `Read each figure against its nulls (the middle 95% of ${NULL_DRAWS} draws each): **real pieces** are random ${formatCount(comparison.subgraphSize)}-person subgraphs of the real network, the institution's own variability at the simulation's size (a simulated figure inside that range is as close as a piece of the real institution comes); **rewired** and **configuration model** are the simulated networks with every person's number of contacts kept and everything else left to chance: clustering or reciprocity above their range is structure the degrees alone do not give.${charted ? " **chart-constrained** keeps each sender's number of contacts too, but draws them only among those the run's chart lets the sender write to: what the chart alone gives. A figure above the rewired range and inside this one is the chart's doing, not the agents'; **against the chart** says whether the runs' mean stands above or below that null (its p adjusted across the measures by Benjamini–Hochberg, q < 0.05: at most 5 % of the measures so called are expected to be wrongly so), within it, or is kept by it (each sender's contacts fix it)." : ' The runs have no chart to draw a chart-constrained null from.'} The interval over runs is a t interval, the run the unit; runs that repeat each other exactly give it no width, which says the runs did not vary, not that the figure is known.`,
   );
   if (comparison.warnings.length > 0) lines.push('', ...comparison.warnings);
   if (windows !== undefined) {

@@ -5,7 +5,9 @@
  * clusters (the runs of a study, or the agents within them), never the rows inside one. Pure.
  */
 import { seededRandom } from '../random/seeded-random.js';
+import { normalCdf } from './distributions.js';
 import { slope } from './regression.js';
+import { standardDeviation } from './summary.js';
 
 /** How many resamples a bootstrap interval draws. */
 export const BOOTSTRAP_RESAMPLES = 2000;
@@ -31,6 +33,19 @@ export function basicBootstrap(observed: number, replicates: number[], bounds: r
   const average = replicates.reduce((sum, value) => sum + value, 0) / replicates.length;
   const clamp = (value: number): number => Math.min(bounds[1], Math.max(bounds[0], value));
   return { value: clamp(2 * observed - average), interval: [clamp(2 * observed - high), clamp(2 * observed - low)] };
+}
+
+/**
+ * The two-sided p-value of "the figure is 0" from its bootstrap: the bias-corrected `estimate` over the
+ * replicates' standard deviation, read on the normal (the normal bootstrap's test, continuous where the
+ * share of replicates past 0 would stop at 1/B: a family's Benjamini–Hochberg step needs p-values
+ * below 0.05/m). NaN with fewer than two replicates; 0 when they do not vary and the estimate is not 0.
+ */
+export function bootstrapPValue(estimate: number, replicates: readonly number[]): number {
+  if (replicates.length < 2 || !Number.isFinite(estimate)) return NaN;
+  const spread = standardDeviation(replicates);
+  if (spread === 0) return estimate === 0 ? 1 : 0;
+  return 2 * normalCdf(-Math.abs(estimate) / spread);
 }
 
 /** The bootstrap draws index i of a sample of n as `Math.floor(next() * n)`. */

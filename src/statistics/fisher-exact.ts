@@ -3,7 +3,7 @@
  * no approximation holds: a step's changed forks against its control forks, one arm of an experiment
  * against another. Each trial is the unit of repetition (a fork, a run). Pure.
  */
-import { logFactorial } from './log-gamma.js';
+import { logFactorial } from './distributions.js';
 
 /** The two p-values of one table. */
 export interface FisherResult {

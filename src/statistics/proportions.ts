@@ -1,4 +1,4 @@
-import { twoSidedZ } from './normal-quantile.js';
+import { twoSidedZ } from './distributions.js';
 
 /** Proportions and counts: the Wilson interval, pass@k and pass^k, and the binomial coefficient they share. Pure. */
 

@@ -6,7 +6,7 @@
  */
 import { seededRandom, shuffleInPlace } from '../random/seeded-random.js';
 import { seedOf } from './seeds.js';
-import { logFactorial } from './log-gamma.js';
+import { logFactorial } from './distributions.js';
 
 /** `most` of the items, drawn without replacement from `seed`, kept in their order; all of them when they are few enough. */
 export function sampleInOrder<T>(items: readonly T[], most: number, seed: number): T[] {
@@ -34,6 +34,38 @@ export function shuffledSubset<T>(items: readonly T[], size: number, seed: numbe
     .slice(0, size)
     .sort((left, right) => left - right);
   return positions.map((position) => items[position] as T);
+}
+
+/**
+ * Subsets drawn one after another from one seeded stream: `among(items, size)` draws `size` of the
+ * items without replacement (a partial Fisher–Yates on a copy), in the order drawn, all of them when
+ * they are no more; `positions(count, size, skip)` draws `size` distinct whole numbers below `count`
+ * other than `skip` without listing them (by rejection while they are few, else by a partial shuffle),
+ * for a sender who may write to everyone of thousands. The chart-constrained null draws each sender's
+ * recipients among those its chart allows so.
+ */
+export function subsetDraws(seed: number): { among: <T>(items: readonly T[], size: number) => T[]; positions: (count: number, size: number, skip: number) => number[] } {
+  const next = seededRandom(seed);
+  const among = <T>(items: readonly T[], size: number): T[] => {
+    const copy = [...items];
+    const count = Math.min(size, copy.length);
+    for (let index = 0; index < count; index += 1) {
+      const other = index + Math.floor(next() * (copy.length - index));
+      [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+    }
+    return copy.slice(0, count);
+  };
+  const positions = (count: number, size: number, skip: number): number[] => {
+    const wanted = Math.min(size, count - 1);
+    if (wanted > count / 2) return among(Array.from({ length: count }, (_, position) => position).filter((position) => position !== skip), wanted);
+    const drawn = new Set<number>();
+    while (drawn.size < wanted) {
+      const position = Math.floor(next() * count);
+      if (position !== skip) drawn.add(position);
+    }
+    return [...drawn];
+  };
+  return { among, positions };
 }
 
 /** The items in an order drawn from `seed` (Fisher–Yates on a copy): the configuration model pairs each out-stub with the in-stub this order puts beside it. */

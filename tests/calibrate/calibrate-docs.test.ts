@@ -19,7 +19,7 @@ describe("docs/validation.md's GSS calibration, run as written on the offline mo
     // The commands name the shipped data by its path from the repository's root.
     symlinkSync(join(REPO_ROOT, 'data'), join(folder, 'data'));
     const commands = fencedBlock(section(), 'lemming populate data/gss-2018/people.yaml').trimEnd().split('\n');
-    const shown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/reference.yaml --root panel --dry-run').trimEnd().split('\n');
+    const shown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/respondents.yaml --root panel --dry-run').trimEnd().split('\n');
     expect(shown.filter((line) => line.startsWith('$ ')).map((line) => line.slice(2))).toEqual(commands.slice(1));
     const populated = shell(folder, commands[0] as string);
     // A slow machine's populate prints its progress line (after 2 s); nothing else may be on standard error.
@@ -33,16 +33,16 @@ describe("docs/validation.md's GSS calibration, run as written on the offline mo
       printed.push(`$ ${command}`, ...result.stdout.trimEnd().split('\n'));
     }
     expect(printed).toEqual(shown);
-    const report = readFileSync(join(folder, 'panel/calibration/gss-2018/report.md'), 'utf8');
+    const report = readFileSync(join(folder, 'panel/calibration/gss-2018-people/report.md'), 'utf8');
     const quoted = section()
       .split('\n')
-      .filter((line) => /^\| (happy|satfin|grass) \|/.test(line));
+      .filter((line) => /^\| (polviews|class|happy) \| (all|sex=|degree=)/.test(line));
     expect(quoted.length).toBe(5);
     for (const row of quoted) expect(report.split('\n')).toContain(row);
 
     // People one by one, on the same panel: both commands as the page writes them, every line as it shows them.
-    const people = fencedBlock(section(), 'lemming calibrate data/gss-2018/respondents.yaml').trimEnd().split('\n');
-    const peopleShown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/respondents.yaml').trimEnd().split('\n');
+    const people = fencedBlock(section(), 'lemming calibrate data/gss-2018/respondents.yaml --root panel --people').trimEnd().split('\n');
+    const peopleShown = fencedBlock(section(), '$ lemming calibrate data/gss-2018/respondents.yaml --root panel --people').trimEnd().split('\n');
     const peoplePrinted: string[] = [];
     for (const command of people) {
       const result = shell(folder, command);

@@ -152,7 +152,7 @@ describe('lemming calibrate: simulated answers against real ones', () => {
     expect(requests).toHaveLength(SIZE * 2);
     expect(existsSync(join(folder, 'panel-r1', 'calibration', 'known', 'report.md'))).toBe(true);
     const summary = found[0]!.calibration.summary!;
-    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${Math.round(summary.progress!)} % | ${summary.groups!.indistinguishable} of 4 | ${summary.groups!.overallInNoise} of 4 |`);
+    expect(readFileSync(join(folder, 'report.md'), 'utf8')).toContain(`| panel-r1 | panel | ${summary.distance.toFixed(3)} | ${summary.random.toFixed(3)} | ${Math.round(summary.progress!)} % [${Math.round(summary.progressInterval![0])} %, ${Math.round(summary.progressInterval![1])} %] | ${summary.groups!.indistinguishable} of 4 | ${summary.groups!.overallInNoise} of 4 |`);
     expect(JSON.parse(readFileSync(join(folder, 'calibration.json'), 'utf8'))).toHaveLength(1);
 
     // The experiment run again (to finish other runs, or after a kill): a run calibrated already is not asked, or paid for, again.

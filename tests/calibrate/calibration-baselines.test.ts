@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareBaselines } from '../../src/calibrate/calibration-baselines.js';
+import { compareBaselines, personaVerdicts } from '../../src/calibrate/calibration-baselines.js';
 import { compareAnswers } from '../../src/calibrate/calibration-statistics.js';
 import { totalVariation } from '../../src/calibrate/distribution-distance.js';
 import { groupsSummary, type GroupComparison } from '../../src/calibrate/calibrate-org.js';
@@ -10,11 +10,13 @@ function counts(shares: readonly number[], n: number): number[] {
   return shares.map((share) => Math.round(share * n));
 }
 
-/** A group's row as calibrate makes it: the comparison, then the baselines read against it. */
-function row(group: readonly number[], everyone: readonly number[], simulated: readonly number[], seed: number): GroupComparison {
+/** A group's row as calibrate makes it: the comparison, then the baselines read against it; its verdict called as a family of one unless `alone` is false. */
+function row(group: readonly number[], everyone: readonly number[], simulated: readonly number[], seed: number, alone = true): GroupComparison {
   const compared = compareAnswers(group, true, simulated, false, seed, everyone);
   const baselines = compareBaselines({ real: group, realIsCounts: true, simulated, ordered: false, seed: seed + 1, everyone, overall: compared.overall! });
-  return { question: 'q', group: `g${seed}`, ...compared, ...baselines };
+  const made = { question: 'q', group: `g${seed}`, ...compared, ...baselines };
+  if (alone) personaVerdicts([made]);
+  return made;
 }
 
 describe("calibration's baselines: what a group's row can say of personas", () => {
@@ -70,9 +72,29 @@ describe("calibration's baselines: what a group's row can say of personas", () =
 
   it('the total says plainly how many group rows say nothing of persona fidelity', () => {
     const everyone = counts([0.6, 0.4], 2000);
-    const rows = [row(counts([0.61, 0.39], 1000), everyone, counts([0.61, 0.39], 90), 3), row(counts([0.9, 0.1], 500), everyone, counts([0.9, 0.1], 200), 5)];
+    const rows = [row(counts([0.61, 0.39], 1000), everyone, counts([0.61, 0.39], 90), 3, false), row(counts([0.9, 0.1], 500), everyone, counts([0.9, 0.1], 200), 5, false)];
+    personaVerdicts(rows);
     const groups = groupsSummary(rows)!;
     expect(groups).toMatchObject({ rows: 2, nearer: 1, farther: 0, indistinguishable: 1, overallInNoise: 1 });
-    expect(groupsVerdict(groups)).toContain("in 1 of 2 group row(s) the distance is not distinguishable from answering every group with everyone's answers (the difference's 95% interval spans 0), so those rows say nothing of persona fidelity");
+    expect(groupsVerdict(groups)).toContain("in 1 of 2 group row(s) the distance is not distinguishable from answering every group with everyone's answers, so those rows say nothing of persona fidelity; 1 nearer than that baseline, 0 farther (each verdict's p adjusted across the 2 rows by Benjamini–Hochberg");
+  });
+
+  it("a report's many group rows are one family: where no group's personas matter, no row is called nearer or farther, where each row tested at 5 % alone calls some", () => {
+    // 48 group rows (12 questions by 4 groups, as respondents.yaml gives), every group answering as everyone does, and
+    // each panel of 90 off its group's shares by what a draw of 90 may be (0, ±0.04 or ±0.08, a standard error about 0.05):
+    // no row has anything to find. Shares vary by row, as questions do.
+    const rows = Array.from({ length: 48 }, (_, index) => {
+      const share = 0.2 + (0.6 * index) / 47;
+      const everyone = counts([share, 1 - share], 900);
+      const panel = counts([share + (index % 5 - 2) * 0.04, 1 - share - (index % 5 - 2) * 0.04], 90);
+      return row(counts([share, 1 - share], 300), everyone, panel, 100 + index, false);
+    });
+    // Each row alone, at 5 %: its own p below 0.05.
+    const alone = rows.filter((each) => each.pBeyond! < 0.05).length;
+    personaVerdicts(rows);
+    const called = rows.filter((each) => each.personas !== 'indistinguishable').length;
+    expect(alone).toBeGreaterThan(0);
+    expect(called).toBe(0);
+    for (const each of rows) expect(each.qBeyond).toBeGreaterThanOrEqual(each.pBeyond!);
   });
 });

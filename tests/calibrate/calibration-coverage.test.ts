@@ -1,67 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { compareAnswers } from '../../src/calibrate/calibration-statistics.js';
-import { totalVariation, wasserstein } from '../../src/calibrate/distribution-distance.js';
+import { compareAnswers, compareAnswersWithParts, progressFrom } from '../../src/calibrate/calibration-statistics.js';
+import { distanceFor, sharesMovedBy } from '../../src/calibrate/distribution-distance.js';
+import { basicBootstrap } from '../../src/statistics/bootstrap.js';
 import { intervalCoverage } from '../../src/statistics/coverage.js';
-import { drawCounts } from '../../src/statistics/sampling.js';
+import { countBootstrap, drawCounts } from '../../src/statistics/sampling.js';
 
-/** The shares of GSS 2018's `happy` (very, pretty, not too happy): a real distribution to draw panels from. */
+/** The shares of GSS 2018's `happy` (very, pretty, not too happy; ordered), `satfin` (ordered) and `grass` (two options). */
 const HAPPY = [0.3, 0.57, 0.13];
+const SATFIN = [0.31, 0.47, 0.22];
+const GRASS = [0.66, 0.34];
 
 /**
- * Seeded panels whose truth is known: the real people (n) drawn from `real`, the simulated (m) from
- * `simulated`; the calibration's distance and progress intervals, checked for whether they hold the
- * populations' own distance and progress.
+ * The shipped panel's sizes: 200 agents populated from data/gss-2018/people.yaml against everyone in
+ * respondents.yaml at their effective size (946 for happy, 604 for grass), and its smallest group rows
+ * (76 agents against the 250 or so effective people of a group: grass among college graduates is 248).
  */
-function coverage(real: number[], simulated: number[], n: number, m: number, ordered: boolean, trials: number) {
-  const distanceOf = ordered ? wasserstein : totalVariation;
-  const truth = distanceOf(real, simulated);
-  const uniform = real.map(() => 1 / real.length);
-  const truthProgress = (100 * (distanceOf(real, uniform) - truth)) / distanceOf(real, uniform);
-  let progressCovered = 0;
-  const distance = intervalCoverage(truth, trials, 17, (next, trial) => {
-    const compared = compareAnswers(drawCounts(real, n, next), true, drawCounts(simulated, m, next), ordered, trial);
-    const progress = compared.progress?.interval ?? [NaN, NaN];
-    // The random baseline is estimated too, so progress's truth is held within a point of rounding.
-    if (progress[0] - 1e-9 <= truthProgress && truthProgress <= progress[1] + 1e-9) progressCovered += 1;
-    return compared.distance.interval;
-  });
-  return { truth, distance, progress: progressCovered / trials };
-}
+const CELLS = [
+  { name: 'two options (grass)', real: GRASS, ordered: false, sizes: [[604, 200], [248, 76]] },
+  { name: 'ordered (happy)', real: HAPPY, ordered: true, sizes: [[946, 200], [360, 76]] },
+] as const;
 
-describe("calibration's intervals, checked by simulation where the truth is known", () => {
-  it('a perfect simulator at the panel sizes the docs use: the distance interval holds 0, and progress holds 100 %', () => {
-    // The docs' panel: 200 agents against some 2,000 real people, and a group of 90 against 1,000.
-    for (const [n, m] of [
-      [2000, 200],
-      [1000, 90],
-    ] as const) {
-      const found = coverage(HAPPY, HAPPY, n, m, true, 80);
-      expect(found.truth).toBe(0);
-      expect(found.distance.share, `n ${n}, m ${m}`).toBeGreaterThanOrEqual(0.9);
-      expect(found.progress, `n ${n}, m ${m}`).toBeGreaterThanOrEqual(0.9);
-      // Not by being wide: a plug-in distance of such panels is about 0.04, the interval's upper end not far above it.
-      expect(found.distance.meanWidth).toBeLessThan(0.1);
+/*
+ * Tolerance: 80 seeded panels a cell. An interval that holds the truth 95 % of the time falls to 90 %
+ * or below (72 of 80) in about 3 % of such sets, so a cell under 0.9 says the interval undercovers, not
+ * bad luck (the bench's 2,000-panel figures are in docs/validation.md). The draws are seeded: the
+ * result does not change from run to run.
+ */
+const TRIALS = 80;
+/** The overall line asks three questions a panel: 60 panels (at 95 %, 54 of 60 or fewer in about 8 % of such sets; it is built to cover more: a joint bound). */
+const HEADLINE_TRIALS = 60;
+
+describe("calibration's intervals hold the truth near it and far from it (simulation, truth known)", () => {
+  for (const cell of CELLS) {
+    for (const [n, m] of cell.sizes) {
+      it(`${cell.name}, ${m} agents against ${n} people: the distance and the progress at true distances 0, 0.02, 0.05 and 0.15`, () => {
+        const distanceOf = distanceFor(cell.ordered);
+        const uniform = cell.real.map(() => 1 / cell.real.length);
+        for (const truthDistance of [0, 0.02, 0.05, 0.15]) {
+          const simulated = sharesMovedBy(cell.real, truthDistance, cell.ordered);
+          const truth = distanceOf(cell.real, simulated);
+          expect(truth).toBeCloseTo(truthDistance, 9);
+          const random = distanceOf(cell.real, uniform);
+          const truthProgress = (100 * (random - truth)) / random;
+          let progressHeld = 0;
+          const found = intervalCoverage(truth, TRIALS, 17, (next, trial) => {
+            const compared = compareAnswers(drawCounts(cell.real, n, next), true, drawCounts(simulated, m, next), cell.ordered, trial);
+            const [low, high] = compared.progress?.interval ?? [NaN, NaN];
+            if (low <= truthProgress && truthProgress <= high) progressHeld += 1;
+            return compared.distance.interval;
+          });
+          expect(found.share, `distance ${truthDistance}`).toBeGreaterThanOrEqual(0.9);
+          expect(progressHeld / TRIALS, `progress at distance ${truthDistance}`).toBeGreaterThanOrEqual(0.9);
+          // Not by being wide: the distance's interval is some four standard errors of a difference of shares at these sizes.
+          expect(found.meanWidth, `width at ${truthDistance}`).toBeLessThan(m < 100 ? 0.26 : 0.16);
+        }
+      });
+    }
+  }
+
+  it('the overall line, "N % of the way from random" over three questions, holds its truth with the random baseline\'s noise in it', () => {
+    const questions = [
+      { real: HAPPY, ordered: true, n: 946 },
+      { real: SATFIN, ordered: true, n: 944 },
+      { real: GRASS, ordered: false, n: 604 },
+    ];
+    for (const truthDistance of [0, 0.02, 0.05, 0.15]) {
+      const simulated = questions.map((question) => sharesMovedBy(question.real, truthDistance, question.ordered));
+      const randoms = questions.map((question) => distanceFor(question.ordered)(question.real, question.real.map(() => 1 / question.real.length)));
+      const meanRandom = randoms.reduce((sum, value) => sum + value, 0) / randoms.length;
+      const truth = (100 * (meanRandom - truthDistance)) / meanRandom;
+      const found = intervalCoverage(truth, HEADLINE_TRIALS, 29, (next, trial) => {
+        const parts = questions.map((question, index) => compareAnswersWithParts(drawCounts(question.real, question.n, next), true, drawCounts(simulated[index]!, 200, next), question.ordered, 1000 * trial + index).parts!);
+        return progressFrom(parts)?.interval ?? [NaN, NaN];
+      });
+      expect(found.share, `overall at distance ${truthDistance}`).toBeGreaterThanOrEqual(0.9);
     }
   });
 
-  it('a simulator off by a known distance: the interval holds it at least 90 % of the time, ordered options or not', () => {
-    const found = coverage(HAPPY, [0.34, 0.35, 0.31], 2000, 200, true, 80);
-    expect(found.truth).toBeCloseTo(0.11, 6);
-    expect(found.distance.share).toBeGreaterThanOrEqual(0.9);
-    expect(found.distance.meanWidth).toBeLessThan(0.15);
-    const unordered = coverage([0.66, 0.34], [0.51, 0.49], 1400, 200, false, 80);
-    expect(unordered.truth).toBeCloseTo(0.15, 6);
-    expect(unordered.distance.share).toBeGreaterThanOrEqual(0.9);
-  });
-
-  it('the plug-in interval it replaces did not: for a perfect simulator it never held 0', () => {
-    // The old figure: the distance between the two samples, with the percentile interval of its resamples.
-    const found = intervalCoverage(0, 60, 5, (next) => {
-      const real = drawCounts(HAPPY, 2000, next);
-      const simulated = drawCounts(HAPPY, 200, next);
-      const resampled = Array.from({ length: 400 }, () => wasserstein(drawCounts(real.map((count) => count / 2000), 2000, next), drawCounts(simulated.map((count) => count / 200), 200, next))).sort((a, b) => a - b);
-      return [resampled[10] ?? NaN, resampled[389] ?? NaN];
+  it('the basic bootstrap interval it replaces undercovered just above the truth', () => {
+    // The old interval: 2·observed − the resamples' percentiles, on a two-option question at a true distance of 0.05.
+    const simulated = sharesMovedBy(GRASS, 0.05, false);
+    const found = intervalCoverage(0.05, TRIALS, 17, (next, trial) => {
+      const real = drawCounts(GRASS, 604, next);
+      const agents = drawCounts(simulated, 200, next);
+      const replicates = countBootstrap([{ counts: real }, { counts: agents }], ([a, b]) => [distanceFor(false)(a!, b!)], 1000, trial).map((round) => round[0]!);
+      return basicBootstrap(distanceFor(false)(real, agents), replicates, [0, 1]).interval;
     });
-    expect(found.share).toBeLessThan(0.1);
+    expect(found.share).toBeLessThan(0.85);
   });
 });

@@ -5,7 +5,7 @@ import { calibratePeople } from '../../src/calibrate/calibrate-people.js';
 import { calibrateCommand } from '../../src/cli/commands/calibrate.js';
 import { commonestWithout, weightedAnswers } from '../../src/calibrate/individual-plan.js';
 import { readReference } from '../../src/calibrate/reference-file.js';
-import { meanOverPeople, scorePerson, summarisePeople, type HeldOutAnswer } from '../../src/calibrate/individual-statistics.js';
+import { meanOverPeople, scorePerson, summarisePeople, type HeldOutAnswer, type IndividualSummary } from '../../src/calibrate/individual-statistics.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import { streamSeed } from '../../src/random/seeded-random.js';
 import { intervalCoverage } from '../../src/statistics/coverage.js';
@@ -25,9 +25,14 @@ function write(root: string, path: string, text: string): void {
  * (a person's own answers predict their others; their `sex` predicts nothing); each has a `code` an
  * oracle model can look their answers up by. Everyone answered every question but person 1 (q6 left empty).
  */
-function truthReference(): string {
+function truthReference(retest?: (index: number, question: string, answer: string) => string): string {
   const folder = tempDir();
-  write(folder, 'people.yaml', ['name: truth', 'respondents: people.csv', 'weight: copies', 'questions:', ...QUESTIONS.map((id) => `  - { id: ${id}, text: "Question ${id}: do you agree?", options: ["yes", "no"] }`), ''].join('\n'));
+  write(folder, 'people.yaml', ['name: truth', 'respondents: people.csv', ...(retest ? ['retest: retest.csv'] : []), 'weight: copies', 'questions:', ...QUESTIONS.map((id) => `  - { id: ${id}, text: "Question ${id}: do you agree?", options: ["yes", "no"] }`), ''].join('\n'));
+  if (retest) {
+    // The same people interviewed again: each answers as `retest` says.
+    const again = [`person,${QUESTIONS.join(',')}`, ...Array.from({ length: PEOPLE }, (_, index) => `r${index},${QUESTIONS.map((id) => retest(index, id, index % 2 === 0 ? 'yes' : 'no')).join(',')}`)];
+    write(folder, 'retest.csv', `${again.join('\n')}\n`);
+  }
   const rows = [`person,copies,sex,code,${QUESTIONS.join(',')}`];
   for (let index = 0; index < PEOPLE; index += 1) {
     const answer = index % 2 === 0 ? 'yes' : 'no';
@@ -54,7 +59,7 @@ function model(answer: (prompt: string, agent: string, question: string, call: n
 const coin = (key: string): string => (streamSeed(11, key) / 2 ** 32 < 0.5 ? 'yes' : 'no');
 
 describe('people one by one: each agent scored against its own person', () => {
-  it('an oracle that answers as its own person scores accuracy 1 and normalised 1; the retest is the same question again; each call a research line', async () => {
+  it("an oracle that answers as its own person scores accuracy 1, and normalised 1 by its people's own retest where the reference holds one; the model's retest is the same question again; each call a research line", async () => {
     const root = defaultOrg();
     const truth = new Map(Array.from({ length: PEOPLE }, (_, index) => [`c${index}`, index % 2 === 0 ? 'yes' : 'no']));
     const oracle = model((prompt) => truth.get(/code: (c\d+)/.exec(prompt)![1]!)!);
@@ -63,9 +68,9 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(study.calls).toBe(12 * 2 * 3);
     expect(study.summary!.accuracy.value).toBe(1);
     expect(study.summary!.accuracyWeighted.value).toBe(1);
-    expect(study.summary!.retest.value).toBe(1);
-    expect(study.summary!.normalised.value).toBe(1);
-    expect(study.summary!.normalisedPerPerson.value).toBe(1);
+    expect(study.summary!.modelRetest.value).toBe(1);
+    // No second interview of these people: nothing is normalised.
+    expect(study.summary!.normalised).toBeUndefined();
     expect(study.summary!.accuracy.people).toBe(12);
     expect(study.summary!.chance).toBe(0.5);
     // Each person's held-out questions are ones they answered, and the agent was not told those answers.
@@ -98,12 +103,57 @@ describe('people one by one: each agent scored against its own person', () => {
   it('a model answering at random scores near 1/k, its interval holding 1/k, its retest near 1/k too', async () => {
     const random = model((_prompt, agent, question, call) => coin(`${agent} ${question} ${call}`));
     const study = await calibratePeople(defaultOrg(), truthReference(), { people: PEOPLE, heldOut: 3, seed: 9, providerFor: random });
-    const { accuracy, retest } = study.summary!;
+    const { accuracy, modelRetest: retest } = study.summary!;
     expect(accuracy.interval[0]).toBeLessThanOrEqual(0.5);
     expect(accuracy.interval[1]).toBeGreaterThanOrEqual(0.5);
     expect(Math.abs(accuracy.value - 0.5)).toBeLessThan(0.15);
     expect(Math.abs(retest.value - 0.5)).toBeLessThan(0.15);
   }, 60_000);
+
+  it("the headline score orders a perfect, a half-random and a uniformly random model as their skill does: the model's own retest is a row of its own, never a divisor", async () => {
+    const truth = new Map(Array.from({ length: PEOPLE }, (_, index) => [`c${index}`, index % 2 === 0 ? 'yes' : 'no']));
+    const perfect = model((prompt) => truth.get(/code: (c\d+)/.exec(prompt)![1]!)!);
+    // Half the time it answers as the person did, half the time it tosses a coin: asked again, it often says otherwise.
+    const halfRandom = model((prompt, agent, question, call) => (coin(`half ${agent} ${question} ${call}`) === 'yes' ? truth.get(/code: (c\d+)/.exec(prompt)![1]!)! : coin(`${agent} ${question} ${call}`)));
+    const uniform = model((_prompt, agent, question, call) => coin(`${agent} ${question} ${call}`));
+    const scores = [];
+    for (const providerFor of [perfect, halfRandom, uniform]) {
+      const study = await calibratePeople(defaultOrg(), truthReference(), { people: PEOPLE, heldOut: 4, seed: 3, providerFor });
+      scores.push(study.summary!);
+    }
+    const [best, half, worst] = scores as [IndividualSummary, IndividualSummary, IndividualSummary];
+    // The headline is accuracy read against the baselines; each model is farther above everyone's commonest answer than the next.
+    expect(best.accuracy.value).toBeGreaterThan(half.accuracy.value);
+    expect(half.accuracy.value).toBeGreaterThan(worst.accuracy.value);
+    expect(best.overCommonest.value).toBeGreaterThan(half.overCommonest.value);
+    expect(half.overCommonest.value).toBeGreaterThan(worst.overCommonest.value);
+    expect(best.accuracy.interval[0]).toBeGreaterThan(worst.accuracy.interval[1]);
+    // The model's own retest falls with its noise and is shown as such; there is no human retest here, so nothing is normalised.
+    expect(best.modelRetest.value).toBe(1);
+    expect(half.modelRetest.value).toBeLessThan(1);
+    for (const summary of scores) expect(summary.normalised).toBeUndefined();
+    // Where the people were interviewed again (each changing one answer in six the second time), accuracy is divided by
+    // their retest, which no model moves: the order holds there too, and the perfect model's figure is above 1.
+    const flip = (index: number, question: string, answer: string): string => (QUESTIONS[index % QUESTIONS.length] === question ? (answer === 'yes' ? 'no' : 'yes') : answer);
+    const normalised = [];
+    for (const providerFor of [perfect, halfRandom, uniform]) {
+      const study = await calibratePeople(defaultOrg(), truthReference(flip), { people: PEOPLE, heldOut: 4, seed: 3, providerFor });
+      normalised.push(study.summary!);
+    }
+    const [perfectRetested, halfRetested, uniformRetested] = normalised as [IndividualSummary, IndividualSummary, IndividualSummary];
+    expect(perfectRetested.humanRetest!.value).toBeLessThan(1);
+    expect(perfectRetested.humanRetest!.value).toBe(halfRetested.humanRetest!.value);
+    expect(perfectRetested.normalised!.value).toBeGreaterThan(1);
+    expect(perfectRetested.normalised!.value).toBeGreaterThan(halfRetested.normalised!.value);
+    expect(halfRetested.normalised!.value).toBeGreaterThan(uniformRetested.normalised!.value);
+    expect(perfectRetested.normalisedPerPerson!.people).toBeGreaterThan(0);
+  }, 240_000);
+
+  it("a retest file naming a person the respondents' file lacks is refused, naming the file, the line and a valid person", () => {
+    const folder = dirname(truthReference((index, _question, answer) => answer));
+    writeFileSync(join(folder, 'retest.csv'), `person,${QUESTIONS.join(',')}\nr0,yes,yes,yes,yes,yes,yes\nstranger,no,no,no,no,no,no\n`);
+    expect(() => readReference(join(folder, 'people.yaml'))).toThrow(/retest\.csv: line 3: person: "?stranger"? is not a person of the respondents' file; a retest row names a person interviewed the first time, for example "r0"/);
+  });
 
   it('the weighted accuracy counts each person by their weight; the plain one each person once', () => {
     const answer = (right: boolean): HeldOutAnswer => ({ question: 'q1', truth: 'yes', options: 2, first: right ? 'yes' : 'no', second: right ? 'yes' : 'no', floor: 'no' });
@@ -111,11 +161,13 @@ describe('people one by one: each agent scored against its own person', () => {
     const summary = summarisePeople(scores);
     expect(summary.accuracy.value).toBe(0.5);
     expect(summary.accuracyWeighted.value).toBe(0.75);
-    expect(summary.retest.value).toBe(1);
-    expect(summary.normalised.value).toBe(0.5);
-    // Worked by hand: residuals w·(a − 0.75)/2 are 0.375, −0.375, −0.375, 0.375 (sd 0.433), t(3) 3.182: ± 0.689.
-    expect(summary.accuracyWeighted.interval[0]).toBeCloseTo(0.75 - 3.182446 * (Math.sqrt(0.1875) / 2), 5);
-    expect(summary.accuracyWeighted.interval[1]).toBeCloseTo(0.75 + 3.182446 * (Math.sqrt(0.1875) / 2), 5);
+    expect(summary.modelRetest.value).toBe(1);
+    expect(summary.normalised).toBeUndefined();
+    // Worked by hand: residuals w·(a − 0.75)/2 are 0.375, −0.375, −0.375, 0.375 (sd 0.433); the weights' Kish size is
+    // 8²/20 = 3.2 people, so t(0.975, 2.2) = 3.9487 (SciPy): ± 0.855.
+    expect(summary.accuracyWeighted.effective).toBeCloseTo(3.2, 12);
+    expect(summary.accuracyWeighted.interval[0]).toBeCloseTo(0.75 - 3.948721 * (Math.sqrt(0.1875) / 2), 5);
+    expect(summary.accuracyWeighted.interval[1]).toBeCloseTo(0.75 + 3.948721 * (Math.sqrt(0.1875) / 2), 5);
   });
 
   it("accuracy's t interval over people holds the truth about 95 % of the time (seeded trials of simulated people)", () => {
@@ -159,9 +211,9 @@ describe('people one by one: each agent scored against its own person', () => {
     expect(study.calls).toBe(20 * 4 * 3);
     expect(study.summary!.accuracy.people).toBe(20);
     expect(study.summary!.unreadable).toBe(0);
-    // The offline model answers alike when asked again: its retest is 1, and normalised is raw accuracy.
-    expect(study.summary!.retest.value).toBe(1);
-    expect(study.summary!.normalised.value).toBeCloseTo(study.summary!.accuracy.value, 12);
+    // The offline model answers alike when asked again: its retest is 1; the GSS 2018 holds no retest of its people, so nothing is normalised.
+    expect(study.summary!.modelRetest.value).toBe(1);
+    expect(study.summary!.normalised).toBeUndefined();
     expect(readFileSync(join(study.folder!, 'people.json'), 'utf8')).toContain('"weight": ');
   }, 60_000);
 

@@ -107,7 +107,7 @@ const NOT_RUN: Record<string, string> = {
   'npm test': 'the test suite itself',
   '# data/gss-2018/reference.yaml (abridged)': 'an abridged view of the shipped file, which tests/calibrate/calibrate-docs.test.ts calibrates a panel against as the page does',
   'lemming populate data/gss-2018/people.yaml': 'tests/calibrate/calibrate-docs.test.ts runs these three as written and compares what they print with the console example',
-  '$ lemming calibrate data/gss-2018/reference.yaml --root panel --dry-run': 'tests/calibrate/calibrate-docs.test.ts runs both commands as written, compares every line and finds the quoted rows in the report',
+  '$ lemming calibrate data/gss-2018/respondents.yaml --root panel --dry-run': 'tests/calibrate/calibrate-docs.test.ts runs both commands as written, compares every line and finds the quoted rows in the report',
   '# data/gss-2018/respondents.yaml (abridged)': 'an abridged view of the shipped file, which tests/calibrate/respondent-file.test.ts reads and holds to answers.csv',
   'lemming calibrate data/gss-2018/respondents.yaml --root panel --people 50 --dry-run': 'tests/calibrate/calibrate-docs.test.ts runs both as written on the panel the section populates and compares what they print with the console example',
   '$ lemming calibrate data/gss-2018/respondents.yaml --root panel --people 50 --dry-run': 'tests/calibrate/calibrate-docs.test.ts runs both commands as written and compares every line',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile, twoSidedZ } from '../../src/statistics/normal-quantile.js';
+import { normalQuantile, twoSidedZ } from '../../src/statistics/distributions.js';
 import { differenceInterval } from '../../src/statistics/proportion-difference.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
 

@@ -5,7 +5,8 @@ import { fisherExact } from '../../src/statistics/fisher-exact.js';
 import { compareProportions, smallestFisherP } from '../../src/statistics/proportion-difference.js';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
 import { binomialDraw, drawCounts, sampleInOrder, shuffledSubset, splitHalves } from '../../src/statistics/sampling.js';
-import { studentCdf, studentQuantile, tInterval } from '../../src/statistics/student-t.js';
+import { studentCdf, studentQuantile } from '../../src/statistics/distributions.js';
+import { tInterval } from '../../src/statistics/student-t.js';
 import { seededRandom } from '../../src/random/seeded-random.js';
 
 describe("Student's t", () => {

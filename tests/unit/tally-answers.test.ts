@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { wilsonInterval } from '../../src/statistics/proportions.js';
-import { studentQuantile } from '../../src/statistics/student-t.js';
+import { studentQuantile } from '../../src/statistics/distributions.js';
 import type { SurveyAnswer } from '../../src/survey/ask-agents.js';
 import { renderTally, tallyAnswers } from '../../src/survey/tally-answers.js';
 

@@ -1,8 +1,7 @@
 import { relative } from 'node:path';
 import { calibratePeople } from '../../calibrate/calibrate-people.js';
 import { DEFAULT_HELD_OUT } from '../../calibrate/individual-plan.js';
-import { figure } from '../../calibrate/render-calibration.js';
-import { PARK_RELATION, peopleFigure } from '../../calibrate/render-people.js';
+import { parkRelation, peopleRows } from '../../calibrate/render-people.js';
 import { showCredits } from '../../format/format.js';
 import { workingFolder } from '../../invocation.js';
 import type { Output } from '../cli-context.js';
@@ -33,15 +32,10 @@ export async function peopleCommand(root: string, reference: string, options: Ca
   }
   const summary = calibration.summary!;
   output.out(`${calibration.people} people of ${calibration.eligible}, ${calibration.heldOut} held-out question(s) each, on ${calibration.model}: ${calibration.calls} call(s), ${showCredits(calibration.credits)} research credits; ${summary.unreadable} answer(s) named no option`);
-  output.out(`  accuracy            ${peopleFigure(summary.accuracy)}`);
-  output.out(`  weighted accuracy   ${peopleFigure(summary.accuracyWeighted)}`);
-  output.out(`  floor (attributes)  ${peopleFigure(summary.floor)}`);
-  output.out(`  accuracy - floor    ${peopleFigure(summary.overFloor)}`);
-  output.out(`  chance              ${figure(summary.chance)}`);
-  output.out(`  commonest answer    ${peopleFigure(summary.commonest)}`);
-  output.out(`  retest (the model)  ${peopleFigure(summary.retest)}`);
-  output.out(`  normalised          ${peopleFigure(summary.normalised)}`);
-  output.out(PARK_RELATION);
+  const rows = peopleRows(summary, calibration.reference.weight ?? 'weight');
+  const width = Math.max(...rows.map(([label]) => label.length));
+  for (const [label, value] of rows) output.out(`  ${label.padEnd(width)}  ${value}`);
+  output.out(parkRelation(summary));
   output.out(`report: ${relative(workingFolder(), `${calibration.folder}/people.md`)}`);
   return 0;
 }

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { calibrateOrg } from '../../calibrate/calibrate-org.js';
 import { showCredits } from '../../format/format.js';
-import { figure, groupsVerdict } from '../../calibrate/render-calibration.js';
+import { figure, groupsVerdict, overallLine, percentEstimate } from '../../calibrate/render-calibration.js';
 import { workingFolder } from '../../invocation.js';
 import { LemmingError } from '../../errors.js';
 import { peopleCommand } from './calibrate-people.js';
@@ -46,12 +46,11 @@ export async function calibrateCommand(root: string, reference: string, options:
   const summary = calibration.summary;
   output.out(`${calibration.calls} call(s), ${showCredits(calibration.credits)} research credits; ${calibration.unreadable} answer(s) named no option`);
   if (summary) {
-    const progress = summary.progress === undefined ? '–' : `${Math.round(summary.progress)} %`;
-    output.out(`overall: distance ${figure(summary.distance)}, random ${figure(summary.random)}: ${progress} of the way from random to answering as the real people do`);
+    output.out(`overall: ${overallLine(summary)}`);
     if (summary.groups) output.out(groupsVerdict(summary.groups));
   }
   for (const row of calibration.comparisons.filter((comparison) => comparison.group === 'all')) {
-    const progressOf = row.progress ? `, progress ${Math.round(row.progress.value)} % [${Math.round(row.progress.interval[0])} %, ${Math.round(row.progress.interval[1])} %]` : '';
+    const progressOf = row.progress ? `, progress ${percentEstimate(row.progress)}` : '';
     output.out(`  ${row.question}: ${figure(row.distance.value)} [${figure(row.distance.interval[0])}, ${figure(row.distance.interval[1])}] (random ${figure(row.random.value)}${progressOf})`);
   }
   output.out(`report: ${relative(workingFolder(), `${calibration.folder}/report.md`)}`);
