@@ -1,4 +1,4 @@
-import { capCutText, CAUSE_SETTINGS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, HOLD_CAUSES, REFUSAL_CAUSES, type HoldCause } from '../format/mail-outcomes.js';
+import { capCutText, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, HOLD_CAUSES, REFUSAL_CAUSES, type HoldCause } from '../format/mail-outcomes.js';
 import { figure, table } from './report-markdown.js';
 import type { RunMetrics } from './run-metrics.js';
 import type { VariantSummary } from './variant-summary.js';
@@ -25,6 +25,5 @@ export function renderMail(summaries: readonly VariantSummary[], runs: readonly 
     const sends = capped.reduce((sum, run) => sum + run.refusalsByCause.cap, 0);
     lines.push(`${capCutText(sends, `${capped.length} of the ${runs.length} runs (${capped.map((run) => run.run).join(', ')})`)} A variant may set it: \`org: { engine: { max_messages_per_turn: N } }\`.`, '');
   }
-  lines.push(`Where each is set: ${REFUSAL_CAUSES.map((cause) => `${CAUSE_WORDS[cause]}, ${CAUSE_SETTINGS[cause]}`).join('; ')}.`, '');
   return lines;
 }

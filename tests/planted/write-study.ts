@@ -55,7 +55,7 @@ export function writeStudy(root: string, study: PlantedStudy): void {
       '  seat:',
       '    provider: command',
       `    command: ${JSON.stringify(process.execPath)}`,
-      `    args: [${JSON.stringify(SEAT_PROGRAM)}]`,
+      `    args: [${JSON.stringify(SEAT_PROGRAM)}, ${JSON.stringify(join(root, PLAN_FILE))}]`,
       '    prompt: json',
       '    reply: json',
       '    input_price: 0',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A scripted seat of a planted-truth study (docs/validation.md, "Studies whose answer is planted"):
 // a `provider: command` program (`prompt: json`, `reply: json`) that answers each call from the plan
-// written into the org (`planted/plan.json` under LEMMING_ORG_ROOT), never from what it is shown. What
+// written into the org (`planted/plan.json`; its path is the seat's argument in org.yaml, so the runs
+// of an experiment, which copy org.yaml, read the base's), never from what it is shown. What
 // it does in turn T as agent A is the plan's `script[T][A]`: sends (one name, a `to:` list, `cc:`, a
 // list's name) or a meeting speech; with nothing scripted it keeps a note (`remember`), so a call that
 // has nothing to say still acts and no engine notice follows it. Every answer reports the same usage, so
@@ -18,7 +19,7 @@ if (!root || !agent || !turn) {
 }
 // The call itself is read and not used: the plan alone decides, so the answer is known by construction.
 readFileSync(0);
-const plan = JSON.parse(readFileSync(join(root, 'planted', 'plan.json'), 'utf8'));
+const plan = JSON.parse(readFileSync(process.argv[2] ?? join(root, 'planted', 'plan.json'), 'utf8'));
 const act = plan.script?.[turn]?.[agent];
 
 /** One send_message call of the plan's send. */
