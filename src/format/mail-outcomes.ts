@@ -123,12 +123,6 @@ export function heldText(counts: RefusalCounts): string {
   return held.length > 0 ? `held with work: ${held.join(', ')}` : '';
 }
 
-/** Both, for one line: `3 refused (…); held with work: …`. */
-export function refusalsText(counts: RefusalCounts): string {
-  const held = heldText(counts);
-  return `${refusedText(counts)}${held === '' ? '' : `; ${held}`}`;
-}
-
 /** Readers reached, by form: `reached 9: 4 one-to-one, 2 to: list, 3 mailing list`; '' when none was. */
 export function formsText(counts: FormCounts): string {
   const total = DELIVERY_FORMS.reduce((sum, form) => sum + counts[form], 0);
