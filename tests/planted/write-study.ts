@@ -1,10 +1,17 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlantedStudy } from './plan.js';
 
-/** The scripted seat's program: every seat of a study is this program reading the plan. */
-export const SEAT_PROGRAM = fileURLToPath(new URL('./seats/scripted-seat.mjs', import.meta.url));
+/** The repository: the folder above this file that holds package.json (from tests/planted, or the bench's dist-bench/tests/planted). */
+function repository(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+/** The scripted seat's program: every seat of a study is this program reading the plan (plain JavaScript, run as it is). */
+export const SEAT_PROGRAM = join(repository(), 'tests', 'planted', 'seats', 'scripted-seat.mjs');
 
 /** Where a study's plan lies in its org, for its seats to read (LEMMING_ORG_ROOT/planted/plan.json). */
 export const PLAN_FILE = join('planted', 'plan.json');
