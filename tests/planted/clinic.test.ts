@@ -10,6 +10,8 @@ import type { PlantedStudy } from './plan.js';
 import { clinic } from './studies/clinic.js';
 import { CAUSES, countBy, FORMS, plantedTruths, type Cause, type Form, type Truths } from './truths.js';
 import { writeStudy } from './write-study.js';
+// The words each form and cause is said in: a choice of wording, not a figure (the figures come from truths.ts).
+import { CAUSE_WORDS, FORM_WORDS } from '../../src/format/mail-outcomes.js';
 
 /*
  * The planted clinic (studies/clinic.ts) through the path a user takes: org files written by hand,
@@ -25,16 +27,6 @@ const uncapped: PlantedStudy = { ...clinic, cap: 10 };
 const truths = plantedTruths(clinic);
 const uncappedTruths = plantedTruths(uncapped);
 
-/** Words each form and cause is said in, as the docs give them (docs/validation.md). */
-const FORM_WORDS: Record<Form, string> = { direct: 'one-to-one', to: 'to: list', cc: 'copy', list: 'mailing list', meeting: 'meeting' };
-const CAUSE_WORDS: Record<Cause, string> = {
-  chart: 'not on the chart',
-  cap: 'over the per-turn cap',
-  budget: 'out of credits',
-  ceiling: 'at a budget ceiling',
-  breaker: 'held by a loop breaker',
-  activation: 'not drawn by activation',
-};
 const SENDS: readonly Cause[] = ['chart', 'cap'];
 const HELD: readonly Cause[] = ['budget', 'ceiling', 'breaker', 'activation'];
 
