@@ -1,7 +1,7 @@
 import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
 import { mastCodes, type FindingKind } from './failures/mast.js';
-import { CAUSE_SETTINGS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, HOLD_CAUSES, REFUSAL_CAUSES, type HoldCause } from '../format/mail-outcomes.js';
+import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../format/mail-outcomes.js';
 import type { ReachAtTurn } from './org-analysis.js';
 
 /** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
@@ -77,7 +77,7 @@ function mailSection(analysis: OrgAnalysis, sub: string): string[] {
   const readers = DELIVERY_FORMS.reduce((sum, form) => sum + analysis.deliveries[form], 0);
   const lines = [`${sub} Deliveries, refusals and reach`, '', `${formatCount(readers)} reader(s) reached: ${DELIVERY_FORMS.map((form) => `${formatCount(analysis.deliveries[form])} ${FORM_WORDS[form]}`).join(', ')}.`, ''];
   lines.push('| cause | refused | counted in | set in |', '|---|---:|---|---|');
-  for (const cause of REFUSAL_CAUSES) lines.push(`| ${CAUSE_WORDS[cause]} | ${formatCount(analysis.refusals[cause])} | ${HOLD_CAUSES.includes(cause as HoldCause) ? 'agent-turns held with work' : 'sends'} | ${CAUSE_SETTINGS[cause]} |`);
+  for (const cause of REFUSAL_CAUSES) lines.push(`| ${CAUSE_WORDS[cause]} | ${formatCount(analysis.refusals[cause])} | ${CAUSE_UNITS[cause]} | ${CAUSE_SETTINGS[cause]} |`);
   if (analysis.refusalsByTurn.length > 0) {
     lines.push('', `| turn | ${REFUSAL_CAUSES.join(' | ')} |`, `|---:|${REFUSAL_CAUSES.map(() => '---:|').join('')}`);
     for (const turn of analysis.refusalsByTurn.slice(0, MAX_ROWS)) lines.push(`| ${turn.turn} | ${REFUSAL_CAUSES.map((cause) => turn[cause]).join(' | ')} |`);

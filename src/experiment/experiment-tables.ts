@@ -3,7 +3,7 @@ import type { RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
 import type { VariantSummary } from './variant-summary.js';
-import { CAUSE_SETTINGS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES, SEND_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
+import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
 
 /** What of an experiment's report.json its tables are made from. */
 export interface ExperimentReportTables {
@@ -30,10 +30,9 @@ function formCells(counts: FormCounts | undefined): Record<string, number | unde
 
 /** A column per cause of refusal: `refusals_chart`, … in sends (chart, cap) or agent-turns held with work (the others). */
 function causeColumns(type: 'integer' | 'number', prefix: string): TableColumn[] {
-  return REFUSAL_CAUSES.map((cause) => {
-    const sends = (SEND_CAUSES as readonly string[]).includes(cause);
-    return column(`refusals_${cause}`, type, sends ? 'sends' : 'agent-turns', `${prefix}${sends ? 'sends refused' : 'agents with work not called'}: ${CAUSE_WORDS[cause]} (${CAUSE_SETTINGS[cause]})`);
-  });
+  return REFUSAL_CAUSES.map((cause) =>
+    column(`refusals_${cause}`, type, CAUSE_UNITS[cause], `${prefix}${CAUSE_UNITS[cause] === 'sends' ? 'sends refused' : 'agents with work not called'}: ${CAUSE_WORDS[cause]} (${CAUSE_SETTINGS[cause]})`),
+  );
 }
 
 function causeCells(counts: RefusalCounts | undefined): Record<string, number | undefined> {

@@ -1,4 +1,4 @@
-import { capCutText, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, HOLD_CAUSES, REFUSAL_CAUSES, type HoldCause } from '../format/mail-outcomes.js';
+import { capCutText, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../format/mail-outcomes.js';
 import { figure, table } from './report-markdown.js';
 import type { RunMetrics } from './run-metrics.js';
 import type { VariantSummary } from './variant-summary.js';
@@ -15,7 +15,7 @@ export function renderMail(summaries: readonly VariantSummary[], runs: readonly 
     'Sends refused (not on the chart, over the per-turn cap) and agent-turns with work not called (the others), each cause apart:',
     '',
     ...table(
-      ['variant', ...REFUSAL_CAUSES.map((cause) => `${CAUSE_WORDS[cause]} (${HOLD_CAUSES.includes(cause as HoldCause) ? 'agent-turns' : 'sends'})`)],
+      ['variant', ...REFUSAL_CAUSES.map((cause) => `${CAUSE_WORDS[cause]} (${CAUSE_UNITS[cause]})`)],
       summaries.map((summary) => [summary.variant, ...REFUSAL_CAUSES.map((cause) => figure(summary.refusalsByCause[cause]))]),
     ),
     '',

@@ -63,6 +63,16 @@ export const CAUSE_WORDS: Record<RefusalCause, string> = {
   activation: 'not drawn by activation',
 };
 
+/** What each cause counts: sends refused, or agent-turns held with work (their mail waiting). */
+export const CAUSE_UNITS: Record<RefusalCause, 'sends' | 'agent-turns'> = {
+  chart: 'sends',
+  cap: 'sends',
+  budget: 'agent-turns',
+  ceiling: 'agent-turns',
+  breaker: 'agent-turns',
+  activation: 'agent-turns',
+};
+
 /** Where each cause is set, for a person who wants to change it. */
 export const CAUSE_SETTINGS: Record<RefusalCause, string> = {
   chart: 'org/chart.yaml send_to and read_from, org/lists/<name>.yaml may_post',
@@ -99,11 +109,6 @@ export function addCounts<Counts extends Record<string, number>>(into: Counts, m
 /** Sends refused: the chart's and the cap's. */
 export function sendsRefused(counts: RefusalCounts): number {
   return counts.chart + counts.cap;
-}
-
-/** Agent-turns held with work: every other cause. */
-export function turnsHeld(counts: RefusalCounts): number {
-  return counts.budget + counts.ceiling + counts.breaker + counts.activation;
 }
 
 /** Causes that happened, each as `2 not on the chart`, in the order of REFUSAL_CAUSES. */

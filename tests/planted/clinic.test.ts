@@ -154,7 +154,7 @@ describe('the planted clinic, run as a user runs it', () => {
       const planted = truths.edges.get(`${edge.from} ${edge.to}`);
       expect(text).toContain(`| ${edge.from} | ${edge.to} | ${planted?.messages} | ${FORMS.map((form) => planted?.forms[form]).join(' | ')} | ${onChart(clinic, edge.from, edge.to) ? 'yes' : 'no'} |`);
     }
-    for (const cause of CAUSES) expect(text).toContain(`| ${CAUSE_WORDS[cause]} | ${truths.refusals[cause]} | ${SENDS.includes(cause) ? 'sends' : 'agent-turns held with work'} |`);
+    for (const cause of CAUSES) expect(text).toContain(`| ${CAUSE_WORDS[cause]} | ${truths.refusals[cause]} | ${SENDS.includes(cause) ? 'sends' : 'agent-turns'} |`);
     for (const turn of truths.reach) expect(text).toContain(`| ${turn.turn} | ${turn.reached} |`);
 
     const csv = join(folder, 'analysis-csv');

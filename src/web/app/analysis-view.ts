@@ -1,5 +1,5 @@
 import type { OrgAnalysis } from '../../analysis/org-analysis.js';
-import { CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, HOLD_CAUSES, REFUSAL_CAUSES } from '../../format/mail-outcomes.js';
+import { CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../../format/mail-outcomes.js';
 import { getJson } from './api.js';
 import { credits, el, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
@@ -51,7 +51,7 @@ export async function analysisPage(main: HTMLElement): Promise<() => void> {
       el('p', { id: 'analysis-deliveries' }, `Readers reached: ${DELIVERY_FORMS.map((form) => `${analysis.deliveries[form]} ${FORM_WORDS[form]}`).join(', ')}.`),
       table(
         ['Cause', 'Refused', 'Counted in'],
-        REFUSAL_CAUSES.map((cause) => [CAUSE_WORDS[cause], analysis.refusals[cause], (HOLD_CAUSES as readonly string[]).includes(cause) ? 'agent-turns held with work' : 'sends']),
+        REFUSAL_CAUSES.map((cause) => [CAUSE_WORDS[cause], analysis.refusals[cause], CAUSE_UNITS[cause]]),
         'analysis-refusals',
       ),
       analysis.activation.length > 0
