@@ -37,6 +37,7 @@ import { peopleCoverage } from './sections/people-coverage.js';
 import { calibrationCoverage } from './sections/calibration-coverage.js';
 import { measureCoverage } from './sections/measure-coverage.js';
 import { blameFaults } from './sections/blame-faults.js';
+import { planted } from './sections/planted.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -270,6 +271,14 @@ const sections: Section[] = [
       'A ring of N agents: each step every agent reads its mail and sends one message to the next, its model (one local stand-in server for both, OpenAI-compatible, bench/peers/ring-server.ts) answering at once with one send_message. lemming: the built CLI (`lemming run --json`) on an org written as files, `engine.concurrency: 8`. LangGraph.js 1.7.3: a StateGraph with one node per agent calling the server through @langchain/openai 1.5.8\'s ChatOpenAI (which uses the openai SDK, as lemming does), the SQLite checkpointer (`@langchain/langgraph-checkpoint-sqlite`), `durability: "sync"`, `maxConcurrency: 8` (bench/peers/langgraph-ring.ts). Each run is a fresh process on a fresh org or database on the disk; the two sides\' runs are interleaved, the first side alternating with each repetition (3 unless `--repetitions N`). A steady step is the time between two steps\' ends as the bench reads them from the process\'s output, the first step left out (5 steps at 200 agents, 3 at 1,000, 4 at the 200 ms model); at 10 agents, 60 steps, the first 10 left out as the warm-up and reported apart (a step of some 20 ms is still being compiled by V8 then, on both sides), and so is its CPU time: user and system, every thread of the process, as /proc/<pid>/stat counts it when each step\'s end is read (what a step costs the machine, which the wall time shows only on a quiet one); a call\'s CPU time is a steady step\'s divided by its N calls; peak RSS is the process\'s own. Then, once each: a fork after step 5 of 10 with one message changed (lemming: `history: { keep: true }`, `lemming fork`, the message\'s file edited; LangGraph.js: `updateState` on the checkpoint after step 5), and a SIGKILL when half of step 5\'s calls have reached the model, then a resume (lemming: `run --until 10`; LangGraph.js: `stream(null)` on the thread), counted by bench/peers/ring-accounting.ts from the messages each side left and the calls the server answered. The OpenAI Agents SDK (@openai/agents) has no row: it runs one agent\'s loop (with handoffs) at a time and keeps no checkpoint of a multi-agent step, so a ring stepping together, a fork and a resume after a kill would be the bench\'s own code rather than the SDK\'s (docs/performance.md).',
     quick: false,
     run: peers,
+  },
+  {
+    id: 'planted',
+    title: 'A study whose answer is planted: the clinic of tests/planted, its figures against their truths',
+    about:
+      "On the first storage, each the whole process of the built CLI: the eleven scripted seats of tests/planted/studies/clinic.ts (a `provider: command` program playing a plan: every form of mail, one-to-one, a `to:` list, copies, mailing lists, a meeting, and every cause of refusal, the chart, the per-turn cap, credits, a department's ceiling, a loop breaker, activation) written as org files, the human's post to a list sent, 5 turns run and `analyze --json` read. Each figure beside the one tests/planted/truths.ts computes from the plan with no lemming code: a row that misses its target is a figure lemming gets wrong (docs/validation.md, \"Studies whose answer is planted\").",
+    quick: true,
+    run: planted,
   },
   { id: 'offline-model', title: 'The offline model', about: 'The turn in which all 200 agents read their mail and answer it, in three fresh orgs (the org\'s and the process\'s first turn).', quick: false, run: offlineModel },
   { id: 'queue-workers', title: 'Workers over Redis', about: 'Three turns after a first one (workers finding the queue), a local redis-server; the engine keeps twice the workers\' slots in flight.', quick: false, run: queueWorkers },

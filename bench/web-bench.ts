@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
+import { emptyStats } from '../src/engine/run-totals.js';
 import { formatMessage } from '../src/mailbox/message-format.js';
 import { messageFileName, messageId } from '../src/mailbox/message.js';
 import { newToken } from '../src/web/access/access-token.js';
@@ -68,7 +69,7 @@ async function firstPage(server: WebServer, cookie: string): Promise<void> {
 async function turns(engine: Engine, count: number, hub?: EventHub): Promise<number[]> {
   const times: number[] = [];
   for (let index = 0; index < count; index += 1) {
-    const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+    const result: { stats: TurnStats } = { stats: emptyStats() };
     const start = performance.now();
     for await (const event of engine.turn(result)) hub?.publish({ kind: 'engine', event });
     times.push(performance.now() - start);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine as OpenEngine } from '../src/engine/engine.js';
 import type { TurnStats } from '../src/engine/events.js';
+import { emptyStats } from '../src/engine/run-totals.js';
 import type { Provider } from '../src/providers/provider.js';
 import { keepHeapSmall } from '../src/heap-settings.js';
 import type { OrgShape } from './build-org.js';
@@ -89,7 +90,7 @@ function openEngine(job: Job, root: string): OpenEngine {
 }
 
 async function timeTurn(engine: OpenEngine, turnsPerRun?: number): Promise<{ ms: number; called: number }> {
-  const result: { stats: TurnStats } = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: { stats: TurnStats } = { stats: emptyStats() };
   const start = performance.now();
   if (turnsPerRun !== undefined) {
     for await (const event of engine.run({ maxTurns: turnsPerRun, stopWhenIdle: false })) {

@@ -1,10 +1,21 @@
 import { column, type ReportTable } from '../tables/report-table.js';
 import type { OrgAnalysis } from './org-analysis.js';
+import { CAUSE_WORDS, DELIVERY_FORMS, REFUSAL_CAUSES, type DeliveryForm } from '../format/mail-outcomes.js';
+
+/** Each form of delivery as a column's meaning says it. */
+const FORM_MEANINGS: Record<DeliveryForm, string> = {
+  direct: 'messages to this reader alone',
+  to: 'messages to several, this reader one of `to:`',
+  cc: 'copies (`cc:`)',
+  list: "posts to a mailing list this reader is a member of",
+  meeting: "speeches heard in a meeting",
+};
 
 /**
  * `lemming analyze`'s tables: `agents` (one row per agent: span of control and load), `edges` (one
- * row per directed edge a message was written along), `requests` (one row per request of the
- * person's: its path to the answer) and `mast` (one row per MAST failure mode: findings). Pure.
+ * row per directed edge a delivery went along, by form), `refusals` (one row per turn and cause),
+ * `reach` (one row per turn), `activation` (one row per rule), `requests` (one row per request of
+ * the person's: its path to the answer) and `mast` (one row per MAST failure mode: findings). Pure.
  */
 export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
   return [
@@ -13,7 +24,7 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
       columns: [
         column('agent', 'string', '', 'the agent'),
         column('reports', 'integer', 'agents', 'span of control: the agents that report to it'),
-        column('messages_in', 'integer', 'messages', 'messages it was sent that the chart let through'),
+        column('messages_in', 'integer', 'deliveries', 'deliveries it received, every form: a message, a copy, a list post, a speech heard in a meeting'),
         column('messages_out', 'integer', 'messages', 'messages it wrote (whatever became of them)'),
         column('turns_active', 'integer', 'turns', 'turns its model was called in'),
         column('credits', 'number', 'credits', 'what its calls were charged'),
@@ -23,12 +34,43 @@ export function analysisTables(analysis: OrgAnalysis): ReportTable[] {
     {
       name: 'edges',
       columns: [
-        column('from', 'string', '', 'the sender'),
-        column('to', 'string', '', 'the recipient'),
-        column('messages', 'integer', 'messages', 'messages written along the edge'),
-        column('permitted', 'boolean', '', 'the chart lets messages through here (false: every one was refused)'),
+        column('from', 'string', '', 'the sender (the speaker, for a meeting)'),
+        column('to', 'string', '', 'the reader (the hearer, for a meeting)'),
+        column('messages', 'integer', 'deliveries', 'deliveries along the edge, every form: a message to k people is one on each of its k edges, a speech one to each attendee who heard it'),
+        ...DELIVERY_FORMS.map((form) => column(`via_${form}`, 'integer', 'deliveries', `of them, ${FORM_MEANINGS[form]}`)),
+        column('on_chart', 'boolean', '', "the chart has this edge (the sender's send_to and the reader's read_from); a list's post or a meeting's speech needs none (false is no refusal)"),
       ],
-      rows: analysis.edges.used.map((edge) => ({ from: edge.from, to: edge.to, messages: edge.messages, permitted: edge.permitted })),
+      rows: analysis.edges.used.map((edge) => ({
+        from: edge.from,
+        to: edge.to,
+        messages: edge.messages,
+        ...Object.fromEntries(DELIVERY_FORMS.map((form) => [`via_${form}`, edge.forms[form]])),
+        on_chart: edge.onChart,
+      })),
+    },
+    {
+      name: 'refusals',
+      columns: [
+        column('turn', 'integer', 'turn', 'the turn'),
+        column('cause', 'string', '', `why: ${REFUSAL_CAUSES.map((cause) => `${cause} (${CAUSE_WORDS[cause]})`).join(', ')}`),
+        column('count', 'integer', 'sends or agent-turns', 'sends refused (chart, cap) or agents with work not called (budget, ceiling, breaker, activation) in the turn for the cause'),
+      ],
+      rows: analysis.refusalsByTurn.flatMap((turn) => REFUSAL_CAUSES.filter((cause) => turn[cause] > 0).map((cause) => ({ turn: turn.turn, cause, count: turn[cause] }))),
+    },
+    {
+      name: 'reach',
+      columns: [column('turn', 'integer', 'turn', 'the turn'), column('reached', 'integer', 'agents', 'agents (the person left out) a delivery of any form had reached by the end of the turn')],
+      rows: analysis.reach.map((turn) => ({ turn: turn.turn, reached: turn.reached })),
+    },
+    {
+      name: 'activation',
+      columns: [
+        column('rule', 'integer', '', "the rule's place in org.yaml engine.activation.rules, from 1"),
+        column('match', 'string', '', 'its match, as org.yaml says it now'),
+        column('governed', 'integer', 'agent-turns', 'agents with work it governed, summed over the turns'),
+        column('drawn', 'integer', 'agent-turns', 'of them, those it drew: they acted'),
+      ],
+      rows: analysis.activation.map((rule) => ({ rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn })),
     },
     {
       name: 'requests',

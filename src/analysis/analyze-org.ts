@@ -13,17 +13,27 @@ import type { OrgAnalysis } from './org-analysis.js';
 import type { OrgRecords } from './records/org-records.js';
 import { readOrgRecords } from './records/read-records.js';
 import { requestPaths } from './requests/request-paths.js';
+import { countForms } from '../format/mail-outcomes.js';
+import { deliveriesOf } from './records/deliveries.js';
+import { reachByTurn } from './network/reach.js';
+import { activationDraws, refusalCounts } from './refusals/refusal-counts.js';
 
 export type { OrgAnalysis };
 
 /** Every measure of the analysis, from records already read. Pure: a test hands it records it built. */
 export function analyzeRecords(name: string, records: OrgRecords, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const { answered, unanswered } = requestPaths(records);
+  const refusals = refusalCounts(records);
   const analysis: Omit<OrgAnalysis, 'mast'> = {
     org: name,
     turn: records.turn,
     messages: records.messages.length,
     limits,
+    deliveries: countForms(deliveriesOf(records)),
+    refusals: refusals.total,
+    refusalsByTurn: refusals.byTurn,
+    activation: activationDraws(records),
+    reach: reachByTurn(records),
     agents: agentLoads(records),
     edges: edgeUsage(records),
     requests: answered,

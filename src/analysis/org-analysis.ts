@@ -1,14 +1,16 @@
 /*
  * The shape of an analysis (what `lemming analyze --json` prints and `GET /api/analysis` answers):
- * types only, importing nothing, so the dashboard's browser app compiles against them too.
+ * types only, importing only types of a module that imports nothing, so the dashboard's browser app
+ * compiles against them too.
  */
+import type { FormCounts, RefusalCounts } from '../format/mail-outcomes.js';
 
 /** One agent's place and work in the org. */
 export interface AgentLoad {
   agent: string;
   /** Span of control: the agents that report to it, in name order. */
   reports: string[];
-  /** Messages it was sent that the chart let through. */
+  /** Deliveries it received, every form: a message to it, a copy, a list's post, a speech it heard in a meeting. */
   messagesIn: number;
   /** Messages it wrote (whatever became of them). */
   messagesOut: number;
@@ -18,18 +20,21 @@ export interface AgentLoad {
   credits: number;
 }
 
-/** Messages along one directed edge. */
+/** Deliveries along one directed edge. */
 export interface EdgeUse {
   from: string;
   to: string;
+  /** Deliveries along it, every form: a message to k people is one on each of its k edges, a speech one to each attendee who heard it. */
   messages: number;
-  /** The chart lets messages through here; false: every one was refused. */
-  permitted: boolean;
+  /** Of them, by the form that reached the reader. */
+  forms: FormCounts;
+  /** The chart has this edge (the sender's send_to and the reader's read_from); a list's post or a meeting's speech needs none. */
+  onChart: boolean;
 }
 
 /** Which edges carry the work, and which permitted ones were never used. */
 export interface EdgeUsage {
-  /** Every edge a message was written along, busiest first (then by name). */
+  /** Every edge a delivery went along, busiest first (then by name). */
   used: EdgeUse[];
   /** Permitted edges no message went along, by name; undefined when the chart has too many edges to list. */
   unused?: Array<{ from: string; to: string }>;
@@ -160,13 +165,43 @@ export interface AnalysisLimits {
   stormTurns: number;
 }
 
+/** One turn's refusals, by cause. */
+export type RefusalsInTurn = { turn: number } & RefusalCounts;
+
+/** One rule of `engine.activation` over the turns: the agents with work it governed, and how many of them it drew. */
+export interface ActivationDraws {
+  /** Its place in `engine.activation.rules`, from 1. */
+  rule: number;
+  /** Its `match` as org.yaml says it now (`title: Clerk`); `?` when the rule is no longer there. */
+  match: string;
+  governed: number;
+  drawn: number;
+}
+
+/** How many agents (the person left out) a delivery had reached by the end of a turn. */
+export interface ReachAtTurn {
+  turn: number;
+  reached: number;
+}
+
 /** The org's network measured from its files: what `lemming analyze --json` prints and the dashboard's Analysis tab shows. */
 export interface OrgAnalysis {
   org: string;
   /** The last finished turn the figures run to. */
   turn: number;
+  /** Message files the org's outboxes hold that were delivered (the person's too). */
   messages: number;
   limits: AnalysisLimits;
+  /** Readers reached, by form: each reader of each message, each attendee who heard a speech. */
+  deliveries: FormCounts;
+  /** Sends refused (`chart`, `cap`) and agent-turns with work not called (`budget`, `ceiling`, `breaker`, `activation`), by cause. */
+  refusals: RefusalCounts;
+  /** The same, turn by turn: each turn with one. */
+  refusalsByTurn: RefusalsInTurn[];
+  /** Each activation rule that governed an agent with work. */
+  activation: ActivationDraws[];
+  /** Agents reached by the end of each turn, from the turn of the first delivery to the last finished turn. */
+  reach: ReachAtTurn[];
   agents: AgentLoad[];
   edges: EdgeUsage;
   requests: RequestPath[];

@@ -1,6 +1,8 @@
 import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
 import { mastCodes, type FindingKind } from './failures/mast.js';
+import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../format/mail-outcomes.js';
+import type { ReachAtTurn } from './org-analysis.js';
 
 /** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
 function mast(kind: FindingKind): string {
@@ -13,8 +15,8 @@ const MAX_ROWS = 20;
 
 /**
  * The analysis as markdown, for `lemming analyze` and a section of an experiment's report:
- * findings first (what a person should look at), then load per agent, edges, and each request's
- * path. `heading` is the level of its top heading (`##` in a report, `#` alone). Pure.
+ * findings first (what a person should look at), then load per agent, what became of the mail
+ * (readers by form, refusals by cause, reach by turn), edges, and each request's path. `heading` is the level of its top heading (`##` in a report, `#` alone). Pure.
  */
 export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   const sub = `${heading}#`;
@@ -44,9 +46,10 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
   for (const agent of analysis.agents) {
     lines.push(`| ${agent.agent} | ${agent.reports.length} | ${agent.messagesIn} | ${agent.messagesOut} | ${agent.turnsActive} | ${showCredits(agent.credits)} |`);
   }
-  lines.push('', `${sub} Messages per edge`, '', '| from | to | messages |', '|---|---|---:|');
-  for (const edge of analysis.edges.used.slice(0, MAX_ROWS)) lines.push(`| ${edge.from} | ${edge.to} | ${edge.messages}${edge.permitted ? '' : ' (refused: not on the chart)'} |`);
-  if (analysis.edges.used.length > MAX_ROWS) lines.push(`| … | … | ${analysis.edges.used.length - MAX_ROWS} more edges |`);
+  lines.push('', ...mailSection(analysis, sub));
+  lines.push('', `${sub} Deliveries per edge`, '', `| from | to | deliveries | ${DELIVERY_FORMS.map((form) => FORM_WORDS[form]).join(' | ')} | on the chart |`, `|---|---|---:|${DELIVERY_FORMS.map(() => '---:|').join('')}---|`);
+  for (const edge of analysis.edges.used.slice(0, MAX_ROWS)) lines.push(`| ${edge.from} | ${edge.to} | ${edge.messages} | ${DELIVERY_FORMS.map((form) => edge.forms[form]).join(' | ')} | ${edge.onChart ? 'yes' : 'no'} |`);
+  if (analysis.edges.used.length > MAX_ROWS) lines.push(`| … | … | ${analysis.edges.used.length - MAX_ROWS} more edges |${DELIVERY_FORMS.map(() => ' |').join('')} |`);
   const { unused } = analysis.edges;
   if (unused === undefined) lines.push('', 'The chart permits too many edges to list the unused ones.');
   else if (unused.length > 0) {
@@ -64,6 +67,32 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
     if (analysis.requests.length > MAX_ROWS) lines.push(`| … ${analysis.requests.length - MAX_ROWS} more | | | | | |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What became of the org's mail: its readers by form, the sends refused and the agents with work not
+ * called by cause (turn by turn), activation's draws by rule, and how far the mail had reached by each turn.
+ */
+function mailSection(analysis: OrgAnalysis, sub: string): string[] {
+  const readers = DELIVERY_FORMS.reduce((sum, form) => sum + analysis.deliveries[form], 0);
+  const lines = [`${sub} Deliveries, refusals and reach`, '', `${formatCount(readers)} reader(s) reached: ${DELIVERY_FORMS.map((form) => `${formatCount(analysis.deliveries[form])} ${FORM_WORDS[form]}`).join(', ')}.`, ''];
+  lines.push('| cause | refused | counted in | set in |', '|---|---:|---|---|');
+  for (const cause of REFUSAL_CAUSES) lines.push(`| ${CAUSE_WORDS[cause]} | ${formatCount(analysis.refusals[cause])} | ${CAUSE_UNITS[cause]} | ${CAUSE_SETTINGS[cause]} |`);
+  if (analysis.refusalsByTurn.length > 0) {
+    lines.push('', `| turn | ${REFUSAL_CAUSES.join(' | ')} |`, `|---:|${REFUSAL_CAUSES.map(() => '---:|').join('')}`);
+    for (const turn of analysis.refusalsByTurn.slice(0, MAX_ROWS)) lines.push(`| ${turn.turn} | ${REFUSAL_CAUSES.map((cause) => turn[cause]).join(' | ')} |`);
+    if (analysis.refusalsByTurn.length > MAX_ROWS) lines.push(`| … ${analysis.refusalsByTurn.length - MAX_ROWS} more turns |${REFUSAL_CAUSES.map(() => ' |').join('')}`);
+  }
+  if (analysis.activation.length > 0) {
+    lines.push('', 'Activation (org.yaml engine.activation), each rule over the turns:', '', '| rule | match | with work | drawn | not drawn |', '|---:|---|---:|---:|---:|');
+    for (const rule of analysis.activation) lines.push(`| ${rule.rule} | ${rule.match} | ${rule.governed} | ${rule.drawn} | ${rule.governed - rule.drawn} |`);
+  }
+  if (analysis.reach.length > 0) {
+    const shown = analysis.reach.length > MAX_ROWS ? [...analysis.reach.slice(0, MAX_ROWS - 1), analysis.reach.at(-1) as ReachAtTurn] : analysis.reach;
+    lines.push('', 'Reach: agents (the person left out) a delivery had reached by the end of each turn.', '', '| turn | agents reached |', '|---:|---:|');
+    for (const turn of shown) lines.push(`| ${turn.turn} | ${formatCount(turn.reached)} |`);
+  }
+  return lines;
 }
 
 /**

@@ -3,6 +3,7 @@ import { invalidText, reloadText } from '../ui/shared/org-edit-text.js';
 import type { EngineEvent } from '../engine/events.js';
 import { budgetWarningText, formatStepTools, showCredits } from '../format/format.js';
 import { describeRefusal } from '../engine/turn/refusal-text.js';
+import { formsText, heldText, refusedText } from '../format/mail-outcomes.js';
 
 /** One readable line (or none) for an engine event: the plain output of `run`. Pure. */
 export function formatEvent(event: EngineEvent): string | undefined {
@@ -53,7 +54,7 @@ export function formatEvent(event: EngineEvent): string | undefined {
     case 'agent-done':
       return undefined;
     case 'turn-finished':
-      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${event.stats.refused} refused, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms${event.stats.notDrawn ? `; ${event.stats.notDrawn} with work not drawn (activation: their mail waits)` : ''}`;
+      return `${turn}done: ${event.stats.called} called, ${event.stats.delivered} delivered${event.stats.fromHuman > 0 ? ` (+${event.stats.fromHuman} from the human)` : ''}, ${refusedText(event.stats.refusals)}, ${notCarriedOut(event.stats.invalidCalls)}${event.stats.errors} error(s), ${showCredits(event.stats.credits)} credits, ${Math.round(event.stats.durationMs)} ms${[formsText(event.stats.deliveries), heldText(event.stats.refusals)].filter((part) => part !== '').map((part) => `; ${part}`).join('')}`;
     case 'queue-notice':
       return `queue: ${event.message}`;
     case 'budget-warning':

@@ -2,6 +2,8 @@ import type { EngineEvent } from '../engine/events.js';
 import type { Output } from './cli-context.js';
 import { formatEvent, notCarriedOut } from './format-event.js';
 import { finishReason, formatCount, showCredits } from '../format/format.js';
+import { capCutText, formsText, heldText, refusedText } from '../format/mail-outcomes.js';
+import type { RuleDraws } from '../engine/turn/activation.js';
 import { paintEvent } from './paint-event.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import { waitingDecisionLines } from '../ui/shared/waiting-decisions.js';
@@ -68,6 +70,16 @@ export function ceilingLine(finished: RunFinished): string | undefined {
   return finished.atCeiling && finished.atCeiling.length > 0 ? `At a budget ceiling with mail waiting: ${finished.atCeiling.join(', ')} (raise \`budget:\` in org/org.yaml to go on).` : undefined;
 }
 
+/** A part of a line as a sentence of its own (none when it is empty): `Reached 9: …`. */
+function sentence(part: string, after = ''): string[] {
+  return part === '' ? [] : [`${part.charAt(0).toUpperCase()}${part.slice(1)}${after}.`];
+}
+
+/** What each activation rule drew: `Activation (org.yaml engine.activation): rule 1 drew 3 of 4 agent-turns with work, rule 2 drew 3 of 3.` */
+export function drawsLine(draws: readonly RuleDraws[]): string {
+  return `Activation (org.yaml engine.activation): ${draws.map((rule) => `rule ${rule.rule} drew ${formatCount(rule.drawn)} of ${formatCount(rule.governed)}`).join(', ')} agent-turns with work; the others' mail waited for a later draw.`;
+}
+
 /** The short summary a run ends with; `forYou`: messages the run delivered to the human. */
 export function runSummary(finished: RunFinished, root: string, forYou = 0): string[] {
   const totals = finished.totals;
@@ -80,9 +92,12 @@ export function runSummary(finished: RunFinished, root: string, forYou = 0): str
     ...(ceiling ? [ceiling] : []),
     ...(finished.failing.length > 0 ? [failingLine(finished, hint)] : []),
     `${finished.turns} turn(s) run, now at turn ${finished.lastTurn}; ${finishReason(finished, forYou, hint)}.`,
-    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${totals.refused} refused, ${notCarriedOut(totals.invalidCalls)}${totals.errors} error(s); ` +
+    `${totals.delivered} message(s) delivered by the org${totals.fromHuman > 0 ? ` (besides ${totals.fromHuman} from the human)` : ''}, ${refusedText(totals.refusals)}, ${notCarriedOut(totals.invalidCalls)}${totals.errors} error(s); ` +
       `${formatCount(tokens)} tokens, ${showCredits(totals.credits)} credits spent.`,
-    ...(totals.notDrawn ? [`Activation (org.yaml engine.activation) left ${formatCount(totals.notDrawn)} agent-turn(s) with work undrawn; their mail waited for a later draw.`] : []),
+    ...sentence(formsText(totals.deliveries)),
+    ...sentence(heldText(totals.refusals), ' (their mail waited)'),
+    ...(totals.draws && totals.draws.length > 0 ? [drawsLine(totals.draws)] : []),
+    ...(totals.refusals.cap > 0 ? [capCutText(totals.refusals.cap)] : []),
     ...decisionsWaiting(root),
     whereToLook(root),
   ];

@@ -1,6 +1,8 @@
+import type { FormCounts, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
 import type { Problem } from '../errors.js';
 import type { Priority } from '../mailbox/message.js';
 import type { StepToolSummary } from './turn/step-loop.js';
+import type { RuleDraws } from './turn/activation.js';
 import type { QueueNotice } from '../queue/queue-notice.js';
 
 /** A message as the event stream shows it: enough for a feed line, not the whole body. */
@@ -61,13 +63,16 @@ export type EngineEvent =
   | { type: 'budget-warning'; turn: number; /** The department's lead; absent: the whole org. */ department?: string; share: number; spent: number; ceiling: number }
   /** A loop breaker (org.yaml `engine.breakers`) saw a loop: the human is told, and with `pause` its agents are held. */
   | ({ type: 'loop-detected'; turn: number } & LoopSeen)
-  | { type: 'message-delivered'; turn: number; message: MessageSummary }
+  /** `forms`: its readers, by the form that reached each (a post to a list of 7 is 7 `list`); absent in a turn rebuilt from the logs, which do not say. */
+  | { type: 'message-delivered'; turn: number; message: MessageSummary; forms?: FormCounts }
   | {
       type: 'message-refused';
       turn: number;
       from: string;
       to: string;
       reason: string;
+      /** The rule that refused it: the chart (a list's may_post, a name that is no one's) or the per-turn cap. */
+      cause: SendCause;
       subject?: string;
       /** The id of the notice that tells the sender. */
       notice?: string;
@@ -96,8 +101,8 @@ export type EngineEvent =
   /** An intervention of `org/interventions.yaml` carried out before the turn (`failed`: refused, with why). */
   | { type: 'intervention'; turn: number; index: number; kind: string; agent: string; summary: string; failed?: string }
   | { type: 'agent-done'; turn: number; agent: string; sent: number; refused: number }
-  /** A meeting of org/meetings/ was held in the turn: how many spoke, its rounds, who could not come, and its transcript. */
-  | { type: 'meeting-held'; turn: number; meeting: string; speakers: number; rounds: number; absent: number; file: string }
+  /** A meeting of org/meetings/ was held in the turn: how many spoke, its rounds, who could not come, its deliveries (each speech made, heard by each other attendee present) and its transcript. */
+  | { type: 'meeting-held'; turn: number; meeting: string; speakers: number; rounds: number; absent: number; heard: number; file: string }
   | { type: 'turn-finished'; turn: number; stats: TurnStats }
   /** From the job queue while calls wait on workers (no worker serves a model, one joined or left, a job runs again): as it happens. */
   | ({ type: 'queue-notice' } & QueueNotice)
@@ -136,13 +141,18 @@ export type RunCap = { by: 'max_turns' | 'turns'; turns: number } | { by: 'until
 export interface TurnStats {
   called: number;
   skipped: number;
-  /** Agents with work that `engine.activation` did not draw: their mail waits for a later turn (absent: none). */
-  notDrawn?: number;
   /** Messages the org's agents wrote and the engine delivered. */
   delivered: number;
   /** Messages the human wrote, taken in: the person's requests, not the org's work. */
   fromHuman: number;
+  /** Readers the turn's messages (the human's too) and meetings reached, by the form that reached each. */
+  deliveries: FormCounts;
+  /** Sends refused: `refusals.chart` + `refusals.cap`. */
   refused: number;
+  /** Sends refused and agents with work not called, by cause (src/format/mail-outcomes.ts). */
+  refusals: RefusalCounts;
+  /** Each `engine.activation` rule that governed an agent with work: how many, and how many it drew (absent: no rule did). */
+  draws?: RuleDraws[];
   /** Tool calls not carried out: unknown tools, malformed or invalid arguments, tools not granted. */
   invalidCalls: number;
   errors: number;
@@ -161,13 +171,18 @@ export interface RunTotals {
   delivered: number;
   /** Messages the human wrote, taken in. */
   fromHuman: number;
+  /** Readers reached, by form, over the run (see TurnStats). */
+  deliveries: FormCounts;
+  /** Sends refused: `refusals.chart` + `refusals.cap`. */
   refused: number;
+  /** Sends refused and agent-turns with work not called, by cause, over the run. */
+  refusals: RefusalCounts;
+  /** Each activation rule's draws summed over the run's turns (absent: no rule governed anyone). */
+  draws?: RuleDraws[];
   /** Tool calls not carried out (see TurnStats). */
   invalidCalls: number;
   errors: number;
   inputTokens: number;
   outputTokens: number;
   credits: number;
-  /** Agent-turns with work that `engine.activation` did not draw, over the run (absent: none). */
-  notDrawn?: number;
 }

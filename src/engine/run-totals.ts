@@ -1,6 +1,8 @@
 import type { Org } from '../org/org.js';
 import { budgetHeld } from './budget/budget-entry.js';
 import type { EngineEvent, RunCap, RunTotals, TurnStats } from './events.js';
+import { addCounts, noForms, noRefusals, sendsRefused } from '../format/mail-outcomes.js';
+import type { RuleDraws } from './turn/activation.js';
 import { agentsWithMail } from './human/waiting-mail.js';
 import type { EngineState } from './record/engine-state.js';
 import { FailingAgents } from './turn/failing-agents.js';
@@ -12,12 +14,12 @@ import { FailingAgents } from './turn/failing-agents.js';
 
 /** A turn's figures before it has done anything. */
 export function emptyStats(): TurnStats {
-  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
+  return { called: 0, skipped: 0, delivered: 0, fromHuman: 0, deliveries: noForms(), refused: 0, refusals: noRefusals(), invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 };
 }
 
 /** A run's figures before its first turn. */
 export function emptyTotals(): RunTotals {
-  return { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+  return { turns: 0, delivered: 0, fromHuman: 0, deliveries: noForms(), refused: 0, refusals: noRefusals(), invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
 }
 
 /** Add a committed turn's figures to its run's. */
@@ -25,13 +27,27 @@ export function addTurn(totals: RunTotals, stats: TurnStats): void {
   totals.turns += 1;
   totals.delivered += stats.delivered;
   totals.fromHuman += stats.fromHuman;
-  totals.refused += stats.refused;
+  addCounts(totals.deliveries, stats.deliveries);
+  addCounts(totals.refusals, stats.refusals);
+  totals.refused = sendsRefused(totals.refusals);
+  if (stats.draws) totals.draws = addDraws(totals.draws ?? [], stats.draws);
   totals.invalidCalls += stats.invalidCalls;
   totals.errors += stats.errors;
   totals.inputTokens += stats.inputTokens;
   totals.outputTokens += stats.outputTokens;
   totals.credits += stats.credits;
-  if (stats.notDrawn) totals.notDrawn = (totals.notDrawn ?? 0) + stats.notDrawn;
+}
+
+/** Activation's draws of several turns, summed by rule, in the rules' order. Pure. */
+export function addDraws(into: readonly RuleDraws[], more: readonly RuleDraws[]): RuleDraws[] {
+  const byRule = new Map(into.map((draws) => [draws.rule, { ...draws }]));
+  for (const draws of more) {
+    const sum = byRule.get(draws.rule) ?? { rule: draws.rule, governed: 0, drawn: 0 };
+    sum.governed += draws.governed;
+    sum.drawn += draws.drawn;
+    byRule.set(draws.rule, sum);
+  }
+  return [...byRule.values()].sort((left, right) => left.rule - right.rule);
 }
 
 type RunFinished = Extract<EngineEvent, { type: 'run-finished' }>;

@@ -13,6 +13,7 @@ import { personaTables, renderPersonas } from './personas/persona-report.js';
 import { renderSurveyByAttribute, surveyByAttribute } from './personas/survey-by-attribute.js';
 import { summariseVariants, type VariantSummary } from './variant-summary.js';
 import { renderNetwork } from './network-report.js';
+import { renderMail } from './mail-report.js';
 import { summariseNetworks, type VariantNetwork } from './network-summary.js';
 import { measureNetwork, type RunNetwork } from './run-network.js';
 
@@ -85,6 +86,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
       ]),
     ),
     '',
+    ...renderMail(summaries, runs),
     ...renderSurvey(surveyTables(experiment, runs)),
     ...renderSurveyByAttribute(surveyByAttribute(experiment, runs)),
     ...renderPersonas(personaTables(experiment, runs)),

@@ -3,6 +3,7 @@ import type { RunMetrics } from './run-metrics.js';
 import type { StudyStatistics } from './study-statistics.js';
 import type { SurveyTable } from './survey-report.js';
 import type { VariantSummary } from './variant-summary.js';
+import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
 
 /** What of an experiment's report.json its tables are made from. */
 export interface ExperimentReportTables {
@@ -16,6 +17,26 @@ const CREDITS = column('credits', 'number', 'credits', 'what the agents spent');
 
 function ends(name: string, unit: string, of: string): TableColumn[] {
   return [column(`${name}_low`, 'number', unit, `${of}, lower end`), column(`${name}_high`, 'number', unit, `${of}, upper end`)];
+}
+
+/** A column per form of delivery: `deliveries_direct`, … (src/format/mail-outcomes.ts). */
+function formColumns(type: 'integer' | 'number', prefix: string): TableColumn[] {
+  return DELIVERY_FORMS.map((form) => column(`deliveries_${form}`, type, 'readers', `${prefix}readers reached by ${FORM_WORDS[form]} (a message to k people reaches k, a speech each attendee who heard it)`));
+}
+
+function formCells(counts: FormCounts | undefined): Record<string, number | undefined> {
+  return Object.fromEntries(DELIVERY_FORMS.map((form) => [`deliveries_${form}`, counts?.[form]]));
+}
+
+/** A column per cause of refusal: `refusals_chart`, … in sends (chart, cap) or agent-turns held with work (the others). */
+function causeColumns(type: 'integer' | 'number', prefix: string): TableColumn[] {
+  return REFUSAL_CAUSES.map((cause) =>
+    column(`refusals_${cause}`, type, CAUSE_UNITS[cause], `${prefix}${CAUSE_UNITS[cause] === 'sends' ? 'sends refused' : 'agents with work not called'}: ${CAUSE_WORDS[cause]} (${CAUSE_SETTINGS[cause]})`),
+  );
+}
+
+function causeCells(counts: RefusalCounts | undefined): Record<string, number | undefined> {
+  return Object.fromEntries(REFUSAL_CAUSES.map((cause) => [`refusals_${cause}`, counts?.[cause]]));
 }
 
 /**
@@ -37,7 +58,9 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('turns', 'integer', 'turns', 'its last finished turn'),
         column('turns_to_idle', 'integer', 'turns', 'the turn it fell idle in; empty when it did not'),
         column('messages', 'integer', 'messages', 'messages the agents sent'),
-        column('refusals', 'integer', 'messages', 'sends the chart refused'),
+        ...formColumns('integer', ''),
+        column('refusals', 'integer', 'sends', 'sends refused, by the chart and the per-turn cap (each apart below)'),
+        ...causeColumns('integer', ''),
         column('errors', 'integer', 'errors', "agents' calls that failed"),
         column('calls', 'integer', 'calls', 'model calls made'),
         CREDITS,
@@ -56,7 +79,9 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         turns: run.turns,
         turns_to_idle: run.turnsToIdle,
         messages: run.messages,
+        ...formCells(run.deliveries),
         refusals: run.refusals,
+        ...causeCells(run.refusalsByCause),
         errors: run.errors,
         calls: run.calls,
         credits: run.credits,
@@ -76,7 +101,9 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         column('idle', 'integer', 'runs', 'runs that fell idle (the rest hit the turn cap)'),
         column('turns_to_idle', 'number', 'turns', 'the mean turn the runs that fell idle did; empty when none did'),
         column('messages', 'number', 'messages', 'mean messages sent per run'),
-        column('refusals', 'number', 'messages', 'mean sends refused per run'),
+        ...formColumns('number', 'mean per run: '),
+        column('refusals', 'number', 'sends', 'mean sends refused per run, by the chart and the per-turn cap'),
+        ...causeColumns('number', 'mean per run: '),
         column('errors', 'number', 'errors', 'mean failed calls per run'),
         column('credits', 'number', 'credits', 'mean credits spent per run'),
         column('human_answered', 'integer', 'runs', 'runs in which the human got an answer'),
@@ -89,7 +116,9 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         idle: variant.idle,
         turns_to_idle: variant.turnsToIdle,
         messages: variant.messages,
+        ...formCells(variant.deliveries),
         refusals: variant.refusals,
+        ...causeCells(variant.refusalsByCause),
         errors: variant.errors,
         credits: variant.credits,
         human_answered: variant.humanAnswered,

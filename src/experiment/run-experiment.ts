@@ -11,7 +11,7 @@ import { prepareRun } from './prepare-run.js';
 import { requireForkPoint } from './fork-point.js';
 import { askDue, lastTurn, readSurvey, surveyTurns } from './run-survey.js';
 import { writeReport, type ReportFiles } from './experiment-report.js';
-import { measureRun, RESULT_FILE, type RunMetrics } from './run-metrics.js';
+import { measureRun, RESULT_FILE, withMailOutcomes, type RunMetrics } from './run-metrics.js';
 import { ATTEMPTS_FILE, runProcess, type RunAttempt } from './run-process.js';
 import type { EngineEvent } from '../engine/events.js';
 import { scoreRun } from './score-run.js';
@@ -224,7 +224,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
 
   const runs = planned.flatMap((run) => {
     const result = readSavedJson<RunMetrics>(join(run.root, RESULT_FILE));
-    return result ? [result] : [];
+    return result ? [withMailOutcomes(run.root, result)] : [];
   });
   const report = await writeReport(folder, experiment, base, runs, failed);
   return { experiment, folder, runs, skipped, failed, report };

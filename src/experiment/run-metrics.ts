@@ -10,6 +10,10 @@ import { statePaths } from '../engine/record/state-paths.js';
 import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
 import type { RunOutcome } from './score-run.js';
+import { noForms, noRefusals, sendsRefused, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
+import { mailOutcomes } from '../analysis/refusals/refusal-counts.js';
+import { readOrgRecords } from '../analysis/records/read-records.js';
+import { loadOrgForReading } from '../org/load-org-once.js';
 
 /** Holds a run's metrics once it has ended: a run with this file is complete and is not run again. */
 export const RESULT_FILE = 'experiment-result.json';
@@ -31,7 +35,12 @@ export interface RunMetrics {
   turnsToIdle: number | null;
   /** Messages the agents sent (delivered). */
   messages: number;
+  /** Readers their messages (the human's too) and meetings reached, by form. */
+  deliveries: FormCounts;
+  /** Sends refused: `refusalsByCause.chart` + `refusalsByCause.cap`. */
   refusals: number;
+  /** Sends refused (`chart`, `cap`) and agent-turns with work not called (`budget`, `ceiling`, `breaker`, `activation`), by cause. */
+  refusalsByCause: RefusalCounts;
   errors: number;
   calls: number;
   credits: number;
@@ -73,7 +82,7 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     ...(forkedAfterTurn === undefined ? {} : { forkedAfterTurn }),
     turnsToIdle: ended === 'idle' ? (finished?.lastTurn ?? 0) : null,
     messages: 0,
-    refusals: 0,
+    ...mailOf(root, forkedAfterTurn),
     errors: 0,
     calls: 0,
     credits: 0,
@@ -90,7 +99,6 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     for (const line of readLog(root, agent)) {
       if (shared(line.turn)) continue;
       if (line.event === 'sent') metrics.messages += 1;
-      if (line.event === 'refused') metrics.refusals += 1;
       if (line.event === 'error') metrics.errors += 1;
       if (line.event === 'sent' && line.to === HUMAN && (metrics.humanAnswer === null || line.turn < metrics.humanAnswer.turn)) {
         metrics.humanAnswer = { turn: line.turn, from: agent, afterMs: Math.max(0, Date.parse(line.at) - startedAt) };
@@ -105,4 +113,28 @@ export function measureRun(root: string, run: string, variant: string, attempts:
     metrics.creditsByModel[entry.model] = round((metrics.creditsByModel[entry.model] ?? 0) + entry.credits);
   }
   return metrics;
+}
+
+/**
+ * A run's readers by form and refusals by cause, read as `lemming analyze` reads any org (its records:
+ * message files, logs, taken.jsonl), only the run's own turns after a fork point. A run whose org can no
+ * longer be read (a failed run's invalid files) counts none.
+ */
+function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetrics, 'deliveries' | 'refusals' | 'refusalsByCause'> {
+  let outcomes: { deliveries: FormCounts; refusals: RefusalCounts };
+  try {
+    outcomes = mailOutcomes(readOrgRecords(loadOrgForReading(root).org), forkedAfterTurn);
+  } catch {
+    outcomes = { deliveries: noForms(), refusals: noRefusals() };
+  }
+  return { deliveries: outcomes.deliveries, refusals: sendsRefused(outcomes.refusals), refusalsByCause: outcomes.refusals };
+}
+
+/**
+ * A run's saved metrics as this lemming reads them: a result an earlier lemming wrote, without readers
+ * by form and refusals by cause, has them measured now from the run's folder.
+ */
+export function withMailOutcomes(root: string, metrics: RunMetrics): RunMetrics {
+  if (metrics.deliveries !== undefined && metrics.refusalsByCause !== undefined) return metrics;
+  return { ...metrics, ...mailOf(root, metrics.forkedAfterTurn) };
 }

@@ -14,7 +14,7 @@ export const METRICS = [
   { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent' },
   { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)' },
   { key: 'messages', label: 'messages', better: 'lower', about: 'messages the agents sent' },
-  { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends the chart refused' },
+  { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends refused, by the chart and the per-turn cap (each cause apart in runs.csv)' },
 ] as const;
 
 /** One metric's key. */

@@ -2,6 +2,7 @@ import { nameRecordOf } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import { tidy } from '../statistics/summary.js';
 import type { RunMetrics } from './run-metrics.js';
+import { DELIVERY_FORMS, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
 
 /** One variant's runs, summed up: means over its repeats, and how many ended each way. */
 export interface VariantSummary {
@@ -12,7 +13,11 @@ export interface VariantSummary {
   /** Mean turn at which the runs that fell idle did; null when none did. */
   turnsToIdle: number | null;
   messages: number;
+  /** Mean readers reached per run, by form. */
+  deliveries: FormCounts;
   refusals: number;
+  /** Mean sends refused and agent-turns held with work per run, by cause. */
+  refusalsByCause: RefusalCounts;
   errors: number;
   credits: number;
   creditsByAgent: Record<string, number>;
@@ -33,6 +38,11 @@ function meanByKey(records: Array<Record<string, number>>): Record<string, numbe
   return nameRecordOf(keys.map((key): [string, number] => [key, tidy(mean(records.map((record) => (Object.hasOwn(record, key) ? (record[key] ?? 0) : 0))))]));
 }
 
+/** The mean of each key of `keys` over `records`. */
+function meanOf<Key extends string>(keys: readonly Key[], records: ReadonlyArray<Record<Key, number>>): Record<Key, number> {
+  return Object.fromEntries(keys.map((key) => [key, tidy(mean(records.map((record) => record[key] ?? 0)))])) as Record<Key, number>;
+}
+
 /** Sum up each variant's complete runs, in the file's order. Pure. */
 export function summariseVariants(experiment: Experiment, runs: readonly RunMetrics[]): VariantSummary[] {
   return experiment.variants.map((variant) => {
@@ -45,7 +55,9 @@ export function summariseVariants(experiment: Experiment, runs: readonly RunMetr
       idle: idle.length,
       turnsToIdle: idle.length === 0 ? null : tidy(mean(idle.map((run) => run.turnsToIdle ?? 0))),
       messages: tidy(mean(own.map((run) => run.messages))),
+      deliveries: meanOf(DELIVERY_FORMS, own.map((run) => run.deliveries)),
       refusals: tidy(mean(own.map((run) => run.refusals))),
+      refusalsByCause: meanOf(REFUSAL_CAUSES, own.map((run) => run.refusalsByCause)),
       errors: tidy(mean(own.map((run) => run.errors))),
       credits: tidy(mean(own.map((run) => run.credits))),
       creditsByAgent: meanByKey(own.map((run) => run.creditsByAgent)),

@@ -23,7 +23,7 @@ export interface Speech {
 }
 
 /** The attendees who speak: those the plan did not leave out, in speaking order. Pure. */
-export function speakersOf(meeting: PlannedMeeting): string[] {
+export function speakersOf(meeting: Pick<PlannedMeeting, 'attendees' | 'absent'>): string[] {
   const absent = new Set(meeting.absent.map((entry) => entry.agent));
   return meeting.attendees.filter((agent) => !absent.has(agent));
 }
@@ -69,4 +69,66 @@ export function renderTranscript(meeting: PlannedMeeting, turn: number, speeches
     for (const speech of said) lines.push('', `### ${speech.agent}`, '', ...spokenText(speech).split(LINE_BREAK).map((line) => (line === '' ? '>' : `> ${line}`)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One speech heard: its speaker, an attendee present who heard it, and its round. */
+export interface MeetingDelivery {
+  from: string;
+  to: string;
+  round: number;
+}
+
+/**
+ * Who heard whom in a meeting: each speech made (not one skipped for credits or failed) reaches every
+ * other attendee present, as a message to them would. What the engine counts as the meeting's
+ * deliveries when it holds it and what the analysis counts from its transcript. Pure.
+ */
+export function meetingDeliveries(meeting: Pick<PlannedMeeting, 'attendees' | 'absent'>, speeches: readonly Speech[]): MeetingDelivery[] {
+  const present = speakersOf(meeting);
+  return speeches
+    .filter((speech) => speech.skipped === undefined && speech.failed === undefined)
+    .flatMap((speech) => present.filter((agent) => agent !== speech.agent).map((agent) => ({ from: speech.agent, to: agent, round: speech.round })));
+}
+
+/** What a transcript says of its meeting, read back from the file renderTranscript wrote. */
+export interface ReadTranscript {
+  name: string;
+  turn: number;
+  attendees: string[];
+  absent: Array<{ agent: string; reason: string }>;
+  speeches: Speech[];
+}
+
+const HEADING = /^# Meeting (\S+), turn (\d+)$/;
+
+/**
+ * A transcript read back (renderTranscript's inverse, for what it needs to say who heard whom): its
+ * meeting and turn, the attendees, those absent and each speech, made or not. Undefined for a file
+ * that is not a transcript lemming wrote. A speech's text is not kept. Pure.
+ */
+export function readTranscript(text: string): ReadTranscript | undefined {
+  const lines = text.split('\n');
+  const heading = HEADING.exec(lines[0] ?? '');
+  if (!heading) return undefined;
+  const read: ReadTranscript = { name: heading[1] as string, turn: Number(heading[2]), attendees: [], absent: [], speeches: [] };
+  let round = 0;
+  let speech: Speech | undefined;
+  for (const line of lines.slice(1)) {
+    if (line.startsWith('- Attendees: ')) read.attendees = line.slice('- Attendees: '.length).replace(' (chair)', '').split(', ');
+    else if (line.startsWith('- Absent: ')) {
+      const [agent = '', ...reason] = line.slice('- Absent: '.length).split(' ');
+      read.absent.push({ agent, reason: reason.join(' ').replace(/^\(|\)$/g, '') });
+    } else if (line.startsWith('## Round ')) round = Number(line.slice('## Round '.length));
+    else if (line.startsWith('### ')) {
+      speech = { round, agent: line.slice(4) };
+      read.speeches.push(speech);
+    } else if (speech && line.startsWith('> ') && speech.text === undefined && speech.skipped === undefined && speech.failed === undefined) {
+      // The first line of a speech says whether it was made (spokenText): a quote, or why there is none.
+      const first = line.slice(2);
+      if (first.startsWith('(did not speak: ')) speech.skipped = first.slice('(did not speak: '.length, -1);
+      else if (first.startsWith('(no answer: ')) speech.failed = first.slice('(no answer: '.length, -1);
+      else speech.text = first;
+    }
+  }
+  return read.attendees.length > 0 ? read : undefined;
 }

@@ -62,7 +62,7 @@ export function runNetwork(root: string): { source: string; network: DirectedNet
   const people = [...org.agents.keys()].filter((name) => name !== HUMAN);
   const departments = new Map(people.map((name) => [name, departmentOf(org, name)]));
   const records = readOrgRecords(org);
-  return { source: root, network: { ...directedNetwork(people, deliveriesOf(records.messages).map((message): [string, string] => [message.from, message.to]), departments), allowed: chartRecipients(org, people) } };
+  return { source: root, network: { ...directedNetwork(people, deliveriesOf(records).map((delivery): [string, string] => [delivery.from, delivery.to]), departments), allowed: chartRecipients(org, people) } };
 }
 
 /** The variant a run's folder belongs to: `baseline-r2` is a repeat of `baseline`. */

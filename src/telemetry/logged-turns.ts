@@ -2,6 +2,9 @@ import type { CallReason, EngineEvent, TurnStats } from '../engine/events.js';
 import type { StepToolSummary } from '../engine/turn/step-loop.js';
 import { readLog, type LogEntry } from '../engine/record/agent-log.js';
 import type { Org } from '../org/org.js';
+import { emptyStats } from '../engine/run-totals.js';
+import { countRefusal, sendCauseOf, sendsOf } from '../engine/refusal-causes.js';
+import { sendsRefused } from '../format/mail-outcomes.js';
 
 /** An event as a finished run's logs tell it, with the time it was logged (epoch milliseconds). */
 export interface LoggedEvent {
@@ -42,7 +45,7 @@ export function loggedTurns(root: string, org: Org, filter: LoggedTurnsFilter = 
     const times = [...agents.values()].flat().map((entry) => Date.parse(entry.at)).filter((time) => Number.isFinite(time));
     const start = times.length > 0 ? Math.min(...times) : 0;
     const end = times.length > 0 ? Math.max(...times) : 0;
-    const stats: TurnStats = { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: end - start };
+    const stats: TurnStats = { ...emptyStats(), durationMs: end - start };
     const turnEvents: LoggedEvent[] = [];
     for (const [agent, entries] of agents) turnEvents.push(...agentEvents(turn, agent, entries, start, stats));
     if (turnEvents.length === 0) continue;
@@ -64,7 +67,9 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
     if (entry.event === 'skipped') {
       stats.skipped += 1;
       const reason = entry['reason'] === 'insufficient-credits' || entry['reason'] === 'breaker' || entry['reason'] === 'budget' ? entry['reason'] : 'out-of-credits';
-      events.push({ at, event: { type: 'agent-skipped', turn, agent, reason, balance: numberOr(entry['balance']) } });
+      const skipped: EngineEvent = { type: 'agent-skipped', turn, agent, reason, balance: numberOr(entry['balance']) };
+      countRefusal(stats.refusals, skipped);
+      events.push({ at, event: skipped });
       continue;
     }
     const opensCall = entry.event === 'called' || entry.event === 'step' || entry.event === 'error' || entry.event === 'charged';
@@ -94,8 +99,10 @@ function agentEvents(turn: number, agent: string, entries: LogEntry[], turnStart
       const message = { id: textOr(entry['id'], ''), from: agent, to: textOr(entry['to'], ''), turn, priority: 'normal' as const, preview: '', file: textOr(entry['file'], ''), ...subject };
       events.push({ at, event: { type: 'message-delivered', turn, message } });
     } else if (entry.event === 'refused') {
-      refused += 1;
-      stats.refused += 1;
+      // One line stands for the sends of one reply refused for one reason (its `count`).
+      refused += sendsOf(entry);
+      stats.refusals[sendCauseOf(entry)] += sendsOf(entry);
+      stats.refused = sendsRefused(stats.refusals);
     }
   }
   if (called) events.push({ at: last, event: { type: 'agent-done', turn, agent, sent, refused } });

@@ -6,7 +6,7 @@ import { HandBuiltOrg, troubledOrg } from '../helpers/hand-built-org.js';
 interface AnalysisJson {
   turn: number;
   agents: Array<{ agent: string; reports: string[]; messagesIn: number; messagesOut: number; turnsActive: number; credits: number }>;
-  edges: { used: Array<{ from: string; to: string; messages: number; permitted: boolean }>; unused: Array<{ from: string; to: string }> };
+  edges: { used: Array<{ from: string; to: string; messages: number; forms: Record<string, number>; onChart: boolean }>; unused: Array<{ from: string; to: string }> };
   requests: Array<{ id: string; path: string[]; hops: number; turns: number; credits: number; heldLongest?: { agent: string; turns: number } }>;
   unanswered: Array<{ id: string; to: string; openTurns: number; waitingOn: Array<{ agent: string; since: number }> }>;
   bottlenecks: Array<{ agent: string; longestWait: number; message: string; turnsWithMailWaiting: number; stillWaiting: number }>;
@@ -44,8 +44,8 @@ describe('lemming analyze on a hand-built org', () => {
     expect(load.get('planner')).toMatchObject({ reports: ['coder_01'], messagesIn: 5, messagesOut: 4 });
     expect(load.get('janitor')).toMatchObject({ messagesIn: 0, messagesOut: 0, turnsActive: 0, credits: 0 });
     expect(analysis.edges.used.slice(0, 2)).toEqual([
-      { from: 'coder_01', to: 'planner', messages: 3, permitted: true },
-      { from: 'planner', to: 'coder_01', messages: 3, permitted: true },
+      { from: 'coder_01', to: 'planner', messages: 3, forms: { direct: 3, to: 0, cc: 0, list: 0, meeting: 0 }, onChart: true },
+      { from: 'planner', to: 'coder_01', messages: 3, forms: { direct: 3, to: 0, cc: 0, list: 0, meeting: 0 }, onChart: true },
     ]);
     expect(analysis.edges.unused).toEqual([
       { from: 'janitor', to: 'manager' },

@@ -105,15 +105,17 @@ describe('activation: which agents with work act in a turn (org.yaml engine.acti
     const finished = first.events.find((event) => event.type === 'run-finished');
     expect(finished?.type === 'run-finished' && finished.reason).toBe('idle');
     // Each turn's not drawn are those with a letter still waiting, less those called.
-    const perTurn = first.events.flatMap((event) => (event.type === 'turn-finished' ? [event.stats.notDrawn ?? 0] : []));
+    const perTurn = first.events.flatMap((event) => (event.type === 'turn-finished' ? [event.stats.refusals.activation] : []));
     let waiting = 40;
     first.turns.forEach((agents, index) => {
       expect(perTurn[index]).toBe(waiting - agents.length);
       waiting -= agents.length;
     });
     if (finished?.type !== 'run-finished') throw new Error('no run-finished');
-    expect(finished.totals.notDrawn).toBe(perTurn.reduce((sum, each) => sum + each, 0));
-    expect(runSummary(finished, '/org').join('\n')).toContain(`Activation (org.yaml engine.activation) left ${finished.totals.notDrawn} agent-turn(s) with work undrawn`);
+    expect(finished.totals.refusals.activation).toBe(perTurn.reduce((sum, each) => sum + each, 0));
+    expect(runSummary(finished, '/org').join('\n')).toContain(`Held with work: ${finished.totals.refusals.activation} not drawn by activation (their mail waited).`);
+    // One rule governed every agent with work, turn after turn: it drew the calls made.
+    expect(finished.totals.draws).toEqual([{ rule: 1, governed: perTurn.reduce((sum, each) => sum + each, 0) + first.calls, drawn: first.calls }]);
     // Seeded: the same org runs the same turns.
     expect((await runToIdle(orgWithActivation(40, activation))).turns).toEqual(first.turns);
   });

@@ -114,11 +114,11 @@ describe('the output cap note', () => {
 
 describe('grouping refusals', () => {
   test('refusals of one reply for one reason are one line with the count and the first five recipients', () => {
-    const refusals = ['a', 'b', 'a', 'c', 'd', 'e', 'f', 'g'].map((to) => ({ to, reason: 'over the cap' }));
-    const groups = groupRefusals([{ to: 'x', reason: 'forbidden' }, ...refusals]);
+    const refusals = ['a', 'b', 'a', 'c', 'd', 'e', 'f', 'g'].map((to) => ({ to, reason: 'over the cap', cause: 'cap' as const }));
+    const groups = groupRefusals([{ to: 'x', reason: 'forbidden', cause: 'chart' }, ...refusals]);
     expect(groups).toEqual([
-      { to: 'x', reason: 'forbidden', count: 1, recipients: ['x'] },
-      { to: 'a', reason: 'over the cap', count: 8, recipients: ['a', 'b', 'c', 'd', 'e', '…'] },
+      { to: 'x', reason: 'forbidden', cause: 'chart', count: 1, recipients: ['x'] },
+      { to: 'a', reason: 'over the cap', cause: 'cap', count: 8, recipients: ['a', 'b', 'c', 'd', 'e', '…'] },
     ]);
     const [, flood] = groups;
     const { recipients, count, ...rest } = flood as NonNullable<typeof flood>;

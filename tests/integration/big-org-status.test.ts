@@ -6,6 +6,7 @@ import { STATUS_TABLE_LIMIT, statusCommand } from '../../src/cli/commands/status
 import { Engine } from '../../src/engine/engine.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { tempDir } from '../helpers/org-files.js';
+import { emptyStats } from '../../src/engine/run-totals.js';
 
 const AGENTS = STATUS_TABLE_LIMIT + 200;
 
@@ -23,7 +24,7 @@ test(`past ${STATUS_TABLE_LIMIT} agents, status lists the agents with something 
   buildOrg(root, { agents: AGENTS, history: 0, withMail: 3 });
   const engine = Engine.open({ root, providerFactory: () => new NextAgentProvider(Array.from({ length: AGENTS }, (_, index) => agentName(index))) });
   try {
-    const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+    const result: TurnResult = { stats: emptyStats() };
     for await (const _event of engine.turn(result)) {
       // The turn's events are not what this test looks at.
     }

@@ -9,6 +9,7 @@ import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { recordChange } from '../../src/org/changes/change-log.js';
 import { callsTo, countFsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/org-files.js';
+import { emptyStats } from '../../src/engine/run-totals.js';
 
 const AGENTS = 2_000;
 const PER_TURN = 500;
@@ -30,7 +31,7 @@ function openOrg(watch: boolean): { engine: Engine; root: string } {
 }
 
 async function turn(engine: Engine): Promise<EngineEvent[]> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: emptyStats() };
   const events: EngineEvent[] = [];
   for await (const event of engine.turn(result)) events.push(event);
   expect(result.state).toBeDefined();

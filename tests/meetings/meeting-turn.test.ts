@@ -28,7 +28,7 @@ describe('a meeting', () => {
     const root = defaultOrg();
     write(root, 'org/meetings/release-sync.yaml', readFileSync(join(EXAMPLE, 'release-sync.yaml'), 'utf8'));
     const events = await runEngine(root, { maxTurns: 1, stopWhenIdle: false });
-    expect(ofType(events, 'meeting-held')).toEqual([{ type: 'meeting-held', turn: 1, meeting: 'release-sync', speakers: 3, rounds: 2, absent: 0, file: 'org/meetings/release-sync/000001.md' }]);
+    expect(ofType(events, 'meeting-held')).toEqual([{ type: 'meeting-held', turn: 1, meeting: 'release-sync', speakers: 3, rounds: 2, absent: 0, heard: 12, file: 'org/meetings/release-sync/000001.md' }]);
     const transcript = read(root, 'org/meetings/release-sync/000001.md');
     expect(transcript.match(/^### \w+$/gm)).toEqual(['### manager', '### planner', '### hr', '### manager', '### planner', '### hr']);
     expect(transcript).toBe(readFileSync(join(EXAMPLE, '000001.md'), 'utf8'));

@@ -5,8 +5,7 @@ import { Engine } from '../../src/engine/engine.js';
 import type { EngineState, PendingItem } from '../../src/engine/record/engine-state.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { tempDir } from '../helpers/org-files.js';
-
-const emptyStats = (): TurnResult['stats'] => ({ called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 });
+import { emptyStats } from '../../src/engine/run-totals.js';
 
 /**
  * Each turn of an org of `agents` agents, every one with a letter waiting and activation drawing each

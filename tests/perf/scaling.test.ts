@@ -8,6 +8,7 @@ import { statePaths } from '../../src/engine/record/state-paths.js';
 import type { TurnResult } from '../../src/engine/turn/run-turn.js';
 import { callsTo, countFsWork, type FsWork } from '../helpers/fs-work.js';
 import { tempDir } from '../helpers/org-files.js';
+import { emptyStats } from '../../src/engine/run-totals.js';
 
 function openOrg(shape: OrgShape): { engine: Engine; root: string; hintsBytes: number } {
   const root = tempDir('lemming-scaling-');
@@ -23,7 +24,7 @@ function openOrg(shape: OrgShape): { engine: Engine; root: string; hintsBytes: n
 
 /** One turn's file work, with the folders it listed relative to the org root, and the agents it called. */
 async function turnWork(engine: Engine, root: string): Promise<{ work: FsWork; called: string[] }> {
-  const result: TurnResult = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+  const result: TurnResult = { stats: emptyStats() };
   const called: string[] = [];
   const work = await countFsWork(async () => {
     for await (const event of engine.turn(result)) if (event.type === 'turn-started') called.push(...event.agents);

@@ -150,7 +150,7 @@ describe('the run screen', () => {
       delivered(1, 'manager', 'planner', 'Break the release into tasks'),
       { type: 'credits-charged', turn: 1, agent: 'manager', model: 'offline', inputTokens: 800, outputTokens: 200, credits: 0.25, balance: 0.25, estimated: true },
       { type: 'agent-done', turn: 1, agent: 'manager', sent: 1, refused: 0 },
-      { type: 'message-refused', turn: 1, from: 'planner', to: 'human', reason: 'planner may not send to human (chart.yaml: agents.planner.send_to)' },
+      { type: 'message-refused', turn: 1, from: 'planner', to: 'human', reason: 'planner may not send to human (chart.yaml: agents.planner.send_to)', cause: 'chart' },
       { type: 'agent-error', turn: 1, agent: 'planner', message: 'the model timed out' },
       { type: 'agent-skipped', turn: 1, agent: 'coder_01', reason: 'out-of-credits', balance: 0 },
     );

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { experimentProgress } from '../../src/cli/experiment-progress.js';
 import { progressLine } from '../../src/cli/progress-line.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { emptyStats } from '../../src/engine/run-totals.js';
 
 /** A terminal as far as a progress line goes: every byte written, and what its rows read once CR and erase are applied. */
 function fakeTerminal(columns = 60): { stream: { write(text: string): void; isTTY: boolean; columns: number }; rows(): string[]; written(): string } {
@@ -17,7 +18,7 @@ const events = {
   turn: (turn: number): EngineEvent => ({ type: 'turn-started', turn, agents: [], recovering: false }),
   call: (turn: number, agent: string): EngineEvent => ({ type: 'agent-called', turn, agent, model: 'offline', reason: 'mail', inbox: 1, deferred: 0 }),
   charge: (turn: number, agent: string, credits: number): EngineEvent => ({ type: 'credits-charged', turn, agent, model: 'offline', inputTokens: 10, outputTokens: 5, credits, balance: 1, estimated: false }),
-  done: (turn: number): EngineEvent => ({ type: 'turn-finished', turn, stats: { called: 1, skipped: 0, delivered: 1, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 10, outputTokens: 5, credits: 0.002, durationMs: 1 } }),
+  done: (turn: number): EngineEvent => ({ type: 'turn-finished', turn, stats: { ...emptyStats(), called: 1, delivered: 1, inputTokens: 10, outputTokens: 5, credits: 0.002, durationMs: 1 } }),
 };
 
 describe("an experiment's progress", () => {

@@ -1,6 +1,6 @@
 import { deliveriesOf } from '../records/deliveries.js';
 import { callCredits } from '../records/call-credits.js';
-import { pairKey, type OrgRecords } from '../records/org-records.js';
+import type { OrgRecords } from '../records/org-records.js';
 import type { AgentLoad } from '../org-analysis.js';
 
 export type { AgentLoad };
@@ -21,12 +21,11 @@ export function agentLoads(records: OrgRecords): AgentLoad[] {
     const sender = loads.get(message.from);
     if (sender) sender.messagesOut += 1;
   }
-  // Each reader of a message to several people received it: k recipients, k messages in.
-  for (const message of deliveriesOf(records.messages)) {
-    if (!records.edges || records.edges.has(pairKey(message.from, message.to))) {
-      const recipient = loads.get(message.to);
-      if (recipient) recipient.messagesIn += 1;
-    }
+  // Each reader of a message to several people received it: k recipients, k messages in; a list's
+  // post and a meeting's speech are deliveries too, whatever the chart says of the pair.
+  for (const delivery of deliveriesOf(records)) {
+    const recipient = loads.get(delivery.to);
+    if (recipient) recipient.messagesIn += 1;
   }
   for (const [key, credits] of callCredits(records)) {
     const [turn, agent] = key.split(' ') as [string, string];

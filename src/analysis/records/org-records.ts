@@ -1,3 +1,5 @@
+import type { DeliveryForm, HoldCause, SendCause } from '../../format/mail-outcomes.js';
+
 /**
  * What an analysis of an org reads, gathered once from its files: the messages of every outbox,
  * what each agent did in each turn (its activity log), what each call cost (the ledger) and the
@@ -17,6 +19,38 @@ export interface OrgRecords {
   charges: ReadonlyMap<string, number>;
   /** Every permitted edge of the chart (`from to`), or undefined when there are too many to list (see MAX_LISTED_EDGES). */
   edges?: ReadonlySet<string>;
+  /** Each speech heard in a meeting, one a hearer, from the transcripts (absent: none read). */
+  meetings?: HeardSpeech[];
+  /** Each refused send of the activity logs (absent: none read). */
+  refusals?: RefusedSend[];
+  /** Each turn's agents with work not called, by cause, and activation's draws, from taken.jsonl (absent: none read). */
+  held?: HeldInTurn[];
+  /** Each rule of org.yaml `engine.activation`, its `match` as written (`title: Clerk`); absent: none. */
+  activationRules?: string[];
+}
+
+/** A speech heard: `from` spoke in `meeting` in `turn`, and `to`, present, heard it. */
+export interface HeardSpeech {
+  from: string;
+  to: string;
+  turn: number;
+  meeting: string;
+}
+
+/** Sends of `from` refused in `turn` for one cause: a log's `refused` line (its first recipient `to`, and how many sends it stands for). */
+export interface RefusedSend {
+  from: string;
+  to: string;
+  turn: number;
+  cause: SendCause;
+  count: number;
+}
+
+/** What a turn held back: agents with work not called, by cause, and activation's draws by rule. */
+export interface HeldInTurn {
+  turn: number;
+  held: Partial<Record<HoldCause, number>>;
+  draws: Array<{ rule: number; governed: number; drawn: number }>;
 }
 
 /** An agent as the analysis needs it. */
@@ -30,9 +64,14 @@ export interface AgentRecord {
 export interface MessageRecord {
   id: string;
   from: string;
-  /** The first recipient; `others` everyone else the message reached (the rest of `to:`, `cc:`). */
+  /** The first reader; `others` everyone else the message reached (the rest of `to:`, `cc:`, a list's members). */
   to: string;
   others?: string[];
+  /**
+   * The form each reader was reached by, `to` first, then `others` in order; absent (a record made by
+   * hand): one reader is `direct`, several are each `to`.
+   */
+  forms?: DeliveryForm[];
   turn: number;
   priority: 'low' | 'normal' | 'high' | 'urgent';
   subject?: string;

@@ -3,11 +3,16 @@ import { readLog } from '../../engine/record/agent-log.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
-import { recipientsOf } from '../../mailbox/message.js';
-import { readersOf } from '../../org/lists/recipients.js';
+import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
+import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js';
+import { sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
+import { meetingDeliveries, readTranscript } from '../../meetings/meeting-transcript.js';
+import { isValidAgentName, MEETINGS_FOLDER } from '../../org/names.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
-import { MAX_LISTED_EDGES, pairKey, type MessageRecord, type OrgRecords, type TurnActivity } from './org-records.js';
+import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type MessageRecord, type OrgRecords, type RefusedSend, type TurnActivity } from './org-records.js';
 
 /** Tools that only look (read a file, list, search, count): a call of any other tool made something. */
 const LOOKING_TOOLS = new Set(['read_file', 'list_files', 'search_files', 'read_message', 'list_agents', 'calculate', 'word_count', 'checklist']);
@@ -22,22 +27,27 @@ export function readOrgRecords(org: Org): OrgRecords {
   const root = org.root;
   const messages: MessageRecord[] = [];
   const activity = new Map<string, Map<number, TurnActivity>>();
+  const refusals: RefusedSend[] = [];
+  const taken = statePaths(root).taken;
   for (const agent of org.agents.values()) {
     for (const name of listMessageFiles(root, agent.name)) {
+      // A file the engine took in and did not deliver (the chart refused it, it was broken) reached no one.
+      if (takenStatus(taken, agent.name, name) === 'undelivered') continue;
       const read = readMessageFile(root, agent.name, name, 0, org.settings.max_body_chars);
       if ('error' in read) continue;
       const { message } = read;
-      // Who read it: each name of to: and cc:, a list's members in its place (as lists stand now).
-      const everyone = recipientsOf(message);
-      const readers = everyone.length === 1 && org.agents.has(message.to) ? everyone : readersOf(org, message.from, everyone);
-      const record: MessageRecord = { id: message.id, from: message.from, to: readers[0] ?? message.to, turn: message.turn, priority: message.priority, body: message.body };
-      if (readers.length > 1) record.others = readers.slice(1);
+      // Who read it and how: each name of to: and cc:, a list's members in its place (as lists stand now).
+      const deliveries = deliveriesOf(org, message.from, message);
+      const readers = deliveries.length > 0 ? deliveries : [{ reader: message.to, form: 'direct' as const }];
+      const record: MessageRecord = { id: message.id, from: message.from, to: (readers[0] as Delivery).reader, turn: message.turn, priority: message.priority, body: message.body };
+      if (readers.length > 1) record.others = readers.slice(1).map((delivery) => delivery.reader);
+      if (readers.some((delivery) => delivery.form !== 'direct')) record.forms = readers.map((delivery) => delivery.form);
       if (message.subject !== undefined) record.subject = message.subject;
       if (message.replyTo !== undefined) record.replyTo = message.replyTo;
       if (message.usage?.credits !== undefined) record.credits = message.usage.credits;
       messages.push(record);
     }
-    activity.set(agent.name, readActivity(root, agent.name));
+    activity.set(agent.name, readActivity(root, agent.name, refusals));
   }
   messages.sort((left, right) => left.turn - right.turn || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
 
@@ -56,10 +66,53 @@ export function readOrgRecords(org: Org): OrgRecords {
     messages,
     activity,
     charges,
+    meetings: heardInMeetings(root),
+    refusals,
+    ...activationRules(org),
+    held: readTakenLines(taken).flatMap((line) => (line.held || line.draws ? [{ turn: line.turn, held: line.held ?? {}, draws: line.draws ?? [] }] : [])),
   };
   const edges = permittedEdges(org);
   if (edges) records.edges = edges;
   return records;
+}
+
+/** Each rule of org.yaml `engine.activation`, its `match` as written (`title: Clerk`), for the analysis to name it. */
+function activationRules(org: Org): Pick<OrgRecords, 'activationRules'> {
+  const rules = org.settings.activation?.rules;
+  if (!rules || rules.length === 0) return {};
+  const value = (wanted: unknown): string => (Array.isArray(wanted) ? `[${wanted.map(value).join(', ')}]` : typeof wanted === 'object' && wanted !== null ? JSON.stringify(wanted) : String(wanted));
+  return { activationRules: rules.map((rule) => Object.entries(rule.match).map(([field, wanted]) => `${field}: ${value(wanted)}`).join(', ') || 'every agent') };
+}
+
+/** Every speech heard in the org's meetings, read from their transcripts (`org/meetings/<name>/<turn>.md`). */
+function heardInMeetings(root: string): HeardSpeech[] {
+  const heard: HeardSpeech[] = [];
+  const folder = join(root, MEETINGS_FOLDER);
+  for (const meeting of namesIn(folder).filter((name) => isValidAgentName(name))) {
+    for (const file of namesIn(join(folder, meeting)).filter((name) => TRANSCRIPT.test(name)).sort()) {
+      let text: string;
+      try {
+        text = readFileSync(join(folder, meeting, file), 'utf8');
+      } catch {
+        continue;
+      }
+      const transcript = readTranscript(text);
+      if (!transcript) continue;
+      for (const speech of meetingDeliveries(transcript, transcript.speeches)) heard.push({ from: speech.from, to: speech.to, turn: transcript.turn, meeting: transcript.name });
+    }
+  }
+  return heard;
+}
+
+/** A transcript's name: its turn, zero-padded. */
+const TRANSCRIPT = /^\d{6}\.md$/;
+
+function namesIn(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
 }
 
 /** Every edge a message may pass along (both ends agree), or undefined past MAX_LISTED_EDGES. */
@@ -75,7 +128,7 @@ function permittedEdges(org: Org): Set<string> | undefined {
 }
 
 /** An activity log, turn by turn: called or not, what it was shown, whether it made something. A line that is not the engine's is skipped. */
-function readActivity(root: string, agent: string): Map<number, TurnActivity> {
+function readActivity(root: string, agent: string, refusals: RefusedSend[]): Map<number, TurnActivity> {
   const turns = new Map<number, TurnActivity>();
   // Every piece of the log, in order, by the one reader of a log (engine/record/agent-log.ts).
   for (const entry of readLog(root, agent)) {
@@ -85,6 +138,7 @@ function readActivity(root: string, agent: string): Map<number, TurnActivity> {
       turns.set(entry.turn, turn);
     }
     if (entry.event === 'called') turn.called = true;
+    if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
     if (entry.event === 'step' && Array.isArray(entry['tools'])) {
       for (const tool of entry['tools'] as Array<{ name?: unknown }>) if (typeof tool?.name === 'string' && !LOOKING_TOOLS.has(tool.name)) turn.madeSomething = true;

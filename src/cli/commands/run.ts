@@ -1,3 +1,4 @@
+import { capCutText } from '../../format/mail-outcomes.js';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Engine } from '../../engine/engine.js';
@@ -121,6 +122,8 @@ async function runEngine(
         const ceiling = ceilingLine(finished);
         if (ceiling) output.out(ceiling);
         if (finished.failing.length > 0) output.out(failingLine(finished, hint));
+        // What the cap cut is said after the screen too: a study's reach depends on it.
+        if (finished.totals.refusals.cap > 0) output.out(capCutText(finished.totals.refusals.cap));
         for (const line of decisionsWaiting(root)) output.out(line);
         output.out(whereToLook(root));
       }

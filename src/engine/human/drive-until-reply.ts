@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import type { AwaitedAnswer } from './awaited-answer.js';
 import type { EngineEvent } from '../events.js';
 import type { TurnResult } from '../turn/run-turn.js';
+import { emptyStats } from '../run-totals.js';
 
 /** Limits for `driveUntilReply`; the signal stops it, leaving a turn in progress journaled. */
 export interface DriveOptions {
@@ -45,7 +46,7 @@ export async function* driveUntilReply(engine: Engine, options: DriveOptions): A
     if (options.signal?.aborted) return outcome(turns, 'stopped');
     if (!engine.hasWork()) return outcome(turns, replied() ? 'replied' : 'idle');
     const result: TurnResult = {
-      stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 },
+      stats: emptyStats(),
     };
     for await (const event of engine.turn(result, options.signal)) {
       if (event.type === 'message-delivered') {

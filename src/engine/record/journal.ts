@@ -16,6 +16,7 @@ import type { OutboxHint } from '../../mailbox/outbox-scan.js';
 import type { OutboxHints } from './outbox-hints.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
 import type { PlannedMeeting } from '../../meetings/meeting-transcript.js';
+import type { RuleDraws } from '../turn/activation.js';
 import type { MeetingRecord } from '../turn/meeting-records.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 
@@ -115,6 +116,8 @@ export type JournalRecord =
       routingHeld?: true;
       /** Agents with work that `engine.activation` did not draw this turn (their mail waits); absent: none. */
       notDrawn?: number;
+      /** Each activation rule that governed an agent with work this turn, and how many it drew; absent: no rule governed anyone. */
+      draws?: RuleDraws[];
       /** The meetings (org/meetings/) held this turn, as planned: a recovered turn holds these. */
       meetings?: PlannedMeeting[];
     }

@@ -1,14 +1,16 @@
 import type { DeliveredMail } from '../../mailbox/readable-mail.js';
 import { nameRecord } from '../../org/names.js';
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync } from 'node:fs';
 import { classified } from '../../storage/storage-error.js';
 import { storageFault } from '../../storage/write-bytes.js';
 import { writeAll } from '../../storage/write-bytes.js';
 import { forgetAtNextCommand } from '../../invocation.js';
+import type { HoldCause } from '../../format/mail-outcomes.js';
+import type { RuleDraws } from '../turn/activation.js';
 
 /**
  * One turn's line of `org/state/taken.jsonl`: the outbox files the engine took in during
- * that turn, by outbox. A file is taken in when the engine wrote it, delivered it, refused
+ * that turn, by outbox, and the agents with work it held back. A file is taken in when the engine wrote it, delivered it, refused
  * it, or skipped it with a warning, and when an agent joined with it already in its outbox.
  * This is how the engine knows what is new in an outbox: by the files' names, never by
  * their times or the order of their names, so copying, moving, touching or restoring files
@@ -24,6 +26,13 @@ export interface TakenLine {
    * when every file was delivered (and in lines written before lemming kept it).
    */
   undelivered?: Record<string, string[]>;
+  /**
+   * Agents with work the turn did not call, by cause (credits, a ceiling, a loop breaker, activation's
+   * draw): counted from the turn's plan, so a turn finished after a crash says the same. Absent: none.
+   */
+  held?: Partial<Record<HoldCause, number>>;
+  /** Each activation rule that governed an agent with work in the turn: how many, and how many it drew. Absent: none did. */
+  draws?: RuleDraws[];
 }
 
 /** What the record says of one outbox file: never taken in, taken in and delivered, or taken in without delivery. */
@@ -119,6 +128,20 @@ function refresh(path: string): Index {
   }
 }
 
+/**
+ * Every line of the record, in order (a turn's line once: a line a crashed turn left is cut at the
+ * next start): what `lemming analyze` reads of what each turn held back. Reads the whole file.
+ */
+export function readTakenLines(path: string): TakenLine[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').flatMap((line) => parseLine(line) ?? []);
+}
+
 function parseLine(text: string): TakenLine | undefined {
   if (text.trim() === '') return undefined;
   try {
@@ -158,7 +181,9 @@ function addLine(index: Index, line: TakenLine): void {
  */
 export function appendTaken(path: string, line: TakenLine, sizeBefore: number): number {
   const outboxes = Object.keys(line.files).filter((outbox) => (line.files[outbox]?.length ?? 0) > 0);
-  if (outboxes.length === 0) return sizeBefore;
+  const held = line.held !== undefined && Object.keys(line.held).length > 0 ? line.held : undefined;
+  const draws = line.draws !== undefined && line.draws.length > 0 ? line.draws : undefined;
+  if (outboxes.length === 0 && held === undefined && draws === undefined) return sizeBefore;
   const files = nameRecord<string[]>();
   for (const outbox of outboxes.sort()) files[outbox] = line.files[outbox] ?? [];
   const undelivered = nameRecord<string[]>();
@@ -166,7 +191,7 @@ export function appendTaken(path: string, line: TakenLine, sizeBefore: number): 
     const names = line.undelivered?.[outbox] ?? [];
     if (names.length > 0) undelivered[outbox] = names;
   }
-  const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}) };
+  const written: TakenLine = { turn: line.turn, files, ...(Object.keys(undelivered).length > 0 ? { undelivered } : {}), ...(held ? { held } : {}), ...(draws ? { draws } : {}) };
   const fault = storageFault(path);
   let descriptor: number;
   try {

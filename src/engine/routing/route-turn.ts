@@ -11,6 +11,8 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { AgentOutcome } from '../record/journal.js';
 import { agentPaths } from '../record/state-paths.js';
 import { summarise } from '../turn/summarise.js';
+import { deliveriesOf } from '../../org/lists/recipients.js';
+import { countForms } from '../../format/mail-outcomes.js';
 import { escalate, type AwaitingAnswer } from './escalation.js';
 import { decideForwards, forwardedMail, forwardText } from './forward-mail.js';
 
@@ -95,7 +97,7 @@ export function routeTurn(input: RouteInput): RoutedTurn {
     crashPoint('mid-route');
     routed.wrote[forward.outbox] = [...(routed.wrote[forward.outbox] ?? []), forward.fileName];
     routed.newMail.push(...forwardedMail(forward));
-    routed.events.push({ type: 'message-delivered', turn, message: summarise(forward.message, `${outboxPath(forward.outbox)}/${forward.fileName}`) });
+    routed.events.push({ type: 'message-delivered', turn, message: summarise(forward.message, `${outboxPath(forward.outbox)}/${forward.fileName}`), forms: countForms(deliveriesOf(org, forward.outbox, forward.message)) });
   }
   crashPoint('after-route');
   return routed;

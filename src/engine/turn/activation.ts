@@ -11,6 +11,17 @@ export interface Activation<Call> {
   calls: Call[];
   /** Agents with work this turn that no draw picked: their mail waits, as a held agent's does. */
   notDrawn: number;
+  /** Each rule that governed an agent with work this turn: how many it governed, how many of them it drew. */
+  draws: RuleDraws[];
+}
+
+/** One rule's draws (in a turn, or summed over turns): `rule` is its place in `engine.activation.rules`, from 1. */
+export interface RuleDraws {
+  rule: number;
+  /** Agents with work it governed (the first rule each matched). */
+  governed: number;
+  /** Of them, those it drew: they acted. */
+  drawn: number;
 }
 
 /** Each rule's `match` as entries, made once a rule: a turn asks it of every agent with work. */
@@ -55,8 +66,9 @@ function drawOfTurn(seed: number, turn: number): (agent: string) => number {
  * waits for a later turn, so nothing is lost, only delayed. Pure.
  */
 export function drawActive<Call extends { agent: string }>(settings: ActivationSettings | undefined, org: Org, turn: number, calls: Call[]): Activation<Call> {
-  if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0 };
+  if (!settings || settings.rules.length === 0) return { calls, notDrawn: 0, draws: [] };
   const byRule = new Map<Rule, Array<{ call: Call; draw: number }>>();
+  const governed = new Map<Rule, number>();
   const drawOf = drawOfTurn(settings.seed, turn);
   const always: Call[] = [];
   for (const call of calls) {
@@ -66,6 +78,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
       always.push(call);
       continue;
     }
+    governed.set(rule, (governed.get(rule) ?? 0) + 1);
     const draw = drawOf(call.agent);
     if (draw >= rule.probability) continue;
     const drawn = byRule.get(rule) ?? [];
@@ -73,11 +86,14 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
     byRule.set(rule, drawn);
   }
   const kept = new Set<Call>(always);
+  const chosenBy = new Map<Rule, number>();
   for (const [rule, drawn] of byRule) {
     const chosen = rule.at_most === undefined ? drawn : [...drawn].sort((left, right) => left.draw - right.draw || (left.call.agent < right.call.agent ? -1 : 1)).slice(0, rule.at_most);
     for (const { call } of chosen) kept.add(call);
+    chosenBy.set(rule, chosen.length);
   }
   // In the order they came (the plan puts them in name order): the plan and its journal read as without activation.
   const acting = calls.filter((call) => kept.has(call));
-  return { calls: acting, notDrawn: calls.length - acting.length };
+  const draws = settings.rules.flatMap((rule, index) => (governed.has(rule) ? [{ rule: index + 1, governed: governed.get(rule) ?? 0, drawn: chosenBy.get(rule) ?? 0 }] : []));
+  return { calls: acting, notDrawn: calls.length - acting.length, draws };
 }

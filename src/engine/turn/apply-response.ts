@@ -25,7 +25,8 @@ import { isNoticeId, makeNotice, refusalNoticeBody, silentCutNotices, usageNotic
 import { groupRefusals } from './refusal-groups.js';
 import { summarise } from './summarise.js';
 import { rememberWritten } from './written-messages.js';
-import { readersOf } from '../../org/lists/recipients.js';
+import { deliveriesOf } from '../../org/lists/recipients.js';
+import { countForms } from '../../format/mail-outcomes.js';
 import type { InboxEntry } from './build-prompt.js';
 import type { MemoryLayer } from './prepare-call.js';
 import type { ReflectionAnswer } from './reflect.js';
@@ -164,9 +165,10 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     if (everyone.some((reader) => reader !== HUMAN)) rememberWritten(root, file, message);
     written.push(fileName);
     log.push({ turn, at, event: 'sent', id: message.id, to: message.to, ...(everyone.length > 1 ? { others: everyone.slice(1) } : {}), subject: message.subject ?? null, file });
-    events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
     // One file, and one item of waiting mail for each reader: each reader's read state is its own.
-    for (const reader of readersOf(org, name, everyone)) {
+    const deliveries = deliveriesOf(org, name, message);
+    events.push({ type: 'message-delivered', turn, message: summarise(message, file), forms: countForms(deliveries) });
+    for (const { reader } of deliveries) {
       if (reader === HUMAN) continue;
       newMail.push({
         kind: 'message',
@@ -199,7 +201,7 @@ function writeResponse(input: ApplyInput): { outcome: AgentOutcome; events: Engi
     const notice = makeNotice(turn, name, 'refused', 1, 'Not delivered', refusalNoticeBody(interpretation.refusals));
     for (const { count, recipients, ...refusal } of groupRefusals(interpretation.refusals)) {
       const many = count > 1 ? { count, recipients } : {};
-      log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: notice.id, ...many });
+      log.push({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, cause: refusal.cause, notice: notice.id, ...many });
       events.push({ type: 'message-refused', turn, from: name, ...refusal, notice: notice.id, ...many });
     }
     newMail.push(notice);

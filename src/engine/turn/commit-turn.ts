@@ -5,6 +5,8 @@ import type { LedgerSnapshot } from '../money/ledger.js';
 import type { HintChanges } from '../record/outbox-hints.js';
 import type { TakenLine } from '../record/taken-files.js';
 import { nextPending } from './next-pending.js';
+import { countRefusal } from '../refusal-causes.js';
+import { HOLD_CAUSES, noRefusals, type HoldCause } from '../../format/mail-outcomes.js';
 
 type Plan = Extract<JournalRecord, { type: 'plan' }>;
 
@@ -50,7 +52,7 @@ export function commitTurn(state: EngineState, plan: Plan, outcomes: AgentOutcom
  * wrote, and of them the ones not delivered: the scan's refusals and skips, unless an agent
  * then wrote that name itself (a file skipped as named for this turn, replaced by the engine's).
  */
-export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly AgentOutcome[]): Omit<TakenLine, 'turn'> {
+export function takenInTurn(plan: Pick<Plan, 'discovered' | 'events' | 'notDrawn' | 'draws'>, outcomes: readonly AgentOutcome[]): Omit<TakenLine, 'turn'> {
   const files = nameRecord<string[]>();
   const undelivered = nameRecord<string[]>();
   for (const [outbox, names] of Object.entries(plan.discovered.taken)) files[outbox] = [...names];
@@ -61,7 +63,17 @@ export function takenInTurn(plan: Pick<Plan, 'discovered'>, outcomes: readonly A
     const written = new Set(outcome.wrote);
     if (undelivered[outcome.agent]) undelivered[outcome.agent] = (undelivered[outcome.agent] ?? []).filter((name) => !written.has(name));
   }
-  return { files, undelivered };
+  return { files, undelivered, ...heldInTurn(plan) };
+}
+
+/** The agents with work a turn's plan held back, by cause, and activation's draws by rule: the turn's line of taken.jsonl says them. Pure. */
+function heldInTurn(plan: Pick<Plan, 'events' | 'notDrawn' | 'draws'>): Pick<TakenLine, 'held' | 'draws'> {
+  const counts = noRefusals();
+  for (const event of plan.events) if (event.type === 'agent-skipped') countRefusal(counts, event);
+  counts.activation += plan.notDrawn ?? 0;
+  const held: Partial<Record<HoldCause, number>> = {};
+  for (const cause of HOLD_CAUSES) if (counts[cause] > 0) held[cause] = counts[cause];
+  return { ...(Object.keys(held).length > 0 ? { held } : {}), ...(plan.draws && plan.draws.length > 0 ? { draws: plan.draws } : {}) };
 }
 
 /**

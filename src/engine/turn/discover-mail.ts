@@ -11,7 +11,8 @@ import type { EngineEvent } from '../events.js';
 import { makeNotice, refusalNoticeBody } from './notices.js';
 import { agentPaths, statePaths } from '../record/state-paths.js';
 import { summarise } from './summarise.js';
-import { readersOf, refusedNames } from '../../org/lists/recipients.js';
+import { deliveriesOf, refusedNames } from '../../org/lists/recipients.js';
+import { countForms } from '../../format/mail-outcomes.js';
 import { StatAhead } from '../../storage/look-ahead.js';
 
 const SCAN_NOTICE_TAG = 'scan';
@@ -83,7 +84,7 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     const takenNow = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
     if (takenNow.length > 0) result.taken[sender] = takenNow;
     const undelivered = scan.skipped.map((skipped) => skipped.name);
-    const refusals: Array<{ to: string; subject?: string; reason: string; file: string }> = [];
+    const refusals: Array<{ to: string; subject?: string; reason: string; cause: 'chart'; file: string }> = [];
     for (const skipped of scan.skipped) {
       result.events.push({ type: 'warning', turn, file: `${outboxPath(sender)}/${skipped.name}`, message: `${skipped.reason}; skipped` });
     }
@@ -119,16 +120,17 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       const refused = refusedNames(org, sender, everyone);
       if (refused.length > 0) {
         for (const { name: to, reason } of refused) {
-          const refusal = { to: to.slice(0, 64), reason, ...(message.subject ? { subject: message.subject } : {}), file };
+          const refusal = { to: to.slice(0, 64), reason, cause: 'chart' as const, ...(message.subject ? { subject: message.subject } : {}), file };
           refusals.push(refusal);
           result.events.push({ type: 'message-refused', turn, from: sender, ...refusal, notice: scanNoticeId(turn, sender) });
         }
         undelivered.push(name);
         continue;
       }
-      result.events.push({ type: 'message-delivered', turn, message: summarise(message, file) });
+      const deliveries = deliveriesOf(org, sender, message);
+      result.events.push({ type: 'message-delivered', turn, message: summarise(message, file), forms: countForms(deliveries) });
       const answers = message.replyTo !== undefined ? answeredFile(root, org, message.replyTo, sender) : {};
-      for (const reader of readersOf(org, sender, everyone)) {
+      for (const { reader } of deliveries) {
         if (reader === HUMAN) continue;
         result.pending.push({
           kind: 'message',

@@ -1,6 +1,6 @@
 import { transcriptFile } from '../../meetings/meeting-file.js';
 import { meetingPrompt } from '../../meetings/meeting-prompt.js';
-import { renderTranscript, speakersOf, type PlannedMeeting, type Speech } from '../../meetings/meeting-transcript.js';
+import { meetingDeliveries, renderTranscript, speakersOf, type PlannedMeeting, type Speech } from '../../meetings/meeting-transcript.js';
 import type { AnsweredUsage, ProviderResponse } from '../../providers/provider.js';
 import { chargedAnswers, chargedTogether } from '../../providers/usage.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
@@ -122,7 +122,7 @@ export class MeetingRun {
     }
     const file = transcriptFile(meeting.name, turn);
     writeFileAtomic(`${this.input.root}/${file}`, renderTranscript(meeting, turn, speeches));
-    this.input.tell({ type: 'meeting-held', turn, meeting: meeting.name, speakers: speakers.length, rounds: meeting.rounds, absent: meeting.absent.length, file });
+    this.input.tell({ type: 'meeting-held', turn, meeting: meeting.name, speakers: speakers.length, rounds: meeting.rounds, absent: meeting.absent.length, heard: meetingDeliveries(meeting, speeches).length, file });
     return parts;
   }
 

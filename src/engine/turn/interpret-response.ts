@@ -1,3 +1,4 @@
+import type { SendCause } from '../../format/mail-outcomes.js';
 import { MAX_RECIPIENTS, PRIORITIES, type Priority } from '../../mailbox/message.js';
 import { asMessageBody, capBody, capSubject, idProblem, MAX_NAME_CHARS, quoteName } from '../../mailbox/message-text.js';
 import type { Agent, Org } from '../../org/org.js';
@@ -24,6 +25,8 @@ export interface Refusal {
   to: string;
   subject?: string;
   reason: string;
+  /** The rule that refused it: the chart (and a list's may_post, a name that is no one's) or the per-turn cap. */
+  cause: SendCause;
 }
 
 /** What a model's response means for the org, decided without touching a file. */
@@ -111,17 +114,17 @@ export function interpretResponse(response: ProviderResponse, agent: Agent, org:
       continue;
     }
     const shortSubject = subject === undefined ? undefined : capSubject(subject).subject;
-    const refuse = (name: string, reason: string): void => {
-      result.refusals.push({ to: name.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason });
+    const refuse = (name: string, reason: string, cause: SendCause): void => {
+      result.refusals.push({ to: name.slice(0, MAX_NAME_CHARS), ...(shortSubject === undefined ? {} : { subject: shortSubject }), reason, cause });
     };
     // A message reaches all its names or none (org/lists/recipients.ts). Each refused name is told.
     const refused = refusedNames(org, agent.name, everyone);
     if (refused.length > 0) {
-      for (const { name, reason } of refused) refuse(name, reason);
+      for (const { name, reason } of refused) refuse(name, reason, 'chart');
       continue;
     }
     if (result.messages.length >= settings.max_messages_per_turn) {
-      refuse(to, `over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`);
+      refuse(to, `over the cap of ${settings.max_messages_per_turn} messages per turn (org.yaml engine.max_messages_per_turn)`, 'cap');
       continue;
     }
     const message: OutgoingMessage = { to, body: capBody(asMessageBody(body), settings.max_body_chars), priority: priority ?? 'normal' };

@@ -28,7 +28,7 @@ export function logScanRefusals(root: string, turn: number, at: string, events: 
     );
     const lines: LogEntry[] = refusals
       .filter((refusal) => !logged.has(refusal.file))
-      .map((refusal) => ({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, notice: refusal.notice, file: refusal.file }));
+      .map((refusal) => ({ turn, at, event: 'refused', to: refusal.to, subject: refusal.subject ?? null, reason: refusal.reason, cause: refusal.cause, notice: refusal.notice, file: refusal.file }));
     try {
       appendLog(root, sender, lines);
     } catch (error) {

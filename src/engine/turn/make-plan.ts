@@ -169,6 +169,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     ...(routing.rules && (routing.rules.forward.length > 0 || routing.rules.escalate) ? { routing: routing.rules } : {}),
     ...(routing.held ? { routingHeld: true as const } : {}),
     ...(decided.notDrawn > 0 ? { notDrawn: decided.notDrawn } : {}),
+    ...(decided.draws.length > 0 ? { draws: decided.draws } : {}),
     ...(meetings && due && due.meetings.length > 0 ? { meetings: meetings.plannedMeetings(due.meetings, calls, events) } : {}),
   };
   appendJournal(statePaths(root).journal, plan);

@@ -4,7 +4,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { CallReason, EngineEvent } from '../events.js';
 import { balanceOf, type LedgerSnapshot } from '../money/ledger.js';
 import { makeNotice } from './notices.js';
-import { drawActive } from './activation.js';
+import { drawActive, type RuleDraws } from './activation.js';
 import { groupByRecipient, type MailByAgent } from '../record/pending-index.js';
 
 /** What `planTurn` decides: who is called, and what telling managers about agents out of credits adds. */
@@ -20,6 +20,8 @@ export interface TurnPlan {
   humanNotices: EngineState['humanNotices'];
   /** Agents with work that org.yaml `engine.activation` did not draw this turn: their mail waits. */
   notDrawn: number;
+  /** Each activation rule that governed an agent with work: how many, and how many it drew. */
+  draws: RuleDraws[];
 }
 
 /** True when the agent's schedule wakes it in `turn`, mail or not. */
@@ -37,7 +39,7 @@ export const mailByAgent = groupByRecipient;
  * nothing: the work here follows the agents with mail. Pure.
  */
 export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger: LedgerSnapshot, turn: number, meeting: ReadonlySet<string> = new Set()): TurnPlan {
-  const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0 };
+  const plan: TurnPlan = { calls: [], events: [], outOfCredits: [], notices: [], humanNotices: [], notDrawn: 0, draws: [] };
   const called: Array<{ agent: string }> = [];
   for (const name of mail.keys()) if (org.agents.get(name)?.isHuman === false) called.push({ agent: name });
   const scheduled = (agent: Agent | undefined): boolean => agent !== undefined && !agent.isHuman && isScheduled(agent.schedule, turn);
@@ -54,6 +56,7 @@ export function planTurn(org: Org, state: EngineState, mail: MailByAgent, ledger
   // each and nothing more, however much mail waits; only those drawn are put in name order.
   const drawn = drawActive(org.settings.activation, org, turn, called);
   plan.notDrawn = drawn.notDrawn;
+  plan.draws = drawn.draws;
   for (const { agent: name } of drawn.calls.sort((left, right) => (left.agent < right.agent ? -1 : left.agent > right.agent ? 1 : 0))) {
     const agent = org.agents.get(name);
     if (!agent) continue;

@@ -1,3 +1,4 @@
+import type { SendCause } from '../../format/mail-outcomes.js';
 import type { Refusal } from './interpret-response.js';
 
 /** How many recipients a grouped refusal names; the count says how many there were. */
@@ -12,6 +13,7 @@ export interface RefusalGroup {
   /** The subject of the first, when it had one. */
   subject?: string;
   reason: string;
+  cause: SendCause;
   /** How many sends were refused for this reason. */
   count: number;
   /** The first few recipients, in order, repeats kept once; `…` last when there were more. */
@@ -32,6 +34,7 @@ export function groupRefusals(refusals: readonly Refusal[]): RefusalGroup[] {
         to: refusal.to,
         ...(refusal.subject === undefined ? {} : { subject: refusal.subject }),
         reason: refusal.reason,
+        cause: refusal.cause,
         count: 1,
         recipients: [refusal.to],
       });

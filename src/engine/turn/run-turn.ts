@@ -14,6 +14,8 @@ import { DeadEnds } from './dead-ends.js';
 import { SideEvents, withSideEvents } from './side-events.js';
 import { TokenRatios } from '../record/token-ratios.js';
 import { countDelivered } from './refusal-text.js';
+import { countRefusal } from '../refusal-causes.js';
+import { addCounts, sendsRefused } from '../../format/mail-outcomes.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { CallReason, EngineEvent, TurnStats } from '../events.js';
 import { appendJournal, appendJournalLater, flushJournal, type AgentOutcome, type JournalRecord, type PlannedCall } from '../record/journal.js';
@@ -126,7 +128,9 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
     failing.save();
   }
 
-  if (plan.notDrawn) stats.notDrawn = plan.notDrawn;
+  // Activation holds agents with work as the plan is made; a recovered turn's plan says the same again.
+  stats.refusals.activation += plan.notDrawn ?? 0;
+  if (plan.draws) stats.draws = plan.draws;
   yield { type: 'turn-started', turn, agents: plan.calls.map((call) => call.agent), recovering };
   yield* openingEvents;
   for (const event of plan.events) {
@@ -291,6 +295,8 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   const duringCalls = new SideEvents<EngineEvent>();
   for await (const item of withSideEvents(mapConcurrent(toCall, org.settings.concurrency, callOne, context.signal), duringCalls)) {
     if ('event' in item) {
+      // Told from inside the calls: retries, waits, and a meeting held (its deliveries count with the turn's).
+      countEvent(stats, item.event);
       yield item.event;
       continue;
     }
@@ -374,8 +380,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
 }
 
 function countEvent(stats: TurnStats, event: EngineEvent): void {
-  if (event.type === 'message-delivered') Object.assign(stats, countDelivered(stats, event.message.from));
-  if (event.type === 'message-refused') stats.refused += event.count ?? 1;
+  if (event.type === 'message-delivered') {
+    Object.assign(stats, countDelivered(stats, event.message.from));
+    if (event.forms) addCounts(stats.deliveries, event.forms);
+  }
+  if (event.type === 'meeting-held') stats.deliveries.meeting += event.heard;
+  countRefusal(stats.refusals, event);
+  stats.refused = sendsRefused(stats.refusals);
   if (event.type === 'agent-note' && event.invalidCall) stats.invalidCalls += 1;
   // A tool server that failed the agent is the run's error, though the agent's turn went on.
   if (event.type === 'agent-note' && event.error) stats.errors += 1;

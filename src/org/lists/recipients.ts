@@ -1,3 +1,5 @@
+import type { DeliveryForm } from '../../format/mail-outcomes.js';
+import { recipientsOf, type Message } from '../../mailbox/message.js';
 import { quoteName } from '../../mailbox/message-text.js';
 import { inAudience, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
@@ -37,25 +39,50 @@ export function refusedNames(org: Org, sender: string, names: readonly string[])
   });
 }
 
+/** A reader of a message and the form it was reached by (src/format/mail-outcomes.ts). */
+export interface Delivery {
+  reader: string;
+  form: DeliveryForm;
+}
+
 /**
- * Everyone who reads a message from `sender` to `names` (already let through by recipientProblem):
- * an agent named, and each member of a list named, once each, in the order written, never the
- * sender itself, and only agents of the org (a member who left reads nothing). The human is
- * among them when named; the engine keeps no waiting mail for a person.
+ * Everyone who reads a message from `sender` (already let through by recipientProblem), each with the
+ * form that reached it: a message to one agent is `direct`; with several names, each of `to:` is `to`
+ * and each of `cc:` a `cc`; each member of a list named, in either, `list`. Once each, in the order
+ * written (a reader named twice is reached by its first form), never the sender itself, and only agents
+ * of the org (a member who left reads nothing). The human is among them when named. The one rule of
+ * who reads a message and how: the engine's delivery, the analysis and the dashboard all ask it.
+ */
+export function deliveriesOf(org: Org, sender: string, message: Pick<Message, 'to' | 'alsoTo' | 'cc'>): Delivery[] {
+  const alone = recipientsOf(message).length === 1;
+  if (alone && org.agents.has(message.to)) return [{ reader: message.to, form: 'direct' }];
+  const deliveries: Delivery[] = [];
+  const seen = new Set<string>();
+  const reach = (reader: string, form: DeliveryForm): void => {
+    if (seen.has(reader)) return;
+    seen.add(reader);
+    deliveries.push({ reader, form });
+  };
+  const named = (name: string, form: DeliveryForm): void => {
+    if (org.agents.has(name)) return reach(name, form);
+    const list = loadMailingList(org.root, org, name)?.list;
+    for (const member of list?.members ?? []) if (member !== sender && org.agents.has(member)) reach(member, 'list');
+  };
+  const addressed = [message.to, ...(message.alsoTo ?? [])];
+  for (const name of addressed) named(name, alone ? 'direct' : 'to');
+  for (const name of message.cc ?? []) if (!addressed.includes(name)) named(name, 'cc');
+  return deliveries;
+}
+
+/**
+ * Everyone who reads a message from `sender` to `names` (to: and cc: together), once each, in the order
+ * written: deliveriesOf's readers, without their forms. The engine keeps no waiting mail for a person.
  */
 export function readersOf(org: Org, sender: string, names: readonly string[]): readonly string[] {
   // A message to one agent, nearly every message: no set, no copy.
   if (names.length === 1 && org.agents.has(names[0] as string)) return names;
-  const readers = new Set<string>();
-  for (const name of names) {
-    if (org.agents.has(name)) {
-      readers.add(name);
-      continue;
-    }
-    const list = loadMailingList(org.root, org, name)?.list;
-    for (const member of list?.members ?? []) if (member !== sender && org.agents.has(member)) readers.add(member);
-  }
-  return [...readers];
+  const [to = '', ...others] = names;
+  return deliveriesOf(org, sender, { to, ...(others.length > 0 ? { alsoTo: others } : {}) }).map((delivery) => delivery.reader);
 }
 
 function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {

@@ -6,6 +6,9 @@ import { addEditNotices, clearFixed, type EditNotice } from '../watch/describe-o
 import { invalidText, reloadText } from '../shared/org-edit-text.js';
 import { countDelivered, describeRefusal } from '../../engine/turn/refusal-text.js';
 import { HUMAN } from '../../org/names.js';
+import { emptyTotals } from '../../engine/run-totals.js';
+import { countRefusal } from '../../engine/refusal-causes.js';
+import { sendsRefused } from '../../format/mail-outcomes.js';
 
 /** What the screen knows of an agent before any event: from `orgStatus`. */
 export interface AgentSnapshot {
@@ -103,7 +106,7 @@ export function initialRunState(agents: AgentSnapshot[], org = '', root = ''): R
     trouble: [],
     troubleCounts: { refused: 0, error: 0, warning: 0, note: 0 },
     edits: [],
-    totals: { turns: 0, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 },
+    totals: emptyTotals(),
     serial: 0,
   };
 }
@@ -165,7 +168,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
     case 'agent-called':
       return updateRow(state, action.agent, (row) => ({ ...row, unread: action.deferred, activity: { kind: 'thinking' } }));
     case 'agent-skipped':
-      return updateRow(state, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' || action.reason === 'budget' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
+      return updateRow({ ...state, totals: withRefusal(state.totals, action) }, action.agent, (row) => ({ ...row, balance: action.balance, activity: action.reason === 'breaker' || action.reason === 'budget' ? { kind: 'held' } : { kind: 'out-of-credits' } }));
     case 'message-delivered': {
       const message = action.message;
       const item: FeedItem = {
@@ -184,7 +187,7 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       }));
     }
     case 'message-refused': {
-      const next = { ...state, totals: { ...state.totals, refused: state.totals.refused + (action.count ?? 1) } };
+      const next = { ...state, totals: withRefusal(state.totals, action) };
       return addTrouble(next, action.turn, 'refused', describeRefusal(action));
     }
     case 'memory-written':
@@ -234,7 +237,9 @@ export function reduceRun(state: RunState, action: RunAction): RunState {
       return updateRow(finishOne(state), action.agent, (row) => ({ ...row, activity: { kind: 'sent', sent: action.sent, refused: action.refused } }));
     case 'turn-finished': {
       const { current: _finished, ...rest } = state;
-      return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1, invalidCalls: state.totals.invalidCalls + action.stats.invalidCalls } };
+      // Activation holds as the turn is planned, in no event of its own: the turn's figures carry it.
+      const refusals = { ...state.totals.refusals, activation: state.totals.refusals.activation + action.stats.refusals.activation };
+      return { ...rest, lastTurn: action.turn, totals: { ...state.totals, turns: state.totals.turns + 1, invalidCalls: state.totals.invalidCalls + action.stats.invalidCalls, refusals } };
     }
     case 'queue-notice': {
       // Waiting calls nobody serves want a person's attention; the rest (a worker came, a job ran again) is news.
@@ -315,4 +320,11 @@ function sortRows(rows: AgentRow[]): AgentRow[] {
 
 function bounded<T>(items: T[], limit: number): T[] {
   return items.length > limit ? items.slice(items.length - limit) : items;
+}
+
+/** The run's totals with one more refusal or hold, under its cause. */
+function withRefusal(totals: RunTotals, event: EngineEvent): RunTotals {
+  const refusals = { ...totals.refusals };
+  countRefusal(refusals, event);
+  return { ...totals, refusals, refused: sendsRefused(refusals) };
 }

@@ -14,7 +14,6 @@ export function TotalsLine({ totals, finished, forYou = 0, hint }: { totals: Run
         <Text bold>Totals: </Text>
         {`${plural(totals.turns, 'turn')} · ${plural(totals.delivered, 'message')}${totals.fromHuman > 0 ? ` (+${formatCount(totals.fromHuman)} from you)` : ''} · ${formatCount(totals.refused)} refused · ${totals.invalidCalls > 0 ? `${formatCount(totals.invalidCalls)} tool call(s) not carried out · ` : ''}`}
         {`${plural(totals.errors, 'error')} · ${plural(tokens, 'token')} · ${showCredits(totals.credits)} credits`}
-        {totals.notDrawn ? ` · ${formatCount(totals.notDrawn)} not drawn (activation: their mail waits)` : ''}
       </Text>
       {finished ? <Text color={finished.reason === 'stopped' ? 'yellow' : finished.reason === 'models-failing' ? 'red' : 'green'}>{`Finished at turn ${finished.lastTurn}: ${finishReason(finished, forYou, hint)}.`}</Text> : null}
     </Box>

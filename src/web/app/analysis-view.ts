@@ -1,4 +1,5 @@
 import type { OrgAnalysis } from '../../analysis/org-analysis.js';
+import { CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../../format/mail-outcomes.js';
 import { getJson } from './api.js';
 import { credits, el, show } from './dom.js';
 import { debounce, listenThenLoad } from './live.js';
@@ -46,8 +47,23 @@ export async function analysisPage(main: HTMLElement): Promise<() => void> {
       ),
       el('h3', {}, 'Load per agent'),
       table(['Agent', 'Reports', 'In', 'Out', 'Turns active', 'Credits'], analysis.agents.map((agent) => [agent.agent, agent.reports.length, agent.messagesIn, agent.messagesOut, agent.turnsActive, credits(agent.credits)]), 'analysis-load'),
-      el('h3', {}, 'Messages per edge'),
-      table(['From', 'To', 'Messages'], analysis.edges.used.map((edge) => [edge.from, edge.to, edge.messages]), 'analysis-edges'),
+      el('h3', {}, 'Deliveries, refusals and reach'),
+      el('p', { id: 'analysis-deliveries' }, `Readers reached: ${DELIVERY_FORMS.map((form) => `${analysis.deliveries[form]} ${FORM_WORDS[form]}`).join(', ')}.`),
+      table(
+        ['Cause', 'Refused', 'Counted in'],
+        REFUSAL_CAUSES.map((cause) => [CAUSE_WORDS[cause], analysis.refusals[cause], CAUSE_UNITS[cause]]),
+        'analysis-refusals',
+      ),
+      analysis.activation.length > 0
+        ? table(['Activation rule', 'Match', 'With work', 'Drawn'], analysis.activation.map((rule) => [rule.rule, rule.match, rule.governed, rule.drawn]), 'analysis-activation')
+        : null,
+      table(['Turn', 'Agents reached'], analysis.reach.map((turn) => [turn.turn, turn.reached]), 'analysis-reach'),
+      el('h3', {}, 'Deliveries per edge'),
+      table(
+        ['From', 'To', 'Deliveries', ...DELIVERY_FORMS.map((form) => FORM_WORDS[form]), 'On the chart'],
+        analysis.edges.used.map((edge) => [edge.from, edge.to, edge.messages, ...DELIVERY_FORMS.map((form) => edge.forms[form]), edge.onChart ? 'yes' : 'no (a list or a meeting)']),
+        'analysis-edges',
+      ),
       analysis.edges.unused && analysis.edges.unused.length > 0 ? el('p', { class: 'muted' }, `Never used: ${analysis.edges.unused.map((edge) => `${edge.from} → ${edge.to}`).join(', ')}`) : null,
       el('h3', {}, 'Requests and their answers'),
       table(

@@ -1,3 +1,4 @@
+import { formsText, heldText, refusedText, type FormCounts, type RefusalCounts } from '../../format/mail-outcomes.js';
 import { getJson } from './api.js';
 import { showChartImage } from './chart-image.js';
 import { credits, el, placeholder, show, tokens as showTokens } from './dom.js';
@@ -34,9 +35,10 @@ function mailLine(message: { id: string; turn: number; from: string; to: string;
   return { text: `[turn ${message.turn}] ${message.from} → ${message.to}: ${message.subject ?? previewOf(message.preview, 80)}`, kind: 'mail' };
 }
 
-function turnLine(turn: number, notDrawn = 0): { text: string; kind: string } | undefined {
-  const waiting = notDrawn > 0 ? ` (${notDrawn} with work not drawn by activation: their mail waits)` : '';
-  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished${waiting}`, kind: 'turn' } : undefined;
+/** A turn's end, with what became of its mail as the run's line says it: readers by form, refusals and holds by cause. */
+function turnLine(turn: number, stats?: { deliveries?: FormCounts; refusals?: RefusalCounts }): { text: string; kind: string } | undefined {
+  const parts = stats?.refusals ? [refusedText(stats.refusals), ...(stats.deliveries ? [formsText(stats.deliveries)] : []), heldText(stats.refusals)].filter((part) => part !== '') : [];
+  return firstTime(saidTurns, turn) ? { text: `turn ${turn} finished${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`, kind: 'turn' } : undefined;
 }
 
 /** One live event as a line of the feed, or nothing for events that only move counters (or were said already). */
@@ -51,7 +53,7 @@ function describe(event: WebEvent): { text: string; kind: string } | undefined {
     case 'message-delivered':
       return mailLine(engine.message as { id: string; turn: number; from: string; to: string; subject?: string; preview: string });
     case 'turn-finished':
-      return turnLine(Number(engine.turn), Number((engine.stats as { notDrawn?: number } | undefined)?.notDrawn ?? 0));
+      return turnLine(Number(engine.turn), engine.stats as { deliveries?: FormCounts; refusals?: RefusalCounts } | undefined);
     case 'turn-started':
       return { text: `${turn} started: ${(engine.agents as string[]).join(', ') || 'nobody to call'}`, kind: 'turn' };
     case 'agent-called':

@@ -9,6 +9,10 @@ import type { OrgAnalysis } from '../../analysis/org-analysis.js';
 
 const count = z.int().min(0);
 const pair = z.object({ from: z.string(), to: z.string() });
+/** Counts by form of delivery (src/format/mail-outcomes.ts). */
+const forms = z.object({ direct: count, to: count, cc: count, list: count, meeting: count }).describe('readers reached by each form: one-to-one, one of several in to:, a copy, a mailing list, a meeting');
+/** Counts by cause of refusal. */
+const causes = { chart: count, cap: count, budget: count, ceiling: count, breaker: count, activation: count };
 
 /** The org's network measured from its files. */
 export const analysisSchema = z
@@ -17,11 +21,16 @@ export const analysisSchema = z
     turn: count.describe('the last finished turn the figures run to'),
     messages: count,
     limits: z.object({ pingPongMessages: count, waitTurns: count, stormMessages: count, stormTurns: count }),
+    deliveries: forms,
+    refusals: z.object(causes).describe('sends refused (chart, cap) and agent-turns with work not called (budget, ceiling, breaker, activation), by cause'),
+    refusalsByTurn: z.array(z.object({ turn: count, ...causes })),
+    activation: z.array(z.object({ rule: z.int().min(1), match: z.string(), governed: count, drawn: count })).describe("each engine.activation rule that governed an agent with work: how many, and how many it drew"),
+    reach: z.array(z.object({ turn: count, reached: count })).describe('agents (the person left out) a delivery had reached by the end of each turn'),
     agents: z.array(
       z.object({ agent: z.string(), reports: z.array(z.string()), messagesIn: count, messagesOut: count, turnsActive: count, credits: z.number().min(0) }),
     ),
     edges: z.object({
-      used: z.array(pair.extend({ messages: count, permitted: z.boolean() })),
+      used: z.array(pair.extend({ messages: count.describe('deliveries along the edge, every form'), forms, onChart: z.boolean().describe("the chart has this edge; a list's post or a meeting's speech needs none") })),
       unused: z.array(pair).optional(),
       permitted: count.optional(),
     }),

@@ -17,9 +17,10 @@ function distDirectory(): string {
 
 /**
  * Modules the app shares with the CLI and the terminal UI, by the path the browser asks for (the
- * app's `../../format/format.js`): one number format for the page and the terminal, and one rule for a line of preview.
+ * app's `../../format/format.js`): one number format for the page and the terminal, one vocabulary of
+ * what became of mail (forms of delivery, causes of refusal), and one rule for a line of preview.
  */
-const SHARED_MODULES: Record<string, string> = { '/format/format.js': 'format/format.js', '/ui/shared/preview.js': 'ui/shared/preview.js' };
+const SHARED_MODULES: Record<string, string> = { '/format/format.js': 'format/format.js', '/format/mail-outcomes.js': 'format/mail-outcomes.js', '/ui/shared/preview.js': 'ui/shared/preview.js' };
 
 const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
 

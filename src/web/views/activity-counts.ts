@@ -3,21 +3,28 @@ import { join } from 'node:path';
 import { logSegments } from '../../engine/record/log-segments.js';
 import { agentPaths } from '../../engine/record/state-paths.js';
 import { isValidAgentName } from '../../org/names.js';
+import { sendCauseOf, sendsOf } from '../../engine/refusal-causes.js';
 
-/** Which refusals and errors the activity logs hold, by kind, summed over every agent. */
+/** Which refusals and errors the activity logs hold, summed over every agent: refused sends by `cause kind`, errors by kind. */
 export interface ActivityCounts {
   refusals: Record<string, number>;
   errors: Record<string, number>;
 }
 
-/** A refusal's kind, from the reason the engine wrote: which rule refused it. */
-export function refusalKind(reason: string): string {
-  if (reason.includes('.send_to')) return 'send_to';
-  if (reason.includes('.read_from')) return 'read_from';
-  if (reason.includes('over the cap')) return 'per_turn_cap';
-  if (reason.includes('not an agent name') || reason.includes('no agent named') || reason.includes('not an agent of')) return 'unknown_recipient';
-  if (reason.includes('to itself')) return 'self';
-  return 'other';
+/**
+ * A refused send's cause (the one rule of engine/refusal-causes.ts: `chart` or `cap`) and, within the
+ * chart's, which part refused it, from the reason the engine wrote: `chart send_to`, `cap per_turn_cap`.
+ */
+export function refusalKind(line: { readonly [field: string]: unknown }): string {
+  const cause = sendCauseOf(line);
+  if (cause === 'cap') return 'cap per_turn_cap';
+  const reason = typeof line['reason'] === 'string' ? line['reason'] : '';
+  if (reason.includes('.send_to')) return 'chart send_to';
+  if (reason.includes('.read_from')) return 'chart read_from';
+  if (reason.includes('may_post')) return 'chart may_post';
+  if (reason.includes('not an agent name') || reason.includes('no agent named') || reason.includes('not an agent of')) return 'chart unknown_recipient';
+  if (reason.includes('to itself')) return 'chart self';
+  return 'chart other';
 }
 
 /** Log events that are errors, by the kind `/metrics` gives them. */
@@ -101,15 +108,16 @@ function countLines(path: string, start: number, counts: ActivityCounts, toEnd: 
 
 function count(line: string, counts: ActivityCounts): void {
   if (line === '') return;
-  let entry: { event?: unknown; reason?: unknown };
+  let entry: { event?: unknown; reason?: unknown; [field: string]: unknown };
   try {
     entry = JSON.parse(line) as typeof entry;
   } catch {
     return;
   }
   if (entry.event === 'refused') {
-    const kind = refusalKind(typeof entry.reason === 'string' ? entry.reason : '');
-    counts.refusals[kind] = (counts.refusals[kind] ?? 0) + 1;
+    const kind = refusalKind(entry);
+    // One line stands for the sends of one reply refused for one reason: its `count`.
+    counts.refusals[kind] = (counts.refusals[kind] ?? 0) + sendsOf(entry);
   }
   const errorKind = typeof entry.event === 'string' ? ERROR_KINDS[entry.event] : undefined;
   if (errorKind) counts.errors[errorKind] = (counts.errors[errorKind] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import type { OrgStatus } from '../../engine/human/org-status.js';
 import type { Org } from '../../org/org.js';
 import { reachableFrom } from '../../org/permissions.js';
+import { readersOf } from '../../org/lists/recipients.js';
 import type { ChartEdge, ChartNode, ChartView, NodeState } from '../api-types.js';
 
 export type { ChartEdge, ChartNode, ChartView, NodeState };
@@ -49,7 +50,14 @@ export function chartView(org: Org, status: OrgStatus, edgesUsed: readonly Chart
     return found;
   };
   for (const used of edgesUsed ?? []) {
-    if (org.agents.has(used.from) && org.agents.has(used.to)) traffic.set(key(used.from, used.to), { ...used });
+    if (!org.agents.has(used.from)) continue;
+    // A post to a list goes along an edge to each member who read it, as the analysis counts it (the one rule of readers).
+    const readers = org.agents.has(used.to) ? [used.to] : readersOf(org, used.from, [used.to]);
+    for (const reader of readers) {
+      const found = edge(used.from, reader);
+      found.recent += used.recent;
+      found.total += used.total;
+    }
   }
   let allowed = 0;
   for (const agent of org.agents.keys()) {

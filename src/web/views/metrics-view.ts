@@ -44,7 +44,15 @@ export function collectMetrics(dashboard: Dashboard): Metric[] {
     },
     { name: 'lemming_credits_total', help: 'Credits charged, by agent and model.', type: 'counter', samples: lines.map((line) => ({ labels: { agent: line.agent, model: line.model }, value: line.credits })) },
     { name: 'lemming_errors_total', help: 'Errors in the activity logs, by kind.', type: 'counter', samples: byKind(activity.errors) },
-    { name: 'lemming_refusals_total', help: 'Refused sends in the activity logs, by the rule that refused them.', type: 'counter', samples: byKind(activity.refusals) },
+    {
+      name: 'lemming_refusals_total',
+      help: 'Refused sends in the activity logs, by cause (chart, cap) and the rule that refused them.',
+      type: 'counter',
+      samples: Object.entries(activity.refusals).map(([key, value]) => {
+        const [cause = 'chart', kind = 'other'] = key.split(' ');
+        return { labels: { cause, kind }, value };
+      }),
+    },
     { name: 'lemming_turn_duration_seconds', help: 'How long turns run by this process took.', type: 'histogram', samples: dashboard.turnDurations.samples() },
     { name: 'lemming_agents_with_mail', help: 'Agents with mail waiting to be read.', type: 'gauge', samples: [{ value: waiting.size }] },
     { name: 'lemming_messages', help: 'Message files in all outboxes.', type: 'gauge', samples: [{ value: dashboard.watch.size }] },

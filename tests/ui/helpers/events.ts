@@ -1,4 +1,5 @@
 import type { EngineEvent, MessageSummary, RunTotals } from '../../../src/engine/events.js';
+import { emptyStats, emptyTotals } from '../../../src/engine/run-totals.js';
 
 /** Small builders for scripted engine events. */
 export function message(turn: number, from: string, to: string, subject: string, seq = 1): MessageSummary {
@@ -19,11 +20,11 @@ export function delivered(turn: number, from: string, to: string, subject: strin
 }
 
 export function turnFinished(turn: number): EngineEvent {
-  return { type: 'turn-finished', turn, stats: { called: 1, skipped: 0, delivered: 1, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 100, outputTokens: 20, credits: 0.001, durationMs: 3 } };
+  return { type: 'turn-finished', turn, stats: { ...emptyStats(), called: 1, delivered: 1, inputTokens: 100, outputTokens: 20, credits: 0.001, durationMs: 3 } };
 }
 
 export function runFinished(turns: number, reason: 'idle' | 'turn-cap' | 'stopped' | 'models-failing' = 'idle'): EngineEvent {
-  const totals: RunTotals = { turns, delivered: 0, fromHuman: 0, refused: 0, invalidCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0 };
+  const totals: RunTotals = { ...emptyTotals(), turns };
   return { type: 'run-finished', reason, turns, lastTurn: turns, totals, stranded: [], failing: [] };
 }
 

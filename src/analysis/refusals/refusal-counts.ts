@@ -1,0 +1,57 @@
+import { addCounts, countForms, HOLD_CAUSES, noRefusals, REFUSAL_CAUSES, type FormCounts, type RefusalCounts } from '../../format/mail-outcomes.js';
+import { deliveriesOf } from '../records/deliveries.js';
+import type { OrgRecords } from '../records/org-records.js';
+import type { ActivationDraws, RefusalsInTurn } from '../org-analysis.js';
+
+/**
+ * The org's refusals by cause, over its turns and turn by turn: each refused send its logs record
+ * (a line standing for several counts them all), and each turn's agents with work not called, as its
+ * line of taken.jsonl says them. Pure.
+ */
+export function refusalCounts(records: OrgRecords): { total: RefusalCounts; byTurn: RefusalsInTurn[] } {
+  const turns = new Map<number, RefusalCounts>();
+  const of = (turn: number): RefusalCounts => {
+    let counts = turns.get(turn);
+    if (!counts) turns.set(turn, (counts = noRefusals()));
+    return counts;
+  };
+  for (const refusal of records.refusals ?? []) of(refusal.turn)[refusal.cause] += refusal.count;
+  for (const turn of records.held ?? []) {
+    for (const cause of HOLD_CAUSES) {
+      const count = turn.held[cause];
+      if (typeof count === 'number' && count > 0) of(turn.turn)[cause] += count;
+    }
+  }
+  const byTurn = [...turns.entries()]
+    .filter(([, counts]) => REFUSAL_CAUSES.some((cause) => counts[cause] > 0))
+    .sort(([left], [right]) => left - right)
+    .map(([turn, counts]) => ({ turn, ...counts }));
+  const total = noRefusals();
+  for (const [, counts] of turns) addCounts(total, counts);
+  return { total, byTurn };
+}
+
+/** Each activation rule's draws summed over the turns, with its `match` as org.yaml says it now. Pure. */
+export function activationDraws(records: OrgRecords): ActivationDraws[] {
+  const byRule = new Map<number, ActivationDraws>();
+  for (const turn of records.held ?? []) {
+    for (const draws of turn.draws) {
+      const sum = byRule.get(draws.rule) ?? { rule: draws.rule, match: records.activationRules?.[draws.rule - 1] ?? '?', governed: 0, drawn: 0 };
+      sum.governed += draws.governed;
+      sum.drawn += draws.drawn;
+      byRule.set(draws.rule, sum);
+    }
+  }
+  return [...byRule.values()].sort((left, right) => left.rule - right.rule);
+}
+
+/**
+ * What became of the org's mail after turn `afterTurn` (every turn without it): readers reached by
+ * form, and refusals by cause. An experiment's run forked after a turn counts only its own. Pure.
+ */
+export function mailOutcomes(records: OrgRecords, afterTurn = -1): { deliveries: FormCounts; refusals: RefusalCounts } {
+  const deliveries = countForms(deliveriesOf(records).filter((delivery) => delivery.turn > afterTurn));
+  const refusals = noRefusals();
+  for (const turn of refusalCounts(records).byTurn) if (turn.turn > afterTurn) addCounts(refusals, Object.fromEntries(REFUSAL_CAUSES.map((cause) => [cause, turn[cause]])) as RefusalCounts);
+  return { deliveries, refusals };
+}

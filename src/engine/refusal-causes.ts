@@ -1,0 +1,38 @@
+import type { HoldCause, RefusalCounts, SendCause } from '../format/mail-outcomes.js';
+import type { EngineEvent, SkipReason } from './events.js';
+
+/*
+ * The one place that says which cause (src/format/mail-outcomes.ts) each refusal the engine makes is
+ * counted under: a refused send by the rule that refused it, an agent with work not called by why. The
+ * turn's figures, the run's, the turn's record in taken.jsonl and every reader of the logs ask here.
+ */
+
+/** The cause an agent skipped with work is held for: its own credits, a ceiling of `budget:`, a loop breaker. */
+export function causeOfSkip(reason: SkipReason): HoldCause {
+  if (reason === 'budget') return 'ceiling';
+  if (reason === 'breaker') return 'breaker';
+  return 'budget';
+}
+
+/**
+ * The cause of a refused send as a log line or an event records it (`cause`); a line written before
+ * lemming recorded it is read by its reason's words, which name the cap's setting for the cap alone.
+ */
+export function sendCauseOf(refusal: { readonly [field: string]: unknown }): SendCause {
+  // A log line is outside bytes read back: anything but the two causes is read by its reason.
+  const { cause, reason } = refusal;
+  if (cause === 'chart' || cause === 'cap') return cause;
+  return typeof reason === 'string' && reason.includes('engine.max_messages_per_turn') ? 'cap' : 'chart';
+}
+
+/** How many sends a refused line or event stands for: a reply's refusals of one reason are one line with their `count`. */
+export function sendsOf(refusal: { readonly [field: string]: unknown }): number {
+  const { count } = refusal;
+  return typeof count === 'number' && Number.isInteger(count) && count > 0 ? count : 1;
+}
+
+/** Count an event of a turn under its cause, when it is a refusal or a hold: a refused send, or an agent skipped with work. */
+export function countRefusal(counts: RefusalCounts, event: EngineEvent): void {
+  if (event.type === 'message-refused') counts[sendCauseOf(event)] += sendsOf(event);
+  if (event.type === 'agent-skipped') counts[causeOfSkip(event.reason)] += 1;
+}
