@@ -358,6 +358,13 @@ export function schemas(): Schemas {
   return (built ??= buildSchemas(zod().z));
 }
 
+let defaults: EngineSettings | undefined;
+
+/** org.yaml `engine:` as an org.yaml that sets nothing gets it: every default, from the schema itself. */
+export function engineDefaults(): EngineSettings {
+  return (defaults ??= schemas().engineSettingsSchema.parse({}));
+}
+
 /** One model in org.yaml's registry; prices are credits per million tokens. */
 export type ModelEntry = Zod.infer<Schemas['modelEntrySchema']>;
 /** org.yaml's `engine:` section, with its defaults filled in. */
