@@ -58,6 +58,36 @@ export function readersOf(org: Org, sender: string, names: readonly string[]): r
   return [...readers];
 }
 
+/** Each list's members as a set, made once a list (a list is a new object whenever its file changed). */
+const memberSets = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Who of those `reader` may write to read a message to `names` through a list among them (a post):
+ * the members of each list named, in the order the reader's `send_to` gives them, never the reader or
+ * the sender. A model shown a post needs this to pass it on to no one who has it already (the
+ * offline model's rule, docs/offline-model.md). Bounded by the reader's `send_to`; a reader whose
+ * `send_to` is "*" is told none (its prompt names no list either: postableLists). Empty when no
+ * name is a list.
+ */
+export function listMembersFor(org: Org, reader: string, sender: string, names: readonly string[]): string[] {
+  const reach = org.agents.get(reader)?.sendTo;
+  if (reach === undefined || reach === '*') return [];
+  const sets: Array<ReadonlySet<string>> = [];
+  for (const name of names) {
+    if (org.agents.has(name)) continue;
+    const list = loadMailingList(org.root, org, name)?.list;
+    if (!list) continue;
+    let members = memberSets.get(list);
+    if (!members) {
+      members = new Set(list.members);
+      memberSets.set(list, members);
+    }
+    sets.push(members);
+  }
+  if (sets.length === 0) return [];
+  return [...reach].filter((name) => name !== reader && name !== sender && sets.some((members) => members.has(name)));
+}
+
 function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {
   return verdict.allowed ? undefined : verdict.reason;
 }
