@@ -13,6 +13,7 @@ import type { OrgAnalysis } from './org-analysis.js';
 import type { OrgRecords } from './records/org-records.js';
 import { readOrgRecords } from './records/read-records.js';
 import { requestPaths } from './requests/request-paths.js';
+import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
 
 export type { OrgAnalysis };
 
@@ -46,7 +47,8 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
  */
 export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const loaded = org ?? loadOrgForReading(root).org;
-  return analyzeRecords(loaded.name, readOrgRecords(loaded), limits);
+  // Who answered is the ledger's charges, each at the registry entry org.yaml names now.
+  return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }]) };
 }
 
 /** The number of findings: bottlenecks, unanswered requests and failure patterns (0: nothing to look at). */

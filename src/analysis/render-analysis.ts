@@ -1,6 +1,7 @@
 import { formatCount, showCredits } from '../format/format.js';
 import { findingCount, type OrgAnalysis } from './analyze-org.js';
 import { mastCodes, type FindingKind } from './failures/mast.js';
+import { renderProvenance } from '../provenance/report-provenance.js';
 
 /** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
 function mast(kind: FindingKind): string {
@@ -63,6 +64,7 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
     }
     if (analysis.requests.length > MAX_ROWS) lines.push(`| … ${analysis.requests.length - MAX_ROWS} more | | | | | |`);
   }
+  if (analysis.provenance) lines.push('', ...renderProvenance(analysis.provenance, sub).slice(0, -1));
   return `${lines.join('\n')}\n`;
 }
 
