@@ -30,8 +30,10 @@ export interface SettingUse {
   /** The variants it holds for (an experiment's variant may change a setting); absent: the org's one value. */
   variants?: string[];
   value: string;
-  /** True when nothing set it: the value is the default. */
+  /** True when the value is the default's (whether or not a file says it). */
   isDefault: boolean;
+  /** What set it: `org/org.yaml`, the experiment's file, or `the default` when nothing did. */
+  source: string;
 }
 
 /** What made a report: lemming's version, the model of each agent that answered, the data's caveats and the settings its figures depend on. */

@@ -128,8 +128,8 @@ export function renderProvenance(provenance: Provenance, heading = '##'): string
     if (provenance.models.some((row) => row.note === OFFLINE_NOTE)) lines.push(OFFLINE_SAID, '');
   }
   if (provenance.settings && provenance.settings.length > 0) {
-    lines.push('The settings these figures depend on, as the runs had them:', '', '| setting | variants | value | set by |', '| --- | --- | --- | --- |');
-    for (const setting of provenance.settings) lines.push(`| ${setting.setting} | ${setting.variants ? cell(setting.variants.join(', ')) : 'all'} | ${cell(setting.value)} | ${setting.isDefault ? 'the default' : 'the org or the experiment'} |`);
+    lines.push('The settings these figures depend on, as the runs had them (**default**: the value is the default; **set in**: what set it):', '', '| setting | variants | value | default | set in |', '| --- | --- | --- | --- | --- |');
+    for (const setting of provenance.settings) lines.push(`| ${setting.setting} | ${setting.variants ? cell(setting.variants.join(', ')) : 'all'} | ${cell(setting.value)} | ${setting.isDefault ? 'yes' : 'no'} | ${cell(setting.source)} |`);
     lines.push('');
   }
   if (provenance.caveats.length > 0) lines.push('What the figures cannot support:', '', ...provenance.caveats.map((caveat) => `- ${caveat}`), '');

@@ -16,7 +16,7 @@ const provenanceSchema = z.object({
     z.object({ entry: z.string(), provider: z.string(), model: z.string(), temperature: z.string(), seeds: z.array(z.number()), seed: z.string(), note: z.string().optional(), agents: z.array(z.string()) }),
   ),
   caveats: z.array(z.string()),
-  settings: z.array(z.object({ setting: z.string(), variants: z.array(z.string()).optional(), value: z.string(), isDefault: z.boolean() })).optional(),
+  settings: z.array(z.object({ setting: z.string(), variants: z.array(z.string()).optional(), value: z.string(), isDefault: z.boolean(), source: z.string() })).optional(),
 });
 const pair = z.object({ from: z.string(), to: z.string() });
 
