@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseOrgFile } from '../org/parse-files.js';
 import { engineDefaults, type EngineSettings, type OrgFile } from '../org/schema.js';
-import { answeredInLedger, reportProvenance, type AnsweredIn, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
+import { answeredInOrg, reportProvenance, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
 
@@ -90,11 +90,7 @@ export function experimentSettings(experiment: Experiment, folder: string, runs:
 
 /** The experiment report's provenance: who answered in each run, on what, and the settings; the variants with fewer than two runs said. */
 export function experimentProvenance(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): Provenance {
-  const sources: AnsweredIn[] = runs.flatMap((run) => {
-    const root = join(folder, run.run);
-    const read = readSettings(root);
-    return read?.org ? [{ registry: read.org.models, answered: answeredInLedger(root) }] : [];
-  });
+  const sources = runs.flatMap((run) => answeredInOrg(join(folder, run.run)) ?? []);
   const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
   const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
   return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { formatCount } from '../format/format.js';
 import { takesSeed } from '../org/model-entry-schema.js';
+import { parseOrgFile } from '../org/parse-files.js';
 import type { ModelEntry } from '../org/schema.js';
 import { packageVersion } from '../package-root.js';
 import type { ModelProvenance, Provenance, SettingUse } from './provenance-types.js';
@@ -44,6 +47,20 @@ export function answeredInLedger(root: string): Answered[] {
     answered.push({ agent: entry.agent, entry: entry.model });
   }
   return answered;
+}
+
+/**
+ * Who answered in the org at `root` (a run's, a fork's folder) and on what: its ledger's charges, at
+ * the registry its own org.yaml gives. Undefined when its org.yaml cannot be read.
+ */
+export function answeredInOrg(root: string): AnsweredIn | undefined {
+  let registry: Readonly<Record<string, ModelEntry>> | undefined;
+  try {
+    registry = parseOrgFile(readFileSync(join(root, 'org', 'org.yaml'), 'utf8')).value?.models;
+  } catch {
+    return undefined;
+  }
+  return registry ? { registry, answered: answeredInLedger(root) } : undefined;
 }
 
 /** The seed as a call of this entry is sent: its value, or why there is none (pure). */

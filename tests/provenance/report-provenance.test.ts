@@ -8,6 +8,8 @@ import { loadOrg } from '../../src/org/load-org-once.js';
 import { packageVersion } from '../../src/package-root.js';
 import { populate } from '../../src/population/populate.js';
 import { reportProvenance } from '../../src/provenance/report-provenance.js';
+import { blameRun } from '../../src/blame/blame-run.js';
+import { failedRelay, RELAY_CHECK, relayModels } from '../blame/relay-org.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { lemming } from '../helpers/cli.js';
 import { DEFAULT_ORG, defaultOrg, humanSends, REPO_ROOT, runEngine, tempDir } from '../helpers/temp-org.js';
@@ -91,6 +93,21 @@ describe('what made a report, in each report', () => {
     expect(analysis.provenance.lemming).toBe(VERSION);
     expect(analysis.provenance.models[0]?.agents).toContain('manager');
   });
+});
+
+describe('what made a blame report', () => {
+  test("report.md and report.json name the models the run's agents and its forks answered on", async () => {
+    const root = await failedRelay('seeded');
+    const report = await blameRun(root, { check: RELAY_CHECK, k: 2, controls: 1, providerFactory: () => relayModels('seeded') });
+    const markdown = readFileSync(join(report.folder, 'report.md'), 'utf8');
+    expect(markdown).toContain('## What made this report');
+    expect(markdown).toContain(`lemming ${VERSION}.`);
+    expect(markdown).toMatch(/^\| scripted \| offline \| scripted-1 \| none: rules \| none in effect: variability 0, every repeat answers alike \| a, b \|$/m);
+    const json = JSON.parse(readFileSync(join(report.folder, 'report.json'), 'utf8')) as { provenance: { lemming: string; models: Array<{ entry: string; agents: string[] }> } };
+    expect(json.provenance.lemming).toBe(VERSION);
+    // A fork's changed call runs on a copy of its agent's entry with another seed (`scripted-blame`): its own row.
+    expect(json.provenance.models.map((row) => [row.entry, row.agents])).toEqual([['scripted', ['a', 'b']], ['scripted-blame', ['a', 'b']]]);
+  }, 300_000);
 });
 
 describe('the provenance of a report: one rule of seeds and temperatures', () => {
