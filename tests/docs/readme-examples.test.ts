@@ -480,7 +480,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const folder = bootstrapped();
     writeFileSync(join(folder, 'planner.yaml'), example('# planner.yaml').text);
     expectRuns(folder, 'lemming experiment planner.yaml');
-    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| no-planner \| [a-z ]+ \((higher|lower) is better\) \|/.test(line));
+    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| no-planner \| [a-z ]+( \((higher|lower) is better\))? \|/.test(line));
     const report = readFileSync(join(folder, 'experiments/planner/report.md'), 'utf8');
     const page = pageOf('# planner.yaml');
     expect(rows(page)).toHaveLength(6);
@@ -512,7 +512,7 @@ describe("the docs' examples (README.md and docs/*.md), run as written from a fo
     const printed: string[] = [];
     for (const line of lines.filter((each) => each.startsWith('$ '))) printed.push(...expectRuns(folder, line.slice(2)).trimEnd().split('\n'));
     for (const line of lines.filter((each) => !each.startsWith('$ '))) expect(printed).toContain(line);
-    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (star|chain) \| [a-z ]+ \((higher|lower) is better\) \|/.test(line));
+    const rows = (text: string): string[] => text.split('\n').filter((line) => /^\| (star|chain) \| [a-z ]+( \((higher|lower) is better\))? \|/.test(line));
     const report = readFileSync(join(folder, 'marble-research-1/experiments/marble-research-1/report.md'), 'utf8');
     const page = pageOf('$ lemming import-marble research.jsonl');
     expect(rows(page)).toHaveLength(10);
