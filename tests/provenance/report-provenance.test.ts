@@ -9,6 +9,9 @@ import { packageVersion } from '../../src/package-root.js';
 import { populate } from '../../src/population/populate.js';
 import { reportProvenance } from '../../src/provenance/report-provenance.js';
 import { blameRun } from '../../src/blame/blame-run.js';
+import { importNetwork } from '../../src/reference/import-network.js';
+import { compareRunsWithReference } from '../../src/reference/compare-runs.js';
+import { renderReference } from '../../src/reference/render-reference.js';
 import { failedRelay, RELAY_CHECK, relayModels } from '../blame/relay-org.js';
 import type { ModelEntry } from '../../src/org/schema.js';
 import { lemming } from '../helpers/cli.js';
@@ -92,6 +95,21 @@ describe('what made a report, in each report', () => {
     const analysis = JSON.parse(json.stdout) as { provenance: { lemming: string; models: Array<{ entry: string; agents: string[] }> } };
     expect(analysis.provenance.lemming).toBe(VERSION);
     expect(analysis.provenance.models[0]?.agents).toContain('manager');
+  });
+});
+
+describe('what made a comparison with a real network (`analyze --reference`)', () => {
+  test('it names the models the compared run answered on', async () => {
+    const folder = tempDir();
+    const edges = join(folder, 'edges.txt');
+    writeFileSync(edges, '1 2\n1 3\n2 1\n3 1\n');
+    const root = join(folder, 'org');
+    importNetwork(edges, root, { chart: 'structure', template: DEFAULT_ORG, model: 'offline', credits: 5 });
+    humanSends(root, 'agent_00001', 'Please write up your work of the month.', 'Monthly report');
+    await runEngine(root, { maxTurns: 4 });
+    const comparison = compareRunsWithReference(root, { reference: edges });
+    expect(comparison.provenance?.models.map((row) => [row.entry, row.note])).toEqual([['offline', 'offline: rules, not people']]);
+    expect(renderReference(comparison)).toContain('## What made this report');
   });
 });
 
