@@ -14,6 +14,7 @@ import type { OrgRecords } from './records/org-records.js';
 import { readOrgRecords } from './records/read-records.js';
 import { requestPaths } from './requests/request-paths.js';
 import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
+import { orgSettings } from '../provenance/org-settings.js';
 
 export type { OrgAnalysis };
 
@@ -47,8 +48,8 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
  */
 export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const loaded = org ?? loadOrgForReading(root).org;
-  // Who answered is the ledger's charges, each at the registry entry org.yaml names now.
-  return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }]) };
+  // Who answered is the ledger's charges, each at the registry entry org.yaml names now; the settings its figures depend on beside them.
+  return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { settings: orgSettings(root) }) };
 }
 
 /** The number of findings: bottlenecks, unanswered requests and failure patterns (0: nothing to look at). */

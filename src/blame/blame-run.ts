@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
+import { orgSettings } from '../provenance/org-settings.js';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
@@ -326,7 +327,7 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     sharedCalls: all.reduce((sum, fork) => sum + fork.sharedCalls, 0),
   };
   // Who answered: the run's own agents, and each fork's (a changed step on another seed or the repair model).
-  report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])]);
+  report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])], { settings: orgSettings(run) });
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));
   if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report));

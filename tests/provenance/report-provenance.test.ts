@@ -92,9 +92,12 @@ describe('what made a report, in each report', () => {
     expect(plain.stdout).toContain('## What made this report');
     expect(plain.stdout).toMatch(/^\| offline \| offline \| offline-1 \| none: rules \| none in effect: variability 0, every repeat answers alike \| /m);
     const json = lemming(root, ['analyze', '--json']);
-    const analysis = JSON.parse(json.stdout) as { provenance: { lemming: string; models: Array<{ entry: string; agents: string[] }> } };
+    const analysis = JSON.parse(json.stdout) as { provenance: { lemming: string; models: Array<{ entry: string; agents: string[] }>; settings: Array<{ setting: string; value: string; isDefault: boolean; source: string }> } };
     expect(analysis.provenance.lemming).toBe(VERSION);
     expect(analysis.provenance.models[0]?.agents).toContain('manager');
+    // The settings its figures depend on, each with whether it is the default: the per-turn cap is the default's 5.
+    expect(analysis.provenance.settings).toContainEqual({ setting: 'engine.max_messages_per_turn', value: '5', isDefault: true, source: 'org/org.yaml' });
+    expect(plain.stdout).toMatch(/^\| engine\.max_messages_per_turn \| all \| 5 \| yes \| org\/org\.yaml \|$/m);
   });
 });
 
