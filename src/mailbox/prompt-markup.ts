@@ -17,8 +17,8 @@ export interface InboxItemMarkup {
   /** Everyone in its `to:` and `cc:`, comma-separated, shown only for a message to several people (so a reader can answer them all). */
   to?: string;
   cc?: string;
-  /** For a post to a mailing list: the list's members the reader may write to (itself and the sender left out), comma-separated: who has it already. */
-  listMembers?: string;
+  /** For a message through a mailing list: those who report to the reader that the list reached too, comma-separated: who of its team has it already. */
+  teamOnList?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers, shown in an `<in_reply_to>` element before its body. */
@@ -90,7 +90,7 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
   ];
   if (item.to !== undefined) attributes.push(['to', item.to]);
   if (item.cc !== undefined) attributes.push(['cc', item.cc]);
-  if (item.listMembers !== undefined) attributes.push(['list_members', item.listMembers]);
+  if (item.teamOnList !== undefined) attributes.push(['team_on_list', item.teamOnList]);
   if (item.subject !== undefined) attributes.push(['subject', item.subject]);
   if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
   const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
@@ -138,8 +138,8 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
     if (to !== undefined) item.to = to;
     const cc = attributes.get('cc');
     if (cc !== undefined) item.cc = cc;
-    const listMembers = attributes.get('list_members');
-    if (listMembers !== undefined) item.listMembers = listMembers;
+    const teamOnList = attributes.get('team_on_list');
+    if (teamOnList !== undefined) item.teamOnList = teamOnList;
     const subject = attributes.get('subject');
     if (subject !== undefined) item.subject = subject;
     const replyTo = attributes.get('reply_to');

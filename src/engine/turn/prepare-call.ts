@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
-import { listMembersFor } from '../../org/lists/recipients.js';
+import { teamOnLists } from '../../org/lists/recipients.js';
 import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
@@ -113,9 +113,9 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
       const to = [read.message.to, ...(read.message.alsoTo ?? [])];
       entry.to = to.join(', ');
       if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
-      // Through a list: which of those it may write to have it already, so it passes it on to none of them.
-      const members = listMembersFor(org, agentName, item.from, [...to, ...(read.message.cc ?? [])]);
-      if (members.length > 0) entry.listMembers = members.join(', ');
+      // Through a list: which of its team have it already, so it hands the task to none of them.
+      const team = teamOnLists(org, agentName, item.from, [...to, ...(read.message.cc ?? [])]);
+      if (team.length > 0) entry.teamOnList = team.join(', ');
     }
     if (read.message.subject !== undefined) entry.subject = read.message.subject;
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;

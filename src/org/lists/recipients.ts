@@ -2,7 +2,7 @@ import { quoteName } from '../../mailbox/message-text.js';
 import { inAudience, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
-import { checkEdge, reachableFrom, type Verdict } from '../permissions.js';
+import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
 
 /**
  * Why a message from `sender` may not reach `name`, or undefined when it may. One rule for a
@@ -62,16 +62,15 @@ export function readersOf(org: Org, sender: string, names: readonly string[]): r
 const memberSets = new WeakMap<object, ReadonlySet<string>>();
 
 /**
- * Who of those `reader` may write to read a message to `names` through a list among them (a post):
- * the members of each list named, in the order the reader's `send_to` gives them, never the reader or
- * the sender. A model shown a post needs this to pass it on to no one who has it already (the
- * offline model's rule, docs/offline-model.md). Bounded by the reader's `send_to`; a reader whose
- * `send_to` is "*" is told none (its prompt names no list either: postableLists). Empty when no
- * name is a list.
+ * Who of those that report to `reader` (its team, whom it hands work to) read a message to `names`
+ * through a list among them: its members in the team's order, never the sender. A model shown a post
+ * needs this to hand the post's task to no one who has it already (the offline model's rule,
+ * docs/offline-model.md). Bounded by the team, so a prompt grows by its team at most, and a reader
+ * with no team is told nothing. Empty when no name is a list.
  */
-export function listMembersFor(org: Org, reader: string, sender: string, names: readonly string[]): string[] {
-  const reach = org.agents.get(reader)?.sendTo;
-  if (reach === undefined || reach === '*') return [];
+export function teamOnLists(org: Org, reader: string, sender: string, names: readonly string[]): string[] {
+  const team = directReports(org, reader);
+  if (team.length === 0) return [];
   const sets: Array<ReadonlySet<string>> = [];
   for (const name of names) {
     if (org.agents.has(name)) continue;
@@ -85,7 +84,7 @@ export function listMembersFor(org: Org, reader: string, sender: string, names: 
     sets.push(members);
   }
   if (sets.length === 0) return [];
-  return [...reach].filter((name) => name !== reader && name !== sender && sets.some((members) => members.has(name)));
+  return team.filter((name) => name !== sender && sets.some((members) => members.has(name)));
 }
 
 function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {

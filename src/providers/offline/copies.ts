@@ -10,8 +10,8 @@ import type { PromptView } from './read-prompt.js';
  *   "reply all", as a person answers a thread others are on;
  * - a message it has as a copy (named in `cc:`, or a list there, and not in `to:`) is read for
  *   information, not taken up as a task;
- * - it hands a task to no one who has it already (named in `to:` or `cc:`, or a member of a list it
- *   came through, as the prompt's `list_members` says).
+ * - it hands a task to no one who has it already (named in `to:` or `cc:`, or one of its team a list
+ *   it came through reached, as the prompt's `team_on_list` says).
  * An org with no lists and no message to several people sees none of this. Pure.
  */
 
@@ -56,7 +56,7 @@ export function isCopy(view: Pick<PromptView, 'self' | 'lists'>, item: Pick<Inbo
   return !namesOf(item.to).some(through) && namesOf(item.cc).some(through);
 }
 
-/** Everyone who has the message already: its sender, the names of its `to:` and `cc:`, and the members of a list it came through whom the reader may write to. */
-export function alreadyHave(item: Pick<InboxItemMarkup, 'from' | 'to' | 'cc' | 'listMembers'>): ReadonlySet<string> {
-  return new Set([item.from, ...namesOf(item.to), ...namesOf(item.cc), ...namesOf(item.listMembers)]);
+/** Everyone who has the message already: its sender, the names of its `to:` and `cc:`, and those of its team a list it came through reached. */
+export function alreadyHave(item: Pick<InboxItemMarkup, 'from' | 'to' | 'cc' | 'teamOnList'>): ReadonlySet<string> {
+  return new Set([item.from, ...namesOf(item.to), ...namesOf(item.cc), ...namesOf(item.teamOnList)]);
 }
