@@ -17,6 +17,8 @@ import { countForms } from '../format/mail-outcomes.js';
 import { deliveriesOf } from './records/deliveries.js';
 import { reachByTurn } from './network/reach.js';
 import { activationDraws, refusalCounts } from './refusals/refusal-counts.js';
+import { answeredInLedger, reportProvenance } from '../provenance/report-provenance.js';
+import { orgSettings } from '../provenance/org-settings.js';
 
 export type { OrgAnalysis };
 
@@ -56,7 +58,8 @@ export function analyzeRecords(name: string, records: OrgRecords, limits: Analys
  */
 export function analyzeOrg(root: string, org?: Org, limits: AnalysisLimits = DEFAULT_LIMITS): OrgAnalysis {
   const loaded = org ?? loadOrgForReading(root).org;
-  return analyzeRecords(loaded.name, readOrgRecords(loaded), limits);
+  // Who answered is the ledger's charges, each at the registry entry org.yaml names now; the settings its figures depend on beside them.
+  return { ...analyzeRecords(loaded.name, readOrgRecords(loaded), limits), provenance: reportProvenance([{ registry: loaded.models, answered: answeredInLedger(root) }], { settings: orgSettings(root) }) };
 }
 
 /** The number of findings: bottlenecks, unanswered requests and failure patterns (0: nothing to look at). */

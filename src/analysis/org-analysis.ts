@@ -1,8 +1,8 @@
 /*
  * The shape of an analysis (what `lemming analyze --json` prints and `GET /api/analysis` answers):
- * types only, importing only types of a module that imports nothing, so the dashboard's browser app
- * compiles against them too.
+ * types only, importing nothing but other types-only files, so the dashboard's browser app compiles against them too.
  */
+import type { Provenance } from '../provenance/provenance-types.js';
 import type { FormCounts, RefusalCounts } from '../format/mail-outcomes.js';
 
 /** One agent's place and work in the org. */
@@ -216,5 +216,7 @@ export interface OrgAnalysis {
   };
   /** Every MAST failure mode with the findings above that are instances of it. */
   mast: MastModeCount[];
+  /** What made it: lemming's version and the model of each agent that answered (src/provenance/); absent for records built by hand. */
+  provenance?: Provenance;
 }
 

@@ -3,6 +3,7 @@ import { findingCount, type OrgAnalysis } from './analyze-org.js';
 import { mastCodes, type FindingKind } from './failures/mast.js';
 import { CAUSE_SETTINGS, CAUSE_UNITS, CAUSE_WORDS, DELIVERY_FORMS, FORM_WORDS, REFUSAL_CAUSES } from '../format/mail-outcomes.js';
 import type { ReachAtTurn } from './org-analysis.js';
+import { renderProvenance } from '../provenance/report-provenance.js';
 
 /** ` (MAST FM-1.3, FM-1.5)` after a finding that is an instance of MAST modes; nothing for one that is not. */
 function mast(kind: FindingKind): string {
@@ -66,6 +67,7 @@ export function renderAnalysis(analysis: OrgAnalysis, heading = '#'): string {
     }
     if (analysis.requests.length > MAX_ROWS) lines.push(`| … ${analysis.requests.length - MAX_ROWS} more | | | | | |`);
   }
+  if (analysis.provenance) lines.push('', ...renderProvenance(analysis.provenance, sub).slice(0, -1));
   return `${lines.join('\n')}\n`;
 }
 

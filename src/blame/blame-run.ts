@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { answeredInLedger, answeredInOrg, reportProvenance, type Provenance } from '../provenance/report-provenance.js';
+import { orgSettings } from '../provenance/org-settings.js';
 import { join, resolve } from 'node:path';
 import { LemmingError } from '../errors.js';
 import { runChecks } from '../experiment/run-checks.js';
@@ -106,6 +108,8 @@ export interface BlameReport {
   /** What the forks spent: their own turns only. */
   spent: { forks: number; calls: number; credits: number; sharedCalls: number };
   dryRun: boolean;
+  /** What made it: lemming's version and the model of each agent that answered, in the run and in its forks (src/provenance/). Absent on a dry run. */
+  provenance?: Provenance;
 }
 
 export { FORK_RESULT } from './fork-runner.js';
@@ -322,6 +326,8 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
     credits: all.reduce((sum, fork) => sum + fork.credits, 0),
     sharedCalls: all.reduce((sum, fork) => sum + fork.sharedCalls, 0),
   };
+  // Who answered: the run's own agents, and each fork's (a changed step on another seed or the repair model).
+  report.provenance = reportProvenance([{ registry: org.models, answered: answeredInLedger(run) }, ...all.flatMap((fork) => answeredInOrg(join(folder, fork.fork)) ?? [])], { settings: orgSettings(run) });
   writeFileSync(join(folder, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(folder, 'report.md'), renderBlame(report));
   if (options.csv !== undefined) writeTables(fromWorkingFolder(options.csv), blameTables(report));

@@ -5,6 +5,7 @@ import { mostProbes } from './turn-bisection.js';
 import type { FlipRate, StepBlame, Verdict } from './blame-ranking.js';
 import { repeatabilityLine } from './call-repeatability.js';
 import { smallestFisherP } from '../statistics/proportion-difference.js';
+import { renderProvenance } from '../provenance/report-provenance.js';
 
 function share(value: number): string {
   return Number.isFinite(value) ? value.toFixed(2) : '–';
@@ -152,6 +153,7 @@ export function renderBlame(report: BlameReport): string {
     '',
     `Each fork is an org under ${report.folder}, named \`t<turn>-<agent>-<try>\` (a control \`t<turn>-<agent>-c<try>\`): \`lemming diff ${report.run} <fork>\` shows what the changed call did.`,
     '',
+    ...(report.provenance ? renderProvenance(report.provenance) : []),
   ];
   return lines.join('\n');
 }

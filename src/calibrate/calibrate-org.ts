@@ -13,6 +13,8 @@ import { readReference, type Reference, type ReferenceQuestion } from './referen
 import { renderCalibration } from './render-calibration.js';
 import { calibrationTables } from './calibration-tables.js';
 import { writeTables } from '../tables/write-tables.js';
+import { reportProvenance, type Provenance } from '../provenance/report-provenance.js';
+import { referenceCaveats } from './reference-caveats.js';
 
 /** A group of people: everyone, or those with one value of one attribute. */
 export interface Group {
@@ -69,6 +71,8 @@ export interface Calibration {
   summary?: { distance: number; random: number; progress?: number; progressInterval?: [number, number]; groups?: GroupsSummary };
   dryRun: boolean;
   folder?: string;
+  /** What made it: lemming's version, the model of each agent that answered, the reference's caveats (src/provenance/). */
+  provenance?: Provenance;
 }
 
 /** How calibrate is asked to run. */
@@ -201,11 +205,13 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
   if (options.dryRun) return calibration;
   const groups = groupsOf(reference);
   const overallParts: ProgressParts[] = [];
+  const answered = new Map<string, string>();
   for (const question of reference.questions) {
     options.log?.(`asking ${agents.length} agent(s): ${question.id}`);
     const answers = await askAgents(org, { all: true }, { text: question.text, choices: question.options }, 'calibrate', options.now, options.providerFor);
     calibration.credits += answers.reduce((sum, answer) => sum + answer.credits, 0);
     calibration.unreadable += answers.filter((answer) => answer.choice === undefined).length;
+    for (const answer of answers) if (answer.error === undefined) answered.set(answer.agent, answer.model);
     for (const group of groups) {
       const simulated = question.options.map(() => 0);
       const personas: Array<Record<string, unknown> | undefined> = [];
@@ -236,6 +242,7 @@ export async function calibrateOrg(rootFolder: string, referencePath: string, op
     const progress: Estimate | undefined = progressFrom(overallParts);
     calibration.summary = { distance, random, ...(progress ? { progress: progress.value, progressInterval: progress.interval } : {}), ...(groups ? { groups } : {}) };
   }
+  calibration.provenance = reportProvenance([{ registry: org.models, answered: [...answered].map(([agent, entry]) => ({ agent, entry })) }], { caveats: referenceCaveats(reference) });
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });
   calibration.folder = folder;

@@ -11,6 +11,8 @@ import { commonestWithout, personInstructions, planPeople, weightedAnswers, type
 import { scorePerson, summarisePeople, type HeldOutAnswer, type IndividualSummary, type PersonScore } from './individual-statistics.js';
 import { readReference, type Reference, type ReferenceQuestion } from './reference-file.js';
 import { renderPeople } from './render-people.js';
+import { referenceCaveats } from './reference-caveats.js';
+import { reportProvenance, type Provenance } from '../provenance/report-provenance.js';
 
 /** One person of the study: their scores, what their agent was given, and every answer. */
 export interface PersonResult extends PersonScore {
@@ -37,6 +39,8 @@ export interface PeopleCalibration {
   summary?: IndividualSummary;
   dryRun: boolean;
   folder?: string;
+  /** What made it: lemming's version, the model every stand-in answered on, the reference's caveats (src/provenance/). */
+  provenance?: Provenance;
 }
 
 /** How the people study is asked to run, besides calibrate's own options. */
@@ -144,6 +148,8 @@ export async function calibratePeople(rootFolder: string, referencePath: string,
     calibration.persons.push({ ...scorePerson(person.person.id, person.person.weight, answers), agent: person.agent, given: person.given, answers });
   }
   calibration.summary = summarisePeople(calibration.persons);
+  const answeredBy = [...answered.values()].filter((answer) => answer.error === undefined).map((answer) => ({ agent: answer.agent, entry: answer.model }));
+  calibration.provenance = reportProvenance([{ registry: org.models, answered: answeredBy }], { caveats: referenceCaveats(reference) });
   const folder = options.folder === undefined ? join(root, 'calibration', reference.name) : fromWorkingFolder(options.folder);
   mkdirSync(folder, { recursive: true });
   calibration.folder = folder;

@@ -48,6 +48,8 @@ export interface Reference {
   /** Per question, of a respondent-level reference: Kish's effective size of those who answered (what its counts are brought to), and their weighted total. */
   effectiveSize?: Record<string, number>;
   weightedSize?: Record<string, number>;
+  /** What the data cannot support, as its maker says it (`caveats:`): every report made with it says each. */
+  caveats?: string[];
 }
 
 const EXAMPLE = `name: gss-2018
@@ -78,6 +80,18 @@ function readQuestions(file: string, value: unknown): ReferenceQuestion[] {
     if (new Set(options).size !== options.length) throw invalid(file, `${where}.options`, 'an option is given twice');
     if (fields.ordered !== undefined && typeof fields.ordered !== 'boolean') throw invalid(file, `${where}.ordered`, 'true when the options are in an order that means something (very happy … not too happy), false when not (the default)');
     return { id: fields.id, text: fields.text.trim(), options: options as string[], ordered: fields.ordered === true };
+  });
+}
+
+/** `caveats:`, a line of text or a list of them: what the data cannot support, said in every report made with it. */
+function readCaveats(file: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  const items = typeof value === 'string' ? [value] : value;
+  const example = '`caveats: ["answers.csv counts rows of a weighted resample: 2,238 rows of 1,322 people"]`';
+  if (!Array.isArray(items)) throw invalid(file, 'caveats', `a line of text or a list of them, for example ${example}`);
+  return items.map((item: unknown, index) => {
+    if (typeof item !== 'string' || item.trim() === '' || item.length > 2000) throw invalid(file, `caveats.${index}`, `a caveat is a text of at most 2,000 characters, for example ${example}`);
+    return item.trim().replace(/\s+/g, ' ');
   });
 }
 
@@ -184,9 +198,11 @@ export function readReference(path: string): Reference {
     read = readRows(csvPath, text, new Map(questions.map((question) => [question.id, question])));
     for (const question of questions) if (!read.rows.some((row) => row.question === question.id)) throw invalid(csvPath, 'question', `no row answers ${question.id}; give its options' ${read.counts ? 'counts' : 'shares'}`);
   }
+  const caveats = readCaveats(file, fields.caveats);
   return {
     file,
     name: name as string,
+    ...(caveats.length > 0 ? { caveats } : {}),
     ...(typeof fields.source === 'string' ? { source: fields.source } : {}),
     ...(typeof fields.licence === 'string' ? { licence: fields.licence } : {}),
     questions,

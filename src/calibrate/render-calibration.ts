@@ -1,6 +1,7 @@
 import { formatCount, showCredits } from '../format/format.js';
 import type { Calibration, GroupComparison, GroupsSummary } from './calibrate-org.js';
 import type { Estimate } from './calibration-statistics.js';
+import { renderProvenance } from '../provenance/report-provenance.js';
 
 /** A distance or share of a calibration: three decimals, or `–` when there is none. Pure. */
 export function figure(value: number | undefined): string {
@@ -82,5 +83,6 @@ export function renderCalibration(calibration: Calibration): string {
   }
   lines.push('', 'Options, in order:', ...calibration.questions.map((question) => `- ${question.id}${question.ordered ? ' (ordered)' : ''}: ${question.options.join(' / ')}`), '');
   if (reference.licence) lines.push(`Licence of the reference: ${reference.licence}`, '');
+  if (calibration.provenance) lines.push(...renderProvenance(calibration.provenance));
   return lines.join('\n');
 }

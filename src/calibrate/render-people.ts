@@ -2,6 +2,7 @@ import { formatCount, showCredits } from '../format/format.js';
 import type { PeopleCalibration } from './calibrate-people.js';
 import type { IndividualSummary, PeopleEstimate } from './individual-statistics.js';
 import { figure } from './render-calibration.js';
+import { renderProvenance } from '../provenance/report-provenance.js';
 
 /**
  * How the figures relate to Park et al.'s 85 %: said on the screen and in the report, because the two
@@ -69,5 +70,6 @@ export function renderPeople(calibration: PeopleCalibration): string {
     lines.push('');
   }
   if (reference.licence) lines.push(`Licence of the reference: ${reference.licence}`, '');
+  if (calibration.provenance) lines.push(...renderProvenance(calibration.provenance));
   return lines.join('\n');
 }

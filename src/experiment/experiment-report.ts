@@ -16,6 +16,8 @@ import { renderNetwork } from './network-report.js';
 import { renderMail } from './mail-report.js';
 import { summariseNetworks, type VariantNetwork } from './network-summary.js';
 import { measureNetwork, type RunNetwork } from './run-network.js';
+import { experimentProvenance } from './run-settings.js';
+import { renderProvenance, type Provenance } from '../provenance/report-provenance.js';
 
 /** Where the report was written. */
 export interface ReportFiles {
@@ -57,7 +59,7 @@ export function forkStatement(experiment: Experiment): string[] {
 }
 
 /** The report as markdown: variants side by side, credits by model and by agent, the organisation measured, then every run. Pure. */
-export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics, networks: readonly VariantNetwork[] = []): string {
+export function renderMarkdown(experiment: Experiment, base: string, summaries: readonly VariantSummary[], runs: readonly RunMetrics[], failed: readonly string[], statistics?: StudyStatistics, networks: readonly VariantNetwork[] = [], provenance?: Provenance): string {
   const lines = [
     `# Experiment ${experiment.name}`,
     '',
@@ -112,6 +114,7 @@ export function renderMarkdown(experiment: Experiment, base: string, summaries: 
       ]),
     ),
     '',
+    ...(provenance ? renderProvenance(provenance) : []),
   ];
   return lines.join('\n');
 }
@@ -142,12 +145,13 @@ export async function writeReport(folder: string, experiment: Experiment, base: 
   const networks = summariseNetworks(experiment.variants.map((variant) => variant.name), measured);
   mkdirSync(join(folder, 'plots'), { recursive: true });
   const files: ReportFiles = { markdown: join(folder, 'report.md'), json: join(folder, 'report.json'), chart: join(folder, 'report.svg'), plots: [] };
-  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks));
+  const provenance = experimentProvenance(experiment, folder, runs);
+  writeFileSync(files.markdown, renderMarkdown(experiment, base, summaries, runs, failed, statistics, networks, provenance));
   const network = { variants: networks, runs: measured, ...(unread.length > 0 ? { unread } : {}) };
   const personas = personaTables(experiment, runs);
   const byAttribute = surveyByAttribute(experiment, runs);
   const measuredPersonas = personas.adherence || personas.consistency.length > 0 ? { personas } : {};
-  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), ...(byAttribute.length > 0 ? { surveyByAttribute: byAttribute } : {}), ...measuredPersonas, runs, unfinished: failed }, null, 2)}\n`);
+  writeFileSync(files.json, `${JSON.stringify({ experiment: experiment.name, base, ...(experiment.fork ? { forkedAfterTurn: experiment.fork.turn } : {}), variants: summaries, statistics, network, ...(experiment.survey.length > 0 ? { survey: surveyTables(experiment, runs) } : {}), ...(byAttribute.length > 0 ? { surveyByAttribute: byAttribute } : {}), ...measuredPersonas, runs, unfinished: failed, provenance }, null, 2)}\n`);
   for (const metric of statistics.metrics) {
     const path = join(folder, plotFile(metric.key));
     await writeChart(path, metricPlotSpec(metric, statistics.runs, experiment.variants.map((variant) => variant.name)));

@@ -1,14 +1,18 @@
 import { VEGA_LITE_SCHEMA, type ChartSpec } from '../charts/render-chart.js';
 import type { MetricKey, RunValues, StudyStatistics } from './study-statistics.js';
 
-/** What each metric's axis says, with its unit; `counted` metrics get whole ticks, `share` ones percentages. */
-const AXES: Record<MetricKey, { title: string; counted?: true; share?: true }> = {
-  score: { title: "score (the judge's points, else the checks' mean)" },
-  pass_rate: { title: 'pass rate (share of the checks passed)', share: true },
-  credits: { title: 'credits spent' },
-  turns_to_answer: { title: 'turns to the first answer to the human', counted: true },
-  messages: { title: 'messages sent', counted: true },
-  refusals: { title: 'sends refused', counted: true },
+/**
+ * What each metric's axis says, with its unit; `counted` metrics get whole ticks, `share` ones
+ * percentages; `none` is what a variant none of whose runs has a value is marked with (it stays in
+ * the plot: a variant in which nobody answered is a finding, not a gap).
+ */
+const AXES: Record<MetricKey, { title: string; counted?: true; share?: true; none: string }> = {
+  score: { title: "score (the judge's points, else the checks' mean)", none: 'no run was scored' },
+  pass_rate: { title: 'pass rate (share of the checks passed)', share: true, none: 'no run was checked' },
+  credits: { title: 'credits spent', none: 'no run' },
+  turns_to_answer: { title: 'turns to the first answer to the human', counted: true, none: 'no run answered the human' },
+  messages: { title: 'messages sent', counted: true, none: 'no run' },
+  refusals: { title: 'sends refused', counted: true, none: 'no run' },
 };
 
 /**
@@ -20,7 +24,7 @@ const AXES: Record<MetricKey, { title: string; counted?: true; share?: true }> =
 export function metricPlotSpec(metric: StudyStatistics['metrics'][number], runs: readonly RunValues[], variants: readonly string[]): ChartSpec {
   const axis = AXES[metric.key];
   const named = variants.map((variant) => ({ variant, n: runs.filter((run) => run.variant === variant && run.values[metric.key] !== undefined).length }));
-  const label = new Map(named.map(({ variant, n }) => [variant, `${variant} (n=${n})`]));
+  const label = new Map(named.map(({ variant, n }) => [variant, n === 0 ? `${variant} (n=0: ${axis.none})` : `${variant} (n=${n})`]));
   const order = named.map(({ variant }) => label.get(variant) as string);
   const runRows = variants.flatMap((variant) =>
     runs
@@ -37,10 +41,11 @@ export function metricPlotSpec(metric: StudyStatistics['metrics'][number], runs:
     scale: { zero: true, nice: true },
     axis: { tickCount: 5, ...(axis.counted ? { tickMinStep: 1, format: 'd' } : {}), ...(axis.share ? { format: '.0%' } : {}) },
   } as const;
-  const y = { field: 'variant', type: 'nominal', title: 'variant', sort: order } as const;
+  // Every variant on the axis, those with no value too: a scale's domain drawn from the data alone would drop them.
+  const y = { field: 'variant', type: 'nominal', title: 'variant', sort: order, scale: { domain: order } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `${metric.label} per run (${metric.better} is better)`, subtitle: 'box: quartiles and median; dots: runs; diamond and bar: mean and its 95% interval' },
+    title: { text: `${metric.label} per run${metric.better === null ? '' : ` (${metric.better} is better)`}`, subtitle: 'box: quartiles and median; dots: runs; diamond and bar: mean and its 95% interval' },
     width: 480,
     height: { step: 56 },
     layer: [

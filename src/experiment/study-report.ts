@@ -1,6 +1,7 @@
 import type { RunMetrics } from './run-metrics.js';
-import { METRICS, type StudyStatistics } from './study-statistics.js';
+import { METRICS, type Better, type StudyStatistics } from './study-statistics.js';
 import { figure, interval, table } from './report-markdown.js';
+import { choose } from '../statistics/proportions.js';
 
 export { figure } from './report-markdown.js';
 
@@ -9,10 +10,37 @@ function signed(value: number): string {
   return value > 0 ? `+${figure(value)}` : figure(value);
 }
 
-/** How a difference reads: better or worse when its interval leaves out 0 and p < 0.05, else not clear. */
-export function verdict(difference: number, ci: [number, number], p: number, better: 'higher' | 'lower'): string {
-  if (!(p < 0.05) || (ci[0] <= 0 && ci[1] >= 0) || difference === 0) return 'no clear difference';
+/**
+ * How a difference reads: better or worse (higher or lower, for a metric that is neither) when its
+ * interval leaves out 0 and p < 0.05, else not clear; with no interval (a side of one run), not clear.
+ */
+export function verdict(difference: number, ci: [number, number] | null, p: number, better: Better): string {
+  if (!ci || !(p < 0.05) || (ci[0] <= 0 && ci[1] >= 0) || difference === 0) return 'no clear difference';
+  if (better === null) return difference > 0 ? '**higher**' : '**lower**';
   return (difference > 0) === (better === 'higher') ? '**better**' : '**worse**';
+}
+
+/** A metric's name in a table: with which way is better, where one is. */
+export function metricName(metric: { label: string; better: Better }): string {
+  return metric.better === null ? metric.label : `${metric.label} (${metric.better} is better)`;
+}
+
+/** How many runs each variant has, in words: `3 runs a variant`, or `2 to 5 runs a variant`. Every run is measured in credits. */
+function runsWord(statistics: StudyStatistics): string {
+  const counts = Object.values(statistics.metrics.find((metric) => metric.key === 'credits')?.variants ?? {}).map((summary) => summary.n);
+  const [least, most] = [Math.min(...counts), Math.max(...counts)];
+  return least === most ? `${least} run${least === 1 ? '' : 's'} a variant` : `${least} to ${most} runs a variant`;
+}
+
+/**
+ * The smallest p a permutation test of the runs can give at these sizes: the observed relabelling and
+ * its mirror are as extreme as any, so 2 of the C(n₁ + n₂, n₁) relabellings at least (0.1 at 3 and 3).
+ */
+function smallestP(statistics: StudyStatistics): number {
+  const credits = statistics.metrics.find((metric) => metric.key === 'credits');
+  const base = credits?.variants[statistics.baseline]?.n ?? 0;
+  const sides = Object.entries(credits?.variants ?? {}).filter(([variant]) => variant !== statistics.baseline).map(([, summary]) => summary.n);
+  return Math.min(1, ...sides.map((n) => 2 / choose(base + n, base)));
 }
 
 /** The file a metric's plot is written to, relative to the report. */
@@ -36,7 +64,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       const compared = own?.versusBaseline;
       rows.push([
         variant,
-        `${metric.label} (${metric.better} is better)`,
+        metricName(metric),
         `${figure(base?.mean)} ${interval(base?.ci)}`,
         `${figure(own?.mean)} ${interval(own?.ci)}`,
         compared ? `${signed(compared.difference)} ${interval(compared.ci)}` : '–',
@@ -47,7 +75,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
   }
   if (rows.length > 0) {
     lines.push(
-      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% bootstrap intervals; p is a two-sided permutation test. A difference reads as better or worse when its interval leaves out 0 and p < 0.05.`,
+      `Each variant's mean against \`${statistics.baseline}\`'s, with 95% t intervals over each variant's runs (its n in the table below; a run is one value), a difference's by Welch's t; p is a two-sided permutation test of the runs (with ${runsWord(statistics)}, the smallest p it can give is ${figure(smallestP(statistics))}). A difference reads as better or worse (higher or lower, for a count that is neither) when its interval leaves out 0 and p < 0.05.`,
       '',
       ...table(['variant', 'metric', `${statistics.baseline}`, 'variant', 'difference', 'p', 'reading'], rows),
       '',
@@ -63,7 +91,7 @@ export function renderStudy(statistics: StudyStatistics, runs: readonly RunMetri
       if (summary) perVariant.push([metric.label, variant, String(summary.n), figure(summary.mean), figure(summary.sd), interval(summary.ci)]);
     }
   }
-  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% interval'], perVariant), '');
+  lines.push(...table(['metric', 'variant', 'n', 'mean', 'sd', '95% t interval over its runs'], perVariant), '');
   lines.push(...METRICS.filter((metric) => statistics.metrics.some((each) => each.key === metric.key)).map((metric) => `- **${metric.label}**: ${metric.about}.`), '');
   const passRows = Object.entries(statistics.passK).flatMap(([variant, ks]) => ks.map((each) => [variant, String(each.k), figure(each.passAtK), figure(each.passHatK)]));
   if (passRows.length > 0) {

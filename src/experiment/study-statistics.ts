@@ -1,11 +1,14 @@
 import { nameRecord } from '../org/names.js';
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
-import { bootstrapDifference, bootstrapMean } from '../statistics/bootstrap.js';
 import { permutationTest } from '../statistics/permutation-test.js';
+import { tInterval, welchInterval } from '../statistics/student-t.js';
 import { passAtK, passHatK } from '../statistics/proportions.js';
 import { seedOf } from '../statistics/seeds.js';
 import { mean, standardDeviation, tidy, tidyPair } from '../statistics/summary.js';
+
+/** Which way a metric is better, or null for a count that is neither (more messages are more information flowing, or more noise: the study says which). */
+export type Better = 'higher' | 'lower' | null;
 
 /** The metrics every run is measured by, in the order a report shows them, and which way is better. */
 export const METRICS = [
@@ -13,12 +16,15 @@ export const METRICS = [
   { key: 'pass_rate', label: 'pass rate', better: 'higher', about: 'the share of the checks that passed' },
   { key: 'credits', label: 'credits', better: 'lower', about: 'what the agents spent' },
   { key: 'turns_to_answer', label: 'turns to answer', better: 'lower', about: 'the turn of the first message to the human (runs without one left out)' },
-  { key: 'messages', label: 'messages', better: 'lower', about: 'messages the agents sent' },
+  { key: 'messages', label: 'messages', better: null, about: 'messages the agents sent (neither more nor fewer is better in itself)' },
   { key: 'refusals', label: 'refusals', better: 'lower', about: 'sends refused, by the chart and the per-turn cap (each cause apart in runs.csv)' },
-] as const;
+] as const satisfies ReadonlyArray<{ key: string; label: string; better: Better; about: string }>;
 
 /** One metric's key. */
 export type MetricKey = (typeof METRICS)[number]['key'];
+
+/** How every interval and test of the metrics is made: said in report.json and the report. */
+export const INTERVALS = "95% Student t interval of the mean over each variant's runs (a run is one value); a difference's by Welch's t; p: a two-sided permutation test of the runs";
 
 /** A run's value of each metric; absent where it has none (no judge, no checks, no answer). */
 export interface RunValues {
@@ -33,7 +39,7 @@ export interface MetricSummary {
   n: number;
   mean: number | null;
   sd: number | null;
-  /** 95% percentile-bootstrap interval of the mean. */
+  /** 95% t interval of the mean over the runs; null with fewer than 2 runs. */
   ci: [number, number] | null;
 }
 
@@ -41,9 +47,9 @@ export interface MetricSummary {
 export interface Comparison {
   /** mean(variant) − mean(baseline). */
   difference: number;
-  /** 95% bootstrap interval of the difference. */
-  ci: [number, number];
-  /** Two-sided permutation test. */
+  /** 95% Welch t interval of the difference; null with fewer than 2 runs on either side. */
+  ci: [number, number] | null;
+  /** Two-sided permutation test of the runs. */
   p: number;
 }
 
@@ -56,13 +62,15 @@ export interface PassK {
 
 /** Everything the report says about the numbers. */
 export interface StudyStatistics {
-  /** What every interval and test is seeded from (the experiment's `seed`). */
+  /** What every test is seeded from (the experiment's `seed`). */
   seed: number;
+  /** How the intervals and tests are made (INTERVALS). */
+  intervals: string;
   baseline: string;
   metrics: Array<{
     key: MetricKey;
     label: string;
-    better: 'higher' | 'lower';
+    better: Better;
     variants: Record<string, MetricSummary & { versusBaseline?: Comparison }>;
   }>;
   passK: Record<string, PassK[]>;
@@ -87,6 +95,11 @@ export function runValues(run: RunMetrics): RunValues {
 /** The places its figures are given to. */
 const PLACES = 9;
 
+/** An interval as the report keeps it: to its places, or null where there is none (fewer than 2 runs). */
+function interval(pair: [number, number]): [number, number] | null {
+  return pair.every(Number.isFinite) ? tidyPair(pair, PLACES) : null;
+}
+
 /** The pass@k and pass^k of one variant's runs, averaged over its checks (each check a task, each run a trial). */
 function passK(runs: readonly RunMetrics[]): PassK[] {
   const trials = new Map<string, { n: number; c: number }>();
@@ -108,11 +121,11 @@ function passK(runs: readonly RunMetrics[]): PassK[] {
 }
 
 /**
- * The report's statistics: for every metric and variant, n, mean, sd and a 95% bootstrap interval;
- * every variant after the first (the baseline) against it: the difference of means with its
- * bootstrap interval and a permutation test's p. Each interval and test has its own seed, from the
- * experiment's seed and what it is of (`seedOf("<seed>:<metric>:<variant>")`, and
- * `"<seed>:<metric>:<baseline>:<variant>"` for a comparison). Pure.
+ * The report's statistics: for every metric and variant, n, mean, sd and a 95% t interval over its
+ * runs (the run is the unit: a percentile bootstrap over 3 to 5 runs covers far less than 95 %,
+ * src/statistics/student-t.ts); every variant after the first (the baseline) against it: the
+ * difference of means with its Welch t interval and a permutation test's p, seeded from the
+ * experiment's seed and what it is of (`"<seed>:<metric>:<baseline>:<variant>"`). Pure.
  */
 export function studyStatistics(experiment: Experiment, runs: readonly RunMetrics[]): StudyStatistics {
   const seed = experiment.variants[0]?.outcome.seed ?? 1;
@@ -125,11 +138,11 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const base = sample(baseline, metric.key);
     for (const variant of experiment.variants) {
       const own = sample(variant.name, metric.key);
-      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: tidy(standardDeviation(own), PLACES), ci: tidyPair(bootstrapMean(own, seedOf(`${seed}:${metric.key}:${variant.name}`)), PLACES) };
+      const summary: MetricSummary = own.length === 0 ? { n: 0, mean: null, sd: null, ci: null } : { n: own.length, mean: tidy(mean(own), PLACES), sd: tidy(standardDeviation(own), PLACES), ci: interval(tInterval(own)) };
       const compared = variant.name !== baseline && own.length > 0 && base.length > 0;
       const key = `${seed}:${metric.key}:${baseline}:${variant.name}`;
       variants[variant.name] = compared
-        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ci: tidyPair(bootstrapDifference(base, own, seedOf(key)), PLACES), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
+        ? { ...summary, versusBaseline: { difference: tidy(mean(own) - mean(base), PLACES), ci: interval(welchInterval(base, own)), p: tidy(permutationTest(base, own, seedOf(key)), PLACES) } }
         : summary;
     }
     return { key: metric.key, label: metric.label, better: metric.better, variants };
@@ -139,5 +152,5 @@ export function studyStatistics(experiment: Experiment, runs: readonly RunMetric
     const table = passK(runs.filter((run) => run.variant === variant.name));
     if (table.length > 0) passKs[variant.name] = table;
   }
-  return { seed, baseline, metrics, passK: passKs, runs: values };
+  return { seed, intervals: INTERVALS, baseline, metrics, passK: passKs, runs: values };
 }

@@ -17,6 +17,8 @@ export interface InboxItemMarkup {
   /** Everyone in its `to:` and `cc:`, comma-separated, shown only for a message to several people (so a reader can answer them all). */
   to?: string;
   cc?: string;
+  /** For a message through a mailing list: those who report to the reader that the list reached too, comma-separated: who of its team has it already. */
+  teamOnList?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers, shown in an `<in_reply_to>` element before its body. */
@@ -88,6 +90,7 @@ export function renderMessageMarkup(item: InboxItemMarkup): string {
   ];
   if (item.to !== undefined) attributes.push(['to', item.to]);
   if (item.cc !== undefined) attributes.push(['cc', item.cc]);
+  if (item.teamOnList !== undefined) attributes.push(['team_on_list', item.teamOnList]);
   if (item.subject !== undefined) attributes.push(['subject', item.subject]);
   if (item.replyTo !== undefined) attributes.push(['reply_to', item.replyTo]);
   const head = attributes.map(([name, value]) => `${name}="${escapeAttribute(value)}"`).join(' ');
@@ -135,6 +138,8 @@ export function parseMessageMarkup(text: string): InboxItemMarkup[] {
     if (to !== undefined) item.to = to;
     const cc = attributes.get('cc');
     if (cc !== undefined) item.cc = cc;
+    const teamOnList = attributes.get('team_on_list');
+    if (teamOnList !== undefined) item.teamOnList = teamOnList;
     const subject = attributes.get('subject');
     if (subject !== undefined) item.subject = subject;
     const replyTo = attributes.get('reply_to');

@@ -74,6 +74,7 @@ export function assembleAgent(name: string, resume: ParsedResume, placement: Pla
   // Field by field in the order every agent has them (an object literal of conditional spreads was a
   // tenth of assembling 100,000 agents).
   const agent: Partial<Agent> = { name, title: front.title, models, isHuman, credits: front.credits ?? 0, schedule: front.schedule, tools: front.tools, sharedWorkspace: front.shared_workspace };
+  if (front.role !== undefined) agent.role = front.role;
   if (front.sandbox) agent.sandbox = front.sandbox;
   if (front.web_allow.length > 0) agent.webAllow = front.web_allow;
   if (front.persona) agent.persona = nameRecord(front.persona);

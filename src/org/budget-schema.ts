@@ -48,7 +48,7 @@ export function buildBudgetSchemas(z: typeof Zod, nameKeyed: <Value extends Zod.
   });
 
   const loopAction = z.enum(LOOP_ACTIONS);
-  /** Ping-pong as before (a count holds both agents), or what to do and after how many messages. */
+  /** A ping-pong breaker: a count of messages (both agents are paused at it), `pause`, `warn` or `off` at the default count, or what to do and after how many messages. */
   const pingPongSchema = z.union([
     positiveInt.min(2).transform((messages) => ({ messages, on: 'pause' as LoopAction })),
     loopAction.transform((on) => ({ ...LOOP_DEFAULTS.ping_pong, on })),

@@ -8,6 +8,8 @@ export type Audience = '*' | ReadonlySet<string>;
 export interface Agent {
   name: string;
   title: string;
+  /** Its role in a structure (resume `role:`: head, lead or member as `lemming populate` writes it); absent when the resume names none. */
+  role?: string;
   /** Registry keys in order of preference: the first answers, the rest are fallbacks. */
   models: string[];
   /** The person: model `human`, never called by the engine. */

@@ -1,6 +1,6 @@
 import { nameProblem } from './names.js';
 import type { ChartFile } from './parse-files.js';
-import { DEFAULT_TOOLS, isToolGrant, PERSONA_ATTRIBUTE, type ResumeFrontMatter } from './schema.js';
+import { DEFAULT_TOOLS, isToolGrant, PERSONA_ATTRIBUTE, ROLE_WORD, type ResumeFrontMatter } from './schema.js';
 
 /**
  * The schemas' verdict on a resume or a chart read in the plain form (plain-org-files.ts), without
@@ -17,7 +17,7 @@ const isCount = (value: unknown): value is number => typeof value === 'number' &
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** The fields of a resume these checks know; any other (memory, sandbox, web_allow) is the schema's to read. */
-const RESUME_FIELDS = new Set(['title', 'model', 'credits', 'schedule', 'tools', 'shared_workspace', 'persona']);
+const RESUME_FIELDS = new Set(['title', 'role', 'model', 'credits', 'schedule', 'tools', 'shared_workspace', 'persona']);
 
 /** A persona's value as the schema takes it: a line of at most 200 characters, a finite number, true or false. */
 function isPersonaValue(value: unknown): boolean {
@@ -50,8 +50,9 @@ function persona(value: unknown): Record<string, string | number | boolean> | un
 /** A resume's front matter as the resume schema would give it, or undefined: the schema decides. */
 export function checkPlainResume(value: Readonly<Record<string, unknown>>): ResumeFrontMatter | undefined {
   for (const key of Object.keys(value)) if (!RESUME_FIELDS.has(key)) return undefined;
-  const { title, model, credits, tools, shared_workspace: sharedWorkspace } = value;
+  const { title, role, model, credits, tools, shared_workspace: sharedWorkspace } = value;
   if (!isName(title)) return undefined;
+  if (role !== undefined && !(typeof role === 'string' && ROLE_WORD.test(role))) return undefined;
   if (!isName(model) && !(Array.isArray(model) && model.length > 0 && model.every(isName))) return undefined;
   if (credits !== undefined && !(typeof credits === 'number' && Number.isFinite(credits) && credits >= 0)) return undefined;
   const times = schedule(value.schedule);
@@ -63,6 +64,7 @@ export function checkPlainResume(value: Readonly<Record<string, unknown>>): Resu
   // In the schema's order of fields, as its parse gives them.
   return {
     title,
+    ...(role === undefined ? {} : { role: role as string }),
     model: Array.isArray(model) ? [...(model as string[])] : (model as string),
     ...(credits === undefined ? {} : { credits: credits as number }),
     schedule: times,

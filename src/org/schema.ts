@@ -29,6 +29,8 @@ export const TOOL_NAMES = [
 
 /** The name of a persona attribute (resume `persona:`, a population spec's `attributes:`): lower case, a letter first. */
 export const PERSONA_ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
+/** A resume's `role:`: one lower-case word (populate writes head, lead or member). */
+export const ROLE_WORD = /^[a-z][a-z0-9_-]{0,39}$/;
 export const PERSONA_ATTRIBUTE_HINT = 'an attribute name is lower-case letters, digits and "_", a letter first, at most 40 characters, for example "seniority"';
 
 /** What a resume without a `tools` list gets: talking and keeping notes, nothing that touches files. */
@@ -306,6 +308,8 @@ function buildSchemas(z: typeof Zod) {
   const resumeSchema = z.strictObject({
     /** Its job title, as the others and the screens see it. */
     title: z.string().min(1),
+    /** Its role in a structure (`head`, `lead` or `member`, as `lemming populate` writes it): what activation rules name (`match: { role: lead }`). */
+    role: z.string().regex(ROLE_WORD, 'must be one lower-case word, for example `role: lead`').optional(),
     /** A key of org.yaml's `models`, or a list of them: the first, then each fallback in order when one fails. */
     model: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
     /** Its budget in credits, spent by tokens at its model's prices. */
@@ -356,6 +360,13 @@ let built: Schemas | undefined;
 /** The zod schemas of the org's files, built on the first call rather than at import (see lazy-modules.ts). */
 export function schemas(): Schemas {
   return (built ??= buildSchemas(zod().z));
+}
+
+let defaults: EngineSettings | undefined;
+
+/** org.yaml `engine:` as an org.yaml that sets nothing gets it: every default, from the schema itself. */
+export function engineDefaults(): EngineSettings {
+  return (defaults ??= schemas().engineSettingsSchema.parse({}));
 }
 
 /** One model in org.yaml's registry; prices are credits per million tokens. */

@@ -13,6 +13,7 @@ import type { WorkProgress } from '../work-progress.js';
 import { arrangePeople, type Arrangement } from './arrange-people.js';
 import { refuseOversizedChart } from './chart-size.js';
 import { chartBytes, chartHeader, chartText, HUMAN_RESUME, orgYamlText, ResumeWriter } from './population-files.js';
+import { populationMessageCap, type MessageCap } from './message-cap.js';
 import { ROLES, type PopulationSpec } from './population-types.js';
 import { summarisePeople, type AttributeSummary } from './population-summary.js';
 import { samplePeople } from './sample-people.js';
@@ -67,11 +68,18 @@ export interface WritePlan {
   largestResume: number;
   /** org/chart.yaml's bytes (the loader reads at most MAX_ORG_YAML_BYTES of it). */
   chartBytes: number;
+  /** org.yaml's `engine.max_messages_per_turn` as written (message-cap.ts), and the template's. */
+  messageCap: MessageCap;
+}
+
+/** The org.yaml writePopulation writes: the given one with the population's name, and a per-turn cap its chart does not cut (message-cap.ts). */
+function populationOrgYamlText(population: Population, orgYaml: string): { text: string } & MessageCap {
+  return populationMessageCap(orgYamlText(orgYaml, population.spec.name), population.arrangement);
 }
 
 /** The files writePopulation writes besides the resumes and the chart, by path. */
 function otherFiles(population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string>): Map<string, string> {
-  return new Map([[`agents/${HUMAN}/resume.md`, HUMAN_RESUME], ['org/state/.gitignore', STATE_GITIGNORE], ...extraFiles, ['org/org.yaml', orgYamlText(orgYaml, population.spec.name)]]);
+  return new Map([[`agents/${HUMAN}/resume.md`, HUMAN_RESUME], ['org/state/.gitignore', STATE_GITIGNORE], ...extraFiles, ['org/org.yaml', populationOrgYamlText(population, orgYaml).text]]);
 }
 
 function refuse(population: Population, file: string, why: string): never {
@@ -86,7 +94,8 @@ function refuse(population: Population, file: string, why: string): never {
  * 2, before anything is written (about 0.03 ms a resume). Pure.
  */
 export function planPopulation(population: Population, orgYaml: string, extraFiles: ReadonlyMap<string, string> = new Map(), header?: string): WritePlan {
-  const plan: WritePlan = { files: 0, bytes: 0, resumes: 1, largestResume: Buffer.byteLength(HUMAN_RESUME), chartBytes: chartBytes(population.arrangement, header ?? chartHeader(population.spec)) };
+  const { cap, template } = populationOrgYamlText(population, orgYaml);
+  const plan: WritePlan = { files: 0, bytes: 0, resumes: 1, largestResume: Buffer.byteLength(HUMAN_RESUME), chartBytes: chartBytes(population.arrangement, header ?? chartHeader(population.spec)), messageCap: { cap, template } };
   if (plan.chartBytes > MAX_ORG_YAML_BYTES) refuse(population, 'org/chart.yaml', `would be ${formatCount(plan.chartBytes)} bytes; lemming reads at most ${formatCount(MAX_ORG_YAML_BYTES)} bytes of it`);
   for (const position of population.arrangement.positions) {
     const text = population.resumes.resume(position);

@@ -8,8 +8,8 @@ import { fillTemplate } from './persona-text.js';
 import type { PopulationSpec, RoleSpec } from './population-types.js';
 
 /**
- * A population as the files of an org: a resume per agent (its role's title, model, budget and
- * tools; its attributes as `persona:`; the persona's text and the role's instructions as its
+ * A population as the files of an org: a resume per agent (its role's title, its role by name, model,
+ * budget and tools; its attributes as `persona:`; the persona's text and the role's instructions as its
  * body), the human's resume, and org/chart.yaml. Deterministic text, built by hand line by line
  * in the plain form the loader reads without its YAML parser (org/plain-org-files.ts): at 10,000
  * agents the files are made, and read back, in well under a second each, and the same population
@@ -65,7 +65,8 @@ export class ResumeWriter {
       titleLine = `title: ${scalar(title)}`;
       this.titles.set(title, titleLine);
     }
-    const lines = ['---', titleLine, ...shared];
+    // Its role by name (head, lead, member): what activation rules match (`match: { role: lead }`).
+    const lines = ['---', titleLine, `role: ${position.role}`, ...shared];
     if (this.spec.attributes.length > 0) {
       lines.push('persona:');
       for (const attribute of this.spec.attributes) lines.push(`  ${attribute.name}: ${scalar(position.person[attribute.name] as PersonaValue)}`);

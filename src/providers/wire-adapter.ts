@@ -30,6 +30,11 @@ export interface WireAdapterOptions {
   toolCalling?: boolean;
   /** Hold each prompt to the entry's window before it is sent (a local server's: context-fit.ts). */
   fit?: ContextFit;
+  /**
+   * Why this entry is sent the plain-text format, when `toolCalling` is false for a reason other than
+   * its `tool_calling` setting (an outside agent's `prompt: text`): what the note on each answer says.
+   */
+  textFormatBecause?: string;
 }
 
 /**
@@ -85,19 +90,28 @@ export class WireAdapter implements Provider {
       tools: [],
     };
     const answer = await this.send(textRequest);
+    // An outside agent given the text prompt may answer its calls natively all the same (a JSON reply's `tool_calls`,
+    // docs/outside-agents.md): those are its actions, and its text is for the log.
+    if (answer.toolCalls.length > 0) {
+      const note = `read ${answer.toolCalls.length} action(s) from the tool_calls of its JSON reply (its prompt was the plain-text format: ${this.textFormatReason()})`;
+      return { ...cutShort(answer, this.respond(textRequest, answer.text, answer.toolCalls, answer.usage, [...(answer.notes ?? []), note])), toolsAsText: true };
+    }
     const reply = parseTextReply(answer.text, request.tools);
     // A block the cap stopped before it closed is a call cut short, however much of it reads well.
     const lastCall = reply.calls.at(-1);
     if (answer.truncated && reply.lastBlockOpen && lastCall) lastCall.cut = true;
-    const why =
-      this.switchedBecause === undefined
-        ? `models.${this.options.modelKey}.tool_calling is false`
-        : `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
+    const why = this.textFormatReason();
     // A block the cap cut short is not read (the engine's cap note says it was not carried out): it is not counted as read either.
     const cut = reply.calls.filter((call) => call.cut).length;
     const unread = cut > 0 ? `; ${cut} more was cut short by the output cap and not read` : '';
     const note = `used lemming's plain-text action format instead of tool calls (${why}); read ${reply.calls.length - cut} action(s) from the reply${unread}`;
     return { ...cutShort(answer, this.respond(textRequest, reply.text, reply.calls, answer.usage, [...(answer.notes ?? []), note], answer.text)), toolsAsText: true };
+  }
+
+  /** Why the plain-text format was used: the entry's setting that says so, or the server that said the model has no tools. */
+  private textFormatReason(): string {
+    if (this.switchedBecause !== undefined) return `the server said the model cannot call tools (${this.switchedBecause}); set models.${this.options.modelKey}.tool_calling: false to skip asking`;
+    return this.options.textFormatBecause ?? `models.${this.options.modelKey}.tool_calling is false`;
   }
 
   /** The request as it goes to the vendor (tools as text included), once its prompt is known to fit. */

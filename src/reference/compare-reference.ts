@@ -1,3 +1,4 @@
+import type { Provenance } from '../provenance/provenance-types.js';
 import { percentileInterval } from '../statistics/bootstrap.js';
 import { benjaminiHochberg } from '../statistics/false-discovery.js';
 import { ensembleP } from '../statistics/null-ensemble.js';
@@ -99,6 +100,8 @@ export interface ReferenceComparison {
   windows?: WindowsSummary;
   /** Where an interval over runs covers less than it says (coverage-warnings.ts): a line each, empty when none. */
   warnings: string[];
+  /** What made it: lemming's version and the models the runs' agents answered on (src/provenance/); absent for networks compared by hand. */
+  provenance?: Provenance;
 }
 
 /** Windows of the institution's timestamped email a run is read against. */

@@ -2,6 +2,7 @@ import { compareWithReference, NULL_DRAWS, type ReferenceComparison, type Window
 import { realNetwork, runFolders, runNetwork } from './read-networks.js';
 import { randomWindows, readTimedEdges, spanDays } from './timed-edges.js';
 import { seedOf } from '../statistics/seeds.js';
+import { answeredInOrg, reportProvenance } from '../provenance/report-provenance.js';
 
 /** What a run's (or an experiment's runs') network is compared with, and which runs. */
 export interface ReferenceQuestion {
@@ -23,7 +24,8 @@ export function compareRunsWithReference(root: string, question: ReferenceQuesti
   const real = realNetwork(question.reference, question.labels);
   const folders = question.runs === undefined ? [root] : runFolders(question.runs, question.variant);
   const windows = question.windows === undefined || question.windowDays === undefined ? undefined : emailWindows(question.windows, question.windowDays);
-  return compareWithReference(real, folders.map(runNetwork), windows);
+  // What made it: the models the compared runs' agents answered on (src/provenance/).
+  return { ...compareWithReference(real, folders.map(runNetwork), windows), provenance: reportProvenance(folders.flatMap((folder) => answeredInOrg(folder) ?? [])) };
 }
 
 /** NULL_DRAWS seeded windows of `days` of the timestamped email in `file`. */

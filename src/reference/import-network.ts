@@ -123,17 +123,15 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
   const name = options.name ?? nameFromFile(edgesFile);
   const made = networkOrg(list, people, labels?.departments, { name, chart: options.chart, model: options.model, credits: options.credits });
   const agentTemplates = new Map([...templateFiles].filter(([file]) => file.startsWith(`${AGENT_TEMPLATES_FOLDER}/`)));
-  // A lead hands a task to each member in one turn: the cap on messages a turn must let it.
-  const largestTeam = made.arrangement.positions.reduce((most, position) => Math.max(most, position.contacts.length), 0);
-  const settings = withMessageCap(orgYaml, largestTeam);
-  // Written with the org, in the same staged folder: whole or not at all. After the cap: a post is one message.
+  // Written with the org, in the same staged folder: whole or not at all. The writer raises the cap on messages a turn
+  // to the largest reporting line (population/message-cap.ts): a post to a list is one message.
   const listFiles = options.lists === 'departments' ? addDepartmentLists(made) : new Map<string, string>();
   for (const [file, text] of listFiles) agentTemplates.set(file, text);
   const source = `Written by \`lemming import-network\` from ${basename(edgesFile)}${options.labels === undefined ? '' : ` and ${basename(options.labels)}`} (chart: ${options.chart})`;
   agentTemplates.set(NETWORK_EXPERIMENT_FILE, experimentText(name, made.arrangement.top, edgesFile, options.labels));
   const population = { spec: made.spec, arrangement: made.arrangement, summary: [], resumes: new ResumeWriter(made.spec) };
-  const plan = planPopulation(population, settings.text, agentTemplates, source);
-  if (!options.dryRun) writePopulation(root, population, settings.text, agentTemplates, { chartHeader: source, command: 'import-network', planned: plan });
+  const plan = planPopulation(population, orgYaml, agentTemplates, source);
+  if (!options.dryRun) writePopulation(root, population, orgYaml, agentTemplates, { chartHeader: source, command: 'import-network', planned: plan });
   return {
     root,
     edgesFile,
@@ -151,23 +149,8 @@ export function importNetwork(edgesFile: string, root: string, options: ImportNe
     addedEdges: made.addedEdges,
     lists: listFiles.size,
     first: made.arrangement.top[0] ?? '',
-    messageCap: settings.cap,
+    messageCap: plan.messageCap.cap,
     plan,
     written: !options.dryRun,
   };
-}
-
-/**
- * org.yaml's text with `engine.max_messages_per_turn` at least `cap` (a lead writes to every member
- * of its department in one turn), the rest as the template wrote it. Pure.
- */
-export function withMessageCap(orgYaml: string, cap: number): { text: string; cap: number } {
-  const setting = /^(\s+max_messages_per_turn:\s*)(\d+)/m.exec(orgYaml);
-  if (setting) {
-    const given = Number(setting[2]);
-    if (given >= cap) return { text: orgYaml, cap: given };
-    return { text: orgYaml.replace(setting[0], `${setting[1]}${cap}`), cap };
-  }
-  if (/^engine:[ \t]*$/m.test(orgYaml)) return { text: orgYaml.replace(/^engine:[ \t]*$/m, `engine:\n  max_messages_per_turn: ${cap}`), cap };
-  return { text: `${orgYaml.trimEnd()}\nengine:\n  max_messages_per_turn: ${cap}\n`, cap };
 }

@@ -1,3 +1,4 @@
+import { renderProvenance } from '../provenance/report-provenance.js';
 import { formatCount } from '../format/format.js';
 import { NULL_DRAWS, type ReferenceComparison } from './compare-reference.js';
 
@@ -76,5 +77,6 @@ export function renderReference(comparison: ReferenceComparison): string {
   runs.forEach((run, index) => {
     lines.push(`| ${run.source} | ${formatCount(run.people)} | ${formatCount(run.edges)} | ${rows.map((row) => figure(row.runs[index] ?? NaN)).join(' | ')} |`);
   });
+  if (comparison.provenance) lines.push('', ...renderProvenance(comparison.provenance).slice(0, -1));
   return `${lines.join('\n')}\n`;
 }

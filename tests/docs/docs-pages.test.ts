@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { docsPages, DOCS_COMMAND } from '../../src/docs/docs-pages.js';
+import { docsProblems } from '../../src/docs/docs-checks.js';
 import { headingsOf } from '../../src/docs/markdown-toc.js';
 import { docPages } from '../helpers/docs.js';
 import { REPO_ROOT } from '../helpers/org-files.js';
@@ -12,6 +13,20 @@ describe('the docs a person finds their way in', () => {
       .filter((page) => !existsSync(join(REPO_ROOT, page.file)) || readFileSync(join(REPO_ROOT, page.file), 'utf8') !== page.text)
       .map((page) => page.file);
     expect(stale, `stale: ${stale.join(', ')}; run \`${DOCS_COMMAND}\` and commit what it writes`).toEqual([]);
+  });
+
+  test('what the pages claim of the code holds: every file of src/ and tests/ they name is there, every test named by its name is in its file, the README names each page once', () => {
+    expect(docsProblems(REPO_ROOT, docPages())).toEqual([]);
+  });
+
+  test('those checks find what they look for: a missing file, a test not in its file, a page named twice', () => {
+    const readme = '| [People](docs/people.md) | one |\n| [People](docs/people.md) | two |\n';
+    const page = 'Held by `tests/statistics/welch-interval.test.ts` ("no such test") and src/nowhere/gone.ts.';
+    expect(docsProblems(REPO_ROOT, [{ file: 'README.md', text: readme }, { file: 'docs/x.md', text: page }])).toEqual([
+      'docs/x.md: names src/nowhere/gone.ts, which is not in the repository',
+      'docs/x.md: names the test "no such test" of tests/statistics/welch-interval.test.ts, which holds no test so named',
+      'README.md: its table of pages names docs/people.md 2 times; once, with all it holds',
+    ]);
   });
 
   test('the command reference names every command and option the program takes', () => {

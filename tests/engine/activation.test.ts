@@ -12,8 +12,6 @@ import { runSummary } from '../../src/cli/print-events.js';
 import { lemming } from '../helpers/cli.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { tempDir } from '../helpers/temp-dirs.js';
-import { fencedBlock } from '../helpers/docs.js';
-import { REPO_ROOT } from '../helpers/org-files.js';
 
 /** An org of `agents` workers (agent_0000…), each with one letter waiting, and org.yaml `engine.activation` as given. */
 function orgWithActivation(agents: number, activation: string): string {
@@ -126,24 +124,7 @@ describe('activation: which agents with work act in a turn (org.yaml engine.acti
     expect(new Set(run.turns.flat()).size).toBe(40);
   });
 
-  test("docs/people.md's example is valid as written and loads the rules it says", () => {
-    const example = fencedBlock(readFileSync(join(REPO_ROOT, 'docs/people.md'), 'utf8'), 'engine:\n  activation:');
-    const root = join(tempDir(), 'org');
-    buildOrg(root, { agents: 2, history: 0, withMail: 0 });
-    const orgYaml = join(root, 'org', 'org.yaml');
-    writeFileSync(orgYaml, readFileSync(orgYaml, 'utf8').replace('engine:\n', example.replace(/^engine:\n/, 'engine:\n')));
-    const checked = lemming(root, ['validate']);
-    expect(checked.stderr + checked.stdout).not.toMatch(/error|invalid/i);
-    expect(checked.status).toBe(0);
-    expect(loadOrg(root).org.settings.activation).toEqual({
-      seed: 7,
-      rules: [
-        { match: { title: 'Chief' }, probability: 1 },
-        { match: { department: ['ward', 'icu'] }, probability: 0.2, at_most: 50 },
-        { match: {}, probability: 0.05 },
-      ],
-    });
-  });
+  // docs/people.md's example is run on the docs' own population in activation-match.test.ts.
 
   test('a probability of 0 is refused, naming the file, the field and a valid value', () => {
     const root = orgWithActivation(3, '    rules:\n      - probability: 0\n');

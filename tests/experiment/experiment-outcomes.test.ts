@@ -60,27 +60,12 @@ function sampleSd(values: number[]): number {
   const centre = average(values);
   return values.length < 2 ? 0 : Math.sqrt(values.reduce((sum, value) => sum + (value - centre) * (value - centre), 0) / (values.length - 1));
 }
-/** A linear congruential generator (Numerical Recipes), not the report's generator. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-function quantile(sorted: number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  return (sorted[low] ?? 0) + ((sorted[Math.ceil(at)] ?? 0) - (sorted[low] ?? 0)) * (at - low);
-}
-function bootstrap(statistic: (next: () => number) => number, seed: number): [number, number] {
-  const next = lcg(seed);
-  const draws = Array.from({ length: 20_000 }, () => statistic(next)).sort((left, right) => left - right);
-  return [quantile(draws, 0.025), quantile(draws, 0.975)];
-}
-function resampledMean(values: number[], next: () => number): number {
-  return average(values.map(() => values[Math.floor(next() * values.length)] ?? 0));
-}
+/**
+ * Student's t quantiles at 0.975, from a table (scipy's `stats.t.ppf(0.975, df)`), not from
+ * src/statistics: each variant's interval is a t interval over its runs, and a Welch difference's
+ * degrees of freedom lie between the smaller side's and the pooled ones.
+ */
+const T_975: Record<number, number> = { 2: 4.302652729749464, 3: 3.182446305284263, 4: 2.7764451051977987, 5: 2.5705818356363146, 6: 2.4469118511449692, 7: 2.3646242510102993, 8: 2.306004135204166 };
 /** The exact two-sided permutation p: every split of the pooled values into groups of the sizes given, by bit mask. */
 function exactPermutationP(a: number[], b: number[]): number {
   const pooled = [...a, ...b];
@@ -151,7 +136,7 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
       expect(answer).toBeDefined();
     }
 
-    // Every metric, every variant: n, mean and sd exactly; the interval holds the mean and agrees with an independent bootstrap.
+    // Every metric, every variant: n, mean and sd exactly; the interval is the t interval over the runs, computed here apart.
     const sample = (variant: string, key: string): number[] => statistics.runs.filter((run) => run.variant === variant).flatMap((run) => (run.values[key] === undefined ? [] : [run.values[key] as number]));
     expect(statistics.metrics.map((metric) => metric.key)).toEqual(['score', 'pass_rate', 'credits', 'turns_to_answer', 'messages', 'refusals']);
     for (const metric of statistics.metrics) {
@@ -165,18 +150,24 @@ describe('experiment outcomes: checks, a judge, seeded repeats and statistics', 
         const [low, high] = summary.ci ?? [NaN, NaN];
         expect(low).toBeLessThanOrEqual((summary.mean ?? NaN) + 1e-9);
         expect(high).toBeGreaterThanOrEqual((summary.mean ?? NaN) - 1e-9);
-        const spread = Math.max(...values) - Math.min(...values);
-        const independent = bootstrap((next) => resampledMean(values, next), 12345);
-        expect(Math.abs(low - independent[0])).toBeLessThanOrEqual(0.1 * spread + 1e-9);
-        expect(Math.abs(high - independent[1])).toBeLessThanOrEqual(0.1 * spread + 1e-9);
+        // A t interval over the runs: the mean ± t(0.975, n − 1) standard errors (a point when the runs agree).
+        const half = (T_975[values.length - 1] ?? NaN) * (sampleSd(values) / Math.sqrt(values.length));
+        expect(low).toBeCloseTo(average(values) - half, 6);
+        expect(high).toBeCloseTo(average(values) + half, 6);
         if (variant === 'baseline') continue;
         const compared = summary.versusBaseline;
         expect(compared?.difference).toBeCloseTo(average(values) - average(base), 9);
         expect(compared?.p).toBeCloseTo(exactPermutationP(base, values), 9);
-        const difference = bootstrap((next) => resampledMean(values, next) - resampledMean(base, next), 999);
-        const range = Math.max(...values, ...base) - Math.min(...values, ...base);
-        expect(Math.abs((compared?.ci[0] ?? NaN) - difference[0])).toBeLessThanOrEqual(0.1 * range + 1e-9);
-        expect(Math.abs((compared?.ci[1] ?? NaN) - difference[1])).toBeLessThanOrEqual(0.1 * range + 1e-9);
+        // Welch's: centred on the difference, its half-width the standard error of the difference times a t quantile
+        // between the pooled degrees of freedom's and the smaller side's.
+        const error = Math.sqrt(sampleSd(values) ** 2 / values.length + sampleSd(base) ** 2 / base.length);
+        const [differenceLow, differenceHigh] = compared?.ci ?? [NaN, NaN];
+        expect((differenceLow + differenceHigh) / 2).toBeCloseTo(average(values) - average(base), 6);
+        const quantile = error === 0 ? 0 : (differenceHigh - differenceLow) / 2 / error;
+        if (error > 0) {
+          expect(quantile).toBeGreaterThanOrEqual((T_975[values.length + base.length - 2] ?? NaN) - 1e-6);
+          expect(quantile).toBeLessThanOrEqual((T_975[Math.min(values.length, base.length) - 1] ?? NaN) + 1e-6);
+        }
       }
     }
     // pass@k and pass^k from the runs' check results (one check: one task, five trials).

@@ -133,6 +133,8 @@ describe('a population of 10,000 from a spec', () => {
     expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[2]).toBe(said[5]);
     // What would be written, beside the loader's limits: the files and bytes the run then writes.
     expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[3]).toBe(said[6]);
+    // And the per-turn cap the chart needs, raised from the template's.
+    expect(block('$ lemming populate people.yaml --root panel --dry-run').split('\n')[4]).toBe(said[7]);
 
     const population = makePopulation(readPopulationSpec(file));
     const resume = block('---\ntitle: "Analyst: answers questions on sales"');

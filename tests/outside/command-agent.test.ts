@@ -8,6 +8,7 @@ import { recordingSleep } from '../helpers/provider-requests.js';
 import { humanSends, ofType, runEngine, tempDir } from '../helpers/temp-org.js';
 import { allFiles } from '../helpers/org-snapshot.js';
 import { checkInvariants } from '../faults/invariants.js';
+import { lemming } from '../helpers/cli.js';
 import { chargeLines, outsideOrg, sendBlock } from './outside-org.js';
 
 /** The human's inbox, as `lemming inbox` shows it. */
@@ -70,6 +71,33 @@ describe('an agent program as a member (provider: command)', () => {
     expect(charge).toMatchObject({ turn: 1, agent: 'manager', estimated: true });
     expect(charge?.credits).toBeCloseTo(0.02 + ((charge?.input_tokens ?? 0) * 1 + (charge?.output_tokens ?? 0) * 2) / 1e6, 9);
     expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test('`reply: json` with the plain-text prompt (the documented JSON reply): its tool_calls are carried out through `lemming run`, and the log says where the calls came from', () => {
+    const org = outsideOrg({ provider: 'command', reply: 'json' });
+    org.plan({ manager: [{ json: { text: 'Replying to the human.', tool_calls: [{ name: 'send_message', arguments: { to: 'human', subject: 'Hi', body: 'Hello from a JSON reply.' } }], usage: { input_tokens: 900, output_tokens: 40 } } }] });
+    humanSends(org.root, 'manager', 'Say hello.', 'Greeting');
+    const ran = lemming(org.root, ['run', '--plain']);
+    expect(ran.status, ran.stderr).toBe(0);
+    // The program read the plain-text prompt (how to write actions as blocks included), and answered JSON.
+    expect(org.calls()[0]?.stdin).toContain('## How to write your actions');
+    expect(inbox(org.root)).toMatchObject([{ from: 'manager', subject: 'Hi', body: 'Hello from a JSON reply.' }]);
+    expect(chargeLines(org.root)).toMatchObject([{ turn: 1, agent: 'manager', model: 'agent', input_tokens: 900, output_tokens: 40 }]);
+    const log = readFileSync(join(org.root, 'agents', 'manager', 'logs', 'activity.jsonl'), 'utf8');
+    expect(log).toContain('read 1 action(s) from the tool_calls of its JSON reply');
+    expect(log).not.toContain('tool_calling');
+    expect(checkInvariants(org.root)).toEqual([]);
+  });
+
+  test('`reply: json` whose text holds action blocks and no tool_calls: the blocks are read, and the note names the entry\'s prompt, not a setting it cannot have', async () => {
+    const org = outsideOrg({ provider: 'command', reply: 'json' });
+    org.plan({ manager: [{ json: { text: `On it.\n${sendBlock('human', 'Blocks in a JSON reply.', 'Blocks')}` } }] });
+    humanSends(org.root, 'manager', 'Say hello.');
+    await runEngine(org.root);
+    expect(inbox(org.root)).toMatchObject([{ subject: 'Blocks', body: 'Blocks in a JSON reply.' }]);
+    const log = readFileSync(join(org.root, 'agents', 'manager', 'logs', 'activity.jsonl'), 'utf8');
+    expect(log).toContain('models.agent.prompt is text');
+    expect(log).not.toContain('tool_calling');
   });
 
   test('recorded, then replayed into a copy with no program run: the same message files, workspace and ledger, byte for byte', async () => {

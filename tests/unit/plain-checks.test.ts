@@ -46,6 +46,10 @@ const RESUMES: Array<Record<string, unknown>> = [
   { title: 'x', model: 'm', persona: { note: 'x'.repeat(201) } },
   { title: 'x', model: 'm', persona: { age: Number.NaN } },
   { title: 'x', model: 'm', persona: [] },
+  { title: 'x', role: 'lead', model: 'm' },
+  { title: 'x', role: 'Team lead', model: 'm' },
+  { title: 'x', role: 3, model: 'm' },
+  { title: 'x', role: '', model: 'm' },
   { title: 'x', model: 'm', web_allow: ['docs.python.org'] },
   { title: 'x', model: 'm', memory: 'off' },
   { title: 'x', model: 'm', sandbox: { memory_mb: 64 } },
@@ -83,7 +87,7 @@ describe('the schemas\' verdict on the plain form, without zod', () => {
   });
 
   test('the forms lemming writes are checked without zod: a bench worker, a populated person, a chart of everyone', () => {
-    for (const text of ['title: Worker agent_0001\nmodel: bench\ncredits: 1000000\n', 'title: "Analyst: reads the data"\nmodel: offline\ncredits: 0.2\ntools: [send_message, remember, read_file]\npersona:\n  age: 34\n  department: sales\n']) {
+    for (const text of ['title: Worker agent_0001\nmodel: bench\ncredits: 1000000\n', 'title: "Analyst: reads the data"\nmodel: offline\ncredits: 0.2\ntools: [send_message, remember, read_file]\npersona:\n  age: 34\n  department: sales\n', 'title: "Team lead: runs team 1"\nrole: lead\nmodel: offline\ncredits: 0.5\n']) {
       const plain = parsePlainFrontMatter(text);
       expect(plain && checkPlainResume(plain.value)).toEqual(schemas().resumeSchema.parse(parse(text)));
     }

@@ -4,6 +4,7 @@ import { surveyOrg } from '../../survey/survey-org.js';
 import { ASK_USAGE as USAGE, surveyQuestion } from '../../survey/survey-question.js';
 import { askTables } from '../../survey/survey-tables.js';
 import { renderTally } from '../../survey/tally-answers.js';
+import { provenanceLines } from '../../provenance/report-provenance.js';
 import { writeTables } from '../../tables/write-tables.js';
 import { terminalText } from '../../terminal-text/terminal-text.js';
 import type { Output } from '../cli-context.js';
@@ -58,6 +59,7 @@ export async function askCommand(root: string, words: string[], options: AskOpti
       output.out(terminalText(`${answer.agent}${parsed}: ${said.replace(/\n/g, '\n  ')}`));
     }
     for (const line of renderTally(tally)) output.out(line);
+    for (const line of provenanceLines(survey.provenance)) output.out(terminalText(line));
     const credits = answers.reduce((sum, answer) => sum + answer.credits, 0);
     output.out(`${answers.length} answer(s); ${Math.round(credits * 1e6) / 1e6} credits charged to the research account (no agent's balance)`);
   }

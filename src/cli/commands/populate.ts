@@ -60,6 +60,8 @@ export function populateLines(report: PopulateReport): string[] {
   lines.push(
     `${report.written ? 'wrote' : 'would write'} ${formatCount(plan.files)} files, ${formatCount(plan.bytes)} bytes: ${formatCount(plan.resumes)} resumes (the largest ${formatCount(plan.largestResume)} bytes; a resume is read up to ${formatCount(MAX_EDITED_MARKDOWN_BYTES)}) and org/chart.yaml of ${formatCount(plan.chartBytes)} bytes (read up to ${formatCount(MAX_ORG_YAML_BYTES)})`,
   );
+  const { cap, template } = plan.messageCap;
+  if (cap > template) lines.push(`  org.yaml: engine.max_messages_per_turn ${formatCount(cap)}, the most people one agent here may write to, so a head or a lead hands a task to each in one turn (the template's ${formatCount(template)} would refuse the rest)`);
   if (report.written) {
     const hint = commandHint(report.root);
     lines.push(`Next: \`${hint('validate')}\`, \`${hint('ask --all "..."')}\`, or \`${hint(`send ${report.first} "..."`)}\` and \`${hint('run')}\`.`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { errorMessage, formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
+import { activationProblems } from '../../org/activation-rules.js';
 import { shortSecretWarnings } from '../../org/org-secrets.js';
 import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
@@ -102,7 +103,7 @@ export async function validateCommand(root: string, options: { json?: boolean },
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
     problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
     problems.push(...(await checked(MEETINGS_FOLDER, () => loadMeetings(root, org).flatMap((meeting) => meeting.problems))));
-    problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
+    problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org), ...activationProblems(org)])));
     problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
     problems.push(...(await checked('org/', () => sideFileWarnings(root))));
     // Interventions (an experiment's, or written by hand): loaded only for an org that has them.

@@ -1,4 +1,5 @@
-import type { Agent, Org } from '../../org/org.js';
+import { ruleMatches } from '../../org/activation-rules.js';
+import type { Org } from '../../org/org.js';
 import type { EngineSettings } from '../../org/schema.js';
 import { continueSeed, firstDraw, streamSeed } from '../../random/seeded-random.js';
 
@@ -24,25 +25,6 @@ export interface RuleDraws {
   drawn: number;
 }
 
-/** Each rule's `match` as entries, made once a rule: a turn asks it of every agent with work. */
-const matchEntries = new WeakMap<Rule, Array<[string, Rule['match'][string]]>>();
-
-/** True when every field of the rule's `match` holds for the agent: `title` is its role, any other name a persona attribute; a list matches any of its values. */
-function matches(rule: Rule, agent: Agent): boolean {
-  let entries = matchEntries.get(rule);
-  if (!entries) {
-    entries = Object.entries(rule.match);
-    matchEntries.set(rule, entries);
-  }
-  for (const [field, wanted] of entries) {
-    const value = field === 'title' ? agent.title : agent.persona?.[field];
-    if (value === undefined) return false;
-    const options = Array.isArray(wanted) ? wanted : [wanted];
-    if (!options.some((option) => String(option) === String(value))) return false;
-  }
-  return true;
-}
-
 /**
  * The agent's draw in a turn, in [0, 1): from the activation's seed, the turn and the agent's name
  * alone, so a replay, a recovered turn and a fork draw alike, and one agent's draw does not depend
@@ -60,7 +42,7 @@ function drawOfTurn(seed: number, turn: number): (agent: string) => number {
 
 /**
  * Draw who of the agents with work acts this turn (org.yaml `engine.activation`, docs/org-files.md):
- * an agent is governed by the first rule whose `match` it meets (none: it always acts); it acts when
+ * an agent is governed by the first rule whose `match` it meets (org/activation-rules.ts; none: it always acts); it acts when
  * its draw is below the rule's `probability`, and of a rule's agents so drawn at most `at_most` act,
  * those with the lowest draws (a uniform sample of k of n). The others are not called: their mail
  * waits for a later turn, so nothing is lost, only delayed. Pure.
@@ -73,7 +55,7 @@ export function drawActive<Call extends { agent: string }>(settings: ActivationS
   const always: Call[] = [];
   for (const call of calls) {
     const agent = org.agents.get(call.agent);
-    const rule = agent ? settings.rules.find((each) => matches(each, agent)) : undefined;
+    const rule = agent ? settings.rules.find((each) => ruleMatches(each, agent)) : undefined;
     if (!rule) {
       always.push(call);
       continue;

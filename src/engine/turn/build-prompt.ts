@@ -21,6 +21,8 @@ export interface InboxEntry {
   /** For a message to several people: its `to:` and `cc:` names, comma-separated. */
   to?: string;
   cc?: string;
+  /** For a message through a mailing list: those of the reader's team the list reached, comma-separated (recipients.ts, teamOnLists). */
+  teamOnList?: string;
   subject?: string;
   replyTo?: string;
   /** The start of the message it answers (PendingItem.answers), shown with it. */

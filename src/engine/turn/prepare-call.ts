@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
+import { teamOnLists } from '../../org/lists/recipients.js';
 import { readMemory } from '../record/agent-memory.js';
 import { buildPrompt, sortInbox, type BuiltPrompt, type InboxEntry, type PromptInput } from './build-prompt.js';
 import type { PendingItem } from '../record/engine-state.js';
@@ -109,8 +110,12 @@ export function readMail(root: string, org: Org, agentName: string, mail: readon
     const entry: InboxEntry = { id: item.id, from: item.from, turn: item.turn, priority: read.message.priority, body: read.message.body };
     // Shown for a message to several people, and for a post to a list (its `to:` is the list, not this reader).
     if (read.message.alsoTo !== undefined || read.message.cc !== undefined || read.message.to !== agentName) {
-      entry.to = [read.message.to, ...(read.message.alsoTo ?? [])].join(', ');
+      const to = [read.message.to, ...(read.message.alsoTo ?? [])];
+      entry.to = to.join(', ');
       if (read.message.cc !== undefined) entry.cc = read.message.cc.join(', ');
+      // Through a list: which of its team have it already, so it hands the task to none of them.
+      const team = teamOnLists(org, agentName, item.from, [...to, ...(read.message.cc ?? [])]);
+      if (team.length > 0) entry.teamOnList = team.join(', ');
     }
     if (read.message.subject !== undefined) entry.subject = read.message.subject;
     if (read.message.replyTo !== undefined) entry.replyTo = read.message.replyTo;

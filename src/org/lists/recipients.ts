@@ -4,7 +4,7 @@ import { quoteName } from '../../mailbox/message-text.js';
 import { inAudience, loadMailingList } from './mailing-list.js';
 import { isValidAgentName } from '../names.js';
 import type { Org } from '../org.js';
-import { checkEdge, reachableFrom, type Verdict } from '../permissions.js';
+import { checkEdge, directReports, reachableFrom, type Verdict } from '../permissions.js';
 
 /**
  * Why a message from `sender` may not reach `name`, or undefined when it may. One rule for a
@@ -83,6 +83,35 @@ export function readersOf(org: Org, sender: string, names: readonly string[]): r
   if (names.length === 1 && org.agents.has(names[0] as string)) return names;
   const [to = '', ...others] = names;
   return deliveriesOf(org, sender, { to, ...(others.length > 0 ? { alsoTo: others } : {}) }).map((delivery) => delivery.reader);
+}
+
+/** Each list's members as a set, made once a list (a list is a new object whenever its file changed). */
+const memberSets = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Who of those that report to `reader` (its team, whom it hands work to) read a message to `names`
+ * through a list among them: its members in the team's order, never the sender. A model shown a post
+ * needs this to hand the post's task to no one who has it already (the offline model's rule,
+ * docs/offline-model.md). Bounded by the team, so a prompt grows by its team at most, and a reader
+ * with no team is told nothing. Empty when no name is a list.
+ */
+export function teamOnLists(org: Org, reader: string, sender: string, names: readonly string[]): string[] {
+  const team = directReports(org, reader);
+  if (team.length === 0) return [];
+  const sets: Array<ReadonlySet<string>> = [];
+  for (const name of names) {
+    if (org.agents.has(name)) continue;
+    const list = loadMailingList(org.root, org, name)?.list;
+    if (!list) continue;
+    let members = memberSets.get(list);
+    if (!members) {
+      members = new Set(list.members);
+      memberSets.set(list, members);
+    }
+    sets.push(members);
+  }
+  if (sets.length === 0) return [];
+  return team.filter((name) => name !== sender && sets.some((members) => members.has(name)));
 }
 
 function reasonOf(verdict: ReturnType<typeof checkEdge>): string | undefined {

@@ -70,7 +70,7 @@ export function commandProvider(settings: CommandSettings): Provider {
       throw unusableAnswerError(modelKey, entry, command, error);
     }
   };
-  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt === 'json' });
+  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt === 'json', textFormatBecause: `models.${modelKey}.prompt is text: the program reads how to write actions as blocks, or answers tool_calls with reply: json` });
 }
 
 /** The safe variables, the model variables, the ones the entry names (program-environment.ts), and where the call is: `LEMMING_AGENT` ... */

@@ -81,7 +81,7 @@ export function httpAgentProvider(settings: HttpAgentSettings): Provider {
       throw unusableAnswerError(modelKey, entry, url, error);
     }
   };
-  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text' });
+  return new WireAdapter(call, { modelKey, toolCalling: entry.prompt !== 'text', textFormatBecause: `models.${modelKey}.prompt is text: the endpoint reads how to write actions as blocks, or answers tool_calls` });
 }
 
 /** The innermost reason a request failed ("connect ECONNREFUSED 127.0.0.1:8931"), not fetch's bare "fetch failed". */

@@ -14,7 +14,8 @@ import { answererFor, asksAboutTheWork, findsOut, PASSED_ON, passedOnOpening } f
 import { readNamedFiles } from './read-files.js';
 import { instructedRecipient } from './instructed-route.js';
 import { Variation, type VariationSettings } from './variation.js';
-import { copiesFor, listToPost } from './copies.js';
+import { alreadyHave, copiesFor, isCopy, listToPost } from './copies.js';
+import { asksToConfirm, confirmation } from './confirmations.js';
 
 /**
  * The built-in deterministic model: no network, no key. It reads its prompt the
@@ -120,7 +121,8 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
         const opening = task.question ? passedOnOpening(task.task, workersOf(gathered, task.checked ? undefined : item.from)) : undefined;
         // Gathered reports go up each as it was written: a relayed one unwrapped, so the others are not lost beside its quote.
         const rollUp = gathered ? composeRollUp(item.from, subject, `${gathered}\n\n${reportLine(item.from, task)}\n${relayed(item.body).join('\n')}`, 80, opening) : composeRollUp(item.from, subject, item.body, 20, opening);
-        calls.push(send(to, `Re: ${stripReply(subject)}`, rollUp, task.askerMessage));
+        // Reply all: those the request was copied to are copied on its answer (copies.ts).
+        calls.push(withCopies(send(to, `Re: ${stripReply(subject)}`, rollUp, task.askerMessage), (task.copies ?? []).filter((name) => name !== to && (view.sendTo.has(name) || view.lists?.has(name)))));
       }
       const recent = addRecentWork(memory.get(RECENT_WORK_KEY), `- turn ${view.turn}: "${task.task}", done by ${item.from}, reported to ${task.asker}`);
       if (canRemember) {
@@ -133,34 +135,48 @@ function decide(view: PromptView, request: ProviderRequest, results: SeenResult[
       memory.set(RECENT_WORK_KEY, recent);
       continue;
     }
+    // A copy for information is read, not taken up as a task (copies.ts).
+    if (isCopy(view, item)) continue;
+    // A request to confirm gets a confirmation, to its sender alone, and nothing more (confirmations.ts).
+    if (asksToConfirm(item.body)) {
+      const to = replyTarget(view, item.from);
+      if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, confirmation(stripReply(subject)), item.id));
+      continue;
+    }
+    // Whom it may hand the task to: its team, less those who have the message already (a list's members, the others named).
+    const had = alreadyHave(item);
+    const team = had.size > 1 ? { ...view, team: view.team.filter((member) => !had.has(member.name)) } : view;
+    const fresh = (name: string | undefined): string | undefined => (name === undefined || had.has(name) ? undefined : name);
     // A question: answered from the notes when they can answer it, else passed to whoever on the
     // team finds things out, else found out by doing the work, when that is the agent's own role.
     const question = isQuestion(item.body);
-    const answerer = question && canSend && !asksAboutTheWork(view, item.body, memory) ? answererFor(view, item) : undefined;
+    const answerer = question && canSend && !asksAboutTheWork(view, item.body, memory) ? answererFor(team, item) : undefined;
     if (question && !answerer && (asksAboutTheWork(view, item.body, memory) || !findsOut(view.title))) {
       const to = replyTarget(view, item.from);
-      if (to && canSend) calls.push(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory, recall), item.id));
+      // Reply all, as for any answer to a message that reached several people.
+      if (to && canSend) calls.push(withCopies(send(to, `Re: ${stripReply(subject)}`, composeAnswer(view, item, memory, recall), item.id), copiesFor(view, item, to)));
       continue;
     }
     // A reply that is neither a report it waits for nor a question (thanks, an answer to its own
     // question) needs no answer: staying quiet is what lets the org reach idle.
     if (!question && /^re:/i.test(subject)) continue;
     const place = [view.self, view.turn, item.id] as const;
-    const hirer = asksToHire(item) ? hirerFor(view, item.from) : undefined;
-    const routed = canSend && !question && !hirer ? instructedRecipient(view, item.from, `${subject}\n${stripDelegation(item.body)}`) : undefined;
+    const hirer = asksToHire(item) ? fresh(hirerFor(view, item.from)) : undefined;
+    const routed = canSend && !question && !hirer ? fresh(instructedRecipient(view, item.from, `${subject}\n${stripDelegation(item.body)}`)) : undefined;
     // Parts of the task it gives colleagues by name ("ask hr to …") go to them; the rest to whoever fits it.
-    const named = canSend && !question && !hirer && !routed ? namedInTask(view, `${subject}\n${item.body}`, item.from) : [];
-    const rest = named.length > 0 ? withoutNamedParts(view, `${subject}\n${item.body}`, item.from) : `${subject}\n${item.body}`;
-    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(view, item.from, rest, variation.happens('route', ...place) ? variation : undefined)) : undefined;
+    const named = canSend && !question && !hirer && !routed ? namedInTask(team, `${subject}\n${item.body}`, item.from) : [];
+    const rest = named.length > 0 ? withoutNamedParts(team, `${subject}\n${item.body}`, item.from) : `${subject}\n${item.body}`;
+    const delegate = question ? answerer : canSend ? (hirer ?? routed ?? chooseDelegate(team, item.from, rest, variation.happens('route', ...place) ? variation : undefined)) : undefined;
     if (delegate) {
       // Split among those who share the role when the instructions say so, and with those the task names; each report comes back under the same subject.
-      const sharers = asksToHire(item) || routed ? [delegate] : [...new Set([...sharersOf(view, delegate, item.from), ...named])];
+      const sharers = asksToHire(item) || routed ? [delegate] : [...new Set([...sharersOf(team, delegate, item.from), ...named])];
       const passed = question ? `\n\n${PASSED_ON}` : '';
       // Split work goes as one post to the list its instructions name, when it may post there (copies.ts).
       const list = sharers.length > 1 ? listToPost(view) : undefined;
       if (list) calls.push(send(list, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, '') + passed, item.id));
       else for (const sharer of sharers) calls.push(send(sharer, stripReply(subject), composeDelegation(item.from, item.body) + splitLine(sharers, sharer) + passed, item.id));
-      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}) });
+      const copies = copiesFor(view, item, replyTarget(view, item.from) ?? item.from);
+      const note = formatTaskNote({ asker: item.from, askerMessage: item.id, delegate: sharers.join(', '), task: wholeTask(item.subject, item.body), since: view.turn, ...(question ? { question } : {}), ...(copies.length > 0 ? { copies } : {}) });
       // A dropped step: the note of who asked is never made, so the report that comes back goes no further.
       if (canRemember && !variation.happens('drop', ...place)) calls.push({ name: 'remember', arguments: { key, text: note } });
       memory.set(key, note);

@@ -17,6 +17,8 @@ export interface TaskNote {
   /** The task's subject, and the turn it was handed over. */
   task: string;
   since: number;
+  /** Those the request was copied to (reply all): the answer that goes back copies them too. */
+  copies?: string[];
 }
 
 /** The note of finished work: its last few lines, newest last. */
@@ -25,7 +27,7 @@ const RECENT_WORK_LINES = 5;
 
 /** The text of a task's note. */
 export function formatTaskNote(note: TaskNote): string {
-  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}${note.question ? '\nquestion: yes' : ''}`;
+  return `asker: ${note.asker}\nasker_message: ${note.askerMessage}\ndelegate: ${note.delegate}\ntask: ${note.task}\nsince: turn ${note.since}${note.checked ? '\nchecked: yes' : ''}${note.question ? '\nquestion: yes' : ''}${note.copies && note.copies.length > 0 ? `\ncopies: ${note.copies.join(', ')}` : ''}`;
 }
 
 /** A task's note read back, or undefined when it is not one (a note of another kind, or one it wrote before it kept `task:`). */
@@ -37,7 +39,8 @@ export function parseTaskNote(text: string | undefined): TaskNote | undefined {
   const delegate = field('delegate');
   if (!asker || !askerMessage || !delegate) return undefined;
   const since = Number(/\d+/.exec(field('since') ?? '')?.[0] ?? 0);
-  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since, ...(field('checked') === 'yes' ? { checked: true } : {}), ...(field('question') === 'yes' ? { question: true } : {}) };
+  const copies = field('copies')?.split(/,\s*/).filter((name) => name !== '');
+  return { asker, askerMessage, delegate, task: field('task') ?? '(a task)', since, ...(field('checked') === 'yes' ? { checked: true } : {}), ...(field('question') === 'yes' ? { question: true } : {}), ...(copies && copies.length > 0 ? { copies } : {}) };
 }
 
 /** Who still has a task: the names of its note's `delegate`. */

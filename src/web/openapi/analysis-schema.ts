@@ -8,6 +8,16 @@ import type { OrgAnalysis } from '../../analysis/org-analysis.js';
  */
 
 const count = z.int().min(0);
+
+/** What made a report (src/provenance/provenance-types.ts): lemming's version, the model of each agent that answered, the caveats, the settings. */
+const provenanceSchema = z.object({
+  lemming: z.string(),
+  models: z.array(
+    z.object({ entry: z.string(), provider: z.string(), model: z.string(), temperature: z.string(), seeds: z.array(z.number()), seed: z.string(), note: z.string().optional(), agents: z.array(z.string()) }),
+  ),
+  caveats: z.array(z.string()),
+  settings: z.array(z.object({ setting: z.string(), variants: z.array(z.string()).optional(), value: z.string(), isDefault: z.boolean(), source: z.string() })).optional(),
+});
 const pair = z.object({ from: z.string(), to: z.string() });
 /** Counts by form of delivery (src/format/mail-outcomes.ts). */
 const forms = z.object({ direct: count, to: count, cc: count, list: count, meeting: count }).describe('readers reached by each form: one-to-one, one of several in to:, a copy, a mailing list, a meeting');
@@ -68,6 +78,7 @@ export const analysisSchema = z
     mast: z
       .array(z.object({ code: z.string(), name: z.string(), category: z.string(), detectable: z.boolean(), findings: count, present: z.boolean(), from: z.array(z.string()) }))
       .describe("every MAST failure mode (Cemri et al. 2025) with the findings that are instances of it"),
+    provenance: provenanceSchema.optional(),
   })
   .meta({ id: 'OrgAnalysis' });
 

@@ -1,0 +1,51 @@
+import { basename, join } from 'node:path';
+import { orgSettings } from '../provenance/org-settings.js';
+import { answeredInOrg, reportProvenance, type Provenance, type SettingUse } from '../provenance/report-provenance.js';
+import type { Experiment } from './experiment-file.js';
+import type { RunMetrics } from './run-metrics.js';
+
+/**
+ * What made an experiment's report (its provenance, src/provenance/): the model of each agent that
+ * answered in each run (the run's ledger, at the registry its own org.yaml gave: a variant may swap
+ * models, each repeat has its own seed), and the settings its figures depend on as each variant's
+ * runs had them, each with whether it is the default and what set it. A study of reach measured at
+ * the default per-turn cap measures the cap: the report names it.
+ */
+
+/** Each setting as one variant's first run had it (its org.yaml), with `turns` as the experiment file gives it, when it does. */
+function variantSettings(experiment: Experiment, root: string): Omit<SettingUse, 'variants'>[] {
+  const settings = orgSettings(root);
+  if (experiment.turns === undefined) return settings;
+  // The experiment's `turns` bounds every run, whatever its org.yaml says.
+  return [{ setting: 'turns', value: String(experiment.turns), isDefault: false, source: basename(experiment.file) }, ...settings.filter((each) => each.setting !== 'engine.max_turns')];
+}
+
+/** The settings of every variant, one row a setting where all variants agree, else a row for each value and the variants that had it. */
+export function experimentSettings(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): SettingUse[] {
+  const byVariant = experiment.variants.flatMap((variant) => {
+    const first = runs.find((run) => run.variant === variant.name);
+    return first ? [{ variant: variant.name, uses: variantSettings(experiment, join(folder, first.run)) }] : [];
+  });
+  const rows: SettingUse[] = [];
+  for (const { setting } of byVariant[0]?.uses ?? []) {
+    const values = new Map<string, SettingUse>();
+    for (const { variant, uses } of byVariant) {
+      const use = uses.find((each) => each.setting === setting);
+      if (!use) continue;
+      const key = JSON.stringify([use.value, use.source]);
+      const row = values.get(key) ?? { ...use, variants: [] };
+      row.variants?.push(variant);
+      values.set(key, row);
+    }
+    for (const row of values.values()) rows.push(values.size === 1 ? { setting: row.setting, value: row.value, isDefault: row.isDefault, source: row.source } : row);
+  }
+  return rows;
+}
+
+/** The experiment report's provenance: who answered in each run, on what, and the settings; the variants with fewer than two runs said. */
+export function experimentProvenance(experiment: Experiment, folder: string, runs: readonly RunMetrics[]): Provenance {
+  const sources = runs.flatMap((run) => answeredInOrg(join(folder, run.run)) ?? []);
+  const few = experiment.variants.filter((variant) => runs.filter((run) => run.variant === variant.name).length < 2).map((variant) => variant.name);
+  const caveats = few.length === 0 ? [] : [`${few.join(', ')}: fewer than two complete runs, so no interval and no test against the baseline.`];
+  return reportProvenance(sources, { caveats, settings: experimentSettings(experiment, folder, runs) });
+}
