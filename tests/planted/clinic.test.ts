@@ -235,8 +235,10 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
     // The report called the cap's refusals "sends the chart refused", and did not say what the cap cut.
     const markdown = readFileSync(join(base, 'experiments', 'planted', 'report.md'), 'utf8');
     expect(markdown).not.toContain('sends the chart refused');
+    // Said once in prose; beside it, the report's settings name the cap each variant ran with (provenance).
     const capLines = markdown.split('\n').filter((line) => line.includes('engine.max_messages_per_turn'));
-    expect(capLines).toEqual([expect.stringContaining(`The per-turn cap cut ${truths.refusals.cap} send(s) of 1 of the 2 runs (baseline)`)]);
+    expect(capLines.filter((line) => !line.startsWith('|'))).toEqual([expect.stringContaining(`The per-turn cap cut ${truths.refusals.cap} send(s) of 1 of the 2 runs (baseline)`)]);
+    expect(capLines.filter((line) => line.startsWith('|'))).toEqual(['| engine.max_messages_per_turn | baseline | 3 | no | org/org.yaml |', '| engine.max_messages_per_turn | uncapped | 10 | no | org/org.yaml |']);
     const report = JSON.parse(readFileSync(join(base, 'experiments', 'planted', 'report.json'), 'utf8')) as {
       runs: Array<{ run: string; messages: number; calls: number; credits: number; deliveries: Record<Form, number>; refusals: number; refusalsByCause: Record<Cause, number> }>;
     };
