@@ -4,6 +4,7 @@ import { Engine } from '../engine/engine.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
+import { carryOutInterventions } from '../engine/interventions/carry-out-interventions.js';
 import { forkOrg } from '../history/fork-org.js';
 import { loadOrg } from '../org/load-org-once.js';
 import { nameRecord } from '../org/names.js';
@@ -33,6 +34,11 @@ export interface ForkChange {
 
 /** What a fork's own turns did. */
 export interface ForkSpend {
+  /**
+   * The registry key the fork's ledger charged its step's call to: the model that call ran on
+   * (`<model>-blame`, a copy with the fork's seed). Absent for a probe's fork, and where the call was not made.
+   */
+  called?: string;
   calls: number;
   credits: number;
   /** Calls charged for turns before the step's (the fork copies those: 0 unless something is wrong). */
@@ -80,8 +86,8 @@ async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number
 
 /**
  * The fork of one step, made and run: the original as it was before the step's turn (a `fork --at
- * turn−1`, or a copy of one made for an earlier step of the same turn), the step's agent set to the
- * changed model (a control's: its own model with its own seed) for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
+ * turn−1`, or a copy of one made for an earlier step of the same turn), the interventions that join the
+ * step's turn carried out, the step's agent set to the changed model (a control's: its own model with its own seed) for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
  * org.yaml where a person sees it), the turn run, the agent's own model put back, and the fork run on
  * until idle or its last turn (the run's bound), whichever comes first, as the run it forks would have. Every edit is one a person could make by hand between turns, so the fork is an ordinary
  * org: `lemming status`, `diff` and `run` work on it.
@@ -93,6 +99,10 @@ export async function runBlameFork(original: string, folder: string, change: For
   else await forkBefore(original, step.turn, folder);
   const ledger = statePaths(folder).ledger;
   const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  // What joins the step's turn is carried out first, as the engine would before it (journaled, so the engine does not
+  // carry it out again): an intervention that sets the agent's model would otherwise undo the change (lemming issue 74), and the
+  // model put back after the turn is the one the run's agent had from then on.
+  carryOutInterventions(loadOrg(folder).org, step.turn, new Date());
   const resume = `agents/${step.agent}/resume.md`;
   let ownModel: unknown;
   let key = change.model;
@@ -120,7 +130,9 @@ export async function runBlameFork(original: string, folder: string, change: For
     await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
+  const called = own.find((charge) => charge.turn === step.turn && charge.agent === step.agent)?.model;
   return {
+    ...(called === undefined ? {} : { called }),
     calls: own.filter((charge) => charge.turn >= step.turn).length,
     credits: own.filter((charge) => charge.turn >= step.turn).reduce((sum, charge) => sum + charge.credits, 0),
     sharedCalls: own.filter((charge) => charge.turn < step.turn).length,

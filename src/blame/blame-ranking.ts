@@ -8,8 +8,13 @@ export interface ForkOutcome extends CandidateStep {
   fork: string;
   /** The seed its call ran with (a changed fork's drawn seed; a control's, the original's, absent if it had none). */
   seed?: number;
-  /** The model the call ran on (a registry key). */
+  /** The model the call was to run on (a registry key). */
   model: string;
+  /**
+   * The registry key the fork's ledger charged the step's call to: what it ran on (`<model>-blame` for a copy
+   * with the fork's seed). Absent in a result saved before it was kept, and where the call was not made.
+   */
+  called?: string;
   /** A control: the call re-run as the run made it. Absent in a result saved before controls. */
   control?: boolean;
   /** The check passed: changing this call flipped the run's failure (for a control: the run passed by its own noise). */

@@ -4,6 +4,7 @@ import { BISECTION_WINDOW, CONFIRMED_STEPS, CONTENTION_WIDTH } from './search-st
 import { mostProbes } from './turn-bisection.js';
 import type { FlipRate, StepBlame, Verdict } from './blame-ranking.js';
 import { repeatabilityLine } from './call-repeatability.js';
+import { blameModelKey } from './blame-fork.js';
 import { smallestFisherP } from '../statistics/proportion-difference.js';
 
 function share(value: number): string {
@@ -117,6 +118,22 @@ export function worstCaseLine(report: Pick<BlameReport, 'worstCase' | 'bounds' |
   );
 }
 
+/**
+ * What each fork's changed call ran on, as its ledger charged it, in a sentence: the models and how many
+ * forks each, and every fork whose call ran on another model than it was to (a call answered by a
+ * fallback, or a change something else undid). Nothing where no fork's call was read back. Pure.
+ */
+export function calledLine(report: Pick<BlameReport, 'forks'>): string | undefined {
+  const changed = report.forks.filter((fork) => !fork.control && fork.called !== undefined);
+  if (changed.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const fork of changed) counts.set(fork.called!, (counts.get(fork.called!) ?? 0) + 1);
+  const models = [...counts].map(([model, forks]) => `${model} in ${formatCount(forks)}`).join(', ');
+  const astray = report.forks.filter((fork) => fork.called !== undefined && fork.called !== fork.model && fork.called !== blameModelKey(fork.model));
+  const other = astray.length === 0 ? '' : `; ${formatCount(astray.length)} fork(s) ran the call on another model than planned: ${astray.map((fork) => `${fork.fork} on ${fork.called} (planned ${fork.model})`).join(', ')}`;
+  return `The changed calls ran on ${models} of ${formatCount(changed.length)} fork(s), as each fork's ledger charged them (\`<model>-blame\` is a copy of the model with the fork's seed)${other}.`;
+}
+
 /** The forks a ceiling left unstarted, in a sentence, or nothing when every fork ran. Pure. */
 export function notRunLine(report: Pick<BlameReport, 'notRun' | 'ceiling'>): string | undefined {
   if (report.notRun.length === 0) return undefined;
@@ -136,7 +153,7 @@ export function renderBlame(report: BlameReport): string {
     '',
     `Spent: ${formatCount(report.spent.forks)} fork(s), ${formatCount(report.spent.calls)} call(s), ${showCredits(report.spent.credits)} credits; ${formatCount(report.spent.sharedCalls)} call(s) on the shared turns before the steps (copied from the history). Estimated before: ${estimateLine(report)}. ${worstCaseLine(report)}.`,
     '',
-    ...[notRunLine(report), searchLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
+    ...[notRunLine(report), searchLine(report), calledLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
     '## Steps, most to blame first',
     '',
     controlled
