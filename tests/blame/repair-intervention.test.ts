@@ -7,7 +7,7 @@ import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type WireServer } from '../helpers/wire-server.js';
 
 /**
- * A chain a0 → a1 → a2 → a3 → a4 → the person, one call a turn (a0 in turn 1, a3 in turn 4), the note
+ * A chain a0 → a3 → a2 → a3 → a4 → the person, one call a turn (a3 in turns 2 and 4), the note
  * `VALUE=42 route=…` handed on. Three models on one local OpenAI-compatible server, told apart by the
  * model each request names: `good-1` and `repair-1` pass the value on, `bad-1` writes 41 whatever it was
  * handed. An experiment's intervention moves a3 to the bad model before turn 4, so the run fails
@@ -18,7 +18,7 @@ turns: 8
 messages:
   - to: a0
     subject: Note
-    body: "VALUE=42 route=a1,a2,a3,a4,human"
+    body: "VALUE=42 route=a3,a2,a3,a4,human"
 checks:
   - name: delivered
     run: grep -q "VALUE=42" "$SHARED/answer.md"
@@ -33,9 +33,10 @@ function chainOrg(baseUrl: string): string {
   const root = tempDir('lemming-repair-');
   const entry = (name: string, model: string) => `  ${name}: { provider: openai-compatible, model: ${model}, base_url: ${baseUrl}, seed: 5, max_retries: 0, timeout_ms: 20000, input_price: 1, output_price: 1, context_window: 8192, max_output_tokens: 200 }`;
   write(root, 'org/org.yaml', ['name: chain', 'engine: { max_turns: 8, max_steps: 1, sandbox: { isolation: none } }', 'history: { keep: true }', 'models:', entry('m_good', 'good-1'), entry('m_bad', 'bad-1'), entry('m_repair', 'repair-1'), ''].join('\n'));
-  const agents = ['a0', 'a1', 'a2', 'a3', 'a4'];
+  const agents = ['a0', 'a2', 'a3', 'a4'];
+  const sendTo: Record<string, string> = { a0: 'a3', a2: 'a3', a3: 'a2, a4', a4: 'human' };
   const chart = ['agents:', '  human: { reports_to: null, send_to: [a0], read_from: ["*"] }'];
-  for (const [index, agent] of agents.entries()) chart.push(`  ${agent}: { reports_to: human, send_to: [${agents[index + 1] ?? 'human'}], read_from: ["*"] }`);
+  for (const agent of agents) chart.push(`  ${agent}: { reports_to: human, send_to: [${sendTo[agent]}], read_from: ["*"] }`);
   write(root, 'org/chart.yaml', `${chart.join('\n')}\n`);
   write(root, 'agents/human/resume.md', '---\ntitle: The person\nmodel: human\n---\nYou.\n');
   for (const agent of agents) write(root, `agents/${agent}/resume.md`, `---\ntitle: Link ${agent}\nmodel: m_good\ncredits: 100\ntools: [send_message]\n---\nPass the note on.\n`);
@@ -88,6 +89,9 @@ describe('blame --model through an intervention', () => {
       expect(readFileSync(join(run, 'blame/delivered', fork.fork, 'agents/a3/resume.md'), 'utf8')).toMatch(/^model: m_bad$/m);
     }
     for (const control of report.forks.filter((fork) => fork.turn === 4 && fork.agent === 'a3' && fork.control)) expect(control.called).toBe('m_bad-blame');
+    // a3's turn-2 call ran on the good model (the intervention came after it): its controls re-run it there, not on the model a3 ended on.
+    const early = report.forks.filter((fork) => fork.turn === 2 && fork.agent === 'a3' && fork.control);
+    expect(early.map((fork) => [fork.model, fork.called])).toEqual([['m_good', 'm_good-blame'], ['m_good', 'm_good-blame'], ['m_good', 'm_good-blame']]);
     expect(readFileSync(join(run, 'blame/delivered/report.md'), 'utf8')).toMatch(/changed calls ran on m_repair/);
   });
 });
