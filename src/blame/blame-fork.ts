@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
@@ -7,7 +8,7 @@ import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable
 import { carryOutInterventions } from '../engine/interventions/carry-out-interventions.js';
 import { forkOrg } from '../history/fork-org.js';
 import { loadOrg } from '../org/load-org-once.js';
-import { nameRecord } from '../org/names.js';
+import { INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { takesSeed } from '../org/model-entry-schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
@@ -143,8 +144,9 @@ export async function runBlameFork(original: string, folder: string, change: For
 /**
  * A bisection probe's fork: the original as it was before `turn`, every agent whose model takes a seed
  * set to a copy of its model with `seed` (`<model>-blame` in org.yaml, as a step's fork has; fallbacks
- * kept after it) for every turn from `turn` on, so every call from there is changed; agents on a model
- * that takes no seed draw afresh anyway. Run until idle or its last turn, as a step's fork is.
+ * kept after it) for every turn from `turn` on, and every intervention from then on that moves an agent
+ * to such a model moving it to the copy, so every call from there is changed; agents on a model that
+ * takes no seed draw afresh anyway. Run until idle or its last turn, as a step's fork is.
  */
 export async function runFromTurnFork(original: string, folder: string, turn: number, seed: number, running: ForkRunning, template?: string): Promise<ForkSpend> {
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
@@ -152,7 +154,24 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   const ledger = statePaths(folder).ledger;
   const copied = existsSync(ledger) ? statSync(ledger).size : 0;
   const org = loadOrg(folder).org;
-  const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter((model) => org.models[model] !== undefined && takesSeed(org.models[model]!.provider)));
+  const takes = (model: unknown): model is string => typeof model === 'string' && org.models[model] !== undefined && takesSeed(org.models[model]!.provider);
+  const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter(takes));
+  // An intervention from `turn` on that moves an agent to a model that takes a seed moves it to that model's copy with the
+  // probe's seed instead: else the calls after it would run on the run's own seed, unchanged (lemming issue 74).
+  if (existsSync(join(folder, INTERVENTIONS_FILE))) {
+    editYamlFile(folder, INTERVENTIONS_FILE, (value) => {
+      if (!Array.isArray(value.interventions)) return value;
+      const interventions = value.interventions.map((each: unknown) => {
+        if (!isFields(each) || typeof each.turn !== 'number' || each.turn < turn || !isFields(each.resume) || !isFields(each.resume.set)) return each;
+        const { model } = each.resume.set;
+        const first = Array.isArray(model) ? model[0] : model;
+        if (!takes(first)) return each;
+        seeded.add(first);
+        return { ...each, resume: { ...each.resume, set: { ...each.resume.set, model: Array.isArray(model) ? [blameModelKey(first), ...model.slice(1)] : blameModelKey(first) } } };
+      });
+      return { ...value, interventions };
+    });
+  }
   editYamlFile(folder, 'org/org.yaml', (value) => {
     const models: Fields = nameRecord(isFields(value.models) ? value.models : {});
     for (const model of seeded) {
