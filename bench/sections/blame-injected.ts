@@ -13,7 +13,7 @@ import type { Row } from '../row.js';
 /** The ring every run is made of: 6 agents, 3 notes at once (up to 3 calls a turn), 4 hops: some 12 calls. */
 const SHAPE = { agents: 6, lanes: 3, turns: 4 } as const;
 /** Runs a kind of fault. */
-export const RUNS = 6;
+export const RUNS = 12;
 
 /** What a way to name the faulty step (blame, with forks; a reading of the files, with none) came to over runs. */
 interface Tally {
