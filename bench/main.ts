@@ -38,6 +38,7 @@ import { calibrationCoverage } from './sections/calibration-coverage.js';
 import { measureCoverage } from './sections/measure-coverage.js';
 import { blameFaults } from './sections/blame-faults.js';
 import { planted } from './sections/planted.js';
+import { blameInjected, RUNS } from './sections/blame-injected.js';
 
 /** One section of the benchmark. To add one, write a function that returns rows and list it below. */
 interface Section {
@@ -147,11 +148,19 @@ const sections: Section[] = [
   },
   {
     id: 'blame-faults',
-    title: 'Blame held to known faults: injected into runs that pass, and simulated',
+    title: 'Blame held to known faults: simulated runs, runs with no culprit, and bisection',
     about:
-      "Lemming issue 63. Simulated runs (src/blame/simulated-run.ts: each candidate step a known chance that changing its call makes the run pass, each control a known chance of passing), 200 seeded trials a row, the culprit at a different step each trial: adaptive allocation (`--strategy adaptive`: 3 forks a step first, then the leader and its 4 closest contenders a fork a round until the leader's 95 % interval is above every other step's or the budget of steps × k changed forks is spent; 10 controls for each of the 3 steps ranked first) against per-step at the same budget, and bisection over turns on 40-turn runs against per-step's 480 forks (k = 6 and 6 controls a step). Then real forks, on the first storage, in this process: ring orgs (bench/fault-org.ts) of 3 agents and 6 turns and of 5 agents and 12 turns that pass without a fault, each with one fault injected at two thirds of the run (a wrong value written, a message dropped, a wrong recipient, a tool call refused) under the run's own seed, on a scripted model that repeats a call (only the culprit's change flips a fork) and on a stochastic one (each changed call checks the note with chance 10 %, which also flips forks; the culprit's change puts it right 30 % of the time); each blamed adaptively with 3 controls for the 3 steps ranked first; calls and credits set against the original run's. Last a 40-turn ring with a wrong value at turn 27 blamed per step and by bisection (k = 2, 2 controls). Who&When's figures (14.2 % step, 53.5 % agent, their best method) are beside them, not compared as equals: theirs read real-model logs of other systems; these re-run injected faults in lemming's own forks.",
+      "Lemming issues 63 and 74. Simulated runs (src/blame/simulated-run.ts: each candidate step a known chance that changing its call makes the run pass, each control a known chance of passing), 200 seeded trials a row, the culprit at a different step each trial: adaptive allocation (`--strategy adaptive`: 3 forks a step first, then the leader and its 4 closest contenders a fork a round until the leader's 95 % interval is above every other step's or the budget of steps × k changed forks is spent; 10 controls for each of the 3 steps ranked first) against per-step at the same budget, and bisection over turns on 40-turn runs against per-step's 480 forks (k = 6 and 6 controls a step). Then runs with no culprit (every fork and control passing at one rate, 50 steps, 200 runs a row): how often the step ranked first is called an effect, the verdict reading p adjusted for the steps tested (Holm's step-down with each step's attainable Fisher p-values, src/statistics/family-wise-error.ts), beside the p alone below 5 % as verdicts were read before. Last, on the first storage, a 40-turn ring of one note (bench/fault-org.ts) with a wrong value at turn 27 blamed per step and by bisection (k = 2, 2 controls).",
     quick: false,
     run: blameFaults,
+  },
+  {
+    id: 'blame-injected',
+    title: 'Blame held to faults injected into runs that pass, beside reading the runs\' files',
+    about:
+      `Lemming issues 63 and 74. On the first storage, in this process: rings (bench/fault-org.ts) of 6 agents handing 3 notes on at once for 4 hops (up to 3 calls a turn, some 12 calls a run), each holder's next agent drawn from its call's seed, that pass without a fault; a fault put at a call drawn at random (seeded) from the calls the fault-free run made, its kind drawn from four (a wrong value written, a note dropped, sent to an agent it is not for, a send the chart refuses). Three kinds of fault, ${RUNS} runs each: one another seed undoes, on a scripted model that repeats a call; one another seed undoes 30 % of the time while every changed call checks each note it passes with chance 10 % (so changing an earlier call, or one after a wrong value, flips forks too; a changed route may also miss the faulty call); and a defect of the agent's model that no seed undoes, blamed with the repair model (\`--model\`) and with other seeds only. Blame is adaptive with 3 controls for the 3 steps it ranks first. On the same runs, what reading the files names: the last agent to act, the first step whose output (messages) differs from a passing repeat (another seed), and the first that differs from the run's fault-free twin (the same seed: a twin exists only where a fault was injected). No judge model reads the trace here (no model is on this machine). Each figure with its Wilson interval over the runs. Who&When's published figures read other systems' real-model logs and are not set among these rows (docs/validation.md).`,
+    quick: false,
+    run: blameInjected,
   },
   { id: 'latency', title: 'Latency hiding: a model that takes 200 ms per call', about: 'Three turns; every agent with mail.', quick: false, run: latencyHiding },
   { id: 'idle-cost', title: 'Idle cost', about: 'Steady turns (9 after 10 warm-up).', quick: false, run: idleCost },

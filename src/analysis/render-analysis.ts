@@ -106,6 +106,6 @@ function mastSection(analysis: OrgAnalysis, sub: string): string[] {
   const detectable = analysis.mast.filter((mode) => mode.detectable);
   for (const mode of detectable) lines.push(`| ${mode.code} ${mode.name} | ${mode.category} | ${mode.findings} | ${mode.from.join(', ') || '–'} |`);
   const hidden = analysis.mast.filter((mode) => !mode.detectable).map((mode) => mode.code);
-  lines.push('', `Bottlenecks and escalation storms are the organisation's load, not a MAST mode; ${hidden.join(', ')} need the task's meaning or an agent's reasoning, which the files do not show (Cemri et al. 2025, arXiv:2503.13657).`);
+  lines.push('', `Bottlenecks and escalation storms are the organisation's load, not a MAST mode; ${hidden.join(', ')} need the task's meaning or an agent's reasoning, which the files do not show (Cemri et al. 2025, arXiv:2503.13657). The findings are lemming's rules, held to examples; how far they agree with MAST's annotators is not measured (no annotated trace scored).`);
   return lines;
 }

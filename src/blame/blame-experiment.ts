@@ -5,7 +5,7 @@ import { showCredits } from '../format/format.js';
 import type { ExperimentOutcome } from '../experiment/run-experiment.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
 import { blameRun, type BlameReport } from './blame-run.js';
-import { showP } from './render-blame.js';
+import { stepP } from './render-blame.js';
 
 /** What blame made of one run of an experiment: its report, or why it could not blame it. */
 export interface RunBlame {
@@ -57,7 +57,7 @@ export async function blameExperimentRuns(outcome: ExperimentOutcome, options: {
       continue;
     }
     const top = each.report.steps.slice(0, 3).map((step) => {
-      const control = step.control ? ` against ${step.control.passed}/${step.control.forks}, p = ${showP(step.p)}, ${step.verdict}` : '';
+      const control = step.control ? ` against ${step.control.passed}/${step.control.forks}, ${stepP(step)}, ${step.verdict}` : '';
       return `turn ${step.turn} ${step.agent} ${step.passed}/${step.forks} (${step.rate.toFixed(2)} [${step.interval[0].toFixed(2)}, ${step.interval[1].toFixed(2)}])${control}`;
     });
     const controls = each.report.controls === 0 ? '; no control was run' : '';

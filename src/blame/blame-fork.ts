@@ -1,12 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyOrgFiles } from '../archive/org-files.js';
 import { Engine } from '../engine/engine.js';
 import { readLedgerFrom } from '../engine/money/ledger.js';
 import { statePaths } from '../engine/record/state-paths.js';
 import { editResumeFile, editYamlFile, isFields, type Fields } from '../editable/edit-org-file.js';
+import { carryOutInterventions } from '../engine/interventions/carry-out-interventions.js';
 import { forkOrg } from '../history/fork-org.js';
 import { loadOrg } from '../org/load-org-once.js';
-import { nameRecord } from '../org/names.js';
+import { INTERVENTIONS_FILE, nameRecord } from '../org/names.js';
 import { takesSeed } from '../org/model-entry-schema.js';
 import { workspaceLimitsOf } from '../org/workspace-limits.js';
 import type { ProviderFactory } from '../providers/create-provider.js';
@@ -33,6 +35,11 @@ export interface ForkChange {
 
 /** What a fork's own turns did. */
 export interface ForkSpend {
+  /**
+   * The registry key the fork's ledger charged its step's call to: the model that call ran on
+   * (`<model>-blame`, a copy with the fork's seed). Absent for a probe's fork, and where the call was not made.
+   */
+  called?: string;
   calls: number;
   credits: number;
   /** Calls charged for turns before the step's (the fork copies those: 0 unless something is wrong). */
@@ -80,8 +87,8 @@ async function runTo(engine: Engine, run: { untilTurn: number }): Promise<number
 
 /**
  * The fork of one step, made and run: the original as it was before the step's turn (a `fork --at
- * turn−1`, or a copy of one made for an earlier step of the same turn), the step's agent set to the
- * changed model (a control's: its own model with its own seed) for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
+ * turn−1`, or a copy of one made for an earlier step of the same turn), the interventions that join the
+ * step's turn carried out, the step's agent set to the changed model (a control's: its own model with its own seed) for that one turn (a registry entry `<model>-blame` with the fork's seed, written into
  * org.yaml where a person sees it), the turn run, the agent's own model put back, and the fork run on
  * until idle or its last turn (the run's bound), whichever comes first, as the run it forks would have. Every edit is one a person could make by hand between turns, so the fork is an ordinary
  * org: `lemming status`, `diff` and `run` work on it.
@@ -93,6 +100,10 @@ export async function runBlameFork(original: string, folder: string, change: For
   else await forkBefore(original, step.turn, folder);
   const ledger = statePaths(folder).ledger;
   const copied = existsSync(ledger) ? statSync(ledger).size : 0;
+  // What joins the step's turn is carried out first, as the engine would before it (journaled, so the engine does not
+  // carry it out again): an intervention that sets the agent's model would otherwise undo the change (lemming issue 74), and the
+  // model put back after the turn is the one the run's agent had from then on.
+  carryOutInterventions(loadOrg(folder).org, step.turn, new Date());
   const resume = `agents/${step.agent}/resume.md`;
   let ownModel: unknown;
   let key = change.model;
@@ -120,7 +131,9 @@ export async function runBlameFork(original: string, folder: string, change: For
     await engine.close();
   }
   const own = readLedgerFrom(ledger, copied).entries.filter((entry) => entry.type === 'charge');
+  const called = own.find((charge) => charge.turn === step.turn && charge.agent === step.agent)?.model;
   return {
+    ...(called === undefined ? {} : { called }),
     calls: own.filter((charge) => charge.turn >= step.turn).length,
     credits: own.filter((charge) => charge.turn >= step.turn).reduce((sum, charge) => sum + charge.credits, 0),
     sharedCalls: own.filter((charge) => charge.turn < step.turn).length,
@@ -131,8 +144,9 @@ export async function runBlameFork(original: string, folder: string, change: For
 /**
  * A bisection probe's fork: the original as it was before `turn`, every agent whose model takes a seed
  * set to a copy of its model with `seed` (`<model>-blame` in org.yaml, as a step's fork has; fallbacks
- * kept after it) for every turn from `turn` on, so every call from there is changed; agents on a model
- * that takes no seed draw afresh anyway. Run until idle or its last turn, as a step's fork is.
+ * kept after it) for every turn from `turn` on, and every intervention from then on that moves an agent
+ * to such a model moving it to the copy, so every call from there is changed; agents on a model that
+ * takes no seed draw afresh anyway. Run until idle or its last turn, as a step's fork is.
  */
 export async function runFromTurnFork(original: string, folder: string, turn: number, seed: number, running: ForkRunning, template?: string): Promise<ForkSpend> {
   if (template && existsSync(template)) copyOrgFiles(template, folder, workspaceLimitsOf(loadOrg(template).org));
@@ -140,7 +154,24 @@ export async function runFromTurnFork(original: string, folder: string, turn: nu
   const ledger = statePaths(folder).ledger;
   const copied = existsSync(ledger) ? statSync(ledger).size : 0;
   const org = loadOrg(folder).org;
-  const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter((model) => org.models[model] !== undefined && takesSeed(org.models[model]!.provider)));
+  const takes = (model: unknown): model is string => typeof model === 'string' && org.models[model] !== undefined && takesSeed(org.models[model]!.provider);
+  const seeded = new Set([...org.agents.values()].filter((agent) => !agent.isHuman).flatMap((agent) => agent.models.slice(0, 1)).filter(takes));
+  // An intervention from `turn` on that moves an agent to a model that takes a seed moves it to that model's copy with the
+  // probe's seed instead: else the calls after it would run on the run's own seed, unchanged (lemming issue 74).
+  if (existsSync(join(folder, INTERVENTIONS_FILE))) {
+    editYamlFile(folder, INTERVENTIONS_FILE, (value) => {
+      if (!Array.isArray(value.interventions)) return value;
+      const interventions = value.interventions.map((each: unknown) => {
+        if (!isFields(each) || typeof each.turn !== 'number' || each.turn < turn || !isFields(each.resume) || !isFields(each.resume.set)) return each;
+        const { model } = each.resume.set;
+        const first = Array.isArray(model) ? model[0] : model;
+        if (!takes(first)) return each;
+        seeded.add(first);
+        return { ...each, resume: { ...each.resume, set: { ...each.resume.set, model: Array.isArray(model) ? [blameModelKey(first), ...model.slice(1)] : blameModelKey(first) } } };
+      });
+      return { ...value, interventions };
+    });
+  }
   editYamlFile(folder, 'org/org.yaml', (value) => {
     const models: Fields = nameRecord(isFields(value.models) ? value.models : {});
     for (const model of seeded) {

@@ -131,11 +131,20 @@ function requireHistory(run: string, steps: readonly CandidateStep[]): void {
   }
 }
 
+/**
+ * The model the run's call of a step ran on: the registry key its ledger charged it to, where the registry
+ * still has it; else the agent's model now. Not the agent's model now first: an intervention or an edit
+ * may have moved it since (a call before the move ran on the model it had then).
+ */
+function ownModelOf(org: Org, step: CandidateStep, ranOn: ReadonlyMap<string, string>): string | undefined {
+  const charged = ranOn.get(`${step.turn} ${step.agent}`);
+  return charged !== undefined && org.models[charged] !== undefined ? charged : org.agents.get(step.agent)?.models[0];
+}
+
 /** The model a step's call runs on in its forks, checked: a registry key, and one that takes a seed unless it is a named repair model. */
-function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Omit<ForkChange, 'seed' | 'step'> {
-  const agent = org.agents.get(step.agent);
-  if (!agent) throw new LemmingError('blame-invalid', `agent ${JSON.stringify(step.agent)} was called in turn ${step.turn} but is no longer in ${org.root}/agents/`, { exitCode: 2 });
-  const model = repair ?? agent.models[0];
+function changeOf(org: Org, step: CandidateStep, repair: string | undefined, ranOn: ReadonlyMap<string, string>): Omit<ForkChange, 'seed' | 'step'> {
+  if (!org.agents.get(step.agent)) throw new LemmingError('blame-invalid', `agent ${JSON.stringify(step.agent)} was called in turn ${step.turn} but is no longer in ${org.root}/agents/`, { exitCode: 2 });
+  const model = repair ?? ownModelOf(org, step, ranOn);
   const entry = model === undefined ? undefined : org.models[model];
   if (model === undefined || !entry) {
     const where = repair === undefined ? `agents/${step.agent}/resume.md: model` : '--model';
@@ -152,9 +161,9 @@ function changeOf(org: Org, step: CandidateStep, repair: string | undefined): Om
   return { model, seeded };
 }
 
-/** A control of a step: the agent's own model, as the run's call ran on it (its seed, if it takes one). */
-function controlOf(org: Org, step: CandidateStep): Omit<ForkChange, 'seed' | 'step'> {
-  const model = org.agents.get(step.agent)?.models[0] ?? '';
+/** A control of a step: the model the run's call ran on (its seed, if it takes one). */
+function controlOf(org: Org, step: CandidateStep, ranOn: ReadonlyMap<string, string>): Omit<ForkChange, 'seed' | 'step'> {
+  const model = ownModelOf(org, step, ranOn) ?? '';
   const entry = org.models[model];
   return { model, seeded: entry !== undefined && takesSeed(entry.provider) };
 }
@@ -203,9 +212,10 @@ export async function blameRun(runRoot: string, options: BlameOptions): Promise<
   const { steps, run: calls } = candidateSteps(run, org, { path });
   if (steps.length === 0) throw new LemmingError('blame-invalid', `${run}: no agent call to blame${path ? ' on the path of the person\'s requests' : ''}: its ledger charges no call from turn 1`, { exitCode: 2 });
   requireHistory(run, steps);
-  const changes = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, changeOf(org, step, options.model)]));
+  const ranOn = new Map(calls.calls.map((call) => [`${call.turn} ${call.agent}`, call.model]));
+  const changes = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, changeOf(org, step, options.model, ranOn)]));
   const originalSeed = (step: CandidateStep): number | undefined => (options.model === undefined ? org.models[changes.get(`${step.turn} ${step.agent}`)!.model]?.seed : undefined);
-  const controlChanges = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, controlOf(org, step)]));
+  const controlChanges = new Map(steps.map((step) => [`${step.turn} ${step.agent}`, controlOf(org, step, ranOn)]));
   const changeFor = (fork: { turn: number; agent: string; control: boolean }) => (fork.control ? controlChanges : changes).get(`${fork.turn} ${fork.agent}`)!;
   const ownSeed = (step: CandidateStep): number | undefined => org.models[controlChanges.get(`${step.turn} ${step.agent}`)!.model]?.seed;
   const strategy = checkedStrategy(options.strategy ?? 'per-step');

@@ -36,10 +36,11 @@ export function blameTables(report: BlameReport): ReportTable[] {
         ...rateColumns('control_', 'the call re-run as it was (empty: no control ran)'),
         column('effect', 'number', RATE, 'rate − control_rate; empty without a control'),
         column('p', 'number', 'probability', "Fisher's exact two-sided p of the changed forks against the controls"),
+        column('p_adjusted', 'number', 'probability', "p adjusted for every step tested against a control (Holm's step-down with each step's attainable p-values); the verdict reads it"),
         column('verdict', 'string', '', 'effect, unclear, noise, none, no-control or not-run (docs/validation.md)'),
         column('credits', 'number', 'credits', "what the step's changed forks spent"),
       ],
-      rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, verdict: step.verdict, credits: step.credits })),
+      rows: report.steps.map((step, index) => ({ rank: index + 1, turn: step.turn, agent: step.agent, ...rateCells('', step), ...rateCells('control_', step.control), effect: step.effect, p: step.p, p_adjusted: step.adjustedP, verdict: step.verdict, credits: step.credits })),
     },
     {
       name: 'blame_agents',

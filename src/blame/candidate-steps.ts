@@ -12,8 +12,8 @@ export interface CandidateStep {
 
 /** What the original run spent in each call, from its ledger: one charge line is one agent's call in one turn. */
 export interface RunCalls {
-  /** Every call, oldest first (turn, then agent). */
-  calls: Array<CandidateStep & { credits: number }>;
+  /** Every call, oldest first (turn, then agent), with the registry key it was charged to: the model it ran on. */
+  calls: Array<CandidateStep & { credits: number; model: string }>;
   /** The run's last charged turn. */
   lastTurn: number;
 }
@@ -23,7 +23,7 @@ export function runCalls(root: string): RunCalls {
   const { entries } = readLedgerFrom(statePaths(root).ledger, 0);
   const calls = entries
     .filter((entry): entry is ChargeLine => entry.type === 'charge')
-    .map((charge) => ({ turn: charge.turn, agent: charge.agent, credits: charge.credits }))
+    .map((charge) => ({ turn: charge.turn, agent: charge.agent, credits: charge.credits, model: charge.model }))
     .sort((left, right) => left.turn - right.turn || (left.agent < right.agent ? -1 : left.agent > right.agent ? 1 : 0));
   return { calls, lastTurn: calls.reduce((last, call) => Math.max(last, call.turn), 0) };
 }

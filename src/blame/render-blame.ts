@@ -4,6 +4,7 @@ import { BISECTION_WINDOW, CONFIRMED_STEPS, CONTENTION_WIDTH } from './search-st
 import { mostProbes } from './turn-bisection.js';
 import type { FlipRate, StepBlame, Verdict } from './blame-ranking.js';
 import { repeatabilityLine } from './call-repeatability.js';
+import { blameModelKey } from './blame-fork.js';
 import { smallestFisherP } from '../statistics/proportion-difference.js';
 import { renderProvenance } from '../provenance/report-provenance.js';
 
@@ -20,8 +21,8 @@ export function showP(p: number | undefined): string {
 /** What a verdict means, in words. Pure. */
 export function verdictWords(verdict: Verdict): string {
   return {
-    effect: 'an effect: passes more often than its control, p < 0.05',
-    unclear: 'more often than its control, too few forks to tell (p ≥ 0.05)',
+    effect: 'an effect: passes more often than its control, p < 0.05 adjusted for the steps tested',
+    unclear: 'more often than its control, too few forks to tell among the steps tested (adjusted p ≥ 0.05)',
     noise: 'noise: its control passes as often',
     none: 'neither passes',
     'no-control': 'no control was run',
@@ -33,9 +34,14 @@ function rateWithInterval(rate: Pick<FlipRate, 'passed' | 'forks' | 'rate' | 'in
   return `${rate.passed}/${rate.forks} (${share(rate.rate)} [${share(rate.interval[0])}, ${share(rate.interval[1])}])`;
 }
 
+/** A step's p and, where it was one of a family, its adjusted p: `p = 0.002 (adjusted 0.045)`. Pure. */
+export function stepP(step: Pick<StepBlame, 'p' | 'adjustedP'>): string {
+  return `p = ${showP(step.p)}${step.adjustedP === undefined ? '' : ` (adjusted ${showP(step.adjustedP)})`}`;
+}
+
 /** A step's figures in one line, as the command prints it and an experiment's report lists it. Pure. */
 export function stepLine(step: StepBlame): string {
-  const control = step.control ? ` against ${step.pooledControl ? 'the controls pooled (it had none of its own)' : 'its control'} ${rateWithInterval(step.control)}, p = ${showP(step.p)}` : '';
+  const control = step.control ? ` against ${step.pooledControl ? 'the controls pooled (it had none of its own)' : 'its control'} ${rateWithInterval(step.control)}, ${stepP(step)}` : '';
   return `turn ${step.turn} ${step.agent}: passed ${rateWithInterval(step)}${control}: ${verdictWords(step.verdict)}`;
 }
 
@@ -48,11 +54,18 @@ export function controlParagraph(report: Pick<BlameReport, 'controls' | 'k' | 'r
   const top = report.steps?.[0];
   const side = top?.control && !top.pooledControl ? Math.min(top.forks, top.control.forks) : Math.min(report.k, report.controls);
   const smallest = smallestFisherP(side);
+  const tested = report.steps?.filter((step) => step.adjustedP !== undefined).length;
   return [
     `Each step was also re-run as the run made it, ${report.controls} time(s) (its controls: the agent's own model and seed, through the same fork). A step's effect is its pass rate less its control's; p is Fisher's exact test, two-sided, of the two; a step whose control passes as often is noise.`,
-    `With ${side} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
+    `${familyLine(tested)} With ${side} fork(s) a side the smallest p there can be is ${showP(smallest)}${smallest >= 0.05 ? ': no step can reach 5 % (give more with -k and --controls)' : ''}.`,
     ...report.repeatability.map(repeatabilityLine),
   ].join(' ');
+}
+
+/** How the verdicts are held against the number of steps read at once, in a sentence. Pure. */
+export function familyLine(tested: number | undefined): string {
+  const steps = tested === undefined ? 'every step tested against a control' : `the ${formatCount(tested)} step(s) tested against a control`;
+  return `A verdict reads p adjusted for ${steps} (Holm's step-down, each step's p set against the p-values its own forks could give: a step whose forks all failed costs the others nothing), so the chance that any step of this blame is called an effect when none has one is at most 5 %.`;
 }
 
 /** What blame will cost, in one line: said before a fork is made, and by `--dry-run` alone. Pure. */
@@ -87,7 +100,7 @@ export function searchLine(report: Pick<BlameReport, 'search' | 'confidence' | '
   if (search.allocation) {
     const { state, rounds, contenders } = search.allocation;
     const how = { separated: `separated: its ${Math.round(report.confidence * 100)} % interval is above every other step's`, 'budget-spent': `not separated when the budget was spent (${contenders} step(s) still overlap it)`, ceiling: 'not separated: the credit ceiling stopped the forks' }[state];
-    return `Adaptive allocation, ${rounds} round(s): the leader is ${how}. Intervals are each step's own at that confidence, not adjusted for how many steps there are.`;
+    return `Adaptive allocation, ${rounds} round(s): the leader is ${how}. Its intervals are each step's own at that confidence, not adjusted for how many steps there are: they decide where forks go; the verdicts are adjusted.`;
   }
   const bisection = search.bisection!;
   const probes = bisection.probes.map((probe) => `${probe.turn === null ? 'as it was' : `from turn ${probe.turn}`} ${probe.passed}/${probe.forks}`).join(', ');
@@ -104,6 +117,22 @@ export function worstCaseLine(report: Pick<BlameReport, 'worstCase' | 'bounds' |
     `At most ${formatCount(worstCase.calls)} call(s) and ${showCredits(worstCase.credits)} credits: the worst case of the ${formatCount(worstCase.forks)} fork(s), each run no further than turn ${bounds.lastTurn} ` +
     `(the run's bound: ${bounds.turns} turn(s) after turn ${bounds.fromTurn}, set by ${bounds.by}) with every agent called every turn at the most its models can be charged${own}; ${held}`
   );
+}
+
+/**
+ * What each fork's changed call ran on, as its ledger charged it, in a sentence: the models and how many
+ * forks each, and every fork whose call ran on another model than it was to (a call answered by a
+ * fallback, or a change something else undid). Nothing where no fork's call was read back. Pure.
+ */
+export function calledLine(report: Pick<BlameReport, 'forks'>): string | undefined {
+  const changed = report.forks.filter((fork) => !fork.control && fork.called !== undefined);
+  if (changed.length === 0) return undefined;
+  const counts = new Map<string, number>();
+  for (const fork of changed) counts.set(fork.called!, (counts.get(fork.called!) ?? 0) + 1);
+  const models = [...counts].map(([model, forks]) => `${model} in ${formatCount(forks)}`).join(', ');
+  const astray = report.forks.filter((fork) => fork.called !== undefined && fork.called !== fork.model && fork.called !== blameModelKey(fork.model));
+  const other = astray.length === 0 ? '' : `; ${formatCount(astray.length)} fork(s) ran the call on another model than planned: ${astray.map((fork) => `${fork.fork} on ${fork.called} (planned ${fork.model})`).join(', ')}`;
+  return `The changed calls ran on ${models} of ${formatCount(changed.length)} fork(s), as each fork's ledger charged them (\`<model>-blame\` is a copy of the model with the fork's seed)${other}.`;
 }
 
 /** The forks a ceiling left unstarted, in a sentence, or nothing when every fork ran. Pure. */
@@ -125,16 +154,16 @@ export function renderBlame(report: BlameReport): string {
     '',
     `Spent: ${formatCount(report.spent.forks)} fork(s), ${formatCount(report.spent.calls)} call(s), ${showCredits(report.spent.credits)} credits; ${formatCount(report.spent.sharedCalls)} call(s) on the shared turns before the steps (copied from the history). Estimated before: ${estimateLine(report)}. ${worstCaseLine(report)}.`,
     '',
-    ...[notRunLine(report), searchLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
+    ...[notRunLine(report), searchLine(report), calledLine(report)].flatMap((line) => (line === undefined ? [] : [line, ''])),
     '## Steps, most to blame first',
     '',
     controlled
-      ? '| rank | turn | agent | forks | passed | pass rate | 95% interval | controls | control passed | control rate | control 95% interval | effect | p | verdict | calls | credits |'
+      ? '| rank | turn | agent | forks | passed | pass rate | 95% interval | controls | control passed | control rate | control 95% interval | effect | p | adjusted p | verdict | calls | credits |'
       : '| rank | turn | agent | forks | passed | pass rate | 95% interval | verdict | calls | credits |',
-    controlled ? '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    controlled ? '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.steps.map((step, index) => {
       const changed = `| ${index + 1} | ${step.turn} | ${step.agent} | ${step.forks} | ${step.passed} | ${share(step.rate)} | [${share(step.interval[0])}, ${share(step.interval[1])}] |`;
-      const control = step.control ? ` ${step.control.forks} | ${step.control.passed} | ${share(step.control.rate)} | [${share(step.control.interval[0])}, ${share(step.control.interval[1])}] | ${share(step.effect ?? NaN)} | ${showP(step.p)} |` : ' 0 | – | – | – | – | – |';
+      const control = step.control ? ` ${step.control.forks} | ${step.control.passed} | ${share(step.control.rate)} | [${share(step.control.interval[0])}, ${share(step.control.interval[1])}] | ${share(step.effect ?? NaN)} | ${showP(step.p)} | ${showP(step.adjustedP)} |` : ' 0 | – | – | – | – | – | – |';
       return `${changed}${controlled ? control : ''} ${step.verdict}${step.pooledControl ? ' (against the controls pooled)' : ''} | ${formatCount(step.calls + (step.control?.calls ?? 0))} | ${showCredits(step.credits + (step.control?.credits ?? 0))} |`;
     }),
     '',

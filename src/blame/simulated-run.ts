@@ -1,7 +1,7 @@
 import { streamSeed } from '../random/seeded-random.js';
 import { bernoulliTrials } from '../statistics/sampling.js';
 import type { AllocatedFork } from './fork-allocation.js';
-import { rankBlame, type ForkOutcome } from './blame-ranking.js';
+import { rankBlame, type ForkOutcome, type StepBlame } from './blame-ranking.js';
 import { searchSteps, type SearchHooks, type SearchRecord, type SearchSettings } from './search-strategy.js';
 import type { CandidateStep } from './candidate-steps.js';
 import type { Probe } from './turn-bisection.js';
@@ -88,13 +88,13 @@ export function simulatedHooks(run: SimulatedRun, seed: number): { hooks: Search
   };
 }
 
-/** What blame made of a simulated run: where the culprit step and its agent were ranked (1 is first), and the forks spent. */
-export async function blameSimulated(run: SimulatedRun, settings: SearchSettings, seed: number): Promise<{ stepRank: number; agentRank: number; forks: number; record: SearchRecord }> {
+/** What blame made of a simulated run: where the culprit step and its agent were ranked (1 is first), the steps ranked, and the forks spent. */
+export async function blameSimulated(run: SimulatedRun, settings: SearchSettings, seed: number): Promise<{ stepRank: number; agentRank: number; steps: StepBlame[]; forks: number; record: SearchRecord }> {
   const { hooks, outcomes, probeForks } = simulatedHooks(run, seed);
   const record = await searchSteps(run.steps, settings, hooks);
   const ranked = rankBlame(run.steps, outcomes, settings.strategy === 'per-step' ? 'effect' : 'pooled');
   const culprit = run.steps[run.culprit]!;
   const stepRank = ranked.steps.findIndex((step) => step.turn === culprit.turn && step.agent === culprit.agent) + 1;
   const agentRank = ranked.agents.sort((left, right) => left.best.rank - right.best.rank).findIndex((agent) => agent.agent === culprit.agent) + 1;
-  return { stepRank, agentRank, forks: outcomes.length + probeForks(), record };
+  return { stepRank, agentRank, steps: ranked.steps, forks: outcomes.length + probeForks(), record };
 }

@@ -40,9 +40,9 @@ export function renderNetwork(networks: readonly VariantNetwork[], experiment: s
   );
   const bottlenecks = networks.flatMap((network) => Object.entries(network.bottleneckRuns).map(([agent, runs]) => `${cell(agent)} in ${runs}/${network.runs} run(s) of ${network.variant}`));
   if (bottlenecks.length > 0) lines.push(`Bottlenecks: ${bottlenecks.join('; ')}.`, '');
-  // As MAST counts them (a mode once per trace): the runs that have each mode, for setting beside its published counts.
+  // As MAST counts them (a mode once per trace): the runs that have each mode by the detectors' rules (their agreement with MAST's annotators is not measured).
   const modes = MAST_MODES.flatMap((mode) => networks.filter((network) => (network.mastRuns[mode.code] ?? 0) > 0).map((network) => `${mode.code} ${mode.name} in ${network.mastRuns[mode.code]}/${network.runs} run(s) of ${network.variant}`));
-  if (modes.length > 0) lines.push(`MAST failure modes: ${modes.join('; ')}.`, '');
+  if (modes.length > 0) lines.push(`MAST failure modes: ${modes.join('; ')}. Found by lemming's rules; their agreement with MAST's annotators is not measured.`, '');
 
   const edges = [...new Set(networks.flatMap((network) => Object.keys(network.messagesPerEdge)))];
   const total = (edge: string): number => networks.reduce((sum, network) => sum + (network.messagesPerEdge[edge] ?? 0), 0);

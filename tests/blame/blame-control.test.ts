@@ -27,8 +27,11 @@ describe("blame reads each step's change against its control", () => {
     expect(second).toMatchObject({ turn: 2, agent: 'b', passed: 0, control: { passed: 0 }, effect: 0, p: 1, verdict: 'none' });
     expect(report.repeatability).toEqual([expect.objectContaining({ model: 'scripted', provider: 'offline', repeats: 'exactly', seed: RELAY_SEED })]);
     const markdown = readFileSync(join(report.folder, 'report.md'), 'utf8');
-    expect(markdown).toContain('| control passed | control rate | control 95% interval | effect | p | verdict |');
-    expect(markdown).toMatch(/\| 1 \| 1 \| a \| 6 \| 6 \| 1\.00 \| \[0\.61, 1\.00\] \| 6 \| 0 \| 0\.00 \| \[0\.00, 0\.39\] \| 1\.00 \| 0\.002 \| effect \|/);
+    expect(markdown).toContain('| control passed | control rate | control 95% interval | effect | p | adjusted p | verdict |');
+    // b's forks and controls all failed: its test can give no p but 1, so adjusting a's for the two steps costs it nothing.
+    expect(first!.adjustedP).toBeCloseTo(2 / 924, 10);
+    expect(markdown).toMatch(/\| 1 \| 1 \| a \| 6 \| 6 \| 1\.00 \| \[0\.61, 1\.00\] \| 6 \| 0 \| 0\.00 \| \[0\.00, 0\.39\] \| 1\.00 \| 0\.002 \| 0\.002 \| effect \|/);
+    expect(markdown).toContain('A verdict reads p adjusted for the 2 step(s) tested against a control');
     expect(markdown).toContain('scripted (offline, seed 21) repeats a call exactly');
 
     // --controls 0: none is run, each step says so, and the report says nothing separates a change from the run's noise.
@@ -51,7 +54,7 @@ describe("blame reads each step's change against its control", () => {
     expect(report.repeatability).toEqual([expect.objectContaining({ model: 'cloud', provider: 'anthropic', repeats: 'no' })]);
     const markdown = readFileSync(join(report.folder, 'report.md'), 'utf8');
     expect(markdown).toContain("cloud (anthropic, temperature the provider's default (lemming sends no temperature)) cannot repeat a call");
-    expect(markdown).toMatch(/\| 1 \| 1 \| a \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 0\.00 \| 1\.000 \| noise \|/);
+    expect(markdown).toMatch(/\| 1 \| 1 \| a \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 4 \| 4 \| 1\.00 \| \[0\.51, 1\.00\] \| 0\.00 \| 1\.000 \| 1\.000 \| noise \|/);
   }, 300_000);
 });
 

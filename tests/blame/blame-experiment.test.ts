@@ -29,6 +29,6 @@ it("an experiment's blame: blames the runs that failed its check, and only those
   expect(report).toContain(`## Blame: the steps that made runs fail ${CHECK.name}`);
   expect(report).toMatch(/- ring-r1: turn \d+ [abcd] \d\/1/);
   // Each step's one try beside its one control (k: 1, controls default to k).
-  expect(report).toMatch(/- ring-r1: turn \d+ [abcd] \d\/1 \([^)]*\) against 0\/1, p = 1\.000, (unclear|none)/);
+  expect(report).toMatch(/- ring-r1: turn \d+ [abcd] \d\/1 \([^)]*\) against 0\/1, p = 1\.000 \(adjusted 1\.000\), (unclear|none)/);
   expect(report).not.toContain('ring-r2');
 }, 300_000);

@@ -145,5 +145,6 @@ describe("analyze's findings as MAST's failure modes", () => {
     expect(text).toContain('| FM-1.3 Step repetition | Specification issues | 1 | pingPongs |');
     expect(text).toContain('| FM-3.1 Premature termination | Task verification | 1 | unanswered |');
     expect(text).toContain('| FM-2.4 Information withholding | Inter-agent misalignment | 0 | – |');
+    expect(text).toContain("how far they agree with MAST's annotators is not measured (no annotated trace scored)");
   });
 });

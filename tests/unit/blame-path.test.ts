@@ -39,7 +39,7 @@ describe("blame's candidate steps and plan", () => {
     expect(controlled.filter((fork) => !fork.control)).toEqual(planned);
     expect(controlled.filter((fork) => fork.control).every((fork) => fork.seed === 12345)).toBe(true);
     expect(planForks(steps, 1, 5, () => undefined, { count: 1, seedOf: () => undefined })[1]).not.toHaveProperty('seed');
-    const run = { calls: [{ turn: 1, agent: 'a', credits: 1 }, { turn: 2, agent: 'b', credits: 2 }, { turn: 3, agent: 'a', credits: 4 }], lastTurn: 3 };
+    const run = { calls: [{ turn: 1, agent: 'a', credits: 1, model: 'm' }, { turn: 2, agent: 'b', credits: 2, model: 'm' }, { turn: 3, agent: 'a', credits: 4, model: 'm' }], lastTurn: 3 };
     // Step at turn 1 re-runs all three calls (7 credits); at turn 2 the last two (6) and copies the first (1).
     expect(estimateBlame(steps, 3, run)).toEqual({ steps: 2, forks: 6, controls: 0, calls: 15, credits: 39, sharedCalls: 3, sharedCredits: 3 });
     // Controls cost what changed forks do: 3 of each a step doubles the calls.

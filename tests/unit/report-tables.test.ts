@@ -12,7 +12,7 @@ describe("reports' tables, as a pandas or R user reads them", () => {
   test("blame's steps keep the ranking's order, and a step without a control has empty control columns", () => {
     const report = {
       steps: [
-        { turn: 3, agent: 'planner', ...rate(3, 3), control: rate(3, 0), effect: 1, p: 0.1, verdict: 'unclear' },
+        { turn: 3, agent: 'planner', ...rate(3, 3), control: rate(3, 0), effect: 1, p: 0.1, adjustedP: 0.2, verdict: 'unclear' },
         { turn: 1, agent: 'manager', ...rate(3, 1), verdict: 'no-control' },
       ],
       agents: [{ agent: 'planner', steps: 1, ...rate(3, 3), best: { rank: 1, turn: 3, forks: 3, passed: 3, rate: 1, verdict: 'unclear' } }],
@@ -20,9 +20,9 @@ describe("reports' tables, as a pandas or R user reads them", () => {
     const folder = tempDir();
     writeTables(folder, blameTables(report));
     const tables = readTablesFolder(folder);
-    expect(tables.steps?.map((row) => [row.rank, row.turn, row.agent, row.rate, row.control_rate, row.effect, row.verdict])).toEqual([
-      ['1', '3', 'planner', '1', '0', '1', 'unclear'],
-      ['2', '1', 'manager', '0.3333333333333333', '', '', 'no-control'],
+    expect(tables.steps?.map((row) => [row.rank, row.turn, row.agent, row.rate, row.control_rate, row.effect, row.p_adjusted, row.verdict])).toEqual([
+      ['1', '3', 'planner', '1', '0', '1', '0.2', 'unclear'],
+      ['2', '1', 'manager', '0.3333333333333333', '', '', '', 'no-control'],
     ]);
     expect(tables.blame_agents?.[0]).toMatchObject({ agent: 'planner', best_rank: '1', best_verdict: 'unclear' });
   });

@@ -4,8 +4,9 @@ import type { MastMode, MastModeCount, OrgAnalysis } from '../org-analysis.js';
  * MAST, the Multi-Agent System Failure Taxonomy (Cemri, Pan, Yang et al., "Why Do Multi-Agent
  * LLM Systems Fail?", 2025, arXiv:2503.13657): 14 failure modes in 3 categories, as the paper
  * numbers and names them. `lemming analyze` finds some of them in an org's files; each of its
- * structural findings is mapped here to the modes it is an instance of, so a study's counts can be
- * set beside MAST's published ones (which count a mode once per trace: here, once per run).
+ * structural findings is mapped here to the modes it is an instance of, counted as MAST counts a
+ * mode (once per trace: here, once per run). The detectors are rules held to examples; their agreement
+ * with MAST's annotators is not measured (no annotated trace scored), so the counts are not MAST's.
  */
 export const MAST_MODES: readonly MastMode[] = [
   { code: 'FM-1.1', name: 'Disobey task specification', category: 'Specification issues' },
