@@ -103,44 +103,28 @@ function runPair(root: string, kickOff: string): { outboxes: number[]; status: s
   };
 }
 
+/** Both kicked off in turn 0 and writing in the same turns: four messages by turn 2. */
+const SAME_TURNS = ['000001-a-001', '000001-b-001', '000002-a-001', '000002-b-001'];
+
 describe('a ping-pong is one rule for the live breaker and `lemming analyze`, whatever form the pair takes', () => {
-  test('kicked off together, writing to each other in the same turns: held at 4 messages (two turns), and analyze finds those 4', () => {
-    const root = pairOrg('direct');
-    const seen = runPair(root, 'a,b');
-    expect(seen.outboxes).toEqual([2, 2]);
-    expect(seen.status).toContain('a is held by a circuit breaker since turn 3 (ping-pong with b)');
-    expect(seen.status).toContain('b is held by a circuit breaker since turn 3 (ping-pong with a)');
-    expect(seen.counts).toEqual([4, 4]);
-    expect(seen.pingPongs).toEqual([{ agents: ['a', 'b'], messages: 4, fromTurn: 1, toTurn: 2, ids: ['000001-a-001', '000001-b-001', '000002-a-001', '000002-b-001'] }]);
-  }, 120_000);
-
-  test('taking turns: held at 4 messages (four turns), and analyze finds those 4', () => {
-    const root = pairOrg('direct');
-    const seen = runPair(root, 'a');
-    expect(seen.outboxes).toEqual([2, 2]);
-    expect(seen.status).toContain('a is held by a circuit breaker since turn 5 (ping-pong with b)');
-    expect(seen.counts).toEqual([4, 4]);
-    expect(seen.pingPongs).toEqual([{ agents: ['a', 'b'], messages: 4, fromTurn: 1, toTurn: 4, ids: ['000001-a-001', '000002-b-001', '000003-a-001', '000004-b-001'] }]);
-  }, 120_000);
-
-  test('through a mailing list of the two, posting in the same turns: held at 4, and analyze finds those 4', () => {
-    const root = pairOrg('list');
-    const seen = runPair(root, 'a,b');
-    expect(seen.outboxes).toEqual([2, 2]);
-    expect(readFileSync(join(root, 'agents/a/outbox', listOutbox(root, 'a')[0] as string), 'utf8')).toMatch(/^to: pair$/m);
-    expect(seen.status).toContain('a is held by a circuit breaker since turn 3 (ping-pong with b)');
-    expect(seen.counts).toEqual([4, 4]);
-    expect(seen.pingPongs).toEqual([{ agents: ['a', 'b'], messages: 4, fromTurn: 1, toTurn: 2, ids: ['000001-a-001', '000001-b-001', '000002-a-001', '000002-b-001'] }]);
-  }, 120_000);
-
-  test('each writing to the human with the other in cc (a person is no third party): held at 4, and analyze finds those 4', () => {
-    const root = pairOrg('cc');
-    const seen = runPair(root, 'a,b');
-    expect(seen.outboxes).toEqual([2, 2]);
-    expect(seen.status).toContain('b is held by a circuit breaker since turn 3 (ping-pong with a)');
-    expect(seen.counts).toEqual([4, 4]);
-    expect(seen.pingPongs).toEqual([{ agents: ['a', 'b'], messages: 4, fromTurn: 1, toTurn: 2, ids: ['000001-a-001', '000001-b-001', '000002-a-001', '000002-b-001'] }]);
-  }, 120_000);
+  const forms: Array<{ name: string; form: Form; kickOff: string; heldAt: number; lastTurn: number; ids: string[] }> = [
+    { name: 'kicked off together, writing to each other in the same turns (two turns)', form: 'direct', kickOff: 'a,b', heldAt: 3, lastTurn: 2, ids: SAME_TURNS },
+    { name: 'taking turns (four turns)', form: 'direct', kickOff: 'a', heldAt: 5, lastTurn: 4, ids: ['000001-a-001', '000002-b-001', '000003-a-001', '000004-b-001'] },
+    { name: 'through a mailing list of the two, posting in the same turns', form: 'list', kickOff: 'a,b', heldAt: 3, lastTurn: 2, ids: SAME_TURNS },
+    { name: 'each writing to the human with the other in cc (a person is no third party)', form: 'cc', kickOff: 'a,b', heldAt: 3, lastTurn: 2, ids: SAME_TURNS },
+  ];
+  for (const { name, form, kickOff, heldAt, lastTurn, ids } of forms) {
+    test(`${name}: both held at 4 messages, and analyze finds those 4`, () => {
+      const root = pairOrg(form);
+      const seen = runPair(root, kickOff);
+      expect(seen.outboxes).toEqual([2, 2]);
+      if (form === 'list') expect(readFileSync(join(root, 'agents/a/outbox', listOutbox(root, 'a')[0] as string), 'utf8')).toMatch(/^to: pair$/m);
+      expect(seen.status).toContain(`a is held by a circuit breaker since turn ${heldAt} (ping-pong with b)`);
+      expect(seen.status).toContain(`b is held by a circuit breaker since turn ${heldAt} (ping-pong with a)`);
+      expect(seen.counts).toEqual([4, 4]);
+      expect(seen.pingPongs).toEqual([{ agents: ['a', 'b'], messages: 4, fromTurn: 1, toTurn: lastTurn, ids }]);
+    }, 120_000);
+  }
 
   test("a call that writes a file ends the exchange for both the breaker and analyze: the count starts again from the other agent's message", () => {
     const root = pairOrg('direct', 2);

@@ -5,7 +5,7 @@ import { acquireLock } from '../../src/engine/record/lock.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
 import { lemming } from '../helpers/cli.js';
-import { proposeHire } from '../helpers/propose-hire.js';
+import { proposeHire, proposeRetirement } from '../helpers/propose-hire.js';
 import { defaultOrg, read, write } from '../helpers/temp-org.js';
 
 /*
@@ -27,12 +27,7 @@ function retiringOrg(): string {
 
 /** The manager's `retire_agent` call for janitor, as its turn makes it; returns the proposal's id. */
 function proposeRetiringJanitor(root: string): string {
-  const { org } = loadOrg(root);
-  const manager = org.agents.get('manager');
-  if (!manager) throw new Error('manager');
-  const proposed = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'the workspace tidies itself' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
-  if (!proposed.proposal) throw new Error(proposed.result.content);
-  return proposed.proposal;
+  return proposeRetirement(root, 'manager', 'janitor', 'the workspace tidies itself');
 }
 
 /** The ledger's transfer lines for a proposal. */

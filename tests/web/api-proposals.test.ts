@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadOrg } from '../../src/org/load-org-once.js';
-import { runBuiltinTool } from '../../src/tools/builtin-tools.js';
+import { proposeRetirement } from '../helpers/propose-hire.js';
 import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
 
@@ -82,10 +81,7 @@ describe('proposals through the API', () => {
     const root = defaultOrg();
     write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
     write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
-    const { org } = loadOrg(root);
-    const manager = org.agents.get('manager');
-    if (!manager) throw new Error('manager');
-    const id = runBuiltinTool('retire_agent', { name: 'janitor', reason: 'idle' }, { root, org, agent: manager, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false }).proposal;
+    const id = proposeRetirement(root, 'manager', 'janitor', 'idle');
     const server = await serveOrg(root);
     const refusal = 'cannot be approved: retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';
     const listed = (await getJson<Proposals>(server, '/api/proposals')).body.pending[0];
