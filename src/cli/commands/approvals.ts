@@ -45,4 +45,3 @@ export async function decideCommand(root: string, id: string, verdict: 'approve'
   output.out(decision.summary);
   return 0;
 }
-

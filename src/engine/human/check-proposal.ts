@@ -99,7 +99,8 @@ function checkHire(org: Org, proposer: string, details: HireDetails): ProposalCh
     [`agents/${details.name}/resume.md`, formatResume(details, 0)],
     [CHART_FILE, addAgentToChart(chart, hireEntry(details))],
   ]);
-  return withRefusal(org, files, [], `hiring ${details.name}`);
+  // What a hire would break is the hire's own doing: no file of the org's to edit first.
+  return withRefusal(org, files, [], `hiring ${details.name}`, false);
 }
 
 function checkRetirement(org: Org, proposer: string, name: string): ProposalCheck {
@@ -111,11 +112,11 @@ function checkRetirement(org: Org, proposer: string, name: string): ProposalChec
   if (!agent) return { files, removedFrom: edits.removedFrom };
   if (agent.isHuman) return { files, removedFrom: edits.removedFrom, refused: 'the human cannot be retired' };
   if (!org.agents.has(proposer)) return { files, removedFrom: edits.removedFrom, refused: `${proposer}, who would receive ${name}'s credits, is no longer in the org` };
-  return withRefusal(org, files, edits.removedFrom, `retiring ${name}`);
+  return withRefusal(org, files, edits.removedFrom, `retiring ${name}`, true);
 }
 
-/** The check's answer: the errors the org would have after `files` and has not now, said by file, with what to edit. */
-function withRefusal(org: Org, files: FileChanges, removedFrom: string[], doing: string): ProposalCheck {
+/** The check's answer: the errors the org would have after `files` and has not now, said by file, and with `advise`, the files to edit first. */
+function withRefusal(org: Org, files: FileChanges, removedFrom: string[], doing: string, advise: boolean): ProposalCheck {
   const candidate = candidateOrg(org.root, files);
   const added = [...candidate.problems];
   if (candidate.org) {
@@ -132,7 +133,8 @@ function withRefusal(org: Org, files: FileChanges, removedFrom: string[], doing:
   const broken = [...byFile.keys()];
   const removable = broken.every((file) => file.startsWith('org/lists/') || file.startsWith('org/meetings/'));
   const invalid = andList(broken.map((file) => `${file} invalid (${(byFile.get(file) ?? []).join('; ')})`));
-  return { files, removedFrom, refused: `${doing} would leave ${invalid}; edit ${andList(broken)} first${removable ? ` (or remove ${broken.length === 1 ? 'it' : 'them'})` : ''}` };
+  const edit = advise ? `; edit ${andList(broken)} first${removable ? ` (or remove ${broken.length === 1 ? 'it' : 'them'})` : ''}` : '';
+  return { files, removedFrom, refused: `${doing} would leave ${invalid}${edit}` };
 }
 
 function isError(problem: Problem): boolean {
