@@ -158,3 +158,8 @@ export function budgetStatusLine(ceiling: { department?: string; spent: number; 
         : 'under its warnings';
   return `budget of ${ceilingWho(ceiling.department)}: ${showCredits(ceiling.spent)} of ${showCredits(ceiling.ceiling)} credits spent (${Math.round(ceiling.share * 100)} %), ${state}`;
 }
+
+/** Names or places in a sentence: `a`, `a and b`, `a, b and c`. */
+export function andList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

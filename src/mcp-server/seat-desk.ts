@@ -14,7 +14,8 @@ import { HUMAN } from '../org/names.js';
 import { mayReadList } from '../org/lists/mailing-list.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 import type { Org } from '../org/org.js';
-import { describeProposal } from '../tools/proposals/proposal.js';
+import { decisionLine } from '../tools/proposals/proposal.js';
+import { withApprovalNotes } from '../engine/human/check-proposal.js';
 import { listProposals } from '../tools/proposals/proposal-store.js';
 import type { IndexedMessage } from '../web/search/indexed-message.js';
 import { MessageIndex } from '../web/search/message-index.js';
@@ -140,9 +141,10 @@ export class SeatDesk {
     const { org } = this.humanOnly('see proposals');
     const { proposals } = listProposals(this.root);
     const balanceOf = balancesNow(org);
-    return proposals
-      .filter((proposal) => all || proposal.status === 'pending')
-      .map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: describeProposal(proposal, balanceOf), file: join('org', 'proposals', `${proposal.id}.md`) }));
+    return withApprovalNotes(
+      proposals.filter((proposal) => all || proposal.status === 'pending'),
+      () => org,
+    ).map((proposal) => ({ id: proposal.id, status: proposal.status, proposedBy: proposal.proposed_by, turn: proposal.turn, what: decisionLine(proposal, balanceOf), file: join('org', 'proposals', `${proposal.id}.md`) }));
   }
 
   /** Approve or reject a proposal, as `lemming approve`/`reject` do. The human's seat only. */

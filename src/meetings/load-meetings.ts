@@ -1,4 +1,6 @@
-import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../editable/edited-file.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited } from '../editable/edited-file.js';
+import type { Problem } from '../errors.js';
+import type { FileChanges } from '../org/check-candidate.js';
 import { keptByStamp } from '../editable/kept-by-stamp.js';
 import { yamlNamesIn } from '../editable/named-yaml-files.js';
 import { isValidAgentName } from '../org/names.js';
@@ -33,5 +35,19 @@ export function loadMeetings(root: string, org: Pick<Org, 'agents'>): LoadedMeet
   return meetingNames(root).flatMap((name) => {
     const one = loadMeeting(root, org, name);
     return one ? [one] : [];
+  });
+}
+
+/**
+ * Every problem of the org's meetings, for `lemming validate`: each file's own, checked against the
+ * org. `changed` gives the text a change would leave a meeting file with (null: removed): a proposal
+ * is checked on the meetings it would make.
+ */
+export function meetingProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
+  return meetingNames(root).flatMap((name) => {
+    const text = changed?.get(meetingFile(name));
+    if (text === null) return [];
+    const one = text === undefined ? loadMeeting(root, org, name) : parseEdited(meetingFile(name), () => parseMeeting(text, name, org));
+    return one?.problems ?? [];
   });
 }

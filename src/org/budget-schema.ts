@@ -53,7 +53,7 @@ export function buildBudgetSchemas(z: typeof Zod, nameKeyed: <Value extends Zod.
     positiveInt.min(2).transform((messages) => ({ messages, on: 'pause' as LoopAction })),
     loopAction.transform((on) => ({ ...LOOP_DEFAULTS.ping_pong, on })),
     z.strictObject({
-      /** Messages two agents send back and forth, neither writing to anyone else. */
+      /** Messages two agents send back and forth (taking turns or in the same turns), neither writing to anyone else nor making anything. */
       messages: positiveInt.min(2).default(LOOP_DEFAULTS.ping_pong.messages),
       /** `pause` holds both agents and tells the human, `warn` only tells, `off` counts nothing. */
       on: loopAction.default('pause'),

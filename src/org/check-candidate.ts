@@ -3,6 +3,7 @@ import { MAX_EDITED_MARKDOWN_BYTES, MAX_ORG_YAML_BYTES, parseEdited, readEditedF
 import type { Problem } from '../errors.js';
 import { assembleOrg } from './assemble-org.js';
 import { CHART_FILE, ORG_FILE } from './names.js';
+import type { Org } from './org.js';
 import { ParsedFileCache } from './parsed-file-cache.js';
 import { parseChartFile, parseOrgFile, parseResume, type ChartFile, type Parsed, type ParsedResume } from './parse-files.js';
 import type { OrgFile } from './schema.js';
@@ -24,6 +25,15 @@ const RESUME_PATH = /^agents\/([^/]+)\/resume\.md$/;
  * parse cache when their text is the same, so a large org is read, not parsed, again.
  */
 export function candidateProblems(root: string, changes: FileChanges): Problem[] {
+  return candidateOrg(root, changes).problems;
+}
+
+/**
+ * The org as it would be after `changes`, assembled by the same code (see candidateProblems), with
+ * its errors; the org is absent when org.yaml or the chart would not parse. The checks of the org's
+ * other files (lists, meetings, routing) are made against it.
+ */
+export function candidateOrg(root: string, changes: FileChanges): { org?: Org; problems: Problem[] } {
   const cache = new ParsedFileCache(join(root, 'org', 'state', 'cache', 'parse-cache.json'));
   const problems: Problem[] = [];
   const parse = <T>(file: string, parser: (text: string, file: string) => Parsed<T>): Parsed<T> => {
@@ -62,7 +72,8 @@ export function candidateProblems(root: string, changes: FileChanges): Problem[]
     const parsed = parse<ParsedResume>(`agents/${name}/resume.md`, parseResume);
     if (parsed.value) resumes.set(name, parsed.value);
   }
-  if (!orgFile.value || !chart.value) return problems.filter((problem) => problem.severity === 'error');
+  if (!orgFile.value || !chart.value) return { problems: problems.filter((problem) => problem.severity === 'error') };
   const assembled = assembleOrg({ root, orgFile: orgFile.value, chart: chart.value, chartLineOf: chart.lineOf ?? (() => undefined), resumes });
-  return [...problems, ...assembled.problems].filter((problem) => problem.severity === 'error');
+  const errors = [...problems, ...assembled.problems].filter((problem) => problem.severity === 'error');
+  return assembled.org ? { org: assembled.org, problems: errors } : { problems: errors };
 }

@@ -150,7 +150,7 @@ function buildSchemas(z: typeof Zod) {
      */
     breakers: z
       .strictObject({
-        /** Messages two agents send back and forth, neither writing to anyone else, that hold both (at least 2); or `{ messages, on: pause | warn | off }`. */
+        /** Messages two agents send back and forth (taking turns or in the same turns), neither writing to anyone else nor making anything, that hold both (at least 2); or `{ messages, on: pause | warn | off }`. */
         ping_pong: budgetSchemas.pingPongSchema.optional(),
         /** An agent writing the same text in `times` turns (of the last `within`): `pause`, `warn`, `off`, or `{ times, within, on }`. */
         repeated_messages: budgetSchemas.repeatedMessagesSchema.optional(),

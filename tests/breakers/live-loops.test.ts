@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { escalationStorms } from '../../src/analysis/failures/escalation-storms.js';
+import { pingPongs } from '../../src/analysis/failures/ping-pong.js';
 import { repeatedMessages } from '../../src/analysis/failures/repeated-messages.js';
 import type { MessageRecord, OrgRecords } from '../../src/analysis/records/org-records.js';
 import { emptyBreakerState, type BreakerState } from '../../src/engine/breakers/breaker-state.js';
-import { countEscalations, countRepeats, type MailSeen } from '../../src/engine/breakers/loop-breakers.js';
+import { countEscalations, countPingPongs, countRepeats, type Exchanges, type MailSeen } from '../../src/engine/breakers/loop-breakers.js';
 import { tripBreakers, type BreakerSettings } from '../../src/engine/breakers/trip-breakers.js';
 import { readHumanInbox } from '../../src/engine/human/human-inbox.js';
 import type { PendingItem } from '../../src/engine/record/engine-state.js';
@@ -107,6 +108,7 @@ describe('loops stopped as they happen (org.yaml engine.breakers)', () => {
       released: () => false,
       managerOf: (agent: string) => (agent === 'planner' ? 'manager' : 'planner'),
       bodyOf: () => 'The build is broken again!',
+      madeSomething: () => false,
     });
     const settings = (on: 'pause' | 'warn'): BreakerSettings => ({ escalation_storm: { messages: 3, turns: 2, on } });
     let state: BreakerState = emptyBreakerState();
@@ -165,5 +167,43 @@ describe('loops stopped as they happen (org.yaml engine.breakers)', () => {
     }
     expect(analysed).toEqual({ repeated: ['planner'], storms: [['planner', ['coder_01', 'coder_02']]] });
     expect(live).toEqual(analysed);
+  });
+
+  test('the ping-pong breaker counts each exchange as `lemming analyze` does: in the same turns, taking turns, in cc, with a third agent, a file made, a person, a nag', () => {
+    type Sent = [turn: number, from: string, readers: string[]];
+    const agents = ['ada', 'bo', 'cy', 'human'].map((name) => ({ name, isHuman: name === 'human', reportsTo: null }));
+    /** Each story: what was sent (readers in order, as `to:` then `cc:` or a list's members reach them), who made something when, and the exchanges analyze finds at 2. */
+    const stories: Array<{ name: string; sent: Sent[]; made?: Array<[number, string]>; found: Array<[count: number, from: number, to: number]> }> = [
+      { name: 'in the same turns', sent: [[1, 'ada', ['bo']], [1, 'bo', ['ada']], [2, 'ada', ['bo']], [2, 'bo', ['ada']], [3, 'ada', ['bo']], [3, 'bo', ['ada']]], found: [[6, 1, 3]] },
+      { name: 'taking turns, a quiet turn between', sent: [[1, 'ada', ['bo']], [2, 'bo', ['ada']], [4, 'ada', ['bo']], [5, 'bo', ['ada']]], found: [[4, 1, 5]] },
+      { name: 'to a person, the partner in cc', sent: [[1, 'ada', ['human', 'bo']], [1, 'bo', ['human', 'ada']], [2, 'ada', ['human', 'bo']]], found: [[3, 1, 2]] },
+      { name: 'a third agent in cc ends it', sent: [[1, 'ada', ['bo']], [2, 'bo', ['ada']], [3, 'ada', ['bo', 'cy']], [4, 'bo', ['ada']], [5, 'ada', ['bo']]], found: [[2, 1, 2], [2, 4, 5]] },
+      { name: 'a file made in a quiet turn ends it', sent: [[1, 'ada', ['bo']], [2, 'bo', ['ada']], [4, 'ada', ['bo']], [5, 'bo', ['ada']]], made: [[3, 'bo']], found: [[2, 1, 2], [2, 4, 5]] },
+      { name: 'the same way twice starts again', sent: [[1, 'ada', ['bo']], [2, 'ada', ['bo']], [3, 'bo', ['ada']], [3, 'cy', ['ada']]], found: [[2, 2, 3]] },
+    ];
+    for (const story of stories) {
+      const messages: MessageRecord[] = story.sent.map(([turn, from, readers], index) => ({ id: `00000${turn}-${from}-00${index}`, from, to: readers[0] as string, ...(readers.length > 1 ? { others: readers.slice(1) } : {}), turn, priority: 'normal', body: `message ${index}` }));
+      const activity = new Map<string, Map<number, { called: boolean; read: string[]; madeSomething: boolean }>>();
+      for (const [turn, agent] of story.made ?? []) activity.set(agent, new Map([[turn, { called: true, read: [], madeSomething: true }]]));
+      const analysed = pingPongs({ turn: 6, agents, messages, activity, charges: new Map() }, { pingPongMessages: 2 });
+      expect(analysed.map((found) => [found.messages, found.fromTurn, found.toTurn]), story.name).toEqual(story.found);
+
+      // The breaker, turn by turn, on each turn's new mail as the engine has it: one item per agent reader (a person's mail is kept for nobody).
+      let pairs: Exchanges = {};
+      const live: Array<[number, number, number]> = [];
+      for (let turn = 1; turn <= 6; turn += 1) {
+        const mail: MailSeen[] = messages.filter((message) => message.turn === turn).flatMap((message) => [message.to, ...(message.others ?? [])].filter((reader) => reader !== 'human').map((to) => ({ id: message.id, from: message.from, to, turn, file: `${message.id}.md`, priority: 'normal' as const })));
+        const look = { isAgent: (name: string) => name !== 'human', madeSomething: (agent: string) => activity.get(agent)?.get(turn)?.madeSomething === true, bodyOf: () => '' };
+        const before = pairs;
+        // Set never to trip (a trip starts the count again): each exchange's count as it ended is what analyze reports whole.
+        pairs = countPingPongs(pairs, mail, { messages: 1000, on: 'warn' }, turn + 1, look).pairs;
+        for (const [key, exchange] of Object.entries(before)) {
+          const after = pairs[key];
+          if (exchange.count >= 2 && (after === undefined || after.since !== exchange.since)) live.push([exchange.count, exchange.since, exchange.turn]);
+        }
+      }
+      for (const exchange of Object.values(pairs)) if (exchange.count >= 2) live.push([exchange.count, exchange.since, exchange.turn]);
+      expect(live, story.name).toEqual(story.found);
+    }
   });
 });

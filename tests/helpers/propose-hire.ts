@@ -24,3 +24,13 @@ export function proposeHire(root: string, hire: TestHire): string {
   if (outcome.result.isError || !outcome.proposal) throw new Error(`hire_agent refused: ${outcome.result.content}`);
   return outcome.proposal;
 }
+
+/** Make a retirement proposal the way `proposer`'s `retire_agent` call makes one, at turn 2 (its resume must grant the tool); returns its id. */
+export function proposeRetirement(root: string, proposer: string, name: string, reason: string): string {
+  const { org } = loadOrg(root);
+  const agent = org.agents.get(proposer);
+  if (!agent) throw new Error(`no agent ${proposer} in the test org`);
+  const outcome = runBuiltinTool('retire_agent', { name, reason }, { root, org, agent, turn: 2, sequence: 1, at: '2026-11-22T10:00:00.000Z', balance: 0.5, delivered: () => false });
+  if (outcome.result.isError || !outcome.proposal) throw new Error(`retire_agent refused: ${outcome.result.content}`);
+  return outcome.proposal;
+}

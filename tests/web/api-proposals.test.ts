@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { defaultOrg, humanSends, read, runEngine } from '../helpers/temp-org.js';
+import { proposeRetirement } from '../helpers/propose-hire.js';
+import { defaultOrg, humanSends, read, runEngine, write } from '../helpers/temp-org.js';
 import { getJson, loginCookie, readEvents, serveOrg } from './web-server.js';
 
 interface Proposals {
-  pending: Array<{ id: string; kind: string; proposed_by: string; description: string; file: string; hire?: { name: string } }>;
+  pending: Array<{ id: string; kind: string; proposed_by: string; description: string; note?: string; file: string; hire?: { name: string } }>;
   decided: Array<{ id: string; status: string; reason?: string }>;
   problems: string[];
 }
@@ -74,5 +75,27 @@ describe('proposals through the API', () => {
     const badReason = await fetch(`${server.base}/api/proposals/000002-hr-002/reject`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: JSON.stringify({ reason: 7 }) });
     expect(badReason.status).toBe(400);
     expect(((await badReason.json()) as { field: string }).field).toBe('reason');
+  });
+
+  test('a waiting retirement is listed with what approving it edits, or why it cannot be approved; approved when it cannot, it is closed with the reason', async () => {
+    const root = defaultOrg();
+    write(root, 'agents/manager/resume.md', '---\ntitle: Engineering manager\nmodel: offline\ncredits: 0.5\ntools: [send_message, retire_agent]\n---\nManage.\n');
+    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
+    const id = proposeRetirement(root, 'manager', 'janitor', 'idle');
+    const server = await serveOrg(root);
+    const refusal = 'cannot be approved: retiring janitor would leave org/meetings/pair.yaml invalid (attendees: must be a list of at least two agent names';
+    const listed = (await getJson<Proposals>(server, '/api/proposals')).body.pending[0];
+    expect(listed?.note).toContain(refusal);
+    expect(listed?.description).toContain(`retire janitor: idle; the credits janitor holds when it is retired go to manager (0.1000 now); ${refusal}`);
+
+    // Mended: the listing says what approving it edits.
+    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, planner, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
+    expect((await getJson<Proposals>(server, '/api/proposals')).body.pending[0]?.note).toBe('approving it removes janitor from org/meetings/pair.yaml attendees');
+    // Broken again, then approved: closed with the reason, nothing written.
+    write(root, 'org/meetings/pair.yaml', 'attendees: [manager, janitor]\nrounds: 1\nagenda: Tidy up\nturn: 9\n');
+    const approved = await fetch(`${server.base}/api/proposals/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(approved.status).toBe(200);
+    expect(await approved.json()).toMatchObject({ id, status: 'rejected', summary: expect.stringContaining('retiring janitor would leave org/meetings/pair.yaml invalid') });
+    expect(existsSync(join(root, 'agents/janitor/resume.md'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { loadState } from '../../engine/record/engine-state.js';
 import { readLog } from '../../engine/record/agent-log.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { readLedgerFrom } from '../../engine/money/ledger.js';
+import { madeSomethingIn } from '../../engine/breakers/loop-rules.js';
 import { listMessageFiles, readMessageFile } from '../../mailbox/message-file.js';
 import { deliveriesOf, type Delivery } from '../../org/lists/recipients.js';
 import { readTakenLines, takenStatus } from '../../engine/record/taken-files.js';
@@ -13,9 +14,6 @@ import { join } from 'node:path';
 import { reachableFrom } from '../../org/permissions.js';
 import type { Org } from '../../org/org.js';
 import { MAX_LISTED_EDGES, pairKey, type HeardSpeech, type MessageRecord, type OrgRecords, type RefusedSend, type TurnActivity } from './org-records.js';
-
-/** Tools that only look (read a file, list, search, count): a call of any other tool made something. */
-const LOOKING_TOOLS = new Set(['read_file', 'list_files', 'search_files', 'read_message', 'list_agents', 'calculate', 'word_count', 'checklist']);
 
 /**
  * Gather what an analysis reads from an org's files, through the readers the engine and the CLI
@@ -140,9 +138,8 @@ function readActivity(root: string, agent: string, refusals: RefusedSend[]): Map
     if (entry.event === 'called') turn.called = true;
     if (entry.event === 'refused') refusals.push({ from: agent, to: typeof entry['to'] === 'string' ? entry['to'] : '', turn: entry.turn, cause: sendCauseOf(entry), count: sendsOf(entry) });
     if (entry.event === 'read' && Array.isArray(entry['ids'])) for (const id of entry['ids'] as unknown[]) if (typeof id === 'string') turn.read.push(id);
-    if (entry.event === 'step' && Array.isArray(entry['tools'])) {
-      for (const tool of entry['tools'] as Array<{ name?: unknown }>) if (typeof tool?.name === 'string' && !LOOKING_TOOLS.has(tool.name)) turn.madeSomething = true;
-    }
+    // What counts as making something is the ping-pong rule's (engine/breakers/loop-rules.ts): the live breaker reads the log the same way.
+    if (madeSomethingIn(entry)) turn.madeSomething = true;
   }
   return turns;
 }

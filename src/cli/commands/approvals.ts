@@ -1,7 +1,9 @@
 import { approve, reject } from '../../library/human-actions.js';
 import { balancesNow } from '../../engine/money/transfer.js';
 import { loadOrgForReading } from '../../org/load-org-once.js';
-import { describeProposal } from '../../tools/proposals/proposal.js';
+import { withApprovalNotes } from '../../engine/human/check-proposal.js';
+import { decisionLine } from '../../tools/proposals/proposal.js';
+import type { Org } from '../../org/org.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Output } from '../cli-context.js';
 
@@ -10,20 +12,23 @@ export function approvalsCommand(root: string, options: { all?: boolean; json?: 
   const { proposals, problems } = listProposals(root);
   const shown = options.all ? proposals : proposals.filter((proposal) => proposal.status === 'pending');
   for (const problem of problems) output.err(`lemming: ${problem}`);
+  // Read only when a proposal waits (to check it on the org it would make) or a retirement says what its agent holds now.
+  let org: Org | undefined;
+  const orgNow = (): Org => (org ??= loadOrgForReading(root).org);
+  const noted = withApprovalNotes(shown, orgNow);
   if (options.json) {
-    output.out(JSON.stringify(shown));
+    output.out(JSON.stringify(noted));
     return 0;
   }
   if (shown.length === 0) {
     output.out(options.all ? 'no proposals yet' : 'nothing waits for your approval');
     return 0;
   }
-  // Read only when a retirement waits to say what its agent holds now: most lists have none.
   let balances: ((agent: string) => number) | undefined;
-  const balanceOf = (agent: string) => (balances ??= balancesNow(loadOrgForReading(root).org))(agent);
-  for (const proposal of shown) {
+  const balanceOf = (agent: string) => (balances ??= balancesNow(orgNow()))(agent);
+  for (const proposal of noted) {
     const status = options.all ? ` [${proposal.status}]` : '';
-    output.out(`${proposal.id}${status}  ${proposal.proposed_by} proposes to ${describeProposal(proposal, balanceOf)}  (org/proposals/${proposal.id}.md)`);
+    output.out(`${proposal.id}${status}  ${proposal.proposed_by} proposes to ${decisionLine(proposal, balanceOf)}  (org/proposals/${proposal.id}.md)`);
   }
   if (!options.all) output.out('decide with `lemming approve <id>` or `lemming reject <id> --reason "…"`');
   return 0;

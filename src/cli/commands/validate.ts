@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { errorMessage, formatProblem, type Problem } from '../../errors.js';
+import { formatProblem, type Problem } from '../../errors.js';
 import { listMessageFiles, outboxPath, readMessageFile } from '../../mailbox/message-file.js';
 import { OrgLoader } from '../../org/load-org.js';
 import { activationProblems } from '../../org/activation-rules.js';
@@ -8,11 +6,8 @@ import { shortSecretWarnings } from '../../org/org-secrets.js';
 import type { Org } from '../../org/org.js';
 import { findProgram } from '../../providers/command/find-program.js';
 import type { Output } from '../cli-context.js';
-import { loadRouting } from '../../org/routing/load-routing.js';
-import { LISTS_FOLDER, mailingListProblems } from '../../org/lists/mailing-list.js';
-import { MEETINGS_FOLDER } from '../../meetings/meeting-file.js';
-import { loadMeetings } from '../../meetings/load-meetings.js';
-import { INTERVENTIONS_FILE, ORG_FILE, ROUTING_FILE } from '../../org/names.js';
+import { ORG_FILE } from '../../org/names.js';
+import { checkedFile, orgFileProblems } from '../../engine/org-file-problems.js';
 import { readAgentTemplates } from '../../org/templates/agent-templates.js';
 import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/proposal-store.js';
 import { uncountableLines } from '../../engine/money/ledger.js';
@@ -51,19 +46,6 @@ function programProblems(org: Org): Problem[] {
   return problems;
 }
 
-/**
- * One check of validate, so that whatever it throws is a problem naming what was being read, never
- * an "unexpected error": every file is read through the one loader of editable files, and this is
- * the net under it.
- */
-async function checked(file: string, check: () => Problem[] | Promise<Problem[]>): Promise<Problem[]> {
-  try {
-    return await check();
-  } catch (error) {
-    return [{ file, message: `could not be checked: ${errorMessage(error).split('\n')[0]}`, severity: 'error' }];
-  }
-}
-
 /** Agent templates (`org/templates/`) and proposals that cannot be read: warnings, since the org runs without them. */
 function sideFileWarnings(root: string): Problem[] {
   const templates = readAgentTemplates(root).problems.map((problem) => ({ ...problem, severity: 'warning' as const, message: `${problem.message}; a hire cannot start from this template` }));
@@ -91,27 +73,23 @@ function ledgerProblems(root: string): Problem[] {
 /** `lemming validate`: check every file; each problem with file, field and a valid example; exit 1 on any error. */
 export async function validateCommand(root: string, options: { json?: boolean }, output: Output): Promise<number> {
   let loaded: { org?: Org; problems: Problem[] } = { problems: [] };
-  const problems = await checked('org/', () => {
+  const problems = checkedFile('org/', () => {
     loaded = new OrgLoader(root).load();
     return loaded.problems;
   });
   const org = loaded.org;
-  problems.push(...(await checked(LEDGER_FILE, () => ledgerProblems(root))));
+  problems.push(...checkedFile(LEDGER_FILE, () => ledgerProblems(root)));
   // What the engine learned of its servers, read back every turn: what is not believed is said (and ignored by the engine).
-  problems.push(...(await checked(RATIOS_FILE, () => readRatiosFile(statePaths(root).tokenRatios).problems)));
+  problems.push(...checkedFile(RATIOS_FILE, () => readRatiosFile(statePaths(root).tokenRatios).problems));
   if (org) {
-    problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
-    problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
-    problems.push(...(await checked(MEETINGS_FOLDER, () => loadMeetings(root, org).flatMap((meeting) => meeting.problems))));
-    problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org), ...activationProblems(org)])));
-    problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
-    problems.push(...(await checked('org/', () => sideFileWarnings(root))));
-    // Interventions (an experiment's, or written by hand): loaded only for an org that has them.
-    if (existsSync(join(root, INTERVENTIONS_FILE))) {
-      problems.push(...(await checked(INTERVENTIONS_FILE, async () => (await import('../../engine/interventions/carry-out-interventions.js')).interventionsFileProblems(org))));
-    }
+    // Routing, lists, meetings and interventions: the checks a proposal is held to on the org it would make.
+    problems.push(...orgFileProblems(root, org));
+    problems.push(...checkedFile(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org), ...activationProblems(org)]));
+    problems.push(...checkedFile('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)));
+    problems.push(...checkedFile('org/', () => sideFileWarnings(root)));
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
-    problems.push(...(await checked(ORG_FILE, async () => (await import('../../tools/outside-warnings.js')).outsideToolWarnings(org))));
+    const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');
+    problems.push(...(await checkedFile(ORG_FILE, () => outsideToolWarnings(org))));
   }
   const errors = problems.filter((problem) => problem.severity === 'error');
   if (options.json) {

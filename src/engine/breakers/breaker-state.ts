@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { nameRecord } from '../../org/names.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
-import type { Escalations, KeptMessage, Repeats } from './loop-breakers.js';
+import type { Escalations, Exchanges, Repeats } from './loop-breakers.js';
 
 /**
  * What the circuit breakers remember between turns, in `org/state/breakers.json` (part of the
@@ -12,8 +12,8 @@ export interface BreakerState {
   version: 1;
   /** The last turn whose new mail was counted: a turn planned again after a crash counts nothing twice. */
   countedThrough: number;
-  /** Each pair exchanging lately (`a b`, in name order): messages back and forth in a row, and who sent the last. */
-  pairs: Record<string, { count: number; last: string; turn: number; /** Its last messages, named when it is held. */ recent?: KeptMessage[] }>;
+  /** Each pair exchanging lately (`a b`, in name order): the ping-pong rule's count (loop-rules.ts), and its last messages. */
+  pairs: Exchanges;
   /** The ledger's length when each recent turn was planned: where the last `window` turns' charges begin. */
   offsets: Array<{ turn: number; offset: number }>;
   /** Agents held by a breaker, with why and since which turn. */

@@ -4,9 +4,11 @@ import { readMessageFile } from '../../mailbox/message-file.js';
 import type { Org } from '../../org/org.js';
 import type { EngineEvent } from '../events.js';
 import { balanceOf, readLedgerFrom, type LedgerSnapshot } from '../money/ledger.js';
+import { readLogSince } from '../record/agent-log.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
 import { readBreakerState, writeBreakerState, type BreakerState } from './breaker-state.js';
+import { madeSomethingIn } from './loop-rules.js';
 import { tripBreakers, type BreakerSettings } from './trip-breakers.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 
@@ -24,7 +26,14 @@ export interface BreakerHold<Call> {
  * tripBreakers) and take the held agents out of the calls, their mail left waiting, as an agent
  * out of credits is. Off (a stat, nothing written) when the org sets no breakers and nobody was held by hand.
  */
-export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: number, newMail: readonly PendingItem[], ledger: LedgerSnapshot, calls: Call[]): BreakerHold<Call> {
+export function holdByBreakers<Call extends { agent: string }>(
+  org: Org,
+  turn: number,
+  newMail: readonly PendingItem[],
+  activity: EngineState['activity'],
+  ledger: LedgerSnapshot,
+  calls: Call[],
+): BreakerHold<Call> {
   const paths = statePaths(org.root);
   // Without breakers set, agents held by hand (an intervention's `hold:`) stay held: a stat tells whether any were.
   const settings: BreakerSettings | undefined = org.settings.breakers ?? (existsSync(paths.breakers) ? {} : undefined);
@@ -47,6 +56,8 @@ export function holdByBreakers<Call extends { agent: string }>(org: Org, turn: n
       const read = readMessageFile(org.root, message.from, basename(message.file), message.turn, org.settings.max_body_chars);
       return 'error' in read ? '' : read.message.body;
     },
+    // Only an agent called in the last turn can have made something in it: its log's lines of that turn, read from the end.
+    madeSomething: (name) => activity[name]?.turn === turn - 1 && readLogSince(org.root, name, turn - 1).some((entry) => entry.turn === turn - 1 && madeSomethingIn(entry)),
   });
   const events = [...decision.events];
   const kept: Call[] = [];

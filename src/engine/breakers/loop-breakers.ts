@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { EscalationStormSetting, RepeatedMessagesSetting } from '../../org/budget-schema.js';
+import type { EscalationStormSetting, PingPongSetting, RepeatedMessagesSetting } from '../../org/budget-schema.js';
 import type { PendingItem } from '../record/engine-state.js';
 import type { LoopSeen } from '../events.js';
-import { inStormWindow, isEscalation, quoteOf, repetitionText, repetitionTurns } from './loop-rules.js';
+import { exchangeAfter, movesTo, inStormWindow, isEscalation, quoteOf, repetitionText, repetitionTurns, type Exchange, type TurnConduct } from './loop-rules.js';
 
 /** A message of the last turn as the loop breakers read it: waiting mail's own fields. */
 export type MailSeen = Pick<Extract<PendingItem, { kind: 'message' }>, 'id' | 'from' | 'to' | 'turn' | 'file' | 'priority'>;
@@ -22,6 +22,18 @@ export type Repeats = Record<string, { from: string; turns: number[]; messages: 
 
 /** What the escalation-storm breaker keeps: by manager, the escalations of the last turns. */
 export type Escalations = Record<string, Array<KeptMessage & { turn: number }>>;
+
+/** What the ping-pong breaker keeps: by pair (`a b`, in name order), its exchange (loop-rules.ts) and its last messages. */
+export type Exchanges = Record<string, Exchange & { /** Its last messages, named when it is held. */ recent?: KeptMessage[] }>;
+
+/** What the ping-pong breaker reads of the org besides the mail. */
+export interface PairLook {
+  /** Whether a name is an agent the engine calls (a person's mail is not counted). */
+  isAgent(name: string): boolean;
+  /** Whether an agent called a tool that makes something in the turn the mail was written in. */
+  madeSomething(agent: string): boolean;
+  bodyOf(message: BodyRef): string;
+}
 
 /** How many messages a notice names. */
 const NAMED = 5;
@@ -104,4 +116,62 @@ export function countEscalations(
     });
   }
   return { escalations, found };
+}
+
+/**
+ * The ping-pong breaker for one turn's new mail (written in the turn before `turn`): each pair's
+ * exchange is taken on by loop-rules.ts's rule, with what each agent wrote and whether it made
+ * something; at `messages` the pair is in a loop, reported once (its count starts again). Pure but
+ * for what `look` reads (whether an agent made something, the bodies of a loop found).
+ */
+export function countPingPongs(previous: Readonly<Exchanges>, mail: readonly MailSeen[], setting: PingPongSetting, turn: number, look: PairLook): { pairs: Exchanges; found: Array<{ seen: LoopSeen; count: number }> } {
+  const written = turn - 1;
+  const wrote = new Map<string, Set<string>>();
+  const sent = new Map<string, KeptMessage[]>();
+  for (const message of mail) {
+    if (message.to === message.from || !look.isAgent(message.to)) continue;
+    let to = wrote.get(message.from);
+    if (!to) wrote.set(message.from, (to = new Set()));
+    to.add(message.to);
+    const direction = `${message.from} ${message.to}`;
+    sent.set(direction, [...(sent.get(direction) ?? []), { id: message.id, from: message.from, file: message.file }]);
+  }
+  const made = new Map<string, boolean>();
+  const conductOf = (agent: string): TurnConduct | undefined => {
+    let didMake = made.get(agent);
+    if (didMake === undefined) made.set(agent, (didMake = look.madeSomething(agent)));
+    const to = wrote.get(agent);
+    return to === undefined && !didMake ? undefined : { wrote: to ?? new Set(), made: didMake };
+  };
+  const keys = new Set(Object.keys(previous));
+  for (const [from, to] of wrote) if (to.size === 1) keys.add([from, ...to].sort().join(' '));
+  const pairs: Exchanges = Object.create(null) as Exchanges;
+  const found: Array<{ seen: LoopSeen; count: number }> = [];
+  for (const key of keys) {
+    const pair = key.split(' ') as [string, string];
+    const before = previous[key];
+    const after = exchangeAfter(pair, before, written, conductOf);
+    if (after === undefined) continue;
+    if (after === before) {
+      pairs[key] = before;
+      continue;
+    }
+    const continued = before !== undefined && after.since === before.since;
+    const movedBy = (from: string, to: string): KeptMessage[] => (movesTo(conductOf(from), to) ? (sent.get(`${from} ${to}`) ?? []) : []);
+    const now = [...movedBy(pair[0], pair[1]), ...movedBy(pair[1], pair[0])].sort((left, right) => (left.id < right.id ? -1 : 1));
+    const recent = [...(continued ? (before.recent ?? []) : []), ...now].slice(-NAMED);
+    if (after.count < setting.messages) {
+      pairs[key] = { ...after, recent };
+      continue;
+    }
+    const seen: LoopSeen = {
+      kind: 'ping-pong',
+      agents: pair,
+      action: setting.on === 'pause' ? 'pause' : 'warn',
+      summary: `${pair[0]} and ${pair[1]} sent ${after.count} messages back and forth, neither writing to anyone else nor making anything`,
+      messages: named(recent, (message) => quoteOf(look.bodyOf({ from: message.from, file: message.file, turn: written }))),
+    };
+    found.push({ seen, count: after.count });
+  }
+  return { pairs, found };
 }

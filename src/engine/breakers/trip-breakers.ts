@@ -3,8 +3,7 @@ import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { EngineEvent, LoopSeen } from '../events.js';
 import { makeNotice } from '../turn/notices.js';
 import type { BreakerState } from './breaker-state.js';
-import { countEscalations, countRepeats, type BodyRef, type MailSeen } from './loop-breakers.js';
-import { quoteOf } from './loop-rules.js';
+import { countEscalations, countPingPongs, countRepeats, type BodyRef, type MailSeen } from './loop-breakers.js';
 
 /** org.yaml `engine.breakers`, when set. */
 export type BreakerSettings = NonNullable<EngineSettings['breakers']>;
@@ -26,6 +25,8 @@ export interface BreakerTurn {
   managerOf(agent: string): string | null | undefined;
   /** A message's body, read from its file ('' when it cannot be): read only for the loops that need it. */
   bodyOf(message: BodyRef): string;
+  /** Whether an agent called a tool that makes something in the last turn (its activity log): it ends its exchanges. */
+  madeSomething(agent: string): boolean;
 }
 
 /** What the breakers decided for a turn: the state to keep, who is held, what the human is told. */
@@ -39,8 +40,9 @@ export interface BreakerDecision {
 
 /**
  * Count this turn's new mail and the last turns' spending, and hold who trips a breaker:
- * - ping-pong: two agents whose messages alternate between them `ping_pong` times in a row, neither
- *   writing to anyone else meanwhile (a third recipient ends the exchange; a person's mail is not counted);
+ * - ping-pong: two agents that have sent `ping_pong` messages back and forth, taking turns or writing
+ *   in the same turns, neither writing to anyone else nor making anything meanwhile: the rule
+ *   `lemming analyze` finds them by (loop-rules.ts), applied to each turn's new mail (loop-breakers.ts);
  * - spend: an agent charged more than `credits_per_turn` a turn on average over the last `window` turns;
  * - repeated messages and escalation storms: the rules `lemming analyze` finds them by (loop-rules.ts),
  *   applied to each turn's new mail (loop-breakers.ts).
@@ -100,47 +102,12 @@ export function tripBreakers(settings: BreakerSettings, previous: BreakerState, 
 
   const pingPong = settings.ping_pong;
   if (pingPong !== undefined && pingPong.on !== 'off') {
-    const recipients = new Map<string, Set<string>>();
-    const lastTo = new Map<string, MailSeen>();
-    for (const item of mail) {
-      if (!input.isAgent(item.to)) continue;
-      let to = recipients.get(item.from);
-      if (!to) recipients.set(item.from, (to = new Set()));
-      to.add(item.to);
-      lastTo.set(item.from, item);
-    }
-    // An agent that wrote to more than one agent brought someone new in: its exchanges start again.
-    for (const key of Object.keys(state.pairs)) {
-      const [first, second] = key.split(' ') as [string, string];
-      const broke = (agent: string, partner: string): boolean => {
-        const to = recipients.get(agent);
-        return to !== undefined && (to.size > 1 || !to.has(partner));
-      };
-      if (broke(first, second) || broke(second, first)) delete state.pairs[key];
-    }
-    for (const [from, to] of recipients) {
-      if (to.size !== 1) continue;
-      const [partner] = [...to] as [string];
-      const key = [from, partner].sort().join(' ');
-      const pair = state.pairs[key];
-      const continued = pair !== undefined && pair.last === partner && pair.turn < turn;
-      const count = continued ? pair.count + 1 : 1;
-      const sent = lastTo.get(from);
-      const recent = [...(continued ? (pair.recent ?? []) : []), ...(sent ? [{ id: sent.id, from: sent.from, file: sent.file }] : [])].slice(-4);
-      state.pairs[key] = { count, last: from, turn, recent };
-      if (count >= pingPong.messages) {
-        delete state.pairs[key];
-        const [first, second] = key.split(' ') as [string, string];
-        const other = (agent: string): string => (agent === first ? second : first);
-        const seen: LoopSeen = {
-          kind: 'ping-pong',
-          agents: [first, second],
-          action: pingPong.on === 'pause' ? 'pause' : 'warn',
-          summary: `${first} and ${second} sent ${count} messages back and forth, neither writing to anyone else`,
-          messages: recent.map((message) => ({ id: message.id, file: message.file, quote: quoteOf(input.bodyOf({ from: message.from, file: message.file, turn })) })),
-        };
-        loopSeen(seen, (agent) => `ping-pong with ${other(agent)}`, (agent) => `and ${other(agent)} have sent ${count} messages back and forth, neither writing to anyone else`, 'ping_pong');
-      }
+    const counted = countPingPongs(state.pairs, mail, pingPong, turn, input);
+    state.pairs = counted.pairs;
+    for (const { seen, count } of counted.found) {
+      const other = (agent: string): string => (agent === seen.agents[0] ? (seen.agents[1] as string) : (seen.agents[0] as string));
+      const detail = (agent: string): string => `and ${other(agent)} have sent ${count} messages back and forth, neither writing to anyone else nor making anything`;
+      loopSeen(seen, (agent) => `ping-pong with ${other(agent)}`, detail, 'ping_pong');
     }
   }
 

@@ -5,6 +5,8 @@ import { readProposal, saveProposal } from '../../tools/proposals/proposal-store
 import { balancesNow } from '../money/transfer.js';
 import { acquireLock, lockHolder, LockedError, type OrgLock } from '../record/lock.js';
 import { finishApproval } from './finish-approval.js';
+import { checkProposal } from './check-proposal.js';
+import { andList } from '../../format/format.js';
 
 /** What deciding a proposal did, for the command to print. */
 export interface Decision {
@@ -27,9 +29,15 @@ function lockForDecision(root: string): OrgLock | undefined {
   }
 }
 
-function willHappen(proposal: Proposal): string {
-  if (proposal.hire) return `${proposal.hire.name} joins then`;
-  if (proposal.retire) return `${proposal.retire.name} leaves then`;
+/** What the engine will do with an approval it carries out later, checked on the org as it stands now (check-proposal.ts). */
+function willHappen(org: Org, proposal: Proposal): string {
+  const check = proposal.kind === 'tool' ? undefined : checkProposal(org, proposal);
+  const refused = check?.refused === undefined ? '' : `, unless the org changes first: as it stands it cannot be carried out (${check.refused})`;
+  if (proposal.hire) return `${proposal.hire.name} joins then${refused}`;
+  if (proposal.retire) {
+    const taken = check && check.removedFrom.length > 0 ? `, and is taken out of ${andList(check.removedFrom)}` : '';
+    return `${proposal.retire.name} leaves then${taken}${refused}`;
+  }
   return 'the call runs then';
 }
 
@@ -59,7 +67,7 @@ export async function decideProposal(org: Org, id: string, verdict: 'approve' | 
     return {
       proposal: decided,
       // What a retiring agent holds now, not what will move: it may still spend until that turn.
-      summary: `approved ${id}: ${describeProposal(proposal, balancesNow(org))}; ${engine} carries it out at the start of its next turn: ${willHappen(proposal)}`,
+      summary: `approved ${id}: ${describeProposal(proposal, balancesNow(org))}; ${engine} carries it out at the start of its next turn: ${willHappen(org, proposal)}`,
       deferred: true,
     };
   }

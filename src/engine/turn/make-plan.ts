@@ -79,7 +79,7 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
   decided.events.push(...held.events);
   // Circuit breakers (org.yaml engine.breakers) hold as credits do: the call is not made, the mail waits.
   const lastTurnMail = [...mailFromTurn(state.pending, turn - 1), ...discovery.pending.filter((item) => item.turn === turn - 1)];
-  const breakers = holdByBreakers(org, turn, lastTurnMail, ledger, decided.calls);
+  const breakers = holdByBreakers(org, turn, lastTurnMail, state.activity, ledger, decided.calls);
   decided.calls = breakers.calls;
   decided.events.push(...breakers.events);
   decided.humanNotices.push(...breakers.humanNotices);

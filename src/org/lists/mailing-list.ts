@@ -1,9 +1,10 @@
 import { statSync } from 'node:fs';
-import { loadEditedFile, MAX_ORG_YAML_BYTES } from '../../editable/edited-file.js';
+import { loadEditedFile, MAX_ORG_YAML_BYTES, parseEdited } from '../../editable/edited-file.js';
 import type { Problem } from '../../errors.js';
 import { keptByStamp } from '../../editable/kept-by-stamp.js';
 import { readFieldsOf, yamlNamesIn } from '../../editable/named-yaml-files.js';
 import { isValidAgentName } from '../names.js';
+import type { FileChanges } from '../check-candidate.js';
 import type { Org } from '../org.js';
 import { quoteName } from '../../mailbox/message-text.js';
 
@@ -74,14 +75,18 @@ export function loadMailingList(root: string, org: Pick<Org, 'agents'>, name: st
   const isAgent = org.agents.has(name);
   return loaded(path, isAgent, () => {
     const read = loadEditedFile(path, file, MAX_ORG_YAML_BYTES, (text) => parseMailingList(text, name), root);
-    if ('missing' in read) return undefined;
-    const result: LoadedList = 'list' in read ? (read as LoadedList) : { problems: read.problems };
-    if (isAgent) {
-      result.problems = [...result.problems, { file, message: `is a list named ${name}, but ${name} is an agent of this org; lists and agents share one set of names (rename the file)`, severity: 'error' }];
-      delete result.list;
-    }
-    return result;
+    return 'missing' in read ? undefined : namedApart(read, name, isAgent);
   });
+}
+
+/** A list's file as read, refused when an agent has its name (names are shared, and the agent's wins). */
+function namedApart(read: LoadedList | { problems: Problem[] }, name: string, isAgent: boolean): LoadedList {
+  const result: LoadedList = 'list' in read ? { ...(read as LoadedList) } : { problems: read.problems };
+  if (isAgent) {
+    result.problems = [...result.problems, { file: listFile(name), message: `is a list named ${name}, but ${name} is an agent of this org; lists and agents share one set of names (rename the file)`, severity: 'error' }];
+    delete result.list;
+  }
+  return result;
 }
 
 /** Check the text of `org/lists/<name>.yaml`. Pure. */
@@ -154,12 +159,15 @@ export function mayReadList(root: string, org: Pick<Org, 'agents'>, list: string
 
 /**
  * Every problem of the org's lists, for `lemming validate`: each file's own, and a member that is no
- * agent of the org (a warning: that name reads nothing until it joins).
+ * agent of the org (a warning: that name reads nothing until it joins). `changed` gives the text a
+ * change would leave a list file with (null: removed): a proposal is checked on the lists it would make.
  */
-export function mailingListProblems(root: string, org: Pick<Org, 'agents'>): Problem[] {
+export function mailingListProblems(root: string, org: Pick<Org, 'agents'>, changed?: FileChanges): Problem[] {
   const problems: Problem[] = [];
   for (const name of listNames(root)) {
-    const loaded = loadMailingList(root, org, name);
+    const text = changed?.get(listFile(name));
+    if (text === null) continue;
+    const loaded = text === undefined ? loadMailingList(root, org, name) : namedApart(parseEdited(listFile(name), () => parseMailingList(text, name)), name, org.agents.has(name));
     if (!loaded) continue;
     problems.push(...loaded.problems);
     loaded.list?.members.forEach((member, index) => {

@@ -9,16 +9,19 @@ import { quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, nameHint, nameProblem } from '../../org/names.js';
 import { HUMAN_MODEL, type Audience, type Org } from '../../org/org.js';
 import { isBuiltinTool, isToolGrant } from '../../org/schema.js';
+import { isListName, listFile } from '../../org/lists/mailing-list.js';
 import { addAgentToChart } from './chart-edit.js';
 import type { HireDetails } from './proposal.js';
 
-/** Why a new agent cannot be made as described, or nothing when it can. Pure. */
+/** Why a new agent cannot be made as described, or nothing when it can. Pure but for one `stat` (a list of its name). */
 export function checkNewAgent(org: Org, details: HireDetails): string[] {
   const problems: string[] = [];
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
   const invalid = details.name === HUMAN ? `is the person's own name; ${nameHint('agent')}` : nameProblem('agent', details.name);
   if (invalid !== undefined) problems.push(`name ${quoteName(details.name)} ${invalid}`);
   else if (org.agents.has(details.name)) problems.push(`there is already an agent named ${details.name}`);
+  // Lists and agents share one set of names: a hire named like a list would take its posts.
+  else if (isListName(org.root, details.name)) problems.push(`${details.name} is the name of the mailing list ${listFile(details.name)}, and lists and agents share one set of names: choose another name`);
   if (text(details.title).trim() === '') problems.push('title is empty; give a job title, for example "Software engineer"');
   if (!org.agents.has(text(details.reports_to))) problems.push(`reports_to names ${quoteName(details.reports_to)}, which is not an agent of this org`);
   if (typeof details.model !== 'string' || details.model === HUMAN_MODEL || !Object.hasOwn(org.models, details.model)) {

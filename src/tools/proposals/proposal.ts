@@ -1,7 +1,7 @@
 import { formatProblem } from '../../errors.js';
 import { parseYamlSource } from '../../editable/yaml-source.js';
 import { yaml } from '../../lazy-modules.js';
-import { showCredits } from '../../format/format.js';
+import { andList, showCredits } from '../../format/format.js';
 import { splitFrontMatter } from '../../mailbox/front-matter.js';
 
 /** What a proposal asks for. */
@@ -34,8 +34,11 @@ export interface Proposal {
   turn: number;
   created: string;
   hire?: HireDetails;
-  /** `credits`: what moved from the retired agent to the proposer, written when the retirement is carried out. */
-  retire?: { name: string; reason: string; credits?: number };
+  /**
+   * `credits`: what moved from the retired agent to the proposer; `removed_from`: the list and meeting
+   * fields it was taken out of (`org/meetings/standup.yaml attendees`); both written when the retirement is carried out.
+   */
+  retire?: { name: string; reason: string; credits?: number; removed_from?: string[] };
   /** A tool call marked as needing approval (org.yaml `needs_approval`). */
   tool?: { name: string; arguments: unknown };
   decided_at?: string;
@@ -73,9 +76,21 @@ export function describeProposal(proposal: Proposal, balanceOf?: (agent: string)
     const from = hire.template ? `, from the template ${hire.template}` : '';
     return `hire ${hire.name} (${hire.title})${from}, reporting to ${hire.reports_to}, ${hire.credits} credits from ${proposal.proposed_by}`;
   }
-  if (proposal.retire) return `retire ${proposal.retire.name}: ${proposal.retire.reason}; ${retirementCredits(proposal, balanceOf?.(proposal.retire.name))}`;
+  if (proposal.retire) {
+    const { name, reason, removed_from: removedFrom = [] } = proposal.retire;
+    const taken = removedFrom.length > 0 ? `; ${name} was taken out of ${andList(removedFrom)}` : '';
+    return `retire ${name}: ${reason}; ${retirementCredits(proposal, balanceOf?.(name))}${taken}`;
+  }
   if (proposal.tool) return `call ${proposal.tool.name} ${JSON.stringify(proposal.tool.arguments).slice(0, 120)}`;
   return proposal.kind;
+}
+
+/** A proposal as a person deciding it is shown it: with, while it waits, why it cannot be approved or what approving it edits (engine/human/check-proposal.ts). */
+export type WaitingProposal = Proposal & { note?: string };
+
+/** A proposal's line for a person deciding: what it asks (describeProposal), then its note. */
+export function decisionLine(proposal: WaitingProposal, balanceOf?: (agent: string) => number): string {
+  return `${describeProposal(proposal, balanceOf)}${proposal.note === undefined ? '' : `; ${proposal.note}`}`;
 }
 
 /** The proposal as a markdown file: the fields as front matter, then a paragraph a person reads. Pure. */

@@ -1,5 +1,6 @@
 import { decideProposal } from '../../engine/human/decide-proposal.js';
-import type { Proposal } from '../../tools/proposals/proposal.js';
+import type { WaitingProposal } from '../../tools/proposals/proposal.js';
+import { withApprovalNotes } from '../../engine/human/check-proposal.js';
 import { listProposals } from '../../tools/proposals/proposal-store.js';
 import type { Problem } from '../../errors.js';
 import { loadState } from '../../engine/record/engine-state.js';
@@ -30,8 +31,8 @@ export interface ChatBackend {
   send(message: { to: string; body: string; replyTo?: string }): { id: string; file: string };
   markRead(ids: string[]): void;
   status(): OrgStatus;
-  /** Proposals waiting for the human; absent where a backend has none to offer. */
-  proposals?(): Proposal[];
+  /** Proposals waiting for the human, each with what approving it edits or why it cannot be approved; absent where a backend has none to offer. */
+  proposals?(): WaitingProposal[];
   /** Approve or reject a proposal, as `lemming approve`/`reject` do; resolves to what was done. */
   decide?(id: string, verdict: 'approve' | 'reject', reason?: string): Promise<string>;
 }
@@ -58,7 +59,7 @@ export function fileChatBackend(root: string): ChatBackend {
     },
     markRead: (ids) => markRead(root, org(), ids),
     status: () => orgStatus(org()),
-    proposals: () => listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'),
+    proposals: () => withApprovalNotes(listProposals(root).proposals.filter((proposal) => proposal.status === 'pending'), org),
     decide: async (id, verdict, reason) => (await decideProposal(org(), id, verdict, reason)).summary,
   };
 }

@@ -5,7 +5,7 @@ import { HUMAN } from '../../org/names.js';
 import type { ChatBackend } from './chat-backend.js';
 import { CHAT_COMMANDS, parseChatInput } from './chat-command.js';
 import { byTime, correspondentOf, type ChatMessage } from './conversation.js';
-import type { Proposal } from '../../tools/proposals/proposal.js';
+import type { WaitingProposal } from '../../tools/proposals/proposal.js';
 
 /** What the chat answers a line with; the screen and the line mode each show it their way. */
 export type ChatReply =
@@ -17,7 +17,7 @@ export type ChatReply =
   | { kind: 'inbox'; messages: ChatMessage[]; notices: InboxNotice[] }
   | { kind: 'read'; message: ChatMessage }
   | { kind: 'status'; status: OrgStatus }
-  | { kind: 'approvals'; proposals: Proposal[] }
+  | { kind: 'approvals'; proposals: WaitingProposal[] }
   | { kind: 'decided'; summary: string }
   | { kind: 'quit' }
   | { kind: 'nothing' };

@@ -1,4 +1,4 @@
-import { describeProposal } from '../../tools/proposals/proposal.js';
+import { decisionLine } from '../../tools/proposals/proposal.js';
 import { showCredits } from '../../format/format.js';
 import { CHAT_COMMANDS } from './chat-command.js';
 import type { ChatReply } from './chat-session.js';
@@ -84,7 +84,7 @@ export function replyLines(reply: ChatReply | undefined, driving: boolean): Repl
     case 'approvals':
       if (reply.proposals.length === 0) return [{ text: 'nothing waits for your approval', dim: true }];
       return [
-        ...reply.proposals.map((proposal) => ({ text: `${proposal.id}  ${proposal.proposed_by} proposes to ${describeProposal(proposal)}`, wrap: true })),
+        ...reply.proposals.map((proposal) => ({ text: `${proposal.id}  ${proposal.proposed_by} proposes to ${decisionLine(proposal)}`, wrap: true })),
         { text: '/approve <id> or /reject <id> [reason]', dim: true },
       ];
     case 'decided':

@@ -277,7 +277,14 @@ export const proposalSchema = z
     turn: count,
     created: z.string(),
     hire: hire.optional(),
-    retire: z.object({ name: z.string(), reason: z.string(), credits: z.number().optional().describe('what moved from the retired agent to the proposer, once carried out') }).optional(),
+    retire: z
+      .object({
+        name: z.string(),
+        reason: z.string(),
+        credits: z.number().optional().describe('what moved from the retired agent to the proposer, once carried out'),
+        removed_from: z.array(z.string()).optional().describe('the list and meeting fields it was taken out of, once carried out: org/meetings/standup.yaml attendees'),
+      })
+      .optional(),
     tool: z.object({ name: z.string(), arguments: z.unknown().optional() }).optional(),
     decided_at: z.string().optional(),
     reason: z.string().optional().describe('why it was rejected'),
@@ -285,6 +292,7 @@ export const proposalSchema = z
     result_error: z.boolean().optional(),
     told_turn: count.optional().describe('the turn whose inbox told the proposer of the decision'),
     description: z.string().describe('the line `lemming approvals` prints'),
+    note: z.string().optional().describe('for one waiting, checked now: why it cannot be approved (the file to edit first), or what approving it edits besides its agent'),
     file: z.string(),
   })
   .meta({ id: 'Proposal' });
