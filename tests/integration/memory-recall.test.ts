@@ -31,5 +31,6 @@ describe('memory that lasts: a fact told at turn 1, asked 60 busy turns later', 
     const share = (results: boolean[]): number => results.filter(Boolean).length / results.length;
     expect(share(withMemory)).toBeGreaterThanOrEqual(0.9);
     expect(share(without)).toBeLessThanOrEqual(0.2);
-  }, 120_000);
+  // 40 runs of 62 turns: some 25 s on a quiet 2-core machine, past 120 s at a load of 20; the cap only catches a hang.
+  }, 900_000);
 });

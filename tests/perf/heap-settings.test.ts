@@ -20,6 +20,7 @@ function runOrg(root: string, agents: number, turns: number, thread: boolean): H
     // Before the engine's modules load, as \`lemming run\` sets them (src/cli/program.ts).
     await keepHeapSmall();
     const { Engine } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'engine', 'engine.js'))});
+    const { emptyStats } = await import(${JSON.stringify(join(REPO_ROOT, 'dist', 'engine', 'run-totals.js'))});
     const provider = {
       async generate(request) {
         const index = Number(request.agent.slice('agent_'.length));
@@ -41,7 +42,7 @@ function runOrg(root: string, agents: number, turns: number, thread: boolean): H
         await new Promise((resolve) => worker.once('online', resolve));
         keepHeapAsSet();
       }
-      const result = { stats: { called: 0, skipped: 0, delivered: 0, fromHuman: 0, refused: 0, errors: 0, inputTokens: 0, outputTokens: 0, credits: 0, durationMs: 0 } };
+      const result = { stats: emptyStats() };
       for await (const event of engine.turn(result)) {
         if (event.type !== 'message-delivered') continue;
         peakOld = Math.max(peakOld, space('old_space'));

@@ -294,6 +294,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/', operationId: 'getPage', summary: 'The browser app.', answers: text('text/html', 'the page') },
   { method: 'get', path: '/app/{file}', operationId: 'getAppModule', params: z.object({ file: z.string().regex(/^[a-z][a-z0-9-]*\.js$/) }), summary: "The browser app's modules.", answers: text('text/javascript', 'a module') },
   { method: 'get', path: '/format/format.js', operationId: 'getFormatModule', summary: 'The number format the page shares with the terminal.', answers: text('text/javascript', 'a module') },
+  { method: 'get', path: '/format/mail-outcomes.js', operationId: 'getMailOutcomesModule', summary: 'The words for forms of delivery and causes of refusal the page shares with the terminal.', answers: text('text/javascript', 'a module') },
   { method: 'get', path: '/ui/shared/preview.js', operationId: 'getPreviewModule', summary: 'The rule for a line of preview the page shares with the server.', answers: text('text/javascript', 'a module') },
 ];
 
