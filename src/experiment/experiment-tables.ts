@@ -176,15 +176,17 @@ function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[
         column('choice', 'string', '', 'a choice (choice questions), or unreadable: the answers that named none'),
         column('count', 'integer', 'answers', 'answers that named it'),
         column('n', 'integer', 'answers', 'numbers read (numeric questions)'),
-        column('mean', 'number', "the question's own", 'their mean'),
-        column('sd', 'number', "the question's own", 'their standard deviation'),
-        ...ends('ci', "the question's own", "the mean's 95% bootstrap interval"),
+        column('mean', 'number', "the question's own", "their mean: with two runs or more, the mean of the runs' own means (each run one unit)"),
+        column('sd', 'number', "the question's own", "the answers' standard deviation"),
+        ...ends('ci', "the question's own", "the mean's 95% interval over `unit`s: a t interval over the runs, or with one run a bootstrap over its agents"),
+        column('unit', 'string', '', "what the interval rests on: run (the agents of a run answer under the same run and are not independent) or agent (one run's agents, when there is one run)"),
+        column('units', 'integer', 'runs or agents', 'how many of that unit (the effective n of the interval)'),
       ],
       rows: survey.flatMap((table) =>
         table.variants.flatMap((cell) => {
           const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
           if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
-          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1] }];
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units }];
           return [base];
         }),
       ),
