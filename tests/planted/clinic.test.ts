@@ -265,6 +265,13 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
       const expected = row.variant === 'baseline' ? truths : uncappedTruths;
       for (const cause of CAUSES) expect(Number(row[`refusals_${cause}`]), `${row.variant} refusals_${cause}`).toBe(expected.refusals[cause]);
     }
+    // Reach by turn and each activation rule's draws, run by run, in the experiment's own tables (they were only in analyze and the run's summary).
+    for (const [run, expected] of Object.entries(planted)) {
+      expect((rows.reach ?? []).filter((row) => row.run === run).map((row) => ({ variant: row.variant, turn: Number(row.turn), reached: Number(row.reached) })), `${run} reach.csv`).toEqual(expected.reach.map((turn) => ({ variant: run, ...turn })));
+      expect((rows.activation ?? []).filter((row) => row.run === run).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) })), `${run} activation.csv`).toEqual(
+        expected.draws.map((rule) => ({ ...rule, match: `title: ${clinic.activation[rule.rule - 1]?.title}` })),
+      );
+    }
     expect(uncappedTruths.refusals.cap).toBe(0);
     // The variant without the cut: the director hears lead_ops in turn 1, and the reach is planted too.
     expect(uncappedTruths.calls).toBeGreaterThan(truths.calls);
