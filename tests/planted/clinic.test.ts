@@ -6,7 +6,8 @@ import { REPO_ROOT } from '../helpers/org-files.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { scratchDir } from '../faults/scratch.js';
 import { getJson, serveOrg } from '../web/web-server.js';
-import type { PlantedStudy } from './plan.js';
+import { expectPlanted, ok, onChart, type AnalysisFigures } from './expect-planted.js';
+import { matchText, type PlantedStudy } from './plan.js';
 import { clinic } from './studies/clinic.js';
 import { CAUSES, countBy, FORMS, plantedTruths, type Cause, type Form, type Truths } from './truths.js';
 import { writeStudy } from './write-study.js';
@@ -38,17 +39,6 @@ let folder: string;
 let root: string;
 let run: CliResult;
 
-function ok(result: CliResult, what: string): CliResult {
-  expect(result.status, `${what}: ${result.stderr}`).toBe(0);
-  return result;
-}
-
-/** Whether the chart has the edge `from → to` (the human's send_to is its opening's names). */
-function onChart(study: PlantedStudy, from: string, to: string): boolean {
-  if (from === 'human') return study.opening.some((send) => send.to.includes(to));
-  return study.agents.find((agent) => agent.name === from)?.sendTo.includes(to) ?? false;
-}
-
 /** The turn's readers as the turn line says them: `reached 11: 3 one-to-one, …`, or nothing. */
 function reachedText(counts: Record<Form, number>): string {
   const total = FORMS.reduce((sum, form) => sum + counts[form], 0);
@@ -68,40 +58,6 @@ function heldText(counts: Record<Cause, number>): string {
 function causesOfTurn(planted: Truths, turn: number): Record<Cause, number> {
   const found = planted.refusalsByTurn.find((each) => each.turn === turn);
   return Object.fromEntries(CAUSES.map((cause) => [cause, found?.[cause] ?? 0])) as Record<Cause, number>;
-}
-
-/** An analysis's edges as `from to` → deliveries and forms, as the truths keep them. */
-function edgesOf(used: ReadonlyArray<{ from: string; to: string; messages: number; forms: Record<Form, number> }>): Map<string, { messages: number; forms: Record<Form, number> }> {
-  return new Map(used.map((edge) => [`${edge.from} ${edge.to}`, { messages: edge.messages, forms: edge.forms }]));
-}
-
-/** The analysis's figures a study is held to, out of `analyze --json`, the dashboard's API or the library. */
-interface AnalysisFigures {
-  messages: number;
-  deliveries: Record<Form, number>;
-  refusals: Record<Cause, number>;
-  refusalsByTurn: Array<{ turn: number } & Record<Cause, number>>;
-  activation: Array<{ rule: number; match: string; governed: number; drawn: number }>;
-  reach: Array<{ turn: number; reached: number }>;
-  agents: Array<{ agent: string; credits: number }>;
-  edges: { used: Array<{ from: string; to: string; messages: number; forms: Record<Form, number>; onChart: boolean }> };
-}
-
-/** Every figure of an analysis against the truths. */
-function expectPlanted(analysis: AnalysisFigures, planted: Truths, study: PlantedStudy, where: string): void {
-  expect(analysis.messages, `${where}: messages`).toBe(planted.messages);
-  expect(analysis.deliveries, `${where}: readers by form`).toEqual(planted.deliveries);
-  expect(analysis.refusals, `${where}: refusals by cause`).toEqual(planted.refusals);
-  expect(analysis.refusalsByTurn, `${where}: refusals by turn`).toEqual(planted.refusalsByTurn);
-  expect(
-    analysis.activation.map(({ rule, governed, drawn }) => ({ rule, governed, drawn })),
-    `${where}: draws by rule`,
-  ).toEqual(planted.draws);
-  expect(analysis.activation.map((rule) => rule.match)).toEqual(study.activation.map((rule) => `title: ${rule.title}`));
-  expect(analysis.reach, `${where}: reach by turn`).toEqual(planted.reach);
-  expect(Object.fromEntries(analysis.agents.filter((agent) => agent.agent !== 'human').map((agent) => [agent.agent, agent.credits])), `${where}: credits by agent`).toEqual(planted.creditsByAgent);
-  expect(edgesOf(analysis.edges.used), `${where}: deliveries per edge, by form`).toEqual(planted.edges);
-  for (const edge of analysis.edges.used) expect(edge.onChart, `${where}: ${edge.from} → ${edge.to} on the chart`).toBe(onChart(study, edge.from, edge.to));
 }
 
 beforeAll(() => {
@@ -269,7 +225,7 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
     for (const [run, expected] of Object.entries(planted)) {
       expect((rows.reach ?? []).filter((row) => row.run === run).map((row) => ({ variant: row.variant, turn: Number(row.turn), reached: Number(row.reached) })), `${run} reach.csv`).toEqual(expected.reach.map((turn) => ({ variant: run, ...turn })));
       expect((rows.activation ?? []).filter((row) => row.run === run).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) })), `${run} activation.csv`).toEqual(
-        expected.draws.map((rule) => ({ ...rule, match: `title: ${clinic.activation[rule.rule - 1]?.title}` })),
+        expected.draws.map((rule) => ({ ...rule, match: matchText(clinic.activation[rule.rule - 1] ?? {}) })),
       );
     }
     expect(uncappedTruths.refusals.cap).toBe(0);
