@@ -7,7 +7,7 @@ import { scratchDir } from '../faults/scratch.js';
 import { expectPlanted, ok, type AnalysisFigures } from './expect-planted.js';
 import { matchText, type PlantedAgent, type PlantedStudy } from './plan.js';
 import { editPopulatedOrg, largestSendTo, orgYamlCap, readPopulated, writePlan, writeSeatTemplate } from './populated-org.js';
-import { HOSPITAL_ACTIVATION, HOSPITAL_OPENING, HOSPITAL_SEAT, HOSPITAL_SPEC, hospitalStudy, TEMPLATE_CAP } from './studies/hospital.js';
+import { HOSPITAL_ACTIVATION, HOSPITAL_OPENING, HOSPITAL_REFERENCE, HOSPITAL_SEAT, HOSPITAL_SPEC, hospitalStudy, TEMPLATE_CAP } from './studies/hospital.js';
 import { CAUSES, FORMS, plantedTruths, type Truths } from './truths.js';
 import { PLAN_FILE } from './write-study.js';
 
@@ -20,10 +20,6 @@ import { PLAN_FILE } from './write-study.js';
  * is held to the truths computed from the plan and the chart as populated (truths.ts, populated-org.ts:
  * YAML read back, nothing of lemming's). Some 110 seat calls in all: one run and an experiment of two.
  */
-
-/** A real network of twelve people in two departments, for `analyze --reference` to read the run's measures beside. */
-const EDGES = ['# FromNodeId ToNodeId', '0 1', '1 0', '1 2', '2 3', '3 1', '4 5', '5 4', '5 6', '6 7', '7 4', '2 6', '8 9', '9 10', '10 11', '11 8', ''].join('\n');
-const LABELS = ['0 ward', '1 ward', '2 ward', '3 ward', '4 lab', '5 lab', '6 lab', '7 lab', '8 ward', '9 ward', '10 lab', '11 lab', ''].join('\n');
 
 let folder: string;
 let root: string;
@@ -40,8 +36,8 @@ let run: CliResult;
 beforeAll(() => {
   folder = scratchDir('lemming-planted-');
   root = join(folder, 'hospital');
-  writeFileSync(join(folder, 'edges.txt'), EDGES);
-  writeFileSync(join(folder, 'labels.txt'), LABELS);
+  writeFileSync(join(folder, 'edges.txt'), HOSPITAL_REFERENCE.edges);
+  writeFileSync(join(folder, 'labels.txt'), HOSPITAL_REFERENCE.labels);
   const spec = join(folder, 'hospital.yaml');
   writeFileSync(spec, HOSPITAL_SPEC);
   const template = writeSeatTemplate(join(folder, 'seat-template'), join(root, PLAN_FILE), HOSPITAL_SEAT);

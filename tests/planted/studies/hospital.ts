@@ -45,6 +45,16 @@ export const HOSPITAL_ACTIVATION: PlantedActivationRule[] = [{ role: 'head' }, {
 /** What the human writes to each head before turn 1. */
 export const HOSPITAL_OPENING = 'The inspectors come on Friday: get your department ready.';
 
+/**
+ * A "real" network of twelve people in the hospital's two departments (a SNAP edge list and its
+ * labels), for `analyze --reference` to measure the run's network beside: the run's reciprocity and
+ * share inside departments are what is held, whatever this network's are.
+ */
+export const HOSPITAL_REFERENCE = {
+  edges: ['# FromNodeId ToNodeId', '0 1', '1 0', '1 2', '2 3', '3 1', '4 5', '5 4', '5 6', '6 7', '7 4', '2 6', '8 9', '9 10', '10 11', '11 8', ''].join('\n'),
+  labels: ['0 ward', '1 ward', '2 ward', '3 ward', '4 lab', '5 lab', '6 lab', '7 lab', '8 ward', '9 ward', '10 lab', '11 lab', ''].join('\n'),
+};
+
 /** The template's per-turn cap (the software-team template's `max_messages_per_turn: 5`), which populate raises. */
 export const TEMPLATE_CAP = 5;
 
