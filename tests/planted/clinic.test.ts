@@ -6,8 +6,8 @@ import { REPO_ROOT } from '../helpers/org-files.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { scratchDir } from '../faults/scratch.js';
 import { getJson, serveOrg } from '../web/web-server.js';
-import { expectPlanted, ok, onChart, type AnalysisFigures } from './expect-planted.js';
-import { matchText, type PlantedStudy } from './plan.js';
+import { expectNetworkPlanted, expectPlanted, expectRefusalRows, expectSpreadRows, ok, onChart, type AnalysisFigures } from './expect-planted.js';
+import type { PlantedStudy } from './plan.js';
 import { clinic } from './studies/clinic.js';
 import { CAUSES, countBy, FORMS, plantedTruths, type Cause, type Form, type Truths } from './truths.js';
 import { writeStudy } from './write-study.js';
@@ -127,24 +127,15 @@ describe('the planted clinic, run as a user runs it', () => {
     expect(new Map([...edges].map(([key, edge]) => [key, { messages: edge.messages, forms: edge.forms }]))).toEqual(truths.edges);
     // The human's post to the list reached each member: a delivery by the list, no refusal, off the chart as a list's post is.
     for (const member of ['director', 'lead_ops', 'lead_lab']) expect(edges.get(`human ${member}`)).toEqual({ messages: 1, forms: { direct: 0, to: 0, cc: 0, list: 1, meeting: 0 }, onChart: 'false' });
-    expect((tables.refusals ?? []).map((row) => [Number(row.turn), row.cause, Number(row.count)])).toEqual(
-      truths.refusalsByTurn.flatMap((turn) => CAUSES.filter((cause) => turn[cause] > 0).map((cause) => [turn.turn, cause, turn[cause]])),
-    );
-    expect((tables.reach ?? []).map((row) => ({ turn: Number(row.turn), reached: Number(row.reached) }))).toEqual(truths.reach);
-    expect((tables.activation ?? []).map((row) => ({ rule: Number(row.rule), governed: Number(row.governed), drawn: Number(row.drawn) }))).toEqual(truths.draws);
+    expectRefusalRows(tables, truths);
+    expectSpreadRows(tables, truths, clinic);
     expect(Object.fromEntries((tables.agents ?? []).filter((row) => row.agent !== 'human').map((row) => [row.agent, Number(row.credits)]))).toEqual(truths.creditsByAgent);
   });
 
   test('analyze --reference gives the run network reciprocity and share inside departments as planted', () => {
     writeFileSync(join(folder, 'edges.txt'), EDGES);
     writeFileSync(join(folder, 'labels.txt'), LABELS);
-    const comparison = JSON.parse(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout) as {
-      runs: Array<{ people: number; edges: number }>;
-      rows: Array<{ measure: string; runs: number[] }>;
-    };
-    expect(comparison.runs[0]).toMatchObject({ people: clinic.agents.length, edges: truths.pairs });
-    expect(comparison.rows.find((row) => row.measure === 'reciprocity')?.runs).toEqual([truths.reciprocity]);
-    expect(comparison.rows.find((row) => row.measure === 'insideDepartments')?.runs).toEqual([truths.insideDepartments]);
+    expectNetworkPlanted(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout, truths, clinic);
   });
 
   test("the dashboard's analysis gives the same figures, and its chart draws a list's post to each member", async () => {
@@ -222,12 +213,7 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
       for (const cause of CAUSES) expect(Number(row[`refusals_${cause}`]), `${row.variant} refusals_${cause}`).toBe(expected.refusals[cause]);
     }
     // Reach by turn and each activation rule's draws, run by run, in the experiment's own tables (they were only in analyze and the run's summary).
-    for (const [run, expected] of Object.entries(planted)) {
-      expect((rows.reach ?? []).filter((row) => row.run === run).map((row) => ({ variant: row.variant, turn: Number(row.turn), reached: Number(row.reached) })), `${run} reach.csv`).toEqual(expected.reach.map((turn) => ({ variant: run, ...turn })));
-      expect((rows.activation ?? []).filter((row) => row.run === run).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) })), `${run} activation.csv`).toEqual(
-        expected.draws.map((rule) => ({ ...rule, match: matchText(clinic.activation[rule.rule - 1] ?? {}) })),
-      );
-    }
+    for (const [run, expected] of Object.entries(planted)) expectSpreadRows(rows, expected, clinic, run);
     expect(uncappedTruths.refusals.cap).toBe(0);
     // The variant without the cut: the director hears lead_ops in turn 1, and the reach is planted too.
     expect(uncappedTruths.calls).toBeGreaterThan(truths.calls);

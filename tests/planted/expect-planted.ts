@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import type { CliResult } from '../helpers/cli.js';
 import { matchText, type PlantedStudy } from './plan.js';
-import type { Cause, Form, Truths } from './truths.js';
+import { CAUSES, type Cause, type Form, type Truths } from './truths.js';
 
 /*
  * What every planted study's tests hold an analysis to (`analyze --json`, `GET /api/analysis`, the
@@ -54,3 +54,33 @@ export function expectPlanted(analysis: AnalysisFigures, planted: Truths, study:
   for (const edge of analysis.edges.used) expect(edge.onChart, `${where}: ${edge.from} → ${edge.to} on the chart`).toBe(onChart(study, edge.from, edge.to));
 }
 
+
+/** A folder of CSVs as tests/helpers/read-csv.ts reads it: table → rows. */
+type Tables = Record<string, Array<Record<string, string>>>;
+
+/** `analyze --csv`'s refusals.csv: a row per turn and cause, as planted. */
+export function expectRefusalRows(tables: Tables, planted: Truths): void {
+  expect((tables.refusals ?? []).map((row) => [Number(row.turn), row.cause, Number(row.count)]), 'refusals.csv').toEqual(
+    planted.refusalsByTurn.flatMap((turn) => CAUSES.filter((cause) => turn[cause] > 0).map((cause) => [turn.turn, cause, turn[cause]])),
+  );
+}
+
+/**
+ * reach.csv and activation.csv as planted: `analyze --csv`'s, or with `run` an experiment's rows of that
+ * run (its variant's name, the runs being one repeat each), each rule's `match` as org.yaml says it.
+ */
+export function expectSpreadRows(tables: Tables, planted: Truths, study: PlantedStudy, run?: string): void {
+  const own = (rows: Tables[string] | undefined) => (rows ?? []).filter((row) => run === undefined || (row.run === run && row.variant === run));
+  expect(own(tables.reach).map((row) => ({ turn: Number(row.turn), reached: Number(row.reached) })), `${run ?? 'analyze'}: reach.csv`).toEqual(planted.reach);
+  expect(own(tables.activation).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) })), `${run ?? 'analyze'}: activation.csv`).toEqual(
+    planted.draws.map((rule) => ({ ...rule, match: matchText(study.activation[rule.rule - 1] ?? {}) })),
+  );
+}
+
+/** `analyze --reference --labels --json` of one run: its network's people and pairs, reciprocity and the share inside departments, as planted. */
+export function expectNetworkPlanted(json: string, planted: Truths, study: PlantedStudy): void {
+  const comparison = JSON.parse(json) as { runs: Array<{ people: number; edges: number }>; rows: Array<{ measure: string; runs: number[] }> };
+  expect(comparison.runs[0]).toMatchObject({ people: study.agents.length, edges: planted.pairs });
+  expect(comparison.rows.find((row) => row.measure === 'reciprocity')?.runs, 'reciprocity').toEqual([planted.reciprocity]);
+  expect(comparison.rows.find((row) => row.measure === 'insideDepartments')?.runs, 'share inside departments').toEqual([planted.insideDepartments]);
+}

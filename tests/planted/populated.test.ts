@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { lemming, type CliResult } from '../helpers/cli.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { scratchDir } from '../faults/scratch.js';
-import { expectPlanted, ok, type AnalysisFigures } from './expect-planted.js';
-import { matchText, type PlantedAgent, type PlantedStudy } from './plan.js';
+import { expectNetworkPlanted, expectPlanted, expectRefusalRows, expectSpreadRows, ok, type AnalysisFigures } from './expect-planted.js';
+import type { PlantedAgent, PlantedStudy } from './plan.js';
 import { editPopulatedOrg, largestSendTo, orgYamlCap, readPopulated, writePlan, writeSeatTemplate } from './populated-org.js';
 import { HOSPITAL_ACTIVATION, HOSPITAL_OPENING, HOSPITAL_REFERENCE, HOSPITAL_SEAT, HOSPITAL_SPEC, hospitalStudy, TEMPLATE_CAP } from './studies/hospital.js';
 import { CAUSES, FORMS, plantedTruths, type Truths } from './truths.js';
@@ -86,23 +86,12 @@ describe('the planted hospital, populated and run as a user runs it', () => {
     const csv = join(folder, 'analysis-csv');
     ok(lemming(root, ['analyze', '--csv', csv]), 'analyze --csv');
     const tables = readTablesFolder(csv);
-    expect((tables.refusals ?? []).map((row) => [Number(row.turn), row.cause, Number(row.count)])).toEqual(
-      truths.refusalsByTurn.flatMap((turn) => CAUSES.filter((cause) => turn[cause] > 0).map((cause) => [turn.turn, cause, turn[cause]])),
-    );
-    expect((tables.reach ?? []).map((row) => ({ turn: Number(row.turn), reached: Number(row.reached) }))).toEqual(truths.reach);
-    expect((tables.activation ?? []).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) }))).toEqual(
-      truths.draws.map((rule) => ({ rule: rule.rule, match: matchText(HOSPITAL_ACTIVATION[rule.rule - 1] ?? {}), governed: rule.governed, drawn: rule.drawn })),
-    );
+    expectRefusalRows(tables, truths);
+    expectSpreadRows(tables, truths, study);
   });
 
   test('analyze --reference gives the share inside departments and reciprocity as planted', () => {
-    const comparison = JSON.parse(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout) as {
-      runs: Array<{ people: number; edges: number }>;
-      rows: Array<{ measure: string; runs: number[] }>;
-    };
-    expect(comparison.runs[0]).toMatchObject({ people: study.agents.length, edges: truths.pairs });
-    expect(comparison.rows.find((row) => row.measure === 'reciprocity')?.runs).toEqual([truths.reciprocity]);
-    expect(comparison.rows.find((row) => row.measure === 'insideDepartments')?.runs).toEqual([truths.insideDepartments]);
+    expectNetworkPlanted(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout, truths, study);
   });
 });
 
@@ -136,10 +125,7 @@ describe('the planted hospital as an experiment: the cap populate set against th
       expect(Number(row.calls), `${row.run} calls`).toBe(expected.calls);
     }
     for (const [run, expected] of Object.entries(planted)) {
-      expect((rows.reach ?? []).filter((row) => row.run === run).map((row) => ({ turn: Number(row.turn), reached: Number(row.reached) })), `${run} reach.csv`).toEqual(expected.reach);
-      expect((rows.activation ?? []).filter((row) => row.run === run).map((row) => ({ rule: Number(row.rule), match: row.match, governed: Number(row.governed), drawn: Number(row.drawn) })), `${run} activation.csv`).toEqual(
-        expected.draws.map((rule) => ({ ...rule, match: matchText(HOSPITAL_ACTIVATION[rule.rule - 1] ?? {}) })),
-      );
+      expectSpreadRows(rows, expected, study, run);
       // Each run's network, as `analyze --reference --runs` writes it for pandas: the share inside departments and reciprocity.
       const measured = join(folder, `reference-${run}`);
       ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--runs', join(root, 'experiments', 'hospital'), '--variant', run, '--csv', measured]), `analyze --reference --runs (${run})`);
