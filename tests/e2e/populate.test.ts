@@ -61,7 +61,7 @@ describe('lemming populate', () => {
     expect(made.stdout).toMatch(/^ {2}age: mean [\d.]+, sd [\d.]+, \d+ to \d+$/m);
     expect(lemming(root, ['validate']).status).toBe(0);
     const first = resumes(root).get('agent_00001') ?? '';
-    expect(first).toMatch(/^---\ntitle: "Head of (sales|support): decides for the department"\nmodel: offline\ncredits: 1\npersona:\n {2}department: (sales|support)\n {2}seniority: (junior|senior)\n {2}remote: (office|remote)\n {2}age: \d+\n---\nYou are agent_00001, \d+, a/);
+    expect(first).toMatch(/^---\ntitle: "Head of (sales|support): decides for the department"\nrole: head\nmodel: offline\ncredits: 1\npersona:\n {2}department: (sales|support)\n {2}seniority: (junior|senior)\n {2}remote: (office|remote)\n {2}age: \d+\n---\nYou are agent_00001, \d+, a/);
     const clerk = [...resumes(root).values()].find((text) => text.includes('title: "Clerk'));
     expect(clerk).toMatch(/Report to agent_000\d\d\.\n$/);
     // The template keeps its history; an org of generated people is written without one, and says how to keep it.
