@@ -283,9 +283,9 @@ const sections: Section[] = [
   },
   {
     id: 'planted',
-    title: 'A study whose answer is planted: the clinic of tests/planted, its figures against their truths',
+    title: 'Studies whose answer is planted: the clinic and the populated hospital of tests/planted, their figures against their truths',
     about:
-      "On the first storage, each the whole process of the built CLI: the eleven scripted seats of tests/planted/studies/clinic.ts (a `provider: command` program playing a plan: every form of mail, one-to-one, a `to:` list, copies, mailing lists, a meeting, and every cause of refusal, the chart, the per-turn cap, credits, a department's ceiling, a loop breaker, activation) written as org files, the human's post to a list sent, 5 turns run and `analyze --json` read. Each figure beside the one tests/planted/truths.ts computes from the plan with no lemming code: a row that misses its target is a figure lemming gets wrong (docs/validation.md, \"Studies whose answer is planted\").",
+      "On the first storage, each the whole process of the built CLI: the eleven scripted seats of tests/planted/studies/clinic.ts (a `provider: command` program playing a plan: every form of mail, one-to-one, a `to:` list, copies, mailing lists, a meeting, and every cause of refusal, the chart, the per-turn cap, credits, a department's ceiling, a loop breaker, activation) written as org files, the human's post to a list sent, 5 turns run and `analyze --json` read; then the hospital of tests/planted/studies/hospital.ts, 26 scripted seats made by `lemming populate` from a seeded spec (two departments, heads, leads, nurses; a template of the user's registering the seat), edited as a user edits it (activation rules by role, the two heads allowed to write to each other), its opening sent, 6 turns run, `analyze --json` and `analyze --reference --json` read: the per-turn cap populate set beside the one its chart needs, refusals by cause (none by the cap), draws by rule, reach by turn, reciprocity and the share inside departments. Each figure beside the one tests/planted/truths.ts computes from the plan (and the chart as populated, read back as YAML) with no lemming code: a row that misses its target is a figure lemming gets wrong (docs/validation.md, \"Studies whose answer is planted\").",
     quick: true,
     run: planted,
   },

@@ -42,7 +42,8 @@ function causeCells(counts: RefusalCounts | undefined): Record<string, number | 
 /**
  * An experiment's tables: `runs` (one row per run: how it ended and its metrics), `variants` (one
  * row per variant: means over its repeats), `metrics` (one row per metric and variant: mean, its
- * interval, the difference from the baseline and its p), and with a survey, `survey` (one row per
+ * interval, the difference from the baseline and its p), `reach` (one row per run and turn),
+ * `activation` (one row per run and activation rule), and with a survey, `survey` (one row per
  * question, variant and choice) and `survey_answers` (one row per answer of each run's agents). Pure.
  */
 export function experimentTables(report: ExperimentReportTables): ReportTable[] {
@@ -157,9 +158,41 @@ export function experimentTables(report: ExperimentReportTables): ReportTable[] 
         })),
       ),
     },
+    ...spreadTables(report.runs),
   ];
   if (report.survey && report.survey.length > 0) tables.push(...surveyTables(report.survey, report.runs));
   return tables;
+}
+
+/**
+ * How far each run's mail spread, turn by turn, and how each activation rule drew, as `lemming analyze`
+ * gives them for one org (its `reach` and `activation` tables), a run's rows beside the others': the run
+ * is the unit, so a variant's curve is its runs' rows, not a mean over them.
+ */
+function spreadTables(runs: readonly RunMetrics[]): ReportTable[] {
+  const run = [column('run', 'string', '', 'the run'), column('variant', 'string', '', 'its variant')];
+  return [
+    {
+      name: 'reach',
+      columns: [
+        ...run,
+        column('turn', 'integer', 'turn', "one of the run's turns, from the turn of its first delivery (from a fork point, its own turns)"),
+        column('reached', 'integer', 'agents', "agents (the person left out) a delivery of any form had reached by the end of the turn, counted from the org's start"),
+      ],
+      rows: runs.flatMap((each) => (each.reach ?? []).map((turn) => ({ run: each.run, variant: each.variant, turn: turn.turn, reached: turn.reached }))),
+    },
+    {
+      name: 'activation',
+      columns: [
+        ...run,
+        column('rule', 'integer', '', "the rule's place in the run's org.yaml engine.activation.rules, from 1"),
+        column('match', 'string', '', 'its match, as the run\'s org.yaml says it'),
+        column('governed', 'integer', 'agent-turns', "agents with work it governed, summed over the run's turns"),
+        column('drawn', 'integer', 'agent-turns', 'of them, those it drew: they acted (the rest are refusals_activation)'),
+      ],
+      rows: runs.flatMap((each) => (each.activation ?? []).map((rule) => ({ run: each.run, variant: each.variant, rule: rule.rule, match: rule.match, governed: rule.governed, drawn: rule.drawn }))),
+    },
+  ];
 }
 
 /** The survey's tally per question, variant and choice, and every answer of every run. */
@@ -176,15 +209,17 @@ function surveyTables(survey: readonly SurveyTable[], runs: readonly RunMetrics[
         column('choice', 'string', '', 'a choice (choice questions), or unreadable: the answers that named none'),
         column('count', 'integer', 'answers', 'answers that named it'),
         column('n', 'integer', 'answers', 'numbers read (numeric questions)'),
-        column('mean', 'number', "the question's own", 'their mean'),
-        column('sd', 'number', "the question's own", 'their standard deviation'),
-        ...ends('ci', "the question's own", "the mean's 95% bootstrap interval"),
+        column('mean', 'number', "the question's own", "their mean: with two runs or more, the mean of the runs' own means (each run one unit)"),
+        column('sd', 'number', "the question's own", "the answers' standard deviation"),
+        ...ends('ci', "the question's own", "the mean's 95% interval over `unit`s: a t interval over the runs, or with one run a bootstrap over its agents"),
+        column('unit', 'string', '', "what the interval rests on: run (the agents of a run answer under the same run and are not independent) or agent (one run's agents, when there is one run)"),
+        column('units', 'integer', 'runs or agents', 'how many of that unit (the effective n of the interval)'),
       ],
       rows: survey.flatMap((table) =>
         table.variants.flatMap((cell) => {
           const base = { question_index: table.index, question: table.question, kind: table.kind, variant: cell.variant, answers: cell.answers };
           if (cell.counts) return Object.entries(cell.counts).map(([choice, count]) => ({ ...base, choice, count }));
-          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1] }];
+          if (cell.numbers) return [{ ...base, n: cell.numbers.n, mean: cell.numbers.mean, sd: cell.numbers.sd, ci_low: cell.numbers.ci?.[0], ci_high: cell.numbers.ci?.[1], unit: cell.numbers.unit, units: cell.numbers.units }];
           return [base];
         }),
       ),

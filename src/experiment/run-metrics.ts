@@ -11,7 +11,9 @@ import { HUMAN } from '../org/names.js';
 import type { RunAttempt } from './run-process.js';
 import type { RunOutcome } from './score-run.js';
 import { noForms, noRefusals, sendsRefused, type FormCounts, type RefusalCounts } from '../format/mail-outcomes.js';
-import { mailOutcomes } from '../analysis/refusals/refusal-counts.js';
+import { activationDraws, mailOutcomes } from '../analysis/refusals/refusal-counts.js';
+import { reachByTurn } from '../analysis/network/reach.js';
+import type { ActivationDraws, ReachAtTurn } from '../analysis/org-analysis.js';
 import { readOrgRecords } from '../analysis/records/read-records.js';
 import { loadOrgForReading } from '../org/load-org-once.js';
 
@@ -41,6 +43,14 @@ export interface RunMetrics {
   refusals: number;
   /** Sends refused (`chart`, `cap`) and agent-turns with work not called (`budget`, `ceiling`, `breaker`, `activation`), by cause. */
   refusalsByCause: RefusalCounts;
+  /**
+   * Agents (the person left out) a delivery had reached by the end of each of the run's turns, as
+   * `lemming analyze` counts them; from a fork point, the run's own turns, counted from the org's start.
+   * Absent in a result an earlier lemming wrote and nobody has read since.
+   */
+  reach?: ReachAtTurn[];
+  /** Each rule of org.yaml `engine.activation` that governed an agent with work, over the run's own turns: governed and drawn. */
+  activation?: ActivationDraws[];
   errors: number;
   calls: number;
   credits: number;
@@ -116,25 +126,33 @@ export function measureRun(root: string, run: string, variant: string, attempts:
 }
 
 /**
- * A run's readers by form and refusals by cause, read as `lemming analyze` reads any org (its records:
- * message files, logs, taken.jsonl), only the run's own turns after a fork point. A run whose org can no
- * longer be read (a failed run's invalid files) counts none.
+ * A run's readers by form, refusals by cause, reach by turn and draws by activation rule, read as
+ * `lemming analyze` reads any org (its records: message files, logs, taken.jsonl), only the run's own
+ * turns after a fork point (reach counts from the org's start: who had been reached by then). A run
+ * whose org can no longer be read (a failed run's invalid files) counts none.
  */
-function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetrics, 'deliveries' | 'refusals' | 'refusalsByCause'> {
-  let outcomes: { deliveries: FormCounts; refusals: RefusalCounts };
+function mailOf(root: string, forkedAfterTurn: number | undefined): Pick<RunMetrics, 'deliveries' | 'refusals' | 'refusalsByCause' | 'reach' | 'activation'> {
   try {
-    outcomes = mailOutcomes(readOrgRecords(loadOrgForReading(root).org), forkedAfterTurn);
+    const records = readOrgRecords(loadOrgForReading(root).org);
+    const outcomes = mailOutcomes(records, forkedAfterTurn);
+    const after = forkedAfterTurn ?? -1;
+    return {
+      deliveries: outcomes.deliveries,
+      refusals: sendsRefused(outcomes.refusals),
+      refusalsByCause: outcomes.refusals,
+      reach: reachByTurn(records).filter((turn) => turn.turn > after),
+      activation: activationDraws(records, after),
+    };
   } catch {
-    outcomes = { deliveries: noForms(), refusals: noRefusals() };
+    return { deliveries: noForms(), refusals: 0, refusalsByCause: noRefusals(), reach: [], activation: [] };
   }
-  return { deliveries: outcomes.deliveries, refusals: sendsRefused(outcomes.refusals), refusalsByCause: outcomes.refusals };
 }
 
 /**
  * A run's saved metrics as this lemming reads them: a result an earlier lemming wrote, without readers
- * by form and refusals by cause, has them measured now from the run's folder.
+ * by form, refusals by cause, reach by turn or draws by rule, has them measured now from the run's folder.
  */
 export function withMailOutcomes(root: string, metrics: RunMetrics): RunMetrics {
-  if (metrics.deliveries !== undefined && metrics.refusalsByCause !== undefined) return metrics;
+  if (metrics.deliveries !== undefined && metrics.refusalsByCause !== undefined && metrics.reach !== undefined && metrics.activation !== undefined) return metrics;
   return { ...metrics, ...mailOf(root, metrics.forkedAfterTurn) };
 }

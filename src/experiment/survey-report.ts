@@ -1,8 +1,8 @@
 import type { Experiment } from './experiment-file.js';
 import type { RunMetrics } from './run-metrics.js';
-import { bootstrapMean } from '../statistics/bootstrap.js';
 import { seedOf } from '../statistics/seeds.js';
 import { mean, standardDeviation } from '../statistics/summary.js';
+import { estimateOverUnits, type RepetitionUnit } from '../statistics/unit-estimate.js';
 import { figure, oneLine, table } from './report-markdown.js';
 
 /** One question's answers in one variant, over its runs and agents. */
@@ -12,8 +12,43 @@ export interface SurveyCell {
   answers: number;
   /** A multiple-choice question: how many answers chose each choice (`unreadable`: none could be read). */
   counts?: Record<string, number>;
-  /** A numeric question: n, mean, standard deviation and a 95% bootstrap interval of the mean. */
-  numbers?: { n: number; mean: number | null; sd: number | null; ci: [number, number] | null };
+  /** A numeric question: its answers read (n), their mean and its 95% interval over `unit`s (SurveyNumbers). */
+  numbers?: SurveyNumbers;
+}
+
+/**
+ * A numeric question's answers in one variant, with the unit their interval rests on. The runs are the
+ * unit of repetition: the agents of one run answer under the same run (its mail, its events) and are not
+ * independent, so with two runs or more `mean` is the mean of the runs' own means and `ci` a t interval
+ * over them (`units` runs); with one run its agents are the only units there are (a bootstrap over them,
+ * `units` agents). Answers are never the unit.
+ */
+export interface SurveyNumbers {
+  /** Numbers read, over every run. */
+  n: number;
+  mean: number | null;
+  /** The answers' standard deviation (a description of them, not of the mean's uncertainty). */
+  sd: number | null;
+  ci: [number, number] | null;
+  /** What the interval is over, and how many of it there were (absent in a report written before lemming said it). */
+  unit?: RepetitionUnit;
+  units?: number;
+}
+
+/** The numbers of one variant's runs (a list per run, runs without a number left out), summed up over the runs (SurveyNumbers). Pure. */
+function numbersOverRuns(perRun: ReadonlyArray<readonly number[]>, seed: number): SurveyNumbers {
+  const runs = perRun.filter((values) => values.length > 0);
+  const values = runs.flat();
+  if (values.length === 0) return { n: 0, mean: null, sd: null, ci: null };
+  const estimate = estimateOverUnits(runs, (agents) => (agents.length === 0 ? NaN : mean(agents)), seed);
+  const ci = estimate.interval.every(Number.isFinite) ? estimate.interval : null;
+  return { n: values.length, mean: estimate.value, sd: standardDeviation(values), ci, unit: estimate.unit, units: estimate.units };
+}
+
+/** What a numeric figure's interval rests on, as a report's cell says it: `5 runs (t)`, `12 agents of 1 run (bootstrap)`. */
+export function unitText(numbers: Pick<SurveyNumbers, 'unit' | 'units'> | undefined): string {
+  if (numbers?.unit === undefined || numbers.units === undefined) return '–';
+  return numbers.unit === 'run' ? `${numbers.units} runs (t)` : `${numbers.units} agents of 1 run (bootstrap)`;
 }
 
 /** One question of the survey, tabulated per variant. */
@@ -27,8 +62,8 @@ export interface SurveyTable {
 
 /**
  * The survey's answers per question and variant: counts for choices, mean and interval for numbers
- * (the interval by statistics.ts's seeded bootstrap, seeded from the experiment's seed and what it
- * is of), the number of answers for free text. Pure.
+ * (over the runs, or one run's agents: SurveyNumbers; a bootstrap seeded from the experiment's seed and
+ * what it is of), the number of answers for free text. Pure.
  */
 export function surveyTables(experiment: Experiment, runs: readonly RunMetrics[]): SurveyTable[] {
   const seed = experiment.variants[0]?.outcome.seed ?? 1;
@@ -50,11 +85,10 @@ export function surveyTables(experiment: Experiment, runs: readonly RunMetrics[]
         cell.counts = counts;
       }
       if (question.number) {
-        const values = answers.flatMap((answer) => (answer.number === undefined ? [] : [answer.number]));
-        cell.numbers =
-          values.length === 0
-            ? { n: 0, mean: null, sd: null, ci: null }
-            : { n: values.length, mean: mean(values), sd: standardDeviation(values), ci: bootstrapMean(values, seedOf(`${seed}:survey:${index}:${variant.name}`)) };
+        const perRun = runs
+          .filter((run) => run.variant === variant.name)
+          .map((run) => (run.survey?.find((round) => round.index === index)?.answers ?? []).flatMap((answer) => (answer.error === undefined && answer.number !== undefined ? [answer.number] : [])));
+        cell.numbers = numbersOverRuns(perRun, seedOf(`${seed}:survey:${index}:${variant.name}`));
       }
       return cell;
     });
@@ -74,12 +108,14 @@ export function renderSurvey(tables: readonly SurveyTable[]): string[] {
     } else if (survey.kind === 'number') {
       lines.push(
         ...table(
-          ['variant', 'n', 'mean', 'sd', '95% interval'],
+          ['variant', 'n', 'mean', 'sd', '95% interval', 'over'],
           survey.variants.map((cell) => {
             const numbers = cell.numbers;
-            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbers?.ci ? `[${figure(numbers.ci[0])}, ${figure(numbers.ci[1])}]` : '–'];
+            return [cell.variant, String(numbers?.n ?? 0), figure(numbers?.mean), figure(numbers?.sd), numbers?.ci ? `[${figure(numbers.ci[0])}, ${figure(numbers.ci[1])}]` : '–', unitText(numbers)];
           }),
         ),
+        '',
+        "n: the answers read. With two runs or more the mean is the runs' means averaged and its interval a t interval over the runs (`over`: how many): the agents of one run answer under the same run and are not independent, so the runs are the unit, never the answers. With one run, its agents are the only units (a bootstrap over them), and the interval says nothing of another run.",
       );
     } else {
       lines.push(...table(['variant', 'answers'], survey.variants.map((cell) => [cell.variant, String(cell.answers)])), '', "Free-text answers are in each run's `experiment-survey.json`.");

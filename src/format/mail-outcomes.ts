@@ -128,6 +128,29 @@ export function heldText(counts: RefusalCounts): string {
   return held.length > 0 ? `held with work: ${held.join(', ')}` : '';
 }
 
+/** Causes that happened, each as its name and count (`cap 3`), the most first (a tie in the order of REFUSAL_CAUSES). */
+function short(counts: RefusalCounts, causes: readonly RefusalCause[]): string {
+  return causes
+    .filter((cause) => counts[cause] > 0)
+    .sort((left, right) => counts[right] - counts[left] || REFUSAL_CAUSES.indexOf(left) - REFUSAL_CAUSES.indexOf(right))
+    .map((cause) => `${cause} ${counts[cause]}`)
+    .join(', ');
+}
+
+/**
+ * Sends refused and agents held with work, each with its causes by name, for a line with little room
+ * (the live screen's totals): `5 refused (cap 3, chart 2)` (`0 refused`), and `4 held (activation 3,
+ * budget 1)`, '' when none was held. The names are the causes' own, as the CSVs' `refusals_<cause>`.
+ */
+export function compactRefusals(counts: RefusalCounts): { refused: string; held: string } {
+  const sends = short(counts, SEND_CAUSES);
+  const heldCount = HOLD_CAUSES.reduce((sum, cause) => sum + counts[cause], 0);
+  return {
+    refused: `${sendsRefused(counts)} refused${sends === '' ? '' : ` (${sends})`}`,
+    held: heldCount === 0 ? '' : `${heldCount} held (${short(counts, HOLD_CAUSES)})`,
+  };
+}
+
 /** Readers reached, by form: `reached 9: 4 one-to-one, 2 to: list, 3 mailing list`; '' when none was. */
 export function formsText(counts: FormCounts): string {
   const total = DELIVERY_FORMS.reduce((sum, form) => sum + counts[form], 0);

@@ -3,8 +3,11 @@
  * uniform, lognormal), cut at its `min` and `max`, and sampled by stratified quantiles: person i of
  * n gets the quantile of a point drawn within the i-th of n equal slices of probability, so n
  * values follow the distribution closely at any n (the mean and spread of 10,000 are within a few
- * thousandths of a standard deviation), not only on average. Pure.
+ * thousandths of a standard deviation), not only on average. The normal's distribution function and
+ * quantile are the statistics room's (src/statistics/distributions.ts, stdlib-js), exact to the last
+ * digits or so: one home for them, not a second approximation here. Pure.
  */
+import { normalCdf, normalQuantile } from '../statistics/distributions.js';
 
 /** A distribution as the spec names it (population-spec.ts checks it). */
 export type Distribution =
@@ -12,37 +15,11 @@ export type Distribution =
   | { kind: 'uniform'; min: number; max: number; decimals: number }
   | { kind: 'lognormal'; median: number; sigma: number; min?: number; max?: number; decimals: number };
 
-/** The standard normal's cumulative distribution, by the complementary error function (error below 1.2e-7). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
-
-/** The standard normal's quantile (Acklam's rational approximation, relative error below 1.2e-9). */
-export function normalQuantile(p: number): number {
-  if (p <= 0) return -Infinity;
-  if (p >= 1) return Infinity;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  const poly = (coefficients: number[], x: number): number => coefficients.reduce((sum, coefficient) => sum * x + coefficient, 0);
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return poly(c, q) / (poly(d, q) * q + 1);
-  }
-  if (p > 1 - low) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -poly(c, q) / (poly(d, q) * q + 1);
-  }
-  const q = p - 0.5;
-  const r = q * q;
-  return (poly(a, r) * q) / (poly(b, r) * r + 1);
+/** The standard normal's z at probability `q`, its ends included: −∞ at 0 and +∞ at 1 (the cut's bound, then, once clamped). */
+function zAt(q: number): number {
+  if (q <= 0) return -Infinity;
+  if (q >= 1) return Infinity;
+  return normalQuantile(q);
 }
 
 /** The value at probability `p` (0..1) of the distribution cut at its bounds. */
@@ -60,10 +37,10 @@ export function quantileOf(distribution: Distribution, p: number): number {
   const highZ = toZ(distribution.max);
   const from = lowZ === undefined ? 0 : normalCdf(lowZ);
   const to = highZ === undefined ? 1 : normalCdf(highZ);
-  const z = normalQuantile(from + p * (to - from));
+  const z = zAt(from + p * (to - from));
   const value = centre + z * spread;
   const result = distribution.kind === 'lognormal' ? Math.exp(value) : value;
-  // The approximations may step a hair past a bound.
+  // Rounding in the last digit may step a hair past a bound.
   return Math.min(distribution.max ?? Infinity, Math.max(distribution.min ?? -Infinity, result));
 }
 

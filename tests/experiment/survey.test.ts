@@ -4,8 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { conservationProblems } from '../../src/engine/money/conservation.js';
 import { readLedgerFrom, type LedgerEntry } from '../../src/engine/money/ledger.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
-import { bootstrapMean } from '../../src/statistics/bootstrap.js';
-import { seedOf } from '../../src/statistics/seeds.js';
+import { tInterval } from '../../src/statistics/student-t.js';
 import { mean } from '../../src/statistics/summary.js';
 import { lemming, lemmingAsync } from '../helpers/cli.js';
 import { allFiles } from '../helpers/org-snapshot.js';
@@ -148,9 +147,9 @@ variants:
       ]);
     }
 
-    // The report: counts per choice, and for the number n, mean and the seeded bootstrap interval of statistics.ts.
+    // The report: counts per choice, and for the number n, the mean over the runs and its t interval over them (the runs are the unit).
     const report = JSON.parse(read(root, 'experiments/survey/report.json')) as {
-      survey: Array<{ question: string; kind: string; variants: Array<{ variant: string; answers: number; counts?: Record<string, number>; numbers?: { n: number; mean: number; ci: [number, number] } }> }>;
+      survey: Array<{ question: string; kind: string; variants: Array<{ variant: string; answers: number; counts?: Record<string, number>; numbers?: { n: number; mean: number; ci: [number, number]; unit: string; units: number } }> }>;
       runs: Array<{ variant: string; survey: Array<{ index: number; answers: Array<{ number?: number; choice?: string }> }> }>;
     };
     const [choices, numbers] = report.survey;
@@ -160,15 +159,17 @@ variants:
       expect(Object.values(cell.counts ?? {}).reduce((sum, count) => sum + count, 0)).toBe(10);
     }
     for (const cell of numbers?.variants ?? []) {
-      const values = report.runs.filter((run) => run.variant === cell.variant).flatMap((run) => run.survey.find((round) => round.index === 1)?.answers.map((answer) => answer.number as number) ?? []);
+      const runMeans = report.runs.filter((run) => run.variant === cell.variant).map((run) => mean(run.survey.find((round) => round.index === 1)?.answers.map((answer) => answer.number as number) ?? []));
       expect(cell.numbers?.n).toBe(10);
-      expect(cell.numbers?.mean).toBeCloseTo(mean(values), 12);
-      expect(cell.numbers?.ci).toEqual(bootstrapMean(values, seedOf(`1:survey:1:${cell.variant}`)));
+      expect([cell.numbers?.unit, cell.numbers?.units]).toEqual(['run', 2]);
+      expect(cell.numbers?.mean).toBeCloseTo(mean(runMeans), 12);
+      expect(cell.numbers?.ci).toEqual(tInterval(runMeans));
     }
     const markdown = read(root, 'experiments/survey/report.md');
     expect(markdown).toContain('## Survey');
     expect(markdown).toContain('| variant | answers | tests | release notes |');
     expect(markdown).toMatch(/\| baseline \| 10 \| \d+ \| \d+ \|/);
-    expect(markdown).toContain('| variant | n | mean | sd | 95% interval |');
+    expect(markdown).toContain('| variant | n | mean | sd | 95% interval | over |');
+    expect(markdown).toMatch(/\| baseline \| 10 \| [^|]+ \| [^|]+ \| [^|]+ \| 2 runs \(t\) \|/);
   });
 });

@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../helpers/org-files.js';
 import { readTablesFolder } from '../helpers/read-csv.js';
 import { scratchDir } from '../faults/scratch.js';
 import { getJson, serveOrg } from '../web/web-server.js';
+import { expectNetworkPlanted, expectPlanted, expectRefusalRows, expectSpreadRows, ok, onChart, type AnalysisFigures } from './expect-planted.js';
 import type { PlantedStudy } from './plan.js';
 import { clinic } from './studies/clinic.js';
 import { CAUSES, countBy, FORMS, plantedTruths, type Cause, type Form, type Truths } from './truths.js';
@@ -38,17 +39,6 @@ let folder: string;
 let root: string;
 let run: CliResult;
 
-function ok(result: CliResult, what: string): CliResult {
-  expect(result.status, `${what}: ${result.stderr}`).toBe(0);
-  return result;
-}
-
-/** Whether the chart has the edge `from → to` (the human's send_to is its opening's names). */
-function onChart(study: PlantedStudy, from: string, to: string): boolean {
-  if (from === 'human') return study.opening.some((send) => send.to.includes(to));
-  return study.agents.find((agent) => agent.name === from)?.sendTo.includes(to) ?? false;
-}
-
 /** The turn's readers as the turn line says them: `reached 11: 3 one-to-one, …`, or nothing. */
 function reachedText(counts: Record<Form, number>): string {
   const total = FORMS.reduce((sum, form) => sum + counts[form], 0);
@@ -68,40 +58,6 @@ function heldText(counts: Record<Cause, number>): string {
 function causesOfTurn(planted: Truths, turn: number): Record<Cause, number> {
   const found = planted.refusalsByTurn.find((each) => each.turn === turn);
   return Object.fromEntries(CAUSES.map((cause) => [cause, found?.[cause] ?? 0])) as Record<Cause, number>;
-}
-
-/** An analysis's edges as `from to` → deliveries and forms, as the truths keep them. */
-function edgesOf(used: ReadonlyArray<{ from: string; to: string; messages: number; forms: Record<Form, number> }>): Map<string, { messages: number; forms: Record<Form, number> }> {
-  return new Map(used.map((edge) => [`${edge.from} ${edge.to}`, { messages: edge.messages, forms: edge.forms }]));
-}
-
-/** The analysis's figures a study is held to, out of `analyze --json`, the dashboard's API or the library. */
-interface AnalysisFigures {
-  messages: number;
-  deliveries: Record<Form, number>;
-  refusals: Record<Cause, number>;
-  refusalsByTurn: Array<{ turn: number } & Record<Cause, number>>;
-  activation: Array<{ rule: number; match: string; governed: number; drawn: number }>;
-  reach: Array<{ turn: number; reached: number }>;
-  agents: Array<{ agent: string; credits: number }>;
-  edges: { used: Array<{ from: string; to: string; messages: number; forms: Record<Form, number>; onChart: boolean }> };
-}
-
-/** Every figure of an analysis against the truths. */
-function expectPlanted(analysis: AnalysisFigures, planted: Truths, study: PlantedStudy, where: string): void {
-  expect(analysis.messages, `${where}: messages`).toBe(planted.messages);
-  expect(analysis.deliveries, `${where}: readers by form`).toEqual(planted.deliveries);
-  expect(analysis.refusals, `${where}: refusals by cause`).toEqual(planted.refusals);
-  expect(analysis.refusalsByTurn, `${where}: refusals by turn`).toEqual(planted.refusalsByTurn);
-  expect(
-    analysis.activation.map(({ rule, governed, drawn }) => ({ rule, governed, drawn })),
-    `${where}: draws by rule`,
-  ).toEqual(planted.draws);
-  expect(analysis.activation.map((rule) => rule.match)).toEqual(study.activation.map((rule) => `title: ${rule.title}`));
-  expect(analysis.reach, `${where}: reach by turn`).toEqual(planted.reach);
-  expect(Object.fromEntries(analysis.agents.filter((agent) => agent.agent !== 'human').map((agent) => [agent.agent, agent.credits])), `${where}: credits by agent`).toEqual(planted.creditsByAgent);
-  expect(edgesOf(analysis.edges.used), `${where}: deliveries per edge, by form`).toEqual(planted.edges);
-  for (const edge of analysis.edges.used) expect(edge.onChart, `${where}: ${edge.from} → ${edge.to} on the chart`).toBe(onChart(study, edge.from, edge.to));
 }
 
 beforeAll(() => {
@@ -171,24 +127,15 @@ describe('the planted clinic, run as a user runs it', () => {
     expect(new Map([...edges].map(([key, edge]) => [key, { messages: edge.messages, forms: edge.forms }]))).toEqual(truths.edges);
     // The human's post to the list reached each member: a delivery by the list, no refusal, off the chart as a list's post is.
     for (const member of ['director', 'lead_ops', 'lead_lab']) expect(edges.get(`human ${member}`)).toEqual({ messages: 1, forms: { direct: 0, to: 0, cc: 0, list: 1, meeting: 0 }, onChart: 'false' });
-    expect((tables.refusals ?? []).map((row) => [Number(row.turn), row.cause, Number(row.count)])).toEqual(
-      truths.refusalsByTurn.flatMap((turn) => CAUSES.filter((cause) => turn[cause] > 0).map((cause) => [turn.turn, cause, turn[cause]])),
-    );
-    expect((tables.reach ?? []).map((row) => ({ turn: Number(row.turn), reached: Number(row.reached) }))).toEqual(truths.reach);
-    expect((tables.activation ?? []).map((row) => ({ rule: Number(row.rule), governed: Number(row.governed), drawn: Number(row.drawn) }))).toEqual(truths.draws);
+    expectRefusalRows(tables, truths);
+    expectSpreadRows(tables, truths, clinic);
     expect(Object.fromEntries((tables.agents ?? []).filter((row) => row.agent !== 'human').map((row) => [row.agent, Number(row.credits)]))).toEqual(truths.creditsByAgent);
   });
 
   test('analyze --reference gives the run network reciprocity and share inside departments as planted', () => {
     writeFileSync(join(folder, 'edges.txt'), EDGES);
     writeFileSync(join(folder, 'labels.txt'), LABELS);
-    const comparison = JSON.parse(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout) as {
-      runs: Array<{ people: number; edges: number }>;
-      rows: Array<{ measure: string; runs: number[] }>;
-    };
-    expect(comparison.runs[0]).toMatchObject({ people: clinic.agents.length, edges: truths.pairs });
-    expect(comparison.rows.find((row) => row.measure === 'reciprocity')?.runs).toEqual([truths.reciprocity]);
-    expect(comparison.rows.find((row) => row.measure === 'insideDepartments')?.runs).toEqual([truths.insideDepartments]);
+    expectNetworkPlanted(ok(lemming(root, ['analyze', '--reference', join(folder, 'edges.txt'), '--labels', join(folder, 'labels.txt'), '--json']), 'analyze --reference').stdout, truths, clinic);
   });
 
   test("the dashboard's analysis gives the same figures, and its chart draws a list's post to each member", async () => {
@@ -265,6 +212,8 @@ describe('the planted clinic as an experiment: the cap as a variant', () => {
       const expected = row.variant === 'baseline' ? truths : uncappedTruths;
       for (const cause of CAUSES) expect(Number(row[`refusals_${cause}`]), `${row.variant} refusals_${cause}`).toBe(expected.refusals[cause]);
     }
+    // Reach by turn and each activation rule's draws, run by run, in the experiment's own tables (they were only in analyze and the run's summary).
+    for (const [run, expected] of Object.entries(planted)) expectSpreadRows(rows, expected, clinic, run);
     expect(uncappedTruths.refusals.cap).toBe(0);
     // The variant without the cut: the director hears lead_ops in turn 1, and the reach is planted too.
     expect(uncappedTruths.calls).toBeGreaterThan(truths.calls);

@@ -10,6 +10,8 @@
 export interface PlantedAgent {
   name: string;
   title: string;
+  /** Its resume's `role:` (head, lead or member, as `populate` writes it); none in a hand-written org. */
+  role?: string;
   department: string;
   /** Whom it reports to: `human` or another agent. */
   reportsTo: string;
@@ -49,10 +51,24 @@ export interface PlantedAct {
   speak?: string;
 }
 
-/** An `engine.activation` rule: the agents of a title, at most `atMost` of them acting a turn (probability 1). */
+/**
+ * An `engine.activation` rule (probability 1): the agents whose title, role and department are each
+ * what it names (those it names), at most `atMost` of them acting a turn. Written to org.yaml in the
+ * order title, role, department (ACTIVATION_FIELDS), as `match: { role: member, department: lab }`.
+ */
 export interface PlantedActivationRule {
-  title: string;
+  title?: string;
+  role?: string;
+  department?: string;
   atMost?: number;
+}
+
+/** The fields a planted rule matches, in the order org.yaml writes them (and `analyze` says them back). */
+export const ACTIVATION_FIELDS = ['title', 'role', 'department'] as const;
+
+/** A rule's `match` as `analyze` says it: `title: Clerk`, `role: member, department: lab`. */
+export function matchText(rule: PlantedActivationRule): string {
+  return ACTIVATION_FIELDS.flatMap((field) => (rule[field] === undefined ? [] : [`${field}: ${rule[field]}`])).join(', ');
 }
 
 /** A whole study. */
@@ -72,8 +88,8 @@ export interface PlantedStudy {
   activation: PlantedActivationRule[];
   /** org.yaml `budget.departments`: by the department's lead, its ceiling in credits. */
   ceilings: Record<string, number>;
-  /** org.yaml `engine.breakers.repeated_messages.times` (`pause`, within 10 turns). */
-  repeatTimes: number;
+  /** org.yaml `engine.breakers.repeated_messages.times` (`pause`, within 10 turns); none: no breaker (the default). */
+  repeatTimes?: number;
   /** The turns run. */
   turns: number;
   /** By turn, by agent: what it does when called. An agent called with nothing scripted keeps a note. */

@@ -1,4 +1,4 @@
-import type { PlantedAgent, PlantedSend, PlantedStudy } from './plan.js';
+import { ACTIVATION_FIELDS, type PlantedActivationRule, type PlantedAgent, type PlantedSend, type PlantedStudy } from './plan.js';
 
 /*
  * The figures a planted study must give, computed from its plan alone: no lemming code is imported,
@@ -6,7 +6,7 @@ import type { PlantedAgent, PlantedSend, PlantedStudy } from './plan.js';
  * here are the ones the docs state, each in a line or two:
  * - an agent with mail written in an earlier turn (a message or a notice), or attending a meeting due
  *   this turn, has work;
- * - of those, an activation rule (the first whose title matches) lets at most `atMost` act; the rest
+ * - of those, an activation rule (the first whose title, role and department match those it names) lets at most `atMost` act; the rest
  *   keep their mail. The engine draws which ones by a seeded hash; the plan gives those of a rule the
  *   same script (none), so which ones it draws changes no figure compared, and here they are taken in
  *   name order;
@@ -83,6 +83,11 @@ function zeros<Key extends string>(keys: readonly Key[]): Record<Key, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<Key, number>;
 }
 
+/** Whether a rule governs an agent: each field it names is the agent's. */
+function governs(rule: PlantedActivationRule, agent: PlantedAgent): boolean {
+  return ACTIVATION_FIELDS.every((field) => rule[field] === undefined || rule[field] === agent[field]);
+}
+
 /** The body a seat writes for a send (seats/scripted-seat.mjs): the plan's, or one that names the sender, the turn and the send. */
 export function bodyOf(send: PlantedSend, agent: string, turn: number, index: number): string {
   return send.body ?? `${agent} writes in turn ${turn} (send ${index + 1}).`;
@@ -146,7 +151,8 @@ export function plantedTruths(study: PlantedStudy): Truths {
       }
       for (const member of lists.get(name)?.members ?? []) reach(member, 'list');
     };
-    for (const name of planned.to) reach(name, alone && agents.has(name) ? 'direct' : 'to');
+    // One name that is someone (an agent or the human), not a list, is a one-to-one message.
+    for (const name of planned.to) reach(name, alone && (agents.has(name) || name === 'human') ? 'direct' : 'to');
     for (const name of planned.cc ?? []) if (!planned.to.includes(name)) reach(name, 'cc');
     messages += 1;
     if (sender === 'human') fromHuman += 1;
@@ -170,7 +176,7 @@ export function plantedTruths(study: PlantedStudy): Truths {
 
   for (let turn = 1; turn <= study.turns; turn += 1) {
     // The repeated-message breaker counts the mail written last turn.
-    for (const [sender, texts] of bodies) for (const turns of texts.values()) if ([...turns].filter((at) => at >= turn - 10).length >= study.repeatTimes) held.add(sender);
+    for (const [sender, texts] of bodies) for (const turns of texts.values()) if (study.repeatTimes !== undefined && [...turns].filter((at) => at >= turn - 10).length >= study.repeatTimes) held.add(sender);
     const meeting = study.meetings.find((each) => each.turn === turn);
     const attending = new Set(meeting?.attendees ?? []);
     const withWork = study.agents.map((agent) => agent.name).filter((name) => (inbox.get(name)?.length ?? 0) > 0 || attending.has(name));
@@ -178,7 +184,7 @@ export function plantedTruths(study: PlantedStudy): Truths {
     const acting: string[] = [];
     const governedBy = new Map<number, string[]>();
     for (const name of withWork) {
-      const rule = study.activation.findIndex((each) => each.title === agents.get(name)?.title);
+      const rule = study.activation.findIndex((each) => governs(each, agents.get(name) as PlantedAgent));
       if (rule < 0) acting.push(name);
       else governedBy.set(rule, [...(governedBy.get(rule) ?? []), name]);
     }

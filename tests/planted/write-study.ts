@@ -1,20 +1,36 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PlantedStudy } from './plan.js';
+import { ACTIVATION_FIELDS, type PlantedActivationRule, type PlantedStudy } from './plan.js';
 
 /** The repository: the folder above this file that holds package.json (from tests/planted, or the bench's dist-bench/tests/planted). */
-function repository(): string {
+function repositoryFolder(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(folder, 'package.json')) && dirname(folder) !== folder) folder = dirname(folder);
   return folder;
 }
 
+/** The repository's folder (where the templates and the seat program are). */
+export const REPOSITORY = repositoryFolder();
+
 /** The scripted seat's program: every seat of a study is this program reading the plan (plain JavaScript, run as it is). */
-export const SEAT_PROGRAM = join(repository(), 'tests', 'planted', 'seats', 'scripted-seat.mjs');
+export const SEAT_PROGRAM = join(REPOSITORY, 'tests', 'planted', 'seats', 'scripted-seat.mjs');
 
 /** Where a study's plan lies in its org, for its seats to read (LEMMING_ORG_ROOT/planted/plan.json). */
 export const PLAN_FILE = join('planted', 'plan.json');
+
+/** The plan the seats read (PLAN_FILE): the study's name, the usage every answer reports, and the script. */
+export function planText(study: PlantedStudy): string {
+  return `${JSON.stringify({ study: study.name, usage: study.usage, script: study.script }, null, 2)}\n`;
+}
+
+/** org.yaml's lines under `engine.activation.rules:`, a rule a line as a person writes it: `- { match: { role: member, department: lab }, probability: 1, at_most: 4 }`. */
+export function activationLines(rules: readonly PlantedActivationRule[]): string[] {
+  return rules.map((rule) => {
+    const match = ACTIVATION_FIELDS.flatMap((field) => (rule[field] === undefined ? [] : [`${field}: ${JSON.stringify(rule[field])}`])).join(', ');
+    return `      - { match: { ${match} }, probability: 1${rule.atMost === undefined ? '' : `, at_most: ${rule.atMost}`} }`;
+  });
+}
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -37,7 +53,7 @@ function writersOf(study: PlantedStudy, name: string, humanSendsTo: readonly str
  */
 export function writeStudy(root: string, study: PlantedStudy): void {
   const humanSendsTo = [...new Set(study.opening.flatMap((send) => [...send.to, ...(send.cc ?? [])]))];
-  const activation = study.activation.map((rule) => `      - { match: { title: ${JSON.stringify(rule.title)} }, probability: 1${rule.atMost === undefined ? '' : `, at_most: ${rule.atMost}`} }`);
+  const activation = activationLines(study.activation);
   const ceilings = Object.entries(study.ceilings).map(([lead, credits]) => `    ${lead}: { credits: ${credits} }`);
   write(
     root,
@@ -52,8 +68,7 @@ export function writeStudy(root: string, study: PlantedStudy): void {
       '    seed: 1',
       '    rules:',
       ...activation,
-      '  breakers:',
-      `    repeated_messages: { times: ${study.repeatTimes}, within: 10, on: pause }`,
+      ...(study.repeatTimes === undefined ? [] : ['  breakers:', `    repeated_messages: { times: ${study.repeatTimes}, within: 10, on: pause }`]),
       'history: { keep: false }',
       'budget:',
       '  departments:',
@@ -90,5 +105,5 @@ export function writeStudy(root: string, study: PlantedStudy): void {
   for (const meeting of study.meetings) {
     write(root, `org/meetings/${meeting.name}.yaml`, `attendees: ${list(meeting.attendees)}\nrounds: 1\nagenda: ${JSON.stringify(meeting.agenda)}\nturn: ${meeting.turn}\n`);
   }
-  write(root, PLAN_FILE, `${JSON.stringify({ study: study.name, usage: study.usage, script: study.script }, null, 2)}\n`);
+  write(root, PLAN_FILE, planText(study));
 }

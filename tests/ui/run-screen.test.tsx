@@ -8,6 +8,9 @@ import { formatStepTools } from '../../src/format/format.js';
 import { RunScreen } from '../../src/ui/run/run-screen.js';
 import { initialRunState, type AgentSnapshot } from '../../src/ui/run/run-state.js';
 import { delivered, runFinished, simpleTurn, turnFinished } from './helpers/events.js';
+import { emptyStats, emptyTotals } from '../../src/engine/run-totals.js';
+import { totalsLines } from '../../src/ui/run/totals-lines.js';
+import { noRefusals } from '../../src/format/mail-outcomes.js';
 import { EventFeed } from './helpers/event-feed.js';
 import { fakeWatch } from './helpers/fake-watch.js';
 import { flat, frameShows, plainText, settle } from './helpers/wait.js';
@@ -168,8 +171,43 @@ describe('the run screen', () => {
     feed.push(turnFinished(1), runFinished(1));
     feed.end();
     frame = await frameShows(lastFrame, 'Finished at turn 1');
-    expect(frame).toContain('Totals: 1 turn · 1 message (+1 from you) · 1 refused · 1 error · 1,000 tokens · 0.2500 credits');
+    expect(frame).toContain('Totals: 1 turn · 1 message (+1 from you) · 1 refused (chart 1) · 1 held (budget 1) · 1 error ·\n        1,000 tokens · 0.2500 credits');
     expect(frame).toContain('the org is idle');
+  });
+
+  test('the totals say refusals and holds by cause, compactly, and keep within the screen: parts wrap whole at their separators, nothing is cut', async () => {
+    const feed = new EventFeed();
+    const { lastFrame } = screen(feed);
+    feed.push(
+      { type: 'run-started', root: '/tmp/acme', org: 'acme', turn: 0, resumed: false },
+      { type: 'turn-started', turn: 1, agents: ['manager', 'planner'], recovering: false },
+      { type: 'message-refused', turn: 1, from: 'manager', to: 'coder_01', reason: 'over the cap of 2 messages per turn (engine.max_messages_per_turn in org/org.yaml)', cause: 'cap', count: 3 },
+      { type: 'message-refused', turn: 1, from: 'planner', to: 'human', reason: 'planner may not send to human (chart.yaml: agents.planner.send_to)', cause: 'chart', count: 2 },
+      { type: 'agent-skipped', turn: 1, agent: 'coder_01', reason: 'out-of-credits', balance: 0 },
+      { type: 'credits-charged', turn: 1, agent: 'manager', model: 'offline', inputTokens: 1000, outputTokens: 500, credits: 1.25, balance: 0.25, estimated: true },
+      { type: 'turn-finished', turn: 1, stats: { ...emptyStats(), called: 2, refusals: { ...noRefusals(), activation: 3 }, inputTokens: 1000, outputTokens: 500, credits: 1.25, durationMs: 3 } },
+      runFinished(1),
+    );
+    feed.end();
+    const frame = plainText(await frameShows(lastFrame, 'Finished at turn 1'));
+    // It said `5 refused` and nothing of why, nor of the agents held with work.
+    expect(flat(frame)).toContain('5 refused (cap 3, chart 2) · 4 held (activation 3, budget 1)');
+    const totals = frame.slice(frame.indexOf('Totals: '), frame.indexOf('Finished at turn 1')).trimEnd().split('\n');
+    expect(totals.join(' ').replace(/\s+/g, ' ')).toBe('Totals: 1 turn · 0 messages · 5 refused (cap 3, chart 2) · 4 held (activation 3, budget 1) · 0 errors · 1,500 tokens · 1.2500 credits');
+    // ink-testing-library's screen is 100 columns: the line is wrapped at a separator, each part whole, no `…`.
+    expect(totals.length).toBe(2);
+    for (const line of totals) expect(line.length).toBeLessThanOrEqual(100);
+    expect(frame).not.toContain('…');
+  });
+
+  test('on a narrower screen the totals wrap at their separators too: each line within it, each part whole', () => {
+    const totals = { ...emptyTotals(), turns: 12, delivered: 1234, fromHuman: 3, refused: 5, refusals: { chart: 2, cap: 3, budget: 1, ceiling: 0, breaker: 7, activation: 940 }, errors: 2, inputTokens: 123_456, outputTokens: 7_890, credits: 12.5 };
+    for (const columns of [60, 80, 100]) {
+      const lines = totalsLines(totals, columns);
+      for (const line of lines) expect(line.length, `${columns} columns: ${line}`).toBeLessThanOrEqual(columns);
+      expect(lines.join(' ').replace(/\s+/g, ' ')).toBe('Totals: 12 turns · 1,234 messages (+3 from you) · 5 refused (cap 3, chart 2) · 948 held (activation 940, breaker 7, budget 1) · 2 errors · 131,346 tokens · 12.50 credits');
+    }
+    expect(totalsLines({ ...emptyTotals(), turns: 1 }, 100)).toEqual(['Totals: 1 turn · 0 messages · 0 refused · 0 errors · 0 tokens · 0.0000 credits']);
   });
 
   test('p pauses after the current turn, s runs exactly one more, p goes on', async () => {

@@ -31,10 +31,11 @@ export function refusalCounts(records: OrgRecords): { total: RefusalCounts; byTu
   return { total, byTurn };
 }
 
-/** Each activation rule's draws summed over the turns, with its `match` as org.yaml says it now. Pure. */
-export function activationDraws(records: OrgRecords): ActivationDraws[] {
+/** Each activation rule's draws summed over the turns after `afterTurn` (every turn without it), with its `match` as org.yaml says it now. Pure. */
+export function activationDraws(records: OrgRecords, afterTurn = -1): ActivationDraws[] {
   const byRule = new Map<number, ActivationDraws>();
   for (const turn of records.held ?? []) {
+    if (turn.turn <= afterTurn) continue;
     for (const draws of turn.draws) {
       const sum = byRule.get(draws.rule) ?? { rule: draws.rule, match: records.activationRules?.[draws.rule - 1] ?? '?', governed: 0, drawn: 0 };
       sum.governed += draws.governed;

@@ -15,6 +15,7 @@ import type { RunGate } from './run-gate.js';
 import { RunHeader } from './run-header.js';
 import type { AgentSnapshot, RunState } from './run-state.js';
 import { TotalsLine } from './totals-line.js';
+import { totalsLines } from './totals-lines.js';
 import { TroubleArea } from './trouble-area.js';
 import { useGateState } from './use-gate-state.js';
 import { useRunEvents } from './use-run-events.js';
@@ -52,10 +53,10 @@ const WAITING_LINES = 4;
  * margins), with a little room for lines that wrap: a live area taller than the
  * terminal makes ink redraw the whole screen at every frame.
  */
-function otherRows(state: RunState, waiting: number): number {
+function otherRows(state: RunState, waiting: number, totals: number): number {
   const trouble = state.trouble.length > 0 ? 2 + Math.min(TROUBLE_LINES, state.trouble.length) : 0;
   const edits = state.edits.length > 0 ? 2 + Math.min(EDIT_LINES, state.edits.length) : 0;
-  return 8 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + (waiting > 0 ? 1 + Math.min(waiting, WAITING_LINES) * 2 : 0) + 2;
+  return 8 + (state.feed.length === 0 ? 1 : 0) + trouble + edits + (waiting > 0 ? 1 + Math.min(waiting, WAITING_LINES) * 2 : 0) + 1 + totals;
 }
 
 /**
@@ -83,20 +84,21 @@ export function RunScreen(props: RunScreenProps) {
   // Read when a turn ends (a proposal is made inside one) and when the run does.
   const { hint } = props;
   const waiting = useMemo(() => waitingDecisionLines(decisions?.() ?? [], hint), [decisions, hint, state.lastTurn, state.finished]);
-  const { rows } = useTerminalSize();
+  const { rows, columns } = useTerminalSize();
+  const totals = totalsLines(state.totals, columns);
   return (
     <>
       <Static items={state.feed}>{(item) => <FeedLine key={item.key} item={item} />}</Static>
       <Box flexDirection="column">
         <RunHeader state={state} gate={gateState} keys={keys} watching={watching && !state.finished} />
         <Box marginTop={1}>
-          <AgentTable rows={state.agents} maxRows={Math.max(3, rows - otherRows(state, waiting.length))} />
+          <AgentTable rows={state.agents} maxRows={Math.max(3, rows - otherRows(state, waiting.length, totals.length))} />
         </Box>
         {state.feed.length === 0 ? <Text dimColor>No messages delivered yet.</Text> : null}
         <TroubleArea items={state.trouble} counts={state.troubleCounts} maxLines={TROUBLE_LINES} />
         <EditNotices notices={state.edits} maxLines={EDIT_LINES} />
         <WaitingDecisions lines={waiting} />
-        <TotalsLine totals={state.totals} {...(state.finished ? { finished: state.finished } : {})} forYou={state.agents.find((row) => row.isHuman)?.unread ?? 0} hint={hint} />
+        <TotalsLine lines={totals} {...(state.finished ? { finished: state.finished } : {})} forYou={state.agents.find((row) => row.isHuman)?.unread ?? 0} hint={hint} />
       </Box>
     </>
   );
