@@ -103,14 +103,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   if (journalPlan) {
     // The turn is finished with the org it was planned with; edits made since apply from the next turn.
     const planned = journalPlan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, journalPlan.orgSnapshot, root);
-    if (planned) org = planned;
-    else if (journalPlan.orgSnapshot !== undefined) {
-      openingEvents.push({
-        type: 'warning',
-        turn,
-        file: 'org/state/cache/planned-org.json',
-        message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
-      });
+    if (planned !== undefined && !('refused' in planned)) org = planned;
+    else if (planned !== undefined) {
+      const why =
+        planned.refused === 'changed'
+          ? 'does not hold the org this interrupted turn was planned with: it was changed after lemming wrote it (its text is not the one the plan journaled), so it is not believed'
+          : 'the org as this interrupted turn was planned is gone';
+      openingEvents.push({ type: 'warning', turn, file: 'org/state/cache/planned-org.json', message: `${why}, so the turn is finished with the org as it is now` });
     }
   }
   memory = await memoryLayerFor(org);
