@@ -113,6 +113,12 @@ describe('a planned-org snapshot edited between a crash and the recovery', () =>
     expect(existsSync(join(root, PLANNED))).toBe(true);
     editSnapshot(root, edit);
     const before = server.requests.length;
+    // validate says it first, naming the file, and leaves it as it is.
+    const edited = readFileSync(join(root, PLANNED), 'utf8');
+    const validated = await lemmingAsync(root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout).toContain(`warning: ${PLANNED}: does not hold the org turn 1 was planned with`);
+    expect(readFileSync(join(root, PLANNED), 'utf8')).toBe(edited);
 
     const resumed = await lemmingAsync(root, ['run', '--plain']);
     expect(resumed.stderr).toBe('');
@@ -136,6 +142,9 @@ describe('a planned-org snapshot edited between a crash and the recovery', () =>
     expect(killed.signal).toBe('SIGKILL');
     // A person's edit while the engine was down: from the next turn, not for the planned one.
     writeFile(root, 'org/chart.yaml', readFileSync(join(root, 'org/chart.yaml'), 'utf8').replace('send_to: [human, coder]', 'send_to: [human]'));
+    const validated = await lemmingAsync(root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout).not.toContain('org/state/');
     const resumed = await lemmingAsync(root, ['run', '--plain']);
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);

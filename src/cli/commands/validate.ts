@@ -17,7 +17,7 @@ import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/propos
 import { uncountableLines } from '../../engine/money/ledger.js';
 import { LEDGER_FILE } from '../../org/ledger-line.js';
 import { statePaths } from '../../engine/record/state-paths.js';
-import { RATIOS_FILE, readRatiosFile } from '../../engine/record/token-ratios-file.js';
+import { keptStateProblems } from '../../engine/record/kept-state-problems.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -96,8 +96,8 @@ export async function validateCommand(root: string, options: { json?: boolean },
   });
   const org = loaded.org;
   problems.push(...(await checked(LEDGER_FILE, () => ledgerProblems(root))));
-  // What the engine learned of its servers, read back every turn: what is not believed is said (and ignored by the engine).
-  problems.push(...(await checked(RATIOS_FILE, () => readRatiosFile(statePaths(root).tokenRatios).problems)));
+  // What the engine reads back at its next run (what servers taught, an unfinished turn's journal and planned org), through the run's own gates: what is not believed is said.
+  problems.push(...(await checked('org/state/', () => keptStateProblems(root, org))));
   if (org) {
     problems.push(...(await checked(ROUTING_FILE, () => loadRouting(root, org).problems)));
     problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
