@@ -84,7 +84,7 @@ describe.each(IDENTITIES)('a file of the org that is a link out of it, lemming r
 });
 
 describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by $name", (identity) => {
-  test.skipIf(!distReachable(identity))("the agent's workspace, the shared one and its notes: read_file is refused naming the folder, the notes are not shown, and no secret reaches a prompt", async () => {
+  test.skipIf(!distReachable(identity))("the agent's workspace and the shared one: read_file is refused naming the folder, and no secret reaches a prompt; notes linked out are not shown by inspect (a run stops on them: org-links-out-writes.test.ts)", async () => {
     const outside = tempDir('lemming-outside-');
     const secrets = { workspace: 'workspace-secret-7731', shared: 'shared-secret-5512', memory: 'memory-secret-9043' };
     for (const [folder, secret] of Object.entries(secrets)) {
@@ -93,7 +93,7 @@ describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by
     }
     const root = orgWithList((path) => writeFileSync(path, 'members: [coder]\nmay_post: [manager]\n'));
     writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, read_file]\n---\nHand work to the coder; report to the human.\n');
-    for (const [folder, link] of [['workspace', 'agents/manager/workspace'], ['shared', 'workspace'], ['memory', 'agents/manager/memory']] as const) {
+    for (const [folder, link] of [['workspace', 'agents/manager/workspace'], ['shared', 'workspace']] as const) {
       rmSync(join(root, link), { recursive: true, force: true });
       symlinkSync(join(outside, folder), join(root, link));
     }
@@ -118,6 +118,13 @@ describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by
     // The tool results the model read name each folder and why.
     expect(sent).toContain('agents/manager/workspace is a symbolic link (or lies below one) that leads out of the org');
     expect(sent).toContain('workspace is a symbolic link (or lies below one) that leads out of the org');
+    // validate warns of each workspace: the tools refuse it, and the org runs.
+    const validated = await lemmingAs(identity, root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout).toContain(`warning: agents/manager/workspace: is a symbolic link (or lies below one) to ${join(outside, 'workspace')}, outside the org`);
+    expect(validated.stdout).toContain(`warning: workspace: is a symbolic link (or lies below one) to ${join(outside, 'shared')}, outside the org`);
+    rmSync(join(root, 'agents/manager/memory'), { recursive: true, force: true });
+    symlinkSync(join(outside, 'memory'), join(root, 'agents/manager/memory'));
     const inspected = await lemmingAs(identity, root, ['inspect', 'manager']);
     expect(inspected.status).toBe(0);
     expect(inspected.stdout).not.toContain(secrets.memory);

@@ -18,6 +18,8 @@ import { uncountableLines } from '../../engine/money/ledger.js';
 import { LEDGER_FILE } from '../../org/ledger-line.js';
 import { statePaths } from '../../engine/record/state-paths.js';
 import { keptStateProblems } from '../../engine/record/kept-state-problems.js';
+import { lookedAt, ownFolderProblems, workspaceOutside } from '../../org/own-folders.js';
+import { SHARED_WORKSPACE } from '../../tools/workspace/workspace-path.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -31,6 +33,13 @@ function messageProblems(root: string, agents: string[], maxBodyChars: number): 
     }
   }
   return problems;
+}
+
+/** Every agent's folder, and the shared workspace, that leads out of the org (org/own-folders.ts). */
+function linkedOutProblems(root: string, agents: readonly string[]): Problem[] {
+  const problems = agents.flatMap((agent) => ownFolderProblems(root, agent));
+  const shared = workspaceOutside(root, SHARED_WORKSPACE);
+  return shared ? [...problems, shared] : problems;
 }
 
 /**
@@ -103,7 +112,10 @@ export async function validateCommand(root: string, options: { json?: boolean },
     problems.push(...(await checked(LISTS_FOLDER, () => mailingListProblems(root, org))));
     problems.push(...(await checked(MEETINGS_FOLDER, () => loadMeetings(root, org).flatMap((meeting) => meeting.problems))));
     problems.push(...(await checked(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org)])));
-    problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars))));
+    // Folders of the org that lead out of it, as a run would look at each agent's: before its outbox is read for messages.
+    problems.push(...(await checked('agents/', () => linkedOutProblems(root, [...org.agents.keys()]))));
+    // Not an outbox that leads out of the org: its files are no messages of the org's (said above).
+    problems.push(...(await checked('agents/', () => messageProblems(root, [...org.agents.keys()].filter((agent) => lookedAt(root, agent) === undefined), org.settings.max_body_chars))));
     problems.push(...(await checked('org/', () => sideFileWarnings(root))));
     // Interventions (an experiment's, or written by hand): loaded only for an org that has them.
     if (existsSync(join(root, INTERVENTIONS_FILE))) {
