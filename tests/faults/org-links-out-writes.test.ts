@@ -1,8 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { distReachable, IDENTITIES, lemmingAs } from '../helpers/lemming-as.js';
 import { tempDir } from '../helpers/org-files.js';
+import { proposeHire } from '../helpers/propose-hire.js';
+import { defaultOrg } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
 import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
@@ -72,7 +74,7 @@ const FOLDERS = ['agents/manager/memory', 'agents/manager/memory/stream', 'agent
 describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming run by $name', (identity) => {
   test.skipIf(!distReachable(identity)).each(FOLDERS)('%s: the run stops before any call, naming the folder and where it leads; nothing is written over there; validate says it; a folder put back, the run goes on', async (folder) => {
     const root = orgWithMemory();
-    const outside = tempDir('lemming-outside-');
+    const outside = realpathSync(tempDir('lemming-outside-'));
     const target = join(outside, 'kept');
     // The host's folder holds something of its own, which nothing of the org's may join.
     mkdirSync(target, { recursive: true });
@@ -106,7 +108,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
 
   test.skipIf(!distReachable(identity))("an outbox linked out of the org is not read: a message file over there never reaches a prompt", async () => {
     const root = orgWithMemory();
-    const outside = tempDir('lemming-outside-');
+    const outside = realpathSync(tempDir('lemming-outside-'));
     const target = join(outside, 'mail');
     linkOut(root, 'agents/coder/outbox', target);
     // A file over there shaped as the coder's message to the manager.
@@ -123,7 +125,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
 
   test.skipIf(!distReachable(identity))('lemming send into a human outbox linked out of the org writes nothing over there, and says why', async () => {
     const root = orgWithMemory();
-    const outside = tempDir('lemming-outside-');
+    const outside = realpathSync(tempDir('lemming-outside-'));
     const target = join(outside, 'sent');
     linkOut(root, 'agents/human/outbox', target);
     const sent = await lemmingAs(identity, root, ['send', 'manager', 'One more thing.'], [outside]);
@@ -134,7 +136,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
 
   test.skipIf(!distReachable(identity))('lemming reset empties no folder a link leads to outside the org, and removes nothing of the org either', async () => {
     const root = orgWithMemory();
-    const outside = tempDir('lemming-outside-');
+    const outside = realpathSync(tempDir('lemming-outside-'));
     const target = join(outside, 'notes');
     mkdirSync(target, { recursive: true });
     for (const name of ['thesis.md', 'taxes.md']) writeFileSync(join(target, name), `the host's ${name}\n`);
@@ -145,6 +147,19 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(filesBelow(target)).toEqual(['taxes.md', 'thesis.md']);
     // The human's message is still there: nothing was removed.
     expect(readdirSync(join(root, 'agents/human/outbox'))).toHaveLength(1);
+  });
+});
+
+describe.each(IDENTITIES)('a hire whose folder is a link out of the org, approved by $name', (identity) => {
+  test.skipIf(!distReachable(identity))('the approval writes no resume over there, and says why', async () => {
+    const root = defaultOrg();
+    const outside = realpathSync(tempDir('lemming-outside-'));
+    symlinkSync(outside, join(root, 'agents/tester_01'));
+    const id = proposeHire(root, { proposer: 'hr', name: 'tester_01', reportsTo: 'manager', credits: 0.2, balance: 0.49 });
+    const approved = await lemmingAs(identity, root, ['approve', id], [outside]);
+    expect(approved.status).toBe(5);
+    expect(approved.stderr).toContain(`agents/tester_01 is a symbolic link (or lies below one) to ${outside}, outside the org`);
+    expect(filesBelow(outside)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeMemories } from '../../src/memory/memory-stream.js';
@@ -121,8 +121,8 @@ describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by
     // validate warns of each workspace: the tools refuse it, and the org runs.
     const validated = await lemmingAs(identity, root, ['validate']);
     expect(validated.status).toBe(0);
-    expect(validated.stdout).toContain(`warning: agents/manager/workspace: is a symbolic link (or lies below one) to ${join(outside, 'workspace')}, outside the org`);
-    expect(validated.stdout).toContain(`warning: workspace: is a symbolic link (or lies below one) to ${join(outside, 'shared')}, outside the org`);
+    expect(validated.stdout).toContain(`warning: agents/manager/workspace: is a symbolic link (or lies below one) to ${join(realpathSync(outside), 'workspace')}, outside the org`);
+    expect(validated.stdout).toContain(`warning: workspace: is a symbolic link (or lies below one) to ${join(realpathSync(outside), 'shared')}, outside the org`);
     rmSync(join(root, 'agents/manager/memory'), { recursive: true, force: true });
     symlinkSync(join(outside, 'memory'), join(root, 'agents/manager/memory'));
     const inspected = await lemmingAs(identity, root, ['inspect', 'manager']);
