@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lemmingProcessAsync } from '../helpers/cli.js';
 import { distReachable, IDENTITIES, lemmingAs } from '../helpers/lemming-as.js';
 import { tempDir } from '../helpers/org-files.js';
 import { proposeHire } from '../helpers/propose-hire.js';
@@ -104,6 +105,29 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(again.status).toBe(0);
     expect(readFileSync(join(root, 'agents/manager/memory/planted.md'), 'utf8')).toContain('agent-chosen text');
     expect(filesBelow(target)).toEqual(['own.txt']);
+  });
+
+  test.skipIf(!distReachable(identity))('a turn cut short and a folder linked out before it is finished: the recovery stops before it writes, and finishes once the folder is back', async () => {
+    const root = orgWithMemory();
+    managerCalls = 0;
+    managerFirst = remembersAndSends;
+    // The manager's answer is journaled; the process dies before it is applied.
+    const killed = await lemmingProcessAsync(root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' });
+    expect(killed.signal).toBe('SIGKILL');
+    const outside = realpathSync(tempDir('lemming-outside-'));
+    const target = join(outside, 'kept');
+    linkOut(root, 'agents/manager/memory', target);
+    const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    expect(run.status).toBe(5);
+    expect(run.stdout + run.stderr).toContain(`agents/manager/memory is a symbolic link (or lies below one) to ${target}, outside the org`);
+    expect(filesBelow(target)).toEqual([]);
+    rmSync(join(root, 'agents/manager/memory'));
+    const again = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('finishing an interrupted turn');
+    // The journaled answer applied (asked again, the manager would answer in text): its note is in the org's own folder.
+    expect(readFileSync(join(root, 'agents/manager/memory/planted.md'), 'utf8')).toContain('agent-chosen text');
   });
 
   test.skipIf(!distReachable(identity))("an outbox linked out of the org is not read: a message file over there never reaches a prompt", async () => {
