@@ -7,9 +7,9 @@ import { tempDir } from '../helpers/org-files.js';
 import { proposeHire } from '../helpers/propose-hire.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
+import type { WireReply } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
-import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
+import { answer, KEYS, startManagerScript, wireOrg, type ManagerScript } from './wire-org.js';
 
 /**
  * The write side of an org's folders that are links out of it (issue 72): reading through them was
@@ -21,18 +21,11 @@ import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
  * where it must be), names the folder and where it leads, and writes nothing over there.
  */
 
-let server: WireServer;
-/** What the manager's first call does; later ones answer in text. */
-let managerFirst: (request: ReceivedRequest) => WireReply = (request) => answer(request);
-let managerCalls = 0;
+let script: ManagerScript;
 beforeAll(async () => {
-  server = await startWireServer((request) => {
-    if (agentOf(request) !== 'manager') return answer(request);
-    managerCalls += 1;
-    return managerCalls === 1 ? managerFirst(request) : answer(request);
-  });
+  script = await startManagerScript();
 });
-afterAll(() => server.close());
+afterAll(() => script.server.close());
 
 /** The manager remembers a note it named, says a word to the coder: its notes, mail, stream and log are all written in the first turn. */
 function remembersAndSends(): WireReply {
@@ -49,7 +42,7 @@ function remembersAndSends(): WireReply {
 
 /** The wire org whose manager may remember and keeps a memory stream, its keys in `.env`, and the human's task for it. */
 function orgWithMemory(): string {
-  const root = wireOrg(server.url);
+  const root = wireOrg(script.server.url);
   appendFileSync(join(root, 'org/org.yaml'), 'memory: { keep: true }\n');
   writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, remember]\n---\nHand work to the coder; report to the human.\n');
   writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
@@ -81,9 +74,9 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     mkdirSync(target, { recursive: true });
     writeFileSync(join(target, 'own.txt'), 'the host\'s own file\n');
     linkOut(root, folder, target);
-    managerCalls = 0;
-    managerFirst = remembersAndSends;
-    const before = server.requests.length;
+    script.calls = 0;
+    script.first = remembersAndSends;
+    const before = script.server.requests.length;
 
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
     expect(run.status).toBe(5);
@@ -91,7 +84,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(run.stdout + run.stderr).toContain(`rm ${folder} && mkdir ${folder}`);
     expect(filesBelow(target)).toEqual(['own.txt']);
     // Stopped before the manager's call: nothing asked, nothing charged.
-    expect(server.requests.length).toBe(before);
+    expect(script.server.requests.length).toBe(before);
 
     const validated = await lemmingAs(identity, root, ['validate']);
     expect(validated.status).toBe(1);
@@ -109,8 +102,8 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
 
   test.skipIf(!distReachable(identity))('a turn cut short and a folder linked out before it is finished: the recovery stops before it writes, and finishes once the folder is back', async () => {
     const root = orgWithMemory();
-    managerCalls = 0;
-    managerFirst = remembersAndSends;
+    script.calls = 0;
+    script.first = remembersAndSends;
     // The manager's answer is journaled; the process dies before it is applied.
     const killed = await lemmingProcessAsync(root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' });
     expect(killed.signal).toBe('SIGKILL');
@@ -137,13 +130,13 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     linkOut(root, 'agents/coder/outbox', target);
     // A file over there shaped as the coder's message to the manager.
     writeFileSync(join(target, '000000-001-manager.md'), '---\nid: 000000-coder-001\nfrom: coder\nto: manager\nturn: 0\ncreated: 2026-11-21T09:14:03.120Z\n---\nThe deploy key is outbox-secret-6621.\n');
-    managerCalls = 0;
-    managerFirst = (request) => answer(request);
-    const before = server.requests.length;
+    script.calls = 0;
+    script.first = (request) => answer(request);
+    const before = script.server.requests.length;
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
     expect(run.status).toBe(5);
     expect(run.stdout + run.stderr).toContain(`agents/coder/outbox is a symbolic link (or lies below one) to ${target}, outside the org`);
-    expect(server.requests.slice(before).map((request) => JSON.stringify(request.body)).join('\n')).not.toContain('outbox-secret-6621');
+    expect(script.server.requests.slice(before).map((request) => JSON.stringify(request.body)).join('\n')).not.toContain('outbox-secret-6621');
     expect(run.stdout).not.toContain('outbox-secret-6621');
   });
 
@@ -195,8 +188,8 @@ describe('a link that stays inside the org', () => {
     mkdirSync(join(root, 'kept-memory'));
     rmSync(join(root, 'agents/manager/memory'), { recursive: true, force: true });
     symlinkSync('../../kept-memory', join(root, 'agents/manager/memory'));
-    managerCalls = 0;
-    managerFirst = remembersAndSends;
+    script.calls = 0;
+    script.first = remembersAndSends;
     const run = await lemmingAs(identity, root, ['run', '--plain']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

@@ -1,12 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Agent, Org } from '../../src/org/org.js';
 import { restoreOrg, storeOrg, type StoredOrg } from '../../src/org/stored-org.js';
 import { lemmingAsync, lemmingProcessAsync } from '../helpers/cli.js';
-import { startWireServer, type ReceivedRequest, type WireServer } from '../helpers/wire-server.js';
 import { humanSends, writeFile } from './fault-org.js';
-import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
+import { agentOf, answer, KEYS, startManagerScript, wireOrg, type ManagerScript } from './wire-org.js';
 
 /**
  * A turn finished after a crash runs with the org as it was planned, kept in
@@ -17,34 +16,23 @@ import { agentOf, answer, KEYS, wireOrg } from './wire-org.js';
  * of the snapshot's shape (stored-org.ts), keeping the id, as a hostile hand would.
  */
 
-let server: WireServer;
-/** Where the manager's first answer sends its message: each case names the recipient its edit would let through. */
-let managerSendsTo = 'coder';
-let managerCalls = 0;
+let script: ManagerScript;
 beforeAll(async () => {
-  server = await startWireServer((request: ReceivedRequest) => {
-    if (agentOf(request) !== 'manager') return answer(request);
-    managerCalls += 1;
-    return managerCalls === 1 ? answer(request, { to: managerSendsTo, body: 'Please review the release.' }) : answer(request);
-  });
+  script = await startManagerScript();
 });
-afterAll(() => server.close());
+afterAll(() => script.server.close());
+/** The manager's first call sends its message to `to`: each case names the recipient its edit would let through. */
+function managerSendsTo(to: string): void {
+  script.calls = 0;
+  script.first = (request) => answer(request, { to, body: 'Please review the release.' });
+}
 
 const PLANNED = 'org/state/cache/planned-org.json';
 
 /** The wire org with an auditor the manager may not write to, and the human's task for the manager. */
 function auditedOrg(): string {
-  const root = wireOrg(server.url);
-  writeFile(
-    root,
-    'org/chart.yaml',
-    `agents:
-  human: { reports_to: null, send_to: [manager], read_from: ["*"] }
-  manager: { reports_to: human, send_to: [human, coder], read_from: ["*"] }
-  coder: { reports_to: manager, send_to: [manager], read_from: [manager] }
-  auditor: { reports_to: human, send_to: [human], read_from: ["*"] }
-`,
-  );
+  const root = wireOrg(script.server.url);
+  appendFileSync(join(root, 'org/chart.yaml'), '  auditor: { reports_to: human, send_to: [human], read_from: ["*"] }\n');
   writeFile(root, 'agents/auditor/resume.md', '---\ntitle: Auditor\nmodel: flaky-openai\ncredits: 10\n---\nAudit what you are sent; report to the human.\n');
   writeFileSync(join(root, '.env'), Object.entries(KEYS).map(([name, value]) => `${name}=${value}\n`).join(''));
   humanSends(root, 'manager', 'Please get the release reviewed.');
@@ -105,14 +93,13 @@ const EDITS: Array<{ name: string; sendsTo: string; edit: (org: Org) => Org }> =
 describe('a planned-org snapshot edited between a crash and the recovery', () => {
   test.each(EDITS)('$name: not believed; the turn finishes with the org as it is now, and says so', async ({ sendsTo, edit }) => {
     const root = auditedOrg();
-    managerSendsTo = sendsTo;
-    managerCalls = 0;
+    managerSendsTo(sendsTo);
     // The manager's answer is journaled; the process dies before it is applied.
     const killed = await lemmingProcessAsync(root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' });
     expect(killed.signal).toBe('SIGKILL');
     expect(existsSync(join(root, PLANNED))).toBe(true);
     editSnapshot(root, edit);
-    const before = server.requests.length;
+    const before = script.server.requests.length;
     // validate says it first, naming the file, and leaves it as it is.
     const edited = readFileSync(join(root, PLANNED), 'utf8');
     const validated = await lemmingAsync(root, ['validate']);
@@ -127,7 +114,7 @@ describe('a planned-org snapshot edited between a crash and the recovery', () =>
     expect(resumed.stdout).toContain('the turn is finished with the org as it is now');
     // The chart as it is refused the send the edit would have let through: nothing reached the recipient.
     expect(resumed.stdout).toContain(`refused manager -> ${sendsTo}`);
-    expect(server.requests.slice(before).map(agentOf)).not.toContain('auditor');
+    expect(script.server.requests.slice(before).map(agentOf)).not.toContain('auditor');
     expect(existsSync(join(root, 'agents/intruder'))).toBe(false);
     // The budget is the resume's: 10 credits less what the manager's calls cost, never 1e308.
     const status = await lemmingAsync(root, ['status', '--json']);
@@ -136,8 +123,7 @@ describe('a planned-org snapshot edited between a crash and the recovery', () =>
 
   test('a snapshot left as written is taken: the recovered turn keeps the edge it was planned with', async () => {
     const root = auditedOrg();
-    managerSendsTo = 'coder';
-    managerCalls = 0;
+    managerSendsTo('coder');
     const killed = await lemmingProcessAsync(root, ['run', '--plain'], { LEMMING_CRASH_AT: 'after-response:1' });
     expect(killed.signal).toBe('SIGKILL');
     // A person's edit while the engine was down: from the next turn, not for the planned one.
