@@ -1,8 +1,8 @@
 import { lstatSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { Problem } from '../errors.js';
 import { forgetAtNextCommand } from '../invocation.js';
 import { whereOutside } from '../storage/inside-root.js';
-import type { Problem } from '../errors.js';
 import { leadsOutError, leadsOutReason } from '../storage/storage-error.js';
 
 /*
@@ -75,7 +75,7 @@ export function ownFolderOutside(root: string, agent: string): FolderOutside | u
  * Whether `folder` (relative to `root`) leads out of the org: where it leads when it does,
  * `'missing'` when there is nothing there, undefined when it is the org's own.
  */
-export function folderOutside(root: string, folder: string): FolderOutside | 'missing' | undefined {
+function folderOutside(root: string, folder: string): FolderOutside | 'missing' | undefined {
   const path = resolve(root, folder);
   let stat;
   try {

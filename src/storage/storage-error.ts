@@ -14,7 +14,7 @@ export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-f
  * a symbolic link that leads out of the org (org/own-folders.ts), so lemming neither reads nor writes
  * through it. Its StorageError names the folder (`file`) and where it leads (`leadsTo`).
  */
-export const LEADS_OUT_ERRNO = 'ELEADSOUT';
+const LEADS_OUT_ERRNO = 'ELEADSOUT';
 
 /** The system's codes that mean the org's storage, not the file or the caller, is at fault; what each says and asks. */
 const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => string; todo: string }> = {

@@ -100,6 +100,20 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(filesBelow(target)).toEqual(['own.txt']);
   });
 
+  test.skipIf(!distReachable(identity))('an agent skipped for want of credits, its logs linked out: the skip is not logged over there, and the run stops naming the folder', async () => {
+    const root = orgWithMemory();
+    writeFileSync(join(root, 'agents/coder/resume.md'), '---\ntitle: Coder\nmodel: flaky-anthropic\ncredits: 0\n---\nDo the work; report to the manager.\n');
+    const outside = realpathSync(tempDir('lemming-outside-'));
+    const target = join(outside, 'logs');
+    linkOut(root, 'agents/coder/logs', target);
+    script.calls = 0;
+    script.first = remembersAndSends;
+    const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    expect(run.status).toBe(5);
+    expect(run.stdout + run.stderr).toContain(`agents/coder/logs is a symbolic link (or lies below one) to ${target}, outside the org`);
+    expect(filesBelow(target)).toEqual([]);
+  });
+
   test.skipIf(!distReachable(identity))('a turn cut short and a folder linked out before it is finished: the recovery stops before it writes, and finishes once the folder is back', async () => {
     const root = orgWithMemory();
     script.calls = 0;
@@ -110,6 +124,10 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     const outside = realpathSync(tempDir('lemming-outside-'));
     const target = join(outside, 'kept');
     linkOut(root, 'agents/manager/memory', target);
+    // Its workspace linked out too, holding a file shaped as a killed lemming's temporary: the recovery's sweep leaves it (the tools refuse that workspace).
+    const workspace = join(outside, 'workspace');
+    linkOut(root, 'agents/manager/workspace', workspace);
+    writeFileSync(join(workspace, '.draft.md.lemming-999999999-0-1.tmp'), "the host's draft\n");
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
     expect(run.status).toBe(5);
     expect(run.stdout + run.stderr).toContain(`agents/manager/memory is a symbolic link (or lies below one) to ${target}, outside the org`);
@@ -121,6 +139,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(again.stdout).toContain('finishing an interrupted turn');
     // The journaled answer applied (asked again, the manager would answer in text): its note is in the org's own folder.
     expect(readFileSync(join(root, 'agents/manager/memory/planted.md'), 'utf8')).toContain('agent-chosen text');
+    expect(filesBelow(workspace)).toEqual(['.draft.md.lemming-999999999-0-1.tmp']);
   });
 
   test.skipIf(!distReachable(identity))("an outbox linked out of the org is not read: a message file over there never reaches a prompt", async () => {
@@ -134,6 +153,7 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     script.first = (request) => answer(request);
     const before = script.server.requests.length;
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    console.log('PROBE', run.stdout, run.stderr, JSON.stringify(filesBelow(target)));
     expect(run.status).toBe(5);
     expect(run.stdout + run.stderr).toContain(`agents/coder/outbox is a symbolic link (or lies below one) to ${target}, outside the org`);
     expect(script.server.requests.slice(before).map((request) => JSON.stringify(request.body)).join('\n')).not.toContain('outbox-secret-6621');
@@ -149,6 +169,19 @@ describe.each(IDENTITIES)('an agent\'s own folder linked out of the org, lemming
     expect(sent.status).toBe(5);
     expect(sent.stderr).toContain(`agents/human/outbox is a symbolic link (or lies below one) to ${target}, outside the org`);
     expect(filesBelow(target)).toEqual([]);
+  });
+
+  test.skipIf(!distReachable(identity))("lemming run on a human outbox linked out of the org: stopped at its start, before the start's sweep removes a file over there shaped as lemming's leftover", async () => {
+    const root = orgWithMemory();
+    const outside = realpathSync(tempDir('lemming-outside-'));
+    const target = join(outside, 'sent');
+    linkOut(root, 'agents/human/outbox', target);
+    // A name a killed lemming's temporary has (a process long gone): the start's sweep of the human's outbox removes such files.
+    writeFileSync(join(target, '.draft.md.lemming-999999999-0-1.tmp'), "the host's draft\n");
+    const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
+    expect(run.status).toBe(5);
+    expect(run.stderr).toContain(`agents/human/outbox is a symbolic link (or lies below one) to ${target}, outside the org`);
+    expect(filesBelow(target)).toEqual(['.draft.md.lemming-999999999-0-1.tmp']);
   });
 
   test.skipIf(!distReachable(identity))('lemming reset empties no folder a link leads to outside the org, and removes nothing of the org either', async () => {

@@ -4,7 +4,6 @@ import { outboxPath } from '../../mailbox/message-file.js';
 import { HUMAN } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
 import type { RoutingRules } from '../../org/routing/routing-rules.js';
-import { requireOwnFolders } from '../../org/own-folders.js';
 import { writeFileAtomic } from '../../storage/atomic-write.js';
 import type { EngineEvent } from '../events.js';
 import { crashPoint } from '../record/crash-points.js';
@@ -92,7 +91,6 @@ export function routeTurn(input: RouteInput): RoutedTurn {
   // Decided; from here on a crash writes the same files again.
   crashPoint('before-route');
   for (const forward of decided.forwards) {
-    requireOwnFolders(root, forward.outbox);
     writeFileAtomic(join(agentPaths(root, forward.outbox).outbox, forward.fileName), forwardText(forward));
     crashPoint('mid-route');
     routed.wrote[forward.outbox] = [...(routed.wrote[forward.outbox] ?? []), forward.fileName];

@@ -59,7 +59,6 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
     const outbox = agentPaths(root, sender).outbox;
     if (!members.has(sender)) {
       if (state.turn > 0) {
-        requireOwnFolders(root, sender);
         const everything = scanOutbox(outbox, undefined, () => false);
         if (everything?.error !== undefined) {
           // It joins once its outbox can be read, so none of its history is ever taken for new mail.
