@@ -60,7 +60,9 @@ export function createOrgMcpServer(root: string, seat?: string): McpServer {
     {
       description: `Send a message from ${name}'s seat. The chart decides who may receive it; at most engine.max_messages_per_turn between two turns; the engine delivers it at its next turn.`,
       inputSchema: {
-        to: z.string().describe('The recipient: an agent name, like "manager".'),
+        to: z
+          .union([z.string(), z.array(z.string())])
+          .describe('The recipient, like "manager", or a list of them, like ["manager", "hr"]: one message each of them reads; if the chart refuses one, nothing is sent and you are told why.'),
         cc: z.array(z.string()).optional().describe('Copies, like ["hr"]: each reads the one message as the recipient does; if the chart refuses one, nothing is sent and you are told why.'),
         body: z.string().describe('The message, in markdown.'),
         subject: z.string().optional().describe('A short subject line.'),
@@ -71,7 +73,7 @@ export function createOrgMcpServer(root: string, seat?: string): McpServer {
     },
     ({ to, cc, body, subject, priority, reply_to }) =>
       answer(() => {
-        const sent = desk.send({ to: [to], ...(cc === undefined ? {} : { cc }), body, ...(subject === undefined ? {} : { subject }), ...(priority === undefined ? {} : { priority }), ...(reply_to === undefined ? {} : { replyTo: reply_to }) });
+        const sent = desk.send({ to: typeof to === 'string' ? [to] : to, ...(cc === undefined ? {} : { cc }), body, ...(subject === undefined ? {} : { subject }), ...(priority === undefined ? {} : { priority }), ...(reply_to === undefined ? {} : { replyTo: reply_to }) });
         const running = lockHolder(root) ? 'an engine is running: its next turn delivers it' : 'no engine is running: the next `lemming run` delivers it';
         return { ...sent, delivery: running };
       }),

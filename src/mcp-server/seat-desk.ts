@@ -92,11 +92,12 @@ export class SeatDesk {
     return { ...message, file: `${outboxPath(file.sender)}/${file.name}` };
   }
 
-  /** Send from the seat, addressed as `lemming send --cc` addresses it: its edges, the cap of a turn, delivered by the engine's next turn. */
-  send(input: AddressedMessage): { id: string; file: string; to: string; cc?: string[]; cutCharacters: number } {
+  /** Send from the seat, addressed as `lemming send --to a,b --cc c` addresses it: its edges, the cap of a turn, delivered by the engine's next turn. */
+  send(input: AddressedMessage): { id: string; file: string; to: string; alsoTo?: string[]; cc?: string[]; cutCharacters: number } {
     const { org, seat } = this.open();
     const [sent] = sendAddressed(this.root, org, seat, [input], { perTurnCap: true }) as [SentMessage];
-    return { id: sent.message.id, file: sent.file, to: sent.message.to, ...(sent.message.cc ? { cc: sent.message.cc } : {}), cutCharacters: sent.cutCharacters };
+    const { message } = sent;
+    return { id: message.id, file: sent.file, to: message.to, ...(message.alsoTo ? { alsoTo: message.alsoTo } : {}), ...(message.cc ? { cc: message.cc } : {}), cutCharacters: sent.cutCharacters };
   }
 
   /** Full-text search, best first, of the messages the seat may read. */

@@ -59,12 +59,18 @@ export function openedOutside(root: string, descriptor: number, path: string): b
 
 /** Whether `path`, every link on its way followed, lies outside `root`; false when it does not exist. For a folder lemming lists by name. */
 export function leadsOutside(root: string, path: string): boolean {
+  return whereOutside(root, path) !== undefined;
+}
+
+/** Where `path` lies, every link on its way followed, when that is outside `root`; undefined when it is inside, or does not exist. */
+export function whereOutside(root: string, path: string): string | undefined {
   const realRoot = realRootOf(root);
-  if (realRoot === undefined) return false;
+  if (realRoot === undefined) return undefined;
   try {
-    return !beneath(realpathSync(path), realRoot);
+    const real = realpathSync(path);
+    return beneath(real, realRoot) ? undefined : real;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -6,8 +6,15 @@ import { forgetAtNextCommand } from '../invocation.js';
 /** The exit code of a command stopped by its storage (docs/cli.md, "Commands"). */
 export const STORAGE_EXIT_CODE = 5;
 
-/** What a StorageError is about: no room (a full disk or quota), a read-only file system, or a disk that fails. */
-export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-failed';
+/** What a StorageError is about: no room (a full disk or quota), a read-only file system, a disk that fails, or a folder of the org that lies outside it. */
+export type StorageErrorCode = 'storage-full' | 'storage-read-only' | 'storage-failed' | 'storage-outside';
+
+/**
+ * Not a system's code: a folder the org keeps its own files in (an agent's outbox, memory, logs) is
+ * a symbolic link that leads out of the org (org/own-folders.ts), so lemming neither reads nor writes
+ * through it. Its StorageError names the folder (`file`) and where it leads (`leadsTo`).
+ */
+const LEADS_OUT_ERRNO = 'ELEADSOUT';
 
 /** The system's codes that mean the org's storage, not the file or the caller, is at fault; what each says and asks. */
 const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => string; todo: string }> = {
@@ -17,34 +24,58 @@ const FAULTS: Record<string, { code: StorageErrorCode; what: (place: string) => 
   EIO: { code: 'storage-failed', what: (place) => `the disk holding ${place} could not write`, todo: 'check the disk, then run again' },
 };
 
+/** Why the folder `folder` of the org, which leads to `leadsTo`, is not used, and what to do: what its StorageError says after its name, and `lemming validate`. */
+export function leadsOutReason(folder: string, leadsTo: string): string {
+  return (
+    `is a symbolic link (or lies below one) to ${leadsTo}, outside the org: lemming keeps an agent's mail, notes, memory and logs only inside its org, ` +
+    `and neither reads nor writes them through a link that leads out; replace it with a folder (\`rm ${folder} && mkdir ${folder}\`, moving in what you mean to keep) and run again`
+  );
+}
+
 /**
  * A write failed because of the org's storage: the disk is full (ENOSPC, EDQUOT), read-only
- * (EROFS) or failing (EIO). Not any one agent's fault, nor a model's: the run stops with this
- * one line and exit code 5, and the next run, once the disk is mended, finishes what was stopped.
- * Made only by `asStorageError`, where writes fail (the write layer in this folder).
+ * (EROFS) or failing (EIO), or a folder the org keeps its files in leads out of it
+ * (LEADS_OUT_ERRNO, with `leadsTo`). Not any one agent's fault, nor a model's: the run stops with
+ * this one line and exit code 5, and the next run, once the disk (or the folder) is mended,
+ * finishes what was stopped. Made by `asStorageError`, where writes fail (the write layer in this
+ * folder), and by the look at an agent's folders (org/own-folders.ts).
  */
 export class StorageError extends LemmingError {
-  /** The system's code: ENOSPC, EDQUOT, EROFS or EIO. */
+  /** The system's code: ENOSPC, EDQUOT, EROFS or EIO; or LEADS_OUT_ERRNO. */
   readonly errno: string;
   /** The org root the file is in (the file's folder when it is in none), and the file, relative to it. */
   readonly place: string;
   readonly file: string | undefined;
+  /** For LEADS_OUT_ERRNO: where the folder `file` leads, outside the org. */
+  readonly leadsTo: string | undefined;
 
-  constructor(errno: string, place: string, file: string | undefined, options: { duringTurn?: boolean; cause?: unknown } = {}) {
+  constructor(errno: string, place: string, file: string | undefined, options: { duringTurn?: boolean; cause?: unknown; leadsTo?: string } = {}) {
     const fault = FAULTS[errno] ?? (FAULTS.EIO as (typeof FAULTS)[string]);
     const writing = file === undefined ? errno : `${errno} writing ${file}`;
     const then = options.duringTurn ? ': the turn resumes where it stopped' : '';
-    super(fault.code, `${fault.what(place)} (${writing}); ${fault.todo}${then}`, { exitCode: STORAGE_EXIT_CODE, cause: options.cause });
+    const said = options.leadsTo === undefined ? `${fault.what(place)} (${writing}); ${fault.todo}` : `${file ?? place} ${leadsOutReason(file ?? place, options.leadsTo)}`;
+    super(options.leadsTo === undefined ? fault.code : 'storage-outside', `${said}${then}`, { exitCode: STORAGE_EXIT_CODE, cause: options.cause });
     this.name = 'StorageError';
     this.errno = errno;
     this.place = place;
     this.file = file;
+    this.leadsTo = options.leadsTo;
   }
 
   /** The same failure, told as a turn's: the turn stays journaled, and the next run resumes it. */
   duringTurn(): StorageError {
-    return new StorageError(this.errno, this.place, this.file, { duringTurn: true, cause: this.cause });
+    return new StorageError(this.errno, this.place, this.file, { duringTurn: true, cause: this.cause, ...(this.leadsTo === undefined ? {} : { leadsTo: this.leadsTo }) });
   }
+}
+
+/**
+ * The StorageError of a folder of the org at `root` (`folder`, relative to it) that leads out of it,
+ * to `leadsTo`; kept as this process's last failure of storage (storageFailure), so a writer that
+ * swallows it does not let the turn go on as if its files were kept.
+ */
+export function leadsOutError(root: string, folder: string, leadsTo: string): StorageError {
+  latest = new StorageError(LEADS_OUT_ERRNO, root, folder, { leadsTo });
+  return latest;
 }
 
 /** The org root a file lies in: the nearest folder above it that holds `org/org.yaml` (asked only when a write failed). */

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeMemories } from '../../src/memory/memory-stream.js';
@@ -8,9 +8,9 @@ import { distReachable, IDENTITIES, lemmingAs } from '../helpers/lemming-as.js';
 import { tempDir } from '../helpers/org-files.js';
 import { defaultOrg } from '../helpers/temp-org.js';
 import { chatCompletion } from '../helpers/vendor-bodies.js';
-import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
+import type { ReceivedRequest, WireReply } from '../helpers/wire-server.js';
 import { humanSends } from './fault-org.js';
-import { agentOf, answer, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.js';
+import { answer, OPENAI_KEY, ANTHROPIC_KEY, startManagerScript, wireOrg, type ManagerScript } from './wire-org.js';
 
 /**
  * An org is a folder people clone and unpack, and a file of it may be a symbolic link. One that
@@ -21,22 +21,17 @@ import { agentOf, answer, OPENAI_KEY, ANTHROPIC_KEY, wireOrg } from './wire-org.
  * records every request.
  */
 
-let server: WireServer;
-let managerCalls = 0;
-/** What the manager's first call does; later ones answer in text. */
-let managerFirst: (request: ReceivedRequest) => WireReply = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
+let script: ManagerScript;
 beforeAll(async () => {
-  server = await startWireServer((request) => {
-    if (agentOf(request) !== 'manager') return answer(request);
-    managerCalls += 1;
-    return managerCalls === 1 ? managerFirst(request) : answer(request);
-  });
+  script = await startManagerScript();
 });
-afterAll(() => server.close());
+afterAll(() => script.server.close());
+/** The manager's first call posts to the list `team`. */
+const postsToTeam = (request: ReceivedRequest): WireReply => answer(request, { to: 'team', body: 'Please all look at the release.' });
 
 /** The wire org whose manager may post to the list `team` (org/lists/team.yaml, as `list` says), its keys in `.env`, and a task for the manager. */
 function orgWithList(list: (path: string) => void): string {
-  const root = wireOrg(server.url);
+  const root = wireOrg(script.server.url);
   const chart = join(root, 'org/chart.yaml');
   writeFileSync(chart, readFileSync(chart, 'utf8').replace('send_to: [human, coder]', 'send_to: [human, coder, team]'));
   mkdirSync(join(root, 'org/lists'), { recursive: true });
@@ -48,7 +43,7 @@ function orgWithList(list: (path: string) => void): string {
 
 /** Every request the server was sent since `from`, as one text. */
 function sentSince(from: number): string {
-  return server.requests
+  return script.server.requests
     .slice(from)
     .map((request: ReceivedRequest) => JSON.stringify(request.body))
     .join('\n');
@@ -63,9 +58,9 @@ describe.each(IDENTITIES)('a file of the org that is a link out of it, lemming r
     const secretLine = (readFileSync(secretFile, 'utf8').split('\n')[0] ?? '').slice(0, 20);
     expect(secretLine.length).toBeGreaterThan(10);
     const root = orgWithList((path) => symlinkSync(secretFile, path));
-    const before = server.requests.length;
-    managerCalls = 0;
-    managerFirst = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
+    const before = script.server.requests.length;
+    script.calls = 0;
+    script.first = postsToTeam;
 
     const run = await lemmingAs(identity, root, ['run', '--plain'], [outside]);
     expect(run.stderr).toBe('');
@@ -84,7 +79,7 @@ describe.each(IDENTITIES)('a file of the org that is a link out of it, lemming r
 });
 
 describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by $name", (identity) => {
-  test.skipIf(!distReachable(identity))("the agent's workspace, the shared one and its notes: read_file is refused naming the folder, the notes are not shown, and no secret reaches a prompt", async () => {
+  test.skipIf(!distReachable(identity))("the agent's workspace and the shared one: read_file is refused naming the folder, and no secret reaches a prompt; notes linked out are not shown by inspect (a run stops on them: org-links-out-writes.test.ts)", async () => {
     const outside = tempDir('lemming-outside-');
     const secrets = { workspace: 'workspace-secret-7731', shared: 'shared-secret-5512', memory: 'memory-secret-9043' };
     for (const [folder, secret] of Object.entries(secrets)) {
@@ -93,13 +88,13 @@ describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by
     }
     const root = orgWithList((path) => writeFileSync(path, 'members: [coder]\nmay_post: [manager]\n'));
     writeFileSync(join(root, 'agents/manager/resume.md'), '---\ntitle: Manager\nmodel: flaky-openai\ncredits: 10\ntools: [send_message, read_file]\n---\nHand work to the coder; report to the human.\n');
-    for (const [folder, link] of [['workspace', 'agents/manager/workspace'], ['shared', 'workspace'], ['memory', 'agents/manager/memory']] as const) {
+    for (const [folder, link] of [['workspace', 'agents/manager/workspace'], ['shared', 'workspace']] as const) {
       rmSync(join(root, link), { recursive: true, force: true });
       symlinkSync(join(outside, folder), join(root, link));
     }
-    const before = server.requests.length;
-    managerCalls = 0;
-    managerFirst = () => ({
+    const before = script.server.requests.length;
+    script.calls = 0;
+    script.first = () => ({
       body: chatCompletion({
         toolCalls: [
           { name: 'read_file', arguments: { path: 'secret.txt' } },
@@ -113,11 +108,18 @@ describe.each(IDENTITIES)("an org's own folders linked out of it, lemming run by
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const sent = sentSince(before);
-    expect(managerCalls).toBeGreaterThan(1);
+    expect(script.calls).toBeGreaterThan(1);
     for (const secret of Object.values(secrets)) expect(sent).not.toContain(secret);
     // The tool results the model read name each folder and why.
     expect(sent).toContain('agents/manager/workspace is a symbolic link (or lies below one) that leads out of the org');
     expect(sent).toContain('workspace is a symbolic link (or lies below one) that leads out of the org');
+    // validate warns of each workspace: the tools refuse it, and the org runs.
+    const validated = await lemmingAs(identity, root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout).toContain(`warning: agents/manager/workspace: is a symbolic link (or lies below one) to ${join(realpathSync(outside), 'workspace')}, outside the org`);
+    expect(validated.stdout).toContain(`warning: workspace: is a symbolic link (or lies below one) to ${join(realpathSync(outside), 'shared')}, outside the org`);
+    rmSync(join(root, 'agents/manager/memory'), { recursive: true, force: true });
+    symlinkSync(join(outside, 'memory'), join(root, 'agents/manager/memory'));
     const inspected = await lemmingAs(identity, root, ['inspect', 'manager']);
     expect(inspected.status).toBe(0);
     expect(inspected.stdout).not.toContain(secrets.memory);
@@ -128,9 +130,9 @@ describe('a name of a megabyte in a list file', () => {
   test('validate, the run and the poster\'s prompt say it as a short excerpt', async () => {
     const name = 'a'.repeat(1024 * 1024);
     const root = orgWithList((path) => writeFileSync(path, `members: [coder, ${name}]\nmay_post: [manager]\n`));
-    const before = server.requests.length;
-    managerCalls = 0;
-    managerFirst = (request) => answer(request, { to: 'team', body: 'Please all look at the release.' });
+    const before = script.server.requests.length;
+    script.calls = 0;
+    script.first = postsToTeam;
     const [identity] = IDENTITIES;
     if (!identity) throw new Error('no identity');
     const run = await lemmingAs(identity, root, ['run', '--plain']);

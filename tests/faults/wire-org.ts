@@ -1,4 +1,4 @@
-import type { ReceivedRequest, WireReply } from '../helpers/wire-server.js';
+import { startWireServer, type ReceivedRequest, type WireReply, type WireServer } from '../helpers/wire-server.js';
 import { anthropicMessage, anthropicText, chatCompletion } from '../helpers/vendor-bodies.js';
 import { scratchDir } from './scratch.js';
 import { writeFile } from './fault-org.js';
@@ -76,4 +76,24 @@ export function answer(request: ReceivedRequest, send?: { to: string; body: stri
     return { body: anthropicMessage({ ...(call ? { toolUses: call } : { text: 'Nothing to do.' }), usage: usage ? { input_tokens: 300, output_tokens: 40 } : null }) };
   }
   return { body: chatCompletion({ ...(call ? { toolCalls: call } : { content: 'Nothing to do.' }), usage: usage ? { prompt_tokens: 200, completion_tokens: 30 } : null }) };
+}
+
+/** A server on loopback whose manager's first call is scripted by each test (`first`, reset with `calls`); every other call answers in text. */
+export interface ManagerScript {
+  server: WireServer;
+  /** What the manager's first call since `calls` was set to 0 answers. */
+  first: (request: ReceivedRequest) => WireReply;
+  /** The manager's calls so far. */
+  calls: number;
+}
+
+/** Start a ManagerScript: its manager's first call answers in text until a test says otherwise. */
+export async function startManagerScript(): Promise<ManagerScript> {
+  const script = { first: (request: ReceivedRequest) => answer(request), calls: 0 } as ManagerScript;
+  script.server = await startWireServer((request) => {
+    if (agentOf(request) !== 'manager') return answer(request);
+    script.calls += 1;
+    return script.calls === 1 ? script.first(request) : answer(request);
+  });
+  return script;
 }

@@ -72,6 +72,13 @@ describe('an org an older lemming left stuck on a journaled embedding usage (iss
     asTheOldCodeJournaled(root, reported);
     const asked = server.requests.length;
 
+    // validate reads the journal through the same gate, says what the run will say naming the file, and changes nothing.
+    const stuck = readFileSync(join(root, 'org/state/journal.jsonl'), 'utf8');
+    const validated = await lemmingAsync(root, ['validate']);
+    expect(validated.status).toBe(0);
+    expect(validated.stdout).toContain('warning: org/state/journal.jsonl: turn 1, keeper');
+    expect(readFileSync(join(root, 'org/state/journal.jsonl'), 'utf8')).toBe(stuck);
+
     const finished = await lemmingAsync(root, ['run']);
     expect(finished.stderr).toBe('');
     expect(finished.status).toBe(0);

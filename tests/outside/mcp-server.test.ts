@@ -109,6 +109,24 @@ describe('lemming mcp: the org as an MCP server', () => {
     expect(readdirSync(join(root, 'agents/human/outbox'))).toEqual(['000000-001-manager+1.md']);
   });
 
+  test('send_message takes to as a list, as `lemming send --to manager,hr`: one file read by each name; a name the chart refuses sends nothing and says why', async () => {
+    const root = defaultOrgHumanToHr();
+    const client = await mcpClient(root);
+    const { tools } = await client.listTools();
+    expect(JSON.stringify(tools.find((tool) => tool.name === 'send_message')?.inputSchema)).toContain('"array"');
+    const sent = await call(client, 'send_message', { to: ['manager', 'hr'], body: 'Plan the release, both of you.' });
+    expect(sent).toMatchObject({ isError: false, value: { id: '000000-human-001', to: 'manager', alsoTo: ['hr'], file: 'agents/human/outbox/000000-001-manager+1.md' } });
+    expect(readFileSync(join(root, 'agents/human/outbox/000000-001-manager+1.md'), 'utf8')).toMatch(/^to: \[manager, hr\]\n/m);
+    const refused = await call(client, 'send_message', { to: ['manager', 'planner'], body: 'And the planner?' });
+    expect(refused).toMatchObject({ isError: true, value: expect.stringMatching(/^not sent: .*planner/) });
+    for (const to of [[], [7], {}]) {
+      const bad = await call(client, 'send_message', { to, body: 'Bad to.' });
+      expect(bad.isError, JSON.stringify(to)).toBe(true);
+      expect(String(bad.value)).toMatch(/\bto\b/);
+    }
+    expect(readdirSync(join(root, 'agents/human/outbox'))).toEqual(['000000-001-manager+1.md']);
+  });
+
   test('sends are held to the cap of a turn, and wait_for_mail returns the answer a running engine delivers', async () => {
     const root = defaultOrg();
     const client = await mcpClient(root);

@@ -70,7 +70,7 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(send.content['application/json'].schema.properties).sort()).toEqual(['body', 'cc', 'priority', 'reply_to', 'subject', 'to']);
     const refused = await fetch(`${server.base}/api/send`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ body: 'Hello' }) });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ error: 'bad-request', field: 'to', message: 'to is required, for example "to": "manager"' });
+    expect(await refused.json()).toEqual({ error: 'bad-request', field: 'to', message: 'to is required: a name, or a list of names, for example "to": "manager" or "to": ["manager", "hr"]' });
     expect(document.paths['/api/messages']?.get?.parameters?.map((parameter) => parameter.name).sort()).toEqual(['agent', 'from', 'limit', 'offset', 'priority', 'subject', 'to', 'turn', 'turn_from', 'turn_to']);
     // The probes are public: the document says so.
     expect(document.paths['/healthz']?.get?.security).toEqual([]);

@@ -6,6 +6,7 @@ import { orgStatus } from '../../src/engine/human/org-status.js';
 import { loadOrg } from '../../src/org/load-org-once.js';
 import { ScriptedProvider } from '../helpers/scripted-provider.js';
 import { defaultOrg, defaultOrgHumanToHr, humanSends, read, runEngine } from '../helpers/temp-org.js';
+import { lemming } from '../helpers/cli.js';
 import { getJson, serveOrg } from './web-server.js';
 
 /** The default org after the human's task went down the chart and the manager answered the human. */
@@ -108,6 +109,35 @@ describe('sending', () => {
       expect(bad.body.field).toBe('cc');
     }
     expect(readdirSync(join(root, 'agents/human/outbox'))).toEqual(['000000-001-manager+1.md']);
+  });
+
+  test('to may be a list, as `lemming send --to manager,hr`: one file read by each name; a name the chart refuses sends nothing and says why; a to that is no name nor list of names is a 400 naming to', async () => {
+    const root = defaultOrgHumanToHr();
+    const server = await serveOrg(root);
+    const sent = await post(server, '/api/send', { to: ['manager', 'hr'], subject: 'Release', body: 'Plan the release, both of you.' });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ id: '000000-human-001', file: 'agents/human/outbox/000000-001-manager+1.md', message: { to: 'manager', alsoTo: ['hr'] } });
+    // The file the CLI writes for `lemming send --to manager,hr`.
+    const twin = defaultOrgHumanToHr();
+    expect(lemming(twin, ['send', '--to', 'manager,hr', '--subject', 'Release', 'Plan the release, both of you.']).status).toBe(0);
+    const withoutTime = (text: string): string => text.replace(/^created: .*$/m, '');
+    expect(withoutTime(read(root, 'agents/human/outbox/000000-001-manager+1.md'))).toBe(withoutTime(read(twin, 'agents/human/outbox/000000-001-manager+1.md')));
+    const provider = new ScriptedProvider(() => ({}));
+    await runEngine(root, { maxTurns: 1 }, { providerFactory: () => provider });
+    expect(provider.requests.map((request) => request.agent).sort()).toEqual(['hr', 'manager']);
+    // The planner, to whom the human may not write, in the list: refused with the reason, nothing written.
+    const refused = await post(server, '/api/send', { to: ['manager', 'planner'], body: 'And the planner?' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/not sent: .*planner/);
+    for (const to of [[], [7], [''], {}, '', ['manager', { name: 'hr' }]]) {
+      const bad = await post(server, '/api/send', { to, body: 'Bad to.' });
+      expect(bad.status, JSON.stringify(to)).toBe(400);
+      expect(bad.body.field).toBe('to');
+      expect(bad.body.message ?? bad.body.error).toMatch(/"to": \["manager", "hr"\]/);
+    }
+    // One name as before.
+    expect((await post(server, '/api/send', { to: 'hr', body: 'Just you.' })).status).toBe(201);
+    expect(readdirSync(join(root, 'agents/human/outbox')).sort()).toEqual(['000000-001-manager+1.md', '000001-001-hr.md']);
   });
 });
 

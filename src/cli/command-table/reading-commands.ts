@@ -94,7 +94,7 @@ export function addReadingCommands(program: Command, { root, output, Option }: C
 
   program
     .command('validate')
-    .description('check every file of the org; each problem with file, field and a valid example; exit 1 on any error')
+    .description('check every file of the org, its folders, and the state the next run reads back (the journal of an unfinished turn, the org it was planned with, what servers taught), changing nothing; each problem with file, field and a valid example; exit 1 on any error')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => execute(async () => command('validate').validateCommand(root(), options, output)));
 

@@ -13,7 +13,9 @@ import { listProposals, PROPOSALS_DIRECTORY } from '../../tools/proposals/propos
 import { uncountableLines } from '../../engine/money/ledger.js';
 import { LEDGER_FILE } from '../../org/ledger-line.js';
 import { statePaths } from '../../engine/record/state-paths.js';
-import { RATIOS_FILE, readRatiosFile } from '../../engine/record/token-ratios-file.js';
+import { keptStateProblems } from '../../engine/record/kept-state-problems.js';
+import { lookedAt, ownFolderProblems, workspaceOutside } from '../../org/own-folders.js';
+import { SHARED_WORKSPACE } from '../../tools/workspace/workspace-path.js';
 
 /** Every message file of every outbox that cannot be read, as warnings. */
 function messageProblems(root: string, agents: string[], maxBodyChars: number): Problem[] {
@@ -27,6 +29,13 @@ function messageProblems(root: string, agents: string[], maxBodyChars: number): 
     }
   }
   return problems;
+}
+
+/** Every agent's folder, and the shared workspace, that leads out of the org (org/own-folders.ts). */
+function linkedOutProblems(root: string, agents: readonly string[]): Problem[] {
+  const problems = agents.flatMap((agent) => ownFolderProblems(root, agent));
+  const shared = workspaceOutside(root, SHARED_WORKSPACE);
+  return shared ? [...problems, shared] : problems;
 }
 
 /**
@@ -79,13 +88,16 @@ export async function validateCommand(root: string, options: { json?: boolean },
   });
   const org = loaded.org;
   problems.push(...checkedFile(LEDGER_FILE, () => ledgerProblems(root)));
-  // What the engine learned of its servers, read back every turn: what is not believed is said (and ignored by the engine).
-  problems.push(...checkedFile(RATIOS_FILE, () => readRatiosFile(statePaths(root).tokenRatios).problems));
+  // What the engine reads back at its next run (what servers taught, an unfinished turn's journal and planned org), through the run's own gates: what is not believed is said.
+  problems.push(...checkedFile('org/state/', () => keptStateProblems(root, org)));
   if (org) {
     // Routing, lists, meetings and interventions: the checks a proposal is held to on the org it would make.
     problems.push(...orgFileProblems(root, org));
     problems.push(...checkedFile(ORG_FILE, () => [...programProblems(org), ...shortSecretWarnings(org), ...activationProblems(org)]));
-    problems.push(...checkedFile('agents/', () => messageProblems(root, [...org.agents.keys()], org.settings.max_body_chars)));
+    // Folders of the org that lead out of it, as a run would look at each agent's: before its outbox is read for messages.
+    problems.push(...checkedFile('agents/', () => linkedOutProblems(root, [...org.agents.keys()])));
+    // Not an outbox that leads out of the org: its files are no messages of the org's (said above).
+    problems.push(...checkedFile('agents/', () => messageProblems(root, [...org.agents.keys()].filter((agent) => lookedAt(root, agent) === undefined), org.settings.max_body_chars)));
     problems.push(...checkedFile('org/', () => sideFileWarnings(root)));
     // Commands that cannot run here, isolation switched off, a fetch with nothing to reach: said once each, as warnings.
     const { outsideToolWarnings } = await import('../../tools/outside-warnings.js');

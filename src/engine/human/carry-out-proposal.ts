@@ -92,8 +92,8 @@ async function runTool(org: Org, proposal: Proposal, at: string): Promise<Propos
   const runner = new ToolRunner(org.root, () => org);
   if (tool.name === 'write_file') {
     // Run again when an earlier attempt was cut short, which may have left the file's temporary (not inside a turn: no recovery sweeps it).
-    sweepWorkspaceTemporaries(join(org.root, 'agents', agent.name, 'workspace'));
-    sweepWorkspaceTemporaries(join(org.root, 'workspace'));
+    sweepWorkspaceTemporaries(org.root, join(org.root, 'agents', agent.name, 'workspace'));
+    sweepWorkspaceTemporaries(org.root, join(org.root, 'workspace'));
   }
   try {
     const name = tool.name.includes('/') ? tool.name.replace('/', '__') : tool.name;

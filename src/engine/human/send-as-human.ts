@@ -8,6 +8,7 @@ import { addressOf, MAX_RECIPIENTS, messageFileName, messageId, parseMessageFile
 import { asMessageBody, capBody, capSubject, charactersOverCap, quoteName } from '../../mailbox/message-text.js';
 import { HUMAN, isValidAgentName } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { refusedNames } from '../../org/lists/recipients.js';
 import { loadState } from '../record/engine-state.js';
 import { statePaths } from '../record/state-paths.js';
@@ -140,6 +141,8 @@ export function sendManyFromSeat(root: string, org: Org, seat: string, inputs: r
       );
     }
   }
+  // The seat's outbox is where the message is written: one that leads out of the org is refused, naming it, before anything is.
+  requireOwnFolders(root, seat);
   const turn = loadState(statePaths(root).state).turn;
   let seq = nextSeq(root, seat, turn);
   const cap = org.settings.max_messages_per_turn;

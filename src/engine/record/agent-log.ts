@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { appendText } from '../../storage/write-bytes.js';
 import { agentPaths } from './state-paths.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { forgetAtNextCommand } from '../../invocation.js';
 import { LOG_SEGMENT_BYTES, logSegments, moveToSegment } from './log-segments.js';
 
@@ -38,6 +39,8 @@ export function appendLog(root: string, agent: string, entries: LogEntry[]): voi
   for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
   let known = appendedLogs.get(paths.log);
   if (!known) {
+    // An agent's log may be the first of its folders a command writes (a refused send, a skip): one that leads out of the org stops the run.
+    requireOwnFolders(root, agent);
     const bytes = statSync(paths.log, { throwIfNoEntry: false })?.size;
     if (bytes === undefined && !existsSync(paths.logs)) mkdirSync(paths.logs, { recursive: true });
     known = { bytes: bytes ?? 0, turn: undefined };

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { HUMAN } from '../../org/names.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { sweepWorkspaceTemporaries } from '../../sandbox/beneath/sweep-beneath.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { agentPaths, statePaths } from './state-paths.js';
@@ -37,18 +38,22 @@ export function sweepAtStart(root: string): void {
   sweepTemporaries(join(root, 'org'));
   sweepTemporaries(join(root, 'org', 'proposals'));
   sweepTemporaries(state.directory, { recursive: true });
+  // The human's outbox is read every turn: one that leads out of the org stops the command here, naming it.
+  requireOwnFolders(root, HUMAN);
   sweepTemporaries(agentPaths(root, HUMAN).outbox);
 }
 
 /** When a turn was left unfinished: the folders its planned agents' work writes to, and the shared workspace. */
 export function sweepUnfinishedTurn(root: string, agents: readonly string[]): void {
   for (const agent of agents) {
+    // The turn finishes by writing into these: a folder of them that leads out of the org stops the command, naming it, before any is swept.
+    requireOwnFolders(root, agent);
     const paths = agentPaths(root, agent);
     sweepTemporaries(paths.outbox);
     // Its notes, and its memory stream below them (memory/stream/, written with its turn).
     sweepTemporaries(paths.memory, { recursive: true });
-    sweepWorkspaceTemporaries(join(paths.directory, 'workspace'));
+    sweepWorkspaceTemporaries(root, join(paths.directory, 'workspace'));
     sweepTemporaries(join(paths.logs, 'traces'), { recursive: true });
   }
-  sweepWorkspaceTemporaries(join(root, 'workspace'));
+  sweepWorkspaceTemporaries(root, join(root, 'workspace'));
 }

@@ -2,12 +2,14 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isValidAgentName } from '../../org/names.js';
 import { requireOrgRoot } from '../../org/must-exist.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { acquireLock } from './lock.js';
 import { agentPaths, statePaths } from './state-paths.js';
 
 /**
  * Clear everything a run produced: engine state, ledger, outboxes, notes and logs.
- * Resumes, the chart and org.yaml stay. Refuses while an engine holds the lock.
+ * Resumes, the chart and org.yaml stay. Refuses while an engine holds the lock, and (a
+ * StorageError naming it) when an agent's folder leads out of the org, before removing anything.
  */
 export function resetOrg(root: string): { removed: number } {
   requireOrgRoot(root);
@@ -27,14 +29,16 @@ export function resetOrg(root: string): { removed: number } {
         removed += 1;
       }
     };
-    const paths = statePaths(root);
-    clear(paths.directory, (name) => name === '.gitignore' || name === 'lock');
     let agents: string[] = [];
     try {
       agents = readdirSync(join(root, 'agents')).filter(isValidAgentName);
     } catch {
       agents = [];
     }
+    // Before anything is removed: a folder of an agent's that leads out of the org stops the reset, naming it, and nothing over there is emptied.
+    for (const agent of agents) requireOwnFolders(root, agent);
+    const paths = statePaths(root);
+    clear(paths.directory, (name) => name === '.gitignore' || name === 'lock');
     for (const agent of agents) {
       const folders = agentPaths(root, agent);
       clear(folders.outbox);

@@ -4,6 +4,7 @@ import { isAddressedTo, parseMessageFileName, recipientsOf } from '../../mailbox
 import { listOutbox, outboxWorthListing, scanOutbox, type OutboxScan } from '../../mailbox/outbox-scan.js';
 import { HUMAN, nameRecord } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import type { EngineState, PendingItem } from '../record/engine-state.js';
 import type { OutboxHintStore, OutboxHints } from '../record/outbox-hints.js';
 import { takenNames } from '../record/taken-files.js';
@@ -81,6 +82,8 @@ export function discoverMail(root: string, org: Org, state: EngineState, hints: 
       result.events.push({ type: 'warning', turn, file: outboxPath(sender), message: `${scan.error}; its new mail waits until it can be read` });
       continue;
     }
+    // Files to take in: read only from an outbox of the org's own (looked at once a command, for the senders with new files alone).
+    if (scan.newFiles.length > 0 || scan.skipped.length > 0) requireOwnFolders(root, sender);
     const takenNow = [...scan.newFiles, ...scan.skipped.map((skipped) => skipped.name)];
     if (takenNow.length > 0) result.taken[sender] = takenNow;
     const undelivered = scan.skipped.map((skipped) => skipped.name);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEETINGS_FOLDER } from '../../org/names.js';
 import type { Org } from '../../org/org.js';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { estimateCallCost } from '../money/charge.js';
 import type { EngineState } from '../record/engine-state.js';
 import type { EngineEvent } from '../events.js';
@@ -99,6 +100,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
     // process waiting 100 ms and more.
     const handBack = betweenUnitsOfWork();
     if (handBack) await handBack;
+    // The first look at a called agent's own folders this command, before its mail and memory are read or a call is made: one that leads out of the org stops the run, naming it.
+    requireOwnFolders(root, call.agent);
     // Its retrieval's vectors, where the org names an embedding model: asked now (planning may wait), kept beside its stream (embed-query.ts).
     const read = readMail(root, org, call.agent, call.mail, turn);
     const agent = org.agents.get(call.agent);

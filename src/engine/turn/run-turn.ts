@@ -31,7 +31,7 @@ import type { ReflectionAnswer } from './reflect.js';
 import type { RatingAnswer } from './rate-importance.js';
 import type { Embedder } from '../../providers/embedding-gate.js';
 import type { HintChanges, OutboxHintStore } from '../record/outbox-hints.js';
-import { loadOrgSnapshot } from '../record/planned-org.js';
+import { loadOrgSnapshot, PLANNED_ORG_FILE } from '../record/planned-org.js';
 import { statePaths } from '../record/state-paths.js';
 import { appendTaken } from '../record/taken-files.js';
 import { importRouting, routingWanted } from '../routing/routing-entry.js';
@@ -105,14 +105,13 @@ export async function* runTurn(context: TurnContext, result: TurnResult): AsyncG
   if (journalPlan) {
     // The turn is finished with the org it was planned with; edits made since apply from the next turn.
     const planned = journalPlan.orgSnapshot === undefined ? undefined : loadOrgSnapshot(paths.plannedOrg, journalPlan.orgSnapshot, root);
-    if (planned) org = planned;
-    else if (journalPlan.orgSnapshot !== undefined) {
-      openingEvents.push({
-        type: 'warning',
-        turn,
-        file: 'org/state/cache/planned-org.json',
-        message: 'the org as this interrupted turn was planned is gone, so the turn is finished with the org as it is now',
-      });
+    if (planned !== undefined && !('refused' in planned)) org = planned;
+    else if (planned !== undefined) {
+      const why =
+        planned.refused === 'changed'
+          ? 'does not hold the org this interrupted turn was planned with: it was changed after lemming wrote it (its text is not the one the plan journaled), so it is not believed'
+          : 'the org as this interrupted turn was planned is gone';
+      openingEvents.push({ type: 'warning', turn, file: PLANNED_ORG_FILE, message: `${why}, so the turn is finished with the org as it is now` });
     }
   }
   memory = await memoryLayerFor(org);

@@ -13,8 +13,9 @@ import { UNBOUNDED, walkBeneath } from './walk-beneath.js';
  * a workspace of a million empty files costs a start no more than one of a hundred thousand. A
  * missing or unreadable workspace has none. Returns how many were removed.
  */
-export function sweepWorkspaceTemporaries(path: string): number {
-  const base = openBase(path);
+export function sweepWorkspaceTemporaries(root: string, path: string): number {
+  // A workspace that leads out of the org at `root` is not swept: what is in it is no temporary of lemming's.
+  const base = openBase(path, { within: root });
   if ('code' in base) return 0;
   let removed = 0;
   try {

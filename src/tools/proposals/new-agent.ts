@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { recordChange } from '../../org/changes/change-log.js';
 import { join } from 'node:path';
+import { requireOwnFolders } from '../../org/own-folders.js';
 import { createFileAtomic, writeFileAtomic } from '../../storage/atomic-write.js';
 import { sweepTemporaries } from '../../storage/temporary-files.js';
 import { yaml } from '../../lazy-modules.js';
@@ -107,6 +108,8 @@ export function formatResume(details: HireDetails, credits: number): string {
  * a crash finishes the job without doubling anything.
  */
 export function writeNewAgent(root: string, details: HireDetails, resumeCredits: number): void {
+  // Its folder may be there already, left by a person: not one that leads out of the org, where the resume would be written.
+  requireOwnFolders(root, details.name);
   // An attempt a kill cut short (an approval, finished by the next run) may have left the resume's temporary.
   sweepTemporaries(join(root, 'agents', details.name));
   createFileAtomic(join(root, 'agents', details.name, 'resume.md'), formatResume(details, resumeCredits));

@@ -174,13 +174,24 @@ export const TRACE_ROUTE = {
 export const PROPOSALS_ROUTE = { method: 'get', path: '/api/proposals', operationId: 'listProposals', atTurn: true, summary: 'Proposals waiting and decided.', answers: json('waiting oldest first, decided newest first', answer.proposalsSchema) } satisfies RouteSpec;
 export const INBOX_ROUTE = { method: 'get', path: '/api/inbox', operationId: 'getInbox', atTurn: true, summary: "The human's mail, notices and sent messages.", answers: json("the human's mail", mail.inboxSchema) } satisfies RouteSpec;
 
+const TO_RULE = 'to is required: a name, or a list of names, for example "to": "manager" or "to": ["manager", "hr"]';
+
+/**
+ * `to` of a send: one name or a list, as `lemming send --to a,b` takes several (one message, one file,
+ * read by each); every name passes the chart at both ends, or nothing is sent. Always a list past here.
+ */
+const recipientsField = z
+  .union([z.string().min(1, TO_RULE), z.array(z.string({ error: TO_RULE }).min(1, TO_RULE), { error: TO_RULE }).min(1, TO_RULE)], { error: TO_RULE })
+  .transform((value) => (typeof value === 'string' ? [value] : value))
+  .describe('the agents (or lists) the human writes to: one name, or a list of names that each read the one message, as `lemming send --to a,b`; each must pass the chart, or nothing is sent');
+
 /** `POST /api/send`. */
 export const SEND_ROUTE = {
   method: 'post',
   path: '/api/send',
   operationId: 'sendMessage',
   body: z.object({
-    to: required('to', 'manager', 'an agent the human may write to'),
+    to: recipientsField,
     cc: z
       .array(z.string().min(1), { error: 'cc must be a list of names, for example "cc": ["hr"]' })
       .nullish()

@@ -36,10 +36,10 @@ export function actionRoutes(dashboard: Dashboard): Hono {
 
   api.post('/send', async (context) => {
     const { body } = await routeInput(context, SEND_ROUTE);
-    // Addressed as `lemming send --to --cc` addresses it: a copy reaches its reader, or nothing is sent and the 403 says why.
+    // Addressed as `lemming send --to a,b --cc c` addresses it: every name reaches its reader, or nothing is sent and the 403 says why.
     const [sent] = sendAddressed(dashboard.root, dashboard.org(), HUMAN, [
       {
-        to: [body.to],
+        to: body.to,
         ...(body.cc === undefined ? {} : { cc: body.cc }),
         body: body.body,
         ...(body.subject === undefined ? {} : { subject: body.subject }),

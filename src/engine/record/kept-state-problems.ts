@@ -1,0 +1,47 @@
+import { errorMessage, type Problem } from '../../errors.js';
+import type { Org } from '../../org/org.js';
+import { loadState } from './engine-state.js';
+import { readJournal, type JournalRecord } from './journal.js';
+import { admitJournal, JOURNAL_FILE } from './journaled-usage.js';
+import { PLANNED_ORG_FILE, snapshotText } from './planned-org.js';
+import { statePaths } from './state-paths.js';
+import { readRatiosFile } from './token-ratios-file.js';
+
+/** The engine's record of the turn, as a person finds it from the org root. */
+const STATE_FILE = 'org/state/engine.json';
+
+/**
+ * What `lemming validate` says of the state lemming reads back at its next run, through the very
+ * gates that run passes it through, changing nothing: what the servers taught (token-ratios.json),
+ * the engine's record of the turn, the journal of an unfinished turn (every figure through
+ * journaled-usage.ts's gate) and the org that turn was planned with (its digest, planned-org.ts).
+ * Each is a warning naming the file (the run goes on without what is not believed, and says the
+ * same), but a record no run can start from, an error. The journal's figures are judged by the
+ * org's registry: without an org (one that does not load) they are not looked at.
+ */
+export function keptStateProblems(root: string, org: Org | undefined): Problem[] {
+  const paths = statePaths(root);
+  const problems = readRatiosFile(paths.tokenRatios).problems;
+  let next: number;
+  try {
+    next = loadState(paths.state).turn + 1;
+  } catch (error) {
+    // No run starts on it either: said as the run would say it.
+    problems.push({ file: STATE_FILE, message: errorMessage(error), severity: 'error' });
+    return problems;
+  }
+  const records = readJournal(paths.journal);
+  const plan = records.find((record): record is Extract<JournalRecord, { type: 'plan' }> => record.type === 'plan' && record.turn === next);
+  // A journal of a turn already committed (or cut before its plan) is removed by the next run unread.
+  if (plan === undefined || org === undefined) return problems;
+  for (const said of admitJournal(records, org.models).said) problems.push({ file: JOURNAL_FILE, message: said, severity: 'warning' });
+  const kept = plan.orgSnapshot === undefined ? undefined : snapshotText(paths.plannedOrg, plan.orgSnapshot);
+  if (kept !== undefined && typeof kept !== 'string') {
+    const why =
+      kept.refused === 'changed'
+        ? `does not hold the org turn ${next} was planned with: it was changed after lemming wrote it (its text is not the one ${JOURNAL_FILE} names)`
+        : `holds no org under the id ${JOURNAL_FILE} names for turn ${next} (it is gone, or another turn's)`;
+    problems.push({ file: PLANNED_ORG_FILE, message: `${why}; the next run finishes that turn with the org as it is now`, severity: 'warning' });
+  }
+  return problems;
+}
