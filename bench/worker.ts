@@ -142,12 +142,12 @@ async function memoryJob(job: Job, root: string, agents = 20): Promise<MemoryPro
     if (!agent?.memory) continue;
     probe.budgetTokens = agent.memory.budgetTokens;
     const start = performance.now();
-    const recalled = layer.recallFor(root, name, agent.memory, turn, 'Your turn: take the task on.');
+    const recalled = layer.recallFor(root, name, agent.memory, turn, ['Your turn: take the task on.']);
     probe.firstMs.push(performance.now() - start);
     probe.held.push(recalled.total);
     for (const question of questions) {
       const later = performance.now();
-      layer.recallFor(root, name, agent.memory, turn, question);
+      layer.recallFor(root, name, agent.memory, turn, [question]);
       probe.laterMs.push(performance.now() - later);
     }
     const mail = state.pending.filter((item) => item.to === name);

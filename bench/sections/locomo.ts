@@ -63,9 +63,10 @@ async function measure(conversations: readonly LocomoConversation[], directory: 
         const measured: Array<{ name: string; weights: RankingWeights; relevance: (memory: Memory) => number }> = RANKINGS.map((ranking) => ({ ...ranking, relevance: words }));
         if (embedding) {
           // With a real embedding model: BM25 and cosine each scaled, averaged (cosine-relevance.ts), alone and in Park's ranking.
-          const embedded = await embedForRecall(root, AGENT, index.memories(), question.question, embedding.model, embedding.embed);
+          const embedded = await embedForRecall(root, AGENT, index.memories(), [question.question], embedding.model, embedding.embed);
           // A query whose vector was refused (memory/vector-rule.ts) is ranked by its words alone, as in a run.
-          const both = embedded.query ? combinedRelevance(index.memories(), words, embedded.query, embedded.vectorOf) : words;
+          const vector = embedded.queries[0];
+          const both = vector ? combinedRelevance(index.memories(), words, vector, embedded.vectorOf) : words;
           for (const ranking of RANKINGS) measured.push({ name: `${ranking.name.replace('BM25 alone', 'relevance alone')}, with embeddings`, weights: ranking.weights, relevance: both });
         }
         for (const ranking of measured) {

@@ -49,16 +49,27 @@ export interface RetrievalQuery {
  */
 export function rankMemories(memories: readonly Memory[], query: RetrievalQuery, relevance?: (memory: Memory) => number): RankedMemory[] {
   const earlier = memories.filter((memory) => memory.turn < query.turn);
+  return rankForEach(earlier, query, [relevance ?? relevanceOf(earlier, query.query)])[0] ?? [];
+}
+
+/**
+ * Rank the same memories for several queries of one call at once (a ranking for each item its prompt
+ * shows: memory-layer.ts, recallFor), as rankMemories ranks for one: recency and importance are the
+ * same for each, computed once; each query brings its own relevance. One list a relevance, in order. Pure.
+ */
+export function rankForEach(memories: readonly Memory[], query: Omit<RetrievalQuery, 'query'>, relevances: ReadonlyArray<(memory: Memory) => number>): RankedMemory[][] {
+  const earlier = memories.filter((memory) => memory.turn < query.turn);
   const weights = query.weights ?? DEFAULT_WEIGHTS;
-  const relevant = relevance ?? relevanceOf(earlier, query.query);
   const recency = scaled(recencyOf(earlier, query.lastAccess));
   const importance = scaled(earlier.map((memory) => memory.importance));
-  const match = scaled(earlier.map((memory) => relevant(memory)));
-  const ranked = earlier.map((memory, index): RankedMemory => {
-    const parts = { recency: recency[index] ?? 0, importance: importance[index] ?? 0, relevance: match[index] ?? 0 };
-    return { memory, score: weights.recency * parts.recency + weights.importance * parts.importance + weights.relevance * parts.relevance, ...parts };
+  return relevances.map((relevant) => {
+    const match = scaled(earlier.map((memory) => relevant(memory)));
+    const ranked = earlier.map((memory, index): RankedMemory => {
+      const parts = { recency: recency[index] ?? 0, importance: importance[index] ?? 0, relevance: match[index] ?? 0 };
+      return { memory, score: weights.recency * parts.recency + weights.importance * parts.importance + weights.relevance * parts.relevance, ...parts };
+    });
+    return ranked.sort((left, right) => right.score - left.score || right.memory.turn - left.memory.turn || compareIds(left.memory.id, right.memory.id));
   });
-  return ranked.sort((left, right) => right.score - left.score || right.memory.turn - left.memory.turn || compareIds(left.memory.id, right.memory.id));
 }
 
 /**
