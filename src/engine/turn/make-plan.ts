@@ -144,7 +144,8 @@ export async function makePlan(input: PlanInput, prepared: Map<string, PreparedC
       modelKey: preparedCall.modelKey,
       reason: call.reason,
       shown: [...prompt.shown, ...preparedCall.lost],
-      deferred: prompt.deferred.length,
+      // What waits for it: what its prompt could not show, and all its mail when a meeting takes its turn (the run screen counts it as unread).
+      deferred: prompt.deferred.length + (call.waiting ?? 0),
       prompt: promptDigest(prompt),
       // Only where the limits show in the prompt (the count of mail left waiting, a message cut to fit): a recovered turn sizes with them.
       ...(prompt.deferred.length > 0 || prompt.cut ? { limit: prompt.limit } : {}),
