@@ -4,7 +4,8 @@
  * keeps a memory stream (engine/turn/run-turn.ts), so an org without one loads none of it.
  */
 import type { AgentMemory } from '../org/org.js';
-import type { Memory } from './memory-file.js';
+import { MEMORY_TEXT_CHARS, type Memory } from './memory-file.js';
+import type { MeetingHeard, Speech } from '../meetings/meeting-transcript.js';
 import { StreamIndex } from './memory-index.js';
 import { streamLeftOutText } from './stream-walk.js';
 import { streamFolderName } from './memory-paths.js';
@@ -141,6 +142,16 @@ function keptRecall(root: string, agent: string, turn: number, queries: readonly
     return read.get(memory.id);
   };
   return { queries: vectors, vectorOf, embedded: 0, inputTokens: 0 };
+}
+
+/**
+ * What an attendee keeps of a meeting for its memories (turn-memories.ts): the meeting, its transcript,
+ * and each speech cut to what a memory keeps of a text, so the journal holds no more of it with each
+ * attendee's answer. Pure.
+ */
+export function heardInMeeting(meeting: Pick<MeetingHeard, 'name' | 'agenda'>, file: string, speeches: readonly Speech[]): MeetingHeard {
+  const kept = speeches.map((speech) => (speech.text !== undefined && speech.text.length > MEMORY_TEXT_CHARS ? { ...speech, text: speech.text.slice(0, MEMORY_TEXT_CHARS) } : speech));
+  return { name: meeting.name, agenda: meeting.agenda, file, speeches: kept };
 }
 
 /**

@@ -94,8 +94,9 @@ export class MeetingRun {
       for (const agent of speakers) {
         const call = this.input.calls.find((each) => each.agent === agent);
         const said = `spoke in the meeting ${meeting.name} (${file})`;
-        const heard: MeetingHeard | undefined = held ? { name: meeting.name, agenda: meeting.agenda, file, speeches: held.speeches } : undefined;
-        results.set(agent, held && heard ? resultOf(agent, call?.modelKey ?? '', held.parts.get(agent), said, embeddingAnswers(call?.embedded), heard) : { agent, aborted: true });
+        // An attendee that keeps a memory stream remembers the meeting (memory-layer.ts, heardInMeeting: what a memory keeps of each speech, journaled with its answer).
+        const heard = held && this.input.memory && this.input.org.agents.get(agent)?.memory ? this.input.memory.heardInMeeting(meeting, file, held.speeches) : undefined;
+        results.set(agent, held ? resultOf(agent, call?.modelKey ?? '', held.parts.get(agent), said, embeddingAnswers(call?.embedded), heard) : { agent, aborted: true });
       }
     }
     return results;
@@ -233,14 +234,14 @@ function withSpoken(totals: Readonly<Record<string, AgentTotals>>, spoken: Reado
  * at all: the last failure, as a failed call (its mail waits); only skipped: an answer of nothing, charged only
  * the retrieval's embeddings asked when the turn was planned.
  */
-function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string, embedded: readonly AnsweredUsage[], meeting: MeetingHeard): CallResult {
+function resultOf(agent: string, modelKey: string, part: Part | undefined, said: string, embedded: readonly AnsweredUsage[], meeting: MeetingHeard | undefined): CallResult {
   const responses = part?.responses ?? [];
   const unusable = part?.unusable ?? [];
   const last = responses.at(-1);
   if (!last) {
     if (part?.failed !== undefined) return { agent, modelKey, error: part.failed, unusable };
     // Only skipped: its retrieval's embeddings, asked when the turn was planned, are all it is charged (the server counted them). It still heard the others.
-    return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], meeting };
+    return { agent, response: chargedTogether({ text: '', toolCalls: [], modelKey }, embedded), receivedAt: '', shown: [], steps: [], ...(meeting ? { meeting } : {}) };
   }
   const notes = [said, ...responses.flatMap((response) => response.notes ?? [])];
   const folded = {
@@ -253,5 +254,5 @@ function resultOf(agent: string, modelKey: string, part: Part | undefined, said:
   };
   const response = chargedTogether(folded, [...responses.flatMap((each) => chargedAnswers(each)), ...unusable]);
   const remembered = part && part.recalled.length > 0 ? { recalled: part.recalled } : {};
-  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], meeting, ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
+  return { agent, response, receivedAt: part?.receivedAt ?? '', shown: [], steps: part?.steps ?? [], ...(meeting ? { meeting } : {}), ...remembered, ...(part?.reflection ? { reflection: part.reflection } : {}), ...(part?.rating ? { rating: part.rating } : {}) };
 }
