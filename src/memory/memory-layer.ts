@@ -80,8 +80,10 @@ export function recallFor(root: string, agent: string, settings: AgentMemory, tu
     if (!embedded || vector === undefined) return words;
     return combinedRelevance(index.memories().filter((memory) => memory.turn < turn), words, vector, embedded.vectorOf);
   };
+  // Each ranking's best, as many as the merged list could take of it: a budget's worth for each item, and as many again that others took first.
+  const enough = 2 * (Math.ceil((settings.budgetTokens * CANDIDATE_BUDGETS) / ELEMENT_TOKENS) + 1);
   const rank = (): Memory[] => {
-    const rankings = rankForEach(index.memories(), { turn, weights: settings.weights, lastAccess }, queries.map((query, place) => relevanceOf(query, embedded?.queries[place])));
+    const rankings = rankForEach(index.memories(), { turn, weights: settings.weights, lastAccess }, queries.map((query, place) => relevanceOf(query, embedded?.queries[place])), enough);
     return best(mergeRankings(rankings.map((ranking) => ranking.map((entry) => entry.memory))), CANDIDATE_BUDGETS);
   };
   let memories = rank();
