@@ -68,16 +68,8 @@ const MAX_QUERY_FILE_BYTES = MAX_FOCAL_POINTS * MAX_VECTOR_BYTES;
  * vector's rule as it is read back. A file of the older shape (one query: `hash` and `vector` at its top) is read too.
  */
 export function readQueryVectors(root: string, agent: string, turn: number, queries: readonly string[], model: string): Array<number[] | undefined> {
-  const read = readRegularFile(queryVectorFile(root, agent), MAX_QUERY_FILE_BYTES);
-  const none = queries.map(() => undefined);
-  if ('error' in read || read.truncated) return none;
-  let stored: unknown;
-  try {
-    stored = JSON.parse(read.text);
-  } catch {
-    return none;
-  }
-  if (typeof stored !== 'object' || stored === null || (stored as { model?: unknown }).model !== model) return none;
+  const stored = readObject(queryVectorFile(root, agent), MAX_QUERY_FILE_BYTES);
+  if (stored?.model !== model) return queries.map(() => undefined);
   const { vectors, hash, vector } = stored as { vectors?: unknown; hash?: unknown; vector?: unknown };
   const entries = Array.isArray(vectors) ? (vectors as unknown[]) : [{ hash, vector }];
   const byHash = new Map<string, number[]>();
@@ -100,19 +92,24 @@ export function writeQueryVectors(root: string, agent: string, turn: number, que
 
 /** A kept vector (or refusal), when it was made by `model` from `text` and keeps the vector's rule as it is read back. */
 function readStored(path: string, text: string, model: string): KeptVector | undefined {
-  const read = readRegularFile(path, MAX_VECTOR_BYTES);
-  if ('error' in read || read.truncated) return undefined;
-  let stored: unknown;
-  try {
-    stored = JSON.parse(read.text);
-  } catch {
-    return undefined;
-  }
-  if (typeof stored !== 'object' || stored === null) return undefined;
+  const stored = readObject(path, MAX_VECTOR_BYTES);
+  if (!stored) return undefined;
   const { model: madeBy, hash, vector, refused } = stored as { model?: unknown; hash?: unknown; vector?: unknown; refused?: unknown };
   if (madeBy !== model || hash !== textHash(text)) return undefined;
   if (typeof refused === 'string') return { refused: refused.slice(0, MAX_REASON) };
   return vectorProblem(vector) === undefined ? { vector: vector as number[] } : undefined;
+}
+
+/** A kept file's JSON object, read within `maxBytes`; undefined for one missing, longer, not JSON or not an object (it is only made again). */
+function readObject(path: string, maxBytes: number): Record<string, unknown> | undefined {
+  const read = readRegularFile(path, maxBytes);
+  if ('error' in read || read.truncated) return undefined;
+  try {
+    const stored: unknown = JSON.parse(read.text);
+    return typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keep a memory's vector (one that kept the vector's rule), or why its model's answer was refused, through the one write layer. */

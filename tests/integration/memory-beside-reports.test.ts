@@ -1,12 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { Engine } from '../../src/engine/engine.js';
-import { sendAsHuman } from '../../src/engine/human/send-as-human.js';
 import { parseMessageMarkup } from '../../src/mailbox/prompt-markup.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { capturingFactory } from '../helpers/memory-org.js';
-import { defaultOrg, listOutbox } from '../helpers/temp-org.js';
+import { busyDefaultOrg, untilManagerAsked } from '../helpers/memory-org.js';
+import { listOutbox } from '../helpers/temp-org.js';
 import { parseMessage } from '../../src/mailbox/message-format.js';
 
 const REPEATS = 5;
@@ -34,42 +32,16 @@ const TASKS = [
 async function askedAtTurn60(seed: number, memory: boolean): Promise<{ answer: string; code: string; beside: number[]; turn: number }> {
   const random = seededRandom(seed);
   const code = `${random.int(1000, 9999)}-${random.pick(['K', 'M', 'R', 'T', 'W'])}`;
-  const root = defaultOrg();
-  const orgYaml = join(root, 'org/org.yaml');
-  writeFileSync(
-    orgYaml,
-    `${readFileSync(orgYaml, 'utf8')
-      .replace('history: { keep: true }', 'history: { keep: false }')
-      .replace('    model: offline-1\n', `    model: offline-1\n    seed: ${seed}\n    variability: 0.5\n`)}${memory ? '\nmemory: { keep: true }\n' : ''}`,
-  );
-  for (const agent of ['manager', 'planner', 'janitor', 'coder_01', 'hr']) {
-    const resume = join(root, 'agents', agent, 'resume.md');
-    // The coder without run_command: its sandboxed Python test of each report is not what this measures; its reports still come back.
-    writeFileSync(resume, readFileSync(resume, 'utf8').replace(/^credits: .*$/m, 'credits: 100').replace(', run_command]', ']'));
-  }
-  const { requests, providerFactory } = capturingFactory();
-  const engine = Engine.open({ root, providerFactory });
-  let questionId = '';
-  const showing = () => requests.find((request) => request.agent === 'manager' && questionId !== '' && String(request.messages[0]?.content ?? '').includes(`<message id="${questionId}"`));
-  try {
-    for (let turn = 1; turn <= QUESTION_TURN + 20 && !showing(); turn += 1) {
-      // Two tasks at once four turns before the question: their reports reach the manager with it.
-      const tasks = turn % 2 === 0 && turn < QUESTION_TURN ? (turn === QUESTION_TURN - 4 ? 2 : 1) : 0;
-      const messages = [
-        ...(turn === 1 ? [{ subject: 'Storage room', body: `For your information: the code of the storage room is ${code}.` }] : []),
-        ...Array.from({ length: tasks }, (_, index) => ({ subject: `Task ${turn / 2}${index > 0 ? 'b' : ''}`, body: random.pick(TASKS) })),
-        ...(turn === QUESTION_TURN ? [{ subject: 'Question', body: 'What is the code of the storage room?' }] : []),
-      ];
-      for (const message of messages) {
-        const sent = sendAsHuman(root, engine.currentOrg, { to: 'manager', ...message });
-        if (turn === QUESTION_TURN) questionId = sent.message.id;
-      }
-      for await (const event of engine.turn()) if (event.type === 'agent-error') throw new Error(event.message);
-    }
-  } finally {
-    engine.close();
-  }
-  const asked = showing();
+  const root = busyDefaultOrg(seed, memory ? { memory: '{ keep: true }' } : {});
+  const { asked, questionId } = await untilManagerAsked(root, QUESTION_TURN, (turn) => {
+    // Two tasks at once four turns before the question: their reports reach the manager with it.
+    const tasks = turn % 2 === 0 && turn < QUESTION_TURN ? (turn === QUESTION_TURN - 4 ? 2 : 1) : 0;
+    return [
+      ...(turn === 1 ? [{ subject: 'Storage room', body: `For your information: the code of the storage room is ${code}.` }] : []),
+      ...Array.from({ length: tasks }, (_, index) => ({ subject: `Task ${turn / 2}${index > 0 ? 'b' : ''}`, body: random.pick(TASKS) })),
+      ...(turn === QUESTION_TURN ? [{ subject: 'Question', body: 'What is the code of the storage room?' }] : []),
+    ];
+  });
   expect(asked, `seed ${seed}: the manager is shown the question`).toBeDefined();
   const shown = parseMessageMarkup(String(asked?.messages[0]?.content ?? ''));
   const beside = shown.filter((item) => item.id !== questionId).map((item) => item.body.length);

@@ -29,9 +29,7 @@ describe('a query for each thing to answer, by embeddings, in a run (issue 75)',
   afterAll(() => server.close());
 
   test("the mail of a turn embedded as one query a message, in the plan's one request; the question worded differently finds its fact beside the chores", async () => {
-    const root = memoryOrg({ memory: '{ keep: true, budget_tokens: 300, reflect: { every: 0, importance: 0 }, embeddings: { model: embedder } }' });
-    const path = join(root, 'org/org.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('models:\n', `models:\n  embedder: { provider: openai-compatible, model: toy-embed, base_url: ${server.url}/v1, input_price: 20, output_price: 0, context_window: 8192 }\n`));
+    const root = withEmbedder(memoryOrg(), server.url, '{ keep: true, budget_tokens: 300, reflect: { every: 0, importance: 0 }, embeddings: { model: embedder } }');
     // The fact, then chores a turn each: the question comes with two more, four turns on.
     for (const message of [{ subject: 'Auditor', body: 'The auditor we hired is Brandt and Sons.' }, ...['three', 'four', 'five'].map((shelf) => ({ subject: `Chore ${shelf}`, body: `Tidy the storeroom shelf ${shelf} and write down the name on each box you move, please.` }))]) {
       humanSendsAll(root, [message]);
