@@ -22,6 +22,7 @@ const PARK = 'Park ranking (recency 0.5, relevance 3, importance 2)';
 const PARTS: ReadonlyArray<{ name: string; weights: RankingWeights }> = [
   { name: 'Park without recency (recency 0, relevance 3, importance 2)', weights: { ...DEFAULT_WEIGHTS, recency: 0 } },
   { name: 'Park without importance (recency 0.5, relevance 3, importance 0)', weights: { ...DEFAULT_WEIGHTS, importance: 0 } },
+  { name: 'Park without relevance (recency 0.5, relevance 0, importance 2)', weights: { ...DEFAULT_WEIGHTS, relevance: 0 } },
   { name: 'recency alone (recency 1, others 0)', weights: { recency: 1, relevance: 0, importance: 0 } },
   { name: 'importance alone (importance 1, others 0)', weights: { recency: 0, relevance: 0, importance: 1 } },
   { name: 'relevance with a little recency (recency 0.1, relevance 3, importance 0)', weights: { recency: 0.1, relevance: 3, importance: 0 } },
@@ -109,8 +110,8 @@ export async function locomo(context: BenchContext): Promise<Row[]> {
   // Each part of Park's ranking: taken out, and alone.
   for (const part of PARTS) recallRows(part.name, ['all']);
   differenceRows(BM25, PARK, 'Park ranking against relevance alone');
-  for (const part of PARTS.slice(0, 2)) differenceRows(PARK, part.name, `${part.name.replace(/ \(.*$/, '')} against Park`);
-  for (const part of PARTS.slice(4)) differenceRows(BM25, part.name, `${part.name.replace(/ \(.*$/, '')} against relevance alone`);
+  for (const part of PARTS.filter((each) => each.name.startsWith('Park without'))) differenceRows(PARK, part.name, `${part.name.replace(/ \(.*$/, '')} against Park`);
+  for (const part of PARTS.filter((each) => each.name.startsWith('relevance with'))) differenceRows(BM25, part.name, `${part.name.replace(/ \(.*$/, '')} against relevance alone`);
   // The question beside two long reports: one ranking for the words of all three, or a ranking each.
   for (const weighing of WEIGHINGS) {
     recallRows(`${weighing.name}${PROMPTS.together}`, ['all']);
